@@ -1,0 +1,297 @@
+//! Rendering api results for a terminal: readable text by default, the stable JSON with `--json`,
+//! and a progress bar on stderr while long imports run (only when stderr is a terminal).
+
+use std::fmt::Write as _;
+
+use ekn::api::{ApiError, CardBench, InitReport, Status};
+use ekn::domain::card::Card;
+use ekn::generator::GeneratedSet;
+use ekn::ingest::{ImportReport, Progress};
+use ekn::store::SearchHits;
+use indicatif::{ProgressBar, ProgressStyle};
+use serde::Serialize;
+
+/// Prints `value` as pretty JSON or through its text renderer.
+pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> Result<(), ApiError> {
+    if json {
+        let text =
+            serde_json::to_string_pretty(value).map_err(|e| ApiError { code: "internal", message: e.to_string() })?;
+        println!("{text}");
+    } else {
+        print!("{}", render(value));
+    }
+    Ok(())
+}
+
+/// One progress bar per file being imported.
+pub struct ProgressBars {
+    current: Option<(String, ProgressBar)>,
+}
+
+impl ProgressBars {
+    pub fn new() -> Self {
+        ProgressBars { current: None }
+    }
+
+    pub fn update(&mut self, name: &str, p: Progress) {
+        if self.current.as_ref().is_none_or(|(n, _)| n != name) {
+            self.finish();
+            let bar = ProgressBar::new(p.bytes_total);
+            bar.set_style(
+                ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} eta {eta}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_message(name.to_string());
+            self.current = Some((name.to_string(), bar));
+        }
+        if let Some((_, bar)) = &self.current {
+            bar.set_position(p.bytes_done);
+        }
+    }
+
+    pub fn finish(&mut self) {
+        if let Some((_, bar)) = self.current.take() {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+pub fn render_init(r: &InitReport) -> String {
+    let mut out = format!(
+        "Database: {}\nKey file: {} (keep it with the database; it keys applicants' pseudonyms)\n",
+        r.database, r.key_file
+    );
+    for import in &r.imports {
+        out.push_str(&render_import(import));
+    }
+    let c = &r.counts;
+    let _ = writeln!(
+        out,
+        "Objects: {}, inspections: {}, appeals: {}, risk scores: {}",
+        c.subjects, c.inspections, c.appeals, c.risk_scores
+    );
+    out
+}
+
+pub fn render_import(r: &ImportReport) -> String {
+    let mut out = format!(
+        "Imported {} ({}) as import #{}\n  format: {}\n  sha256: {}\n  rows: {} read, {} inserted, {} updated, {} unchanged, {} rejected ({:.2} s)\n",
+        r.file,
+        r.kind.code(),
+        r.import_id,
+        r.format,
+        r.sha256,
+        r.rows_read,
+        r.inserted,
+        r.updated,
+        r.unchanged,
+        r.rejected,
+        r.seconds
+    );
+    if let Some(path) = &r.rejected_file {
+        let _ = writeln!(out, "  rejected rows and reasons: {path}");
+    }
+    if !r.ignored_columns.is_empty() {
+        let _ = writeln!(out, "  ignored columns: {}", r.ignored_columns.join(", "));
+    }
+    if r.masked_iins + r.masked_phones + r.masked_emails > 0 {
+        let _ = writeln!(
+            out,
+            "  personal data masked in texts: {} IIN, {} phone, {} e-mail",
+            r.masked_iins, r.masked_phones, r.masked_emails
+        );
+    }
+    if let Some(id) = r.same_file_as_import {
+        let _ = writeln!(out, "  note: the same file (same SHA-256) was already imported as import #{id}");
+    }
+    out
+}
+
+fn opt<T: std::fmt::Display>(v: &Option<T>) -> String {
+    v.as_ref().map_or_else(|| "—".to_string(), |x| x.to_string())
+}
+
+fn percent(v: Option<f64>) -> String {
+    v.map_or_else(|| "—".to_string(), |x| format!("{:.1}%", x * 100.0))
+}
+
+pub fn render_card(card: &Card) -> String {
+    let s = &card.subject;
+    let i = &card.indicators;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", s.bin, s.name.as_deref().unwrap_or("(name unknown)"));
+    let _ = writeln!(
+        out,
+        "  region: {}   KATO: {}   OKED: {} {}",
+        s.region.as_ref().map_or("—".into(), |r| format!("{} / {}", r.name_ru, r.name_kk)),
+        opt(&s.kato),
+        opt(&s.oked),
+        s.oked_section.as_ref().map_or(String::new(), |o| format!("({} {})", o.code, o.name_ru))
+    );
+    let _ = writeln!(out, "\nIndicators");
+    let _ = writeln!(
+        out,
+        "  inspections: {} ({} to {}), {} per year on average",
+        i.inspections_total,
+        opt(&i.first_inspection),
+        opt(&i.last_inspection),
+        opt(&i.mean_inspections_per_year)
+    );
+    let years: Vec<String> = i.inspections_per_year.iter().map(|y| format!("{}: {}", y.year, y.count)).collect();
+    if !years.is_empty() {
+        let _ = writeln!(out, "  by year: {}", years.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "  planned {}, unplanned {}, preventive visits {}; unplanned share {}; with violations {}",
+        i.by_kind.planned,
+        i.by_kind.unplanned,
+        i.by_kind.preventive_visit,
+        percent(i.share_unplanned),
+        percent(i.share_with_violations)
+    );
+    let _ = writeln!(
+        out,
+        "  violations {}, inspections with sanctions {}, fines {:.2} KZT",
+        i.violations_total, i.inspections_with_sanctions, i.fines_total_kzt
+    );
+    let _ = writeln!(
+        out,
+        "  inspections appealed {}, declared illegal {}",
+        i.inspections_appealed, i.inspections_declared_illegal
+    );
+    let o = &i.appeals_by_outcome;
+    let _ = writeln!(
+        out,
+        "  appeals {}: satisfied {}, refused {}, explained {}, pending {}; repeats {}",
+        i.appeals_total, o.satisfied, o.refused, o.explained, o.pending, i.appeals_repeated
+    );
+    let _ = writeln!(out, "\nRisk");
+    if card.risk.is_empty() {
+        let _ = writeln!(out, "  no scores");
+    }
+    for r in &card.risk {
+        let factors: Vec<String> = r.factors.iter().map(|f| format!("{} {}", f.name, f.value)).collect();
+        let _ = writeln!(
+            out,
+            "  {}: {:.1} ({:?}) on {}; factors: {}",
+            r.model,
+            r.score,
+            r.degree,
+            r.computed,
+            factors.join(", ")
+        );
+    }
+    let _ = writeln!(out, "\nInspections (oldest first)");
+    for x in &card.inspections {
+        let _ = writeln!(
+            out,
+            "  {} {:<16} {:?} {} | violations {} | {}{}{}",
+            x.start_date,
+            x.registry_no,
+            x.kind,
+            x.control_body,
+            x.violations,
+            x.sanctions.as_deref().unwrap_or("no measures"),
+            if x.appealed == Some(true) { " | appealed" } else { "" },
+            if x.declared_illegal == Some(true) { " | DECLARED ILLEGAL" } else { "" }
+        );
+    }
+    let _ = writeln!(out, "\nAppeals (oldest first)");
+    for a in &card.appeals {
+        let _ = writeln!(
+            out,
+            "  {} {} [{}] {} → {}{}",
+            a.received,
+            a.appeal_no,
+            a.category.as_deref().unwrap_or("—"),
+            a.status.as_deref().unwrap_or("—"),
+            a.outcome.map_or("—", |o| o.code()),
+            a.repeats.as_ref().map_or(String::new(), |r| format!(" (repeats {r})"))
+        );
+        if let Some(text) = &a.text {
+            let short: String = text.chars().take(150).collect();
+            let _ = writeln!(out, "      {short}{}", if text.chars().count() > 150 { "…" } else { "" });
+        }
+    }
+    out
+}
+
+pub fn render_search(h: &SearchHits) -> String {
+    let mut out = format!("Objects ({})\n", h.subjects.len());
+    for s in &h.subjects {
+        let _ = writeln!(
+            out,
+            "  {}  {}  region {}  inspections {}",
+            s.bin,
+            s.name.as_deref().unwrap_or("—"),
+            opt(&s.region_code),
+            s.inspections
+        );
+    }
+    let _ = writeln!(out, "Appeals ({})", h.appeals.len());
+    for a in &h.appeals {
+        let _ = writeln!(
+            out,
+            "  {} {} object {} [{}]\n      {}",
+            a.received,
+            a.appeal_no,
+            opt(&a.subject_bin),
+            opt(&a.category),
+            a.excerpt
+        );
+    }
+    out
+}
+
+pub fn render_status(s: &Status) -> String {
+    let c = &s.counts;
+    let mut out = format!(
+        "Database: {} (schema {}{})\nObjects: {}, inspections: {}, appeals: {}, risk scores: {}, control bodies: {}\nImports:\n",
+        s.database,
+        s.schema_version,
+        if s.demo { ", demo data" } else { "" },
+        c.subjects,
+        c.inspections,
+        c.appeals,
+        c.risk_scores,
+        c.control_bodies
+    );
+    for i in &s.imports {
+        let _ = writeln!(
+            out,
+            "  #{} {} {} {} rows ({} new, {} updated, {} unchanged, {} rejected), sha256 {}…, source: {}",
+            i.id,
+            i.started_at,
+            i.kind,
+            i.rows_read,
+            i.inserted,
+            i.updated,
+            i.unchanged,
+            i.rejected,
+            &i.sha256[..12],
+            i.source
+        );
+    }
+    out
+}
+
+pub fn render_fixtures(g: &GeneratedSet) -> String {
+    format!(
+        "Generated in {}: {} objects, {} inspections, {} appeals, {} risk scores\n  {}\n",
+        g.directory,
+        g.subjects,
+        g.inspections,
+        g.appeals,
+        g.risk_scores,
+        g.files.join("\n  ")
+    )
+}
+
+pub fn render_bench(b: &CardBench) -> String {
+    format!(
+        "Card assembly over {} objects ({:.1} inspections per card on average)\n  p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n  database: {} objects, {} inspections, {} appeals\n",
+        b.cards, b.mean_inspections_per_card, b.p50_ms, b.p99_ms, b.max_ms, b.counts.subjects, b.counts.inspections, b.counts.appeals
+    )
+}

@@ -1,0 +1,236 @@
+//! The three kinds of registry records joined on a case card, as validated values.
+//!
+//! Importers turn a row of an export into one of these; the store writes them; nothing here does
+//! I/O. Labels of enumerations are accepted in English, Russian and Kazakh because real exports
+//! use all three.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::ids::SubjectId;
+use super::territory::{Kato, Oked};
+
+/// Kind of a control measure in the inspection registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionKind {
+    Planned,
+    Unplanned,
+    PreventiveVisit,
+}
+
+impl InspectionKind {
+    pub const ALL: [InspectionKind; 3] = [Self::Planned, Self::Unplanned, Self::PreventiveVisit];
+
+    /// The stable code stored in the database and sent over the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Planned => "planned",
+            Self::Unplanned => "unplanned",
+            Self::PreventiveVisit => "preventive_visit",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Reads the label an export uses (English code, Russian or Kazakh wording, any case).
+    pub fn from_label(label: &str) -> Option<Self> {
+        let l = normalise_label(label);
+        Some(match l.as_str() {
+            "planned" | "плановая" | "плановая проверка" | "жоспарлы" | "жоспарлы тексеру" => {
+                Self::Planned
+            }
+            "unplanned" | "внеплановая" | "внеплановая проверка" | "жоспардан тыс" | "жоспардан тыс тексеру" => {
+                Self::Unplanned
+            }
+            "preventive_visit"
+            | "preventive visit"
+            | "профилактический контроль с посещением"
+            | "профилактический контроль"
+            | "пкп"
+            | "бару арқылы профилактикалық бақылау" => Self::PreventiveVisit,
+            _ => return None,
+        })
+    }
+}
+
+/// How an appeal ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Satisfied,
+    Refused,
+    Explained,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 3] = [Self::Satisfied, Self::Refused, Self::Explained];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Satisfied => "satisfied",
+            Self::Refused => "refused",
+            Self::Explained => "explained",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn from_label(label: &str) -> Option<Self> {
+        let l = normalise_label(label);
+        Some(match l.as_str() {
+            "satisfied" | "удовлетворено" | "удовлетворена" | "қанағаттандырылды" => {
+                Self::Satisfied
+            }
+            "refused" | "отказано" | "отказ" | "бас тартылды" => Self::Refused,
+            "explained" | "разъяснено" | "дано разъяснение" | "түсіндірілді" => {
+                Self::Explained
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// Degree of risk as risk-assessment systems report it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskDegree {
+    High,
+    Medium,
+    Low,
+}
+
+impl RiskDegree {
+    pub const ALL: [RiskDegree; 3] = [Self::High, Self::Medium, Self::Low];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::High => "high",
+            Self::Medium => "medium",
+            Self::Low => "low",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    pub fn from_label(label: &str) -> Option<Self> {
+        let l = normalise_label(label);
+        Some(match l.as_str() {
+            "high" | "высокая" | "высокий" | "жоғары" => Self::High,
+            "medium" | "средняя" | "средний" | "орташа" => Self::Medium,
+            "low" | "низкая" | "низкий" | "төмен" => Self::Low,
+            _ => return None,
+        })
+    }
+}
+
+/// Lower-case, ё folded to е, inner spaces collapsed: how labels and headers are compared.
+pub fn normalise_label(label: &str) -> String {
+    let folded: String = label.trim().to_lowercase().replace('ё', "е");
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Name and location of the supervised object as a registry row describes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SubjectFacts {
+    pub id: SubjectId,
+    pub name: Option<String>,
+    pub kato: Option<Kato>,
+    pub oked: Option<Oked>,
+}
+
+/// One row of the inspection registry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspection {
+    pub registry_no: String,
+    pub subject: SubjectFacts,
+    pub control_body: String,
+    pub kind: InspectionKind,
+    pub grounds: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub violations: u32,
+    pub sanctions: Option<String>,
+    /// Fines in tiyn (1/100 tenge), kept as an integer so sums are exact.
+    pub fine_tiyn: Option<i64>,
+    pub appealed: Option<bool>,
+    pub declared_illegal: Option<bool>,
+}
+
+/// One appeal of a citizen or organisation, after personal data was removed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Appeal {
+    pub appeal_no: String,
+    pub received: NaiveDate,
+    pub channel: Option<String>,
+    pub applicant_category: Option<String>,
+    /// Keyed hash of the applicant's IIN; the IIN itself is never stored.
+    pub applicant_pseudonym: Option<String>,
+    pub subject: Option<SubjectId>,
+    pub kato: Option<Kato>,
+    /// Text with IINs, phone numbers and e-mail addresses masked.
+    pub text: Option<String>,
+    pub category: Option<String>,
+    pub status: Option<String>,
+    pub decided: Option<NaiveDate>,
+    pub outcome: Option<Outcome>,
+}
+
+/// One risk score of an object from one model on one date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RiskScore {
+    pub subject: SubjectId,
+    pub score: f64,
+    pub degree: RiskDegree,
+    pub model: String,
+    pub computed: NaiveDate,
+    /// Named contributions in the order the source gave them.
+    pub factors: Vec<(String, f64)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_in_three_languages_map_to_one_code() {
+        assert_eq!(InspectionKind::from_label(" Внеплановая "), Some(InspectionKind::Unplanned));
+        assert_eq!(InspectionKind::from_label("жоспарлы"), Some(InspectionKind::Planned));
+        assert_eq!(
+            InspectionKind::from_label("Профилактический контроль с посещением"),
+            Some(InspectionKind::PreventiveVisit)
+        );
+        assert_eq!(Outcome::from_label("Разъяснено"), Some(Outcome::Explained));
+        assert_eq!(RiskDegree::from_label("ЖОҒАРЫ"), Some(RiskDegree::High));
+        assert_eq!(InspectionKind::from_label("weekly"), None);
+    }
+}
+
+/// The three data sets the card joins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DataKind {
+    Inspections,
+    Appeals,
+    Risk,
+}
+
+impl DataKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Inspections => "inspections",
+            Self::Appeals => "appeals",
+            Self::Risk => "risk",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        [Self::Inspections, Self::Appeals, Self::Risk].into_iter().find(|k| k.code() == code)
+    }
+}

@@ -1,0 +1,592 @@
+//! The deterministic data generator behind `ekn fixtures`: the same scale and seed always give the
+//! same bytes. It writes the CSV files the importers read (in the styles real exports use: a
+//! semicolon Excel export in Windows style with Russian headers and dd.mm.yyyy dates, a comma
+//! UTF-8 export with English headers and ISO dates), so every generated data set goes in through
+//! `ekn import` like a real one. It plants patterns a supervisor should notice and writes what it
+//! planted to `ground_truth.json`, so analytics can later be scored against a known answer.
+//!
+//! It depends on `domain` only (for valid identifiers and real region codes).
+
+mod vocab;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Duration, NaiveDate};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use crate::domain::ids::with_check_digit;
+use crate::domain::territory::REGIONS;
+use vocab::*;
+
+/// How much data to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// A few thousand objects: committed under fixtures/demo and built into the program.
+    Demo,
+    /// 1,000,000 inspections and 500,000 appeals, for benchmarks.
+    Large,
+}
+
+impl Scale {
+    fn sizes(self) -> (usize, usize, usize) {
+        match self {
+            Scale::Demo => (3_000, 12_000, 4_000),
+            Scale::Large => (250_000, 1_000_000, 500_000),
+        }
+    }
+}
+
+/// What the generator wrote.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeneratedSet {
+    pub directory: String,
+    pub subjects: usize,
+    pub inspections: usize,
+    pub appeals: usize,
+    pub risk_scores: usize,
+    pub files: Vec<String>,
+}
+
+/// The patterns planted in the data, with enough detail to check a detector against them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GroundTruth {
+    pub seed: u64,
+    pub scale: String,
+    pub frequent_visits: FrequentVisits,
+    pub illegal_share: IllegalShare,
+    pub refused_spike: RefusedSpike,
+    /// Appeals that repeat an earlier appeal of the same applicant (same text).
+    pub repeated_appeals: usize,
+    /// Appeal texts that carry an IIN, a phone number or an e-mail address.
+    pub appeals_with_personal_data: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FrequentVisits {
+    pub description: &'static str,
+    pub control_body: String,
+    pub district_kato_prefix: String,
+    pub subjects: Vec<String>,
+    pub planted_inspections: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IllegalShare {
+    pub description: &'static str,
+    pub district_kato_prefix: String,
+    pub neighbour_kato_prefix: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RefusedSpike {
+    pub description: &'static str,
+    pub region_code: String,
+    pub category: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+struct Subject {
+    bin: String,
+    name: String,
+    kato: String,
+    oked: &'static str,
+    small: bool,
+    inspections: u32,
+    violations: u32,
+    appeals: u32,
+}
+
+const FREQUENT_DISTRICT: &str = "1920";
+const FREQUENT_BODY: usize = 0;
+const ILLEGAL_DISTRICT: &str = "5530";
+const ILLEGAL_NEIGHBOUR: &str = "5520";
+const SPIKE_REGION: &str = "61";
+const SPIKE_CATEGORY: &str = "социальные выплаты";
+
+/// Writes inspections.csv, appeals.csv, risk.csv and ground_truth.json into `out`.
+pub fn generate(scale: Scale, seed: u64, out: &Path) -> std::io::Result<GeneratedSet> {
+    std::fs::create_dir_all(out)?;
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let (n_subjects, n_inspections, n_appeals) = scale.sizes();
+    let mut subjects = make_subjects(&mut rng, n_subjects);
+
+    let inspections_path = out.join("inspections.csv");
+    let (inspection_count, frequent) = write_inspections(&mut rng, &mut subjects, n_inspections, &inspections_path)?;
+    let appeals_path = out.join("appeals.csv");
+    let (appeal_count, repeated, with_pd) = write_appeals(&mut rng, &mut subjects, n_appeals, &appeals_path)?;
+    let risk_path = out.join("risk.csv");
+    let risk_count = write_risk(&mut rng, &subjects, &risk_path)?;
+
+    let truth = GroundTruth {
+        seed,
+        scale: format!("{scale:?}").to_lowercase(),
+        frequent_visits: frequent,
+        illegal_share: IllegalShare {
+            description: "Inspections in this district are appealed and declared illegal far more often than in its neighbour (about three times the share of cancelled inspections).",
+            district_kato_prefix: ILLEGAL_DISTRICT.into(),
+            neighbour_kato_prefix: ILLEGAL_NEIGHBOUR.into(),
+        },
+        refused_spike: RefusedSpike {
+            description: "Appeals of this category from this region were refused far more often in these months.",
+            region_code: SPIKE_REGION.into(),
+            category: SPIKE_CATEGORY.into(),
+            from: date(2025, 9, 1),
+            to: date(2025, 11, 30),
+        },
+        repeated_appeals: repeated,
+        appeals_with_personal_data: with_pd,
+    };
+    let truth_path = out.join("ground_truth.json");
+    let mut file = BufWriter::new(File::create(&truth_path)?);
+    serde_json::to_writer_pretty(&mut file, &truth)?;
+    file.write_all(b"\n")?;
+    file.flush()?;
+    let files =
+        [inspections_path, appeals_path, risk_path, truth_path].iter().map(|p| p.display().to_string()).collect();
+    Ok(GeneratedSet {
+        directory: out.display().to_string(),
+        subjects: subjects.len(),
+        inspections: inspection_count,
+        appeals: appeal_count,
+        risk_scores: risk_count,
+        files,
+    })
+}
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid literal date")
+}
+
+fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
+
+fn weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| w).sum();
+    let mut roll = rng.random_range(0..total);
+    for (item, w) in items {
+        if roll < *w {
+            return item;
+        }
+        roll -= w;
+    }
+    &items[items.len() - 1].0
+}
+
+fn digits<const N: usize>(text: &str) -> [u8; N] {
+    let mut out = [0u8; N];
+    for (slot, b) in out.iter_mut().zip(text.bytes()) {
+        *slot = b - b'0';
+    }
+    out
+}
+
+/// A valid BIN: YYMM, type digit 4 (resident legal entity), attribute digit, 5-digit serial.
+fn make_bin(rng: &mut ChaCha8Rng, serial: usize) -> String {
+    loop {
+        let yy = rng.random_range(0..24);
+        let mm = rng.random_range(1..=12);
+        let attribute = rng.random_range(0..4);
+        let stem = format!("{yy:02}{mm:02}4{attribute}{:05}", (serial * 7 + rng.random_range(0..7)) % 100_000);
+        if let Some(bin) = with_check_digit(digits::<11>(&stem)) {
+            return bin;
+        }
+    }
+}
+
+/// A valid IIN: YYMMDD, century and sex digit, 4-digit serial.
+fn make_iin(rng: &mut ChaCha8Rng) -> String {
+    loop {
+        let year = rng.random_range(1950..2006);
+        let month = rng.random_range(1..=12);
+        let day = rng.random_range(1..=28);
+        let century = if year < 2000 { rng.random_range(3..=4) } else { rng.random_range(5..=6) };
+        let stem = format!("{:02}{month:02}{day:02}{century}{:04}", year % 100, rng.random_range(0..10_000));
+        if let Some(iin) = with_check_digit(digits::<11>(&stem)) {
+            return iin;
+        }
+    }
+}
+
+fn make_subjects(rng: &mut ChaCha8Rng, count: usize) -> Vec<Subject> {
+    let mut seen = std::collections::HashSet::new();
+    let mut subjects = Vec::with_capacity(count);
+    for i in 0..count {
+        let entrepreneur = rng.random_bool(0.15);
+        let bin = loop {
+            let candidate = if entrepreneur { make_iin(rng) } else { make_bin(rng, i) };
+            if seen.insert(candidate.clone()) {
+                break candidate;
+            }
+        };
+        let name = if entrepreneur {
+            let initial = pick(rng, &["А", "Б", "Д", "Е", "Ж", "Қ", "М", "Н", "С", "Т"]);
+            format!("ИП {} {initial}.", pick(rng, SURNAMES))
+        } else {
+            format!("{} «{} {}»", pick(rng, LEGAL_FORMS), pick(rng, NAME_WORDS), pick(rng, NAME_WORDS))
+        };
+        // The first subjects populate the districts the planted patterns need.
+        let district_prefix = match i % 40 {
+            0..=2 => FREQUENT_DISTRICT.to_string(),
+            3 => ILLEGAL_DISTRICT.to_string(),
+            4 => ILLEGAL_NEIGHBOUR.to_string(),
+            _ => format!("{}{}0", pick(rng, &REGIONS).code, rng.random_range(1..=6)),
+        };
+        let kato = format!("{district_prefix}{:05}", rng.random_range(1..=40) * 1000 % 100_000);
+        subjects.push(Subject {
+            bin,
+            name,
+            kato,
+            oked: *weighted(rng, OKED_DIVISIONS),
+            small: entrepreneur || rng.random_bool(0.7),
+            inspections: 0,
+            violations: 0,
+            appeals: 0,
+        });
+    }
+    subjects
+}
+
+fn region_name(kato: &str) -> &'static str {
+    REGIONS.iter().find(|r| kato.starts_with(r.code)).map_or("", |r| r.name_ru)
+}
+
+fn control_body_name(kind: usize, kato: &str) -> String {
+    format!("{}, {}", CONTROL_BODIES[kind], region_name(kato))
+}
+
+/// Writes a file the way Excel in a Russian locale saves CSV: BOM, semicolons.
+fn excel_csv(path: &Path) -> std::io::Result<csv::Writer<BufWriter<File>>> {
+    let mut file = BufWriter::new(File::create(path)?);
+    file.write_all(b"\xEF\xBB\xBF")?;
+    Ok(csv::WriterBuilder::new().delimiter(b';').from_writer(file))
+}
+
+fn ru_date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+fn ru_money(tiyn: i64) -> String {
+    format!("{},{:02}", tiyn / 100, tiyn % 100)
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b {
+        "да"
+    } else {
+        "нет"
+    }
+}
+
+fn write_inspections(
+    rng: &mut ChaCha8Rng,
+    subjects: &mut [Subject],
+    count: usize,
+    path: &Path,
+) -> std::io::Result<(usize, FrequentVisits)> {
+    let mut w = excel_csv(path)?;
+    w.write_record([
+        "Регистрационный номер",
+        "БИН",
+        "Наименование субъекта",
+        "КАТО",
+        "ОКЭД",
+        "Орган контроля",
+        "Вид проверки",
+        "Основание",
+        "Дата начала",
+        "Дата окончания",
+        "Количество нарушений",
+        "Меры",
+        "Сумма штрафа",
+        "Обжаловано",
+        "Признана незаконной",
+    ])?;
+    let first_day = date(2019, 1, 1);
+    let span = (date(2026, 10, 31) - first_day).num_days();
+    let mut seq = 0usize;
+    let mut write = |w: &mut csv::Writer<BufWriter<File>>,
+                     rng: &mut ChaCha8Rng,
+                     s: &mut Subject,
+                     body: usize,
+                     kind: &str,
+                     start: NaiveDate|
+     -> std::io::Result<()> {
+        seq += 1;
+        let registry_no = format!("{}{:02}-{:08}", &s.kato[..2], start.year() % 100, seq);
+        let end = start + Duration::days(rng.random_range(0..=10));
+        let violations: u32 = if rng.random_bool(0.55) { 0 } else { rng.random_range(1..=6) };
+        let (sanction, fine) = if violations == 0 {
+            ("", None)
+        } else {
+            let s = *pick(rng, SANCTIONS);
+            (s, (s == "штраф").then(|| rng.random_range(10_000..2_000_000) * 100 + rng.random_range(0..2) * 50))
+        };
+        let illegal_district = s.kato.starts_with(ILLEGAL_DISTRICT);
+        let appealed = !sanction.is_empty() && rng.random_bool(if illegal_district { 0.45 } else { 0.1 });
+        let illegal = appealed && rng.random_bool(if illegal_district { 0.75 } else { 0.25 });
+        let grounds = match kind {
+            "внеплановая" => *pick(rng, GROUNDS_UNPLANNED),
+            "плановая" => "полугодовой график проверок",
+            _ => "перечень профилактического контроля",
+        };
+        s.inspections += 1;
+        s.violations += violations;
+        w.write_record([
+            registry_no.as_str(),
+            &s.bin,
+            &s.name,
+            &s.kato,
+            s.oked,
+            &control_body_name(body, &s.kato),
+            kind,
+            grounds,
+            &ru_date(start),
+            &ru_date(end),
+            &violations.to_string(),
+            sanction,
+            &fine.map(ru_money).unwrap_or_default(),
+            yes_no(appealed),
+            yes_no(illegal),
+        ])?;
+        Ok(())
+    };
+    let planted_subjects: Vec<usize> = subjects
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.kato.starts_with(FREQUENT_DISTRICT) && s.small)
+        .map(|(i, _)| i)
+        .take(12)
+        .collect();
+    let planted_per_subject = (count / 1_000).clamp(8, 14);
+    let regular = count - planted_subjects.len() * planted_per_subject;
+    for _ in 0..regular {
+        // Skewed choice: a few objects are inspected often, most rarely, as in real registries.
+        let u: f64 = rng.random();
+        let index = ((u * u) * subjects.len() as f64) as usize % subjects.len();
+        let start = first_day + Duration::days(rng.random_range(0..=span));
+        let kind =
+            *weighted(rng, &[("плановая", 25), ("внеплановая", 35), ("профилактический контроль с посещением", 40)]);
+        let body = rng.random_range(0..CONTROL_BODIES.len());
+        write(&mut w, rng, &mut subjects[index], body, kind, start)?;
+    }
+    let mut planted = 0;
+    let planted_from = date(2024, 1, 10);
+    for &index in &planted_subjects {
+        for _ in 0..planted_per_subject {
+            let start = planted_from + Duration::days(rng.random_range(0..1000));
+            let kind = if rng.random_bool(0.6) {
+                "внеплановая"
+            } else {
+                "профилактический контроль с посещением"
+            };
+            write(&mut w, rng, &mut subjects[index], FREQUENT_BODY, kind, start)?;
+            planted += 1;
+        }
+    }
+    w.flush()?;
+    let body = control_body_name(FREQUENT_BODY, FREQUENT_DISTRICT);
+    Ok((
+        regular + planted,
+        FrequentVisits {
+            description: "One control body visits the same small businesses of one district far more often than its peers (unplanned inspections and preventive visits, 2024–2026).",
+            control_body: body,
+            district_kato_prefix: FREQUENT_DISTRICT.into(),
+            subjects: planted_subjects.iter().map(|&i| subjects[i].bin.clone()).collect(),
+            planted_inspections: planted,
+        },
+    ))
+}
+
+fn contact(rng: &mut ChaCha8Rng, iin: &str) -> (String, bool) {
+    let mut parts = Vec::new();
+    if rng.random_bool(0.45) {
+        let phone = format!(
+            "{:03} {:03} {:02} {:02}",
+            pick(rng, &[701, 702, 705, 707, 747, 771, 775, 777]),
+            rng.random_range(100..1000),
+            rng.random_range(10..100),
+            rng.random_range(10..100)
+        );
+        parts.push(if rng.random_bool(0.5) {
+            format!("Тел.: +7 {phone}")
+        } else {
+            format!("Байланыс телефоны: 8 {phone}")
+        });
+    }
+    if rng.random_bool(0.25) {
+        parts.push(format!("ИИН {iin}"));
+    }
+    if rng.random_bool(0.2) {
+        let user = pick(rng, &["aidana.k", "serik_85", "n.ivanova", "asel.t", "bolat77"]);
+        parts.push(format!("e-mail: {user}@{}", pick(rng, &["mail.kz", "gmail.com", "inbox.ru"])));
+    }
+    let has = !parts.is_empty();
+    (parts.join(", "), has)
+}
+
+fn write_appeals(
+    rng: &mut ChaCha8Rng,
+    subjects: &mut [Subject],
+    count: usize,
+    path: &Path,
+) -> std::io::Result<(usize, usize, usize)> {
+    let mut w = csv::WriterBuilder::new().from_writer(BufWriter::new(File::create(path)?));
+    w.write_record([
+        "appeal_no",
+        "received",
+        "channel",
+        "applicant_category",
+        "applicant_iin",
+        "subject_bin",
+        "kato",
+        "text",
+        "category",
+        "status",
+        "decided",
+        "outcome",
+    ])?;
+    let applicants: Vec<String> = (0..(count * 7 / 10).max(1)).map(|_| make_iin(rng)).collect();
+    let first_day = date(2022, 1, 1);
+    let span = (date(2026, 11, 15) - first_day).num_days();
+    let open_after = date(2026, 10, 15);
+    let mut recent: Vec<[String; 12]> = Vec::new();
+    let (mut repeated, mut with_pd) = (0, 0);
+    for seq in 1..=count {
+        if !recent.is_empty() && rng.random_bool(0.05) {
+            // The same applicant writes the same text again a few days later.
+            let mut copy = pick(rng, &recent).clone();
+            let received = NaiveDate::parse_from_str(&copy[1], "%Y-%m-%d").expect("own date")
+                + Duration::days(rng.random_range(1..=10));
+            copy[0] = format!("ЖТ-{}-{seq:08}", received.year());
+            copy[1] = received.to_string();
+            copy[9] = "на рассмотрении".into();
+            copy[10].clear();
+            copy[11].clear();
+            w.write_record(&copy)?;
+            repeated += 1;
+            with_pd += usize::from(
+                copy[7].contains("ИИН")
+                    || copy[7].contains("Тел")
+                    || copy[7].contains("телефон")
+                    || copy[7].contains('@'),
+            );
+            continue;
+        }
+        let received = first_day + Duration::days(rng.random_range(0..=span));
+        let (category, texts) = *pick(rng, APPEAL_TOPICS);
+        let iin = pick(rng, &applicants).clone();
+        let subject = rng.random_bool(0.65).then(|| {
+            let u: f64 = rng.random();
+            ((u * u) * subjects.len() as f64) as usize % subjects.len()
+        });
+        let org = subject.map_or_else(|| "акимат района".to_string(), |i| subjects[i].name.clone());
+        let (contact_text, has_pd) = contact(rng, &iin);
+        with_pd += usize::from(has_pd);
+        let text = pick(rng, texts).replace("{org}", &org).replace("{contact}", &contact_text).trim().to_string();
+        let kato = subject.map_or_else(
+            || format!("{}{}000000", pick(rng, &REGIONS).code, rng.random_range(1..=6)),
+            |i| subjects[i].kato.clone(),
+        );
+        let (status, decided, outcome) = if received > open_after {
+            (pick(rng, STATUSES_OPEN).to_string(), String::new(), String::new())
+        } else {
+            let spike = kato.starts_with(SPIKE_REGION)
+                && category == SPIKE_CATEGORY
+                && received >= date(2025, 9, 1)
+                && received <= date(2025, 11, 30);
+            let outcome =
+                if spike && rng.random_bool(0.85) { "отказано" } else { *weighted(rng, OUTCOME_LABELS) };
+            (
+                "рассмотрено".to_string(),
+                (received + Duration::days(rng.random_range(2..=25))).to_string(),
+                outcome.to_string(),
+            )
+        };
+        if let Some(i) = subject {
+            subjects[i].appeals += 1;
+        }
+        let record = [
+            format!("ЖТ-{}-{seq:08}", received.year()),
+            received.to_string(),
+            pick(rng, CHANNELS).to_string(),
+            pick(rng, APPLICANT_CATEGORIES).to_string(),
+            iin,
+            subject.map(|i| subjects[i].bin.clone()).unwrap_or_default(),
+            kato,
+            text,
+            category.to_string(),
+            status,
+            decided,
+            outcome,
+        ];
+        w.write_record(&record)?;
+        if recent.len() < 64 {
+            recent.push(record);
+        } else {
+            let slot = rng.random_range(0..recent.len());
+            recent[slot] = record;
+        }
+    }
+    w.flush()?;
+    Ok((count, repeated, with_pd))
+}
+
+fn write_risk(rng: &mut ChaCha8Rng, subjects: &[Subject], path: &Path) -> std::io::Result<usize> {
+    let mut w = excel_csv(path)?;
+    w.write_record(["БИН", "Балл", "Степень риска", "Модель", "Дата расчета", "Факторы"])?;
+    let mut rows = 0;
+    for s in subjects {
+        if !rng.random_bool(0.9) {
+            continue;
+        }
+        for computed in [date(2025, 6, 30), date(2026, 6, 30)] {
+            let visits = (f64::from(s.inspections) / 8.0).min(1.0);
+            let violations = if s.inspections == 0 {
+                0.0
+            } else {
+                (f64::from(s.violations) / (3.0 * f64::from(s.inspections))).min(1.0)
+            };
+            let appeals = (f64::from(s.appeals) / 4.0).min(1.0);
+            let noise: f64 = rng.random_range(0.0..15.0);
+            let score = (10.0 + 35.0 * violations + 25.0 * visits + 15.0 * appeals + noise).min(100.0);
+            let degree = if score >= 60.0 {
+                "высокая"
+            } else if score >= 35.0 {
+                "средняя"
+            } else {
+                "низкая"
+            };
+            let comma = |x: f64| format!("{x:.2}").replace('.', ",");
+            w.write_record([
+                s.bin.as_str(),
+                &comma(score),
+                degree,
+                "СУР: объективные критерии v2",
+                &ru_date(computed),
+                &format!(
+                    "violations_share:{};inspections:{};appeals:{}",
+                    comma(violations),
+                    comma(visits),
+                    comma(appeals)
+                ),
+            ])?;
+            rows += 1;
+        }
+    }
+    w.flush()?;
+    Ok(rows)
+}
+
+/// The directory `ekn fixtures` writes to when no `--out` is given.
+pub fn default_out(scale: Scale) -> PathBuf {
+    match scale {
+        Scale::Demo => PathBuf::from("fixtures/demo"),
+        Scale::Large => PathBuf::from("bench-data/large"),
+    }
+}

@@ -1,0 +1,444 @@
+//! Importing registry exports (inspections, appeals, risk scores) into the store.
+//!
+//! `source` reads any supported file as raw records, `columns` maps headers onto fields, `rows`
+//! validates a record into a domain value, and this module runs the whole import: one
+//! transaction, a provenance record with the file's SHA-256 and legal card, an upsert per row,
+//! and a report. A bad row stops the import and nothing is kept, unless the caller asked to skip
+//! invalid rows, in which case they are written with their reasons beside the input.
+
+pub mod columns;
+pub mod rows;
+pub mod source;
+pub mod values;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::domain::privacy::{MaskCounts, Pseudonymiser};
+use crate::domain::records::DataKind;
+use crate::store::{ImportHeader, ImportTotals, ImportWriter, Store, StoreError, Upsert};
+use columns::{fields_of, ColumnMap};
+use rows::FieldRow;
+use source::{Cells, Position, RawRecord, ReadError, Table};
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// A problem at a place in the file: a value, a record, the header.
+    #[error("{file}: {position} {line}, field {field}: {reason}")]
+    Invalid { file: String, position: &'static str, line: u64, field: String, reason: String },
+    /// A problem with the file as a whole.
+    #[error("{file}: {reason}")]
+    File { file: String, reason: String },
+    #[error("{file}: the legal card is not valid: {reason}")]
+    LegalCard { file: String, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Source, purpose, legal basis, retention and roles of a data set (Law 94-V asks for each).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalCard {
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub roles: String,
+}
+
+/// The default legal card of a data set, shipped in assets/legal-cards.json.
+pub fn default_legal_card(kind: DataKind) -> LegalCard {
+    static CARDS: &str = include_str!("../../assets/legal-cards.json");
+    let all: serde_json::Value = serde_json::from_str(CARDS).expect("assets/legal-cards.json is valid JSON");
+    serde_json::from_value(all[kind.code()].clone()).expect("assets/legal-cards.json has a card for every data set")
+}
+
+/// Reads a legal card from a JSON file with the four fields.
+pub fn read_legal_card(path: &Path) -> Result<LegalCard, IngestError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| IngestError::LegalCard { file: file.clone(), reason: e.to_string() })?;
+    serde_json::from_str(&text).map_err(|e| IngestError::LegalCard { file, reason: e.to_string() })
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub kind: DataKind,
+    /// Where the data came from (a registry, a portal, a person); defaults to the file name.
+    pub source: Option<String>,
+    pub skip_invalid: bool,
+    pub legal_card: Option<LegalCard>,
+}
+
+/// What an import did. Serialised as the `--json` form of `ekn import`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportReport {
+    pub import_id: i64,
+    pub kind: DataKind,
+    pub file: String,
+    pub format: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+    /// Where the rejected rows were written (only with skip-invalid, only when some were).
+    pub rejected_file: Option<String>,
+    pub ignored_columns: Vec<String>,
+    pub masked_iins: usize,
+    pub masked_phones: usize,
+    pub masked_emails: usize,
+    /// An earlier import of a byte-identical file, if any.
+    pub same_file_as_import: Option<i64>,
+    pub seconds: f64,
+}
+
+/// Progress of a running import, reported every few thousand rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    pub rows: u64,
+}
+
+/// Where an import reads from: a file on disk, or bytes built into the program (the demo data).
+pub enum Input<'a> {
+    Path(&'a Path),
+    Embedded { name: &'a str, bytes: &'static [u8] },
+}
+
+impl Input<'_> {
+    fn name(&self) -> String {
+        match self {
+            Input::Path(p) => p.display().to_string(),
+            Input::Embedded { name, .. } => name.to_string(),
+        }
+    }
+}
+
+/// Imports one file. On error nothing is written (the transaction is rolled back).
+pub fn import(
+    store: &mut Store,
+    input: Input<'_>,
+    options: &ImportOptions,
+    pseudonymiser: &Pseudonymiser,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport, IngestError> {
+    let started = Instant::now();
+    let file = input.name();
+    let (sha256, size_bytes) = digest(&input).map_err(|reason| IngestError::File { file: file.clone(), reason })?;
+    let at = |e: ReadError, position: Position| match e.field {
+        Some(field) => IngestError::Invalid {
+            file: file.clone(),
+            position: position.word(),
+            line: e.line,
+            field,
+            reason: e.reason,
+        },
+        None if e.line == 0 => IngestError::File { file: file.clone(), reason: e.reason },
+        None => IngestError::Invalid {
+            file: file.clone(),
+            position: position.word(),
+            line: e.line,
+            field: "—".into(),
+            reason: e.reason,
+        },
+    };
+    let table: Table = match &input {
+        Input::Path(path) => source::open_path(path),
+        Input::Embedded { bytes, .. } => source::open_bytes(bytes),
+    }
+    .map_err(|e| at(e, Position::Line))?;
+    let position = table.position;
+    let fields = fields_of(options.kind);
+    let map = match &table.headers {
+        Some(headers) => Some(ColumnMap::new(fields, headers).map_err(|(field, reason)| IngestError::Invalid {
+            file: file.clone(),
+            position: position.word(),
+            line: 1,
+            field,
+            reason,
+        })?),
+        None => None,
+    };
+    let same_file_as_import = store.imports()?.iter().rev().find(|i| i.sha256 == sha256).map(|i| i.id);
+    let card = options.legal_card.clone().unwrap_or_else(|| default_legal_card(options.kind));
+    let header = ImportHeader {
+        kind: options.kind.code(),
+        file_name: file.clone(),
+        sha256: sha256.clone(),
+        size_bytes,
+        format: table.format.clone(),
+        source: options.source.clone().unwrap_or_else(|| file_stem(&file)),
+        purpose: card.purpose,
+        legal_basis: card.legal_basis,
+        retention: card.retention,
+        roles: card.roles,
+    };
+
+    let mut writer = ImportWriter::begin(store, &header)?;
+    let mut totals = ImportTotals::default();
+    let mut masked = MaskCounts::default();
+    let mut rejects = match (&input, options.skip_invalid) {
+        (Input::Path(path), true) => Some(Rejects::new(path, table.headers.clone(), options.kind)),
+        _ => None,
+    };
+    let progress_counter = table.progress.clone();
+    let mut ignored_keys: Vec<String> = Vec::new();
+    for record in table.records {
+        let record = match record {
+            Ok(record) => record,
+            Err(e) => {
+                // A record the reader cannot delimit (wrong field count) can be skipped; a broken
+                // file (unreadable CSV, truncated JSON) cannot be read past.
+                let recoverable = e.field.is_some();
+                match rejects.as_mut() {
+                    Some(r) if recoverable => {
+                        totals.rows_read += 1;
+                        totals.rejected += 1;
+                        r.add(e.line, e.field.as_deref().unwrap_or("—"), &e.reason, None)
+                            .map_err(|reason| IngestError::File { file: file.clone(), reason })?;
+                        continue;
+                    }
+                    _ => return Err(at(e, position)),
+                }
+            }
+        };
+        totals.rows_read += 1;
+        if let Cells::Keyed(pairs) = &record.cells {
+            for (key, _) in pairs {
+                if columns::field_for_header(fields, key).is_none() && !ignored_keys.contains(key) {
+                    ignored_keys.push(key.clone());
+                }
+            }
+        }
+        let outcome = store_record(&mut writer, options.kind, &record, map.as_ref(), pseudonymiser, &mut masked);
+        match outcome {
+            Ok(Upsert::DuplicateInFile { first_line }) => {
+                let (field, reason) = duplicate_reason(options.kind, first_line, position);
+                reject(&mut rejects, &record, field, &reason, &file, position, &mut totals)?;
+            }
+            Ok(done) => totals.count(done),
+            Err(RecordError::Field(e)) => {
+                reject(&mut rejects, &record, e.field, &e.reason, &file, position, &mut totals)?
+            }
+            Err(RecordError::Store(e)) => return Err(e.into()),
+        }
+        if totals.rows_read % 4096 == 0 {
+            progress(Progress {
+                bytes_done: progress_counter.load(Ordering::Relaxed),
+                bytes_total: size_bytes,
+                rows: totals.rows_read,
+            });
+        }
+    }
+    progress(Progress { bytes_done: size_bytes, bytes_total: size_bytes, rows: totals.rows_read });
+    let rejected_file = match rejects {
+        Some(r) => r.finish().map_err(|reason| IngestError::File { file: file.clone(), reason })?,
+        None => None,
+    };
+    let import_id = writer.finish(&totals)?;
+    let mut ignored_columns = map.map(|m| m.ignored).unwrap_or_default();
+    ignored_columns.extend(ignored_keys);
+    Ok(ImportReport {
+        import_id,
+        kind: options.kind,
+        file,
+        format: table.format,
+        sha256,
+        size_bytes,
+        rows_read: totals.rows_read,
+        inserted: totals.inserted,
+        updated: totals.updated,
+        unchanged: totals.unchanged,
+        rejected: totals.rejected,
+        rejected_file,
+        ignored_columns,
+        masked_iins: masked.iins,
+        masked_phones: masked.phones,
+        masked_emails: masked.emails,
+        same_file_as_import,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+enum RecordError {
+    Field(rows::FieldError),
+    Store(StoreError),
+}
+
+fn store_record(
+    writer: &mut ImportWriter<'_>,
+    kind: DataKind,
+    record: &RawRecord,
+    map: Option<&ColumnMap>,
+    pseudonymiser: &Pseudonymiser,
+    masked: &mut MaskCounts,
+) -> Result<Upsert, RecordError> {
+    let row = FieldRow::new(fields_of(kind), map, &record.cells);
+    let line = record.line;
+    let stored = match kind {
+        DataKind::Inspections => writer.inspection(&rows::inspection(&row).map_err(RecordError::Field)?, line),
+        DataKind::Appeals => {
+            // Count masks only for rows that are kept; a rejected row's text is not stored.
+            let mut counts = MaskCounts::default();
+            let appeal = rows::appeal(&row, pseudonymiser, &mut counts).map_err(RecordError::Field)?;
+            let result = writer.appeal(&appeal, line);
+            if result.is_ok() {
+                masked.iins += counts.iins;
+                masked.phones += counts.phones;
+                masked.emails += counts.emails;
+            }
+            result
+        }
+        DataKind::Risk => writer.risk(&rows::risk(&row).map_err(RecordError::Field)?, line),
+    };
+    stored.map_err(RecordError::Store)
+}
+
+fn duplicate_reason(kind: DataKind, first_line: u64, position: Position) -> (&'static str, String) {
+    let (field, key) = match kind {
+        DataKind::Inspections => ("registry_no", "this registry_no"),
+        DataKind::Appeals => ("appeal_no", "this appeal_no"),
+        DataKind::Risk => ("computed", "this BIN, model and date"),
+    };
+    (field, format!("{key} already appeared on {} {first_line} of this file", position.word()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn reject(
+    rejects: &mut Option<Rejects>,
+    record: &RawRecord,
+    field: &str,
+    reason: &str,
+    file: &str,
+    position: Position,
+    totals: &mut ImportTotals,
+) -> Result<(), IngestError> {
+    match rejects {
+        Some(r) => {
+            totals.rejected += 1;
+            r.add(record.line, field, reason, Some(&record.cells))
+                .map_err(|reason| IngestError::File { file: file.to_string(), reason })
+        }
+        None => Err(IngestError::Invalid {
+            file: file.to_string(),
+            position: position.word(),
+            line: record.line,
+            field: field.to_string(),
+            reason: reason.to_string(),
+        }),
+    }
+}
+
+/// SHA-256 and size of the input, read once before importing so the provenance record is complete.
+fn digest(input: &Input<'_>) -> Result<(String, u64), String> {
+    let mut hasher = Sha256::new();
+    let size = match input {
+        Input::Embedded { bytes, .. } => {
+            hasher.update(bytes);
+            bytes.len() as u64
+        }
+        Input::Path(path) => {
+            let mut file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+            let mut buf = vec![0u8; 1 << 16];
+            let mut size = 0u64;
+            loop {
+                let n = file.read(&mut buf).map_err(|e| format!("cannot read: {e}"))?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                size += n as u64;
+            }
+            size
+        }
+    };
+    Ok((hex::encode(hasher.finalize()), size))
+}
+
+fn file_stem(file: &str) -> String {
+    Path::new(file).file_name().map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+/// The rejected rows of a `--skip-invalid` import, written beside the input as
+/// `<input>.rejected.csv` (UTF-8 with BOM and `;`, so Excel in a Russian locale opens it).
+/// Applicants' IINs are blanked and appeal texts masked here too: this file is a copy, and
+/// copies of personal data are kept to the minimum.
+struct Rejects {
+    path: PathBuf,
+    headers: Option<Vec<String>>,
+    kind: DataKind,
+    writer: Option<csv::Writer<std::fs::File>>,
+}
+
+impl Rejects {
+    fn new(input: &Path, headers: Option<Vec<String>>, kind: DataKind) -> Self {
+        let mut name = input.as_os_str().to_owned();
+        name.push(".rejected.csv");
+        Rejects { path: PathBuf::from(name), headers, kind, writer: None }
+    }
+
+    fn add(&mut self, line: u64, field: &str, reason: &str, cells: Option<&Cells>) -> Result<(), String> {
+        let fail = |e: csv::Error| format!("cannot write {}: {e}", self.path.display());
+        if self.writer.is_none() {
+            let mut file =
+                std::fs::File::create(&self.path).map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+            std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(|e| e.to_string())?;
+            let mut writer = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(file);
+            let mut header = vec!["line".to_string(), "field".to_string(), "reason".to_string()];
+            match &self.headers {
+                Some(h) => header.extend(h.iter().cloned()),
+                None => header.push("record".into()),
+            }
+            writer.write_record(&header).map_err(fail)?;
+            self.writer = Some(writer);
+        }
+        let mut out = vec![line.to_string(), field.to_string(), reason.to_string()];
+        let private = |name: &str| -> bool {
+            self.kind == DataKind::Appeals
+                && columns::field_for_header(fields_of(self.kind), name)
+                    .is_some_and(|i| matches!(fields_of(self.kind)[i].name, "applicant_iin" | "text"))
+        };
+        let clean = |name: &str, value: &str| -> String {
+            if !private(name) {
+                value.to_string()
+            } else if columns::field_for_header(fields_of(self.kind), name).map(|i| fields_of(self.kind)[i].name)
+                == Some("text")
+            {
+                crate::domain::privacy::mask_personal_data(value).0
+            } else {
+                String::new()
+            }
+        };
+        match cells {
+            Some(Cells::Positional(values)) => {
+                let headers = self.headers.clone().unwrap_or_default();
+                out.extend(values.iter().enumerate().map(|(i, v)| clean(headers.get(i).map_or("", String::as_str), v)));
+            }
+            Some(Cells::Keyed(pairs)) => {
+                let object: serde_json::Map<String, serde_json::Value> =
+                    pairs.iter().map(|(k, v)| (k.clone(), serde_json::Value::String(clean(k, v)))).collect();
+                out.push(serde_json::Value::Object(object).to_string());
+            }
+            None => {}
+        }
+        let writer = self.writer.as_mut().expect("created above");
+        writer.write_record(&out).map_err(fail)
+    }
+
+    fn finish(self) -> Result<Option<String>, String> {
+        match self.writer {
+            Some(mut w) => {
+                w.flush().map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+                Ok(Some(self.path.display().to_string()))
+            }
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! Turning one record's cells into a validated registry record (inspection, appeal, risk score).
+//!
+//! Every failure names the field; the pipeline adds the file and line. Personal data is handled
+//! here, at the door: the applicant's IIN becomes a pseudonym and the appeal text is masked, so
+//! nothing raw reaches the store. Error messages never repeat an IIN or an appeal text.
+
+use chrono::NaiveDate;
+
+use super::columns::{ColumnMap, FieldSpec};
+use super::source::Cells;
+use super::values::{parse_count, parse_date, parse_decimal, parse_tenge, parse_yes_no};
+use crate::domain::ids::{validate_iin, SubjectId};
+use crate::domain::privacy::{mask_personal_data, MaskCounts, Pseudonymiser};
+use crate::domain::records::{Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts};
+use crate::domain::territory::{parse_kato, parse_oked, Kato};
+
+/// A field that failed, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+type FieldResult<T> = Result<T, FieldError>;
+
+/// The cells of one record laid out by field, with empty cells as `None`.
+pub struct FieldRow<'a> {
+    fields: &'static [FieldSpec],
+    values: Vec<Option<&'a str>>,
+}
+
+impl<'a> FieldRow<'a> {
+    /// Lays out a record's cells by field; cells over the length limit are refused here.
+    pub fn new(fields: &'static [FieldSpec], map: Option<&ColumnMap>, cells: &'a Cells) -> FieldRow<'a> {
+        let mut values: Vec<Option<&'a str>> = vec![None; fields.len()];
+        match (cells, map) {
+            (Cells::Positional(cells), Some(map)) => {
+                for (cell, field) in cells.iter().zip(&map.column_field) {
+                    if let Some(index) = field {
+                        values[*index] = non_empty(cell);
+                    }
+                }
+            }
+            (Cells::Keyed(pairs), _) => {
+                for (key, value) in pairs {
+                    if let Some(index) = super::columns::field_for_header(fields, key) {
+                        values[index] = non_empty(value);
+                    }
+                }
+            }
+            (Cells::Positional(_), None) => {}
+        }
+        FieldRow { fields, values }
+    }
+
+    fn spec(&self, name: &str) -> (usize, &'static FieldSpec) {
+        let index = self.fields.iter().position(|f| f.name == name).expect("field names are fixed in columns.rs");
+        (index, &self.fields[index])
+    }
+
+    /// The trimmed text of a field, or `None` when empty.
+    fn get(&self, name: &'static str) -> FieldResult<Option<&'a str>> {
+        let (index, spec) = self.spec(name);
+        match self.values[index] {
+            Some(text) if text.chars().count() > spec.max_chars => Err(FieldError {
+                field: spec.name,
+                reason: format!("is {} characters long; the limit is {}", text.chars().count(), spec.max_chars),
+            }),
+            other => Ok(other),
+        }
+    }
+
+    fn required(&self, name: &'static str) -> FieldResult<&'a str> {
+        self.get(name)?.ok_or_else(|| FieldError { field: name, reason: "is empty but required".into() })
+    }
+
+    fn parse<T>(&self, name: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> FieldResult<Option<T>> {
+        match self.get(name)? {
+            Some(text) => parse(text).map(Some).map_err(|reason| FieldError { field: name, reason }),
+            None => Ok(None),
+        }
+    }
+
+    fn parse_required<T>(&self, name: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> FieldResult<T> {
+        let text = self.required(name)?;
+        parse(text).map_err(|reason| FieldError { field: name, reason })
+    }
+}
+
+fn non_empty(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty()).then_some(t)
+}
+
+/// A BIN/IIN as spreadsheets leave it: Excel drops leading zeros, so an 10- or 11-digit number is
+/// restored with zeros in front when the check digit then agrees.
+fn parse_subject(text: &str) -> Result<SubjectId, String> {
+    let t = text.trim();
+    let digits = t.strip_suffix(".0").unwrap_or(t);
+    if (10..12).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(id) = SubjectId::parse(&format!("{digits:0>12}")) {
+            return Ok(id);
+        }
+    }
+    SubjectId::parse(digits).map_err(|e| format!("'{t}' {e}"))
+}
+
+fn parse_kato_cell(text: &str) -> Result<Kato, String> {
+    parse_kato(text)
+}
+
+fn check_order(start: NaiveDate, end: Option<NaiveDate>, field: &'static str, start_name: &str) -> FieldResult<()> {
+    match end {
+        Some(end) if end < start => Err(FieldError { field, reason: format!("{end} is before {start_name} {start}") }),
+        _ => Ok(()),
+    }
+}
+
+pub fn inspection(row: &FieldRow<'_>) -> FieldResult<Inspection> {
+    let start_date = row.parse_required("start_date", parse_date)?;
+    let end_date = row.parse("end_date", parse_date)?;
+    check_order(start_date, end_date, "end_date", "start_date")?;
+    Ok(Inspection {
+        registry_no: row.required("registry_no")?.to_string(),
+        subject: SubjectFacts {
+            id: row.parse_required("bin", parse_subject)?,
+            name: row.get("object_name")?.map(str::to_string),
+            kato: row.parse("kato", parse_kato_cell)?,
+            oked: row.parse("oked", parse_oked)?,
+        },
+        control_body: row.required("control_body")?.to_string(),
+        kind: row.parse_required("kind", |t| {
+            InspectionKind::from_label(t).ok_or_else(|| {
+                format!("'{t}' is not a kind of inspection (planned, unplanned, preventive_visit or the Russian/Kazakh names)")
+            })
+        })?,
+        grounds: row.get("grounds")?.map(str::to_string),
+        start_date,
+        end_date,
+        violations: row.parse("violations", parse_count)?.unwrap_or(0),
+        sanctions: row.get("sanctions")?.map(str::to_string),
+        fine_tiyn: row.parse("fine_kzt", parse_tenge)?,
+        appealed: row.parse("appealed", parse_yes_no)?,
+        declared_illegal: row.parse("declared_illegal", parse_yes_no)?,
+    })
+}
+
+/// An appeal with its applicant pseudonymised and its text masked; `masked` counts what was removed.
+pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut MaskCounts) -> FieldResult<Appeal> {
+    let received = row.parse_required("received", parse_date)?;
+    let decided = row.parse("decided", parse_date)?;
+    check_order(received, decided, "decided", "received")?;
+    // The IIN is checked but never echoed: an error message may end up in a log.
+    let applicant_pseudonym = match row.get("applicant_iin")? {
+        Some(iin) => {
+            validate_iin(iin).map_err(|e| FieldError { field: "applicant_iin", reason: format!("the IIN {e}") })?;
+            Some(pseudonymiser.pseudonym(iin))
+        }
+        None => None,
+    };
+    let text = row.get("text")?.map(|t| {
+        let (clean, counts) = mask_personal_data(t);
+        masked.iins += counts.iins;
+        masked.phones += counts.phones;
+        masked.emails += counts.emails;
+        clean
+    });
+    Ok(Appeal {
+        appeal_no: row.required("appeal_no")?.to_string(),
+        received,
+        channel: row.get("channel")?.map(str::to_string),
+        applicant_category: row.get("applicant_category")?.map(str::to_string),
+        applicant_pseudonym,
+        subject: row.parse("subject_bin", parse_subject)?,
+        kato: row.parse("kato", parse_kato_cell)?,
+        text,
+        category: row.get("category")?.map(str::to_string),
+        status: row.get("status")?.map(str::to_string),
+        decided,
+        outcome: row.parse("outcome", |t| {
+            Outcome::from_label(t).ok_or_else(|| {
+                format!("'{t}' is not an outcome (satisfied, refused, explained — удовлетворено, отказано, разъяснено)")
+            })
+        })?,
+    })
+}
+
+pub fn risk(row: &FieldRow<'_>) -> FieldResult<RiskScore> {
+    let score = row.parse_required("score", |t| {
+        let v = parse_decimal(t)?;
+        if (0.0..=100.0).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("'{t}' is outside 0–100"))
+        }
+    })?;
+    Ok(RiskScore {
+        subject: row.parse_required("bin", parse_subject)?,
+        score,
+        degree: row.parse_required("degree", |t| {
+            RiskDegree::from_label(t)
+                .ok_or_else(|| format!("'{t}' is not a degree (high, medium, low — высокая, средняя, низкая)"))
+        })?,
+        model: row.required("model")?.to_string(),
+        computed: row.parse_required("computed", parse_date)?,
+        factors: row.parse("factors", parse_factors)?.unwrap_or_default(),
+    })
+}
+
+/// Factors as a JSON object (`{"visits": 0.4}`) or as `name:value;name:value`.
+pub fn parse_factors(text: &str) -> Result<Vec<(String, f64)>, String> {
+    let t = text.trim();
+    if t.starts_with('{') {
+        // serde_json's map keeps the source order only with `preserve_order`; sort by name so the
+        // stored order does not depend on a feature flag.
+        let map: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(t).map_err(|e| format!("is not a JSON object of numbers: {e}"))?;
+        return map
+            .into_iter()
+            .map(|(k, v)| match v.as_f64() {
+                Some(x) => Ok((k, x)),
+                None => Err(format!("factor '{k}' is not a number")),
+            })
+            .collect();
+    }
+    t.split(';')
+        .filter(|part| !part.trim().is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once(':').ok_or_else(|| format!("'{}' is not name:value", part.trim()))?;
+            let value = parse_decimal(value).map_err(|e| format!("factor '{}': {e}", name.trim()))?;
+            Ok((name.trim().to_string(), value))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn factors_in_both_notations() {
+        assert_eq!(
+            parse_factors("visits:0,4; fines:0.2").unwrap(),
+            vec![("visits".into(), 0.4), ("fines".into(), 0.2)]
+        );
+        assert_eq!(parse_factors(r#"{"b": 1, "a": 2.5}"#).unwrap().len(), 2);
+        assert!(parse_factors("visits=0.4").is_err());
+    }
+
+    #[test]
+    fn excel_stripped_leading_zeros_are_restored_only_when_the_check_digit_agrees() {
+        let bin = crate::domain::ids::with_check_digit([0, 4, 0, 1, 4, 0, 0, 0, 1, 2, 3]).unwrap();
+        assert_eq!(parse_subject(&bin[1..]).unwrap().as_str(), bin);
+        assert!(parse_subject("12345").is_err());
+    }
+}

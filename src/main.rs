@@ -1,0 +1,167 @@
+//! The `ekn` command line: parses arguments, calls one `ekn::api` function, renders the result
+//! as text or JSON. No business logic lives here.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ekn::api::{self, ApiError, Session};
+use ekn::domain::records::DataKind;
+use ekn::generator::{self, Scale};
+
+#[derive(Parser)]
+#[command(
+    name = "ekn",
+    version,
+    about = "ЭКН — the electronic supervision map: case cards for prosecutorial supervision"
+)]
+struct Args {
+    /// The database file (default: the OS data directory, e.g. ~/.local/share/ekn/ekn.db).
+    #[arg(long, global = true, env = "EKN_DB")]
+    db: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create the database; with --demo, fill it with the built-in demo data.
+    Init {
+        #[arg(long)]
+        demo: bool,
+        /// Replace an existing database (and its key file).
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import a registry export (CSV, XLSX, JSON or NDJSON) and print a report.
+    Import {
+        kind: Kind,
+        file: PathBuf,
+        /// Where the data came from (default: the file name).
+        #[arg(long)]
+        source: Option<String>,
+        /// Import the valid rows and write the rejected ones, with reasons, to FILE.rejected.csv.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// A JSON file with the data set's legal card (purpose, legal_basis, retention, roles).
+        #[arg(long)]
+        legal_card: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the case card of one supervised object.
+    Card {
+        /// BIN (organisation) or IIN (individual entrepreneur), 12 digits.
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find objects by name or BIN, and appeals by words of their text.
+    Search {
+        text: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// What the database holds and every import it has recorded.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate deterministic demo or benchmark data (the same seed gives the same bytes).
+    Fixtures {
+        #[arg(long, value_enum, default_value_t = ScaleArg::Demo)]
+        scale: ScaleArg,
+        #[arg(long, default_value_t = 2024)]
+        seed: u64,
+        /// Output directory (default: fixtures/demo or bench-data/large).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Measure: card assembly latency over a sample of objects (prints figures, asserts nothing).
+    Bench {
+        #[arg(long, default_value_t = 2000)]
+        samples: usize,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Inspections,
+    Appeals,
+    Risk,
+}
+
+impl From<Kind> for DataKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Inspections => DataKind::Inspections,
+            Kind::Appeals => DataKind::Appeals,
+            Kind::Risk => DataKind::Risk,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ScaleArg {
+    Demo,
+    Large,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ekn: error [{}]: {}", e.code, e.message);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> Result<(), ApiError> {
+    let db = args.db.clone().unwrap_or_else(api::default_db_path);
+    match args.command {
+        Command::Init { demo, force, json } => {
+            let mut bars = cli::ProgressBars::new();
+            let report = api::init(&db, demo, force, &mut |name, p| bars.update(name, p))?;
+            bars.finish();
+            cli::print(json, &report, cli::render_init)
+        }
+        Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
+            let mut session = Session::open(&db)?;
+            let mut bars = cli::ProgressBars::new();
+            let name = file.display().to_string();
+            let report = session.import(kind.into(), &file, source, skip_invalid, legal_card.as_deref(), &mut |p| {
+                bars.update(&name, p)
+            })?;
+            bars.finish();
+            cli::print(json, &report, cli::render_import)
+        }
+        Command::Card { bin, json } => cli::print(json, &Session::open(&db)?.card(&bin)?, cli::render_card),
+        Command::Search { text, limit, json } => {
+            cli::print(json, &Session::open(&db)?.search(&text, limit)?, cli::render_search)
+        }
+        Command::Status { json } => cli::print(json, &Session::open(&db)?.status()?, cli::render_status),
+        Command::Fixtures { scale, seed, out } => {
+            let scale = match scale {
+                ScaleArg::Demo => Scale::Demo,
+                ScaleArg::Large => Scale::Large,
+            };
+            let out = out.unwrap_or_else(|| generator::default_out(scale));
+            let set = generator::generate(scale, seed, &out)
+                .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", out.display()) })?;
+            cli::print(false, &set, cli::render_fixtures)
+        }
+        Command::Bench { samples, json } => {
+            cli::print(json, &Session::open(&db)?.bench_card(samples)?, cli::render_bench)
+        }
+    }
+}

@@ -1,0 +1,488 @@
+//! Writing one import: a transaction that upserts registry rows by their natural keys.
+//!
+//! The whole import is one transaction, so a failed import leaves the database exactly as it was
+//! (dropping the writer rolls back). Each row is looked up by its natural key (registry_no,
+//! appeal_no, or BIN + model + date) and compared by a hash of its content, so re-importing a
+//! file reports inserted / updated / unchanged instead of duplicating rows. Every row remembers
+//! the import that first brought it, the last import that contained it, and its line there;
+//! a row whose last import is the current one has appeared earlier in the same file.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+
+use super::{fold_for_search, Store, StoreError};
+use crate::domain::ids::IdKind;
+use crate::domain::records::{Appeal, Inspection, RiskScore, SubjectFacts};
+
+/// What is known about the file before its rows are read; written to the import log.
+#[derive(Debug, Clone)]
+pub struct ImportHeader {
+    pub kind: &'static str,
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: u64,
+    pub format: String,
+    pub source: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub roles: String,
+}
+
+/// What one row did to the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    Updated,
+    Unchanged,
+    /// The same natural key already appeared in this file, on the given line.
+    DuplicateInFile {
+        first_line: u64,
+    },
+}
+
+/// Counts written to the import log when the import finishes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportTotals {
+    pub rows_read: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub rejected: u64,
+}
+
+impl ImportTotals {
+    pub fn count(&mut self, outcome: Upsert) {
+        match outcome {
+            Upsert::Inserted => self.inserted += 1,
+            Upsert::Updated => self.updated += 1,
+            Upsert::Unchanged => self.unchanged += 1,
+            Upsert::DuplicateInFile { .. } => self.rejected += 1,
+        }
+    }
+}
+
+/// An import in progress. Call `finish` to commit; drop it to roll everything back.
+pub struct ImportWriter<'s> {
+    tx: Transaction<'s>,
+    import_id: i64,
+    /// BIN → (row id, hash of name/KATO/OKED): most rows name a subject already seen.
+    subjects: HashMap<String, (i64, i64)>,
+    control_bodies: HashMap<String, i64>,
+}
+
+impl<'s> ImportWriter<'s> {
+    pub fn begin(store: &'s mut Store, header: &ImportHeader) -> Result<Self, StoreError> {
+        let tx = store.conn.transaction()?;
+        tx.execute(
+            "INSERT INTO imports(kind, file_name, sha256, size_bytes, format, source, started_at,
+                                 purpose, legal_basis, retention, roles, tool_version)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                header.kind,
+                header.file_name,
+                header.sha256,
+                header.size_bytes as i64,
+                header.format,
+                header.source,
+                now_utc(),
+                header.purpose,
+                header.legal_basis,
+                header.retention,
+                header.roles,
+                env!("CARGO_PKG_VERSION"),
+            ],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        Ok(ImportWriter { tx, import_id, subjects: HashMap::new(), control_bodies: HashMap::new() })
+    }
+
+    pub fn import_id(&self) -> i64 {
+        self.import_id
+    }
+
+    /// Records the totals and commits the whole import.
+    pub fn finish(self, totals: &ImportTotals) -> Result<i64, StoreError> {
+        self.tx.execute(
+            "UPDATE imports SET finished_at = ?2, rows_read = ?3, inserted = ?4, updated = ?5,
+                                unchanged = ?6, rejected = ?7 WHERE id = ?1",
+            params![
+                self.import_id,
+                now_utc(),
+                totals.rows_read as i64,
+                totals.inserted as i64,
+                totals.updated as i64,
+                totals.unchanged as i64,
+                totals.rejected as i64
+            ],
+        )?;
+        self.tx.commit()?;
+        Ok(self.import_id)
+    }
+
+    pub fn inspection(&mut self, rec: &Inspection, line: u64) -> Result<Upsert, StoreError> {
+        let hash = content_hash(&[
+            &rec.subject.id.as_str(),
+            &rec.control_body,
+            &rec.kind.code(),
+            &rec.grounds,
+            &rec.start_date,
+            &rec.end_date,
+            &rec.subject.kato.as_ref().map(|k| &k.code),
+            &rec.violations,
+            &rec.sanctions,
+            &rec.fine_tiyn,
+            &rec.appealed,
+            &rec.declared_illegal,
+        ]);
+        let existing = self
+            .tx
+            .prepare_cached("SELECT id, row_hash, last_import_id, source_line FROM inspections WHERE registry_no = ?1")?
+            .query_row([&rec.registry_no], existing_row)
+            .optional()?;
+        let subject_id = self.subject(&rec.subject)?;
+        let body_id = self.control_body(&rec.control_body)?;
+        let kato = rec.subject.kato.as_ref();
+        let values = params![
+            rec.registry_no,
+            subject_id,
+            body_id,
+            rec.kind.code(),
+            rec.grounds,
+            rec.start_date.to_string(),
+            rec.end_date.map(|d| d.to_string()),
+            kato.map(|k| &k.code),
+            kato.map(|k| k.region.code),
+            rec.violations,
+            rec.sanctions,
+            rec.fine_tiyn,
+            rec.appealed,
+            rec.declared_illegal,
+            hash,
+            self.import_id,
+            line as i64,
+        ];
+        match self.classify(existing, hash)? {
+            Change::New => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, grounds, start_date,
+                            end_date, kato, region_code, violations, sanctions, fine_tiyn, appealed, declared_illegal,
+                            row_hash, first_import_id, last_import_id, source_line)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+                    )?
+                    .execute(values)?;
+                Ok(Upsert::Inserted)
+            }
+            Change::Modified(_) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE inspections SET subject_id = ?2, control_body_id = ?3, kind = ?4, grounds = ?5,
+                            start_date = ?6, end_date = ?7, kato = ?8, region_code = ?9, violations = ?10,
+                            sanctions = ?11, fine_tiyn = ?12, appealed = ?13, declared_illegal = ?14,
+                            row_hash = ?15, last_import_id = ?16, source_line = ?17
+                         WHERE registry_no = ?1",
+                    )?
+                    .execute(values)?;
+                Ok(Upsert::Updated)
+            }
+            Change::Same(id) => self.touch("inspections", id, line),
+            Change::Duplicate(first_line) => Ok(Upsert::DuplicateInFile { first_line }),
+        }
+    }
+
+    pub fn appeal(&mut self, rec: &Appeal, line: u64) -> Result<Upsert, StoreError> {
+        let hash = content_hash(&[
+            &rec.received,
+            &rec.channel,
+            &rec.applicant_category,
+            &rec.applicant_pseudonym,
+            &rec.subject.as_ref().map(|s| s.as_str()),
+            &rec.kato.as_ref().map(|k| &k.code),
+            &rec.text,
+            &rec.category,
+            &rec.status,
+            &rec.decided,
+            &rec.outcome.map(|o| o.code()),
+        ]);
+        let existing = self
+            .tx
+            .prepare_cached("SELECT id, row_hash, last_import_id, source_line FROM appeals WHERE appeal_no = ?1")?
+            .query_row([&rec.appeal_no], existing_row)
+            .optional()?;
+        let change = self.classify(existing, hash)?;
+        let subject_id = match &rec.subject {
+            Some(id) if matches!(change, Change::New | Change::Modified(_)) => {
+                Some(self.subject(&SubjectFacts { id: id.clone(), name: None, kato: None, oked: None })?)
+            }
+            _ => None,
+        };
+        let fingerprint = rec.text.as_deref().map(text_fingerprint);
+        let values = params![
+            rec.appeal_no,
+            rec.received.to_string(),
+            rec.channel,
+            rec.applicant_category,
+            rec.applicant_pseudonym,
+            subject_id,
+            rec.kato.as_ref().map(|k| &k.code),
+            rec.kato.as_ref().map(|k| k.region.code),
+            rec.text,
+            fingerprint,
+            rec.category,
+            rec.status,
+            rec.decided.map(|d| d.to_string()),
+            rec.outcome.map(|o| o.code()),
+            hash,
+            self.import_id,
+            line as i64,
+        ];
+        let row_id = match change {
+            Change::New => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO appeals(appeal_no, received, channel, applicant_category, applicant_pseudonym,
+                            subject_id, kato, region_code, text, text_fingerprint, category, status, decided, outcome,
+                            row_hash, first_import_id, last_import_id, source_line)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+                    )?
+                    .execute(values)?;
+                self.tx.last_insert_rowid()
+            }
+            Change::Modified(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE appeals SET received = ?2, channel = ?3, applicant_category = ?4,
+                            applicant_pseudonym = ?5, subject_id = ?6, kato = ?7, region_code = ?8, text = ?9,
+                            text_fingerprint = ?10, category = ?11, status = ?12, decided = ?13, outcome = ?14,
+                            row_hash = ?15, last_import_id = ?16, source_line = ?17
+                         WHERE appeal_no = ?1",
+                    )?
+                    .execute(values)?;
+                self.tx.prepare_cached("DELETE FROM appeals_fts WHERE rowid = ?1")?.execute([id])?;
+                id
+            }
+            Change::Same(id) => return self.touch("appeals", id, line),
+            Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
+        };
+        self.tx.prepare_cached("INSERT INTO appeals_fts(rowid, text, category) VALUES (?1, ?2, ?3)")?.execute(
+            params![row_id, rec.text.as_deref().map(fold_for_search), rec.category.as_deref().map(fold_for_search)],
+        )?;
+        Ok(if matches!(change, Change::New) { Upsert::Inserted } else { Upsert::Updated })
+    }
+
+    pub fn risk(&mut self, rec: &RiskScore, line: u64) -> Result<Upsert, StoreError> {
+        let factors: Vec<String> = rec.factors.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        let hash = content_hash(&[&rec.score, &rec.degree.code(), &factors]);
+        let subject_id = self.subject(&SubjectFacts { id: rec.subject.clone(), name: None, kato: None, oked: None })?;
+        let computed = rec.computed.to_string();
+        let existing = self
+            .tx
+            .prepare_cached(
+                "SELECT id, row_hash, last_import_id, source_line FROM risk_scores
+                 WHERE subject_id = ?1 AND model = ?2 AND computed = ?3",
+            )?
+            .query_row(params![subject_id, rec.model, computed], existing_row)
+            .optional()?;
+        let change = self.classify(existing, hash)?;
+        let inserted = matches!(change, Change::New);
+        let row_id = match change {
+            Change::New => {
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO risk_scores(subject_id, model, computed, score, degree, row_hash,
+                            first_import_id, last_import_id, source_line)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+                    )?
+                    .execute(params![
+                        subject_id,
+                        rec.model,
+                        computed,
+                        rec.score,
+                        rec.degree.code(),
+                        hash,
+                        self.import_id,
+                        line as i64
+                    ])?;
+                self.tx.last_insert_rowid()
+            }
+            Change::Modified(id) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE risk_scores SET score = ?2, degree = ?3, row_hash = ?4, last_import_id = ?5,
+                            source_line = ?6 WHERE id = ?1",
+                    )?
+                    .execute(params![id, rec.score, rec.degree.code(), hash, self.import_id, line as i64])?;
+                self.tx.prepare_cached("DELETE FROM risk_factors WHERE risk_id = ?1")?.execute([id])?;
+                id
+            }
+            Change::Same(id) => return self.touch("risk_scores", id, line),
+            Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
+        };
+        let mut insert = self
+            .tx
+            .prepare_cached("INSERT INTO risk_factors(risk_id, position, name, value) VALUES (?1, ?2, ?3, ?4)")?;
+        for (position, (name, value)) in rec.factors.iter().enumerate() {
+            insert.execute(params![row_id, position as i64, name, value])?;
+        }
+        Ok(if inserted { Upsert::Inserted } else { Upsert::Updated })
+    }
+
+    fn classify(&self, existing: Option<ExistingRow>, hash: i64) -> Result<Change, StoreError> {
+        Ok(match existing {
+            None => Change::New,
+            Some(row) if row.last_import_id == self.import_id => Change::Duplicate(row.source_line),
+            Some(row) if row.row_hash == hash => Change::Same(row.id),
+            Some(row) => Change::Modified(row.id),
+        })
+    }
+
+    /// An unchanged row still records that this import confirmed it, and where.
+    fn touch(&self, table: &str, id: i64, line: u64) -> Result<Upsert, StoreError> {
+        let sql = format!("UPDATE {table} SET last_import_id = ?2, source_line = ?3 WHERE id = ?1");
+        self.tx.prepare_cached(&sql)?.execute(params![id, self.import_id, line as i64])?;
+        Ok(Upsert::Unchanged)
+    }
+
+    /// The row id of a subject, creating it or refreshing its facts as needed. Facts a row leaves
+    /// empty keep their stored values: an appeal that names only a BIN does not erase the name.
+    fn subject(&mut self, facts: &SubjectFacts) -> Result<i64, StoreError> {
+        let bin = facts.id.as_str();
+        let cached = match self.subjects.get(bin) {
+            Some(&entry) => Some(entry),
+            None => self
+                .tx
+                .prepare_cached("SELECT id, facts_hash FROM subjects WHERE bin = ?1")?
+                .query_row([bin], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?,
+        };
+        let given = facts.name.is_some() || facts.kato.is_some() || facts.oked.is_some();
+        let hash =
+            content_hash(&[&facts.name, &facts.kato.as_ref().map(|k| &k.code), &facts.oked.as_ref().map(|o| &o.code)]);
+        let id = match cached {
+            Some((id, stored)) if !given || stored == hash => id,
+            Some((id, _)) => {
+                self.tx
+                    .prepare_cached(
+                        "UPDATE subjects SET name = coalesce(?2, name), kato = coalesce(?3, kato),
+                            region_code = coalesce(?4, region_code), oked = coalesce(?5, oked),
+                            oked_section = coalesce(?6, oked_section), facts_hash = ?7, last_import_id = ?8
+                         WHERE id = ?1",
+                    )?
+                    .execute(params![
+                        id,
+                        facts.name,
+                        facts.kato.as_ref().map(|k| &k.code),
+                        facts.kato.as_ref().map(|k| k.region.code),
+                        facts.oked.as_ref().map(|o| &o.code),
+                        facts.oked.as_ref().map(|o| o.section.to_string()),
+                        hash,
+                        self.import_id
+                    ])?;
+                if facts.name.is_some() {
+                    self.tx.prepare_cached("DELETE FROM subjects_fts WHERE rowid = ?1")?.execute([id])?;
+                    self.index_subject_name(id, facts)?;
+                }
+                id
+            }
+            None => {
+                let kind = match facts.id.kind() {
+                    IdKind::Bin => "bin",
+                    IdKind::Iin => "iin",
+                };
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO subjects(bin, id_kind, name, kato, region_code, oked, oked_section, facts_hash,
+                            first_import_id, last_import_id)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                    )?
+                    .execute(params![
+                        bin,
+                        kind,
+                        facts.name,
+                        facts.kato.as_ref().map(|k| &k.code),
+                        facts.kato.as_ref().map(|k| k.region.code),
+                        facts.oked.as_ref().map(|o| &o.code),
+                        facts.oked.as_ref().map(|o| o.section.to_string()),
+                        if given { hash } else { 0 },
+                        self.import_id
+                    ])?;
+                let id = self.tx.last_insert_rowid();
+                self.index_subject_name(id, facts)?;
+                id
+            }
+        };
+        let stored_hash = if given { hash } else { cached.map_or(0, |(_, h)| h) };
+        self.subjects.insert(bin.to_string(), (id, stored_hash));
+        Ok(id)
+    }
+
+    fn index_subject_name(&self, id: i64, facts: &SubjectFacts) -> Result<(), StoreError> {
+        if let Some(name) = &facts.name {
+            self.tx
+                .prepare_cached("INSERT INTO subjects_fts(rowid, name) VALUES (?1, ?2)")?
+                .execute(params![id, fold_for_search(name)])?;
+        }
+        Ok(())
+    }
+
+    fn control_body(&mut self, name: &str) -> Result<i64, StoreError> {
+        if let Some(&id) = self.control_bodies.get(name) {
+            return Ok(id);
+        }
+        self.tx
+            .prepare_cached("INSERT INTO control_bodies(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?
+            .execute([name])?;
+        let id =
+            self.tx.prepare_cached("SELECT id FROM control_bodies WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
+        self.control_bodies.insert(name.to_string(), id);
+        Ok(id)
+    }
+}
+
+struct ExistingRow {
+    id: i64,
+    row_hash: i64,
+    last_import_id: i64,
+    source_line: u64,
+}
+
+fn existing_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ExistingRow> {
+    Ok(ExistingRow {
+        id: r.get(0)?,
+        row_hash: r.get(1)?,
+        last_import_id: r.get(2)?,
+        source_line: r.get::<_, i64>(3)? as u64,
+    })
+}
+
+enum Change {
+    New,
+    Modified(i64),
+    Same(i64),
+    Duplicate(u64),
+}
+
+/// A stable 64-bit digest of a row's content (SHA-256, first 8 bytes): stable across builds and
+/// platforms, unlike the standard library's hasher.
+fn content_hash(parts: &[&dyn std::fmt::Debug]) -> i64 {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(format!("{part:?}").as_bytes());
+        hasher.update([0x1f]);
+    }
+    i64::from_le_bytes(hasher.finalize()[..8].try_into().expect("8 bytes"))
+}
+
+/// Texts that differ only in case, ё/е or spacing count as the same text.
+fn text_fingerprint(text: &str) -> i64 {
+    let folded = fold_for_search(text);
+    let normalised: Vec<&str> = folded.split_whitespace().collect();
+    content_hash(&[&normalised.join(" ")])
+}
+
+fn now_utc() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}

@@ -1,0 +1,285 @@
+//! SQLite storage: opening and migrating the database, and every query the product runs.
+//! This is the only module that writes SQL.
+//!
+//! One connection per process, WAL journal, foreign keys on. Migrations are SQL files embedded in
+//! the binary and applied in order, each in its own transaction, with the schema version kept in
+//! `PRAGMA user_version`; a database written by a newer version of the product is refused rather
+//! than guessed at.
+
+mod card;
+mod import;
+mod search;
+pub mod secret;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{params, Connection, OpenFlags};
+
+use crate::domain::territory::REGIONS;
+
+pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use search::{AppealHit, SearchHits, SubjectHit};
+
+/// The migrations in order; the schema version is the number of them applied.
+const MIGRATIONS: &[(&str, &str)] = &[("0001_core", include_str!("migrations/0001_core.sql"))];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the database has schema version {found}, newer than this program understands ({supported}); \
+         use a newer version of ekn"
+    )]
+    TooNew { found: i64, supported: i64 },
+    #[error("{path}: the key file is damaged (expected 64 hexadecimal digits)")]
+    BadKey { path: PathBuf },
+    #[error("{0}")]
+    NotFound(String),
+}
+
+/// An open database. Reading needs `&self`; writing goes through `ImportWriter`, which holds a
+/// transaction and so needs `&mut self`.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating when needed) the database file at `path` and brings its schema up to date.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        Store::prepare(conn)
+    }
+
+    /// Opens an existing database, refusing to create one.
+    pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        if !path.exists() {
+            return Err(StoreError::NotFound(format!(
+                "no database at {}; create it with `ekn init --demo` (demo data) or `ekn init` (empty)",
+                path.display()
+            )));
+        }
+        Store::open(path)
+    }
+
+    /// A private in-memory database with the full schema, for tests.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        Store::prepare(Connection::open_in_memory()?)
+    }
+
+    fn prepare(mut conn: Connection) -> Result<Store, StoreError> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The schema version recorded in the file.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+
+    /// Row counts of the main tables, for `ekn status` and for tests that check nothing changed.
+    pub fn counts(&self) -> Result<TableCounts, StoreError> {
+        let count = |table: &str| -> Result<i64, StoreError> {
+            Ok(self.conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(TableCounts {
+            imports: count("imports")?,
+            subjects: count("subjects")?,
+            inspections: count("inspections")?,
+            appeals: count("appeals")?,
+            risk_scores: count("risk_scores")?,
+            control_bodies: count("control_bodies")?,
+        })
+    }
+
+    /// A fingerprint of every user table's content, so tests can prove a failed import changed nothing.
+    pub fn content_fingerprint(&self) -> Result<String, StoreError> {
+        let tables = [
+            "imports",
+            "subjects",
+            "control_bodies",
+            "inspections",
+            "appeals",
+            "risk_scores",
+            "risk_factors",
+            "settings",
+        ];
+        let mut text = String::new();
+        for table in tables {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))?;
+            let columns = stmt.column_count();
+            let mut rows = stmt.query([])?;
+            while let Some(row) = rows.next()? {
+                for i in 0..columns {
+                    let value: rusqlite::types::Value = row.get(i)?;
+                    text.push_str(&format!("{value:?}|"));
+                }
+                text.push('\n');
+            }
+        }
+        use sha2::Digest;
+        Ok(hex::encode(sha2::Sha256::digest(text.as_bytes())))
+    }
+
+    /// Every import recorded, newest first.
+    pub fn imports(&self) -> Result<Vec<ImportRecord>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, kind, file_name, sha256, size_bytes, format, source, started_at, finished_at,
+                    rows_read, inserted, updated, unchanged, rejected, purpose, legal_basis, retention, roles
+             FROM imports ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(ImportRecord {
+                id: r.get(0)?,
+                kind: r.get(1)?,
+                file_name: r.get(2)?,
+                sha256: r.get(3)?,
+                size_bytes: r.get(4)?,
+                format: r.get(5)?,
+                source: r.get(6)?,
+                started_at: r.get(7)?,
+                finished_at: r.get(8)?,
+                rows_read: r.get(9)?,
+                inserted: r.get(10)?,
+                updated: r.get(11)?,
+                unchanged: r.get(12)?,
+                rejected: r.get(13)?,
+                purpose: r.get(14)?,
+                legal_basis: r.get(15)?,
+                retention: r.get(16)?,
+                roles: r.get(17)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A sample of subject identifiers, spread over the table, for the card benchmark.
+    pub fn sample_subject_ids(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let total: i64 = self.conn.query_row("SELECT count(*) FROM subjects", [], |r| r.get(0))?;
+        let step = (total / limit.max(1) as i64).max(1);
+        let mut stmt = self.conn.prepare("SELECT bin FROM subjects WHERE id % ?1 = 0 LIMIT ?2")?;
+        let rows = stmt.query_map(params![step, limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One value of the settings table.
+    pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Makes the WAL part of the main file, so the file on disk is complete by itself.
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+/// Row counts of the main tables.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct TableCounts {
+    pub imports: i64,
+    pub subjects: i64,
+    pub inspections: i64,
+    pub appeals: i64,
+    pub risk_scores: i64,
+    pub control_bodies: i64,
+}
+
+/// One row of the import log.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub kind: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub size_bytes: i64,
+    pub format: String,
+    pub source: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub rows_read: i64,
+    pub inserted: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub rejected: i64,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub roles: String,
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+    }
+    for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.commit()?;
+    }
+    // Reference data is owned by the code (domain::territory), so it is refreshed on every open.
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare(
+            "INSERT INTO regions(code, name_ru, name_kk, name_en) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(code) DO UPDATE SET name_ru = excluded.name_ru, name_kk = excluded.name_kk,
+                                            name_en = excluded.name_en",
+        )?;
+        for r in &REGIONS {
+            stmt.execute(params![r.code, r.name_ru, r.name_kk, r.name_en])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Folds text the way the search indexes expect it: lower case, ё as е.
+pub fn fold_for_search(text: &str) -> String {
+    text.to_lowercase().replace('ё', "е")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_gets_every_migration_and_the_regions() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+        let regions: i64 = store.conn.query_row("SELECT count(*) FROM regions", [], |r| r.get(0)).unwrap();
+        assert_eq!(regions, 20);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        }
+        let err = Store::open(&path).err().expect("refused");
+        assert!(matches!(err, StoreError::TooNew { .. }), "{err}");
+    }
+}
