@@ -228,7 +228,14 @@ fn make_subjects(rng: &mut ChaCha8Rng, count: usize) -> Vec<Subject> {
             let initial = pick(rng, &["А", "Б", "Д", "Е", "Ж", "Қ", "М", "Н", "С", "Т"]);
             format!("ИП {} {initial}.", pick(rng, SURNAMES))
         } else {
-            format!("{} «{} {}»", pick(rng, LEGAL_FORMS), pick(rng, NAME_WORDS), pick(rng, NAME_WORDS))
+            let first = pick(rng, NAME_WORDS);
+            let second = loop {
+                let word = pick(rng, NAME_WORDS);
+                if word != first {
+                    break word;
+                }
+            };
+            format!("{} «{first} {second}»", pick(rng, LEGAL_FORMS))
         };
         // The first subjects populate the districts the planted patterns need.
         let district_prefix = match i % 40 {
@@ -242,7 +249,7 @@ fn make_subjects(rng: &mut ChaCha8Rng, count: usize) -> Vec<Subject> {
             bin,
             name,
             kato,
-            oked: *weighted(rng, OKED_DIVISIONS),
+            oked: weighted::<&'static str>(rng, OKED_DIVISIONS),
             small: entrepreneur || rng.random_bool(0.7),
             inspections: 0,
             violations: 0,

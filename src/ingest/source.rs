@@ -110,11 +110,7 @@ fn open_reader(mut reader: Box<dyn Read>, total: u64) -> Result<Table, ReadError
         Some(b'{') => return Ok(json_table(whole, progress, total, bom, JsonShape::Lines)),
         _ => {}
     }
-    let utf8 = match std::str::from_utf8(body) {
-        Ok(_) => true,
-        // A sequence cut by the sniffing window is still UTF-8.
-        Err(e) => e.error_len().is_none(),
-    };
+    let utf8 = looks_like_utf8(body);
     let delimiter = guess_delimiter(body, utf8);
     let delimiter_name = match delimiter {
         b';' => "';'",
@@ -134,6 +130,35 @@ fn open_reader(mut reader: Box<dyn Read>, total: u64) -> Result<Table, ReadError
             encoding_rs_io::DecodeReaderBytesBuilder::new().encoding(Some(encoding_rs::WINDOWS_1251)).build(whole);
         csv_table(decoded, format!("CSV, Windows-1251, delimiter {delimiter_name}"), delimiter, progress, total, false)
     }
+}
+
+/// True when the sample is UTF-8, or mostly UTF-8 with some damaged bytes: then the damage is
+/// reported at its line instead of the whole file being misread as Windows-1251. Windows-1251
+/// Cyrillic text almost never forms valid multi-byte UTF-8 sequences, so counting them decides.
+fn looks_like_utf8(sample: &[u8]) -> bool {
+    let (mut valid_multibyte, mut invalid) = (0usize, 0usize);
+    let mut rest = sample;
+    loop {
+        match std::str::from_utf8(rest) {
+            Ok(text) => {
+                valid_multibyte += text.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                valid_multibyte += std::str::from_utf8(good).map_or(0, |t| t.chars().filter(|c| !c.is_ascii()).count());
+                match e.error_len() {
+                    // A sequence cut by the sniffing window is not damage.
+                    None => break,
+                    Some(len) => {
+                        invalid += 1;
+                        rest = &bad[len..];
+                    }
+                }
+            }
+        }
+    }
+    invalid == 0 || valid_multibyte > invalid * 4
 }
 
 /// Counts the delimiters of the first line outside quotes; the most frequent one wins.

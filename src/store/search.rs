@@ -68,13 +68,17 @@ impl Store {
                 .query_map(params![phrase(&folded), limit], subject_row)?
                 .collect::<Result<_, _>>()?;
         } else {
+            // One or two letters: too short for trigrams, so scan names. SQLite's own lower() and
+            // LIKE fold ASCII only, hence the registered ekn_fold.
             let sql = format!(
-                "SELECT {SUBJECT_COLUMNS} FROM subjects s WHERE lower(s.name) LIKE ?1 ORDER BY s.name LIMIT ?2"
+                "SELECT {SUBJECT_COLUMNS} FROM subjects s WHERE ekn_fold(s.name) LIKE ?1 ESCAPE '!'
+                 ORDER BY s.name, s.bin LIMIT ?2"
             );
+            let escaped = folded.replace('!', "!!").replace('%', "!%").replace('_', "!_");
             hits.subjects = self
                 .conn
                 .prepare_cached(&sql)?
-                .query_map(params![format!("{folded}%"), limit], subject_row)?
+                .query_map(params![format!("%{escaped}%"), limit], subject_row)?
                 .collect::<Result<_, _>>()?;
         }
         let words: Vec<String> = folded

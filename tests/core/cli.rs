@@ -1,0 +1,71 @@
+//! The `ekn` binary as a person uses it: exit codes, one-line errors, stable JSON.
+
+use std::process::Command;
+
+fn ekn(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ekn")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+#[test]
+fn init_card_search_and_status_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("sub").join("ekn.db");
+    let out = ekn(&db, &["init", "--demo"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("inserted"), "{text}");
+
+    let again = ekn(&db, &["init", "--demo"]);
+    assert!(!again.status.success());
+    let err = String::from_utf8(again.stderr).unwrap();
+    assert!(err.starts_with("ekn: error [database_exists]: a database already exists"), "{err}");
+    assert_eq!(err.lines().count(), 1);
+
+    let search = ekn(&db, &["search", "ТОО", "--json", "--limit", "3"]);
+    let hits: serde_json::Value = serde_json::from_slice(&search.stdout).unwrap();
+    let bin = hits["subjects"][0]["bin"].as_str().unwrap().to_string();
+
+    let card = ekn(&db, &["card", &bin, "--json"]);
+    assert!(card.status.success());
+    let card: serde_json::Value = serde_json::from_slice(&card.stdout).unwrap();
+    assert_eq!(card["schema"], "ekn.card/1");
+    assert_eq!(card["subject"]["bin"], bin.as_str());
+
+    let text = ekn(&db, &["card", &bin]);
+    assert!(String::from_utf8(text.stdout).unwrap().contains("Indicators"));
+
+    let status = ekn(&db, &["status", "--json"]);
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(status["imports"].as_array().unwrap().len(), 3);
+    assert_eq!(status["demo"], true);
+}
+
+#[test]
+fn failures_exit_non_zero_with_one_line_a_person_can_act_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let cases: [(&[&str], &str); 3] = [
+        (&["card", "123"], "ekn: error [no_database]: no database at"),
+        (&["status"], "ekn: error [no_database]:"),
+        (&["search", "x"], "ekn: error [no_database]:"),
+    ];
+    for (args, start) in cases {
+        let out = ekn(&db, args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.starts_with(start), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(!db.exists(), "reading commands never create a database");
+
+    let out = ekn(&db, &["init"]);
+    assert!(out.status.success());
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "registry_no;bin\nx;1\n").unwrap();
+    let out = ekn(&db, &["import", "inspections", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("bad.csv: line 1, field control_body: required column is missing"), "{err}");
+    let out = ekn(&db, &["card", "000000000000"]);
+    assert!(String::from_utf8(out.stderr).unwrap().starts_with("ekn: error [invalid_input]: BIN/IIN"));
+}

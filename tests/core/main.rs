@@ -1,0 +1,9 @@
+//! Integration tests of the core: one test binary, one module per concern. Every test works on a
+//! real SQLite file in a temporary directory and real files in the formats registries export.
+
+mod bad_input;
+mod cards;
+mod cli;
+mod generator;
+mod import_rules;
+mod support;
