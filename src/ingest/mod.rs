@@ -190,53 +190,69 @@ pub fn import(
     };
     let progress_counter = table.progress.clone();
     let mut ignored_keys: Vec<String> = Vec::new();
-    for record in table.records {
-        let record = match record {
-            Ok(record) => record,
-            Err(e) => {
-                // A record the reader cannot delimit (wrong field count) can be skipped; a broken
-                // file (unreadable CSV, truncated JSON) cannot be read past.
-                let recoverable = e.field.is_some();
-                match rejects.as_mut() {
-                    Some(r) if recoverable => {
-                        totals.rows_read += 1;
-                        totals.rejected += 1;
-                        r.add(e.line, e.field.as_deref().unwrap_or("—"), &e.reason, None)
-                            .map_err(|reason| IngestError::File { file: file.clone(), reason })?;
-                        continue;
+    let records = table.records;
+    // Two stages on two threads: this one writes to SQLite while the other reads and validates
+    // the next rows. The channel is bounded, so memory stays flat however large the file is.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
+    std::thread::scope(|scope| -> Result<(), IngestError> {
+        let map_ref = map.as_ref();
+        scope.spawn(move || parse_records(records, options.kind, map_ref, pseudonymiser, sender));
+        for batch in receiver {
+            for parsed in batch {
+                totals.rows_read += 1;
+                match parsed {
+                    Parsed::Unreadable(e) => {
+                        // A record the reader cannot delimit (wrong field count) can be skipped; a
+                        // broken file (unreadable CSV, truncated JSON) cannot be read past.
+                        match rejects.as_mut() {
+                            Some(r) if e.field.is_some() => {
+                                totals.rejected += 1;
+                                r.add(e.line, e.field.as_deref().unwrap_or("—"), &e.reason, None)
+                                    .map_err(|reason| IngestError::File { file: file.clone(), reason })?;
+                            }
+                            _ => return Err(at(e, position)),
+                        }
                     }
-                    _ => return Err(at(e, position)),
+                    Parsed::Invalid { line, field, reason, cells } => {
+                        let record = RawRecord { line, cells };
+                        reject(&mut rejects, &record, field, &reason, &file, position, &mut totals)?;
+                    }
+                    Parsed::Valid { line, record, counts, unknown_keys } => {
+                        for key in unknown_keys {
+                            if !ignored_keys.contains(&key) {
+                                ignored_keys.push(key);
+                            }
+                        }
+                        let stored = match &record {
+                            Record::Inspection(r) => writer.inspection(r, line),
+                            Record::Appeal(r) => writer.appeal(r, line),
+                            Record::Risk(r) => writer.risk(r, line),
+                        }?;
+                        match stored {
+                            Upsert::DuplicateInFile { first_line } => {
+                                let (field, reason) = duplicate_reason(options.kind, first_line, position);
+                                reject_line(&mut rejects, line, field, &reason, &file, position, &mut totals)?;
+                            }
+                            done => {
+                                totals.count(done);
+                                masked.iins += counts.iins;
+                                masked.phones += counts.phones;
+                                masked.emails += counts.emails;
+                            }
+                        }
+                    }
+                }
+                if totals.rows_read % 4096 == 0 {
+                    progress(Progress {
+                        bytes_done: progress_counter.load(Ordering::Relaxed),
+                        bytes_total: size_bytes,
+                        rows: totals.rows_read,
+                    });
                 }
             }
-        };
-        totals.rows_read += 1;
-        if let Cells::Keyed(pairs) = &record.cells {
-            for (key, _) in pairs {
-                if columns::field_for_header(fields, key).is_none() && !ignored_keys.contains(key) {
-                    ignored_keys.push(key.clone());
-                }
-            }
         }
-        let outcome = store_record(&mut writer, options.kind, &record, map.as_ref(), pseudonymiser, &mut masked);
-        match outcome {
-            Ok(Upsert::DuplicateInFile { first_line }) => {
-                let (field, reason) = duplicate_reason(options.kind, first_line, position);
-                reject(&mut rejects, &record, field, &reason, &file, position, &mut totals)?;
-            }
-            Ok(done) => totals.count(done),
-            Err(RecordError::Field(e)) => {
-                reject(&mut rejects, &record, e.field, &e.reason, &file, position, &mut totals)?
-            }
-            Err(RecordError::Store(e)) => return Err(e.into()),
-        }
-        if totals.rows_read % 4096 == 0 {
-            progress(Progress {
-                bytes_done: progress_counter.load(Ordering::Relaxed),
-                bytes_total: size_bytes,
-                rows: totals.rows_read,
-            });
-        }
-    }
+        Ok(())
+    })?;
     progress(Progress { bytes_done: size_bytes, bytes_total: size_bytes, rows: totals.rows_read });
     let rejected_file = match rejects {
         Some(r) => r.finish().map_err(|reason| IngestError::File { file: file.clone(), reason })?,
@@ -267,38 +283,87 @@ pub fn import(
     })
 }
 
-enum RecordError {
-    Field(rows::FieldError),
-    Store(StoreError),
+/// A validated record, ready for the store.
+enum Record {
+    Inspection(crate::domain::records::Inspection),
+    Appeal(crate::domain::records::Appeal),
+    Risk(crate::domain::records::RiskScore),
 }
 
-fn store_record(
-    writer: &mut ImportWriter<'_>,
+/// What the parsing stage hands the writing stage for one record. Variants differ in size, but
+/// they live only in bounded batches; boxing them would cost an allocation per row for nothing.
+#[allow(clippy::large_enum_variant)]
+enum Parsed {
+    Valid {
+        line: u64,
+        record: Record,
+        counts: MaskCounts,
+        unknown_keys: Vec<String>,
+    },
+    /// A value failed validation; the cells travel along for the rejected-rows file.
+    Invalid {
+        line: u64,
+        field: &'static str,
+        reason: String,
+        cells: Cells,
+    },
+    Unreadable(ReadError),
+}
+
+/// The parsing stage: reads records, validates them, and sends them on in batches. It stops at
+/// the first unreadable record, or when the writing stage hangs up (after an error).
+fn parse_records(
+    records: Box<dyn Iterator<Item = Result<RawRecord, ReadError>> + Send>,
     kind: DataKind,
-    record: &RawRecord,
     map: Option<&ColumnMap>,
     pseudonymiser: &Pseudonymiser,
-    masked: &mut MaskCounts,
-) -> Result<Upsert, RecordError> {
-    let row = FieldRow::new(fields_of(kind), map, &record.cells);
-    let line = record.line;
-    let stored = match kind {
-        DataKind::Inspections => writer.inspection(&rows::inspection(&row).map_err(RecordError::Field)?, line),
-        DataKind::Appeals => {
-            // Count masks only for rows that are kept; a rejected row's text is not stored.
-            let mut counts = MaskCounts::default();
-            let appeal = rows::appeal(&row, pseudonymiser, &mut counts).map_err(RecordError::Field)?;
-            let result = writer.appeal(&appeal, line);
-            if result.is_ok() {
-                masked.iins += counts.iins;
-                masked.phones += counts.phones;
-                masked.emails += counts.emails;
+    sender: std::sync::mpsc::SyncSender<Vec<Parsed>>,
+) {
+    const BATCH: usize = 512;
+    let fields = fields_of(kind);
+    let mut batch = Vec::with_capacity(BATCH);
+    for record in records {
+        let parsed = match record {
+            Err(e) => {
+                let fatal = e.field.is_none();
+                batch.push(Parsed::Unreadable(e));
+                if fatal {
+                    break;
+                }
+                continue;
             }
-            result
+            Ok(record) => {
+                let row = FieldRow::new(fields, map, &record.cells);
+                let mut counts = MaskCounts::default();
+                let result = match kind {
+                    DataKind::Inspections => rows::inspection(&row).map(Record::Inspection),
+                    DataKind::Appeals => rows::appeal(&row, pseudonymiser, &mut counts).map(Record::Appeal),
+                    DataKind::Risk => rows::risk(&row).map(Record::Risk),
+                };
+                match result {
+                    Ok(valid) => {
+                        let unknown_keys = match &record.cells {
+                            Cells::Keyed(pairs) => pairs
+                                .iter()
+                                .filter(|(key, _)| columns::field_for_header(fields, key).is_none())
+                                .map(|(key, _)| key.clone())
+                                .collect(),
+                            Cells::Positional(_) => Vec::new(),
+                        };
+                        Parsed::Valid { line: record.line, record: valid, counts, unknown_keys }
+                    }
+                    Err(e) => {
+                        Parsed::Invalid { line: record.line, field: e.field, reason: e.reason, cells: record.cells }
+                    }
+                }
+            }
+        };
+        batch.push(parsed);
+        if batch.len() == BATCH && sender.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH))).is_err() {
+            return;
         }
-        DataKind::Risk => writer.risk(&rows::risk(&row).map_err(RecordError::Field)?, line),
-    };
-    stored.map_err(RecordError::Store)
+    }
+    let _ = sender.send(batch);
 }
 
 fn duplicate_reason(kind: DataKind, first_line: u64, position: Position) -> (&'static str, String) {
@@ -330,6 +395,31 @@ fn reject(
             file: file.to_string(),
             position: position.word(),
             line: record.line,
+            field: field.to_string(),
+            reason: reason.to_string(),
+        }),
+    }
+}
+
+/// Rejects a row whose cells are no longer at hand (a duplicate key found by the store).
+fn reject_line(
+    rejects: &mut Option<Rejects>,
+    line: u64,
+    field: &str,
+    reason: &str,
+    file: &str,
+    position: Position,
+    totals: &mut ImportTotals,
+) -> Result<(), IngestError> {
+    match rejects {
+        Some(r) => {
+            totals.rejected += 1;
+            r.add(line, field, reason, None).map_err(|reason| IngestError::File { file: file.to_string(), reason })
+        }
+        None => Err(IngestError::Invalid {
+            file: file.to_string(),
+            position: position.word(),
+            line,
             field: field.to_string(),
             reason: reason.to_string(),
         }),

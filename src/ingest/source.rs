@@ -62,7 +62,7 @@ pub struct Table {
     pub format: String,
     pub headers: Option<Vec<String>>,
     pub position: Position,
-    pub records: Box<dyn Iterator<Item = Result<RawRecord, ReadError>>>,
+    pub records: Box<dyn Iterator<Item = Result<RawRecord, ReadError>> + Send>,
     /// Bytes consumed so far, for progress; with `total`, the fraction done.
     pub progress: Arc<AtomicU64>,
     pub total: u64,
@@ -82,7 +82,7 @@ pub fn open_bytes(bytes: &'static [u8]) -> Result<Table, ReadError> {
     open_reader(Box::new(Cursor::new(bytes)), bytes.len() as u64)
 }
 
-fn open_reader(mut reader: Box<dyn Read>, total: u64) -> Result<Table, ReadError> {
+fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, ReadError> {
     let mut head = Vec::with_capacity(SNIFF.min(total as usize + 1));
     (&mut reader)
         .take(SNIFF as u64)
@@ -183,7 +183,7 @@ fn guess_delimiter(body: &[u8], utf8: bool) -> u8 {
     counts.iter().max_by_key(|(_, n)| *n).filter(|(_, n)| *n > 0).map_or(b',', |(d, _)| *d)
 }
 
-fn csv_table<R: Read + 'static>(
+fn csv_table<R: Read + Send + 'static>(
     reader: R,
     format: String,
     delimiter: u8,
@@ -286,7 +286,7 @@ enum JsonShape {
     Lines,
 }
 
-fn json_table<R: Read + 'static>(
+fn json_table<R: Read + Send + 'static>(
     reader: R,
     progress: Arc<AtomicU64>,
     total: u64,

@@ -274,8 +274,9 @@ impl<'s> ImportWriter<'s> {
     }
 
     pub fn risk(&mut self, rec: &RiskScore, line: u64) -> Result<Upsert, StoreError> {
-        let factors: Vec<String> = rec.factors.iter().map(|(n, v)| format!("{n}={v}")).collect();
-        let hash = content_hash(&[&rec.score, &rec.degree.code(), &factors]);
+        let names: Vec<&str> = rec.factors.iter().map(|(n, _)| n.as_str()).collect();
+        let values: Vec<f64> = rec.factors.iter().map(|(_, v)| *v).collect();
+        let hash = content_hash(&[&rec.score, &rec.degree.code(), &names, &values]);
         let subject_id = self.subject(&SubjectFacts { id: rec.subject.clone(), name: None, kato: None, oked: None })?;
         let computed = rec.computed.to_string();
         let existing = self
@@ -466,14 +467,88 @@ enum Change {
 }
 
 /// A stable 64-bit digest of a row's content (SHA-256, first 8 bytes): stable across builds and
-/// platforms, unlike the standard library's hasher.
-fn content_hash(parts: &[&dyn std::fmt::Debug]) -> i64 {
+/// platforms, unlike the standard library's hasher. Each part is written with its length, so
+/// ("ab", "c") and ("a", "bc") differ, and `None` differs from an empty string.
+fn content_hash(parts: &[&dyn HashPart]) -> i64 {
     let mut hasher = Sha256::new();
     for part in parts {
-        hasher.update(format!("{part:?}").as_bytes());
-        hasher.update([0x1f]);
+        part.feed(&mut hasher);
     }
     i64::from_le_bytes(hasher.finalize()[..8].try_into().expect("8 bytes"))
+}
+
+/// A value that can be fed to the row digest without formatting it.
+trait HashPart {
+    fn feed(&self, hasher: &mut Sha256);
+}
+
+impl HashPart for str {
+    fn feed(&self, hasher: &mut Sha256) {
+        hasher.update((self.len() as u64).to_le_bytes());
+        hasher.update(self.as_bytes());
+    }
+}
+
+impl HashPart for String {
+    fn feed(&self, hasher: &mut Sha256) {
+        self.as_str().feed(hasher);
+    }
+}
+
+impl<T: HashPart + ?Sized> HashPart for &T {
+    fn feed(&self, hasher: &mut Sha256) {
+        (**self).feed(hasher);
+    }
+}
+
+impl<T: HashPart> HashPart for Option<T> {
+    fn feed(&self, hasher: &mut Sha256) {
+        match self {
+            Some(value) => {
+                hasher.update([1]);
+                value.feed(hasher);
+            }
+            None => hasher.update([0]),
+        }
+    }
+}
+
+impl<T: HashPart> HashPart for [T] {
+    fn feed(&self, hasher: &mut Sha256) {
+        hasher.update((self.len() as u64).to_le_bytes());
+        for item in self {
+            item.feed(hasher);
+        }
+    }
+}
+
+impl<T: HashPart> HashPart for Vec<T> {
+    fn feed(&self, hasher: &mut Sha256) {
+        self.as_slice().feed(hasher);
+    }
+}
+
+macro_rules! hash_as_bytes {
+    ($($t:ty),*) => {$(
+        impl HashPart for $t {
+            fn feed(&self, hasher: &mut Sha256) {
+                hasher.update(self.to_le_bytes());
+            }
+        }
+    )*};
+}
+hash_as_bytes!(i64, u32, f64);
+
+impl HashPart for bool {
+    fn feed(&self, hasher: &mut Sha256) {
+        hasher.update([u8::from(*self)]);
+    }
+}
+
+impl HashPart for chrono::NaiveDate {
+    fn feed(&self, hasher: &mut Sha256) {
+        hasher.update(chrono::Datelike::num_days_from_ce(self).to_le_bytes());
+    }
 }
 
 /// Texts that differ only in case, ё/е or spacing count as the same text.
