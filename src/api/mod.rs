@@ -218,6 +218,18 @@ impl Session {
             inspections += card.inspections.len();
         }
         micros.sort_by(f64::total_cmp);
+        // The worst case: the objects with the most inspections, which a uniform sample misses.
+        let mut busiest = Vec::new();
+        for bin in self.store.busiest_subject_ids(10)? {
+            let started = Instant::now();
+            let card = self.store.card(&bin)?.expect("listed subjects exist");
+            busiest.push(BusyCard {
+                bin,
+                inspections: card.inspections.len(),
+                appeals: card.appeals.len(),
+                ms: started.elapsed().as_secs_f64() * 1000.0,
+            });
+        }
         let pick = |q: f64| micros.get(((micros.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
         Ok(CardBench {
             cards: micros.len(),
@@ -225,6 +237,7 @@ impl Session {
             p50_ms: pick(0.5) / 1000.0,
             p99_ms: pick(0.99) / 1000.0,
             max_ms: micros.last().copied().unwrap_or(0.0) / 1000.0,
+            busiest,
             counts: self.store.counts()?,
         })
     }
@@ -238,5 +251,16 @@ pub struct CardBench {
     pub p50_ms: f64,
     pub p99_ms: f64,
     pub max_ms: f64,
+    /// The ten objects with the most inspections, each timed once.
+    pub busiest: Vec<BusyCard>,
     pub counts: TableCounts,
+}
+
+/// One timed card of a busy object.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BusyCard {
+    pub bin: String,
+    pub inspections: usize,
+    pub appeals: usize,
+    pub ms: f64,
 }

@@ -183,6 +183,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The subjects with the most inspections, busiest first: the worst case for a card.
+    pub fn busiest_subject_ids(&self, limit: usize) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.bin FROM inspections i JOIN subjects s ON s.id = i.subject_id
+             GROUP BY i.subject_id ORDER BY count(*) DESC, s.bin LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// One value of the settings table.
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;

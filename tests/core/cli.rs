@@ -34,6 +34,13 @@ fn init_card_search_and_status_through_the_binary() {
     let text = ekn(&db, &["card", &bin]);
     assert!(String::from_utf8(text.stdout).unwrap().contains("Indicators"));
 
+    let bench = ekn(&db, &["bench", "--samples", "50", "--json"]);
+    let bench: serde_json::Value = serde_json::from_slice(&bench.stdout).unwrap();
+    assert_eq!(bench["cards"], 50);
+    let busiest = bench["busiest"].as_array().unwrap();
+    assert_eq!(busiest.len(), 10);
+    assert!(busiest[0]["inspections"].as_u64() >= busiest[9]["inspections"].as_u64());
+
     let status = ekn(&db, &["status", "--json"]);
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["imports"].as_array().unwrap().len(), 3);
