@@ -201,21 +201,16 @@ pub fn import(
             for parsed in batch {
                 totals.rows_read += 1;
                 match parsed {
-                    Parsed::Unreadable(e) => {
+                    Parsed::Unreadable(e) => match &e.field {
                         // A record the reader cannot delimit (wrong field count) can be skipped; a
                         // broken file (unreadable CSV, truncated JSON) cannot be read past.
-                        match rejects.as_mut() {
-                            Some(r) if e.field.is_some() => {
-                                totals.rejected += 1;
-                                r.add(e.line, e.field.as_deref().unwrap_or("—"), &e.reason, None)
-                                    .map_err(|reason| IngestError::File { file: file.clone(), reason })?;
-                            }
-                            _ => return Err(at(e, position)),
+                        Some(field) => {
+                            reject(&mut rejects, e.line, None, field, &e.reason, &file, position, &mut totals)?
                         }
-                    }
+                        None => return Err(at(e, position)),
+                    },
                     Parsed::Invalid { line, field, reason, cells } => {
-                        let record = RawRecord { line, cells };
-                        reject(&mut rejects, &record, field, &reason, &file, position, &mut totals)?;
+                        reject(&mut rejects, line, Some(&cells), field, &reason, &file, position, &mut totals)?;
                     }
                     Parsed::Valid { line, record, counts, unknown_keys } => {
                         for key in unknown_keys {
@@ -231,7 +226,7 @@ pub fn import(
                         match stored {
                             Upsert::DuplicateInFile { first_line } => {
                                 let (field, reason) = duplicate_reason(options.kind, first_line, position);
-                                reject_line(&mut rejects, line, field, &reason, &file, position, &mut totals)?;
+                                reject(&mut rejects, line, None, field, &reason, &file, position, &mut totals)?;
                             }
                             done => {
                                 totals.count(done);
@@ -375,36 +370,14 @@ fn duplicate_reason(kind: DataKind, first_line: u64, position: Position) -> (&'s
     (field, format!("{key} already appeared on {} {first_line} of this file", position.word()))
 }
 
+/// Sends a bad row to the rejected-rows file when skipping invalid rows, or fails the import.
+/// `cells` is `None` when the row's cells are not at hand (a record the reader could not split,
+/// or a duplicate key found by the store).
 #[allow(clippy::too_many_arguments)]
 fn reject(
     rejects: &mut Option<Rejects>,
-    record: &RawRecord,
-    field: &str,
-    reason: &str,
-    file: &str,
-    position: Position,
-    totals: &mut ImportTotals,
-) -> Result<(), IngestError> {
-    match rejects {
-        Some(r) => {
-            totals.rejected += 1;
-            r.add(record.line, field, reason, Some(&record.cells))
-                .map_err(|reason| IngestError::File { file: file.to_string(), reason })
-        }
-        None => Err(IngestError::Invalid {
-            file: file.to_string(),
-            position: position.word(),
-            line: record.line,
-            field: field.to_string(),
-            reason: reason.to_string(),
-        }),
-    }
-}
-
-/// Rejects a row whose cells are no longer at hand (a duplicate key found by the store).
-fn reject_line(
-    rejects: &mut Option<Rejects>,
     line: u64,
+    cells: Option<&Cells>,
     field: &str,
     reason: &str,
     file: &str,
@@ -414,7 +387,7 @@ fn reject_line(
     match rejects {
         Some(r) => {
             totals.rejected += 1;
-            r.add(line, field, reason, None).map_err(|reason| IngestError::File { file: file.to_string(), reason })
+            r.add(line, field, reason, cells).map_err(|reason| IngestError::File { file: file.to_string(), reason })
         }
         None => Err(IngestError::Invalid {
             file: file.to_string(),
@@ -490,20 +463,14 @@ impl Rejects {
             self.writer = Some(writer);
         }
         let mut out = vec![line.to_string(), field.to_string(), reason.to_string()];
-        let private = |name: &str| -> bool {
-            self.kind == DataKind::Appeals
-                && columns::field_for_header(fields_of(self.kind), name)
-                    .is_some_and(|i| matches!(fields_of(self.kind)[i].name, "applicant_iin" | "text"))
-        };
-        let clean = |name: &str, value: &str| -> String {
-            if !private(name) {
-                value.to_string()
-            } else if columns::field_for_header(fields_of(self.kind), name).map(|i| fields_of(self.kind)[i].name)
-                == Some("text")
-            {
-                crate::domain::privacy::mask_personal_data(value).0
-            } else {
-                String::new()
+        // The copy keeps no more personal data than the database does.
+        let kind = self.kind;
+        let clean = |header: &str, value: &str| -> String {
+            let field = columns::field_for_header(fields_of(kind), header).map(|i| fields_of(kind)[i].name);
+            match (kind, field) {
+                (DataKind::Appeals, Some("applicant_iin")) => String::new(),
+                (DataKind::Appeals, Some("text")) => crate::domain::privacy::mask_personal_data(value).0,
+                _ => value.to_string(),
             }
         };
         match cells {

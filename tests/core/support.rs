@@ -48,21 +48,20 @@ impl TempDb {
 
 /// A valid BIN built from a serial number (type digit 4, so it is a legal entity).
 pub fn bin(serial: u32) -> String {
-    (0..)
-        .find_map(|shift: u32| {
-            let stem = format!("1503400{:04}", (serial + shift * 1000) % 10_000);
-            let digits: Vec<u8> = stem.bytes().map(|b| b - b'0').collect();
-            with_check_digit(digits.try_into().unwrap())
-        })
-        .unwrap()
+    valid_id("1503400", serial)
 }
 
-/// A valid IIN of an applicant (born in the 1980s).
+/// A valid IIN of an applicant (born on 15.03.1985).
 pub fn iin(serial: u32) -> String {
+    valid_id("8503153", serial)
+}
+
+/// Seven leading digits, four of the serial (shifted until a check digit exists), and the check digit.
+fn valid_id(stem: &str, serial: u32) -> String {
     (0..)
         .find_map(|shift: u32| {
-            let stem = format!("8503153{:04}", (serial + shift * 1000) % 10_000);
-            let digits: Vec<u8> = stem.bytes().map(|b| b - b'0').collect();
+            let digits: Vec<u8> =
+                format!("{stem}{:04}", (serial + shift * 1000) % 10_000).bytes().map(|b| b - b'0').collect();
             with_check_digit(digits.try_into().unwrap())
         })
         .unwrap()
