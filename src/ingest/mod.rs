@@ -196,7 +196,10 @@ pub fn import(
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Parsed>>(8);
     std::thread::scope(|scope| -> Result<(), IngestError> {
         let map_ref = map.as_ref();
-        scope.spawn(move || parse_records(records, options.kind, map_ref, pseudonymiser, sender));
+        std::thread::Builder::new()
+            .name("ekn-parse".into())
+            .spawn_scoped(scope, move || parse_records(records, options.kind, map_ref, pseudonymiser, sender))
+            .map_err(|e| IngestError::File { file: file.clone(), reason: format!("cannot start a thread: {e}") })?;
         for batch in receiver {
             for parsed in batch {
                 totals.rows_read += 1;
