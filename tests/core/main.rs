@@ -2,6 +2,7 @@
 //! real SQLite file in a temporary directory and real files in the formats registries export.
 
 mod bad_input;
+mod calendar;
 mod cards;
 mod cli;
 mod generator;
