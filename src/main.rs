@@ -83,6 +83,32 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Compute a procedural deadline and explain it: the rule, the start, every day skipped and why.
+    #[command(group(clap::ArgGroup::new("rule").required(true).args(["working_days", "calendar_days", "months", "norm"])))]
+    Deadline {
+        /// The triggering event's date (yyyy-mm-dd or dd.mm.yyyy); the period starts the day after.
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        working_days: Option<u32>,
+        #[arg(long)]
+        calendar_days: Option<u32>,
+        #[arg(long)]
+        months: Option<u32>,
+        /// A rule of the norms catalog, e.g. appk-76-consideration.
+        #[arg(long)]
+        norm: Option<String>,
+        /// Days the clock stands still, FROM..TO (both included); may be repeated.
+        #[arg(long)]
+        suspend: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The working-day calendar: list its years, or import a year's document.
+    Calendar {
+        #[command(subcommand)]
+        action: CalendarAction,
+    },
     /// Measure: card assembly latency over a sample of objects (prints figures, asserts nothing).
     Bench {
         #[arg(long, default_value_t = 2000)]
@@ -90,6 +116,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum CalendarAction {
+    /// The years the calendar knows, shipped or imported.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add or replace a year from a document in the format of assets/calendar/kz-YYYY.json.
+    Import { file: PathBuf },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,6 +196,22 @@ fn run(args: Args) -> Result<(), ApiError> {
             let set = generator::generate(scale, seed, &out)
                 .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", out.display()) })?;
             cli::print(false, &set, cli::render_fixtures)
+        }
+        Command::Deadline { from, working_days, calendar_days, months, norm, suspend, json } => {
+            let request = cli::deadline_request(&from, working_days, calendar_days, months, norm, &suspend)?;
+            // Without a database the shipped calendar is used; with one, its imported years too.
+            let report = match Session::open(&db) {
+                Ok(session) => session.deadline(&request)?,
+                Err(e) if e.code == "no_database" => api::compute_deadline(&api::builtin_calendar(), &request)?,
+                Err(e) => return Err(e),
+            };
+            cli::print(json, &report, cli::render_deadline)
+        }
+        Command::Calendar { action: CalendarAction::List { json } } => {
+            cli::print(json, &Session::open(&db)?.calendar_years()?, cli::render_calendar_years)
+        }
+        Command::Calendar { action: CalendarAction::Import { file } } => {
+            cli::print(false, &Session::open(&db)?.import_calendar(&file)?, cli::render_calendar_import)
         }
         Command::Bench { samples, json } => {
             cli::print(json, &Session::open(&db)?.bench_card(samples)?, cli::render_bench)

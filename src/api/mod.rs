@@ -2,6 +2,7 @@
 //! errors that carry a stable `code`. The command line (src/main.rs), and later `ekn serve` and
 //! the desktop app, only parse input, call one function here and render the result.
 
+mod deadlines;
 mod demo;
 
 use std::path::{Path, PathBuf};
@@ -16,6 +17,10 @@ use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, LegalCard, Progress};
 use crate::store::{secret, ImportRecord, SearchHits, Store, StoreError, TableCounts};
 
+pub use deadlines::{
+    builtin_calendar, compute_deadline, CalendarImportReport, CalendarYearView, DeadlineReport, DeadlineRequest,
+    RuleChoice, RuleView,
+};
 pub use demo::DEMO_FILES;
 
 /// An error as the faces show it: a stable code to switch on and a sentence to show.

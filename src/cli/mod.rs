@@ -3,8 +3,12 @@
 
 use std::fmt::Write as _;
 
-use ekn::api::{ApiError, CardBench, InitReport, Status};
+use ekn::api::{
+    ApiError, CalendarImportReport, CalendarYearView, CardBench, DeadlineReport, DeadlineRequest, InitReport,
+    RuleChoice, Status,
+};
 use ekn::domain::card::Card;
+use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
 use ekn::generator::GeneratedSet;
 use ekn::ingest::{ImportReport, Progress};
 use ekn::store::SearchHits;
@@ -307,4 +311,94 @@ pub fn render_bench(b: &CardBench) -> String {
         b.counts.inspections,
         b.counts.appeals
     )
+}
+
+/// Builds a deadline request from the command line's words; dates as yyyy-mm-dd or dd.mm.yyyy.
+pub fn deadline_request(
+    from: &str,
+    working_days: Option<u32>,
+    calendar_days: Option<u32>,
+    months: Option<u32>,
+    norm: Option<String>,
+    suspend: &[String],
+) -> Result<DeadlineRequest, ApiError> {
+    let date = |text: &str, what: &str| {
+        ekn::ingest::values::parse_date(text)
+            .map_err(|reason| ApiError { code: "invalid_input", message: format!("--{what}: {reason}") })
+    };
+    let rule = match (working_days, calendar_days, months, norm) {
+        (Some(n), _, _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::WorkingDays }),
+        (_, Some(n), _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::CalendarDays }),
+        (_, _, Some(n), _) => RuleChoice::Period(Period { amount: n, unit: Unit::Months }),
+        (_, _, _, Some(id)) => RuleChoice::Norm(id),
+        _ => return Err(ApiError { code: "invalid_input", message: "give a period or a norm".into() }),
+    };
+    let suspensions = suspend
+        .iter()
+        .map(|text| {
+            let (a, b) = text.split_once("..").ok_or_else(|| ApiError {
+                code: "invalid_input",
+                message: format!("--suspend {text}: expected FROM..TO, e.g. 2024-03-20..2024-03-25"),
+            })?;
+            Ok(Suspension { from: date(a, "suspend")?, to: date(b, "suspend")? })
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    Ok(DeadlineRequest { from: date(from, "from")?, rule, suspensions })
+}
+
+pub fn render_deadline(r: &DeadlineReport) -> String {
+    let e = &r.explanation;
+    let mut out = format!("Due: {} ({})\n", r.due, r.due.format("%A"));
+    let _ = writeln!(out, "Rule: {}", r.rule.text);
+    if let Some(basis) = &r.rule.legal_basis {
+        let _ = writeln!(out, "  legal basis: {basis}{}", if r.rule.verified { "" } else { " — UNCONFIRMED" });
+    }
+    if let Some(note) = &r.rule.note {
+        let _ = writeln!(out, "  note: {note}");
+    }
+    let _ = writeln!(out, "Event {}; the period starts the day after, on {}", e.event, e.start);
+    if let Some(raw) = e.raw_end {
+        let _ = writeln!(out, "The count reaches {raw}{}", if raw == e.due { ", a working day" } else { "" });
+    }
+    for s in &e.suspensions {
+        let _ = writeln!(out, "Clock stopped from {} to {}", s.from, s.to);
+    }
+    if e.skipped.is_empty() {
+        let _ = writeln!(out, "No day was skipped.");
+    } else {
+        let _ = writeln!(out, "Days skipped:");
+        for day in &e.skipped {
+            let why = match &day.reason {
+                SkipReason::Calendar(reason) => reason.describe(),
+                SkipReason::Suspended { .. } => "clock stopped (suspension)".into(),
+            };
+            let _ = writeln!(out, "  {} {}  {why}", day.date, day.date.format("%a"));
+        }
+    }
+    for w in &e.warnings {
+        let _ = writeln!(out, "WARNING: {w}");
+    }
+    out
+}
+
+pub fn render_calendar_years(years: &Vec<CalendarYearView>) -> String {
+    let mut out = String::from("Working-day calendar of Kazakhstan\n");
+    for y in years {
+        let _ = writeln!(
+            out,
+            "  {}  {:<8} {} holidays, {} moved days off, {} transfers{}{}",
+            y.year,
+            y.origin,
+            y.holidays,
+            y.moved_days_off,
+            y.transfers,
+            if y.unconfirmed > 0 { format!(", {} unconfirmed", y.unconfirmed) } else { String::new() },
+            y.source_file.as_ref().map_or(String::new(), |f| format!(" (from {f})"))
+        );
+    }
+    out
+}
+
+pub fn render_calendar_import(r: &CalendarImportReport) -> String {
+    format!("Calendar {} {} (sha256 {})\n", r.year, if r.replaced { "replaced" } else { "added" }, &r.sha256[..16])
 }

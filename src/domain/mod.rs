@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod card;
 pub mod deadline;
 pub mod ids;
+pub mod norms;
 pub mod privacy;
 pub mod records;
 pub mod territory;

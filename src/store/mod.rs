@@ -21,7 +21,10 @@ pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 
 /// The migrations in order; the schema version is the number of them applied.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_core", include_str!("migrations/0001_core.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_core", include_str!("migrations/0001_core.sql")),
+    ("0002_calendar", include_str!("migrations/0002_calendar.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -124,6 +127,7 @@ impl Store {
             "risk_scores",
             "risk_factors",
             "settings",
+            "calendar_years",
         ];
         let mut text = String::new();
         for table in tables {
@@ -211,6 +215,64 @@ impl Store {
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(())
+    }
+}
+
+/// A calendar year an administrator imported.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoredCalendarYear {
+    pub year: i32,
+    pub sha256: String,
+    pub source_file: String,
+    pub imported_at: String,
+    #[serde(skip)]
+    pub document: String,
+}
+
+impl Store {
+    /// Stores (or replaces) an imported calendar year; returns the document it replaced, if any.
+    pub fn put_calendar_year(
+        &mut self,
+        year: i32,
+        document: &str,
+        sha256: &str,
+        source_file: &str,
+    ) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        let tx = self.conn.transaction()?;
+        let previous: Option<String> =
+            tx.query_row("SELECT document FROM calendar_years WHERE year = ?1", [year], |r| r.get(0)).optional()?;
+        tx.execute(
+            "INSERT INTO calendar_years(year, document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT(year) DO UPDATE SET document = excluded.document, sha256 = excluded.sha256,
+                 source_file = excluded.source_file, imported_at = excluded.imported_at",
+            params![
+                year,
+                document,
+                sha256,
+                source_file,
+                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            ],
+        )?;
+        tx.commit()?;
+        Ok(previous)
+    }
+
+    /// Every imported calendar year, oldest year first.
+    pub fn calendar_years(&self) -> Result<Vec<StoredCalendarYear>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT year, sha256, source_file, imported_at, document FROM calendar_years ORDER BY year")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoredCalendarYear {
+                year: r.get(0)?,
+                sha256: r.get(1)?,
+                source_file: r.get(2)?,
+                imported_at: r.get(3)?,
+                document: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 

@@ -5,6 +5,7 @@ mod bad_input;
 mod calendar;
 mod cards;
 mod cli;
+mod deadlines;
 mod generator;
 mod import_rules;
 mod support;

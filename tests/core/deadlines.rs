@@ -1,0 +1,133 @@
+//! Deadlines through the api and the command line: explanations, norms, calendar years.
+
+use std::process::Command;
+
+use chrono::NaiveDate;
+use ekn::api::{self, DeadlineRequest, RuleChoice};
+use ekn::domain::deadline::{Period, Unit};
+
+use crate::support::TempDb;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+#[test]
+fn the_command_line_prints_the_due_date_and_its_explanation() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .args(["--db", "/nonexistent/ekn.db", "deadline", "--from", "2024-03-15", "--working-days", "15", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["due"], "2024-04-10");
+    assert_eq!(json["explanation"]["start"], "2024-03-16");
+    let skipped = json["explanation"]["skipped"].as_array().unwrap();
+    let moved = skipped.iter().find(|s| s["date"] == "2024-03-25").unwrap();
+    assert_eq!(moved["kind"], "moved_day_off");
+    assert_eq!(moved["for_holiday"], "2024-03-23");
+    assert_eq!(moved["name_kk"], "Демалыс күнін ауыстыру: Наурыз мейрамы");
+
+    let text = Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .args(["--db", "/nonexistent/ekn.db", "deadline", "--from", "15.03.2024", "--calendar-days", "10"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.starts_with("Due: 2024-03-26 (Tuesday)"), "{text}");
+    assert!(text.contains("2024-03-25 Mon  day off moved from the holiday of 2024-03-23"), "{text}");
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .args(["--db", "/nonexistent/ekn.db", "deadline", "--from", "2024-02-30", "--months", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8(bad.stderr)
+        .unwrap()
+        .starts_with("ekn: error [invalid_input]: --from: '2024-02-30' is not a date"));
+}
+
+#[test]
+fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
+    let calendar = api::builtin_calendar();
+    let verified = api::compute_deadline(
+        &calendar,
+        &DeadlineRequest {
+            from: d("2024-03-15"),
+            rule: RuleChoice::Norm("appk-76-consideration".into()),
+            suspensions: vec![],
+        },
+    )
+    .unwrap();
+    assert_eq!(verified.due, d("2024-04-10"));
+    assert!(verified.rule.verified);
+    let basis = verified.rule.legal_basis.as_deref().unwrap();
+    assert!(basis.contains("No. 350-VI") && basis.contains("art. 76"), "{basis}");
+    assert!(verified.explanation.warnings.is_empty());
+
+    let unverified = api::compute_deadline(
+        &calendar,
+        &DeadlineRequest {
+            from: d("2024-03-15"),
+            rule: RuleChoice::Norm("prosecutor-protest".into()),
+            suspensions: vec![],
+        },
+    )
+    .unwrap();
+    assert!(!unverified.rule.verified);
+    assert!(unverified.explanation.warnings[0].contains("UNCONFIRMED"), "{:?}", unverified.explanation.warnings);
+
+    let unknown = api::compute_deadline(
+        &calendar,
+        &DeadlineRequest { from: d("2024-03-15"), rule: RuleChoice::Norm("no-such-rule".into()), suspensions: vec![] },
+    )
+    .unwrap_err();
+    assert_eq!(unknown.code, "not_found");
+}
+
+#[test]
+fn importing_next_years_calendar_moves_dates_and_silences_the_warning() {
+    let db = TempDb::new();
+    let request = DeadlineRequest {
+        from: d("2026-12-25"),
+        rule: RuleChoice::Period(Period { amount: 5, unit: Unit::WorkingDays }),
+        suspensions: vec![],
+    };
+    let before = db.session().deadline(&request).unwrap();
+    // Without a 2027 calendar, 1 and 2 January 2027 (Friday, Saturday) are judged by the weekday.
+    assert_eq!(before.due, d("2027-01-01"));
+    assert!(before.explanation.warnings.iter().any(|w| w.contains("NO working-day calendar for 2027")));
+
+    let document = serde_json::json!({
+        "year": 2027,
+        "sources": ["test: a 2027 document with New Year only"],
+        "holidays": [
+            {"date": "2027-01-01", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
+             "moves_if_weekend": true, "source": "Law on holidays", "confirmed": true},
+            {"date": "2027-01-02", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
+             "moves_if_weekend": true, "source": "Law on holidays", "confirmed": true}
+        ],
+        "moved_days_off": [
+            {"date": "2027-01-04", "for_holiday": "2027-01-02", "name_ru": "Перенос", "name_kk": "Ауыстыру", "name_en": "Moved",
+             "source": "Law on holidays, art. 5", "confirmed": true}
+        ],
+        "transfers": []
+    });
+    let file = db.file("kz-2027.json", document.to_string());
+    let mut session = db.session();
+    let report = session.import_calendar(&file).unwrap();
+    assert_eq!((report.year, report.replaced), (2027, false));
+    let after = session.deadline(&request).unwrap();
+    assert_eq!(after.due, d("2027-01-05"));
+    assert!(
+        !after.explanation.warnings.iter().any(|w| w.contains("NO working-day calendar")),
+        "{:?}",
+        after.explanation.warnings
+    );
+    let years = session.calendar_years().unwrap();
+    assert_eq!(years.last().unwrap().origin, "imported");
+
+    let broken = db.file("kz-2028.json", r#"{"year": 2028, "holidays": [{"date": "2027-05-01"}]}"#);
+    let err = session.import_calendar(&broken).unwrap_err();
+    assert_eq!(err.code, "invalid_input");
+    assert!(err.message.contains("kz-2028.json"), "{}", err.message);
+}
