@@ -8,4 +8,5 @@ pub mod ids;
 pub mod norms;
 pub mod privacy;
 pub mod records;
+pub mod tasks;
 pub mod territory;
