@@ -141,6 +141,8 @@ pub struct CalendarImportReport {
     pub sha256: String,
     /// True when the year already had a document (shipped or imported) that this one replaces.
     pub replaced: bool,
+    /// Open tasks whose due date moved because of this document.
+    pub recomputed: Vec<super::Recomputed>,
 }
 
 impl Session {
@@ -170,7 +172,8 @@ impl Session {
         let replaced = self.calendar()?.has_year(year.year);
         let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
         self.store.put_calendar_year(year.year, &text, &sha256, &name)?;
-        Ok(CalendarImportReport { year: year.year, sha256, replaced })
+        let recomputed = self.recompute_open_deadlines()?;
+        Ok(CalendarImportReport { year: year.year, sha256, replaced, recomputed })
     }
 
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearView>, ApiError> {

@@ -4,6 +4,7 @@
 
 mod deadlines;
 mod demo;
+mod tasks;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -22,6 +23,7 @@ pub use deadlines::{
     RuleChoice, RuleView,
 };
 pub use demo::DEMO_FILES;
+pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 
 /// An error as the faces show it: a stable code to switch on and a sentence to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]

@@ -1,6 +1,8 @@
 //! Rendering api results for a terminal: readable text by default, the stable JSON with `--json`,
 //! and a progress bar on stderr while long imports run (only when stderr is a terminal).
 
+mod tasks;
+
 use std::fmt::Write as _;
 
 use ekn::api::{
@@ -14,6 +16,8 @@ use ekn::ingest::{ImportReport, Progress};
 use ekn::store::SearchHits;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
+
+pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskCommand};
 
 /// Prints `value` as pretty JSON or through its text renderer.
 pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> Result<(), ApiError> {

@@ -10,6 +10,7 @@ mod card;
 mod import;
 mod search;
 pub mod secret;
+mod tasks;
 
 use std::path::{Path, PathBuf};
 
@@ -19,11 +20,13 @@ use crate::domain::territory::REGIONS;
 
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use search::{AppealHit, SearchHits, SubjectHit};
+pub use tasks::{AppealFacts, LogEntry, NewTask, TaskWriter};
 
 /// The migrations in order; the schema version is the number of them applied.
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", include_str!("migrations/0001_core.sql")),
     ("0002_calendar", include_str!("migrations/0002_calendar.sql")),
+    ("0003_tasks", include_str!("migrations/0003_tasks.sql")),
 ];
 
 /// The schema version this build writes.
@@ -128,6 +131,10 @@ impl Store {
             "risk_factors",
             "settings",
             "calendar_years",
+            "tasks",
+            "task_dependencies",
+            "task_suspensions",
+            "task_log",
         ];
         let mut text = String::new();
         for table in tables {

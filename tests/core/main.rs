@@ -9,3 +9,4 @@ mod deadlines;
 mod generator;
 mod import_rules;
 mod support;
+mod tasks;

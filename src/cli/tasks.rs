@@ -1,0 +1,291 @@
+//! The task commands of the command line: parse dates, call one `api` function each, render.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use ekn::api::{ApiError, CreatedTasks, Desk, NewTaskRequest, Session, TaskDetail, TaskView};
+use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
+use ekn::domain::tasks::{Dashboard, Figures, Reminder, Slip, TaskKind};
+
+use super::print;
+
+/// A task subcommand, as parsed by main.
+pub enum TaskCommand {
+    Add {
+        kind: String,
+        assignee: String,
+        unit: String,
+        norm: Option<String>,
+        working_days: Option<u32>,
+        from: Option<String>,
+        subject: Option<String>,
+        appeal: Option<String>,
+        title: Option<String>,
+        depends_on: Vec<i64>,
+        json: bool,
+    },
+    Show {
+        id: i64,
+        json: bool,
+    },
+    Depend {
+        id: i64,
+        on: i64,
+    },
+    Extend {
+        id: i64,
+        to: String,
+        reason: String,
+    },
+    Suspend {
+        id: i64,
+        from: String,
+        to: String,
+        reason: String,
+    },
+    Note {
+        id: i64,
+        text: String,
+    },
+    Done {
+        id: i64,
+        on: Option<String>,
+    },
+    Accept {
+        id: i64,
+        assignee: Option<String>,
+    },
+    Decline {
+        id: i64,
+        reason: String,
+    },
+}
+
+fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
+    ekn::ingest::values::parse_date(text)
+        .map_err(|reason| ApiError { code: "invalid_input", message: format!("--{what}: {reason}") })
+}
+
+/// `--today` or today's date in Kazakhstan.
+pub fn today(text: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
+    text.map_or_else(|| Ok(ekn::api::today_in_kazakhstan()), |t| date(t, "today"))
+}
+
+pub fn run_task(db: &Path, command: TaskCommand) -> Result<(), ApiError> {
+    let mut session = Session::open(db)?;
+    match command {
+        TaskCommand::Add {
+            kind,
+            assignee,
+            unit,
+            norm,
+            working_days,
+            from,
+            subject,
+            appeal,
+            title,
+            depends_on,
+            json,
+        } => {
+            let request = NewTaskRequest {
+                kind: TaskKind::from_code(&kind).expect("clap checked the kind"),
+                title,
+                subject_bin: subject,
+                appeal_no: appeal,
+                assignee,
+                unit,
+                norm,
+                period: working_days.map(|n| Period { amount: n, unit: Unit::WorkingDays }),
+                event_date: from.as_deref().map(|f| date(f, "from")).transpose()?,
+                depends_on,
+            };
+            print(json, &session.add_task(&request)?, render_created)
+        }
+        TaskCommand::Show { id, json } => {
+            print(json, &session.task_detail(id, ekn::api::today_in_kazakhstan())?, render_detail)
+        }
+        TaskCommand::Depend { id, on } => {
+            session.add_dependency(id, on)?;
+            println!("Task #{id} now waits for task #{on}");
+            Ok(())
+        }
+        TaskCommand::Extend { id, to, reason } => {
+            print(false, &session.extend_task(id, date(&to, "to")?, &reason)?, render_detail)
+        }
+        TaskCommand::Suspend { id, from, to, reason } => {
+            let suspension = Suspension { from: date(&from, "from")?, to: date(&to, "to")? };
+            print(false, &session.suspend_task(id, suspension, &reason)?, render_detail)
+        }
+        TaskCommand::Note { id, text } => print(false, &session.note_task(id, &text)?, render_detail),
+        TaskCommand::Done { id, on } => {
+            let on = today(on.as_deref())?;
+            print(false, &session.complete_task(id, on)?, render_detail)
+        }
+        TaskCommand::Accept { id, assignee } => print(false, &session.accept_suggestion(id, assignee)?, render_created),
+        TaskCommand::Decline { id, reason } => {
+            session.decline_suggestion(id, &reason)?;
+            println!("The suggestion after task #{id} was declined; the refusal and its reason are logged.");
+            Ok(())
+        }
+    }
+}
+
+fn line(v: &TaskView) -> String {
+    let t = &v.task;
+    let urgency = v.urgency.map_or(String::new(), |u| {
+        format!(
+            " | urgency {:.0} = deadline {:.0} + blocking {:.0} + risk {:.0} ({} working days left)",
+            u.score, u.from_deadline, u.from_blocking, u.from_risk, u.working_days_left
+        )
+    });
+    let blocked = if v.blocked_by.is_empty() { String::new() } else { format!(" | BLOCKED by {:?}", v.blocked_by) };
+    format!(
+        "#{} {} due {} [{}] {} — {}{urgency}{blocked}",
+        t.id,
+        t.kind.code(),
+        t.current_due,
+        t.status.code(),
+        t.title,
+        t.assignee
+    )
+}
+
+fn render_created(c: &CreatedTasks) -> String {
+    c.created.iter().map(|v| format!("Created {}\n", line(v))).collect()
+}
+
+fn render_detail(d: &TaskDetail) -> String {
+    let t = &d.view.task;
+    let mut out = format!("{}\n", line(&d.view));
+    let _ = writeln!(
+        out,
+        "  rule: {}{}",
+        d.rule,
+        if d.verified {
+            ""
+        } else if t.norm_id.is_some() {
+            " — UNCONFIRMED period"
+        } else {
+            " — period given by hand"
+        }
+    );
+    if let Some(basis) = &d.legal_basis {
+        let _ = writeln!(out, "  legal basis: {basis}");
+    }
+    let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
+    for s in &d.suspensions {
+        let _ = writeln!(out, "  clock stopped {} – {}", s.from, s.to);
+    }
+    let holidays: Vec<String> = d
+        .explanation
+        .skipped
+        .iter()
+        .filter_map(|s| match &s.reason {
+            SkipReason::Calendar(r) if !matches!(r, ekn::domain::calendar::DayReason::Weekend) => {
+                Some(format!("{} ({})", s.date, r.describe()))
+            }
+            _ => None,
+        })
+        .collect();
+    if !holidays.is_empty() {
+        let _ = writeln!(out, "  days off skipped besides weekends: {}", holidays.join("; "));
+    }
+    for w in &d.explanation.warnings {
+        let _ = writeln!(out, "  WARNING: {w}");
+    }
+    if let Some(s) = &d.suggestion {
+        let _ = writeln!(
+            out,
+            "  suggested next step: {} — {} (ekn task accept {} / ekn task decline {} --reason …)",
+            s.kind.code(),
+            s.reason,
+            t.id,
+            t.id
+        );
+    }
+    let _ = writeln!(out, "  log:");
+    for e in &d.log {
+        let moved = match (e.old_due, e.new_due) {
+            (Some(a), Some(b)) => format!(" {a} → {b}"),
+            (None, Some(b)) => format!(" due {b}"),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "    {} {}{}{}",
+            e.at,
+            e.action,
+            moved,
+            e.detail.as_ref().map_or(String::new(), |d| format!(": {d}"))
+        );
+    }
+    out
+}
+
+pub fn render_desk(d: &Desk) -> String {
+    let mut out = format!("Desk for {}\n", d.today);
+    for (title, list) in
+        [("Overdue", &d.overdue), ("Due today", &d.due_today), ("Next 7 working days", &d.next_7_working_days)]
+    {
+        let _ = writeln!(out, "{title} ({})", list.len());
+        for v in list.iter().take(50) {
+            let _ = writeln!(out, "  {}", line(v));
+        }
+        if list.len() > 50 {
+            let _ = writeln!(out, "  … and {} more (--json for all)", list.len() - 50);
+        }
+    }
+    let _ = writeln!(out, "Later: {}", d.later);
+    let _ = writeln!(out, "Reminders firing today: {}", d.reminders.len());
+    out
+}
+
+pub fn render_reminders(list: &Vec<Reminder>) -> String {
+    let mut out = format!("{} reminder(s)\n", list.len());
+    for r in list {
+        let _ = writeln!(
+            out,
+            "  task #{} {:?}: due {} ({} working days left)",
+            r.task_id, r.kind, r.due, r.working_days_left
+        );
+    }
+    out
+}
+
+pub fn render_slips(list: &Vec<Slip>) -> String {
+    let mut out = format!("{} slip(s)\n", list.len());
+    for s in list {
+        let chain = if s.chain.is_empty() { String::new() } else { format!("; slips with it: {:?}", s.chain) };
+        let _ = writeln!(out, "  task #{} {:?}{chain}", s.task_id, s.kind);
+    }
+    out
+}
+
+fn figures(f: &Figures) -> String {
+    format!(
+        "open {:>5}  due≤3wd {:>4}  overdue {:>4}  done on time (90d) {:>4}  late {:>4}  median days late {}",
+        f.open,
+        f.due_within_3_working_days,
+        f.overdue,
+        f.done_on_time_last_90_days,
+        f.done_late_last_90_days,
+        f.median_days_late.map_or("—".into(), |m| format!("{m:.1}"))
+    )
+}
+
+pub fn render_dashboard(d: &Dashboard) -> String {
+    let mut out = format!("Deadline dashboard on {}\n  all: {}\nBy unit\n", d.today, figures(&d.totals));
+    for (unit, f) in &d.by_unit {
+        let _ = writeln!(out, "  {unit}: {}", figures(f));
+    }
+    let _ = writeln!(out, "By assignee");
+    for (who, f) in &d.by_assignee {
+        let _ = writeln!(out, "  {who}: {}", figures(f));
+    }
+    let _ = writeln!(out, "Overdue by district × category");
+    for (district, row) in &d.overdue_matrix {
+        let cells: Vec<String> = row.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        let _ = writeln!(out, "  {district}: {}", cells.join(", "));
+    }
+    out
+}

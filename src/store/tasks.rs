@@ -1,0 +1,293 @@
+//! Storing tasks: loading the whole graph, and a write handle (`TaskWriter`) that wraps one
+//! transaction, so a task, its dependencies and its log entries are written together or not at all.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+use crate::domain::deadline::{Period, Suspension, Unit};
+use crate::domain::tasks::{Task, TaskKind, TaskStatus};
+
+/// A task to create; its due date is already computed.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub kind: TaskKind,
+    pub title: String,
+    pub subject_id: Option<i64>,
+    pub appeal_id: Option<i64>,
+    pub assignee: String,
+    pub unit: String,
+    pub region_code: Option<String>,
+    pub category: Option<String>,
+    pub norm_id: Option<String>,
+    pub period: Period,
+    pub event_date: NaiveDate,
+    pub due: NaiveDate,
+}
+
+/// What the store knows about an appeal that a task is about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppealFacts {
+    pub id: i64,
+    pub subject_id: Option<i64>,
+    pub received: NaiveDate,
+    pub region_code: Option<String>,
+    pub category: Option<String>,
+}
+
+/// One entry of a task's log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogEntry {
+    pub at: String,
+    pub action: String,
+    pub old_due: Option<NaiveDate>,
+    pub new_due: Option<NaiveDate>,
+    pub detail: Option<String>,
+}
+
+fn unit_code(unit: Unit) -> &'static str {
+    match unit {
+        Unit::WorkingDays => "working_days",
+        Unit::CalendarDays => "calendar_days",
+        Unit::Months => "months",
+    }
+}
+
+fn unit_from_code(code: &str) -> Option<Unit> {
+    Some(match code {
+        "working_days" => Unit::WorkingDays,
+        "calendar_days" => Unit::CalendarDays,
+        "months" => Unit::Months,
+        _ => return None,
+    })
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+const TASK_COLUMNS: &str = "t.id, t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category,
+    t.norm_id, t.event_date, t.original_due, t.current_due, t.status, t.done_on, t.note,
+    (SELECT max(r.score) FROM risk_scores r WHERE r.subject_id = t.subject_id
+        AND r.computed = (SELECT max(r2.computed) FROM risk_scores r2 WHERE r2.subject_id = t.subject_id))";
+
+fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+    let bad = |i: usize, code: String| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown code '{code}'").into(),
+        )
+    };
+    let kind: String = r.get(1)?;
+    let status: String = r.get(13)?;
+    Ok(Task {
+        id: r.get(0)?,
+        kind: TaskKind::from_code(&kind).ok_or_else(|| bad(1, kind.clone()))?,
+        title: r.get(2)?,
+        subject_bin: r.get(3)?,
+        appeal_no: r.get(4)?,
+        assignee: r.get(5)?,
+        unit: r.get(6)?,
+        region_code: r.get(7)?,
+        category: r.get(8)?,
+        norm_id: r.get(9)?,
+        event_date: r.get(10)?,
+        original_due: r.get(11)?,
+        current_due: r.get(12)?,
+        status: TaskStatus::from_code(&status).ok_or_else(|| bad(13, status.clone()))?,
+        done_on: r.get(14)?,
+        note: r.get(15)?,
+        risk: r.get(16)?,
+    })
+}
+
+/// Every task, and every `(task, depends_on)` edge: what `TaskGraph::build` takes.
+pub type StoredGraph = (Vec<Task>, Vec<(i64, i64)>);
+
+impl Store {
+    /// Every task and every dependency: the input of `TaskGraph::build`.
+    pub fn load_task_graph(&self) -> Result<StoredGraph, StoreError> {
+        let sql = format!(
+            "SELECT {TASK_COLUMNS} FROM tasks t LEFT JOIN subjects s ON s.id = t.subject_id
+             LEFT JOIN appeals a ON a.id = t.appeal_id ORDER BY t.id"
+        );
+        let tasks = self.conn.prepare(&sql)?.query_map([], task_row)?.collect::<Result<Vec<_>, _>>()?;
+        let dependencies = self
+            .conn
+            .prepare("SELECT task_id, depends_on FROM task_dependencies")?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((tasks, dependencies))
+    }
+
+    /// The rule a task's due date was computed from: its period and its suspensions.
+    pub fn task_rule(&self, id: i64) -> Result<Option<(Period, Vec<Suspension>)>, StoreError> {
+        let period = self
+            .conn
+            .query_row("SELECT period_amount, period_unit FROM tasks WHERE id = ?1", [id], |r| {
+                Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()?;
+        let Some((amount, unit)) = period else { return Ok(None) };
+        let unit = unit_from_code(&unit)
+            .ok_or_else(|| StoreError::NotFound(format!("task {id} has an unknown period unit '{unit}'")))?;
+        let suspensions = self
+            .conn
+            .prepare("SELECT from_date, to_date FROM task_suspensions WHERE task_id = ?1 ORDER BY from_date")?
+            .query_map([id], |r| Ok(Suspension { from: r.get(0)?, to: r.get(1)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some((Period { amount, unit }, suspensions)))
+    }
+
+    pub fn task_log(&self, id: i64) -> Result<Vec<LogEntry>, StoreError> {
+        let rows = self
+            .conn
+            .prepare("SELECT at, action, old_due, new_due, detail FROM task_log WHERE task_id = ?1 ORDER BY id")?
+            .query_map([id], |r| {
+                Ok(LogEntry {
+                    at: r.get(0)?,
+                    action: r.get(1)?,
+                    old_due: r.get(2)?,
+                    new_due: r.get(3)?,
+                    detail: r.get(4)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn subject_id(&self, bin: &str) -> Result<Option<i64>, StoreError> {
+        Ok(self.conn.query_row("SELECT id FROM subjects WHERE bin = ?1", [bin], |r| r.get(0)).optional()?)
+    }
+
+    pub fn appeal_facts(&self, appeal_no: &str) -> Result<Option<AppealFacts>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT id, subject_id, received, region_code, category FROM appeals WHERE appeal_no = ?1",
+                [appeal_no],
+                |r| {
+                    Ok(AppealFacts {
+                        id: r.get(0)?,
+                        subject_id: r.get(1)?,
+                        received: r.get(2)?,
+                        region_code: r.get(3)?,
+                        category: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Opens a write transaction for tasks; dropping it without `commit` rolls everything back.
+    pub fn task_writer(&mut self) -> Result<TaskWriter<'_>, StoreError> {
+        Ok(TaskWriter { tx: self.conn.transaction()? })
+    }
+}
+
+/// Writes to tasks inside one transaction.
+pub struct TaskWriter<'s> {
+    tx: Transaction<'s>,
+}
+
+impl TaskWriter<'_> {
+    pub fn insert(&self, task: &NewTask) -> Result<i64, StoreError> {
+        self.tx.execute(
+            "INSERT INTO tasks(kind, title, subject_id, appeal_id, assignee, unit, region_code, category, norm_id,
+                period_amount, period_unit, event_date, original_due, current_due, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+            params![
+                task.kind.code(),
+                task.title,
+                task.subject_id,
+                task.appeal_id,
+                task.assignee,
+                task.unit,
+                task.region_code,
+                task.category,
+                task.norm_id,
+                task.period.amount,
+                unit_code(task.period.unit),
+                task.event_date,
+                task.due,
+                now()
+            ],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        self.log(id, "created", None, Some(task.due), Some(&task.title))?;
+        Ok(id)
+    }
+
+    pub fn add_dependency(&self, task: i64, depends_on: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO task_dependencies(task_id, depends_on) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+            params![task, depends_on],
+        )?;
+        self.log(task, "dependency_added", None, None, Some(&format!("waits for task {depends_on}")))
+    }
+
+    /// Sets the current due date (extension, suspension, recomputation); `original` too when given.
+    pub fn set_due(
+        &self,
+        task: i64,
+        action: &str,
+        old: NaiveDate,
+        new: NaiveDate,
+        original: Option<NaiveDate>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE tasks SET current_due = ?2, original_due = coalesce(?3, original_due) WHERE id = ?1",
+            params![task, new, original],
+        )?;
+        self.log(task, action, Some(old), Some(new), Some(detail))
+    }
+
+    pub fn add_suspension(&self, task: i64, suspension: Suspension) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO task_suspensions(task_id, from_date, to_date) VALUES (?1, ?2, ?3)",
+            params![task, suspension.from, suspension.to],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_status(
+        &self,
+        task: i64,
+        status: TaskStatus,
+        on: Option<NaiveDate>,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.tx
+            .execute("UPDATE tasks SET status = ?2, done_on = ?3 WHERE id = ?1", params![task, status.code(), on])?;
+        self.log(task, status.code(), None, None, Some(detail))
+    }
+
+    pub fn set_note(&self, task: i64, note: &str) -> Result<(), StoreError> {
+        self.tx.execute("UPDATE tasks SET note = ?2 WHERE id = ?1", params![task, note])?;
+        self.log(task, "note", None, None, Some(note))
+    }
+
+    /// Appends to the task log (the log refuses updates and deletes by trigger).
+    pub fn log(
+        &self,
+        task: i64,
+        action: &str,
+        old_due: Option<NaiveDate>,
+        new_due: Option<NaiveDate>,
+        detail: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO task_log(task_id, at, action, old_due, new_due, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![task, now(), action, old_due, new_due, detail],
+        )?;
+        Ok(())
+    }
+
+    pub fn commit(self) -> Result<(), StoreError> {
+        self.tx.commit()?;
+        Ok(())
+    }
+}
