@@ -148,6 +148,13 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Measure: add COUNT synthetic tasks to the database (use a scratch one) and time the graph and views.
+    BenchTasks {
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        #[arg(long)]
+        today: Option<String>,
+    },
     /// Measure: card assembly latency over a sample of objects (prints figures, asserts nothing).
     Bench {
         #[arg(long, default_value_t = 2000)]
@@ -348,6 +355,13 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Dashboard { today, json } => {
             let today = cli::today(today.as_deref())?;
             cli::print(json, &Session::open(&db)?.dashboard(today)?, cli::render_dashboard)
+        }
+        Command::BenchTasks { count, today } => {
+            let today = cli::today(today.as_deref())?;
+            if !db.exists() {
+                api::init(&db, false, false, &mut |_, _| {})?;
+            }
+            cli::print(true, &Session::open(&db)?.bench_tasks(count, today)?, |_| String::new())
         }
         Command::Bench { samples, json } => {
             cli::print(json, &Session::open(&db)?.bench_card(samples)?, cli::render_bench)

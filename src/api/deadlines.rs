@@ -146,8 +146,17 @@ pub struct CalendarImportReport {
 }
 
 impl Session {
-    /// The shipped calendar with the imported years laid over it.
-    pub fn calendar(&self) -> Result<Calendar, ApiError> {
+    /// The shipped calendar with the imported years laid over it (built once per session).
+    pub fn calendar(&self) -> Result<std::rc::Rc<Calendar>, ApiError> {
+        if let Some(cached) = self.calendar_cache.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let calendar = std::rc::Rc::new(self.load_calendar()?);
+        *self.calendar_cache.borrow_mut() = Some(calendar.clone());
+        Ok(calendar)
+    }
+
+    fn load_calendar(&self) -> Result<Calendar, ApiError> {
         let mut calendar = Calendar::builtin();
         for stored in self.store.calendar_years()? {
             let year = YearCalendar::from_json(&stored.document).map_err(|e| {
@@ -158,8 +167,27 @@ impl Session {
         Ok(calendar)
     }
 
+    /// A digest of every calendar document in force (shipped and imported). When it differs from
+    /// the one recorded, a calendar file changed (a new release, an edited asset) and open
+    /// deadlines are recomputed, each move logged.
+    pub(super) fn recompute_if_calendar_changed(&mut self) -> Result<Vec<super::Recomputed>, ApiError> {
+        let calendar = self.calendar()?;
+        let mut hasher = Sha256::new();
+        for year in calendar.years() {
+            hasher.update(serde_json::to_vec(year).expect("calendar documents serialise"));
+        }
+        let fingerprint = hex::encode(hasher.finalize());
+        let recorded = self.store.setting("calendar_fingerprint")?;
+        if recorded.as_deref() == Some(fingerprint.as_str()) {
+            return Ok(Vec::new());
+        }
+        let moved = if recorded.is_some() { self.recompute_open_deadlines()? } else { Vec::new() };
+        self.store.set_setting("calendar_fingerprint", &fingerprint)?;
+        Ok(moved)
+    }
+
     pub fn deadline(&self, request: &DeadlineRequest) -> Result<DeadlineReport, ApiError> {
-        compute_deadline(&self.calendar()?, request)
+        compute_deadline(&*self.calendar()?, request)
     }
 
     /// Adds or replaces one year of the working-day calendar from a document in the format of
@@ -172,7 +200,8 @@ impl Session {
         let replaced = self.calendar()?.has_year(year.year);
         let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
         self.store.put_calendar_year(year.year, &text, &sha256, &name)?;
-        let recomputed = self.recompute_open_deadlines()?;
+        self.calendar_cache.take();
+        let recomputed = self.recompute_if_calendar_changed()?;
         Ok(CalendarImportReport { year: year.year, sha256, replaced, recomputed })
     }
 

@@ -23,7 +23,7 @@ pub use deadlines::{
     RuleChoice, RuleView,
 };
 pub use demo::DEMO_FILES;
-pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskDetail, TaskView};
+pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskBench, TaskDetail, TaskView};
 
 /// An error as the faces show it: a stable code to switch on and a sentence to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -70,11 +70,14 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("ekn.db"))
 }
 
-/// An open database with its pseudonymisation key.
+/// An open database with its pseudonymisation key. The working-day calendar and the task graph
+/// are built from storage once and kept until a write changes what they were built from.
 pub struct Session {
     store: Store,
     pseudonymiser: Pseudonymiser,
     path: PathBuf,
+    calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
+    graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
 }
 
 /// What `init` did.
@@ -112,6 +115,8 @@ pub fn init(
         std::fs::create_dir_all(dir).map_err(|e| ApiError::new("io", format!("{}: {e}", dir.display())))?;
     }
     let mut session = Session::open_or_create(path)?;
+    // Record which calendar the database starts with, so a later change is noticed.
+    session.recompute_if_calendar_changed()?;
     let mut imports = Vec::new();
     if demo {
         for (kind, name, bytes) in DEMO_FILES {
@@ -155,15 +160,24 @@ pub struct Status {
 impl Session {
     /// Opens an existing database; a missing one is an error that says how to create it.
     pub fn open(path: &Path) -> Result<Session, ApiError> {
-        let store = Store::open_existing(path)?;
-        let key = secret::load_or_create(path)?;
-        Ok(Session { store, pseudonymiser: Pseudonymiser::new(key), path: path.to_path_buf() })
+        let mut session = Session::with_store(Store::open_existing(path)?, path)?;
+        session.recompute_if_calendar_changed()?;
+        Ok(session)
     }
 
     fn open_or_create(path: &Path) -> Result<Session, ApiError> {
-        let store = Store::open(path)?;
+        Session::with_store(Store::open(path)?, path)
+    }
+
+    fn with_store(store: Store, path: &Path) -> Result<Session, ApiError> {
         let key = secret::load_or_create(path)?;
-        Ok(Session { store, pseudonymiser: Pseudonymiser::new(key), path: path.to_path_buf() })
+        Ok(Session {
+            store,
+            pseudonymiser: Pseudonymiser::new(key),
+            path: path.to_path_buf(),
+            calendar_cache: Default::default(),
+            graph_cache: Default::default(),
+        })
     }
 
     /// Imports one file of the given kind.
@@ -182,6 +196,8 @@ impl Session {
         let legal_card: Option<LegalCard> = legal_card_file.map(ingest::read_legal_card).transpose()?;
         let options = ImportOptions { kind, source, skip_invalid, legal_card };
         let report = ingest::import(&mut self.store, Input::Path(file), &options, &self.pseudonymiser, progress)?;
+        // Risk scores feed task urgency, and appeals and objects are what tasks point at.
+        self.graph_cache.take();
         Ok(report)
     }
 

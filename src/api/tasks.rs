@@ -86,9 +86,20 @@ fn invalid(message: impl Into<String>) -> ApiError {
 }
 
 impl Session {
-    fn graph(&self) -> Result<TaskGraph, ApiError> {
+    /// The task graph, built from storage on first use and kept until a write.
+    fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
+        if let Some(cached) = self.graph_cache.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
         let (tasks, dependencies) = self.store.load_task_graph()?;
-        Ok(TaskGraph::build(tasks, &dependencies))
+        let graph = std::rc::Rc::new(TaskGraph::build(tasks, &dependencies));
+        *self.graph_cache.borrow_mut() = Some(graph.clone());
+        Ok(graph)
+    }
+
+    /// Forgets the cached graph after a write to tasks.
+    fn tasks_changed(&self) {
+        self.graph_cache.take();
     }
 
     fn view(&self, graph: &TaskGraph, calendar: &Calendar, id: i64, today: NaiveDate) -> Result<TaskView, ApiError> {
@@ -178,6 +189,7 @@ impl Session {
             created.push(control_id);
         }
         writer.commit()?;
+        self.tasks_changed();
         let graph = self.graph()?;
         let today = today_in_kazakhstan();
         Ok(CreatedTasks {
@@ -195,10 +207,11 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.add_dependency(task, prerequisite)?;
         writer.commit()?;
+        self.tasks_changed();
         Ok(())
     }
 
-    fn open_task(&self, id: i64) -> Result<(TaskGraph, Task), ApiError> {
+    fn open_task(&self, id: i64) -> Result<(std::rc::Rc<TaskGraph>, Task), ApiError> {
         let graph = self.graph()?;
         let task = graph.task(id).cloned().ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
         if !task.is_open() {
@@ -224,6 +237,7 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.set_due(id, "extended", task.current_due, accepted, None, reason.trim())?;
         writer.commit()?;
+        self.tasks_changed();
         self.task_detail(id, today_in_kazakhstan())
     }
 
@@ -255,6 +269,7 @@ impl Session {
             &format!("{} – {}: {}", suspension.from, suspension.to, reason.trim()),
         )?;
         writer.commit()?;
+        self.tasks_changed();
         self.task_detail(id, today_in_kazakhstan())
     }
 
@@ -266,6 +281,7 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.set_note(id, note.trim())?;
         writer.commit()?;
+        self.tasks_changed();
         self.task_detail(id, today_in_kazakhstan())
     }
 
@@ -283,6 +299,7 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.set_status(id, TaskStatus::Done, Some(on), &format!("done on {on}{late}"))?;
         writer.commit()?;
+        self.tasks_changed();
         self.task_detail(id, on)
     }
 
@@ -308,6 +325,7 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.log(after, "suggestion_accepted", None, None, Some(&format!("{}: {reason}", kind.code())))?;
         writer.commit()?;
+        self.tasks_changed();
         Ok(created)
     }
 
@@ -322,7 +340,35 @@ impl Session {
         let writer = self.store.task_writer()?;
         writer.log(after, "suggestion_declined", None, None, Some(&format!("{}: {}", kind.code(), reason.trim())))?;
         writer.commit()?;
+        self.tasks_changed();
         Ok(())
+    }
+
+    /// The next sensible step for an object, from the stage its tasks have reached: the most
+    /// advanced finished step without a follow-up, or information gathering when nothing started.
+    pub fn suggest_for_subject(&self, bin: &str) -> Result<Option<Suggestion>, ApiError> {
+        let graph = self.graph()?;
+        let mut tasks: Vec<&Task> = graph.tasks().filter(|t| t.subject_bin.as_deref() == Some(bin.trim())).collect();
+        if tasks.is_empty() {
+            return Ok(Some(Suggestion {
+                after_task: None,
+                kind: TaskKind::GatherInformation,
+                stage: TaskKind::GatherInformation.stage(),
+                reason: "no supervision task on this object yet: start by gathering information".into(),
+            }));
+        }
+        if tasks.iter().any(|t| t.is_open()) {
+            return Ok(None); // work is under way; its own deadlines lead
+        }
+        tasks.sort_by_key(|t| (t.kind.stage(), t.done_on, t.id));
+        let last = tasks.last().expect("not empty");
+        let already_followed = !graph.dependents(last.id).is_empty();
+        Ok(next_step(last.kind).filter(|_| !already_followed).map(|(kind, reason)| Suggestion {
+            after_task: Some(last.id),
+            kind,
+            stage: kind.stage(),
+            reason: reason.into(),
+        }))
     }
 
     pub fn task_detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
@@ -396,15 +442,15 @@ impl Session {
     }
 
     pub fn reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>, ApiError> {
-        Ok(self.graph()?.reminders_due(&self.calendar()?, today))
+        Ok(self.graph()?.reminders_due(&*self.calendar()?, today))
     }
 
     pub fn slips(&self, today: NaiveDate) -> Result<Vec<Slip>, ApiError> {
-        Ok(self.graph()?.slips(&self.calendar()?, today))
+        Ok(self.graph()?.slips(&*self.calendar()?, today))
     }
 
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
-        Ok(dashboard(&self.graph()?, &self.calendar()?, today))
+        Ok(dashboard(&*self.graph()?, &*self.calendar()?, today))
     }
 
     /// Recomputes the due dates of open tasks after the calendar changed, logging each move.
@@ -429,6 +475,7 @@ impl Session {
             changes.push(Recomputed { task_id: id, from: old, to: new });
         }
         writer.commit()?;
+        self.tasks_changed();
         Ok(changes)
     }
 }
@@ -463,5 +510,83 @@ fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {
         (Some(no), _) => format!("{what}: {no}"),
         (None, Some(bin)) => format!("{what}: {bin}"),
         _ => what.to_string(),
+    }
+}
+
+/// Timings of the task views over a database of synthetic tasks.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TaskBench {
+    pub tasks: usize,
+    pub open: usize,
+    pub dependencies: usize,
+    pub insert_ms: f64,
+    pub load_and_build_graph_ms: f64,
+    pub dashboard_ms: f64,
+    pub desk_ms: f64,
+    pub reminders_ms: f64,
+    pub slips_ms: f64,
+}
+
+impl Session {
+    /// Adds `count` synthetic open tasks (every tenth waiting for the one before it) to this
+    /// database, then times the graph rebuild and each view. Use a scratch database: the tasks
+    /// stay. A measurement; it asserts nothing.
+    pub fn bench_tasks(&mut self, count: usize, today: NaiveDate) -> Result<TaskBench, ApiError> {
+        use std::time::Instant;
+        let calendar = self.calendar()?;
+        let started = Instant::now();
+        let writer = self.store.task_writer()?;
+        let mut previous = None;
+        for i in 0..count {
+            let event = today - Duration::days((i % 60) as i64);
+            let period = Period { amount: 15, unit: crate::domain::deadline::Unit::WorkingDays };
+            let id = writer.insert(&NewTask {
+                kind: TaskKind::ALL[i % TaskKind::ALL.len()],
+                title: format!("synthetic task {i}"),
+                subject_id: None,
+                appeal_id: None,
+                assignee: format!("prosecutor {}", i % 40),
+                unit: format!("unit {}", i % 8),
+                region_code: Some(crate::domain::territory::REGIONS[i % 20].code.to_string()),
+                category: Some(["экология", "трудовые права", "ЖКХ", "социальные выплаты"][i % 4].to_string()),
+                norm_id: None,
+                period,
+                event_date: event,
+                due: compute(&calendar, event, period, &[]).due,
+            })?;
+            if i % 10 == 9 {
+                if let Some(p) = previous {
+                    writer.add_dependency(id, p)?;
+                }
+            }
+            previous = Some(id);
+        }
+        writer.commit()?;
+        self.tasks_changed();
+        let insert_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let time = |f: &mut dyn FnMut() -> Result<(), ApiError>| -> Result<f64, ApiError> {
+            let t = Instant::now();
+            f()?;
+            Ok(t.elapsed().as_secs_f64() * 1000.0)
+        };
+        // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
+        self.tasks_changed();
+        let load_and_build_graph_ms = time(&mut || self.graph().map(|_| ()))?;
+        let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
+        let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
+        let reminders_ms = time(&mut || self.reminders(today).map(|_| ()))?;
+        let slips_ms = time(&mut || self.slips(today).map(|_| ()))?;
+        let (tasks, dependencies) = self.store.load_task_graph()?;
+        Ok(TaskBench {
+            open: tasks.iter().filter(|t| t.is_open()).count(),
+            tasks: tasks.len(),
+            dependencies: dependencies.len(),
+            insert_ms,
+            load_and_build_graph_ms,
+            dashboard_ms,
+            desk_ms,
+            reminders_ms,
+            slips_ms,
+        })
     }
 }

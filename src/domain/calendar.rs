@@ -200,11 +200,16 @@ const BUILTIN: &[&str] = &[
     include_str!("../../assets/calendar/kz-2026.json"),
 ];
 
-/// A set of year calendars; each date is looked up in O(log n).
+/// A set of year calendars; each date is looked up in O(log n), and working days between two
+/// dates are counted in O(1) from a prefix sum over the known years (plus a margin either side),
+/// because dashboards count them for every one of many thousands of tasks.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Calendar {
     years: BTreeMap<i32, YearCalendar>,
     days: BTreeMap<NaiveDate, DayReason>,
+    /// `prefix[i]` = working days in `[prefix_start, prefix_start + i)`.
+    prefix_start: Option<NaiveDate>,
+    prefix: Vec<u32>,
 }
 
 impl Calendar {
@@ -258,6 +263,50 @@ impl Calendar {
             self.days.insert(t.day_off, DayReason::TransferredDayOff { act: t.act.clone(), confirmed: t.confirmed });
         }
         self.years.insert(y, year);
+        self.rebuild_prefix();
+    }
+
+    /// Recomputes the prefix sum over the known years, one year of margin before, two after.
+    fn rebuild_prefix(&mut self) {
+        let (Some(first), Some(last)) = (self.years.keys().next(), self.years.keys().next_back()) else {
+            self.prefix_start = None;
+            self.prefix.clear();
+            return;
+        };
+        let start = NaiveDate::from_ymd_opt(first - 1, 1, 1).expect("valid year");
+        let end = NaiveDate::from_ymd_opt(last + 3, 1, 1).expect("valid year");
+        let mut prefix = Vec::with_capacity((end - start).num_days() as usize + 1);
+        prefix.push(0);
+        let mut day = start;
+        let mut count = 0;
+        while day < end {
+            count += u32::from(self.is_working(day));
+            prefix.push(count);
+            day = day.succ_opt().expect("dates stay far from chrono's limits");
+        }
+        self.prefix_start = Some(start);
+        self.prefix = prefix;
+    }
+
+    /// Working days after `after` up to and including `until` (0 when `until <= after`).
+    pub fn working_days_after(&self, after: NaiveDate, until: NaiveDate) -> u32 {
+        if until <= after {
+            return 0;
+        }
+        if let Some(start) = self.prefix_start {
+            let index = |d: NaiveDate| (d - start).num_days();
+            let (a, b) = (index(after) + 1, index(until) + 1);
+            if a >= 0 && (b as usize) < self.prefix.len() {
+                return self.prefix[b as usize] - self.prefix[a as usize];
+            }
+        }
+        let mut count = 0;
+        let mut day = after;
+        while day < until {
+            day = day.succ_opt().expect("dates stay far from chrono's limits");
+            count += u32::from(self.is_working(day));
+        }
+        count
     }
 
     pub fn has_year(&self, year: i32) -> bool {
@@ -312,6 +361,28 @@ mod tests {
         let c = Calendar::builtin();
         assert!((2018..=2026).all(|y| c.has_year(y)));
         assert!(!c.has_year(2027));
+    }
+
+    #[test]
+    fn counting_with_the_prefix_agrees_with_walking_day_by_day() {
+        let c = Calendar::builtin();
+        let walk = |a: NaiveDate, b: NaiveDate| {
+            let mut n = 0;
+            let mut day = a;
+            while day < b {
+                day = day.succ_opt().unwrap();
+                n += u32::from(c.is_working(day));
+            }
+            n
+        };
+        for (a, b) in [
+            ("2016-12-01", "2017-02-01"),
+            ("2024-03-15", "2024-04-10"),
+            ("2028-12-20", "2030-01-10"),
+            ("2024-01-01", "2024-01-01"),
+        ] {
+            assert_eq!(c.working_days_after(d(a), d(b)), walk(d(a), d(b)), "{a}..{b}");
+        }
     }
 
     #[test]

@@ -138,13 +138,7 @@ pub fn compute(calendar: &Calendar, event: NaiveDate, period: Period, suspension
 
 /// How many working days lie after `event` up to and including `until` (the count backwards).
 pub fn working_days_between(calendar: &Calendar, event: NaiveDate, until: NaiveDate) -> u32 {
-    let mut count = 0;
-    let mut day = event;
-    while day < until {
-        day = day + Days::new(1);
-        count += u32::from(calendar.is_working(day));
-    }
-    count
+    calendar.working_days_after(event, until)
 }
 
 /// The moved days off that the rule gives for a year's holidays: each holiday that moves and falls

@@ -90,7 +90,11 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
         .created[0]
         .task
         .clone();
+    let before = session.suggest_for_subject(&bin(2)).unwrap().unwrap();
+    assert_eq!((before.kind, before.after_task), (TaskKind::GatherInformation, None));
+    assert_eq!(session.suggest_for_subject(&bin(1)).unwrap(), None, "work under way");
     let done = session.complete_task(check.id, d("2024-09-10")).unwrap();
+    assert_eq!(session.suggest_for_subject(&bin(1)).unwrap().unwrap().kind, TaskKind::IssueResponse);
     let suggestion = done.suggestion.expect("an inspection suggests an act of response");
     assert_eq!(suggestion.kind, TaskKind::IssueResponse);
 
