@@ -135,6 +135,7 @@ pub fn init(
             )?;
             imports.push(report);
         }
+        demo::create_demo_tasks(&mut session)?;
         session.store.set_setting("demo", "true")?;
     }
     session.store.checkpoint()?;

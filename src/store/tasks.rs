@@ -181,6 +181,22 @@ impl Store {
             .optional()?)
     }
 
+    /// Appeals received on or after `since`, oldest first: `(appeal_no, received, decided)`.
+    /// The demo uses them to give the deadline views real work.
+    pub fn appeals_received_since(
+        &self,
+        since: NaiveDate,
+    ) -> Result<Vec<(String, NaiveDate, Option<NaiveDate>)>, StoreError> {
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT appeal_no, received, decided FROM appeals WHERE received >= ?1 ORDER BY received, appeal_no",
+            )?
+            .query_map([since], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
     /// Opens a write transaction for tasks; dropping it without `commit` rolls everything back.
     pub fn task_writer(&mut self) -> Result<TaskWriter<'_>, StoreError> {
         Ok(TaskWriter { tx: self.conn.transaction()? })
