@@ -112,7 +112,7 @@ enum Command {
     /// Procedural tasks: create, depend, extend, suspend, note, finish, follow the suggested next step.
     Task {
         #[command(subcommand)]
-        action: TaskAction,
+        action: cli::TaskAction,
     },
     /// The prosecutor's desk: due today, overdue, the next 7 working days, by urgency with reasons.
     Desk {
@@ -161,86 +161,6 @@ enum Command {
         samples: usize,
         #[arg(long)]
         json: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum TaskAction {
-    /// Create a task; its due date comes from a norm of the catalog or a period.
-    Add {
-        #[arg(long, value_parser = ["gather_information", "consider_appeal", "inspection_check", "issue_response", "control_execution", "follow_up"])]
-        kind: String,
-        #[arg(long)]
-        assignee: String,
-        #[arg(long)]
-        unit: String,
-        #[arg(long)]
-        norm: Option<String>,
-        #[arg(long)]
-        working_days: Option<u32>,
-        /// The triggering event (default: the appeal's receipt date).
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        subject: Option<String>,
-        #[arg(long)]
-        appeal: Option<String>,
-        #[arg(long)]
-        title: Option<String>,
-        #[arg(long)]
-        depends_on: Vec<i64>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// One task: its rule, the explanation of its due date, its log, the suggested next step.
-    Show {
-        id: i64,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Declare that a task waits for another.
-    Depend {
-        id: i64,
-        #[arg(long)]
-        on: i64,
-    },
-    /// Extend the due date by a reasoned decision (within the norm's cap).
-    Extend {
-        id: i64,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Stop the clock from FROM to TO (both included).
-    Suspend {
-        id: i64,
-        #[arg(long)]
-        from: String,
-        #[arg(long)]
-        to: String,
-        #[arg(long)]
-        reason: String,
-    },
-    /// Attach a note (an overdue task with a note is not reported as slipping unnoticed).
-    Note { id: i64, text: String },
-    /// Mark a task done (default: today).
-    Done {
-        id: i64,
-        #[arg(long)]
-        on: Option<String>,
-    },
-    /// Accept the next step suggested after a task: creates it.
-    Accept {
-        id: i64,
-        #[arg(long)]
-        assignee: Option<String>,
-    },
-    /// Decline the next step suggested after a task, with a reason (logged).
-    Decline {
-        id: i64,
-        #[arg(long)]
-        reason: String,
     },
 }
 
@@ -339,7 +259,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Calendar { action: CalendarAction::Import { file } } => {
             cli::print(false, &Session::open(&db)?.import_calendar(&file)?, cli::render_calendar_import)
         }
-        Command::Task { action } => cli::run_task(&db, action_into(action)),
+        Command::Task { action } => cli::run_task(&db, action),
         Command::Desk { assignee, today, json } => {
             let today = cli::today(today.as_deref())?;
             cli::print(json, &Session::open(&db)?.desk(today, assignee.as_deref())?, cli::render_desk)
@@ -366,44 +286,5 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Bench { samples, json } => {
             cli::print(json, &Session::open(&db)?.bench_card(samples)?, cli::render_bench)
         }
-    }
-}
-
-/// The task subcommand in the form the renderer module takes (it cannot see main's types).
-fn action_into(action: TaskAction) -> cli::TaskCommand {
-    match action {
-        TaskAction::Add {
-            kind,
-            assignee,
-            unit,
-            norm,
-            working_days,
-            from,
-            subject,
-            appeal,
-            title,
-            depends_on,
-            json,
-        } => cli::TaskCommand::Add {
-            kind,
-            assignee,
-            unit,
-            norm,
-            working_days,
-            from,
-            subject,
-            appeal,
-            title,
-            depends_on,
-            json,
-        },
-        TaskAction::Show { id, json } => cli::TaskCommand::Show { id, json },
-        TaskAction::Depend { id, on } => cli::TaskCommand::Depend { id, on },
-        TaskAction::Extend { id, to, reason } => cli::TaskCommand::Extend { id, to, reason },
-        TaskAction::Suspend { id, from, to, reason } => cli::TaskCommand::Suspend { id, from, to, reason },
-        TaskAction::Note { id, text } => cli::TaskCommand::Note { id, text },
-        TaskAction::Done { id, on } => cli::TaskCommand::Done { id, on },
-        TaskAction::Accept { id, assignee } => cli::TaskCommand::Accept { id, assignee },
-        TaskAction::Decline { id, reason } => cli::TaskCommand::Decline { id, reason },
     }
 }

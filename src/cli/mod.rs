@@ -17,7 +17,7 @@ use ekn::store::SearchHits;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskCommand};
+pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskAction};
 
 /// Prints `value` as pretty JSON or through its text renderer.
 pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> Result<(), ApiError> {

@@ -9,54 +9,83 @@ use ekn::domain::tasks::{Dashboard, Figures, Reminder, Slip, TaskKind};
 
 use super::print;
 
-/// A task subcommand, as parsed by main.
-pub enum TaskCommand {
+/// The task subcommands of `ekn task`.
+#[derive(clap::Subcommand)]
+pub enum TaskAction {
+    /// Create a task; its due date comes from a norm of the catalog or a period.
     Add {
+        #[arg(long, value_parser = ["gather_information", "consider_appeal", "inspection_check", "issue_response", "control_execution", "follow_up"])]
         kind: String,
+        #[arg(long)]
         assignee: String,
+        #[arg(long)]
         unit: String,
+        #[arg(long)]
         norm: Option<String>,
+        #[arg(long)]
         working_days: Option<u32>,
+        /// The triggering event (default: the appeal's receipt date).
+        #[arg(long)]
         from: Option<String>,
+        #[arg(long)]
         subject: Option<String>,
+        #[arg(long)]
         appeal: Option<String>,
+        #[arg(long)]
         title: Option<String>,
+        #[arg(long)]
         depends_on: Vec<i64>,
+        #[arg(long)]
         json: bool,
     },
+    /// One task: its rule, the explanation of its due date, its log, the suggested next step.
     Show {
         id: i64,
+        #[arg(long)]
         json: bool,
     },
+    /// Declare that a task waits for another.
     Depend {
         id: i64,
+        #[arg(long)]
         on: i64,
     },
+    /// Extend the due date by a reasoned decision (within the norm's cap).
     Extend {
         id: i64,
+        #[arg(long)]
         to: String,
+        #[arg(long)]
         reason: String,
     },
+    /// Stop the clock from FROM to TO (both included).
     Suspend {
         id: i64,
+        #[arg(long)]
         from: String,
+        #[arg(long)]
         to: String,
+        #[arg(long)]
         reason: String,
     },
-    Note {
-        id: i64,
-        text: String,
-    },
+    /// Attach a note (an overdue task with a note is not reported as slipping unnoticed).
+    Note { id: i64, text: String },
+    /// Mark a task done (default: today).
     Done {
         id: i64,
+        #[arg(long)]
         on: Option<String>,
     },
+    /// Accept the next step suggested after a task: creates it.
     Accept {
         id: i64,
+        #[arg(long)]
         assignee: Option<String>,
     },
+    /// Decline the next step suggested after a task, with a reason (logged).
     Decline {
         id: i64,
+        #[arg(long)]
         reason: String,
     },
 }
@@ -71,10 +100,10 @@ pub fn today(text: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
     text.map_or_else(|| Ok(ekn::api::today_in_kazakhstan()), |t| date(t, "today"))
 }
 
-pub fn run_task(db: &Path, command: TaskCommand) -> Result<(), ApiError> {
+pub fn run_task(db: &Path, command: TaskAction) -> Result<(), ApiError> {
     let mut session = Session::open(db)?;
     match command {
-        TaskCommand::Add {
+        TaskAction::Add {
             kind,
             assignee,
             unit,
@@ -101,28 +130,28 @@ pub fn run_task(db: &Path, command: TaskCommand) -> Result<(), ApiError> {
             };
             print(json, &session.add_task(&request)?, render_created)
         }
-        TaskCommand::Show { id, json } => {
+        TaskAction::Show { id, json } => {
             print(json, &session.task_detail(id, ekn::api::today_in_kazakhstan())?, render_detail)
         }
-        TaskCommand::Depend { id, on } => {
+        TaskAction::Depend { id, on } => {
             session.add_dependency(id, on)?;
             println!("Task #{id} now waits for task #{on}");
             Ok(())
         }
-        TaskCommand::Extend { id, to, reason } => {
+        TaskAction::Extend { id, to, reason } => {
             print(false, &session.extend_task(id, date(&to, "to")?, &reason)?, render_detail)
         }
-        TaskCommand::Suspend { id, from, to, reason } => {
+        TaskAction::Suspend { id, from, to, reason } => {
             let suspension = Suspension { from: date(&from, "from")?, to: date(&to, "to")? };
             print(false, &session.suspend_task(id, suspension, &reason)?, render_detail)
         }
-        TaskCommand::Note { id, text } => print(false, &session.note_task(id, &text)?, render_detail),
-        TaskCommand::Done { id, on } => {
+        TaskAction::Note { id, text } => print(false, &session.note_task(id, &text)?, render_detail),
+        TaskAction::Done { id, on } => {
             let on = today(on.as_deref())?;
             print(false, &session.complete_task(id, on)?, render_detail)
         }
-        TaskCommand::Accept { id, assignee } => print(false, &session.accept_suggestion(id, assignee)?, render_created),
-        TaskCommand::Decline { id, reason } => {
+        TaskAction::Accept { id, assignee } => print(false, &session.accept_suggestion(id, assignee)?, render_created),
+        TaskAction::Decline { id, reason } => {
             session.decline_suggestion(id, &reason)?;
             println!("The suggestion after task #{id} was declined; the refusal and its reason are logged.");
             Ok(())

@@ -76,3 +76,47 @@ fn failures_exit_non_zero_with_one_line_a_person_can_act_on() {
     let out = ekn(&db, &["card", "000000000000"]);
     assert!(String::from_utf8(out.stderr).unwrap().starts_with("ekn: error [invalid_input]: BIN/IIN"));
 }
+
+#[test]
+fn task_commands_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    assert!(ekn(&db, &["init"]).status.success());
+    let add = |args: &[&str]| {
+        let mut all = vec!["task", "add", "--assignee", "Ахметова А.", "--unit", "Отдел", "--json"];
+        all.extend_from_slice(args);
+        let out = ekn(&db, &all);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let response = add(&["--kind", "issue_response", "--norm", "prosecutor-submission", "--from", "2024-03-01"]);
+    let created = response["created"].as_array().unwrap();
+    assert_eq!(created.len(), 2, "the act brings its control of execution");
+    assert_eq!(created[0]["current_due"], "2024-04-01");
+    assert_eq!(created[1]["kind"], "control_execution");
+
+    let show = String::from_utf8(ekn(&db, &["task", "show", "1"]).stdout).unwrap();
+    assert!(show.contains("UNCONFIRMED period"), "{show}");
+    let cycle = ekn(&db, &["task", "depend", "1", "--on", "2"]);
+    assert!(String::from_utf8(cycle.stderr).unwrap().contains("would close a cycle: #1 → #2 → #1"));
+
+    let desk: serde_json::Value =
+        serde_json::from_slice(&ekn(&db, &["desk", "--today", "2024-04-01", "--json"]).stdout).unwrap();
+    assert_eq!(desk["due_today"][0]["id"], 1);
+    // Five working days before Monday 1 April 2024 is Wednesday 20 March: 21–23 March are Nauryz
+    // and 25 March its moved day off, so 26–29 March and 1 April are the five.
+    let reminders: serde_json::Value =
+        serde_json::from_slice(&ekn(&db, &["reminders", "--due", "--today", "2024-03-20", "--json"]).stdout).unwrap();
+    assert_eq!(reminders[0]["kind"], "five_days_before");
+    let slips: serde_json::Value =
+        serde_json::from_slice(&ekn(&db, &["slips", "--today", "2024-04-10", "--json"]).stdout).unwrap();
+    assert_eq!(slips[0]["kind"], "overdue_without_extension_or_note");
+    assert_eq!(slips[0]["chain"], serde_json::json!([2]));
+
+    assert!(ekn(&db, &["task", "note", "1", "ждём ответа ведомства"]).status.success());
+    assert!(ekn(&db, &["task", "done", "1", "--on", "2024-04-03"]).status.success());
+    let board: serde_json::Value =
+        serde_json::from_slice(&ekn(&db, &["dashboard", "--today", "2024-04-10", "--json"]).stdout).unwrap();
+    assert_eq!(board["totals"]["done_late_last_90_days"], 1);
+    assert_eq!(board["by_assignee"]["Ахметова А."]["open"], 1);
+}
