@@ -199,3 +199,46 @@ fn the_task_log_is_append_only() {
     assert!(err.to_string().contains("append-only"), "{err}");
     assert!(conn.execute("DELETE FROM task_log", []).unwrap_err().to_string().contains("append-only"));
 }
+
+#[test]
+fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
+    // As if a new release shipped a different 2024 file: the database last saw an imported 2024
+    // document, which is then gone, so the calendar in force differs from the recorded digest.
+    let db = TempDb::new();
+    let mut session = db.session();
+    let task = session
+        .add_task(&NewTaskRequest {
+            kind: TaskKind::FollowUp,
+            title: None,
+            subject_bin: None,
+            appeal_no: None,
+            assignee: "A".into(),
+            unit: "U".into(),
+            norm: None,
+            period: Some(ekn::domain::deadline::Period { amount: 5, unit: ekn::domain::deadline::Unit::WorkingDays }),
+            event_date: Some(d("2024-06-10")),
+            depends_on: vec![],
+        })
+        .unwrap()
+        .created[0]
+        .task
+        .clone();
+    let mut year: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
+    year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
+        "working_day": "2024-06-15", "day_off": "2024-06-18", "act": "test", "confirmed": true
+    }));
+    session.import_calendar(&db.file("kz-2024.json", year.to_string())).unwrap();
+    assert_eq!(session.task_detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
+    drop(session);
+
+    rusqlite::Connection::open(&db.path).unwrap().execute("DELETE FROM calendar_years", []).unwrap();
+    let reopened = db.session();
+    let detail = reopened.task_detail(task.id, d("2024-06-12")).unwrap();
+    assert_eq!(detail.view.task.current_due, d("2024-06-18"), "recomputed on open with the shipped calendar");
+    let last = detail.log.last().unwrap();
+    assert_eq!(
+        (last.action.as_str(), last.old_due, last.new_due),
+        ("recomputed", Some(d("2024-06-15")), Some(d("2024-06-18")))
+    );
+}
