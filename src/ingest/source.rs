@@ -111,7 +111,7 @@ fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, Re
         _ => {}
     }
     let utf8 = looks_like_utf8(body);
-    let delimiter = guess_delimiter(body, utf8);
+    let delimiter = guess_delimiter(body);
     let delimiter_name = match delimiter {
         b';' => "';'",
         b'\t' => "tab",
@@ -162,8 +162,8 @@ fn looks_like_utf8(sample: &[u8]) -> bool {
 }
 
 /// Counts the delimiters of the first line outside quotes; the most frequent one wins.
-fn guess_delimiter(body: &[u8], utf8: bool) -> u8 {
-    let _ = utf8; // the candidates are ASCII, so the encoding does not matter here
+/// The candidates are ASCII, so this works the same in UTF-8 and Windows-1251.
+fn guess_delimiter(body: &[u8]) -> u8 {
     let mut counts = [(b';', 0usize), (b',', 0), (b'\t', 0)];
     let mut quoted = false;
     for &b in body {

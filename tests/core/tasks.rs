@@ -26,6 +26,22 @@ fn consider(appeal: &str, assignee: &str) -> NewTaskRequest {
     }
 }
 
+/// A task with a bare period of working days from `event`, for tests that need no appeal.
+fn task_by_period(kind: TaskKind, subject: Option<String>, days: u32, event: &str) -> NewTaskRequest {
+    NewTaskRequest {
+        kind,
+        title: None,
+        subject_bin: subject,
+        appeal_no: None,
+        assignee: "Ахметова А.".into(),
+        unit: "Отдел надзора".into(),
+        norm: None,
+        period: Some(ekn::domain::deadline::Period { amount: days, unit: ekn::domain::deadline::Unit::WorkingDays }),
+        event_date: Some(d(event)),
+        depends_on: vec![],
+    }
+}
+
 #[test]
 fn an_appeal_from_arrival_to_the_supervisors_figures() {
     let db = TempDb::new();
@@ -73,21 +89,9 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     let inspections = db.file("inspections.csv", inspections_csv());
     db.import(DataKind::Inspections, &inspections).unwrap();
     let mut session = db.session();
-    let check = session
-        .add_task(&NewTaskRequest {
-            kind: TaskKind::InspectionCheck,
-            title: None,
-            subject_bin: Some(bin(1)),
-            appeal_no: None,
-            assignee: "Ахметова А.".into(),
-            unit: "Отдел надзора".into(),
-            norm: None,
-            period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::WorkingDays }),
-            event_date: Some(d("2024-09-02")),
-            depends_on: vec![],
-        })
-        .unwrap()
-        .created[0]
+    let check =
+        session.add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02")).unwrap().created
+            [0]
         .task
         .clone();
     let before = session.suggest_for_subject(&bin(2)).unwrap().unwrap();
@@ -142,23 +146,8 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
 fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session
-        .add_task(&NewTaskRequest {
-            kind: TaskKind::FollowUp,
-            title: Some("Проверить исполнение".into()),
-            subject_bin: None,
-            appeal_no: None,
-            assignee: "Ахметова А.".into(),
-            unit: "Отдел надзора".into(),
-            norm: None,
-            period: Some(ekn::domain::deadline::Period { amount: 5, unit: ekn::domain::deadline::Unit::WorkingDays }),
-            event_date: Some(d("2024-06-10")),
-            depends_on: vec![],
-        })
-        .unwrap()
-        .created[0]
-        .task
-        .clone();
+    let task =
+        session.add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
     // 11–14 June, Kurban Ait on 17 June, so the fifth working day is 18 June.
     assert_eq!(task.current_due, d("2024-06-18"));
     let mut year: serde_json::Value =
@@ -206,23 +195,8 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     // document, which is then gone, so the calendar in force differs from the recorded digest.
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session
-        .add_task(&NewTaskRequest {
-            kind: TaskKind::FollowUp,
-            title: None,
-            subject_bin: None,
-            appeal_no: None,
-            assignee: "A".into(),
-            unit: "U".into(),
-            norm: None,
-            period: Some(ekn::domain::deadline::Period { amount: 5, unit: ekn::domain::deadline::Unit::WorkingDays }),
-            event_date: Some(d("2024-06-10")),
-            depends_on: vec![],
-        })
-        .unwrap()
-        .created[0]
-        .task
-        .clone();
+    let task =
+        session.add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
     let mut year: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
     year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
