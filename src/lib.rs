@@ -10,4 +10,5 @@ pub mod api;
 pub mod domain;
 pub mod generator;
 pub mod ingest;
+pub mod serve;
 pub mod store;

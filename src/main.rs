@@ -27,6 +27,21 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Serve the UI and its API to a browser on this machine (127.0.0.1), printing the URL to open.
+    Serve {
+        /// The port (default: any free one).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Create the demo database first when there is none.
+        #[arg(long)]
+        demo: bool,
+        /// The built UI (default: EKN_UI_DIR, else ui/dist of the source tree).
+        #[arg(long)]
+        ui: Option<PathBuf>,
+        /// Judge deadlines on this date instead of today in Kazakhstan (YYYY-MM-DD).
+        #[arg(long, env = "EKN_TODAY")]
+        today: Option<String>,
+    },
     /// Create the database; with --demo, fill it with the built-in demo data.
     Init {
         #[arg(long)]
@@ -212,6 +227,18 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<(), ApiError> {
     let db = args.db.clone().unwrap_or_else(api::default_db_path);
     match args.command {
+        Command::Serve { port, demo, ui, today } => {
+            let today = today.map(|t| cli::today(Some(&t))).transpose()?;
+            let host = std::sync::Arc::new(ekn::api::host::Host::start(&db, demo, today)?);
+            if host.created_demo() {
+                eprintln!("ekn: created the demo database at {}", db.display());
+            }
+            let server = ekn::serve::Server::bind(host, port, Some(ui.unwrap_or_else(ekn::serve::default_ui_dir)))?;
+            // The URL carries the session token: print it to the terminal only, never to a log.
+            println!("{}", server.url());
+            eprintln!("ekn: serving {} — open the URL above; Ctrl+C stops", db.display());
+            server.run()
+        }
         Command::Init { demo, force, json } => {
             let mut bars = cli::ProgressBars::new();
             let report = api::init(&db, demo, force, &mut |name, p| bars.update(name, p))?;

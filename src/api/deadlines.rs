@@ -27,7 +27,7 @@ pub struct DeadlineRequest {
 }
 
 /// The rule behind a deadline, as the explanation shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RuleView {
     pub period: Period,
     pub text: String,
@@ -42,7 +42,7 @@ pub struct RuleView {
 }
 
 /// The answer of `ekn deadline`: `due` first, then the rule and the full explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DeadlineReport {
     pub due: NaiveDate,
     pub rule: RuleView,
@@ -121,7 +121,7 @@ pub fn compute_deadline(calendar: &Calendar, request: &DeadlineRequest) -> Resul
 }
 
 /// One year of the calendar as `ekn calendar list` shows it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CalendarYearView {
     pub year: i32,
     /// `shipped` (assets/calendar) or `imported` (ekn calendar import).
@@ -135,7 +135,7 @@ pub struct CalendarYearView {
 }
 
 /// What importing a calendar year did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CalendarImportReport {
     pub year: i32,
     pub sha256: String,

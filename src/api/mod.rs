@@ -4,6 +4,9 @@
 
 mod deadlines;
 mod demo;
+pub mod host;
+pub mod rpc;
+mod screens;
 mod tasks;
 
 use std::path::{Path, PathBuf};
@@ -23,10 +26,11 @@ pub use deadlines::{
     RuleChoice, RuleView,
 };
 pub use demo::DEMO_FILES;
+pub use screens::{ActTemplate, CaseScreen, ChecklistItem, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskBench, TaskDetail, TaskView};
 
 /// An error as the faces show it: a stable code to switch on and a sentence to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
 pub struct ApiError {
     /// One of: `not_found`, `invalid_input`, `no_database`, `database_exists`, `database_too_new`,
@@ -81,7 +85,7 @@ pub struct Session {
 }
 
 /// What `init` did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct InitReport {
     pub database: String,
     pub key_file: String,
@@ -149,7 +153,7 @@ pub fn init(
 }
 
 /// What `status` shows.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Status {
     pub database: String,
     pub schema_version: i64,
@@ -200,6 +204,11 @@ impl Session {
         // Risk scores feed task urgency, and appeals and objects are what tasks point at.
         self.graph_cache.take();
         Ok(report)
+    }
+
+    /// What importing `file` would meet, without writing anything.
+    pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
+        Ok(ingest::preview(file, kind, &self.pseudonymiser)?)
     }
 
     /// The case card of one subject.
@@ -268,7 +277,7 @@ impl Session {
 }
 
 /// Card assembly latency over a sample of subjects.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CardBench {
     pub cards: usize,
     pub mean_inspections_per_card: f64,
@@ -281,7 +290,7 @@ pub struct CardBench {
 }
 
 /// One timed card of a busy object.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct BusyCard {
     pub bin: String,
     pub inspections: usize,

@@ -41,13 +41,13 @@ pub struct NewTaskRequest {
 }
 
 /// What creating a task did, including tasks the stage expects to follow.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CreatedTasks {
     pub created: Vec<TaskView>,
 }
 
 /// A task with what the graph knows of it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TaskView {
     #[serde(flatten)]
     pub task: Task,
@@ -57,7 +57,7 @@ pub struct TaskView {
 }
 
 /// One task in full: the view, how its due date was computed, and its log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TaskDetail {
     #[serde(flatten)]
     pub view: TaskView,
@@ -71,7 +71,7 @@ pub struct TaskDetail {
 }
 
 /// The prosecutor's desk: open tasks by urgency, and the reminders that fire today.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Desk {
     pub today: NaiveDate,
     pub due_today: Vec<TaskView>,
@@ -87,7 +87,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 impl Session {
     /// The task graph, built from storage on first use and kept until a write.
-    fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
+    pub(super) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
         if let Some(cached) = self.graph_cache.borrow().as_ref() {
             return Ok(cached.clone());
         }
@@ -102,7 +102,13 @@ impl Session {
         self.graph_cache.take();
     }
 
-    fn view(&self, graph: &TaskGraph, calendar: &Calendar, id: i64, today: NaiveDate) -> Result<TaskView, ApiError> {
+    pub(super) fn view(
+        &self,
+        graph: &TaskGraph,
+        calendar: &Calendar,
+        id: i64,
+        today: NaiveDate,
+    ) -> Result<TaskView, ApiError> {
         let task = graph.task(id).ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?.clone();
         let urgency = task.is_open().then(|| graph.urgency(calendar, id, today));
         Ok(TaskView { blocked_by: graph.open_prerequisites(id), slips_with_it: graph.slip_chain(id), urgency, task })
@@ -481,7 +487,7 @@ impl Session {
 }
 
 /// A due date moved by a calendar change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Recomputed {
     pub task_id: i64,
     pub from: NaiveDate,
@@ -514,7 +520,7 @@ fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {
 }
 
 /// Timings of the task views over a database of synthetic tasks.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TaskBench {
     pub tasks: usize,
     pub open: usize,

@@ -13,7 +13,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 /// One year's calendar document (the format of assets/calendar/kz-YYYY.json).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct YearCalendar {
     pub year: i32,
     #[serde(default)]
@@ -27,7 +27,7 @@ pub struct YearCalendar {
     pub transfers: Vec<Transfer>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Holiday {
     pub date: NaiveDate,
     /// A stable key (`nauryz`, `kurban`, …) shared by the days of one holiday.
@@ -42,7 +42,7 @@ pub struct Holiday {
     pub confirmed: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct MovedDayOff {
     pub date: NaiveDate,
     pub for_holiday: NaiveDate,
@@ -54,7 +54,7 @@ pub struct MovedDayOff {
 }
 
 /// A transfer by decree: `working_day` (usually a Saturday) is worked, `day_off` is rested.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Transfer {
     pub working_day: NaiveDate,
     pub day_off: NaiveDate,
@@ -63,7 +63,7 @@ pub struct Transfer {
 }
 
 /// Why a date is or is not a working day. Serialised into every deadline explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DayReason {
     Working,

@@ -15,7 +15,7 @@ use super::records::{InspectionKind, Outcome, RiskDegree};
 /// The schema tag written into every card.
 pub const CARD_SCHEMA: &str = "ekn.card/1";
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Card {
     pub schema: &'static str,
     pub subject: SubjectView,
@@ -28,7 +28,7 @@ pub struct Card {
     pub risk: Vec<RiskView>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SubjectView {
     pub bin: String,
     /// `bin` for an organisation, `iin` for an individual entrepreneur.
@@ -41,7 +41,7 @@ pub struct SubjectView {
 }
 
 /// A code with its names in the three languages of the product.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct NamedCode {
     pub code: String,
     pub name_ru: String,
@@ -50,13 +50,13 @@ pub struct NamedCode {
 }
 
 /// Where a row came from: the import that last wrote it and its line (or row) in that file.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Provenance {
     pub import_id: i64,
     pub line: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct InspectionView {
     pub registry_no: String,
     pub control_body: String,
@@ -74,7 +74,7 @@ pub struct InspectionView {
     pub source: Provenance,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AppealView {
     pub appeal_no: String,
     pub received: NaiveDate,
@@ -93,7 +93,7 @@ pub struct AppealView {
     pub source: Provenance,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RiskView {
     pub model: String,
     pub score: f64,
@@ -103,7 +103,7 @@ pub struct RiskView {
     pub source: Provenance,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RiskFactor {
     pub name: String,
     pub value: f64,
@@ -111,7 +111,7 @@ pub struct RiskFactor {
 
 /// Figures derived from the card's own lists. Shares are fractions 0..1 rounded to 3 places, and
 /// are `null` when there is nothing to divide by (a share of zero inspections is not 0%).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Indicators {
     pub inspections_total: usize,
     pub first_inspection: Option<NaiveDate>,
@@ -135,20 +135,20 @@ pub struct Indicators {
     pub appeals_repeated: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct YearCount {
     pub year: i32,
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct KindCounts {
     pub planned: usize,
     pub unplanned: usize,
     pub preventive_visit: usize,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct OutcomeCounts {
     pub satisfied: usize,
     pub refused: usize,

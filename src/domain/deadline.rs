@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::calendar::{Calendar, DayReason};
 
 /// How a period is counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Unit {
     WorkingDays,
@@ -22,7 +22,7 @@ pub enum Unit {
 }
 
 /// A length of time as a norm states it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Period {
     pub amount: u32,
     pub unit: Unit,
@@ -40,7 +40,7 @@ impl Period {
 }
 
 /// Days on which the clock stands still (both ends included).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Suspension {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -53,14 +53,14 @@ impl Suspension {
 }
 
 /// A day the count passed over, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SkippedDay {
     pub date: NaiveDate,
     #[serde(flatten)]
     pub reason: SkipReason,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 #[serde(untagged)]
 pub enum SkipReason {
     Calendar(DayReason),
@@ -68,7 +68,7 @@ pub enum SkipReason {
 }
 
 /// A computed due date with its explanation.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Deadline {
     pub event: NaiveDate,
     pub period: Period,

@@ -23,7 +23,7 @@ pub enum IdError {
 }
 
 /// Which kind of identifier a valid number is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum IdKind {
     /// Business identification number of a legal entity or branch.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::deadline::Period;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LegalBasis {
     pub act: String,
     pub article: Option<String>,
@@ -31,7 +31,7 @@ impl LegalBasis {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Norm {
     pub id: String,
     pub name_ru: String,
@@ -48,7 +48,7 @@ pub struct Norm {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NormsCatalog {
     pub norms: Vec<Norm>,
 }

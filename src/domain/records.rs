@@ -5,13 +5,13 @@
 //! use all three.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::ids::SubjectId;
 use super::territory::{Kato, Oked};
 
 /// Kind of a control measure in the inspection registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
     Planned,
@@ -57,7 +57,7 @@ impl InspectionKind {
 }
 
 /// How an appeal ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Satisfied,
@@ -96,7 +96,7 @@ impl Outcome {
 }
 
 /// Degree of risk as risk-assessment systems report it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum RiskDegree {
     High,
@@ -213,7 +213,7 @@ mod tests {
 }
 
 /// The three data sets the card joins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {
     Inspections,

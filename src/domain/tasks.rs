@@ -16,7 +16,7 @@ use super::calendar::Calendar;
 use super::deadline::working_days_between;
 
 /// What a task is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskKind {
     GatherInformation,
@@ -64,7 +64,7 @@ impl TaskKind {
 }
 
 /// Supervision runs in stages: information gathering → inspection → act of response → control of execution.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     InformationGathering,
@@ -73,7 +73,7 @@ pub enum Stage {
     ControlOfExecution,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
     Open,
@@ -96,7 +96,7 @@ impl TaskStatus {
 }
 
 /// One task as the graph needs it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Task {
     pub id: i64,
     pub kind: TaskKind,
@@ -358,7 +358,7 @@ fn round1(x: f64) -> f64 {
 }
 
 /// An urgency score with its parts, so the desk can sort by it and a person can see why.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, ts_rs::TS)]
 pub struct Urgency {
     pub score: f64,
     pub working_days_left: i32,
@@ -367,7 +367,7 @@ pub struct Urgency {
     pub from_risk: f64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderKind {
     FiveDaysBefore,
@@ -376,7 +376,7 @@ pub enum ReminderKind {
     Overdue,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Reminder {
     pub task_id: i64,
     pub kind: ReminderKind,
@@ -384,7 +384,7 @@ pub struct Reminder {
     pub working_days_left: i32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum SlipKind {
     ResponseWithoutControl,
@@ -392,7 +392,7 @@ pub enum SlipKind {
     NotFollowedUp,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Slip {
     pub task_id: i64,
     pub kind: SlipKind,
@@ -402,7 +402,7 @@ pub struct Slip {
 
 /// The next procedural step the stage of a case suggests, and the tasks it expects. The product
 /// suggests; the prosecutor decides (accepting creates the tasks, declining is logged).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Suggestion {
     pub after_task: Option<i64>,
     pub kind: TaskKind,
@@ -428,7 +428,7 @@ pub fn next_step(kind: TaskKind) -> Option<(TaskKind, &'static str)> {
 }
 
 /// Per-person or per-unit deadline figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct Figures {
     pub open: usize,
     pub due_within_3_working_days: usize,
@@ -440,7 +440,7 @@ pub struct Figures {
 }
 
 /// The supervisor's dashboard figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Dashboard {
     pub today: NaiveDate,
     pub totals: Figures,

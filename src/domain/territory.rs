@@ -8,7 +8,7 @@ use serde::Serialize;
 
 /// One of Kazakhstan's 20 top-level administrative units (17 regions and 3 cities of republican
 /// significance), with the two-digit KATO prefix that opens every code inside it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct Region {
     pub code: &'static str,
     pub name_ru: &'static str,

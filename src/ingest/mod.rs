@@ -7,6 +7,7 @@
 //! invalid rows, in which case they are written with their reasons beside the input.
 
 pub mod columns;
+mod preview;
 pub mod rows;
 pub mod source;
 pub mod values;
@@ -23,6 +24,7 @@ use crate::domain::privacy::{MaskCounts, Pseudonymiser};
 use crate::domain::records::DataKind;
 use crate::store::{ImportHeader, ImportTotals, ImportWriter, Store, StoreError, Upsert};
 use columns::{fields_of, ColumnMap};
+pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
 use rows::FieldRow;
 use source::{Cells, Position, RawRecord, ReadError, Table};
 
@@ -41,7 +43,7 @@ pub enum IngestError {
 }
 
 /// Source, purpose, legal basis, retention and roles of a data set (Law 94-V asks for each).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct LegalCard {
     pub purpose: String,
     pub legal_basis: String,
@@ -74,7 +76,7 @@ pub struct ImportOptions {
 }
 
 /// What an import did. Serialised as the `--json` form of `ekn import`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ImportReport {
     pub import_id: i64,
     pub kind: DataKind,

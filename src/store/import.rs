@@ -44,7 +44,7 @@ pub enum Upsert {
 }
 
 /// Counts written to the import log when the import finishes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct ImportTotals {
     pub rows_read: u64,
     pub inserted: u64,

@@ -8,6 +8,7 @@
 
 mod card;
 mod import;
+mod overview;
 mod search;
 pub mod secret;
 mod tasks;
@@ -19,6 +20,7 @@ use rusqlite::{params, Connection, OpenFlags};
 use crate::domain::territory::REGIONS;
 
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask, TaskWriter};
 
@@ -27,6 +29,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_core", include_str!("migrations/0001_core.sql")),
     ("0002_calendar", include_str!("migrations/0002_calendar.sql")),
     ("0003_tasks", include_str!("migrations/0003_tasks.sql")),
+    ("0004_overview", include_str!("migrations/0004_overview.sql")),
 ];
 
 /// The schema version this build writes.
@@ -226,7 +229,7 @@ impl Store {
 }
 
 /// A calendar year an administrator imported.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct StoredCalendarYear {
     pub year: i32,
     pub sha256: String,
@@ -284,7 +287,7 @@ impl Store {
 }
 
 /// Row counts of the main tables.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
 pub struct TableCounts {
     pub imports: i64,
     pub subjects: i64,
@@ -295,7 +298,7 @@ pub struct TableCounts {
 }
 
 /// One row of the import log.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, ts_rs::TS)]
 pub struct ImportRecord {
     pub id: i64,
     pub kind: String,

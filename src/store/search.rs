@@ -9,14 +9,14 @@ use serde::Serialize;
 
 use super::{fold_for_search, Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SearchHits {
     pub query: String,
     pub subjects: Vec<SubjectHit>,
     pub appeals: Vec<AppealHit>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct SubjectHit {
     pub bin: String,
     pub name: Option<String>,
@@ -24,7 +24,7 @@ pub struct SubjectHit {
     pub inspections: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct AppealHit {
     pub appeal_no: String,
     pub received: String,

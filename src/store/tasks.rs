@@ -37,7 +37,7 @@ pub struct AppealFacts {
 }
 
 /// One entry of a task's log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LogEntry {
     pub at: String,
     pub action: String,

@@ -8,5 +8,7 @@ mod cli;
 mod deadlines;
 mod generator;
 mod import_rules;
+mod serve;
 mod support;
 mod tasks;
+mod wire;

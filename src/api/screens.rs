@@ -1,0 +1,368 @@
+//! What each screen of the UI shows, assembled in one call so a screen renders from one answer:
+//! the prosecutor's desk (tasks, new appeals, high-risk objects of the user's district), the case
+//! card with its six blocks and the suggested next step, the supervisor's overdue list and map
+//! figures, and the user's preferences. The UI adds nothing but layout and words.
+
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::tasks::NewTaskRequest;
+use super::{ApiError, CreatedTasks, Desk, Session, TaskView};
+use crate::domain::card::Card;
+use crate::domain::deadline::{compute, Deadline, Period, Unit};
+use crate::domain::norms::NormsCatalog;
+use crate::domain::tasks::{Stage, Suggestion, TaskKind};
+use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
+
+/// Who the user is and how the UI should speak; kept in the database's settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Preferences {
+    /// `ru`, `kk` or `en`.
+    pub language: String,
+    /// The assignee whose desk opens first; all tasks when none.
+    pub assignee: Option<String>,
+    /// The unit new tasks are filed under.
+    pub unit: Option<String>,
+    /// The user's district (KATO region code) for the desk's high-risk objects and new appeals.
+    pub region: Option<String>,
+}
+
+/// The prosecutor's desk.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct HomeScreen {
+    pub desk: Desk,
+    /// Appeals received in the last 7 calendar days, newest first.
+    pub new_appeals: Vec<AppealHeadline>,
+    pub high_risk: Vec<RiskyObject>,
+    pub preferences: Preferences,
+    /// Everyone who has tasks, for choosing whose desk to see.
+    pub assignees: Vec<String>,
+}
+
+/// A norm that applies to the object, with the deadline it sets where the data gives the event.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct GroundView {
+    pub norm_id: String,
+    pub name_ru: String,
+    pub name_kk: String,
+    pub name_en: String,
+    pub basis: String,
+    pub period: Period,
+    pub verified: bool,
+    pub note: Option<String>,
+    /// Why it applies: the appeal or inspection it comes from.
+    pub because: String,
+    pub deadline: Option<Deadline>,
+}
+
+/// A kind of procedural act the prosecutor may draft at this stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ActTemplate {
+    pub id: String,
+    pub norm: Option<String>,
+    pub stages: Vec<Stage>,
+    pub when: String,
+    pub name_ru: String,
+    pub name_kk: String,
+    pub name_en: String,
+    pub use_ru: String,
+    pub use_kk: String,
+    pub use_en: String,
+}
+
+/// One item of the evidence checklist; `present` is set when the data can tell.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ChecklistItem {
+    pub ru: String,
+    pub kk: String,
+    pub en: String,
+    pub present: Option<bool>,
+}
+
+/// The case card screen: the card and its six blocks, with the stage and the suggested step.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct CaseScreen {
+    pub card: Card,
+    pub stage: Stage,
+    pub grounds: Vec<GroundView>,
+    pub acts: Vec<ActTemplate>,
+    pub checklist: Vec<ChecklistItem>,
+    /// Every task about the object (open first, then by due date).
+    pub tasks: Vec<TaskView>,
+    pub suggestion: Option<Suggestion>,
+}
+
+/// One overdue task for the supervisor's list.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct OverdueRow {
+    pub id: i64,
+    pub title: String,
+    pub kind: TaskKind,
+    pub subject_bin: Option<String>,
+    pub appeal_no: Option<String>,
+    pub assignee: String,
+    pub unit: String,
+    pub region_code: Option<String>,
+    pub category: Option<String>,
+    pub due: NaiveDate,
+    pub working_days_late: i32,
+}
+
+#[derive(Deserialize)]
+struct ChecklistEntry {
+    signal: Option<String>,
+    ru: String,
+    kk: String,
+    en: String,
+}
+
+#[derive(Deserialize)]
+struct Procedure {
+    acts: Vec<ActTemplate>,
+    checklists: std::collections::BTreeMap<String, Vec<ChecklistEntry>>,
+}
+
+fn procedure() -> Procedure {
+    serde_json::from_str(include_str!("../../assets/procedure.json")).expect("assets/procedure.json is valid")
+}
+
+fn stage_code(stage: Stage) -> &'static str {
+    match stage {
+        Stage::InformationGathering => "information_gathering",
+        Stage::Inspection => "inspection",
+        Stage::Response => "response",
+        Stage::ControlOfExecution => "control_of_execution",
+    }
+}
+
+impl Session {
+    pub fn preferences(&self) -> Result<Preferences, ApiError> {
+        let get = |key: &str| self.store.setting(key);
+        Ok(Preferences {
+            language: get("ui.language")?.unwrap_or_else(|| "ru".into()),
+            assignee: get("ui.assignee")?.filter(|s| !s.is_empty()),
+            unit: get("ui.unit")?.filter(|s| !s.is_empty()),
+            region: get("ui.region")?.filter(|s| !s.is_empty()),
+        })
+    }
+
+    pub fn set_preferences(&mut self, preferences: &Preferences) -> Result<Preferences, ApiError> {
+        if !["ru", "kk", "en"].contains(&preferences.language.as_str()) {
+            return Err(ApiError::new(
+                "invalid_input",
+                format!("language '{}' is not ru, kk or en", preferences.language),
+            ));
+        }
+        if let Some(region) = &preferences.region {
+            if crate::domain::territory::region_by_code(region).is_none() {
+                return Err(ApiError::new("invalid_input", format!("'{region}' is not a region code")));
+            }
+        }
+        self.store.set_setting("ui.language", &preferences.language)?;
+        for (key, value) in
+            [("ui.assignee", &preferences.assignee), ("ui.unit", &preferences.unit), ("ui.region", &preferences.region)]
+        {
+            self.store.set_setting(key, value.as_deref().unwrap_or(""))?;
+        }
+        self.preferences()
+    }
+
+    /// The desk of the preferred assignee (or of `assignee` when given; everyone's for "").
+    pub fn home(&self, today: NaiveDate, assignee: Option<&str>) -> Result<HomeScreen, ApiError> {
+        let preferences = self.preferences()?;
+        let who = match assignee {
+            Some("") => None,
+            Some(a) => Some(a.to_string()),
+            None => preferences.assignee.clone(),
+        };
+        let desk = self.desk(today, who.as_deref())?;
+        let since = (today - Days::new(7)).to_string();
+        let region = preferences.region.as_deref();
+        let mut assignees: Vec<String> = self.graph()?.tasks().map(|t| t.assignee.clone()).collect();
+        assignees.sort();
+        assignees.dedup();
+        Ok(HomeScreen {
+            desk,
+            new_appeals: self.store.recent_appeals(&since, region, 50)?,
+            high_risk: self.store.high_risk_objects(region, 20)?,
+            preferences,
+            assignees,
+        })
+    }
+
+    /// The case card of one object with every block the screen shows.
+    pub fn case_screen(&self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
+        let card = self.card(bin)?;
+        let bin = card.subject.bin.clone();
+        let graph = self.graph()?;
+        let calendar = self.calendar()?;
+        let mut tasks: Vec<TaskView> = graph
+            .tasks()
+            .filter(|t| t.subject_bin.as_deref() == Some(bin.as_str()))
+            .map(|t| self.view(&graph, &calendar, t.id, today))
+            .collect::<Result<_, _>>()?;
+        tasks.sort_by_key(|v| (!v.task.is_open(), v.task.current_due, v.task.id));
+        // The stage is that of the most advanced open task, else of the most advanced finished one.
+        let stage = tasks
+            .iter()
+            .filter(|v| v.task.is_open())
+            .map(|v| v.task.kind.stage())
+            .max()
+            .or_else(|| tasks.iter().map(|v| v.task.kind.stage()).max())
+            .unwrap_or(Stage::InformationGathering);
+        let catalog = NormsCatalog::builtin();
+        let mut grounds: Vec<GroundView> = Vec::new();
+        let ground = |grounds: &mut Vec<GroundView>, norm_id: &str, because: String, event: Option<NaiveDate>| {
+            if let Some(norm) = catalog.get(norm_id) {
+                grounds.push(GroundView {
+                    norm_id: norm.id.clone(),
+                    name_ru: norm.name_ru.clone(),
+                    name_kk: norm.name_kk.clone(),
+                    name_en: norm.name_en.clone(),
+                    basis: norm.basis.describe(),
+                    period: norm.period,
+                    verified: norm.verified,
+                    note: norm.note.clone(),
+                    because,
+                    deadline: event.map(|e| compute(&calendar, e, norm.period, &[])),
+                });
+            }
+        };
+        for appeal in card.appeals.iter().filter(|a| a.decided.is_none()) {
+            let because = format!("appeal {} received {}", appeal.appeal_no, appeal.received);
+            ground(&mut grounds, "appk-76-consideration", because.clone(), Some(appeal.received));
+            ground(&mut grounds, "appk-76-forwarding", because, Some(appeal.received));
+        }
+        let with_violations = card.inspections.iter().filter(|i| i.violations > 0).count();
+        let illegal = card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count();
+        if with_violations > 0 || illegal > 0 {
+            let because = format!("{with_violations} inspection(s) found violations, {illegal} declared illegal");
+            for norm in ["prosecutor-protest", "prosecutor-submission", "prosecutor-order"] {
+                ground(&mut grounds, norm, because.clone(), None);
+            }
+        }
+        for view in tasks.iter().filter(|v| v.task.is_open()) {
+            if let Some(norm_id) = &view.task.norm_id {
+                let already = grounds.iter().any(|g| &g.norm_id == norm_id && g.deadline.is_some());
+                if !already {
+                    let because = format!("task {}: {}", view.task.id, view.task.title);
+                    ground(&mut grounds, norm_id, because, Some(view.task.event_date));
+                }
+            }
+        }
+        let procedure = procedure();
+        let open_appeals = card.appeals.iter().any(|a| a.decided.is_none());
+        let acts = procedure
+            .acts
+            .into_iter()
+            .filter(|act| match act.when.as_str() {
+                "inspection_illegal" => illegal > 0 || with_violations > 0,
+                "violations" => with_violations > 0,
+                "open_appeals" => open_appeals,
+                _ => true,
+            })
+            .collect();
+        let checklist = procedure
+            .checklists
+            .get(stage_code(stage))
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|item| ChecklistItem {
+                        ru: item.ru.clone(),
+                        kk: item.kk.clone(),
+                        en: item.en.clone(),
+                        present: item.signal.as_deref().map(|signal| match signal {
+                            "appeals" => !card.appeals.is_empty(),
+                            "inspections" => !card.inspections.is_empty(),
+                            "risk" => !card.risk.is_empty(),
+                            "violations" => with_violations > 0,
+                            _ => false,
+                        }),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let suggestion = self.suggest_for_subject(&bin)?;
+        Ok(CaseScreen { card, stage, grounds, acts, checklist, tasks, suggestion })
+    }
+
+    /// Accepts the step suggested for an object: after its last task, or, when nothing has
+    /// started, an information-gathering task with the working period the prosecutor sets.
+    pub fn accept_for_subject(
+        &mut self,
+        bin: &str,
+        assignee: &str,
+        unit: &str,
+        working_days: u32,
+        today: NaiveDate,
+    ) -> Result<CreatedTasks, ApiError> {
+        let suggestion = self.suggest_for_subject(bin)?.ok_or_else(|| {
+            ApiError::new("invalid_input", format!("nothing is suggested for {bin}: work is under way"))
+        })?;
+        let assignee = Some(assignee.trim()).filter(|a| !a.is_empty());
+        match suggestion.after_task {
+            Some(after) => self.accept_suggestion(after, assignee.map(str::to_string)),
+            None => {
+                if !(1..=60).contains(&working_days) {
+                    return Err(ApiError::new("invalid_input", "the working period must be 1 to 60 working days"));
+                }
+                let assignee = assignee
+                    .ok_or_else(|| ApiError::new("invalid_input", "choose who takes the task (Settings → me)"))?;
+                let request = NewTaskRequest {
+                    kind: suggestion.kind,
+                    title: None,
+                    subject_bin: Some(bin.trim().to_string()),
+                    appeal_no: None,
+                    assignee: assignee.to_string(),
+                    unit: Some(unit.trim()).filter(|u| !u.is_empty()).unwrap_or("—").to_string(),
+                    norm: None,
+                    period: Some(Period { amount: working_days, unit: Unit::WorkingDays }),
+                    event_date: Some(today),
+                    depends_on: vec![],
+                };
+                self.add_task(&request)
+            }
+        }
+    }
+
+    /// Declines the step suggested for an object, logged against its last task.
+    pub fn decline_for_subject(&mut self, bin: &str, reason: &str) -> Result<(), ApiError> {
+        match self.suggest_for_subject(bin)?.and_then(|s| s.after_task) {
+            Some(after) => self.decline_suggestion(after, reason),
+            None => Err(ApiError::new(
+                "invalid_input",
+                "only a step that follows a task can be declined; with no task yet, simply do not start one",
+            )),
+        }
+    }
+
+    /// Every overdue open task, most late first, for the supervisor's list.
+    pub fn overdue(&self, today: NaiveDate) -> Result<Vec<OverdueRow>, ApiError> {
+        let graph = self.graph()?;
+        let calendar = self.calendar()?;
+        let mut rows: Vec<OverdueRow> = graph
+            .tasks()
+            .filter(|t| t.is_open() && t.current_due < today)
+            .map(|t| OverdueRow {
+                id: t.id,
+                title: t.title.clone(),
+                kind: t.kind,
+                subject_bin: t.subject_bin.clone(),
+                appeal_no: t.appeal_no.clone(),
+                assignee: t.assignee.clone(),
+                unit: t.unit.clone(),
+                region_code: t.region_code.clone(),
+                category: t.category.clone(),
+                due: t.current_due,
+                working_days_late: calendar.working_days_after(t.current_due, today) as i32,
+            })
+            .collect();
+        rows.sort_by_key(|r| (std::cmp::Reverse(r.working_days_late), r.id));
+        Ok(rows)
+    }
+
+    pub fn regions(&self) -> Result<Vec<RegionOverview>, ApiError> {
+        Ok(self.store.regions_overview()?)
+    }
+}

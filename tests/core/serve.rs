@@ -1,0 +1,198 @@
+//! `ekn serve` over real HTTP on loopback: the guards (token, Host, Origin), the method table,
+//! and the prosecutor's journey the UI makes — desk, search, card, accept the suggested step,
+//! the new task on the desk and the dashboard — through the same calls the browser sends.
+
+use std::sync::Arc;
+
+use ekn::api::host::Host;
+use ekn::serve::{Server, TOKEN_HEADER};
+use serde_json::{json, Value};
+
+struct Running {
+    base: String,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+fn start() -> Running {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let host = Arc::new(Host::start(&db, true, Some(today)).unwrap());
+    assert!(host.created_demo(), "a missing database becomes the demo database");
+    let server = Server::bind(host, 0, None).unwrap();
+    let base = format!("http://127.0.0.1:{}", server.address.port());
+    let token = server.token.clone();
+    assert!(server.url().starts_with(&base) && server.url().ends_with(&token));
+    std::thread::spawn(move || server.run().unwrap());
+    Running { base, token, _dir: dir }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+}
+
+impl Running {
+    fn call(&self, method: &str, params: Value) -> (u16, Value) {
+        let mut response = agent()
+            .post(&format!("{}/api/{method}", self.base))
+            .header(TOKEN_HEADER, &self.token)
+            .send_json(params)
+            .unwrap();
+        (response.status().as_u16(), response.body_mut().read_json().unwrap())
+    }
+
+    fn ok(&self, method: &str, params: Value) -> Value {
+        let (status, body) = self.call(method, params);
+        assert_eq!(status, 200, "{method}: {body}");
+        body
+    }
+}
+
+#[test]
+fn guards_refuse_missing_token_foreign_host_and_foreign_origin() {
+    let server = start();
+    let url = format!("{}/api/status", server.base);
+    let no_token = agent().post(&url).send_json(json!({})).unwrap();
+    assert_eq!(no_token.status(), 401);
+    let wrong = agent().post(&url).header(TOKEN_HEADER, "0".repeat(64)).send_json(json!({})).unwrap();
+    assert_eq!(wrong.status(), 401);
+    let rebinding = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Host", "attacker.example:80");
+    assert_eq!(rebinding.send_json(json!({})).unwrap().status(), 421);
+    let foreign = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Origin", "http://attacker.example");
+    assert_eq!(foreign.send_json(json!({})).unwrap().status(), 403);
+    let same = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Origin", &server.base);
+    let response = same.send_json(json!({})).unwrap();
+    assert_eq!(response.status(), 200);
+    let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{csp}");
+    // Without a built UI the root says how to build it rather than failing silently.
+    let root = agent().get(&format!("{}/", server.base)).call().unwrap();
+    assert_eq!(root.status(), 503);
+}
+
+#[test]
+fn errors_carry_their_code_and_status() {
+    let server = start();
+    let (status, body) = server.call("no_such_method", json!({}));
+    assert_eq!((status, body["code"].as_str()), (404, Some("not_found")));
+    let (status, body) = server.call("case", json!({"bin": "12"}));
+    assert_eq!((status, body["code"].as_str()), (400, Some("invalid_input")));
+    let (status, body) = server.call("case", json!({}));
+    assert_eq!(status, 400);
+    assert!(body["message"].as_str().unwrap().contains("bad parameters for 'case'"), "{body}");
+}
+
+#[test]
+fn the_prosecutors_journey_through_the_api() {
+    let server = start();
+    let home = server.ok("home", json!({"assignee": ""}));
+    let overdue_before = home["desk"]["overdue"].as_array().unwrap().len();
+    assert!(overdue_before > 0, "the demo desk has overdue work");
+    assert!(!home["high_risk"].as_array().unwrap().is_empty());
+
+    // An object whose appeal was decided: the card suggests the next step after that task.
+    let dashboard = server.ok("dashboard", json!({}));
+    let open_before = dashboard["totals"]["open"].as_u64().unwrap();
+    let status = server.ok("status", json!({}));
+    assert_eq!(status["demo"], json!(true));
+    let (bin, suggestion) = (1..=400)
+        .filter_map(|id| {
+            let (code, task) = server.call("task", json!({"id": id}));
+            (code == 200 && task["status"] == "done")
+                .then(|| task["subject_bin"].as_str().map(str::to_string))
+                .flatten()
+        })
+        .find_map(|bin| {
+            let case = server.ok("case", json!({"bin": bin}));
+            case["suggestion"]["after_task"].is_number().then(|| (bin, case["suggestion"].clone()))
+        })
+        .expect("some demo object has a decided appeal and a suggested step");
+
+    let hits = server.ok("search", json!({"text": &bin[..6]}));
+    assert!(hits["subjects"].as_array().unwrap().iter().any(|s| s["bin"] == bin.as_str()));
+    let case = server.ok("case", json!({"bin": bin}));
+    for block in ["grounds", "acts", "checklist", "tasks"] {
+        assert!(case[block].is_array(), "{block}");
+    }
+    assert!(!case["card"]["appeals"].as_array().unwrap().is_empty());
+    assert!(!case["checklist"].as_array().unwrap().is_empty());
+
+    let created = server.ok(
+        "accept_step",
+        json!({"bin": bin, "assignee": "Иванов В.", "unit": "Отдел надзора за законностью проверок", "working_days": 10}),
+    );
+    let task = &created["created"][0];
+    assert_eq!(task["kind"], suggestion["kind"]);
+    let new_id = task["id"].as_i64().unwrap();
+    let after = server.ok("case", json!({"bin": bin}));
+    assert!(after["suggestion"].is_null(), "work is under way, so nothing more is suggested");
+    assert!(after["tasks"].as_array().unwrap().iter().any(|t| t["id"] == new_id));
+    let desk = server.ok("home", json!({"assignee": "Иванов В."}));
+    let on_desk = ["due_today", "overdue", "next_7_working_days"]
+        .iter()
+        .flat_map(|k| desk["desk"][k].as_array().unwrap().clone())
+        .any(|t| t["id"] == new_id)
+        || desk["desk"]["later"].as_u64().unwrap() > 0;
+    assert!(on_desk, "the new task is on its assignee's desk");
+    let dashboard = server.ok("dashboard", json!({}));
+    assert_eq!(dashboard["totals"]["open"].as_u64().unwrap(), open_before + 1);
+    assert!(dashboard["by_assignee"]["Иванов В."]["open"].as_u64().unwrap() > 0);
+    let detail = server.ok("task", json!({"id": new_id}));
+    assert!(detail["log"].as_array().unwrap().iter().any(|e| e.to_string().contains("created")), "{detail}");
+}
+
+#[test]
+fn declining_a_step_needs_a_reason_and_is_logged() {
+    let server = start();
+    let (bin, after) = (1..=400)
+        .filter_map(|id| {
+            let (code, task) = server.call("task", json!({"id": id}));
+            (code == 200 && task["status"] == "done")
+                .then(|| task["subject_bin"].as_str().map(str::to_string))
+                .flatten()
+        })
+        .find_map(|bin| {
+            let case = server.ok("case", json!({"bin": bin}));
+            case["suggestion"]["after_task"].as_i64().map(|after| (bin, after))
+        })
+        .unwrap();
+    let (status, _) = server.call("decline_step", json!({"bin": bin, "reason": "  "}));
+    assert_eq!(status, 400);
+    server.ok("decline_step", json!({"bin": bin, "reason": "the facts do not call for an inspection"}));
+    let log = server.ok("task", json!({"id": after}))["log"].clone();
+    assert!(log.as_array().unwrap().iter().any(|e| e.to_string().contains("suggestion_declined")), "{log}");
+}
+
+#[test]
+fn upload_preview_and_import_with_progress() {
+    let server = start();
+    let csv = "registry_no;bin;control_body;kind;start_date;violations\n\
+               R-1;000740000728;ДГД;planned;2026-01-10;1\n\
+               R-2;123;ДГД;planned;2026-01-11;0\n";
+    let encoded = base64_encode(csv.as_bytes());
+    let uploaded = server.ok("upload", json!({"name": "../../etc/inspections.csv", "base64": encoded}));
+    let id = uploaded["upload"].as_str().unwrap();
+    assert!(id.ends_with("inspections.csv") && !id.contains('/'), "{id}");
+    let preview = server.ok("import_preview", json!({"upload": id, "skip_invalid": false}));
+    assert_eq!(preview["kind"], "inspections");
+    assert_eq!(preview["kind_guessed"], true);
+    assert_eq!(preview["rows_checked"], 2);
+    assert_eq!(preview["errors"][0]["line"], 3);
+    assert_eq!(preview["errors"][0]["field"], "bin");
+    let (status, refused) = server.call("import_file", json!({"upload": id, "skip_invalid": false}));
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["message"].as_str().unwrap().contains("line 3"), "{refused}");
+    let report = server.ok("import_file", json!({"upload": id, "skip_invalid": true}));
+    assert_eq!((report["inserted"].as_u64(), report["rejected"].as_u64()), (Some(1), Some(1)));
+    let progress = server.ok("import_progress", json!({}));
+    assert_eq!(progress["running"], false);
+    assert_eq!(progress["rows"], 2);
+    let (status, _) = server.call("import_preview", json!({"upload": "../ekn.db", "skip_invalid": false}));
+    assert_eq!(status, 404);
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
