@@ -26,7 +26,9 @@ pub use deadlines::{
     RuleChoice, RuleView,
 };
 pub use demo::DEMO_FILES;
-pub use screens::{ActTemplate, CaseScreen, ChecklistItem, GroundView, HomeScreen, OverdueRow, Preferences};
+pub use screens::{
+    ActTemplate, CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences,
+};
 pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskBench, TaskDetail, TaskView};
 
 /// An error as the faces show it: a stable code to switch on and a sentence to show.

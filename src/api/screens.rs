@@ -50,9 +50,20 @@ pub struct GroundView {
     pub period: Period,
     pub verified: bool,
     pub note: Option<String>,
-    /// Why it applies: the appeal or inspection it comes from.
-    pub because: String,
+    pub because: GroundReason,
     pub deadline: Option<Deadline>,
+}
+
+/// Why a norm applies to the object: the fact in the data it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GroundReason {
+    /// An appeal about the object not yet decided.
+    Appeal { appeal_no: String, received: NaiveDate },
+    /// Inspections that found violations or were declared illegal: the acts of response apply.
+    Inspections { with_violations: usize, declared_illegal: usize },
+    /// An open task that follows the norm.
+    Task { id: i64, title: String },
 }
 
 /// A kind of procedural act the prosecutor may draft at this stage.
@@ -212,7 +223,7 @@ impl Session {
             .unwrap_or(Stage::InformationGathering);
         let catalog = NormsCatalog::builtin();
         let mut grounds: Vec<GroundView> = Vec::new();
-        let ground = |grounds: &mut Vec<GroundView>, norm_id: &str, because: String, event: Option<NaiveDate>| {
+        let ground = |grounds: &mut Vec<GroundView>, norm_id: &str, because: GroundReason, event: Option<NaiveDate>| {
             if let Some(norm) = catalog.get(norm_id) {
                 grounds.push(GroundView {
                     norm_id: norm.id.clone(),
@@ -229,14 +240,14 @@ impl Session {
             }
         };
         for appeal in card.appeals.iter().filter(|a| a.decided.is_none()) {
-            let because = format!("appeal {} received {}", appeal.appeal_no, appeal.received);
+            let because = GroundReason::Appeal { appeal_no: appeal.appeal_no.clone(), received: appeal.received };
             ground(&mut grounds, "appk-76-consideration", because.clone(), Some(appeal.received));
             ground(&mut grounds, "appk-76-forwarding", because, Some(appeal.received));
         }
         let with_violations = card.inspections.iter().filter(|i| i.violations > 0).count();
         let illegal = card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count();
         if with_violations > 0 || illegal > 0 {
-            let because = format!("{with_violations} inspection(s) found violations, {illegal} declared illegal");
+            let because = GroundReason::Inspections { with_violations, declared_illegal: illegal };
             for norm in ["prosecutor-protest", "prosecutor-submission", "prosecutor-order"] {
                 ground(&mut grounds, norm, because.clone(), None);
             }
@@ -245,7 +256,7 @@ impl Session {
             if let Some(norm_id) = &view.task.norm_id {
                 let already = grounds.iter().any(|g| &g.norm_id == norm_id && g.deadline.is_some());
                 if !already {
-                    let because = format!("task {}: {}", view.task.id, view.task.title);
+                    let because = GroundReason::Task { id: view.task.id, title: view.task.title.clone() };
                     ground(&mut grounds, norm_id, because, Some(view.task.event_date));
                 }
             }

@@ -10,7 +10,9 @@ use ekn::api::rpc::{
     AcceptParams, BinParams, CompleteParams, DeclineParams, ExtendParams, HomeParams, ImportParams, NoteParams,
     SearchParams, TaskParams,
 };
-use ekn::api::{ApiError, CalendarYearView, CaseScreen, HomeScreen, OverdueRow, Preferences, Status, TaskDetail};
+use ekn::api::{
+    ApiError, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, OverdueRow, Preferences, Status, TaskDetail,
+};
 use ekn::domain::tasks::{Dashboard, Slip};
 use ekn::ingest::{ImportReport, Preview};
 use ekn::store::{RegionOverview, SearchHits};
@@ -49,6 +51,7 @@ fn generate(dir: &Path) {
         CompleteParams,
         ExtendParams,
         ImportParams,
+        CreatedTasks,
     );
 }
 

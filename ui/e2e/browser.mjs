@@ -1,0 +1,45 @@
+// The journey in Debian's Chromium against `ekn serve`, driven by playwright-core. Screenshots go
+// to ui/e2e-artifacts/browser/. Run: npm run e2e:browser (after building ui/ and `ekn`).
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { journey } from './journey.mjs';
+import { artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const out = artifactsDir('browser');
+const server = await serve(freshDemoDb());
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+let failed = null;
+try {
+  const candidate = await findCandidate(server);
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(server.url);
+  const driver = {
+    goto: (hash) => page.evaluate((h) => { location.hash = h; }, hash),
+    waitFor: (css, text) => (text ? page.locator(css, { hasText: text }).first() : page.locator(css).first()).waitFor({ timeout: 15000 }),
+    click: (css) => page.locator(css).first().click(),
+    type: (css, text) => page.locator(css).first().fill(text),
+    text: (css) => page.locator(css).first().innerText(),
+    eval: (js) => page.evaluate(js),
+    screenshot: (name) => page.screenshot({ path: join(out, `${name}.png`) }),
+  };
+  const result = await journey(driver, candidate, (s) => console.log(`browser: ${s}`));
+  if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
+  writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));
+  console.log(`browser journey passed: ${JSON.stringify(result)}`);
+} catch (e) {
+  failed = e;
+} finally {
+  await browser.close();
+  server.child.kill();
+}
+if (failed) {
+  console.error(failed);
+  process.exit(1);
+}

@@ -1,0 +1,83 @@
+// The prosecutor's journey, written once and driven twice: in the desktop app (WebDriver through
+// tauri-driver, desktop.mjs) and in Chromium against `ekn serve` (Playwright, browser.mjs).
+// Open on the demo database, search an object, open its card, see every block filled, accept the
+// suggested step, see the new task on the desk and on the dashboard, switch to Kazakh.
+
+function check(condition, message) {
+  if (!condition) throw new Error(`journey: ${message}`);
+}
+
+/**
+ * @param d a driver: goto(hash), waitFor(css, text?), click(css), type(css, text), text(css),
+ *          eval(js) (an expression's value), screenshot(name)
+ * @param candidate the BIN of a demo object with a suggested step (see support.mjs)
+ */
+export async function journey(d, candidate, log = console.log) {
+  log('desk');
+  await d.goto('#/desk');
+  await d.waitFor('[data-section="overdue"] h2');
+  check((await d.text('h1')).includes('Рабочий стол'), 'the desk opens in Russian');
+  await d.screenshot('01-desk');
+
+  log('dashboard before');
+  await d.goto('#/dashboard');
+  await d.waitFor('[data-figure="open"] .value');
+  const openBefore = Number(await d.text('[data-figure="open"] .value'));
+  check(openBefore > 0, `open tasks on the dashboard (${openBefore})`);
+
+  log(`search ${candidate}`);
+  await d.goto('#/search');
+  await d.waitFor('[data-testid="search"]');
+  await d.type('[data-testid="search"]', candidate);
+  await d.waitFor(`[data-bin="${candidate}"]`);
+  await d.screenshot('02-search');
+  await d.click(`[data-bin="${candidate}"]`);
+
+  log('card');
+  await d.waitFor('[data-block="suggestion"] [data-testid="accept"]');
+  for (const block of ['grounds', 'history', 'risk', 'acts', 'checklist', 'tasks']) {
+    const text = await d.text(`[data-block="${block}"]`);
+    check(text.trim().length > 20, `the ${block} block is filled (${text.slice(0, 60)})`);
+  }
+  const history = await d.text('[data-block="history"]');
+  check(/Обращения\s*\d+/.test(history) && !/Обращения\s*0\b/.test(history), 'the card lists the object\'s appeals');
+  check((await d.text('[data-block="tasks"]')).includes('исполнено'), 'the card shows the finished task the step follows');
+  await d.screenshot('03-card');
+
+  log('accept');
+  await d.click('[data-testid="accept"]');
+  await d.waitFor('[data-testid="notice"]');
+  const notice = await d.text('[data-testid="notice"]');
+  const id = Number(/(\d+)\s*$/.exec(notice)?.[1]);
+  check(id > 0, `a task was created (${notice})`);
+  await d.waitFor(`[data-block="tasks"] [data-task="${id}"]`);
+  await d.screenshot('04-accepted');
+
+  log(`desk has task ${id}`);
+  await d.goto('#/desk');
+  await d.waitFor(`[data-task="${id}"]`);
+  await d.screenshot('05-desk-with-task');
+
+  log('dashboard after');
+  await d.goto('#/dashboard');
+  await d.waitFor('[data-figure="open"] .value');
+  const openAfter = Number(await d.text('[data-figure="open"] .value'));
+  check(openAfter === openBefore + 1, `the dashboard counts the new task (${openBefore} → ${openAfter})`);
+  await d.waitFor('[data-section="map"] canvas');
+  await d.screenshot('06-dashboard');
+
+  log('Kazakh');
+  await d.goto('#/settings');
+  await d.waitFor('[data-lang="kk"]');
+  await d.click('[data-lang="kk"]');
+  await d.waitFor('h1', 'Баптаулар');
+  check((await d.text('nav')).includes('Жұмыс үстелі'), 'the navigation speaks Kazakh');
+  await d.goto('#/desk');
+  await d.waitFor('h1', 'Прокурордың жұмыс үстелі');
+  check((await d.text('[data-section="overdue"] h2')).includes('Мерзімі өткен'), 'the desk speaks Kazakh');
+  await d.screenshot('07-desk-kazakh');
+  await d.goto(`#/card/${candidate}`);
+  await d.waitFor('[data-block="grounds"] h2', 'Нормативтік негіздер');
+  await d.screenshot('08-card-kazakh');
+  return { task: id, openBefore, openAfter };
+}

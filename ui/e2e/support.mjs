@@ -1,0 +1,67 @@
+// What both e2e runs share: a fresh demo database made by the real `ekn` binary, an `ekn serve`
+// on it, and the choice of the object the journey works on (a demo object whose decided appeal
+// makes the card suggest the next step), found through the real HTTP API.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../..');
+export const TODAY = '2026-11-20';
+export const ARTIFACTS = resolve(import.meta.dirname, '../e2e-artifacts');
+
+export function ekn() {
+  return process.env.EKN_BIN ?? join(ROOT, 'target/debug/ekn');
+}
+
+export function freshDemoDb() {
+  const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-'));
+  const db = join(dir, 'ekn.db');
+  execFileSync(ekn(), ['--db', db, 'init', '--demo'], { stdio: 'inherit' });
+  return db;
+}
+
+/** Starts `ekn serve` on `db` and resolves with its URL, token and process. */
+export function serve(db) {
+  return new Promise((ok, fail) => {
+    const child = spawn(ekn(), ['--db', db, 'serve', '--today', TODAY, '--ui', join(ROOT, 'ui/dist')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('http://'));
+      if (line) {
+        const url = new URL(line.trim());
+        ok({ url: line.trim(), base: url.origin, token: url.searchParams.get('token'), child });
+      }
+    });
+    child.on('exit', (code) => fail(new Error(`ekn serve exited with ${code}: ${out}`)));
+  });
+}
+
+export async function api(server, method, params = {}) {
+  const response = await fetch(`${server.base}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-ekn-token': server.token },
+    body: JSON.stringify(params),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/** A demo object whose card suggests a step after a finished task. */
+export async function findCandidate(server) {
+  for (let id = 1; id < 500; id++) {
+    const { status, body } = await api(server, 'task', { id });
+    if (status !== 200 || body.status !== 'done' || !body.subject_bin) continue;
+    const card = await api(server, 'case', { bin: body.subject_bin });
+    if (card.body.suggestion?.after_task != null) return body.subject_bin;
+  }
+  throw new Error('no demo object with a suggested step');
+}
+
+export function artifactsDir(name) {
+  const dir = join(ARTIFACTS, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,99 @@
+// The case card screen with the transport replaced by a recorder: every block is filled from the
+// answer, accepting the suggested step sends the right call and shows the new task, and declining
+// needs a reason. (The real transport is exercised end to end in e2e/.)
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CaseScreen } from '../src/lib/types/CaseScreen';
+import { deadline, taskView } from './fixtures';
+
+const calls: { method: string; params: object }[] = [];
+let caseAnswer: CaseScreen;
+
+vi.mock('../src/lib/transport', () => ({
+  call: async (method: string, params: object = {}) => {
+    calls.push({ method, params });
+    if (method === 'case') return caseAnswer;
+    if (method === 'accept_step') return { created: [{ ...taskView({ id: 99 }) }] };
+    if (method === 'decline_step') return { ok: true };
+    throw new Error(`unexpected ${method}`);
+  },
+}));
+vi.mock('../src/lib/charts', () => ({
+  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  registerKazakhstan: async () => {},
+}));
+
+const { default: CaseCard } = await import('../src/screens/CaseCard.svelte');
+const { shared } = await import('../src/lib/state.svelte');
+
+function answer(): CaseScreen {
+  const named = { code: '75', name_ru: 'г. Алматы', name_kk: 'Алматы қ.', name_en: 'Almaty' };
+  return {
+    card: {
+      schema: 'ekn.card/1',
+      subject: { bin: '000740000728', id_kind: 'bin', name: 'ТОО «Тест»', kato: '751110000', region: named, oked: '47110', oked_section: null },
+      indicators: {
+        inspections_total: 1, first_inspection: '2025-03-01', last_inspection: '2025-03-01', inspections_per_year: [{ year: 2025, count: 1 }],
+        mean_inspections_per_year: 1, by_kind: { planned: 0, unplanned: 1, preventive_visit: 0 }, share_unplanned: 1, share_with_violations: 1,
+        violations_total: 2, inspections_with_sanctions: 1, fines_total_kzt: 150000, inspections_appealed: 0, inspections_declared_illegal: 0,
+        appeals_total: 1, appeals_by_outcome: { satisfied: 0, refused: 0, explained: 1, undecided: 0 }, appeals_repeated: 0,
+      },
+      inspections: [{ registry_no: 'R-1', control_body: 'ДГД', kind: 'unplanned', grounds: null, start_date: '2025-03-01', end_date: null, kato: null,
+        violations: 2, sanctions: 'штраф', fine_kzt: 150000, appealed: null, declared_illegal: null, source: { import_id: 1, line: 2 } }],
+      appeals: [{ appeal_no: 'ЖТ-1', received: '2026-10-01', channel: null, applicant_category: null, applicant: null, category: 'жилье',
+        status: null, decided: '2026-10-10', outcome: 'explained', text: 'текст', repeats: null, source: { import_id: 2, line: 2 } }],
+      risk: [{ model: 'ekn-demo', score: 81.5, degree: 'high', computed: '2026-09-01', factors: [{ name: 'unplanned_share', value: 0.6 }], source: { import_id: 3, line: 2 } }],
+    } as unknown as CaseScreen['card'],
+    stage: 'information_gathering',
+    grounds: [{ norm_id: 'appk-76-consideration', name_ru: 'Рассмотрение обращения', name_kk: 'Өтінішті қарау', name_en: 'Consideration of an appeal',
+      basis: 'АППК, ст. 76', period: { amount: 15, unit: 'working_days' }, verified: true, note: null,
+      because: { kind: 'appeal', appeal_no: 'ЖТ-1', received: '2026-10-01' }, deadline }],
+    acts: [{ id: 'submission', norm: 'prosecutor-submission', stages: ['response'], when: 'violations', name_ru: 'Представление', name_kk: 'Ұсыну',
+      name_en: 'Submission', use_ru: 'об устранении нарушений', use_kk: 'бұзушылықтарды жою', use_en: 'to remedy violations' }],
+    checklist: [{ ru: 'Тексты обращений изучены', kk: 'Өтініш мәтіндері зерделенді', en: 'Appeal texts studied', present: true },
+      { ru: 'Запрошены документы', kk: 'Құжаттар сұратылды', en: 'Documents requested', present: null }],
+    tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
+    suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
+  };
+}
+
+describe('CaseCard', () => {
+  beforeEach(() => {
+    calls.length = 0;
+    caseAnswer = answer();
+    shared.preferences = { language: 'ru', assignee: 'Иванов В.', unit: 'Отдел', region: null };
+  });
+
+  it('fills all six blocks and the suggestion from the answer', async () => {
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    await screen.findByText('ТОО «Тест»');
+    for (const block of ['grounds', 'history', 'risk', 'acts', 'checklist', 'tasks', 'suggestion']) {
+      const element = container.querySelector(`[data-block="${block}"]`);
+      expect(element, block).not.toBeNull();
+      expect(element!.textContent!.trim().length, block).toBeGreaterThan(10);
+    }
+    expect(container.querySelector('[data-block="grounds"]')!.textContent).toContain('обращение ЖТ-1');
+    expect(container.querySelector('[data-block="acts"]')!.textContent).toContain('Представление');
+    expect(container.querySelector('[data-block="risk"]')!.textContent).toContain('81.5');
+    expect(container.querySelector('[data-block="suggestion"]')!.textContent).toContain('Проверка');
+  });
+
+  it('accepts the suggested step with the chosen assignee', async () => {
+    render(CaseCard, { bin: '000740000728' });
+    await fireEvent.click(await screen.findByTestId('accept'));
+    await waitFor(() => expect(screen.getByTestId('notice').textContent).toContain('99'));
+    const accepted = calls.find((c) => c.method === 'accept_step');
+    expect(accepted?.params).toMatchObject({ bin: '000740000728', assignee: 'Иванов В.', unit: 'Отдел' });
+  });
+
+  it('declines only with a reason, and sends it', async () => {
+    render(CaseCard, { bin: '000740000728' });
+    await fireEvent.click(await screen.findByTestId('decline'));
+    const confirm = screen.getByText('Отклонить с этой причиной') as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    await fireEvent.input(screen.getByLabelText('Причина отказа (будет записана в журнал)'), { target: { value: 'нет оснований' } });
+    await fireEvent.click(confirm);
+    await waitFor(() => expect(calls.some((c) => c.method === 'decline_step')).toBe(true));
+    expect(calls.find((c) => c.method === 'decline_step')?.params).toEqual({ bin: '000740000728', reason: 'нет оснований' });
+  });
+});

@@ -1,0 +1,57 @@
+// Component tests in jsdom: a task row says how late it is and why, in the chosen language; a due
+// date explains itself on focus, naming skipped holidays in Kazakh; the virtual list renders only
+// what is in view of 10,000 rows.
+import { render, screen, fireEvent } from '@testing-library/svelte';
+import { createRawSnippet } from 'svelte';
+import { describe, expect, it } from 'vitest';
+import { i18n } from '../src/lib/i18n.svelte';
+import TaskRow from '../src/components/TaskRow.svelte';
+import DueDate from '../src/components/DueDate.svelte';
+import VirtualList from '../src/components/VirtualList.svelte';
+import { deadline, taskView } from './fixtures';
+
+describe('TaskRow', () => {
+  it('links to the card and says how late the task is, with the urgency breakdown', () => {
+    i18n.lang = 'ru';
+    render(TaskRow, { view: taskView() });
+    expect(screen.getByRole('link').getAttribute('href')).toBe('#/card/000740000728');
+    expect(screen.getByText('просрочено на 4 раб. дн.')).toBeTruthy();
+    expect(screen.getByText(/Срочность 91: срок 70, блокирует другие 5, риск объекта 16/)).toBeTruthy();
+  });
+
+  it('speaks Kazakh when the language is Kazakh', () => {
+    i18n.lang = 'kk';
+    render(TaskRow, { view: taskView({ urgency: { score: 40, working_days_left: 2, from_deadline: 40, from_blocking: 0, from_risk: 0 } }) });
+    expect(screen.getByText('2 жұмыс күні қалды')).toBeTruthy();
+    expect(screen.getByText('Өтінішті қарау')).toBeTruthy();
+    i18n.lang = 'ru';
+  });
+});
+
+describe('DueDate', () => {
+  it('explains the computation on keyboard focus', async () => {
+    i18n.lang = 'kk';
+    render(DueDate, { date: deadline.due, deadline });
+    const date = screen.getByText('18.12.2026');
+    await fireEvent.focus(date);
+    const tip = screen.getByRole('tooltip');
+    expect(tip.textContent).toContain('Тәуелсіздік күні');
+    expect(tip.textContent).toContain('демалыс күні');
+    expect(tip.textContent).toContain('3 жұмыс күні');
+    await fireEvent.blur(date);
+    expect(screen.queryByRole('tooltip')).toBeNull();
+    i18n.lang = 'ru';
+  });
+});
+
+describe('VirtualList', () => {
+  it('renders only the rows in view of 10,000', () => {
+    const items = Array.from({ length: 10_000 }, (_, i) => i);
+    const row = createRawSnippet((n: () => number) => ({ render: () => `<span class="cell">row ${n()}</span>` }));
+    const { container } = render(VirtualList, { items, row: row as never, height: 300, rowHeight: 30 });
+    const rendered = container.querySelectorAll('.cell');
+    expect(rendered.length).toBeGreaterThan(5);
+    expect(rendered.length).toBeLessThan(40);
+    expect(rendered[0].textContent).toBe('row 0');
+  });
+});

@@ -1,0 +1,24 @@
+// Small objects shaped like the core's answers, typed by the generated wire types so a change in
+// Rust breaks these tests at compile time rather than silently.
+import type { TaskView } from '../src/lib/types/TaskView';
+import type { Deadline } from '../src/lib/types/Deadline';
+
+export function taskView(overrides: Partial<TaskView> = {}): TaskView {
+  return {
+    id: 7, kind: 'consider_appeal', title: 'Рассмотрение обращения: ЖТ-2026-00000007', subject_bin: '000740000728',
+    appeal_no: 'ЖТ-2026-00000007', assignee: 'Жұмабаева Г.', unit: 'Отдел', region_code: '75', category: 'жилье',
+    norm_id: 'appk-76-consideration', event_date: '2026-10-01', original_due: '2026-10-22', current_due: '2026-10-22',
+    status: 'open', done_on: null, note: null, risk: 80, blocked_by: [], slips_with_it: [],
+    urgency: { score: 91, working_days_left: -4, from_deadline: 70, from_blocking: 5, from_risk: 16 },
+    ...overrides,
+  };
+}
+
+export const deadline: Deadline = {
+  event: '2026-12-12', period: { amount: 3, unit: 'working_days' }, start: '2026-12-13', raw_end: null, due: '2026-12-18',
+  skipped: [
+    { date: '2026-12-13', kind: 'weekend' },
+    { date: '2026-12-16', kind: 'holiday', name_ru: 'День Независимости', name_kk: 'Тәуелсіздік күні', name_en: 'Independence Day', source: 'Закон', confirmed: true },
+  ] as Deadline['skipped'],
+  suspensions: [], warnings: [],
+};

@@ -1,0 +1,66 @@
+// Every string translated: the three dictionaries have the same keys and no empty value, the
+// Kazakh one uses Kazakh letters, and every key the screens ask for exists — the literal ones
+// found in the source and the ones built from enum values the core sends.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DICTIONARIES, LANGS, i18n, t } from '../src/lib/i18n.svelte';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'types' ? [] : sources(path);
+    return /\.(svelte|ts)$/.test(name) ? [path] : [];
+  });
+}
+
+const ENUM_KEYS: Record<string, string[]> = {
+  kind: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
+  suggest: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
+  stage: ['information_gathering', 'inspection', 'response', 'control_of_execution'],
+  status: ['open', 'done', 'cancelled'],
+  inspection: ['planned', 'unplanned', 'preventive_visit'],
+  outcome: ['satisfied', 'refused', 'explained'],
+  degree: ['high', 'medium', 'low'],
+  reminder: ['five_days_before', 'one_day_before', 'due_today', 'overdue'],
+  unit: ['working_days', 'calendar_days', 'months'],
+  day: ['weekend', 'holiday', 'moved_day_off', 'transferred_day_off', 'unknown_year', 'working', 'transferred_working_day'],
+  origin: ['shipped', 'imported'],
+  'import.kind': ['inspections', 'appeals', 'risk'],
+  nav: ['desk', 'search', 'dashboard', 'import', 'settings'],
+};
+
+describe('translations', () => {
+  it('have the same keys in Russian, Kazakh and English, none empty', () => {
+    const ruKeys = Object.keys(DICTIONARIES.ru).sort();
+    for (const lang of LANGS) {
+      expect(Object.keys(DICTIONARIES[lang]).sort()).toEqual(ruKeys);
+      for (const [key, value] of Object.entries(DICTIONARIES[lang])) expect(value.trim(), `${lang}:${key}`).not.toBe('');
+    }
+  });
+
+  it('write Kazakh with its own letters', () => {
+    const all = Object.values(DICTIONARIES.kk).join(' ');
+    for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і']) expect(all).toContain(letter);
+  });
+
+  it('cover every key the screens use', () => {
+    const used = new Set<string>();
+    for (const file of sources(join(import.meta.dirname, '../src'))) {
+      for (const match of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z0-9_.]+)'/g)) used.add(match[1]);
+    }
+    for (const [prefix, values] of Object.entries(ENUM_KEYS)) for (const v of values) used.add(`${prefix}.${v}`);
+    expect(used.size).toBeGreaterThan(150);
+    const missing = [...used].filter((key) => !(key in DICTIONARIES.ru));
+    expect(missing).toEqual([]);
+  });
+
+  it('fill placeholders and switch with the language', () => {
+    i18n.lang = 'kk';
+    expect(t('urgency.late', { n: 3 })).toBe('3 жұмыс күнге кешікті');
+    i18n.lang = 'en';
+    expect(t('urgency.late', { n: 3 })).toBe('3 working days late');
+    i18n.lang = 'ru';
+    expect(t('desk.later', { n: 4 })).toBe('Позже: 4');
+  });
+});
