@@ -3,11 +3,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { journey } from './journey.mjs';
 import { artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const out = artifactsDir('browser');
 const server = await serve(freshDemoDb());

@@ -1,0 +1,73 @@
+// Measures what a person waits for in the UI, in Chromium against `ekn serve` (a benchmark that
+// prints figures, never a test): start to the first rendered desk, opening a case card, and the
+// dashboard with its overdue list. Usage:
+//   node e2e/measure.mjs <database> [label]        (the database is opened, not changed)
+// The figures go to docs/PERFORMANCE.md by hand, with the machine they came from.
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './browser-args.mjs';
+import { api, serve } from './support.mjs';
+
+const [db, label = db] = process.argv.slice(2);
+if (!db) throw new Error('usage: node e2e/measure.mjs <database> [label]');
+const RUNS = 5;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const worst = (xs) => Math.max(...xs);
+
+const server = await serve(db);
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+try {
+  const started = performance.now();
+  const { body: overdue } = await api(server, 'overdue');
+  const { body: hits } = await api(server, 'home', { assignee: '' });
+  const bins = [...new Set(hits.high_risk.map((o) => o.bin))].slice(0, RUNS);
+  const serverOverdueMs = performance.now() - started;
+
+  const desk = [];
+  for (let i = 0; i < RUNS; i++) {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const t0 = performance.now();
+    await page.goto(server.url);
+    await page.locator('[data-section="overdue"] h2').waitFor({ timeout: 60000 });
+    desk.push(performance.now() - t0);
+    await page.close();
+  }
+
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  await page.goto(server.url);
+  await page.locator('[data-section="overdue"] h2').waitFor({ timeout: 60000 });
+  const card = [];
+  for (const bin of bins) {
+    const t0 = performance.now();
+    await page.evaluate((b) => { location.hash = `#/card/${b}`; }, bin);
+    await page.locator('[data-block="tasks"] h2').waitFor({ timeout: 60000 });
+    card.push(performance.now() - t0);
+    await page.evaluate(() => { location.hash = '#/search'; });
+    await page.locator('[data-testid="search"]').waitFor();
+  }
+
+  const dashboard = [];
+  let rendered = 0;
+  for (let i = 0; i < RUNS; i++) {
+    await page.evaluate(() => { location.hash = '#/search'; });
+    await page.locator('[data-testid="search"]').waitFor();
+    const t0 = performance.now();
+    await page.evaluate(() => { location.hash = '#/dashboard'; });
+    await page.locator('[data-section="map"] canvas').waitFor({ timeout: 60000 });
+    if (overdue.length) await page.locator('[data-overdue]').first().waitFor({ timeout: 60000 });
+    dashboard.push(performance.now() - t0);
+    rendered = await page.locator('[data-overdue]').count();
+  }
+  // Scrolling the virtualised list to its end must keep the DOM small.
+  if (overdue.length) await page.locator('[data-testid="virtual"]').evaluate((e) => { e.scrollTop = e.scrollHeight; });
+  const afterScroll = await page.locator('[data-overdue]').count();
+
+  const ms = (x) => `${x.toFixed(0)} ms`;
+  console.log(`database: ${label}`);
+  console.log(`overdue tasks: ${overdue.length}; API overdue+home from node: ${ms(serverOverdueMs)}`);
+  console.log(`start to first rendered desk: median ${ms(median(desk))}, worst ${ms(worst(desk))} (${RUNS} fresh pages)`);
+  console.log(`card open: median ${ms(median(card))}, worst ${ms(worst(card))} (${card.length} high-risk objects)`);
+  console.log(`dashboard render: median ${ms(median(dashboard))}, worst ${ms(worst(dashboard))}; rows in the DOM ${rendered}, after scrolling to the end ${afterScroll}`);
+} finally {
+  await browser.close();
+  server.child.kill();
+}
