@@ -47,11 +47,13 @@ let failed = null;
 let session = null;
 try {
   await waitForDriver();
+  const launched = performance.now();
   session = (await wd('POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application: app }, browserName: 'wry' } },
   })).sessionId;
   const base = `/session/${session}`;
-  const find = async (css) => (await wd('POST', `${base}/element`, { using: 'css selector', value: css }))['element-6066-11e4-a52e-4f90d81a6b5a'];
+  // W3C names the element reference 'element-6066-…'; older drivers call it 'ELEMENT'. Either is the one value.
+  const find = async (css) => Object.values(await wd('POST', `${base}/element`, { using: 'css selector', value: css }))[0];
   const exec = (script, args = []) => wd('POST', `${base}/execute/sync`, { script, args });
   const waitFor = async (css, text, timeout = 20000) => {
     const until = Date.now() + timeout;
@@ -78,13 +80,24 @@ try {
     eval: (js) => exec(`return (${js});`),
     screenshot: async (name) => writeFileSync(join(out, `${name}.png`), Buffer.from(await wd('GET', `${base}/screenshot`), 'base64')),
   };
+  // Start to first rendered desk: from asking tauri-driver for the app to the desk's first section.
+  await waitFor('[data-section="overdue"] h2', null, 60000);
+  const startToDeskMs = Math.round(performance.now() - launched);
+  console.log(`desktop: start to first rendered desk ${startToDeskMs} ms (includes WebDriver start-up)`);
   const title = await wd('GET', `${base}/title`);
   if (!title.includes('ЭКН')) throw new Error(`the window is not the app's own: "${title}"`);
   const result = await journey(d, candidate, (s) => console.log(`desktop: ${s}`));
-  writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, title, ...result }, null, 2));
+  writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, title, startToDeskMs, ...result }, null, 2));
   console.log(`desktop journey passed: ${JSON.stringify(result)}`);
 } catch (e) {
   failed = e;
+  // Leave evidence for CI: what the window showed when the journey stopped.
+  if (session) {
+    const base = `/session/${session}`;
+    await wd('GET', `${base}/screenshot`).then((png) => writeFileSync(join(out, 'failure.png'), Buffer.from(png, 'base64'))).catch(() => {});
+    await wd('POST', `${base}/execute/sync`, { script: 'return document.body.innerText;', args: [] })
+      .then((text) => console.error(`desktop: the window showed:\n${text}`)).catch(() => {});
+  }
 } finally {
   if (session) await wd('DELETE', `/session/${session}`).catch(() => {});
   driver.kill();
