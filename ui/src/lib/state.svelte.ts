@@ -12,12 +12,18 @@ export const shared = $state({
   ready: false,
 });
 
+/** Preferences only, so the first screen renders at once. The regions (names and risk figures, a
+ *  second on a large registry) are loaded by the shell after the screen has asked for its own data,
+ *  and names show as codes until they arrive. */
 export async function loadShared(): Promise<void> {
-  const [preferences, regions] = await Promise.all([api.preferences(), api.regions()]);
+  const preferences = await api.preferences();
   shared.preferences = preferences;
-  shared.regions = regions;
   i18n.lang = preferences.language as Lang;
   shared.ready = true;
+}
+
+export async function loadRegions(): Promise<void> {
+  shared.regions = await api.regions();
 }
 
 export function regionName(code: string | null | undefined): string {
