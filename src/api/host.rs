@@ -98,21 +98,23 @@ impl Host {
         if created_demo {
             init(db, true, false, &mut |_, _| {})?;
         }
-        // Open on this thread first so a bad database is an error of `start`, not of a request.
-        Session::open(db)?;
         let (sender, receiver) = mpsc::channel::<Job>();
+        let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
         let progress: Arc<Mutex<ImportProgress>> = Default::default();
         let uploads = Arc::new(Uploads::new(db));
         let (worker_progress, worker_uploads, path) = (progress.clone(), uploads.clone(), db.to_path_buf());
         std::thread::Builder::new()
             .name("ekn-session".into())
             .spawn(move || {
+                // The session is opened once, here; `start` waits for the outcome, so a bad database
+                // is an error of `start`, not of every later request.
                 let mut session = match Session::open(&path) {
-                    Ok(s) => s,
+                    Ok(s) => {
+                        let _ = opened_tx.send(Ok(()));
+                        s
+                    }
                     Err(e) => {
-                        for (_, _, reply) in receiver {
-                            let _ = reply.send(Err(e.clone()));
-                        }
+                        let _ = opened_tx.send(Err(e));
                         return;
                     }
                 };
@@ -139,6 +141,7 @@ impl Host {
                 }
             })
             .map_err(|e| ApiError::new("internal", format!("cannot start the session thread: {e}")))?;
+        opened_rx.recv().map_err(|_| ApiError::new("internal", "the session thread stopped while opening"))??;
         Ok(Host { jobs: Mutex::new(sender), progress, uploads, database: db.to_path_buf(), created_demo })
     }
 

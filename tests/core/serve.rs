@@ -196,3 +196,12 @@ fn base64_encode(bytes: &[u8]) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+#[test]
+fn a_missing_database_is_an_error_of_start_unless_the_demo_is_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    let refused = Host::start(&missing, false, None).err().expect("no database, no demo: an error");
+    assert_eq!(refused.code, "no_database");
+    assert!(!missing.exists(), "nothing is created when the demo is not asked for");
+}
