@@ -42,6 +42,22 @@ impl Running {
         (response.status().as_u16(), response.body_mut().read_json().unwrap())
     }
 
+    /// A demo object whose decided appeal makes its card suggest a step, and that suggestion.
+    fn object_with_suggested_step(&self) -> (String, Value) {
+        (1..=400)
+            .filter_map(|id| {
+                let (code, task) = self.call("task", json!({"id": id}));
+                (code == 200 && task["status"] == "done")
+                    .then(|| task["subject_bin"].as_str().map(str::to_string))
+                    .flatten()
+            })
+            .find_map(|bin| {
+                let case = self.ok("case", json!({"bin": bin}));
+                case["suggestion"]["after_task"].is_number().then(|| (bin, case["suggestion"].clone()))
+            })
+            .expect("some demo object has a decided appeal and a suggested step")
+    }
+
     fn ok(&self, method: &str, params: Value) -> Value {
         let (status, body) = self.call(method, params);
         assert_eq!(status, 200, "{method}: {body}");
@@ -96,18 +112,7 @@ fn the_prosecutors_journey_through_the_api() {
     let open_before = dashboard["totals"]["open"].as_u64().unwrap();
     let status = server.ok("status", json!({}));
     assert_eq!(status["demo"], json!(true));
-    let (bin, suggestion) = (1..=400)
-        .filter_map(|id| {
-            let (code, task) = server.call("task", json!({"id": id}));
-            (code == 200 && task["status"] == "done")
-                .then(|| task["subject_bin"].as_str().map(str::to_string))
-                .flatten()
-        })
-        .find_map(|bin| {
-            let case = server.ok("case", json!({"bin": bin}));
-            case["suggestion"]["after_task"].is_number().then(|| (bin, case["suggestion"].clone()))
-        })
-        .expect("some demo object has a decided appeal and a suggested step");
+    let (bin, suggestion) = server.object_with_suggested_step();
 
     let hits = server.ok("search", json!({"text": &bin[..6]}));
     assert!(hits["subjects"].as_array().unwrap().iter().any(|s| s["bin"] == bin.as_str()));
@@ -145,18 +150,8 @@ fn the_prosecutors_journey_through_the_api() {
 #[test]
 fn declining_a_step_needs_a_reason_and_is_logged() {
     let server = start();
-    let (bin, after) = (1..=400)
-        .filter_map(|id| {
-            let (code, task) = server.call("task", json!({"id": id}));
-            (code == 200 && task["status"] == "done")
-                .then(|| task["subject_bin"].as_str().map(str::to_string))
-                .flatten()
-        })
-        .find_map(|bin| {
-            let case = server.ok("case", json!({"bin": bin}));
-            case["suggestion"]["after_task"].as_i64().map(|after| (bin, after))
-        })
-        .unwrap();
+    let (bin, suggestion) = server.object_with_suggested_step();
+    let after = suggestion["after_task"].as_i64().unwrap();
     let (status, _) = server.call("decline_step", json!({"bin": bin, "reason": "  "}));
     assert_eq!(status, 400);
     server.ok("decline_step", json!({"bin": bin, "reason": "the facts do not call for an inspection"}));
