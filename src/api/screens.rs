@@ -130,20 +130,12 @@ struct ChecklistEntry {
 #[derive(Deserialize)]
 struct Procedure {
     acts: Vec<ActTemplate>,
-    checklists: std::collections::BTreeMap<String, Vec<ChecklistEntry>>,
+    /// Keyed by the stage's serde name, so an unknown stage in the file fails at load.
+    checklists: std::collections::BTreeMap<Stage, Vec<ChecklistEntry>>,
 }
 
 fn procedure() -> Procedure {
     serde_json::from_str(include_str!("../../assets/procedure.json")).expect("assets/procedure.json is valid")
-}
-
-fn stage_code(stage: Stage) -> &'static str {
-    match stage {
-        Stage::InformationGathering => "information_gathering",
-        Stage::Inspection => "inspection",
-        Stage::Response => "response",
-        Stage::ControlOfExecution => "control_of_execution",
-    }
 }
 
 impl Session {
@@ -275,7 +267,7 @@ impl Session {
             .collect();
         let checklist = procedure
             .checklists
-            .get(stage_code(stage))
+            .get(&stage)
             .map(|items| {
                 items
                     .iter()
