@@ -42,10 +42,13 @@ enum Command {
         #[arg(long, env = "EKN_TODAY")]
         today: Option<String>,
     },
-    /// Create the database; with --demo, fill it with the built-in demo data.
+    /// Create the database; with --demo, fill it with the built-in demo data, dated around today.
     Init {
         #[arg(long)]
         demo: bool,
+        /// The day the demo data is made for (default: today in Kazakhstan); the same day gives the same data.
+        #[arg(long, env = "EKN_TODAY")]
+        today: Option<String>,
         /// Replace an existing database (and its key file).
         #[arg(long)]
         force: bool,
@@ -97,6 +100,9 @@ enum Command {
         /// Output directory (default: fixtures/demo or bench-data/large).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// The day the data is placed around (default: 2026-11-20, the day of the committed demo data).
+        #[arg(long)]
+        today: Option<String>,
     },
     /// Compute a procedural deadline and explain it: the rule, the start, every day skipped and why.
     #[command(group(clap::ArgGroup::new("rule").required(true).args(["working_days", "calendar_days", "months", "norm"])))]
@@ -123,6 +129,11 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         action: CalendarAction,
+    },
+    /// The norms catalog in force: list it, export it, or import a revised one.
+    Norms {
+        #[command(subcommand)]
+        action: NormsAction,
     },
     /// Procedural tasks: create, depend, extend, suspend, note, finish, follow the suggested next step.
     Task {
@@ -190,6 +201,26 @@ enum CalendarAction {
     Import { file: PathBuf },
 }
 
+#[derive(Subcommand)]
+enum NormsAction {
+    /// Every norm in force with its period, basis, cap, version and whether it is confirmed.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The catalog in force as JSON in the format of assets/norms.json (to stdout, or to --out FILE).
+    Export {
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Import a revised catalog: checked, versioned, recorded with its SHA-256; open deadlines that follow a changed norm are recomputed.
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Kind {
     Inspections,
@@ -239,9 +270,10 @@ fn run(args: Args) -> Result<(), ApiError> {
             eprintln!("ekn: serving {} — open the URL above; Ctrl+C stops", db.display());
             server.run()
         }
-        Command::Init { demo, force, json } => {
+        Command::Init { demo, today, force, json } => {
+            let today = cli::today(today.as_deref())?;
             let mut bars = cli::ProgressBars::new();
-            let report = api::init(&db, demo, force, &mut |name, p| bars.update(name, p))?;
+            let report = api::init(&db, demo.then_some(today), force, &mut |name, p| bars.update(name, p))?;
             bars.finish();
             cli::print(json, &report, cli::render_init)
         }
@@ -260,13 +292,17 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::print(json, &Session::open(&db)?.search(&text, limit)?, cli::render_search)
         }
         Command::Status { json } => cli::print(json, &Session::open(&db)?.status()?, cli::render_status),
-        Command::Fixtures { scale, seed, out } => {
+        Command::Fixtures { scale, seed, out, today } => {
+            let today = match today {
+                Some(text) => cli::today(Some(&text))?,
+                None => generator::ANCHOR,
+            };
             let scale = match scale {
                 ScaleArg::Demo => Scale::Demo,
                 ScaleArg::Large => Scale::Large,
             };
             let out = out.unwrap_or_else(|| generator::default_out(scale));
-            let set = generator::generate(scale, seed, &out)
+            let set = generator::generate(scale, seed, today, &out)
                 .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", out.display()) })?;
             cli::print(false, &set, cli::render_fixtures)
         }
@@ -275,7 +311,11 @@ fn run(args: Args) -> Result<(), ApiError> {
             // Without a database the shipped calendar is used; with one, its imported years too.
             let report = match Session::open(&db) {
                 Ok(session) => session.deadline(&request)?,
-                Err(e) if e.code == "no_database" => api::compute_deadline(&api::builtin_calendar(), &request)?,
+                Err(e) if e.code == "no_database" => api::compute_deadline(
+                    &api::builtin_calendar(),
+                    &ekn::domain::norms::NormsCatalog::builtin(),
+                    &request,
+                )?,
                 Err(e) => return Err(e),
             };
             cli::print(json, &report, cli::render_deadline)
@@ -285,6 +325,23 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         Command::Calendar { action: CalendarAction::Import { file } } => {
             cli::print(false, &Session::open(&db)?.import_calendar(&file)?, cli::render_calendar_import)
+        }
+        Command::Norms { action: NormsAction::List { json } } => {
+            cli::print(json, &Session::open(&db)?.norms_list()?, cli::render_norms)
+        }
+        Command::Norms { action: NormsAction::Export { out } } => {
+            let text = Session::open(&db)?.norms_export()?;
+            match out {
+                Some(path) => std::fs::write(&path, text)
+                    .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", path.display()) }),
+                None => {
+                    print!("{text}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Norms { action: NormsAction::Import { file, json } } => {
+            cli::print(json, &Session::open(&db)?.import_norms(&file)?, cli::render_norms_import)
         }
         Command::Task { action } => cli::run_task(&db, action),
         Command::Desk { assignee, today, json } => {
@@ -306,7 +363,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::BenchTasks { count, today } => {
             let today = cli::today(today.as_deref())?;
             if !db.exists() {
-                api::init(&db, false, false, &mut |_, _| {})?;
+                api::init(&db, None, false, &mut |_, _| {})?;
             }
             cli::print(true, &Session::open(&db)?.bench_tasks(count, today)?, |_| String::new())
         }

@@ -22,9 +22,14 @@ async fn call(host: tauri::State<'_, Arc<Host>>, method: String, params: Value) 
 
 fn main() {
     let db = std::env::var_os("EKN_DB").map(std::path::PathBuf::from).unwrap_or_else(ekn::api::default_db_path);
-    let today = std::env::var("EKN_TODAY")
-        .ok()
-        .map(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").unwrap_or_else(|e| panic!("EKN_TODAY '{t}': {e}")));
+    let today = match std::env::var("EKN_TODAY").ok().map(|t| (chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d"), t)) {
+        None => None,
+        Some((Ok(day), _)) => Some(day),
+        Some((Err(e), text)) => {
+            eprintln!("ekn-desktop: error [invalid_input]: EKN_TODAY '{text}' is not a date (YYYY-MM-DD): {e}");
+            std::process::exit(2);
+        }
+    };
     let host = match Host::start(&db, true, today) {
         Ok(host) => host,
         Err(e) => {

@@ -1,5 +1,6 @@
 //! Deadline use cases: compute a due date with its explanation (from a period or a norm of the
-//! catalog), and manage the working-day calendar's years.
+//! catalog in force, with the norm's extension cap), manage the working-day calendar's years, and
+//! notice when the rules in force (calendar or norms) changed, so open deadlines are recomputed.
 
 use std::path::Path;
 
@@ -9,8 +10,14 @@ use sha2::{Digest, Sha256};
 
 use super::{ApiError, Session};
 use crate::domain::calendar::{Calendar, YearCalendar};
-use crate::domain::deadline::{compute, Deadline, Period, Suspension};
-use crate::domain::norms::NormsCatalog;
+use crate::domain::deadline::{compute, extension_cap, Deadline, DeadlineError, Period, Suspension, Warning};
+use crate::domain::norms::{Localized, Norm, NormsCatalog};
+
+impl From<DeadlineError> for ApiError {
+    fn from(e: DeadlineError) -> Self {
+        ApiError::new("invalid_input", e.to_string())
+    }
+}
 
 /// Which rule a deadline follows: a bare period, or a norm of the catalog.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,25 +33,68 @@ pub struct DeadlineRequest {
     pub suspensions: Vec<Suspension>,
 }
 
-/// The rule behind a deadline, as the explanation shows it.
+/// The rule behind a deadline, as the explanation shows it, in the three languages.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct RuleView {
     pub period: Period,
+    /// The rule in English words, for the command line.
     pub text: String,
     pub norm_id: Option<String>,
-    pub name_ru: Option<String>,
-    pub name_kk: Option<String>,
-    pub name_en: Option<String>,
-    pub legal_basis: Option<String>,
+    pub name: Option<Localized>,
+    pub trigger: Option<Localized>,
+    pub legal_basis: Option<Localized>,
     /// False for a bare period and for norms not yet checked against the law's text.
     pub verified: bool,
-    pub note: Option<String>,
+    pub note: Option<Localized>,
+    /// The norm's version in force (it rises each time an imported catalog changes the norm).
+    pub version: Option<u32>,
 }
 
-/// The answer of `ekn deadline`: `due` first, then the rule and the full explanation.
+impl RuleView {
+    pub fn of_norm(norm: &Norm, version: Option<u32>) -> RuleView {
+        RuleView {
+            period: norm.period,
+            text: format!("{}: {} {}", norm.name_en, norm.period.describe(), norm.trigger_en),
+            norm_id: Some(norm.id.clone()),
+            name: Some(norm.name()),
+            trigger: Some(Localized {
+                ru: norm.trigger_ru.clone(),
+                kk: norm.trigger_kk.clone(),
+                en: norm.trigger_en.clone(),
+            }),
+            legal_basis: Some(norm.basis.describe()),
+            verified: norm.verified,
+            note: norm.note(),
+            version,
+        }
+    }
+
+    pub fn of_period(period: Period, from: NaiveDate) -> RuleView {
+        RuleView {
+            period,
+            text: format!("{} from the day after {from}", period.describe()),
+            norm_id: None,
+            name: None,
+            trigger: None,
+            legal_basis: None,
+            verified: false,
+            note: Some(Localized {
+                ru: "срок задан вручную, это не норма каталога".into(),
+                kk: "мерзім қолмен берілген, бұл каталог нормасы емес".into(),
+                en: "a period given by hand, not a norm of the catalog".into(),
+            }),
+            version: None,
+        }
+    }
+}
+
+/// The answer of `ekn deadline`: `due` first, the latest date an extension may reach, then the
+/// rule and the full explanation.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DeadlineReport {
     pub due: NaiveDate,
+    /// The cap of the norm's extensions (ISO date), or null when the rule allows none.
+    pub extension_cap: Option<NaiveDate>,
     pub rule: RuleView,
     pub explanation: Deadline,
     /// Years of the calendar the computation could use.
@@ -56,64 +106,62 @@ pub fn builtin_calendar() -> Calendar {
     Calendar::builtin()
 }
 
-/// Computes a deadline on the given calendar.
-pub fn compute_deadline(calendar: &Calendar, request: &DeadlineRequest) -> Result<DeadlineReport, ApiError> {
-    let rule = match &request.rule {
-        RuleChoice::Period(period) => {
-            if period.amount == 0 {
-                return Err(ApiError::new("invalid_input", "a period must be at least 1"));
+/// Computes a deadline under a norm (with its cap and the warnings of unverified parts) or a
+/// bare period. Shared by `ekn deadline`, task details and the case card, so every explanation
+/// says the same things.
+pub fn explain(
+    calendar: &Calendar,
+    norm: Option<&Norm>,
+    period: Period,
+    event: NaiveDate,
+    original_due: Option<NaiveDate>,
+    suspensions: &[Suspension],
+) -> Result<Deadline, ApiError> {
+    let mut deadline = compute(calendar, event, period, suspensions)?;
+    match norm {
+        Some(norm) => {
+            if let Some(cap) = &norm.extension_cap {
+                let original = original_due.unwrap_or(deadline.due);
+                let (cap_date, cap_warnings) = extension_cap(calendar, cap, event, original, suspensions)?;
+                if !cap.verified {
+                    deadline.warnings.push(Warning::UnverifiedCap { norm_id: norm.id.clone() });
+                }
+                for w in cap_warnings {
+                    if !deadline.warnings.contains(&w) {
+                        deadline.warnings.push(w);
+                    }
+                }
+                deadline.extension_cap = Some(cap_date);
             }
-            RuleView {
-                period: *period,
-                text: format!("{} from the day after {}", period.describe(), request.from),
-                norm_id: None,
-                name_ru: None,
-                name_kk: None,
-                name_en: None,
-                legal_basis: None,
-                verified: false,
-                note: Some("a period given by hand, not a norm of the catalog".into()),
+            if !norm.verified {
+                deadline.warnings.insert(0, Warning::UnverifiedNorm { norm_id: norm.id.clone() });
             }
         }
+        None => deadline.warnings.insert(0, Warning::HandPeriod),
+    }
+    Ok(deadline)
+}
+
+/// Computes a deadline on the given calendar and norms catalog.
+pub fn compute_deadline(
+    calendar: &Calendar,
+    catalog: &NormsCatalog,
+    request: &DeadlineRequest,
+) -> Result<DeadlineReport, ApiError> {
+    let (rule, norm) = match &request.rule {
+        RuleChoice::Period(period) => (RuleView::of_period(*period, request.from), None),
         RuleChoice::Norm(id) => {
-            let catalog = NormsCatalog::builtin();
             let norm = catalog.get(id).ok_or_else(|| {
                 let known: Vec<&str> = catalog.norms.iter().map(|n| n.id.as_str()).collect();
                 ApiError::new("not_found", format!("no norm '{id}' in the catalog (known: {})", known.join(", ")))
             })?;
-            RuleView {
-                period: norm.period,
-                text: format!("{}: {} {}", norm.name_en, norm.period.describe(), norm.trigger_ru),
-                norm_id: Some(norm.id.clone()),
-                name_ru: Some(norm.name_ru.clone()),
-                name_kk: Some(norm.name_kk.clone()),
-                name_en: Some(norm.name_en.clone()),
-                legal_basis: Some(norm.basis.describe()),
-                verified: norm.verified,
-                note: norm.note.clone(),
-            }
+            (RuleView::of_norm(norm, None), Some(norm))
         }
     };
-    for s in &request.suspensions {
-        if s.to < s.from {
-            return Err(ApiError::new(
-                "invalid_input",
-                format!("a suspension ends ({}) before it starts ({})", s.to, s.from),
-            ));
-        }
-    }
-    let mut explanation = compute(calendar, request.from, rule.period, &request.suspensions);
-    if !rule.verified {
-        explanation.warnings.insert(
-            0,
-            match &rule.norm_id {
-                Some(id) => format!("the period of norm {id} is UNCONFIRMED against the law's text"),
-                None => "the period was given by hand; it is not a verified norm".into(),
-            },
-        );
-    }
+    let explanation = explain(calendar, norm, rule.period, request.from, None, &request.suspensions)?;
     Ok(DeadlineReport {
         due: explanation.due,
+        extension_cap: explanation.extension_cap.as_ref().map(|c| c.date),
         rule,
         explanation,
         calendar_years: calendar.years().map(|y| y.year).collect(),
@@ -129,6 +177,7 @@ pub struct CalendarYearView {
     pub holidays: usize,
     pub moved_days_off: usize,
     pub transfers: usize,
+    /// Unconfirmed holidays and transfers, and pending elements (transfers not yet published…).
     pub unconfirmed: usize,
     pub sha256: Option<String>,
     pub source_file: Option<String>,
@@ -167,41 +216,60 @@ impl Session {
         Ok(calendar)
     }
 
-    /// A digest of every calendar document in force (shipped and imported). When it differs from
-    /// the one recorded, a calendar file changed (a new release, an edited asset) and open
-    /// deadlines are recomputed, each move logged.
-    pub(super) fn recompute_if_calendar_changed(&mut self) -> Result<Vec<super::Recomputed>, ApiError> {
+    /// A digest of the rules in force: every calendar document (shipped and imported), the
+    /// statutory rules, and the norms catalog. When it differs from the one recorded, a rule
+    /// changed (a new release, an imported calendar or catalog) and open deadlines are recomputed,
+    /// each move logged.
+    pub(super) fn recompute_if_rules_changed(&mut self) -> Result<Vec<super::Recomputed>, ApiError> {
         let calendar = self.calendar()?;
+        let norms = self.norms()?;
         let mut hasher = Sha256::new();
         for year in calendar.years() {
-            hasher.update(serde_json::to_vec(year).expect("calendar documents serialise"));
+            hasher.update(serde_json::to_vec(year).map_err(|e| ApiError::new("internal", e.to_string()))?);
         }
+        hasher.update(
+            serde_json::to_vec(&calendar.rules().holidays).map_err(|e| ApiError::new("internal", e.to_string()))?,
+        );
+        hasher.update(norms.sha256.as_bytes());
         let fingerprint = hex::encode(hasher.finalize());
-        let recorded = self.store.setting("calendar_fingerprint")?;
+        let recorded = self.store.setting("rules_fingerprint")?;
         if recorded.as_deref() == Some(fingerprint.as_str()) {
             return Ok(Vec::new());
         }
-        let moved = if recorded.is_some() { self.recompute_open_deadlines()? } else { Vec::new() };
-        self.store.set_setting("calendar_fingerprint", &fingerprint)?;
+        // A database from before the norms were versioned recorded only its calendar's digest.
+        let known_before = recorded.is_some() || self.store.setting("calendar_fingerprint")?.is_some();
+        let moved = if known_before { self.recompute_open_deadlines()? } else { Vec::new() };
+        self.store.set_setting("rules_fingerprint", &fingerprint)?;
         Ok(moved)
     }
 
     pub fn deadline(&self, request: &DeadlineRequest) -> Result<DeadlineReport, ApiError> {
-        compute_deadline(&*self.calendar()?, request)
+        let norms = self.norms()?;
+        let mut report = compute_deadline(&*self.calendar()?, &norms.catalog, request)?;
+        report.rule.version = report.rule.norm_id.as_deref().and_then(|id| norms.version(id));
+        Ok(report)
     }
 
     /// Adds or replaces one year of the working-day calendar from a document in the format of
     /// assets/calendar/kz-YYYY.json.
     pub fn import_calendar(&mut self, file: &Path) -> Result<CalendarImportReport, ApiError> {
         let name = file.display().to_string();
-        let text = std::fs::read_to_string(file).map_err(|e| ApiError::new("not_found", format!("{name}: {e}")))?;
+        let size = std::fs::metadata(file).map_err(|e| ApiError::new("not_found", format!("{name}: {e}")))?.len();
+        // A year's document is a few kilobytes; anything far larger is not one.
+        if size > 1024 * 1024 {
+            return Err(ApiError::new(
+                "invalid_input",
+                format!("{name}: {size} bytes is too large for a calendar year"),
+            ));
+        }
+        let text = std::fs::read_to_string(file).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
         let year =
             YearCalendar::from_json(&text).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
         let replaced = self.calendar()?.has_year(year.year);
         let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
         self.store.put_calendar_year(year.year, &text, &sha256, &name)?;
         self.calendar_cache.take();
-        let recomputed = self.recompute_if_calendar_changed()?;
+        let recomputed = self.recompute_if_rules_changed()?;
         Ok(CalendarImportReport { year: year.year, sha256, replaced, recomputed })
     }
 
@@ -219,7 +287,8 @@ impl Session {
                     moved_days_off: y.moved_days_off.len(),
                     transfers: y.transfers.len(),
                     unconfirmed: y.holidays.iter().filter(|h| !h.confirmed).count()
-                        + y.transfers.iter().filter(|t| !t.confirmed).count(),
+                        + y.transfers.iter().filter(|t| !t.confirmed).count()
+                        + y.pending.len(),
                     sha256: imported.map(|s| s.sha256.clone()),
                     source_file: imported.map(|s| s.source_file.clone()),
                 }

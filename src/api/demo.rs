@@ -1,18 +1,30 @@
-//! The demo data built into the program: the files `ekn fixtures --scale demo --seed 2024` writes,
-//! committed under fixtures/demo/ and embedded here, so `ekn init --demo` works from any directory
-//! and goes through the same importer as a real export.
+//! The demo database: the generator's data set for seed 2024, made on the day the database is
+//! created (same offsets from that day as the committed fixtures/demo have from 20.11.2026), so a
+//! newcomer always sees a realistic desk. It goes in through the same importer as a real export.
 
-use chrono::NaiveDate;
+use chrono::{Days, NaiveDate};
 
 use super::{ApiError, NewTaskRequest, Session};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::TaskKind;
+use crate::generator::{self, Scale, ANCHOR};
 
-pub static DEMO_FILES: &[(DataKind, &str, &[u8])] = &[
-    (DataKind::Inspections, "fixtures/demo/inspections.csv", include_bytes!("../../fixtures/demo/inspections.csv")),
-    (DataKind::Appeals, "fixtures/demo/appeals.csv", include_bytes!("../../fixtures/demo/appeals.csv")),
-    (DataKind::Risk, "fixtures/demo/risk.csv", include_bytes!("../../fixtures/demo/risk.csv")),
-];
+/// The seed of the demo data set (the one committed under fixtures/demo).
+pub const DEMO_SEED: u64 = 2024;
+
+/// The demo files for `today`: name, kind and bytes, in import order.
+pub fn demo_files(today: NaiveDate) -> Result<Vec<(DataKind, String, Vec<u8>)>, ApiError> {
+    let files = generator::generate_in_memory(Scale::Demo, DEMO_SEED, today)
+        .map_err(|e| ApiError::new("internal", format!("generating the demo data: {e}")))?;
+    let kinds =
+        [("inspections.csv", DataKind::Inspections), ("appeals.csv", DataKind::Appeals), ("risk.csv", DataKind::Risk)];
+    Ok(kinds
+        .iter()
+        .filter_map(|(name, kind)| {
+            files.iter().find(|(n, _)| n == name).map(|(n, bytes)| (*kind, format!("demo/{n}"), bytes.clone()))
+        })
+        .collect())
+}
 
 const ASSIGNEES: [(&str, &str); 4] = [
     ("Ахметова А.", "Отдел по надзору за соблюдением прав граждан"),
@@ -21,11 +33,13 @@ const ASSIGNEES: [(&str, &str); 4] = [
     ("Жұмабаева Г.", "Отдел надзора за законностью проверок"),
 ];
 
-/// Gives the demo database deadline work: every appeal received since 1 August 2026 gets its
-/// consideration task under АППК art. 76; those already decided are closed on their decision date
-/// (on time or late, as the dates fall). Deterministic: appeals in order, assignees in turn.
-pub(super) fn create_demo_tasks(session: &mut Session) -> Result<usize, ApiError> {
-    let since = NaiveDate::from_ymd_opt(2026, 8, 1).expect("valid date");
+/// Gives the demo database deadline work: every appeal received in the last 111 days (since
+/// 1 August for the data set of 20.11.2026) gets its consideration task under АППК art. 76; those
+/// already decided are closed on their decision date (on time or late, as the dates fall).
+/// Deterministic: appeals in order, assignees in turn.
+pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Result<usize, ApiError> {
+    let window = (ANCHOR - NaiveDate::from_ymd_opt(2026, 8, 1).expect("valid date")).num_days();
+    let since = today.checked_sub_days(Days::new(window as u64)).unwrap_or(today);
     let appeals = session.store.appeals_received_since(since)?;
     let mut created = 0;
     for (i, (appeal_no, _received, decided)) in appeals.iter().enumerate() {

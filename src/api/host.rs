@@ -96,7 +96,7 @@ impl Host {
     pub fn start(db: &Path, demo_if_missing: bool, today: Option<NaiveDate>) -> Result<Host, ApiError> {
         let created_demo = demo_if_missing && !db.exists();
         if created_demo {
-            init(db, true, false, &mut |_, _| {})?;
+            init(db, Some(today.unwrap_or_else(today_in_kazakhstan)), false, &mut |_, _| {})?;
         }
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();

@@ -5,6 +5,7 @@
 mod deadlines;
 mod demo;
 pub mod host;
+mod norms;
 pub mod rpc;
 mod screens;
 mod tasks;
@@ -22,10 +23,11 @@ use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, Legal
 use crate::store::{secret, ImportRecord, SearchHits, Store, StoreError, TableCounts};
 
 pub use deadlines::{
-    builtin_calendar, compute_deadline, CalendarImportReport, CalendarYearView, DeadlineReport, DeadlineRequest,
-    RuleChoice, RuleView,
+    builtin_calendar, compute_deadline, explain, CalendarImportReport, CalendarYearView, DeadlineReport,
+    DeadlineRequest, RuleChoice, RuleView,
 };
-pub use demo::DEMO_FILES;
+pub use demo::{demo_files, DEMO_SEED};
+pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use screens::{
     ActTemplate, CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences,
 };
@@ -83,6 +85,7 @@ pub struct Session {
     pseudonymiser: Pseudonymiser,
     path: PathBuf,
     calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
+    norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
     graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
 }
 
@@ -96,11 +99,12 @@ pub struct InitReport {
     pub counts: TableCounts,
 }
 
-/// Creates the database at `path` (and its key file); with `demo`, imports the built-in demo
-/// data through the same importer a real export goes through. `force` replaces an existing one.
+/// Creates the database at `path` (and its key file). With `demo: Some(today)`, fills it with the
+/// demo data made for that day, imported through the same importer a real export goes through.
+/// `force` replaces an existing one.
 pub fn init(
     path: &Path,
-    demo: bool,
+    demo: Option<chrono::NaiveDate>,
     force: bool,
     progress: &mut dyn FnMut(&str, Progress),
 ) -> Result<InitReport, ApiError> {
@@ -121,28 +125,30 @@ pub fn init(
         std::fs::create_dir_all(dir).map_err(|e| ApiError::new("io", format!("{}: {e}", dir.display())))?;
     }
     let mut session = Session::open_or_create(path)?;
-    // Record which calendar the database starts with, so a later change is noticed.
-    session.recompute_if_calendar_changed()?;
+    // Record which rules (calendar, norms) the database starts with, so a later change is noticed.
+    session.record_norm_versions()?;
+    session.recompute_if_rules_changed()?;
     let mut imports = Vec::new();
-    if demo {
-        for (kind, name, bytes) in DEMO_FILES {
+    if let Some(today) = demo {
+        for (kind, name, bytes) in demo_files(today)? {
             let options = ImportOptions {
-                kind: *kind,
+                kind,
                 source: Some("ЭКН demo data (generated)".into()),
                 skip_invalid: false,
                 legal_card: None,
             };
             let report = ingest::import(
                 &mut session.store,
-                Input::Embedded { name, bytes },
+                Input::Bytes { name: &name, bytes: bytes.into() },
                 &options,
                 &session.pseudonymiser,
-                &mut |p| progress(name, p),
+                &mut |p| progress(&name, p),
             )?;
             imports.push(report);
         }
-        demo::create_demo_tasks(&mut session)?;
+        demo::create_demo_tasks(&mut session, today)?;
         session.store.set_setting("demo", "true")?;
+        session.store.set_setting("demo_day", &today.to_string())?;
     }
     session.store.checkpoint()?;
     Ok(InitReport {
@@ -168,7 +174,8 @@ impl Session {
     /// Opens an existing database; a missing one is an error that says how to create it.
     pub fn open(path: &Path) -> Result<Session, ApiError> {
         let mut session = Session::with_store(Store::open_existing(path)?, path)?;
-        session.recompute_if_calendar_changed()?;
+        session.record_norm_versions()?;
+        session.recompute_if_rules_changed()?;
         Ok(session)
     }
 
@@ -183,6 +190,7 @@ impl Session {
             pseudonymiser: Pseudonymiser::new(key),
             path: path.to_path_buf(),
             calendar_cache: Default::default(),
+            norms_cache: Default::default(),
             graph_cache: Default::default(),
         })
     }

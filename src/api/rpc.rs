@@ -108,6 +108,7 @@ pub const METHODS: &[&str] = &[
     "regions",
     "slips",
     "calendar_years",
+    "norms",
     "import_preview",
     "import_file",
 ];
@@ -161,6 +162,7 @@ pub fn call(
         "regions" => json(session.regions()?),
         "slips" => json(session.slips(today)?),
         "calendar_years" => json(session.calendar_years()?),
+        "norms" => json(session.norms_list()?),
         "import_preview" => {
             let p: ImportParams = params(method, value)?;
             json(session.preview_import(&uploads.path(&p.upload)?, p.kind)?)

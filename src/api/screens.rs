@@ -6,11 +6,12 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::deadlines::explain;
 use super::tasks::NewTaskRequest;
 use super::{ApiError, CreatedTasks, Desk, Session, TaskView};
 use crate::domain::card::Card;
-use crate::domain::deadline::{compute, Deadline, Period, Unit};
-use crate::domain::norms::NormsCatalog;
+use crate::domain::deadline::{Deadline, Period, Unit};
+use crate::domain::norms::Localized;
 use crate::domain::tasks::{Stage, Suggestion, TaskKind};
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
 
@@ -46,10 +47,12 @@ pub struct GroundView {
     pub name_ru: String,
     pub name_kk: String,
     pub name_en: String,
-    pub basis: String,
+    pub basis: Localized,
     pub period: Period,
     pub verified: bool,
-    pub note: Option<String>,
+    pub note: Option<Localized>,
+    /// The norm's version in force.
+    pub version: Option<u32>,
     pub because: GroundReason,
     pub deadline: Option<Deadline>,
 }
@@ -213,9 +216,13 @@ impl Session {
             .max()
             .or_else(|| tasks.iter().map(|v| v.task.kind.stage()).max())
             .unwrap_or(Stage::InformationGathering);
-        let catalog = NormsCatalog::builtin();
+        let catalog = self.norms()?;
         let mut grounds: Vec<GroundView> = Vec::new();
-        let ground = |grounds: &mut Vec<GroundView>, norm_id: &str, because: GroundReason, event: Option<NaiveDate>| {
+        let ground = |grounds: &mut Vec<GroundView>,
+                      norm_id: &str,
+                      because: GroundReason,
+                      event: Option<NaiveDate>|
+         -> Result<(), ApiError> {
             if let Some(norm) = catalog.get(norm_id) {
                 grounds.push(GroundView {
                     norm_id: norm.id.clone(),
@@ -225,23 +232,25 @@ impl Session {
                     basis: norm.basis.describe(),
                     period: norm.period,
                     verified: norm.verified,
-                    note: norm.note.clone(),
+                    note: norm.note(),
+                    version: catalog.version(&norm.id),
                     because,
-                    deadline: event.map(|e| compute(&calendar, e, norm.period, &[])),
+                    deadline: event.map(|e| explain(&calendar, Some(norm), norm.period, e, None, &[])).transpose()?,
                 });
             }
+            Ok(())
         };
         for appeal in card.appeals.iter().filter(|a| a.decided.is_none()) {
             let because = GroundReason::Appeal { appeal_no: appeal.appeal_no.clone(), received: appeal.received };
-            ground(&mut grounds, "appk-76-consideration", because.clone(), Some(appeal.received));
-            ground(&mut grounds, "appk-76-forwarding", because, Some(appeal.received));
+            ground(&mut grounds, "appk-76-consideration", because.clone(), Some(appeal.received))?;
+            ground(&mut grounds, "appk-76-forwarding", because, Some(appeal.received))?;
         }
         let with_violations = card.inspections.iter().filter(|i| i.violations > 0).count();
         let illegal = card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count();
         if with_violations > 0 || illegal > 0 {
             let because = GroundReason::Inspections { with_violations, declared_illegal: illegal };
             for norm in ["prosecutor-protest", "prosecutor-submission", "prosecutor-order"] {
-                ground(&mut grounds, norm, because.clone(), None);
+                ground(&mut grounds, norm, because.clone(), None)?;
             }
         }
         for view in tasks.iter().filter(|v| v.task.is_open()) {
@@ -249,7 +258,7 @@ impl Session {
                 let already = grounds.iter().any(|g| &g.norm_id == norm_id && g.deadline.is_some());
                 if !already {
                     let because = GroundReason::Task { id: view.task.id, title: view.task.title.clone() };
-                    ground(&mut grounds, norm_id, because, Some(view.task.event_date));
+                    ground(&mut grounds, norm_id, because, Some(view.task.event_date))?;
                 }
             }
         }
@@ -358,7 +367,7 @@ impl Session {
                 region_code: t.region_code.clone(),
                 category: t.category.clone(),
                 due: t.current_due,
-                working_days_late: calendar.working_days_after(t.current_due, today) as i32,
+                working_days_late: -crate::domain::tasks::signed_working_days(&calendar, today, t.current_due),
             })
             .collect();
         rows.sort_by_key(|r| (std::cmp::Reverse(r.working_days_late), r.id));

@@ -9,10 +9,12 @@
 use chrono::{Duration, NaiveDate, Utc};
 use serde::Serialize;
 
+use super::deadlines::{explain, RuleView};
 use super::{ApiError, Session};
 use crate::domain::calendar::Calendar;
-use crate::domain::deadline::{check_extension, compute, Period, Suspension};
-use crate::domain::norms::NormsCatalog;
+use crate::domain::deadline::{
+    check_extension, check_inputs, compute, extension_cap, shift_extended_due, Period, Suspension,
+};
 use crate::domain::tasks::{
     dashboard, next_step, Dashboard, Reminder, Slip, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency,
 };
@@ -56,14 +58,13 @@ pub struct TaskView {
     pub urgency: Option<Urgency>,
 }
 
-/// One task in full: the view, how its due date was computed, and its log.
+/// One task in full: the view, how its due date was computed (the rule in three languages, the
+/// explanation with the extension cap), and its log.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TaskDetail {
     #[serde(flatten)]
     pub view: TaskView,
-    pub rule: String,
-    pub legal_basis: Option<String>,
-    pub verified: bool,
+    pub rule: RuleView,
     pub suspensions: Vec<Suspension>,
     pub explanation: crate::domain::deadline::Deadline,
     pub log: Vec<LogEntry>,
@@ -117,7 +118,7 @@ impl Session {
     /// Creates a task (and, for an act of response, its control-of-execution task).
     pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
         let calendar = self.calendar()?;
-        let catalog = NormsCatalog::builtin();
+        let catalog = self.norms()?;
         let (norm_id, period) = match (&request.norm, request.period) {
             (Some(id), None) => {
                 let norm = catalog
@@ -125,7 +126,10 @@ impl Session {
                     .ok_or_else(|| ApiError::new("not_found", format!("no norm '{id}' in the catalog")))?;
                 (Some(norm.id.clone()), norm.period)
             }
-            (None, Some(period)) if period.amount > 0 => (None, period),
+            (None, Some(period)) => {
+                period.check()?;
+                (None, period)
+            }
             _ => return Err(invalid("give either a norm of the catalog or a period of at least 1")),
         };
         if request.assignee.trim().is_empty() || request.unit.trim().is_empty() {
@@ -155,7 +159,7 @@ impl Session {
                 return Err(ApiError::new("not_found", format!("no task {prerequisite}")));
             }
         }
-        let due = compute(&calendar, event_date, period, &[]).due;
+        let due = compute(&calendar, event_date, period, &[])?.due;
         let title = request.title.clone().unwrap_or_else(|| default_title(request.kind, request));
         let new = NewTask {
             kind: request.kind,
@@ -180,8 +184,10 @@ impl Session {
         }
         if request.kind == TaskKind::IssueResponse {
             // An act of response always brings its control of execution, counted from the act's due date.
-            let control = catalog.get("control-of-execution").expect("the catalog ships control-of-execution");
-            let control_due = compute(&calendar, due, control.period, &[]).due;
+            let control = catalog.get("control-of-execution").ok_or_else(|| {
+                invalid("the norms catalog in force has no 'control-of-execution' norm; import one that has")
+            })?;
+            let control_due = compute(&calendar, due, control.period, &[])?.due;
             let control_id = writer.insert(&NewTask {
                 kind: TaskKind::ControlExecution,
                 title: format!("Контроль исполнения: {}", new.title),
@@ -226,20 +232,25 @@ impl Session {
         Ok((graph, task))
     }
 
-    /// Moves the due date later by a reasoned decision, within the norm's cap.
+    /// Moves the due date later by a reasoned decision, within the norm's cap (counted from what
+    /// the norm says: for АППК art. 76, two months from receipt).
     pub fn extend_task(&mut self, id: i64, to: NaiveDate, reason: &str) -> Result<TaskDetail, ApiError> {
         if reason.trim().is_empty() {
             return Err(invalid("an extension needs its reason (a reasoned decision)"));
         }
         let (_, task) = self.open_task(id)?;
         let calendar = self.calendar()?;
+        let norms = self.norms()?;
         let cap = task
             .norm_id
             .as_deref()
-            .and_then(|n| NormsCatalog::builtin().get(n).and_then(|n| n.extension_cap))
+            .and_then(|n| norms.get(n).and_then(|n| n.extension_cap.clone()))
             .ok_or_else(|| invalid(format!("task {id} follows no norm that allows an extension")))?;
-        let accepted = check_extension(&calendar, task.original_due, task.current_due, to, cap)
-            .map_err(|e| invalid(e.to_string()))?;
+        let (_, suspensions) =
+            self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+        let (cap_date, _) = extension_cap(&calendar, &cap, task.event_date, task.original_due, &suspensions)?;
+        let accepted =
+            check_extension(&calendar, &cap_date, task.current_due, to).map_err(|e| invalid(e.to_string()))?;
         let writer = self.store.task_writer()?;
         writer.set_due(id, "extended", task.current_due, accepted, None, reason.trim())?;
         writer.commit()?;
@@ -247,31 +258,35 @@ impl Session {
         self.task_detail(id, today_in_kazakhstan())
     }
 
-    /// Stops the clock from `from` to `to`; the due date is recomputed and both dates are kept.
+    /// Stops the clock from `from` to `to`. The suspension moves the original and the current due
+    /// date alike, in the period's own unit, so a task never extended stays unextended; an
+    /// extended date moves by the units the suspension takes out of the running term.
     pub fn suspend_task(&mut self, id: i64, suspension: Suspension, reason: &str) -> Result<TaskDetail, ApiError> {
-        if suspension.to < suspension.from {
-            return Err(invalid("a suspension cannot end before it starts"));
+        if reason.trim().is_empty() {
+            return Err(invalid("a suspension needs its reason"));
         }
         let (_, task) = self.open_task(id)?;
+        check_inputs(task.event_date, &[suspension])?;
         let calendar = self.calendar()?;
         let (period, mut suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+        let earlier = suspensions.clone();
         suspensions.push(suspension);
-        let recomputed = compute(&calendar, task.event_date, period, &suspensions).due;
-        // An extension already granted is a decision of its own; the suspension shifts it too.
-        let shift = (recomputed
-            - compute(&calendar, task.event_date, period, &suspensions[..suspensions.len() - 1]).due)
-            .num_days();
-        let new_due = if task.extended() { task.current_due + Duration::days(shift) } else { recomputed };
-        let new_due = calendar.next_working_on_or_after(new_due);
+        let original = compute(&calendar, task.event_date, period, &suspensions)?.due;
+        let current = if task.extended() {
+            let start = task.event_date + chrono::Days::new(1);
+            shift_extended_due(&calendar, period.unit, start, task.current_due, suspension, &earlier)
+        } else {
+            original
+        };
         let writer = self.store.task_writer()?;
         writer.add_suspension(id, suspension)?;
         writer.set_due(
             id,
             "suspended",
             task.current_due,
-            new_due,
-            None,
+            current,
+            Some(original),
             &format!("{} – {}: {}", suspension.from, suspension.to, reason.trim()),
         )?;
         writer.commit()?;
@@ -383,8 +398,14 @@ impl Session {
         let view = self.view(&graph, &calendar, id, today)?;
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
-        let norm = view.task.norm_id.as_deref().and_then(|n| NormsCatalog::builtin().get(n).cloned());
-        let explanation = compute(&calendar, view.task.event_date, period, &suspensions);
+        let norms = self.norms()?;
+        let norm = view.task.norm_id.as_deref().and_then(|n| norms.get(n));
+        let explanation =
+            explain(&calendar, norm, period, view.task.event_date, Some(view.task.original_due), &suspensions)?;
+        let rule = match norm {
+            Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id)),
+            None => RuleView::of_period(period, view.task.event_date),
+        };
         let suggestion = (view.task.status == TaskStatus::Done || view.task.kind == TaskKind::IssueResponse)
             .then(|| next_step(view.task.kind))
             .flatten()
@@ -395,18 +416,7 @@ impl Session {
                 stage: kind.stage(),
                 reason: reason.into(),
             });
-        Ok(TaskDetail {
-            rule: norm
-                .as_ref()
-                .map_or_else(|| period.describe(), |n| format!("{}: {}", n.name_en, n.period.describe())),
-            legal_basis: norm.as_ref().map(|n| n.basis.describe()),
-            verified: norm.as_ref().is_some_and(|n| n.verified),
-            suspensions,
-            explanation,
-            log: self.store.task_log(id)?,
-            suggestion,
-            view,
-        })
+        Ok(TaskDetail { rule, suspensions, explanation, log: self.store.task_log(id)?, suggestion, view })
     }
 
     /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
@@ -431,12 +441,19 @@ impl Session {
             later: 0,
             reminders: vec![],
         };
+        // By date first: a task due before today is overdue and one due today is due today,
+        // whatever the weekday (on a Sunday, Friday's tasks are overdue, not "due today").
         for view in views {
-            match view.urgency.map_or(i32::MAX, |u| u.working_days_left) {
-                0 => desk.due_today.push(view),
-                d if d < 0 => desk.overdue.push(view),
-                d if d <= 7 => desk.next_7_working_days.push(view),
-                _ => desk.later += 1,
+            let due = view.task.current_due;
+            let left = view.urgency.map_or(i32::MAX, |u| u.working_days_left);
+            if due < today {
+                desk.overdue.push(view);
+            } else if due == today {
+                desk.due_today.push(view);
+            } else if left <= 7 {
+                desk.next_7_working_days.push(view);
+            } else {
+                desk.later += 1;
             }
         }
         desk.reminders = graph
@@ -459,25 +476,40 @@ impl Session {
         Ok(dashboard(&*self.graph()?, &*self.calendar()?, today))
     }
 
-    /// Recomputes the due dates of open tasks after the calendar changed, logging each move.
-    /// Extended tasks keep the decided date unless it now falls on a day off.
+    /// Recomputes the due dates of open tasks after a rule in force changed (the calendar, or the
+    /// norm a task follows), logging each move. A task whose norm's period changed takes the new
+    /// period. Extended tasks keep the decided date unless it now falls on a day off.
     pub fn recompute_open_deadlines(&mut self) -> Result<Vec<Recomputed>, ApiError> {
         let calendar = self.calendar()?;
         let graph = self.graph()?;
+        let norms = self.norms()?;
         let mut changes = Vec::new();
         let mut plans = Vec::new();
         for task in graph.tasks().filter(|t| t.is_open()) {
-            let (period, suspensions) = self.store.task_rule(task.id)?.expect("listed tasks exist");
-            let original = compute(&calendar, task.event_date, period, &suspensions).due;
+            let Some((stored, suspensions)) = self.store.task_rule(task.id)? else { continue };
+            let period = task.norm_id.as_deref().and_then(|id| norms.get(id)).map_or(stored, |n| n.period);
+            let original = compute(&calendar, task.event_date, period, &suspensions)?.due;
             let current = if task.extended() { calendar.next_working_on_or_after(task.current_due) } else { original };
-            if original != task.original_due || current != task.current_due {
-                plans.push((task.id, task.current_due, current, original));
+            if period != stored || original != task.original_due || current != task.current_due {
+                let why = match (&task.norm_id, period != stored) {
+                    (Some(id), true) => format!(
+                        "norm {id} changed: {} → {} (version {})",
+                        stored.describe(),
+                        period.describe(),
+                        norms.version(id).map_or_else(|| "?".into(), |v| v.to_string())
+                    ),
+                    _ => "the working-day calendar changed".into(),
+                };
+                plans.push((task.id, task.current_due, current, original, (period != stored).then_some(period), why));
             }
         }
-        plans.sort_unstable();
+        plans.sort_by_key(|p| p.0);
         let writer = self.store.task_writer()?;
-        for (id, old, new, original) in plans {
-            writer.set_due(id, "recomputed", old, new, Some(original), "the working-day calendar changed")?;
+        for (id, old, new, original, period, why) in plans {
+            if let Some(period) = period {
+                writer.set_period(id, period)?;
+            }
+            writer.set_due(id, "recomputed", old, new, Some(original), &why)?;
             changes.push(Recomputed { task_id: id, from: old, to: new });
         }
         writer.commit()?;
@@ -558,7 +590,7 @@ impl Session {
                 norm_id: None,
                 period,
                 event_date: event,
-                due: compute(&calendar, event, period, &[]).due,
+                due: compute(&calendar, event, period, &[])?.due,
             })?;
             if i % 10 == 9 {
                 if let Some(p) = previous {

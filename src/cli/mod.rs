@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use ekn::api::{
     ApiError, CalendarImportReport, CalendarYearView, CardBench, DeadlineReport, DeadlineRequest, InitReport,
-    RuleChoice, Status,
+    NormsImportReport, NormsList, RuleChoice, Status,
 };
 use ekn::domain::card::Card;
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
@@ -355,10 +355,19 @@ pub fn render_deadline(r: &DeadlineReport) -> String {
     let mut out = format!("Due: {} ({})\n", r.due, r.due.format("%A"));
     let _ = writeln!(out, "Rule: {}", r.rule.text);
     if let Some(basis) = &r.rule.legal_basis {
-        let _ = writeln!(out, "  legal basis: {basis}{}", if r.rule.verified { "" } else { " — UNCONFIRMED" });
+        let _ = writeln!(out, "  legal basis: {}{}", basis.en, if r.rule.verified { "" } else { " — UNCONFIRMED" });
     }
     if let Some(note) = &r.rule.note {
-        let _ = writeln!(out, "  note: {note}");
+        let _ = writeln!(out, "  note: {}", note.en);
+    }
+    match &e.extension_cap {
+        Some(cap) => {
+            let _ = writeln!(out, "{}", describe_cap(cap));
+        }
+        None if r.rule.norm_id.is_some() => {
+            let _ = writeln!(out, "Extension: the norm allows none");
+        }
+        None => {}
     }
     let _ = writeln!(out, "Event {}; the period starts the day after, on {}", e.event, e.start);
     if let Some(raw) = e.raw_end {
@@ -380,9 +389,40 @@ pub fn render_deadline(r: &DeadlineReport) -> String {
         }
     }
     for w in &e.warnings {
-        let _ = writeln!(out, "WARNING: {w}");
+        let _ = writeln!(out, "WARNING: {}", w.text());
     }
     out
+}
+
+fn anchor_words(anchor: ekn::domain::deadline::CapAnchor) -> &'static str {
+    match anchor {
+        ekn::domain::deadline::CapAnchor::Event => "the event",
+        ekn::domain::deadline::CapAnchor::OriginalDue => "the original due date",
+    }
+}
+
+/// The extension cap in one line: the date, what it counts from, and where a non-working end lands.
+pub fn describe_cap(cap: &ekn::domain::deadline::CapDate) -> String {
+    use ekn::domain::deadline::NonWorkingEnd;
+    let rule = &cap.rule;
+    let moved = if cap.raw_date == cap.date {
+        String::new()
+    } else {
+        let way = match rule.on_non_working_day {
+            NonWorkingEnd::NextWorkingDay => "moved to the next working day",
+            NonWorkingEnd::PreviousWorkingDay => "moved back to the last working day",
+        };
+        format!("; {} is a day off, {way} ({})", cap.raw_date, rule.non_working_basis)
+    };
+    format!(
+        "Extension cap: {} — {} from {} ({}){moved}; rule: {}{}",
+        cap.date,
+        rule.period.describe(),
+        anchor_words(rule.anchor),
+        cap.anchor_date,
+        rule.text_en,
+        if rule.verified { "" } else { " — UNCONFIRMED" }
+    )
 }
 
 pub fn render_calendar_years(years: &Vec<CalendarYearView>) -> String {
@@ -399,6 +439,68 @@ pub fn render_calendar_years(years: &Vec<CalendarYearView>) -> String {
             if y.unconfirmed > 0 { format!(", {} unconfirmed", y.unconfirmed) } else { String::new() },
             y.source_file.as_ref().map_or(String::new(), |f| format!(" (from {f})"))
         );
+    }
+    out
+}
+
+pub fn render_norms(list: &NormsList) -> String {
+    let mut out = format!(
+        "Norms catalog in force: {}{} (sha256 {}…)\n",
+        list.origin,
+        list.source_file.as_ref().map_or(String::new(), |f| format!(" from {f}")),
+        &list.sha256[..16]
+    );
+    if list.shipped_differs {
+        out.push_str("  note: this release ships a different catalog; the imported one stays in force\n");
+    }
+    for n in &list.norms {
+        let _ = writeln!(
+            out,
+            "  {:<26} v{} {:<11} {:<18} {}",
+            n.id,
+            n.version,
+            if n.verified { "confirmed" } else { "UNCONFIRMED" },
+            n.period.describe(),
+            n.name.en
+        );
+        let _ = writeln!(out, "      basis: {}", n.basis.en);
+        if let Some(cap) = &n.extension_cap {
+            let _ = writeln!(
+                out,
+                "      extension cap: {} from {} ({})",
+                cap.period.describe(),
+                anchor_words(cap.anchor),
+                cap.text_en
+            );
+        }
+        if let Some(note) = &n.note {
+            let _ = writeln!(out, "      note: {}", note.en);
+        }
+    }
+    out
+}
+
+pub fn render_norms_import(r: &NormsImportReport) -> String {
+    let mut out = format!("Norms catalog imported: {} norms (sha256 {}…)\n", r.norms, &r.sha256[..16]);
+    for c in &r.changes {
+        let _ = writeln!(
+            out,
+            "  {} {}{}",
+            c.change,
+            c.id,
+            match (c.from_version, c.to_version) {
+                (Some(a), Some(b)) => format!(" v{a} → v{b}"),
+                (None, Some(b)) => format!(" v{b}"),
+                (Some(a), None) => format!(" (was v{a})"),
+                _ => String::new(),
+            }
+        );
+    }
+    for m in &r.recomputed {
+        let _ = writeln!(out, "  task #{} due {} → {}", m.task_id, m.from, m.to);
+    }
+    if r.changes.is_empty() {
+        out.push_str("  no norm changed\n");
     }
     out
 }

@@ -188,9 +188,10 @@ fn render_detail(d: &TaskDetail) -> String {
     let mut out = format!("{}\n", line(&d.view));
     let _ = writeln!(
         out,
-        "  rule: {}{}",
-        d.rule,
-        if d.verified {
+        "  rule: {}{}{}",
+        d.rule.text,
+        d.rule.version.map_or(String::new(), |v| format!(" (version {v})")),
+        if d.rule.verified {
             ""
         } else if t.norm_id.is_some() {
             " — UNCONFIRMED period"
@@ -198,10 +199,13 @@ fn render_detail(d: &TaskDetail) -> String {
             " — period given by hand"
         }
     );
-    if let Some(basis) = &d.legal_basis {
-        let _ = writeln!(out, "  legal basis: {basis}");
+    if let Some(basis) = &d.rule.legal_basis {
+        let _ = writeln!(out, "  legal basis: {}", basis.en);
     }
     let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
+    if let Some(cap) = &d.explanation.extension_cap {
+        let _ = writeln!(out, "  {}", super::describe_cap(cap));
+    }
     for s in &d.suspensions {
         let _ = writeln!(out, "  clock stopped {} – {}", s.from, s.to);
     }
@@ -220,7 +224,7 @@ fn render_detail(d: &TaskDetail) -> String {
         let _ = writeln!(out, "  days off skipped besides weekends: {}", holidays.join("; "));
     }
     for w in &d.explanation.warnings {
-        let _ = writeln!(out, "  WARNING: {w}");
+        let _ = writeln!(out, "  WARNING: {}", w.text());
     }
     if let Some(s) = &d.suggestion {
         let _ = writeln!(

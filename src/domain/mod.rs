@@ -8,5 +8,6 @@ pub mod ids;
 pub mod norms;
 pub mod privacy;
 pub mod records;
+pub mod statutory;
 pub mod tasks;
 pub mod territory;

@@ -345,11 +345,14 @@ impl TaskGraph {
 }
 
 /// Working days from `today` to `due`: positive ahead, zero on the day, negative when overdue.
+/// A task due before today is overdue whatever the weekday: on a Sunday, Friday's task counts as
+/// late by the working days up to the next working day (Monday: one), never as zero.
 pub fn signed_working_days(calendar: &Calendar, today: NaiveDate, due: NaiveDate) -> i32 {
     if due >= today {
         working_days_between(calendar, today, due) as i32
     } else {
-        -(working_days_between(calendar, due, today) as i32)
+        let next_working = calendar.next_working_on_or_after(today);
+        -(working_days_between(calendar, due, next_working).max(1) as i32)
     }
 }
 

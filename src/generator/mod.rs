@@ -5,6 +5,10 @@
 //! `ekn import` like a real one. It plants patterns a supervisor should notice and writes what it
 //! planted to `ground_truth.json`, so analytics can later be scored against a known answer.
 //!
+//! Every date is placed relative to a "today" (`ANCHOR`, 20.11.2026, unless told otherwise) with
+//! fixed offsets, so the same seed and today give the same bytes, and the demo built on any day
+//! looks like an office on that day, not one frozen in November 2026.
+//!
 //! It depends on `domain` only (for valid identifiers and real region codes).
 
 mod vocab;
@@ -108,19 +112,95 @@ const ILLEGAL_NEIGHBOUR: &str = "5520";
 const SPIKE_REGION: &str = "61";
 const SPIKE_CATEGORY: &str = "социальные выплаты";
 
-/// Writes inspections.csv, appeals.csv, risk.csv and ground_truth.json into `out`.
-pub fn generate(scale: Scale, seed: u64, out: &Path) -> std::io::Result<GeneratedSet> {
+/// The day the generator's offsets are written against: the committed demo data (fixtures/demo)
+/// is the output for seed 2024 on this day.
+pub const ANCHOR: NaiveDate = match NaiveDate::from_ymd_opt(2026, 11, 20) {
+    Some(d) => d,
+    None => panic!("a valid constant date"),
+};
+
+/// Dates of the generated world: a date written for `ANCHOR`, moved to the requested today.
+#[derive(Debug, Clone, Copy)]
+struct Dates {
+    shift: Duration,
+}
+
+impl Dates {
+    fn new(today: NaiveDate) -> Dates {
+        Dates { shift: today - ANCHOR }
+    }
+
+    /// The date that lies as far from today as `y-m-d` lies from `ANCHOR`.
+    fn at(&self, y: i32, m: u32, d: u32) -> NaiveDate {
+        date(y, m, d) + self.shift
+    }
+}
+
+/// The names of the files a data set consists of, in the order they are imported.
+pub const FILES: [&str; 4] = ["inspections.csv", "appeals.csv", "risk.csv", "ground_truth.json"];
+
+/// Writes inspections.csv, appeals.csv, risk.csv and ground_truth.json into `out`, with dates
+/// placed relative to `today`.
+pub fn generate(scale: Scale, seed: u64, today: NaiveDate, out: &Path) -> std::io::Result<GeneratedSet> {
     std::fs::create_dir_all(out)?;
+    let mut set = generate_into(scale, seed, today, &mut |name| {
+        Ok(Box::new(BufWriter::new(File::create(out.join(name))?)) as Box<dyn Write>)
+    })?;
+    set.directory = out.display().to_string();
+    set.files = FILES.iter().map(|name| out.join(name).display().to_string()).collect();
+    Ok(set)
+}
+
+/// The data set as bytes in memory, file by file (for the demo database: a few MB).
+pub fn generate_in_memory(scale: Scale, seed: u64, today: NaiveDate) -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let buffers: Collected = Default::default();
+    let sink = buffers.clone();
+    generate_into(scale, seed, today, &mut |name| {
+        Ok(Box::new(SharedBuffer { name: name.to_string(), into: sink.clone(), bytes: Vec::new() }) as Box<dyn Write>)
+    })?;
+    let files = buffers.take();
+    Ok(files)
+}
+
+/// Files written to memory, by name, in the order they were finished.
+type Collected = std::rc::Rc<std::cell::RefCell<Vec<(String, Vec<u8>)>>>;
+
+/// A writer that hands its bytes to a shared list when dropped.
+struct SharedBuffer {
+    name: String,
+    into: Collected,
+    bytes: Vec<u8>,
+}
+
+impl Write for SharedBuffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for SharedBuffer {
+    fn drop(&mut self) {
+        self.into.borrow_mut().push((std::mem::take(&mut self.name), std::mem::take(&mut self.bytes)));
+    }
+}
+
+type Sink<'a> = dyn FnMut(&str) -> std::io::Result<Box<dyn Write>> + 'a;
+
+fn generate_into(scale: Scale, seed: u64, today: NaiveDate, open: &mut Sink<'_>) -> std::io::Result<GeneratedSet> {
+    let dates = Dates::new(today);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (n_subjects, n_inspections, n_appeals) = scale.sizes();
     let mut subjects = make_subjects(&mut rng, n_subjects);
 
-    let inspections_path = out.join("inspections.csv");
-    let (inspection_count, frequent) = write_inspections(&mut rng, &mut subjects, n_inspections, &inspections_path)?;
-    let appeals_path = out.join("appeals.csv");
-    let (appeal_count, repeated, with_pd) = write_appeals(&mut rng, &mut subjects, n_appeals, &appeals_path)?;
-    let risk_path = out.join("risk.csv");
-    let risk_count = write_risk(&mut rng, &subjects, &risk_path)?;
+    let (inspection_count, frequent) =
+        write_inspections(&mut rng, &mut subjects, n_inspections, dates, open(FILES[0])?)?;
+    let (appeal_count, repeated, with_pd) = write_appeals(&mut rng, &mut subjects, n_appeals, dates, open(FILES[1])?)?;
+    let risk_count = write_risk(&mut rng, &subjects, dates, open(FILES[2])?)?;
 
     let truth = GroundTruth {
         seed,
@@ -135,26 +215,24 @@ pub fn generate(scale: Scale, seed: u64, out: &Path) -> std::io::Result<Generate
             description: "Appeals of this category from this region were refused far more often in these months.",
             region_code: SPIKE_REGION.into(),
             category: SPIKE_CATEGORY.into(),
-            from: date(2025, 9, 1),
-            to: date(2025, 11, 30),
+            from: dates.at(2025, 9, 1),
+            to: dates.at(2025, 11, 30),
         },
         repeated_appeals: repeated,
         appeals_with_personal_data: with_pd,
     };
-    let truth_path = out.join("ground_truth.json");
-    let mut file = BufWriter::new(File::create(&truth_path)?);
+    let mut file = open(FILES[3])?;
     serde_json::to_writer_pretty(&mut file, &truth)?;
     file.write_all(b"\n")?;
     file.flush()?;
-    let files =
-        [inspections_path, appeals_path, risk_path, truth_path].iter().map(|p| p.display().to_string()).collect();
+    drop(file);
     Ok(GeneratedSet {
-        directory: out.display().to_string(),
+        directory: String::new(),
         subjects: subjects.len(),
         inspections: inspection_count,
         appeals: appeal_count,
         risk_scores: risk_count,
-        files,
+        files: FILES.iter().map(|f| f.to_string()).collect(),
     })
 }
 
@@ -268,10 +346,9 @@ fn control_body_name(kind: usize, kato: &str) -> String {
 }
 
 /// Writes a file the way Excel in a Russian locale saves CSV: BOM, semicolons.
-fn excel_csv(path: &Path) -> std::io::Result<csv::Writer<BufWriter<File>>> {
-    let mut file = BufWriter::new(File::create(path)?);
-    file.write_all(b"\xEF\xBB\xBF")?;
-    Ok(csv::WriterBuilder::new().delimiter(b';').from_writer(file))
+fn excel_csv<W: Write>(mut out: W) -> std::io::Result<csv::Writer<W>> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    Ok(csv::WriterBuilder::new().delimiter(b';').from_writer(out))
 }
 
 fn ru_date(d: NaiveDate) -> String {
@@ -290,13 +367,14 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
-fn write_inspections(
+fn write_inspections<W: Write>(
     rng: &mut ChaCha8Rng,
     subjects: &mut [Subject],
     count: usize,
-    path: &Path,
+    dates: Dates,
+    out: W,
 ) -> std::io::Result<(usize, FrequentVisits)> {
-    let mut w = excel_csv(path)?;
+    let mut w = excel_csv(out)?;
     w.write_record([
         "Регистрационный номер",
         "БИН",
@@ -314,10 +392,10 @@ fn write_inspections(
         "Обжаловано",
         "Признана незаконной",
     ])?;
-    let first_day = date(2019, 1, 1);
-    let span = (date(2026, 10, 31) - first_day).num_days();
+    let first_day = dates.at(2019, 1, 1);
+    let span = (dates.at(2026, 10, 31) - first_day).num_days();
     let mut seq = 0usize;
-    let mut write = |w: &mut csv::Writer<BufWriter<File>>,
+    let mut write = |w: &mut csv::Writer<W>,
                      rng: &mut ChaCha8Rng,
                      s: &mut Subject,
                      body: usize,
@@ -383,7 +461,7 @@ fn write_inspections(
         write(&mut w, rng, &mut subjects[index], body, kind, start)?;
     }
     let mut planted = 0;
-    let planted_from = date(2024, 1, 10);
+    let planted_from = dates.at(2024, 1, 10);
     for &index in &planted_subjects {
         for _ in 0..planted_per_subject {
             let start = planted_from + Duration::days(rng.random_range(0..1000));
@@ -437,13 +515,14 @@ fn contact(rng: &mut ChaCha8Rng, iin: &str) -> (String, bool) {
     (parts.join(", "), has)
 }
 
-fn write_appeals(
+fn write_appeals<W: Write>(
     rng: &mut ChaCha8Rng,
     subjects: &mut [Subject],
     count: usize,
-    path: &Path,
+    dates: Dates,
+    out: W,
 ) -> std::io::Result<(usize, usize, usize)> {
-    let mut w = csv::WriterBuilder::new().from_writer(BufWriter::new(File::create(path)?));
+    let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record([
         "appeal_no",
         "received",
@@ -459,9 +538,9 @@ fn write_appeals(
         "outcome",
     ])?;
     let applicants: Vec<String> = (0..(count * 7 / 10).max(1)).map(|_| make_iin(rng)).collect();
-    let first_day = date(2022, 1, 1);
-    let span = (date(2026, 11, 15) - first_day).num_days();
-    let open_after = date(2026, 10, 15);
+    let first_day = dates.at(2022, 1, 1);
+    let span = (dates.at(2026, 11, 15) - first_day).num_days();
+    let open_after = dates.at(2026, 10, 15);
     let mut recent: Vec<[String; 12]> = Vec::new();
     let (mut repeated, mut with_pd) = (0, 0);
     for seq in 1..=count {
@@ -505,8 +584,8 @@ fn write_appeals(
         } else {
             let spike = kato.starts_with(SPIKE_REGION)
                 && category == SPIKE_CATEGORY
-                && received >= date(2025, 9, 1)
-                && received <= date(2025, 11, 30);
+                && received >= dates.at(2025, 9, 1)
+                && received <= dates.at(2025, 11, 30);
             let outcome =
                 if spike && rng.random_bool(0.85) { "отказано" } else { *weighted(rng, OUTCOME_LABELS) };
             (
@@ -544,15 +623,15 @@ fn write_appeals(
     Ok((count, repeated, with_pd))
 }
 
-fn write_risk(rng: &mut ChaCha8Rng, subjects: &[Subject], path: &Path) -> std::io::Result<usize> {
-    let mut w = excel_csv(path)?;
+fn write_risk<W: Write>(rng: &mut ChaCha8Rng, subjects: &[Subject], dates: Dates, out: W) -> std::io::Result<usize> {
+    let mut w = excel_csv(out)?;
     w.write_record(["БИН", "Балл", "Степень риска", "Модель", "Дата расчета", "Факторы"])?;
     let mut rows = 0;
     for s in subjects {
         if !rng.random_bool(0.9) {
             continue;
         }
-        for computed in [date(2025, 6, 30), date(2026, 6, 30)] {
+        for computed in [dates.at(2025, 6, 30), dates.at(2026, 6, 30)] {
             let visits = (f64::from(s.inspections) / 8.0).min(1.0);
             let violations = if s.inspections == 0 {
                 0.0

@@ -108,17 +108,17 @@ pub struct Progress {
     pub rows: u64,
 }
 
-/// Where an import reads from: a file on disk, or bytes built into the program (the demo data).
+/// Where an import reads from: a file on disk, or bytes in memory (the demo data, made on the fly).
 pub enum Input<'a> {
     Path(&'a Path),
-    Embedded { name: &'a str, bytes: &'static [u8] },
+    Bytes { name: &'a str, bytes: std::sync::Arc<[u8]> },
 }
 
 impl Input<'_> {
     fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
-            Input::Embedded { name, .. } => name.to_string(),
+            Input::Bytes { name, .. } => name.to_string(),
         }
     }
 }
@@ -153,7 +153,7 @@ pub fn import(
     };
     let table: Table = match &input {
         Input::Path(path) => source::open_path(path),
-        Input::Embedded { bytes, .. } => source::open_bytes(bytes),
+        Input::Bytes { bytes, .. } => source::open_bytes(bytes.clone()),
     }
     .map_err(|e| at(e, Position::Line))?;
     let position = table.position;
@@ -408,7 +408,7 @@ fn reject(
 fn digest(input: &Input<'_>) -> Result<(String, u64), String> {
     let mut hasher = Sha256::new();
     let size = match input {
-        Input::Embedded { bytes, .. } => {
+        Input::Bytes { bytes, .. } => {
             hasher.update(bytes);
             bytes.len() as u64
         }

@@ -78,8 +78,9 @@ pub fn open_path(path: &std::path::Path) -> Result<Table, ReadError> {
 }
 
 /// Opens an in-memory file (the embedded demo data).
-pub fn open_bytes(bytes: &'static [u8]) -> Result<Table, ReadError> {
-    open_reader(Box::new(Cursor::new(bytes)), bytes.len() as u64)
+pub fn open_bytes(bytes: std::sync::Arc<[u8]>) -> Result<Table, ReadError> {
+    let total = bytes.len() as u64;
+    open_reader(Box::new(Cursor::new(bytes)), total)
 }
 
 fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, ReadError> {
@@ -494,7 +495,7 @@ mod tests {
     use super::*;
 
     fn records(bytes: &'static [u8]) -> (Table, Vec<Result<RawRecord, ReadError>>) {
-        let mut table = open_bytes(bytes).unwrap();
+        let mut table = open_bytes(bytes.into()).unwrap();
         let records: Vec<_> = table.records.by_ref().collect();
         (table, records)
     }

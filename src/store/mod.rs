@@ -8,6 +8,7 @@
 
 mod card;
 mod import;
+mod norms;
 mod overview;
 mod search;
 pub mod secret;
@@ -20,6 +21,7 @@ use rusqlite::{params, Connection, OpenFlags};
 use crate::domain::territory::REGIONS;
 
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use norms::{NormVersionRecord, StoredCatalog};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask, TaskWriter};
@@ -30,6 +32,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_calendar", include_str!("migrations/0002_calendar.sql")),
     ("0003_tasks", include_str!("migrations/0003_tasks.sql")),
     ("0004_overview", include_str!("migrations/0004_overview.sql")),
+    ("0005_norms", include_str!("migrations/0005_norms.sql")),
 ];
 
 /// The schema version this build writes.
@@ -138,6 +141,8 @@ impl Store {
             "task_dependencies",
             "task_suspensions",
             "task_log",
+            "norm_catalogs",
+            "norm_versions",
         ];
         let mut text = String::new();
         for table in tables {

@@ -261,6 +261,15 @@ impl TaskWriter<'_> {
         self.log(task, action, Some(old), Some(new), Some(detail))
     }
 
+    /// Sets the period a task is counted by (when the norm it follows changed).
+    pub fn set_period(&self, task: i64, period: Period) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE tasks SET period_amount = ?2, period_unit = ?3 WHERE id = ?1",
+            params![task, period.amount, unit_code(period.unit)],
+        )?;
+        Ok(())
+    }
+
     pub fn add_suspension(&self, task: i64, suspension: Suspension) -> Result<(), StoreError> {
         self.tx.execute(
             "INSERT INTO task_suspensions(task_id, from_date, to_date) VALUES (?1, ?2, ?3)",

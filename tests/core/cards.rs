@@ -12,7 +12,7 @@ fn demo() -> &'static std::path::Path {
     let (_, path) = DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
-        api::init(&path, true, false, &mut |_, _| {}).unwrap();
+        api::init(&path, Some(ekn::generator::ANCHOR), false, &mut |_, _| {}).unwrap();
         (dir, path)
     });
     path

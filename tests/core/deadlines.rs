@@ -4,7 +4,7 @@ use std::process::Command;
 
 use chrono::NaiveDate;
 use ekn::api::{self, DeadlineRequest, RuleChoice};
-use ekn::domain::deadline::{Period, Unit};
+use ekn::domain::deadline::{Period, Unit, Warning};
 
 use crate::support::TempDb;
 
@@ -49,8 +49,10 @@ fn the_command_line_prints_the_due_date_and_its_explanation() {
 #[test]
 fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
     let calendar = api::builtin_calendar();
+    let catalog = ekn::domain::norms::NormsCatalog::builtin();
     let verified = api::compute_deadline(
         &calendar,
+        &catalog,
         &DeadlineRequest {
             from: d("2024-03-15"),
             rule: RuleChoice::Norm("appk-76-consideration".into()),
@@ -60,12 +62,15 @@ fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
     .unwrap();
     assert_eq!(verified.due, d("2024-04-10"));
     assert!(verified.rule.verified);
-    let basis = verified.rule.legal_basis.as_deref().unwrap();
-    assert!(basis.contains("No. 350-VI") && basis.contains("art. 76"), "{basis}");
+    let basis = verified.rule.legal_basis.as_ref().unwrap();
+    assert!(basis.en.contains("No. 350-VI") && basis.en.contains("art. 76"), "{basis:?}");
+    assert!(basis.ru.contains("№ 350-VI") && basis.ru.contains("ст. 76"), "{basis:?}");
+    assert!(basis.kk.contains("76-бап"), "{basis:?}");
     assert!(verified.explanation.warnings.is_empty());
 
     let unverified = api::compute_deadline(
         &calendar,
+        &catalog,
         &DeadlineRequest {
             from: d("2024-03-15"),
             rule: RuleChoice::Norm("prosecutor-protest".into()),
@@ -74,10 +79,17 @@ fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
     )
     .unwrap();
     assert!(!unverified.rule.verified);
-    assert!(unverified.explanation.warnings[0].contains("UNCONFIRMED"), "{:?}", unverified.explanation.warnings);
+    assert_eq!(
+        unverified.explanation.warnings[0],
+        Warning::UnverifiedNorm { norm_id: "prosecutor-protest".into() },
+        "{:?}",
+        unverified.explanation.warnings
+    );
+    assert!(unverified.explanation.warnings[0].text().contains("UNCONFIRMED"));
 
     let unknown = api::compute_deadline(
         &calendar,
+        &catalog,
         &DeadlineRequest { from: d("2024-03-15"), rule: RuleChoice::Norm("no-such-rule".into()), suspensions: vec![] },
     )
     .unwrap_err();
@@ -85,49 +97,55 @@ fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
 }
 
 #[test]
-fn importing_next_years_calendar_moves_dates_and_silences_the_warning() {
+fn importing_a_years_calendar_moves_dates_and_silences_the_warning() {
     let db = TempDb::new();
     let request = DeadlineRequest {
-        from: d("2026-12-25"),
+        from: d("2027-12-27"),
         rule: RuleChoice::Period(Period { amount: 5, unit: Unit::WorkingDays }),
         suspensions: vec![],
     };
     let before = db.session().deadline(&request).unwrap();
-    // Without a 2027 calendar, 1 and 2 January 2027 (Friday, Saturday) are judged by the weekday.
-    assert_eq!(before.due, d("2027-01-01"));
-    assert!(before.explanation.warnings.iter().any(|w| w.contains("NO working-day calendar for 2027")));
+    // Without a 2028 document, the statutory rules apply: New Year falls on Saturday and Sunday
+    // 1–2 January 2028 and moves to Monday 3 and Tuesday 4 January.
+    assert_eq!(before.due, d("2028-01-05"));
+    assert!(before.explanation.warnings.contains(&Warning::NoCalendar { year: 2028, by_rule: true }));
 
     let document = serde_json::json!({
-        "year": 2027,
-        "sources": ["test: a 2027 document with New Year only"],
+        "year": 2028,
+        "sources": ["test: a 2028 document with New Year and one transfer"],
         "holidays": [
-            {"date": "2027-01-01", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
+            {"date": "2028-01-01", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
              "moves_if_weekend": true, "source": "Law on holidays", "confirmed": true},
-            {"date": "2027-01-02", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
+            {"date": "2028-01-02", "holiday": "new_year", "name_ru": "Новый год", "name_kk": "Жаңа жыл", "name_en": "New Year",
              "moves_if_weekend": true, "source": "Law on holidays", "confirmed": true}
         ],
         "moved_days_off": [
-            {"date": "2027-01-04", "for_holiday": "2027-01-02", "name_ru": "Перенос", "name_kk": "Ауыстыру", "name_en": "Moved",
+            {"date": "2028-01-03", "for_holiday": "2028-01-01", "name_ru": "Перенос", "name_kk": "Ауыстыру", "name_en": "Moved",
+             "source": "Law on holidays, art. 5", "confirmed": true},
+            {"date": "2028-01-04", "for_holiday": "2028-01-02", "name_ru": "Перенос", "name_kk": "Ауыстыру", "name_en": "Moved",
              "source": "Law on holidays, art. 5", "confirmed": true}
         ],
-        "transfers": []
+        "transfers": [
+            {"working_day": "2028-01-08", "day_off": "2028-01-05", "act": "test order on the transfer of a day off", "confirmed": true}
+        ]
     });
-    let file = db.file("kz-2027.json", document.to_string());
+    let file = db.file("kz-2028.json", document.to_string());
     let mut session = db.session();
     let report = session.import_calendar(&file).unwrap();
-    assert_eq!((report.year, report.replaced), (2027, false));
+    assert_eq!((report.year, report.replaced), (2028, false));
     let after = session.deadline(&request).unwrap();
-    assert_eq!(after.due, d("2027-01-05"));
+    assert_eq!(after.due, d("2028-01-06"));
     assert!(
-        !after.explanation.warnings.iter().any(|w| w.contains("NO working-day calendar")),
+        !after.explanation.warnings.iter().any(|w| matches!(w, Warning::NoCalendar { .. })),
         "{:?}",
         after.explanation.warnings
     );
     let years = session.calendar_years().unwrap();
     assert_eq!(years.last().unwrap().origin, "imported");
 
-    let broken = db.file("kz-2028.json", r#"{"year": 2028, "holidays": [{"date": "2027-05-01"}]}"#);
+    let broken = db.file("kz-2029.json", r#"{"year": 2029, "holidays": [{"date": "2027-05-01"}]}"#);
     let err = session.import_calendar(&broken).unwrap_err();
     assert_eq!(err.code, "invalid_input");
-    assert!(err.message.contains("kz-2028.json"), "{}", err.message);
+    assert!(err.message.contains("kz-2029.json") && err.message.contains("line 1"), "{}", err.message);
+    assert!(err.message.contains("field holidays[0]"), "{}", err.message);
 }

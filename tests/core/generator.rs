@@ -1,6 +1,6 @@
 //! The generator is deterministic, and the committed demo data is exactly its output.
 
-use ekn::generator::{generate, Scale};
+use ekn::generator::{generate, Scale, ANCHOR};
 
 fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     ["inspections.csv", "appeals.csv", "risk.csv", "ground_truth.json"]
@@ -13,24 +13,24 @@ fn files(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 fn the_same_seed_gives_the_same_bytes_and_the_committed_demo_is_its_output() {
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    generate(Scale::Demo, 2024, a.path()).unwrap();
-    generate(Scale::Demo, 2024, b.path()).unwrap();
+    generate(Scale::Demo, 2024, ANCHOR, a.path()).unwrap();
+    generate(Scale::Demo, 2024, ANCHOR, b.path()).unwrap();
     assert_eq!(files(a.path()), files(b.path()));
     assert!(
         files(a.path()) == files(std::path::Path::new("fixtures/demo")),
         "fixtures/demo is stale: regenerate it with `ekn fixtures --scale demo --seed 2024`"
     );
     let c = tempfile::tempdir().unwrap();
-    generate(Scale::Demo, 7, c.path()).unwrap();
+    generate(Scale::Demo, 7, ANCHOR, c.path()).unwrap();
     assert_ne!(files(a.path())[0], files(c.path())[0]);
 }
 
 #[test]
 fn generated_data_imports_cleanly_and_carries_the_planted_patterns() {
     let dir = tempfile::tempdir().unwrap();
-    let set = generate(Scale::Demo, 99, dir.path()).unwrap();
+    let set = generate(Scale::Demo, 99, ANCHOR, dir.path()).unwrap();
     let db = dir.path().join("gen.db");
-    ekn::api::init(&db, false, false, &mut |_, _| {}).unwrap();
+    ekn::api::init(&db, None, false, &mut |_, _| {}).unwrap();
     let mut session = ekn::api::Session::open(&db).unwrap();
     use ekn::domain::records::DataKind::*;
     for (kind, name) in [(Inspections, "inspections.csv"), (Appeals, "appeals.csv"), (Risk, "risk.csv")] {

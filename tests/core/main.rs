@@ -8,6 +8,7 @@ mod cli;
 mod deadlines;
 mod generator;
 mod import_rules;
+mod law;
 mod serve;
 mod support;
 mod tasks;

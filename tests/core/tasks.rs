@@ -58,9 +58,10 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
     let reminders = session.reminders(d("2024-04-15")).unwrap();
     assert_eq!(reminders[0].kind, ReminderKind::FiveDaysBefore);
 
-    // The head extends by a reasoned decision; the cap is two months after the original due date.
-    let refused = session.extend_task(first.id, d("2024-07-01"), "запрос в уполномоченный орган").unwrap_err();
-    assert!(refused.message.contains("beyond the longest extension allowed (2024-06-24"), "{}", refused.message);
+    // The head extends by a reasoned decision; the whole term runs to at most two months from
+    // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
+    let refused = session.extend_task(first.id, d("2024-06-04"), "запрос в уполномоченный орган").unwrap_err();
+    assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
     assert_eq!(session.extend_task(first.id, d("2024-04-01"), "x").unwrap_err().code, "invalid_input");
     assert_eq!(session.extend_task(first.id, d("2024-05-20"), " ").unwrap_err().code, "invalid_input");
     let extended = session.extend_task(first.id, d("2024-05-20"), "запрос в уполномоченный орган").unwrap();
@@ -148,21 +149,21 @@ fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     let mut session = db.session();
     let task =
         session.add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
-    // 11–14 June, Kurban Ait on 17 June, so the fifth working day is 18 June.
-    assert_eq!(task.current_due, d("2024-06-18"));
+    // 11–14 and 17 June (Kurban Ait fell on Sunday 16 June and was not moved).
+    assert_eq!(task.current_due, d("2024-06-17"));
     let mut year: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
     year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
-        "working_day": "2024-06-15", "day_off": "2024-06-18", "act": "test: an imagined transfer", "confirmed": true
+        "working_day": "2024-06-15", "day_off": "2024-06-17", "act": "test: an imagined transfer", "confirmed": true
     }));
     let file = db.file("kz-2024.json", year.to_string());
     let report = session.import_calendar(&file).unwrap();
     assert!(report.replaced);
     assert_eq!(report.recomputed.len(), 1);
-    // Saturday 15 June is now worked and 18 June rested: 11, 12, 13, 14, 15 June make five working days.
-    assert_eq!((report.recomputed[0].from, report.recomputed[0].to), (d("2024-06-18"), d("2024-06-15")));
+    // Saturday 15 June is now worked and 17 June rested: 11, 12, 13, 14, 15 June make five working days.
+    assert_eq!((report.recomputed[0].from, report.recomputed[0].to), (d("2024-06-17"), d("2024-06-15")));
     let detail = session.task_detail(task.id, d("2024-06-12")).unwrap();
-    assert!(detail.log.iter().any(|e| e.action == "recomputed" && e.old_due == Some(d("2024-06-18"))));
+    assert!(detail.log.iter().any(|e| e.action == "recomputed" && e.old_due == Some(d("2024-06-17"))));
 }
 
 #[test]
@@ -200,7 +201,7 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     let mut year: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
     year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
-        "working_day": "2024-06-15", "day_off": "2024-06-18", "act": "test", "confirmed": true
+        "working_day": "2024-06-15", "day_off": "2024-06-17", "act": "test", "confirmed": true
     }));
     session.import_calendar(&db.file("kz-2024.json", year.to_string())).unwrap();
     assert_eq!(session.task_detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
@@ -209,10 +210,10 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     rusqlite::Connection::open(&db.path).unwrap().execute("DELETE FROM calendar_years", []).unwrap();
     let reopened = db.session();
     let detail = reopened.task_detail(task.id, d("2024-06-12")).unwrap();
-    assert_eq!(detail.view.task.current_due, d("2024-06-18"), "recomputed on open with the shipped calendar");
+    assert_eq!(detail.view.task.current_due, d("2024-06-17"), "recomputed on open with the shipped calendar");
     let last = detail.log.last().unwrap();
     assert_eq!(
         (last.action.as_str(), last.old_due, last.new_due),
-        ("recomputed", Some(d("2024-06-15")), Some(d("2024-06-18")))
+        ("recomputed", Some(d("2024-06-15")), Some(d("2024-06-17")))
     );
 }

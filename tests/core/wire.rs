@@ -11,7 +11,8 @@ use ekn::api::rpc::{
     SearchParams, TaskParams,
 };
 use ekn::api::{
-    ApiError, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, OverdueRow, Preferences, Status, TaskDetail,
+    ApiError, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, NormsList, OverdueRow, Preferences, Status,
+    TaskDetail,
 };
 use ekn::domain::tasks::{Dashboard, Slip};
 use ekn::ingest::{ImportReport, Preview};
@@ -36,6 +37,7 @@ fn generate(dir: &Path) {
         RegionOverview,
         Slip,
         CalendarYearView,
+        NormsList,
         Preview,
         ImportReport,
         ImportProgress,

@@ -1,0 +1,103 @@
+//! Storing the norms catalog: imported catalogs verbatim with their SHA-256, and the numbered
+//! versions of each norm that has been in force.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{Store, StoreError};
+
+/// An imported catalog document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredCatalog {
+    pub document: String,
+    pub sha256: String,
+    pub source_file: String,
+    pub imported_at: String,
+}
+
+/// One recorded version of a norm.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct NormVersionRecord {
+    pub norm_id: String,
+    pub version: u32,
+    pub sha256: String,
+    /// `shipped` or `imported`.
+    pub origin: String,
+    pub catalog_sha256: String,
+    pub recorded_at: String,
+}
+
+impl Store {
+    /// The catalog imported last, if any.
+    pub fn latest_norm_catalog(&self) -> Result<Option<StoredCatalog>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT document, sha256, source_file, imported_at FROM norm_catalogs ORDER BY id DESC LIMIT 1",
+                [],
+                |r| {
+                    Ok(StoredCatalog {
+                        document: r.get(0)?,
+                        sha256: r.get(1)?,
+                        source_file: r.get(2)?,
+                        imported_at: r.get(3)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    pub fn put_norm_catalog(
+        &mut self,
+        document: &str,
+        sha256: &str,
+        source_file: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO norm_catalogs(document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4)",
+            params![document, sha256, source_file, at],
+        )?;
+        Ok(())
+    }
+
+    /// The latest recorded version of every norm.
+    pub fn latest_norm_versions(&self) -> Result<Vec<NormVersionRecord>, StoreError> {
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT v.norm_id, v.version, v.sha256, v.origin, v.catalog_sha256, v.recorded_at FROM norm_versions v
+                 WHERE v.version = (SELECT max(version) FROM norm_versions w WHERE w.norm_id = v.norm_id)
+                 ORDER BY v.norm_id",
+            )?
+            .query_map([], |r| {
+                Ok(NormVersionRecord {
+                    norm_id: r.get(0)?,
+                    version: r.get(1)?,
+                    sha256: r.get(2)?,
+                    origin: r.get(3)?,
+                    catalog_sha256: r.get(4)?,
+                    recorded_at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn add_norm_version(&mut self, record: &NormVersionRecord, document: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO norm_versions(norm_id, version, sha256, document, origin, catalog_sha256, recorded_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![
+                record.norm_id,
+                record.version,
+                record.sha256,
+                document,
+                record.origin,
+                record.catalog_sha256,
+                record.recorded_at
+            ],
+        )?;
+        Ok(())
+    }
+}
