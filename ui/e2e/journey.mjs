@@ -72,6 +72,11 @@ export async function journey(d, candidate, log = console.log) {
   await d.click('[data-lang="kk"]');
   await d.waitFor('h1', 'Баптаулар');
   check((await d.text('nav')).includes('Жұмыс үстелі'), 'the navigation speaks Kazakh');
+  await d.waitFor('[data-norm="appk-76-consideration"]');
+  const norm = await d.text('[data-norm="appk-76-consideration"]');
+  check(norm.includes('76-бап') && norm.includes('тексерілген'), `Settings lists the norms in Kazakh with their status (${norm.slice(0, 80)})`);
+  check((await d.text('[data-norm="prosecutor-protest"]')).includes('РАСТАЛМАҒАН'), 'an unconfirmed norm says so');
+  await d.screenshot('07a-settings-norms-kazakh');
   await d.goto('#/desk');
   await d.waitFor('h1', 'Прокурордың жұмыс үстелі');
   check((await d.text('[data-section="overdue"] h2')).includes('Мерзімі өткен'), 'the desk speaks Kazakh');

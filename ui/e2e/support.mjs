@@ -17,7 +17,7 @@ export function ekn() {
 export function freshDemoDb() {
   const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-'));
   const db = join(dir, 'ekn.db');
-  execFileSync(ekn(), ['--db', db, 'init', '--demo'], { stdio: 'inherit' });
+  execFileSync(ekn(), ['--db', db, 'init', '--demo', '--today', TODAY], { stdio: 'inherit' });
   return db;
 }
 

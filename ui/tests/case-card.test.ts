@@ -46,7 +46,7 @@ function answer(): CaseScreen {
     } as unknown as CaseScreen['card'],
     stage: 'information_gathering',
     grounds: [{ norm_id: 'appk-76-consideration', name_ru: 'Рассмотрение обращения', name_kk: 'Өтінішті қарау', name_en: 'Consideration of an appeal',
-      basis: 'АППК, ст. 76', period: { amount: 15, unit: 'working_days' }, verified: true, note: null,
+      basis: { ru: 'АППК, ст. 76', kk: 'ӘРПК, 76-бап', en: 'APPC, art. 76' }, period: { amount: 15, unit: 'working_days' }, verified: true, note: null, version: 1,
       because: { kind: 'appeal', appeal_no: 'ЖТ-1', received: '2026-10-01' }, deadline }],
     acts: [{ id: 'submission', norm: 'prosecutor-submission', stages: ['response'], when: 'violations', name_ru: 'Представление', name_kk: 'Ұсыну',
       name_en: 'Submission', use_ru: 'об устранении нарушений', use_kk: 'бұзушылықтарды жою', use_en: 'to remedy violations' }],

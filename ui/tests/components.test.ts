@@ -8,7 +8,7 @@ import { i18n } from '../src/lib/i18n.svelte';
 import TaskRow from '../src/components/TaskRow.svelte';
 import DueDate from '../src/components/DueDate.svelte';
 import VirtualList from '../src/components/VirtualList.svelte';
-import { deadline, taskView } from './fixtures';
+import { cappedDeadline, deadline, taskView } from './fixtures';
 
 describe('TaskRow', () => {
   it('links to the card and says how late the task is, with the urgency breakdown', () => {
@@ -40,6 +40,26 @@ describe('DueDate', () => {
     expect(tip.textContent).toContain('3 жұмыс күні');
     await fireEvent.blur(date);
     expect(screen.queryByRole('tooltip')).toBeNull();
+    i18n.lang = 'ru';
+  });
+});
+
+describe('DueDate with a cap and warnings', () => {
+  it('names the extension cap and each unconfirmed part in the reader\'s language', async () => {
+    i18n.lang = 'kk';
+    render(DueDate, { date: cappedDeadline.due, deadline: cappedDeadline });
+    const date = screen.getByText('18.12.2026');
+    await fireEvent.focus(date);
+    const tip = screen.getByRole('tooltip');
+    expect(screen.getByTestId('cap').textContent).toBe('Ұзарту — 15.02.2027 күнінен кешіктірмей');
+    expect(tip.textContent).toContain('оқиғадан бастап 2 ай (12.12.2026)');
+    expect(tip.textContent).toContain('12.02.2027 — жұмыс күні емес');
+    expect(tip.textContent).toContain('2027 жылға ауыстырулар жарияланған жоқ');
+    expect(tip.textContent).toContain('2028 жылға өндірістік күнтізбе жоқ');
+    i18n.lang = 'en';
+    await fireEvent.blur(date);
+    await fireEvent.focus(date);
+    expect(screen.getByRole('tooltip').textContent).toContain('Transfers for 2027 not published (affects 2027-01-01 – 2027-12-31)');
     i18n.lang = 'ru';
   });
 });

@@ -12,6 +12,7 @@ import type { DataKind } from './types/DataKind';
 import type { HomeScreen } from './types/HomeScreen';
 import type { ImportProgress } from './types/ImportProgress';
 import type { ImportReport } from './types/ImportReport';
+import type { NormsList } from './types/NormsList';
 import type { OverdueRow } from './types/OverdueRow';
 import type { Preferences } from './types/Preferences';
 import type { Preview } from './types/Preview';
@@ -37,6 +38,7 @@ export const api = {
   overdue: () => call<OverdueRow[]>('overdue'),
   regions: () => call<RegionOverview[]>('regions'),
   calendarYears: () => call<CalendarYearView[]>('calendar_years'),
+  norms: () => call<NormsList>('norms'),
   upload: (name: string, base64: string) => call<Uploaded>('upload', { name, base64 }),
   importPreview: (upload: string, kind: DataKind | null) =>
     call<Preview>('import_preview', { upload, kind, skip_invalid: false }),

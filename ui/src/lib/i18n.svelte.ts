@@ -237,6 +237,31 @@ const ru: Dict = {
   'day.working': 'рабочий день',
   'day.transferred_working_day': 'рабочий день по переносу',
   'day.suspended': 'срок приостановлен',
+  'day.statutory_holiday': 'праздник по закону (календаря года нет)',
+  'day.statutory_moved_day_off': 'выходной, перенесённый по правилу (календаря года нет)',
+  'warn.no_calendar': 'Нет производственного календаря на {year} год: дни определены только по дню недели; загрузите календарь {year} года и пересчитайте сроки',
+  'warn.no_calendar_rule': 'Нет производственного календаря на {year} год: праздники применены по закону (праздник, выпавший на выходной, переносится на следующий рабочий день), но переносы Правительства и дата Курбан айта неизвестны; загрузите календарь {year} года',
+  'warn.unconfirmed_holiday': 'Дата праздника «{name}» ({date}) официально не подтверждена',
+  'warn.unconfirmed_transfer': 'Перенос выходного, затрагивающий {date}, не подтверждён',
+  'warn.pending': '{what} (затрагивает {from} — {to})',
+  'warn.unverified_norm': 'Срок нормы {norm} НЕ ПОДТВЕРЖДЁН текстом закона',
+  'warn.hand_period': 'Срок задан вручную, это не проверенная норма',
+  'warn.unverified_cap': 'Предел продления нормы {norm} НЕ ПОДТВЕРЖДЁН текстом закона',
+  'date.cap': 'Продление — не позднее {date}',
+  'date.cap_from.event': '{period} от события ({date})',
+  'date.cap_from.original_due': '{period} от первоначального срока ({date})',
+  'date.cap_moved.next_working_day': '{date} — нерабочий день, перенесено на следующий рабочий',
+  'date.cap_moved.previous_working_day': '{date} — нерабочий день, перенесено на предыдущий рабочий',
+  'card.version': 'ред. {v}',
+  'settings.norms': 'Нормы и сроки',
+  'settings.norm': 'Норма',
+  'settings.period': 'Срок',
+  'settings.version': 'Редакция',
+  'settings.since': 'действует с {date}',
+  'settings.cap': 'продление: {rule}',
+  'settings.norms_from': 'Каталог: {origin}',
+  'settings.shipped_differs': 'В этой версии программы встроен другой каталог; действует загруженный',
+  'settings.norms_hint': 'Исправленный каталог норм загружается командой: ekn norms import ФАЙЛ (выгрузка: ekn norms export)',
 };
 
 const kk: Dict = {
@@ -468,6 +493,31 @@ const kk: Dict = {
   'day.working': 'жұмыс күні',
   'day.transferred_working_day': 'ауыстыру бойынша жұмыс күні',
   'day.suspended': 'мерзім тоқтатылды',
+  'day.statutory_holiday': 'заң бойынша мереке (жылдың күнтізбесі жоқ)',
+  'day.statutory_moved_day_off': 'ереже бойынша ауыстырылған демалыс (жылдың күнтізбесі жоқ)',
+  'warn.no_calendar': '{year} жылға өндірістік күнтізбе жоқ: күндер тек апта күні бойынша анықталды; {year} жылдың күнтізбесін жүктеп, мерзімдерді қайта есептеңіз',
+  'warn.no_calendar_rule': '{year} жылға өндірістік күнтізбе жоқ: мерекелер заң бойынша қолданылды (демалыс күніне түскен мереке келесі жұмыс күніне ауысады), бірақ Үкіметтің ауыстырулары мен Құрбан айт күні белгісіз; {year} жылдың күнтізбесін жүктеңіз',
+  'warn.unconfirmed_holiday': '«{name}» мерекесінің күні ({date}) ресми расталмаған',
+  'warn.unconfirmed_transfer': '{date} күніне әсер ететін демалыс күнін ауыстыру расталмаған',
+  'warn.pending': '{what} ({from} — {to} аралығына әсер етеді)',
+  'warn.unverified_norm': '{norm} нормасының мерзімі заң мәтінімен РАСТАЛМАҒАН',
+  'warn.hand_period': 'Мерзім қолмен берілген, бұл тексерілген норма емес',
+  'warn.unverified_cap': '{norm} нормасының ұзарту шегі заң мәтінімен РАСТАЛМАҒАН',
+  'date.cap': 'Ұзарту — {date} күнінен кешіктірмей',
+  'date.cap_from.event': 'оқиғадан бастап {period} ({date})',
+  'date.cap_from.original_due': 'бастапқы мерзімнен бастап {period} ({date})',
+  'date.cap_moved.next_working_day': '{date} — жұмыс күні емес, келесі жұмыс күніне ауыстырылды',
+  'date.cap_moved.previous_working_day': '{date} — жұмыс күні емес, алдыңғы жұмыс күніне ауыстырылды',
+  'card.version': '{v}-редакция',
+  'settings.norms': 'Нормалар мен мерзімдер',
+  'settings.norm': 'Норма',
+  'settings.period': 'Мерзім',
+  'settings.version': 'Редакция',
+  'settings.since': '{date} бастап қолданыста',
+  'settings.cap': 'ұзарту: {rule}',
+  'settings.norms_from': 'Каталог: {origin}',
+  'settings.shipped_differs': 'Бағдарламаның осы нұсқасында басқа каталог кірістірілген; жүктелгені қолданыста',
+  'settings.norms_hint': 'Түзетілген нормалар каталогы мына командамен жүктеледі: ekn norms import ФАЙЛ (экспорт: ekn norms export)',
 };
 
 const en: Dict = {
@@ -699,6 +749,31 @@ const en: Dict = {
   'day.working': 'working day',
   'day.transferred_working_day': 'working day by transfer',
   'day.suspended': 'clock stopped',
+  'day.statutory_holiday': 'public holiday by statute (no calendar for the year)',
+  'day.statutory_moved_day_off': 'day off moved by rule (no calendar for the year)',
+  'warn.no_calendar': 'No working-day calendar for {year}: its days were judged by the weekday alone; load the {year} calendar and recompute',
+  'warn.no_calendar_rule': 'No working-day calendar for {year}: statutory holidays were applied by rule (a weekend holiday moves to the next working day), but the Government\'s transfers and the date of Kurban Ait are unknown; load the {year} calendar',
+  'warn.unconfirmed_holiday': 'The date of {name} ({date}) is not officially confirmed',
+  'warn.unconfirmed_transfer': 'The transfer of days off affecting {date} is not confirmed',
+  'warn.pending': '{what} (affects {from} – {to})',
+  'warn.unverified_norm': 'The period of norm {norm} is UNCONFIRMED against the law\'s text',
+  'warn.hand_period': 'The period was given by hand; it is not a verified norm',
+  'warn.unverified_cap': 'The extension cap of norm {norm} is UNCONFIRMED against the law\'s text',
+  'date.cap': 'May be extended to {date} at the latest',
+  'date.cap_from.event': '{period} from the event ({date})',
+  'date.cap_from.original_due': '{period} from the original due date ({date})',
+  'date.cap_moved.next_working_day': '{date} is a day off: moved to the next working day',
+  'date.cap_moved.previous_working_day': '{date} is a day off: moved back to the last working day',
+  'card.version': 'version {v}',
+  'settings.norms': 'Norms and periods',
+  'settings.norm': 'Norm',
+  'settings.period': 'Period',
+  'settings.version': 'Version',
+  'settings.since': 'in force since {date}',
+  'settings.cap': 'extension: {rule}',
+  'settings.norms_from': 'Catalog: {origin}',
+  'settings.shipped_differs': 'This release ships a different catalog; the imported one stays in force',
+  'settings.norms_hint': 'A revised norms catalog is loaded with: ekn norms import FILE (export: ekn norms export)',
 };
 
 export const DICTIONARIES: Record<Lang, Dict> = { ru, kk, en };
@@ -715,6 +790,12 @@ export function t(key: string, vars: Record<string, string | number> = {}): stri
 export function named(value: { name_ru: string; name_kk: string; name_en: string } | null | undefined): string {
   if (!value) return '—';
   return i18n.lang === 'kk' ? value.name_kk : i18n.lang === 'en' ? value.name_en : value.name_ru;
+}
+
+/** A text in the current language from a record with ru/kk/en. */
+export function local(value: { ru: string; kk: string; en: string } | null | undefined): string {
+  if (!value) return '—';
+  return i18n.lang === 'kk' ? value.kk : i18n.lang === 'en' ? value.en : value.ru;
 }
 
 /** A date (YYYY-MM-DD) the way people of the chosen language write it. */

@@ -7,4 +7,8 @@ export type CalendarYearView = { year: number,
 /**
  * `shipped` (assets/calendar) or `imported` (ekn calendar import).
  */
-origin: string, holidays: number, moved_days_off: number, transfers: number, unconfirmed: number, sha256: string | null, source_file: string | null, };
+origin: string, holidays: number, moved_days_off: number, transfers: number, 
+/**
+ * Unconfirmed holidays and transfers, and pending elements (transfers not yet published…).
+ */
+unconfirmed: number, sha256: string | null, source_file: string | null, };
