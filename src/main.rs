@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ekn::api::{self, ApiError, Session};
+use ekn::api::{self, ApiError, ErrorCode, Session};
 use ekn::domain::records::DataKind;
 use ekn::generator::{self, Scale};
 
@@ -21,6 +21,9 @@ struct Args {
     /// The database file (default: the OS data directory, e.g. ~/.local/share/ekn/ekn.db).
     #[arg(long, global = true, env = "EKN_DB")]
     db: Option<PathBuf>,
+    /// Who is acting, as the journal records it (default: Settings' "me", else the OS user).
+    #[arg(long = "as", global = true, env = "EKN_USER", value_name = "NAME")]
+    as_person: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -135,6 +138,25 @@ enum Command {
         #[command(subcommand)]
         action: NormsAction,
     },
+    /// The journal: who did what, when and why; verify that nothing was changed behind its back.
+    Journal {
+        #[command(subcommand)]
+        action: Option<JournalAction>,
+        /// Entries about this object (BIN/IIN).
+        #[arg(long)]
+        object: Option<String>,
+        /// Entries about this task.
+        #[arg(long)]
+        task: Option<i64>,
+        /// Entries about this appeal.
+        #[arg(long)]
+        appeal: Option<String>,
+        /// The newest N entries (default 200).
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Procedural tasks: create, depend, extend, suspend, note, finish, follow the suggested next step.
     Task {
         #[command(subcommand)]
@@ -202,6 +224,22 @@ enum CalendarAction {
 }
 
 #[derive(Subcommand)]
+enum JournalAction {
+    /// Walk the chain, check the signed checkpoint, and compare every journaled record with its
+    /// last entry; exit 0 only when all holds, non-zero naming each problem.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a new signed checkpoint over the journal as it stands (journaled, with your reason),
+    /// when the old one was lost or no longer matches.
+    Seal {
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum NormsAction {
     /// Every norm in force with its period, basis, cap, version and whether it is confirmed.
     List {
@@ -257,10 +295,17 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> Result<(), ApiError> {
     let db = args.db.clone().unwrap_or_else(api::default_db_path);
+    let context = api::Context::new(ekn::domain::journal::Face::Cli, args.as_person.clone(), api::clock_for(None));
+    let open = || Session::open_with(&db, context.clone());
     match args.command {
         Command::Serve { port, demo, ui, today } => {
             let today = today.map(|t| cli::today(Some(&t))).transpose()?;
-            let host = std::sync::Arc::new(ekn::api::host::Host::start(&db, demo, today)?);
+            let host = std::sync::Arc::new(ekn::api::host::Host::start(
+                &db,
+                demo,
+                ekn::domain::journal::Face::Browser,
+                today,
+            )?);
             if host.created_demo() {
                 eprintln!("ekn: created the demo database at {}", db.display());
             }
@@ -273,12 +318,13 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Init { demo, today, force, json } => {
             let today = cli::today(today.as_deref())?;
             let mut bars = cli::ProgressBars::new();
-            let report = api::init(&db, demo.then_some(today), force, &mut |name, p| bars.update(name, p))?;
+            let context = api::Context::new(context.face, context.person.clone(), api::clock_for(Some(today)));
+            let report = api::init(&db, demo.then_some(today), force, context, &mut |name, p| bars.update(name, p))?;
             bars.finish();
             cli::print(json, &report, cli::render_init)
         }
         Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
-            let mut session = Session::open(&db)?;
+            let mut session = open()?;
             let mut bars = cli::ProgressBars::new();
             let name = file.display().to_string();
             let report = session.import(kind.into(), &file, source, skip_invalid, legal_card.as_deref(), &mut |p| {
@@ -287,11 +333,9 @@ fn run(args: Args) -> Result<(), ApiError> {
             bars.finish();
             cli::print(json, &report, cli::render_import)
         }
-        Command::Card { bin, json } => cli::print(json, &Session::open(&db)?.card(&bin)?, cli::render_card),
-        Command::Search { text, limit, json } => {
-            cli::print(json, &Session::open(&db)?.search(&text, limit)?, cli::render_search)
-        }
-        Command::Status { json } => cli::print(json, &Session::open(&db)?.status()?, cli::render_status),
+        Command::Card { bin, json } => cli::print(json, &open()?.card(&bin)?, cli::render_card),
+        Command::Search { text, limit, json } => cli::print(json, &open()?.search(&text, limit)?, cli::render_search),
+        Command::Status { json } => cli::print(json, &open()?.status()?, cli::render_status),
         Command::Fixtures { scale, seed, out, today } => {
             let today = match today {
                 Some(text) => cli::today(Some(&text))?,
@@ -303,15 +347,15 @@ fn run(args: Args) -> Result<(), ApiError> {
             };
             let out = out.unwrap_or_else(|| generator::default_out(scale));
             let set = generator::generate(scale, seed, today, &out)
-                .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", out.display()) })?;
+                .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", out.display()) })?;
             cli::print(false, &set, cli::render_fixtures)
         }
         Command::Deadline { from, working_days, calendar_days, months, norm, suspend, json } => {
             let request = cli::deadline_request(&from, working_days, calendar_days, months, norm, &suspend)?;
             // Without a database the shipped calendar is used; with one, its imported years too.
-            let report = match Session::open(&db) {
+            let report = match open() {
                 Ok(session) => session.deadline(&request)?,
-                Err(e) if e.code == "no_database" => api::compute_deadline(
+                Err(e) if e.code == ErrorCode::NoDatabase => api::compute_deadline(
                     &api::builtin_calendar(),
                     &ekn::domain::norms::NormsCatalog::builtin(),
                     &request,
@@ -321,19 +365,19 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::print(json, &report, cli::render_deadline)
         }
         Command::Calendar { action: CalendarAction::List { json } } => {
-            cli::print(json, &Session::open(&db)?.calendar_years()?, cli::render_calendar_years)
+            cli::print(json, &open()?.calendar_years()?, cli::render_calendar_years)
         }
         Command::Calendar { action: CalendarAction::Import { file } } => {
-            cli::print(false, &Session::open(&db)?.import_calendar(&file)?, cli::render_calendar_import)
+            cli::print(false, &open()?.import_calendar(&file)?, cli::render_calendar_import)
         }
         Command::Norms { action: NormsAction::List { json } } => {
-            cli::print(json, &Session::open(&db)?.norms_list()?, cli::render_norms)
+            cli::print(json, &open()?.norms_list()?, cli::render_norms)
         }
         Command::Norms { action: NormsAction::Export { out } } => {
-            let text = Session::open(&db)?.norms_export()?;
+            let text = open()?.norms_export()?;
             match out {
                 Some(path) => std::fs::write(&path, text)
-                    .map_err(|e| ApiError { code: "io", message: format!("{}: {e}", path.display()) }),
+                    .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) }),
                 None => {
                     print!("{text}");
                     Ok(())
@@ -341,34 +385,55 @@ fn run(args: Args) -> Result<(), ApiError> {
             }
         }
         Command::Norms { action: NormsAction::Import { file, json } } => {
-            cli::print(json, &Session::open(&db)?.import_norms(&file)?, cli::render_norms_import)
+            cli::print(json, &open()?.import_norms(&file)?, cli::render_norms_import)
         }
-        Command::Task { action } => cli::run_task(&db, action),
+        Command::Journal { action: None, object, task, appeal, limit, json } => {
+            let query = api::JournalQuery { object, task, appeal, limit };
+            cli::print(json, &open()?.journal(&query)?, cli::render_journal)
+        }
+        Command::Journal { action: Some(JournalAction::Verify { json }), .. } => {
+            let report = api::verify_journal(&db)?;
+            cli::print(json, &report, cli::render_verification)?;
+            if report.ok {
+                Ok(())
+            } else {
+                Err(ApiError::new(
+                    ErrorCode::JournalBroken,
+                    format!(
+                        "the journal does not verify: {} problem(s); the first: {}",
+                        report.problems.len(),
+                        report.problems[0].text()
+                    ),
+                ))
+            }
+        }
+        Command::Journal { action: Some(JournalAction::Seal { reason }), .. } => {
+            cli::print(false, &open()?.reseal_journal(&reason)?, cli::render_verification)
+        }
+        Command::Task { action } => cli::run_task(&db, context.clone(), action),
         Command::Desk { assignee, today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &Session::open(&db)?.desk(today, assignee.as_deref())?, cli::render_desk)
+            cli::print(json, &open()?.desk(today, assignee.as_deref())?, cli::render_desk)
         }
         Command::Reminders { due: _, today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &Session::open(&db)?.reminders(today)?, cli::render_reminders)
+            cli::print(json, &open()?.reminders(today)?, cli::render_reminders)
         }
         Command::Slips { today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &Session::open(&db)?.slips(today)?, cli::render_slips)
+            cli::print(json, &open()?.slips(today)?, cli::render_slips)
         }
         Command::Dashboard { today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &Session::open(&db)?.dashboard(today)?, cli::render_dashboard)
+            cli::print(json, &open()?.dashboard(today)?, cli::render_dashboard)
         }
         Command::BenchTasks { count, today } => {
             let today = cli::today(today.as_deref())?;
             if !db.exists() {
-                api::init(&db, None, false, &mut |_, _| {})?;
+                api::init(&db, None, false, context.clone(), &mut |_, _| {})?;
             }
-            cli::print(true, &Session::open(&db)?.bench_tasks(count, today)?, |_| String::new())
+            cli::print(true, &open()?.bench_tasks(count, today)?, |_| String::new())
         }
-        Command::Bench { samples, json } => {
-            cli::print(json, &Session::open(&db)?.bench_card(samples)?, cli::render_bench)
-        }
+        Command::Bench { samples, json } => cli::print(json, &open()?.bench_card(samples)?, cli::render_bench),
     }
 }

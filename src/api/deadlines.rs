@@ -8,14 +8,16 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, Session};
+use super::{ApiError, ErrorCode, Session};
 use crate::domain::calendar::{Calendar, YearCalendar};
 use crate::domain::deadline::{compute, extension_cap, Deadline, DeadlineError, Period, Suspension, Warning};
+use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormsCatalog};
+use crate::store::About;
 
 impl From<DeadlineError> for ApiError {
     fn from(e: DeadlineError) -> Self {
-        ApiError::new("invalid_input", e.to_string())
+        ApiError::new(ErrorCode::InvalidInput, e.to_string())
     }
 }
 
@@ -153,7 +155,10 @@ pub fn compute_deadline(
         RuleChoice::Norm(id) => {
             let norm = catalog.get(id).ok_or_else(|| {
                 let known: Vec<&str> = catalog.norms.iter().map(|n| n.id.as_str()).collect();
-                ApiError::new("not_found", format!("no norm '{id}' in the catalog (known: {})", known.join(", ")))
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("no norm '{id}' in the catalog (known: {})", known.join(", ")),
+                )
             })?;
             (RuleView::of_norm(norm, None), Some(norm))
         }
@@ -209,7 +214,7 @@ impl Session {
         let mut calendar = Calendar::builtin();
         for stored in self.store.calendar_years()? {
             let year = YearCalendar::from_json(&stored.document).map_err(|e| {
-                ApiError::new("internal", format!("the stored calendar for {} is damaged: {e}", stored.year))
+                ApiError::new(ErrorCode::Internal, format!("the stored calendar for {} is damaged: {e}", stored.year))
             })?;
             calendar.set_year(year);
         }
@@ -225,10 +230,11 @@ impl Session {
         let norms = self.norms()?;
         let mut hasher = Sha256::new();
         for year in calendar.years() {
-            hasher.update(serde_json::to_vec(year).map_err(|e| ApiError::new("internal", e.to_string()))?);
+            hasher.update(serde_json::to_vec(year).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?);
         }
         hasher.update(
-            serde_json::to_vec(&calendar.rules().holidays).map_err(|e| ApiError::new("internal", e.to_string()))?,
+            serde_json::to_vec(&calendar.rules().holidays)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?,
         );
         hasher.update(norms.sha256.as_bytes());
         let fingerprint = hex::encode(hasher.finalize());
@@ -239,7 +245,13 @@ impl Session {
         // A database from before the norms were versioned recorded only its calendar's digest.
         let known_before = recorded.is_some() || self.store.setting("calendar_fingerprint")?.is_some();
         let moved = if known_before { self.recompute_open_deadlines()? } else { Vec::new() };
-        self.store.set_setting("rules_fingerprint", &fingerprint)?;
+        let stamp = self.system_stamp();
+        self.write_as(stamp, |w| {
+            w.set_setting("rules_fingerprint", &fingerprint)?;
+            let entry = Entry::RulesChanged { fingerprint: fingerprint.clone(), recomputed: moved.len() };
+            w.append(&entry, About::default(), Some(RecordRef::Setting("rules_fingerprint".into())))?;
+            Ok(())
+        })?;
         Ok(moved)
     }
 
@@ -254,20 +266,27 @@ impl Session {
     /// assets/calendar/kz-YYYY.json.
     pub fn import_calendar(&mut self, file: &Path) -> Result<CalendarImportReport, ApiError> {
         let name = file.display().to_string();
-        let size = std::fs::metadata(file).map_err(|e| ApiError::new("not_found", format!("{name}: {e}")))?.len();
+        let size =
+            std::fs::metadata(file).map_err(|e| ApiError::new(ErrorCode::NotFound, format!("{name}: {e}")))?.len();
         // A year's document is a few kilobytes; anything far larger is not one.
         if size > 1024 * 1024 {
             return Err(ApiError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 format!("{name}: {size} bytes is too large for a calendar year"),
             ));
         }
-        let text = std::fs::read_to_string(file).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
-        let year =
-            YearCalendar::from_json(&text).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
+        let year = YearCalendar::from_json(&text)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let replaced = self.calendar()?.has_year(year.year);
         let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
-        self.store.put_calendar_year(year.year, &text, &sha256, &name)?;
+        let entry = Entry::CalendarImported { year: year.year, sha256: sha256.clone(), file: name.clone(), replaced };
+        self.write(|w| {
+            w.put_calendar_year(year.year, &text, &sha256, &name)?;
+            w.append(&entry, About::default(), Some(RecordRef::CalendarYear(year.year)))?;
+            Ok(())
+        })?;
         self.calendar_cache.take();
         let recomputed = self.recompute_if_rules_changed()?;
         Ok(CalendarImportReport { year: year.year, sha256, replaced, recomputed })

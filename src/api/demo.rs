@@ -4,7 +4,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{ApiError, NewTaskRequest, Session};
+use super::{ApiError, ErrorCode, NewTaskRequest, Session};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::TaskKind;
 use crate::generator::{self, Scale, ANCHOR};
@@ -15,7 +15,7 @@ pub const DEMO_SEED: u64 = 2024;
 /// The demo files for `today`: name, kind and bytes, in import order.
 pub fn demo_files(today: NaiveDate) -> Result<Vec<(DataKind, String, Vec<u8>)>, ApiError> {
     let files = generator::generate_in_memory(Scale::Demo, DEMO_SEED, today)
-        .map_err(|e| ApiError::new("internal", format!("generating the demo data: {e}")))?;
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("generating the demo data: {e}")))?;
     let kinds =
         [("inspections.csv", DataKind::Inspections), ("appeals.csv", DataKind::Appeals), ("risk.csv", DataKind::Risk)];
     Ok(kinds

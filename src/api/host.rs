@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{init, rpc, today_in_kazakhstan, ApiError, Session};
+use super::{clock_for, init, rpc, ApiError, Context, ErrorCode, Session};
+use crate::domain::journal::Face;
 
 /// Files the UI sent for import, kept under a directory beside the database.
 pub struct Uploads {
@@ -50,21 +51,22 @@ impl Uploads {
     }
 
     fn store(&self, params: &UploadParams) -> Result<Uploaded, ApiError> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(params.base64.as_bytes())
-            .map_err(|e| ApiError::new("invalid_input", format!("upload of {}: not base64: {e}", params.name)))?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(params.base64.as_bytes()).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidInput, format!("upload of {}: not base64: {e}", params.name))
+        })?;
         // Only the last path component of the name, without anything that could climb out.
         let base: String = Path::new(&params.name)
             .file_name()
             .map(|n| n.to_string_lossy().chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).collect())
             .unwrap_or_default();
         if base.is_empty() || base.starts_with('.') {
-            return Err(ApiError::new("invalid_input", format!("'{}' is not a file name", params.name)));
+            return Err(ApiError::new(ErrorCode::InvalidInput, format!("'{}' is not a file name", params.name)));
         }
         let id = format!("{}-{}", std::process::id() as u64 * 1000 + self.next.fetch_add(1, Ordering::Relaxed), base);
-        std::fs::create_dir_all(&self.dir).map_err(|e| ApiError::new("io", format!("{}: {e}", self.dir.display())))?;
+        std::fs::create_dir_all(&self.dir)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", self.dir.display())))?;
         let path = self.dir.join(&id);
-        std::fs::write(&path, &bytes).map_err(|e| ApiError::new("io", format!("{}: {e}", path.display())))?;
+        std::fs::write(&path, &bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
         Ok(Uploaded { upload: id, size_bytes: bytes.len() as u64 })
     }
 
@@ -73,7 +75,7 @@ impl Uploads {
         let plain = !id.is_empty() && !id.contains(['/', '\\', '\0']) && !id.starts_with('.');
         let path = self.dir.join(id);
         if !plain || !path.is_file() {
-            return Err(ApiError::new("not_found", format!("no uploaded file '{id}'")));
+            return Err(ApiError::new(ErrorCode::NotFound, format!("no uploaded file '{id}'")));
         }
         Ok(path)
     }
@@ -91,12 +93,14 @@ pub struct Host {
 }
 
 impl Host {
-    /// Opens the database at `db`; when there is none and `demo_if_missing`, creates the demo
-    /// database first. `today` fixes the date deadlines are judged on (otherwise today in Kazakhstan).
-    pub fn start(db: &Path, demo_if_missing: bool, today: Option<NaiveDate>) -> Result<Host, ApiError> {
+    /// Opens the database at `db` for a face (the desktop app, a browser); when there is none and
+    /// `demo_if_missing`, creates the demo database first. `today` fixes the date deadlines are
+    /// judged on (otherwise today in Kazakhstan). Writes are made by Settings' "me" through `face`.
+    pub fn start(db: &Path, demo_if_missing: bool, face: Face, today: Option<NaiveDate>) -> Result<Host, ApiError> {
+        let context = Context::new(face, None, clock_for(today));
         let created_demo = demo_if_missing && !db.exists();
         if created_demo {
-            init(db, Some(today.unwrap_or_else(today_in_kazakhstan)), false, &mut |_, _| {})?;
+            init(db, Some(context.clock.today()), false, context.clone(), &mut |_, _| {})?;
         }
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
@@ -108,7 +112,7 @@ impl Host {
             .spawn(move || {
                 // The session is opened once, here; `start` waits for the outcome, so a bad database
                 // is an error of `start`, not of every later request.
-                let mut session = match Session::open(&path) {
+                let mut session = match Session::open_with(&path, context) {
                     Ok(s) => {
                         let _ = opened_tx.send(Ok(()));
                         s
@@ -119,7 +123,6 @@ impl Host {
                     }
                 };
                 for (method, params, reply) in receiver {
-                    let day = today.unwrap_or_else(today_in_kazakhstan);
                     let importing = method == "import_file";
                     if importing {
                         *worker_progress.lock().expect("not poisoned") =
@@ -133,15 +136,17 @@ impl Host {
                             rows: p.rows,
                         };
                     };
-                    let result = rpc::call(&mut session, &method, params, day, &worker_uploads, &mut on_progress);
+                    let result = rpc::call(&mut session, &method, params, &worker_uploads, &mut on_progress);
                     if importing {
                         worker_progress.lock().expect("not poisoned").running = false;
                     }
                     let _ = reply.send(result);
                 }
             })
-            .map_err(|e| ApiError::new("internal", format!("cannot start the session thread: {e}")))?;
-        opened_rx.recv().map_err(|_| ApiError::new("internal", "the session thread stopped while opening"))??;
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the session thread: {e}")))?;
+        opened_rx
+            .recv()
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread stopped while opening"))??;
         Ok(Host { jobs: Mutex::new(sender), progress, uploads, database: db.to_path_buf(), created_demo })
     }
 
@@ -159,7 +164,7 @@ impl Host {
         match method {
             "upload" => {
                 let p: UploadParams = serde_json::from_value(params)
-                    .map_err(|e| ApiError::new("invalid_input", format!("bad parameters for 'upload': {e}")))?;
+                    .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("bad parameters for 'upload': {e}")))?;
                 to_json(self.uploads.store(&p)?)
             }
             "import_progress" => to_json(self.progress.lock().expect("not poisoned").clone()),
@@ -169,13 +174,13 @@ impl Host {
                     .lock()
                     .expect("not poisoned")
                     .send((method.to_string(), params, reply))
-                    .map_err(|_| ApiError::new("internal", "the session thread has stopped"))?;
-                answer.recv().map_err(|_| ApiError::new("internal", "the session thread has stopped"))?
+                    .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?;
+                answer.recv().map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?
             }
         }
     }
 }
 
 fn to_json<T: Serialize>(value: T) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::new("internal", e.to_string()))
+    serde_json::to_value(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }

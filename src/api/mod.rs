@@ -1,10 +1,18 @@
 //! The use cases every face calls: one function per command, with request and response types and
-//! errors that carry a stable `code`. The command line (src/main.rs), and later `ekn serve` and
-//! the desktop app, only parse input, call one function here and render the result.
+//! errors that carry a stable `code`. The faces (the command line, `ekn serve`, the desktop app)
+//! only parse input, call one function here and render the result.
+//!
+//! A `Session` is an open database with the context of the face that opened it: the clock, and
+//! who acts through which face. Every write goes through the store's one write path with that
+//! actor and time, appends its journal entry in the same transaction, and then seals the journal's
+//! head in a signed checkpoint beside the database (`journal.rs`).
 
+mod context;
 mod deadlines;
 mod demo;
+mod desk;
 pub mod host;
+mod journal;
 mod norms;
 pub mod rpc;
 mod screens;
@@ -17,34 +25,127 @@ use serde::Serialize;
 
 use crate::domain::card::Card;
 use crate::domain::ids::SubjectId;
+use crate::domain::journal::{Actor, Entry, RecordRef};
 use crate::domain::privacy::Pseudonymiser;
 use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, LegalCard, Progress};
-use crate::store::{secret, ImportRecord, SearchHits, Store, StoreError, TableCounts};
+use crate::store::{secret, About, ImportRecord, SearchHits, Stamp, Store, StoreError, TableCounts, Write};
 
+pub use context::{clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock};
 pub use deadlines::{
     builtin_calendar, compute_deadline, explain, CalendarImportReport, CalendarYearView, DeadlineReport,
     DeadlineRequest, RuleChoice, RuleView,
 };
 pub use demo::{demo_files, DEMO_SEED};
+pub use desk::{Desk, TaskBench};
+pub use journal::{
+    verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
+};
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use screens::{
     ActTemplate, CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences,
 };
-pub use tasks::{today_in_kazakhstan, CreatedTasks, Desk, NewTaskRequest, Recomputed, TaskBench, TaskDetail, TaskView};
+pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 
-/// An error as the faces show it: a stable code to switch on and a sentence to show.
+/// The stable codes of errors: the UI words each one in the reader's language and never shows
+/// the English sentence; the command line prints the code in brackets before the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    NoDatabase,
+    DatabaseExists,
+    DatabaseTooNew,
+    Io,
+    Internal,
+    /// A decision (extension, suspension, refusal, override) was given without its reason.
+    ReasonRequired,
+    /// The date asked for is not a working day.
+    NotWorkingDay,
+    /// An extension beyond the norm's cap.
+    BeyondCap,
+    /// The task waits for open tasks.
+    Blocked,
+    /// The task is already done or cancelled.
+    Closed,
+    /// A file or request larger than the product accepts.
+    TooLarge,
+    /// Nothing is suggested for the object now.
+    NothingSuggested,
+    /// `ekn serve` refuses a request naming another host (DNS rebinding).
+    ForbiddenHost,
+    /// `ekn serve` refuses a request from another web page.
+    ForbiddenOrigin,
+    /// `ekn serve` refuses a request without the session token.
+    Unauthorized,
+    /// `ekn journal verify` found a problem.
+    JournalBroken,
+}
+
+impl ErrorCode {
+    pub fn code(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::NoDatabase => "no_database",
+            ErrorCode::DatabaseExists => "database_exists",
+            ErrorCode::DatabaseTooNew => "database_too_new",
+            ErrorCode::Io => "io",
+            ErrorCode::Internal => "internal",
+            ErrorCode::ReasonRequired => "reason_required",
+            ErrorCode::NotWorkingDay => "not_working_day",
+            ErrorCode::BeyondCap => "beyond_cap",
+            ErrorCode::Blocked => "blocked",
+            ErrorCode::Closed => "closed",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::NothingSuggested => "nothing_suggested",
+            ErrorCode::ForbiddenHost => "forbidden_host",
+            ErrorCode::ForbiddenOrigin => "forbidden_origin",
+            ErrorCode::Unauthorized => "unauthorized",
+            ErrorCode::JournalBroken => "journal_broken",
+        }
+    }
+
+    pub const ALL: [ErrorCode; 18] = [
+        ErrorCode::NotFound,
+        ErrorCode::InvalidInput,
+        ErrorCode::NoDatabase,
+        ErrorCode::DatabaseExists,
+        ErrorCode::DatabaseTooNew,
+        ErrorCode::Io,
+        ErrorCode::Internal,
+        ErrorCode::ReasonRequired,
+        ErrorCode::NotWorkingDay,
+        ErrorCode::BeyondCap,
+        ErrorCode::Blocked,
+        ErrorCode::Closed,
+        ErrorCode::TooLarge,
+        ErrorCode::NothingSuggested,
+        ErrorCode::ForbiddenHost,
+        ErrorCode::ForbiddenOrigin,
+        ErrorCode::Unauthorized,
+        ErrorCode::JournalBroken,
+    ];
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// An error as the faces show it: a stable code to switch on and a sentence (English) for the
+/// command line and the logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
 #[error("{message}")]
 pub struct ApiError {
-    /// One of: `not_found`, `invalid_input`, `no_database`, `database_exists`, `database_too_new`,
-    /// `io`, `internal`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl ApiError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         ApiError { code, message: message.into() }
     }
 }
@@ -52,10 +153,10 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
-            StoreError::TooNew { .. } => "database_too_new",
-            StoreError::NotFound(_) => "no_database",
-            StoreError::Io { .. } | StoreError::BadKey { .. } => "io",
-            StoreError::Sqlite(_) => "internal",
+            StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::NotFound(_) => ErrorCode::NoDatabase,
+            StoreError::Io { .. } | StoreError::BadKey { .. } => ErrorCode::Io,
+            StoreError::Sqlite(_) | StoreError::Internal(_) => ErrorCode::Internal,
         };
         ApiError::new(code, e.to_string())
     }
@@ -65,7 +166,7 @@ impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> Self {
         match e {
             IngestError::Store(inner) => inner.into(),
-            other => ApiError::new("invalid_input", other.to_string()),
+            other => ApiError::new(ErrorCode::InvalidInput, other.to_string()),
         }
     }
 }
@@ -78,12 +179,15 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("ekn.db"))
 }
 
-/// An open database with its pseudonymisation key. The working-day calendar and the task graph
-/// are built from storage once and kept until a write changes what they were built from.
+/// An open database with its keys and the context of the face that opened it. The working-day
+/// calendar, the norms in force and the task graph are built from storage once and kept until a
+/// write changes what they were built from.
 pub struct Session {
     store: Store,
     pseudonymiser: Pseudonymiser,
+    signer: ed25519_dalek::SigningKey,
     path: PathBuf,
+    context: Context,
     calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
     norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
     graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
@@ -99,35 +203,34 @@ pub struct InitReport {
     pub counts: TableCounts,
 }
 
-/// Creates the database at `path` (and its key file). With `demo: Some(today)`, fills it with the
+/// Creates the database at `path` (and its key files). With `demo: Some(today)`, fills it with the
 /// demo data made for that day, imported through the same importer a real export goes through.
-/// `force` replaces an existing one.
+/// `force` replaces an existing one. Writes are made by `context`'s actor.
 pub fn init(
     path: &Path,
     demo: Option<chrono::NaiveDate>,
     force: bool,
+    context: Context,
     progress: &mut dyn FnMut(&str, Progress),
 ) -> Result<InitReport, ApiError> {
     if path.exists() {
         if !force {
             return Err(ApiError::new(
-                "database_exists",
+                ErrorCode::DatabaseExists,
                 format!("a database already exists at {}; use --force to replace it", path.display()),
             ));
         }
-        for suffix in ["", "-wal", "-shm", ".key"] {
+        for suffix in ["", "-wal", "-shm", ".key", ".signing-key", ".checkpoint"] {
             let mut name = path.as_os_str().to_owned();
             name.push(suffix);
             let _ = std::fs::remove_file(PathBuf::from(name));
         }
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| ApiError::new("io", format!("{}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display())))?;
     }
-    let mut session = Session::open_or_create(path)?;
-    // Record which rules (calendar, norms) the database starts with, so a later change is noticed.
-    session.record_norm_versions()?;
-    session.recompute_if_rules_changed()?;
+    let mut session = Session::with_store(Store::open(path)?, path, context)?;
+    session.start()?;
     let mut imports = Vec::new();
     if let Some(today) = demo {
         for (kind, name, bytes) in demo_files(today)? {
@@ -137,18 +240,21 @@ pub fn init(
                 skip_invalid: false,
                 legal_card: None,
             };
+            let stamp = session.stamp()?;
             let report = ingest::import(
                 &mut session.store,
+                stamp,
                 Input::Bytes { name: &name, bytes: bytes.into() },
                 &options,
                 &session.pseudonymiser,
                 &mut |p| progress(&name, p),
             )?;
+            session.seal(report.journal_seq.unwrap_or(1))?;
             imports.push(report);
         }
         demo::create_demo_tasks(&mut session, today)?;
-        session.store.set_setting("demo", "true")?;
-        session.store.set_setting("demo_day", &today.to_string())?;
+        session.set_setting("demo", "true")?;
+        session.set_setting("demo_day", &today.to_string())?;
     }
     session.store.checkpoint()?;
     Ok(InitReport {
@@ -171,27 +277,108 @@ pub struct Status {
 }
 
 impl Session {
-    /// Opens an existing database; a missing one is an error that says how to create it.
+    /// Opens an existing database as the command line (the person from `EKN_USER`, else
+    /// Settings' "me", else the OS user); a missing database is an error that says how to create it.
     pub fn open(path: &Path) -> Result<Session, ApiError> {
-        let mut session = Session::with_store(Store::open_existing(path)?, path)?;
-        session.record_norm_versions()?;
-        session.recompute_if_rules_changed()?;
+        Session::open_with(path, Context::cli())
+    }
+
+    /// Opens an existing database for a face.
+    pub fn open_with(path: &Path, context: Context) -> Result<Session, ApiError> {
+        let mut session = Session::with_store(Store::open_existing(path)?, path, context)?;
+        session.start()?;
         Ok(session)
     }
 
-    fn open_or_create(path: &Path) -> Result<Session, ApiError> {
-        Session::with_store(Store::open(path)?, path)
-    }
-
-    fn with_store(store: Store, path: &Path) -> Result<Session, ApiError> {
+    fn with_store(store: Store, path: &Path, context: Context) -> Result<Session, ApiError> {
         let key = secret::load_or_create(path)?;
+        let signer = ed25519_dalek::SigningKey::from_bytes(&secret::load_or_create_signing(path)?);
         Ok(Session {
             store,
             pseudonymiser: Pseudonymiser::new(key),
+            signer,
             path: path.to_path_buf(),
+            context,
             calendar_cache: Default::default(),
             norms_cache: Default::default(),
             graph_cache: Default::default(),
+        })
+    }
+
+    /// What every open does: begins the journal of a database older than it, records the
+    /// versions of the norms in force, and recomputes open deadlines when a rule changed.
+    fn start(&mut self) -> Result<(), ApiError> {
+        if self.store.has_legacy_task_log()? {
+            let stamp = Stamp { at: self.context.clock.stamp(), actor: Actor::system() };
+            let entries = self.store.start_journal(stamp)?;
+            self.seal(entries.first().map_or(1, |e| e.seq))?;
+        }
+        self.record_norm_versions()?;
+        self.recompute_if_rules_changed()?;
+        Ok(())
+    }
+
+    /// The session's clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.context.clock.as_ref()
+    }
+
+    /// Today's date in Kazakhstan by the session's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.context.clock.today()
+    }
+
+    /// Who is acting: the person the face named, else Settings' "me", else the OS user.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        let person = match &self.context.person {
+            Some(person) => person.clone(),
+            None => match self.store.setting("ui.assignee")?.filter(|p| !p.trim().is_empty()) {
+                Some(me) => me,
+                None => os_user(),
+            },
+        };
+        Ok(Actor { person, face: self.context.face })
+    }
+
+    /// The stamp of a write made now by the acting person.
+    fn stamp(&self) -> Result<Stamp, ApiError> {
+        Ok(Stamp { at: self.context.clock.stamp(), actor: self.actor()? })
+    }
+
+    /// The stamp of a write the product makes on its own (a recomputation after a rule changed).
+    fn system_stamp(&self) -> Stamp {
+        Stamp { at: self.context.clock.stamp(), actor: Actor::system() }
+    }
+
+    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, and seals.
+    fn write_as<T>(
+        &mut self,
+        stamp: Stamp,
+        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut write = self.store.write(stamp)?;
+        let out = f(&mut write)?;
+        let entries = write.commit()?;
+        self.seal(entries.first().map_or(1, |e| e.seq))?;
+        Ok(out)
+    }
+
+    /// Runs `f` inside one write by the acting person.
+    fn write<T>(&mut self, f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>) -> Result<T, ApiError> {
+        let stamp = self.stamp()?;
+        self.write_as(stamp, f)
+    }
+
+    /// Sets a setting, journaled.
+    fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ApiError> {
+        if self.store.setting(key)?.as_deref() == Some(value) {
+            return Ok(());
+        }
+        self.write(|w| {
+            w.set_setting(key, value)?;
+            let entry = Entry::SettingChanged { key: key.into(), value: value.into() };
+            w.append(&entry, About::default(), Some(RecordRef::Setting(key.into())))?;
+            Ok(())
         })
     }
 
@@ -206,11 +393,23 @@ impl Session {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
         if !file.is_file() {
-            return Err(ApiError::new("not_found", format!("{}: no such file", file.display())));
+            return Err(ApiError::new(ErrorCode::NotFound, format!("{}: no such file", file.display())));
         }
         let legal_card: Option<LegalCard> = legal_card_file.map(ingest::read_legal_card).transpose()?;
         let options = ImportOptions { kind, source, skip_invalid, legal_card };
-        let report = ingest::import(&mut self.store, Input::Path(file), &options, &self.pseudonymiser, progress)?;
+        self.import_input(Input::Path(file), &options, progress)
+    }
+
+    /// Imports from any input, journaled as one entry, and seals the journal.
+    pub(crate) fn import_input(
+        &mut self,
+        input: Input<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let stamp = self.stamp()?;
+        let report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
+        self.seal(report.journal_seq.unwrap_or(1))?;
         // Risk scores feed task urgency, and appeals and objects are what tasks point at.
         self.graph_cache.take();
         Ok(report)
@@ -224,16 +423,16 @@ impl Session {
     /// The case card of one subject.
     pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
         let id = SubjectId::parse(bin)
-            .map_err(|e| ApiError::new("invalid_input", format!("BIN/IIN '{}' {e}", bin.trim())))?;
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
         self.store.card(id.as_str())?.ok_or_else(|| {
-            ApiError::new("not_found", format!("no object with BIN/IIN {id} in {}", self.path.display()))
+            ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
         })
     }
 
     /// Objects by name or BIN prefix, appeals by words of their text.
     pub fn search(&self, text: &str, limit: usize) -> Result<SearchHits, ApiError> {
         if text.trim().is_empty() {
-            return Err(ApiError::new("invalid_input", "the search text is empty"));
+            return Err(ApiError::new(ErrorCode::InvalidInput, "the search text is empty"));
         }
         Ok(self.store.search(text, limit.clamp(1, 500))?)
     }

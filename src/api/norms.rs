@@ -9,10 +9,11 @@ use std::rc::Rc;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, Recomputed, Session};
+use super::{ApiError, ErrorCode, Recomputed, Session};
 use crate::domain::deadline::{ExtensionCap, Period};
+use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormsCatalog, BUILTIN};
-use crate::store::NormVersionRecord;
+use crate::store::{About, NormVersionRecord};
 
 /// The catalog in force, with where it came from and the version of each norm.
 #[derive(Debug, Clone)]
@@ -97,12 +98,8 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn norm_digest(norm: &Norm) -> Result<(String, String), ApiError> {
-    let document = serde_json::to_string(norm).map_err(|e| ApiError::new("internal", e.to_string()))?;
+    let document = serde_json::to_string(norm).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     Ok((sha256_hex(document.as_bytes()), document))
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 impl Session {
@@ -122,7 +119,7 @@ impl Session {
             Some(stored) => NormsInForce {
                 catalog: NormsCatalog::from_json(&stored.document).map_err(|e| {
                     ApiError::new(
-                        "internal",
+                        ErrorCode::Internal,
                         format!("the imported norms catalog {} is damaged: {e}", stored.source_file),
                     )
                 })?,
@@ -149,7 +146,8 @@ impl Session {
         let in_force = self.norms()?;
         let recorded = self.store.latest_norm_versions()?;
         let mut changes = Vec::new();
-        let at = now();
+        let mut versions = Vec::new();
+        let at = self.clock().stamp();
         for norm in &in_force.catalog.norms {
             let (sha256, document) = norm_digest(norm)?;
             let last = recorded.iter().find(|r| r.norm_id == norm.id);
@@ -165,13 +163,29 @@ impl Session {
                 catalog_sha256: in_force.sha256.clone(),
                 recorded_at: at.clone(),
             };
-            self.store.add_norm_version(&record, &document)?;
+            versions.push((record, document));
             changes.push(NormChange {
                 id: norm.id.clone(),
                 change: if last.is_some() { "changed" } else { "added" }.into(),
                 from_version: last.map(|l| l.version),
                 to_version: Some(version),
             });
+        }
+        if !versions.is_empty() {
+            let stamp = self.system_stamp();
+            self.write_as(stamp, |w| {
+                for (record, document) in &versions {
+                    w.add_norm_version(record, document)?;
+                    let entry = Entry::NormVersionRecorded {
+                        norm_id: record.norm_id.clone(),
+                        version: record.version,
+                        sha256: record.sha256.clone(),
+                        origin: record.origin.clone(),
+                    };
+                    w.append(&entry, About::default(), Some(RecordRef::Norm(record.norm_id.clone())))?;
+                }
+                Ok(())
+            })?;
         }
         for gone in recorded.iter().filter(|r| in_force.get(&r.norm_id).is_none()) {
             changes.push(NormChange {
@@ -229,27 +243,35 @@ impl Session {
     /// that open tasks follow cannot be removed.
     pub fn import_norms(&mut self, file: &Path) -> Result<NormsImportReport, ApiError> {
         let name = file.display().to_string();
-        let size = std::fs::metadata(file).map_err(|e| ApiError::new("not_found", format!("{name}: {e}")))?.len();
+        let size =
+            std::fs::metadata(file).map_err(|e| ApiError::new(ErrorCode::NotFound, format!("{name}: {e}")))?.len();
         if size > MAX_CATALOG_BYTES {
             return Err(ApiError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 format!("{name}: {size} bytes is too large for a norms catalog (at most {MAX_CATALOG_BYTES})"),
             ));
         }
-        let text = std::fs::read_to_string(file).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
-        let catalog =
-            NormsCatalog::from_json(&text).map_err(|e| ApiError::new("invalid_input", format!("{name}: {e}")))?;
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
+        let catalog = NormsCatalog::from_json(&text)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let graph = self.graph()?;
         for task in graph.tasks().filter(|t| t.is_open()) {
             if let Some(id) = task.norm_id.as_deref().filter(|id| catalog.get(id).is_none()) {
                 return Err(ApiError::new(
-                    "invalid_input",
+                    ErrorCode::InvalidInput,
                     format!("{name}: norm '{id}' is missing, but open task {} follows it; keep the norm", task.id),
                 ));
             }
         }
         let sha256 = sha256_hex(text.as_bytes());
-        self.store.put_norm_catalog(&text, &sha256, &name, &now())?;
+        let norms = catalog.norms.len();
+        self.write(|w| {
+            let catalog_id = w.put_norm_catalog(&text, &sha256, &name)?;
+            let entry = Entry::NormsImported { catalog_id, sha256: sha256.clone(), file: name.clone(), norms };
+            w.append(&entry, About::default(), Some(RecordRef::NormCatalog(catalog_id)))?;
+            Ok(())
+        })?;
         self.norms_cache.take();
         let changes = self.record_norm_versions()?;
         let recomputed = self.recompute_if_rules_changed()?;

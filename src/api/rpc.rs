@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{ApiError, Session};
+use super::{ApiError, ErrorCode, Session};
 use crate::domain::records::DataKind;
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -82,11 +82,11 @@ pub struct Ok {
 
 fn params<T: DeserializeOwned>(method: &str, value: Value) -> Result<T, ApiError> {
     serde_json::from_value(value)
-        .map_err(|e| ApiError::new("invalid_input", format!("bad parameters for '{method}': {e}")))
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("bad parameters for '{method}': {e}")))
 }
 
 fn json<T: Serialize>(value: T) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::new("internal", e.to_string()))
+    serde_json::to_value(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
 /// Names of every method `call` answers, for the faces to check against.
@@ -118,10 +118,10 @@ pub fn call(
     session: &mut Session,
     method: &str,
     value: Value,
-    today: NaiveDate,
     uploads: &super::host::Uploads,
     progress: &mut dyn FnMut(crate::ingest::Progress),
 ) -> Result<Value, ApiError> {
+    let today = session.today();
     match method {
         "status" => json(session.status()?),
         "preferences" => json(session.preferences()?),
@@ -176,6 +176,6 @@ pub fn call(
             };
             json(session.import(kind, &path, None, p.skip_invalid, None, progress)?)
         }
-        other => Err(ApiError::new("not_found", format!("no method '{other}'"))),
+        other => Err(ApiError::new(ErrorCode::NotFound, format!("no method '{other}'"))),
     }
 }

@@ -8,11 +8,13 @@ use serde::{Deserialize, Serialize};
 
 use super::deadlines::explain;
 use super::tasks::NewTaskRequest;
-use super::{ApiError, CreatedTasks, Desk, Session, TaskView};
+use super::{ApiError, CreatedTasks, Desk, ErrorCode, Session, TaskView};
 use crate::domain::card::Card;
 use crate::domain::deadline::{Deadline, Period, Unit};
+use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
 use crate::domain::tasks::{Stage, Suggestion, TaskKind};
+use crate::store::About;
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
 
 /// Who the user is and how the UI should speak; kept in the database's settings.
@@ -155,20 +157,45 @@ impl Session {
     pub fn set_preferences(&mut self, preferences: &Preferences) -> Result<Preferences, ApiError> {
         if !["ru", "kk", "en"].contains(&preferences.language.as_str()) {
             return Err(ApiError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 format!("language '{}' is not ru, kk or en", preferences.language),
             ));
         }
         if let Some(region) = &preferences.region {
             if crate::domain::territory::region_by_code(region).is_none() {
-                return Err(ApiError::new("invalid_input", format!("'{region}' is not a region code")));
+                return Err(ApiError::new(ErrorCode::InvalidInput, format!("'{region}' is not a region code")));
             }
         }
-        self.store.set_setting("ui.language", &preferences.language)?;
         for (key, value) in
             [("ui.assignee", &preferences.assignee), ("ui.unit", &preferences.unit), ("ui.region", &preferences.region)]
         {
-            self.store.set_setting(key, value.as_deref().unwrap_or(""))?;
+            if value.as_deref().is_some_and(|v| v.chars().count() > 200) {
+                return Err(ApiError::new(ErrorCode::InvalidInput, format!("{key} is longer than 200 characters")));
+            }
+        }
+        // One write for the whole form: each changed setting is its own entry.
+        let mut changed = Vec::new();
+        let language = Some(preferences.language.clone());
+        for (key, value) in [
+            ("ui.language", &language),
+            ("ui.assignee", &preferences.assignee),
+            ("ui.unit", &preferences.unit),
+            ("ui.region", &preferences.region),
+        ] {
+            let value = value.as_deref().unwrap_or("").trim().to_string();
+            if self.store.setting(key)?.unwrap_or_default() != value || self.store.setting(key)?.is_none() {
+                changed.push((key, value));
+            }
+        }
+        if !changed.is_empty() {
+            self.write(|w| {
+                for (key, value) in &changed {
+                    w.set_setting(key, value)?;
+                    let entry = Entry::SettingChanged { key: key.to_string(), value: value.clone() };
+                    w.append(&entry, About::default(), Some(RecordRef::Setting(key.to_string())))?;
+                }
+                Ok(())
+            })?;
         }
         self.preferences()
     }
@@ -310,17 +337,21 @@ impl Session {
         today: NaiveDate,
     ) -> Result<CreatedTasks, ApiError> {
         let suggestion = self.suggest_for_subject(bin)?.ok_or_else(|| {
-            ApiError::new("invalid_input", format!("nothing is suggested for {bin}: work is under way"))
+            ApiError::new(ErrorCode::NothingSuggested, format!("nothing is suggested for {bin}: work is under way"))
         })?;
         let assignee = Some(assignee.trim()).filter(|a| !a.is_empty());
         match suggestion.after_task {
             Some(after) => self.accept_suggestion(after, assignee.map(str::to_string)),
             None => {
                 if !(1..=60).contains(&working_days) {
-                    return Err(ApiError::new("invalid_input", "the working period must be 1 to 60 working days"));
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidInput,
+                        "the working period must be 1 to 60 working days",
+                    ));
                 }
-                let assignee = assignee
-                    .ok_or_else(|| ApiError::new("invalid_input", "choose who takes the task (Settings → me)"))?;
+                let assignee = assignee.ok_or_else(|| {
+                    ApiError::new(ErrorCode::InvalidInput, "choose who takes the task (Settings → me)")
+                })?;
                 let request = NewTaskRequest {
                     kind: suggestion.kind,
                     title: None,
@@ -333,7 +364,7 @@ impl Session {
                     event_date: Some(today),
                     depends_on: vec![],
                 };
-                self.add_task(&request)
+                self.accept_first_step(&request)
             }
         }
     }
@@ -343,7 +374,7 @@ impl Session {
         match self.suggest_for_subject(bin)?.and_then(|s| s.after_task) {
             Some(after) => self.decline_suggestion(after, reason),
             None => Err(ApiError::new(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 "only a step that follows a task can be declined; with no task yet, simply do not start one",
             )),
         }

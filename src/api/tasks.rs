@@ -1,29 +1,24 @@
 //! Task use cases: creating tasks with due dates from the norms catalog, the lifecycle of a task
-//! (extend, suspend, note, done), the suggested next step and its acceptance or refusal, and the
-//! views built on the graph: the desk, reminders, slips and the supervisor's dashboard.
+//! (extend, suspend, note, done), and the suggested next step with its acceptance or refusal.
+//! The views built on the graph (desk, reminders, slips, dashboard) are in `desk.rs`.
 //!
-//! Every change goes through one `TaskWriter` transaction and leaves an entry in the append-only
-//! task log. The graph is rebuilt from storage for each request; at 100,000 tasks that is a
-//! measured few hundred milliseconds (docs/PERFORMANCE.md).
+//! Every change is one write through the store's write path: the task is changed and the change
+//! journaled, with the task as the record, in the same transaction — accepting a suggestion
+//! creates its tasks and records the acceptance in one. The graph is rebuilt from storage after a
+//! write; at 100,000 tasks that is a measured few hundred milliseconds (docs/PERFORMANCE.md).
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::deadlines::{explain, RuleView};
-use super::{ApiError, Session};
+use super::{ApiError, ErrorCode, Session};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{
-    check_extension, check_inputs, compute, extension_cap, shift_extended_due, Period, Suspension,
+    check_extension, check_inputs, compute, extension_cap, shift_extended_due, ExtensionError, Period, Suspension,
 };
-use crate::domain::tasks::{
-    dashboard, next_step, Dashboard, Reminder, Slip, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency,
-};
-use crate::store::{LogEntry, NewTask};
-
-/// Today's date in Kazakhstan (UTC+5 everywhere since 1 March 2024), the date legal deadlines use.
-pub fn today_in_kazakhstan() -> NaiveDate {
-    (Utc::now() + Duration::hours(5)).date_naive()
-}
+use crate::domain::journal::{Entry, RecordRef};
+use crate::domain::tasks::{next_step, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency};
+use crate::store::{About, LogEntry, NewTask, Write};
 
 /// What the person asked for when creating a task.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,7 +54,7 @@ pub struct TaskView {
 }
 
 /// One task in full: the view, how its due date was computed (the rule in three languages, the
-/// explanation with the extension cap), and its log.
+/// explanation with the extension cap), and its history from the journal (who, when, why).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct TaskDetail {
     #[serde(flatten)]
@@ -71,19 +66,48 @@ pub struct TaskDetail {
     pub suggestion: Option<Suggestion>,
 }
 
-/// The prosecutor's desk: open tasks by urgency, and the reminders that fire today.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct Desk {
-    pub today: NaiveDate,
-    pub due_today: Vec<TaskView>,
-    pub overdue: Vec<TaskView>,
-    pub next_7_working_days: Vec<TaskView>,
-    pub later: usize,
-    pub reminders: Vec<Reminder>,
+/// A task ready to be written: everything read and computed before the write begins.
+struct PlannedTask {
+    new: NewTask,
+    depends_on: Vec<i64>,
+    /// An act of response brings its control of execution.
+    control: Option<NewTask>,
+    about: About,
 }
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new("invalid_input", message)
+pub(super) fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidInput, message)
+}
+
+fn reason_required(what: &str) -> ApiError {
+    ApiError::new(ErrorCode::ReasonRequired, format!("{what} needs its reason"))
+}
+
+/// Writes a planned task (and its control task) and journals each creation.
+fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i64>, ApiError> {
+    let id = w.insert_task(&plan.new)?;
+    // A task created now has no dependents, so its edges cannot close a cycle.
+    for &prerequisite in &plan.depends_on {
+        w.add_dependency(id, prerequisite)?;
+    }
+    let created_entry = |id: i64, t: &NewTask| Entry::TaskCreated {
+        task_id: id,
+        task_kind: t.kind.code().into(),
+        title: t.title.clone(),
+        norm_id: t.norm_id.clone(),
+        period: t.period,
+        event_date: t.event_date,
+        due: t.due,
+    };
+    w.append(&created_entry(id, &plan.new), plan.about.clone(), Some(RecordRef::Task(id)))?;
+    let mut created = vec![id];
+    if let Some(control) = &plan.control {
+        let control_id = w.insert_task(control)?;
+        w.add_dependency(control_id, id)?;
+        w.append(&created_entry(control_id, control), plan.about.clone(), Some(RecordRef::Task(control_id)))?;
+        created.push(control_id);
+    }
+    Ok(created)
 }
 
 impl Session {
@@ -99,7 +123,7 @@ impl Session {
     }
 
     /// Forgets the cached graph after a write to tasks.
-    fn tasks_changed(&self) {
+    pub(super) fn tasks_changed(&self) {
         self.graph_cache.take();
     }
 
@@ -110,20 +134,20 @@ impl Session {
         id: i64,
         today: NaiveDate,
     ) -> Result<TaskView, ApiError> {
-        let task = graph.task(id).ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?.clone();
+        let task = graph.task(id).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?.clone();
         let urgency = task.is_open().then(|| graph.urgency(calendar, id, today));
         Ok(TaskView { blocked_by: graph.open_prerequisites(id), slips_with_it: graph.slip_chain(id), urgency, task })
     }
 
-    /// Creates a task (and, for an act of response, its control-of-execution task).
-    pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+    /// Reads and computes everything a new task needs, before any write begins.
+    fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
         let calendar = self.calendar()?;
         let catalog = self.norms()?;
         let (norm_id, period) = match (&request.norm, request.period) {
             (Some(id), None) => {
                 let norm = catalog
                     .get(id)
-                    .ok_or_else(|| ApiError::new("not_found", format!("no norm '{id}' in the catalog")))?;
+                    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no norm '{id}' in the catalog")))?;
                 (Some(norm.id.clone()), norm.period)
             }
             (None, Some(period)) => {
@@ -135,9 +159,20 @@ impl Session {
         if request.assignee.trim().is_empty() || request.unit.trim().is_empty() {
             return Err(invalid("a task needs an assignee and a unit"));
         }
+        for (what, text, limit) in [
+            ("title", request.title.as_deref().unwrap_or(""), 500),
+            ("assignee", &request.assignee, 200),
+            ("unit", &request.unit, 300),
+        ] {
+            if text.chars().count() > limit {
+                return Err(invalid(format!("the {what} is longer than {limit} characters")));
+            }
+        }
         let appeal = match &request.appeal_no {
             Some(no) => Some(
-                self.store.appeal_facts(no)?.ok_or_else(|| ApiError::new("not_found", format!("no appeal {no}")))?,
+                self.store
+                    .appeal_facts(no)?
+                    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no appeal {no}")))?,
             ),
             None => None,
         };
@@ -145,9 +180,14 @@ impl Session {
             Some(bin) => Some(
                 self.store
                     .subject_id(bin.trim())?
-                    .ok_or_else(|| ApiError::new("not_found", format!("no object {bin}")))?,
+                    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?,
             ),
             None => appeal.as_ref().and_then(|a| a.subject_id),
+        };
+        let subject_bin = match (&request.subject_bin, subject_id) {
+            (Some(bin), _) => Some(bin.trim().to_string()),
+            (None, Some(id)) => self.store.subject_bin(id)?,
+            (None, None) => None,
         };
         let event_date = request
             .event_date
@@ -156,7 +196,7 @@ impl Session {
         let graph = self.graph()?;
         for &prerequisite in &request.depends_on {
             if graph.task(prerequisite).is_none() {
-                return Err(ApiError::new("not_found", format!("no task {prerequisite}")));
+                return Err(ApiError::new(ErrorCode::NotFound, format!("no task {prerequisite}")));
             }
         }
         let due = compute(&calendar, event_date, period, &[])?.due;
@@ -175,59 +215,82 @@ impl Session {
             event_date,
             due,
         };
-        let writer = self.store.task_writer()?;
-        let id = writer.insert(&new)?;
-        let mut created = vec![id];
-        // A task created now has no dependents, so its edges cannot close a cycle.
-        for &prerequisite in &request.depends_on {
-            writer.add_dependency(id, prerequisite)?;
-        }
-        if request.kind == TaskKind::IssueResponse {
+        let control = if request.kind == TaskKind::IssueResponse {
             // An act of response always brings its control of execution, counted from the act's due date.
             let control = catalog.get("control-of-execution").ok_or_else(|| {
                 invalid("the norms catalog in force has no 'control-of-execution' norm; import one that has")
             })?;
-            let control_due = compute(&calendar, due, control.period, &[])?.due;
-            let control_id = writer.insert(&NewTask {
+            Some(NewTask {
                 kind: TaskKind::ControlExecution,
                 title: format!("Контроль исполнения: {}", new.title),
                 norm_id: Some(control.id.clone()),
                 period: control.period,
                 event_date: due,
-                due: control_due,
+                due: compute(&calendar, due, control.period, &[])?.due,
                 ..new.clone()
-            })?;
-            writer.add_dependency(control_id, id)?;
-            created.push(control_id);
-        }
-        writer.commit()?;
+            })
+        } else {
+            None
+        };
+        Ok(PlannedTask {
+            new,
+            depends_on: request.depends_on.clone(),
+            control,
+            about: About { subject_bin, appeal_no: request.appeal_no.clone() },
+        })
+    }
+
+    fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
         self.tasks_changed();
         let graph = self.graph()?;
-        let today = today_in_kazakhstan();
+        let calendar = self.calendar()?;
+        let today = self.today();
         Ok(CreatedTasks {
-            created: created.into_iter().map(|id| self.view(&graph, &calendar, id, today)).collect::<Result<_, _>>()?,
+            created: ids.into_iter().map(|id| self.view(&graph, &calendar, id, today)).collect::<Result<_, _>>()?,
         })
+    }
+
+    /// Creates a task (and, for an act of response, its control-of-execution task).
+    pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+        let plan = self.plan_task(request)?;
+        let ids = self.write(|w| write_task(w, &plan))?;
+        self.created(ids)
+    }
+
+    /// The object and appeal a task is about, for its journal entries.
+    fn about(&self, task: &Task) -> About {
+        About { subject_bin: task.subject_bin.clone(), appeal_no: task.appeal_no.clone() }
     }
 
     /// Declares that `task` waits for `prerequisite`; a cycle is refused with the cycle named.
     pub fn add_dependency(&mut self, task: i64, prerequisite: i64) -> Result<(), ApiError> {
         let graph = self.graph()?;
         graph.check_dependency(task, prerequisite).map_err(|e| match e {
-            crate::domain::tasks::GraphError::UnknownTask(id) => ApiError::new("not_found", format!("no task {id}")),
+            crate::domain::tasks::GraphError::UnknownTask(id) => {
+                ApiError::new(ErrorCode::NotFound, format!("no task {id}"))
+            }
             other => invalid(other.to_string()),
         })?;
-        let writer = self.store.task_writer()?;
-        writer.add_dependency(task, prerequisite)?;
-        writer.commit()?;
+        let about = self.about(graph.task(task).expect("checked above"));
+        self.write(|w| {
+            w.add_dependency(task, prerequisite)?;
+            w.append(
+                &Entry::DependencyAdded { task_id: task, depends_on: prerequisite },
+                about,
+                Some(RecordRef::Task(task)),
+            )?;
+            Ok(())
+        })?;
         self.tasks_changed();
         Ok(())
     }
 
     fn open_task(&self, id: i64) -> Result<(std::rc::Rc<TaskGraph>, Task), ApiError> {
         let graph = self.graph()?;
-        let task = graph.task(id).cloned().ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+        let task =
+            graph.task(id).cloned().ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         if !task.is_open() {
-            return Err(invalid(format!("task {id} is {} already", task.status.code())));
+            return Err(ApiError::new(ErrorCode::Closed, format!("task {id} is {} already", task.status.code())));
         }
         Ok((graph, task))
     }
@@ -236,7 +299,7 @@ impl Session {
     /// the norm says: for АППК art. 76, two months from receipt).
     pub fn extend_task(&mut self, id: i64, to: NaiveDate, reason: &str) -> Result<TaskDetail, ApiError> {
         if reason.trim().is_empty() {
-            return Err(invalid("an extension needs its reason (a reasoned decision)"));
+            return Err(reason_required("an extension (a reasoned decision)"));
         }
         let (_, task) = self.open_task(id)?;
         let calendar = self.calendar()?;
@@ -247,15 +310,26 @@ impl Session {
             .and_then(|n| norms.get(n).and_then(|n| n.extension_cap.clone()))
             .ok_or_else(|| invalid(format!("task {id} follows no norm that allows an extension")))?;
         let (_, suspensions) =
-            self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+            self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let (cap_date, _) = extension_cap(&calendar, &cap, task.event_date, task.original_due, &suspensions)?;
-        let accepted =
-            check_extension(&calendar, &cap_date, task.current_due, to).map_err(|e| invalid(e.to_string()))?;
-        let writer = self.store.task_writer()?;
-        writer.set_due(id, "extended", task.current_due, accepted, None, reason.trim())?;
-        writer.commit()?;
+        let accepted = check_extension(&calendar, &cap_date, task.current_due, to).map_err(|e| {
+            let code = match e {
+                ExtensionError::BeyondCap { .. } => ErrorCode::BeyondCap,
+                ExtensionError::NotWorkingDay { .. } => ErrorCode::NotWorkingDay,
+                ExtensionError::NotLater { .. } => ErrorCode::InvalidInput,
+            };
+            ApiError::new(code, e.to_string())
+        })?;
+        let about = self.about(&task);
+        let entry =
+            Entry::TaskExtended { task_id: id, from: task.current_due, to: accepted, reason: reason.trim().into() };
+        self.write(|w| {
+            w.set_due(id, accepted, None)?;
+            w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            Ok(())
+        })?;
         self.tasks_changed();
-        self.task_detail(id, today_in_kazakhstan())
+        self.task_detail(id, self.today())
     }
 
     /// Stops the clock from `from` to `to`. The suspension moves the original and the current due
@@ -263,13 +337,13 @@ impl Session {
     /// extended date moves by the units the suspension takes out of the running term.
     pub fn suspend_task(&mut self, id: i64, suspension: Suspension, reason: &str) -> Result<TaskDetail, ApiError> {
         if reason.trim().is_empty() {
-            return Err(invalid("a suspension needs its reason"));
+            return Err(reason_required("a suspension"));
         }
         let (_, task) = self.open_task(id)?;
         check_inputs(task.event_date, &[suspension])?;
         let calendar = self.calendar()?;
         let (period, mut suspensions) =
-            self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+            self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let earlier = suspensions.clone();
         suspensions.push(suspension);
         let original = compute(&calendar, task.event_date, period, &suspensions)?.due;
@@ -279,31 +353,43 @@ impl Session {
         } else {
             original
         };
-        let writer = self.store.task_writer()?;
-        writer.add_suspension(id, suspension)?;
-        writer.set_due(
-            id,
-            "suspended",
-            task.current_due,
-            current,
-            Some(original),
-            &format!("{} – {}: {}", suspension.from, suspension.to, reason.trim()),
-        )?;
-        writer.commit()?;
+        let about = self.about(&task);
+        let entry = Entry::TaskSuspended {
+            task_id: id,
+            from: suspension.from,
+            to: suspension.to,
+            reason: reason.trim().into(),
+            old_due: task.current_due,
+            new_due: current,
+        };
+        self.write(|w| {
+            w.add_suspension(id, suspension)?;
+            w.set_due(id, current, Some(original))?;
+            w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            Ok(())
+        })?;
         self.tasks_changed();
-        self.task_detail(id, today_in_kazakhstan())
+        self.task_detail(id, self.today())
     }
 
     pub fn note_task(&mut self, id: i64, note: &str) -> Result<TaskDetail, ApiError> {
         if note.trim().is_empty() {
             return Err(invalid("the note is empty"));
         }
-        self.graph()?.task(id).ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
-        let writer = self.store.task_writer()?;
-        writer.set_note(id, note.trim())?;
-        writer.commit()?;
+        if note.chars().count() > 4000 {
+            return Err(invalid("a note is at most 4,000 characters"));
+        }
+        let graph = self.graph()?;
+        let task = graph.task(id).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let about = self.about(task);
+        let entry = Entry::TaskNoted { task_id: id, note: note.trim().into() };
+        self.write(|w| {
+            w.set_note(id, note.trim())?;
+            w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            Ok(())
+        })?;
         self.tasks_changed();
-        self.task_detail(id, today_in_kazakhstan())
+        self.task_detail(id, self.today())
     }
 
     /// Marks a task done on `on`; the answer carries the next step the stage suggests.
@@ -311,25 +397,34 @@ impl Session {
         let (graph, task) = self.open_task(id)?;
         let open = graph.open_prerequisites(id);
         if !open.is_empty() {
-            return Err(invalid(format!("task {id} is blocked by open task(s) {open:?}")));
+            return Err(ApiError::new(ErrorCode::Blocked, format!("task {id} is blocked by open task(s) {open:?}")));
         }
         if on < task.event_date {
             return Err(invalid(format!("task {id} cannot be done before its event ({})", task.event_date)));
         }
-        let late = if on > task.current_due { " (late)" } else { " (on time)" };
-        let writer = self.store.task_writer()?;
-        writer.set_status(id, TaskStatus::Done, Some(on), &format!("done on {on}{late}"))?;
-        writer.commit()?;
+        if !crate::domain::calendar::in_supported_years(on) {
+            return Err(invalid(format!("{on} is outside the years the product computes with")));
+        }
+        let about = self.about(&task);
+        let entry = Entry::TaskDone { task_id: id, on, late: on > task.current_due };
+        self.write(|w| {
+            w.set_status(id, TaskStatus::Done, Some(on))?;
+            w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            Ok(())
+        })?;
         self.tasks_changed();
         self.task_detail(id, on)
     }
 
-    /// Accepts the suggested next step after a task: creates it, waiting for that task.
+    /// Accepts the suggested next step after a task: creates it, waiting for that task, and
+    /// records the acceptance — in one write.
     pub fn accept_suggestion(&mut self, after: i64, assignee: Option<String>) -> Result<CreatedTasks, ApiError> {
         let graph = self.graph()?;
-        let task = graph.task(after).cloned().ok_or_else(|| ApiError::new("not_found", format!("no task {after}")))?;
-        let (kind, reason) =
-            next_step(task.kind).ok_or_else(|| invalid(format!("no next step follows a {} task", task.kind.code())))?;
+        let task =
+            graph.task(after).cloned().ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {after}")))?;
+        let (kind, _) = next_step(task.kind).ok_or_else(|| {
+            ApiError::new(ErrorCode::NothingSuggested, format!("no next step follows a {} task", task.kind.code()))
+        })?;
         let request = NewTaskRequest {
             kind,
             title: None,
@@ -342,25 +437,61 @@ impl Session {
             event_date: Some(task.done_on.unwrap_or(task.current_due)),
             depends_on: vec![after],
         };
-        let created = self.add_task(&request)?;
-        let writer = self.store.task_writer()?;
-        writer.log(after, "suggestion_accepted", None, None, Some(&format!("{}: {reason}", kind.code())))?;
-        writer.commit()?;
-        self.tasks_changed();
-        Ok(created)
+        let plan = self.plan_task(&request)?;
+        let about = self.about(&task);
+        let ids = self.write(|w| {
+            let ids = write_task(w, &plan)?;
+            let entry = Entry::SuggestionAccepted {
+                after_task: Some(after),
+                subject_bin: task.subject_bin.clone(),
+                step: kind.code().into(),
+                created: ids.clone(),
+            };
+            w.append(&entry, about, Some(RecordRef::Task(after)))?;
+            Ok(ids)
+        })?;
+        self.created(ids)
     }
 
-    /// Declines the suggested next step with a reason; the refusal is logged, nothing is created.
+    /// Accepts a first step on an object with no task yet (nothing to follow): the task and the
+    /// acceptance in one write.
+    pub(super) fn accept_first_step(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+        let plan = self.plan_task(request)?;
+        let about = plan.about.clone();
+        let ids = self.write(|w| {
+            let ids = write_task(w, &plan)?;
+            let entry = Entry::SuggestionAccepted {
+                after_task: None,
+                subject_bin: about.subject_bin.clone(),
+                step: request.kind.code().into(),
+                created: ids.clone(),
+            };
+            w.append(&entry, about, None)?;
+            Ok(ids)
+        })?;
+        self.created(ids)
+    }
+
+    /// Declines the suggested next step with a reason; the refusal is journaled, nothing is created.
     pub fn decline_suggestion(&mut self, after: i64, reason: &str) -> Result<(), ApiError> {
         if reason.trim().is_empty() {
-            return Err(invalid("declining a suggestion needs a reason"));
+            return Err(reason_required("declining a suggestion"));
         }
         let graph = self.graph()?;
-        let task = graph.task(after).ok_or_else(|| ApiError::new("not_found", format!("no task {after}")))?;
-        let (kind, _) = next_step(task.kind).ok_or_else(|| invalid(format!("no next step follows task {after}")))?;
-        let writer = self.store.task_writer()?;
-        writer.log(after, "suggestion_declined", None, None, Some(&format!("{}: {}", kind.code(), reason.trim())))?;
-        writer.commit()?;
+        let task = graph.task(after).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {after}")))?;
+        let (kind, _) = next_step(task.kind)
+            .ok_or_else(|| ApiError::new(ErrorCode::NothingSuggested, format!("no next step follows task {after}")))?;
+        let about = self.about(task);
+        let entry = Entry::SuggestionDeclined {
+            after_task: after,
+            subject_bin: task.subject_bin.clone(),
+            step: kind.code().into(),
+            reason: reason.trim().into(),
+        };
+        self.write(|w| {
+            w.append(&entry, about, Some(RecordRef::Task(after)))?;
+            Ok(())
+        })?;
         self.tasks_changed();
         Ok(())
     }
@@ -397,7 +528,7 @@ impl Session {
         let graph = self.graph()?;
         let view = self.view(&graph, &calendar, id, today)?;
         let (period, suspensions) =
-            self.store.task_rule(id)?.ok_or_else(|| ApiError::new("not_found", format!("no task {id}")))?;
+            self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let norms = self.norms()?;
         let norm = view.task.norm_id.as_deref().and_then(|n| norms.get(n));
         let explanation =
@@ -419,71 +550,14 @@ impl Session {
         Ok(TaskDetail { rule, suspensions, explanation, log: self.store.task_log(id)?, suggestion, view })
     }
 
-    /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
-    pub fn desk(&self, today: NaiveDate, assignee: Option<&str>) -> Result<Desk, ApiError> {
-        let calendar = self.calendar()?;
-        let graph = self.graph()?;
-        let mine = |t: &Task| assignee.is_none_or(|a| t.assignee == a);
-        let mut views: Vec<TaskView> = graph
-            .tasks()
-            .filter(|t| t.is_open() && mine(t))
-            .map(|t| self.view(&graph, &calendar, t.id, today))
-            .collect::<Result<_, _>>()?;
-        views.sort_by(|a, b| {
-            let score = |v: &TaskView| v.urgency.map_or(0.0, |u| u.score);
-            score(b).total_cmp(&score(a)).then(a.task.id.cmp(&b.task.id))
-        });
-        let mut desk = Desk {
-            today,
-            due_today: vec![],
-            overdue: vec![],
-            next_7_working_days: vec![],
-            later: 0,
-            reminders: vec![],
-        };
-        // By date first: a task due before today is overdue and one due today is due today,
-        // whatever the weekday (on a Sunday, Friday's tasks are overdue, not "due today").
-        for view in views {
-            let due = view.task.current_due;
-            let left = view.urgency.map_or(i32::MAX, |u| u.working_days_left);
-            if due < today {
-                desk.overdue.push(view);
-            } else if due == today {
-                desk.due_today.push(view);
-            } else if left <= 7 {
-                desk.next_7_working_days.push(view);
-            } else {
-                desk.later += 1;
-            }
-        }
-        desk.reminders = graph
-            .reminders_due(&calendar, today)
-            .into_iter()
-            .filter(|r| graph.task(r.task_id).is_some_and(&mine))
-            .collect();
-        Ok(desk)
-    }
-
-    pub fn reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>, ApiError> {
-        Ok(self.graph()?.reminders_due(&*self.calendar()?, today))
-    }
-
-    pub fn slips(&self, today: NaiveDate) -> Result<Vec<Slip>, ApiError> {
-        Ok(self.graph()?.slips(&*self.calendar()?, today))
-    }
-
-    pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
-        Ok(dashboard(&*self.graph()?, &*self.calendar()?, today))
-    }
-
     /// Recomputes the due dates of open tasks after a rule in force changed (the calendar, or the
-    /// norm a task follows), logging each move. A task whose norm's period changed takes the new
-    /// period. Extended tasks keep the decided date unless it now falls on a day off.
+    /// norm a task follows), each move journaled by the product itself. A task whose norm's period
+    /// changed takes the new period. Extended tasks keep the decided date unless it now falls on a
+    /// day off.
     pub fn recompute_open_deadlines(&mut self) -> Result<Vec<Recomputed>, ApiError> {
         let calendar = self.calendar()?;
         let graph = self.graph()?;
         let norms = self.norms()?;
-        let mut changes = Vec::new();
         let mut plans = Vec::new();
         for task in graph.tasks().filter(|t| t.is_open()) {
             let Some((stored, suspensions)) = self.store.task_rule(task.id)? else { continue };
@@ -500,19 +574,36 @@ impl Session {
                     ),
                     _ => "the working-day calendar changed".into(),
                 };
-                plans.push((task.id, task.current_due, current, original, (period != stored).then_some(period), why));
+                let about = self.about(task);
+                plans.push((
+                    task.id,
+                    task.current_due,
+                    current,
+                    original,
+                    (period != stored).then_some(period),
+                    why,
+                    about,
+                ));
             }
+        }
+        if plans.is_empty() {
+            return Ok(Vec::new());
         }
         plans.sort_by_key(|p| p.0);
-        let writer = self.store.task_writer()?;
-        for (id, old, new, original, period, why) in plans {
-            if let Some(period) = period {
-                writer.set_period(id, period)?;
+        let stamp = self.system_stamp();
+        let changes = self.write_as(stamp, |w| {
+            let mut changes = Vec::new();
+            for (id, old, new, original, period, why, about) in plans {
+                if let Some(period) = period {
+                    w.set_period(id, period)?;
+                }
+                w.set_due(id, new, Some(original))?;
+                let entry = Entry::TaskRecomputed { task_id: id, from: old, to: new, why };
+                w.append(&entry, about, Some(RecordRef::Task(id)))?;
+                changes.push(Recomputed { task_id: id, from: old, to: new });
             }
-            writer.set_due(id, "recomputed", old, new, Some(original), &why)?;
-            changes.push(Recomputed { task_id: id, from: old, to: new });
-        }
-        writer.commit()?;
+            Ok(changes)
+        })?;
         self.tasks_changed();
         Ok(changes)
     }
@@ -548,83 +639,5 @@ fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {
         (Some(no), _) => format!("{what}: {no}"),
         (None, Some(bin)) => format!("{what}: {bin}"),
         _ => what.to_string(),
-    }
-}
-
-/// Timings of the task views over a database of synthetic tasks.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct TaskBench {
-    pub tasks: usize,
-    pub open: usize,
-    pub dependencies: usize,
-    pub insert_ms: f64,
-    pub load_and_build_graph_ms: f64,
-    pub dashboard_ms: f64,
-    pub desk_ms: f64,
-    pub reminders_ms: f64,
-    pub slips_ms: f64,
-}
-
-impl Session {
-    /// Adds `count` synthetic open tasks (every tenth waiting for the one before it) to this
-    /// database, then times the graph rebuild and each view. Use a scratch database: the tasks
-    /// stay. A measurement; it asserts nothing.
-    pub fn bench_tasks(&mut self, count: usize, today: NaiveDate) -> Result<TaskBench, ApiError> {
-        use std::time::Instant;
-        let calendar = self.calendar()?;
-        let started = Instant::now();
-        let writer = self.store.task_writer()?;
-        let mut previous = None;
-        for i in 0..count {
-            let event = today - Duration::days((i % 60) as i64);
-            let period = Period { amount: 15, unit: crate::domain::deadline::Unit::WorkingDays };
-            let id = writer.insert(&NewTask {
-                kind: TaskKind::ALL[i % TaskKind::ALL.len()],
-                title: format!("synthetic task {i}"),
-                subject_id: None,
-                appeal_id: None,
-                assignee: format!("prosecutor {}", i % 40),
-                unit: format!("unit {}", i % 8),
-                region_code: Some(crate::domain::territory::REGIONS[i % 20].code.to_string()),
-                category: Some(["экология", "трудовые права", "ЖКХ", "социальные выплаты"][i % 4].to_string()),
-                norm_id: None,
-                period,
-                event_date: event,
-                due: compute(&calendar, event, period, &[])?.due,
-            })?;
-            if i % 10 == 9 {
-                if let Some(p) = previous {
-                    writer.add_dependency(id, p)?;
-                }
-            }
-            previous = Some(id);
-        }
-        writer.commit()?;
-        self.tasks_changed();
-        let insert_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let time = |f: &mut dyn FnMut() -> Result<(), ApiError>| -> Result<f64, ApiError> {
-            let t = Instant::now();
-            f()?;
-            Ok(t.elapsed().as_secs_f64() * 1000.0)
-        };
-        // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
-        self.tasks_changed();
-        let load_and_build_graph_ms = time(&mut || self.graph().map(|_| ()))?;
-        let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
-        let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
-        let reminders_ms = time(&mut || self.reminders(today).map(|_| ()))?;
-        let slips_ms = time(&mut || self.slips(today).map(|_| ()))?;
-        let (tasks, dependencies) = self.store.load_task_graph()?;
-        Ok(TaskBench {
-            open: tasks.iter().filter(|t| t.is_open()).count(),
-            tasks: tasks.len(),
-            dependencies: dependencies.len(),
-            insert_ms,
-            load_and_build_graph_ms,
-            dashboard_ms,
-            desk_ms,
-            reminders_ms,
-            slips_ms,
-        })
     }
 }

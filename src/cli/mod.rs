@@ -6,8 +6,8 @@ mod tasks;
 use std::fmt::Write as _;
 
 use ekn::api::{
-    ApiError, CalendarImportReport, CalendarYearView, CardBench, DeadlineReport, DeadlineRequest, InitReport,
-    NormsImportReport, NormsList, RuleChoice, Status,
+    ApiError, CalendarImportReport, CalendarYearView, CardBench, DeadlineReport, DeadlineRequest, ErrorCode,
+    InitReport, JournalLine, JournalVerification, NormsImportReport, NormsList, RuleChoice, Status,
 };
 use ekn::domain::card::Card;
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
@@ -22,8 +22,8 @@ pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, r
 /// Prints `value` as pretty JSON or through its text renderer.
 pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> Result<(), ApiError> {
     if json {
-        let text =
-            serde_json::to_string_pretty(value).map_err(|e| ApiError { code: "internal", message: e.to_string() })?;
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|e| ApiError { code: ErrorCode::Internal, message: e.to_string() })?;
         println!("{text}");
     } else {
         print!("{}", render(value));
@@ -328,20 +328,20 @@ pub fn deadline_request(
 ) -> Result<DeadlineRequest, ApiError> {
     let date = |text: &str, what: &str| {
         ekn::ingest::values::parse_date(text)
-            .map_err(|reason| ApiError { code: "invalid_input", message: format!("--{what}: {reason}") })
+            .map_err(|reason| ApiError { code: ErrorCode::InvalidInput, message: format!("--{what}: {reason}") })
     };
     let rule = match (working_days, calendar_days, months, norm) {
         (Some(n), _, _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::WorkingDays }),
         (_, Some(n), _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::CalendarDays }),
         (_, _, Some(n), _) => RuleChoice::Period(Period { amount: n, unit: Unit::Months }),
         (_, _, _, Some(id)) => RuleChoice::Norm(id),
-        _ => return Err(ApiError { code: "invalid_input", message: "give a period or a norm".into() }),
+        _ => return Err(ApiError { code: ErrorCode::InvalidInput, message: "give a period or a norm".into() }),
     };
     let suspensions = suspend
         .iter()
         .map(|text| {
             let (a, b) = text.split_once("..").ok_or_else(|| ApiError {
-                code: "invalid_input",
+                code: ErrorCode::InvalidInput,
                 message: format!("--suspend {text}: expected FROM..TO, e.g. 2024-03-20..2024-03-25"),
             })?;
             Ok(Suspension { from: date(a, "suspend")?, to: date(b, "suspend")? })
@@ -501,6 +501,62 @@ pub fn render_norms_import(r: &NormsImportReport) -> String {
     }
     if r.changes.is_empty() {
         out.push_str("  no norm changed\n");
+    }
+    out
+}
+
+pub fn render_journal(lines: &Vec<JournalLine>) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let about = [
+            l.subject_bin.as_ref().map(|b| format!("object {b}")),
+            l.appeal_no.as_ref().map(|a| format!("appeal {a}")),
+            l.task_id.map(|t| format!("task #{t}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ");
+        let _ = writeln!(
+            out,
+            "#{:<6} {} {} ({}) {}{}: {}",
+            l.seq,
+            l.at,
+            l.person,
+            l.face,
+            l.kind,
+            if about.is_empty() { String::new() } else { format!(" [{about}]") },
+            l.detail
+        );
+    }
+    if lines.is_empty() {
+        out.push_str("No entries.\n");
+    }
+    out
+}
+
+pub fn render_verification(v: &JournalVerification) -> String {
+    let mut out = format!(
+        "Journal: {} entries, {} records and {} tables checked in {:.2} s\n  head {}\n  Merkle root {}\n",
+        v.entries,
+        v.records_checked,
+        v.tables_checked,
+        v.seconds,
+        v.head_hash.as_deref().unwrap_or("—"),
+        v.merkle_root
+    );
+    match &v.checkpoint {
+        Some(cp) => {
+            let _ =
+                writeln!(out, "  signed checkpoint: {} entries at {} (key {}…)", cp.size, cp.at, &cp.public_key[..16]);
+        }
+        None => out.push_str("  no valid signed checkpoint\n"),
+    }
+    if v.ok {
+        out.push_str("All holds: the chain is intact, the journal extends its signed checkpoint, and every record matches its last entry.\n");
+    }
+    for p in &v.problems {
+        let _ = writeln!(out, "PROBLEM: {}", p.text());
     }
     out
 }

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use ekn::api::{ApiError, CreatedTasks, Desk, NewTaskRequest, Session, TaskDetail, TaskView};
+use ekn::api::{ApiError, CreatedTasks, Desk, ErrorCode, NewTaskRequest, Session, TaskDetail, TaskView};
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
 use ekn::domain::tasks::{Dashboard, Figures, Reminder, Slip, TaskKind};
 
@@ -92,7 +92,7 @@ pub enum TaskAction {
 
 fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
     ekn::ingest::values::parse_date(text)
-        .map_err(|reason| ApiError { code: "invalid_input", message: format!("--{what}: {reason}") })
+        .map_err(|reason| ApiError { code: ErrorCode::InvalidInput, message: format!("--{what}: {reason}") })
 }
 
 /// `--today` or today's date in Kazakhstan.
@@ -100,8 +100,8 @@ pub fn today(text: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
     text.map_or_else(|| Ok(ekn::api::today_in_kazakhstan()), |t| date(t, "today"))
 }
 
-pub fn run_task(db: &Path, command: TaskAction) -> Result<(), ApiError> {
-    let mut session = Session::open(db)?;
+pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> Result<(), ApiError> {
+    let mut session = Session::open_with(db, context)?;
     match command {
         TaskAction::Add {
             kind,
@@ -131,7 +131,8 @@ pub fn run_task(db: &Path, command: TaskAction) -> Result<(), ApiError> {
             print(json, &session.add_task(&request)?, render_created)
         }
         TaskAction::Show { id, json } => {
-            print(json, &session.task_detail(id, ekn::api::today_in_kazakhstan())?, render_detail)
+            let today = session.today();
+            print(json, &session.task_detail(id, today)?, render_detail)
         }
         TaskAction::Depend { id, on } => {
             session.add_dependency(id, on)?;
@@ -236,7 +237,7 @@ fn render_detail(d: &TaskDetail) -> String {
             t.id
         );
     }
-    let _ = writeln!(out, "  log:");
+    let _ = writeln!(out, "  history (from the journal):");
     for e in &d.log {
         let moved = match (e.old_due, e.new_due) {
             (Some(a), Some(b)) => format!(" {a} → {b}"),
@@ -245,8 +246,11 @@ fn render_detail(d: &TaskDetail) -> String {
         };
         let _ = writeln!(
             out,
-            "    {} {}{}{}",
+            "    #{} {} {} ({}) {}{}{}",
+            e.seq,
             e.at,
+            e.person,
+            e.face,
             e.action,
             moved,
             e.detail.as_ref().map_or(String::new(), |d| format!(": {d}"))

@@ -5,6 +5,8 @@ pub mod calendar;
 pub mod card;
 pub mod deadline;
 pub mod ids;
+pub mod journal;
+pub mod merkle;
 pub mod norms;
 pub mod privacy;
 pub mod records;

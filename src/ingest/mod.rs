@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::privacy::{MaskCounts, Pseudonymiser};
 use crate::domain::records::DataKind;
-use crate::store::{ImportHeader, ImportTotals, ImportWriter, Store, StoreError, Upsert};
+use crate::store::{ImportHeader, ImportTotals, ImportWriter, Stamp, Store, StoreError, Upsert};
 use columns::{fields_of, ColumnMap};
 pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
 use rows::FieldRow;
@@ -97,6 +97,8 @@ pub struct ImportReport {
     pub masked_emails: usize,
     /// An earlier import of a byte-identical file, if any.
     pub same_file_as_import: Option<i64>,
+    /// The journal entry that records this import.
+    pub journal_seq: Option<i64>,
     pub seconds: f64,
 }
 
@@ -126,6 +128,7 @@ impl Input<'_> {
 /// Imports one file. On error nothing is written (the transaction is rolled back).
 pub fn import(
     store: &mut Store,
+    stamp: Stamp,
     input: Input<'_>,
     options: &ImportOptions,
     pseudonymiser: &Pseudonymiser,
@@ -183,7 +186,7 @@ pub fn import(
         roles: card.roles,
     };
 
-    let mut writer = ImportWriter::begin(store, &header)?;
+    let mut writer = ImportWriter::begin(store, stamp, &header)?;
     let mut totals = ImportTotals::default();
     let mut masked = MaskCounts::default();
     let mut rejects = match (&input, options.skip_invalid) {
@@ -258,7 +261,7 @@ pub fn import(
         Some(r) => r.finish().map_err(|reason| IngestError::File { file: file.clone(), reason })?,
         None => None,
     };
-    let import_id = writer.finish(&totals)?;
+    let (import_id, entries) = writer.finish(&totals)?;
     let mut ignored_columns = map.map(|m| m.ignored).unwrap_or_default();
     ignored_columns.extend(ignored_keys);
     Ok(ImportReport {
@@ -279,6 +282,7 @@ pub fn import(
         masked_phones: masked.phones,
         masked_emails: masked.emails,
         same_file_as_import,
+        journal_seq: entries.last().map(|e| e.seq),
         seconds: started.elapsed().as_secs_f64(),
     })
 }

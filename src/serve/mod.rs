@@ -18,7 +18,7 @@ use axum::{Json, Router};
 use serde_json::Value;
 
 use crate::api::host::Host;
-use crate::api::ApiError;
+use crate::api::{ApiError, ErrorCode};
 
 /// The header the UI sends the session token in.
 pub const TOKEN_HEADER: &str = "x-ekn-token";
@@ -50,15 +50,15 @@ impl Server {
     /// Binds to `127.0.0.1:port` (0 picks a free port) and prepares the routes. `ui` is the built
     /// UI (ui/dist); without it the API still answers and `/` says how to build the UI.
     pub fn bind(host: Arc<Host>, port: u16, ui: Option<PathBuf>) -> Result<Server, ApiError> {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| ApiError { code: "internal", message: format!("cannot start the server runtime: {e}") })?;
-        let listener = runtime
-            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
-            .map_err(|e| ApiError { code: "io", message: format!("cannot listen on 127.0.0.1:{port}: {e}") })?;
-        let address = listener.local_addr().map_err(|e| ApiError { code: "io", message: e.to_string() })?;
+        let runtime =
+            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| {
+                ApiError { code: ErrorCode::Internal, message: format!("cannot start the server runtime: {e}") }
+            })?;
+        let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).map_err(|e| ApiError {
+            code: ErrorCode::Io,
+            message: format!("cannot listen on 127.0.0.1:{port}: {e}"),
+        })?;
+        let address = listener.local_addr().map_err(|e| ApiError { code: ErrorCode::Io, message: e.to_string() })?;
         let token = hex::encode(crate::store::secret::random_key());
         let shared = Arc::new(Shared {
             host,
@@ -107,7 +107,7 @@ impl Server {
                     })
                     .await
             })
-            .map_err(|e| ApiError { code: "io", message: format!("server stopped: {e}") })
+            .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("server stopped: {e}") })
     }
 }
 
@@ -126,17 +126,17 @@ async fn guard(shared: Arc<Shared>, request: axum::extract::Request, next: axum:
     if !host_ok {
         return refuse(
             StatusCode::MISDIRECTED_REQUEST,
-            "forbidden_host",
+            ErrorCode::ForbiddenHost,
             "this server answers only 127.0.0.1 or localhost",
         );
     }
     if !origin_ok {
-        return refuse(StatusCode::FORBIDDEN, "forbidden_origin", "requests from other web pages are refused");
+        return refuse(StatusCode::FORBIDDEN, ErrorCode::ForbiddenOrigin, "requests from other web pages are refused");
     }
     if request.uri().path().starts_with("/api/") && !token_ok(headers, &shared.token) {
         return refuse(
             StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "the session token is missing or wrong; open the URL `ekn serve` printed",
         );
     }
@@ -155,7 +155,7 @@ fn token_ok(headers: &HeaderMap, token: &str) -> bool {
     given.len() == token.len() && given.iter().zip(token.as_bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
 }
 
-fn refuse(status: StatusCode, code: &'static str, message: &str) -> Response {
+fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
     (status, Json(ApiError { code, message: message.to_string() })).into_response()
 }
 
@@ -169,7 +169,9 @@ async fn api_call(
     } else {
         match serde_json::from_slice(&body) {
             Ok(v) => v,
-            Err(e) => return refuse(StatusCode::BAD_REQUEST, "invalid_input", &format!("the body is not JSON: {e}")),
+            Err(e) => {
+                return refuse(StatusCode::BAD_REQUEST, ErrorCode::InvalidInput, &format!("the body is not JSON: {e}"))
+            }
         }
     };
     let host = shared.host.clone();
@@ -178,13 +180,14 @@ async fn api_call(
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(e)) => {
             let status = match e.code {
-                "not_found" => StatusCode::NOT_FOUND,
-                "invalid_input" => StatusCode::BAD_REQUEST,
-                _ => StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::NotFound => StatusCode::NOT_FOUND,
+                ErrorCode::Internal | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                _ => StatusCode::BAD_REQUEST,
             };
             (status, Json(e)).into_response()
         }
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal", &e.to_string()),
+        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, &e.to_string()),
     }
 }
 

@@ -9,11 +9,14 @@
 
 use std::collections::HashMap;
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::types::ValueRef;
+use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
+use super::journal::{row_element, row_element_by_id, About, Stamp, Write};
 use super::{fold_for_search, Store, StoreError};
 use crate::domain::ids::IdKind;
+use crate::domain::journal::{Entry, LegalCardRecord, RecordRef, StoredEntry, TableDigest, TableState};
 use crate::domain::records::{Appeal, Inspection, RiskScore, SubjectFacts};
 
 /// What is known about the file before its rows are read; written to the import log.
@@ -64,18 +67,27 @@ impl ImportTotals {
     }
 }
 
-/// An import in progress. Call `finish` to commit; drop it to roll everything back.
+/// An import in progress, inside the one write path. Call `finish` to journal and commit it;
+/// drop it to roll everything back (its journal entry with it).
 pub struct ImportWriter<'s> {
-    tx: Transaction<'s>,
+    write: Write<'s>,
+    header: ImportHeader,
     import_id: i64,
     /// BIN → (row id, hash of name/KATO/OKED): most rows name a subject already seen.
     subjects: HashMap<String, (i64, i64)>,
     control_bodies: HashMap<String, i64>,
+    /// The registry tables' digests, kept current row by row from the last journaled state.
+    tables: Vec<(&'static str, TableDigest)>,
 }
 
 impl<'s> ImportWriter<'s> {
-    pub fn begin(store: &'s mut Store, header: &ImportHeader) -> Result<Self, StoreError> {
-        let tx = store.conn.transaction()?;
+    pub fn begin(store: &'s mut Store, stamp: Stamp, header: &ImportHeader) -> Result<Self, StoreError> {
+        let write = store.write(stamp)?;
+        let mut tables = Vec::new();
+        for (name, _) in super::journal::TABLES {
+            tables.push((*name, write.table_state(name)?));
+        }
+        let tx = &write.tx;
         tx.execute(
             "INSERT INTO imports(kind, file_name, sha256, size_bytes, format, source, started_at,
                                  purpose, legal_basis, retention, roles, tool_version)
@@ -87,7 +99,7 @@ impl<'s> ImportWriter<'s> {
                 header.size_bytes as i64,
                 header.format,
                 header.source,
-                now_utc(),
+                write.stamp().at,
                 header.purpose,
                 header.legal_basis,
                 header.retention,
@@ -96,21 +108,52 @@ impl<'s> ImportWriter<'s> {
             ],
         )?;
         let import_id = tx.last_insert_rowid();
-        Ok(ImportWriter { tx, import_id, subjects: HashMap::new(), control_bodies: HashMap::new() })
+        Ok(ImportWriter {
+            write,
+            header: header.clone(),
+            import_id,
+            subjects: HashMap::new(),
+            control_bodies: HashMap::new(),
+            tables,
+        })
+    }
+
+    fn digest(&mut self, table: &str) -> &mut TableDigest {
+        &mut self.tables.iter_mut().find(|(name, _)| *name == table).expect("a journaled table").1
+    }
+
+    /// The elements of rows as they stand now, for a row about to change.
+    fn elements(&self, table: &str, id_column: &str, id: i64) -> Result<Vec<[u8; 32]>, StoreError> {
+        row_element_by_id(&self.write.tx, table, id_column, id)
+    }
+
+    fn forget(&mut self, table: &str, elements: &[[u8; 32]]) {
+        let digest = self.digest(table);
+        for e in elements {
+            digest.remove(e);
+        }
+    }
+
+    fn count(&mut self, table: &str, elements: &[[u8; 32]]) {
+        let digest = self.digest(table);
+        for e in elements {
+            digest.add(e);
+        }
     }
 
     pub fn import_id(&self) -> i64 {
         self.import_id
     }
 
-    /// Records the totals and commits the whole import.
-    pub fn finish(self, totals: &ImportTotals) -> Result<i64, StoreError> {
-        self.tx.execute(
+    /// Records the totals, journals the import as one entry (the file, its digest, the counts,
+    /// the legal card, and the tables' new state) and commits the whole import.
+    pub fn finish(mut self, totals: &ImportTotals) -> Result<(i64, Vec<StoredEntry>), StoreError> {
+        self.write.tx.execute(
             "UPDATE imports SET finished_at = ?2, rows_read = ?3, inserted = ?4, updated = ?5,
                                 unchanged = ?6, rejected = ?7 WHERE id = ?1",
             params![
                 self.import_id,
-                now_utc(),
+                self.write.stamp().at,
                 totals.rows_read as i64,
                 totals.inserted as i64,
                 totals.updated as i64,
@@ -118,8 +161,35 @@ impl<'s> ImportWriter<'s> {
                 totals.rejected as i64
             ],
         )?;
-        self.tx.commit()?;
-        Ok(self.import_id)
+        let h = &self.header;
+        let entry = Entry::Import {
+            import_id: self.import_id,
+            data_kind: h.kind.to_string(),
+            file: h.file_name.clone(),
+            sha256: h.sha256.clone(),
+            size_bytes: h.size_bytes,
+            rows_read: totals.rows_read,
+            inserted: totals.inserted,
+            updated: totals.updated,
+            unchanged: totals.unchanged,
+            rejected: totals.rejected,
+            legal_card: LegalCardRecord {
+                source: h.source.clone(),
+                purpose: h.purpose.clone(),
+                legal_basis: h.legal_basis.clone(),
+                retention: h.retention.clone(),
+                roles: h.roles.clone(),
+            },
+            tables: self
+                .tables
+                .iter()
+                .map(|(name, d)| TableState { table: name.to_string(), rows: d.rows, digest: d.text() })
+                .collect(),
+        };
+        let record = RecordRef::Import(self.import_id);
+        self.write.append(&entry, About::default(), Some(record))?;
+        let entries = self.write.commit()?;
+        Ok((self.import_id, entries))
     }
 
     pub fn inspection(&mut self, rec: &Inspection, line: u64) -> Result<Upsert, StoreError> {
@@ -138,6 +208,7 @@ impl<'s> ImportWriter<'s> {
             &rec.declared_illegal,
         ]);
         let existing = self
+            .write
             .tx
             .prepare_cached("SELECT id, row_hash, last_import_id, source_line FROM inspections WHERE registry_no = ?1")?
             .query_row([&rec.registry_no], existing_row)
@@ -145,6 +216,7 @@ impl<'s> ImportWriter<'s> {
         let subject_id = self.subject(&rec.subject)?;
         let body_id = self.control_body(&rec.control_body)?;
         let kato = rec.subject.kato.as_ref();
+        let import_id = self.import_id;
         let values = params![
             rec.registry_no,
             subject_id,
@@ -161,12 +233,13 @@ impl<'s> ImportWriter<'s> {
             rec.appealed,
             rec.declared_illegal,
             hash,
-            self.import_id,
+            import_id,
             line as i64,
         ];
         match self.classify(existing, hash)? {
             Change::New => {
-                self.tx
+                self.write
+                    .tx
                     .prepare_cached(
                         "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, grounds, start_date,
                             end_date, kato, region_code, violations, sanctions, fine_tiyn, appealed, declared_illegal,
@@ -174,10 +247,39 @@ impl<'s> ImportWriter<'s> {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
                     )?
                     .execute(values)?;
+                // The row's element from the values just written, in `journal::TABLES` order.
+                let id = self.write.tx.last_insert_rowid();
+                let (start, end) = (rec.start_date.to_string(), rec.end_date.map(|d| d.to_string()));
+                let element = row_element(
+                    "inspections",
+                    &[
+                        ValueRef::Integer(id),
+                        text(&rec.registry_no),
+                        ValueRef::Integer(subject_id),
+                        ValueRef::Integer(body_id),
+                        text(rec.kind.code()),
+                        opt_text(rec.grounds.as_deref()),
+                        text(&start),
+                        opt_text(end.as_deref()),
+                        opt_text(kato.map(|k| k.code.as_str())),
+                        opt_text(kato.map(|k| k.region.code)),
+                        ValueRef::Integer(i64::from(rec.violations)),
+                        opt_text(rec.sanctions.as_deref()),
+                        opt_int(rec.fine_tiyn),
+                        opt_int(rec.appealed.map(i64::from)),
+                        opt_int(rec.declared_illegal.map(i64::from)),
+                        ValueRef::Integer(hash),
+                        ValueRef::Integer(self.import_id),
+                    ],
+                );
+                self.count("inspections", &[element]);
                 Ok(Upsert::Inserted)
             }
-            Change::Modified(_) => {
-                self.tx
+            Change::Modified(id) => {
+                let old = self.elements("inspections", "id", id)?;
+                self.forget("inspections", &old);
+                self.write
+                    .tx
                     .prepare_cached(
                         "UPDATE inspections SET subject_id = ?2, control_body_id = ?3, kind = ?4, grounds = ?5,
                             start_date = ?6, end_date = ?7, kato = ?8, region_code = ?9, violations = ?10,
@@ -186,6 +288,8 @@ impl<'s> ImportWriter<'s> {
                          WHERE registry_no = ?1",
                     )?
                     .execute(values)?;
+                let new = self.elements("inspections", "id", id)?;
+                self.count("inspections", &new);
                 Ok(Upsert::Updated)
             }
             Change::Same(id) => self.touch("inspections", id, line),
@@ -208,6 +312,7 @@ impl<'s> ImportWriter<'s> {
             &rec.outcome.map(|o| o.code()),
         ]);
         let existing = self
+            .write
             .tx
             .prepare_cached("SELECT id, row_hash, last_import_id, source_line FROM appeals WHERE appeal_no = ?1")?
             .query_row([&rec.appeal_no], existing_row)
@@ -220,6 +325,7 @@ impl<'s> ImportWriter<'s> {
             _ => None,
         };
         let fingerprint = rec.text.as_deref().map(text_fingerprint);
+        let import_id = self.import_id;
         let values = params![
             rec.appeal_no,
             rec.received.to_string(),
@@ -236,12 +342,13 @@ impl<'s> ImportWriter<'s> {
             rec.decided.map(|d| d.to_string()),
             rec.outcome.map(|o| o.code()),
             hash,
-            self.import_id,
+            import_id,
             line as i64,
         ];
         let row_id = match change {
             Change::New => {
-                self.tx
+                self.write
+                    .tx
                     .prepare_cached(
                         "INSERT INTO appeals(appeal_no, received, channel, applicant_category, applicant_pseudonym,
                             subject_id, kato, region_code, text, text_fingerprint, category, status, decided, outcome,
@@ -249,10 +356,13 @@ impl<'s> ImportWriter<'s> {
                          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
                     )?
                     .execute(values)?;
-                self.tx.last_insert_rowid()
+                self.write.tx.last_insert_rowid()
             }
             Change::Modified(id) => {
-                self.tx
+                let old = self.elements("appeals", "id", id)?;
+                self.forget("appeals", &old);
+                self.write
+                    .tx
                     .prepare_cached(
                         "UPDATE appeals SET received = ?2, channel = ?3, applicant_category = ?4,
                             applicant_pseudonym = ?5, subject_id = ?6, kato = ?7, region_code = ?8, text = ?9,
@@ -261,13 +371,17 @@ impl<'s> ImportWriter<'s> {
                          WHERE appeal_no = ?1",
                     )?
                     .execute(values)?;
-                self.tx.prepare_cached("DELETE FROM appeals_fts WHERE rowid = ?1")?.execute([id])?;
+                self.write.tx.prepare_cached("DELETE FROM appeals_fts WHERE rowid = ?1")?.execute([id])?;
                 id
             }
             Change::Same(id) => return self.touch("appeals", id, line),
             Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
         };
-        self.tx.prepare_cached("INSERT INTO appeals_fts(rowid, text, category) VALUES (?1, ?2, ?3)")?.execute(
+        // New rows are rare enough against the full-text insert below that reading the stored row
+        // back costs nothing measurable, and it is exactly what verification reads.
+        let new = self.elements("appeals", "id", row_id)?;
+        self.count("appeals", &new);
+        self.write.tx.prepare_cached("INSERT INTO appeals_fts(rowid, text, category) VALUES (?1, ?2, ?3)")?.execute(
             params![row_id, rec.text.as_deref().map(fold_for_search), rec.category.as_deref().map(fold_for_search)],
         )?;
         Ok(if matches!(change, Change::New) { Upsert::Inserted } else { Upsert::Updated })
@@ -280,6 +394,7 @@ impl<'s> ImportWriter<'s> {
         let subject_id = self.subject(&SubjectFacts { id: rec.subject.clone(), name: None, kato: None, oked: None })?;
         let computed = rec.computed.to_string();
         let existing = self
+            .write
             .tx
             .prepare_cached(
                 "SELECT id, row_hash, last_import_id, source_line FROM risk_scores
@@ -291,7 +406,8 @@ impl<'s> ImportWriter<'s> {
         let inserted = matches!(change, Change::New);
         let row_id = match change {
             Change::New => {
-                self.tx
+                self.write
+                    .tx
                     .prepare_cached(
                         "INSERT INTO risk_scores(subject_id, model, computed, score, degree, row_hash,
                             first_import_id, last_import_id, source_line)
@@ -307,27 +423,48 @@ impl<'s> ImportWriter<'s> {
                         self.import_id,
                         line as i64
                     ])?;
-                self.tx.last_insert_rowid()
+                self.write.tx.last_insert_rowid()
             }
             Change::Modified(id) => {
-                self.tx
+                let old = self.elements("risk_scores", "id", id)?;
+                self.forget("risk_scores", &old);
+                let old_factors = self.elements("risk_factors", "risk_id", id)?;
+                self.forget("risk_factors", &old_factors);
+                self.write
+                    .tx
                     .prepare_cached(
                         "UPDATE risk_scores SET score = ?2, degree = ?3, row_hash = ?4, last_import_id = ?5,
                             source_line = ?6 WHERE id = ?1",
                     )?
                     .execute(params![id, rec.score, rec.degree.code(), hash, self.import_id, line as i64])?;
-                self.tx.prepare_cached("DELETE FROM risk_factors WHERE risk_id = ?1")?.execute([id])?;
+                self.write.tx.prepare_cached("DELETE FROM risk_factors WHERE risk_id = ?1")?.execute([id])?;
                 id
             }
             Change::Same(id) => return self.touch("risk_scores", id, line),
             Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
         };
-        let mut insert = self
-            .tx
-            .prepare_cached("INSERT INTO risk_factors(risk_id, position, name, value) VALUES (?1, ?2, ?3, ?4)")?;
-        for (position, (name, value)) in rec.factors.iter().enumerate() {
-            insert.execute(params![row_id, position as i64, name, value])?;
+        let mut elements = self.elements("risk_scores", "id", row_id)?;
+        {
+            let mut insert = self
+                .write
+                .tx
+                .prepare_cached("INSERT INTO risk_factors(risk_id, position, name, value) VALUES (?1, ?2, ?3, ?4)")?;
+            for (position, (name, value)) in rec.factors.iter().enumerate() {
+                insert.execute(params![row_id, position as i64, name, value])?;
+                elements.push(row_element(
+                    "risk_factors",
+                    &[
+                        ValueRef::Integer(row_id),
+                        ValueRef::Integer(position as i64),
+                        text(name),
+                        ValueRef::Real(*value),
+                    ],
+                ));
+            }
         }
+        let (score, factors) = elements.split_at(1);
+        self.count("risk_scores", score);
+        self.count("risk_factors", factors);
         Ok(if inserted { Upsert::Inserted } else { Upsert::Updated })
     }
 
@@ -343,7 +480,7 @@ impl<'s> ImportWriter<'s> {
     /// An unchanged row still records that this import confirmed it, and where.
     fn touch(&self, table: &str, id: i64, line: u64) -> Result<Upsert, StoreError> {
         let sql = format!("UPDATE {table} SET last_import_id = ?2, source_line = ?3 WHERE id = ?1");
-        self.tx.prepare_cached(&sql)?.execute(params![id, self.import_id, line as i64])?;
+        self.write.tx.prepare_cached(&sql)?.execute(params![id, self.import_id, line as i64])?;
         Ok(Upsert::Unchanged)
     }
 
@@ -354,6 +491,7 @@ impl<'s> ImportWriter<'s> {
         let cached = match self.subjects.get(bin) {
             Some(&entry) => Some(entry),
             None => self
+                .write
                 .tx
                 .prepare_cached("SELECT id, facts_hash FROM subjects WHERE bin = ?1")?
                 .query_row([bin], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -365,7 +503,10 @@ impl<'s> ImportWriter<'s> {
         let id = match cached {
             Some((id, stored)) if !given || stored == hash => id,
             Some((id, _)) => {
-                self.tx
+                let old = self.elements("subjects", "id", id)?;
+                self.forget("subjects", &old);
+                self.write
+                    .tx
                     .prepare_cached(
                         "UPDATE subjects SET name = coalesce(?2, name), kato = coalesce(?3, kato),
                             region_code = coalesce(?4, region_code), oked = coalesce(?5, oked),
@@ -383,9 +524,11 @@ impl<'s> ImportWriter<'s> {
                         self.import_id
                     ])?;
                 if facts.name.is_some() {
-                    self.tx.prepare_cached("DELETE FROM subjects_fts WHERE rowid = ?1")?.execute([id])?;
+                    self.write.tx.prepare_cached("DELETE FROM subjects_fts WHERE rowid = ?1")?.execute([id])?;
                     self.index_subject_name(id, facts)?;
                 }
+                let new = self.elements("subjects", "id", id)?;
+                self.count("subjects", &new);
                 id
             }
             None => {
@@ -393,7 +536,8 @@ impl<'s> ImportWriter<'s> {
                     IdKind::Bin => "bin",
                     IdKind::Iin => "iin",
                 };
-                self.tx
+                self.write
+                    .tx
                     .prepare_cached(
                         "INSERT INTO subjects(bin, id_kind, name, kato, region_code, oked, oked_section, facts_hash,
                             first_import_id, last_import_id)
@@ -410,8 +554,10 @@ impl<'s> ImportWriter<'s> {
                         if given { hash } else { 0 },
                         self.import_id
                     ])?;
-                let id = self.tx.last_insert_rowid();
+                let id = self.write.tx.last_insert_rowid();
                 self.index_subject_name(id, facts)?;
+                let new = self.elements("subjects", "id", id)?;
+                self.count("subjects", &new);
                 id
             }
         };
@@ -422,7 +568,8 @@ impl<'s> ImportWriter<'s> {
 
     fn index_subject_name(&self, id: i64, facts: &SubjectFacts) -> Result<(), StoreError> {
         if let Some(name) = &facts.name {
-            self.tx
+            self.write
+                .tx
                 .prepare_cached("INSERT INTO subjects_fts(rowid, name) VALUES (?1, ?2)")?
                 .execute(params![id, fold_for_search(name)])?;
         }
@@ -433,11 +580,20 @@ impl<'s> ImportWriter<'s> {
         if let Some(&id) = self.control_bodies.get(name) {
             return Ok(id);
         }
-        self.tx
+        let inserted = self
+            .write
+            .tx
             .prepare_cached("INSERT INTO control_bodies(name) VALUES (?1) ON CONFLICT(name) DO NOTHING")?
             .execute([name])?;
-        let id =
-            self.tx.prepare_cached("SELECT id FROM control_bodies WHERE name = ?1")?.query_row([name], |r| r.get(0))?;
+        let id = self
+            .write
+            .tx
+            .prepare_cached("SELECT id FROM control_bodies WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))?;
+        if inserted > 0 {
+            let element = row_element("control_bodies", &[ValueRef::Integer(id), text(name)]);
+            self.count("control_bodies", &[element]);
+        }
         self.control_bodies.insert(name.to_string(), id);
         Ok(id)
     }
@@ -558,6 +714,14 @@ fn text_fingerprint(text: &str) -> i64 {
     content_hash(&[&normalised.join(" ")])
 }
 
-fn now_utc() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+fn text(value: &str) -> ValueRef<'_> {
+    ValueRef::Text(value.as_bytes())
+}
+
+fn opt_text(value: Option<&str>) -> ValueRef<'_> {
+    value.map_or(ValueRef::Null, text)
+}
+
+fn opt_int(value: Option<i64>) -> ValueRef<'static> {
+    value.map_or(ValueRef::Null, ValueRef::Integer)
 }

@@ -8,8 +8,10 @@
 
 mod card;
 mod import;
+pub mod journal;
 mod norms;
 mod overview;
+pub mod seal;
 mod search;
 pub mod secret;
 mod tasks;
@@ -21,10 +23,11 @@ use rusqlite::{params, Connection, OpenFlags};
 use crate::domain::territory::REGIONS;
 
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use journal::{About, JournalFilter, Stamp, Write};
 pub use norms::{NormVersionRecord, StoredCatalog};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
-pub use tasks::{AppealFacts, LogEntry, NewTask, TaskWriter};
+pub use tasks::{AppealFacts, LogEntry, NewTask};
 
 /// The migrations in order; the schema version is the number of them applied.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -33,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_tasks", include_str!("migrations/0003_tasks.sql")),
     ("0004_overview", include_str!("migrations/0004_overview.sql")),
     ("0005_norms", include_str!("migrations/0005_norms.sql")),
+    ("0006_journal", include_str!("migrations/0006_journal.sql")),
 ];
 
 /// The schema version this build writes.
@@ -53,6 +57,8 @@ pub enum StoreError {
     BadKey { path: PathBuf },
     #[error("{0}")]
     NotFound(String),
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// An open database. Reading needs `&self`; writing goes through `ImportWriter`, which holds a
@@ -143,6 +149,7 @@ impl Store {
             "task_log",
             "norm_catalogs",
             "norm_versions",
+            "journal",
         ];
         let mut text = String::new();
         for table in tables {
@@ -218,14 +225,6 @@ impl Store {
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
     }
 
-    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-            params![key, value],
-        )?;
-        Ok(())
-    }
-
     /// Makes the WAL part of the main file, so the file on disk is complete by itself.
     pub fn checkpoint(&self) -> Result<(), StoreError> {
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
@@ -244,35 +243,26 @@ pub struct StoredCalendarYear {
     pub document: String,
 }
 
-impl Store {
-    /// Stores (or replaces) an imported calendar year; returns the document it replaced, if any.
+impl Write<'_> {
+    /// Stores (or replaces) an imported calendar year.
     pub fn put_calendar_year(
-        &mut self,
+        &self,
         year: i32,
         document: &str,
         sha256: &str,
         source_file: &str,
-    ) -> Result<Option<String>, StoreError> {
-        use rusqlite::OptionalExtension;
-        let tx = self.conn.transaction()?;
-        let previous: Option<String> =
-            tx.query_row("SELECT document FROM calendar_years WHERE year = ?1", [year], |r| r.get(0)).optional()?;
-        tx.execute(
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
             "INSERT INTO calendar_years(year, document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT(year) DO UPDATE SET document = excluded.document, sha256 = excluded.sha256,
                  source_file = excluded.source_file, imported_at = excluded.imported_at",
-            params![
-                year,
-                document,
-                sha256,
-                source_file,
-                chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-            ],
+            params![year, document, sha256, source_file, self.stamp().at],
         )?;
-        tx.commit()?;
-        Ok(previous)
+        Ok(())
     }
+}
 
+impl Store {
     /// Every imported calendar year, oldest year first.
     pub fn calendar_years(&self) -> Result<Vec<StoredCalendarYear>, StoreError> {
         let mut stmt = self

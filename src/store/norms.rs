@@ -4,7 +4,7 @@
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, Write};
 
 /// An imported catalog document.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,20 +47,6 @@ impl Store {
             .optional()?)
     }
 
-    pub fn put_norm_catalog(
-        &mut self,
-        document: &str,
-        sha256: &str,
-        source_file: &str,
-        at: &str,
-    ) -> Result<(), StoreError> {
-        self.conn.execute(
-            "INSERT INTO norm_catalogs(document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4)",
-            params![document, sha256, source_file, at],
-        )?;
-        Ok(())
-    }
-
     /// The latest recorded version of every norm.
     pub fn latest_norm_versions(&self) -> Result<Vec<NormVersionRecord>, StoreError> {
         let rows = self
@@ -83,9 +69,20 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
+}
 
-    pub fn add_norm_version(&mut self, record: &NormVersionRecord, document: &str) -> Result<(), StoreError> {
-        self.conn.execute(
+impl Write<'_> {
+    /// Stores an imported catalog; returns its id.
+    pub fn put_norm_catalog(&self, document: &str, sha256: &str, source_file: &str) -> Result<i64, StoreError> {
+        self.tx.execute(
+            "INSERT INTO norm_catalogs(document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4)",
+            params![document, sha256, source_file, self.stamp().at],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn add_norm_version(&self, record: &NormVersionRecord, document: &str) -> Result<(), StoreError> {
+        self.tx.execute(
             "INSERT INTO norm_versions(norm_id, version, sha256, document, origin, catalog_sha256, recorded_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![

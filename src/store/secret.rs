@@ -1,9 +1,10 @@
-//! The per-database secret key that keys applicants' pseudonyms.
-//!
-//! It lives in a file beside the database (`<db>.key`, readable by the owner only), never inside
-//! it: a copied database file alone cannot be used to test guesses of IINs against pseudonyms.
-//! Losing the key does not lose data; it only means new imports can no longer be linked to the
-//! pseudonyms of old ones.
+//! The per-database secret keys, in files beside the database (readable by the owner only),
+//! never inside it: `<db>.key` keys applicants' pseudonyms, so a copied database file alone cannot
+//! be used to test guesses of IINs against pseudonyms; `<db>.signing-key` is the ed25519 key that
+//! signs the journal's checkpoints, so whoever edits the database file cannot re-sign its head.
+//! Losing the pseudonymisation key loses no data, only the link between old and new pseudonyms;
+//! losing the signing key means the existing checkpoint can no longer be extended (verification
+//! says so, and `ekn journal seal --reason` starts a new one, journaled).
 
 use std::fs;
 use std::io::Write;
@@ -20,9 +21,25 @@ pub fn key_path(db_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-/// Reads the key beside `db_path`, creating a fresh random one when there is none.
+/// Where the journal's signing key of the database at `db_path` lives.
+pub fn signing_key_path(db_path: &Path) -> PathBuf {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".signing-key");
+    PathBuf::from(name)
+}
+
+/// Reads the pseudonymisation key beside `db_path`, creating a fresh random one when there is none.
 pub fn load_or_create(db_path: &Path) -> Result<[u8; 32], StoreError> {
-    let path = key_path(db_path);
+    load_or_create_at(&key_path(db_path))
+}
+
+/// Reads the signing key's seed beside `db_path`, creating a fresh random one when there is none.
+pub fn load_or_create_signing(db_path: &Path) -> Result<[u8; 32], StoreError> {
+    load_or_create_at(&signing_key_path(db_path))
+}
+
+fn load_or_create_at(path: &Path) -> Result<[u8; 32], StoreError> {
+    let path = path.to_path_buf();
     match fs::read_to_string(&path) {
         Ok(text) => parse_key(&path, &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -1,11 +1,12 @@
-//! Storing tasks: loading the whole graph, and a write handle (`TaskWriter`) that wraps one
-//! transaction, so a task, its dependencies and its log entries are written together or not at all.
+//! Storing tasks: loading the whole graph, the task's history (a view of the journal), and the
+//! task writes of the one write path, so a task, its dependencies and its journal entries are
+//! written together or not at all.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, Write};
 use crate::domain::deadline::{Period, Suspension, Unit};
 use crate::domain::tasks::{Task, TaskKind, TaskStatus};
 
@@ -36,10 +37,14 @@ pub struct AppealFacts {
     pub category: Option<String>,
 }
 
-/// One entry of a task's log.
+/// One entry of a task's history: a view of the journal's entries about the task.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct LogEntry {
+    pub seq: i64,
     pub at: String,
+    /// Who: the person and the face they came through.
+    pub person: String,
+    pub face: String,
     pub action: String,
     pub old_due: Option<NaiveDate>,
     pub new_due: Option<NaiveDate>,
@@ -61,10 +66,6 @@ fn unit_from_code(code: &str) -> Option<Unit> {
         "months" => Unit::Months,
         _ => return None,
     })
-}
-
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 const TASK_COLUMNS: &str = "t.id, t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category,
@@ -144,18 +145,27 @@ impl Store {
     pub fn task_log(&self, id: i64) -> Result<Vec<LogEntry>, StoreError> {
         let rows = self
             .conn
-            .prepare("SELECT at, action, old_due, new_due, detail FROM task_log WHERE task_id = ?1 ORDER BY id")?
+            .prepare(
+                "SELECT id, at, person, face, action, old_due, new_due, detail FROM task_log WHERE task_id = ?1 ORDER BY id",
+            )?
             .query_map([id], |r| {
                 Ok(LogEntry {
-                    at: r.get(0)?,
-                    action: r.get(1)?,
-                    old_due: r.get(2)?,
-                    new_due: r.get(3)?,
-                    detail: r.get(4)?,
+                    seq: r.get(0)?,
+                    at: r.get(1)?,
+                    person: r.get(2)?,
+                    face: r.get(3)?,
+                    action: r.get(4)?,
+                    old_due: r.get(5)?,
+                    new_due: r.get(6)?,
+                    detail: r.get(7)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
+    }
+
+    pub fn subject_bin(&self, id: i64) -> Result<Option<String>, StoreError> {
+        Ok(self.conn.query_row("SELECT bin FROM subjects WHERE id = ?1", [id], |r| r.get(0)).optional()?)
     }
 
     pub fn subject_id(&self, bin: &str) -> Result<Option<i64>, StoreError> {
@@ -196,20 +206,12 @@ impl Store {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(rows)
     }
-
-    /// Opens a write transaction for tasks; dropping it without `commit` rolls everything back.
-    pub fn task_writer(&mut self) -> Result<TaskWriter<'_>, StoreError> {
-        Ok(TaskWriter { tx: self.conn.transaction()? })
-    }
 }
 
-/// Writes to tasks inside one transaction.
-pub struct TaskWriter<'s> {
-    tx: Transaction<'s>,
-}
-
-impl TaskWriter<'_> {
-    pub fn insert(&self, task: &NewTask) -> Result<i64, StoreError> {
+/// Writes to tasks, inside the one write path (`Write`): the use case changes the task, then
+/// journals what it did with the task as the record, so the entry digests the new state.
+impl Write<'_> {
+    pub fn insert_task(&self, task: &NewTask) -> Result<i64, StoreError> {
         self.tx.execute(
             "INSERT INTO tasks(kind, title, subject_id, appeal_id, assignee, unit, region_code, category, norm_id,
                 period_amount, period_unit, event_date, original_due, current_due, created_at)
@@ -228,12 +230,10 @@ impl TaskWriter<'_> {
                 unit_code(task.period.unit),
                 task.event_date,
                 task.due,
-                now()
+                self.stamp().at
             ],
         )?;
-        let id = self.tx.last_insert_rowid();
-        self.log(id, "created", None, Some(task.due), Some(&task.title))?;
-        Ok(id)
+        Ok(self.tx.last_insert_rowid())
     }
 
     pub fn add_dependency(&self, task: i64, depends_on: i64) -> Result<(), StoreError> {
@@ -241,24 +241,16 @@ impl TaskWriter<'_> {
             "INSERT INTO task_dependencies(task_id, depends_on) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             params![task, depends_on],
         )?;
-        self.log(task, "dependency_added", None, None, Some(&format!("waits for task {depends_on}")))
+        Ok(())
     }
 
     /// Sets the current due date (extension, suspension, recomputation); `original` too when given.
-    pub fn set_due(
-        &self,
-        task: i64,
-        action: &str,
-        old: NaiveDate,
-        new: NaiveDate,
-        original: Option<NaiveDate>,
-        detail: &str,
-    ) -> Result<(), StoreError> {
+    pub fn set_due(&self, task: i64, new: NaiveDate, original: Option<NaiveDate>) -> Result<(), StoreError> {
         self.tx.execute(
             "UPDATE tasks SET current_due = ?2, original_due = coalesce(?3, original_due) WHERE id = ?1",
             params![task, new, original],
         )?;
-        self.log(task, action, Some(old), Some(new), Some(detail))
+        Ok(())
     }
 
     /// Sets the period a task is counted by (when the norm it follows changed).
@@ -278,41 +270,14 @@ impl TaskWriter<'_> {
         Ok(())
     }
 
-    pub fn set_status(
-        &self,
-        task: i64,
-        status: TaskStatus,
-        on: Option<NaiveDate>,
-        detail: &str,
-    ) -> Result<(), StoreError> {
+    pub fn set_status(&self, task: i64, status: TaskStatus, on: Option<NaiveDate>) -> Result<(), StoreError> {
         self.tx
             .execute("UPDATE tasks SET status = ?2, done_on = ?3 WHERE id = ?1", params![task, status.code(), on])?;
-        self.log(task, status.code(), None, None, Some(detail))
+        Ok(())
     }
 
     pub fn set_note(&self, task: i64, note: &str) -> Result<(), StoreError> {
         self.tx.execute("UPDATE tasks SET note = ?2 WHERE id = ?1", params![task, note])?;
-        self.log(task, "note", None, None, Some(note))
-    }
-
-    /// Appends to the task log (the log refuses updates and deletes by trigger).
-    pub fn log(
-        &self,
-        task: i64,
-        action: &str,
-        old_due: Option<NaiveDate>,
-        new_due: Option<NaiveDate>,
-        detail: Option<&str>,
-    ) -> Result<(), StoreError> {
-        self.tx.execute(
-            "INSERT INTO task_log(task_id, at, action, old_due, new_due, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![task, now(), action, old_due, new_due, detail],
-        )?;
-        Ok(())
-    }
-
-    pub fn commit(self) -> Result<(), StoreError> {
-        self.tx.commit()?;
         Ok(())
     }
 }

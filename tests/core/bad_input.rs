@@ -14,7 +14,7 @@ fn fails(kind: DataKind, name: &str, bytes: impl AsRef<[u8]>) -> String {
     let before = db.fingerprint();
     let path = db.file(name, bytes);
     let err = db.import(kind, &path).expect_err("the import must fail");
-    assert_eq!(err.code, "invalid_input", "{}", err.message);
+    assert_eq!(err.code.code(), "invalid_input", "{}", err.message);
     assert_eq!(db.fingerprint(), before, "a failed import changed the database");
     assert!(!err.message.contains('\n'), "one line: {}", err.message);
     err.message.replace(&path.display().to_string(), name)
@@ -199,5 +199,5 @@ fn a_bad_xlsx_row_is_named_by_its_row_number() {
 fn a_missing_file_is_not_found() {
     let db = TempDb::new();
     let err = db.import(DataKind::Inspections, &db.dir.path().join("nope.csv")).unwrap_err();
-    assert_eq!(err.code, "not_found");
+    assert_eq!(err.code.code(), "not_found");
 }

@@ -12,7 +12,7 @@ fn demo() -> &'static std::path::Path {
     let (_, path) = DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("demo.db");
-        api::init(&path, Some(ekn::generator::ANCHOR), false, &mut |_, _| {}).unwrap();
+        api::init(&path, Some(ekn::generator::ANCHOR), false, api::Context::cli(), &mut |_, _| {}).unwrap();
         (dir, path)
     });
     path
@@ -99,9 +99,9 @@ fn search_finds_objects_by_name_substring_bin_prefix_and_appeals_by_words() {
 fn a_card_for_an_unknown_or_invalid_bin_is_a_clear_error() {
     let session = Session::open(demo()).unwrap();
     let err = session.card("12345").unwrap_err();
-    assert_eq!(err.code, "invalid_input");
+    assert_eq!(err.code.code(), "invalid_input");
     assert!(err.message.contains("must be exactly 12 digits"), "{}", err.message);
     let unknown = crate::support::bin(9999);
     let err = session.card(&unknown).unwrap_err();
-    assert_eq!(err.code, "not_found");
+    assert_eq!(err.code.code(), "not_found");
 }

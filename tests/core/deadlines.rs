@@ -93,7 +93,7 @@ fn a_norm_brings_its_legal_basis_and_an_unverified_one_says_so() {
         &DeadlineRequest { from: d("2024-03-15"), rule: RuleChoice::Norm("no-such-rule".into()), suspensions: vec![] },
     )
     .unwrap_err();
-    assert_eq!(unknown.code, "not_found");
+    assert_eq!(unknown.code.code(), "not_found");
 }
 
 #[test]
@@ -145,7 +145,7 @@ fn importing_a_years_calendar_moves_dates_and_silences_the_warning() {
 
     let broken = db.file("kz-2029.json", r#"{"year": 2029, "holidays": [{"date": "2027-05-01"}]}"#);
     let err = session.import_calendar(&broken).unwrap_err();
-    assert_eq!(err.code, "invalid_input");
+    assert_eq!(err.code.code(), "invalid_input");
     assert!(err.message.contains("kz-2029.json") && err.message.contains("line 1"), "{}", err.message);
     assert!(err.message.contains("field holidays[0]"), "{}", err.message);
 }

@@ -30,7 +30,7 @@ fn generated_data_imports_cleanly_and_carries_the_planted_patterns() {
     let dir = tempfile::tempdir().unwrap();
     let set = generate(Scale::Demo, 99, ANCHOR, dir.path()).unwrap();
     let db = dir.path().join("gen.db");
-    ekn::api::init(&db, None, false, &mut |_, _| {}).unwrap();
+    ekn::api::init(&db, None, false, ekn::api::Context::cli(), &mut |_, _| {}).unwrap();
     let mut session = ekn::api::Session::open(&db).unwrap();
     use ekn::domain::records::DataKind::*;
     for (kind, name) in [(Inspections, "inspections.csv"), (Appeals, "appeals.csv"), (Risk, "risk.csv")] {

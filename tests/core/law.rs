@@ -264,7 +264,7 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
     let dir = tempfile::tempdir().unwrap();
     let make = |name: &str, today: NaiveDate| {
         let path = dir.path().join(name);
-        api::init(&path, Some(today), false, &mut |_, _| {}).unwrap();
+        api::init(&path, Some(today), false, api::Context::cli(), &mut |_, _| {}).unwrap();
         Session::open(&path).unwrap()
     };
     let anchor = ekn::generator::ANCHOR;
@@ -462,12 +462,12 @@ mod bounded {
         let mut session = db.session();
         let task = session.add_task(&by_period(5, "2024-01-10")).unwrap().created[0].task.clone();
         let far = Suspension { from: d("2024-01-11"), to: d("9999-01-01") };
-        assert_eq!(session.suspend_task(task.id, far, "x").unwrap_err().code, "invalid_input");
+        assert_eq!(session.suspend_task(task.id, far, "x").unwrap_err().code.code(), "invalid_input");
         let huge = NewTaskRequest {
             period: Some(Period { amount: u32::MAX, unit: Unit::Months }),
             ..by_period(1, "2024-01-10")
         };
-        assert_eq!(session.add_task(&huge).unwrap_err().code, "invalid_input");
+        assert_eq!(session.add_task(&huge).unwrap_err().code.code(), "invalid_input");
         let year = db.file("kz-9999.json", r#"{"year": 9999, "holidays": []}"#);
         let err = session.import_calendar(&year).unwrap_err();
         assert!(err.message.contains("outside the years"), "{}", err.message);

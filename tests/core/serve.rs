@@ -18,7 +18,7 @@ fn start() -> Running {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ekn.db");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-    let host = Arc::new(Host::start(&db, true, Some(today)).unwrap());
+    let host = Arc::new(Host::start(&db, true, ekn::domain::journal::Face::Browser, Some(today)).unwrap());
     assert!(host.created_demo(), "a missing database becomes the demo database");
     let server = Server::bind(host, 0, None).unwrap();
     let base = format!("http://127.0.0.1:{}", server.address.port());
@@ -196,7 +196,9 @@ fn base64_encode(bytes: &[u8]) -> String {
 fn a_missing_database_is_an_error_of_start_unless_the_demo_is_asked_for() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("none.db");
-    let refused = Host::start(&missing, false, None).err().expect("no database, no demo: an error");
-    assert_eq!(refused.code, "no_database");
+    let refused = Host::start(&missing, false, ekn::domain::journal::Face::Browser, None)
+        .err()
+        .expect("no database, no demo: an error");
+    assert_eq!(refused.code.code(), "no_database");
     assert!(!missing.exists(), "nothing is created when the demo is not asked for");
 }

@@ -17,7 +17,7 @@ impl TempDb {
     pub fn new() -> TempDb {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ekn.db");
-        api::init(&path, None, false, &mut |_, _| {}).unwrap();
+        api::init(&path, None, false, api::Context::cli(), &mut |_, _| {}).unwrap();
         TempDb { dir, path }
     }
 

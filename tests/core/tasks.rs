@@ -62,8 +62,9 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
     // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
     let refused = session.extend_task(first.id, d("2024-06-04"), "запрос в уполномоченный орган").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
-    assert_eq!(session.extend_task(first.id, d("2024-04-01"), "x").unwrap_err().code, "invalid_input");
-    assert_eq!(session.extend_task(first.id, d("2024-05-20"), " ").unwrap_err().code, "invalid_input");
+    assert_eq!(session.extend_task(first.id, d("2024-04-01"), "x").unwrap_err().code.code(), "invalid_input");
+    assert_eq!(session.extend_task(first.id, d("2024-05-20"), " ").unwrap_err().code.code(), "reason_required");
+    assert_eq!(refused.code.code(), "beyond_cap");
     let extended = session.extend_task(first.id, d("2024-05-20"), "запрос в уполномоченный орган").unwrap();
     assert_eq!((extended.view.task.original_due, extended.view.task.current_due), (d("2024-04-22"), d("2024-05-20")));
     assert!(extended.log.iter().any(|e| e.action == "extended" && e.new_due == Some(d("2024-05-20"))));
@@ -167,7 +168,7 @@ fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
 }
 
 #[test]
-fn the_task_log_is_append_only() {
+fn the_journal_and_the_task_log_view_of_it_are_append_only() {
     let db = TempDb::new();
     let mut session = db.session();
     session
@@ -185,9 +186,19 @@ fn the_task_log_is_append_only() {
         })
         .unwrap();
     let conn = rusqlite::Connection::open(&db.path).unwrap();
-    let err = conn.execute("UPDATE task_log SET detail = 'rewritten'", []).unwrap_err();
+    let err = conn.execute("UPDATE journal SET detail = 'rewritten'", []).unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
-    assert!(conn.execute("DELETE FROM task_log", []).unwrap_err().to_string().contains("append-only"));
+    assert!(conn.execute("DELETE FROM journal", []).unwrap_err().to_string().contains("append-only"));
+    // The task log is a view of the journal: it cannot be written at all.
+    assert!(conn.execute("DELETE FROM task_log", []).is_err());
+    let actions: Vec<String> = conn
+        .prepare("SELECT action FROM task_log")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(actions, vec!["created".to_string()]);
 }
 
 #[test]

@@ -12,4 +12,8 @@ rejected_file: string | null, ignored_columns: Array<string>, masked_iins: numbe
 /**
  * An earlier import of a byte-identical file, if any.
  */
-same_file_as_import: number | null, seconds: number, };
+same_file_as_import: number | null, 
+/**
+ * The journal entry that records this import.
+ */
+journal_seq: number | null, seconds: number, };

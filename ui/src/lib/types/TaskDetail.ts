@@ -10,7 +10,7 @@ import type { Urgency } from "./Urgency";
 
 /**
  * One task in full: the view, how its due date was computed (the rule in three languages, the
- * explanation with the extension cap), and its log.
+ * explanation with the extension cap), and its history from the journal (who, when, why).
  */
 export type TaskDetail = { rule: RuleView, suspensions: Array<Suspension>, explanation: Deadline, log: Array<LogEntry>, suggestion: Suggestion | null, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
 /**

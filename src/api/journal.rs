@@ -1,0 +1,404 @@
+//! The journal's use cases: sealing the head after every write (a signed checkpoint beside the
+//! database), verifying the whole journal (`ekn journal verify`), listing entries for an object or
+//! a task (`ekn journal`, the case card's history), and starting a new checkpoint on purpose.
+//!
+//! Verification walks the chain once: it names the first entry whose sequence, link or content
+//! is wrong; checks that the journal still extends the last signed checkpoint (a cut tail shows
+//! there); recomputes the RFC 6962 root; and compares the current state of every journaled record
+//! — tasks, settings, calendar years, norms, imports, and the registry tables as a whole — with
+//! the digest of its last entry, naming each record changed, added or removed behind its back.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Instant;
+
+use ed25519_dalek::SigningKey;
+use serde::Serialize;
+
+use super::{ApiError, ErrorCode, Session};
+use crate::domain::journal::{chain_hash, leaf_of, Checkpoint, Entry, RecordRef, StoredEntry, TableState, GENESIS};
+use crate::domain::merkle::{self, Frontier};
+use crate::store::journal::JournalFilter;
+use crate::store::{seal, secret, About, Store};
+
+/// What is wrong with the journal, one finding each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JournalProblem {
+    /// The first entry that does not hold: a gap, a wrong link, or content that does not match
+    /// its hash. Entries after it are not trusted.
+    BrokenChain { seq: i64, reason: String },
+    /// There is no checkpoint beside the database although the journal has entries.
+    CheckpointMissing { entries: i64 },
+    /// The checkpoint file is damaged, or signed by another key, or its signature fails.
+    CheckpointInvalid { reason: String },
+    /// The journal is shorter than the signed checkpoint: entries were cut from its end.
+    TailCut { checkpoint_size: u64, entries: i64 },
+    /// The entry the checkpoint signed is no longer the one in the journal.
+    CheckpointNotExtended { size: u64, reason: String },
+    /// A record's current state differs from the digest of its last entry.
+    RecordChanged { record: String, seq: i64 },
+    /// A record the journal knows is gone.
+    RecordMissing { record: String, seq: i64 },
+    /// A record exists that no entry ever recorded.
+    RecordNotJournaled { record: String },
+    /// A registry table's rows differ from the state its last import recorded.
+    TableChanged { table: String, journaled_rows: u64, rows: u64, seq: i64 },
+}
+
+impl JournalProblem {
+    pub fn text(&self) -> String {
+        match self {
+            JournalProblem::BrokenChain { seq, reason } => format!("entry {seq}: {reason}"),
+            JournalProblem::CheckpointMissing { entries } => {
+                format!("no signed checkpoint beside the database, although the journal has {entries} entries")
+            }
+            JournalProblem::CheckpointInvalid { reason } => format!("the checkpoint is not valid: {reason}"),
+            JournalProblem::TailCut { checkpoint_size, entries } => format!(
+                "the journal has {entries} entries but the signed checkpoint covers {checkpoint_size}: entries were removed from its end"
+            ),
+            JournalProblem::CheckpointNotExtended { size, reason } => {
+                format!("the journal does not extend the signed checkpoint of {size} entries: {reason}")
+            }
+            JournalProblem::RecordChanged { record, seq } => {
+                format!("{record} was changed behind the journal's back (its last entry is {seq})")
+            }
+            JournalProblem::RecordMissing { record, seq } => {
+                format!("{record} was removed behind the journal's back (its last entry is {seq})")
+            }
+            JournalProblem::RecordNotJournaled { record } => format!("{record} exists but no entry records it"),
+            JournalProblem::TableChanged { table, journaled_rows, rows, seq } => format!(
+                "table {table} was changed behind the journal's back: {rows} rows, {journaled_rows} recorded by entry {seq}"
+            ),
+        }
+    }
+}
+
+/// The checkpoint as verification saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct CheckpointView {
+    pub size: u64,
+    pub at: String,
+    pub merkle_root: String,
+    pub public_key: String,
+}
+
+/// What `ekn journal verify` found.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct JournalVerification {
+    pub ok: bool,
+    pub entries: i64,
+    pub head_hash: Option<String>,
+    /// The RFC 6962 root over every entry (meaningful when the chain holds).
+    pub merkle_root: String,
+    pub checkpoint: Option<CheckpointView>,
+    pub records_checked: usize,
+    pub tables_checked: usize,
+    pub problems: Vec<JournalProblem>,
+    pub seconds: f64,
+}
+
+/// One entry as the faces show it: the stored fields with the typed entry parsed.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct JournalLine {
+    pub seq: i64,
+    pub at: String,
+    pub person: String,
+    pub face: String,
+    pub kind: String,
+    pub subject_bin: Option<String>,
+    pub appeal_no: Option<String>,
+    pub task_id: Option<i64>,
+    pub record: Option<String>,
+    pub detail: String,
+    pub entry: Option<Entry>,
+    pub hash: String,
+}
+
+impl From<StoredEntry> for JournalLine {
+    fn from(e: StoredEntry) -> JournalLine {
+        JournalLine {
+            entry: serde_json::from_str(&e.payload).ok(),
+            seq: e.seq,
+            at: e.at,
+            person: e.person,
+            face: e.face,
+            kind: e.kind,
+            subject_bin: e.subject_bin,
+            appeal_no: e.appeal_no,
+            task_id: e.task_id,
+            record: e.record,
+            detail: e.detail,
+            hash: e.hash,
+        }
+    }
+}
+
+/// Which entries `ekn journal` lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+pub struct JournalQuery {
+    pub object: Option<String>,
+    pub task: Option<i64>,
+    pub appeal: Option<String>,
+    /// The newest this many (at most 10,000; default 200).
+    pub limit: Option<u32>,
+}
+
+fn signing_key(db: &Path) -> Result<SigningKey, ApiError> {
+    Ok(SigningKey::from_bytes(&secret::load_or_create_signing(db)?))
+}
+
+/// Reads and checks the checkpoint beside `db`: `Ok(None)` when there is none.
+fn read_checkpoint(db: &Path, key: &SigningKey) -> Result<Option<Result<Checkpoint, String>>, ApiError> {
+    let Some(text) = seal::read_checkpoint(db)? else { return Ok(None) };
+    let parsed = serde_json::from_str::<Checkpoint>(&text).map_err(|e| format!("not a checkpoint: {e}"));
+    Ok(Some(parsed.and_then(|cp| cp.verify(&key.verifying_key()).map(|()| cp))))
+}
+
+/// Whether the journal in `store` still extends `checkpoint`: the entry it signed is there.
+fn extends(store: &Store, checkpoint: &Checkpoint) -> Result<Result<(), JournalProblem>, ApiError> {
+    if checkpoint.size == 0 {
+        return Ok(Ok(()));
+    }
+    let entries = store.journal_len()?;
+    if (entries as u64) < checkpoint.size {
+        return Ok(Err(JournalProblem::TailCut { checkpoint_size: checkpoint.size, entries }));
+    }
+    Ok(match store.journal_entry(checkpoint.size as i64)? {
+        Some(e) if e.hash == checkpoint.head_hash => Ok(()),
+        Some(_) => Err(JournalProblem::CheckpointNotExtended {
+            size: checkpoint.size,
+            reason: format!("entry {} is not the one that was signed", checkpoint.size),
+        }),
+        None => Err(JournalProblem::CheckpointNotExtended {
+            size: checkpoint.size,
+            reason: format!("entry {} is missing", checkpoint.size),
+        }),
+    })
+}
+
+impl Session {
+    /// Extends the signed checkpoint over the entries written since it. `first_new` is the first
+    /// entry of the write just committed: a checkpoint is created from nothing only when that
+    /// write began the journal, and one that does not verify or that the journal no longer
+    /// extends is never overwritten — it is the evidence; `journal verify` reports it, and
+    /// `ekn journal seal --reason` starts a new one on a person's decision.
+    pub(super) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
+        let (frontier, from) = match read_checkpoint(&self.path, &self.signer)? {
+            None if first_new <= 1 => (Frontier::default(), 1),
+            None => {
+                tracing::warn!(target: "ekn::journal", "no checkpoint beside the database; not creating one over an existing journal");
+                return Ok(());
+            }
+            Some(Err(reason)) => {
+                tracing::warn!(target: "ekn::journal", %reason, "the checkpoint does not verify; left as it is");
+                return Ok(());
+            }
+            Some(Ok(checkpoint)) => {
+                if let Err(problem) = extends(&self.store, &checkpoint)? {
+                    tracing::warn!(target: "ekn::journal", problem = %problem.text(), "the journal does not extend the checkpoint; left as it is");
+                    return Ok(());
+                }
+                let frontier =
+                    checkpoint.frontier().ok_or_else(|| ApiError::new(ErrorCode::Internal, "damaged frontier"))?;
+                (frontier, checkpoint.size as i64 + 1)
+            }
+        };
+        self.write_checkpoint(frontier, from)
+    }
+
+    /// Pushes the entries from `from` on into `frontier` and writes the signed checkpoint.
+    fn write_checkpoint(&mut self, mut frontier: Frontier, from: i64) -> Result<(), ApiError> {
+        let size_before = frontier.size;
+        let mut head = None;
+        self.store.for_each_entry(from, &mut |e| {
+            frontier.push(leaf_of(&e.hash));
+            head = Some(e.hash);
+            Ok(())
+        })?;
+        let Some(head) = head else {
+            if size_before > 0 {
+                return Ok(());
+            }
+            return Ok(());
+        };
+        let checkpoint = Checkpoint::sign(&self.signer, &frontier, &head, &self.context.clock.stamp());
+        let text =
+            serde_json::to_string_pretty(&checkpoint).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        seal::write_checkpoint(&self.path, &text)?;
+        Ok(())
+    }
+
+    /// Starts a new checkpoint over the whole journal as it stands, on a person's decision and
+    /// with their reason (journaled), when the old one is lost or no longer matches.
+    pub fn reseal_journal(&mut self, reason: &str) -> Result<JournalVerification, ApiError> {
+        if reason.trim().is_empty() {
+            return Err(ApiError::new(ErrorCode::ReasonRequired, "starting a new checkpoint needs a reason"));
+        }
+        let previous = match read_checkpoint(&self.path, &self.signer)? {
+            Some(Ok(cp)) => Some((cp.size, cp.merkle_root)),
+            _ => None,
+        };
+        let entry = Entry::CheckpointReset {
+            reason: reason.trim().to_string(),
+            previous_size: previous.as_ref().map(|p| p.0),
+            previous_root: previous.map(|p| p.1),
+        };
+        let stamp = self.stamp()?;
+        let mut write = self.store.write(stamp)?;
+        write.append(&entry, About::default(), None)?;
+        write.commit()?;
+        self.write_checkpoint(Frontier::default(), 1)?;
+        verify(&self.path)
+    }
+
+    /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).
+    pub fn journal(&self, query: &JournalQuery) -> Result<Vec<JournalLine>, ApiError> {
+        let filter = JournalFilter {
+            subject_bin: query.object.as_ref().map(|b| b.trim().to_string()),
+            task_id: query.task,
+            appeal_no: query.appeal.clone(),
+            limit: Some(query.limit.unwrap_or(200).clamp(1, 10_000) as usize),
+        };
+        Ok(self.store.journal_entries(&filter)?.into_iter().map(JournalLine::from).collect())
+    }
+}
+
+/// Walks the journal of the database at `db` and reports every problem (see the module doc).
+/// Reads only: it opens the database itself and writes nothing.
+pub fn verify(db: &Path) -> Result<JournalVerification, ApiError> {
+    let started = Instant::now();
+    let store = Store::open_existing(db)?;
+    let key = signing_key(db)?;
+    let mut problems = Vec::new();
+    let mut frontier = Frontier::default();
+    let mut expected = 1i64;
+    let mut prev = GENESIS.to_string();
+    let mut broken = false;
+    let mut last_digest: HashMap<String, (i64, Option<String>)> = HashMap::new();
+    let mut tables: HashMap<String, (i64, TableState)> = HashMap::new();
+    let mut hashes_at: HashMap<i64, String> = HashMap::new();
+    let checkpoint = read_checkpoint(db, &key)?;
+    let signed_size = match &checkpoint {
+        Some(Ok(cp)) => cp.size as i64,
+        _ => 0,
+    };
+    store.for_each_entry(1, &mut |e| {
+        if !broken {
+            let reason = if e.seq != expected {
+                Some(format!(
+                    "the journal jumps from entry {} to {}: entries are missing or out of order",
+                    expected - 1,
+                    e.seq
+                ))
+            } else if e.prev_hash != prev {
+                Some(format!("it does not follow entry {} (entries were removed, inserted or swapped)", expected - 1))
+            } else if chain_hash(&e) != e.hash {
+                Some("its content does not match its hash (it was edited)".to_string())
+            } else {
+                None
+            };
+            if let Some(reason) = reason {
+                problems.push(JournalProblem::BrokenChain { seq: expected.min(e.seq), reason });
+                broken = true;
+            }
+        }
+        if e.seq == signed_size {
+            hashes_at.insert(e.seq, e.hash.clone());
+        }
+        frontier.push(leaf_of(&e.hash));
+        if let Some(record) = &e.record {
+            last_digest.insert(record.clone(), (e.seq, e.state_digest.clone()));
+        }
+        if e.kind == "import" || e.kind == "baseline" {
+            if let Ok(Entry::Import { tables: states, .. } | Entry::Baseline { tables: states, .. }) =
+                serde_json::from_str::<Entry>(&e.payload)
+            {
+                for state in states {
+                    tables.insert(state.table.clone(), (e.seq, state));
+                }
+            }
+        }
+        prev = e.hash.clone();
+        expected += 1;
+        Ok(())
+    })?;
+    let entries = expected - 1;
+    let head_hash = (entries > 0).then(|| prev.clone());
+
+    let checkpoint_view = match checkpoint {
+        None => {
+            if entries > 0 {
+                problems.push(JournalProblem::CheckpointMissing { entries });
+            }
+            None
+        }
+        Some(Err(reason)) => {
+            problems.push(JournalProblem::CheckpointInvalid { reason });
+            None
+        }
+        Some(Ok(cp)) => {
+            if (entries as u64) < cp.size {
+                problems.push(JournalProblem::TailCut { checkpoint_size: cp.size, entries });
+            } else if cp.size > 0 && hashes_at.get(&(cp.size as i64)) != Some(&cp.head_hash) {
+                problems.push(JournalProblem::CheckpointNotExtended {
+                    size: cp.size,
+                    reason: format!("entry {} is not the one that was signed", cp.size),
+                });
+            }
+            Some(CheckpointView { size: cp.size, at: cp.at, merkle_root: cp.merkle_root, public_key: cp.public_key })
+        }
+    };
+
+    // Every journaled record as it stands now, against its last entry's digest.
+    let mut records_checked = 0;
+    let mut keys: Vec<(&String, &(i64, Option<String>))> = last_digest.iter().collect();
+    keys.sort_by_key(|(_, (seq, _))| *seq);
+    for (key, (seq, digest)) in keys {
+        let Some(record) = RecordRef::parse(key) else { continue };
+        records_checked += 1;
+        let now = store.record_digest(&record)?;
+        match (now, digest.as_deref()) {
+            (None, Some("absent")) | (None, None) => {}
+            (None, Some(_)) => problems.push(JournalProblem::RecordMissing { record: key.clone(), seq: *seq }),
+            (Some(now), Some(then)) if now == then => {}
+            (Some(_), _) => problems.push(JournalProblem::RecordChanged { record: key.clone(), seq: *seq }),
+        }
+    }
+    for record in store.existing_records()? {
+        if !last_digest.contains_key(&record.key()) {
+            problems.push(JournalProblem::RecordNotJournaled { record: record.key() });
+        }
+    }
+    let mut tables_checked = 0;
+    for (name, _) in crate::store::journal::TABLES {
+        tables_checked += 1;
+        let now = store.table_digest(name)?;
+        match tables.get(*name) {
+            Some((seq, state)) if state.digest != now.text() => problems.push(JournalProblem::TableChanged {
+                table: name.to_string(),
+                journaled_rows: state.rows,
+                rows: now.rows,
+                seq: *seq,
+            }),
+            None if now.rows > 0 => problems.push(JournalProblem::TableChanged {
+                table: name.to_string(),
+                journaled_rows: 0,
+                rows: now.rows,
+                seq: 0,
+            }),
+            _ => {}
+        }
+    }
+    Ok(JournalVerification {
+        ok: problems.is_empty(),
+        entries,
+        head_hash,
+        merkle_root: merkle::to_hex(&frontier.root()),
+        checkpoint: checkpoint_view,
+        records_checked,
+        tables_checked,
+        problems,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}

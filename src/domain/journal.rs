@@ -1,0 +1,639 @@
+//! The journal as values: who acted (`Actor`: a person and the face they came through), what an
+//! entry concerns (`RecordRef`), the typed entries every write appends (`Entry`), how an entry
+//! is hashed into the chain, and the signed checkpoint of the journal's head.
+//!
+//! An entry's hash covers every stored field and the previous entry's hash, so an edited,
+//! deleted or reordered entry breaks the chain at that point. A checkpoint — the number of
+//! entries, the last entry's hash and the RFC 6962 Merkle root, signed with ed25519 by a key that
+//! lives outside the database — is what a cut tail cannot forge. Everything here is computation;
+//! the store reads and writes, and keeps the key.
+
+use chrono::NaiveDate;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::deadline::Period;
+use super::merkle::{self, Frontier};
+
+/// The face a write came through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Face {
+    Cli,
+    Desktop,
+    Browser,
+    /// An unattended import (a registry connector, a scheduled job).
+    Import,
+    /// The product itself: recomputations after a rule changed, housekeeping.
+    System,
+}
+
+impl Face {
+    pub fn code(self) -> &'static str {
+        match self {
+            Face::Cli => "cli",
+            Face::Desktop => "desktop",
+            Face::Browser => "browser",
+            Face::Import => "import",
+            Face::System => "system",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Face> {
+        [Face::Cli, Face::Desktop, Face::Browser, Face::Import, Face::System].into_iter().find(|f| f.code() == code)
+    }
+}
+
+/// Who made a write: a person (their name as the office knows it) and the face they used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Actor {
+    pub person: String,
+    pub face: Face,
+}
+
+impl Actor {
+    /// The product acting on its own (after a rule changed), on behalf of no one.
+    pub fn system() -> Actor {
+        Actor { person: "ЭКН".into(), face: Face::System }
+    }
+}
+
+/// The record an entry concerns, whose new state the entry digests.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RecordRef {
+    Task(i64),
+    Setting(String),
+    CalendarYear(i32),
+    NormCatalog(i64),
+    Norm(String),
+    Import(i64),
+    /// A registry table as a whole (inspections, appeals, risk_scores, subjects).
+    Table(String),
+}
+
+impl RecordRef {
+    /// The key written in the journal: `task:12`, `setting:ui.language`, `table:inspections`…
+    pub fn key(&self) -> String {
+        match self {
+            RecordRef::Task(id) => format!("task:{id}"),
+            RecordRef::Setting(key) => format!("setting:{key}"),
+            RecordRef::CalendarYear(year) => format!("calendar:{year}"),
+            RecordRef::NormCatalog(id) => format!("norm_catalog:{id}"),
+            RecordRef::Norm(id) => format!("norm:{id}"),
+            RecordRef::Import(id) => format!("import:{id}"),
+            RecordRef::Table(name) => format!("table:{name}"),
+        }
+    }
+
+    pub fn parse(key: &str) -> Option<RecordRef> {
+        let (kind, rest) = key.split_once(':')?;
+        Some(match kind {
+            "task" => RecordRef::Task(rest.parse().ok()?),
+            "setting" => RecordRef::Setting(rest.to_string()),
+            "calendar" => RecordRef::CalendarYear(rest.parse().ok()?),
+            "norm_catalog" => RecordRef::NormCatalog(rest.parse().ok()?),
+            "norm" => RecordRef::Norm(rest.to_string()),
+            "import" => RecordRef::Import(rest.parse().ok()?),
+            "table" => RecordRef::Table(rest.to_string()),
+            _ => return None,
+        })
+    }
+}
+
+/// The legal card of an imported data set, as the import entry records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LegalCardRecord {
+    pub source: String,
+    pub purpose: String,
+    pub legal_basis: String,
+    pub retention: String,
+    pub roles: String,
+}
+
+/// A registry table's state after an import: its rows and an order-free digest of their content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TableState {
+    pub table: String,
+    pub rows: u64,
+    pub digest: String,
+}
+
+/// An order-free digest of a table's rows: the count and the sum, modulo 2^256, of the SHA-256
+/// of each row's content. A row added, removed or changed changes it; an import keeps it up to
+/// date row by row (subtract the old content, add the new), and `journal verify` recomputes it
+/// from the table, so a row edited, added or deleted behind the journal's back is caught.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TableDigest {
+    pub rows: u64,
+    sum: [u64; 4],
+}
+
+impl TableDigest {
+    /// The element of one row: SHA-256 of the table's name and the row's canonical bytes.
+    pub fn element(table: &str, canonical_row: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update((table.len() as u64).to_le_bytes());
+        h.update(table.as_bytes());
+        h.update(canonical_row);
+        h.finalize().into()
+    }
+
+    pub fn add(&mut self, element: &[u8; 32]) {
+        self.rows += 1;
+        let mut carry = 0u128;
+        for (i, limb) in self.sum.iter_mut().enumerate() {
+            let part = u64::from_le_bytes(element[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            let total = u128::from(*limb) + u128::from(part) + carry;
+            *limb = total as u64;
+            carry = total >> 64;
+        }
+    }
+
+    pub fn remove(&mut self, element: &[u8; 32]) {
+        self.rows = self.rows.saturating_sub(1);
+        let mut borrow = 0i128;
+        for (i, limb) in self.sum.iter_mut().enumerate() {
+            let part = u64::from_le_bytes(element[i * 8..i * 8 + 8].try_into().expect("8 bytes"));
+            let total = i128::from(*limb) - i128::from(part) - borrow;
+            if total < 0 {
+                *limb = (total + (1i128 << 64)) as u64;
+                borrow = 1;
+            } else {
+                *limb = total as u64;
+                borrow = 0;
+            }
+        }
+    }
+
+    /// `rows:N sum:HEX`, as stored in a journal entry.
+    pub fn text(&self) -> String {
+        let bytes: Vec<u8> = self.sum.iter().flat_map(|l| l.to_le_bytes()).collect();
+        format!("rows:{} sum:{}", self.rows, hex::encode(bytes))
+    }
+
+    pub fn parse(text: &str) -> Option<TableDigest> {
+        let (rows, sum) = text.strip_prefix("rows:")?.split_once(" sum:")?;
+        let bytes = hex::decode(sum).ok()?;
+        if bytes.len() != 32 {
+            return None;
+        }
+        let mut limbs = [0u64; 4];
+        for (i, limb) in limbs.iter_mut().enumerate() {
+            *limb = u64::from_le_bytes(bytes[i * 8..i * 8 + 8].try_into().ok()?);
+        }
+        Some(TableDigest { rows: rows.parse().ok()?, sum: limbs })
+    }
+}
+
+/// What happened, typed. Later capabilities (predictions, overrides, acts, evidence packages)
+/// add variants; old entries keep their meaning.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Entry {
+    /// One import, not one entry per row: the file, its digest, the counts, the legal card, and
+    /// the state of the tables it wrote.
+    Import {
+        import_id: i64,
+        data_kind: String,
+        file: String,
+        sha256: String,
+        size_bytes: u64,
+        rows_read: u64,
+        inserted: u64,
+        updated: u64,
+        unchanged: u64,
+        rejected: u64,
+        legal_card: LegalCardRecord,
+        tables: Vec<TableState>,
+    },
+    TaskCreated {
+        task_id: i64,
+        task_kind: String,
+        title: String,
+        norm_id: Option<String>,
+        period: Period,
+        event_date: NaiveDate,
+        due: NaiveDate,
+    },
+    TaskExtended {
+        task_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+    },
+    TaskSuspended {
+        task_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+        old_due: NaiveDate,
+        new_due: NaiveDate,
+    },
+    TaskNoted {
+        task_id: i64,
+        note: String,
+    },
+    TaskDone {
+        task_id: i64,
+        on: NaiveDate,
+        late: bool,
+    },
+    TaskRecomputed {
+        task_id: i64,
+        from: NaiveDate,
+        to: NaiveDate,
+        why: String,
+    },
+    DependencyAdded {
+        task_id: i64,
+        depends_on: i64,
+    },
+    /// A suggested next step accepted: the tasks it created.
+    SuggestionAccepted {
+        after_task: Option<i64>,
+        subject_bin: Option<String>,
+        step: String,
+        created: Vec<i64>,
+    },
+    /// A suggested next step declined, with the person's reason.
+    SuggestionDeclined {
+        after_task: i64,
+        subject_bin: Option<String>,
+        step: String,
+        reason: String,
+    },
+    SettingChanged {
+        key: String,
+        value: String,
+    },
+    CalendarImported {
+        year: i32,
+        sha256: String,
+        file: String,
+        replaced: bool,
+    },
+    NormsImported {
+        catalog_id: i64,
+        sha256: String,
+        file: String,
+        norms: usize,
+    },
+    NormVersionRecorded {
+        norm_id: String,
+        version: u32,
+        sha256: String,
+        origin: String,
+    },
+    /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
+    /// recomputed (each move is its own `task_recomputed` entry).
+    RulesChanged {
+        fingerprint: String,
+        recomputed: usize,
+    },
+    /// The state of a record when the journal began in a database older than it (or the tables'
+    /// state, in `tables`), so later changes have something to be compared with.
+    Baseline {
+        note: String,
+        tables: Vec<TableState>,
+    },
+    /// A person started a new signed checkpoint over the journal as it stands, with a reason,
+    /// after the old one was lost or no longer matched (verification had said why).
+    CheckpointReset {
+        reason: String,
+        previous_size: Option<u64>,
+        previous_root: Option<String>,
+    },
+    /// A line of the task log an older database kept before the journal existed, carried over.
+    LegacyTaskLog {
+        task_id: Option<i64>,
+        at: String,
+        action: String,
+        old_due: Option<NaiveDate>,
+        new_due: Option<NaiveDate>,
+        detail: Option<String>,
+    },
+}
+
+impl Entry {
+    /// The entry's kind, as stored and listed.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Entry::Import { .. } => "import",
+            Entry::TaskCreated { .. } => "task_created",
+            Entry::TaskExtended { .. } => "task_extended",
+            Entry::TaskSuspended { .. } => "task_suspended",
+            Entry::TaskNoted { .. } => "task_noted",
+            Entry::TaskDone { .. } => "task_done",
+            Entry::TaskRecomputed { .. } => "task_recomputed",
+            Entry::DependencyAdded { .. } => "dependency_added",
+            Entry::SuggestionAccepted { .. } => "suggestion_accepted",
+            Entry::SuggestionDeclined { .. } => "suggestion_declined",
+            Entry::SettingChanged { .. } => "setting_changed",
+            Entry::CalendarImported { .. } => "calendar_imported",
+            Entry::NormsImported { .. } => "norms_imported",
+            Entry::NormVersionRecorded { .. } => "norm_version_recorded",
+            Entry::RulesChanged { .. } => "rules_changed",
+            Entry::Baseline { .. } => "baseline",
+            Entry::CheckpointReset { .. } => "checkpoint_reset",
+            Entry::LegacyTaskLog { .. } => "legacy_task_log",
+        }
+    }
+
+    /// The task an entry concerns, if any.
+    pub fn task_id(&self) -> Option<i64> {
+        match self {
+            Entry::TaskCreated { task_id, .. }
+            | Entry::TaskExtended { task_id, .. }
+            | Entry::TaskSuspended { task_id, .. }
+            | Entry::TaskNoted { task_id, .. }
+            | Entry::TaskDone { task_id, .. }
+            | Entry::TaskRecomputed { task_id, .. }
+            | Entry::DependencyAdded { task_id, .. } => Some(*task_id),
+            Entry::SuggestionAccepted { after_task, .. } => *after_task,
+            Entry::SuggestionDeclined { after_task, .. } => Some(*after_task),
+            Entry::LegacyTaskLog { task_id, .. } => *task_id,
+            _ => None,
+        }
+    }
+
+    /// The due dates an entry moved (for the task's history): before and after.
+    pub fn due_change(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
+        match self {
+            Entry::TaskCreated { due, .. } => (None, Some(*due)),
+            Entry::TaskExtended { from, to, .. } | Entry::TaskRecomputed { from, to, .. } => (Some(*from), Some(*to)),
+            Entry::TaskSuspended { old_due, new_due, .. } => (Some(*old_due), Some(*new_due)),
+            Entry::LegacyTaskLog { old_due, new_due, .. } => (*old_due, *new_due),
+            _ => (None, None),
+        }
+    }
+
+    /// The entry in one line of English, for the command line and logs.
+    pub fn detail(&self) -> String {
+        match self {
+            Entry::Import { data_kind, file, rows_read, inserted, updated, unchanged, rejected, sha256, .. } => format!(
+                "imported {data_kind} from {file} (sha256 {}…): {rows_read} rows, {inserted} new, {updated} updated, {unchanged} unchanged, {rejected} rejected",
+                &sha256[..sha256.len().min(12)]
+            ),
+            Entry::TaskCreated { title, .. } => title.clone(),
+            Entry::TaskExtended { reason, .. } => reason.clone(),
+            Entry::TaskSuspended { from, to, reason, .. } => format!("{from} – {to}: {reason}"),
+            Entry::TaskNoted { note, .. } => note.clone(),
+            Entry::TaskDone { on, late, .. } => format!("done on {on} ({})", if *late { "late" } else { "on time" }),
+            Entry::TaskRecomputed { why, .. } => why.clone(),
+            Entry::DependencyAdded { depends_on, .. } => format!("waits for task {depends_on}"),
+            Entry::SuggestionAccepted { step, created, .. } => format!("{step}: accepted, created task(s) {created:?}"),
+            Entry::SuggestionDeclined { step, reason, .. } => format!("{step}: {reason}"),
+            Entry::SettingChanged { key, value } => format!("{key} = {value}"),
+            Entry::CalendarImported { year, file, replaced, .. } => {
+                format!("calendar {year} {} from {file}", if *replaced { "replaced" } else { "added" })
+            }
+            Entry::NormsImported { file, norms, .. } => format!("norms catalog of {norms} norms imported from {file}"),
+            Entry::NormVersionRecorded { norm_id, version, origin, .. } => {
+                format!("norm {norm_id} version {version} in force ({origin})")
+            }
+            Entry::RulesChanged { recomputed, .. } => {
+                format!("the rules in force changed; {recomputed} open deadline(s) recomputed")
+            }
+            Entry::Baseline { note, .. } => note.clone(),
+            Entry::CheckpointReset { reason, previous_size, .. } => format!(
+                "a new checkpoint was started ({}): {reason}",
+                previous_size.map_or_else(|| "there was none".to_string(), |n| format!("the old one covered {n} entries"))
+            ),
+            Entry::LegacyTaskLog { at, action, detail, .. } => {
+                format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
+            }
+        }
+    }
+}
+
+/// Every stored field of an entry, in the order they are hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct StoredEntry {
+    pub seq: i64,
+    pub at: String,
+    pub person: String,
+    pub face: String,
+    pub kind: String,
+    pub subject_bin: Option<String>,
+    pub appeal_no: Option<String>,
+    pub task_id: Option<i64>,
+    pub record: Option<String>,
+    pub state_digest: Option<String>,
+    pub old_due: Option<NaiveDate>,
+    pub new_due: Option<NaiveDate>,
+    pub detail: String,
+    /// The typed entry as JSON.
+    pub payload: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The previous hash of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The chain hash of an entry: SHA-256 over the previous hash and every stored field but the
+/// hash itself, each length-prefixed so no two different entries hash the same bytes.
+pub fn chain_hash(e: &StoredEntry) -> String {
+    let mut h = Sha256::new();
+    let mut feed = |text: &str| {
+        h.update((text.len() as u64).to_le_bytes());
+        h.update(text.as_bytes());
+    };
+    feed(&e.prev_hash);
+    feed(&e.seq.to_string());
+    feed(&e.at);
+    feed(&e.person);
+    feed(&e.face);
+    feed(&e.kind);
+    for optional in [&e.subject_bin, &e.appeal_no, &e.record, &e.state_digest] {
+        feed(optional.as_deref().unwrap_or("\u{0}"));
+    }
+    feed(&e.task_id.map_or_else(|| "\u{0}".to_string(), |t| t.to_string()));
+    feed(&e.old_due.map_or_else(|| "\u{0}".to_string(), |d| d.to_string()));
+    feed(&e.new_due.map_or_else(|| "\u{0}".to_string(), |d| d.to_string()));
+    feed(&e.detail);
+    feed(&e.payload);
+    hex::encode(h.finalize())
+}
+
+/// The Merkle leaf of an entry: its chain hash.
+pub fn leaf_of(entry_hash: &str) -> merkle::Hash {
+    merkle::leaf_hash(entry_hash.as_bytes())
+}
+
+/// A signed statement of the journal's head, kept outside the database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Checkpoint {
+    pub schema: String,
+    /// Entries covered: 1 to `size`.
+    pub size: u64,
+    /// The chain hash of entry `size` (the genesis hash when empty).
+    pub head_hash: String,
+    /// The RFC 6962 root over the entries' leaves.
+    pub merkle_root: String,
+    /// The perfect subtrees' roots, so the next checkpoint extends this one without rereading.
+    pub frontier: Vec<String>,
+    pub at: String,
+    pub public_key: String,
+    pub signature: String,
+}
+
+pub const CHECKPOINT_SCHEMA: &str = "ekn.checkpoint/1";
+
+impl Checkpoint {
+    /// The bytes the signature covers: every field but the signature, length-prefixed.
+    fn signed_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for part in
+            [&self.schema, &self.size.to_string(), &self.head_hash, &self.merkle_root, &self.at, &self.public_key]
+        {
+            out.extend((part.len() as u64).to_le_bytes());
+            out.extend(part.as_bytes());
+        }
+        for node in &self.frontier {
+            out.extend((node.len() as u64).to_le_bytes());
+            out.extend(node.as_bytes());
+        }
+        out
+    }
+
+    /// A checkpoint of `frontier` whose last entry hashes to `head_hash`, signed.
+    pub fn sign(key: &SigningKey, frontier: &Frontier, head_hash: &str, at: &str) -> Checkpoint {
+        let mut checkpoint = Checkpoint {
+            schema: CHECKPOINT_SCHEMA.into(),
+            size: frontier.size,
+            head_hash: head_hash.to_string(),
+            merkle_root: merkle::to_hex(&frontier.root()),
+            frontier: frontier.nodes.iter().map(merkle::to_hex).collect(),
+            at: at.to_string(),
+            public_key: hex::encode(key.verifying_key().to_bytes()),
+            signature: String::new(),
+        };
+        checkpoint.signature = hex::encode(key.sign(&checkpoint.signed_bytes()).to_bytes());
+        checkpoint
+    }
+
+    /// Checks the signature against `trusted` (the key beside the database), and that the
+    /// frontier agrees with the root it states.
+    pub fn verify(&self, trusted: &VerifyingKey) -> Result<(), String> {
+        if self.schema != CHECKPOINT_SCHEMA {
+            return Err(format!("unknown checkpoint schema '{}'", self.schema));
+        }
+        if self.public_key != hex::encode(trusted.to_bytes()) {
+            return Err("signed by another key than the one beside the database".into());
+        }
+        let bytes: [u8; 64] = hex::decode(&self.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("the signature is not 64 bytes of hex")?;
+        trusted
+            .verify(&self.signed_bytes(), &Signature::from_bytes(&bytes))
+            .map_err(|_| "the signature does not match the checkpoint".to_string())?;
+        let frontier = self.frontier().ok_or("the frontier is damaged")?;
+        if merkle::to_hex(&frontier.root()) != self.merkle_root {
+            return Err("the frontier does not give the stated root".into());
+        }
+        Ok(())
+    }
+
+    pub fn frontier(&self) -> Option<Frontier> {
+        let nodes = self.frontier.iter().map(|n| merkle::from_hex(n)).collect::<Option<Vec<_>>>()?;
+        (nodes.len() as u32 == self.size.count_ones()).then_some(Frontier { size: self.size, nodes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(seq: i64, prev: &str) -> StoredEntry {
+        let mut e = StoredEntry {
+            seq,
+            at: "2026-11-21T10:00:00Z".into(),
+            person: "Ахметова А.".into(),
+            face: "cli".into(),
+            kind: "task_noted".into(),
+            subject_bin: None,
+            appeal_no: None,
+            task_id: Some(1),
+            record: Some("task:1".into()),
+            state_digest: Some("ab".into()),
+            old_due: None,
+            new_due: None,
+            detail: "note".into(),
+            payload: "{}".into(),
+            prev_hash: prev.into(),
+            hash: String::new(),
+        };
+        e.hash = chain_hash(&e);
+        e
+    }
+
+    #[test]
+    fn every_field_is_in_the_hash() {
+        let base = entry(1, GENESIS);
+        let mut edited = base.clone();
+        edited.detail = "other".into();
+        assert_ne!(chain_hash(&edited), base.hash);
+        let mut moved = base.clone();
+        moved.seq = 2;
+        assert_ne!(chain_hash(&moved), base.hash);
+        // No field can be shifted into its neighbour.
+        let mut a = base.clone();
+        a.person = "ab".into();
+        a.face = "c".into();
+        let mut b = base.clone();
+        b.person = "a".into();
+        b.face = "bc".into();
+        assert_ne!(chain_hash(&a), chain_hash(&b));
+    }
+
+    #[test]
+    fn a_checkpoint_verifies_with_its_key_only() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let mut frontier = Frontier::default();
+        let first = entry(1, GENESIS);
+        frontier.push(leaf_of(&first.hash));
+        let checkpoint = Checkpoint::sign(&key, &frontier, &first.hash, "2026-11-21T10:00:00Z");
+        assert_eq!(checkpoint.verify(&key.verifying_key()), Ok(()));
+        let other = SigningKey::from_bytes(&[8u8; 32]);
+        assert!(checkpoint.verify(&other.verifying_key()).is_err());
+        let mut forged = checkpoint.clone();
+        forged.size = 0;
+        assert!(forged.verify(&key.verifying_key()).is_err());
+    }
+
+    #[test]
+    fn a_table_digest_forgets_a_removed_row_and_notices_a_changed_one() {
+        let a = TableDigest::element("t", b"row a");
+        let b = TableDigest::element("t", b"row b");
+        let mut digest = TableDigest::default();
+        digest.add(&a);
+        let only_a = digest;
+        digest.add(&b);
+        assert_ne!(digest, only_a);
+        digest.remove(&b);
+        assert_eq!(digest, only_a);
+        assert_eq!(TableDigest::parse(&digest.text()), Some(digest));
+        let mut order = TableDigest::default();
+        order.add(&b);
+        order.add(&a);
+        digest.add(&b);
+        assert_eq!(digest, order, "the order of rows does not matter");
+        // Subtraction below zero wraps like addition past 2^256.
+        let mut wrap = TableDigest::default();
+        wrap.remove(&a);
+        wrap.add(&a);
+        wrap.rows = 0;
+        assert_eq!(wrap, TableDigest::default());
+    }
+
+    #[test]
+    fn record_keys_read_back() {
+        for r in [RecordRef::Task(12), RecordRef::Setting("ui.language".into()), RecordRef::Table("inspections".into())]
+        {
+            assert_eq!(RecordRef::parse(&r.key()), Some(r));
+        }
+    }
+}

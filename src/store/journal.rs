@@ -1,0 +1,564 @@
+//! The one write path and the journal it feeds.
+//!
+//! Every write goes through a `Write`: a handle over one SQLite transaction (BEGIN IMMEDIATE, so
+//! two processes never interleave their entries) that carries a `Stamp` — the actor and the time
+//! — and appends typed entries to the hash-chained `journal` table in the same transaction. A
+//! write without an entry is refused at commit; a write that fails rolls back with its entries,
+//! so nothing half-done is ever journaled and nothing journaled is ever lost.
+//!
+//! Each entry names the record it concerns and a digest of that record's state after the write;
+//! `record_digest` computes the digest the same way at write time and at verification, so a
+//! record changed behind the journal's back is named. Registry tables are digested as a whole
+//! (`TableDigest`), kept current by the import writer row by row.
+
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError};
+use crate::domain::journal::{chain_hash, Actor, Entry, RecordRef, StoredEntry, TableDigest, TableState, GENESIS};
+
+/// Who writes and when: carried by every write handle, written into every entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// RFC 3339, UTC, from the session's clock.
+    pub at: String,
+    pub actor: Actor,
+}
+
+/// What an entry is about, beyond its record: the object and the appeal, for the card's history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct About {
+    pub subject_bin: Option<String>,
+    pub appeal_no: Option<String>,
+}
+
+/// A write in progress. Commit it with `commit`; drop it to roll everything back.
+pub struct Write<'s> {
+    pub(super) tx: Transaction<'s>,
+    stamp: Stamp,
+    head: Option<(i64, String)>,
+    appended: Vec<StoredEntry>,
+}
+
+impl Store {
+    /// Opens the one kind of write there is.
+    pub fn write(&mut self, stamp: Stamp) -> Result<Write<'_>, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        Ok(Write { tx, stamp, head: None, appended: Vec::new() })
+    }
+}
+
+impl Write<'_> {
+    pub fn stamp(&self) -> &Stamp {
+        &self.stamp
+    }
+
+    /// Appends an entry about `record`, whose state is digested as it stands now in this write.
+    pub fn append(
+        &mut self,
+        entry: &Entry,
+        about: About,
+        record: Option<RecordRef>,
+    ) -> Result<StoredEntry, StoreError> {
+        let digest = match &record {
+            Some(r) => Some(record_digest(&self.tx, r)?.unwrap_or_else(|| "absent".into())),
+            None => None,
+        };
+        self.append_with_digest(entry, about, record, digest)
+    }
+
+    /// Appends an entry whose record digest the caller computed (an import's tables).
+    pub fn append_with_digest(
+        &mut self,
+        entry: &Entry,
+        about: About,
+        record: Option<RecordRef>,
+        state_digest: Option<String>,
+    ) -> Result<StoredEntry, StoreError> {
+        let (seq, prev) = match &self.head {
+            Some(head) => head.clone(),
+            None => head(&self.tx)?.unwrap_or((0, GENESIS.to_string())),
+        };
+        let (old_due, new_due) = entry.due_change();
+        let mut stored = StoredEntry {
+            seq: seq + 1,
+            at: self.stamp.at.clone(),
+            person: self.stamp.actor.person.clone(),
+            face: self.stamp.actor.face.code().to_string(),
+            kind: entry.kind().to_string(),
+            subject_bin: about.subject_bin,
+            appeal_no: about.appeal_no,
+            task_id: entry.task_id(),
+            record: record.map(|r| r.key()),
+            state_digest,
+            old_due,
+            new_due,
+            detail: entry.detail(),
+            payload: serde_json::to_string(entry).map_err(|e| StoreError::Internal(e.to_string()))?,
+            prev_hash: prev,
+            hash: String::new(),
+        };
+        stored.hash = chain_hash(&stored);
+        self.tx
+            .prepare_cached(
+                "INSERT INTO journal(seq, at, person, face, kind, subject_bin, appeal_no, task_id, record, state_digest,
+                    old_due, new_due, detail, payload, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+            )?
+            .execute(params![
+                stored.seq,
+                stored.at,
+                stored.person,
+                stored.face,
+                stored.kind,
+                stored.subject_bin,
+                stored.appeal_no,
+                stored.task_id,
+                stored.record,
+                stored.state_digest,
+                stored.old_due,
+                stored.new_due,
+                stored.detail,
+                stored.payload,
+                stored.prev_hash,
+                stored.hash
+            ])?;
+        self.head = Some((stored.seq, stored.hash.clone()));
+        self.appended.push(stored.clone());
+        Ok(stored)
+    }
+
+    /// Commits the write and its entries. A write that journaled nothing is refused: every
+    /// change to the database has an author and a trace.
+    pub fn commit(self) -> Result<Vec<StoredEntry>, StoreError> {
+        if self.appended.is_empty() {
+            return Err(StoreError::Internal("a write without a journal entry was refused".into()));
+        }
+        self.tx.commit()?;
+        Ok(self.appended)
+    }
+
+    /// Sets one value of the settings table (journal it with `Entry::SettingChanged`).
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The last journaled state of a table, or an empty one.
+    pub fn table_state(&self, table: &str) -> Result<TableDigest, StoreError> {
+        Ok(last_table_states(&self.tx)?
+            .into_iter()
+            .find(|t| t.table == table)
+            .and_then(|t| TableDigest::parse(&t.digest))
+            .unwrap_or_default())
+    }
+}
+
+/// The last entry's sequence number and hash.
+fn head(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
+    Ok(conn
+        .query_row("SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// The canonical bytes of a row's values: a type tag and the value, length-prefixed, so that the
+/// digest at write time and at verification agree and no two different rows encode alike.
+pub fn canonical(values: &[ValueRef<'_>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for value in values {
+        match value {
+            ValueRef::Null => out.push(0),
+            ValueRef::Integer(i) => {
+                out.push(1);
+                out.extend(i.to_le_bytes());
+            }
+            ValueRef::Real(f) => {
+                out.push(2);
+                out.extend(f.to_le_bytes());
+            }
+            ValueRef::Text(t) | ValueRef::Blob(t) => {
+                out.push(3);
+                out.extend((t.len() as u64).to_le_bytes());
+                out.extend(*t);
+            }
+        }
+    }
+    out
+}
+
+/// Digest of the rows a query returns, in its order.
+fn rows_digest(conn: &Connection, sql: &str, key: &dyn rusqlite::ToSql) -> Result<Option<String>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([key])?;
+    let mut hasher = Sha256::new();
+    let mut any = false;
+    while let Some(row) = rows.next()? {
+        any = true;
+        let values: Vec<ValueRef<'_>> = (0..columns).map(|i| row.get_ref(i)).collect::<Result<_, _>>()?;
+        hasher.update(canonical(&values));
+    }
+    Ok(any.then(|| hex::encode(hasher.finalize())))
+}
+
+/// The digest of a record's current state; `None` when the record does not exist.
+pub fn record_digest(conn: &Connection, record: &RecordRef) -> Result<Option<String>, StoreError> {
+    match record {
+        RecordRef::Task(id) => {
+            let Some(task) = rows_digest(
+                conn,
+                "SELECT kind, title, subject_id, appeal_id, assignee, unit, region_code, category, norm_id,
+                        period_amount, period_unit, event_date, original_due, current_due, status, done_on, note
+                 FROM tasks WHERE id = ?1",
+                id,
+            )?
+            else {
+                return Ok(None);
+            };
+            let suspensions = rows_digest(
+                conn,
+                "SELECT from_date, to_date FROM task_suspensions WHERE task_id = ?1 ORDER BY from_date, to_date",
+                id,
+            )?;
+            let dependencies = rows_digest(
+                conn,
+                "SELECT depends_on FROM task_dependencies WHERE task_id = ?1 ORDER BY depends_on",
+                id,
+            )?;
+            let mut h = Sha256::new();
+            for part in [Some(task), suspensions, dependencies] {
+                h.update(part.unwrap_or_default().as_bytes());
+                h.update([0]);
+            }
+            Ok(Some(hex::encode(h.finalize())))
+        }
+        RecordRef::Setting(key) => rows_digest(conn, "SELECT value FROM settings WHERE key = ?1", key),
+        RecordRef::CalendarYear(year) => rows_digest(conn, "SELECT document FROM calendar_years WHERE year = ?1", year),
+        RecordRef::NormCatalog(id) => {
+            rows_digest(conn, "SELECT document, source_file FROM norm_catalogs WHERE id = ?1", id)
+        }
+        RecordRef::Norm(id) => rows_digest(
+            conn,
+            "SELECT version, document, origin FROM norm_versions WHERE norm_id = ?1 ORDER BY version DESC LIMIT 1",
+            id,
+        ),
+        RecordRef::Import(id) => rows_digest(
+            conn,
+            "SELECT kind, file_name, sha256, size_bytes, format, source, started_at, finished_at, rows_read, inserted,
+                    updated, unchanged, rejected, purpose, legal_basis, retention, roles, tool_version
+             FROM imports WHERE id = ?1",
+            id,
+        ),
+        RecordRef::Table(name) => Ok(Some(table_digest(conn, name)?.text())),
+    }
+}
+
+/// The registry tables digested as a whole, with the columns that make a row's content: every
+/// column but the provenance that an unchanged row's re-import touches (`last_import_id`,
+/// `source_line`). Derived search indexes are not included.
+pub const TABLES: &[(&str, &str)] = &[
+    (
+        "subjects",
+        "SELECT id, bin, id_kind, name, kato, region_code, oked, oked_section, first_import_id FROM subjects",
+    ),
+    ("control_bodies", "SELECT id, name FROM control_bodies"),
+    (
+        "inspections",
+        "SELECT id, registry_no, subject_id, control_body_id, kind, grounds, start_date, end_date, kato, region_code,
+                violations, sanctions, fine_tiyn, appealed, declared_illegal, row_hash, first_import_id FROM inspections",
+    ),
+    (
+        "appeals",
+        "SELECT id, appeal_no, received, channel, applicant_category, applicant_pseudonym, subject_id, kato,
+                region_code, text, text_fingerprint, category, status, decided, outcome, row_hash, first_import_id
+         FROM appeals",
+    ),
+    (
+        "risk_scores",
+        "SELECT id, subject_id, model, computed, score, degree, row_hash, first_import_id FROM risk_scores",
+    ),
+    ("risk_factors", "SELECT risk_id, position, name, value FROM risk_factors"),
+];
+
+/// The select of one table's content columns.
+pub fn table_select(table: &str) -> Option<&'static str> {
+    TABLES.iter().find(|(name, _)| *name == table).map(|(_, sql)| *sql)
+}
+
+/// The element of one row of `table`, from its content columns in `TABLES` order.
+pub fn row_element(table: &str, values: &[ValueRef<'_>]) -> [u8; 32] {
+    TableDigest::element(table, &canonical(values))
+}
+
+/// Recomputes a table's digest from its rows.
+pub fn table_digest(conn: &Connection, table: &str) -> Result<TableDigest, StoreError> {
+    let sql = table_select(table).ok_or_else(|| StoreError::NotFound(format!("no journaled table '{table}'")))?;
+    let mut stmt = conn.prepare(sql)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([])?;
+    let mut digest = TableDigest::default();
+    while let Some(row) = rows.next()? {
+        let values: Vec<ValueRef<'_>> = (0..columns).map(|i| row.get_ref(i)).collect::<Result<_, _>>()?;
+        digest.add(&row_element(table, &values));
+    }
+    Ok(digest)
+}
+
+/// The element of one row of `table` by its id (the first content column), or `None`.
+pub fn row_element_by_id(
+    conn: &Connection,
+    table: &str,
+    id_column: &str,
+    id: i64,
+) -> Result<Vec<[u8; 32]>, StoreError> {
+    let sql = table_select(table).ok_or_else(|| StoreError::NotFound(format!("no journaled table '{table}'")))?;
+    let sql = format!("{sql} WHERE {id_column} = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let columns = stmt.column_count();
+    let mut rows = stmt.query([id])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let values: Vec<ValueRef<'_>> = (0..columns).map(|i| row.get_ref(i)).collect::<Result<_, _>>()?;
+        out.push(row_element(table, &values));
+    }
+    Ok(out)
+}
+
+/// The tables' states as the journal last recorded them (by imports and baselines).
+pub fn last_table_states(conn: &Connection) -> Result<Vec<TableState>, StoreError> {
+    let mut states: Vec<TableState> = Vec::new();
+    let mut stmt =
+        conn.prepare_cached("SELECT payload FROM journal WHERE kind IN ('import', 'baseline') ORDER BY seq DESC")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        let payload: String = row.get(0)?;
+        let tables = match serde_json::from_str::<Entry>(&payload) {
+            Ok(Entry::Import { tables, .. }) | Ok(Entry::Baseline { tables, .. }) => tables,
+            _ => continue,
+        };
+        for t in tables {
+            if !states.iter().any(|s| s.table == t.table) {
+                states.push(t);
+            }
+        }
+        if states.len() == TABLES.len() {
+            break;
+        }
+    }
+    Ok(states)
+}
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JournalFilter {
+    pub subject_bin: Option<String>,
+    pub task_id: Option<i64>,
+    pub appeal_no: Option<String>,
+    pub limit: Option<usize>,
+}
+
+fn stored_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
+    Ok(StoredEntry {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        person: r.get(2)?,
+        face: r.get(3)?,
+        kind: r.get(4)?,
+        subject_bin: r.get(5)?,
+        appeal_no: r.get(6)?,
+        task_id: r.get(7)?,
+        record: r.get(8)?,
+        state_digest: r.get(9)?,
+        old_due: r.get(10)?,
+        new_due: r.get(11)?,
+        detail: r.get(12)?,
+        payload: r.get(13)?,
+        prev_hash: r.get(14)?,
+        hash: r.get(15)?,
+    })
+}
+
+const ENTRY_COLUMNS: &str = "seq, at, person, face, kind, subject_bin, appeal_no, task_id, record, state_digest,
+    old_due, new_due, detail, payload, prev_hash, hash";
+
+impl Store {
+    /// Entries matching the filter, oldest first (the newest `limit` when a limit is given).
+    pub fn journal_entries(&self, filter: &JournalFilter) -> Result<Vec<StoredEntry>, StoreError> {
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE 1 = 1");
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+        if let Some(bin) = &filter.subject_bin {
+            args.push(Box::new(bin.clone()));
+            sql.push_str(&format!(
+                " AND (subject_bin = ?{n} OR task_id IN (SELECT t.id FROM tasks t JOIN subjects s ON s.id = t.subject_id WHERE s.bin = ?{n}))",
+                n = args.len()
+            ));
+        }
+        if let Some(task) = filter.task_id {
+            args.push(Box::new(task));
+            sql.push_str(&format!(" AND task_id = ?{}", args.len()));
+        }
+        if let Some(no) = &filter.appeal_no {
+            args.push(Box::new(no.clone()));
+            sql.push_str(&format!(" AND appeal_no = ?{}", args.len()));
+        }
+        sql.push_str(" ORDER BY seq DESC");
+        if let Some(limit) = filter.limit {
+            sql.push_str(&format!(" LIMIT {}", limit.min(100_000)));
+        }
+        let refs: Vec<&dyn rusqlite::ToSql> = args.iter().map(|a| a.as_ref()).collect();
+        let mut entries =
+            self.conn.prepare(&sql)?.query_map(refs.as_slice(), stored_entry)?.collect::<Result<Vec<_>, _>>()?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// Calls `f` with every entry from `from_seq` on, in order, without holding them all.
+    pub fn for_each_entry(
+        &self,
+        from_seq: i64,
+        f: &mut dyn FnMut(StoredEntry) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt =
+            self.conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE seq >= ?1 ORDER BY seq"))?;
+        let mut rows = stmt.query([from_seq])?;
+        while let Some(row) = rows.next()? {
+            f(stored_entry(row)?)?;
+        }
+        Ok(())
+    }
+
+    /// The entry with this sequence number.
+    pub fn journal_entry(&self, seq: i64) -> Result<Option<StoredEntry>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE seq = ?1"), [seq], stored_entry)
+            .optional()?)
+    }
+
+    /// The number of entries and the last one's hash.
+    pub fn journal_head(&self) -> Result<Option<(i64, String)>, StoreError> {
+        head(&self.conn)
+    }
+
+    pub fn journal_len(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0))?)
+    }
+
+    /// Every record that exists now and should have a journal entry.
+    pub fn existing_records(&self) -> Result<Vec<RecordRef>, StoreError> {
+        let mut out = Vec::new();
+        let ids = |sql: &str| -> Result<Vec<i64>, StoreError> {
+            Ok(self.conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?)
+        };
+        out.extend(ids("SELECT id FROM tasks ORDER BY id")?.into_iter().map(RecordRef::Task));
+        out.extend(
+            ids("SELECT id FROM imports WHERE finished_at IS NOT NULL ORDER BY id")?.into_iter().map(RecordRef::Import),
+        );
+        out.extend(ids("SELECT id FROM norm_catalogs ORDER BY id")?.into_iter().map(RecordRef::NormCatalog));
+        out.extend(
+            ids("SELECT year FROM calendar_years ORDER BY year")?
+                .into_iter()
+                .map(|y| RecordRef::CalendarYear(y as i32)),
+        );
+        let texts = |sql: &str| -> Result<Vec<String>, StoreError> {
+            Ok(self.conn.prepare(sql)?.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?)
+        };
+        out.extend(texts("SELECT key FROM settings ORDER BY key")?.into_iter().map(RecordRef::Setting));
+        out.extend(
+            texts("SELECT DISTINCT norm_id FROM norm_versions ORDER BY norm_id")?.into_iter().map(RecordRef::Norm),
+        );
+        Ok(out)
+    }
+
+    /// The digest of a record's current state.
+    pub fn record_digest(&self, record: &RecordRef) -> Result<Option<String>, StoreError> {
+        record_digest(&self.conn, record)
+    }
+
+    /// The tables' states as the journal last recorded them.
+    pub fn journaled_tables(&self) -> Result<Vec<TableState>, StoreError> {
+        last_table_states(&self.conn)
+    }
+
+    /// A table's digest recomputed from its rows.
+    pub fn table_digest(&self, table: &str) -> Result<TableDigest, StoreError> {
+        table_digest(&self.conn, table)
+    }
+
+    /// True while the database still has the task log of the time before the journal as a table.
+    pub fn has_legacy_task_log(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'task_log' AND type = 'table'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? > 0)
+    }
+
+    /// Starts the journal of a database: carries the old task log's lines over as entries, turns
+    /// `task_log` into a view of the journal, and records a baseline of every record and table
+    /// that exists, so later changes are compared with something. Runs once, in one write.
+    pub fn start_journal(&mut self, stamp: Stamp) -> Result<Vec<StoredEntry>, StoreError> {
+        let existing = self.existing_records()?;
+        let legacy: Vec<Entry> = self
+            .conn
+            .prepare("SELECT task_id, at, action, old_due, new_due, detail FROM task_log ORDER BY id")?
+            .query_map([], |r| {
+                Ok(Entry::LegacyTaskLog {
+                    task_id: r.get(0)?,
+                    at: r.get(1)?,
+                    action: r.get(2)?,
+                    old_due: r.get(3)?,
+                    new_due: r.get(4)?,
+                    detail: r.get(5)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        let mut write = self.write(stamp)?;
+        for entry in &legacy {
+            write.append(entry, About::default(), None)?;
+        }
+        write.tx.execute_batch(
+            "DROP TRIGGER task_log_no_update;
+             DROP TRIGGER task_log_no_delete;
+             DROP TABLE task_log;
+             CREATE VIEW task_log AS
+                 SELECT seq AS id, task_id, at, person, face,
+                        CASE kind
+                            WHEN 'task_created' THEN 'created'
+                            WHEN 'task_extended' THEN 'extended'
+                            WHEN 'task_suspended' THEN 'suspended'
+                            WHEN 'task_noted' THEN 'note'
+                            WHEN 'task_done' THEN 'done'
+                            WHEN 'task_recomputed' THEN 'recomputed'
+                            WHEN 'legacy_task_log' THEN json_extract(payload, '$.action')
+                            ELSE kind
+                        END AS action,
+                        old_due, new_due, detail
+                 FROM journal WHERE task_id IS NOT NULL;",
+        )?;
+        let tables = TABLES
+            .iter()
+            .map(|(name, _)| {
+                Ok(TableState { table: name.to_string(), rows: 0, digest: table_digest(&write.tx, name)?.text() })
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?
+            .into_iter()
+            .map(|mut t| {
+                t.rows = TableDigest::parse(&t.digest).map_or(0, |d| d.rows);
+                t
+            })
+            .collect();
+        let note = "the journal begins: the state of the registry tables".to_string();
+        write.append(&Entry::Baseline { note, tables }, About::default(), None)?;
+        for record in existing {
+            let entry =
+                Entry::Baseline { note: format!("state of {} when the journal began", record.key()), tables: vec![] };
+            write.append(&entry, About::default(), Some(record))?;
+        }
+        write.commit()
+    }
+}
