@@ -30,7 +30,7 @@ fn main() {
             std::process::exit(2);
         }
     };
-    let host = match Host::start(&db, true, today) {
+    let host = match Host::start(&db, true, ekn::domain::journal::Face::Desktop, today) {
         Ok(host) => host,
         Err(e) => {
             eprintln!("ekn-desktop: error [{}]: {}", e.code, e.message);

@@ -1,37 +1,65 @@
 //! Hosts one open database for the faces that serve many requests (the desktop app, `ekn serve`):
 //! a worker thread owns the `Session` (SQLite connections and the cached graph are not shared
-//! between threads) and runs methods one at a time, while uploads and import progress are
-//! answered beside it, so the progress bar moves while an import holds the worker.
+//! between threads) and runs methods one at a time, each under `catch_unwind`, so one request
+//! that goes wrong answers `internal` and the next one works. Beside the worker, the host answers
+//! what must not wait for it: uploads, the running import's progress, and the journal's status.
+//!
+//! Uploaded exports hold raw personal data, so they are kept in memory only, never on disk, and
+//! only until their import is done, the screen discards them, a newer upload replaces them, or a
+//! day has passed. An import's rejected rows (identifiers blanked, texts masked) are kept for the
+//! Import screen to download, then dropped the same way.
 
+use std::collections::HashMap;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use base64::Engine;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{clock_for, init, rpc, ApiError, Context, ErrorCode, Session};
+use super::journal::{verify, JournalVerification};
+use super::rpc::{self, CallContext, NoParams, Ok};
+use super::{clock_for, init, ApiError, Context, ErrorCode, Session};
 use crate::domain::journal::Face;
+use crate::ingest::ImportReport;
 
-/// Files the UI sent for import, kept under a directory beside the database.
-pub struct Uploads {
-    dir: PathBuf,
-    next: AtomicU64,
-}
+/// The largest upload accepted (the HTTP body limit of `ekn serve` is set to match).
+pub const MAX_UPLOAD_BYTES: usize = 192 * 1024 * 1024;
+/// How long an upload or a rejected-rows file waits for its import or download.
+const KEEP_FOR: Duration = Duration::from_secs(24 * 60 * 60);
+/// Uploads waiting at once; a newer one pushes the oldest out.
+const MAX_PENDING: usize = 4;
 
 /// An upload: the file's name as the user chose it and its bytes, base64-encoded.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct UploadParams {
     pub name: String,
     pub base64: String,
+}
+
+/// An upload by its id.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UploadRef {
+    pub upload: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct Uploaded {
     pub upload: String,
     pub size_bytes: u64,
+}
+
+/// The rejected rows of a UI import, as a CSV file to save.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct RejectedRows {
+    pub file_name: String,
+    pub base64: String,
 }
 
 /// How far the running import is; `running` is false between imports.
@@ -43,41 +71,129 @@ pub struct ImportProgress {
     pub rows: u64,
 }
 
-impl Uploads {
-    fn new(db: &Path) -> Uploads {
-        let mut name = db.as_os_str().to_owned();
-        name.push(".uploads");
-        Uploads { dir: PathBuf::from(name), next: AtomicU64::new(1) }
+/// The journal's verification as the UI shows it: running at start, then its result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct JournalStatus {
+    pub checking: bool,
+    pub verification: Option<JournalVerification>,
+    /// Why verification could not run at all.
+    pub error: Option<String>,
+}
+
+/// An upload held in memory.
+#[derive(Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Arc<[u8]>,
+    received: Instant,
+}
+
+/// What the host keeps beside the session: uploads, rejected rows, progress, the journal status.
+#[derive(Default)]
+pub struct HostState {
+    uploads: Mutex<HashMap<String, Upload>>,
+    rejected: Mutex<HashMap<String, (RejectedRows, Instant)>>,
+    progress: Mutex<ImportProgress>,
+    journal: Mutex<JournalStatus>,
+    next: AtomicU64,
+}
+
+/// Locks a mutex whatever a panicking holder left: these values are plain data, always whole.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl HostState {
+    fn sweep(&self) {
+        lock(&self.uploads).retain(|_, u| u.received.elapsed() < KEEP_FOR);
+        lock(&self.rejected).retain(|_, (_, at)| at.elapsed() < KEEP_FOR);
     }
 
     fn store(&self, params: &UploadParams) -> Result<Uploaded, ApiError> {
-        let bytes = base64::engine::general_purpose::STANDARD.decode(params.base64.as_bytes()).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidInput, format!("upload of {}: not base64: {e}", params.name))
-        })?;
+        self.sweep();
+        if params.base64.len() > MAX_UPLOAD_BYTES / 3 * 4 + 4 {
+            return Err(ApiError::new(ErrorCode::TooLarge, format!("an upload is at most {} MB", MAX_UPLOAD_BYTES >> 20)));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(params.base64.as_bytes())
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("upload of {}: not base64: {e}", params.name)))?;
         // Only the last path component of the name, without anything that could climb out.
         let base: String = Path::new(&params.name)
             .file_name()
-            .map(|n| n.to_string_lossy().chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).collect())
+            .map(|n| n.to_string_lossy().chars().filter(|c| !matches!(c, '/' | '\\' | '\0')).take(200).collect())
             .unwrap_or_default();
         if base.is_empty() || base.starts_with('.') {
             return Err(ApiError::new(ErrorCode::InvalidInput, format!("'{}' is not a file name", params.name)));
         }
-        let id = format!("{}-{}", std::process::id() as u64 * 1000 + self.next.fetch_add(1, Ordering::Relaxed), base);
-        std::fs::create_dir_all(&self.dir)
-            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", self.dir.display())))?;
-        let path = self.dir.join(&id);
-        std::fs::write(&path, &bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-        Ok(Uploaded { upload: id, size_bytes: bytes.len() as u64 })
+        let id = format!("u{}", self.next.fetch_add(1, Ordering::Relaxed) + 1);
+        let size_bytes = bytes.len() as u64;
+        let mut uploads = lock(&self.uploads);
+        while uploads.len() >= MAX_PENDING {
+            let oldest = uploads.iter().min_by_key(|(_, u)| u.received).map(|(k, _)| k.clone());
+            match oldest {
+                Some(k) => uploads.remove(&k),
+                None => break,
+            };
+        }
+        uploads.insert(id.clone(), Upload { name: base, bytes: bytes.into(), received: Instant::now() });
+        Ok(Uploaded { upload: id, size_bytes })
     }
 
-    /// The file of an upload id; ids that are not plain names of this directory are refused.
-    pub fn path(&self, id: &str) -> Result<PathBuf, ApiError> {
-        let plain = !id.is_empty() && !id.contains(['/', '\\', '\0']) && !id.starts_with('.');
-        let path = self.dir.join(id);
-        if !plain || !path.is_file() {
-            return Err(ApiError::new(ErrorCode::NotFound, format!("no uploaded file '{id}'")));
+    /// An upload by id.
+    pub fn get(&self, id: &str) -> Result<Upload, ApiError> {
+        lock(&self.uploads)
+            .get(id)
+            .cloned()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no uploaded file '{id}' (it is kept until imported, for a day at most)")))
+    }
+
+    /// Drops an upload once its import is done, keeping the rejected rows for download.
+    pub fn finish_import(&self, id: &str, result: &Result<ImportReport, ApiError>) {
+        let upload = lock(&self.uploads).remove(id);
+        if let (Some(upload), Ok(report)) = (upload, result) {
+            if let Some(csv) = &report.rejected_csv {
+                let rows = RejectedRows {
+                    file_name: format!("{}.rejected.csv", upload.name),
+                    base64: base64::engine::general_purpose::STANDARD.encode(csv),
+                };
+                lock(&self.rejected).insert(id.to_string(), (rows, Instant::now()));
+            }
         }
-        Ok(path)
+    }
+
+    pub fn record_verification(&self, report: &JournalVerification) {
+        *lock(&self.journal) = JournalStatus { checking: false, verification: Some(report.clone()), error: None };
+    }
+}
+
+/// The handlers of the methods the host answers beside the worker (see `rpc::methods!`).
+pub(super) mod on_host {
+    use super::*;
+
+    pub fn upload(host: &Host, p: UploadParams) -> Result<Uploaded, ApiError> {
+        host.state.store(&p)
+    }
+
+    pub fn discard_upload(host: &Host, p: UploadRef) -> Result<Ok, ApiError> {
+        lock(&host.state.uploads).remove(&p.upload);
+        lock(&host.state.rejected).remove(&p.upload);
+        Ok(Ok { ok: true })
+    }
+
+    pub fn rejected_rows(host: &Host, p: UploadRef) -> Result<RejectedRows, ApiError> {
+        // Handed over once: the download is the copy the person keeps.
+        lock(&host.state.rejected)
+            .remove(&p.upload)
+            .map(|(rows, _)| rows)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no rejected rows kept for '{}'", p.upload)))
+    }
+
+    pub fn import_progress(host: &Host, _: NoParams) -> Result<ImportProgress, ApiError> {
+        Ok(lock(&host.state.progress).clone())
+    }
+
+    pub fn journal_status(host: &Host, _: NoParams) -> Result<JournalStatus, ApiError> {
+        Ok(lock(&host.state.journal).clone())
     }
 }
 
@@ -86,8 +202,7 @@ type Job = (String, Value, mpsc::Sender<Result<Value, ApiError>>);
 /// One database served to many requests. Cheap to share behind an `Arc`.
 pub struct Host {
     jobs: Mutex<mpsc::Sender<Job>>,
-    progress: Arc<Mutex<ImportProgress>>,
-    uploads: Arc<Uploads>,
+    state: Arc<HostState>,
     database: PathBuf,
     created_demo: bool,
 }
@@ -96,6 +211,7 @@ impl Host {
     /// Opens the database at `db` for a face (the desktop app, a browser); when there is none and
     /// `demo_if_missing`, creates the demo database first. `today` fixes the date deadlines are
     /// judged on (otherwise today in Kazakhstan). Writes are made by Settings' "me" through `face`.
+    /// The journal is verified in the background from the start.
     pub fn start(db: &Path, demo_if_missing: bool, face: Face, today: Option<NaiveDate>) -> Result<Host, ApiError> {
         let context = Context::new(face, None, clock_for(today));
         let created_demo = demo_if_missing && !db.exists();
@@ -104,9 +220,8 @@ impl Host {
         }
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
-        let progress: Arc<Mutex<ImportProgress>> = Default::default();
-        let uploads = Arc::new(Uploads::new(db));
-        let (worker_progress, worker_uploads, path) = (progress.clone(), uploads.clone(), db.to_path_buf());
+        let state: Arc<HostState> = Default::default();
+        let (worker_state, path) = (state.clone(), db.to_path_buf());
         std::thread::Builder::new()
             .name("ekn-session".into())
             .spawn(move || {
@@ -123,23 +238,7 @@ impl Host {
                     }
                 };
                 for (method, params, reply) in receiver {
-                    let importing = method == "import_file";
-                    if importing {
-                        *worker_progress.lock().expect("not poisoned") =
-                            ImportProgress { running: true, ..Default::default() };
-                    }
-                    let mut on_progress = |p: crate::ingest::Progress| {
-                        *worker_progress.lock().expect("not poisoned") = ImportProgress {
-                            running: true,
-                            bytes_done: p.bytes_done,
-                            bytes_total: p.bytes_total,
-                            rows: p.rows,
-                        };
-                    };
-                    let result = rpc::call(&mut session, &method, params, &worker_uploads, &mut on_progress);
-                    if importing {
-                        worker_progress.lock().expect("not poisoned").running = false;
-                    }
+                    let result = run_job(&mut session, &worker_state, &method, params);
                     let _ = reply.send(result);
                 }
             })
@@ -147,7 +246,30 @@ impl Host {
         opened_rx
             .recv()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread stopped while opening"))??;
-        Ok(Host { jobs: Mutex::new(sender), progress, uploads, database: db.to_path_buf(), created_demo })
+        Self::verify_in_background(db, state.clone());
+        Ok(Host { jobs: Mutex::new(sender), state, database: db.to_path_buf(), created_demo })
+    }
+
+    /// Verifies the journal on a thread of its own (its own connection, reading only), so the
+    /// UI can say at once when it fails.
+    fn verify_in_background(db: &Path, state: Arc<HostState>) {
+        *lock(&state.journal) = JournalStatus { checking: true, ..Default::default() };
+        let db = db.to_path_buf();
+        let on_thread = state.clone();
+        let spawned = std::thread::Builder::new().name("ekn-verify".into()).spawn(move || {
+            let state = on_thread;
+            let outcome = std::panic::catch_unwind(|| verify(&db));
+            let status = match outcome {
+                Ok(Ok(report)) => JournalStatus { checking: false, verification: Some(report), error: None },
+                Ok(Err(e)) => JournalStatus { checking: false, verification: None, error: Some(e.message) },
+                Err(_) => JournalStatus { checking: false, verification: None, error: Some("verification failed".into()) },
+            };
+            *lock(&state.journal) = status;
+        });
+        if let Err(e) = spawned {
+            *lock(&state.journal) =
+                JournalStatus { checking: false, verification: None, error: Some(format!("cannot start verification: {e}")) };
+        }
     }
 
     pub fn database(&self) -> &Path {
@@ -161,26 +283,45 @@ impl Host {
 
     /// Runs one method and waits for its answer. Blocks: call it off any async executor's threads.
     pub fn call(&self, method: &str, params: Value) -> Result<Value, ApiError> {
-        match method {
-            "upload" => {
-                let p: UploadParams = serde_json::from_value(params)
-                    .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("bad parameters for 'upload': {e}")))?;
-                to_json(self.uploads.store(&p)?)
-            }
-            "import_progress" => to_json(self.progress.lock().expect("not poisoned").clone()),
-            _ => {
-                let (reply, answer) = mpsc::channel();
-                self.jobs
-                    .lock()
-                    .expect("not poisoned")
-                    .send((method.to_string(), params, reply))
-                    .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?;
-                answer.recv().map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?
-            }
+        if let Some(answer) = rpc::call_host(self, method, params.clone()) {
+            return answer;
         }
+        let (reply, answer) = mpsc::channel();
+        lock(&self.jobs)
+            .send((method.to_string(), params, reply))
+            .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?;
+        answer.recv().map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?
     }
 }
 
-fn to_json<T: Serialize>(value: T) -> Result<Value, ApiError> {
-    serde_json::to_value(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+/// Runs one method on the worker. A panic inside it answers `internal` and leaves the session
+/// usable: its write rolled back with the unwinding transaction, and its caches are dropped so
+/// nothing half-built is reused.
+fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value) -> Result<Value, ApiError> {
+    let importing = method == "import_file";
+    if importing {
+        *lock(&state.progress) = ImportProgress { running: true, ..Default::default() };
+    }
+    let mut on_progress = |p: crate::ingest::Progress| {
+        *lock(&state.progress) =
+            ImportProgress { running: true, bytes_done: p.bytes_done, bytes_total: p.bytes_total, rows: p.rows };
+    };
+    let started = Instant::now();
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut cx = CallContext { state, progress: &mut on_progress };
+        rpc::call(session, method, params, &mut cx)
+    }));
+    if importing {
+        lock(&state.progress).running = false;
+    }
+    let result = match outcome {
+        Ok(result) => result,
+        Err(_) => {
+            session.forget_caches();
+            tracing::error!(target: "ekn::host", method, "a request panicked; the session goes on");
+            Err(ApiError::new(ErrorCode::Internal, format!("'{method}' failed inside; nothing was changed")))
+        }
+    };
+    tracing::debug!(target: "ekn::host", method, ok = result.is_ok(), ms = started.elapsed().as_millis() as u64, "call");
+    result
 }

@@ -417,7 +417,47 @@ impl Session {
 
     /// What importing `file` would meet, without writing anything.
     pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(file, kind, &self.pseudonymiser)?)
+        Ok(ingest::preview(Input::Path(file), kind, &self.pseudonymiser)?)
+    }
+
+    /// What importing a file held in memory (an upload) would meet, without writing anything.
+    pub fn preview_bytes(
+        &self,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        kind: Option<DataKind>,
+    ) -> Result<ingest::Preview, ApiError> {
+        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, &self.pseudonymiser)?)
+    }
+
+    /// Imports a file held in memory (an upload); its kind is recognised from its columns when
+    /// not given. Rejected rows, with `skip_invalid`, stay in the report for download.
+    pub fn import_bytes(
+        &mut self,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        kind: Option<DataKind>,
+        skip_invalid: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let kind = match kind {
+            Some(kind) => kind,
+            None => self.preview_bytes(name, bytes.clone(), None)?.kind,
+        };
+        let options = ImportOptions { kind, source: Some(name.to_string()), skip_invalid, legal_card: None };
+        self.import_input(Input::Bytes { name, bytes }, &options, progress)
+    }
+
+    /// The database file this session has open.
+    pub fn database(&self) -> &Path {
+        &self.path
+    }
+
+    /// Drops every cache built from storage (after a failed request, nothing half-built stays).
+    pub fn forget_caches(&self) {
+        self.calendar_cache.take();
+        self.norms_cache.take();
+        self.graph_cache.take();
     }
 
     /// The case card of one subject.

@@ -1,39 +1,59 @@
-//! The one list of what the UI may call, by name, with typed parameters: the Tauri command and
-//! the `ekn serve` HTTP route are both one-line adapters over [`call`], so the desktop app and
-//! the browser can never offer different operations. Parameters and results are the serde types
-//! of this crate; their TypeScript twins are generated into ui/src/lib/types (see tests/core/wire.rs).
+//! The one declared list of what the UI may call: each method once, with its parameter and result
+//! types and where it runs (on the session's worker, or beside it on the host). From this table
+//! come the dispatch the Tauri command and `ekn serve`'s `POST /api/<method>` both use, and the
+//! TypeScript method map (ui/src/lib/types/Methods.ts, generated and checked by tests/core/wire.rs),
+//! so a misspelt method or parameter fails the UI's type check, and the desktop app and the browser
+//! can never offer different operations. Parameters refuse unknown fields.
 
 use chrono::NaiveDate;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded};
 use super::{ApiError, ErrorCode, Session};
+use super::{
+    CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine, JournalQuery, JournalVerification, NormsList,
+    OverdueRow, Preferences, Status, TaskDetail,
+};
 use crate::domain::records::DataKind;
+use crate::domain::tasks::{Dashboard, Slip};
+use crate::ingest::{ImportReport, Preview};
+use crate::store::{RegionOverview, SearchHits};
+
+/// The parameters of a method that takes none.
+#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NoParams {}
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct SearchParams {
     pub text: String,
     pub limit: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct BinParams {
     pub bin: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct HomeParams {
     /// Whose desk: an assignee, "" for everyone, absent for the user's own.
     pub assignee: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct TaskParams {
     pub id: i64,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct AcceptParams {
     pub bin: String,
     pub assignee: String,
@@ -43,32 +63,37 @@ pub struct AcceptParams {
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct DeclineParams {
     pub bin: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct NoteParams {
     pub id: i64,
     pub text: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct CompleteParams {
     pub id: i64,
     pub on: Option<NaiveDate>,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct ExtendParams {
     pub id: i64,
     pub to: NaiveDate,
     pub reason: String,
 }
 
-/// A file already uploaded (see `Host::upload`), and what to do with it.
+/// A file already uploaded (see `upload`), and what to do with it.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct ImportParams {
     pub upload: String,
     pub kind: Option<DataKind>,
@@ -80,7 +105,88 @@ pub struct Ok {
     pub ok: bool,
 }
 
+/// Where a method runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Runs {
+    /// On the session's worker thread, one call at a time.
+    Session,
+    /// Beside it, on the host, so it answers while the worker is busy (uploads, progress).
+    Host,
+}
+
+/// A method's TypeScript: the names of its parameter and result types and what to import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MethodTypes {
+    pub params: String,
+    pub result: String,
+    /// `(type name, file stem)` of every exported type the two mention.
+    pub imports: Vec<(String, String)>,
+}
+
+impl MethodTypes {
+    fn of<P: ts_rs::TS + 'static, R: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> MethodTypes {
+        let mut imports = Vec::new();
+        for dependency in direct::<P>(cfg).into_iter().chain(direct::<R>(cfg)) {
+            let stem = dependency.output_path.with_extension("").to_string_lossy().into_owned();
+            if !imports.iter().any(|(name, _)| *name == dependency.ts_name) {
+                imports.push((dependency.ts_name, stem));
+            }
+        }
+        MethodTypes { params: P::name(cfg), result: R::name(cfg), imports }
+    }
+}
+
+/// The exported types a type's name mentions: itself, or what a wrapper (`Vec<T>`) wraps.
+fn direct<T: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> Vec<ts_rs::Dependency> {
+    if let Some(itself) = ts_rs::Dependency::from_ty::<T>(cfg) {
+        return vec![itself];
+    }
+    struct Visit<'a>(&'a ts_rs::Config, Vec<ts_rs::Dependency>);
+    impl ts_rs::TypeVisitor for Visit<'_> {
+        fn visit<U: ts_rs::TS + 'static + ?Sized>(&mut self) {
+            self.1.extend(ts_rs::Dependency::from_ty::<U>(self.0));
+        }
+    }
+    let mut visit = Visit(cfg, Vec::new());
+    T::visit_generics(&mut visit);
+    visit.1
+}
+
+/// Exports a type with its dependencies; for a wrapper (`Vec<T>`), the types it wraps.
+fn export_type<T: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+    if T::output_path().is_some() {
+        return T::export_all(cfg);
+    }
+    struct Visit<'a>(&'a ts_rs::Config, Result<(), ts_rs::ExportError>);
+    impl ts_rs::TypeVisitor for Visit<'_> {
+        fn visit<U: ts_rs::TS + 'static + ?Sized>(&mut self) {
+            if self.1.is_ok() && U::output_path().is_some() {
+                self.1 = U::export_all(self.0);
+            }
+        }
+    }
+    let mut visit = Visit(cfg, Ok(()));
+    T::visit_generics(&mut visit);
+    visit.1
+}
+
+/// One method of the table.
+pub struct MethodSpec {
+    pub name: &'static str,
+    pub runs: Runs,
+    pub types: fn(&ts_rs::Config) -> MethodTypes,
+}
+
+/// What a call on the worker may use besides the session: what the host keeps (uploads, the
+/// journal's status) and the import's progress callback.
+pub struct CallContext<'a> {
+    pub state: &'a HostState,
+    pub progress: &'a mut dyn FnMut(crate::ingest::Progress),
+}
+
 fn params<T: DeserializeOwned>(method: &str, value: Value) -> Result<T, ApiError> {
+    // An absent body means no parameters.
+    let value = if value.is_null() { Value::Object(Default::default()) } else { value };
     serde_json::from_value(value)
         .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("bad parameters for '{method}': {e}")))
 }
@@ -89,93 +195,215 @@ fn json<T: Serialize>(value: T) -> Result<Value, ApiError> {
     serde_json::to_value(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
-/// Names of every method `call` answers, for the faces to check against.
-pub const METHODS: &[&str] = &[
-    "status",
-    "preferences",
-    "set_preferences",
-    "home",
-    "search",
-    "case",
-    "task",
-    "accept_step",
-    "decline_step",
-    "note_task",
-    "complete_task",
-    "extend_task",
-    "dashboard",
-    "overdue",
-    "regions",
-    "slips",
-    "calendar_years",
-    "norms",
-    "import_preview",
-    "import_file",
-];
+/// Declares the methods: `name: Runs(Params) -> Result;`. Each `Session` method has a handler of
+/// that name in `on_session` and each `Host` method one in `super::host::on_host`, with exactly
+/// those types, so the table, the dispatch and the handlers cannot disagree.
+macro_rules! methods {
+    ($( $(#[doc = $doc:literal])* $name:ident : $runs:ident ( $p:ty ) -> $r:ty ; )*) => {
+        /// Every method the UI may call, in the order the table declares them.
+        pub const METHODS: &[MethodSpec] = &[
+            $( MethodSpec { name: stringify!($name), runs: Runs::$runs, types: MethodTypes::of::<$p, $r> } ),*
+        ];
 
-/// Runs one method. `today` is the date deadlines are judged on; `uploads` resolves upload ids.
-pub fn call(
-    session: &mut Session,
-    method: &str,
-    value: Value,
-    uploads: &super::host::Uploads,
-    progress: &mut dyn FnMut(crate::ingest::Progress),
-) -> Result<Value, ApiError> {
-    let today = session.today();
-    match method {
-        "status" => json(session.status()?),
-        "preferences" => json(session.preferences()?),
-        "set_preferences" => json(session.set_preferences(&params(method, value)?)?),
-        "home" => {
-            let p: HomeParams = params(method, value)?;
-            json(session.home(today, p.assignee.as_deref())?)
+        /// Runs a method on the session (the worker's side of the table).
+        pub fn call(session: &mut Session, method: &str, value: Value, cx: &mut CallContext<'_>) -> Result<Value, ApiError> {
+            $( methods!(@session $runs, $name, $p, method, value, session, cx); )*
+            Err(ApiError::new(ErrorCode::NotFound, format!("no method '{method}'")))
         }
-        "search" => {
-            let p: SearchParams = params(method, value)?;
-            json(session.search(&p.text, p.limit.unwrap_or(20) as usize)?)
+
+        /// Runs a method that the host answers beside the worker; `None` when the method runs
+        /// on the session.
+        pub fn call_host(host: &super::host::Host, method: &str, value: Value) -> Option<Result<Value, ApiError>> {
+            $( methods!(@host $runs, $name, $p, method, value, host); )*
+            None
         }
-        "case" => json(session.case_screen(&params::<BinParams>(method, value)?.bin, today)?),
-        "task" => json(session.task_detail(params::<TaskParams>(method, value)?.id, today)?),
-        "accept_step" => {
-            let p: AcceptParams = params(method, value)?;
-            json(session.accept_for_subject(&p.bin, &p.assignee, &p.unit, p.working_days, today)?)
+
+        /// Writes the TypeScript of every type the table mentions (and their dependencies).
+        pub fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+            $( export_type::<$p>(cfg)?; export_type::<$r>(cfg)?; )*
+            Ok(())
         }
-        "decline_step" => {
-            let p: DeclineParams = params(method, value)?;
-            session.decline_for_subject(&p.bin, &p.reason)?;
-            json(Ok { ok: true })
+
+        /// The TypeScript method map, generated from the table.
+        pub fn typescript(cfg: &ts_rs::Config) -> String {
+            let mut imports: Vec<(String, String)> = Vec::new();
+            let mut lines = Vec::new();
+            $(
+                let types = MethodTypes::of::<$p, $r>(cfg);
+                for import in types.imports.clone() {
+                    if !imports.contains(&import) { imports.push(import); }
+                }
+                lines.push(format!("  {}: {{ params: {}; result: {} }};", stringify!($name), types.params, types.result));
+            )*
+            imports.sort();
+            let mut out = String::from("// Generated from src/api/rpc.rs by tests/core/wire.rs. Do not edit this file by hand.\n\n");
+            for (name, stem) in &imports {
+                out.push_str(&format!("import type {{ {name} }} from \"./{stem}\";\n"));
+            }
+            out.push_str("\n/** Every method the UI may call, with its parameters and result. */\nexport type Methods = {\n");
+            out.push_str(&lines.join("\n"));
+            out.push_str("\n};\n\n/** Where each method runs: on the session's worker or on the host beside it. */\nexport const METHOD_RUNS = {\n");
+            $( out.push_str(&format!("  {}: '{}',\n", stringify!($name), if Runs::$runs == Runs::Session { "session" } else { "host" })); )*
+            out.push_str("} as const;\n");
+            out
         }
-        "note_task" => {
-            let p: NoteParams = params(method, value)?;
-            json(session.note_task(p.id, &p.text)?)
+    };
+    (@session Session, $name:ident, $p:ty, $method:ident, $value:ident, $session:ident, $cx:ident) => {
+        if $method == stringify!($name) {
+            let p: $p = params($method, $value)?;
+            return json(on_session::$name($session, p, $cx)?);
         }
-        "complete_task" => {
-            let p: CompleteParams = params(method, value)?;
-            json(session.complete_task(p.id, p.on.unwrap_or(today))?)
+    };
+    (@session Host, $name:ident, $p:ty, $method:ident, $value:ident, $session:ident, $cx:ident) => {
+        if $method == stringify!($name) {
+            return Err(ApiError::new(ErrorCode::Internal, format!("'{}' runs on the host, not the session", $method)));
         }
-        "extend_task" => {
-            let p: ExtendParams = params(method, value)?;
-            json(session.extend_task(p.id, p.to, &p.reason)?)
+    };
+    (@host Session, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
+    (@host Host, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {
+        if $method == stringify!($name) {
+            return Some(params::<$p>($method, $value).and_then(|p| super::host::on_host::$name($host, p)).and_then(json));
         }
-        "dashboard" => json(session.dashboard(today)?),
-        "overdue" => json(session.overdue(today)?),
-        "regions" => json(session.regions()?),
-        "slips" => json(session.slips(today)?),
-        "calendar_years" => json(session.calendar_years()?),
-        "norms" => json(session.norms_list()?),
-        "import_preview" => {
-            let p: ImportParams = params(method, value)?;
-            json(session.preview_import(&uploads.path(&p.upload)?, p.kind)?)
-        }
-        "import_file" => {
-            let p: ImportParams = params(method, value)?;
-            let path = uploads.path(&p.upload)?;
-            let kind = match p.kind {
-                Some(kind) => kind,
-                None => session.preview_import(&path, None)?.kind,
-            };
-            json(session.import(kind, &path, None, p.skip_invalid, None, progress)?)
-        }
-        other => Err(ApiError::new(ErrorCode::NotFound, format!("no method '{other}'"))),
+    };
+}
+
+methods! {
+    status: Session(NoParams) -> Status;
+    preferences: Session(NoParams) -> Preferences;
+    set_preferences: Session(Preferences) -> Preferences;
+    home: Session(HomeParams) -> HomeScreen;
+    search: Session(SearchParams) -> SearchHits;
+    case: Session(BinParams) -> CaseScreen;
+    task: Session(TaskParams) -> TaskDetail;
+    accept_step: Session(AcceptParams) -> CreatedTasks;
+    decline_step: Session(DeclineParams) -> Ok;
+    note_task: Session(NoteParams) -> TaskDetail;
+    complete_task: Session(CompleteParams) -> TaskDetail;
+    extend_task: Session(ExtendParams) -> TaskDetail;
+    dashboard: Session(NoParams) -> Dashboard;
+    overdue: Session(NoParams) -> Vec<OverdueRow>;
+    regions: Session(NoParams) -> Vec<RegionOverview>;
+    slips: Session(NoParams) -> Vec<Slip>;
+    calendar_years: Session(NoParams) -> Vec<CalendarYearView>;
+    norms: Session(NoParams) -> NormsList;
+    journal: Session(JournalQuery) -> Vec<JournalLine>;
+    journal_verify: Session(NoParams) -> JournalVerification;
+    import_preview: Session(ImportParams) -> Preview;
+    import_file: Session(ImportParams) -> ImportReport;
+    upload: Host(UploadParams) -> Uploaded;
+    discard_upload: Host(UploadRef) -> Ok;
+    rejected_rows: Host(UploadRef) -> RejectedRows;
+    import_progress: Host(NoParams) -> ImportProgress;
+    journal_status: Host(NoParams) -> JournalStatus;
+}
+
+/// The handlers of the methods that run on the session, one per method, with the table's types.
+mod on_session {
+    use super::*;
+
+    type R<T> = Result<T, ApiError>;
+
+    pub fn status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Status> {
+        s.status()
+    }
+
+    pub fn preferences(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Preferences> {
+        s.preferences()
+    }
+
+    pub fn set_preferences(s: &mut Session, p: Preferences, _: &mut CallContext<'_>) -> R<Preferences> {
+        s.set_preferences(&p)
+    }
+
+    pub fn home(s: &mut Session, p: HomeParams, _: &mut CallContext<'_>) -> R<HomeScreen> {
+        let today = s.today();
+        s.home(today, p.assignee.as_deref())
+    }
+
+    pub fn search(s: &mut Session, p: SearchParams, _: &mut CallContext<'_>) -> R<SearchHits> {
+        s.search(&p.text, p.limit.unwrap_or(20) as usize)
+    }
+
+    pub fn case(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<CaseScreen> {
+        let today = s.today();
+        s.case_screen(&p.bin, today)
+    }
+
+    pub fn task(s: &mut Session, p: TaskParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        let today = s.today();
+        s.task_detail(p.id, today)
+    }
+
+    pub fn accept_step(s: &mut Session, p: AcceptParams, _: &mut CallContext<'_>) -> R<CreatedTasks> {
+        let today = s.today();
+        s.accept_for_subject(&p.bin, &p.assignee, &p.unit, p.working_days, today)
+    }
+
+    pub fn decline_step(s: &mut Session, p: DeclineParams, _: &mut CallContext<'_>) -> R<Ok> {
+        s.decline_for_subject(&p.bin, &p.reason)?;
+        Ok(Ok { ok: true })
+    }
+
+    pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        s.note_task(p.id, &p.text)
+    }
+
+    pub fn complete_task(s: &mut Session, p: CompleteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        let on = p.on.unwrap_or_else(|| s.today());
+        s.complete_task(p.id, on)
+    }
+
+    pub fn extend_task(s: &mut Session, p: ExtendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        s.extend_task(p.id, p.to, &p.reason)
+    }
+
+    pub fn dashboard(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Dashboard> {
+        let today = s.today();
+        s.dashboard(today)
+    }
+
+    pub fn overdue(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OverdueRow>> {
+        let today = s.today();
+        s.overdue(today)
+    }
+
+    pub fn regions(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<RegionOverview>> {
+        s.regions()
+    }
+
+    pub fn slips(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Slip>> {
+        let today = s.today();
+        s.slips(today)
+    }
+
+    pub fn calendar_years(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<CalendarYearView>> {
+        s.calendar_years()
+    }
+
+    pub fn norms(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NormsList> {
+        s.norms_list()
+    }
+
+    pub fn journal(s: &mut Session, p: JournalQuery, _: &mut CallContext<'_>) -> R<Vec<JournalLine>> {
+        s.journal(&p)
+    }
+
+    pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
+        let report = super::super::journal::verify(s.database())?;
+        cx.state.record_verification(&report);
+        Ok(report)
+    }
+
+    pub fn import_preview(s: &mut Session, p: ImportParams, cx: &mut CallContext<'_>) -> R<Preview> {
+        let upload = cx.state.get(&p.upload)?;
+        s.preview_bytes(&upload.name, upload.bytes.clone(), p.kind)
+    }
+
+    pub fn import_file(s: &mut Session, p: ImportParams, cx: &mut CallContext<'_>) -> R<ImportReport> {
+        let upload = cx.state.get(&p.upload)?;
+        // The upload is raw personal data: it goes when the import is done, whatever the outcome.
+        let result = s.import_bytes(&upload.name, upload.bytes.clone(), p.kind, p.skip_invalid, cx.progress);
+        cx.state.finish_import(&p.upload, &result);
+        result
     }
 }

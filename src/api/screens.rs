@@ -106,6 +106,9 @@ pub struct CaseScreen {
     /// Every task about the object (open first, then by due date).
     pub tasks: Vec<TaskView>,
     pub suggestion: Option<Suggestion>,
+    /// The object's history from the journal, newest last (the latest 100 entries): who did what,
+    /// when, and why.
+    pub journal: Vec<super::JournalLine>,
 }
 
 /// One overdue task for the supervisor's list.
@@ -323,7 +326,9 @@ impl Session {
             })
             .unwrap_or_default();
         let suggestion = self.suggest_for_subject(&bin)?;
-        Ok(CaseScreen { card, stage, grounds, acts, checklist, tasks, suggestion })
+        let journal =
+            self.journal(&super::JournalQuery { object: Some(bin.clone()), limit: Some(100), ..Default::default() })?;
+        Ok(CaseScreen { card, stage, grounds, acts, checklist, tasks, suggestion, journal })
     }
 
     /// Accepts the step suggested for an object: after its last task, or, when nothing has

@@ -91,6 +91,11 @@ pub struct ImportReport {
     pub rejected: u64,
     /// Where the rejected rows were written (only with skip-invalid, only when some were).
     pub rejected_file: Option<String>,
+    /// The rejected rows of an import from memory (the UI's uploads), kept for download only:
+    /// applicants' IINs blanked and texts masked, as in the file.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub rejected_csv: Option<Vec<u8>>,
     pub ignored_columns: Vec<String>,
     pub masked_iins: usize,
     pub masked_phones: usize,
@@ -117,7 +122,7 @@ pub enum Input<'a> {
 }
 
 impl Input<'_> {
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
             Input::Bytes { name, .. } => name.to_string(),
@@ -190,8 +195,9 @@ pub fn import(
     let mut totals = ImportTotals::default();
     let mut masked = MaskCounts::default();
     let mut rejects = match (&input, options.skip_invalid) {
-        (Input::Path(path), true) => Some(Rejects::new(path, table.headers.clone(), options.kind)),
-        _ => None,
+        (Input::Path(path), true) => Some(Rejects::new(Some(path), table.headers.clone(), options.kind)),
+        (Input::Bytes { .. }, true) => Some(Rejects::new(None, table.headers.clone(), options.kind)),
+        (_, false) => None,
     };
     let progress_counter = table.progress.clone();
     let mut ignored_keys: Vec<String> = Vec::new();
@@ -257,9 +263,9 @@ pub fn import(
         Ok(())
     })?;
     progress(Progress { bytes_done: size_bytes, bytes_total: size_bytes, rows: totals.rows_read });
-    let rejected_file = match rejects {
+    let (rejected_file, rejected_csv) = match rejects {
         Some(r) => r.finish().map_err(|reason| IngestError::File { file: file.clone(), reason })?,
-        None => None,
+        None => (None, None),
     };
     let (import_id, entries) = writer.finish(&totals)?;
     let mut ignored_columns = map.map(|m| m.ignored).unwrap_or_default();
@@ -277,6 +283,7 @@ pub fn import(
         unchanged: totals.unchanged,
         rejected: totals.rejected,
         rejected_file,
+        rejected_csv,
         ignored_columns,
         masked_iins: masked.iins,
         masked_phones: masked.phones,
@@ -443,24 +450,52 @@ fn file_stem(file: &str) -> String {
 /// Applicants' IINs are blanked and appeal texts masked here too: this file is a copy, and
 /// copies of personal data are kept to the minimum.
 struct Rejects {
-    path: PathBuf,
+    /// Beside the input file; none for an input from memory, whose rejects stay in memory.
+    path: Option<PathBuf>,
     headers: Option<Vec<String>>,
     kind: DataKind,
-    writer: Option<csv::Writer<std::fs::File>>,
+    writer: Option<csv::Writer<Box<dyn std::io::Write>>>,
+    memory: std::rc::Rc<std::cell::RefCell<Vec<u8>>>,
+}
+
+/// A writer into the shared buffer of an in-memory rejects file.
+struct MemorySink(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for MemorySink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 impl Rejects {
-    fn new(input: &Path, headers: Option<Vec<String>>, kind: DataKind) -> Self {
-        let mut name = input.as_os_str().to_owned();
-        name.push(".rejected.csv");
-        Rejects { path: PathBuf::from(name), headers, kind, writer: None }
+    fn new(input: Option<&Path>, headers: Option<Vec<String>>, kind: DataKind) -> Self {
+        let path = input.map(|input| {
+            let mut name = input.as_os_str().to_owned();
+            name.push(".rejected.csv");
+            PathBuf::from(name)
+        });
+        Rejects { path, headers, kind, writer: None, memory: Default::default() }
+    }
+
+    fn where_(&self) -> String {
+        self.path.as_ref().map_or_else(|| "the rejected rows".to_string(), |p| p.display().to_string())
     }
 
     fn add(&mut self, line: u64, field: &str, reason: &str, cells: Option<&Cells>) -> Result<(), String> {
-        let fail = |e: csv::Error| format!("cannot write {}: {e}", self.path.display());
+        let where_ = self.where_();
+        let fail = |e: csv::Error| format!("cannot write {where_}: {e}");
         if self.writer.is_none() {
-            let mut file =
-                std::fs::File::create(&self.path).map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
+            let mut file: Box<dyn std::io::Write> = match &self.path {
+                Some(path) => Box::new(
+                    std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
+                ),
+                None => Box::new(MemorySink(self.memory.clone())),
+            };
             std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(|e| e.to_string())?;
             let mut writer = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(file);
             let mut header = vec!["line".to_string(), "field".to_string(), "reason".to_string()];
@@ -498,13 +533,20 @@ impl Rejects {
         writer.write_record(&out).map_err(fail)
     }
 
-    fn finish(self) -> Result<Option<String>, String> {
+    /// The file written (for a file input) or the bytes (for an input from memory), when any
+    /// row was rejected.
+    fn finish(self) -> Result<(Option<String>, Option<Vec<u8>>), String> {
+        let where_ = self.where_();
         match self.writer {
             Some(mut w) => {
-                w.flush().map_err(|e| format!("cannot write {}: {e}", self.path.display()))?;
-                Ok(Some(self.path.display().to_string()))
+                w.flush().map_err(|e| format!("cannot write {where_}: {e}"))?;
+                drop(w);
+                match self.path {
+                    Some(path) => Ok((Some(path.display().to_string()), None)),
+                    None => Ok((None, Some(self.memory.take()))),
+                }
             }
-            None => Ok(None),
+            None => Ok((None, None)),
         }
     }
 }

@@ -3,13 +3,11 @@
 //! validation errors by line, all without writing to the database. The real import checks the
 //! same rules again (and also duplicates, which need the database).
 
-use std::path::Path;
-
 use serde::Serialize;
 
 use super::columns::{fields_of, ColumnMap};
 use super::source::{self, Cells};
-use super::{parse_records, IngestError, Parsed};
+use super::{parse_records, IngestError, Input, Parsed};
 use crate::domain::privacy::{mask_personal_data, Pseudonymiser};
 use crate::domain::records::DataKind;
 
@@ -70,10 +68,14 @@ fn fit(kind: DataKind, headers: &[String]) -> Option<usize> {
     required.clone().all(|(i, _)| map.header_of_field[i].is_some()).then_some(mapped)
 }
 
-/// Reads the whole file once and reports what an import of it would meet.
-pub fn preview(path: &Path, kind: Option<DataKind>, pseudonymiser: &Pseudonymiser) -> Result<Preview, IngestError> {
-    let file = path.display().to_string();
-    let table = source::open_path(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.reason })?;
+/// Reads the whole input once and reports what an import of it would meet.
+pub fn preview(input: Input<'_>, kind: Option<DataKind>, pseudonymiser: &Pseudonymiser) -> Result<Preview, IngestError> {
+    let file = input.name();
+    let table = match &input {
+        Input::Path(path) => source::open_path(path),
+        Input::Bytes { bytes, .. } => source::open_bytes(bytes.clone()),
+    }
+    .map_err(|e| IngestError::File { file: file.clone(), reason: e.reason })?;
     let mut records = table.records;
     // JSON has no header row: the keys of the first record stand in for it.
     let mut first = None;

@@ -28,8 +28,9 @@ pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' '
      img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
      base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
-/// Uploads are sent base64-encoded in JSON; this admits exports of about 190 MB.
-const BODY_LIMIT: usize = 256 * 1024 * 1024;
+/// Uploads are sent base64-encoded in JSON: the largest upload the host accepts, plus the JSON
+/// around it. A larger body is refused with 413 before it is read.
+const BODY_LIMIT: usize = crate::api::host::MAX_UPLOAD_BYTES / 3 * 4 + 1024 * 1024;
 
 struct Shared {
     host: Arc<Host>,

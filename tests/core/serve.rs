@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 struct Running {
     base: String,
     token: String,
+    db: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -19,13 +20,14 @@ fn start() -> Running {
     let db = dir.path().join("ekn.db");
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
     let host = Arc::new(Host::start(&db, true, ekn::domain::journal::Face::Browser, Some(today)).unwrap());
+    let db = db.clone();
     assert!(host.created_demo(), "a missing database becomes the demo database");
     let server = Server::bind(host, 0, None).unwrap();
     let base = format!("http://127.0.0.1:{}", server.address.port());
     let token = server.token.clone();
     assert!(server.url().starts_with(&base) && server.url().ends_with(&token));
     std::thread::spawn(move || server.run().unwrap());
-    Running { base, token, _dir: dir }
+    Running { base, token, db, _dir: dir }
 }
 
 fn agent() -> ureq::Agent {
@@ -167,8 +169,8 @@ fn upload_preview_and_import_with_progress() {
                R-2;123;ДГД;planned;2026-01-11;0\n";
     let encoded = base64_encode(csv.as_bytes());
     let uploaded = server.ok("upload", json!({"name": "../../etc/inspections.csv", "base64": encoded}));
-    let id = uploaded["upload"].as_str().unwrap();
-    assert!(id.ends_with("inspections.csv") && !id.contains('/'), "{id}");
+    let id = uploaded["upload"].as_str().unwrap().to_string();
+    assert!(!id.contains('/') && !id.contains("etc"), "an upload id names no path: {id}");
     let preview = server.ok("import_preview", json!({"upload": id, "skip_invalid": false}));
     assert_eq!(preview["kind"], "inspections");
     assert_eq!(preview["kind_guessed"], true);
@@ -178,13 +180,72 @@ fn upload_preview_and_import_with_progress() {
     let (status, refused) = server.call("import_file", json!({"upload": id, "skip_invalid": false}));
     assert_eq!(status, 400, "{refused}");
     assert!(refused["message"].as_str().unwrap().contains("line 3"), "{refused}");
+    // The import is finished, so the upload is gone; the screen sends the file again.
+    let (status, _) = server.call("import_file", json!({"upload": id, "skip_invalid": true}));
+    assert_eq!(status, 404);
+    let again = server.ok("upload", json!({"name": "inspections.csv", "base64": base64_encode(csv.as_bytes())}));
+    let id = again["upload"].as_str().unwrap().to_string();
     let report = server.ok("import_file", json!({"upload": id, "skip_invalid": true}));
     assert_eq!((report["inserted"].as_u64(), report["rejected"].as_u64()), (Some(1), Some(1)));
+    assert!(report["journal_seq"].as_i64().unwrap() > 0, "the import is one journal entry");
     let progress = server.ok("import_progress", json!({}));
     assert_eq!(progress["running"], false);
     assert_eq!(progress["rows"], 2);
+    // The rejected rows can be downloaded once from the Import screen.
+    let rejected = server.ok("rejected_rows", json!({"upload": id}));
+    assert_eq!(rejected["file_name"], "inspections.csv.rejected.csv");
+    let text = String::from_utf8(base64_decode(rejected["base64"].as_str().unwrap())).unwrap();
+    assert!(text.contains("3;bin;") && text.contains("R-2"), "{text}");
+    let (status, _) = server.call("rejected_rows", json!({"upload": id}));
+    assert_eq!(status, 404, "handed over once");
     let (status, _) = server.call("import_preview", json!({"upload": "../ekn.db", "skip_invalid": false}));
     assert_eq!(status, 404);
+    // A discarded upload is gone.
+    let third = server.ok("upload", json!({"name": "x.csv", "base64": base64_encode(csv.as_bytes())}));
+    server.ok("discard_upload", json!({"upload": third["upload"]}));
+    let (status, _) = server.call("import_preview", json!({"upload": third["upload"], "skip_invalid": false}));
+    assert_eq!(status, 404);
+}
+
+#[test]
+fn a_ui_import_leaves_no_raw_personal_data_on_disk() {
+    let server = start();
+    let (iin, phone, email) = (crate::support::iin(7), "+7 701 555 12 34", "aigerim.s@mail.kz");
+    let csv = format!(
+        "appeal_no,received,applicant_iin,text,category\n\
+         UI-1,2026-11-02,{iin},\"Прошу проверить. Тел.: {phone}, e-mail: {email}, ИИН {iin}\",жилье\n\
+         UI-2,2026-13-45,{iin},\"Повторно, тел. {phone}\",жилье\n"
+    );
+    let id = server.ok("upload", json!({"name": "appeals.csv", "base64": base64_encode(csv.as_bytes())}))["upload"].clone();
+    server.ok("import_preview", json!({"upload": id, "skip_invalid": true}));
+    let report = server.ok("import_file", json!({"upload": id, "skip_invalid": true}));
+    assert_eq!((report["inserted"].as_u64(), report["rejected"].as_u64()), (Some(1), Some(1)));
+    let rejected = server.ok("rejected_rows", json!({"upload": id}));
+    let rejected = String::from_utf8(base64_decode(rejected["base64"].as_str().unwrap())).unwrap();
+    for raw in [iin.as_str(), phone, email] {
+        assert!(!rejected.contains(raw), "the rejected rows keep no raw {raw}: {rejected}");
+    }
+    // Every file under the database's directory, whatever it is (database, WAL, keys, checkpoint).
+    let dir = server.db.parent().unwrap().to_path_buf();
+    let mut files = vec![dir];
+    let mut checked = 0;
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        for raw in [iin.as_str(), phone, email] {
+            assert!(!bytes.windows(raw.len()).any(|w| w == raw.as_bytes()), "{} holds a raw {raw}", path.display());
+        }
+        checked += 1;
+    }
+    assert!(checked >= 4, "the database and its files were read ({checked})");
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).unwrap()
 }
 
 fn base64_encode(bytes: &[u8]) -> String {

@@ -1,60 +1,21 @@
-//! The TypeScript twins of the API's wire types (ui/src/lib/types) must match the Rust types.
+//! The TypeScript twins of the API's wire types (ui/src/lib/types) must match the Rust types, and
+//! the UI's method map (Methods.ts) must match the declared method table of src/api/rpc.rs.
 //! This test generates them afresh and compares; `EKN_UPDATE_TYPES=1 cargo test wire` rewrites
-//! them. CI runs it, so a change to a Rust type without regenerating fails the build.
+//! them. CI runs it, so a change to a Rust type or method without regenerating fails the build.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use ekn::api::host::{ImportProgress, UploadParams, Uploaded};
-use ekn::api::rpc::{
-    AcceptParams, BinParams, CompleteParams, DeclineParams, ExtendParams, HomeParams, ImportParams, NoteParams,
-    SearchParams, TaskParams,
-};
-use ekn::api::{
-    ApiError, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, NormsList, OverdueRow, Preferences, Status,
-    TaskDetail,
-};
-use ekn::domain::tasks::{Dashboard, Slip};
-use ekn::ingest::{ImportReport, Preview};
-use ekn::store::{RegionOverview, SearchHits};
+use ekn::api::{rpc, ApiError, ErrorCode};
 use ts_rs::{Config, TS};
 
+/// Every type of the declared method table, the error types, and the method map itself.
 fn generate(dir: &Path) {
     let cfg = Config::new().with_out_dir(dir).with_large_int("number");
-    macro_rules! export {
-        ($($t:ty),* $(,)?) => { $( <$t>::export_all(&cfg).expect(concat!("export ", stringify!($t))); )* };
-    }
-    export!(
-        ApiError,
-        Status,
-        Preferences,
-        HomeScreen,
-        SearchHits,
-        CaseScreen,
-        TaskDetail,
-        Dashboard,
-        OverdueRow,
-        RegionOverview,
-        Slip,
-        CalendarYearView,
-        NormsList,
-        Preview,
-        ImportReport,
-        ImportProgress,
-        Uploaded,
-        UploadParams,
-        SearchParams,
-        BinParams,
-        HomeParams,
-        TaskParams,
-        AcceptParams,
-        DeclineParams,
-        NoteParams,
-        CompleteParams,
-        ExtendParams,
-        ImportParams,
-        CreatedTasks,
-    );
+    rpc::export_types(&cfg).expect("export the method table's types");
+    ApiError::export_all(&cfg).expect("export ApiError");
+    ErrorCode::export_all(&cfg).expect("export ErrorCode");
+    std::fs::write(dir.join("Methods.ts"), rpc::typescript(&cfg)).expect("write Methods.ts");
 }
 
 fn files(dir: &Path) -> BTreeMap<String, String> {
@@ -92,4 +53,22 @@ fn typescript_wire_types_are_current() {
         "ui/src/lib/types is stale (changed or missing: {stale:?}; no longer generated: {extra:?}); \
          run `EKN_UPDATE_TYPES=1 cargo test --test core wire` and commit the result"
     );
+}
+
+#[test]
+fn every_declared_method_is_answered_and_an_unknown_one_is_refused() {
+    // Each method name of the table reaches a handler: calling it with no parameters never
+    // answers "no method", whatever else it says.
+    let db = crate::support::TempDb::new();
+    let host = ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap();
+    for method in rpc::METHODS {
+        if let Err(e) = host.call(method.name, serde_json::json!({})) {
+            assert!(!e.message.starts_with("no method"), "{}: {}", method.name, e.message);
+        }
+    }
+    let unknown = host.call("stauts", serde_json::json!({})).unwrap_err();
+    assert_eq!((unknown.code, unknown.message.as_str()), (ErrorCode::NotFound, "no method 'stauts'"));
+    let misspelt = host.call("search", serde_json::json!({"txet": "x"})).unwrap_err();
+    assert_eq!(misspelt.code, ErrorCode::InvalidInput, "{}", misspelt.message);
+    assert!(misspelt.message.contains("unknown field `txet`"), "{}", misspelt.message);
 }

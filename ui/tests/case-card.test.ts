@@ -10,6 +10,7 @@ const calls: { method: string; params: object }[] = [];
 let caseAnswer: CaseScreen;
 
 vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
   call: async (method: string, params: object = {}) => {
     calls.push({ method, params });
     if (method === 'case') return caseAnswer;
@@ -25,6 +26,7 @@ vi.mock('../src/lib/charts', () => ({
 
 const { default: CaseCard } = await import('../src/screens/CaseCard.svelte');
 const { shared } = await import('../src/lib/state.svelte');
+const { i18n } = await import('../src/lib/i18n.svelte');
 
 function answer(): CaseScreen {
   const named = { code: '75', name_ru: 'г. Алматы', name_kk: 'Алматы қ.', name_en: 'Almaty' };
@@ -54,6 +56,11 @@ function answer(): CaseScreen {
       { ru: 'Запрошены документы', kk: 'Құжаттар сұратылды', en: 'Documents requested', present: null }],
     tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
+    journal: [
+      { seq: 41, at: '2026-10-10T09:15:00Z', person: 'Жұмабаева Г.', face: 'desktop', kind: 'task_extended', subject_bin: '000740000728',
+        appeal_no: null, task_id: 5, record: 'task:5', detail: 'запрос в госорган', hash: 'ab',
+        entry: { kind: 'task_extended', task_id: 5, from: '2026-10-22', to: '2026-11-05', reason: 'запрос в госорган' } },
+    ],
   };
 }
 
@@ -76,6 +83,18 @@ describe('CaseCard', () => {
     expect(container.querySelector('[data-block="acts"]')!.textContent).toContain('Представление');
     expect(container.querySelector('[data-block="risk"]')!.textContent).toContain('81.5');
     expect(container.querySelector('[data-block="suggestion"]')!.textContent).toContain('Проверка');
+  });
+
+  it('shows the object\'s history from the journal: who, through which face, what and why, in Kazakh', async () => {
+    i18n.lang = 'kk';
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    await screen.findByText('ТОО «Тест»');
+    const history = container.querySelector('[data-block="journal"] [data-seq="41"]')!.textContent!;
+    expect(history).toContain('Жұмабаева Г.');
+    expect(history).toContain('қосымша');
+    expect(history).toContain('мерзім ұзартылды');
+    expect(history).toContain('22.10.2026 → 05.11.2026: запрос в госорган');
+    i18n.lang = 'ru';
   });
 
   it('accepts the suggested step with the chosen assignee', async () => {

@@ -1,17 +1,23 @@
 // The one way the UI talks to the core: `invoke('call')` inside the desktop app, `fetch` to
-// `ekn serve` in a browser. Both reach the same method table (src/api/rpc.rs), so every screen
-// works the same in both places. The browser's session token comes from the URL `ekn serve`
-// printed; it is kept for the tab's life only and removed from the address bar.
+// `ekn serve` in a browser. Both reach the same declared method table (src/api/rpc.rs), whose
+// TypeScript map (types/Methods.ts) types `call` by method: a misspelt method or parameter is a
+// type error. The browser's session token comes from the URL `ekn serve` printed; it is kept for
+// the tab's life only and removed from the address bar. Every failure — the core's, or an answer
+// that is not JSON (413, 502) — becomes a `CallError` with a code the UI words in its language.
 
-import type { ApiError } from './types/ApiError';
+import type { ErrorCode } from './types/ErrorCode';
+import type { Methods } from './types/Methods';
 
 const TOKEN_KEY = 'ekn.token';
 
+/** The core's error codes, and the transport's own: an answer too large, or none the UI can read. */
+export type UiErrorCode = ErrorCode | 'unavailable' | 'network';
+
 export class CallError extends Error {
-  code: string;
-  constructor(error: ApiError) {
-    super(error.message);
-    this.code = error.code;
+  code: UiErrorCode;
+  constructor(code: UiErrorCode, message: string) {
+    super(message);
+    this.code = code;
   }
 }
 
@@ -31,21 +37,39 @@ export function adoptToken(): string | null {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-export async function call<T>(method: string, params: object = {}): Promise<T> {
+function asCallError(value: unknown, fallback: UiErrorCode): CallError {
+  const v = value as { code?: unknown; message?: unknown } | null;
+  if (v && typeof v.code === 'string' && typeof v.message === 'string') return new CallError(v.code as UiErrorCode, v.message);
+  return new CallError(fallback, String(value));
+}
+
+/** Calls one method of the declared table with its parameters; resolves with its result. */
+export async function call<M extends keyof Methods>(method: M, params: Methods[M]['params']): Promise<Methods[M]['result']> {
   if (inTauri()) {
     const { invoke } = await import('@tauri-apps/api/core');
     try {
-      return await invoke<T>('call', { method, params });
+      return await invoke<Methods[M]['result']>('call', { method, params });
     } catch (e) {
-      throw new CallError(e as ApiError);
+      throw asCallError(e, 'internal');
     }
   }
-  const response = await fetch(`./api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-ekn-token': sessionStorage.getItem(TOKEN_KEY) ?? '' },
-    body: JSON.stringify(params),
-  });
-  const body = await response.json();
-  if (!response.ok) throw new CallError(body as ApiError);
-  return body as T;
+  let response: Response;
+  try {
+    response = await fetch(`./api/${method}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ekn-token': sessionStorage.getItem(TOKEN_KEY) ?? '' },
+      body: JSON.stringify(params),
+    });
+  } catch (e) {
+    throw new CallError('network', String(e));
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON: a proxy's or the server's own page (413 when the body is too large, 502…).
+    throw new CallError(response.status === 413 ? 'too_large' : 'unavailable', `HTTP ${response.status}`);
+  }
+  if (!response.ok) throw asCallError(body, response.status === 413 ? 'too_large' : 'unavailable');
+  return body as Methods[M]['result'];
 }

@@ -3,6 +3,7 @@ import type { ActTemplate } from "./ActTemplate";
 import type { Card } from "./Card";
 import type { ChecklistItem } from "./ChecklistItem";
 import type { GroundView } from "./GroundView";
+import type { JournalLine } from "./JournalLine";
 import type { Stage } from "./Stage";
 import type { Suggestion } from "./Suggestion";
 import type { TaskView } from "./TaskView";
@@ -14,4 +15,9 @@ export type CaseScreen = { card: Card, stage: Stage, grounds: Array<GroundView>,
 /**
  * Every task about the object (open first, then by due date).
  */
-tasks: Array<TaskView>, suggestion: Suggestion | null, };
+tasks: Array<TaskView>, suggestion: Suggestion | null, 
+/**
+ * The object's history from the journal, newest last (the latest 100 entries): who did what,
+ * when, and why.
+ */
+journal: Array<JournalLine>, };

@@ -2,6 +2,6 @@
 import type { DataKind } from "./DataKind";
 
 /**
- * A file already uploaded (see `Host::upload`), and what to do with it.
+ * A file already uploaded (see `upload`), and what to do with it.
  */
 export type ImportParams = { upload: string, kind: DataKind | null, skip_invalid: boolean, };

@@ -1,0 +1,59 @@
+// Words for the journal: an entry's kind and face, and a verification problem, in the reader's
+// language, from the data the core sends (kinds and tagged problems, not English sentences).
+
+import { t, formatDate } from './i18n.svelte';
+import type { JournalLine } from './types/JournalLine';
+import type { JournalProblem } from './types/JournalProblem';
+
+export function entryLabel(kind: string): string {
+  const key = `entry.${kind}`;
+  const text = t(key);
+  return text === key ? kind : text;
+}
+
+export function faceLabel(face: string): string {
+  const key = `face.${face}`;
+  const text = t(key);
+  return text === key ? face : text;
+}
+
+/** A record key (`task:12`, `table:inspections`) the way a person reads it. */
+function recordWords(record: string): string {
+  const [kind, rest] = record.split(':', 2);
+  const names: Record<string, string> = { task: '№', setting: '', calendar: '', norm: '', import: '№', table: '' };
+  return kind in names ? `${kind} ${names[kind]}${rest}` : record;
+}
+
+export function problemText(p: JournalProblem): string {
+  switch (p.kind) {
+    case 'broken_chain': return t('problem.broken_chain', { seq: p.seq });
+    case 'checkpoint_missing': return t('problem.checkpoint_missing');
+    case 'checkpoint_invalid': return t('problem.checkpoint_invalid');
+    case 'tail_cut': return t('problem.tail_cut', { size: p.checkpoint_size, n: p.entries });
+    case 'checkpoint_not_extended': return t('problem.checkpoint_not_extended', { size: p.size });
+    case 'record_changed': return t('problem.record_changed', { record: recordWords(p.record) });
+    case 'record_missing': return t('problem.record_missing', { record: recordWords(p.record) });
+    case 'record_not_journaled': return t('problem.record_not_journaled', { record: recordWords(p.record) });
+    case 'table_changed': return t('problem.table_changed', { table: p.table });
+  }
+}
+
+/** What an entry says, in the reader's language where the entry's data allows it; the reasons
+ *  and notes are the person's own words. */
+export function entryDetail(line: JournalLine): string {
+  const e = line.entry;
+  if (!e) return line.detail;
+  switch (e.kind) {
+    case 'task_created': return `${e.title} · ${t('date.due')}: ${formatDate(e.due)}`;
+    case 'task_extended': return `${formatDate(e.from)} → ${formatDate(e.to)}: ${e.reason}`;
+    case 'task_suspended': return `${formatDate(e.from)} – ${formatDate(e.to)}: ${e.reason} (${formatDate(e.old_due)} → ${formatDate(e.new_due)})`;
+    case 'task_noted': return e.note;
+    case 'task_done': return `${formatDate(e.on)} · ${t(e.late ? 'journal.late' : 'journal.on_time')}`;
+    case 'task_recomputed': return `${formatDate(e.from)} → ${formatDate(e.to)}`;
+    case 'suggestion_accepted': return `${t(`kind.${e.step}`)} → №${e.created.join(', №')}`;
+    case 'suggestion_declined': return `${t(`kind.${e.step}`)}: ${e.reason}`;
+    case 'setting_changed': return `${e.key} = ${e.value}`;
+    case 'import': return `${e.file} · ${t('import.inserted')} ${e.inserted}, ${t('import.updated')} ${e.updated}, ${t('import.rejected')} ${e.rejected}`;
+    default: return line.detail;
+  }
+}
