@@ -283,6 +283,7 @@ enum ScaleArg {
 }
 
 fn main() -> ExitCode {
+    api::init_logging();
     let args = Args::parse();
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,

@@ -21,6 +21,7 @@ async fn call(host: tauri::State<'_, Arc<Host>>, method: String, params: Value) 
 }
 
 fn main() {
+    ekn::api::init_logging();
     let db = std::env::var_os("EKN_DB").map(std::path::PathBuf::from).unwrap_or_else(ekn::api::default_db_path);
     let today = match std::env::var("EKN_TODAY").ok().map(|t| (chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d"), t)) {
         None => None,

@@ -112,11 +112,14 @@ impl HostState {
     fn store(&self, params: &UploadParams) -> Result<Uploaded, ApiError> {
         self.sweep();
         if params.base64.len() > MAX_UPLOAD_BYTES / 3 * 4 + 4 {
-            return Err(ApiError::new(ErrorCode::TooLarge, format!("an upload is at most {} MB", MAX_UPLOAD_BYTES >> 20)));
+            return Err(ApiError::new(
+                ErrorCode::TooLarge,
+                format!("an upload is at most {} MB", MAX_UPLOAD_BYTES >> 20),
+            ));
         }
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(params.base64.as_bytes())
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("upload of {}: not base64: {e}", params.name)))?;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(params.base64.as_bytes()).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidInput, format!("upload of {}: not base64: {e}", params.name))
+        })?;
         // Only the last path component of the name, without anything that could climb out.
         let base: String = Path::new(&params.name)
             .file_name()
@@ -141,10 +144,12 @@ impl HostState {
 
     /// An upload by id.
     pub fn get(&self, id: &str) -> Result<Upload, ApiError> {
-        lock(&self.uploads)
-            .get(id)
-            .cloned()
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no uploaded file '{id}' (it is kept until imported, for a day at most)")))
+        lock(&self.uploads).get(id).cloned().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotFound,
+                format!("no uploaded file '{id}' (it is kept until imported, for a day at most)"),
+            )
+        })
     }
 
     /// Drops an upload once its import is done, keeping the rejected rows for download.
@@ -262,13 +267,18 @@ impl Host {
             let status = match outcome {
                 Ok(Ok(report)) => JournalStatus { checking: false, verification: Some(report), error: None },
                 Ok(Err(e)) => JournalStatus { checking: false, verification: None, error: Some(e.message) },
-                Err(_) => JournalStatus { checking: false, verification: None, error: Some("verification failed".into()) },
+                Err(_) => {
+                    JournalStatus { checking: false, verification: None, error: Some("verification failed".into()) }
+                }
             };
             *lock(&state.journal) = status;
         });
         if let Err(e) = spawned {
-            *lock(&state.journal) =
-                JournalStatus { checking: false, verification: None, error: Some(format!("cannot start verification: {e}")) };
+            *lock(&state.journal) = JournalStatus {
+                checking: false,
+                verification: None,
+                error: Some(format!("cannot start verification: {e}")),
+            };
         }
     }
 

@@ -29,8 +29,9 @@ use crate::domain::journal::{Actor, Entry, RecordRef};
 use crate::domain::privacy::Pseudonymiser;
 use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, LegalCard, Progress};
-use crate::store::{secret, About, ImportRecord, SearchHits, Stamp, Store, StoreError, TableCounts, Write};
+use crate::store::{secret, About, ImportRecord, Stamp, Store, StoreError, TableCounts, Write};
 
+pub use crate::store::{RegionOverview, SearchHits};
 pub use context::{clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock};
 pub use deadlines::{
     builtin_calendar, compute_deadline, explain, CalendarImportReport, CalendarYearView, DeadlineReport,
@@ -42,9 +43,7 @@ pub use journal::{
     verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
 };
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
-pub use screens::{
-    ActTemplate, CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences,
-};
+pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 
 /// The stable codes of errors: the UI words each one in the reader's language and never shows
@@ -169,6 +168,25 @@ impl From<IngestError> for ApiError {
             other => ApiError::new(ErrorCode::InvalidInput, other.to_string()),
         }
     }
+}
+
+/// Starts structured logging to stderr for a face: the level from `EKN_LOG` (`warn` when unset;
+/// `info`, `debug`, or a filter such as `ekn::host=debug`). Logs carry method names, counts and
+/// timings — never parameters, texts, names or identifiers, so no personal data reaches them.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("EKN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(true)
+        .try_init();
+}
+
+/// A random 256-bit token in hex (the session token of `ekn serve`).
+pub fn random_token() -> String {
+    hex::encode(secret::random_key())
 }
 
 /// Where the database lives unless `--db` or `EKN_DB` says otherwise: the OS data directory
@@ -410,6 +428,15 @@ impl Session {
         let stamp = self.stamp()?;
         let report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
         self.seal(report.journal_seq.unwrap_or(1))?;
+        tracing::info!(
+            target: "ekn::import",
+            kind = report.kind.code(),
+            rows = report.rows_read,
+            inserted = report.inserted,
+            rejected = report.rejected,
+            seconds = report.seconds,
+            "import done"
+        );
         // Risk scores feed task urgency, and appeals and objects are what tasks point at.
         self.graph_cache.take();
         Ok(report)

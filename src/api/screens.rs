@@ -13,6 +13,7 @@ use crate::domain::card::Card;
 use crate::domain::deadline::{Deadline, Period, Unit};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
+use crate::domain::procedure::{ActTemplate, CardFacts, Procedure};
 use crate::domain::tasks::{Stage, Suggestion, TaskKind};
 use crate::store::About;
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
@@ -71,21 +72,6 @@ pub enum GroundReason {
     Task { id: i64, title: String },
 }
 
-/// A kind of procedural act the prosecutor may draft at this stage.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct ActTemplate {
-    pub id: String,
-    pub norm: Option<String>,
-    pub stages: Vec<Stage>,
-    pub when: String,
-    pub name_ru: String,
-    pub name_kk: String,
-    pub name_en: String,
-    pub use_ru: String,
-    pub use_kk: String,
-    pub use_en: String,
-}
-
 /// One item of the evidence checklist; `present` is set when the data can tell.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ChecklistItem {
@@ -125,25 +111,6 @@ pub struct OverdueRow {
     pub category: Option<String>,
     pub due: NaiveDate,
     pub working_days_late: i32,
-}
-
-#[derive(Deserialize)]
-struct ChecklistEntry {
-    signal: Option<String>,
-    ru: String,
-    kk: String,
-    en: String,
-}
-
-#[derive(Deserialize)]
-struct Procedure {
-    acts: Vec<ActTemplate>,
-    /// Keyed by the stage's serde name, so an unknown stage in the file fails at load.
-    checklists: std::collections::BTreeMap<Stage, Vec<ChecklistEntry>>,
-}
-
-fn procedure() -> Procedure {
-    serde_json::from_str(include_str!("../../assets/procedure.json")).expect("assets/procedure.json is valid")
 }
 
 impl Session {
@@ -292,18 +259,17 @@ impl Session {
                 }
             }
         }
-        let procedure = procedure();
-        let open_appeals = card.appeals.iter().any(|a| a.decided.is_none());
-        let acts = procedure
-            .acts
-            .into_iter()
-            .filter(|act| match act.when.as_str() {
-                "inspection_illegal" => illegal > 0 || with_violations > 0,
-                "violations" => with_violations > 0,
-                "open_appeals" => open_appeals,
-                _ => true,
-            })
-            .collect();
+        // What the procedure's conditions and signals read from the card.
+        let facts = CardFacts {
+            appeals: card.appeals.len(),
+            open_appeals: card.appeals.iter().filter(|a| a.decided.is_none()).count(),
+            inspections: card.inspections.len(),
+            with_violations,
+            declared_illegal: illegal,
+            risk_scores: card.risk.len(),
+        };
+        let procedure = Procedure::builtin();
+        let acts = procedure.acts_for(&facts);
         let checklist = procedure
             .checklists
             .get(&stage)
@@ -314,13 +280,7 @@ impl Session {
                         ru: item.ru.clone(),
                         kk: item.kk.clone(),
                         en: item.en.clone(),
-                        present: item.signal.as_deref().map(|signal| match signal {
-                            "appeals" => !card.appeals.is_empty(),
-                            "inspections" => !card.inspections.is_empty(),
-                            "risk" => !card.risk.is_empty(),
-                            "violations" => with_violations > 0,
-                            _ => false,
-                        }),
+                        present: item.signal.map(|signal| signal.present(&facts)),
                     })
                     .collect()
             })

@@ -7,13 +7,12 @@ use std::fmt::Write as _;
 
 use ekn::api::{
     ApiError, CalendarImportReport, CalendarYearView, CardBench, DeadlineReport, DeadlineRequest, ErrorCode,
-    InitReport, JournalLine, JournalVerification, NormsImportReport, NormsList, RuleChoice, Status,
+    InitReport, JournalLine, JournalVerification, NormsImportReport, NormsList, RuleChoice, SearchHits, Status,
 };
 use ekn::domain::card::Card;
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
 use ekn::generator::GeneratedSet;
 use ekn::ingest::{ImportReport, Progress};
-use ekn::store::SearchHits;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod merkle;
 pub mod norms;
 pub mod privacy;
+pub mod procedure;
 pub mod records;
 pub mod statutory;
 pub mod tasks;

@@ -491,9 +491,9 @@ impl Rejects {
         let fail = |e: csv::Error| format!("cannot write {where_}: {e}");
         if self.writer.is_none() {
             let mut file: Box<dyn std::io::Write> = match &self.path {
-                Some(path) => Box::new(
-                    std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?,
-                ),
+                Some(path) => {
+                    Box::new(std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?)
+                }
                 None => Box::new(MemorySink(self.memory.clone())),
             };
             std::io::Write::write_all(&mut file, b"\xEF\xBB\xBF").map_err(|e| e.to_string())?;

@@ -69,7 +69,11 @@ fn fit(kind: DataKind, headers: &[String]) -> Option<usize> {
 }
 
 /// Reads the whole input once and reports what an import of it would meet.
-pub fn preview(input: Input<'_>, kind: Option<DataKind>, pseudonymiser: &Pseudonymiser) -> Result<Preview, IngestError> {
+pub fn preview(
+    input: Input<'_>,
+    kind: Option<DataKind>,
+    pseudonymiser: &Pseudonymiser,
+) -> Result<Preview, IngestError> {
     let file = input.name();
     let table = match &input {
         Input::Path(path) => source::open_path(path),

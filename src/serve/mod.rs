@@ -60,7 +60,7 @@ impl Server {
             message: format!("cannot listen on 127.0.0.1:{port}: {e}"),
         })?;
         let address = listener.local_addr().map_err(|e| ApiError { code: ErrorCode::Io, message: e.to_string() })?;
-        let token = hex::encode(crate::store::secret::random_key());
+        let token = crate::api::random_token();
         let shared = Arc::new(Shared {
             host,
             token: token.clone(),
@@ -176,7 +176,11 @@ async fn api_call(
         }
     };
     let host = shared.host.clone();
+    let started = std::time::Instant::now();
+    // Only a declared method's name is logged: the path is whatever a client sent.
+    let name = crate::api::rpc::METHODS.iter().find(|m| m.name == method).map_or("(unknown)", |m| m.name);
     let answer = tokio::task::spawn_blocking(move || host.call(&method, params)).await;
+    tracing::debug!(target: "ekn::serve", method = name, ok = matches!(answer, Ok(Ok(_))), ms = started.elapsed().as_millis() as u64, "request");
     match answer {
         Ok(Ok(value)) => Json(value).into_response(),
         Ok(Err(e)) => {

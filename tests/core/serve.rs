@@ -216,7 +216,8 @@ fn a_ui_import_leaves_no_raw_personal_data_on_disk() {
          UI-1,2026-11-02,{iin},\"Прошу проверить. Тел.: {phone}, e-mail: {email}, ИИН {iin}\",жилье\n\
          UI-2,2026-13-45,{iin},\"Повторно, тел. {phone}\",жилье\n"
     );
-    let id = server.ok("upload", json!({"name": "appeals.csv", "base64": base64_encode(csv.as_bytes())}))["upload"].clone();
+    let id =
+        server.ok("upload", json!({"name": "appeals.csv", "base64": base64_encode(csv.as_bytes())}))["upload"].clone();
     server.ok("import_preview", json!({"upload": id, "skip_invalid": true}));
     let report = server.ok("import_file", json!({"upload": id, "skip_invalid": true}));
     assert_eq!((report["inserted"].as_u64(), report["rejected"].as_u64()), (Some(1), Some(1)));

@@ -1,0 +1,144 @@
+//! The procedure of supervision as data (assets/procedure.json): the acts of prosecutorial response
+//! the card may offer, each with the stages and the condition in the data under which it applies,
+//! and the evidence checklist of each stage, each item with the signal in the data that ticks it.
+//! Conditions and signals are typed, so a misspelt one fails when the file is read (at startup,
+//! by a test) instead of silently never applying. Parsed once per process.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use super::tasks::Stage;
+
+/// When an act applies, from the facts on the card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ActCondition {
+    /// Inspections were declared illegal, or found violations.
+    InspectionIllegal,
+    /// Inspections found violations.
+    Violations,
+    /// Appeals about the object are still undecided.
+    OpenAppeals,
+    Always,
+}
+
+/// What in the data can tick a checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Signal {
+    Appeals,
+    Inspections,
+    Risk,
+    Violations,
+}
+
+/// A kind of procedural act the prosecutor may draft at a stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ActTemplate {
+    pub id: String,
+    pub norm: Option<String>,
+    pub stages: Vec<Stage>,
+    pub when: ActCondition,
+    pub name_ru: String,
+    pub name_kk: String,
+    pub name_en: String,
+    pub use_ru: String,
+    pub use_kk: String,
+    pub use_en: String,
+}
+
+/// An item of a stage's evidence checklist.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistEntry {
+    pub signal: Option<Signal>,
+    pub ru: String,
+    pub kk: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Procedure {
+    #[serde(rename = "_comment")]
+    pub comment: Option<String>,
+    pub acts: Vec<ActTemplate>,
+    /// Keyed by the stage's serde name, so an unknown stage in the file fails at load.
+    pub checklists: BTreeMap<Stage, Vec<ChecklistEntry>>,
+}
+
+/// The facts of a card that conditions and signals read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CardFacts {
+    pub appeals: usize,
+    pub open_appeals: usize,
+    pub inspections: usize,
+    pub with_violations: usize,
+    pub declared_illegal: usize,
+    pub risk_scores: usize,
+}
+
+impl ActCondition {
+    pub fn holds(self, f: &CardFacts) -> bool {
+        match self {
+            ActCondition::InspectionIllegal => f.declared_illegal > 0 || f.with_violations > 0,
+            ActCondition::Violations => f.with_violations > 0,
+            ActCondition::OpenAppeals => f.open_appeals > 0,
+            ActCondition::Always => true,
+        }
+    }
+}
+
+impl Signal {
+    pub fn present(self, f: &CardFacts) -> bool {
+        match self {
+            Signal::Appeals => f.appeals > 0,
+            Signal::Inspections => f.inspections > 0,
+            Signal::Risk => f.risk_scores > 0,
+            Signal::Violations => f.with_violations > 0,
+        }
+    }
+}
+
+static PROCEDURE: LazyLock<Procedure> = LazyLock::new(|| {
+    serde_json::from_str(include_str!("../../assets/procedure.json"))
+        .expect("assets/procedure.json is valid (checked by a test)")
+});
+
+impl Procedure {
+    /// The procedure shipped with the product, read once.
+    pub fn builtin() -> &'static Procedure {
+        &PROCEDURE
+    }
+
+    /// The acts whose condition holds for the card.
+    pub fn acts_for(&self, facts: &CardFacts) -> Vec<ActTemplate> {
+        self.acts.iter().filter(|a| a.when.holds(facts)).cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_procedure_reads_and_covers_every_stage() {
+        let p = Procedure::builtin();
+        for stage in [Stage::InformationGathering, Stage::Inspection, Stage::Response, Stage::ControlOfExecution] {
+            assert!(!p.checklists[&stage].is_empty(), "{stage:?}");
+        }
+        assert!(p.acts.iter().any(|a| a.id == "protest"));
+    }
+
+    #[test]
+    fn a_misspelt_condition_or_signal_fails_at_load() {
+        let text = include_str!("../../assets/procedure.json");
+        let typo = text.replacen("\"when\": \"violations\"", "\"when\": \"violatons\"", 1);
+        assert!(serde_json::from_str::<Procedure>(&typo).is_err());
+        let typo = text.replacen("\"signal\": \"risk\"", "\"signal\": \"risks\"", 1);
+        assert!(serde_json::from_str::<Procedure>(&typo).is_err());
+    }
+}

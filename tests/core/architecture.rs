@@ -1,0 +1,136 @@
+//! The architecture invariants of ARCHITECTURE.md that reading the source can prove: only `store`
+//! writes SQL, and only its write path opens write transactions; `domain` does no I/O; the faces
+//! (command line, `ekn serve`, the desktop app) reach the core only through `ekn::api`; no use case
+//! reads the wall clock (the clock is injected); and the core never depends on the desktop toolkit
+//! (walked through Cargo.lock, so the check needs no network).
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every `.rs` file below `dir`, with its text cut at the first `#[cfg(test)]` (tests may do
+/// what the code may not).
+fn sources(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            out.push((path.strip_prefix(root()).unwrap().display().to_string(), code));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn offenders(files: &[(String, String)], pattern: &Regex, allowed: &dyn Fn(&str) -> bool) -> Vec<String> {
+    files
+        .iter()
+        .filter(|(path, _)| !allowed(path))
+        .flat_map(|(path, code)| {
+            code.lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim_start().starts_with("//") && pattern.is_match(line))
+                .map(move |(i, line)| format!("{path}:{}: {}", i + 1, line.trim()))
+        })
+        .collect()
+}
+
+#[test]
+fn only_the_store_writes_sql() {
+    let sql = Regex::new(
+        r#""\s*(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE (TABLE|INDEX|VIRTUAL|VIEW|TRIGGER)|DROP )"#,
+    )
+    .unwrap();
+    let found = offenders(&sources(&root().join("src")), &sql, &|p| p.starts_with("src/store/"));
+    assert!(found.is_empty(), "SQL outside src/store:\n{}", found.join("\n"));
+}
+
+#[test]
+fn only_the_write_path_opens_write_transactions() {
+    let tx = Regex::new(r"\.transaction(_with_behavior)?\(").unwrap();
+    let allowed = |p: &str| p == "src/store/journal.rs" || p == "src/store/mod.rs";
+    let found = offenders(&sources(&root().join("src")), &tx, &allowed);
+    assert!(found.is_empty(), "a write transaction outside the one write path:\n{}", found.join("\n"));
+    // In store/mod.rs only the migrations may, which run before any data is written.
+    let store = std::fs::read_to_string(root().join("src/store/mod.rs")).unwrap();
+    let code = store.split("#[cfg(test)]").next().unwrap();
+    let in_migrate = code.split("fn migrate(").nth(1).unwrap_or("");
+    assert_eq!(code.matches(".transaction()").count(), in_migrate.matches(".transaction()").count());
+}
+
+#[test]
+fn the_domain_does_no_io() {
+    let io =
+        Regex::new(r"std::(fs|net|process)|rusqlite|std::io::(Read|Write|stdin|stdout)|Utc::now|Local::now").unwrap();
+    let found = offenders(&sources(&root().join("src/domain")), &io, &|_| false);
+    assert!(found.is_empty(), "I/O, storage or the wall clock inside src/domain:\n{}", found.join("\n"));
+}
+
+#[test]
+fn no_use_case_reads_the_wall_clock() {
+    let clock = Regex::new(r"Utc::now\(|Local::now\(|SystemTime::now\(").unwrap();
+    let allowed = |p: &str| {
+        p == "src/api/context.rs"
+            || !(p.starts_with("src/api/") || p.starts_with("src/store/") || p.starts_with("src/ingest/"))
+    };
+    let found = offenders(&sources(&root().join("src")), &clock, &allowed);
+    assert!(found.is_empty(), "the wall clock read outside the injected clock:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_faces_reach_the_core_only_through_the_api() {
+    let past_api =
+        Regex::new(r"rusqlite|(ekn|crate)::store::|(ekn|crate)::ingest::import\(|(ekn|crate)::ingest::preview")
+            .unwrap();
+    let mut files = sources(&root().join("src/cli"));
+    files.extend(sources(&root().join("src/serve")));
+    files.extend(sources(&root().join("src-tauri/src")));
+    files.extend(sources(&root().join("src")).into_iter().filter(|(p, _)| p == "src/main.rs"));
+    let found = offenders(&files, &past_api, &|_| false);
+    assert!(found.is_empty(), "a face reaches past ekn::api:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_core_does_not_depend_on_the_desktop_toolkit() {
+    // Cargo.lock names every package and its dependencies; walk them from `ekn`.
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
+    let mut deps: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for block in lock.split("[[package]]").skip(1) {
+        let name = block.lines().find_map(|l| l.strip_prefix("name = \"")).map(|n| n.trim_end_matches('"').to_string());
+        let Some(name) = name else { continue };
+        let list = block.split("dependencies = [").nth(1).map(|rest| rest.split(']').next().unwrap_or(""));
+        let names = list
+            .map(|l| {
+                l.lines()
+                    .filter_map(|d| {
+                        d.trim().trim_matches(|c| c == '"' || c == ',').split(' ').next().map(str::to_string)
+                    })
+                    .filter(|d| !d.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        deps.entry(name).or_default().extend::<Vec<String>>(names);
+    }
+    assert!(deps.contains_key("tauri"), "the lock file holds the desktop app's dependencies");
+    let mut seen = BTreeSet::new();
+    let mut queue = VecDeque::from(["ekn".to_string()]);
+    while let Some(name) = queue.pop_front() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        queue.extend(deps.get(&name).cloned().unwrap_or_default());
+    }
+    assert!(seen.len() > 50, "the walk reached the core's dependencies ({})", seen.len());
+    for toolkit in ["tauri", "wry", "webkit2gtk", "tao"] {
+        assert!(!seen.contains(toolkit), "the core package ekn depends on {toolkit}");
+    }
+}
