@@ -203,6 +203,13 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Measure: journal writes one by one, then bulk entries up to --entries, then a full verify (use a scratch database).
+    BenchJournal {
+        #[arg(long, default_value_t = 1000)]
+        writes: usize,
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: usize,
+    },
     /// Measure: card assembly latency over a sample of objects (prints figures, asserts nothing).
     Bench {
         #[arg(long, default_value_t = 2000)]
@@ -434,6 +441,12 @@ fn run(args: Args) -> Result<(), ApiError> {
                 api::init(&db, None, false, context.clone(), &mut |_, _| {})?;
             }
             cli::print(true, &open()?.bench_tasks(count, today)?, |_| String::new())
+        }
+        Command::BenchJournal { writes, entries } => {
+            if !db.exists() {
+                api::init(&db, None, false, context.clone(), &mut |_, _| {})?;
+            }
+            cli::print(true, &open()?.bench_journal(writes, entries)?, |_| String::new())
         }
         Command::Bench { samples, json } => cli::print(json, &open()?.bench_card(samples)?, cli::render_bench),
     }

@@ -439,6 +439,18 @@ impl Store {
             .optional()?)
     }
 
+    /// Begins a read that sees one state of the database until `end_read`, whatever other
+    /// connections write meanwhile (verification reads entries and records in that one state).
+    pub fn begin_read(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("BEGIN DEFERRED; SELECT count(*) FROM journal;")?;
+        Ok(())
+    }
+
+    pub fn end_read(&self) -> Result<(), StoreError> {
+        self.conn.execute_batch("COMMIT")?;
+        Ok(())
+    }
+
     /// The number of entries and the last one's hash.
     pub fn journal_head(&self) -> Result<Option<(i64, String)>, StoreError> {
         head(&self.conn)

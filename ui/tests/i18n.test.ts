@@ -14,7 +14,25 @@ function sources(dir: string): string[] {
   });
 }
 
+/** The members of a string union type generated from Rust (`export type X = "a" | "b";`). */
+function unionOf(typeFile: string): string[] {
+  const text = readFileSync(join(import.meta.dirname, '../src/lib/types', typeFile), 'utf8');
+  return [...text.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]);
+}
+
+/** The `kind` tags of a tagged union generated from Rust. */
+function tagsOf(typeFile: string): string[] {
+  const text = readFileSync(join(import.meta.dirname, '../src/lib/types', typeFile), 'utf8');
+  return [...text.matchAll(/"kind": "([a-z_]+)"/g)].map((m) => m[1]);
+}
+
 const ENUM_KEYS: Record<string, string[]> = {
+  // Every error code the core sends, and the transport's own.
+  error: [...unionOf('ErrorCode.ts'), 'unavailable', 'network'],
+  // Every kind of journal entry and of verification problem, and every face.
+  entry: tagsOf('Entry.ts'),
+  problem: tagsOf('JournalProblem.ts'),
+  face: ['cli', 'desktop', 'browser', 'import', 'system'],
   kind: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
   suggest: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
   stage: ['information_gathering', 'inspection', 'response', 'control_of_execution'],
@@ -24,7 +42,7 @@ const ENUM_KEYS: Record<string, string[]> = {
   degree: ['high', 'medium', 'low'],
   reminder: ['five_days_before', 'one_day_before', 'due_today', 'overdue'],
   unit: ['working_days', 'calendar_days', 'months'],
-  day: ['weekend', 'holiday', 'moved_day_off', 'transferred_day_off', 'unknown_year', 'working', 'transferred_working_day'],
+  day: tagsOf('DayReason.ts'),
   origin: ['shipped', 'imported'],
   'import.kind': ['inspections', 'appeals', 'risk'],
   nav: ['desk', 'search', 'dashboard', 'import', 'settings'],
@@ -50,6 +68,8 @@ describe('translations', () => {
       for (const match of readFileSync(file, 'utf8').matchAll(/\bt\('([a-z0-9_.]+)'/g)) used.add(match[1]);
     }
     for (const [prefix, values] of Object.entries(ENUM_KEYS)) for (const v of values) used.add(`${prefix}.${v}`);
+    expect(ENUM_KEYS.error.length).toBeGreaterThan(15);
+    expect(ENUM_KEYS.entry.length).toBeGreaterThan(15);
     expect(used.size).toBeGreaterThan(150);
     const missing = [...used].filter((key) => !(key in DICTIONARIES.ru));
     expect(missing).toEqual([]);
