@@ -377,9 +377,35 @@ impl<'s> ImportWriter<'s> {
             Change::Same(id) => return self.touch("appeals", id, line),
             Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
         };
-        // New rows are rare enough against the full-text insert below that reading the stored row
-        // back costs nothing measurable, and it is exactly what verification reads.
-        let new = self.elements("appeals", "id", row_id)?;
+        let new = if matches!(change, Change::New) {
+            // The new row's element from the values just written, in `journal::TABLES` order.
+            let (received, decided) = (rec.received.to_string(), rec.decided.map(|d| d.to_string()));
+            vec![row_element(
+                "appeals",
+                &[
+                    ValueRef::Integer(row_id),
+                    text(&rec.appeal_no),
+                    text(&received),
+                    opt_text(rec.channel.as_deref()),
+                    opt_text(rec.applicant_category.as_deref()),
+                    opt_text(rec.applicant_pseudonym.as_deref()),
+                    opt_int(subject_id),
+                    opt_text(rec.kato.as_ref().map(|k| k.code.as_str())),
+                    opt_text(rec.kato.as_ref().map(|k| k.region.code)),
+                    opt_text(rec.text.as_deref()),
+                    opt_int(fingerprint),
+                    opt_text(rec.category.as_deref()),
+                    opt_text(rec.status.as_deref()),
+                    opt_text(decided.as_deref()),
+                    opt_text(rec.outcome.map(|o| o.code())),
+                    ValueRef::Integer(hash),
+                    ValueRef::Integer(import_id),
+                ],
+            )]
+        } else {
+            // An update keeps the row's first import: read what was stored (updates are rare).
+            self.elements("appeals", "id", row_id)?
+        };
         self.count("appeals", &new);
         self.write.tx.prepare_cached("INSERT INTO appeals_fts(rowid, text, category) VALUES (?1, ?2, ?3)")?.execute(
             params![row_id, rec.text.as_deref().map(fold_for_search), rec.category.as_deref().map(fold_for_search)],
@@ -443,7 +469,23 @@ impl<'s> ImportWriter<'s> {
             Change::Same(id) => return self.touch("risk_scores", id, line),
             Change::Duplicate(first_line) => return Ok(Upsert::DuplicateInFile { first_line }),
         };
-        let mut elements = self.elements("risk_scores", "id", row_id)?;
+        let mut elements = if inserted {
+            vec![row_element(
+                "risk_scores",
+                &[
+                    ValueRef::Integer(row_id),
+                    ValueRef::Integer(subject_id),
+                    text(&rec.model),
+                    text(&computed),
+                    ValueRef::Real(rec.score),
+                    text(rec.degree.code()),
+                    ValueRef::Integer(hash),
+                    ValueRef::Integer(self.import_id),
+                ],
+            )]
+        } else {
+            self.elements("risk_scores", "id", row_id)?
+        };
         {
             let mut insert = self
                 .write
@@ -556,8 +598,22 @@ impl<'s> ImportWriter<'s> {
                     ])?;
                 let id = self.write.tx.last_insert_rowid();
                 self.index_subject_name(id, facts)?;
-                let new = self.elements("subjects", "id", id)?;
-                self.count("subjects", &new);
+                let section = facts.oked.as_ref().map(|o| o.section.to_string());
+                let element = row_element(
+                    "subjects",
+                    &[
+                        ValueRef::Integer(id),
+                        text(bin),
+                        text(kind),
+                        opt_text(facts.name.as_deref()),
+                        opt_text(facts.kato.as_ref().map(|k| k.code.as_str())),
+                        opt_text(facts.kato.as_ref().map(|k| k.region.code)),
+                        opt_text(facts.oked.as_ref().map(|o| o.code.as_str())),
+                        opt_text(section.as_deref()),
+                        ValueRef::Integer(self.import_id),
+                    ],
+                );
+                self.count("subjects", &[element]);
                 id
             }
         };
