@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use ekn::api::host::Host;
-use ekn::api::ApiError;
+use ekn::api::{ApiError, ErrorCode};
 use serde_json::Value;
 
 /// The one command: a method of `ekn::api::rpc` (or the host's upload/progress) with its parameters.
