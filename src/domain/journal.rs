@@ -132,11 +132,17 @@ pub struct TableDigest {
 impl TableDigest {
     /// The element of one row: SHA-256 of the table's name and the row's canonical bytes.
     pub fn element(table: &str, canonical_row: &[u8]) -> [u8; 32] {
+        let mut h = Self::element_hasher(table);
+        h.update(canonical_row);
+        h.finalize().into()
+    }
+
+    /// The hasher of an element with the table's name already fed, for callers that stream the row.
+    pub fn element_hasher(table: &str) -> Sha256 {
         let mut h = Sha256::new();
         h.update((table.len() as u64).to_le_bytes());
         h.update(table.as_bytes());
-        h.update(canonical_row);
-        h.finalize().into()
+        h
     }
 
     pub fn add(&mut self, element: &[u8; 32]) {

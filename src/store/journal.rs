@@ -169,25 +169,31 @@ fn head(conn: &Connection) -> Result<Option<(i64, String)>, StoreError> {
 /// digest at write time and at verification agree and no two different rows encode alike.
 pub fn canonical(values: &[ValueRef<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
+    write_canonical(values, &mut |bytes| out.extend_from_slice(bytes));
+    out
+}
+
+/// Feeds the canonical bytes of `values` to `sink`, piece by piece (no buffer: imports hash a row
+/// per insert on the writing thread, where an allocation per row shows).
+fn write_canonical(values: &[ValueRef<'_>], sink: &mut dyn FnMut(&[u8])) {
     for value in values {
         match value {
-            ValueRef::Null => out.push(0),
+            ValueRef::Null => sink(&[0]),
             ValueRef::Integer(i) => {
-                out.push(1);
-                out.extend(i.to_le_bytes());
+                sink(&[1]);
+                sink(&i.to_le_bytes());
             }
             ValueRef::Real(f) => {
-                out.push(2);
-                out.extend(f.to_le_bytes());
+                sink(&[2]);
+                sink(&f.to_le_bytes());
             }
             ValueRef::Text(t) | ValueRef::Blob(t) => {
-                out.push(3);
-                out.extend((t.len() as u64).to_le_bytes());
-                out.extend(*t);
+                sink(&[3]);
+                sink(&(t.len() as u64).to_le_bytes());
+                sink(t);
             }
         }
     }
-    out
 }
 
 /// Digest of the rows a query returns, in its order.
@@ -291,7 +297,9 @@ pub fn table_select(table: &str) -> Option<&'static str> {
 
 /// The element of one row of `table`, from its content columns in `TABLES` order.
 pub fn row_element(table: &str, values: &[ValueRef<'_>]) -> [u8; 32] {
-    TableDigest::element(table, &canonical(values))
+    let mut hasher = TableDigest::element_hasher(table);
+    write_canonical(values, &mut |bytes| hasher.update(bytes));
+    hasher.finalize().into()
 }
 
 /// Recomputes a table's digest from its rows.
