@@ -102,11 +102,11 @@ pub fn render_import(r: &ImportReport) -> String {
     if !r.ignored_columns.is_empty() {
         let _ = writeln!(out, "  ignored columns: {}", r.ignored_columns.join(", "));
     }
-    if r.masked_iins + r.masked_phones + r.masked_emails > 0 {
+    if r.masked_iins + r.masked_phones + r.masked_emails + r.masked_names + r.masked_addresses > 0 {
         let _ = writeln!(
             out,
-            "  personal data masked in texts: {} IIN, {} phone, {} e-mail",
-            r.masked_iins, r.masked_phones, r.masked_emails
+            "  personal data masked in texts: {} IIN, {} phone, {} e-mail, {} name, {} address",
+            r.masked_iins, r.masked_phones, r.masked_emails, r.masked_names, r.masked_addresses
         );
     }
     if let Some(id) = r.same_file_as_import {

@@ -155,9 +155,8 @@ static EMAIL: LazyLock<Regex> =
 /// Phones as people write them in Kazakhstan and Russia: a +7 or 8 trunk prefix and ten digits in
 /// any grouping (+7 701 123 45 67, 8(727)250-10-20, 8 912 345 67 89, 87011234567), or a mobile
 /// number without the prefix (701 123 45 67).
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:\+\s?7|\b8|\b7(?=[\s\-(]))(?:[\s\-.()]{0,3}\d){10}\b|\b7\d\d[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2}\b")
-});
+static PHONE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?:\+\s?7|\b8|\b7)(?:[\s\-.()]{0,3}\d){10}\b|\b7\d\d[\s\-]?\d{3}[\s\-]?\d{2}[\s\-]?\d{2}\b"));
 
 /// How surnames end in Kazakhstan (Russian, Russified Kazakh, Ukrainian, Kazakh -ұлы/-қызы/-бай):
 /// a capitalised word before initials or a first name counts as a surname only with one of these,
@@ -170,39 +169,46 @@ static SURNAME_THEN_INITIALS: LazyLock<Regex> =
 
 /// Initials then surname: Т.Л. Иванова, А. Серікбаев, Т. Иванова.
 static INITIALS_THEN_SURNAME: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b[{UP}]\.\s?(?:[{UP}]\.\s?)?[{UP}][{LO}]{2,}(?:-[{UP}][{LO}]+)?"));
+    LazyLock::new(|| re(&format!(r"\b[{{UP}}]\.\s?(?:[{{UP}}]\.\s?)?{SURNAME}\b")));
 
 /// A patronymic, Russian or Kazakh (joined or as a separate word).
-const PATRONYMIC: &str = r"[{UP}][{LO}]+(?:ович|евич|ьевич|овна|евна|ьевна|ична|инична|ич)|[{UP}][{LO}]+\s?(?:ұлы|қызы|улы|кызы|Ұлы|Қызы)";
+const PATRONYMIC: &str = r"[{UP}][{LO}]+(?:ович|евич|овн|евн|ичн)(?:а|у|ем|е|ы|ой)?\b|[{UP}][{LO}]+ич\b|[{UP}][{LO}]+\s?(?:ұлы|қызы|улы|кызы|Ұлы|Қызы)";
 
 /// Full names with a patronymic, in either order: Иванов Пётр Сергеевич, Пётр Сергеевич Иванов,
 /// Ерлан Серікұлы, Серікбаев Ерлан Маратұлы.
-static FULL_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    re(&format!(r"\b(?:{SURNAME}\s+)?[{{UP}}][{{LO}}]+\s+(?:{PATRONYMIC})(?:\s+{SURNAME})?\b"))
-});
+static FULL_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(&format!(r"\b(?:{SURNAME}\s+)?[{{UP}}][{{LO}}]+\s+(?:{PATRONYMIC})(?:\s+{SURNAME})?\b")));
+
+/// A first name and a surname in any case (Кулпан Абдрахмановой, Айгерим Сапарова, Марат Оспанову):
+/// the second word must end like a Russified surname, declined.
+static NAME_PAIR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[{UP}][{LO}]{2,}\s+[{UP}][{LO}]+(?:ов|ев|ёв|ин|ын)(?:а|у|ой|ым|е|ых)?\b"));
 
 /// A name after a salutation or a signature line: С уважением, Айгерим Сапарова; Құрметпен, Ерлан;
 /// Заявитель: Петров Иван; от гражданки Абеновой Д. — one to three capitalised words.
 static AFTER_SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i:с уважением|құрметпен|құрметпенен|заявитель|өтініш беруші|подпись|меня зовут|менің атым|от гражданина|от гражданки|гражданин|гражданка|азамат|азаматша|мен,|я,)\s*[:,]?\s*((?-i:[{UP}][{LO}]+(?:\s+[{UP}][{LO}]+){0,2}(?:\s+[{UP}]\.\s?(?:[{UP}]\.)?)?))")
+    re(
+        r"(?i:с уважением|құрметпен|құрметпенен|заявитель|өтініш беруші|подпись|меня зовут|менің атым|от гражданина|от гражданки|гражданин|гражданка|азамат|азаматша|мен,|я,)\s*[:,]?\s*((?-i:[{UP}][{LO}]+(?:\s+[{UP}][{LO}]+){0,2}(?:\s+[{UP}]\.\s?(?:[{UP}]\.)?)?))",
+    )
 });
 
 /// Home addresses from the street to the flat: ул. Абая, д. 10, кв. 5; мкр. Самал-2, 58-12;
 /// Абай көшесі, 10 үй, 5 пәтер; пр. Республики 24/1 кв 15.
 static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i:\b(?:ул\.|улица|ул\s|пр\.|пр-т|проспект|мкр\.?|микрорайон|б-р|бульвар|пер\.|переулок|шоссе|жилой массив|ж\.м\.|ж/м)\s*[{UP}0-9][{UP}{LO}0-9\-]*(?:\s+[{UP}{LO}0-9][{UP}{LO}0-9\-]*){0,2}|[{UP}][{LO}]+\s+(?:көшесі|даңғылы|ықшамауданы|шағын ауданы))(?:[\s,]+(?:(?:д\.|дом|үй|уч\.|корп\.|корпус|кв\.|кв|квартира|пәтер)\s*)?\d+[\p{L}]?(?:[/\-]\d+[\p{L}]?)?(?:\s*(?:үй|пәтер))?){0,3}")
+    re(
+        r"(?i:\b(?:ул\.|улица|ул\s|пр\.|пр-т|проспект|мкр\.?|микрорайон|б-р|бульвар|пер\.|переулок|шоссе|жилой массив|ж\.м\.|ж/м)\s*[{UP}0-9][{UP}{LO}0-9\-]*(?:\s+[{UP}{LO}0-9][{UP}{LO}0-9\-]*){0,2}|[{UP}][{LO}]+\s+(?:көшесі|даңғылы|ықшамауданы|шағын ауданы))(?:[\s,]+(?:(?:д\.|дом|үй|уч\.|корп\.|корпус|кв\.|кв|квартира|пәтер)\s*)?\d+[\p{L}]?(?:[/\-]\d+[\p{L}]?)?(?:\s*(?:үй|пәтер))?){0,3}",
+    )
 });
 
-/// Words that start organisation names and official positions: a name right after them is kept.
-const KEEP_AFTER: &[&str] = &[
-    "ИП", "ТОО", "АО", "ГУ", "КГУ", "РГУ", "ГКП", "КГП", "ОО", "ПК", "аким", "акима", "акимат", "начальник",
-    "руководитель", "директор", "министр", "прокурор", "судья", "инспектор", "депутат",
-];
+/// Legal forms that start an organisation's name: a person's name right after one is the
+/// organisation's (ИП Галымжанова А., ТОО «…»), and is kept. An official's position is kept too, but
+/// as a word: the official's own name after it is a person's name and is masked.
+const KEEP_AFTER: &[&str] = &["ИП", "ТОО", "ЖШС", "АО", "АҚ", "ГУ", "КГУ", "РГУ", "ГКП", "КГП", "ОО", "ПК", "КХ", "ШҚ"];
 
 /// Finds every personal marker in `text`, non-overlapping, in order.
 pub fn find_personal_data(text: &str) -> Vec<Span> {
     let mut found: Vec<Span> = Vec::new();
-    let mut add = |start: usize, end: usize, kind: MarkerKind, rule: &'static str, found: &mut Vec<Span>| {
+    let add = |start: usize, end: usize, kind: MarkerKind, rule: &'static str, found: &mut Vec<Span>| {
         if end > start && !found.iter().any(|s| s.start < end && start < s.end) {
             found.push(Span { start, end, kind, rule });
         }
@@ -216,10 +222,13 @@ pub fn find_personal_data(text: &str) -> Vec<Span> {
     for m in PHONE.find_iter(text) {
         add(m.start(), m.end(), MarkerKind::Phone, "phone", &mut found);
     }
-    for m in ADDRESS.find_iter(text) {
-        // A street word alone ("ул. Абая" without a number) is a place, not an address.
-        if m.as_str().chars().any(|c| c.is_ascii_digit()) {
-            add(m.start(), trim_end(text, m.start(), m.end()), MarkerKind::Address, "address", &mut found);
+    // An address carries a house number: a text without a digit skips the costliest pattern.
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        for m in ADDRESS.find_iter(text) {
+            // A street word alone ("ул. Абая" without a number) is a place, not an address.
+            if m.as_str().chars().any(|c| c.is_ascii_digit()) {
+                add(m.start(), trim_end(text, m.start(), m.end()), MarkerKind::Address, "address", &mut found);
+            }
         }
     }
     for caps in AFTER_SIGNATURE.captures_iter(text) {
@@ -241,8 +250,44 @@ pub fn find_personal_data(text: &str) -> Vec<Span> {
             }
         }
     }
+    // After the initials rules: in "Соседка Иванова Т.Л." the name is "Иванова Т.Л.".
+    for m in NAME_PAIR.find_iter(text) {
+        if !kept(text, m.start()) && !inside_quotes(text, m.start()) && !place_word(m.as_str()) {
+            add(m.start(), m.end(), MarkerKind::Name, "name_pair", &mut found);
+        }
+    }
     found.sort_by_key(|s| s.start);
     found
+}
+
+/// Capitalised words that start names of places and bodies, not people ("Республика Казахстан",
+/// "Управление Иванова" is rare; "Город Аксу" is not): a pair starting with one is no name.
+fn place_word(pair: &str) -> bool {
+    const PLACES: &[&str] = &[
+        "Республика",
+        "Республики",
+        "Город",
+        "Города",
+        "Область",
+        "Области",
+        "Район",
+        "Района",
+        "Улица",
+        "Проспект",
+        "Село",
+        "Поселок",
+        "Посёлок",
+        "Управление",
+        "Департамент",
+        "Министерство",
+        "Акимат",
+        "Прокуратура",
+        "Суд",
+        "Школа",
+        "Больница",
+        "Поликлиника",
+    ];
+    pair.split_whitespace().next().is_some_and(|first| PLACES.contains(&first))
 }
 
 /// Drops trailing separators a greedy pattern took.
@@ -250,7 +295,7 @@ fn trim_end(text: &str, start: usize, end: usize) -> usize {
     start + text[start..end].trim_end_matches([' ', ',', '-', '\u{a0}']).len()
 }
 
-/// True when the word before `at` starts an organisation's name or an official's position.
+/// True when the word before `at` is an organisation's legal form.
 fn kept(text: &str, at: usize) -> bool {
     let before = text[..at].trim_end();
     let word = before.rsplit(|c: char| c.is_whitespace() || c == ',' || c == '(').next().unwrap_or("");
@@ -352,12 +397,14 @@ mod tests {
 
     #[test]
     fn names_and_addresses_are_masked_and_organisations_kept() {
-        let text = "Прошу проверить ТОО «Кайнар Алем» и ИП Галымжанова А. Проживаю: г. Алматы, ул. Абая, д. 10, кв. 5. \
+        let text =
+            "Прошу проверить ТОО «Кайнар Алем» и ИП Галымжанова А. Проживаю: г. Алматы, ул. Абая, д. 10, кв. 5. \
                     Соседка Иванова Т.Л. и Пётр Сергеевич Смирнов подтвердят. С уважением, Айгерим Сапарова";
         let (masked, counts, reasons) = mask_with_reasons(text);
         assert!(masked.contains("ТОО «Кайнар Алем»") && masked.contains("ИП Галымжанова А."), "{masked}");
         assert!(masked.contains("г. Алматы, [АДРЕС]"), "{masked}");
-        for raw in ["Абая, д. 10", "Иванова Т.Л.", "Сергеевич", "Айгерим Сапарова"] {
+        for raw in ["Абая, д. 10", "Иванова Т.Л.", "Сергеевич", "Айгерим Сапарова"]
+        {
             assert!(!masked.contains(raw), "{raw} survived in {masked}");
         }
         assert_eq!((counts.names, counts.addresses), (3, 1));

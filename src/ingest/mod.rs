@@ -100,6 +100,8 @@ pub struct ImportReport {
     pub masked_iins: usize,
     pub masked_phones: usize,
     pub masked_emails: usize,
+    pub masked_names: usize,
+    pub masked_addresses: usize,
     /// An earlier import of a byte-identical file, if any.
     pub same_file_as_import: Option<i64>,
     /// The journal entry that records this import.
@@ -244,9 +246,7 @@ pub fn import(
                             }
                             done => {
                                 totals.count(done);
-                                masked.iins += counts.iins;
-                                masked.phones += counts.phones;
-                                masked.emails += counts.emails;
+                                masked.add(&counts);
                             }
                         }
                     }
@@ -288,6 +288,8 @@ pub fn import(
         masked_iins: masked.iins,
         masked_phones: masked.phones,
         masked_emails: masked.emails,
+        masked_names: masked.names,
+        masked_addresses: masked.addresses,
         same_file_as_import,
         journal_seq: entries.last().map(|e| e.seq),
         seconds: started.elapsed().as_secs_f64(),

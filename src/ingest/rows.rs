@@ -160,9 +160,7 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
     };
     let text = row.get("text")?.map(|t| {
         let (clean, counts) = mask_personal_data(t);
-        masked.iins += counts.iins;
-        masked.phones += counts.phones;
-        masked.emails += counts.emails;
+        masked.add(&counts);
         clean
     });
     Ok(Appeal {

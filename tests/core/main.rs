@@ -12,6 +12,7 @@ mod generator;
 mod import_rules;
 mod journal;
 mod law;
+mod privacy;
 mod serve;
 mod support;
 mod tasks;

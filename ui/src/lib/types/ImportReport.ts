@@ -8,7 +8,7 @@ export type ImportReport = { import_id: number, kind: DataKind, file: string, fo
 /**
  * Where the rejected rows were written (only with skip-invalid, only when some were).
  */
-rejected_file: string | null, ignored_columns: Array<string>, masked_iins: number, masked_phones: number, masked_emails: number, 
+rejected_file: string | null, ignored_columns: Array<string>, masked_iins: number, masked_phones: number, masked_emails: number, masked_names: number, masked_addresses: number, 
 /**
  * An earlier import of a byte-identical file, if any.
  */
