@@ -319,7 +319,7 @@ fn run(args: Args) -> Result<(), ApiError> {
             }
             let server = ekn::serve::Server::bind(host, port, Some(ui.unwrap_or_else(ekn::serve::default_ui_dir)))?;
             // The URL carries the session token: print it to the terminal only, never to a log.
-            println!("{}", server.url());
+            cli::out(&format!("{}\n", server.url()));
             eprintln!("ekn: serving {} — open the URL above; Ctrl+C stops", db.display());
             server.run()
         }
@@ -387,7 +387,7 @@ fn run(args: Args) -> Result<(), ApiError> {
                 Some(path) => std::fs::write(&path, text)
                     .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) }),
                 None => {
-                    print!("{text}");
+                    cli::out(&text);
                     Ok(())
                 }
             }

@@ -23,11 +23,23 @@ pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> R
     if json {
         let text = serde_json::to_string_pretty(value)
             .map_err(|e| ApiError { code: ErrorCode::Internal, message: e.to_string() })?;
-        println!("{text}");
+        out(&format!("{text}\n"));
     } else {
-        print!("{}", render(value));
+        out(&render(value));
     }
     Ok(())
+}
+
+/// Writes to standard output. When the reader has gone (`ekn … | head`), the command's output is no
+/// longer wanted: it ends quietly with success instead of panicking as `print!` would.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => eprintln!("ekn: could not write the output: {e}"),
+    }
 }
 
 /// One progress bar per file being imported.

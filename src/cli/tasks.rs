@@ -136,7 +136,7 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
         }
         TaskAction::Depend { id, on } => {
             session.add_dependency(id, on)?;
-            println!("Task #{id} now waits for task #{on}");
+            super::out(&format!("Task #{id} now waits for task #{on}\n"));
             Ok(())
         }
         TaskAction::Extend { id, to, reason } => {
@@ -154,7 +154,9 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
         TaskAction::Accept { id, assignee } => print(false, &session.accept_suggestion(id, assignee)?, render_created),
         TaskAction::Decline { id, reason } => {
             session.decline_suggestion(id, &reason)?;
-            println!("The suggestion after task #{id} was declined; the refusal and its reason are logged.");
+            super::out(&format!(
+                "The suggestion after task #{id} was declined; the refusal and its reason are logged.\n"
+            ));
             Ok(())
         }
     }

@@ -120,3 +120,24 @@ fn task_commands_through_the_binary() {
     assert_eq!(board["totals"]["done_late_last_90_days"], 1);
     assert_eq!(board["by_assignee"]["Ахметова А."]["open"], 1);
 }
+
+#[test]
+fn a_reader_that_stops_reading_ends_the_command_quietly() {
+    // `ekn deadline … | head -c 100`: the pipe closes while ekn still writes; it must not panic.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    assert!(ekn(&db, &["init"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .arg("--db")
+        .arg(&db)
+        .args(["deadline", "--from", "2026-12-20", "--working-days", "15", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader goes away before reading anything
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(out.status.success(), "{stderr}");
+}
