@@ -138,6 +138,16 @@ enum Command {
         #[command(subcommand)]
         action: NormsAction,
     },
+    /// The appeals classifier: train a model version on a labelled export, or classify an export.
+    Appeals {
+        #[command(subcommand)]
+        action: AppealsAction,
+    },
+    /// Every model version: what it was trained on, by whom, when, and how well it did on held-out data.
+    Models {
+        #[arg(long)]
+        json: bool,
+    },
     /// The journal: who did what, when and why; verify that nothing was changed behind its back.
     Journal {
         #[command(subcommand)]
@@ -260,6 +270,23 @@ enum NormsAction {
     },
     /// Import a revised catalog: checked, versioned, recorded with its SHA-256; open deadlines that follow a changed norm are recomputed.
     Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AppealsAction {
+    /// Train a new model version on a labelled export (CSV/XLSX/JSON with `text` and `category`):
+    /// evaluated on a stratified held-out split, then trained on everything and registered.
+    Train {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify every row of an export with the newest model, without storing anything.
+    Classify {
         file: PathBuf,
         #[arg(long)]
         json: bool,
@@ -395,6 +422,16 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Norms { action: NormsAction::Import { file, json } } => {
             cli::print(json, &open()?.import_norms(&file)?, cli::render_norms_import)
         }
+        Command::Appeals { action: AppealsAction::Train { file, json } } => {
+            let params = ekn::analytics::classifier::TrainParams::default();
+            let progress = cli::step_reporter(json);
+            let report = open()?.train_appeals_model(&file, &params, &progress)?;
+            cli::print(json, &report, cli::render_training)
+        }
+        Command::Appeals { action: AppealsAction::Classify { file, json } } => {
+            cli::print(json, &open()?.classify_file(&file)?, cli::render_classified)
+        }
+        Command::Models { json } => cli::print(json, &open()?.models()?, cli::render_models),
         Command::Journal { action: None, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::print(json, &open()?.journal(&query)?, cli::render_journal)

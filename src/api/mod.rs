@@ -7,6 +7,7 @@
 //! actor and time, appends its journal entry in the same transaction, and then seals the journal's
 //! head in a signed checkpoint beside the database (`journal.rs`).
 
+mod appeals;
 mod context;
 mod deadlines;
 mod demo;
@@ -31,7 +32,8 @@ use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, LegalCard, Progress};
 use crate::store::{secret, About, ImportRecord, Stamp, Store, StoreError, TableCounts, Write};
 
-pub use crate::store::{RegionOverview, SearchHits};
+pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
+pub use appeals::{ClassifiedRow, TrainReport, APPEALS_CLASSIFIER};
 pub use context::{clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock};
 pub use deadlines::{
     builtin_calendar, compute_deadline, explain, CalendarImportReport, CalendarYearView, DeadlineReport,

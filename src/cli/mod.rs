@@ -1,6 +1,7 @@
 //! Rendering api results for a terminal: readable text by default, the stable JSON with `--json`,
 //! and a progress bar on stderr while long imports run (only when stderr is a terminal).
 
+mod appeals;
 mod tasks;
 
 use std::fmt::Write as _;
@@ -16,6 +17,7 @@ use ekn::ingest::{ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+pub use appeals::{render_classified, render_models, render_training, step_reporter};
 pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskAction};
 
 /// Prints `value` as pretty JSON or through its text renderer.

@@ -70,6 +70,8 @@ pub enum RecordRef {
     Import(i64),
     /// A registry table as a whole (inspections, appeals, risk_scores, subjects).
     Table(String),
+    /// A model version.
+    Model(i64),
 }
 
 impl RecordRef {
@@ -83,6 +85,7 @@ impl RecordRef {
             RecordRef::Norm(id) => format!("norm:{id}"),
             RecordRef::Import(id) => format!("import:{id}"),
             RecordRef::Table(name) => format!("table:{name}"),
+            RecordRef::Model(id) => format!("model:{id}"),
         }
     }
 
@@ -96,6 +99,7 @@ impl RecordRef {
             "norm" => RecordRef::Norm(rest.to_string()),
             "import" => RecordRef::Import(rest.parse().ok()?),
             "table" => RecordRef::Table(rest.to_string()),
+            "model" => RecordRef::Model(rest.parse().ok()?),
             _ => return None,
         })
     }
@@ -291,6 +295,17 @@ pub enum Entry {
         sha256: String,
         origin: String,
     },
+    /// A model version trained and registered: on what (the file's digest), with which result.
+    ModelTrained {
+        model: String,
+        model_kind: String,
+        data_file: String,
+        data_sha256: String,
+        texts: usize,
+        accuracy: f64,
+        macro_f1: f64,
+        arrays_sha256: String,
+    },
     /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
     /// recomputed (each move is its own `task_recomputed` entry).
     RulesChanged {
@@ -339,6 +354,7 @@ impl Entry {
             Entry::CalendarImported { .. } => "calendar_imported",
             Entry::NormsImported { .. } => "norms_imported",
             Entry::NormVersionRecorded { .. } => "norm_version_recorded",
+            Entry::ModelTrained { .. } => "model_trained",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
@@ -398,6 +414,9 @@ impl Entry {
             Entry::NormVersionRecorded { norm_id, version, origin, .. } => {
                 format!("norm {norm_id} version {version} in force ({origin})")
             }
+            Entry::ModelTrained { model, texts, accuracy, macro_f1, .. } => format!(
+                "model {model} trained on {texts} texts (held-out accuracy {accuracy:.3}, macro-F1 {macro_f1:.3})"
+            ),
             Entry::RulesChanged { recomputed, .. } => {
                 format!("the rules in force changed; {recomputed} open deadline(s) recomputed")
             }

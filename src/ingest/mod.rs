@@ -7,6 +7,7 @@
 //! invalid rows, in which case they are written with their reasons beside the input.
 
 pub mod columns;
+pub mod labelled;
 mod preview;
 pub mod rows;
 pub mod source;

@@ -260,6 +260,12 @@ pub fn record_digest(conn: &Connection, record: &RecordRef) -> Result<Option<Str
             id,
         ),
         RecordRef::Table(name) => Ok(Some(table_digest(conn, name)?.text())),
+        RecordRef::Model(id) => rows_digest(
+            conn,
+            "SELECT kind, version, name, created_at, author, data_file, data_sha256, texts, classes, params, metrics,
+                    temperature, c, char_weight, arrays_sha256, arrays FROM models WHERE id = ?1",
+            id,
+        ),
     }
 }
 

@@ -9,6 +9,7 @@
 mod card;
 mod import;
 pub mod journal;
+mod models;
 mod norms;
 mod overview;
 pub mod seal;
@@ -24,6 +25,7 @@ use crate::domain::territory::REGIONS;
 
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
+pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
@@ -37,6 +39,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_overview", include_str!("migrations/0004_overview.sql")),
     ("0005_norms", include_str!("migrations/0005_norms.sql")),
     ("0006_journal", include_str!("migrations/0006_journal.sql")),
+    ("0007_models", include_str!("migrations/0007_models.sql")),
 ];
 
 /// The schema version this build writes.

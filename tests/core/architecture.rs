@@ -68,11 +68,17 @@ fn only_the_write_path_opens_write_transactions() {
 }
 
 #[test]
-fn the_domain_does_no_io() {
+fn the_domain_and_analytics_do_no_io() {
     let io =
         Regex::new(r"std::(fs|net|process)|rusqlite|std::io::(Read|Write|stdin|stdout)|Utc::now|Local::now").unwrap();
-    let found = offenders(&sources(&root().join("src/domain")), &io, &|_| false);
-    assert!(found.is_empty(), "I/O, storage or the wall clock inside src/domain:\n{}", found.join("\n"));
+    for layer in ["src/domain", "src/analytics"] {
+        let found = offenders(&sources(&root().join(layer)), &io, &|_| false);
+        assert!(found.is_empty(), "I/O, storage or the wall clock inside {layer}:\n{}", found.join("\n"));
+    }
+    // Analytics computes over what it is handed: it never reaches up into the store, ingest or api.
+    let upward = Regex::new(r"crate::(store|ingest|api)").unwrap();
+    let found = offenders(&sources(&root().join("src/analytics")), &upward, &|_| false);
+    assert!(found.is_empty(), "analytics reaches into another layer:\n{}", found.join("\n"));
 }
 
 #[test]

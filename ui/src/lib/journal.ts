@@ -20,7 +20,7 @@ export function faceLabel(face: string): string {
 /** A record key (`task:12`, `table:inspections`) the way a person reads it. */
 function recordWords(record: string): string {
   const [kind, rest] = record.split(':', 2);
-  const names: Record<string, string> = { task: '№', setting: '', calendar: '', norm: '', import: '№', table: '' };
+  const names: Record<string, string> = { task: '№', setting: '', calendar: '', norm: '', import: '№', table: '', model: '№' };
   return kind in names ? `${kind} ${names[kind]}${rest}` : record;
 }
 
@@ -54,6 +54,7 @@ export function entryDetail(line: JournalLine): string {
     case 'suggestion_declined': return `${t(`kind.${e.step}`)}: ${e.reason}`;
     case 'setting_changed': return `${e.key} = ${e.value}`;
     case 'import': return `${e.file} · ${t('import.inserted')} ${e.inserted}, ${t('import.updated')} ${e.updated}, ${t('import.rejected')} ${e.rejected}`;
+    case 'model_trained': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy.toFixed(3)}, macro-F1 ${e.macro_f1.toFixed(3)}`;
     default: return line.detail;
   }
 }

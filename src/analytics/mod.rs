@@ -1,0 +1,7 @@
+//! Analytics: pure computation over data the store hands it — today the appeals classifier
+//! (`text` for normalisation and n-grams, `classifier` for TF-IDF and the linear SVM, `evaluate` for
+//! held-out figures). No I/O and no SQL here, as in `domain`; `api` feeds it and stores its output.
+
+pub mod classifier;
+pub mod evaluate;
+pub mod text;

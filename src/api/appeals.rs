@@ -1,0 +1,171 @@
+//! The appeals classifier's use cases: train a model version on a labelled export (evaluated on a
+//! held-out split first, then trained on everything and registered with its data digest,
+//! parameters, metrics, author and time — journaled), classify an export without storing it, and
+//! list the model versions.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, ErrorCode, Session};
+use crate::analytics::classifier::{Classifier, Example, Prediction, TrainParams};
+use crate::analytics::evaluate::{train_and_evaluate, Metrics};
+use crate::domain::journal::{Entry, RecordRef};
+use crate::ingest::labelled::read_labelled;
+use crate::store::{About, ModelRecord, NewModel};
+
+/// The kind of model and the prefix of its version names.
+pub const APPEALS_CLASSIFIER: &str = "appeals_classifier";
+const NAME_PREFIX: &str = "appeals";
+/// How many n-grams an explanation names each way.
+const EXPLAIN_TOP: usize = 5;
+
+/// What training did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct TrainReport {
+    pub model: ModelRecord,
+    pub metrics: Metrics,
+    pub params: TrainParams,
+    pub file_format: String,
+    /// Lines skipped for an empty text or category.
+    pub skipped_lines: Vec<u64>,
+    pub features: usize,
+    pub seconds: f64,
+}
+
+/// One classified row of an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ClassifiedRow {
+    pub line: u64,
+    pub appeal_no: Option<String>,
+    pub category: String,
+    pub confidence: f64,
+    /// The model version that decided.
+    pub model: String,
+    pub explanation: Prediction,
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// JSON of a value a model record keeps as text (these types always serialise).
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Session {
+    /// Trains and registers a new version of the appeals classifier on a labelled export.
+    pub fn train_appeals_model(
+        &mut self,
+        file: &Path,
+        params: &TrainParams,
+        progress: &dyn Fn(&str),
+    ) -> Result<TrainReport, ApiError> {
+        let started = std::time::Instant::now();
+        let labelled = read_labelled(file)?;
+        let examples: Vec<Example> =
+            labelled.rows.iter().map(|r| Example { text: r.text.clone(), label: r.category.clone() }).collect();
+        let categories = {
+            let mut c: Vec<&str> = examples.iter().map(|e| e.label.as_str()).collect();
+            c.sort_unstable();
+            c.dedup();
+            c.len()
+        };
+        if categories < 2 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("{}: a classifier needs at least two categories; the file has {categories}", file.display()),
+            ));
+        }
+        let (model, metrics) = train_and_evaluate(&examples, params, progress);
+        let arrays = model.arrays_to_bytes();
+        let arrays_sha256 = sha256_hex(&arrays);
+        let data_file = file.display().to_string();
+        let new = NewModel {
+            kind: APPEALS_CLASSIFIER,
+            data_file: &data_file,
+            data_sha256: &labelled.sha256,
+            texts: examples.len() as i64,
+            classes: json(&model.classes),
+            params: json(params),
+            metrics: json(&metrics),
+            temperature: model.temperature,
+            c: model.c,
+            char_weight: params.char_weight,
+            arrays: &arrays,
+            arrays_sha256: &arrays_sha256,
+        };
+        let (accuracy, macro_f1) = (metrics.accuracy, metrics.macro_f1);
+        let id = self.write(|w| {
+            let (id, name) = w.put_model(NAME_PREFIX, &new)?;
+            let entry = Entry::ModelTrained {
+                model: name,
+                model_kind: APPEALS_CLASSIFIER.into(),
+                data_file: data_file.clone(),
+                data_sha256: labelled.sha256.clone(),
+                texts: examples.len(),
+                accuracy,
+                macro_f1,
+                arrays_sha256: arrays_sha256.clone(),
+            };
+            w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
+            Ok(id)
+        })?;
+        let record = self.store.models()?.into_iter().find(|m| m.id == id).ok_or_else(|| {
+            ApiError::new(ErrorCode::Internal, "the model just stored cannot be read back".to_string())
+        })?;
+        Ok(TrainReport {
+            model: record,
+            metrics,
+            params: params.clone(),
+            file_format: labelled.format,
+            skipped_lines: labelled.skipped,
+            features: model.vectorizer.features(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// The appeals classifier in force (the newest version), with its record.
+    pub fn appeals_classifier(&self) -> Result<(ModelRecord, Classifier), ApiError> {
+        let Some((record, arrays)) = self.store.model(APPEALS_CLASSIFIER, None)? else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                "no appeals classifier has been trained yet (ekn appeals train FILE)".to_string(),
+            ));
+        };
+        let classes: Vec<String> = serde_json::from_str(&record.classes)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: classes: {e}", record.name)))?;
+        let model = Classifier::from_parts(classes, &arrays, record.temperature, record.c, record.char_weight)
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::Internal, format!("model {}: its arrays do not fit", record.name))
+            })?;
+        Ok((record, model))
+    }
+
+    /// Classifies every row of an export (a text column at least) without storing anything.
+    pub fn classify_file(&self, file: &Path) -> Result<Vec<ClassifiedRow>, ApiError> {
+        let (record, model) = self.appeals_classifier()?;
+        let rows = crate::ingest::labelled::read_texts(file)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let explanation = model.predict(&r.text, EXPLAIN_TOP);
+                ClassifiedRow {
+                    line: r.line,
+                    appeal_no: r.appeal_no,
+                    category: explanation.category.clone(),
+                    confidence: explanation.confidence,
+                    model: record.name.clone(),
+                    explanation,
+                }
+            })
+            .collect())
+    }
+
+    /// Every model version, newest first.
+    pub fn models(&self) -> Result<Vec<ModelRecord>, ApiError> {
+        Ok(self.store.models()?)
+    }
+}
