@@ -332,32 +332,43 @@ fn twelve_digit_runs(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
-/// Masks every personal marker; returns the text, the counts by kind, and what was masked by kind
-/// and rule (for the appeal card).
+/// Masks every personal marker; returns the text and the counts by kind (the import's path: no
+/// reasons are gathered).
 pub fn mask_personal_data(text: &str) -> (String, MaskCounts) {
-    let (masked, counts, _) = mask_with_reasons(text);
-    (masked, counts)
+    let spans = find_personal_data(text);
+    let mut counts = MaskCounts::default();
+    for span in &spans {
+        counts.count(span.kind);
+    }
+    (replace_spans(text, &spans), counts)
 }
 
-/// Masks every personal marker, with the reasons.
+/// Masks every personal marker, with what was masked by kind and rule (for the appeal card).
 pub fn mask_with_reasons(text: &str) -> (String, MaskCounts, Vec<Masked>) {
     let spans = find_personal_data(text);
-    let mut out = String::with_capacity(text.len());
     let mut counts = MaskCounts::default();
     let mut reasons: Vec<Masked> = Vec::new();
-    let mut copied = 0;
     for span in &spans {
-        out.push_str(&text[copied..span.start]);
-        out.push_str(span.kind.mask());
-        copied = span.end;
         counts.count(span.kind);
         match reasons.iter_mut().find(|r| r.kind == span.kind && r.rule == span.rule) {
             Some(r) => r.count += 1,
             None => reasons.push(Masked { kind: span.kind, rule: span.rule.to_string(), count: 1 }),
         }
     }
+    (replace_spans(text, &spans), counts, reasons)
+}
+
+/// The text with each span replaced by the mark of its kind.
+fn replace_spans(text: &str, spans: &[Span]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for span in spans {
+        out.push_str(&text[copied..span.start]);
+        out.push_str(span.kind.mask());
+        copied = span.end;
+    }
     out.push_str(&text[copied..]);
-    (out, counts, reasons)
+    out
 }
 
 #[cfg(test)]

@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use super::source::{open_path, Cells};
+use std::sync::Arc;
+
+use super::source::{open_bytes, Cells};
 use super::IngestError;
 use crate::domain::privacy::mask_personal_data;
 
@@ -57,13 +59,14 @@ pub fn read_texts(path: &Path) -> Result<Vec<LabelledText>, IngestError> {
 
 fn read(path: &Path, need_category: bool) -> Result<LabelledFile, IngestError> {
     let file = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?;
+    // Read once: the digest and the records come from the same bytes.
+    let bytes: Arc<[u8]> =
+        std::fs::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
     let sha256 = {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(&bytes))
     };
-    drop(bytes);
-    let table = open_path(path).map_err(|e| IngestError::Invalid {
+    let table = open_bytes(bytes).map_err(|e| IngestError::Invalid {
         file: file.clone(),
         position: "line",
         line: e.line,
