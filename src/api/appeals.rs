@@ -18,6 +18,9 @@ use crate::store::{About, ModelRecord, NewModel};
 /// The kind of model and the prefix of its version names.
 pub const APPEALS_CLASSIFIER: &str = "appeals_classifier";
 const NAME_PREFIX: &str = "appeals";
+/// The most categories a model may learn. A taxonomy is tens of categories; thousands mean the wrong
+/// column was taken for the label (an appeal number, say), and the weights would grow with them.
+pub const MAX_CATEGORIES: usize = 500;
 /// How many n-grams an explanation names each way.
 const EXPLAIN_TOP: usize = 5;
 
@@ -73,6 +76,16 @@ impl Session {
             c.dedup();
             c.len()
         };
+        if categories > MAX_CATEGORIES {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "{}: field category: {categories} different categories, more than the {MAX_CATEGORIES} a model \
+                     learns; is the right column named 'category'?",
+                    file.display()
+                ),
+            ));
+        }
         if categories < 2 {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,

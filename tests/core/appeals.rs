@@ -114,7 +114,6 @@ fn unseen_spellings_are_classified_by_their_character_ngrams() {
 fn classify_answers_one_json_object_per_row_with_model_and_explanation() {
     let db = TempDb::new();
     let file = db.file("labelled.csv", labelled_csv(120, 3));
-    assert!(ekn(&db.path, &["init"]).status.success() || db.path.exists());
     let out = ekn(&db.path, &["appeals", "classify", file.to_str().unwrap(), "--json"]);
     assert!(!out.status.success(), "no model yet must be an error");
     assert!(String::from_utf8_lossy(&out.stderr).contains("[not_found]"));
@@ -142,6 +141,15 @@ fn a_labelled_file_without_a_category_column_is_refused_by_line_and_field() {
     let one = db.file("one.csv", "text,category\nнет воды,ЖКХ\nнет света,ЖКХ\n");
     let err = db.session().train_appeals_model(&one, &TrainParams::default(), &|_| {}).unwrap_err();
     assert!(err.message.contains("two categories"), "{}", err.message);
+    // The appeal number taken for the label: one category per row, refused before any training.
+    let numbered: String = std::iter::once("text,category\n".to_string())
+        .chain((0..600).map(|i| format!("нет воды {i},Т-{i}\n")))
+        .collect();
+    let err = db.session().train_appeals_model(&db.file("numbered.csv", numbered), &TrainParams::default(), &|_| {});
+    let err = err.unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    assert!(err.message.contains("600 different categories"), "{}", err.message);
+    assert!(db.session().models().unwrap().is_empty(), "nothing was registered");
 }
 
 #[test]
