@@ -138,10 +138,36 @@ enum Command {
         #[command(subcommand)]
         action: NormsAction,
     },
-    /// The appeals classifier: train a model version on a labelled export, or classify an export.
+    /// The appeals queue (open appeals by priority, with category, route and due date), the appeal
+    /// card, corrections, and the classifier: train a model version, or classify an export.
     Appeals {
         #[command(subcommand)]
-        action: AppealsAction,
+        action: Option<AppealsAction>,
+        /// List the queue (the default without a subcommand).
+        #[arg(long)]
+        queue: bool,
+        /// Only this category: a taxonomy code (a group covers its categories) or a label.
+        #[arg(long)]
+        category: Option<String>,
+        /// Only this unit of the routing table.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Only this district (the first 4 digits of KATO).
+        #[arg(long)]
+        district: Option<String>,
+        /// Only this priority level (urgent, high, normal).
+        #[arg(long)]
+        priority: Option<String>,
+        /// Only appeals past their consideration deadline.
+        #[arg(long)]
+        overdue: bool,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print the heat map of open and overdue appeals by district × category.
+        #[arg(long)]
+        heatmap: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Every model version: what it was trained on, by whom, when, and how well it did on held-out data.
     Models {
@@ -282,6 +308,42 @@ enum AppealsAction {
     /// evaluated on a stratified held-out split, then trained on everything and registered.
     Train {
         file: PathBuf,
+        /// Also learn from the categories people corrected in this database.
+        #[arg(long)]
+        include_corrections: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One appeal's card: masked text and what was masked, category with its explanation,
+    /// priority rules, duplicates, route, SLA steps, decisions and history.
+    Show {
+        appeal_no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct an appeal's category, with a reason (journaled; the route follows).
+    Reclassify {
+        appeal_no: String,
+        category: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send an appeal to another unit of the routing table, with a reason (journaled).
+    Reroute {
+        appeal_no: String,
+        unit: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the pipeline again (after training a new model, or editing the rules): open appeals,
+    /// or every appeal with --all. Only decisions that change are written.
+    Triage {
+        #[arg(long)]
+        all: bool,
         #[arg(long)]
         json: bool,
     },
@@ -422,15 +484,61 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Norms { action: NormsAction::Import { file, json } } => {
             cli::print(json, &open()?.import_norms(&file)?, cli::render_norms_import)
         }
-        Command::Appeals { action: AppealsAction::Train { file, json } } => {
-            let params = ekn::analytics::classifier::TrainParams::default();
-            let progress = cli::step_reporter(json);
-            let report = open()?.train_appeals_model(&file, &params, &progress)?;
-            cli::print(json, &report, cli::render_training)
+        Command::Appeals {
+            action: None, category, unit, district, priority, overdue, limit, heatmap, json, ..
+        } => {
+            let filter = api::QueueFilter {
+                category,
+                unit,
+                district,
+                region: None,
+                priority,
+                overdue_only: overdue,
+                limit: Some(limit),
+            };
+            let queue = open()?.appeal_queue(&filter)?;
+            if heatmap {
+                cli::print(json, &queue.heatmap, cli::render_heatmap)
+            } else {
+                cli::print(json, &queue, cli::render_queue)
+            }
         }
-        Command::Appeals { action: AppealsAction::Classify { file, json } } => {
-            cli::print(json, &open()?.classify_file(&file)?, cli::render_classified)
-        }
+        Command::Appeals { action: Some(action), .. } => match action {
+            AppealsAction::Train { file, include_corrections, json } => {
+                let params = ekn::analytics::classifier::TrainParams::default();
+                let progress = cli::step_reporter(json);
+                let report = open()?.train_appeals_model(&file, &params, include_corrections, &progress)?;
+                cli::print(json, &report, cli::render_training)
+            }
+            AppealsAction::Classify { file, json } => {
+                cli::print(json, &open()?.classify_file(&file)?, cli::render_classified)
+            }
+            AppealsAction::Show { appeal_no, json } => {
+                cli::print(json, &open()?.appeal_card(&appeal_no)?, cli::render_appeal_card)
+            }
+            AppealsAction::Reclassify { appeal_no, category, reason, json } => {
+                let mut session = open()?;
+                session.correct_appeal(&appeal_no, "category", &category, &reason)?;
+                cli::print(json, &session.appeal_card(&appeal_no)?, cli::render_appeal_card)
+            }
+            AppealsAction::Reroute { appeal_no, unit, reason, json } => {
+                let mut session = open()?;
+                session.correct_appeal(&appeal_no, "route", &unit, &reason)?;
+                cli::print(json, &session.appeal_card(&appeal_no)?, cli::render_appeal_card)
+            }
+            AppealsAction::Triage { all, json } => {
+                let scope = if all { api::TriageScope::All } else { api::TriageScope::Open };
+                let report = open()?.triage(scope, &|done, total| {
+                    if !json {
+                        eprint!("\r  … {done}/{total} appeals");
+                    }
+                })?;
+                if !json {
+                    eprintln!();
+                }
+                cli::print(json, &report, cli::render_triage)
+            }
+        },
         Command::Models { json } => cli::print(json, &open()?.models()?, cli::render_models),
         Command::Journal { action: None, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };

@@ -3,5 +3,6 @@
 //! held-out figures). No I/O and no SQL here, as in `domain`; `api` feeds it and stores its output.
 
 pub mod classifier;
+pub mod duplicates;
 pub mod evaluate;
 pub mod text;

@@ -59,17 +59,48 @@ fn json<T: Serialize>(value: &T) -> String {
 }
 
 impl Session {
-    /// Trains and registers a new version of the appeals classifier on a labelled export.
+    /// Trains and registers a new version of the appeals classifier on a labelled export, and with
+    /// `include_corrections` also on the categories people gave appeals in this database (each
+    /// correction's masked text and label; the data digest then covers both).
     pub fn train_appeals_model(
         &mut self,
         file: &Path,
         params: &TrainParams,
+        include_corrections: bool,
+        progress: &dyn Fn(&str),
+    ) -> Result<TrainReport, ApiError> {
+        let labelled = read_labelled(file)?;
+        self.train_on_labelled(labelled, &file.display().to_string(), params, include_corrections, progress)
+    }
+
+    pub(super) fn train_on_labelled(
+        &mut self,
+        labelled: crate::ingest::labelled::LabelledFile,
+        data_file: &str,
+        params: &TrainParams,
+        include_corrections: bool,
         progress: &dyn Fn(&str),
     ) -> Result<TrainReport, ApiError> {
         let started = std::time::Instant::now();
-        let labelled = read_labelled(file)?;
-        let examples: Vec<Example> =
+        let mut examples: Vec<Example> =
             labelled.rows.iter().map(|r| Example { text: r.text.clone(), label: r.category.clone() }).collect();
+        let mut data_sha256 = labelled.sha256.clone();
+        let mut data_file = data_file.to_string();
+        if include_corrections {
+            let corrections = self.store.category_corrections()?;
+            let mut h = Sha256::new();
+            h.update(labelled.sha256.as_bytes());
+            for (no, text, label) in &corrections {
+                for part in [no, text, label] {
+                    h.update((part.len() as u64).to_le_bytes());
+                    h.update(part.as_bytes());
+                }
+                examples.push(Example { text: text.clone(), label: label.clone() });
+            }
+            data_sha256 = hex::encode(h.finalize());
+            data_file.push_str(&format!(" + {} correction(s) from the database", corrections.len()));
+        }
+        let file = Path::new(&data_file);
         let categories = {
             let mut c: Vec<&str> = examples.iter().map(|e| e.label.as_str()).collect();
             c.sort_unstable();
@@ -95,11 +126,10 @@ impl Session {
         let (model, metrics) = train_and_evaluate(&examples, params, progress);
         let arrays = model.arrays_to_bytes();
         let arrays_sha256 = sha256_hex(&arrays);
-        let data_file = file.display().to_string();
         let new = NewModel {
             kind: APPEALS_CLASSIFIER,
             data_file: &data_file,
-            data_sha256: &labelled.sha256,
+            data_sha256: &data_sha256,
             texts: examples.len() as i64,
             classes: json(&model.classes),
             params: json(params),
@@ -117,7 +147,7 @@ impl Session {
                 model: name,
                 model_kind: APPEALS_CLASSIFIER.into(),
                 data_file: data_file.clone(),
-                data_sha256: labelled.sha256.clone(),
+                data_sha256: data_sha256.clone(),
                 texts: examples.len(),
                 accuracy,
                 macro_f1,

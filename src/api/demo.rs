@@ -64,3 +64,15 @@ pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Resu
     }
     Ok(created)
 }
+
+/// The demo ships a classifier so the product works out of the box: trained on the demo's own
+/// labelled appeals (their text and category columns, masked as any labelled file), registered as
+/// a model version like any other, and then every appeal goes through the pipeline. C is fixed
+/// (no cross-validation) to keep creating a demo quick; the held-out figures are still measured.
+pub(super) fn train_and_triage(session: &mut Session, name: &str, bytes: std::sync::Arc<[u8]>) -> Result<(), ApiError> {
+    let labelled = crate::ingest::labelled::read_labelled_bytes(name, bytes)?;
+    let params = crate::analytics::classifier::TrainParams { c_grid: vec![1.0], ..Default::default() };
+    session.train_on_labelled(labelled, &format!("{name} (generated demo data)"), &params, false, &|_| {})?;
+    session.triage(super::TriageScope::All, &|_, _| {})?;
+    Ok(())
+}

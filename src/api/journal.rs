@@ -313,12 +313,10 @@ pub fn verify(db: &Path) -> Result<JournalVerification, ApiError> {
         if let Some(record) = &e.record {
             last_digest.insert(record.clone(), (e.seq, e.state_digest.clone()));
         }
-        if e.kind == "import" || e.kind == "baseline" {
-            if let Ok(Entry::Import { tables: states, .. } | Entry::Baseline { tables: states, .. }) =
-                serde_json::from_str::<Entry>(&e.payload)
-            {
-                for state in states {
-                    tables.insert(state.table.clone(), (e.seq, state));
+        if Entry::WITH_TABLES.contains(&e.kind.as_str()) {
+            if let Ok(entry) = serde_json::from_str::<Entry>(&e.payload) {
+                for state in entry.tables().unwrap_or_default() {
+                    tables.insert(state.table.clone(), (e.seq, state.clone()));
                 }
             }
         }

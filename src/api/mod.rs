@@ -7,6 +7,7 @@
 //! actor and time, appends its journal entry in the same transaction, and then seals the journal's
 //! head in a signed checkpoint beside the database (`journal.rs`).
 
+mod appeal_queue;
 mod appeals;
 mod context;
 mod deadlines;
@@ -18,6 +19,7 @@ mod norms;
 pub mod rpc;
 mod screens;
 mod tasks;
+mod triage;
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -32,7 +34,12 @@ use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, IngestError, Input, LegalCard, Progress};
 use crate::store::{secret, About, ImportRecord, Stamp, Store, StoreError, TableCounts, Write};
 
+pub use crate::domain::triage::TriageReport;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
+pub use appeal_queue::{
+    AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,
+    QueueFilter, QueueItem, SlaStep,
+};
 pub use appeals::{ClassifiedRow, TrainReport, APPEALS_CLASSIFIER};
 pub use context::{clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock};
 pub use deadlines::{
@@ -47,6 +54,7 @@ pub use journal::{
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
+pub use triage::{CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope};
 
 /// The stable codes of errors: the UI words each one in the reader's language and never shows
 /// the English sentence; the command line prints the code in brackets before the sentence.
@@ -253,7 +261,11 @@ pub fn init(
     session.start()?;
     let mut imports = Vec::new();
     if let Some(today) = demo {
+        let mut labelled = None;
         for (kind, name, bytes) in demo_files(today)? {
+            if kind == DataKind::Appeals {
+                labelled = Some((name.clone(), std::sync::Arc::<[u8]>::from(bytes.as_slice())));
+            }
             let options = ImportOptions {
                 kind,
                 source: Some("ЭКН demo data (generated)".into()),
@@ -273,6 +285,9 @@ pub fn init(
             imports.push(report);
         }
         demo::create_demo_tasks(&mut session, today)?;
+        if let Some((name, bytes)) = labelled {
+            demo::train_and_triage(&mut session, &name, bytes)?;
+        }
         session.set_setting("demo", "true")?;
         session.set_setting("demo_day", &today.to_string())?;
     }
@@ -428,8 +443,12 @@ impl Session {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
         let stamp = self.stamp()?;
-        let report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
+        let mut report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
         self.seal(report.journal_seq.unwrap_or(1))?;
+        if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
+            // The pipeline runs on what this import wrote; its progress continues the import's.
+            report.triage = Some(self.triage(triage::TriageScope::Import(report.import_id), &|_, _| {})?);
+        }
         tracing::info!(
             target: "ekn::import",
             kind = report.kind.code(),

@@ -13,8 +13,8 @@ use serde_json::Value;
 use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded};
 use super::{ApiError, ErrorCode, Session};
 use super::{
-    CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine, JournalQuery, JournalVerification, NormsList,
-    OverdueRow, Preferences, Status, TaskDetail,
+    AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
+    JournalQuery, JournalVerification, NormsList, OverdueRow, Preferences, QueueFilter, Status, TaskDetail,
 };
 use crate::domain::records::DataKind;
 use crate::domain::tasks::{Dashboard, Slip};
@@ -66,6 +66,22 @@ pub struct AcceptParams {
 #[serde(deny_unknown_fields)]
 pub struct DeclineParams {
     pub bin: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AppealParams {
+    pub appeal_no: String,
+}
+
+/// A person's correction of an appeal's category or route (`aspect`), with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CorrectAppealParams {
+    pub appeal_no: String,
+    pub aspect: String,
+    pub to: String,
     pub reason: String,
 }
 
@@ -288,6 +304,10 @@ methods! {
     norms: Session(NoParams) -> NormsList;
     journal: Session(JournalQuery) -> Vec<JournalLine>;
     journal_verify: Session(NoParams) -> JournalVerification;
+    appeal_queue: Session(QueueFilter) -> AppealQueue;
+    appeal_card: Session(AppealParams) -> AppealCard;
+    appeals_reference: Session(NoParams) -> AppealsReference;
+    correct_appeal: Session(CorrectAppealParams) -> AppealCard;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     upload: Host(UploadParams) -> Uploaded;
@@ -342,6 +362,23 @@ mod on_session {
     pub fn decline_step(s: &mut Session, p: DeclineParams, _: &mut CallContext<'_>) -> R<Ok> {
         s.decline_for_subject(&p.bin, &p.reason)?;
         Ok(Ok { ok: true })
+    }
+
+    pub fn appeal_queue(s: &mut Session, p: QueueFilter, _: &mut CallContext<'_>) -> R<AppealQueue> {
+        s.appeal_queue(&p)
+    }
+
+    pub fn appeal_card(s: &mut Session, p: AppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
+        s.appeal_card(&p.appeal_no)
+    }
+
+    pub fn appeals_reference(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<AppealsReference> {
+        Ok(s.appeals_reference())
+    }
+
+    pub fn correct_appeal(s: &mut Session, p: CorrectAppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
+        s.correct_appeal(&p.appeal_no, &p.aspect, &p.to, &p.reason)?;
+        s.appeal_card(&p.appeal_no)
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {

@@ -67,7 +67,7 @@ pub struct TaskDetail {
 }
 
 /// A task ready to be written: everything read and computed before the write begins.
-struct PlannedTask {
+pub(super) struct PlannedTask {
     new: NewTask,
     depends_on: Vec<i64>,
     /// An act of response brings its control of execution.
@@ -84,7 +84,7 @@ fn reason_required(what: &str) -> ApiError {
 }
 
 /// Writes a planned task (and its control task) and journals each creation.
-fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i64>, ApiError> {
+pub(super) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i64>, ApiError> {
     let id = w.insert_task(&plan.new)?;
     // A task created now has no dependents, so its edges cannot close a cycle.
     for &prerequisite in &plan.depends_on {
@@ -140,7 +140,7 @@ impl Session {
     }
 
     /// Reads and computes everything a new task needs, before any write begins.
-    fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
+    pub(super) fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
         let calendar = self.calendar()?;
         let catalog = self.norms()?;
         let (norm_id, period) = match (&request.norm, request.period) {
@@ -621,6 +621,7 @@ pub struct Recomputed {
 fn default_norm(kind: TaskKind) -> &'static str {
     match kind {
         TaskKind::ConsiderAppeal => "appk-76-consideration",
+        TaskKind::ForwardAppeal => "appk-76-forwarding",
         TaskKind::IssueResponse => "prosecutor-submission",
         _ => "control-of-execution",
     }
@@ -634,6 +635,7 @@ fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {
         TaskKind::IssueResponse => "Акт прокурорского реагирования",
         TaskKind::ControlExecution => "Контроль исполнения",
         TaskKind::FollowUp => "Последующий контроль",
+        TaskKind::ForwardAppeal => "Направление обращения по подведомственности",
     };
     match (&request.appeal_no, &request.subject_bin) {
         (Some(no), _) => format!("{what}: {no}"),

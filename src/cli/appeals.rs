@@ -1,10 +1,14 @@
 //! Rendering the appeals classifier's commands: a training report (held-out figures per category
-//! and the confusion matrix), classified rows with their reasons, and the model versions.
+//! and the confusion matrix), classified rows with their reasons, the model versions, the queue, the
+//! heat map, the appeal card and what a run of the pipeline did.
 
 use std::fmt::Write as _;
 
 use ekn::analytics::evaluate::Metrics;
-use ekn::api::{ClassifiedRow, ModelRecord, TrainReport};
+use ekn::api::{
+    AppealCard, AppealQueue, CategorySource, ClassifiedRow, HeatCell, ModelRecord, TrainReport, TriageReport,
+};
+use ekn::domain::triage::{PriorityRules, RoutingTable};
 
 /// Prints each training step on stderr (not with --json, whose stdout is the answer).
 pub fn step_reporter(json: bool) -> impl Fn(&str) {
@@ -110,6 +114,235 @@ pub fn render_models(models: &Vec<ModelRecord>) -> String {
             m.texts,
             m.data_file,
             &m.data_sha256[..m.data_sha256.len().min(16)]
+        );
+    }
+    out
+}
+
+/// What a run of the pipeline did.
+pub fn render_triage(r: &TriageReport) -> String {
+    format!(
+        "Triaged {} appeal(s) with {} in {:.1} s: {} decision(s) written (only those that changed), {} SLA task(s) created, {} linked as duplicates\n",
+        r.appeals,
+        r.model.as_deref().unwrap_or("no classifier (labels and rules only)"),
+        r.seconds,
+        r.decisions,
+        r.tasks,
+        r.duplicates
+    )
+}
+
+fn unit_name(id: Option<&str>) -> String {
+    let table = RoutingTable::builtin();
+    id.map_or_else(|| "—".into(), |id| table.unit(id).map_or(id.to_string(), |u| u.name_ru.clone()))
+}
+
+/// The queue: one line per open appeal, most urgent first, with the rules that put it there.
+pub fn render_queue(q: &AppealQueue) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} open appeal(s) on {} (showing {}); rules {}, routing {}",
+        q.total,
+        q.today,
+        q.items.len(),
+        q.priority_rules,
+        q.routing
+    );
+    for i in &q.items {
+        let due = match (i.due, i.days_left) {
+            (Some(d), Some(left)) if left < 0 => format!("due {d} OVERDUE by {} working day(s)", -left),
+            (Some(d), Some(left)) => format!("due {d} ({left} wd left)"),
+            _ => "no consideration task".into(),
+        };
+        let _ = writeln!(
+            out,
+            "{:<7} {:>3} pts  {}  {}  {}  → {}{}  {}{}",
+            i.priority,
+            i.points,
+            i.appeal_no,
+            i.received,
+            i.category.as_deref().unwrap_or("—"),
+            unit_name(i.unit.as_deref()),
+            if i.forward { " (forward)" } else { "" },
+            due,
+            i.duplicate_of.as_ref().map_or(String::new(), |h| format!("  duplicate of {h}"))
+        );
+        if !i.rules.is_empty() {
+            let rules: Vec<String> =
+                i.rules.iter().map(|r| format!("{} +{} «{}»", r.id, r.points, r.evidence)).collect();
+            let _ = writeln!(out, "        because: {}", rules.join("; "));
+        }
+    }
+    out
+}
+
+/// The heat map as a table: districts down, categories across, "open/overdue" in the cells.
+#[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
+pub fn render_heatmap(cells: &Vec<HeatCell>) -> String {
+    let mut districts: Vec<&str> = cells.iter().map(|c| c.district.as_str()).collect();
+    districts.dedup();
+    let mut categories: Vec<&str> = cells.iter().map(|c| c.category.as_str()).collect();
+    categories.sort_unstable();
+    categories.dedup();
+    let mut out = String::from("Open/overdue appeals by district (KATO 4 digits) × category\n");
+    let _ = write!(out, "{:<8}", "district");
+    for c in &categories {
+        let _ = write!(out, " {:>20}", c.chars().take(20).collect::<String>());
+    }
+    out.push('\n');
+    for d in districts {
+        let _ = write!(out, "{d:<8}");
+        for c in &categories {
+            let cell = cells.iter().find(|x| x.district == d && x.category == *c);
+            let text = cell.map_or(String::from("·"), |x| format!("{}/{}", x.open, x.overdue));
+            let _ = write!(out, " {text:>20}");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The appeal card in words.
+pub fn render_appeal_card(c: &AppealCard) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Appeal {} received {} via {} — {}",
+        c.appeal_no,
+        c.received,
+        c.channel.as_deref().unwrap_or("—"),
+        if c.open {
+            "open".to_string()
+        } else {
+            format!("{} {}", c.outcome.as_deref().unwrap_or("decided"), c.decided.as_deref().unwrap_or(""))
+        }
+    );
+    let _ = writeln!(
+        out,
+        "  applicant {} ({}), object {}, KATO {}",
+        c.applicant.as_deref().unwrap_or("—"),
+        c.applicant_category.as_deref().unwrap_or("—"),
+        c.subject_bin.as_deref().unwrap_or("—"),
+        c.kato.as_deref().unwrap_or("—")
+    );
+    let _ = writeln!(out, "  text (masked): {}", c.text.as_deref().unwrap_or("—"));
+    if c.masked.is_empty() {
+        let _ = writeln!(out, "  masked: nothing");
+    } else {
+        let parts: Vec<String> =
+            c.masked.iter().map(|m| format!("{} ×{} by rule {}", m.kind.code(), m.count, m.rule)).collect();
+        let _ = writeln!(out, "  masked: {}", parts.join(", "));
+    }
+    let source = match c.category_source {
+        CategorySource::Person => "corrected by a person",
+        CategorySource::Registered => "as registered",
+        CategorySource::Model => "by the classifier",
+        CategorySource::None => "none",
+    };
+    let _ = writeln!(
+        out,
+        "Category: {} ({source}; taxonomy {})",
+        c.category.as_deref().unwrap_or("—"),
+        c.category_code.as_deref().unwrap_or("not in the taxonomy")
+    );
+    if let Some(m) = &c.model {
+        let _ = writeln!(
+            out,
+            "  {} says {} with confidence {:.2}{}",
+            m.model,
+            m.prediction.category,
+            m.prediction.confidence,
+            if m.agrees { "" } else { " — DISAGREES with the category in force" }
+        );
+        let fors: Vec<String> =
+            m.prediction.for_category.iter().map(|w| format!("{} {:+.2}", w.ngram, w.weight)).collect();
+        let against: Vec<String> =
+            m.prediction.against_category.iter().map(|w| format!("{} {:+.2}", w.ngram, w.weight)).collect();
+        let _ = writeln!(out, "    for: {}", fors.join(", "));
+        let _ = writeln!(out, "    against: {}", against.join(", "));
+    }
+    match &c.priority {
+        Some(p) => {
+            let mut rules = p.rules.clone();
+            rules.extend(c.deadline_rules.clone());
+            let points: u32 = rules.iter().map(|r| r.points).sum();
+            let level = PriorityRules::builtin().level(points).code.clone();
+            let _ = writeln!(
+                out,
+                "Priority: {level} ({points} points; rules {})",
+                c.priority_basis.as_deref().unwrap_or("—")
+            );
+            for r in rules {
+                let name = PriorityRules::builtin().rule(&r.id).map_or(r.id.clone(), |x| x.name_ru.clone());
+                let _ = writeln!(out, "  +{} {} («{}»)", r.points, name, r.evidence);
+            }
+        }
+        None => {
+            let _ = writeln!(out, "Priority: not triaged");
+        }
+    }
+    if let Some(r) = &c.route {
+        let _ = writeln!(
+            out,
+            "Route: {}{} — {}",
+            unit_name(c.route_unit.as_deref()),
+            if c.route_by_person { " (set by a person)" } else { "" },
+            r.route.matched
+        );
+        if let Some(f) = &r.route.forward_to {
+            let _ = writeln!(out, "  outside competence: forward to {}", f.name_ru);
+        }
+    }
+    if let Some(g) = &c.duplicates {
+        let members: Vec<String> = g
+            .members
+            .iter()
+            .map(|m| {
+                format!(
+                    "{} ({}{})",
+                    m.appeal_no,
+                    m.received,
+                    m.similarity.map_or(String::new(), |s| format!(", {s:.2}"))
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "Duplicates: group of {} — {}", g.head, members.join(", "));
+        if let Some(e) = &g.explanation {
+            let _ = writeln!(
+                out,
+                "  nearest {} is {} of 64 bits away (at most {} count), {}",
+                e.nearest,
+                e.distance,
+                e.max_distance,
+                if e.same_applicant { "same applicant" } else { "same object" }
+            );
+        }
+    }
+    let _ = writeln!(out, "SLA:");
+    for s in &c.sla {
+        let _ = writeln!(
+            out,
+            "  {:<14} due {}  {}{}  [{}]{}",
+            s.step,
+            s.due.map_or("—".into(), |d| d.to_string()),
+            s.status,
+            s.task_id.map_or(String::new(), |t| format!(" (task {t})")),
+            s.norm_id,
+            if s.verified { "" } else { " UNCONFIRMED period" }
+        );
+    }
+    let _ = writeln!(out, "Decisions:");
+    for d in &c.decisions {
+        let _ = writeln!(
+            out,
+            "  {} {} = {} by {} ({}){}",
+            d.decided_at,
+            d.aspect,
+            d.value.as_deref().unwrap_or("—"),
+            d.basis,
+            d.author,
+            d.reason.as_ref().map_or(String::new(), |r| format!(": {r}"))
         );
     }
     out

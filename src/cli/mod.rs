@@ -17,7 +17,10 @@ use ekn::ingest::{ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-pub use appeals::{render_classified, render_models, render_training, step_reporter};
+pub use appeals::{
+    render_appeal_card, render_classified, render_heatmap, render_models, render_queue, render_training, render_triage,
+    step_reporter,
+};
 pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskAction};
 
 /// Prints `value` as pretty JSON or through its text renderer.

@@ -14,7 +14,7 @@ use super::print;
 pub enum TaskAction {
     /// Create a task; its due date comes from a norm of the catalog or a period.
     Add {
-        #[arg(long, value_parser = ["gather_information", "consider_appeal", "inspection_check", "issue_response", "control_execution", "follow_up"])]
+        #[arg(long, value_parser = ["gather_information", "consider_appeal", "inspection_check", "issue_response", "control_execution", "follow_up", "forward_appeal"])]
         kind: String,
         #[arg(long)]
         assignee: String,

@@ -306,6 +306,30 @@ pub enum Entry {
         macro_f1: f64,
         arrays_sha256: String,
     },
+    /// Appeals went through the pipeline: each got its category, priority, route and duplicate
+    /// group as stored decisions (only those that changed), and open ones their SLA tasks (each
+    /// journaled on its own). Names every model and rule version used.
+    AppealsTriaged {
+        appeals: usize,
+        decisions: usize,
+        tasks: usize,
+        model: Option<String>,
+        taxonomy: String,
+        priority_rules: String,
+        routing: String,
+        duplicates_method: String,
+        tables: Vec<TableState>,
+    },
+    /// A person corrected an automatic decision about an appeal (its category or route), with a
+    /// reason; the correction is a decision in force until the next one.
+    AppealCorrected {
+        appeal_no: String,
+        aspect: String,
+        from: Option<String>,
+        to: String,
+        reason: String,
+        tables: Vec<TableState>,
+    },
     /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
     /// recomputed (each move is its own `task_recomputed` entry).
     RulesChanged {
@@ -355,12 +379,28 @@ impl Entry {
             Entry::NormsImported { .. } => "norms_imported",
             Entry::NormVersionRecorded { .. } => "norm_version_recorded",
             Entry::ModelTrained { .. } => "model_trained",
+            Entry::AppealsTriaged { .. } => "appeals_triaged",
+            Entry::AppealCorrected { .. } => "appeal_corrected",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
+
+    /// The journaled tables' states an entry records, if it records any.
+    pub fn tables(&self) -> Option<&[TableState]> {
+        match self {
+            Entry::Import { tables, .. }
+            | Entry::Baseline { tables, .. }
+            | Entry::AppealsTriaged { tables, .. }
+            | Entry::AppealCorrected { tables, .. } => Some(tables),
+            _ => None,
+        }
+    }
+
+    /// The kinds of entry that record tables' states (for queries that look for them).
+    pub const WITH_TABLES: [&'static str; 4] = ["import", "baseline", "appeals_triaged", "appeal_corrected"];
 
     /// The task an entry concerns, if any.
     pub fn task_id(&self) -> Option<i64> {
@@ -416,6 +456,14 @@ impl Entry {
             }
             Entry::ModelTrained { model, texts, accuracy, macro_f1, .. } => format!(
                 "model {model} trained on {texts} texts (held-out accuracy {accuracy:.3}, macro-F1 {macro_f1:.3})"
+            ),
+            Entry::AppealsTriaged { appeals, decisions, tasks, model, .. } => format!(
+                "{appeals} appeal(s) triaged by {}: {decisions} decision(s), {tasks} SLA task(s)",
+                model.as_deref().unwrap_or("rules only (no classifier trained)")
+            ),
+            Entry::AppealCorrected { appeal_no, aspect, from, to, reason, .. } => format!(
+                "{appeal_no}: {aspect} {} → {to}: {reason}",
+                from.as_deref().unwrap_or("—")
             ),
             Entry::RulesChanged { recomputed, .. } => {
                 format!("the rules in force changed; {recomputed} open deadline(s) recomputed")

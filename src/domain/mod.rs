@@ -14,3 +14,4 @@ pub mod records;
 pub mod statutory;
 pub mod tasks;
 pub mod territory;
+pub mod triage;

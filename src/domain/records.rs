@@ -174,8 +174,12 @@ pub struct Appeal {
     pub applicant_pseudonym: Option<String>,
     pub subject: Option<SubjectId>,
     pub kato: Option<Kato>,
-    /// Text with IINs, phone numbers and e-mail addresses masked.
+    /// Text with personal markers masked (IINs, phones, e-mails, names, addresses).
     pub text: Option<String>,
+    /// What was masked, by kind and rule (never the values), for the appeal card.
+    pub masked: Vec<crate::domain::privacy::Masked>,
+    /// SimHash of the masked text, for near-duplicate search (`analytics::duplicates`).
+    pub text_simhash: Option<i64>,
     pub category: Option<String>,
     pub status: Option<String>,
     pub decided: Option<NaiveDate>,

@@ -57,11 +57,20 @@ pub fn read_texts(path: &Path) -> Result<Vec<LabelledText>, IngestError> {
     Ok(read(path, false)?.rows)
 }
 
+/// Reads a labelled file held in memory (the demo's generated appeals), named `name` in errors.
+pub fn read_labelled_bytes(name: &str, bytes: Arc<[u8]>) -> Result<LabelledFile, IngestError> {
+    parse(name.to_string(), bytes, true)
+}
+
 fn read(path: &Path, need_category: bool) -> Result<LabelledFile, IngestError> {
     let file = path.display().to_string();
     // Read once: the digest and the records come from the same bytes.
     let bytes: Arc<[u8]> =
         std::fs::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
+    parse(file, bytes, need_category)
+}
+
+fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<LabelledFile, IngestError> {
     let sha256 = {
         use sha2::{Digest, Sha256};
         hex::encode(Sha256::digest(&bytes))

@@ -108,6 +108,8 @@ pub struct ImportReport {
     /// The journal entry that records this import.
     pub journal_seq: Option<i64>,
     pub seconds: f64,
+    /// What the appeals pipeline did with the rows (appeals imports through a session only).
+    pub triage: Option<crate::domain::triage::TriageReport>,
 }
 
 /// Progress of a running import, reported every few thousand rows.
@@ -294,6 +296,7 @@ pub fn import(
         same_file_as_import,
         journal_seq: entries.last().map(|e| e.seq),
         seconds: started.elapsed().as_secs_f64(),
+        triage: None,
     })
 }
 

@@ -10,7 +10,7 @@ use super::columns::{ColumnMap, FieldSpec};
 use super::source::Cells;
 use super::values::{parse_count, parse_date, parse_decimal, parse_tenge, parse_yes_no};
 use crate::domain::ids::{validate_iin, SubjectId};
-use crate::domain::privacy::{mask_personal_data, MaskCounts, Pseudonymiser};
+use crate::domain::privacy::{mask_with_reasons, MaskCounts, Masked, Pseudonymiser};
 use crate::domain::records::{Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts};
 use crate::domain::territory::{parse_kato, parse_oked, Kato};
 
@@ -158,11 +158,15 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
         }
         None => None,
     };
+    let mut reasons: Vec<Masked> = Vec::new();
     let text = row.get("text")?.map(|t| {
-        let (clean, counts) = mask_personal_data(t);
+        let (clean, counts, why) = mask_with_reasons(t);
         masked.add(&counts);
+        reasons = why;
         clean
     });
+    // The fingerprint is of the masked text: the raw one is gone after this function.
+    let text_simhash = text.as_deref().map(|t| crate::analytics::duplicates::simhash(t).0 as i64);
     Ok(Appeal {
         appeal_no: row.required("appeal_no")?.to_string(),
         received,
@@ -172,6 +176,8 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
         subject: row.parse("subject_bin", parse_subject)?,
         kato: row.parse("kato", parse_kato_cell)?,
         text,
+        masked: reasons,
+        text_simhash,
         category: row.get("category")?.map(str::to_string),
         status: row.get("status")?.map(str::to_string),
         decided,

@@ -325,6 +325,8 @@ impl<'s> ImportWriter<'s> {
             _ => None,
         };
         let fingerprint = rec.text.as_deref().map(text_fingerprint);
+        // Kinds and rules only; not in the table digest (it describes the text, which is).
+        let masked = (!rec.masked.is_empty()).then(|| serde_json::to_string(&rec.masked).unwrap_or_default());
         let import_id = self.import_id;
         let values = params![
             rec.appeal_no,
@@ -344,6 +346,8 @@ impl<'s> ImportWriter<'s> {
             hash,
             import_id,
             line as i64,
+            masked,
+            rec.text_simhash,
         ];
         let row_id = match change {
             Change::New => {
@@ -352,8 +356,8 @@ impl<'s> ImportWriter<'s> {
                     .prepare_cached(
                         "INSERT INTO appeals(appeal_no, received, channel, applicant_category, applicant_pseudonym,
                             subject_id, kato, region_code, text, text_fingerprint, category, status, decided, outcome,
-                            row_hash, first_import_id, last_import_id, source_line)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)",
+                            row_hash, first_import_id, last_import_id, source_line, masked, text_simhash)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19)",
                     )?
                     .execute(values)?;
                 self.write.tx.last_insert_rowid()
@@ -367,7 +371,7 @@ impl<'s> ImportWriter<'s> {
                         "UPDATE appeals SET received = ?2, channel = ?3, applicant_category = ?4,
                             applicant_pseudonym = ?5, subject_id = ?6, kato = ?7, region_code = ?8, text = ?9,
                             text_fingerprint = ?10, category = ?11, status = ?12, decided = ?13, outcome = ?14,
-                            row_hash = ?15, last_import_id = ?16, source_line = ?17
+                            row_hash = ?15, last_import_id = ?16, source_line = ?17, masked = ?18, text_simhash = ?19
                          WHERE appeal_no = ?1",
                     )?
                     .execute(values)?;

@@ -294,6 +294,11 @@ pub const TABLES: &[(&str, &str)] = &[
         "SELECT id, subject_id, model, computed, score, degree, row_hash, first_import_id FROM risk_scores",
     ),
     ("risk_factors", "SELECT risk_id, position, name, value FROM risk_factors"),
+    (
+        "appeal_decisions",
+        "SELECT id, appeal_id, aspect, value, confidence, basis, inputs_sha256, explanation, decided_at, author, reason
+         FROM appeal_decisions",
+    ),
 ];
 
 /// The select of one table's content columns.
@@ -345,18 +350,17 @@ pub fn row_element_by_id(
 /// The tables' states as the journal last recorded them (by imports and baselines).
 pub fn last_table_states(conn: &Connection) -> Result<Vec<TableState>, StoreError> {
     let mut states: Vec<TableState> = Vec::new();
-    let mut stmt =
-        conn.prepare_cached("SELECT payload FROM journal WHERE kind IN ('import', 'baseline') ORDER BY seq DESC")?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT payload FROM journal WHERE kind IN ({}) ORDER BY seq DESC",
+        Entry::WITH_TABLES.map(|k| format!("'{k}'")).join(", ")
+    ))?;
     let mut rows = stmt.query([])?;
     while let Some(row) = rows.next()? {
         let payload: String = row.get(0)?;
-        let tables = match serde_json::from_str::<Entry>(&payload) {
-            Ok(Entry::Import { tables, .. }) | Ok(Entry::Baseline { tables, .. }) => tables,
-            _ => continue,
-        };
-        for t in tables {
+        let Ok(entry) = serde_json::from_str::<Entry>(&payload) else { continue };
+        for t in entry.tables().unwrap_or_default() {
             if !states.iter().any(|s| s.table == t.table) {
-                states.push(t);
+                states.push(t.clone());
             }
         }
         if states.len() == TABLES.len() {

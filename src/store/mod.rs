@@ -16,6 +16,7 @@ pub mod seal;
 mod search;
 pub mod secret;
 mod tasks;
+pub mod triage;
 
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,7 @@ pub use norms::{NormVersionRecord, StoredCatalog};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
+pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
 /// The migrations in order; the schema version is the number of them applied.
 const MIGRATIONS: &[(&str, &str)] = &[
@@ -40,6 +42,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_norms", include_str!("migrations/0005_norms.sql")),
     ("0006_journal", include_str!("migrations/0006_journal.sql")),
     ("0007_models", include_str!("migrations/0007_models.sql")),
+    ("0008_triage", include_str!("migrations/0008_triage.sql")),
 ];
 
 /// The schema version this build writes.

@@ -17,4 +17,5 @@ mod privacy;
 mod serve;
 mod support;
 mod tasks;
+mod triage;
 mod wire;

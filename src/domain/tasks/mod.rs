@@ -28,16 +28,19 @@ pub enum TaskKind {
     IssueResponse,
     ControlExecution,
     FollowUp,
+    /// Forwarding an appeal outside the office's competence (its SLA contour).
+    ForwardAppeal,
 }
 
 impl TaskKind {
-    pub const ALL: [TaskKind; 6] = [
+    pub const ALL: [TaskKind; 7] = [
         Self::GatherInformation,
         Self::ConsiderAppeal,
         Self::InspectionCheck,
         Self::IssueResponse,
         Self::ControlExecution,
         Self::FollowUp,
+        Self::ForwardAppeal,
     ];
 
     pub fn code(self) -> &'static str {
@@ -48,6 +51,7 @@ impl TaskKind {
             Self::IssueResponse => "issue_response",
             Self::ControlExecution => "control_execution",
             Self::FollowUp => "follow_up",
+            Self::ForwardAppeal => "forward_appeal",
         }
     }
 
@@ -58,7 +62,7 @@ impl TaskKind {
     /// The supervision stage a task of this kind belongs to.
     pub fn stage(self) -> Stage {
         match self {
-            Self::GatherInformation | Self::ConsiderAppeal => Stage::InformationGathering,
+            Self::GatherInformation | Self::ConsiderAppeal | Self::ForwardAppeal => Stage::InformationGathering,
             Self::InspectionCheck => Stage::Inspection,
             Self::IssueResponse => Stage::Response,
             Self::ControlExecution | Self::FollowUp => Stage::ControlOfExecution,
@@ -154,7 +158,8 @@ pub fn next_step(kind: TaskKind) -> Option<(TaskKind, &'static str)> {
         TaskKind::IssueResponse => {
             (TaskKind::ControlExecution, "an act of response was issued: its execution must be controlled")
         }
-        TaskKind::ControlExecution | TaskKind::FollowUp => return None,
+        // A forwarded appeal leaves the office: nothing follows here.
+        TaskKind::ControlExecution | TaskKind::FollowUp | TaskKind::ForwardAppeal => return None,
     })
 }
 

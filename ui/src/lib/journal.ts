@@ -55,6 +55,8 @@ export function entryDetail(line: JournalLine): string {
     case 'setting_changed': return `${e.key} = ${e.value}`;
     case 'import': return `${e.file} · ${t('import.inserted')} ${e.inserted}, ${t('import.updated')} ${e.updated}, ${t('import.rejected')} ${e.rejected}`;
     case 'model_trained': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy.toFixed(3)}, macro-F1 ${e.macro_f1.toFixed(3)}`;
+    case 'appeals_triaged': return `${e.appeals} · ${e.model ?? '—'} · ${e.priority_rules}, ${e.routing}`;
+    case 'appeal_corrected': return `${e.appeal_no}: ${e.from ?? '—'} → ${e.to}: ${e.reason}`;
     default: return line.detail;
   }
 }

@@ -3,4 +3,4 @@
 /**
  * What a task is for.
  */
-export type TaskKind = "gather_information" | "consider_appeal" | "inspection_check" | "issue_response" | "control_execution" | "follow_up";
+export type TaskKind = "gather_information" | "consider_appeal" | "inspection_check" | "issue_response" | "control_execution" | "follow_up" | "forward_appeal";
