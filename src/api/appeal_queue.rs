@@ -342,7 +342,10 @@ impl Session {
         let tasks = self.store.appeal_tasks(a.id)?;
         let item =
             self.queue_item(&a, &decisions, &tasks, &calendar, today, PriorityRules::builtin(), Taxonomy::builtin());
-        let model_decision = latest(&decisions, "category").filter(|d| d.basis != super::triage::BY_PERSON);
+        let history = self.store.decision_history(a.id)?;
+        // The classifier's last word stays visible after a person corrected the category.
+        let model_decision =
+            history.iter().rev().find(|d| d.aspect == "category" && d.basis != super::triage::BY_PERSON);
         let model = model_decision.and_then(|d| {
             let prediction: Prediction = serde_json::from_str(&d.explanation).ok()?;
             Some(ModelJudgement {
@@ -412,7 +415,7 @@ impl Session {
             };
             sla.push(SlaStep { step: step.into(), norm_id: norm.into(), verified, due, status, task_id });
         }
-        let history = self.journal(&JournalQuery {
+        let journal = self.journal(&JournalQuery {
             object: None,
             task: None,
             appeal: Some(a.appeal_no.clone()),
@@ -447,9 +450,7 @@ impl Session {
             route_by_person: route_decision.is_some_and(|d| d.basis == super::triage::BY_PERSON),
             duplicates,
             sla,
-            decisions: self
-                .store
-                .decision_history(a.id)?
+            decisions: history
                 .into_iter()
                 .map(|d| DecisionView {
                     aspect: d.aspect,
@@ -462,7 +463,7 @@ impl Session {
                     reason: d.reason,
                 })
                 .collect(),
-            history,
+            history: journal,
         })
     }
 }

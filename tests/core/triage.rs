@@ -231,6 +231,8 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     let card = session.appeal_card("Г-1").unwrap();
     assert_eq!((card.category.as_deref(), card.category_source), (Some("экология"), CategorySource::Person));
     assert_eq!(card.route_unit.as_deref(), Some("environment"), "the route follows the corrected category");
+    let model = card.model.as_ref().expect("the classifier's judgement stays visible after a correction");
+    assert!(!model.agrees, "and it says it disagrees with the person");
     let correction = card.decisions.iter().find(|d| d.basis == "person").unwrap();
     assert_eq!(correction.reason.as_deref(), Some("речь о свалке за магазином"));
     assert!(card.history.iter().any(|h| h.kind == "appeal_corrected"), "the correction is in the appeal's history");

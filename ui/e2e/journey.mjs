@@ -1,7 +1,8 @@
 // The prosecutor's journey, written once and driven twice: in the desktop app (WebDriver through
 // tauri-driver, desktop.mjs) and in Chromium against `ekn serve` (Playwright, browser.mjs).
 // Open on the demo database, search an object, open its card, see every block filled, accept the
-// suggested step, see the new task on the desk and on the dashboard, switch to Kazakh.
+// suggested step, see the new task on the desk and on the dashboard, open the appeals queue and an
+// appeal's card, correct its category with a reason, switch to Kazakh.
 
 function check(condition, message) {
   if (!condition) throw new Error(`journey: ${message}`);
@@ -65,6 +66,33 @@ export async function journey(d, candidate, log = console.log) {
   check(openAfter === openBefore + 1, `the dashboard counts the new task (${openBefore} → ${openAfter})`);
   await d.waitFor('[data-section="map"] canvas');
   await d.screenshot('06-dashboard');
+
+  log('appeals queue');
+  await d.goto('#/appeals');
+  await d.waitFor('[data-section="queue"] tr[data-appeal]');
+  await d.waitFor('[data-section="heatmap"] canvas');
+  const queueText = await d.text('[data-section="queue"]');
+  check(/\+\d+/.test(queueText), 'the queue says which priority rules fired');
+  const first = await d.eval(`document.querySelector('[data-section="queue"] tr[data-appeal]').dataset.appeal`);
+  check(Boolean(first), 'the queue lists open appeals');
+  await d.screenshot('06b-appeals');
+  await d.click(`tr[data-appeal="${first}"] a`);
+
+  log(`appeal ${first}`);
+  await d.waitFor('[data-block="category"] [data-testid="model"]');
+  for (const block of ['text', 'category', 'priority', 'route', 'decisions', 'journal']) {
+    const text = await d.text(`[data-block="${block}"]`);
+    check(text.trim().length > 20, `the appeal's ${block} block is filled (${text.slice(0, 60)})`);
+  }
+  check((await d.text('[data-block="category"]')).includes('appeals-v1'), 'the category names the model version');
+  await d.eval(`(() => { const s = document.querySelector('[data-testid="new-category"]'); s.value = s.options[3].value; s.dispatchEvent(new Event('change')); return s.value; })()`);
+  check(await d.eval(`document.querySelector('[data-testid="reclassify"]').disabled`), 'a correction without a reason cannot be sent');
+  await d.type('[data-testid="reason"]', 'уточнено по тексту обращения');
+  await d.click('[data-testid="reclassify"]');
+  await d.waitFor('[data-testid="notice"]');
+  await d.waitFor('[data-block="decisions"]', 'уточнено по тексту обращения');
+  await d.waitFor('[data-block="journal"]', 'уточнено по тексту обращения');
+  await d.screenshot('06c-appeal-corrected');
 
   log('Kazakh');
   await d.goto('#/settings');

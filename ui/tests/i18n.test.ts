@@ -33,7 +33,7 @@ const ENUM_KEYS: Record<string, string[]> = {
   entry: tagsOf('Entry.ts'),
   problem: tagsOf('JournalProblem.ts'),
   face: ['cli', 'desktop', 'browser', 'import', 'system'],
-  kind: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
+  kind: unionOf('TaskKind.ts'),
   suggest: ['gather_information', 'consider_appeal', 'inspection_check', 'issue_response', 'control_execution', 'follow_up'],
   stage: ['information_gathering', 'inspection', 'response', 'control_of_execution'],
   status: ['open', 'done', 'cancelled'],
@@ -45,7 +45,12 @@ const ENUM_KEYS: Record<string, string[]> = {
   day: tagsOf('DayReason.ts'),
   origin: ['shipped', 'imported'],
   'import.kind': ['inspections', 'appeals', 'risk'],
-  nav: ['desk', 'search', 'dashboard', 'import', 'settings'],
+  nav: ['desk', 'appeals', 'search', 'dashboard', 'import', 'settings'],
+  'appeals.source': unionOf('CategorySource.ts'),
+  mask: unionOf('MarkerKind.ts'),
+  'appeal.step': ['registration', 'forwarding', 'consideration'],
+  'appeal.status': ['registered', 'open', 'overdue', 'done', 'cancelled', 'planned', 'with_group'],
+  'appeal.aspect': ['category', 'priority', 'route', 'duplicate'],
 };
 
 describe('translations', () => {

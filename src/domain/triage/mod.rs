@@ -8,7 +8,7 @@ pub mod routing;
 pub mod taxonomy;
 
 pub use priority::{FiredRule, PriorityLevel, PriorityRules};
-pub use routing::{Forwarding, Route, RoutingTable, Unit};
+pub use routing::{Forwarding, Route, RoutingTable, RoutingUnit};
 pub use taxonomy::{Category, Taxonomy};
 
 /// What a run of the pipeline did.

@@ -10,7 +10,7 @@ use super::taxonomy::Taxonomy;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
-pub struct Unit {
+pub struct RoutingUnit {
     pub id: String,
     pub name_ru: String,
     pub name_kk: String,
@@ -48,7 +48,7 @@ pub struct RoutingTable {
     pub comment: String,
     pub version: String,
     pub default_unit: String,
-    pub units: Vec<Unit>,
+    pub units: Vec<RoutingUnit>,
     pub routes: Vec<RouteRow>,
 }
 
@@ -89,7 +89,7 @@ impl RoutingTable {
         Ok(table)
     }
 
-    pub fn unit(&self, id: &str) -> Option<&Unit> {
+    pub fn unit(&self, id: &str) -> Option<&RoutingUnit> {
         self.units.iter().find(|u| u.id == id)
     }
 

@@ -4,6 +4,8 @@
 
 import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
+import type { CorrectAppealParams } from './types/CorrectAppealParams';
+import type { QueueFilter } from './types/QueueFilter';
 import type { DataKind } from './types/DataKind';
 import type { JournalQuery } from './types/JournalQuery';
 import type { Preferences } from './types/Preferences';
@@ -24,6 +26,10 @@ export const api = {
   noteTask: (id: number, text: string) => call('note_task', { id, text }),
   extendTask: (id: number, to: string, reason: string) => call('extend_task', { id, to, reason }),
   dashboard: () => call('dashboard', none),
+  appealQueue: (filter: QueueFilter) => call('appeal_queue', filter),
+  appealCard: (appealNo: string) => call('appeal_card', { appeal_no: appealNo }),
+  appealsReference: () => call('appeals_reference', none),
+  correctAppeal: (p: CorrectAppealParams) => call('correct_appeal', p),
   overdue: () => call('overdue', none),
   regions: () => call('regions', none),
   calendarYears: () => call('calendar_years', none),
