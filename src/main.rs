@@ -171,6 +171,9 @@ enum Command {
     },
     /// Every model version: what it was trained on, by whom, when, and how well it did on held-out data.
     Models {
+        /// Print the passport of this version (data, method, held-out figures, bias by region, limits).
+        #[arg(long)]
+        passport: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -539,7 +542,10 @@ fn run(args: Args) -> Result<(), ApiError> {
                 cli::print(json, &report, cli::render_triage)
             }
         },
-        Command::Models { json } => cli::print(json, &open()?.models()?, cli::render_models),
+        Command::Models { passport: None, json } => cli::print(json, &open()?.models()?, cli::render_models),
+        Command::Models { passport: Some(name), json } => {
+            cli::print(json, &open()?.model_passport(&name)?, |p: &api::ModelPassport| p.markdown.clone())
+        }
         Command::Journal { action: None, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::print(json, &open()?.journal(&query)?, cli::render_journal)

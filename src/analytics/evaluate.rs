@@ -39,6 +39,17 @@ pub struct Metrics {
     pub temperature: f64,
     /// Categories with too few examples to hold any out (they are trained on, not measured).
     pub unmeasured: Vec<String>,
+    /// Held-out accuracy per group (the region, when the labelled file names it): the bias check.
+    #[serde(default)]
+    pub by_group: Vec<GroupFigures>,
+}
+
+/// Held-out figures of one group of texts (a region).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct GroupFigures {
+    pub group: String,
+    pub texts: usize,
+    pub accuracy: f64,
 }
 
 /// Splits indices by category: `share` of each category (at least one when it has two or more)
@@ -110,8 +121,10 @@ fn choose_c(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) ->
 
 /// Evaluates on a held-out split, then trains the kept model on everything. `progress` hears what
 /// is being done.
+/// `groups`, when given, names each example's group (its region) for the per-group figures.
 pub fn train_and_evaluate(
     examples: &[Example],
+    groups: Option<&[Option<String>]>,
     params: &TrainParams,
     progress: &dyn Fn(&str),
 ) -> (Classifier, Metrics) {
@@ -161,6 +174,19 @@ pub fn train_and_evaluate(
     let measured: Vec<&ClassFigures> = per_class.iter().filter(|c| c.support > 0).collect();
     let macro_f1 = measured.iter().map(|c| c.f1).sum::<f64>() / measured.len().max(1) as f64;
     let unmeasured = per_class.iter().filter(|c| c.support == 0).map(|c| c.category.clone()).collect();
+    let mut by_group: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    if let Some(groups) = groups {
+        for (i, s) in test_idx.iter().zip(&scores) {
+            let Some(group) = groups.get(*i).cloned().flatten() else { continue };
+            let entry = by_group.entry(group).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(model.classes[argmax(s)] == examples[*i].label);
+        }
+    }
+    let by_group = by_group
+        .into_iter()
+        .map(|(group, (texts, right))| GroupFigures { group, texts, accuracy: right as f64 / texts as f64 })
+        .collect();
     let metrics = Metrics {
         train_texts: train.len(),
         test_texts: test.len(),
@@ -172,6 +198,7 @@ pub fn train_and_evaluate(
         c,
         temperature,
         unmeasured,
+        by_group,
     };
     progress("training the kept model on all the data");
     let mut kept = Classifier::train_with(examples, c, params);

@@ -84,6 +84,7 @@ impl Session {
         let started = std::time::Instant::now();
         let mut examples: Vec<Example> =
             labelled.rows.iter().map(|r| Example { text: r.text.clone(), label: r.category.clone() }).collect();
+        let mut groups: Vec<Option<String>> = labelled.rows.iter().map(|r| r.region.clone()).collect();
         let mut data_sha256 = labelled.sha256.clone();
         let mut data_file = data_file.to_string();
         if include_corrections {
@@ -96,6 +97,7 @@ impl Session {
                     h.update(part.as_bytes());
                 }
                 examples.push(Example { text: text.clone(), label: label.clone() });
+                groups.push(None);
             }
             data_sha256 = hex::encode(h.finalize());
             data_file.push_str(&format!(" + {} correction(s) from the database", corrections.len()));
@@ -123,7 +125,8 @@ impl Session {
                 format!("{}: a classifier needs at least two categories; the file has {categories}", file.display()),
             ));
         }
-        let (model, metrics) = train_and_evaluate(&examples, params, progress);
+        let by_region = groups.iter().any(Option::is_some).then_some(groups.as_slice());
+        let (model, metrics) = train_and_evaluate(&examples, by_region, params, progress);
         let arrays = model.arrays_to_bytes();
         let arrays_sha256 = sha256_hex(&arrays);
         let new = NewModel {

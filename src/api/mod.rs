@@ -16,6 +16,7 @@ mod desk;
 pub mod host;
 mod journal;
 mod norms;
+mod passport;
 pub mod rpc;
 mod screens;
 mod tasks;
@@ -52,6 +53,7 @@ pub use journal::{
     verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
 };
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
+pub use passport::ModelPassport;
 pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 pub use triage::{CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope};

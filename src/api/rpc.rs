@@ -14,12 +14,13 @@ use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, Upload
 use super::{ApiError, ErrorCode, Session};
 use super::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
-    JournalQuery, JournalVerification, NormsList, OverdueRow, Preferences, QueueFilter, Status, TaskDetail,
+    JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
+    TaskDetail,
 };
 use crate::domain::records::DataKind;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
-use crate::store::{RegionOverview, SearchHits};
+use crate::store::{ModelRecord, RegionOverview, SearchHits};
 
 /// The parameters of a method that takes none.
 #[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
@@ -67,6 +68,12 @@ pub struct AcceptParams {
 pub struct DeclineParams {
     pub bin: String,
     pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ModelParams {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -307,6 +314,8 @@ methods! {
     appeal_queue: Session(QueueFilter) -> AppealQueue;
     appeal_card: Session(AppealParams) -> AppealCard;
     appeals_reference: Session(NoParams) -> AppealsReference;
+    models: Session(NoParams) -> Vec<ModelRecord>;
+    model_passport: Session(ModelParams) -> ModelPassport;
     correct_appeal: Session(CorrectAppealParams) -> AppealCard;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
@@ -370,6 +379,14 @@ mod on_session {
 
     pub fn appeal_card(s: &mut Session, p: AppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
         s.appeal_card(&p.appeal_no)
+    }
+
+    pub fn models(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelRecord>> {
+        s.models()
+    }
+
+    pub fn model_passport(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<ModelPassport> {
+        s.model_passport(&p.name)
     }
 
     pub fn appeals_reference(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<AppealsReference> {

@@ -20,6 +20,9 @@ pub struct LabelledText {
     pub received: Option<String>,
     pub text: String,
     pub category: String,
+    /// The region (2 digits of KATO, or the name as written), when the file has such a column:
+    /// held-out figures are reported per region as a bias check.
+    pub region: Option<String>,
 }
 
 /// What a labelled file gave.
@@ -37,6 +40,7 @@ const TEXT: &[&str] = &["text", "текст", "текст обращения", "
 const CATEGORY: &[&str] = &["category", "категория", "label", "класс", "тема", "санат", "topic", "class"];
 const NUMBER: &[&str] = &["appeal_no", "номер обращения", "номер", "өтініш нөмірі", "id"];
 const RECEIVED: &[&str] = &["received", "дата поступления", "дата", "түскен күні", "date"];
+const REGION: &[&str] = &["kato", "като", "region", "region_code", "регион", "область", "өңір"];
 
 fn column(headers: &[String], names: &[&str]) -> Option<usize> {
     headers.iter().position(|h| {
@@ -100,6 +104,7 @@ fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<Labelled
             },
             column(h, NUMBER),
             column(h, RECEIVED),
+            column(h, REGION),
         )),
         None => None,
     };
@@ -124,7 +129,7 @@ fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<Labelled
             };
             value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
         };
-        let (t, c, n, r) = index.map_or((None, None, None, None), |(t, c, n, r)| (Some(t), c, n, r));
+        let (t, c, n, r, g) = index.map_or((None, None, None, None, None), |(t, c, n, r, g)| (Some(t), c, n, r, g));
         let category = get(CATEGORY, c).or_else(|| (!need_category).then(String::new));
         match (get(TEXT, t), category) {
             (Some(text), Some(category)) => rows.push(LabelledText {
@@ -133,6 +138,10 @@ fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<Labelled
                 received: get(RECEIVED, r),
                 text: mask_personal_data(&text).0,
                 category,
+                region: get(REGION, g).map(|v| match v.get(..2) {
+                    Some(code) if v.chars().all(|c| c.is_ascii_digit()) => code.to_string(),
+                    _ => v,
+                }),
             }),
             _ => skipped.push(record.line),
         }

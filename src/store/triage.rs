@@ -244,7 +244,12 @@ impl Store {
         Ok(rows)
     }
 
-    /// The tasks about an appeal: id, kind, status, current due, norm.
+    /// How many decisions name `basis` (a model version or rule set).
+    pub fn decisions_by(&self, basis: &str) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM appeal_decisions WHERE basis = ?1", [basis], |r| r.get(0))?)
+    }
+
+    /// The tasks about an appeal.
     pub fn appeal_tasks(&self, appeal_id: i64) -> Result<Vec<AppealTask>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT id, kind, status, current_due, norm_id FROM tasks WHERE appeal_id = ?1 ORDER BY id",

@@ -93,6 +93,11 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-block="decisions"]', 'уточнено по тексту обращения');
   await d.waitFor('[data-block="journal"]', 'уточнено по тексту обращения');
   await d.screenshot('06c-appeal-corrected');
+  await d.goto('#/settings');
+  await d.waitFor('[data-testid="passport-appeals-v1"]');
+  await d.click('[data-testid="passport-appeals-v1"]');
+  await d.waitFor('[data-testid="passport"]', 'Bias check');
+  check((await d.text('[data-testid="passport"]')).includes('generated'), 'the demo model\'s passport says its data are generated');
 
   log('Kazakh');
   await d.goto('#/settings');

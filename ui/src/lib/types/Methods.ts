@@ -23,6 +23,9 @@ import type { JournalLine } from "./JournalLine";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalStatus } from "./JournalStatus";
 import type { JournalVerification } from "./JournalVerification";
+import type { ModelParams } from "./ModelParams";
+import type { ModelPassport } from "./ModelPassport";
+import type { ModelRecord } from "./ModelRecord";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
@@ -68,6 +71,8 @@ export type Methods = {
   appeal_queue: { params: QueueFilter; result: AppealQueue };
   appeal_card: { params: AppealParams; result: AppealCard };
   appeals_reference: { params: NoParams; result: AppealsReference };
+  models: { params: NoParams; result: Array<ModelRecord> };
+  model_passport: { params: ModelParams; result: ModelPassport };
   correct_appeal: { params: CorrectAppealParams; result: AppealCard };
   import_preview: { params: ImportParams; result: Preview };
   import_file: { params: ImportParams; result: ImportReport };
@@ -103,6 +108,8 @@ export const METHOD_RUNS = {
   appeal_queue: 'session',
   appeal_card: 'session',
   appeals_reference: 'session',
+  models: 'session',
+  model_passport: 'session',
   correct_appeal: 'session',
   import_preview: 'session',
   import_file: 'session',
