@@ -250,7 +250,10 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     assert_eq!(report.model.texts, 61, "60 labelled texts and 1 correction");
     assert!(report.model.data_file.contains("1 correction"));
     let passport = session.model_passport("appeals-v2").unwrap().markdown;
-    assert!(passport.contains("1 correction(s) from the database") && passport.contains("no figures by region"), "{passport}");
+    assert!(
+        passport.contains("1 correction(s) from the database") && passport.contains("no figures by region"),
+        "{passport}"
+    );
     assert_eq!(session.model_passport("appeals-v9").unwrap_err().code, ErrorCode::NotFound);
     assert!(verify_journal(&db.path).unwrap().ok);
 
@@ -314,8 +317,9 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
         labelled.push_str(&format!("{line},{}\n", if i % 2 == 0 { "751110000" } else { "191020000" }));
     }
     let mut session = db.session();
-    let report =
-        session.train_appeals_model(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {}).unwrap();
+    let report = session
+        .train_appeals_model(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {})
+        .unwrap();
     let regions: Vec<&str> = report.metrics.by_group.iter().map(|g| g.group.as_str()).collect();
     assert_eq!(regions, ["19", "75"]);
     assert_eq!(report.metrics.by_group.iter().map(|g| g.texts).sum::<usize>(), report.metrics.test_texts);
