@@ -69,6 +69,9 @@ pub struct ImportProgress {
     pub bytes_done: u64,
     pub bytes_total: u64,
     pub rows: u64,
+    /// Appeals through the pipeline after the rows are in, of how many (0 of 0 before).
+    pub triaged: u64,
+    pub triage_total: u64,
 }
 
 /// The journal's verification as the UI shows it: running at start, then its result.
@@ -313,8 +316,14 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
         *lock(&state.progress) = ImportProgress { running: true, ..Default::default() };
     }
     let mut on_progress = |p: crate::ingest::Progress| {
-        *lock(&state.progress) =
-            ImportProgress { running: true, bytes_done: p.bytes_done, bytes_total: p.bytes_total, rows: p.rows };
+        *lock(&state.progress) = ImportProgress {
+            running: true,
+            bytes_done: p.bytes_done,
+            bytes_total: p.bytes_total,
+            rows: p.rows,
+            triaged: p.triaged,
+            triage_total: p.triage_total,
+        };
     };
     let started = Instant::now();
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {

@@ -449,7 +449,18 @@ impl Session {
         self.seal(report.journal_seq.unwrap_or(1))?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
-            report.triage = Some(self.triage(triage::TriageScope::Import(report.import_id), &|_, _| {})?);
+            let (bytes, rows) = (report.size_bytes, report.rows_read);
+            let step = std::cell::RefCell::new(progress);
+            let on_triage = |done: usize, total: usize| {
+                (step.borrow_mut())(ingest::Progress {
+                    bytes_done: bytes,
+                    bytes_total: bytes,
+                    rows,
+                    triaged: done as u64,
+                    triage_total: total as u64,
+                })
+            };
+            report.triage = Some(self.triage(triage::TriageScope::Import(report.import_id), &on_triage)?);
         }
         tracing::info!(
             target: "ekn::import",

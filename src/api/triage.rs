@@ -194,16 +194,35 @@ impl Session {
         let mut heads: HashMap<i64, String> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             let inputs = self.store.triage_inputs(chunk)?;
+            let currents = inputs.iter().map(|a| self.store.current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
+            // Only texts the model in force has not judged on these same inputs are classified
+            // again, so a re-run costs reading, not predicting; a person's category is never re-judged.
+            let texts: Vec<Option<&str>> = inputs
+                .iter()
+                .zip(&currents)
+                .map(|(a, current)| {
+                    let judged = match (&classifier, current.iter().find(|d| d.aspect == "category")) {
+                        (None, _) => true,
+                        (Some(_), Some(d)) if d.basis == BY_PERSON => true,
+                        (Some((r, _)), Some(d)) => d.basis == r.name && d.inputs_sha256 == inputs_digest(a, None),
+                        (Some(_), None) => false,
+                    };
+                    if judged {
+                        None
+                    } else {
+                        a.text.as_deref()
+                    }
+                })
+                .collect();
             let predictions = match &classifier {
-                Some((_, model)) => classify_all(model, &inputs.iter().map(|a| a.text.as_deref()).collect::<Vec<_>>()),
+                Some((_, model)) => classify_all(model, &texts),
                 None => vec![None; inputs.len()],
             };
             let mut planned: Vec<Planned> = Vec::new();
             let mut requests: Vec<NewTaskRequest> = Vec::new();
-            for (a, prediction) in inputs.iter().zip(predictions) {
-                let current = self.store.current_decisions(a.id)?;
+            for ((a, prediction), current) in inputs.iter().zip(predictions).zip(&currents) {
                 let model_name = classifier.as_ref().map(|(r, _)| r.name.as_str());
-                self.plan_appeal(a, &current, prediction, model_name, &mut heads, &mut planned, &mut requests)?;
+                self.plan_appeal(a, current, prediction, model_name, &mut heads, &mut planned, &mut requests)?;
             }
             report.appeals += inputs.len();
             report.duplicates += planned.iter().filter(|p| p.aspect == "duplicate").count();

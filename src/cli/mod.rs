@@ -58,6 +58,25 @@ impl ProgressBars {
     }
 
     pub fn update(&mut self, name: &str, p: Progress) {
+        // After the rows, an appeals import runs the pipeline: a second bar, counted in appeals.
+        if p.triage_total > 0 {
+            let label = format!("{name}: pipeline");
+            if self.current.as_ref().is_none_or(|(n, _)| *n != label) {
+                self.finish();
+                let bar = ProgressBar::new(p.triage_total);
+                bar.set_style(
+                    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} appeals {per_sec} eta {eta}")
+                        .expect("valid template")
+                        .progress_chars("=> "),
+                );
+                bar.set_message(label.clone());
+                self.current = Some((label, bar));
+            }
+            if let Some((_, bar)) = &self.current {
+                bar.set_position(p.triaged);
+            }
+            return;
+        }
         if self.current.as_ref().is_none_or(|(n, _)| n != name) {
             self.finish();
             let bar = ProgressBar::new(p.bytes_total);
@@ -128,6 +147,18 @@ pub fn render_import(r: &ImportReport) -> String {
     }
     if let Some(id) = r.same_file_as_import {
         let _ = writeln!(out, "  note: the same file (same SHA-256) was already imported as import #{id}");
+    }
+    if let Some(t) = &r.triage {
+        let _ = writeln!(
+            out,
+            "  pipeline: {} appeal(s) triaged by {} in {:.1} s — {} decision(s), {} SLA task(s), {} linked as duplicates",
+            t.appeals,
+            t.model.as_deref().unwrap_or("rules only (no classifier trained)"),
+            t.seconds,
+            t.decisions,
+            t.tasks,
+            t.duplicates
+        );
     }
     out
 }

@@ -113,11 +113,14 @@ pub struct ImportReport {
 }
 
 /// Progress of a running import, reported every few thousand rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
     pub bytes_done: u64,
     pub bytes_total: u64,
     pub rows: u64,
+    /// After an appeals import: appeals through the pipeline so far, of how many.
+    pub triaged: u64,
+    pub triage_total: u64,
 }
 
 /// Where an import reads from: a file on disk, or bytes in memory (the demo data, made on the fly).
@@ -259,13 +262,19 @@ pub fn import(
                         bytes_done: progress_counter.load(Ordering::Relaxed),
                         bytes_total: size_bytes,
                         rows: totals.rows_read,
+                        ..Progress::default()
                     });
                 }
             }
         }
         Ok(())
     })?;
-    progress(Progress { bytes_done: size_bytes, bytes_total: size_bytes, rows: totals.rows_read });
+    progress(Progress {
+        bytes_done: size_bytes,
+        bytes_total: size_bytes,
+        rows: totals.rows_read,
+        ..Progress::default()
+    });
     let (rejected_file, rejected_csv) = match rejects {
         Some(r) => r.finish().map_err(|reason| IngestError::File { file: file.clone(), reason })?,
         None => (None, None),

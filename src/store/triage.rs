@@ -133,19 +133,22 @@ const DECISION_COLUMNS: &str =
     "id, appeal_id, aspect, value, confidence, basis, inputs_sha256, explanation, decided_at, author, reason";
 
 impl Store {
-    /// Appeals an import wrote or touched (`Some(import)`), or every appeal (`None`), by id.
+    /// Appeals an import wrote or touched (`Some(import)`), or every appeal (`None`), in the order they
+    /// were received: an appeal's duplicate group is decided after the earlier appeals'.
     pub fn appeal_ids(&self, import: Option<i64>) -> Result<Vec<i64>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id FROM appeals WHERE ?1 IS NULL OR last_import_id = ?1 OR first_import_id = ?1 ORDER BY id",
+            "SELECT id FROM appeals WHERE ?1 IS NULL OR last_import_id = ?1 OR first_import_id = ?1
+             ORDER BY received, id",
         )?;
         let ids = stmt.query_map([import], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }
 
-    /// Open appeals (neither decided nor with an outcome), by id.
+    /// Open appeals (neither decided nor with an outcome), in the order they were received.
     pub fn open_appeal_ids(&self) -> Result<Vec<i64>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT id FROM appeals WHERE outcome IS NULL AND decided IS NULL ORDER BY id")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM appeals WHERE outcome IS NULL AND decided IS NULL ORDER BY received, id")?;
         let ids = stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
         Ok(ids)
     }

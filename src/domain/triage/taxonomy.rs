@@ -28,6 +28,11 @@ pub struct Taxonomy {
     pub comment: String,
     pub version: String,
     pub categories: Vec<Category>,
+    /// Every folded code, name and alias → the category's index (categories before groups), built
+    /// once at parse: resolving a label is a lookup, not a fold of every name.
+    #[serde(skip)]
+    #[ts(skip)]
+    index: std::collections::HashMap<String, usize>,
 }
 
 static BUILTIN: LazyLock<Taxonomy> = LazyLock::new(|| {
@@ -42,7 +47,7 @@ impl Taxonomy {
 
     /// Reads a taxonomy and checks that codes are unique and parents exist.
     pub fn parse(json: &str) -> Result<Taxonomy, String> {
-        let t: Taxonomy = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let mut t: Taxonomy = serde_json::from_str(json).map_err(|e| e.to_string())?;
         for (i, c) in t.categories.iter().enumerate() {
             if t.categories[..i].iter().any(|o| o.code == c.code) {
                 return Err(format!("category '{}' is listed twice", c.code));
@@ -51,6 +56,15 @@ impl Taxonomy {
                 if !t.categories.iter().any(|o| &o.code == p) {
                     return Err(format!("category '{}': parent '{p}' is not in the taxonomy", c.code));
                 }
+            }
+        }
+        // Groups first, so a category that shares a name with a group overwrites it.
+        let mut order: Vec<usize> = (0..t.categories.len()).collect();
+        order.sort_by_key(|&i| t.categories[i].parent.is_some());
+        for i in order {
+            let c = &t.categories[i];
+            for name in [&c.code, &c.name_ru, &c.name_kk, &c.name_en].into_iter().chain(&c.aliases) {
+                t.index.insert(fold(name.trim()), i);
             }
         }
         Ok(t)
@@ -63,15 +77,7 @@ impl Taxonomy {
     /// The category a label means: its code, a name in any language, or an alias, ignoring case
     /// and ё/е. Categories win over groups when both carry the same name.
     pub fn resolve(&self, label: &str) -> Option<&Category> {
-        let wanted = fold(label.trim());
-        let matches = |c: &&Category| {
-            fold(&c.code) == wanted
-                || [&c.name_ru, &c.name_kk, &c.name_en].iter().any(|n| fold(n) == wanted)
-                || c.aliases.iter().any(|a| fold(a) == wanted)
-        };
-        let mut found: Vec<&Category> = self.categories.iter().filter(matches).collect();
-        found.sort_by_key(|c| c.parent.is_none());
-        found.first().copied()
+        self.index.get(&fold(label.trim())).map(|&i| &self.categories[i])
     }
 }
 

@@ -3,4 +3,8 @@
 /**
  * How far the running import is; `running` is false between imports.
  */
-export type ImportProgress = { running: boolean, bytes_done: number, bytes_total: number, rows: number, };
+export type ImportProgress = { running: boolean, bytes_done: number, bytes_total: number, rows: number, 
+/**
+ * Appeals through the pipeline after the rows are in, of how many (0 of 0 before).
+ */
+triaged: number, triage_total: number, };
