@@ -176,6 +176,25 @@ fn direct<T: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> Vec<ts_rs::Dependency>
 }
 
 /// Exports a type with its dependencies; for a wrapper (`Vec<T>`), the types it wraps.
+/// Records `T` (when it has a file of its own) and everything it mentions, once each.
+fn collect_types<T: ts_rs::TS + 'static + ?Sized>(seen: &mut Vec<(std::path::PathBuf, &'static str)>) {
+    struct Visit<'a>(&'a mut Vec<(std::path::PathBuf, &'static str)>);
+    impl ts_rs::TypeVisitor for Visit<'_> {
+        fn visit<U: ts_rs::TS + 'static + ?Sized>(&mut self) {
+            collect_types::<U>(self.0);
+        }
+    }
+    let name = std::any::type_name::<T>();
+    if seen.iter().any(|(_, n)| *n == name) {
+        return;
+    }
+    if let Some(path) = T::output_path() {
+        seen.push((path, name));
+    }
+    T::visit_dependencies(&mut Visit(seen));
+    T::visit_generics(&mut Visit(seen));
+}
+
 fn export_type<T: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
     if T::output_path().is_some() {
         return T::export_all(cfg);
@@ -245,6 +264,14 @@ macro_rules! methods {
         pub fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
             $( export_type::<$p>(cfg)?; export_type::<$r>(cfg)?; )*
             Ok(())
+        }
+
+        /// Every exported type the table reaches, as (TypeScript file, Rust type): ts-rs names files
+        /// by the type's bare name, so two Rust types of one name would silently share a file.
+        pub fn exported_types() -> Vec<(std::path::PathBuf, &'static str)> {
+            let mut seen = Vec::new();
+            $( collect_types::<$p>(&mut seen); collect_types::<$r>(&mut seen); )*
+            seen
         }
 
         /// The TypeScript method map, generated from the table.

@@ -56,6 +56,19 @@ fn typescript_wire_types_are_current() {
 }
 
 #[test]
+fn no_two_rust_types_share_a_typescript_file() {
+    // ts-rs names a file by the type's bare name: a second `Unit` once overwrote the period's
+    // `Unit.ts` without a word. Every file must come from exactly one Rust type.
+    let mut by_file: BTreeMap<PathBuf, Vec<&str>> = BTreeMap::new();
+    for (path, rust) in rpc::exported_types() {
+        by_file.entry(path).or_default().push(rust);
+    }
+    let shared: Vec<_> = by_file.iter().filter(|(_, types)| types.len() > 1).collect();
+    assert!(by_file.len() > 20, "expected the wire types, got {by_file:?}");
+    assert!(shared.is_empty(), "Rust types sharing one TypeScript file (rename one, or #[ts(rename)]): {shared:?}");
+}
+
+#[test]
 fn every_declared_method_is_answered_and_an_unknown_one_is_refused() {
     // Each method name of the table reaches a handler: calling it with no parameters never
     // answers "no method", whatever else it says.
