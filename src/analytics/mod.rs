@@ -2,6 +2,7 @@
 //! (`text` for normalisation and n-grams, `classifier` for TF-IDF and the linear SVM, `evaluate` for
 //! held-out figures). No I/O and no SQL here, as in `domain`; `api` feeds it and stores its output.
 
+pub mod anomalies;
 pub mod classifier;
 pub mod duplicates;
 pub mod evaluate;

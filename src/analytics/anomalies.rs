@@ -1,0 +1,211 @@
+//! Volume-aware comparison of units against their peers — the statistics under `ekn anomalies`
+//! (issue 11; this module is its ground, not yet wired to the store or a command).
+//!
+//! A unit (a control body in a district, a district, a region's category of appeals) has `events`
+//! out of `trials` (inspections declared illegal out of inspections; appeals refused out of those
+//! decided) or `observed` events against an `expected` count (visits to the same objects against
+//! what peers' rates predict). Raw rates put small units at the top by chance, so each unit is
+//! judged on a funnel plot: its z-score against the pooled rate with the sampling error of its own
+//! volume, widened by the between-unit spread the data show beyond chance (Spiegelhalter's additive
+//! random-effects correction, with a winsorised estimate of over-dispersion, so the outliers being
+//! hunted do not hide themselves by inflating it). One-sided p-values (excess only: these are
+//! hypotheses of a practice worth a thematic check) are then controlled for the many comparisons by
+//! Benjamini–Hochberg: a unit is flagged when its q-value is at most the chosen false-discovery rate.
+
+use serde::{Deserialize, Serialize};
+
+/// One unit's counts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitCounts {
+    pub key: String,
+    /// Events: inspections declared illegal, appeals refused…
+    pub events: f64,
+    /// For a proportion: the trials the events are out of. For a count against expectation: the
+    /// expected count (then `events / trials` is the observed-to-expected ratio).
+    pub trials: f64,
+}
+
+/// How a unit compares with its peers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    pub key: String,
+    pub observed: f64,
+    /// What the unit would have at the peers' rate, for its volume.
+    pub expected: f64,
+    /// observed / expected (infinite when nothing was expected).
+    pub ratio: f64,
+    pub z: f64,
+    /// One-sided: the chance of an excess at least this large if the unit were like its peers.
+    pub p_value: f64,
+    /// Benjamini–Hochberg adjusted p-value over all the units compared together.
+    pub q_value: f64,
+    pub significant: bool,
+}
+
+/// What kind of count the units carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// `events` out of `trials`: binomial sampling error.
+    Proportion,
+    /// `events` against an expected count in `trials`: Poisson sampling error on the ratio.
+    Ratio,
+}
+
+/// The standard normal upper tail.
+pub fn upper_tail(z: f64) -> f64 {
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
+}
+
+/// Benjamini–Hochberg q-values, in the input's order.
+pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
+    let n = p.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
+    let mut q = vec![1.0; n];
+    let mut running = 1.0f64;
+    for (rank, &i) in order.iter().enumerate().rev() {
+        running = running.min(p[i] * n as f64 / (rank + 1) as f64);
+        q[i] = running.min(1.0);
+    }
+    q
+}
+
+/// Judges every unit with at least `min_trials` against the pooled rate of them all; units below
+/// the minimum take no part (their rate says nothing either way). `fdr` is the false-discovery
+/// rate to control (0.05 is usual).
+pub fn judge(units: &[UnitCounts], scale: Scale, min_trials: f64, fdr: f64) -> Vec<Judgement> {
+    let used: Vec<&UnitCounts> =
+        units.iter().filter(|u| u.trials >= min_trials && u.trials > 0.0 && u.events >= 0.0).collect();
+    if used.len() < 3 {
+        return Vec::new();
+    }
+    let total_events: f64 = used.iter().map(|u| u.events).sum();
+    let total_trials: f64 = used.iter().map(|u| u.trials).sum();
+    // The target on the funnel (the pooled rate) and each unit's sampling variance around it.
+    let target = match scale {
+        Scale::Proportion => (total_events / total_trials).clamp(1e-9, 1.0 - 1e-9),
+        Scale::Ratio => (total_events / total_trials).max(1e-9),
+    };
+    let variance = |u: &UnitCounts| match scale {
+        Scale::Proportion => target * (1.0 - target) / u.trials,
+        Scale::Ratio => target / u.trials,
+    };
+    let rate = |u: &UnitCounts| u.events / u.trials;
+    let raw_z: Vec<f64> = used.iter().map(|u| (rate(u) - target) / variance(u).sqrt()).collect();
+
+    // Over-dispersion from winsorised z-scores (10% each tail), then the additive between-unit
+    // variance τ² that brings it back to 1 (zero when the data show no more spread than chance).
+    let mut sorted = raw_z.clone();
+    sorted.sort_by(f64::total_cmp);
+    let k = sorted.len() / 10;
+    let (low, high) = (sorted[k], sorted[sorted.len() - 1 - k]);
+    let n = used.len() as f64;
+    let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
+    let weights: Vec<f64> = used.iter().map(|u| 1.0 / variance(u)).collect();
+    let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
+    let tau2 = if n * phi > n - 1.0 { ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0) } else { 0.0 };
+
+    let mut judged: Vec<Judgement> = used
+        .iter()
+        .map(|u| {
+            let z = (rate(u) - target) / (variance(u) + tau2).sqrt();
+            let expected = target * u.trials;
+            let observed = u.events;
+            Judgement {
+                key: u.key.clone(),
+                observed,
+                expected,
+                ratio: if expected > 0.0 { observed / expected } else { f64::INFINITY },
+                z,
+                p_value: upper_tail(z),
+                q_value: 1.0,
+                significant: false,
+            }
+        })
+        .collect();
+    let q = benjamini_hochberg(&judged.iter().map(|j| j.p_value).collect::<Vec<_>>());
+    for (j, q) in judged.iter_mut().zip(q) {
+        j.q_value = q;
+        j.significant = q <= fdr;
+    }
+    judged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    fn binomial(rng: &mut ChaCha8Rng, n: u32, p: f64) -> f64 {
+        (0..n).filter(|_| rng.random_bool(p)).count() as f64
+    }
+
+    #[test]
+    fn the_normal_tail_and_bh_match_known_values() {
+        assert!((upper_tail(1.959964) - 0.025).abs() < 1e-6);
+        assert!((upper_tail(0.0) - 0.5).abs() < 1e-12);
+        let q = benjamini_hochberg(&[0.01, 0.04, 0.03, 0.5]);
+        assert_eq!(q.iter().map(|v| (v * 1e4).round() / 1e4).collect::<Vec<_>>(), [0.04, 0.0533, 0.0533, 0.5]);
+    }
+
+    #[test]
+    fn with_nothing_planted_almost_nothing_is_flagged_and_small_units_never_top_by_chance() {
+        let mut alarms = 0;
+        for seed in 0..20 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let units: Vec<UnitCounts> = (0..60)
+                .map(|i| {
+                    let n = if i % 3 == 0 { 5 } else { 40 + 20 * (i % 7) };
+                    UnitCounts { key: format!("u{i}"), events: binomial(&mut rng, n, 0.1), trials: f64::from(n) }
+                })
+                .collect();
+            alarms += judge(&units, Scale::Proportion, 1.0, 0.05).iter().filter(|j| j.significant).count();
+        }
+        assert!(alarms <= 2, "{alarms} false alarms over 20 clean data sets of 60 units");
+    }
+
+    #[test]
+    fn a_unit_three_times_its_peers_rate_is_found_among_noisy_peers() {
+        let (mut found, mut false_alarms) = (0, 0);
+        for seed in 0..20 {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut units: Vec<UnitCounts> = (0..40)
+                .map(|i| {
+                    // Peers differ among themselves more than chance (a real registry does).
+                    let p = 0.08 + 0.04 * rng.random::<f64>();
+                    UnitCounts { key: format!("u{i}"), events: binomial(&mut rng, 120, p), trials: 120.0 }
+                })
+                .collect();
+            units.push(UnitCounts { key: "planted".into(), events: binomial(&mut rng, 150, 0.30), trials: 150.0 });
+            // A tiny unit with an extreme raw rate must not be flagged on five trials.
+            units.push(UnitCounts { key: "tiny".into(), events: 2.0, trials: 5.0 });
+            let judged = judge(&units, Scale::Proportion, 20.0, 0.05);
+            assert!(judged.iter().all(|j| j.key != "tiny"), "below the minimum volume: not judged");
+            let planted = judged.iter().find(|j| j.key == "planted").unwrap();
+            found += usize::from(planted.significant);
+            false_alarms += judged.iter().filter(|j| j.significant && j.key != "planted").count();
+        }
+        assert!(found >= 18, "the planted unit was found in {found} of 20 data sets");
+        // 800 peer judgements; the false-discovery rate is controlled, not zero (3 seen when written).
+        assert!(false_alarms <= 6, "{false_alarms} peers flagged over 20 data sets");
+    }
+
+    #[test]
+    fn counts_against_expectation_are_judged_on_the_ratio() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let mut units: Vec<UnitCounts> = (0..30)
+            .map(|i| {
+                let expected = 20.0 + f64::from(i);
+                let observed = (0..(expected * 2.0) as u32).filter(|_| rng.random_bool(0.5)).count() as f64;
+                UnitCounts { key: format!("body{i}"), events: observed, trials: expected }
+            })
+            .collect();
+        units.push(UnitCounts { key: "frequent".into(), events: 120.0, trials: 30.0 });
+        let judged = judge(&units, Scale::Ratio, 5.0, 0.05);
+        let top = judged.iter().max_by(|a, b| a.z.total_cmp(&b.z)).unwrap();
+        assert_eq!(top.key, "frequent");
+        assert!(top.significant && top.ratio > 3.0, "{top:?}");
+        assert!(judge(&units[..2], Scale::Ratio, 5.0, 0.05).is_empty(), "too few units to compare");
+    }
+}
