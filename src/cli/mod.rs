@@ -60,36 +60,26 @@ impl ProgressBars {
     pub fn update(&mut self, name: &str, p: Progress) {
         // After the rows, an appeals import runs the pipeline: a second bar, counted in appeals.
         if p.triage_total > 0 {
-            let label = format!("{name}: pipeline");
-            if self.current.as_ref().is_none_or(|(n, _)| *n != label) {
-                self.finish();
-                let bar = ProgressBar::new(p.triage_total);
-                bar.set_style(
-                    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} appeals {per_sec} eta {eta}")
-                        .expect("valid template")
-                        .progress_chars("=> "),
-                );
-                bar.set_message(label.clone());
-                self.current = Some((label, bar));
-            }
-            if let Some((_, bar)) = &self.current {
-                bar.set_position(p.triaged);
-            }
-            return;
+            let template = "{msg} [{bar:30}] {pos}/{len} appeals {per_sec} eta {eta}";
+            self.show(&format!("{name}: pipeline"), template, p.triage_total, p.triaged);
+        } else {
+            let template = "{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} eta {eta}";
+            self.show(name, template, p.bytes_total, p.bytes_done);
         }
-        if self.current.as_ref().is_none_or(|(n, _)| n != name) {
+    }
+
+    /// Moves the bar labelled `label` to `position`, starting it (and finishing the previous one)
+    /// when the label changes.
+    fn show(&mut self, label: &str, template: &str, length: u64, position: u64) {
+        if self.current.as_ref().is_none_or(|(n, _)| n != label) {
             self.finish();
-            let bar = ProgressBar::new(p.bytes_total);
-            bar.set_style(
-                ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} {per_sec} eta {eta}")
-                    .expect("valid template")
-                    .progress_chars("=> "),
-            );
-            bar.set_message(name.to_string());
-            self.current = Some((name.to_string(), bar));
+            let bar = ProgressBar::new(length);
+            bar.set_style(ProgressStyle::with_template(template).expect("valid template").progress_chars("=> "));
+            bar.set_message(label.to_string());
+            self.current = Some((label.to_string(), bar));
         }
         if let Some((_, bar)) = &self.current {
-            bar.set_position(p.bytes_done);
+            bar.set_position(position);
         }
     }
 
