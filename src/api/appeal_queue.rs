@@ -163,6 +163,9 @@ pub struct AppealCard {
     pub priority: Option<PriorityExplanation>,
     /// The deadline rules judged today.
     pub deadline_rules: Vec<FiredRule>,
+    /// The level and points today: the stored rules' and the deadline rules' together.
+    pub priority_level: String,
+    pub priority_points: u32,
     pub priority_basis: Option<String>,
     pub route: Option<RouteExplanation>,
     pub route_unit: Option<String>,
@@ -444,6 +447,8 @@ impl Session {
             model,
             priority: parse(latest(&decisions, "priority")),
             deadline_rules: PriorityRules::builtin().judge_deadline(item.days_left),
+            priority_level: item.priority.clone(),
+            priority_points: item.points,
             priority_basis: latest(&decisions, "priority").map(|d| d.basis.clone()),
             route: parse(route_decision),
             route_unit: route_decision.and_then(|d| d.value.clone()),

@@ -134,6 +134,15 @@ pub fn inputs_digest(a: &TriageInput, category: Option<&str>) -> String {
     hex::encode(h.finalize())
 }
 
+/// What an appeal's planning starts from: its decisions in force, the model's new judgement (when
+/// it was classified again), the model's name and the digest of the appeal's inputs.
+struct Judged<'a> {
+    current: &'a [StoredDecision],
+    prediction: Option<Prediction>,
+    model: Option<&'a str>,
+    inputs: String,
+}
+
 /// A decision to write, owned.
 struct Planned {
     appeal_id: i64,
@@ -195,16 +204,18 @@ impl Session {
         for chunk in ids.chunks(CHUNK) {
             let inputs = self.store.triage_inputs(chunk)?;
             let currents = inputs.iter().map(|a| self.store.current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
+            let digests: Vec<String> = inputs.iter().map(|a| inputs_digest(a, None)).collect();
             // Only texts the model in force has not judged on these same inputs are classified
             // again, so a re-run costs reading, not predicting; a person's category is never re-judged.
             let texts: Vec<Option<&str>> = inputs
                 .iter()
                 .zip(&currents)
-                .map(|(a, current)| {
+                .zip(&digests)
+                .map(|((a, current), digest)| {
                     let judged = match (&classifier, current.iter().find(|d| d.aspect == "category")) {
                         (None, _) => true,
                         (Some(_), Some(d)) if d.basis == BY_PERSON => true,
-                        (Some((r, _)), Some(d)) => d.basis == r.name && d.inputs_sha256 == inputs_digest(a, None),
+                        (Some((r, _)), Some(d)) => d.basis == r.name && d.inputs_sha256 == *digest,
                         (Some(_), None) => false,
                     };
                     if judged {
@@ -220,9 +231,10 @@ impl Session {
             };
             let mut planned: Vec<Planned> = Vec::new();
             let mut requests: Vec<NewTaskRequest> = Vec::new();
-            for ((a, prediction), current) in inputs.iter().zip(predictions).zip(&currents) {
-                let model_name = classifier.as_ref().map(|(r, _)| r.name.as_str());
-                self.plan_appeal(a, current, prediction, model_name, &mut heads, &mut planned, &mut requests)?;
+            let model_name = classifier.as_ref().map(|(r, _)| r.name.as_str());
+            for (((a, prediction), current), digest) in inputs.iter().zip(predictions).zip(&currents).zip(digests) {
+                let judged = Judged { current, prediction, model: model_name, inputs: digest };
+                self.plan_appeal(a, judged, &mut heads, &mut planned, &mut requests)?;
             }
             report.appeals += inputs.len();
             report.duplicates += planned.iter().filter(|p| p.aspect == "duplicate").count();
@@ -244,19 +256,16 @@ impl Session {
     }
 
     /// Decides one appeal's aspects and the SLA tasks it lacks.
-    #[allow(clippy::too_many_arguments)]
     fn plan_appeal(
         &self,
         a: &TriageInput,
-        current: &[StoredDecision],
-        prediction: Option<Prediction>,
-        model_name: Option<&str>,
+        judged: Judged<'_>,
         heads: &mut HashMap<i64, String>,
         planned: &mut Vec<Planned>,
         requests: &mut Vec<NewTaskRequest>,
     ) -> Result<(), ApiError> {
+        let Judged { current, prediction, model: model_name, inputs } = judged;
         let in_force = |aspect: &str| current.iter().find(|d| d.aspect == aspect);
-        let inputs = inputs_digest(a, None);
         // Category: the model's view is stored even when a label or a person decides, so the card
         // can show where they disagree — but never on top of a person's correction.
         if let (Some(p), Some(model)) = (&prediction, model_name) {

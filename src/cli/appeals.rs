@@ -264,16 +264,14 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
     }
     match &c.priority {
         Some(p) => {
-            let mut rules = p.rules.clone();
-            rules.extend(c.deadline_rules.clone());
-            let points: u32 = rules.iter().map(|r| r.points).sum();
-            let level = PriorityRules::builtin().level(points).code.clone();
             let _ = writeln!(
                 out,
-                "Priority: {level} ({points} points; rules {})",
+                "Priority: {} ({} points; rules {})",
+                c.priority_level,
+                c.priority_points,
                 c.priority_basis.as_deref().unwrap_or("—")
             );
-            for r in rules {
+            for r in p.rules.iter().chain(&c.deadline_rules) {
                 let name = PriorityRules::builtin().rule(&r.id).map_or(r.id.clone(), |x| x.name_ru.clone());
                 let _ = writeln!(out, "  +{} {} («{}»)", r.points, name, r.evidence);
             }

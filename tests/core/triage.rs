@@ -141,6 +141,8 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     let fired: Vec<&str> = urgent.priority.as_ref().unwrap().rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(fired, ["threat_violence", "threat_life_health", "children"]);
     assert_eq!(urgent.priority.as_ref().unwrap().level, "urgent");
+    assert_eq!(urgent.priority_level, "urgent", "the card gives the level in force, deadline rules included");
+    assert_eq!(urgent.priority_points, 90, "40 + 35 + 15; the deadline is weeks away, so no deadline rule adds to it");
 
     let closed = session.appeal_card("Б-3").unwrap();
     assert_eq!(closed.category_source, CategorySource::Registered, "the export's label stands");

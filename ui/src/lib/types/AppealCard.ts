@@ -21,4 +21,8 @@ applicant: string | null, subject_bin: string | null, kato: string | null, regio
 /**
  * The deadline rules judged today.
  */
-deadline_rules: Array<FiredRule>, priority_basis: string | null, route: RouteExplanation | null, route_unit: string | null, route_by_person: boolean, duplicates: DuplicateGroup | null, sla: Array<SlaStep>, decisions: Array<DecisionView>, history: Array<JournalLine>, };
+deadline_rules: Array<FiredRule>, 
+/**
+ * The level and points today: the stored rules' and the deadline rules' together.
+ */
+priority_level: string, priority_points: number, priority_basis: string | null, route: RouteExplanation | null, route_unit: string | null, route_by_person: boolean, duplicates: DuplicateGroup | null, sla: Array<SlaStep>, decisions: Array<DecisionView>, history: Array<JournalLine>, };
