@@ -480,6 +480,10 @@ impl Session {
                 format!("a correction of the {aspect} needs a reason"),
             ));
         }
+        // Like a task's note: a reason is words a person writes, not a document.
+        if reason.chars().count() > 4000 {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "a reason is at most 4,000 characters"));
+        }
         let to = to.trim();
         if to.is_empty() || to.chars().count() > 200 {
             return Err(ApiError::new(

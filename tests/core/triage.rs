@@ -226,6 +226,10 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     assert_eq!(err.code, ErrorCode::ReasonRequired);
     let err = session.correct_appeal("Г-1", "route", "no-such-unit", "wrong unit").unwrap_err();
     assert!(err.message.contains("no-such-unit") && err.message.contains("social_rights"), "{}", err.message);
+    let err = session.correct_appeal("Г-1", "category", "экология", &"ы".repeat(4001)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "an endless reason is refused");
+    let err = session.correct_appeal("Г-1", "category", &"к".repeat(201), "слишком длинно").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
     let err = session.correct_appeal("Г-404", "category", "экология", "why").unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 
