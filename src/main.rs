@@ -106,6 +106,9 @@ enum Command {
         /// The day the data is placed around (default: 2026-11-20, the day of the committed demo data).
         #[arg(long)]
         today: Option<String>,
+        /// Plant nothing: the clean twin on which the anomaly detectors' false alarms are counted.
+        #[arg(long)]
+        clean: bool,
     },
     /// Compute a procedural deadline and explain it: the rule, the start, every day skipped and why.
     #[command(group(clap::ArgGroup::new("rule").required(true).args(["working_days", "calendar_days", "months", "norm"])))]
@@ -168,6 +171,30 @@ enum Command {
         heatmap: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// Practices of control bodies and districts that stand out from their peers (frequent
+    /// visits, illegal shares, unplanned growth, refused spikes, unusual sanctions), judged on a
+    /// funnel with false-discovery control: hypotheses for a thematic check, never findings.
+    Anomalies {
+        #[command(subcommand)]
+        action: Option<AnomaliesAction>,
+        /// Only this kind (frequent_visits, illegal_share, unplanned_growth, refused_spike, sanction_combination).
+        #[arg(long)]
+        kind: Option<String>,
+        /// The false-discovery rate controlled across each kind's units.
+        #[arg(long, default_value_t = 0.05)]
+        fdr: f64,
+        /// The least observed/expected ratio listed.
+        #[arg(long, default_value_t = 1.5)]
+        min_ratio: f64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The local risk model of the next inspection going wrong: train it on the registry, score a
+    /// plan of upcoming inspections, explain an object's risk beside the imported scores.
+    Risk {
+        #[command(subcommand)]
+        action: RiskAction,
     },
     /// Every model version: what it was trained on, by whom, when, and how well it did on held-out data.
     Models {
@@ -358,6 +385,76 @@ enum AppealsAction {
     },
 }
 
+#[derive(Subcommand)]
+enum AnomaliesAction {
+    /// One anomaly: its figures, explanation, funnel and the inspections or appeals behind it.
+    Show {
+        id: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dismiss an anomaly with a reason (journaled; it stays listed as dismissed).
+    Dismiss {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a dismissal back, with a reason (journaled).
+    Restore {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum TargetArg {
+    DeclaredIllegal,
+    AppealSatisfied,
+    ViolationsFound,
+}
+
+#[derive(Subcommand)]
+enum RiskAction {
+    /// Train a new version on the inspection history in the database: judged on the most recent
+    /// 20% first (AUC, calibration, error by region and by control body), then refitted on all.
+    Train {
+        #[arg(long, value_enum, default_value_t = TargetArg::DeclaredIllegal)]
+        target: TargetArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score a plan (upcoming inspections in the inspections format, outcome columns not needed):
+    /// probability, contributions in words, similar past cases and what to check, most likely first.
+    Score {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An object's local-model risk beside its imported external scores, with the reasons.
+    Explain {
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Override the local estimate of an object with your own (high, medium, low) or withdraw
+    /// an override (withdrawn), with a reason (journaled).
+    Override {
+        bin: String,
+        assessment: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Kind {
     Inspections,
@@ -436,7 +533,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Card { bin, json } => cli::print(json, &open()?.card(&bin)?, cli::render_card),
         Command::Search { text, limit, json } => cli::print(json, &open()?.search(&text, limit)?, cli::render_search),
         Command::Status { json } => cli::print(json, &open()?.status()?, cli::render_status),
-        Command::Fixtures { scale, seed, out, today } => {
+        Command::Fixtures { scale, seed, out, today, clean } => {
             let today = match today {
                 Some(text) => cli::today(Some(&text))?,
                 None => generator::ANCHOR,
@@ -446,7 +543,7 @@ fn run(args: Args) -> Result<(), ApiError> {
                 ScaleArg::Large => Scale::Large,
             };
             let out = out.unwrap_or_else(|| generator::default_out(scale));
-            let set = generator::generate(scale, seed, today, &out)
+            let set = generator::generate_with(scale, seed, today, !clean, &out)
                 .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", out.display()) })?;
             cli::print(false, &set, cli::render_fixtures)
         }
@@ -540,6 +637,54 @@ fn run(args: Args) -> Result<(), ApiError> {
                     eprintln!();
                 }
                 cli::print(json, &report, cli::render_triage)
+            }
+        },
+        Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {
+            let kind = match kind.as_deref() {
+                None => None,
+                Some(k) => Some(ekn::analytics::practices::AnomalyKind::from_code(k.trim()).ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::InvalidInput,
+                        format!("--kind '{k}': not one of frequent_visits, illegal_share, unplanned_growth, refused_spike, sanction_combination"),
+                    )
+                })?),
+            };
+            if !(fdr > 0.0 && fdr < 1.0 && min_ratio >= 1.0 && min_ratio.is_finite()) {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    "--fdr must lie between 0 and 1, --min-ratio be at least 1",
+                ));
+            }
+            let params = ekn::analytics::practices::DetectParams { fdr, min_ratio, ..Default::default() };
+            cli::print(json, &open()?.anomalies(&params, kind)?, cli::render_anomalies)
+        }
+        Command::Anomalies { action: Some(action), .. } => match action {
+            AnomaliesAction::Show { id, limit, json } => {
+                cli::print(json, &open()?.anomaly_detail(&id, limit)?, cli::render_anomaly)
+            }
+            AnomaliesAction::Dismiss { id, reason, json } => {
+                cli::print(json, &open()?.review_anomaly(&id, "dismiss", &reason)?, cli::render_anomaly)
+            }
+            AnomaliesAction::Restore { id, reason, json } => {
+                cli::print(json, &open()?.review_anomaly(&id, "restore", &reason)?, cli::render_anomaly)
+            }
+        },
+        Command::Risk { action } => match action {
+            RiskAction::Train { target, json } => {
+                use ekn::analytics::risk::Target;
+                let target = match target {
+                    TargetArg::DeclaredIllegal => Target::DeclaredIllegal,
+                    TargetArg::AppealSatisfied => Target::AppealSatisfied,
+                    TargetArg::ViolationsFound => Target::ViolationsFound,
+                };
+                let progress = cli::step_reporter(json);
+                let params = ekn::analytics::risk::RiskParams::default();
+                cli::print(json, &open()?.train_risk_model(target, &params, &progress)?, cli::render_risk_training)
+            }
+            RiskAction::Score { file, json } => cli::print(json, &open()?.score_plan(&file)?, cli::render_plan_score),
+            RiskAction::Explain { bin, json } => cli::print(json, &open()?.explain_risk(&bin)?, cli::render_risk),
+            RiskAction::Override { bin, assessment, reason, json } => {
+                cli::print(json, &open()?.override_risk(&bin, &assessment, &reason)?, cli::render_risk)
             }
         },
         Command::Models { passport: None, json } => cli::print(json, &open()?.models()?, cli::render_models),

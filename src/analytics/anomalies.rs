@@ -1,5 +1,5 @@
 //! Volume-aware comparison of units against their peers — the statistics under `ekn anomalies`
-//! (issue 11; this module is its ground, not yet wired to the store or a command).
+//! (`practices` builds the units of each kind of anomaly and calls this).
 //!
 //! A unit (a control body in a district, a district, a region's category of appeals) has `events`
 //! out of `trials` (inspections declared illegal out of inspections; appeals refused out of those
@@ -70,21 +70,88 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<f64> {
     q
 }
 
+/// The peers' funnel: the pooled rate and the spread beyond chance, from which any volume's
+/// control limits follow (the Analytics screen draws them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Funnel {
+    pub target: f64,
+    pub tau2: f64,
+    pub proportion: bool,
+    pub units: usize,
+}
+
+impl Funnel {
+    /// The upper control limit at `volume` for a one-sided z (1.96 ≈ 97.5%, 3.09 ≈ 99.9%).
+    pub fn upper(&self, volume: f64, z: f64) -> f64 {
+        self.target + z * (self.variance(volume) + self.tau2).sqrt()
+    }
+
+    pub fn lower(&self, volume: f64, z: f64) -> f64 {
+        (self.target - z * (self.variance(volume) + self.tau2).sqrt()).max(0.0)
+    }
+
+    fn variance(&self, volume: f64) -> f64 {
+        if self.proportion {
+            self.target * (1.0 - self.target) / volume
+        } else {
+            self.target / volume
+        }
+    }
+
+    /// The one-sided p-value of `events` in `volume` against this funnel.
+    pub fn p_value(&self, events: f64, volume: f64) -> f64 {
+        if volume <= 0.0 {
+            return 1.0;
+        }
+        upper_tail((events / volume - self.target) / (self.variance(volume) + self.tau2).sqrt())
+    }
+}
+
 /// Judges every unit with at least `min_trials` against the pooled rate of them all; units below
 /// the minimum take no part (their rate says nothing either way). `fdr` is the false-discovery
 /// rate to control (0.05 is usual).
 pub fn judge(units: &[UnitCounts], scale: Scale, min_trials: f64, fdr: f64) -> Vec<Judgement> {
+    let Some((mut judged, _)) = judge_unadjusted(units, scale, min_trials, None) else { return Vec::new() };
+    adjust(&mut judged, fdr);
+    judged
+}
+
+/// Sets q-values (Benjamini–Hochberg over all of `judged`, which may come from several funnels
+/// judged as one family) and flags those at most `fdr`.
+pub fn adjust(judged: &mut [Judgement], fdr: f64) {
+    let q = benjamini_hochberg(&judged.iter().map(|j| j.p_value).collect::<Vec<_>>());
+    for (j, q) in judged.iter_mut().zip(q) {
+        j.q_value = q;
+        j.significant = q <= fdr;
+    }
+}
+
+/// Units fewer than this leave the spread beyond chance unestimated (τ² = 0): a handful of points
+/// cannot tell over-dispersion from the outlier being hunted.
+const MIN_UNITS_FOR_SPREAD: usize = 10;
+
+/// Judges units against their pooled rate (or `target`, the rate of every peer including those
+/// too small to judge) without adjusting for multiplicity; returns the judgements (q-values
+/// unset) and the funnel. None when no unit has the volume, or fewer than three do and no
+/// target is given.
+pub fn judge_unadjusted(
+    units: &[UnitCounts],
+    scale: Scale,
+    min_trials: f64,
+    target: Option<f64>,
+) -> Option<(Vec<Judgement>, Funnel)> {
     let used: Vec<&UnitCounts> =
         units.iter().filter(|u| u.trials >= min_trials && u.trials > 0.0 && u.events >= 0.0).collect();
-    if used.len() < 3 {
-        return Vec::new();
+    if used.is_empty() || (used.len() < 3 && target.is_none()) {
+        return None;
     }
     let total_events: f64 = used.iter().map(|u| u.events).sum();
     let total_trials: f64 = used.iter().map(|u| u.trials).sum();
     // The target on the funnel (the pooled rate) and each unit's sampling variance around it.
+    let pooled = target.unwrap_or(total_events / total_trials);
     let target = match scale {
-        Scale::Proportion => (total_events / total_trials).clamp(1e-9, 1.0 - 1e-9),
-        Scale::Ratio => (total_events / total_trials).max(1e-9),
+        Scale::Proportion => pooled.clamp(1e-9, 1.0 - 1e-9),
+        Scale::Ratio => pooled.max(1e-9),
     };
     let variance = |u: &UnitCounts| match scale {
         Scale::Proportion => target * (1.0 - target) / u.trials,
@@ -103,9 +170,13 @@ pub fn judge(units: &[UnitCounts], scale: Scale, min_trials: f64, fdr: f64) -> V
     let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
     let weights: Vec<f64> = used.iter().map(|u| 1.0 / variance(u)).collect();
     let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
-    let tau2 = if n * phi > n - 1.0 { ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0) } else { 0.0 };
+    let tau2 = if used.len() >= MIN_UNITS_FOR_SPREAD && n * phi > n - 1.0 {
+        ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0)
+    } else {
+        0.0
+    };
 
-    let mut judged: Vec<Judgement> = used
+    let judged: Vec<Judgement> = used
         .iter()
         .map(|u| {
             let z = (rate(u) - target) / (variance(u) + tau2).sqrt();
@@ -123,12 +194,7 @@ pub fn judge(units: &[UnitCounts], scale: Scale, min_trials: f64, fdr: f64) -> V
             }
         })
         .collect();
-    let q = benjamini_hochberg(&judged.iter().map(|j| j.p_value).collect::<Vec<_>>());
-    for (j, q) in judged.iter_mut().zip(q) {
-        j.q_value = q;
-        j.significant = q <= fdr;
-    }
-    judged
+    Some((judged, Funnel { target, tau2, proportion: scale == Scale::Proportion, units: used.len() }))
 }
 
 #[cfg(test)]

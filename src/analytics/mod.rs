@@ -6,4 +6,7 @@ pub mod anomalies;
 pub mod classifier;
 pub mod duplicates;
 pub mod evaluate;
+pub mod logistic;
+pub mod practices;
+pub mod risk;
 pub mod text;

@@ -7,6 +7,7 @@
 //! actor and time, appends its journal entry in the same transaction, and then seals the journal's
 //! head in a signed checkpoint beside the database (`journal.rs`).
 
+mod anomalies;
 mod appeal_queue;
 mod appeals;
 mod context;
@@ -17,6 +18,7 @@ pub mod host;
 mod journal;
 mod norms;
 mod passport;
+mod risk;
 pub mod rpc;
 mod screens;
 mod tasks;
@@ -37,6 +39,7 @@ use crate::store::{secret, About, ImportRecord, Stamp, Store, StoreError, TableC
 
 pub use crate::domain::triage::TriageReport;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
+pub use anomalies::{AnomalyDetail, AnomalyReport, EvidenceAppeal, EvidenceInspection, ListedAnomaly, UnitsJudged};
 pub use appeal_queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,
     QueueFilter, QueueItem, SlaStep,
@@ -54,6 +57,10 @@ pub use journal::{
 };
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use passport::ModelPassport;
+pub use risk::{
+    hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, RiskExplanation, RiskTrainReport, ScoredRow,
+    SimilarCase, RISK_MODEL,
+};
 pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 pub use triage::{CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope};
@@ -221,6 +228,22 @@ pub struct Session {
     calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
     norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
     graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
+    /// The registry as analytics reads it, with the data version it was read at.
+    registry_cache: std::cell::RefCell<Option<(String, std::sync::Arc<crate::domain::facts::Registry>)>>,
+}
+
+/// A reason a person gives for answering an automatic output (a correction, a dismissal, an
+/// override): required, and like a task's note at most 4,000 characters — words a person writes,
+/// not a document. Returns it trimmed.
+pub(crate) fn checked_reason(reason: &str, what: &str) -> Result<String, ApiError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::new(ErrorCode::ReasonRequired, format!("{what} needs a reason")));
+    }
+    if reason.chars().count() > 4000 {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "a reason is at most 4,000 characters"));
+    }
+    Ok(reason.to_string())
 }
 
 /// What `init` did.
@@ -339,6 +362,7 @@ impl Session {
             calendar_cache: Default::default(),
             norms_cache: Default::default(),
             graph_cache: Default::default(),
+            registry_cache: Default::default(),
         })
     }
 

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use super::{ApiError, ErrorCode, Session};
 use crate::analytics::classifier::TrainParams;
 use crate::analytics::evaluate::Metrics;
+use crate::analytics::risk::{RiskMetrics, RiskParams, CATEGORICAL, NUMERIC};
+use crate::store::ModelRecord;
 
 /// A model version's passport.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -34,6 +36,15 @@ impl Session {
         let broken = |what: &str, e: serde_json::Error| {
             ApiError::new(ErrorCode::Internal, format!("model {name}: its stored {what} cannot be read: {e}"))
         };
+        if record.kind == super::RISK_MODEL {
+            let metrics: RiskMetrics = serde_json::from_str(&record.metrics).map_err(|e| broken("metrics", e))?;
+            let params: RiskParams = serde_json::from_str(&record.params).map_err(|e| broken("parameters", e))?;
+            let (entries, rows) = self.store.predictions_by(&record.name)?;
+            return Ok(ModelPassport {
+                name: record.name.clone(),
+                markdown: risk_passport(record, &metrics, &params, entries, rows),
+            });
+        }
         let metrics: Metrics = serde_json::from_str(&record.metrics).map_err(|e| broken("metrics", e))?;
         let params: TrainParams = serde_json::from_str(&record.params).map_err(|e| broken("parameters", e))?;
         let decisions = self.store.decisions_by(&record.name)?;
@@ -159,4 +170,119 @@ fn region_label(group: &str) -> String {
         Some(r) => format!("{} {}", r.code, r.name_ru),
         None => group.to_string(),
     }
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+/// The passport of a risk model version.
+fn risk_passport(record: &ModelRecord, m: &RiskMetrics, params: &RiskParams, entries: i64, rows: i64) -> String {
+    let mut md = String::new();
+    let _ = writeln!(md, "# Model passport: {}\n", record.name);
+    let _ = writeln!(
+        md,
+        "Local risk model (`{}`), version {} — trained {} by {}. Arrays SHA-256 `{}`.\n",
+        m.target.code(),
+        record.version,
+        record.created_at,
+        record.author,
+        record.arrays_sha256
+    );
+    md.push_str("## Intended use\n\n");
+    md.push_str(
+        "Ranks upcoming inspections (a plan, or unplanned ones just registered) by how likely they are to go wrong, so \
+         that a prosecutor looks first where a check is most likely needed, and explains each estimate (contributions, \
+         similar past cases, what to check). Its outputs are hypotheses and priorities to verify by procedural means, \
+         never a finding; they concern organisations and the practices of control bodies, never citizens, and make no \
+         black list. A person may override any estimate with a reason (journaled).\n\n",
+    );
+    md.push_str("## Data\n\n");
+    let _ = writeln!(md, "- {}", record.data_file);
+    let _ = writeln!(md, "- SHA-256 of the imports used: `{}`", record.data_sha256);
+    let _ = writeln!(
+        md,
+        "- Inspections with a known outcome: {} — trained on {} ({} – {}), held out the most recent {} ({} – {})",
+        record.texts,
+        m.train_inspections,
+        m.train_period.0,
+        m.train_period.1,
+        m.test_inspections,
+        m.test_period.0,
+        m.test_period.1
+    );
+    md.push_str("\n## Method\n\n");
+    let _ = writeln!(
+        md,
+        "Features known before an inspection's outcome, built by replaying the registry in date order (an inspection \
+         never sees itself or its own day): numbers — {}; categories (one-hot, levels seen fewer than {} times pooled \
+         as \"other\") — {}. The outcome columns (appealed, declared illegal) are never inputs. Logistic regression \
+         with L2 penalty (C = {}), fitted by Newton's method; numbers standardised on the training part. Every \
+         prediction splits exactly into per-feature contributions to the log-odds against the average inspection.\n",
+        NUMERIC.join(", "),
+        params.min_level_count,
+        CATEGORICAL.join(", "),
+        params.c
+    );
+    md.push_str("## Held-out figures (time split)\n\n");
+    let _ = writeln!(
+        md,
+        "AUC **{}**, Brier score **{:.4}** (a constant at the base rate scores {:.4}), calibration error {:.4}; base \
+         rate {} in training, {} held out.\n",
+        m.auc.map_or("—".into(), |a| format!("{a:.3}")),
+        m.brier,
+        m.brier_of_base_rate,
+        m.calibration_error,
+        percent(m.base_rate_train),
+        percent(m.base_rate_test)
+    );
+    md.push_str("### Calibration\n\n| Predicted | Inspections | Mean predicted | Observed |\n|---|---|---|---|\n");
+    for b in &m.calibration {
+        let _ = writeln!(
+            md,
+            "| {:.0}–{:.0}% | {} | {} | {} |",
+            b.from * 100.0,
+            b.to * 100.0,
+            b.inspections,
+            percent(b.mean_predicted),
+            percent(b.observed_rate)
+        );
+    }
+    for (title, groups) in
+        [("Bias check: by region", &m.by_region), ("Bias check: by control body", &m.by_control_body)]
+    {
+        let _ = writeln!(md, "\n### {title}\n");
+        if groups.is_empty() {
+            md.push_str("No group had 30 or more held-out inspections.\n");
+            continue;
+        }
+        md.push_str("| Group | Held out | Mean predicted | Observed | AUC |\n|---|---|---|---|---|\n");
+        for g in groups.iter().take(25) {
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} |",
+                region_label(&g.group),
+                g.inspections,
+                percent(g.mean_predicted),
+                percent(g.observed_rate),
+                g.auc.map_or("—".into(), |a| format!("{a:.3}"))
+            );
+        }
+    }
+    md.push_str(
+        "\n## Limits\n\n\
+         - It learns the registry's past: a practice that changed (a new head of a body, a new law) is not in it until \
+         the next version.\n\
+         - A body, district or industry unseen in training gets the average of its feature (\"other\"), said so in \
+         the contributions.\n\
+         - Outcomes not yet known (inspections still open to appeal) are left out of training; a very recent period \
+         therefore weighs less.\n\
+         - Contributions show what the model used, not why an inspection would be unlawful.\n",
+    );
+    if !m.converged {
+        md.push_str("- The fit stopped before converging (iteration limit): treat the figures with caution.\n");
+    }
+    md.push_str("\n## Use so far\n\n");
+    let _ = writeln!(md, "{entries} journaled prediction run(s) with this version, {rows} prediction(s) in all.");
+    md
 }

@@ -474,16 +474,7 @@ impl Session {
         to: &str,
         reason: &str,
     ) -> Result<Vec<StoredDecision>, ApiError> {
-        if reason.trim().is_empty() {
-            return Err(ApiError::new(
-                ErrorCode::ReasonRequired,
-                format!("a correction of the {aspect} needs a reason"),
-            ));
-        }
-        // Like a task's note: a reason is words a person writes, not a document.
-        if reason.chars().count() > 4000 {
-            return Err(ApiError::new(ErrorCode::InvalidInput, "a reason is at most 4,000 characters"));
-        }
+        super::checked_reason(reason, &format!("a correction of the {aspect}"))?;
         let to = to.trim();
         if to.is_empty() || to.chars().count() > 200 {
             return Err(ApiError::new(

@@ -1,6 +1,7 @@
 //! Rendering api results for a terminal: readable text by default, the stable JSON with `--json`,
 //! and a progress bar on stderr while long imports run (only when stderr is a terminal).
 
+mod analytics;
 mod appeals;
 mod tasks;
 
@@ -17,6 +18,7 @@ use ekn::ingest::{ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+pub use analytics::{render_anomalies, render_anomaly, render_plan_score, render_risk, render_risk_training};
 pub use appeals::{
     render_appeal_card, render_classified, render_heatmap, render_models, render_queue, render_training, render_triage,
     step_reporter,

@@ -330,6 +330,43 @@ pub enum Entry {
         reason: String,
         tables: Vec<TableState>,
     },
+    /// A risk model version trained and registered: its target, its data (the imports' digest),
+    /// and its held-out figures on the most recent period.
+    RiskModelTrained {
+        model: String,
+        target: String,
+        data_sha256: String,
+        examples: usize,
+        auc: f64,
+        brier: f64,
+        arrays_sha256: String,
+    },
+    /// Predictions shown or exported (a plan scored, an object's risk explained): which model
+    /// version, for what, how many, over which inputs.
+    PredictionsMade {
+        model: String,
+        purpose: String,
+        rows: usize,
+        inputs_sha256: String,
+    },
+    /// A person dismissed (or restored) an anomaly, with a reason; it stays listed as dismissed.
+    AnomalyReviewed {
+        key: String,
+        anomaly_kind: String,
+        action: String,
+        reason: String,
+        review_id: i64,
+    },
+    /// A person overrode the local model's risk estimate of an object with their own assessment
+    /// (or withdrew an override), with a reason.
+    RiskOverridden {
+        subject_bin: String,
+        model: Option<String>,
+        probability: Option<f64>,
+        assessment: Option<String>,
+        reason: String,
+        review_id: i64,
+    },
     /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
     /// recomputed (each move is its own `task_recomputed` entry).
     RulesChanged {
@@ -381,6 +418,10 @@ impl Entry {
             Entry::ModelTrained { .. } => "model_trained",
             Entry::AppealsTriaged { .. } => "appeals_triaged",
             Entry::AppealCorrected { .. } => "appeal_corrected",
+            Entry::RiskModelTrained { .. } => "risk_model_trained",
+            Entry::PredictionsMade { .. } => "predictions_made",
+            Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
+            Entry::RiskOverridden { .. } => "risk_overridden",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
@@ -465,6 +506,15 @@ impl Entry {
                 "{appeal_no}: {aspect} {} → {to}: {reason}",
                 from.as_deref().unwrap_or("—")
             ),
+            Entry::RiskModelTrained { model, target, examples, auc, brier, .. } => format!(
+                "risk model {model} ({target}) trained on {examples} inspections (held-out AUC {auc:.3}, Brier {brier:.4})"
+            ),
+            Entry::PredictionsMade { model, purpose, rows, .. } => format!("{rows} prediction(s) by {model}: {purpose}"),
+            Entry::AnomalyReviewed { key, action, reason, .. } => format!("anomaly {key} {action}: {reason}"),
+            Entry::RiskOverridden { subject_bin, assessment, reason, .. } => match assessment {
+                Some(a) => format!("{subject_bin}: local risk estimate overridden as {a}: {reason}"),
+                None => format!("{subject_bin}: risk override withdrawn: {reason}"),
+            },
             Entry::RulesChanged { recomputed, .. } => {
                 format!("the rules in force changed; {recomputed} open deadline(s) recomputed")
             }

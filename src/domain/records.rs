@@ -11,7 +11,7 @@ use super::ids::SubjectId;
 use super::territory::{Kato, Oked};
 
 /// Kind of a control measure in the inspection registry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionKind {
     Planned,

@@ -60,9 +60,14 @@ pub struct GeneratedSet {
 pub struct GroundTruth {
     pub seed: u64,
     pub scale: String,
-    pub frequent_visits: FrequentVisits,
-    pub illegal_share: IllegalShare,
-    pub refused_spike: RefusedSpike,
+    /// False for a twin data set with nothing planted (`ekn fixtures --clean`): every pattern below
+    /// is then null, and a detector should find (almost) nothing.
+    pub planted: bool,
+    pub frequent_visits: Option<FrequentVisits>,
+    pub illegal_share: Option<IllegalShare>,
+    pub refused_spike: Option<RefusedSpike>,
+    pub unplanned_growth: Option<UnplannedGrowth>,
+    pub sanction_combination: Option<SanctionCombination>,
     /// Appeals that repeat an earlier appeal of the same applicant (same text).
     pub repeated_appeals: usize,
     /// Appeal texts that carry an IIN, a phone number or an e-mail address.
@@ -94,6 +99,23 @@ pub struct RefusedSpike {
     pub to: NaiveDate,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnplannedGrowth {
+    pub description: &'static str,
+    pub district_kato_prefix: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub planted_inspections: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SanctionCombination {
+    pub description: &'static str,
+    pub control_body: String,
+    pub sanctions: String,
+    pub planted_inspections: usize,
+}
+
 struct Subject {
     bin: String,
     name: String,
@@ -111,6 +133,12 @@ const ILLEGAL_DISTRICT: &str = "5530";
 const ILLEGAL_NEIGHBOUR: &str = "5520";
 const SPIKE_REGION: &str = "61";
 const SPIKE_CATEGORY: &str = "социальные выплаты";
+const COMBINATION_BODY: usize = 5;
+const COMBINATION_REGION: &str = "63";
+const COMBINATION: &str = "приостановление деятельности; штраф";
+/// Planted rows beyond the regular ones come from their own random stream, so planting them
+/// leaves every regular row as it was.
+const PLANT_STREAM: u64 = 0x5eed_0011;
 
 /// The day the generator's offsets are written against: the committed demo data (fixtures/demo)
 /// is the output for seed 2024 on this day.
@@ -142,8 +170,20 @@ pub const FILES: [&str; 4] = ["inspections.csv", "appeals.csv", "risk.csv", "gro
 /// Writes inspections.csv, appeals.csv, risk.csv and ground_truth.json into `out`, with dates
 /// placed relative to `today`.
 pub fn generate(scale: Scale, seed: u64, today: NaiveDate, out: &Path) -> std::io::Result<GeneratedSet> {
+    generate_with(scale, seed, today, true, out)
+}
+
+/// As `generate`, with the patterns planted or not (`planted: false` makes the clean twin the
+/// anomaly detectors' false alarms are measured on).
+pub fn generate_with(
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    planted: bool,
+    out: &Path,
+) -> std::io::Result<GeneratedSet> {
     std::fs::create_dir_all(out)?;
-    let mut set = generate_into(scale, seed, today, &mut |name| {
+    let mut set = generate_into(scale, seed, today, planted, &mut |name| {
         Ok(Box::new(BufWriter::new(File::create(out.join(name))?)) as Box<dyn Write>)
     })?;
     set.directory = out.display().to_string();
@@ -155,7 +195,7 @@ pub fn generate(scale: Scale, seed: u64, today: NaiveDate, out: &Path) -> std::i
 pub fn generate_in_memory(scale: Scale, seed: u64, today: NaiveDate) -> std::io::Result<Vec<(String, Vec<u8>)>> {
     let buffers: Collected = Default::default();
     let sink = buffers.clone();
-    generate_into(scale, seed, today, &mut |name| {
+    generate_into(scale, seed, today, true, &mut |name| {
         Ok(Box::new(SharedBuffer { name: name.to_string(), into: sink.clone(), bytes: Vec::new() }) as Box<dyn Write>)
     })?;
     let files = buffers.take();
@@ -191,33 +231,44 @@ impl Drop for SharedBuffer {
 
 type Sink<'a> = dyn FnMut(&str) -> std::io::Result<Box<dyn Write>> + 'a;
 
-fn generate_into(scale: Scale, seed: u64, today: NaiveDate, open: &mut Sink<'_>) -> std::io::Result<GeneratedSet> {
+fn generate_into(
+    scale: Scale,
+    seed: u64,
+    today: NaiveDate,
+    planted: bool,
+    open: &mut Sink<'_>,
+) -> std::io::Result<GeneratedSet> {
     let dates = Dates::new(today);
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let (n_subjects, n_inspections, n_appeals) = scale.sizes();
     let mut subjects = make_subjects(&mut rng, n_subjects);
 
-    let (inspection_count, frequent) =
-        write_inspections(&mut rng, &mut subjects, n_inspections, dates, open(FILES[0])?)?;
-    let (appeal_count, repeated, with_pd) = write_appeals(&mut rng, &mut subjects, n_appeals, dates, open(FILES[1])?)?;
+    let mut plant_rng = ChaCha8Rng::seed_from_u64(seed ^ PLANT_STREAM);
+    let (inspection_count, frequent, growth, combination) =
+        write_inspections(&mut rng, &mut plant_rng, planted, &mut subjects, n_inspections, dates, open(FILES[0])?)?;
+    let (appeal_count, repeated, with_pd) =
+        write_appeals(&mut rng, &mut plant_rng, planted, &mut subjects, n_appeals, dates, open(FILES[1])?)?;
     let risk_count = write_risk(&mut rng, &subjects, dates, open(FILES[2])?)?;
 
     let truth = GroundTruth {
         seed,
         scale: format!("{scale:?}").to_lowercase(),
+        planted,
         frequent_visits: frequent,
-        illegal_share: IllegalShare {
+        illegal_share: planted.then(|| IllegalShare {
             description: "Inspections in this district are appealed and declared illegal far more often than in its neighbour (about three times the share of cancelled inspections).",
             district_kato_prefix: ILLEGAL_DISTRICT.into(),
             neighbour_kato_prefix: ILLEGAL_NEIGHBOUR.into(),
-        },
-        refused_spike: RefusedSpike {
+        }),
+        refused_spike: planted.then(|| RefusedSpike {
             description: "Appeals of this category from this region were refused far more often in these months.",
             region_code: SPIKE_REGION.into(),
             category: SPIKE_CATEGORY.into(),
             from: dates.at(2025, 9, 1),
             to: dates.at(2025, 11, 30),
-        },
+        }),
+        unplanned_growth: growth,
+        sanction_combination: combination,
         repeated_appeals: repeated,
         appeals_with_personal_data: with_pd,
     };
@@ -367,13 +418,28 @@ fn yes_no(b: bool) -> &'static str {
     }
 }
 
+/// What a planted row does differently from a regular one.
+#[derive(Clone, Copy, PartialEq)]
+enum Planted {
+    Regular,
+    /// A visit of the frequent-visits pattern: repeat visits are appealed more often.
+    FrequentVisit,
+    /// The unusual combination of measures, with no violation recorded.
+    Combination,
+}
+
+type InspectionsWritten = (usize, Option<FrequentVisits>, Option<UnplannedGrowth>, Option<SanctionCombination>);
+
+#[allow(clippy::too_many_arguments)]
 fn write_inspections<W: Write>(
     rng: &mut ChaCha8Rng,
+    plant_rng: &mut ChaCha8Rng,
+    planted: bool,
     subjects: &mut [Subject],
     count: usize,
     dates: Dates,
     out: W,
-) -> std::io::Result<(usize, FrequentVisits)> {
+) -> std::io::Result<InspectionsWritten> {
     let mut w = excel_csv(out)?;
     w.write_record([
         "Регистрационный номер",
@@ -400,20 +466,38 @@ fn write_inspections<W: Write>(
                      s: &mut Subject,
                      body: usize,
                      kind: &str,
-                     start: NaiveDate|
+                     start: NaiveDate,
+                     how: Planted|
      -> std::io::Result<()> {
         seq += 1;
         let registry_no = format!("{}{:02}-{:08}", &s.kato[..2], start.year() % 100, seq);
         let end = start + Duration::days(rng.random_range(0..=10));
-        let violations: u32 = if rng.random_bool(0.55) { 0 } else { rng.random_range(1..=6) };
-        let (sanction, fine) = if violations == 0 {
+        let mut violations: u32 = if rng.random_bool(0.55) { 0 } else { rng.random_range(1..=6) };
+        let (sanction, fine) = if how == Planted::Combination {
+            violations = 0;
+            (COMBINATION, Some(rng.random_range(10_000..2_000_000) * 100))
+        } else if violations == 0 {
             ("", None)
         } else {
             let s = *pick(rng, SANCTIONS);
             (s, (s == "штраф").then(|| rng.random_range(10_000..2_000_000) * 100 + rng.random_range(0..2) * 50))
         };
-        let illegal_district = s.kato.starts_with(ILLEGAL_DISTRICT);
-        let appealed = !sanction.is_empty() && rng.random_bool(if illegal_district { 0.45 } else { 0.1 });
+        // The outcome process the risk model is meant to learn: unplanned inspections and some
+        // industries go wrong more often, repeat visits much more; the planted district far more.
+        let illegal_district = planted && s.kato.starts_with(ILLEGAL_DISTRICT);
+        let mut odds: f64 = match kind {
+            "внеплановая" => 1.6,
+            "плановая" => 1.0,
+            _ => 0.6,
+        };
+        if s.oked.starts_with("56") || s.oked.starts_with("86") {
+            odds *= 1.5;
+        }
+        if how == Planted::FrequentVisit {
+            odds *= 2.5;
+        }
+        let base = if illegal_district { 0.45 } else { 0.1 };
+        let appealed = !sanction.is_empty() && rng.random_bool((base * odds).min(0.95));
         let illegal = appealed && rng.random_bool(if illegal_district { 0.75 } else { 0.25 });
         let grounds = match kind {
             "внеплановая" => *pick(rng, GROUNDS_UNPLANNED),
@@ -441,13 +525,17 @@ fn write_inspections<W: Write>(
         ])?;
         Ok(())
     };
-    let planted_subjects: Vec<usize> = subjects
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.kato.starts_with(FREQUENT_DISTRICT) && s.small)
-        .map(|(i, _)| i)
-        .take(12)
-        .collect();
+    let planted_subjects: Vec<usize> = if planted {
+        subjects
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.kato.starts_with(FREQUENT_DISTRICT) && s.small)
+            .map(|(i, _)| i)
+            .take(12)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let planted_per_subject = (count / 1_000).clamp(8, 14);
     let regular = count - planted_subjects.len() * planted_per_subject;
     for _ in 0..regular {
@@ -458,9 +546,9 @@ fn write_inspections<W: Write>(
         let kind =
             *weighted(rng, &[("плановая", 25), ("внеплановая", 35), ("профилактический контроль с посещением", 40)]);
         let body = rng.random_range(0..CONTROL_BODIES.len());
-        write(&mut w, rng, &mut subjects[index], body, kind, start)?;
+        write(&mut w, rng, &mut subjects[index], body, kind, start, Planted::Regular)?;
     }
-    let mut planted = 0;
+    let mut frequent_rows = 0;
     let planted_from = dates.at(2024, 1, 10);
     for &index in &planted_subjects {
         for _ in 0..planted_per_subject {
@@ -470,21 +558,78 @@ fn write_inspections<W: Write>(
             } else {
                 "профилактический контроль с посещением"
             };
-            write(&mut w, rng, &mut subjects[index], FREQUENT_BODY, kind, start)?;
-            planted += 1;
+            write(&mut w, rng, &mut subjects[index], FREQUENT_BODY, kind, start, Planted::FrequentVisit)?;
+            frequent_rows += 1;
         }
+    }
+    if !planted {
+        w.flush()?;
+        return Ok((regular, None, None, None));
+    }
+
+    // Unplanned inspections growing in one place: the most populated ordinary district gets
+    // several times its usual unplanned inspections in the last twelve months.
+    let growth_district = {
+        let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+        for s in subjects.iter() {
+            let d = &s.kato[..4];
+            if ![FREQUENT_DISTRICT, ILLEGAL_DISTRICT, ILLEGAL_NEIGHBOUR].contains(&d) && !d.starts_with(SPIKE_REGION) {
+                *counts.entry(d).or_default() += 1;
+            }
+        }
+        counts
+            .into_iter()
+            .max_by_key(|&(d, n)| (n, std::cmp::Reverse(d)))
+            .map(|(d, _)| d.to_string())
+            .unwrap_or_default()
+    };
+    let in_growth: Vec<usize> =
+        (0..subjects.len()).filter(|&i| subjects[i].kato.starts_with(&growth_district)).collect();
+    let growth_rows = (count / 600).max(30);
+    let (growth_from, growth_to) = (dates.at(2025, 11, 1), dates.at(2026, 10, 31));
+    for _ in 0..growth_rows {
+        let index = in_growth[plant_rng.random_range(0..in_growth.len())];
+        let start = growth_from + Duration::days(plant_rng.random_range(0..=(growth_to - growth_from).num_days()));
+        let body = plant_rng.random_range(0..CONTROL_BODIES.len());
+        write(&mut w, plant_rng, &mut subjects[index], body, "внеплановая", start, Planted::Regular)?;
+    }
+
+    // An unusual combination of measures: one body suspends and fines with no violation recorded.
+    let in_region: Vec<usize> =
+        (0..subjects.len()).filter(|&i| subjects[i].kato.starts_with(COMBINATION_REGION)).collect();
+    let combination_rows = (count / 500).max(25);
+    let combination_from = dates.at(2024, 6, 1);
+    let combination_span = (dates.at(2026, 10, 31) - combination_from).num_days();
+    for _ in 0..combination_rows {
+        let index = in_region[plant_rng.random_range(0..in_region.len())];
+        let start = combination_from + Duration::days(plant_rng.random_range(0..=combination_span));
+        let kind = *pick(plant_rng, &["плановая", "внеплановая"]);
+        write(&mut w, plant_rng, &mut subjects[index], COMBINATION_BODY, kind, start, Planted::Combination)?;
     }
     w.flush()?;
     let body = control_body_name(FREQUENT_BODY, FREQUENT_DISTRICT);
     Ok((
-        regular + planted,
-        FrequentVisits {
+        regular + frequent_rows + growth_rows + combination_rows,
+        Some(FrequentVisits {
             description: "One control body visits the same small businesses of one district far more often than its peers (unplanned inspections and preventive visits, 2024–2026).",
             control_body: body,
             district_kato_prefix: FREQUENT_DISTRICT.into(),
             subjects: planted_subjects.iter().map(|&i| subjects[i].bin.clone()).collect(),
-            planted_inspections: planted,
-        },
+            planted_inspections: frequent_rows,
+        }),
+        Some(UnplannedGrowth {
+            description: "Unplanned inspections in this district grew several times over in the last twelve months.",
+            district_kato_prefix: growth_district,
+            from: growth_from,
+            to: growth_to,
+            planted_inspections: growth_rows,
+        }),
+        Some(SanctionCombination {
+            description: "One control body suspends activity and fines at once with no violation recorded.",
+            control_body: control_body_name(COMBINATION_BODY, &format!("{COMBINATION_REGION}0000000")),
+            sanctions: COMBINATION.into(),
+            planted_inspections: combination_rows,
+        }),
     ))
 }
 
@@ -517,6 +662,8 @@ fn contact(rng: &mut ChaCha8Rng, iin: &str) -> (String, bool) {
 
 fn write_appeals<W: Write>(
     rng: &mut ChaCha8Rng,
+    plant_rng: &mut ChaCha8Rng,
+    planted: bool,
     subjects: &mut [Subject],
     count: usize,
     dates: Dates,
@@ -582,7 +729,8 @@ fn write_appeals<W: Write>(
         let (status, decided, outcome) = if received > open_after {
             (pick(rng, STATUSES_OPEN).to_string(), String::new(), String::new())
         } else {
-            let spike = kato.starts_with(SPIKE_REGION)
+            let spike = planted
+                && kato.starts_with(SPIKE_REGION)
                 && category == SPIKE_CATEGORY
                 && received >= dates.at(2025, 9, 1)
                 && received <= dates.at(2025, 11, 30);
@@ -619,8 +767,39 @@ fn write_appeals<W: Write>(
             recent[slot] = record;
         }
     }
+    // The spike, made visible at any scale: more appeals of the category from the region in
+    // those months, most of them refused.
+    let mut written = count;
+    if planted {
+        let texts = APPEAL_TOPICS.iter().find(|(c, _)| *c == SPIKE_CATEGORY).map_or(&[][..], |(_, t)| *t);
+        let (from, to) = (dates.at(2025, 9, 1), dates.at(2025, 11, 30));
+        for k in 0..(count / 400).max(25) {
+            let received = from + Duration::days(plant_rng.random_range(0..=(to - from).num_days() - 25));
+            let iin = make_iin(plant_rng);
+            let (contact_text, has_pd) = contact(plant_rng, &iin);
+            with_pd += usize::from(has_pd);
+            let text = pick(plant_rng, texts).replace("{org}", "акимат района").replace("{contact}", &contact_text);
+            let outcome =
+                if plant_rng.random_bool(0.85) { "отказано" } else { *weighted(plant_rng, OUTCOME_LABELS) };
+            w.write_record([
+                format!("ЖТ-{}-{:08}", received.year(), count + k + 1),
+                received.to_string(),
+                pick(plant_rng, CHANNELS).to_string(),
+                pick(plant_rng, APPLICANT_CATEGORIES).to_string(),
+                iin,
+                String::new(),
+                format!("{SPIKE_REGION}{}000000", plant_rng.random_range(1..=6)),
+                text.trim().to_string(),
+                SPIKE_CATEGORY.to_string(),
+                "рассмотрено".to_string(),
+                (received + Duration::days(plant_rng.random_range(2..=25))).to_string(),
+                outcome.to_string(),
+            ])?;
+            written += 1;
+        }
+    }
     w.flush()?;
-    Ok((count, repeated, with_pd))
+    Ok((written, repeated, with_pd))
 }
 
 fn write_risk<W: Write>(rng: &mut ChaCha8Rng, subjects: &[Subject], dates: Dates, out: W) -> std::io::Result<usize> {

@@ -8,6 +8,7 @@
 
 pub mod columns;
 pub mod labelled;
+pub mod plan;
 mod preview;
 pub mod rows;
 pub mod source;

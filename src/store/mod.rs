@@ -6,6 +6,7 @@
 //! `PRAGMA user_version`; a database written by a newer version of the product is refused rather
 //! than guessed at.
 
+pub mod analytics;
 mod card;
 mod import;
 pub mod journal;
@@ -24,6 +25,7 @@ use rusqlite::{params, Connection, OpenFlags};
 
 use crate::domain::territory::REGIONS;
 
+pub use analytics::{NewReview, Review};
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
@@ -43,6 +45,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_journal", include_str!("migrations/0006_journal.sql")),
     ("0007_models", include_str!("migrations/0007_models.sql")),
     ("0008_triage", include_str!("migrations/0008_triage.sql")),
+    ("0009_analytics", include_str!("migrations/0009_analytics.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,0 +1,933 @@
+//! The practices `ekn anomalies` looks for, each built as units compared with their peers on a
+//! funnel (`anomalies`), with the false-discovery rate controlled across every unit of a kind:
+//!
+//! - `frequent_visits`: per control body × district, the share of its inspections and visits that
+//!   return to an object it had visited within the last year, against other bodies' shares;
+//! - `illegal_share`: per district, and per control body, the share of inspections declared illegal;
+//! - `unplanned_growth`: per district, the share of two years' unplanned inspections that fell in
+//!   the most recent year, against every district's (so a country-wide rise is not a local one);
+//! - `refused_spike`: per region × category of appeal × three-month window, the share of decided
+//!   appeals refused, against the category's share everywhere and at all times (overlapping
+//!   windows that all stand out are merged into one period);
+//! - `sanction_combination`: per control body, the share of its inspections ending in an unusual
+//!   combination of measures (two or more, or any with no violation recorded), against other
+//!   bodies' use of the same combination.
+//!
+//! A unit is listed when its Benjamini–Hochberg q-value is within the false-discovery rate AND it
+//! is at least `min_ratio` times its expectation (significant and large enough to matter). Every
+//! anomaly says, in Russian, Kazakh and English, what was compared with what, by how much, how
+//! sure, and that it is a hypothesis to verify, never a finding.
+
+use std::collections::HashMap;
+
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::anomalies::{adjust, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
+use crate::domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
+use crate::domain::norms::Localized;
+use crate::domain::records::InspectionKind;
+use crate::domain::territory::REGIONS;
+
+/// The method's version, named by every anomaly.
+pub const METHOD: &str = "funnel-spiegelhalter-bh-v1";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    FrequentVisits,
+    IllegalShare,
+    UnplannedGrowth,
+    RefusedSpike,
+    SanctionCombination,
+}
+
+impl AnomalyKind {
+    pub const ALL: [AnomalyKind; 5] = [
+        AnomalyKind::FrequentVisits,
+        AnomalyKind::IllegalShare,
+        AnomalyKind::UnplannedGrowth,
+        AnomalyKind::RefusedSpike,
+        AnomalyKind::SanctionCombination,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            AnomalyKind::FrequentVisits => "frequent_visits",
+            AnomalyKind::IllegalShare => "illegal_share",
+            AnomalyKind::UnplannedGrowth => "unplanned_growth",
+            AnomalyKind::RefusedSpike => "refused_spike",
+            AnomalyKind::SanctionCombination => "sanction_combination",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AnomalyKind> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+}
+
+/// The settings of a run, recorded in its output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DetectParams {
+    /// How far back the analysis window reaches from its last day, in days.
+    pub window_days: i32,
+    /// The false-discovery rate controlled across each kind's units.
+    pub fdr: f64,
+    /// The least observed/expected ratio worth listing.
+    pub min_ratio: f64,
+    /// Units with fewer inspections (or decided appeals) say nothing either way and are not judged.
+    pub min_inspections: u32,
+    pub min_appeals: u32,
+}
+
+impl Default for DetectParams {
+    fn default() -> Self {
+        DetectParams { window_days: 3 * 365, fdr: 0.05, min_ratio: 1.5, min_inspections: 20, min_appeals: 10 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DatePeriod {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// One anomaly: a unit that stands out from its peers, with the figures and the words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Anomaly {
+    /// A short stable identifier (dismissals refer to it): the first 12 hex digits of the
+    /// SHA-256 of `key`.
+    pub id: String,
+    /// What the unit is, readable: kind, body, place, category.
+    pub key: String,
+    pub kind: AnomalyKind,
+    pub control_body: Option<String>,
+    /// Two digits of KATO.
+    pub region_code: Option<String>,
+    /// The first four digits of KATO.
+    pub district: Option<String>,
+    pub category: Option<String>,
+    /// For `sanction_combination`: the combination of measures.
+    pub combination: Option<String>,
+    /// The objects behind the anomaly, most concerned first (at most 20).
+    pub subject_bins: Vec<String>,
+    pub period: DatePeriod,
+    pub observed: f64,
+    pub expected: f64,
+    pub ratio: f64,
+    pub p_value: f64,
+    pub q_value: f64,
+    /// The unit's volume: inspections, or decided appeals.
+    pub volume: f64,
+    /// The peers' rate the unit was compared with.
+    pub peer_rate: f64,
+    /// How many units were compared on the same funnel.
+    pub peers: usize,
+    /// The funnel it was judged on (`ekn anomalies funnel ID`).
+    pub group: String,
+    pub method: String,
+    pub explanation: Localized,
+}
+
+/// One unit on a funnel plot.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct FunnelPoint {
+    pub label: String,
+    pub volume: f64,
+    pub rate: f64,
+    /// Set when the unit is a listed anomaly.
+    pub anomaly_id: Option<String>,
+}
+
+/// A funnel plot: the peers, the pooled rate and the control limits' parameters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct FunnelPlot {
+    pub group: String,
+    pub kind: AnomalyKind,
+    pub target: f64,
+    /// Between-unit variance beyond chance (Spiegelhalter's τ²).
+    pub tau2: f64,
+    pub proportion: bool,
+    pub points: Vec<FunnelPoint>,
+    /// Control limits at chosen volumes: (volume, 95% upper, 99.8% upper).
+    pub limits: Vec<(f64, f64, f64)>,
+}
+
+/// What an anomaly rests on: the inspections or the appeals (indexes into the registry).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Evidence {
+    Inspections(Vec<usize>),
+    Appeals(Vec<usize>),
+}
+
+/// A run's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detection {
+    pub anomalies: Vec<Anomaly>,
+    pub funnels: HashMap<String, FunnelPlot>,
+    pub evidence: HashMap<String, Evidence>,
+    /// The analysis window.
+    pub window: DatePeriod,
+    /// Units compared, by kind.
+    pub units_judged: Vec<(AnomalyKind, usize)>,
+}
+
+/// One unit before judging.
+#[derive(Debug, Clone, Default)]
+struct Unit {
+    body: Option<u32>,
+    region: Option<u8>,
+    district: Option<u16>,
+    category: Option<u16>,
+    combination: Option<u16>,
+    period: (Day, Day),
+    events: f64,
+    /// Out of how many (a proportion), or how many were expected (a ratio).
+    trials: f64,
+    /// Inspections (or decided appeals) in the unit: its size, whatever the scale.
+    volume: f64,
+    /// For `frequent_visits`: the distinct objects visited.
+    objects: usize,
+    /// For `unplanned_growth`: the previous year's count.
+    previous: f64,
+    /// For `sanction_combination`: the measures came with no violation recorded.
+    no_violation: bool,
+    evidence: Vec<usize>,
+    subjects: Vec<u32>,
+}
+
+/// The units of one kind, in funnels (peer groups).
+struct Family {
+    kind: AnomalyKind,
+    scale: Scale,
+    groups: Vec<(String, Vec<Unit>)>,
+    min_volume: f64,
+    appeals: bool,
+}
+
+fn short_id(key: &str) -> String {
+    hex::encode(Sha256::digest(key.as_bytes()))[..12].to_string()
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        format!("{p:.1e}")
+    } else {
+        format!("{p:.3}")
+    }
+}
+
+fn region_names(code: u8) -> (String, String, String) {
+    let text = region_text(code);
+    match REGIONS.iter().find(|r| r.code == text) {
+        Some(r) => (r.name_ru.to_string(), r.name_kk.to_string(), r.name_en.to_string()),
+        None => (text.clone(), text.clone(), text),
+    }
+}
+
+/// The region most of a unit's rows are in, when at least 80% are.
+fn dominant<T: Copy + Eq + std::hash::Hash>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
+    let mut counts: HashMap<T, usize> = HashMap::new();
+    let mut total = 0;
+    for v in values {
+        total += 1;
+        if let Some(v) = v {
+            *counts.entry(v).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|&(_, c)| c).filter(|&(_, c)| c * 5 >= total * 4).map(|(v, _)| v)
+}
+
+/// Runs every detector over `registry`, with the window ending on the earlier of `today` and the
+/// registry's last day.
+pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> Detection {
+    let end = registry.last_day().map_or(day_of(today), |d| d.min(day_of(today)));
+    let first = registry
+        .inspections
+        .first()
+        .map(|f| f.day)
+        .into_iter()
+        .chain(registry.appeals.iter().map(|a| a.received))
+        .min()
+        .unwrap_or(end);
+    let start = (end - params.window_days + 1).max(first);
+    let window = (start, end);
+    let families = [
+        frequent_visits(registry, window, params),
+        illegal_share(registry, window, params),
+        unplanned_growth(registry, end, params),
+        refused_spike(registry, window, params),
+        sanction_combination(registry, window, params),
+    ];
+    let mut detection = Detection {
+        anomalies: Vec::new(),
+        funnels: HashMap::new(),
+        evidence: HashMap::new(),
+        window: DatePeriod { from: date_of(start), to: date_of(end) },
+        units_judged: Vec::new(),
+    };
+    for family in families {
+        judge_family(registry, family, params, &mut detection);
+    }
+    detection
+        .anomalies
+        .sort_by(|a, b| a.q_value.total_cmp(&b.q_value).then(b.ratio.total_cmp(&a.ratio)).then(a.key.cmp(&b.key)));
+    detection
+}
+
+fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out: &mut Detection) {
+    let scale = family.scale;
+    let mut judged: Vec<(usize, usize, Judgement)> = Vec::new();
+    let mut funnels: Vec<Funnel> = Vec::new();
+    let mut count = 0;
+    for (g, (_, units)) in family.groups.iter().enumerate() {
+        // Units too small to say anything take no part; the rest are judged on the family's scale.
+        let counts: Vec<UnitCounts> = units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.volume >= family.min_volume && u.trials > 0.0)
+            .map(|(i, u)| UnitCounts { key: i.to_string(), events: u.events, trials: u.trials })
+            .collect();
+        // The peers' rate counts every unit, small ones too: they are peers even if too small
+        // to be judged themselves.
+        let (all_events, all_trials) = units.iter().fold((0.0, 0.0), |(e, t), u| (e + u.events, t + u.trials));
+        let target = (all_trials > 0.0).then(|| all_events / all_trials);
+        let Some((js, funnel)) = judge_unadjusted(&counts, scale, 0.0, target) else {
+            funnels.push(Funnel { target: 0.0, tau2: 0.0, proportion: scale == Scale::Proportion, units: 0 });
+            continue;
+        };
+        count += js.len();
+        for j in js {
+            let i: usize = j.key.parse().unwrap_or(0);
+            judged.push((g, i, j));
+        }
+        funnels.push(funnel);
+    }
+    out.units_judged.push((family.kind, count));
+    let mut flat: Vec<Judgement> = judged.iter().map(|(_, _, j)| j.clone()).collect();
+    adjust(&mut flat, params.fdr);
+    let mut listed: HashMap<(usize, usize), String> = HashMap::new();
+    let mut merged_spikes: Vec<(usize, usize, Unit, Judgement)> = Vec::new();
+    for ((g, i, _), j) in judged.iter().zip(&flat) {
+        if !(j.significant && j.ratio >= params.min_ratio) {
+            continue;
+        }
+        let unit = &family.groups[*g].1[*i];
+        if family.kind == AnomalyKind::RefusedSpike {
+            merged_spikes.push((*g, *i, unit.clone(), j.clone()));
+            continue;
+        }
+        let anomaly = describe(registry, family.kind, &family.groups[*g].0, unit, j, &funnels[*g]);
+        listed.insert((*g, *i), anomaly.id.clone());
+        out.evidence.insert(
+            anomaly.id.clone(),
+            if family.appeals {
+                Evidence::Appeals(unit.evidence.clone())
+            } else {
+                Evidence::Inspections(unit.evidence.clone())
+            },
+        );
+        out.anomalies.push(anomaly);
+    }
+    // Overlapping windows of one region and category that all stand out are one spike.
+    merged_spikes.sort_by_key(|(g, _, u, _)| (*g, u.region, u.period.0));
+    let mut current: Option<(usize, Vec<usize>, Unit, Judgement)> = None;
+    for (g, i, unit, j) in merged_spikes {
+        match &mut current {
+            Some((cg, windows, cu, cj)) if *cg == g && cu.region == unit.region && unit.period.0 <= cu.period.1 + 1 => {
+                cu.period.1 = cu.period.1.max(unit.period.1);
+                cj.q_value = cj.q_value.min(j.q_value);
+                windows.push(i);
+            }
+            _ => {
+                if let Some((cg, windows, cu, cj)) = current.take() {
+                    let id = push_spike(registry, &family, (cg, cu, cj), &funnels, out);
+                    listed.extend(windows.into_iter().map(|w| ((cg, w), id.clone())));
+                }
+                current = Some((g, vec![i], unit, j));
+            }
+        }
+    }
+    if let Some((cg, windows, cu, cj)) = current.take() {
+        let id = push_spike(registry, &family, (cg, cu, cj), &funnels, out);
+        listed.extend(windows.into_iter().map(|w| ((cg, w), id.clone())));
+    }
+    for (g, (name, units)) in family.groups.iter().enumerate() {
+        let f = &funnels[g];
+        if f.units == 0 {
+            continue;
+        }
+        let points: Vec<FunnelPoint> = units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.volume >= family.min_volume && u.trials > 0.0)
+            .map(|(i, u)| FunnelPoint {
+                label: unit_label(registry, u),
+                volume: u.trials,
+                rate: u.events / u.trials,
+                anomaly_id: listed.get(&(g, i)).cloned(),
+            })
+            .collect();
+        let smallest = points.iter().map(|p| p.volume).fold(f64::INFINITY, f64::min).max(0.5);
+        let largest = points.iter().map(|p| p.volume).fold(smallest, f64::max);
+        let limits = (0..=40)
+            .map(|k| {
+                let v = smallest * (largest / smallest).powf(f64::from(k) / 40.0);
+                (v, f.upper(v, 1.96), f.upper(v, 3.09))
+            })
+            .collect();
+        out.funnels.insert(
+            name.clone(),
+            FunnelPlot {
+                group: name.clone(),
+                kind: family.kind,
+                target: f.target,
+                tau2: f.tau2,
+                proportion: f.proportion,
+                points,
+                limits,
+            },
+        );
+    }
+}
+
+fn push_spike(
+    registry: &Registry,
+    family: &Family,
+    (g, unit, j): (usize, Unit, Judgement),
+    funnels: &[Funnel],
+    out: &mut Detection,
+) -> String {
+    // Recount over the merged period (windows overlap: each appeal once).
+    let category = unit.category;
+    let (mut events, mut trials) = (0.0, 0.0);
+    let mut refused = Vec::new();
+    for (i, a) in registry.appeals.iter().enumerate() {
+        let Some(day) = a.decided.or(Some(a.received)) else { continue };
+        if a.region != unit.region || a.category != category || day < unit.period.0 || day > unit.period.1 {
+            continue;
+        }
+        let Some(outcome) = a.outcome else { continue };
+        trials += 1.0;
+        if outcome == AppealOutcome::Refused {
+            events += 1.0;
+            refused.push(i);
+        }
+    }
+    let f = &funnels[g];
+    let expected = f.target * trials;
+    let merged_unit = Unit { events, trials, volume: trials, evidence: refused.clone(), ..unit };
+    let judgement = Judgement {
+        key: String::new(),
+        observed: events,
+        expected,
+        ratio: if expected > 0.0 { events / expected } else { f64::INFINITY },
+        z: 0.0,
+        p_value: f.p_value(events, trials),
+        q_value: j.q_value,
+        significant: true,
+    };
+    let anomaly = describe(registry, family.kind, &family.groups[g].0, &merged_unit, &judgement, f);
+    let id = anomaly.id.clone();
+    out.evidence.insert(id.clone(), Evidence::Appeals(refused));
+    out.anomalies.push(anomaly);
+    id
+}
+
+fn unit_label(registry: &Registry, u: &Unit) -> String {
+    let mut parts = Vec::new();
+    if let Some(r) = u.region.filter(|_| u.district.is_none() && u.body.is_none()) {
+        parts.push(region_text(r));
+    }
+    if let Some(b) = u.body {
+        parts.push(registry.bodies.get(b as usize).cloned().unwrap_or_default());
+    }
+    if let Some(d) = u.district {
+        parts.push(district_text(d));
+    }
+    if u.category.is_some() {
+        parts.push(format!("{}..{}", date_of(u.period.0).format("%Y-%m"), date_of(u.period.1).format("%Y-%m")));
+    }
+    parts.join(" ")
+}
+
+fn top_subjects(registry: &Registry, subjects: &[u32]) -> Vec<String> {
+    let mut counts: HashMap<u32, usize> = HashMap::new();
+    for &s in subjects {
+        *counts.entry(s).or_default() += 1;
+    }
+    let mut list: Vec<(u32, usize)> = counts.into_iter().collect();
+    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    list.into_iter().take(20).filter_map(|(s, _)| registry.subjects.get(s as usize).map(|f| f.bin.clone())).collect()
+}
+
+fn describe(
+    registry: &Registry,
+    kind: AnomalyKind,
+    group: &str,
+    unit: &Unit,
+    j: &Judgement,
+    funnel: &Funnel,
+) -> Anomaly {
+    let body = unit.body.and_then(|b| registry.bodies.get(b as usize).cloned());
+    let category = unit.category.and_then(|c| registry.categories.get(c as usize).cloned());
+    let combination = unit.combination.and_then(|c| registry.sanction_sets.get(c as usize).cloned());
+    let region_code = unit.region.map(region_text).or_else(|| unit.district.map(|d| district_text(d)[..2].to_string()));
+    let district = unit.district.map(district_text);
+    let period = DatePeriod { from: date_of(unit.period.0), to: date_of(unit.period.1) };
+    let mut key_parts = vec![kind.code().to_string()];
+    key_parts.extend(body.clone());
+    key_parts.extend(district.clone().or_else(|| region_code.clone()));
+    key_parts.extend(category.clone());
+    key_parts.extend(combination.clone().map(|c| if unit.no_violation { format!("{c} (no violation)") } else { c }));
+    if kind == AnomalyKind::RefusedSpike {
+        key_parts.push(period.from.format("%Y-%m").to_string());
+    }
+    let key = key_parts.join(" / ");
+    let explanation = explain(
+        kind,
+        registry,
+        unit,
+        j,
+        funnel,
+        &period,
+        body.as_deref(),
+        category.as_deref(),
+        combination.as_deref(),
+        &district,
+        &region_code,
+    );
+    Anomaly {
+        id: short_id(&key),
+        key,
+        kind,
+        control_body: body,
+        region_code,
+        district,
+        category,
+        combination,
+        subject_bins: top_subjects(registry, &unit.subjects),
+        period,
+        observed: j.observed,
+        expected: j.expected,
+        ratio: j.ratio,
+        p_value: j.p_value,
+        q_value: j.q_value,
+        volume: unit.volume,
+        peer_rate: if unit.volume > 0.0 { j.expected / unit.volume } else { funnel.target },
+        peers: funnel.units,
+        group: group.to_string(),
+        method: METHOD.to_string(),
+        explanation,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn explain(
+    kind: AnomalyKind,
+    registry: &Registry,
+    unit: &Unit,
+    j: &Judgement,
+    funnel: &Funnel,
+    period: &DatePeriod,
+    body: Option<&str>,
+    category: Option<&str>,
+    combination: Option<&str>,
+    district: &Option<String>,
+    region: &Option<String>,
+) -> Localized {
+    let (from, to) = (period.from.format("%d.%m.%Y").to_string(), period.to.format("%d.%m.%Y").to_string());
+    let (events, trials) = (j.observed, unit.volume);
+    let rate = percent(events / trials.max(1.0));
+    let target = percent(funnel.target);
+    let expected = format!("{:.1}", j.expected);
+    let ratio = format!("{:.1}", j.ratio);
+    let (p, q) = (p_text(j.p_value), p_text(j.q_value));
+    let district = district.clone().unwrap_or_default();
+    let (region_ru, region_kk, region_en) =
+        region.as_deref().and_then(|r| r.parse::<u8>().ok()).map(region_names).unwrap_or_default();
+    let tail_ru = format!("Вероятность такого превышения случайно p = {p} (с поправкой на множественные сравнения q = {q}). Это гипотеза для проверки процессуальными средствами, а не вывод.");
+    let tail_kk = format!("Мұндай асып кетудің кездейсоқ болу ықтималдығы p = {p} (көптік салыстыруға түзетумен q = {q}). Бұл процестік құралдармен тексерілетін болжам, қорытынды емес.");
+    let tail_en = format!("The chance of an excess this large by chance is p = {p} (q = {q} after correcting for the many comparisons). A hypothesis to verify by procedural means, not a finding.");
+    let (events, trials) = (events as u64, trials as u64);
+    let body = body.unwrap_or("—");
+    let (ru, kk, en) = match kind {
+        AnomalyKind::FrequentVisits => {
+            let objects = unit.objects;
+            (
+                format!("{body}, район {district}: {trials} проверок и посещений {objects} объектов за {from}–{to}, из них {events} — повторные визиты к уже посещённым этим органом объектам. Если бы визиты органа распределялись по проверкам каждого объекта соразмерно его доле в районе, ожидалось бы около {expected} повторных; наблюдается в {ratio} раза больше."),
+                format!("{body}, {district} ауданы: {from}–{to} аралығында {objects} объектіге {trials} тексеру мен бару, оның {events}-і осы орган бұрын барған объектілерге қайта бару. Органның барулары әр объектінің тексерулеріне оның аудандағы үлесіне сай бөлінсе, шамамен {expected} қайталама бару күтілер еді; {ratio} есе көп."),
+                format!("{body}, district {district}: {trials} inspections and visits to {objects} objects in {from}–{to}, {events} of them returning to an object this body had already visited. Were the body's visits spread over each object's inspections in proportion to its share of the district, about {expected} repeat visits would be expected; this is {ratio} times as many."),
+            )
+        }
+        AnomalyKind::IllegalShare if unit.body.is_some() => (
+            format!("{body}: {events} из {trials} проверок за {from}–{to} признаны незаконными ({rate}). С учётом районов, где орган проверял, и доли незаконных проверок в них ожидалось около {expected}; наблюдается в {ratio} раза больше."),
+            format!("{body}: {from}–{to} аралығындағы {trials} тексерудің {events}-і заңсыз деп танылды ({rate}). Орган тексерген аудандар мен олардағы заңсыз тексерулер үлесін ескергенде шамамен {expected} күтілген; {ratio} есе көп."),
+            format!("{body}: {events} of {trials} inspections in {from}–{to} were declared illegal ({rate}). Given the districts it inspected in and their shares of illegal inspections, about {expected} were expected; this is {ratio} times as many."),
+        ),
+        AnomalyKind::IllegalShare => {
+            let (n_ru, n_kk, n_en) = neighbours_rate(registry, unit);
+            (
+                format!("Район {district} ({region_ru}): {events} из {trials} проверок за {from}–{to} признаны незаконными ({rate}){n_ru}. С учётом органов, проверявших здесь, и их доли незаконных проверок в других местах ожидалось около {expected}; наблюдается в {ratio} раза больше."),
+                format!("{district} ауданы ({region_kk}): {from}–{to} аралығындағы {trials} тексерудің {events}-і заңсыз деп танылды ({rate}){n_kk}. Мұнда тексерген органдар мен олардың басқа жерлердегі заңсыз тексерулер үлесін ескергенде шамамен {expected} күтілген; {ratio} есе көп."),
+                format!("District {district} ({region_en}): {events} of {trials} inspections in {from}–{to} were declared illegal ({rate}){n_en}. Given the control bodies that inspected here and their shares of illegal inspections elsewhere, about {expected} were expected; this is {ratio} times as many."),
+            )
+        }
+        AnomalyKind::UnplannedGrowth => {
+            let previous = unit.previous as u64;
+            (
+                format!("Район {district} ({region_ru}): {events} внеплановых проверок за {from}–{to} против {previous} за предыдущие двенадцать месяцев. По всем районам на последний год приходится {target} внеплановых проверок двух лет, здесь — {rate}; ожидалось около {expected}, в {ratio} раза больше."),
+                format!("{district} ауданы ({region_kk}): {from}–{to} аралығында {events} жоспардан тыс тексеру, алдыңғы он екі айда — {previous}. Барлық аудандарда екі жылдағы жоспардан тыс тексерулердің {target}-і соңғы жылға келеді, мұнда — {rate}; шамамен {expected} күтілген, {ratio} есе көп."),
+                format!("District {district} ({region_en}): {events} unplanned inspections in {from}–{to} against {previous} in the twelve months before. Across all districts the latest year holds {target} of two years' unplanned inspections, here {rate}; about {expected} were expected, {ratio} times as many were seen."),
+            )
+        }
+        AnomalyKind::RefusedSpike => {
+            let c = category.unwrap_or("—");
+            (
+                format!("{region_ru}, категория «{c}», {from}–{to}: отказано по {events} из {trials} рассмотренных обращений ({rate}) против {target} по этой категории во всех регионах за все периоды; ожидалось около {expected}, в {ratio} раза больше."),
+                format!("{region_kk}, «{c}» санаты, {from}–{to}: қаралған {trials} өтініштің {events}-іне бас тартылды ({rate}), осы санат бойынша барлық өңірлерде барлық кезеңде — {target}; шамамен {expected} күтілген, {ratio} есе көп."),
+                format!("{region_en}, category “{c}”, {from}–{to}: {events} of {trials} decided appeals were refused ({rate}) against {target} for this category in all regions and periods; about {expected} were expected, {ratio} times as many were seen."),
+            )
+        }
+        AnomalyKind::SanctionCombination => {
+            let c = combination.unwrap_or("—");
+            let (c_ru, c_kk, c_en) = if unit.no_violation {
+                (format!("{c} при отсутствии зафиксированных нарушений"), format!("{c}, бұзушылық тіркелмеген"), format!("{c} with no violation recorded"))
+            } else {
+                (c.to_string(), c.to_string(), c.to_string())
+            };
+            (
+                format!("{body}: сочетание мер «{c_ru}» в {events} из {trials} проверок за {from}–{to} ({rate}) против {target} у других органов; ожидалось около {expected}, в {ratio} раза больше."),
+                format!("{body}: {from}–{to} аралығындағы {trials} тексерудің {events}-інде «{c_kk}» шаралар үйлесімі ({rate}), басқа органдарда — {target}; шамамен {expected} күтілген, {ratio} есе көп."),
+                format!("{body}: the combination “{c_en}” ended {events} of {trials} inspections in {from}–{to} ({rate}) against {target} for other bodies; about {expected} were expected, {ratio} times as many were seen."),
+            )
+        }
+    };
+    Localized { ru: format!("{ru} {tail_ru}"), kk: format!("{kk} {tail_kk}"), en: format!("{en} {tail_en}") }
+}
+
+/// The share declared illegal in the other districts of the unit's region, for the explanation.
+fn neighbours_rate(registry: &Registry, unit: &Unit) -> (String, String, String) {
+    let Some(d) = unit.district else { return Default::default() };
+    let region = d / 100;
+    let (mut k, mut n) = (0u64, 0u64);
+    for f in &registry.inspections {
+        if f.day < unit.period.0 || f.day > unit.period.1 {
+            continue;
+        }
+        match (f.district, f.declared_illegal) {
+            (Some(x), Some(illegal)) if x / 100 == region && x != d => {
+                n += 1;
+                k += u64::from(illegal);
+            }
+            _ => {}
+        }
+    }
+    if n == 0 {
+        return Default::default();
+    }
+    let r = percent(k as f64 / n as f64);
+    (
+        format!(" против {r} в других районах области ({k} из {n})"),
+        format!(", облыстың басқа аудандарында — {r} ({n}-нің {k}-і)"),
+        format!(" against {r} in the region's other districts ({k} of {n})"),
+    )
+}
+
+fn in_window(day: Day, window: (Day, Day)) -> bool {
+    day >= window.0 && day <= window.1
+}
+
+fn frequent_visits(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    // Concentration beyond chance: were a body's visits in a district spread over each object's
+    // inspections in proportion to its share of the district's inspections (s), its visits to an
+    // object inspected V times would be Binomial(V, s), and its repeat visits (beyond the first)
+    // would number V·s − (1 − (1 − s)^V) on average. Popular objects expect many repeats from
+    // every body; a body returning again and again to objects nobody else visits does not.
+    let mut pairs: HashMap<(u32, u32, u16), Vec<usize>> = HashMap::new();
+    let mut object_visits: HashMap<u32, f64> = HashMap::new();
+    for (i, f) in registry.inspections.iter().enumerate() {
+        let (true, Some(d)) = (in_window(f.day, window), f.district) else { continue };
+        pairs.entry((f.body, f.subject, d)).or_default().push(i);
+        *object_visits.entry(f.subject).or_default() += 1.0;
+    }
+    // A body's share of a district is its share of the objects reached there (first visits), so
+    // the repeat visits under test do not inflate their own expectation.
+    let mut body_in_district: HashMap<(u32, u16), f64> = HashMap::new();
+    let mut district_total: HashMap<u16, f64> = HashMap::new();
+    for &(body, _, d) in pairs.keys() {
+        *body_in_district.entry((body, d)).or_default() += 1.0;
+        *district_total.entry(d).or_default() += 1.0;
+    }
+    let mut units: HashMap<(u32, u16), Unit> = HashMap::new();
+    let mut keys: Vec<&(u32, u32, u16)> = pairs.keys().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let (body, subject, d) = *key;
+        let visits = &pairs[key];
+        let share = body_in_district[&(body, d)] / district_total[&d];
+        let v = object_visits[&subject];
+        let expected = v * share - (1.0 - (1.0 - share).powf(v));
+        let unit = units.entry((body, d)).or_insert_with(|| Unit {
+            body: Some(body),
+            district: Some(d),
+            period: window,
+            ..Unit::default()
+        });
+        unit.volume += visits.len() as f64;
+        unit.objects += 1;
+        unit.trials += expected.max(0.0);
+        let repeats = visits.len() - 1;
+        unit.events += repeats as f64;
+        unit.evidence.extend(visits.iter().skip(1));
+        unit.subjects.extend(std::iter::repeat_n(subject, repeats));
+    }
+    Family {
+        kind: AnomalyKind::FrequentVisits,
+        scale: Scale::Ratio,
+        groups: vec![("frequent_visits".into(), sorted(units))],
+        min_volume: f64::from(params.min_inspections),
+        appeals: false,
+    }
+}
+
+fn sorted<K: Ord + Copy>(units: HashMap<K, Unit>) -> Vec<Unit> {
+    let mut list: Vec<(K, Unit)> = units.into_iter().collect();
+    list.sort_by_key(|(k, _)| *k);
+    list.into_iter().map(|(_, u)| u).collect()
+}
+
+fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    // Indirect standardisation: a district is compared with what the bodies that inspected it
+    // would give at their usual rates, and a body with what the districts it worked in would give,
+    // so a bad district does not make every body working there look bad, nor the reverse. Rates
+    // are pulled towards the overall one by 20 pseudo-inspections (a small unit has no rate yet).
+    let known: Vec<usize> = (0..registry.inspections.len())
+        .filter(|&i| {
+            in_window(registry.inspections[i].day, window) && registry.inspections[i].declared_illegal.is_some()
+        })
+        .collect();
+    let facts = &registry.inspections;
+    let illegal = |i: usize| facts[i].declared_illegal == Some(true);
+    let overall = known.iter().filter(|&&i| illegal(i)).count() as f64 / known.len().max(1) as f64;
+    let mut by_body: HashMap<u32, (f64, f64)> = HashMap::new();
+    let mut by_district: HashMap<Option<u16>, (f64, f64)> = HashMap::new();
+    for &i in &known {
+        let y = f64::from(u8::from(illegal(i)));
+        let b = by_body.entry(facts[i].body).or_default();
+        b.0 += y;
+        b.1 += 1.0;
+        let d = by_district.entry(facts[i].district).or_default();
+        d.0 += y;
+        d.1 += 1.0;
+    }
+    const PULL: f64 = 20.0;
+    let rate = |(k, n): (f64, f64)| (k + PULL * overall) / (n + PULL);
+    let mut districts: HashMap<u16, Unit> = HashMap::new();
+    let mut bodies: HashMap<u32, Unit> = HashMap::new();
+    for &i in &known {
+        let f = &facts[i];
+        let mut units: Vec<(&mut Unit, f64)> = Vec::with_capacity(2);
+        if let Some(d) = f.district {
+            let expected = rate(by_body[&f.body]);
+            units.push((
+                districts.entry(d).or_insert_with(|| Unit { district: Some(d), period: window, ..Unit::default() }),
+                expected,
+            ));
+        }
+        let expected = rate(by_district[&f.district]);
+        units.push((
+            bodies.entry(f.body).or_insert_with(|| Unit { body: Some(f.body), period: window, ..Unit::default() }),
+            expected,
+        ));
+        for (unit, expected) in units {
+            unit.volume += 1.0;
+            unit.trials += expected;
+            if illegal(i) {
+                unit.events += 1.0;
+                unit.evidence.push(i);
+                unit.subjects.push(f.subject);
+            }
+        }
+    }
+    let mut bodies = sorted(bodies);
+    for unit in &mut bodies {
+        let b = unit.body;
+        unit.region = dominant(known.iter().filter(|&&i| Some(facts[i].body) == b).map(|&i| facts[i].region));
+    }
+    Family {
+        kind: AnomalyKind::IllegalShare,
+        scale: Scale::Ratio,
+        groups: vec![
+            ("illegal_share/district".into(), sorted(districts)),
+            ("illegal_share/control_body".into(), bodies),
+        ],
+        min_volume: f64::from(params.min_inspections),
+        appeals: false,
+    }
+}
+
+fn unplanned_growth(registry: &Registry, end: Day, params: &DetectParams) -> Family {
+    let recent = (end - 364, end);
+    let previous = (end - 729, end - 365);
+    let mut units: HashMap<u16, Unit> = HashMap::new();
+    for (i, f) in registry.inspections.iter().enumerate() {
+        if f.kind != InspectionKind::Unplanned || f.day < previous.0 || f.day > end {
+            continue;
+        }
+        let Some(d) = f.district else { continue };
+        let unit = units.entry(d).or_insert_with(|| Unit { district: Some(d), period: recent, ..Unit::default() });
+        unit.trials += 1.0;
+        unit.volume += 1.0;
+        if f.day >= recent.0 {
+            unit.events += 1.0;
+            unit.evidence.push(i);
+            unit.subjects.push(f.subject);
+        } else {
+            unit.previous += 1.0;
+        }
+    }
+    Family {
+        kind: AnomalyKind::UnplannedGrowth,
+        scale: Scale::Proportion,
+        groups: vec![("unplanned_growth".into(), sorted(units))],
+        min_volume: f64::from(params.min_inspections),
+        appeals: false,
+    }
+}
+
+/// The first day of the month `months` after `day`'s month.
+fn month_start(day: Day, months: i32) -> Day {
+    let d = date_of(day);
+    let first = NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap_or(d);
+    let moved = if months >= 0 {
+        first.checked_add_months(Months::new(months as u32))
+    } else {
+        first.checked_sub_months(Months::new((-months) as u32))
+    };
+    day_of(moved.unwrap_or(first))
+}
+
+fn refused_spike(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    // Three-month windows starting on every month in the analysis window: an appeal decided in
+    // a month belongs to the windows starting that month and the two before.
+    let mut groups: HashMap<u16, HashMap<(u8, Day), Unit>> = HashMap::new();
+    for (i, a) in registry.appeals.iter().enumerate() {
+        let (Some(outcome), Some(category), Some(region)) = (a.outcome, a.category, a.region) else { continue };
+        let day = a.decided.unwrap_or(a.received);
+        if !in_window(day, window) {
+            continue;
+        }
+        let month = month_start(day, 0);
+        for k in 0..3 {
+            let start = month_start(month, -k);
+            if start < month_start(window.0, 0) {
+                continue;
+            }
+            let end = (month_start(start, 3) - 1).min(window.1);
+            let unit = groups.entry(category).or_default().entry((region, start)).or_insert_with(|| Unit {
+                region: Some(region),
+                category: Some(category),
+                period: (start, end),
+                ..Unit::default()
+            });
+            unit.trials += 1.0;
+            unit.volume += 1.0;
+            if outcome == AppealOutcome::Refused {
+                unit.events += 1.0;
+                unit.evidence.push(i);
+                unit.subjects.extend(a.subject);
+            }
+        }
+    }
+    let mut list: Vec<_> = groups.into_iter().collect();
+    list.sort_by_key(|(c, _)| *c);
+    Family {
+        kind: AnomalyKind::RefusedSpike,
+        scale: Scale::Proportion,
+        groups: list
+            .into_iter()
+            .map(|(c, units)| {
+                let name =
+                    format!("refused_spike/{}", registry.categories.get(c as usize).cloned().unwrap_or_default());
+                (name, sorted(units))
+            })
+            .collect(),
+        min_volume: f64::from(params.min_appeals),
+        appeals: true,
+    }
+}
+
+fn sanction_combination(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    // An unusual combination: two or more measures, or any measure with no violation recorded.
+    // Its code is the sanction set's index, doubled, plus one when no violation was recorded.
+    let unusual = |f: &crate::domain::facts::InspectionFact| -> Option<u32> {
+        let set = registry.sanction_sets.get(f.sanctions as usize)?;
+        if set.is_empty() {
+            return None;
+        }
+        let several = set.contains(" + ");
+        let without = f.violations == 0;
+        (several || without).then_some(u32::from(f.sanctions) * 2 + u32::from(without))
+    };
+    let mut totals: HashMap<u32, (f64, Vec<Option<u8>>)> = HashMap::new();
+    let mut combos: HashMap<u32, HashMap<u32, Unit>> = HashMap::new();
+    for f in registry.inspections.iter().filter(|f| in_window(f.day, window)) {
+        let t = totals.entry(f.body).or_default();
+        t.0 += 1.0;
+        t.1.push(f.region);
+    }
+    for (i, f) in registry.inspections.iter().enumerate() {
+        if !in_window(f.day, window) {
+            continue;
+        }
+        let Some(code) = unusual(f) else { continue };
+        let unit = combos.entry(code).or_default().entry(f.body).or_insert_with(|| Unit {
+            body: Some(f.body),
+            combination: Some((code / 2) as u16),
+            no_violation: code % 2 == 1,
+            period: window,
+            ..Unit::default()
+        });
+        unit.events += 1.0;
+        unit.evidence.push(i);
+        unit.subjects.push(f.subject);
+    }
+    let mut codes: Vec<u32> = combos.keys().copied().collect();
+    codes.sort_unstable();
+    let mut groups = Vec::new();
+    for code in codes {
+        let mut units = combos.remove(&code).unwrap_or_default();
+        // Every body is a peer, with zero events if it never used the combination.
+        for (&body, (n, regions)) in &totals {
+            let unit = units.entry(body).or_insert_with(|| Unit {
+                body: Some(body),
+                combination: Some((code / 2) as u16),
+                no_violation: code % 2 == 1,
+                period: window,
+                ..Unit::default()
+            });
+            unit.trials = *n;
+            unit.volume = *n;
+            unit.region = dominant(regions.iter().copied());
+        }
+        let name = format!(
+            "sanction_combination/{}{}",
+            registry.sanction_sets.get((code / 2) as usize).cloned().unwrap_or_default(),
+            if code % 2 == 1 { " (no violation)" } else { "" }
+        );
+        groups.push((name, sorted(units)));
+    }
+    Family {
+        kind: AnomalyKind::SanctionCombination,
+        scale: Scale::Proportion,
+        groups,
+        min_volume: f64::from(params.min_inspections),
+        appeals: false,
+    }
+}

@@ -1,0 +1,857 @@
+//! The local risk model: will the next inspection go wrong (be declared illegal, lead to a
+//! satisfied appeal, find violations)? Features are built from what is known *before* an
+//! inspection — never from its own outcome — by replaying the registry in date order: the control
+//! body, the kind of measure, the industry (OKED section), the district and region, how often the
+//! same body visited the same object before, the object's appeals and their outcomes, its earlier
+//! violations and cancelled inspections, and the body's own record so far. A logistic regression
+//! (`logistic`) is trained on the older 80% of inspections and judged on the most recent 20%
+//! (AUC, Brier score, calibration, and the same by region and by control body as a bias check),
+//! then refitted on everything. Every prediction decomposes exactly into per-feature contributions
+//! to the log-odds against the average inspection, which `api::risk` puts into words.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::logistic::{self, auc, sigmoid, Design};
+use crate::domain::facts::{district_text, region_text, AppealOutcome, Day, InspectionFact, Registry};
+use crate::domain::records::InspectionKind;
+
+/// What the model predicts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Target {
+    /// The inspection is declared illegal (the default).
+    DeclaredIllegal,
+    /// A satisfied appeal about the object arrives within the horizon after the inspection starts.
+    AppealSatisfied,
+    /// The inspection finds at least one violation.
+    ViolationsFound,
+}
+
+impl Target {
+    pub const ALL: [Target; 3] = [Target::DeclaredIllegal, Target::AppealSatisfied, Target::ViolationsFound];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Target::DeclaredIllegal => "declared_illegal",
+            Target::AppealSatisfied => "appeal_satisfied",
+            Target::ViolationsFound => "violations_found",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Target> {
+        Self::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+/// Training parameters, recorded with every model version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RiskParams {
+    /// Inverse regularisation strength, as scikit-learn's `C`.
+    pub c: f64,
+    /// A category level seen fewer times in training shares the feature's "other" column.
+    pub min_level_count: u32,
+    /// Pseudo-count pulling a body's record towards the overall rate (a body with three
+    /// inspections has no record to speak of yet).
+    pub record_smoothing: f64,
+    /// What counts as a recent visit, in days.
+    pub recent_days: i32,
+    /// For `appeal_satisfied`: how long after the inspection an appeal counts, in days.
+    pub horizon_days: i32,
+    /// The share of the most recent inspections held out for evaluation.
+    pub holdout_share: f64,
+}
+
+impl Default for RiskParams {
+    fn default() -> Self {
+        RiskParams {
+            c: 1.0,
+            min_level_count: 5,
+            record_smoothing: 20.0,
+            recent_days: 365,
+            horizon_days: 90,
+            holdout_share: 0.2,
+        }
+    }
+}
+
+/// The numeric features, in column order (after the intercept).
+pub const NUMERIC: [&str; 9] = [
+    "prior_visits_same_body",
+    "visits_same_body_recent",
+    "prior_inspections_object",
+    "object_appeals",
+    "object_satisfied_appeals",
+    "object_violation_share",
+    "object_prior_illegal",
+    "body_illegal_rate",
+    "body_violation_rate",
+];
+
+/// The categorical features, one-hot after the numeric ones.
+pub const CATEGORICAL: [&str; 5] = ["control_body", "kind", "oked_section", "district", "region"];
+
+const N_NUM: usize = NUMERIC.len();
+const N_CAT: usize = CATEGORICAL.len();
+/// Raw code of a missing category value.
+const MISSING: u32 = u32::MAX;
+
+/// A planned or past visit as the model sees it before its outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Visit {
+    pub subject: u32,
+    pub body: u32,
+    pub kind: InspectionKind,
+    pub day: Day,
+    pub district: Option<u16>,
+    pub region: Option<u8>,
+    pub oked_section: Option<u8>,
+}
+
+impl Visit {
+    pub fn of(fact: &InspectionFact) -> Visit {
+        Visit {
+            subject: fact.subject,
+            body: fact.body,
+            kind: fact.kind,
+            day: fact.day,
+            district: fact.district,
+            region: fact.region,
+            oked_section: fact.oked_section,
+        }
+    }
+
+    fn raw_categories(&self) -> [u32; N_CAT] {
+        [
+            self.body,
+            kind_index(self.kind),
+            self.oked_section.map_or(MISSING, u32::from),
+            self.district.map_or(MISSING, u32::from),
+            self.region.map_or(MISSING, u32::from),
+        ]
+    }
+}
+
+fn kind_index(kind: InspectionKind) -> u32 {
+    InspectionKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u32
+}
+
+/// The raw numbers of one visit, before standardisation, with the categories' raw codes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RawFeatures {
+    pub numbers: [f64; N_NUM],
+    pub categories: [u32; N_CAT],
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Record {
+    inspections: u32,
+    with_violations: u32,
+    outcome_known: u32,
+    illegal: u32,
+}
+
+/// The registry replayed up to a day: what is known about objects and bodies before a visit.
+pub struct History {
+    params: RiskParams,
+    visits: HashMap<(u32, u32), Vec<Day>>,
+    subjects: Vec<Record>,
+    bodies: Vec<Record>,
+    overall: Record,
+    /// Per object: days appeals about it were received, and days satisfied ones were decided.
+    appeals: Vec<Vec<Day>>,
+    satisfied: Vec<Vec<Day>>,
+}
+
+fn grow<T: Default + Clone>(v: &mut Vec<T>, index: usize) -> &mut T {
+    if v.len() <= index {
+        v.resize(index + 1, T::default());
+    }
+    &mut v[index]
+}
+
+fn count_before(days: &[Day], day: Day) -> usize {
+    days.partition_point(|&d| d < day)
+}
+
+impl History {
+    pub fn new(registry: &Registry, params: &RiskParams) -> History {
+        let n = registry.subjects.len();
+        let mut appeals = vec![Vec::new(); n];
+        let mut satisfied = vec![Vec::new(); n];
+        for a in &registry.appeals {
+            let Some(s) = a.subject else { continue };
+            appeals[s as usize].push(a.received);
+            if a.outcome == Some(AppealOutcome::Satisfied) {
+                satisfied[s as usize].push(a.decided.unwrap_or(a.received));
+            }
+        }
+        for list in appeals.iter_mut().chain(satisfied.iter_mut()) {
+            list.sort_unstable();
+        }
+        History {
+            params: params.clone(),
+            visits: HashMap::new(),
+            subjects: vec![Record::default(); n],
+            bodies: vec![Record::default(); registry.bodies.len()],
+            overall: Record::default(),
+            appeals,
+            satisfied,
+        }
+    }
+
+    fn share(k: u32, n: u32, prior: f64, weight: f64) -> f64 {
+        (f64::from(k) + weight * prior) / (f64::from(n) + weight)
+    }
+
+    /// What is known before `visit`, as raw numbers and category codes.
+    pub fn features(&self, visit: &Visit) -> RawFeatures {
+        let empty = Vec::new();
+        let days = self.visits.get(&(visit.subject, visit.body)).unwrap_or(&empty);
+        let before = count_before(days, visit.day);
+        let recent = before - count_before(days, visit.day - self.params.recent_days);
+        let subject = self.subjects.get(visit.subject as usize).copied().unwrap_or_default();
+        let body = self.bodies.get(visit.body as usize).copied().unwrap_or_default();
+        let overall_violations = Self::share(self.overall.with_violations, self.overall.inspections, 0.5, 1.0);
+        let overall_illegal = Self::share(self.overall.illegal, self.overall.outcome_known, 0.05, 1.0);
+        let m = self.params.record_smoothing;
+        let object_list = |lists: &Vec<Vec<Day>>| {
+            lists.get(visit.subject as usize).map_or(0, |days| count_before(days, visit.day)) as f64
+        };
+        RawFeatures {
+            numbers: [
+                (before as f64).ln_1p(),
+                (recent as f64).ln_1p(),
+                f64::from(subject.inspections).ln_1p(),
+                object_list(&self.appeals).ln_1p(),
+                object_list(&self.satisfied).ln_1p(),
+                Self::share(subject.with_violations, subject.inspections, overall_violations, 1.0),
+                f64::from(subject.illegal).ln_1p(),
+                Self::share(body.illegal, body.outcome_known, overall_illegal, m),
+                Self::share(body.with_violations, body.inspections, overall_violations, m),
+            ],
+            categories: visit.raw_categories(),
+        }
+    }
+
+    /// A visit happened (a plan's earlier row counts as one): later visits see it.
+    pub fn record_visit(&mut self, visit: &Visit) {
+        let days = self.visits.entry((visit.subject, visit.body)).or_default();
+        // Kept sorted: facts arrive in date order; a plan's rows may not.
+        let at = days.partition_point(|&d| d <= visit.day);
+        days.insert(at, visit.day);
+        grow(&mut self.subjects, visit.subject as usize).inspections += 1;
+        grow(&mut self.bodies, visit.body as usize).inspections += 1;
+        self.overall.inspections += 1;
+    }
+
+    /// A past inspection's outcome, known to later visits.
+    pub fn record_outcome(&mut self, fact: &InspectionFact) {
+        let found = fact.violations > 0;
+        for record in [
+            grow(&mut self.subjects, fact.subject as usize),
+            grow(&mut self.bodies, fact.body as usize),
+            &mut self.overall,
+        ] {
+            record.with_violations += u32::from(found);
+            if let Some(illegal) = fact.declared_illegal {
+                record.outcome_known += 1;
+                record.illegal += u32::from(illegal);
+            }
+        }
+    }
+
+    /// Replays every inspection of `registry`, calling `each` with an inspection and what was known
+    /// before its day (inspections of the same day do not see each other).
+    pub fn replay(&mut self, registry: &Registry, mut each: impl FnMut(usize, &InspectionFact, RawFeatures)) {
+        let facts = &registry.inspections;
+        let mut start = 0;
+        while start < facts.len() {
+            let mut end = start;
+            while end < facts.len() && facts[end].day == facts[start].day {
+                end += 1;
+            }
+            for (i, fact) in facts.iter().enumerate().take(end).skip(start) {
+                each(i, fact, self.features(&Visit::of(fact)));
+            }
+            for fact in &facts[start..end] {
+                self.record_visit(&Visit::of(fact));
+                self.record_outcome(fact);
+            }
+            start = end;
+        }
+    }
+}
+
+/// The label of one past inspection for `target`, or None when it is not known (yet).
+pub fn label(
+    target: Target,
+    fact: &InspectionFact,
+    satisfied_received: &[Vec<Day>],
+    horizon: i32,
+    last_day: Day,
+) -> Option<bool> {
+    match target {
+        Target::DeclaredIllegal => fact.declared_illegal,
+        Target::ViolationsFound => Some(fact.violations > 0),
+        Target::AppealSatisfied => {
+            if fact.day + horizon > last_day {
+                return None;
+            }
+            let days = satisfied_received.get(fact.subject as usize)?;
+            let from = count_before(days, fact.day);
+            Some(days.get(from).is_some_and(|&d| d <= fact.day + horizon))
+        }
+    }
+}
+
+/// The days satisfied appeals about each object were received (for `appeal_satisfied` labels).
+pub fn satisfied_received(registry: &Registry) -> Vec<Vec<Day>> {
+    let mut out = vec![Vec::new(); registry.subjects.len()];
+    for a in &registry.appeals {
+        if let (Some(s), Some(AppealOutcome::Satisfied)) = (a.subject, a.outcome) {
+            out[s as usize].push(a.received);
+        }
+    }
+    for days in &mut out {
+        days.sort_unstable();
+    }
+    out
+}
+
+/// One numeric feature's standardisation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NumericSpec {
+    pub name: String,
+    pub mean: f64,
+    pub std: f64,
+}
+
+impl NumericSpec {
+    /// The value in standard deviations from the training mean, bounded at ±5: a feature that
+    /// barely varied in training (or a value far outside it) must not swing a prediction alone.
+    pub fn standardise(&self, x: f64) -> f32 {
+        if self.std < 1e-6 {
+            return 0.0;
+        }
+        ((x - self.mean) / self.std).clamp(-5.0, 5.0) as f32
+    }
+}
+
+/// One categorical feature's levels: `levels[k]` has column `first_column + 1 + k`; the "other"
+/// column (`first_column`) takes rare and unseen levels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CategoricalSpec {
+    pub name: String,
+    pub first_column: u32,
+    /// Level names as people read them: a body's name, `unplanned`, `G`, `1920`, `19`.
+    pub levels: Vec<String>,
+    /// The training-weighted mean weight of the feature: contributions are told against it.
+    pub reference: f64,
+}
+
+/// A trained model: everything needed to score and explain, stored as JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RiskModel {
+    pub target: Target,
+    pub params: RiskParams,
+    pub numeric: Vec<NumericSpec>,
+    pub categorical: Vec<CategoricalSpec>,
+    pub weights: Vec<f64>,
+    /// The log-odds of the average training inspection (the base contributions are told from).
+    pub base_logit: f64,
+}
+
+/// The names category codes stand for, for a registry (and a plan's extra bodies).
+pub fn level_name(feature: usize, raw: u32, bodies: &[String]) -> Option<String> {
+    if raw == MISSING {
+        return None;
+    }
+    match feature {
+        0 => bodies.get(raw as usize).cloned(),
+        1 => InspectionKind::ALL.get(raw as usize).map(|k| k.code().to_string()),
+        2 => u8::try_from(raw).ok().map(|b| (b as char).to_string()),
+        3 => u16::try_from(raw).ok().map(district_text),
+        _ => u8::try_from(raw).ok().map(region_text),
+    }
+}
+
+/// A category's raw code from its level name (the inverse of `level_name`).
+fn raw_of(feature: usize, name: &str, bodies: &HashMap<&str, u32>) -> Option<u32> {
+    match feature {
+        0 => bodies.get(name).copied(),
+        1 => InspectionKind::from_code(name).map(kind_index),
+        2 => name.bytes().next().map(u32::from),
+        _ => name.parse::<u32>().ok(),
+    }
+}
+
+/// A model bound to a list of body names: raw codes → columns.
+pub struct Bound<'m> {
+    model: &'m RiskModel,
+    columns: Vec<HashMap<u32, u32>>,
+}
+
+impl RiskModel {
+    /// Binds the model's levels to the codes of `bodies` (a registry's, plus a plan's new ones).
+    pub fn bind<'m>(&'m self, bodies: &[String]) -> Bound<'m> {
+        let names: HashMap<&str, u32> = bodies.iter().enumerate().map(|(i, n)| (n.as_str(), i as u32)).collect();
+        let columns = self
+            .categorical
+            .iter()
+            .enumerate()
+            .map(|(f, spec)| {
+                spec.levels
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, level)| {
+                        raw_of(f, level, &names).map(|raw| (raw, spec.first_column + 1 + k as u32))
+                    })
+                    .collect()
+            })
+            .collect();
+        Bound { model: self, columns }
+    }
+
+    pub fn dimension(&self) -> usize {
+        self.weights.len()
+    }
+}
+
+/// One feature's share of a prediction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Contribution {
+    /// The feature (`control_body`, `prior_visits_same_body`…).
+    pub feature: String,
+    /// Its value for this visit, as people read it (a body's name, a count, a share).
+    pub value: String,
+    /// Added log-odds against the average inspection (positive raises the risk).
+    pub effect: f64,
+}
+
+impl Bound<'_> {
+    fn row(&self, raw: &RawFeatures) -> Vec<(u32, f32)> {
+        let m = self.model;
+        let mut row = Vec::with_capacity(N_NUM + N_CAT);
+        for (j, spec) in m.numeric.iter().enumerate() {
+            row.push((1 + j as u32, spec.standardise(raw.numbers[j])));
+        }
+        for (f, spec) in m.categorical.iter().enumerate() {
+            let column = self.columns[f].get(&raw.categories[f]).copied().unwrap_or(spec.first_column);
+            row.push((column, 1.0));
+        }
+        row
+    }
+
+    /// The predicted probability.
+    pub fn probability(&self, raw: &RawFeatures) -> f64 {
+        let w = &self.model.weights;
+        sigmoid(w[0] + self.row(raw).iter().map(|&(c, v)| w[c as usize] * f64::from(v)).sum::<f64>())
+    }
+
+    /// Every feature's contribution to the log-odds, largest first; they add up with the base to
+    /// the prediction's log-odds.
+    pub fn contributions(&self, raw: &RawFeatures, bodies: &[String]) -> Vec<Contribution> {
+        let m = self.model;
+        let w = &m.weights;
+        let row = self.row(raw);
+        let mut out = Vec::with_capacity(row.len());
+        for (j, spec) in m.numeric.iter().enumerate() {
+            let (column, z) = row[j];
+            let value = match j {
+                0..=4 | 6 => format!("{:.0}", raw.numbers[j].exp_m1()),
+                _ => format!("{:.0}%", raw.numbers[j] * 100.0),
+            };
+            out.push(Contribution { feature: spec.name.clone(), value, effect: w[column as usize] * f64::from(z) });
+        }
+        for (f, spec) in m.categorical.iter().enumerate() {
+            let (column, _) = row[N_NUM + f];
+            let value = level_name(f, raw.categories[f], bodies).unwrap_or_else(|| "—".into());
+            out.push(Contribution { feature: spec.name.clone(), value, effect: w[column as usize] - spec.reference });
+        }
+        out.sort_by(|a, b| b.effect.abs().total_cmp(&a.effect.abs()));
+        out
+    }
+}
+
+/// Held-out figures of one group (a region, a control body): the bias check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct GroupError {
+    pub group: String,
+    pub inspections: usize,
+    pub observed_rate: f64,
+    pub mean_predicted: f64,
+    pub auc: Option<f64>,
+}
+
+/// One bin of the reliability diagram.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CalibrationBin {
+    pub from: f64,
+    pub to: f64,
+    pub inspections: usize,
+    pub mean_predicted: f64,
+    pub observed_rate: f64,
+}
+
+/// How the model did on the most recent inspections it was not trained on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RiskMetrics {
+    pub target: Target,
+    pub train_inspections: usize,
+    pub test_inspections: usize,
+    pub train_period: (String, String),
+    pub test_period: (String, String),
+    pub base_rate_train: f64,
+    pub base_rate_test: f64,
+    pub auc: Option<f64>,
+    pub brier: f64,
+    /// Expected calibration error over the bins (weighted mean |predicted − observed|).
+    pub calibration_error: f64,
+    pub calibration: Vec<CalibrationBin>,
+    /// The best any constant prediction does (the test set's own base rate): the Brier score to beat.
+    pub brier_of_base_rate: f64,
+    pub by_region: Vec<GroupError>,
+    pub by_control_body: Vec<GroupError>,
+    pub iterations: usize,
+    pub converged: bool,
+}
+
+/// What training produced.
+pub struct Trained {
+    pub model: RiskModel,
+    pub metrics: RiskMetrics,
+    pub examples: usize,
+}
+
+/// Why training could not happen.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TrainError {
+    #[error("{0} inspection(s) with a known outcome: too few to train and test a model (at least 200)")]
+    TooFew(usize),
+    #[error("every known outcome is the same ({0}): there is nothing to learn")]
+    OneClass(bool),
+}
+
+/// Labelled examples: the features known before each inspection and its outcome.
+pub struct Examples {
+    pub raw: Vec<RawFeatures>,
+    pub labels: Vec<bool>,
+    pub days: Vec<Day>,
+    /// Index of each example's inspection in the registry.
+    pub facts: Vec<usize>,
+}
+
+pub fn examples(registry: &Registry, target: Target, params: &RiskParams) -> Examples {
+    let satisfied = satisfied_received(registry);
+    let last_day = registry.last_day().unwrap_or(0);
+    let mut out = Examples { raw: Vec::new(), labels: Vec::new(), days: Vec::new(), facts: Vec::new() };
+    let mut history = History::new(registry, params);
+    history.replay(registry, |i, fact, raw| {
+        if let Some(y) = label(target, fact, &satisfied, params.horizon_days, last_day) {
+            out.raw.push(raw);
+            out.labels.push(y);
+            out.days.push(fact.day);
+            out.facts.push(i);
+        }
+    });
+    out
+}
+
+/// Fits a model on `rows` of the examples (vocabulary, standardisation and weights from them only).
+fn fit_on(
+    ex: &Examples,
+    rows: &[usize],
+    target: Target,
+    params: &RiskParams,
+    bodies: &[String],
+) -> (RiskModel, usize, bool) {
+    // Standardisation.
+    let n = rows.len().max(1) as f64;
+    let numeric: Vec<NumericSpec> = (0..N_NUM)
+        .map(|j| {
+            let mean = rows.iter().map(|&r| ex.raw[r].numbers[j]).sum::<f64>() / n;
+            let var = rows.iter().map(|&r| (ex.raw[r].numbers[j] - mean).powi(2)).sum::<f64>() / n;
+            NumericSpec { name: NUMERIC[j].to_string(), mean, std: var.sqrt() }
+        })
+        .collect();
+    // Vocabulary: levels seen often enough, most frequent first, at most 2,000 per feature.
+    let mut next_column = 1 + N_NUM as u32;
+    let mut categorical = Vec::with_capacity(N_CAT);
+    let mut maps: Vec<HashMap<u32, u32>> = Vec::with_capacity(N_CAT);
+    for (f, name) in CATEGORICAL.iter().enumerate() {
+        let mut counts: HashMap<u32, u32> = HashMap::new();
+        for &r in rows {
+            *counts.entry(ex.raw[r].categories[f]).or_default() += 1;
+        }
+        let mut kept: Vec<(u32, u32)> = counts
+            .into_iter()
+            .filter(|&(raw, c)| raw != MISSING && c >= params.min_level_count && level_name(f, raw, bodies).is_some())
+            .collect();
+        kept.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        kept.truncate(2_000);
+        let first_column = next_column;
+        let map: HashMap<u32, u32> =
+            kept.iter().enumerate().map(|(k, &(raw, _))| (raw, first_column + 1 + k as u32)).collect();
+        let levels = kept.iter().map(|&(raw, _)| level_name(f, raw, bodies).unwrap_or_default()).collect();
+        next_column = first_column + 1 + kept.len() as u32;
+        categorical.push(CategoricalSpec { name: name.to_string(), first_column, levels, reference: 0.0 });
+        maps.push(map);
+    }
+    let dimension = next_column as usize;
+    let mut model = RiskModel {
+        target,
+        params: params.clone(),
+        numeric,
+        categorical,
+        weights: vec![0.0; dimension],
+        base_logit: 0.0,
+    };
+    let mut design = Design::new(N_NUM + N_CAT);
+    let mut labels = Vec::with_capacity(rows.len());
+    let mut row = Vec::with_capacity(N_NUM + N_CAT);
+    for &r in rows {
+        let raw = &ex.raw[r];
+        row.clear();
+        for (j, spec) in model.numeric.iter().enumerate() {
+            row.push((1 + j as u32, spec.standardise(raw.numbers[j])));
+        }
+        for (f, spec) in model.categorical.iter().enumerate() {
+            row.push((maps[f].get(&raw.categories[f]).copied().unwrap_or(spec.first_column), 1.0));
+        }
+        design.push(&row);
+        labels.push(ex.labels[r]);
+    }
+    let fit = logistic::fit(&design, &labels, dimension, params.c);
+    model.weights = fit.weights;
+    // References: the mean weight each categorical feature contributes over the training rows, and
+    // the log-odds of the average inspection.
+    let mut sums = [0.0f64; N_CAT];
+    for i in 0..design.rows() {
+        for (f, sum) in sums.iter_mut().enumerate() {
+            *sum += model.weights[design.columns[i * design.width + N_NUM + f] as usize];
+        }
+    }
+    for (spec, sum) in model.categorical.iter_mut().zip(sums) {
+        spec.reference = sum / n;
+    }
+    model.base_logit = model.weights[0] + model.categorical.iter().map(|c| c.reference).sum::<f64>();
+    (model, fit.iterations, fit.converged)
+}
+
+fn group_errors(keys: &[Option<String>], predicted: &[f64], labels: &[bool], min: usize) -> Vec<GroupError> {
+    let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, key) in keys.iter().enumerate() {
+        groups.entry(key.as_deref().unwrap_or("—")).or_default().push(i);
+    }
+    let mut out: Vec<GroupError> = groups
+        .into_iter()
+        .filter(|(_, rows)| rows.len() >= min)
+        .map(|(group, rows)| {
+            let p: Vec<f64> = rows.iter().map(|&i| predicted[i]).collect();
+            let y: Vec<bool> = rows.iter().map(|&i| labels[i]).collect();
+            let n = rows.len() as f64;
+            GroupError {
+                group: group.to_string(),
+                inspections: rows.len(),
+                observed_rate: y.iter().filter(|&&v| v).count() as f64 / n,
+                mean_predicted: p.iter().sum::<f64>() / n,
+                auc: auc(&p, &y),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.inspections.cmp(&a.inspections).then(a.group.cmp(&b.group)));
+    out
+}
+
+fn calibration(predicted: &[f64], labels: &[bool]) -> (Vec<CalibrationBin>, f64) {
+    const BINS: usize = 10;
+    let mut bins = vec![(0usize, 0.0f64, 0usize); BINS];
+    for (&p, &y) in predicted.iter().zip(labels) {
+        let b = ((p * BINS as f64) as usize).min(BINS - 1);
+        bins[b].0 += 1;
+        bins[b].1 += p;
+        bins[b].2 += usize::from(y);
+    }
+    let total = predicted.len().max(1) as f64;
+    let mut error = 0.0;
+    let out = bins
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.0 > 0)
+        .map(|(k, &(n, sum, pos))| {
+            let (mean, observed) = (sum / n as f64, pos as f64 / n as f64);
+            error += n as f64 / total * (mean - observed).abs();
+            CalibrationBin {
+                from: k as f64 / BINS as f64,
+                to: (k + 1) as f64 / BINS as f64,
+                inspections: n,
+                mean_predicted: mean,
+                observed_rate: observed,
+            }
+        })
+        .collect();
+    (out, error)
+}
+
+/// Trains on the older part, tests on the most recent, then refits on everything.
+pub fn train(
+    registry: &Registry,
+    target: Target,
+    params: &RiskParams,
+    progress: &dyn Fn(&str),
+) -> Result<Trained, TrainError> {
+    progress("features");
+    let ex = examples(registry, target, params);
+    let n = ex.labels.len();
+    if n < 200 {
+        return Err(TrainError::TooFew(n));
+    }
+    let positives = ex.labels.iter().filter(|&&y| y).count();
+    if positives == 0 || positives == n {
+        return Err(TrainError::OneClass(positives == n));
+    }
+    // Time-based split: never test on the past of what was trained on. Inspections of the cut's
+    // day all go to the test side.
+    let mut cut = ((n as f64) * (1.0 - params.holdout_share)).round() as usize;
+    while cut > 0 && cut < n && ex.days[cut - 1] == ex.days[cut] {
+        cut -= 1;
+    }
+    let cut = cut.clamp(1, n - 1);
+    let train_rows: Vec<usize> = (0..cut).collect();
+    let test_rows: Vec<usize> = (cut..n).collect();
+    progress("held-out evaluation");
+    let (held_out, iterations, converged) = fit_on(&ex, &train_rows, target, params, &registry.bodies);
+    let bound = held_out.bind(&registry.bodies);
+    let predicted: Vec<f64> = test_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
+    let labels: Vec<bool> = test_rows.iter().map(|&r| ex.labels[r]).collect();
+    let rate = |rows: &[usize]| rows.iter().filter(|&&r| ex.labels[r]).count() as f64 / rows.len().max(1) as f64;
+    let base_rate_test = rate(&test_rows);
+    let brier = predicted.iter().zip(&labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>()
+        / labels.len().max(1) as f64;
+    let (calibration, calibration_error) = calibration(&predicted, &labels);
+    let facts = &registry.inspections;
+    let regions: Vec<Option<String>> = test_rows.iter().map(|&r| facts[ex.facts[r]].region.map(region_text)).collect();
+    let bodies: Vec<Option<String>> =
+        test_rows.iter().map(|&r| registry.bodies.get(facts[ex.facts[r]].body as usize).cloned()).collect();
+    let date = |d: Day| crate::domain::facts::date_of(d).to_string();
+    let metrics = RiskMetrics {
+        target,
+        train_inspections: train_rows.len(),
+        test_inspections: test_rows.len(),
+        train_period: (date(ex.days[0]), date(ex.days[cut - 1])),
+        test_period: (date(ex.days[cut]), date(ex.days[n - 1])),
+        base_rate_train: rate(&train_rows),
+        base_rate_test,
+        auc: auc(&predicted, &labels),
+        brier,
+        calibration_error,
+        calibration,
+        brier_of_base_rate: base_rate_test * (1.0 - base_rate_test),
+        by_region: group_errors(&regions, &predicted, &labels, 30),
+        by_control_body: group_errors(&bodies, &predicted, &labels, 30),
+        iterations,
+        converged,
+    };
+    progress("final fit");
+    let all: Vec<usize> = (0..n).collect();
+    let (model, _, _) = fit_on(&ex, &all, target, params, &registry.bodies);
+    Ok(Trained { model, metrics, examples: n })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facts::SubjectFact;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    /// A registry whose illegal inspections follow a known process: one body is much worse than
+    /// the rest, and repeat visits to the same object raise the risk.
+    fn registry(seed: u64) -> Registry {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut r = Registry {
+            bodies: (0..6).map(|i| format!("body {i}")).collect(),
+            sanction_sets: vec![String::new()],
+            ..Registry::default()
+        };
+        r.subjects = (0..800).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect();
+        let mut visits: HashMap<(u32, u32), u32> = HashMap::new();
+        for k in 0..20_000 {
+            let subject = rng.random_range(0..800u32);
+            let body = rng.random_range(0..6u32);
+            let before = visits.entry((subject, body)).or_default();
+            let z = -3.0 + if body == 2 { 1.5 } else { 0.0 } + 0.4 * f64::from(*before).min(5.0);
+            *before += 1;
+            r.inspections.push(InspectionFact {
+                id: k,
+                registry_no: format!("R{k}").into(),
+                subject,
+                body,
+                kind: InspectionKind::Unplanned,
+                day: 730_000 + (k as i32) / 10,
+                district: Some(1920),
+                region: Some(19),
+                oked_section: Some(b'G'),
+                violations: 1,
+                sanctions: 0,
+                appealed: Some(true),
+                declared_illegal: Some(rng.random_bool(sigmoid(z))),
+            });
+        }
+        r
+    }
+
+    #[test]
+    fn the_model_learns_a_known_process_and_says_why() {
+        let reg = registry(1);
+        let trained = train(&reg, Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
+        let auc = trained.metrics.auc.unwrap();
+        assert!(auc > 0.68, "held-out AUC {auc}");
+        assert!(trained.metrics.calibration_error < 0.03, "{:?}", trained.metrics.calibration);
+        let bound = trained.model.bind(&reg.bodies);
+        let mut history = History::new(&reg, &RiskParams::default());
+        history.replay(&reg, |_, _, _| {});
+        let bad = history.features(&Visit {
+            subject: 1,
+            body: 2,
+            kind: InspectionKind::Unplanned,
+            day: 740_000,
+            district: Some(1920),
+            region: Some(19),
+            oked_section: Some(b'G'),
+        });
+        let contributions = bound.contributions(&bad, &reg.bodies);
+        assert_eq!(contributions[0].feature, "control_body", "{contributions:?}");
+        assert_eq!(contributions[0].value, "body 2");
+        assert!(contributions[0].effect > 0.5);
+        // The contributions add up to the prediction's log-odds.
+        let p = bound.probability(&bad);
+        let total = trained.model.base_logit + contributions.iter().map(|c| c.effect).sum::<f64>();
+        assert!((sigmoid(total) - p).abs() < 1e-5, "{} vs {p}", sigmoid(total));
+    }
+
+    #[test]
+    fn features_never_see_the_inspection_itself_or_its_day() {
+        let reg = registry(2);
+        let mut seen = Vec::new();
+        let mut history = History::new(&reg, &RiskParams::default());
+        history.replay(&reg, |i, fact, raw| {
+            if i < 12 {
+                seen.push((fact.day, raw.numbers[2]));
+            }
+        });
+        // The first day's inspections know no earlier inspection of anything.
+        assert!(seen.iter().filter(|(d, _)| *d == seen[0].0).all(|(_, n)| *n == 0.0), "{seen:?}");
+        assert!(matches!(
+            train(
+                &Registry { inspections: reg.inspections[..50].to_vec(), ..reg.clone() },
+                Target::DeclaredIllegal,
+                &RiskParams::default(),
+                &|_| {}
+            ),
+            Err(TrainError::TooFew(50))
+        ));
+    }
+}

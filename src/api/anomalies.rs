@@ -1,0 +1,236 @@
+//! `ekn anomalies` and the Analytics screen's list: the practices that stand out from their peers
+//! (`analytics::practices`), with each one's funnel plot, the inspections or appeals behind it,
+//! and a person's dismissal (with a reason, journaled; a dismissed anomaly stays listed as
+//! dismissed, never deleted).
+
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ErrorCode, Session};
+use crate::analytics::practices::{self, Anomaly, AnomalyKind, DatePeriod, DetectParams, Evidence, FunnelPlot};
+use crate::domain::facts::{date_of, district_text, region_text};
+use crate::domain::journal::Entry;
+use crate::domain::norms::Localized;
+use crate::domain::records::InspectionKind;
+use crate::store::About;
+use crate::store::{NewReview, Review};
+
+/// How many units of each kind were compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct UnitsJudged {
+    pub kind: AnomalyKind,
+    pub units: usize,
+}
+
+/// An anomaly as listed: the detector's output and the people's answer to it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ListedAnomaly {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub anomaly: Anomaly,
+    pub dismissed: bool,
+    /// The dismissal (or restoration) in force, with who, when and why.
+    pub review: Option<Review>,
+}
+
+/// The anomaly list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AnomalyReport {
+    pub as_of: chrono::NaiveDate,
+    pub window: DatePeriod,
+    pub method: String,
+    pub params: DetectParams,
+    pub units_judged: Vec<UnitsJudged>,
+    /// Listed anomalies, the strongest first; dismissed ones after the others.
+    pub anomalies: Vec<ListedAnomaly>,
+    pub note: Localized,
+    pub seconds: f64,
+}
+
+/// One inspection behind an anomaly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct EvidenceInspection {
+    pub registry_no: String,
+    pub date: chrono::NaiveDate,
+    pub subject_bin: String,
+    pub subject_name: Option<String>,
+    pub control_body: String,
+    pub kind: InspectionKind,
+    pub district: Option<String>,
+    pub violations: u32,
+    pub sanctions: String,
+    pub appealed: Option<bool>,
+    pub declared_illegal: Option<bool>,
+}
+
+/// One appeal behind an anomaly.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct EvidenceAppeal {
+    pub appeal_no: String,
+    pub received: chrono::NaiveDate,
+    pub decided: Option<chrono::NaiveDate>,
+    pub region_code: Option<String>,
+    pub category: Option<String>,
+    pub subject_bin: Option<String>,
+}
+
+/// An anomaly opened: its funnel and what it rests on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AnomalyDetail {
+    pub anomaly: ListedAnomaly,
+    pub funnel: Option<FunnelPlot>,
+    /// The first rows behind it (at most `limit`), and how many there are.
+    pub inspections: Vec<EvidenceInspection>,
+    pub appeals: Vec<EvidenceAppeal>,
+    pub evidence_total: usize,
+}
+
+fn note() -> Localized {
+    Localized {
+        ru: "Аномалии — гипотезы для тематической проверки, а не выводы: каждая сравнивает единицу с сопоставимыми с учётом объёма и множественных сравнений.".into(),
+        kk: "Ауытқулар — тақырыптық тексеруге арналған болжамдар, қорытынды емес: әрқайсысы бірлікті көлемді және көптік салыстыруларды ескере отырып салыстырмалылармен салыстырады.".into(),
+        en: "Anomalies are hypotheses for a thematic check, not findings: each compares a unit with its peers, allowing for volume and for the many comparisons.".into(),
+    }
+}
+
+impl Session {
+    fn detection(
+        &self,
+        params: &DetectParams,
+    ) -> Result<(practices::Detection, std::sync::Arc<crate::domain::facts::Registry>), ApiError> {
+        let registry = self.analytics_registry()?;
+        Ok((practices::detect(&registry, self.today(), params), registry))
+    }
+
+    /// The latest review of each anomaly id.
+    fn anomaly_reviews(&self) -> Result<std::collections::HashMap<String, Review>, ApiError> {
+        Ok(self.store.reviews("anomaly")?.into_iter().map(|r| (r.key.clone(), r)).collect())
+    }
+
+    /// Runs the detectors and lists what passes the significance rule, `kind` only if given.
+    pub fn anomalies(&self, params: &DetectParams, kind: Option<AnomalyKind>) -> Result<AnomalyReport, ApiError> {
+        let started = std::time::Instant::now();
+        let (detection, _) = self.detection(params)?;
+        let reviews = self.anomaly_reviews()?;
+        let mut anomalies: Vec<ListedAnomaly> = detection
+            .anomalies
+            .into_iter()
+            .filter(|a| kind.is_none_or(|k| a.kind == k))
+            .map(|anomaly| {
+                let review = reviews.get(&anomaly.id).cloned();
+                ListedAnomaly { dismissed: review.as_ref().is_some_and(|r| r.action == "dismissed"), review, anomaly }
+            })
+            .collect();
+        anomalies.sort_by_key(|a| a.dismissed);
+        Ok(AnomalyReport {
+            as_of: self.today(),
+            window: detection.window,
+            method: practices::METHOD.into(),
+            params: params.clone(),
+            units_judged: detection.units_judged.into_iter().map(|(kind, units)| UnitsJudged { kind, units }).collect(),
+            anomalies,
+            note: note(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// One anomaly with its funnel plot and the first `limit` rows behind it.
+    pub fn anomaly_detail(&self, id: &str, limit: usize) -> Result<AnomalyDetail, ApiError> {
+        let (detection, registry) = self.detection(&DetectParams::default())?;
+        let id = id.trim();
+        let anomaly = detection
+            .anomalies
+            .iter()
+            .find(|a| a.id == id || a.key == id)
+            .cloned()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no anomaly '{id}' in today's list")))?;
+        let review = self.anomaly_reviews()?.remove(&anomaly.id);
+        let funnel = detection.funnels.get(&anomaly.group).cloned();
+        let (mut inspections, mut appeals, mut total) = (Vec::new(), Vec::new(), 0);
+        match detection.evidence.get(&anomaly.id) {
+            Some(Evidence::Inspections(rows)) => {
+                total = rows.len();
+                for &i in rows.iter().rev().take(limit) {
+                    let f = &registry.inspections[i];
+                    let subject = registry.subjects.get(f.subject as usize);
+                    inspections.push(EvidenceInspection {
+                        registry_no: f.registry_no.to_string(),
+                        date: date_of(f.day),
+                        subject_bin: subject.map(|s| s.bin.clone()).unwrap_or_default(),
+                        subject_name: subject.and_then(|s| s.name.clone()),
+                        control_body: registry.bodies.get(f.body as usize).cloned().unwrap_or_default(),
+                        kind: f.kind,
+                        district: f.district.map(district_text),
+                        violations: f.violations,
+                        sanctions: registry.sanction_sets.get(f.sanctions as usize).cloned().unwrap_or_default(),
+                        appealed: f.appealed,
+                        declared_illegal: f.declared_illegal,
+                    });
+                }
+            }
+            Some(Evidence::Appeals(rows)) => {
+                total = rows.len();
+                for &i in rows.iter().rev().take(limit) {
+                    let a = &registry.appeals[i];
+                    appeals.push(EvidenceAppeal {
+                        appeal_no: a.appeal_no.to_string(),
+                        received: date_of(a.received),
+                        decided: a.decided.map(date_of),
+                        region_code: a.region.map(region_text),
+                        category: a.category.and_then(|c| registry.categories.get(c as usize).cloned()),
+                        subject_bin: a.subject.and_then(|s| registry.subjects.get(s as usize)).map(|s| s.bin.clone()),
+                    });
+                }
+            }
+            None => {}
+        }
+        Ok(AnomalyDetail {
+            anomaly: ListedAnomaly {
+                dismissed: review.as_ref().is_some_and(|r| r.action == "dismissed"),
+                review,
+                anomaly,
+            },
+            funnel,
+            inspections,
+            appeals,
+            evidence_total: total,
+        })
+    }
+
+    /// A person dismisses an anomaly (`dismissed`) or takes a dismissal back (`restored`), with a
+    /// reason. Journaled; the anomaly stays listed, marked.
+    pub fn review_anomaly(&mut self, id: &str, action: &str, reason: &str) -> Result<AnomalyDetail, ApiError> {
+        let reason = super::checked_reason(reason, "a dismissal of an anomaly")?;
+        let action = match action.trim() {
+            "dismiss" | "dismissed" => "dismissed",
+            "restore" | "restored" => "restored",
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("field action: '{other}' is not dismiss or restore"),
+                ))
+            }
+        };
+        let detail = self.anomaly_detail(id, 0)?;
+        let anomaly = detail.anomaly.anomaly;
+        self.write(|w| {
+            let review_id = w.insert_review(&NewReview {
+                target: "anomaly",
+                key: &anomaly.id,
+                action,
+                value: None,
+                basis: Some(practices::METHOD),
+                reason: &reason,
+            })?;
+            let entry = Entry::AnomalyReviewed {
+                key: format!("{} ({})", anomaly.id, anomaly.key),
+                anomaly_kind: anomaly.kind.code().into(),
+                action: action.into(),
+                reason: reason.clone(),
+                review_id,
+            };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        self.anomaly_detail(&anomaly.id, 50)
+    }
+}

@@ -1,0 +1,773 @@
+//! The local risk model's use cases: train a version on the registry in the database (held-out
+//! figures on the most recent period first, then refitted on everything, registered with the
+//! digest of the imports it used — journaled), score a plan of upcoming inspections, explain an
+//! object's risk beside the imported external scores (never mixed), and let a person override the
+//! local estimate with a reason. Every prediction shown or exported is journaled
+//! (`predictions_made`: model version, purpose, count, digest of the inputs). Outputs concern
+//! organisations and the practices of control bodies, never citizens; each says it is a
+//! hypothesis to verify by procedural means.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{ApiError, ErrorCode, Session};
+use crate::analytics::risk::{
+    self, Contribution, History, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit,
+};
+use crate::domain::card::RiskView;
+use crate::domain::facts::{date_of, day_of, district_of, Registry};
+use crate::domain::journal::{Entry, RecordRef};
+use crate::domain::norms::Localized;
+use crate::domain::records::InspectionKind;
+use crate::ingest::plan::{read_plan, read_plan_bytes, PlanFile};
+use crate::store::About;
+use crate::store::{ModelRecord, NewModel, NewReview, Review};
+
+/// The kind of model in the registry, and the prefix of its version names.
+pub const RISK_MODEL: &str = "risk_model";
+const NAME_PREFIX: &str = "risk";
+/// How many contributions a scored row names.
+const TOP_CONTRIBUTIONS: usize = 5;
+/// How many similar past cases a scored row names.
+const SIMILAR: usize = 3;
+
+/// The sentence every risk output carries.
+pub fn hypothesis_note() -> Localized {
+    Localized {
+        ru: "Оценка локальной модели — гипотеза и приоритет для проверки процессуальными средствами, а не вывод о нарушении. Она относится к организациям и практике органов контроля, а не к гражданам; «чёрных списков» нет.".into(),
+        kk: "Жергілікті модельдің бағасы — процестік құралдармен тексерілетін болжам мен басымдық, бұзушылық туралы қорытынды емес. Ол азаматтарға емес, ұйымдарға және бақылау органдарының тәжірибесіне қатысты; «қара тізімдер» жоқ.".into(),
+        en: "The local model's estimate is a hypothesis and a priority to verify by procedural means, not a finding of a breach. It concerns organisations and the practice of control bodies, never citizens; there are no black lists.".into(),
+    }
+}
+
+/// What training did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RiskTrainReport {
+    pub model: ModelRecord,
+    pub metrics: RiskMetrics,
+    pub params: RiskParams,
+    /// Inspections with a known outcome the model learnt from.
+    pub examples: usize,
+    pub features: usize,
+    pub seconds: f64,
+}
+
+/// One contribution, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ContributionView {
+    pub feature: String,
+    pub value: String,
+    /// Added log-odds against the average inspection (positive raises the risk).
+    pub effect: f64,
+    /// exp(effect): how many times the odds are multiplied.
+    pub odds_ratio: f64,
+    pub text: Localized,
+}
+
+/// A past inspection like the one scored, with its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SimilarCase {
+    pub registry_no: String,
+    pub date: chrono::NaiveDate,
+    pub subject_bin: String,
+    pub control_body: String,
+    pub kind: InspectionKind,
+    /// The same object (and body), rather than the same body, district and kind.
+    pub same_object: bool,
+    pub violations: u32,
+    pub appealed: Option<bool>,
+    pub declared_illegal: Option<bool>,
+}
+
+/// What the prosecutor would check (assets/analytics/checks.json).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CheckView {
+    pub id: String,
+    pub text: Localized,
+    /// The act and article, or None for the office's practice.
+    pub basis: Option<Localized>,
+    /// False until the article is checked against the law's text: shown as UNCONFIRMED.
+    pub verified: bool,
+}
+
+/// One row of a scored plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ScoredRow {
+    pub line: u64,
+    pub registry_no: String,
+    pub subject_bin: String,
+    pub control_body: String,
+    pub kind: InspectionKind,
+    pub start_date: chrono::NaiveDate,
+    pub probability: f64,
+    /// probability / the training base rate.
+    pub relative_risk: f64,
+    /// `high` (at least twice the base rate), `medium` (at least 1.25 times), `low`.
+    pub level: String,
+    pub contributions: Vec<ContributionView>,
+    pub similar: Vec<SimilarCase>,
+    pub norms: Vec<CheckView>,
+}
+
+/// A scored plan, most likely to go wrong first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PlanScore {
+    pub model: String,
+    pub target: Target,
+    pub file: String,
+    pub sha256: String,
+    pub base_rate: f64,
+    pub rows: Vec<ScoredRow>,
+    pub checks_version: String,
+    pub note: Localized,
+    pub seconds: f64,
+}
+
+/// The local model's view of one object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LocalRisk {
+    pub model: String,
+    pub target: Target,
+    pub probability: f64,
+    pub relative_risk: f64,
+    pub level: String,
+    pub base_rate: f64,
+    /// The visit the estimate is for (the body that visited last, the kind it used, today).
+    pub assumed: Localized,
+    pub contributions: Vec<ContributionView>,
+    pub similar: Vec<SimilarCase>,
+    pub norms: Vec<CheckView>,
+}
+
+/// An object's risk: the local estimate beside the imported scores, never mixed.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct RiskExplanation {
+    pub subject_bin: String,
+    pub name: Option<String>,
+    pub local: Option<LocalRisk>,
+    /// Why there is no local estimate (no model trained, no inspection to go by).
+    pub local_missing: Option<Localized>,
+    pub external: Vec<RiskView>,
+    /// A person's override in force, if any.
+    pub overridden: Option<Review>,
+    pub note: Localized,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct ChecksFile {
+    version: String,
+    checks: Vec<CheckItem>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CheckItem {
+    id: String,
+    applies: Applies,
+    text_ru: String,
+    text_kk: String,
+    text_en: String,
+    basis: Option<CheckBasis>,
+    verified: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Applies {
+    kinds: Vec<String>,
+    signal: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CheckBasis {
+    act_ru: String,
+    act_kk: String,
+    act_en: String,
+    article: Option<String>,
+}
+
+fn checks() -> &'static ChecksFile {
+    static FILE: std::sync::OnceLock<ChecksFile> = std::sync::OnceLock::new();
+    FILE.get_or_init(|| {
+        serde_json::from_str(include_str!("../../assets/analytics/checks.json"))
+            .expect("assets/analytics/checks.json is valid (tested)")
+    })
+}
+
+/// The checks that apply to a visit of `kind` with these features.
+fn checks_for(kind: InspectionKind, raw: &RawFeatures) -> Vec<CheckView> {
+    checks()
+        .checks
+        .iter()
+        .filter(|c| c.applies.kinds.iter().any(|k| k == kind.code()))
+        .filter(|c| match c.applies.signal.as_deref() {
+            None => true,
+            Some("recent_visit_same_body") => raw.numbers[1] > 0.0,
+            Some("satisfied_appeals") => raw.numbers[4] > 0.0,
+            Some("prior_illegal") => raw.numbers[6] > 0.0,
+            Some(_) => false,
+        })
+        .map(|c| CheckView {
+            id: c.id.clone(),
+            text: Localized { ru: c.text_ru.clone(), kk: c.text_kk.clone(), en: c.text_en.clone() },
+            basis: c.basis.as_ref().map(|b| {
+                let article = |word: &str| b.article.as_ref().map_or(String::new(), |a| format!(", {word} {a}"));
+                Localized {
+                    ru: format!("{}{}", b.act_ru, article("ст.")),
+                    kk: format!("{}{}", b.act_kk, article("бап")),
+                    en: format!("{}{}", b.act_en, article("art.")),
+                }
+            }),
+            verified: c.verified,
+        })
+        .collect()
+}
+
+fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        "planned" => ("плановая", "жоспарлы", "planned"),
+        "unplanned" => ("внеплановая", "жоспардан тыс", "unplanned"),
+        "preventive_visit" => {
+            ("профилактический контроль с посещением", "бару арқылы профилактикалық бақылау", "preventive visit")
+        }
+        _ => ("—", "—", "—"),
+    }
+}
+
+/// A contribution in words: what the feature is, its value, and which way it moves the risk.
+fn in_words(c: &Contribution) -> ContributionView {
+    let v = c.value.as_str();
+    let (ru, kk, en) = match c.feature.as_str() {
+        "control_body" => {
+            (format!("Орган контроля: {v}"), format!("Бақылау органы: {v}"), format!("Control body: {v}"))
+        }
+        "kind" => {
+            let (r, k, e) = kind_words(v);
+            (format!("Вид проверки: {r}"), format!("Тексеру түрі: {k}"), format!("Kind of measure: {e}"))
+        }
+        "oked_section" => (
+            format!("Отрасль: секция ОКЭД {v}"),
+            format!("Сала: ЭҚЖЖ {v} секциясы"),
+            format!("Industry: OKED section {v}"),
+        ),
+        "district" => (format!("Район: КАТО {v}"), format!("Аудан: ӘАОЖ {v}"), format!("District: KATO {v}")),
+        "region" => (format!("Регион: КАТО {v}"), format!("Өңір: ӘАОЖ {v}"), format!("Region: KATO {v}")),
+        "prior_visits_same_body" => (
+            format!("Прежних визитов этого органа к объекту: {v}"),
+            format!("Осы органның объектіге бұрынғы барулары: {v}"),
+            format!("Earlier visits of this body to the object: {v}"),
+        ),
+        "visits_same_body_recent" => (
+            format!("Визитов этого органа к объекту за последний год: {v}"),
+            format!("Осы органның объектіге соңғы жылдағы барулары: {v}"),
+            format!("Visits of this body to the object in the last year: {v}"),
+        ),
+        "prior_inspections_object" => (
+            format!("Проверок объекта ранее: {v}"),
+            format!("Объектінің бұрынғы тексерулері: {v}"),
+            format!("Earlier inspections of the object: {v}"),
+        ),
+        "object_appeals" => (
+            format!("Обращений об объекте: {v}"),
+            format!("Объект туралы өтініштер: {v}"),
+            format!("Appeals about the object: {v}"),
+        ),
+        "object_satisfied_appeals" => (
+            format!("Удовлетворённых обращений об объекте: {v}"),
+            format!("Объект туралы қанағаттандырылған өтініштер: {v}"),
+            format!("Satisfied appeals about the object: {v}"),
+        ),
+        "object_violation_share" => (
+            format!("Доля прежних проверок объекта с нарушениями: {v}"),
+            format!("Объектінің бұзушылық анықталған бұрынғы тексерулерінің үлесі: {v}"),
+            format!("Share of the object's earlier inspections that found violations: {v}"),
+        ),
+        "object_prior_illegal" => (
+            format!("Проверок объекта, признанных незаконными: {v}"),
+            format!("Объектінің заңсыз деп танылған тексерулері: {v}"),
+            format!("Inspections of the object declared illegal: {v}"),
+        ),
+        "body_illegal_rate" => (
+            format!("Доля проверок органа, признанных незаконными: {v}"),
+            format!("Органның заңсыз деп танылған тексерулерінің үлесі: {v}"),
+            format!("Share of the body's inspections declared illegal: {v}"),
+        ),
+        "body_violation_rate" => (
+            format!("Доля проверок органа с нарушениями: {v}"),
+            format!("Органның бұзушылық анықталған тексерулерінің үлесі: {v}"),
+            format!("Share of the body's inspections that found violations: {v}"),
+        ),
+        other => (format!("{other}: {v}"), format!("{other}: {v}"), format!("{other}: {v}")),
+    };
+    let odds = c.effect.exp();
+    let (dir_ru, dir_kk, dir_en) = if c.effect >= 0.0 {
+        ("повышает риск", "тәуекелді арттырады", "raises the risk")
+    } else {
+        ("снижает риск", "тәуекелді төмендетеді", "lowers the risk")
+    };
+    ContributionView {
+        feature: c.feature.clone(),
+        value: c.value.clone(),
+        effect: c.effect,
+        odds_ratio: odds,
+        text: Localized {
+            ru: format!("{ru} — {dir_ru} (шансы ×{odds:.2})"),
+            kk: format!("{kk} — {dir_kk} (мүмкіндік ×{odds:.2})"),
+            en: format!("{en} — {dir_en} (odds ×{odds:.2})"),
+        },
+    }
+}
+
+fn level(relative: f64) -> &'static str {
+    if relative >= 2.0 {
+        "high"
+    } else if relative >= 1.25 {
+        "medium"
+    } else {
+        "low"
+    }
+}
+
+fn base_rate(model: &RiskModel) -> f64 {
+    crate::analytics::logistic::sigmoid(model.base_logit)
+}
+
+/// Past inspections indexed for "similar cases": by object and body, and by body, district and kind.
+struct SimilarIndex {
+    by_object: HashMap<(u32, u32), Vec<usize>>,
+    by_practice: HashMap<(u32, Option<u16>, InspectionKind), Vec<usize>>,
+}
+
+impl SimilarIndex {
+    fn new(registry: &Registry) -> SimilarIndex {
+        let mut by_object: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
+        let mut by_practice: HashMap<(u32, Option<u16>, InspectionKind), Vec<usize>> = HashMap::new();
+        for (i, f) in registry.inspections.iter().enumerate() {
+            by_object.entry((f.subject, f.body)).or_default().push(i);
+            by_practice.entry((f.body, f.district, f.kind)).or_default().push(i);
+        }
+        SimilarIndex { by_object, by_practice }
+    }
+
+    /// The most recent past inspections of the same object by the same body, then of the same
+    /// practice (body, district, kind), before `visit`'s day.
+    fn similar(&self, registry: &Registry, visit: &Visit, bodies: &[String]) -> Vec<SimilarCase> {
+        let facts = &registry.inspections;
+        let mut picked: Vec<(usize, bool)> = Vec::new();
+        let lists = [
+            (self.by_object.get(&(visit.subject, visit.body)), true),
+            (self.by_practice.get(&(visit.body, visit.district, visit.kind)), false),
+        ];
+        for (list, same_object) in lists {
+            let Some(list) = list else { continue };
+            let before = list.partition_point(|&i| facts[i].day < visit.day);
+            for &i in list[..before].iter().rev() {
+                if picked.len() == SIMILAR {
+                    break;
+                }
+                if !picked.iter().any(|(p, _)| *p == i) {
+                    picked.push((i, same_object));
+                }
+            }
+        }
+        picked
+            .into_iter()
+            .map(|(i, same_object)| {
+                let f = &facts[i];
+                SimilarCase {
+                    registry_no: f.registry_no.to_string(),
+                    date: date_of(f.day),
+                    subject_bin: registry.subjects.get(f.subject as usize).map(|s| s.bin.clone()).unwrap_or_default(),
+                    control_body: bodies.get(f.body as usize).cloned().unwrap_or_default(),
+                    kind: f.kind,
+                    same_object,
+                    violations: f.violations,
+                    appealed: f.appealed,
+                    declared_illegal: f.declared_illegal,
+                }
+            })
+            .collect()
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// The digest of the imports a registry was read from: a model names the data it learnt from.
+fn data_digest(registry: &Registry) -> String {
+    let mut h = Sha256::new();
+    for (id, sha) in &registry.imports {
+        h.update(id.to_le_bytes());
+        h.update(sha.as_bytes());
+    }
+    h.update((registry.inspections.len() as u64).to_le_bytes());
+    hex::encode(h.finalize())
+}
+
+impl Session {
+    /// The registry as analytics reads it, cached until an import or a decision changes it.
+    pub(super) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
+        let version = self.store.analytics_version()?;
+        if let Some((v, registry)) = self.registry_cache.borrow().as_ref() {
+            if *v == version {
+                return Ok(registry.clone());
+            }
+        }
+        let registry = Arc::new(self.store.analytics_registry()?);
+        *self.registry_cache.borrow_mut() = Some((version, registry.clone()));
+        Ok(registry)
+    }
+
+    /// Trains and registers a new version of the risk model on the registry in the database.
+    pub fn train_risk_model(
+        &mut self,
+        target: Target,
+        params: &RiskParams,
+        progress: &dyn Fn(&str),
+    ) -> Result<RiskTrainReport, ApiError> {
+        let started = std::time::Instant::now();
+        progress("reading the registry");
+        let registry = self.analytics_registry()?;
+        let trained = risk::train(&registry, target, params, progress)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk model ({}): {e}", target.code())))?;
+        let arrays =
+            serde_json::to_vec(&trained.model).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let arrays_sha256 = sha256_hex(&arrays);
+        let data_sha256 = data_digest(&registry);
+        let features: Vec<String> =
+            risk::NUMERIC.iter().chain(risk::CATEGORICAL.iter()).map(|s| s.to_string()).collect();
+        let data_file = format!(
+            "the database's registry: {} inspection(s) from {} import(s)",
+            registry.inspections.len(),
+            registry.imports.len()
+        );
+        let new = NewModel {
+            kind: RISK_MODEL,
+            data_file: &data_file,
+            data_sha256: &data_sha256,
+            texts: trained.examples as i64,
+            classes: json(&features),
+            params: json(params),
+            metrics: json(&trained.metrics),
+            temperature: 1.0,
+            c: params.c,
+            char_weight: 0.0,
+            arrays: &arrays,
+            arrays_sha256: &arrays_sha256,
+        };
+        let (auc, brier) = (trained.metrics.auc.unwrap_or(f64::NAN), trained.metrics.brier);
+        let id = self.write(|w| {
+            let (id, name) = w.put_model(NAME_PREFIX, &new)?;
+            let entry = Entry::RiskModelTrained {
+                model: name,
+                target: target.code().into(),
+                data_sha256: data_sha256.clone(),
+                examples: trained.examples,
+                auc,
+                brier,
+                arrays_sha256: arrays_sha256.clone(),
+            };
+            w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
+            Ok(id)
+        })?;
+        let record = self.store.models()?.into_iter().find(|m| m.id == id).ok_or_else(|| {
+            ApiError::new(ErrorCode::Internal, "the model just stored cannot be read back".to_string())
+        })?;
+        Ok(RiskTrainReport {
+            model: record,
+            metrics: trained.metrics,
+            params: params.clone(),
+            examples: trained.examples,
+            features: trained.model.dimension(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// The risk model in force (the newest version, or the one named), with its record.
+    pub fn risk_model(&self, name: Option<&str>) -> Result<(ModelRecord, RiskModel), ApiError> {
+        let Some((record, arrays)) = self.store.model(RISK_MODEL, name)? else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                match name {
+                    Some(n) => format!("no risk model '{n}'"),
+                    None => "no risk model has been trained yet (ekn risk train)".to_string(),
+                },
+            ));
+        };
+        let model: RiskModel = serde_json::from_slice(&arrays).map_err(|e| {
+            ApiError::new(ErrorCode::Internal, format!("model {}: its arrays cannot be read: {e}", record.name))
+        })?;
+        Ok((record, model))
+    }
+
+    /// Scores a plan file of upcoming inspections.
+    pub fn score_plan(&mut self, file: &Path) -> Result<PlanScore, ApiError> {
+        let plan = read_plan(file)?;
+        self.score_plan_file(plan)
+    }
+
+    /// Scores a plan uploaded through the UI.
+    pub fn score_plan_bytes(&mut self, name: &str, bytes: Arc<[u8]>) -> Result<PlanScore, ApiError> {
+        let plan = read_plan_bytes(name, bytes)?;
+        self.score_plan_file(plan)
+    }
+
+    fn score_plan_file(&mut self, plan: PlanFile) -> Result<PlanScore, ApiError> {
+        let started = std::time::Instant::now();
+        let (record, model) = self.risk_model(None)?;
+        let registry = self.analytics_registry()?;
+        let mut history = History::new(&registry, &model.params);
+        history.replay(&registry, |_, _, _| {});
+        // Objects and bodies the registry does not know get fresh codes after its own.
+        let mut subjects: HashMap<String, u32> =
+            registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.clone(), i as u32)).collect();
+        let mut bodies: Vec<String> = registry.bodies.clone();
+        let mut body_codes: HashMap<String, u32> =
+            bodies.iter().enumerate().map(|(i, b)| (b.clone(), i as u32)).collect();
+        let visits: Vec<Visit> = plan
+            .rows
+            .iter()
+            .map(|(_, row)| {
+                let next = subjects.len() as u32;
+                let subject = *subjects.entry(row.subject.id.as_str().to_string()).or_insert(next);
+                let body = match body_codes.get(&row.control_body) {
+                    Some(&b) => b,
+                    None => {
+                        bodies.push(row.control_body.clone());
+                        body_codes.insert(row.control_body.clone(), bodies.len() as u32 - 1);
+                        bodies.len() as u32 - 1
+                    }
+                };
+                let kato = row.subject.kato.as_ref().map(|k| k.code.clone());
+                Visit {
+                    subject,
+                    body,
+                    kind: row.kind,
+                    day: day_of(row.start_date),
+                    district: kato.as_deref().and_then(district_of),
+                    region: kato.as_deref().and_then(|k| k.get(..2)).and_then(|r| r.parse().ok()),
+                    oked_section: row.subject.oked.as_ref().map(|o| o.section as u8),
+                }
+            })
+            .collect();
+        // The plan's earlier rows count as visits for its later ones: score in date order.
+        let mut order: Vec<usize> = (0..visits.len()).collect();
+        order.sort_by_key(|&i| (visits[i].day, i));
+        let bound = model.bind(&bodies);
+        let index = SimilarIndex::new(&registry);
+        let base = base_rate(&model);
+        let mut rows: Vec<ScoredRow> = Vec::with_capacity(order.len());
+        for &i in &order {
+            let visit = &visits[i];
+            let raw = history.features(visit);
+            history.record_visit(visit);
+            let probability = bound.probability(&raw);
+            let relative = probability / base.max(1e-9);
+            let (line, row) = &plan.rows[i];
+            rows.push(ScoredRow {
+                line: *line,
+                registry_no: row.registry_no.clone(),
+                subject_bin: row.subject.id.as_str().to_string(),
+                control_body: row.control_body.clone(),
+                kind: row.kind,
+                start_date: row.start_date,
+                probability,
+                relative_risk: relative,
+                level: level(relative).into(),
+                contributions: bound
+                    .contributions(&raw, &bodies)
+                    .iter()
+                    .take(TOP_CONTRIBUTIONS)
+                    .map(in_words)
+                    .collect(),
+                similar: index.similar(&registry, visit, &bodies),
+                norms: checks_for(visit.kind, &raw),
+            });
+        }
+        rows.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.line.cmp(&b.line)));
+        let inputs = format!("{}:{}", plan.sha256, record.arrays_sha256);
+        let purpose = format!("plan scored: {}", plan.file);
+        self.log_predictions(&record.name, &purpose, rows.len(), &sha256_hex(inputs.as_bytes()), None)?;
+        Ok(PlanScore {
+            model: record.name,
+            target: model.target,
+            file: plan.file,
+            sha256: plan.sha256,
+            base_rate: base,
+            rows,
+            checks_version: checks().version.clone(),
+            note: hypothesis_note(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    fn log_predictions(
+        &mut self,
+        model: &str,
+        purpose: &str,
+        rows: usize,
+        inputs_sha256: &str,
+        bin: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let entry = Entry::PredictionsMade {
+            model: model.to_string(),
+            purpose: purpose.to_string(),
+            rows,
+            inputs_sha256: inputs_sha256.to_string(),
+        };
+        self.write(|w| {
+            w.append(&entry, About { subject_bin: bin.map(str::to_string), appeal_no: None }, None)?;
+            Ok(())
+        })
+    }
+
+    /// An object's risk: the local model's estimate for its next inspection (by the body that
+    /// visited last, of the kind it used, today), with reasons, similar cases and checks, beside
+    /// the imported external scores.
+    pub fn explain_risk(&mut self, bin: &str) -> Result<RiskExplanation, ApiError> {
+        let card = self.card(bin)?;
+        let bin = card.subject.bin.clone();
+        let overridden = self.risk_override(&bin)?;
+        let mut explanation = RiskExplanation {
+            subject_bin: bin.clone(),
+            name: card.subject.name.clone(),
+            local: None,
+            local_missing: None,
+            external: card.risk.clone(),
+            overridden,
+            note: hypothesis_note(),
+        };
+        let (record, model) = match self.risk_model(None) {
+            Ok(found) => found,
+            Err(e) if e.code == ErrorCode::NotFound => {
+                explanation.local_missing = Some(Localized {
+                    ru: "Локальная модель риска ещё не обучена (ekn risk train или «Аналитика»).".into(),
+                    kk: "Жергілікті тәуекел моделі әлі оқытылмаған (ekn risk train немесе «Талдау»).".into(),
+                    en: "No local risk model has been trained yet (ekn risk train, or Analytics).".into(),
+                });
+                return Ok(explanation);
+            }
+            Err(e) => return Err(e),
+        };
+        let registry = self.analytics_registry()?;
+        let Some(subject) = registry.subjects.iter().position(|s| s.bin == bin) else {
+            return Ok(explanation);
+        };
+        let subject = subject as u32;
+        let Some(last) = registry.inspections.iter().rev().find(|f| f.subject == subject) else {
+            explanation.local_missing = Some(Localized {
+                ru: "У объекта нет проверок в реестре: оценивать следующую не по чему.".into(),
+                kk: "Объектінің тізілімде тексерулері жоқ: келесісін бағалауға негіз жоқ.".into(),
+                en: "The object has no inspections in the registry: there is nothing to judge its next one by.".into(),
+            });
+            return Ok(explanation);
+        };
+        let mut history = History::new(&registry, &model.params);
+        history.replay(&registry, |_, _, _| {});
+        let today = self.today();
+        let visit = Visit { day: day_of(today).max(last.day + 1), ..Visit::of(last) };
+        let raw = history.features(&visit);
+        let bound = model.bind(&registry.bodies);
+        let probability = bound.probability(&raw);
+        let base = base_rate(&model);
+        let relative = probability / base.max(1e-9);
+        let body = registry.bodies.get(visit.body as usize).cloned().unwrap_or_default();
+        let (k_ru, k_kk, k_en) = kind_words(visit.kind.code());
+        let contributions: Vec<ContributionView> =
+            bound.contributions(&raw, &registry.bodies).iter().take(TOP_CONTRIBUTIONS + 1).map(in_words).collect();
+        let digest = {
+            let mut h = Sha256::new();
+            h.update(record.arrays_sha256.as_bytes());
+            h.update(bin.as_bytes());
+            h.update(format!("{raw:?}").as_bytes());
+            hex::encode(h.finalize())
+        };
+        self.log_predictions(&record.name, "object risk explained", 1, &digest, Some(&bin))?;
+        explanation.local = Some(LocalRisk {
+            model: record.name,
+            target: model.target,
+            probability,
+            relative_risk: relative,
+            level: level(relative).into(),
+            base_rate: base,
+            assumed: Localized {
+                ru: format!("Следующая проверка вида «{k_ru}» органом «{body}» на {}", today.format("%d.%m.%Y")),
+                kk: format!("«{body}» органының «{k_kk}» түріндегі келесі тексеруі, {}", today.format("%d.%m.%Y")),
+                en: format!("The next {k_en} inspection by “{body}”, on {}", today.format("%d.%m.%Y")),
+            },
+            contributions,
+            similar: SimilarIndex::new(&registry).similar(&registry, &visit, &registry.bodies),
+            norms: checks_for(visit.kind, &raw),
+        });
+        Ok(explanation)
+    }
+
+    /// The override of an object's local risk estimate in force, if any.
+    fn risk_override(&self, bin: &str) -> Result<Option<Review>, ApiError> {
+        let last = self.store.reviews("risk")?.into_iter().rev().find(|r| r.key == bin);
+        Ok(last.filter(|r| r.action == "override"))
+    }
+
+    /// A person overrides the local estimate of an object with their own assessment (`high`,
+    /// `medium`, `low`), or withdraws an override (`withdrawn`), with a reason. Journaled.
+    pub fn override_risk(&mut self, bin: &str, assessment: &str, reason: &str) -> Result<RiskExplanation, ApiError> {
+        let reason = super::checked_reason(reason, "an override of a risk estimate")?;
+        let assessment = assessment.trim();
+        let action = match assessment {
+            "high" | "medium" | "low" => "override",
+            "withdrawn" | "withdraw" => "withdrawn",
+            other => {
+                return Err(ApiError::new(
+                    ErrorCode::InvalidInput,
+                    format!("field assessment: '{other}' is not high, medium, low or withdrawn"),
+                ))
+            }
+        };
+        let card = self.card(bin)?;
+        let bin = card.subject.bin.clone();
+        let model = self.risk_model(None).ok().map(|(r, _)| r.name);
+        let value = (action == "override").then_some(assessment);
+        self.write(|w| {
+            let review_id = w.insert_review(&NewReview {
+                target: "risk",
+                key: &bin,
+                action,
+                value,
+                basis: model.as_deref(),
+                reason: &reason,
+            })?;
+            let entry = Entry::RiskOverridden {
+                subject_bin: bin.clone(),
+                model: model.clone(),
+                probability: None,
+                assessment: value.map(str::to_string),
+                reason: reason.clone(),
+                review_id,
+            };
+            w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
+            Ok(())
+        })?;
+        self.explain_risk(&bin)
+    }
+}
+
+/// JSON of a value a model record keeps as text (these types always serialise).
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_checks_file_is_valid_and_every_item_says_whether_it_is_verified() {
+        let file = super::checks();
+        assert!(!file.checks.is_empty());
+        for c in &file.checks {
+            assert!(!c.text_ru.is_empty() && !c.text_kk.is_empty() && !c.text_en.is_empty(), "{}", c.id);
+            assert!(!c.applies.kinds.is_empty(), "{}", c.id);
+        }
+    }
+}

@@ -1,0 +1,286 @@
+//! Rendering the risk analytics commands for a terminal: the anomaly list and one anomaly (with a
+//! text funnel: where the unit sits against its peers' limits), a risk model's training report
+//! (held-out AUC, calibration, error by region and body), a scored plan, and an object's risk.
+
+use std::fmt::Write as _;
+
+use ekn::api::{
+    AnomalyDetail, AnomalyReport, CheckView, ContributionView, PlanScore, RiskExplanation, RiskTrainReport, SimilarCase,
+};
+
+fn percent(x: f64) -> String {
+    format!("{:.1}%", x * 100.0)
+}
+
+pub fn render_anomalies(r: &AnomalyReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Anomalies as of {} over {} – {} ({}; FDR {}, ratio ≥ {}), {:.1} s",
+        r.as_of, r.window.from, r.window.to, r.method, r.params.fdr, r.params.min_ratio, r.seconds
+    );
+    let judged: Vec<String> = r.units_judged.iter().map(|u| format!("{} {}", u.kind.code(), u.units)).collect();
+    let _ = writeln!(out, "  units compared: {}", judged.join(", "));
+    if r.anomalies.is_empty() {
+        let _ = writeln!(out, "  nothing stands out from its peers beyond chance");
+    }
+    for a in &r.anomalies {
+        let x = &a.anomaly;
+        let _ = writeln!(
+            out,
+            "\n{} [{}]{}  {}  observed {:.0} vs expected {:.1} (×{:.1}), p {:.2e}, q {:.2e}",
+            x.id,
+            x.kind.code(),
+            if a.dismissed { " DISMISSED" } else { "" },
+            x.key,
+            x.observed,
+            x.expected,
+            x.ratio,
+            x.p_value,
+            x.q_value
+        );
+        let _ = writeln!(out, "  {}", x.explanation.en);
+        if !x.subject_bins.is_empty() {
+            let shown: Vec<&str> = x.subject_bins.iter().take(6).map(String::as_str).collect();
+            let _ =
+                writeln!(out, "  objects: {}{}", shown.join(", "), if x.subject_bins.len() > 6 { ", …" } else { "" });
+        }
+        if let Some(review) = &a.review {
+            let _ = writeln!(out, "  {} by {} at {}: {}", review.action, review.author, review.at, review.reason);
+        }
+    }
+    let _ = writeln!(out, "\n{}", r.note.en);
+    out
+}
+
+pub fn render_anomaly(d: &AnomalyDetail) -> String {
+    let mut out = String::new();
+    let a = &d.anomaly.anomaly;
+    let _ = writeln!(out, "{} [{}] {}", a.id, a.kind.code(), a.key);
+    let _ = writeln!(out, "  period {} – {}; {}", a.period.from, a.period.to, a.method);
+    let _ = writeln!(
+        out,
+        "  observed {:.0} of {:.0} ({}) vs peers {} → expected {:.1}, ×{:.1}; p {:.2e}, q {:.2e}",
+        a.observed,
+        a.volume,
+        percent(a.observed / a.volume.max(1.0)),
+        percent(a.peer_rate),
+        a.expected,
+        a.ratio,
+        a.p_value,
+        a.q_value
+    );
+    let _ = writeln!(out, "  {}", a.explanation.en);
+    if let Some(review) = &d.anomaly.review {
+        let _ = writeln!(out, "  {} by {} at {}: {}", review.action, review.author, review.at, review.reason);
+    }
+    if let Some(f) = &d.funnel {
+        let rate = a.observed / a.volume.max(1.0);
+        let upper = f.limits.iter().min_by(|x, y| (x.0 - a.volume).abs().total_cmp(&(y.0 - a.volume).abs()));
+        let _ = writeln!(
+            out,
+            "  funnel {}: {} peers, pooled rate {}, τ² {:.2e}; this unit {} at volume {:.0}{}",
+            f.group,
+            f.points.len(),
+            percent(f.target),
+            f.tau2,
+            percent(rate),
+            a.volume,
+            upper.map_or(String::new(), |u| format!(" (95% limit {}, 99.8% limit {})", percent(u.1), percent(u.2)))
+        );
+    }
+    if !d.inspections.is_empty() {
+        let _ = writeln!(out, "  inspections behind it ({} of {}):", d.inspections.len(), d.evidence_total);
+        for i in &d.inspections {
+            let _ = writeln!(
+                out,
+                "    {}  {}  {}  {}  violations {}  {}{}",
+                i.registry_no,
+                i.date,
+                i.subject_bin,
+                i.kind.code(),
+                i.violations,
+                if i.sanctions.is_empty() { "—" } else { &i.sanctions },
+                if i.declared_illegal == Some(true) { "  declared illegal" } else { "" }
+            );
+        }
+    }
+    if !d.appeals.is_empty() {
+        let _ = writeln!(out, "  appeals behind it ({} of {}):", d.appeals.len(), d.evidence_total);
+        for x in &d.appeals {
+            let _ = writeln!(
+                out,
+                "    {}  received {}  decided {}  {}",
+                x.appeal_no,
+                x.received,
+                x.decided.map_or("—".into(), |d| d.to_string()),
+                x.category.as_deref().unwrap_or("—")
+            );
+        }
+    }
+    out
+}
+
+pub fn render_risk_training(r: &RiskTrainReport) -> String {
+    let mut out = String::new();
+    let m = &r.metrics;
+    let _ = writeln!(
+        out,
+        "Risk model {} registered ({}): {} inspections with a known outcome, {} weights, {:.1} s",
+        r.model.name,
+        m.target.code(),
+        r.examples,
+        r.features,
+        r.seconds
+    );
+    let _ = writeln!(out, "  data: {} (sha256 {})", r.model.data_file, r.model.data_sha256);
+    let _ = writeln!(
+        out,
+        "  held out: the most recent {} inspections ({} – {}), trained on {} ({} – {})",
+        m.test_inspections, m.test_period.0, m.test_period.1, m.train_inspections, m.train_period.0, m.train_period.1
+    );
+    let _ = writeln!(
+        out,
+        "  AUC {}   Brier {:.4} (a constant base rate scores {:.4})   calibration error {:.4}   base rate {} → {}",
+        m.auc.map_or("—".into(), |a| format!("{a:.3}")),
+        m.brier,
+        m.brier_of_base_rate,
+        m.calibration_error,
+        percent(m.base_rate_train),
+        percent(m.base_rate_test)
+    );
+    let _ = writeln!(out, "  calibration (predicted → observed):");
+    for b in &m.calibration {
+        let _ = writeln!(
+            out,
+            "    {:>4.0}–{:<4.0}%  n {:>7}  {} → {}",
+            b.from * 100.0,
+            b.to * 100.0,
+            b.inspections,
+            percent(b.mean_predicted),
+            percent(b.observed_rate)
+        );
+    }
+    for (title, groups) in [("by region", &m.by_region), ("by control body (10 largest)", &m.by_control_body)] {
+        let _ = writeln!(out, "  {title}:");
+        for g in groups.iter().take(10) {
+            let _ = writeln!(
+                out,
+                "    {:<60} n {:>6}  predicted {}  observed {}  AUC {}",
+                g.group,
+                g.inspections,
+                percent(g.mean_predicted),
+                percent(g.observed_rate),
+                g.auc.map_or("—".into(), |a| format!("{a:.3}"))
+            );
+        }
+    }
+    out
+}
+
+fn render_reasons(out: &mut String, contributions: &[ContributionView], similar: &[SimilarCase], norms: &[CheckView]) {
+    for c in contributions {
+        let _ = writeln!(out, "    {:+.2}  {}", c.effect, c.text.en);
+    }
+    for s in similar {
+        let outcome = match (s.declared_illegal, s.appealed) {
+            (Some(true), _) => "declared illegal",
+            (_, Some(true)) => "appealed",
+            _ => "not appealed",
+        };
+        let _ = writeln!(
+            out,
+            "    similar: {} {} {} — violations {}, {}{}",
+            s.registry_no,
+            s.date,
+            s.kind.code(),
+            s.violations,
+            outcome,
+            if s.same_object { " (same object)" } else { "" }
+        );
+    }
+    for n in norms {
+        let _ = writeln!(
+            out,
+            "    check: {}{}{}",
+            n.text.en,
+            n.basis.as_ref().map_or(String::new(), |b| format!(" [{}]", b.en)),
+            if n.verified { "" } else { " — UNCONFIRMED" }
+        );
+    }
+}
+
+pub fn render_plan_score(p: &PlanScore) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} row(s) of {} scored by {} (base rate {}), {:.2} s; most likely first",
+        p.rows.len(),
+        p.file,
+        p.model,
+        percent(p.base_rate),
+        p.seconds
+    );
+    for r in p.rows.iter().take(20) {
+        let _ = writeln!(
+            out,
+            "\n  {}  line {}  {}  {}  {}  p {} (×{:.1}, {})",
+            r.registry_no,
+            r.line,
+            r.subject_bin,
+            r.kind.code(),
+            r.start_date,
+            percent(r.probability),
+            r.relative_risk,
+            r.level
+        );
+        render_reasons(&mut out, &r.contributions, &r.similar, &r.norms);
+    }
+    if p.rows.len() > 20 {
+        let _ = writeln!(out, "\n  … {} more (use --json for all)", p.rows.len() - 20);
+    }
+    let _ = writeln!(out, "\n{}", p.note.en);
+    out
+}
+
+pub fn render_risk(r: &RiskExplanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{} {}", r.subject_bin, r.name.as_deref().unwrap_or(""));
+    match (&r.local, &r.local_missing) {
+        (Some(l), _) => {
+            let _ = writeln!(
+                out,
+                "  local model {}: {} ({}; ×{:.1} the base rate {})",
+                l.model,
+                percent(l.probability),
+                l.level,
+                l.relative_risk,
+                percent(l.base_rate)
+            );
+            let _ = writeln!(out, "  for: {}", l.assumed.en);
+            render_reasons(&mut out, &l.contributions, &l.similar, &l.norms);
+        }
+        (None, Some(why)) => {
+            let _ = writeln!(out, "  local model: {}", why.en);
+        }
+        (None, None) => {}
+    }
+    if let Some(o) = &r.overridden {
+        let _ = writeln!(
+            out,
+            "  OVERRIDDEN as {} by {} at {}: {}",
+            o.value.as_deref().unwrap_or("—"),
+            o.author,
+            o.at,
+            o.reason
+        );
+    }
+    if r.external.is_empty() {
+        let _ = writeln!(out, "  external scores: none imported");
+    }
+    for e in &r.external {
+        let _ = writeln!(out, "  external {}: {:.1} ({:?}) computed {}", e.model, e.score, e.degree, e.computed);
+    }
+    let _ = writeln!(out, "{}", r.note.en);
+    out
+}
