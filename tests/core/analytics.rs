@@ -51,8 +51,8 @@ fn matches(a: &ListedAnomaly, truth: &serde_json::Value) -> Option<&'static str>
         AnomalyKind::RefusedSpike
             if x.region_code == s(&truth["refused_spike"]["region_code"])
                 && x.category == s(&truth["refused_spike"]["category"])
-                && x.period.from.to_string() <= truth["refused_spike"]["to"].as_str().unwrap().to_string()
-                && x.period.to.to_string() >= truth["refused_spike"]["from"].as_str().unwrap().to_string() =>
+                && x.period.from.to_string().as_str() <= truth["refused_spike"]["to"].as_str().unwrap()
+                && x.period.to.to_string().as_str() >= truth["refused_spike"]["from"].as_str().unwrap() =>
         {
             Some("refused_spike")
         }
