@@ -215,7 +215,9 @@ fn percent(x: f64) -> String {
 }
 
 fn p_text(p: f64) -> String {
-    if p < 0.001 {
+    if p < 1e-16 {
+        "< 1e-16".to_string()
+    } else if p < 0.001 {
         format!("{p:.1e}")
     } else {
         format!("{p:.3}")

@@ -74,5 +74,9 @@ pub(super) fn train_and_triage(session: &mut Session, name: &str, bytes: std::sy
     let params = crate::analytics::classifier::TrainParams { c_grid: vec![1.0], ..Default::default() };
     session.train_on_labelled(labelled, &format!("{name} (generated demo data)"), &params, false, &|_| {})?;
     session.triage(super::TriageScope::All, &|_, _| {})?;
+    // The demo also ships a local risk model trained on its own registry, so the card's risk block
+    // and plan scoring work at once (its passport says the data are generated).
+    let target = crate::analytics::risk::Target::DeclaredIllegal;
+    session.train_risk_model(target, &crate::analytics::risk::RiskParams::default(), &|_| {})?;
     Ok(())
 }

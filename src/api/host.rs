@@ -155,6 +155,11 @@ impl HostState {
         })
     }
 
+    /// Drops an upload once it has been used for something other than an import (a plan scored).
+    pub fn discard(&self, id: &str) {
+        lock(&self.uploads).remove(id);
+    }
+
     /// Drops an upload once its import is done, keeping the rejected rows for download.
     pub fn finish_import(&self, id: &str, result: &Result<ImportReport, ApiError>) {
         let upload = lock(&self.uploads).remove(id);

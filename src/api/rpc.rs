@@ -11,12 +11,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded};
+use super::{AnomalyDetail, AnomalyReport, PlanScore, RiskExplanation, RiskTrainReport};
 use super::{ApiError, ErrorCode, Session};
 use super::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
     JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
     TaskDetail,
 };
+use crate::analytics::practices::{AnomalyKind, DetectParams};
+use crate::analytics::risk::{RiskParams, Target};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
@@ -121,6 +124,52 @@ pub struct ImportParams {
     pub upload: String,
     pub kind: Option<DataKind>,
     pub skip_invalid: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AnomaliesParams {
+    /// Only this kind.
+    pub kind: Option<AnomalyKind>,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AnomalyParams {
+    pub id: String,
+    /// How many inspections or appeals behind it to return (default 100, at most 1,000).
+    pub limit: Option<u32>,
+}
+
+/// A person's answer to an anomaly: `dismiss` or `restore`, with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewAnomalyParams {
+    pub id: String,
+    pub action: String,
+    pub reason: String,
+}
+
+/// A person's own assessment of an object's risk (`high`, `medium`, `low`, or `withdrawn`).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct OverrideRiskParams {
+    pub bin: String,
+    pub assessment: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct TrainRiskParams {
+    pub target: Option<Target>,
+}
+
+/// A plan already uploaded (see `upload`).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ScorePlanParams {
+    pub upload: String,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -344,6 +393,13 @@ methods! {
     models: Session(NoParams) -> Vec<ModelRecord>;
     model_passport: Session(ModelParams) -> ModelPassport;
     correct_appeal: Session(CorrectAppealParams) -> AppealCard;
+    anomalies: Session(AnomaliesParams) -> AnomalyReport;
+    anomaly: Session(AnomalyParams) -> AnomalyDetail;
+    review_anomaly: Session(ReviewAnomalyParams) -> AnomalyDetail;
+    risk_explain: Session(BinParams) -> RiskExplanation;
+    override_risk: Session(OverrideRiskParams) -> RiskExplanation;
+    train_risk: Session(TrainRiskParams) -> RiskTrainReport;
+    score_plan: Session(ScorePlanParams) -> PlanScore;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     upload: Host(UploadParams) -> Uploaded;
@@ -423,6 +479,37 @@ mod on_session {
     pub fn correct_appeal(s: &mut Session, p: CorrectAppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
         s.correct_appeal(&p.appeal_no, &p.aspect, &p.to, &p.reason)?;
         s.appeal_card(&p.appeal_no)
+    }
+
+    pub fn anomalies(s: &mut Session, p: AnomaliesParams, _: &mut CallContext<'_>) -> R<AnomalyReport> {
+        s.anomalies(&DetectParams::default(), p.kind)
+    }
+
+    pub fn anomaly(s: &mut Session, p: AnomalyParams, _: &mut CallContext<'_>) -> R<AnomalyDetail> {
+        s.anomaly_detail(&p.id, p.limit.unwrap_or(100).min(1000) as usize)
+    }
+
+    pub fn review_anomaly(s: &mut Session, p: ReviewAnomalyParams, _: &mut CallContext<'_>) -> R<AnomalyDetail> {
+        s.review_anomaly(&p.id, &p.action, &p.reason)
+    }
+
+    pub fn risk_explain(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
+        s.explain_risk(&p.bin)
+    }
+
+    pub fn override_risk(s: &mut Session, p: OverrideRiskParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
+        s.override_risk(&p.bin, &p.assessment, &p.reason)
+    }
+
+    pub fn train_risk(s: &mut Session, p: TrainRiskParams, _: &mut CallContext<'_>) -> R<RiskTrainReport> {
+        s.train_risk_model(p.target.unwrap_or(Target::DeclaredIllegal), &RiskParams::default(), &|_| {})
+    }
+
+    pub fn score_plan(s: &mut Session, p: ScorePlanParams, cx: &mut CallContext<'_>) -> R<PlanScore> {
+        let upload = cx.state.get(&p.upload)?;
+        let result = s.score_plan_bytes(&upload.name, upload.bytes.clone());
+        cx.state.discard(&p.upload);
+        result
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {

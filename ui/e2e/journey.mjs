@@ -1,7 +1,8 @@
 // The prosecutor's journey, written once and driven twice: in the desktop app (WebDriver through
 // tauri-driver, desktop.mjs) and in Chromium against `ekn serve` (Playwright, browser.mjs).
 // Open on the demo database, search an object, open its card, see every block filled, accept the
-// suggested step, see the new task on the desk and on the dashboard, open the appeals queue and an
+// suggested step (the card's local risk estimate shown), see the new task on the desk and on the
+// dashboard, dismiss an anomaly with a reason on Analytics, open the appeals queue and an
 // appeal's card, correct its category with a reason, switch to Kazakh.
 
 function check(condition, message) {
@@ -43,6 +44,8 @@ export async function journey(d, candidate, log = console.log) {
   const history = await d.text('[data-block="history"]');
   check(/Обращения\s*\d+/.test(history) && !/Обращения\s*0\b/.test(history), 'the card lists the object\'s appeals');
   check((await d.text('[data-block="tasks"]')).includes('исполнено'), 'the card shows the finished task the step follows');
+  await d.waitFor('[data-testid="local-probability"]');
+  check((await d.text('[data-testid="local-risk"]')).includes('гипотеза'), 'the local risk estimate says it is a hypothesis');
   await d.screenshot('03-card');
 
   log('accept');
@@ -98,6 +101,20 @@ export async function journey(d, candidate, log = console.log) {
   await d.click('[data-testid="passport-appeals-v1"]');
   await d.waitFor('[data-testid="passport"]', 'Bias check');
   check((await d.text('[data-testid="passport"]')).includes('generated'), 'the demo model\'s passport says its data are generated');
+
+  log('analytics');
+  await d.goto('#/analytics');
+  await d.waitFor('[data-testid="anomalies"] [data-anomaly]');
+  const anomaly = await d.eval(`document.querySelector('[data-testid="anomalies"] [data-anomaly]').dataset.anomaly`);
+  await d.click(`[data-anomaly="${anomaly}"]`);
+  await d.waitFor('[data-testid="anomaly-detail"] canvas');
+  check((await d.text('[data-testid="anomaly-detail"]')).includes('гипотеза'), 'the anomaly says it is a hypothesis');
+  check(await d.eval(`document.querySelector('[data-testid="anomaly-review"]').disabled`), 'a dismissal without a reason cannot be sent');
+  await d.type('[data-testid="anomaly-reason"]', 'проверено: практика согласована');
+  await d.click('[data-testid="anomaly-review"]');
+  await d.waitFor('[data-testid="anomaly-detail"]', 'проверено: практика согласована');
+  await d.waitFor('[data-testid="anomalies"] li.dismissed', 'отклонено');
+  await d.screenshot('06d-analytics');
 
   log('Kazakh');
   await d.goto('#/settings');

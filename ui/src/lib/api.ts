@@ -9,6 +9,8 @@ import type { QueueFilter } from './types/QueueFilter';
 import type { DataKind } from './types/DataKind';
 import type { JournalQuery } from './types/JournalQuery';
 import type { Preferences } from './types/Preferences';
+import type { AnomalyKind } from './types/AnomalyKind';
+import type { Target } from './types/Target';
 
 const none = {} as Record<symbol, never>;
 
@@ -46,4 +48,11 @@ export const api = {
   importFile: (upload: string, kind: DataKind | null, skipInvalid: boolean) =>
     call('import_file', { upload, kind, skip_invalid: skipInvalid }),
   importProgress: () => call('import_progress', none),
+  anomalies: (kind: AnomalyKind | null = null) => call('anomalies', { kind }),
+  anomaly: (id: string, limit = 100) => call('anomaly', { id, limit }),
+  reviewAnomaly: (id: string, action: 'dismiss' | 'restore', reason: string) => call('review_anomaly', { id, action, reason }),
+  riskExplain: (bin: string) => call('risk_explain', { bin }),
+  overrideRisk: (bin: string, assessment: string, reason: string) => call('override_risk', { bin, assessment, reason }),
+  trainRisk: (target: Target | null = null) => call('train_risk', { target }),
+  scorePlan: (upload: string) => call('score_plan', { upload }),
 };

@@ -1,13 +1,13 @@
-// Apache ECharts, imported per feature (heat map, map, timeline scatter) so the bundle carries
+// Apache ECharts, imported per feature (heat map, map, timeline scatter, funnel lines) so the bundle carries
 // only what the screens draw. The map of Kazakhstan's 20 units is registered on first use from
 // assets/geo (see its README for source and licence).
 
 import * as echarts from 'echarts/core';
-import { HeatmapChart, MapChart, ScatterChart, BarChart } from 'echarts/charts';
+import { HeatmapChart, MapChart, ScatterChart, BarChart, LineChart } from 'echarts/charts';
 import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, DataZoomComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([HeatmapChart, MapChart, ScatterChart, BarChart, GridComponent, TooltipComponent, VisualMapComponent,
+echarts.use([HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, GridComponent, TooltipComponent, VisualMapComponent,
   LegendComponent, DataZoomComponent, CanvasRenderer]);
 
 let mapReady: Promise<void> | null = null;

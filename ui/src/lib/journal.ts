@@ -57,6 +57,10 @@ export function entryDetail(line: JournalLine): string {
     case 'model_trained': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy.toFixed(3)}, macro-F1 ${e.macro_f1.toFixed(3)}`;
     case 'appeals_triaged': return `${e.appeals} · ${e.model ?? '—'} · ${e.priority_rules}, ${e.routing}`;
     case 'appeal_corrected': return `${e.appeal_no}: ${e.from ?? '—'} → ${e.to}: ${e.reason}`;
+    case 'risk_model_trained': return `${e.model} · ${e.target} · ${e.examples} · AUC ${e.auc.toFixed(3)}`;
+    case 'predictions_made': return `${e.model} · ${e.rows} · ${e.purpose}`;
+    case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
+    case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
     default: return line.detail;
   }
 }

@@ -1,5 +1,5 @@
 // Hash routes, so links work the same from tauri:// and http:// and the back key works:
-// #/desk, #/appeals, #/appeal/<number>, #/search?q=…, #/card/<BIN>, #/dashboard, #/import, #/settings.
+// #/desk, #/appeals, #/appeal/<number>, #/analytics, #/search?q=…, #/card/<BIN>, #/dashboard, #/import, #/settings.
 
 export type Route = { screen: string; arg: string; query: URLSearchParams };
 
