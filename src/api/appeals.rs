@@ -49,15 +49,6 @@ pub struct ClassifiedRow {
     pub explanation: Prediction,
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
-/// JSON of a value a model record keeps as text (these types always serialise).
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
 impl Session {
     /// Trains and registers a new version of the appeals classifier on a labelled export, and with
     /// `include_corrections` also on the categories people gave appeals in this database (each
@@ -128,15 +119,15 @@ impl Session {
         let by_region = groups.iter().any(Option::is_some).then_some(groups.as_slice());
         let (model, metrics) = train_and_evaluate(&examples, by_region, params, progress);
         let arrays = model.arrays_to_bytes();
-        let arrays_sha256 = sha256_hex(&arrays);
+        let arrays_sha256 = super::sha256_hex(&arrays);
         let new = NewModel {
             kind: APPEALS_CLASSIFIER,
             data_file: &data_file,
             data_sha256: &data_sha256,
             texts: examples.len() as i64,
-            classes: json(&model.classes),
-            params: json(params),
-            metrics: json(&metrics),
+            classes: super::json_text(&model.classes),
+            params: super::json_text(params),
+            metrics: super::json_text(&metrics),
             temperature: model.temperature,
             c: model.c,
             char_weight: params.char_weight,
@@ -159,9 +150,7 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
             Ok(id)
         })?;
-        let record = self.store.models()?.into_iter().find(|m| m.id == id).ok_or_else(|| {
-            ApiError::new(ErrorCode::Internal, "the model just stored cannot be read back".to_string())
-        })?;
+        let record = self.model_record(id)?;
         Ok(TrainReport {
             model: record,
             metrics,
@@ -171,6 +160,15 @@ impl Session {
             features: model.vectorizer.features(),
             seconds: started.elapsed().as_secs_f64(),
         })
+    }
+
+    /// The record of a model version just stored.
+    pub(super) fn model_record(&self, id: i64) -> Result<ModelRecord, ApiError> {
+        self.store
+            .models()?
+            .into_iter()
+            .find(|m| m.id == id)
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the model just stored cannot be read back".to_string()))
     }
 
     /// The appeals classifier in force (the newest version), with its record.

@@ -246,6 +246,18 @@ pub(crate) fn checked_reason(reason: &str, what: &str) -> Result<String, ApiErro
     Ok(reason.to_string())
 }
 
+/// The SHA-256 of bytes, in hex: how every digest the product records is written.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// JSON of a value kept as text in a record (a model's parameters and metrics, a decision's
+/// explanation); these types always serialise.
+pub(crate) fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// What `init` did.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct InitReport {

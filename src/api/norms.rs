@@ -7,7 +7,6 @@ use std::path::Path;
 use std::rc::Rc;
 
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::{ApiError, ErrorCode, Recomputed, Session};
 use crate::domain::deadline::{ExtensionCap, Period};
@@ -93,13 +92,9 @@ pub struct NormsImportReport {
 /// The largest catalog file accepted: the shipped one is some 10 KB.
 const MAX_CATALOG_BYTES: u64 = 4 * 1024 * 1024;
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 fn norm_digest(norm: &Norm) -> Result<(String, String), ApiError> {
     let document = serde_json::to_string(norm).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    Ok((sha256_hex(document.as_bytes()), document))
+    Ok((super::sha256_hex(document.as_bytes()), document))
 }
 
 impl Session {
@@ -132,7 +127,7 @@ impl Session {
             None => NormsInForce {
                 catalog: NormsCatalog::builtin(),
                 origin: "shipped",
-                sha256: sha256_hex(BUILTIN.as_bytes()),
+                sha256: super::sha256_hex(BUILTIN.as_bytes()),
                 source_file: None,
                 imported_at: None,
                 versions,
@@ -264,7 +259,7 @@ impl Session {
                 ));
             }
         }
-        let sha256 = sha256_hex(text.as_bytes());
+        let sha256 = super::sha256_hex(text.as_bytes());
         let norms = catalog.norms.len();
         self.write(|w| {
             let catalog_id = w.put_norm_catalog(&text, &sha256, &name)?;

@@ -392,10 +392,6 @@ impl SimilarIndex {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
-
 /// The digest of the imports a registry was read from: a model names the data it learnt from.
 fn data_digest(registry: &Registry) -> String {
     let mut h = Sha256::new();
@@ -435,7 +431,7 @@ impl Session {
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk model ({}): {e}", target.code())))?;
         let arrays =
             serde_json::to_vec(&trained.model).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        let arrays_sha256 = sha256_hex(&arrays);
+        let arrays_sha256 = super::sha256_hex(&arrays);
         let data_sha256 = data_digest(&registry);
         let features: Vec<String> =
             risk::NUMERIC.iter().chain(risk::CATEGORICAL.iter()).map(|s| s.to_string()).collect();
@@ -449,9 +445,9 @@ impl Session {
             data_file: &data_file,
             data_sha256: &data_sha256,
             texts: trained.examples as i64,
-            classes: json(&features),
-            params: json(params),
-            metrics: json(&trained.metrics),
+            classes: super::json_text(&features),
+            params: super::json_text(params),
+            metrics: super::json_text(&trained.metrics),
             temperature: 1.0,
             c: params.c,
             char_weight: 0.0,
@@ -473,9 +469,7 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
             Ok(id)
         })?;
-        let record = self.store.models()?.into_iter().find(|m| m.id == id).ok_or_else(|| {
-            ApiError::new(ErrorCode::Internal, "the model just stored cannot be read back".to_string())
-        })?;
+        let record = self.model_record(id)?;
         Ok(RiskTrainReport {
             model: record,
             metrics: trained.metrics,
@@ -590,7 +584,7 @@ impl Session {
         rows.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.line.cmp(&b.line)));
         let inputs = format!("{}:{}", plan.sha256, record.arrays_sha256);
         let purpose = format!("plan scored: {}", plan.file);
-        self.log_predictions(&record.name, &purpose, rows.len(), &sha256_hex(inputs.as_bytes()), None)?;
+        self.log_predictions(&record.name, &purpose, rows.len(), &super::sha256_hex(inputs.as_bytes()), None)?;
         Ok(PlanScore {
             model: record.name,
             target: model.target,
@@ -752,11 +746,6 @@ impl Session {
         })?;
         self.explain_risk(&bin)
     }
-}
-
-/// JSON of a value a model record keeps as text (these types always serialise).
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -154,10 +154,6 @@ struct Planned {
     explanation: String,
 }
 
-fn json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_default()
-}
-
 /// Whether the decision in force already says this.
 fn unchanged(current: Option<&StoredDecision>, p: &Planned) -> bool {
     current.is_some_and(|c| c.basis == p.basis && c.inputs_sha256 == p.inputs && c.value == p.value)
@@ -276,7 +272,7 @@ impl Session {
                 confidence: Some(p.confidence),
                 basis: model.to_string(),
                 inputs: inputs.clone(),
-                explanation: json(p),
+                explanation: super::json_text(p),
             };
             let by_person = in_force("category").is_some_and(|d| d.basis == BY_PERSON);
             if !by_person && !unchanged(in_force("category"), &decision) {
@@ -298,7 +294,7 @@ impl Session {
             confidence: None,
             basis: rules.version.clone(),
             inputs: inputs.clone(),
-            explanation: json(&PriorityExplanation { rules: fired, points, level }),
+            explanation: super::json_text(&PriorityExplanation { rules: fired, points, level }),
         };
         if !unchanged(in_force("priority"), &decision) {
             planned.push(decision);
@@ -314,7 +310,7 @@ impl Session {
             confidence: None,
             basis: routing.version.clone(),
             inputs: route_inputs,
-            explanation: json(&RouteExplanation {
+            explanation: super::json_text(&RouteExplanation {
                 route: route.clone(),
                 category: category.clone(),
                 category_code: code.clone(),
@@ -398,7 +394,7 @@ impl Session {
             confidence: Some(duplicates::similarity(own, c.simhash.unwrap_or_default() as u64)),
             basis: duplicates::METHOD.into(),
             inputs: inputs_digest(a, Some(&c.appeal_no)),
-            explanation: json(&DuplicateExplanation {
+            explanation: super::json_text(&DuplicateExplanation {
                 nearest: c.appeal_no.clone(),
                 distance,
                 same_applicant: c.same_applicant,
@@ -514,13 +510,13 @@ impl Session {
             _ => current.iter().find(|d| d.aspect == "route").and_then(|d| d.value.clone()),
         };
         let inputs = inputs_digest(&a, Some(&value));
-        let explanation = json(&serde_json::json!({ "from": from, "reason": reason.trim() }));
+        let explanation = super::json_text(&serde_json::json!({ "from": from, "reason": reason.trim() }));
         // The route follows a corrected category, unless a person chose the route.
         let reroute = (aspect == "category" && !current.iter().any(|d| d.aspect == "route" && d.basis == BY_PERSON))
             .then(|| {
                 let code = Taxonomy::builtin().resolve(&value).map(|c| c.code.clone());
                 let route = routing.route(code.as_deref(), a.kato.as_deref());
-                let explanation = json(&RouteExplanation {
+                let explanation = super::json_text(&RouteExplanation {
                     route: route.clone(),
                     category: Some(value.clone()),
                     category_code: code,
