@@ -649,12 +649,6 @@ fn run(args: Args) -> Result<(), ApiError> {
                     )
                 })?),
             };
-            if !(fdr > 0.0 && fdr < 1.0 && min_ratio >= 1.0 && min_ratio.is_finite()) {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidInput,
-                    "--fdr must lie between 0 and 1, --min-ratio be at least 1",
-                ));
-            }
             let params = ekn::analytics::practices::DetectParams { fdr, min_ratio, ..Default::default() };
             cli::print(json, &open()?.anomalies(&params, kind)?, cli::render_anomalies)
         }

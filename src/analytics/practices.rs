@@ -757,10 +757,15 @@ fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams)
             }
         }
     }
+    // A body's region: where (nearly) all its inspections are. One pass, not one per body.
+    let mut regions: HashMap<u32, Vec<Option<u8>>> = HashMap::new();
+    for &i in &known {
+        regions.entry(facts[i].body).or_default().push(facts[i].region);
+    }
     let mut bodies = sorted(bodies);
     for unit in &mut bodies {
-        let b = unit.body;
-        unit.region = dominant(known.iter().filter(|&&i| Some(facts[i].body) == b).map(|&i| facts[i].region));
+        let seen = unit.body.and_then(|b| regions.remove(&b)).unwrap_or_default();
+        unit.region = dominant(seen.into_iter());
     }
     Family {
         kind: AnomalyKind::IllegalShare,

@@ -3,11 +3,14 @@
 //! and a person's dismissal (with a reason, journaled; a dismissed anomaly stays listed as
 //! dismissed, never deleted).
 
+use std::rc::Rc;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ErrorCode, Session};
 use crate::analytics::practices::{self, Anomaly, AnomalyKind, DatePeriod, DetectParams, Evidence, FunnelPlot};
-use crate::domain::facts::{date_of, district_text, region_text};
+use crate::domain::facts::{date_of, district_text, region_text, Registry};
 use crate::domain::journal::Entry;
 use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
@@ -93,12 +96,18 @@ fn note() -> Localized {
 }
 
 impl Session {
-    fn detection(
-        &self,
-        params: &DetectParams,
-    ) -> Result<(practices::Detection, std::sync::Arc<crate::domain::facts::Registry>), ApiError> {
+    /// The detectors' run over the registry as it stands, today, with these settings (cached).
+    fn detection(&self, params: &DetectParams) -> Result<(Rc<practices::Detection>, Arc<Registry>), ApiError> {
         let registry = self.analytics_registry()?;
-        Ok((practices::detect(&registry, self.today(), params), registry))
+        let key = format!("{}|{}|{params:?}", self.store.analytics_version()?, self.today());
+        if let Some((k, detection)) = self.detection_cache.borrow().as_ref() {
+            if *k == key {
+                return Ok((detection.clone(), registry));
+            }
+        }
+        let detection = Rc::new(practices::detect(&registry, self.today(), params));
+        *self.detection_cache.borrow_mut() = Some((key, detection.clone()));
+        Ok((detection, registry))
     }
 
     /// The latest review of each anomaly id.
@@ -109,15 +118,22 @@ impl Session {
     /// Runs the detectors and lists what passes the significance rule, `kind` only if given.
     pub fn anomalies(&self, params: &DetectParams, kind: Option<AnomalyKind>) -> Result<AnomalyReport, ApiError> {
         let started = std::time::Instant::now();
+        if !(params.fdr > 0.0 && params.fdr < 1.0 && params.min_ratio >= 1.0 && params.min_ratio.is_finite()) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "the false-discovery rate must lie between 0 and 1, the least ratio be at least 1",
+            ));
+        }
         let (detection, _) = self.detection(params)?;
         let reviews = self.anomaly_reviews()?;
         let mut anomalies: Vec<ListedAnomaly> = detection
             .anomalies
-            .into_iter()
+            .iter()
             .filter(|a| kind.is_none_or(|k| a.kind == k))
             .map(|anomaly| {
                 let review = reviews.get(&anomaly.id).cloned();
-                ListedAnomaly { dismissed: review.as_ref().is_some_and(|r| r.action == "dismissed"), review, anomaly }
+                let dismissed = review.as_ref().is_some_and(|r| r.action == "dismissed");
+                ListedAnomaly { dismissed, review, anomaly: anomaly.clone() }
             })
             .collect();
         anomalies.sort_by_key(|a| a.dismissed);
@@ -126,7 +142,7 @@ impl Session {
             window: detection.window,
             method: practices::METHOD.into(),
             params: params.clone(),
-            units_judged: detection.units_judged.into_iter().map(|(kind, units)| UnitsJudged { kind, units }).collect(),
+            units_judged: detection.units_judged.iter().map(|&(kind, units)| UnitsJudged { kind, units }).collect(),
             anomalies,
             note: note(),
             seconds: started.elapsed().as_secs_f64(),
@@ -210,8 +226,8 @@ impl Session {
                 ))
             }
         };
-        let detail = self.anomaly_detail(id, 0)?;
-        let anomaly = detail.anomaly.anomaly;
+        let mut detail = self.anomaly_detail(id, 50)?;
+        let anomaly = detail.anomaly.anomaly.clone();
         self.write(|w| {
             let review_id = w.insert_review(&NewReview {
                 target: "anomaly",
@@ -231,6 +247,10 @@ impl Session {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
-        self.anomaly_detail(&anomaly.id, 50)
+        // The detectors' output does not change with a review: only the review in force is new.
+        let review = self.anomaly_reviews()?.remove(&anomaly.id);
+        detail.anomaly.dismissed = review.as_ref().is_some_and(|r| r.action == "dismissed");
+        detail.anomaly.review = review;
+        Ok(detail)
     }
 }

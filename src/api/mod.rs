@@ -230,6 +230,9 @@ pub struct Session {
     graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
     /// The registry as analytics reads it, with the data version it was read at.
     registry_cache: std::cell::RefCell<Option<(String, std::sync::Arc<crate::domain::facts::Registry>)>>,
+    /// The last run of the anomaly detectors, with the data version, day and settings it ran on:
+    /// the list and then one anomaly opened from it do not run the detectors twice.
+    detection_cache: std::cell::RefCell<Option<(String, std::rc::Rc<crate::analytics::practices::Detection>)>>,
 }
 
 /// A reason a person gives for answering an automatic output (a correction, a dismissal, an
@@ -375,6 +378,7 @@ impl Session {
             norms_cache: Default::default(),
             graph_cache: Default::default(),
             registry_cache: Default::default(),
+            detection_cache: Default::default(),
         })
     }
 

@@ -137,18 +137,20 @@ impl Store {
         let mut categories = Interner::default();
         let mut stmt = self.conn.prepare(
             "SELECT a.subject_id, a.region_code, a.kato, a.received, a.decided, a.outcome, a.category, a.appeal_no,
-                    (SELECT d.value FROM appeal_decisions d WHERE d.appeal_id = a.id AND d.aspect = 'category'
-                     ORDER BY d.id DESC LIMIT 1),
-                    (SELECT d.basis FROM appeal_decisions d WHERE d.appeal_id = a.id AND d.aspect = 'category'
-                     ORDER BY d.id DESC LIMIT 1)
+                    (SELECT d.basis || char(31) || coalesce(d.value, '') FROM appeal_decisions d
+                     WHERE d.appeal_id = a.id AND d.aspect = 'category' ORDER BY d.id DESC LIMIT 1)
              FROM appeals a ORDER BY a.received, a.id",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let Some(received) = parse_day(r.get_ref(3)?.as_str().unwrap_or("")) else { continue };
             let label: Option<String> = r.get(6)?;
-            let decided_value: Option<String> = r.get(8)?;
-            let basis: Option<String> = r.get(9)?;
+            // The newest category decision as `basis␟value`, one lookup per appeal.
+            let newest: Option<String> = r.get(8)?;
+            let (basis, decided_value) = match newest.as_deref().and_then(|d| d.split_once('\u{1f}')) {
+                Some((basis, value)) => (Some(basis.to_string()), Some(value.to_string()).filter(|v| !v.is_empty())),
+                None => (None, None),
+            };
             let category = match (basis.as_deref(), label.filter(|l| !l.trim().is_empty())) {
                 (Some("person"), _) => decided_value,
                 (_, Some(label)) => Some(label),

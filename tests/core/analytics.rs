@@ -112,6 +112,12 @@ fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_no
     assert_eq!(detail.evidence_total as f64, target.anomaly.observed);
     assert!(detail.inspections.iter().all(|i| i.violations == 0 && i.sanctions.contains(" + ")));
 
+    for bad in [
+        DetectParams { fdr: 1.5, ..DetectParams::default() },
+        DetectParams { min_ratio: f64::NAN, ..DetectParams::default() },
+    ] {
+        assert_eq!(s.anomalies(&bad, None).unwrap_err().code, ekn::api::ErrorCode::InvalidInput);
+    }
     let refused = s.review_anomaly(&target.anomaly.id, "dismiss", "  ").unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::ReasonRequired);
     s.review_anomaly(&target.anomaly.id, "dismiss", "checked: a court order suspended them").unwrap();
