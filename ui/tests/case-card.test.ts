@@ -7,6 +7,20 @@ import type { CaseScreen } from '../src/lib/types/CaseScreen';
 import { deadline, taskView } from './fixtures';
 
 const calls: { method: string; params: object }[] = [];
+const note = { ru: 'Оценка локальной модели — гипотеза', kk: 'болжам', en: 'a hypothesis' };
+/** The local model's answer for the card's risk block; after an override, with the person's assessment. */
+function riskAnswer(overridden: boolean) {
+  return {
+    subject_bin: '000740000728', name: 'ТОО «Тест»', local_missing: null, external: [], note,
+    overridden: overridden ? { id: 1, target: 'risk', key: '000740000728', action: 'override', value: 'low', basis: 'risk-v1', reason: 'проверено', author: 'Иванов В.', at: '2026-11-22T10:00:00Z' } : null,
+    local: {
+      model: 'risk-v1', target: 'declared_illegal', probability: 0.123, relative_risk: 3.1, level: 'high', base_rate: 0.04,
+      assumed: { ru: 'Следующая внеплановая проверка', kk: 'келесі', en: 'next' },
+      contributions: [{ feature: 'prior_visits_same_body', value: '11', effect: 0.61, odds_ratio: 1.84, text: { ru: 'Прежних визитов этого органа к объекту: 11 — повышает риск', kk: 'к', en: 'e' } }],
+      similar: [], norms: [{ id: 'unplanned-grounds', text: { ru: 'Основание внеплановой проверки', kk: 'к', en: 'e' }, basis: null, verified: false }],
+    },
+  };
+}
 let caseAnswer: CaseScreen;
 
 vi.mock('../src/lib/transport', () => ({
@@ -16,6 +30,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'case') return caseAnswer;
     if (method === 'accept_step') return { created: [{ ...taskView({ id: 99 }) }] };
     if (method === 'decline_step') return { ok: true };
+    if (method === 'risk_explain' || method === 'override_risk') return riskAnswer(method === 'override_risk');
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -83,6 +98,23 @@ describe('CaseCard', () => {
     expect(container.querySelector('[data-block="acts"]')!.textContent).toContain('Представление');
     expect(container.querySelector('[data-block="risk"]')!.textContent).toContain('81.5');
     expect(container.querySelector('[data-block="suggestion"]')!.textContent).toContain('Проверка');
+  });
+
+  it('shows the local risk apart from the external scores, with its reasons, and overrides only with a reason', async () => {
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    const probability = await screen.findByTestId('local-probability');
+    expect(probability.textContent).toContain('12.3%');
+    const block = container.querySelector('[data-testid="local-risk"]')!;
+    expect(block.textContent).toContain('гипотеза');
+    await fireEvent.click(screen.getByText('Почему'));
+    expect(block.textContent).toContain('Прежних визитов этого органа к объекту: 11');
+    expect(block.textContent).toContain('не подтверждено');
+    const override = screen.getByText('Пересмотреть') as HTMLButtonElement;
+    expect(override.disabled).toBe(true);
+    await fireEvent.input(block.querySelector('input')!, { target: { value: 'проверено' } });
+    await fireEvent.click(override);
+    await screen.findByTestId('risk-override');
+    expect(calls.find((c) => c.method === 'override_risk')!.params).toEqual({ bin: '000740000728', assessment: 'low', reason: 'проверено' });
   });
 
   it('shows the object\'s history from the journal: who, through which face, what and why, in Kazakh', async () => {
