@@ -276,6 +276,13 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         entries: usize,
     },
+    /// Measure: score a plan in full --runs times in one session — reading it, replaying the
+    /// registry (first run only), ranking, putting every row in words as JSON (prints figures).
+    BenchRisk {
+        plan: PathBuf,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// Measure: card assembly latency over a sample of objects (prints figures, asserts nothing).
     Bench {
         #[arg(long, default_value_t = 2000)]
@@ -432,8 +439,13 @@ enum RiskAction {
     },
     /// Score a plan (upcoming inspections in the inspections format, outcome columns not needed):
     /// probability, contributions in words, similar past cases and what to check, most likely first.
+    /// With --json every row is streamed (one per line inside the document); the text shows the
+    /// first 20 unless --top says otherwise.
     Score {
         file: PathBuf,
+        /// Only the N most likely rows.
+        #[arg(long)]
+        top: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -675,7 +687,10 @@ fn run(args: Args) -> Result<(), ApiError> {
                 let params = ekn::analytics::risk::RiskParams::default();
                 cli::print(json, &open()?.train_risk_model(target, &params, &progress)?, cli::render_risk_training)
             }
-            RiskAction::Score { file, json } => cli::print(json, &open()?.score_plan(&file)?, cli::render_plan_score),
+            RiskAction::Score { file, top, json: true } => cli::stream_plan_json(&mut open()?, &file, top),
+            RiskAction::Score { file, top, json: false } => {
+                cli::print(false, &open()?.score_plan(&file, Some(top.unwrap_or(20)))?, cli::render_plan_score)
+            }
             RiskAction::Explain { bin, json } => cli::print(json, &open()?.explain_risk(&bin)?, cli::render_risk),
             RiskAction::Override { bin, assessment, reason, json } => {
                 cli::print(json, &open()?.override_risk(&bin, &assessment, &reason)?, cli::render_risk)
@@ -738,6 +753,7 @@ fn run(args: Args) -> Result<(), ApiError> {
             }
             cli::print(true, &open()?.bench_journal(writes, entries)?, |_| String::new())
         }
+        Command::BenchRisk { plan, runs } => cli::print(true, &open()?.bench_risk(&plan, runs)?, |_| String::new()),
         Command::Bench { samples, json } => cli::print(json, &open()?.bench_card(samples)?, cli::render_bench),
     }
 }

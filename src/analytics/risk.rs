@@ -11,6 +11,10 @@
 
 use std::collections::HashMap;
 
+// Fx hashing: these maps are keyed by small integer codes and looked up millions of times per
+// replay; SipHash's protection against crafted keys buys nothing here.
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::logistic::{self, auc, sigmoid, Design};
@@ -155,13 +159,34 @@ struct Record {
 /// The registry replayed up to a day: what is known about objects and bodies before a visit.
 pub struct History {
     params: RiskParams,
-    visits: HashMap<(u32, u32), Vec<Day>>,
+    visits: FxHashMap<(u32, u32), Vec<Day>>,
     subjects: Vec<Record>,
     bodies: Vec<Record>,
     overall: Record,
     /// Per object: days appeals about it were received, and days satisfied ones were decided.
     appeals: Vec<Vec<Day>>,
     satisfied: Vec<Vec<Day>>,
+}
+
+/// Visits laid on top of a replayed history without copying it: a plan's earlier rows, which
+/// its later rows see (`History::features_with`). Outcomes of planned visits are not known.
+#[derive(Debug, Default)]
+pub struct Added {
+    visits: FxHashMap<(u32, u32), Vec<Day>>,
+    subjects: FxHashMap<u32, u32>,
+    bodies: FxHashMap<u32, u32>,
+    overall: u32,
+}
+
+impl Added {
+    pub fn record_visit(&mut self, visit: &Visit) {
+        let days = self.visits.entry((visit.subject, visit.body)).or_default();
+        let at = days.partition_point(|&d| d <= visit.day);
+        days.insert(at, visit.day);
+        *self.subjects.entry(visit.subject).or_default() += 1;
+        *self.bodies.entry(visit.body).or_default() += 1;
+        self.overall += 1;
+    }
 }
 
 fn grow<T: Default + Clone>(v: &mut Vec<T>, index: usize) -> &mut T {
@@ -192,7 +217,7 @@ impl History {
         }
         History {
             params: params.clone(),
-            visits: HashMap::new(),
+            visits: FxHashMap::default(),
             subjects: vec![Record::default(); n],
             bodies: vec![Record::default(); registry.bodies.len()],
             overall: Record::default(),
@@ -207,14 +232,26 @@ impl History {
 
     /// What is known before `visit`, as raw numbers and category codes.
     pub fn features(&self, visit: &Visit) -> RawFeatures {
-        let empty = Vec::new();
-        let days = self.visits.get(&(visit.subject, visit.body)).unwrap_or(&empty);
-        let before = count_before(days, visit.day);
-        let recent = before - count_before(days, visit.day - self.params.recent_days);
-        let subject = self.subjects.get(visit.subject as usize).copied().unwrap_or_default();
-        let body = self.bodies.get(visit.body as usize).copied().unwrap_or_default();
-        let overall_violations = Self::share(self.overall.with_violations, self.overall.inspections, 0.5, 1.0);
-        let overall_illegal = Self::share(self.overall.illegal, self.overall.outcome_known, 0.05, 1.0);
+        self.features_with(visit, &Added::default())
+    }
+
+    /// What is known before `visit` when the visits in `added` (a plan's earlier rows) happened
+    /// on top of this history.
+    pub fn features_with(&self, visit: &Visit, added: &Added) -> RawFeatures {
+        let pair = (visit.subject, visit.body);
+        let visits_before = |day: Day| {
+            let known = self.visits.get(&pair).map_or(0, |days| count_before(days, day));
+            known + added.visits.get(&pair).map_or(0, |days| count_before(days, day))
+        };
+        let before = visits_before(visit.day);
+        let recent = before - visits_before(visit.day - self.params.recent_days);
+        let mut subject = self.subjects.get(visit.subject as usize).copied().unwrap_or_default();
+        subject.inspections += added.subjects.get(&visit.subject).copied().unwrap_or(0);
+        let mut body = self.bodies.get(visit.body as usize).copied().unwrap_or_default();
+        body.inspections += added.bodies.get(&visit.body).copied().unwrap_or(0);
+        let overall = Record { inspections: self.overall.inspections + added.overall, ..self.overall };
+        let overall_violations = Self::share(overall.with_violations, overall.inspections, 0.5, 1.0);
+        let overall_illegal = Self::share(overall.illegal, overall.outcome_known, 0.05, 1.0);
         let m = self.params.record_smoothing;
         let object_list = |lists: &Vec<Vec<Day>>| {
             lists.get(visit.subject as usize).map_or(0, |days| count_before(days, visit.day)) as f64
@@ -390,7 +427,7 @@ fn raw_of(feature: usize, name: &str, bodies: &HashMap<&str, u32>) -> Option<u32
 /// A model bound to a list of body names: raw codes → columns.
 pub struct Bound<'m> {
     model: &'m RiskModel,
-    columns: Vec<HashMap<u32, u32>>,
+    columns: Vec<FxHashMap<u32, u32>>,
 }
 
 impl RiskModel {
@@ -853,5 +890,32 @@ mod tests {
             ),
             Err(TrainError::TooFew(50))
         ));
+    }
+
+    #[test]
+    fn visits_added_on_top_see_what_recording_them_into_the_history_would() {
+        let reg = registry(2);
+        let params = RiskParams::default();
+        let (mut recorded, mut layered) = (History::new(&reg, &params), History::new(&reg, &params));
+        recorded.replay(&reg, |_, _, _| {});
+        layered.replay(&reg, |_, _, _| {});
+        let last = reg.inspections.last().unwrap();
+        let planned: Vec<Visit> = (1..=4)
+            .map(|k| Visit {
+                day: last.day + 10 * k,
+                ..Visit::of(&reg.inspections[reg.inspections.len() - k as usize])
+            })
+            .collect();
+        let mut added = Added::default();
+        for visit in &planned {
+            assert_eq!(recorded.features(visit), layered.features_with(visit, &added));
+            recorded.record_visit(visit);
+            added.record_visit(visit);
+        }
+        // A new object (not in the registry) seen twice: the second visit knows the first.
+        let stranger = Visit { subject: reg.subjects.len() as u32 + 7, ..planned[0] };
+        added.record_visit(&stranger);
+        let again = Visit { day: stranger.day + 1, ..stranger };
+        assert_eq!(layered.features_with(&again, &added).numbers[0], 1f64.ln_1p());
     }
 }

@@ -19,6 +19,7 @@ mod journal;
 mod norms;
 mod passport;
 mod risk;
+mod risk_plan;
 pub mod rpc;
 mod screens;
 mod tasks;
@@ -58,9 +59,10 @@ pub use journal::{
 pub use norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use passport::ModelPassport;
 pub use risk::{
-    hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, RiskExplanation, RiskTrainReport, ScoredRow,
-    SimilarCase, RISK_MODEL,
+    hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, PlanTimings, RiskExplanation, RiskTrainReport,
+    ScoredRow, SimilarCase, RISK_MODEL,
 };
+pub use risk_plan::{PlanSink, RiskBenchRun};
 pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 pub use triage::{CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope};
@@ -233,6 +235,8 @@ pub struct Session {
     /// The last run of the anomaly detectors, with the data version, day and settings it ran on:
     /// the list and then one anomaly opened from it do not run the detectors twice.
     detection_cache: std::cell::RefCell<Option<(String, std::rc::Rc<crate::analytics::practices::Detection>)>>,
+    /// The registry replayed for the risk model in force, with the data and model versions.
+    risk_cache: std::cell::RefCell<Option<(String, std::rc::Rc<risk_plan::RiskContext>)>>,
 }
 
 /// A reason a person gives for answering an automatic output (a correction, a dismissal, an
@@ -379,6 +383,7 @@ impl Session {
             graph_cache: Default::default(),
             registry_cache: Default::default(),
             detection_cache: Default::default(),
+            risk_cache: Default::default(),
         })
     }
 

@@ -7,23 +7,19 @@
 //! organisations and the practices of control bodies, never citizens; each says it is a
 //! hypothesis to verify by procedural means.
 
-use std::collections::HashMap;
-use std::path::Path;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{ApiError, ErrorCode, Session};
-use crate::analytics::risk::{
-    self, Contribution, History, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit,
-};
+use crate::analytics::risk::{self, Contribution, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit};
 use crate::domain::card::RiskView;
-use crate::domain::facts::{date_of, day_of, district_of, Registry};
+use crate::domain::facts::{date_of, day_of, Registry};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
-use crate::ingest::plan::{read_plan, read_plan_bytes, PlanFile};
 use crate::store::About;
 use crate::store::{ModelRecord, NewModel, NewReview, Review};
 
@@ -31,7 +27,7 @@ use crate::store::{ModelRecord, NewModel, NewReview, Review};
 pub const RISK_MODEL: &str = "risk_model";
 const NAME_PREFIX: &str = "risk";
 /// How many contributions a scored row names.
-const TOP_CONTRIBUTIONS: usize = 5;
+pub(super) const TOP_CONTRIBUTIONS: usize = 5;
 /// How many similar past cases a scored row names.
 const SIMILAR: usize = 3;
 
@@ -121,10 +117,29 @@ pub struct PlanScore {
     pub file: String,
     pub sha256: String,
     pub base_rate: f64,
-    pub rows: Vec<ScoredRow>,
+    /// How many rows the plan has; `rows` holds the first of them by rank (all, unless fewer
+    /// were asked for).
+    pub rows_total: usize,
     pub checks_version: String,
     pub note: Localized,
+    /// Reading the plan and ranking its rows, all told (`timings` splits it).
     pub seconds: f64,
+    pub timings: PlanTimings,
+    /// Most likely first. Last, so that `ekn risk score --json` can stream them.
+    pub rows: Vec<ScoredRow>,
+}
+
+/// Where a plan's scoring spent its time, in seconds (docs/PERFORMANCE.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PlanTimings {
+    /// Reading and checking the plan file.
+    pub read: f64,
+    /// Reading the registry and replaying it for the model: once per data and model version in a
+    /// session, 0 when already done.
+    pub history: f64,
+    /// Every row's features (the plan's earlier rows seen by its later ones) and probability, and
+    /// the ranking.
+    pub ranking: f64,
 }
 
 /// The local model's view of one object.
@@ -158,8 +173,8 @@ pub struct RiskExplanation {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-struct ChecksFile {
-    version: String,
+pub(super) struct ChecksFile {
+    pub version: String,
     checks: Vec<CheckItem>,
 }
 
@@ -188,7 +203,7 @@ struct CheckBasis {
     article: Option<String>,
 }
 
-fn checks() -> &'static ChecksFile {
+pub(super) fn checks() -> &'static ChecksFile {
     static FILE: std::sync::OnceLock<ChecksFile> = std::sync::OnceLock::new();
     FILE.get_or_init(|| {
         serde_json::from_str(include_str!("../../assets/analytics/checks.json"))
@@ -196,17 +211,24 @@ fn checks() -> &'static ChecksFile {
     })
 }
 
-/// The checks that apply to a visit of `kind` with these features.
-fn checks_for(kind: InspectionKind, raw: &RawFeatures) -> Vec<CheckView> {
+/// The signals a check may depend on: a recent visit of the same body, satisfied appeals about
+/// the object, earlier inspections of it declared illegal.
+pub(super) fn check_signals(raw: &RawFeatures) -> [bool; 3] {
+    [raw.numbers[1] > 0.0, raw.numbers[4] > 0.0, raw.numbers[6] > 0.0]
+}
+
+/// The checks that apply to a visit of `kind` with these signals (`check_signals`).
+pub(super) fn checks_for(kind: InspectionKind, signals: [bool; 3]) -> Vec<CheckView> {
+    let [recent_visit, satisfied_appeals, prior_illegal] = signals;
     checks()
         .checks
         .iter()
         .filter(|c| c.applies.kinds.iter().any(|k| k == kind.code()))
         .filter(|c| match c.applies.signal.as_deref() {
             None => true,
-            Some("recent_visit_same_body") => raw.numbers[1] > 0.0,
-            Some("satisfied_appeals") => raw.numbers[4] > 0.0,
-            Some("prior_illegal") => raw.numbers[6] > 0.0,
+            Some("recent_visit_same_body") => recent_visit,
+            Some("satisfied_appeals") => satisfied_appeals,
+            Some("prior_illegal") => prior_illegal,
             Some(_) => false,
         })
         .map(|c| CheckView {
@@ -237,7 +259,7 @@ fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str) {
 }
 
 /// A contribution in words: what the feature is, its value, and which way it moves the risk.
-fn in_words(c: &Contribution) -> ContributionView {
+pub(super) fn in_words(c: &Contribution) -> ContributionView {
     let v = c.value.as_str();
     let (ru, kk, en) = match c.feature.as_str() {
         "control_body" => {
@@ -320,7 +342,7 @@ fn in_words(c: &Contribution) -> ContributionView {
     }
 }
 
-fn level(relative: f64) -> &'static str {
+pub(super) fn level(relative: f64) -> &'static str {
     if relative >= 2.0 {
         "high"
     } else if relative >= 1.25 {
@@ -330,20 +352,20 @@ fn level(relative: f64) -> &'static str {
     }
 }
 
-fn base_rate(model: &RiskModel) -> f64 {
+pub(super) fn base_rate(model: &RiskModel) -> f64 {
     crate::analytics::logistic::sigmoid(model.base_logit)
 }
 
 /// Past inspections indexed for "similar cases": by object and body, and by body, district and kind.
-struct SimilarIndex {
-    by_object: HashMap<(u32, u32), Vec<usize>>,
-    by_practice: HashMap<(u32, Option<u16>, InspectionKind), Vec<usize>>,
+pub(super) struct SimilarIndex {
+    by_object: FxHashMap<(u32, u32), Vec<usize>>,
+    by_practice: FxHashMap<(u32, Option<u16>, InspectionKind), Vec<usize>>,
 }
 
 impl SimilarIndex {
-    fn new(registry: &Registry) -> SimilarIndex {
-        let mut by_object: HashMap<(u32, u32), Vec<usize>> = HashMap::new();
-        let mut by_practice: HashMap<(u32, Option<u16>, InspectionKind), Vec<usize>> = HashMap::new();
+    pub(super) fn new(registry: &Registry) -> SimilarIndex {
+        let mut by_object: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
+        let mut by_practice: FxHashMap<(u32, Option<u16>, InspectionKind), Vec<usize>> = FxHashMap::default();
         for (i, f) in registry.inspections.iter().enumerate() {
             by_object.entry((f.subject, f.body)).or_default().push(i);
             by_practice.entry((f.body, f.district, f.kind)).or_default().push(i);
@@ -353,7 +375,7 @@ impl SimilarIndex {
 
     /// The most recent past inspections of the same object by the same body, then of the same
     /// practice (body, district, kind), before `visit`'s day.
-    fn similar(&self, registry: &Registry, visit: &Visit, bodies: &[String]) -> Vec<SimilarCase> {
+    pub(super) fn similar(&self, registry: &Registry, visit: &Visit, bodies: &[String]) -> Vec<SimilarCase> {
         let facts = &registry.inspections;
         let mut picked: Vec<(usize, bool)> = Vec::new();
         let lists = [
@@ -497,108 +519,7 @@ impl Session {
         Ok((record, model))
     }
 
-    /// Scores a plan file of upcoming inspections.
-    pub fn score_plan(&mut self, file: &Path) -> Result<PlanScore, ApiError> {
-        let plan = read_plan(file)?;
-        self.score_plan_file(plan)
-    }
-
-    /// Scores a plan uploaded through the UI.
-    pub fn score_plan_bytes(&mut self, name: &str, bytes: Arc<[u8]>) -> Result<PlanScore, ApiError> {
-        let plan = read_plan_bytes(name, bytes)?;
-        self.score_plan_file(plan)
-    }
-
-    fn score_plan_file(&mut self, plan: PlanFile) -> Result<PlanScore, ApiError> {
-        let started = std::time::Instant::now();
-        let (record, model) = self.risk_model(None)?;
-        let registry = self.analytics_registry()?;
-        let mut history = History::new(&registry, &model.params);
-        history.replay(&registry, |_, _, _| {});
-        // Objects and bodies the registry does not know get fresh codes after its own.
-        let mut subjects: HashMap<String, u32> =
-            registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.clone(), i as u32)).collect();
-        let mut bodies: Vec<String> = registry.bodies.clone();
-        let mut body_codes: HashMap<String, u32> =
-            bodies.iter().enumerate().map(|(i, b)| (b.clone(), i as u32)).collect();
-        let visits: Vec<Visit> = plan
-            .rows
-            .iter()
-            .map(|(_, row)| {
-                let next = subjects.len() as u32;
-                let subject = *subjects.entry(row.subject.id.as_str().to_string()).or_insert(next);
-                let body = match body_codes.get(&row.control_body) {
-                    Some(&b) => b,
-                    None => {
-                        bodies.push(row.control_body.clone());
-                        body_codes.insert(row.control_body.clone(), bodies.len() as u32 - 1);
-                        bodies.len() as u32 - 1
-                    }
-                };
-                let kato = row.subject.kato.as_ref().map(|k| k.code.clone());
-                Visit {
-                    subject,
-                    body,
-                    kind: row.kind,
-                    day: day_of(row.start_date),
-                    district: kato.as_deref().and_then(district_of),
-                    region: kato.as_deref().and_then(|k| k.get(..2)).and_then(|r| r.parse().ok()),
-                    oked_section: row.subject.oked.as_ref().map(|o| o.section as u8),
-                }
-            })
-            .collect();
-        // The plan's earlier rows count as visits for its later ones: score in date order.
-        let mut order: Vec<usize> = (0..visits.len()).collect();
-        order.sort_by_key(|&i| (visits[i].day, i));
-        let bound = model.bind(&bodies);
-        let index = SimilarIndex::new(&registry);
-        let base = base_rate(&model);
-        let mut rows: Vec<ScoredRow> = Vec::with_capacity(order.len());
-        for &i in &order {
-            let visit = &visits[i];
-            let raw = history.features(visit);
-            history.record_visit(visit);
-            let probability = bound.probability(&raw);
-            let relative = probability / base.max(1e-9);
-            let (line, row) = &plan.rows[i];
-            rows.push(ScoredRow {
-                line: *line,
-                registry_no: row.registry_no.clone(),
-                subject_bin: row.subject.id.as_str().to_string(),
-                control_body: row.control_body.clone(),
-                kind: row.kind,
-                start_date: row.start_date,
-                probability,
-                relative_risk: relative,
-                level: level(relative).into(),
-                contributions: bound
-                    .contributions(&raw, &bodies)
-                    .iter()
-                    .take(TOP_CONTRIBUTIONS)
-                    .map(in_words)
-                    .collect(),
-                similar: index.similar(&registry, visit, &bodies),
-                norms: checks_for(visit.kind, &raw),
-            });
-        }
-        rows.sort_by(|a, b| b.probability.total_cmp(&a.probability).then(a.line.cmp(&b.line)));
-        let inputs = format!("{}:{}", plan.sha256, record.arrays_sha256);
-        let purpose = format!("plan scored: {}", plan.file);
-        self.log_predictions(&record.name, &purpose, rows.len(), &super::sha256_hex(inputs.as_bytes()), None)?;
-        Ok(PlanScore {
-            model: record.name,
-            target: model.target,
-            file: plan.file,
-            sha256: plan.sha256,
-            base_rate: base,
-            rows,
-            checks_version: checks().version.clone(),
-            note: hypothesis_note(),
-            seconds: started.elapsed().as_secs_f64(),
-        })
-    }
-
-    fn log_predictions(
+    pub(super) fn log_predictions(
         &mut self,
         model: &str,
         purpose: &str,
@@ -646,12 +567,12 @@ impl Session {
             }
             Err(e) => return Err(e),
         };
-        let registry = self.analytics_registry()?;
-        let Some(subject) = registry.subjects.iter().position(|s| s.bin == bin) else {
+        let context = self.risk_context(&record, &model)?;
+        let registry = &context.registry;
+        let Some(&subject) = context.subject_codes.get(&bin) else {
             return Ok(explanation);
         };
-        let subject = subject as u32;
-        let Some(last) = registry.inspections.iter().rev().find(|f| f.subject == subject) else {
+        let Some(last) = context.newest_inspection[subject as usize].map(|i| &registry.inspections[i as usize]) else {
             explanation.local_missing = Some(Localized {
                 ru: "У объекта нет проверок в реестре: оценивать следующую не по чему.".into(),
                 kk: "Объектінің тізілімде тексерулері жоқ: келесісін бағалауға негіз жоқ.".into(),
@@ -659,11 +580,9 @@ impl Session {
             });
             return Ok(explanation);
         };
-        let mut history = History::new(&registry, &model.params);
-        history.replay(&registry, |_, _, _| {});
         let today = self.today();
         let visit = Visit { day: day_of(today).max(last.day + 1), ..Visit::of(last) };
-        let raw = history.features(&visit);
+        let raw = context.history.features(&visit);
         let bound = model.bind(&registry.bodies);
         let probability = bound.probability(&raw);
         let base = base_rate(&model);
@@ -693,8 +612,8 @@ impl Session {
                 en: format!("The next {k_en} inspection by “{body}”, on {}", today.format("%d.%m.%Y")),
             },
             contributions,
-            similar: SimilarIndex::new(&registry).similar(&registry, &visit, &registry.bodies),
-            norms: checks_for(visit.kind, &raw),
+            similar: context.index.similar(registry, &visit, &registry.bodies),
+            norms: checks_for(visit.kind, check_signals(&raw)),
         });
         Ok(explanation)
     }

@@ -170,6 +170,9 @@ pub struct TrainRiskParams {
 #[serde(deny_unknown_fields)]
 pub struct ScorePlanParams {
     pub upload: String,
+    /// How many of the most likely rows come with their reasons (default 500; the whole ranking of
+    /// a large plan is `ekn risk score FILE --json`).
+    pub top: Option<usize>,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -507,7 +510,7 @@ mod on_session {
 
     pub fn score_plan(s: &mut Session, p: ScorePlanParams, cx: &mut CallContext<'_>) -> R<PlanScore> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.score_plan_bytes(&upload.name, upload.bytes.clone());
+        let result = s.score_plan_bytes(&upload.name, upload.bytes.clone(), Some(p.top.unwrap_or(500)));
         cx.state.discard(&p.upload);
         result
     }

@@ -4,8 +4,11 @@
 
 use std::fmt::Write as _;
 
+use std::path::Path;
+
 use ekn::api::{
-    AnomalyDetail, AnomalyReport, CheckView, ContributionView, PlanScore, RiskExplanation, RiskTrainReport, SimilarCase,
+    AnomalyDetail, AnomalyReport, ApiError, CheckView, ContributionView, ErrorCode, PlanScore, PlanSink,
+    RiskExplanation, RiskTrainReport, ScoredRow, Session, SimilarCase,
 };
 
 fn percent(x: f64) -> String {
@@ -215,7 +218,7 @@ pub fn render_plan_score(p: &PlanScore) -> String {
     let _ = writeln!(
         out,
         "{} row(s) of {} scored by {} (base rate {}), {:.2} s; most likely first",
-        p.rows.len(),
+        p.rows_total,
         p.file,
         p.model,
         percent(p.base_rate),
@@ -236,8 +239,8 @@ pub fn render_plan_score(p: &PlanScore) -> String {
         );
         render_reasons(&mut out, &r.contributions, &r.similar, &r.norms);
     }
-    if p.rows.len() > 20 {
-        let _ = writeln!(out, "\n  … {} more (use --json for all)", p.rows.len() - 20);
+    if p.rows_total > p.rows.len() {
+        let _ = writeln!(out, "\n  … {} more (--top N for more, --json for all)", p.rows_total - p.rows.len());
     }
     let _ = writeln!(out, "\n{}", p.note.en);
     out
@@ -283,4 +286,62 @@ pub fn render_risk(r: &RiskExplanation) -> String {
     }
     let _ = writeln!(out, "{}", r.note.en);
     out
+}
+
+/// Streams a scored plan as one JSON document: the plan's figures, then `rows` with one row per
+/// line as each is put in words, so a plan of 200,000 rows is never held as text in memory.
+pub fn stream_plan_json(session: &mut Session, file: &Path, top: Option<usize>) -> Result<(), ApiError> {
+    let mut sink = PlanJson { out: std::io::BufWriter::new(std::io::stdout().lock()), rows: 0 };
+    session.score_plan_into(file, top, &mut sink)?;
+    sink.write(b"\n]}\n")?;
+    sink.finish()
+}
+
+struct PlanJson<W: std::io::Write> {
+    out: W,
+    rows: usize,
+}
+
+impl<W: std::io::Write> PlanJson<W> {
+    /// Writes, ending quietly when the reader has gone (`| head`), as `cli::out` does.
+    fn write(&mut self, bytes: &[u8]) -> Result<(), ApiError> {
+        let written = self.out.write_all(bytes);
+        Self::answer(written)
+    }
+
+    fn finish(&mut self) -> Result<(), ApiError> {
+        let flushed = self.out.flush();
+        Self::answer(flushed)
+    }
+
+    fn answer(result: std::io::Result<()>) -> Result<(), ApiError> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            Err(e) => Err(ApiError::new(ErrorCode::Internal, format!("could not write the output: {e}"))),
+        }
+    }
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    serde_json::to_vec(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
+}
+
+impl<W: std::io::Write> PlanSink for PlanJson<W> {
+    fn header(&mut self, header: &PlanScore) -> Result<(), ApiError> {
+        // `rows` is the last field and empty here: the header is the document up to its `[`.
+        let text = to_json(header)?;
+        let Some(open) = text.strip_suffix(b"]}").filter(|t| t.ends_with(b"\"rows\":[")) else {
+            return Err(ApiError::new(ErrorCode::Internal, "a plan's rows must be its last field"));
+        };
+        self.write(open)
+    }
+
+    fn row(&mut self, row: ScoredRow) -> Result<bool, ApiError> {
+        let separator: &[u8] = if self.rows == 0 { b"\n" } else { b",\n" };
+        self.write(separator)?;
+        self.write(&to_json(&row)?)?;
+        self.rows += 1;
+        Ok(true)
+    }
 }

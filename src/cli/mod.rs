@@ -18,7 +18,9 @@ use ekn::ingest::{ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-pub use analytics::{render_anomalies, render_anomaly, render_plan_score, render_risk, render_risk_training};
+pub use analytics::{
+    render_anomalies, render_anomaly, render_plan_score, render_risk, render_risk_training, stream_plan_json,
+};
 pub use appeals::{
     render_appeal_card, render_classified, render_heatmap, render_models, render_queue, render_training, render_triage,
     step_reporter,

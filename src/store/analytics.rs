@@ -61,8 +61,36 @@ impl Interner {
     }
 }
 
+/// A stored ISO date (`2025-03-14`) as a day number. Read by hand: a million rows through
+/// chrono's format parser cost a noticeable share of the registry read.
 fn parse_day(text: &str) -> Option<i32> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok().map(day_of)
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |n, &d| d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0')))
+    };
+    NaiveDate::from_ymd_opt(number(0..4)? as i32, number(5..7)?, number(8..10)?).map(day_of)
+}
+
+/// Sanction texts interned by their normalised set; the raw text is remembered too, since the
+/// registry repeats a few dozen spellings a million times and normalising each is costly.
+#[derive(Default)]
+struct SanctionSets {
+    by_text: HashMap<String, u16>,
+    sets: Interner,
+}
+
+impl SanctionSets {
+    fn id(&mut self, text: &str) -> u16 {
+        if let Some(&id) = self.by_text.get(text) {
+            return id;
+        }
+        let id = self.sets.id(&normalise_sanctions(text)) as u16;
+        self.by_text.insert(text.to_string(), id);
+        id
+    }
 }
 
 fn region_of(code: Option<&str>, kato: Option<&str>) -> Option<u8> {
@@ -72,14 +100,22 @@ fn region_of(code: Option<&str>, kato: Option<&str>) -> Option<u8> {
 impl Store {
     /// The whole registry as analytics reads it. Inspections come in date order.
     pub fn analytics_registry(&self) -> Result<Registry, StoreError> {
+        // Plain table scans, joined and sorted here: SQLite's join and ORDER BY over a million rows
+        // (a B-tree sort and an index lookup per row) cost several times the scans themselves
+        // (docs/PERFORMANCE.md, "Risk analytics").
         let mut registry = Registry::default();
         let mut subject_index: HashMap<i64, u32> = HashMap::new();
+        // Per subject: its KATO, region code and OKED section, which an inspection falls back to.
+        let mut subject_places: Vec<(Option<String>, Option<String>, Option<u8>)> = Vec::new();
         {
-            let mut stmt = self.conn.prepare("SELECT id, bin, name FROM subjects ORDER BY id")?;
+            let mut stmt =
+                self.conn.prepare("SELECT id, bin, name, kato, region_code, oked_section FROM subjects ORDER BY id")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 subject_index.insert(r.get(0)?, registry.subjects.len() as u32);
                 registry.subjects.push(SubjectFact { bin: r.get(1)?, name: r.get(2)? });
+                let oked: Option<String> = r.get(5)?;
+                subject_places.push((r.get(3)?, r.get(4)?, oked.and_then(|o| o.bytes().next())));
             }
         }
         let mut bodies = Interner::default();
@@ -92,14 +128,12 @@ impl Store {
                 body_index.insert(r.get(0)?, bodies.id(&name) as u32);
             }
         }
-        let mut sanctions = Interner::default();
+        let mut sanctions = SanctionSets::default();
         sanctions.id("");
         let mut stmt = self.conn.prepare(
-            "SELECT i.id, i.registry_no, i.subject_id, i.control_body_id, i.kind, i.start_date,
-                    coalesce(i.kato, s.kato), coalesce(i.region_code, s.region_code), s.oked_section,
-                    i.violations, i.sanctions, i.appealed, i.declared_illegal
-             FROM inspections i JOIN subjects s ON s.id = i.subject_id
-             ORDER BY i.start_date, i.id",
+            "SELECT id, registry_no, subject_id, control_body_id, kind, start_date, kato, region_code,
+                    violations, sanctions, appealed, declared_illegal
+             FROM inspections",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
@@ -109,63 +143,73 @@ impl Store {
             ) else {
                 continue;
             };
-            let kato: Option<String> = r.get(6)?;
-            let region: Option<String> = r.get(7)?;
-            let oked: Option<String> = r.get(8)?;
-            let sanction_text: Option<String> = r.get(10)?;
+            let Some(&subject) = subject_index.get(&r.get::<_, i64>(2)?) else { continue };
+            let (subject_kato, subject_region, oked_section) = &subject_places[subject as usize];
+            let own_kato = r.get_ref(6)?.as_str().ok();
+            let own_region = r.get_ref(7)?.as_str().ok();
+            let kato = own_kato.or(subject_kato.as_deref());
+            let region = own_region.or(subject_region.as_deref());
+            let sanction_text = r.get_ref(9)?.as_str().unwrap_or("");
             registry.inspections.push(InspectionFact {
                 id: r.get(0)?,
-                registry_no: r.get::<_, String>(1)?.into_boxed_str(),
-                subject: subject_index.get(&r.get::<_, i64>(2)?).copied().unwrap_or(0),
+                registry_no: r.get_ref(1)?.as_str().unwrap_or("").into(),
+                subject,
                 body: body_index.get(&r.get::<_, i64>(3)?).copied().unwrap_or(0),
                 kind,
                 day,
-                district: kato.as_deref().and_then(district_of),
-                region: region_of(region.as_deref(), kato.as_deref()),
-                oked_section: oked.and_then(|o| o.bytes().next()),
-                violations: r.get::<_, i64>(9)?.max(0) as u32,
-                sanctions: sanctions.id(&normalise_sanctions(sanction_text.as_deref().unwrap_or(""))) as u16,
-                appealed: r.get(11)?,
-                declared_illegal: r.get(12)?,
+                district: kato.and_then(district_of),
+                region: region_of(region, kato),
+                oked_section: *oked_section,
+                violations: r.get::<_, i64>(8)?.max(0) as u32,
+                sanctions: sanctions.id(sanction_text),
+                appealed: r.get(10)?,
+                declared_illegal: r.get(11)?,
             });
         }
         drop(rows);
         drop(stmt);
+        registry.inspections.sort_unstable_by_key(|f| (f.day, f.id));
 
         // The category in force, as the appeal card has it: a person's correction, else the
-        // registered label, else the model's newest decision.
+        // registered label, else the model's newest decision. The newest decision per appeal is
+        // read in one scan (id order, the later overwriting) rather than looked up per appeal.
         let mut categories = Interner::default();
+        let mut newest_decision: HashMap<i64, (bool, Option<u16>)> = HashMap::new();
+        {
+            let mut stmt = self.conn.prepare(
+                "SELECT appeal_id, basis, value FROM appeal_decisions WHERE aspect = 'category' ORDER BY id",
+            )?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let by_person = r.get_ref(1)?.as_str().ok() == Some("person");
+                let value = r.get_ref(2)?.as_str().ok().filter(|v| !v.is_empty()).map(|v| categories.id(v) as u16);
+                newest_decision.insert(r.get(0)?, (by_person, value));
+            }
+        }
         let mut stmt = self.conn.prepare(
-            "SELECT a.subject_id, a.region_code, a.kato, a.received, a.decided, a.outcome, a.category, a.appeal_no,
-                    (SELECT d.basis || char(31) || coalesce(d.value, '') FROM appeal_decisions d
-                     WHERE d.appeal_id = a.id AND d.aspect = 'category' ORDER BY d.id DESC LIMIT 1)
-             FROM appeals a ORDER BY a.received, a.id",
+            "SELECT id, subject_id, region_code, kato, received, decided, outcome, category, appeal_no FROM appeals",
         )?;
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            let Some(received) = parse_day(r.get_ref(3)?.as_str().unwrap_or("")) else { continue };
-            let label: Option<String> = r.get(6)?;
-            // The newest category decision as `basis␟value`, one lookup per appeal.
-            let newest: Option<String> = r.get(8)?;
-            let (basis, decided_value) = match newest.as_deref().and_then(|d| d.split_once('\u{1f}')) {
-                Some((basis, value)) => (Some(basis.to_string()), Some(value.to_string()).filter(|v| !v.is_empty())),
-                None => (None, None),
+            let Some(received) = parse_day(r.get_ref(4)?.as_str().unwrap_or("")) else { continue };
+            let label = r.get_ref(7)?.as_str().ok().filter(|l| !l.trim().is_empty());
+            let (by_person, decided_value) =
+                newest_decision.get(&r.get::<_, i64>(0)?).copied().unwrap_or((false, None));
+            let category = match (by_person, label) {
+                (true, _) => decided_value,
+                (false, Some(label)) => Some(categories.id(label) as u16),
+                (false, None) => decided_value,
             };
-            let category = match (basis.as_deref(), label.filter(|l| !l.trim().is_empty())) {
-                (Some("person"), _) => decided_value,
-                (_, Some(label)) => Some(label),
-                _ => decided_value,
-            };
-            let region: Option<String> = r.get(1)?;
-            let kato: Option<String> = r.get(2)?;
+            let region = r.get_ref(2)?.as_str().ok();
+            let kato = r.get_ref(3)?.as_str().ok();
             registry.appeals.push(AppealFact {
-                appeal_no: r.get::<_, String>(7)?.into_boxed_str(),
-                subject: r.get::<_, Option<i64>>(0)?.and_then(|id| subject_index.get(&id).copied()),
-                region: region_of(region.as_deref(), kato.as_deref()),
-                category: category.map(|c| categories.id(&c) as u16),
+                appeal_no: r.get_ref(8)?.as_str().unwrap_or("").into(),
+                subject: r.get::<_, Option<i64>>(1)?.and_then(|id| subject_index.get(&id).copied()),
+                region: region_of(region, kato),
+                category,
                 received,
-                decided: r.get::<_, Option<String>>(4)?.as_deref().and_then(parse_day),
-                outcome: match r.get::<_, Option<String>>(5)?.as_deref() {
+                decided: r.get_ref(5)?.as_str().ok().and_then(parse_day),
+                outcome: match r.get_ref(6)?.as_str().ok() {
                     Some("satisfied") => Some(AppealOutcome::Satisfied),
                     Some("refused") => Some(AppealOutcome::Refused),
                     Some("explained") => Some(AppealOutcome::Explained),
@@ -175,13 +219,15 @@ impl Store {
         }
         drop(rows);
         drop(stmt);
+        // Appeals in the order they were received (the ids break ties, as the id scan gave them).
+        registry.appeals.sort_by_key(|a| a.received);
         registry.imports = self
             .conn
             .prepare("SELECT id, sha256 FROM imports WHERE finished_at IS NOT NULL AND kind IN ('inspections', 'appeals') ORDER BY id")?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         registry.bodies = bodies.names;
-        registry.sanction_sets = sanctions.names;
+        registry.sanction_sets = sanctions.sets.names;
         registry.categories = categories.names;
         Ok(registry)
     }
@@ -251,5 +297,30 @@ impl Write<'_> {
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_date_is_read_by_hand_as_chrono_would_and_nonsense_is_none() {
+        let day = |y, m, d| day_of(NaiveDate::from_ymd_opt(y, m, d).unwrap());
+        assert_eq!(parse_day("2025-03-14"), Some(day(2025, 3, 14)));
+        assert_eq!(parse_day("2024-02-29"), Some(day(2024, 2, 29)));
+        for bad in ["2025-02-29", "2025-13-01", "2025-3-14", "2025/03/14", "", "20x5-03-14", "2025-03-14T00"] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn spellings_of_one_sanction_set_share_an_id() {
+        let mut sets = SanctionSets::default();
+        let a = sets.id("штраф; приостановление деятельности");
+        assert_eq!(sets.id("Приостановление  деятельности, штраф"), a);
+        assert_eq!(sets.id("штраф; приостановление деятельности"), a);
+        assert_ne!(sets.id("штраф"), a);
+        assert_eq!(sets.sets.names.len(), 2);
     }
 }

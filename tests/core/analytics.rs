@@ -160,8 +160,11 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
         crate::support::bin(77)
     );
     let file = db.file("plan.csv", plan);
-    let scored = s.score_plan(&file).unwrap();
-    assert_eq!(scored.rows.len(), 3);
+    let scored = s.score_plan(&file, None).unwrap();
+    assert_eq!((scored.rows.len(), scored.rows_total), (3, 3));
+    let first = s.score_plan(&file, Some(1)).unwrap();
+    assert_eq!((first.rows.len(), first.rows_total), (1, 3));
+    assert_eq!(first.rows[0], scored.rows[0], "the same ranking, the first row only");
     assert!(scored.rows.windows(2).all(|w| w[0].probability >= w[1].probability), "most likely first");
     let row = |no: &str| scored.rows.iter().find(|r| r.registry_no == no).unwrap();
     assert!(row("P-2").probability >= row("P-1").probability, "the plan's earlier visit counts for its later one");
@@ -186,6 +189,6 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     // A plan with a broken date names its file, line and field.
     let broken =
         db.file("broken.csv", "registry_no,bin,control_body,kind,start_date\nP-9,123,Орган,unplanned,2026-13-40\n");
-    let e = s.score_plan(&broken).unwrap_err().message;
+    let e = s.score_plan(&broken, None).unwrap_err().message;
     assert!(e.contains("broken.csv") && e.contains("line 2"), "{e}");
 }

@@ -45,6 +45,36 @@ fn init_card_search_and_status_through_the_binary() {
     let status: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
     assert_eq!(status["imports"].as_array().unwrap().len(), 3);
     assert_eq!(status["demo"], true);
+
+    // A plan scored by the demo's risk model: --json streams one document, every row with its
+    // reasons; the text view and --top show the first rows and say how many more there are.
+    let plan = dir.path().join("plan.csv");
+    std::fs::write(
+        &plan,
+        format!(
+            "registry_no,bin,kato,oked,control_body,kind,start_date\n\
+             P-1,{bin},192010000,47.11.0,Орган,unplanned,2026-12-01\n\
+             P-2,{bin},192010000,47.11.0,Орган,unplanned,2026-12-02\n\
+             P-3,{bin},192010000,47.11.0,Орган,planned,2026-12-03\n"
+        ),
+    )
+    .unwrap();
+    let plan = plan.to_str().unwrap();
+    let scored = ekn(&db, &["risk", "score", plan, "--json"]);
+    assert!(scored.status.success(), "{}", String::from_utf8_lossy(&scored.stderr));
+    let scored: serde_json::Value = serde_json::from_slice(&scored.stdout).unwrap();
+    assert_eq!(scored["rows_total"], 3);
+    let rows = scored["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert!(rows.windows(2).all(|w| w[0]["probability"].as_f64() >= w[1]["probability"].as_f64()));
+    assert!(rows.iter().all(|r| r["contributions"][0]["text"]["kk"].as_str().is_some_and(|t| !t.is_empty())));
+    let top = ekn(&db, &["risk", "score", plan, "--json", "--top", "1"]);
+    let top: serde_json::Value = serde_json::from_slice(&top.stdout).unwrap();
+    assert_eq!(top["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(top["rows"][0], rows[0]);
+    let text = ekn(&db, &["risk", "score", plan, "--top", "2"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("3 row(s)") && text.contains("… 1 more"), "{text}");
 }
 
 #[test]

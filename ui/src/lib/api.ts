@@ -54,5 +54,5 @@ export const api = {
   riskExplain: (bin: string) => call('risk_explain', { bin }),
   overrideRisk: (bin: string, assessment: string, reason: string) => call('override_risk', { bin, assessment, reason }),
   trainRisk: (target: Target | null = null) => call('train_risk', { target }),
-  scorePlan: (upload: string) => call('score_plan', { upload }),
+  scorePlan: (upload: string, top: number | null = null) => call('score_plan', { upload, top }),
 };

@@ -3,4 +3,9 @@
 /**
  * A plan already uploaded (see `upload`).
  */
-export type ScorePlanParams = { upload: string, };
+export type ScorePlanParams = { upload: string, 
+/**
+ * How many of the most likely rows come with their reasons (default 500; the whole ranking of
+ * a large plan is `ekn risk score FILE --json`).
+ */
+top: number | null, };
