@@ -78,11 +78,19 @@ pub struct Funnel {
     pub tau2: f64,
     pub proportion: bool,
     pub units: usize,
+    /// Counts against an expectation that is exact under the null (no pooled rate, no spread
+    /// beyond chance): limits and p-values from the Poisson distribution itself, not the normal
+    /// approximation, which is poor for the small expected counts such units have.
+    #[serde(default)]
+    pub exact: bool,
 }
 
 impl Funnel {
     /// The upper control limit at `volume` for a one-sided z (1.96 ≈ 97.5%, 3.09 ≈ 99.9%).
     pub fn upper(&self, volume: f64, z: f64) -> f64 {
+        if self.exact {
+            return poisson_upper_limit(volume, upper_tail(z)) / volume.max(1e-9);
+        }
         self.target + z * (self.variance(volume) + self.tau2).sqrt()
     }
 
@@ -103,8 +111,55 @@ impl Funnel {
         if volume <= 0.0 {
             return 1.0;
         }
+        if self.exact {
+            return poisson_tail(events, volume);
+        }
         upper_tail((events / volume - self.target) / (self.variance(volume) + self.tau2).sqrt())
     }
+}
+
+/// P(X ≥ `observed`) for X ~ Poisson(`expected`).
+pub fn poisson_tail(observed: f64, expected: f64) -> f64 {
+    use statrs::distribution::{DiscreteCDF, Poisson};
+    if observed <= 0.0 {
+        return 1.0;
+    }
+    match Poisson::new(expected) {
+        Ok(poisson) => poisson.sf(observed.ceil() as u64 - 1),
+        Err(_) => 1.0,
+    }
+}
+
+/// The smallest count whose Poisson(`expected`) upper tail is at most `tail`.
+fn poisson_upper_limit(expected: f64, tail: f64) -> f64 {
+    let mut k = expected.floor().max(1.0);
+    while poisson_tail(k, expected) > tail {
+        k += 1.0;
+    }
+    k
+}
+
+/// Judges units whose `trials` is an expected count exact under the null (`Funnel::exact`): each
+/// by its Poisson tail, without multiplicity adjustment (see `adjust`).
+pub fn judge_exact(units: &[UnitCounts]) -> Option<(Vec<Judgement>, Funnel)> {
+    let used: Vec<&UnitCounts> = units.iter().filter(|u| u.trials > 0.0 && u.events >= 0.0).collect();
+    if used.is_empty() {
+        return None;
+    }
+    let judged = used
+        .iter()
+        .map(|u| Judgement {
+            key: u.key.clone(),
+            observed: u.events,
+            expected: u.trials,
+            ratio: u.events / u.trials,
+            z: 0.0,
+            p_value: poisson_tail(u.events, u.trials),
+            q_value: 1.0,
+            significant: false,
+        })
+        .collect();
+    Some((judged, Funnel { target: 1.0, tau2: 0.0, proportion: false, units: used.len(), exact: true }))
 }
 
 /// Judges every unit with at least `min_trials` against the pooled rate of them all; units below
@@ -194,7 +249,7 @@ pub fn judge_unadjusted(
             }
         })
         .collect();
-    Some((judged, Funnel { target, tau2, proportion: scale == Scale::Proportion, units: used.len() }))
+    Some((judged, Funnel { target, tau2, proportion: scale == Scale::Proportion, units: used.len(), exact: false }))
 }
 
 #[cfg(test)]
@@ -273,5 +328,26 @@ mod tests {
         assert_eq!(top.key, "frequent");
         assert!(top.significant && top.ratio > 3.0, "{top:?}");
         assert!(judge(&units[..2], Scale::Ratio, 5.0, 0.05).is_empty(), "too few units to compare");
+    }
+
+    #[test]
+    fn exact_counts_use_the_poisson_tail_and_its_limits() {
+        assert_eq!(poisson_tail(0.0, 0.3), 1.0);
+        // P(X ≥ 3 | 0.3) = 1 − e^−0.3 (1 + 0.3 + 0.045)
+        let exact = 1.0 - (-0.3f64).exp() * (1.0 + 0.3 + 0.045);
+        assert!((poisson_tail(3.0, 0.3) - exact).abs() < 1e-12, "{}", poisson_tail(3.0, 0.3));
+        // A unit expecting 0.3 chance events: one is not an excess; ten is.
+        let units = [
+            UnitCounts { key: "one".into(), events: 1.0, trials: 0.3 },
+            UnitCounts { key: "ten".into(), events: 10.0, trials: 0.3 },
+            UnitCounts { key: "none".into(), events: 0.0, trials: 0.0 },
+        ];
+        let (judged, funnel) = judge_exact(&units).unwrap();
+        assert_eq!(judged.len(), 2, "nothing expected: not judged");
+        assert!(judged[0].p_value > 0.2 && judged[1].p_value < 1e-10, "{judged:?}");
+        // The 97.5% limit at 0.3 expected is 3 events (P(X ≥ 2) = 0.037 > 0.025): a ratio of 10,
+        // where the normal approximation would put it at 1 + 1.96·√(1/0.3) ≈ 4.6.
+        assert!(funnel.exact);
+        assert!((funnel.upper(0.3, 1.959964) - 10.0).abs() < 1e-9, "{}", funnel.upper(0.3, 1.959964));
     }
 }

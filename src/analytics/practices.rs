@@ -24,14 +24,15 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::anomalies::{adjust, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
+use super::anomalies::{adjust, judge_exact, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
 use crate::domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
 use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
 use crate::domain::territory::REGIONS;
 
 /// The method's version, named by every anomaly.
-pub const METHOD: &str = "funnel-spiegelhalter-bh-v1";
+/// v2: `frequent_visits` counts concentrated (body, object) pairs against their exact chance.
+pub const METHOD: &str = "funnel-spiegelhalter-bh-v2";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -204,6 +205,9 @@ struct Family {
     groups: Vec<(String, Vec<Unit>)>,
     min_volume: f64,
     appeals: bool,
+    /// Units carry counts against an expectation exact under the null (`judge_exact`), not rates
+    /// judged against their peers' funnel.
+    exact: bool,
 }
 
 fn short_id(key: &str) -> String {
@@ -214,13 +218,14 @@ fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
+/// A probability with its relation: `< 1e-16`, `= 2.3e-5`, `= 0.012`.
 fn p_text(p: f64) -> String {
     if p < 1e-16 {
         "< 1e-16".to_string()
     } else if p < 0.001 {
-        format!("{p:.1e}")
+        format!("= {p:.1e}")
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
 
@@ -299,8 +304,11 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
         // to be judged themselves.
         let (all_events, all_trials) = units.iter().fold((0.0, 0.0), |(e, t), u| (e + u.events, t + u.trials));
         let target = (all_trials > 0.0).then(|| all_events / all_trials);
-        let Some((js, funnel)) = judge_unadjusted(&counts, scale, 0.0, target) else {
-            funnels.push(Funnel { target: 0.0, tau2: 0.0, proportion: scale == Scale::Proportion, units: 0 });
+        let judged_here =
+            if family.exact { judge_exact(&counts) } else { judge_unadjusted(&counts, scale, 0.0, target) };
+        let Some((js, funnel)) = judged_here else {
+            let proportion = scale == Scale::Proportion;
+            funnels.push(Funnel { target: 0.0, tau2: 0.0, proportion, units: 0, exact: family.exact });
             continue;
         };
         count += js.len();
@@ -553,18 +561,19 @@ fn explain(
     let district = district.clone().unwrap_or_default();
     let (region_ru, region_kk, region_en) =
         region.as_deref().and_then(|r| r.parse::<u8>().ok()).map(region_names).unwrap_or_default();
-    let tail_ru = format!("Вероятность такого превышения случайно p = {p} (с поправкой на множественные сравнения q = {q}). Это гипотеза для проверки процессуальными средствами, а не вывод.");
-    let tail_kk = format!("Мұндай асып кетудің кездейсоқ болу ықтималдығы p = {p} (көптік салыстыруға түзетумен q = {q}). Бұл процестік құралдармен тексерілетін болжам, қорытынды емес.");
-    let tail_en = format!("The chance of an excess this large by chance is p = {p} (q = {q} after correcting for the many comparisons). A hypothesis to verify by procedural means, not a finding.");
+    let tail_ru = format!("Вероятность такого превышения случайно p {p} (с поправкой на множественные сравнения q {q}). Это гипотеза для проверки процессуальными средствами, а не вывод.");
+    let tail_kk = format!("Мұндай асып кетудің кездейсоқ болу ықтималдығы p {p} (көптік салыстыруға түзетумен q {q}). Бұл процестік құралдармен тексерілетін болжам, қорытынды емес.");
+    let tail_en = format!("The chance of an excess this large by chance is p {p} (q {q} after correcting for the many comparisons). A hypothesis to verify by procedural means, not a finding.");
     let (events, trials) = (events as u64, trials as u64);
     let body = body.unwrap_or("—");
     let (ru, kk, en) = match kind {
         AnomalyKind::FrequentVisits => {
             let objects = unit.objects;
+            let alpha = PAIR_ALPHA;
             (
-                format!("{body}, район {district}: {trials} проверок и посещений {objects} объектов за {from}–{to}, из них {events} — повторные визиты к уже посещённым этим органом объектам. Если бы визиты органа распределялись по проверкам каждого объекта соразмерно его доле в районе, ожидалось бы около {expected} повторных; наблюдается в {ratio} раза больше."),
-                format!("{body}, {district} ауданы: {from}–{to} аралығында {objects} объектіге {trials} тексеру мен бару, оның {events}-і осы орган бұрын барған объектілерге қайта бару. Органның барулары әр объектінің тексерулеріне оның аудандағы үлесіне сай бөлінсе, шамамен {expected} қайталама бару күтілер еді; {ratio} есе көп."),
-                format!("{body}, district {district}: {trials} inspections and visits to {objects} objects in {from}–{to}, {events} of them returning to an object this body had already visited. Were the body's visits spread over each object's inspections in proportion to its share of the district, about {expected} repeat visits would be expected; this is {ratio} times as many."),
+                format!("{body}, район {district}: {trials} проверок и посещений {objects} объектов за {from}–{to}. К {events} из них орган приходил намного чаще, чем дала бы его доля среди органов, посещающих объекты той же отрасли в районе (для каждого такого объекта вероятность случайно не выше {alpha}); случайно ожидалось бы {expected} таких объектов — наблюдается в {ratio} раза больше."),
+                format!("{body}, {district} ауданы: {from}–{to} аралығында {objects} объектіге {trials} тексеру мен бару. Олардың {events}-іне орган аудандағы сол саладағы объектілерге баратын органдар арасындағы үлесі бергеннен әлдеқайда жиі барған (әр осындай объект үшін кездейсоқтық ықтималдығы {alpha}-ден аспайды); кездейсоқ шамамен {expected} осындай объект күтілер еді — {ratio} есе көп."),
+                format!("{body}, district {district}: {trials} inspections and visits to {objects} objects in {from}–{to}. It visited {events} of them far more often than its share among the bodies visiting objects of the same industry in the district would give (for each, a chance of at most {alpha}); about {expected} such objects would be expected by chance — {ratio} times as many."),
             )
         }
         AnomalyKind::IllegalShare if unit.body.is_some() => (
@@ -645,49 +654,112 @@ fn in_window(day: Day, window: (Day, Day)) -> bool {
     day >= window.0 && day <= window.1
 }
 
+/// A (body, object) pair is *concentrated* when a body's share of the object's visits would give
+/// that many this rarely: its binomial tail (given the body visited at all) is at most this.
+pub const PAIR_ALPHA: f64 = 1e-3;
+/// Pseudo-pairs pulling a body's share of a district's industry towards its share of the whole
+/// district: a small stratum's share is mostly noise.
+const SHARE_PULL: f64 = 20.0;
+
+/// P(X ≥ `n`) for X ~ Binomial(`visits`, `share`).
+fn binomial_tail(n: u64, visits: u64, share: f64) -> f64 {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    match (n, Binomial::new(share, visits)) {
+        (0, _) => 1.0,
+        (_, Ok(b)) => b.sf(n - 1),
+        (_, Err(_)) => 1.0,
+    }
+}
+
+/// For an object visited `visits` times whose body holds `share` of its kind: the chance that the
+/// body's visits make the pair concentrated (at most `PAIR_ALPHA` by `binomial_tail`, given at
+/// least one visit). Exact under the null, so it sums to the number of concentrated pairs a unit
+/// should have by chance.
+fn concentration_chance(visits: u64, share: f64) -> f64 {
+    let at_least_one = binomial_tail(1, visits, share);
+    if at_least_one <= 0.0 {
+        return 0.0;
+    }
+    // The fewest visits that would count as concentrated (the tail falls as n grows).
+    let (mut low, mut high) = (1u64, visits + 1);
+    while low < high {
+        let mid = (low + high) / 2;
+        if binomial_tail(mid, visits, share) / at_least_one <= PAIR_ALPHA {
+            high = mid;
+        } else {
+            low = mid + 1;
+        }
+    }
+    if low > visits {
+        0.0
+    } else {
+        binomial_tail(low, visits, share) / at_least_one
+    }
+}
+
 fn frequent_visits(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
-    // Concentration beyond chance: were a body's visits in a district spread over each object's
-    // inspections in proportion to its share of the district's inspections (s), its visits to an
-    // object inspected V times would be Binomial(V, s), and its repeat visits (beyond the first)
-    // would number V·s − (1 − (1 − s)^V) on average. Popular objects expect many repeats from
-    // every body; a body returning again and again to objects nobody else visits does not.
+    // Two steps, because a practice of frequent visits is a handful of objects in a body's large
+    // territory: summed over the territory, their excess drowns in ordinary visits.
+    //
+    // 1. Each (body, object) pair: were the object's visits (by every body, in the window) shared
+    //    among bodies as visits to objects of its kind are — the body's share of the objects of
+    //    the same district and industry it reached — the body's visits would be Binomial(V, s). A
+    //    pair is concentrated when that makes its count improbable (PAIR_ALPHA). Popular objects
+    //    expect many visits from every body; specialised bodies have a large share of their kind.
+    // 2. Each body × district: how many concentrated pairs it has, against the number chance gives
+    //    (the sum of every pair's exact chance of being concentrated), by the Poisson tail.
     let mut pairs: HashMap<(u32, u32, u16), Vec<usize>> = HashMap::new();
-    let mut object_visits: HashMap<u32, f64> = HashMap::new();
+    let mut object_visits: HashMap<u32, u64> = HashMap::new();
+    let mut section_of: HashMap<u32, Option<u8>> = HashMap::new();
     for (i, f) in registry.inspections.iter().enumerate() {
         let (true, Some(d)) = (in_window(f.day, window), f.district) else { continue };
         pairs.entry((f.body, f.subject, d)).or_default().push(i);
-        *object_visits.entry(f.subject).or_default() += 1.0;
+        *object_visits.entry(f.subject).or_default() += 1;
+        section_of.entry(f.subject).or_insert(f.oked_section);
     }
-    // A body's share of a district is its share of the objects reached there (first visits), so
-    // the repeat visits under test do not inflate their own expectation.
-    let mut body_in_district: HashMap<(u32, u16), f64> = HashMap::new();
-    let mut district_total: HashMap<u16, f64> = HashMap::new();
-    for &(body, _, d) in pairs.keys() {
-        *body_in_district.entry((body, d)).or_default() += 1.0;
-        *district_total.entry(d).or_default() += 1.0;
+    // Shares by objects reached (first visits), so the repeats under test do not inflate them.
+    let mut reached: HashMap<(u32, u16, Option<u8>), f64> = HashMap::new();
+    let mut stratum: HashMap<(u16, Option<u8>), f64> = HashMap::new();
+    let mut reached_in_district: HashMap<(u32, u16), f64> = HashMap::new();
+    let mut district_pairs: HashMap<u16, f64> = HashMap::new();
+    for &(body, subject, d) in pairs.keys() {
+        let section = section_of[&subject];
+        *reached.entry((body, d, section)).or_default() += 1.0;
+        *stratum.entry((d, section)).or_default() += 1.0;
+        *reached_in_district.entry((body, d)).or_default() += 1.0;
+        *district_pairs.entry(d).or_default() += 1.0;
     }
+    let mut chance_cache: HashMap<(u64, u64), f64> = HashMap::new();
     let mut units: HashMap<(u32, u16), Unit> = HashMap::new();
     let mut keys: Vec<&(u32, u32, u16)> = pairs.keys().collect();
     keys.sort_unstable();
     for key in keys {
         let (body, subject, d) = *key;
         let visits = &pairs[key];
-        let share = body_in_district[&(body, d)] / district_total[&d];
-        let v = object_visits[&subject];
-        let expected = v * share - (1.0 - (1.0 - share).powf(v));
+        let section = section_of[&subject];
+        let district_share = reached_in_district[&(body, d)] / district_pairs[&d];
+        let share = ((reached[&(body, d, section)] + SHARE_PULL * district_share)
+            / (stratum[&(d, section)] + SHARE_PULL))
+            .clamp(1e-9, 1.0 - 1e-9);
+        let object_total = object_visits[&subject];
+        let n = visits.len() as u64;
         let unit = units.entry((body, d)).or_insert_with(|| Unit {
             body: Some(body),
             district: Some(d),
             period: window,
             ..Unit::default()
         });
-        unit.volume += visits.len() as f64;
+        unit.volume += n as f64;
         unit.objects += 1;
-        unit.trials += expected.max(0.0);
-        let repeats = visits.len() - 1;
-        unit.events += repeats as f64;
-        unit.evidence.extend(visits.iter().skip(1));
-        unit.subjects.extend(std::iter::repeat_n(subject, repeats));
+        unit.trials += *chance_cache
+            .entry((object_total, share.to_bits()))
+            .or_insert_with(|| concentration_chance(object_total, share));
+        let at_least_one = binomial_tail(1, object_total, share);
+        if n >= 2 && at_least_one > 0.0 && binomial_tail(n, object_total, share) / at_least_one <= PAIR_ALPHA {
+            unit.events += 1.0;
+            unit.evidence.extend(visits.iter().copied());
+            unit.subjects.push(subject);
+        }
     }
     Family {
         kind: AnomalyKind::FrequentVisits,
@@ -695,6 +767,7 @@ fn frequent_visits(registry: &Registry, window: (Day, Day), params: &DetectParam
         groups: vec![("frequent_visits".into(), sorted(units))],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
+        exact: true,
     }
 }
 
@@ -776,6 +849,7 @@ fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams)
         ],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
+        exact: false,
     }
 }
 
@@ -805,6 +879,7 @@ fn unplanned_growth(registry: &Registry, end: Day, params: &DetectParams) -> Fam
         groups: vec![("unplanned_growth".into(), sorted(units))],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
+        exact: false,
     }
 }
 
@@ -867,6 +942,7 @@ fn refused_spike(registry: &Registry, window: (Day, Day), params: &DetectParams)
             .collect(),
         min_volume: f64::from(params.min_appeals),
         appeals: true,
+        exact: false,
     }
 }
 
@@ -936,5 +1012,95 @@ fn sanction_combination(registry: &Registry, window: (Day, Day), params: &Detect
         groups,
         min_volume: f64::from(params.min_inspections),
         appeals: false,
+        exact: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::facts::{InspectionFact, SubjectFact};
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    #[test]
+    fn a_pairs_chance_of_concentration_is_its_exact_tail_at_the_critical_count() {
+        // Two visits can never be improbable enough; ten visits of a 10% body can.
+        assert_eq!(concentration_chance(2, 0.1), 0.0);
+        let chance = concentration_chance(10, 0.1);
+        assert!(chance > 0.0 && chance <= PAIR_ALPHA, "{chance}");
+        let given_one = binomial_tail(1, 10, 0.1);
+        // The critical count is the first whose conditional tail is at most PAIR_ALPHA.
+        let critical = (1..=10).find(|&n| binomial_tail(n, 10, 0.1) / given_one <= PAIR_ALPHA).unwrap();
+        assert!((chance - binomial_tail(critical, 10, 0.1) / given_one).abs() < 1e-15);
+        assert!(binomial_tail(critical - 1, 10, 0.1) / given_one > PAIR_ALPHA);
+    }
+
+    /// One district, ten bodies visiting objects at random (some objects far more popular than
+    /// others); with `planted`, body 3 also returns to eight small objects twelve times each —
+    /// 96 visits in a territory of about 3,000.
+    fn registry(seed: u64, planted: bool) -> Registry {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let objects = 4_000u32;
+        let mut r = Registry {
+            bodies: (0..10).map(|i| format!("body {i}")).collect(),
+            subjects: (0..objects).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect(),
+            sanction_sets: vec![String::new()],
+            ..Registry::default()
+        };
+        let mut visits: Vec<(u32, u32, i32)> = (0..30_000)
+            .map(|_| {
+                let u: f64 = rng.random();
+                ((u * u * f64::from(objects)) as u32, rng.random_range(0..10u32), rng.random_range(0..1000))
+            })
+            .collect();
+        if planted {
+            for subject in (objects - 8)..objects {
+                visits.extend((0..12).map(|_| (subject, 3, rng.random_range(0..1000))));
+            }
+        }
+        visits.sort_by_key(|v| v.2);
+        r.inspections = visits
+            .into_iter()
+            .enumerate()
+            .map(|(k, (subject, body, day))| InspectionFact {
+                id: k as i64,
+                registry_no: format!("R{k}").into(),
+                subject,
+                body,
+                kind: InspectionKind::Unplanned,
+                day: 739_000 + day,
+                district: Some(1920),
+                region: Some(19),
+                oked_section: Some(b'G'),
+                violations: 0,
+                sanctions: 0,
+                appealed: None,
+                declared_illegal: None,
+            })
+            .collect();
+        r
+    }
+
+    fn frequent(registry: &Registry) -> Vec<Anomaly> {
+        let today = date_of(registry.last_day().unwrap());
+        detect(registry, today, &DetectParams::default())
+            .anomalies
+            .into_iter()
+            .filter(|a| a.kind == AnomalyKind::FrequentVisits)
+            .collect()
+    }
+
+    #[test]
+    fn a_few_objects_visited_again_and_again_stand_out_in_a_large_territory_and_chance_does_not() {
+        for seed in 1..=3 {
+            let found = frequent(&registry(seed, true));
+            assert_eq!(found.len(), 1, "seed {seed}: {found:?}");
+            assert_eq!(found[0].control_body.as_deref(), Some("body 3"));
+            assert!(found[0].observed >= 8.0 && found[0].ratio > 10.0, "{:?}", found[0]);
+            assert!(found[0].explanation.kk.contains("1920"));
+            let clean = frequent(&registry(seed, false));
+            assert!(clean.is_empty(), "seed {seed}, nothing planted: {clean:?}");
+        }
     }
 }
