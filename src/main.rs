@@ -427,6 +427,16 @@ enum TargetArg {
     ViolationsFound,
 }
 
+impl From<TargetArg> for ekn::analytics::risk::Target {
+    fn from(target: TargetArg) -> Self {
+        match target {
+            TargetArg::DeclaredIllegal => Self::DeclaredIllegal,
+            TargetArg::AppealSatisfied => Self::AppealSatisfied,
+            TargetArg::ViolationsFound => Self::ViolationsFound,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum RiskAction {
     /// Train a new version on the inspection history in the database: judged on the most recent
@@ -448,6 +458,14 @@ enum RiskAction {
         top: Option<usize>,
         #[arg(long)]
         json: bool,
+    },
+    /// Write the examples training sees (time split, label, features; codes, no names) as CSV,
+    /// to refit them with another tool (scripts/compare-sklearn.py).
+    Features {
+        #[arg(long, value_enum, default_value_t = TargetArg::DeclaredIllegal)]
+        target: TargetArg,
+        #[arg(long)]
+        out: PathBuf,
     },
     /// An object's local-model risk beside its imported external scores, with the reasons.
     Explain {
@@ -677,12 +695,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         },
         Command::Risk { action } => match action {
             RiskAction::Train { target, json } => {
-                use ekn::analytics::risk::Target;
-                let target = match target {
-                    TargetArg::DeclaredIllegal => Target::DeclaredIllegal,
-                    TargetArg::AppealSatisfied => Target::AppealSatisfied,
-                    TargetArg::ViolationsFound => Target::ViolationsFound,
-                };
+                let target = target.into();
                 let progress = cli::step_reporter(json);
                 let params = ekn::analytics::risk::RiskParams::default();
                 cli::print(json, &open()?.train_risk_model(target, &params, &progress)?, cli::render_risk_training)
@@ -690,6 +703,11 @@ fn run(args: Args) -> Result<(), ApiError> {
             RiskAction::Score { file, top, json: true } => cli::stream_plan_json(&mut open()?, &file, top),
             RiskAction::Score { file, top, json: false } => {
                 cli::print(false, &open()?.score_plan(&file, Some(top.unwrap_or(20)))?, cli::render_plan_score)
+            }
+            RiskAction::Features { target, out } => {
+                let rows = open()?.export_risk_examples(target.into(), &out)?;
+                cli::out(&format!("{rows} example(s) written to {}\n", out.display()));
+                Ok(())
             }
             RiskAction::Explain { bin, json } => cli::print(json, &open()?.explain_risk(&bin)?, cli::render_risk),
             RiskAction::Override { bin, assessment, reason, json } => {

@@ -596,6 +596,42 @@ pub fn examples(registry: &Registry, target: Target, params: &RiskParams) -> Exa
     out
 }
 
+/// Where the held-out part begins: the most recent `holdout_share` of the examples, never testing
+/// on the past of what was trained on (inspections of the cut's day all go to the test side).
+fn time_split(ex: &Examples, holdout_share: f64) -> usize {
+    let n = ex.labels.len();
+    let mut cut = ((n as f64) * (1.0 - holdout_share)).round() as usize;
+    while cut > 0 && cut < n && ex.days[cut - 1] == ex.days[cut] {
+        cut -= 1;
+    }
+    cut.clamp(1, n.saturating_sub(1).max(1))
+}
+
+/// Writes the examples training sees as CSV — the side of the time split, the label, the raw
+/// numbers and the categories' codes — so an independent tool can refit the same features
+/// (scripts/compare-sklearn.py). Returns the number of rows.
+pub fn write_examples(
+    registry: &Registry,
+    target: Target,
+    params: &RiskParams,
+    out: impl std::io::Write,
+) -> Result<usize, csv::Error> {
+    let ex = examples(registry, target, params);
+    let cut = time_split(&ex, params.holdout_share);
+    let mut w = csv::Writer::from_writer(out);
+    let header = ["split", "label"].into_iter().chain(NUMERIC).chain(CATEGORICAL);
+    w.write_record(header)?;
+    for (r, raw) in ex.raw.iter().enumerate() {
+        let mut record: Vec<String> =
+            vec![if r < cut { "train" } else { "test" }.to_string(), u8::from(ex.labels[r]).to_string()];
+        record.extend(raw.numbers.iter().map(|x| x.to_string()));
+        record.extend(raw.categories.iter().map(|&c| if c == MISSING { String::new() } else { c.to_string() }));
+        w.write_record(&record)?;
+    }
+    w.flush()?;
+    Ok(ex.labels.len())
+}
+
 /// Fits a model on `rows` of the examples (vocabulary, standardisation and weights from them only).
 fn fit_on(
     ex: &Examples,
@@ -749,13 +785,7 @@ pub fn train(
     if positives == 0 || positives == n {
         return Err(TrainError::OneClass(positives == n));
     }
-    // Time-based split: never test on the past of what was trained on. Inspections of the cut's
-    // day all go to the test side.
-    let mut cut = ((n as f64) * (1.0 - params.holdout_share)).round() as usize;
-    while cut > 0 && cut < n && ex.days[cut - 1] == ex.days[cut] {
-        cut -= 1;
-    }
-    let cut = cut.clamp(1, n - 1);
+    let cut = time_split(&ex, params.holdout_share);
     let train_rows: Vec<usize> = (0..cut).collect();
     let test_rows: Vec<usize> = (cut..n).collect();
     progress("held-out evaluation");

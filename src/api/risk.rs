@@ -7,6 +7,8 @@
 //! organisations and the practices of control bodies, never citizens; each says it is a
 //! hypothesis to verify by procedural means.
 
+use std::path::Path;
+
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -500,6 +502,16 @@ impl Session {
             features: trained.model.dimension(),
             seconds: started.elapsed().as_secs_f64(),
         })
+    }
+
+    /// Writes the examples the risk model trains on (time split, label, features) to `path` as
+    /// CSV, for refitting them with another tool. Object codes only, no names or BINs.
+    pub fn export_risk_examples(&self, target: Target, path: &Path) -> Result<usize, ApiError> {
+        let registry = self.analytics_registry()?;
+        let file = std::fs::File::create(path)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display())))?;
+        risk::write_examples(&registry, target, &RiskParams::default(), std::io::BufWriter::new(file))
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display())))
     }
 
     /// The risk model in force (the newest version, or the one named), with its record.

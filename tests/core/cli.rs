@@ -75,6 +75,19 @@ fn init_card_search_and_status_through_the_binary() {
     let text = ekn(&db, &["risk", "score", plan, "--top", "2"]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.contains("3 row(s)") && text.contains("… 1 more"), "{text}");
+
+    // The examples the model trains on, for refitting with another tool: a time split, no BINs.
+    let examples = dir.path().join("examples.csv");
+    let written = ekn(&db, &["risk", "features", "--out", examples.to_str().unwrap()]);
+    assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+    let table = std::fs::read_to_string(&examples).unwrap();
+    let mut lines = table.lines();
+    assert!(lines.next().unwrap().starts_with("split,label,prior_visits_same_body,"));
+    let sides: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert!(sides.len() > 1000 && sides.contains(&"train") && sides.contains(&"test"));
+    let first_test = sides.iter().position(|s| *s == "test").unwrap();
+    assert!(sides[first_test..].iter().all(|s| *s == "test"), "the held-out rows are the most recent");
+    assert!(!table.contains(&bin), "no BIN in the examples");
 }
 
 #[test]
