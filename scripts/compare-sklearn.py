@@ -26,28 +26,19 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-NUMERIC = [
-    "prior_visits_same_body",
-    "visits_same_body_recent",
-    "prior_inspections_object",
-    "object_appeals",
-    "object_satisfied_appeals",
-    "object_violation_share",
-    "object_prior_illegal",
-    "body_illegal_rate",
-    "body_violation_rate",
-]
-CATEGORICAL = ["control_body", "kind", "oked_section", "district", "region"]
-
-
 def read(path):
+    """The examples, with the features named by the file's header: `*_code` columns are categories."""
     with open(path, newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
+        reader = csv.DictReader(f)
+        features = reader.fieldnames[2:]
+        rows = list(reader)
+    numeric = [c for c in features if not c.endswith("_code")]
+    categorical = [c for c in features if c.endswith("_code")]
     split = np.array([r["split"] for r in rows])
     y = np.array([int(r["label"]) for r in rows])
-    numbers = np.array([[float(r[c]) for c in NUMERIC] for r in rows])
+    numbers = np.array([[float(r[c]) for c in numeric] for r in rows])
     # Categories stay codes (strings): a missing one is its own level.
-    categories = np.array([[r[c] or "missing" for c in CATEGORICAL] for r in rows], dtype=object)
+    categories = np.array([[r[c] or "missing" for c in categorical] for r in rows], dtype=object)
     return split, y, numbers, categories
 
 
@@ -57,14 +48,14 @@ def main():
     split, y, numbers, categories = read(sys.argv[1])
     x = np.concatenate([numbers, categories], axis=1)
     train, test = split == "train", split == "test"
-    n_num = len(NUMERIC)
+    n_num, n_cat = numbers.shape[1], categories.shape[1]
     columns = ColumnTransformer(
         [
             ("numbers", StandardScaler(), list(range(n_num))),
             (
                 "categories",
                 OneHotEncoder(handle_unknown="infrequent_if_exist", min_frequency=5),
-                list(range(n_num, n_num + len(CATEGORICAL))),
+                list(range(n_num, n_num + n_cat)),
             ),
         ]
     )
@@ -78,7 +69,7 @@ def main():
         _, codes[:, j] = np.unique(categories[:, j], return_inverse=True)
     trees_x = np.concatenate([numbers, codes], axis=1)
     trees = HistGradientBoostingClassifier(
-        categorical_features=list(range(n_num, n_num + len(CATEGORICAL))), random_state=0
+        categorical_features=list(range(n_num, n_num + n_cat)), random_state=0
     )
     trees.fit(trees_x[train], y[train])
     p_trees = trees.predict_proba(trees_x[test])[:, 1]

@@ -619,7 +619,9 @@ pub fn write_examples(
     let ex = examples(registry, target, params);
     let cut = time_split(&ex, params.holdout_share);
     let mut w = csv::Writer::from_writer(out);
-    let header = ["split", "label"].into_iter().chain(NUMERIC).chain(CATEGORICAL);
+    // Categories are codes, and say so: another tool must one-hot them, not scale them.
+    let categories = CATEGORICAL.iter().map(|c| format!("{c}_code"));
+    let header = ["split", "label"].into_iter().map(String::from).chain(NUMERIC.map(String::from)).chain(categories);
     w.write_record(header)?;
     for (r, raw) in ex.raw.iter().enumerate() {
         let mut record: Vec<String> =
