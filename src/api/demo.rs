@@ -65,6 +65,9 @@ pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Resu
     Ok(created)
 }
 
+/// What the demo's models say of their data; their passports repeat it.
+pub(super) const GENERATED: &str = "generated demo data";
+
 /// The demo ships a classifier so the product works out of the box: trained on the demo's own
 /// labelled appeals (their text and category columns, masked as any labelled file), registered as
 /// a model version like any other, and then every appeal goes through the pipeline. C is fixed
@@ -72,11 +75,12 @@ pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Resu
 pub(super) fn train_and_triage(session: &mut Session, name: &str, bytes: std::sync::Arc<[u8]>) -> Result<(), ApiError> {
     let labelled = crate::ingest::labelled::read_labelled_bytes(name, bytes)?;
     let params = crate::analytics::classifier::TrainParams { c_grid: vec![1.0], ..Default::default() };
-    session.train_on_labelled(labelled, &format!("{name} (generated demo data)"), &params, false, &|_| {})?;
+    session.train_on_labelled(labelled, &format!("{name} ({GENERATED})"), &params, false, &|_| {})?;
     session.triage(super::TriageScope::All, &|_, _| {})?;
     // The demo also ships a local risk model trained on its own registry, so the card's risk block
     // and plan scoring work at once (its passport says the data are generated).
     let target = crate::analytics::risk::Target::DeclaredIllegal;
-    session.train_risk_model(target, &crate::analytics::risk::RiskParams::default(), &|_| {})?;
+    let params = crate::analytics::risk::RiskParams::default();
+    session.train_risk_model_on(target, &params, &|_| {}, Some(GENERATED))?;
     Ok(())
 }

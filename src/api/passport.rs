@@ -71,7 +71,7 @@ impl Session {
             "- Texts: {} ({} for training, {} held out, stratified by category); personal data masked before learning",
             record.texts, metrics.train_texts, metrics.test_texts
         );
-        if record.data_file.contains("generated demo data") {
+        if record.data_file.contains(super::demo::GENERATED) {
             md.push_str(
                 "- **The data are generated** (the demo set): figures on them say nothing about real appeals.\n",
             );
@@ -200,6 +200,11 @@ fn risk_passport(record: &ModelRecord, m: &RiskMetrics, params: &RiskParams, ent
     md.push_str("## Data\n\n");
     let _ = writeln!(md, "- {}", record.data_file);
     let _ = writeln!(md, "- SHA-256 of the imports used: `{}`", record.data_sha256);
+    if record.data_file.contains(super::demo::GENERATED) {
+        md.push_str(
+            "- **The data are generated** (the demo set): figures on them say nothing about real inspections.\n",
+        );
+    }
     let _ = writeln!(
         md,
         "- Inspections with a known outcome: {} — trained on {} ({} – {}), held out the most recent {} ({} – {})",

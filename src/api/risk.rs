@@ -448,6 +448,18 @@ impl Session {
         params: &RiskParams,
         progress: &dyn Fn(&str),
     ) -> Result<RiskTrainReport, ApiError> {
+        self.train_risk_model_on(target, params, progress, None)
+    }
+
+    /// Trains and registers a version; `data_note` is added to the data's description (the demo
+    /// says its data are generated, and the passport repeats it).
+    pub(super) fn train_risk_model_on(
+        &mut self,
+        target: Target,
+        params: &RiskParams,
+        progress: &dyn Fn(&str),
+        data_note: Option<&str>,
+    ) -> Result<RiskTrainReport, ApiError> {
         let started = std::time::Instant::now();
         progress("reading the registry");
         let registry = self.analytics_registry()?;
@@ -460,9 +472,10 @@ impl Session {
         let features: Vec<String> =
             risk::NUMERIC.iter().chain(risk::CATEGORICAL.iter()).map(|s| s.to_string()).collect();
         let data_file = format!(
-            "the database's registry: {} inspection(s) from {} import(s)",
+            "the database's registry: {} inspection(s) from {} import(s){}",
             registry.inspections.len(),
-            registry.imports.len()
+            registry.imports.len(),
+            data_note.map_or(String::new(), |note| format!(" ({note})"))
         );
         let new = NewModel {
             kind: RISK_MODEL,
