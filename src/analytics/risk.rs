@@ -598,7 +598,7 @@ pub fn examples(registry: &Registry, target: Target, params: &RiskParams) -> Exa
 
 /// Where the held-out part begins: the most recent `holdout_share` of the examples, never testing
 /// on the past of what was trained on (inspections of the cut's day all go to the test side).
-fn time_split(ex: &Examples, holdout_share: f64) -> usize {
+pub fn time_split(ex: &Examples, holdout_share: f64) -> usize {
     let n = ex.labels.len();
     let mut cut = ((n as f64) * (1.0 - holdout_share)).round() as usize;
     while cut > 0 && cut < n && ex.days[cut - 1] == ex.days[cut] {
@@ -607,31 +607,22 @@ fn time_split(ex: &Examples, holdout_share: f64) -> usize {
     cut.clamp(1, n.saturating_sub(1).max(1))
 }
 
-/// Writes the examples training sees as CSV — the side of the time split, the label, the raw
-/// numbers and the categories' codes — so an independent tool can refit the same features
-/// (scripts/compare-sklearn.py). Returns the number of rows.
-pub fn write_examples(
-    registry: &Registry,
-    target: Target,
-    params: &RiskParams,
-    out: impl std::io::Write,
-) -> Result<usize, csv::Error> {
-    let ex = examples(registry, target, params);
-    let cut = time_split(&ex, params.holdout_share);
-    let mut w = csv::Writer::from_writer(out);
-    // Categories are codes, and say so: another tool must one-hot them, not scale them.
+/// The columns of the training table another tool can refit (`api`'s `export_risk_examples`): the
+/// side of the time split, the label, the raw numbers, and the categories as `*_code` columns —
+/// codes, which another tool must one-hot, not scale.
+pub fn example_columns() -> Vec<String> {
     let categories = CATEGORICAL.iter().map(|c| format!("{c}_code"));
-    let header = ["split", "label"].into_iter().map(String::from).chain(NUMERIC.map(String::from)).chain(categories);
-    w.write_record(header)?;
-    for (r, raw) in ex.raw.iter().enumerate() {
-        let mut record: Vec<String> =
-            vec![if r < cut { "train" } else { "test" }.to_string(), u8::from(ex.labels[r]).to_string()];
-        record.extend(raw.numbers.iter().map(|x| x.to_string()));
-        record.extend(raw.categories.iter().map(|&c| if c == MISSING { String::new() } else { c.to_string() }));
-        w.write_record(&record)?;
-    }
-    w.flush()?;
-    Ok(ex.labels.len())
+    ["split", "label"].into_iter().map(String::from).chain(NUMERIC.map(String::from)).chain(categories).collect()
+}
+
+/// One example as that table's row (`cut` from `time_split`).
+pub fn example_row(ex: &Examples, r: usize, cut: usize) -> Vec<String> {
+    let raw = &ex.raw[r];
+    let mut record: Vec<String> =
+        vec![if r < cut { "train" } else { "test" }.to_string(), u8::from(ex.labels[r]).to_string()];
+    record.extend(raw.numbers.iter().map(|x| x.to_string()));
+    record.extend(raw.categories.iter().map(|&c| if c == MISSING { String::new() } else { c.to_string() }));
+    record
 }
 
 /// Fits a model on `rows` of the examples (vocabulary, standardisation and weights from them only).

@@ -523,8 +523,17 @@ impl Session {
         let registry = self.analytics_registry()?;
         let file = std::fs::File::create(path)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display())))?;
-        risk::write_examples(&registry, target, &RiskParams::default(), std::io::BufWriter::new(file))
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display())))
+        let params = RiskParams::default();
+        let examples = risk::examples(&registry, target, &params);
+        let cut = risk::time_split(&examples, params.holdout_share);
+        let failed = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display()));
+        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+        w.write_record(risk::example_columns()).map_err(failed)?;
+        for r in 0..examples.labels.len() {
+            w.write_record(risk::example_row(&examples, r, cut)).map_err(failed)?;
+        }
+        w.flush().map_err(|e| failed(e.into()))?;
+        Ok(examples.labels.len())
     }
 
     /// The risk model in force (the newest version, or the one named), with its record.
