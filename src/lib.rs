@@ -9,6 +9,7 @@
 pub mod analytics;
 pub mod api;
 pub mod domain;
+pub mod evidence;
 pub mod generator;
 pub mod ingest;
 pub mod serve;
