@@ -190,6 +190,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Evidence packages a court can check: pack an object's card, analytics and journal excerpt
+    /// into a BagIt bag signed by the office, or verify one.
+    Evidence {
+        #[command(subcommand)]
+        action: EvidenceAction,
+    },
     /// The local risk model of the next inspection going wrong: train it on the registry, score a
     /// plan of upcoming inspections, explain an object's risk beside the imported scores.
     Risk {
@@ -435,6 +441,27 @@ impl From<TargetArg> for ekn::analytics::risk::Target {
             TargetArg::ViolationsFound => Self::ViolationsFound,
         }
     }
+}
+
+#[derive(Subcommand)]
+enum EvidenceAction {
+    /// Assemble the object's evidence package (BagIt 1.0, signed) into a new directory, or a zip.
+    Pack {
+        bin: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        zip: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a package (directory or zip): every problem, each naming its file. Exit 0 only when
+    /// all holds.
+    Verify {
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -721,6 +748,20 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Journal { action: None, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::print(json, &open()?.journal(&query)?, cli::render_journal)
+        }
+        Command::Evidence { action: EvidenceAction::Pack { bin, out, zip, json } } => {
+            cli::print(json, &open()?.pack_evidence(&bin, &out, zip)?, cli::render_evidence_pack)
+        }
+        Command::Evidence { action: EvidenceAction::Verify { path, json } } => {
+            let report = open()?.verify_evidence(&path)?;
+            cli::print(json, &report, cli::render_evidence_verification)?;
+            match report.messages.first() {
+                None => Ok(()),
+                Some(first) => Err(ApiError::new(
+                    ErrorCode::EvidenceBroken,
+                    format!("the package does not verify: {} problem(s); the first: {first}", report.messages.len()),
+                )),
+            }
         }
         Command::Journal { action: Some(JournalAction::Verify { json }), .. } => {
             let report = api::verify_journal(&db)?;

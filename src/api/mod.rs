@@ -14,6 +14,7 @@ mod context;
 mod deadlines;
 mod demo;
 mod desk;
+mod evidence;
 pub mod host;
 mod journal;
 mod norms;
@@ -53,6 +54,7 @@ pub use deadlines::{
 };
 pub use demo::{demo_files, DEMO_SEED};
 pub use desk::{Desk, TaskBench};
+pub use evidence::{EvidencePackReport, EvidenceVerification};
 pub use journal::{
     verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
 };
@@ -101,6 +103,8 @@ pub enum ErrorCode {
     Unauthorized,
     /// `ekn journal verify` found a problem.
     JournalBroken,
+    /// `ekn evidence verify` found a problem with a package.
+    EvidenceBroken,
 }
 
 impl ErrorCode {
@@ -124,10 +128,11 @@ impl ErrorCode {
             ErrorCode::ForbiddenOrigin => "forbidden_origin",
             ErrorCode::Unauthorized => "unauthorized",
             ErrorCode::JournalBroken => "journal_broken",
+            ErrorCode::EvidenceBroken => "evidence_broken",
         }
     }
 
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::NoDatabase,
@@ -146,6 +151,7 @@ impl ErrorCode {
         ErrorCode::ForbiddenOrigin,
         ErrorCode::Unauthorized,
         ErrorCode::JournalBroken,
+        ErrorCode::EvidenceBroken,
     ];
 }
 

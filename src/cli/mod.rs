@@ -3,6 +3,7 @@
 
 mod analytics;
 mod appeals;
+mod evidence;
 mod tasks;
 
 use std::fmt::Write as _;
@@ -25,6 +26,7 @@ pub use appeals::{
     render_appeal_card, render_classified, render_heatmap, render_models, render_queue, render_training, render_triage,
     step_reporter,
 };
+pub use evidence::{render_evidence_pack, render_evidence_verification};
 pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskAction};
 
 /// Prints `value` as pretty JSON or through its text renderer.

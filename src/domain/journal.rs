@@ -367,6 +367,25 @@ pub enum Entry {
         reason: String,
         review_id: i64,
     },
+    /// An evidence package (a BagIt bag signed by the office) was assembled for an object.
+    EvidencePacked {
+        subject_bin: String,
+        external_identifier: String,
+        /// Where it was written (a directory, or a zip).
+        path: String,
+        payload_files: usize,
+        payload_octets: u64,
+        /// The digest of the signed tag manifest: it names the package's every byte.
+        tagmanifest_sha256: String,
+    },
+    /// An evidence package was checked.
+    EvidenceVerified {
+        path: String,
+        external_identifier: Option<String>,
+        ok: bool,
+        problems: usize,
+        tagmanifest_sha256: Option<String>,
+    },
     /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
     /// recomputed (each move is its own `task_recomputed` entry).
     RulesChanged {
@@ -422,6 +441,8 @@ impl Entry {
             Entry::PredictionsMade { .. } => "predictions_made",
             Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
             Entry::RiskOverridden { .. } => "risk_overridden",
+            Entry::EvidencePacked { .. } => "evidence_packed",
+            Entry::EvidenceVerified { .. } => "evidence_verified",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
@@ -517,6 +538,13 @@ impl Entry {
             },
             Entry::RulesChanged { recomputed, .. } => {
                 format!("the rules in force changed; {recomputed} open deadline(s) recomputed")
+            }
+            Entry::EvidencePacked { subject_bin, path, payload_files, .. } => {
+                format!("{subject_bin}: evidence package of {payload_files} file(s) written to {path}")
+            }
+            Entry::EvidenceVerified { path, ok: true, .. } => format!("evidence package {path} verified: intact"),
+            Entry::EvidenceVerified { path, problems, .. } => {
+                format!("evidence package {path} verified: {problems} problem(s)")
             }
             Entry::Baseline { note, .. } => note.clone(),
             Entry::CheckpointReset { reason, previous_size, .. } => format!(

@@ -9,6 +9,7 @@ mod calendar;
 mod cards;
 mod cli;
 mod deadlines;
+mod evidence;
 mod fuzz;
 mod generator;
 mod import_rules;

@@ -59,6 +59,8 @@ export function entryDetail(line: JournalLine): string {
     case 'appeal_corrected': return `${e.appeal_no}: ${e.from ?? '—'} → ${e.to}: ${e.reason}`;
     case 'risk_model_trained': return `${e.model} · ${e.target} · ${e.examples} · AUC ${e.auc.toFixed(3)}`;
     case 'predictions_made': return `${e.model} · ${e.rows} · ${e.purpose}`;
+    case 'evidence_packed': return `${e.subject_bin} · ${e.payload_files} · ${e.path}`;
+    case 'evidence_verified': return `${e.path} · ${e.ok ? '✓' : `✗ ${e.problems}`}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
     default: return line.detail;
