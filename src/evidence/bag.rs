@@ -98,8 +98,9 @@ pub fn write_dir(files: &BagFiles, dir: &Path) -> std::io::Result<()> {
 }
 
 /// Writes a bag as a zip whose one top-level directory is `root` (as bags are usually zipped).
+/// An existing file is never written over, as `write_dir` never writes into a full directory.
 pub fn write_zip(files: &BagFiles, path: &Path, root: &str) -> std::io::Result<()> {
-    let file = std::fs::File::create(path)?;
+    let file = std::fs::File::create_new(path)?;
     let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in files {
@@ -200,8 +201,16 @@ pub struct BagReport {
     pub problems: Vec<BagProblem>,
 }
 
+/// The most a zipped bag may unpack to: a package is read into memory, and a small zip can claim
+/// to unpack to far more than the machine has.
+const MAX_UNZIPPED_BYTES: u64 = 4 << 30;
+
 /// Reads a bag directory, or a zip holding one (its single top-level directory, or its root).
 pub fn read(path: &Path) -> Result<BagFiles, String> {
+    read_within(path, MAX_UNZIPPED_BYTES)
+}
+
+fn read_within(path: &Path, max_unzipped: u64) -> Result<BagFiles, String> {
     if path.is_dir() {
         let mut files = BagFiles::new();
         let mut stack = vec![path.to_path_buf()];
@@ -224,6 +233,7 @@ pub fn read(path: &Path) -> Result<BagFiles, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("{}: not a zip: {e}", path.display()))?;
     let mut files = BagFiles::new();
+    let mut unzipped = 0u64;
     for i in 0..zip.len() {
         let mut entry = zip.by_index(i).map_err(|e| e.to_string())?;
         if entry.is_dir() {
@@ -233,8 +243,14 @@ pub fn read(path: &Path) -> Result<BagFiles, String> {
             return Err(format!("{}: an entry points outside the bag", entry.name()));
         };
         let name = name.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        // Counted as read, not as the entry claims: a zip's declared sizes can lie.
+        let room = max_unzipped - unzipped;
         let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        (&mut entry).take(room + 1).read_to_end(&mut bytes).map_err(|e| e.to_string())?;
+        if bytes.len() as u64 > room {
+            return Err(format!("{name}: the zip unpacks to more than {max_unzipped} bytes"));
+        }
+        unzipped += bytes.len() as u64;
         files.insert(name, bytes);
     }
     // A zipped bag usually has one top-level directory: strip it.
@@ -518,5 +534,17 @@ mod tests {
     fn paths_with_percent_and_newlines_survive_the_manifest() {
         assert_eq!(decode_path(&encode_path("a%b\nc\rd")), "a%b\nc\rd");
         assert_eq!(encode_path("a%b\nc"), "a%25b%0Ac");
+    }
+
+    #[test]
+    fn a_zip_is_never_written_over_and_never_unpacked_beyond_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let zip = dir.path().join("bag.zip");
+        write_zip(&bag(), &zip, "bag").unwrap();
+        assert!(write_zip(&bag(), &zip, "bag").is_err(), "an existing file is kept");
+        let files = read(&zip).unwrap();
+        assert!(verify(&files, &[key(7).verifying_key()]).ok);
+        let error = read_within(&zip, 100).unwrap_err();
+        assert!(error.contains("more than 100 bytes"), "{error}");
     }
 }
