@@ -6,6 +6,7 @@
 //! `generator` makes deterministic demo and benchmark data and depends on `domain` alone.
 //! See ARCHITECTURE.md for the map and the invariants.
 
+pub mod acts;
 pub mod analytics;
 pub mod api;
 pub mod domain;

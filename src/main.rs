@@ -190,8 +190,14 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Evidence packages a court can check: pack an object's card, analytics and journal excerpt
-    /// into a BagIt bag signed by the office, or verify one.
+    /// Acts of response from Word templates: check the templates, draft an act, record one issued.
+    Act {
+        #[command(subcommand)]
+        action: cli::ActAction,
+    },
+    /// An object's evidence: attach documents, tick checklist items, see what is missing; pack
+    /// the card, analytics, acts, documents and journal excerpt into a BagIt bag signed by the
+    /// office, or verify one.
     Evidence {
         #[command(subcommand)]
         action: EvidenceAction,
@@ -459,6 +465,35 @@ enum EvidenceAction {
     /// all holds.
     Verify {
         path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attach a document to an object (kept once per SHA-256, encrypted beside the database).
+    Attach {
+        bin: String,
+        file: PathBuf,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tick (or with --untick, untick) a checklist item, optionally naming the attached document
+    /// (its SHA-256) that satisfies it.
+    Tick {
+        bin: String,
+        item: String,
+        #[arg(long)]
+        untick: bool,
+        #[arg(long)]
+        document: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The object's checklists: the stage's and each act's, what satisfies each item, what is missing.
+    Checklist {
+        bin: String,
         #[arg(long)]
         json: bool,
     },
@@ -752,6 +787,25 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Evidence { action: EvidenceAction::Pack { bin, out, zip, json } } => {
             cli::print(json, &open()?.pack_evidence(&bin, &out, zip)?, cli::render_evidence_pack)
         }
+        Command::Evidence { action: EvidenceAction::Attach { bin, file, note, json } } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            cli::print(json, &open()?.attach_evidence(&bin, &name, &bytes, note.as_deref())?, cli::render_attached)
+        }
+        Command::Evidence { action: EvidenceAction::Tick { bin, item, untick, document, note, json } } => {
+            let request = api::ChecklistMarkRequest { bin, item, ticked: !untick, document, note };
+            let state = open()?.mark_checklist(&request)?;
+            cli::print(json, &state, |s: &api::ChecklistState| {
+                format!("[{}] {} {}\n", if s.satisfied { "x" } else { " " }, s.id, s.en)
+            })
+        }
+        Command::Evidence { action: EvidenceAction::Checklist { bin, json } } => {
+            let session = open()?;
+            let today = session.today();
+            cli::print(json, &session.case_screen(&bin, today)?, cli::render_checklist)
+        }
+        Command::Act { action } => cli::run_act(&db, context.clone(), action),
         Command::Evidence { action: EvidenceAction::Verify { path, json } } => {
             let report = open()?.verify_evidence(&path)?;
             cli::print(json, &report, cli::render_evidence_verification)?;

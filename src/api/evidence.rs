@@ -109,15 +109,35 @@ fn card_html(card: &Card, generated: &str) -> String {
     html
 }
 
+/// Where an attached document goes in the package: under its digest's first 12 digits (names
+/// repeat; digests do not), with the name made safe for a path.
+fn attachment_path(sha256: &str, file_name: &str) -> String {
+    let safe: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|' | '%') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    format!("attachments/{}-{}", &sha256[..12], safe.trim_start_matches('.'))
+}
+
 const README: &str = "Пакет доказательств ЭКН (BagIt 1.0, RFC 8493). Содержимое: card.json и card.html — карточка \
-объекта; analytics/ — локальная оценка риска с паспортом модели, аномалии, где назван объект, и дайджесты импортов, \
+объекта; acts/issued.json — акты, внесённые как вынесенные; attachments/ — приобщённые документы; checklist.json — \
+перечни доказательств с отметками (кто и когда); analytics/ — локальная оценка риска с паспортом модели, аномалии, где назван объект, и дайджесты импортов, \
 на которых они построены (оценки — гипотезы, а не выводы); journal/ — выписка журнала по объекту и подписанная \
 контрольная точка журнала. Целостность: manifest-sha256.txt, tagmanifest-sha256.txt и подпись ed25519 \
 tagmanifest-sha256.txt.sig (проверка: ekn evidence verify или любой валидатор BagIt).\n\n\
-ЭКН дәлелдер пакеті (BagIt 1.0, RFC 8493): card.json және card.html — объект картасы; analytics/ — тәуекел бағасы \
+ЭКН дәлелдер пакеті (BagIt 1.0, RFC 8493): card.json және card.html — объект картасы; acts/issued.json — шығарылған деп \
+тіркелген актілер; attachments/ — қоса тіркелген құжаттар; checklist.json — дәлелдер тізбесі (кім, қашан белгіледі); analytics/ — тәуекел бағасы \
 модель паспортымен, ауытқулар және импорт дайджесттері (бағалар — болжам, қорытынды емес); journal/ — журнал \
 үзіндісі және қол қойылған бақылау нүктесі. Тұтастығы: манифесттер және ed25519 қолтаңбасы.\n\n\
-EKN evidence package (BagIt 1.0, RFC 8493): card.json and card.html — the case card; analytics/ — the local risk \
+EKN evidence package (BagIt 1.0, RFC 8493): card.json and card.html — the case card; acts/issued.json — the \
+acts recorded as issued; attachments/ — the documents attached; checklist.json — the evidence checklists with who \
+ticked what and when; analytics/ — the local risk \
 estimate with the model's passport, the anomalies naming the object and the digests of the imports they used \
 (estimates are hypotheses, not findings); journal/ — the journal's excerpt for the object and its signed \
 checkpoint. Integrity: the manifests and the ed25519 signature over the tag manifest (ekn evidence verify, or any \
@@ -170,6 +190,27 @@ impl Session {
             payload.insert("journal/checkpoint.txt".into(), checkpoint.into_bytes());
         }
 
+        // What the prosecutor gathered: the checklists as they stand, the acts recorded as issued
+        // and every attached document (decrypted; the package is what goes to court).
+        let (_, subject_id) = self.subject_id_of(&bin)?;
+        let attachments = self.store.attachments(subject_id)?;
+        for a in &attachments {
+            let bytes = self.attachment_bytes(&a.sha256)?;
+            payload.insert(attachment_path(&a.sha256, &a.file_name), bytes);
+        }
+        if !attachments.is_empty() {
+            let index: Vec<_> = attachments
+                .iter()
+                .map(|a| serde_json::json!({ "path": attachment_path(&a.sha256, &a.file_name), "attachment": a }))
+                .collect();
+            payload.insert("attachments/index.json".into(), json(&index)?);
+        }
+        payload.insert("acts/issued.json".into(), json(&self.store.issued_acts(subject_id)?)?);
+        let screen = self.case_screen(&bin, today)?;
+        let checklists =
+            serde_json::json!({ "stage": screen.stage, "items": screen.checklist, "acts": screen.act_checklists });
+        payload.insert("checklist.json".into(), json(&checklists)?);
+
         let external_identifier = format!("ekn:{bin}:{today}:{}", excerpt.last().map_or(0, |l| l.seq));
         let info = BagInfo {
             source_organization: "ЭКН — электронная карта надзора".into(),
@@ -217,9 +258,35 @@ impl Session {
     /// Checks a package (a bag directory or a zip) against its manifests and its signature; the
     /// signature must be by this office's key. Every problem is reported, each naming its file.
     pub fn verify_evidence(&mut self, path: &Path) -> Result<EvidenceVerification, ApiError> {
+        self.verify_files(&path.display().to_string(), bag::read(path))
+    }
+
+    /// Checks a zipped package a person uploaded (`name` is what they called it).
+    pub fn verify_evidence_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<EvidenceVerification, ApiError> {
+        self.verify_files(name, bag::read_zip_bytes(bytes))
+    }
+
+    /// Packs an object's package as a zip kept beside the database (`<database>.evidence/`), as
+    /// the UI does: what went to court stays where the office can find it.
+    pub fn pack_evidence_kept(&mut self, bin: &str) -> Result<EvidencePackReport, ApiError> {
+        let mut dir = self.path.as_os_str().to_owned();
+        dir.push(".evidence");
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display())))?;
+        let (bin, _) = self.subject_id_of(bin)?;
+        let stamp = self.context.clock.stamp().replace([':', '-'], "");
+        let stamp: String = stamp.chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
+        self.pack_evidence(&bin, &dir.join(format!("evidence-{bin}-{stamp}.zip")), true)
+    }
+
+    fn verify_files(
+        &mut self,
+        label: &str,
+        read: Result<bag::BagFiles, String>,
+    ) -> Result<EvidenceVerification, ApiError> {
         let started = Instant::now();
         let office = self.signer.verifying_key();
-        let (report, tagmanifest_sha256) = match bag::read(path) {
+        let (report, tagmanifest_sha256) = match read {
             Ok(files) => {
                 let digest = files.get(bag::TAG_MANIFEST_FILE).map(|b| super::sha256_hex(b));
                 (bag::verify(&files, &[office]), digest)
@@ -238,7 +305,7 @@ impl Session {
             ),
         };
         let entry = Entry::EvidenceVerified {
-            path: path.display().to_string(),
+            path: label.to_string(),
             external_identifier: report.external_identifier.clone(),
             ok: report.ok,
             problems: report.problems.len(),
@@ -250,7 +317,7 @@ impl Session {
         })?;
         let office_key = hex::encode(office.as_bytes());
         Ok(EvidenceVerification {
-            path: path.display().to_string(),
+            path: label.to_string(),
             messages: report.problems.iter().map(BagProblem::text).collect(),
             signed_by_this_office: report.signer.as_deref() == Some(office_key.as_str())
                 && !report.problems.iter().any(|p| matches!(p, BagProblem::SignatureInvalid { .. })),

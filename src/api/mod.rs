@@ -7,6 +7,7 @@
 //! actor and time, appends its journal entry in the same transaction, and then seals the journal's
 //! head in a signed checkpoint beside the database (`journal.rs`).
 
+mod acts;
 mod anomalies;
 mod appeal_queue;
 mod appeals;
@@ -15,6 +16,7 @@ mod deadlines;
 mod demo;
 mod desk;
 mod evidence;
+mod evidence_store;
 pub mod host;
 mod journal;
 mod norms;
@@ -41,6 +43,7 @@ use crate::store::{secret, About, ImportRecord, Stamp, Store, StoreError, TableC
 
 pub use crate::domain::triage::TriageReport;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
+pub use acts::{ActDraft, ActDraftRequest, ActIssueRequest, ActIssued};
 pub use anomalies::{AnomalyDetail, AnomalyReport, EvidenceAppeal, EvidenceInspection, ListedAnomaly, UnitsJudged};
 pub use appeal_queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,
@@ -55,6 +58,7 @@ pub use deadlines::{
 pub use demo::{demo_files, DEMO_SEED};
 pub use desk::{Desk, TaskBench};
 pub use evidence::{EvidencePackReport, EvidenceVerification};
+pub use evidence_store::{ActChecklist, Attached, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use journal::{
     verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
 };
@@ -65,7 +69,7 @@ pub use risk::{
     ScoredRow, SimilarCase, RISK_MODEL,
 };
 pub use risk_plan::{PlanSink, RiskBenchRun};
-pub use screens::{CaseScreen, ChecklistItem, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
+pub use screens::{CaseScreen, GroundReason, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 pub use triage::{CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope};
 

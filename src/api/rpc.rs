@@ -11,6 +11,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded};
+use super::{
+    ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
+    EvidencePackReport, EvidenceVerification,
+};
 use super::{AnomalyDetail, AnomalyReport, PlanScore, RiskExplanation, RiskTrainReport};
 use super::{ApiError, ErrorCode, Session};
 use super::{
@@ -173,6 +177,54 @@ pub struct ScorePlanParams {
     /// How many of the most likely rows come with their reasons (default 500; the whole ranking of
     /// a large plan is `ekn risk score FILE --json`).
     pub top: Option<usize>,
+}
+
+/// A document already uploaded, to attach to an object.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AttachParams {
+    pub bin: String,
+    pub upload: String,
+    pub note: Option<String>,
+}
+
+/// A package already uploaded, to verify.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyParams {
+    pub upload: String,
+}
+
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AttachmentParams {
+    pub bin: String,
+    pub sha256: String,
+}
+
+/// A file the UI offers for download, base64-encoded.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct FileDownload {
+    pub file_name: String,
+    pub media_type: String,
+    pub base64: String,
+}
+
+/// A drafted act with its document and PDF preview (the preview is absent, with the reason,
+/// when the machine has no font to lay it out with).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ActDraftFiles {
+    pub draft: ActDraft,
+    pub docx: FileDownload,
+    pub pdf: Option<FileDownload>,
+    pub pdf_error: Option<String>,
+}
+
+/// A packed evidence package (a zip kept beside the database) and its bytes for download.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct EvidencePackFile {
+    pub report: EvidencePackReport,
+    pub file: FileDownload,
 }
 
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -403,6 +455,13 @@ methods! {
     override_risk: Session(OverrideRiskParams) -> RiskExplanation;
     train_risk: Session(TrainRiskParams) -> RiskTrainReport;
     score_plan: Session(ScorePlanParams) -> PlanScore;
+    act_draft: Session(ActDraftRequest) -> ActDraftFiles;
+    act_issue: Session(ActIssueRequest) -> ActIssued;
+    evidence_attach: Session(AttachParams) -> Attached;
+    attachment: Session(AttachmentParams) -> FileDownload;
+    checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
+    evidence_pack: Session(BinParams) -> EvidencePackFile;
+    evidence_verify: Session(VerifyParams) -> EvidenceVerification;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     upload: Host(UploadParams) -> Uploaded;
@@ -513,6 +572,69 @@ mod on_session {
         let result = s.score_plan_bytes(&upload.name, upload.bytes.clone(), Some(p.top.unwrap_or(500)));
         cx.state.discard(&p.upload);
         result
+    }
+
+    pub fn act_draft(s: &mut Session, p: ActDraftRequest, _: &mut CallContext<'_>) -> R<ActDraftFiles> {
+        let draft = s.draft_act(&p)?;
+        let (pdf, pdf_error) = match s.act_preview_pdf(&draft.docx) {
+            Ok(bytes) => (Some(download(draft.file_name.replace(".docx", ".pdf"), "application/pdf", &bytes)), None),
+            Err(e) => (None, Some(e.message)),
+        };
+        let docx = download(
+            draft.file_name.clone(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &draft.docx,
+        );
+        Ok(ActDraftFiles { draft, docx, pdf, pdf_error })
+    }
+
+    pub fn act_issue(s: &mut Session, p: ActIssueRequest, _: &mut CallContext<'_>) -> R<ActIssued> {
+        s.issue_act(&p)
+    }
+
+    pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {
+        let upload = cx.state.get(&p.upload)?;
+        let result = s.attach_evidence(&p.bin, &upload.name, &upload.bytes, p.note.as_deref());
+        // The bytes are kept encrypted by the store now; the raw upload goes whatever the outcome.
+        cx.state.discard(&p.upload);
+        result
+    }
+
+    pub fn attachment(s: &mut Session, p: AttachmentParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        let listed = s.attachments(&p.bin)?.into_iter().find(|a| a.sha256 == p.sha256).ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("no document {} attached to {}", p.sha256, p.bin))
+        })?;
+        let bytes = s.attachment_bytes(&listed.sha256)?;
+        Ok(download(listed.file_name, "application/octet-stream", &bytes))
+    }
+
+    pub fn checklist_mark(s: &mut Session, p: ChecklistMarkRequest, _: &mut CallContext<'_>) -> R<ChecklistState> {
+        s.mark_checklist(&p)
+    }
+
+    pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {
+        let report = s.pack_evidence_kept(&p.bin)?;
+        let path = std::path::PathBuf::from(&report.path);
+        let bytes =
+            std::fs::read(&path).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "evidence.zip".into());
+        Ok(EvidencePackFile { report, file: download(name, "application/zip", &bytes) })
+    }
+
+    pub fn evidence_verify(s: &mut Session, p: VerifyParams, cx: &mut CallContext<'_>) -> R<EvidenceVerification> {
+        let upload = cx.state.get(&p.upload)?;
+        let result = s.verify_evidence_bytes(&upload.name, &upload.bytes);
+        cx.state.discard(&p.upload);
+        result
+    }
+
+    fn download(file_name: String, media_type: &str, bytes: &[u8]) -> FileDownload {
+        use base64::Engine;
+        FileDownload {
+            file_name,
+            media_type: media_type.into(),
+            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {

@@ -72,15 +72,6 @@ pub enum GroundReason {
     Task { id: i64, title: String },
 }
 
-/// One item of the evidence checklist; `present` is set when the data can tell.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct ChecklistItem {
-    pub ru: String,
-    pub kk: String,
-    pub en: String,
-    pub present: Option<bool>,
-}
-
 /// The case card screen: the card and its six blocks, with the stage and the suggested step.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CaseScreen {
@@ -88,7 +79,12 @@ pub struct CaseScreen {
     pub stage: Stage,
     pub grounds: Vec<GroundView>,
     pub acts: Vec<ActTemplate>,
-    pub checklist: Vec<ChecklistItem>,
+    /// The stage's evidence checklist: each item satisfied by the data or by a person's tick.
+    pub checklist: Vec<super::ChecklistState>,
+    /// The checklist of each act offered, with what is still missing before it goes out.
+    pub act_checklists: Vec<super::ActChecklist>,
+    pub attachments: Vec<crate::store::Attachment>,
+    pub issued_acts: Vec<crate::store::IssuedAct>,
     /// Every task about the object (open first, then by due date).
     pub tasks: Vec<TaskView>,
     pub suggestion: Option<Suggestion>,
@@ -270,25 +266,29 @@ impl Session {
         };
         let procedure = Procedure::builtin();
         let acts = procedure.acts_for(&facts);
-        let checklist = procedure
-            .checklists
-            .get(&stage)
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|item| ChecklistItem {
-                        ru: item.ru.clone(),
-                        kk: item.kk.clone(),
-                        en: item.en.clone(),
-                        present: item.signal.map(|signal| signal.present(&facts)),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let subject_id = self.subject_id_of(&bin)?.1;
+        let stage_items: Vec<_> =
+            procedure.checklists.get(&stage).map(|items| items.iter().collect()).unwrap_or_default();
+        let checklist = self.checklist_states(subject_id, &facts, &stage_items)?;
+        let act_checklists = self.act_checklists(&bin)?;
+        let attachments = self.store.attachments(subject_id)?;
+        let issued_acts = self.store.issued_acts(subject_id)?;
         let suggestion = self.suggest_for_subject(&bin)?;
         let journal =
             self.journal(&super::JournalQuery { object: Some(bin.clone()), limit: Some(100), ..Default::default() })?;
-        Ok(CaseScreen { card, stage, grounds, acts, checklist, tasks, suggestion, journal })
+        Ok(CaseScreen {
+            card,
+            stage,
+            grounds,
+            acts,
+            checklist,
+            act_checklists,
+            attachments,
+            issued_acts,
+            tasks,
+            suggestion,
+            journal,
+        })
     }
 
     /// Accepts the step suggested for an object: after its last task, or, when nothing has

@@ -240,7 +240,7 @@ impl Session {
         })
     }
 
-    fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
+    pub(super) fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
         self.tasks_changed();
         let graph = self.graph()?;
         let calendar = self.calendar()?;

@@ -1,6 +1,7 @@
 //! Rendering api results for a terminal: readable text by default, the stable JSON with `--json`,
 //! and a progress bar on stderr while long imports run (only when stderr is a terminal).
 
+mod acts;
 mod analytics;
 mod appeals;
 mod evidence;
@@ -19,6 +20,7 @@ use ekn::ingest::{ImportReport, Progress};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
+pub use acts::{run_act, ActAction};
 pub use analytics::{
     render_anomalies, render_anomaly, render_plan_score, render_risk, render_risk_training, stream_plan_json,
 };
@@ -26,7 +28,7 @@ pub use appeals::{
     render_appeal_card, render_classified, render_heatmap, render_models, render_queue, render_training, render_triage,
     step_reporter,
 };
-pub use evidence::{render_evidence_pack, render_evidence_verification};
+pub use evidence::{render_attached, render_checklist, render_evidence_pack, render_evidence_verification};
 pub use tasks::{render_dashboard, render_desk, render_reminders, render_slips, run_task, today, TaskAction};
 
 /// Prints `value` as pretty JSON or through its text renderer.

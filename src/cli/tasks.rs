@@ -90,7 +90,7 @@ pub enum TaskAction {
     },
 }
 
-fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
+pub(crate) fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
     ekn::ingest::values::parse_date(text)
         .map_err(|reason| ApiError { code: ErrorCode::InvalidInput, message: format!("--{what}: {reason}") })
 }

@@ -386,6 +386,46 @@ pub enum Entry {
         problems: usize,
         tagmanifest_sha256: Option<String>,
     },
+    /// An act of response was drafted from a template (the draft's footer names this entry).
+    ActDrafted {
+        subject_bin: String,
+        act_kind: String,
+        lang: String,
+        /// `builtin` or the office's template file, and the template's digest.
+        template: String,
+        template_sha256: String,
+        /// The digest of the draft .docx written.
+        sha256: String,
+        task_id: Option<i64>,
+    },
+    /// An act was recorded as issued; its control-of-execution task follows in its own entry.
+    ActIssued {
+        act_id: i64,
+        subject_bin: String,
+        act_kind: String,
+        number: Option<String>,
+        issued_on: NaiveDate,
+        addressee: String,
+        requirements: usize,
+        response_due: Option<NaiveDate>,
+        control_task_id: Option<i64>,
+        /// Checklist items not satisfied when the act went out (ids).
+        missing: Vec<String>,
+    },
+    /// A document was attached to an object (stored content-addressed by its SHA-256).
+    DocumentAttached {
+        subject_bin: String,
+        sha256: String,
+        file_name: String,
+        octets: u64,
+    },
+    /// A checklist item was ticked or unticked by a person.
+    ChecklistMarked {
+        subject_bin: String,
+        item: String,
+        ticked: bool,
+        document: Option<String>,
+    },
     /// The rules in force (calendar, norms) differ from those last recorded; open deadlines were
     /// recomputed (each move is its own `task_recomputed` entry).
     RulesChanged {
@@ -443,6 +483,10 @@ impl Entry {
             Entry::RiskOverridden { .. } => "risk_overridden",
             Entry::EvidencePacked { .. } => "evidence_packed",
             Entry::EvidenceVerified { .. } => "evidence_verified",
+            Entry::ActDrafted { .. } => "act_drafted",
+            Entry::ActIssued { .. } => "act_issued",
+            Entry::DocumentAttached { .. } => "document_attached",
+            Entry::ChecklistMarked { .. } => "checklist_marked",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
@@ -545,6 +589,19 @@ impl Entry {
             Entry::EvidenceVerified { path, ok: true, .. } => format!("evidence package {path} verified: intact"),
             Entry::EvidenceVerified { path, problems, .. } => {
                 format!("evidence package {path} verified: {problems} problem(s)")
+            }
+            Entry::ActDrafted { subject_bin, act_kind, lang, .. } => {
+                format!("{subject_bin}: draft {act_kind} ({lang}) generated")
+            }
+            Entry::ActIssued { subject_bin, act_kind, issued_on, addressee, missing, .. } => format!(
+                "{subject_bin}: {act_kind} issued on {issued_on} to {addressee}{}",
+                if missing.is_empty() { String::new() } else { format!("; {} checklist item(s) missing", missing.len()) }
+            ),
+            Entry::DocumentAttached { subject_bin, file_name, octets, .. } => {
+                format!("{subject_bin}: document {file_name} ({octets} bytes) attached")
+            }
+            Entry::ChecklistMarked { subject_bin, item, ticked, .. } => {
+                format!("{subject_bin}: checklist item {item} {}", if *ticked { "ticked" } else { "unticked" })
             }
             Entry::Baseline { note, .. } => note.clone(),
             Entry::CheckpointReset { reason, previous_size, .. } => format!(

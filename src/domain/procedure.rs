@@ -32,6 +32,8 @@ pub enum Signal {
     Inspections,
     Risk,
     Violations,
+    /// Inspections declared illegal.
+    Illegal,
 }
 
 /// A kind of procedural act the prosecutor may draft at a stage.
@@ -48,12 +50,16 @@ pub struct ActTemplate {
     pub use_ru: String,
     pub use_kk: String,
     pub use_en: String,
+    /// What this act needs besides its stage's checklist.
+    pub checklist: Vec<ChecklistEntry>,
 }
 
-/// An item of a stage's evidence checklist.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An item of a stage's or an act's evidence checklist. Its id is what a person's tick is
+/// stored against, so it is never reused for another item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct ChecklistEntry {
+    pub id: String,
     pub signal: Option<Signal>,
     pub ru: String,
     pub kk: String,
@@ -99,6 +105,7 @@ impl Signal {
             Signal::Inspections => f.inspections > 0,
             Signal::Risk => f.risk_scores > 0,
             Signal::Violations => f.with_violations > 0,
+            Signal::Illegal => f.declared_illegal > 0,
         }
     }
 }
@@ -112,6 +119,21 @@ impl Procedure {
     /// The procedure shipped with the product, read once.
     pub fn builtin() -> &'static Procedure {
         &PROCEDURE
+    }
+
+    /// An act's whole checklist: the items of the stage it is issued at, then its own.
+    pub fn checklist_for_act<'p>(&'p self, act: &'p ActTemplate) -> Vec<&'p ChecklistEntry> {
+        let stage = act.stages.first().and_then(|s| self.checklists.get(s));
+        stage.into_iter().flatten().chain(act.checklist.iter()).collect()
+    }
+
+    pub fn act(&self, id: &str) -> Option<&ActTemplate> {
+        self.acts.iter().find(|a| a.id == id)
+    }
+
+    /// A checklist item by its id, wherever it is listed.
+    pub fn item(&self, id: &str) -> Option<&ChecklistEntry> {
+        self.checklists.values().flatten().chain(self.acts.iter().flat_map(|a| a.checklist.iter())).find(|i| i.id == id)
     }
 
     /// The acts whose condition holds for the card.
@@ -131,6 +153,16 @@ mod tests {
             assert!(!p.checklists[&stage].is_empty(), "{stage:?}");
         }
         assert!(p.acts.iter().any(|a| a.id == "protest"));
+        // Every act is one the product can draft, and every item id is unique.
+        for act in &p.acts {
+            assert!(crate::acts::ActKind::parse(&act.id).is_some(), "{}", act.id);
+        }
+        let mut ids: Vec<&str> = p.checklists.values().flatten().map(|i| i.id.as_str()).collect();
+        ids.extend(p.acts.iter().flat_map(|a| a.checklist.iter().map(|i| i.id.as_str())));
+        let count = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), count, "a checklist item id is used twice");
     }
 
     #[test]

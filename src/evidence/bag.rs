@@ -231,7 +231,16 @@ fn read_within(path: &Path, max_unzipped: u64) -> Result<BagFiles, String> {
         return Ok(files);
     }
     let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut zip = zip::ZipArchive::new(file).map_err(|e| format!("{}: not a zip: {e}", path.display()))?;
+    read_zip(file, &path.display().to_string(), max_unzipped)
+}
+
+/// Reads a zip of a bag held in memory (a package a person uploaded).
+pub fn read_zip_bytes(bytes: &[u8]) -> Result<BagFiles, String> {
+    read_zip(std::io::Cursor::new(bytes), "the package", MAX_UNZIPPED_BYTES)
+}
+
+fn read_zip<R: Read + std::io::Seek>(reader: R, label: &str, max_unzipped: u64) -> Result<BagFiles, String> {
+    let mut zip = zip::ZipArchive::new(reader).map_err(|e| format!("{label}: not a zip: {e}"))?;
     let mut files = BagFiles::new();
     let mut unzipped = 0u64;
     for i in 0..zip.len() {

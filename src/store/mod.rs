@@ -6,6 +6,7 @@
 //! `PRAGMA user_version`; a database written by a newer version of the product is refused rather
 //! than guessed at.
 
+pub mod acts;
 pub mod analytics;
 mod card;
 mod import;
@@ -25,6 +26,7 @@ use rusqlite::{params, Connection, OpenFlags};
 
 use crate::domain::territory::REGIONS;
 
+pub use acts::{Attachment, ChecklistMark, IssuedAct, NewIssuedAct};
 pub use analytics::{NewReview, Review};
 pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
@@ -46,6 +48,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_models", include_str!("migrations/0007_models.sql")),
     ("0008_triage", include_str!("migrations/0008_triage.sql")),
     ("0009_analytics", include_str!("migrations/0009_analytics.sql")),
+    ("0010_acts", include_str!("migrations/0010_acts.sql")),
 ];
 
 /// The schema version this build writes.

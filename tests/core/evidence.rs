@@ -25,7 +25,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// The Library of Congress validator's verdict on a bag directory.
-fn loc_bagit_validates(dir: &Path) -> Result<(), String> {
+pub(crate) fn loc_bagit_validates(dir: &Path) -> Result<(), String> {
     let script = "import sys, bagit\nbag = bagit.Bag(sys.argv[1])\nbag.validate()\n";
     let out = Command::new("python3").arg("-c").arg(script).arg(dir).output().expect("python3 runs");
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();

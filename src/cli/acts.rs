@@ -1,0 +1,236 @@
+//! The act commands of the command line: check templates, draft an act into a .docx (and its PDF
+//! preview), record an act as issued. One `api` call each, rendered for a terminal.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use ekn::acts::template::TemplateCheck;
+use ekn::acts::{ActKind, ActLang};
+use ekn::api::{ActDraftRequest, ActIssueRequest, ActIssued, ApiError, ErrorCode, Session};
+
+#[derive(Subcommand)]
+pub enum ActAction {
+    /// Templates: `check [FILE]` names every placeholder a template uses that the product does
+    /// not know and every one its kind must carry that it lacks (all templates in force when no
+    /// FILE; a FILE's kind is read from its name, like `protest.kk.docx`).
+    Templates {
+        #[command(subcommand)]
+        action: TemplatesAction,
+    },
+    /// Draft an act of KIND (submission, protest, order, warning, appeal-answer) about BIN into a
+    /// .docx marked as a draft; what is not given stays a bracketed prompt for the prosecutor.
+    Draft {
+        kind: String,
+        bin: String,
+        #[arg(long, default_value = "ru")]
+        lang: String,
+        /// The task the act answers.
+        #[arg(long)]
+        task: Option<i64>,
+        /// The appeal an answer is about (default: the task's, else the oldest undecided).
+        #[arg(long)]
+        appeal: Option<String>,
+        #[arg(long)]
+        addressee: Option<String>,
+        #[arg(long)]
+        addressee_position: Option<String>,
+        /// The norms breached, with their articles, as the prosecutor states them.
+        #[arg(long)]
+        norms: Option<String>,
+        /// A requirement of the act (repeat for several).
+        #[arg(long = "requirement")]
+        requirements: Vec<String>,
+        #[arg(long)]
+        prosecutor: Option<String>,
+        #[arg(long)]
+        prosecutor_position: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+        /// Also write the PDF preview here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an act as issued: journaled, with its control-of-execution task due after the
+    /// addressee's period from the norms catalog.
+    Issue {
+        kind: String,
+        bin: String,
+        /// The date the act was issued (yyyy-mm-dd or dd.mm.yyyy).
+        #[arg(long)]
+        date: String,
+        #[arg(long)]
+        addressee: String,
+        #[arg(long)]
+        number: Option<String>,
+        #[arg(long = "requirement")]
+        requirements: Vec<String>,
+        #[arg(long)]
+        assignee: Option<String>,
+        #[arg(long)]
+        unit: Option<String>,
+        /// An attached document (its SHA-256, from `ekn evidence attach`) that is the act issued.
+        #[arg(long)]
+        document: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TemplatesAction {
+    Check {
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn kind(code: &str) -> Result<ActKind, ApiError> {
+    ActKind::parse(code).ok_or_else(|| ApiError {
+        code: ErrorCode::InvalidInput,
+        message: format!(
+            "no act kind '{code}'; one of: {}",
+            ActKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
+        ),
+    })
+}
+
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) })
+}
+
+pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
+    let mut out = String::new();
+    for c in checks {
+        let _ = writeln!(out, "{}: {}", c.file, if c.ok { "ok" } else { "PROBLEMS" });
+        for u in &c.unknown {
+            let _ = writeln!(out, "  ✗ unknown placeholder {{{{ {} }}}} in {}", u.path, u.part);
+        }
+        for m in &c.missing {
+            let _ = writeln!(out, "  ✗ missing placeholder {{{{ {m} }}}}");
+        }
+        for e in &c.errors {
+            let _ = writeln!(out, "  ✗ {e}");
+        }
+    }
+    out
+}
+
+fn render_issued(r: &ActIssued) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Act {} #{} recorded as issued on {} to {}",
+        r.act.kind, r.act.id, r.act.issued_on, r.act.addressee
+    );
+    if let Some(due) = &r.act.response_due {
+        let unconfirmed = if r.norm_verified == Some(false) { " (UNCONFIRMED period)" } else { "" };
+        let _ = writeln!(out, "  addressee's period ends {due} ({}){unconfirmed}", r.norm_id.as_deref().unwrap_or("—"));
+    }
+    if let Some(task) = &r.control_task {
+        let _ = writeln!(out, "  control task #{} due {}: {}", task.task.id, task.task.current_due, task.task.title);
+    }
+    for m in &r.missing {
+        let _ = writeln!(out, "  ! missing: {} ({})", m.en, m.id);
+    }
+    out
+}
+
+pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Result<(), ApiError> {
+    let mut session = Session::open_with(db, context)?;
+    match action {
+        ActAction::Templates { action: TemplatesAction::Check { file, json } } => {
+            let checks = match &file {
+                Some(path) => {
+                    let bytes = std::fs::read(path)
+                        .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) })?;
+                    session.check_act_templates(Some((&path.display().to_string(), &bytes)))?
+                }
+                None => session.check_act_templates(None)?,
+            };
+            super::print(json, &checks, render_template_checks)?;
+            let bad = checks.iter().filter(|c| !c.ok).count();
+            if bad > 0 {
+                return Err(ApiError {
+                    code: ErrorCode::InvalidInput,
+                    message: format!("{bad} template(s) have problems"),
+                });
+            }
+            Ok(())
+        }
+        ActAction::Draft {
+            kind: code,
+            bin,
+            lang,
+            task,
+            appeal,
+            addressee,
+            addressee_position,
+            norms,
+            requirements,
+            prosecutor,
+            prosecutor_position,
+            out,
+            pdf,
+            json,
+        } => {
+            let lang = ActLang::parse(&lang).ok_or_else(|| ApiError {
+                code: ErrorCode::InvalidInput,
+                message: format!("--lang {lang}: acts are drafted in ru or kk"),
+            })?;
+            let request = ActDraftRequest {
+                bin,
+                kind: Some(kind(&code)?),
+                lang: Some(lang),
+                task,
+                appeal_no: appeal,
+                addressee,
+                addressee_position,
+                norms_breached: norms,
+                requirements,
+                prosecutor,
+                prosecutor_position,
+            };
+            let draft = session.draft_act(&request)?;
+            write_new(&out, &draft.docx)?;
+            if let Some(pdf) = &pdf {
+                write_new(pdf, &session.act_preview_pdf(&draft.docx)?)?;
+            }
+            if json {
+                return super::print(true, &draft, |_| String::new());
+            }
+            let mut text = format!(
+                "Draft {} ({}) of {} written to {} — journal entry {}, sha256 {}\n",
+                draft.kind.code(),
+                draft.lang.code(),
+                draft.subject_bin,
+                out.display(),
+                draft.journal_seq,
+                draft.sha256
+            );
+            for m in &draft.missing {
+                let _ = writeln!(text, "  ! still missing before it goes out: {} ({})", m.en, m.id);
+            }
+            super::out(&text);
+            Ok(())
+        }
+        ActAction::Issue { kind: code, bin, date, addressee, number, requirements, assignee, unit, document, json } => {
+            let request = ActIssueRequest {
+                bin,
+                kind: Some(kind(&code)?),
+                issued_on: Some(super::tasks::date(&date, "date")?),
+                number,
+                addressee,
+                requirements,
+                assignee,
+                unit,
+                document,
+            };
+            super::print(json, &session.issue_act(&request)?, render_issued)
+        }
+    }
+}
