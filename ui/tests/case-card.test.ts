@@ -31,6 +31,18 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'accept_step') return { created: [{ ...taskView({ id: 99 }) }] };
     if (method === 'decline_step') return { ok: true };
     if (method === 'risk_explain' || method === 'override_risk') return riskAnswer(method === 'override_risk');
+    if (method === 'checklist_mark') return { id: 'ig-documents-requested', ru: '', kk: '', en: '', signal: null, mark: null, satisfied: true };
+    if (method === 'act_draft') return {
+      draft: { subject_bin: '000740000728', kind: 'submission', lang: 'kk', file_name: 'submission.docx', template: 'builtin', template_sha256: 'x', sha256: 'f'.repeat(64), journal_seq: 77, data: {}, missing: [] },
+      docx: { file_name: 'submission.docx', media_type: 'application/octet-stream', base64: 'UEs=' }, pdf: null, pdf_error: 'no font',
+    };
+    if (method === 'act_issue') return { act: {}, control_task: { ...taskView({ id: 12 }) }, norm_id: 'prosecutor-submission', norm_verified: false, missing: [] };
+    if (method === 'upload') return { upload: 'u1', name: 'p.zip', bytes: 3 };
+    if (method === 'evidence_verify') return {
+      path: 'p.zip', ok: false, payload_files: 3, payload_octets: 10, external_identifier: null, bagging_date: null, signer: null,
+      problems: [{ problem: 'altered', file: 'data/card.json' }, { problem: 'signature_missing', file: 'tagmanifest-sha256.txt.sig' }],
+      messages: [], signed_by_this_office: false, seconds: 0.01,
+    };
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -66,9 +78,14 @@ function answer(): CaseScreen {
       basis: { ru: 'АППК, ст. 76', kk: 'ӘРПК, 76-бап', en: 'APPC, art. 76' }, period: { amount: 15, unit: 'working_days' }, verified: true, note: null, version: 1,
       because: { kind: 'appeal', appeal_no: 'ЖТ-1', received: '2026-10-01' }, deadline }],
     acts: [{ id: 'submission', norm: 'prosecutor-submission', stages: ['response'], when: 'violations', name_ru: 'Представление', name_kk: 'Ұсыну',
-      name_en: 'Submission', use_ru: 'об устранении нарушений', use_kk: 'бұзушылықтарды жою', use_en: 'to remedy violations' }],
-    checklist: [{ ru: 'Тексты обращений изучены', kk: 'Өтініш мәтіндері зерделенді', en: 'Appeal texts studied', present: true },
-      { ru: 'Запрошены документы', kk: 'Құжаттар сұратылды', en: 'Documents requested', present: null }],
+      name_en: 'Submission', use_ru: 'об устранении нарушений', use_kk: 'бұзушылықтарды жою', use_en: 'to remedy violations',
+      checklist: [{ id: 'submission-causes', signal: null, ru: 'Причины установлены', kk: 'Себептері анықталды', en: 'Causes established' }] }],
+    checklist: [{ id: 'ig-appeal-texts', ru: 'Тексты обращений изучены', kk: 'Өтініш мәтіндері зерделенді', en: 'Appeal texts studied', signal: true, mark: null, satisfied: true },
+      { id: 'ig-documents-requested', ru: 'Запрошены документы', kk: 'Құжаттар сұратылды', en: 'Documents requested', signal: null, mark: null, satisfied: false }],
+    act_checklists: [{ kind: 'submission', missing: 1, items: [
+      { id: 'submission-causes', ru: 'Причины установлены', kk: 'Себептері анықталды', en: 'Causes established', signal: null, mark: null, satisfied: false }] }],
+    attachments: [{ id: 1, sha256: 'ab'.repeat(32), file_name: 'акт.pdf', octets: 2048, note: null, author: 'Иванов В.', at: '2026-11-20T10:00:00Z' }],
+    issued_acts: [],
     tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
     journal: [
@@ -146,5 +163,51 @@ describe('CaseCard', () => {
     await fireEvent.click(confirm);
     await waitFor(() => expect(calls.some((c) => c.method === 'decline_step')).toBe(true));
     expect(calls.find((c) => c.method === 'decline_step')?.params).toEqual({ bin: '000740000728', reason: 'нет оснований' });
+  });
+
+  it('ticks a checklist item with the chosen document, and shows what an act still misses', async () => {
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    await screen.findByText('ТОО «Тест»');
+    expect(container.querySelector('[data-act="submission"] [data-testid="act-missing"]')!.textContent).toContain('не хватает: 1');
+    expect(container.querySelector('[data-act="submission"]')!.textContent).toContain('Причины установлены');
+    const item = container.querySelector('[data-item="ig-documents-requested"]')!;
+    await fireEvent.change(item.querySelector('select')!, { target: { value: 'ab'.repeat(32) } });
+    await fireEvent.change(item.querySelector('input[type="checkbox"]')!);
+    await waitFor(() => expect(calls.some((c) => c.method === 'checklist_mark')).toBe(true));
+    expect(calls.find((c) => c.method === 'checklist_mark')!.params).toEqual({
+      bin: '000740000728', item: 'ig-documents-requested', ticked: true, document: 'ab'.repeat(32), note: null,
+    });
+  });
+
+  it('drafts an act in Kazakh with the requirements given, and records it as issued with its control task', async () => {
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    await screen.findByText('ТОО «Тест»');
+    const act = container.querySelector('[data-act="submission"]')!;
+    await fireEvent.click(act.querySelector('[data-testid="act-open"]')!);
+    await fireEvent.change(act.querySelector('[data-testid="act-lang"]')!, { target: { value: 'kk' } });
+    await fireEvent.input(act.querySelector('[data-testid="act-addressee"]')!, { target: { value: 'ДСЭК' } });
+    await fireEvent.input(act.querySelector('[data-testid="act-requirements"]')!, { target: { value: 'Устранить\n\nПривлечь' } });
+    await fireEvent.click(act.querySelector('[data-testid="act-draft"]')!);
+    await screen.findByTestId('act-drafted');
+    expect(calls.find((c) => c.method === 'act_draft')!.params).toMatchObject({
+      bin: '000740000728', kind: 'submission', lang: 'kk', addressee: 'ДСЭК', requirements: ['Устранить', 'Привлечь'],
+    });
+    expect(screen.getByTestId('act-drafted').textContent).toContain('77');
+    expect(container.textContent).toContain('no font');
+    await fireEvent.click(act.querySelector('[data-testid="act-issue"]')!);
+    await waitFor(() => expect(screen.getByTestId('act-notice').textContent).toContain('№ 12'));
+  });
+
+  it('names every problem of a package the user chose, in the reader\'s language', async () => {
+    render(CaseCard, { bin: '000740000728' });
+    const input = (await screen.findByTestId('verify-file')) as HTMLInputElement;
+    // jsdom's File cannot read itself; the browser's can (e2e).
+    const file = { name: 'p.zip', arrayBuffer: async () => new Uint8Array([1, 2, 3]).buffer };
+    Object.defineProperty(input, 'files', { value: [file] });
+    await fireEvent.change(input);
+    const report = await screen.findByTestId('verification');
+    expect(report.textContent).toContain('проблем — 2');
+    expect(report.textContent).toContain('изменён файл data/card.json');
+    expect(report.textContent).toContain('нет подписи tagmanifest-sha256.txt.sig');
   });
 });

@@ -55,6 +55,9 @@ const ENUM_KEYS: Record<string, string[]> = {
   'appeal.step': ['registration', 'forwarding', 'consideration'],
   'appeal.status': ['registered', 'open', 'overdue', 'done', 'cancelled', 'planned', 'with_group'],
   'appeal.aspect': ['category', 'priority', 'route', 'duplicate'],
+  // Every problem an evidence package's check names, and every act kind (its code has a hyphen).
+  bag: [...readFileSync(join(import.meta.dirname, '../src/lib/types/BagProblem.ts'), 'utf8').matchAll(/"problem": "([a-z_]+)"/g)].map((m) => m[1]),
+  actkind: ['submission', 'protest', 'order', 'warning', 'appeal-answer'],
 };
 
 describe('translations', () => {
@@ -79,6 +82,7 @@ describe('translations', () => {
     for (const [prefix, values] of Object.entries(ENUM_KEYS)) for (const v of values) used.add(`${prefix}.${v}`);
     expect(ENUM_KEYS.error.length).toBeGreaterThan(15);
     expect(ENUM_KEYS.entry.length).toBeGreaterThan(15);
+    expect(ENUM_KEYS.bag.length).toBeGreaterThan(8);
     expect(used.size).toBeGreaterThan(150);
     const missing = [...used].filter((key) => !(key in DICTIONARIES.ru));
     expect(missing).toEqual([]);

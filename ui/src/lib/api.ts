@@ -11,6 +11,9 @@ import type { JournalQuery } from './types/JournalQuery';
 import type { Preferences } from './types/Preferences';
 import type { AnomalyKind } from './types/AnomalyKind';
 import type { Target } from './types/Target';
+import type { ActDraftRequest } from './types/ActDraftRequest';
+import type { ActIssueRequest } from './types/ActIssueRequest';
+import type { ChecklistMarkRequest } from './types/ChecklistMarkRequest';
 
 const none = {} as Record<symbol, never>;
 
@@ -55,4 +58,11 @@ export const api = {
   overrideRisk: (bin: string, assessment: string, reason: string) => call('override_risk', { bin, assessment, reason }),
   trainRisk: (target: Target | null = null) => call('train_risk', { target }),
   scorePlan: (upload: string, top: number | null = null) => call('score_plan', { upload, top }),
+  actDraft: (p: ActDraftRequest) => call('act_draft', p),
+  actIssue: (p: ActIssueRequest) => call('act_issue', p),
+  attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
+  attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),
+  markChecklist: (p: ChecklistMarkRequest) => call('checklist_mark', p),
+  packEvidence: (bin: string) => call('evidence_pack', { bin }),
+  verifyEvidence: (upload: string) => call('evidence_verify', { upload }),
 };

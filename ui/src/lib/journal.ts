@@ -61,6 +61,10 @@ export function entryDetail(line: JournalLine): string {
     case 'predictions_made': return `${e.model} · ${e.rows} · ${e.purpose}`;
     case 'evidence_packed': return `${e.subject_bin} · ${e.payload_files} · ${e.path}`;
     case 'evidence_verified': return `${e.path} · ${e.ok ? '✓' : `✗ ${e.problems}`}`;
+    case 'act_drafted': return `${t(`actkind.${e.act_kind}`)} (${e.lang}) · ${e.sha256.slice(0, 12)}`;
+    case 'act_issued': return `${t(`actkind.${e.act_kind}`)}${e.number ? ` № ${e.number}` : ''} · ${formatDate(e.issued_on)} · ${e.addressee}${e.response_due ? ` · ${formatDate(e.response_due)}` : ''}`;
+    case 'document_attached': return `${e.file_name} · ${e.octets}`;
+    case 'checklist_marked': return `${e.item} ${e.ticked ? '✔' : '✘'}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
     default: return line.detail;

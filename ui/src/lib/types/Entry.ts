@@ -15,4 +15,16 @@ path: string, payload_files: number, payload_octets: number,
 /**
  * The digest of the signed tag manifest: it names the package's every byte.
  */
-tagmanifest_sha256: string, } | { "kind": "evidence_verified", path: string, external_identifier: string | null, ok: boolean, problems: number, tagmanifest_sha256: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };
+tagmanifest_sha256: string, } | { "kind": "evidence_verified", path: string, external_identifier: string | null, ok: boolean, problems: number, tagmanifest_sha256: string | null, } | { "kind": "act_drafted", subject_bin: string, act_kind: string, lang: string, 
+/**
+ * `builtin` or the office's template file, and the template's digest.
+ */
+template: string, template_sha256: string, 
+/**
+ * The digest of the draft .docx written.
+ */
+sha256: string, task_id: number | null, } | { "kind": "act_issued", act_id: number, subject_bin: string, act_kind: string, number: string | null, issued_on: string, addressee: string, requirements: number, response_due: string | null, control_task_id: number | null, 
+/**
+ * Checklist items not satisfied when the act went out (ids).
+ */
+missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "checklist_marked", subject_bin: string, item: string, ticked: boolean, document: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };
