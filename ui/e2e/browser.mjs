@@ -27,6 +27,15 @@ try {
     text: (css) => page.locator(css).first().innerText(),
     eval: (js) => page.evaluate(js),
     screenshot: (name) => page.screenshot({ path: join(out, `${name}.png`) }),
+    // Files the user picks and files the page offers for download (the evidence steps).
+    fixture: (name, text) => { const path = join(out, name); writeFileSync(path, text); return path; },
+    upload: (css, path) => page.locator(css).first().setInputFiles(path),
+    download: async (action) => {
+      const [file] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }), action()]);
+      const path = join(out, file.suggestedFilename());
+      await file.saveAs(path);
+      return path;
+    },
   };
   const result = await journey(driver, candidate, (s) => console.log(`browser: ${s}`));
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);

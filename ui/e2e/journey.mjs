@@ -2,7 +2,9 @@
 // tauri-driver, desktop.mjs) and in Chromium against `ekn serve` (Playwright, browser.mjs).
 // Open on the demo database, search an object, open its card, see every block filled, accept the
 // suggested step (the card's local risk estimate shown), see the new task on the desk and on the
-// dashboard, dismiss an anomaly with a reason on Analytics, open the appeals queue and an
+// dashboard, draft an act and record it issued with a checklist item ticked (and, where the driver
+// can pick and save files, attach a document, pack the evidence package and verify it), dismiss an
+// anomaly with a reason on Analytics, open the appeals queue and an
 // appeal's card, correct its category with a reason, switch to Kazakh.
 
 function check(condition, message) {
@@ -69,6 +71,35 @@ export async function journey(d, candidate, log = console.log) {
   check(openAfter === openBefore + 1, `the dashboard counts the new task (${openBefore} → ${openAfter})`);
   await d.waitFor('[data-section="map"] canvas');
   await d.screenshot('06-dashboard');
+
+  log('act of response');
+  await d.goto(`#/card/${candidate}`);
+  await d.waitFor('[data-act] [data-testid="act-open"]');
+  await d.click('[data-act] [data-testid="act-open"]');
+  await d.type('[data-testid="act-addressee"]', 'Әкімдік басшысы');
+  await d.type('[data-testid="act-requirements"]', 'Устранить нарушения');
+  await d.click('[data-testid="act-draft"]');
+  await d.waitFor('[data-testid="act-drafted"]', '№');
+  check(await d.eval(`Boolean(document.querySelector('[data-testid="act-preview"]'))`), 'the draft is previewed as a PDF');
+  await d.screenshot('06e-act-drafted');
+  const item = await d.eval(`[...document.querySelectorAll('[data-testid="checklist"] li')].find((li) => !li.querySelector('input').checked)?.dataset.item`);
+  check(Boolean(item), 'the stage\'s checklist has an item still to tick');
+  await d.click(`[data-item="${item}"] input[type="checkbox"]`);
+  await d.waitFor(`[data-item="${item}"]`, 'отметил');
+  await d.click('[data-testid="act-issue"]');
+  await d.waitFor('[data-testid="act-notice"]');
+  await d.waitFor('[data-testid="issued-acts"] tbody tr');
+  await d.waitFor('[data-block="journal"]', 'акт внесён как вынесенный');
+  if (d.upload && d.download) {
+    log('evidence: attach, pack, verify');
+    await d.upload('[data-testid="attach-file"]', d.fixture('объяснение.txt', 'Түсініктеме: ә ғ қ ң ө ұ ү һ і'));
+    await d.waitFor('[data-testid="attachments"]', 'объяснение');
+    const zip = await d.download(() => d.click('[data-testid="pack"]'));
+    await d.waitFor('[data-testid="evidence-notice"]', 'Пакет собран');
+    await d.upload('[data-testid="verify-file"]', zip);
+    await d.waitFor('[data-testid="verification"]', 'Пакет цел');
+    await d.screenshot('06f-evidence-verified');
+  }
 
   log('appeals queue');
   await d.goto('#/appeals');
