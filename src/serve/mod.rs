@@ -23,9 +23,10 @@ use crate::api::{ApiError, ErrorCode};
 /// The header the UI sends the session token in.
 pub const TOKEN_HEADER: &str = "x-ekn-token";
 
-/// The Content-Security-Policy of every page: nothing but this server, no inline scripts.
+/// The Content-Security-Policy of every page: nothing but this server, no inline scripts. Frames
+/// show only the page's own blobs (an act's PDF preview).
 pub const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
-     img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+     img-src 'self' data: blob:; frame-src blob:; connect-src 'self'; font-src 'self'; object-src 'none'; \
      base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /// Uploads are sent base64-encoded in JSON: the largest upload the host accepts, plus the JSON
