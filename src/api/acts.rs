@@ -91,6 +91,10 @@ pub struct ActIssued {
     pub missing: Vec<MissingItem>,
 }
 
+/// The most rows of each kind an act's tables cite (the latest ones). An act citing a thousand
+/// inspections is not one a prosecutor would sign, and the filler's time grows with each row.
+pub const MAX_CITED_ROWS: usize = 50;
+
 fn invalid(message: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::InvalidInput, message)
 }
@@ -247,7 +251,10 @@ impl Session {
         let with_violations: Vec<_> = card.inspections.iter().filter(|i| i.violations > 0).collect();
         let illegal: Vec<_> = card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).collect();
         let open = card.appeals.iter().filter(|a| a.decided.is_none()).count();
-        let summary = match lang {
+        // An act cites the latest rows; the whole history is the card's (and the package's).
+        let longest = with_violations.len().max(illegal.len()).max(card.appeals.len());
+        let cut = |n: usize| n.saturating_sub(MAX_CITED_ROWS);
+        let mut summary = match lang {
             ActLang::Ru => format!(
                 "проверок — {}, из них с нарушениями — {}, признано незаконными — {}; обращений — {}, из них не рассмотрено — {}.",
                 card.inspections.len(),
@@ -265,9 +272,19 @@ impl Session {
                 open
             ),
         };
+        if longest > MAX_CITED_ROWS {
+            summary.push_str(&match lang {
+                ActLang::Ru => format!(
+                    " В таблицах — последние {MAX_CITED_ROWS} записей каждого вида; полный перечень — в карточке объекта."
+                ),
+                ActLang::Kk => format!(
+                    " Кестелерде — әр түрдің соңғы {MAX_CITED_ROWS} жазбасы; толық тізбе — объект картасында."
+                ),
+            });
+        }
         let facts = Facts {
             summary,
-            violations: with_violations
+            violations: with_violations[cut(with_violations.len())..]
                 .iter()
                 .map(|i| ViolationRow {
                     no: i.registry_no.clone(),
@@ -277,7 +294,7 @@ impl Session {
                     sanctions: i.sanctions.clone().unwrap_or_default(),
                 })
                 .collect(),
-            illegal: illegal
+            illegal: illegal[cut(illegal.len())..]
                 .iter()
                 .map(|i| IllegalRow {
                     no: i.registry_no.clone(),
@@ -286,8 +303,7 @@ impl Session {
                     kind: i.kind.code().to_string(),
                 })
                 .collect(),
-            appeals: card
-                .appeals
+            appeals: card.appeals[cut(card.appeals.len())..]
                 .iter()
                 .map(|a| AppealRow {
                     no: a.appeal_no.clone(),
