@@ -17,10 +17,11 @@ use crate::acts::{
     builtin_template, template_file_name, ActData, ActKind, ActLang, AppealRef, AppealRow, Control, DraftMark, Facts,
     IllegalRow, Norms, ObjectIdentity, Office, PeriodText, Person, Requirement, ViolationRow,
 };
+use crate::domain::card::Card;
 use crate::domain::deadline::{compute, Period, Unit};
 use crate::domain::journal::Entry;
 use crate::domain::privacy::mask_personal_data;
-use crate::domain::procedure::Procedure;
+use crate::domain::procedure::{CardFacts, Procedure};
 use crate::domain::tasks::TaskKind;
 use crate::store::{About, IssuedAct, NewIssuedAct};
 
@@ -218,12 +219,12 @@ impl Session {
     /// the person asked; `journal_seq` is the entry the draft will be journaled as.
     fn act_data(
         &self,
+        card: &Card,
         request: &ActDraftRequest,
         kind: ActKind,
         lang: ActLang,
         journal_seq: i64,
     ) -> Result<ActData, ApiError> {
-        let card = self.card(&request.bin)?;
         let today = self.today();
         let words = prompts(lang);
         let preferences = self.preferences()?;
@@ -463,14 +464,14 @@ impl Session {
     pub fn draft_act(&mut self, request: &ActDraftRequest) -> Result<ActDraft, ApiError> {
         let kind = request.kind.ok_or_else(|| invalid("name the kind of act"))?;
         let lang = request.lang.unwrap_or(ActLang::Ru);
-        let card = self.card(&request.bin)?;
-        let bin = card.subject.bin.clone();
+        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
+        let card = self.card(&bin)?;
         let (template_label, template_bytes) = self.template_in_force(kind, lang)?;
         let template_sha256 = super::sha256_hex(&template_bytes);
         // The entry's number goes into the draft's footer; the write is exclusive, so the number
         // read is the number written.
         let next_seq = self.store.journal_head()?.map_or(1, |(seq, _)| seq + 1);
-        let data = self.act_data(request, kind, lang, next_seq)?;
+        let data = self.act_data(&card, request, kind, lang, next_seq)?;
         let docx = template::fill(&template_bytes, &data).map_err(|e| {
             invalid(format!(
                 "{template_label} ({}): {e}; run `ekn act templates check`",
@@ -478,7 +479,7 @@ impl Session {
             ))
         })?;
         let sha256 = super::sha256_hex(&docx);
-        let missing = self.missing_for_act(&bin, kind)?;
+        let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
         let entry = Entry::ActDrafted {
             subject_bin: bin.clone(),
             act_kind: kind.code().into(),
@@ -521,12 +522,8 @@ impl Session {
     /// control-of-execution task due after that period (both from the norms catalog).
     pub fn issue_act(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
         let kind = request.kind.ok_or_else(|| invalid("name the kind of act"))?;
-        let card = self.card(&request.bin)?;
-        let bin = card.subject.bin.clone();
-        let subject_id = self
-            .store
-            .subject_id(&bin)?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
+        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
+        let card = self.card(&bin)?;
         let issued_on = request.issued_on.unwrap_or_else(|| self.today());
         // The addressee may be a citizen (an answer): masked at the door like any personal data.
         let addressee = checked_text(&request.addressee, "addressee", 1000)?;
@@ -558,7 +555,7 @@ impl Session {
             }
             _ => None,
         };
-        let missing = self.missing_for_act(&bin, kind)?;
+        let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
         let control_task = match response_due {
             Some(due) => {
                 let preferences = self.preferences()?;

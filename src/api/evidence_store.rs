@@ -120,14 +120,16 @@ impl Session {
         Ok(ChaCha20Poly1305::new(Key::from_slice(&derived)))
     }
 
+    /// The object's BIN as stored and its row id, without reading its card.
     pub(super) fn subject_id_of(&self, bin: &str) -> Result<(String, i64), ApiError> {
-        let card = self.card(bin)?;
-        let bin = card.subject.bin;
-        let id = self
+        let id =
+            crate::domain::ids::SubjectId::parse(bin).map_err(|e| invalid(format!("BIN/IIN '{}' {e}", bin.trim())))?;
+        let bin = id.as_str().to_string();
+        let subject_id = self
             .store
             .subject_id(&bin)?
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
-        Ok((bin, id))
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {bin}")))?;
+        Ok((bin, subject_id))
     }
 
     /// Attaches a document to an object: kept once per content, encrypted, journaled. The file's
@@ -188,7 +190,7 @@ impl Session {
         }
         let octets = bytes.len() as u64;
         let id = self.write(|w| {
-            let (id, _) = w.insert_attachment(subject_id, &sha256, &name, octets as i64, note.as_deref())?;
+            let id = w.insert_attachment(subject_id, &sha256, &name, octets as i64, note.as_deref())?;
             let entry = Entry::DocumentAttached {
                 subject_bin: bin.clone(),
                 sha256: sha256.clone(),
@@ -274,22 +276,9 @@ impl Session {
             w.append(&journal, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
         })?;
-        let facts = self.card_facts(&bin)?;
+        let facts = CardFacts::of(&self.card(&bin)?);
         let marks = self.store.checklist_marks(subject_id)?;
         Ok(ChecklistState::of(&entry, &facts, &marks))
-    }
-
-    /// What the procedure's conditions and signals read from the card.
-    pub(super) fn card_facts(&self, bin: &str) -> Result<CardFacts, ApiError> {
-        let card = self.card(bin)?;
-        Ok(CardFacts {
-            appeals: card.appeals.len(),
-            open_appeals: card.appeals.iter().filter(|a| a.decided.is_none()).count(),
-            inspections: card.inspections.len(),
-            with_violations: card.inspections.iter().filter(|i| i.violations > 0).count(),
-            declared_illegal: card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count(),
-            risk_scores: card.risk.len(),
-        })
     }
 
     /// The states of `entries` for an object.
@@ -306,25 +295,31 @@ impl Session {
     /// The checklist of each act the card offers, with what is missing.
     pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
         let (bin, subject_id) = self.subject_id_of(bin)?;
-        let facts = self.card_facts(&bin)?;
+        self.act_checklists_for(subject_id, &CardFacts::of(&self.card(&bin)?))
+    }
+
+    pub(super) fn act_checklists_for(&self, subject_id: i64, facts: &CardFacts) -> Result<Vec<ActChecklist>, ApiError> {
         let procedure = Procedure::builtin();
         let mut out = Vec::new();
-        for act in procedure.acts_for(&facts) {
+        for act in procedure.acts_for(facts) {
             let Some(kind) = ActKind::parse(&act.id) else { continue };
-            let items = self.checklist_states(subject_id, &facts, &procedure.checklist_for_act(&act))?;
+            let items = self.checklist_states(subject_id, facts, &procedure.checklist_for_act(&act))?;
             let missing = items.iter().filter(|i| !i.satisfied).count();
             out.push(ActChecklist { kind, items, missing });
         }
         Ok(out)
     }
 
-    /// What of an act's checklist is not yet satisfied for an object.
-    pub fn missing_for_act(&self, bin: &str, kind: ActKind) -> Result<Vec<MissingItem>, ApiError> {
-        let (bin, subject_id) = self.subject_id_of(bin)?;
-        let facts = self.card_facts(&bin)?;
+    /// What of an act's checklist is not yet satisfied for an object whose card gave `facts`.
+    pub(super) fn missing_for_act(
+        &self,
+        subject_id: i64,
+        facts: &CardFacts,
+        kind: ActKind,
+    ) -> Result<Vec<MissingItem>, ApiError> {
         let procedure = Procedure::builtin();
         let Some(act) = procedure.act(kind.code()) else { return Ok(Vec::new()) };
-        let items = self.checklist_states(subject_id, &facts, &procedure.checklist_for_act(act))?;
+        let items = self.checklist_states(subject_id, facts, &procedure.checklist_for_act(act))?;
         Ok(items
             .into_iter()
             .filter(|i| !i.satisfied)

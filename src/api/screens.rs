@@ -256,21 +256,14 @@ impl Session {
             }
         }
         // What the procedure's conditions and signals read from the card.
-        let facts = CardFacts {
-            appeals: card.appeals.len(),
-            open_appeals: card.appeals.iter().filter(|a| a.decided.is_none()).count(),
-            inspections: card.inspections.len(),
-            with_violations,
-            declared_illegal: illegal,
-            risk_scores: card.risk.len(),
-        };
+        let facts = CardFacts::of(&card);
         let procedure = Procedure::builtin();
         let acts = procedure.acts_for(&facts);
         let subject_id = self.subject_id_of(&bin)?.1;
         let stage_items: Vec<_> =
             procedure.checklists.get(&stage).map(|items| items.iter().collect()).unwrap_or_default();
         let checklist = self.checklist_states(subject_id, &facts, &stage_items)?;
-        let act_checklists = self.act_checklists(&bin)?;
+        let act_checklists = self.act_checklists_for(subject_id, &facts)?;
         let attachments = self.store.attachments(subject_id)?;
         let issued_acts = self.store.issued_acts(subject_id)?;
         let suggestion = self.suggest_for_subject(&bin)?;

@@ -87,6 +87,20 @@ pub struct CardFacts {
     pub risk_scores: usize,
 }
 
+impl CardFacts {
+    /// What the procedure reads from a card.
+    pub fn of(card: &super::card::Card) -> CardFacts {
+        CardFacts {
+            appeals: card.appeals.len(),
+            open_appeals: card.appeals.iter().filter(|a| a.decided.is_none()).count(),
+            inspections: card.inspections.len(),
+            with_violations: card.inspections.iter().filter(|i| i.violations > 0).count(),
+            declared_illegal: card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count(),
+            risk_scores: card.risk.len(),
+        }
+    }
+}
+
 impl ActCondition {
     pub fn holds(self, f: &CardFacts) -> bool {
         match self {

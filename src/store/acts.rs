@@ -2,7 +2,7 @@
 //! content-addressed beside the database, see `api::acts`), checklist items ticked by a person,
 //! and acts recorded as issued. All three tables are append-only; the latest row is in force.
 
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Write};
@@ -141,8 +141,8 @@ impl Store {
 }
 
 impl Write<'_> {
-    /// Records an attachment; attaching the same bytes to the same object again returns the
-    /// existing row's id and records nothing new.
+    /// Records an attachment (the same bytes twice for one object break the unique key: the
+    /// caller checks first).
     pub fn insert_attachment(
         &self,
         subject_id: i64,
@@ -150,24 +150,13 @@ impl Write<'_> {
         file_name: &str,
         octets: i64,
         note: Option<&str>,
-    ) -> Result<(i64, bool), StoreError> {
-        let existing: Option<i64> = self
-            .tx
-            .query_row(
-                "SELECT id FROM attachments WHERE subject_id = ?1 AND sha256 = ?2",
-                params![subject_id, sha256],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok((id, false));
-        }
+    ) -> Result<i64, StoreError> {
         self.tx.execute(
             "INSERT INTO attachments(subject_id, sha256, file_name, octets, note, author, at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             params![subject_id, sha256, file_name, octets, note, self.stamp().actor.person, self.stamp().at],
         )?;
-        Ok((self.tx.last_insert_rowid(), true))
+        Ok(self.tx.last_insert_rowid())
     }
 
     pub fn insert_checklist_mark(
