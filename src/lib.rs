@@ -1,10 +1,13 @@
-//! ЭКН — the electronic supervision map: the core library behind the `ekn` command line and,
-//! later, the desktop app and `ekn serve`.
+//! ЭКН — the electronic supervision map: the core library behind the `ekn` command line, `ekn
+//! serve` (the UI in a browser) and the desktop app, and ready for a server crate of its own.
 //!
-//! Layers, each a module, depending downwards only: `api` (use cases the faces call) → `ingest`
-//! (reading exports) → `store` (SQLite, the only place with SQL) → `domain` (rules with no I/O).
-//! `generator` makes deterministic demo and benchmark data and depends on `domain` alone.
-//! See ARCHITECTURE.md for the map and the invariants.
+//! Layers, each a module, depending downwards only: `api` (use cases the faces call, grouped by
+//! capability) → `analytics` (statistics, no I/O), `ingest` (reading exports), `acts` (Word
+//! templates), `evidence` (BagIt packages) → `store` (SQLite, the only place with SQL, and the
+//! files beside the database) → `domain` (types and rules with no I/O). `serve` is a face (HTTP on
+//! loopback over `api::rpc`); `generator` makes deterministic demo and benchmark data and depends on
+//! `domain` alone. See ARCHITECTURE.md for the map and the invariants, which tests/core/architecture.rs
+//! checks.
 
 pub mod acts;
 pub mod analytics;

@@ -422,23 +422,20 @@ fn fit_all(rows: &Rows, labels: &[usize], classes: usize, columns: usize, c: f64
     let class_weight: Vec<f64> = counts.iter().map(|&m| n / (classes as f64 * m.max(1) as f64)).collect();
     let cost: Vec<f64> = labels.iter().map(|&l| c * class_weight[l]).collect();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
-    let mut solved: Vec<(usize, Vec<f32>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                let cost = &cost;
-                scope.spawn(move || {
-                    (t..classes)
-                        .step_by(threads)
-                        .map(|k| {
-                            let positive: Vec<bool> = labels.iter().map(|&l| l == k).collect();
-                            (k, train_binary(rows, &positive, cost, columns, params, params.seed ^ k as u64))
-                        })
-                        .collect::<Vec<_>>()
-                })
+    // A class whose training panics fails the whole fit: a model with a class missing would be
+    // registered and journaled as if whole.
+    let mut solved: Vec<(usize, Vec<f32>)> = super::parallel::map_threads(threads, |t| {
+        (t..classes)
+            .step_by(threads)
+            .map(|k| {
+                let positive: Vec<bool> = labels.iter().map(|&l| l == k).collect();
+                (k, train_binary(rows, &positive, &cost, columns, params, params.seed ^ k as u64))
             })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
+            .collect::<Vec<_>>()
+    })
+    .into_iter()
+    .flatten()
+    .collect();
     solved.sort_by_key(|(k, _)| *k);
     solved.into_iter().flat_map(|(_, w)| w).collect()
 }

@@ -7,6 +7,8 @@ pub mod classifier;
 pub mod duplicates;
 pub mod evaluate;
 pub mod logistic;
+pub mod parallel;
 pub mod practices;
 pub mod risk;
+pub mod similar;
 pub mod text;

@@ -22,7 +22,6 @@ use std::collections::HashMap;
 
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::anomalies::{adjust, judge_exact, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
 use crate::domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
@@ -211,7 +210,7 @@ struct Family {
 }
 
 fn short_id(key: &str) -> String {
-    hex::encode(Sha256::digest(key.as_bytes()))[..12].to_string()
+    crate::domain::digest::sha256_hex(key)[..12].to_string()
 }
 
 fn percent(x: f64) -> String {

@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ErrorCode, Session};
 use crate::analytics::classifier::TrainParams;
 use crate::analytics::evaluate::Metrics;
 use crate::analytics::risk::{RiskMetrics, RiskParams, CATEGORICAL, NUMERIC};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::store::ModelRecord;
 
 /// A model version's passport.
@@ -36,7 +36,7 @@ impl Session {
         let broken = |what: &str, e: serde_json::Error| {
             ApiError::new(ErrorCode::Internal, format!("model {name}: its stored {what} cannot be read: {e}"))
         };
-        if record.kind == super::RISK_MODEL {
+        if record.kind == crate::api::RISK_MODEL {
             let metrics: RiskMetrics = serde_json::from_str(&record.metrics).map_err(|e| broken("metrics", e))?;
             let params: RiskParams = serde_json::from_str(&record.params).map_err(|e| broken("parameters", e))?;
             let (entries, rows) = self.store.predictions_by(&record.name)?;
@@ -71,7 +71,7 @@ impl Session {
             "- Texts: {} ({} for training, {} held out, stratified by category); personal data masked before learning",
             record.texts, metrics.train_texts, metrics.test_texts
         );
-        if record.data_file.contains(super::demo::GENERATED) {
+        if record.data_file.contains(crate::api::registry::demo::GENERATED) {
             md.push_str(
                 "- **The data are generated** (the demo set): figures on them say nothing about real appeals.\n",
             );
@@ -200,7 +200,7 @@ fn risk_passport(record: &ModelRecord, m: &RiskMetrics, params: &RiskParams, ent
     md.push_str("## Data\n\n");
     let _ = writeln!(md, "- {}", record.data_file);
     let _ = writeln!(md, "- SHA-256 of the imports used: `{}`", record.data_sha256);
-    if record.data_file.contains(super::demo::GENERATED) {
+    if record.data_file.contains(crate::api::registry::demo::GENERATED) {
         md.push_str(
             "- **The data are generated** (the demo set): figures on them say nothing about real inspections.\n",
         );

@@ -6,20 +6,21 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::deadlines::explain;
-use super::tasks::NewTaskRequest;
-use super::{ApiError, CreatedTasks, Desk, ErrorCode, Session, TaskView};
+use crate::api::deadlines::explain;
+use crate::api::tasks::NewTaskRequest;
+use crate::api::{ApiError, CreatedTasks, Desk, ErrorCode, Session, TaskView};
 use crate::domain::card::Card;
 use crate::domain::deadline::{Deadline, Period, Unit};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
-use crate::domain::procedure::{ActTemplate, CardFacts, Procedure};
+use crate::domain::procedure::{stage_of, ActTemplate, CardFacts, GroundReason, Procedure};
 use crate::domain::tasks::{Stage, Suggestion, TaskKind};
 use crate::store::About;
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
 
 /// Who the user is and how the UI should speak; kept in the database's settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct Preferences {
     /// `ru`, `kk` or `en`.
     pub language: String,
@@ -60,18 +61,6 @@ pub struct GroundView {
     pub deadline: Option<Deadline>,
 }
 
-/// Why a norm applies to the object: the fact in the data it comes from.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum GroundReason {
-    /// An appeal about the object not yet decided.
-    Appeal { appeal_no: String, received: NaiveDate },
-    /// Inspections that found violations or were declared illegal: the acts of response apply.
-    Inspections { with_violations: usize, declared_illegal: usize },
-    /// An open task that follows the norm.
-    Task { id: i64, title: String },
-}
-
 /// The case card screen: the card and its six blocks, with the stage and the suggested step.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CaseScreen {
@@ -80,9 +69,9 @@ pub struct CaseScreen {
     pub grounds: Vec<GroundView>,
     pub acts: Vec<ActTemplate>,
     /// The stage's evidence checklist: each item satisfied by the data or by a person's tick.
-    pub checklist: Vec<super::ChecklistState>,
+    pub checklist: Vec<crate::api::ChecklistState>,
     /// The checklist of each act offered, with what is still missing before it goes out.
-    pub act_checklists: Vec<super::ActChecklist>,
+    pub act_checklists: Vec<crate::api::ActChecklist>,
     pub attachments: Vec<crate::store::Attachment>,
     pub issued_acts: Vec<crate::store::IssuedAct>,
     /// Every task about the object (open first, then by due date).
@@ -90,7 +79,7 @@ pub struct CaseScreen {
     pub suggestion: Option<Suggestion>,
     /// The object's history from the journal, newest last (the latest 100 entries): who did what,
     /// when, and why.
-    pub journal: Vec<super::JournalLine>,
+    pub journal: Vec<crate::api::JournalLine>,
 }
 
 /// One overdue task for the supervisor's list.
@@ -201,14 +190,7 @@ impl Session {
             .map(|t| self.view(&graph, &calendar, t.id, today))
             .collect::<Result<_, _>>()?;
         tasks.sort_by_key(|v| (!v.task.is_open(), v.task.current_due, v.task.id));
-        // The stage is that of the most advanced open task, else of the most advanced finished one.
-        let stage = tasks
-            .iter()
-            .filter(|v| v.task.is_open())
-            .map(|v| v.task.kind.stage())
-            .max()
-            .or_else(|| tasks.iter().map(|v| v.task.kind.stage()).max())
-            .unwrap_or(Stage::InformationGathering);
+        let stage = stage_of(tasks.iter().map(|v| (v.task.kind, v.task.is_open())));
         let catalog = self.norms()?;
         let mut grounds: Vec<GroundView> = Vec::new();
         let ground = |grounds: &mut Vec<GroundView>,
@@ -233,18 +215,9 @@ impl Session {
             }
             Ok(())
         };
-        for appeal in card.appeals.iter().filter(|a| a.decided.is_none()) {
-            let because = GroundReason::Appeal { appeal_no: appeal.appeal_no.clone(), received: appeal.received };
-            ground(&mut grounds, "appk-76-consideration", because.clone(), Some(appeal.received))?;
-            ground(&mut grounds, "appk-76-forwarding", because, Some(appeal.received))?;
-        }
-        let with_violations = card.inspections.iter().filter(|i| i.violations > 0).count();
-        let illegal = card.inspections.iter().filter(|i| i.declared_illegal == Some(true)).count();
-        if with_violations > 0 || illegal > 0 {
-            let because = GroundReason::Inspections { with_violations, declared_illegal: illegal };
-            for norm in ["prosecutor-protest", "prosecutor-submission", "prosecutor-order"] {
-                ground(&mut grounds, norm, because.clone(), None)?;
-            }
+        let procedure = Procedure::builtin();
+        for g in procedure.grounds(&card) {
+            ground(&mut grounds, &g.norm_id, g.because, g.event)?;
         }
         for view in tasks.iter().filter(|v| v.task.is_open()) {
             if let Some(norm_id) = &view.task.norm_id {
@@ -257,7 +230,6 @@ impl Session {
         }
         // What the procedure's conditions and signals read from the card.
         let facts = CardFacts::of(&card);
-        let procedure = Procedure::builtin();
         let acts = procedure.acts_for(&facts);
         let subject_id = self.subject_id_of(&bin)?.1;
         let stage_items: Vec<_> =
@@ -267,8 +239,11 @@ impl Session {
         let attachments = self.store.attachments(subject_id)?;
         let issued_acts = self.store.issued_acts(subject_id)?;
         let suggestion = self.suggest_for_subject(&bin)?;
-        let journal =
-            self.journal(&super::JournalQuery { object: Some(bin.clone()), limit: Some(100), ..Default::default() })?;
+        let journal = self.journal(&crate::api::JournalQuery {
+            object: Some(bin.clone()),
+            limit: Some(100),
+            ..Default::default()
+        })?;
         Ok(CaseScreen {
             card,
             stage,

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use ekn::acts::template::TemplateCheck;
-use ekn::acts::{ActKind, ActLang};
-use ekn::api::{ActDraftRequest, ActIssueRequest, ActIssued, ApiError, ErrorCode, Session};
+use ekn::api::{
+    ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ApiError, ErrorCode, Session, TemplateCheck,
+};
 
 #[derive(Subcommand)]
 pub enum ActAction {
@@ -89,18 +89,19 @@ pub enum TemplatesAction {
 }
 
 fn kind(code: &str) -> Result<ActKind, ApiError> {
-    ActKind::parse(code).ok_or_else(|| ApiError {
-        code: ErrorCode::InvalidInput,
-        message: format!(
-            "no act kind '{code}'; one of: {}",
-            ActKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
-        ),
+    ActKind::parse(code).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "no act kind '{code}'; one of: {}",
+                ActKind::ALL.iter().map(|k| k.code()).collect::<Vec<_>>().join(", ")
+            ),
+        )
     })
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
-    std::fs::write(path, bytes)
-        .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) })
+    std::fs::write(path, bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))
 }
 
 pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
@@ -147,7 +148,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             let checks = match &file {
                 Some(path) => {
                     let bytes = std::fs::read(path)
-                        .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("{}: {e}", path.display()) })?;
+                        .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
                     session.check_act_templates(Some((&path.display().to_string(), &bytes)))?
                 }
                 None => session.check_act_templates(None)?,
@@ -155,10 +156,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             super::print(json, &checks, render_template_checks)?;
             let bad = checks.iter().filter(|c| !c.ok).count();
             if bad > 0 {
-                return Err(ApiError {
-                    code: ErrorCode::InvalidInput,
-                    message: format!("{bad} template(s) have problems"),
-                });
+                return Err(ApiError::new(ErrorCode::InvalidInput, format!("{bad} template(s) have problems")));
             }
             Ok(())
         }
@@ -178,9 +176,8 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             pdf,
             json,
         } => {
-            let lang = ActLang::parse(&lang).ok_or_else(|| ApiError {
-                code: ErrorCode::InvalidInput,
-                message: format!("--lang {lang}: acts are drafted in ru or kk"),
+            let lang = ActLang::parse(&lang).ok_or_else(|| {
+                ApiError::new(ErrorCode::InvalidInput, format!("--lang {lang}: acts are drafted in ru or kk"))
             })?;
             let request = ActDraftRequest {
                 bin,

@@ -1,18 +1,156 @@
-//! Rendering the risk analytics commands for a terminal: the anomaly list and one anomaly (with a
-//! text funnel: where the unit sits against its peers' limits), a risk model's training report
-//! (held-out AUC, calibration, error by region and body), a scored plan, and an object's risk.
+//! The analytics commands of the command line — anomalies (list, one, dismiss, restore), the local
+//! risk model (train, score a plan, export its examples, explain, override), the model versions —
+//! and their rendering for a terminal: the anomaly list and one anomaly (with a text funnel: where
+//! the unit sits against its peers' limits), a risk model's training report (held-out AUC,
+//! calibration, error by region and body), a scored plan, and an object's risk.
 
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 
-use std::path::Path;
-
+use clap::Subcommand;
 use ekn::api::{
-    AnomalyDetail, AnomalyReport, ApiError, CheckView, ContributionView, ErrorCode, PlanScore, PlanSink,
-    RiskExplanation, RiskTrainReport, ScoredRow, Session, SimilarCase,
+    AnomalyDetail, AnomalyKind, AnomalyReport, AnomalyReview, ApiError, CheckView, ContributionView, DetectParams,
+    ErrorCode, ModelPassport, PlanScore, PlanSink, RiskAssessment, RiskExplanation, RiskParams, RiskTrainReport,
+    ScoredRow, Session, SimilarCase, Target,
 };
 
-fn percent(x: f64) -> String {
-    format!("{:.1}%", x * 100.0)
+use super::{out, percent, print, step_reporter, typed};
+
+#[derive(Subcommand)]
+pub enum AnomaliesAction {
+    /// One anomaly: its figures, explanation, funnel and the inspections or appeals behind it.
+    Show {
+        id: String,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Dismiss an anomaly with a reason (journaled; it stays listed as dismissed).
+    Dismiss {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a dismissal back, with a reason (journaled).
+    Restore {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum RiskAction {
+    /// Train a new version on the inspection history in the database: judged on the most recent
+    /// 20% first (AUC, calibration, error by region and by control body), then refitted on all.
+    Train {
+        /// What is predicted: declared_illegal (default), appeal_satisfied or violations_found.
+        #[arg(long, value_parser = typed::<Target>, default_value = "declared_illegal")]
+        target: Target,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Score a plan (upcoming inspections in the inspections format, outcome columns not needed):
+    /// probability, contributions in words, similar past cases and what to check, most likely first.
+    /// With --json every row is streamed (one per line inside the document); the text shows the
+    /// first 20 unless --top says otherwise.
+    Score {
+        file: PathBuf,
+        /// Only the N most likely rows.
+        #[arg(long)]
+        top: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the examples training sees (time split, label, features; codes, no names) as CSV,
+    /// to refit them with another tool (scripts/compare-sklearn.py).
+    Features {
+        /// What is predicted: declared_illegal (default), appeal_satisfied or violations_found.
+        #[arg(long, value_parser = typed::<Target>, default_value = "declared_illegal")]
+        target: Target,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// An object's local-model risk beside its imported external scores, with the reasons.
+    Explain {
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Override the local estimate of an object with your own (high, medium, low) or withdraw
+    /// an override (withdrawn), with a reason (journaled).
+    Override {
+        bin: String,
+        /// high, medium, low, or withdrawn.
+        #[arg(value_parser = typed::<RiskAssessment>)]
+        assessment: RiskAssessment,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ekn anomalies` without a subcommand: the list, judged with these settings.
+pub fn run_anomaly_list(
+    session: &mut Session,
+    kind: Option<AnomalyKind>,
+    fdr: f64,
+    min_ratio: f64,
+    json: bool,
+) -> Result<(), ApiError> {
+    let params = DetectParams { fdr, min_ratio, ..Default::default() };
+    print(json, &session.anomalies(&params, kind)?, render_anomalies)
+}
+
+/// `ekn anomalies …`
+pub fn run_anomalies(session: &mut Session, action: AnomaliesAction) -> Result<(), ApiError> {
+    match action {
+        AnomaliesAction::Show { id, limit, json } => print(json, &session.anomaly_detail(&id, limit)?, render_anomaly),
+        AnomaliesAction::Dismiss { id, reason, json } => {
+            print(json, &session.review_anomaly(&id, AnomalyReview::Dismiss, &reason)?, render_anomaly)
+        }
+        AnomaliesAction::Restore { id, reason, json } => {
+            print(json, &session.review_anomaly(&id, AnomalyReview::Restore, &reason)?, render_anomaly)
+        }
+    }
+}
+
+/// `ekn risk …`
+pub fn run_risk(session: &mut Session, action: RiskAction) -> Result<(), ApiError> {
+    match action {
+        RiskAction::Train { target, json } => {
+            let progress = step_reporter(json);
+            let params = RiskParams::default();
+            print(json, &session.train_risk_model(target, &params, &progress)?, render_risk_training)
+        }
+        RiskAction::Score { file, top, json: true } => stream_plan_json(session, &file, top),
+        RiskAction::Score { file, top, json: false } => {
+            print(false, &session.score_plan(&file, Some(top.unwrap_or(20)))?, render_plan_score)
+        }
+        RiskAction::Features { target, out: path } => {
+            let rows = session.export_risk_examples(target, &path)?;
+            out(&format!("{rows} example(s) written to {}\n", path.display()));
+            Ok(())
+        }
+        RiskAction::Explain { bin, json } => print(json, &session.explain_risk(&bin)?, render_risk),
+        RiskAction::Override { bin, assessment, reason, json } => {
+            print(json, &session.override_risk(&bin, assessment, &reason)?, render_risk)
+        }
+    }
+}
+
+/// `ekn models [--passport NAME]`
+pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
+    match passport {
+        None => print(json, &session.models()?, super::render_models),
+        Some(name) => print(json, &session.model_passport(&name)?, |p: &ModelPassport| p.markdown.clone()),
+    }
 }
 
 pub fn render_anomalies(r: &AnomalyReport) -> String {

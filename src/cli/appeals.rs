@@ -1,14 +1,117 @@
-//! Rendering the appeals classifier's commands: a training report (held-out figures per category
-//! and the confusion matrix), classified rows with their reasons, the model versions, the queue, the
-//! heat map, the appeal card and what a run of the pipeline did.
+//! The appeals commands of the command line — the queue and its heat map, the appeal card, a
+//! person's corrections, the pipeline, the classifier's training and classification — and their
+//! rendering: a training report (held-out figures per category and the confusion matrix),
+//! classified rows with their reasons, the model versions, the queue, the heat map, the appeal card
+//! and what a run of the pipeline did.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
-use ekn::analytics::evaluate::Metrics;
+use clap::Subcommand;
 use ekn::api::{
-    AppealCard, AppealQueue, CategorySource, ClassifiedRow, HeatCell, ModelRecord, TrainReport, TriageReport,
+    ApiError, AppealCard, AppealQueue, CategorySource, ClassifiedRow, CorrectionAspect, HeatCell, Metrics, ModelRecord,
+    QueueFilter, Session, TrainReport, TriageReport, TriageScope,
 };
 use ekn::domain::triage::{PriorityRules, RoutingTable};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum AppealsAction {
+    /// Train a new model version on a labelled export (CSV/XLSX/JSON with `text` and `category`):
+    /// evaluated on a stratified held-out split, then trained on everything and registered.
+    Train {
+        file: PathBuf,
+        /// Also learn from the categories people corrected in this database.
+        #[arg(long)]
+        include_corrections: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One appeal's card: masked text and what was masked, category with its explanation,
+    /// priority rules, duplicates, route, SLA steps, decisions and history.
+    Show {
+        appeal_no: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Correct an appeal's category, with a reason (journaled; the route follows).
+    Reclassify {
+        appeal_no: String,
+        category: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Send an appeal to another unit of the routing table, with a reason (journaled).
+    Reroute {
+        appeal_no: String,
+        unit: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the pipeline again (after training a new model, or editing the rules): open appeals,
+    /// or every appeal with --all. Only decisions that change are written.
+    Triage {
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Classify every row of an export with the newest model, without storing anything.
+    Classify {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ekn appeals` without a subcommand: the queue, or its heat map.
+pub fn run_queue(session: &Session, filter: &QueueFilter, heatmap: bool, json: bool) -> Result<(), ApiError> {
+    let queue = session.appeal_queue(filter)?;
+    if heatmap {
+        print(json, &queue.heatmap, render_heatmap)
+    } else {
+        print(json, &queue, render_queue)
+    }
+}
+
+/// `ekn appeals …`
+pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), ApiError> {
+    match action {
+        AppealsAction::Train { file, include_corrections, json } => {
+            let params = ekn::api::TrainParams::default();
+            let progress = step_reporter(json);
+            let report = session.train_appeals_model(&file, &params, include_corrections, &progress)?;
+            print(json, &report, render_training)
+        }
+        AppealsAction::Classify { file, json } => print(json, &session.classify_file(&file)?, render_classified),
+        AppealsAction::Show { appeal_no, json } => print(json, &session.appeal_card(&appeal_no)?, render_appeal_card),
+        AppealsAction::Reclassify { appeal_no, category, reason, json } => {
+            session.correct_appeal(&appeal_no, CorrectionAspect::Category, &category, &reason)?;
+            print(json, &session.appeal_card(&appeal_no)?, render_appeal_card)
+        }
+        AppealsAction::Reroute { appeal_no, unit, reason, json } => {
+            session.correct_appeal(&appeal_no, CorrectionAspect::Route, &unit, &reason)?;
+            print(json, &session.appeal_card(&appeal_no)?, render_appeal_card)
+        }
+        AppealsAction::Triage { all, json } => {
+            let scope = if all { TriageScope::All } else { TriageScope::Open };
+            let report = session.triage(scope, &|done, total| {
+                if !json {
+                    eprint!("\r  … {done}/{total} appeals");
+                }
+            })?;
+            if !json {
+                eprintln!();
+            }
+            print(json, &report, render_triage)
+        }
+    }
+}
 
 /// Prints each training step on stderr (not with --json, whose stdout is the answer).
 pub fn step_reporter(json: bool) -> impl Fn(&str) {

@@ -1,9 +1,104 @@
-//! Rendering evidence packages for a terminal: what a package holds once packed, and what checking
-//! one found.
+//! The evidence commands of the command line — attach a document, tick a checklist item, the
+//! checklists, pack the signed package, verify one — and their rendering for a terminal: what a
+//! package holds once packed, and what checking one found.
 
 use std::fmt::Write as _;
+use std::path::PathBuf;
 
-use ekn::api::{Attached, CaseScreen, ChecklistState, EvidencePackReport, EvidenceVerification};
+use clap::Subcommand;
+use ekn::api::{
+    ApiError, Attached, CaseScreen, ChecklistMarkRequest, ChecklistState, ErrorCode, EvidencePackReport,
+    EvidenceVerification, Session,
+};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum EvidenceAction {
+    /// Assemble the object's evidence package (BagIt 1.0, signed) into a new directory, or a zip.
+    Pack {
+        bin: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        zip: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a package (directory or zip): every problem, each naming its file. Exit 0 only when
+    /// all holds.
+    Verify {
+        path: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Attach a document to an object (kept once per SHA-256, encrypted beside the database).
+    Attach {
+        bin: String,
+        file: PathBuf,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tick (or with --untick, untick) a checklist item, optionally naming the attached document
+    /// (its SHA-256) that satisfies it.
+    Tick {
+        bin: String,
+        item: String,
+        #[arg(long)]
+        untick: bool,
+        #[arg(long)]
+        document: Option<String>,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The object's checklists: the stage's and each act's, what satisfies each item, what is missing.
+    Checklist {
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ekn evidence …`; `verify` exits non-zero (`evidence_broken`) on any problem.
+pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(), ApiError> {
+    match action {
+        EvidenceAction::Pack { bin, out, zip, json } => {
+            print(json, &session.pack_evidence(&bin, &out, zip)?, render_evidence_pack)
+        }
+        EvidenceAction::Attach { bin, file, note, json } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
+            let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+            print(json, &session.attach_evidence(&bin, &name, &bytes, note.as_deref())?, render_attached)
+        }
+        EvidenceAction::Tick { bin, item, untick, document, note, json } => {
+            let request = ChecklistMarkRequest { bin, item, ticked: !untick, document, note };
+            let state = session.mark_checklist(&request)?;
+            print(json, &state, |s: &ChecklistState| {
+                format!("[{}] {} {}\n", if s.satisfied { "x" } else { " " }, s.id, s.en)
+            })
+        }
+        EvidenceAction::Checklist { bin, json } => {
+            let today = session.today();
+            print(json, &session.case_screen(&bin, today)?, render_checklist)
+        }
+        EvidenceAction::Verify { path, json } => {
+            let report = session.verify_evidence(&path)?;
+            print(json, &report, render_evidence_verification)?;
+            match report.messages.first() {
+                None => Ok(()),
+                Some(first) => Err(ApiError::new(
+                    ErrorCode::EvidenceBroken,
+                    format!("the package does not verify: {} problem(s); the first: {first}", report.messages.len()),
+                )),
+            }
+        }
+    }
+}
 
 pub fn render_evidence_pack(r: &EvidencePackReport) -> String {
     let mut out = String::new();

@@ -91,8 +91,7 @@ pub enum TaskAction {
 }
 
 pub(crate) fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, ApiError> {
-    ekn::ingest::values::parse_date(text)
-        .map_err(|reason| ApiError { code: ErrorCode::InvalidInput, message: format!("--{what}: {reason}") })
+    ekn::api::parse_date(text).map_err(|reason| ApiError::new(ErrorCode::InvalidInput, format!("--{what}: {reason}")))
 }
 
 /// `--today` or today's date in Kazakhstan.
@@ -207,7 +206,7 @@ fn render_detail(d: &TaskDetail) -> String {
     }
     let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
     if let Some(cap) = &d.explanation.extension_cap {
-        let _ = writeln!(out, "  {}", super::describe_cap(cap));
+        let _ = writeln!(out, "  {}", super::deadlines::describe_cap(cap));
     }
     for s in &d.suspensions {
         let _ = writeln!(out, "  clock stopped {} – {}", s.from, s.to);

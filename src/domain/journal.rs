@@ -445,6 +445,13 @@ pub enum Entry {
         previous_size: Option<u64>,
         previous_root: Option<String>,
     },
+    /// A person made a new key for a database whose key file was lost, with a reason: what the old
+    /// key sealed (pseudonyms to link, documents, the checkpoint) can no longer be opened with it.
+    KeysReset {
+        /// The key files made anew (`<db>.key`, `<db>.signing-key`), by name.
+        files: Vec<String>,
+        reason: String,
+    },
     /// A line of the task log an older database kept before the journal existed, carried over.
     LegacyTaskLog {
         task_id: Option<i64>,
@@ -490,6 +497,7 @@ impl Entry {
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
+            Entry::KeysReset { .. } => "keys_reset",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
@@ -608,6 +616,7 @@ impl Entry {
                 "a new checkpoint was started ({}): {reason}",
                 previous_size.map_or_else(|| "there was none".to_string(), |n| format!("the old one covered {n} entries"))
             ),
+            Entry::KeysReset { files, reason } => format!("new keys were made ({}): {reason}", files.join(", ")),
             Entry::LegacyTaskLog { at, action, detail, .. } => {
                 format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
             }

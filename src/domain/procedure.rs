@@ -1,15 +1,20 @@
 //! The procedure of supervision as data (assets/procedure.json): the acts of prosecutorial response
 //! the card may offer, each with the stages and the condition in the data under which it applies,
 //! and the evidence checklist of each stage, each item with the signal in the data that ticks it.
-//! Conditions and signals are typed, so a misspelt one fails when the file is read (at startup,
-//! by a test) instead of silently never applying. Parsed once per process.
+//! It also names the norm of the catalog each procedural step follows (`norms`: appeals, control
+//! of execution, the acts of response, the default of each task kind) and the rules read from a
+//! card with them: the grounds that apply to an object and the stage its work is at. No norm id is
+//! written in code. Conditions and signals are typed, so a misspelt one fails when the file is read
+//! (at startup, by a test) instead of silently never applying. Parsed once per process.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::tasks::Stage;
+use super::card::Card;
+use super::tasks::{Stage, TaskKind};
 
 /// When an act applies, from the facts on the card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -66,11 +71,49 @@ pub struct ChecklistEntry {
     pub en: String,
 }
 
+/// The norm of the catalog each procedural step follows, by id.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StepNorms {
+    #[serde(rename = "_comment")]
+    pub comment: Option<String>,
+    pub appeal_registration: String,
+    pub appeal_forwarding: String,
+    pub appeal_consideration: String,
+    pub control_of_execution: String,
+    /// The acts of response, which apply once inspections found violations or were declared illegal.
+    pub acts_of_response: Vec<String>,
+    /// The norm a task of each kind follows when a suggestion creates it (every kind is listed).
+    pub task_kinds: BTreeMap<TaskKind, String>,
+}
+
+/// Why a norm applies to the object: the fact in the data it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum GroundReason {
+    /// An appeal about the object not yet decided.
+    Appeal { appeal_no: String, received: NaiveDate },
+    /// Inspections that found violations or were declared illegal: the acts of response apply.
+    Inspections { with_violations: usize, declared_illegal: usize },
+    /// An open task that follows the norm.
+    Task { id: i64, title: String },
+}
+
+/// A norm that applies to an object, why, and the event its period runs from (none for the acts
+/// of response, whose period starts when an act is issued).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ground {
+    pub norm_id: String,
+    pub because: GroundReason,
+    pub event: Option<NaiveDate>,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Procedure {
     #[serde(rename = "_comment")]
     pub comment: Option<String>,
+    pub norms: StepNorms,
     pub acts: Vec<ActTemplate>,
     /// Keyed by the stage's serde name, so an unknown stage in the file fails at load.
     pub checklists: BTreeMap<Stage, Vec<ChecklistEntry>>,
@@ -154,6 +197,43 @@ impl Procedure {
     pub fn acts_for(&self, facts: &CardFacts) -> Vec<ActTemplate> {
         self.acts.iter().filter(|a| a.when.holds(facts)).cloned().collect()
     }
+
+    /// The norm a task of `kind` follows when a suggestion creates it.
+    pub fn norm_for_task(&self, kind: TaskKind) -> &str {
+        self.norms.task_kinds.get(&kind).map_or(self.norms.control_of_execution.as_str(), String::as_str)
+    }
+
+    /// The norms the card's data bring into play: consideration and forwarding for each appeal not
+    /// yet decided (from the day it was received), and the acts of response once inspections found
+    /// violations or were declared illegal.
+    pub fn grounds(&self, card: &Card) -> Vec<Ground> {
+        let mut grounds = Vec::new();
+        for appeal in card.appeals.iter().filter(|a| a.decided.is_none()) {
+            let because = GroundReason::Appeal { appeal_no: appeal.appeal_no.clone(), received: appeal.received };
+            for norm in [&self.norms.appeal_consideration, &self.norms.appeal_forwarding] {
+                grounds.push(Ground { norm_id: norm.clone(), because: because.clone(), event: Some(appeal.received) });
+            }
+        }
+        let facts = CardFacts::of(card);
+        if facts.with_violations > 0 || facts.declared_illegal > 0 {
+            let because = GroundReason::Inspections {
+                with_violations: facts.with_violations,
+                declared_illegal: facts.declared_illegal,
+            };
+            for norm in &self.norms.acts_of_response {
+                grounds.push(Ground { norm_id: norm.clone(), because: because.clone(), event: None });
+            }
+        }
+        grounds
+    }
+}
+
+/// The stage an object's work is at: that of its most advanced open task, else of its most
+/// advanced finished one, else information gathering. `tasks` are (kind, open) pairs.
+pub fn stage_of(tasks: impl Iterator<Item = (TaskKind, bool)> + Clone) -> Stage {
+    let most_advanced =
+        |open_only: bool| tasks.clone().filter(|&(_, open)| open || !open_only).map(|(kind, _)| kind.stage()).max();
+    most_advanced(true).or_else(|| most_advanced(false)).unwrap_or(Stage::InformationGathering)
 }
 
 #[cfg(test)]
@@ -177,6 +257,35 @@ mod tests {
         ids.sort_unstable();
         ids.dedup();
         assert_eq!(ids.len(), count, "a checklist item id is used twice");
+    }
+
+    #[test]
+    fn every_norm_the_procedure_names_is_in_the_shipped_catalog_and_every_task_kind_has_one() {
+        let p = Procedure::builtin();
+        let catalog = crate::domain::norms::NormsCatalog::builtin();
+        let n = &p.norms;
+        let mut named =
+            vec![&n.appeal_registration, &n.appeal_forwarding, &n.appeal_consideration, &n.control_of_execution];
+        named.extend(&n.acts_of_response);
+        named.extend(n.task_kinds.values());
+        named.extend(p.acts.iter().filter_map(|a| a.norm.as_ref()));
+        for id in named {
+            assert!(catalog.get(id).is_some(), "'{id}' is not in assets/norms.json");
+        }
+        for kind in TaskKind::ALL {
+            assert!(n.task_kinds.contains_key(&kind), "no norm for {kind:?}");
+        }
+    }
+
+    #[test]
+    fn the_stage_is_the_most_advanced_open_task_else_the_most_advanced_finished() {
+        use TaskKind::*;
+        assert_eq!(stage_of([].into_iter()), Stage::InformationGathering);
+        assert_eq!(stage_of([(ControlExecution, false), (ConsiderAppeal, true)].into_iter()), ConsiderAppeal.stage());
+        assert_eq!(
+            stage_of([(ControlExecution, false), (GatherInformation, false)].into_iter()),
+            Stage::ControlOfExecution
+        );
     }
 
     #[test]

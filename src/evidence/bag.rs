@@ -13,7 +13,6 @@ use std::path::Path;
 use chrono::NaiveDate;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub const BAGIT_FILE: &str = "bagit.txt";
 pub const BAG_INFO_FILE: &str = "bag-info.txt";
@@ -34,9 +33,7 @@ pub struct BagInfo {
 /// A bag's files, path (forward slashes, relative to the bag's root) to bytes.
 pub type BagFiles = BTreeMap<String, Vec<u8>>;
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+use crate::domain::digest::sha256_hex;
 
 /// A path as a manifest writes it: CR, LF and % percent-encoded (RFC 8493 §2.1.3).
 fn encode_path(path: &str) -> String {
@@ -101,14 +98,23 @@ pub fn write_dir(files: &BagFiles, dir: &Path) -> std::io::Result<()> {
 /// An existing file is never written over, as `write_dir` never writes into a full directory.
 pub fn write_zip(files: &BagFiles, path: &Path, root: &str) -> std::io::Result<()> {
     let file = std::fs::File::create_new(path)?;
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::new(file));
+    zip_into(files, root, std::io::BufWriter::new(file))?;
+    Ok(())
+}
+
+/// The bag zipped in memory under the directory `root` (a download that never touches the disk).
+pub fn zip_bytes(files: &BagFiles, root: &str) -> std::io::Result<Vec<u8>> {
+    Ok(zip_into(files, root, std::io::Cursor::new(Vec::new()))?.into_inner())
+}
+
+fn zip_into<W: std::io::Write + std::io::Seek>(files: &BagFiles, root: &str, out: W) -> std::io::Result<W> {
+    let mut zip = zip::ZipWriter::new(out);
     let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     for (name, bytes) in files {
         zip.start_file(format!("{root}/{name}"), options).map_err(std::io::Error::other)?;
         zip.write_all(bytes)?;
     }
-    zip.finish().map_err(std::io::Error::other)?;
-    Ok(())
+    zip.finish().map_err(std::io::Error::other)
 }
 
 /// One thing wrong with a bag, naming its file.

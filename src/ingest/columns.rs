@@ -74,6 +74,39 @@ pub const RISK_FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// Whether a refused value of `field` may be repeated to a person in an error: dates, numbers,
+/// codes and labels may; a BIN/IIN (an entrepreneur's is an IIN), a name, an appeal's text, the
+/// grounds and the risk factors (free text) never do.
+pub fn shows_value(field: &str) -> bool {
+    matches!(
+        field,
+        "registry_no"
+            | "kato"
+            | "oked"
+            | "control_body"
+            | "kind"
+            | "start_date"
+            | "end_date"
+            | "violations"
+            | "sanctions"
+            | "fine_kzt"
+            | "appealed"
+            | "declared_illegal"
+            | "appeal_no"
+            | "received"
+            | "channel"
+            | "applicant_category"
+            | "category"
+            | "status"
+            | "decided"
+            | "outcome"
+            | "score"
+            | "degree"
+            | "model"
+            | "computed"
+    )
+}
+
 pub fn fields_of(kind: DataKind) -> &'static [FieldSpec] {
     match kind {
         DataKind::Inspections => INSPECTION_FIELDS,

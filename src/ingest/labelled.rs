@@ -75,16 +75,14 @@ fn read(path: &Path, need_category: bool) -> Result<LabelledFile, IngestError> {
 }
 
 fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<LabelledFile, IngestError> {
-    let sha256 = {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(&bytes))
-    };
+    let sha256 = crate::domain::digest::sha256_hex(&bytes);
     let table = open_bytes(bytes).map_err(|e| IngestError::Invalid {
         file: file.clone(),
         position: "line",
         line: e.line,
         field: e.field.clone().unwrap_or_else(|| "-".into()),
         reason: e.reason,
+        value: None,
     })?;
     let position = table.position.word();
     let headers = table.headers.clone();
@@ -94,6 +92,7 @@ fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<Labelled
         line: 1,
         field: field.into(),
         reason: format!("no '{field}' column (a labelled file needs at least 'text' and 'category')"),
+        value: None,
     };
     let index = match &headers {
         Some(h) => Some((
@@ -117,6 +116,7 @@ fn parse(file: String, bytes: Arc<[u8]>, need_category: bool) -> Result<Labelled
             line: e.line,
             field: e.field.clone().unwrap_or_else(|| "-".into()),
             reason: e.reason,
+            value: None,
         })?;
         let get = |names: &[&str], at: Option<usize>| -> Option<String> {
             let value = match (&record.cells, at) {

@@ -10,6 +10,7 @@ pub mod columns;
 pub mod labelled;
 pub mod plan;
 mod preview;
+mod record_lines;
 pub mod rows;
 pub mod source;
 pub mod values;
@@ -33,8 +34,9 @@ use source::{Cells, Position, RawRecord, ReadError, Table};
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// A problem at a place in the file: a value, a record, the header.
+    /// `value` is the refused value where it is safe to show (`columns::shows_value`).
     #[error("{file}: {position} {line}, field {field}: {reason}")]
-    Invalid { file: String, position: &'static str, line: u64, field: String, reason: String },
+    Invalid { file: String, position: &'static str, line: u64, field: String, reason: String, value: Option<String> },
     /// A problem with the file as a whole.
     #[error("{file}: {reason}")]
     File { file: String, reason: String },
@@ -158,6 +160,7 @@ pub fn import(
             line: e.line,
             field,
             reason: e.reason,
+            value: None,
         },
         None if e.line == 0 => IngestError::File { file: file.clone(), reason: e.reason },
         None => IngestError::Invalid {
@@ -166,6 +169,7 @@ pub fn import(
             line: e.line,
             field: "—".into(),
             reason: e.reason,
+            value: None,
         },
     };
     let table: Table = match &input {
@@ -182,6 +186,7 @@ pub fn import(
             line: 1,
             field,
             reason,
+            value: None,
         })?),
         None => None,
     };
@@ -228,12 +233,14 @@ pub fn import(
                         // A record the reader cannot delimit (wrong field count) can be skipped; a
                         // broken file (unreadable CSV, truncated JSON) cannot be read past.
                         Some(field) => {
-                            reject(&mut rejects, e.line, None, field, &e.reason, &file, position, &mut totals)?
+                            let refused = Refused { line: e.line, field, reason: &e.reason, value: None };
+                            reject(&mut rejects, refused, None, &file, position, &mut totals)?
                         }
                         None => return Err(at(e, position)),
                     },
-                    Parsed::Invalid { line, field, reason, cells } => {
-                        reject(&mut rejects, line, Some(&cells), field, &reason, &file, position, &mut totals)?;
+                    Parsed::Invalid { line, field, reason, value, cells } => {
+                        let refused = Refused { line, field, reason: &reason, value };
+                        reject(&mut rejects, refused, Some(&cells), &file, position, &mut totals)?;
                     }
                     Parsed::Valid { line, record, counts, unknown_keys } => {
                         for key in unknown_keys {
@@ -249,7 +256,8 @@ pub fn import(
                         match stored {
                             Upsert::DuplicateInFile { first_line } => {
                                 let (field, reason) = duplicate_reason(options.kind, first_line, position);
-                                reject(&mut rejects, line, None, field, &reason, &file, position, &mut totals)?;
+                                let refused = Refused { line, field, reason: &reason, value: None };
+                                reject(&mut rejects, refused, None, &file, position, &mut totals)?;
                             }
                             done => {
                                 totals.count(done);
@@ -332,6 +340,7 @@ enum Parsed {
         line: u64,
         field: &'static str,
         reason: String,
+        value: Option<String>,
         cells: Cells,
     },
     Unreadable(ReadError),
@@ -379,9 +388,13 @@ fn parse_records(
                         };
                         Parsed::Valid { line: record.line, record: valid, counts, unknown_keys }
                     }
-                    Err(e) => {
-                        Parsed::Invalid { line: record.line, field: e.field, reason: e.reason, cells: record.cells }
-                    }
+                    Err(e) => Parsed::Invalid {
+                        line: record.line,
+                        field: e.field,
+                        reason: e.reason,
+                        value: e.value,
+                        cells: record.cells,
+                    },
                 }
             }
         };
@@ -402,16 +415,21 @@ fn duplicate_reason(kind: DataKind, first_line: u64, position: Position) -> (&'s
     (field, format!("{key} already appeared on {} {first_line} of this file", position.word()))
 }
 
+/// A row refused: where, which field, why, and the value where it is safe to show.
+struct Refused<'a> {
+    line: u64,
+    field: &'a str,
+    reason: &'a str,
+    value: Option<String>,
+}
+
 /// Sends a bad row to the rejected-rows file when skipping invalid rows, or fails the import.
 /// `cells` is `None` when the row's cells are not at hand (a record the reader could not split,
 /// or a duplicate key found by the store).
-#[allow(clippy::too_many_arguments)]
 fn reject(
     rejects: &mut Option<Rejects>,
-    line: u64,
+    refused: Refused<'_>,
     cells: Option<&Cells>,
-    field: &str,
-    reason: &str,
     file: &str,
     position: Position,
     totals: &mut ImportTotals,
@@ -419,14 +437,16 @@ fn reject(
     match rejects {
         Some(r) => {
             totals.rejected += 1;
-            r.add(line, field, reason, cells).map_err(|reason| IngestError::File { file: file.to_string(), reason })
+            r.add(refused.line, refused.field, refused.reason, cells)
+                .map_err(|reason| IngestError::File { file: file.to_string(), reason })
         }
         None => Err(IngestError::Invalid {
             file: file.to_string(),
             position: position.word(),
-            line,
-            field: field.to_string(),
-            reason: reason.to_string(),
+            line: refused.line,
+            field: refused.field.to_string(),
+            reason: refused.reason.to_string(),
+            value: refused.value,
         }),
     }
 }

@@ -32,10 +32,7 @@ pub fn read_plan(path: &Path) -> Result<PlanFile, IngestError> {
 
 /// Reads a plan held in memory (an upload), named `file` in errors.
 pub fn read_plan_bytes(file: &str, bytes: Arc<[u8]>) -> Result<PlanFile, IngestError> {
-    let sha256 = {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(&bytes))
-    };
+    let sha256 = crate::domain::digest::sha256_hex(&bytes);
     let file = file.to_string();
     let invalid = |position: Position, line: u64, field: String, reason: String| IngestError::Invalid {
         file: file.clone(),
@@ -43,6 +40,7 @@ pub fn read_plan_bytes(file: &str, bytes: Arc<[u8]>) -> Result<PlanFile, IngestE
         line,
         field,
         reason,
+        value: None,
     };
     let table = open_bytes(bytes).map_err(|e| match e.field {
         Some(field) => invalid(Position::Line, e.line, field, e.reason),

@@ -19,6 +19,21 @@ use crate::domain::territory::{parse_kato, parse_oked, Kato};
 pub struct FieldError {
     pub field: &'static str,
     pub reason: String,
+    /// The value refused, kept only for fields that never carry personal data (dates, numbers,
+    /// codes: `columns::shows_value`), so a person sees what was wrong without a name or an IIN
+    /// reaching a message.
+    pub value: Option<String>,
+}
+
+impl FieldError {
+    fn new(field: &'static str, reason: impl Into<String>) -> FieldError {
+        FieldError { field, reason: reason.into(), value: None }
+    }
+
+    fn with_value(field: &'static str, reason: String, text: &str) -> FieldError {
+        let value = super::columns::shows_value(field).then(|| text.chars().take(100).collect());
+        FieldError { field, reason, value }
+    }
 }
 
 type FieldResult<T> = Result<T, FieldError>;
@@ -62,28 +77,28 @@ impl<'a> FieldRow<'a> {
     fn get(&self, name: &'static str) -> FieldResult<Option<&'a str>> {
         let (index, spec) = self.spec(name);
         match self.values[index] {
-            Some(text) if text.chars().count() > spec.max_chars => Err(FieldError {
-                field: spec.name,
-                reason: format!("is {} characters long; the limit is {}", text.chars().count(), spec.max_chars),
-            }),
+            Some(text) if text.chars().count() > spec.max_chars => Err(FieldError::new(
+                spec.name,
+                format!("is {} characters long; the limit is {}", text.chars().count(), spec.max_chars),
+            )),
             other => Ok(other),
         }
     }
 
     fn required(&self, name: &'static str) -> FieldResult<&'a str> {
-        self.get(name)?.ok_or_else(|| FieldError { field: name, reason: "is empty but required".into() })
+        self.get(name)?.ok_or_else(|| FieldError::new(name, "is empty but required"))
     }
 
     fn parse<T>(&self, name: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> FieldResult<Option<T>> {
         match self.get(name)? {
-            Some(text) => parse(text).map(Some).map_err(|reason| FieldError { field: name, reason }),
+            Some(text) => parse(text).map(Some).map_err(|reason| FieldError::with_value(name, reason, text)),
             None => Ok(None),
         }
     }
 
     fn parse_required<T>(&self, name: &'static str, parse: impl Fn(&str) -> Result<T, String>) -> FieldResult<T> {
         let text = self.required(name)?;
-        parse(text).map_err(|reason| FieldError { field: name, reason })
+        parse(text).map_err(|reason| FieldError::with_value(name, reason, text))
     }
 }
 
@@ -111,7 +126,7 @@ fn parse_kato_cell(text: &str) -> Result<Kato, String> {
 
 fn check_order(start: NaiveDate, end: Option<NaiveDate>, field: &'static str, start_name: &str) -> FieldResult<()> {
     match end {
-        Some(end) if end < start => Err(FieldError { field, reason: format!("{end} is before {start_name} {start}") }),
+        Some(end) if end < start => Err(FieldError::new(field, format!("{end} is before {start_name} {start}"))),
         _ => Ok(()),
     }
 }
@@ -153,7 +168,7 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
     // The IIN is checked but never echoed: an error message may end up in a log.
     let applicant_pseudonym = match row.get("applicant_iin")? {
         Some(iin) => {
-            validate_iin(iin).map_err(|e| FieldError { field: "applicant_iin", reason: format!("the IIN {e}") })?;
+            validate_iin(iin).map_err(|e| FieldError::new("applicant_iin", format!("the IIN {e}")))?;
             Some(pseudonymiser.pseudonym(iin))
         }
         None => None,

@@ -192,6 +192,7 @@ fn csv_table<R: Read + Send + 'static>(
     total: u64,
     check_utf8: bool,
 ) -> Result<Table, ReadError> {
+    let (reader, recent) = super::record_lines::Recent::new(reader);
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
@@ -222,7 +223,8 @@ fn csv_table<R: Read + Send + 'static>(
                 Some(Err(csv_error(&e, 0)))
             }
             Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
+                // The line its first byte is on, not where the reader stood (see record_lines.rs).
+                let line = record.position().map_or(0, |p| recent.record_line(p.byte(), p.line()));
                 if record.len() == 1 && record.get(0).is_some_and(|c| c.iter().all(u8::is_ascii_whitespace)) {
                     // A blank line (often the last one) is not a record.
                     return Some(Ok(RawRecord { line, cells: Cells::Positional(Vec::new()) }));

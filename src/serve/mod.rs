@@ -52,15 +52,15 @@ impl Server {
     /// Binds to `127.0.0.1:port` (0 picks a free port) and prepares the routes. `ui` is the built
     /// UI (ui/dist); without it the API still answers and `/` says how to build the UI.
     pub fn bind(host: Arc<Host>, port: u16, ui: Option<PathBuf>) -> Result<Server, ApiError> {
-        let runtime =
-            tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().map_err(|e| {
-                ApiError { code: ErrorCode::Internal, message: format!("cannot start the server runtime: {e}") }
-            })?;
-        let listener = runtime.block_on(tokio::net::TcpListener::bind(("127.0.0.1", port))).map_err(|e| ApiError {
-            code: ErrorCode::Io,
-            message: format!("cannot listen on 127.0.0.1:{port}: {e}"),
-        })?;
-        let address = listener.local_addr().map_err(|e| ApiError { code: ErrorCode::Io, message: e.to_string() })?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the server runtime: {e}")))?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(("127.0.0.1", port)))
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+        let address = listener.local_addr().map_err(|e| ApiError::new(ErrorCode::Io, e.to_string()))?;
         let token = crate::api::random_token();
         let shared = Arc::new(Shared {
             host,
@@ -109,7 +109,7 @@ impl Server {
                     })
                     .await
             })
-            .map_err(|e| ApiError { code: ErrorCode::Io, message: format!("server stopped: {e}") })
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("server stopped: {e}")))
     }
 }
 
@@ -158,7 +158,7 @@ fn token_ok(headers: &HeaderMap, token: &str) -> bool {
 }
 
 fn refuse(status: StatusCode, code: ErrorCode, message: &str) -> Response {
-    (status, Json(ApiError { code, message: message.to_string() })).into_response()
+    (status, Json(ApiError::new(code, message))).into_response()
 }
 
 async fn api_call(
@@ -187,8 +187,11 @@ async fn api_call(
         Ok(Err(e)) => {
             let status = match e.code {
                 ErrorCode::NotFound => StatusCode::NOT_FOUND,
-                ErrorCode::Internal | ErrorCode::Io => StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::Internal | ErrorCode::Io | ErrorCode::Corrupt => StatusCode::INTERNAL_SERVER_ERROR,
+                ErrorCode::KeyMissing | ErrorCode::KeyMismatch => StatusCode::INTERNAL_SERVER_ERROR,
                 ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+                // Another process holds the write lock: the same request may pass in a moment.
+                ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
                 _ => StatusCode::BAD_REQUEST,
             };
             (status, Json(e)).into_response()

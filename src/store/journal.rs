@@ -315,7 +315,7 @@ pub fn row_element(table: &str, values: &[ValueRef<'_>]) -> [u8; 32] {
 
 /// Recomputes a table's digest from its rows.
 pub fn table_digest(conn: &Connection, table: &str) -> Result<TableDigest, StoreError> {
-    let sql = table_select(table).ok_or_else(|| StoreError::NotFound(format!("no journaled table '{table}'")))?;
+    let sql = table_select(table).ok_or_else(|| StoreError::Internal(format!("no journaled table '{table}'")))?;
     let mut stmt = conn.prepare(sql)?;
     let columns = stmt.column_count();
     let mut rows = stmt.query([])?;
@@ -334,7 +334,7 @@ pub fn row_element_by_id(
     id_column: &str,
     id: i64,
 ) -> Result<Vec<[u8; 32]>, StoreError> {
-    let sql = table_select(table).ok_or_else(|| StoreError::NotFound(format!("no journaled table '{table}'")))?;
+    let sql = table_select(table).ok_or_else(|| StoreError::Internal(format!("no journaled table '{table}'")))?;
     let sql = format!("{sql} WHERE {id_column} = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
     let columns = stmt.column_count();

@@ -8,6 +8,7 @@
 
 pub mod acts;
 pub mod analytics;
+pub mod blobs;
 mod card;
 mod import;
 pub mod journal;
@@ -67,14 +68,69 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("{path}: the key file is damaged (expected 64 hexadecimal digits)")]
     BadKey { path: PathBuf },
+    /// A key of an existing database is not beside it. It is never made anew on its own: a new
+    /// key would make every pseudonym, attached document or checkpoint sealed under the old one
+    /// unreadable while the journal went on as if nothing had happened.
+    #[error(
+        "{path}: the database's {what} is missing. Put back the copy of this file you keep (it was made \
+         with the database and must sit beside it); if it is truly lost, `ekn keys reset --reason \"…\"` \
+         makes a new one, journaled"
+    )]
+    KeyMissing { path: PathBuf, what: &'static str },
+    /// There is no database where one was to be opened.
     #[error("{0}")]
-    NotFound(String),
+    NoDatabase(String),
+    /// A stored value the product cannot have written (a damaged row).
+    #[error("{0}")]
+    Corrupt(String),
+    /// A value handed to the store that it refuses (a digest that is not one).
+    #[error("{0}")]
+    Invalid(String),
     #[error("{0}")]
     Internal(String),
 }
 
-/// An open database. Reading needs `&self`; writing goes through `ImportWriter`, which holds a
-/// transaction and so needs `&mut self`.
+impl StoreError {
+    /// Whether another process holds the database's write lock for longer than the wait allows
+    /// (an import beside `ekn serve`): worth trying again, unlike other database errors.
+    pub fn is_busy(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        )
+    }
+}
+
+/// Removes a database and everything kept beside it for it: the WAL and shared-memory files, the
+/// keys, the signed checkpoint, the attached documents and the UI's evidence packages. What is
+/// not there is skipped; what cannot be removed is an error naming it.
+pub fn remove_database(path: &Path) -> Result<(), StoreError> {
+    let beside = |suffix: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    };
+    for suffix in ["", "-wal", "-shm", ".key", ".signing-key", ".checkpoint"] {
+        let file = beside(suffix);
+        match std::fs::remove_file(&file) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(StoreError::Io { path: file, source }),
+        }
+    }
+    for dir in [blobs::blobs_dir(path), beside(".evidence")] {
+        match std::fs::remove_dir_all(&dir) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(StoreError::Io { path: dir, source }),
+        }
+    }
+    Ok(())
+}
+
+/// An open database. Reading needs `&self`; writing goes through `Store::write` (the one write path,
+/// `journal.rs`), which holds a transaction and so needs `&mut self`.
 pub struct Store {
     conn: Connection,
 }
@@ -91,7 +147,7 @@ impl Store {
     /// Opens an existing database, refusing to create one.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
         if !path.exists() {
-            return Err(StoreError::NotFound(format!(
+            return Err(StoreError::NoDatabase(format!(
                 "no database at {}; create it with `ekn init --demo` (demo data) or `ekn init` (empty)",
                 path.display()
             )));
@@ -176,8 +232,7 @@ impl Store {
                 text.push('\n');
             }
         }
-        use sha2::Digest;
-        Ok(hex::encode(sha2::Sha256::digest(text.as_bytes())))
+        Ok(crate::domain::digest::sha256_hex(text))
     }
 
     /// Every import recorded, newest first.

@@ -133,7 +133,7 @@ impl Store {
             .optional()?;
         let Some((amount, unit)) = period else { return Ok(None) };
         let unit = unit_from_code(&unit)
-            .ok_or_else(|| StoreError::NotFound(format!("task {id} has an unknown period unit '{unit}'")))?;
+            .ok_or_else(|| StoreError::Corrupt(format!("task {id} has an unknown period unit '{unit}'")))?;
         let suspensions = self
             .conn
             .prepare("SELECT from_date, to_date FROM task_suspensions WHERE task_id = ?1 ORDER BY from_date")?

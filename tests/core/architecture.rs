@@ -1,8 +1,12 @@
 //! The architecture invariants of ARCHITECTURE.md that reading the source can prove: only `store`
-//! writes SQL, and only its write path opens write transactions; `domain` does no I/O; the faces
-//! (command line, `ekn serve`, the desktop app) reach the core only through `ekn::api`; no use case
-//! reads the wall clock (the clock is injected); and the core never depends on the desktop toolkit
-//! (walked through Cargo.lock, so the check needs no network).
+//! writes SQL, and only its write path opens write transactions; `domain` and `analytics` do no
+//! I/O, and `acts` and `evidence` no SQL and no clock; the lower layers never reach up into `api`;
+//! the faces (command line, `ekn serve`, the desktop app) reach the core only through `ekn::api`
+//! (and the plain values of `ekn::domain`), hold no use case and run no SQL; no use case reads the
+//! wall clock (the clock is injected); files beside the database are touched only by `store`
+//! (attachments, keys, the checkpoint, removing a database); every source file opens with its
+//! purpose (`//!`); and the core never depends on the desktop toolkit (walked through Cargo.lock,
+//! so the check needs no network).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -29,6 +33,15 @@ fn sources(dir: &Path) -> Vec<(String, String)> {
     }
     out.sort();
     out
+}
+
+/// The faces' sources: the command line, `ekn serve` and the desktop app.
+fn faces() -> Vec<(String, String)> {
+    let mut files = sources(&root().join("src/cli"));
+    files.extend(sources(&root().join("src/serve")));
+    files.extend(sources(&root().join("src-tauri/src")));
+    files.extend(sources(&root().join("src")).into_iter().filter(|(p, _)| p == "src/main.rs"));
+    files
 }
 
 fn offenders(files: &[(String, String)], pattern: &Regex, allowed: &dyn Fn(&str) -> bool) -> Vec<String> {
@@ -85,7 +98,7 @@ fn the_domain_and_analytics_do_no_io() {
 fn no_use_case_reads_the_wall_clock() {
     let clock = Regex::new(r"Utc::now\(|Local::now\(|SystemTime::now\(").unwrap();
     let allowed = |p: &str| {
-        p == "src/api/context.rs"
+        p == "src/api/session/context.rs"
             || !(p.starts_with("src/api/") || p.starts_with("src/store/") || p.starts_with("src/ingest/"))
     };
     let found = offenders(&sources(&root().join("src")), &clock, &allowed);
@@ -94,15 +107,77 @@ fn no_use_case_reads_the_wall_clock() {
 
 #[test]
 fn the_faces_reach_the_core_only_through_the_api() {
-    let past_api =
-        Regex::new(r"rusqlite|(ekn|crate)::store::|(ekn|crate)::ingest::import\(|(ekn|crate)::ingest::preview")
-            .unwrap();
-    let mut files = sources(&root().join("src/cli"));
-    files.extend(sources(&root().join("src/serve")));
-    files.extend(sources(&root().join("src-tauri/src")));
-    files.extend(sources(&root().join("src")).into_iter().filter(|(p, _)| p == "src/main.rs"));
+    // Everything a face may name is re-exported by `api`; the layers below it are not a face's to
+    // call (an import run by hand, a generator, a parser or a detector would bypass the journal or
+    // the session's caches).
+    let past_api = Regex::new(r"rusqlite|(ekn|crate)::(store|ingest|analytics|acts|evidence|generator)::").unwrap();
+    let files = faces();
     let found = offenders(&files, &past_api, &|_| false);
     assert!(found.is_empty(), "a face reaches past ekn::api:\n{}", found.join("\n"));
+}
+
+#[test]
+fn acts_and_evidence_run_no_sql_and_read_no_clock() {
+    // Bytes in, bytes out: the date and the key come from `api`.
+    let forbidden = Regex::new(r"rusqlite|crate::(store|api)|Utc::now|Local::now|SystemTime::now").unwrap();
+    for layer in ["src/acts", "src/evidence"] {
+        let found = offenders(&sources(&root().join(layer)), &forbidden, &|_| false);
+        assert!(found.is_empty(), "storage, the api or the wall clock inside {layer}:\n{}", found.join("\n"));
+    }
+}
+
+#[test]
+fn the_lower_layers_never_reach_up_into_the_api() {
+    let upward = Regex::new(r"crate::(api|serve|cli)\b").unwrap();
+    for layer in ["src/domain", "src/analytics", "src/store", "src/ingest", "src/acts", "src/evidence", "src/generator"]
+    {
+        let found = offenders(&sources(&root().join(layer)), &upward, &|_| false);
+        assert!(found.is_empty(), "{layer} reaches up:\n{}", found.join("\n"));
+    }
+}
+
+#[test]
+fn only_the_store_touches_the_files_beside_the_database() {
+    // Keys, the checkpoint, attached documents and removing a database are the store's: a use case
+    // that wrote them itself could replace a key or leave a document unencrypted.
+    let beside =
+        Regex::new(r#"\.(key|signing-key|checkpoint|files)"\)|remove_file\(|remove_dir_all\(|ChaCha20Poly1305"#)
+            .unwrap();
+    let allowed = |p: &str| !p.starts_with("src/api/");
+    let found = offenders(&sources(&root().join("src")), &beside, &allowed);
+    assert!(found.is_empty(), "a use case touching the files beside the database:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_faces_hold_no_use_case() {
+    // A face parses, calls `api` and renders: it never writes the store, opens a write, or journals.
+    // A use case's write is a closure run inside one journaled write; bytes written to a stream are not.
+    let use_case = Regex::new(r"\.write(_as)?\([^)]*\|\s*\w+\s*\||Entry::|\.append\(&|\.commit\(\)").unwrap();
+    let files = faces();
+    let found = offenders(&files, &use_case, &|_| false);
+    assert!(found.is_empty(), "a face doing a use case's work:\n{}", found.join("\n"));
+}
+
+#[test]
+fn every_source_file_opens_with_what_it_is_for() {
+    let mut files = Vec::new();
+    for dir in ["src", "src-tauri/src", "tests"] {
+        let mut stack = vec![root().join(dir)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() > 100, "the walk found the sources ({})", files.len());
+    let bare: Vec<String> = files
+        .iter()
+        .filter(|path| !std::fs::read_to_string(path).unwrap().trim_start().starts_with("//!"))
+        .map(|path| path.strip_prefix(root()).unwrap().display().to_string())
+        .collect();
+    assert!(bare.is_empty(), "files without a //! doc comment on what they are for:\n{}", bare.join("\n"));
 }
 
 #[test]

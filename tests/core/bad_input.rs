@@ -37,6 +37,47 @@ fn a_bad_date_names_its_line_and_field() {
 }
 
 #[test]
+fn a_bad_value_carries_its_place_as_data_for_the_faces() {
+    let db = TempDb::new();
+    let path = db.file("x.csv", inspections_with(|r| r[1][8] = "31.02.2024".into()));
+    let err = db.import(DataKind::Inspections, &path).unwrap_err();
+    let detail = err.detail.expect("the place travels as data, not only inside the English sentence");
+    assert_eq!(
+        (detail.file.as_str(), detail.position.as_str(), detail.line, detail.field.as_str()),
+        (path.display().to_string().as_str(), "line", 3, "start_date")
+    );
+    assert_eq!(detail.value.as_deref(), Some("31.02.2024"), "a date is safe to show");
+    // A value that may be personal data (a BIN can be an entrepreneur's IIN) is never repeated.
+    let path = db.file("y.csv", inspections_with(|r| r[2][1] = "123".into()));
+    let detail = db.import(DataKind::Inspections, &path).unwrap_err().detail.unwrap();
+    assert_eq!((detail.line, detail.field.as_str(), detail.value), (4, "bin", None));
+}
+
+#[test]
+fn a_csv_with_windows_line_endings_names_the_same_line_as_with_unix_ones() {
+    // Excel and the state systems write CRLF; the line of a bad value must not depend on it.
+    for (bad_row, line) in [(0usize, 2u64), (1, 3), (2, 4)] {
+        let unix = inspections_with(|r| r[bad_row][8] = "31.02.2024".into());
+        let windows = unix.replace('\n', "\r\n");
+        assert!(windows.contains("\r\n") && !unix.contains('\r'));
+        let unix_msg = fails(DataKind::Inspections, "x.csv", &unix);
+        let windows_msg = fails(DataKind::Inspections, "x.csv", &windows);
+        let expected = format!("x.csv: line {line}, field start_date: '31.02.2024'");
+        assert!(unix_msg.starts_with(&expected), "LF: {unix_msg}");
+        assert!(windows_msg.starts_with(&expected), "CRLF: {windows_msg}");
+    }
+    // A quoted value spanning lines counts its lines in both.
+    let unix = inspections_with(|r| {
+        r[0][7] = "по обращению\nпрокурора".into();
+        r[1][8] = "31.02.2024".into();
+    });
+    for text in [unix.clone(), unix.replace('\n', "\r\n")] {
+        let msg = fails(DataKind::Inspections, "x.csv", &text);
+        assert!(msg.starts_with("x.csv: line 4, field start_date"), "{msg:?}");
+    }
+}
+
+#[test]
 fn a_bin_with_a_wrong_check_digit_is_refused() {
     let msg = fails(
         DataKind::Inspections,
@@ -192,6 +233,9 @@ fn a_bad_xlsx_row_is_named_by_its_row_number() {
         "{}",
         err.message
     );
+    let detail = err.detail.expect("the row travels as data");
+    assert_eq!((detail.position.as_str(), detail.line, detail.field.as_str()), ("row", 3, "degree"));
+    assert_eq!(detail.value.as_deref(), Some("extreme"));
     assert_eq!(db.fingerprint(), before);
 }
 

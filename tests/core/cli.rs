@@ -88,6 +88,40 @@ fn init_card_search_and_status_through_the_binary() {
     let first_test = sides.iter().position(|s| *s == "test").unwrap();
     assert!(sides[first_test..].iter().all(|s| *s == "test"), "the held-out rows are the most recent");
     assert!(!table.contains(&bin), "no BIN in the examples");
+
+    // A typed value is accepted as the docs spell it and as command lines usually do; a wrong one
+    // names the choices.
+    for target in ["declared_illegal", "declared-illegal", "violations_found"] {
+        let out = dir.path().join(format!("{target}.csv"));
+        let written = ekn(&db, &["risk", "features", "--target", target, "--out", out.to_str().unwrap()]);
+        assert!(written.status.success(), "{target}: {}", String::from_utf8_lossy(&written.stderr));
+    }
+    let wrong = ekn(&db, &["risk", "features", "--target", "illegal", "--out", "/dev/null"]);
+    let said = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success() && said.contains("declared_illegal"), "{said}");
+    for kind in ["frequent_visits", "frequent-visits"] {
+        let listed = ekn(&db, &["anomalies", "--kind", kind, "--json"]);
+        assert!(listed.status.success(), "{kind}: {}", String::from_utf8_lossy(&listed.stderr));
+    }
+}
+
+#[test]
+fn a_failed_import_with_json_prints_the_error_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    assert!(ekn(&db, &["init"]).status.success());
+    let file = dir.path().join("bad.csv");
+    let text = crate::support::inspections_csv().replacen("01.02.2022", "31.02.2022", 1).replace('\n', "\r\n");
+    std::fs::write(&file, &text).unwrap();
+    let out = ekn(&db, &["import", "inspections", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(error["code"], "invalid_input");
+    assert_eq!(error["detail"]["line"], 3, "the file's third line, CRLF as Excel writes it: {error}");
+    assert_eq!(error["detail"]["field"], "start_date");
+    assert_eq!(error["detail"]["value"], "31.02.2022");
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.starts_with("ekn: error [invalid_input]: ") && said.contains("line 3, field start_date"), "{said}");
 }
 
 #[test]

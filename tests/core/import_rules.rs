@@ -185,6 +185,7 @@ fn every_import_is_recorded_with_hash_source_and_legal_card() {
 
     // Every row on the card names the import and line it came from.
     let card = db.session().card(&bin(1)).unwrap();
+    assert!(!card.inspections.is_empty() && !card.risk.is_empty());
     assert!(card.inspections.iter().all(|i| i.source.import_id == report.import_id && i.source.line >= 2));
     assert!(card.risk.iter().all(|r| r.source.import_id == newest.id));
 }

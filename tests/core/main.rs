@@ -15,6 +15,7 @@ mod fuzz;
 mod generator;
 mod import_rules;
 mod journal;
+mod keys;
 mod law;
 mod privacy;
 mod serve;

@@ -208,6 +208,79 @@ fn upload_preview_and_import_with_progress() {
 }
 
 #[test]
+fn a_failed_ui_import_answers_the_line_and_the_column_as_data() {
+    let server = start();
+    let csv = crate::support::inspections_csv().replacen("01.02.2022", "31.02.2025", 1);
+    assert!(csv.contains("31.02.2025"), "the fixture has the date to spoil");
+    let windows = csv.replace('\n', "\r\n");
+    for (name, text) in [("lf.csv", csv), ("crlf.csv", windows)] {
+        let upload = server.ok("upload", json!({"name": name, "base64": base64_encode(text.as_bytes())}));
+        let (status, refused) = server.call("import_file", json!({"upload": upload["upload"], "skip_invalid": false}));
+        assert_eq!(status, 400, "{refused}");
+        assert_eq!(refused["code"], "invalid_input");
+        let detail = &refused["detail"];
+        assert_eq!(detail["file"], name, "{refused}");
+        assert_eq!(detail["position"], "line");
+        assert_eq!(detail["field"], "start_date");
+        assert_eq!(detail["value"], "31.02.2025");
+        let line = detail["line"].as_u64().unwrap();
+        let expected = text.lines().position(|l| l.contains("31.02.2025")).unwrap() as u64 + 1;
+        assert_eq!(line, expected, "{name}: the line the bad value is on");
+    }
+}
+
+#[test]
+fn a_ui_evidence_pack_leaves_no_decrypted_document_on_disk() {
+    let server = start();
+    let bin =
+        server.ok("search", json!({"text": "ТОО", "limit": 1}))["subjects"][0]["bin"].as_str().unwrap().to_string();
+    // A scanned explanation naming a citizen: its bytes must never lie on disk in the clear.
+    let secret = "Объяснение гражданина Сейткали Айгерим Нурлановны, тел. +7 701 555 12 34".repeat(20);
+    let upload = server.ok("upload", json!({"name": "объяснение.txt", "base64": base64_encode(secret.as_bytes())}));
+    server.ok("evidence_attach", json!({"bin": bin, "upload": upload["upload"], "note": null}));
+    let packed = server.ok("evidence_pack", json!({"bin": bin}));
+    let zip = base64_decode(packed["file"]["base64"].as_str().unwrap());
+    // The download holds the document (it is what goes to court)...
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut found = false;
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        found |= bytes == secret.as_bytes();
+    }
+    assert!(found, "the package carries the attached document");
+    assert!(packed["report"]["path"].as_str().unwrap().starts_with("download:"), "{}", packed["report"]);
+    // ...and nothing under the database's directory does, zips included.
+    let needle = &secret.as_bytes()[..60];
+    let mut paths = vec![server.db.parent().unwrap().to_path_buf()];
+    let mut checked = 0;
+    while let Some(path) = paths.pop() {
+        if path.is_dir() {
+            paths.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{} holds the document in the clear",
+            path.display()
+        );
+        if path.extension().is_some_and(|e| e == "zip") {
+            let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+            for i in 0..archive.len() {
+                let mut entry = archive.by_index(i).unwrap();
+                let mut inner = Vec::new();
+                std::io::Read::read_to_end(&mut entry, &mut inner).unwrap();
+                assert!(!inner.windows(needle.len()).any(|w| w == needle), "{} holds it zipped", path.display());
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "the database, its keys, checkpoint and the sealed document were read ({checked})");
+}
+
+#[test]
 fn a_ui_import_leaves_no_raw_personal_data_on_disk() {
     let server = start();
     let (iin, phone, email) = (crate::support::iin(7), "+7 701 555 12 34", "aigerim.s@mail.kz");

@@ -9,7 +9,9 @@ use std::process::Command;
 use ekn::analytics::classifier::TrainParams;
 use std::sync::Arc;
 
-use ekn::api::{verify_journal, CategorySource, Context, ErrorCode, PinnedDay, QueueFilter, Session, TriageScope};
+use ekn::api::{
+    verify_journal, CategorySource, Context, CorrectionAspect, ErrorCode, PinnedDay, QueueFilter, Session, TriageScope,
+};
 use ekn::domain::journal::Face;
 use ekn::domain::records::DataKind;
 
@@ -222,18 +224,19 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     session.import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
     assert_eq!(session.appeal_card("Г-1").unwrap().route_unit.as_deref(), Some("reception"));
 
-    let err = session.correct_appeal("Г-1", "category", "экология", "  ").unwrap_err();
+    let err = session.correct_appeal("Г-1", CorrectionAspect::Category, "экология", "  ").unwrap_err();
     assert_eq!(err.code, ErrorCode::ReasonRequired);
-    let err = session.correct_appeal("Г-1", "route", "no-such-unit", "wrong unit").unwrap_err();
+    let err = session.correct_appeal("Г-1", CorrectionAspect::Route, "no-such-unit", "wrong unit").unwrap_err();
     assert!(err.message.contains("no-such-unit") && err.message.contains("social_rights"), "{}", err.message);
-    let err = session.correct_appeal("Г-1", "category", "экология", &"ы".repeat(4001)).unwrap_err();
+    let err = session.correct_appeal("Г-1", CorrectionAspect::Category, "экология", &"ы".repeat(4001)).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput, "an endless reason is refused");
-    let err = session.correct_appeal("Г-1", "category", &"к".repeat(201), "слишком длинно").unwrap_err();
+    let err =
+        session.correct_appeal("Г-1", CorrectionAspect::Category, &"к".repeat(201), "слишком длинно").unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    let err = session.correct_appeal("Г-404", "category", "экология", "why").unwrap_err();
+    let err = session.correct_appeal("Г-404", CorrectionAspect::Category, "экология", "why").unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 
-    session.correct_appeal("Г-1", "category", "экология", "речь о свалке за магазином").unwrap();
+    session.correct_appeal("Г-1", CorrectionAspect::Category, "экология", "речь о свалке за магазином").unwrap();
     let card = session.appeal_card("Г-1").unwrap();
     assert_eq!((card.category.as_deref(), card.category_source), (Some("экология"), CategorySource::Person));
     assert_eq!(card.route_unit.as_deref(), Some("environment"), "the route follows the corrected category");
@@ -247,7 +250,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     assert_eq!(rerun.decisions, 0, "the machine does not overwrite a person");
     assert_eq!(session.appeal_card("Г-1").unwrap().category.as_deref(), Some("экология"));
 
-    session.correct_appeal("Г-1", "route", "Отдел по работе с обращениями", "общий порядок").unwrap();
+    session.correct_appeal("Г-1", CorrectionAspect::Route, "Отдел по работе с обращениями", "общий порядок").unwrap();
     assert!(session.appeal_card("Г-1").unwrap().route_by_person);
 
     let report = session

@@ -4,19 +4,21 @@
 //! kind and language is the office's own (`<database>.acts/<kind>.<lang>.docx`) when there is
 //! one, else the one shipped in `assets/acts/`.
 
+pub mod checklists;
+
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::evidence_store::MissingItem;
-use super::tasks::NewTaskRequest;
-use super::{ApiError, ErrorCode, Session};
 use crate::acts::template::{self, TemplateCheck};
 use crate::acts::{
     builtin_template, template_file_name, ActData, ActKind, ActLang, AppealRef, AppealRow, Control, DraftMark, Facts,
     IllegalRow, Norms, ObjectIdentity, Office, PeriodText, Person, Requirement, ViolationRow,
 };
+use crate::api::acts::checklists::MissingItem;
+use crate::api::tasks::NewTaskRequest;
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::card::Card;
 use crate::domain::deadline::{compute, Period, Unit};
 use crate::domain::journal::Entry;
@@ -85,7 +87,7 @@ pub struct ActIssueRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct ActIssued {
     pub act: IssuedAct,
-    pub control_task: Option<super::TaskView>,
+    pub control_task: Option<crate::api::TaskView>,
     /// The norm the addressee's period comes from, and whether the catalog has it confirmed.
     pub norm_id: Option<String>,
     pub norm_verified: Option<bool>,
@@ -96,15 +98,11 @@ pub struct ActIssued {
 /// inspections is not one a prosecutor would sign, and the filler's time grows with each row.
 pub const MAX_CITED_ROWS: usize = 50;
 
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
-}
-
 /// Bounded text a person types into an act (an addressee, a requirement, a norm).
 fn checked_text(text: &str, what: &str, limit: usize) -> Result<String, ApiError> {
     let text = text.trim();
     if text.chars().count() > limit {
-        return Err(invalid(format!("the {what} is longer than {limit} characters")));
+        return Err(ApiError::invalid(format!("the {what} is longer than {limit} characters")));
     }
     Ok(text.to_string())
 }
@@ -242,7 +240,7 @@ impl Session {
                     .cloned()
                     .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
                 if task.subject_bin.as_deref() != Some(card.subject.bin.as_str()) {
-                    return Err(invalid(format!("task {id} is not about {}", card.subject.bin)));
+                    return Err(ApiError::invalid(format!("task {id} is not about {}", card.subject.bin)));
                 }
                 Some(task)
             }
@@ -322,12 +320,12 @@ impl Session {
                 card.appeals
                     .iter()
                     .find(|a| &a.appeal_no == no)
-                    .ok_or_else(|| invalid(format!("appeal {no} is not about {}", card.subject.bin)))?,
+                    .ok_or_else(|| ApiError::invalid(format!("appeal {no} is not about {}", card.subject.bin)))?,
             ),
             None => card.appeals.iter().find(|a| a.decided.is_none()),
         };
         if kind == ActKind::AppealAnswer && appeal.is_none() {
-            return Err(invalid(format!(
+            return Err(ApiError::invalid(format!(
                 "{} has no undecided appeal to answer; name one with --appeal",
                 card.subject.bin
             )));
@@ -363,9 +361,12 @@ impl Session {
                 };
                 let text = format!("{} {trigger}", period_words(norm.period, lang));
                 // Control falls after the addressee's period counted from today (the act's date).
-                let due = compute(&calendar, today, norm.period, &[]).map_err(|e| invalid(e.to_string()))?.due;
-                let control_due = match norms.catalog.get("control-of-execution") {
-                    Some(c) => compute(&calendar, due, c.period, &[]).map_err(|e| invalid(e.to_string()))?.due,
+                let due =
+                    compute(&calendar, today, norm.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due;
+                let control_due = match norms.catalog.get(&Procedure::builtin().norms.control_of_execution) {
+                    Some(c) => {
+                        compute(&calendar, due, c.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due
+                    }
                     None => due,
                 };
                 (PeriodText { text, basis, note }, Some((due, control_due)))
@@ -407,7 +408,7 @@ impl Session {
                 .collect::<Result<_, ApiError>>()?
         };
         if requirements.len() > 100 {
-            return Err(invalid("an act carries at most 100 requirements"));
+            return Err(ApiError::invalid("an act carries at most 100 requirements"));
         }
         let version = env!("CARGO_PKG_VERSION");
         let draft = match lang {
@@ -462,23 +463,23 @@ impl Session {
     /// entry). Nothing is concluded for the prosecutor: norms breached and requirements are what
     /// the request gives, or bracketed prompts.
     pub fn draft_act(&mut self, request: &ActDraftRequest) -> Result<ActDraft, ApiError> {
-        let kind = request.kind.ok_or_else(|| invalid("name the kind of act"))?;
+        let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let lang = request.lang.unwrap_or(ActLang::Ru);
         let (bin, subject_id) = self.subject_id_of(&request.bin)?;
         let card = self.card(&bin)?;
         let (template_label, template_bytes) = self.template_in_force(kind, lang)?;
-        let template_sha256 = super::sha256_hex(&template_bytes);
+        let template_sha256 = crate::api::sha256_hex(&template_bytes);
         // The entry's number goes into the draft's footer; the write is exclusive, so the number
         // read is the number written.
         let next_seq = self.store.journal_head()?.map_or(1, |(seq, _)| seq + 1);
         let data = self.act_data(&card, request, kind, lang, next_seq)?;
         let docx = template::fill(&template_bytes, &data).map_err(|e| {
-            invalid(format!(
+            ApiError::invalid(format!(
                 "{template_label} ({}): {e}; run `ekn act templates check`",
                 template_file_name(kind, lang)
             ))
         })?;
-        let sha256 = super::sha256_hex(&docx);
+        let sha256 = crate::api::sha256_hex(&docx);
         let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
         let entry = Entry::ActDrafted {
             subject_bin: bin.clone(),
@@ -515,20 +516,20 @@ impl Session {
 
     /// The PDF preview of a filled act.
     pub fn act_preview_pdf(&self, docx: &[u8]) -> Result<Vec<u8>, ApiError> {
-        template::pdf_preview(docx).map_err(|e| invalid(e.to_string()))
+        template::pdf_preview(docx).map_err(|e| ApiError::invalid(e.to_string()))
     }
 
     /// Records an act as issued: journaled, and, when the act gives the addressee a period, its
     /// control-of-execution task due after that period (both from the norms catalog).
     pub fn issue_act(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
-        let kind = request.kind.ok_or_else(|| invalid("name the kind of act"))?;
+        let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let (bin, subject_id) = self.subject_id_of(&request.bin)?;
         let card = self.card(&bin)?;
         let issued_on = request.issued_on.unwrap_or_else(|| self.today());
         // The addressee may be a citizen (an answer): masked at the door like any personal data.
         let addressee = checked_text(&request.addressee, "addressee", 1000)?;
         if addressee.is_empty() {
-            return Err(invalid("an issued act needs its addressee (--addressee)"));
+            return Err(ApiError::invalid("an issued act needs its addressee (--addressee)"));
         }
         let (addressee, _) = mask_personal_data(&addressee);
         let requirements: Vec<String> = request
@@ -540,7 +541,9 @@ impl Session {
         let number = request.number.as_deref().map(|n| checked_text(n, "number", 100)).transpose()?;
         if let Some(document) = &request.document {
             if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
-                return Err(invalid(format!("document {document} is not attached to {bin}; attach it first")));
+                return Err(ApiError::invalid(format!(
+                    "document {document} is not attached to {bin}; attach it first"
+                )));
             }
         }
         let procedure = Procedure::builtin();
@@ -551,7 +554,7 @@ impl Session {
         // An answer to an appeal closes the matter; a warning has no period: neither has control.
         let response_due = match (&norm, kind.is_response()) {
             (Some(norm), true) => {
-                Some(compute(&calendar, issued_on, norm.period, &[]).map_err(|e| invalid(e.to_string()))?.due)
+                Some(compute(&calendar, issued_on, norm.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due)
             }
             _ => None,
         };
@@ -578,7 +581,7 @@ impl Session {
                     appeal_no: None,
                     assignee,
                     unit,
-                    norm: Some("control-of-execution".into()),
+                    norm: Some(Procedure::builtin().norms.control_of_execution.clone()),
                     period: None,
                     event_date: Some(due),
                     depends_on: Vec::new(),
@@ -589,7 +592,7 @@ impl Session {
         let missing_ids: Vec<String> = missing.iter().map(|m| m.id.clone()).collect();
         let (act_id, task_ids) = self.write(|w| {
             let task_ids = match &control_task {
-                Some(plan) => super::tasks::write_task(w, plan)?,
+                Some(plan) => crate::api::tasks::write_task(w, plan)?,
                 None => Vec::new(),
             };
             let act_id = w.insert_issued_act(&NewIssuedAct {

@@ -8,8 +8,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ApiError, ErrorCode, Session};
 use crate::analytics::practices::{self, Anomaly, AnomalyKind, DatePeriod, DetectParams, Evidence, FunnelPlot};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::facts::{date_of, district_text, region_text, Registry};
 use crate::domain::journal::Entry;
 use crate::domain::norms::Localized;
@@ -92,6 +92,26 @@ fn note() -> Localized {
         ru: "Аномалии — гипотезы для тематической проверки, а не выводы: каждая сравнивает единицу с сопоставимыми с учётом объёма и множественных сравнений.".into(),
         kk: "Ауытқулар — тақырыптық тексеруге арналған болжамдар, қорытынды емес: әрқайсысы бірлікті көлемді және көптік салыстыруларды ескере отырып салыстырмалылармен салыстырады.".into(),
         en: "Anomalies are hypotheses for a thematic check, not findings: each compares a unit with its peers, allowing for volume and for the many comparisons.".into(),
+    }
+}
+
+/// What a person does with an anomaly: dismiss it (it stays listed, marked), or take a dismissal back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyReview {
+    #[serde(alias = "dismissed")]
+    Dismiss,
+    #[serde(alias = "restored")]
+    Restore,
+}
+
+impl AnomalyReview {
+    /// The review's action as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            AnomalyReview::Dismiss => "dismissed",
+            AnomalyReview::Restore => "restored",
+        }
     }
 }
 
@@ -214,18 +234,9 @@ impl Session {
 
     /// A person dismisses an anomaly (`dismissed`) or takes a dismissal back (`restored`), with a
     /// reason. Journaled; the anomaly stays listed, marked.
-    pub fn review_anomaly(&mut self, id: &str, action: &str, reason: &str) -> Result<AnomalyDetail, ApiError> {
-        let reason = super::checked_reason(reason, "a dismissal of an anomaly")?;
-        let action = match action.trim() {
-            "dismiss" | "dismissed" => "dismissed",
-            "restore" | "restored" => "restored",
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!("field action: '{other}' is not dismiss or restore"),
-                ))
-            }
-        };
+    pub fn review_anomaly(&mut self, id: &str, review: AnomalyReview, reason: &str) -> Result<AnomalyDetail, ApiError> {
+        let reason = crate::api::checked_reason(reason, "a dismissal of an anomaly")?;
+        let action = review.code();
         let mut detail = self.anomaly_detail(id, 50)?;
         let anomaly = detail.anomaly.anomaly.clone();
         self.write(|w| {

@@ -12,13 +12,13 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde::Serialize;
-
-use super::risk::{
-    base_rate, check_signals, checks, checks_for, hypothesis_note, in_words, level, SimilarIndex, TOP_CONTRIBUTIONS,
-};
-use super::{ApiError, CheckView, PlanScore, PlanTimings, ScoredRow, Session};
 use crate::analytics::risk::{Added, History, RawFeatures, RiskModel, Visit};
+use crate::analytics::similar::SimilarIndex;
+use crate::api::analytics::risk::{
+    base_rate, check_signals, checks, checks_for, hypothesis_note, level, similar_cases, TOP_CONTRIBUTIONS,
+};
+use crate::api::analytics::words::in_words;
+use crate::api::{ApiError, CheckView, PlanScore, PlanTimings, ScoredRow, Session};
 use crate::domain::facts::{day_of, district_of, Registry};
 use crate::domain::records::InspectionKind;
 use crate::ingest::plan::{read_plan, read_plan_bytes, PlanFile};
@@ -26,7 +26,7 @@ use crate::store::ModelRecord;
 
 /// The registry replayed for one model version: what the model knows about every object and body
 /// as of the newest inspection, the similar-case index, and codes to find objects and bodies by.
-pub(super) struct RiskContext {
+pub(in crate::api) struct RiskContext {
     pub registry: Arc<Registry>,
     pub history: History,
     pub index: SimilarIndex,
@@ -72,7 +72,11 @@ struct Ranked {
 
 impl Session {
     /// The registry replayed for `record`'s model, built once per data version and model version.
-    pub(super) fn risk_context(&self, record: &ModelRecord, model: &RiskModel) -> Result<Rc<RiskContext>, ApiError> {
+    pub(in crate::api) fn risk_context(
+        &self,
+        record: &ModelRecord,
+        model: &RiskModel,
+    ) -> Result<Rc<RiskContext>, ApiError> {
         let key = format!("{}|{}", self.store.analytics_version()?, record.name);
         if let Some((k, context)) = self.risk_cache.borrow().as_ref() {
             if *k == key {
@@ -202,7 +206,7 @@ impl Session {
         let wanted = top.map_or(ranked.len(), |t| t.min(ranked.len()));
         let inputs = format!("{}:{}", plan.sha256, record.arrays_sha256);
         let purpose = format!("plan scored: {}", plan.file);
-        self.log_predictions(&record.name, &purpose, wanted, &super::sha256_hex(inputs.as_bytes()), None)?;
+        self.log_predictions(&record.name, &purpose, wanted, &crate::api::sha256_hex(inputs.as_bytes()), None)?;
         let base = base_rate(&model);
         sink.header(&PlanScore {
             model: record.name.clone(),
@@ -239,7 +243,7 @@ impl Session {
                     .take(TOP_CONTRIBUTIONS)
                     .map(in_words)
                     .collect(),
-                similar: context.index.similar(registry, &r.visit, &bodies),
+                similar: similar_cases(&context.index, registry, &r.visit, &bodies),
                 norms: norms
                     .entry((r.visit.kind, signals))
                     .or_insert_with(|| checks_for(r.visit.kind, signals))
@@ -250,57 +254,5 @@ impl Session {
             }
         }
         Ok(())
-    }
-}
-
-/// One run of `ekn bench-risk`: a plan scored in full within one session.
-#[derive(Debug, Clone, Serialize)]
-pub struct RiskBenchRun {
-    pub rows: usize,
-    pub timings: PlanTimings,
-    /// Putting every row in words (contributions, similar cases, checks) and writing it as JSON
-    /// to nowhere: what `--json` adds beyond the ranking, without the terminal's cost.
-    pub words_and_json: f64,
-    pub json_bytes: u64,
-}
-
-/// Keeps the header, and counts the JSON bytes of the rows handed out after it.
-#[derive(Default)]
-struct CountingSink {
-    header: Option<(PlanScore, Instant)>,
-    bytes: u64,
-}
-
-impl PlanSink for CountingSink {
-    fn header(&mut self, header: &PlanScore) -> Result<(), ApiError> {
-        self.header = Some((header.clone(), Instant::now()));
-        Ok(())
-    }
-
-    fn row(&mut self, row: ScoredRow) -> Result<bool, ApiError> {
-        let text = serde_json::to_vec(&row).map_err(|e| ApiError::new(super::ErrorCode::Internal, e.to_string()))?;
-        self.bytes += text.len() as u64;
-        Ok(true)
-    }
-}
-
-impl Session {
-    /// Scores `plan` `runs` times in one session and reports where the time went: the first run
-    /// reads and replays the registry, the later ones find it done. A measurement: asserts nothing.
-    pub fn bench_risk(&mut self, plan: &Path, runs: usize) -> Result<Vec<RiskBenchRun>, ApiError> {
-        let mut report = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let mut sink = CountingSink::default();
-            self.score_plan_into(plan, None, &mut sink)?;
-            let (header, rows_from) = sink.header.expect("a scored plan hands out its header");
-            let words_and_json = rows_from.elapsed().as_secs_f64();
-            report.push(RiskBenchRun {
-                rows: header.rows_total,
-                timings: header.timings,
-                words_and_json,
-                json_bytes: sink.bytes,
-            });
-        }
-        Ok(report)
     }
 }

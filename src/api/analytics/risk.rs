@@ -9,14 +9,15 @@
 
 use std::path::Path;
 
-use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, ErrorCode, Session};
-use crate::analytics::risk::{self, Contribution, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit};
+use crate::analytics::risk::{self, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit};
+use crate::analytics::similar::SimilarIndex;
+use crate::api::analytics::words::{in_words, kind_words};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::card::RiskView;
 use crate::domain::facts::{date_of, day_of, Registry};
 use crate::domain::journal::{Entry, RecordRef};
@@ -29,7 +30,7 @@ use crate::store::{ModelRecord, NewModel, NewReview, Review};
 pub const RISK_MODEL: &str = "risk_model";
 const NAME_PREFIX: &str = "risk";
 /// How many contributions a scored row names.
-pub(super) const TOP_CONTRIBUTIONS: usize = 5;
+pub(in crate::api) const TOP_CONTRIBUTIONS: usize = 5;
 /// How many similar past cases a scored row names.
 const SIMILAR: usize = 3;
 
@@ -79,6 +80,17 @@ pub struct SimilarCase {
     pub violations: u32,
     pub appealed: Option<bool>,
     pub declared_illegal: Option<bool>,
+}
+
+/// A person's own assessment of an object's risk, or the withdrawal of one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskAssessment {
+    High,
+    Medium,
+    Low,
+    #[serde(alias = "withdraw")]
+    Withdrawn,
 }
 
 /// What the prosecutor would check (assets/analytics/checks.json).
@@ -175,7 +187,7 @@ pub struct RiskExplanation {
 }
 
 #[derive(Debug, Clone, Deserialize)]
-pub(super) struct ChecksFile {
+pub(in crate::api) struct ChecksFile {
     pub version: String,
     checks: Vec<CheckItem>,
 }
@@ -205,22 +217,22 @@ struct CheckBasis {
     article: Option<String>,
 }
 
-pub(super) fn checks() -> &'static ChecksFile {
+pub(in crate::api) fn checks() -> &'static ChecksFile {
     static FILE: std::sync::OnceLock<ChecksFile> = std::sync::OnceLock::new();
     FILE.get_or_init(|| {
-        serde_json::from_str(include_str!("../../assets/analytics/checks.json"))
+        serde_json::from_str(include_str!("../../../assets/analytics/checks.json"))
             .expect("assets/analytics/checks.json is valid (tested)")
     })
 }
 
 /// The signals a check may depend on: a recent visit of the same body, satisfied appeals about
 /// the object, earlier inspections of it declared illegal.
-pub(super) fn check_signals(raw: &RawFeatures) -> [bool; 3] {
+pub(in crate::api) fn check_signals(raw: &RawFeatures) -> [bool; 3] {
     [raw.numbers[1] > 0.0, raw.numbers[4] > 0.0, raw.numbers[6] > 0.0]
 }
 
 /// The checks that apply to a visit of `kind` with these signals (`check_signals`).
-pub(super) fn checks_for(kind: InspectionKind, signals: [bool; 3]) -> Vec<CheckView> {
+pub(in crate::api) fn checks_for(kind: InspectionKind, signals: [bool; 3]) -> Vec<CheckView> {
     let [recent_visit, satisfied_appeals, prior_illegal] = signals;
     checks()
         .checks
@@ -249,102 +261,7 @@ pub(super) fn checks_for(kind: InspectionKind, signals: [bool; 3]) -> Vec<CheckV
         .collect()
 }
 
-fn kind_words(kind: &str) -> (&'static str, &'static str, &'static str) {
-    match kind {
-        "planned" => ("плановая", "жоспарлы", "planned"),
-        "unplanned" => ("внеплановая", "жоспардан тыс", "unplanned"),
-        "preventive_visit" => {
-            ("профилактический контроль с посещением", "бару арқылы профилактикалық бақылау", "preventive visit")
-        }
-        _ => ("—", "—", "—"),
-    }
-}
-
-/// A contribution in words: what the feature is, its value, and which way it moves the risk.
-pub(super) fn in_words(c: &Contribution) -> ContributionView {
-    let v = c.value.as_str();
-    let (ru, kk, en) = match c.feature.as_str() {
-        "control_body" => {
-            (format!("Орган контроля: {v}"), format!("Бақылау органы: {v}"), format!("Control body: {v}"))
-        }
-        "kind" => {
-            let (r, k, e) = kind_words(v);
-            (format!("Вид проверки: {r}"), format!("Тексеру түрі: {k}"), format!("Kind of measure: {e}"))
-        }
-        "oked_section" => (
-            format!("Отрасль: секция ОКЭД {v}"),
-            format!("Сала: ЭҚЖЖ {v} секциясы"),
-            format!("Industry: OKED section {v}"),
-        ),
-        "district" => (format!("Район: КАТО {v}"), format!("Аудан: ӘАОЖ {v}"), format!("District: KATO {v}")),
-        "region" => (format!("Регион: КАТО {v}"), format!("Өңір: ӘАОЖ {v}"), format!("Region: KATO {v}")),
-        "prior_visits_same_body" => (
-            format!("Прежних визитов этого органа к объекту: {v}"),
-            format!("Осы органның объектіге бұрынғы барулары: {v}"),
-            format!("Earlier visits of this body to the object: {v}"),
-        ),
-        "visits_same_body_recent" => (
-            format!("Визитов этого органа к объекту за последний год: {v}"),
-            format!("Осы органның объектіге соңғы жылдағы барулары: {v}"),
-            format!("Visits of this body to the object in the last year: {v}"),
-        ),
-        "prior_inspections_object" => (
-            format!("Проверок объекта ранее: {v}"),
-            format!("Объектінің бұрынғы тексерулері: {v}"),
-            format!("Earlier inspections of the object: {v}"),
-        ),
-        "object_appeals" => (
-            format!("Обращений об объекте: {v}"),
-            format!("Объект туралы өтініштер: {v}"),
-            format!("Appeals about the object: {v}"),
-        ),
-        "object_satisfied_appeals" => (
-            format!("Удовлетворённых обращений об объекте: {v}"),
-            format!("Объект туралы қанағаттандырылған өтініштер: {v}"),
-            format!("Satisfied appeals about the object: {v}"),
-        ),
-        "object_violation_share" => (
-            format!("Доля прежних проверок объекта с нарушениями: {v}"),
-            format!("Объектінің бұзушылық анықталған бұрынғы тексерулерінің үлесі: {v}"),
-            format!("Share of the object's earlier inspections that found violations: {v}"),
-        ),
-        "object_prior_illegal" => (
-            format!("Проверок объекта, признанных незаконными: {v}"),
-            format!("Объектінің заңсыз деп танылған тексерулері: {v}"),
-            format!("Inspections of the object declared illegal: {v}"),
-        ),
-        "body_illegal_rate" => (
-            format!("Доля проверок органа, признанных незаконными: {v}"),
-            format!("Органның заңсыз деп танылған тексерулерінің үлесі: {v}"),
-            format!("Share of the body's inspections declared illegal: {v}"),
-        ),
-        "body_violation_rate" => (
-            format!("Доля проверок органа с нарушениями: {v}"),
-            format!("Органның бұзушылық анықталған тексерулерінің үлесі: {v}"),
-            format!("Share of the body's inspections that found violations: {v}"),
-        ),
-        other => (format!("{other}: {v}"), format!("{other}: {v}"), format!("{other}: {v}")),
-    };
-    let odds = c.effect.exp();
-    let (dir_ru, dir_kk, dir_en) = if c.effect >= 0.0 {
-        ("повышает риск", "тәуекелді арттырады", "raises the risk")
-    } else {
-        ("снижает риск", "тәуекелді төмендетеді", "lowers the risk")
-    };
-    ContributionView {
-        feature: c.feature.clone(),
-        value: c.value.clone(),
-        effect: c.effect,
-        odds_ratio: odds,
-        text: Localized {
-            ru: format!("{ru} — {dir_ru} (шансы ×{odds:.2})"),
-            kk: format!("{kk} — {dir_kk} (мүмкіндік ×{odds:.2})"),
-            en: format!("{en} — {dir_en} (odds ×{odds:.2})"),
-        },
-    }
-}
-
-pub(super) fn level(relative: f64) -> &'static str {
+pub(in crate::api) fn level(relative: f64) -> &'static str {
     if relative >= 2.0 {
         "high"
     } else if relative >= 1.25 {
@@ -354,66 +271,35 @@ pub(super) fn level(relative: f64) -> &'static str {
     }
 }
 
-pub(super) fn base_rate(model: &RiskModel) -> f64 {
+pub(in crate::api) fn base_rate(model: &RiskModel) -> f64 {
     crate::analytics::logistic::sigmoid(model.base_logit)
 }
 
-/// Past inspections indexed for "similar cases": by object and body, and by body, district and kind.
-pub(super) struct SimilarIndex {
-    by_object: FxHashMap<(u32, u32), Vec<usize>>,
-    by_practice: FxHashMap<(u32, Option<u16>, InspectionKind), Vec<usize>>,
-}
-
-impl SimilarIndex {
-    pub(super) fn new(registry: &Registry) -> SimilarIndex {
-        let mut by_object: FxHashMap<(u32, u32), Vec<usize>> = FxHashMap::default();
-        let mut by_practice: FxHashMap<(u32, Option<u16>, InspectionKind), Vec<usize>> = FxHashMap::default();
-        for (i, f) in registry.inspections.iter().enumerate() {
-            by_object.entry((f.subject, f.body)).or_default().push(i);
-            by_practice.entry((f.body, f.district, f.kind)).or_default().push(i);
-        }
-        SimilarIndex { by_object, by_practice }
-    }
-
-    /// The most recent past inspections of the same object by the same body, then of the same
-    /// practice (body, district, kind), before `visit`'s day.
-    pub(super) fn similar(&self, registry: &Registry, visit: &Visit, bodies: &[String]) -> Vec<SimilarCase> {
-        let facts = &registry.inspections;
-        let mut picked: Vec<(usize, bool)> = Vec::new();
-        let lists = [
-            (self.by_object.get(&(visit.subject, visit.body)), true),
-            (self.by_practice.get(&(visit.body, visit.district, visit.kind)), false),
-        ];
-        for (list, same_object) in lists {
-            let Some(list) = list else { continue };
-            let before = list.partition_point(|&i| facts[i].day < visit.day);
-            for &i in list[..before].iter().rev() {
-                if picked.len() == SIMILAR {
-                    break;
-                }
-                if !picked.iter().any(|(p, _)| *p == i) {
-                    picked.push((i, same_object));
-                }
+/// The most recent past inspections like `visit` (`analytics::similar`), as the faces show them.
+pub(in crate::api) fn similar_cases(
+    index: &SimilarIndex,
+    registry: &Registry,
+    visit: &Visit,
+    bodies: &[String],
+) -> Vec<SimilarCase> {
+    index
+        .pick(registry, visit, SIMILAR)
+        .into_iter()
+        .map(|(i, same_object)| {
+            let f = &registry.inspections[i];
+            SimilarCase {
+                registry_no: f.registry_no.to_string(),
+                date: date_of(f.day),
+                subject_bin: registry.subjects.get(f.subject as usize).map(|s| s.bin.clone()).unwrap_or_default(),
+                control_body: bodies.get(f.body as usize).cloned().unwrap_or_default(),
+                kind: f.kind,
+                same_object,
+                violations: f.violations,
+                appealed: f.appealed,
+                declared_illegal: f.declared_illegal,
             }
-        }
-        picked
-            .into_iter()
-            .map(|(i, same_object)| {
-                let f = &facts[i];
-                SimilarCase {
-                    registry_no: f.registry_no.to_string(),
-                    date: date_of(f.day),
-                    subject_bin: registry.subjects.get(f.subject as usize).map(|s| s.bin.clone()).unwrap_or_default(),
-                    control_body: bodies.get(f.body as usize).cloned().unwrap_or_default(),
-                    kind: f.kind,
-                    same_object,
-                    violations: f.violations,
-                    appealed: f.appealed,
-                    declared_illegal: f.declared_illegal,
-                }
-            })
-            .collect()
-    }
+        })
+        .collect()
 }
 
 /// The digest of the imports a registry was read from: a model names the data it learnt from.
@@ -429,7 +315,7 @@ fn data_digest(registry: &Registry) -> String {
 
 impl Session {
     /// The registry as analytics reads it, cached until an import or a decision changes it.
-    pub(super) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
+    pub(in crate::api) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
         let version = self.store.analytics_version()?;
         if let Some((v, registry)) = self.registry_cache.borrow().as_ref() {
             if *v == version {
@@ -453,7 +339,7 @@ impl Session {
 
     /// Trains and registers a version; `data_note` is added to the data's description (the demo
     /// says its data are generated, and the passport repeats it).
-    pub(super) fn train_risk_model_on(
+    pub(in crate::api) fn train_risk_model_on(
         &mut self,
         target: Target,
         params: &RiskParams,
@@ -467,7 +353,7 @@ impl Session {
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk model ({}): {e}", target.code())))?;
         let arrays =
             serde_json::to_vec(&trained.model).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        let arrays_sha256 = super::sha256_hex(&arrays);
+        let arrays_sha256 = crate::api::sha256_hex(&arrays);
         let data_sha256 = data_digest(&registry);
         let features: Vec<String> =
             risk::NUMERIC.iter().chain(risk::CATEGORICAL.iter()).map(|s| s.to_string()).collect();
@@ -482,9 +368,9 @@ impl Session {
             data_file: &data_file,
             data_sha256: &data_sha256,
             texts: trained.examples as i64,
-            classes: super::json_text(&features),
-            params: super::json_text(params),
-            metrics: super::json_text(&trained.metrics),
+            classes: crate::api::json_text(&features),
+            params: crate::api::json_text(params),
+            metrics: crate::api::json_text(&trained.metrics),
             temperature: 1.0,
             c: params.c,
             char_weight: 0.0,
@@ -553,7 +439,7 @@ impl Session {
         Ok((record, model))
     }
 
-    pub(super) fn log_predictions(
+    pub(in crate::api) fn log_predictions(
         &mut self,
         model: &str,
         purpose: &str,
@@ -646,7 +532,7 @@ impl Session {
                 en: format!("The next {k_en} inspection by “{body}”, on {}", today.format("%d.%m.%Y")),
             },
             contributions,
-            similar: context.index.similar(registry, &visit, &registry.bodies),
+            similar: similar_cases(&context.index, registry, &visit, &registry.bodies),
             norms: checks_for(visit.kind, check_signals(&raw)),
         });
         Ok(explanation)
@@ -660,18 +546,18 @@ impl Session {
 
     /// A person overrides the local estimate of an object with their own assessment (`high`,
     /// `medium`, `low`), or withdraws an override (`withdrawn`), with a reason. Journaled.
-    pub fn override_risk(&mut self, bin: &str, assessment: &str, reason: &str) -> Result<RiskExplanation, ApiError> {
-        let reason = super::checked_reason(reason, "an override of a risk estimate")?;
-        let assessment = assessment.trim();
-        let action = match assessment {
-            "high" | "medium" | "low" => "override",
-            "withdrawn" | "withdraw" => "withdrawn",
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!("field assessment: '{other}' is not high, medium, low or withdrawn"),
-                ))
-            }
+    pub fn override_risk(
+        &mut self,
+        bin: &str,
+        assessment: RiskAssessment,
+        reason: &str,
+    ) -> Result<RiskExplanation, ApiError> {
+        let reason = crate::api::checked_reason(reason, "an override of a risk estimate")?;
+        let (action, assessment) = match assessment {
+            RiskAssessment::High => ("override", "high"),
+            RiskAssessment::Medium => ("override", "medium"),
+            RiskAssessment::Low => ("override", "low"),
+            RiskAssessment::Withdrawn => ("withdrawn", "withdrawn"),
         };
         let card = self.card(bin)?;
         let bin = card.subject.bin.clone();

@@ -3,14 +3,17 @@
 //! parameters, metrics, author and time — journaled), classify an export without storing it, and
 //! list the model versions.
 
+pub mod queue;
+pub mod triage;
+
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, ErrorCode, Session};
 use crate::analytics::classifier::{Classifier, Example, Prediction, TrainParams};
 use crate::analytics::evaluate::{train_and_evaluate, Metrics};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::ingest::labelled::read_labelled;
 use crate::store::{About, ModelRecord, NewModel};
@@ -64,7 +67,7 @@ impl Session {
         self.train_on_labelled(labelled, &file.display().to_string(), params, include_corrections, progress)
     }
 
-    pub(super) fn train_on_labelled(
+    pub(in crate::api) fn train_on_labelled(
         &mut self,
         labelled: crate::ingest::labelled::LabelledFile,
         data_file: &str,
@@ -119,15 +122,15 @@ impl Session {
         let by_region = groups.iter().any(Option::is_some).then_some(groups.as_slice());
         let (model, metrics) = train_and_evaluate(&examples, by_region, params, progress);
         let arrays = model.arrays_to_bytes();
-        let arrays_sha256 = super::sha256_hex(&arrays);
+        let arrays_sha256 = crate::api::sha256_hex(&arrays);
         let new = NewModel {
             kind: APPEALS_CLASSIFIER,
             data_file: &data_file,
             data_sha256: &data_sha256,
             texts: examples.len() as i64,
-            classes: super::json_text(&model.classes),
-            params: super::json_text(params),
-            metrics: super::json_text(&metrics),
+            classes: crate::api::json_text(&model.classes),
+            params: crate::api::json_text(params),
+            metrics: crate::api::json_text(&metrics),
             temperature: model.temperature,
             c: model.c,
             char_weight: params.char_weight,
@@ -163,7 +166,7 @@ impl Session {
     }
 
     /// The record of a model version just stored.
-    pub(super) fn model_record(&self, id: i64) -> Result<ModelRecord, ApiError> {
+    pub(in crate::api) fn model_record(&self, id: i64) -> Result<ModelRecord, ApiError> {
         self.store
             .models()?
             .into_iter()

@@ -7,9 +7,11 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::triage::{category_in_force, CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation};
-use super::{ApiError, ErrorCode, JournalLine, JournalQuery, Session};
 use crate::analytics::classifier::Prediction;
+use crate::api::appeals::triage::{
+    category_in_force, CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation,
+};
+use crate::api::{ApiError, ErrorCode, JournalLine, JournalQuery, Session};
 use crate::domain::calendar::Calendar;
 use crate::domain::privacy::Masked;
 use crate::domain::triage::{FiredRule, PriorityRules, RoutingTable, Taxonomy};
@@ -17,6 +19,7 @@ use crate::store::{AppealTask, StoredDecision, TriageInput};
 
 /// Which open appeals to list.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct QueueFilter {
     /// A taxonomy code (a group's code covers its categories) or a label as written.
     pub category: Option<String>,
@@ -295,7 +298,7 @@ impl Session {
         rules: &PriorityRules,
         taxonomy: &Taxonomy,
     ) -> QueueItem {
-        let model = latest(decisions, "category").filter(|d| d.basis != super::triage::BY_PERSON);
+        let model = latest(decisions, "category").filter(|d| d.basis != crate::api::appeals::triage::BY_PERSON);
         let (category, source) = category_in_force(a.label.as_deref(), decisions, None);
         let category_code = category.as_deref().and_then(|c| taxonomy.resolve(c)).map(|c| c.code.clone());
         let priority: Option<PriorityExplanation> = parse(latest(decisions, "priority"));
@@ -348,7 +351,7 @@ impl Session {
         let history = self.store.decision_history(a.id)?;
         // The classifier's last word stays visible after a person corrected the category.
         let model_decision =
-            history.iter().rev().find(|d| d.aspect == "category" && d.basis != super::triage::BY_PERSON);
+            history.iter().rev().find(|d| d.aspect == "category" && d.basis != crate::api::appeals::triage::BY_PERSON);
         let model = model_decision.and_then(|d| {
             let prediction: Prediction = serde_json::from_str(&d.explanation).ok()?;
             Some(ModelJudgement {
@@ -387,10 +390,11 @@ impl Session {
                 crate::domain::deadline::compute(&calendar, received, n.period, &[]).ok().map(|d| (d.due, n.verified))
             })
         };
-        if let Some((due, verified)) = due_of("appeal-registration") {
+        let steps = &crate::domain::procedure::Procedure::builtin().norms;
+        if let Some((due, verified)) = due_of(&steps.appeal_registration) {
             sla.push(SlaStep {
                 step: "registration".into(),
-                norm_id: "appeal-registration".into(),
+                norm_id: steps.appeal_registration.clone(),
                 verified,
                 due: Some(due),
                 status: "registered".into(),
@@ -398,8 +402,8 @@ impl Session {
             });
         }
         for (step, kind, norm) in [
-            ("forwarding", "forward_appeal", "appk-76-forwarding"),
-            ("consideration", "consider_appeal", "appk-76-consideration"),
+            ("forwarding", "forward_appeal", steps.appeal_forwarding.as_str()),
+            ("consideration", "consider_appeal", steps.appeal_consideration.as_str()),
         ] {
             let task = tasks.iter().rev().find(|t| t.kind == kind);
             if task.is_none() && (step == "forwarding" && !item.forward || !a.open) {
@@ -452,7 +456,7 @@ impl Session {
             priority_basis: latest(&decisions, "priority").map(|d| d.basis.clone()),
             route: parse(route_decision),
             route_unit: route_decision.and_then(|d| d.value.clone()),
-            route_by_person: route_decision.is_some_and(|d| d.basis == super::triage::BY_PERSON),
+            route_by_person: route_decision.is_some_and(|d| d.basis == crate::api::appeals::triage::BY_PERSON),
             duplicates,
             sla,
             decisions: history

@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, ErrorCode, NewTaskRequest, Session};
 use crate::analytics::classifier::{Classifier, Prediction};
-use crate::analytics::duplicates;
+use crate::analytics::{duplicates, parallel};
+use crate::api::{ApiError, ErrorCode, NewTaskRequest, Session};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::tasks::TaskKind;
 use crate::domain::triage::{FiredRule, PriorityRules, Route, RoutingTable, Taxonomy, TriageReport};
@@ -159,18 +159,35 @@ fn unchanged(current: Option<&StoredDecision>, p: &Planned) -> bool {
     current.is_some_and(|c| c.basis == p.basis && c.inputs_sha256 == p.inputs && c.value == p.value)
 }
 
-/// Classifies texts on both cores.
+/// What of an appeal a person corrects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CorrectionAspect {
+    Category,
+    Route,
+}
+
+impl CorrectionAspect {
+    /// The decision's aspect as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            CorrectionAspect::Category => "category",
+            CorrectionAspect::Route => "route",
+        }
+    }
+}
+
+/// Classifies texts on both cores. A part that panics fails the run (no predictions are paired
+/// with the wrong appeals), before anything of the chunk is written.
 fn classify_all(model: &Classifier, texts: &[Option<&str>]) -> Vec<Option<Prediction>> {
-    let half = texts.len().div_ceil(2).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = texts
-            .chunks(half)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|t| t.map(|t| model.predict(t, EXPLAIN_TOP))).collect::<Vec<_>>())
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    })
+    classify_with(texts, |t| model.predict(t, EXPLAIN_TOP))
+}
+
+fn classify_with<P: Send>(texts: &[Option<&str>], predict: impl Fn(&str) -> P + Sync) -> Vec<Option<P>> {
+    parallel::map_parts(texts, 2, |part| part.iter().map(|t| t.map(&predict)).collect::<Vec<_>>())
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 impl Session {
@@ -272,7 +289,7 @@ impl Session {
                 confidence: Some(p.confidence),
                 basis: model.to_string(),
                 inputs: inputs.clone(),
-                explanation: super::json_text(p),
+                explanation: crate::api::json_text(p),
             };
             let by_person = in_force("category").is_some_and(|d| d.basis == BY_PERSON);
             if !by_person && !unchanged(in_force("category"), &decision) {
@@ -294,7 +311,7 @@ impl Session {
             confidence: None,
             basis: rules.version.clone(),
             inputs: inputs.clone(),
-            explanation: super::json_text(&PriorityExplanation { rules: fired, points, level }),
+            explanation: crate::api::json_text(&PriorityExplanation { rules: fired, points, level }),
         };
         if !unchanged(in_force("priority"), &decision) {
             planned.push(decision);
@@ -310,7 +327,7 @@ impl Session {
             confidence: None,
             basis: routing.version.clone(),
             inputs: route_inputs,
-            explanation: super::json_text(&RouteExplanation {
+            explanation: crate::api::json_text(&RouteExplanation {
                 route: route.clone(),
                 category: category.clone(),
                 category_code: code.clone(),
@@ -339,6 +356,7 @@ impl Session {
                 None => route.unit.clone(),
             };
             let unit = routing.unit(&unit_id).map_or(unit_id.clone(), |u| u.name_ru.clone());
+            let norms = &crate::domain::procedure::Procedure::builtin().norms;
             let request = |kind: TaskKind, norm: &str| NewTaskRequest {
                 kind,
                 title: None,
@@ -352,10 +370,10 @@ impl Session {
                 depends_on: vec![],
             };
             if route.forward_to.is_some() && !has(TaskKind::ForwardAppeal) {
-                requests.push(request(TaskKind::ForwardAppeal, "appk-76-forwarding"));
+                requests.push(request(TaskKind::ForwardAppeal, &norms.appeal_forwarding));
             }
             if !has(TaskKind::ConsiderAppeal) {
-                requests.push(request(TaskKind::ConsiderAppeal, "appk-76-consideration"));
+                requests.push(request(TaskKind::ConsiderAppeal, &norms.appeal_consideration));
             }
         }
         Ok(())
@@ -394,7 +412,7 @@ impl Session {
             confidence: Some(duplicates::similarity(own, c.simhash.unwrap_or_default() as u64)),
             basis: duplicates::METHOD.into(),
             inputs: inputs_digest(a, Some(&c.appeal_no)),
-            explanation: super::json_text(&DuplicateExplanation {
+            explanation: crate::api::json_text(&DuplicateExplanation {
                 nearest: c.appeal_no.clone(),
                 distance,
                 same_applicant: c.same_applicant,
@@ -436,7 +454,7 @@ impl Session {
             }
             let mut tasks = 0;
             for plan in &plans {
-                tasks += super::tasks::write_task(w, plan)?.len();
+                tasks += crate::api::tasks::write_task(w, plan)?.len();
             }
             let state = w.decisions_state(first)?;
             let entry = Entry::AppealsTriaged {
@@ -461,16 +479,18 @@ impl Session {
         Ok(written)
     }
 
-    /// A person's correction of an appeal's category (`aspect` "category") or route ("route"),
+    /// A person's correction of an appeal's category or route,
     /// with a reason; the route follows a corrected category unless a person set it too.
     pub fn correct_appeal(
         &mut self,
         appeal_no: &str,
-        aspect: &str,
+        aspect: CorrectionAspect,
         to: &str,
         reason: &str,
     ) -> Result<Vec<StoredDecision>, ApiError> {
-        super::checked_reason(reason, &format!("a correction of the {aspect}"))?;
+        let kind = aspect;
+        let aspect = kind.code();
+        crate::api::checked_reason(reason, &format!("a correction of the {aspect}"))?;
         let to = to.trim();
         if to.is_empty() || to.chars().count() > 200 {
             return Err(ApiError::new(
@@ -483,9 +503,9 @@ impl Session {
             .triage_input(appeal_no.trim())?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no appeal {}", appeal_no.trim())))?;
         let routing = RoutingTable::builtin();
-        let value = match aspect {
-            "category" => to.to_string(),
-            "route" => match routing.units.iter().find(|u| {
+        let value = match kind {
+            CorrectionAspect::Category => to.to_string(),
+            CorrectionAspect::Route => match routing.units.iter().find(|u| {
                 [&u.id, &u.name_ru, &u.name_kk, &u.name_en].iter().any(|n| n.to_lowercase() == to.to_lowercase())
             }) {
                 Some(u) => u.id.clone(),
@@ -497,12 +517,6 @@ impl Session {
                     ));
                 }
             },
-            other => {
-                return Err(ApiError::new(
-                    ErrorCode::InvalidInput,
-                    format!("'{other}' cannot be corrected (category or route)"),
-                ))
-            }
         };
         let current = self.store.current_decisions(a.id)?;
         let from = match aspect {
@@ -510,13 +524,13 @@ impl Session {
             _ => current.iter().find(|d| d.aspect == "route").and_then(|d| d.value.clone()),
         };
         let inputs = inputs_digest(&a, Some(&value));
-        let explanation = super::json_text(&serde_json::json!({ "from": from, "reason": reason.trim() }));
+        let explanation = crate::api::json_text(&serde_json::json!({ "from": from, "reason": reason.trim() }));
         // The route follows a corrected category, unless a person chose the route.
         let reroute = (aspect == "category" && !current.iter().any(|d| d.aspect == "route" && d.basis == BY_PERSON))
             .then(|| {
                 let code = Taxonomy::builtin().resolve(&value).map(|c| c.code.clone());
                 let route = routing.route(code.as_deref(), a.kato.as_deref());
-                let explanation = super::json_text(&RouteExplanation {
+                let explanation = crate::api::json_text(&RouteExplanation {
                     route: route.clone(),
                     category: Some(value.clone()),
                     category_code: code,
@@ -574,4 +588,27 @@ fn received(a: &TriageInput) -> chrono::NaiveDate {
 
 fn decisions_record() -> RecordRef {
     RecordRef::Table(crate::store::triage::DECISIONS.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify_with;
+
+    #[test]
+    fn every_text_keeps_its_own_prediction() {
+        let texts = [Some("a"), None, Some("bb"), Some("ccc"), None];
+        assert_eq!(classify_with(&texts, str::len), vec![Some(1), None, Some(2), Some(3), None]);
+    }
+
+    #[test]
+    fn a_panic_while_classifying_fails_the_run_instead_of_shifting_predictions() {
+        let texts = [Some("ok"), Some("boom"), Some("ok"), Some("ok")];
+        let run = std::panic::catch_unwind(|| {
+            classify_with(&texts, |t| {
+                assert_ne!(t, "boom", "a fault inside the model");
+                t.len()
+            })
+        });
+        assert!(run.is_err(), "the run fails; it never returns the second half's predictions for the first half");
+    }
 }

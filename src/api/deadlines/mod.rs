@@ -2,13 +2,15 @@
 //! catalog in force, with the norm's extension cap), manage the working-day calendar's years, and
 //! notice when the rules in force (calendar or norms) changed, so open deadlines are recomputed.
 
+pub mod norms;
+
 use std::path::Path;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::calendar::{Calendar, YearCalendar};
 use crate::domain::deadline::{compute, extension_cap, Deadline, DeadlineError, Period, Suspension, Warning};
 use crate::domain::journal::{Entry, RecordRef};
@@ -196,7 +198,7 @@ pub struct CalendarImportReport {
     /// True when the year already had a document (shipped or imported) that this one replaces.
     pub replaced: bool,
     /// Open tasks whose due date moved because of this document.
-    pub recomputed: Vec<super::Recomputed>,
+    pub recomputed: Vec<crate::api::Recomputed>,
 }
 
 impl Session {
@@ -225,7 +227,7 @@ impl Session {
     /// statutory rules, and the norms catalog. When it differs from the one recorded, a rule
     /// changed (a new release, an imported calendar or catalog) and open deadlines are recomputed,
     /// each move logged.
-    pub(super) fn recompute_if_rules_changed(&mut self) -> Result<Vec<super::Recomputed>, ApiError> {
+    pub(in crate::api) fn recompute_if_rules_changed(&mut self) -> Result<Vec<crate::api::Recomputed>, ApiError> {
         let calendar = self.calendar()?;
         let norms = self.norms()?;
         let mut hasher = Sha256::new();
@@ -280,7 +282,7 @@ impl Session {
         let year = YearCalendar::from_json(&text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let replaced = self.calendar()?.has_year(year.year);
-        let sha256 = hex::encode(Sha256::digest(text.as_bytes()));
+        let sha256 = crate::api::sha256_hex(&text);
         let entry = Entry::CalendarImported { year: year.year, sha256: sha256.clone(), file: name.clone(), replaced };
         self.write(|w| {
             w.put_calendar_year(year.year, &text, &sha256, &name)?;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
-use super::{ApiError, ErrorCode, Recomputed, Session};
+use crate::api::{ApiError, ErrorCode, Recomputed, Session};
 use crate::domain::deadline::{ExtensionCap, Period};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormsCatalog, BUILTIN};
@@ -94,7 +94,7 @@ const MAX_CATALOG_BYTES: u64 = 4 * 1024 * 1024;
 
 fn norm_digest(norm: &Norm) -> Result<(String, String), ApiError> {
     let document = serde_json::to_string(norm).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    Ok((super::sha256_hex(document.as_bytes()), document))
+    Ok((crate::api::sha256_hex(document.as_bytes()), document))
 }
 
 impl Session {
@@ -127,7 +127,7 @@ impl Session {
             None => NormsInForce {
                 catalog: NormsCatalog::builtin(),
                 origin: "shipped",
-                sha256: super::sha256_hex(BUILTIN.as_bytes()),
+                sha256: crate::api::sha256_hex(BUILTIN.as_bytes()),
                 source_file: None,
                 imported_at: None,
                 versions,
@@ -137,7 +137,7 @@ impl Session {
 
     /// Records a new version of every norm in force whose text differs from its last recorded
     /// version (a first version for norms never seen). Returns the changes.
-    pub(super) fn record_norm_versions(&mut self) -> Result<Vec<NormChange>, ApiError> {
+    pub(in crate::api) fn record_norm_versions(&mut self) -> Result<Vec<NormChange>, ApiError> {
         let in_force = self.norms()?;
         let recorded = self.store.latest_norm_versions()?;
         let mut changes = Vec::new();
@@ -259,7 +259,7 @@ impl Session {
                 ));
             }
         }
-        let sha256 = super::sha256_hex(text.as_bytes());
+        let sha256 = crate::api::sha256_hex(text.as_bytes());
         let norms = catalog.norms.len();
         self.write(|w| {
             let catalog_id = w.put_norm_catalog(&text, &sha256, &name)?;

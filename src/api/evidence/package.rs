@@ -10,8 +10,8 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{ApiError, ErrorCode, JournalQuery, Session};
 use crate::analytics::practices::DetectParams;
+use crate::api::{ApiError, ErrorCode, JournalQuery, Session};
 use crate::domain::card::Card;
 use crate::domain::journal::Entry;
 use crate::evidence::bag::{self, BagInfo, BagProblem, BagReport};
@@ -45,6 +45,13 @@ pub struct EvidenceVerification {
     /// Signed by this office's own key.
     pub signed_by_this_office: bool,
     pub seconds: f64,
+}
+
+/// Where a package goes: a directory or a zip the person named, or a zip in memory for download.
+enum PackTarget<'a> {
+    Dir(&'a Path),
+    Zip(&'a Path),
+    Download(&'a str),
 }
 
 fn json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
@@ -145,8 +152,26 @@ BagIt validator for the manifests).\n";
 
 impl Session {
     /// Assembles and writes the evidence package of `bin` into the directory `out` (which must not
-    /// exist or be empty), or into the zip `out` when `zip`.
+    /// exist or be empty), or into the zip `out` when `zip`: a place the person chose.
     pub fn pack_evidence(&mut self, bin: &str, out: &Path, zip: bool) -> Result<EvidencePackReport, ApiError> {
+        let target = if zip { PackTarget::Zip(out) } else { PackTarget::Dir(out) };
+        Ok(self.pack(bin, target)?.0)
+    }
+
+    /// Assembles the package of `bin` as a zip in memory, for the UI to hand to the person as a
+    /// download: nothing is written to disk, since the package holds the attached documents
+    /// decrypted and a copy left beside the database would undo their encryption at rest.
+    /// Returns the report, the file name offered, and the zip's bytes.
+    pub fn pack_evidence_download(&mut self, bin: &str) -> Result<(EvidencePackReport, String, Vec<u8>), ApiError> {
+        let (bin, _) = self.subject_id_of(bin)?;
+        let stamp: String = self.context.clock.stamp().chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
+        let name = format!("evidence-{bin}-{stamp}.zip");
+        let (report, bytes) = self.pack(&bin, PackTarget::Download(&name))?;
+        let bytes = bytes.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the package was not zipped"))?;
+        Ok((report, name, bytes))
+    }
+
+    fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
         let card = self.card(bin)?;
         let bin = card.subject.bin.clone();
@@ -220,19 +245,29 @@ impl Session {
         };
         let contents: Vec<String> = payload.keys().cloned().collect();
         let files = bag::build(payload, &info, &self.signer);
-        let written = if zip {
-            bag::write_zip(&files, out, &external_identifier.replace(':', "-"))
-        } else {
-            bag::write_dir(&files, out)
+        let root = external_identifier.replace(':', "-");
+        let (label, zip, bytes) = match target {
+            PackTarget::Dir(out) => {
+                bag::write_dir(&files, out).map_err(|e| ApiError::invalid(format!("{}: {e}", out.display())))?;
+                (out.display().to_string(), false, None)
+            }
+            PackTarget::Zip(out) => {
+                bag::write_zip(&files, out, &root).map_err(|e| ApiError::invalid(format!("{}: {e}", out.display())))?;
+                (out.display().to_string(), true, None)
+            }
+            PackTarget::Download(name) => {
+                let bytes =
+                    bag::zip_bytes(&files, &root).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+                (format!("download:{name}"), true, Some(bytes))
+            }
         };
-        written.map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", out.display())))?;
-        let tagmanifest_sha256 = super::sha256_hex(&files[bag::TAG_MANIFEST_FILE]);
+        let tagmanifest_sha256 = crate::api::sha256_hex(&files[bag::TAG_MANIFEST_FILE]);
         let payload_octets: u64 =
             files.iter().filter(|(k, _)| k.starts_with("data/")).map(|(_, v)| v.len() as u64).sum();
         let entry = Entry::EvidencePacked {
             subject_bin: bin.clone(),
             external_identifier: external_identifier.clone(),
-            path: out.display().to_string(),
+            path: label.clone(),
             payload_files: contents.len(),
             payload_octets,
             tagmanifest_sha256: tagmanifest_sha256.clone(),
@@ -241,9 +276,9 @@ impl Session {
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
         })?;
-        Ok(EvidencePackReport {
+        let report = EvidencePackReport {
             subject_bin: bin,
-            path: out.display().to_string(),
+            path: label,
             zip,
             external_identifier,
             payload_files: contents.len(),
@@ -252,7 +287,8 @@ impl Session {
             tagmanifest_sha256,
             signer: hex::encode(self.signer.verifying_key().as_bytes()),
             seconds: started.elapsed().as_secs_f64(),
-        })
+        };
+        Ok((report, bytes))
     }
 
     /// Checks a package (a bag directory or a zip) against its manifests and its signature; the
@@ -266,19 +302,6 @@ impl Session {
         self.verify_files(name, bag::read_zip_bytes(bytes))
     }
 
-    /// Packs an object's package as a zip kept beside the database (`<database>.evidence/`), as
-    /// the UI does: what went to court stays where the office can find it.
-    pub fn pack_evidence_kept(&mut self, bin: &str) -> Result<EvidencePackReport, ApiError> {
-        let mut dir = self.path.as_os_str().to_owned();
-        dir.push(".evidence");
-        let dir = std::path::PathBuf::from(dir);
-        std::fs::create_dir_all(&dir).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display())))?;
-        let (bin, _) = self.subject_id_of(bin)?;
-        let stamp = self.context.clock.stamp().replace([':', '-'], "");
-        let stamp: String = stamp.chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
-        self.pack_evidence(&bin, &dir.join(format!("evidence-{bin}-{stamp}.zip")), true)
-    }
-
     fn verify_files(
         &mut self,
         label: &str,
@@ -288,7 +311,7 @@ impl Session {
         let office = self.signer.verifying_key();
         let (report, tagmanifest_sha256) = match read {
             Ok(files) => {
-                let digest = files.get(bag::TAG_MANIFEST_FILE).map(|b| super::sha256_hex(b));
+                let digest = files.get(bag::TAG_MANIFEST_FILE).map(crate::api::sha256_hex);
                 (bag::verify(&files, &[office]), digest)
             }
             Err(reason) => (

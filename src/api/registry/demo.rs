@@ -4,7 +4,7 @@
 
 use chrono::{Days, NaiveDate};
 
-use super::{ApiError, ErrorCode, NewTaskRequest, Session};
+use crate::api::{ApiError, ErrorCode, NewTaskRequest, Session};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::TaskKind;
 use crate::generator::{self, Scale, ANCHOR};
@@ -37,7 +37,7 @@ const ASSIGNEES: [(&str, &str); 4] = [
 /// 1 August for the data set of 20.11.2026) gets its consideration task under АППК art. 76; those
 /// already decided are closed on their decision date (on time or late, as the dates fall).
 /// Deterministic: appeals in order, assignees in turn.
-pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Result<usize, ApiError> {
+pub(in crate::api) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Result<usize, ApiError> {
     let window = (ANCHOR - NaiveDate::from_ymd_opt(2026, 8, 1).expect("valid date")).num_days();
     let since = today.checked_sub_days(Days::new(window as u64)).unwrap_or(today);
     let appeals = session.store.appeals_received_since(since)?;
@@ -51,7 +51,7 @@ pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Resu
             appeal_no: Some(appeal_no.clone()),
             assignee: assignee.into(),
             unit: unit.into(),
-            norm: Some("appk-76-consideration".into()),
+            norm: Some(crate::domain::procedure::Procedure::builtin().norms.appeal_consideration.clone()),
             period: None,
             event_date: None,
             depends_on: vec![],
@@ -66,21 +66,40 @@ pub(super) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Resu
 }
 
 /// What the demo's models say of their data; their passports repeat it.
-pub(super) const GENERATED: &str = "generated demo data";
+pub(in crate::api) const GENERATED: &str = "generated demo data";
 
 /// The demo ships a classifier so the product works out of the box: trained on the demo's own
 /// labelled appeals (their text and category columns, masked as any labelled file), registered as
 /// a model version like any other, and then every appeal goes through the pipeline. C is fixed
 /// (no cross-validation) to keep creating a demo quick; the held-out figures are still measured.
-pub(super) fn train_and_triage(session: &mut Session, name: &str, bytes: std::sync::Arc<[u8]>) -> Result<(), ApiError> {
+pub(in crate::api) fn train_and_triage(
+    session: &mut Session,
+    name: &str,
+    bytes: std::sync::Arc<[u8]>,
+) -> Result<(), ApiError> {
     let labelled = crate::ingest::labelled::read_labelled_bytes(name, bytes)?;
     let params = crate::analytics::classifier::TrainParams { c_grid: vec![1.0], ..Default::default() };
     session.train_on_labelled(labelled, &format!("{name} ({GENERATED})"), &params, false, &|_| {})?;
-    session.triage(super::TriageScope::All, &|_, _| {})?;
+    session.triage(crate::api::TriageScope::All, &|_, _| {})?;
     // The demo also ships a local risk model trained on its own registry, so the card's risk block
     // and plan scoring work at once (its passport says the data are generated).
     let target = crate::analytics::risk::Target::DeclaredIllegal;
     let params = crate::analytics::risk::RiskParams::default();
     session.train_risk_model_on(target, &params, &|_| {}, Some(GENERATED))?;
     Ok(())
+}
+
+/// Writes deterministic data to `out` (default: `fixtures/demo` or `bench-data/large`) for the
+/// day `day` (default: the day of the committed demo data), with the five practices planted unless
+/// `clean` (the twin on which false alarms are counted). The same seed gives the same bytes.
+pub fn generate_fixtures(
+    scale: Scale,
+    seed: u64,
+    day: Option<NaiveDate>,
+    clean: bool,
+    out: Option<std::path::PathBuf>,
+) -> Result<generator::GeneratedSet, ApiError> {
+    let out = out.unwrap_or_else(|| generator::default_out(scale));
+    generator::generate_with(scale, seed, day.unwrap_or(ANCHOR), !clean, &out)
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", out.display())))
 }

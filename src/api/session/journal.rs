@@ -15,7 +15,7 @@ use std::time::Instant;
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
 
-use super::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{chain_hash, leaf_of, Checkpoint, Entry, RecordRef, StoredEntry, TableState, GENESIS};
 use crate::domain::merkle::{self, Frontier};
 use crate::store::journal::JournalFilter;
@@ -136,6 +136,7 @@ impl From<StoredEntry> for JournalLine {
 
 /// Which entries `ekn journal` lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct JournalQuery {
     pub object: Option<String>,
     pub task: Option<i64>,
@@ -145,7 +146,7 @@ pub struct JournalQuery {
 }
 
 fn signing_key(db: &Path) -> Result<SigningKey, ApiError> {
-    Ok(SigningKey::from_bytes(&secret::load_or_create_signing(db)?))
+    Ok(SigningKey::from_bytes(&secret::load(db, secret::KeyFile::Signing)?))
 }
 
 /// Reads and checks the checkpoint beside `db`: `Ok(None)` when there is none.
@@ -183,7 +184,7 @@ impl Session {
     /// write began the journal, and one that does not verify or that the journal no longer
     /// extends is never overwritten — it is the evidence; `journal verify` reports it, and
     /// `ekn journal seal --reason` starts a new one on a person's decision.
-    pub(super) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
+    pub(in crate::api) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
         let (frontier, from) = match read_checkpoint(&self.path, &self.signer)? {
             None if first_new <= 1 => (Frontier::default(), 1),
             None => {
@@ -403,75 +404,4 @@ pub fn verify(db: &Path) -> Result<JournalVerification, ApiError> {
         problems,
         seconds: started.elapsed().as_secs_f64(),
     })
-}
-
-/// What `ekn bench-journal` measured.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct JournalBench {
-    /// Single writes, each one entry, committed and sealed one by one.
-    pub single_writes: usize,
-    pub write_p50_ms: f64,
-    pub write_p99_ms: f64,
-    /// Of a single write, the part spent sealing (the signed checkpoint beside the database).
-    pub seal_mean_ms: f64,
-    /// Entries in the journal when verification ran.
-    pub entries: i64,
-    pub bulk_entries_per_second: f64,
-    pub verify_seconds: f64,
-    pub verify_entries_per_second: f64,
-    pub verified_ok: bool,
-}
-
-impl Session {
-    /// Measures the journal on this database (use a scratch one: the entries stay): `writes`
-    /// single writes one by one, then entries appended in large writes until the journal holds
-    /// `entries`, then a full verification. A measurement; it asserts nothing.
-    pub fn bench_journal(&mut self, writes: usize, entries: usize) -> Result<JournalBench, ApiError> {
-        let mut times = Vec::with_capacity(writes);
-        let mut seal_total = 0.0;
-        for i in 0..writes {
-            let started = Instant::now();
-            let stamp = self.system_stamp();
-            let mut write = self.store.write(stamp)?;
-            let key = format!("bench.{}", i % 50);
-            write.set_setting(&key, &i.to_string())?;
-            let entry = Entry::SettingChanged { key: key.clone(), value: i.to_string() };
-            write.append(&entry, About::default(), Some(RecordRef::Setting(key)))?;
-            let first = write.commit()?.first().map_or(1, |e| e.seq);
-            let sealing = Instant::now();
-            self.seal(first)?;
-            seal_total += sealing.elapsed().as_secs_f64() * 1000.0;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-        }
-        times.sort_by(f64::total_cmp);
-        let pick = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
-        let bulk_started = Instant::now();
-        let mut appended = 0usize;
-        while (self.store.journal_len()? as usize) < entries {
-            let left = entries - self.store.journal_len()? as usize;
-            let batch = left.min(20_000);
-            let stamp = self.system_stamp();
-            self.write_as(stamp, |w| {
-                for i in 0..batch {
-                    let entry = Entry::Baseline { note: format!("benchmark entry {i}"), tables: Vec::new() };
-                    w.append(&entry, About::default(), None)?;
-                }
-                Ok(())
-            })?;
-            appended += batch;
-        }
-        let bulk_seconds = bulk_started.elapsed().as_secs_f64();
-        let report = verify(&self.path)?;
-        Ok(JournalBench {
-            single_writes: writes,
-            write_p50_ms: pick(0.5),
-            write_p99_ms: pick(0.99),
-            seal_mean_ms: if writes > 0 { seal_total / writes as f64 } else { 0.0 },
-            entries: report.entries,
-            bulk_entries_per_second: if bulk_seconds > 0.0 { appended as f64 / bulk_seconds } else { 0.0 },
-            verify_seconds: report.seconds,
-            verify_entries_per_second: report.entries as f64 / report.seconds.max(1e-9),
-            verified_ok: report.ok,
-        })
-    }
 }

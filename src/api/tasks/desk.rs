@@ -1,14 +1,11 @@
 //! The views built on the task graph: the prosecutor's desk, the reminders that fire, what slips
-//! through unnoticed, the supervisor's dashboard, and the benchmark of them over many tasks.
+//! through unnoticed and the supervisor's dashboard.
 
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{ApiError, Session, TaskView};
-use crate::domain::deadline::{compute, Period};
-use crate::domain::journal::{Entry, RecordRef};
-use crate::domain::tasks::{dashboard, Dashboard, Reminder, Slip, Task, TaskKind};
-use crate::store::{About, NewTask};
+use crate::api::{ApiError, Session, TaskView};
+use crate::domain::tasks::{dashboard, Dashboard, Reminder, Slip, Task};
 
 /// The prosecutor's desk: open tasks by urgency, and the reminders that fire today.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -77,97 +74,5 @@ impl Session {
 
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
         Ok(dashboard(&*self.graph()?, &*self.calendar()?, today))
-    }
-}
-
-/// Timings of the task views over a database of synthetic tasks.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct TaskBench {
-    pub tasks: usize,
-    pub open: usize,
-    pub dependencies: usize,
-    pub insert_ms: f64,
-    pub load_and_build_graph_ms: f64,
-    pub dashboard_ms: f64,
-    pub desk_ms: f64,
-    pub reminders_ms: f64,
-    pub slips_ms: f64,
-}
-
-impl Session {
-    /// Adds `count` synthetic open tasks (every tenth waiting for the one before it) to this
-    /// database, then times the graph rebuild and each view. Use a scratch database: the tasks
-    /// stay. A measurement; it asserts nothing.
-    pub fn bench_tasks(&mut self, count: usize, today: NaiveDate) -> Result<TaskBench, ApiError> {
-        use std::time::Instant;
-        let calendar = self.calendar()?;
-        let started = Instant::now();
-        // Synthetic tasks go through the write path like real ones, one journal entry each.
-        let stamp = self.system_stamp();
-        self.write_as(stamp, |w| {
-            let mut previous = None;
-            for i in 0..count {
-                let event = today - Duration::days((i % 60) as i64);
-                let period = Period { amount: 15, unit: crate::domain::deadline::Unit::WorkingDays };
-                let new = NewTask {
-                    kind: TaskKind::ALL[i % TaskKind::ALL.len()],
-                    title: format!("synthetic task {i}"),
-                    subject_id: None,
-                    appeal_id: None,
-                    assignee: format!("prosecutor {}", i % 40),
-                    unit: format!("unit {}", i % 8),
-                    region_code: Some(crate::domain::territory::REGIONS[i % 20].code.to_string()),
-                    category: Some(["экология", "трудовые права", "ЖКХ", "социальные выплаты"][i % 4].to_string()),
-                    norm_id: None,
-                    period,
-                    event_date: event,
-                    due: compute(&calendar, event, period, &[])?.due,
-                };
-                let id = w.insert_task(&new)?;
-                if i % 10 == 9 {
-                    if let Some(p) = previous {
-                        w.add_dependency(id, p)?;
-                    }
-                }
-                let entry = Entry::TaskCreated {
-                    task_id: id,
-                    task_kind: new.kind.code().into(),
-                    title: new.title.clone(),
-                    norm_id: None,
-                    period,
-                    event_date: event,
-                    due: new.due,
-                };
-                w.append(&entry, About::default(), Some(RecordRef::Task(id)))?;
-                previous = Some(id);
-            }
-            Ok(())
-        })?;
-        self.tasks_changed();
-        let insert_ms = started.elapsed().as_secs_f64() * 1000.0;
-        let time = |f: &mut dyn FnMut() -> Result<(), ApiError>| -> Result<f64, ApiError> {
-            let t = Instant::now();
-            f()?;
-            Ok(t.elapsed().as_secs_f64() * 1000.0)
-        };
-        // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
-        self.tasks_changed();
-        let load_and_build_graph_ms = time(&mut || self.graph().map(|_| ()))?;
-        let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
-        let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
-        let reminders_ms = time(&mut || self.reminders(today).map(|_| ()))?;
-        let slips_ms = time(&mut || self.slips(today).map(|_| ()))?;
-        let (tasks, dependencies) = self.store.load_task_graph()?;
-        Ok(TaskBench {
-            open: tasks.iter().filter(|t| t.is_open()).count(),
-            tasks: tasks.len(),
-            dependencies: dependencies.len(),
-            insert_ms,
-            load_and_build_graph_ms,
-            dashboard_ms,
-            desk_ms,
-            reminders_ms,
-            slips_ms,
-        })
     }
 }

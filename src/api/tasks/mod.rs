@@ -7,16 +7,19 @@
 //! creates its tasks and records the acceptance in one. The graph is rebuilt from storage after a
 //! write; at 100,000 tasks that is a measured few hundred milliseconds (docs/PERFORMANCE.md).
 
+pub mod desk;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::deadlines::{explain, RuleView};
-use super::{ApiError, ErrorCode, Session};
+use crate::api::deadlines::{explain, RuleView};
+use crate::api::{checked_note, ApiError, ErrorCode, Session};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{
     check_extension, check_inputs, compute, extension_cap, shift_extended_due, ExtensionError, Period, Suspension,
 };
 use crate::domain::journal::{Entry, RecordRef};
+use crate::domain::procedure::Procedure;
 use crate::domain::tasks::{next_step, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency};
 use crate::store::{About, LogEntry, NewTask, Write};
 
@@ -67,7 +70,7 @@ pub struct TaskDetail {
 }
 
 /// A task ready to be written: everything read and computed before the write begins.
-pub(super) struct PlannedTask {
+pub(in crate::api) struct PlannedTask {
     new: NewTask,
     depends_on: Vec<i64>,
     /// An act of response brings its control of execution.
@@ -75,16 +78,12 @@ pub(super) struct PlannedTask {
     about: About,
 }
 
-pub(super) fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidInput, message)
-}
-
 fn reason_required(what: &str) -> ApiError {
     ApiError::new(ErrorCode::ReasonRequired, format!("{what} needs its reason"))
 }
 
 /// Writes a planned task (and its control task) and journals each creation.
-pub(super) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i64>, ApiError> {
+pub(in crate::api) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i64>, ApiError> {
     let id = w.insert_task(&plan.new)?;
     // A task created now has no dependents, so its edges cannot close a cycle.
     for &prerequisite in &plan.depends_on {
@@ -112,7 +111,7 @@ pub(super) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Result<Vec<i6
 
 impl Session {
     /// The task graph, built from storage on first use and kept until a write.
-    pub(super) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
+    pub(in crate::api) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
         if let Some(cached) = self.graph_cache.borrow().as_ref() {
             return Ok(cached.clone());
         }
@@ -123,11 +122,11 @@ impl Session {
     }
 
     /// Forgets the cached graph after a write to tasks.
-    pub(super) fn tasks_changed(&self) {
+    pub(in crate::api) fn tasks_changed(&self) {
         self.graph_cache.take();
     }
 
-    pub(super) fn view(
+    pub(in crate::api) fn view(
         &self,
         graph: &TaskGraph,
         calendar: &Calendar,
@@ -140,7 +139,7 @@ impl Session {
     }
 
     /// Reads and computes everything a new task needs, before any write begins.
-    pub(super) fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
+    pub(in crate::api) fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
         let calendar = self.calendar()?;
         let catalog = self.norms()?;
         let (norm_id, period) = match (&request.norm, request.period) {
@@ -154,10 +153,10 @@ impl Session {
                 period.check()?;
                 (None, period)
             }
-            _ => return Err(invalid("give either a norm of the catalog or a period of at least 1")),
+            _ => return Err(ApiError::invalid("give either a norm of the catalog or a period of at least 1")),
         };
         if request.assignee.trim().is_empty() || request.unit.trim().is_empty() {
-            return Err(invalid("a task needs an assignee and a unit"));
+            return Err(ApiError::invalid("a task needs an assignee and a unit"));
         }
         for (what, text, limit) in [
             ("title", request.title.as_deref().unwrap_or(""), 500),
@@ -165,7 +164,7 @@ impl Session {
             ("unit", &request.unit, 300),
         ] {
             if text.chars().count() > limit {
-                return Err(invalid(format!("the {what} is longer than {limit} characters")));
+                return Err(ApiError::invalid(format!("the {what} is longer than {limit} characters")));
             }
         }
         let appeal = match &request.appeal_no {
@@ -192,7 +191,7 @@ impl Session {
         let event_date = request
             .event_date
             .or(appeal.as_ref().map(|a| a.received))
-            .ok_or_else(|| invalid("give the date of the triggering event (--from)"))?;
+            .ok_or_else(|| ApiError::invalid("give the date of the triggering event (--from)"))?;
         let graph = self.graph()?;
         for &prerequisite in &request.depends_on {
             if graph.task(prerequisite).is_none() {
@@ -217,8 +216,9 @@ impl Session {
         };
         let control = if request.kind == TaskKind::IssueResponse {
             // An act of response always brings its control of execution, counted from the act's due date.
-            let control = catalog.get("control-of-execution").ok_or_else(|| {
-                invalid("the norms catalog in force has no 'control-of-execution' norm; import one that has")
+            let control_id = &Procedure::builtin().norms.control_of_execution;
+            let control = catalog.get(control_id).ok_or_else(|| {
+                ApiError::invalid(format!("the norms catalog in force has no '{control_id}' norm; import one that has"))
             })?;
             Some(NewTask {
                 kind: TaskKind::ControlExecution,
@@ -240,7 +240,7 @@ impl Session {
         })
     }
 
-    pub(super) fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
+    pub(in crate::api) fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
         self.tasks_changed();
         let graph = self.graph()?;
         let calendar = self.calendar()?;
@@ -269,7 +269,7 @@ impl Session {
             crate::domain::tasks::GraphError::UnknownTask(id) => {
                 ApiError::new(ErrorCode::NotFound, format!("no task {id}"))
             }
-            other => invalid(other.to_string()),
+            other => ApiError::invalid(other.to_string()),
         })?;
         let about = self.about(graph.task(task).expect("checked above"));
         self.write(|w| {
@@ -308,7 +308,7 @@ impl Session {
             .norm_id
             .as_deref()
             .and_then(|n| norms.get(n).and_then(|n| n.extension_cap.clone()))
-            .ok_or_else(|| invalid(format!("task {id} follows no norm that allows an extension")))?;
+            .ok_or_else(|| ApiError::invalid(format!("task {id} follows no norm that allows an extension")))?;
         let (_, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let (cap_date, _) = extension_cap(&calendar, &cap, task.event_date, task.original_due, &suspensions)?;
@@ -373,12 +373,10 @@ impl Session {
     }
 
     pub fn note_task(&mut self, id: i64, note: &str) -> Result<TaskDetail, ApiError> {
-        if note.trim().is_empty() {
-            return Err(invalid("the note is empty"));
-        }
-        if note.chars().count() > 4000 {
-            return Err(invalid("a note is at most 4,000 characters"));
-        }
+        let Some(note) = checked_note(Some(note))? else {
+            return Err(ApiError::invalid("the note is empty"));
+        };
+        let note = note.as_str();
         let graph = self.graph()?;
         let task = graph.task(id).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let about = self.about(task);
@@ -400,10 +398,10 @@ impl Session {
             return Err(ApiError::new(ErrorCode::Blocked, format!("task {id} is blocked by open task(s) {open:?}")));
         }
         if on < task.event_date {
-            return Err(invalid(format!("task {id} cannot be done before its event ({})", task.event_date)));
+            return Err(ApiError::invalid(format!("task {id} cannot be done before its event ({})", task.event_date)));
         }
         if !crate::domain::calendar::in_supported_years(on) {
-            return Err(invalid(format!("{on} is outside the years the product computes with")));
+            return Err(ApiError::invalid(format!("{on} is outside the years the product computes with")));
         }
         let about = self.about(&task);
         let entry = Entry::TaskDone { task_id: id, on, late: on > task.current_due };
@@ -432,7 +430,7 @@ impl Session {
             appeal_no: task.appeal_no.clone(),
             assignee: assignee.unwrap_or(task.assignee.clone()),
             unit: task.unit.clone(),
-            norm: Some(default_norm(kind).to_string()),
+            norm: Some(Procedure::builtin().norm_for_task(kind).to_string()),
             period: None,
             event_date: Some(task.done_on.unwrap_or(task.current_due)),
             depends_on: vec![after],
@@ -455,7 +453,7 @@ impl Session {
 
     /// Accepts a first step on an object with no task yet (nothing to follow): the task and the
     /// acceptance in one write.
-    pub(super) fn accept_first_step(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+    pub(in crate::api) fn accept_first_step(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
         let plan = self.plan_task(request)?;
         let about = plan.about.clone();
         let ids = self.write(|w| {
@@ -615,16 +613,6 @@ pub struct Recomputed {
     pub task_id: i64,
     pub from: NaiveDate,
     pub to: NaiveDate,
-}
-
-/// The catalog norm a task of this kind follows by default when a suggestion is accepted.
-fn default_norm(kind: TaskKind) -> &'static str {
-    match kind {
-        TaskKind::ConsiderAppeal => "appk-76-consideration",
-        TaskKind::ForwardAppeal => "appk-76-forwarding",
-        TaskKind::IssueResponse => "prosecutor-submission",
-        _ => "control-of-execution",
-    }
 }
 
 fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {

@@ -21,9 +21,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::journal::{verify, JournalVerification};
-use super::rpc::{self, CallContext, NoParams, Ok};
-use super::{clock_for, init, ApiError, Context, ErrorCode, Session};
+use crate::api::session::journal::{verify, JournalVerification};
+use crate::api::wire::rpc::{self, CallContext, NoParams, Ok};
+use crate::api::{clock_for, init, ApiError, Context, ErrorCode, Session};
 use crate::domain::journal::Face;
 use crate::ingest::ImportReport;
 
@@ -180,7 +180,7 @@ impl HostState {
 }
 
 /// The handlers of the methods the host answers beside the worker (see `rpc::methods!`).
-pub(super) mod on_host {
+pub(in crate::api) mod on_host {
     use super::*;
 
     pub fn upload(host: &Host, p: UploadParams) -> Result<Uploaded, ApiError> {

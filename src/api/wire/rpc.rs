@@ -10,20 +10,25 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::host::{HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded};
-use super::{
+use crate::analytics::practices::{AnomalyKind, DetectParams};
+use crate::analytics::risk::{RiskParams, Target};
+use crate::api::wire::host::{
+    HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded,
+};
+use crate::api::{
     ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
     EvidencePackReport, EvidenceVerification,
 };
-use super::{AnomalyDetail, AnomalyReport, PlanScore, RiskExplanation, RiskTrainReport};
-use super::{ApiError, ErrorCode, Session};
-use super::{
+use crate::api::{
+    AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
+    RiskTrainReport,
+};
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
     JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
     TaskDetail,
 };
-use crate::analytics::practices::{AnomalyKind, DetectParams};
-use crate::analytics::risk::{RiskParams, Target};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
@@ -94,7 +99,7 @@ pub struct AppealParams {
 #[serde(deny_unknown_fields)]
 pub struct CorrectAppealParams {
     pub appeal_no: String,
-    pub aspect: String,
+    pub aspect: CorrectionAspect,
     pub to: String,
     pub reason: String,
 }
@@ -150,7 +155,7 @@ pub struct AnomalyParams {
 #[serde(deny_unknown_fields)]
 pub struct ReviewAnomalyParams {
     pub id: String,
-    pub action: String,
+    pub action: AnomalyReview,
     pub reason: String,
 }
 
@@ -159,7 +164,7 @@ pub struct ReviewAnomalyParams {
 #[serde(deny_unknown_fields)]
 pub struct OverrideRiskParams {
     pub bin: String,
-    pub assessment: String,
+    pub assessment: RiskAssessment,
     pub reason: String,
 }
 
@@ -220,7 +225,7 @@ pub struct ActDraftFiles {
     pub pdf_error: Option<String>,
 }
 
-/// A packed evidence package (a zip kept beside the database) and its bytes for download.
+/// A packed evidence package and its zip for download (made in memory, never kept on disk).
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct EvidencePackFile {
     pub report: EvidencePackReport,
@@ -246,6 +251,9 @@ pub enum Runs {
 pub struct MethodTypes {
     pub params: String,
     pub result: String,
+    /// The parameters' field names, read from their TypeScript declaration: what a caller may send
+    /// (the fuzzer builds its objects from them, so its values reach the use cases).
+    pub param_fields: Vec<String>,
     /// `(type name, file stem)` of every exported type the two mention.
     pub imports: Vec<(String, String)>,
 }
@@ -259,8 +267,41 @@ impl MethodTypes {
                 imports.push((dependency.ts_name, stem));
             }
         }
-        MethodTypes { params: P::name(cfg), result: R::name(cfg), imports }
+        MethodTypes { params: P::name(cfg), result: R::name(cfg), imports, param_fields: fields_of(&P::decl(cfg)) }
     }
+}
+
+/// The field names of a TypeScript object declaration (`type X = { a: string, b?: number, }`).
+fn fields_of(decl: &str) -> Vec<String> {
+    let body = decl.split_once('{').map_or("", |(_, rest)| rest);
+    let mut fields = Vec::new();
+    let mut depth = 0usize;
+    let mut current = String::new();
+    for c in body.chars() {
+        match c {
+            '{' | '<' | '[' | '(' => depth += 1,
+            '}' | '>' | ']' | ')' if depth > 0 => depth -= 1,
+            ':' if depth == 0 => {
+                let name = current.trim().trim_end_matches('?').trim_matches('"').to_string();
+                if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    fields.push(name);
+                }
+                current.clear();
+                continue;
+            }
+            ',' if depth == 0 => {
+                current.clear();
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 && c != '}' {
+            current.push(c);
+        } else {
+            current.clear();
+        }
+    }
+    fields
 }
 
 /// The exported types a type's name mentions: itself, or what a wrapper (`Vec<T>`) wraps.
@@ -342,7 +383,7 @@ fn json<T: Serialize>(value: T) -> Result<Value, ApiError> {
 }
 
 /// Declares the methods: `name: Runs(Params) -> Result;`. Each `Session` method has a handler of
-/// that name in `on_session` and each `Host` method one in `super::host::on_host`, with exactly
+/// that name in `on_session` and each `Host` method one in `crate::api::wire::host::on_host`, with exactly
 /// those types, so the table, the dispatch and the handlers cannot disagree.
 macro_rules! methods {
     ($( $(#[doc = $doc:literal])* $name:ident : $runs:ident ( $p:ty ) -> $r:ty ; )*) => {
@@ -359,7 +400,7 @@ macro_rules! methods {
 
         /// Runs a method that the host answers beside the worker; `None` when the method runs
         /// on the session.
-        pub fn call_host(host: &super::host::Host, method: &str, value: Value) -> Option<Result<Value, ApiError>> {
+        pub fn call_host(host: &crate::api::wire::host::Host, method: &str, value: Value) -> Option<Result<Value, ApiError>> {
             $( methods!(@host $runs, $name, $p, method, value, host); )*
             None
         }
@@ -390,7 +431,7 @@ macro_rules! methods {
                 lines.push(format!("  {}: {{ params: {}; result: {} }};", stringify!($name), types.params, types.result));
             )*
             imports.sort();
-            let mut out = String::from("// Generated from src/api/rpc.rs by tests/core/wire.rs. Do not edit this file by hand.\n\n");
+            let mut out = String::from("// Generated from src/api/wire/rpc.rs by tests/core/wire.rs. Do not edit this file by hand.\n\n");
             for (name, stem) in &imports {
                 out.push_str(&format!("import type {{ {name} }} from \"./{stem}\";\n"));
             }
@@ -416,7 +457,7 @@ macro_rules! methods {
     (@host Session, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
     (@host Host, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {
         if $method == stringify!($name) {
-            return Some(params::<$p>($method, $value).and_then(|p| super::host::on_host::$name($host, p)).and_then(json));
+            return Some(params::<$p>($method, $value).and_then(|p| crate::api::wire::host::on_host::$name($host, p)).and_then(json));
         }
     };
 }
@@ -539,7 +580,7 @@ mod on_session {
     }
 
     pub fn correct_appeal(s: &mut Session, p: CorrectAppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
-        s.correct_appeal(&p.appeal_no, &p.aspect, &p.to, &p.reason)?;
+        s.correct_appeal(&p.appeal_no, p.aspect, &p.to, &p.reason)?;
         s.appeal_card(&p.appeal_no)
     }
 
@@ -552,7 +593,7 @@ mod on_session {
     }
 
     pub fn review_anomaly(s: &mut Session, p: ReviewAnomalyParams, _: &mut CallContext<'_>) -> R<AnomalyDetail> {
-        s.review_anomaly(&p.id, &p.action, &p.reason)
+        s.review_anomaly(&p.id, p.action, &p.reason)
     }
 
     pub fn risk_explain(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
@@ -560,7 +601,7 @@ mod on_session {
     }
 
     pub fn override_risk(s: &mut Session, p: OverrideRiskParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
-        s.override_risk(&p.bin, &p.assessment, &p.reason)
+        s.override_risk(&p.bin, p.assessment, &p.reason)
     }
 
     pub fn train_risk(s: &mut Session, p: TrainRiskParams, _: &mut CallContext<'_>) -> R<RiskTrainReport> {
@@ -601,10 +642,7 @@ mod on_session {
     }
 
     pub fn attachment(s: &mut Session, p: AttachmentParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        let listed = s.attachments(&p.bin)?.into_iter().find(|a| a.sha256 == p.sha256).ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound, format!("no document {} attached to {}", p.sha256, p.bin))
-        })?;
-        let bytes = s.attachment_bytes(&listed.sha256)?;
+        let (listed, bytes) = s.attachment_of(&p.bin, &p.sha256)?;
         Ok(download(listed.file_name, "application/octet-stream", &bytes))
     }
 
@@ -613,11 +651,7 @@ mod on_session {
     }
 
     pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {
-        let report = s.pack_evidence_kept(&p.bin)?;
-        let path = std::path::PathBuf::from(&report.path);
-        let bytes =
-            std::fs::read(&path).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "evidence.zip".into());
+        let (report, name, bytes) = s.pack_evidence_download(&p.bin)?;
         Ok(EvidencePackFile { report, file: download(name, "application/zip", &bytes) })
     }
 
@@ -682,7 +716,7 @@ mod on_session {
     }
 
     pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
-        let report = super::super::journal::verify(s.database())?;
+        let report = crate::api::session::journal::verify(s.database())?;
         cx.state.record_verification(&report);
         Ok(report)
     }

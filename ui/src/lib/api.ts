@@ -1,5 +1,5 @@
 // Named wrappers over the declared method table, for the screens. Each is a one-line call typed
-// by types/Methods.ts (generated from src/api/rpc.rs and checked in CI), so a change on either
+// by types/Methods.ts (generated from src/api/wire/rpc.rs and checked in CI), so a change on either
 // side fails the type check instead of a screen.
 
 import { call } from './transport';
@@ -14,6 +14,8 @@ import type { Target } from './types/Target';
 import type { ActDraftRequest } from './types/ActDraftRequest';
 import type { ActIssueRequest } from './types/ActIssueRequest';
 import type { ChecklistMarkRequest } from './types/ChecklistMarkRequest';
+import type { AnomalyReview } from './types/AnomalyReview';
+import type { RiskAssessment } from './types/RiskAssessment';
 
 const none = {} as Record<symbol, never>;
 
@@ -53,9 +55,9 @@ export const api = {
   importProgress: () => call('import_progress', none),
   anomalies: (kind: AnomalyKind | null = null) => call('anomalies', { kind }),
   anomaly: (id: string, limit = 100) => call('anomaly', { id, limit }),
-  reviewAnomaly: (id: string, action: 'dismiss' | 'restore', reason: string) => call('review_anomaly', { id, action, reason }),
+  reviewAnomaly: (id: string, action: AnomalyReview, reason: string) => call('review_anomaly', { id, action, reason }),
   riskExplain: (bin: string) => call('risk_explain', { bin }),
-  overrideRisk: (bin: string, assessment: string, reason: string) => call('override_risk', { bin, assessment, reason }),
+  overrideRisk: (bin: string, assessment: RiskAssessment, reason: string) => call('override_risk', { bin, assessment, reason }),
   trainRisk: (target: Target | null = null) => call('train_risk', { target }),
   scorePlan: (upload: string, top: number | null = null) => call('score_plan', { upload, top }),
   actDraft: (p: ActDraftRequest) => call('act_draft', p),

@@ -1,14 +1,25 @@
 // Every failure shown to a person, in their language: the core's errors by their code (never the
-// English sentence, which stays in the browser's console for whoever looks after the system).
+// English sentence, which stays in the browser's console for whoever looks after the system), and
+// where in a file the problem is when the core says so (file, line or row, column, value).
 
 import { t } from './i18n.svelte';
 import { CallError } from './transport';
+import type { ErrorDetail } from './types/ErrorDetail';
+
+/** Where in a file a problem is, in the reader's language. */
+export function detailText(d: ErrorDetail): string {
+  const place = t(d.position === 'row' ? 'error.at_row' : 'error.at_line', { file: d.file, line: d.line });
+  const field = d.field && d.field !== '—' && d.field !== '-' ? t('error.at_field', { field: d.field }) : '';
+  const value = d.value !== undefined ? t('error.at_value', { value: d.value }) : '';
+  return [place, field, value].filter(Boolean).join(', ');
+}
 
 /** The sentence for an error caught from a call (or anything else thrown). */
 export function errorText(e: unknown): string {
   if (e instanceof CallError) {
     console.warn(`ekn: ${e.code}: ${e.message}`);
-    return t(`error.${e.code}`);
+    const text = t(`error.${e.code}`);
+    return e.detail ? `${text} — ${detailText(e.detail)}` : text;
   }
   console.warn('ekn:', e);
   return t('error.internal');

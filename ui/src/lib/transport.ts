@@ -1,11 +1,12 @@
 // The one way the UI talks to the core: `invoke('call')` inside the desktop app, `fetch` to
-// `ekn serve` in a browser. Both reach the same declared method table (src/api/rpc.rs), whose
+// `ekn serve` in a browser. Both reach the same declared method table (src/api/wire/rpc.rs), whose
 // TypeScript map (types/Methods.ts) types `call` by method: a misspelt method or parameter is a
 // type error. The browser's session token comes from the URL `ekn serve` printed; it is kept for
 // the tab's life only and removed from the address bar. Every failure — the core's, or an answer
 // that is not JSON (413, 502) — becomes a `CallError` with a code the UI words in its language.
 
 import type { ErrorCode } from './types/ErrorCode';
+import type { ErrorDetail } from './types/ErrorDetail';
 import type { Methods } from './types/Methods';
 
 const TOKEN_KEY = 'ekn.token';
@@ -15,9 +16,12 @@ export type UiErrorCode = ErrorCode | 'unavailable' | 'network';
 
 export class CallError extends Error {
   code: UiErrorCode;
-  constructor(code: UiErrorCode, message: string) {
+  /** Where in a file the problem is (file, line or row, column, the value when safe to show). */
+  detail?: ErrorDetail;
+  constructor(code: UiErrorCode, message: string, detail?: ErrorDetail) {
     super(message);
     this.code = code;
+    this.detail = detail;
   }
 }
 
@@ -38,8 +42,11 @@ export function adoptToken(): string | null {
 }
 
 function asCallError(value: unknown, fallback: UiErrorCode): CallError {
-  const v = value as { code?: unknown; message?: unknown } | null;
-  if (v && typeof v.code === 'string' && typeof v.message === 'string') return new CallError(v.code as UiErrorCode, v.message);
+  const v = value as { code?: unknown; message?: unknown; detail?: unknown } | null;
+  if (v && typeof v.code === 'string' && typeof v.message === 'string') {
+    const detail = v.detail && typeof v.detail === 'object' ? (v.detail as ErrorDetail) : undefined;
+    return new CallError(v.code as UiErrorCode, v.message, detail);
+  }
   return new CallError(fallback, String(value));
 }
 

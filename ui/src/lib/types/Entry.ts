@@ -27,4 +27,8 @@ sha256: string, task_id: number | null, } | { "kind": "act_issued", act_id: numb
 /**
  * Checklist items not satisfied when the act went out (ids).
  */
-missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "checklist_marked", subject_bin: string, item: string, ticked: boolean, document: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };
+missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "checklist_marked", subject_bin: string, item: string, ticked: boolean, document: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "keys_reset", 
+/**
+ * The key files made anew (`<db>.key`, `<db>.signing-key`), by name.
+ */
+files: Array<string>, reason: string, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };

@@ -3,6 +3,6 @@ import type { EvidencePackReport } from "./EvidencePackReport";
 import type { FileDownload } from "./FileDownload";
 
 /**
- * A packed evidence package (a zip kept beside the database) and its bytes for download.
+ * A packed evidence package and its zip for download (made in memory, never kept on disk).
  */
 export type EvidencePackFile = { report: EvidencePackReport, file: FileDownload, };

@@ -1,0 +1,9 @@
+//! The analytics a person reads and answers: practices of control bodies and districts that stand
+//! out from their peers (`anomalies`, dismissed with a reason), the local risk model trained,
+//! explained and overridden (`risk`), and a plan of upcoming inspections scored against the
+//! replayed history (`plan`). The computation itself is `crate::analytics`; this is its use.
+
+pub mod anomalies;
+pub mod plan;
+pub mod risk;
+pub mod words;

@@ -1,0 +1,144 @@
+//! Errors as every face shows them: a stable `ErrorCode` to switch on (the UI words it in the
+//! reader's language, the command line prints it in brackets, `ekn serve` maps it to a status) and a
+//! sentence in English for the command line and the logs; the layers' own errors are turned into it
+//! here, once.
+
+use serde::Serialize;
+
+use crate::ingest::IngestError;
+use crate::store::StoreError;
+
+/// The stable codes of errors: the UI words each one in the reader's language and never shows
+/// the English sentence; the command line prints the code in brackets before the sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    NotFound,
+    InvalidInput,
+    NoDatabase,
+    DatabaseExists,
+    DatabaseTooNew,
+    Io,
+    Internal,
+    /// A decision (extension, suspension, refusal, override) was given without its reason.
+    ReasonRequired,
+    /// The date asked for is not a working day.
+    NotWorkingDay,
+    /// An extension beyond the norm's cap.
+    BeyondCap,
+    /// The task waits for open tasks.
+    Blocked,
+    /// The task is already done or cancelled.
+    Closed,
+    /// A file or request larger than the product accepts.
+    TooLarge,
+    /// Nothing is suggested for the object now.
+    NothingSuggested,
+    /// `ekn serve` refuses a request naming another host (DNS rebinding).
+    ForbiddenHost,
+    /// `ekn serve` refuses a request from another web page.
+    ForbiddenOrigin,
+    /// `ekn serve` refuses a request without the session token.
+    Unauthorized,
+    /// `ekn journal verify` found a problem.
+    JournalBroken,
+    /// `ekn evidence verify` found a problem with a package.
+    EvidenceBroken,
+    /// Another process holds the database's write lock (an import beside `ekn serve`): try again.
+    Busy,
+    /// A key file of an existing database is missing; it is never made anew on its own.
+    KeyMissing,
+    /// A stored document was sealed with another key than the database's.
+    KeyMismatch,
+    /// A stored value the product cannot have written (a damaged row).
+    Corrupt,
+}
+
+impl ErrorCode {
+    /// The code as the faces print it (`not_found`), the same word serde writes.
+    pub fn code(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.code())
+    }
+}
+
+/// An error as the faces show it: a stable code to switch on and a sentence (English) for the
+/// command line and the logs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error, ts_rs::TS)]
+#[error("{message}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+    /// Where in a file the problem is, as data, so a face words it in the reader's language. Boxed:
+    /// every `Result` of the api carries this error, and most have no place to name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub detail: Option<Box<ErrorDetail>>,
+}
+
+/// The place of a problem in a file a person gave: the file's name, the line (of text) or row
+/// (of a sheet), the column, and the refused value where it is safe to show (never a name, an
+/// IIN or an appeal's text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ErrorDetail {
+    pub file: String,
+    /// "line" for text files (CSV, JSON), "row" for a sheet (XLSX).
+    pub position: String,
+    pub line: u64,
+    /// The column as ЭКН names it (`start_date`), or "—" when the problem is the record as a whole.
+    pub field: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub value: Option<String>,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ApiError { code, message: message.into(), detail: None }
+    }
+
+    /// A value a person gave that cannot be used (`invalid_input`).
+    pub fn invalid(message: impl Into<String>) -> Self {
+        ApiError::new(ErrorCode::InvalidInput, message)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        let code = match &e {
+            e if e.is_busy() => ErrorCode::Busy,
+            StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
+            StoreError::NoDatabase(_) => ErrorCode::NoDatabase,
+            StoreError::KeyMissing { .. } => ErrorCode::KeyMissing,
+            StoreError::Corrupt(_) => ErrorCode::Corrupt,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
+            StoreError::Io { .. } | StoreError::BadKey { .. } => ErrorCode::Io,
+            StoreError::Sqlite(_) | StoreError::Internal(_) => ErrorCode::Internal,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}
+
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::Store(inner) => inner.into(),
+            IngestError::Invalid { ref file, position, line, ref field, ref value, .. } => {
+                let detail = ErrorDetail {
+                    file: file.clone(),
+                    position: position.to_string(),
+                    line,
+                    field: field.clone(),
+                    value: value.clone(),
+                };
+                ApiError { code: ErrorCode::InvalidInput, message: e.to_string(), detail: Some(Box::new(detail)) }
+            }
+            other => ApiError::new(ErrorCode::InvalidInput, other.to_string()),
+        }
+    }
+}

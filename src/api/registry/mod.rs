@@ -1,0 +1,241 @@
+//! The imported data as the faces reach it: creating a database (empty or with the demo data),
+//! importing an export file or an upload (with the appeals pipeline over what an appeals import
+//! wrote), previewing one without writing, the case card, search and the database's status.
+
+pub mod demo;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::api::appeals::triage::TriageScope;
+use crate::api::{ApiError, Context, ErrorCode, Session};
+use crate::domain::card::Card;
+use crate::domain::ids::SubjectId;
+use crate::domain::records::DataKind;
+use crate::ingest::{self, ImportOptions, ImportReport, Input, LegalCard, Progress};
+use crate::store::secret::{self, KeyFile};
+use crate::store::{ImportRecord, SearchHits, Store, TableCounts};
+use demo::demo_files;
+
+/// What `init` did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct InitReport {
+    pub database: String,
+    pub key_file: String,
+    pub schema_version: i64,
+    pub imports: Vec<ImportReport>,
+    pub counts: TableCounts,
+}
+
+/// Creates the database at `path` (and its key files). With `demo: Some(today)`, fills it with the
+/// demo data made for that day, imported through the same importer a real export goes through.
+/// `force` replaces an existing one. Writes are made by `context`'s actor.
+pub fn init(
+    path: &Path,
+    demo: Option<chrono::NaiveDate>,
+    force: bool,
+    context: Context,
+    progress: &mut dyn FnMut(&str, Progress),
+) -> Result<InitReport, ApiError> {
+    if path.exists() {
+        if !force {
+            return Err(ApiError::new(
+                ErrorCode::DatabaseExists,
+                format!("a database already exists at {}; use --force to replace it", path.display()),
+            ));
+        }
+        // Everything kept for the old database goes with it: its keys, and the documents and
+        // packages only those keys open.
+        crate::store::remove_database(path)?;
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display())))?;
+    }
+    let keys = (
+        secret::load_or_create_for_new(path, KeyFile::Pseudonyms)?,
+        secret::load_or_create_for_new(path, KeyFile::Signing)?,
+    );
+    let mut session = Session::with_store(Store::open(path)?, path, keys, context);
+    session.start()?;
+    let mut imports = Vec::new();
+    if let Some(today) = demo {
+        let mut labelled = None;
+        for (kind, name, bytes) in demo_files(today)? {
+            if kind == DataKind::Appeals {
+                labelled = Some((name.clone(), std::sync::Arc::<[u8]>::from(bytes.as_slice())));
+            }
+            let options = ImportOptions {
+                kind,
+                source: Some("ЭКН demo data (generated)".into()),
+                skip_invalid: false,
+                legal_card: None,
+            };
+            let stamp = session.stamp()?;
+            let report = ingest::import(
+                &mut session.store,
+                stamp,
+                Input::Bytes { name: &name, bytes: bytes.into() },
+                &options,
+                &session.pseudonymiser,
+                &mut |p| progress(&name, p),
+            )?;
+            session.seal(report.journal_seq.unwrap_or(1))?;
+            imports.push(report);
+        }
+        demo::create_demo_tasks(&mut session, today)?;
+        if let Some((name, bytes)) = labelled {
+            demo::train_and_triage(&mut session, &name, bytes)?;
+        }
+        session.set_setting("demo", "true")?;
+        session.set_setting("demo_day", &today.to_string())?;
+    }
+    session.store.checkpoint()?;
+    Ok(InitReport {
+        database: path.display().to_string(),
+        key_file: secret::key_path(path).display().to_string(),
+        schema_version: session.store.schema_version()?,
+        imports,
+        counts: session.store.counts()?,
+    })
+}
+
+/// What `status` shows.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Status {
+    pub database: String,
+    pub schema_version: i64,
+    pub demo: bool,
+    pub counts: TableCounts,
+    pub imports: Vec<ImportRecord>,
+}
+
+impl Session {
+    /// Imports one file of the given kind.
+    pub fn import(
+        &mut self,
+        kind: DataKind,
+        file: &Path,
+        source: Option<String>,
+        skip_invalid: bool,
+        legal_card_file: Option<&Path>,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        if !file.is_file() {
+            return Err(ApiError::new(ErrorCode::NotFound, format!("{}: no such file", file.display())));
+        }
+        let legal_card: Option<LegalCard> = legal_card_file.map(ingest::read_legal_card).transpose()?;
+        let options = ImportOptions { kind, source, skip_invalid, legal_card };
+        self.import_input(Input::Path(file), &options, progress)
+    }
+
+    /// Imports from any input, journaled as one entry, and seals the journal.
+    pub(crate) fn import_input(
+        &mut self,
+        input: Input<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let stamp = self.stamp()?;
+        let mut report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
+        self.seal(report.journal_seq.unwrap_or(1))?;
+        if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
+            // The pipeline runs on what this import wrote; its progress continues the import's.
+            let (bytes, rows) = (report.size_bytes, report.rows_read);
+            let step = std::cell::RefCell::new(progress);
+            let on_triage = |done: usize, total: usize| {
+                (step.borrow_mut())(ingest::Progress {
+                    bytes_done: bytes,
+                    bytes_total: bytes,
+                    rows,
+                    triaged: done as u64,
+                    triage_total: total as u64,
+                })
+            };
+            report.triage = Some(self.triage(TriageScope::Import(report.import_id), &on_triage)?);
+        }
+        tracing::info!(
+            target: "ekn::import",
+            kind = report.kind.code(),
+            rows = report.rows_read,
+            inserted = report.inserted,
+            rejected = report.rejected,
+            seconds = report.seconds,
+            "import done"
+        );
+        // Risk scores feed task urgency, and appeals and objects are what tasks point at.
+        self.graph_cache.take();
+        Ok(report)
+    }
+
+    /// What importing `file` would meet, without writing anything.
+    pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
+        Ok(ingest::preview(Input::Path(file), kind, &self.pseudonymiser)?)
+    }
+
+    /// What importing a file held in memory (an upload) would meet, without writing anything.
+    pub fn preview_bytes(
+        &self,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        kind: Option<DataKind>,
+    ) -> Result<ingest::Preview, ApiError> {
+        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, &self.pseudonymiser)?)
+    }
+
+    /// Imports a file held in memory (an upload); its kind is recognised from its columns when
+    /// not given. Rejected rows, with `skip_invalid`, stay in the report for download.
+    pub fn import_bytes(
+        &mut self,
+        name: &str,
+        bytes: std::sync::Arc<[u8]>,
+        kind: Option<DataKind>,
+        skip_invalid: bool,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let kind = match kind {
+            Some(kind) => kind,
+            None => self.preview_bytes(name, bytes.clone(), None)?.kind,
+        };
+        let options = ImportOptions { kind, source: Some(name.to_string()), skip_invalid, legal_card: None };
+        self.import_input(Input::Bytes { name, bytes }, &options, progress)
+    }
+
+    /// The case card of one subject.
+    pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
+        let id = SubjectId::parse(bin)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
+        self.store.card(id.as_str())?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
+        })
+    }
+
+    /// Objects by name or BIN prefix, appeals by words of their text.
+    pub fn search(&self, text: &str, limit: usize) -> Result<SearchHits, ApiError> {
+        if text.trim().is_empty() {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "the search text is empty"));
+        }
+        Ok(self.store.search(text, limit.clamp(1, 500))?)
+    }
+
+    pub fn status(&self) -> Result<Status, ApiError> {
+        Ok(Status {
+            database: self.path.display().to_string(),
+            schema_version: self.store.schema_version()?,
+            demo: self.store.setting("demo")?.as_deref() == Some("true"),
+            counts: self.store.counts()?,
+            imports: self.store.imports()?,
+        })
+    }
+
+    /// The object's BIN as stored and its row id, without reading its card.
+    pub(in crate::api) fn subject_id_of(&self, bin: &str) -> Result<(String, i64), ApiError> {
+        let id = SubjectId::parse(bin).map_err(|e| ApiError::invalid(format!("BIN/IIN '{}' {e}", bin.trim())))?;
+        let bin = id.as_str().to_string();
+        let subject_id = self
+            .store
+            .subject_id(&bin)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {bin}")))?;
+        Ok((bin, subject_id))
+    }
+}

@@ -1,0 +1,297 @@
+//! The session kernel: an open database with its keys and the `Context` of the face that opened
+//! it (the clock, who acts through which face), the one way a use case writes (`write`, `write_as`:
+//! one journaled write, committed, then the journal's head sealed), the caches built from storage,
+//! and the small helpers every use case shares (a reason's bounds, digests, JSON kept as text).
+
+pub mod context;
+pub mod journal;
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::api::analytics::plan::RiskContext;
+use crate::api::{ApiError, ErrorCode, NormsInForce};
+use crate::domain::journal::{Actor, Entry, RecordRef};
+use crate::domain::privacy::Pseudonymiser;
+use crate::store::blobs::BlobStore;
+use crate::store::secret::{self, KeyFile};
+use crate::store::{About, Stamp, Store, Write};
+use context::{os_user, Clock, Context};
+
+/// Starts structured logging to stderr for a face: the level from `EKN_LOG` (`warn` when unset;
+/// `info`, `debug`, or a filter such as `ekn::host=debug`). Logs carry method names, counts and
+/// timings — never parameters, texts, names or identifiers, so no personal data reaches them.
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("EKN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_target(true)
+        .try_init();
+}
+
+/// A random 256-bit token in hex (the session token of `ekn serve`).
+pub fn random_token() -> String {
+    hex::encode(secret::random_key())
+}
+
+/// Where the database lives unless `--db` or `EKN_DB` says otherwise: the OS data directory
+/// (on Linux `~/.local/share/ekn/ekn.db`).
+pub fn default_db_path() -> PathBuf {
+    directories::ProjectDirs::from("kz", "ekn", "ekn")
+        .map(|dirs| dirs.data_dir().join("ekn.db"))
+        .unwrap_or_else(|| PathBuf::from("ekn.db"))
+}
+
+/// An open database with its keys and the context of the face that opened it. The working-day
+/// calendar, the norms in force and the task graph are built from storage once and kept until a
+/// write changes what they were built from.
+pub struct Session {
+    pub(in crate::api) store: Store,
+    pub(in crate::api) pseudonymiser: Pseudonymiser,
+    pub(in crate::api) signer: ed25519_dalek::SigningKey,
+    /// The attached documents, sealed with the database's key.
+    pub(in crate::api) blobs: BlobStore,
+    pub(in crate::api) path: PathBuf,
+    pub(in crate::api) context: Context,
+    pub(in crate::api) calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
+    pub(in crate::api) norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
+    pub(in crate::api) graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
+    /// The registry as analytics reads it, with the data version it was read at.
+    pub(in crate::api) registry_cache:
+        std::cell::RefCell<Option<(String, std::sync::Arc<crate::domain::facts::Registry>)>>,
+    /// The last run of the anomaly detectors, with the data version, day and settings it ran on:
+    /// the list and then one anomaly opened from it do not run the detectors twice.
+    pub(in crate::api) detection_cache:
+        std::cell::RefCell<Option<(String, std::rc::Rc<crate::analytics::practices::Detection>)>>,
+    /// The registry replayed for the risk model in force, with the data and model versions.
+    pub(in crate::api) risk_cache: std::cell::RefCell<Option<(String, std::rc::Rc<RiskContext>)>>,
+}
+
+/// The most characters a person's own words may have: a reason, a note — words, not a document.
+pub const MAX_WORDS: usize = 4000;
+
+/// A reason a person gives for a decision (a correction, a dismissal, an override, an extension,
+/// a refusal): required, and at most `MAX_WORDS` characters. Returns it trimmed.
+pub(crate) fn checked_reason(reason: &str, what: &str) -> Result<String, ApiError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::new(ErrorCode::ReasonRequired, format!("{what} needs a reason")));
+    }
+    if reason.chars().count() > MAX_WORDS {
+        return Err(ApiError::invalid(format!("a reason is at most {MAX_WORDS} characters")));
+    }
+    Ok(reason.to_string())
+}
+
+/// An optional note: trimmed, empty taken as none, at most `MAX_WORDS` characters.
+pub(crate) fn checked_note(note: Option<&str>) -> Result<Option<String>, ApiError> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    if note.is_some_and(|n| n.chars().count() > MAX_WORDS) {
+        return Err(ApiError::invalid(format!("a note is at most {MAX_WORDS} characters")));
+    }
+    Ok(note.map(str::to_string))
+}
+
+/// The SHA-256 of bytes, in hex: how every digest the product records is written.
+pub(crate) use crate::domain::digest::sha256_hex;
+
+/// JSON of a value kept as text in a record (a model's parameters and metrics, a decision's
+/// explanation); these types always serialise.
+pub(crate) fn json_text<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+impl Session {
+    /// Opens an existing database as the command line (the person from `EKN_USER`, else
+    /// Settings' "me", else the OS user); a missing database is an error that says how to create it.
+    pub fn open(path: &Path) -> Result<Session, ApiError> {
+        Session::open_with(path, Context::cli())
+    }
+
+    /// Opens an existing database for a face.
+    /// A database whose key file is missing is refused before anything is opened or written.
+    pub fn open_with(path: &Path, context: Context) -> Result<Session, ApiError> {
+        if !path.exists() {
+            // The store's own refusal, which says how to create one.
+            Store::open_existing(path)?;
+        }
+        let keys = (secret::load(path, KeyFile::Pseudonyms)?, secret::load(path, KeyFile::Signing)?);
+        let mut session = Session::with_store(Store::open_existing(path)?, path, keys, context);
+        session.start()?;
+        Ok(session)
+    }
+
+    /// A session over a store just opened, with the database's two keys (pseudonyms and
+    /// documents, signing).
+    pub(in crate::api) fn with_store(
+        store: Store,
+        path: &Path,
+        (key, signing): ([u8; 32], [u8; 32]),
+        context: Context,
+    ) -> Session {
+        Session {
+            store,
+            pseudonymiser: Pseudonymiser::new(key),
+            signer: ed25519_dalek::SigningKey::from_bytes(&signing),
+            blobs: BlobStore::new(path, &key),
+            path: path.to_path_buf(),
+            context,
+            calendar_cache: Default::default(),
+            norms_cache: Default::default(),
+            graph_cache: Default::default(),
+            registry_cache: Default::default(),
+            detection_cache: Default::default(),
+            risk_cache: Default::default(),
+        }
+    }
+
+    /// What every open does: begins the journal of a database older than it, records the
+    /// versions of the norms in force, and recomputes open deadlines when a rule changed.
+    pub(in crate::api) fn start(&mut self) -> Result<(), ApiError> {
+        if self.store.has_legacy_task_log()? {
+            let stamp = Stamp { at: self.context.clock.stamp(), actor: Actor::system() };
+            let entries = self.store.start_journal(stamp)?;
+            self.seal(entries.first().map_or(1, |e| e.seq))?;
+        }
+        self.record_norm_versions()?;
+        self.recompute_if_rules_changed()?;
+        Ok(())
+    }
+
+    /// The session's clock.
+    pub fn clock(&self) -> &dyn Clock {
+        self.context.clock.as_ref()
+    }
+
+    /// Today's date in Kazakhstan by the session's clock.
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.context.clock.today()
+    }
+
+    /// Who is acting: the person the face named, else Settings' "me", else the OS user.
+    pub fn actor(&self) -> Result<Actor, ApiError> {
+        let person = match &self.context.person {
+            Some(person) => person.clone(),
+            None => match self.store.setting("ui.assignee")?.filter(|p| !p.trim().is_empty()) {
+                Some(me) => me,
+                None => os_user(),
+            },
+        };
+        Ok(Actor { person, face: self.context.face })
+    }
+
+    /// The stamp of a write made now by the acting person.
+    pub(in crate::api) fn stamp(&self) -> Result<Stamp, ApiError> {
+        Ok(Stamp { at: self.context.clock.stamp(), actor: self.actor()? })
+    }
+
+    /// The stamp of a write the product makes on its own (a recomputation after a rule changed).
+    pub(in crate::api) fn system_stamp(&self) -> Stamp {
+        Stamp { at: self.context.clock.stamp(), actor: Actor::system() }
+    }
+
+    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, and seals.
+    pub(in crate::api) fn write_as<T>(
+        &mut self,
+        stamp: Stamp,
+        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut write = self.store.write(stamp)?;
+        let out = f(&mut write)?;
+        let entries = write.commit()?;
+        self.seal(entries.first().map_or(1, |e| e.seq))?;
+        Ok(out)
+    }
+
+    /// Runs `f` inside one write by the acting person.
+    pub(in crate::api) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let stamp = self.stamp()?;
+        self.write_as(stamp, f)
+    }
+
+    /// Sets a setting, journaled.
+    pub(in crate::api) fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ApiError> {
+        if self.store.setting(key)?.as_deref() == Some(value) {
+            return Ok(());
+        }
+        self.write(|w| {
+            w.set_setting(key, value)?;
+            let entry = Entry::SettingChanged { key: key.into(), value: value.into() };
+            w.append(&entry, About::default(), Some(RecordRef::Setting(key.into())))?;
+            Ok(())
+        })
+    }
+
+    /// The database file this session has open.
+    pub fn database(&self) -> &Path {
+        &self.path
+    }
+
+    /// Drops every cache built from storage (after a failed request, nothing half-built stays).
+    pub fn forget_caches(&self) {
+        self.calendar_cache.take();
+        self.norms_cache.take();
+        self.graph_cache.take();
+        self.registry_cache.take();
+        self.detection_cache.take();
+        self.risk_cache.take();
+    }
+}
+
+/// What `reset_keys` did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct KeysReset {
+    /// The key files made anew.
+    pub files: Vec<String>,
+    /// What the lost key had sealed that the new one cannot open, in words.
+    pub consequences: Vec<String>,
+}
+
+/// Makes a new key for each key file of the database at `path` that is missing, on a person's
+/// decision and with their reason, journaled: the one way a key is ever replaced. A lost signing
+/// key also starts a new checkpoint (journaled); a lost pseudonymisation key leaves the documents
+/// it sealed unreadable until it is found (they are named `key_mismatch`, never silently lost).
+pub fn reset_keys(path: &Path, reason: &str, context: Context) -> Result<KeysReset, ApiError> {
+    let reason = checked_reason(reason, "making a new key")?;
+    if !path.exists() {
+        Store::open_existing(path)?;
+    }
+    let missing: Vec<KeyFile> = KeyFile::ALL.into_iter().filter(|k| !k.path(path).exists()).collect();
+    if missing.is_empty() {
+        return Err(ApiError::invalid(format!(
+            "both keys of {} are in place; a key that exists is never replaced",
+            path.display()
+        )));
+    }
+    for &which in &missing {
+        secret::create(path, which)?;
+    }
+    let files: Vec<String> = missing.iter().map(|k| k.path(path).display().to_string()).collect();
+    let mut consequences = Vec::new();
+    if missing.contains(&KeyFile::Pseudonyms) {
+        consequences.push(
+            "applicants' pseudonyms made from now on do not match earlier ones, and documents attached before \
+             cannot be read until the old key is found (attach them again to seal them anew)"
+                .to_string(),
+        );
+    }
+    let mut session = Session::open_with(path, context)?;
+    let entry = Entry::KeysReset { files: files.clone(), reason: reason.clone() };
+    session.write(|w| {
+        w.append(&entry, About::default(), None)?;
+        Ok(())
+    })?;
+    if missing.contains(&KeyFile::Signing) {
+        // The old checkpoint was signed by the lost key: a new one starts over the whole journal.
+        session.reseal_journal(&reason)?;
+        consequences.push("the journal's checkpoint was started anew, signed by the new key".to_string());
+    }
+    Ok(KeysReset { files, consequences })
+}

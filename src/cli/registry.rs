@@ -1,0 +1,363 @@
+//! The registry commands of the command line: create a database (with the demo), import an
+//! export, the case card, search, status, serve the UI to a browser, and the fixtures generator.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use ekn::api::{self, ApiError, Context, GeneratedSet, ImportReport, InitReport, Scale, SearchHits, Status};
+use ekn::domain::card::Card;
+use ekn::domain::records::DataKind;
+
+use super::{opt, opt_percent, out, print, today, ProgressBars};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Kind {
+    Inspections,
+    Appeals,
+    Risk,
+}
+
+impl From<Kind> for DataKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Inspections => DataKind::Inspections,
+            Kind::Appeals => DataKind::Appeals,
+            Kind::Risk => DataKind::Risk,
+        }
+    }
+}
+
+/// `ekn keys …`
+#[derive(clap::Subcommand)]
+pub enum KeysAction {
+    /// Make a new key for each key file of the database that is missing (never for one that is
+    /// there), journaled with the reason. What the lost key sealed stays unreadable without it.
+    Reset {
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ekn keys reset`
+pub fn run_keys(db: &Path, context: &Context, action: KeysAction) -> Result<(), ApiError> {
+    match action {
+        KeysAction::Reset { reason, json } => {
+            print(json, &api::reset_keys(db, &reason, context.clone())?, |r: &api::KeysReset| {
+                let mut text = format!("New key(s): {}\n", r.files.join(", "));
+                for c in &r.consequences {
+                    let _ = writeln!(text, "  - {c}");
+                }
+                text
+            })
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum ScaleArg {
+    Demo,
+    Large,
+}
+
+/// `ekn serve`: the UI and its API on 127.0.0.1, the URL (with the session token) to standard output.
+pub fn run_serve(db: &Path, port: u16, demo: bool, ui: Option<PathBuf>, day: Option<String>) -> Result<(), ApiError> {
+    let day = day.map(|t| today(Some(&t))).transpose()?;
+    let host = std::sync::Arc::new(api::host::Host::start(db, demo, ekn::domain::journal::Face::Browser, day)?);
+    if host.created_demo() {
+        eprintln!("ekn: created the demo database at {}", db.display());
+    }
+    let server = ekn::serve::Server::bind(host, port, Some(ui.unwrap_or_else(ekn::serve::default_ui_dir)))?;
+    // The URL carries the session token: print it to the terminal only, never to a log.
+    out(&format!("{}\n", server.url()));
+    eprintln!("ekn: serving {} — open the URL above; Ctrl+C stops", db.display());
+    server.run()
+}
+
+/// `ekn init`: the database, with the demo data made for `day` when asked.
+pub fn run_init(
+    db: &Path,
+    context: &Context,
+    demo: bool,
+    day: Option<String>,
+    force: bool,
+    json: bool,
+) -> Result<(), ApiError> {
+    let day = today(day.as_deref())?;
+    let mut bars = ProgressBars::new();
+    let context = Context::new(context.face, context.person.clone(), api::clock_for(Some(day)));
+    let report = api::init(db, demo.then_some(day), force, context, &mut |name, p| bars.update(name, p))?;
+    bars.finish();
+    print(json, &report, render_init)
+}
+
+/// `ekn import`: one export file, with a progress bar on a terminal.
+pub fn run_import(
+    session: &mut api::Session,
+    kind: Kind,
+    file: &Path,
+    source: Option<String>,
+    skip_invalid: bool,
+    legal_card: Option<&Path>,
+    json: bool,
+) -> Result<(), ApiError> {
+    let mut bars = ProgressBars::new();
+    let name = file.display().to_string();
+    let report = session.import(kind.into(), file, source, skip_invalid, legal_card, &mut |p| bars.update(&name, p))?;
+    bars.finish();
+    print(json, &report, render_import)
+}
+
+/// `ekn fixtures`: deterministic data for the demo or for benchmarks.
+pub fn run_fixtures(
+    scale: ScaleArg,
+    seed: u64,
+    out_dir: Option<PathBuf>,
+    day: Option<String>,
+    clean: bool,
+) -> Result<(), ApiError> {
+    let day = day.map(|text| today(Some(&text))).transpose()?;
+    let scale = match scale {
+        ScaleArg::Demo => Scale::Demo,
+        ScaleArg::Large => Scale::Large,
+    };
+    print(false, &api::generate_fixtures(scale, seed, day, clean, out_dir)?, render_fixtures)
+}
+
+pub fn render_init(r: &InitReport) -> String {
+    let mut out = format!(
+        "Database: {}\nKey file: {} (keep it with the database; it keys applicants' pseudonyms)\n",
+        r.database, r.key_file
+    );
+    for import in &r.imports {
+        out.push_str(&render_import(import));
+    }
+    let c = &r.counts;
+    let _ = writeln!(
+        out,
+        "Objects: {}, inspections: {}, appeals: {}, risk scores: {}",
+        c.subjects, c.inspections, c.appeals, c.risk_scores
+    );
+    out
+}
+
+pub fn render_import(r: &ImportReport) -> String {
+    let mut out = format!(
+        "Imported {} ({}) as import #{}\n  format: {}\n  sha256: {}\n  rows: {} read, {} inserted, {} updated, {} unchanged, {} rejected ({:.2} s)\n",
+        r.file,
+        r.kind.code(),
+        r.import_id,
+        r.format,
+        r.sha256,
+        r.rows_read,
+        r.inserted,
+        r.updated,
+        r.unchanged,
+        r.rejected,
+        r.seconds
+    );
+    if let Some(path) = &r.rejected_file {
+        let _ = writeln!(out, "  rejected rows and reasons: {path}");
+    }
+    if !r.ignored_columns.is_empty() {
+        let _ = writeln!(out, "  ignored columns: {}", r.ignored_columns.join(", "));
+    }
+    if r.masked_iins + r.masked_phones + r.masked_emails + r.masked_names + r.masked_addresses > 0 {
+        let _ = writeln!(
+            out,
+            "  personal data masked in texts: {} IIN, {} phone, {} e-mail, {} name, {} address",
+            r.masked_iins, r.masked_phones, r.masked_emails, r.masked_names, r.masked_addresses
+        );
+    }
+    if let Some(id) = r.same_file_as_import {
+        let _ = writeln!(out, "  note: the same file (same SHA-256) was already imported as import #{id}");
+    }
+    if let Some(t) = &r.triage {
+        let _ = writeln!(
+            out,
+            "  pipeline: {} appeal(s) triaged by {} in {:.1} s — {} decision(s), {} SLA task(s), {} linked as duplicates",
+            t.appeals,
+            t.model.as_deref().unwrap_or("rules only (no classifier trained)"),
+            t.seconds,
+            t.decisions,
+            t.tasks,
+            t.duplicates
+        );
+    }
+    out
+}
+
+pub fn render_card(card: &Card) -> String {
+    let s = &card.subject;
+    let i = &card.indicators;
+    let mut out = String::new();
+    let _ = writeln!(out, "{} — {}", s.bin, s.name.as_deref().unwrap_or("(name unknown)"));
+    let _ = writeln!(
+        out,
+        "  region: {}   KATO: {}   OKED: {} {}",
+        s.region.as_ref().map_or("—".into(), |r| format!("{} / {}", r.name_ru, r.name_kk)),
+        opt(&s.kato),
+        opt(&s.oked),
+        s.oked_section.as_ref().map_or(String::new(), |o| format!("({} {})", o.code, o.name_ru))
+    );
+    let _ = writeln!(out, "\nIndicators");
+    let _ = writeln!(
+        out,
+        "  inspections: {} ({} to {}), {} per year on average",
+        i.inspections_total,
+        opt(&i.first_inspection),
+        opt(&i.last_inspection),
+        opt(&i.mean_inspections_per_year)
+    );
+    let years: Vec<String> = i.inspections_per_year.iter().map(|y| format!("{}: {}", y.year, y.count)).collect();
+    if !years.is_empty() {
+        let _ = writeln!(out, "  by year: {}", years.join(", "));
+    }
+    let _ = writeln!(
+        out,
+        "  planned {}, unplanned {}, preventive visits {}; unplanned share {}; with violations {}",
+        i.by_kind.planned,
+        i.by_kind.unplanned,
+        i.by_kind.preventive_visit,
+        opt_percent(i.share_unplanned),
+        opt_percent(i.share_with_violations)
+    );
+    let _ = writeln!(
+        out,
+        "  violations {}, inspections with sanctions {}, fines {:.2} KZT",
+        i.violations_total, i.inspections_with_sanctions, i.fines_total_kzt
+    );
+    let _ = writeln!(
+        out,
+        "  inspections appealed {}, declared illegal {}",
+        i.inspections_appealed, i.inspections_declared_illegal
+    );
+    let o = &i.appeals_by_outcome;
+    let _ = writeln!(
+        out,
+        "  appeals {}: satisfied {}, refused {}, explained {}, pending {}; repeats {}",
+        i.appeals_total, o.satisfied, o.refused, o.explained, o.pending, i.appeals_repeated
+    );
+    let _ = writeln!(out, "\nRisk");
+    if card.risk.is_empty() {
+        let _ = writeln!(out, "  no scores");
+    }
+    for r in &card.risk {
+        let factors: Vec<String> = r.factors.iter().map(|f| format!("{} {}", f.name, f.value)).collect();
+        let _ = writeln!(
+            out,
+            "  {}: {:.1} ({:?}) on {}; factors: {}",
+            r.model,
+            r.score,
+            r.degree,
+            r.computed,
+            factors.join(", ")
+        );
+    }
+    let _ = writeln!(out, "\nInspections (oldest first)");
+    for x in &card.inspections {
+        let _ = writeln!(
+            out,
+            "  {} {:<16} {:?} {} | violations {} | {}{}{}",
+            x.start_date,
+            x.registry_no,
+            x.kind,
+            x.control_body,
+            x.violations,
+            x.sanctions.as_deref().unwrap_or("no measures"),
+            if x.appealed == Some(true) { " | appealed" } else { "" },
+            if x.declared_illegal == Some(true) { " | DECLARED ILLEGAL" } else { "" }
+        );
+    }
+    let _ = writeln!(out, "\nAppeals (oldest first)");
+    for a in &card.appeals {
+        let _ = writeln!(
+            out,
+            "  {} {} [{}] {} → {}{}",
+            a.received,
+            a.appeal_no,
+            a.category.as_deref().unwrap_or("—"),
+            a.status.as_deref().unwrap_or("—"),
+            a.outcome.map_or("—", |o| o.code()),
+            a.repeats.as_ref().map_or(String::new(), |r| format!(" (repeats {r})"))
+        );
+        if let Some(text) = &a.text {
+            let short: String = text.chars().take(150).collect();
+            let _ = writeln!(out, "      {short}{}", if text.chars().count() > 150 { "…" } else { "" });
+        }
+    }
+    out
+}
+
+pub fn render_search(h: &SearchHits) -> String {
+    let mut out = format!("Objects ({})\n", h.subjects.len());
+    for s in &h.subjects {
+        let _ = writeln!(
+            out,
+            "  {}  {}  region {}  inspections {}",
+            s.bin,
+            s.name.as_deref().unwrap_or("—"),
+            opt(&s.region_code),
+            s.inspections
+        );
+    }
+    let _ = writeln!(out, "Appeals ({})", h.appeals.len());
+    for a in &h.appeals {
+        let _ = writeln!(
+            out,
+            "  {} {} object {} [{}]\n      {}",
+            a.received,
+            a.appeal_no,
+            opt(&a.subject_bin),
+            opt(&a.category),
+            a.excerpt
+        );
+    }
+    out
+}
+
+pub fn render_status(s: &Status) -> String {
+    let c = &s.counts;
+    let mut out = format!(
+        "Database: {} (schema {}{})\nObjects: {}, inspections: {}, appeals: {}, risk scores: {}, control bodies: {}\nImports:\n",
+        s.database,
+        s.schema_version,
+        if s.demo { ", demo data" } else { "" },
+        c.subjects,
+        c.inspections,
+        c.appeals,
+        c.risk_scores,
+        c.control_bodies
+    );
+    for i in &s.imports {
+        let _ = writeln!(
+            out,
+            "  #{} {} {} {} rows ({} new, {} updated, {} unchanged, {} rejected), sha256 {}…, source: {}",
+            i.id,
+            i.started_at,
+            i.kind,
+            i.rows_read,
+            i.inserted,
+            i.updated,
+            i.unchanged,
+            i.rejected,
+            &i.sha256[..12],
+            i.source
+        );
+    }
+    out
+}
+
+pub fn render_fixtures(g: &GeneratedSet) -> String {
+    format!(
+        "Generated in {}: {} objects, {} inspections, {} appeals, {} risk scores\n  {}\n",
+        g.directory,
+        g.subjects,
+        g.inspections,
+        g.appeals,
+        g.risk_scores,
+        g.files.join("\n  ")
+    )
+}
