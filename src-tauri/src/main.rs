@@ -17,7 +17,7 @@ async fn call(host: tauri::State<'_, Arc<Host>>, method: String, params: Value) 
     let host = host.inner().clone();
     tauri::async_runtime::spawn_blocking(move || host.call(&method, params))
         .await
-        .map_err(|e| ApiError { code: ErrorCode::Internal, message: e.to_string() })?
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?
 }
 
 fn main() {
