@@ -102,6 +102,13 @@ impl ApiError {
         ApiError { code, message: message.into(), detail: None }
     }
 
+    /// A file a person named that cannot be read: `not_found` when it is not there, `io` otherwise
+    /// (a permission refused is not a missing file).
+    pub fn of_file(name: &str, e: &std::io::Error) -> Self {
+        let code = if e.kind() == std::io::ErrorKind::NotFound { ErrorCode::NotFound } else { ErrorCode::Io };
+        ApiError::new(code, format!("{name}: {e}"))
+    }
+
     /// A value a person gave that cannot be used (`invalid_input`).
     pub fn invalid(message: impl Into<String>) -> Self {
         ApiError::new(ErrorCode::InvalidInput, message)

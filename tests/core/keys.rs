@@ -2,7 +2,7 @@
 //! missing is refused, naming the file, and nothing is written (no new key appears); with the key
 //! put back, every attached document reads back byte for byte. `init --force` takes the old
 //! database's documents with it, and a document sealed under a lost key is replaced when the same
-//! bytes are attached again.
+//! bytes are attached again. A database another program holds answers `busy`, not `internal`.
 
 use std::path::{Path, PathBuf};
 
@@ -152,4 +152,22 @@ fn a_lost_key_is_replaced_only_on_purpose_with_a_reason_and_the_journal_says_so(
     // The documents sealed by the lost key are named as such, not passed off as readable.
     let refused = session.attachment_bytes(&stored[0].0).unwrap_err();
     assert_eq!(refused.code, ErrorCode::KeyMismatch);
+}
+
+#[test]
+fn a_database_another_program_holds_is_busy_not_internal() {
+    // Another process holding the write lock (an import beside `ekn serve`) is worth trying again:
+    // the code says so, after the store's five-second wait.
+    let db = TempDb::new();
+    let mut session = db.session();
+    let holder = rusqlite::Connection::open(&db.path).unwrap();
+    holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let kazakh = api::Preferences { language: "kk".into(), ..Default::default() };
+    let refused = session.set_preferences(&kazakh).unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Busy, "{}", refused.message);
+    // Opening a session while the lock is held answers the same: opening writes too.
+    let opening = api::Session::open(&db.path).err().expect("opening waits on the same lock");
+    assert_eq!(opening.code, ErrorCode::Busy, "{}", opening.message);
+    holder.execute_batch("ROLLBACK").unwrap();
+    session.set_preferences(&kazakh).expect("once the other program lets go, the same write succeeds");
 }

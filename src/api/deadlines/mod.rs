@@ -268,8 +268,7 @@ impl Session {
     /// assets/calendar/kz-YYYY.json.
     pub fn import_calendar(&mut self, file: &Path) -> Result<CalendarImportReport, ApiError> {
         let name = file.display().to_string();
-        let size =
-            std::fs::metadata(file).map_err(|e| ApiError::new(ErrorCode::NotFound, format!("{name}: {e}")))?.len();
+        let size = std::fs::metadata(file).map_err(|e| ApiError::of_file(&name, &e))?.len();
         // A year's document is a few kilobytes; anything far larger is not one.
         if size > 1024 * 1024 {
             return Err(ApiError::new(

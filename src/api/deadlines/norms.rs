@@ -238,8 +238,7 @@ impl Session {
     /// that open tasks follow cannot be removed.
     pub fn import_norms(&mut self, file: &Path) -> Result<NormsImportReport, ApiError> {
         let name = file.display().to_string();
-        let size =
-            std::fs::metadata(file).map_err(|e| ApiError::new(ErrorCode::NotFound, format!("{name}: {e}")))?.len();
+        let size = std::fs::metadata(file).map_err(|e| ApiError::of_file(&name, &e))?.len();
         if size > MAX_CATALOG_BYTES {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
