@@ -54,8 +54,21 @@ enum Command {
         /// Replace an existing database (and its key file).
         #[arg(long)]
         force: bool,
+        /// Encrypt the database (SQLCipher) under a passphrase from EKN_PASSPHRASE or the prompt.
+        #[arg(long, requires = "recovery_out")]
+        encrypt: bool,
+        /// With --encrypt: the new file the one-time recovery key is written to (print it, hand it
+        /// to the supervisor, delete the file).
+        #[arg(long, value_name = "FILE", requires = "encrypt")]
+        recovery_out: Option<PathBuf>,
         #[arg(long)]
         json: bool,
+    },
+    /// Encryption at rest: status, change the passphrase, recover with the recovery key, encrypt
+    /// a plain database in place.
+    Vault {
+        #[command(subcommand)]
+        action: cli::vault::VaultAction,
     },
     /// Import a registry export (CSV, XLSX, JSON or NDJSON) and print a report.
     Import {
@@ -332,6 +345,20 @@ fn main() -> ExitCode {
 fn run(args: Args) -> Result<(), ApiError> {
     let db = args.db.clone().unwrap_or_else(api::default_db_path);
     let context = api::Context::new(ekn::domain::journal::Face::Cli, args.as_person.clone(), api::clock_for(None));
+    // The passphrase of an encrypted database is asked once, up front, by the commands that open
+    // it; creating one, the fixtures, the browser's lock screen, and the vault commands that need
+    // no current passphrase do not ask.
+    use cli::vault::VaultAction;
+    let asks = !matches!(
+        &args.command,
+        Command::Init { .. }
+            | Command::Fixtures { .. }
+            | Command::Serve { .. }
+            | Command::Vault {
+                action: VaultAction::Status { .. } | VaultAction::Recover { .. } | VaultAction::Encrypt { .. }
+            }
+    );
+    let context = if asks { cli::vault::unlock(&db, context)? } else { context };
     let open = || Session::open_with(&db, context.clone());
     // A scratch database for the measuring commands that fill one.
     let open_or_create = || {
@@ -342,7 +369,10 @@ fn run(args: Args) -> Result<(), ApiError> {
     };
     match args.command {
         Command::Serve { port, demo, ui, today } => cli::registry::run_serve(&db, port, demo, ui, today),
-        Command::Init { demo, today, force, json } => cli::registry::run_init(&db, &context, demo, today, force, json),
+        Command::Init { demo, today, force, encrypt: _, recovery_out, json } => {
+            cli::registry::run_init(&db, &context, demo, today, force, recovery_out, json)
+        }
+        Command::Vault { action } => cli::vault::run_vault(&db, context.clone(), action),
         Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
             cli::registry::run_import(&mut open()?, kind, &file, source, skip_invalid, legal_card.as_deref(), json)
         }
@@ -384,7 +414,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Models { passport, json } => cli::analytics::run_models(&open()?, passport, json),
         Command::Journal { action, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
-            cli::journal::run_journal(&db, open, action, query, json)
+            cli::journal::run_journal(&db, &context, open, action, query, json)
         }
         Command::Evidence { action } => cli::evidence::run_evidence(&mut open()?, action),
         Command::Act { action } => cli::run_act(&db, context.clone(), action),

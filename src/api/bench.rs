@@ -8,7 +8,7 @@ use std::time::Instant;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use crate::api::session::journal::verify;
+use crate::api::session::journal::verify_with;
 use crate::api::{ApiError, ErrorCode, PlanScore, PlanSink, PlanTimings, ScoredRow, Session};
 use crate::domain::deadline::{compute, Period};
 use crate::domain::journal::{Entry, RecordRef};
@@ -223,7 +223,7 @@ impl Session {
             appended += batch;
         }
         let bulk_seconds = bulk_started.elapsed().as_secs_f64();
-        let report = verify(&self.path)?;
+        let report = verify_with(&self.path, &self.access)?;
         Ok(JournalBench {
             single_writes: writes,
             write_p50_ms: pick(0.5),

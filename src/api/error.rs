@@ -52,6 +52,10 @@ pub enum ErrorCode {
     KeyMismatch,
     /// A stored value the product cannot have written (a damaged row).
     Corrupt,
+    /// The database is encrypted and needs its passphrase.
+    VaultLocked,
+    /// The passphrase does not open the database; nothing was written.
+    WrongPassphrase,
 }
 
 impl ErrorCode {
@@ -119,9 +123,13 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
             e if e.is_busy() => ErrorCode::Busy,
+            StoreError::InUse { .. } => ErrorCode::Busy,
             StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
             StoreError::NoDatabase(_) => ErrorCode::NoDatabase,
-            StoreError::KeyMissing { .. } => ErrorCode::KeyMissing,
+            StoreError::KeyMissing { .. } | StoreError::VaultHeaderMissing { .. } => ErrorCode::KeyMissing,
+            StoreError::VaultMismatch { .. } => ErrorCode::KeyMismatch,
+            StoreError::Locked { .. } => ErrorCode::VaultLocked,
+            StoreError::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
             StoreError::Corrupt(_) => ErrorCode::Corrupt,
             StoreError::Invalid(_) => ErrorCode::InvalidInput,
             StoreError::Io { .. } | StoreError::BadKey { .. } => ErrorCode::Io,

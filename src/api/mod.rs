@@ -15,6 +15,8 @@
 //! - `analytics/` — anomalies, the local risk model, plan scoring; `models` — every model's passport.
 //! - `acts/` — drafting and issuing acts of response, and the checklists they are judged by.
 //! - `evidence/` — documents attached to an object, and the signed evidence package.
+//! - `vault/` — encryption at rest: opening an encrypted database, creating one, its passphrase,
+//!   the recovery key, encrypting a plain database in place.
 //! - `screens` — one answer per UI screen; `bench` — measurements that assert nothing.
 //!
 //! Everything a face may name is re-exported here, so a face writes `ekn::api::X` whatever folder
@@ -32,6 +34,7 @@ pub mod registry;
 mod screens;
 pub mod session;
 pub mod tasks;
+pub mod vault;
 mod wire;
 
 pub use wire::{host, rpc};
@@ -68,7 +71,7 @@ pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use models::ModelPassport;
 pub use registry::demo::{demo_files, DEMO_SEED};
-pub use registry::{init, InitReport, Status};
+pub use registry::{init, init_encrypted, InitReport, Status};
 pub use screens::{CaseScreen, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use session::context::{
     clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock,
@@ -79,6 +82,10 @@ pub use session::journal::{
 pub use session::{default_db_path, init_logging, random_token, reset_keys, KeysReset, Session};
 pub use tasks::desk::Desk;
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
+pub use vault::{
+    change_passphrase, encrypt_in_place, is_encrypted, recover as recover_vault, vault_status, NewVault,
+    VaultPassphrase, VaultStatus,
+};
 
 // Types of the layers below that requests and answers carry, named here so that a face needs no
 // other path into the core (the architecture test holds the faces to `ekn::api` and `ekn::domain`).

@@ -28,6 +28,7 @@ pub enum JournalAction {
 /// `ekn journal [verify|seal]`; `verify` reads the database itself and writes nothing.
 pub fn run_journal(
     db: &Path,
+    context: &api::Context,
     open: impl Fn() -> Result<Session, ApiError>,
     action: Option<JournalAction>,
     query: JournalQuery,
@@ -36,7 +37,7 @@ pub fn run_journal(
     match action {
         None => print(json, &open()?.journal(&query)?, render_journal),
         Some(JournalAction::Verify { json }) => {
-            let report = api::verify_journal(db)?;
+            let report = api::verify_journal(db, context)?;
             print(json, &report, render_verification)?;
             match report.problems.first() {
                 None if report.ok => Ok(()),

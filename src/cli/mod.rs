@@ -12,6 +12,7 @@ pub mod evidence;
 pub mod journal;
 pub mod registry;
 pub mod tasks;
+pub mod vault;
 
 use ekn::api::{ApiError, ErrorCode, Progress};
 use indicatif::{ProgressBar, ProgressStyle};

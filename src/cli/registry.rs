@@ -83,12 +83,24 @@ pub fn run_init(
     demo: bool,
     day: Option<String>,
     force: bool,
+    recovery_out: Option<PathBuf>,
     json: bool,
 ) -> Result<(), ApiError> {
     let day = today(day.as_deref())?;
-    let mut bars = ProgressBars::new();
     let context = Context::new(context.face, context.person.clone(), api::clock_for(Some(day)));
-    let report = api::init(db, demo.then_some(day), force, context, &mut |name, p| bars.update(name, p))?;
+    let vault = match recovery_out {
+        None => None,
+        Some(recovery_out) => Some(api::NewVault {
+            passphrase: super::vault::new_passphrase("EKN_PASSPHRASE", "Passphrase")?,
+            recovery_out,
+        }),
+    };
+    let mut bars = ProgressBars::new();
+    let mut on_progress = |name: &str, p| bars.update(name, p);
+    let report = match &vault {
+        None => api::init(db, demo.then_some(day), force, context, &mut on_progress)?,
+        Some(vault) => api::init_encrypted(db, demo.then_some(day), force, vault, context, &mut on_progress)?,
+    };
     bars.finish();
     print(json, &report, render_init)
 }
@@ -127,10 +139,17 @@ pub fn run_fixtures(
 }
 
 pub fn render_init(r: &InitReport) -> String {
-    let mut out = format!(
-        "Database: {}\nKey file: {} (keep it with the database; it keys applicants' pseudonyms)\n",
-        r.database, r.key_file
-    );
+    let mut out = match &r.recovery_file {
+        None => format!(
+            "Database: {}\nKey file: {} (keep it with the database; it keys applicants' pseudonyms)\n",
+            r.database, r.key_file
+        ),
+        Some(recovery) => format!(
+            "Database: {} (encrypted)\nVault header: {} (keep it with the database)\nRecovery key: {recovery} \
+             (print it, give it to the supervisor, delete the file)\n",
+            r.database, r.key_file
+        ),
+    };
     for import in &r.imports {
         out.push_str(&render_import(import));
     }

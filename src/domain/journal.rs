@@ -452,6 +452,14 @@ pub enum Entry {
         files: Vec<String>,
         reason: String,
     },
+    /// The database's encryption at rest changed: it was created encrypted, encrypted in place,
+    /// its passphrase changed, or a forgotten passphrase replaced with the recovery key. Names the
+    /// cipher and how the passphrase is stretched — never a key or a passphrase.
+    VaultChanged {
+        change: VaultChange,
+        cipher: String,
+        kdf: String,
+    },
     /// A line of the task log an older database kept before the journal existed, carried over.
     LegacyTaskLog {
         task_id: Option<i64>,
@@ -498,6 +506,7 @@ impl Entry {
             Entry::Baseline { .. } => "baseline",
             Entry::CheckpointReset { .. } => "checkpoint_reset",
             Entry::KeysReset { .. } => "keys_reset",
+            Entry::VaultChanged { .. } => "vault_changed",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
@@ -617,9 +626,35 @@ impl Entry {
                 previous_size.map_or_else(|| "there was none".to_string(), |n| format!("the old one covered {n} entries"))
             ),
             Entry::KeysReset { files, reason } => format!("new keys were made ({}): {reason}", files.join(", ")),
+            Entry::VaultChanged { change, cipher, kdf } => format!("{} ({cipher}, {kdf})", change.words()),
             Entry::LegacyTaskLog { at, action, detail, .. } => {
                 format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
             }
+        }
+    }
+}
+
+/// What happened to the database's encryption at rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum VaultChange {
+    /// Created encrypted (`ekn init --encrypt`).
+    Created,
+    /// A plain database encrypted in place (`ekn vault encrypt`).
+    Encrypted,
+    /// The passphrase changed (`ekn vault rekey`).
+    PassphraseChanged,
+    /// A new passphrase set with the recovery key (`ekn vault recover`).
+    Recovered,
+}
+
+impl VaultChange {
+    fn words(self) -> &'static str {
+        match self {
+            VaultChange::Created => "the database was created encrypted",
+            VaultChange::Encrypted => "the database was encrypted in place",
+            VaultChange::PassphraseChanged => "the database's passphrase was changed",
+            VaultChange::Recovered => "a new passphrase was set with the recovery key",
         }
     }
 }

@@ -20,6 +20,7 @@ mod search;
 pub mod secret;
 mod tasks;
 pub mod triage;
+pub mod vault;
 
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_triage", include_str!("migrations/0008_triage.sql")),
     ("0009_analytics", include_str!("migrations/0009_analytics.sql")),
     ("0010_acts", include_str!("migrations/0010_acts.sql")),
+    ("0011_vault", include_str!("migrations/0011_vault.sql")),
 ];
 
 /// The schema version this build writes.
@@ -77,6 +79,31 @@ pub enum StoreError {
          makes a new one, journaled"
     )]
     KeyMissing { path: PathBuf, what: &'static str },
+    /// The database is encrypted and no passphrase was given.
+    #[error(
+        "{path} is encrypted: give its passphrase (EKN_PASSPHRASE, or the prompt on a terminal; the \
+         desktop app and `ekn serve` ask for it in the page)"
+    )]
+    Locked { path: PathBuf },
+    /// The passphrase does not open the database's vault header. Nothing was written.
+    #[error(
+        "{path}: the passphrase does not open this database (nothing was changed). A forgotten \
+         passphrase is replaced with the recovery key: `ekn vault recover --recovery FILE`"
+    )]
+    WrongPassphrase { path: PathBuf },
+    /// The vault header of an encrypted database is not beside it. Never made anew on its own.
+    #[error(
+        "{path}: the encrypted database's vault header is missing. Put back the copy you keep, or \
+         make a new one from the recovery key: `ekn vault recover --recovery FILE`"
+    )]
+    VaultHeaderMissing { path: PathBuf },
+    /// The key opened from the header is not the database's (a header of another database).
+    #[error("{path}: the vault header's key does not open this database; is it the header of another one?")]
+    VaultMismatch { path: PathBuf },
+    /// Another program has the database open (its write-ahead log is there) where the file is to
+    /// be replaced.
+    #[error("{path} is open in another program (ekn serve, the desktop app); close it and try again")]
+    InUse { path: PathBuf },
     /// There is no database where one was to be opened.
     #[error("{0}")]
     NoDatabase(String),
@@ -98,12 +125,12 @@ impl StoreError {
             self,
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
                 if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        )
+        ) || matches!(self, StoreError::InUse { .. })
     }
 }
 
 /// Removes a database and everything kept beside it for it: the WAL and shared-memory files, the
-/// keys, the signed checkpoint, the attached documents and the UI's evidence packages. What is
+/// keys and the vault header, the signed checkpoint, the attached documents and the UI's evidence packages. What is
 /// not there is skipped; what cannot be removed is an error naming it.
 pub fn remove_database(path: &Path) -> Result<(), StoreError> {
     let beside = |suffix: &str| {
@@ -111,7 +138,9 @@ pub fn remove_database(path: &Path) -> Result<(), StoreError> {
         name.push(suffix);
         PathBuf::from(name)
     };
-    for suffix in ["", "-wal", "-shm", ".key", ".signing-key", ".checkpoint"] {
+    for suffix in
+        ["", "-wal", "-shm", ".key", ".signing-key", ".checkpoint", ".vault", ".encrypting", ".plain-replaced"]
+    {
         let file = beside(suffix);
         match std::fs::remove_file(&file) {
             Ok(()) => {}
@@ -136,23 +165,51 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating when needed) the database file at `path` and brings its schema up to date.
+    /// Opens (creating when needed) the plain database file at `path` and brings its schema up to date.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_keyed(path, None)
+    }
+
+    /// Opens (creating when needed) the database at `path`, encrypted with `key` when one is
+    /// given (SQLCipher), and brings its schema up to date. The key is tried before anything is
+    /// written: a key that does not open the file leaves it untouched.
+    pub fn open_keyed(path: &Path, key: Option<&vault::DataKey>) -> Result<Store, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
+        if let Some(key) = key {
+            conn.execute_batch(&key.pragma("main"))?;
+            // SQLCipher would print its own lines to stderr on a wrong key; the error we return
+            // says it once, in words. Set after the key: keying first activates SQLCipher, which
+            // then puts its default (warnings to stderr) over a level set before.
+            conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
+            // SQLCipher reads the file only at the first statement: a wrong key shows here.
+            if let Err(e) = conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+                return Err(match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::NotADatabase) => StoreError::VaultMismatch { path: path.to_path_buf() },
+                    _ => e.into(),
+                });
+            }
+            // Freed pages are overwritten, so what is deleted does not linger in the file.
+            conn.pragma_update(None, "secure_delete", "ON")?;
+        }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         Store::prepare(conn)
     }
 
     /// Opens an existing database, refusing to create one.
     pub fn open_existing(path: &Path) -> Result<Store, StoreError> {
+        Store::open_existing_keyed(path, None)
+    }
+
+    /// Opens an existing database (encrypted with `key` when one is given), refusing to create one.
+    pub fn open_existing_keyed(path: &Path, key: Option<&vault::DataKey>) -> Result<Store, StoreError> {
         if !path.exists() {
             return Err(StoreError::NoDatabase(format!(
                 "no database at {}; create it with `ekn init --demo` (demo data) or `ekn init` (empty)",
                 path.display()
             )));
         }
-        Store::open(path)
+        Store::open_keyed(path, key)
     }
 
     /// A private in-memory database with the full schema, for tests.

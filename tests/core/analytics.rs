@@ -128,7 +128,7 @@ fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_no
     assert!(again.anomalies.last().unwrap().dismissed, "dismissed ones come last");
     let journal = s.journal(&ekn::api::JournalQuery::default()).unwrap();
     assert!(journal.iter().any(|l| l.kind == "anomaly_reviewed" && l.detail.contains("court order")));
-    assert!(ekn::api::verify_journal(&db.path).unwrap().ok);
+    assert!(ekn::api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]

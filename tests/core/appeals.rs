@@ -83,7 +83,7 @@ fn training_registers_a_journaled_version_with_honest_held_out_figures() {
     // A second version of the same kind, and the journal holds both and verifies.
     let again = session.train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap();
     assert_eq!(again.model.name, "appeals-v2");
-    let verified = verify_journal(&db.path).unwrap();
+    let verified = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert!(verified.ok, "{:?}", verified.problems);
     let out = ekn(&db.path, &["journal", "--json"]);
     let journal = String::from_utf8(out.stdout).unwrap();
@@ -162,7 +162,7 @@ fn a_model_changed_behind_the_journal_is_named() {
     conn.execute("UPDATE models SET metrics = replace(metrics, '\"accuracy\":', '\"accuracy\":0.99,\"x\":')", [])
         .unwrap();
     drop(conn);
-    let report = verify_journal(&db.path).unwrap();
+    let report = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert!(!report.ok);
     assert!(format!("{:?}", report.problems).contains("model:1"), "{:?}", report.problems);
 }

@@ -115,6 +115,6 @@ fn after_the_storm_the_journal_still_verifies() {
     for method in rpc::METHODS {
         let _ = host.call(method.name, json!({"id": -1, "bin": "x", "limit": 0}));
     }
-    let report = ekn::api::verify_journal(host.database()).unwrap();
+    let report = ekn::api::verify_journal(host.database(), &ekn::api::Context::cli()).unwrap();
     assert!(report.ok, "{:?}", report.problems);
 }

@@ -68,7 +68,7 @@ fn copy_of(db: &TempDb, dir: &Path) -> PathBuf {
 }
 
 fn problems(db: &Path) -> Vec<JournalProblem> {
-    let report = verify_journal(db).unwrap();
+    let report = verify_journal(db, &ekn::api::Context::cli()).unwrap();
     assert_eq!(report.ok, report.problems.is_empty());
     report.problems
 }
@@ -81,7 +81,7 @@ fn sql(db: &Path, statements: &str) {
 #[test]
 fn an_intact_journal_verifies_and_the_command_exits_zero() {
     let db = journaled();
-    let report = verify_journal(&db.path).unwrap();
+    let report = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert!(report.ok, "{:?}", report.problems);
     assert!(report.entries > 20 && report.records_checked > 10 && report.tables_checked == 7);
     let checkpoint = report.checkpoint.unwrap();
@@ -94,7 +94,7 @@ fn an_intact_journal_verifies_and_the_command_exits_zero() {
 #[test]
 fn every_kind_of_tampering_is_detected_and_named() {
     let db = journaled();
-    let entries = verify_journal(&db.path).unwrap().entries;
+    let entries = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().entries;
     let case = |name: &str, tamper: &dyn Fn(&Path)| -> Vec<JournalProblem> {
         let dir = tempfile::tempdir().unwrap();
         let copy = copy_of(&db, dir.path());
@@ -177,7 +177,7 @@ fn every_kind_of_tampering_is_detected_and_named() {
 #[test]
 fn a_cut_tail_is_never_resealed_by_a_later_write_without_a_persons_decision() {
     let db = journaled();
-    let entries = verify_journal(&db.path).unwrap().entries;
+    let entries = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().entries;
     sql(&db.path, &format!("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq > {}", entries - 2));
     // A later write goes through, but the checkpoint — the evidence — is left as it was.
     let mut session = db.session();
@@ -193,7 +193,7 @@ fn a_cut_tail_is_never_resealed_by_a_later_write_without_a_persons_decision() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     // The new checkpoint holds; what the cut removed stays visible: the task whose creation and
     // note were cut exists without an entry.
-    let report = verify_journal(&db.path).unwrap();
+    let report = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert_eq!(report.problems, vec![JournalProblem::RecordNotJournaled { record: "task:6".into() }]);
     let session = db.session();
     let last = session
@@ -212,13 +212,13 @@ fn a_cut_tail_is_never_resealed_by_a_later_write_without_a_persons_decision() {
 #[test]
 fn a_failed_import_leaves_the_journal_unchanged() {
     let db = journaled();
-    let before = (verify_journal(&db.path).unwrap().head_hash, db.fingerprint());
+    let before = (verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().head_hash, db.fingerprint());
     let bad = db
         .file("bad.csv", "registry_no;bin;control_body;kind;start_date;violations\nR-9;123;ДГД;planned;2026-01-10;1\n");
     assert!(db.import(DataKind::Inspections, &bad).is_err());
-    let after = (verify_journal(&db.path).unwrap().head_hash, db.fingerprint());
+    let after = (verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().head_hash, db.fingerprint());
     assert_eq!(before, after);
-    assert!(verify_journal(&db.path).unwrap().ok);
+    assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]
@@ -326,7 +326,7 @@ fn accepting_a_suggestion_creates_its_tasks_and_records_the_acceptance_in_one_wr
     };
     let check = session.add_task(&request).unwrap().created[0].task.id;
     session.complete_task(check, d("2024-09-10")).unwrap();
-    let head_before = verify_journal(&db.path).unwrap().entries;
+    let head_before = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().entries;
     let created = session.accept_suggestion(check, None).unwrap().created;
     let lines = session.journal(&JournalQuery { object: Some(bin(1)), ..Default::default() }).unwrap();
     let new: Vec<&str> = lines.iter().filter(|l| l.seq > head_before).map(|l| l.kind.as_str()).collect();
@@ -336,7 +336,7 @@ fn accepting_a_suggestion_creates_its_tasks_and_records_the_acceptance_in_one_wr
         lines.iter().filter(|l| l.seq > head_before).map(|l| l.at.as_str()).collect();
     assert_eq!(stamps.len(), 1);
     assert_eq!(created.len(), 2);
-    assert!(verify_journal(&db.path).unwrap().ok);
+    assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]
@@ -349,7 +349,7 @@ fn a_write_without_a_journal_entry_is_refused() {
     assert!(write.commit().is_err());
     assert_eq!(store.setting("ui.language").unwrap(), None, "nothing was written");
     drop(store);
-    assert!(verify_journal(&db.path).unwrap().ok);
+    assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]
@@ -358,7 +358,7 @@ fn an_entry_can_be_proven_part_of_the_signed_journal_without_the_rest() {
     use ekn::domain::journal::leaf_of;
     use ekn::domain::merkle::{from_hex, inclusion_proof, verify_inclusion};
     let db = journaled();
-    let report = verify_journal(&db.path).unwrap();
+    let report = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     let session = db.session();
     let lines = session.journal(&JournalQuery { limit: Some(10_000), ..Default::default() }).unwrap();
     let leaves: Vec<_> = lines.iter().map(|l| leaf_of(&l.hash)).collect();

@@ -64,7 +64,8 @@ fn a_missing_key_is_refused_by_name_and_with_it_restored_every_document_reads_ba
         assert!(refused.message.contains(&key.display().to_string()), "names the file: {}", refused.message);
         assert!(refused.message.contains(what), "{}", refused.message);
         if suffix == ".signing-key" {
-            let verify = api::verify_journal(&db.path).expect_err("verification needs the signing key");
+            let verify = api::verify_journal(&db.path, &ekn::api::Context::cli())
+                .expect_err("verification needs the signing key");
             assert_eq!(verify.code, ErrorCode::KeyMissing);
         }
         assert!(!key.exists(), "no new key was made");
@@ -77,7 +78,7 @@ fn a_missing_key_is_refused_by_name_and_with_it_restored_every_document_reads_ba
     }
     let listed = session.attachments(&object).unwrap();
     assert_eq!(listed.len(), stored.len());
-    assert!(api::verify_journal(&db.path).unwrap().ok);
+    assert!(api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]
@@ -148,7 +149,10 @@ fn a_lost_key_is_replaced_only_on_purpose_with_a_reason_and_the_journal_says_so(
     let session = db.session();
     let journal = session.journal(&api::JournalQuery::default()).unwrap();
     assert!(journal.iter().any(|l| l.kind == "keys_reset"), "journaled");
-    assert!(api::verify_journal(&db.path).unwrap().ok, "a new checkpoint, signed by the new key");
+    assert!(
+        api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok,
+        "a new checkpoint, signed by the new key"
+    );
     // The documents sealed by the lost key are named as such, not passed off as readable.
     let refused = session.attachment_bytes(&stored[0].0).unwrap_err();
     assert_eq!(refused.code, ErrorCode::KeyMismatch);

@@ -22,4 +22,5 @@ mod serve;
 mod support;
 mod tasks;
 mod triage;
+mod vault;
 mod wire;

@@ -164,7 +164,7 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     let rerun = session.triage(TriageScope::All, &|_, _| {}).unwrap();
     assert_eq!((rerun.decisions, rerun.tasks), (0, 0), "the same inputs and versions decide nothing again");
     assert_eq!(session.appeal_card("Б-2").unwrap().decisions.len(), decisions);
-    assert!(verify_journal(&db.path).unwrap().ok);
+    assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
 #[test]
@@ -264,7 +264,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
         "{passport}"
     );
     assert_eq!(session.model_passport("appeals-v9").unwrap_err().code, ErrorCode::NotFound);
-    assert!(verify_journal(&db.path).unwrap().ok);
+    assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 
     // A decision edited behind the journal (the trigger dropped first) is named.
     let conn = rusqlite::Connection::open(&db.path).unwrap();
@@ -273,7 +273,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
          UPDATE appeal_decisions SET value = 'social_rights' WHERE aspect = 'route' AND basis = 'person';",
     )
     .unwrap();
-    let report = verify_journal(&db.path).unwrap();
+    let report = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert!(!report.ok);
     assert!(format!("{:?}", report.problems).contains("appeal_decisions"), "{:?}", report.problems);
 }

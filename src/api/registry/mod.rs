@@ -9,20 +9,28 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::api::appeals::triage::TriageScope;
+use crate::api::vault::{Access, NewVault};
 use crate::api::{ApiError, Context, ErrorCode, Session};
 use crate::domain::card::Card;
 use crate::domain::ids::SubjectId;
+use crate::domain::journal::VaultChange;
 use crate::domain::records::DataKind;
 use crate::ingest::{self, ImportOptions, ImportReport, Input, LegalCard, Progress};
 use crate::store::secret::{self, KeyFile};
 use crate::store::{ImportRecord, SearchHits, Store, TableCounts};
 use demo::demo_files;
+use zeroize::Zeroizing;
 
 /// What `init` did.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct InitReport {
     pub database: String,
+    /// Where the database's keys are: the key file beside a plain database, or the vault header
+    /// of an encrypted one (whose keys are inside it).
     pub key_file: String,
+    pub encrypted: bool,
+    /// The recovery key's file, for an encrypted database.
+    pub recovery_file: Option<String>,
     pub schema_version: i64,
     pub imports: Vec<ImportReport>,
     pub counts: TableCounts,
@@ -38,6 +46,35 @@ pub fn init(
     context: Context,
     progress: &mut dyn FnMut(&str, Progress),
 ) -> Result<InitReport, ApiError> {
+    init_with(path, demo, force, None, context, progress)
+}
+
+/// `init` of an encrypted database: the vault header and the recovery key are written before the
+/// database, whose keys are kept inside it (see `api::vault`).
+pub fn init_encrypted(
+    path: &Path,
+    demo: Option<chrono::NaiveDate>,
+    force: bool,
+    vault: &NewVault,
+    context: Context,
+    progress: &mut dyn FnMut(&str, Progress),
+) -> Result<InitReport, ApiError> {
+    init_with(path, demo, force, Some(vault), context, progress)
+}
+
+fn init_with(
+    path: &Path,
+    demo: Option<chrono::NaiveDate>,
+    force: bool,
+    vault: Option<&NewVault>,
+    context: Context,
+    progress: &mut dyn FnMut(&str, Progress),
+) -> Result<InitReport, ApiError> {
+    if let Some(new) = vault {
+        // Refused before an old database is removed: a bad passphrase or recovery file loses nothing.
+        crate::api::vault::check_new_passphrase(&new.passphrase)?;
+        crate::api::vault::check_recovery_out(&new.recovery_out)?;
+    }
     if path.exists() {
         if !force {
             return Err(ApiError::new(
@@ -52,11 +89,21 @@ pub fn init(
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display())))?;
     }
-    let keys = (
-        secret::load_or_create_for_new(path, KeyFile::Pseudonyms)?,
-        secret::load_or_create_for_new(path, KeyFile::Signing)?,
-    );
-    let mut session = Session::with_store(Store::open(path)?, path, keys, context);
+    let mut session = match vault {
+        None => {
+            let keys = (
+                Zeroizing::new(secret::load_or_create_for_new(path, KeyFile::Pseudonyms)?),
+                Zeroizing::new(secret::load_or_create_for_new(path, KeyFile::Signing)?),
+            );
+            Session::with_store(Store::open(path)?, path, keys, Access::Plain, context)
+        }
+        Some(new) => {
+            let (store, keys, access) = crate::api::vault::create_encrypted(path, new, &context.clock.stamp())?;
+            let mut session = Session::with_store(store, path, keys, access, context);
+            session.keep_keys(VaultChange::Created)?;
+            session
+        }
+    };
     session.start()?;
     let mut imports = Vec::new();
     if let Some(today) = demo {
@@ -93,7 +140,14 @@ pub fn init(
     session.store.checkpoint()?;
     Ok(InitReport {
         database: path.display().to_string(),
-        key_file: secret::key_path(path).display().to_string(),
+        key_file: match vault {
+            None => secret::key_path(path),
+            Some(_) => crate::store::vault::header_path(path),
+        }
+        .display()
+        .to_string(),
+        encrypted: vault.is_some(),
+        recovery_file: vault.map(|v| v.recovery_out.display().to_string()),
         schema_version: session.store.schema_version()?,
         imports,
         counts: session.store.counts()?,

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 
 use crate::domain::journal::Face;
+use crate::store::vault::Passphrase;
 
 /// The time and the legal date. Dates that matter legally are Kazakhstan's (UTC+5 since
 /// 1 March 2024); entries are stamped in UTC.
@@ -75,12 +76,20 @@ pub struct Context {
     /// The person named on the command line; otherwise Settings' "me", else the OS user.
     pub person: Option<String>,
     pub clock: Arc<dyn Clock>,
+    /// The passphrase that opens an encrypted database, as the face asked for it (the command
+    /// line from `EKN_PASSPHRASE` or its prompt, the UI from its lock screen). Never printed.
+    pub passphrase: Option<Passphrase>,
 }
 
 impl Context {
     pub fn new(face: Face, person: Option<String>, clock: Arc<dyn Clock>) -> Context {
         let person = person.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-        Context { face, person, clock }
+        Context { face, person, clock, passphrase: None }
+    }
+
+    /// The same context with the passphrase of an encrypted database.
+    pub fn with_passphrase(self, passphrase: Passphrase) -> Context {
+        Context { passphrase: Some(passphrase), ..self }
     }
 
     /// The command line with nothing pinned.
@@ -91,7 +100,11 @@ impl Context {
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context").field("face", &self.face).field("person", &self.person).finish()
+        f.debug_struct("Context")
+            .field("face", &self.face)
+            .field("person", &self.person)
+            .field("passphrase", &self.passphrase.as_ref().map(|_| "…"))
+            .finish()
     }
 }
 

@@ -15,6 +15,8 @@ use std::time::Instant;
 use ed25519_dalek::SigningKey;
 use serde::Serialize;
 
+use crate::api::session::context::Context;
+use crate::api::vault::{self, Access};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{chain_hash, leaf_of, Checkpoint, Entry, RecordRef, StoredEntry, TableState, GENESIS};
 use crate::domain::merkle::{self, Frontier};
@@ -184,6 +186,12 @@ impl Session {
     /// write began the journal, and one that does not verify or that the journal no longer
     /// extends is never overwritten — it is the evidence; `journal verify` reports it, and
     /// `ekn journal seal --reason` starts a new one on a person's decision.
+    /// Seals whatever the journal holds beyond the checkpoint (entries committed without sealing,
+    /// as an encryption in place does in its copy).
+    pub(in crate::api) fn seal_head(&mut self) -> Result<(), ApiError> {
+        self.seal(i64::MAX)
+    }
+
     pub(in crate::api) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
         let (frontier, from) = match read_checkpoint(&self.path, &self.signer)? {
             None if first_new <= 1 => (Frontier::default(), 1),
@@ -250,7 +258,7 @@ impl Session {
         write.append(&entry, About::default(), None)?;
         write.commit()?;
         self.write_checkpoint(Frontier::default(), 1)?;
-        verify(&self.path)
+        verify_with(&self.path, &self.access)
     }
 
     /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).
@@ -267,10 +275,21 @@ impl Session {
 
 /// Walks the journal of the database at `db` and reports every problem (see the module doc).
 /// Reads only: it opens the database itself and writes nothing.
-pub fn verify(db: &Path) -> Result<JournalVerification, ApiError> {
+/// An encrypted database needs the context's passphrase.
+pub fn verify(db: &Path, context: &Context) -> Result<JournalVerification, ApiError> {
+    verify_with(db, &vault::access(db, context)?)
+}
+
+/// `verify` with the access already worked out (a session's own).
+pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalVerification, ApiError> {
     let started = Instant::now();
-    let store = Store::open_existing(db)?;
-    let key = signing_key(db)?;
+    let (store, key) = match access {
+        Access::Plain => (Store::open_existing(db)?, signing_key(db)?),
+        Access::Encrypted(_) => {
+            let (store, keys) = vault::open_store(db, access)?;
+            (store, SigningKey::from_bytes(&keys.1))
+        }
+    };
     let mut problems = Vec::new();
     let mut frontier = Frontier::default();
     let mut expected = 1i64;

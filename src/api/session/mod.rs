@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::api::analytics::plan::RiskContext;
+use crate::api::vault::{self, Access, Keys};
 use crate::api::{ApiError, ErrorCode, NormsInForce};
 use crate::domain::journal::{Actor, Entry, RecordRef};
 use crate::domain::privacy::Pseudonymiser;
@@ -57,6 +58,10 @@ pub struct Session {
     pub(in crate::api) blobs: BlobStore,
     pub(in crate::api) path: PathBuf,
     pub(in crate::api) context: Context,
+    /// The database's two keys (pseudonyms and documents, signing), kept to move them inside an
+    /// encrypted copy; and how the database was opened (plain, or with its data key).
+    pub(in crate::api) keys: Keys,
+    pub(in crate::api) access: Access,
     pub(in crate::api) calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
     pub(in crate::api) norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
     pub(in crate::api) graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
@@ -112,15 +117,13 @@ impl Session {
         Session::open_with(path, Context::cli())
     }
 
-    /// Opens an existing database for a face.
-    /// A database whose key file is missing is refused before anything is opened or written.
+    /// Opens an existing database for a face. A plain database whose key file is missing, and an
+    /// encrypted one without its passphrase (the context's) or with a wrong one, are refused
+    /// before anything is opened for writing.
     pub fn open_with(path: &Path, context: Context) -> Result<Session, ApiError> {
-        if !path.exists() {
-            // The store's own refusal, which says how to create one.
-            Store::open_existing(path)?;
-        }
-        let keys = (secret::load(path, KeyFile::Pseudonyms)?, secret::load(path, KeyFile::Signing)?);
-        let mut session = Session::with_store(Store::open_existing(path)?, path, keys, context);
+        let access = vault::access(path, &context)?;
+        let (store, keys) = vault::open_store(path, &access)?;
+        let mut session = Session::with_store(store, path, keys, access, context);
         session.start()?;
         Ok(session)
     }
@@ -130,16 +133,19 @@ impl Session {
     pub(in crate::api) fn with_store(
         store: Store,
         path: &Path,
-        (key, signing): ([u8; 32], [u8; 32]),
+        keys: Keys,
+        access: Access,
         context: Context,
     ) -> Session {
         Session {
             store,
-            pseudonymiser: Pseudonymiser::new(key),
-            signer: ed25519_dalek::SigningKey::from_bytes(&signing),
-            blobs: BlobStore::new(path, &key),
+            pseudonymiser: Pseudonymiser::new(*keys.0),
+            signer: ed25519_dalek::SigningKey::from_bytes(&keys.1),
+            blobs: BlobStore::new(path, &keys.0),
             path: path.to_path_buf(),
             context,
+            keys,
+            access,
             calendar_cache: Default::default(),
             norms_cache: Default::default(),
             graph_cache: Default::default(),
@@ -260,8 +266,18 @@ pub struct KeysReset {
 /// it sealed unreadable until it is found (they are named `key_mismatch`, never silently lost).
 pub fn reset_keys(path: &Path, reason: &str, context: Context) -> Result<KeysReset, ApiError> {
     let reason = checked_reason(reason, "making a new key")?;
-    if !path.exists() {
-        Store::open_existing(path)?;
+    match crate::store::vault::file_kind(path)? {
+        crate::store::vault::FileKind::Missing => {
+            Store::open_existing(path)?;
+        }
+        crate::store::vault::FileKind::Encrypted => {
+            return Err(ApiError::invalid(format!(
+                "{} is encrypted: its keys are inside it and cannot go missing; a forgotten passphrase is \
+                 replaced with the recovery key (`ekn vault recover`)",
+                path.display()
+            )));
+        }
+        crate::store::vault::FileKind::Plain => {}
     }
     let missing: Vec<KeyFile> = KeyFile::ALL.into_iter().filter(|k| !k.path(path).exists()).collect();
     if missing.is_empty() {

@@ -234,7 +234,7 @@ impl Host {
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
         let state: Arc<HostState> = Default::default();
-        let (worker_state, path) = (state.clone(), db.to_path_buf());
+        let (worker_state, path, verify_context) = (state.clone(), db.to_path_buf(), context.clone());
         std::thread::Builder::new()
             .name("ekn-session".into())
             .spawn(move || {
@@ -259,19 +259,19 @@ impl Host {
         opened_rx
             .recv()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread stopped while opening"))??;
-        Self::verify_in_background(db, state.clone());
+        Self::verify_in_background(db, verify_context, state.clone());
         Ok(Host { jobs: Mutex::new(sender), state, database: db.to_path_buf(), created_demo })
     }
 
     /// Verifies the journal on a thread of its own (its own connection, reading only), so the
     /// UI can say at once when it fails.
-    fn verify_in_background(db: &Path, state: Arc<HostState>) {
+    fn verify_in_background(db: &Path, context: Context, state: Arc<HostState>) {
         *lock(&state.journal) = JournalStatus { checking: true, ..Default::default() };
         let db = db.to_path_buf();
         let on_thread = state.clone();
         let spawned = std::thread::Builder::new().name("ekn-verify".into()).spawn(move || {
             let state = on_thread;
-            let outcome = std::panic::catch_unwind(|| verify(&db));
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| verify(&db, &context)));
             let status = match outcome {
                 Ok(Ok(report)) => JournalStatus { checking: false, verification: Some(report), error: None },
                 Ok(Err(e)) => JournalStatus { checking: false, verification: None, error: Some(e.message) },

@@ -716,7 +716,7 @@ mod on_session {
     }
 
     pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
-        let report = crate::api::session::journal::verify(s.database())?;
+        let report = crate::api::session::journal::verify_with(s.database(), &s.access)?;
         cx.state.record_verification(&report);
         Ok(report)
     }

@@ -65,6 +65,7 @@ export function entryDetail(line: JournalLine): string {
     case 'act_issued': return `${t(`actkind.${e.act_kind}`)}${e.number ? ` № ${e.number}` : ''} · ${formatDate(e.issued_on)} · ${e.addressee}${e.response_due ? ` · ${formatDate(e.response_due)}` : ''}`;
     case 'document_attached': return `${e.file_name} · ${e.octets}`;
     case 'checklist_marked': return `${e.item} ${e.ticked ? '✔' : '✘'}`;
+    case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;

@@ -2,6 +2,7 @@
 import type { LegalCardRecord } from "./LegalCardRecord";
 import type { Period } from "./Period";
 import type { TableState } from "./TableState";
+import type { VaultChange } from "./VaultChange";
 
 /**
  * What happened, typed. Later capabilities (predictions, overrides, acts, evidence packages)
@@ -31,4 +32,4 @@ missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, 
 /**
  * The key files made anew (`<db>.key`, `<db>.signing-key`), by name.
  */
-files: Array<string>, reason: string, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };
+files: Array<string>, reason: string, } | { "kind": "vault_changed", change: VaultChange, cipher: string, kdf: string, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };

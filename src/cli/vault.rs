@@ -1,0 +1,139 @@
+//! The vault on the command line: where a passphrase comes from (`EKN_PASSPHRASE`, else asked on
+//! the terminal without echo; never an argument, which would sit in the shell's history and the
+//! process list), and `ekn vault status | rekey | recover | encrypt`.
+
+use std::fmt::Write as _;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use ekn::api::{self, ApiError, Context, ErrorCode, NewVault, VaultPassphrase, VaultStatus};
+
+use super::print;
+
+/// `ekn vault …`
+#[derive(clap::Subcommand)]
+pub enum VaultAction {
+    /// Whether the database is encrypted, with what, and since when (needs no passphrase).
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change the passphrase: the current one from EKN_PASSPHRASE (or the prompt), the new one
+    /// from EKN_NEW_PASSPHRASE (or the prompt, twice). The recovery key stays valid.
+    Rekey {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set a new passphrase with the recovery key file `ekn init --encrypt` wrote (works with the
+    /// vault header lost too); the new one from EKN_NEW_PASSPHRASE (or the prompt, twice).
+    Recover {
+        #[arg(long, value_name = "FILE")]
+        recovery: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Encrypt a plain database in place (a crash leaves the old or the new file whole), with the
+    /// passphrase from EKN_PASSPHRASE (or the prompt, twice), writing the recovery key to FILE.
+    /// Close `ekn serve` and the desktop app first.
+    Encrypt {
+        #[arg(long, value_name = "FILE")]
+        recovery_out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The context with the passphrase of the database at `db`, when it is encrypted: from
+/// `EKN_PASSPHRASE`, else asked on the terminal. Without either, the open answers `vault_locked`.
+pub fn unlock(db: &Path, context: Context) -> Result<Context, ApiError> {
+    if !api::is_encrypted(db)? {
+        return Ok(context);
+    }
+    match current_passphrase(db)? {
+        Some(passphrase) => Ok(context.with_passphrase(passphrase)),
+        None => Ok(context),
+    }
+}
+
+fn current_passphrase(db: &Path) -> Result<Option<VaultPassphrase>, ApiError> {
+    if let Some(text) = std::env::var_os("EKN_PASSPHRASE") {
+        return Ok(Some(VaultPassphrase::new(text.to_string_lossy().into_owned())));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Ok(None);
+    }
+    let text = rpassword::prompt_password(format!("Passphrase of {}: ", db.display()))
+        .map_err(|e| ApiError::new(ErrorCode::Io, format!("reading the passphrase: {e}")))?;
+    Ok(Some(VaultPassphrase::new(text)))
+}
+
+/// A new passphrase: from the variable `var`, else asked twice on the terminal.
+pub fn new_passphrase(var: &str, what: &str) -> Result<VaultPassphrase, ApiError> {
+    if let Some(text) = std::env::var_os(var) {
+        return Ok(VaultPassphrase::new(text.to_string_lossy().into_owned()));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(ApiError::invalid(format!("{what}: set {var}, or run this on a terminal to be asked")));
+    }
+    let ask = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("reading the passphrase: {e}")))
+    };
+    let first = VaultPassphrase::new(ask(&format!("{what}: "))?);
+    let again = VaultPassphrase::new(ask("Once more: ")?);
+    if first.as_str() != again.as_str() {
+        return Err(ApiError::invalid("the two passphrases differ; nothing was changed"));
+    }
+    Ok(first)
+}
+
+/// `ekn vault …`; `context` carries the current passphrase where the database is encrypted.
+pub fn run_vault(db: &Path, context: Context, action: VaultAction) -> Result<(), ApiError> {
+    match action {
+        VaultAction::Status { json } => print(json, &api::vault_status(db)?, render_status),
+        VaultAction::Rekey { json } => {
+            if context.passphrase.is_none() {
+                // The open below words the refusal (not encrypted, or locked).
+                api::Session::open_with(db, context.clone())?;
+            }
+            let new = new_passphrase("EKN_NEW_PASSPHRASE", "New passphrase")?;
+            print(json, &api::change_passphrase(db, &new, context)?, render_status)
+        }
+        VaultAction::Recover { recovery, json } => {
+            let new = new_passphrase("EKN_NEW_PASSPHRASE", "New passphrase")?;
+            print(json, &api::recover_vault(db, &recovery, &new, context)?, render_status)
+        }
+        VaultAction::Encrypt { recovery_out, json } => {
+            let new = NewVault { passphrase: new_passphrase("EKN_PASSPHRASE", "Passphrase")?, recovery_out };
+            let status = api::encrypt_in_place(db, &new, context)?;
+            eprintln!(
+                "ekn: the recovery key is in {} — print it, give it to the supervisor, and delete the file",
+                new.recovery_out.display()
+            );
+            print(json, &status, render_status)
+        }
+    }
+}
+
+pub fn render_status(s: &VaultStatus) -> String {
+    let mut out = format!("Database: {}\n", s.database);
+    if !s.exists {
+        out.push_str("There is no database here.\n");
+        return out;
+    }
+    if s.encrypted {
+        let _ = writeln!(out, "Encrypted: yes ({}, {})", super::opt(&s.cipher), s.cipher_library);
+        let _ = writeln!(out, "Vault header: {}", super::opt(&s.header_file));
+        let _ = writeln!(out, "Passphrase stretched with: {}", super::opt(&s.kdf));
+        let _ = writeln!(out, "Created: {}", super::opt(&s.created_at));
+        if let Some(at) = &s.passphrase_changed_at {
+            let _ = writeln!(out, "Passphrase changed: {at}");
+        }
+    } else {
+        let _ = writeln!(out, "Encrypted: no ({} available)", s.cipher_library);
+    }
+    if let Some(advice) = &s.advice {
+        let _ = writeln!(out, "{advice}");
+    }
+    out
+}
