@@ -70,6 +70,24 @@ enum Command {
         #[command(subcommand)]
         action: cli::vault::VaultAction,
     },
+    /// Back the database up to a new file: one consistent, encrypted copy (the database, its
+    /// documents, the journal's checkpoint) with a signed manifest. A plain database's backup is
+    /// encrypted under a passphrase from EKN_PASSPHRASE (or the prompt, twice).
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup to a new database (never over one): every member is checked against the
+    /// signed manifest and the journal verified; the passphrase from EKN_PASSPHRASE (or the prompt).
+    Restore {
+        backup: PathBuf,
+        #[arg(long, value_name = "PATH")]
+        to: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// Import a registry export (CSV, XLSX, JSON or NDJSON) and print a report.
     Import {
         kind: cli::registry::Kind,
@@ -352,6 +370,7 @@ fn run(args: Args) -> Result<(), ApiError> {
     let asks = !matches!(
         &args.command,
         Command::Init { .. }
+            | Command::Restore { .. }
             | Command::Fixtures { .. }
             | Command::Serve { .. }
             | Command::Vault {
@@ -373,6 +392,8 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::registry::run_init(&db, &context, demo, today, force, recovery_out, json)
         }
         Command::Vault { action } => cli::vault::run_vault(&db, context.clone(), action),
+        Command::Backup { out, json } => cli::vault::run_backup(&mut open()?, &out, json),
+        Command::Restore { backup, to, json } => cli::vault::run_restore(&backup, &to, context.clone(), json),
         Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
             cli::registry::run_import(&mut open()?, kind, &file, source, skip_invalid, legal_card.as_deref(), json)
         }

@@ -82,6 +82,7 @@ pub use session::journal::{
 pub use session::{default_db_path, init_logging, random_token, reset_keys, KeysReset, Session};
 pub use tasks::desk::Desk;
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
+pub use vault::backup::{restore as restore_backup, BackupReport, RestoreReport};
 pub use vault::{
     change_passphrase, encrypt_in_place, is_encrypted, recover as recover_vault, vault_status, NewVault,
     VaultPassphrase, VaultStatus,

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use ekn::api::{self, ApiError, Context, ErrorCode, NewVault, VaultPassphrase, VaultStatus};
+use ekn::api::{
+    self, ApiError, BackupReport, Context, ErrorCode, NewVault, RestoreReport, Session, VaultPassphrase, VaultStatus,
+};
 
 use super::print;
 
@@ -55,14 +57,14 @@ pub fn unlock(db: &Path, context: Context) -> Result<Context, ApiError> {
     }
 }
 
-fn current_passphrase(db: &Path) -> Result<Option<VaultPassphrase>, ApiError> {
+fn current_passphrase(of: &Path) -> Result<Option<VaultPassphrase>, ApiError> {
     if let Some(text) = std::env::var_os("EKN_PASSPHRASE") {
         return Ok(Some(VaultPassphrase::new(text.to_string_lossy().into_owned())));
     }
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let text = rpassword::prompt_password(format!("Passphrase of {}: ", db.display()))
+    let text = rpassword::prompt_password(format!("Passphrase of {}: ", of.display()))
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("reading the passphrase: {e}")))?;
     Ok(Some(VaultPassphrase::new(text)))
 }
@@ -113,6 +115,58 @@ pub fn run_vault(db: &Path, context: Context, action: VaultAction) -> Result<(),
             print(json, &status, render_status)
         }
     }
+}
+
+/// `ekn backup --out FILE`: an encrypted database's backup opens with its passphrase; a plain
+/// one's with a passphrase given for it (EKN_PASSPHRASE, or asked twice).
+pub fn run_backup(session: &mut Session, out: &Path, json: bool) -> Result<(), ApiError> {
+    let given = if session.is_encrypted() {
+        None
+    } else {
+        Some(new_passphrase("EKN_PASSPHRASE", "Passphrase the backup will open with")?)
+    };
+    print(json, &session.backup(out, given.as_ref())?, render_backup)
+}
+
+/// `ekn restore FILE --to PATH`, with the backup's passphrase (EKN_PASSPHRASE, or asked).
+pub fn run_restore(backup: &Path, to: &Path, context: Context, json: bool) -> Result<(), ApiError> {
+    let context = match current_passphrase(backup)? {
+        Some(passphrase) => context.with_passphrase(passphrase),
+        None => context,
+    };
+    print(json, &api::restore_backup(backup, to, context)?, render_restore)
+}
+
+fn render_backup(r: &BackupReport) -> String {
+    format!(
+        "Backup written: {} ({} bytes)
+Journal entries in it: {}
+Documents in it: {}
+Opens with: {}
+Manifest SHA-256: {}
+Took {:.1} s
+",
+        r.file,
+        r.bytes,
+        r.journal_entries,
+        r.documents,
+        r.encrypted_with.words(),
+        r.manifest_sha256,
+        r.seconds
+    )
+}
+
+fn render_restore(r: &RestoreReport) -> String {
+    format!(
+        "Restored: {}
+From: {} (made {} by {})
+Journal entries: {} — verified
+Documents: {}
+Epoch: {} (a restored database begins a new one)
+Took {:.1} s
+",
+        r.database, r.from_file, r.made_at, r.made_by, r.journal_entries, r.documents, r.epoch, r.seconds
+    )
 }
 
 pub fn render_status(s: &VaultStatus) -> String {

@@ -460,6 +460,24 @@ pub enum Entry {
         cipher: String,
         kdf: String,
     },
+    /// A backup was made: the file's name (not its folder), the digest of its signed manifest,
+    /// and how much of the journal it holds.
+    BackupMade {
+        file: String,
+        manifest_sha256: String,
+        journal_entries: i64,
+        encrypted_with: BackupPassphrase,
+    },
+    /// The database was restored from a backup and begins a new epoch: its journal goes on from
+    /// the backup's.
+    Restored {
+        file: String,
+        manifest_sha256: String,
+        made_at: String,
+        made_by: String,
+        journal_entries: i64,
+        epoch: i64,
+    },
     /// A line of the task log an older database kept before the journal existed, carried over.
     LegacyTaskLog {
         task_id: Option<i64>,
@@ -507,6 +525,8 @@ impl Entry {
             Entry::CheckpointReset { .. } => "checkpoint_reset",
             Entry::KeysReset { .. } => "keys_reset",
             Entry::VaultChanged { .. } => "vault_changed",
+            Entry::BackupMade { .. } => "backup_made",
+            Entry::Restored { .. } => "restored",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
@@ -627,9 +647,35 @@ impl Entry {
             ),
             Entry::KeysReset { files, reason } => format!("new keys were made ({}): {reason}", files.join(", ")),
             Entry::VaultChanged { change, cipher, kdf } => format!("{} ({cipher}, {kdf})", change.words()),
+            Entry::BackupMade { file, journal_entries, encrypted_with, .. } => format!(
+                "backup {file} made with {journal_entries} journal entries, encrypted with {}",
+                encrypted_with.words()
+            ),
+            Entry::Restored { file, made_at, made_by, journal_entries, epoch, .. } => format!(
+                "restored from {file} (made {made_at} by {made_by}, {journal_entries} journal entries); epoch {epoch} begins"
+            ),
             Entry::LegacyTaskLog { at, action, detail, .. } => {
                 format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
             }
+        }
+    }
+}
+
+/// Which passphrase opens a backup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum BackupPassphrase {
+    /// The encrypted database's own, as it was when the backup was made (its recovery key too).
+    Database,
+    /// One given for the backup of a plain database.
+    Given,
+}
+
+impl BackupPassphrase {
+    pub fn words(self) -> &'static str {
+        match self {
+            BackupPassphrase::Database => "the database's passphrase (and its recovery key)",
+            BackupPassphrase::Given => "the passphrase given for the backup",
         }
     }
 }
@@ -646,6 +692,9 @@ pub enum VaultChange {
     PassphraseChanged,
     /// A new passphrase set with the recovery key (`ekn vault recover`).
     Recovered,
+    /// The encrypted copy a backup of a plain database holds: its keys were put inside it. Only
+    /// in the backup (and a database restored from it), never in the plain original.
+    CopiedForBackup,
 }
 
 impl VaultChange {
@@ -655,6 +704,7 @@ impl VaultChange {
             VaultChange::Encrypted => "the database was encrypted in place",
             VaultChange::PassphraseChanged => "the database's passphrase was changed",
             VaultChange::Recovered => "a new passphrase was set with the recovery key",
+            VaultChange::CopiedForBackup => "an encrypted copy of the plain database was made for a backup",
         }
     }
 }

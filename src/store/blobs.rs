@@ -51,6 +51,12 @@ pub fn blobs_dir(db_path: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// Where the document with content digest `sha256` (64 hex digits) is kept beside `db_path`:
+/// in a folder of the digest's first two digits, so no folder grows to thousands of files.
+pub fn document_path(db_path: &Path, sha256: &str) -> PathBuf {
+    blobs_dir(db_path).join(&sha256[..2]).join(sha256)
+}
+
 fn io(path: &Path, source: std::io::Error) -> StoreError {
     StoreError::Io { path: path.to_path_buf(), source }
 }

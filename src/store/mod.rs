@@ -8,6 +8,7 @@
 
 pub mod acts;
 pub mod analytics;
+pub mod backup;
 pub mod blobs;
 mod card;
 mod import;
@@ -52,6 +53,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_analytics", include_str!("migrations/0009_analytics.sql")),
     ("0010_acts", include_str!("migrations/0010_acts.sql")),
     ("0011_vault", include_str!("migrations/0011_vault.sql")),
+    ("0012_restores", include_str!("migrations/0012_restores.sql")),
 ];
 
 /// The schema version this build writes.

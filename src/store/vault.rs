@@ -277,12 +277,16 @@ impl Header {
             }
             Err(source) => return Err(StoreError::Io { path, source }),
         };
-        let header: Header = serde_json::from_str(&text)
-            .map_err(|e| StoreError::Corrupt(format!("{}: not a vault header: {e}", path.display())))?;
+        Header::parse(&text, &path.display().to_string())
+    }
+
+    /// Reads a header from its text (`file` names where it came from, in errors).
+    pub fn parse(text: &str, file: &str) -> Result<Header, StoreError> {
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{file}: not a vault header: {e}")))?;
         if header.format != HEADER_FORMAT {
             return Err(StoreError::Corrupt(format!(
-                "{}: vault header format {} is not one this program reads ({HEADER_FORMAT})",
-                path.display(),
+                "{file}: vault header format {} is not one this program reads ({HEADER_FORMAT})",
                 header.format
             )));
         }
@@ -520,9 +524,21 @@ impl super::Store {
         let target = to.to_str().ok_or_else(|| StoreError::Invalid(format!("{}: not a UTF-8 path", to.display())))?;
         let key_value = key.attach_value();
         self.conn.execute("ATTACH DATABASE ?1 AS vault KEY ?2", rusqlite::params![target, key_value.as_str()])?;
+        // One transaction: a copy of a database in use is of one moment, whatever another
+        // connection commits meanwhile.
         let exported = (|| -> Result<(), StoreError> {
-            self.conn.query_row("SELECT sqlcipher_export('vault')", [], |_| Ok(()))?;
-            self.conn.pragma_update(Some("vault"), "user_version", version)?;
+            self.conn.execute_batch("BEGIN")?;
+            let copied = self
+                .conn
+                .query_row("SELECT sqlcipher_export('vault')", [], |_| Ok(()))
+                .and_then(|()| self.conn.pragma_update(Some("vault"), "user_version", version));
+            match copied {
+                Ok(()) => self.conn.execute_batch("COMMIT")?,
+                Err(e) => {
+                    let _ = self.conn.execute_batch("ROLLBACK");
+                    return Err(e.into());
+                }
+            }
             Ok(())
         })();
         let detached = self.conn.execute_batch("DETACH DATABASE vault");

@@ -134,7 +134,7 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
     assert!(leaked.is_empty(), "readable on disk: {leaked:?}");
     let db_bytes = &on_disk[&vault.path];
     assert!(!db_bytes.starts_with(SQLITE_MAGIC), "the database does not even say it is SQLite");
-    for key_file in ["ekn.db.key", "ekn.db.sign"] {
+    for key_file in ["ekn.db.key", "ekn.db.signing-key"] {
         assert!(!vault.dir.path().join(key_file).exists(), "{key_file}: the keys live inside the vault");
     }
     // The header holds no key in clear: the recovery key's hex digits are nowhere in it.
@@ -259,6 +259,9 @@ fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
     );
     let sha = before.attachments(&bin(1)).unwrap()[0].sha256.clone();
     drop(before);
+    for key_file in ["ekn.db.key", "ekn.db.signing-key"] {
+        assert!(dir.path().join(key_file).exists(), "{key_file}: a plain database keeps it beside itself");
+    }
 
     let recovery = tempfile::tempdir().unwrap();
     let new = NewVault { passphrase: VaultPassphrase::new(PASSPHRASE), recovery_out: recovery.path().join("r.txt") };
@@ -268,7 +271,7 @@ fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
     assert!(leaks(dir.path(), &["Кайнар Алем", &bin(1)]).is_empty(), "nothing of the plain file is left");
     let names: Vec<_> = files_under(dir.path()).into_keys().collect();
     assert!(
-        names.iter().all(|p| !p.to_string_lossy().ends_with(".key") && !p.to_string_lossy().ends_with(".sign")),
+        names.iter().all(|p| !p.to_string_lossy().ends_with(".key") && !p.to_string_lossy().ends_with(".signing-key")),
         "the loose keys are gone: {names:?}"
     );
     assert_eq!(Session::open(&path).err().unwrap().code, ErrorCode::VaultLocked);
@@ -481,4 +484,200 @@ fn the_binary_asks_for_what_it_needs_and_says_what_went_wrong() {
         .unwrap();
     let err = String::from_utf8_lossy(&refused.stderr);
     assert!(err.starts_with("ekn: error [key_mismatch]:") && err.lines().count() == 1, "{err}");
+}
+
+#[test]
+fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_verifies() {
+    let vault = Vault::new();
+    vault.import_sample();
+    let mut s = vault.session();
+    s.attach_evidence(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
+    let card = serde_json::to_value(s.card(&bin(1)).unwrap()).unwrap();
+    let sha = s.attachments(&bin(1)).unwrap()[0].sha256.clone();
+
+    // Made while another session has the database open and writes right after.
+    let other = vault.session();
+    let backups = tempfile::tempdir().unwrap();
+    let out = backups.path().join("ekn-2026-11-22.ekn-backup");
+    let report = s.backup(&out, None).unwrap();
+    assert_eq!(report.documents, 1);
+    assert!(report.bytes > 0 && out.exists());
+    drop(other);
+    s.attach_evidence(&bin(2), "позже.txt", b"after the backup", None).unwrap();
+    assert_eq!(refused(s.backup(&out, None)).code, ErrorCode::InvalidInput, "never over an existing file");
+    assert!(leaks(backups.path(), &["Кайнар Алем", &bin(1), "выездной"]).is_empty(), "the backup is encrypted too");
+    let backup_bytes = std::fs::read(&out).unwrap();
+
+    // A wrong passphrase restores nothing.
+    let target = tempfile::tempdir().unwrap();
+    let to = target.path().join("restored.db");
+    let wrong = refused(api::restore_backup(&out, &to, context_with("не тот пароль")));
+    assert_eq!(wrong.code, ErrorCode::WrongPassphrase, "{wrong}");
+    assert!(files_under(target.path()).is_empty(), "nothing written on a wrong passphrase");
+
+    let restored = api::restore_backup(&out, &to, context_with(PASSPHRASE)).unwrap();
+    assert_eq!((restored.epoch, restored.documents), (1, 1));
+    let r = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
+    assert_eq!(serde_json::to_value(r.card(&bin(1)).unwrap()).unwrap(), card, "the same card");
+    assert!(r.attachments(&bin(2)).unwrap().is_empty(), "what came after the backup is not in it");
+    let (_, bytes) = r.attachment_of(&bin(1), &sha).unwrap();
+    assert_eq!(bytes, "акт выездной проверки Кайнар Алем".as_bytes());
+    let verified = api::verify_journal(&to, &context_with(PASSPHRASE)).unwrap();
+    assert!(verified.ok, "{verified:?}");
+    let kinds: Vec<String> = r
+        .journal(&api::JournalQuery { limit: Some(1000), ..Default::default() })
+        .unwrap()
+        .into_iter()
+        .map(|l| l.kind)
+        .collect();
+    assert_eq!(kinds.last().map(String::as_str), Some("restored"), "{kinds:?}");
+    assert!(leaks(target.path(), &["Кайнар Алем", &bin(1)]).is_empty());
+
+    // Never over an existing database; and the backup file itself is untouched by restoring.
+    assert_eq!(refused(api::restore_backup(&out, &to, context_with(PASSPHRASE))).code, ErrorCode::InvalidInput);
+    assert_eq!(std::fs::read(&out).unwrap(), backup_bytes);
+    // The original journals the backup.
+    let original: Vec<String> = s
+        .journal(&api::JournalQuery { limit: Some(1000), ..Default::default() })
+        .unwrap()
+        .into_iter()
+        .map(|l| l.kind)
+        .collect();
+    assert!(original.contains(&"backup_made".to_string()), "{original:?}");
+}
+
+/// A change made to one member of a backup, by name.
+type MemberEdit<'a> = dyn Fn(&str, &mut Vec<u8>) + 'a;
+
+/// Rewrites a backup with `edit` applied to its members (name → bytes), keeping the order.
+fn rewrite_backup(from: &Path, to: &Path, edit: &MemberEdit<'_>) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for i in 0..archive.len() {
+        let mut member = archive.by_index(i).unwrap();
+        let name = member.name().to_string();
+        let mut bytes = Vec::new();
+        member.read_to_end(&mut bytes).unwrap();
+        edit(&name, &mut bytes);
+        out.start_file(name.as_str(), zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+#[test]
+fn a_damaged_or_altered_backup_is_refused_naming_what_and_leaves_nothing() {
+    let vault = Vault::new();
+    vault.import_sample();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("b.ekn-backup");
+    vault.session().backup(&out, None).unwrap();
+
+    let sha_hex = |bytes: &[u8]| {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(bytes))
+    };
+    let cases: Vec<(&str, Box<MemberEdit<'static>>, &str)> = vec![
+        (
+            "a page of the database flipped",
+            Box::new(|name, bytes| {
+                if name == "database.sqlcipher" {
+                    let at = bytes.len() / 2;
+                    bytes[at] ^= 0x55;
+                }
+            }),
+            "database.sqlcipher does not match its manifest",
+        ),
+        (
+            "the manifest edited",
+            Box::new(|name, bytes| {
+                if name == "manifest.json" {
+                    *bytes =
+                        String::from_utf8(bytes.clone()).unwrap().replace("\"epoch\": 0", "\"epoch\": 7").into_bytes();
+                }
+            }),
+            "signature does not verify",
+        ),
+        (
+            "a member added",
+            Box::new(|name, bytes| {
+                if name == "vault.json" {
+                    bytes.extend_from_slice(b" ");
+                }
+            }),
+            "vault.json does not match its manifest",
+        ),
+    ];
+    for (what, edit, says) in cases {
+        let altered = dir.path().join(format!("{}.ekn-backup", what.replace(' ', "-")));
+        rewrite_backup(&out, &altered, &*edit);
+        let target = tempfile::tempdir().unwrap();
+        let err = refused(api::restore_backup(&altered, &target.path().join("r.db"), context_with(PASSPHRASE)));
+        assert_eq!(err.code, ErrorCode::Corrupt, "{what}: {err}");
+        assert!(err.message.contains(says) && err.message.contains(&*altered.display().to_string()), "{what}: {err}");
+        assert!(files_under(target.path()).is_empty(), "{what}: nothing left behind");
+    }
+    // The database replaced and its digest in the manifest updated: only the signature can tell.
+    let forged = dir.path().join("forged.ekn-backup");
+    let other = Vault::new();
+    let other_out = other.dir.path().join("o.ekn-backup");
+    other.session().backup(&other_out, None).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&other_out).unwrap()).unwrap();
+    let mut foreign = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name("database.sqlcipher").unwrap(), &mut foreign).unwrap();
+    let mut old_sha = String::new();
+    {
+        let mut a = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+        let mut db = Vec::new();
+        std::io::Read::read_to_end(&mut a.by_name("database.sqlcipher").unwrap(), &mut db).unwrap();
+        old_sha.push_str(&sha_hex(&db));
+    }
+    let new_sha = sha_hex(&foreign);
+    rewrite_backup(&out, &forged, &|name, bytes| match name {
+        "database.sqlcipher" => *bytes = foreign.clone(),
+        "manifest.json" => *bytes = String::from_utf8(bytes.clone()).unwrap().replace(&old_sha, &new_sha).into_bytes(),
+        _ => {}
+    });
+    let target = tempfile::tempdir().unwrap();
+    let err = refused(api::restore_backup(&forged, &target.path().join("r.db"), context_with(PASSPHRASE)));
+    assert!(files_under(target.path()).is_empty(), "nothing left behind: {err}");
+    assert!(matches!(err.code, ErrorCode::Corrupt | ErrorCode::KeyMismatch), "{err}");
+}
+
+#[test]
+fn a_plain_database_is_backed_up_and_restored_through_the_binary() {
+    let (dir, plain) = plain_with_sample();
+    let card = serde_json::to_value(Session::open(&plain).unwrap().card(&bin(1)).unwrap()).unwrap();
+    let out = dir.path().join("plain.ekn-backup");
+    let backup = ekn()
+        .arg("--db")
+        .arg(&plain)
+        .args(["backup", "--out"])
+        .arg(&out)
+        .arg("--json")
+        .env("EKN_PASSPHRASE", PASSPHRASE)
+        .output()
+        .unwrap();
+    assert!(backup.status.success(), "{}", String::from_utf8_lossy(&backup.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&backup.stdout).unwrap();
+    assert_eq!(report["encrypted_with"], "given");
+    let bytes = std::fs::read(&out).unwrap();
+    assert!(!bytes.windows("Кайнар Алем".len()).any(|w| w == "Кайнар Алем".as_bytes()));
+
+    let without = ekn().args(["restore"]).arg(&out).arg("--to").arg(dir.path().join("x.db")).output().unwrap();
+    let err = String::from_utf8_lossy(&without.stderr);
+    assert!(err.starts_with("ekn: error [vault_locked]:"), "{err}");
+
+    let to = dir.path().join("restored").join("ekn.db");
+    std::fs::create_dir(to.parent().unwrap()).unwrap();
+    let restore =
+        ekn().args(["restore"]).arg(&out).arg("--to").arg(&to).env("EKN_PASSPHRASE", PASSPHRASE).output().unwrap();
+    assert!(restore.status.success(), "{}", String::from_utf8_lossy(&restore.stderr));
+    let verify =
+        ekn().arg("--db").arg(&to).args(["journal", "verify"]).env("EKN_PASSPHRASE", PASSPHRASE).output().unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+    let restored = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
+    assert_eq!(serde_json::to_value(restored.card(&bin(1)).unwrap()).unwrap(), card);
+    assert!(api::is_encrypted(&to).unwrap(), "a restored database is encrypted");
 }

@@ -6,6 +6,8 @@
 //! inside itself; a plain one keeps them in files beside it, as before. Every operation that needs
 //! the passphrase checks it before anything is opened for writing: a wrong one changes no byte.
 
+pub mod backup;
+
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;

@@ -66,6 +66,8 @@ export function entryDetail(line: JournalLine): string {
     case 'document_attached': return `${e.file_name} · ${e.octets}`;
     case 'checklist_marked': return `${e.item} ${e.ticked ? '✔' : '✘'}`;
     case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
+    case 'backup_made': return `${e.file} · ${e.journal_entries} · ${t(`backup.with.${e.encrypted_with}`)}`;
+    case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;

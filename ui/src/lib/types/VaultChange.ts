@@ -3,4 +3,4 @@
 /**
  * What happened to the database's encryption at rest.
  */
-export type VaultChange = "created" | "encrypted" | "passphrase_changed" | "recovered";
+export type VaultChange = "created" | "encrypted" | "passphrase_changed" | "recovered" | "copied_for_backup";

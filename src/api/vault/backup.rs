@@ -1,0 +1,337 @@
+//! Backups that restore: `ekn backup --out FILE` makes one consistent, encrypted copy of a database
+//! in use, with a manifest of every member signed by the office's journal key, and journals it;
+//! `ekn restore FILE --to PATH` checks every member against the manifest and the signature, writes
+//! a new database (never over one), verifies its journal, and begins a new epoch in it.
+//!
+//! The copy is encrypted whatever the original is: an encrypted database's backup opens with its
+//! passphrase of the day (and its recovery key, which never changes); a plain database's backup
+//! needs a passphrase given for it, since a backup travels further than the laptop.
+
+use std::path::Path;
+use std::time::Instant;
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
+use serde::{Deserialize, Serialize};
+
+use crate::api::session::context::Context;
+use crate::api::session::journal::verify_with;
+use crate::api::vault::{check_new_passphrase, Access};
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::digest::sha256_hex;
+use crate::domain::journal::{BackupPassphrase, Entry, VaultChange};
+use crate::store::backup::{
+    self as file, Archive, CHECKPOINT_MEMBER, DATABASE_MEMBER, FILES_PREFIX, HEADER_MEMBER, MANIFEST_MEMBER,
+    SIGNATURE_MEMBER,
+};
+use crate::store::vault::{DataKey, Header, Passphrase};
+use crate::store::{About, Store};
+
+const MANIFEST_FORMAT: &str = "ekn.backup/1";
+
+/// What a backup holds, signed: every member's digest, the journal it carries, who made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupManifest {
+    pub format: String,
+    pub made_at: String,
+    pub made_by: String,
+    /// The original database's file name.
+    pub source: String,
+    /// The epoch of the original when the backup was made.
+    pub epoch: i64,
+    pub journal_entries: i64,
+    pub journal_head: Option<String>,
+    pub encrypted_with: BackupPassphrase,
+    /// The public half of the key that signed this manifest (the journal's signing key, kept
+    /// inside the encrypted copy: a restore checks the two agree).
+    pub signing_key: String,
+    pub members: Vec<MemberDigest>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberDigest {
+    pub name: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+/// What `ekn backup` reports.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct BackupReport {
+    pub file: String,
+    pub bytes: u64,
+    pub manifest_sha256: String,
+    pub journal_entries: i64,
+    pub documents: usize,
+    pub encrypted_with: BackupPassphrase,
+    pub seconds: f64,
+}
+
+/// What `ekn restore` reports.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct RestoreReport {
+    pub database: String,
+    pub from_file: String,
+    pub made_at: String,
+    pub made_by: String,
+    pub journal_entries: i64,
+    pub documents: usize,
+    /// The restored database's epoch (one more than the backup's original).
+    pub epoch: i64,
+    /// The restored journal verified (it must, or nothing is left behind).
+    pub journal_verified: bool,
+    pub seconds: f64,
+}
+
+impl Session {
+    /// Backs the database up to the new file `out`. A plain database's backup is encrypted under
+    /// `passphrase` (required then, ignored for an encrypted database).
+    pub fn backup(&mut self, out: &Path, passphrase: Option<&Passphrase>) -> Result<BackupReport, ApiError> {
+        let started = Instant::now();
+        if out.exists() {
+            return Err(ApiError::invalid(format!(
+                "{} already exists; a backup is written to a new file only",
+                out.display()
+            )));
+        }
+        let stamp = self.stamp()?;
+        let (key, header, encrypted_with) = match &self.access {
+            Access::Encrypted(key) => (key.clone(), Header::read(&self.path)?, BackupPassphrase::Database),
+            Access::Plain => {
+                let passphrase = passphrase.ok_or_else(|| {
+                    ApiError::invalid(
+                        "a backup is always encrypted: give the passphrase it will open with (EKN_PASSPHRASE, or the prompt)",
+                    )
+                })?;
+                check_new_passphrase(passphrase)?;
+                let key = DataKey::random();
+                let header = Header::new(&key, passphrase, &stamp.at, out)?;
+                (key, header, BackupPassphrase::Given)
+            }
+        };
+        // The checkpoint is read before the copy is made, so it never covers more than the copy.
+        let (checkpoint, documents) = file::beside_database(&self.path)?;
+        let scratch = file::scratch_path(out);
+        crate::store::vault::shred(&scratch)?;
+        self.store.export_encrypted(&scratch, &key)?;
+        let (journal_entries, journal_head) = {
+            let mut copy = Store::open_existing_keyed(&scratch, Some(&key))?;
+            if encrypted_with == BackupPassphrase::Given {
+                // The plain original's keys go inside the copy, journaled there.
+                let entry = Entry::VaultChanged {
+                    change: VaultChange::CopiedForBackup,
+                    cipher: header.cipher.clone(),
+                    kdf: header.kdf.describe(),
+                };
+                let mut write = copy.write(stamp.clone())?;
+                write.put_vault_keys(&self.keys.0, &self.keys.1)?;
+                write.append(&entry, About::default(), None)?;
+                write.commit()?;
+            }
+            copy.checkpoint()?;
+            let head = copy.journal_head()?;
+            (head.as_ref().map_or(0, |h| h.0), head.map(|h| h.1))
+        };
+
+        let header_text = serde_json::to_vec_pretty(&header).map_err(internal)?;
+        let mut members = vec![member(HEADER_MEMBER, &header_text)];
+        if let Some(text) = &checkpoint {
+            members.push(member(CHECKPOINT_MEMBER, text.as_bytes()));
+        }
+        let (sha256, bytes) = file::digest_file(&scratch)?;
+        members.push(MemberDigest { name: DATABASE_MEMBER.into(), sha256, bytes });
+        for (name, path) in &documents {
+            let (sha256, bytes) = file::digest_file(path)?;
+            members.push(MemberDigest { name: name.clone(), sha256, bytes });
+        }
+        let manifest = BackupManifest {
+            format: MANIFEST_FORMAT.into(),
+            made_at: stamp.at.clone(),
+            made_by: stamp.actor.person.clone(),
+            source: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            epoch: self.store.epoch()?,
+            journal_entries,
+            journal_head,
+            encrypted_with,
+            signing_key: hex::encode(self.signer.verifying_key().as_bytes()),
+            members,
+        };
+        let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(internal)?;
+        let signature = hex::encode(self.signer.sign(&manifest_bytes).to_bytes());
+        let mut small: Vec<(&str, &[u8])> = vec![
+            (MANIFEST_MEMBER, &manifest_bytes),
+            (SIGNATURE_MEMBER, signature.as_bytes()),
+            (HEADER_MEMBER, &header_text),
+        ];
+        if let Some(text) = &checkpoint {
+            small.push((CHECKPOINT_MEMBER, text.as_bytes()));
+        }
+        file::write_archive(out, &scratch, &small, &documents)?;
+
+        let manifest_sha256 = sha256_hex(&manifest_bytes);
+        let entry = Entry::BackupMade {
+            file: out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            manifest_sha256: manifest_sha256.clone(),
+            journal_entries,
+            encrypted_with,
+        };
+        self.write(|w| {
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+        Ok(BackupReport {
+            file: out.display().to_string(),
+            bytes,
+            manifest_sha256,
+            journal_entries,
+            documents: documents.len(),
+            encrypted_with,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+fn member(name: &str, bytes: &[u8]) -> MemberDigest {
+    MemberDigest { name: name.into(), sha256: sha256_hex(bytes), bytes: bytes.len() as u64 }
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::Internal, e.to_string())
+}
+
+/// Restores the backup `backup` to the new database `to`, opened with the context's passphrase
+/// (the one the backup was made under). Nothing is left at `to` unless every member matches the
+/// signed manifest and the restored journal verifies.
+pub fn restore(backup: &Path, to: &Path, context: Context) -> Result<RestoreReport, ApiError> {
+    let started = Instant::now();
+    file::check_restore_target(to)?;
+    let label = backup.display().to_string();
+    let mut archive = Archive::open(backup)?;
+    let manifest_bytes = archive.small(MANIFEST_MEMBER)?;
+    let manifest: BackupManifest = serde_json::from_slice(&manifest_bytes)
+        .map_err(|e| ApiError::new(ErrorCode::Corrupt, format!("{label}: {MANIFEST_MEMBER}: {e}")))?;
+    if manifest.format != MANIFEST_FORMAT {
+        return Err(ApiError::invalid(format!(
+            "{label}: backup format {} is not one this program reads ({MANIFEST_FORMAT})",
+            manifest.format
+        )));
+    }
+    let damaged = |what: &str| {
+        ApiError::new(ErrorCode::Corrupt, format!("{label}: {what}; the backup is damaged or was altered"))
+    };
+    let expected = |name: &str| manifest.members.iter().find(|m| m.name == name);
+    // Every member is named in the manifest, and every member named is there.
+    let names = archive.names();
+    for name in &names {
+        if name != MANIFEST_MEMBER && name != SIGNATURE_MEMBER && expected(name).is_none() {
+            return Err(damaged(&format!("{name} is not in its manifest")));
+        }
+    }
+    for m in &manifest.members {
+        if !names.contains(&m.name) {
+            return Err(damaged(&format!("{} is missing", m.name)));
+        }
+    }
+    let check_small = |name: &str, bytes: &[u8]| match expected(name) {
+        Some(m) if m.sha256 == sha256_hex(bytes) => Ok(()),
+        _ => Err(damaged(&format!("{name} does not match its manifest"))),
+    };
+    let header_bytes = archive.small(HEADER_MEMBER)?;
+    check_small(HEADER_MEMBER, &header_bytes)?;
+    let header_text = String::from_utf8(header_bytes).map_err(|_| damaged("vault.json is not text"))?;
+    let header = Header::parse(&header_text, &format!("{label}: {HEADER_MEMBER}"))?;
+    let checkpoint = match expected(CHECKPOINT_MEMBER) {
+        Some(_) => {
+            let bytes = archive.small(CHECKPOINT_MEMBER)?;
+            check_small(CHECKPOINT_MEMBER, &bytes)?;
+            Some(String::from_utf8(bytes).map_err(|_| damaged("checkpoint.json is not text"))?)
+        }
+        None => None,
+    };
+    let signature = archive.small(SIGNATURE_MEMBER)?;
+    let passphrase =
+        context.passphrase.clone().ok_or_else(|| crate::store::StoreError::Locked { path: backup.to_path_buf() })?;
+    let key = header.open(&passphrase, backup)?;
+
+    let restored = (|| -> Result<RestoreReport, ApiError> {
+        let restoring = file::restoring_path(to);
+        let (sha256, _) = archive.extract(DATABASE_MEMBER, &restoring)?;
+        if expected(DATABASE_MEMBER).map(|m| &m.sha256) != Some(&sha256) {
+            return Err(damaged(&format!("{DATABASE_MEMBER} does not match its manifest")));
+        }
+        {
+            let store = Store::open_existing_keyed(&restoring, Some(&key))?;
+            let keys = store.vault_keys()?.ok_or_else(|| damaged("the database in it holds no keys"))?;
+            let signer = SigningKey::from_bytes(&keys.signing);
+            if hex::encode(signer.verifying_key().as_bytes()) != manifest.signing_key {
+                return Err(damaged("the manifest was signed by another office's key"));
+            }
+            let signature = hex::decode(String::from_utf8_lossy(&signature).trim())
+                .ok()
+                .and_then(|bytes| Signature::from_slice(&bytes).ok())
+                .ok_or_else(|| damaged("manifest.sig is not a signature"))?;
+            signer
+                .verifying_key()
+                .verify(&manifest_bytes, &signature)
+                .map_err(|_| damaged("the manifest's signature does not verify"))?;
+        }
+        let mut documents = 0;
+        for m in manifest.members.iter().filter(|m| m.name.starts_with(FILES_PREFIX)) {
+            let path = file::restored_document_path(to, &m.name)?;
+            let (sha256, _) = archive.extract(&m.name, &path)?;
+            if sha256 != m.sha256 {
+                return Err(damaged(&format!("{} does not match its manifest", m.name)));
+            }
+            documents += 1;
+        }
+        header.write(to)?;
+        if let Some(text) = &checkpoint {
+            file::write_restored_checkpoint(to, text)?;
+        }
+        file::finish_restore(to)?;
+
+        let access = Access::Encrypted(key.clone());
+        let verification = verify_with(to, &access)?;
+        if !verification.ok {
+            let problems: Vec<String> = verification.problems.iter().map(|p| p.text()).collect();
+            return Err(ApiError::new(
+                ErrorCode::JournalBroken,
+                format!("{label}: the restored journal does not verify: {}", problems.join("; ")),
+            ));
+        }
+        let mut session = Session::open_with(to, context.with_passphrase(passphrase.clone()))?;
+        let epoch = manifest.epoch.max(session.store.epoch()?) + 1;
+        let manifest_sha256 = sha256_hex(&manifest_bytes);
+        let file_name = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let entry = Entry::Restored {
+            file: file_name.clone(),
+            manifest_sha256: manifest_sha256.clone(),
+            made_at: manifest.made_at.clone(),
+            made_by: manifest.made_by.clone(),
+            journal_entries: manifest.journal_entries,
+            epoch,
+        };
+        session.write(|w| {
+            w.record_restore(epoch, &file_name, &manifest_sha256, manifest.journal_entries)?;
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        Ok(RestoreReport {
+            database: to.display().to_string(),
+            from_file: label.clone(),
+            made_at: manifest.made_at.clone(),
+            made_by: manifest.made_by.clone(),
+            journal_entries: manifest.journal_entries,
+            documents,
+            epoch,
+            journal_verified: true,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    })();
+    if restored.is_err() {
+        file::abandon_restore(to);
+    }
+    restored
+}
