@@ -681,3 +681,50 @@ fn a_plain_database_is_backed_up_and_restored_through_the_binary() {
     assert_eq!(serde_json::to_value(restored.card(&bin(1)).unwrap()).unwrap(), card);
     assert!(api::is_encrypted(&to).unwrap(), "a restored database is encrypted");
 }
+
+#[test]
+fn the_lock_screen_opens_an_encrypted_database_over_real_http_and_a_wrong_passphrase_keeps_it_shut() {
+    use ekn::api::host::Host;
+    use ekn::serve::{Server, TOKEN_HEADER};
+    use serde_json::{json, Value};
+
+    let vault = Vault::new();
+    vault.import_sample();
+    let host = std::sync::Arc::new(Host::start(&vault.path, false, ekn::domain::journal::Face::Browser, None).unwrap());
+    let server = Server::bind(host, 0, None).unwrap();
+    let base = format!("http://127.0.0.1:{}", server.address.port());
+    let token = server.token.clone();
+    std::thread::spawn(move || server.run().unwrap());
+    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let call = |method: &str, params: Value| -> (u16, Value) {
+        let mut response =
+            agent.post(&format!("{base}/api/{method}")).header(TOKEN_HEADER, &token).send_json(params).unwrap();
+        (response.status().as_u16(), response.body_mut().read_json().unwrap())
+    };
+
+    let (code, state) = call("vault_state", json!({}));
+    assert_eq!(code, 200);
+    assert_eq!((state["encrypted"].as_bool(), state["locked"].as_bool()), (Some(true), Some(true)));
+    let (code, locked) = call("card", json!({"bin": bin(1)}));
+    assert_ne!(code, 200);
+    assert_eq!(locked["code"], "vault_locked", "{locked}");
+    let (code, status) = call("status", json!({}));
+    assert_ne!(code, 200);
+    assert_eq!(status["code"], "vault_locked");
+
+    let before = files_under(vault.dir.path());
+    let (code, wrong) = call("unlock", json!({"passphrase": "не тот пароль"}));
+    assert_ne!(code, 200);
+    assert_eq!(wrong["code"], "wrong_passphrase", "{wrong}");
+    assert_eq!(files_under(vault.dir.path()), before, "a wrong passphrase changes nothing");
+    assert_eq!(call("vault_state", json!({})).1["locked"], true);
+
+    let (code, opened) = call("unlock", json!({"passphrase": PASSPHRASE}));
+    assert_eq!(code, 200, "{opened}");
+    assert_eq!(opened["locked"], false);
+    let (code, card) = call("case", json!({"bin": bin(1)}));
+    assert_eq!(code, 200, "{card}");
+    assert!(card.to_string().contains("Кайнар Алем"));
+    // A second unlock (another tab) is harmless.
+    assert_eq!(call("unlock", json!({"passphrase": "anything at all"})).0, 200);
+}

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { journey } from './journey.mjs';
+import { lockScreen } from './lock.mjs';
 import { artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
 
 
@@ -41,6 +42,7 @@ try {
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
   writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));
   console.log(`browser journey passed: ${JSON.stringify(result)}`);
+  await lockScreen(browser, out, (s) => console.log(`browser: ${s}`));
 } catch (e) {
   failed = e;
 } finally {

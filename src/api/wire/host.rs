@@ -23,7 +23,9 @@ use serde_json::Value;
 
 use crate::api::session::journal::{verify, JournalVerification};
 use crate::api::wire::rpc::{self, CallContext, NoParams, Ok};
-use crate::api::{clock_for, init, ApiError, Context, ErrorCode, Session};
+use crate::api::{
+    clock_for, init, is_encrypted, vault_status, ApiError, Context, ErrorCode, Session, VaultPassphrase, VaultStatus,
+};
 use crate::domain::journal::Face;
 use crate::ingest::ImportReport;
 
@@ -99,6 +101,7 @@ pub struct HostState {
     progress: Mutex<ImportProgress>,
     journal: Mutex<JournalStatus>,
     next: AtomicU64,
+    unlocking: Mutex<()>,
 }
 
 /// Locks a mutex whatever a panicking holder left: these values are plain data, always whole.
@@ -208,38 +211,87 @@ pub(in crate::api) mod on_host {
     pub fn journal_status(host: &Host, _: NoParams) -> Result<JournalStatus, ApiError> {
         Ok(lock(&host.state.journal).clone())
     }
+
+    pub fn vault_state(host: &Host, _: NoParams) -> Result<VaultState, ApiError> {
+        host.vault_state()
+    }
+
+    pub fn unlock(host: &Host, p: UnlockParams) -> Result<VaultState, ApiError> {
+        host.unlock(&p.passphrase)
+    }
 }
 
 type Job = (String, Value, mpsc::Sender<Result<Value, ApiError>>);
 
+/// The passphrase the lock screen sends (in a request's body, never its address).
+#[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct UnlockParams {
+    pub passphrase: String,
+}
+
+impl std::fmt::Debug for UnlockParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("UnlockParams { passphrase: … }")
+    }
+}
+
+/// Whether the database is encrypted and, if so, whether this host has opened it yet; the lock
+/// screen shows while `locked`.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct VaultState {
+    pub encrypted: bool,
+    pub locked: bool,
+    pub status: VaultStatus,
+}
+
 /// One database served to many requests. Cheap to share behind an `Arc`.
 pub struct Host {
-    jobs: Mutex<mpsc::Sender<Job>>,
+    /// The worker's queue; `None` while an encrypted database waits for its passphrase.
+    jobs: Mutex<Option<mpsc::Sender<Job>>>,
     state: Arc<HostState>,
     database: PathBuf,
     created_demo: bool,
+    /// The face, person and clock the session is opened with once unlocked.
+    context: Context,
 }
 
 impl Host {
     /// Opens the database at `db` for a face (the desktop app, a browser); when there is none and
     /// `demo_if_missing`, creates the demo database first. `today` fixes the date deadlines are
     /// judged on (otherwise today in Kazakhstan). Writes are made by Settings' "me" through `face`.
-    /// The journal is verified in the background from the start.
+    /// The journal is verified in the background from the start. An encrypted database starts
+    /// locked: every method but the host's own answers `vault_locked` until `unlock`.
     pub fn start(db: &Path, demo_if_missing: bool, face: Face, today: Option<NaiveDate>) -> Result<Host, ApiError> {
         let context = Context::new(face, None, clock_for(today));
         let created_demo = demo_if_missing && !db.exists();
         if created_demo {
             init(db, Some(context.clock.today()), false, context.clone(), &mut |_, _| {})?;
         }
+        let host = Host {
+            jobs: Mutex::new(None),
+            state: Default::default(),
+            database: db.to_path_buf(),
+            created_demo,
+            context: context.clone(),
+        };
+        if !is_encrypted(db)? {
+            host.open(context)?;
+        }
+        Ok(host)
+    }
+
+    /// Opens the session on its worker thread with `context` (carrying the passphrase of an
+    /// encrypted database) and starts verifying the journal.
+    fn open(&self, context: Context) -> Result<(), ApiError> {
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
-        let state: Arc<HostState> = Default::default();
-        let (worker_state, path, verify_context) = (state.clone(), db.to_path_buf(), context.clone());
+        let (worker_state, path, verify_context) = (self.state.clone(), self.database.clone(), context.clone());
         std::thread::Builder::new()
             .name("ekn-session".into())
             .spawn(move || {
-                // The session is opened once, here; `start` waits for the outcome, so a bad database
-                // is an error of `start`, not of every later request.
+                // The session is opened once, here; `open` waits for the outcome, so a bad database
+                // is an error of `start` (or `unlock`), not of every later request.
                 let mut session = match Session::open_with(&path, context) {
                     Ok(s) => {
                         let _ = opened_tx.send(Ok(()));
@@ -259,8 +311,26 @@ impl Host {
         opened_rx
             .recv()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread stopped while opening"))??;
-        Self::verify_in_background(db, verify_context, state.clone());
-        Ok(Host { jobs: Mutex::new(sender), state, database: db.to_path_buf(), created_demo })
+        Self::verify_in_background(&self.database, verify_context, self.state.clone());
+        *lock(&self.jobs) = Some(sender);
+        Ok(())
+    }
+
+    /// The lock screen's answer: opens the encrypted database with `passphrase`. A wrong one
+    /// changes nothing and the host stays locked; unlocking an open host does nothing.
+    pub fn unlock(&self, passphrase: &str) -> Result<VaultState, ApiError> {
+        // One unlock at a time: two tabs submitting at once must not open two sessions.
+        let _one = lock(&self.state.unlocking);
+        if lock(&self.jobs).is_none() {
+            self.open(self.context.clone().with_passphrase(VaultPassphrase::new(passphrase)))?;
+        }
+        self.vault_state()
+    }
+
+    /// Whether the database is encrypted and still locked here.
+    pub fn vault_state(&self) -> Result<VaultState, ApiError> {
+        let status = vault_status(&self.database)?;
+        Ok(VaultState { encrypted: status.encrypted, locked: lock(&self.jobs).is_none(), status })
     }
 
     /// Verifies the journal on a thread of its own (its own connection, reading only), so the
@@ -305,8 +375,13 @@ impl Host {
             return answer;
         }
         let (reply, answer) = mpsc::channel();
-        lock(&self.jobs)
-            .send((method.to_string(), params, reply))
+        let jobs = lock(&self.jobs).clone().ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::VaultLocked,
+                format!("{} is encrypted: enter its passphrase to open it", self.database.display()),
+            )
+        })?;
+        jobs.send((method.to_string(), params, reply))
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?;
         answer.recv().map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread has stopped"))?
     }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::wire::host::{
-    HostState, ImportProgress, JournalStatus, RejectedRows, UploadParams, UploadRef, Uploaded,
+    HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
 };
 use crate::api::{
     ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
@@ -510,6 +510,8 @@ methods! {
     rejected_rows: Host(UploadRef) -> RejectedRows;
     import_progress: Host(NoParams) -> ImportProgress;
     journal_status: Host(NoParams) -> JournalStatus;
+    vault_state: Host(NoParams) -> VaultState;
+    unlock: Host(UnlockParams) -> VaultState;
 }
 
 /// The handlers of the methods that run on the session, one per method, with the table's types.

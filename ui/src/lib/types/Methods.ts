@@ -65,9 +65,11 @@ import type { Status } from "./Status";
 import type { TaskDetail } from "./TaskDetail";
 import type { TaskParams } from "./TaskParams";
 import type { TrainRiskParams } from "./TrainRiskParams";
+import type { UnlockParams } from "./UnlockParams";
 import type { UploadParams } from "./UploadParams";
 import type { UploadRef } from "./UploadRef";
 import type { Uploaded } from "./Uploaded";
+import type { VaultState } from "./VaultState";
 import type { VerifyParams } from "./VerifyParams";
 
 /** Every method the UI may call, with its parameters and result. */
@@ -119,6 +121,8 @@ export type Methods = {
   rejected_rows: { params: UploadRef; result: RejectedRows };
   import_progress: { params: NoParams; result: ImportProgress };
   journal_status: { params: NoParams; result: JournalStatus };
+  vault_state: { params: NoParams; result: VaultState };
+  unlock: { params: UnlockParams; result: VaultState };
 };
 
 /** Where each method runs: on the session's worker or on the host beside it. */
@@ -170,4 +174,6 @@ export const METHOD_RUNS = {
   rejected_rows: 'host',
   import_progress: 'host',
   journal_status: 'host',
+  vault_state: 'host',
+  unlock: 'host',
 } as const;
