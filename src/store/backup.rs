@@ -227,6 +227,17 @@ pub fn check_restore_target(to: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Makes the folder backups are written to, readable by the owner only.
+pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
+    fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.to_path_buf(), source })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+    }
+    Ok(())
+}
+
 /// Where a restore writes the database before it is checked.
 pub fn restoring_path(to: &Path) -> PathBuf {
     beside(to, ".restoring")

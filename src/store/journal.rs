@@ -376,6 +376,8 @@ pub struct JournalFilter {
     pub subject_bin: Option<String>,
     pub task_id: Option<i64>,
     pub appeal_no: Option<String>,
+    /// Only entries of this kind (`backup_made`).
+    pub kind: Option<String>,
     pub limit: Option<usize>,
 }
 
@@ -422,6 +424,10 @@ impl Store {
         if let Some(no) = &filter.appeal_no {
             args.push(Box::new(no.clone()));
             sql.push_str(&format!(" AND appeal_no = ?{}", args.len()));
+        }
+        if let Some(kind) = &filter.kind {
+            args.push(Box::new(kind.clone()));
+            sql.push_str(&format!(" AND kind = ?{}", args.len()));
         }
         sql.push_str(" ORDER BY seq DESC");
         if let Some(limit) = filter.limit {

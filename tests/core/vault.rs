@@ -727,4 +727,25 @@ fn the_lock_screen_opens_an_encrypted_database_over_real_http_and_a_wrong_passph
     assert!(card.to_string().contains("Кайнар Алем"));
     // A second unlock (another tab) is harmless.
     assert_eq!(call("unlock", json!({"passphrase": "anything at all"})).0, 200);
+
+    // Settings → Vault: back up now, then the last backup is shown; the passphrase changed.
+    let (code, overview) = call("vault_overview", json!({}));
+    assert_eq!(code, 200, "{overview}");
+    assert_eq!((overview["status"]["encrypted"].as_bool(), overview["epoch"].as_i64()), (Some(true), Some(0)));
+    assert!(overview["last_backup"].is_null());
+    let (code, made) = call("backup_now", json!({"passphrase": null}));
+    assert_eq!(code, 200, "{made}");
+    let file = made["file"].as_str().unwrap().to_string();
+    assert!(file.starts_with(&*vault.dir.path().join("backups").display().to_string()), "{file}");
+    let overview = call("vault_overview", json!({})).1;
+    assert!(file.ends_with(overview["last_backup"]["file"].as_str().unwrap()), "{overview}");
+    let (code, wrong) = call("rekey", json!({"current": "не тот пароль", "new": "новый пароль офиса"}));
+    assert_ne!(code, 200);
+    assert_eq!(wrong["code"], "wrong_passphrase");
+    let (code, changed) = call("rekey", json!({"current": PASSPHRASE, "new": "новый пароль офиса"}));
+    assert_eq!(code, 200, "{changed}");
+    Session::open_with(&vault.path, context_with("новый пароль офиса")).unwrap();
+    // The backup made before opens with the passphrase of its day.
+    let restored = tempfile::tempdir().unwrap();
+    api::restore_backup(Path::new(&file), &restored.path().join("r.db"), context_with(PASSPHRASE)).unwrap();
 }

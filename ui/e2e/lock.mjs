@@ -1,6 +1,7 @@
 // The lock screen in the real browser against `ekn serve` on an encrypted demo database made by
 // the real binary (`ekn init --demo --encrypt`): a wrong passphrase is refused in Kazakh and the
-// page stays locked; the right one opens the desk. Screenshots: lock-kk.png, lock-wrong-kk.png.
+// page stays locked; the right one opens the desk, where Settings → Vault backs up now.
+// Screenshots: lock-kk.png, lock-wrong-kk.png, vault-settings.png.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,12 @@ export async function lockScreen(browser, out, log) {
     await page.locator('[data-unlock]').click();
     await page.locator('nav[aria-label="main"]').waitFor({ timeout: 30000 });
     log('the right passphrase opened the desk');
+    await page.evaluate(() => { location.hash = '#/settings'; });
+    await page.locator('[data-backup-now]').click();
+    await page.locator('[data-backup-made]').waitFor({ timeout: 60000 });
+    await page.locator('[data-last-backup]', { hasText: '.ekn-backup' }).waitFor({ timeout: 15000 });
+    await page.locator('[data-testid="vault"]').screenshot({ path: join(out, 'vault-settings.png') });
+    log('Settings → Vault made a backup and shows it as the last one');
     if (errors.length) throw new Error(`the locked page threw: ${errors.join('; ')}`);
     await page.close();
   } finally {

@@ -267,6 +267,7 @@ impl Session {
             subject_bin: query.object.as_ref().map(|b| b.trim().to_string()),
             task_id: query.task,
             appeal_no: query.appeal.clone(),
+            kind: None,
             limit: Some(query.limit.unwrap_or(200).clamp(1, 10_000) as usize),
         };
         Ok(self.store.journal_entries(&filter)?.into_iter().map(JournalLine::from).collect())

@@ -335,3 +335,59 @@ pub fn restore(backup: &Path, to: &Path, context: Context) -> Result<RestoreRepo
     }
     restored
 }
+
+/// Settings → Vault: the encryption's status, the epoch, and the last backup.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct VaultOverview {
+    pub status: crate::api::VaultStatus,
+    pub epoch: i64,
+    pub last_backup: Option<LastBackup>,
+    /// Where "back up now" writes.
+    pub backups_dir: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct LastBackup {
+    pub at: String,
+    pub person: String,
+    pub file: String,
+}
+
+impl Session {
+    /// What Settings → Vault shows.
+    pub fn vault_overview(&self) -> Result<VaultOverview, ApiError> {
+        let filter = crate::store::journal::JournalFilter {
+            kind: Some("backup_made".into()),
+            limit: Some(1),
+            ..Default::default()
+        };
+        let last_backup = self.store.journal_entries(&filter)?.pop().map(|e| {
+            let file = match serde_json::from_str::<Entry>(&e.payload) {
+                Ok(Entry::BackupMade { file, .. }) => file,
+                _ => String::new(),
+            };
+            LastBackup { at: e.at, person: e.person, file }
+        });
+        Ok(VaultOverview {
+            status: crate::api::vault_status(&self.path)?,
+            epoch: self.store.epoch()?,
+            last_backup,
+            backups_dir: backups_dir(&self.path).display().to_string(),
+        })
+    }
+
+    /// "Back up now": a backup in the folder beside the database, named by the database and the
+    /// moment. A plain database's backup needs the passphrase it will open with.
+    pub fn backup_now(&mut self, passphrase: Option<&Passphrase>) -> Result<BackupReport, ApiError> {
+        let dir = backups_dir(&self.path);
+        crate::store::backup::ensure_dir(&dir)?;
+        let stem = self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ekn".into());
+        let moment = self.context.clock.now().format("%Y%m%d-%H%M%S");
+        self.backup(&dir.join(format!("{stem}-{moment}.ekn-backup")), passphrase)
+    }
+}
+
+/// The folder "back up now" writes to: `backups/` beside the database.
+pub fn backups_dir(db: &Path) -> std::path::PathBuf {
+    db.parent().unwrap_or(Path::new(".")).join("backups")
+}

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
+use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
     HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
 };
@@ -29,6 +30,7 @@ use crate::api::{
     JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
     TaskDetail,
 };
+use crate::api::{BackupReport, VaultPassphrase, VaultStatus};
 use crate::domain::records::DataKind;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
@@ -44,6 +46,34 @@ pub struct NoParams {}
 pub struct SearchParams {
     pub text: String,
     pub limit: Option<u32>,
+}
+
+/// "Back up now": a plain database's backup needs the passphrase it will open with.
+#[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct BackupNowParams {
+    pub passphrase: Option<String>,
+}
+
+/// Settings → Vault → change the passphrase: the current one and the new one.
+#[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RekeyParams {
+    pub current: String,
+    pub new: String,
+}
+
+// Passphrases never reach a log, not even a debug one.
+impl std::fmt::Debug for BackupNowParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("BackupNowParams { passphrase: … }")
+    }
+}
+
+impl std::fmt::Debug for RekeyParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RekeyParams { … }")
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -505,6 +535,9 @@ methods! {
     evidence_verify: Session(VerifyParams) -> EvidenceVerification;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
+    vault_overview: Session(NoParams) -> VaultOverview;
+    backup_now: Session(BackupNowParams) -> BackupReport;
+    rekey: Session(RekeyParams) -> VaultStatus;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
@@ -650,6 +683,20 @@ mod on_session {
 
     pub fn checklist_mark(s: &mut Session, p: ChecklistMarkRequest, _: &mut CallContext<'_>) -> R<ChecklistState> {
         s.mark_checklist(&p)
+    }
+
+    pub fn vault_overview(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<VaultOverview> {
+        s.vault_overview()
+    }
+
+    pub fn backup_now(s: &mut Session, p: BackupNowParams, _: &mut CallContext<'_>) -> R<BackupReport> {
+        let passphrase = p.passphrase.map(VaultPassphrase::new);
+        s.backup_now(passphrase.as_ref())
+    }
+
+    pub fn rekey(s: &mut Session, p: RekeyParams, _: &mut CallContext<'_>) -> R<VaultStatus> {
+        let context = s.context.clone().with_passphrase(VaultPassphrase::new(p.current));
+        crate::api::change_passphrase(s.database(), &VaultPassphrase::new(p.new), context)
     }
 
     pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {

@@ -16,6 +16,8 @@ import type { AppealsReference } from "./AppealsReference";
 import type { AttachParams } from "./AttachParams";
 import type { Attached } from "./Attached";
 import type { AttachmentParams } from "./AttachmentParams";
+import type { BackupNowParams } from "./BackupNowParams";
+import type { BackupReport } from "./BackupReport";
 import type { BinParams } from "./BinParams";
 import type { CalendarYearView } from "./CalendarYearView";
 import type { CaseScreen } from "./CaseScreen";
@@ -54,6 +56,7 @@ import type { Preview } from "./Preview";
 import type { QueueFilter } from "./QueueFilter";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
+import type { RekeyParams } from "./RekeyParams";
 import type { ReviewAnomalyParams } from "./ReviewAnomalyParams";
 import type { RiskExplanation } from "./RiskExplanation";
 import type { RiskTrainReport } from "./RiskTrainReport";
@@ -69,7 +72,9 @@ import type { UnlockParams } from "./UnlockParams";
 import type { UploadParams } from "./UploadParams";
 import type { UploadRef } from "./UploadRef";
 import type { Uploaded } from "./Uploaded";
+import type { VaultOverview } from "./VaultOverview";
 import type { VaultState } from "./VaultState";
+import type { VaultStatus } from "./VaultStatus";
 import type { VerifyParams } from "./VerifyParams";
 
 /** Every method the UI may call, with its parameters and result. */
@@ -116,6 +121,9 @@ export type Methods = {
   evidence_verify: { params: VerifyParams; result: EvidenceVerification };
   import_preview: { params: ImportParams; result: Preview };
   import_file: { params: ImportParams; result: ImportReport };
+  vault_overview: { params: NoParams; result: VaultOverview };
+  backup_now: { params: BackupNowParams; result: BackupReport };
+  rekey: { params: RekeyParams; result: VaultStatus };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
   rejected_rows: { params: UploadRef; result: RejectedRows };
@@ -169,6 +177,9 @@ export const METHOD_RUNS = {
   evidence_verify: 'session',
   import_preview: 'session',
   import_file: 'session',
+  vault_overview: 'session',
+  backup_now: 'session',
+  rekey: 'session',
   upload: 'host',
   discard_upload: 'host',
   rejected_rows: 'host',
