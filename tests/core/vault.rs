@@ -369,8 +369,9 @@ fn encryption_in_place_killed_at_any_moment_leaves_one_whole_database() {
             })
             .collect();
         assert!(left.is_empty(), "step {step}: the next open tidies {left:?}");
-        if kind == "plain" {
-            // A run that never switched can simply be run again (with a new recovery file).
+        if kind == "plain" && outcomes["plain"] == 1 {
+            // A run that never switched can simply be run again (with a new recovery file); once
+            // is enough to show it, and each run costs the whole encryption.
             let new = NewVault {
                 passphrase: VaultPassphrase::new(PASSPHRASE),
                 recovery_out: dir.path().join("recovery-again.txt"),
