@@ -202,7 +202,12 @@ impl Archive {
 pub fn restore_targets(to: &Path) -> Vec<PathBuf> {
     vec![
         to.to_path_buf(),
+        // A stale write-ahead log beside the new name would be replayed into the restored file.
+        beside(to, "-wal"),
+        beside(to, "-shm"),
         restoring_path(to),
+        beside(&restoring_path(to), "-wal"),
+        beside(&restoring_path(to), "-shm"),
         vault::header_path(to),
         seal::checkpoint_path(to),
         blobs::blobs_dir(to),
@@ -283,6 +288,16 @@ pub fn write_restored_checkpoint(to: &Path, text: &str) -> Result<(), StoreError
 }
 
 impl super::Store {
+    /// SQLite's `quick_check` over every page: a copy is checked before it is trusted.
+    pub fn quick_check(&self) -> Result<(), StoreError> {
+        let verdict: String = self.conn.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Corrupt(format!("the database copy fails SQLite's quick_check: {verdict}")))
+        }
+    }
+
     /// The database's epoch: 0 for one never restored, else the number of restores behind it.
     pub fn epoch(&self) -> Result<i64, StoreError> {
         Ok(self.conn.query_row("SELECT coalesce(max(epoch), 0) FROM restores", [], |r| r.get(0))?)

@@ -516,6 +516,13 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     assert_eq!(wrong.code, ErrorCode::WrongPassphrase, "{wrong}");
     assert!(files_under(target.path()).is_empty(), "nothing written on a wrong passphrase");
 
+    // A stale write-ahead log where the new database is to go would be replayed into it: refused.
+    let stale = target.path().join("restored.db-wal");
+    std::fs::write(&stale, b"left from another database").unwrap();
+    let refused_stale = refused(api::restore_backup(&out, &to, context_with(PASSPHRASE)));
+    assert!(refused_stale.message.contains("restored.db-wal"), "{refused_stale}");
+    std::fs::remove_file(&stale).unwrap();
+
     let restored = api::restore_backup(&out, &to, context_with(PASSPHRASE)).unwrap();
     assert_eq!((restored.epoch, restored.documents), (1, 1));
     let r = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();

@@ -130,6 +130,7 @@ impl Session {
                 write.commit()?;
             }
             copy.checkpoint()?;
+            copy.quick_check()?;
             let head = copy.journal_head()?;
             (head.as_ref().map_or(0, |h| h.0), head.map(|h| h.1))
         };
@@ -263,6 +264,7 @@ pub fn restore(backup: &Path, to: &Path, context: Context) -> Result<RestoreRepo
         }
         {
             let store = Store::open_existing_keyed(&restoring, Some(&key))?;
+            store.quick_check().map_err(|e| damaged(&format!("{DATABASE_MEMBER}: {e}")))?;
             let keys = store.vault_keys()?.ok_or_else(|| damaged("the database in it holds no keys"))?;
             let signer = SigningKey::from_bytes(&keys.signing);
             if hex::encode(signer.verifying_key().as_bytes()) != manifest.signing_key {
