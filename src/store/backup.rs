@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use super::vault::beside;
 use super::{blobs, seal, vault, StoreError};
 
 /// The members of a backup.
@@ -325,10 +326,4 @@ impl super::Write<'_> {
 /// A lowercase SHA-256 in hex: the only names the document store gives.
 fn is_digest(name: &str) -> bool {
     name.len() == 64 && name.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c))
-}
-
-fn beside(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
 }

@@ -57,7 +57,7 @@ pub fn replaced_plain_path(db: &Path) -> PathBuf {
     beside(db, ".plain-replaced")
 }
 
-fn beside(db: &Path, suffix: &str) -> PathBuf {
+pub(super) fn beside(db: &Path, suffix: &str) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
