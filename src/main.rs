@@ -70,6 +70,12 @@ enum Command {
         #[command(subcommand)]
         action: cli::vault::VaultAction,
     },
+    /// Retention: what is due for destruction on a day (`plan`), and its lawful destruction under
+    /// a numbered act (`apply`), journaled, with the act's draft.
+    Retention {
+        #[command(subcommand)]
+        action: cli::retention::RetentionAction,
+    },
     /// Back the database up to a new file: one consistent, encrypted copy (the database, its
     /// documents, the journal's checkpoint) with a signed manifest. A plain database's backup is
     /// encrypted under a passphrase from EKN_PASSPHRASE (or the prompt, twice).
@@ -393,6 +399,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         Command::Vault { action } => cli::vault::run_vault(&db, context.clone(), action),
         Command::Backup { out, json } => cli::vault::run_backup(&mut open()?, &out, json),
+        Command::Retention { action } => cli::retention::run(&mut open()?, action),
         Command::Restore { backup, to, json } => cli::vault::run_restore(&backup, &to, context.clone(), json),
         Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
             cli::registry::run_import(&mut open()?, kind, &file, source, skip_invalid, legal_card.as_deref(), json)

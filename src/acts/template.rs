@@ -274,9 +274,13 @@ pub fn check(file: &str, kind: Option<ActKind>, docx: &[u8]) -> TemplateCheck {
 
 /// Fills a template with the act's data, returning the filled .docx.
 pub fn fill(docx: &[u8], data: &ActData) -> Result<Vec<u8>, TemplateError> {
+    fill_with(docx, &serde_json::to_value(data).map_err(|e| TemplateError::Fill(e.to_string()))?)
+}
+
+/// Fills a template with any data (the destruction act has its own shape).
+pub fn fill_with(docx: &[u8], value: &serde_json::Value) -> Result<Vec<u8>, TemplateError> {
     let mut document = rdocx::Document::from_bytes(docx).map_err(|e| TemplateError::NotDocx(e.to_string()))?;
-    let value = serde_json::to_value(data).map_err(|e| TemplateError::Fill(e.to_string()))?;
-    document.render_template(&value).map_err(|e| TemplateError::Fill(e.to_string()))?;
+    document.render_template(value).map_err(|e| TemplateError::Fill(e.to_string()))?;
     document.to_bytes().map_err(|e| TemplateError::Fill(e.to_string()))
 }
 

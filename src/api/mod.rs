@@ -16,7 +16,8 @@
 //! - `acts/` — drafting and issuing acts of response, and the checklists they are judged by.
 //! - `evidence/` — documents attached to an object, and the signed evidence package.
 //! - `vault/` — encryption at rest: opening an encrypted database, creating one, its passphrase,
-//!   the recovery key, encrypting a plain database in place.
+//!   the recovery key, encrypting a plain database in place; backups and restores.
+//! - `retention/` — what the retention rules make due, and its lawful destruction under an act.
 //! - `screens` — one answer per UI screen; `bench` — measurements that assert nothing.
 //!
 //! Everything a face may name is re-exported here, so a face writes `ekn::api::X` whatever folder
@@ -31,6 +32,7 @@ mod error;
 pub mod evidence;
 mod models;
 pub mod registry;
+pub mod retention;
 mod screens;
 pub mod session;
 pub mod tasks;
@@ -72,12 +74,14 @@ pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use models::ModelPassport;
 pub use registry::demo::{demo_files, DEMO_SEED};
 pub use registry::{init, init_encrypted, InitReport, Status};
+pub use retention::{BackupHorizon, DueRecord, RetentionApplyRequest, RetentionPlan, RetentionReport, RulePlan};
 pub use screens::{CaseScreen, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use session::context::{
     clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock,
 };
 pub use session::journal::{
     verify as verify_journal, CheckpointView, JournalLine, JournalProblem, JournalQuery, JournalVerification,
+    RedactionView,
 };
 pub use session::{default_db_path, init_logging, random_token, reset_keys, KeysReset, Session};
 pub use tasks::desk::Desk;

@@ -102,6 +102,13 @@ pub fn render_verification(v: &JournalVerification) -> String {
         }
         None => out.push_str("  no valid signed checkpoint\n"),
     }
+    for r in &v.redactions {
+        let _ = writeln!(
+            out,
+            "  destruction act {} (entry {}): the personal data of {} entr(ies) lawfully redacted",
+            r.act_number, r.seq, r.entries
+        );
+    }
     if v.ok {
         out.push_str("All holds: the chain is intact, the journal extends its signed checkpoint, and every record matches its last entry.\n");
     }

@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod evidence;
 pub mod journal;
 pub mod registry;
+pub mod retention;
 pub mod tasks;
 pub mod vault;
 

@@ -91,6 +91,8 @@ pub struct AppealView {
     /// The earlier appeal of the same applicant with the same text, when this one repeats it.
     pub repeats: Option<String>,
     pub source: Provenance,
+    /// The destruction act that cleared this appeal's personal data (its text, applicant).
+    pub destroyed_by: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]

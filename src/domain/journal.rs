@@ -478,6 +478,27 @@ pub enum Entry {
         journal_entries: i64,
         epoch: i64,
     },
+    /// Personal data due under the retention rules was destroyed under a numbered act: which
+    /// rules, how many records each, the records' keys (appeal numbers, document digests — no
+    /// personal data), the journal entries whose personal data was cleared, the registry
+    /// tables' states after it, and how far back backups may still hold what was destroyed.
+    RetentionApplied {
+        act_number: String,
+        reason: String,
+        as_of: NaiveDate,
+        rules_version: String,
+        rules: Vec<RuleApplied>,
+        records: Vec<String>,
+        redacted_entries: Vec<i64>,
+        tables: Vec<TableState>,
+        backup_horizon: Option<String>,
+        act_sha256: Option<String>,
+    },
+    /// A record's personal data was cleared by a destruction act (a task's note): its new state.
+    RecordRedacted {
+        task_id: i64,
+        act_number: String,
+    },
     /// A line of the task log an older database kept before the journal existed, carried over.
     LegacyTaskLog {
         task_id: Option<i64>,
@@ -527,6 +548,8 @@ impl Entry {
             Entry::VaultChanged { .. } => "vault_changed",
             Entry::BackupMade { .. } => "backup_made",
             Entry::Restored { .. } => "restored",
+            Entry::RetentionApplied { .. } => "retention_applied",
+            Entry::RecordRedacted { .. } => "record_redacted",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
@@ -537,13 +560,35 @@ impl Entry {
             Entry::Import { tables, .. }
             | Entry::Baseline { tables, .. }
             | Entry::AppealsTriaged { tables, .. }
-            | Entry::AppealCorrected { tables, .. } => Some(tables),
+            | Entry::AppealCorrected { tables, .. }
+            | Entry::RetentionApplied { tables, .. } => Some(tables),
             _ => None,
         }
     }
 
     /// The kinds of entry that record tables' states (for queries that look for them).
-    pub const WITH_TABLES: [&'static str; 4] = ["import", "baseline", "appeals_triaged", "appeal_corrected"];
+    pub const WITH_TABLES: [&'static str; 5] =
+        ["import", "baseline", "appeals_triaged", "appeal_corrected", "retention_applied"];
+
+    /// The fields of an entry of `kind` that may hold personal data: text a person typed about a
+    /// case (a note, a reason, a title), a document's file name, an act's addressee. A journal v2
+    /// entry keeps them apart, in a table a destruction act may clear, and hashes only their
+    /// salted digest into the chain.
+    pub fn personal_fields(kind: &str) -> &'static [&'static str] {
+        match kind {
+            "task_created" => &["title"],
+            "task_extended"
+            | "task_suspended"
+            | "suggestion_declined"
+            | "appeal_corrected"
+            | "anomaly_reviewed"
+            | "risk_overridden" => &["reason"],
+            "task_noted" => &["note"],
+            "document_attached" => &["file_name"],
+            "act_issued" => &["addressee"],
+            _ => &[],
+        }
+    }
 
     /// The task an entry concerns, if any.
     pub fn task_id(&self) -> Option<i64> {
@@ -554,7 +599,8 @@ impl Entry {
             | Entry::TaskNoted { task_id, .. }
             | Entry::TaskDone { task_id, .. }
             | Entry::TaskRecomputed { task_id, .. }
-            | Entry::DependencyAdded { task_id, .. } => Some(*task_id),
+            | Entry::DependencyAdded { task_id, .. }
+            | Entry::RecordRedacted { task_id, .. } => Some(*task_id),
             Entry::SuggestionAccepted { after_task, .. } => *after_task,
             Entry::SuggestionDeclined { after_task, .. } => Some(*after_task),
             Entry::LegacyTaskLog { task_id, .. } => *task_id,
@@ -654,11 +700,25 @@ impl Entry {
             Entry::Restored { file, made_at, made_by, journal_entries, epoch, .. } => format!(
                 "restored from {file} (made {made_at} by {made_by}, {journal_entries} journal entries); epoch {epoch} begins"
             ),
+            Entry::RetentionApplied { act_number, as_of, records, redacted_entries, .. } => format!(
+                "destruction act {act_number} (as of {as_of}): personal data of {} record(s) destroyed, {} journal entr(ies) redacted",
+                records.len(),
+                redacted_entries.len()
+            ),
+            Entry::RecordRedacted { act_number, .. } => format!("personal data cleared by destruction act {act_number}"),
             Entry::LegacyTaskLog { at, action, detail, .. } => {
                 format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
             }
         }
     }
+}
+
+/// One rule a destruction applied, and to how many records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RuleApplied {
+    pub rule: String,
+    pub confirmed: bool,
+    pub records: usize,
 }
 
 /// Which passphrase opens a backup.
@@ -725,10 +785,107 @@ pub struct StoredEntry {
     pub old_due: Option<NaiveDate>,
     pub new_due: Option<NaiveDate>,
     pub detail: String,
-    /// The typed entry as JSON.
+    /// The typed entry as JSON (in a v2 entry, its personal fields hold `PERSONAL_PLACEHOLDER`).
     pub payload: String,
+    /// 1 for entries written before journal v2, whose personal data is in `detail` and `payload`
+    /// and hashed as it is; 2 for those that keep it apart.
+    pub version: i64,
+    /// v2: the salted digest of the entry's personal data, hashed into the chain in its place.
+    pub personal_digest: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    /// v2: the personal data itself, from the table a destruction act may clear; `None` once
+    /// cleared (or when the entry had none). Not hashed: its digest is.
+    pub personal: Option<PersonalData>,
+    /// The number of the destruction act that cleared this entry's personal data, as the store's
+    /// index says (verification does not trust it: it reads the act's own entry).
+    pub redacted_by: Option<String>,
+}
+
+/// An entry's personal data as journal v2 keeps it: a random salt (so the digest in the chain
+/// cannot confirm a guessed name once the data is gone) and the fields as a JSON object.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PersonalData {
+    pub salt: String,
+    pub fields: String,
+}
+
+impl PersonalData {
+    /// SHA-256 over the salt and the fields, each length-prefixed.
+    pub fn digest(&self) -> String {
+        let mut h = Sha256::new();
+        for part in [&self.salt, &self.fields] {
+            h.update((part.len() as u64).to_le_bytes());
+            h.update(part.as_bytes());
+        }
+        hex::encode(h.finalize())
+    }
+}
+
+/// What stands in a v2 entry's payload and detail for a personal field.
+pub const PERSONAL_PLACEHOLDER: &str = "⟨personal data⟩";
+
+/// The version of the entries written now.
+pub const JOURNAL_VERSION: i64 = 2;
+
+/// An entry split for journal v2: its payload and detail with the personal fields replaced by
+/// the placeholder, and the fields themselves as a JSON object (`None` when it has none).
+pub fn split_personal(entry: &Entry) -> Result<(String, String, Option<String>), String> {
+    let fields = Entry::personal_fields(entry.kind());
+    let mut value = serde_json::to_value(entry).map_err(|e| e.to_string())?;
+    let mut personal = serde_json::Map::new();
+    if let Some(object) = value.as_object_mut() {
+        for field in fields {
+            if let Some(serde_json::Value::String(text)) = object.get(*field) {
+                if !text.is_empty() {
+                    personal.insert((*field).to_string(), serde_json::Value::String(text.clone()));
+                    object.insert((*field).to_string(), serde_json::Value::String(PERSONAL_PLACEHOLDER.into()));
+                }
+            }
+        }
+    }
+    if personal.is_empty() {
+        return Ok((serde_json::to_string(entry).map_err(|e| e.to_string())?, entry.detail(), None));
+    }
+    let public: Entry = serde_json::from_value(value.clone()).map_err(|e| e.to_string())?;
+    Ok((value.to_string(), public.detail(), Some(serde_json::Value::Object(personal).to_string())))
+}
+
+impl StoredEntry {
+    /// The entry as the faces show it: with its personal data put back while it exists, and
+    /// with the placeholder naming the destruction act once it does not.
+    pub fn shown(&self) -> (String, Option<Entry>) {
+        let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&self.payload) else {
+            return (self.detail.clone(), None);
+        };
+        let replacement = match (&self.personal, &self.redacted_by) {
+            (Some(personal), _) => {
+                match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&personal.fields) {
+                    Ok(fields) => {
+                        if let Some(object) = value.as_object_mut() {
+                            object.extend(fields);
+                        }
+                        None
+                    }
+                    Err(_) => Some("⟨personal data unreadable⟩".to_string()),
+                }
+            }
+            (None, Some(act)) => Some(format!("⟨destroyed by act {act}⟩")),
+            (None, None) => None,
+        };
+        if self.personal.is_none() && self.personal_digest.is_none() {
+            return (self.detail.clone(), serde_json::from_value(value).ok());
+        }
+        let entry: Option<Entry> = serde_json::from_value(value).ok();
+        let detail = entry.as_ref().map_or_else(|| self.detail.clone(), Entry::detail);
+        match replacement {
+            Some(words) => (
+                detail.replace(PERSONAL_PLACEHOLDER, &words),
+                serde_json::from_str(&self.payload.replace(PERSONAL_PLACEHOLDER, &words)).ok(),
+            ),
+            None => (detail, entry),
+        }
+    }
 }
 
 /// The previous hash of the first entry.
@@ -756,6 +913,11 @@ pub fn chain_hash(e: &StoredEntry) -> String {
     feed(&e.new_due.map_or_else(|| "\u{0}".to_string(), |d| d.to_string()));
     feed(&e.detail);
     feed(&e.payload);
+    // A v1 entry hashes exactly what it did before v2 existed, so old chains verify unchanged.
+    if e.version >= 2 {
+        feed("v2");
+        feed(e.personal_digest.as_deref().unwrap_or("\u{0}"));
+    }
     hex::encode(h.finalize())
 }
 
@@ -865,8 +1027,12 @@ mod tests {
             new_due: None,
             detail: "note".into(),
             payload: "{}".into(),
+            version: 1,
+            personal_digest: None,
             prev_hash: prev.into(),
             hash: String::new(),
+            personal: None,
+            redacted_by: None,
         };
         e.hash = chain_hash(&e);
         e
@@ -889,6 +1055,34 @@ mod tests {
         b.person = "a".into();
         b.face = "bc".into();
         assert_ne!(chain_hash(&a), chain_hash(&b));
+    }
+
+    #[test]
+    fn a_v1_entry_hashes_as_before_journal_v2_and_a_v2_entry_commits_to_its_personal_data() {
+        // The hash of this entry by the algorithm before v2, computed independently (Python).
+        let v1 = entry(1, GENESIS);
+        assert_eq!(v1.hash, "d05d74df1a8a3329b883ec7a35d95905339081a2b2a0267c15666885022b77ab");
+        let note = Entry::TaskNoted { task_id: 1, note: "звонила Қуанышбекова".into() };
+        let (payload, detail, fields) = split_personal(&note).unwrap();
+        assert!(!payload.contains("Қуанышбекова") && !detail.contains("Қуанышбекова"));
+        let personal = PersonalData { salt: "00ff".into(), fields: fields.unwrap() };
+        let mut v2 = StoredEntry {
+            version: 2,
+            personal_digest: Some(personal.digest()),
+            detail,
+            payload,
+            personal: Some(personal.clone()),
+            ..v1.clone()
+        };
+        v2.hash = chain_hash(&v2);
+        assert_ne!(v2.hash, v1.hash);
+        assert_eq!(v2.shown().1, Some(note), "the entry reads back whole while its data exists");
+        // Clearing the data keeps the hash; changing its digest does not.
+        let cleared = StoredEntry { personal: None, redacted_by: Some("7".into()), ..v2.clone() };
+        assert_eq!(chain_hash(&cleared), v2.hash);
+        assert!(cleared.shown().0.contains("destroyed by act 7"));
+        let other = PersonalData { salt: "00fe".into(), ..personal };
+        assert_ne!(chain_hash(&StoredEntry { personal_digest: Some(other.digest()), ..v2.clone() }), v2.hash);
     }
 
     #[test]

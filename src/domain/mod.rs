@@ -13,6 +13,7 @@ pub mod norms;
 pub mod privacy;
 pub mod procedure;
 pub mod records;
+pub mod retention;
 pub mod statutory;
 pub mod tasks;
 pub mod territory;

@@ -298,6 +298,21 @@ impl<'s> ImportWriter<'s> {
     }
 
     pub fn appeal(&mut self, rec: &Appeal, line: u64) -> Result<Upsert, StoreError> {
+        // An appeal a destruction act cleared comes back without its personal data, whatever the
+        // file says: a re-import never undoes a lawful destruction.
+        let cleared;
+        let rec = if self
+            .write
+            .tx
+            .prepare_cached("SELECT 1 FROM destroyed_records WHERE record_kind = 'appeal' AND record_key = ?1")?
+            .exists([&rec.appeal_no])?
+        {
+            cleared =
+                Appeal { text: None, applicant_pseudonym: None, masked: Vec::new(), text_simhash: None, ..rec.clone() };
+            &cleared
+        } else {
+            rec
+        };
         let hash = content_hash(&[
             &rec.received,
             &rec.channel,

@@ -15,8 +15,12 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 use sha2::{Digest, Sha256};
 
+use super::secret;
 use super::{Store, StoreError};
-use crate::domain::journal::{chain_hash, Actor, Entry, RecordRef, StoredEntry, TableDigest, TableState, GENESIS};
+use crate::domain::journal::{
+    chain_hash, split_personal, Actor, Entry, PersonalData, RecordRef, StoredEntry, TableDigest, TableState, GENESIS,
+    JOURNAL_VERSION,
+};
 
 /// Who writes and when: carried by every write handle, written into every entry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +85,8 @@ impl Write<'_> {
             None => head(&self.tx)?.unwrap_or((0, GENESIS.to_string())),
         };
         let (old_due, new_due) = entry.due_change();
+        let (payload, detail, fields) = split_personal(entry).map_err(StoreError::Internal)?;
+        let personal = fields.map(|fields| PersonalData { salt: secret::random_hex(16), fields });
         let mut stored = StoredEntry {
             seq: seq + 1,
             at: self.stamp.at.clone(),
@@ -94,17 +100,21 @@ impl Write<'_> {
             state_digest,
             old_due,
             new_due,
-            detail: entry.detail(),
-            payload: serde_json::to_string(entry).map_err(|e| StoreError::Internal(e.to_string()))?,
+            detail,
+            payload,
+            version: JOURNAL_VERSION,
+            personal_digest: personal.as_ref().map(PersonalData::digest),
             prev_hash: prev,
             hash: String::new(),
+            personal,
+            redacted_by: None,
         };
         stored.hash = chain_hash(&stored);
         self.tx
             .prepare_cached(
                 "INSERT INTO journal(seq, at, person, face, kind, subject_bin, appeal_no, task_id, record, state_digest,
-                    old_due, new_due, detail, payload, prev_hash, hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                    old_due, new_due, detail, payload, prev_hash, hash, version, personal_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
             )?
             .execute(params![
                 stored.seq,
@@ -122,8 +132,19 @@ impl Write<'_> {
                 stored.detail,
                 stored.payload,
                 stored.prev_hash,
-                stored.hash
+                stored.hash,
+                stored.version,
+                stored.personal_digest
             ])?;
+        // Rows left under this number by entries someone cut from the journal's end (the cut
+        // itself stays visible against the signed checkpoint) must not stick to the new entry.
+        self.tx.prepare_cached("DELETE FROM journal_personal WHERE seq = ?1")?.execute([stored.seq])?;
+        self.tx.prepare_cached("DELETE FROM journal_redactions WHERE seq = ?1")?.execute([stored.seq])?;
+        if let Some(personal) = &stored.personal {
+            self.tx
+                .prepare_cached("INSERT INTO journal_personal(seq, salt, fields) VALUES (?1, ?2, ?3)")?
+                .execute(params![stored.seq, personal.salt, personal.fields])?;
+        }
         self.head = Some((stored.seq, stored.hash.clone()));
         self.appended.push(stored.clone());
         Ok(stored)
@@ -399,37 +420,50 @@ fn stored_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredEntry> {
         payload: r.get(13)?,
         prev_hash: r.get(14)?,
         hash: r.get(15)?,
+        version: r.get(16)?,
+        personal_digest: r.get(17)?,
+        personal: match (r.get::<_, Option<String>>(18)?, r.get::<_, Option<String>>(19)?) {
+            (Some(salt), Some(fields)) => Some(PersonalData { salt, fields }),
+            _ => None,
+        },
+        redacted_by: r.get(20)?,
     })
 }
 
-const ENTRY_COLUMNS: &str = "seq, at, person, face, kind, subject_bin, appeal_no, task_id, record, state_digest,
-    old_due, new_due, detail, payload, prev_hash, hash";
+/// The columns of an entry, its personal data and the act that cleared it (journal `j`,
+/// personal data `p`, redactions `r`: see `ENTRY_FROM`).
+const ENTRY_COLUMNS: &str = "j.seq, j.at, j.person, j.face, j.kind, j.subject_bin, j.appeal_no, j.task_id, j.record,
+    j.state_digest, j.old_due, j.new_due, j.detail, j.payload, j.prev_hash, j.hash, j.version, j.personal_digest,
+    p.salt, p.fields, r.act_number";
+
+const ENTRY_FROM: &str = "journal j LEFT JOIN journal_personal p ON p.seq = j.seq
+    LEFT JOIN journal_redactions r ON r.seq = j.seq";
 
 impl Store {
     /// Entries matching the filter, oldest first (the newest `limit` when a limit is given).
     pub fn journal_entries(&self, filter: &JournalFilter) -> Result<Vec<StoredEntry>, StoreError> {
-        let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE 1 = 1");
+        let mut sql = format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE 1 = 1");
         let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
         if let Some(bin) = &filter.subject_bin {
             args.push(Box::new(bin.clone()));
             sql.push_str(&format!(
-                " AND (subject_bin = ?{n} OR task_id IN (SELECT t.id FROM tasks t JOIN subjects s ON s.id = t.subject_id WHERE s.bin = ?{n}))",
+                " AND (j.subject_bin = ?{n} OR j.task_id IN (SELECT t.id FROM tasks t JOIN subjects s ON s.id = t.subject_id WHERE s.bin = ?{n}))",
                 n = args.len()
             ));
         }
         if let Some(task) = filter.task_id {
             args.push(Box::new(task));
-            sql.push_str(&format!(" AND task_id = ?{}", args.len()));
+            sql.push_str(&format!(" AND j.task_id = ?{}", args.len()));
         }
         if let Some(no) = &filter.appeal_no {
             args.push(Box::new(no.clone()));
-            sql.push_str(&format!(" AND appeal_no = ?{}", args.len()));
+            sql.push_str(&format!(" AND j.appeal_no = ?{}", args.len()));
         }
         if let Some(kind) = &filter.kind {
             args.push(Box::new(kind.clone()));
-            sql.push_str(&format!(" AND kind = ?{}", args.len()));
+            sql.push_str(&format!(" AND j.kind = ?{}", args.len()));
         }
-        sql.push_str(" ORDER BY seq DESC");
+        sql.push_str(" ORDER BY j.seq DESC");
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {}", limit.min(100_000)));
         }
@@ -447,7 +481,7 @@ impl Store {
         f: &mut dyn FnMut(StoredEntry) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt =
-            self.conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE seq >= ?1 ORDER BY seq"))?;
+            self.conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE j.seq >= ?1 ORDER BY j.seq"))?;
         let mut rows = stmt.query([from_seq])?;
         while let Some(row) = rows.next()? {
             f(stored_entry(row)?)?;
@@ -459,7 +493,7 @@ impl Store {
     pub fn journal_entry(&self, seq: i64) -> Result<Option<StoredEntry>, StoreError> {
         Ok(self
             .conn
-            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM journal WHERE seq = ?1"), [seq], stored_entry)
+            .query_row(&format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE j.seq = ?1"), [seq], stored_entry)
             .optional()?)
     }
 

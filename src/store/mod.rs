@@ -16,6 +16,7 @@ pub mod journal;
 mod models;
 mod norms;
 mod overview;
+pub mod retention;
 pub mod seal;
 mod search;
 pub mod secret;
@@ -54,6 +55,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_acts", include_str!("migrations/0010_acts.sql")),
     ("0011_vault", include_str!("migrations/0011_vault.sql")),
     ("0012_restores", include_str!("migrations/0012_restores.sql")),
+    ("0013_retention", include_str!("migrations/0013_retention.sql")),
 ];
 
 /// The schema version this build writes.

@@ -93,6 +93,11 @@ pub fn random_key() -> [u8; 32] {
     key
 }
 
+/// `bytes` random bytes (at most 32) as hex: a salt.
+pub fn random_hex(bytes: usize) -> String {
+    hex::encode(&random_key()[..bytes.min(32)])
+}
+
 fn parse_key(path: &Path, text: &str) -> Result<[u8; 32], StoreError> {
     let bytes = hex::decode(text.trim())
         .ok()

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::{Store, StoreError, Write};
 use crate::domain::deadline::{Period, Suspension, Unit};
+use crate::domain::journal::PERSONAL_PLACEHOLDER;
 use crate::domain::tasks::{Task, TaskKind, TaskStatus};
 
 /// A task to create; its due date is already computed.
@@ -160,8 +161,19 @@ impl Store {
                     detail: r.get(7)?,
                 })
             })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(rows)
+            .collect::<Result<Vec<LogEntry>, _>>()?;
+        // A journal v2 line keeps a person's words apart: put them back (or name the act that
+        // destroyed them) the way every other face shows the entry.
+        rows.into_iter()
+            .map(|mut line| {
+                if line.detail.as_deref().is_some_and(|d| d.contains(PERSONAL_PLACEHOLDER)) {
+                    if let Some(entry) = self.journal_entry(line.seq)? {
+                        line.detail = Some(entry.shown().0);
+                    }
+                }
+                Ok(line)
+            })
+            .collect()
     }
 
     pub fn subject_bin(&self, id: i64) -> Result<Option<String>, StoreError> {

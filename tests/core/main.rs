@@ -18,6 +18,7 @@ mod journal;
 mod keys;
 mod law;
 mod privacy;
+mod retention;
 mod serve;
 mod support;
 mod tasks;

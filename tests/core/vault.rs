@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use ekn::api::{self, Context, ErrorCode, NewVault, Session, VaultPassphrase};
 use ekn::domain::records::DataKind;
 
-use crate::support::{bin, inspections_csv};
+use crate::support::{bin, files_under, inspections_csv};
 
 const PASSPHRASE: &str = "Жетісу-2026 көктем";
 
@@ -51,23 +51,6 @@ impl Vault {
         std::fs::write(&csv, inspections_csv()).unwrap();
         self.session().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
     }
-}
-
-/// Every file under `dir` with its bytes.
-fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in std::fs::read_dir(&folder).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                found.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    found
 }
 
 /// The files under `dir` in which any of `needles` occurs (as UTF-8 or, for ASCII, as UTF-16LE

@@ -153,6 +153,8 @@ pub struct AppealCard {
     pub kato: Option<String>,
     pub region_code: Option<String>,
     pub text: Option<String>,
+    /// The destruction act that cleared the appeal's personal data, if one did.
+    pub destroyed_by: Option<String>,
     pub masked: Vec<Masked>,
     pub status: Option<String>,
     pub decided: Option<String>,
@@ -439,6 +441,7 @@ impl Session {
             kato: a.kato.clone(),
             region_code: a.region_code.clone(),
             text: a.text.clone(),
+            destroyed_by: self.store.destroyed_by("appeal", &a.appeal_no)?,
             masked: a.masked.as_deref().and_then(|m| serde_json::from_str(m).ok()).unwrap_or_default(),
             status: a.status.clone(),
             decided: a.decided.clone(),

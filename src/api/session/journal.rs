@@ -46,6 +46,10 @@ pub enum JournalProblem {
     RecordNotJournaled { record: String },
     /// A registry table's rows differ from the state its last import recorded.
     TableChanged { table: String, journaled_rows: u64, rows: u64, seq: i64 },
+    /// A v2 entry's personal data does not match the salted digest its chain hash covers.
+    PersonalDataChanged { seq: i64 },
+    /// A v2 entry's personal data is gone, and no destruction act in the journal cleared it.
+    PersonalDataRemoved { seq: i64 },
 }
 
 impl JournalProblem {
@@ -72,6 +76,12 @@ impl JournalProblem {
             JournalProblem::TableChanged { table, journaled_rows, rows, seq } => format!(
                 "table {table} was changed behind the journal's back: {rows} rows, {journaled_rows} recorded by entry {seq}"
             ),
+            JournalProblem::PersonalDataChanged { seq } => {
+                format!("entry {seq}: its personal data does not match the digest in the chain (it was edited)")
+            }
+            JournalProblem::PersonalDataRemoved { seq } => {
+                format!("entry {seq}: its personal data was removed, and no destruction act in the journal cleared it")
+            }
         }
     }
 }
@@ -96,8 +106,19 @@ pub struct JournalVerification {
     pub checkpoint: Option<CheckpointView>,
     pub records_checked: usize,
     pub tables_checked: usize,
+    /// Entries whose personal data a destruction act lawfully cleared, per act.
+    pub redactions: Vec<RedactionView>,
     pub problems: Vec<JournalProblem>,
     pub seconds: f64,
+}
+
+/// The entries one destruction act cleared, as verification found them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct RedactionView {
+    pub act_number: String,
+    /// The act's own entry.
+    pub seq: i64,
+    pub entries: usize,
 }
 
 /// One entry as the faces show it: the stored fields with the typed entry parsed.
@@ -114,13 +135,16 @@ pub struct JournalLine {
     pub record: Option<String>,
     pub detail: String,
     pub entry: Option<Entry>,
+    /// The destruction act that cleared the entry's personal data.
+    pub redacted_by: Option<String>,
     pub hash: String,
 }
 
 impl From<StoredEntry> for JournalLine {
     fn from(e: StoredEntry) -> JournalLine {
+        let (detail, entry) = e.shown();
         JournalLine {
-            entry: serde_json::from_str(&e.payload).ok(),
+            entry,
             seq: e.seq,
             at: e.at,
             person: e.person,
@@ -130,7 +154,8 @@ impl From<StoredEntry> for JournalLine {
             appeal_no: e.appeal_no,
             task_id: e.task_id,
             record: e.record,
-            detail: e.detail,
+            detail,
+            redacted_by: e.redacted_by,
             hash: e.hash,
         }
     }
@@ -299,6 +324,10 @@ pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalV
     let mut last_digest: HashMap<String, (i64, Option<String>)> = HashMap::new();
     let mut tables: HashMap<String, (i64, TableState)> = HashMap::new();
     let mut hashes_at: HashMap<i64, String> = HashMap::new();
+    // v2 entries whose personal data is gone, and the entries each destruction act cleared.
+    let mut missing_personal: Vec<i64> = Vec::new();
+    let mut lawful: HashMap<i64, (String, i64)> = HashMap::new();
+    let mut redactions: Vec<RedactionView> = Vec::new();
     // The checkpoint first, then one snapshot of the database: a write that commits meanwhile
     // seals after its commit, so the checkpoint read never covers more than the snapshot holds.
     let checkpoint = read_checkpoint(db, &key)?;
@@ -330,6 +359,26 @@ pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalV
         if e.seq == signed_size {
             hashes_at.insert(e.seq, e.hash.clone());
         }
+        if e.version >= 2 {
+            match (&e.personal_digest, &e.personal) {
+                (Some(digest), Some(personal)) if *digest == personal.digest() => {}
+                (Some(_), None) => missing_personal.push(e.seq),
+                (None, None) => {}
+                _ => problems.push(JournalProblem::PersonalDataChanged { seq: e.seq }),
+            }
+        } else if e.personal.is_some() {
+            problems.push(JournalProblem::PersonalDataChanged { seq: e.seq });
+        }
+        if e.kind == "retention_applied" && !broken {
+            if let Ok(Entry::RetentionApplied { act_number, redacted_entries, .. }) =
+                serde_json::from_str::<Entry>(&e.payload)
+            {
+                redactions.push(RedactionView { act_number: act_number.clone(), seq: e.seq, entries: 0 });
+                for seq in redacted_entries.into_iter().filter(|s| *s < e.seq) {
+                    lawful.insert(seq, (act_number.clone(), e.seq));
+                }
+            }
+        }
         frontier.push(leaf_of(&e.hash));
         if let Some(record) = &e.record {
             last_digest.insert(record.clone(), (e.seq, e.state_digest.clone()));
@@ -347,6 +396,16 @@ pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalV
     })?;
     let entries = expected - 1;
     let head_hash = (entries > 0).then(|| prev.clone());
+    for seq in missing_personal {
+        match lawful.get(&seq) {
+            Some((_, act_seq)) => {
+                if let Some(r) = redactions.iter_mut().find(|r| r.seq == *act_seq) {
+                    r.entries += 1;
+                }
+            }
+            None => problems.push(JournalProblem::PersonalDataRemoved { seq }),
+        }
+    }
 
     let checkpoint_view = match checkpoint {
         None => {
@@ -421,6 +480,7 @@ pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalV
         checkpoint: checkpoint_view,
         records_checked,
         tables_checked,
+        redactions,
         problems,
         seconds: started.elapsed().as_secs_f64(),
     })

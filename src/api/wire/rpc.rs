@@ -31,7 +31,9 @@ use crate::api::{
     TaskDetail,
 };
 use crate::api::{BackupReport, VaultPassphrase, VaultStatus};
+use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::domain::records::DataKind;
+use crate::domain::retention::RetentionRules;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -253,6 +255,20 @@ pub struct ActDraftFiles {
     pub docx: FileDownload,
     pub pdf: Option<FileDownload>,
     pub pdf_error: Option<String>,
+}
+
+/// Settings → Retention: the plan on a day (today when none is given).
+#[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionPlanParams {
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A destruction applied, with its act's draft for download.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct RetentionApplied {
+    pub report: RetentionReport,
+    pub act: FileDownload,
 }
 
 /// A packed evidence package and its zip for download (made in memory, never kept on disk).
@@ -538,6 +554,8 @@ methods! {
     vault_overview: Session(NoParams) -> VaultOverview;
     backup_now: Session(BackupNowParams) -> BackupReport;
     rekey: Session(RekeyParams) -> VaultStatus;
+    retention_plan: Session(RetentionPlanParams) -> RetentionPlan;
+    retention_apply: Session(RetentionApplyRequest) -> RetentionApplied;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
@@ -697,6 +715,22 @@ mod on_session {
     pub fn rekey(s: &mut Session, p: RekeyParams, _: &mut CallContext<'_>) -> R<VaultStatus> {
         let context = s.context.clone().with_passphrase(VaultPassphrase::new(p.current));
         crate::api::change_passphrase(s.database(), &VaultPassphrase::new(p.new), context)
+    }
+
+    /// The shipped rules: an office's own file is a command-line matter for now.
+    pub fn retention_plan(s: &mut Session, p: RetentionPlanParams, _: &mut CallContext<'_>) -> R<RetentionPlan> {
+        let as_of = p.as_of.unwrap_or_else(|| s.today());
+        s.retention_plan(&RetentionRules::builtin(), as_of)
+    }
+
+    pub fn retention_apply(s: &mut Session, p: RetentionApplyRequest, _: &mut CallContext<'_>) -> R<RetentionApplied> {
+        let report = s.retention_apply(&RetentionRules::builtin(), &p)?;
+        let act = download(
+            report.act_file_name.clone(),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            &report.act_docx,
+        );
+        Ok(RetentionApplied { report, act })
     }
 
     pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {

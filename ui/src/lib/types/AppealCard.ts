@@ -17,7 +17,11 @@ export type AppealCard = { appeal_no: string, received: string, channel: string 
 /**
  * The first characters of the applicant's pseudonym: enough to tell applicants apart.
  */
-applicant: string | null, subject_bin: string | null, kato: string | null, region_code: string | null, text: string | null, masked: Array<Masked>, status: string | null, decided: string | null, outcome: string | null, open: boolean, registered_category: string | null, category: string | null, category_code: string | null, category_source: CategorySource, model: ModelJudgement | null, priority: PriorityExplanation | null, 
+applicant: string | null, subject_bin: string | null, kato: string | null, region_code: string | null, text: string | null, 
+/**
+ * The destruction act that cleared the appeal's personal data, if one did.
+ */
+destroyed_by: string | null, masked: Array<Masked>, status: string | null, decided: string | null, outcome: string | null, open: boolean, registered_category: string | null, category: string | null, category_code: string | null, category_source: CategorySource, model: ModelJudgement | null, priority: PriorityExplanation | null, 
 /**
  * The deadline rules judged today.
  */

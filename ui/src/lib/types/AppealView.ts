@@ -14,4 +14,8 @@ text: string | null,
 /**
  * The earlier appeal of the same applicant with the same text, when this one repeats it.
  */
-repeats: string | null, source: Provenance, };
+repeats: string | null, source: Provenance, 
+/**
+ * The destruction act that cleared this appeal's personal data (its text, applicant).
+ */
+destroyed_by: string | null, };

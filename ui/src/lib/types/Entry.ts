@@ -2,6 +2,7 @@
 import type { BackupPassphrase } from "./BackupPassphrase";
 import type { LegalCardRecord } from "./LegalCardRecord";
 import type { Period } from "./Period";
+import type { RuleApplied } from "./RuleApplied";
 import type { TableState } from "./TableState";
 import type { VaultChange } from "./VaultChange";
 
@@ -33,4 +34,4 @@ missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, 
 /**
  * The key files made anew (`<db>.key`, `<db>.signing-key`), by name.
  */
-files: Array<string>, reason: string, } | { "kind": "vault_changed", change: VaultChange, cipher: string, kdf: string, } | { "kind": "backup_made", file: string, manifest_sha256: string, journal_entries: number, encrypted_with: BackupPassphrase, } | { "kind": "restored", file: string, manifest_sha256: string, made_at: string, made_by: string, journal_entries: number, epoch: number, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };
+files: Array<string>, reason: string, } | { "kind": "vault_changed", change: VaultChange, cipher: string, kdf: string, } | { "kind": "backup_made", file: string, manifest_sha256: string, journal_entries: number, encrypted_with: BackupPassphrase, } | { "kind": "restored", file: string, manifest_sha256: string, made_at: string, made_by: string, journal_entries: number, epoch: number, } | { "kind": "retention_applied", act_number: string, reason: string, as_of: string, rules_version: string, rules: Array<RuleApplied>, records: Array<string>, redacted_entries: Array<number>, tables: Array<TableState>, backup_horizon: string | null, act_sha256: string | null, } | { "kind": "record_redacted", task_id: number, act_number: string, } | { "kind": "legacy_task_log", task_id: number | null, at: string, action: string, old_due: string | null, new_due: string | null, detail: string | null, };

@@ -4,4 +4,8 @@ import type { Entry } from "./Entry";
 /**
  * One entry as the faces show it: the stored fields with the typed entry parsed.
  */
-export type JournalLine = { seq: number, at: string, person: string, face: string, kind: string, subject_bin: string | null, appeal_no: string | null, task_id: number | null, record: string | null, detail: string, entry: Entry | null, hash: string, };
+export type JournalLine = { seq: number, at: string, person: string, face: string, kind: string, subject_bin: string | null, appeal_no: string | null, task_id: number | null, record: string | null, detail: string, entry: Entry | null, 
+/**
+ * The destruction act that cleared the entry's personal data.
+ */
+redacted_by: string | null, hash: string, };

@@ -57,6 +57,10 @@ import type { QueueFilter } from "./QueueFilter";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
+import type { RetentionApplied } from "./RetentionApplied";
+import type { RetentionApplyRequest } from "./RetentionApplyRequest";
+import type { RetentionPlan } from "./RetentionPlan";
+import type { RetentionPlanParams } from "./RetentionPlanParams";
 import type { ReviewAnomalyParams } from "./ReviewAnomalyParams";
 import type { RiskExplanation } from "./RiskExplanation";
 import type { RiskTrainReport } from "./RiskTrainReport";
@@ -124,6 +128,8 @@ export type Methods = {
   vault_overview: { params: NoParams; result: VaultOverview };
   backup_now: { params: BackupNowParams; result: BackupReport };
   rekey: { params: RekeyParams; result: VaultStatus };
+  retention_plan: { params: RetentionPlanParams; result: RetentionPlan };
+  retention_apply: { params: RetentionApplyRequest; result: RetentionApplied };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
   rejected_rows: { params: UploadRef; result: RejectedRows };
@@ -180,6 +186,8 @@ export const METHOD_RUNS = {
   vault_overview: 'session',
   backup_now: 'session',
   rekey: 'session',
+  retention_plan: 'session',
+  retention_apply: 'session',
   upload: 'host',
   discard_upload: 'host',
   rejected_rows: 'host',

@@ -1,0 +1,329 @@
+//! Retention and lawful destruction: `ekn retention plan` lists the records whose retention
+//! period has ended on a day, with the rule for each and what an open case still holds;
+//! `ekn retention apply` destroys their personal data under a numbered act in one journaled
+//! write, drafts the act of selection for destruction (`act`), deletes the documents' files,
+//! and leaves no freed page or log frame holding what was destroyed.
+//!
+//! What is destroyed is named by key and date only — appeal numbers, document digests — never
+//! by content, here, in the act and in the journal. Every rule in force is shown with its legal
+//! basis and whether the office confirmed it; an unconfirmed one is said so wherever it is used.
+
+mod act;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::acts::ActLang;
+use crate::api::session::checked_reason;
+use crate::api::{ApiError, Session};
+use crate::domain::journal::{Entry, RecordRef, RuleApplied};
+use crate::domain::retention::{RecordKind, RetentionRule, RetentionRules};
+use crate::store::retention::{DueAppeal, DueAttachment};
+use crate::store::{About, JournalFilter};
+
+/// One record due for destruction, by key and date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DueRecord {
+    pub record: RecordKind,
+    /// The appeal's number, or the document's digest and its object (`sha256@BIN`).
+    pub key: String,
+    /// The day the period ran from (decided, attached).
+    pub event_date: String,
+    /// What else identifies it without personal data: the category and region of an appeal,
+    /// the size of a document.
+    pub about: String,
+}
+
+/// What one rule makes due.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct RulePlan {
+    pub rule: RetentionRule,
+    /// Records whose event fell on or before this day are due.
+    pub events_until: Option<NaiveDate>,
+    pub due: Vec<DueRecord>,
+    /// Due by date, but an open case holds them (an undecided appeal is not counted here).
+    pub held: usize,
+}
+
+/// What is due for destruction on a day.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct RetentionPlan {
+    pub as_of: NaiveDate,
+    pub rules_version: String,
+    pub rules: Vec<RulePlan>,
+    pub total: usize,
+    /// True when a rule that makes something due is not confirmed by the office.
+    pub unconfirmed: bool,
+    /// Backups that may still hold what would be destroyed.
+    pub backup_horizon: Option<BackupHorizon>,
+}
+
+/// The backups made before a destruction: they hold what it clears until they are rotated out,
+/// and a database restored from one needs the act applied again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct BackupHorizon {
+    pub backups: usize,
+    pub first: String,
+    pub last: String,
+}
+
+impl BackupHorizon {
+    pub fn words(&self) -> String {
+        format!(
+            "{} backup(s) made from {} to {} may still hold the destroyed data until the office's backup rotation \
+             destroys them; a database restored from one must have this act applied again",
+            self.backups, self.first, self.last
+        )
+    }
+}
+
+/// A destruction to apply.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionApplyRequest {
+    pub as_of: NaiveDate,
+    pub act_number: String,
+    pub reason: String,
+    /// The act's language (Russian by default).
+    pub lang: Option<ActLang>,
+}
+
+/// What a destruction did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct RetentionReport {
+    pub act_number: String,
+    pub as_of: NaiveDate,
+    pub rules: Vec<RuleApplied>,
+    pub records: usize,
+    /// Journal v2 entries whose personal data was cleared.
+    pub redacted_entries: usize,
+    /// Journal v1 entries about destroyed records: their text is part of the chain as it was.
+    pub kept_v1_entries: usize,
+    pub tasks_cleared: usize,
+    pub documents_deleted: usize,
+    pub journal_seq: i64,
+    pub unconfirmed: bool,
+    pub backup_horizon: Option<BackupHorizon>,
+    /// The act of selection for destruction, filled (its digest is in the journal entry).
+    pub act_file_name: String,
+    pub act_sha256: String,
+    #[serde(skip)]
+    #[ts(skip)]
+    pub act_docx: Vec<u8>,
+}
+
+/// The longest act number accepted.
+const MAX_ACT_NUMBER: usize = 64;
+
+impl Session {
+    /// The records due for destruction on `as_of` under `rules`.
+    pub fn retention_plan(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<RetentionPlan, ApiError> {
+        let mut plans = Vec::new();
+        for rule in &rules.rules {
+            let cut = RetentionRules::due_if_event_on_or_before(rule, as_of);
+            let (due, held) = match (rule.record, cut) {
+                (_, None) => (Vec::new(), 0),
+                (RecordKind::Appeal, Some(cut)) => {
+                    let (due, held) = self.store.due_appeals(cut)?;
+                    (due.iter().map(appeal_record).collect(), held)
+                }
+                (RecordKind::Attachment, Some(cut)) => {
+                    let (due, held) = self.store.due_attachments(cut)?;
+                    (due.iter().map(attachment_record).collect(), held)
+                }
+            };
+            plans.push(RulePlan { rule: rule.clone(), events_until: cut, due, held });
+        }
+        let total = plans.iter().map(|p| p.due.len()).sum();
+        let unconfirmed = plans.iter().any(|p| !p.due.is_empty() && !p.rule.confirmed);
+        Ok(RetentionPlan {
+            as_of,
+            rules_version: rules.version.clone(),
+            rules: plans,
+            total,
+            unconfirmed,
+            backup_horizon: self.backup_horizon()?,
+        })
+    }
+
+    /// Destroys what `retention_plan` lists under the act: see the module doc.
+    pub fn retention_apply(
+        &mut self,
+        rules: &RetentionRules,
+        request: &RetentionApplyRequest,
+    ) -> Result<RetentionReport, ApiError> {
+        let act_number = request.act_number.trim().to_string();
+        if act_number.is_empty() || act_number.chars().count() > MAX_ACT_NUMBER {
+            return Err(ApiError::invalid(format!("an act number of 1 to {MAX_ACT_NUMBER} characters is needed")));
+        }
+        if act_number.chars().any(char::is_control) {
+            return Err(ApiError::invalid("the act number has control characters"));
+        }
+        let reason = checked_reason(&request.reason, "a destruction")?;
+        if self.store.destruction_exists(&act_number)? {
+            return Err(ApiError::invalid(format!(
+                "act {act_number} was applied already; a new destruction needs a new act number"
+            )));
+        }
+        let as_of = request.as_of;
+        let today = self.context.clock.today();
+        if as_of > today {
+            return Err(ApiError::invalid(format!("the destruction's day {as_of} is after today ({today})")));
+        }
+        let lang = request.lang.unwrap_or(ActLang::Ru);
+        let plan = self.retention_plan(rules, as_of)?;
+        if plan.total == 0 {
+            return Err(ApiError::invalid(format!("nothing is due for destruction on {as_of}")));
+        }
+        // Fixed before the write, so the act lists exactly what the write destroys.
+        let mut appeals: Vec<(DueAppeal, String)> = Vec::new();
+        let mut attachments: Vec<(DueAttachment, String)> = Vec::new();
+        for rule_plan in &plan.rules {
+            let Some(cut) = rule_plan.events_until else { continue };
+            match rule_plan.rule.record {
+                RecordKind::Appeal => {
+                    appeals.extend(self.store.due_appeals(cut)?.0.into_iter().map(|a| (a, rule_plan.rule.id.clone())))
+                }
+                RecordKind::Attachment => attachments
+                    .extend(self.store.due_attachments(cut)?.0.into_iter().map(|a| (a, rule_plan.rule.id.clone()))),
+            }
+        }
+        let records = appeals.len() + attachments.len();
+        let applied: Vec<RuleApplied> = plan
+            .rules
+            .iter()
+            .filter(|p| !p.due.is_empty())
+            .map(|p| RuleApplied { rule: p.rule.id.clone(), confirmed: p.rule.confirmed, records: p.due.len() })
+            .collect();
+        let keys: Vec<String> = plan.rules.iter().flat_map(|p| p.due.iter().map(|d| d.key.clone())).collect();
+        let stamp = self.stamp()?;
+        let author = stamp.actor.person.clone();
+        let context = act::ActContext {
+            plan: &plan,
+            form: &rules.act,
+            act_number: &act_number,
+            reason: &reason,
+            author: &author,
+            today,
+            lang,
+        };
+        self.store.secure_delete()?;
+        let (report, entry_seq) = self.write_as(stamp, |w| {
+            let destruction = w.begin_destruction(&act_number, as_of, &reason)?;
+            let mut redacted = Vec::new();
+            let mut kept_v1 = 0;
+            let mut tasks = Vec::new();
+            for (appeal, rule) in &appeals {
+                let cleared = w.clear_appeal(appeal, rule, destruction, &act_number)?;
+                redacted.extend(cleared.entries);
+                kept_v1 += cleared.kept_v1_entries;
+                tasks.extend(cleared.tasks.into_iter().map(|t| (t, appeal.appeal_no.clone())));
+            }
+            for (attachment, rule) in &attachments {
+                let cleared = w.clear_attachment(attachment, rule, destruction, &act_number)?;
+                redacted.extend(cleared.entries);
+                kept_v1 += cleared.kept_v1_entries;
+            }
+            w.optimize_search_index()?;
+            for (task_id, appeal_no) in &tasks {
+                let entry = Entry::RecordRedacted { task_id: *task_id, act_number: act_number.clone() };
+                let about = About { subject_bin: None, appeal_no: Some(appeal_no.clone()) };
+                w.append(&entry, about, Some(RecordRef::Task(*task_id)))?;
+            }
+            redacted.sort_unstable();
+            redacted.dedup();
+            let docx = act::draft(&context, redacted.len())?;
+            let act_sha256 = crate::api::sha256_hex(&docx);
+            let entry = Entry::RetentionApplied {
+                act_number: act_number.clone(),
+                reason: reason.clone(),
+                as_of,
+                rules_version: plan.rules_version.clone(),
+                rules: applied.clone(),
+                records: keys.clone(),
+                redacted_entries: redacted.clone(),
+                tables: w.destruction_table_states()?,
+                backup_horizon: plan.backup_horizon.as_ref().map(BackupHorizon::words),
+                act_sha256: Some(act_sha256.clone()),
+            };
+            // The decisions' table is a journaled record of its own (corrections name it).
+            let stored = w.append(&entry, About::default(), Some(RecordRef::Table("appeal_decisions".into())))?;
+            w.finish_destruction(destruction, records, stored.seq)?;
+            let report = RetentionReport {
+                act_number: act_number.clone(),
+                as_of,
+                rules: applied.clone(),
+                records,
+                redacted_entries: redacted.len(),
+                kept_v1_entries: kept_v1,
+                tasks_cleared: tasks.len(),
+                documents_deleted: 0,
+                journal_seq: stored.seq,
+                unconfirmed: plan.unconfirmed,
+                backup_horizon: plan.backup_horizon.clone(),
+                act_file_name: format!("destruction-act-{}.{}.docx", file_safe(&act_number), lang.code()),
+                act_sha256,
+                act_docx: docx,
+            };
+            Ok((report, stored.seq))
+        })?;
+        let mut report = report;
+        debug_assert_eq!(report.journal_seq, entry_seq);
+        report.documents_deleted = self.delete_destroyed_documents()?;
+        self.store.checkpoint_truncate()?;
+        self.forget_caches();
+        Ok(report)
+    }
+
+    /// Deletes the files of documents a destruction act cleared that no attachment names any
+    /// more (a crash after an earlier destruction's commit may have left one): overwritten, then
+    /// removed.
+    fn delete_destroyed_documents(&self) -> Result<usize, ApiError> {
+        let mut deleted = 0;
+        for sha256 in self.store.destroyed_documents()? {
+            let path = crate::store::blobs::document_path(&self.path, &sha256);
+            if path.is_file() {
+                crate::store::vault::shred(&path)?;
+                deleted += 1;
+            }
+        }
+        Ok(deleted)
+    }
+
+    /// Backups made before now hold what a destruction clears until they are rotated out.
+    fn backup_horizon(&self) -> Result<Option<BackupHorizon>, ApiError> {
+        let filter = JournalFilter { kind: Some("backup_made".into()), ..Default::default() };
+        let backups = self.store.journal_entries(&filter)?;
+        let (Some(first), Some(last)) = (backups.first(), backups.last()) else { return Ok(None) };
+        let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
+        Ok(Some(BackupHorizon { backups: backups.len(), first: day(&first.at), last: day(&last.at) }))
+    }
+}
+
+fn appeal_record(a: &DueAppeal) -> DueRecord {
+    DueRecord {
+        record: RecordKind::Appeal,
+        key: a.appeal_no.clone(),
+        event_date: a.decided.clone(),
+        about: format!(
+            "received {}, category {}, region {}",
+            a.received,
+            a.category.as_deref().unwrap_or("—"),
+            a.region_code.as_deref().unwrap_or("—")
+        ),
+    }
+}
+
+fn attachment_record(a: &DueAttachment) -> DueRecord {
+    DueRecord {
+        record: RecordKind::Attachment,
+        key: format!("{}@{}", a.sha256, a.subject_bin),
+        event_date: a.attached[..a.attached.len().min(10)].to_string(),
+        about: format!("{} bytes", a.octets),
+    }
+}
+
+/// An act number as part of a file name.
+fn file_safe(text: &str) -> String {
+    text.chars().map(|c| if c.is_alphanumeric() || c == '-' { c } else { '_' }).collect()
+}

@@ -1,0 +1,292 @@
+//! Lawful destruction in storage: which records a retention rule makes due (and which an open
+//! case still holds), and, inside one journaled write, clearing a due record's personal data
+//! everywhere the database keeps it — the registry row, the full-text index, the decisions'
+//! explanations, the notes of its tasks, the journal v2 entries about it — and recording the
+//! destruction by key. The rules and the act are the api's; this module only reads and writes.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+
+use super::journal::{table_digest, Write};
+use super::{Store, StoreError};
+use crate::domain::journal::TableState;
+
+/// An appeal whose retention period has ended (identifiers and dates only: a plan and an act
+/// name what is destroyed without repeating it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueAppeal {
+    pub id: i64,
+    pub appeal_no: String,
+    pub received: String,
+    pub decided: String,
+    pub category: Option<String>,
+    pub region_code: Option<String>,
+}
+
+/// An attached document whose retention period has ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueAttachment {
+    pub id: i64,
+    pub subject_bin: String,
+    pub sha256: String,
+    pub attached: String,
+    pub octets: i64,
+}
+
+/// What clearing one appeal touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cleared {
+    /// Tasks whose note was cleared (each needs a `record_redacted` entry for its new state).
+    pub tasks: Vec<i64>,
+    /// Journal v2 entries whose personal data was deleted.
+    pub entries: Vec<i64>,
+    /// Journal v1 entries about the record: their text is hashed into the chain as it was and
+    /// stays until the journal's own retention ends.
+    pub kept_v1_entries: usize,
+}
+
+const OPEN_TASK: &str = "status <> 'done'";
+
+impl Store {
+    /// Decided appeals whose decision fell on or before `cut`, not destroyed yet; `held` the
+    /// count of those an open task still holds.
+    pub fn due_appeals(&self, cut: NaiveDate) -> Result<(Vec<DueAppeal>, usize), StoreError> {
+        let sql = format!(
+            "SELECT a.id, a.appeal_no, a.received, a.decided, a.category, a.region_code,
+                    EXISTS (SELECT 1 FROM tasks t WHERE t.appeal_id = a.id AND t.{OPEN_TASK})
+             FROM appeals a
+             WHERE a.decided IS NOT NULL AND a.decided <= ?1
+               AND NOT EXISTS (SELECT 1 FROM destroyed_records d WHERE d.record_kind = 'appeal' AND d.record_key = a.appeal_no)
+             ORDER BY a.decided, a.appeal_no"
+        );
+        let mut due = Vec::new();
+        let mut held = 0;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query([cut.to_string()])?;
+        while let Some(r) = rows.next()? {
+            if r.get::<_, bool>(6)? {
+                held += 1;
+                continue;
+            }
+            due.push(DueAppeal {
+                id: r.get(0)?,
+                appeal_no: r.get(1)?,
+                received: r.get(2)?,
+                decided: r.get(3)?,
+                category: r.get(4)?,
+                region_code: r.get(5)?,
+            });
+        }
+        Ok((due, held))
+    }
+
+    /// Documents attached on or before `cut`; `held` the count an issued act still names.
+    pub fn due_attachments(&self, cut: NaiveDate) -> Result<(Vec<DueAttachment>, usize), StoreError> {
+        let mut due = Vec::new();
+        let mut held = 0;
+        let mut stmt = self.conn.prepare(
+            "SELECT at.id, s.bin, at.sha256, at.at, at.octets,
+                    EXISTS (SELECT 1 FROM acts_issued i WHERE i.subject_id = at.subject_id AND i.document = at.sha256)
+             FROM attachments at JOIN subjects s ON s.id = at.subject_id
+             WHERE substr(at.at, 1, 10) <= ?1
+             ORDER BY at.at, at.id",
+        )?;
+        let mut rows = stmt.query([cut.to_string()])?;
+        while let Some(r) = rows.next()? {
+            if r.get::<_, bool>(5)? {
+                held += 1;
+                continue;
+            }
+            due.push(DueAttachment {
+                id: r.get(0)?,
+                subject_bin: r.get(1)?,
+                sha256: r.get(2)?,
+                attached: r.get(3)?,
+                octets: r.get(4)?,
+            });
+        }
+        Ok((due, held))
+    }
+
+    /// The act that destroyed a record, if one did.
+    pub fn destroyed_by(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT x.act_number FROM destroyed_records d JOIN destructions x ON x.id = d.destruction_id
+                 WHERE d.record_kind = ?1 AND d.record_key = ?2",
+                [kind, key],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Whether an act of this number was applied already.
+    pub fn destruction_exists(&self, act_number: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.prepare("SELECT 1 FROM destructions WHERE act_number = ?1")?.exists([act_number])?)
+    }
+
+    /// Digests of documents destroyed by an act that no attachment names any more: their files
+    /// may go (again — a crash after the commit may have left one).
+    pub fn destroyed_documents(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT substr(d.record_key, 1, 64) FROM destroyed_records d
+             WHERE d.record_kind = 'attachment'
+               AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.sha256 = substr(d.record_key, 1, 64))",
+        )?;
+        let found = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<String>, _>>()?;
+        Ok(found)
+    }
+
+    /// Writes every page of the write-ahead log into the database and empties the log, so the
+    /// pages a destruction freed (zeroed by secure_delete) are the only ones left.
+    pub fn checkpoint_truncate(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
+    /// Turns secure_delete on for this connection (an encrypted database has it on already).
+    pub fn secure_delete(&self) -> Result<(), StoreError> {
+        self.conn.query_row("PRAGMA secure_delete = ON", [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+impl Write<'_> {
+    /// Records the destruction act (its journal entry follows; `set_destruction_entry` links it).
+    pub fn begin_destruction(&self, act_number: &str, as_of: NaiveDate, reason: &str) -> Result<i64, StoreError> {
+        let stamp = self.stamp().clone();
+        self.tx.execute(
+            "INSERT INTO destructions(act_number, as_of, reason, author, at, records, entry_seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, 0, NULL)",
+            params![act_number, as_of.to_string(), reason, stamp.actor.person, stamp.at],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    pub fn finish_destruction(&self, id: i64, records: usize, entry_seq: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE destructions SET records = ?2, entry_seq = ?3 WHERE id = ?1",
+            params![id, records as i64, entry_seq],
+        )?;
+        Ok(())
+    }
+
+    fn mark_destroyed(&self, kind: &str, key: &str, rule: &str, destruction: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO destroyed_records(record_kind, record_key, rule_id, destruction_id) VALUES (?1, ?2, ?3, ?4)",
+            params![kind, key, rule, destruction],
+        )?;
+        Ok(())
+    }
+
+    /// Clears an appeal's personal data: its text, fingerprints and applicant pseudonym, its
+    /// words in the full-text index, its decisions' explanations and reasons, its tasks' notes,
+    /// and the personal data of the journal v2 entries about it or its tasks.
+    pub fn clear_appeal(
+        &self,
+        appeal: &DueAppeal,
+        rule: &str,
+        destruction: i64,
+        act_number: &str,
+    ) -> Result<Cleared, StoreError> {
+        self.mark_destroyed("appeal", &appeal.appeal_no, rule, destruction)?;
+        self.tx.execute(
+            "UPDATE appeals SET text = NULL, text_fingerprint = NULL, applicant_pseudonym = NULL, masked = NULL,
+                    text_simhash = NULL
+             WHERE id = ?1",
+            [appeal.id],
+        )?;
+        self.tx.execute("DELETE FROM appeals_fts WHERE rowid = ?1", [appeal.id])?;
+        self.tx.execute(
+            "UPDATE appeal_decisions SET explanation = '{\"destroyed\":true}', reason = NULL WHERE appeal_id = ?1",
+            [appeal.id],
+        )?;
+        let tasks: Vec<i64> = self
+            .tx
+            .prepare("SELECT id FROM tasks WHERE appeal_id = ?1 AND note IS NOT NULL ORDER BY id")?
+            .query_map([appeal.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        self.tx.execute("UPDATE tasks SET note = NULL WHERE appeal_id = ?1 AND note IS NOT NULL", [appeal.id])?;
+        let (entries, kept_v1_entries) = self.redact_entries(
+            "j.seq IN (SELECT seq FROM journal WHERE appeal_no = ?1
+                       UNION SELECT seq FROM journal WHERE task_id IN (SELECT id FROM tasks WHERE appeal_id = ?2))",
+            params![appeal.appeal_no, appeal.id],
+            act_number,
+        )?;
+        Ok(Cleared { tasks, entries, kept_v1_entries })
+    }
+
+    /// Deletes an attachment's row (its file goes after the commit) and the personal data of
+    /// the journal entries that attached it.
+    pub fn clear_attachment(
+        &self,
+        attachment: &DueAttachment,
+        rule: &str,
+        destruction: i64,
+        act_number: &str,
+    ) -> Result<Cleared, StoreError> {
+        let key = format!("{}@{}", attachment.sha256, attachment.subject_bin);
+        self.mark_destroyed("attachment", &key, rule, destruction)?;
+        self.tx.execute("DELETE FROM attachments WHERE id = ?1", [attachment.id])?;
+        let (entries, kept_v1_entries) = self.redact_entries(
+            "j.kind = 'document_attached' AND j.subject_bin = ?1 AND json_extract(j.payload, '$.sha256') = ?2",
+            params![attachment.subject_bin, attachment.sha256],
+            act_number,
+        )?;
+        Ok(Cleared { tasks: vec![], entries, kept_v1_entries })
+    }
+
+    /// Deletes the personal data of the journal entries `filter` selects (over `journal j`),
+    /// indexing each under the act; returns the v2 entries cleared and the v1 entries that hold
+    /// their text in the chain.
+    fn redact_entries(
+        &self,
+        filter: &str,
+        args: impl rusqlite::Params + Clone,
+        act_number: &str,
+    ) -> Result<(Vec<i64>, usize), StoreError> {
+        let seqs: Vec<i64> = self
+            .tx
+            .prepare(&format!(
+                "SELECT j.seq FROM journal j JOIN journal_personal p ON p.seq = j.seq WHERE ({filter}) ORDER BY j.seq"
+            ))?
+            .query_map(args.clone(), |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let v1: i64 = self.tx.query_row(
+            &format!(
+                "SELECT count(*) FROM journal j WHERE ({filter}) AND j.version = 1
+                   AND j.kind IN ('task_created', 'task_extended', 'task_suspended', 'task_noted',
+                                  'suggestion_declined', 'appeal_corrected', 'document_attached', 'act_issued')"
+            ),
+            args,
+            |r| r.get(0),
+        )?;
+        for seq in &seqs {
+            self.tx.execute("DELETE FROM journal_personal WHERE seq = ?1", [seq])?;
+            self.tx.execute(
+                "INSERT INTO journal_redactions(seq, act_number) VALUES (?1, ?2)
+                 ON CONFLICT(seq) DO NOTHING",
+                params![seq, act_number],
+            )?;
+        }
+        Ok((seqs, v1 as usize))
+    }
+
+    /// Merges the full-text index's segments, so the words of deleted rows leave the file.
+    pub fn optimize_search_index(&self) -> Result<(), StoreError> {
+        self.tx.execute("INSERT INTO appeals_fts(appeals_fts) VALUES ('optimize')", [])?;
+        Ok(())
+    }
+
+    /// The states of the tables a destruction changes, recomputed from their rows.
+    pub fn destruction_table_states(&self) -> Result<Vec<TableState>, StoreError> {
+        ["appeals", "appeal_decisions"]
+            .into_iter()
+            .map(|name| {
+                let digest = table_digest(&self.tx, name)?;
+                Ok(TableState { table: name.to_string(), rows: digest.rows, digest: digest.text() })
+            })
+            .collect()
+    }
+}
