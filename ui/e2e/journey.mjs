@@ -157,6 +157,10 @@ export async function journey(d, candidate, log = console.log) {
   const norm = await d.text('[data-norm="appk-76-consideration"]');
   check(norm.includes('76-бап') && norm.includes('тексерілген'), `Settings lists the norms in Kazakh with their status (${norm.slice(0, 80)})`);
   check((await d.text('[data-norm="prosecutor-protest"]')).includes('РАСТАЛМАҒАН'), 'an unconfirmed norm says so');
+  await d.waitFor('[data-testid="retention"] [data-unconfirmed]');
+  const retention = await d.text('[data-testid="retention"]');
+  check(retention.includes('Сақтау мерзімдері') && retention.includes('мерзімді кеңсе растамаған') && retention.includes('94-V'),
+    'Settings → Retention shows the rules in Kazakh, with their basis and the unconfirmed period said so');
   await d.screenshot('07a-settings-norms-kazakh');
   await d.goto('#/desk');
   await d.waitFor('h1', 'Прокурордың жұмыс үстелі');

@@ -70,7 +70,7 @@ function answer(): CaseScreen {
       inspections: [{ registry_no: 'R-1', control_body: 'ДГД', kind: 'unplanned', grounds: null, start_date: '2025-03-01', end_date: null, kato: null,
         violations: 2, sanctions: 'штраф', fine_kzt: 150000, appealed: null, declared_illegal: null, source: { import_id: 1, line: 2 } }],
       appeals: [{ appeal_no: 'ЖТ-1', received: '2026-10-01', channel: null, applicant_category: null, applicant: null, category: 'жилье',
-        status: null, decided: '2026-10-10', outcome: 'explained', text: 'текст', repeats: null, source: { import_id: 2, line: 2 } }],
+        status: null, decided: '2026-10-10', outcome: 'explained', text: 'текст', repeats: null, destroyed_by: null, source: { import_id: 2, line: 2 } }],
       risk: [{ model: 'ekn-demo', score: 81.5, degree: 'high', computed: '2026-09-01', factors: [{ name: 'unplanned_share', value: 0.6 }], source: { import_id: 3, line: 2 } }],
     },
     stage: 'information_gathering',
@@ -90,7 +90,7 @@ function answer(): CaseScreen {
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
     journal: [
       { seq: 41, at: '2026-10-10T09:15:00Z', person: 'Жұмабаева Г.', face: 'desktop', kind: 'task_extended', subject_bin: '000740000728',
-        appeal_no: null, task_id: 5, record: 'task:5', detail: 'запрос в госорган', hash: 'ab',
+        appeal_no: null, task_id: 5, record: 'task:5', detail: 'запрос в госорган', redacted_by: null, hash: 'ab',
         entry: { kind: 'task_extended', task_id: 5, from: '2026-10-22', to: '2026-11-05', reason: 'запрос в госорган' } },
     ],
   };

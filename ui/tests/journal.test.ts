@@ -27,7 +27,7 @@ function failed(): JournalStatus {
     checking: false,
     error: null,
     verification: {
-      ok: false, entries: 420, head_hash: 'ab', merkle_root: 'cd', checkpoint: null, records_checked: 10, tables_checked: 6,
+      ok: false, entries: 420, head_hash: 'ab', merkle_root: 'cd', checkpoint: null, records_checked: 10, tables_checked: 6, redactions: [],
       seconds: 0.1,
       problems: [
         { kind: 'tail_cut', checkpoint_size: 425, entries: 420 },

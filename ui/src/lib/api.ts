@@ -16,6 +16,7 @@ import type { ActIssueRequest } from './types/ActIssueRequest';
 import type { ChecklistMarkRequest } from './types/ChecklistMarkRequest';
 import type { AnomalyReview } from './types/AnomalyReview';
 import type { RiskAssessment } from './types/RiskAssessment';
+import type { RetentionApplyRequest } from './types/RetentionApplyRequest';
 
 const none = {} as Record<symbol, never>;
 
@@ -51,6 +52,8 @@ export const api = {
   vaultOverview: () => call('vault_overview', none),
   backupNow: (passphrase: string | null) => call('backup_now', { passphrase }),
   rekey: (current: string, fresh: string) => call('rekey', { current, new: fresh }),
+  retentionPlan: (asOf: string | null) => call('retention_plan', { as_of: asOf }),
+  retentionApply: (p: RetentionApplyRequest) => call('retention_apply', p),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),
   discardUpload: (upload: string) => call('discard_upload', { upload }),
   rejectedRows: (upload: string) => call('rejected_rows', { upload }),

@@ -35,6 +35,8 @@ export function problemText(p: JournalProblem): string {
     case 'record_missing': return t('problem.record_missing', { record: recordWords(p.record) });
     case 'record_not_journaled': return t('problem.record_not_journaled', { record: recordWords(p.record) });
     case 'table_changed': return t('problem.table_changed', { table: p.table });
+    case 'personal_data_changed': return t('problem.personal_data_changed', { seq: p.seq });
+    case 'personal_data_removed': return t('problem.personal_data_removed', { seq: p.seq });
   }
 }
 
@@ -68,6 +70,8 @@ export function entryDetail(line: JournalLine): string {
     case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
     case 'backup_made': return `${e.file} · ${e.journal_entries} · ${t(`backup.with.${e.encrypted_with}`)}`;
     case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;
+    case 'retention_applied': return `№ ${e.act_number} · ${formatDate(e.as_of)} · ${e.records.length} · ${e.redacted_entries.length}: ${e.reason}`;
+    case 'record_redacted': return `№ ${e.act_number}`;
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
