@@ -736,7 +736,20 @@ fn the_lock_screen_opens_an_encrypted_database_over_real_http_and_a_wrong_passph
     let (code, changed) = call("rekey", json!({"current": PASSPHRASE, "new": "новый пароль офиса"}));
     assert_eq!(code, 200, "{changed}");
     Session::open_with(&vault.path, context_with("новый пароль офиса")).unwrap();
-    // The backup made before opens with the passphrase of its day.
-    let restored = tempfile::tempdir().unwrap();
-    api::restore_backup(Path::new(&file), &restored.path().join("r.db"), context_with(PASSPHRASE)).unwrap();
+    // The backup made before opens with the passphrase of its day: restored from Settings to a
+    // new file beside the database, by name only (a path is refused), never over a file.
+    let name = Path::new(&file).file_name().unwrap().to_str().unwrap().to_string();
+    let overview = call("vault_overview", json!({})).1;
+    assert_eq!(overview["backups"][0].as_str(), Some(name.as_str()), "{overview}");
+    let (code, refused) = call("restore_backup", json!({"file": file, "to": "r.db", "passphrase": PASSPHRASE}));
+    assert!(code != 200 && refused["code"] == "invalid_input", "{refused}");
+    let (code, refused) = call("restore_backup", json!({"file": name, "to": "../r.db", "passphrase": PASSPHRASE}));
+    assert!(code != 200 && refused["code"] == "invalid_input", "{refused}");
+    let (code, restored) = call("restore_backup", json!({"file": name, "to": "r.db", "passphrase": PASSPHRASE}));
+    assert_eq!(code, 200, "{restored}");
+    assert_eq!((restored["epoch"].as_i64(), restored["journal_verified"].as_bool()), (Some(1), Some(true)));
+    assert!(vault.dir.path().join("r.db").is_file());
+    let (code, again) = call("restore_backup", json!({"file": name, "to": "r.db", "passphrase": PASSPHRASE}));
+    assert_ne!(code, 200, "{again}");
+    Session::open_with(&vault.dir.path().join("r.db"), context_with(PASSPHRASE)).unwrap();
 }

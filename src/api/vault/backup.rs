@@ -346,6 +346,8 @@ pub struct VaultOverview {
     pub last_backup: Option<LastBackup>,
     /// Where "back up now" writes.
     pub backups_dir: String,
+    /// The backups in that folder, newest first, by file name.
+    pub backups: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -375,7 +377,44 @@ impl Session {
             epoch: self.store.epoch()?,
             last_backup,
             backups_dir: backups_dir(&self.path).display().to_string(),
+            backups: backups_in(&backups_dir(&self.path)),
         })
+    }
+
+    /// Settings → Vault → restore: the backup `file` (a name in the backups folder) restored to a
+    /// new database `to` (a file name beside this one; never over an existing file), opened with
+    /// `passphrase` or, when none is given, this database's own. The session stays on its database.
+    pub fn restore_from_backups(
+        &self,
+        file: &str,
+        to: &str,
+        passphrase: Option<Passphrase>,
+    ) -> Result<RestoreReport, ApiError> {
+        let plain_name = |name: &str, what: &str| -> Result<(), ApiError> {
+            let ok = !name.trim().is_empty()
+                && !name.contains(['/', '\\'])
+                && name != "."
+                && name != ".."
+                && !name.chars().any(char::is_control);
+            if ok {
+                Ok(())
+            } else {
+                Err(ApiError::invalid(format!("{what} '{name}' must be a file name, not a path")))
+            }
+        };
+        plain_name(file, "the backup")?;
+        plain_name(to, "the new database")?;
+        let dir = backups_dir(&self.path);
+        let backup = dir.join(file);
+        if !backup.is_file() {
+            return Err(ApiError::new(ErrorCode::NotFound, format!("no backup {file} in {}", dir.display())));
+        }
+        let target = self.path.parent().unwrap_or(Path::new(".")).join(to);
+        let context = match passphrase {
+            Some(p) => self.context.clone().with_passphrase(p),
+            None => self.context.clone(),
+        };
+        restore(&backup, &target, context)
     }
 
     /// "Back up now": a backup in the folder beside the database, named by the database and the
@@ -387,6 +426,22 @@ impl Session {
         let moment = self.context.clock.now().format("%Y%m%d-%H%M%S");
         self.backup(&dir.join(format!("{stem}-{moment}.ekn-backup")), passphrase)
     }
+}
+
+/// The backup files in `dir`, newest name first (names carry the moment).
+fn backups_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                .filter(|n| n.ends_with(".ekn-backup"))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort_unstable_by(|a, b| b.cmp(a));
+    names
 }
 
 /// The folder "back up now" writes to: `backups/` beside the database.

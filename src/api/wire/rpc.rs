@@ -30,7 +30,7 @@ use crate::api::{
     JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
     TaskDetail,
 };
-use crate::api::{BackupReport, VaultPassphrase, VaultStatus};
+use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
@@ -255,6 +255,22 @@ pub struct ActDraftFiles {
     pub docx: FileDownload,
     pub pdf: Option<FileDownload>,
     pub pdf_error: Option<String>,
+}
+
+/// Settings → Vault → restore: a backup of the backups folder, to a new database file beside
+/// this one, with the backup's passphrase (this database's own when none is given).
+#[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreParams {
+    pub file: String,
+    pub to: String,
+    pub passphrase: Option<String>,
+}
+
+impl std::fmt::Debug for RestoreParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RestoreParams").field("file", &self.file).field("to", &self.to).finish_non_exhaustive()
+    }
 }
 
 /// Settings → Retention: the plan on a day (today when none is given).
@@ -554,6 +570,7 @@ methods! {
     vault_overview: Session(NoParams) -> VaultOverview;
     backup_now: Session(BackupNowParams) -> BackupReport;
     rekey: Session(RekeyParams) -> VaultStatus;
+    restore_backup: Session(RestoreParams) -> RestoreReport;
     retention_plan: Session(RetentionPlanParams) -> RetentionPlan;
     retention_apply: Session(RetentionApplyRequest) -> RetentionApplied;
     upload: Host(UploadParams) -> Uploaded;
@@ -715,6 +732,10 @@ mod on_session {
     pub fn rekey(s: &mut Session, p: RekeyParams, _: &mut CallContext<'_>) -> R<VaultStatus> {
         let context = s.context.clone().with_passphrase(VaultPassphrase::new(p.current));
         crate::api::change_passphrase(s.database(), &VaultPassphrase::new(p.new), context)
+    }
+
+    pub fn restore_backup(s: &mut Session, p: RestoreParams, _: &mut CallContext<'_>) -> R<RestoreReport> {
+        s.restore_from_backups(&p.file, &p.to, p.passphrase.map(VaultPassphrase::new))
     }
 
     /// The shipped rules: an office's own file is a command-line matter for now.

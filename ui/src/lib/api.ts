@@ -52,6 +52,7 @@ export const api = {
   vaultOverview: () => call('vault_overview', none),
   backupNow: (passphrase: string | null) => call('backup_now', { passphrase }),
   rekey: (current: string, fresh: string) => call('rekey', { current, new: fresh }),
+  restoreBackup: (file: string, to: string, passphrase: string | null) => call('restore_backup', { file, to, passphrase }),
   retentionPlan: (asOf: string | null) => call('retention_plan', { as_of: asOf }),
   retentionApply: (p: RetentionApplyRequest) => call('retention_apply', p),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),

@@ -57,6 +57,8 @@ import type { QueueFilter } from "./QueueFilter";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
+import type { RestoreParams } from "./RestoreParams";
+import type { RestoreReport } from "./RestoreReport";
 import type { RetentionApplied } from "./RetentionApplied";
 import type { RetentionApplyRequest } from "./RetentionApplyRequest";
 import type { RetentionPlan } from "./RetentionPlan";
@@ -128,6 +130,7 @@ export type Methods = {
   vault_overview: { params: NoParams; result: VaultOverview };
   backup_now: { params: BackupNowParams; result: BackupReport };
   rekey: { params: RekeyParams; result: VaultStatus };
+  restore_backup: { params: RestoreParams; result: RestoreReport };
   retention_plan: { params: RetentionPlanParams; result: RetentionPlan };
   retention_apply: { params: RetentionApplyRequest; result: RetentionApplied };
   upload: { params: UploadParams; result: Uploaded };
@@ -186,6 +189,7 @@ export const METHOD_RUNS = {
   vault_overview: 'session',
   backup_now: 'session',
   rekey: 'session',
+  restore_backup: 'session',
   retention_plan: 'session',
   retention_apply: 'session',
   upload: 'host',

@@ -9,4 +9,8 @@ export type VaultOverview = { status: VaultStatus, epoch: number, last_backup: L
 /**
  * Where "back up now" writes.
  */
-backups_dir: string, };
+backups_dir: string, 
+/**
+ * The backups in that folder, newest first, by file name.
+ */
+backups: Array<string>, };
