@@ -45,7 +45,7 @@ pub struct Cleared {
     pub kept_v1_entries: usize,
 }
 
-const OPEN_TASK: &str = "status <> 'done'";
+const OPEN_TASK: &str = "status = 'open'";
 
 impl Store {
     /// Decided appeals whose decision fell on or before `cut`, not destroyed yet; `held` the
