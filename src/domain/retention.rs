@@ -136,6 +136,11 @@ impl RetentionRules {
             if rules.rules.iter().filter(|r| r.id == rule.id).count() > 1 {
                 return Err(format!("{at}: the id is used twice"));
             }
+            // A record is destroyed once, under one period: two rules for one kind would be two
+            // periods for the same data.
+            if rules.rules.iter().filter(|r| r.record == rule.record).count() > 1 {
+                return Err(format!("{at}.record: another rule already covers {:?} records", rule.record));
+            }
             if rule.period.amount == 0 {
                 return Err(format!("{at}.period.amount is 0: a record would be destroyed the day it is made"));
             }
@@ -153,7 +158,7 @@ impl RetentionRules {
         Ok(rules)
     }
 
-    /// The rule for a kind of record (the first, if an office wrote two).
+    /// The rule for a kind of record (there is at most one: `parse` refuses two).
     pub fn for_record(&self, kind: RecordKind) -> Option<&RetentionRule> {
         self.rules.iter().find(|r| r.record == kind)
     }
@@ -213,5 +218,7 @@ mod tests {
         let text = BUILTIN.replace("\"from\": \"decided\"", "\"from\": \"attached\"");
         assert!(RetentionRules::parse(&text).unwrap_err().contains(".from"));
         assert!(RetentionRules::parse("{").is_err());
+        let text = BUILTIN.replace("\"record\": \"attachment\"", "\"record\": \"appeal\"");
+        assert!(RetentionRules::parse(&text).unwrap_err().contains(".record"));
     }
 }

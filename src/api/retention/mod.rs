@@ -112,38 +112,57 @@ pub struct RetentionReport {
     pub act_docx: Vec<u8>,
 }
 
+/// A plan with the store's records behind it.
+struct Gathered {
+    plan: RetentionPlan,
+    appeals: Vec<(DueAppeal, String)>,
+    attachments: Vec<(DueAttachment, String)>,
+}
+
 /// The longest act number accepted.
 const MAX_ACT_NUMBER: usize = 64;
 
 impl Session {
     /// The records due for destruction on `as_of` under `rules`.
     pub fn retention_plan(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<RetentionPlan, ApiError> {
+        Ok(self.gather(rules, as_of)?.plan)
+    }
+
+    /// The plan and the store's due records behind it, each with its rule's id, read once.
+    fn gather(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<Gathered, ApiError> {
         let mut plans = Vec::new();
+        let mut appeals = Vec::new();
+        let mut attachments = Vec::new();
         for rule in &rules.rules {
             let cut = RetentionRules::due_if_event_on_or_before(rule, as_of);
             let (due, held) = match (rule.record, cut) {
                 (_, None) => (Vec::new(), 0),
                 (RecordKind::Appeal, Some(cut)) => {
                     let (due, held) = self.store.due_appeals(cut)?;
-                    (due.iter().map(appeal_record).collect(), held)
+                    let records = due.iter().map(appeal_record).collect();
+                    appeals.extend(due.into_iter().map(|a| (a, rule.id.clone())));
+                    (records, held)
                 }
                 (RecordKind::Attachment, Some(cut)) => {
                     let (due, held) = self.store.due_attachments(cut)?;
-                    (due.iter().map(attachment_record).collect(), held)
+                    let records = due.iter().map(attachment_record).collect();
+                    attachments.extend(due.into_iter().map(|a| (a, rule.id.clone())));
+                    (records, held)
                 }
             };
             plans.push(RulePlan { rule: rule.clone(), events_until: cut, due, held });
         }
         let total = plans.iter().map(|p| p.due.len()).sum();
         let unconfirmed = plans.iter().any(|p| !p.due.is_empty() && !p.rule.confirmed);
-        Ok(RetentionPlan {
+        let plan = RetentionPlan {
             as_of,
             rules_version: rules.version.clone(),
             rules: plans,
             total,
             unconfirmed,
             backup_horizon: self.backup_horizon()?,
-        })
+        };
+        Ok(Gathered { plan, appeals, attachments })
     }
 
     /// Destroys what `retention_plan` lists under the act: see the module doc.
@@ -171,22 +190,10 @@ impl Session {
             return Err(ApiError::invalid(format!("the destruction's day {as_of} is after today ({today})")));
         }
         let lang = request.lang.unwrap_or(ActLang::Ru);
-        let plan = self.retention_plan(rules, as_of)?;
+        // Read once, before the write, so the act lists exactly what the write destroys.
+        let Gathered { plan, appeals, attachments } = self.gather(rules, as_of)?;
         if plan.total == 0 {
             return Err(ApiError::invalid(format!("nothing is due for destruction on {as_of}")));
-        }
-        // Fixed before the write, so the act lists exactly what the write destroys.
-        let mut appeals: Vec<(DueAppeal, String)> = Vec::new();
-        let mut attachments: Vec<(DueAttachment, String)> = Vec::new();
-        for rule_plan in &plan.rules {
-            let Some(cut) = rule_plan.events_until else { continue };
-            match rule_plan.rule.record {
-                RecordKind::Appeal => {
-                    appeals.extend(self.store.due_appeals(cut)?.0.into_iter().map(|a| (a, rule_plan.rule.id.clone())))
-                }
-                RecordKind::Attachment => attachments
-                    .extend(self.store.due_attachments(cut)?.0.into_iter().map(|a| (a, rule_plan.rule.id.clone()))),
-            }
         }
         let records = appeals.len() + attachments.len();
         let applied: Vec<RuleApplied> = plan
@@ -208,7 +215,7 @@ impl Session {
             lang,
         };
         self.store.secure_delete()?;
-        let (report, entry_seq) = self.write_as(stamp, |w| {
+        let mut report = self.write_as(stamp, |w| {
             let destruction = w.begin_destruction(&act_number, as_of, &reason)?;
             let mut redacted = Vec::new();
             let mut kept_v1 = 0;
@@ -265,10 +272,8 @@ impl Session {
                 act_sha256,
                 act_docx: docx,
             };
-            Ok((report, stored.seq))
+            Ok(report)
         })?;
-        let mut report = report;
-        debug_assert_eq!(report.journal_seq, entry_seq);
         report.documents_deleted = self.delete_destroyed_documents()?;
         self.store.checkpoint_truncate()?;
         self.forget_caches();
