@@ -499,6 +499,18 @@ pub enum Entry {
         task_id: i64,
         act_number: String,
     },
+    /// This workstation joined an office: from this entry on, the journal's author is the
+    /// enrolled person the office knows, never a typed name.
+    OfficeJoined {
+        office: String,
+        workstation_id: String,
+        workstation_name: String,
+        person: String,
+        role: String,
+        districts: Vec<String>,
+        /// The office's public key, which cosigns this workstation's checkpoints.
+        office_key: String,
+    },
     /// A line of the task log an older database kept before the journal existed, carried over.
     LegacyTaskLog {
         task_id: Option<i64>,
@@ -550,6 +562,7 @@ impl Entry {
             Entry::Restored { .. } => "restored",
             Entry::RetentionApplied { .. } => "retention_applied",
             Entry::RecordRedacted { .. } => "record_redacted",
+            Entry::OfficeJoined { .. } => "office_joined",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
     }
@@ -706,6 +719,10 @@ impl Entry {
                 redacted_entries.len()
             ),
             Entry::RecordRedacted { act_number, .. } => format!("personal data cleared by destruction act {act_number}"),
+            Entry::OfficeJoined { office, workstation_name, person, role, districts, .. } => format!(
+                "joined the office at {office} as {person} ({role}, districts {}) from workstation \"{workstation_name}\"",
+                districts.join(",")
+            ),
             Entry::LegacyTaskLog { at, action, detail, .. } => {
                 format!("{action} at {at} (before the journal){}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
             }

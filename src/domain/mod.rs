@@ -15,6 +15,7 @@ pub mod procedure;
 pub mod records;
 pub mod retention;
 pub mod statutory;
+pub mod sync;
 pub mod tasks;
 pub mod territory;
 pub mod triage;

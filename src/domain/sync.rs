@@ -1,0 +1,290 @@
+//! The office sync protocol `ekn.sync/1` as values: what a workstation pushes (its journal's
+//! entries, each with the object it concerns across the office and that object's district), what
+//! it pulls (its colleagues' entries in its scope, in the office's global order), the replies and
+//! refusals, and how a workstation signs a request with the key that signs its checkpoints.
+//!
+//! Both sides compile this one file: the workstation (`api::office`) builds the requests, the
+//! office server (`ekn-office`) checks them with the same chain hash (`journal::chain_hash`), so
+//! what a workstation sealed is exactly what the server stores and witnesses.
+
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::journal::{Checkpoint, StoredEntry};
+
+/// The protocol's version; a server answers 426 to any other.
+pub const PROTOCOL: u32 = 1;
+
+/// The most entries one push may carry: a batch is one transaction on the server, and a small
+/// one is cheap to send again after a timeout.
+pub const MAX_BATCH: usize = 500;
+
+/// The most entries one pull returns.
+pub const MAX_PULL: i64 = 1000;
+
+/// The request headers a workstation signs its requests with.
+pub const HEADER_WORKSTATION: &str = "x-ekn-workstation";
+pub const HEADER_TIME: &str = "x-ekn-time";
+pub const HEADER_SIGNATURE: &str = "x-ekn-signature";
+
+/// One journal entry on its way to the office: the entry exactly as the workstation's chain holds
+/// it (personal data included: the office's supervisors read notes and reasons; row-level
+/// security keeps them to the districts in scope), with what the office needs to place it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncEvent {
+    pub entry: StoredEntry,
+    /// The object the entry concerns, unique across the office: `task:<workstation>/<local id>`
+    /// (local task ids collide between workstations), `appeal:<number>`, `card:<BIN>`; `None`
+    /// for an entry about the workstation itself (a setting, an import).
+    pub object_key: Option<String>,
+    /// The object's district (its KATO code), else the author's first district: who may read it
+    /// is decided on this.
+    pub district: Option<String>,
+    /// The highest global sequence on this object the writer had seen when writing (0: none); two
+    /// writes on one object neither of which saw the other are concurrent.
+    pub base_global: i64,
+    /// For an entry about a task: the task's state as the workstation holds it when pushing (the
+    /// office's dashboards are built from these, so they count exactly what the desks count).
+    pub task: Option<TaskState>,
+}
+
+/// A task's state as the office sees it: enough for the dashboards, the overdue list and the
+/// heat maps, and nothing a supervisor would not see on the desk.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskState {
+    pub task_kind: String,
+    pub title: String,
+    pub subject_bin: Option<String>,
+    pub appeal_no: Option<String>,
+    pub assignee: String,
+    pub unit: String,
+    pub region_code: Option<String>,
+    pub category: Option<String>,
+    pub event_date: chrono::NaiveDate,
+    pub original_due: chrono::NaiveDate,
+    pub current_due: chrono::NaiveDate,
+    pub status: String,
+    pub done_on: Option<chrono::NaiveDate>,
+}
+
+/// `POST /v1/sync/push`: a contiguous run of a workstation's journal, and its newest checkpoint
+/// when the run ends at the checkpoint's size (the server witnesses it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol: u32,
+    pub app_version: String,
+    pub workstation_id: String,
+    /// The database's identity in time: the instance made at enrolment and the number of restores
+    /// behind it. A restored database has a new epoch and must be re-admitted.
+    pub epoch: String,
+    pub events: Vec<SyncEvent>,
+    pub checkpoint: Option<Checkpoint>,
+}
+
+/// The server's signature over a checkpoint it checked against the entries it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cosignature {
+    pub size: u64,
+    pub merkle_root: String,
+    pub at: String,
+    /// The office's ed25519 public key, hex.
+    pub office_key: String,
+    /// Over `cosign_bytes(workstation, size, root, at)`, hex.
+    pub signature: String,
+}
+
+/// What a push did.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushReply {
+    /// The workstation's last entry the office now holds.
+    pub accepted_through_seq: i64,
+    /// Entries stored by this push.
+    pub applied: usize,
+    /// Entries the office already held, byte for byte (a batch sent again): skipped.
+    pub duplicates: usize,
+    /// The global sequence numbers given to the entries stored, when any were.
+    pub global_from: Option<i64>,
+    pub global_to: Option<i64>,
+    /// Conflicts this push opened (object keys).
+    pub conflicts: Vec<String>,
+    pub cosignature: Option<Cosignature>,
+    pub server_time: String,
+}
+
+/// One entry pulled from a colleague's workstation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PulledEvent {
+    pub global_seq: i64,
+    pub workstation_id: String,
+    pub epoch: String,
+    /// The enrolled person whose workstation wrote it.
+    pub author: String,
+    pub event: SyncEvent,
+}
+
+/// `GET /v1/sync/pull?since=N&limit=M`: the entries after `since` in the caller's scope, in the
+/// office's order; `next` is the cursor to ask from next (the last global sequence looked at,
+/// even when it was not in scope, so nothing is read twice).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullReply {
+    pub events: Vec<PulledEvent>,
+    pub next: i64,
+    pub more: bool,
+}
+
+/// Why a server refused a request, as its JSON body says; the workstation's error repeats it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    /// `gap`, `fork`, `epoch_mismatch`, `bad_chain`, `bad_checkpoint`, `blocked`, `unauthorized`,
+    /// `forbidden`, `not_found`, `bad_request`, `protocol`, `conflict`, `internal`.
+    pub error: String,
+    pub message: String,
+    /// For `gap`: the sequence the server expected next.
+    pub expected_seq: Option<i64>,
+}
+
+/// A read the office's access log records (`POST /v1/access` carries a workstation's queued
+/// ones; the office logs its own the same way).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessEvent {
+    /// `card`, `appeal`, `package`, `search`, `export`, `access_log`, `dashboard`, `conflicts`.
+    pub action: String,
+    pub subject: Option<String>,
+    pub district: Option<String>,
+    /// `allowed`, `refused`, `not_found`.
+    pub outcome: String,
+    /// When the read was made (a queued offline read keeps its own time).
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The workstation's own number for a queued read: the office logs it once.
+    pub local_id: Option<i64>,
+    pub detail: Option<String>,
+}
+
+/// The bytes a workstation signs for a request: the method, the path with its query, the time
+/// and the body's SHA-256, each length-prefixed.
+pub fn request_bytes(method: &str, path_and_query: &str, time: &str, body: &[u8]) -> Vec<u8> {
+    let body_hash = hex::encode(Sha256::digest(body));
+    let mut out = b"ekn.request/1".to_vec();
+    for part in [method, path_and_query, time, body_hash.as_str()] {
+        out.extend((part.len() as u64).to_le_bytes());
+        out.extend(part.as_bytes());
+    }
+    out
+}
+
+/// Signs a request with the workstation's key: the signature's hex.
+pub fn sign_request(key: &SigningKey, method: &str, path_and_query: &str, time: &str, body: &[u8]) -> String {
+    hex::encode(key.sign(&request_bytes(method, path_and_query, time, body)).to_bytes())
+}
+
+/// Checks a request's signature against the enrolled public key (hex).
+pub fn verify_request(
+    public_key_hex: &str,
+    signature_hex: &str,
+    method: &str,
+    path_and_query: &str,
+    time: &str,
+    body: &[u8],
+) -> Result<(), String> {
+    let key = parse_public_key(public_key_hex)?;
+    let bytes: [u8; 64] = hex::decode(signature_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the request's signature is not 64 bytes of hex")?;
+    key.verify(&request_bytes(method, path_and_query, time, body), &Signature::from_bytes(&bytes))
+        .map_err(|_| "the request's signature does not match the workstation's enrolled key".to_string())
+}
+
+/// An ed25519 public key from its hex.
+pub fn parse_public_key(hex_key: &str) -> Result<VerifyingKey, String> {
+    let bytes: [u8; 32] =
+        hex::decode(hex_key).ok().and_then(|b| b.try_into().ok()).ok_or("a public key is 32 bytes of hex")?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| "not an ed25519 public key".to_string())
+}
+
+/// The bytes the office signs to cosign a workstation's checkpoint.
+pub fn cosign_bytes(workstation_id: &str, size: u64, merkle_root: &str, at: &str) -> Vec<u8> {
+    let mut out = b"ekn.cosign/1".to_vec();
+    for part in [workstation_id, &size.to_string(), merkle_root, at] {
+        out.extend((part.len() as u64).to_le_bytes());
+        out.extend(part.as_bytes());
+    }
+    out
+}
+
+impl Cosignature {
+    /// Checks the office's signature (against the key the workstation learnt when it joined).
+    pub fn verify(&self, workstation_id: &str, trusted_office_key: &str) -> Result<(), String> {
+        if self.office_key != trusted_office_key {
+            return Err("cosigned by another key than the office's".into());
+        }
+        let key = parse_public_key(&self.office_key)?;
+        let bytes: [u8; 64] = hex::decode(&self.signature)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or("the cosignature is not 64 bytes of hex")?;
+        key.verify(
+            &cosign_bytes(workstation_id, self.size, &self.merkle_root, &self.at),
+            &Signature::from_bytes(&bytes),
+        )
+        .map_err(|_| "the cosignature does not match".to_string())
+    }
+}
+
+/// Entry kinds that move a deadline: two of them on one task written without seeing each other
+/// are a conflict a supervisor resolves.
+pub const DEADLINE_KINDS: [&str; 3] = ["task_extended", "task_suspended", "task_recomputed"];
+
+/// Entry kinds that change an appeal's route or category: a reclassification against a reroute.
+pub const APPEAL_DECISION_KINDS: [&str; 1] = ["appeal_corrected"];
+
+/// Whether two writes on one object conflict: both change its deadline, or both correct one
+/// appeal's decisions, and neither saw the other.
+pub fn conflicting_kinds(a: &str, b: &str) -> bool {
+    (DEADLINE_KINDS.contains(&a) && DEADLINE_KINDS.contains(&b))
+        || (APPEAL_DECISION_KINDS.contains(&a) && APPEAL_DECISION_KINDS.contains(&b))
+}
+
+/// A KATO district code is in a scope of prefixes (`1910` holds `191010000`); `*` holds all.
+pub fn in_scope(district: &str, prefixes: &[String]) -> bool {
+    prefixes.iter().any(|p| p == "*" || (!p.is_empty() && district.starts_with(p.as_str())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signed_request_verifies_and_any_change_breaks_it() {
+        let key = SigningKey::from_bytes(&[7u8; 32]);
+        let public = hex::encode(key.verifying_key().to_bytes());
+        let sig = sign_request(&key, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}");
+        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_ok());
+        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{ }").is_err());
+        assert!(verify_request(&public, &sig, "GET", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_err());
+        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-24T00:00:00Z", b"{}").is_err());
+        let other = SigningKey::from_bytes(&[8u8; 32]);
+        let other_public = hex::encode(other.verifying_key().to_bytes());
+        assert!(verify_request(&other_public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_err());
+    }
+
+    #[test]
+    fn scope_is_by_prefix_and_an_empty_scope_holds_nothing() {
+        let scope = vec!["1910".to_string(), "75".to_string()];
+        assert!(in_scope("191010000", &scope));
+        assert!(in_scope("751110000", &scope));
+        assert!(!in_scope("192010000", &scope));
+        assert!(!in_scope("191010000", &[]));
+        assert!(!in_scope("191010000", &[String::new()]));
+        assert!(in_scope("191010000", &["*".to_string()]));
+    }
+
+    #[test]
+    fn only_deadline_moves_conflict_with_deadline_moves() {
+        assert!(conflicting_kinds("task_extended", "task_suspended"));
+        assert!(conflicting_kinds("appeal_corrected", "appeal_corrected"));
+        assert!(!conflicting_kinds("task_extended", "task_noted"));
+        assert!(!conflicting_kinds("task_done", "task_extended"));
+    }
+}
