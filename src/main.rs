@@ -70,6 +70,17 @@ enum Command {
         #[command(subcommand)]
         action: cli::vault::VaultAction,
     },
+    /// The office: join it (`office join URL --user NAME`), see the link (`office status`).
+    Office {
+        #[command(subcommand)]
+        action: cli::office::OfficeAction,
+    },
+    /// Push this journal to the office, pull colleagues' work in scope, send the reads queued for
+    /// the office's access log.
+    Sync {
+        #[arg(long)]
+        json: bool,
+    },
     /// Retention: what is due for destruction on a day (`plan`), and its lawful destruction under
     /// a numbered act (`apply`), journaled, with the act's draft.
     Retention {
@@ -400,6 +411,8 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Vault { action } => cli::vault::run_vault(&db, context.clone(), action),
         Command::Backup { out, json } => cli::vault::run_backup(&mut open()?, &out, json),
         Command::Retention { action } => cli::retention::run(&mut open()?, action),
+        Command::Office { action } => cli::office::run(&mut open()?, action),
+        Command::Sync { json } => cli::office::run_sync(&mut open()?, json),
         Command::Restore { backup, to, json } => cli::vault::run_restore(&backup, &to, context.clone(), json),
         Command::Import { kind, file, source, skip_invalid, legal_card, json } => {
             cli::registry::run_import(&mut open()?, kind, &file, source, skip_invalid, legal_card.as_deref(), json)

@@ -56,6 +56,15 @@ pub enum ErrorCode {
     VaultLocked,
     /// The passphrase does not open the database; nothing was written.
     WrongPassphrase,
+    /// The office server did not answer (offline, wrong address): nothing is lost, sync again later.
+    OfficeUnreachable,
+    /// The office refused a request (a fork, a gap, a restored database not re-admitted, a
+    /// blocked person, a wrong password); the message says which and what to do.
+    OfficeRefused,
+    /// The workstation has not joined an office.
+    NotJoined,
+    /// A typed name differs from the person this workstation is enrolled to.
+    NotEnrolledPerson,
 }
 
 impl ErrorCode {

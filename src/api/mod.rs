@@ -31,6 +31,7 @@ pub mod deadlines;
 mod error;
 pub mod evidence;
 mod models;
+pub mod office;
 pub mod registry;
 pub mod retention;
 mod screens;

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod deadlines;
 pub mod evidence;
 pub mod journal;
+pub mod office;
 pub mod registry;
 pub mod retention;
 pub mod tasks;

@@ -51,6 +51,20 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         Ok(Write { tx, stamp, head: None, appended: Vec::new() })
     }
+
+    /// Opens the one other kind of transaction: a copy of entries already journaled elsewhere
+    /// (colleagues' entries pulled from the office, each with its author and its own chain). It
+    /// touches only the replica tables, never this workstation's records, so it has nothing to
+    /// journal here; a page is kept whole or not at all.
+    pub(super) fn replicate<T>(
+        &mut self,
+        copy: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let result = copy(&tx)?;
+        tx.commit()?;
+        Ok(result)
+    }
 }
 
 impl Write<'_> {
@@ -487,6 +501,15 @@ impl Store {
             f(stored_entry(row)?)?;
         }
         Ok(())
+    }
+
+    /// At most `limit` entries from `from_seq` on, in order (a sync push's batch).
+    pub fn journal_batch(&self, from_seq: i64, limit: usize) -> Result<Vec<StoredEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {ENTRY_COLUMNS} FROM {ENTRY_FROM} WHERE j.seq >= ?1 ORDER BY j.seq LIMIT ?2"))?;
+        let rows = stmt.query_map(rusqlite::params![from_seq, limit as i64], stored_entry)?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// The entry with this sequence number.

@@ -15,6 +15,7 @@ mod import;
 pub mod journal;
 mod models;
 mod norms;
+pub mod office;
 mod overview;
 pub mod retention;
 pub mod seal;
@@ -56,6 +57,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_vault", include_str!("migrations/0011_vault.sql")),
     ("0012_restores", include_str!("migrations/0012_restores.sql")),
     ("0013_retention", include_str!("migrations/0013_retention.sql")),
+    ("0014_office", include_str!("migrations/0014_office.sql")),
 ];
 
 /// The schema version this build writes.

@@ -343,6 +343,7 @@ impl Session {
         let a = self.store.triage_input(no)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no appeal {no} in {}", self.database().display()))
         })?;
+        self.note_read("appeal", Some(no))?;
         let today = self.today();
         let calendar = self.calendar()?;
         let norms = self.norms()?;

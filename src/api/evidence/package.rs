@@ -173,6 +173,7 @@ impl Session {
 
     fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
+        self.note_read("package", Some(bin))?;
         let card = self.card(bin)?;
         let bin = card.subject.bin.clone();
         let today = self.today();

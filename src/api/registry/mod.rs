@@ -259,9 +259,11 @@ impl Session {
     pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
         let id = SubjectId::parse(bin)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
-        self.store.card(id.as_str())?.ok_or_else(|| {
+        let card = self.store.card(id.as_str())?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
-        })
+        })?;
+        self.note_read("card", Some(id.as_str()))?;
+        Ok(card)
     }
 
     /// Objects by name or BIN prefix, appeals by words of their text.
@@ -269,7 +271,10 @@ impl Session {
         if text.trim().is_empty() {
             return Err(ApiError::new(ErrorCode::InvalidInput, "the search text is empty"));
         }
-        Ok(self.store.search(text, limit.clamp(1, 500))?)
+        let hits = self.store.search(text, limit.clamp(1, 500))?;
+        // The words searched for may name a person: the office logs that a search was made, not what.
+        self.note_read("search", None)?;
+        Ok(hits)
     }
 
     pub fn status(&self) -> Result<Status, ApiError> {

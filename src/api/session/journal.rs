@@ -177,7 +177,10 @@ fn signing_key(db: &Path) -> Result<SigningKey, ApiError> {
 }
 
 /// Reads and checks the checkpoint beside `db`: `Ok(None)` when there is none.
-fn read_checkpoint(db: &Path, key: &SigningKey) -> Result<Option<Result<Checkpoint, String>>, ApiError> {
+pub(in crate::api) fn read_checkpoint(
+    db: &Path,
+    key: &SigningKey,
+) -> Result<Option<Result<Checkpoint, String>>, ApiError> {
     let Some(text) = seal::read_checkpoint(db)? else { return Ok(None) };
     let parsed = serde_json::from_str::<Checkpoint>(&text).map_err(|e| format!("not a checkpoint: {e}"));
     Ok(Some(parsed.and_then(|cp| cp.verify(&key.verifying_key()).map(|()| cp))))

@@ -178,8 +178,22 @@ impl Session {
         self.context.clock.today()
     }
 
-    /// Who is acting: the person the face named, else Settings' "me", else the OS user.
+    /// Who is acting. On a workstation that joined an office, the enrolled person, always: a
+    /// different typed name is refused, not recorded. Otherwise the person the face named, else
+    /// Settings' "me", else the OS user.
     pub fn actor(&self) -> Result<Actor, ApiError> {
+        if let Some(link) = self.store.office_link()? {
+            if let Some(named) = self.context.person.as_ref().filter(|named| **named != link.person) {
+                return Err(ApiError::new(
+                    crate::api::ErrorCode::NotEnrolledPerson,
+                    format!(
+                        "this workstation is enrolled in the office to {}; it does not write as {named} (drop --as / EKN_USER)",
+                        link.person
+                    ),
+                ));
+            }
+            return Ok(Actor { person: link.person, face: self.context.face });
+        }
         let person = match &self.context.person {
             Some(person) => person.clone(),
             None => match self.store.setting("ui.assignee")?.filter(|p| !p.trim().is_empty()) {

@@ -4,4 +4,4 @@
  * The stable codes of errors: the UI words each one in the reader's language and never shows
  * the English sentence; the command line prints the code in brackets before the sentence.
  */
-export type ErrorCode = "not_found" | "invalid_input" | "no_database" | "database_exists" | "database_too_new" | "io" | "internal" | "reason_required" | "not_working_day" | "beyond_cap" | "blocked" | "closed" | "too_large" | "nothing_suggested" | "forbidden_host" | "forbidden_origin" | "unauthorized" | "journal_broken" | "evidence_broken" | "busy" | "key_missing" | "key_mismatch" | "corrupt" | "vault_locked" | "wrong_passphrase";
+export type ErrorCode = "not_found" | "invalid_input" | "no_database" | "database_exists" | "database_too_new" | "io" | "internal" | "reason_required" | "not_working_day" | "beyond_cap" | "blocked" | "closed" | "too_large" | "nothing_suggested" | "forbidden_host" | "forbidden_origin" | "unauthorized" | "journal_broken" | "evidence_broken" | "busy" | "key_missing" | "key_mismatch" | "corrupt" | "vault_locked" | "wrong_passphrase" | "office_unreachable" | "office_refused" | "not_joined" | "not_enrolled_person";

@@ -1,0 +1,371 @@
+//! The workstation in an office: joining (a person logs in once; the workstation is enrolled
+//! with the key that signs its journal, and from then on the journal's author is that person),
+//! syncing (push the journal's entries not yet pushed, pull colleagues' entries in scope, send
+//! the reads queued for the office's access log), and the link's status. Offline is normal:
+//! nothing is marked sent before the office said it took it, and sending again is harmless.
+
+mod client;
+
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::api::session::journal::read_checkpoint;
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::journal::{Actor, Entry, StoredEntry};
+use crate::domain::sync::{AccessEvent, PullReply, PushReply, PushRequest, SyncEvent, MAX_BATCH, MAX_PULL, PROTOCOL};
+use crate::store::office::OfficeLink;
+use crate::store::{About, Stamp};
+
+pub use client::{Auth, OfficeClient};
+
+/// What joining needs: the office's address, the person's name and password, and what to call
+/// this machine. The password is sent once, to log in, and never kept.
+#[derive(Clone, Deserialize, ts_rs::TS)]
+pub struct JoinParams {
+    pub url: String,
+    pub user: String,
+    pub password: String,
+    pub workstation_name: Option<String>,
+}
+
+impl std::fmt::Debug for JoinParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinParams").field("url", &self.url).field("user", &self.user).field("password", &"…").finish()
+    }
+}
+
+/// The link to the office as the faces show it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct OfficeStatus {
+    pub link: Option<OfficeLink>,
+    /// This workstation's journal entries the office does not hold yet.
+    pub pending_entries: i64,
+    pub pulled_entries: i64,
+    pub colleagues_tasks: usize,
+    pub queued_reads: usize,
+}
+
+/// What one sync did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct SyncReport {
+    pub pushed: usize,
+    /// Entries the office already held (a batch sent again after a lost answer).
+    pub duplicates: usize,
+    pub pulled: usize,
+    pub reads_sent: usize,
+    pub pushed_through: i64,
+    pub pull_cursor: i64,
+    /// Objects on which this push opened a conflict a supervisor must resolve.
+    pub conflicts: Vec<String>,
+    /// The size of this workstation's journal the office last cosigned.
+    pub cosigned_size: Option<u64>,
+    pub seconds: f64,
+}
+
+#[derive(Deserialize)]
+struct LoginReply {
+    token: String,
+    person: OfficePerson,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct OfficePerson {
+    name: String,
+    role: String,
+    districts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct EnrolRequest<'a> {
+    name: &'a str,
+    public_key: String,
+    epoch: String,
+}
+
+#[derive(Deserialize)]
+struct EnrolReply {
+    workstation_id: String,
+    office_key: String,
+    person: OfficePerson,
+}
+
+/// A fresh random instance id (hex of 16 bytes).
+fn new_instance() -> String {
+    use rand::TryRngCore;
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).expect("the operating system's random generator works");
+    hex::encode(bytes)
+}
+
+fn host_name() -> String {
+    std::fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "workstation".into())
+}
+
+impl Session {
+    /// The link to the office, or `not_joined`.
+    fn linked(&self) -> Result<OfficeLink, ApiError> {
+        self.store.office_link()?.ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NotJoined,
+                "this workstation has not joined an office (ekn office join URL --user NAME)",
+            )
+        })
+    }
+
+    /// This database's epoch as the office knows it: the instance made when it joined and the
+    /// number of restores behind it. A copy keeps it (and is caught as a fork when both copies
+    /// write); a restore changes it (and the office asks for re-admission).
+    fn sync_epoch(&self, link: &OfficeLink) -> Result<String, ApiError> {
+        Ok(format!("{}.{}", link.instance, self.store.epoch()?))
+    }
+
+    /// Joins the office at `params.url` as `params.user`.
+    pub fn office_join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
+        let existing = self.store.office_link()?;
+        let client = OfficeClient::new(&params.url)?;
+        if let Some(link) = &existing {
+            if link.url.trim_end_matches('/') != client.base() {
+                return Err(ApiError::invalid(format!(
+                    "this workstation already belongs to the office at {}; a workstation joins one office",
+                    link.url
+                )));
+            }
+            if link.person != params.user {
+                return Err(ApiError::new(
+                    ErrorCode::NotEnrolledPerson,
+                    format!(
+                        "this workstation is enrolled to {}; it cannot be joined again as {}",
+                        link.person, params.user
+                    ),
+                ));
+            }
+        }
+        let login: LoginReply = client.call(
+            "POST",
+            "/v1/login",
+            Some(&serde_json::json!({ "name": params.user, "password": params.password })),
+            Auth::None,
+        )?;
+        let instance = existing.as_ref().map_or_else(new_instance, |l| l.instance.clone());
+        let name = params.workstation_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name);
+        let epoch = format!("{instance}.{}", self.store.epoch()?);
+        let enrolled: Result<EnrolReply, ApiError> = client.call(
+            "POST",
+            "/v1/workstations/enrol",
+            Some(&EnrolRequest { name: &name, public_key: hex::encode(self.signer.verifying_key().to_bytes()), epoch }),
+            Auth::Bearer(&login.token),
+        );
+        let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&login.token));
+        let enrolled = enrolled?;
+        if let Some(link) = &existing {
+            if link.workstation_id != enrolled.workstation_id {
+                return Err(ApiError::new(
+                    ErrorCode::OfficeRefused,
+                    "the office enrolled this workstation under another id than before; ask the administrator",
+                ));
+            }
+        }
+        let person = enrolled.person;
+        debug_assert_eq!(person.name, login.person.name);
+        let link = OfficeLink {
+            url: client.base().to_string(),
+            workstation_id: enrolled.workstation_id.clone(),
+            workstation_name: name.clone(),
+            person: person.name.clone(),
+            role: person.role.clone(),
+            districts: person.districts.clone(),
+            office_key: enrolled.office_key.clone(),
+            instance,
+            joined_at: self.clock().stamp(),
+            pushed_through: 0,
+            pull_cursor: 0,
+            last_sync_at: None,
+            last_error: None,
+        };
+        // The join is the first entry the enrolled person writes.
+        let stamp =
+            Stamp { at: self.clock().stamp(), actor: Actor { person: person.name.clone(), face: self.context.face } };
+        self.write_as(stamp, |w| {
+            w.set_office_link(&link)?;
+            let entry = Entry::OfficeJoined {
+                office: link.url.clone(),
+                workstation_id: link.workstation_id.clone(),
+                workstation_name: name.clone(),
+                person: person.name.clone(),
+                role: person.role.clone(),
+                districts: person.districts.clone(),
+                office_key: link.office_key.clone(),
+            };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        self.office_status()
+    }
+
+    /// The link and what waits to be sent.
+    pub fn office_status(&self) -> Result<OfficeStatus, ApiError> {
+        let link = self.store.office_link()?;
+        let pending = match &link {
+            Some(l) => (self.store.journal_len()? - l.pushed_through).max(0),
+            None => 0,
+        };
+        Ok(OfficeStatus {
+            pending_entries: pending,
+            pulled_entries: self.store.remote_event_count()?,
+            colleagues_tasks: self.store.remote_tasks()?.len(),
+            queued_reads: self.store.queued_reads(100_000)?.len(),
+            link,
+        })
+    }
+
+    /// Places one entry in the office: the object it concerns across the office, its district,
+    /// what the writer had seen of it, and a task's state.
+    fn sync_event(&self, link: &OfficeLink, entry: StoredEntry) -> Result<SyncEvent, ApiError> {
+        let mut task = None;
+        let (object_key, mut district) = if let Some(id) = entry.task_id {
+            let state = self.store.task_state(id)?;
+            let kato = state.as_ref().and_then(|(_, k)| k.clone());
+            task = state.map(|(s, _)| s);
+            (Some(format!("task:{}/{id}", link.workstation_id)), kato)
+        } else if let Some(no) = &entry.appeal_no {
+            (Some(format!("appeal:{no}")), self.store.appeal_kato(no)?)
+        } else if let Some(bin) = &entry.subject_bin {
+            (Some(format!("card:{bin}")), self.store.subject_kato(bin)?)
+        } else {
+            (None, None)
+        };
+        if district.is_none() {
+            district = link.districts.iter().find(|d| d.as_str() != "*").cloned();
+        }
+        let base_global = match &object_key {
+            Some(key) => self.store.seen_on_object(key)?,
+            None => 0,
+        };
+        Ok(SyncEvent { entry, object_key, district, base_global, task })
+    }
+
+    /// Pushes, pulls and sends the queued reads. Each step keeps what it finished: a sync cut
+    /// off half-way resumes where it stopped.
+    pub fn sync(&mut self) -> Result<SyncReport, ApiError> {
+        let started = Instant::now();
+        let result = self.sync_steps(started);
+        let at = self.clock().stamp();
+        match &result {
+            Ok(_) => self.store.record_sync_end(&at, None)?,
+            Err(e) => self.store.record_sync_end(&at, Some(&e.message))?,
+        }
+        result
+    }
+
+    fn sync_steps(&mut self, started: Instant) -> Result<SyncReport, ApiError> {
+        let link = self.linked()?;
+        let client = OfficeClient::new(&link.url)?;
+        let epoch = self.sync_epoch(&link)?;
+        let key = self.signer.clone();
+        let clock = self.context.clock.clone();
+        let auth = || Auth::Workstation { id: &link.workstation_id, key: &key, at: clock.stamp() };
+        let mut report = SyncReport {
+            pushed: 0,
+            duplicates: 0,
+            pulled: 0,
+            reads_sent: 0,
+            pushed_through: link.pushed_through,
+            pull_cursor: link.pull_cursor,
+            conflicts: Vec::new(),
+            cosigned_size: None,
+            seconds: 0.0,
+        };
+
+        // Push: the journal from the first entry the office does not hold, a batch at a time.
+        loop {
+            let batch = self.store.journal_batch(report.pushed_through + 1, MAX_BATCH)?;
+            let Some(last) = batch.last().map(|e| e.seq) else { break };
+            let checkpoint = match read_checkpoint(&self.path, &self.signer)? {
+                Some(Ok(cp)) if cp.size as i64 == last => Some(cp),
+                _ => None,
+            };
+            let events = batch.into_iter().map(|e| self.sync_event(&link, e)).collect::<Result<Vec<_>, _>>()?;
+            let request = PushRequest {
+                protocol: PROTOCOL,
+                app_version: env!("CARGO_PKG_VERSION").into(),
+                workstation_id: link.workstation_id.clone(),
+                epoch: epoch.clone(),
+                events,
+                checkpoint,
+            };
+            let reply: PushReply = client.call("POST", "/v1/sync/push", Some(&request), auth())?;
+            if let Some(cosignature) = &reply.cosignature {
+                cosignature
+                    .verify(&link.workstation_id, &link.office_key)
+                    .map_err(|e| ApiError::new(ErrorCode::OfficeRefused, format!("the office's cosignature: {e}")))?;
+                report.cosigned_size = Some(cosignature.size);
+            }
+            let cosignature = reply.cosignature.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
+            self.store.record_pushed(reply.accepted_through_seq, cosignature.as_deref())?;
+            report.pushed += reply.applied;
+            report.duplicates += reply.duplicates;
+            report.conflicts.extend(reply.conflicts);
+            if reply.accepted_through_seq < last {
+                return Err(ApiError::new(
+                    ErrorCode::OfficeRefused,
+                    format!("the office took entries up to {} of a batch ending at {last}", reply.accepted_through_seq),
+                ));
+            }
+            report.pushed_through = reply.accepted_through_seq;
+        }
+
+        // Pull: the office's order from the cursor, a page at a time, each page kept whole.
+        loop {
+            let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
+            let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
+            report.pulled += self.store.store_pulled(&reply.events, reply.next)?;
+            report.pull_cursor = reply.next.max(report.pull_cursor);
+            if !reply.more {
+                break;
+            }
+        }
+
+        // The reads queued for the office's access log.
+        loop {
+            let reads = self.store.queued_reads(500)?;
+            let Some(last) = reads.last().map(|r| r.id) else { break };
+            let events: Vec<AccessEvent> = reads
+                .into_iter()
+                .map(|r| AccessEvent {
+                    action: r.action,
+                    subject: r.subject,
+                    district: r.district,
+                    outcome: "allowed".into(),
+                    at: DateTime::parse_from_rfc3339(&r.at).map_or_else(|_| clock.now(), |t| t.with_timezone(&Utc)),
+                    local_id: Some(r.id),
+                    detail: None,
+                })
+                .collect();
+            let count = events.len();
+            let _: serde_json::Value = client.call("POST", "/v1/access", Some(&events), auth())?;
+            self.store.mark_reads_sent(last)?;
+            report.reads_sent += count;
+        }
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+
+    /// Queues a read (a card, an appeal card, an evidence package, a search, an export) for the
+    /// office's access log; nothing on a workstation that has not joined an office.
+    pub(in crate::api) fn note_read(&self, action: &str, subject: Option<&str>) -> Result<(), ApiError> {
+        let district = match subject {
+            Some(s) if action == "appeal" => self.store.appeal_kato(s)?,
+            Some(s) => self.store.subject_kato(s)?,
+            None => None,
+        };
+        self.store.queue_read(&self.clock().stamp(), action, subject, district.as_deref())?;
+        Ok(())
+    }
+}

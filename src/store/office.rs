@@ -1,0 +1,278 @@
+//! The workstation's side of the office in SQLite: the link (which office, as whom, how far
+//! pushed and pulled), the colleagues' entries and tasks pulled from it, the reads queued for the
+//! office's access log, and what a push needs to place each entry (its object's district, the
+//! task's state). Sync bookkeeping is not a person's write, so it is not journaled; joining is.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension};
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError};
+use crate::domain::sync::{PulledEvent, TaskState};
+
+/// The row of `office_link`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeLink {
+    pub url: String,
+    pub workstation_id: String,
+    pub workstation_name: String,
+    pub person: String,
+    pub role: String,
+    pub districts: Vec<String>,
+    pub office_key: String,
+    pub instance: String,
+    pub joined_at: String,
+    pub pushed_through: i64,
+    pub pull_cursor: i64,
+    pub last_sync_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A queued read for the office's access log.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueuedRead {
+    pub id: i64,
+    pub at: String,
+    pub action: String,
+    pub subject: Option<String>,
+    pub district: Option<String>,
+}
+
+/// A colleague's task as their workstation last pushed it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RemoteTask {
+    /// `task:<workstation>/<its local id>`.
+    pub object_key: String,
+    /// The person whose workstation holds it.
+    pub owner: String,
+    pub district: Option<String>,
+    pub state: TaskState,
+}
+
+const LINK_COLUMNS: &str = "url, workstation_id, workstation_name, person, role, districts, office_key, instance, \
+                            joined_at, pushed_through, pull_cursor, last_sync_at, last_error";
+
+impl Store {
+    /// The office this workstation joined, if it did.
+    pub fn office_link(&self) -> Result<Option<OfficeLink>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(&format!("SELECT {LINK_COLUMNS} FROM office_link WHERE id = 1"), [], |r| {
+                let districts: String = r.get(5)?;
+                Ok(OfficeLink {
+                    url: r.get(0)?,
+                    workstation_id: r.get(1)?,
+                    workstation_name: r.get(2)?,
+                    person: r.get(3)?,
+                    role: r.get(4)?,
+                    districts: districts.split(',').filter(|d| !d.is_empty()).map(str::to_string).collect(),
+                    office_key: r.get(6)?,
+                    instance: r.get(7)?,
+                    joined_at: r.get(8)?,
+                    pushed_through: r.get(9)?,
+                    pull_cursor: r.get(10)?,
+                    last_sync_at: r.get(11)?,
+                    last_error: r.get(12)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records the sync's progress: how far the journal was pushed, the office's cosignature.
+    pub fn record_pushed(&self, through: i64, cosignature: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE office_link SET pushed_through = max(pushed_through, ?1), cosignature = coalesce(?2, cosignature) WHERE id = 1",
+            params![through, cosignature],
+        )?;
+        Ok(())
+    }
+
+    /// Records the end of a sync: when, and what went wrong if anything did.
+    pub fn record_sync_end(&self, at: &str, error: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE office_link SET last_sync_at = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_sync_at END, last_error = ?2 WHERE id = 1",
+            params![at, error],
+        )?;
+        Ok(())
+    }
+
+    /// Stores a page of pulled entries and the new cursor in one transaction: a page is kept
+    /// whole or not at all, and an entry pulled twice is kept once.
+    pub fn store_pulled(&mut self, events: &[PulledEvent], next: i64) -> Result<usize, StoreError> {
+        self.replicate(|tx| {
+            let mut stored = 0;
+            {
+                let mut insert = tx.prepare_cached(
+                    "INSERT OR IGNORE INTO remote_events(global_seq, workstation_id, epoch, seq, author, object_key, district, kind, entry) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                )?;
+                let mut task = tx.prepare_cached(
+                    "INSERT INTO remote_tasks(object_key, owner, district, state, updated_global) VALUES (?1, ?2, ?3, ?4, ?5) \
+                     ON CONFLICT(object_key) DO UPDATE SET owner = excluded.owner, district = excluded.district, \
+                     state = excluded.state, updated_global = excluded.updated_global \
+                     WHERE excluded.updated_global > remote_tasks.updated_global",
+                )?;
+                for e in events {
+                    let entry =
+                        serde_json::to_string(&e.event.entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
+                    stored += insert.execute(params![
+                        e.global_seq,
+                        e.workstation_id,
+                        e.epoch,
+                        e.event.entry.seq,
+                        e.author,
+                        e.event.object_key,
+                        e.event.district,
+                        e.event.entry.kind,
+                        entry
+                    ])?;
+                    if let (Some(key), Some(state)) = (&e.event.object_key, &e.event.task) {
+                        let state = serde_json::to_string(state).map_err(|err| StoreError::Invalid(err.to_string()))?;
+                        task.execute(params![key, e.author, e.event.district, state, e.global_seq])?;
+                    }
+                }
+            }
+            tx.execute("UPDATE office_link SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1", [next])?;
+            Ok(stored)
+        })
+    }
+
+    /// The colleagues' tasks pulled so far.
+    pub fn remote_tasks(&self) -> Result<Vec<RemoteTask>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT object_key, owner, district, state FROM remote_tasks ORDER BY object_key")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (object_key, owner, district, state) = row?;
+            let state: TaskState = serde_json::from_str(&state).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            out.push(RemoteTask { object_key, owner, district, state });
+        }
+        Ok(out)
+    }
+
+    /// How many colleagues' entries were pulled.
+    pub fn remote_event_count(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row("SELECT count(*) FROM remote_events", [], |r| r.get(0))?)
+    }
+
+    /// The highest global sequence pulled on an object (0: none): what a write on it had seen.
+    pub fn seen_on_object(&self, object_key: &str) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce(max(global_seq), 0) FROM remote_events WHERE object_key = ?1",
+            [object_key],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The KATO code of a supervised object, by BIN.
+    pub fn subject_kato(&self, bin: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT kato FROM subjects WHERE bin = ?1", [bin], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// The KATO code of an appeal, by number.
+    pub fn appeal_kato(&self, appeal_no: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT kato FROM appeals WHERE appeal_no = ?1", [appeal_no], |r| r.get::<_, Option<String>>(0))
+            .optional()?
+            .flatten())
+    }
+
+    /// A local task's state as the office counts it, with its object's KATO code.
+    pub fn task_state(&self, id: i64) -> Result<Option<(TaskState, Option<String>)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category, \
+                 t.event_date, t.original_due, t.current_due, t.status, t.done_on, coalesce(s.kato, a.kato) \
+                 FROM tasks t LEFT JOIN subjects s ON s.id = t.subject_id LEFT JOIN appeals a ON a.id = t.appeal_id \
+                 WHERE t.id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        TaskState {
+                            task_kind: r.get(0)?,
+                            title: r.get(1)?,
+                            subject_bin: r.get(2)?,
+                            appeal_no: r.get(3)?,
+                            assignee: r.get(4)?,
+                            unit: r.get(5)?,
+                            region_code: r.get(6)?,
+                            category: r.get(7)?,
+                            event_date: r.get::<_, NaiveDate>(8)?,
+                            original_due: r.get(9)?,
+                            current_due: r.get(10)?,
+                            status: r.get(11)?,
+                            done_on: r.get(12)?,
+                        },
+                        r.get::<_, Option<String>>(13)?,
+                    ))
+                },
+            )
+            .optional()?)
+    }
+
+    /// Queues a read for the office's access log (only on a workstation that joined an office).
+    pub fn queue_read(
+        &self,
+        at: &str,
+        action: &str,
+        subject: Option<&str>,
+        district: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO access_queue(at, action, subject, district) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM office_link)",
+            params![at, action, subject, district],
+        )?;
+        Ok(())
+    }
+
+    /// Reads not yet sent to the office, oldest first.
+    pub fn queued_reads(&self, limit: usize) -> Result<Vec<QueuedRead>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, at, action, subject, district FROM access_queue WHERE sent = 0 ORDER BY id LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(QueuedRead { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, district: r.get(4)? })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    pub fn mark_reads_sent(&self, through_id: i64) -> Result<(), StoreError> {
+        self.conn.execute("UPDATE access_queue SET sent = 1 WHERE sent = 0 AND id <= ?1", [through_id])?;
+        Ok(())
+    }
+}
+
+impl super::journal::Write<'_> {
+    /// Binds this database to an office (the join's own journal entry records it). Joining again
+    /// (the same office, the same workstation) keeps the sync's progress.
+    pub fn set_office_link(&self, link: &OfficeLink) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO office_link(id, url, workstation_id, workstation_name, person, role, districts, office_key, instance, joined_at) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+             ON CONFLICT(id) DO UPDATE SET url = excluded.url, workstation_name = excluded.workstation_name, \
+             person = excluded.person, role = excluded.role, districts = excluded.districts, office_key = excluded.office_key, \
+             joined_at = excluded.joined_at",
+            params![
+                link.url,
+                link.workstation_id,
+                link.workstation_name,
+                link.person,
+                link.role,
+                link.districts.join(","),
+                link.office_key,
+                link.instance,
+                link.joined_at
+            ],
+        )?;
+        Ok(())
+    }
+}
