@@ -1,0 +1,21 @@
+//! `ekn-office`, the office server: PostgreSQL holds the office's people and roles, the enrolled
+//! workstations, every journal entry they pushed in one global order, the conflicts, the tasks the
+//! supervisors' dashboards count and the log of who looked at whom; axum serves it as HTTP/JSON.
+//!
+//! - `db`: the pool, the migrations, and the scoped transaction row-level security judges.
+//! - `people`: roles, passwords (Argon2id), sessions, and what each role may do (`Caller`).
+//! - `sync`: enrolment, push (the witness of each workstation's chain), pull within scope.
+//! - `office`: cards, tasks, conflicts and assignments as people ask for them.
+//! - `access`: the hash-chained access log.
+//! - `http`: the routes, and how a request becomes a `Caller`.
+
+pub mod access;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod office;
+pub mod people;
+pub mod sync;
+
+pub use error::OfficeError;

@@ -1,0 +1,276 @@
+//! The `ekn-office` command line: migrate the office's PostgreSQL, serve the API, manage people
+//! and workstations, and read the conflicts and the access log on the server's console. The
+//! connection comes from `--pg URL` or `EKN_OFFICE_PG`; console commands act as the database's
+//! owner, except reading the access log, which names the person reading (`--as`) and is logged.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use ekn_office::access::{self, AccessQuery};
+use ekn_office::people::{self, Caller, Role};
+use ekn_office::{db, http, sync, OfficeError};
+
+#[derive(Parser)]
+#[command(name = "ekn-office", version, about = "ЭКН office server: sync, people and roles, conflicts, the access log")]
+struct Args {
+    /// The office's PostgreSQL (`postgres://…` or `host=/run/postgresql user=ekn dbname=ekn`).
+    #[arg(long, global = true, env = "EKN_OFFICE_PG", hide_env_values = true)]
+    pg: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create or update the office's tables (as the database's owner).
+    Migrate,
+    /// Serve the office's HTTP/JSON API (behind a TLS reverse proxy when not on loopback: docs/OFFICE.md).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8740")]
+        listen: SocketAddr,
+    },
+    /// People: add, list, block.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+    /// Enrolled workstations: list, re-admit a restored or copied database.
+    Workstation {
+        #[command(subcommand)]
+        action: WorkstationAction,
+    },
+    /// Conflicts between workstations (open first).
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who looked at whom; the reading is logged under the person named by --as.
+    AccessLog {
+        #[arg(long)]
+        subject: Option<String>,
+        #[arg(long)]
+        user: Option<String>,
+        /// The supervisor or administrator reading the log.
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
+        /// Re-walk the whole chain instead and say whether it holds.
+        #[arg(long)]
+        verify: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Add a person; the password from EKN_OFFICE_PASSWORD or the prompt.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// KATO prefixes, comma-separated (`1910,1920`); `*` for all.
+        #[arg(long, default_value = "")]
+        districts: String,
+    },
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Block a person: their sessions end, their workstations' syncs are refused.
+    Block {
+        name: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum WorkstationAction {
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Let a restored or copied database continue under its new epoch (it names it in its error).
+    Readmit {
+        id: String,
+        #[arg(long)]
+        epoch: String,
+        #[arg(long)]
+        reason: String,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("EKN_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    let args = Args::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("ekn-office: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("ekn-office: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn password() -> Result<String, OfficeError> {
+    if let Ok(p) = std::env::var("EKN_OFFICE_PASSWORD") {
+        return Ok(p);
+    }
+    let first =
+        rpassword::prompt_password("Password: ").map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
+    let second = rpassword::prompt_password("Again: ").map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
+    if first != second {
+        return Err(OfficeError::bad_request("the two passwords differ"));
+    }
+    Ok(first)
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+async fn run(args: Args) -> Result<(), OfficeError> {
+    let url = args.pg.ok_or_else(|| OfficeError::Config("no database: give --pg URL or set EKN_OFFICE_PG".into()))?;
+    let pool = db::pool(&url, 16)?;
+    match args.command {
+        Command::Migrate => {
+            let applied = db::migrate(&pool).await?;
+            println!("ekn-office: migrations applied: {applied:?}");
+        }
+        Command::Serve { listen } => {
+            db::migrate(&pool).await?;
+            http::serve(http::AppState::new(pool), listen).await?;
+        }
+        Command::User { action } => {
+            let client = pool.get().await?;
+            match action {
+                UserAction::Add { name, role, districts } => {
+                    let role = Role::parse(&role)?;
+                    let districts = people::parse_districts(&districts)?;
+                    let person = people::add(&client, &name, role, &districts, &password()?).await?;
+                    println!(
+                        "added {} ({}, districts {})",
+                        person.name,
+                        person.role.code(),
+                        person.districts.join(",")
+                    );
+                }
+                UserAction::List { json } => {
+                    let list = people::list(&client).await?;
+                    if json {
+                        print_json(&list);
+                    } else {
+                        for p in list {
+                            let blocked = p.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
+                            println!("{:<30} {:<11} {}{blocked}", p.name, p.role.code(), p.districts.join(","));
+                        }
+                    }
+                }
+                UserAction::Block { name, reason } => {
+                    let person = people::block(&client, &name, &reason).await?;
+                    println!("blocked {}", person.name);
+                }
+            }
+        }
+        Command::Workstation { action } => {
+            let client = pool.get().await?;
+            match action {
+                WorkstationAction::List { json } => {
+                    let list = sync::workstations(&client).await?;
+                    if json {
+                        print_json(&list);
+                    } else {
+                        for w in list {
+                            let blocked = w.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
+                            println!("{}  {:<24} {:<20} entries {}{blocked}", w.id, w.person, w.name, w.last_seq);
+                        }
+                    }
+                }
+                WorkstationAction::Readmit { id, epoch, reason } => {
+                    sync::readmit(&client, &id, &epoch, &reason).await?;
+                    println!("workstation {id} may continue under epoch {epoch}");
+                }
+            }
+        }
+        Command::Conflicts { json } => {
+            let client = pool.get().await?;
+            let rows = client
+                .query(
+                    "SELECT c.id, c.object_key, c.district, c.events, c.resolved_at IS NOT NULL, c.reason \
+                     FROM conflicts c ORDER BY c.resolved_at IS NOT NULL, c.id",
+                    &[],
+                )
+                .await?;
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|r| {
+                    serde_json::json!({
+                        "id": r.get::<_, i64>(0),
+                        "object_key": r.get::<_, String>(1),
+                        "district": r.get::<_, Option<String>>(2),
+                        "entries": r.get::<_, Vec<i64>>(3),
+                        "resolved": r.get::<_, bool>(4),
+                        "reason": r.get::<_, Option<String>>(5),
+                    })
+                })
+                .collect();
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("no conflicts");
+            } else {
+                for c in list {
+                    println!("{c}");
+                }
+            }
+        }
+        Command::AccessLog { subject, user, as_person, verify, json } => {
+            if verify {
+                let client = pool.get().await?;
+                match access::verify_chain(&client).await? {
+                    None => println!("the access log's chain holds"),
+                    Some(problem) => return Err(OfficeError::Config(problem)),
+                }
+                return Ok(());
+            }
+            let name = as_person.ok_or_else(|| {
+                OfficeError::bad_request(
+                    "reading the access log is logged: name the reader with --as or EKN_OFFICE_USER",
+                )
+            })?;
+            let mut client = pool.get().await?;
+            let person = people::by_name(&client, &name).await?;
+            let caller = Caller { person, workstation: None };
+            let lines = access::read(&mut client, &caller, &AccessQuery { subject, user, limit: None }).await?;
+            if json {
+                print_json(&lines);
+            } else {
+                for l in lines {
+                    println!(
+                        "{:>6}  {}  {:<20} {:<10} {:<10} {:<14} {:<9} {}",
+                        l.seq,
+                        l.at.format("%Y-%m-%d %H:%M:%S"),
+                        l.person,
+                        l.role,
+                        l.action,
+                        l.subject.unwrap_or_default(),
+                        l.outcome,
+                        l.detail.unwrap_or_default()
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

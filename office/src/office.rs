@@ -1,0 +1,296 @@
+//! What people ask of the office beyond sync: an object's card as the office knows it (its tasks
+//! and their history, every opening logged, a refusal too), the tasks in the caller's scope with
+//! who owns each, the conflicts a supervisor resolves with a reason, and work a supervisor assigns.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ekn::domain::journal::StoredEntry;
+use ekn::domain::sync::{in_scope, TaskState};
+use serde::{Deserialize, Serialize};
+
+use crate::access::log_now;
+use crate::db::scoped;
+use crate::error::OfficeError;
+use crate::people::{self, Caller, Role};
+
+/// A task as the office shows it: the workstation's state, whose it is, the due date in force.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeTask {
+    pub object_key: String,
+    /// The person whose workstation holds the task.
+    pub owner: String,
+    /// The person the office assigned it to, when a supervisor did.
+    pub assigned_to: Option<String>,
+    pub district: Option<String>,
+    pub state: TaskState,
+    /// The due date in force: the task's own, or the earliest of a conflict still open.
+    pub effective_due: NaiveDate,
+    pub in_conflict: bool,
+}
+
+/// One entry of an object's history on the office, with its author.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeEntry {
+    pub global_seq: i64,
+    pub author: String,
+    pub workstation: String,
+    pub entry: StoredEntry,
+}
+
+/// `GET /v1/cards/{bin}`: what the office knows of one object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfficeCard {
+    pub bin: String,
+    pub district: Option<String>,
+    pub tasks: Vec<OfficeTask>,
+    pub history: Vec<OfficeEntry>,
+}
+
+const TASK_QUERY: &str = "SELECT t.object_key, o.name, a_p.name, t.district, t.state, t.effective_due, \
+     EXISTS (SELECT 1 FROM conflicts c WHERE c.object_key = t.object_key AND c.resolved_at IS NULL) \
+     FROM office_tasks t JOIN people o ON o.id = t.owner_id \
+     LEFT JOIN assignments a ON a.object_key = t.object_key LEFT JOIN people a_p ON a_p.id = a.person_id";
+
+fn task_from_row(row: &tokio_postgres::Row) -> Result<OfficeTask, OfficeError> {
+    let state: serde_json::Value = row.get(4);
+    Ok(OfficeTask {
+        object_key: row.get(0),
+        owner: row.get(1),
+        assigned_to: row.get(2),
+        district: row.get(3),
+        state: serde_json::from_value(state).map_err(|e| OfficeError::Config(format!("a stored task: {e}")))?,
+        effective_due: row.get(5),
+        in_conflict: row.get(6),
+    })
+}
+
+fn check_key(text: &str, what: &str) -> Result<(), OfficeError> {
+    if text.is_empty() || text.len() > 120 || text.chars().any(char::is_control) {
+        return Err(OfficeError::bad_request(format!("{what} is 1 to 120 characters without control characters")));
+    }
+    Ok(())
+}
+
+/// One object's card. Outside the caller's districts: 403, and the refusal is logged.
+pub async fn card(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    bin: &str,
+) -> Result<OfficeCard, OfficeError> {
+    check_key(bin, "a BIN")?;
+    let key = format!("card:{bin}");
+    let district: Option<Option<String>> = client
+        .query_opt("SELECT district FROM object_districts WHERE object_key = $1", &[&key])
+        .await?
+        .map(|r| r.get(0));
+    let Some(district) = district else {
+        log_now(client, caller, "card", Some(bin), None, "not_found", None).await?;
+        return Err(OfficeError::not_found(format!("the office knows nothing of {bin}")));
+    };
+    if !caller.may_read_district(district.as_deref()) {
+        log_now(client, caller, "card", Some(bin), district.as_deref(), "refused", None).await?;
+        return Err(OfficeError::forbidden(format!(
+            "{bin} is outside the districts of {} ({})",
+            caller.person.name,
+            caller.person.districts.join(", ")
+        )));
+    }
+    log_now(client, caller, "card", Some(bin), district.as_deref(), "allowed", None).await?;
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let rows =
+        tx.query(&format!("{TASK_QUERY} WHERE t.state->>'subject_bin' = $1 ORDER BY t.effective_due"), &[&bin]).await?;
+    let tasks = rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>()?;
+    let rows = tx
+        .query(
+            "SELECT e.global_seq, p.name, e.ws, e.entry FROM events e JOIN people p ON p.id = e.person_id \
+             WHERE e.entry->>'subject_bin' = $1 AND e.superseded_by IS NULL ORDER BY e.global_seq",
+            &[&bin],
+        )
+        .await?;
+    let mut history = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let entry: serde_json::Value = row.get(3);
+        history.push(OfficeEntry {
+            global_seq: row.get(0),
+            author: row.get(1),
+            workstation: row.get(2),
+            entry: serde_json::from_value(entry).map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
+        });
+    }
+    tx.commit().await?;
+    Ok(OfficeCard { bin: bin.to_string(), district, tasks, history })
+}
+
+/// The tasks in the caller's scope (their districts; a prosecutor's own and assigned work too).
+pub async fn tasks(client: &mut deadpool_postgres::Client, caller: &Caller) -> Result<Vec<OfficeTask>, OfficeError> {
+    caller
+        .require(&[Role::Prosecutor, Role::Supervisor], "read tasks (an analyst reads the dashboard's aggregates)")?;
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let rows = tx.query(&format!("{TASK_QUERY} ORDER BY t.effective_due, t.object_key"), &[]).await?;
+    tx.commit().await?;
+    rows.iter().map(task_from_row).collect()
+}
+
+/// Two or more entries on one object that did not see each other.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub id: i64,
+    pub object_key: String,
+    pub district: Option<String>,
+    pub entries: Vec<OfficeEntry>,
+    pub opened_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolved_by: Option<String>,
+    pub chosen: Option<i64>,
+    pub reason: Option<String>,
+}
+
+/// The conflicts in a supervisor's districts, open ones first.
+pub async fn conflicts(client: &mut deadpool_postgres::Client, caller: &Caller) -> Result<Vec<Conflict>, OfficeError> {
+    caller.require(&[Role::Supervisor], "read conflicts")?;
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let rows = tx
+        .query(
+            "SELECT c.id, c.object_key, c.district, c.events, c.opened_at, c.resolved_at, p.name, c.chosen, c.reason \
+             FROM conflicts c LEFT JOIN people p ON p.id = c.resolved_by ORDER BY c.resolved_at IS NOT NULL, c.id",
+            &[],
+        )
+        .await?;
+    let mut out = Vec::new();
+    for row in &rows {
+        let district: Option<String> = row.get(2);
+        if !district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
+            continue;
+        }
+        let ids: Vec<i64> = row.get(3);
+        let entries = tx
+            .query(
+                "SELECT e.global_seq, p.name, e.ws, e.entry FROM events e JOIN people p ON p.id = e.person_id \
+                 WHERE e.global_seq = ANY($1) ORDER BY e.global_seq",
+                &[&ids],
+            )
+            .await?
+            .iter()
+            .map(|r| {
+                let entry: serde_json::Value = r.get(3);
+                Ok(OfficeEntry {
+                    global_seq: r.get(0),
+                    author: r.get(1),
+                    workstation: r.get(2),
+                    entry: serde_json::from_value(entry)
+                        .map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
+                })
+            })
+            .collect::<Result<Vec<_>, OfficeError>>()?;
+        out.push(Conflict {
+            id: row.get(0),
+            object_key: row.get(1),
+            district,
+            entries,
+            opened_at: row.get(4),
+            resolved_at: row.get(5),
+            resolved_by: row.get(6),
+            chosen: row.get(7),
+            reason: row.get(8),
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// A supervisor's resolution: which entry's date stands, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resolution {
+    pub chosen: i64,
+    pub reason: String,
+}
+
+pub async fn resolve(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    id: i64,
+    resolution: &Resolution,
+) -> Result<Conflict, OfficeError> {
+    caller.require(&[Role::Supervisor], "resolve conflicts")?;
+    if resolution.reason.trim().is_empty() {
+        return Err(OfficeError::bad_request("resolving a conflict needs a reason"));
+    }
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let row = tx
+        .query_opt("SELECT object_key, district, events, resolved_at FROM conflicts WHERE id = $1 FOR UPDATE", &[&id])
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))?;
+    let district: Option<String> = row.get(1);
+    if !district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
+        return Err(OfficeError::forbidden(format!("conflict {id} is outside your districts")));
+    }
+    if row.get::<_, Option<DateTime<Utc>>>(3).is_some() {
+        return Err(OfficeError::conflict("resolved", format!("conflict {id} is already resolved")));
+    }
+    let events: Vec<i64> = row.get(2);
+    if !events.contains(&resolution.chosen) {
+        return Err(OfficeError::bad_request(format!("entry {} is not one of conflict {id}'s", resolution.chosen)));
+    }
+    let object_key: String = row.get(0);
+    let chosen_due: Option<NaiveDate> = tx
+        .query_one("SELECT (entry->>'new_due')::date FROM events WHERE global_seq = $1", &[&resolution.chosen])
+        .await?
+        .get(0);
+    tx.execute(
+        "UPDATE conflicts SET resolved_at = now(), resolved_by = $2, chosen = $3, reason = $4 WHERE id = $1",
+        &[&id, &caller.person.id, &resolution.chosen, &resolution.reason],
+    )
+    .await?;
+    if let Some(due) = chosen_due {
+        tx.execute("UPDATE office_tasks SET effective_due = $2 WHERE object_key = $1", &[&object_key, &due]).await?;
+    }
+    tx.commit().await?;
+    conflicts(client, caller)
+        .await?
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))
+}
+
+/// A supervisor hands a task to a person, with a reason.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Assignment {
+    pub object_key: String,
+    pub person: String,
+    pub reason: String,
+}
+
+pub async fn assign(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    assignment: &Assignment,
+) -> Result<OfficeTask, OfficeError> {
+    caller.require(&[Role::Supervisor], "assign work")?;
+    check_key(&assignment.object_key, "a task's key")?;
+    if assignment.reason.trim().is_empty() {
+        return Err(OfficeError::bad_request("assigning work needs a reason"));
+    }
+    let person = people::by_name(client, &assignment.person).await?;
+    if person.blocked || !matches!(person.role, Role::Prosecutor | Role::Supervisor) {
+        return Err(OfficeError::bad_request(format!("{} cannot be given work", person.name)));
+    }
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let found = tx.query_opt(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;
+    let Some(row) = found else {
+        return Err(OfficeError::not_found(format!("no task {} in your districts", assignment.object_key)));
+    };
+    let task = task_from_row(&row)?;
+    if !task.district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
+        return Err(OfficeError::forbidden(format!("task {} is outside your districts", assignment.object_key)));
+    }
+    tx.execute(
+        "INSERT INTO assignments(object_key, person_id, assigned_by, reason, at) VALUES ($1, $2, $3, $4, now()) \
+         ON CONFLICT (object_key) DO UPDATE SET person_id = EXCLUDED.person_id, assigned_by = EXCLUDED.assigned_by, \
+         reason = EXCLUDED.reason, at = EXCLUDED.at",
+        &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason],
+    )
+    .await?;
+    let row = tx.query_one(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;
+    let task = task_from_row(&row)?;
+    tx.commit().await?;
+    Ok(task)
+}

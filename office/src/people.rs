@@ -1,0 +1,316 @@
+//! The office's people: their roles and districts, Argon2id password hashes, blocking, and the
+//! sessions a login opens (an opaque 256-bit token of which only the SHA-256 is kept; 30 minutes
+//! idle, 12 hours at most, revoked at once by a block). What each role may do is decided here,
+//! in one place (`Caller`), and every handler asks it.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use base64::Engine;
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::db::Scope;
+use crate::error::OfficeError;
+use crate::keys::random_bytes;
+
+/// A person's role in the office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Reads and writes their own and assigned work; reads cards of their districts.
+    Prosecutor,
+    /// Reads everything in the districts supervised; resolves conflicts; assigns work.
+    Supervisor,
+    /// Depersonalised aggregates only.
+    Analyst,
+    /// People and workstations; no card content.
+    Admin,
+}
+
+impl Role {
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Prosecutor => "prosecutor",
+            Role::Supervisor => "supervisor",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Role, OfficeError> {
+        match text {
+            "prosecutor" => Ok(Role::Prosecutor),
+            "supervisor" => Ok(Role::Supervisor),
+            "analyst" => Ok(Role::Analyst),
+            "admin" => Ok(Role::Admin),
+            other => Err(OfficeError::bad_request(format!(
+                "unknown role '{other}': one of prosecutor, supervisor, analyst, admin"
+            ))),
+        }
+    }
+}
+
+/// One person as `user list` shows them (never the hash).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub role: Role,
+    pub districts: Vec<String>,
+    pub blocked: bool,
+    pub blocked_reason: Option<String>,
+}
+
+/// The person behind a request, and what they may do.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub person: Person,
+    /// The workstation the request came from, when it was signed by one.
+    pub workstation: Option<String>,
+}
+
+impl Caller {
+    /// The scope a read runs under: the districts their role lets them see.
+    pub fn read_scope(&self) -> Scope {
+        let districts = match self.person.role {
+            Role::Prosecutor | Role::Supervisor => self.person.districts.clone(),
+            // An analyst reads aggregates computed by the server, an administrator no content.
+            Role::Analyst | Role::Admin => Vec::new(),
+        };
+        Scope { districts, person_id: Some(self.person.id), writer: self.workstation.clone(), audit: false }
+    }
+
+    /// Whether the caller may read one object's content in `district`.
+    pub fn may_read_district(&self, district: Option<&str>) -> bool {
+        match self.person.role {
+            Role::Prosecutor | Role::Supervisor => {
+                district.is_some_and(|d| ekn::domain::sync::in_scope(d, &self.person.districts))
+            }
+            Role::Analyst | Role::Admin => false,
+        }
+    }
+
+    pub fn require(&self, allowed: &[Role], what: &str) -> Result<(), OfficeError> {
+        if allowed.contains(&self.person.role) {
+            Ok(())
+        } else {
+            Err(OfficeError::forbidden(format!("a {} may not {what}", self.person.role.code())))
+        }
+    }
+}
+
+/// Checks a name: one to 200 characters, no control characters.
+fn check_name(name: &str) -> Result<(), OfficeError> {
+    if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(OfficeError::bad_request("a person's name is 1 to 200 characters, without control characters"));
+    }
+    Ok(())
+}
+
+/// Parses `1910,1920`: KATO prefixes of digits, or `*` for every district.
+pub fn parse_districts(text: &str) -> Result<Vec<String>, OfficeError> {
+    let districts: Vec<String> = text.split(',').map(str::trim).filter(|d| !d.is_empty()).map(str::to_string).collect();
+    for d in &districts {
+        if d != "*" && (d.len() > 9 || !d.chars().all(|c| c.is_ascii_digit())) {
+            return Err(OfficeError::bad_request(format!(
+                "district '{d}' is not a KATO code prefix (up to 9 digits) or '*'"
+            )));
+        }
+    }
+    Ok(districts)
+}
+
+/// Hashes a password with Argon2id (the crate's defaults: 19 MiB, 2 passes) and a random salt.
+pub fn hash_password(password: &str) -> Result<String, OfficeError> {
+    if password.chars().count() < 10 {
+        return Err(OfficeError::bad_request("a password has at least 10 characters"));
+    }
+    let salt =
+        SaltString::encode_b64(&random_bytes::<16>()?).map_err(|e| OfficeError::Config(format!("the salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| OfficeError::Config(format!("hashing the password: {e}")))
+}
+
+fn password_matches(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// A hash nobody's password matches, verified for unknown names so a login takes as long either way.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$mpd8Y1VxwNxNq6S8HfS1HI2VLN0kQPVMBa5qjD5vd1Q";
+
+fn person_from_row(row: &tokio_postgres::Row) -> Result<Person, OfficeError> {
+    let role: String = row.get("role");
+    let blocked_at: Option<DateTime<Utc>> = row.get("blocked_at");
+    Ok(Person {
+        id: row.get("id"),
+        name: row.get("name"),
+        role: Role::parse(&role)?,
+        districts: row.get("districts"),
+        blocked: blocked_at.is_some(),
+        blocked_reason: row.get("blocked_reason"),
+    })
+}
+
+const PERSON_COLUMNS: &str = "id, name, role, districts, blocked_at, blocked_reason";
+
+/// Adds a person. A name already taken is refused.
+pub async fn add(
+    client: &tokio_postgres::Client,
+    name: &str,
+    role: Role,
+    districts: &[String],
+    password: &str,
+) -> Result<Person, OfficeError> {
+    check_name(name)?;
+    if districts.is_empty() && matches!(role, Role::Prosecutor | Role::Supervisor) {
+        return Err(OfficeError::bad_request(format!("a {} needs --districts", role.code())));
+    }
+    let hash = hash_password(password)?;
+    let row = client
+        .query_opt(
+            &format!(
+                "INSERT INTO people(name, role, districts, password_hash) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (name) DO NOTHING RETURNING {PERSON_COLUMNS}"
+            ),
+            &[&name, &role.code(), &districts, &hash],
+        )
+        .await?
+        .ok_or_else(|| OfficeError::conflict("exists", format!("a person named '{name}' already exists")))?;
+    person_from_row(&row)
+}
+
+pub async fn list(client: &tokio_postgres::Client) -> Result<Vec<Person>, OfficeError> {
+    let rows = client.query(&format!("SELECT {PERSON_COLUMNS} FROM people ORDER BY name"), &[]).await?;
+    rows.iter().map(person_from_row).collect()
+}
+
+/// Blocks a person: their sessions end at once, their workstations' syncs are refused.
+pub async fn block(client: &tokio_postgres::Client, name: &str, reason: &str) -> Result<Person, OfficeError> {
+    if reason.trim().is_empty() {
+        return Err(OfficeError::bad_request("blocking a person needs a reason"));
+    }
+    let row = client
+        .query_opt(
+            &format!(
+                "UPDATE people SET blocked_at = now(), blocked_reason = $2 WHERE name = $1 RETURNING {PERSON_COLUMNS}"
+            ),
+            &[&name, &reason],
+        )
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no person named '{name}'")))?;
+    let person = person_from_row(&row)?;
+    client
+        .execute("UPDATE sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", &[&person.id])
+        .await?;
+    Ok(person)
+}
+
+pub async fn by_id(client: &tokio_postgres::Client, id: i64) -> Result<Person, OfficeError> {
+    let row = client
+        .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE id = $1"), &[&id])
+        .await?
+        .ok_or_else(|| OfficeError::unauthorized("the person is no longer known to the office"))?;
+    person_from_row(&row)
+}
+
+pub async fn by_name(client: &tokio_postgres::Client, name: &str) -> Result<Person, OfficeError> {
+    let row = client
+        .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE name = $1"), &[&name])
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no person named '{name}'")))?;
+    person_from_row(&row)
+}
+
+/// What a login answers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginReply {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub person: Person,
+}
+
+const IDLE: i64 = 30;
+const ABSOLUTE_HOURS: i64 = 12;
+
+fn token_digest(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Checks a name and a password and opens a session. A wrong password, an unknown name and a
+/// blocked person get the same answer, after the same work.
+pub async fn login(client: &tokio_postgres::Client, name: &str, password: &str) -> Result<LoginReply, OfficeError> {
+    let row = client
+        .query_opt(&format!("SELECT {PERSON_COLUMNS}, password_hash FROM people WHERE name = $1"), &[&name])
+        .await?;
+    let refused = || OfficeError::unauthorized("wrong name or password, or the person is blocked");
+    let Some(row) = row else {
+        let _ = password_matches(password, DUMMY_HASH);
+        return Err(refused());
+    };
+    let hash: String = row.get("password_hash");
+    let person = person_from_row(&row)?;
+    if !password_matches(password, &hash) || person.blocked {
+        return Err(refused());
+    }
+    let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(ABSOLUTE_HOURS);
+    client
+        .execute(
+            "INSERT INTO sessions(token_sha256, person_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)",
+            &[&token_digest(&token), &person.id, &now, &expires_at],
+        )
+        .await?;
+    Ok(LoginReply { token, expires_at, person })
+}
+
+/// The person a bearer token belongs to, when the session is alive; touches its idle clock.
+pub async fn session_person(client: &tokio_postgres::Client, token: &str) -> Result<Person, OfficeError> {
+    let now = Utc::now();
+    let row = client
+        .query_opt(
+            "UPDATE sessions SET last_seen = $2 WHERE token_sha256 = $1 AND revoked_at IS NULL \
+             AND expires_at > $2 AND last_seen > $3 RETURNING person_id",
+            &[&token_digest(token), &now, &(now - Duration::minutes(IDLE))],
+        )
+        .await?
+        .ok_or_else(|| OfficeError::unauthorized("the session has ended; log in again"))?;
+    let person = by_id(client, row.get(0)).await?;
+    if person.blocked {
+        return Err(OfficeError::unauthorized("the person is blocked"));
+    }
+    Ok(person)
+}
+
+/// Ends a session.
+pub async fn logout(client: &tokio_postgres::Client, token: &str) -> Result<(), OfficeError> {
+    client.execute("UPDATE sessions SET revoked_at = now() WHERE token_sha256 = $1", &[&token_digest(token)]).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_matches_its_hash_only() {
+        let hash = hash_password("correct horse battery").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(password_matches("correct horse battery", &hash));
+        assert!(!password_matches("correct horse batterY", &hash));
+        assert!(!password_matches("correct horse battery", DUMMY_HASH));
+        assert!(hash_password("short").is_err());
+    }
+
+    #[test]
+    fn districts_are_kato_prefixes() {
+        assert_eq!(parse_districts("1910, 1920").unwrap(), vec!["1910", "1920"]);
+        assert_eq!(parse_districts("*").unwrap(), vec!["*"]);
+        assert!(parse_districts("19a0").is_err());
+        assert!(parse_districts("1234567890").is_err());
+    }
+}

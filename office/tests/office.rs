@@ -1,0 +1,371 @@
+//! The office against a real PostgreSQL and the real `ekn-office` server, with workstations as
+//! real `ekn` databases: push and pull within scope, a batch sent again, a copied database
+//! refused as a fork with nothing applied, a restored one refused until re-admitted, a card
+//! outside a prosecutor's districts refused and logged, the access log's chain, a puller that
+//! never misses an entry committed late, and a server killed in the middle of a push.
+
+mod support;
+
+use chrono::NaiveDate;
+use ekn::api::tasks::NewTaskRequest;
+use ekn::domain::deadline::{Period, Unit};
+use ekn::domain::tasks::TaskKind;
+use support::{bins_of, inspections_in, office_cli, Office, Workstation};
+
+/// A task on `bin` due in ten working days from `on`.
+fn add_task(ws: &Workstation, bin: &str, title: &str, on: NaiveDate) -> i64 {
+    let mut s = ws.session();
+    let created = s
+        .add_task(&NewTaskRequest {
+            kind: TaskKind::GatherInformation,
+            title: Some(title.into()),
+            subject_bin: Some(bin.into()),
+            appeal_no: None,
+            assignee: "—".into(),
+            unit: "надзор".into(),
+            norm: None,
+            period: Some(Period { amount: 10, unit: Unit::WorkingDays }),
+            event_date: Some(on),
+            depends_on: vec![],
+        })
+        .unwrap();
+    created.created[0].task.id
+}
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Three people: a prosecutor in 1920 (Almaty region's district), one in 5530, their supervisor over both.
+fn office_of_three() -> Option<Office> {
+    let office = Office::start()?;
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Bekzat Omarov", "prosecutor", "5530");
+    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    Some(office)
+}
+
+#[test]
+fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
+    let Some(office) = office_of_three() else { return };
+    let csv_a = inspections_in(&["1920"], 3);
+    let csv_b = inspections_in(&["5530"], 3);
+    let wa = Workstation::new(&csv_a);
+    let wb = Workstation::new(&csv_b);
+    let wsup = Workstation::new(&inspections_in(&["1920"], 1));
+    let joined = wa.join(&office, "Асель Нурланова", "office PC");
+    assert_eq!(joined.link.as_ref().unwrap().person, "Асель Нурланова");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    wsup.join(&office, "Supervisor Saule", "supervisor's PC");
+
+    let (bin_a, _) = &bins_of(&csv_a)[0];
+    let (bin_b, _) = &bins_of(&csv_b)[0];
+    let task_a = add_task(&wa, bin_a, "Запросить документы у объекта", day("2026-11-02"));
+    add_task(&wb, bin_b, "Request the inspection file", day("2026-11-03"));
+
+    // The author is the enrolled person, whatever the face typed.
+    let detail = wa.session().task_detail(task_a, day("2026-11-05")).unwrap();
+    assert!(detail.log.iter().all(|l| l.person == "Асель Нурланова"), "{:?}", detail.log);
+    let typed = ekn::api::Session::open_with(
+        &wa.path,
+        ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() },
+    )
+    .unwrap()
+    .note_task(task_a, "a note typed under another name");
+    assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
+
+    let ra = wa.session().sync().unwrap();
+    assert!(ra.pushed > 3, "{ra:?}");
+    assert_eq!(ra.cosigned_size, Some(ra.pushed_through as u64), "the office witnessed the whole journal");
+    let rb = wb.session().sync().unwrap();
+    assert!(rb.pushed > 3);
+
+    // The supervisor pulls both prosecutors' tasks; each prosecutor none of the other's.
+    let rs = wsup.session().sync().unwrap();
+    assert!(rs.pulled > 0);
+    let sup = wsup.session().office_status().unwrap();
+    assert_eq!(sup.colleagues_tasks, 2, "{sup:?}");
+    let ra2 = wa.session().sync().unwrap();
+    let tasks_seen_by_a = wa.session().office_status().unwrap().colleagues_tasks;
+    assert_eq!(tasks_seen_by_a, 0, "a prosecutor in 1920 pulled a task of 5530: {ra2:?}");
+
+    // A lost answer: the office committed, the workstation did not hear. Sending again is a no-op.
+    let events_before = office.pg.psql("ekn", "SELECT count(*) FROM events");
+    sqlite(&wa.path, "UPDATE office_link SET pushed_through = 0");
+    let again = wa.session().sync().unwrap();
+    assert_eq!(again.pushed, 0, "{again:?}");
+    assert_eq!(again.duplicates as i64, ra.pushed_through, "{again:?}");
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM events"), events_before);
+
+    // The supervisor's office view lists both tasks with their owners.
+    let token = office.login("Supervisor Saule");
+    let (status, tasks) = office.get(&token, "/v1/tasks");
+    assert_eq!(status, 200);
+    let owners: Vec<&str> = tasks.as_array().unwrap().iter().map(|t| t["owner"].as_str().unwrap()).collect();
+    assert_eq!(owners.len(), 2, "{tasks}");
+    assert!(owners.contains(&"Асель Нурланова") && owners.contains(&"Bekzat Omarov"));
+    // A prosecutor's list holds their own only.
+    let token_b = office.login("Bekzat Omarov");
+    let (_, tasks_b) = office.get(&token_b, "/v1/tasks");
+    assert_eq!(tasks_b.as_array().unwrap().len(), 1, "{tasks_b}");
+    // An analyst reads no tasks.
+    office.add_user("Analyst Aida", "analyst", "");
+    let (status, _) = office.get(&office.login("Analyst Aida"), "/v1/tasks");
+    assert_eq!(status, 403);
+}
+
+/// Runs SQL on a workstation's (plain) database behind the product's back: a lost answer, a
+/// queued read sent again.
+fn sqlite(path: &std::path::Path, sql: &str) {
+    rusqlite::Connection::open(path).unwrap().execute_batch(sql).unwrap();
+}
+
+#[test]
+fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
+    let Some(office) = office_of_three() else { return };
+    let csv = inspections_in(&["1920"], 2);
+    let wa = Workstation::new(&csv);
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wa.session().sync().unwrap();
+    // The database and its key files copied to a second machine.
+    let copy_dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(wa.dir.path()).unwrap().flatten() {
+        std::fs::copy(entry.path(), copy_dir.path().join(entry.file_name())).unwrap();
+    }
+    let copy = Workstation { path: copy_dir.path().join("ekn.db"), dir: copy_dir, passphrase: None };
+    let (bin, _) = &bins_of(&csv)[0];
+    add_task(&wa, bin, "the original's task", day("2026-11-02"));
+    add_task(&copy, bin, "the copy's task", day("2026-11-04"));
+    wa.session().sync().unwrap();
+    let events = office.pg.psql("ekn", "SELECT count(*) FROM events");
+    let refused = copy.session().sync().unwrap_err();
+    assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused);
+    assert!(refused.message.contains("fork"), "{}", refused.message);
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM events"), events, "nothing of the fork was applied");
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM incidents WHERE kind = 'fork'"), "1");
+    // The workstation is blocked until an administrator acts; the original too (it is the same one).
+    let blocked = wa.session().sync().unwrap_err();
+    assert!(blocked.message.contains("blocked"), "{}", blocked.message);
+    let status = copy.session().office_status().unwrap();
+    assert!(status.link.unwrap().last_error.unwrap().contains("fork"));
+}
+
+#[test]
+fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
+    let Some(office) = office_of_three() else { return };
+    let csv_b = inspections_in(&["5530"], 2);
+    let wb = Workstation::new(&csv_b);
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    let (bin_b, kato_b) = bins_of(&csv_b)[0].clone();
+    add_task(&wb, &bin_b, "a task in 5530", day("2026-11-02"));
+    // A read made on the workstation is queued and logged with the next sync.
+    wb.session().card(&bin_b).unwrap();
+    let r = wb.session().sync().unwrap();
+    assert_eq!(r.reads_sent, 1, "{r:?}");
+
+    let token_a = office.login("Асель Нурланова");
+    let (status, body) = office.get(&token_a, &format!("/v1/cards/{bin_b}"));
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "forbidden");
+    let (status, _) = office.get(&token_a, "/v1/cards/000000000000");
+    assert_eq!(status, 404);
+    // The supervisor of 5530 reads the card: its task and its history, with their author.
+    let token_s = office.login("Supervisor Saule");
+    let (status, card) = office.get(&token_s, &format!("/v1/cards/{bin_b}"));
+    assert_eq!(status, 200, "{card}");
+    assert_eq!(card["district"], kato_b);
+    assert_eq!(card["tasks"].as_array().unwrap().len(), 1);
+    assert!(card["history"].as_array().unwrap().iter().all(|e| e["author"] == "Bekzat Omarov"));
+    // A prosecutor may not read the access log; the supervisor may, and the reading is logged.
+    let (status, _) = office.get(&token_a, "/v1/access-log");
+    assert_eq!(status, 403);
+    let (status, log) = office.get(&token_s, &format!("/v1/access-log?subject={bin_b}"));
+    assert_eq!(status, 200);
+    let lines = log.as_array().unwrap();
+    let outcome = |person: &str, outcome: &str| {
+        lines.iter().any(|l| l["person"] == person && l["outcome"] == outcome && l["subject"] == bin_b.as_str())
+    };
+    assert!(outcome("Асель Нурланова", "refused"), "{log}");
+    assert!(outcome("Bekzat Omarov", "allowed"), "the workstation's queued read: {log}");
+    assert!(outcome("Supervisor Saule", "allowed"), "{log}");
+    assert!(lines.iter().any(|l| l["action"] == "access_log" && l["person"] == "Supervisor Saule"), "{log}");
+    // A queued read sent twice is logged once.
+    let count = office.pg.psql("ekn", "SELECT count(*) FROM access_log");
+    sqlite(&wb.path, "UPDATE access_queue SET sent = 0");
+    wb.session().sync().unwrap();
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM access_log"), count);
+    // The chain holds; the console's reading names its reader and is logged too.
+    let (ok, out, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
+    assert!(ok && out.contains("holds"), "{out}{err}");
+    let (ok, _, err) = office_cli(&office.pg_url, &["access-log", "--subject", &bin_b], &[]);
+    assert!(!ok && err.contains("--as"), "{err}");
+    let (ok, out, err) =
+        office_cli(&office.pg_url, &["access-log", "--subject", &bin_b, "--as", "Supervisor Saule", "--json"], &[]);
+    assert!(ok, "{err}");
+    assert!(out.contains("refused"));
+    // An edited line is caught.
+    office.pg.psql("ekn", "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only; UPDATE access_log SET subject = 'x' WHERE seq = 1;");
+    let (ok, _, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
+    assert!(!ok && err.contains("line 1"), "{err}");
+}
+
+#[test]
+fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
+    let Some(office) = office_of_three() else { return };
+    let csv = inspections_in(&["1920"], 2);
+    let (bin, _) = bins_of(&csv)[0].clone();
+    let wa = Workstation::new(&csv);
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wa.session().sync().unwrap();
+    let passphrase = ekn::api::VaultPassphrase::new("резервная копия 2026");
+    let backup = wa.dir.path().join("before.ekn-backup");
+    wa.session().backup(&backup, Some(&passphrase)).unwrap();
+    // The original goes on after the backup, and the office holds that.
+    add_task(&wa, &bin, "written after the backup", day("2026-11-02"));
+    wa.session().sync().unwrap();
+    let held = office.pg.psql("ekn", "SELECT max(seq) FROM events");
+
+    let restored_dir = tempfile::tempdir().unwrap();
+    let to = restored_dir.path().join("ekn.db");
+    ekn::api::restore_backup(&backup, &to, ekn::api::Context::cli().with_passphrase(passphrase.clone())).unwrap();
+    let restored = Workstation { dir: restored_dir, path: to, passphrase: Some(passphrase) };
+    let refused = restored.session().sync().unwrap_err();
+    assert!(refused.message.contains("epoch_mismatch"), "{}", refused.message);
+    assert_eq!(office.pg.psql("ekn", "SELECT max(seq) FROM events"), held, "nothing applied");
+    // The error names the new epoch; the administrator re-admits it with a reason.
+    let epoch = refused.message.split("(epoch ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let ws_id = restored.session().office_status().unwrap().link.unwrap().workstation_id;
+    let (ok, _, err) =
+        office_cli(&office.pg_url, &["workstation", "readmit", &ws_id, "--epoch", &epoch, "--reason", ""], &[]);
+    assert!(!ok && err.contains("reason"), "{err}");
+    let (ok, out, err) = office_cli(
+        &office.pg_url,
+        &[
+            "workstation",
+            "readmit",
+            &ws_id,
+            "--epoch",
+            &epoch,
+            "--reason",
+            "the laptop's disk failed; restored from Monday's backup",
+        ],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+    let report = restored.session().sync().unwrap();
+    assert!(report.pushed >= 1, "{report:?}");
+    // The old stream's entries after the backup stay, marked as superseded by the new epoch.
+    let superseded: i64 =
+        office.pg.psql("ekn", "SELECT count(*) FROM events WHERE superseded_by IS NOT NULL").parse().unwrap();
+    assert!(superseded >= 1);
+    assert_eq!(office.pg.psql("ekn", &format!("SELECT epoch FROM workstations WHERE id = '{ws_id}'")), epoch);
+    // And the new stream is witnessed like any other.
+    assert_eq!(report.cosigned_size, Some(report.pushed_through as u64));
+}
+
+#[test]
+fn a_puller_never_misses_an_entry_committed_late() {
+    let Some(office) = office_of_three() else { return };
+    let csv_a = inspections_in(&["1920"], 1);
+    let csv_b = inspections_in(&["5530"], 1);
+    let (wa, wb, wsup) = (Workstation::new(&csv_a), Workstation::new(&csv_b), Workstation::new(&csv_a));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    wsup.join(&office, "Supervisor Saule", "supervisor's PC");
+    wa.session().sync().unwrap();
+    wb.session().sync().unwrap();
+    wsup.session().sync().unwrap();
+    let cursor_before = wsup.session().office_status().unwrap().link.unwrap().pull_cursor;
+
+    // A slow writer takes the next global number the way a push does, and holds it uncommitted
+    // (a copy of the first entry the office holds, which is Асель's).
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (client, connection) =
+        runtime.block_on(tokio_postgres::connect(&office.pg_url, tokio_postgres::NoTls)).unwrap();
+    runtime.spawn(connection);
+    runtime
+        .block_on(client.batch_execute(
+            "BEGIN; WITH h AS (UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last) \
+             INSERT INTO events(global_seq, ws, epoch, seq, person_id, object_key, district, base_global, kind, entry, hash) \
+             SELECT h.last, e.ws, 'late', 1000000, e.person_id, NULL, e.district, 0, e.kind, e.entry, e.hash \
+             FROM h, (SELECT * FROM events ORDER BY global_seq LIMIT 1) e",
+        ))
+        .unwrap();
+    // Meanwhile a colleague pushes: the office serialises on the counter, so it waits.
+    add_task(&wb, &bins_of(&csv_b)[0].0, "pushed while the slow writer holds its number", day("2026-11-02"));
+    let pusher = std::thread::spawn(move || {
+        let report = wb.session().sync().unwrap();
+        (wb, report)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    // A pull now sees neither, and its cursor does not pass the uncommitted number.
+    let early = wsup.session().sync().unwrap();
+    assert_eq!(early.pulled, 0, "{early:?}");
+    assert_eq!(wsup.session().office_status().unwrap().link.unwrap().pull_cursor, cursor_before);
+    runtime.block_on(client.batch_execute("COMMIT")).unwrap();
+    let (_wb, pushed) = pusher.join().unwrap();
+    assert!(pushed.pushed >= 1, "{pushed:?}");
+    // The next pull has both, the late one first: global order is commit order.
+    let late = wsup.session().sync().unwrap();
+    assert_eq!(late.pulled, 1 + pushed.pushed, "{late:?}");
+    let seqs = office.pg.psql(
+        "ekn",
+        &format!(
+            "SELECT string_agg(seq::text, ',' ORDER BY global_seq) FROM events WHERE global_seq > {cursor_before}"
+        ),
+    );
+    assert!(seqs.starts_with("1000000,"), "{seqs}");
+}
+
+#[test]
+fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
+    let Some(mut office) = office_of_three() else { return };
+    let csv = inspections_in(&["1920"], 1);
+    let wa = Workstation::new(&csv);
+    wa.join(&office, "Асель Нурланова", "office PC");
+    // The notes spread over fifty tasks: a task's answer carries its whole log, so ten thousand
+    // notes on one task would time the log, not the push.
+    let bin = bins_of(&csv)[0].0.clone();
+    let tasks: Vec<i64> = (0..50).map(|i| add_task(&wa, &bin, &format!("task {i}"), day("2026-11-02"))).collect();
+    let entries: usize = std::env::var("EKN_OFFICE_TEST_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let started = std::time::Instant::now();
+    {
+        let mut s = wa.session();
+        let have = s.office_status().unwrap().pending_entries as usize;
+        for i in have..entries {
+            s.note_task(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
+        }
+    }
+    eprintln!("wrote {entries} journal entries in {:.1} s", started.elapsed().as_secs_f64());
+    let path = wa.path.clone();
+    let pusher = std::thread::spawn(move || ekn::api::Session::open(&path).unwrap().sync());
+    // Kill the server once it has taken some batches, mid-push.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let held: i64 = office.pg.psql("ekn", "SELECT count(*) FROM events").parse().unwrap();
+        if held as usize >= entries / 7 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    office.server.kill();
+    let cut = pusher.join().unwrap();
+    let error = cut.expect_err("the push was cut off");
+    assert_eq!(error.code, ekn::api::ErrorCode::OfficeUnreachable, "{}", error.message);
+    let held: i64 = office.pg.psql("ekn", "SELECT count(*) FROM events").parse().unwrap();
+    assert!(held > 0 && (held as usize) < entries, "the kill came mid-push ({held} of {entries} held)");
+
+    office.server.restart();
+    let report = wa.session().sync().unwrap();
+    let journal = wa.session().office_status().unwrap();
+    assert_eq!(journal.pending_entries, 0);
+    let total = report.pushed_through;
+    // Every entry exactly once, in order, with no gap.
+    let (count, distinct, max) = {
+        let row = office.pg.psql("ekn", "SELECT count(*) || ',' || count(DISTINCT seq) || ',' || max(seq) FROM events");
+        let parts: Vec<i64> = row.split(',').map(|p| p.parse().unwrap()).collect();
+        (parts[0], parts[1], parts[2])
+    };
+    assert_eq!((count, distinct, max), (total, total, total));
+    assert_eq!(report.cosigned_size, Some(total as u64));
+}
