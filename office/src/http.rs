@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::access::{self, AccessEvent, AccessQuery};
 use crate::error::OfficeError;
 use crate::people::{self, Caller, Role};
-use crate::{office, sync};
+use crate::{dashboard, office, sync};
 
 /// A signed request's time may be this far from the office's clock (workstations' clocks drift;
 /// a replayed push is a no-op and a replayed pull tells nothing the wire did not).
@@ -55,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/access-log", get(access_log))
         .route("/v1/cards/{bin}", get(card))
         .route("/v1/tasks", get(tasks))
+        .route("/v1/dashboard", get(dashboard))
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
@@ -291,6 +292,25 @@ async fn tasks(
     let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let mut client = state.pool.get().await?;
     Ok(Json(office::tasks(&mut client, &caller).await?))
+}
+
+#[derive(Deserialize)]
+struct DashboardQuery {
+    /// The day the figures are for (default: today in Kazakhstan by the office's clock).
+    today: Option<chrono::NaiveDate>,
+}
+
+async fn dashboard(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Query(query): Query<DashboardQuery>,
+) -> Result<Json<dashboard::OfficeDashboard>, OfficeError> {
+    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
+    let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    Ok(Json(dashboard::for_caller(&mut client, &caller, today).await?))
 }
 
 async fn conflicts(

@@ -6,10 +6,12 @@
 //! - `people`: roles, passwords (Argon2id), sessions, and what each role may do (`Caller`).
 //! - `sync`: enrolment, push (the witness of each workstation's chain), pull within scope.
 //! - `office`: cards, tasks, conflicts and assignments as people ask for them.
+//! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
 pub mod access;
+pub mod dashboard;
 pub mod db;
 pub mod error;
 pub mod http;

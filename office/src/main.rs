@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
-use ekn_office::{db, http, sync, OfficeError};
+use ekn_office::{dashboard, db, http, sync, OfficeError};
 
 #[derive(Parser)]
 #[command(name = "ekn-office", version, about = "ЭКН office server: sync, people and roles, conflicts, the access log")]
@@ -42,6 +42,17 @@ enum Command {
     },
     /// Conflicts between workstations (open first).
     Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The deadline dashboard over every workstation of the office (the figures of `ekn dashboard`);
+    /// with --as, as that person sees it.
+    Dashboard {
+        /// The day the figures are for (default: today in Kazakhstan).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -134,6 +145,34 @@ fn password() -> Result<String, OfficeError> {
         return Err(OfficeError::bad_request("the two passwords differ"));
     }
     Ok(first)
+}
+
+/// The dashboard as a table: the totals, then each person's figures.
+fn print_dashboard(board: &dashboard::OfficeDashboard) {
+    println!(
+        "{} tasks from {} workstation(s) on {}; {} open conflict(s); {}",
+        board.tasks, board.workstations, board.figures.today, board.open_conflicts, board.calendar
+    );
+    println!(
+        "{:<28} {:>6} {:>9} {:>8} {:>8} {:>6} {:>7}",
+        "", "open", "due ≤3d", "overdue", "on time", "late", "median"
+    );
+    let row = |name: &str, f: &ekn::domain::tasks::Figures| {
+        println!(
+            "{:<28} {:>6} {:>9} {:>8} {:>8} {:>6} {:>7}",
+            name,
+            f.open,
+            f.due_within_3_working_days,
+            f.overdue,
+            f.done_on_time_last_90_days,
+            f.done_late_last_90_days,
+            f.median_days_late.map_or("—".to_string(), |m| format!("{m:.1}"))
+        );
+    };
+    row("total", &board.figures.totals);
+    for (owner, figures) in &board.by_owner {
+        row(owner, figures);
+    }
 }
 
 fn print_json<T: serde::Serialize>(value: &T) {
@@ -233,6 +272,22 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 for c in list {
                     println!("{c}");
                 }
+            }
+        }
+        Command::Dashboard { today, as_person, json } => {
+            let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let board = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    dashboard::for_caller(&mut client, &caller, today).await?
+                }
+                None => dashboard::whole_office(&mut client, today).await?,
+            };
+            if json {
+                print_json(&board);
+            } else {
+                print_dashboard(&board);
             }
         }
         Command::AccessLog { subject, user, as_person, verify, json } => {

@@ -2,9 +2,12 @@
 //! real `ekn` databases: push and pull within scope, a batch sent again, a copied database
 //! refused as a fork with nothing applied, a restored one refused until re-admitted, a card
 //! outside a prosecutor's districts refused and logged, the access log's chain, a puller that
-//! never misses an entry committed late, and a server killed in the middle of a push.
+//! never misses an entry committed late, a server killed in the middle of a push, and the
+//! office's dashboard adding up to the workstations' own.
 
 mod support;
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ekn::api::tasks::NewTaskRequest;
@@ -368,4 +371,99 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     };
     assert_eq!((count, distinct, max), (total, total, total));
     assert_eq!(report.cosigned_size, Some(total as u64));
+}
+
+/// The figures that add up across workstations (a median does not).
+const ADDITIVE: [&str; 5] =
+    ["open", "due_within_3_working_days", "overdue", "done_on_time_last_90_days", "done_late_last_90_days"];
+
+/// Adds `figures` (one workstation's or one person's) into `sum`, field by field.
+fn add_figures(sum: &mut BTreeMap<&'static str, u64>, figures: &serde_json::Value) {
+    for field in ADDITIVE {
+        *sum.entry(field).or_default() += figures[field].as_u64().unwrap();
+    }
+}
+
+fn additive(figures: &serde_json::Value) -> BTreeMap<&'static str, u64> {
+    let mut sum = BTreeMap::new();
+    add_figures(&mut sum, figures);
+    sum
+}
+
+#[test]
+fn the_offices_dashboard_is_the_sum_of_the_workstations() {
+    let Some(office) = office_of_three() else { return };
+    office.add_user("Analyst Dana", "analyst", "1920,5530");
+    let today = day("2026-12-01");
+    let csv_a = inspections_in(&["1920"], 3);
+    let csv_b = inspections_in(&["5530"], 3);
+    let (wa, wb) = (Workstation::new(&csv_a), Workstation::new(&csv_b));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    // Overdue, due soon, done on time, done late, open and far: each kind of figure on each desk.
+    for (ws, csv) in [(&wa, &csv_a), (&wb, &csv_b)] {
+        let bins = bins_of(csv);
+        for (i, start) in
+            ["2026-09-01", "2026-11-20", "2026-10-01", "2026-10-05", "2026-11-30", "2026-08-10"].into_iter().enumerate()
+        {
+            let id = add_task(ws, &bins[i % bins.len()].0, &format!("task {i}"), day(start));
+            match i {
+                2 => drop(ws.session().complete_task(id, day("2026-10-06")).unwrap()),
+                3 => drop(ws.session().complete_task(id, day("2026-11-25")).unwrap()),
+                _ => {}
+            }
+        }
+        ws.session().sync().unwrap();
+    }
+    let desks: Vec<serde_json::Value> =
+        [&wa, &wb].iter().map(|ws| serde_json::to_value(ws.session().dashboard(today).unwrap()).unwrap()).collect();
+    let mut expected = BTreeMap::new();
+    for desk in &desks {
+        add_figures(&mut expected, &desk["totals"]);
+    }
+    assert!(ADDITIVE.iter().all(|f| expected[f] > 0), "every figure is exercised: {expected:?}");
+
+    let token = office.login("Supervisor Saule");
+    let (status, board) = office.get(&token, "/v1/dashboard?today=2026-12-01");
+    assert_eq!(status, 200, "{board}");
+    assert_eq!(additive(&board["totals"]), expected, "{board:#}");
+    assert_eq!(board["workstations"], 2);
+    // Each prosecutor's own figures are their desk's, and the overdue heat map adds up cell by cell.
+    assert_eq!(additive(&board["by_owner"]["Асель Нурланова"]), additive(&desks[0]["totals"]));
+    assert_eq!(additive(&board["by_owner"]["Bekzat Omarov"]), additive(&desks[1]["totals"]));
+    let mut matrix: BTreeMap<String, u64> = BTreeMap::new();
+    for desk in &desks {
+        for (district, row) in desk["overdue_matrix"].as_object().unwrap() {
+            for (category, n) in row.as_object().unwrap() {
+                *matrix.entry(format!("{district}/{category}")).or_default() += n.as_u64().unwrap();
+            }
+        }
+    }
+    let office_matrix: BTreeMap<String, u64> = board["overdue_matrix"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(d, row)| {
+            row.as_object().unwrap().iter().map(move |(c, n)| (format!("{d}/{c}"), n.as_u64().unwrap()))
+        })
+        .collect();
+    assert_eq!(office_matrix, matrix);
+
+    // The console prints the same figures for the whole office.
+    let (ok, out, err) = office_cli(&office.pg_url, &["dashboard", "--today", "2026-12-01", "--json"], &[]);
+    assert!(ok, "{err}");
+    let console: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(additive(&console["totals"]), expected);
+
+    // A prosecutor's dashboard is their districts only; an analyst's has the totals and no names.
+    let (_, own) = office.get(&office.login("Асель Нурланова"), "/v1/dashboard?today=2026-12-01");
+    assert_eq!(additive(&own["totals"]), additive(&desks[0]["totals"]));
+    let (status, aggregates) = office.get(&office.login("Analyst Dana"), "/v1/dashboard?today=2026-12-01");
+    assert_eq!(status, 200);
+    assert_eq!(additive(&aggregates["totals"]), expected);
+    assert_eq!(aggregates["by_owner"], serde_json::json!({}));
+    assert_eq!(aggregates["by_assignee"], serde_json::json!({}));
+    // An analyst still reads no tasks.
+    let (status, _) = office.get(&office.login("Analyst Dana"), "/v1/tasks");
+    assert_eq!(status, 403);
 }
