@@ -3,7 +3,9 @@
 //! refused as a fork with nothing applied, a restored one refused until re-admitted, a card
 //! outside a prosecutor's districts refused and logged, the access log's chain, a puller that
 //! never misses an entry committed late, a server killed in the middle of a push, and the
-//! office's dashboard adding up to the workstations' own.
+//! office's dashboard adding up to the workstations' own, and one appeal's deadline extended
+//! offline on two workstations: both kept, one conflict, the earlier date in force until a
+//! supervisor resolves it with a reason.
 
 mod support;
 
@@ -13,7 +15,7 @@ use chrono::NaiveDate;
 use ekn::api::tasks::NewTaskRequest;
 use ekn::domain::deadline::{Period, Unit};
 use ekn::domain::tasks::TaskKind;
-use support::{bins_of, inspections_in, office_cli, Office, Workstation};
+use support::{bins_of, inspections_in, office_cli, open_appeals_in, Office, Workstation};
 
 /// A task on `bin` due in ten working days from `on`.
 fn add_task(ws: &Workstation, bin: &str, title: &str, on: NaiveDate) -> i64 {
@@ -466,4 +468,96 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     // An analyst still reads no tasks.
     let (status, _) = office.get(&office.login("Analyst Dana"), "/v1/tasks");
     assert_eq!(status, 403);
+}
+
+/// The consideration task the rules gave appeal `no` on a workstation, and its due date.
+fn consideration_of(ws: &Workstation, no: &str) -> (i64, NaiveDate) {
+    let card = ws.session().appeal_card(no).unwrap();
+    let step = card.sla.iter().find(|s| s.step == "consideration").expect("a consideration step");
+    (step.task_id.expect("the consideration task"), step.due.unwrap())
+}
+
+#[test]
+fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_earlier_date_in_force() {
+    let Some(office) = office_of_three() else { return };
+    let appeals = open_appeals_in("1920", 1);
+    let no = appeals.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    // Асель's office PC and her laptop both hold the appeal, and so its deadline.
+    let csv = inspections_in(&["1920"], 1);
+    let (pc, laptop) = (Workstation::new(&csv), Workstation::new(&csv));
+    for (ws, name) in [(&pc, "office PC"), (&laptop, "laptop")] {
+        ws.import_appeals(&appeals);
+        ws.join(&office, "Асель Нурланова", name);
+        ws.session().sync().unwrap();
+    }
+    let (on_pc, due) = consideration_of(&pc, &no);
+    let (on_laptop, due_there) = consideration_of(&laptop, &no);
+    assert_eq!(due, due_there, "the same rule, the same date");
+    let key = format!("appeal:{no}/consider_appeal");
+    assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM office_tasks WHERE object_key = '{key}'")), "1");
+
+    // Offline, each extends it, neither seeing the other.
+    let calendar = ekn::domain::calendar::Calendar::builtin();
+    let (near, far) = (
+        calendar.next_working_on_or_after(due + chrono::Days::new(10)),
+        calendar.next_working_on_or_after(due + chrono::Days::new(20)),
+    );
+    pc.session().extend_task(on_pc, far, "the applicant sent more documents").unwrap();
+    laptop.session().extend_task(on_laptop, near, "an expert's opinion is awaited").unwrap();
+    pc.session().sync().unwrap();
+    let second = laptop.session().sync().unwrap();
+    assert_eq!(second.conflicts, vec![key.clone()], "{second:?}");
+
+    // Both entries kept, one conflict, and the earlier date is the one in force.
+    let extensions: i64 = office
+        .pg
+        .psql("ekn", &format!("SELECT count(*) FROM events WHERE object_key = '{key}' AND kind = 'task_extended'"))
+        .parse()
+        .unwrap();
+    assert_eq!(extensions, 2);
+    let token = office.login("Supervisor Saule");
+    let (_, conflicts) = office.get(&token, "/v1/conflicts");
+    let conflicts = conflicts.as_array().unwrap();
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0]["object_key"], key);
+    assert_eq!(conflicts[0]["entries"].as_array().unwrap().len(), 2);
+    let in_force = |office: &Office| -> (String, bool) {
+        let (_, tasks) = office.get(&office.login("Supervisor Saule"), "/v1/tasks");
+        let task = tasks.as_array().unwrap().iter().find(|t| t["object_key"] == key).unwrap().clone();
+        (task["effective_due"].as_str().unwrap().to_string(), task["in_conflict"].as_bool().unwrap())
+    };
+    assert_eq!(in_force(&office), (near.to_string(), true));
+    // Syncing again changes nothing: the pc pulls the laptop's entry, and the conflict stays one.
+    pc.session().sync().unwrap();
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM conflicts"), "1");
+
+    // A prosecutor may not resolve it; a supervisor must give a reason, then the choice holds.
+    let id = conflicts[0]["id"].as_i64().unwrap();
+    let chosen =
+        conflicts[0]["entries"].as_array().unwrap().iter().find(|e| e["entry"]["new_due"] == far.to_string()).unwrap()
+            ["global_seq"]
+            .as_i64()
+            .unwrap();
+    let (status, _) = office.post(
+        &office.login("Асель Нурланова"),
+        &format!("/v1/conflicts/{id}/resolve"),
+        serde_json::json!({"chosen": chosen, "reason": "mine"}),
+    );
+    assert_eq!(status, 403);
+    let (status, _) = office.post(
+        &token,
+        &format!("/v1/conflicts/{id}/resolve"),
+        serde_json::json!({"chosen": chosen, "reason": " "}),
+    );
+    assert_eq!(status, 400);
+    let (status, resolved) = office.post(
+        &token,
+        &format!("/v1/conflicts/{id}/resolve"),
+        serde_json::json!({"chosen": chosen, "reason": "the documents arrived; the longer period is lawful"}),
+    );
+    assert_eq!(status, 200, "{resolved}");
+    assert_eq!(resolved["resolved_by"], "Supervisor Saule");
+    assert_eq!(in_force(&office), (far.to_string(), false));
+    let (ok, out, _) = office_cli(&office.pg_url, &["conflicts", "--json"], &[]);
+    assert!(ok && out.contains("the longer period is lawful"), "{out}");
 }

@@ -35,7 +35,9 @@ pub const HEADER_SIGNATURE: &str = "x-ekn-signature";
 pub struct SyncEvent {
     pub entry: StoredEntry,
     /// The object the entry concerns, unique across the office: `task:<workstation>/<local id>`
-    /// (local task ids collide between workstations), `appeal:<number>`, `card:<BIN>`; `None`
+    /// (local task ids collide between workstations), `appeal:<number>/<kind>` for the deadline
+    /// the rules set for an appeal (the same on every workstation that imported the appeal),
+    /// `appeal:<number>`, `card:<BIN>`; `None`
     /// for an entry about the workstation itself (a setting, an import).
     pub object_key: Option<String>,
     /// The object's district (its KATO code), else the author's first district: who may read it

@@ -219,6 +219,23 @@ impl Store {
             .optional()?)
     }
 
+    /// The office-wide identity of a task the rules made for an appeal (`(appeal number, kind)`):
+    /// every workstation that imported the appeal holds the same legal deadline, so two of them
+    /// extending it is one task extended twice. Only the first rule-made task of its kind on the
+    /// appeal has it; any other task is this workstation's own.
+    pub fn appeal_task_identity(&self, id: i64) -> Result<Option<(String, String)>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT a.appeal_no, t.kind FROM tasks t JOIN appeals a ON a.id = t.appeal_id \
+                 WHERE t.id = ?1 AND t.norm_id IS NOT NULL AND t.id = \
+                 (SELECT min(o.id) FROM tasks o WHERE o.appeal_id = t.appeal_id AND o.kind = t.kind AND o.norm_id IS NOT NULL)",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
     /// Queues a read for the office's access log (only on a workstation that joined an office).
     pub fn queue_read(
         &self,

@@ -326,6 +326,26 @@ pub fn inspections_in(prefixes: &[&str], per_prefix: usize) -> String {
     out
 }
 
+/// Appeals of the demo's export still under consideration (no outcome yet) whose KATO code
+/// begins with `prefix`, as an export of their own: each gets its SLA tasks on import.
+pub fn open_appeals_in(prefix: &str, count: usize) -> String {
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/appeals.csv")).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    // The first seven fields are never quoted; the outcome, last, is empty while the appeal is open.
+    let rows: Vec<&str> = lines
+        .filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix)) && l.ends_with(",,"))
+        .take(count)
+        .collect();
+    assert_eq!(rows.len(), count, "the demo has too few open appeals in {prefix}");
+    for row in rows {
+        out += row;
+        out.push('\n');
+    }
+    out
+}
+
 /// The BIN and KATO of each row of a CSV made by `inspections_in`.
 pub fn bins_of(csv: &str) -> Vec<(String, String)> {
     csv.lines()
@@ -348,6 +368,13 @@ impl Workstation {
         let mut s = Session::open(&path).unwrap();
         s.import(ekn::domain::records::DataKind::Inspections, &file, None, false, None, &mut |_| {}).unwrap();
         Workstation { dir, path, passphrase: None }
+    }
+
+    /// Imports an appeals export (the rules give the open ones their SLA tasks).
+    pub fn import_appeals(&self, csv: &str) {
+        let file = self.dir.path().join("appeals.csv");
+        std::fs::write(&file, csv).unwrap();
+        self.session().import(ekn::domain::records::DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
     }
 
     pub fn session(&self) -> Session {

@@ -233,7 +233,11 @@ impl Session {
             let state = self.store.task_state(id)?;
             let kato = state.as_ref().and_then(|(_, k)| k.clone());
             task = state.map(|(s, _)| s);
-            (Some(format!("task:{}/{id}", link.workstation_id)), kato)
+            let key = match self.store.appeal_task_identity(id)? {
+                Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
+                None => format!("task:{}/{id}", link.workstation_id),
+            };
+            (Some(key), kato)
         } else if let Some(no) = &entry.appeal_no {
             (Some(format!("appeal:{no}")), self.store.appeal_kato(no)?)
         } else if let Some(bin) = &entry.subject_bin {
