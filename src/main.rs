@@ -276,8 +276,8 @@ enum Command {
         /// Entries about this object (BIN/IIN).
         #[arg(long)]
         object: Option<String>,
-        /// Entries about this task.
-        #[arg(long)]
+        /// Entries about this task (a colleague's, pulled from the office, has a negative number).
+        #[arg(long, allow_negative_numbers = true)]
         task: Option<i64>,
         /// Entries about this appeal.
         #[arg(long)]

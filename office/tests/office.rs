@@ -468,6 +468,56 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     // An analyst still reads no tasks.
     let (status, _) = office.get(&office.login("Analyst Dana"), "/v1/tasks");
     assert_eq!(status, 403);
+
+    // The supervisor's own workstation, after a sync, counts the same and shows whose each task is.
+    let wsup = Workstation::new(&inspections_in(&["1920"], 1));
+    wsup.join(&office, "Supervisor Saule", "supervisor's PC");
+    assert_eq!(additive(&serde_json::to_value(wsup.session().dashboard(today).unwrap()).unwrap()["totals"]), {
+        let mut none = BTreeMap::new();
+        add_figures(
+            &mut none,
+            &serde_json::json!({"open": 0, "due_within_3_working_days": 0, "overdue": 0,
+            "done_on_time_last_90_days": 0, "done_late_last_90_days": 0}),
+        );
+        none
+    });
+    wsup.session().sync().unwrap();
+    let own = serde_json::to_value(wsup.session().dashboard(today).unwrap()).unwrap();
+    assert_eq!(additive(&own["totals"]), expected, "{own:#}");
+    let desk = wsup.session().desk(today, None).unwrap();
+    let shown: Vec<_> = desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).collect();
+    let owners: std::collections::BTreeSet<_> = shown.iter().filter_map(|v| v.owner.clone()).collect();
+    assert_eq!(owners, ["Bekzat Omarov".to_string(), "Асель Нурланова".to_string()].into(), "{desk:#?}");
+    assert!(shown.iter().all(|v| v.task.id < 0 && v.owner.is_some()));
+    // Асель's desk is filtered to her: an assignee's desk holds what she holds.
+    let hers = wsup.session().desk(today, Some("Асель Нурланова")).unwrap();
+    assert!(hers.overdue.iter().all(|v| v.owner.as_deref() == Some("Асель Нурланова")) && !hers.overdue.is_empty());
+
+    // A colleague's task opens in full, its date explained here, its history with its author.
+    let done = wsup
+        .session()
+        .desk(today, None)
+        .unwrap()
+        .overdue
+        .iter()
+        .find(|v| v.owner.as_deref() == Some("Bekzat Omarov"))
+        .unwrap()
+        .task
+        .id;
+    let detail = wsup.session().task_detail(done, today).unwrap();
+    assert_eq!(detail.view.owner.as_deref(), Some("Bekzat Omarov"));
+    assert_eq!(detail.explanation.due, detail.view.task.original_due);
+    assert!(detail.log.iter().any(|l| l.action == "created" && l.person == "Bekzat Omarov"), "{:?}", detail.log);
+    let journal = wsup.session().journal(&ekn::api::JournalQuery { task: Some(done), ..Default::default() }).unwrap();
+    assert!(!journal.is_empty() && journal.iter().all(|l| l.person == "Bekzat Omarov" && l.task_id == Some(done)));
+    // It is changed on the workstation that holds it, not here.
+    let refused = wsup.session().note_task(done, "a supervisor's note").unwrap_err();
+    assert!(refused.message.contains("Bekzat Omarov's, pulled from the office"), "{}", refused.message);
+    let refused = wsup.session().extend_task(done, day("2026-12-30"), "reason").unwrap_err();
+    assert!(refused.message.contains("pulled from the office"), "{}", refused.message);
+    // And the supervisor's own chain still verifies with the colleagues' work beside it.
+    let verified = ekn::api::verify_journal(&wsup.path, &ekn::api::Context::cli()).unwrap();
+    assert!(verified.ok, "{verified:?}");
 }
 
 /// The consideration task the rules gave appeal `no` on a workstation, and its due date.

@@ -40,6 +40,8 @@ pub enum TaskAction {
     },
     /// One task: its rule, the explanation of its due date, its log, the suggested next step.
     Show {
+        /// A colleague's task pulled from the office has a negative number.
+        #[arg(allow_negative_numbers = true)]
         id: i64,
         #[arg(long)]
         json: bool,
@@ -170,8 +172,9 @@ fn line(v: &TaskView) -> String {
         )
     });
     let blocked = if v.blocked_by.is_empty() { String::new() } else { format!(" | BLOCKED by {:?}", v.blocked_by) };
+    let owner = v.owner.as_ref().map_or(String::new(), |o| format!(" (held by {o}, from the office)"));
     format!(
-        "#{} {} due {} [{}] {} — {}{urgency}{blocked}",
+        "#{} {} due {} [{}] {} — {}{owner}{urgency}{blocked}",
         t.id,
         t.kind.code(),
         t.current_due,

@@ -68,6 +68,14 @@ pub struct TaskState {
     pub current_due: chrono::NaiveDate,
     pub status: String,
     pub done_on: Option<chrono::NaiveDate>,
+    /// The norm the due date follows and its period, and the suspensions: enough for a colleague's
+    /// workstation to explain the date with its own calendar and norms, as it does its own tasks.
+    #[serde(default)]
+    pub norm_id: Option<String>,
+    #[serde(default)]
+    pub period: Option<crate::domain::deadline::Period>,
+    #[serde(default)]
+    pub suspensions: Vec<crate::domain::deadline::Suspension>,
 }
 
 /// `POST /v1/sync/push`: a contiguous run of a workstation's journal, and its newest checkpoint

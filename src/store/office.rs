@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
+use super::tasks::LogEntry;
 use super::{Store, StoreError};
+use crate::domain::journal::StoredEntry;
 use crate::domain::sync::{PulledEvent, TaskState};
 
 /// The row of `office_link`.
@@ -41,7 +43,9 @@ pub struct QueuedRead {
 /// A colleague's task as their workstation last pushed it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RemoteTask {
-    /// `task:<workstation>/<its local id>`.
+    /// This workstation's number for it (shown negated beside its own tasks).
+    pub id: i64,
+    /// `task:<workstation>/<its local id>`, or `appeal:<no>/<kind>`.
     pub object_key: String,
     /// The person whose workstation holds it.
     pub owner: String,
@@ -139,18 +143,90 @@ impl Store {
 
     /// The colleagues' tasks pulled so far.
     pub fn remote_tasks(&self) -> Result<Vec<RemoteTask>, StoreError> {
-        let mut stmt =
-            self.conn.prepare("SELECT object_key, owner, district, state FROM remote_tasks ORDER BY object_key")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, String>(3)?))
+        self.query_remote_tasks("SELECT id, object_key, owner, district, state FROM remote_tasks ORDER BY id", [])
+    }
+
+    /// The colleagues' tasks this workstation does not hold itself: an appeal's rule-made deadline
+    /// pulled from a colleague who imported the same appeal is this workstation's own task already.
+    pub fn remote_tasks_not_held(&self) -> Result<Vec<RemoteTask>, StoreError> {
+        self.query_remote_tasks(
+            "SELECT r.id, r.object_key, r.owner, r.district, r.state FROM remote_tasks r \
+             WHERE NOT EXISTS (SELECT 1 FROM tasks t JOIN appeals a ON a.id = t.appeal_id \
+                               WHERE t.norm_id IS NOT NULL AND 'appeal:' || a.appeal_no || '/' || t.kind = r.object_key) \
+             ORDER BY r.id",
+            [],
+        )
+    }
+
+    /// One colleague's task by this workstation's number for it.
+    pub fn remote_task(&self, id: i64) -> Result<Option<RemoteTask>, StoreError> {
+        Ok(self
+            .query_remote_tasks("SELECT id, object_key, owner, district, state FROM remote_tasks WHERE id = ?1", [id])?
+            .pop())
+    }
+
+    fn query_remote_tasks(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<RemoteTask>, StoreError> {
+        let mut stmt = self.conn.prepare(sql)?;
+        let rows = stmt.query_map(args, |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (object_key, owner, district, state) = row?;
+            let (id, object_key, owner, district, state) = row?;
             let state: TaskState = serde_json::from_str(&state).map_err(|e| StoreError::Invalid(e.to_string()))?;
-            out.push(RemoteTask { object_key, owner, district, state });
+            out.push(RemoteTask { id, object_key, owner, district, state });
         }
         Ok(out)
+    }
+
+    /// The entries pulled on one object, in the office's order: (global number, author, entry).
+    pub fn remote_entries(&self, object_key: &str) -> Result<Vec<(i64, String, StoredEntry)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT global_seq, author, entry FROM remote_events WHERE object_key = ?1 ORDER BY global_seq")?;
+        let rows = stmt
+            .query_map([object_key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (global_seq, author, entry) = row?;
+            let entry: StoredEntry = serde_json::from_str(&entry).map_err(|e| StoreError::Invalid(e.to_string()))?;
+            out.push((global_seq, author, entry));
+        }
+        Ok(out)
+    }
+
+    /// A colleague's task's history as its log: the entries pulled on its object, in the office's
+    /// order, each with the author the office names.
+    pub fn remote_task_log(&self, object_key: &str) -> Result<Vec<LogEntry>, StoreError> {
+        let mut log = Vec::new();
+        for (global_seq, author, entry) in self.remote_entries(object_key)? {
+            let action = match entry.kind.as_str() {
+                "task_created" => "created",
+                "task_extended" => "extended",
+                "task_suspended" => "suspended",
+                "task_noted" => "note",
+                "task_done" => "done",
+                "task_recomputed" => "recomputed",
+                other => other,
+            };
+            log.push(LogEntry {
+                seq: global_seq,
+                at: entry.at.clone(),
+                person: author,
+                face: entry.face.clone(),
+                action: action.to_string(),
+                old_due: entry.old_due,
+                new_due: entry.new_due,
+                detail: Some(entry.detail.clone()),
+            });
+        }
+        Ok(log)
     }
 
     /// How many colleagues' entries were pulled.
@@ -191,7 +267,7 @@ impl Store {
             .conn
             .query_row(
                 "SELECT t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category, \
-                 t.event_date, t.original_due, t.current_due, t.status, t.done_on, coalesce(s.kato, a.kato) \
+                 t.event_date, t.original_due, t.current_due, t.status, t.done_on, coalesce(s.kato, a.kato), t.norm_id \
                  FROM tasks t LEFT JOIN subjects s ON s.id = t.subject_id LEFT JOIN appeals a ON a.id = t.appeal_id \
                  WHERE t.id = ?1",
                 [id],
@@ -211,6 +287,9 @@ impl Store {
                             current_due: r.get(10)?,
                             status: r.get(11)?,
                             done_on: r.get(12)?,
+                            norm_id: r.get(14)?,
+                            period: None,
+                            suspensions: Vec::new(),
                         },
                         r.get::<_, Option<String>>(13)?,
                     ))

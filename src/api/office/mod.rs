@@ -232,7 +232,16 @@ impl Session {
         let (object_key, mut district) = if let Some(id) = entry.task_id {
             let state = self.store.task_state(id)?;
             let kato = state.as_ref().and_then(|(_, k)| k.clone());
-            task = state.map(|(s, _)| s);
+            task = match state {
+                Some((mut state, _)) => {
+                    if let Some((period, suspensions)) = self.store.task_rule(id)? {
+                        state.period = Some(period);
+                        state.suspensions = suspensions;
+                    }
+                    Some(state)
+                }
+                None => None,
+            };
             let key = match self.store.appeal_task_identity(id)? {
                 Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
                 None => format!("task:{}/{id}", link.workstation_id),

@@ -291,6 +291,10 @@ impl Session {
 
     /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).
     pub fn journal(&self, query: &JournalQuery) -> Result<Vec<JournalLine>, ApiError> {
+        if let Some(task) = query.task.filter(|t| *t < 0) {
+            // A colleague's task: its history as pulled from the office.
+            return self.colleague_task_journal(task, query.limit.unwrap_or(200).clamp(1, 10_000) as usize);
+        }
         let filter = JournalFilter {
             subject_bin: query.object.as_ref().map(|b| b.trim().to_string()),
             task_id: query.task,

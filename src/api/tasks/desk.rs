@@ -1,5 +1,6 @@
 //! The views built on the task graph: the prosecutor's desk, the reminders that fire, what slips
-//! through unnoticed and the supervisor's dashboard.
+//! through unnoticed and the supervisor's dashboard. The desk and the dashboard include the
+//! colleagues' tasks pulled from the office (`colleagues.rs`).
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -22,13 +23,21 @@ impl Session {
     /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
     pub fn desk(&self, today: NaiveDate, assignee: Option<&str>) -> Result<Desk, ApiError> {
         let calendar = self.calendar()?;
-        let graph = self.graph()?;
-        let mine = |t: &Task| assignee.is_none_or(|a| t.assignee == a);
+        // Colleagues' tasks pulled from the office stand beside this workstation's own, with
+        // their owner; an assignee's desk holds what is assigned to them or held by them.
+        let office = self.office_graph()?;
+        let graph = &office.graph;
+        let owner = |t: &Task| office.owners.get(&t.id);
+        let mine = |t: &Task| assignee.is_none_or(|a| t.assignee == a || owner(t).is_some_and(|o| o == a));
         let mut views: Vec<TaskView> = graph
             .tasks()
             .filter(|t| t.is_open() && mine(t))
-            .map(|t| self.view(&graph, &calendar, t.id, today))
-            .collect::<Result<_, _>>()?;
+            .map(|t| {
+                let mut view = self.view(graph, &calendar, t.id, today)?;
+                view.owner = owner(t).cloned();
+                Ok(view)
+            })
+            .collect::<Result<_, ApiError>>()?;
         views.sort_by(|a, b| {
             let score = |v: &TaskView| v.urgency.map_or(0.0, |u| u.score);
             score(b).total_cmp(&score(a)).then(a.task.id.cmp(&b.task.id))
@@ -56,10 +65,11 @@ impl Session {
                 desk.later += 1;
             }
         }
+        // Reminders are the holder's: a colleague's fire on their workstation.
         desk.reminders = graph
             .reminders_due(&calendar, today)
             .into_iter()
-            .filter(|r| graph.task(r.task_id).is_some_and(&mine))
+            .filter(|r| r.task_id > 0 && graph.task(r.task_id).is_some_and(&mine))
             .collect();
         Ok(desk)
     }
@@ -72,7 +82,8 @@ impl Session {
         Ok(self.graph()?.slips(&*self.calendar()?, today))
     }
 
+    /// The dashboard over this workstation's tasks and, after a sync, the colleagues' in scope.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
-        Ok(dashboard(&*self.graph()?, &*self.calendar()?, today))
+        Ok(dashboard(&self.office_graph()?.graph, &*self.calendar()?, today))
     }
 }

@@ -7,6 +7,7 @@
 //! creates its tasks and records the acceptance in one. The graph is rebuilt from storage after a
 //! write; at 100,000 tasks that is a measured few hundred milliseconds (docs/PERFORMANCE.md).
 
+mod colleagues;
 pub mod desk;
 
 use chrono::NaiveDate;
@@ -54,6 +55,10 @@ pub struct TaskView {
     pub blocked_by: Vec<i64>,
     pub slips_with_it: Vec<i64>,
     pub urgency: Option<Urgency>,
+    /// A colleague's task pulled from the office: the person whose workstation holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub owner: Option<String>,
 }
 
 /// One task in full: the view, how its due date was computed (the rule in three languages, the
@@ -133,9 +138,15 @@ impl Session {
         id: i64,
         today: NaiveDate,
     ) -> Result<TaskView, ApiError> {
-        let task = graph.task(id).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?.clone();
+        let task = graph.task(id).ok_or_else(|| self.no_such_task(id))?.clone();
         let urgency = task.is_open().then(|| graph.urgency(calendar, id, today));
-        Ok(TaskView { blocked_by: graph.open_prerequisites(id), slips_with_it: graph.slip_chain(id), urgency, task })
+        Ok(TaskView {
+            blocked_by: graph.open_prerequisites(id),
+            slips_with_it: graph.slip_chain(id),
+            urgency,
+            task,
+            owner: None,
+        })
     }
 
     /// Reads and computes everything a new task needs, before any write begins.
@@ -266,9 +277,7 @@ impl Session {
     pub fn add_dependency(&mut self, task: i64, prerequisite: i64) -> Result<(), ApiError> {
         let graph = self.graph()?;
         graph.check_dependency(task, prerequisite).map_err(|e| match e {
-            crate::domain::tasks::GraphError::UnknownTask(id) => {
-                ApiError::new(ErrorCode::NotFound, format!("no task {id}"))
-            }
+            crate::domain::tasks::GraphError::UnknownTask(id) => self.no_such_task(id),
             other => ApiError::invalid(other.to_string()),
         })?;
         let about = self.about(graph.task(task).expect("checked above"));
@@ -287,8 +296,7 @@ impl Session {
 
     fn open_task(&self, id: i64) -> Result<(std::rc::Rc<TaskGraph>, Task), ApiError> {
         let graph = self.graph()?;
-        let task =
-            graph.task(id).cloned().ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let task = graph.task(id).cloned().ok_or_else(|| self.no_such_task(id))?;
         if !task.is_open() {
             return Err(ApiError::new(ErrorCode::Closed, format!("task {id} is {} already", task.status.code())));
         }
@@ -378,7 +386,7 @@ impl Session {
         };
         let note = note.as_str();
         let graph = self.graph()?;
-        let task = graph.task(id).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let task = graph.task(id).ok_or_else(|| self.no_such_task(id))?;
         let about = self.about(task);
         let entry = Entry::TaskNoted { task_id: id, note: note.trim().into() };
         self.write(|w| {
@@ -522,6 +530,9 @@ impl Session {
     }
 
     pub fn task_detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
+        if id < 0 {
+            return self.colleague_task_detail(id, today);
+        }
         let calendar = self.calendar()?;
         let graph = self.graph()?;
         let view = self.view(&graph, &calendar, id, today)?;

@@ -39,7 +39,9 @@ CREATE INDEX remote_events_object ON remote_events(object_key) WHERE object_key 
 -- Colleagues' tasks as their workstations last pushed them: the desk, the dashboard and
 -- `ekn task show` read them beside this database's own.
 CREATE TABLE remote_tasks (
-    object_key      TEXT PRIMARY KEY,
+    -- The workstation's own number for a colleague's task (shown negated beside its own tasks).
+    id              INTEGER PRIMARY KEY,
+    object_key      TEXT NOT NULL UNIQUE,
     owner           TEXT NOT NULL,
     district        TEXT,
     state           TEXT NOT NULL,

@@ -12,7 +12,11 @@ import type { Urgency } from "./Urgency";
  * One task in full: the view, how its due date was computed (the rule in three languages, the
  * explanation with the extension cap), and its history from the journal (who, when, why).
  */
-export type TaskDetail = { rule: RuleView, suspensions: Array<Suspension>, explanation: Deadline, log: Array<LogEntry>, suggestion: Suggestion | null, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
+export type TaskDetail = { rule: RuleView, suspensions: Array<Suspension>, explanation: Deadline, log: Array<LogEntry>, suggestion: Suggestion | null, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, 
+/**
+ * A colleague's task pulled from the office: the person whose workstation holds it.
+ */
+owner?: string, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
 /**
  * The latest risk score (0–100) of the task's object, if any.
  */
