@@ -121,12 +121,15 @@ GRANT SELECT, INSERT, UPDATE ON object_districts TO ekn_office_app;
 -- Who may be assigned what: a supervisor's assignment of a task or an appeal to a person.
 CREATE TABLE assignments (
     object_key   text PRIMARY KEY,
+    -- Taken from sync_head like an entry's: pulled in the same order, never passed over.
+    global_seq   bigint NOT NULL,
     person_id    bigint NOT NULL REFERENCES people(id),
     assigned_by  bigint NOT NULL REFERENCES people(id),
     reason       text NOT NULL,
     at           timestamptz NOT NULL
 );
 GRANT SELECT, INSERT, UPDATE ON assignments TO ekn_office_app;
+CREATE INDEX assignments_global ON assignments(global_seq);
 
 -- The tasks as the office counts them: the state each workstation last pushed, plus the
 -- assignee the office gave and the effective due date while a conflict is open (the earlier).

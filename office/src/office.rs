@@ -282,11 +282,16 @@ pub async fn assign(
     if !task.district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
         return Err(OfficeError::forbidden(format!("task {} is outside your districts", assignment.object_key)));
     }
+    // The number comes from the counter row pushes take theirs from, so pullers see the
+    // assignment in commit order among the entries.
+    let global: i64 =
+        tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
     tx.execute(
-        "INSERT INTO assignments(object_key, person_id, assigned_by, reason, at) VALUES ($1, $2, $3, $4, now()) \
-         ON CONFLICT (object_key) DO UPDATE SET person_id = EXCLUDED.person_id, assigned_by = EXCLUDED.assigned_by, \
-         reason = EXCLUDED.reason, at = EXCLUDED.at",
-        &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason],
+        "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, reason, at) \
+         VALUES ($1, $5, $2, $3, $4, now()) \
+         ON CONFLICT (object_key) DO UPDATE SET global_seq = EXCLUDED.global_seq, person_id = EXCLUDED.person_id, \
+         assigned_by = EXCLUDED.assigned_by, reason = EXCLUDED.reason, at = EXCLUDED.at",
+        &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason.trim(), &global],
     )
     .await?;
     let row = tx.query_one(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;

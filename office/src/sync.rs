@@ -6,13 +6,13 @@
 //! scope.
 
 use axum::http::StatusCode;
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use ed25519_dalek::Signer;
 use ekn::domain::journal::{chain_hash, leaf_of, StoredEntry, GENESIS};
 use ekn::domain::merkle::{self, Frontier};
 use ekn::domain::sync::{
-    conflicting_kinds, cosign_bytes, parse_public_key, Cosignature, PullReply, PulledEvent, PushReply, PushRequest,
-    Refusal, SyncEvent, PROTOCOL,
+    conflicting_kinds, cosign_bytes, parse_public_key, AssignmentNotice, Cosignature, PullReply, PulledEvent,
+    PushReply, PushRequest, Refusal, SyncEvent, PROTOCOL,
 };
 use serde::{Deserialize, Serialize};
 
@@ -672,7 +672,33 @@ pub async fn pull(
     }
     let more = events.len() as i64 == limit;
     let next = if more { events.last().map_or(since, |e| e.global_seq) } else { head.max(since) };
+    // Assignments in the same stretch of the order, on tasks the caller may see (row-level
+    // security on office_tasks decides: their districts, or assigned to them).
+    let rows = tx
+        .query(
+            "SELECT a.global_seq, a.object_key, o.name, t.district, t.state, p.name, b.name, a.reason, a.at \
+             FROM assignments a JOIN office_tasks t ON t.object_key = a.object_key \
+             JOIN people o ON o.id = t.owner_id JOIN people p ON p.id = a.person_id JOIN people b ON b.id = a.assigned_by \
+             WHERE a.global_seq > $1 AND a.global_seq <= $2 ORDER BY a.global_seq",
+            &[&since, &next],
+        )
+        .await?;
+    let mut assignments = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let task: serde_json::Value = row.get(4);
+        assignments.push(AssignmentNotice {
+            global_seq: row.get(0),
+            object_key: row.get(1),
+            holder: row.get(2),
+            district: row.get(3),
+            task: serde_json::from_value(task).map_err(|e| OfficeError::Config(format!("a stored task: {e}")))?,
+            assigned_to: row.get(5),
+            assigned_by: row.get(6),
+            reason: row.get(7),
+            at: row.get::<_, DateTime<Utc>>(8).to_rfc3339(),
+        });
+    }
     tx.execute("UPDATE workstations SET last_pull_at = now() WHERE id = $1", &[&own]).await?;
     tx.commit().await?;
-    Ok(PullReply { events, next, more })
+    Ok(PullReply { events, next, more, assignments })
 }

@@ -611,3 +611,53 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let (ok, out, _) = office_cli(&office.pg_url, &["conflicts", "--json"], &[]);
     assert!(ok && out.contains("the longer period is lawful"), "{out}");
 }
+
+#[test]
+fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
+    let Some(office) = office_of_three() else { return };
+    let today = day("2026-11-23");
+    let csv_a = inspections_in(&["1920"], 1);
+    let (wa, wb, wsup) =
+        (Workstation::new(&csv_a), Workstation::new(&inspections_in(&["5530"], 1)), Workstation::new(&csv_a));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    wsup.join(&office, "Supervisor Saule", "supervisor's PC");
+    let own = add_task(&wa, &bins_of(&csv_a)[0].0, "check the permits", day("2026-10-01"));
+    wa.session().sync().unwrap();
+    wb.session().sync().unwrap();
+    assert!(wb.session().desk(today, None).unwrap().overdue.is_empty(), "outside Bekzat's districts");
+
+    // The supervisor sees Асель's task among the colleagues' and hands it to Bekzat with a reason.
+    wsup.session().sync().unwrap();
+    let desk = wsup.session().desk(today, None).unwrap();
+    let theirs = desk.overdue.iter().find(|v| v.owner.as_deref() == Some("Асель Нурланова")).unwrap().task.id;
+    let empty = wsup.session().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
+    assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
+    let assigned = wsup.session().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
+    assert_eq!(assigned.assigned_by, "Supervisor Saule");
+    let shown = wsup.session().desk(today, None).unwrap();
+    let row = shown.overdue.iter().find(|v| v.task.id == theirs).unwrap();
+    assert_eq!(row.assigned_to.as_deref(), Some("Bekzat Omarov"));
+
+    // A prosecutor may not hand work out.
+    let refused = wa.session().office_assign(own, "Bekzat Omarov", "swap").unwrap_err();
+    assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
+
+    // Bekzat's next sync brings it onto his desk, held by Асель, assigned to him.
+    wb.session().sync().unwrap();
+    let his = wb.session().desk(today, Some("Bekzat Omarov")).unwrap();
+    let row = his.overdue.iter().find(|v| v.task.title == "check the permits").expect("the assigned task");
+    assert_eq!((row.owner.as_deref(), row.assigned_to.as_deref()), (Some("Асель Нурланова"), Some("Bekzat Omarov")));
+    // And Асель's workstation learns it too, on her own task.
+    wa.session().sync().unwrap();
+    let detail = wa.session().task_detail(own, today).unwrap();
+    assert_eq!(detail.view.assigned_to.as_deref(), Some("Bekzat Omarov"));
+
+    // The office counts it as Bekzat's.
+    let token = office.login("Supervisor Saule");
+    let (_, tasks) = office.get(&token, "/v1/tasks");
+    let task = tasks.as_array().unwrap().iter().find(|t| t["state"]["title"] == "check the permits").unwrap().clone();
+    assert_eq!(task["assigned_to"], "Bekzat Omarov");
+    let (_, board) = office.get(&token, "/v1/dashboard?today=2026-11-23");
+    assert_eq!(board["by_owner"]["Bekzat Omarov"]["overdue"], 1, "{board:#}");
+}

@@ -46,6 +46,18 @@ pub enum TaskAction {
         #[arg(long)]
         json: bool,
     },
+    /// Assign a task (this workstation's, or a colleague's by its negative number) to a person
+    /// of the office, with a reason: a supervisor's decision, recorded by the office.
+    Assign {
+        #[arg(allow_negative_numbers = true)]
+        id: i64,
+        #[arg(long)]
+        to: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Declare that a task waits for another.
     Depend {
         id: i64,
@@ -135,6 +147,9 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
             let today = session.today();
             print(json, &session.task_detail(id, today)?, render_detail)
         }
+        TaskAction::Assign { id, to, reason, json } => print(json, &session.office_assign(id, &to, &reason)?, |a| {
+            format!("Task #{} ({}) is assigned to {} by {}\n", a.task_id, a.object_key, a.assigned_to, a.assigned_by)
+        }),
         TaskAction::Depend { id, on } => {
             session.add_dependency(id, on)?;
             super::out(&format!("Task #{id} now waits for task #{on}\n"));
@@ -173,6 +188,10 @@ fn line(v: &TaskView) -> String {
     });
     let blocked = if v.blocked_by.is_empty() { String::new() } else { format!(" | BLOCKED by {:?}", v.blocked_by) };
     let owner = v.owner.as_ref().map_or(String::new(), |o| format!(" (held by {o}, from the office)"));
+    let owner = match &v.assigned_to {
+        Some(to) => format!("{owner} → assigned to {to}"),
+        None => owner,
+    };
     format!(
         "#{} {} due {} [{}] {} — {}{owner}{urgency}{blocked}",
         t.id,

@@ -141,6 +141,26 @@ pub struct PullReply {
     pub events: Vec<PulledEvent>,
     pub next: i64,
     pub more: bool,
+    /// Work a supervisor assigned or reassigned in the same stretch of the office's order, on
+    /// tasks the caller may see (their own scope, or assigned to them).
+    #[serde(default)]
+    pub assignments: Vec<AssignmentNotice>,
+}
+
+/// A supervisor's assignment as a workstation pulls it: numbered in the office's global order
+/// like an entry, so a puller neither misses nor repeats one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentNotice {
+    pub global_seq: i64,
+    pub object_key: String,
+    /// The person whose workstation holds the task.
+    pub holder: String,
+    pub district: Option<String>,
+    pub task: TaskState,
+    pub assigned_to: String,
+    pub assigned_by: String,
+    pub reason: String,
+    pub at: String,
 }
 
 /// Why a server refused a request, as its JSON body says; the workstation's error repeats it.

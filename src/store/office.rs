@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::tasks::LogEntry;
 use super::{Store, StoreError};
 use crate::domain::journal::StoredEntry;
-use crate::domain::sync::{PulledEvent, TaskState};
+use crate::domain::sync::{AssignmentNotice, PulledEvent, TaskState};
 
 /// The row of `office_link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -102,8 +102,30 @@ impl Store {
 
     /// Stores a page of pulled entries and the new cursor in one transaction: a page is kept
     /// whole or not at all, and an entry pulled twice is kept once.
-    pub fn store_pulled(&mut self, events: &[PulledEvent], next: i64) -> Result<usize, StoreError> {
+    pub fn store_pulled(
+        &mut self,
+        events: &[PulledEvent],
+        next: i64,
+        assignments: &[AssignmentNotice],
+    ) -> Result<usize, StoreError> {
         self.replicate(|tx| {
+            let own: String =
+                tx.query_row("SELECT workstation_id FROM office_link WHERE id = 1", [], |r| r.get(0))?;
+            for a in assignments {
+                upsert_assignment(tx, &a.object_key, &a.assigned_to, &a.assigned_by, &a.reason, &a.at, a.global_seq)?;
+                // A task newly assigned to this person arrives with the assignment, its state as
+                // the office holds it; this workstation's own tasks are not copied.
+                if !a.object_key.starts_with(&format!("task:{own}/")) {
+                    let state = serde_json::to_string(&a.task).map_err(|err| StoreError::Invalid(err.to_string()))?;
+                    tx.execute(
+                        "INSERT INTO remote_tasks(object_key, owner, district, state, updated_global) VALUES (?1, ?2, ?3, ?4, ?5) \
+                         ON CONFLICT(object_key) DO UPDATE SET owner = excluded.owner, district = excluded.district, \
+                         state = excluded.state, updated_global = excluded.updated_global \
+                         WHERE excluded.updated_global > remote_tasks.updated_global",
+                        params![a.object_key, a.holder, a.district, state, a.global_seq],
+                    )?;
+                }
+            }
             let mut stored = 0;
             {
                 let mut insert = tx.prepare_cached(
@@ -139,6 +161,33 @@ impl Store {
             tx.execute("UPDATE office_link SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1", [next])?;
             Ok(stored)
         })
+    }
+
+    /// Records an assignment this workstation's person just made through the office (the pull
+    /// brings the office's copy, with its number, next time).
+    pub fn record_assignment(
+        &mut self,
+        object_key: &str,
+        assigned_to: &str,
+        assigned_by: &str,
+        reason: &str,
+        at: &str,
+    ) -> Result<(), StoreError> {
+        self.replicate(|tx| upsert_assignment(tx, object_key, assigned_to, assigned_by, reason, at, 0))
+    }
+
+    /// Who the office assigned each task to, by this workstation's task number (negative for a
+    /// colleague's): the workstation's own tasks by their office key, the colleagues' by theirs.
+    pub fn assigned_tasks(&self, workstation_id: &str) -> Result<Vec<(i64, String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, oa.assigned_to, oa.reason FROM tasks t LEFT JOIN appeals a ON a.id = t.appeal_id \
+             JOIN office_assignments oa ON oa.object_key = 'task:' || ?1 || '/' || t.id \
+                  OR (t.norm_id IS NOT NULL AND oa.object_key = 'appeal:' || a.appeal_no || '/' || t.kind) \
+             UNION ALL \
+             SELECT -r.id, oa.assigned_to, oa.reason FROM remote_tasks r JOIN office_assignments oa ON oa.object_key = r.object_key",
+        )?;
+        let rows = stmt.query_map([workstation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The colleagues' tasks pulled so far.
@@ -371,4 +420,25 @@ impl super::journal::Write<'_> {
         )?;
         Ok(())
     }
+}
+
+/// Keeps the newest assignment of a task (a lower number never replaces a higher one; the
+/// workstation's own record, numbered 0, gives way to the office's copy).
+fn upsert_assignment(
+    tx: &rusqlite::Transaction<'_>,
+    object_key: &str,
+    assigned_to: &str,
+    assigned_by: &str,
+    reason: &str,
+    at: &str,
+    global_seq: i64,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO office_assignments(object_key, assigned_to, assigned_by, reason, at, global_seq) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(object_key) DO UPDATE SET assigned_to = excluded.assigned_to, \
+         assigned_by = excluded.assigned_by, reason = excluded.reason, at = excluded.at, global_seq = excluded.global_seq \
+         WHERE excluded.global_seq >= office_assignments.global_seq OR excluded.global_seq = 0",
+        params![object_key, assigned_to, assigned_by, reason, at, global_seq],
+    )?;
+    Ok(())
 }

@@ -23,6 +23,7 @@ pub use client::{Auth, OfficeClient};
 /// What joining needs: the office's address, the person's name and password, and what to call
 /// this machine. The password is sent once, to log in, and never kept.
 #[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct JoinParams {
     pub url: String,
     pub user: String,
@@ -45,6 +46,16 @@ pub struct OfficeStatus {
     pub pulled_entries: i64,
     pub colleagues_tasks: usize,
     pub queued_reads: usize,
+}
+
+/// What an assignment through the office did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Assigned {
+    pub task_id: i64,
+    pub object_key: String,
+    pub assigned_to: String,
+    pub assigned_by: String,
+    pub at: String,
 }
 
 /// What one sync did.
@@ -225,6 +236,46 @@ impl Session {
         })
     }
 
+    /// A task's key across the office: an appeal's rule-made deadline is the appeal's, any other
+    /// task this workstation's; a colleague's (negative number) keeps the key it was pulled with.
+    fn task_object_key(&self, workstation_id: &str, id: i64) -> Result<String, ApiError> {
+        if id < 0 {
+            return match self.store.remote_task(-id)? {
+                Some(remote) => Ok(remote.object_key),
+                None => Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}"))),
+            };
+        }
+        Ok(match self.store.appeal_task_identity(id)? {
+            Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
+            None => format!("task:{workstation_id}/{id}"),
+        })
+    }
+
+    /// Assigns a task (this workstation's or a colleague's) to a person of the office, with a
+    /// reason: a supervisor's decision, recorded by the office under the enrolled person's name
+    /// and pulled by every workstation that sees the task.
+    pub fn office_assign(&mut self, id: i64, person: &str, reason: &str) -> Result<Assigned, ApiError> {
+        let person = person.trim();
+        if person.is_empty() || person.chars().count() > 120 {
+            return Err(ApiError::invalid("name the person to assign the task to (at most 120 characters)"));
+        }
+        let Some(reason) = crate::api::checked_note(Some(reason))? else {
+            return Err(ApiError::invalid("assigning work needs a reason"));
+        };
+        let link = self.linked()?;
+        if id > 0 && self.graph()?.task(id).is_none() {
+            return Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}")));
+        }
+        let object_key = self.task_object_key(&link.workstation_id, id)?;
+        let client = OfficeClient::new(&link.url)?;
+        let at = self.clock().stamp();
+        let auth = Auth::Workstation { id: &link.workstation_id, key: &self.signer, at: at.clone() };
+        let body = serde_json::json!({ "object_key": object_key, "person": person, "reason": reason.trim() });
+        let _: serde_json::Value = client.call("POST", "/v1/assign", Some(&body), auth)?;
+        self.store.record_assignment(&object_key, person, &link.person, reason.trim(), &at)?;
+        Ok(Assigned { task_id: id, object_key, assigned_to: person.to_string(), assigned_by: link.person, at })
+    }
+
     /// Places one entry in the office: the object it concerns across the office, its district,
     /// what the writer had seen of it, and a task's state.
     fn sync_event(&self, link: &OfficeLink, entry: StoredEntry) -> Result<SyncEvent, ApiError> {
@@ -242,11 +293,7 @@ impl Session {
                 }
                 None => None,
             };
-            let key = match self.store.appeal_task_identity(id)? {
-                Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
-                None => format!("task:{}/{id}", link.workstation_id),
-            };
-            (Some(key), kato)
+            (Some(self.task_object_key(&link.workstation_id, id)?), kato)
         } else if let Some(no) = &entry.appeal_no {
             (Some(format!("appeal:{no}")), self.store.appeal_kato(no)?)
         } else if let Some(bin) = &entry.subject_bin {
@@ -338,7 +385,7 @@ impl Session {
         loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
-            report.pulled += self.store.store_pulled(&reply.events, reply.next)?;
+            report.pulled += self.store.store_pulled(&reply.events, reply.next, &reply.assignments)?;
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
                 break;

@@ -20,6 +20,8 @@ use crate::store::office::RemoteTask;
 pub(in crate::api) struct OfficeGraph {
     pub graph: Rc<TaskGraph>,
     pub owners: HashMap<i64, String>,
+    /// Who a supervisor assigned a task to through the office, by task number.
+    pub assigned: HashMap<i64, String>,
 }
 
 /// A pulled task as the graph holds it, under its negative number; `None` for a kind or status
@@ -51,9 +53,15 @@ impl Session {
     /// This workstation's tasks and the colleagues' it does not hold itself. Without an office
     /// (or before the first pull) it is the workstation's own graph.
     pub(in crate::api) fn office_graph(&self) -> Result<OfficeGraph, ApiError> {
+        let assigned = match self.store.office_link()? {
+            Some(link) => {
+                self.store.assigned_tasks(&link.workstation_id)?.into_iter().map(|(id, to, _)| (id, to)).collect()
+            }
+            None => HashMap::new(),
+        };
         let remote = self.store.remote_tasks_not_held()?;
         if remote.is_empty() {
-            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new() });
+            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new(), assigned });
         }
         let (mut tasks, dependencies) = self.store.load_task_graph()?;
         let mut owners = HashMap::new();
@@ -63,7 +71,13 @@ impl Session {
                 tasks.push(task);
             }
         }
-        Ok(OfficeGraph { graph: Rc::new(TaskGraph::build(tasks, &dependencies)), owners })
+        Ok(OfficeGraph { graph: Rc::new(TaskGraph::build(tasks, &dependencies)), owners, assigned })
+    }
+
+    /// Who a supervisor assigned task `id` to through the office, if anyone.
+    pub(in crate::api) fn office_assignee(&self, id: i64) -> Result<Option<String>, ApiError> {
+        let Some(link) = self.store.office_link()? else { return Ok(None) };
+        Ok(self.store.assigned_tasks(&link.workstation_id)?.into_iter().find(|(t, _, _)| *t == id).map(|(_, to, _)| to))
     }
 
     /// The answer for a task number this workstation cannot change: a colleague's task is
@@ -89,6 +103,7 @@ impl Session {
         let calendar = self.calendar()?;
         let mut view = self.view(&office.graph, &calendar, id, today)?;
         view.owner = Some(remote.owner.clone());
+        view.assigned_to = office.assigned.get(&id).cloned();
         let period = remote.state.period.ok_or_else(|| {
             ApiError::invalid(format!(
                 "task {id} came from a workstation that did not send its period; it updates with that workstation's next sync"

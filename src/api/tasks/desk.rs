@@ -28,13 +28,19 @@ impl Session {
         let office = self.office_graph()?;
         let graph = &office.graph;
         let owner = |t: &Task| office.owners.get(&t.id);
-        let mine = |t: &Task| assignee.is_none_or(|a| t.assignee == a || owner(t).is_some_and(|o| o == a));
+        let assigned = |t: &Task| office.assigned.get(&t.id);
+        let mine = |t: &Task| {
+            assignee.is_none_or(|a| {
+                t.assignee == a || owner(t).is_some_and(|o| o == a) || assigned(t).is_some_and(|o| o == a)
+            })
+        };
         let mut views: Vec<TaskView> = graph
             .tasks()
             .filter(|t| t.is_open() && mine(t))
             .map(|t| {
                 let mut view = self.view(graph, &calendar, t.id, today)?;
                 view.owner = owner(t).cloned();
+                view.assigned_to = assigned(t).cloned();
                 Ok(view)
             })
             .collect::<Result<_, ApiError>>()?;

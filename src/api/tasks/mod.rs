@@ -59,6 +59,10 @@ pub struct TaskView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub owner: Option<String>,
+    /// The person a supervisor assigned the task to through the office.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub assigned_to: Option<String>,
 }
 
 /// One task in full: the view, how its due date was computed (the rule in three languages, the
@@ -146,6 +150,7 @@ impl Session {
             urgency,
             task,
             owner: None,
+            assigned_to: None,
         })
     }
 
@@ -535,7 +540,8 @@ impl Session {
         }
         let calendar = self.calendar()?;
         let graph = self.graph()?;
-        let view = self.view(&graph, &calendar, id, today)?;
+        let mut view = self.view(&graph, &calendar, id, today)?;
+        view.assigned_to = self.office_assignee(id)?;
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let norms = self.norms()?;

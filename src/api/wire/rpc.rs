@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
+use crate::api::office::{Assigned, JoinParams, OfficeStatus, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
     HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
@@ -133,6 +134,15 @@ pub struct CorrectAppealParams {
     pub appeal_no: String,
     pub aspect: CorrectionAspect,
     pub to: String,
+    pub reason: String,
+}
+
+/// A supervisor's assignment of a task (a colleague's has a negative number) through the office.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AssignParams {
+    pub id: i64,
+    pub person: String,
     pub reason: String,
 }
 
@@ -573,6 +583,10 @@ methods! {
     restore_backup: Session(RestoreParams) -> RestoreReport;
     retention_plan: Session(RetentionPlanParams) -> RetentionPlan;
     retention_apply: Session(RetentionApplyRequest) -> RetentionApplied;
+    office_status: Session(NoParams) -> OfficeStatus;
+    office_join: Session(JoinParams) -> OfficeStatus;
+    sync: Session(NoParams) -> SyncReport;
+    office_assign: Session(AssignParams) -> Assigned;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
@@ -773,6 +787,22 @@ mod on_session {
             media_type: media_type.into(),
             base64: base64::engine::general_purpose::STANDARD.encode(bytes),
         }
+    }
+
+    pub fn office_status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
+        s.office_status()
+    }
+
+    pub fn office_join(s: &mut Session, p: JoinParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
+        s.office_join(&p)
+    }
+
+    pub fn sync(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<SyncReport> {
+        s.sync()
+    }
+
+    pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
+        s.office_assign(p.id, &p.person, &p.reason)
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {

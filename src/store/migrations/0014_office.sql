@@ -48,6 +48,17 @@ CREATE TABLE remote_tasks (
     updated_global  INTEGER NOT NULL
 );
 
+-- Work a supervisor assigned through the office, on this workstation's tasks or colleagues':
+-- the office's record, pulled in its global order (a later assignment replaces an earlier one).
+CREATE TABLE office_assignments (
+    object_key   TEXT PRIMARY KEY,
+    assigned_to  TEXT NOT NULL,
+    assigned_by  TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    at           TEXT NOT NULL,
+    global_seq   INTEGER NOT NULL
+);
+
 -- Reads the office must log (a card, an appeal card, an evidence package, a search, an export),
 -- queued while offline and sent with the next sync; the office logs each once (by its id).
 CREATE TABLE access_queue (

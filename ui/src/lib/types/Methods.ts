@@ -13,6 +13,8 @@ import type { AppealCard } from "./AppealCard";
 import type { AppealParams } from "./AppealParams";
 import type { AppealQueue } from "./AppealQueue";
 import type { AppealsReference } from "./AppealsReference";
+import type { AssignParams } from "./AssignParams";
+import type { Assigned } from "./Assigned";
 import type { AttachParams } from "./AttachParams";
 import type { Attached } from "./Attached";
 import type { AttachmentParams } from "./AttachmentParams";
@@ -37,6 +39,7 @@ import type { HomeScreen } from "./HomeScreen";
 import type { ImportParams } from "./ImportParams";
 import type { ImportProgress } from "./ImportProgress";
 import type { ImportReport } from "./ImportReport";
+import type { JoinParams } from "./JoinParams";
 import type { JournalLine } from "./JournalLine";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalStatus } from "./JournalStatus";
@@ -47,6 +50,7 @@ import type { ModelRecord } from "./ModelRecord";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
+import type { OfficeStatus } from "./OfficeStatus";
 import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
 import type { OverrideRiskParams } from "./OverrideRiskParams";
@@ -71,6 +75,7 @@ import type { SearchHits } from "./SearchHits";
 import type { SearchParams } from "./SearchParams";
 import type { Slip } from "./Slip";
 import type { Status } from "./Status";
+import type { SyncReport } from "./SyncReport";
 import type { TaskDetail } from "./TaskDetail";
 import type { TaskParams } from "./TaskParams";
 import type { TrainRiskParams } from "./TrainRiskParams";
@@ -133,6 +138,10 @@ export type Methods = {
   restore_backup: { params: RestoreParams; result: RestoreReport };
   retention_plan: { params: RetentionPlanParams; result: RetentionPlan };
   retention_apply: { params: RetentionApplyRequest; result: RetentionApplied };
+  office_status: { params: NoParams; result: OfficeStatus };
+  office_join: { params: JoinParams; result: OfficeStatus };
+  sync: { params: NoParams; result: SyncReport };
+  office_assign: { params: AssignParams; result: Assigned };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
   rejected_rows: { params: UploadRef; result: RejectedRows };
@@ -192,6 +201,10 @@ export const METHOD_RUNS = {
   restore_backup: 'session',
   retention_plan: 'session',
   retention_apply: 'session',
+  office_status: 'session',
+  office_join: 'session',
+  sync: 'session',
+  office_assign: 'session',
   upload: 'host',
   discard_upload: 'host',
   rejected_rows: 'host',

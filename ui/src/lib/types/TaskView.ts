@@ -10,7 +10,11 @@ export type TaskView = { blocked_by: Array<number>, slips_with_it: Array<number>
 /**
  * A colleague's task pulled from the office: the person whose workstation holds it.
  */
-owner?: string, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
+owner?: string, 
+/**
+ * The person a supervisor assigned the task to through the office.
+ */
+assigned_to?: string, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
 /**
  * The latest risk score (0–100) of the task's object, if any.
  */
