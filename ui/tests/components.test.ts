@@ -1,11 +1,13 @@
 // Component tests in jsdom: a task row says how late it is and why, in the chosen language; a due
 // date explains itself on focus, naming skipped holidays in Kazakh; the virtual list renders only
-// what is in view of 10,000 rows.
+// what is in view of 10,000 rows; a colleague's task names who holds it, and only a supervisor is
+// offered to assign it.
 import { render, screen, fireEvent } from '@testing-library/svelte';
 import { createRawSnippet } from 'svelte';
 import { describe, expect, it } from 'vitest';
 import { i18n } from '../src/lib/i18n.svelte';
 import TaskRow from '../src/components/TaskRow.svelte';
+import { office } from '../src/lib/sync.svelte';
 import DueDate from '../src/components/DueDate.svelte';
 import VirtualList from '../src/components/VirtualList.svelte';
 import { cappedDeadline, deadline, taskView } from './fixtures';
@@ -17,6 +19,26 @@ describe('TaskRow', () => {
     expect(screen.getByRole('link').getAttribute('href')).toBe('#/card/000740000728');
     expect(screen.getByText('просрочено на 4 раб. дн.')).toBeTruthy();
     expect(screen.getByText(/Срочность 91: срок 70, блокирует другие 5, риск объекта 16/)).toBeTruthy();
+  });
+
+  it('names who holds a colleague\'s task and offers a supervisor to assign it, not a prosecutor', async () => {
+    i18n.lang = 'en';
+    const link = { url: 'http://127.0.0.1:8740', workstation_id: 'w', workstation_name: 'pc', person: 'Saule',
+      role: 'prosecutor', districts: ['1920'], office_key: 'k', instance: 'i', joined_at: '', pushed_through: 0,
+      pull_cursor: 0, last_sync_at: null, last_error: null };
+    office.status = { link, pending_entries: 0, pulled_entries: 0, colleagues_tasks: 1, queued_reads: 0 };
+    const view = taskView({ id: -3, owner: 'Асель Нурланова', assigned_to: 'Bekzat Omarov' });
+    const first = render(TaskRow, { view });
+    expect(screen.getByText('held by Асель Нурланова (from the office, read-only)')).toBeTruthy();
+    expect(screen.getByText('assigned to Bekzat Omarov')).toBeTruthy();
+    expect(screen.queryByText('Assign…')).toBeNull();
+    first.unmount();
+    office.status = { ...office.status, link: { ...link, role: 'supervisor' } };
+    render(TaskRow, { view });
+    await fireEvent.click(screen.getByText('Assign…'));
+    expect(screen.getByLabelText('reason')).toBeTruthy();
+    office.status = null;
+    i18n.lang = 'ru';
   });
 
   it('speaks Kazakh when the language is Kazakh', () => {

@@ -17,6 +17,7 @@ import type { ChecklistMarkRequest } from './types/ChecklistMarkRequest';
 import type { AnomalyReview } from './types/AnomalyReview';
 import type { RiskAssessment } from './types/RiskAssessment';
 import type { RetentionApplyRequest } from './types/RetentionApplyRequest';
+import type { JoinParams } from './types/JoinParams';
 
 const none = {} as Record<symbol, never>;
 
@@ -55,6 +56,10 @@ export const api = {
   restoreBackup: (file: string, to: string, passphrase: string | null) => call('restore_backup', { file, to, passphrase }),
   retentionPlan: (asOf: string | null) => call('retention_plan', { as_of: asOf }),
   retentionApply: (p: RetentionApplyRequest) => call('retention_apply', p),
+  officeStatus: () => call('office_status', none),
+  officeJoin: (p: JoinParams) => call('office_join', p),
+  sync: () => call('sync', none),
+  officeAssign: (id: number, person: string, reason: string) => call('office_assign', { id, person, reason }),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),
   discardUpload: (upload: string) => call('discard_upload', { upload }),
   rejectedRows: (upload: string) => call('rejected_rows', { upload }),
