@@ -6,6 +6,7 @@
 //! - `people`: roles, passwords (Argon2id), sessions, and what each role may do (`Caller`).
 //! - `sync`: enrolment, push (the witness of each workstation's chain), pull within scope.
 //! - `office`: cards, tasks, conflicts and assignments as people ask for them.
+//! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
@@ -18,6 +19,7 @@ pub mod http;
 pub mod keys;
 pub mod office;
 pub mod people;
+pub mod routing;
 pub mod sync;
 
 pub use error::OfficeError;

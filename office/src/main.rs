@@ -83,7 +83,13 @@ enum UserAction {
         /// KATO prefixes, comma-separated (`1910,1920`); `*` for all.
         #[arg(long, default_value = "")]
         districts: String,
+        /// The routing table's units the person works in (`social_rights,business`): appeals
+        /// routed there are handed to the member with the least open work.
+        #[arg(long, default_value = "")]
+        units: String,
     },
+    /// Set the units a person works in (replaces the list; "" for none).
+    Units { name: String, units: String },
     List {
         #[arg(long)]
         json: bool,
@@ -189,21 +195,37 @@ async fn run(args: Args) -> Result<(), OfficeError> {
         }
         Command::Serve { listen } => {
             db::migrate(&pool).await?;
+            // SLA tasks left unassigned when the server last stopped between a push and its routing.
+            let routed = ekn_office::routing::route_pending(&mut pool.get().await?).await?;
+            if !routed.is_empty() {
+                eprintln!("ekn-office: handed out {} appeal task(s) waiting for routing", routed.len());
+            }
             http::serve(http::AppState::new(pool), listen).await?;
         }
         Command::User { action } => {
             let client = pool.get().await?;
             match action {
-                UserAction::Add { name, role, districts } => {
+                UserAction::Add { name, role, districts, units } => {
                     let role = Role::parse(&role)?;
                     let districts = people::parse_districts(&districts)?;
-                    let person = people::add(&client, &name, role, &districts, &password()?).await?;
+                    let units = people::parse_units(&units)?;
+                    let person = people::add(&client, &name, role, &districts, &units, &password()?).await?;
                     println!(
-                        "added {} ({}, districts {})",
+                        "added {} ({}, districts {}, units {})",
                         person.name,
                         person.role.code(),
-                        person.districts.join(",")
+                        person.districts.join(","),
+                        person.units.join(",")
                     );
+                }
+                UserAction::Units { name, units } => {
+                    let person = people::set_units(&client, &name, &people::parse_units(&units)?).await?;
+                    println!("{} works in units {}", person.name, person.units.join(","));
+                    drop(client);
+                    // Tasks that found nobody in their unit before may find this person now.
+                    for r in ekn_office::routing::route_pending(&mut pool.get().await?).await? {
+                        println!("{} → {}: {}", r.object_key, r.person, r.reason);
+                    }
                 }
                 UserAction::List { json } => {
                     let list = people::list(&client).await?;
@@ -212,7 +234,13 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                     } else {
                         for p in list {
                             let blocked = p.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
-                            println!("{:<30} {:<11} {}{blocked}", p.name, p.role.code(), p.districts.join(","));
+                            println!(
+                                "{:<30} {:<11} {:<20} {}{blocked}",
+                                p.name,
+                                p.role.code(),
+                                p.districts.join(","),
+                                p.units.join(",")
+                            );
                         }
                     }
                 }

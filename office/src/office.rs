@@ -290,7 +290,7 @@ pub async fn assign(
         "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, reason, at) \
          VALUES ($1, $5, $2, $3, $4, now()) \
          ON CONFLICT (object_key) DO UPDATE SET global_seq = EXCLUDED.global_seq, person_id = EXCLUDED.person_id, \
-         assigned_by = EXCLUDED.assigned_by, reason = EXCLUDED.reason, at = EXCLUDED.at",
+         assigned_by = EXCLUDED.assigned_by, rule = NULL, reason = EXCLUDED.reason, at = EXCLUDED.at",
         &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason.trim(), &global],
     )
     .await?;

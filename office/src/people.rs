@@ -58,6 +58,9 @@ pub struct Person {
     pub name: String,
     pub role: Role,
     pub districts: Vec<String>,
+    /// The routing table's units the person works in: appeals routed there may be handed to them.
+    #[serde(default)]
+    pub units: Vec<String>,
     pub blocked: bool,
     pub blocked_reason: Option<String>,
 }
@@ -121,6 +124,23 @@ pub fn parse_districts(text: &str) -> Result<Vec<String>, OfficeError> {
     Ok(districts)
 }
 
+/// Parses `social_rights,business`: unit ids of the routing table (assets/appeals/routing.json).
+pub fn parse_units(text: &str) -> Result<Vec<String>, OfficeError> {
+    let table = ekn::domain::triage::RoutingTable::builtin();
+    let units: Vec<String> = text.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_string).collect();
+    for u in &units {
+        if table.unit(u).is_none() {
+            let known: Vec<&str> = table.units.iter().map(|u| u.id.as_str()).collect();
+            return Err(OfficeError::bad_request(format!(
+                "unit '{u}' is not in the routing table {} (its units: {})",
+                table.version,
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(units)
+}
+
 /// Hashes a password with Argon2id (the crate's defaults: 19 MiB, 2 passes) and a random salt.
 pub fn hash_password(password: &str) -> Result<String, OfficeError> {
     if password.chars().count() < 10 {
@@ -150,12 +170,13 @@ fn person_from_row(row: &tokio_postgres::Row) -> Result<Person, OfficeError> {
         name: row.get("name"),
         role: Role::parse(&role)?,
         districts: row.get("districts"),
+        units: row.get("units"),
         blocked: blocked_at.is_some(),
         blocked_reason: row.get("blocked_reason"),
     })
 }
 
-const PERSON_COLUMNS: &str = "id, name, role, districts, blocked_at, blocked_reason";
+const PERSON_COLUMNS: &str = "id, name, role, districts, units, blocked_at, blocked_reason";
 
 /// Adds a person. A name already taken is refused.
 pub async fn add(
@@ -163,6 +184,7 @@ pub async fn add(
     name: &str,
     role: Role,
     districts: &[String],
+    units: &[String],
     password: &str,
 ) -> Result<Person, OfficeError> {
     check_name(name)?;
@@ -173,10 +195,10 @@ pub async fn add(
     let row = client
         .query_opt(
             &format!(
-                "INSERT INTO people(name, role, districts, password_hash) VALUES ($1, $2, $3, $4) \
+                "INSERT INTO people(name, role, districts, units, password_hash) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (name) DO NOTHING RETURNING {PERSON_COLUMNS}"
             ),
-            &[&name, &role.code(), &districts, &hash],
+            &[&name, &role.code(), &districts, &units, &hash],
         )
         .await?
         .ok_or_else(|| OfficeError::conflict("exists", format!("a person named '{name}' already exists")))?;
@@ -207,6 +229,18 @@ pub async fn block(client: &tokio_postgres::Client, name: &str, reason: &str) ->
         .execute("UPDATE sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", &[&person.id])
         .await?;
     Ok(person)
+}
+
+/// Sets the units a person works in (replacing the previous list).
+pub async fn set_units(client: &tokio_postgres::Client, name: &str, units: &[String]) -> Result<Person, OfficeError> {
+    let row = client
+        .query_opt(
+            &format!("UPDATE people SET units = $2 WHERE name = $1 RETURNING {PERSON_COLUMNS}"),
+            &[&name, &units],
+        )
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no person named '{name}'")))?;
+    person_from_row(&row)
 }
 
 pub async fn by_id(client: &tokio_postgres::Client, id: i64) -> Result<Person, OfficeError> {

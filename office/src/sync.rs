@@ -226,6 +226,19 @@ pub async fn push(
     }
     let mut client = pool.get().await?;
     let result = push_in_transaction(&mut client, ws, person, request).await;
+    if result.is_ok() {
+        // Appeals' SLA tasks just arrived unassigned are handed out by rule, after the push
+        // committed: a failure here loses nothing (the task waits for the next pass) and is logged.
+        let keys: Vec<String> = request
+            .events
+            .iter()
+            .filter(|e| e.task.as_ref().is_some_and(|t| t.assignee == crate::routing::UNASSIGNED))
+            .filter_map(|e| e.object_key.clone())
+            .collect();
+        if let Err(e) = crate::routing::route(&mut client, &keys).await {
+            tracing::error!(target: "ekn_office", error = %e, "routing the pushed SLA tasks failed; they wait for the next pass");
+        }
+    }
     if let Err(OfficeError::Refused(_, refusal)) = &result {
         if matches!(refusal.error.as_str(), "fork" | "epoch_mismatch" | "bad_chain" | "bad_checkpoint") {
             incident(&client, &ws.id, &refusal.error, &refusal.message).await?;
@@ -676,9 +689,10 @@ pub async fn pull(
     // security on office_tasks decides: their districts, or assigned to them).
     let rows = tx
         .query(
-            "SELECT a.global_seq, a.object_key, o.name, t.district, t.state, p.name, b.name, a.reason, a.at \
+            "SELECT a.global_seq, a.object_key, o.name, t.district, t.state, p.name, coalesce(b.name, 'rule ' || a.rule), \
+             a.reason, a.at \
              FROM assignments a JOIN office_tasks t ON t.object_key = a.object_key \
-             JOIN people o ON o.id = t.owner_id JOIN people p ON p.id = a.person_id JOIN people b ON b.id = a.assigned_by \
+             JOIN people o ON o.id = t.owner_id JOIN people p ON p.id = a.person_id LEFT JOIN people b ON b.id = a.assigned_by \
              WHERE a.global_seq > $1 AND a.global_seq <= $2 ORDER BY a.global_seq",
             &[&since, &next],
         )

@@ -5,7 +5,8 @@
 //! never misses an entry committed late, a server killed in the middle of a push, and the
 //! office's dashboard adding up to the workstations' own, and one appeal's deadline extended
 //! offline on two workstations: both kept, one conflict, the earlier date in force until a
-//! supervisor resolves it with a reason.
+//! supervisor resolves it with a reason; a supervisor hands a task to another prosecutor, and
+//! appeals' SLA tasks go by rule to the least-loaded member of the routed unit.
 
 mod support;
 
@@ -660,4 +661,118 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(task["assigned_to"], "Bekzat Omarov");
     let (_, board) = office.get(&token, "/v1/dashboard?today=2026-11-23");
     assert_eq!(board["by_owner"]["Bekzat Omarov"]["overdue"], 1, "{board:#}");
+}
+
+#[test]
+fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers_the_district() {
+    let Some(office) = Office::start() else { return };
+    let every_unit: Vec<String> =
+        ekn::domain::triage::RoutingTable::builtin().units.iter().map(|u| u.id.clone()).collect();
+    let every_unit = every_unit.join(",");
+    // Two prosecutors of 1920 and one of 5530 in every unit; the clerk who registers appeals in none.
+    office.add_user_in_units("Dana Seitkali", "prosecutor", "1920", &every_unit);
+    office.add_user_in_units("Асель Нурланова", "prosecutor", "1920", &every_unit);
+    office.add_user_in_units("Bekzat Omarov", "prosecutor", "5530", &every_unit);
+    office.add_user("Clerk Gulnar", "prosecutor", "1920");
+    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    let (ok, _, err) = office_cli(
+        &office.pg_url,
+        &["user", "add", "Nobody", "--role", "prosecutor", "--districts", "1920", "--units", "no_such_unit"],
+        &[("EKN_OFFICE_PASSWORD", "x")],
+    );
+    assert!(!ok && err.contains("no_such_unit") && err.contains("social_rights"), "{err}");
+
+    let csv = inspections_in(&["1920"], 1);
+    let clerk = Workstation::new(&csv);
+    clerk.import_appeals(&open_appeals_in("1920", 6));
+    clerk.join(&office, "Clerk Gulnar", "reception PC");
+    clerk.session().sync().unwrap();
+
+    // Every SLA task was handed out by the rule, never to Bekzat (5530 does not cover the
+    // appeals' district), evenly between the two who do, each naming the table and the figures.
+    let rows = office.pg.psql(
+        "ekn",
+        "SELECT p.name || '|' || a.rule || '|' || a.reason FROM assignments a JOIN people p ON p.id = a.person_id ORDER BY a.global_seq",
+    );
+    let rows: Vec<&str> = rows.lines().collect();
+    let sla: i64 = office
+        .pg
+        .psql(
+            "ekn",
+            "SELECT count(*) FROM office_tasks WHERE state->>'task_kind' IN ('consider_appeal', 'forward_appeal')",
+        )
+        .parse()
+        .unwrap();
+    assert!(sla >= 6, "six appeals, at least one SLA task each: {sla}");
+    assert_eq!(rows.len() as i64, sla, "{rows:?}");
+    let version = &ekn::domain::triage::RoutingTable::builtin().version;
+    let count = |who: &str| rows.iter().filter(|r| r.starts_with(&format!("{who}|"))).count() as i64;
+    assert_eq!(count("Bekzat Omarov"), 0);
+    assert_eq!(count("Dana Seitkali") + count("Асель Нурланова"), sla);
+    assert!((count("Dana Seitkali") - count("Асель Нурланова")).abs() <= 1, "{rows:?}");
+    assert!(rows.iter().all(|r| r.contains(version.as_str()) && r.contains("district 1920")), "{rows:?}");
+
+    // Dana's workstation pulls hers onto her desk, held by the clerk, given by the rule.
+    let dana = Workstation::new(&csv);
+    dana.join(&office, "Dana Seitkali", "office PC");
+    dana.session().sync().unwrap();
+    let today = day("2026-11-23");
+    let desk = dana.session().desk(today, Some("Dana Seitkali")).unwrap();
+    let hers: Vec<_> = desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).collect();
+    assert_eq!((hers.len() + desk.later) as i64, count("Dana Seitkali"), "{desk:#?}");
+    assert!(!hers.is_empty());
+    assert!(hers.iter().all(|v| v.owner.as_deref() == Some("Clerk Gulnar")));
+    assert!(hers.iter().all(|v| v.assigned_to.as_deref() == Some("Dana Seitkali")));
+
+    // A supervisor's reassignment stands over the rule's, and a sync does not undo it.
+    let sup = Workstation::new(&csv);
+    sup.join(&office, "Supervisor Saule", "supervisor's PC");
+    sup.session().sync().unwrap();
+    let board = sup.session().desk(today, None).unwrap();
+    let one = board
+        .overdue
+        .iter()
+        .chain(&board.due_today)
+        .chain(&board.next_7_working_days)
+        .find(|v| v.assigned_to.as_deref() == Some("Dana Seitkali"))
+        .unwrap();
+    sup.session().office_assign(one.task.id, "Асель Нурланова", "Dana is in court all week").unwrap();
+    clerk.session().sync().unwrap();
+    assert_eq!(count_of(&office, "Асель Нурланова"), count("Асель Нурланова") + 1);
+
+    // An appeal in a district nobody's unit covers waits for a person, and finds one when a
+    // member joins the unit.
+    let far = Workstation::new(&inspections_in(&["5530"], 1));
+    office.add_user("Clerk Aru", "prosecutor", "5530");
+    far.import_appeals(&open_appeals_in("5530", 1));
+    office.pg.psql("ekn", "UPDATE people SET units = '{}' WHERE name = 'Bekzat Omarov'");
+    far.join(&office, "Clerk Aru", "reception 2");
+    far.session().sync().unwrap();
+    assert_eq!(count_of(&office, "Bekzat Omarov"), 0);
+    let waiting: i64 = office
+        .pg
+        .psql("ekn", "SELECT count(*) FROM office_tasks t WHERE district LIKE '5530%' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key)")
+        .parse()
+        .unwrap();
+    assert!(waiting >= 1);
+    let (ok, out, err) = office_cli(
+        &office.pg_url,
+        &["user", "units", "Bekzat Omarov", "reception,social_rights,business,environment,procedural"],
+        &[],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(out.lines().filter(|l| l.contains("→ Bekzat Omarov")).count() as i64, waiting, "{out}");
+    assert_eq!(count_of(&office, "Bekzat Omarov"), waiting);
+}
+
+/// How many assignments the office holds for `who`.
+fn count_of(office: &Office, who: &str) -> i64 {
+    office
+        .pg
+        .psql(
+            "ekn",
+            &format!("SELECT count(*) FROM assignments a JOIN people p ON p.id = a.person_id WHERE p.name = '{who}'"),
+        )
+        .parse()
+        .unwrap()
 }

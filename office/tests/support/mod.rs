@@ -250,9 +250,14 @@ impl Office {
     }
 
     pub fn add_user(&self, name: &str, role: &str, districts: &str) {
+        self.add_user_in_units(name, role, districts, "");
+    }
+
+    /// A person who works in the routing table's `units` (comma-separated ids).
+    pub fn add_user_in_units(&self, name: &str, role: &str, districts: &str, units: &str) {
         let (ok, out, err) = office_cli(
             &self.pg_url,
-            &["user", "add", name, "--role", role, "--districts", districts],
+            &["user", "add", name, "--role", role, "--districts", districts, "--units", units],
             &[("EKN_OFFICE_PASSWORD", PASSWORD)],
         );
         assert!(ok, "user add {name}: {out}{err}");

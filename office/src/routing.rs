@@ -1,0 +1,171 @@
+//! Appeals' SLA tasks handed out by rule. A workstation that triages an appeal creates its
+//! consideration (and forwarding) task for the unit the routing table chose, with no assignee
+//! ("—"): who in that unit takes it is the office's to say, since only the office sees everyone's
+//! work. When such a task arrives, the office gives it to the member of the unit whose districts
+//! cover the appeal and who holds the least open work, and records the assignment with the rule's
+//! version and the figures that decided it; a supervisor may reassign it with a reason like any
+//! other. The assignment reaches the workstations in the global order, as a supervisor's does.
+
+use ekn::domain::sync::{in_scope, TaskState};
+use ekn::domain::tasks::TaskKind;
+use ekn::domain::triage::RoutingTable;
+use serde::{Deserialize, Serialize};
+
+use crate::db::{scoped, Scope};
+use crate::error::OfficeError;
+
+/// The assignee a workstation writes on an SLA task it leaves to the office (`api::appeals::UNASSIGNED`).
+pub const UNASSIGNED: &str = "—";
+
+/// Names the rule in every assignment it makes: the routing table's version and this rule's own.
+pub fn rule_name() -> String {
+    format!("{} + workload-1", RoutingTable::builtin().version)
+}
+
+/// One assignment the rule made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Routed {
+    pub object_key: String,
+    pub person: String,
+    pub reason: String,
+}
+
+/// Whether a task is an appeal's SLA task the office should hand out.
+fn awaits_routing(state: &TaskState) -> bool {
+    let sla = state.task_kind == TaskKind::ConsiderAppeal.code() || state.task_kind == TaskKind::ForwardAppeal.code();
+    sla && state.assignee == UNASSIGNED && state.status == "open"
+}
+
+/// The routing table's unit a task names: workstations write the unit's Russian name, older ones its id.
+fn unit_of(state: &TaskState) -> Option<String> {
+    RoutingTable::builtin().units.iter().find(|u| u.id == state.unit || u.name_ru == state.unit).map(|u| u.id.clone())
+}
+
+/// Hands out the given tasks (those just pushed) that await routing and have no assignment yet.
+/// Runs as the office itself in its own transaction after the push committed, so a push is never
+/// refused for want of a unit member; a task left unassigned (nobody in the unit covers its
+/// district) stays "—" on the dashboard for a supervisor. Tasks that were not handed out because
+/// the server stopped in between are found again by `route_pending` at start.
+pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> Result<Vec<Routed>, OfficeError> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The office's own scope: it reads every district's tasks to count a member's work, and
+    // writes only assignments; nothing it reads leaves the server except the counts in a reason.
+    let office = Scope { districts: vec!["*".into()], ..Scope::default() };
+    let tx = scoped(client, &office).await?;
+    let rows = tx
+        .query(
+            "SELECT t.object_key, t.district, t.state FROM office_tasks t \
+             WHERE t.object_key = ANY($1) AND t.status = 'open' \
+             AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key) ORDER BY t.updated_global",
+            &[&keys],
+        )
+        .await?;
+    let rule = rule_name();
+    let mut routed = Vec::new();
+    for row in &rows {
+        let key: String = row.get(0);
+        let district: Option<String> = row.get(1);
+        let state: TaskState = match serde_json::from_value(row.get(2)) {
+            Ok(s) => s,
+            Err(e) => return Err(OfficeError::Config(format!("a stored task {key}: {e}"))),
+        };
+        if !awaits_routing(&state) {
+            continue;
+        }
+        let Some(unit) = unit_of(&state) else { continue };
+        // Members of the unit who may be given work, with their open tasks: those assigned to them,
+        // and those they hold that nobody was assigned (an SLA task awaiting routing is nobody's).
+        let members = tx
+            .query(
+                "SELECT p.id, p.name, p.districts, \
+                   (SELECT count(*) FROM office_tasks t LEFT JOIN assignments a ON a.object_key = t.object_key \
+                    WHERE t.status = 'open' AND (a.person_id = p.id \
+                      OR (a.person_id IS NULL AND t.owner_id = p.id AND t.state->>'assignee' <> $2))) AS open \
+                 FROM people p WHERE $1 = ANY(p.units) AND p.blocked_at IS NULL AND p.role = 'prosecutor' \
+                 ORDER BY p.name",
+                &[&unit, &UNASSIGNED],
+            )
+            .await?;
+        let eligible: Vec<(i64, String, i64)> = members
+            .iter()
+            .filter(|m| district.as_deref().is_some_and(|d| in_scope(d, &m.get::<_, Vec<String>>(2))))
+            .map(|m| (m.get(0), m.get(1), m.get(3)))
+            .collect();
+        let Some((person_id, name, open)) = eligible.iter().min_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1))) else {
+            tracing::info!(task = %key, unit = %unit, "no member of the unit covers the task's district; left for a supervisor");
+            continue;
+        };
+        let reason = format!(
+            "routing table {}: unit {unit}; the least open work among {} member(s) covering district {}: {open} task(s)",
+            RoutingTable::builtin().version,
+            eligible.len(),
+            district.as_deref().unwrap_or("—"),
+        );
+        let global: i64 =
+            tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
+        // A supervisor's assignment made meanwhile stands: the rule never overrides a person.
+        let inserted = tx
+            .execute(
+                "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, rule, reason, at) \
+                 VALUES ($1, $2, $3, NULL, $4, $5, now()) ON CONFLICT (object_key) DO NOTHING",
+                &[&key, &global, person_id, &rule, &reason],
+            )
+            .await?;
+        if inserted == 1 {
+            routed.push(Routed { object_key: key, person: name.clone(), reason });
+        }
+    }
+    tx.commit().await?;
+    Ok(routed)
+}
+
+/// Every open SLA task still awaiting routing (after a restart, or a member added to a unit).
+pub async fn route_pending(client: &mut deadpool_postgres::Client) -> Result<Vec<Routed>, OfficeError> {
+    let office = Scope { districts: vec!["*".into()], ..Scope::default() };
+    let keys: Vec<String> = {
+        let tx = scoped(client, &office).await?;
+        let rows = tx
+            .query(
+                "SELECT t.object_key FROM office_tasks t WHERE t.status = 'open' AND t.state->>'assignee' = $1 \
+                 AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key)",
+                &[&UNASSIGNED],
+            )
+            .await?;
+        tx.commit().await?;
+        rows.iter().map(|r| r.get(0)).collect()
+    };
+    route(client, &keys).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(kind: &str, assignee: &str, unit: &str) -> TaskState {
+        serde_json::from_value(serde_json::json!({
+            "task_kind": kind, "title": "t", "subject_bin": null, "appeal_no": "A-1", "assignee": assignee,
+            "unit": unit, "region_code": null, "category": null, "event_date": "2026-01-05",
+            "original_due": "2026-02-04", "current_due": "2026-02-04", "status": "open", "done_on": null
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn only_unassigned_open_sla_tasks_await_routing() {
+        assert!(awaits_routing(&state("consider_appeal", UNASSIGNED, "reception")));
+        assert!(awaits_routing(&state("forward_appeal", UNASSIGNED, "reception")));
+        assert!(!awaits_routing(&state("consider_appeal", "Айгерим", "reception")));
+        assert!(!awaits_routing(&state("inspection_act", UNASSIGNED, "reception")));
+    }
+
+    #[test]
+    fn a_unit_is_found_by_its_russian_name_or_its_id() {
+        let table = RoutingTable::builtin();
+        let unit = &table.units[0];
+        assert_eq!(unit_of(&state("consider_appeal", UNASSIGNED, &unit.name_ru)), Some(unit.id.clone()));
+        assert_eq!(unit_of(&state("consider_appeal", UNASSIGNED, &unit.id)), Some(unit.id.clone()));
+        assert_eq!(unit_of(&state("consider_appeal", UNASSIGNED, "no such unit")), None);
+    }
+}
