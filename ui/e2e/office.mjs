@@ -1,0 +1,183 @@
+// The office in the real desktop app: a throwaway PostgreSQL cluster (Debian's binaries, run as the
+// `postgres` user when we are root), the real `ekn-office` server on loopback, two prosecutors'
+// workstations as real `ekn` databases that join it and push a task each, and a supervisor's
+// workstation opened in ekn-desktop. The app syncs in the background at start and says when; the
+// desk then holds both prosecutors' tasks with who holds each; the supervisor hands Асель's task to
+// Bekzat with a reason, and Bekzat's next sync brings it onto his desk.
+// Screenshots: ui/e2e-artifacts/office/.
+import { execFileSync, spawn } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, TODAY, artifactsDir, ekn } from './support.mjs';
+import { withDesktopApp } from './webdriver.mjs';
+
+const PASSWORD = 'e2e: correct horse battery staple';
+const office = () => process.env.EKN_OFFICE_BIN ?? join(ROOT, 'target/debug/ekn-office');
+
+function check(condition, message) {
+  if (!condition) throw new Error(`office journey: ${message}`);
+}
+
+function freePort() {
+  return new Promise((ok) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => ok(port));
+    });
+  });
+}
+
+/** Debian keeps PostgreSQL's server binaries off PATH: the newest /usr/lib/postgresql/N/bin. */
+function pgBin() {
+  if (process.env.PG_BIN) return process.env.PG_BIN;
+  const versions = existsSync('/usr/lib/postgresql')
+    ? readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/initdb`)).sort((a, b) => Number(a) - Number(b))
+    : [];
+  if (!versions.length) throw new Error("PostgreSQL's server binaries are missing (scripts/setup installs them)");
+  return `/usr/lib/postgresql/${versions.at(-1)}/bin`;
+}
+
+/** A throwaway cluster on a Unix socket in its own directory; resolves with its URL and a stop(). */
+async function startPostgres() {
+  const bin = pgBin();
+  const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-pg-'));
+  const root = process.getuid?.() === 0;
+  const asPostgres = (program, args) =>
+    root ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, program), ...args], { stdio: 'pipe' }) : execFileSync(join(bin, program), args, { stdio: 'pipe' });
+  if (root) {
+    const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
+    const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
+    chownSync(dir, uid, gid);
+  }
+  const data = join(dir, 'data');
+  asPostgres('initdb', ['-D', data, '-U', 'ekn', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N']);
+  const port = await freePort();
+  asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off`, 'start']);
+  execFileSync(join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', 'ekn', '-d', 'postgres', '-c', 'CREATE DATABASE ekn'], { stdio: 'pipe' });
+  return {
+    url: `host=${dir} port=${port} user=ekn dbname=ekn`,
+    stop() {
+      try { asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already gone */ }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** `ekn-office serve` on a free loopback port; resolves once it answers /v1/health. */
+async function startOffice(pgUrl) {
+  const port = await freePort();
+  const child = spawn(office(), ['serve', '--listen', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, EKN_OFFICE_PG: pgUrl },
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 200; i++) {
+    if (child.exitCode !== null) throw new Error(`ekn-office serve exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/v1/health`)).ok) return { url, child };
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the office server did not answer');
+}
+
+/** Rows of the demo's inspections export in districts beginning with `prefix`, as an export of their own. */
+function inspectionsIn(prefix, count) {
+  const [header, ...rows] = readFileSync(join(ROOT, 'fixtures/demo/inspections.csv'), 'utf8').split('\n');
+  const picked = rows.filter((r) => r.split(';')[3]?.startsWith(prefix)).slice(0, count);
+  check(picked.length === count, `the demo has ${count} inspections in ${prefix}`);
+  return { csv: [header, ...picked, ''].join('\n'), bins: picked.map((r) => r.split(';')[1]) };
+}
+
+/** A workstation: a fresh `ekn` database with a few inspections, joined to the office as `user`. */
+function workstation(url, user, prefix) {
+  const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-ws-'));
+  const db = join(dir, 'ekn.db');
+  const run = (...args) => execFileSync(ekn(), ['--db', db, ...args], { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
+  run('init', '--today', TODAY);
+  const { csv, bins } = inspectionsIn(prefix, 2);
+  writeFileSync(join(dir, 'inspections.csv'), csv);
+  run('import', 'inspections', join(dir, 'inspections.csv'));
+  run('office', 'join', url, '--user', user, '--name', `${user}'s PC`);
+  return { db, bins, run, user };
+}
+
+export async function officeJourney(log = console.log) {
+  const out = artifactsDir('office');
+  log('PostgreSQL and ekn-office');
+  const pg = await startPostgres();
+  let server = null;
+  try {
+    const cli = (...args) => execFileSync(office(), args, { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PG: pg.url, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
+    cli('migrate');
+    cli('user', 'add', 'Асель Нурланова', '--role', 'prosecutor', '--districts', '1920');
+    cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5530');
+    cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1920,5530');
+    server = await startOffice(pg.url);
+
+    log('two prosecutors push a task each');
+    const asel = workstation(server.url, 'Асель Нурланова', '1920');
+    const bekzat = workstation(server.url, 'Bekzat Omarov', '5530');
+    const task = (ws, title) =>
+      ws.run('task', 'add', '--kind', 'gather_information', '--assignee', ws.user, '--unit', 'надзор', '--working-days', '10', '--from', '2026-10-01', '--subject', ws.bins[0], '--title', title);
+    task(asel, 'Асель: запросить разрешения');
+    task(bekzat, 'Bekzat: check the permits');
+    asel.run('sync');
+    bekzat.run('sync');
+
+    // The supervisor's workstation joined, but never synced: the app does that itself at start.
+    const sup = workstation(server.url, 'Saule Supervisor', '1920');
+    await withDesktopApp({ EKN_DB: sup.db, EKN_TODAY: TODAY }, out, async (d) => {
+      log('the app syncs in the background and says when');
+      await d.waitFor('[data-nav-sync]', null, 60000);
+      const until = Date.now() + 30000;
+      let status = '';
+      while (!/\d\d:\d\d/.test(status) && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 200));
+        status = await d.eval("document.querySelector('[data-nav-sync]')?.innerText ?? ''");
+      }
+      check(/\d\d:\d\d/.test(status), `the nav says when it last synced ("${status}")`);
+
+      log('the desk holds both prosecutors\' tasks with who holds each');
+      await d.goto('#/dashboard');
+      await d.goto('#/desk');
+      await d.waitFor('[data-owner="Асель Нурланова"]');
+      await d.waitFor('[data-owner="Bekzat Omarov"]');
+      await d.screenshot('01-supervisors-desk');
+
+      log('reassign Асель\'s task to Bekzat with a reason');
+      const id = await d.eval(
+        "document.querySelector('[data-owner=\"Асель Нурланова\"]').closest('[data-task]').getAttribute('data-task')",
+      );
+      check(Number(id) < 0, `a colleague's task has a negative number here (${id})`);
+      await d.click(`[data-task="${id}"] [data-assign]`);
+      await d.type(`[data-task="${id}"] [data-assign-person]`, 'Bekzat Omarov');
+      await d.type(`[data-task="${id}"] [data-assign-reason]`, 'Асель в отпуске до декабря');
+      await d.click(`[data-task="${id}"] [data-assign-do]`);
+      await d.waitFor(`[data-task="${id}"] [data-assigned="Bekzat Omarov"]`);
+      await d.screenshot('02-reassigned');
+    });
+
+    log('Bekzat\'s next sync brings it onto his desk');
+    bekzat.run('sync');
+    const desk = JSON.parse(bekzat.run('desk', '--assignee', 'Bekzat Omarov', '--today', TODAY, '--json'));
+    const shown = [...desk.overdue, ...desk.due_today, ...desk.next_7_working_days];
+    const got = shown.find((v) => v.title === 'Асель: запросить разрешения');
+    check(got, `Bekzat's desk holds Асель's task: ${JSON.stringify(shown.map((v) => v.title))}`);
+    check(got.owner === 'Асель Нурланова' && got.assigned_to === 'Bekzat Omarov', `held by Асель, assigned to Bekzat: ${JSON.stringify(got)}`);
+    log('passed');
+  } finally {
+    server?.child.kill();
+    pg.stop();
+  }
+}
+
+// Run alone: `xvfb-run -a node e2e/office.mjs` (desktop.mjs runs it after the prosecutor's journey).
+if (process.argv[1] === import.meta.filename) {
+  await officeJourney((s) => console.log(`office: ${s}`)).catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
