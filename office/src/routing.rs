@@ -6,6 +6,8 @@
 //! version and the figures that decided it; a supervisor may reassign it with a reason like any
 //! other. The assignment reaches the workstations in the global order, as a supervisor's does.
 
+use std::collections::HashMap;
+
 use ekn::domain::sync::{in_scope, TaskState};
 use ekn::domain::tasks::TaskKind;
 use ekn::domain::triage::RoutingTable;
@@ -14,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 
-/// The assignee a workstation writes on an SLA task it leaves to the office (`api::appeals::UNASSIGNED`).
-pub const UNASSIGNED: &str = "—";
+/// The assignee a workstation writes on an SLA task it leaves to the office.
+pub use ekn::api::appeals::triage::UNASSIGNED;
 
 /// Names the rule in every assignment it makes: the routing table's version and this rule's own.
 pub fn rule_name() -> String {
@@ -64,6 +66,8 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
         .await?;
     let rule = rule_name();
     let mut routed = Vec::new();
+    // Each unit's members and their open work, counted once per pass and kept up as tasks are given.
+    let mut members_of: HashMap<String, Vec<Member>> = HashMap::new();
     for row in &rows {
         let key: String = row.get(0);
         let district: Option<String> = row.get(1);
@@ -75,32 +79,23 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
             continue;
         }
         let Some(unit) = unit_of(&state) else { continue };
-        // Members of the unit who may be given work, with their open tasks: those assigned to them,
-        // and those they hold that nobody was assigned (an SLA task awaiting routing is nobody's).
-        let members = tx
-            .query(
-                "SELECT p.id, p.name, p.districts, \
-                   (SELECT count(*) FROM office_tasks t LEFT JOIN assignments a ON a.object_key = t.object_key \
-                    WHERE t.status = 'open' AND (a.person_id = p.id \
-                      OR (a.person_id IS NULL AND t.owner_id = p.id AND t.state->>'assignee' <> $2))) AS open \
-                 FROM people p WHERE $1 = ANY(p.units) AND p.blocked_at IS NULL AND p.role = 'prosecutor' \
-                 ORDER BY p.name",
-                &[&unit, &UNASSIGNED],
-            )
-            .await?;
-        let eligible: Vec<(i64, String, i64)> = members
-            .iter()
-            .filter(|m| district.as_deref().is_some_and(|d| in_scope(d, &m.get::<_, Vec<String>>(2))))
-            .map(|m| (m.get(0), m.get(1), m.get(3)))
-            .collect();
-        let Some((person_id, name, open)) = eligible.iter().min_by(|a, b| a.2.cmp(&b.2).then(a.1.cmp(&b.1))) else {
+        if !members_of.contains_key(&unit) {
+            members_of.insert(unit.clone(), unit_members(&tx, &unit).await?);
+        }
+        let members = members_of.get_mut(&unit).expect("loaded above");
+        let covering = |m: &&mut Member| district.as_deref().is_some_and(|d| in_scope(d, &m.districts));
+        let eligible = members.iter_mut().filter(covering).count();
+        let Some(chosen) =
+            members.iter_mut().filter(covering).min_by(|a, b| a.open.cmp(&b.open).then(a.name.cmp(&b.name)))
+        else {
             tracing::info!(task = %key, unit = %unit, "no member of the unit covers the task's district; left for a supervisor");
             continue;
         };
+        let (person_id, name, open) = (chosen.id, chosen.name.clone(), chosen.open);
         let reason = format!(
             "routing table {}: unit {unit}; the least open work among {} member(s) covering district {}: {open} task(s)",
             RoutingTable::builtin().version,
-            eligible.len(),
+            eligible,
             district.as_deref().unwrap_or("—"),
         );
         let global: i64 =
@@ -110,15 +105,41 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
             .execute(
                 "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, rule, reason, at) \
                  VALUES ($1, $2, $3, NULL, $4, $5, now()) ON CONFLICT (object_key) DO NOTHING",
-                &[&key, &global, person_id, &rule, &reason],
+                &[&key, &global, &person_id, &rule, &reason],
             )
             .await?;
         if inserted == 1 {
-            routed.push(Routed { object_key: key, person: name.clone(), reason });
+            // The next task of this push counts the one just given.
+            chosen.open += 1;
+            routed.push(Routed { object_key: key, person: name, reason });
         }
     }
     tx.commit().await?;
     Ok(routed)
+}
+
+/// A member of a unit who may be given work, with their open tasks.
+struct Member {
+    id: i64,
+    name: String,
+    districts: Vec<String>,
+    open: i64,
+}
+
+/// The unit's prosecutors who are not blocked, with their open tasks: those assigned to them, and
+/// those they hold that nobody was assigned (an SLA task awaiting routing is nobody's).
+async fn unit_members(tx: &deadpool_postgres::Transaction<'_>, unit: &str) -> Result<Vec<Member>, OfficeError> {
+    let rows = tx
+        .query(
+            "SELECT p.id, p.name, p.districts, \
+               (SELECT count(*) FROM office_tasks t LEFT JOIN assignments a ON a.object_key = t.object_key \
+                WHERE t.status = 'open' AND (a.person_id = p.id \
+                  OR (a.person_id IS NULL AND t.owner_id = p.id AND t.state->>'assignee' <> $2))) \
+             FROM people p WHERE $1 = ANY(p.units) AND p.blocked_at IS NULL AND p.role = 'prosecutor'",
+            &[&unit, &UNASSIGNED],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| Member { id: r.get(0), name: r.get(1), districts: r.get(2), open: r.get(3) }).collect())
 }
 
 /// Every open SLA task still awaiting routing (after a restart, or a member added to a unit).
