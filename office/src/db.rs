@@ -9,8 +9,11 @@ use tokio_postgres::NoTls;
 use crate::error::OfficeError;
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 2] =
-    [(1, include_str!("../migrations/0001_office.sql")), (2, include_str!("../migrations/0002_routing.sql"))];
+const MIGRATIONS: [(i32, &str); 3] = [
+    (1, include_str!("../migrations/0001_office.sql")),
+    (2, include_str!("../migrations/0002_routing.sql")),
+    (3, include_str!("../migrations/0003_conflict_notices.sql")),
+];
 
 /// A pool over `url` (a `postgres://` URL or a `host=… user=…` string). TLS to a remote database is
 /// left to a socket on the same host or a tunnel (see docs/OFFICE.md): the server speaks plain

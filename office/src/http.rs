@@ -14,14 +14,16 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use ekn::domain::sync::{verify_request, PushRequest, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION};
+use ekn::domain::sync::{
+    verify_request, ConflictNotice, PushRequest, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::access::{self, AccessEvent, AccessQuery};
 use crate::error::OfficeError;
 use crate::people::{self, Caller, Role};
-use crate::{dashboard, office, sync};
+use crate::{conflicts, dashboard, office, sync};
 
 /// A signed request's time may be this far from the office's clock (workstations' clocks drift;
 /// a replayed push is a no-op and a replayed pull tells nothing the wire did not).
@@ -318,10 +320,10 @@ async fn conflicts(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
-) -> Result<Json<Vec<office::Conflict>>, OfficeError> {
+) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {
     let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let mut client = state.pool.get().await?;
-    Ok(Json(office::conflicts(&mut client, &caller).await?))
+    Ok(Json(conflicts::conflicts(&mut client, &caller).await?))
 }
 
 async fn resolve(
@@ -331,11 +333,11 @@ async fn resolve(
     headers: HeaderMap,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Result<Json<office::Conflict>, OfficeError> {
+) -> Result<Json<ConflictNotice>, OfficeError> {
     let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    let request: office::Resolution = json(&body)?;
+    let request: conflicts::Resolution = json(&body)?;
     let mut client = state.pool.get().await?;
-    Ok(Json(office::resolve(&mut client, &caller, id, &request).await?))
+    Ok(Json(conflicts::resolve(&mut client, &caller, id, &request).await?))
 }
 
 async fn assign(

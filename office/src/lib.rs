@@ -5,13 +5,15 @@
 //! - `db`: the pool, the migrations, and the scoped transaction row-level security judges.
 //! - `people`: roles, passwords (Argon2id), sessions, and what each role may do (`Caller`).
 //! - `sync`: enrolment, push (the witness of each workstation's chain), pull within scope.
-//! - `office`: cards, tasks, conflicts and assignments as people ask for them.
+//! - `office`: cards, tasks and assignments as people ask for them.
+//! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
 pub mod access;
+pub mod conflicts;
 pub mod dashboard;
 pub mod db;
 pub mod error;

@@ -1,8 +1,8 @@
 //! What people ask of the office beyond sync: an object's card as the office knows it (its tasks
 //! and their history, every opening logged, a refusal too), the tasks in the caller's scope with
-//! who owns each, the conflicts a supervisor resolves with a reason, and work a supervisor assigns.
+//! who owns each, and work a supervisor assigns (conflicts are `conflicts.rs`).
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use ekn::domain::journal::StoredEntry;
 use ekn::domain::sync::{in_scope, TaskState};
 use serde::{Deserialize, Serialize};
@@ -128,127 +128,6 @@ pub async fn tasks(client: &mut deadpool_postgres::Client, caller: &Caller) -> R
     let rows = tx.query(&format!("{TASK_QUERY} ORDER BY t.effective_due, t.object_key"), &[]).await?;
     tx.commit().await?;
     rows.iter().map(task_from_row).collect()
-}
-
-/// Two or more entries on one object that did not see each other.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Conflict {
-    pub id: i64,
-    pub object_key: String,
-    pub district: Option<String>,
-    pub entries: Vec<OfficeEntry>,
-    pub opened_at: DateTime<Utc>,
-    pub resolved_at: Option<DateTime<Utc>>,
-    pub resolved_by: Option<String>,
-    pub chosen: Option<i64>,
-    pub reason: Option<String>,
-}
-
-/// The conflicts in a supervisor's districts, open ones first.
-pub async fn conflicts(client: &mut deadpool_postgres::Client, caller: &Caller) -> Result<Vec<Conflict>, OfficeError> {
-    caller.require(&[Role::Supervisor], "read conflicts")?;
-    let tx = scoped(client, &caller.read_scope()).await?;
-    let rows = tx
-        .query(
-            "SELECT c.id, c.object_key, c.district, c.events, c.opened_at, c.resolved_at, p.name, c.chosen, c.reason \
-             FROM conflicts c LEFT JOIN people p ON p.id = c.resolved_by ORDER BY c.resolved_at IS NOT NULL, c.id",
-            &[],
-        )
-        .await?;
-    let mut out = Vec::new();
-    for row in &rows {
-        let district: Option<String> = row.get(2);
-        if !district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
-            continue;
-        }
-        let ids: Vec<i64> = row.get(3);
-        let entries = tx
-            .query(
-                "SELECT e.global_seq, p.name, e.ws, e.entry FROM events e JOIN people p ON p.id = e.person_id \
-                 WHERE e.global_seq = ANY($1) ORDER BY e.global_seq",
-                &[&ids],
-            )
-            .await?
-            .iter()
-            .map(|r| {
-                let entry: serde_json::Value = r.get(3);
-                Ok(OfficeEntry {
-                    global_seq: r.get(0),
-                    author: r.get(1),
-                    workstation: r.get(2),
-                    entry: serde_json::from_value(entry)
-                        .map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
-                })
-            })
-            .collect::<Result<Vec<_>, OfficeError>>()?;
-        out.push(Conflict {
-            id: row.get(0),
-            object_key: row.get(1),
-            district,
-            entries,
-            opened_at: row.get(4),
-            resolved_at: row.get(5),
-            resolved_by: row.get(6),
-            chosen: row.get(7),
-            reason: row.get(8),
-        });
-    }
-    tx.commit().await?;
-    Ok(out)
-}
-
-/// A supervisor's resolution: which entry's date stands, and why.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Resolution {
-    pub chosen: i64,
-    pub reason: String,
-}
-
-pub async fn resolve(
-    client: &mut deadpool_postgres::Client,
-    caller: &Caller,
-    id: i64,
-    resolution: &Resolution,
-) -> Result<Conflict, OfficeError> {
-    caller.require(&[Role::Supervisor], "resolve conflicts")?;
-    if resolution.reason.trim().is_empty() {
-        return Err(OfficeError::bad_request("resolving a conflict needs a reason"));
-    }
-    let tx = scoped(client, &caller.read_scope()).await?;
-    let row = tx
-        .query_opt("SELECT object_key, district, events, resolved_at FROM conflicts WHERE id = $1 FOR UPDATE", &[&id])
-        .await?
-        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))?;
-    let district: Option<String> = row.get(1);
-    if !district.as_deref().is_some_and(|d| in_scope(d, &caller.person.districts)) {
-        return Err(OfficeError::forbidden(format!("conflict {id} is outside your districts")));
-    }
-    if row.get::<_, Option<DateTime<Utc>>>(3).is_some() {
-        return Err(OfficeError::conflict("resolved", format!("conflict {id} is already resolved")));
-    }
-    let events: Vec<i64> = row.get(2);
-    if !events.contains(&resolution.chosen) {
-        return Err(OfficeError::bad_request(format!("entry {} is not one of conflict {id}'s", resolution.chosen)));
-    }
-    let object_key: String = row.get(0);
-    let chosen_due: Option<NaiveDate> = tx
-        .query_one("SELECT (entry->>'new_due')::date FROM events WHERE global_seq = $1", &[&resolution.chosen])
-        .await?
-        .get(0);
-    tx.execute(
-        "UPDATE conflicts SET resolved_at = now(), resolved_by = $2, chosen = $3, reason = $4 WHERE id = $1",
-        &[&id, &caller.person.id, &resolution.chosen, &resolution.reason],
-    )
-    .await?;
-    if let Some(due) = chosen_due {
-        tx.execute("UPDATE office_tasks SET effective_due = $2 WHERE object_key = $1", &[&object_key, &due]).await?;
-    }
-    tx.commit().await?;
-    conflicts(client, caller)
-        .await?
-        .into_iter()
-        .find(|c| c.id == id)
-        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))
 }
 
 /// A supervisor hands a task to a person, with a reason.

@@ -524,14 +524,19 @@ async fn find_conflict(
     match open {
         Some(row) => {
             let id: i64 = row.get(0);
-            tx.execute("UPDATE conflicts SET events = array_append(events, $2) WHERE id = $1", &[&id, &global]).await?;
+            tx.execute(
+                "UPDATE conflicts SET events = array_append(events, $2), global_seq = $2 WHERE id = $1",
+                &[&id, &global],
+            )
+            .await?;
         }
         None => {
             let mut events = rivals;
             events.push(global);
+            // The notice shares the number of the entry that opened it: pulled in the same stretch.
             tx.execute(
-                "INSERT INTO conflicts(object_key, district, events) VALUES ($1, $2, $3)",
-                &[key, &event.district, &events],
+                "INSERT INTO conflicts(object_key, district, events, global_seq) VALUES ($1, $2, $3, $4)",
+                &[key, &event.district, &events, &global],
             )
             .await?;
         }
@@ -637,6 +642,32 @@ async fn witness(
     }))
 }
 
+/// An entry as a pull returns it; callers add their own conditions after the `WHERE`.
+const PULL_QUERY: &str =
+    "SELECT e.global_seq, e.ws, e.epoch, p.name, e.entry, e.object_key, e.district, e.base_global, \
+     e.task FROM events e JOIN people p ON p.id = e.person_id WHERE e.superseded_by IS NULL";
+
+fn pulled_from_row(row: &tokio_postgres::Row) -> Result<PulledEvent, OfficeError> {
+    let entry: serde_json::Value = row.get(4);
+    let task: Option<serde_json::Value> = row.get(8);
+    Ok(PulledEvent {
+        global_seq: row.get(0),
+        workstation_id: row.get(1),
+        epoch: row.get(2),
+        author: row.get(3),
+        event: SyncEvent {
+            entry: serde_json::from_value(entry).map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
+            object_key: row.get(5),
+            district: row.get(6),
+            base_global: row.get(7),
+            task: task
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| OfficeError::Config(format!("a stored task: {e}")))?,
+        },
+    })
+}
+
 /// The entries after `since` that the caller may read, other workstations' only, in global order.
 pub async fn pull(
     pool: &deadpool_postgres::Pool,
@@ -654,35 +685,11 @@ pub async fn pull(
     let head: i64 = tx.query_one("SELECT last FROM sync_head WHERE id = 1", &[]).await?.get(0);
     let rows = tx
         .query(
-            "SELECT e.global_seq, e.ws, e.epoch, p.name, e.entry, e.object_key, e.district, e.base_global, e.task \
-             FROM events e JOIN people p ON p.id = e.person_id \
-             WHERE e.global_seq > $1 AND e.global_seq <= $2 AND e.ws <> $3 AND e.superseded_by IS NULL \
-             ORDER BY e.global_seq LIMIT $4",
+            &format!("{PULL_QUERY} AND e.global_seq > $1 AND e.global_seq <= $2 AND e.ws <> $3 ORDER BY e.global_seq LIMIT $4"),
             &[&since, &head, &own, &limit],
         )
         .await?;
-    let mut events = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let entry: serde_json::Value = row.get(4);
-        let task: Option<serde_json::Value> = row.get(8);
-        events.push(PulledEvent {
-            global_seq: row.get(0),
-            workstation_id: row.get(1),
-            epoch: row.get(2),
-            author: row.get(3),
-            event: SyncEvent {
-                entry: serde_json::from_value(entry)
-                    .map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
-                object_key: row.get(5),
-                district: row.get(6),
-                base_global: row.get(7),
-                task: task
-                    .map(serde_json::from_value)
-                    .transpose()
-                    .map_err(|e| OfficeError::Config(format!("a stored task: {e}")))?,
-            },
-        });
-    }
+    let events = rows.iter().map(pulled_from_row).collect::<Result<Vec<_>, _>>()?;
     let more = events.len() as i64 == limit;
     let next = if more { events.last().map_or(since, |e| e.global_seq) } else { head.max(since) };
     // Assignments in the same stretch of the order, on tasks the caller may see (row-level
@@ -712,7 +719,33 @@ pub async fn pull(
             at: row.get::<_, DateTime<Utc>>(8).to_rfc3339(),
         });
     }
+    // A task newly assigned to the caller brings the entries written on it before it was theirs
+    // (at or before `since`, which no earlier pull of theirs could have returned).
+    let handed: Vec<String> = assignments
+        .iter()
+        .filter(|a| a.assigned_to == caller.person.name && a.holder != caller.person.name)
+        .map(|a| a.object_key.clone())
+        .collect();
+    let history = if handed.is_empty() {
+        Vec::new()
+    } else {
+        let rows = tx
+            .query(
+                &format!("{PULL_QUERY} AND e.global_seq <= $1 AND e.ws <> $2 AND e.object_key = ANY($3) ORDER BY e.global_seq"),
+                &[&since, &own, &handed],
+            )
+            .await?;
+        rows.iter().map(pulled_from_row).collect::<Result<Vec<_>, _>>()?
+    };
+    // Conflicts opened, grown or resolved in the same stretch, on objects the caller may see.
+    let conflicts = crate::conflicts::notices(
+        &tx,
+        "WHERE c.global_seq > $1 AND c.global_seq <= $2 AND (ekn_in_scope(c.district) OR t.object_key IS NOT NULL) \
+         ORDER BY c.global_seq",
+        &[&since, &next],
+    )
+    .await?;
     tx.execute("UPDATE workstations SET last_pull_at = now() WHERE id = $1", &[&own]).await?;
     tx.commit().await?;
-    Ok(PullReply { events, next, more, assignments })
+    Ok(PullReply { events, next, more, assignments, conflicts, history })
 }

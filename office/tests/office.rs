@@ -164,10 +164,19 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     wb.join(&office, "Bekzat Omarov", "laptop");
     let (bin_b, kato_b) = bins_of(&csv_b)[0].clone();
     add_task(&wb, &bin_b, "a task in 5530", day("2026-11-02"));
-    // A read made on the workstation is queued and logged with the next sync.
+    // A read made on the workstation is queued and logged with the next sync, and so is an
+    // export: an act drafted from the card carries its content out of the program.
     wb.session().card(&bin_b).unwrap();
+    let draft = wb
+        .session()
+        .draft_act(&ekn::api::acts::ActDraftRequest {
+            bin: bin_b.clone(),
+            kind: Some(ekn::acts::ActKind::Warning),
+            ..Default::default()
+        })
+        .unwrap();
     let r = wb.session().sync().unwrap();
-    assert_eq!(r.reads_sent, 1, "{r:?}");
+    assert_eq!(r.reads_sent, 2, "the card opened, and the act exported: {r:?}");
 
     let token_a = office.login("Асель Нурланова");
     let (status, body) = office.get(&token_a, &format!("/v1/cards/{bin_b}"));
@@ -195,6 +204,9 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     assert!(outcome("Bekzat Omarov", "allowed"), "the workstation's queued read: {log}");
     assert!(outcome("Supervisor Saule", "allowed"), "{log}");
     assert!(lines.iter().any(|l| l["action"] == "access_log" && l["person"] == "Supervisor Saule"), "{log}");
+    let export = lines.iter().find(|l| l["action"] == "export").expect("the drafted act is logged as an export");
+    assert_eq!(export["person"], "Bekzat Omarov");
+    assert!(export["detail"].as_str().unwrap().contains(&draft.file_name), "{export}");
     // A queued read sent twice is logged once.
     let count = office.pg.psql("ekn", "SELECT count(*) FROM access_log");
     sqlite(&wb.path, "UPDATE access_queue SET sent = 0");
@@ -528,6 +540,11 @@ fn consideration_of(ws: &Workstation, no: &str) -> (i64, NaiveDate) {
     (step.task_id.expect("the consideration task"), step.due.unwrap())
 }
 
+/// Every row a desk lists.
+fn rows(desk: &ekn::api::Desk) -> Vec<ekn::api::TaskView> {
+    desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).cloned().collect()
+}
+
 #[test]
 fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_earlier_date_in_force() {
     let Some(office) = office_of_three() else { return };
@@ -582,35 +599,90 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     pc.session().sync().unwrap();
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM conflicts"), "1");
 
+    // The workstations learn it with their pull: on both desks the earlier date is the one in
+    // force, with the conflict that puts it there (the pc's own extension said `far`).
+    let today = near - chrono::Days::new(3);
+    laptop.session().sync().unwrap();
+    for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
+        let detail = ws.session().task_detail(id, today).unwrap();
+        assert_eq!(detail.view.task.current_due, near, "{:?}", detail.view.conflict);
+        let conflict = detail.view.conflict.as_ref().expect("the conflict is shown on the task");
+        assert!(conflict.is_open() && conflict.entries.len() == 2, "{conflict:?}");
+        let desk = ws.session().desk(today, None).unwrap();
+        let row = rows(&desk).into_iter().find(|v| v.task.id == id).expect("due within a week: on the desk");
+        assert_eq!(row.task.current_due, near);
+    }
+    // The supervisor's own workstation lists it (through the office) with both authors and dates.
+    let wsup = Workstation::new(&csv);
+    wsup.join(&office, "Supervisor Saule", "supervisor's PC");
+    wsup.session().sync().unwrap();
+    let listed = wsup.session().office_conflicts().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    let dates: Vec<Option<NaiveDate>> = listed[0].entries.iter().map(|e| e.new_due).collect();
+    assert!(dates.contains(&Some(near)) && dates.contains(&Some(far)), "{dates:?}");
+    assert!(listed[0].entries.iter().all(|e| e.author == "Асель Нурланова"));
+    assert_eq!(listed[0].due_in_force, Some(near));
+    let theirs = wsup.session().desk(today, None).unwrap();
+    let shown =
+        rows(&theirs).into_iter().find(|v| v.conflict.is_some()).expect("the colleague's task with its conflict");
+    assert_eq!(shown.task.current_due, near);
+
     // A prosecutor may not resolve it; a supervisor must give a reason, then the choice holds.
     let id = conflicts[0]["id"].as_i64().unwrap();
-    let chosen =
-        conflicts[0]["entries"].as_array().unwrap().iter().find(|e| e["entry"]["new_due"] == far.to_string()).unwrap()
-            ["global_seq"]
-            .as_i64()
-            .unwrap();
+    let chosen = conflicts[0]["entries"].as_array().unwrap().iter().find(|e| e["new_due"] == far.to_string()).unwrap()
+        ["global_seq"]
+        .as_i64()
+        .unwrap();
     let (status, _) = office.post(
         &office.login("Асель Нурланова"),
         &format!("/v1/conflicts/{id}/resolve"),
         serde_json::json!({"chosen": chosen, "reason": "mine"}),
     );
     assert_eq!(status, 403);
+    let refused = pc
+        .session()
+        .office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
+        .unwrap_err();
+    assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let (status, _) = office.post(
         &token,
         &format!("/v1/conflicts/{id}/resolve"),
         serde_json::json!({"chosen": chosen, "reason": " "}),
     );
     assert_eq!(status, 400);
-    let (status, resolved) = office.post(
-        &token,
-        &format!("/v1/conflicts/{id}/resolve"),
-        serde_json::json!({"chosen": chosen, "reason": "the documents arrived; the longer period is lawful"}),
-    );
-    assert_eq!(status, 200, "{resolved}");
-    assert_eq!(resolved["resolved_by"], "Supervisor Saule");
+    let resolved = wsup
+        .session()
+        .office_resolve(&ekn::api::office::ResolveParams {
+            id,
+            keep: chosen,
+            reason: "the documents arrived; the longer period is lawful".into(),
+        })
+        .unwrap();
+    assert_eq!(resolved.resolved_by.as_deref(), Some("Supervisor Saule"));
+    assert_eq!(resolved.due_in_force, Some(far));
     assert_eq!(in_force(&office), (far.to_string(), false));
     let (ok, out, _) = office_cli(&office.pg_url, &["conflicts", "--json"], &[]);
     assert!(ok && out.contains("the longer period is lawful"), "{out}");
+
+    // Each workstation's next pull brings the decision: the kept date stands on both, the
+    // laptop's own shorter extension included, and the task says who decided and why.
+    for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
+        ws.session().sync().unwrap();
+        let detail = ws.session().task_detail(id, today).unwrap();
+        assert_eq!(detail.view.task.current_due, far);
+        let conflict = detail.view.conflict.as_ref().expect("the resolved conflict is shown");
+        assert!(
+            !conflict.is_open()
+                && conflict.reason.as_deref() == Some("the documents arrived; the longer period is lawful")
+        );
+    }
+    // A later extension, made knowing the decision, is the task's own date again.
+    let later = calendar.next_working_on_or_after(far + chrono::Days::new(3));
+    laptop.session().extend_task(on_laptop, later, "the expert asked for three more days").unwrap();
+    let detail = laptop.session().task_detail(on_laptop, today).unwrap();
+    assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
+    let pushed = laptop.session().sync().unwrap();
+    assert!(pushed.conflicts.is_empty(), "it saw the decision, so it opens no conflict: {pushed:?}");
 }
 
 #[test]
@@ -649,6 +721,14 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     let his = wb.session().desk(today, Some("Bekzat Omarov")).unwrap();
     let row = his.overdue.iter().find(|v| v.task.title == "check the permits").expect("the assigned task");
     assert_eq!((row.owner.as_deref(), row.assigned_to.as_deref()), (Some("Асель Нурланова"), Some("Bekzat Omarov")));
+    // With its whole history, written before it was his: its creation, by Асель.
+    let history =
+        wb.session().journal(&ekn::api::JournalQuery { task: Some(row.task.id), ..Default::default() }).unwrap();
+    assert!(
+        history.iter().any(|l| l.kind == "task_created" && l.person == "Асель Нурланова"),
+        "{:?}",
+        history.iter().map(|l| (&l.kind, &l.person)).collect::<Vec<_>>()
+    );
     // And Асель's workstation learns it too, on her own task.
     wa.session().sync().unwrap();
     let detail = wa.session().task_detail(own, today).unwrap();

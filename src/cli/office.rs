@@ -1,10 +1,13 @@
-//! `ekn office join|status` and `ekn sync`: the workstation's link to its office on the command
-//! line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
+//! `ekn office join|status|conflicts|resolve` and `ekn sync`: the workstation's link to its
+//! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
 use clap::Subcommand;
-use ekn::api::office::{JoinParams, OfficeStatus, SyncReport};
+use std::fmt::Write as _;
+
+use ekn::api::office::{JoinParams, OfficeStatus, ResolveParams, SyncReport};
 use ekn::api::{ApiError, ErrorCode, Session};
+use ekn::domain::sync::ConflictNotice;
 
 #[derive(Subcommand)]
 pub enum OfficeAction {
@@ -22,6 +25,23 @@ pub enum OfficeAction {
     },
     /// The link: office, person, what waits to be sent, when the last sync was.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// A supervisor's conflicts in their districts, as the office holds them now: each entry
+    /// with its author and the date it set, the date in force, and how it was resolved.
+    Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Resolve conflict ID (a supervisor): keep the date of the entry numbered KEEP in the
+    /// office's order (`ekn office conflicts` lists them), with a reason.
+    Resolve {
+        id: i64,
+        #[arg(long)]
+        keep: i64,
+        #[arg(long)]
+        reason: String,
         #[arg(long)]
         json: bool,
     },
@@ -43,7 +63,59 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &status, render_status)
         }
         OfficeAction::Status { json } => super::print(json, &session.office_status()?, render_status),
+        OfficeAction::Conflicts { json } => super::print(json, &session.office_conflicts()?, |list| {
+            if list.is_empty() {
+                return "no conflicts in your districts".into();
+            }
+            list.iter().map(render_conflict).collect::<Vec<_>>().join("\n")
+        }),
+        OfficeAction::Resolve { id, keep, reason, json } => {
+            let notice = session.office_resolve(&ResolveParams { id, keep, reason })?;
+            super::print(json, &notice, render_conflict)
+        }
     }
+}
+
+/// One line on a conflict: open with the date in force, or how it was resolved.
+pub fn conflict_headline(c: &ConflictNotice) -> String {
+    let due = c.due_in_force.map_or_else(|| "—".to_string(), |d| d.to_string());
+    match (&c.resolved_by, &c.reason) {
+        (Some(by), Some(reason)) if !c.is_open() => {
+            format!("CONFLICT #{} resolved by {by}: {due} kept ({reason})", c.id)
+        }
+        _ => format!("CONFLICT #{} open: the earlier date {due} is in force until a supervisor resolves it", c.id),
+    }
+}
+
+/// The conflict's entries, one per line, the kept one marked.
+pub fn conflict_entries(c: &ConflictNotice) -> String {
+    let mut out = String::new();
+    for e in &c.entries {
+        let kept = if c.chosen == Some(e.global_seq) { "  ← kept" } else { "" };
+        let _ = writeln!(
+            out,
+            "  [{}] {} by {} at {}: {} → {} — {}{kept}",
+            e.global_seq,
+            e.kind,
+            e.author,
+            e.at,
+            e.old_due.map_or_else(|| "—".into(), |d| d.to_string()),
+            e.new_due.map_or_else(|| "—".into(), |d| d.to_string()),
+            e.detail
+        );
+    }
+    out
+}
+
+fn render_conflict(c: &ConflictNotice) -> String {
+    let title = c.task.as_ref().map_or(String::new(), |t| format!(" «{}»", t.title));
+    format!(
+        "{} — {}{title}, district {}\n{}",
+        conflict_headline(c),
+        c.object_key,
+        c.district.as_deref().unwrap_or("—"),
+        conflict_entries(c)
+    )
 }
 
 pub fn run_sync(session: &mut Session, json: bool) -> Result<(), ApiError> {

@@ -192,8 +192,9 @@ fn line(v: &TaskView) -> String {
         Some(to) => format!("{owner} → assigned to {to}"),
         None => owner,
     };
+    let conflict = v.conflict.as_ref().map_or(String::new(), |c| format!(" | {}", super::office::conflict_headline(c)));
     format!(
-        "#{} {} due {} [{}] {} — {}{owner}{urgency}{blocked}",
+        "#{} {} due {} [{}] {} — {}{owner}{urgency}{blocked}{conflict}",
         t.id,
         t.kind.code(),
         t.current_due,
@@ -227,6 +228,9 @@ fn render_detail(d: &TaskDetail) -> String {
         let _ = writeln!(out, "  legal basis: {}", basis.en);
     }
     let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
+    if let Some(conflict) = &d.view.conflict {
+        out += &super::office::conflict_entries(conflict);
+    }
     if let Some(cap) = &d.explanation.extension_cap {
         let _ = writeln!(out, "  {}", super::deadlines::describe_cap(cap));
     }

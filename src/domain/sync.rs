@@ -53,7 +53,7 @@ pub struct SyncEvent {
 
 /// A task's state as the office sees it: enough for the dashboards, the overdue list and the
 /// heat maps, and nothing a supervisor would not see on the desk.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct TaskState {
     pub task_kind: String,
     pub title: String,
@@ -145,6 +145,14 @@ pub struct PullReply {
     /// tasks the caller may see (their own scope, or assigned to them).
     #[serde(default)]
     pub assignments: Vec<AssignmentNotice>,
+    /// Conflicts opened, extended or resolved in the same stretch, on objects the caller may see:
+    /// the due date in force follows them on every workstation, not only on the office.
+    #[serde(default)]
+    pub conflicts: Vec<ConflictNotice>,
+    /// The earlier entries of tasks newly assigned to the caller in this stretch (written before
+    /// the task was in their scope), so the assignee holds the task's whole history.
+    #[serde(default)]
+    pub history: Vec<PulledEvent>,
 }
 
 /// A supervisor's assignment as a workstation pulls it: numbered in the office's global order
@@ -161,6 +169,50 @@ pub struct AssignmentNotice {
     pub assigned_by: String,
     pub reason: String,
     pub at: String,
+}
+
+/// Two or more writes on one object that did not see each other, as a supervisor reads it and a
+/// workstation pulls it: numbered in the office's order each time it opens, grows or is resolved
+/// (a later notice on the same conflict replaces an earlier one).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ConflictNotice {
+    pub global_seq: i64,
+    pub id: i64,
+    pub object_key: String,
+    pub district: Option<String>,
+    /// The task as the office holds it, when the object is a task (its title, its dates).
+    pub task: Option<TaskState>,
+    pub entries: Vec<ConflictEntry>,
+    pub opened_at: String,
+    /// The due date in force: while the conflict is open the earliest any entry set (or the
+    /// task's own, when earlier); once resolved, the chosen entry's.
+    pub due_in_force: Option<chrono::NaiveDate>,
+    pub resolved_at: Option<String>,
+    pub resolved_by: Option<String>,
+    /// The global sequence of the entry whose date the supervisor kept.
+    pub chosen: Option<i64>,
+    pub reason: Option<String>,
+}
+
+impl ConflictNotice {
+    pub fn is_open(&self) -> bool {
+        self.resolved_at.is_none()
+    }
+}
+
+/// One of a conflict's entries: who wrote it on which workstation, and what it set.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ConflictEntry {
+    pub global_seq: i64,
+    pub workstation_id: String,
+    /// The entry's number in its workstation's journal.
+    pub seq: i64,
+    pub author: String,
+    pub kind: String,
+    pub at: String,
+    pub old_due: Option<chrono::NaiveDate>,
+    pub new_due: Option<chrono::NaiveDate>,
+    pub detail: String,
 }
 
 /// Why a server refused a request, as its JSON body says; the workstation's error repeats it.

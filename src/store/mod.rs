@@ -58,6 +58,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_restores", include_str!("migrations/0012_restores.sql")),
     ("0013_retention", include_str!("migrations/0013_retention.sql")),
     ("0014_office", include_str!("migrations/0014_office.sql")),
+    ("0015_office_conflicts", include_str!("migrations/0015_office_conflicts.sql")),
 ];
 
 /// The schema version this build writes.

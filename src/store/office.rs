@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::tasks::LogEntry;
 use super::{Store, StoreError};
 use crate::domain::journal::StoredEntry;
-use crate::domain::sync::{AssignmentNotice, PulledEvent, TaskState};
+use crate::domain::sync::{ConflictNotice, PullReply, TaskState, DEADLINE_KINDS};
 
 /// The row of `office_link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -38,6 +38,8 @@ pub struct QueuedRead {
     pub action: String,
     pub subject: Option<String>,
     pub district: Option<String>,
+    /// What was read (an act's kind and language, how many rows an export held).
+    pub detail: Option<String>,
 }
 
 /// A colleague's task as their workstation last pushed it.
@@ -100,15 +102,14 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a page of pulled entries and the new cursor in one transaction: a page is kept
-    /// whole or not at all, and an entry pulled twice is kept once.
-    pub fn store_pulled(
-        &mut self,
-        events: &[PulledEvent],
-        next: i64,
-        assignments: &[AssignmentNotice],
-    ) -> Result<usize, StoreError> {
+    /// Stores a page of pulled entries, assignments and conflict notices, and the new cursor, in
+    /// one transaction: a page is kept whole or not at all, and an entry pulled twice is kept once.
+    pub fn store_pulled(&mut self, page: &PullReply) -> Result<usize, StoreError> {
+        let (next, assignments) = (page.next, &page.assignments);
         self.replicate(|tx| {
+            for c in &page.conflicts {
+                upsert_conflict(tx, c)?;
+            }
             let own: String =
                 tx.query_row("SELECT workstation_id FROM office_link WHERE id = 1", [], |r| r.get(0))?;
             for a in assignments {
@@ -138,7 +139,8 @@ impl Store {
                      state = excluded.state, updated_global = excluded.updated_global \
                      WHERE excluded.updated_global > remote_tasks.updated_global",
                 )?;
-                for e in events {
+                // A newly assigned task's earlier history first, then the page's entries.
+                for e in page.history.iter().chain(&page.events) {
                     let entry =
                         serde_json::to_string(&e.event.entry).map_err(|err| StoreError::Invalid(err.to_string()))?;
                     stored += insert.execute(params![
@@ -161,6 +163,58 @@ impl Store {
             tx.execute("UPDATE office_link SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1", [next])?;
             Ok(stored)
         })
+    }
+
+    /// Records a conflict notice the office answered with (a resolution this workstation's
+    /// supervisor just made); the pull brings the same notice again, harmlessly.
+    pub fn record_conflict(&mut self, notice: &ConflictNotice) -> Result<(), StoreError> {
+        self.replicate(|tx| upsert_conflict(tx, notice))
+    }
+
+    /// The conflicts on this workstation's tasks and the colleagues' it holds, by task number
+    /// (negative for a colleague's), as the office last numbered them.
+    pub fn conflicted_tasks(&self, workstation_id: &str) -> Result<Vec<(i64, ConflictNotice)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT t.id, oc.notice FROM tasks t LEFT JOIN appeals a ON a.id = t.appeal_id \
+             JOIN office_conflicts oc ON oc.object_key = 'task:' || ?1 || '/' || t.id \
+                  OR (t.norm_id IS NOT NULL AND oc.object_key = 'appeal:' || a.appeal_no || '/' || t.kind) \
+             UNION ALL \
+             SELECT -r.id, oc.notice FROM remote_tasks r JOIN office_conflicts oc ON oc.object_key = r.object_key \
+             ORDER BY 1",
+        )?;
+        let rows = stmt.query_map([workstation_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, notice) = row?;
+            out.push((id, serde_json::from_str(&notice).map_err(|e| StoreError::Invalid(e.to_string()))?));
+        }
+        Ok(out)
+    }
+
+    /// The latest entry that moved a task's deadline, as `(workstation, its seq)`: this
+    /// workstation's journal for its own task (positive number), the pulled entries for a
+    /// colleague's. A resolved conflict's date holds only while this is one of its entries.
+    pub fn latest_deadline_move(&self, workstation_id: &str, id: i64) -> Result<Option<(String, i64)>, StoreError> {
+        let kinds = DEADLINE_KINDS.map(|k| format!("'{k}'")).join(", ");
+        if id > 0 {
+            let seq: Option<i64> = self.conn.query_row(
+                &format!("SELECT max(seq) FROM journal WHERE task_id = ?1 AND kind IN ({kinds})"),
+                [id],
+                |r| r.get(0),
+            )?;
+            return Ok(seq.map(|s| (workstation_id.to_string(), s)));
+        }
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT e.workstation_id, e.seq FROM remote_events e JOIN remote_tasks r ON r.object_key = e.object_key \
+                     WHERE r.id = ?1 AND e.kind IN ({kinds}) ORDER BY e.global_seq DESC LIMIT 1"
+                ),
+                [-id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
     }
 
     /// Records an assignment this workstation's person just made through the office (the pull
@@ -272,7 +326,8 @@ impl Store {
                 action: action.to_string(),
                 old_due: entry.old_due,
                 new_due: entry.new_due,
-                detail: Some(entry.detail.clone()),
+                // With its personal words (a reason, a note) put back while they exist.
+                detail: Some(entry.shown().0),
             });
         }
         Ok(log)
@@ -371,10 +426,12 @@ impl Store {
         action: &str,
         subject: Option<&str>,
         district: Option<&str>,
+        detail: Option<&str>,
     ) -> Result<(), StoreError> {
         self.conn.execute(
-            "INSERT INTO access_queue(at, action, subject, district) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM office_link)",
-            params![at, action, subject, district],
+            "INSERT INTO access_queue(at, action, subject, district, detail) \
+             SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM office_link)",
+            params![at, action, subject, district, detail],
         )?;
         Ok(())
     }
@@ -382,10 +439,17 @@ impl Store {
     /// Reads not yet sent to the office, oldest first.
     pub fn queued_reads(&self, limit: usize) -> Result<Vec<QueuedRead>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT id, at, action, subject, district FROM access_queue WHERE sent = 0 ORDER BY id LIMIT ?1",
+            "SELECT id, at, action, subject, district, detail FROM access_queue WHERE sent = 0 ORDER BY id LIMIT ?1",
         )?;
         let rows = stmt.query_map([limit as i64], |r| {
-            Ok(QueuedRead { id: r.get(0)?, at: r.get(1)?, action: r.get(2)?, subject: r.get(3)?, district: r.get(4)? })
+            Ok(QueuedRead {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                action: r.get(2)?,
+                subject: r.get(3)?,
+                district: r.get(4)?,
+                detail: r.get(5)?,
+            })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
@@ -424,6 +488,18 @@ impl super::journal::Write<'_> {
 
 /// Keeps the newest assignment of a task (a lower number never replaces a higher one; the
 /// workstation's own record, numbered 0, gives way to the office's copy).
+/// Keeps a conflict's latest notice (a later number replaces an earlier one, never the reverse).
+fn upsert_conflict(tx: &rusqlite::Transaction<'_>, notice: &ConflictNotice) -> Result<(), StoreError> {
+    let text = serde_json::to_string(notice).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.execute(
+        "INSERT INTO office_conflicts(id, object_key, notice, global_seq) VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT(id) DO UPDATE SET object_key = excluded.object_key, notice = excluded.notice, \
+         global_seq = excluded.global_seq WHERE excluded.global_seq >= office_conflicts.global_seq",
+        params![notice.id, notice.object_key, text, notice.global_seq],
+    )?;
+    Ok(())
+}
+
 fn upsert_assignment(
     tx: &rusqlite::Transaction<'_>,
     object_key: &str,

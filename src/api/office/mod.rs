@@ -5,6 +5,7 @@
 //! nothing is marked sent before the office said it took it, and sending again is harmless.
 
 mod client;
+mod conflicts;
 
 use std::time::Instant;
 
@@ -19,6 +20,8 @@ use crate::store::office::OfficeLink;
 use crate::store::{About, Stamp};
 
 pub use client::{Auth, OfficeClient};
+pub(in crate::api) use conflicts::date_in_force;
+pub use conflicts::ResolveParams;
 
 /// What joining needs: the office's address, the person's name and password, and what to call
 /// this machine. The password is sent once, to log in, and never kept.
@@ -385,7 +388,7 @@ impl Session {
         loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
-            report.pulled += self.store.store_pulled(&reply.events, reply.next, &reply.assignments)?;
+            report.pulled += self.store.store_pulled(&reply)?;
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
                 break;
@@ -405,7 +408,7 @@ impl Session {
                     outcome: "allowed".into(),
                     at: DateTime::parse_from_rfc3339(&r.at).map_or_else(|_| clock.now(), |t| t.with_timezone(&Utc)),
                     local_id: Some(r.id),
-                    detail: None,
+                    detail: r.detail,
                 })
                 .collect();
             let count = events.len();
@@ -420,12 +423,22 @@ impl Session {
     /// Queues a read (a card, an appeal card, an evidence package, a search, an export) for the
     /// office's access log; nothing on a workstation that has not joined an office.
     pub(in crate::api) fn note_read(&self, action: &str, subject: Option<&str>) -> Result<(), ApiError> {
+        self.note_access(action, subject, None)
+    }
+
+    /// Queues an export (an act drafted from a card, a file of records written out) for the
+    /// office's access log, saying what was exported.
+    pub(in crate::api) fn note_export(&self, subject: Option<&str>, what: &str) -> Result<(), ApiError> {
+        self.note_access("export", subject, Some(what))
+    }
+
+    fn note_access(&self, action: &str, subject: Option<&str>, detail: Option<&str>) -> Result<(), ApiError> {
         let district = match subject {
             Some(s) if action == "appeal" => self.store.appeal_kato(s)?,
             Some(s) => self.store.subject_kato(s)?,
             None => None,
         };
-        self.store.queue_read(&self.clock().stamp(), action, subject, district.as_deref())?;
+        self.store.queue_read(&self.clock().stamp(), action, subject, district.as_deref(), detail)?;
         Ok(())
     }
 }

@@ -11,8 +11,10 @@ use std::rc::Rc;
 use chrono::NaiveDate;
 
 use crate::api::deadlines::{explain, RuleView};
+use crate::api::office::date_in_force;
 use crate::api::session::journal::JournalLine;
 use crate::api::{ApiError, ErrorCode, Session, TaskDetail};
+use crate::domain::sync::ConflictNotice;
 use crate::domain::tasks::{Task, TaskGraph, TaskKind, TaskStatus};
 use crate::store::office::RemoteTask;
 
@@ -22,6 +24,8 @@ pub(in crate::api) struct OfficeGraph {
     pub owners: HashMap<i64, String>,
     /// Who a supervisor assigned a task to through the office, by task number.
     pub assigned: HashMap<i64, String>,
+    /// The conflicts that set a task's date in force (already applied to the graph's tasks).
+    pub conflicts: HashMap<i64, ConflictNotice>,
 }
 
 /// A pulled task as the graph holds it, under its negative number; `None` for a kind or status
@@ -53,15 +57,16 @@ impl Session {
     /// This workstation's tasks and the colleagues' it does not hold itself. Without an office
     /// (or before the first pull) it is the workstation's own graph.
     pub(in crate::api) fn office_graph(&self) -> Result<OfficeGraph, ApiError> {
-        let assigned = match self.store.office_link()? {
-            Some(link) => {
-                self.store.assigned_tasks(&link.workstation_id)?.into_iter().map(|(id, to, _)| (id, to)).collect()
-            }
-            None => HashMap::new(),
+        let (assigned, conflicts) = match self.store.office_link()? {
+            Some(link) => (
+                self.store.assigned_tasks(&link.workstation_id)?.into_iter().map(|(id, to, _)| (id, to)).collect(),
+                self.conflicts_in_force(&link.workstation_id)?,
+            ),
+            None => (HashMap::new(), HashMap::new()),
         };
         let remote = self.store.remote_tasks_not_held()?;
-        if remote.is_empty() {
-            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new(), assigned });
+        if remote.is_empty() && conflicts.is_empty() {
+            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new(), assigned, conflicts });
         }
         let (mut tasks, dependencies) = self.store.load_task_graph()?;
         let mut owners = HashMap::new();
@@ -71,13 +76,13 @@ impl Session {
                 tasks.push(task);
             }
         }
-        Ok(OfficeGraph { graph: Rc::new(TaskGraph::build(tasks, &dependencies)), owners, assigned })
-    }
-
-    /// Who a supervisor assigned task `id` to through the office, if anyone.
-    pub(in crate::api) fn office_assignee(&self, id: i64) -> Result<Option<String>, ApiError> {
-        let Some(link) = self.store.office_link()? else { return Ok(None) };
-        Ok(self.store.assigned_tasks(&link.workstation_id)?.into_iter().find(|(t, _, _)| *t == id).map(|(_, to, _)| to))
+        // A conflict's date is the one in force here as on the office's dashboard.
+        for task in &mut tasks {
+            if let Some(notice) = conflicts.get(&task.id) {
+                task.current_due = date_in_force(notice, task.current_due);
+            }
+        }
+        Ok(OfficeGraph { graph: Rc::new(TaskGraph::build(tasks, &dependencies)), owners, assigned, conflicts })
     }
 
     /// The answer for a task number this workstation cannot change: a colleague's task is
@@ -104,6 +109,7 @@ impl Session {
         let mut view = self.view(&office.graph, &calendar, id, today)?;
         view.owner = Some(remote.owner.clone());
         view.assigned_to = office.assigned.get(&id).cloned();
+        view.conflict = office.conflicts.get(&id).cloned();
         let period = remote.state.period.ok_or_else(|| {
             ApiError::invalid(format!(
                 "task {id} came from a workstation that did not send its period; it updates with that workstation's next sync"

@@ -41,6 +41,7 @@ impl Session {
                 let mut view = self.view(graph, &calendar, t.id, today)?;
                 view.owner = owner(t).cloned();
                 view.assigned_to = assigned(t).cloned();
+                view.conflict = office.conflicts.get(&t.id).cloned();
                 Ok(view)
             })
             .collect::<Result<_, ApiError>>()?;

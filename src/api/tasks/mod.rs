@@ -63,6 +63,11 @@ pub struct TaskView {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub assigned_to: Option<String>,
+    /// A conflict the office found on the task (two deadline moves that did not see each
+    /// other): `current_due` is then the date it puts in force, and this says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub conflict: Option<crate::domain::sync::ConflictNotice>,
 }
 
 /// One task in full: the view, how its due date was computed (the rule in three languages, the
@@ -151,6 +156,7 @@ impl Session {
             task,
             owner: None,
             assigned_to: None,
+            conflict: None,
         })
     }
 
@@ -539,9 +545,12 @@ impl Session {
             return self.colleague_task_detail(id, today);
         }
         let calendar = self.calendar()?;
-        let graph = self.graph()?;
+        // The office's graph: a conflict's date in force shows here as on the desk.
+        let office = self.office_graph()?;
+        let graph = office.graph.clone();
         let mut view = self.view(&graph, &calendar, id, today)?;
-        view.assigned_to = self.office_assignee(id)?;
+        view.assigned_to = office.assigned.get(&id).cloned();
+        view.conflict = office.conflicts.get(&id).cloned();
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let norms = self.norms()?;

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
-use crate::api::office::{Assigned, JoinParams, OfficeStatus, SyncReport};
+use crate::api::office::{Assigned, JoinParams, OfficeStatus, ResolveParams, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
     HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
@@ -35,6 +35,7 @@ use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
+use crate::domain::sync::ConflictNotice;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -587,6 +588,8 @@ methods! {
     office_join: Session(JoinParams) -> OfficeStatus;
     sync: Session(NoParams) -> SyncReport;
     office_assign: Session(AssignParams) -> Assigned;
+    office_conflicts: Session(NoParams) -> Vec<ConflictNotice>;
+    office_resolve: Session(ResolveParams) -> ConflictNotice;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
@@ -803,6 +806,14 @@ mod on_session {
 
     pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
         s.office_assign(p.id, &p.person, &p.reason)
+    }
+
+    pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
+        s.office_conflicts()
+    }
+
+    pub fn office_resolve(s: &mut Session, p: ResolveParams, _: &mut CallContext<'_>) -> R<ConflictNotice> {
+        s.office_resolve(&p)
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {

@@ -26,6 +26,7 @@ import type { CaseScreen } from "./CaseScreen";
 import type { ChecklistMarkRequest } from "./ChecklistMarkRequest";
 import type { ChecklistState } from "./ChecklistState";
 import type { CompleteParams } from "./CompleteParams";
+import type { ConflictNotice } from "./ConflictNotice";
 import type { CorrectAppealParams } from "./CorrectAppealParams";
 import type { CreatedTasks } from "./CreatedTasks";
 import type { Dashboard } from "./Dashboard";
@@ -61,6 +62,7 @@ import type { QueueFilter } from "./QueueFilter";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
+import type { ResolveParams } from "./ResolveParams";
 import type { RestoreParams } from "./RestoreParams";
 import type { RestoreReport } from "./RestoreReport";
 import type { RetentionApplied } from "./RetentionApplied";
@@ -142,6 +144,8 @@ export type Methods = {
   office_join: { params: JoinParams; result: OfficeStatus };
   sync: { params: NoParams; result: SyncReport };
   office_assign: { params: AssignParams; result: Assigned };
+  office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
+  office_resolve: { params: ResolveParams; result: ConflictNotice };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
   rejected_rows: { params: UploadRef; result: RejectedRows };
@@ -205,6 +209,8 @@ export const METHOD_RUNS = {
   office_join: 'session',
   sync: 'session',
   office_assign: 'session',
+  office_conflicts: 'session',
+  office_resolve: 'session',
   upload: 'host',
   discard_upload: 'host',
   rejected_rows: 'host',

@@ -1,0 +1,178 @@
+//! Conflicts as people and workstations see them: two or more writes on one object that did not
+//! see each other (found by `sync::find_conflict` during a push), read by a supervisor in their
+//! districts, resolved with a reason, and sent to every workstation that may see the object as a
+//! `ConflictNotice` in the pull stream — so the due date in force (the earliest while open, the
+//! kept one once resolved) is the same on the office's dashboard and on every desk.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ekn::domain::journal::StoredEntry;
+use ekn::domain::sync::{ConflictEntry, ConflictNotice};
+use serde::{Deserialize, Serialize};
+use tokio_postgres::types::ToSql;
+
+use crate::access::log_now;
+use crate::db::scoped;
+use crate::error::OfficeError;
+use crate::people::{Caller, Role};
+
+/// The conflicts a query's tail selects (`WHERE … ORDER BY …` over `conflicts c` and the task
+/// `t` it concerns), each with its entries. Run under the caller's scope: row-level security on
+/// the tasks and entries decides what the caller reads of them.
+pub async fn notices(
+    tx: &deadpool_postgres::Transaction<'_>,
+    tail: &str,
+    params: &[&(dyn ToSql + Sync)],
+) -> Result<Vec<ConflictNotice>, OfficeError> {
+    let rows = tx
+        .query(
+            &format!(
+                "SELECT c.id, c.object_key, c.district, c.events, c.opened_at, c.resolved_at, p.name, c.chosen, \
+                 c.reason, c.global_seq, t.state, t.effective_due \
+                 FROM conflicts c LEFT JOIN people p ON p.id = c.resolved_by \
+                 LEFT JOIN office_tasks t ON t.object_key = c.object_key {tail}"
+            ),
+            params,
+        )
+        .await?;
+    let ids: Vec<i64> = rows.iter().flat_map(|r| r.get::<_, Vec<i64>>(3)).collect();
+    let mut entries: HashMap<i64, ConflictEntry> = HashMap::new();
+    for row in tx
+        .query(
+            "SELECT e.global_seq, e.ws, e.seq, p.name, e.entry FROM events e JOIN people p ON p.id = e.person_id \
+             WHERE e.global_seq = ANY($1)",
+            &[&ids],
+        )
+        .await?
+    {
+        let entry: StoredEntry =
+            serde_json::from_value(row.get(4)).map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?;
+        let global: i64 = row.get(0);
+        // The reason with its personal words put back: the supervisor decides on it.
+        let detail = entry.shown().0;
+        entries.insert(
+            global,
+            ConflictEntry {
+                global_seq: global,
+                workstation_id: row.get(1),
+                seq: row.get(2),
+                author: row.get(3),
+                kind: entry.kind,
+                at: entry.at,
+                old_due: entry.old_due,
+                new_due: entry.new_due,
+                detail,
+            },
+        );
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let ids: Vec<i64> = row.get(3);
+        let listed: Vec<ConflictEntry> = ids.iter().filter_map(|id| entries.get(id).cloned()).collect();
+        let resolved_at: Option<DateTime<Utc>> = row.get(5);
+        let chosen: Option<i64> = row.get(7);
+        let task: Option<serde_json::Value> = row.get(10);
+        let task_due: Option<NaiveDate> = row.get(11);
+        let due_in_force = match chosen {
+            Some(chosen) => listed.iter().find(|e| e.global_seq == chosen).and_then(|e| e.new_due).or(task_due),
+            None => listed.iter().filter_map(|e| e.new_due).chain(task_due).min(),
+        };
+        out.push(ConflictNotice {
+            global_seq: row.get(9),
+            id: row.get(0),
+            object_key: row.get(1),
+            district: row.get(2),
+            task: task
+                .map(serde_json::from_value)
+                .transpose()
+                .map_err(|e| OfficeError::Config(format!("a stored task: {e}")))?,
+            entries: listed,
+            opened_at: row.get::<_, DateTime<Utc>>(4).to_rfc3339(),
+            due_in_force,
+            resolved_at: resolved_at.map(|t| t.to_rfc3339()),
+            resolved_by: row.get(6),
+            chosen,
+            reason: row.get(8),
+        });
+    }
+    Ok(out)
+}
+
+/// The conflicts in a supervisor's districts, open ones first.
+pub async fn conflicts(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+) -> Result<Vec<ConflictNotice>, OfficeError> {
+    caller.require(&[Role::Supervisor], "read conflicts")?;
+    // The entries' notes are case content: reading them is logged like opening a card.
+    log_now(client, caller, "conflicts", None, None, "allowed", None).await?;
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let out = notices(&tx, "WHERE ekn_in_scope(c.district) ORDER BY c.resolved_at IS NOT NULL, c.id", &[]).await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// A supervisor's resolution: which entry's date stands, and why.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Resolution {
+    pub chosen: i64,
+    pub reason: String,
+}
+
+/// Resolves a conflict: the chosen entry's date is the one in force on the office and, with the
+/// notice this numbers in the office's order, on every workstation's next pull.
+pub async fn resolve(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    id: i64,
+    resolution: &Resolution,
+) -> Result<ConflictNotice, OfficeError> {
+    caller.require(&[Role::Supervisor], "resolve conflicts")?;
+    let reason = resolution.reason.trim();
+    if reason.is_empty() {
+        return Err(OfficeError::bad_request("resolving a conflict needs a reason"));
+    }
+    if reason.chars().count() > 2000 || reason.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(OfficeError::bad_request("a reason is at most 2,000 characters without control characters"));
+    }
+    let tx = scoped(client, &caller.read_scope()).await?;
+    let row = tx
+        .query_opt("SELECT object_key, district, events, resolved_at FROM conflicts WHERE id = $1 FOR UPDATE", &[&id])
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))?;
+    let district: Option<String> = row.get(1);
+    if !caller.may_read_district(district.as_deref()) {
+        return Err(OfficeError::forbidden(format!("conflict {id} is outside your districts")));
+    }
+    if row.get::<_, Option<DateTime<Utc>>>(3).is_some() {
+        return Err(OfficeError::conflict("resolved", format!("conflict {id} is already resolved")));
+    }
+    let events: Vec<i64> = row.get(2);
+    if !events.contains(&resolution.chosen) {
+        return Err(OfficeError::bad_request(format!("entry {} is not one of conflict {id}'s", resolution.chosen)));
+    }
+    let object_key: String = row.get(0);
+    let chosen_due: Option<NaiveDate> = tx
+        .query_one("SELECT (entry->>'new_due')::date FROM events WHERE global_seq = $1", &[&resolution.chosen])
+        .await?
+        .get(0);
+    // A number in the office's order, so workstations pull the resolution among the entries.
+    let global: i64 =
+        tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
+    tx.execute(
+        "UPDATE conflicts SET resolved_at = now(), resolved_by = $2, chosen = $3, reason = $4, global_seq = $5 \
+         WHERE id = $1",
+        &[&id, &caller.person.id, &resolution.chosen, &reason, &global],
+    )
+    .await?;
+    if let Some(due) = chosen_due {
+        tx.execute("UPDATE office_tasks SET effective_due = $2 WHERE object_key = $1", &[&object_key, &due]).await?;
+    }
+    let notice = notices(&tx, "WHERE c.id = $1", &[&id])
+        .await?
+        .pop()
+        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))?;
+    tx.commit().await?;
+    Ok(notice)
+}
