@@ -106,7 +106,7 @@ impl Session {
             w.append(&journal, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
         })?;
-        let facts = CardFacts::of(&self.card(&bin)?);
+        let facts = CardFacts::of(&self.card_content(&bin)?);
         let marks = self.store.checklist_marks(subject_id)?;
         Ok(ChecklistState::of(&entry, &facts, &marks))
     }
@@ -125,7 +125,7 @@ impl Session {
     /// The checklist of each act the card offers, with what is missing.
     pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
         let (bin, subject_id) = self.subject_id_of(bin)?;
-        self.act_checklists_for(subject_id, &CardFacts::of(&self.card(&bin)?))
+        self.act_checklists_for(subject_id, &CardFacts::of(&self.card_content(&bin)?))
     }
 
     pub(in crate::api) fn act_checklists_for(

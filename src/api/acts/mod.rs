@@ -466,7 +466,7 @@ impl Session {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let lang = request.lang.unwrap_or(ActLang::Ru);
         let (bin, subject_id) = self.subject_id_of(&request.bin)?;
-        let card = self.card(&bin)?;
+        let card = self.card_content(&bin)?;
         let (template_label, template_bytes) = self.template_in_force(kind, lang)?;
         let template_sha256 = crate::api::sha256_hex(&template_bytes);
         // The entry's number goes into the draft's footer; the write is exclusive, so the number
@@ -499,11 +499,14 @@ impl Session {
                 "the journal moved while the draft was made; draft it again",
             ));
         }
+        let file_name = format!("{}-{}-{}.docx", kind.code(), bin, lang.code());
+        // A drafted act carries the card's content out of the program: the office logs it.
+        self.note_export(Some(&bin), &format!("act {file_name}, journal entry {}", stored.seq))?;
         Ok(ActDraft {
             subject_bin: bin.clone(),
             kind,
             lang,
-            file_name: format!("{}-{}-{}.docx", kind.code(), bin, lang.code()),
+            file_name,
             template: template_label,
             template_sha256,
             sha256,
@@ -524,7 +527,7 @@ impl Session {
     pub fn issue_act(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let (bin, subject_id) = self.subject_id_of(&request.bin)?;
-        let card = self.card(&bin)?;
+        let card = self.card_content(&bin)?;
         let issued_on = request.issued_on.unwrap_or_else(|| self.today());
         // The addressee may be a citizen (an answer): masked at the door like any personal data.
         let addressee = checked_text(&request.addressee, "addressee", 1000)?;

@@ -419,6 +419,7 @@ impl Session {
             w.write_record(risk::example_row(&examples, r, cut)).map_err(failed)?;
         }
         w.flush().map_err(|e| failed(e.into()))?;
+        self.note_export(None, &format!("risk examples ({} rows, {target:?})", examples.labels.len()))?;
         Ok(examples.labels.len())
     }
 
@@ -559,7 +560,7 @@ impl Session {
             RiskAssessment::Low => ("override", "low"),
             RiskAssessment::Withdrawn => ("withdrawn", "withdrawn"),
         };
-        let card = self.card(bin)?;
+        let card = self.card_content(bin)?;
         let bin = card.subject.bin.clone();
         let model = self.risk_model(None).ok().map(|(r, _)| r.name);
         let value = (action == "override").then_some(assessment);

@@ -174,7 +174,7 @@ impl Session {
     fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
         self.note_read("package", Some(bin))?;
-        let card = self.card(bin)?;
+        let card = self.card_content(bin)?;
         let bin = card.subject.bin.clone();
         let today = self.today();
         let mut payload: BTreeMap<String, Vec<u8>> = BTreeMap::new();

@@ -255,15 +255,21 @@ impl Session {
         self.import_input(Input::Bytes { name, bytes }, &options, progress)
     }
 
-    /// The case card of one subject.
+    /// The case card of one subject, opened by a person: the office's access log records it.
     pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
+        let card = self.card_content(bin)?;
+        self.note_read("card", Some(card.subject.bin.as_str()))?;
+        Ok(card)
+    }
+
+    /// The card's content for work that logs itself (an act drafted is an export, a package a
+    /// package) or is part of an opening already logged: read once, logged once.
+    pub(in crate::api) fn card_content(&self, bin: &str) -> Result<Card, ApiError> {
         let id = SubjectId::parse(bin)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
-        let card = self.store.card(id.as_str())?.ok_or_else(|| {
+        self.store.card(id.as_str())?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
-        })?;
-        self.note_read("card", Some(id.as_str()))?;
-        Ok(card)
+        })
     }
 
     /// Objects by name or BIN prefix, appeals by words of their text.
