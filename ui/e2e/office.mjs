@@ -3,7 +3,10 @@
 // workstations as real `ekn` databases that join it and push a task each, and a supervisor's
 // workstation opened in ekn-desktop. The app syncs in the background at start and says when; the
 // desk then holds both prosecutors' tasks with who holds each; the supervisor hands Асель's task to
-// Bekzat with a reason, and Bekzat's next sync brings it onto his desk.
+// Bekzat with a reason, and Bekzat's next sync brings it onto his desk. Асель's office PC and laptop
+// each extend one appeal's deadline offline: the supervisor's desk shows the earlier date in force
+// with the conflict, the dashboard's conflicts panel resolves it with a reason, and the laptop's next
+// sync brings the kept date.
 // Screenshots: ui/e2e-artifacts/office/.
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -91,8 +94,33 @@ function inspectionsIn(prefix, count) {
   return { csv: [header, ...picked, ''].join('\n'), bins: picked.map((r) => r.split(';')[1]) };
 }
 
+/** The demo's first open appeal in districts beginning with `prefix`, as an export of its own. */
+function openAppealIn(prefix) {
+  const [header, ...rows] = readFileSync(join(ROOT, 'fixtures/demo/appeals.csv'), 'utf8').split('\n');
+  // The first seven fields are never quoted; the outcome, last, is empty while the appeal is open.
+  const row = rows.find((r) => r.split(',')[6]?.startsWith(prefix) && r.endsWith(',,'));
+  check(row, `the demo has an open appeal in ${prefix}`);
+  return { csv: [header, row, ''].join('\n'), no: row.split(',')[0] };
+}
+
+/** Extends task `id` to the first date from `from` on that the rules accept (a working day). */
+function extendFrom(ws, id, from, reason) {
+  const day = new Date(`${from}T00:00:00Z`);
+  for (let i = 0; i < 7; i++, day.setUTCDate(day.getUTCDate() + 1)) {
+    const to = day.toISOString().slice(0, 10);
+    try {
+      ws.run('task', 'extend', String(id), '--to', to, '--reason', reason);
+      return to;
+    } catch { /* a day off: the next */ }
+  }
+  throw new Error(`no date from ${from} accepted for task ${id}`);
+}
+
+const plusDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
+const ddmmyyyy = (iso) => iso.split('-').reverse().join('.');
+
 /** A workstation: a fresh `ekn` database with a few inspections, joined to the office as `user`. */
-function workstation(url, user, prefix) {
+function workstation(url, user, prefix, name = `${user}'s PC`) {
   const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-ws-'));
   const db = join(dir, 'ekn.db');
   const run = (...args) => execFileSync(ekn(), ['--db', db, ...args], { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
@@ -100,7 +128,7 @@ function workstation(url, user, prefix) {
   const { csv, bins } = inspectionsIn(prefix, 2);
   writeFileSync(join(dir, 'inspections.csv'), csv);
   run('import', 'inspections', join(dir, 'inspections.csv'));
-  run('office', 'join', url, '--user', user, '--name', `${user}'s PC`);
+  run('office', 'join', url, '--user', user, '--name', name);
   return { db, bins, run, user };
 }
 
@@ -126,6 +154,26 @@ export async function officeJourney(log = console.log) {
     task(bekzat, 'Bekzat: check the permits');
     asel.run('sync');
     bekzat.run('sync');
+
+    log('Асель extends one appeal\'s deadline on her PC and on her laptop, each offline');
+    const laptop = workstation(server.url, 'Асель Нурланова', '1920', 'Асель\'s laptop');
+    const appeal = openAppealIn('1920');
+    const consideration = (ws) => {
+      writeFileSync(`${ws.db}.appeals.csv`, appeal.csv);
+      ws.run('import', 'appeals', `${ws.db}.appeals.csv`);
+      ws.run('sync');
+      const card = JSON.parse(ws.run('appeals', 'show', appeal.no, '--json'));
+      const step = card.sla.find((s) => s.step === 'consideration');
+      check(step?.task_id, `the appeal has its consideration task: ${JSON.stringify(card.sla)}`);
+      return step;
+    };
+    const onPc = consideration(asel);
+    const onLaptop = consideration(laptop);
+    const far = extendFrom(asel, onPc.task_id, plusDays(onPc.due, 20), 'заявитель представил дополнительные документы');
+    const near = extendFrom(laptop, onLaptop.task_id, plusDays(onLaptop.due, 10), 'ожидается заключение эксперта');
+    asel.run('sync');
+    const opened = JSON.parse(laptop.run('sync', '--json'));
+    check(opened.conflicts.length === 1, `the laptop's push opens one conflict: ${JSON.stringify(opened)}`);
 
     // The supervisor's workstation joined, but never synced: the app does that itself at start.
     const sup = workstation(server.url, 'Saule Supervisor', '1920');
@@ -158,7 +206,29 @@ export async function officeJourney(log = console.log) {
       await d.click(`[data-task="${id}"] [data-assign-do]`);
       await d.waitFor(`[data-task="${id}"] [data-assigned="Bekzat Omarov"]`);
       await d.screenshot('02-reassigned');
+
+      log('the desk shows the earlier date in force with the conflict; the dashboard resolves it');
+      await d.waitFor('[data-conflict-open]');
+      await d.goto('#/dashboard');
+      await d.waitFor('[data-conflict][data-open="true"]');
+      await d.screenshot('03-conflict-open');
+      const panel = await d.eval("document.querySelector('[data-conflict]').innerText");
+      check(panel.includes('заявитель представил дополнительные документы') && panel.includes('ожидается заключение эксперта'),
+        `each entry shows its reason: ${panel}`);
+      const keep = await d.eval(`[...document.querySelectorAll('[data-conflict] label')].find((l) => l.innerText.includes('${ddmmyyyy(far)}'))?.querySelector('input')?.getAttribute('data-keep') ?? ''`);
+      check(keep, `the entry that set ${far} is offered`);
+      await d.click(`[data-keep="${keep}"]`);
+      await d.type('[data-conflict-reason]', 'документы поступили; более длинный срок законен');
+      await d.click('[data-conflict-resolve]');
+      await d.waitFor('[data-resolved-by="Saule Supervisor"]');
+      await d.screenshot('04-conflict-resolved');
     });
+
+    log('the laptop\'s next sync brings the kept date');
+    laptop.run('sync');
+    const shownThere = JSON.parse(laptop.run('task', 'show', String(onLaptop.task_id), '--json'));
+    check(shownThere.current_due === far && shownThere.conflict?.resolved_by === 'Saule Supervisor',
+      `the laptop's task is due ${far} as decided (${near} was its own): ${JSON.stringify({ due: shownThere.current_due, conflict: shownThere.conflict })}`);
 
     log('Bekzat\'s next sync brings it onto his desk');
     bekzat.run('sync');
