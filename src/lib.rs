@@ -12,6 +12,7 @@
 pub mod acts;
 pub mod analytics;
 pub mod api;
+pub mod connect;
 pub mod domain;
 pub mod evidence;
 pub mod generator;

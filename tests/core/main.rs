@@ -9,6 +9,7 @@ mod bad_input;
 mod calendar;
 mod cards;
 mod cli;
+mod connect;
 mod deadlines;
 mod evidence;
 mod fuzz;

@@ -1,0 +1,288 @@
+//! One HTTP GET that answers JSON, tried until it does or until trying again is pointless: the
+//! portal's own words decide. Retried: a connection refused or reset, a timeout (the portal
+//! "periodically stops answering": connection established, no data), a body cut off, 408, 429 and
+//! 5xx — after the wait its `Retry-After` asks for (seconds or an HTTP date; more than the cap
+//! stops the run, to be rescheduled), else after an exponential backoff with full jitter — and
+//! a 200 whose body is an error object. Not retried: 400 (the query is wrong), 401/403 (the key),
+//! 404 (the dataset or version is gone), a TLS failure (the certificate; verification is never
+//! turned off), a body over the size cap. URLs carry the API key, so no message here names one.
+
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use chrono::{DateTime, Utc};
+
+/// How patient and how polite a connector is. The defaults are what the research on the real
+/// portal found to work (a 45 s read timeout, 8 attempts, backoff from 1 s to 60 s).
+#[derive(Debug, Clone)]
+pub struct FetchPolicy {
+    pub connect_timeout: Duration,
+    /// The longest silence while waiting for the answer's head or its body.
+    pub read_timeout: Duration,
+    /// The longest one request may take, whatever it does.
+    pub total_timeout: Duration,
+    /// The largest body accepted.
+    pub max_body: u64,
+    /// Attempts per request, the first included.
+    pub attempts: usize,
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// The longest `Retry-After` honoured; a portal asking for more stops the run.
+    pub retry_after_cap: Duration,
+    /// The least time between two requests to one portal.
+    pub min_interval: Duration,
+    pub user_agent: String,
+}
+
+impl Default for FetchPolicy {
+    fn default() -> Self {
+        FetchPolicy {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(45),
+            total_timeout: Duration::from_secs(120),
+            max_body: 64 * 1024 * 1024,
+            attempts: 8,
+            base_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(60),
+            retry_after_cap: Duration::from_secs(600),
+            min_interval: Duration::from_millis(500),
+            user_agent: format!("EKN/{} (supervision map; registry connector)", env!("CARGO_PKG_VERSION")),
+        }
+    }
+}
+
+/// What the requests of a run cost.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FetchStats {
+    pub requests: u32,
+    pub retries: u32,
+    /// Answers 429 (too many requests).
+    pub too_many: u32,
+}
+
+/// Why a request gave no JSON.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    /// Trying again would not help: what the portal said and what to fix.
+    #[error("{0}")]
+    Refused(String),
+    /// Every attempt failed with something worth retrying; the last one's reason.
+    #[error("no answer after {attempts} attempts: {last}")]
+    GaveUp { attempts: usize, last: String },
+    /// The portal asks to wait longer than the cap: the run stops and is tried again later.
+    #[error("the portal asks to wait {seconds} s before the next request; run the connector again later")]
+    WaitTooLong { seconds: u64 },
+}
+
+/// One attempt's outcome when it gave no JSON.
+enum Failure {
+    Transient { reason: String, retry_after: Option<Duration> },
+    Permanent(String),
+}
+
+/// Fetches JSON over HTTP with the policy's patience. `now` is the clock `Retry-After`'s HTTP
+/// dates are read against (injected, like every clock in the core).
+pub struct Fetcher {
+    agent: ureq::Agent,
+    policy: FetchPolicy,
+    now: Box<dyn Fn() -> DateTime<Utc> + Send>,
+    last_request: Option<Instant>,
+    pub stats: FetchStats,
+}
+
+impl Fetcher {
+    pub fn new(policy: FetchPolicy, now: Box<dyn Fn() -> DateTime<Utc> + Send>) -> Fetcher {
+        let config = ureq::Agent::config_builder()
+            .timeout_connect(Some(policy.connect_timeout))
+            .timeout_recv_response(Some(policy.read_timeout))
+            .timeout_recv_body(Some(policy.read_timeout))
+            .timeout_global(Some(policy.total_timeout))
+            // The status is the portal's word on what to do next: read it, do not throw it.
+            .http_status_as_error(false)
+            .user_agent(policy.user_agent.as_str())
+            .proxy(ureq::Proxy::try_from_env())
+            .build();
+        Fetcher { agent: config.into(), policy, now, last_request: None, stats: FetchStats::default() }
+    }
+
+    /// GETs `url` with the `query` pairs (encoded here) until it answers JSON. `what` names the
+    /// request in messages (the query holds the API key and is never repeated).
+    pub fn get_json(&mut self, url: &str, query: &[(&str, &str)], what: &str) -> Result<serde_json::Value, FetchError> {
+        let mut delays = ExponentialBuilder::new()
+            .with_min_delay(self.policy.base_delay)
+            .with_max_delay(self.policy.max_delay)
+            .with_factor(2.0)
+            .with_jitter()
+            .with_max_times(self.policy.attempts.saturating_sub(1))
+            .build();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            match self.attempt(url, query) {
+                Ok(value) => return Ok(value),
+                Err(Failure::Permanent(message)) => return Err(FetchError::Refused(format!("{what}: {message}"))),
+                Err(Failure::Transient { reason, retry_after }) => {
+                    let Some(backoff) = delays.next() else {
+                        return Err(FetchError::GaveUp { attempts: attempt, last: format!("{what}: {reason}") });
+                    };
+                    let wait = match retry_after {
+                        Some(asked) if asked > self.policy.retry_after_cap => {
+                            return Err(FetchError::WaitTooLong { seconds: asked.as_secs() });
+                        }
+                        Some(asked) => asked,
+                        None => backoff,
+                    };
+                    tracing::warn!(
+                        what,
+                        attempt,
+                        reason = reason.as_str(),
+                        wait_ms = wait.as_millis() as u64,
+                        "retrying"
+                    );
+                    self.stats.retries += 1;
+                    std::thread::sleep(wait);
+                }
+            }
+        }
+    }
+
+    fn attempt(&mut self, url: &str, query: &[(&str, &str)]) -> Result<serde_json::Value, Failure> {
+        if let Some(last) = self.last_request {
+            let since = last.elapsed();
+            if since < self.policy.min_interval {
+                std::thread::sleep(self.policy.min_interval - since);
+            }
+        }
+        self.last_request = Some(Instant::now());
+        self.stats.requests += 1;
+        let mut request = self.agent.get(url).header("Accept", "application/json");
+        for (name, value) in query {
+            request = request.query(*name, *value);
+        }
+        let mut response = request.call().map_err(transport)?;
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, (self.now)()));
+        let body = response.body_mut().with_config().limit(self.policy.max_body).read_to_vec();
+        let body = match body {
+            Ok(body) => body,
+            Err(ureq::Error::BodyExceedsLimit(limit)) => {
+                return Err(Failure::Permanent(format!("the answer is larger than {limit} bytes; raise the cap")));
+            }
+            // A body cut off, or a silence in the middle of it: the next attempt reads it whole.
+            Err(e) if status == 200 => return Err(Failure::Transient { reason: describe(&e), retry_after: None }),
+            Err(_) => Vec::new(),
+        };
+        match status {
+            200 => {}
+            429 => {
+                self.stats.too_many += 1;
+                return Err(Failure::Transient { reason: "429 too many requests".into(), retry_after });
+            }
+            408 | 500..=599 => {
+                return Err(Failure::Transient { reason: format!("{status} {}", snippet(&body)), retry_after });
+            }
+            400 => {
+                return Err(Failure::Permanent(format!(
+                    "400: the portal refused the query ({}); check the dataset's key field and version",
+                    snippet(&body)
+                )))
+            }
+            401 | 403 => {
+                return Err(Failure::Permanent(format!(
+                    "{status}: the portal refused the API key ({}); set a valid key in the connector's key variable",
+                    snippet(&body)
+                )))
+            }
+            404 => {
+                return Err(Failure::Permanent(format!(
+                    "404: no such dataset or version ({}); check the dataset and its version",
+                    snippet(&body)
+                )))
+            }
+            other => return Err(Failure::Permanent(format!("{other}: {}", snippet(&body)))),
+        }
+        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| Failure::Transient {
+            reason: format!("the answer is not whole JSON ({e}): cut off?"),
+            retry_after: None,
+        })?;
+        // The portal reports some failures as a 200 whose body is an error object.
+        if let Some(error) = value.as_object().and_then(|o| o.get("error")) {
+            let text = error.as_str().map_or_else(|| error.to_string(), str::to_string);
+            return Err(Failure::Transient { reason: format!("an error inside a 200: {}", clip(&text)), retry_after });
+        }
+        Ok(value)
+    }
+}
+
+/// A transport failure: worth retrying unless it is the certificate or the address itself.
+fn transport(e: ureq::Error) -> Failure {
+    match e {
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Failure::Permanent(format!(
+            "TLS: {e}; if the office inspects traffic, add its CA to the connectors' certificate bundle"
+        )),
+        ureq::Error::BadUri(_) | ureq::Error::InvalidProxyUrl | ureq::Error::RequireHttpsOnly(_) => {
+            Failure::Permanent(format!("the address: {}", describe(&e)))
+        }
+        other => Failure::Transient { reason: describe(&other), retry_after: None },
+    }
+}
+
+fn describe(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Timeout(_) => "no answer in time (the connection opened and stayed silent)".into(),
+        ureq::Error::ConnectionFailed => "the connection failed".into(),
+        ureq::Error::HostNotFound => "the portal's host name does not resolve".into(),
+        // ureq's texts for the rest name no URL.
+        other => other.to_string(),
+    }
+}
+
+/// `Retry-After` (RFC 9110): delta-seconds or an HTTP date, read against `now`. A date in the
+/// past means now; anything else unreadable is ignored (the backoff applies).
+pub fn parse_retry_after(value: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = DateTime::parse_from_rfc2822(value).ok()?.with_timezone(&Utc);
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+/// The start of a body, for a message: at most 200 characters, on one line.
+fn snippet(body: &[u8]) -> String {
+    clip(&String::from_utf8_lossy(body))
+}
+
+fn clip(text: &str) -> String {
+    let one_line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match one_line.char_indices().nth(200) {
+        Some((cut, _)) => format!("{}…", &one_line[..cut]),
+        None => one_line,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now = DateTime::parse_from_rfc3339("2026-11-23T10:00:00Z").unwrap().with_timezone(&Utc);
+        assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("Mon, 23 Nov 2026 10:00:30 GMT", now), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("Mon, 23 Nov 2026 09:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+
+    #[test]
+    fn a_snippet_is_one_short_line() {
+        assert_eq!(clip("a\n  b\tc"), "a b c");
+        assert_eq!(clip(&"я".repeat(300)).chars().count(), 201);
+    }
+}

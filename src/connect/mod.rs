@@ -1,0 +1,14 @@
+//! Connectors: registry data fetched over HTTP instead of files carried by hand (issue 22, under
+//! way). `fetch` is the HTTP layer a flaky portal cannot break — timeouts for a connection that
+//! opens and then stays silent, retries with backoff and jitter on what is worth retrying (a
+//! connection error, a timeout, 5xx, 429 with its `Retry-After` in both forms, an error object
+//! inside a 200), a clear refusal on what is not (400/401/403/404), a polite pause between
+//! requests, gzip, a size cap, proxies from the environment, and never the API key in a message.
+//! `egov` pages a data.egov.kz API v4 dataset by a keyset on its key field (`range … gt`, sorted
+//! by the key, `from` always 0), never by deep `from`, which lost records on the real portal.
+//!
+//! Not yet: staging the pages with a checkpoint, publishing a run in one transaction through the
+//! import path, the `ekn connect` commands and the UI (see docs/CONNECTORS.md).
+
+pub mod egov;
+pub mod fetch;

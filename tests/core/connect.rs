@@ -1,0 +1,316 @@
+//! The connectors' HTTP layer against a portal at its worst, on loopback: a raw HTTP server we
+//! wrote to behave like data.egov.kz's API v4 when it misbehaves — a 503, a 429 with
+//! `Retry-After` in seconds and as an HTTP date, a connection that opens and stays silent, a body
+//! cut off, an error object inside a 200, a result window that answers 400 beyond it, an unstable
+//! order for unsorted queries, a key repeated across load epochs, a wrong API key (403). Keyset
+//! paging ends with exactly the portal's rows, each once; deep `from` paging on the same portal
+//! does not. Never a live portal.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::Utc;
+use ekn::connect::egov::{self, Dataset, PageError};
+use ekn::connect::fetch::{FetchError, FetchPolicy, Fetcher};
+use serde_json::{json, Value};
+
+const KEY: &str = "test-key-7f3a";
+
+/// What the portal does to one request instead of answering it.
+#[derive(Clone)]
+enum Fault {
+    Status(u16, Option<String>),
+    /// Accepts, reads the request, says nothing for this long, then closes.
+    Hang(Duration),
+    /// Promises a long body, sends the start of one, closes.
+    Truncated,
+    /// A 200 whose body is an error object.
+    ErrorIn200,
+}
+
+struct Portal {
+    url: String,
+    /// Each request's decoded query, in order.
+    seen: Arc<Mutex<Vec<HashMap<String, String>>>>,
+}
+
+/// The dataset: BINs in ascending order, every seventh present in two load epochs.
+fn rows(count: usize) -> Vec<Value> {
+    let mut out = Vec::new();
+    for i in 0..count {
+        let bin = format!("{:012}", 10_000_000 + i * 37);
+        out.push(json!({"bin": bin, "epoch": 1, "name": format!("ТОО «Объект {i}»")}));
+        if i % 7 == 3 {
+            out.push(json!({"bin": bin, "epoch": 2, "name": format!("ТОО «Объект {i}» (обновлено)")}));
+        }
+    }
+    out
+}
+
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                out.push(u8::from_str_radix(&text[i + 1..i + 3], 16).unwrap());
+                i += 2;
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body: &str) {
+    let mut head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (name, value) in headers {
+        head += &format!("{name}: {value}\r\n");
+    }
+    let _ = stream.write_all(format!("{head}\r\n{body}").as_bytes());
+}
+
+/// Answers one request as the portal would, or with the fault planned for it.
+fn serve_one(
+    mut stream: TcpStream,
+    data: &[Value],
+    window: usize,
+    fault: Option<Fault>,
+    seen: &Mutex<Vec<HashMap<String, String>>>,
+) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).is_err() {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).is_err() || header == "\r\n" || header.is_empty() {
+            break;
+        }
+    }
+    let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+    let query: HashMap<String, String> = target
+        .split_once('?')
+        .map(|(_, q)| q.split('&').filter_map(|p| p.split_once('=')).map(|(k, v)| (decode(k), decode(v))).collect())
+        .unwrap_or_default();
+    seen.lock().unwrap().push(query.clone());
+    match fault {
+        Some(Fault::Status(status, retry_after)) => {
+            let headers: Vec<(&str, String)> = retry_after.map(|v| ("Retry-After", v)).into_iter().collect();
+            return respond(&mut stream, status, &headers, r#"{"message":"busy"}"#);
+        }
+        Some(Fault::Hang(pause)) => {
+            std::thread::sleep(pause);
+            return;
+        }
+        Some(Fault::Truncated) => {
+            let _ = stream.write_all(
+                b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n[{\"bin\":\"0000",
+            );
+            return;
+        }
+        Some(Fault::ErrorIn200) => {
+            return respond(&mut stream, 200, &[], r#"{"error":"search_phase_execution_exception"}"#)
+        }
+        None => {}
+    }
+    if query.get("apiKey").map(String::as_str) != Some(KEY) {
+        return respond(&mut stream, 403, &[], r#"{"message":"API key is required"}"#);
+    }
+    let source: Value = serde_json::from_str(query.get("source").map_or("{}", String::as_str)).unwrap_or(json!({}));
+    let from = source["from"].as_u64().unwrap_or(0) as usize;
+    let size = source["size"].as_u64().unwrap_or(10) as usize;
+    if from + size > window {
+        return respond(
+            &mut stream,
+            400,
+            &[],
+            &format!(
+                r#"{{"error_message":"Result window is too large, from + size must be less than or equal to: [{window}]"}}"#
+            ),
+        );
+    }
+    let after = source["query"]["range"]["bin"]["gt"].as_str().map(str::to_string);
+    let mut hits: Vec<&Value> =
+        data.iter().filter(|r| after.as_deref().is_none_or(|a| r["bin"].as_str().unwrap() > a)).collect();
+    if source["sort"].is_array() {
+        hits.sort_by(|a, b| a["bin"].as_str().cmp(&b["bin"].as_str()));
+    } else {
+        // Unsorted: each shard answers in its own order, different from one request to the next.
+        let salt = seen.lock().unwrap().len();
+        hits.sort_by_key(|r| {
+            (r["bin"].as_str().unwrap().bytes().map(|b| b as usize).sum::<usize>() * 31 + salt * 17) % 101
+        });
+    }
+    let page: Vec<&Value> = hits.into_iter().skip(from).take(size).collect();
+    respond(&mut stream, 200, &[], &serde_json::to_string(&page).unwrap());
+}
+
+/// Starts the portal with `data`, a result window, and faults planned by request number (1-based).
+fn portal(data: Vec<Value>, window: usize, faults: BTreeMap<usize, Fault>) -> Portal {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/api/v4", listener.local_addr().unwrap());
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let (data, seen_by_server) = (Arc::new(data), seen.clone());
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(stream) = stream else { continue };
+            let (data, seen, fault) = (data.clone(), seen_by_server.clone(), faults.get(&(n + 1)).cloned());
+            std::thread::spawn(move || serve_one(stream, &data, window, fault, &seen));
+        }
+    });
+    Portal { url, seen }
+}
+
+fn patient() -> FetchPolicy {
+    FetchPolicy {
+        // Short enough to keep the hang's cost low, long enough for a loaded machine's answer.
+        read_timeout: Duration::from_millis(1_500),
+        total_timeout: Duration::from_secs(10),
+        base_delay: Duration::from_millis(10),
+        max_delay: Duration::from_millis(100),
+        min_interval: Duration::ZERO,
+        ..FetchPolicy::default()
+    }
+}
+
+fn dataset(portal: &Portal, key: &str, page_size: usize) -> Dataset {
+    Dataset {
+        base: portal.url.clone(),
+        id: "gbd_ul".into(),
+        version: "v1".into(),
+        key_field: "bin".into(),
+        api_key: Some(key.into()),
+        page_size,
+    }
+}
+
+fn identity(record: &serde_json::Map<String, Value>) -> (String, i64) {
+    (record["bin"].as_str().unwrap().to_string(), record["epoch"].as_i64().unwrap())
+}
+
+#[test]
+fn a_flaky_portal_still_yields_every_record_exactly_once() {
+    let data = rows(1_200);
+    let in_a_second = (Utc::now() + chrono::Duration::seconds(1)).to_rfc2822().replace("+0000", "GMT");
+    let faults = BTreeMap::from([
+        (1, Fault::Status(503, None)),
+        (2, Fault::Status(429, Some("1".into()))),
+        (4, Fault::Hang(Duration::from_millis(3_000))),
+        (6, Fault::Truncated),
+        (8, Fault::ErrorIn200),
+        (10, Fault::Status(429, Some(in_a_second))),
+        (12, Fault::Status(502, None)),
+    ]);
+    let portal = portal(data.clone(), 10_000, faults);
+    let mut fetcher = Fetcher::new(patient(), Box::new(Utc::now));
+    let mut got: Vec<(String, i64)> = Vec::new();
+    let mut pages = 0;
+    let end = egov::pages::<PageError>(&mut fetcher, &dataset(&portal, KEY, 100), None, |page| {
+        pages += 1;
+        got.extend(page.records.iter().map(identity));
+        Ok(())
+    })
+    .unwrap();
+
+    let mut expected: Vec<(String, i64)> = data.iter().map(|r| identity(r.as_object().unwrap())).collect();
+    expected.sort();
+    let mut sorted = got.clone();
+    sorted.sort();
+    assert_eq!(sorted.len(), got.len());
+    assert_eq!(sorted, expected, "every record once, none lost, none twice");
+    assert_eq!(end.as_ref().and_then(Value::as_str), expected.last().map(|(b, _)| b.as_str()));
+    // Seven faults, each retried (a slow machine may add a timeout of its own); two answered 429.
+    assert!(fetcher.stats.retries >= 7 && fetcher.stats.too_many == 2, "{:?}", fetcher.stats);
+    assert_eq!(fetcher.stats.requests as usize, pages + fetcher.stats.retries as usize);
+    // Every request paged by the key from 0, never deeper.
+    for query in portal.seen.lock().unwrap().iter() {
+        let source: Value = serde_json::from_str(&query["source"]).unwrap();
+        assert_eq!((source["from"].as_u64(), source["sort"][0]["bin"].as_str()), (Some(0), Some("asc")), "{source}");
+    }
+    // A group of one BIN's two epochs is never split between pages.
+    assert!(got.windows(2).all(|w| w[0].0 <= w[1].0));
+}
+
+#[test]
+fn deep_from_paging_on_the_same_portal_loses_records_and_hits_the_window() {
+    let data = rows(1_200);
+    let portal = portal(data.clone(), 1_000, BTreeMap::new());
+    let mut fetcher = Fetcher::new(patient(), Box::new(Utc::now));
+    let url = format!("{}/gbd_ul/v1", portal.url);
+    let mut seen = std::collections::BTreeSet::new();
+    let mut refused = None;
+    for page in 0.. {
+        let source = json!({"from": page * 200, "size": 200}).to_string();
+        match fetcher.get_json(&url, &[("apiKey", KEY), ("source", &source)], "a deep page") {
+            Ok(Value::Array(rows)) if rows.is_empty() => break,
+            Ok(Value::Array(rows)) => seen.extend(rows.iter().map(|r| identity(r.as_object().unwrap()))),
+            Ok(other) => panic!("{other}"),
+            Err(e) => {
+                refused = Some(e);
+                break;
+            }
+        }
+    }
+    assert!(seen.len() < data.len(), "unstable order and the window lose records: {} of {}", seen.len(), data.len());
+    match refused {
+        Some(FetchError::Refused(message)) => {
+            assert!(message.contains("400") && message.contains("window"), "{message}")
+        }
+        other => panic!("the window is refused with a 400, not retried: {other:?}"),
+    }
+}
+
+#[test]
+fn a_wrong_key_is_refused_at_once_and_never_repeated_in_the_message() {
+    let portal = portal(rows(50), 10_000, BTreeMap::new());
+    let mut fetcher = Fetcher::new(patient(), Box::new(Utc::now));
+    let wrong = "wrong-key-secret-123";
+    let err = egov::next_page(&mut fetcher, &dataset(&portal, wrong, 20), None).unwrap_err();
+    let message = err.to_string();
+    assert!(message.contains("403") && message.contains("API key"), "{message}");
+    assert!(!message.contains(wrong), "the key never appears in a message: {message}");
+    assert_eq!((fetcher.stats.requests, fetcher.stats.retries), (1, 0));
+}
+
+#[test]
+fn a_run_resumes_after_its_cursor_and_a_portal_asking_too_long_a_wait_stops_it() {
+    let data = rows(300);
+    let portal = portal(data.clone(), 10_000, BTreeMap::from([(3, Fault::Status(429, Some("3600".into())))]));
+    let mut fetcher = Fetcher::new(patient(), Box::new(Utc::now));
+    let ds = dataset(&portal, KEY, 60);
+    let first = egov::next_page(&mut fetcher, &ds, None).unwrap();
+    let second = egov::next_page(&mut fetcher, &ds, first.cursor.as_ref()).unwrap();
+    assert!(second.records.iter().all(|r| r["bin"].as_str() > first.cursor.as_ref().and_then(Value::as_str)));
+    // The third request is told to come back in an hour: past the cap, the run stops, resumable.
+    let stopped = egov::next_page(&mut fetcher, &ds, second.cursor.as_ref()).unwrap_err();
+    assert_eq!(stopped, PageError::Fetch(FetchError::WaitTooLong { seconds: 3600 }));
+    let mut rest = Vec::new();
+    egov::pages::<PageError>(&mut fetcher, &ds, second.cursor.clone(), |p| {
+        rest.extend(p.records.iter().map(identity));
+        Ok(())
+    })
+    .unwrap();
+    let total = first.records.len() + second.records.len() + rest.len();
+    assert_eq!(total, data.len(), "resumed from the cursor: nothing lost, nothing twice");
+}
+
+#[test]
+fn an_answer_that_is_not_a_dataset_names_the_record_and_the_field() {
+    let portal = portal(rows(30), 10_000, BTreeMap::new());
+    let mut fetcher = Fetcher::new(patient(), Box::new(Utc::now));
+    let mut ds = dataset(&portal, KEY, 10);
+    ds.key_field = "iin".into();
+    let err = egov::next_page(&mut fetcher, &ds, None).unwrap_err().to_string();
+    assert!(err.contains("record 1") && err.contains("'iin'") && err.contains("--key-field"), "{err}");
+}
