@@ -70,6 +70,11 @@ enum Command {
         #[command(subcommand)]
         action: cli::vault::VaultAction,
     },
+    /// Registry sources over HTTP: add a connector, run it (resumable, published whole), its runs.
+    Connect {
+        #[command(subcommand)]
+        action: cli::connect::ConnectAction,
+    },
     /// The office: join it (`office join URL --user NAME`), see the link (`office status`).
     Office {
         #[command(subcommand)]
@@ -411,6 +416,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Vault { action } => cli::vault::run_vault(&db, context.clone(), action),
         Command::Backup { out, json } => cli::vault::run_backup(&mut open()?, &out, json),
         Command::Retention { action } => cli::retention::run(&mut open()?, action),
+        Command::Connect { action } => cli::connect::run(&mut open()?, action),
         Command::Office { action } => cli::office::run(&mut open()?, action),
         Command::Sync { json } => cli::office::run_sync(&mut open()?, json),
         Command::Restore { backup, to, json } => cli::vault::run_restore(&backup, &to, context.clone(), json),

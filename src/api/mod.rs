@@ -27,6 +27,7 @@ pub mod acts;
 pub mod analytics;
 pub mod appeals;
 mod bench;
+pub mod connectors;
 pub mod deadlines;
 mod error;
 pub mod evidence;

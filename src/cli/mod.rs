@@ -7,6 +7,7 @@ mod acts;
 pub mod analytics;
 pub mod appeals;
 pub mod bench;
+pub mod connect;
 pub mod deadlines;
 pub mod evidence;
 pub mod journal;

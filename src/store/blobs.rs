@@ -110,6 +110,18 @@ impl BlobStore {
     }
 
     /// The document stored under `sha256`, decrypted and checked against its digest.
+    /// Removes the file kept under `sha256` (a connector's staged page once its run is over);
+    /// absent already is fine.
+    pub fn remove(&self, sha256: &str) -> Result<(), StoreError> {
+        check_digest(sha256)?;
+        let path = self.path_of(sha256);
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(io(&path, e)),
+        }
+    }
+
     pub fn get(&self, sha256: &str, db_path: &Path) -> Result<Vec<u8>, BlobError> {
         check_digest(sha256)?;
         let path = self.path_of(sha256);

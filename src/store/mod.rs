@@ -11,6 +11,7 @@ pub mod analytics;
 pub mod backup;
 pub mod blobs;
 mod card;
+pub mod connectors;
 mod import;
 pub mod journal;
 mod models;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_retention", include_str!("migrations/0013_retention.sql")),
     ("0014_office", include_str!("migrations/0014_office.sql")),
     ("0015_office_conflicts", include_str!("migrations/0015_office_conflicts.sql")),
+    ("0016_connectors", include_str!("migrations/0016_connectors.sql")),
 ];
 
 /// The schema version this build writes.

@@ -4,7 +4,8 @@
 //! cut off, an error object inside a 200, a result window that answers 400 beyond it, an unstable
 //! order for unsorted queries, a key repeated across load epochs, a wrong API key (403). Keyset
 //! paging ends with exactly the portal's rows, each once; deep `from` paging on the same portal
-//! does not. Never a live portal.
+//! does not. A connector run publishes nothing until its last page is in, resumes from its staged
+//! cursor after a refusal, and a second run writes only what changed. Never a live portal.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -35,6 +36,8 @@ struct Portal {
     url: String,
     /// Each request's decoded query, in order.
     seen: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    /// The dataset as the portal holds it now (a test may change it between runs).
+    data: Arc<Mutex<Vec<Value>>>,
 }
 
 /// The dataset: BINs in ascending order, every seventh present in two load epochs.
@@ -82,7 +85,7 @@ fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body
 /// Answers one request as the portal would, or with the fault planned for it.
 fn serve_one(
     mut stream: TcpStream,
-    data: &[Value],
+    data: &Mutex<Vec<Value>>,
     window: usize,
     fault: Option<Fault>,
     seen: &Mutex<Vec<HashMap<String, String>>>,
@@ -140,17 +143,18 @@ fn serve_one(
             ),
         );
     }
-    let after = source["query"]["range"]["bin"]["gt"].as_str().map(str::to_string);
-    let mut hits: Vec<&Value> =
-        data.iter().filter(|r| after.as_deref().is_none_or(|a| r["bin"].as_str().unwrap() > a)).collect();
+    // The key is whatever field the query sorts by (else the BIN), as Elasticsearch would take it.
+    let key = source["sort"][0].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_else(|| "bin".into());
+    let after = source["query"]["range"][&key]["gt"].as_str().map(str::to_string);
+    let data = data.lock().unwrap();
+    let text = |r: &Value| r[&key].as_str().unwrap_or("").to_string();
+    let mut hits: Vec<&Value> = data.iter().filter(|r| after.as_deref().is_none_or(|a| text(r).as_str() > a)).collect();
     if source["sort"].is_array() {
-        hits.sort_by(|a, b| a["bin"].as_str().cmp(&b["bin"].as_str()));
+        hits.sort_by_key(|r| text(r));
     } else {
         // Unsorted: each shard answers in its own order, different from one request to the next.
         let salt = seen.lock().unwrap().len();
-        hits.sort_by_key(|r| {
-            (r["bin"].as_str().unwrap().bytes().map(|b| b as usize).sum::<usize>() * 31 + salt * 17) % 101
-        });
+        hits.sort_by_key(|r| (text(r).bytes().map(|b| b as usize).sum::<usize>() * 31 + salt * 17) % 101);
     }
     let page: Vec<&Value> = hits.into_iter().skip(from).take(size).collect();
     respond(&mut stream, 200, &[], &serde_json::to_string(&page).unwrap());
@@ -161,15 +165,16 @@ fn portal(data: Vec<Value>, window: usize, faults: BTreeMap<usize, Fault>) -> Po
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/api/v4", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
-    let (data, seen_by_server) = (Arc::new(data), seen.clone());
+    let data = Arc::new(Mutex::new(data));
+    let (data_served, seen_by_server) = (data.clone(), seen.clone());
     std::thread::spawn(move || {
         for (n, stream) in listener.incoming().enumerate() {
             let Ok(stream) = stream else { continue };
-            let (data, seen, fault) = (data.clone(), seen_by_server.clone(), faults.get(&(n + 1)).cloned());
+            let (data, seen, fault) = (data_served.clone(), seen_by_server.clone(), faults.get(&(n + 1)).cloned());
             std::thread::spawn(move || serve_one(stream, &data, window, fault, &seen));
         }
     });
-    Portal { url, seen }
+    Portal { url, seen, data }
 }
 
 fn patient() -> FetchPolicy {
@@ -313,4 +318,87 @@ fn an_answer_that_is_not_a_dataset_names_the_record_and_the_field() {
     ds.key_field = "iin".into();
     let err = egov::next_page(&mut fetcher, &ds, None).unwrap_err().to_string();
     assert!(err.contains("record 1") && err.contains("'iin'") && err.contains("--key-field"), "{err}");
+}
+
+/// The first `count` rows of the demo's inspections export as the portal's JSON records.
+fn inspection_records(count: usize) -> Vec<Value> {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let headers: Vec<&str> = lines.next().unwrap().split(';').collect();
+    lines
+        .take(count)
+        .map(|line| {
+            let cells: Vec<&str> = line.split(';').collect();
+            Value::Object(headers.iter().zip(cells).map(|(h, c)| (h.to_string(), json!(c))).collect())
+        })
+        .collect()
+}
+
+#[test]
+fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_only_changes() {
+    let db = crate::support::TempDb::new();
+    let key_var = "EKN_TEST_CONNECTOR_KEY_1";
+    std::env::set_var(key_var, KEY);
+    let records = inspection_records(450);
+    // The third request is refused (the key was revoked half-way, say): the run stops there.
+    let portal = portal(records.clone(), 10_000, BTreeMap::from([(3, Fault::Status(403, None))]));
+    let mut s = db.session();
+    let spec = ekn::api::connectors::ConnectorSpec {
+        name: "egov-inspections".into(),
+        kind: "egov-v4".into(),
+        data: ekn::domain::records::DataKind::Inspections,
+        url: portal.url.clone(),
+        dataset: "inspections_registry".into(),
+        version: Some("v2".into()),
+        key_field: "Регистрационный номер".into(),
+        map: vec![],
+        api_key_env: Some(key_var.into()),
+        read_timeout_s: Some(5),
+        page_size: 100,
+    };
+    s.connector_add(&spec).unwrap();
+    let before = db.fingerprint();
+
+    let refused = s.connector_run("egov-inspections", &mut |_| {}).unwrap_err();
+    assert!(refused.message.contains("403") && refused.message.contains("2 page(s) are staged"), "{}", refused.message);
+    assert!(!refused.message.contains(KEY), "the key never appears: {}", refused.message);
+    assert_eq!(db.fingerprint(), before, "a run cut off publishes nothing");
+    let runs = s.connector_runs("egov-inspections", 5).unwrap();
+    assert_eq!((runs.len(), runs[0].status.as_str()), (1, "staging"));
+
+    // The next run resumes after the staged cursor and publishes the whole dataset in one import.
+    let asked_before = portal.seen.lock().unwrap().len();
+    let first = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
+    assert!(first.resumed);
+    assert_eq!((first.records, first.import.inserted, first.import.rejected), (450, 450, 0), "{first:?}");
+    let resumed_query: Value = serde_json::from_str(&portal.seen.lock().unwrap()[asked_before]["source"]).unwrap();
+    let mut keys: Vec<&str> = records.iter().map(|r| r["Регистрационный номер"].as_str().unwrap()).collect();
+    keys.sort();
+    // Each full page of 100 keeps 99: its last key's group (here one row) comes whole with the next.
+    assert_eq!(resumed_query["query"]["range"]["Регистрационный номер"]["gt"], keys[197], "after the two staged pages");
+    let status = s.status().unwrap();
+    assert_eq!(status.counts.inspections, 450);
+    let imports = s.journal(&ekn::api::JournalQuery::default()).unwrap();
+    let entries: Vec<_> = imports.iter().filter(|l| l.kind == "import").collect();
+    assert_eq!(entries.len(), 1, "one journal entry for the run");
+    assert!(entries[0].detail.contains("connector-egov-inspections-run-"), "{}", entries[0].detail);
+    let blobs = crate::support::files_under(&db.dir.path().join("ekn.db.files"));
+    assert!(blobs.is_empty(), "no staged page is left on disk: {:?}", blobs.keys());
+
+    // A second run reads it all again and writes nothing; a row changed on the portal is one update.
+    let second = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
+    assert_eq!(
+        (second.resumed, second.import.inserted, second.import.updated, second.import.unchanged),
+        (false, 0, 0, 450)
+    );
+    portal.data.lock().unwrap()[10]["Количество нарушений"] = json!("7");
+    let third = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
+    assert_eq!(
+        (third.import.inserted, third.import.updated, third.import.unchanged),
+        (0, 1, 449),
+        "{:?}",
+        third.import
+    );
+    let runs = s.connector_runs("egov-inspections", 10).unwrap();
+    assert_eq!(runs.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["published"; 3]);
 }

@@ -1,0 +1,366 @@
+//! Connectors as use cases: a registry source kept as data (`ekn connect add`), listed with its
+//! last run, removed, and run. A run fetches a data.egov.kz API v4 dataset page by page with the
+//! patience of `connect::fetch`, stages each page (sealed beside the database, with the cursor
+//! after it) before asking for the next, and only when the last page is in publishes the whole
+//! run in one import — the same validation, masking, provenance and single journal entry as a file
+//! — so the database never holds half a run. A run cut off (killed, offline, refused) is resumed by
+//! the next run from its staged cursor; a run whose import fails publishes nothing and is marked
+//! failed. A second run re-reads the dataset and the import writes only what changed (its report
+//! says inserted, updated, unchanged).
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::connect::egov::{self, Dataset, PageError};
+use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher};
+use crate::domain::journal::Entry;
+use crate::domain::records::DataKind;
+use crate::ingest::{ImportOptions, ImportReport, Input};
+use crate::store::connectors::{RunRow, StagedPage};
+use crate::store::About;
+
+/// A connector as kept: where the data is, how it is paged, how its fields become ЭКН's columns.
+/// The API key is not here: `api_key_env` names the environment variable that holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorSpec {
+    pub name: String,
+    /// `egov-v4` (data.egov.kz API v4).
+    pub kind: String,
+    pub data: DataKind,
+    /// The API's base, `https://data.egov.kz/api/v4`.
+    pub url: String,
+    pub dataset: String,
+    /// `vN`; the newest the mapping lists when none is given.
+    pub version: Option<String>,
+    /// The field the pages are keyed on (the dataset's primary key).
+    pub key_field: String,
+    /// The dataset's field → ЭКН's column, where the names say nothing.
+    #[serde(default)]
+    pub map: Vec<(String, String)>,
+    pub api_key_env: Option<String>,
+    pub read_timeout_s: Option<u64>,
+    #[serde(default = "default_page_size")]
+    pub page_size: usize,
+}
+
+fn default_page_size() -> usize {
+    5000
+}
+
+/// A connector with its last run, for `ekn connect list` and Import → Sources.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ConnectorView {
+    pub spec: ConnectorSpec,
+    pub added_at: String,
+    pub last_run: Option<RunRow>,
+}
+
+/// What one run did.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ConnectorRunReport {
+    pub connector: String,
+    pub run_id: i64,
+    /// The run continued one cut off before, from its staged cursor.
+    pub resumed: bool,
+    pub version: String,
+    pub pages: usize,
+    pub records: usize,
+    pub requests: u32,
+    pub retries: u32,
+    pub too_many: u32,
+    pub import: ImportReport,
+    pub seconds: f64,
+}
+
+fn check_name(name: &str) -> Result<(), ApiError> {
+    let ok = !name.is_empty()
+        && name.len() <= 60
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(format!("connector name '{name}': 1 to 60 of a–z, 0–9, '-' and '_'")))
+    }
+}
+
+impl ConnectorSpec {
+    fn check(&self) -> Result<(), ApiError> {
+        check_name(&self.name)?;
+        if self.kind != "egov-v4" {
+            return Err(ApiError::invalid(format!(
+                "connector kind '{}': this version reads data.egov.kz API v4 datasets (egov-v4); http-file is not built yet",
+                self.kind
+            )));
+        }
+        if !(self.url.starts_with("https://") || self.url.starts_with("http://")) {
+            return Err(ApiError::invalid(format!("--url '{}' is not an http(s) address", self.url)));
+        }
+        if self.dataset.trim().is_empty() || self.dataset.contains(['/', '?', '#']) {
+            return Err(ApiError::invalid("--dataset is the dataset's id, without slashes"));
+        }
+        if let Some(v) = &self.version {
+            if !v.strip_prefix('v').is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())) {
+                return Err(ApiError::invalid(format!("--version '{v}' is not v1…vN")));
+            }
+        }
+        if self.key_field.trim().is_empty() {
+            return Err(ApiError::invalid("name the dataset's key field (--key-field): the pages are keyed on it"));
+        }
+        if !(1..=10_000).contains(&self.page_size) {
+            return Err(ApiError::invalid("--page-size is 1 to 10,000 (the portal's result window)"));
+        }
+        if self.read_timeout_s.is_some_and(|s| !(1..=600).contains(&s)) {
+            return Err(ApiError::invalid("--read-timeout-s is 1 to 600"));
+        }
+        if let Some(var) = &self.api_key_env {
+            if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(ApiError::invalid(format!("--api-key-env '{var}' is not an environment variable's name")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses `field=column,field=column`.
+pub fn parse_map(text: &str) -> Result<Vec<(String, String)>, ApiError> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|pair| match pair.split_once('=') {
+            Some((field, column)) if !field.trim().is_empty() && !column.trim().is_empty() => {
+                Ok((field.trim().to_string(), column.trim().to_string()))
+            }
+            _ => Err(ApiError::invalid(format!("--map '{pair}': write field=column"))),
+        })
+        .collect()
+}
+
+impl Session {
+    /// Adds (or replaces) a connector, journaled as a setting (without any key).
+    pub fn connector_add(&mut self, spec: &ConnectorSpec) -> Result<ConnectorView, ApiError> {
+        spec.check()?;
+        let text = serde_json::to_string(spec).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let at = self.clock().stamp();
+        self.write(|w| {
+            w.set_connector(&spec.name, &text, &at)?;
+            let entry = Entry::SettingChanged { key: format!("connector.{}", spec.name), value: text.clone() };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        self.connector(&spec.name)
+    }
+
+    pub fn connector_remove(&mut self, name: &str) -> Result<(), ApiError> {
+        let removed = self.write(|w| {
+            let removed = w.remove_connector(name)?;
+            if removed {
+                let entry = Entry::SettingChanged { key: format!("connector.{name}"), value: "removed".into() };
+                w.append(&entry, About::default(), None)?;
+            }
+            Ok(removed)
+        })?;
+        if removed {
+            Ok(())
+        } else {
+            Err(ApiError::new(ErrorCode::NotFound, format!("no connector '{name}'")))
+        }
+    }
+
+    pub fn connectors(&self) -> Result<Vec<ConnectorView>, ApiError> {
+        self.store
+            .connectors()?
+            .into_iter()
+            .map(|(name, spec, added_at)| {
+                let spec: ConnectorSpec = serde_json::from_str(&spec)
+                    .map_err(|e| ApiError::new(ErrorCode::Internal, format!("connector {name}'s spec: {e}")))?;
+                let last_run = self.store.connector_runs(&name, 1)?.pop();
+                Ok(ConnectorView { spec, added_at, last_run })
+            })
+            .collect()
+    }
+
+    fn connector(&self, name: &str) -> Result<ConnectorView, ApiError> {
+        self.connectors()?
+            .into_iter()
+            .find(|c| c.spec.name == name)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no connector '{name}' (ekn connect list)")))
+    }
+
+    pub fn connector_runs(&self, name: &str, limit: usize) -> Result<Vec<RunRow>, ApiError> {
+        self.connector(name)?;
+        Ok(self.store.connector_runs(name, limit.clamp(1, 1000))?)
+    }
+
+    /// Runs a connector: resumes its run cut off before, or starts one; stages every page; then
+    /// publishes the run in one import.
+    pub fn connector_run(
+        &mut self,
+        name: &str,
+        progress: &mut dyn FnMut(crate::ingest::Progress),
+    ) -> Result<ConnectorRunReport, ApiError> {
+        let started = Instant::now();
+        let spec = self.connector(name)?.spec;
+        let api_key = match &spec.api_key_env {
+            Some(var) => Some(std::env::var(var).map_err(|_| {
+                ApiError::invalid(format!(
+                    "connector {name}: the environment variable {var}, which holds its API key, is not set"
+                ))
+            })?),
+            None => None,
+        };
+        let mut policy = FetchPolicy::default();
+        if let Some(seconds) = spec.read_timeout_s {
+            policy.read_timeout = Duration::from_secs(seconds);
+        }
+        let clock = self.context.clock.clone();
+        let mut fetcher = Fetcher::new(policy, Box::new(move || clock.now()));
+
+        let (run, resumed, version) = match self.store.staging_run(name)? {
+            Some(run) => (run.id, true, run.version),
+            None => {
+                let version = match &spec.version {
+                    Some(v) => v.clone(),
+                    None => egov::newest_version(&mut fetcher, &spec.url, &spec.dataset, api_key.as_deref()).map_err(
+                        |e| {
+                            let e = ApiError::from(e);
+                            ApiError::new(e.code, format!("connector {name}: {}", e.message))
+                        },
+                    )?,
+                };
+                (self.store.start_run(name, &version, &self.clock().stamp())?, false, version)
+            }
+        };
+        let staged = self.store.staged_pages(run)?;
+        let cursor: Option<Value> =
+            staged.last().and_then(|p| p.cursor.as_deref()).and_then(|c| serde_json::from_str(c).ok());
+        let dataset = Dataset {
+            base: spec.url.clone(),
+            id: spec.dataset.clone(),
+            version: version.clone(),
+            key_field: spec.key_field.clone(),
+            api_key,
+            page_size: spec.page_size,
+        };
+        let mut page_no = staged.len() as i64;
+        let fetched = {
+            let (store, blobs, path) = (&self.store, &self.blobs, self.path.clone());
+            egov::pages::<ApiError>(&mut fetcher, &dataset, cursor, |page| {
+                page_no += 1;
+                let bytes =
+                    serde_json::to_vec(&page.records).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+                let sha256 = crate::api::sha256_hex(&bytes);
+                blobs.put(&sha256, &bytes, &path)?;
+                store.stage_page(
+                    run,
+                    &StagedPage {
+                        page: page_no,
+                        sha256,
+                        records: page.records.len() as i64,
+                        cursor: page.cursor.as_ref().map(Value::to_string),
+                    },
+                )?;
+                Ok(())
+            })
+        };
+        let stats = fetcher.stats;
+        self.store.count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
+        if let Err(e) = fetched {
+            let staged_now = self.store.staged_pages(run)?.len();
+            let message = format!(
+                "connector {name}: {}. Nothing was published; {staged_now} page(s) are staged and the next run resumes after them",
+                e.message
+            );
+            self.store.set_run_error(run, &message)?;
+            return Err(ApiError::new(e.code, message));
+        }
+        self.publish(&spec, run, resumed, &version, started, progress)
+    }
+
+    /// Publishes a run whose pages are all staged: one import of every record (the field map
+    /// applied), then the staged pages are forgotten whatever the import's outcome.
+    fn publish(
+        &mut self,
+        spec: &ConnectorSpec,
+        run: i64,
+        resumed: bool,
+        version: &str,
+        started: Instant,
+        progress: &mut dyn FnMut(crate::ingest::Progress),
+    ) -> Result<ConnectorRunReport, ApiError> {
+        let pages = self.store.staged_pages(run)?;
+        let mut records: Vec<Value> = Vec::new();
+        for page in &pages {
+            let bytes = self.blobs.get(&page.sha256, &self.path).map_err(|e| {
+                ApiError::new(ErrorCode::Io, format!("connector {}: staged page {}: {e}", spec.name, page.page))
+            })?;
+            let rows: Vec<serde_json::Map<String, Value>> = serde_json::from_slice(&bytes).map_err(|e| {
+                ApiError::new(ErrorCode::Internal, format!("connector {}: staged page {}: {e}", spec.name, page.page))
+            })?;
+            for mut row in rows {
+                for (field, column) in &spec.map {
+                    if let Some(value) = row.remove(field) {
+                        row.insert(column.clone(), value);
+                    }
+                }
+                records.push(Value::Object(row));
+            }
+        }
+        let upto = pages.iter().rev().find_map(|p| p.cursor.clone()).unwrap_or_else(|| "the start".into());
+        let count = records.len();
+        let bytes: Arc<[u8]> =
+            serde_json::to_vec(&records).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?.into();
+        drop(records);
+        let file = format!("connector-{}-run-{run}.json", spec.name);
+        let source = format!(
+            "connector {}: {}/{}/{version}, keyset on {} up to {upto}, {} page(s)",
+            spec.name,
+            spec.url.trim_end_matches('/'),
+            spec.dataset,
+            spec.key_field,
+            pages.len()
+        );
+        let options = ImportOptions { kind: spec.data, source: Some(source), skip_invalid: false, legal_card: None };
+        let imported = self.import_input(Input::Bytes { name: &file, bytes }, &options, progress);
+        let at = self.clock().stamp();
+        let (status, error, report) = match &imported {
+            Ok(report) => ("published", None, serde_json::to_string(report).ok()),
+            Err(e) => ("failed", Some(e.message.clone()), None),
+        };
+        for sha256 in self.store.finish_run(run, status, &at, error.as_deref(), report.as_deref())? {
+            self.blobs.remove(&sha256)?;
+        }
+        let import = imported.map_err(|e| {
+            ApiError::new(e.code, format!("connector {}: run {run} was not published: {}", spec.name, e.message))
+        })?;
+        let row = self.store.connector_runs(&spec.name, 1)?.pop();
+        let (requests, retries, too_many) =
+            row.map_or((0, 0, 0), |r| (r.requests as u32, r.retries as u32, r.too_many as u32));
+        Ok(ConnectorRunReport {
+            connector: spec.name.clone(),
+            run_id: run,
+            resumed,
+            version: version.to_string(),
+            pages: pages.len(),
+            records: count,
+            requests,
+            retries,
+            too_many,
+            import,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+}
+
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> ApiError {
+        let code = match &e {
+            PageError::Fetch(FetchError::Refused(_)) | PageError::Shape(_) => ErrorCode::InvalidInput,
+            PageError::Fetch(_) => ErrorCode::Io,
+        };
+        ApiError::new(code, e.to_string())
+    }
+}

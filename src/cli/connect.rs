@@ -1,0 +1,180 @@
+//! `ekn connect add|list|run|runs|remove`: registry sources fetched over HTTP (docs/CONNECTORS.md).
+//! The API key is given as the name of an environment variable, never on the command line, and
+//! is never printed.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use ekn::api::connectors::{parse_map, ConnectorRunReport, ConnectorSpec, ConnectorView};
+use ekn::api::{ApiError, Session};
+
+use super::registry::Kind;
+
+#[derive(Subcommand)]
+pub enum ConnectAction {
+    /// Add (or replace) a connector: a data.egov.kz API v4 dataset (`--kind egov-v4`) read as one
+    /// kind of ЭКН data, paged by its key field.
+    Add {
+        name: String,
+        #[arg(long, default_value = "egov-v4")]
+        kind: String,
+        #[arg(long, value_enum)]
+        data: Kind,
+        /// The API's base, e.g. https://data.egov.kz/api/v4.
+        #[arg(long)]
+        url: String,
+        #[arg(long)]
+        dataset: String,
+        /// vN; the newest the dataset's mapping lists when not given.
+        #[arg(long)]
+        version: Option<String>,
+        /// The dataset's key field: the pages are keyed on it.
+        #[arg(long)]
+        key_field: String,
+        /// field=column,… where the dataset's names say nothing to ЭКН.
+        #[arg(long)]
+        map: Option<String>,
+        /// The environment variable that holds the API key.
+        #[arg(long)]
+        api_key_env: Option<String>,
+        #[arg(long)]
+        read_timeout_s: Option<u64>,
+        #[arg(long, default_value_t = 5000)]
+        page_size: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The connectors with their last run.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run a connector: fetch (resuming a run cut off), stage, publish in one import.
+    Run {
+        name: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A connector's runs, newest first.
+    Runs {
+        name: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    Remove {
+        name: String,
+    },
+}
+
+pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError> {
+    match action {
+        ConnectAction::Add {
+            name,
+            kind,
+            data,
+            url,
+            dataset,
+            version,
+            key_field,
+            map,
+            api_key_env,
+            read_timeout_s,
+            page_size,
+            json,
+        } => {
+            let spec = ConnectorSpec {
+                name,
+                kind,
+                data: data.into(),
+                url,
+                dataset,
+                version,
+                key_field,
+                map: parse_map(map.as_deref().unwrap_or(""))?,
+                api_key_env,
+                read_timeout_s,
+                page_size,
+            };
+            let view = session.connector_add(&spec)?;
+            super::print(json, &view, render_view)
+        }
+        ConnectAction::List { json } => super::print(json, &session.connectors()?, |list| {
+            if list.is_empty() {
+                return "no connectors (ekn connect add …)".into();
+            }
+            list.iter().map(render_view).collect::<Vec<_>>().join("\n")
+        }),
+        ConnectAction::Run { name, json } => {
+            let mut bars = super::ProgressBars::new();
+            let report = session.connector_run(&name, &mut |p| bars.update(&name, p))?;
+            bars.finish();
+            super::print(json, &report, render_run)
+        }
+        ConnectAction::Runs { name, limit, json } => {
+            super::print(json, &session.connector_runs(&name, limit)?, |runs| {
+                let mut out = String::new();
+                for r in runs {
+                    let _ = writeln!(
+                        out,
+                        "run {} {} {} → {}  {} requests, {} retries, {} × 429{}",
+                        r.id,
+                        r.status,
+                        r.started_at,
+                        r.finished_at.as_deref().unwrap_or("—"),
+                        r.requests,
+                        r.retries,
+                        r.too_many,
+                        r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()
+                    );
+                }
+                if out.is_empty() {
+                    out = "no runs yet".into();
+                }
+                out
+            })
+        }
+        ConnectAction::Remove { name } => {
+            session.connector_remove(&name)?;
+            println!("connector {name} removed (its runs stay in the history)");
+            Ok(())
+        }
+    }
+}
+
+fn render_view(c: &ConnectorView) -> String {
+    let s = &c.spec;
+    let last = c.last_run.as_ref().map_or_else(
+        || "never run".to_string(),
+        |r| format!("last run {} {} ({})", r.id, r.status, r.finished_at.as_deref().unwrap_or(&r.started_at)),
+    );
+    format!(
+        "{}: {} {} {}/{}/{} keyed on {}{}; {last}",
+        s.name,
+        s.kind,
+        s.data.code(),
+        s.url.trim_end_matches('/'),
+        s.dataset,
+        s.version.as_deref().unwrap_or("(newest)"),
+        s.key_field,
+        s.api_key_env.as_ref().map(|v| format!(", key in ${v}")).unwrap_or_default()
+    )
+}
+
+fn render_run(r: &ConnectorRunReport) -> String {
+    format!(
+        "connector {} run {}{} ({}): {} page(s), {} record(s), {} request(s), {} retr(ies), {} × 429 in {:.1} s\n{}",
+        r.connector,
+        r.run_id,
+        if r.resumed { " (resumed)" } else { "" },
+        r.version,
+        r.pages,
+        r.records,
+        r.requests,
+        r.retries,
+        r.too_many,
+        r.seconds,
+        super::registry::render_import(&r.import)
+    )
+}
