@@ -46,6 +46,10 @@ pub struct ConnectorSpec {
     pub read_timeout_s: Option<u64>,
     #[serde(default = "default_page_size")]
     pub page_size: usize,
+    /// Run every this many hours in the background (the desktop app while it is open); `None`:
+    /// only when asked.
+    #[serde(default)]
+    pub every_hours: Option<u32>,
 }
 
 fn default_page_size() -> usize {
@@ -58,6 +62,16 @@ pub struct ConnectorView {
     pub spec: ConnectorSpec,
     pub added_at: String,
     pub last_run: Option<RunRow>,
+    /// When its schedule runs it next (RFC 3339); `None` without a schedule.
+    pub next_run: Option<String>,
+}
+
+/// What a background round of scheduled connectors did, one line per connector it ran.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ScheduledRun {
+    pub connector: String,
+    pub report: Option<ConnectorRunReport>,
+    pub error: Option<String>,
 }
 
 /// What one run did.
@@ -113,6 +127,9 @@ impl ConnectorSpec {
         }
         if !(1..=10_000).contains(&self.page_size) {
             return Err(ApiError::invalid("--page-size is 1 to 10,000 (the portal's result window)"));
+        }
+        if self.every_hours.is_some_and(|h| !(1..=24 * 31).contains(&h)) {
+            return Err(ApiError::invalid("--every-hours is 1 to 744 (a month)"));
         }
         if self.read_timeout_s.is_some_and(|s| !(1..=600).contains(&s)) {
             return Err(ApiError::invalid("--read-timeout-s is 1 to 600"));
@@ -178,7 +195,8 @@ impl Session {
                 let spec: ConnectorSpec = serde_json::from_str(&spec)
                     .map_err(|e| ApiError::new(ErrorCode::Internal, format!("connector {name}'s spec: {e}")))?;
                 let last_run = self.store.connector_runs(&name, 1)?.pop();
-                Ok(ConnectorView { spec, added_at, last_run })
+                let next_run = next_run(&spec, &added_at, last_run.as_ref());
+                Ok(ConnectorView { spec, added_at, last_run, next_run })
             })
             .collect()
     }
@@ -188,6 +206,30 @@ impl Session {
             .into_iter()
             .find(|c| c.spec.name == name)
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no connector '{name}' (ekn connect list)")))
+    }
+
+    /// Runs every scheduled connector that is due (its next run is past, or a run of it was cut
+    /// off), one after another; a failure is reported and the others still run.
+    pub fn connectors_run_due(
+        &mut self,
+        progress: &mut dyn FnMut(crate::ingest::Progress),
+    ) -> Result<Vec<ScheduledRun>, ApiError> {
+        let now = self.clock().now();
+        let mut out = Vec::new();
+        for view in self.connectors()? {
+            let Some(next) = &view.next_run else { continue };
+            let due = chrono::DateTime::parse_from_rfc3339(next).is_ok_and(|t| t <= now)
+                || view.last_run.as_ref().is_some_and(|r| r.status == "staging");
+            if !due {
+                continue;
+            }
+            let name = view.spec.name.clone();
+            match self.connector_run(&name, progress) {
+                Ok(report) => out.push(ScheduledRun { connector: name, report: Some(report), error: None }),
+                Err(e) => out.push(ScheduledRun { connector: name, report: None, error: Some(e.message) }),
+            }
+        }
+        Ok(out)
     }
 
     pub fn connector_runs(&self, name: &str, limit: usize) -> Result<Vec<RunRow>, ApiError> {
@@ -246,10 +288,21 @@ impl Session {
             page_size: spec.page_size,
         };
         let mut page_no = staged.len() as i64;
+        let mut staged_rows: u64 = staged.iter().map(|p| p.records as u64).sum();
         let fetched = {
             let (store, blobs, path) = (&self.store, &self.blobs, self.path.clone());
+            let progress = &mut *progress;
             egov::pages::<ApiError>(&mut fetcher, &dataset, cursor, |page| {
                 page_no += 1;
+                staged_rows += page.records.len() as u64;
+                // While fetching, the rows staged so far (the size of the whole is not known yet).
+                progress(crate::ingest::Progress {
+                    bytes_done: 0,
+                    bytes_total: 0,
+                    rows: staged_rows,
+                    triaged: 0,
+                    triage_total: 0,
+                });
                 let bytes =
                     serde_json::to_vec(&page.records).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
                 let sha256 = crate::api::sha256_hex(&bytes);
@@ -274,7 +327,7 @@ impl Session {
                 "connector {name}: {}. Nothing was published; {staged_now} page(s) are staged and the next run resumes after them",
                 e.message
             );
-            self.store.set_run_error(run, &message)?;
+            self.store.set_run_error(run, &e.code.code(), &message)?;
             return Err(ApiError::new(e.code, message));
         }
         self.publish(&spec, run, resumed, &version, started, progress)
@@ -328,9 +381,10 @@ impl Session {
         let at = self.clock().stamp();
         let (status, error, report) = match &imported {
             Ok(report) => ("published", None, serde_json::to_string(report).ok()),
-            Err(e) => ("failed", Some(e.message.clone()), None),
+            Err(e) => ("failed", Some((e.code.code(), e.message.clone())), None),
         };
-        for sha256 in self.store.finish_run(run, status, &at, error.as_deref(), report.as_deref())? {
+        let error = error.as_ref().map(|(code, message)| (code.as_str(), message.as_str()));
+        for sha256 in self.store.finish_run(run, status, &at, error, report.as_deref())? {
             self.blobs.remove(&sha256)?;
         }
         let import = imported.map_err(|e| {
@@ -355,11 +409,20 @@ impl Session {
     }
 }
 
+/// When a scheduled connector runs next: its schedule after its last run's start, or after it
+/// was added when it never ran.
+fn next_run(spec: &ConnectorSpec, added_at: &str, last: Option<&RunRow>) -> Option<String> {
+    let hours = spec.every_hours?;
+    let from = last.map_or(added_at, |r| r.started_at.as_str());
+    let from = chrono::DateTime::parse_from_rfc3339(from).ok()?;
+    Some((from + chrono::Duration::hours(i64::from(hours))).with_timezone(&chrono::Utc).to_rfc3339())
+}
+
 impl From<PageError> for ApiError {
     fn from(e: PageError) -> ApiError {
         let code = match &e {
-            PageError::Fetch(FetchError::Refused(_)) | PageError::Shape(_) => ErrorCode::InvalidInput,
-            PageError::Fetch(_) => ErrorCode::Io,
+            PageError::Fetch(FetchError::Refused(_)) | PageError::Shape(_) => ErrorCode::PortalRefused,
+            PageError::Fetch(_) => ErrorCode::PortalUnavailable,
         };
         ApiError::new(code, e.to_string())
     }

@@ -65,6 +65,12 @@ pub enum ErrorCode {
     NotJoined,
     /// A typed name differs from the person this workstation is enrolled to.
     NotEnrolledPerson,
+    /// A registry portal refused a connector's request (its key, dataset, version or key field):
+    /// trying again will not help; nothing was published.
+    PortalRefused,
+    /// A registry portal did not answer after every retry, or asked to wait too long: nothing was
+    /// published, and the next run resumes from what is staged.
+    PortalUnavailable,
 }
 
 impl ErrorCode {

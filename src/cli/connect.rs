@@ -41,6 +41,9 @@ pub enum ConnectAction {
         read_timeout_s: Option<u64>,
         #[arg(long, default_value_t = 5000)]
         page_size: usize,
+        /// Run every N hours in the background (the desktop app while it is open).
+        #[arg(long)]
+        every_hours: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -82,6 +85,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             api_key_env,
             read_timeout_s,
             page_size,
+            every_hours,
             json,
         } => {
             let spec = ConnectorSpec {
@@ -96,6 +100,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
                 api_key_env,
                 read_timeout_s,
                 page_size,
+                every_hours,
             };
             let view = session.connector_add(&spec)?;
             super::print(json, &view, render_view)
@@ -159,7 +164,7 @@ fn render_view(c: &ConnectorView) -> String {
         s.version.as_deref().unwrap_or("(newest)"),
         s.key_field,
         s.api_key_env.as_ref().map(|v| format!(", key in ${v}")).unwrap_or_default()
-    )
+    ) + &c.next_run.as_ref().map(|n| format!("; next run {n}")).unwrap_or_default()
 }
 
 fn render_run(r: &ConnectorRunReport) -> String {

@@ -22,6 +22,8 @@ pub struct RunRow {
     pub requests: i64,
     pub retries: i64,
     pub too_many: i64,
+    /// Why the run stopped or failed: the error's code (`portal_refused`…) and its words.
+    pub error_code: Option<String>,
     pub error: Option<String>,
     /// The import's report when published (JSON).
     pub report: Option<String>,
@@ -38,7 +40,7 @@ pub struct StagedPage {
 }
 
 const RUN_COLUMNS: &str =
-    "id, connector, started_at, finished_at, status, version, requests, retries, too_many, error, report";
+    "id, connector, started_at, finished_at, status, version, requests, retries, too_many, error, report, error_code";
 
 fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -53,6 +55,7 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         too_many: r.get(8)?,
         error: r.get(9)?,
         report: r.get(10)?,
+        error_code: r.get(11)?,
     })
 }
 
@@ -113,8 +116,11 @@ impl Store {
     }
 
     /// Notes why a run stopped before its end (it stays `staging`, to be resumed).
-    pub fn set_run_error(&self, run: i64, error: &str) -> Result<(), StoreError> {
-        self.conn.execute("UPDATE connector_runs SET error = ?2 WHERE id = ?1", params![run, error])?;
+    pub fn set_run_error(&self, run: i64, code: &str, error: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE connector_runs SET error_code = ?2, error = ?3 WHERE id = ?1",
+            params![run, code, error],
+        )?;
         Ok(())
     }
 
@@ -124,13 +130,13 @@ impl Store {
         run: i64,
         status: &str,
         at: &str,
-        error: Option<&str>,
+        error: Option<(&str, &str)>,
         report: Option<&str>,
     ) -> Result<Vec<String>, StoreError> {
         let pages = self.staged_pages(run)?;
         self.conn.execute(
-            "UPDATE connector_runs SET status = ?2, finished_at = ?3, error = ?4, report = ?5 WHERE id = ?1",
-            params![run, status, at, error, report],
+            "UPDATE connector_runs SET status = ?2, finished_at = ?3, error_code = ?4, error = ?5, report = ?6 WHERE id = ?1",
+            params![run, status, at, error.map(|e| e.0), error.map(|e| e.1), report],
         )?;
         self.conn.execute("DELETE FROM connector_pages WHERE run_id = ?1", [run])?;
         // A page's file is removed unless a document attached to an object has the same bytes.

@@ -355,20 +355,25 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         api_key_env: Some(key_var.into()),
         read_timeout_s: Some(5),
         page_size: 100,
+        every_hours: Some(24),
     };
     s.connector_add(&spec).unwrap();
     let before = db.fingerprint();
 
     let refused = s.connector_run("egov-inspections", &mut |_| {}).unwrap_err();
     assert!(refused.message.contains("403") && refused.message.contains("2 page(s) are staged"), "{}", refused.message);
+    assert_eq!(refused.code, ekn::api::ErrorCode::PortalRefused);
     assert!(!refused.message.contains(KEY), "the key never appears: {}", refused.message);
     assert_eq!(db.fingerprint(), before, "a run cut off publishes nothing");
     let runs = s.connector_runs("egov-inspections", 5).unwrap();
     assert_eq!((runs.len(), runs[0].status.as_str()), (1, "staging"));
 
-    // The next run resumes after the staged cursor and publishes the whole dataset in one import.
+    // The next scheduled round runs it, since a run of it was cut off: it resumes after the staged
+    // cursor and publishes the whole dataset in one import.
     let asked_before = portal.seen.lock().unwrap().len();
-    let first = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
+    let mut round = s.connectors_run_due(&mut |_| {}).unwrap();
+    assert_eq!(round.len(), 1, "{round:?}");
+    let first = round.pop().unwrap().report.expect("the resumed run's report");
     assert!(first.resumed);
     assert_eq!((first.records, first.import.inserted, first.import.rejected), (450, 450, 0), "{first:?}");
     let resumed_query: Value = serde_json::from_str(&portal.seen.lock().unwrap()[asked_before]["source"]).unwrap();
@@ -385,6 +390,9 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     let blobs = crate::support::files_under(&db.dir.path().join("ekn.db.files"));
     assert!(blobs.is_empty(), "no staged page is left on disk: {:?}", blobs.keys());
 
+    // Published, it is not due again before its 24 hours.
+    assert!(s.connectors_run_due(&mut |_| {}).unwrap().is_empty());
+    assert!(s.connectors().unwrap()[0].next_run.is_some());
     // A second run reads it all again and writes nothing; a row changed on the portal is one update.
     let second = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
     assert_eq!(
@@ -401,4 +409,57 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     );
     let runs = s.connector_runs("egov-inspections", 10).unwrap();
     assert_eq!(runs.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["published"; 3]);
+}
+
+#[test]
+fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
+    let db = crate::support::TempDb::new();
+    let key_var = "EKN_TEST_CONNECTOR_KEY_2";
+    let records = inspection_records(300);
+    // The third page hangs for a minute: the command is killed while it waits.
+    let portal = portal(records.clone(), 10_000, BTreeMap::from([(3, Fault::Hang(Duration::from_secs(60)))]));
+    let mut s = db.session();
+    let spec = ekn::api::connectors::ConnectorSpec {
+        name: "killed".into(),
+        kind: "egov-v4".into(),
+        data: ekn::domain::records::DataKind::Inspections,
+        url: portal.url.clone(),
+        dataset: "inspections_registry".into(),
+        version: Some("v1".into()),
+        key_field: "Регистрационный номер".into(),
+        map: vec![],
+        api_key_env: Some(key_var.into()),
+        read_timeout_s: Some(120),
+        page_size: 100,
+        every_hours: None,
+    };
+    s.connector_add(&spec).unwrap();
+    drop(s);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .arg("--db")
+        .arg(&db.path)
+        .args(["connect", "run", "killed"])
+        .env(key_var, KEY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while portal.seen.lock().unwrap().len() < 3 {
+        assert!(std::time::Instant::now() < deadline, "the run never reached its third page");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.kill().unwrap(); // SIGKILL: no cleanup of any kind
+    child.wait().unwrap();
+
+    let s = db.session();
+    assert_eq!(s.status().unwrap().counts.inspections, 0, "a killed run publishes nothing");
+    let runs = s.connector_runs("killed", 5).unwrap();
+    assert_eq!(runs[0].status, "staging");
+    drop(s);
+    std::env::set_var(key_var, KEY);
+    let report = db.session().connector_run("killed", &mut |_| {}).unwrap();
+    assert!(report.resumed);
+    assert_eq!((report.records, report.import.inserted), (300, 300));
+    assert_eq!(db.session().status().unwrap().counts.inspections, 300);
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
+use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, ScheduledRun};
 use crate::api::office::{Assigned, JoinParams, OfficeStatus, ResolveParams, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -38,6 +39,7 @@ use crate::domain::retention::RetentionRules;
 use crate::domain::sync::ConflictNotice;
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
+use crate::store::connectors::RunRow;
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
 
 /// The parameters of a method that takes none.
@@ -78,6 +80,13 @@ impl std::fmt::Debug for RekeyParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RekeyParams { … }")
     }
+}
+
+/// A connector by name.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectorParams {
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -589,6 +598,12 @@ methods! {
     sync: Session(NoParams) -> SyncReport;
     office_assign: Session(AssignParams) -> Assigned;
     office_conflicts: Session(NoParams) -> Vec<ConflictNotice>;
+    connectors: Session(NoParams) -> Vec<ConnectorView>;
+    connector_add: Session(ConnectorSpec) -> ConnectorView;
+    connector_remove: Session(ConnectorParams) -> Ok;
+    connector_run: Session(ConnectorParams) -> ConnectorRunReport;
+    connector_runs: Session(ConnectorParams) -> Vec<RunRow>;
+    connectors_run_due: Session(NoParams) -> Vec<ScheduledRun>;
     office_resolve: Session(ResolveParams) -> ConflictNotice;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
@@ -806,6 +821,31 @@ mod on_session {
 
     pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
         s.office_assign(p.id, &p.person, &p.reason)
+    }
+
+    pub fn connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConnectorView>> {
+        s.connectors()
+    }
+
+    pub fn connector_add(s: &mut Session, p: ConnectorSpec, _: &mut CallContext<'_>) -> R<ConnectorView> {
+        s.connector_add(&p)
+    }
+
+    pub fn connector_remove(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Ok> {
+        s.connector_remove(&p.name).map(|()| Ok { ok: true })
+    }
+
+    /// Progress goes where an import's does: the UI polls `import_progress`.
+    pub fn connector_run(s: &mut Session, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
+        s.connector_run(&p.name, cx.progress)
+    }
+
+    pub fn connector_runs(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Vec<RunRow>> {
+        s.connector_runs(&p.name, 50)
+    }
+
+    pub fn connectors_run_due(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
+        s.connectors_run_due(cx.progress)
     }
 
     pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {

@@ -18,6 +18,7 @@ CREATE TABLE connector_runs (
     requests     INTEGER NOT NULL DEFAULT 0,
     retries      INTEGER NOT NULL DEFAULT 0,
     too_many     INTEGER NOT NULL DEFAULT 0,
+    error_code   TEXT,
     error        TEXT,
     report       TEXT
 );

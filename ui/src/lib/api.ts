@@ -7,6 +7,7 @@ import type { AcceptParams } from './types/AcceptParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { DataKind } from './types/DataKind';
+import type { ConnectorSpec } from './types/ConnectorSpec';
 import type { JournalQuery } from './types/JournalQuery';
 import type { Preferences } from './types/Preferences';
 import type { AnomalyKind } from './types/AnomalyKind';
@@ -61,6 +62,12 @@ export const api = {
   sync: () => call('sync', none),
   officeAssign: (id: number, person: string, reason: string) => call('office_assign', { id, person, reason }),
   officeConflicts: () => call('office_conflicts', none),
+  connectors: () => call('connectors', none),
+  connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),
+  connectorRemove: (name: string) => call('connector_remove', { name }),
+  connectorRun: (name: string) => call('connector_run', { name }),
+  connectorRuns: (name: string) => call('connector_runs', { name }),
+  connectorsRunDue: () => call('connectors_run_due', none),
   officeResolve: (id: number, keep: number, reason: string) => call('office_resolve', { id, keep, reason }),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),
   discardUpload: (upload: string) => call('discard_upload', { upload }),

@@ -1,7 +1,8 @@
 // The office link as the UI knows it, and the background sync: when this workstation has joined
 // an office, it syncs every few minutes while the app is open (and once at start), silently; a
 // failure (the office unreachable, say) is kept to show in Settings → Office and tried again on
-// the next round. Nothing is lost in between: the journal waits on disk.
+// the next round. Nothing is lost in between: the journal waits on disk. The same round runs the
+// registry sources whose schedule is due (Import → Sources).
 
 import { api } from './api';
 import { errorText } from './errors';
@@ -50,6 +51,13 @@ export function startBackgroundSync(): void {
   const round = async () => {
     await refreshOffice();
     if (office.status?.link) await syncNow();
+    // Scheduled registry sources that are due (or cut off) run too; a failure waits for the next
+    // round and shows in Import → Sources.
+    try {
+      await api.connectorsRunDue();
+    } catch {
+      /* a locked vault: nothing runs until it opens */
+    }
   };
   void round();
   timer = setInterval(round, SYNC_EVERY_MS);

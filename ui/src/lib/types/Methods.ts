@@ -27,6 +27,10 @@ import type { ChecklistMarkRequest } from "./ChecklistMarkRequest";
 import type { ChecklistState } from "./ChecklistState";
 import type { CompleteParams } from "./CompleteParams";
 import type { ConflictNotice } from "./ConflictNotice";
+import type { ConnectorParams } from "./ConnectorParams";
+import type { ConnectorRunReport } from "./ConnectorRunReport";
+import type { ConnectorSpec } from "./ConnectorSpec";
+import type { ConnectorView } from "./ConnectorView";
 import type { CorrectAppealParams } from "./CorrectAppealParams";
 import type { CreatedTasks } from "./CreatedTasks";
 import type { Dashboard } from "./Dashboard";
@@ -72,6 +76,8 @@ import type { RetentionPlanParams } from "./RetentionPlanParams";
 import type { ReviewAnomalyParams } from "./ReviewAnomalyParams";
 import type { RiskExplanation } from "./RiskExplanation";
 import type { RiskTrainReport } from "./RiskTrainReport";
+import type { RunRow } from "./RunRow";
+import type { ScheduledRun } from "./ScheduledRun";
 import type { ScorePlanParams } from "./ScorePlanParams";
 import type { SearchHits } from "./SearchHits";
 import type { SearchParams } from "./SearchParams";
@@ -145,6 +151,12 @@ export type Methods = {
   sync: { params: NoParams; result: SyncReport };
   office_assign: { params: AssignParams; result: Assigned };
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
+  connectors: { params: NoParams; result: Array<ConnectorView> };
+  connector_add: { params: ConnectorSpec; result: ConnectorView };
+  connector_remove: { params: ConnectorParams; result: Ok };
+  connector_run: { params: ConnectorParams; result: ConnectorRunReport };
+  connector_runs: { params: ConnectorParams; result: Array<RunRow> };
+  connectors_run_due: { params: NoParams; result: Array<ScheduledRun> };
   office_resolve: { params: ResolveParams; result: ConflictNotice };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
@@ -210,6 +222,12 @@ export const METHOD_RUNS = {
   sync: 'session',
   office_assign: 'session',
   office_conflicts: 'session',
+  connectors: 'session',
+  connector_add: 'session',
+  connector_remove: 'session',
+  connector_run: 'session',
+  connector_runs: 'session',
+  connectors_run_due: 'session',
   office_resolve: 'session',
   upload: 'host',
   discard_upload: 'host',

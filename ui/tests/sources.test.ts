@@ -1,0 +1,51 @@
+// Import → Sources with the transport replaced by a recorder: a source cut off says so and why in
+// the reader's language (the error by its code, never the core's English), "Run now" sends the
+// source's name and shows the run's report, and a new source is sent as the command line would.
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { i18n } from '../src/lib/i18n.svelte';
+import SourcesPanel from '../src/components/SourcesPanel.svelte';
+import type { ConnectorView } from '../src/lib/types/ConnectorView';
+
+const view: ConnectorView = {
+  spec: { name: 'egov-inspections', kind: 'egov-v4', data: 'inspections', url: 'https://data.egov.kz/api/v4', dataset: 'kpssu_checks',
+    version: 'v2', key_field: 'reg_no', map: [], api_key_env: 'EGOV_API_KEY', read_timeout_s: null, page_size: 5000, every_hours: 24 },
+  added_at: '2026-11-20T08:00:00Z',
+  last_run: { id: 4, connector: 'egov-inspections', started_at: '2026-11-22T08:00:00Z', finished_at: null, status: 'staging', version: 'v2',
+    requests: 12, retries: 8, too_many: 0, error_code: 'portal_unavailable', error: 'no answer after 8 attempts', report: null },
+  next_run: '2026-11-23T08:00:00Z',
+};
+const calls: { method: string; params: Record<string, unknown> }[] = [];
+
+vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
+  call: async (method: string, params: Record<string, unknown> = {}) => {
+    calls.push({ method, params });
+    if (method === 'connectors') return [view];
+    if (method === 'import_progress') return { bytes_done: 0, bytes_total: 0, rows: 500, triaged: 0, triage_total: 0 };
+    if (method === 'connector_run') return {
+      connector: 'egov-inspections', run_id: 4, resumed: true, version: 'v2', pages: 3, records: 1200, requests: 4, retries: 1, too_many: 1,
+      import: { inserted: 1100, updated: 100, unchanged: 0 }, seconds: 3.25,
+    };
+    if (method === 'connector_add') return view;
+    if (method === 'shared' || method === 'status' || method === 'preferences') return {};
+    return {};
+  },
+}));
+vi.mock('../src/lib/state.svelte', () => ({ loadShared: async () => {} }));
+
+describe('SourcesPanel', () => {
+  it('says a run was cut off and why, runs a source and shows its report', async () => {
+    i18n.lang = 'kk';
+    render(SourcesPanel);
+    await waitFor(() => expect(screen.getByText(/іске қосу 4: үзілді, жалғасады/)).toBeTruthy());
+    expect(screen.getByText(/Портал жауап бермейді/)).toBeTruthy();
+    expect(screen.getByText(/API кілті EGOV_API_KEY айнымалысында/)).toBeTruthy();
+    i18n.lang = 'en';
+    await fireEvent.click(await screen.findByText('Run now'));
+    await waitFor(() => expect(screen.getByText(/3 page\(s\), 1200 records; 4 requests, 1 retries, 1 × 429; 3.3 s/)).toBeTruthy());
+    expect(screen.getByText(/resumed where it stopped/)).toBeTruthy();
+    expect(calls.find((c) => c.method === 'connector_run')?.params).toEqual({ name: 'egov-inspections' });
+    i18n.lang = 'ru';
+  });
+});
