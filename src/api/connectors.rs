@@ -16,7 +16,7 @@ use serde_json::Value;
 
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::connect::egov::{self, Dataset, PageError};
-use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher};
+use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher, Validators};
 use crate::domain::journal::Entry;
 use crate::domain::records::DataKind;
 use crate::ingest::{ImportOptions, ImportReport, Input};
@@ -87,7 +87,9 @@ pub struct ConnectorRunReport {
     pub requests: u32,
     pub retries: u32,
     pub too_many: u32,
-    pub import: ImportReport,
+    /// The import that published the run; `None` when a file had not changed (304).
+    pub import: Option<ImportReport>,
+    pub not_modified: bool,
     pub seconds: f64,
 }
 
@@ -105,14 +107,29 @@ fn check_name(name: &str) -> Result<(), ApiError> {
 impl ConnectorSpec {
     fn check(&self) -> Result<(), ApiError> {
         check_name(&self.name)?;
-        if self.kind != "egov-v4" {
+        if self.kind != "egov-v4" && self.kind != "http-file" {
             return Err(ApiError::invalid(format!(
-                "connector kind '{}': this version reads data.egov.kz API v4 datasets (egov-v4); http-file is not built yet",
+                "connector kind '{}': egov-v4 (a data.egov.kz API v4 dataset) or http-file (a file published over HTTP)",
                 self.kind
             )));
         }
         if !(self.url.starts_with("https://") || self.url.starts_with("http://")) {
             return Err(ApiError::invalid(format!("--url '{}' is not an http(s) address", self.url)));
+        }
+        if self.every_hours.is_some_and(|h| !(1..=24 * 31).contains(&h)) {
+            return Err(ApiError::invalid("--every-hours is 1 to 744 (a month)"));
+        }
+        if self.read_timeout_s.is_some_and(|s| !(1..=600).contains(&s)) {
+            return Err(ApiError::invalid("--read-timeout-s is 1 to 600"));
+        }
+        if let Some(var) = &self.api_key_env {
+            if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(ApiError::invalid(format!("--api-key-env '{var}' is not an environment variable's name")));
+            }
+        }
+        if self.kind == "http-file" {
+            // The address is the file: no dataset, version or key field to page by.
+            return Ok(());
         }
         if self.dataset.trim().is_empty() || self.dataset.contains(['/', '?', '#']) {
             return Err(ApiError::invalid("--dataset is the dataset's id, without slashes"));
@@ -127,17 +144,6 @@ impl ConnectorSpec {
         }
         if !(1..=10_000).contains(&self.page_size) {
             return Err(ApiError::invalid("--page-size is 1 to 10,000 (the portal's result window)"));
-        }
-        if self.every_hours.is_some_and(|h| !(1..=24 * 31).contains(&h)) {
-            return Err(ApiError::invalid("--every-hours is 1 to 744 (a month)"));
-        }
-        if self.read_timeout_s.is_some_and(|s| !(1..=600).contains(&s)) {
-            return Err(ApiError::invalid("--read-timeout-s is 1 to 600"));
-        }
-        if let Some(var) = &self.api_key_env {
-            if var.is_empty() || !var.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return Err(ApiError::invalid(format!("--api-key-env '{var}' is not an environment variable's name")));
-            }
         }
         Ok(())
     }
@@ -260,6 +266,9 @@ impl Session {
         }
         let clock = self.context.clock.clone();
         let mut fetcher = Fetcher::new(policy, Box::new(move || clock.now()));
+        if spec.kind == "http-file" {
+            return self.run_file(&spec, fetcher, started, progress);
+        }
 
         let (run, resumed, version) = match self.store.staging_run(name)? {
             Some(run) => (run.id, true, run.version),
@@ -403,9 +412,90 @@ impl Session {
             requests,
             retries,
             too_many,
-            import,
+            import: Some(import),
+            not_modified: false,
             seconds: started.elapsed().as_secs_f64(),
         })
+    }
+
+    /// Runs an `http-file` connector: the file again only when it changed (its ETag or
+    /// Last-Modified sent back; a 304 writes nothing), imported whole like a file from disk.
+    fn run_file(
+        &mut self,
+        spec: &ConnectorSpec,
+        mut fetcher: Fetcher,
+        started: Instant,
+        progress: &mut dyn FnMut(crate::ingest::Progress),
+    ) -> Result<ConnectorRunReport, ApiError> {
+        let name = spec.name.as_str();
+        // A file has no pages: a run cut off is simply fetched again.
+        let (run, resumed) = match self.store.staging_run(name)? {
+            Some(run) => (run.id, true),
+            None => (self.store.start_run(name, "file", &self.clock().stamp())?, false),
+        };
+        let (etag, last_modified) = self.store.last_validators(name)?;
+        let known = Validators { etag, last_modified };
+        let fetched = fetcher.get_file(&spec.url, &known, &format!("{name}'s file"));
+        let stats = fetcher.stats;
+        self.store.count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
+        let report = |import: Option<ImportReport>, not_modified: bool, records: usize| ConnectorRunReport {
+            connector: name.to_string(),
+            run_id: run,
+            resumed,
+            version: "file".into(),
+            pages: usize::from(!not_modified),
+            records,
+            requests: stats.requests,
+            retries: stats.retries,
+            too_many: stats.too_many,
+            import,
+            not_modified,
+            seconds: started.elapsed().as_secs_f64(),
+        };
+        let at = self.clock().stamp();
+        let (bytes, validators) = match fetched {
+            Err(e) => {
+                let e = ApiError::from(PageError::Fetch(e));
+                let message = format!("connector {name}: {}. Nothing was published", e.message);
+                self.store.set_run_error(run, &e.code.code(), &message)?;
+                return Err(ApiError::new(e.code, message));
+            }
+            Ok(None) => {
+                // Unchanged since the last import: the run is done, nothing to write.
+                self.store.set_run_validators(run, known.etag.as_deref(), known.last_modified.as_deref())?;
+                self.store.finish_run(run, "published", &at, None, None)?;
+                return Ok(report(None, true, 0));
+            }
+            Ok(Some(answer)) => answer,
+        };
+        // The file's own name, so its format is known as a file's would be.
+        let file = spec
+            .url
+            .split(['?', '#'])
+            .next()
+            .and_then(|u| u.rsplit('/').next())
+            .filter(|n| !n.is_empty())
+            .map_or_else(|| format!("connector-{name}-run-{run}"), str::to_string);
+        let options = ImportOptions {
+            kind: spec.data,
+            source: Some(format!("connector {name}: {}", spec.url)),
+            skip_invalid: false,
+            legal_card: None,
+        };
+        let imported = self.import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
+        let at = self.clock().stamp();
+        match imported {
+            Ok(import) => {
+                self.store.set_run_validators(run, validators.etag.as_deref(), validators.last_modified.as_deref())?;
+                self.store.finish_run(run, "published", &at, None, serde_json::to_string(&import).ok().as_deref())?;
+                let rows = import.rows_read as usize;
+                Ok(report(Some(import), false, rows))
+            }
+            Err(e) => {
+                self.store.finish_run(run, "failed", &at, Some((&e.code.code(), &e.message)), None)?;
+                Err(ApiError::new(e.code, format!("connector {name}: the file was not imported: {}", e.message)))
+            }
+        }
     }
 }
 

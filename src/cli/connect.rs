@@ -13,7 +13,8 @@ use super::registry::Kind;
 #[derive(Subcommand)]
 pub enum ConnectAction {
     /// Add (or replace) a connector: a data.egov.kz API v4 dataset (`--kind egov-v4`) read as one
-    /// kind of ЭКН data, paged by its key field.
+    /// kind of ЭКН data, paged by its key field; or a CSV/XLSX/JSON file published at `--url`
+    /// (`--kind http-file`), fetched again only when it changed.
     Add {
         name: String,
         #[arg(long, default_value = "egov-v4")]
@@ -23,14 +24,15 @@ pub enum ConnectAction {
         /// The API's base, e.g. https://data.egov.kz/api/v4.
         #[arg(long)]
         url: String,
+        /// The dataset's id (egov-v4).
         #[arg(long)]
-        dataset: String,
+        dataset: Option<String>,
         /// vN; the newest the dataset's mapping lists when not given.
         #[arg(long)]
         version: Option<String>,
-        /// The dataset's key field: the pages are keyed on it.
+        /// The dataset's key field: the pages are keyed on it (egov-v4).
         #[arg(long)]
-        key_field: String,
+        key_field: Option<String>,
         /// field=column,… where the dataset's names say nothing to ЭКН.
         #[arg(long)]
         map: Option<String>,
@@ -93,9 +95,9 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
                 kind,
                 data: data.into(),
                 url,
-                dataset,
+                dataset: dataset.unwrap_or_default(),
                 version,
-                key_field,
+                key_field: key_field.unwrap_or_default(),
                 map: parse_map(map.as_deref().unwrap_or(""))?,
                 api_key_env,
                 read_timeout_s,
@@ -180,6 +182,9 @@ fn render_run(r: &ConnectorRunReport) -> String {
         r.retries,
         r.too_many,
         r.seconds,
-        super::registry::render_import(&r.import)
+        match &r.import {
+            Some(import) => super::registry::render_import(import),
+            None => "the file has not changed since the last run (304): nothing to import".into(),
+        }
     )
 }

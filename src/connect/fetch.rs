@@ -108,6 +108,51 @@ impl Fetcher {
     /// GETs `url` with the `query` pairs (encoded here) until it answers JSON. `what` names the
     /// request in messages (the query holds the API key and is never repeated).
     pub fn get_json(&mut self, url: &str, query: &[(&str, &str)], what: &str) -> Result<serde_json::Value, FetchError> {
+        self.with_retries(what, |me| {
+            let answer = me.attempt(url, query, &[("Accept", "application/json")])?;
+            let value: serde_json::Value = serde_json::from_slice(&answer.body).map_err(|e| Failure::Transient {
+                reason: format!("the answer is not whole JSON ({e}): cut off?"),
+                retry_after: None,
+            })?;
+            // The portal reports some failures as a 200 whose body is an error object.
+            if let Some(error) = value.as_object().and_then(|o| o.get("error")) {
+                let text = error.as_str().map_or_else(|| error.to_string(), str::to_string);
+                return Err(Failure::Transient {
+                    reason: format!("an error inside a 200: {}", clip(&text)),
+                    retry_after: answer.retry_after,
+                });
+            }
+            Ok(value)
+        })
+    }
+
+    /// GETs a published file, sending the validators of the copy already imported: `None` when
+    /// the server says it has not changed (304).
+    pub fn get_file(
+        &mut self,
+        url: &str,
+        validators: &Validators,
+        what: &str,
+    ) -> Result<Option<(Vec<u8>, Validators)>, FetchError> {
+        let mut headers: Vec<(&str, &str)> = Vec::new();
+        if let Some(etag) = &validators.etag {
+            headers.push(("If-None-Match", etag));
+        }
+        if let Some(modified) = &validators.last_modified {
+            headers.push(("If-Modified-Since", modified));
+        }
+        self.with_retries(what, |me| {
+            let answer = me.attempt(url, &[], &headers)?;
+            Ok((answer.status != 304).then_some((answer.body, answer.validators)))
+        })
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the attempts are spent.
+    fn with_retries<T>(
+        &mut self,
+        what: &str,
+        mut attempt: impl FnMut(&mut Self) -> Result<T, Failure>,
+    ) -> Result<T, FetchError> {
         let mut delays = ExponentialBuilder::new()
             .with_min_delay(self.policy.base_delay)
             .with_max_delay(self.policy.max_delay)
@@ -115,15 +160,15 @@ impl Fetcher {
             .with_jitter()
             .with_max_times(self.policy.attempts.saturating_sub(1))
             .build();
-        let mut attempt = 0;
+        let mut tries = 0;
         loop {
-            attempt += 1;
-            match self.attempt(url, query) {
+            tries += 1;
+            match attempt(self) {
                 Ok(value) => return Ok(value),
                 Err(Failure::Permanent(message)) => return Err(FetchError::Refused(format!("{what}: {message}"))),
                 Err(Failure::Transient { reason, retry_after }) => {
                     let Some(backoff) = delays.next() else {
-                        return Err(FetchError::GaveUp { attempts: attempt, last: format!("{what}: {reason}") });
+                        return Err(FetchError::GaveUp { attempts: tries, last: format!("{what}: {reason}") });
                     };
                     let wait = match retry_after {
                         Some(asked) if asked > self.policy.retry_after_cap => {
@@ -134,7 +179,7 @@ impl Fetcher {
                     };
                     tracing::warn!(
                         what,
-                        attempt,
+                        attempt = tries,
                         reason = reason.as_str(),
                         wait_ms = wait.as_millis() as u64,
                         "retrying"
@@ -146,7 +191,8 @@ impl Fetcher {
         }
     }
 
-    fn attempt(&mut self, url: &str, query: &[(&str, &str)]) -> Result<serde_json::Value, Failure> {
+    /// One GET: a 200 (or a 304) with its body read whole under the cap, or why not.
+    fn attempt(&mut self, url: &str, query: &[(&str, &str)], headers: &[(&str, &str)]) -> Result<Answer, Failure> {
         if let Some(last) = self.last_request {
             let since = last.elapsed();
             if since < self.policy.min_interval {
@@ -155,17 +201,18 @@ impl Fetcher {
         }
         self.last_request = Some(Instant::now());
         self.stats.requests += 1;
-        let mut request = self.agent.get(url).header("Accept", "application/json");
+        let mut request = self.agent.get(url);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         for (name, value) in query {
             request = request.query(*name, *value);
         }
         let mut response = request.call().map_err(transport)?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| parse_retry_after(v, (self.now)()));
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, (self.now)()));
+        let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
         let body = response.body_mut().with_config().limit(self.policy.max_body).read_to_vec();
         let body = match body {
             Ok(body) => body,
@@ -177,45 +224,42 @@ impl Fetcher {
             Err(_) => Vec::new(),
         };
         match status {
-            200 => {}
+            200 | 304 => Ok(Answer { status, retry_after, validators, body }),
             429 => {
                 self.stats.too_many += 1;
-                return Err(Failure::Transient { reason: "429 too many requests".into(), retry_after });
+                Err(Failure::Transient { reason: "429 too many requests".into(), retry_after })
             }
-            408 | 500..=599 => {
-                return Err(Failure::Transient { reason: format!("{status} {}", snippet(&body)), retry_after });
-            }
-            400 => {
-                return Err(Failure::Permanent(format!(
-                    "400: the portal refused the query ({}); check the dataset's key field and version",
-                    snippet(&body)
-                )))
-            }
-            401 | 403 => {
-                return Err(Failure::Permanent(format!(
-                    "{status}: the portal refused the API key ({}); set a valid key in the connector's key variable",
-                    snippet(&body)
-                )))
-            }
-            404 => {
-                return Err(Failure::Permanent(format!(
-                    "404: no such dataset or version ({}); check the dataset and its version",
-                    snippet(&body)
-                )))
-            }
-            other => return Err(Failure::Permanent(format!("{other}: {}", snippet(&body)))),
+            408 | 500..=599 => Err(Failure::Transient { reason: format!("{status} {}", snippet(&body)), retry_after }),
+            400 => Err(Failure::Permanent(format!(
+                "400: the portal refused the query ({}); check the dataset's key field and version",
+                snippet(&body)
+            ))),
+            401 | 403 => Err(Failure::Permanent(format!(
+                "{status}: the portal refused the API key ({}); set a valid key in the connector's key variable",
+                snippet(&body)
+            ))),
+            404 => Err(Failure::Permanent(format!(
+                "404: no such dataset, version or file ({}); check the connector's address",
+                snippet(&body)
+            ))),
+            other => Err(Failure::Permanent(format!("{other}: {}", snippet(&body)))),
         }
-        let value: serde_json::Value = serde_json::from_slice(&body).map_err(|e| Failure::Transient {
-            reason: format!("the answer is not whole JSON ({e}): cut off?"),
-            retry_after: None,
-        })?;
-        // The portal reports some failures as a 200 whose body is an error object.
-        if let Some(error) = value.as_object().and_then(|o| o.get("error")) {
-            let text = error.as_str().map_or_else(|| error.to_string(), str::to_string);
-            return Err(Failure::Transient { reason: format!("an error inside a 200: {}", clip(&text)), retry_after });
-        }
-        Ok(value)
     }
+}
+
+/// What a server said identifies its copy of a file: sent back, it answers 304 when unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Validators {
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// One answer read whole.
+struct Answer {
+    status: u16,
+    retry_after: Option<Duration>,
+    validators: Validators,
+    body: Vec<u8>,
 }
 
 /// A transport failure: worth retrying unless it is the certificate or the address itself.

@@ -115,6 +115,33 @@ impl Store {
         Ok(())
     }
 
+    /// The validators of the connector's file as last published (ETag, Last-Modified).
+    pub fn last_validators(&self, connector: &str) -> Result<(Option<String>, Option<String>), StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT etag, last_modified FROM connector_runs WHERE connector = ?1 AND status = 'published' \
+                 AND (etag IS NOT NULL OR last_modified IS NOT NULL) ORDER BY id DESC LIMIT 1",
+                [connector],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?
+            .unwrap_or((None, None)))
+    }
+
+    pub fn set_run_validators(
+        &self,
+        run: i64,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE connector_runs SET etag = ?2, last_modified = ?3 WHERE id = ?1",
+            params![run, etag, last_modified],
+        )?;
+        Ok(())
+    }
+
     /// Notes why a run stopped before its end (it stays `staging`, to be resumed).
     pub fn set_run_error(&self, run: i64, code: &str, error: &str) -> Result<(), StoreError> {
         self.conn.execute(

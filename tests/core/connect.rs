@@ -375,7 +375,11 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     assert_eq!(round.len(), 1, "{round:?}");
     let first = round.pop().unwrap().report.expect("the resumed run's report");
     assert!(first.resumed);
-    assert_eq!((first.records, first.import.inserted, first.import.rejected), (450, 450, 0), "{first:?}");
+    assert_eq!(
+        (first.records, first.import.as_ref().unwrap().inserted, first.import.as_ref().unwrap().rejected),
+        (450, 450, 0),
+        "{first:?}"
+    );
     let resumed_query: Value = serde_json::from_str(&portal.seen.lock().unwrap()[asked_before]["source"]).unwrap();
     let mut keys: Vec<&str> = records.iter().map(|r| r["Регистрационный номер"].as_str().unwrap()).collect();
     keys.sort();
@@ -396,13 +400,22 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     // A second run reads it all again and writes nothing; a row changed on the portal is one update.
     let second = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
     assert_eq!(
-        (second.resumed, second.import.inserted, second.import.updated, second.import.unchanged),
+        (
+            second.resumed,
+            second.import.as_ref().unwrap().inserted,
+            second.import.as_ref().unwrap().updated,
+            second.import.as_ref().unwrap().unchanged
+        ),
         (false, 0, 0, 450)
     );
     portal.data.lock().unwrap()[10]["Количество нарушений"] = json!("7");
     let third = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
     assert_eq!(
-        (third.import.inserted, third.import.updated, third.import.unchanged),
+        (
+            third.import.as_ref().unwrap().inserted,
+            third.import.as_ref().unwrap().updated,
+            third.import.as_ref().unwrap().unchanged
+        ),
         (0, 1, 449),
         "{:?}",
         third.import
@@ -460,6 +473,96 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
     std::env::set_var(key_var, KEY);
     let report = db.session().connector_run("killed", &mut |_| {}).unwrap();
     assert!(report.resumed);
-    assert_eq!((report.records, report.import.inserted), (300, 300));
+    assert_eq!((report.records, report.import.as_ref().unwrap().inserted), (300, 300));
     assert_eq!(db.session().status().unwrap().counts.inspections, 300);
+}
+
+/// A file published over HTTP with an ETag; answers 304 to a matching If-None-Match, and the
+/// faults planned by request number. Returns the file's address and the If-None-Match each
+/// request sent.
+fn file_server(
+    file: Arc<Mutex<(String, String)>>,
+    faults: BTreeMap<usize, Fault>,
+) -> (String, Arc<Mutex<Vec<Option<String>>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/opendata/inspections.csv", listener.local_addr().unwrap());
+    let sent = Arc::new(Mutex::new(Vec::new()));
+    let log = sent.clone();
+    std::thread::spawn(move || {
+        for (n, stream) in listener.incoming().enumerate() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut if_none_match = None;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() || line == "\r\n" || line.is_empty() {
+                    break;
+                }
+                if let Some((name, value)) = line.split_once(':') {
+                    if name.eq_ignore_ascii_case("if-none-match") {
+                        if_none_match = Some(value.trim().to_string());
+                    }
+                }
+            }
+            log.lock().unwrap().push(if_none_match.clone());
+            if let Some(Fault::Status(status, retry_after)) = faults.get(&(n + 1)) {
+                let headers: Vec<(&str, String)> =
+                    retry_after.clone().map(|v| ("Retry-After", v)).into_iter().collect();
+                respond(&mut stream, *status, &headers, "busy");
+                continue;
+            }
+            let (etag, body) = file.lock().unwrap().clone();
+            if if_none_match.as_deref() == Some(etag.as_str()) {
+                let _ = stream.write_all(
+                    format!("HTTP/1.1 304 Not Modified\r\nETag: {etag}\r\nConnection: close\r\n\r\n").as_bytes(),
+                );
+            } else {
+                respond(&mut stream, 200, &[("ETag", etag)], &body);
+            }
+        }
+    });
+    (url, sent)
+}
+
+#[test]
+fn a_published_file_is_imported_again_only_when_it_changed() {
+    let db = crate::support::TempDb::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
+    let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
+    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone())));
+    let (url, sent) = file_server(file.clone(), BTreeMap::from([(1, Fault::Status(503, None))]));
+    let mut s = db.session();
+    s.connector_add(&ekn::api::connectors::ConnectorSpec {
+        name: "kpssu-file".into(),
+        kind: "http-file".into(),
+        data: ekn::domain::records::DataKind::Inspections,
+        url,
+        dataset: String::new(),
+        version: None,
+        key_field: String::new(),
+        map: vec![],
+        api_key_env: None,
+        read_timeout_s: Some(5),
+        page_size: 5000,
+        every_hours: None,
+    })
+    .unwrap();
+
+    // A 503 first, then the file: 100 inspections.
+    let first = s.connector_run("kpssu-file", &mut |_| {}).unwrap();
+    assert_eq!((first.retries, first.import.as_ref().map(|i| i.inserted)), (1, Some(100)), "{first:?}");
+    // Unchanged: the ETag goes back, the server answers 304, nothing is imported.
+    let second = s.connector_run("kpssu-file", &mut |_| {}).unwrap();
+    assert!(second.not_modified && second.import.is_none(), "{second:?}");
+    assert_eq!(sent.lock().unwrap().last().cloned().flatten().as_deref(), Some("\"v1\""));
+    // Changed (one row's violations): imported again, one row updated.
+    let changed = csv.replacen(";0;;;нет;нет\n", ";5;;;нет;нет\n", 1);
+    assert_ne!(changed, csv, "the fixture has a row to change");
+    *file.lock().unwrap() = ("\"v2\"".to_string(), changed);
+    let third = s.connector_run("kpssu-file", &mut |_| {}).unwrap();
+    let import = third.import.as_ref().unwrap();
+    assert_eq!((import.inserted, import.updated, import.unchanged), (0, 1, 99), "{import:?}");
+    assert_eq!(s.status().unwrap().counts.inspections, 100);
+    let entries = s.journal(&ekn::api::JournalQuery::default()).unwrap();
+    assert_eq!(entries.iter().filter(|l| l.kind == "import").count(), 2, "one entry per import, none for the 304");
 }

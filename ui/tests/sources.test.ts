@@ -25,7 +25,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'import_progress') return { bytes_done: 0, bytes_total: 0, rows: 500, triaged: 0, triage_total: 0 };
     if (method === 'connector_run') return {
       connector: 'egov-inspections', run_id: 4, resumed: true, version: 'v2', pages: 3, records: 1200, requests: 4, retries: 1, too_many: 1,
-      import: { inserted: 1100, updated: 100, unchanged: 0 }, seconds: 3.25,
+      import: { inserted: 1100, updated: 100, unchanged: 0 }, not_modified: false, seconds: 3.25,
     };
     if (method === 'connector_add') return view;
     if (method === 'shared' || method === 'status' || method === 'preferences') return {};

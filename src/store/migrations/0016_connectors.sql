@@ -20,7 +20,10 @@ CREATE TABLE connector_runs (
     too_many     INTEGER NOT NULL DEFAULT 0,
     error_code   TEXT,
     error        TEXT,
-    report       TEXT
+    report       TEXT,
+    -- A published file's validators (http-file): sent back next time, a 304 means unchanged.
+    etag         TEXT,
+    last_modified TEXT
 );
 CREATE INDEX connector_runs_by_connector ON connector_runs(connector, id);
 

@@ -8,4 +8,8 @@ export type ConnectorRunReport = { connector: string, run_id: number,
 /**
  * The run continued one cut off before, from its staged cursor.
  */
-resumed: boolean, version: string, pages: number, records: number, requests: number, retries: number, too_many: number, import: ImportReport, seconds: number, };
+resumed: boolean, version: string, pages: number, records: number, requests: number, retries: number, too_many: number, 
+/**
+ * The import that published the run; `None` when a file had not changed (304).
+ */
+import: ImportReport | null, not_modified: boolean, seconds: number, };
