@@ -215,7 +215,8 @@ impl Session {
     }
 
     /// Runs every scheduled connector that is due (its next run is past, or a run of it was cut
-    /// off), one after another; a failure is reported and the others still run.
+    /// off by a silence or a kill), one after another; a failure is reported and the others still
+    /// run.
     pub fn connectors_run_due(
         &mut self,
         progress: &mut dyn FnMut(crate::ingest::Progress),
@@ -224,8 +225,13 @@ impl Session {
         let mut out = Vec::new();
         for view in self.connectors()? {
             let Some(next) = &view.next_run else { continue };
-            let due = chrono::DateTime::parse_from_rfc3339(next).is_ok_and(|t| t <= now)
-                || view.last_run.as_ref().is_some_and(|r| r.status == "staging");
+            // A run cut off by a silence or a kill resumes at the next round; one the portal
+            // refused (the key, the dataset) waits for its schedule or a person, rather than
+            // knocking with the same refused request every few minutes.
+            let cut_off = view.last_run.as_ref().is_some_and(|r| {
+                r.status == "staging" && r.error_code.as_deref() != Some(ErrorCode::PortalRefused.code().as_str())
+            });
+            let due = chrono::DateTime::parse_from_rfc3339(next).is_ok_and(|t| t <= now) || cut_off;
             if !due {
                 continue;
             }

@@ -368,12 +368,12 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     let runs = s.connector_runs("egov-inspections", 5).unwrap();
     assert_eq!((runs.len(), runs[0].status.as_str()), (1, "staging"));
 
-    // The next scheduled round runs it, since a run of it was cut off: it resumes after the staged
-    // cursor and publishes the whole dataset in one import.
+    // A refused run is not knocked on again by the background round: it waits for a person.
+    assert!(s.connectors_run_due(&mut |_| {}).unwrap().is_empty(), "a refusal is not retried every round");
+    // Run again (the key fixed): it resumes after the staged cursor and publishes the whole
+    // dataset in one import.
     let asked_before = portal.seen.lock().unwrap().len();
-    let mut round = s.connectors_run_due(&mut |_| {}).unwrap();
-    assert_eq!(round.len(), 1, "{round:?}");
-    let first = round.pop().unwrap().report.expect("the resumed run's report");
+    let first = s.connector_run("egov-inspections", &mut |_| {}).unwrap();
     assert!(first.resumed);
     assert_eq!(
         (first.records, first.import.as_ref().unwrap().inserted, first.import.as_ref().unwrap().rejected),
@@ -444,7 +444,7 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
         api_key_env: Some(key_var.into()),
         read_timeout_s: Some(120),
         page_size: 100,
-        every_hours: None,
+        every_hours: Some(24),
     };
     s.connector_add(&spec).unwrap();
     drop(s);
@@ -471,7 +471,10 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
     assert_eq!(runs[0].status, "staging");
     drop(s);
     std::env::set_var(key_var, KEY);
-    let report = db.session().connector_run("killed", &mut |_| {}).unwrap();
+    // The desktop app's next background round resumes it (a run cut off is due at once).
+    let mut round = db.session().connectors_run_due(&mut |_| {}).unwrap();
+    assert_eq!(round.len(), 1, "{round:?}");
+    let report = round.pop().unwrap().report.expect("the resumed run's report");
     assert!(report.resumed);
     assert_eq!((report.records, report.import.as_ref().unwrap().inserted), (300, 300));
     assert_eq!(db.session().status().unwrap().counts.inspections, 300);
