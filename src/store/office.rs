@@ -174,14 +174,7 @@ impl Store {
     /// The conflicts on this workstation's tasks and the colleagues' it holds, by task number
     /// (negative for a colleague's), as the office last numbered them.
     pub fn conflicted_tasks(&self, workstation_id: &str) -> Result<Vec<(i64, ConflictNotice)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.id, oc.notice FROM tasks t LEFT JOIN appeals a ON a.id = t.appeal_id \
-             JOIN office_conflicts oc ON oc.object_key = 'task:' || ?1 || '/' || t.id \
-                  OR (t.norm_id IS NOT NULL AND oc.object_key = 'appeal:' || a.appeal_no || '/' || t.kind) \
-             UNION ALL \
-             SELECT -r.id, oc.notice FROM remote_tasks r JOIN office_conflicts oc ON oc.object_key = r.object_key \
-             ORDER BY 1",
-        )?;
+        let mut stmt = self.conn.prepare(&format!("{} ORDER BY 1", by_task_number("office_conflicts", "o.notice")))?;
         let rows = stmt.query_map([workstation_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -233,13 +226,7 @@ impl Store {
     /// Who the office assigned each task to, by this workstation's task number (negative for a
     /// colleague's): the workstation's own tasks by their office key, the colleagues' by theirs.
     pub fn assigned_tasks(&self, workstation_id: &str) -> Result<Vec<(i64, String, String)>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT t.id, oa.assigned_to, oa.reason FROM tasks t LEFT JOIN appeals a ON a.id = t.appeal_id \
-             JOIN office_assignments oa ON oa.object_key = 'task:' || ?1 || '/' || t.id \
-                  OR (t.norm_id IS NOT NULL AND oa.object_key = 'appeal:' || a.appeal_no || '/' || t.kind) \
-             UNION ALL \
-             SELECT -r.id, oa.assigned_to, oa.reason FROM remote_tasks r JOIN office_assignments oa ON oa.object_key = r.object_key",
-        )?;
+        let mut stmt = self.conn.prepare(&by_task_number("office_assignments", "o.assigned_to, o.reason"))?;
         let rows = stmt.query_map([workstation_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -488,6 +475,20 @@ impl super::journal::Write<'_> {
 
 /// Keeps the newest assignment of a task (a lower number never replaces a higher one; the
 /// workstation's own record, numbered 0, gives way to the office's copy).
+/// The rows of an office table keyed by object (`office_assignments`, `office_conflicts`) on the
+/// tasks this workstation shows, by task number: its own tasks by their office key (`?1` is its
+/// workstation id; an appeal's rule-made deadline by the appeal's key), the colleagues' it pulled
+/// negated. `columns` name the table's columns as `o.…`.
+fn by_task_number(table: &str, columns: &str) -> String {
+    format!(
+        "SELECT t.id, {columns} FROM tasks t LEFT JOIN appeals a ON a.id = t.appeal_id \
+         JOIN {table} o ON o.object_key = 'task:' || ?1 || '/' || t.id \
+              OR (t.norm_id IS NOT NULL AND o.object_key = 'appeal:' || a.appeal_no || '/' || t.kind) \
+         UNION ALL \
+         SELECT -r.id, {columns} FROM remote_tasks r JOIN {table} o ON o.object_key = r.object_key"
+    )
+}
+
 /// Keeps a conflict's latest notice (a later number replaces an earlier one, never the reverse).
 fn upsert_conflict(tx: &rusqlite::Transaction<'_>, notice: &ConflictNotice) -> Result<(), StoreError> {
     let text = serde_json::to_string(notice).map_err(|e| StoreError::Invalid(e.to_string()))?;
