@@ -204,7 +204,8 @@ impl Store {
                     "SELECT e.workstation_id, e.seq FROM remote_events e JOIN remote_tasks r ON r.object_key = e.object_key \
                      WHERE r.id = ?1 AND e.kind IN ({kinds}) ORDER BY e.global_seq DESC LIMIT 1"
                 ),
-                [-id],
+                // `-N` is remote task N; i64::MIN has no counterpart and finds nothing.
+                [id.wrapping_neg()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .optional()?)
@@ -249,6 +250,16 @@ impl Store {
     }
 
     /// One colleague's task by this workstation's number for it.
+    /// A colleague's task by the number it shows on this workstation: `-N` is remote task N. Any
+    /// other number (positive, or one with no positive counterpart) names no colleague's task.
+    pub fn remote_task_numbered(&self, number: i64) -> Result<Option<RemoteTask>, StoreError> {
+        match number.checked_neg() {
+            Some(id) if id > 0 => self.remote_task(id),
+            _ => Ok(None),
+        }
+    }
+
+    /// A colleague's task by its own (positive) number in the replica.
     pub fn remote_task(&self, id: i64) -> Result<Option<RemoteTask>, StoreError> {
         Ok(self
             .query_remote_tasks("SELECT id, object_key, owner, district, state FROM remote_tasks WHERE id = ?1", [id])?

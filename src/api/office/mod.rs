@@ -243,7 +243,7 @@ impl Session {
     /// task this workstation's; a colleague's (negative number) keeps the key it was pulled with.
     fn task_object_key(&self, workstation_id: &str, id: i64) -> Result<String, ApiError> {
         if id < 0 {
-            return match self.store.remote_task(-id)? {
+            return match self.store.remote_task_numbered(id)? {
                 Some(remote) => Ok(remote.object_key),
                 None => Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}"))),
             };

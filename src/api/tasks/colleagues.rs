@@ -89,7 +89,7 @@ impl Session {
     /// changed on the workstation that holds it; any other number is not a task.
     pub(in crate::api) fn no_such_task(&self, id: i64) -> ApiError {
         if id < 0 {
-            if let Ok(Some(remote)) = self.store.remote_task(-id) {
+            if let Ok(Some(remote)) = self.store.remote_task_numbered(id) {
                 return ApiError::invalid(format!(
                     "task {id} is {}'s, pulled from the office: it is changed on the workstation that holds it",
                     remote.owner
@@ -102,8 +102,10 @@ impl Session {
     /// A colleague's task in full: its due date explained with this workstation's calendar and
     /// norms from the period and suspensions its workstation sent, and its history as pulled.
     pub(in crate::api) fn colleague_task_detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
-        let remote =
-            self.store.remote_task(-id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let remote = self
+            .store
+            .remote_task_numbered(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let office = self.office_graph()?;
         let calendar = self.calendar()?;
         let mut view = self.view(&office.graph, &calendar, id, today)?;
@@ -141,7 +143,7 @@ impl Session {
 
     /// A colleague's task's entries for `ekn journal --task -N`, oldest first (the newest `limit`).
     pub(in crate::api) fn colleague_task_journal(&self, id: i64, limit: usize) -> Result<Vec<JournalLine>, ApiError> {
-        let Some(remote) = self.store.remote_task(-id)? else { return Ok(Vec::new()) };
+        let Some(remote) = self.store.remote_task_numbered(id)? else { return Ok(Vec::new()) };
         let entries = self.store.remote_entries(&remote.object_key)?;
         let skip = entries.len().saturating_sub(limit);
         Ok(entries
