@@ -25,7 +25,9 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::privacy::{MaskCounts, Pseudonymiser};
 use crate::domain::records::DataKind;
-use crate::store::{ImportHeader, ImportTotals, ImportWriter, Stamp, Store, StoreError, Upsert};
+use crate::store::{
+    inspection_hash, risk_hash, ImportHeader, ImportTotals, ImportWriter, Stamp, Store, StoreError, Upsert,
+};
 use columns::{fields_of, ColumnMap};
 pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
 use rows::FieldRow;
@@ -249,9 +251,9 @@ pub fn import(
                             }
                         }
                         let stored = match &record {
-                            Record::Inspection(r) => writer.inspection(r, line),
+                            Record::Inspection(r, hash) => writer.inspection(r, *hash, line),
                             Record::Appeal(r) => writer.appeal(r, line),
-                            Record::Risk(r) => writer.risk(r, line),
+                            Record::Risk(r, hash) => writer.risk(r, *hash, line),
                         }?;
                         match stored {
                             Upsert::DuplicateInFile { first_line } => {
@@ -318,11 +320,12 @@ pub fn import(
     })
 }
 
-/// A validated record, ready for the store.
+/// A validated record, ready for the store, with the digest it is compared by on re-import
+/// where that depends on the record alone (an appeal's depends on what the store has destroyed).
 enum Record {
-    Inspection(crate::domain::records::Inspection),
+    Inspection(crate::domain::records::Inspection, i64),
     Appeal(crate::domain::records::Appeal),
-    Risk(crate::domain::records::RiskScore),
+    Risk(crate::domain::records::RiskScore, i64),
 }
 
 /// What the parsing stage hands the writing stage for one record. Variants differ in size, but
@@ -372,9 +375,15 @@ fn parse_records(
                 let row = FieldRow::new(fields, map, &record.cells);
                 let mut counts = MaskCounts::default();
                 let result = match kind {
-                    DataKind::Inspections => rows::inspection(&row).map(Record::Inspection),
+                    DataKind::Inspections => rows::inspection(&row).map(|r| {
+                        let hash = inspection_hash(&r);
+                        Record::Inspection(r, hash)
+                    }),
                     DataKind::Appeals => rows::appeal(&row, pseudonymiser, &mut counts).map(Record::Appeal),
-                    DataKind::Risk => rows::risk(&row).map(Record::Risk),
+                    DataKind::Risk => rows::risk(&row).map(|r| {
+                        let hash = risk_hash(&r);
+                        Record::Risk(r, hash)
+                    }),
                 };
                 match result {
                     Ok(valid) => {

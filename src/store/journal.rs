@@ -43,13 +43,85 @@ pub struct Write<'s> {
     stamp: Stamp,
     head: Option<(i64, String)>,
     appended: Vec<StoredEntry>,
+    /// A bulk write's tables, whose foreign keys are checked once before it commits; the guard
+    /// turns enforcement row by row back on after the transaction ends (it is declared after `tx`,
+    /// so a dropped write rolls back first and then restores it).
+    bulk: Option<(Vec<NewRows>, ForeignKeysDeferred<'s>)>,
+}
+
+/// Where the rows a bulk write adds to a table begin: past the largest key the table held when
+/// the write began (its rowid, or the first column of its primary key for a table without one).
+struct NewRows {
+    table: &'static str,
+    key: String,
+    after: i64,
+}
+
+/// Foreign keys not enforced row by row on this connection until dropped. SQLite only changes
+/// the setting outside a transaction, so this lives beside one and is dropped after it.
+struct ForeignKeysDeferred<'s>(&'s Connection);
+
+impl Drop for ForeignKeysDeferred<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.0.pragma_update(None, "foreign_keys", "ON") {
+            // Nothing to return to; the next write refuses to start without enforcement.
+            eprintln!("warning: foreign keys could not be turned back on: {e}");
+        }
+    }
 }
 
 impl Store {
     /// Opens the one kind of write there is.
     pub fn write(&mut self, stamp: Stamp) -> Result<Write<'_>, StoreError> {
+        self.ensure_foreign_keys()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Write { tx, stamp, head: None, appended: Vec::new() })
+        Ok(Write { tx, stamp, head: None, appended: Vec::new(), bulk: None })
+    }
+
+    /// A write of many registry rows (an import): references are not looked up row by row but
+    /// checked once, before the commit, for the rows the write added to `tables`, and any that
+    /// points nowhere refuses the commit. Each of an inspection's five references cost a parent
+    /// lookup and a cursor opened and closed per row, about a sixth of a million-row import
+    /// (docs/PERFORMANCE.md); the check at the end reads only the new rows, so it grows with the
+    /// import, not with the table. Rows the write changes in place take their references from
+    /// rows the writer read or inserted in the same transaction (import.rs).
+    pub(super) fn bulk_write(
+        &mut self,
+        stamp: Stamp,
+        tables: &'static [&'static str],
+    ) -> Result<Write<'_>, StoreError> {
+        self.ensure_foreign_keys()?;
+        let conn: &Connection = &self.conn;
+        let mut new_rows = Vec::new();
+        for table in tables {
+            let key: String = conn
+                .query_row(
+                    "SELECT CASE WHEN w.wr THEN (SELECT name FROM pragma_table_info(?1) WHERE pk = 1) ELSE 'rowid' END
+                     FROM (SELECT \"wr\" FROM pragma_table_list(?1)) w",
+                    [table],
+                    |r| r.get(0),
+                )
+                .map_err(|e| StoreError::Internal(format!("cannot find the key of {table}: {e}")))?;
+            let after: i64 =
+                conn.query_row(&format!("SELECT coalesce(max({key}), 0) FROM {table}"), [], |r| r.get(0))?;
+            new_rows.push(NewRows { table, key, after });
+        }
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        let deferred = ForeignKeysDeferred(conn);
+        let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
+        Ok(Write { tx, stamp, head: None, appended: Vec::new(), bulk: Some((new_rows, deferred)) })
+    }
+
+    /// Refuses to write on a connection whose foreign keys are off (a bulk write's guard that
+    /// could not restore them), turning them on first.
+    fn ensure_foreign_keys(&self) -> Result<(), StoreError> {
+        self.conn.pragma_update(None, "foreign_keys", "ON")?;
+        let on: bool = self.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+        if on {
+            Ok(())
+        } else {
+            Err(StoreError::Internal("foreign keys cannot be enforced on this connection".into()))
+        }
     }
 
     /// Opens the one other kind of transaction: a copy of entries already journaled elsewhere
@@ -170,8 +242,16 @@ impl Write<'_> {
         if self.appended.is_empty() {
             return Err(StoreError::Internal("a write without a journal entry was refused".into()));
         }
-        self.tx.commit()?;
-        Ok(self.appended)
+        let Write { tx, appended, bulk, .. } = self;
+        let checked = match &bulk {
+            Some((tables, _)) => foreign_keys_hold(&tx, tables),
+            None => Ok(()),
+        };
+        // The transaction ends (committed, or rolled back on drop) before the guard turns
+        // enforcement back on: SQLite ignores the setting inside a transaction.
+        let committed = checked.and_then(|()| tx.commit().map_err(StoreError::from));
+        drop(bulk);
+        committed.map(|()| appended)
     }
 
     /// Sets one value of the settings table (journal it with `Entry::SettingChanged`).
@@ -191,6 +271,45 @@ impl Write<'_> {
             .and_then(|t| TableDigest::parse(&t.digest))
             .unwrap_or_default())
     }
+}
+
+/// Refuses a bulk write whose new rows refer to rows that do not exist, naming the first.
+fn foreign_keys_hold(tx: &Transaction<'_>, tables: &[NewRows]) -> Result<(), StoreError> {
+    for NewRows { table, key, after } in tables {
+        let references: Vec<(String, String, Option<String>)> = tx
+            .prepare(r#"SELECT "from", "table", "to" FROM pragma_foreign_key_list(?1)"#)?
+            .query_map([table], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        if references.is_empty() {
+            continue;
+        }
+        // One pass over the new rows for all of a table's references: the new rows of a first
+        // load are the whole table, read once instead of once per reference.
+        let dangling: Vec<String> = references
+            .iter()
+            .map(|(column, parent, parent_column)| {
+                // Every reference in the schema names its parent column; one that did not would
+                // point at the parent's primary key, its rowid in every table referred to here.
+                let parent_column = parent_column.as_deref().unwrap_or("rowid");
+                format!("(c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{parent_column} = c.{column}))")
+            })
+            .collect();
+        let first_broken = |condition: &str| -> Result<Option<i64>, StoreError> {
+            let sql = format!("SELECT c.{key} FROM {table} c WHERE c.{key} > ?1 AND ({condition}) LIMIT 1");
+            Ok(tx.query_row(&sql, [after], |r| r.get(0)).optional()?)
+        };
+        if first_broken(&dangling.join(" OR "))?.is_some() {
+            // Name the first reference that fails (read again, only on this rare path).
+            for ((column, parent, _), condition) in references.iter().zip(&dangling) {
+                if let Some(row) = first_broken(condition)? {
+                    return Err(StoreError::Internal(format!(
+                        "row {row} of {table} refers to a missing row of {parent} ({column}); nothing was written"
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The last entry's sequence number and hash.

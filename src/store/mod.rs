@@ -34,7 +34,7 @@ use crate::domain::territory::REGIONS;
 
 pub use acts::{Attachment, ChecklistMark, IssuedAct, NewIssuedAct};
 pub use analytics::{NewReview, Review};
-pub use import::{ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use import::{inspection_hash, risk_hash, ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
@@ -61,6 +61,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_office", include_str!("migrations/0014_office.sql")),
     ("0015_office_conflicts", include_str!("migrations/0015_office_conflicts.sql")),
     ("0016_connectors", include_str!("migrations/0016_connectors.sql")),
+    ("0017_inspections_kind_check", include_str!("migrations/0017_inspections_kind_check.sql")),
 ];
 
 /// The schema version this build writes.
@@ -490,6 +491,72 @@ mod tests {
         assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
         let regions: i64 = store.conn.query_row("SELECT count(*) FROM regions", [], |r| r.get(0)).unwrap();
         assert_eq!(regions, 20);
+    }
+
+    /// A bulk write looks references up once at the end: a row pointing nowhere is refused
+    /// there, nothing of the write stays, and the next write enforces references row by row again.
+    #[test]
+    fn a_bulk_write_refuses_a_broken_reference_at_commit_and_restores_enforcement() {
+        let mut store = Store::open_in_memory().unwrap();
+        let stamp = Stamp { at: "2026-11-23T10:00:00Z".into(), actor: crate::domain::journal::Actor::system() };
+        let setting = crate::domain::journal::Entry::SettingChanged { key: "k".into(), value: "v".into() };
+        let mut write = store.bulk_write(stamp.clone(), &["inspections"]).unwrap();
+        let off: bool = write.tx.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert!(!off, "references are not looked up row by row inside a bulk write");
+        write
+            .tx
+            .execute(
+                "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, start_date, violations,
+                    row_hash, first_import_id, last_import_id, source_line)
+                 VALUES ('1-1', 999, 999, 'planned', '2026-01-01', 0, 0, 999, 999, 2)",
+                [],
+            )
+            .unwrap();
+        write.append(&setting, journal::About::default(), None).unwrap();
+        let err = write.commit().expect_err("a reference to nothing is refused");
+        assert!(err.to_string().contains("inspections") && err.to_string().contains("missing row"), "{err}");
+        let rows: i64 = store.conn.query_row("SELECT count(*) FROM inspections", [], |r| r.get(0)).unwrap();
+        assert_eq!(rows, 0, "nothing of the refused write stays");
+        let journaled: i64 = store.conn.query_row("SELECT count(*) FROM journal", [], |r| r.get(0)).unwrap();
+        assert_eq!(journaled, 0);
+
+        let on: bool = store.conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert!(on, "enforcement is back once the bulk write is over");
+        let write = store.write(stamp).unwrap();
+        let refused = write.tx.execute(
+            "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, start_date, violations,
+                row_hash, first_import_id, last_import_id, source_line)
+             VALUES ('1-2', 999, 999, 'planned', '2026-01-01', 0, 0, 999, 999, 2)",
+            [],
+        );
+        assert!(refused.is_err(), "an ordinary write refuses the same row at once");
+    }
+
+    /// Migration 0017 rebuilds the inspections table: rows stay, with their ids, and the kind is
+    /// still held to its three values.
+    #[test]
+    fn the_inspections_rebuild_keeps_rows_and_the_kind_check() {
+        let mut store = Store::open_in_memory().unwrap();
+        let insert = "INSERT INTO inspections(id, registry_no, subject_id, control_body_id, kind, start_date,
+                          violations, row_hash, first_import_id, last_import_id, source_line)
+                      VALUES (?1, ?2, 1, 1, ?3, '2026-01-01', 0, 7, 1, 1, 2)";
+        store.conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        store.conn.execute(insert, params![41, "1-41", "unplanned"]).unwrap();
+        store.conn.pragma_update(None, "user_version", 16).unwrap();
+        migrate(&mut store.conn).unwrap();
+        let (id, kind): (i64, String) = store
+            .conn
+            .query_row("SELECT id, kind FROM inspections WHERE registry_no = '1-41'", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((id, kind.as_str()), (41, "unplanned"));
+        assert!(store.conn.execute(insert, params![42, "1-42", "surprise"]).is_err(), "an unknown kind is refused");
+        let indexed: i64 = store
+            .conn
+            .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'inspections_subject'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(indexed, 1);
     }
 
     #[test]
