@@ -6,6 +6,7 @@
 //! silently picking one would be a guess.
 
 use crate::domain::records::{normalise_label, DataKind};
+use std::collections::HashMap;
 
 /// One field the importer understands.
 #[derive(Debug, Clone, Copy)]
@@ -121,9 +122,34 @@ fn header_key(text: &str) -> String {
 }
 
 /// Which field, if any, a header names.
-pub fn field_for_header(fields: &[FieldSpec], header: &str) -> Option<usize> {
+///
+/// A JSON file or a connector's records name their fields in every record, so the same few keys
+/// are asked about a million times: answers are remembered per thread (normalising every field's
+/// name and aliases for every key of every record made a million-record JSON import twenty times
+/// slower than the same rows as CSV). At most `REMEMBERED` keys are kept, so a file with endless
+/// distinct keys costs time, never memory.
+pub fn field_for_header(fields: &'static [FieldSpec], header: &str) -> Option<usize> {
+    const REMEMBERED: usize = 4096;
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<HashMap<usize, HashMap<String, Option<usize>>>> = Default::default();
+    }
+    // The field lists are statics: their address tells them apart.
+    let list = fields.as_ptr() as usize;
+    if let Some(answer) = ANSWERS.with(|a| a.borrow().get(&list).and_then(|known| known.get(header)).copied()) {
+        return answer;
+    }
     let key = header_key(header);
-    fields.iter().position(|spec| header_key(spec.name) == key || spec.aliases.iter().any(|a| header_key(a) == key))
+    let answer = fields
+        .iter()
+        .position(|spec| header_key(spec.name) == key || spec.aliases.iter().any(|a| header_key(a) == key));
+    ANSWERS.with(|a| {
+        let mut answers = a.borrow_mut();
+        let known = answers.entry(list).or_default();
+        if known.len() < REMEMBERED {
+            known.insert(header.to_string(), answer);
+        }
+    });
+    answer
 }
 
 /// How the columns of a file with a header row map onto fields.
@@ -139,7 +165,7 @@ pub struct ColumnMap {
 
 impl ColumnMap {
     /// Maps a header row. Errors name the offending column (as `Err((field, reason))`).
-    pub fn new(fields: &[FieldSpec], headers: &[String]) -> Result<ColumnMap, (String, String)> {
+    pub fn new(fields: &'static [FieldSpec], headers: &[String]) -> Result<ColumnMap, (String, String)> {
         let mut column_field = Vec::with_capacity(headers.len());
         let mut header_of_field: Vec<Option<String>> = vec![None; fields.len()];
         let mut ignored = Vec::new();
