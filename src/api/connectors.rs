@@ -17,6 +17,7 @@ use serde_json::Value;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::connect::egov::{self, Dataset, PageError};
 use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher, Validators};
+use crate::connect::network::NetworkSettings;
 use crate::domain::journal::Entry;
 use crate::domain::records::DataKind;
 use crate::ingest::{ImportOptions, ImportReport, Input};
@@ -92,6 +93,17 @@ pub struct ConnectorRunReport {
     pub not_modified: bool,
     pub seconds: f64,
 }
+
+/// The connectors' network settings as shown: the bundle's certificates by fingerprint.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct NetworkView {
+    pub settings: NetworkSettings,
+    /// SHA-256 of each certificate of the extra bundle, in its order.
+    pub ca_fingerprints: Vec<String>,
+}
+
+/// Where the connectors' network settings are kept.
+const NETWORK_SETTING: &str = "connectors.network";
 
 fn check_name(name: &str) -> Result<(), ApiError> {
     let ok = !name.is_empty()
@@ -193,6 +205,37 @@ impl Session {
         }
     }
 
+    /// The connectors' network settings: the extra CA bundle and the proxy.
+    pub fn connectors_network(&self) -> Result<NetworkView, ApiError> {
+        let settings = self.network_settings()?;
+        let ca_fingerprints = settings.check().map_err(|e| ApiError::new(ErrorCode::Internal, e.0))?;
+        Ok(NetworkView { settings, ca_fingerprints })
+    }
+
+    /// Sets the extra CA bundle and the proxy, checked first (a bundle that is not certificates,
+    /// or a proxy with a password, is refused and nothing changes); journaled with the bundle's
+    /// fingerprints, so who made the connectors trust which CA, and when, is on the record.
+    pub fn connectors_network_set(&mut self, settings: &NetworkSettings) -> Result<NetworkView, ApiError> {
+        let ca_fingerprints = settings.check().map_err(|e| ApiError::invalid(e.0))?;
+        let text = serde_json::to_string(settings).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        let recorded = serde_json::json!({ "ca_fingerprints": ca_fingerprints, "proxy": settings.proxy }).to_string();
+        self.write(|w| {
+            w.set_setting(NETWORK_SETTING, &text)?;
+            let entry = Entry::SettingChanged { key: NETWORK_SETTING.into(), value: recorded.clone() };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        Ok(NetworkView { settings: settings.clone(), ca_fingerprints })
+    }
+
+    fn network_settings(&self) -> Result<NetworkSettings, ApiError> {
+        match self.store.setting(NETWORK_SETTING)? {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the connectors' network settings: {e}"))),
+            None => Ok(NetworkSettings::default()),
+        }
+    }
+
     pub fn connectors(&self) -> Result<Vec<ConnectorView>, ApiError> {
         self.store
             .connectors()?
@@ -266,7 +309,8 @@ impl Session {
             })?),
             None => None,
         };
-        let mut policy = FetchPolicy::default();
+        let mut policy = FetchPolicy::on(&self.network_settings()?)
+            .map_err(|e| ApiError::invalid(format!("connector {name}: the network settings: {}", e.0)))?;
         if let Some(seconds) = spec.read_timeout_s {
             policy.read_timeout = Duration::from_secs(seconds);
         }

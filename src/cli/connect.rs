@@ -1,12 +1,15 @@
-//! `ekn connect add|list|run|runs|remove`: registry sources fetched over HTTP (docs/CONNECTORS.md).
+//! `ekn connect add|list|run|runs|remove|network`: registry sources fetched over HTTP, and what they
+//! trust and go through (docs/CONNECTORS.md).
 //! The API key is given as the name of an environment variable, never on the command line, and
 //! is never printed.
 
 use std::fmt::Write as _;
 
 use clap::Subcommand;
-use ekn::api::connectors::{parse_map, ConnectorRunReport, ConnectorSpec, ConnectorView};
+use ekn::api::connectors::{parse_map, ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView};
+use ekn::api::ErrorCode;
 use ekn::api::{ApiError, Session};
+use ekn::connect::network::ProxySetting;
 
 use super::registry::Kind;
 
@@ -70,6 +73,28 @@ pub enum ConnectAction {
     },
     Remove {
         name: String,
+    },
+    /// What the connectors trust and go through; without options, shows it. An office whose
+    /// firewall inspects HTTPS gives its CA here (added to Mozilla's roots; verification is never
+    /// turned off).
+    Network {
+        /// A PEM file of extra CA certificates to trust beside Mozilla's roots.
+        #[arg(long, value_name = "FILE", conflicts_with = "no_ca_bundle")]
+        ca_bundle: Option<std::path::PathBuf>,
+        /// Forget the extra CA bundle.
+        #[arg(long)]
+        no_ca_bundle: bool,
+        /// Go through this proxy (http://host:port; a password goes in HTTPS_PROXY instead).
+        #[arg(long, value_name = "URL", conflicts_with_all = ["direct", "proxy_from_env"])]
+        proxy: Option<String>,
+        /// Connect straight to the portals, whatever the environment says.
+        #[arg(long, conflicts_with = "proxy_from_env")]
+        direct: bool,
+        /// Use HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (the default).
+        #[arg(long)]
+        proxy_from_env: bool,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -147,7 +172,44 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             println!("connector {name} removed (its runs stay in the history)");
             Ok(())
         }
+        ConnectAction::Network { ca_bundle, no_ca_bundle, proxy, direct, proxy_from_env, json } => {
+            let mut settings = session.connectors_network()?.settings;
+            let changes = ca_bundle.is_some() || no_ca_bundle || proxy.is_some() || direct || proxy_from_env;
+            if let Some(path) = ca_bundle {
+                let pem = std::fs::read_to_string(&path)
+                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
+                settings.ca_bundle = Some(pem);
+            }
+            if no_ca_bundle {
+                settings.ca_bundle = None;
+            }
+            if let Some(url) = proxy {
+                settings.proxy = ProxySetting::Url(url);
+            } else if direct {
+                settings.proxy = ProxySetting::Direct;
+            } else if proxy_from_env {
+                settings.proxy = ProxySetting::Environment;
+            }
+            let view =
+                if changes { session.connectors_network_set(&settings)? } else { session.connectors_network()? };
+            super::print(json, &view, render_network)
+        }
     }
+}
+
+fn render_network(n: &NetworkView) -> String {
+    let proxy = match &n.settings.proxy {
+        ProxySetting::Environment => "from the environment (HTTPS_PROXY, NO_PROXY)".to_string(),
+        ProxySetting::Direct => "none: straight to the portals".to_string(),
+        ProxySetting::Url(url) => url.clone(),
+    };
+    let bundle = if n.ca_fingerprints.is_empty() {
+        "Mozilla's roots only".to_string()
+    } else {
+        let list: Vec<String> = n.ca_fingerprints.iter().map(|f| format!("  sha256 {f}")).collect();
+        format!("Mozilla's roots and {} extra CA certificate(s):\n{}", n.ca_fingerprints.len(), list.join("\n"))
+    };
+    format!("proxy: {proxy}\ntrusted: {bundle}")
 }
 
 fn render_view(c: &ConnectorView) -> String {

@@ -32,6 +32,19 @@ pub struct FetchPolicy {
     /// The least time between two requests to one portal.
     pub min_interval: Duration,
     pub user_agent: String,
+    /// The roots trusted (Mozilla's, plus an office's extra bundle: `network`).
+    pub tls: ureq::tls::TlsConfig,
+    /// The proxy gone through; `None` straight to the portal.
+    pub proxy: Option<ureq::Proxy>,
+}
+
+impl FetchPolicy {
+    /// The default patience over the network as set (`connectors.network`).
+    pub fn on(
+        network: &crate::connect::network::NetworkSettings,
+    ) -> Result<FetchPolicy, crate::connect::network::NetworkError> {
+        Ok(FetchPolicy { tls: network.tls_config()?, proxy: network.ureq_proxy()?, ..FetchPolicy::default() })
+    }
 }
 
 impl Default for FetchPolicy {
@@ -47,6 +60,8 @@ impl Default for FetchPolicy {
             retry_after_cap: Duration::from_secs(600),
             min_interval: Duration::from_millis(500),
             user_agent: format!("EKN/{} (supervision map; registry connector)", env!("CARGO_PKG_VERSION")),
+            tls: ureq::tls::TlsConfig::default(),
+            proxy: ureq::Proxy::try_from_env(),
         }
     }
 }
@@ -100,7 +115,8 @@ impl Fetcher {
             // The status is the portal's word on what to do next: read it, do not throw it.
             .http_status_as_error(false)
             .user_agent(policy.user_agent.as_str())
-            .proxy(ureq::Proxy::try_from_env())
+            .tls_config(policy.tls.clone())
+            .proxy(policy.proxy.clone())
             .build();
         Fetcher { agent: config.into(), policy, now, last_request: None, stats: FetchStats::default() }
     }
@@ -268,6 +284,13 @@ fn transport(e: ureq::Error) -> Failure {
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Failure::Permanent(format!(
             "TLS: {e}; if the office inspects traffic, add its CA to the connectors' certificate bundle"
         )),
+        // A certificate refused in the handshake arrives as an I/O error around rustls's own.
+        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) => {
+            Failure::Permanent(format!(
+                "TLS: {io}; if the office inspects traffic, add its CA to the connectors' certificate bundle \
+                 (ekn connect network --ca-bundle FILE)"
+            ))
+        }
         ureq::Error::BadUri(_) | ureq::Error::InvalidProxyUrl | ureq::Error::RequireHttpsOnly(_) => {
             Failure::Permanent(format!("the address: {}", describe(&e)))
         }

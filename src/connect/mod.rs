@@ -3,12 +3,15 @@
 //! opens and then stays silent, retries with backoff and jitter on what is worth retrying (a
 //! connection error, a timeout, 5xx, 429 with its `Retry-After` in both forms, an error object
 //! inside a 200), a clear refusal on what is not (400/401/403/404), a polite pause between
-//! requests, gzip, a size cap, proxies from the environment, and never the API key in a message.
+//! requests, gzip, a size cap, the roots and proxy `network` sets, and never the API key in a message.
 //! `egov` pages a data.egov.kz API v4 dataset by a keyset on its key field (`range … gt`, sorted
 //! by the key, `from` always 0), never by deep `from`, which lost records on the real portal.
 //!
-//! Not yet: staging the pages with a checkpoint, publishing a run in one transaction through the
-//! import path, the `ekn connect` commands and the UI (see docs/CONNECTORS.md).
+//! `network` is what the connectors trust and go through: Mozilla's roots plus an office's extra
+//! CA bundle, and the environment's proxy, none, or one kept as a setting.
+//!
+//! Staging, publishing and the commands are use cases in `api::connectors` (docs/CONNECTORS.md).
 
 pub mod egov;
 pub mod fetch;
+pub mod network;

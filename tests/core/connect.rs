@@ -527,16 +527,10 @@ fn file_server(
     (url, sent)
 }
 
-#[test]
-fn a_published_file_is_imported_again_only_when_it_changed() {
-    let db = crate::support::TempDb::new();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
-    let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
-    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone())));
-    let (url, sent) = file_server(file.clone(), BTreeMap::from([(1, Fault::Status(503, None))]));
-    let mut s = db.session();
-    s.connector_add(&ekn::api::connectors::ConnectorSpec {
-        name: "kpssu-file".into(),
+/// An `http-file` connector for inspections at `url`, patient for 5 s of silence.
+pub(crate) fn file_connector(name: &str, url: String) -> ekn::api::connectors::ConnectorSpec {
+    ekn::api::connectors::ConnectorSpec {
+        name: name.into(),
         kind: "http-file".into(),
         data: ekn::domain::records::DataKind::Inspections,
         url,
@@ -548,8 +542,18 @@ fn a_published_file_is_imported_again_only_when_it_changed() {
         read_timeout_s: Some(5),
         page_size: 5000,
         every_hours: None,
-    })
-    .unwrap();
+    }
+}
+
+#[test]
+fn a_published_file_is_imported_again_only_when_it_changed() {
+    let db = crate::support::TempDb::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
+    let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
+    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone())));
+    let (url, sent) = file_server(file.clone(), BTreeMap::from([(1, Fault::Status(503, None))]));
+    let mut s = db.session();
+    s.connector_add(&file_connector("kpssu-file", url)).unwrap();
 
     // A 503 first, then the file: 100 inspections.
     let first = s.connector_run("kpssu-file", &mut |_| {}).unwrap();

@@ -1,6 +1,8 @@
 // Import → Sources with the transport replaced by a recorder: a source cut off says so and why in
 // the reader's language (the error by its code, never the core's English), "Run now" sends the
 // source's name and shows the run's report, and a new source is sent as the command line would.
+// Removing asks first; the network settings send the proxy and the pasted CA bundle and show the
+// fingerprints the core answers.
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { i18n } from '../src/lib/i18n.svelte';
@@ -28,6 +30,9 @@ vi.mock('../src/lib/transport', () => ({
       import: { inserted: 1100, updated: 100, unchanged: 0 }, not_modified: false, seconds: 3.25,
     };
     if (method === 'connector_add') return view;
+    if (method === 'connector_remove') return { ok: true };
+    if (method === 'connectors_network') return { settings: { ca_bundle: null, proxy: { mode: 'environment' } }, ca_fingerprints: [] };
+    if (method === 'connectors_network_set') return { settings: params, ca_fingerprints: ['ab'.repeat(32)] };
     if (method === 'shared' || method === 'status' || method === 'preferences') return {};
     return {};
   },
@@ -46,6 +51,35 @@ describe('SourcesPanel', () => {
     await waitFor(() => expect(screen.getByText(/3 page\(s\), 1200 records; 4 requests, 1 retries, 1 × 429; 3.3 s/)).toBeTruthy());
     expect(screen.getByText(/resumed where it stopped/)).toBeTruthy();
     expect(calls.find((c) => c.method === 'connector_run')?.params).toEqual({ name: 'egov-inspections' });
+    i18n.lang = 'ru';
+  });
+
+  it('asks before removing a source and sends its name', async () => {
+    i18n.lang = 'en';
+    render(SourcesPanel);
+    await fireEvent.click(await screen.findByText('Remove'));
+    expect(screen.getByText(/Remove the source egov-inspections\?/)).toBeTruthy();
+    expect(calls.some((c) => c.method === 'connector_remove')).toBe(false);
+    await fireEvent.click(screen.getByText('Yes, remove'));
+    await waitFor(() => expect(calls.find((c) => c.method === 'connector_remove')?.params).toEqual({ name: 'egov-inspections' }));
+    i18n.lang = 'ru';
+  });
+
+  it('sends the proxy and the CA bundle and shows the fingerprints', async () => {
+    i18n.lang = 'en';
+    const { container } = render(SourcesPanel);
+    await screen.findByText(/Mozilla’s root certificates only/);
+    const mode = container.querySelector('[data-proxy-mode]') as HTMLSelectElement;
+    await fireEvent.change(mode, { target: { value: 'url' } });
+    await fireEvent.input(container.querySelector('[data-proxy-url]')!, { target: { value: 'http://proxy.office:3128' } });
+    await fireEvent.input(container.querySelector('[data-ca-bundle]')!, { target: { value: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' } });
+    await fireEvent.click(container.querySelector('[data-network-save]')!);
+    await waitFor(() => expect(screen.getByText('Network settings saved')).toBeTruthy());
+    const sent = calls.find((c) => c.method === 'connectors_network_set')?.params;
+    expect(sent?.proxy).toEqual({ mode: 'url', url: 'http://proxy.office:3128' });
+    expect(String(sent?.ca_bundle)).toContain('BEGIN CERTIFICATE');
+    expect(screen.getByText(`sha256 ${'ab'.repeat(32)}`)).toBeTruthy();
+    expect(screen.getByText(/Mozilla’s roots and 1 more CA certificate/)).toBeTruthy();
     i18n.lang = 'ru';
   });
 });

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
-use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, ScheduledRun};
+use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{Assigned, JoinParams, OfficeStatus, ResolveParams, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -34,6 +34,7 @@ use crate::api::{
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
+use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::ConflictNotice;
@@ -604,6 +605,8 @@ methods! {
     connector_run: Session(ConnectorParams) -> ConnectorRunReport;
     connector_runs: Session(ConnectorParams) -> Vec<RunRow>;
     connectors_run_due: Session(NoParams) -> Vec<ScheduledRun>;
+    connectors_network: Session(NoParams) -> NetworkView;
+    connectors_network_set: Session(NetworkSettings) -> NetworkView;
     office_resolve: Session(ResolveParams) -> ConflictNotice;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
@@ -846,6 +849,14 @@ mod on_session {
 
     pub fn connectors_run_due(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
         s.connectors_run_due(cx.progress)
+    }
+
+    pub fn connectors_network(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NetworkView> {
+        s.connectors_network()
+    }
+
+    pub fn connectors_network_set(s: &mut Session, p: NetworkSettings, _: &mut CallContext<'_>) -> R<NetworkView> {
+        s.connectors_network_set(&p)
     }
 
     pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {

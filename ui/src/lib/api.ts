@@ -8,6 +8,7 @@ import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { DataKind } from './types/DataKind';
 import type { ConnectorSpec } from './types/ConnectorSpec';
+import type { NetworkSettings } from './types/NetworkSettings';
 import type { JournalQuery } from './types/JournalQuery';
 import type { Preferences } from './types/Preferences';
 import type { AnomalyKind } from './types/AnomalyKind';
@@ -68,6 +69,8 @@ export const api = {
   connectorRun: (name: string) => call('connector_run', { name }),
   connectorRuns: (name: string) => call('connector_runs', { name }),
   connectorsRunDue: () => call('connectors_run_due', none),
+  connectorsNetwork: () => call('connectors_network', none),
+  connectorsNetworkSet: (settings: NetworkSettings) => call('connectors_network_set', settings),
   officeResolve: (id: number, keep: number, reason: string) => call('office_resolve', { id, keep, reason }),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),
   discardUpload: (upload: string) => call('discard_upload', { upload }),

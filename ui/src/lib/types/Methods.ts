@@ -52,6 +52,8 @@ import type { JournalVerification } from "./JournalVerification";
 import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
+import type { NetworkSettings } from "./NetworkSettings";
+import type { NetworkView } from "./NetworkView";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
@@ -157,6 +159,8 @@ export type Methods = {
   connector_run: { params: ConnectorParams; result: ConnectorRunReport };
   connector_runs: { params: ConnectorParams; result: Array<RunRow> };
   connectors_run_due: { params: NoParams; result: Array<ScheduledRun> };
+  connectors_network: { params: NoParams; result: NetworkView };
+  connectors_network_set: { params: NetworkSettings; result: NetworkView };
   office_resolve: { params: ResolveParams; result: ConflictNotice };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
@@ -228,6 +232,8 @@ export const METHOD_RUNS = {
   connector_run: 'session',
   connector_runs: 'session',
   connectors_run_due: 'session',
+  connectors_network: 'session',
+  connectors_network_set: 'session',
   office_resolve: 'session',
   upload: 'host',
   discard_upload: 'host',
