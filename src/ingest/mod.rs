@@ -1,7 +1,7 @@
 //! Importing registry exports (inspections, appeals, risk scores) into the store.
 //!
-//! `source` reads any supported file as raw records, `columns` maps headers onto fields, `rows`
-//! validates a record into a domain value, and this module runs the whole import: one
+//! `source` reads any supported file (CSV, XLSX, JSON, or one of them zipped: `zipped`) as raw
+//! records, `columns` maps headers onto fields, `rows` validates a record into a domain value, and this module runs the whole import: one
 //! transaction, a provenance record with the file's SHA-256 and legal card, an upsert per row,
 //! and a report. A bad row stops the import and nothing is kept, unless the caller asked to skip
 //! invalid rows, in which case they are written with their reasons beside the input.
@@ -14,6 +14,7 @@ mod record_lines;
 pub mod rows;
 pub mod source;
 pub mod values;
+mod zipped;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

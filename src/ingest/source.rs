@@ -36,7 +36,7 @@ pub struct ReadError {
 }
 
 impl ReadError {
-    fn at(line: u64, reason: impl Into<String>) -> Self {
+    pub(super) fn at(line: u64, reason: impl Into<String>) -> Self {
         ReadError { line, field: None, reason: reason.into() }
     }
 }
@@ -96,7 +96,17 @@ fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, Re
         return Err(ReadError::at(1, "the file is empty"));
     }
     if head.starts_with(b"PK\x03\x04") {
-        return open_xlsx(whole, progress, total);
+        // An XLSX workbook or a zipped export: the directory is at the end, so read it whole.
+        let mut bytes = Vec::new();
+        { whole }.read_to_end(&mut bytes).map_err(|e| ReadError::at(0, format!("cannot read: {e}")))?;
+        return match super::zipped::open(bytes)? {
+            super::zipped::Zipped::Workbook(bytes) => open_xlsx(Cursor::new(bytes), progress, total),
+            super::zipped::Zipped::Member { name, bytes } => {
+                let mut table = open_bytes(bytes.into())?;
+                table.format = format!("ZIP «{name}»: {}", table.format);
+                Ok(table)
+            }
+        };
     }
     if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(ReadError::at(1, "the file is UTF-16; save it as UTF-8 or Windows-1251 CSV"));
