@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::{ApiError, ErrorCode, Session};
-use crate::connect::egov::{self, Dataset, PageError};
+use crate::connect::egov::{self, Dataset, PageError, Since};
 use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher, Validators};
 use crate::connect::network::NetworkSettings;
 use crate::domain::journal::Entry;
@@ -47,6 +47,10 @@ pub struct ConnectorSpec {
     pub read_timeout_s: Option<u64>,
     #[serde(default = "default_page_size")]
     pub page_size: usize,
+    /// The dataset's field stamped when a record changes: runs after the first read only the
+    /// records modified since the previous run started.
+    #[serde(default)]
+    pub modified_field: Option<String>,
     /// Run every this many hours in the background (the desktop app while it is open); `None`:
     /// only when asked.
     #[serde(default)]
@@ -91,6 +95,8 @@ pub struct ConnectorRunReport {
     /// The import that published the run; `None` when a file had not changed (304).
     pub import: Option<ImportReport>,
     pub not_modified: bool,
+    /// A modified-since run: the watermark it read from (only records modified since then).
+    pub modified_since: Option<String>,
     pub seconds: f64,
 }
 
@@ -153,6 +159,9 @@ impl ConnectorSpec {
         }
         if self.key_field.trim().is_empty() {
             return Err(ApiError::invalid("name the dataset's key field (--key-field): the pages are keyed on it"));
+        }
+        if self.modified_field.as_ref().is_some_and(|f| f.trim().is_empty()) {
+            return Err(ApiError::invalid("--modified-field names the dataset's field stamped when a record changes"));
         }
         if !(1..=10_000).contains(&self.page_size) {
             return Err(ApiError::invalid("--page-size is 1 to 10,000 (the portal's result window)"));
@@ -320,32 +329,52 @@ impl Session {
             return self.run_file(&spec, fetcher, started, progress);
         }
 
-        let (run, resumed, version) = match self.store.staging_run(name)? {
-            Some(run) => (run.id, true, run.version),
+        let named = |e: PageError| {
+            let e = ApiError::from(e);
+            ApiError::new(e.code, format!("connector {name}: {}", e.message))
+        };
+        let (run, resumed, version, since) = match self.store.staging_run(name)? {
+            // A run cut off resumes with its own version and window.
+            Some(run) => {
+                let since = run.modified_since.as_deref().and_then(parse_mark);
+                (run.id, true, run.version, since)
+            }
             None => {
                 let version = match &spec.version {
                     Some(v) => v.clone(),
-                    None => egov::newest_version(&mut fetcher, &spec.url, &spec.dataset, api_key.as_deref()).map_err(
-                        |e| {
-                            let e = ApiError::from(e);
-                            ApiError::new(e.code, format!("connector {name}: {}", e.message))
-                        },
-                    )?,
+                    None => egov::newest_version(&mut fetcher, &spec.url, &spec.dataset, api_key.as_deref())
+                        .map_err(named)?,
                 };
-                (self.store.start_run(name, &version, &self.clock().stamp())?, false, version)
+                // Where the dataset names a modified field: read from the watermark the last
+                // published run saw at its start (of the same field), and note the newest value
+                // now, the next run's watermark. Both asked before the run exists, so a refusal
+                // here leaves no run behind.
+                let (mut since, mut upto) = (None, None);
+                if let Some(field) = &spec.modified_field {
+                    let probe = dataset_of(&spec, &version, api_key.clone(), None);
+                    upto = egov::newest_modified(&mut fetcher, &probe, field)
+                        .map_err(named)?
+                        .map(|value| Since { field: field.clone(), value });
+                    since = self
+                        .store
+                        .last_modified_upto(name)?
+                        .as_deref()
+                        .and_then(parse_mark)
+                        .filter(|mark| &mark.field == field);
+                }
+                let run = self.store.start_run(name, &version, &self.clock().stamp())?;
+                self.store.set_run_window(
+                    run,
+                    since.as_ref().map(mark_text).as_deref(),
+                    upto.as_ref().map(mark_text).as_deref(),
+                )?;
+                (run, false, version, since)
             }
         };
         let staged = self.store.staged_pages(run)?;
         let cursor: Option<Value> =
             staged.last().and_then(|p| p.cursor.as_deref()).and_then(|c| serde_json::from_str(c).ok());
-        let dataset = Dataset {
-            base: spec.url.clone(),
-            id: spec.dataset.clone(),
-            version: version.clone(),
-            key_field: spec.key_field.clone(),
-            api_key,
-            page_size: spec.page_size,
-        };
+        let dataset = dataset_of(&spec, &version, api_key, since.clone());
         let mut page_no = staged.len() as i64;
         let mut staged_rows: u64 = staged.iter().map(|p| p.records as u64).sum();
         let fetched = {
@@ -389,7 +418,8 @@ impl Session {
             self.store.set_run_error(run, &e.code.code(), &message)?;
             return Err(ApiError::new(e.code, message));
         }
-        self.publish(&spec, run, resumed, &version, started, progress)
+        let this = ThisRun { id: run, resumed, version, since };
+        self.publish(&spec, &this, started, progress)
     }
 
     /// Publishes a run whose pages are all staged: one import of every record (the field map
@@ -397,12 +427,11 @@ impl Session {
     fn publish(
         &mut self,
         spec: &ConnectorSpec,
-        run: i64,
-        resumed: bool,
-        version: &str,
+        this: &ThisRun,
         started: Instant,
         progress: &mut dyn FnMut(crate::ingest::Progress),
     ) -> Result<ConnectorRunReport, ApiError> {
+        let (run, version, since) = (this.id, this.version.as_str(), this.since.as_ref());
         let pages = self.store.staged_pages(run)?;
         let mut records: Vec<Value> = Vec::new();
         for page in &pages {
@@ -427,8 +456,10 @@ impl Session {
             serde_json::to_vec(&records).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?.into();
         drop(records);
         let file = format!("connector-{}-run-{run}.json", spec.name);
+        let window =
+            since.map(|s| format!(", records with {} ≥ {}", s.field, mark_value(&s.value))).unwrap_or_default();
         let source = format!(
-            "connector {}: {}/{}/{version}, keyset on {} up to {upto}, {} page(s)",
+            "connector {}: {}/{}/{version}, keyset on {} up to {upto}{window}, {} page(s)",
             spec.name,
             spec.url.trim_end_matches('/'),
             spec.dataset,
@@ -455,7 +486,7 @@ impl Session {
         Ok(ConnectorRunReport {
             connector: spec.name.clone(),
             run_id: run,
-            resumed,
+            resumed: this.resumed,
             version: version.to_string(),
             pages: pages.len(),
             records: count,
@@ -464,6 +495,7 @@ impl Session {
             too_many,
             import: Some(import),
             not_modified: false,
+            modified_since: since.map(|s| mark_value(&s.value)),
             seconds: started.elapsed().as_secs_f64(),
         })
     }
@@ -500,6 +532,7 @@ impl Session {
             too_many: stats.too_many,
             import,
             not_modified,
+            modified_since: None,
             seconds: started.elapsed().as_secs_f64(),
         };
         let at = self.clock().stamp();
@@ -547,6 +580,43 @@ impl Session {
             }
         }
     }
+}
+
+/// The run being published: its id, whether it resumed one cut off, the dataset's version, and
+/// its modified-since window.
+struct ThisRun {
+    id: i64,
+    resumed: bool,
+    version: String,
+    since: Option<Since>,
+}
+
+/// The dataset as a run pages it.
+fn dataset_of(spec: &ConnectorSpec, version: &str, api_key: Option<String>, since: Option<Since>) -> Dataset {
+    Dataset {
+        base: spec.url.clone(),
+        id: spec.dataset.clone(),
+        version: version.to_string(),
+        key_field: spec.key_field.clone(),
+        api_key,
+        page_size: spec.page_size,
+        since,
+    }
+}
+
+/// A watermark as kept on a run: `{"field": F, "value": V}`.
+fn mark_text(mark: &Since) -> String {
+    serde_json::json!({ "field": mark.field, "value": mark.value }).to_string()
+}
+
+fn parse_mark(text: &str) -> Option<Since> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    Some(Since { field: value.get("field")?.as_str()?.to_string(), value: value.get("value")?.clone() })
+}
+
+/// A watermark's value for a person: a string without its quotes.
+fn mark_value(value: &Value) -> String {
+    value.as_str().map_or_else(|| value.to_string(), str::to_string)
 }
 
 /// When a scheduled connector runs next: its schedule after its last run's start, or after it

@@ -46,6 +46,10 @@ pub enum ConnectAction {
         read_timeout_s: Option<u64>,
         #[arg(long, default_value_t = 5000)]
         page_size: usize,
+        /// The dataset's field stamped when a record changes: later runs read only what changed
+        /// since the previous run started (egov-v4).
+        #[arg(long)]
+        modified_field: Option<String>,
         /// Run every N hours in the background (the desktop app while it is open).
         #[arg(long)]
         every_hours: Option<u32>,
@@ -112,6 +116,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             api_key_env,
             read_timeout_s,
             page_size,
+            modified_field,
             every_hours,
             json,
         } => {
@@ -128,6 +133,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
                 read_timeout_s,
                 page_size,
                 every_hours,
+                modified_field,
             };
             let view = session.connector_add(&spec)?;
             super::print(json, &view, render_view)
@@ -227,17 +233,19 @@ fn render_view(c: &ConnectorView) -> String {
         s.dataset,
         s.version.as_deref().unwrap_or("(newest)"),
         s.key_field,
-        s.api_key_env.as_ref().map(|v| format!(", key in ${v}")).unwrap_or_default()
+        s.modified_field.as_ref().map(|f| format!(", changes by {f}")).unwrap_or_default()
+            + &s.api_key_env.as_ref().map(|v| format!(", key in ${v}")).unwrap_or_default()
     ) + &c.next_run.as_ref().map(|n| format!("; next run {n}")).unwrap_or_default()
 }
 
 fn render_run(r: &ConnectorRunReport) -> String {
     format!(
-        "connector {} run {}{} ({}): {} page(s), {} record(s), {} request(s), {} retr(ies), {} × 429 in {:.1} s\n{}",
+        "connector {} run {}{} ({}{}): {} page(s), {} record(s), {} request(s), {} retr(ies), {} × 429 in {:.1} s\n{}",
         r.connector,
         r.run_id,
         if r.resumed { " (resumed)" } else { "" },
         r.version,
+        r.modified_since.as_ref().map(|m| format!(", changed since {m}")).unwrap_or_default(),
         r.pages,
         r.records,
         r.requests,

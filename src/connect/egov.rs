@@ -5,7 +5,10 @@
 //! from 0. A key may repeat (the company register keeps two load epochs of each BIN): a full page
 //! drops the rows sharing its last key, and the next page starts before them, so a group is never
 //! split between pages. Each page is checked (an array of objects, each with its key, in order,
-//! past the cursor) before anyone sees it.
+//! past the cursor) before anyone sees it. Where the dataset has a modified-since field, a run may
+//! read only the records modified since a watermark (`range … gte` beside the keyset, both in one
+//! `bool` query); the watermark is the newest value of that field when the previous run started
+//! (`newest_modified`), so a record changed while a run was paging is read again by the next one.
 
 use std::cmp::Ordering;
 
@@ -24,6 +27,16 @@ pub struct Dataset {
     pub key_field: String,
     pub api_key: Option<String>,
     pub page_size: usize,
+    /// Only the records whose modified field is at least this value (`None`: all of them).
+    pub since: Option<Since>,
+}
+
+/// A modified-since window: the field and the value read from (inclusive: a record stamped at
+/// the watermark itself is read again, and the import finds it unchanged).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Since {
+    pub field: String,
+    pub value: Value,
 }
 
 /// One page: its records and the cursor the next page starts after.
@@ -46,13 +59,58 @@ pub enum PageError {
     Shape(String),
 }
 
-/// The `source` query of the page after `after`: a keyset `range … gt` sorted by the key.
-pub fn page_query(key_field: &str, after: Option<&Value>, size: usize) -> Value {
-    let query = match after {
-        Some(after) => json!({ "range": { key_field: { "gt": after } } }),
-        None => json!({ "match_all": {} }),
+/// The `source` query of the page after `after`: a keyset `range … gt` sorted by the key, within
+/// the modified-since window when there is one.
+pub fn page_query(key_field: &str, after: Option<&Value>, size: usize, since: Option<&Since>) -> Value {
+    let mut must: Vec<Value> = Vec::new();
+    if let Some(after) = after {
+        must.push(json!({ "range": { key_field: { "gt": after } } }));
+    }
+    if let Some(since) = since {
+        must.push(json!({ "range": { since.field.as_str(): { "gte": since.value } } }));
+    }
+    let query = match must.len() {
+        0 => json!({ "match_all": {} }),
+        1 => must.remove(0),
+        _ => json!({ "bool": { "must": must } }),
     };
     json!({ "query": query, "sort": [{ key_field: "asc" }], "from": 0, "size": size })
+}
+
+/// The newest value of `field` in the dataset now (one record, sorted by it descending), or
+/// `None` when the dataset is empty. A run asks it before its first page: it is where the next
+/// run's window starts.
+pub fn newest_modified(fetcher: &mut Fetcher, dataset: &Dataset, field: &str) -> Result<Option<Value>, PageError> {
+    let source = json!({ "query": { "match_all": {} }, "sort": [{ field: "desc" }], "from": 0, "size": 1 }).to_string();
+    let what = format!("{} {}, the newest '{field}'", dataset.id, dataset.version);
+    let answer = fetcher.get_json(&dataset_url(dataset), &with_key(dataset, &source), &what)?;
+    let Value::Array(rows) = answer else {
+        return Err(PageError::Shape(format!(
+            "{what}: the portal answered {}, not an array of records",
+            kind(&answer)
+        )));
+    };
+    let Some(first) = rows.first() else { return Ok(None) };
+    match first.get(field) {
+        Some(value @ (Value::String(_) | Value::Number(_))) => Ok(Some(value.clone())),
+        _ => Err(PageError::Shape(format!(
+            "{what}: the record has no field '{field}' to read changes by; name the dataset's modified field \
+             (--modified-field) or leave it out"
+        ))),
+    }
+}
+
+fn dataset_url(dataset: &Dataset) -> String {
+    format!("{}/{}/{}", dataset.base.trim_end_matches('/'), dataset.id, dataset.version)
+}
+
+/// The query pairs: the API key when there is one, then `source`.
+fn with_key<'a>(dataset: &'a Dataset, source: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut query: Vec<(&str, &str)> = vec![("source", source)];
+    if let Some(key) = &dataset.api_key {
+        query.insert(0, ("apiKey", key.as_str()));
+    }
+    query
 }
 
 /// Orders two keys as the portal sorts them: numbers by value, strings by their bytes.
@@ -66,12 +124,8 @@ fn compare(a: &Value, b: &Value) -> Option<Ordering> {
 
 /// Fetches and checks the page after `after`.
 pub fn next_page(fetcher: &mut Fetcher, dataset: &Dataset, after: Option<&Value>) -> Result<Page, PageError> {
-    let source = page_query(&dataset.key_field, after, dataset.page_size).to_string();
-    let mut query: Vec<(&str, &str)> = vec![("source", source.as_str())];
-    if let Some(key) = &dataset.api_key {
-        query.insert(0, ("apiKey", key.as_str()));
-    }
-    let url = format!("{}/{}/{}", dataset.base.trim_end_matches('/'), dataset.id, dataset.version);
+    let source = page_query(&dataset.key_field, after, dataset.page_size, dataset.since.as_ref()).to_string();
+    let (url, query) = (dataset_url(dataset), with_key(dataset, &source));
     let what = match after {
         Some(after) => format!("{} {}, the page after {} {after}", dataset.id, dataset.version, dataset.key_field),
         None => format!("{} {}, the first page", dataset.id, dataset.version),
@@ -200,11 +254,22 @@ mod tests {
 
     #[test]
     fn the_query_is_a_keyset_from_zero_sorted_by_the_key() {
-        let first = page_query("bin", None, 500);
+        let first = page_query("bin", None, 500, None);
         assert_eq!(first, json!({"query": {"match_all": {}}, "sort": [{"bin": "asc"}], "from": 0, "size": 500}));
-        let next = page_query("bin", Some(&json!("070140012345")), 500);
+        let next = page_query("bin", Some(&json!("070140012345")), 500, None);
         assert_eq!(next["query"], json!({"range": {"bin": {"gt": "070140012345"}}}));
         assert_eq!(next["from"], 0);
+        let since = Since { field: "modified".into(), value: json!("2026-11-01T00:00:00") };
+        assert_eq!(
+            page_query("bin", None, 500, Some(&since))["query"],
+            json!({"range": {"modified": {"gte": "2026-11-01T00:00:00"}}})
+        );
+        let both = page_query("bin", Some(&json!("0701")), 500, Some(&since));
+        assert_eq!(
+            both["query"],
+            json!({"bool": {"must": [{"range": {"bin": {"gt": "0701"}}}, {"range": {"modified": {"gte": "2026-11-01T00:00:00"}}}]}})
+        );
+        assert_eq!(both["sort"], json!([{"bin": "asc"}]));
     }
 
     #[test]

@@ -27,6 +27,10 @@ pub struct RunRow {
     pub error: Option<String>,
     /// The import's report when published (JSON).
     pub report: Option<String>,
+    /// A modified-since run: the watermark it read from and the newest value when it started
+    /// (JSON `{"field", "value"}`); `None` for a whole read.
+    pub modified_since: Option<String>,
+    pub modified_upto: Option<String>,
 }
 
 /// A staged page.
@@ -39,8 +43,8 @@ pub struct StagedPage {
     pub cursor: Option<String>,
 }
 
-const RUN_COLUMNS: &str =
-    "id, connector, started_at, finished_at, status, version, requests, retries, too_many, error, report, error_code";
+const RUN_COLUMNS: &str = "id, connector, started_at, finished_at, status, version, requests, retries, too_many, \
+     error, report, error_code, modified_since, modified_upto";
 
 fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
     Ok(RunRow {
@@ -56,6 +60,8 @@ fn run_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRow> {
         error: r.get(9)?,
         report: r.get(10)?,
         error_code: r.get(11)?,
+        modified_since: r.get(12)?,
+        modified_upto: r.get(13)?,
     })
 }
 
@@ -140,6 +146,30 @@ impl Store {
             params![run, etag, last_modified],
         )?;
         Ok(())
+    }
+
+    /// Notes the window of a modified-since run (before its first page, so a resumed run reads
+    /// the same window).
+    pub fn set_run_window(&self, run: i64, since: Option<&str>, upto: Option<&str>) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE connector_runs SET modified_since = ?2, modified_upto = ?3 WHERE id = ?1",
+            params![run, since, upto],
+        )?;
+        Ok(())
+    }
+
+    /// The newest value of the modified field seen at the start of the connector's last published
+    /// run that had one: where the next run reads from.
+    pub fn last_modified_upto(&self, connector: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT modified_upto FROM connector_runs WHERE connector = ?1 AND status = 'published' \
+                 AND modified_upto IS NOT NULL ORDER BY id DESC LIMIT 1",
+                [connector],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// Notes why a run stopped before its end (it stays `staging`, to be resumed).

@@ -5,7 +5,8 @@
 //! order for unsorted queries, a key repeated across load epochs, a wrong API key (403). Keyset
 //! paging ends with exactly the portal's rows, each once; deep `from` paging on the same portal
 //! does not. A connector run publishes nothing until its last page is in, resumes from its staged
-//! cursor after a refusal, and a second run writes only what changed. Never a live portal.
+//! cursor after a refusal, and a second run writes only what changed. Never a live portal. The
+//! portal and its data are shared with `connect_incremental` (modified-since runs).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader, Write};
@@ -18,11 +19,11 @@ use ekn::connect::egov::{self, Dataset, PageError};
 use ekn::connect::fetch::{FetchError, FetchPolicy, Fetcher};
 use serde_json::{json, Value};
 
-const KEY: &str = "test-key-7f3a";
+pub(crate) const KEY: &str = "test-key-7f3a";
 
 /// What the portal does to one request instead of answering it.
 #[derive(Clone)]
-enum Fault {
+pub(crate) enum Fault {
     Status(u16, Option<String>),
     /// Accepts, reads the request, says nothing for this long, then closes.
     Hang(Duration),
@@ -32,12 +33,12 @@ enum Fault {
     ErrorIn200,
 }
 
-struct Portal {
-    url: String,
+pub(crate) struct Portal {
+    pub(crate) url: String,
     /// Each request's decoded query, in order.
-    seen: Arc<Mutex<Vec<HashMap<String, String>>>>,
+    pub(crate) seen: Arc<Mutex<Vec<HashMap<String, String>>>>,
     /// The dataset as the portal holds it now (a test may change it between runs).
-    data: Arc<Mutex<Vec<Value>>>,
+    pub(crate) data: Arc<Mutex<Vec<Value>>>,
 }
 
 /// The dataset: BINs in ascending order, every seventh present in two load epochs.
@@ -71,7 +72,8 @@ fn decode(text: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
-fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body: &str) {
+fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body: impl AsRef<[u8]>) {
+    let body = body.as_ref();
     let mut head = format!(
         "HTTP/1.1 {status} X\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -79,7 +81,8 @@ fn respond(stream: &mut TcpStream, status: u16, headers: &[(&str, String)], body
     for (name, value) in headers {
         head += &format!("{name}: {value}\r\n");
     }
-    let _ = stream.write_all(format!("{head}\r\n{body}").as_bytes());
+    let _ = stream.write_all(format!("{head}\r\n").as_bytes());
+    let _ = stream.write_all(body);
 }
 
 /// Answers one request as the portal would, or with the fault planned for it.
@@ -138,30 +141,49 @@ fn serve_one(
             &mut stream,
             400,
             &[],
-            &format!(
+            format!(
                 r#"{{"error_message":"Result window is too large, from + size must be less than or equal to: [{window}]"}}"#
             ),
         );
     }
     // The key is whatever field the query sorts by (else the BIN), as Elasticsearch would take it.
-    let key = source["sort"][0].as_object().and_then(|o| o.keys().next().cloned()).unwrap_or_else(|| "bin".into());
-    let after = source["query"]["range"][&key]["gt"].as_str().map(str::to_string);
+    let sort = source["sort"][0].as_object();
+    let key = sort.and_then(|o| o.keys().next().cloned()).unwrap_or_else(|| "bin".into());
+    let descending = sort.and_then(|o| o.values().next()).and_then(Value::as_str) == Some("desc");
+    // The ranges: one `range`, or several under `bool.must`; `gt` and `gte` on text values.
+    let ranges: Vec<&Value> = match source["query"]["bool"]["must"].as_array() {
+        Some(clauses) => clauses.iter().map(|c| &c["range"]).collect(),
+        None => vec![&source["query"]["range"]],
+    };
     let data = data.lock().unwrap();
-    let text = |r: &Value| r[&key].as_str().unwrap_or("").to_string();
-    let mut hits: Vec<&Value> = data.iter().filter(|r| after.as_deref().is_none_or(|a| text(r).as_str() > a)).collect();
+    let text = |r: &Value, field: &str| r[field].as_str().unwrap_or("").to_string();
+    let within = |r: &Value| {
+        ranges.iter().filter_map(|range| range.as_object()).flatten().all(|(field, bounds)| {
+            let value = text(r, field);
+            bounds.as_object().into_iter().flatten().all(|(op, bound)| match (op.as_str(), bound.as_str()) {
+                ("gt", Some(b)) => value.as_str() > b,
+                ("gte", Some(b)) => value.as_str() >= b,
+                _ => false,
+            })
+        })
+    };
+    let mut hits: Vec<&Value> = data.iter().filter(|r| within(r)).collect();
     if source["sort"].is_array() {
-        hits.sort_by_key(|r| text(r));
+        hits.sort_by_key(|r| text(r, &key));
+        if descending {
+            hits.reverse();
+        }
     } else {
         // Unsorted: each shard answers in its own order, different from one request to the next.
         let salt = seen.lock().unwrap().len();
-        hits.sort_by_key(|r| (text(r).bytes().map(|b| b as usize).sum::<usize>() * 31 + salt * 17) % 101);
+        hits.sort_by_key(|r| (text(r, &key).bytes().map(|b| b as usize).sum::<usize>() * 31 + salt * 17) % 101);
     }
     let page: Vec<&Value> = hits.into_iter().skip(from).take(size).collect();
-    respond(&mut stream, 200, &[], &serde_json::to_string(&page).unwrap());
+    respond(&mut stream, 200, &[], serde_json::to_string(&page).unwrap());
 }
 
 /// Starts the portal with `data`, a result window, and faults planned by request number (1-based).
-fn portal(data: Vec<Value>, window: usize, faults: BTreeMap<usize, Fault>) -> Portal {
+pub(crate) fn portal(data: Vec<Value>, window: usize, faults: BTreeMap<usize, Fault>) -> Portal {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/api/v4", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -197,6 +219,7 @@ fn dataset(portal: &Portal, key: &str, page_size: usize) -> Dataset {
         key_field: "bin".into(),
         api_key: Some(key.into()),
         page_size,
+        since: None,
     }
 }
 
@@ -321,7 +344,7 @@ fn an_answer_that_is_not_a_dataset_names_the_record_and_the_field() {
 }
 
 /// The first `count` rows of the demo's inspections export as the portal's JSON records.
-fn inspection_records(count: usize) -> Vec<Value> {
+pub(crate) fn inspection_records(count: usize) -> Vec<Value> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
     let mut lines = text.trim_start_matches('\u{feff}').lines();
     let headers: Vec<&str> = lines.next().unwrap().split(';').collect();
@@ -356,6 +379,7 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         read_timeout_s: Some(5),
         page_size: 100,
         every_hours: Some(24),
+        modified_field: None,
     };
     s.connector_add(&spec).unwrap();
     let before = db.fingerprint();
@@ -445,6 +469,7 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
         read_timeout_s: Some(120),
         page_size: 100,
         every_hours: Some(24),
+        modified_field: None,
     };
     s.connector_add(&spec).unwrap();
     drop(s);
@@ -484,7 +509,7 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
 /// faults planned by request number. Returns the file's address and the If-None-Match each
 /// request sent.
 fn file_server(
-    file: Arc<Mutex<(String, String)>>,
+    file: Arc<Mutex<(String, Vec<u8>)>>,
     faults: BTreeMap<usize, Fault>,
 ) -> (String, Arc<Mutex<Vec<Option<String>>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -542,6 +567,7 @@ pub(crate) fn file_connector(name: &str, url: String) -> ekn::api::connectors::C
         read_timeout_s: Some(5),
         page_size: 5000,
         every_hours: None,
+        modified_field: None,
     }
 }
 
@@ -550,7 +576,7 @@ fn a_published_file_is_imported_again_only_when_it_changed() {
     let db = crate::support::TempDb::new();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
     let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
-    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone())));
+    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone().into_bytes())));
     let (url, sent) = file_server(file.clone(), BTreeMap::from([(1, Fault::Status(503, None))]));
     let mut s = db.session();
     s.connector_add(&file_connector("kpssu-file", url)).unwrap();
@@ -565,11 +591,38 @@ fn a_published_file_is_imported_again_only_when_it_changed() {
     // Changed (one row's violations): imported again, one row updated.
     let changed = csv.replacen(";0;;;нет;нет\n", ";5;;;нет;нет\n", 1);
     assert_ne!(changed, csv, "the fixture has a row to change");
-    *file.lock().unwrap() = ("\"v2\"".to_string(), changed);
+    *file.lock().unwrap() = ("\"v2\"".to_string(), changed.into_bytes());
     let third = s.connector_run("kpssu-file", &mut |_| {}).unwrap();
     let import = third.import.as_ref().unwrap();
     assert_eq!((import.inserted, import.updated, import.unchanged), (0, 1, 99), "{import:?}");
     assert_eq!(s.status().unwrap().counts.inspections, 100);
     let entries = s.journal(&ekn::api::JournalQuery::default()).unwrap();
     assert_eq!(entries.iter().filter(|l| l.kind == "import").count(), 2, "one entry per import, none for the 304");
+}
+
+#[test]
+fn a_zipped_export_published_over_http_is_unpacked_in_memory_and_imported() {
+    use std::io::Write as _;
+    let db = crate::support::TempDb::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
+    let csv: String = text.lines().take(51).map(|l| format!("{l}\n")).collect();
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("__MACOSX/._inspections.csv", deflated).unwrap();
+    zip.write_all(b"resource fork").unwrap();
+    zip.start_file("export-2026-11/inspections.csv", deflated).unwrap();
+    zip.write_all(csv.as_bytes()).unwrap();
+    let archive = zip.finish().unwrap().into_inner();
+    let (url, _) = file_server(Arc::new(Mutex::new(("\"z1\"".into(), archive))), BTreeMap::new());
+    let url = url.replace("inspections.csv", "inspections.zip");
+    let mut s = db.session();
+    s.connector_add(&file_connector("kpssu-zip", url)).unwrap();
+    let report = s.connector_run("kpssu-zip", &mut |_| {}).unwrap();
+    let import = report.import.as_ref().unwrap();
+    assert_eq!(import.inserted, 50, "{import:?}");
+    assert!(import.format.starts_with("ZIP «export-2026-11/inspections.csv»: CSV"), "{}", import.format);
+    assert_eq!(import.file, "inspections.zip");
+    // Nothing unpacked was left beside the database.
+    let leftovers: Vec<_> = std::fs::read_dir(db.dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("inspections")), "{leftovers:?}");
 }

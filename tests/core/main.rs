@@ -10,6 +10,7 @@ mod calendar;
 mod cards;
 mod cli;
 mod connect;
+mod connect_incremental;
 mod connect_network;
 mod deadlines;
 mod evidence;

@@ -11,10 +11,11 @@ import type { ConnectorView } from '../src/lib/types/ConnectorView';
 
 const view: ConnectorView = {
   spec: { name: 'egov-inspections', kind: 'egov-v4', data: 'inspections', url: 'https://data.egov.kz/api/v4', dataset: 'kpssu_checks',
-    version: 'v2', key_field: 'reg_no', map: [], api_key_env: 'EGOV_API_KEY', read_timeout_s: null, page_size: 5000, every_hours: 24 },
+    version: 'v2', key_field: 'reg_no', map: [], api_key_env: 'EGOV_API_KEY', read_timeout_s: null, page_size: 5000, every_hours: 24, modified_field: null },
   added_at: '2026-11-20T08:00:00Z',
   last_run: { id: 4, connector: 'egov-inspections', started_at: '2026-11-22T08:00:00Z', finished_at: null, status: 'staging', version: 'v2',
-    requests: 12, retries: 8, too_many: 0, error_code: 'portal_unavailable', error: 'no answer after 8 attempts', report: null },
+    requests: 12, retries: 8, too_many: 0, error_code: 'portal_unavailable', error: 'no answer after 8 attempts', report: null,
+    modified_since: null, modified_upto: null },
   next_run: '2026-11-23T08:00:00Z',
 };
 const calls: { method: string; params: Record<string, unknown> }[] = [];
@@ -27,7 +28,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'import_progress') return { bytes_done: 0, bytes_total: 0, rows: 500, triaged: 0, triage_total: 0 };
     if (method === 'connector_run') return {
       connector: 'egov-inspections', run_id: 4, resumed: true, version: 'v2', pages: 3, records: 1200, requests: 4, retries: 1, too_many: 1,
-      import: { inserted: 1100, updated: 100, unchanged: 0 }, not_modified: false, seconds: 3.25,
+      import: { inserted: 1100, updated: 100, unchanged: 0 }, not_modified: false, modified_since: null, seconds: 3.25,
     };
     if (method === 'connector_add') return view;
     if (method === 'connector_remove') return { ok: true };

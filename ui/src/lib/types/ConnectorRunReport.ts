@@ -12,4 +12,8 @@ resumed: boolean, version: string, pages: number, records: number, requests: num
 /**
  * The import that published the run; `None` when a file had not changed (304).
  */
-import: ImportReport | null, not_modified: boolean, seconds: number, };
+import: ImportReport | null, not_modified: boolean, 
+/**
+ * A modified-since run: the watermark it read from (only records modified since then).
+ */
+modified_since: string | null, seconds: number, };

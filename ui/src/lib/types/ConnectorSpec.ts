@@ -27,6 +27,11 @@ key_field: string,
  */
 map: Array<[string, string]>, api_key_env: string | null, read_timeout_s: number | null, page_size: number, 
 /**
+ * The dataset's field stamped when a record changes: runs after the first read only the
+ * records modified since the previous run started.
+ */
+modified_field: string | null, 
+/**
  * Run every this many hours in the background (the desktop app while it is open); `None`:
  * only when asked.
  */

@@ -15,4 +15,9 @@ error_code: string | null, error: string | null,
 /**
  * The import's report when published (JSON).
  */
-report: string | null, };
+report: string | null, 
+/**
+ * A modified-since run: the watermark it read from and the newest value when it started
+ * (JSON `{"field", "value"}`); `None` for a whole read.
+ */
+modified_since: string | null, modified_upto: string | null, };
