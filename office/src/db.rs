@@ -9,10 +9,11 @@ use tokio_postgres::NoTls;
 use crate::error::OfficeError;
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 3] = [
+const MIGRATIONS: [(i32, &str); 4] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
+    (4, include_str!("../migrations/0004_office_settings.sql")),
 ];
 
 /// A pool over `url` (a `postgres://` URL or a `host=… user=…` string). TLS to a remote database is

@@ -22,6 +22,7 @@ pub mod keys;
 pub mod office;
 pub mod people;
 pub mod routing;
+pub mod settings;
 pub mod sync;
 
 pub use error::OfficeError;

@@ -56,6 +56,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The connectors' network every workstation receives with its pulls: an extra CA bundle (the
+    /// office's HTTPS-inspecting firewall) and a proxy. Without options, shows it. Set by an
+    /// administrator named with --as.
+    ConnectorsNetwork {
+        #[command(flatten)]
+        flags: ekn::connect::network::NetworkFlags,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Who looked at whom; the reading is logged under the person named by --as.
     AccessLog {
         #[arg(long)]
@@ -316,6 +327,40 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&board);
             } else {
                 print_dashboard(&board);
+            }
+        }
+        Command::ConnectorsNetwork { flags, as_person, json } => {
+            let client = pool.get().await?;
+            let current = ekn_office::settings::network(&client).await?;
+            let shown = if flags.change_anything() {
+                let name = as_person.ok_or_else(|| {
+                    OfficeError::Config("name the administrator setting the office's network with --as NAME".into())
+                })?;
+                let by = people::by_name(&client, &name).await?;
+                let settings = flags
+                    .applied_to(current.map(|c| c.settings).unwrap_or_default())
+                    .map_err(|e| OfficeError::Config(e.0))?;
+                ekn_office::settings::set_network(&client, &by, &settings).await?;
+                ekn_office::settings::network(&client).await?
+            } else {
+                current
+            };
+            let fingerprints = match &shown {
+                Some(n) => n.settings.check().map_err(|e| OfficeError::Config(e.0))?,
+                None => Vec::new(),
+            };
+            if json {
+                print_json(&serde_json::json!({ "network": shown, "ca_fingerprints": fingerprints }));
+            } else {
+                match &shown {
+                    None => println!("the office hands out no network settings: each workstation uses its own"),
+                    Some(n) => {
+                        println!("set by {} at {}; proxy: {:?}", n.set_by, n.set_at, n.settings.proxy);
+                        for f in &fingerprints {
+                            println!("  CA sha256 {f}");
+                        }
+                    }
+                }
             }
         }
         Command::AccessLog { subject, user, as_person, verify, json } => {

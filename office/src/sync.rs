@@ -745,7 +745,9 @@ pub async fn pull(
         &[&since, &next],
     )
     .await?;
+    // What the office sets for every workstation (small: a few certificates and a proxy).
+    let network = crate::settings::network(&tx).await?;
     tx.execute("UPDATE workstations SET last_pull_at = now() WHERE id = $1", &[&own]).await?;
     tx.commit().await?;
-    Ok(PullReply { events, next, more, assignments, conflicts, history })
+    Ok(PullReply { events, next, more, assignments, conflicts, history, network })
 }

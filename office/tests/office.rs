@@ -856,3 +856,54 @@ fn count_of(office: &Office, who: &str) -> i64 {
         .parse()
         .unwrap()
 }
+
+#[test]
+fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journaled_there() {
+    let Some(office) = Office::start() else { return };
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Admin Dana", "admin", "");
+    let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/tls/office-ca.pem");
+    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    ws.join(&office, "Асель Нурланова", "office PC");
+
+    // Only an administrator sets it; a bundle that is not certificates is refused.
+    let (ok, _, err) =
+        office_cli(&office.pg_url, &["connectors-network", "--ca-bundle", ca, "--as", "Асель Нурланова"], &[]);
+    assert!(!ok && err.contains("not an administrator"), "{err}");
+    let junk = office.pg.dir.join("junk.pem");
+    std::fs::write(&junk, "not a certificate").unwrap();
+    let (ok, _, err) = office_cli(
+        &office.pg_url,
+        &["connectors-network", "--ca-bundle", junk.to_str().unwrap(), "--as", "Admin Dana"],
+        &[],
+    );
+    assert!(!ok && err.contains("no certificate"), "{err}");
+    let (ok, out, err) = office_cli(
+        &office.pg_url,
+        &[
+            "connectors-network",
+            "--ca-bundle",
+            ca,
+            "--proxy",
+            "http://proxy.office:3128",
+            "--as",
+            "Admin Dana",
+            "--json",
+        ],
+        &[],
+    );
+    assert!(ok, "{out}{err}");
+    let shown: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let fingerprint = shown["ca_fingerprints"][0].as_str().unwrap().to_string();
+
+    // The next pull brings it; the workstation trusts the office's CA beside its own settings and
+    // says who set it; the journal records it once by fingerprint, not again on an unchanged pull.
+    ws.session().sync().unwrap();
+    let view = ws.session().connectors_network().unwrap();
+    assert_eq!(view.office_fingerprints, std::slice::from_ref(&fingerprint));
+    assert_eq!(view.office.as_ref().map(|o| o.set_by.as_str()), Some("Admin Dana"));
+    ws.session().sync().unwrap();
+    let journal = ws.session().journal(&ekn::api::JournalQuery::default()).unwrap();
+    let received: Vec<_> = journal.iter().filter(|l| format!("{l:?}").contains(&fingerprint)).collect();
+    assert_eq!(received.len(), 1, "{received:?}");
+}

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use ekn::api::connectors::{parse_map, ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView};
 use ekn::api::ErrorCode;
 use ekn::api::{ApiError, Session};
-use ekn::connect::network::ProxySetting;
+use ekn::connect::network::{NetworkFlags, ProxySetting};
 
 use super::registry::Kind;
 
@@ -82,21 +82,8 @@ pub enum ConnectAction {
     /// firewall inspects HTTPS gives its CA here (added to Mozilla's roots; verification is never
     /// turned off).
     Network {
-        /// A PEM file of extra CA certificates to trust beside Mozilla's roots.
-        #[arg(long, value_name = "FILE", conflicts_with = "no_ca_bundle")]
-        ca_bundle: Option<std::path::PathBuf>,
-        /// Forget the extra CA bundle.
-        #[arg(long)]
-        no_ca_bundle: bool,
-        /// Go through this proxy (http://host:port; a password goes in HTTPS_PROXY instead).
-        #[arg(long, value_name = "URL", conflicts_with_all = ["direct", "proxy_from_env"])]
-        proxy: Option<String>,
-        /// Connect straight to the portals, whatever the environment says.
-        #[arg(long, conflicts_with = "proxy_from_env")]
-        direct: bool,
-        /// Use HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (the default).
-        #[arg(long)]
-        proxy_from_env: bool,
+        #[command(flatten)]
+        flags: NetworkFlags,
         #[arg(long)]
         json: bool,
     },
@@ -178,26 +165,14 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             println!("connector {name} removed (its runs stay in the history)");
             Ok(())
         }
-        ConnectAction::Network { ca_bundle, no_ca_bundle, proxy, direct, proxy_from_env, json } => {
-            let mut settings = session.connectors_network()?.settings;
-            let changes = ca_bundle.is_some() || no_ca_bundle || proxy.is_some() || direct || proxy_from_env;
-            if let Some(path) = ca_bundle {
-                let pem = std::fs::read_to_string(&path)
-                    .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-                settings.ca_bundle = Some(pem);
-            }
-            if no_ca_bundle {
-                settings.ca_bundle = None;
-            }
-            if let Some(url) = proxy {
-                settings.proxy = ProxySetting::Url(url);
-            } else if direct {
-                settings.proxy = ProxySetting::Direct;
-            } else if proxy_from_env {
-                settings.proxy = ProxySetting::Environment;
-            }
-            let view =
-                if changes { session.connectors_network_set(&settings)? } else { session.connectors_network()? };
+        ConnectAction::Network { flags, json } => {
+            let view = if flags.change_anything() {
+                let current = session.connectors_network()?.settings;
+                let settings = flags.applied_to(current).map_err(|e| ApiError::new(ErrorCode::Io, e.0))?;
+                session.connectors_network_set(&settings)?
+            } else {
+                session.connectors_network()?
+            };
             super::print(json, &view, render_network)
         }
     }
@@ -215,7 +190,18 @@ fn render_network(n: &NetworkView) -> String {
         let list: Vec<String> = n.ca_fingerprints.iter().map(|f| format!("  sha256 {f}")).collect();
         format!("Mozilla's roots and {} extra CA certificate(s):\n{}", n.ca_fingerprints.len(), list.join("\n"))
     };
-    format!("proxy: {proxy}\ntrusted: {bundle}")
+    let office = match &n.office {
+        None => String::new(),
+        Some(o) => format!(
+            "\nfrom the office (set by {} at {}): {} CA certificate(s), proxy {:?}; its proxy applies while this \
+             workstation's is the environment's",
+            o.set_by,
+            o.set_at,
+            n.office_fingerprints.len(),
+            o.settings.proxy
+        ),
+    };
+    format!("proxy: {proxy}\ntrusted: {bundle}{office}\n")
 }
 
 fn render_view(c: &ConnectorView) -> String {

@@ -35,6 +35,52 @@ pub struct NetworkSettings {
     pub proxy: ProxySetting,
 }
 
+/// The command-line options that change the settings, shared by `ekn connect network` and
+/// `ekn-office connectors-network`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct NetworkFlags {
+    /// A PEM file of extra CA certificates to trust beside Mozilla's roots.
+    #[arg(long, value_name = "FILE", conflicts_with = "no_ca_bundle")]
+    pub ca_bundle: Option<std::path::PathBuf>,
+    /// Forget the extra CA bundle.
+    #[arg(long)]
+    pub no_ca_bundle: bool,
+    /// Go through this proxy (http://host:port; a password goes in HTTPS_PROXY instead).
+    #[arg(long, value_name = "URL", conflicts_with_all = ["direct", "proxy_from_env"])]
+    pub proxy: Option<String>,
+    /// Connect straight to the portals, whatever the environment says.
+    #[arg(long, conflicts_with = "proxy_from_env")]
+    pub direct: bool,
+    /// Use HTTPS_PROXY / HTTP_PROXY / NO_PROXY from the environment (the default).
+    #[arg(long)]
+    pub proxy_from_env: bool,
+}
+
+impl NetworkFlags {
+    pub fn change_anything(&self) -> bool {
+        self.ca_bundle.is_some() || self.no_ca_bundle || self.proxy.is_some() || self.direct || self.proxy_from_env
+    }
+
+    /// The settings with these options applied (the bundle read from its file; checked later).
+    pub fn applied_to(&self, mut settings: NetworkSettings) -> Result<NetworkSettings, NetworkError> {
+        if let Some(path) = &self.ca_bundle {
+            let pem = std::fs::read_to_string(path).map_err(|e| NetworkError(format!("{}: {e}", path.display())))?;
+            settings.ca_bundle = Some(pem);
+        }
+        if self.no_ca_bundle {
+            settings.ca_bundle = None;
+        }
+        if let Some(url) = &self.proxy {
+            settings.proxy = ProxySetting::Url(url.clone());
+        } else if self.direct {
+            settings.proxy = ProxySetting::Direct;
+        } else if self.proxy_from_env {
+            settings.proxy = ProxySetting::Environment;
+        }
+        Ok(settings)
+    }
+}
+
 /// Why a setting was refused: what to fix, in words a person can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -51,6 +97,21 @@ impl NetworkSettings {
             Some(pem) => Ok(bundle_certificates(pem)?.iter().map(|c| crate::api::sha256_hex(c.der())).collect()),
             None => Ok(Vec::new()),
         }
+    }
+
+    /// What a workstation's connectors use when its office hands out settings too: both CA
+    /// bundles are trusted; the workstation's own proxy wins when it chose one (a laptop away from
+    /// the office), else the office's.
+    pub fn with_office(&self, office: &NetworkSettings) -> NetworkSettings {
+        let ca_bundle = match (&self.ca_bundle, &office.ca_bundle) {
+            (Some(own), Some(office)) => Some(format!("{}\n{office}", own.trim_end())),
+            (own, office) => own.clone().or_else(|| office.clone()),
+        };
+        let proxy = match self.proxy {
+            ProxySetting::Environment => office.proxy.clone(),
+            _ => self.proxy.clone(),
+        };
+        NetworkSettings { ca_bundle, proxy }
     }
 
     /// The TLS configuration: Mozilla's roots, plus the bundle when there is one.
@@ -149,6 +210,18 @@ mod tests {
         assert!(refuse(&format!("{CA}{key}")).contains("private key"));
         let broken = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
         assert!(refuse(broken).contains("certificate 1"), "{}", refuse(broken));
+    }
+
+    #[test]
+    fn the_office_adds_its_bundle_and_its_proxy_unless_the_workstation_chose_one() {
+        let office =
+            NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Url("http://proxy.office:3128".into()) };
+        let own = NetworkSettings::default();
+        assert_eq!(own.with_office(&office), office);
+        let own = NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Direct };
+        let both = own.with_office(&office);
+        assert_eq!(both.proxy, ProxySetting::Direct);
+        assert_eq!(both.check().unwrap().len(), 2, "both bundles are trusted");
     }
 
     #[test]

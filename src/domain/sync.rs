@@ -153,6 +153,19 @@ pub struct PullReply {
     /// the task was in their scope), so the assignee holds the task's whole history.
     #[serde(default)]
     pub history: Vec<PulledEvent>,
+    /// The connectors' network the office sets for all its workstations (`None`: it sets none,
+    /// or an older server).
+    #[serde(default)]
+    pub network: Option<OfficeNetwork>,
+}
+
+/// The connectors' network an office's administrator set for every workstation: an extra CA
+/// bundle (its HTTPS-inspecting firewall) and a proxy, with who set it and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeNetwork {
+    pub settings: crate::connect::network::NetworkSettings,
+    pub set_by: String,
+    pub set_at: String,
 }
 
 /// A supervisor's assignment as a workstation pulls it: numbered in the office's global order

@@ -19,6 +19,7 @@ const view: ConnectorView = {
   next_run: '2026-11-23T08:00:00Z',
 };
 const calls: { method: string; params: Record<string, unknown> }[] = [];
+const office = { settings: { ca_bundle: '…', proxy: { mode: 'url', url: 'http://proxy.office:3128' } }, set_by: 'Admin Dana', set_at: '2026-11-23T09:00:00Z' };
 
 vi.mock('../src/lib/transport', () => ({
   CallError: class CallError extends Error { code = 'internal'; },
@@ -32,8 +33,8 @@ vi.mock('../src/lib/transport', () => ({
     };
     if (method === 'connector_add') return view;
     if (method === 'connector_remove') return { ok: true };
-    if (method === 'connectors_network') return { settings: { ca_bundle: null, proxy: { mode: 'environment' } }, ca_fingerprints: [] };
-    if (method === 'connectors_network_set') return { settings: params, ca_fingerprints: ['ab'.repeat(32)] };
+    if (method === 'connectors_network') return { settings: { ca_bundle: null, proxy: { mode: 'environment' } }, ca_fingerprints: [], office, office_fingerprints: ['cd'.repeat(32)] };
+    if (method === 'connectors_network_set') return { settings: params, ca_fingerprints: ['ab'.repeat(32)], office, office_fingerprints: ['cd'.repeat(32)] };
     if (method === 'shared' || method === 'status' || method === 'preferences') return {};
     return {};
   },
@@ -81,6 +82,7 @@ describe('SourcesPanel', () => {
     expect(String(sent?.ca_bundle)).toContain('BEGIN CERTIFICATE');
     expect(screen.getByText(`sha256 ${'ab'.repeat(32)}`)).toBeTruthy();
     expect(screen.getByText(/Mozilla’s roots and 1 more CA certificate/)).toBeTruthy();
+    expect(screen.getByText(/From the office server: 1 CA certificate\(s\), set by Admin Dana/)).toBeTruthy();
     i18n.lang = 'ru';
   });
 });

@@ -389,6 +389,9 @@ impl Session {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             report.pulled += self.store.store_pulled(&reply)?;
+            if let Some(network) = &reply.network {
+                self.receive_office_network(network)?;
+            }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
                 break;
