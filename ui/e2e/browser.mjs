@@ -1,4 +1,5 @@
-// The journey in Debian's Chromium against `ekn serve`, driven by playwright-core. Screenshots go
+// The journey in Debian's Chromium against `ekn serve`, driven by playwright-core, then Import →
+// Sources with a file published on loopback (sources.mjs). Screenshots go
 // to ui/e2e-artifacts/browser/. Run: npm run e2e:browser (after building ui/ and `ekn`).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,7 +7,8 @@ import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { journey } from './journey.mjs';
 import { lockScreen } from './lock.mjs';
-import { artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
+import { sources } from './sources.mjs';
+import { api, artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
 
 
 const out = artifactsDir('browser');
@@ -24,6 +26,8 @@ try {
     goto: (hash) => page.evaluate((h) => { location.hash = h; }, hash),
     waitFor: (css, text) => (text ? page.locator(css, { hasText: text }).first() : page.locator(css).first()).waitFor({ timeout: 15000 }),
     click: (css) => page.locator(css).first().click(),
+    select: (css, value) => page.locator(css).first().selectOption(value),
+    waitGone: (css) => page.locator(css).first().waitFor({ state: 'detached', timeout: 15000 }),
     type: (css, text) => page.locator(css).first().fill(text),
     text: (css) => page.locator(css).first().innerText(),
     eval: (js) => page.evaluate(js),
@@ -39,6 +43,12 @@ try {
     },
   };
   const result = await journey(driver, candidate, (s) => console.log(`browser: ${s}`));
+  const rpc = async (method, params) => {
+    const { status, body } = await api(server, method, params);
+    if (status !== 200) throw new Error(`${method}: ${status} ${JSON.stringify(body)}`);
+    return body;
+  };
+  Object.assign(result, await sources(driver, rpc, (s) => console.log(`browser: ${s}`)));
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
   writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));
   console.log(`browser journey passed: ${JSON.stringify(result)}`);
