@@ -906,4 +906,13 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     let journal = ws.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     let received: Vec<_> = journal.iter().filter(|l| format!("{l:?}").contains(&fingerprint)).collect();
     assert_eq!(received.len(), 1, "{received:?}");
+
+    // Settings a workstation cannot use (written past the console's checks) do not stop the sync:
+    // the report says why, and the connectors keep what they had.
+    office
+        .pg
+        .psql("ekn", r#"UPDATE office_settings SET value = '{"ca_bundle": "junk", "proxy": {"mode": "environment"}}'"#);
+    let report = ws.session().sync().unwrap();
+    assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
+    assert_eq!(ws.session().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
 }

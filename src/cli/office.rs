@@ -158,6 +158,9 @@ fn render_sync(r: &SyncReport) -> String {
     if let Some(size) = r.cosigned_size {
         out += &format!(", cosigned at {size}");
     }
+    if let Some(why) = &r.network_refused {
+        out += &format!("\n{why}; the connectors keep the settings they had");
+    }
     for key in &r.conflicts {
         out += &format!("\nconflict opened on {key}: a supervisor resolves it; the earlier date stands until then");
     }

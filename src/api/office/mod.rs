@@ -75,6 +75,9 @@ pub struct SyncReport {
     pub conflicts: Vec<String>,
     /// The size of this workstation's journal the office last cosigned.
     pub cosigned_size: Option<u64>,
+    /// Why the network settings the office handed out were not applied (the sync itself went on:
+    /// a bad setting at the office must not stop colleagues' work from flowing).
+    pub network_refused: Option<String>,
     pub seconds: f64,
 }
 
@@ -343,6 +346,7 @@ impl Session {
             pull_cursor: link.pull_cursor,
             conflicts: Vec::new(),
             cosigned_size: None,
+            network_refused: None,
             seconds: 0.0,
         };
 
@@ -390,7 +394,13 @@ impl Session {
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             report.pulled += self.store.store_pulled(&reply)?;
             if let Some(network) = &reply.network {
-                self.receive_office_network(network)?;
+                match self.receive_office_network(network) {
+                    Err(e) if e.code == ErrorCode::OfficeRefused => {
+                        tracing::warn!(reason = e.message.as_str(), "the office's network settings were not applied");
+                        report.network_refused = Some(e.message);
+                    }
+                    other => other?,
+                }
             }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {

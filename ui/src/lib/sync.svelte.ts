@@ -6,6 +6,7 @@
 
 import { api } from './api';
 import { errorText } from './errors';
+import { t } from './i18n.svelte';
 import type { OfficeStatus } from './types/OfficeStatus';
 
 /** How often the app syncs in the background. */
@@ -34,6 +35,8 @@ export async function syncNow(): Promise<boolean> {
   try {
     const report = await api.sync();
     pulled = report.pulled > 0;
+    // The sync went through, but the connectors' network the office hands out was not usable.
+    if (report.network_refused) office.failure = t('office.network_refused');
   } catch (e) {
     office.failure = errorText(e);
   } finally {

@@ -15,4 +15,9 @@ conflicts: Array<string>,
 /**
  * The size of this workstation's journal the office last cosigned.
  */
-cosigned_size: number | null, seconds: number, };
+cosigned_size: number | null, 
+/**
+ * Why the network settings the office handed out were not applied (the sync itself went on:
+ * a bad setting at the office must not stop colleagues' work from flowing).
+ */
+network_refused: string | null, seconds: number, };
