@@ -100,9 +100,10 @@ fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, Re
         let mut bytes = Vec::new();
         { whole }.read_to_end(&mut bytes).map_err(|e| ReadError::at(0, format!("cannot read: {e}")))?;
         return match super::zipped::open(bytes)? {
-            super::zipped::Zipped::Workbook(bytes) => open_xlsx(Cursor::new(bytes), progress, total),
+            super::zipped::Zipped::Workbook(bytes) => open_xlsx(bytes, progress, total),
             super::zipped::Zipped::Member { name, bytes } => {
-                let mut table = open_bytes(bytes.into())?;
+                let total = bytes.len() as u64;
+                let mut table = open_reader(Box::new(Cursor::new(bytes)), total)?;
                 table.format = format!("ZIP «{name}»: {}", table.format);
                 Ok(table)
             }
@@ -440,11 +441,9 @@ impl<R: BufRead> JsonSplitter<R> {
     }
 }
 
-fn open_xlsx<R: Read>(mut reader: R, progress: Arc<AtomicU64>, total: u64) -> Result<Table, ReadError> {
+/// Reads a workbook already read whole (its ZIP directory sits at the end of the file).
+fn open_xlsx(bytes: Vec<u8>, progress: Arc<AtomicU64>, total: u64) -> Result<Table, ReadError> {
     use calamine::{Data, Reader, Xlsx};
-    // The ZIP directory sits at the end of the file, so the archive must be read whole.
-    let mut bytes = Vec::new();
-    reader.read_to_end(&mut bytes).map_err(|e| ReadError::at(0, format!("cannot read: {e}")))?;
     let mut book: Xlsx<_> =
         Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::at(0, format!("not a readable XLSX workbook: {e}")))?;
     let sheet_name =
