@@ -9,11 +9,12 @@ use tokio_postgres::NoTls;
 use crate::error::OfficeError;
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 4] = [
+const MIGRATIONS: [(i32, &str); 5] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
     (4, include_str!("../migrations/0004_office_settings.sql")),
+    (5, include_str!("../migrations/0005_office_connectors.sql")),
 ];
 
 /// A pool over `url` (a `postgres://` URL or a `host=… user=…` string). TLS to a remote database is

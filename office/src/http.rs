@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
+        .route("/v1/connectors/{name}/runs/{run}/records", get(connector_records))
         // A push is at most 500 entries; with their notes that stays well under this.
         .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
         .with_state(state)
@@ -241,6 +242,33 @@ async fn pull(
         }
     }
     Ok(Json(sync::pull(&state.pool, &caller, query.since.unwrap_or(0), query.limit.unwrap_or(1000)).await?))
+}
+
+/// The records of an office connector's published run, for an enrolled workstation to import
+/// (JSON, or the published file as it was; the pull named its size and SHA-256).
+async fn connector_records(
+    State(state): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Path((name, run)): Path<(String, i64)>,
+) -> Result<Vec<u8>, OfficeError> {
+    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
+    let Some(ws) = &caller.workstation else {
+        return Err(OfficeError::forbidden("a connector's records go to enrolled workstations, which import them"));
+    };
+    let mut client = state.pool.get().await?;
+    if let Some(reason) = sync::workstation(&client, ws).await?.and_then(|w| w.blocked_reason) {
+        return Err(OfficeError::refused(
+            StatusCode::FORBIDDEN,
+            "blocked",
+            format!("this workstation's sync is blocked until an administrator acts ({reason})"),
+        ));
+    }
+    let tx = crate::db::scoped(&mut client, &caller.read_scope()).await?;
+    let body = crate::connectors::records(&tx, &name, run).await?;
+    tx.commit().await?;
+    Ok(body)
 }
 
 #[derive(Serialize, Deserialize)]

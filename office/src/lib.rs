@@ -14,6 +14,7 @@
 
 pub mod access;
 pub mod conflicts;
+pub mod connectors;
 pub mod dashboard;
 pub mod db;
 pub mod error;

@@ -29,6 +29,9 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
         listen: SocketAddr,
+        /// How often the office connectors' schedule is looked at, in seconds.
+        #[arg(long, env = "EKN_OFFICE_CONNECTORS_EVERY_S", default_value_t = 60)]
+        connectors_every_s: u64,
     },
     /// People: add, list, block.
     User {
@@ -67,6 +70,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The office's own connectors: a registry fetched once for every workstation, on a schedule
+    /// while `serve` runs; each workstation imports a published run with its next sync.
+    Connector {
+        #[command(subcommand)]
+        action: ConnectorAction,
+    },
     /// Who looked at whom; the reading is logged under the person named by --as.
     AccessLog {
         #[arg(long)]
@@ -81,6 +90,47 @@ enum Command {
         verify: bool,
         #[arg(long)]
         json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ConnectorAction {
+    /// Add (or replace) an office connector (an administrator, --as): the flags of `ekn connect
+    /// add`; inspections and risk scores only, the whole dataset on every run.
+    Add {
+        name: String,
+        #[command(flatten)]
+        flags: ekn::api::connectors::ConnectorFlags,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
+    },
+    /// The office's connectors with their newest run and the next scheduled one.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run one now on the console (resuming a run cut off); published, it is offered with the
+    /// next pulls.
+    Run {
+        name: String,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A connector's runs, newest first.
+    Runs {
+        name: String,
+        #[arg(long, default_value_t = 20)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove one (an administrator, --as); its runs stay in the history.
+    Remove {
+        name: String,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
     },
 }
 
@@ -192,6 +242,115 @@ fn print_dashboard(board: &dashboard::OfficeDashboard) {
     }
 }
 
+/// The person a console command acts as (`--as`), who must exist.
+async fn named(
+    pool: &deadpool_postgres::Pool,
+    as_person: Option<String>,
+    what: &str,
+) -> Result<people::Person, OfficeError> {
+    let name =
+        as_person.ok_or_else(|| OfficeError::Config(format!("name the administrator who {what} with --as NAME")))?;
+    let client = pool.get().await?;
+    people::by_name(&client, &name).await
+}
+
+async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> Result<(), OfficeError> {
+    use ekn_office::connectors;
+    match action {
+        ConnectorAction::Add { name, flags, as_person } => {
+            let by = named(pool, as_person, "adds an office connector").await?;
+            let spec = flags.spec(name).map_err(|e| OfficeError::Config(e.message))?;
+            let client = pool.get().await?;
+            connectors::add(&client, &by, &spec).await?;
+            println!(
+                "office connector {} added; every workstation imports its published runs with its next sync",
+                spec.name
+            );
+        }
+        ConnectorAction::List { json } => {
+            let list = connectors::list(&pool.get().await?).await?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("no office connectors (ekn-office connector add …)");
+            }
+            for c in list.iter().filter(|_| !json) {
+                let last = c.last_run.as_ref().map_or_else(
+                    || "never run".to_string(),
+                    |r| {
+                        format!(
+                            "run {} {} at {}{}",
+                            r.id,
+                            r.status,
+                            r.started_at,
+                            r.records.map(|n| format!(", {n} records")).unwrap_or_default()
+                        )
+                    },
+                );
+                let every = c.spec.every_hours.map_or_else(|| "by hand".to_string(), |h| format!("every {h} h"));
+                println!(
+                    "{}  {} {} {}  [{every}]  {last}; next {}",
+                    c.spec.name,
+                    c.spec.kind,
+                    c.spec.data.code(),
+                    c.spec.url,
+                    c.next_run.as_deref().unwrap_or("—")
+                );
+            }
+        }
+        ConnectorAction::Run { name, as_person, json } => {
+            let by = named(pool, as_person, "runs an office connector").await?;
+            let report = connectors::run(pool.clone(), name, by.name).await?;
+            if json {
+                print_json(&report);
+            } else {
+                println!(
+                    "run {} {}{}: {} page(s), {} records, {} bytes; {} requests, {} retries, {} × 429; {:.1} s",
+                    report.run_id,
+                    report.status,
+                    if report.resumed { " (resumed)" } else { "" },
+                    report.pages,
+                    report.records,
+                    report.bytes,
+                    report.requests,
+                    report.retries,
+                    report.too_many,
+                    report.seconds
+                );
+            }
+        }
+        ConnectorAction::Runs { name, limit, json } => {
+            let runs = connectors::runs(&pool.get().await?, &name, limit.clamp(1, 1000)).await?;
+            if json {
+                print_json(&runs);
+            } else if runs.is_empty() {
+                println!("no runs of {name} yet");
+            }
+            for r in runs.iter().filter(|_| !json) {
+                println!(
+                    "run {} {} by {} {} → {}  {} pages, {} requests, {} retries{}",
+                    r.id,
+                    r.status,
+                    r.started_by,
+                    r.started_at,
+                    r.finished_at.as_deref().unwrap_or("—"),
+                    r.pages,
+                    r.requests,
+                    r.retries,
+                    r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()
+                );
+            }
+        }
+        ConnectorAction::Remove { name, as_person } => {
+            let by = named(pool, as_person, "removes an office connector").await?;
+            let mut client = pool.get().await?;
+            connectors::remove(&mut client, &by, &name).await?;
+            println!("office connector {name} removed (its runs stay in the history)");
+        }
+    }
+    Ok(())
+}
+
 fn print_json<T: serde::Serialize>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
@@ -204,15 +363,19 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             let applied = db::migrate(&pool).await?;
             println!("ekn-office: migrations applied: {applied:?}");
         }
-        Command::Serve { listen } => {
+        Command::Serve { listen, connectors_every_s } => {
             db::migrate(&pool).await?;
             // SLA tasks left unassigned when the server last stopped between a push and its routing.
             let routed = ekn_office::routing::route_pending(&mut pool.get().await?).await?;
             if !routed.is_empty() {
                 eprintln!("ekn-office: handed out {} appeal task(s) waiting for routing", routed.len());
             }
+            // The office connectors' schedule, beside the API.
+            let every = std::time::Duration::from_secs(connectors_every_s.max(1));
+            tokio::spawn(ekn_office::connectors::schedule(pool.clone(), every));
             http::serve(http::AppState::new(pool), listen).await?;
         }
+        Command::Connector { action } => connector(&pool, action).await?,
         Command::User { action } => {
             let client = pool.get().await?;
             match action {

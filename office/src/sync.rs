@@ -747,7 +747,9 @@ pub async fn pull(
     .await?;
     // What the office sets for every workstation (small: a few certificates and a proxy).
     let network = crate::settings::network(&tx).await?;
+    // The office connectors' newest published runs (a line each).
+    let connector_runs = crate::connectors::offered(&tx).await?;
     tx.execute("UPDATE workstations SET last_pull_at = now() WHERE id = $1", &[&own]).await?;
     tx.commit().await?;
-    Ok(PullReply { events, next, more, assignments, conflicts, history, network })
+    Ok(PullReply { events, next, more, assignments, conflicts, history, network, connector_runs })
 }

@@ -916,3 +916,133 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
     assert_eq!(ws.session().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
 }
+
+/// `ekn-office connector …` as the administrator, with the portal's key in the environment.
+fn connector_cli(office: &Office, args: &[&str]) -> (bool, String, String) {
+    let mut all = vec!["connector"];
+    all.extend_from_slice(args);
+    office_cli(&office.pg_url, &all, &[("EKN_TEST_OFFICE_KEY", "office-key-1"), ("EKN_OFFICE_USER", "Admin Dana")])
+}
+
+fn inspections_count(ws: &Workstation) -> i64 {
+    ws.session().status().unwrap().counts.inspections
+}
+
+#[test]
+fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_published_run_once() {
+    let Some(office) = Office::start() else { return };
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Saule Bekova", "supervisor", "1910,1920");
+    office.add_user("Admin Dana", "admin", "");
+    let records = support::portal::inspection_records(250);
+    let key = "Регистрационный номер";
+    // The third data request is refused (the key revoked half-way): the run is cut off there.
+    let portal = support::portal::portal(records.clone(), key, Some("office-key-1"), &[3]);
+    let first = Workstation::new(&inspections_in(&["1920"], 2));
+    first.join(&office, "Асель Нурланова", "office PC");
+    let second = Workstation::new(&inspections_in(&["1910"], 2));
+    second.join(&office, "Saule Bekova", "laptop");
+    let keys: std::collections::BTreeSet<&str> = records.iter().map(|r| r[key].as_str().unwrap()).collect();
+    assert!(!inspections_in(&["1910", "1920"], 2).lines().any(|l| keys.contains(l.split(';').next().unwrap())));
+    let (before_first, before_second) = (inspections_count(&first), inspections_count(&second));
+
+    // What the office must not do, and who may add one.
+    let base = ["--data", "inspections", "--url", &portal.url, "--dataset", "registry", "--version", "v1"];
+    let spec: Vec<&str> = base
+        .iter()
+        .copied()
+        .chain(["--key-field", key, "--api-key-env", "EKN_TEST_OFFICE_KEY", "--page-size", "100"])
+        .chain(["--read-timeout-s", "5", "--every-hours", "24"])
+        .collect();
+    let appeals: Vec<&str> =
+        spec.iter().map(|a| if *a == "inspections" { "appeals" } else { a }).chain(["--as", "Admin Dana"]).collect();
+    let (ok, _, err) = connector_cli(&office, &[&["add", "appeals"], &appeals[..]].concat());
+    assert!(!ok && err.contains("does not fetch appeals"), "{err}");
+    let (ok, _, err) = connector_cli(&office, &[&["add", "reg"], &spec[..], &["--as", "Асель Нурланова"]].concat());
+    assert!(!ok && err.contains("not an administrator"), "{err}");
+    let (ok, out, err) = connector_cli(&office, &[&["add", "reg"], &spec[..]].concat());
+    assert!(ok, "{out}{err}");
+
+    // Cut off by the refusal: pages staged at the office, nothing offered, nothing imported.
+    let (ok, _, err) = connector_cli(&office, &["run", "reg"]);
+    assert!(!ok && err.contains("403") && err.contains("2 page(s) are staged"), "{err}");
+    let report = first.session().sync().unwrap();
+    assert!(report.office_imports.is_empty(), "{report:?}");
+    assert_eq!(inspections_count(&first), before_first);
+    assert!(first.session().office_connectors().unwrap().is_empty());
+
+    // Run again: it resumes after the staged cursor (one request for the rest) and publishes.
+    let (ok, out, err) = connector_cli(&office, &["run", "reg", "--json"]);
+    assert!(ok, "{out}{err}");
+    let run: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (run["resumed"].as_bool(), run["status"].as_str(), run["records"].as_i64()),
+        (Some(true), Some("published"), Some(250))
+    );
+    assert_eq!(run["requests"].as_u64(), Some(1), "{run}");
+    let run_id = run["run_id"].as_i64().unwrap();
+
+    // The next sync of each workstation imports it once, journaled by the enrolled person with the
+    // office connector and its run as the source.
+    let report = first.session().sync().unwrap();
+    let imported = &report.office_imports;
+    assert_eq!(imported.len(), 1, "{report:?}");
+    let import = imported[0].import.as_ref().unwrap_or_else(|| panic!("{imported:?}"));
+    assert_eq!((imported[0].run_id, import.inserted, import.rejected), (run_id, 250, 0), "{imported:?}");
+    assert_eq!(inspections_count(&first), before_first + 250);
+    let journal = first.session().journal(&ekn::api::JournalQuery::default()).unwrap();
+    let imports: Vec<_> = journal.iter().filter(|l| l.kind == "import").collect();
+    let entry = imports.iter().find(|l| format!("{:?}", l.entry).contains("office connector reg run")).unwrap_or_else(|| panic!("{imports:?}"));
+    assert_eq!(entry.person, "Асель Нурланова");
+    assert!(first.session().sync().unwrap().office_imports.is_empty(), "imported once");
+    let state = &first.session().office_connectors().unwrap()[0];
+    assert_eq!((state.imported_run, state.inserted, state.error.as_deref()), (Some(run_id), 250, None));
+
+    // Rows changed and added at the portal: the next run is the whole dataset again, the older
+    // run's pages go, and a workstation writes only the changes.
+    {
+        let mut rows = portal.rows.lock().unwrap();
+        rows[5]["Количество нарушений"] = serde_json::json!("9");
+        let mut added = rows[0].clone();
+        added[key] = serde_json::json!("9999-99999999");
+        rows.push(added);
+    }
+    let (ok, out, err) = connector_cli(&office, &["run", "reg", "--json"]);
+    assert!(ok, "{out}{err}");
+    let rerun: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((rerun["resumed"].as_bool(), rerun["records"].as_i64()), (Some(false), Some(251)));
+    let pages_left =
+        office.pg.psql("ekn", &format!("SELECT count(*) FROM office_connector_pages WHERE run_id = {run_id}"));
+    assert_eq!(pages_left, "0", "a replaced run's pages are not kept");
+    let report = first.session().sync().unwrap();
+    let import = report.office_imports[0].import.as_ref().unwrap();
+    assert_eq!((import.inserted, import.updated, import.unchanged), (1, 1, 249), "{import:?}");
+
+    // A body that does not match the digest the pull named is refused and not fetched again.
+    let newest = rerun["run_id"].as_i64().unwrap();
+    office.pg.psql("ekn", &format!("UPDATE office_connector_runs SET sha256 = repeat('0', 64) WHERE id = {newest}"));
+    let report = second.session().sync().unwrap();
+    assert!(report.office_imports[0].error.as_deref().is_some_and(|e| e.contains("SHA-256")), "{report:?}");
+    assert_eq!(inspections_count(&second), before_second);
+    assert!(second.session().sync().unwrap().office_imports.is_empty(), "a refused run is not fetched again");
+
+    // The schedule of the running server: a connector due is run without anyone asking, and the
+    // workstation that refused the tampered run imports the new one.
+    office.pg.psql("ekn", "UPDATE office_connector_runs SET started_at = started_at - interval '2 days'");
+    let due_since = std::time::Instant::now();
+    let scheduled = loop {
+        let id = office.pg.psql(
+            "ekn",
+            &format!("SELECT coalesce(max(id), 0) FROM office_connector_runs WHERE status = 'published' AND started_by = 'schedule' AND id > {newest}"),
+        );
+        if id != "0" {
+            break id.parse::<i64>().unwrap();
+        }
+        assert!(due_since.elapsed() < std::time::Duration::from_secs(60), "the schedule never ran the due connector");
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    };
+    let report = second.session().sync().unwrap();
+    let import = report.office_imports[0].import.as_ref().unwrap();
+    assert_eq!((report.office_imports[0].run_id, import.inserted), (scheduled, 251), "{report:?}");
+    assert_eq!(inspections_count(&second), before_second + 251);
+}

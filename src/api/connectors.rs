@@ -129,8 +129,75 @@ fn check_name(name: &str) -> Result<(), ApiError> {
     }
 }
 
+/// What `ekn connect add` and `ekn-office connector add` are told about a connector, shared so
+/// the office's console speaks exactly the workstation's words.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ConnectorFlags {
+    #[arg(long, default_value = "egov-v4")]
+    pub kind: String,
+    /// The kind of ЭКН data it brings.
+    #[arg(long, value_parser = ["inspections", "appeals", "risk"])]
+    pub data: String,
+    /// The API's base, e.g. https://data.egov.kz/api/v4; or the file's address (http-file).
+    #[arg(long)]
+    pub url: String,
+    /// The dataset's id (egov-v4).
+    #[arg(long)]
+    pub dataset: Option<String>,
+    /// vN; the newest the dataset's mapping lists when not given.
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The dataset's key field: the pages are keyed on it (egov-v4).
+    #[arg(long)]
+    pub key_field: Option<String>,
+    /// field=column,… where the dataset's names say nothing to ЭКН.
+    #[arg(long)]
+    pub map: Option<String>,
+    /// The environment variable that holds the API key.
+    #[arg(long)]
+    pub api_key_env: Option<String>,
+    #[arg(long)]
+    pub read_timeout_s: Option<u64>,
+    #[arg(long, default_value_t = 5000)]
+    pub page_size: usize,
+    /// The dataset's field stamped when a record changes: later runs read only what changed
+    /// since the previous run started (egov-v4).
+    #[arg(long)]
+    pub modified_field: Option<String>,
+    /// Run every N hours in the background (the desktop app while it is open; the office server).
+    #[arg(long)]
+    pub every_hours: Option<u32>,
+}
+
+impl ConnectorFlags {
+    /// The connector these flags describe, checked.
+    pub fn spec(self, name: String) -> Result<ConnectorSpec, ApiError> {
+        let data = DataKind::from_code(&self.data)
+            .ok_or_else(|| ApiError::invalid(format!("--data '{}': inspections, appeals or risk", self.data)))?;
+        let spec = ConnectorSpec {
+            name,
+            kind: self.kind,
+            data,
+            url: self.url,
+            dataset: self.dataset.unwrap_or_default(),
+            version: self.version,
+            key_field: self.key_field.unwrap_or_default(),
+            map: parse_map(self.map.as_deref().unwrap_or(""))?,
+            api_key_env: self.api_key_env,
+            read_timeout_s: self.read_timeout_s,
+            page_size: self.page_size,
+            modified_field: self.modified_field,
+            every_hours: self.every_hours,
+        };
+        spec.check()?;
+        Ok(spec)
+    }
+}
+
 impl ConnectorSpec {
-    fn check(&self) -> Result<(), ApiError> {
+    /// Whether the spec can be run: a name, a kind, an address, and for a dataset its id, version
+    /// and key field, each within bounds.
+    pub fn check(&self) -> Result<(), ApiError> {
         check_name(&self.name)?;
         if self.kind != "egov-v4" && self.kind != "http-file" {
             return Err(ApiError::invalid(format!(
@@ -544,21 +611,7 @@ impl Session {
                 ApiError::new(code, format!("connector {}: staged page {}: {e}", spec.name, page.page))
             };
             let bytes = self.blobs.get(&page.sha256, &self.path).map_err(|e| failed(ErrorCode::Io, e.to_string()))?;
-            let rows: Vec<serde_json::Map<String, Value>> =
-                serde_json::from_slice(&bytes).map_err(|e| failed(ErrorCode::Internal, e.to_string()))?;
-            let mut out = Vec::with_capacity(bytes.len());
-            for (i, mut row) in rows.into_iter().enumerate() {
-                for (field, column) in &spec.map {
-                    if let Some(value) = row.remove(field) {
-                        row.insert(column.clone(), value);
-                    }
-                }
-                if i > 0 {
-                    out.push(b',');
-                }
-                serde_json::to_writer(&mut out, &row).map_err(|e| failed(ErrorCode::Internal, e.to_string()))?;
-            }
-            Ok(out)
+            mapped_records(&bytes, &spec.map).map_err(|e| failed(ErrorCode::Internal, e.to_string()))
         };
         let mut sizes = Vec::with_capacity(pages.len());
         for page in pages {
@@ -672,6 +725,26 @@ impl Session {
             }
         }
     }
+}
+
+/// A staged page's records (a JSON array) with the field map applied, written out comma-joined
+/// without the array's brackets, so that pages can be concatenated into one array: the
+/// workstation's publish and the office's records of a run both assemble them this way.
+pub fn mapped_records(page: &[u8], map: &[(String, String)]) -> Result<Vec<u8>, serde_json::Error> {
+    let rows: Vec<serde_json::Map<String, Value>> = serde_json::from_slice(page)?;
+    let mut out = Vec::with_capacity(page.len());
+    for (i, mut row) in rows.into_iter().enumerate() {
+        for (field, column) in map {
+            if let Some(value) = row.remove(field) {
+                row.insert(column.clone(), value);
+            }
+        }
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &row)?;
+    }
+    Ok(out)
 }
 
 /// The run being published: its id, whether it resumed one cut off, the dataset's version, and

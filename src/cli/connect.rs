@@ -6,12 +6,10 @@
 use std::fmt::Write as _;
 
 use clap::Subcommand;
-use ekn::api::connectors::{parse_map, ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView};
+use ekn::api::connectors::{ConnectorFlags, ConnectorRunReport, ConnectorView, NetworkView};
 use ekn::api::ErrorCode;
 use ekn::api::{ApiError, Session};
 use ekn::connect::network::{NetworkFlags, ProxySetting};
-
-use super::registry::Kind;
 
 #[derive(Subcommand)]
 pub enum ConnectAction {
@@ -20,39 +18,8 @@ pub enum ConnectAction {
     /// (`--kind http-file`), fetched again only when it changed.
     Add {
         name: String,
-        #[arg(long, default_value = "egov-v4")]
-        kind: String,
-        #[arg(long, value_enum)]
-        data: Kind,
-        /// The API's base, e.g. https://data.egov.kz/api/v4.
-        #[arg(long)]
-        url: String,
-        /// The dataset's id (egov-v4).
-        #[arg(long)]
-        dataset: Option<String>,
-        /// vN; the newest the dataset's mapping lists when not given.
-        #[arg(long)]
-        version: Option<String>,
-        /// The dataset's key field: the pages are keyed on it (egov-v4).
-        #[arg(long)]
-        key_field: Option<String>,
-        /// field=column,… where the dataset's names say nothing to ЭКН.
-        #[arg(long)]
-        map: Option<String>,
-        /// The environment variable that holds the API key.
-        #[arg(long)]
-        api_key_env: Option<String>,
-        #[arg(long)]
-        read_timeout_s: Option<u64>,
-        #[arg(long, default_value_t = 5000)]
-        page_size: usize,
-        /// The dataset's field stamped when a record changes: later runs read only what changed
-        /// since the previous run started (egov-v4).
-        #[arg(long)]
-        modified_field: Option<String>,
-        /// Run every N hours in the background (the desktop app while it is open).
-        #[arg(long)]
-        every_hours: Option<u32>,
+        #[command(flatten)]
+        flags: ConnectorFlags,
         #[arg(long)]
         json: bool,
     },
@@ -91,38 +58,8 @@ pub enum ConnectAction {
 
 pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError> {
     match action {
-        ConnectAction::Add {
-            name,
-            kind,
-            data,
-            url,
-            dataset,
-            version,
-            key_field,
-            map,
-            api_key_env,
-            read_timeout_s,
-            page_size,
-            modified_field,
-            every_hours,
-            json,
-        } => {
-            let spec = ConnectorSpec {
-                name,
-                kind,
-                data: data.into(),
-                url,
-                dataset: dataset.unwrap_or_default(),
-                version,
-                key_field: key_field.unwrap_or_default(),
-                map: parse_map(map.as_deref().unwrap_or(""))?,
-                api_key_env,
-                read_timeout_s,
-                page_size,
-                every_hours,
-                modified_field,
-            };
-            let view = session.connector_add(&spec)?;
+        ConnectAction::Add { name, flags, json } => {
+            let view = session.connector_add(&flags.spec(name)?)?;
             super::print(json, &view, render_view)
         }
         ConnectAction::List { json } => super::print(json, &session.connectors()?, |list| {

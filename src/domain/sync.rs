@@ -157,6 +157,30 @@ pub struct PullReply {
     /// or an older server).
     #[serde(default)]
     pub network: Option<OfficeNetwork>,
+    /// The newest published run of each of the office's own connectors (the office fetching a
+    /// registry for the whole office): a workstation that has not imported it fetches its
+    /// records (`GET /v1/connectors/{name}/runs/{run_id}/records`) and imports them.
+    #[serde(default)]
+    pub connector_runs: Vec<OfficeConnectorRun>,
+}
+
+/// A run of an office connector, published: every page of it fetched and staged at the office,
+/// its records assembled (the field map applied) into one body with this digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeConnectorRun {
+    pub connector: String,
+    pub run_id: i64,
+    pub data: crate::domain::records::DataKind,
+    /// The name the body is imported under (its extension says its format: a JSON array of an
+    /// egov-v4 dataset's records, or the published file as it was).
+    pub file_name: String,
+    /// Where it came from, as the import's provenance says it: the address, dataset, version,
+    /// the keyset's range and the pages.
+    pub source: String,
+    pub records: i64,
+    pub bytes: i64,
+    pub sha256: String,
+    pub finished_at: String,
 }
 
 /// The connectors' network an office's administrator set for every workstation: an extra CA

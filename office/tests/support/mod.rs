@@ -8,6 +8,8 @@
 
 #![allow(dead_code)]
 
+pub mod portal;
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -194,6 +196,11 @@ impl OfficeServer {
         let mut child = Command::new(office_bin())
             .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
             .env("EKN_OFFICE_PG", pg_url)
+            // The office connectors' schedule looks every second, so a test need not wait a minute.
+            .env("EKN_OFFICE_CONNECTORS_EVERY_S", "1")
+            // The API key the office connectors' test portal wants, in the server's environment
+            // as an administrator would put it there.
+            .env("EKN_TEST_OFFICE_KEY", "office-key-1")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

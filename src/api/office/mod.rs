@@ -6,6 +6,7 @@
 
 mod client;
 mod conflicts;
+mod imports;
 
 use std::time::Instant;
 
@@ -22,6 +23,7 @@ use crate::store::{About, Stamp};
 pub use client::{Auth, OfficeClient};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
+pub use imports::{OfficeConnectorState, OfficeImport};
 
 /// What joining needs: the office's address, the person's name and password, and what to call
 /// this machine. The password is sent once, to log in, and never kept.
@@ -78,6 +80,8 @@ pub struct SyncReport {
     /// Why the network settings the office handed out were not applied (the sync itself went on:
     /// a bad setting at the office must not stop colleagues' work from flowing).
     pub network_refused: Option<String>,
+    /// The office connectors' runs this sync imported, or tried to.
+    pub office_imports: Vec<OfficeImport>,
     pub seconds: f64,
 }
 
@@ -347,6 +351,7 @@ impl Session {
             conflicts: Vec::new(),
             cosigned_size: None,
             network_refused: None,
+            office_imports: Vec::new(),
             seconds: 0.0,
         };
 
@@ -389,7 +394,7 @@ impl Session {
         }
 
         // Pull: the office's order from the cursor, a page at a time, each page kept whole.
-        loop {
+        let connector_runs = loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             report.pulled += self.store.store_pulled(&reply)?;
@@ -404,9 +409,11 @@ impl Session {
             }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
-                break;
+                break reply.connector_runs;
             }
-        }
+        };
+        // The office connectors' runs, once colleagues' work is in.
+        report.office_imports = self.receive_office_runs(&client, &auth, &connector_runs)?;
 
         // The reads queued for the office's access log.
         loop {
