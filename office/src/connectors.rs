@@ -231,67 +231,106 @@ pub async fn offered<C: deadpool_postgres::GenericClient>(client: &C) -> Result<
     Ok(out)
 }
 
-/// The records of a published run, as a workstation downloads them: one JSON array of every
-/// page's records with the field map applied, or the published file as it was. Only the newest
-/// published run of a connector still held is served.
-pub async fn records<C: deadpool_postgres::GenericClient>(
-    client: &C,
-    name: &str,
+/// The records of a run, read a piece at a time so that neither publishing (which hashes them) nor
+/// a download (which streams them) holds the whole body: `[`, each page's records with the field
+/// map applied, comma-joined, `]` — or, for a file, the published file as it was.
+pub struct RecordsBody {
+    spec: ConnectorSpec,
     run_id: i64,
-) -> Result<Vec<u8>, OfficeError> {
-    let row = client
-        .query_opt(
-            "SELECT c.spec FROM office_connector_runs r JOIN office_connectors c ON c.name = r.connector \
-             WHERE r.id = $1 AND r.connector = $2 AND r.status = 'published'",
-            &[&run_id, &name],
-        )
-        .await?
-        .ok_or_else(|| OfficeError::not_found(format!("office connector {name} has no published run {run_id}")))?;
-    let spec: ConnectorSpec =
-        serde_json::from_value(row.get(0)).map_err(|e| OfficeError::Config(format!("office connector {name}: {e}")))?;
-    assemble(client, &spec, run_id).await
+    pages: std::vec::IntoIter<i32>,
+    wrote_records: bool,
+    state: Piece,
 }
 
-/// A run's records from its staged pages (see `records`), a page at a time.
-async fn assemble<C: deadpool_postgres::GenericClient>(
-    client: &C,
-    spec: &ConnectorSpec,
-    run_id: i64,
-) -> Result<Vec<u8>, OfficeError> {
-    let pages: Vec<i32> = client
-        .query("SELECT page FROM office_connector_pages WHERE run_id = $1 ORDER BY page", &[&run_id])
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    if pages.is_empty() {
-        return Err(OfficeError::not_found(format!(
-            "office connector {}: the pages of run {run_id} are no longer held (a newer run replaced it)",
-            spec.name
-        )));
+#[derive(PartialEq)]
+enum Piece {
+    Opening,
+    Pages,
+    Done,
+}
+
+impl RecordsBody {
+    /// The records of `name`'s published run `run_id` (only a published run still held is served).
+    pub async fn published<C: deadpool_postgres::GenericClient>(
+        client: &C,
+        name: &str,
+        run_id: i64,
+    ) -> Result<RecordsBody, OfficeError> {
+        let row = client
+            .query_opt(
+                "SELECT c.spec FROM office_connector_runs r JOIN office_connectors c ON c.name = r.connector \
+                 WHERE r.id = $1 AND r.connector = $2 AND r.status = 'published'",
+                &[&run_id, &name],
+            )
+            .await?
+            .ok_or_else(|| OfficeError::not_found(format!("office connector {name} has no published run {run_id}")))?;
+        let spec: ConnectorSpec = serde_json::from_value(row.get(0))
+            .map_err(|e| OfficeError::Config(format!("office connector {name}: {e}")))?;
+        RecordsBody::of(client, spec, run_id).await
     }
-    let body_of = |page: i32| async move {
-        let sql = "SELECT body FROM office_connector_pages WHERE run_id = $1 AND page = $2";
-        client.query_one(sql, &[&run_id, &page]).await.map(|r| r.get::<_, Vec<u8>>(0))
-    };
-    if spec.kind == "http-file" {
-        return Ok(body_of(pages[0]).await?);
-    }
-    let mut out = vec![b'['];
-    for page in pages {
-        let body = body_of(page).await?;
-        let part = mapped_records(&body, &spec.map)
-            .map_err(|e| OfficeError::Config(format!("office connector {}: staged page {page}: {e}", spec.name)))?;
-        if part.is_empty() {
-            continue;
+
+    async fn of<C: deadpool_postgres::GenericClient>(
+        client: &C,
+        spec: ConnectorSpec,
+        run_id: i64,
+    ) -> Result<RecordsBody, OfficeError> {
+        let pages: Vec<i32> = client
+            .query("SELECT page FROM office_connector_pages WHERE run_id = $1 ORDER BY page", &[&run_id])
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if pages.is_empty() {
+            return Err(OfficeError::not_found(format!(
+                "office connector {}: the pages of run {run_id} are no longer held (a newer run replaced it)",
+                spec.name
+            )));
         }
-        if out.len() > 1 {
-            out.push(b',');
-        }
-        out.extend_from_slice(&part);
+        Ok(RecordsBody { spec, run_id, pages: pages.into_iter(), wrote_records: false, state: Piece::Opening })
     }
-    out.push(b']');
-    Ok(out)
+
+    /// The next piece of the body, or `None` at its end.
+    pub async fn next<C: deadpool_postgres::GenericClient>(
+        &mut self,
+        client: &C,
+    ) -> Result<Option<Vec<u8>>, OfficeError> {
+        let file = self.spec.kind == "http-file";
+        if self.state == Piece::Done {
+            return Ok(None);
+        }
+        if self.state == Piece::Opening && !file {
+            self.state = Piece::Pages;
+            return Ok(Some(b"[".to_vec()));
+        }
+        self.state = Piece::Pages;
+        while let Some(page) = self.pages.next() {
+            let body: Vec<u8> = client
+                .query_one(
+                    "SELECT body FROM office_connector_pages WHERE run_id = $1 AND page = $2",
+                    &[&self.run_id, &page],
+                )
+                .await?
+                .get(0);
+            if file {
+                self.pages = Vec::new().into_iter();
+                self.state = Piece::Done;
+                return Ok(Some(body));
+            }
+            let mut part = mapped_records(&body, &self.spec.map).map_err(|e| {
+                OfficeError::Config(format!("office connector {}: staged page {page}: {e}", self.spec.name))
+            })?;
+            if part.is_empty() {
+                continue;
+            }
+            if self.wrote_records {
+                part.insert(0, b',');
+            }
+            self.wrote_records = true;
+            return Ok(Some(part));
+        }
+        self.state = Piece::Done;
+        Ok(if file { None } else { Some(b"]".to_vec()) })
+    }
 }
 
 /// The connectors whose schedule is due, or whose run was cut off by a silence or a kill (one
@@ -334,6 +373,10 @@ pub async fn schedule(pool: Pool, every: Duration) {
                     status = r.status.as_str(),
                     "office connector run"
                 ),
+                // The console is running it (or another server): not a failure.
+                Err(e) if e.code() == "run_under_way" => {
+                    tracing::debug!(connector = name.as_str(), "office connector run under way elsewhere")
+                }
                 Err(e) => tracing::warn!(connector = name.as_str(), error = %e, "office connector run failed"),
             }
         }
@@ -492,13 +535,7 @@ fn run_locked(
             "UPDATE office_connector_runs SET etag = $2, last_modified = $3 WHERE id = $1",
             &[&run_id, &validators.etag, &validators.last_modified],
         )?;
-        let file_name = spec
-            .url
-            .split(['?', '#'])
-            .next()
-            .and_then(|u| u.rsplit('/').next())
-            .filter(|n| !n.is_empty())
-            .map_or_else(|| format!("office-connector-{name}-run-{run_id}"), str::to_string);
+        let file_name = spec.file_name().unwrap_or_else(|| format!("office-connector-{name}-run-{run_id}"));
         let source = format!("{} (fetched by the office)", spec.url);
         let (records, bytes) = publish(handle, client, &spec, run_id, &file_name, &source)?;
         return Ok(report("published", 1, records, bytes, &fetcher));
@@ -595,7 +632,14 @@ fn publish(
     source: &str,
 ) -> Result<(i64, i64), OfficeError> {
     handle.block_on(async {
-        let body = assemble(client, spec, run_id).await?;
+        use sha2::Digest;
+        let mut body = RecordsBody::of(client, spec.clone(), run_id).await?;
+        let (mut hasher, mut bytes) = (sha2::Sha256::new(), 0i64);
+        while let Some(piece) = body.next(client).await? {
+            hasher.update(&piece);
+            bytes += piece.len() as i64;
+        }
+        let sha256 = hex::encode(hasher.finalize());
         let records: i64 = if spec.kind == "http-file" {
             0
         } else {
@@ -607,8 +651,6 @@ fn publish(
                 .await?
                 .get(0)
         };
-        let (bytes, sha256) = (body.len() as i64, ekn::domain::digest::sha256_hex(&body));
-        drop(body);
         client.batch_execute("BEGIN").await?;
         let published = async {
             client

@@ -245,14 +245,16 @@ async fn pull(
 }
 
 /// The records of an office connector's published run, for an enrolled workstation to import
-/// (JSON, or the published file as it was; the pull named its size and SHA-256).
+/// (JSON, or the published file as it was; the pull named its size and SHA-256), streamed a page
+/// at a time: a million records never sit whole in the server's memory. A failure half-way ends
+/// the body short, which the workstation's size check catches (it tries again at its next sync).
 async fn connector_records(
     State(state): State<AppState>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     Path((name, run)): Path<(String, i64)>,
-) -> Result<Vec<u8>, OfficeError> {
+) -> Result<axum::body::Body, OfficeError> {
     let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let Some(ws) = &caller.workstation else {
         return Err(OfficeError::forbidden("a connector's records go to enrolled workstations, which import them"));
@@ -265,10 +267,32 @@ async fn connector_records(
             format!("this workstation's sync is blocked until an administrator acts ({reason})"),
         ));
     }
-    let tx = crate::db::scoped(&mut client, &caller.read_scope()).await?;
-    let body = crate::connectors::records(&tx, &name, run).await?;
+    let scope = caller.read_scope();
+    // Refusals (no such run, its pages gone) are answered before the body starts.
+    let tx = crate::db::scoped(&mut client, &scope).await?;
+    crate::connectors::RecordsBody::published(&tx, &name, run).await?;
     tx.commit().await?;
-    Ok(body)
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    tokio::spawn(async move {
+        let streamed = async {
+            let tx = crate::db::scoped(&mut client, &scope).await?;
+            let mut body = crate::connectors::RecordsBody::published(&tx, &name, run).await?;
+            while let Some(piece) = body.next(&tx).await? {
+                if sender.send(piece).await.is_err() {
+                    break; // the workstation went away
+                }
+            }
+            tx.commit().await?;
+            Ok::<(), OfficeError>(())
+        };
+        if let Err(e) = streamed.await {
+            tracing::warn!(connector = name.as_str(), run, error = %e, "an office connector's records stopped half-way");
+        }
+    });
+    let pieces = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|piece| (Ok::<_, std::io::Error>(Bytes::from(piece)), receiver))
+    });
+    Ok(axum::body::Body::from_stream(pieces))
 }
 
 #[derive(Serialize, Deserialize)]

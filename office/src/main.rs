@@ -100,7 +100,7 @@ enum ConnectorAction {
     Add {
         name: String,
         #[command(flatten)]
-        flags: ekn::api::connectors::ConnectorFlags,
+        flags: Box<ekn::api::connectors::ConnectorFlags>,
         #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
         as_person: Option<String>,
     },
@@ -259,7 +259,7 @@ async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> R
     match action {
         ConnectorAction::Add { name, flags, as_person } => {
             let by = named(pool, as_person, "adds an office connector").await?;
-            let spec = flags.spec(name).map_err(|e| OfficeError::Config(e.message))?;
+            let spec = (*flags).spec(name).map_err(|e| OfficeError::Config(e.message))?;
             let client = pool.get().await?;
             connectors::add(&client, &by, &spec).await?;
             println!(

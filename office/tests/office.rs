@@ -992,7 +992,10 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     assert_eq!(inspections_count(&first), before_first + 250);
     let journal = first.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     let imports: Vec<_> = journal.iter().filter(|l| l.kind == "import").collect();
-    let entry = imports.iter().find(|l| format!("{:?}", l.entry).contains("office connector reg run")).unwrap_or_else(|| panic!("{imports:?}"));
+    let entry = imports
+        .iter()
+        .find(|l| format!("{:?}", l.entry).contains("office connector reg run"))
+        .unwrap_or_else(|| panic!("{imports:?}"));
     assert_eq!(entry.person, "Асель Нурланова");
     assert!(first.session().sync().unwrap().office_imports.is_empty(), "imported once");
     let state = &first.session().office_connectors().unwrap()[0];
@@ -1045,4 +1048,23 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     let import = report.office_imports[0].import.as_ref().unwrap();
     assert_eq!((report.office_imports[0].run_id, import.inserted), (scheduled, 251), "{report:?}");
     assert_eq!(inspections_count(&second), before_second + 251);
+
+    // A file the office fetches: imported as a file under its own name; unchanged (304), it is not
+    // offered again.
+    *portal.file.lock().unwrap() = inspections_in(&["1910"], 3);
+    let file_url = portal.url.replace("/api/v4", "/files/inspections.csv");
+    let (ok, out, err) = connector_cli(
+        &office,
+        &["add", "kpssu-file", "--kind", "http-file", "--data", "inspections", "--url", &file_url],
+    );
+    assert!(ok, "{out}{err}");
+    let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
+    assert!(ok && out.contains("\"published\""), "{out}{err}");
+    let report = first.session().sync().unwrap();
+    let file_import = report.office_imports.iter().find(|i| i.connector == "kpssu-file").unwrap();
+    let import = file_import.import.as_ref().unwrap_or_else(|| panic!("{report:?}"));
+    assert_eq!((import.inserted, import.rejected), (3, 0), "{import:?}");
+    let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
+    assert!(ok && out.contains("\"unchanged\""), "{out}{err}");
+    assert!(first.session().sync().unwrap().office_imports.is_empty(), "an unchanged file is not offered again");
 }

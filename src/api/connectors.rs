@@ -195,6 +195,13 @@ impl ConnectorFlags {
 }
 
 impl ConnectorSpec {
+    /// An `http-file` connector's file name, the last part of its address, so that its format is
+    /// known as a file's would be; `None` when the address ends in a slash.
+    pub fn file_name(&self) -> Option<String> {
+        let path = self.url.split(['?', '#']).next()?;
+        path.rsplit('/').next().filter(|n| !n.is_empty()).map(str::to_string)
+    }
+
     /// Whether the spec can be run: a name, a kind, an address, and for a dataset its id, version
     /// and key field, each within bounds.
     pub fn check(&self) -> Result<(), ApiError> {
@@ -696,14 +703,7 @@ impl Session {
             }
             Ok(Some(answer)) => answer,
         };
-        // The file's own name, so its format is known as a file's would be.
-        let file = spec
-            .url
-            .split(['?', '#'])
-            .next()
-            .and_then(|u| u.rsplit('/').next())
-            .filter(|n| !n.is_empty())
-            .map_or_else(|| format!("connector-{name}-run-{run}"), str::to_string);
+        let file = spec.file_name().unwrap_or_else(|| format!("connector-{name}-run-{run}"));
         let options = ImportOptions {
             kind: spec.data,
             source: Some(format!("connector {name}: {}", spec.url)),

@@ -1,5 +1,5 @@
-//! `ekn connect add|list|run|runs|remove|network`: registry sources fetched over HTTP, and what they
-//! trust and go through (docs/CONNECTORS.md).
+//! `ekn connect add|list|run|runs|remove|office|network`: registry sources fetched over HTTP, the
+//! office's (imported with each sync), and what they trust and go through (docs/CONNECTORS.md).
 //! The API key is given as the name of an environment variable, never on the command line, and
 //! is never printed.
 
@@ -19,7 +19,7 @@ pub enum ConnectAction {
     Add {
         name: String,
         #[command(flatten)]
-        flags: ConnectorFlags,
+        flags: Box<ConnectorFlags>,
         #[arg(long)]
         json: bool,
     },
@@ -45,6 +45,12 @@ pub enum ConnectAction {
     Remove {
         name: String,
     },
+    /// The office's connectors (registries the office fetches for every workstation) and what
+    /// this workstation imported of them with its syncs.
+    Office {
+        #[arg(long)]
+        json: bool,
+    },
     /// What the connectors trust and go through; without options, shows it. An office whose
     /// firewall inspects HTTPS gives its CA here (added to Mozilla's roots; verification is never
     /// turned off).
@@ -59,7 +65,7 @@ pub enum ConnectAction {
 pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError> {
     match action {
         ConnectAction::Add { name, flags, json } => {
-            let view = session.connector_add(&flags.spec(name)?)?;
+            let view = session.connector_add(&(*flags).spec(name)?)?;
             super::print(json, &view, render_view)
         }
         ConnectAction::List { json } => super::print(json, &session.connectors()?, |list| {
@@ -102,6 +108,38 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             println!("connector {name} removed (its runs stay in the history)");
             Ok(())
         }
+        ConnectAction::Office { json } => super::print(json, &session.office_connectors()?, |list| {
+            if list.is_empty() {
+                return "the office offers no connectors (or this workstation has not joined one, or not synced)"
+                    .into();
+            }
+            let mut out = String::new();
+            for s in list {
+                let o = &s.offered;
+                let _ = write!(
+                    out,
+                    "{}  {}  run {} of {} ({} records) — {}",
+                    o.connector,
+                    o.data.code(),
+                    o.run_id,
+                    o.finished_at,
+                    o.records,
+                    match (s.imported_run, &s.error) {
+                        (_, Some(e)) => e.clone(),
+                        (Some(r), None) => format!(
+                            "run {r} imported at {}: {} inserted, {} updated, {} unchanged",
+                            s.imported_at.as_deref().unwrap_or("—"),
+                            s.inserted,
+                            s.updated,
+                            s.unchanged
+                        ),
+                        (None, None) => "not imported yet: ekn sync".into(),
+                    }
+                );
+                out.push('\n');
+            }
+            out.trim_end().to_string()
+        }),
         ConnectAction::Network { flags, json } => {
             let view = if flags.change_anything() {
                 let current = session.connectors_network()?.settings;

@@ -164,5 +164,15 @@ fn render_sync(r: &SyncReport) -> String {
     for key in &r.conflicts {
         out += &format!("\nconflict opened on {key}: a supervisor resolves it; the earlier date stands until then");
     }
+    for i in &r.office_imports {
+        out += &match (&i.import, &i.error) {
+            (Some(import), _) => format!(
+                "\noffice connector {} run {}: {} inserted, {} updated, {} unchanged",
+                i.connector, i.run_id, import.inserted, import.updated, import.unchanged
+            ),
+            (None, Some(e)) => format!("\n{e}"),
+            (None, None) => String::new(),
+        };
+    }
     out
 }

@@ -19,6 +19,13 @@ const view: ConnectorView = {
   next_run: '2026-11-23T08:00:00Z',
 };
 const calls: { method: string; params: Record<string, unknown> }[] = [];
+const offered = (run_id: number) => ({ connector: 'office-registry', run_id, data: 'inspections', file_name: 'office-connector-office-registry-run-7.json',
+  source: 'https://data.egov.kz/api/v4/kpssu/v1 (fetched by the office)', records: 251, bytes: 90_000, sha256: 'ef'.repeat(32), finished_at: '2026-11-23T06:00:00Z' });
+const officeSources = [
+  { offered: offered(7), imported_run: 7, imported_at: '2026-11-23T06:05:00Z', inserted: 1, updated: 1, unchanged: 249, error: null, error_code: null, refused_run: null },
+  { offered: { ...offered(9), connector: 'office-risk', data: 'risk' }, imported_run: 3, imported_at: '2026-11-20T06:05:00Z', inserted: 0, updated: 0, unchanged: 0,
+    error: 'office connector office-risk run 9: the records’ SHA-256 is …', error_code: 'office_refused', refused_run: 9 },
+];
 const office = { settings: { ca_bundle: '…', proxy: { mode: 'url', url: 'http://proxy.office:3128' } }, set_by: 'Admin Dana', set_at: '2026-11-23T09:00:00Z' };
 
 vi.mock('../src/lib/transport', () => ({
@@ -34,6 +41,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'connector_add') return view;
     if (method === 'connector_remove') return { ok: true };
     if (method === 'connectors_network') return { settings: { ca_bundle: null, proxy: { mode: 'environment' } }, ca_fingerprints: [], office, office_fingerprints: ['cd'.repeat(32)] };
+    if (method === 'office_connectors') return officeSources;
     if (method === 'connectors_network_set') return { settings: params, ca_fingerprints: ['ab'.repeat(32)], office, office_fingerprints: ['cd'.repeat(32)] };
     if (method === 'shared' || method === 'status' || method === 'preferences') return {};
     return {};
@@ -83,6 +91,18 @@ describe('SourcesPanel', () => {
     expect(screen.getByText(`sha256 ${'ab'.repeat(32)}`)).toBeTruthy();
     expect(screen.getByText(/Mozilla’s roots and 1 more CA certificate/)).toBeTruthy();
     expect(screen.getByText(/From the office server: 1 CA certificate\(s\), set by Admin Dana/)).toBeTruthy();
+    i18n.lang = 'ru';
+  });
+
+  it('lists the office’s sources with what this workstation imported, and a refused run in the reader’s language', async () => {
+    i18n.lang = 'kk';
+    const { container } = render(SourcesPanel);
+    await screen.findByText('Прокуратура көздері');
+    const imported = container.querySelector('[data-office-source="office-registry"]')!;
+    expect(imported.textContent).toMatch(/7 жарияланымы жүктелді.*қосылды 1, өзгертілді 1, өзгеріссіз 249/);
+    const refused = container.querySelector('[data-office-source="office-risk"]')!;
+    expect(refused.textContent).toMatch(/Прокуратура сервері бас тартты — бұл жарияланым қабылданбады/);
+    expect(refused.textContent).not.toMatch(/SHA-256/);
     i18n.lang = 'ru';
   });
 });

@@ -1,7 +1,8 @@
 //! A data.egov.kz API v4 dataset on loopback for the office connectors' tests: keyset paging
 //! (`range … gt` on the key, sorted by it, `size` rows), a key checked when one is set, and
 //! chosen requests answered 403 (a key revoked half-way), so a run can be cut off and resumed.
-//! The rows can change between runs. The portal at its worst is the core's test (tests/core/connect.rs).
+//! The rows can change between runs. `GET /files/inspections.csv` is a published file with an ETag
+//! (answered 304 when it is sent back). The portal at its worst is the core's test (tests/core/connect.rs).
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
@@ -14,6 +15,8 @@ pub struct Portal {
     /// `http://127.0.0.1:PORT/api/v4`
     pub url: String,
     pub rows: Arc<Mutex<Vec<Value>>>,
+    /// The published file (`/files/inspections.csv`); its ETag is its length.
+    pub file: Arc<Mutex<String>>,
     /// How many data requests it answered (or refused).
     pub requests: Arc<Mutex<usize>>,
 }
@@ -24,7 +27,8 @@ pub fn portal(rows: Vec<Value>, key_field: &str, key: Option<&str>, refuse: &[us
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/api/v4", listener.local_addr().unwrap());
     let (rows, requests) = (Arc::new(Mutex::new(rows)), Arc::new(Mutex::new(0usize)));
-    let (served, counted) = (rows.clone(), requests.clone());
+    let file = Arc::new(Mutex::new(String::new()));
+    let (served, counted, published) = (rows.clone(), requests.clone(), file.clone());
     let (key_field, key, refuse) =
         (key_field.to_string(), key.map(str::to_string), refuse.iter().copied().collect::<BTreeSet<_>>());
     std::thread::spawn(move || {
@@ -34,22 +38,48 @@ pub fn portal(rows: Vec<Value>, key_field: &str, key: Option<&str>, refuse: &[us
                 *count += 1;
                 *count
             };
-            answer(stream, &served, &key_field, key.as_deref(), refuse.contains(&n));
+            answer(stream, &served, &published, &key_field, key.as_deref(), refuse.contains(&n));
         }
     });
-    Portal { url, rows, requests }
+    Portal { url, rows, file, requests }
 }
 
-fn answer(mut stream: TcpStream, rows: &Mutex<Vec<Value>>, key_field: &str, key: Option<&str>, refuse: bool) {
+fn answer(
+    mut stream: TcpStream,
+    rows: &Mutex<Vec<Value>>,
+    file: &Mutex<String>,
+    key_field: &str,
+    key: Option<&str>,
+    refuse: bool,
+) {
     let mut line = String::new();
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     reader.read_line(&mut line).unwrap();
     // The headers: read to the blank line.
-    let mut header = String::new();
+    let (mut header, mut if_none_match) = (String::new(), None);
     while reader.read_line(&mut header).is_ok_and(|n| n > 2) {
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_string());
+            }
+        }
         header.clear();
     }
     let target = line.split(' ').nth(1).unwrap_or("/");
+    if target.starts_with("/files/") {
+        let body = file.lock().unwrap().clone();
+        let etag = format!("\"{}\"", body.len());
+        let _ = if if_none_match.as_deref() == Some(etag.as_str()) {
+            write!(stream, "HTTP/1.1 304 Not Modified\r\netag: {etag}\r\nconnection: close\r\n\r\n")
+        } else {
+            write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: text/csv\r\netag: {etag}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            )
+        };
+        return;
+    }
     let query = target.split_once('?').map_or("", |(_, q)| q);
     let param = |name: &str| {
         query.split('&').find_map(|p| p.split_once('=').filter(|(k, _)| *k == name).map(|(_, v)| decode(v)))

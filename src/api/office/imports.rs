@@ -33,8 +33,9 @@ pub struct OfficeConnectorState {
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// Why the offered run is not imported (yet).
+    /// Why the offered run is not imported (yet), and its error code (for the reader's language).
     pub error: Option<String>,
+    pub error_code: Option<String>,
     /// The run refused for good (its records invalid, its digest wrong): not fetched again.
     pub refused_run: Option<i64>,
 }
@@ -81,6 +82,7 @@ impl Session {
                     updated: 0,
                     unchanged: 0,
                     error: None,
+                    error_code: None,
                     refused_run: None,
                 });
                 states.len() - 1
@@ -98,8 +100,9 @@ impl Session {
                     state.imported_run = Some(run.run_id);
                     state.imported_at = Some(self.clock().stamp());
                     (state.inserted, state.updated, state.unchanged) =
-                        (report.inserted as u64, report.updated as u64, report.unchanged as u64);
+                        (report.inserted, report.updated, report.unchanged);
                     state.error = None;
+                    state.error_code = None;
                 }
                 Err(e) => {
                     tracing::warn!(
@@ -109,6 +112,7 @@ impl Session {
                         "an office connector's run was not imported"
                     );
                     state.error = Some(e.message.clone());
+                    state.error_code = Some(e.code.code());
                     // The office unreachable: try again next time. Anything else would fail the same way.
                     if e.code != ErrorCode::OfficeUnreachable {
                         state.refused_run = Some(run.run_id);

@@ -13,7 +13,7 @@ use serde_json::Value;
 use crate::analytics::practices::{AnomalyKind, DetectParams};
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
-use crate::api::office::{Assigned, JoinParams, OfficeStatus, ResolveParams, SyncReport};
+use crate::api::office::{Assigned, JoinParams, OfficeConnectorState, OfficeStatus, ResolveParams, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
     HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
@@ -607,6 +607,7 @@ methods! {
     connectors_run_due: Session(NoParams) -> Vec<ScheduledRun>;
     connectors_network: Session(NoParams) -> NetworkView;
     connectors_network_set: Session(NetworkSettings) -> NetworkView;
+    office_connectors: Session(NoParams) -> Vec<OfficeConnectorState>;
     office_resolve: Session(ResolveParams) -> ConflictNotice;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
@@ -857,6 +858,10 @@ mod on_session {
 
     pub fn connectors_network_set(s: &mut Session, p: NetworkSettings, _: &mut CallContext<'_>) -> R<NetworkView> {
         s.connectors_network_set(&p)
+    }
+
+    pub fn office_connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OfficeConnectorState>> {
+        s.office_connectors()
     }
 
     pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {

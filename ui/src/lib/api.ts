@@ -71,6 +71,7 @@ export const api = {
   connectorsRunDue: () => call('connectors_run_due', none),
   connectorsNetwork: () => call('connectors_network', none),
   connectorsNetworkSet: (settings: NetworkSettings) => call('connectors_network_set', settings),
+  officeConnectors: () => call('office_connectors', none),
   officeResolve: (id: number, keep: number, reason: string) => call('office_resolve', { id, keep, reason }),
   upload: (name: string, base64: string) => call('upload', { name, base64 }),
   discardUpload: (upload: string) => call('discard_upload', { upload }),

@@ -57,6 +57,7 @@ import type { NetworkView } from "./NetworkView";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
+import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeStatus } from "./OfficeStatus";
 import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
@@ -161,6 +162,7 @@ export type Methods = {
   connectors_run_due: { params: NoParams; result: Array<ScheduledRun> };
   connectors_network: { params: NoParams; result: NetworkView };
   connectors_network_set: { params: NetworkSettings; result: NetworkView };
+  office_connectors: { params: NoParams; result: Array<OfficeConnectorState> };
   office_resolve: { params: ResolveParams; result: ConflictNotice };
   upload: { params: UploadParams; result: Uploaded };
   discard_upload: { params: UploadRef; result: Ok };
@@ -234,6 +236,7 @@ export const METHOD_RUNS = {
   connectors_run_due: 'session',
   connectors_network: 'session',
   connectors_network_set: 'session',
+  office_connectors: 'session',
   office_resolve: 'session',
   upload: 'host',
   discard_upload: 'host',
