@@ -22,6 +22,7 @@ use crate::domain::journal::Entry;
 use crate::domain::records::DataKind;
 use crate::domain::sync::OfficeNetwork;
 use crate::ingest::{ImportOptions, ImportReport, Input};
+use crate::store::blobs::BlobStore;
 use crate::store::connectors::{RunRow, StagedPage};
 use crate::store::About;
 
@@ -560,7 +561,9 @@ impl Session {
     ) -> Result<ConnectorRunReport, ApiError> {
         let (run, version, since) = (this.id, this.version.as_str(), this.since.as_ref());
         let pages = self.store.staged_pages(run)?;
-        let bytes = self.run_records(spec, &pages)?;
+        let staged =
+            StagedRecords::new(self.blobs.clone(), self.path.clone(), &spec.name, pages.clone(), spec.map.clone());
+        let open = move || -> std::io::Result<Box<dyn std::io::Read + Send>> { Ok(Box::new(staged.clone())) };
         let count = pages.iter().map(|p| p.records as usize).sum::<usize>();
         let upto = pages.iter().rev().find_map(|p| p.cursor.clone()).unwrap_or_else(|| "the start".into());
         let file = format!("connector-{}-run-{run}.json", spec.name);
@@ -575,7 +578,9 @@ impl Session {
             pages.len()
         );
         let options = ImportOptions { kind: spec.data, source: Some(source), skip_invalid: false, legal_card: None };
-        let imported = self.import_input(Input::Bytes { name: &file, bytes }, &options, progress);
+        // The records stream from the staged pages, a page at a time: read once for the digest and
+        // once to import, never whole in memory (a million records were 825 MB as one buffer).
+        let imported = self.import_input(Input::Stream { name: &file, open: &open }, &options, progress);
         let at = self.clock().stamp();
         let (status, error, report) = match &imported {
             Ok(report) => ("published", None, serde_json::to_string(report).ok()),
@@ -606,50 +611,6 @@ impl Session {
             modified_since: since.map(|s| mark_value(&s.value)),
             seconds: started.elapsed().as_secs_f64(),
         })
-    }
-
-    /// A run's records as one JSON array, assembled from the staged pages into a buffer of its
-    /// final size: the first pass measures each page's records (renamed by the field map), the
-    /// second copies them in, so the peak is the array and one page — not the million records as
-    /// `serde_json::Value`s, which took 4.7 GB for a million inspections.
-    fn run_records(&self, spec: &ConnectorSpec, pages: &[StagedPage]) -> Result<Arc<[u8]>, ApiError> {
-        let records_of = |page: &StagedPage| -> Result<Vec<u8>, ApiError> {
-            let failed = |code, e: String| {
-                ApiError::new(code, format!("connector {}: staged page {}: {e}", spec.name, page.page))
-            };
-            let bytes = self.blobs.get(&page.sha256, &self.path).map_err(|e| failed(ErrorCode::Io, e.to_string()))?;
-            mapped_records(&bytes, &spec.map).map_err(|e| failed(ErrorCode::Internal, e.to_string()))
-        };
-        let mut sizes = Vec::with_capacity(pages.len());
-        for page in pages {
-            sizes.push(records_of(page)?.len());
-        }
-        let parts = sizes.iter().filter(|&&n| n > 0).count();
-        let total = 2 + sizes.iter().sum::<usize>() + parts.saturating_sub(1);
-        let mut whole: Arc<[u8]> = std::iter::repeat_n(0u8, total).collect();
-        let buffer = Arc::get_mut(&mut whole).expect("a buffer just made has one owner");
-        buffer[0] = b'[';
-        let mut at = 1;
-        for (page, size) in pages.iter().zip(sizes) {
-            if size == 0 {
-                continue;
-            }
-            if at > 1 {
-                buffer[at] = b',';
-                at += 1;
-            }
-            let part = records_of(page)?;
-            if part.len() != size {
-                return Err(ApiError::new(
-                    ErrorCode::Internal,
-                    format!("connector {}: staged page {} changed", spec.name, page.page),
-                ));
-            }
-            buffer[at..at + size].copy_from_slice(&part);
-            at += size;
-        }
-        buffer[at] = b']';
-        Ok(whole)
     }
 
     /// Runs an `http-file` connector: the file again only when it changed (its ETag or
@@ -722,6 +683,86 @@ impl Session {
             Err(e) => {
                 self.store.finish_run(run, "failed", &at, Some((&e.code.code(), &e.message)), None)?;
                 Err(ApiError::new(e.code, format!("connector {name}: the file was not imported: {}", e.message)))
+            }
+        }
+    }
+}
+
+/// A run's records as one JSON array read from its staged pages: `[`, each page's records (opened
+/// and decrypted when the reading reaches it, the field map applied), comma-joined, `]`. Cloned to
+/// read again from the start.
+#[derive(Clone)]
+struct StagedRecords {
+    blobs: BlobStore,
+    db_path: std::path::PathBuf,
+    connector: String,
+    pages: Arc<[StagedPage]>,
+    map: Arc<[(String, String)]>,
+    /// The next page to open, what is left of the piece being read, and whether a record was written.
+    next: usize,
+    piece: std::io::Cursor<Vec<u8>>,
+    wrote_records: bool,
+    closed: bool,
+}
+
+impl StagedRecords {
+    fn new(
+        blobs: BlobStore,
+        db_path: std::path::PathBuf,
+        connector: &str,
+        pages: Vec<StagedPage>,
+        map: Vec<(String, String)>,
+    ) -> StagedRecords {
+        StagedRecords {
+            blobs,
+            db_path,
+            connector: connector.to_string(),
+            pages: pages.into(),
+            map: map.into(),
+            next: 0,
+            piece: std::io::Cursor::new(b"[".to_vec()),
+            wrote_records: false,
+            closed: false,
+        }
+    }
+
+    /// The next piece to read: a page's records (after a comma), or the closing bracket.
+    fn refill(&mut self) -> std::io::Result<bool> {
+        while let Some(page) = self.pages.get(self.next) {
+            self.next += 1;
+            let failed = |e: String| {
+                std::io::Error::other(format!("connector {}: staged page {}: {e}", self.connector, page.page))
+            };
+            let bytes = self.blobs.get(&page.sha256, &self.db_path).map_err(|e| failed(e.to_string()))?;
+            let mut part = mapped_records(&bytes, &self.map).map_err(|e| failed(e.to_string()))?;
+            if part.is_empty() {
+                continue;
+            }
+            if self.wrote_records {
+                part.insert(0, b',');
+            }
+            self.wrote_records = true;
+            self.piece = std::io::Cursor::new(part);
+            return Ok(true);
+        }
+        if self.closed {
+            return Ok(false);
+        }
+        self.closed = true;
+        self.piece = std::io::Cursor::new(b"]".to_vec());
+        Ok(true)
+    }
+}
+
+impl std::io::Read for StagedRecords {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            let n = self.piece.read(buf)?;
+            if n > 0 || buf.is_empty() {
+                return Ok(n);
+            }
+            if !self.refill()? {
+                return Ok(0);
             }
         }
     }

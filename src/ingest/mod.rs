@@ -129,17 +129,23 @@ pub struct Progress {
     pub triage_total: u64,
 }
 
-/// Where an import reads from: a file on disk, or bytes in memory (the demo data, made on the fly).
+/// Where an import reads from: a file on disk, bytes in memory (the demo data, made on the fly), or
+/// a stream opened afresh for each reading (a connector's staged pages, read once for the digest
+/// and once to import, never whole in memory).
 pub enum Input<'a> {
     Path(&'a Path),
     Bytes { name: &'a str, bytes: std::sync::Arc<[u8]> },
+    Stream { name: &'a str, open: &'a OpenStream },
 }
+
+/// Opens a stream from its start; each call gives the same bytes.
+pub type OpenStream = dyn Fn() -> std::io::Result<Box<dyn Read + Send>> + Sync;
 
 impl Input<'_> {
     pub(crate) fn name(&self) -> String {
         match self {
             Input::Path(p) => p.display().to_string(),
-            Input::Bytes { name, .. } => name.to_string(),
+            Input::Bytes { name, .. } | Input::Stream { name, .. } => name.to_string(),
         }
     }
 }
@@ -175,11 +181,7 @@ pub fn import(
             value: None,
         },
     };
-    let table: Table = match &input {
-        Input::Path(path) => source::open_path(path),
-        Input::Bytes { bytes, .. } => source::open_bytes(bytes.clone()),
-    }
-    .map_err(|e| at(e, Position::Line))?;
+    let table: Table = source::open_input(&input, size_bytes).map_err(|e| at(e, Position::Line))?;
     let position = table.position;
     let fields = fields_of(options.kind);
     let map = match &table.headers {
@@ -213,7 +215,9 @@ pub fn import(
     let mut masked = MaskCounts::default();
     let mut rejects = match (&input, options.skip_invalid) {
         (Input::Path(path), true) => Some(Rejects::new(Some(path), table.headers.clone(), options.kind)),
-        (Input::Bytes { .. }, true) => Some(Rejects::new(None, table.headers.clone(), options.kind)),
+        (Input::Bytes { .. } | Input::Stream { .. }, true) => {
+            Some(Rejects::new(None, table.headers.clone(), options.kind))
+        }
         (_, false) => None,
     };
     let progress_counter = table.progress.clone();
@@ -470,21 +474,26 @@ fn digest(input: &Input<'_>) -> Result<(String, u64), String> {
             bytes.len() as u64
         }
         Input::Path(path) => {
-            let mut file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
-            let mut buf = vec![0u8; 1 << 16];
-            let mut size = 0u64;
-            loop {
-                let n = file.read(&mut buf).map_err(|e| format!("cannot read: {e}"))?;
-                if n == 0 {
-                    break;
-                }
-                hasher.update(&buf[..n]);
-                size += n as u64;
-            }
-            size
+            let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+            hash_all(file, &mut hasher)?
         }
+        Input::Stream { open, .. } => hash_all(open().map_err(|e| format!("cannot open: {e}"))?, &mut hasher)?,
     };
     Ok((hex::encode(hasher.finalize()), size))
+}
+
+/// Feeds everything `reader` gives to `hasher`; returns how many bytes that was.
+fn hash_all(mut reader: impl Read, hasher: &mut Sha256) -> Result<u64, String> {
+    let mut buf = vec![0u8; 1 << 16];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut buf).map_err(|e| format!("cannot read: {e}"))?;
+        if n == 0 {
+            return Ok(size);
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
 }
 
 fn file_stem(file: &str) -> String {

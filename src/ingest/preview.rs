@@ -75,11 +75,8 @@ pub fn preview(
     pseudonymiser: &Pseudonymiser,
 ) -> Result<Preview, IngestError> {
     let file = input.name();
-    let table = match &input {
-        Input::Path(path) => source::open_path(path),
-        Input::Bytes { bytes, .. } => source::open_bytes(bytes.clone()),
-    }
-    .map_err(|e| IngestError::File { file: file.clone(), reason: e.reason })?;
+    let table =
+        source::open_input(&input, 0).map_err(|e| IngestError::File { file: file.clone(), reason: e.reason })?;
     let mut records = table.records;
     // JSON has no header row: the keys of the first record stand in for it.
     let mut first = None;

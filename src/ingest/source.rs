@@ -83,6 +83,18 @@ pub fn open_bytes(bytes: std::sync::Arc<[u8]>) -> Result<Table, ReadError> {
     open_reader(Box::new(Cursor::new(bytes)), total)
 }
 
+/// Opens whatever an import reads from; `size` is a stream's length when known (for progress).
+pub fn open_input(input: &super::Input<'_>, size: u64) -> Result<Table, ReadError> {
+    match input {
+        super::Input::Path(path) => open_path(path),
+        super::Input::Bytes { bytes, .. } => open_bytes(bytes.clone()),
+        super::Input::Stream { open, .. } => {
+            let reader = open().map_err(|e| ReadError::at(0, format!("cannot open: {e}")))?;
+            open_reader(reader, size)
+        }
+    }
+}
+
 fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, ReadError> {
     let mut head = Vec::with_capacity(SNIFF.min(total as usize + 1));
     (&mut reader)

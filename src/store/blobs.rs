@@ -22,6 +22,7 @@ const KEY_ID_LEN: usize = 8;
 const NONCE_LEN: usize = 12;
 
 /// The encrypted, content-addressed files of one database.
+#[derive(Clone)]
 pub struct BlobStore {
     dir: PathBuf,
     cipher: ChaCha20Poly1305,
