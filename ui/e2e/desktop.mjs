@@ -1,12 +1,14 @@
 // The journey in the real desktop app: ekn-desktop under Xvfb, driven over W3C WebDriver through
 // tauri-driver and WebKitWebDriver (Debian's webkit2gtk-driver). The app opens the demo database
-// given in EKN_DB, as a user's would. Screenshots go to ui/e2e-artifacts/desktop/. Then the office
+// given in EKN_DB, as a user's would; after the journey, Import → Sources (sources.mjs) adds, runs and
+// removes a file published on loopback. Screenshots go to ui/e2e-artifacts/desktop/. Then the office
 // journey (office.mjs): a supervisor's app over two prosecutors' work, reassigning one task.
 // Run: npm run e2e:desktop (after building ui/, `ekn`, `ekn-office` and `ekn-desktop`; scripts/e2e wraps it in Xvfb).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { journey } from './journey.mjs';
 import { officeJourney } from './office.mjs';
+import { sources } from './sources.mjs';
 import { TODAY, artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
 import { withDesktopApp } from './webdriver.mjs';
 
@@ -28,6 +30,8 @@ try {
     const title = await meta.title();
     if (!title.includes('ЭКН')) throw new Error(`the window is not the app's own: "${title}"`);
     const result = await journey(d, candidate, (s) => console.log(`desktop: ${s}`));
+    // Import → Sources in the app's own window: what it shows is checked (no RPC from outside).
+    Object.assign(result, await sources(d, null, (s) => console.log(`desktop: ${s}`)));
     writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, title, startToDeskMs, ...result }, null, 2));
     console.log(`desktop journey passed: ${JSON.stringify(result)}`);
   });

@@ -1,6 +1,6 @@
 // The desktop app under WebDriver: tauri-driver (which drives WebKitWebDriver, Debian's
 // webkit2gtk-driver) starts ekn-desktop with the given environment, and a small driver — goto,
-// waitFor, click, type, text, eval, screenshot — is handed to the journey. On failure the window's
+// waitFor, waitGone, click, type, select, text, eval, screenshot — is handed to the journey. On failure the window's
 // screenshot and text are kept as evidence. Shared by desktop.mjs and office.mjs.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -67,6 +67,18 @@ export async function withDesktopApp(env, out, body) {
         const element = await find(css);
         await wd('POST', `${base}/element/${element}/clear`, {});
         await wd('POST', `${base}/element/${element}/value`, { text });
+      },
+      // A select's option chosen as a person would: the value set and the change announced.
+      select: (css, value) => exec(
+        'const e = document.querySelector(arguments[0]); e.value = arguments[1]; e.dispatchEvent(new Event("change", { bubbles: true })); return true;',
+        [css, value],
+      ),
+      waitGone: async (css, timeout = 20000) => {
+        const until = Date.now() + timeout;
+        while (await exec('return !!document.querySelector(arguments[0]);', [css])) {
+          if (Date.now() > until) throw new Error(`timed out waiting for ${css} to go`);
+          await new Promise((r) => setTimeout(r, 150));
+        }
       },
       text: (css) => exec('return document.querySelector(arguments[0]).innerText;', [css]),
       eval: (js) => exec(`return (${js});`),
