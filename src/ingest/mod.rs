@@ -27,7 +27,8 @@ use sha2::{Digest, Sha256};
 use crate::domain::privacy::{MaskCounts, Pseudonymiser};
 use crate::domain::records::DataKind;
 use crate::store::{
-    inspection_hash, risk_hash, ImportHeader, ImportTotals, ImportWriter, Stamp, Store, StoreError, Upsert,
+    inspection_hash, risk_hash, subject_facts_hash, ImportHeader, ImportTotals, ImportWriter, Stamp, Store, StoreError,
+    Upsert,
 };
 use columns::{fields_of, ColumnMap};
 pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
@@ -256,7 +257,7 @@ pub fn import(
                             }
                         }
                         let stored = match &record {
-                            Record::Inspection(r, hash) => writer.inspection(r, *hash, line),
+                            Record::Inspection(r, hash, facts) => writer.inspection(r, *hash, *facts, line),
                             Record::Appeal(r) => writer.appeal(r, line),
                             Record::Risk(r, hash) => writer.risk(r, *hash, line),
                         }?;
@@ -328,7 +329,8 @@ pub fn import(
 /// A validated record, ready for the store, with the digest it is compared by on re-import
 /// where that depends on the record alone (an appeal's depends on what the store has destroyed).
 enum Record {
-    Inspection(crate::domain::records::Inspection, i64),
+    /// With its row digest and its subject's facts digest, both computed here, off the writer.
+    Inspection(crate::domain::records::Inspection, i64, i64),
     Appeal(crate::domain::records::Appeal),
     Risk(crate::domain::records::RiskScore, i64),
 }
@@ -381,8 +383,8 @@ fn parse_records(
                 let mut counts = MaskCounts::default();
                 let result = match kind {
                     DataKind::Inspections => rows::inspection(&row).map(|r| {
-                        let hash = inspection_hash(&r);
-                        Record::Inspection(r, hash)
+                        let (hash, facts) = (inspection_hash(&r), subject_facts_hash(&r.subject));
+                        Record::Inspection(r, hash, facts)
                     }),
                     DataKind::Appeals => rows::appeal(&row, pseudonymiser, &mut counts).map(Record::Appeal),
                     DataKind::Risk => rows::risk(&row).map(|r| {

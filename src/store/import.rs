@@ -7,13 +7,11 @@
 //! the import that first brought it, the last import that contained it, and its line there;
 //! a row whose last import is the current one has appeared earlier in the same file.
 
-use std::collections::HashMap;
-
 use rusqlite::types::ValueRef;
 use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 
-use super::journal::{row_element, row_element_by_id, About, Stamp, Write};
+use super::journal::{row_element, row_element_by_id, About, Reference, Stamp, Write};
 use super::{fold_for_search, Store, StoreError};
 use crate::domain::ids::IdKind;
 use crate::domain::journal::{Entry, LegalCardRecord, RecordRef, StoredEntry, TableDigest, TableState};
@@ -46,6 +44,12 @@ pub fn inspection_hash(rec: &Inspection) -> i64 {
         &rec.appealed,
         &rec.declared_illegal,
     ])
+}
+
+/// The digest a subject's facts are compared by (name, KATO, OKED): computed on the parsing thread
+/// for inspections, which carry them on every row.
+pub fn subject_facts_hash(facts: &SubjectFacts) -> i64 {
+    content_hash(&[&facts.name, &facts.kato.as_ref().map(|k| &k.code), &facts.oked.as_ref().map(|o| &o.code)])
 }
 
 /// The digest a risk score is compared by on re-import (see `inspection_hash`).
@@ -110,8 +114,8 @@ pub struct ImportWriter<'s> {
     header: ImportHeader,
     import_id: i64,
     /// BIN → (row id, hash of name/KATO/OKED): most rows name a subject already seen.
-    subjects: HashMap<String, (i64, i64)>,
-    control_bodies: HashMap<String, i64>,
+    subjects: rustc_hash::FxHashMap<String, (i64, i64)>,
+    control_bodies: rustc_hash::FxHashMap<String, i64>,
     /// The registry tables' digests, kept current row by row from the last journaled state.
     tables: Vec<(&'static str, TableDigest)>,
     /// On a first load (the inspections table empty at the start), the fingerprints of the
@@ -154,8 +158,8 @@ impl<'s> ImportWriter<'s> {
             write,
             header: header.clone(),
             import_id,
-            subjects: HashMap::new(),
-            control_bodies: HashMap::new(),
+            subjects: rustc_hash::FxHashMap::default(),
+            control_bodies: rustc_hash::FxHashMap::default(),
             tables,
         })
     }
@@ -235,8 +239,15 @@ impl<'s> ImportWriter<'s> {
     }
 
     /// Stores one inspection; `hash` is `inspection_hash(rec)`, computed on the parsing thread.
-    pub fn inspection(&mut self, rec: &Inspection, hash: i64, line: u64) -> Result<Upsert, StoreError> {
-        let subject_id = self.subject(&rec.subject)?;
+    /// `facts_hash` is `subject_facts_hash(&rec.subject)`, likewise.
+    pub fn inspection(
+        &mut self,
+        rec: &Inspection,
+        hash: i64,
+        facts_hash: i64,
+        line: u64,
+    ) -> Result<Upsert, StoreError> {
+        let subject_id = self.subject_hashed(&rec.subject, Some(facts_hash))?;
         let body_id = self.control_body(&rec.control_body)?;
         let kato = rec.subject.kato.as_ref();
         let import_id = self.import_id;
@@ -277,6 +288,17 @@ impl<'s> ImportWriter<'s> {
         match self.classify(existing, hash)? {
             Change::New => {
                 self.write.tx.prepare_cached(INSERT_INSPECTION)?.execute(values)?;
+                // What it refers to, as bound above: checked value by value before the commit.
+                self.write.vouch_row(
+                    "inspections",
+                    &[
+                        ("subject_id", Some(Reference::Id(subject_id))),
+                        ("control_body_id", Some(Reference::Id(body_id))),
+                        ("region_code", kato.map(|k| Reference::Code(k.region.code.into()))),
+                        ("first_import_id", Some(Reference::Id(import_id))),
+                        ("last_import_id", Some(Reference::Id(import_id))),
+                    ],
+                );
                 // The row's element from the values just written, in `journal::TABLES` order.
                 let id = self.write.tx.last_insert_rowid();
                 let (start, end) = (rec.start_date.to_string(), rec.end_date.map(|d| d.to_string()));
@@ -576,6 +598,11 @@ impl<'s> ImportWriter<'s> {
     /// The row id of a subject, creating it or refreshing its facts as needed. Facts a row leaves
     /// empty keep their stored values: an appeal that names only a BIN does not erase the name.
     fn subject(&mut self, facts: &SubjectFacts) -> Result<i64, StoreError> {
+        self.subject_hashed(facts, None)
+    }
+
+    /// `subject`, with the facts' digest when the caller computed it already.
+    fn subject_hashed(&mut self, facts: &SubjectFacts, facts_hash: Option<i64>) -> Result<i64, StoreError> {
         let bin = facts.id.as_str();
         let cached = match self.subjects.get(bin) {
             Some(&entry) => Some(entry),
@@ -587,8 +614,7 @@ impl<'s> ImportWriter<'s> {
                 .optional()?,
         };
         let given = facts.name.is_some() || facts.kato.is_some() || facts.oked.is_some();
-        let hash =
-            content_hash(&[&facts.name, &facts.kato.as_ref().map(|k| &k.code), &facts.oked.as_ref().map(|o| &o.code)]);
+        let hash = facts_hash.unwrap_or_else(|| subject_facts_hash(facts));
         let id = match cached {
             Some((id, stored)) if !given || stored == hash => id,
             Some((id, _)) => {
@@ -644,6 +670,15 @@ impl<'s> ImportWriter<'s> {
                         self.import_id
                     ])?;
                 let id = self.write.tx.last_insert_rowid();
+                let import_id = self.import_id;
+                self.write.vouch_row(
+                    "subjects",
+                    &[
+                        ("region_code", facts.kato.as_ref().map(|k| Reference::Code(k.region.code.into()))),
+                        ("first_import_id", Some(Reference::Id(import_id))),
+                        ("last_import_id", Some(Reference::Id(import_id))),
+                    ],
+                );
                 self.index_subject_name(id, facts)?;
                 let section = facts.oked.as_ref().map(|o| o.section.to_string());
                 let element = row_element(

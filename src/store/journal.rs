@@ -47,6 +47,26 @@ pub struct Write<'s> {
     /// turns enforcement row by row back on after the transaction ends (it is declared after `tx`,
     /// so a dropped write rolls back first and then restores it).
     bulk: Option<(Vec<NewRows>, ForeignKeysDeferred<'s>)>,
+    /// The references of the rows a bulk write added, as its writer vouched for them
+    /// (`vouch_row`): checked at the end value by value instead of by reading the rows back.
+    vouched: Vouched,
+}
+
+/// What a bulk write's writer said its new rows refer to: per table, how many rows it vouched
+/// for and the columns it named; per (table, column), the distinct values. A table whose count
+/// does not match the rows it gained is read back as before, so a path that inserts without
+/// vouching costs time, never a missed check.
+#[derive(Default)]
+struct Vouched {
+    rows: rustc_hash::FxHashMap<&'static str, (u64, Vec<&'static str>)>,
+    values: rustc_hash::FxHashMap<(&'static str, &'static str), rustc_hash::FxHashSet<Reference>>,
+}
+
+/// A value a reference column holds.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Reference {
+    Id(i64),
+    Code(Box<str>),
 }
 
 /// Where the rows a bulk write adds to a table begin: past the largest key the table held when
@@ -75,7 +95,7 @@ impl Store {
     pub fn write(&mut self, stamp: Stamp) -> Result<Write<'_>, StoreError> {
         self.ensure_foreign_keys()?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        Ok(Write { tx, stamp, head: None, appended: Vec::new(), bulk: None })
+        Ok(Write { tx, stamp, head: None, appended: Vec::new(), bulk: None, vouched: Vouched::default() })
     }
 
     /// A write of many registry rows (an import): references are not looked up row by row but
@@ -109,7 +129,14 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "OFF")?;
         let deferred = ForeignKeysDeferred(conn);
         let tx = Transaction::new_unchecked(conn, TransactionBehavior::Immediate)?;
-        Ok(Write { tx, stamp, head: None, appended: Vec::new(), bulk: Some((new_rows, deferred)) })
+        Ok(Write {
+            tx,
+            stamp,
+            head: None,
+            appended: Vec::new(),
+            bulk: Some((new_rows, deferred)),
+            vouched: Vouched::default(),
+        })
     }
 
     /// Refuses to write on a connection whose foreign keys are off (a bulk write's guard that
@@ -242,9 +269,9 @@ impl Write<'_> {
         if self.appended.is_empty() {
             return Err(StoreError::Internal("a write without a journal entry was refused".into()));
         }
-        let Write { tx, appended, bulk, .. } = self;
+        let Write { tx, appended, bulk, vouched, .. } = self;
         let checked = match &bulk {
-            Some((tables, _)) => foreign_keys_hold(&tx, tables),
+            Some((tables, _)) => foreign_keys_hold(&tx, tables, &vouched),
             None => Ok(()),
         };
         // The transaction ends (committed, or rolled back on drop) before the guard turns
@@ -252,6 +279,30 @@ impl Write<'_> {
         let committed = checked.and_then(|()| tx.commit().map_err(StoreError::from));
         drop(bulk);
         committed.map(|()| appended)
+    }
+
+    /// In a bulk write, says what a row just inserted into `table` refers to: every reference
+    /// column of the table with the value bound to it (`None` for a null). The check before the
+    /// commit then looks each distinct value up in its parent instead of reading the new rows
+    /// back (on a million inspections, 1.5 s of 16). Outside a bulk write it does nothing.
+    pub fn vouch_row(&mut self, table: &'static str, references: &[(&'static str, Option<Reference>)]) {
+        if self.bulk.is_none() {
+            return;
+        }
+        let (count, columns) = self.vouched.rows.entry(table).or_insert_with(|| (0, Vec::new()));
+        *count += 1;
+        if columns.is_empty() {
+            columns.extend(references.iter().map(|(c, _)| *c));
+        } else if columns.len() != references.len() || !references.iter().zip(columns.iter()).all(|((c, _), k)| c == k)
+        {
+            // Another shape of call: never trust this table's vouching (its rows are read back).
+            *count = u64::MAX;
+        }
+        for (column, value) in references {
+            if let Some(value) = value {
+                self.vouched.values.entry((table, column)).or_default().insert(value.clone());
+            }
+        }
     }
 
     /// Sets one value of the settings table (journal it with `Entry::SettingChanged`).
@@ -273,8 +324,10 @@ impl Write<'_> {
     }
 }
 
-/// Refuses a bulk write whose new rows refer to rows that do not exist, naming the first.
-fn foreign_keys_hold(tx: &Transaction<'_>, tables: &[NewRows]) -> Result<(), StoreError> {
+/// Refuses a bulk write whose new rows refer to rows that do not exist, naming the first. The
+/// references the writer vouched for every new row of a table are looked up once per distinct
+/// value; the others are checked by reading the new rows back.
+fn foreign_keys_hold(tx: &Transaction<'_>, tables: &[NewRows], vouched: &Vouched) -> Result<(), StoreError> {
     for NewRows { table, key, after } in tables {
         let references: Vec<(String, String, Option<String>)> = tx
             .prepare(r#"SELECT "from", "table", "to" FROM pragma_foreign_key_list(?1)"#)?
@@ -283,14 +336,44 @@ fn foreign_keys_hold(tx: &Transaction<'_>, tables: &[NewRows]) -> Result<(), Sto
         if references.is_empty() {
             continue;
         }
-        // One pass over the new rows for all of a table's references: the new rows of a first
+        // The writer's word for the new rows, taken only when it vouched for every one of them.
+        let added: i64 =
+            tx.query_row(&format!("SELECT count(*) FROM {table} WHERE {key} > ?1"), [after], |r| r.get(0))?;
+        let named: &[&str] = match vouched.rows.get(table) {
+            Some((count, columns)) if i64::try_from(*count).ok() == Some(added) => columns,
+            _ => &[],
+        };
+        let mut scanned = Vec::new();
+        for (column, parent, parent_column) in &references {
+            // Every reference in the schema names its parent column; one that did not would
+            // point at the parent's primary key, its rowid in every table referred to here.
+            let parent_column = parent_column.as_deref().unwrap_or("rowid");
+            if !named.contains(&column.as_str()) {
+                scanned.push((column, parent, parent_column));
+                continue;
+            }
+            let Some(values) = vouched.values.get(&(*table, column.as_str())) else { continue };
+            let mut exists = tx.prepare(&format!("SELECT 1 FROM {parent} WHERE {parent_column} = ?1"))?;
+            for value in values {
+                let found = match value {
+                    Reference::Id(id) => exists.exists([id])?,
+                    Reference::Code(code) => exists.exists([code.as_ref()])?,
+                };
+                if !found {
+                    return Err(StoreError::Internal(format!(
+                        "a new row of {table} refers to a missing row of {parent} ({column} = {value:?}); nothing was written"
+                    )));
+                }
+            }
+        }
+        if scanned.is_empty() {
+            continue;
+        }
+        // One pass over the new rows for the references not vouched for: the new rows of a first
         // load are the whole table, read once instead of once per reference.
-        let dangling: Vec<String> = references
+        let dangling: Vec<String> = scanned
             .iter()
             .map(|(column, parent, parent_column)| {
-                // Every reference in the schema names its parent column; one that did not would
-                // point at the parent's primary key, its rowid in every table referred to here.
-                let parent_column = parent_column.as_deref().unwrap_or("rowid");
                 format!("(c.{column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE p.{parent_column} = c.{column}))")
             })
             .collect();
@@ -300,7 +383,7 @@ fn foreign_keys_hold(tx: &Transaction<'_>, tables: &[NewRows]) -> Result<(), Sto
         };
         if first_broken(&dangling.join(" OR "))?.is_some() {
             // Name the first reference that fails (read again, only on this rare path).
-            for ((column, parent, _), condition) in references.iter().zip(&dangling) {
+            for ((column, parent, _), condition) in scanned.iter().zip(&dangling) {
                 if let Some(row) = first_broken(condition)? {
                     return Err(StoreError::Internal(format!(
                         "row {row} of {table} refers to a missing row of {parent} ({column}); nothing was written"

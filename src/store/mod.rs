@@ -34,7 +34,7 @@ use crate::domain::territory::REGIONS;
 
 pub use acts::{Attachment, ChecklistMark, IssuedAct, NewIssuedAct};
 pub use analytics::{NewReview, Review};
-pub use import::{inspection_hash, risk_hash, ImportHeader, ImportTotals, ImportWriter, Upsert};
+pub use import::{inspection_hash, risk_hash, subject_facts_hash, ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
@@ -531,6 +531,64 @@ mod tests {
             [],
         );
         assert!(refused.is_err(), "an ordinary write refuses the same row at once");
+    }
+
+    /// The writer's word on what new rows refer to is checked value by value; a row it did not
+    /// vouch for makes the whole table read back, so a path that forgot to vouch misses nothing.
+    #[test]
+    fn vouched_references_are_looked_up_and_an_unvouched_row_is_still_caught() {
+        use journal::Reference;
+        let stamp = Stamp { at: "2026-11-23T10:00:00Z".into(), actor: crate::domain::journal::Actor::system() };
+        let setting = crate::domain::journal::Entry::SettingChanged { key: "k".into(), value: "v".into() };
+        let insert = |write: &Write<'_>, no: &str, subject: i64| {
+            write
+                .tx
+                .execute(
+                    "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, start_date, violations,
+                        row_hash, first_import_id, last_import_id, source_line)
+                     VALUES (?1, ?2, 999, 'planned', '2026-01-01', 0, 0, 999, 999, 2)",
+                    params![no, subject],
+                )
+                .unwrap();
+        };
+        let vouch = |write: &mut Write<'_>, subject: i64| {
+            let id = |v| Some(Reference::Id(v));
+            write.vouch_row(
+                "inspections",
+                &[
+                    ("subject_id", id(subject)),
+                    ("control_body_id", id(999)),
+                    ("region_code", None),
+                    ("first_import_id", id(999)),
+                    ("last_import_id", id(999)),
+                ],
+            );
+        };
+        // Vouched for, and wrong: refused by the lookup of the value.
+        let mut store = Store::open_in_memory().unwrap();
+        let mut write = store.bulk_write(stamp.clone(), &["inspections"]).unwrap();
+        insert(&write, "1-1", 999);
+        vouch(&mut write, 999);
+        write.append(&setting, journal::About::default(), None).unwrap();
+        let err = write.commit().expect_err("a vouched reference to nothing is refused");
+        assert!(err.to_string().contains("missing row") && err.to_string().contains("999"), "{err}");
+
+        // One row vouched for (its references sound), one not (pointing nowhere): the count does
+        // not match, the new rows are read back, and the unvouched one is found.
+        let mut store = Store::open_in_memory().unwrap();
+        store.conn.execute_batch(
+            "INSERT INTO imports(id, kind, file_name, sha256, size_bytes, format, source, started_at, purpose, legal_basis,
+                 retention, roles, tool_version) VALUES (999, 'inspections', 'f', 'x', 0, 'CSV', 't', 'now', 't', 't', 't', 't', 't');
+             INSERT INTO control_bodies(id, name) VALUES (999, 'Орган');
+             INSERT INTO subjects(id, bin, id_kind, facts_hash, first_import_id, last_import_id) VALUES (5, '000000000005', 'bin', 0, 999, 999);",
+        ).unwrap();
+        let mut write = store.bulk_write(stamp, &["inspections"]).unwrap();
+        insert(&write, "1-1", 5);
+        vouch(&mut write, 5);
+        insert(&write, "1-2", 777);
+        write.append(&setting, journal::About::default(), None).unwrap();
+        let err = write.commit().expect_err("the row nobody vouched for is read back and refused");
+        assert!(err.to_string().contains("row 2 of inspections") && err.to_string().contains("subjects"), "{err}");
     }
 
     /// Migration 0017 rebuilds the inspections table: rows stay, with their ids, and the kind is
