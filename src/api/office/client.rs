@@ -87,9 +87,11 @@ impl OfficeClient {
     }
 
     /// Downloads a body of exactly `size` bytes (the records of an office connector's run) with a
-    /// signed GET; the office's refusals are read as `call` reads them. Its own, longer timeout: a
-    /// million records are hundreds of megabytes.
-    pub fn download(&self, path: &str, auth: Auth<'_>, size: u64) -> Result<Vec<u8>, ApiError> {
+    /// signed GET, straight into a buffer of that size (hundreds of megabytes for a million
+    /// records: never twice); the office's refusals are read as `call` reads them. Its own, longer
+    /// timeout for the body.
+    pub fn download(&self, path: &str, auth: Auth<'_>, size: u64) -> Result<std::sync::Arc<[u8]>, ApiError> {
+        use std::io::Read;
         let url = format!("{}{path}", self.base);
         let mut request = ureq::http::Request::builder().method("GET").uri(&url);
         if let Auth::Workstation { id, key, at: time } = auth {
@@ -101,14 +103,44 @@ impl OfficeClient {
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_connect(Some(Duration::from_secs(10)))
-            .timeout_recv_body(Some(Duration::from_secs(30 * 60)))
             .timeout_recv_response(Some(Duration::from_secs(120)))
+            .timeout_recv_body(Some(Duration::from_secs(30 * 60)))
             .build();
-        let body = self.send(&ureq::Agent::new_with_config(config), request, size + 1)?;
-        if body.len() as u64 != size {
-            return Err(ApiError::new(
+        let agent = ureq::Agent::new_with_config(config);
+        let mut response = agent.run(request).map_err(|e| unreachable(&self.base, &e))?;
+        if !response.status().is_success() {
+            let status = response.status();
+            let answer = response.body_mut().with_config().limit(MAX_ANSWER).read_to_vec().unwrap_or_default();
+            return Err(self.refused(status, &answer));
+        }
+        let short = |got: u64| {
+            ApiError::new(
                 ErrorCode::OfficeUnreachable,
-                format!("the office sent {} bytes of {size}; nothing was imported, sync again later", body.len()),
+                format!("the office sent {got} bytes of {size}; nothing was imported, sync again later"),
+            )
+        };
+        let length = usize::try_from(size).map_err(|_| short(0))?;
+        let mut body: std::sync::Arc<[u8]> = std::iter::repeat_n(0u8, length).collect();
+        let buffer = std::sync::Arc::get_mut(&mut body).expect("a buffer just made has one owner");
+        let mut reader = response.body_mut().with_config().limit(size + 1).reader();
+        let mut got = 0usize;
+        while got < length {
+            match reader.read(&mut buffer[got..]) {
+                Ok(0) => return Err(short(got as u64)),
+                Ok(n) => got += n,
+                Err(e) => {
+                    return Err(ApiError::new(
+                        ErrorCode::OfficeUnreachable,
+                        format!("the office's records stopped after {got} bytes of {size} ({e}); sync again later"),
+                    ))
+                }
+            }
+        }
+        // Nothing may follow: a longer body is not the one the pull named.
+        if !matches!(reader.read(&mut [0u8; 1]), Ok(0)) {
+            return Err(ApiError::new(
+                ErrorCode::OfficeRefused,
+                format!("the office's records are longer than the {size} bytes its pull named; nothing was imported"),
             ));
         }
         Ok(body)
@@ -129,8 +161,13 @@ impl OfficeClient {
         if status.is_success() {
             return Ok(answer);
         }
-        let refusal: Option<Refusal> = serde_json::from_slice(&answer).ok();
-        Err(match refusal {
+        Err(self.refused(status, &answer))
+    }
+
+    /// The error for an answer that is not a success: the office's own refusal when it gave one.
+    fn refused(&self, status: ureq::http::StatusCode, answer: &[u8]) -> ApiError {
+        let refusal: Option<Refusal> = serde_json::from_slice(answer).ok();
+        match refusal {
             Some(r) => ApiError::new(
                 ErrorCode::OfficeRefused,
                 format!("the office refused ({} {}): {}", status.as_u16(), r.error, r.message),
@@ -140,7 +177,7 @@ impl OfficeClient {
                 format!("the office at {} answered {}; nothing was lost, sync again later", self.base, status.as_u16()),
             ),
             None => ApiError::new(ErrorCode::OfficeRefused, format!("the office answered {}", status.as_u16())),
-        })
+        }
     }
 }
 

@@ -164,7 +164,7 @@ impl Session {
             skip_invalid: false,
             legal_card: None,
         };
-        let input = Input::Bytes { name: &run.file_name, bytes: body.into() };
+        let input = Input::Bytes { name: &run.file_name, bytes: body };
         self.import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))
     }
 }
