@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ekn::api::{
-    self, verify_journal, ActLang, Context, CorrectionAspect, JournalProblem, JournalQuery, PinnedDay,
+    self, verify_journal, ActLang, Context, CorrectionAspect, FixedClock, JournalProblem, JournalQuery, PinnedDay,
     RetentionApplyRequest, Session,
 };
 use ekn::domain::journal::Face;
@@ -31,6 +31,15 @@ fn demo(dir: &Path) -> PathBuf {
 
 fn session_on(db: &Path, today: &str) -> Session {
     let context = Context::new(Face::Cli, Some("Ахметова А.".into()), Arc::new(PinnedDay(day(today))));
+    Session::open_with(db, context).unwrap()
+}
+
+/// A session whose clock stands still at noon (Kazakhstan) of `today`: what it writes is stamped on
+/// that day, not on the day the test happens to run (an attachment's period runs from its stamp, so
+/// a test on the real clock passed or failed by the date CI ran it).
+fn session_at_noon(db: &Path, today: &str) -> Session {
+    let noon = day(today).and_hms_opt(7, 0, 0).unwrap().and_utc();
+    let context = Context::new(Face::Cli, Some("Ахметова А.".into()), Arc::new(FixedClock(noon)));
     Session::open_with(db, context).unwrap()
 }
 
@@ -238,7 +247,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let db = demo(dir.path());
     let rules = RetentionRules::builtin();
     let bin = sql_text(&db, "SELECT bin FROM subjects ORDER BY id LIMIT 1", "").unwrap();
-    let mut session = session_on(&db, "2026-11-22");
+    let mut session = session_at_noon(&db, "2026-11-22");
     let name = "Объяснение Жұмабаевой Гүлнар.pdf";
     let content = "объяснительная записка — уникальное содержимое Ғ-Ү-Ұ";
     let attached = session.attach_evidence(&bin, name, content.as_bytes(), None).unwrap();
@@ -246,8 +255,8 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     assert!(blob.is_file());
     drop(session);
 
-    // Five years and a day on, the document is due; an act destroys it and its file.
-    let mut later = session_on(&db, "2031-11-24");
+    // Five years and two days on, the document is due; an act destroys it and its file.
+    let mut later = session_at_noon(&db, "2031-11-24");
     let plan = later.retention_plan(&rules, day("2031-11-24")).unwrap();
     let due = &plan.rules.iter().find(|p| p.rule.record == RecordKind::Attachment).unwrap().due;
     assert_eq!(due.len(), 1, "{due:?}");
