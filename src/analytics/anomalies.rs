@@ -114,7 +114,8 @@ impl Funnel {
         if self.exact {
             return poisson_tail(events, volume);
         }
-        upper_tail((events / volume - self.target) / (self.variance(volume) + self.tau2).sqrt())
+        let z = (events / volume - self.target) / (self.variance(volume) + self.tau2).sqrt();
+        upper_tail(z).max(chance_tail(events, volume, self.target, self.proportion))
     }
 }
 
@@ -126,6 +127,31 @@ pub fn poisson_tail(observed: f64, expected: f64) -> f64 {
     }
     match Poisson::new(expected) {
         Ok(poisson) => poisson.sf(observed.ceil() as u64 - 1),
+        Err(_) => 1.0,
+    }
+}
+
+/// The exact chance of at least `events` at the `target` rate with no spread beyond chance:
+/// Binomial(`trials`, target) for a proportion, Poisson(target × trials) for a ratio. A p-value
+/// is never smaller than this. The normal approximation behind a funnel is far too sure of itself
+/// where few events are expected (2 seen against 0.2 expected: 1.7e-4 by z, 0.018 exactly), and
+/// such units — a small body's one unusual measure, a district with a handful of inspections —
+/// were most of the false alarms on registries the detectors were not built on.
+pub fn chance_tail(events: f64, trials: f64, target: f64, proportion: bool) -> f64 {
+    use statrs::distribution::{Binomial, DiscreteCDF};
+    if events <= 0.0 {
+        return 1.0;
+    }
+    if !proportion {
+        return poisson_tail(events, target * trials);
+    }
+    let n = trials.round().max(0.0) as u64;
+    let k = events.ceil() as u64;
+    if k > n {
+        return 0.0;
+    }
+    match Binomial::new(target.clamp(0.0, 1.0), n) {
+        Ok(b) => b.sf(k - 1),
         Err(_) => 1.0,
     }
 }
@@ -204,16 +230,41 @@ pub fn judge_unadjusted(
     let total_trials: f64 = used.iter().map(|u| u.trials).sum();
     // The target on the funnel (the pooled rate) and each unit's sampling variance around it.
     let pooled = target.unwrap_or(total_events / total_trials);
-    let target = match scale {
-        Scale::Proportion => pooled.clamp(1e-9, 1.0 - 1e-9),
-        Scale::Ratio => pooled.max(1e-9),
+    let targets = vec![pooled; used.len()];
+    Some(judge_around(&used, &targets, scale))
+}
+
+/// Judges proportions each against a null rate of its own (`targets[i]` for `units[i]`: what the
+/// unit's own past and everyone else's change say it should be), with the spread beyond chance
+/// estimated as on a funnel; the funnel returned carries the trial-weighted mean target, for the
+/// plot. Units without trials take no part. None when none has any.
+pub fn judge_each(units: &[UnitCounts], targets: &[f64]) -> Option<(Vec<Judgement>, Funnel)> {
+    let (used, targets): (Vec<&UnitCounts>, Vec<f64>) =
+        units.iter().zip(targets).filter(|(u, _)| u.trials > 0.0 && u.events >= 0.0).map(|(u, t)| (u, *t)).unzip();
+    if used.is_empty() {
+        return None;
+    }
+    let (mut judged, mut funnel) = judge_around(&used, &targets, Scale::Proportion);
+    let trials: f64 = used.iter().map(|u| u.trials).sum();
+    funnel.target = used.iter().zip(&targets).map(|(u, t)| u.trials * t).sum::<f64>() / trials;
+    judged.iter_mut().for_each(|j| j.q_value = 1.0);
+    Some((judged, funnel))
+}
+
+/// The funnel's arithmetic: each unit's z-score against its target with its own sampling error,
+/// Spiegelhalter's additive spread τ² from winsorised z-scores, one-sided p-values.
+fn judge_around(used: &[&UnitCounts], targets: &[f64], scale: Scale) -> (Vec<Judgement>, Funnel) {
+    let clamp = |t: f64| match scale {
+        Scale::Proportion => t.clamp(1e-9, 1.0 - 1e-9),
+        Scale::Ratio => t.max(1e-9),
     };
-    let variance = |u: &UnitCounts| match scale {
+    let targets: Vec<f64> = targets.iter().map(|&t| clamp(t)).collect();
+    let variance = |u: &UnitCounts, target: f64| match scale {
         Scale::Proportion => target * (1.0 - target) / u.trials,
         Scale::Ratio => target / u.trials,
     };
     let rate = |u: &UnitCounts| u.events / u.trials;
-    let raw_z: Vec<f64> = used.iter().map(|u| (rate(u) - target) / variance(u).sqrt()).collect();
+    let raw_z: Vec<f64> = used.iter().zip(&targets).map(|(u, &t)| (rate(u) - t) / variance(u, t).sqrt()).collect();
 
     // Over-dispersion from winsorised z-scores (10% each tail), then the additive between-unit
     // variance τ² that brings it back to 1 (zero when the data show no more spread than chance).
@@ -223,7 +274,7 @@ pub fn judge_unadjusted(
     let (low, high) = (sorted[k], sorted[sorted.len() - 1 - k]);
     let n = used.len() as f64;
     let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
-    let weights: Vec<f64> = used.iter().map(|u| 1.0 / variance(u)).collect();
+    let weights: Vec<f64> = used.iter().zip(&targets).map(|(u, &t)| 1.0 / variance(u, t)).collect();
     let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
     let tau2 = if used.len() >= MIN_UNITS_FOR_SPREAD && n * phi > n - 1.0 {
         ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0)
@@ -233,23 +284,26 @@ pub fn judge_unadjusted(
 
     let judged: Vec<Judgement> = used
         .iter()
-        .map(|u| {
-            let z = (rate(u) - target) / (variance(u) + tau2).sqrt();
+        .zip(&targets)
+        .map(|(u, &target)| {
+            let z = (rate(u) - target) / (variance(u, target) + tau2).sqrt();
             let expected = target * u.trials;
             let observed = u.events;
+            let exact = chance_tail(observed, u.trials, target, scale == Scale::Proportion);
             Judgement {
                 key: u.key.clone(),
                 observed,
                 expected,
                 ratio: if expected > 0.0 { observed / expected } else { f64::INFINITY },
                 z,
-                p_value: upper_tail(z),
+                p_value: upper_tail(z).max(exact),
                 q_value: 1.0,
                 significant: false,
             }
         })
         .collect();
-    Some((judged, Funnel { target, tau2, proportion: scale == Scale::Proportion, units: used.len(), exact: false }))
+    let target = targets.first().copied().unwrap_or(0.0);
+    (judged, Funnel { target, tau2, proportion: scale == Scale::Proportion, units: used.len(), exact: false })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ pub mod duplicates;
 pub mod evaluate;
 pub mod logistic;
 pub mod parallel;
+pub mod power;
 pub mod practices;
 pub mod risk;
 pub mod similar;

@@ -3,9 +3,11 @@
 //!
 //! - `frequent_visits`: per control body × district, the share of its inspections and visits that
 //!   return to an object it had visited within the last year, against other bodies' shares;
-//! - `illegal_share`: per district, and per control body, the share of inspections declared illegal;
-//! - `unplanned_growth`: per district, the share of two years' unplanned inspections that fell in
-//!   the most recent year, against every district's (so a country-wide rise is not a local one);
+//! - `illegal_share`: per district, and per control body, the share of inspections declared
+//!   illegal, against what one model of bodies and districts fitted together expects of it;
+//! - `unplanned_growth`: per region and per district, unplanned inspections in a half-year against
+//!   the same days of the unit's own earlier years, scaled by everyone else's change (so the season
+//!   and a country-wide rise are not a local growth);
 //! - `refused_spike`: per region × category of appeal × three-month window, the share of decided
 //!   appeals refused, against the category's share everywhere and at all times (overlapping
 //!   windows that all stand out are merged into one period);
@@ -23,7 +25,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::anomalies::{adjust, judge_exact, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
+use super::anomalies::{adjust, judge_each, judge_exact, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
 use crate::domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
 use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
@@ -31,7 +33,9 @@ use crate::domain::territory::REGIONS;
 
 /// The method's version, named by every anomaly.
 /// v2: `frequent_visits` counts concentrated (body, object) pairs against their exact chance.
-pub const METHOD: &str = "funnel-spiegelhalter-bh-v2";
+/// v3: `illegal_share` from one model of bodies and districts fitted together; `unplanned_growth`
+/// per region and district, each half-year against the same days of its own earlier years.
+pub const METHOD: &str = "funnel-spiegelhalter-bh-v3";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -189,8 +193,15 @@ struct Unit {
     volume: f64,
     /// For `frequent_visits`: the distinct objects visited.
     objects: usize,
-    /// For `unplanned_growth`: the previous year's count.
+    /// For `unplanned_growth`: the count in the same days of the earlier years.
     previous: f64,
+    /// For `unplanned_growth`: how many earlier years `previous` covers.
+    baseline_years: u32,
+    /// For `unplanned_growth`: how much every other unit's count changed over the same days.
+    growth: f64,
+    /// For `unplanned_growth`: the share of the unit's inspections that would fall in the recent
+    /// period if it changed as the others did (its null, `judge_each`).
+    null_share: f64,
     /// For `sanction_combination`: the measures came with no violation recorded.
     no_violation: bool,
     evidence: Vec<usize>,
@@ -204,9 +215,19 @@ struct Family {
     groups: Vec<(String, Vec<Unit>)>,
     min_volume: f64,
     appeals: bool,
-    /// Units carry counts against an expectation exact under the null (`judge_exact`), not rates
-    /// judged against their peers' funnel.
-    exact: bool,
+    judge: Judge,
+}
+
+/// How a family's units are judged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judge {
+    /// Rates against their peers' funnel (`judge_unadjusted`).
+    Peers,
+    /// Counts against an expectation exact under the null (`judge_exact`).
+    Exact,
+    /// Each against its own past and the others' change (`judge_each`); the ratio is the count
+    /// against the expected count.
+    OwnPast,
 }
 
 fn short_id(key: &str) -> String {
@@ -266,7 +287,7 @@ pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> D
     let families = [
         frequent_visits(registry, window, params),
         illegal_share(registry, window, params),
-        unplanned_growth(registry, end, params),
+        unplanned_growth(registry, window, params),
         refused_spike(registry, window, params),
         sanction_combination(registry, window, params),
     ];
@@ -303,13 +324,29 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
         // to be judged themselves.
         let (all_events, all_trials) = units.iter().fold((0.0, 0.0), |(e, t), u| (e + u.events, t + u.trials));
         let target = (all_trials > 0.0).then(|| all_events / all_trials);
-        let judged_here =
-            if family.exact { judge_exact(&counts) } else { judge_unadjusted(&counts, scale, 0.0, target) };
-        let Some((js, funnel)) = judged_here else {
+        let judged_here = match family.judge {
+            Judge::Exact => judge_exact(&counts),
+            Judge::Peers => judge_unadjusted(&counts, scale, 0.0, target),
+            Judge::OwnPast => {
+                let nulls: Vec<f64> = counts.iter().map(|c| units[c.key.parse().unwrap_or(0)].null_share).collect();
+                judge_each(&counts, &nulls)
+            }
+        };
+        let Some((mut js, funnel)) = judged_here else {
             let proportion = scale == Scale::Proportion;
-            funnels.push(Funnel { target: 0.0, tau2: 0.0, proportion, units: 0, exact: family.exact });
+            let exact = family.judge == Judge::Exact;
+            funnels.push(Funnel { target: 0.0, tau2: 0.0, proportion, units: 0, exact });
             continue;
         };
+        if family.judge == Judge::OwnPast {
+            // The p-value stays the proportion's; what is shown and gated is the count against the
+            // count expected from the unit's own past and the others' change.
+            for j in &mut js {
+                let unit = &units[j.key.parse().unwrap_or(0)];
+                j.expected = unit.previous * unit.growth;
+                j.ratio = if j.expected > 0.0 { j.observed / j.expected } else { f64::INFINITY };
+            }
+        }
         count += js.len();
         for j in js {
             let i: usize = j.key.parse().unwrap_or(0);
@@ -322,6 +359,7 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
     adjust(&mut flat, params.fdr);
     let mut listed: HashMap<(usize, usize), String> = HashMap::new();
     let mut merged_spikes: Vec<(usize, usize, Unit, Judgement)> = Vec::new();
+    let mut growth: Vec<(usize, usize, Judgement)> = Vec::new();
     for ((g, i, _), j) in judged.iter().zip(&flat) {
         if !(j.significant && j.ratio >= params.min_ratio) {
             continue;
@@ -329,6 +367,10 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
         let unit = &family.groups[*g].1[*i];
         if family.kind == AnomalyKind::RefusedSpike {
             merged_spikes.push((*g, *i, unit.clone(), j.clone()));
+            continue;
+        }
+        if family.kind == AnomalyKind::UnplannedGrowth {
+            growth.push((*g, *i, j.clone()));
             continue;
         }
         let anomaly = describe(registry, family.kind, &family.groups[*g].0, unit, j, &funnels[*g]);
@@ -365,6 +407,13 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
     if let Some((cg, windows, cu, cj)) = current.take() {
         let id = push_spike(registry, &family, (cg, cu, cj), &funnels, out);
         listed.extend(windows.into_iter().map(|w| ((cg, w), id.clone())));
+    }
+    for (g, i, j) in pick_growth(&family, growth, params) {
+        let unit = &family.groups[g].1[i];
+        let anomaly = describe(registry, family.kind, &family.groups[g].0, unit, &j, &funnels[g]);
+        listed.insert((g, i), anomaly.id.clone());
+        out.evidence.insert(anomaly.id.clone(), Evidence::Inspections(unit.evidence.clone()));
+        out.anomalies.push(anomaly);
     }
     for (g, (name, units)) in family.groups.iter().enumerate() {
         let f = &funnels[g];
@@ -403,6 +452,83 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
             },
         );
     }
+}
+
+/// A listed unit of a family: its group, its index in the group, its judgement.
+type Listed = (usize, usize, Judgement);
+
+/// Of the half-years that stand out, one per growth episode and place: overlapping half-years of
+/// the same region or district are one episode, shown by its most certain half-year. A region
+/// whose districts grew (two or more listed) stands for them; a region listed only because one
+/// of its districts grew, the rest of it not, gives way to that district.
+fn pick_growth(family: &Family, listed: Vec<Listed>, params: &DetectParams) -> Vec<Listed> {
+    let unit = |g: usize, i: usize| &family.groups[g].1[i];
+    let place = |u: &Unit| (u.district.is_some(), u.district.unwrap_or(u.region.map_or(0, u16::from)));
+    let mut by_place: HashMap<(bool, u16), Vec<Listed>> = HashMap::new();
+    for (g, i, j) in listed {
+        by_place.entry(place(unit(g, i))).or_default().push((g, i, j));
+    }
+    let mut episodes: Vec<Listed> = Vec::new();
+    let mut places: Vec<(bool, u16)> = by_place.keys().copied().collect();
+    places.sort_unstable();
+    for key in places {
+        let mut halves = by_place.remove(&key).unwrap_or_default();
+        halves.sort_by_key(|(g, i, _)| unit(*g, *i).period.0);
+        let mut episode: Vec<Listed> = Vec::new();
+        let mut reach = Day::MIN;
+        for half in halves {
+            let period = unit(half.0, half.1).period;
+            if !episode.is_empty() && period.0 > reach {
+                episodes.extend(best_half(std::mem::take(&mut episode)));
+            }
+            reach = reach.max(period.1);
+            episode.push(half);
+        }
+        episodes.extend(best_half(episode));
+    }
+    let overlaps = |a: (Day, Day), b: (Day, Day)| a.0 <= b.1 && b.0 <= a.1;
+    let mut dropped = vec![false; episodes.len()];
+    for (r, (rg, ri, _)) in episodes.iter().enumerate() {
+        let region = unit(*rg, *ri);
+        if region.district.is_some() {
+            continue;
+        }
+        let inside: Vec<usize> = (0..episodes.len())
+            .filter(|&d| {
+                let district = unit(episodes[d].0, episodes[d].1);
+                district.district.is_some()
+                    && district.region == region.region
+                    && overlaps(district.period, region.period)
+            })
+            .collect();
+        match inside.as_slice() {
+            [] => {}
+            [one] => {
+                // The region without that district, over the region's own half-year.
+                let d = unit(episodes[*one].0, episodes[*one].1).district;
+                let same = family
+                    .groups
+                    .iter()
+                    .flat_map(|(_, units)| units)
+                    .find(|u| u.district == d && u.period == region.period);
+                let (events, previous) = match same {
+                    Some(u) => (region.events - u.events, region.previous - u.previous),
+                    None => (region.events, region.previous),
+                };
+                let expected = previous * region.growth;
+                if expected <= 0.0 || events / expected < params.min_ratio {
+                    dropped[r] = true;
+                }
+            }
+            several => several.iter().for_each(|&d| dropped[d] = true),
+        }
+    }
+    episodes.into_iter().zip(dropped).filter(|(_, d)| !d).map(|(e, _)| e).collect()
+}
+
+/// The most certain half-year of an episode (the smallest q-value, then the largest ratio).
+fn best_half(episode: Vec<Listed>) -> Option<Listed> {
+    episode.into_iter().min_by(|a, b| a.2.q_value.total_cmp(&b.2.q_value).then(b.2.ratio.total_cmp(&a.2.ratio)))
 }
 
 fn push_spike(
@@ -494,7 +620,7 @@ fn describe(
     key_parts.extend(district.clone().or_else(|| region_code.clone()));
     key_parts.extend(category.clone());
     key_parts.extend(combination.clone().map(|c| if unit.no_violation { format!("{c} (no violation)") } else { c }));
-    if kind == AnomalyKind::RefusedSpike {
+    if matches!(kind, AnomalyKind::RefusedSpike | AnomalyKind::UnplannedGrowth) {
         key_parts.push(period.from.format("%Y-%m").to_string());
     }
     let key = key_parts.join(" / ");
@@ -589,11 +715,39 @@ fn explain(
             )
         }
         AnomalyKind::UnplannedGrowth => {
-            let previous = unit.previous as u64;
+            let before = format!("{:.0}", unit.previous / f64::from(unit.baseline_years.max(1)));
+            let growth = format!("{:.2}", unit.growth);
+            let (place_ru, place_kk, place_en) = if unit.district.is_some() {
+                (
+                    format!("Район {district} ({region_ru})"),
+                    format!("{district} ауданы ({region_kk})"),
+                    format!("District {district} ({region_en})"),
+                )
+            } else {
+                (region_ru.clone(), region_kk.clone(), region_en.clone())
+            };
+            let (years_ru, years_kk, years_en) = if unit.baseline_years > 1 {
+                (
+                    format!("в среднем {before} в те же дни двух предыдущих лет"),
+                    format!("алдыңғы екі жылдың сол күндерінде орта есеппен {before}"),
+                    format!("{before} a year on average in the same days of the two years before"),
+                )
+            } else {
+                (
+                    format!("{before} в те же дни годом ранее"),
+                    format!("бір жыл бұрынғы сол күндерде {before}"),
+                    format!("{before} in the same days a year before"),
+                )
+            };
+            let (others_ru, others_kk, others_en) = if unit.district.is_some() {
+                ("В остальных районах", "Қалған аудандарда", "In the other districts")
+            } else {
+                ("В остальных регионах", "Қалған өңірлерде", "In the other regions")
+            };
             (
-                format!("Район {district} ({region_ru}): {events} внеплановых проверок за {from}–{to} против {previous} за предыдущие двенадцать месяцев. По всем районам на последний год приходится {target} внеплановых проверок двух лет, здесь — {rate}; ожидалось около {expected}, в {ratio} раза больше."),
-                format!("{district} ауданы ({region_kk}): {from}–{to} аралығында {events} жоспардан тыс тексеру, алдыңғы он екі айда — {previous}. Барлық аудандарда екі жылдағы жоспардан тыс тексерулердің {target}-і соңғы жылға келеді, мұнда — {rate}; шамамен {expected} күтілген, {ratio} есе көп."),
-                format!("District {district} ({region_en}): {events} unplanned inspections in {from}–{to} against {previous} in the twelve months before. Across all districts the latest year holds {target} of two years' unplanned inspections, here {rate}; about {expected} were expected, {ratio} times as many were seen."),
+                format!("{place_ru}: {events} внеплановых проверок за {from}–{to} против {years_ru}. {others_ru} за те же дни их число изменилось в {growth} раза; с учётом этого ожидалось около {expected}, наблюдается в {ratio} раза больше."),
+                format!("{place_kk}: {from}–{to} аралығында {events} жоспардан тыс тексеру, {years_kk}. {others_kk} сол күндері олардың саны {growth} есе өзгерді; мұны ескергенде шамамен {expected} күтілген, {ratio} есе көп."),
+                format!("{place_en}: {events} unplanned inspections in {from}–{to} against {years_en}. {others_en} their number changed {growth}× over the same days; so about {expected} were expected, {ratio} times as many were seen."),
             )
         }
         AnomalyKind::RefusedSpike => {
@@ -766,7 +920,7 @@ fn frequent_visits(registry: &Registry, window: (Day, Day), params: &DetectParam
         groups: vec![("frequent_visits".into(), sorted(units))],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
-        exact: true,
+        judge: Judge::Exact,
     }
 }
 
@@ -777,44 +931,35 @@ fn sorted<K: Ord + Copy>(units: HashMap<K, Unit>) -> Vec<Unit> {
 }
 
 fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
-    // Indirect standardisation: a district is compared with what the bodies that inspected it
-    // would give at their usual rates, and a body with what the districts it worked in would give,
-    // so a bad district does not make every body working there look bad, nor the reverse. Rates
-    // are pulled towards the overall one by 20 pseudo-inspections (a small unit has no rate yet).
-    let known: Vec<usize> = (0..registry.inspections.len())
-        .filter(|&i| {
-            in_window(registry.inspections[i].day, window) && registry.inspections[i].declared_illegal.is_some()
-        })
-        .collect();
+    // One model for both: an inspection is declared illegal at the overall rate times its body's
+    // factor times its district's factor, fitted by standardising each against the other in turn
+    // until they settle (a Poisson model with two factors, fitted by iterative proportional
+    // fitting). One pass of indirect standardisation let them hide each other: a district office
+    // working only in its district carries the district's excess in its own rate, so the district
+    // looked as expected (an independent registry's district with four times its neighbours'
+    // share was missed). Fitted jointly, the excess goes to the district when every body sees it
+    // there, and to the body when it shows wherever the body works. A district is then judged
+    // against what its bodies' factors give, a body against what its districts' give. Factors are
+    // pulled towards 1 by 20 pseudo-inspections at the overall rate (a small unit has no rate yet).
     let facts = &registry.inspections;
+    let known: Vec<usize> =
+        (0..facts.len()).filter(|&i| in_window(facts[i].day, window) && facts[i].declared_illegal.is_some()).collect();
     let illegal = |i: usize| facts[i].declared_illegal == Some(true);
     let overall = known.iter().filter(|&&i| illegal(i)).count() as f64 / known.len().max(1) as f64;
-    let mut by_body: HashMap<u32, (f64, f64)> = HashMap::new();
-    let mut by_district: HashMap<Option<u16>, (f64, f64)> = HashMap::new();
-    for &i in &known {
-        let y = f64::from(u8::from(illegal(i)));
-        let b = by_body.entry(facts[i].body).or_default();
-        b.0 += y;
-        b.1 += 1.0;
-        let d = by_district.entry(facts[i].district).or_default();
-        d.0 += y;
-        d.1 += 1.0;
-    }
-    const PULL: f64 = 20.0;
-    let rate = |(k, n): (f64, f64)| (k + PULL * overall) / (n + PULL);
+    let (body_factor, district_factor) = two_factor_fit(facts, &known, overall);
     let mut districts: HashMap<u16, Unit> = HashMap::new();
     let mut bodies: HashMap<u32, Unit> = HashMap::new();
     for &i in &known {
         let f = &facts[i];
         let mut units: Vec<(&mut Unit, f64)> = Vec::with_capacity(2);
         if let Some(d) = f.district {
-            let expected = rate(by_body[&f.body]);
+            let expected = overall * body_factor[&f.body];
             units.push((
                 districts.entry(d).or_insert_with(|| Unit { district: Some(d), period: window, ..Unit::default() }),
                 expected,
             ));
         }
-        let expected = rate(by_district[&f.district]);
+        let expected = overall * district_factor[&f.district];
         units.push((
             bodies.entry(f.body).or_insert_with(|| Unit { body: Some(f.body), period: window, ..Unit::default() }),
             expected,
@@ -848,37 +993,182 @@ fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams)
         ],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
-        exact: false,
+        judge: Judge::Peers,
     }
 }
 
-fn unplanned_growth(registry: &Registry, end: Day, params: &DetectParams) -> Family {
-    let recent = (end - 364, end);
-    let previous = (end - 729, end - 365);
-    let mut units: HashMap<u16, Unit> = HashMap::new();
-    for (i, f) in registry.inspections.iter().enumerate() {
-        if f.kind != InspectionKind::Unplanned || f.day < previous.0 || f.day > end {
-            continue;
+/// Pseudo-inspections at the overall rate that pull a body's or a district's factor towards 1.
+const FACTOR_PULL: f64 = 20.0;
+
+/// A (body, district) cell of inspections: (illegal, inspections).
+type Cell = ((u32, Option<u16>), (f64, f64));
+
+/// The body and district factors of `illegal = overall × body × district`, fitted to the
+/// inspections `known` (indexes into `facts`, each with a known outcome) by alternating the two
+/// standardisations until no factor moves by more than 1e-6 (at most 100 rounds).
+fn two_factor_fit(
+    facts: &[crate::domain::facts::InspectionFact],
+    known: &[usize],
+    overall: f64,
+) -> (HashMap<u32, f64>, HashMap<Option<u16>, f64>) {
+    // The inspections collapse into (body, district) cells, so a round costs the cells, not the rows.
+    let mut cells: HashMap<(u32, Option<u16>), (f64, f64)> = HashMap::new();
+    for &i in known {
+        let cell = cells.entry((facts[i].body, facts[i].district)).or_default();
+        cell.0 += f64::from(u8::from(facts[i].declared_illegal == Some(true)));
+        cell.1 += 1.0;
+    }
+    // In a fixed order, so the fit's floating-point sums are the same on every run.
+    let mut cells: Vec<Cell> = cells.into_iter().collect();
+    cells.sort_by_key(|c| c.0);
+    let mut body: HashMap<u32, f64> = cells.iter().map(|((b, _), _)| (*b, 1.0)).collect();
+    let mut district: HashMap<Option<u16>, f64> = cells.iter().map(|((_, d), _)| (*d, 1.0)).collect();
+    let pull = FACTOR_PULL * overall;
+    for _ in 0..100 {
+        let mut sums: HashMap<Option<u16>, (f64, f64)> = HashMap::new();
+        for ((b, d), (y, n)) in &cells {
+            let s = sums.entry(*d).or_default();
+            s.0 += y;
+            s.1 += n * overall * body[b];
         }
-        let Some(d) = f.district else { continue };
-        let unit = units.entry(d).or_insert_with(|| Unit { district: Some(d), period: recent, ..Unit::default() });
-        unit.trials += 1.0;
-        unit.volume += 1.0;
-        if f.day >= recent.0 {
-            unit.events += 1.0;
-            unit.evidence.push(i);
-            unit.subjects.push(f.subject);
-        } else {
-            unit.previous += 1.0;
+        let mut moved = 0.0f64;
+        for (d, (y, e)) in sums {
+            let factor = (y + pull) / (e + pull);
+            moved = moved.max((factor - district[&d]).abs());
+            district.insert(d, factor);
+        }
+        let mut sums: HashMap<u32, (f64, f64)> = HashMap::new();
+        for ((b, d), (y, n)) in &cells {
+            let s = sums.entry(*b).or_default();
+            s.0 += y;
+            s.1 += n * overall * district[d];
+        }
+        for (b, (y, e)) in sums {
+            let factor = (y + pull) / (e + pull);
+            moved = moved.max((factor - body[&b]).abs());
+            body.insert(b, factor);
+        }
+        if moved < 1e-6 {
+            break;
         }
     }
+    (body, district)
+}
+
+/// Growth of unplanned inspections is judged on half-years (182 days) ending every quarter
+/// (91 days) back from the last day.
+const GROWTH_SPAN: i32 = 182;
+const GROWTH_STEP: i32 = 91;
+/// How many earlier years, at most, a half-year is compared with (the same days a year and two
+/// years before: the season is the same).
+const GROWTH_BASELINE_YEARS: i32 = 2;
+
+fn unplanned_growth(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    // Each region and each district against its own past: its unplanned inspections in a
+    // half-year against the same days a year (and two years) before — so the season is the same —
+    // scaled by how much everyone else's changed over the same days (so a country-wide rise or a
+    // new law is not a local growth). Under no growth, the half-year's share of the unit's
+    // inspections in both periods is the others' share (`judge_each`, with the spread beyond
+    // chance of the units on the same half-year); the reported ratio is the count against the
+    // expected count. Judged against peers over fixed years only, a region whose unplanned
+    // inspections grew fourfold for one half-year was missed: a whole year dilutes it, and a
+    // share of two years cannot show more than a doubling.
+    let (start, end) = window;
+    let Some(first) = registry.inspections.first().map(|f| f.day) else {
+        return Family {
+            kind: AnomalyKind::UnplannedGrowth,
+            scale: Scale::Proportion,
+            groups: Vec::new(),
+            min_volume: f64::from(params.min_inspections),
+            appeals: false,
+            judge: Judge::OwnPast,
+        };
+    };
+    // The half-years: the latest ends on the last day; each needs at least one earlier year of data.
+    let mut spans: Vec<(Day, Day, i32)> = Vec::new();
+    let mut to = end;
+    loop {
+        let from = to - GROWTH_SPAN + 1;
+        let years = (1..=GROWTH_BASELINE_YEARS).take_while(|k| from - 365 * k >= first).count() as i32;
+        if from < start || years == 0 {
+            break;
+        }
+        spans.push((from, to, years));
+        to -= GROWTH_STEP;
+    }
+    spans.reverse();
+    // Units: (span, level, place), where level 0 is a region (its code) and 1 a district.
+    let mut units: HashMap<(usize, u8, u16), Unit> = HashMap::new();
+    for (i, f) in registry.inspections.iter().enumerate() {
+        if f.kind != InspectionKind::Unplanned {
+            continue;
+        }
+        for (s, &(from, to, years)) in spans.iter().enumerate() {
+            let now = f.day >= from && f.day <= to;
+            let before = (1..=years).any(|k| f.day >= from - 365 * k && f.day <= to - 365 * k);
+            if !now && !before {
+                continue;
+            }
+            let places = [(0u8, f.region.map(u16::from)), (1u8, f.district)];
+            for (level, place) in places {
+                let Some(place) = place else { continue };
+                let unit = units.entry((s, level, place)).or_insert_with(|| Unit {
+                    region: if level == 0 { Some(place as u8) } else { Some((place / 100) as u8) },
+                    district: (level == 1).then_some(place),
+                    period: (from, to),
+                    baseline_years: years as u32,
+                    ..Unit::default()
+                });
+                unit.volume += 1.0;
+                unit.trials += 1.0;
+                if now {
+                    unit.events += 1.0;
+                    unit.evidence.push(i);
+                    unit.subjects.push(f.subject);
+                } else {
+                    unit.previous += 1.0;
+                }
+            }
+        }
+    }
+    // Each unit's null: everyone else's change over the same days (leave-one-out, so a large
+    // unit's own growth does not raise the bar it is judged against).
+    let mut totals: HashMap<(usize, u8), (f64, f64)> = HashMap::new();
+    for (&(s, level, _), u) in &units {
+        let t = totals.entry((s, level)).or_default();
+        t.0 += u.events;
+        t.1 += u.previous;
+    }
+    let mut groups: HashMap<(usize, u8), Vec<Unit>> = HashMap::new();
+    let mut keys: Vec<(usize, u8, u16)> = units.keys().copied().collect();
+    keys.sort_unstable();
+    for key in keys {
+        let mut unit = units.remove(&key).unwrap_or_default();
+        let (now, before) = totals[&(key.0, key.1)];
+        let (others_now, others_before) = (now - unit.events, before - unit.previous);
+        if others_now <= 0.0 || others_before <= 0.0 {
+            continue;
+        }
+        unit.growth = others_now / others_before;
+        unit.null_share = unit.growth / (unit.growth + 1.0);
+        groups.entry((key.0, key.1)).or_default().push(unit);
+    }
+    let mut names: Vec<(usize, u8)> = groups.keys().copied().collect();
+    names.sort_unstable();
     Family {
         kind: AnomalyKind::UnplannedGrowth,
         scale: Scale::Proportion,
-        groups: vec![("unplanned_growth".into(), sorted(units))],
+        groups: names
+            .into_iter()
+            .map(|(s, level)| {
+                let level_name = if level == 0 { "region" } else { "district" };
+                let name = format!("unplanned_growth/{level_name}/{}", date_of(spans[s].0));
+                (name, groups.remove(&(s, level)).unwrap_or_default())
+            })
+            .collect(),
         min_volume: f64::from(params.min_inspections),
         appeals: false,
-        exact: false,
+        judge: Judge::OwnPast,
     }
 }
 
@@ -941,7 +1231,7 @@ fn refused_spike(registry: &Registry, window: (Day, Day), params: &DetectParams)
             .collect(),
         min_volume: f64::from(params.min_appeals),
         appeals: true,
-        exact: false,
+        judge: Judge::Peers,
     }
 }
 
@@ -1011,7 +1301,7 @@ fn sanction_combination(registry: &Registry, window: (Day, Day), params: &Detect
         groups,
         min_volume: f64::from(params.min_inspections),
         appeals: false,
-        exact: false,
+        judge: Judge::Peers,
     }
 }
 
@@ -1088,6 +1378,70 @@ mod tests {
             .into_iter()
             .filter(|a| a.kind == AnomalyKind::FrequentVisits)
             .collect()
+    }
+
+    /// Thirty districts, each inspected mostly (85%) by four bodies of its own and otherwise by
+    /// two national ones, 3% declared illegal; with `planted`, every body in district 3530 is
+    /// declared illegal four times as often. Its own bodies carry its excess in their rates, so
+    /// standardising the district by their rates alone (one pass) saw nothing unusual there.
+    fn local_bodies(seed: u64, planted: bool) -> Registry {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let districts: Vec<u16> = (0..30).map(|k| 3510 + 2 * k).collect();
+        let mut r = Registry {
+            bodies: (0..2)
+                .map(|n| format!("national {n}"))
+                .chain(districts.iter().flat_map(|d| (0..4).map(move |n| format!("local {d}-{n}"))))
+                .collect(),
+            subjects: (0..3_000u32).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect(),
+            sanction_sets: vec![String::new()],
+            ..Registry::default()
+        };
+        r.inspections = (0..12_000)
+            .map(|k| {
+                let d = rng.random_range(0..districts.len());
+                let body = if rng.random_bool(0.15) {
+                    rng.random_range(0..2)
+                } else {
+                    2 + 4 * d as u32 + rng.random_range(0..4)
+                };
+                let rate = if planted && districts[d] == 3530 { 0.12 } else { 0.03 };
+                InspectionFact {
+                    id: k as i64,
+                    registry_no: format!("R{k}").into(),
+                    subject: rng.random_range(0..3_000),
+                    body,
+                    kind: InspectionKind::Planned,
+                    day: 739_000 + rng.random_range(0..1000),
+                    district: Some(districts[d]),
+                    region: Some(35),
+                    oked_section: Some(b'G'),
+                    violations: 1,
+                    sanctions: 0,
+                    appealed: None,
+                    declared_illegal: Some(rng.random_bool(rate)),
+                }
+            })
+            .collect();
+        r.inspections.sort_by_key(|f| f.day);
+        r
+    }
+
+    #[test]
+    fn a_district_whose_own_bodies_all_share_its_excess_is_named_and_its_clean_twin_is_not() {
+        for seed in 1..=3 {
+            let listed = |planted: bool| {
+                let registry = local_bodies(seed, planted);
+                let today = date_of(registry.last_day().unwrap());
+                detect(&registry, today, &DetectParams::default())
+                    .anomalies
+                    .into_iter()
+                    .filter(|a| a.kind == AnomalyKind::IllegalShare && a.control_body.is_none())
+                    .map(|a| a.district.unwrap_or_default())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(listed(true), vec!["3530".to_string()], "seed {seed}");
+            assert!(listed(false).is_empty(), "seed {seed}: {:?}", listed(false));
+        }
     }
 
     #[test]

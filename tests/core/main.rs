@@ -20,6 +20,7 @@ mod import_rules;
 mod journal;
 mod keys;
 mod law;
+mod power;
 mod privacy;
 mod retention;
 mod serve;
