@@ -268,6 +268,8 @@ enum Command {
     },
     /// Every model version: what it was trained on, by whom, when, and how well it did on held-out data.
     Models {
+        #[command(subcommand)]
+        action: Option<cli::analytics::ModelsAction>,
         /// Print the passport of this version (data, method, held-out figures, bias by region, limits).
         #[arg(long)]
         passport: Option<String>,
@@ -394,6 +396,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Init { .. }
             | Command::Restore { .. }
             | Command::Fixtures { .. }
+            | Command::Anomalies { action: Some(cli::analytics::AnomaliesAction::Power { .. }), .. }
             | Command::Serve { .. }
             | Command::Vault {
                 action: VaultAction::Status { .. } | VaultAction::Recover { .. } | VaultAction::Encrypt { .. }
@@ -456,9 +459,14 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {
             cli::analytics::run_anomaly_list(&mut open()?, kind, fdr, min_ratio, json)
         }
+        // The power study needs no database.
+        Command::Anomalies { action: Some(cli::analytics::AnomaliesAction::Power { full, json }), .. } => {
+            cli::analytics::run_power(full, json)
+        }
         Command::Anomalies { action: Some(action), .. } => cli::analytics::run_anomalies(&mut open()?, action),
         Command::Risk { action } => cli::analytics::run_risk(&mut open()?, action),
-        Command::Models { passport, json } => cli::analytics::run_models(&open()?, passport, json),
+        Command::Models { action: Some(action), .. } => cli::analytics::run_models_action(&mut open()?, action),
+        Command::Models { action: None, passport, json } => cli::analytics::run_models(&open()?, passport, json),
         Command::Journal { action, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::journal::run_journal(&db, &context, open, action, query, json)

@@ -31,6 +31,7 @@ pub mod connectors;
 pub mod deadlines;
 mod error;
 pub mod evidence;
+mod model_check;
 mod models;
 pub mod office;
 pub mod registry;
@@ -73,6 +74,7 @@ pub use deadlines::{
 pub use error::{ApiError, ErrorCode, ErrorDetail};
 pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
+pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};
 pub use models::ModelPassport;
 pub use registry::demo::{demo_files, DEMO_SEED};
 pub use registry::{init, init_encrypted, InitReport, Status};

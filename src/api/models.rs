@@ -12,6 +12,7 @@ use crate::analytics::classifier::TrainParams;
 use crate::analytics::evaluate::Metrics;
 use crate::analytics::risk::{RiskMetrics, RiskParams, CATEGORICAL, NUMERIC};
 use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::journal::Entry;
 use crate::store::ModelRecord;
 
 /// A model version's passport.
@@ -160,6 +161,41 @@ impl Session {
             "{} category decision(s) recorded with this version; every one stores the inputs' digest and its explanation.",
             decisions
         );
+        md.push_str("\n## Last check on newer data\n\n");
+        match self.store.last_model_check(&record.name)? {
+            Some((
+                at,
+                Entry::ModelChecked {
+                    data_file,
+                    data_sha256,
+                    texts,
+                    accuracy,
+                    macro_f1,
+                    per_class,
+                    unknown_labels,
+                    ..
+                },
+            )) => {
+                let _ = writeln!(
+                    md,
+                    "{at}: {texts} labelled texts from {data_file} (SHA-256 `{data_sha256}`): accuracy {:.1}% \
+                     (held out when registered {:.1}%), macro-F1 {:.3} (then {:.3}).",
+                    accuracy * 100.0,
+                    metrics.accuracy * 100.0,
+                    macro_f1,
+                    metrics.macro_f1
+                );
+                for (category, n, f1, then) in per_class.iter().take(3) {
+                    let then = then.map_or("not measured".to_string(), |t| format!("{t:.3}"));
+                    let _ = writeln!(md, "- {category}: F1 {f1:.3} on {n} texts (then {then})");
+                }
+                if !unknown_labels.is_empty() {
+                    let names: Vec<String> = unknown_labels.iter().map(|(l, n)| format!("{l} ({n})")).collect();
+                    let _ = writeln!(md, "- categories the model does not know: {}", names.join(", "));
+                }
+            }
+            _ => md.push_str("Not re-tested since it was registered (`ekn models check NAME --on FILE`).\n"),
+        }
         Ok(ModelPassport { name: record.name.clone(), markdown: md })
     }
 }

@@ -42,6 +42,16 @@ pub enum AnomaliesAction {
         #[arg(long)]
         json: bool,
     },
+    /// The detectors' power on registries of a second generator they were not built on: each
+    /// practice planted alone over a grid of sizes and volumes, how often the default list names it,
+    /// and the clean twins' false alarms. Needs no database. --full: the grid of docs/ANALYTICS.md
+    /// (minutes in release).
+    Power {
+        #[arg(long)]
+        full: bool,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -108,9 +118,58 @@ pub fn run_anomaly_list(
     print(json, &session.anomalies(&params, kind)?, render_anomalies)
 }
 
+/// `ekn anomalies power`: runs the study (no database) with a progress bar on a terminal.
+pub fn run_power(full: bool, json: bool) -> Result<(), ApiError> {
+    let grid = ekn::analytics::power::PowerGrid::standard(full);
+    let bar = indicatif::ProgressBar::new(0);
+    let report = ekn::analytics::power::study(&grid, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    print(json, &report, render_power)
+}
+
+fn plant_text(plant: &ekn::generator::second::Plant) -> String {
+    use ekn::generator::second::Plant;
+    match plant {
+        Plant::DistrictIllegal { factor } => format!("a district's illegal share ×{factor}"),
+        Plant::BodyIllegal { factor } => format!("a body's illegal share ×{factor}"),
+        Plant::RegionUnplannedGrowth { factor } => format!("a region's unplanned ×{factor} for half a year"),
+        Plant::FrequentVisits { objects, visits } => format!("a body visits {objects} objects {visits}× a year"),
+        Plant::SanctionCombination { share } => format!("a body's unusual measures in {:.0}%", share * 100.0),
+        Plant::RefusedSpike { factor } => format!("refusals ×{factor} for 3 months"),
+    }
+}
+
+fn render_power(r: &ekn::analytics::power::PowerReport) -> String {
+    let mut out = format!("Detector power ({}, generator {}), {:.1} s\n", r.method, r.generator, r.seconds);
+    for c in &r.clean {
+        out += &format!(
+            "clean twins at {} inspections/year: listed {:?}, false alarms {:?} ({})\n",
+            c.per_year,
+            c.listed,
+            c.false_alarms,
+            c.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
+        );
+    }
+    for c in &r.cells {
+        out += &format!(
+            "{:<12} {:>7}/year  {:<48} found {}/{}\n",
+            c.plant.kind(),
+            c.per_year,
+            plant_text(&c.plant),
+            c.found,
+            c.replicates
+        );
+    }
+    out
+}
+
 /// `ekn anomalies …`
 pub fn run_anomalies(session: &mut Session, action: AnomaliesAction) -> Result<(), ApiError> {
     match action {
+        AnomaliesAction::Power { full, json } => run_power(full, json),
         AnomaliesAction::Show { id, limit, json } => print(json, &session.anomaly_detail(&id, limit)?, render_anomaly),
         AnomaliesAction::Dismiss { id, reason, json } => {
             print(json, &session.review_anomaly(&id, AnomalyReview::Dismiss, &reason)?, render_anomaly)
@@ -146,6 +205,64 @@ pub fn run_risk(session: &mut Session, action: RiskAction) -> Result<(), ApiErro
 }
 
 /// `ekn models [--passport NAME]`
+#[derive(Subcommand)]
+pub enum ModelsAction {
+    /// Re-test a stored model version on newer labelled data (a text and a category column, a
+    /// region column optional): accuracy, macro-F1, each category's F1 and each region's accuracy
+    /// against the figures it was registered with; journaled, shown in the passport.
+    Check {
+        /// The version (`appeals-v2`).
+        name: String,
+        /// The labelled file (CSV, XLSX or JSON).
+        #[arg(long)]
+        on: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `ekn models check …`
+pub fn run_models_action(session: &mut Session, action: ModelsAction) -> Result<(), ApiError> {
+    match action {
+        ModelsAction::Check { name, on, json } => print(json, &session.check_model(&name, &on)?, render_check),
+    }
+}
+
+fn render_check(c: &ekn::api::ModelCheck) -> String {
+    let mut out = format!(
+        "{} on {} ({} texts, sha256 {}…), {:.1} s\n  accuracy {:.3} (registered {:.3}), macro-F1 {:.3} (registered {:.3})\n",
+        c.model,
+        c.data_file,
+        c.texts,
+        &c.data_sha256[..16.min(c.data_sha256.len())],
+        c.seconds,
+        c.accuracy,
+        c.accuracy_then,
+        c.macro_f1,
+        c.macro_f1_then
+    );
+    let then = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.3}"));
+    out += "  by category (worst change first):\n";
+    for k in &c.per_class {
+        out +=
+            &format!("    {:<40} {:>6} texts  F1 {:.3} (registered {})\n", k.category, k.texts, k.f1, then(k.f1_then));
+    }
+    if !c.by_region.is_empty() {
+        out += "  by region (worst change first):\n";
+        for r in &c.by_region {
+            out += &format!(
+                "    {:<40} {:>6} texts  accuracy {:.3} (registered {})\n",
+                r.region,
+                r.texts,
+                r.accuracy,
+                then(r.accuracy_then)
+            );
+        }
+    }
+    out += &format!("  {}\n  journal entry {}", c.verdict.en, c.journal_seq);
+    out
+}
+
 pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
     match passport {
         None => print(json, &session.models()?, super::render_models),

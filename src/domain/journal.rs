@@ -306,6 +306,26 @@ pub enum Entry {
         macro_f1: f64,
         arrays_sha256: String,
     },
+    /// A stored model version re-tested on newer labelled data (`ekn models check`): on what, and
+    /// how its figures moved against those it was registered with — overall, per category, per
+    /// region.
+    ModelChecked {
+        model: String,
+        data_file: String,
+        data_sha256: String,
+        texts: usize,
+        accuracy: f64,
+        macro_f1: f64,
+        /// The held-out figures the version was registered with.
+        accuracy_then: f64,
+        macro_f1_then: f64,
+        /// (category, texts, F1 now, F1 then).
+        per_class: Vec<(String, usize, f64, Option<f64>)>,
+        /// (region, texts, accuracy now, accuracy then).
+        by_region: Vec<(String, usize, f64, Option<f64>)>,
+        /// Labels the model does not know (always counted wrong), with their texts.
+        unknown_labels: Vec<(String, usize)>,
+    },
     /// Appeals went through the pipeline: each got its category, priority, route and duplicate
     /// group as stored decisions (only those that changed), and open ones their SLA tasks (each
     /// journaled on its own). Names every model and rule version used.
@@ -541,6 +561,7 @@ impl Entry {
             Entry::NormsImported { .. } => "norms_imported",
             Entry::NormVersionRecorded { .. } => "norm_version_recorded",
             Entry::ModelTrained { .. } => "model_trained",
+            Entry::ModelChecked { .. } => "model_checked",
             Entry::AppealsTriaged { .. } => "appeals_triaged",
             Entry::AppealCorrected { .. } => "appeal_corrected",
             Entry::RiskModelTrained { .. } => "risk_model_trained",
@@ -658,6 +679,10 @@ impl Entry {
             }
             Entry::ModelTrained { model, texts, accuracy, macro_f1, .. } => format!(
                 "model {model} trained on {texts} texts (held-out accuracy {accuracy:.3}, macro-F1 {macro_f1:.3})"
+            ),
+            Entry::ModelChecked { model, texts, accuracy, accuracy_then, .. } => format!(
+                "model {model} re-tested on {texts} newer labelled texts: accuracy {accuracy:.3} (held out when \
+                 registered: {accuracy_then:.3})"
             ),
             Entry::AppealsTriaged { appeals, decisions, tasks, model, .. } => format!(
                 "{appeals} appeal(s) triaged by {}: {decisions} decision(s), {tasks} SLA task(s)",

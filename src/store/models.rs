@@ -5,6 +5,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Write};
+use crate::domain::journal::Entry;
 
 /// A model version as listed (without its arrays).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -86,6 +87,49 @@ impl Store {
             "SELECT {COLUMNS}, arrays FROM models WHERE kind = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY id DESC LIMIT 1"
         );
         Ok(self.conn.query_row(&sql, params![kind, name], |r| Ok((record(r)?, r.get::<_, Vec<u8>>(16)?))).optional()?)
+    }
+}
+
+impl Store {
+    /// The newest check of model version `name` (`ekn models check`): its time and entry.
+    pub fn last_model_check(&self, name: &str) -> Result<Option<(String, Entry)>, StoreError> {
+        let seq: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT max(seq) FROM journal WHERE kind = 'model_checked' AND json_extract(payload, '$.model') = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(seq) = seq else { return Ok(None) };
+        let Some(stored) = self.journal_entry(seq)? else { return Ok(None) };
+        Ok(serde_json::from_str::<Entry>(&stored.payload).ok().map(|entry| (stored.at, entry)))
+    }
+
+    /// Imports of `kind` journaled after model `model_id` was (journal order, not clock time: a
+    /// training and an import in the same second are still told apart) that inserted or updated
+    /// rows: how many, their rows, the newest one's end.
+    pub fn imports_after_model(&self, kind: &str, model_id: i64) -> Result<(i64, i64, Option<String>), StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*), coalesce(sum(i.inserted + i.updated), 0), max(i.finished_at)
+               FROM imports i JOIN journal j ON j.record = 'import:' || i.id
+              WHERE i.kind = ?1 AND i.inserted + i.updated > 0
+                AND j.seq > (SELECT coalesce(min(seq), 0) FROM journal WHERE record = 'model:' || ?2)",
+            params![kind, model_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?)
+    }
+
+    /// Categories people gave appeals after model `model_id` was journaled.
+    pub fn corrections_after_model(&self, model_id: i64) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM journal
+              WHERE kind = 'appeal_corrected' AND json_extract(payload, '$.aspect') = 'category'
+                AND seq > (SELECT coalesce(min(seq), 0) FROM journal WHERE record = 'model:' || ?1)",
+            [model_id],
+            |r| r.get(0),
+        )?)
     }
 }
 

@@ -337,3 +337,77 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
     let out = ekn(&db.path, &["models", "--passport", &report.model.name]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("## Limits"));
 }
+
+/// Drift as an office meets it: a version trained on three categories is re-tested on a fresh
+/// labelled sample where a new kind of complaint appeared and one region writes differently. The
+/// check says the model drifted, names the category it does not know, puts the regions' figures
+/// beside the registered ones, journals it, and the passport shows it; a check on texts like the
+/// training ones says the model holds. An appeals import after training makes the model older
+/// than its data, which the app is told.
+#[test]
+fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_region() {
+    let db = TempDb::new();
+    let mut labelled = String::from("text,category,kato\n");
+    for (i, line) in training_csv().lines().skip(1).enumerate() {
+        labelled.push_str(&format!("{line},{}\n", if i % 2 == 0 { "751110000" } else { "191020000" }));
+    }
+    let mut session = session_on(&db, "2026-11-04");
+    let trained =
+        session.train_appeals_model(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {}).unwrap();
+    let name = trained.model.name.clone();
+    let fresh = session.models_freshness().unwrap();
+    assert_eq!((fresh[0].imports_since, fresh[0].corrections_since, fresh[0].last_check.is_some()), (0, 0, false));
+
+    // The same kind of texts: the model holds.
+    let same = session.check_model(&name, &db.file("same.csv", &labelled)).unwrap();
+    assert!(same.accuracy >= same.accuracy_then - 0.025, "{same:?}");
+    assert!(same.verdict.en.contains("holds") && same.unknown_labels.is_empty(), "{:?}", same.verdict);
+
+    // A new category (emissions) in region 75, written in words the model never saw.
+    let mut drifted = String::from("text,category,kato\n");
+    for (i, line) in training_csv().lines().skip(1).enumerate().take(30) {
+        drifted.push_str(&format!("{line},191020000\n"));
+        let smoke = ["завод дымит по ночам", "зауыт түнде түтін шығарады", "выбросы в реку", "запах гари"][i % 4];
+        drifted.push_str(&format!("\"{smoke}, прошу проверить {i}\",экология,751110000\n"));
+    }
+    let check = session.check_model(&name, &db.file("drifted.csv", &drifted)).unwrap();
+    assert_eq!(check.texts, 60);
+    assert_eq!(check.unknown_labels, vec![("экология".to_string(), 30)]);
+    assert!(check.accuracy < 0.55 && check.accuracy_then > 0.8, "{check:?}");
+    assert!(check.verdict.en.contains("drifted") && check.verdict.ru.contains("экология"), "{:?}", check.verdict);
+    assert!(check.verdict.kk.contains("модель білмейтін"), "{}", check.verdict.kk);
+    // Worst change first: the category the new texts were taken for lost its precision.
+    let worst = &check.per_class[0];
+    assert!(worst.f1 + 0.3 < worst.f1_then.unwrap(), "{:?}", check.per_class);
+    let new = check.per_class.iter().find(|c| c.category == "экология").unwrap();
+    assert_eq!((new.texts, new.f1, new.f1_then), (30, 0.0, None));
+    // Region 75's texts are the new category: its accuracy fell from the registered one; 19 held.
+    assert_eq!(check.by_region[0].region, "75");
+    assert!(check.by_region[0].accuracy < 0.1 && check.by_region[0].accuracy_then.is_some(), "{:?}", check.by_region);
+    assert!(check.by_region[1].accuracy > 0.8, "{:?}", check.by_region);
+
+    // Journaled, in the passport, and told to the app.
+    let entries = session.journal(&ekn::api::JournalQuery::default()).unwrap();
+    assert!(entries.iter().any(|e| e.kind == "model_checked" && e.seq == check.journal_seq));
+    let passport = session.model_passport(&name).unwrap().markdown;
+    assert!(passport.contains("Last check on newer data") && passport.contains("экология (30)"), "{passport}");
+    let fresh = session.models_freshness().unwrap();
+    assert_eq!(fresh[0].last_check.as_ref().map(|c| c.2), Some(check.accuracy));
+
+    // New appeals imported after training: the model is older than its data.
+    let rows = [row("Д-1", "2026-11-02", 1, 1, "Завод дымит по ночам, дышать нечем", "", "физическое лицо", true)];
+    session.import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
+    let fresh = session.models_freshness().unwrap();
+    assert_eq!((fresh[0].imports_since, fresh[0].rows_since), (1, 1), "{fresh:?}");
+
+    // The command line: JSON, and a clear refusal of what cannot be checked.
+    let out = ekn(
+        &db.path,
+        &["models", "check", &name, "--on", db.path.with_file_name("drifted.csv").to_str().unwrap(), "--json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["unknown_labels"][0][0], "экология");
+    let out = ekn(&db.path, &["models", "check", "appeals-v9", "--on", "drifted.csv"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[not_found]"), "{}", String::from_utf8_lossy(&out.stderr));
+}

@@ -29,8 +29,8 @@ use crate::api::{
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::api::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
-    JournalQuery, JournalVerification, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter, Status,
-    TaskDetail,
+    JournalQuery, JournalVerification, ModelFreshness, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter,
+    Status, TaskDetail,
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
@@ -570,6 +570,7 @@ methods! {
     appeal_card: Session(AppealParams) -> AppealCard;
     appeals_reference: Session(NoParams) -> AppealsReference;
     models: Session(NoParams) -> Vec<ModelRecord>;
+    models_freshness: Session(NoParams) -> Vec<ModelFreshness>;
     model_passport: Session(ModelParams) -> ModelPassport;
     correct_appeal: Session(CorrectAppealParams) -> AppealCard;
     anomalies: Session(AnomaliesParams) -> AnomalyReport;
@@ -675,6 +676,9 @@ mod on_session {
 
     pub fn models(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelRecord>> {
         s.models()
+    }
+    pub fn models_freshness(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelFreshness>> {
+        s.models_freshness()
     }
 
     pub fn model_passport(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<ModelPassport> {

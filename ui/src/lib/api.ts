@@ -41,6 +41,7 @@ export const api = {
   appealCard: (appealNo: string) => call('appeal_card', { appeal_no: appealNo }),
   appealsReference: () => call('appeals_reference', none),
   models: () => call('models', none),
+  modelsFreshness: () => call('models_freshness', none),
   modelPassport: (name: string) => call('model_passport', { name }),
   correctAppeal: (p: CorrectAppealParams) => call('correct_appeal', p),
   overdue: () => call('overdue', none),

@@ -49,6 +49,7 @@ import type { JournalLine } from "./JournalLine";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalStatus } from "./JournalStatus";
 import type { JournalVerification } from "./JournalVerification";
+import type { ModelFreshness } from "./ModelFreshness";
 import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
@@ -125,6 +126,7 @@ export type Methods = {
   appeal_card: { params: AppealParams; result: AppealCard };
   appeals_reference: { params: NoParams; result: AppealsReference };
   models: { params: NoParams; result: Array<ModelRecord> };
+  models_freshness: { params: NoParams; result: Array<ModelFreshness> };
   model_passport: { params: ModelParams; result: ModelPassport };
   correct_appeal: { params: CorrectAppealParams; result: AppealCard };
   anomalies: { params: AnomaliesParams; result: AnomalyReport };
@@ -199,6 +201,7 @@ export const METHOD_RUNS = {
   appeal_card: 'session',
   appeals_reference: 'session',
   models: 'session',
+  models_freshness: 'session',
   model_passport: 'session',
   correct_appeal: 'session',
   anomalies: 'session',
