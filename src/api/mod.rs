@@ -44,13 +44,16 @@ mod wire;
 
 pub use wire::{host, rpc};
 
+pub use crate::analytics::power::PowerReport;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
+pub use crate::generator::second::Plant;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use acts::{ActDraft, ActDraftRequest, ActIssueRequest, ActIssued};
 pub use analytics::anomalies::{
-    AnomalyDetail, AnomalyReport, AnomalyReview, EvidenceAppeal, EvidenceInspection, ListedAnomaly, UnitsJudged,
+    power_study, AnomalyDetail, AnomalyReport, AnomalyReview, EvidenceAppeal, EvidenceInspection, ListedAnomaly,
+    UnitsJudged,
 };
 pub use analytics::plan::PlanSink;
 pub use analytics::risk::{

@@ -120,9 +120,8 @@ pub fn run_anomaly_list(
 
 /// `ekn anomalies power`: runs the study (no database) with a progress bar on a terminal.
 pub fn run_power(full: bool, json: bool) -> Result<(), ApiError> {
-    let grid = ekn::analytics::power::PowerGrid::standard(full);
     let bar = indicatif::ProgressBar::new(0);
-    let report = ekn::analytics::power::study(&grid, &mut |done, total| {
+    let report = ekn::api::power_study(full, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -130,8 +129,8 @@ pub fn run_power(full: bool, json: bool) -> Result<(), ApiError> {
     print(json, &report, render_power)
 }
 
-fn plant_text(plant: &ekn::generator::second::Plant) -> String {
-    use ekn::generator::second::Plant;
+fn plant_text(plant: &ekn::api::Plant) -> String {
+    use ekn::api::Plant;
     match plant {
         Plant::DistrictIllegal { factor } => format!("a district's illegal share ×{factor}"),
         Plant::BodyIllegal { factor } => format!("a body's illegal share ×{factor}"),
@@ -142,7 +141,7 @@ fn plant_text(plant: &ekn::generator::second::Plant) -> String {
     }
 }
 
-fn render_power(r: &ekn::analytics::power::PowerReport) -> String {
+fn render_power(r: &ekn::api::PowerReport) -> String {
     let mut out = format!("Detector power ({}, generator {}), {:.1} s\n", r.method, r.generator, r.seconds);
     for c in &r.clean {
         out += &format!(

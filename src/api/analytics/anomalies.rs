@@ -265,3 +265,10 @@ impl Session {
         Ok(detail)
     }
 }
+
+/// `ekn anomalies power`: the detectors' power study on the second generator's registries
+/// (`analytics::power`; needs no database, so no session). `full`: the grid of docs/ANALYTICS.md;
+/// `progress(done, total)` after each registry.
+pub fn power_study(full: bool, progress: &mut dyn FnMut(usize, usize)) -> crate::analytics::power::PowerReport {
+    crate::analytics::power::study(&crate::analytics::power::PowerGrid::standard(full), progress)
+}
