@@ -715,8 +715,12 @@ fn explain(
             )
         }
         AnomalyKind::UnplannedGrowth => {
-            let before = format!("{:.0}", unit.previous / f64::from(unit.baseline_years.max(1)));
-            let growth = format!("{:.2}", unit.growth);
+            let per_year = unit.previous / f64::from(unit.baseline_years.max(1));
+            // A small average keeps its decimal, so it multiplies to the expected count shown.
+            let before = if per_year < 10.0 { format!("{per_year:.1}") } else { format!("{per_year:.0}") };
+            // `growth` is the others' count now over theirs in all the earlier years together; per
+            // year, as a person reads "changed by", it is that times the years.
+            let growth = format!("{:.2}", unit.growth * f64::from(unit.baseline_years.max(1)));
             let (place_ru, place_kk, place_en) = if unit.district.is_some() {
                 (
                     format!("Район {district} ({region_ru})"),
@@ -730,7 +734,7 @@ fn explain(
                 (
                     format!("в среднем {before} в те же дни двух предыдущих лет"),
                     format!("алдыңғы екі жылдың сол күндерінде орта есеппен {before}"),
-                    format!("{before} a year on average in the same days of the two years before"),
+                    format!("{before} on average in the same days of each of the two years before"),
                 )
             } else {
                 (
