@@ -244,10 +244,9 @@ pub fn judge_each(units: &[UnitCounts], targets: &[f64]) -> Option<(Vec<Judgemen
     if used.is_empty() {
         return None;
     }
-    let (mut judged, mut funnel) = judge_around(&used, &targets, Scale::Proportion);
+    let (judged, mut funnel) = judge_around(&used, &targets, Scale::Proportion);
     let trials: f64 = used.iter().map(|u| u.trials).sum();
     funnel.target = used.iter().zip(&targets).map(|(u, t)| u.trials * t).sum::<f64>() / trials;
-    judged.iter_mut().for_each(|j| j.q_value = 1.0);
     Some((judged, funnel))
 }
 

@@ -26,14 +26,19 @@ pub struct ModelPassport {
 const FEW_EXAMPLES: usize = 20;
 
 impl Session {
+    /// The record of model version `name`; `not_found` names the versions there are.
+    pub(in crate::api) fn model_named(&self, name: &str) -> Result<ModelRecord, ApiError> {
+        let models = self.store.models()?;
+        models.iter().find(|m| m.name == name).cloned().ok_or_else(|| {
+            let known: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
+            ApiError::new(ErrorCode::NotFound, format!("no model '{name}' (known: {})", known.join(", ")))
+        })
+    }
+
     /// The passport of model version `name` (`appeals-v3`).
     pub fn model_passport(&self, name: &str) -> Result<ModelPassport, ApiError> {
         let name = name.trim();
-        let models = self.store.models()?;
-        let record = models.iter().find(|m| m.name == name).ok_or_else(|| {
-            let known: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-            ApiError::new(ErrorCode::NotFound, format!("no model '{name}' (known: {})", known.join(", ")))
-        })?;
+        let record = &self.model_named(name)?;
         let broken = |what: &str, e: serde_json::Error| {
             ApiError::new(ErrorCode::Internal, format!("model {name}: its stored {what} cannot be read: {e}"))
         };

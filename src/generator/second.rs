@@ -85,8 +85,6 @@ pub struct Truth {
     pub body_illegal: Vec<(String, f64)>,
     /// The rate over every inspection, as drawn.
     pub overall_illegal: f64,
-    /// Each district (four digits) and its own factor on the illegal rate (and on refusals).
-    pub district_effect: Vec<(String, f64)>,
 }
 
 /// Where the effect was planted, to tell a find from a false alarm.
@@ -459,7 +457,6 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
         planted,
         body_illegal: bodies.iter().map(|b| (b.name.clone(), b.illegal)).collect(),
         overall_illegal: counted.iter().sum::<f64>() / counted.len().max(1) as f64,
-        district_effect: districts.iter().map(|d| (format!("{:04}", d.code), d.effect)).collect(),
     };
     let registry = Registry {
         inspections,

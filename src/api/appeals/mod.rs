@@ -176,11 +176,20 @@ impl Session {
 
     /// The appeals classifier in force (the newest version), with its record.
     pub fn appeals_classifier(&self) -> Result<(ModelRecord, Classifier), ApiError> {
-        let Some((record, arrays)) = self.store.model(APPEALS_CLASSIFIER, None)? else {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                "no appeals classifier has been trained yet (ekn appeals train FILE)".to_string(),
-            ));
+        self.appeals_classifier_version(None)
+    }
+
+    /// An appeals classifier version by name, or the newest with None, with its record.
+    pub(in crate::api) fn appeals_classifier_version(
+        &self,
+        name: Option<&str>,
+    ) -> Result<(ModelRecord, Classifier), ApiError> {
+        let Some((record, arrays)) = self.store.model(APPEALS_CLASSIFIER, name)? else {
+            let missing = match name {
+                Some(name) => format!("no appeals classifier '{name}'"),
+                None => "no appeals classifier has been trained yet (ekn appeals train FILE)".to_string(),
+            };
+            return Err(ApiError::new(ErrorCode::NotFound, missing));
         };
         let classes: Vec<String> = serde_json::from_str(&record.classes)
             .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: classes: {e}", record.name)))?;
