@@ -316,6 +316,23 @@ mod tests {
     }
 
     #[test]
+    fn a_few_events_against_a_tiny_expectation_get_their_exact_tail_not_the_normals() {
+        // Two of 100 at a pooled 0.2%: the normal approximation says 1.7e-4, Binomial(100, 0.002)
+        // says P(X ≥ 2) ≈ 0.0175 — the p-value must be the latter.
+        let exact = chance_tail(2.0, 100.0, 0.002, true);
+        assert!((exact - 0.0175).abs() < 5e-4, "{exact}");
+        let mut units: Vec<UnitCounts> =
+            (0..20).map(|i| UnitCounts { key: format!("u{i}"), events: 0.0, trials: 100.0 }).collect();
+        units.push(UnitCounts { key: "two".into(), events: 2.0, trials: 100.0 });
+        let (judged, _) = judge_unadjusted(&units, Scale::Proportion, 0.0, Some(0.002)).unwrap();
+        let two = judged.iter().find(|j| j.key == "two").unwrap();
+        assert!(upper_tail(two.z) < 1e-3, "the normal alone would call it rare: z {}", two.z);
+        assert!((two.p_value - exact).abs() < 1e-12, "{two:?}");
+        // The Poisson side for a ratio: 3 seen against 0.4 expected.
+        assert!((chance_tail(3.0, 0.4, 1.0, false) - poisson_tail(3.0, 0.4)).abs() < 1e-15);
+    }
+
+    #[test]
     fn the_normal_tail_and_bh_match_known_values() {
         assert!((upper_tail(1.959964) - 0.025).abs() < 1e-6);
         assert!((upper_tail(0.0) - 0.5).abs() < 1e-12);
