@@ -18,7 +18,7 @@ use crate::api::{ApiError, ErrorCode, Session};
 use crate::connect::egov::{self, Dataset, PageError, Since};
 use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher, Validators};
 use crate::connect::network::NetworkSettings;
-use crate::domain::journal::Entry;
+use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::records::DataKind;
 use crate::domain::sync::OfficeNetwork;
 use crate::ingest::{ImportOptions, ImportReport, Input};
@@ -328,7 +328,7 @@ impl Session {
         self.write(|w| {
             w.set_setting(OFFICE_NETWORK_SETTING, &text)?;
             let entry = Entry::SettingChanged { key: OFFICE_NETWORK_SETTING.into(), value: recorded.clone() };
-            w.append(&entry, About::default(), None)?;
+            w.append(&entry, About::default(), Some(RecordRef::Setting(OFFICE_NETWORK_SETTING.into())))?;
             Ok(())
         })
     }
@@ -352,7 +352,9 @@ impl Session {
         self.write(|w| {
             w.set_setting(NETWORK_SETTING, &text)?;
             let entry = Entry::SettingChanged { key: NETWORK_SETTING.into(), value: recorded.clone() };
-            w.append(&entry, About::default(), None)?;
+            // The setting row is a journaled record: without it `ekn journal verify` names the row
+            // as existing with no entry recording it.
+            w.append(&entry, About::default(), Some(RecordRef::Setting(NETWORK_SETTING.into())))?;
             Ok(())
         })?;
         let mut view = self.connectors_network()?;
