@@ -397,6 +397,8 @@ fn run(args: Args) -> Result<(), ApiError> {
             | Command::Restore { .. }
             | Command::Fixtures { .. }
             | Command::Anomalies { action: Some(cli::analytics::AnomaliesAction::Power { .. }), .. }
+            | Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { .. }), .. }
+            | Command::Risk { action: cli::analytics::RiskAction::Study { .. } }
             | Command::Serve { .. }
             | Command::Vault {
                 action: VaultAction::Status { .. } | VaultAction::Recover { .. } | VaultAction::Encrypt { .. }
@@ -455,6 +457,10 @@ fn run(args: Args) -> Result<(), ApiError> {
             };
             cli::appeals::run_queue(&open()?, &filter, heatmap, json)
         }
+        // Judging the method on a file needs no database.
+        Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { file, splits, json }), .. } => {
+            cli::appeals::run_evaluate(&file, splits, json)
+        }
         Command::Appeals { action: Some(action), .. } => cli::appeals::run_appeals(&mut open()?, action),
         Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {
             cli::analytics::run_anomaly_list(&mut open()?, kind, fdr, min_ratio, json)
@@ -464,6 +470,9 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::analytics::run_power(full, json)
         }
         Command::Anomalies { action: Some(action), .. } => cli::analytics::run_anomalies(&mut open()?, action),
+        Command::Risk { action: cli::analytics::RiskAction::Study { per_year, years, seed, out, json } } => {
+            cli::analytics::run_risk_study(per_year, years, seed, &out, json)
+        }
         Command::Risk { action } => cli::analytics::run_risk(&mut open()?, action),
         Command::Models { action: Some(action), .. } => cli::analytics::run_models_action(&mut open()?, action),
         Command::Models { action: None, passport, json } => cli::analytics::run_models(&open()?, passport, json),

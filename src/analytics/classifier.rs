@@ -36,6 +36,31 @@ pub struct TrainParams {
     /// Share of each category held out for evaluation.
     pub test_share: f64,
     pub seed: u64,
+    /// Weights of the complement naive Bayes blended into the SVM, tried by the cross-validation
+    /// with C (0 is the SVM alone). Models stored before the blend read as `[0]`.
+    #[serde(default = "no_blend")]
+    pub nb_blend_grid: Vec<f64>,
+    /// The naive Bayes' additive smoothing, per feature.
+    #[serde(default = "default_nb_alpha")]
+    pub nb_alpha: f64,
+    /// Character n-grams across word boundaries as a block of their own (models stored before
+    /// the blend had none), and its weight against the word block.
+    #[serde(default)]
+    pub spans: bool,
+    #[serde(default = "one")]
+    pub span_weight: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+fn no_blend() -> Vec<f64> {
+    vec![0.0]
+}
+
+fn default_nb_alpha() -> f64 {
+    0.03
 }
 
 impl Default for TrainParams {
@@ -51,6 +76,10 @@ impl Default for TrainParams {
             tolerance: 0.1,
             test_share: 0.2,
             seed: 2024,
+            nb_blend_grid: vec![0.0, 0.5, 1.0, 1.5],
+            nb_alpha: default_nb_alpha(),
+            spans: true,
+            span_weight: 1.0,
         }
     }
 }
@@ -85,73 +114,107 @@ impl Rows {
     }
 }
 
-/// A feature's hash with its block in the lowest bit (the character block sorts after the words).
+/// A feature's hash with the lowest bit telling words (0) from character pieces (1); the spans
+/// across words are character pieces with a hash of their own (`feature_id` salts by block).
 fn tagged_id(block: Block, text: &str) -> u64 {
-    feature_id(block, text) << 1 | u64::from(block == Block::Chars)
+    feature_id(block, text) << 1 | u64::from(block != Block::Words)
+}
+
+fn block_index(block: Block) -> u8 {
+    match block {
+        Block::Words => 0,
+        Block::Chars => 1,
+        Block::Spans => 2,
+    }
 }
 
 /// The vocabulary and inverse document frequencies: text → sparse TF-IDF row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vectorizer {
-    /// Feature hash → column; word features take columns `0..words`, character ones the rest.
+    /// Feature hash → column; word features take columns `0..words`, pieces of words
+    /// `words..chars_end`, spans across words the rest.
     index: FxHashMap<u64, u32>,
     hashes: Vec<u64>,
     words: usize,
+    chars_end: usize,
     idf: Vec<f32>,
     char_weight: f32,
+    /// 0 for a model without the spans block (every model before the blend).
+    span_weight: f32,
 }
 
 impl Vectorizer {
     /// Learns the vocabulary of `texts` (already normalised).
     pub fn fit(texts: &[String], params: &TrainParams) -> Vectorizer {
         let min_df = if texts.len() >= params.min_df_from { 2 } else { 1 };
-        let mut df: FxHashMap<u64, (u32, bool)> = FxHashMap::default();
-        let mut seen: Vec<u64> = Vec::new();
+        let mut df: FxHashMap<u64, (u32, u8)> = FxHashMap::default();
+        let mut seen: Vec<(u64, u8)> = Vec::new();
         for text in texts {
             seen.clear();
-            for_each_feature(text, &mut |block, t| seen.push(tagged_id(block, t)));
+            for_each_feature(text, params.spans, &mut |block, t| seen.push((tagged_id(block, t), block_index(block))));
             seen.sort_unstable();
             seen.dedup();
-            for &tagged in &seen {
-                df.entry(tagged).or_insert((0, tagged & 1 == 1)).0 += 1;
+            for &(tagged, block) in &seen {
+                df.entry(tagged).or_insert((0, block)).0 += 1;
             }
         }
-        let mut kept: Vec<(u64, u32, bool)> =
-            df.into_iter().filter(|(_, (n, _))| *n >= min_df).map(|(h, (n, c))| (h, n, c)).collect();
+        let mut kept: Vec<(u64, u32, u8)> =
+            df.into_iter().filter(|(_, (n, _))| *n >= min_df).map(|(h, (n, b))| (h, n, b)).collect();
         // The most frequent features first, ties by hash: the same data gives the same model.
         kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         kept.truncate(params.max_features);
-        kept.sort_unstable_by_key(|&(h, _, chars)| (chars, h));
+        kept.sort_unstable_by_key(|&(h, _, block)| (block, h));
         let n = texts.len() as f32;
-        let words = kept.iter().filter(|k| !k.2).count();
+        let words = kept.iter().filter(|k| k.2 == 0).count();
+        let chars_end = kept.iter().filter(|k| k.2 <= 1).count();
         let hashes: Vec<u64> = kept.iter().map(|k| k.0).collect();
         let idf = kept.iter().map(|&(_, d, _)| ((1.0 + n) / (1.0 + d as f32)).ln() + 1.0).collect();
+        Vectorizer::from_arrays(hashes, words, chars_end, idf, params)
+    }
+
+    /// A vectorizer from its learnt arrays (the hashes in column order, where the word and the
+    /// character blocks end, the idf) and the parameters that say the blocks' weights.
+    fn from_arrays(
+        hashes: Vec<u64>,
+        words: usize,
+        chars_end: usize,
+        idf: Vec<f32>,
+        params: &TrainParams,
+    ) -> Vectorizer {
         let index = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
-        Vectorizer { index, hashes, words, idf, char_weight: params.char_weight as f32 }
+        Vectorizer {
+            index,
+            hashes,
+            words,
+            chars_end,
+            idf,
+            char_weight: params.char_weight as f32,
+            span_weight: if params.spans { params.span_weight as f32 } else { 0.0 },
+        }
     }
 
     pub fn features(&self) -> usize {
         self.hashes.len()
     }
 
-    /// The TF-IDF row of a normalised text: sublinear term frequency, each block normalised to
-    /// length 1, the character block weighted, the whole row of length 1.
-    pub fn transform(&self, normalized: &str) -> Vec<(u32, f32)> {
-        self.transform_named(normalized, None)
+    fn block_of(&self, column: u32) -> usize {
+        let c = column as usize;
+        if c < self.words {
+            0
+        } else if c < self.chars_end {
+            1
+        } else {
+            2
+        }
     }
 
-    fn transform_named(&self, normalized: &str, mut names: Option<&mut FxHashMap<u32, String>>) -> Vec<(u32, f32)> {
+    /// The TF-IDF row of a normalised text: sublinear term frequency, each block normalised to
+    /// length 1 and weighted, the whole row of length 1.
+    pub fn transform(&self, normalized: &str) -> Vec<(u32, f32)> {
         let mut columns: Vec<u32> = Vec::new();
-        for_each_feature(normalized, &mut |block, t| {
+        for_each_feature(normalized, self.span_weight > 0.0, &mut |block, t| {
             if let Some(&col) = self.index.get(&tagged_id(block, t)) {
                 columns.push(col);
-                if let Some(names) = names.as_deref_mut() {
-                    // A piece of a word shows the word's edges as `·`; words and pairs read as written.
-                    names.entry(col).or_insert_with(|| match block {
-                        Block::Words => t.to_string(),
-                        Block::Chars => t.replace(' ', "·"),
-                    });
-                }
             }
         });
         columns.sort_unstable();
@@ -162,24 +225,48 @@ impl Vectorizer {
                 _ => row.push((col, 1.0)),
             }
         }
-        let (mut word_norm, mut char_norm) = (0f32, 0f32);
+        let mut norms = [0f32; 3];
         for (col, v) in row.iter_mut() {
             *v = (1.0 + v.ln()) * self.idf[*col as usize];
-            if (*col as usize) < self.words {
-                word_norm += *v * *v;
-            } else {
-                char_norm += *v * *v;
+            norms[self.block_of(*col)] += *v * *v;
+        }
+        let weights = [1.0, self.char_weight, self.span_weight];
+        let mut total = 0f32;
+        let mut scales = [0f32; 3];
+        for b in 0..3 {
+            if norms[b] > 0.0 {
+                scales[b] = weights[b] / norms[b].sqrt();
+                total += weights[b] * weights[b];
             }
         }
-        let word_scale = if word_norm > 0.0 { 1.0 / word_norm.sqrt() } else { 0.0 };
-        let char_scale = if char_norm > 0.0 { self.char_weight / char_norm.sqrt() } else { 0.0 };
-        let total =
-            (if word_norm > 0.0 { 1.0 } else { 0.0 }) + (if char_norm > 0.0 { self.char_weight.powi(2) } else { 0.0 });
         let overall = if total > 0.0 { 1.0 / total.sqrt() } else { 0.0 };
         for (col, v) in row.iter_mut() {
-            *v *= overall * if (*col as usize) < self.words { word_scale } else { char_scale };
+            *v *= overall * scales[self.block_of(*col)];
         }
         row
+    }
+
+    /// How the `wanted` columns read in this text: a word or two as written, a piece of text
+    /// with its word edges shown as `·`.
+    fn names_of(&self, normalized: &str, wanted: &[u32]) -> FxHashMap<u32, String> {
+        let mut names: FxHashMap<u32, String> = FxHashMap::default();
+        if wanted.is_empty() {
+            return names;
+        }
+        for_each_feature(normalized, self.span_weight > 0.0, &mut |block, t| {
+            if let Some(&col) = self.index.get(&tagged_id(block, t)) {
+                if wanted.contains(&col) && !names.contains_key(&col) {
+                    names.insert(
+                        col,
+                        match block {
+                            Block::Words => t.to_string(),
+                            Block::Chars | Block::Spans => t.replace(' ', "·"),
+                        },
+                    );
+                }
+            }
+        });
+        names
     }
 }
 
@@ -274,9 +361,21 @@ pub struct Weighed {
     pub weight: f64,
 }
 
-impl Classifier {
-    /// Trains on `examples` with C fixed.
-    pub fn train_with(examples: &[Example], c: f64, params: &TrainParams) -> Classifier {
+/// The two linear models a classifier blends, trained on the same TF-IDF rows: the SVM, and a
+/// complement naive Bayes scaled to the SVM's spread. Both score a text as weights · row, so their
+/// blend is one linear model again — stored, explained and applied exactly as the SVM alone was.
+pub struct Parts {
+    pub classes: Vec<String>,
+    vectorizer: Vectorizer,
+    /// `classes.len()` rows of `features + 1` weights (bias last), as `Classifier::weights`.
+    svm: Vec<f32>,
+    nb: Vec<f32>,
+    c: f64,
+}
+
+impl Parts {
+    /// Fits the vocabulary, the SVM with C fixed, and the naive Bayes on `examples`.
+    pub fn train(examples: &[Example], c: f64, params: &TrainParams) -> Parts {
         let texts: Vec<String> = examples.iter().map(|e| normalize(&e.text)).collect();
         let vectorizer = Vectorizer::fit(&texts, params);
         let mut classes: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
@@ -288,22 +387,112 @@ impl Classifier {
         }
         let labels: Vec<usize> =
             examples.iter().map(|e| classes.binary_search(&e.label).expect("every label is a class")).collect();
-        let weights = fit_all(&rows, &labels, classes.len(), vectorizer.features(), c, params);
-        Classifier { classes, vectorizer, weights, temperature: 1.0, c }
+        let columns = vectorizer.features();
+        let svm = fit_all(&rows, &labels, classes.len(), columns, c, params);
+        let mut nb = complement_nb(&rows, &labels, classes.len(), columns, params.nb_alpha);
+        // The naive Bayes' scores are log-likelihoods on a scale of their own: brought to the
+        // SVM's spread on the training rows (both centred per text, as a softmax sees them), so a
+        // blend weight of 1 means "as loud as the SVM".
+        let spread = |weights: &[f32]| {
+            let (mut sum, mut count) = (0.0, 0usize);
+            for r in 0..rows.len() {
+                let (idx, val) = rows.row(r);
+                let scores =
+                    linear_scores(weights, classes.len(), columns + 1, idx.iter().copied().zip(val.iter().copied()));
+                let mean = scores.iter().sum::<f64>() / scores.len() as f64;
+                sum += scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>();
+                count += scores.len();
+            }
+            (sum / count.max(1) as f64).sqrt()
+        };
+        let nb_spread = spread(&nb);
+        let scale = if nb_spread > 0.0 { spread(&svm) / nb_spread } else { 0.0 };
+        for w in &mut nb {
+            *w = (f64::from(*w) * scale) as f32;
+        }
+        Parts { classes, vectorizer, svm, nb, c }
+    }
+
+    /// The classifier scoring `svm + blend × naive Bayes` (temperature 1 until calibrated).
+    pub fn blend(&self, blend: f64) -> Classifier {
+        let weights =
+            self.svm.iter().zip(&self.nb).map(|(s, n)| (f64::from(*s) + blend * f64::from(*n)) as f32).collect();
+        Classifier {
+            classes: self.classes.clone(),
+            vectorizer: self.vectorizer.clone(),
+            weights,
+            temperature: 1.0,
+            c: self.c,
+        }
+    }
+}
+
+/// Complement naive Bayes (Rennie et al., ICML 2003) as weights over the TF-IDF columns: a class's
+/// weight of a feature is minus the log of the feature's smoothed share of the *other* classes'
+/// mass — learnt from everything but the class, so a category with a handful of texts gets
+/// estimates as steady as a large one's. Centred across the classes per feature (a text's scores
+/// then sum to zero, which no softmax or argmax notices), bias 0.
+fn complement_nb(rows: &Rows, labels: &[usize], classes: usize, columns: usize, alpha: f64) -> Vec<f32> {
+    let mut mass = vec![0f64; classes * columns];
+    for (r, &k) in labels.iter().enumerate() {
+        let (idx, val) = rows.row(r);
+        for (j, x) in idx.iter().zip(val) {
+            mass[k * columns + *j as usize] += f64::from(*x);
+        }
+    }
+    let mut total = vec![0f64; columns];
+    for k in 0..classes {
+        for j in 0..columns {
+            total[j] += mass[k * columns + j];
+        }
+    }
+    let all: f64 = total.iter().sum();
+    let mut weights = vec![0f64; classes * columns];
+    for k in 0..classes {
+        let own: f64 = mass[k * columns..(k + 1) * columns].iter().sum();
+        let denominator = (all - own + alpha * columns as f64).ln();
+        for j in 0..columns {
+            let complement = total[j] - mass[k * columns + j] + alpha;
+            weights[k * columns + j] = denominator - complement.ln();
+        }
+    }
+    let mut out = vec![0f32; classes * (columns + 1)];
+    for j in 0..columns {
+        let mean = (0..classes).map(|k| weights[k * columns + j]).sum::<f64>() / classes as f64;
+        for k in 0..classes {
+            out[k * (columns + 1) + j] = (weights[k * columns + j] - mean) as f32;
+        }
+    }
+    out
+}
+
+/// Scores of a sparse row under `classes` rows of `width` weights (bias last).
+fn linear_scores(
+    weights: &[f32],
+    classes: usize,
+    width: usize,
+    row: impl Iterator<Item = (u32, f32)> + Clone,
+) -> Vec<f64> {
+    (0..classes)
+        .map(|k| {
+            let w = &weights[k * width..(k + 1) * width];
+            let mut s = f64::from(w[width - 1]);
+            for (j, x) in row.clone() {
+                s += f64::from(w[j as usize]) * f64::from(x);
+            }
+            s
+        })
+        .collect()
+}
+
+impl Classifier {
+    /// Trains on `examples` with C and the naive Bayes' blend weight fixed.
+    pub fn train_with(examples: &[Example], c: f64, blend: f64, params: &TrainParams) -> Classifier {
+        Parts::train(examples, c, params).blend(blend)
     }
 
     fn scores_of(&self, row: &[(u32, f32)]) -> Vec<f64> {
-        let width = self.vectorizer.features() + 1;
-        (0..self.classes.len())
-            .map(|k| {
-                let w = &self.weights[k * width..(k + 1) * width];
-                let mut s = f64::from(w[width - 1]);
-                for &(j, x) in row {
-                    s += f64::from(w[j as usize]) * f64::from(x);
-                }
-                s
-            })
-            .collect()
+        linear_scores(&self.weights, self.classes.len(), self.vectorizer.features() + 1, row.iter().copied())
     }
 
     /// The decision values of a raw text, one per class.
@@ -323,8 +512,8 @@ impl Classifier {
 
     /// Classifies a raw text and explains it with the `top` n-grams for and against.
     pub fn predict(&self, text: &str, top: usize) -> Prediction {
-        let mut names = FxHashMap::default();
-        let row = self.vectorizer.transform_named(&normalize(text), Some(&mut names));
+        let normalized = normalize(text);
+        let row = self.vectorizer.transform(&normalized);
         let scores = self.scores_of(&row);
         let p = self.probabilities(&scores);
         let mut ranked: Vec<usize> = (0..p.len()).collect();
@@ -332,22 +521,26 @@ impl Classifier {
         let best = ranked[0];
         let width = self.vectorizer.features() + 1;
         let w = &self.weights[best * width..(best + 1) * width];
-        let mut parts: Vec<Weighed> = row
-            .iter()
-            .map(|&(j, x)| Weighed {
-                ngram: names.get(&j).cloned().unwrap_or_default(),
-                weight: f64::from(w[j as usize]) * f64::from(x),
-            })
-            .collect();
-        parts.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-        let for_category: Vec<Weighed> = parts.iter().filter(|p| p.weight > 0.0).take(top).cloned().collect();
-        let against_category: Vec<Weighed> = parts.iter().rev().filter(|p| p.weight < 0.0).take(top).cloned().collect();
+        let mut parts: Vec<(u32, f64)> =
+            row.iter().map(|&(j, x)| (j, f64::from(w[j as usize]) * f64::from(x))).collect();
+        parts.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let for_ids: Vec<(u32, f64)> = parts.iter().filter(|p| p.1 > 0.0).take(top).copied().collect();
+        let against_ids: Vec<(u32, f64)> = parts.iter().rev().filter(|p| p.1 < 0.0).take(top).copied().collect();
+        // Only the n-grams named are spelt out: a second pass over the text's features, instead of
+        // a string for each of its hundreds of features (most of the time of classifying an export).
+        let wanted: Vec<u32> = for_ids.iter().chain(&against_ids).map(|p| p.0).collect();
+        let names = self.vectorizer.names_of(&normalized, &wanted);
+        let named = |ids: Vec<(u32, f64)>| -> Vec<Weighed> {
+            ids.into_iter()
+                .map(|(j, weight)| Weighed { ngram: names.get(&j).cloned().unwrap_or_default(), weight })
+                .collect()
+        };
         Prediction {
             category: self.classes[best].clone(),
             confidence: p[best],
             alternatives: ranked.iter().skip(1).take(2).map(|&k| (self.classes[k].clone(), p[k])).collect(),
-            for_category,
-            against_category,
+            for_category: named(for_ids),
+            against_category: named(against_ids),
         }
     }
 
@@ -362,8 +555,9 @@ impl Classifier {
         self.temperature = grid.min_by(|a, b| loss(*a).total_cmp(&loss(*b))).unwrap_or(1.0);
     }
 
-    /// The model's arrays as bytes, for storing a model version (little-endian: counts, hashes,
-    /// the word count, idf, weights).
+    /// The model's arrays as bytes, for storing a model version (little-endian: the feature and
+    /// word counts, hashes, idf, weights, and — for a model with the spans block — where the
+    /// character block ends).
     pub fn arrays_to_bytes(&self) -> Vec<u8> {
         let v = &self.vectorizer;
         let mut out = Vec::with_capacity(16 + v.hashes.len() * 12 + self.weights.len() * 4);
@@ -375,23 +569,32 @@ impl Classifier {
         for x in v.idf.iter().chain(&self.weights) {
             out.extend(x.to_le_bytes());
         }
+        if v.span_weight > 0.0 {
+            out.extend((v.chars_end as u64).to_le_bytes());
+        }
         out
     }
 
-    /// Rebuilds a classifier from its stored parts; `None` when the bytes do not fit the classes.
+    /// Rebuilds a classifier from its stored parts and the parameters it was trained with;
+    /// `None` when the bytes do not fit the classes.
     pub fn from_parts(
         classes: Vec<String>,
         bytes: &[u8],
         temperature: f64,
         c: f64,
-        char_weight: f64,
+        params: &TrainParams,
     ) -> Option<Classifier> {
         let word = |at: usize| -> Option<u64> { Some(u64::from_le_bytes(bytes.get(at..at + 8)?.try_into().ok()?)) };
         let features = usize::try_from(word(0)?).ok()?;
         let words = usize::try_from(word(8)?).ok()?;
         let weights_len = classes.len().checked_mul(features.checked_add(1)?)?;
-        let expected = 16usize.checked_add(features.checked_mul(12)?)?.checked_add(weights_len.checked_mul(4)?)?;
+        let arrays_end = 16usize.checked_add(features.checked_mul(12)?)?.checked_add(weights_len.checked_mul(4)?)?;
+        let expected = arrays_end + if params.spans { 8 } else { 0 };
         if bytes.len() != expected || words > features {
+            return None;
+        }
+        let chars_end = if params.spans { usize::try_from(word(arrays_end)?).ok()? } else { features };
+        if chars_end < words || chars_end > features {
             return None;
         }
         let hashes: Vec<u64> = (0..features).map(|i| word(16 + i * 8)).collect::<Option<_>>()?;
@@ -400,10 +603,9 @@ impl Classifier {
             |i: usize| f32::from_le_bytes(bytes[floats_at + i * 4..floats_at + i * 4 + 4].try_into().unwrap_or([0; 4]));
         let idf = (0..features).map(float).collect();
         let weights = (features..features + weights_len).map(float).collect();
-        let index = hashes.iter().enumerate().map(|(i, &h)| (h, i as u32)).collect();
         Some(Classifier {
             classes,
-            vectorizer: Vectorizer { index, hashes, words, idf, char_weight: char_weight as f32 },
+            vectorizer: Vectorizer::from_arrays(hashes, words, chars_end, idf, params),
             weights,
             temperature,
             c,
@@ -471,21 +673,26 @@ mod tests {
 
     #[test]
     fn a_model_read_back_from_its_bytes_predicts_the_same() {
-        let model = Classifier::train_with(&examples(), 1.0, &TrainParams::default());
-        let back =
-            Classifier::from_parts(model.classes.clone(), &model.arrays_to_bytes(), model.temperature, model.c, 1.0)
-                .unwrap();
-        for text in ["отопления нет", "зарплату не платят", "тауар сапасыз", "что-то совсем другое"]
-        {
-            assert_eq!(model.scores(text), back.scores(text));
+        // Both layouts: a model with the spans block, and one as stored before it.
+        for params in [TrainParams::default(), TrainParams { spans: false, ..TrainParams::default() }] {
+            let model = Classifier::train_with(&examples(), 1.0, 0.5, &params);
+            let bytes = model.arrays_to_bytes();
+            let back =
+                Classifier::from_parts(model.classes.clone(), &bytes, model.temperature, model.c, &params).unwrap();
+            for text in ["отопления нет", "зарплату не платят", "тауар сапасыз", "что-то совсем другое"]
+            {
+                assert_eq!(model.scores(text), back.scores(text));
+            }
+            assert!(Classifier::from_parts(model.classes.clone(), &bytes[1..], 1.0, 1.0, &params).is_none());
+            assert!(Classifier::from_parts(vec!["a".into()], &bytes, 1.0, 1.0, &params).is_none());
+            let other = TrainParams { spans: !params.spans, ..params.clone() };
+            assert!(Classifier::from_parts(model.classes.clone(), &bytes, 1.0, 1.0, &other).is_none());
         }
-        assert!(Classifier::from_parts(model.classes.clone(), &model.arrays_to_bytes()[1..], 1.0, 1.0, 1.0).is_none());
-        assert!(Classifier::from_parts(vec!["a".into()], &model.arrays_to_bytes(), 1.0, 1.0, 1.0).is_none());
     }
 
     #[test]
     fn declined_forms_and_typos_share_character_ngrams() {
-        let model = Classifier::train_with(&examples(), 1.0, &TrainParams::default());
+        let model = Classifier::train_with(&examples(), 1.0, 0.5, &TrainParams::default());
         let p = model.predict("батарея холодная, отоплене не дают", 3);
         assert_eq!(p.category, "жкх", "{p:?}");
         assert!(p.for_category.iter().all(|w| w.weight > 0.0) && !p.for_category.is_empty());

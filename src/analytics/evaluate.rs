@@ -8,7 +8,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
-use super::classifier::{argmax, Classifier, Example, TrainParams};
+use super::classifier::{argmax, Classifier, Example, Parts, TrainParams};
 
 /// Per-category figures on held-out texts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -42,6 +42,23 @@ pub struct Metrics {
     /// Held-out accuracy per group (the region, when the labelled file names it): the bias check.
     #[serde(default)]
     pub by_group: Vec<GroupFigures>,
+    /// The naive Bayes' weight in the blend (0: the SVM alone, as every model before the blend).
+    #[serde(default)]
+    pub blend: f64,
+    /// Cross-validated accuracy of every (C, blend) tried.
+    #[serde(default)]
+    pub cv_blends: Vec<(f64, f64, f64)>,
+    /// Held-out mean log-loss of the calibrated probabilities, and the expected calibration error
+    /// (ten bins of confidence); absent for models trained before they were measured.
+    #[serde(default)]
+    pub log_loss: Option<f64>,
+    #[serde(default)]
+    pub calibration_error: Option<f64>,
+    /// What the temperature was fitted on: `cross_validation` (out-of-fold scores of the training
+    /// part — the held-out figures are honest) or `held_out` (no cross-validation above
+    /// `cv_max_texts`: fitted on the test side itself).
+    #[serde(default)]
+    pub calibrated_on: Option<String>,
 }
 
 /// Held-out figures of one group of texts (a region).
@@ -77,20 +94,35 @@ fn pick(examples: &[Example], idx: &[usize]) -> Vec<Example> {
     idx.iter().map(|&i| examples[i].clone()).collect()
 }
 
-/// Accuracy of a model trained on `train` and tested on `test`.
-fn accuracy(train: &[Example], test: &[Example], c: f64, params: &TrainParams) -> f64 {
-    let model = Classifier::train_with(train, c, params);
-    let right = test.iter().filter(|e| model.classes[model.predict_index(&e.text)] == e.label).count();
-    right as f64 / test.len().max(1) as f64
+/// A text's decision values over every class, and its true class.
+type Scored = (Vec<f64>, usize);
+
+/// What cross-validation chose, with the out-of-fold decision values of the chosen setting (every
+/// training text scored by a model that did not see it), which the temperature is fitted on.
+struct Chosen {
+    c: f64,
+    blend: f64,
+    /// Mean accuracy of each (C, blend) tried.
+    figures: Vec<(f64, f64, f64)>,
+    out_of_fold: Vec<Scored>,
 }
 
-/// Chooses C by stratified k-fold cross-validation on `train` (the best mean accuracy; ties go to
-/// the smaller C, the simpler model).
-fn choose_c(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> (f64, Vec<(f64, f64)>) {
-    let default = params.c_grid.get(params.c_grid.len() / 2).copied().unwrap_or(1.0);
-    if train.len() > params.cv_max_texts || params.c_grid.len() < 2 || params.cv_folds < 2 {
-        return (default, Vec::new());
+/// Chooses C and the naive Bayes' blend weight by stratified k-fold cross-validation on `train`
+/// (the best mean accuracy; ties go to the smaller C and the smaller blend). One SVM and one naive
+/// Bayes are fitted per C and fold; the blends are scored from them without refitting.
+fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> Chosen {
+    let middle = |grid: &[f64], fallback: f64| grid.get(grid.len() / 2).copied().unwrap_or(fallback);
+    let default = Chosen {
+        c: middle(&params.c_grid, 1.0),
+        blend: middle(&params.nb_blend_grid, 0.0),
+        figures: Vec::new(),
+        out_of_fold: Vec::new(),
+    };
+    let settings = params.c_grid.len() * params.nb_blend_grid.len().max(1);
+    if train.len() > params.cv_max_texts || settings < 2 || params.cv_folds < 2 {
+        return default;
     }
+    let blends = if params.nb_blend_grid.is_empty() { vec![0.0] } else { params.nb_blend_grid.clone() };
     let labels: Vec<String> = train.iter().map(|e| e.label.clone()).collect();
     // Fold f holds every k-th text of each category, after a seeded shuffle.
     let mut fold_of = vec![0usize; train.len()];
@@ -102,56 +134,101 @@ fn choose_c(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) ->
         fold_of[i] = *n % params.cv_folds;
         *n += 1;
     }
-    let mut figures = Vec::new();
-    for &c in &params.c_grid {
+    // Per (C, blend): right answers, and each training text's out-of-fold scores (in the order of
+    // the full label set, so folds missing a rare class still line up).
+    let mut classes: Vec<String> = labels.clone();
+    classes.sort();
+    classes.dedup();
+    let mut right = vec![vec![0usize; blends.len()]; params.c_grid.len()];
+    let mut scored: Vec<Vec<Vec<Scored>>> = vec![vec![Vec::new(); blends.len()]; params.c_grid.len()];
+    for (ci, &c) in params.c_grid.iter().enumerate() {
         progress(&format!("cross-validation, C = {c}"));
-        let mut sum = 0.0;
         for f in 0..params.cv_folds {
             let inside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] != f).collect();
             let outside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] == f).collect();
-            sum += accuracy(&pick(train, &inside), &pick(train, &outside), c, params);
+            let parts = Parts::train(&pick(train, &inside), c, params);
+            for (bi, &blend) in blends.iter().enumerate() {
+                let model = parts.blend(blend);
+                for &i in &outside {
+                    let own = model.scores(&train[i].text);
+                    let truth = classes.binary_search(&train[i].label).unwrap_or(0);
+                    // A class this fold never trained on scores far below the rest.
+                    let mut full = vec![-1e3; classes.len()];
+                    for (k, name) in model.classes.iter().enumerate() {
+                        if let Ok(at) = classes.binary_search(name) {
+                            full[at] = own[k];
+                        }
+                    }
+                    right[ci][bi] += usize::from(argmax(&full) == truth);
+                    scored[ci][bi].push((full, truth));
+                }
+            }
         }
-        figures.push((c, sum / params.cv_folds as f64));
     }
-    let best = figures
-        .iter()
-        .fold((default, f64::NEG_INFINITY), |best, &(c, a)| if a > best.1 + 1e-9 { (c, a) } else { best });
-    (best.0, figures)
+    let n = train.len() as f64;
+    let mut figures = Vec::new();
+    let mut best = (0, 0, f64::NEG_INFINITY);
+    for (ci, &c) in params.c_grid.iter().enumerate() {
+        for (bi, &blend) in blends.iter().enumerate() {
+            let accuracy = right[ci][bi] as f64 / n;
+            figures.push((c, blend, accuracy));
+            if accuracy > best.2 + 1e-9 {
+                best = (ci, bi, accuracy);
+            }
+        }
+    }
+    Chosen {
+        c: params.c_grid[best.0],
+        blend: blends[best.1],
+        figures,
+        out_of_fold: std::mem::take(&mut scored[best.0][best.1]),
+    }
 }
 
-/// Evaluates on a held-out split, then trains the kept model on everything. `progress` hears what
-/// is being done.
-/// `groups`, when given, names each example's group (its region) for the per-group figures.
-pub fn train_and_evaluate(
-    examples: &[Example],
-    groups: Option<&[Option<String>]>,
+/// A model trained on `train` with the settings cross-validation chose, its temperature fitted on
+/// the out-of-fold scores (or, when cross-validation was skipped, on the test side: then the
+/// held-out log-loss is measured on what the temperature saw, and `Metrics::calibrated_on` says
+/// so), and its figures on `test`.
+fn fit_and_measure(
+    train: &[Example],
+    test: &[Example],
+    all_labels: &[String],
     params: &TrainParams,
     progress: &dyn Fn(&str),
 ) -> (Classifier, Metrics) {
-    let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
-    let (train_idx, test_idx) = stratified_split(&labels, params.test_share, params.seed);
-    let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));
-    let (c, cv) = choose_c(&train, params, progress);
+    let chosen = choose(train, params, progress);
     progress("training on the training part");
-    let mut model = Classifier::train_with(&train, c, params);
+    let mut model = Classifier::train_with(train, chosen.c, chosen.blend, params);
     progress("measuring on the held-out part");
     let scores: Vec<Vec<f64>> = test.iter().map(|e| model.scores(&e.text)).collect();
     let truth: Vec<Option<usize>> = test.iter().map(|e| model.classes.binary_search(&e.label).ok()).collect();
-    let known: Vec<(Vec<f64>, usize)> =
-        scores.iter().zip(&truth).filter_map(|(s, t)| t.map(|t| (s.clone(), t))).collect();
-    let (s, t): (Vec<Vec<f64>>, Vec<usize>) = known.into_iter().unzip();
-    model.calibrate(&s, &t);
-    let temperature = model.temperature;
+    let calibrated_on = if chosen.out_of_fold.is_empty() {
+        let known: Vec<(Vec<f64>, usize)> =
+            scores.iter().zip(&truth).filter_map(|(s, t)| t.map(|t| (s.clone(), t))).collect();
+        let (s, t): (Vec<Vec<f64>>, Vec<usize>) = known.into_iter().unzip();
+        model.calibrate(&s, &t);
+        "held_out"
+    } else {
+        // Out-of-fold scores are over every class of the training part, as the model's are.
+        let (s, t): (Vec<Vec<f64>>, Vec<usize>) = chosen.out_of_fold.iter().cloned().unzip();
+        model.calibrate(&s, &t);
+        "cross_validation"
+    };
 
-    let mut all: Vec<String> = labels.clone();
+    let mut all: Vec<String> = all_labels.to_vec();
     all.sort();
     all.dedup();
     let k = all.len();
     let mut confusion = vec![vec![0usize; k]; k];
-    for (e, s) in test.iter().zip(&scores) {
-        let truth = all.binary_search(&e.label).unwrap_or(0);
-        let predicted = all.binary_search(&model.classes[argmax(s)]).unwrap_or(0);
-        confusion[truth][predicted] += 1;
+    let (mut log_loss, mut confidences) = (0.0, Vec::with_capacity(test.len()));
+    for ((e, s), t) in test.iter().zip(&scores).zip(&truth) {
+        let truth_at = all.binary_search(&e.label).unwrap_or(0);
+        let best = argmax(s);
+        let predicted = all.binary_search(&model.classes[best]).unwrap_or(0);
+        confusion[truth_at][predicted] += 1;
+        let p = model.probabilities(s);
+        log_loss -= t.map_or(1e-12, |t| p[t]).max(1e-12).ln();
+        confidences.push((p[best], best == t.unwrap_or(usize::MAX)));
     }
     let right: usize = (0..k).map(|i| confusion[i][i]).sum();
     let per_class: Vec<ClassFigures> = (0..k)
@@ -167,26 +244,13 @@ pub fn train_and_evaluate(
                 recall,
                 f1,
                 support,
-                examples: labels.iter().filter(|l| **l == all[i]).count(),
+                examples: all_labels.iter().filter(|l| **l == all[i]).count(),
             }
         })
         .collect();
     let measured: Vec<&ClassFigures> = per_class.iter().filter(|c| c.support > 0).collect();
     let macro_f1 = measured.iter().map(|c| c.f1).sum::<f64>() / measured.len().max(1) as f64;
     let unmeasured = per_class.iter().filter(|c| c.support == 0).map(|c| c.category.clone()).collect();
-    let mut by_group: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
-    if let Some(groups) = groups {
-        for (i, s) in test_idx.iter().zip(&scores) {
-            let Some(group) = groups.get(*i).cloned().flatten() else { continue };
-            let entry = by_group.entry(group).or_default();
-            entry.0 += 1;
-            entry.1 += usize::from(model.classes[argmax(s)] == examples[*i].label);
-        }
-    }
-    let by_group = by_group
-        .into_iter()
-        .map(|(group, (texts, right))| GroupFigures { group, texts, accuracy: right as f64 / texts as f64 })
-        .collect();
     let metrics = Metrics {
         train_texts: train.len(),
         test_texts: test.len(),
@@ -194,16 +258,97 @@ pub fn train_and_evaluate(
         macro_f1,
         per_class,
         confusion,
-        cv,
-        c,
-        temperature,
+        cv: chosen.figures.iter().filter(|f| f.1 == chosen.blend).map(|f| (f.0, f.2)).collect(),
+        c: chosen.c,
+        temperature: model.temperature,
         unmeasured,
-        by_group,
+        by_group: Vec::new(),
+        blend: chosen.blend,
+        cv_blends: chosen.figures,
+        log_loss: Some(log_loss / test.len().max(1) as f64),
+        calibration_error: Some(expected_calibration_error(&confidences)),
+        calibrated_on: Some(calibrated_on.to_string()),
     };
+    (model, metrics)
+}
+
+/// The weighted mean gap between confidence and accuracy over ten bins of confidence.
+fn expected_calibration_error(confidences: &[(f64, bool)]) -> f64 {
+    let mut bins = [(0usize, 0.0f64, 0usize); 10];
+    for &(p, right) in confidences {
+        let bin = &mut bins[((p * 10.0) as usize).min(9)];
+        bin.0 += 1;
+        bin.1 += p;
+        bin.2 += usize::from(right);
+    }
+    let n = confidences.len().max(1) as f64;
+    bins.iter()
+        .filter(|b| b.0 > 0)
+        .map(|&(count, sum, right)| count as f64 / n * (sum / count as f64 - right as f64 / count as f64).abs())
+        .sum()
+}
+
+/// Evaluates on a held-out split, then trains the kept model on everything. `progress` hears what
+/// is being done.
+/// `groups`, when given, names each example's group (its region) for the per-group figures.
+pub fn train_and_evaluate(
+    examples: &[Example],
+    groups: Option<&[Option<String>]>,
+    params: &TrainParams,
+    progress: &dyn Fn(&str),
+) -> (Classifier, Metrics) {
+    let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
+    let (train_idx, test_idx) = stratified_split(&labels, params.test_share, params.seed);
+    let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));
+    let (model, mut metrics) = fit_and_measure(&train, &test, &labels, params, progress);
+    let mut by_group: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
+    if let Some(groups) = groups {
+        for &i in &test_idx {
+            let Some(group) = groups.get(i).cloned().flatten() else { continue };
+            let entry = by_group.entry(group).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(model.classes[model.predict_index(&examples[i].text)] == examples[i].label);
+        }
+    }
+    metrics.by_group = by_group
+        .into_iter()
+        .map(|(group, (texts, right))| GroupFigures { group, texts, accuracy: right as f64 / texts as f64 })
+        .collect();
     progress("training the kept model on all the data");
-    let mut kept = Classifier::train_with(examples, c, params);
-    kept.temperature = temperature;
+    let mut kept = Classifier::train_with(examples, metrics.c, metrics.blend, params);
+    kept.temperature = metrics.temperature;
     (kept, metrics)
+}
+
+/// One split of a method's evaluation: which texts were held out, and the figures on them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct SplitFigures {
+    pub seed: u64,
+    /// Indices (0-based, in the order read) of the held-out texts, for another tool to use the
+    /// same split.
+    pub test_rows: Vec<usize>,
+    pub metrics: Metrics,
+}
+
+/// The method (C and blend by cross-validation, calibration, the figures) on `splits` stratified
+/// splits drawn with seeds 0, 1, …: the mean and spread a single split cannot give.
+pub fn evaluate_splits(
+    examples: &[Example],
+    splits: u64,
+    params: &TrainParams,
+    progress: &dyn Fn(&str),
+) -> Vec<SplitFigures> {
+    let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
+    (0..splits)
+        .map(|seed| {
+            progress(&format!("split {} of {splits}", seed + 1));
+            let split_params = TrainParams { seed, ..params.clone() };
+            let (train_idx, test_idx) = stratified_split(&labels, params.test_share, seed);
+            let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));
+            let (_, metrics) = fit_and_measure(&train, &test, &labels, &split_params, progress);
+            SplitFigures { seed, test_rows: test_idx, metrics }
+        })
+        .collect()
 }
 
 #[cfg(test)]

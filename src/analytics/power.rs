@@ -138,6 +138,7 @@ fn run_job(grid: &PowerGrid, params: &DetectParams, job: Job) -> Outcome {
         years: grid.years,
         end: grid.end,
         plant: job.plant,
+        outcomes: Default::default(),
     };
     let (registry, truth) = second_registry(&spec);
     let detection = detect(&registry, grid.end, params);

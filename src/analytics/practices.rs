@@ -1435,6 +1435,7 @@ mod tests {
             years: 4,
             end: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
             plant: Some(Plant::RegionUnplannedGrowth { factor: 3.0 }),
+            outcomes: Default::default(),
         };
         let (registry, truth) = second_registry(&spec);
         let region = truth.planted.unwrap().region.unwrap();

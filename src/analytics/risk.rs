@@ -52,8 +52,13 @@ impl Target {
 /// Training parameters, recorded with every model version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct RiskParams {
-    /// Inverse regularisation strength, as scikit-learn's `C`.
+    /// Inverse regularisation strength, as scikit-learn's `C`: the one used when `c_grid` is
+    /// empty, and in a trained model's parameters the one chosen.
     pub c: f64,
+    /// The values of C tried on the most recent fifth of the training side (by AUC, ties to the
+    /// smaller); empty for models trained before the choice (C fixed at 1).
+    #[serde(default)]
+    pub c_grid: Vec<f64>,
     /// A category level seen fewer times in training shares the feature's "other" column.
     pub min_level_count: u32,
     /// Pseudo-count pulling a body's record towards the overall rate (a body with three
@@ -71,6 +76,7 @@ impl Default for RiskParams {
     fn default() -> Self {
         RiskParams {
             c: 1.0,
+            c_grid: vec![0.03, 0.1, 0.3, 1.0],
             min_level_count: 5,
             record_smoothing: 20.0,
             recent_days: 365,
@@ -80,8 +86,9 @@ impl Default for RiskParams {
     }
 }
 
-/// The numeric features, in column order (after the intercept).
-pub const NUMERIC: [&str; 9] = [
+/// The numeric features, in column order (after the intercept). Features are only ever appended: a
+/// stored model uses the first as many as it has (models before the second set have nine).
+pub const NUMERIC: [&str; 13] = [
     "prior_visits_same_body",
     "visits_same_body_recent",
     "prior_inspections_object",
@@ -91,10 +98,20 @@ pub const NUMERIC: [&str; 9] = [
     "object_prior_illegal",
     "body_illegal_rate",
     "body_violation_rate",
+    // Since issue 23: how long ago the last visits were, and the district's own record.
+    "days_since_same_body",
+    "days_since_object_inspected",
+    "district_illegal_rate",
+    "district_violation_rate",
 ];
 
-/// The categorical features, one-hot after the numeric ones.
-pub const CATEGORICAL: [&str; 5] = ["control_body", "kind", "oked_section", "district", "region"];
+/// The categorical features, one-hot after the numeric ones (appended only, as `NUMERIC`). The
+/// last is an interaction: a body's own kind of measure (a body whose unplanned inspections go
+/// wrong more than its planned ones, unlike the others).
+pub const CATEGORICAL: [&str; 6] = ["control_body", "kind", "oked_section", "district", "region", "body_kind"];
+
+/// "Never visited before" counts as this many days ago: about ten years, past any registry's memory.
+const NEVER_DAYS: f64 = 3650.0;
 
 const N_NUM: usize = NUMERIC.len();
 const N_CAT: usize = CATEGORICAL.len();
@@ -133,6 +150,7 @@ impl Visit {
             self.oked_section.map_or(MISSING, u32::from),
             self.district.map_or(MISSING, u32::from),
             self.region.map_or(MISSING, u32::from),
+            body_kind_code(self.body, self.kind),
         ]
     }
 }
@@ -140,6 +158,14 @@ impl Visit {
 fn kind_index(kind: InspectionKind) -> u32 {
     InspectionKind::ALL.iter().position(|k| *k == kind).unwrap_or(0) as u32
 }
+
+/// The raw code of a body and kind together: the body's code times the kinds, plus the kind's.
+fn body_kind_code(body: u32, kind: InspectionKind) -> u32 {
+    body.saturating_mul(InspectionKind::ALL.len() as u32).saturating_add(kind_index(kind))
+}
+
+/// How a pair level reads: `Body name · unplanned`.
+const PAIR_SEPARATOR: &str = " · ";
 
 /// The raw numbers of one visit, before standardisation, with the categories' raw codes.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,8 +186,11 @@ struct Record {
 pub struct History {
     params: RiskParams,
     visits: FxHashMap<(u32, u32), Vec<Day>>,
+    /// Per object: the days it was inspected by anyone, in order.
+    inspected: Vec<Vec<Day>>,
     subjects: Vec<Record>,
     bodies: Vec<Record>,
+    districts: FxHashMap<u16, Record>,
     overall: Record,
     /// Per object: days appeals about it were received, and days satisfied ones were decided.
     appeals: Vec<Vec<Day>>,
@@ -173,20 +202,35 @@ pub struct History {
 #[derive(Debug, Default)]
 pub struct Added {
     visits: FxHashMap<(u32, u32), Vec<Day>>,
+    inspected: FxHashMap<u32, Vec<Day>>,
     subjects: FxHashMap<u32, u32>,
     bodies: FxHashMap<u32, u32>,
+    districts: FxHashMap<u16, u32>,
     overall: u32,
+}
+
+/// Inserts `day` into a sorted list, after any equal days.
+fn insert_sorted(days: &mut Vec<Day>, day: Day) {
+    let at = days.partition_point(|&d| d <= day);
+    days.insert(at, day);
 }
 
 impl Added {
     pub fn record_visit(&mut self, visit: &Visit) {
-        let days = self.visits.entry((visit.subject, visit.body)).or_default();
-        let at = days.partition_point(|&d| d <= visit.day);
-        days.insert(at, visit.day);
+        insert_sorted(self.visits.entry((visit.subject, visit.body)).or_default(), visit.day);
+        insert_sorted(self.inspected.entry(visit.subject).or_default(), visit.day);
         *self.subjects.entry(visit.subject).or_default() += 1;
         *self.bodies.entry(visit.body).or_default() += 1;
+        if let Some(district) = visit.district {
+            *self.districts.entry(district).or_default() += 1;
+        }
         self.overall += 1;
     }
+}
+
+/// The last of sorted `days` before `day`.
+fn last_before(days: &[Day], day: Day) -> Option<Day> {
+    days[..count_before(days, day)].last().copied()
 }
 
 fn grow<T: Default + Clone>(v: &mut Vec<T>, index: usize) -> &mut T {
@@ -218,8 +262,10 @@ impl History {
         History {
             params: params.clone(),
             visits: FxHashMap::default(),
+            inspected: vec![Vec::new(); n],
             subjects: vec![Record::default(); n],
             bodies: vec![Record::default(); registry.bodies.len()],
+            districts: FxHashMap::default(),
             overall: Record::default(),
             appeals,
             satisfied,
@@ -256,6 +302,13 @@ impl History {
         let object_list = |lists: &Vec<Vec<Day>>| {
             lists.get(visit.subject as usize).map_or(0, |days| count_before(days, visit.day)) as f64
         };
+        let mut district = visit.district.and_then(|d| self.districts.get(&d)).copied().unwrap_or_default();
+        district.inspections += visit.district.and_then(|d| added.districts.get(&d)).copied().unwrap_or(0);
+        // Days since the last of the known and the added visits (never: `NEVER_DAYS`).
+        let days_since = |known: Option<&Vec<Day>>, more: Option<&Vec<Day>>| {
+            let last = [known, more].into_iter().flatten().filter_map(|days| last_before(days, visit.day)).max();
+            last.map_or(NEVER_DAYS, |d| f64::from(visit.day - d).min(NEVER_DAYS)).ln_1p()
+        };
         RawFeatures {
             numbers: [
                 (before as f64).ln_1p(),
@@ -267,6 +320,10 @@ impl History {
                 f64::from(subject.illegal).ln_1p(),
                 Self::share(body.illegal, body.outcome_known, overall_illegal, m),
                 Self::share(body.with_violations, body.inspections, overall_violations, m),
+                days_since(self.visits.get(&pair), added.visits.get(&pair)),
+                days_since(self.inspected.get(visit.subject as usize), added.inspected.get(&visit.subject)),
+                Self::share(district.illegal, district.outcome_known, overall_illegal, m),
+                Self::share(district.with_violations, district.inspections, overall_violations, m),
             ],
             categories: visit.raw_categories(),
         }
@@ -274,21 +331,29 @@ impl History {
 
     /// A visit happened (a plan's earlier row counts as one): later visits see it.
     pub fn record_visit(&mut self, visit: &Visit) {
-        let days = self.visits.entry((visit.subject, visit.body)).or_default();
         // Kept sorted: facts arrive in date order; a plan's rows may not.
-        let at = days.partition_point(|&d| d <= visit.day);
-        days.insert(at, visit.day);
+        insert_sorted(self.visits.entry((visit.subject, visit.body)).or_default(), visit.day);
+        insert_sorted(grow(&mut self.inspected, visit.subject as usize), visit.day);
         grow(&mut self.subjects, visit.subject as usize).inspections += 1;
         grow(&mut self.bodies, visit.body as usize).inspections += 1;
+        if let Some(district) = visit.district {
+            self.districts.entry(district).or_default().inspections += 1;
+        }
         self.overall.inspections += 1;
     }
 
     /// A past inspection's outcome, known to later visits.
     pub fn record_outcome(&mut self, fact: &InspectionFact) {
         let found = fact.violations > 0;
+        let mut no_district = Record::default();
+        let district = match fact.district {
+            Some(d) => self.districts.entry(d).or_default(),
+            None => &mut no_district,
+        };
         for record in [
             grow(&mut self.subjects, fact.subject as usize),
             grow(&mut self.bodies, fact.body as usize),
+            district,
             &mut self.overall,
         ] {
             record.with_violations += u32::from(found);
@@ -410,7 +475,13 @@ pub fn level_name(feature: usize, raw: u32, bodies: &[String]) -> Option<String>
         1 => InspectionKind::ALL.get(raw as usize).map(|k| k.code().to_string()),
         2 => u8::try_from(raw).ok().map(|b| (b as char).to_string()),
         3 => u16::try_from(raw).ok().map(district_text),
-        _ => u8::try_from(raw).ok().map(region_text),
+        4 => u8::try_from(raw).ok().map(region_text),
+        _ => {
+            let kinds = InspectionKind::ALL.len() as u32;
+            let body = bodies.get((raw / kinds) as usize)?;
+            let kind = InspectionKind::ALL.get((raw % kinds) as usize)?;
+            Some(format!("{body}{PAIR_SEPARATOR}{}", kind.code()))
+        }
     }
 }
 
@@ -420,7 +491,11 @@ fn raw_of(feature: usize, name: &str, bodies: &HashMap<&str, u32>) -> Option<u32
         0 => bodies.get(name).copied(),
         1 => InspectionKind::from_code(name).map(kind_index),
         2 => name.bytes().next().map(u32::from),
-        _ => name.parse::<u32>().ok(),
+        3 | 4 => name.parse::<u32>().ok(),
+        _ => {
+            let (body, kind) = name.rsplit_once(PAIR_SEPARATOR)?;
+            Some(body_kind_code(*bodies.get(body)?, InspectionKind::from_code(kind)?))
+        }
     }
 }
 
@@ -498,12 +573,15 @@ impl Bound<'_> {
             let (column, z) = row[j];
             let value = match j {
                 0..=4 | 6 => format!("{:.0}", raw.numbers[j].exp_m1()),
+                9 | 10 if raw.numbers[j].exp_m1() >= NEVER_DAYS => "—".to_string(),
+                9 | 10 => format!("{:.0}", raw.numbers[j].exp_m1()),
                 _ => format!("{:.0}%", raw.numbers[j] * 100.0),
             };
             out.push(Contribution { feature: spec.name.clone(), value, effect: w[column as usize] * f64::from(z) });
         }
         for (f, spec) in m.categorical.iter().enumerate() {
-            let (column, _) = row[N_NUM + f];
+            // A model stored before the later features has fewer numeric columns than `N_NUM`.
+            let (column, _) = row[m.numeric.len() + f];
             let value = level_name(f, raw.categories[f], bodies).unwrap_or_else(|| "—".into());
             out.push(Contribution { feature: spec.name.clone(), value, effect: w[column as usize] - spec.reference });
         }
@@ -553,6 +631,12 @@ pub struct RiskMetrics {
     pub by_control_body: Vec<GroupError>,
     pub iterations: usize,
     pub converged: bool,
+    /// The AUC of each C tried on the most recent fifth of the training side (none before the
+    /// choice), and the C kept.
+    #[serde(default)]
+    pub c_tried: Vec<(f64, Option<f64>)>,
+    #[serde(default)]
+    pub c: Option<f64>,
 }
 
 /// What training produced.
@@ -706,7 +790,7 @@ fn fit_on(
     (model, fit.iterations, fit.converged)
 }
 
-fn group_errors(keys: &[Option<String>], predicted: &[f64], labels: &[bool], min: usize) -> Vec<GroupError> {
+pub fn group_errors(keys: &[Option<String>], predicted: &[f64], labels: &[bool], min: usize) -> Vec<GroupError> {
     let mut groups: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, key) in keys.iter().enumerate() {
         groups.entry(key.as_deref().unwrap_or("—")).or_default().push(i);
@@ -761,6 +845,53 @@ fn calibration(predicted: &[f64], labels: &[bool]) -> (Vec<CalibrationBin>, f64)
     (out, error)
 }
 
+/// Chooses C as an analyst would, never looking at the test side: each value of `c_grid` is fitted
+/// on the older four fifths of the training side (rows `..cut`) and judged by AUC on its most
+/// recent fifth. A small registry wants a stronger pull towards zero than a large one; a fixed C
+/// over-fitted the demo's 9,600 inspections once the features grew. Returns the parameters with
+/// the C chosen, and the AUC of each.
+fn choose_c(
+    ex: &Examples,
+    cut: usize,
+    target: Target,
+    params: &RiskParams,
+    bodies: &[String],
+    progress: &dyn Fn(&str),
+) -> (RiskParams, Vec<(f64, Option<f64>)>) {
+    let mut chosen = params.clone();
+    if params.c_grid.is_empty() {
+        return (chosen, Vec::new());
+    }
+    let inner = Examples {
+        raw: ex.raw[..cut].to_vec(),
+        labels: ex.labels[..cut].to_vec(),
+        days: ex.days[..cut].to_vec(),
+        facts: ex.facts[..cut].to_vec(),
+    };
+    let inner_cut = time_split(&inner, params.holdout_share);
+    let fit_rows: Vec<usize> = (0..inner_cut).collect();
+    let valid_rows: Vec<usize> = (inner_cut..cut).collect();
+    let valid_labels: Vec<bool> = valid_rows.iter().map(|&r| ex.labels[r]).collect();
+    let mut tried = Vec::with_capacity(params.c_grid.len());
+    for &c in &params.c_grid {
+        progress(&format!("choosing C: {c}"));
+        let (model, _, _) = fit_on(&inner, &fit_rows, target, &RiskParams { c, ..params.clone() }, bodies);
+        let bound = model.bind(bodies);
+        let predicted: Vec<f64> = valid_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
+        tried.push((c, auc(&predicted, &valid_labels)));
+    }
+    let best =
+        tried.iter().filter_map(|&(c, a)| a.map(|a| (c, a))).fold(
+            None,
+            |best: Option<(f64, f64)>, (c, a)| match best {
+                Some((_, b)) if a <= b + 1e-9 => best,
+                _ => Some((c, a)),
+            },
+        );
+    chosen.c = best.map_or(params.c, |(c, _)| c);
+    (chosen, tried)
+}
+
 /// Trains on the older part, tests on the most recent, then refits on everything.
 pub fn train(
     registry: &Registry,
@@ -781,6 +912,7 @@ pub fn train(
     let cut = time_split(&ex, params.holdout_share);
     let train_rows: Vec<usize> = (0..cut).collect();
     let test_rows: Vec<usize> = (cut..n).collect();
+    let (params, c_tried) = &choose_c(&ex, cut, target, params, &registry.bodies, progress);
     progress("held-out evaluation");
     let (held_out, iterations, converged) = fit_on(&ex, &train_rows, target, params, &registry.bodies);
     let bound = held_out.bind(&registry.bodies);
@@ -813,6 +945,8 @@ pub fn train(
         by_control_body: group_errors(&bodies, &predicted, &labels, 30),
         iterations,
         converged,
+        c_tried: c_tried.clone(),
+        c: Some(params.c),
     };
     progress("final fit");
     let all: Vec<usize> = (0..n).collect();
@@ -939,6 +1073,10 @@ mod tests {
         let stranger = Visit { subject: reg.subjects.len() as u32 + 7, ..planned[0] };
         added.record_visit(&stranger);
         let again = Visit { day: stranger.day + 1, ..stranger };
-        assert_eq!(layered.features_with(&again, &added).numbers[0], 1f64.ln_1p());
+        let seen = layered.features_with(&again, &added);
+        assert_eq!(seen.numbers[0], 1f64.ln_1p());
+        assert_eq!(seen.numbers[9], 1f64.ln_1p(), "the same body's last visit: a day before");
+        assert_eq!(seen.numbers[10], 1f64.ln_1p(), "the object's last inspection: a day before");
+        assert_eq!(layered.features(&stranger).numbers[9], NEVER_DAYS.ln_1p(), "never visited");
     }
 }

@@ -36,6 +36,7 @@ mod models;
 pub mod office;
 pub mod registry;
 pub mod retention;
+mod risk_check;
 mod screens;
 pub mod session;
 pub mod tasks;
@@ -60,6 +61,7 @@ pub use analytics::risk::{
     hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, PlanTimings, RiskAssessment, RiskExplanation,
     RiskTrainReport, ScoredRow, SimilarCase, RISK_MODEL,
 };
+pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
 pub use appeals::queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,
     QueueFilter, QueueItem, SlaStep,
@@ -67,7 +69,7 @@ pub use appeals::queue::{
 pub use appeals::triage::{
     CategorySource, CorrectionAspect, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope,
 };
-pub use appeals::{ClassifiedRow, TrainReport, APPEALS_CLASSIFIER};
+pub use appeals::{evaluate_appeals_method, ClassifiedRow, MethodEvaluation, TrainReport, APPEALS_CLASSIFIER};
 pub use bench::{BusyCard, CardBench, JournalBench, RiskBenchRun, TaskBench};
 pub use deadlines::norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
 pub use deadlines::{
@@ -82,6 +84,7 @@ pub use models::ModelPassport;
 pub use registry::demo::{demo_files, DEMO_SEED};
 pub use registry::{init, init_encrypted, InitReport, Status};
 pub use retention::{BackupHorizon, DueRecord, RetentionApplyRequest, RetentionPlan, RetentionReport, RulePlan};
+pub use risk_check::{RiskModelCheck, RiskRegionCheck};
 pub use screens::{CaseScreen, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use session::context::{
     clock_for, os_user, today_in_kazakhstan, Clock, Context, FixedClock, PinnedDay, SystemClock,

@@ -86,8 +86,15 @@ pub struct ModelFreshness {
     pub corrections_since: i64,
     /// The newest of those, when any.
     pub newest: Option<String>,
-    /// The last check's time, accuracy then and now (appeals classifiers).
+    /// The last check's time, the figure then and now: accuracy for an appeals classifier, AUC
+    /// for a risk model (`check_measure`).
     pub last_check: Option<(String, f64, f64)>,
+    /// `accuracy` or `auc`.
+    #[serde(default)]
+    pub check_measure: String,
+    /// Whether the last check found the model drifted.
+    #[serde(default)]
+    pub drifted: bool,
 }
 
 /// A category's texts, precision, recall and F1.
@@ -126,8 +133,8 @@ impl Session {
         let record = self.model_named(name)?;
         if record.kind != APPEALS_CLASSIFIER {
             return Err(ApiError::invalid(format!(
-                "{name} is a {}: only appeals classifiers are re-tested on a labelled file so far; a risk model is \
-                 judged on the registry's newest inspections each time it is trained (ekn risk train)",
+                "{name} is a {}: a risk model is re-tested on the database's inspections newer than it, not on a \
+                 labelled file (ekn models check {name})",
                 record.kind
             )));
         }
@@ -241,8 +248,17 @@ impl Session {
             let (imports_since, rows_since, newest) = self.store.imports_after_model(data_kind, model.id)?;
             let corrections_since =
                 if model.kind == APPEALS_CLASSIFIER { self.store.corrections_after_model(model.id)? } else { 0 };
-            let last_check = self.store.last_model_check(&model.name)?.and_then(|(at, entry)| match entry {
+            let checked = self.store.last_model_check(&model.name)?;
+            let drifted = match &checked {
+                Some((_, Entry::ModelChecked { accuracy, accuracy_then, .. })) => {
+                    accuracy + DRIFT_POINTS < *accuracy_then
+                }
+                Some((_, Entry::RiskModelChecked { drifted, .. })) => *drifted,
+                _ => false,
+            };
+            let last_check = checked.and_then(|(at, entry)| match entry {
                 Entry::ModelChecked { accuracy, accuracy_then, .. } => Some((at, accuracy_then, accuracy)),
+                Entry::RiskModelChecked { auc: Some(auc), auc_then: Some(then), .. } => Some((at, then, auc)),
                 _ => None,
             });
             out.push(ModelFreshness {
@@ -252,6 +268,8 @@ impl Session {
                 corrections_since,
                 newest,
                 last_check,
+                check_measure: if model.kind == RISK_MODEL { "auc" } else { "accuracy" }.to_string(),
+                drifted,
             });
         }
         Ok(out)

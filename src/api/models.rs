@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::classifier::TrainParams;
 use crate::analytics::evaluate::Metrics;
-use crate::analytics::risk::{RiskMetrics, RiskParams, CATEGORICAL, NUMERIC};
+use crate::analytics::risk::{RiskMetrics, RiskParams};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
 use crate::store::ModelRecord;
@@ -46,10 +46,10 @@ impl Session {
             let metrics: RiskMetrics = serde_json::from_str(&record.metrics).map_err(|e| broken("metrics", e))?;
             let params: RiskParams = serde_json::from_str(&record.params).map_err(|e| broken("parameters", e))?;
             let (entries, rows) = self.store.predictions_by(&record.name)?;
-            return Ok(ModelPassport {
-                name: record.name.clone(),
-                markdown: risk_passport(record, &metrics, &params, entries, rows),
-            });
+            let (_, model) = self.risk_model(Some(&record.name))?;
+            let mut markdown = risk_passport(record, &metrics, &params, &model, entries, rows);
+            markdown.push_str(&risk_check_section(self.store.last_model_check(&record.name)?));
+            return Ok(ModelPassport { name: record.name.clone(), markdown });
         }
         let metrics: Metrics = serde_json::from_str(&record.metrics).map_err(|e| broken("metrics", e))?;
         let params: TrainParams = serde_json::from_str(&record.params).map_err(|e| broken("parameters", e))?;
@@ -218,7 +218,52 @@ fn percent(x: f64) -> String {
 }
 
 /// The passport of a risk model version.
-fn risk_passport(record: &ModelRecord, m: &RiskMetrics, params: &RiskParams, entries: i64, rows: i64) -> String {
+/// The risk passport's last section: the last re-test on newer inspections, if any.
+fn risk_check_section(last: Option<(String, Entry)>) -> String {
+    let mut md = String::from("\n## Last check on newer data\n\n");
+    match last {
+        Some((
+            at,
+            Entry::RiskModelChecked {
+                period,
+                inspections,
+                auc,
+                auc_then,
+                brier,
+                brier_then,
+                observed_rate,
+                mean_predicted,
+                drifted,
+                ..
+            },
+        )) => {
+            let figure = |a: Option<f64>| a.map_or("—".to_string(), |a| format!("{a:.3}"));
+            let _ = writeln!(
+                md,
+                "{at}: {inspections} inspections from {} to {}: AUC {} (registered {}), Brier {brier:.4} (registered \
+                 {brier_then:.4}), declared illegal {} against {} predicted — {}.",
+                period.0,
+                period.1,
+                figure(auc),
+                figure(auc_then),
+                percent(observed_rate),
+                percent(mean_predicted),
+                if drifted { "drifted: retrain it" } else { "within the spread" }
+            );
+        }
+        _ => md.push_str("Not re-tested yet (`ekn models check NAME` once newer inspections are imported).\n"),
+    }
+    md
+}
+
+fn risk_passport(
+    record: &ModelRecord,
+    m: &RiskMetrics,
+    params: &RiskParams,
+    model: &crate::analytics::risk::RiskModel,
+    entries: i64,
+    rows: i64,
+) -> String {
     let mut md = String::new();
     let _ = writeln!(md, "# Model passport: {}\n", record.name);
     let _ = writeln!(
@@ -263,12 +308,17 @@ fn risk_passport(record: &ModelRecord, m: &RiskMetrics, params: &RiskParams, ent
         "Features known before an inspection's outcome, built by replaying the registry in date order (an inspection \
          never sees itself or its own day): numbers — {}; categories (one-hot, levels seen fewer than {} times pooled \
          as \"other\") — {}. The outcome columns (appealed, declared illegal) are never inputs. Logistic regression \
-         with L2 penalty (C = {}), fitted by Newton's method; numbers standardised on the training part. Every \
+         with L2 penalty (C = {}{}), fitted by Newton's method; numbers standardised on the training part. Every \
          prediction splits exactly into per-feature contributions to the log-odds against the average inspection.\n",
-        NUMERIC.join(", "),
+        model.numeric.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", "),
         params.min_level_count,
-        CATEGORICAL.join(", "),
-        params.c
+        model.categorical.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", "),
+        params.c,
+        if params.c_grid.is_empty() {
+            String::new()
+        } else {
+            format!(", chosen from {:?} on the most recent fifth of the training part", params.c_grid)
+        }
     );
     md.push_str("## Held-out figures (time split)\n\n");
     let _ = writeln!(

@@ -86,6 +86,22 @@ pub enum RiskAction {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The model on a registry it was not built on (no database): a second generator's registry
+    /// with an outcome process of its own, trained and tested as `train` does; writes the examples
+    /// for scripts/compare-sklearn.py and gives the true probabilities' AUC beside the model's.
+    Study {
+        #[arg(long, default_value_t = 100_000)]
+        per_year: usize,
+        #[arg(long, default_value_t = 3)]
+        years: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where the examples go (CSV).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// An object's local-model risk beside its imported external scores, with the reasons.
     Explain {
         bin: String,
@@ -179,6 +195,45 @@ pub fn run_anomalies(session: &mut Session, action: AnomaliesAction) -> Result<(
     }
 }
 
+/// `ekn risk study`: no database.
+pub fn run_risk_study(
+    per_year: usize,
+    years: u32,
+    seed: u64,
+    out: &std::path::Path,
+    json: bool,
+) -> Result<(), ApiError> {
+    let spec = ekn::api::RiskStudySpec { seed, per_year, years };
+    let study = ekn::api::risk_study(&spec, out, &step_reporter(json))?;
+    print(json, &study, render_risk_study)
+}
+
+fn render_risk_study(s: &ekn::api::RiskStudy) -> String {
+    {
+        let m = &s.metrics;
+        format!(
+            "Risk model on the {} generator (seed {}, {} inspections a year, {} years): {} inspections, {} examples\n\
+             held-out ({} to {}): AUC {}, Brier {:.5} (base rate's {:.5}), calibration error {:.4}\n\
+             the true probabilities' AUC on the same inspections: {}\nexamples written to {} ({:.1} s)\n",
+            s.generator,
+            s.spec.seed,
+            s.spec.per_year,
+            s.spec.years,
+            s.inspections,
+            s.examples,
+            m.test_period.0,
+            m.test_period.1,
+            m.auc.map_or("—".into(), |a| format!("{a:.4}")),
+            m.brier,
+            m.brier_of_base_rate,
+            m.calibration_error,
+            s.oracle_auc.map_or("—".into(), |a| format!("{a:.4}")),
+            s.examples_file,
+            s.seconds
+        )
+    }
+}
+
 /// `ekn risk …`
 pub fn run_risk(session: &mut Session, action: RiskAction) -> Result<(), ApiError> {
     match action {
@@ -196,6 +251,7 @@ pub fn run_risk(session: &mut Session, action: RiskAction) -> Result<(), ApiErro
             out(&format!("{rows} example(s) written to {}\n", path.display()));
             Ok(())
         }
+        RiskAction::Study { per_year, years, seed, out, json } => run_risk_study(per_year, years, seed, &out, json),
         RiskAction::Explain { bin, json } => print(json, &session.explain_risk(&bin)?, render_risk),
         RiskAction::Override { bin, assessment, reason, json } => {
             print(json, &session.override_risk(&bin, assessment, &reason)?, render_risk)
@@ -209,12 +265,14 @@ pub enum ModelsAction {
     /// Re-test a stored model version on newer labelled data (a text and a category column, a
     /// region column optional): accuracy, macro-F1, each category's F1 and each region's accuracy
     /// against the figures it was registered with; journaled, shown in the passport.
+    /// A risk model (no --on) is re-tested on the database's inspections dated after those it was
+    /// trained on: AUC, Brier score, observed against predicted rate, each region's AUC.
     Check {
-        /// The version (`appeals-v2`).
+        /// The version (`appeals-v2`, `risk-v3`).
         name: String,
-        /// The labelled file (CSV, XLSX or JSON).
+        /// The labelled file (CSV, XLSX or JSON) an appeals classifier is checked on.
         #[arg(long)]
-        on: PathBuf,
+        on: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -223,8 +281,45 @@ pub enum ModelsAction {
 /// `ekn models check …`
 pub fn run_models_action(session: &mut Session, action: ModelsAction) -> Result<(), ApiError> {
     match action {
-        ModelsAction::Check { name, on, json } => print(json, &session.check_model(&name, &on)?, render_check),
+        ModelsAction::Check { name, on: Some(on), json } => {
+            print(json, &session.check_model(&name, &on)?, render_check)
+        }
+        ModelsAction::Check { name, on: None, json } => {
+            print(json, &session.check_risk_model(&name)?, render_risk_check)
+        }
     }
+}
+
+fn render_risk_check(c: &ekn::api::RiskModelCheck) -> String {
+    let figure = |a: Option<f64>| a.map_or("—".to_string(), |a| format!("{a:.3}"));
+    let mut out = format!(
+        "{} on {} newer inspections ({} to {}), {:.1} s\n  AUC {} ± {} (registered {}), Brier {:.5} (registered {:.5}), \
+         declared illegal {:.2}% against {:.2}% predicted\n",
+        c.model,
+        c.inspections,
+        c.period.0,
+        c.period.1,
+        c.seconds,
+        figure(c.auc),
+        figure(c.auc_standard_error),
+        figure(c.auc_then),
+        c.brier,
+        c.brier_then,
+        c.observed_rate * 100.0,
+        c.mean_predicted * 100.0
+    );
+    for r in c.by_region.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  region {}: AUC {} on {} (registered {})",
+            r.region,
+            figure(r.auc),
+            r.inspections,
+            figure(r.auc_then)
+        );
+    }
+    let _ = writeln!(out, "{}", c.verdict.en);
+    out
 }
 
 fn render_check(c: &ekn::api::ModelCheck) -> String {

@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use ekn::api::{
-    ApiError, AppealCard, AppealQueue, CategorySource, ClassifiedRow, CorrectionAspect, HeatCell, Metrics, ModelRecord,
-    QueueFilter, Session, TrainReport, TriageReport, TriageScope,
+    ApiError, AppealCard, AppealQueue, CategorySource, ClassifiedRow, CorrectionAspect, HeatCell, MethodEvaluation,
+    Metrics, ModelRecord, QueueFilter, Session, TrainReport, TriageReport, TriageScope,
 };
 use ekn::domain::triage::{PriorityRules, RoutingTable};
 
@@ -25,6 +25,16 @@ pub enum AppealsAction {
         /// Also learn from the categories people corrected in this database.
         #[arg(long)]
         include_corrections: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure the classifier's method on several stratified splits of a labelled export (C and
+    /// the blend chosen inside each training part): mean and spread of accuracy, macro-F1 and
+    /// calibration. Stores nothing; `scripts/compare-appeals.py` runs scikit-learn on the same splits.
+    Evaluate {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        splits: u64,
         #[arg(long)]
         json: bool,
     },
@@ -79,6 +89,13 @@ pub fn run_queue(session: &Session, filter: &QueueFilter, heatmap: bool, json: b
     }
 }
 
+/// `ekn appeals evaluate FILE`: the method on several splits, without a database.
+pub fn run_evaluate(file: &std::path::Path, splits: u64, json: bool) -> Result<(), ApiError> {
+    let progress = step_reporter(json);
+    let evaluation = ekn::api::evaluate_appeals_method(file, splits, &ekn::api::TrainParams::default(), &progress)?;
+    print(json, &evaluation, render_evaluation)
+}
+
 /// `ekn appeals …`
 pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), ApiError> {
     match action {
@@ -88,7 +105,11 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
             let report = session.train_appeals_model(&file, &params, include_corrections, &progress)?;
             print(json, &report, render_training)
         }
-        AppealsAction::Classify { file, json } => print(json, &session.classify_file(&file)?, render_classified),
+        AppealsAction::Evaluate { file, splits, json } => run_evaluate(&file, splits, json),
+        AppealsAction::Classify { file, json: true } => super::print_json_rows(&session.classify_file(&file)?),
+        AppealsAction::Classify { file, json: false } => {
+            print(false, &session.classify_file(&file)?, render_classified)
+        }
         AppealsAction::Show { appeal_no, json } => print(json, &session.appeal_card(&appeal_no)?, render_appeal_card),
         AppealsAction::Reclassify { appeal_no, category, reason, json } => {
             session.correct_appeal(&appeal_no, CorrectionAspect::Category, &category, &reason)?;
@@ -146,6 +167,42 @@ pub fn render_training(r: &TrainReport) -> String {
 }
 
 /// Held-out figures, per category, and the confusion matrix.
+fn render_evaluation(e: &MethodEvaluation) -> String {
+    let mut out = format!(
+        "{}: {} texts, {} categories, {} splits (80/20, stratified)\n",
+        e.file,
+        e.texts,
+        e.categories,
+        e.splits.len()
+    );
+    for s in &e.splits {
+        let m = &s.metrics;
+        let _ = writeln!(
+            out,
+            "  seed {}: accuracy {:.4}  macro-F1 {:.4}  log-loss {:.3}  calibration error {:.3}  (C {}, blend {})",
+            s.seed,
+            m.accuracy,
+            m.macro_f1,
+            m.log_loss.unwrap_or(f64::NAN),
+            m.calibration_error.unwrap_or(f64::NAN),
+            m.c,
+            m.blend
+        );
+    }
+    let _ = writeln!(
+        out,
+        "mean: accuracy {:.4} ± {:.4}  macro-F1 {:.4} ± {:.4}  log-loss {:.3}  calibration error {:.3}  ({:.1} s)",
+        e.accuracy_mean,
+        e.accuracy_sd,
+        e.macro_f1_mean,
+        e.macro_f1_sd,
+        e.log_loss_mean,
+        e.calibration_error_mean,
+        e.seconds
+    );
+    out
+}
+
 pub fn render_metrics(m: &Metrics) -> String {
     let mut out = String::new();
     let _ = writeln!(

@@ -69,6 +69,27 @@ pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> R
 
 /// Writes to standard output. When the reader has gone (`ekn … | head`), the command's output is no
 /// longer wanted: it ends quietly with success instead of panicking as `print!` would.
+/// A JSON array written one compact row per line: an export of half a million rows is printed as
+/// it is serialised, never held whole as one pretty string (which took as long as classifying it).
+pub fn print_json_rows<T: Serialize>(rows: &[T]) -> Result<(), ApiError> {
+    use std::io::Write;
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut write = || -> std::io::Result<()> {
+        stdout.write_all(b"[")?;
+        for (i, row) in rows.iter().enumerate() {
+            stdout.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            serde_json::to_writer(&mut stdout, row)?;
+        }
+        stdout.write_all(b"\n]\n")?;
+        stdout.flush()
+    };
+    match write() {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => Err(ApiError::new(ErrorCode::Internal, format!("could not write the output: {e}"))),
+    }
+}
+
 pub fn out(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

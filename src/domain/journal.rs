@@ -361,6 +361,23 @@ pub enum Entry {
         brier: f64,
         arrays_sha256: String,
     },
+    /// A stored risk model re-tested on the inspections dated after those it was trained on
+    /// (`ekn models check risk-vN`): how its AUC, Brier score and rate moved, overall and by region.
+    RiskModelChecked {
+        model: String,
+        /// The newer inspections' first and last day.
+        period: (String, String),
+        inspections: usize,
+        auc: Option<f64>,
+        auc_then: Option<f64>,
+        brier: f64,
+        brier_then: f64,
+        observed_rate: f64,
+        mean_predicted: f64,
+        /// (region, inspections, AUC now, AUC then).
+        by_region: Vec<(String, usize, Option<f64>, Option<f64>)>,
+        drifted: bool,
+    },
     /// Predictions shown or exported (a plan scored, an object's risk explained): which model
     /// version, for what, how many, over which inputs.
     PredictionsMade {
@@ -565,6 +582,7 @@ impl Entry {
             Entry::AppealsTriaged { .. } => "appeals_triaged",
             Entry::AppealCorrected { .. } => "appeal_corrected",
             Entry::RiskModelTrained { .. } => "risk_model_trained",
+            Entry::RiskModelChecked { .. } => "risk_model_checked",
             Entry::PredictionsMade { .. } => "predictions_made",
             Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
             Entry::RiskOverridden { .. } => "risk_overridden",
@@ -694,6 +712,12 @@ impl Entry {
             ),
             Entry::RiskModelTrained { model, target, examples, auc, brier, .. } => format!(
                 "risk model {model} ({target}) trained on {examples} inspections (held-out AUC {auc:.3}, Brier {brier:.4})"
+            ),
+            Entry::RiskModelChecked { model, inspections, auc, auc_then, drifted, .. } => format!(
+                "risk model {model} re-tested on {inspections} newer inspections: AUC {} (registered {}){}",
+                auc.map_or("—".to_string(), |a| format!("{a:.3}")),
+                auc_then.map_or("—".to_string(), |a| format!("{a:.3}")),
+                if *drifted { ", drifted" } else { "" }
             ),
             Entry::PredictionsMade { model, purpose, rows, .. } => format!("{rows} prediction(s) by {model}: {purpose}"),
             Entry::AnomalyReviewed { key, action, reason, .. } => format!("anomaly {key} {action}: {reason}"),

@@ -36,6 +36,25 @@ pub struct SecondSpec {
     /// The last day of the registry.
     pub end: NaiveDate,
     pub plant: Option<Plant>,
+    /// How an inspection comes to be declared illegal.
+    pub outcomes: Outcomes,
+}
+
+/// The outcome process of inspections declared illegal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcomes {
+    /// The body's own rate times the district's effect (and a plant's): what the power study of
+    /// the detectors plants into.
+    #[default]
+    Rates,
+    /// A process with more to it, for measuring risk models (`ekn risk study`): on the log-odds
+    /// scale, the body's rate and the district's effect, plus an unplanned inspection (+0.8), a
+    /// preventive visit (−0.5), a return of the same body soon after its last visit (+0.9 decaying
+    /// with a 90-day scale), an unplanned inspection by a district office (+0.7 more: an
+    /// interaction), and each object's own propensity (normal, sd 0.6; litigious owners). Plants
+    /// are ignored. The true probability of each inspection is kept in `Truth`.
+    Process,
 }
 
 /// An effect planted in one unit.
@@ -85,6 +104,9 @@ pub struct Truth {
     pub body_illegal: Vec<(String, f64)>,
     /// The rate over every inspection, as drawn.
     pub overall_illegal: f64,
+    /// With `Outcomes::Process`: each inspection's true probability of being declared illegal, in
+    /// the registry's order (what an oracle would predict).
+    pub outcome_probability: Vec<f64>,
 }
 
 /// Where the effect was planted, to tell a find from a false alarm.
@@ -178,6 +200,42 @@ fn middle(rng: &mut ChaCha8Rng, mut candidates: Vec<(usize, f64)>) -> Option<usi
     }
     let (from, to) = (n / 3, (2 * n / 3).max(n / 3 + 1).min(n));
     Some(candidates[rng.random_range(from..to)].0)
+}
+
+/// Draws every inspection's outcome by `Outcomes::Process`, in date order (a return visit needs the
+/// last one), from a random stream of its own; returns each one's true probability.
+fn draw_by_process(
+    seed: u64,
+    inspections: &mut [InspectionFact],
+    bodies: &[Body],
+    districts: &[District],
+    subjects: usize,
+) -> Vec<f64> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7157_0c55);
+    let propensity: Vec<f64> = (0..subjects).map(|_| 0.6 * normal(&mut rng)).collect();
+    let effect: std::collections::HashMap<u16, f64> = districts.iter().map(|d| (d.code, d.effect)).collect();
+    let offices: std::collections::HashSet<usize> = districts.iter().filter_map(|d| d.office).collect();
+    let mut last_visit: std::collections::HashMap<(u32, u32), i32> = Default::default();
+    let logit = |p: f64| (p / (1.0 - p)).ln();
+    let mut out = Vec::with_capacity(inspections.len());
+    for f in inspections.iter_mut() {
+        let body = f.body as usize;
+        let base = bodies[body].illegal * f.district.and_then(|d| effect.get(&d)).copied().unwrap_or(1.0);
+        let mut z = logit(base.min(0.9)) + propensity[f.subject as usize];
+        z += match f.kind {
+            InspectionKind::Unplanned => 0.8 + if offices.contains(&body) { 0.7 } else { 0.0 },
+            InspectionKind::PreventiveVisit => -0.5,
+            _ => 0.0,
+        };
+        if let Some(&last) = last_visit.get(&(f.subject, f.body)) {
+            z += 0.9 * (-f64::from(f.day - last) / 90.0).exp();
+        }
+        last_visit.insert((f.subject, f.body), f.day);
+        let p = 1.0 / (1.0 + (-z).exp());
+        f.declared_illegal = Some(rng.random_bool(p));
+        out.push(p);
+    }
+    out
 }
 
 /// Makes the registry and what it truly holds.
@@ -390,6 +448,10 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
         f.id = n as i64 + 1;
         f.registry_no = format!("S2-{:08}", n + 1).into();
     }
+    let outcome_probability = match spec.outcomes {
+        Outcomes::Rates => Vec::new(),
+        Outcomes::Process => draw_by_process(spec.seed, &mut inspections, &bodies, &districts, subjects.len()),
+    };
 
     // Appeals: eight categories, each refused at its own rate; decided within two months.
     let refused_rate: Vec<f64> = (0..CATEGORIES.len()).map(|_| rng.random_range(0.15..0.45)).collect();
@@ -457,6 +519,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
         planted,
         body_illegal: bodies.iter().map(|b| (b.name.clone(), b.illegal)).collect(),
         overall_illegal: counted.iter().sum::<f64>() / counted.len().max(1) as f64,
+        outcome_probability,
     };
     let registry = Registry {
         inspections,
@@ -482,6 +545,7 @@ mod tests {
             years: 3,
             end: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
             plant,
+            outcomes: Outcomes::Rates,
         }
     }
 

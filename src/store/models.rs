@@ -96,7 +96,8 @@ impl Store {
         let seq: Option<i64> = self
             .conn
             .query_row(
-                "SELECT max(seq) FROM journal WHERE kind = 'model_checked' AND json_extract(payload, '$.model') = ?1",
+                "SELECT max(seq) FROM journal WHERE kind IN ('model_checked', 'risk_model_checked') \
+                 AND json_extract(payload, '$.model') = ?1",
                 [name],
                 |r| r.get(0),
             )

@@ -166,3 +166,69 @@ fn a_model_changed_behind_the_journal_is_named() {
     assert!(!report.ok);
     assert!(format!("{:?}", report.problems).contains("model:1"), "{:?}", report.problems);
 }
+
+/// `ekn appeals evaluate` judges the method on several splits without a database: each split holds
+/// out a fifth of every category, the splits differ, the figures are the held-out ones with an
+/// honest calibration (the temperature fitted on out-of-fold scores, not on the test side), and
+/// the held-out rows are given for another tool to reuse.
+#[test]
+fn the_method_is_judged_on_several_splits_without_a_database() {
+    let db = TempDb::new();
+    let file = db.file("labelled.csv", labelled_csv(300, 11));
+    let out = Command::new(env!("CARGO_BIN_EXE_ekn"))
+        .arg("--db")
+        .arg(db.dir.path().join("none.db"))
+        .args(["appeals", "evaluate"])
+        .arg(&file)
+        .args(["--splits", "3", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!db.dir.path().join("none.db").exists(), "no database is made");
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((e["texts"].as_u64(), e["categories"].as_u64()), (Some(300), Some(3)));
+    let splits = e["splits"].as_array().unwrap();
+    assert_eq!(splits.len(), 3);
+    let held: Vec<Vec<u64>> = splits
+        .iter()
+        .map(|s| s["test_rows"].as_array().unwrap().iter().map(|r| r.as_u64().unwrap()).collect())
+        .collect();
+    assert!(held.iter().all(|rows| (55..=65).contains(&rows.len()) && rows.iter().all(|&r| r < 300)));
+    assert_ne!(held[0], held[1], "each split draws its own held-out rows");
+    for s in splits {
+        let m = &s["metrics"];
+        assert!(m["accuracy"].as_f64().unwrap() > 0.9, "{m}");
+        assert_eq!(m["calibrated_on"], "cross_validation");
+        let ece = m["calibration_error"].as_f64().unwrap();
+        assert!((0.0..0.3).contains(&ece), "{ece}");
+        assert!(m["cv_blends"].as_array().unwrap().len() >= 4, "C and the blend were both tried");
+    }
+    let mean = e["accuracy_mean"].as_f64().unwrap();
+    assert!(mean > 0.9 && e["accuracy_sd"].as_f64().unwrap() < 0.1);
+}
+
+/// The blend of the SVM with the complement naive Bayes is one linear model: a model trained with
+/// it reads back from its stored bytes and predicts the same, and its explanation still adds up to
+/// n-grams of the text.
+#[test]
+fn a_blended_model_is_stored_read_back_and_explained_as_one_linear_model() {
+    let db = TempDb::new();
+    let file = db.file("labelled.csv", labelled_csv(200, 5));
+    let out = ekn(&db.path, &["appeals", "train", file.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(report["params"]["spans"].as_bool().unwrap(), "the spans block is on for new models");
+    let blend = report["metrics"]["blend"].as_f64().unwrap();
+    assert!(TrainParams::default().nb_blend_grid.contains(&blend));
+    let texts = db.file("texts.csv", "text\n\"батареи холодные, тариф завышен\"\n\"жалақы төленбеді, еңбек шарты\"\n");
+    let out = ekn(&db.path, &["appeals", "classify", texts.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows[0]["category"], "ЖКХ");
+    assert_eq!(rows[1]["category"], "Трудовые права");
+    assert!(rows[0]["explanation"]["for_category"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|w| w["weight"].as_f64().unwrap() > 0.0));
+}

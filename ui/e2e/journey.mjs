@@ -132,6 +132,10 @@ export async function journey(d, candidate, log = console.log) {
   await d.click('[data-testid="passport-appeals-v1"]');
   await d.waitFor('[data-testid="passport"]', 'Bias check');
   check((await d.text('[data-testid="passport"]')).includes('generated'), 'the demo model\'s passport says its data are generated');
+  // The risk model's re-test starts from here; the demo has no inspection newer than the model, so the
+  // check is refused with its reason rather than measured on nothing.
+  await d.click('[data-testid="check-risk-v1"]');
+  await d.waitFor('[data-testid="check-error"]', 'import newer inspections');
 
   log('analytics');
   await d.goto('#/analytics');

@@ -6,4 +6,5 @@
 pub mod anomalies;
 pub mod plan;
 pub mod risk;
+pub mod risk_study;
 pub mod words;

@@ -407,18 +407,10 @@ impl Session {
     /// CSV, for refitting them with another tool. Object codes only, no names or BINs.
     pub fn export_risk_examples(&self, target: Target, path: &Path) -> Result<usize, ApiError> {
         let registry = self.analytics_registry()?;
-        let file = std::fs::File::create(path)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display())))?;
         let params = RiskParams::default();
         let examples = risk::examples(&registry, target, &params);
         let cut = risk::time_split(&examples, params.holdout_share);
-        let failed = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display()));
-        let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
-        w.write_record(risk::example_columns()).map_err(failed)?;
-        for r in 0..examples.labels.len() {
-            w.write_record(risk::example_row(&examples, r, cut)).map_err(failed)?;
-        }
-        w.flush().map_err(|e| failed(e.into()))?;
+        write_examples(&examples, cut, path)?;
         self.note_export(None, &format!("risk examples ({} rows, {target:?})", examples.labels.len()))?;
         Ok(examples.labels.len())
     }
@@ -586,6 +578,19 @@ impl Session {
         })?;
         self.explain_risk(&bin)
     }
+}
+
+/// Writes the examples training sees as CSV (`risk::example_columns`), for another tool to refit.
+pub(in crate::api) fn write_examples(examples: &risk::Examples, cut: usize, path: &Path) -> Result<(), ApiError> {
+    let failed = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display()));
+    let file = std::fs::File::create(path)
+        .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display())))?;
+    let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
+    w.write_record(risk::example_columns()).map_err(failed)?;
+    for r in 0..examples.labels.len() {
+        w.write_record(risk::example_row(examples, r, cut)).map_err(failed)?;
+    }
+    w.flush().map_err(|e| failed(e.into()))
 }
 
 #[cfg(test)]

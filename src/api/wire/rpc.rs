@@ -30,7 +30,7 @@ use crate::api::{ApiError, ErrorCode, Session};
 use crate::api::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
     JournalQuery, JournalVerification, ModelFreshness, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter,
-    Status, TaskDetail,
+    RiskModelCheck, Status, TaskDetail,
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
@@ -571,6 +571,7 @@ methods! {
     appeals_reference: Session(NoParams) -> AppealsReference;
     models: Session(NoParams) -> Vec<ModelRecord>;
     models_freshness: Session(NoParams) -> Vec<ModelFreshness>;
+    check_risk_model: Session(ModelParams) -> RiskModelCheck;
     model_passport: Session(ModelParams) -> ModelPassport;
     correct_appeal: Session(CorrectAppealParams) -> AppealCard;
     anomalies: Session(AnomaliesParams) -> AnomalyReport;
@@ -679,6 +680,9 @@ mod on_session {
     }
     pub fn models_freshness(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelFreshness>> {
         s.models_freshness()
+    }
+    pub fn check_risk_model(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<RiskModelCheck> {
+        s.check_risk_model(&p.name)
     }
 
     pub fn model_passport(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<ModelPassport> {

@@ -42,6 +42,7 @@ export const api = {
   appealsReference: () => call('appeals_reference', none),
   models: () => call('models', none),
   modelsFreshness: () => call('models_freshness', none),
+  checkRiskModel: (name: string) => call('check_risk_model', { name }),
   modelPassport: (name: string) => call('model_passport', { name }),
   correctAppeal: (p: CorrectAppealParams) => call('correct_appeal', p),
   overdue: () => call('overdue', none),

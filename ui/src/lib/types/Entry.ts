@@ -26,7 +26,15 @@ by_region: Array<[string, number, number, number | null]>,
 /**
  * Labels the model does not know (always counted wrong), with their texts.
  */
-unknown_labels: Array<[string, number]>, } | { "kind": "appeals_triaged", appeals: number, decisions: number, tasks: number, model: string | null, taxonomy: string, priority_rules: string, routing: string, duplicates_method: string, tables: Array<TableState>, } | { "kind": "appeal_corrected", appeal_no: string, aspect: string, from: string | null, to: string, reason: string, tables: Array<TableState>, } | { "kind": "risk_model_trained", model: string, target: string, data_sha256: string, examples: number, auc: number, brier: number, arrays_sha256: string, } | { "kind": "predictions_made", model: string, purpose: string, rows: number, inputs_sha256: string, } | { "kind": "anomaly_reviewed", key: string, anomaly_kind: string, action: string, reason: string, review_id: number, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
+unknown_labels: Array<[string, number]>, } | { "kind": "appeals_triaged", appeals: number, decisions: number, tasks: number, model: string | null, taxonomy: string, priority_rules: string, routing: string, duplicates_method: string, tables: Array<TableState>, } | { "kind": "appeal_corrected", appeal_no: string, aspect: string, from: string | null, to: string, reason: string, tables: Array<TableState>, } | { "kind": "risk_model_trained", model: string, target: string, data_sha256: string, examples: number, auc: number, brier: number, arrays_sha256: string, } | { "kind": "risk_model_checked", model: string, 
+/**
+ * The newer inspections' first and last day.
+ */
+period: [string, string], inspections: number, auc: number | null, auc_then: number | null, brier: number, brier_then: number, observed_rate: number, mean_predicted: number, 
+/**
+ * (region, inspections, AUC now, AUC then).
+ */
+by_region: Array<[string, number, number | null, number | null]>, drifted: boolean, } | { "kind": "predictions_made", model: string, purpose: string, rows: number, inputs_sha256: string, } | { "kind": "anomaly_reviewed", key: string, anomaly_kind: string, action: string, reason: string, review_id: number, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
 /**
  * Where it was written (a directory, or a zip).
  */

@@ -79,6 +79,7 @@ import type { RetentionPlan } from "./RetentionPlan";
 import type { RetentionPlanParams } from "./RetentionPlanParams";
 import type { ReviewAnomalyParams } from "./ReviewAnomalyParams";
 import type { RiskExplanation } from "./RiskExplanation";
+import type { RiskModelCheck } from "./RiskModelCheck";
 import type { RiskTrainReport } from "./RiskTrainReport";
 import type { RunRow } from "./RunRow";
 import type { ScheduledRun } from "./ScheduledRun";
@@ -127,6 +128,7 @@ export type Methods = {
   appeals_reference: { params: NoParams; result: AppealsReference };
   models: { params: NoParams; result: Array<ModelRecord> };
   models_freshness: { params: NoParams; result: Array<ModelFreshness> };
+  check_risk_model: { params: ModelParams; result: RiskModelCheck };
   model_passport: { params: ModelParams; result: ModelPassport };
   correct_appeal: { params: CorrectAppealParams; result: AppealCard };
   anomalies: { params: AnomaliesParams; result: AnomalyReport };
@@ -202,6 +204,7 @@ export const METHOD_RUNS = {
   appeals_reference: 'session',
   models: 'session',
   models_freshness: 'session',
+  check_risk_model: 'session',
   model_passport: 'session',
   correct_appeal: 'session',
   anomalies: 'session',

@@ -21,6 +21,15 @@ corrections_since: number,
  */
 newest: string | null, 
 /**
- * The last check's time, accuracy then and now (appeals classifiers).
+ * The last check's time, the figure then and now: accuracy for an appeals classifier, AUC
+ * for a risk model (`check_measure`).
  */
-last_check: [string, number, number] | null, };
+last_check: [string, number, number] | null, 
+/**
+ * `accuracy` or `auc`.
+ */
+check_measure: string, 
+/**
+ * Whether the last check found the model drifted.
+ */
+drifted: boolean, };

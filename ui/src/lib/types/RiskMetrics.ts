@@ -14,4 +14,9 @@ calibration_error: number, calibration: Array<CalibrationBin>,
 /**
  * The best any constant prediction does (the test set's own base rate): the Brier score to beat.
  */
-brier_of_base_rate: number, by_region: Array<GroupError>, by_control_body: Array<GroupError>, iterations: number, converged: boolean, };
+brier_of_base_rate: number, by_region: Array<GroupError>, by_control_body: Array<GroupError>, iterations: number, converged: boolean, 
+/**
+ * The AUC of each C tried on the most recent fifth of the training side (none before the
+ * choice), and the C kept.
+ */
+c_tried: Array<[number, number | null]>, c: number | null, };

@@ -5,9 +5,15 @@
  */
 export type RiskParams = { 
 /**
- * Inverse regularisation strength, as scikit-learn's `C`.
+ * Inverse regularisation strength, as scikit-learn's `C`: the one used when `c_grid` is
+ * empty, and in a trained model's parameters the one chosen.
  */
 c: number, 
+/**
+ * The values of C tried on the most recent fifth of the training side (by AUC, ties to the
+ * smaller); empty for models trained before the choice (C fixed at 1).
+ */
+c_grid: Array<number>, 
 /**
  * A category level seen fewer times in training shares the feature's "other" column.
  */
