@@ -56,7 +56,8 @@ pub struct RiskParams {
     /// empty, and in a trained model's parameters the one chosen.
     pub c: f64,
     /// The values of C tried on the most recent fifth of the training side (by AUC, ties to the
-    /// smaller); empty for models trained before the choice (C fixed at 1).
+    /// smaller); one value is used as it is (the demo's); empty for models trained before the
+    /// choice (C fixed at `c`).
     #[serde(default)]
     pub c_grid: Vec<f64>,
     /// A category level seen fewer times in training shares the feature's "other" column.
@@ -859,7 +860,9 @@ fn choose_c(
     progress: &dyn Fn(&str),
 ) -> (RiskParams, Vec<(f64, Option<f64>)>) {
     let mut chosen = params.clone();
-    if params.c_grid.is_empty() {
+    if params.c_grid.len() < 2 {
+        // Nothing to choose: the one value given (or C itself).
+        chosen.c = params.c_grid.first().copied().unwrap_or(params.c);
         return (chosen, Vec::new());
     }
     let inner = Examples {
