@@ -11,7 +11,8 @@ export type RiskParams = {
 c: number, 
 /**
  * The values of C tried on the most recent fifth of the training side (by AUC, ties to the
- * smaller); empty for models trained before the choice (C fixed at 1).
+ * smaller); one value is used as it is (the demo's); empty for models trained before the
+ * choice (C fixed at `c`).
  */
 c_grid: Array<number>, 
 /**
