@@ -207,6 +207,12 @@ pub fn fit(design: &Design, labels: &[bool], dimension: usize, c: f64) -> Fit {
     Fit { weights, iterations, converged, objective: current }
 }
 
+/// The Brier score: the mean squared gap between each probability and its outcome (0 or 1).
+pub fn brier(predicted: &[f64], labels: &[bool]) -> f64 {
+    predicted.iter().zip(labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>()
+        / labels.len().max(1) as f64
+}
+
 /// The area under the ROC curve (the chance a random positive outranks a random negative; ties
 /// count half), or None when one class is absent.
 pub fn auc(scores: &[f64], labels: &[bool]) -> Option<f64> {

@@ -17,7 +17,7 @@ use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::logistic::{self, auc, sigmoid, Design};
+use super::logistic::{self, auc, brier, sigmoid, Design};
 use crate::domain::facts::{district_text, region_text, AppealOutcome, Day, InspectionFact, Registry};
 use crate::domain::records::InspectionKind;
 
@@ -684,9 +684,15 @@ pub fn examples(registry: &Registry, target: Target, params: &RiskParams) -> Exa
 /// Where the held-out part begins: the most recent `holdout_share` of the examples, never testing
 /// on the past of what was trained on (inspections of the cut's day all go to the test side).
 pub fn time_split(ex: &Examples, holdout_share: f64) -> usize {
-    let n = ex.labels.len();
+    split_days(&ex.days, holdout_share)
+}
+
+/// `time_split` over the examples' days alone (in date order), so a part of them can be split
+/// without copying it.
+fn split_days(days: &[Day], holdout_share: f64) -> usize {
+    let n = days.len();
     let mut cut = ((n as f64) * (1.0 - holdout_share)).round() as usize;
-    while cut > 0 && cut < n && ex.days[cut - 1] == ex.days[cut] {
+    while cut > 0 && cut < n && days[cut - 1] == days[cut] {
         cut -= 1;
     }
     cut.clamp(1, n.saturating_sub(1).max(1))
@@ -816,7 +822,10 @@ pub fn group_errors(keys: &[Option<String>], predicted: &[f64], labels: &[bool],
     out
 }
 
-fn calibration(predicted: &[f64], labels: &[bool]) -> (Vec<CalibrationBin>, f64) {
+/// The ten-bin reliability table of probabilities against outcomes, and its expected calibration
+/// error (the weighted mean |predicted − observed|). Also the classifier's, on its confidence
+/// against being right.
+pub(crate) fn calibration(predicted: &[f64], labels: &[bool]) -> (Vec<CalibrationBin>, f64) {
     const BINS: usize = 10;
     let mut bins = vec![(0usize, 0.0f64, 0usize); BINS];
     for (&p, &y) in predicted.iter().zip(labels) {
@@ -865,20 +874,14 @@ fn choose_c(
         chosen.c = params.c_grid.first().copied().unwrap_or(params.c);
         return (chosen, Vec::new());
     }
-    let inner = Examples {
-        raw: ex.raw[..cut].to_vec(),
-        labels: ex.labels[..cut].to_vec(),
-        days: ex.days[..cut].to_vec(),
-        facts: ex.facts[..cut].to_vec(),
-    };
-    let inner_cut = time_split(&inner, params.holdout_share);
+    let inner_cut = split_days(&ex.days[..cut], params.holdout_share);
     let fit_rows: Vec<usize> = (0..inner_cut).collect();
     let valid_rows: Vec<usize> = (inner_cut..cut).collect();
     let valid_labels: Vec<bool> = valid_rows.iter().map(|&r| ex.labels[r]).collect();
     let mut tried = Vec::with_capacity(params.c_grid.len());
     for &c in &params.c_grid {
         progress(&format!("choosing C: {c}"));
-        let (model, _, _) = fit_on(&inner, &fit_rows, target, &RiskParams { c, ..params.clone() }, bodies);
+        let (model, _, _) = fit_on(ex, &fit_rows, target, &RiskParams { c, ..params.clone() }, bodies);
         let bound = model.bind(bodies);
         let predicted: Vec<f64> = valid_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
         tried.push((c, auc(&predicted, &valid_labels)));
@@ -903,7 +906,18 @@ pub fn train(
     progress: &dyn Fn(&str),
 ) -> Result<Trained, TrainError> {
     progress("features");
-    let ex = examples(registry, target, params);
+    train_on(registry, &examples(registry, target, params), target, params, progress)
+}
+
+/// `train` on examples already made from `registry` (a caller that also writes them out replays
+/// the registry once).
+pub fn train_on(
+    registry: &Registry,
+    ex: &Examples,
+    target: Target,
+    params: &RiskParams,
+    progress: &dyn Fn(&str),
+) -> Result<Trained, TrainError> {
     let n = ex.labels.len();
     if n < 200 {
         return Err(TrainError::TooFew(n));
@@ -912,19 +926,18 @@ pub fn train(
     if positives == 0 || positives == n {
         return Err(TrainError::OneClass(positives == n));
     }
-    let cut = time_split(&ex, params.holdout_share);
+    let cut = time_split(ex, params.holdout_share);
     let train_rows: Vec<usize> = (0..cut).collect();
     let test_rows: Vec<usize> = (cut..n).collect();
-    let (params, c_tried) = &choose_c(&ex, cut, target, params, &registry.bodies, progress);
+    let (params, c_tried) = &choose_c(ex, cut, target, params, &registry.bodies, progress);
     progress("held-out evaluation");
-    let (held_out, iterations, converged) = fit_on(&ex, &train_rows, target, params, &registry.bodies);
+    let (held_out, iterations, converged) = fit_on(ex, &train_rows, target, params, &registry.bodies);
     let bound = held_out.bind(&registry.bodies);
     let predicted: Vec<f64> = test_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
     let labels: Vec<bool> = test_rows.iter().map(|&r| ex.labels[r]).collect();
     let rate = |rows: &[usize]| rows.iter().filter(|&&r| ex.labels[r]).count() as f64 / rows.len().max(1) as f64;
     let base_rate_test = rate(&test_rows);
-    let brier = predicted.iter().zip(&labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>()
-        / labels.len().max(1) as f64;
+    let brier = brier(&predicted, &labels);
     let (calibration, calibration_error) = calibration(&predicted, &labels);
     let facts = &registry.inspections;
     let regions: Vec<Option<String>> = test_rows.iter().map(|&r| facts[ex.facts[r]].region.map(region_text)).collect();
@@ -953,7 +966,7 @@ pub fn train(
     };
     progress("final fit");
     let all: Vec<usize> = (0..n).collect();
-    let (model, _, _) = fit_on(&ex, &all, target, params, &registry.bodies);
+    let (model, _, _) = fit_on(ex, &all, target, params, &registry.bodies);
     Ok(Trained { model, metrics, examples: n })
 }
 

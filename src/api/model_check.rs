@@ -74,6 +74,11 @@ pub struct ModelCheck {
 /// split), so a fall of less than two and a half points is not told from chance.
 const DRIFT_POINTS: f64 = 0.025;
 
+/// Whether accuracy `now` fell from `then` by more than chance allows (`DRIFT_POINTS`).
+fn accuracy_drifted(now: f64, then: f64) -> bool {
+    now + DRIFT_POINTS < then
+}
+
 /// Whether a model version is older than the data it stands on.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ModelFreshness {
@@ -251,7 +256,7 @@ impl Session {
             let checked = self.store.last_model_check(&model.name)?;
             let drifted = match &checked {
                 Some((_, Entry::ModelChecked { accuracy, accuracy_then, .. })) => {
-                    accuracy + DRIFT_POINTS < *accuracy_then
+                    accuracy_drifted(*accuracy, *accuracy_then)
                 }
                 Some((_, Entry::RiskModelChecked { drifted, .. })) => *drifted,
                 _ => false,
@@ -286,7 +291,7 @@ fn verdict(
     texts: usize,
 ) -> crate::domain::norms::Localized {
     let (now_p, then_p) = (format!("{:.1}%", accuracy * 100.0), format!("{:.1}%", then * 100.0));
-    let (mut ru, mut kk, mut en) = if accuracy + DRIFT_POINTS < then {
+    let (mut ru, mut kk, mut en) = if accuracy_drifted(accuracy, then) {
         (
             format!("{model}: точность на новых данных {now_p} против {then_p} при регистрации — модель устарела, её стоит переобучить на свежей разметке."),
             format!("{model}: жаңа деректердегі дәлдік {now_p}, тіркелген кезде — {then_p}; модель ескірген, оны жаңа белгіленген деректермен қайта үйрету керек."),

@@ -10,10 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::logistic::auc;
+use crate::analytics::logistic::{auc, brier};
 use crate::analytics::risk::{self, RiskMetrics, RiskModel};
 use crate::api::{ApiError, ErrorCode, Session, RISK_MODEL};
-use crate::domain::facts::{date_of, region_text};
+use crate::domain::facts::{date_of, day_of, region_text};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
 use crate::store::About;
@@ -80,10 +80,17 @@ impl Session {
             ApiError::new(ErrorCode::Internal, format!("model {}: its stored metrics cannot be read: {e}", record.name))
         })?;
         let last_trained = then.test_period.1.clone();
+        let last_day = chrono::NaiveDate::parse_from_str(&last_trained, "%Y-%m-%d").map(day_of).map_err(|e| {
+            ApiError::new(
+                ErrorCode::Internal,
+                format!("model {}: its last training day {last_trained:?}: {e}", record.name),
+            )
+        })?;
         let registry = self.analytics_registry()?;
         let examples = risk::examples(&registry, model.target, &model.params);
-        let newer: Vec<usize> =
-            (0..examples.labels.len()).filter(|&r| date_of(examples.days[r]).to_string() > last_trained).collect();
+        // Examples are in date order: the newer ones are the tail.
+        let first_newer = examples.days.partition_point(|&d| d <= last_day);
+        let newer: Vec<usize> = (first_newer..examples.labels.len()).collect();
         let positives = newer.iter().filter(|&&r| examples.labels[r]).count();
         if newer.len() < MIN_NEWER || positives < MIN_POSITIVES || positives == newer.len() {
             return Err(ApiError::invalid(format!(
@@ -99,7 +106,7 @@ impl Session {
         let n = labels.len() as f64;
         let auc_now = auc(&predicted, &labels);
         let auc_standard_error = auc_now.map(|a| auc_standard_error(a, positives, newer.len() - positives));
-        let brier = predicted.iter().zip(&labels).map(|(p, &y)| (p - f64::from(u8::from(y))).powi(2)).sum::<f64>() / n;
+        let brier = brier(&predicted, &labels);
         let observed_rate = positives as f64 / n;
         let mean_predicted = predicted.iter().sum::<f64>() / n;
         let regions: Vec<Option<String>> =

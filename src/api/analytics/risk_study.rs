@@ -68,7 +68,7 @@ pub fn risk_study(spec: &RiskStudySpec, examples_out: &Path, progress: &dyn Fn(&
     let held_out: Vec<usize> = (cut..examples.labels.len()).collect();
     let oracle: Vec<f64> = held_out.iter().map(|&r| truth.outcome_probability[examples.facts[r]]).collect();
     let labels: Vec<bool> = held_out.iter().map(|&r| examples.labels[r]).collect();
-    let trained = risk::train(&registry, Target::DeclaredIllegal, &params, progress)
+    let trained = risk::train_on(&registry, &examples, Target::DeclaredIllegal, &params, progress)
         .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk study: {e}")))?;
     Ok(RiskStudy {
         spec: spec.clone(),

@@ -121,12 +121,11 @@ pub fn evaluate_appeals_method(
     })
 }
 
-/// The mean and the sample standard deviation.
+/// The mean and the sample standard deviation (0 for a single split).
 fn mean_sd(values: Vec<f64>) -> (f64, f64) {
-    let n = values.len() as f64;
-    let mean = values.iter().sum::<f64>() / n.max(1.0);
-    let var = if n > 1.0 { values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0) } else { 0.0 };
-    (mean, var.sqrt())
+    use statrs::statistics::Statistics;
+    let sd = if values.len() > 1 { values.iter().std_dev() } else { 0.0 };
+    (values.iter().mean(), sd)
 }
 
 impl Session {
