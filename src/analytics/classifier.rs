@@ -413,6 +413,17 @@ impl Parts {
         Parts { classes, vectorizer, svm, nb, c }
     }
 
+    /// The SVM's and the (scaled) naive Bayes' decision values of a raw text, one per class each:
+    /// a blend's are `svm + blend × nb`, so cross-validation scores every blend from one pass.
+    pub fn scores(&self, text: &str) -> (Vec<f64>, Vec<f64>) {
+        let row = self.vectorizer.transform(&normalize(text));
+        let (classes, width) = (self.classes.len(), self.vectorizer.features() + 1);
+        (
+            linear_scores(&self.svm, classes, width, row.iter().copied()),
+            linear_scores(&self.nb, classes, width, row.iter().copied()),
+        )
+    }
+
     /// The classifier scoring `svm + blend × naive Bayes` (temperature 1 until calibrated).
     pub fn blend(&self, blend: f64) -> Classifier {
         let weights =

@@ -96,6 +96,8 @@ fn pick(examples: &[Example], idx: &[usize]) -> Vec<Example> {
 
 /// A text's decision values over every class, and its true class.
 type Scored = (Vec<f64>, usize);
+/// A text's SVM and naive Bayes decision values over every class apart, and its true class.
+type ScoredApart = ((Vec<f64>, Vec<f64>), usize);
 
 /// What cross-validation chose, with the out-of-fold decision values of the chosen setting (every
 /// training text scored by a model that did not see it), which the temperature is fitted on.
@@ -134,54 +136,58 @@ fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> C
         fold_of[i] = *n % params.cv_folds;
         *n += 1;
     }
-    // Per (C, blend): right answers, and each training text's out-of-fold scores (in the order of
-    // the full label set, so folds missing a rare class still line up).
+    // Each training text is scored once per C by the fold's SVM and naive Bayes apart (in the order
+    // of the full label set, so folds missing a rare class still line up); every blend is then
+    // their weighted sum. Only the best C's scores so far are kept: the temperature needs the
+    // chosen setting's alone, and keeping all of them would hold settings × texts × classes.
     let mut classes: Vec<String> = labels.clone();
     classes.sort();
     classes.dedup();
-    let mut right = vec![vec![0usize; blends.len()]; params.c_grid.len()];
-    let mut scored: Vec<Vec<Vec<Scored>>> = vec![vec![Vec::new(); blends.len()]; params.c_grid.len()];
-    for (ci, &c) in params.c_grid.iter().enumerate() {
-        progress(&format!("cross-validation, C = {c}"));
-        for f in 0..params.cv_folds {
-            let inside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] != f).collect();
-            let outside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] == f).collect();
-            let parts = Parts::train(&pick(train, &inside), c, params);
-            for (bi, &blend) in blends.iter().enumerate() {
-                let model = parts.blend(blend);
-                for &i in &outside {
-                    let own = model.scores(&train[i].text);
-                    let truth = classes.binary_search(&train[i].label).unwrap_or(0);
-                    // A class this fold never trained on scores far below the rest.
-                    let mut full = vec![-1e3; classes.len()];
-                    for (k, name) in model.classes.iter().enumerate() {
-                        if let Ok(at) = classes.binary_search(name) {
-                            full[at] = own[k];
-                        }
-                    }
-                    right[ci][bi] += usize::from(argmax(&full) == truth);
-                    scored[ci][bi].push((full, truth));
-                }
-            }
-        }
-    }
+    let blended = |(svm, nb): &(Vec<f64>, Vec<f64>), blend: f64| -> Vec<f64> {
+        svm.iter().zip(nb).map(|(s, n)| s + blend * n).collect()
+    };
     let n = train.len() as f64;
     let mut figures = Vec::new();
-    let mut best = (0, 0, f64::NEG_INFINITY);
+    let mut best = (0usize, 0usize, f64::NEG_INFINITY);
+    let mut best_scores: Vec<ScoredApart> = Vec::new();
     for (ci, &c) in params.c_grid.iter().enumerate() {
+        progress(&format!("cross-validation, C = {c}"));
+        let mut scores: Vec<ScoredApart> = Vec::with_capacity(train.len());
+        for f in 0..params.cv_folds {
+            let inside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] != f).collect();
+            let parts = Parts::train(&pick(train, &inside), c, params);
+            for i in (0..train.len()).filter(|&i| fold_of[i] == f) {
+                let (svm, nb) = parts.scores(&train[i].text);
+                // A class this fold never trained on scores far below the rest.
+                let (mut full_svm, mut full_nb) = (vec![-1e3; classes.len()], vec![0.0; classes.len()]);
+                for (k, name) in parts.classes.iter().enumerate() {
+                    if let Ok(at) = classes.binary_search(name) {
+                        (full_svm[at], full_nb[at]) = (svm[k], nb[k]);
+                    }
+                }
+                scores.push(((full_svm, full_nb), classes.binary_search(&train[i].label).unwrap_or(0)));
+            }
+        }
+        let mut improved = false;
         for (bi, &blend) in blends.iter().enumerate() {
-            let accuracy = right[ci][bi] as f64 / n;
+            let right = scores.iter().filter(|(s, truth)| argmax(&blended(s, blend)) == *truth).count();
+            let accuracy = right as f64 / n;
             figures.push((c, blend, accuracy));
             if accuracy > best.2 + 1e-9 {
                 best = (ci, bi, accuracy);
+                improved = true;
             }
         }
+        if improved {
+            best_scores = scores;
+        }
     }
+    let blend = blends[best.1];
     Chosen {
         c: params.c_grid[best.0],
-        blend: blends[best.1],
+        blend,
         figures,
-        out_of_fold: std::mem::take(&mut scored[best.0][best.1]),
+        out_of_fold: best_scores.iter().map(|(s, truth)| (blended(s, blend), *truth)).collect(),
     }
 }
 
@@ -266,26 +272,13 @@ fn fit_and_measure(
         blend: chosen.blend,
         cv_blends: chosen.figures,
         log_loss: Some(log_loss / test.len().max(1) as f64),
-        calibration_error: Some(expected_calibration_error(&confidences)),
+        calibration_error: Some({
+            let (confidence, right): (Vec<f64>, Vec<bool>) = confidences.into_iter().unzip();
+            super::risk::calibration(&confidence, &right).1
+        }),
         calibrated_on: Some(calibrated_on.to_string()),
     };
     (model, metrics)
-}
-
-/// The weighted mean gap between confidence and accuracy over ten bins of confidence.
-fn expected_calibration_error(confidences: &[(f64, bool)]) -> f64 {
-    let mut bins = [(0usize, 0.0f64, 0usize); 10];
-    for &(p, right) in confidences {
-        let bin = &mut bins[((p * 10.0) as usize).min(9)];
-        bin.0 += 1;
-        bin.1 += p;
-        bin.2 += usize::from(right);
-    }
-    let n = confidences.len().max(1) as f64;
-    bins.iter()
-        .filter(|b| b.0 > 0)
-        .map(|&(count, sum, right)| count as f64 / n * (sum / count as f64 - right as f64 / count as f64).abs())
-        .sum()
 }
 
 /// Evaluates on a held-out split, then trains the kept model on everything. `progress` hears what
