@@ -14,7 +14,7 @@ use rustc_hash::FxHasher;
 /// The shortest and longest character n-gram taken inside a word (the word padded with spaces).
 pub const CHAR_MIN: usize = 2;
 pub const CHAR_MAX: usize = 5;
-/// The shortest and longest character n-gram across a word boundary.
+/// The shortest and longest character n-gram of the spans block (over the whole text).
 pub const SPAN_MIN: usize = 3;
 pub const SPAN_MAX: usize = 5;
 

@@ -217,7 +217,6 @@ fn percent(x: f64) -> String {
     format!("{:.1}%", x * 100.0)
 }
 
-/// The passport of a risk model version.
 /// The risk passport's last section: the last re-test on newer inspections, if any.
 fn risk_check_section(last: Option<(String, Entry)>) -> String {
     let mut md = String::from("\n## Last check on newer data\n\n");
@@ -256,6 +255,7 @@ fn risk_check_section(last: Option<(String, Entry)>) -> String {
     md
 }
 
+/// The passport of a risk model version.
 fn risk_passport(
     record: &ModelRecord,
     m: &RiskMetrics,

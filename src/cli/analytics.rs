@@ -209,29 +209,27 @@ pub fn run_risk_study(
 }
 
 fn render_risk_study(s: &ekn::api::RiskStudy) -> String {
-    {
-        let m = &s.metrics;
-        format!(
-            "Risk model on the {} generator (seed {}, {} inspections a year, {} years): {} inspections, {} examples\n\
+    let m = &s.metrics;
+    format!(
+        "Risk model on the {} generator (seed {}, {} inspections a year, {} years): {} inspections, {} examples\n\
              held-out ({} to {}): AUC {}, Brier {:.5} (base rate's {:.5}), calibration error {:.4}\n\
              the true probabilities' AUC on the same inspections: {}\nexamples written to {} ({:.1} s)\n",
-            s.generator,
-            s.spec.seed,
-            s.spec.per_year,
-            s.spec.years,
-            s.inspections,
-            s.examples,
-            m.test_period.0,
-            m.test_period.1,
-            m.auc.map_or("—".into(), |a| format!("{a:.4}")),
-            m.brier,
-            m.brier_of_base_rate,
-            m.calibration_error,
-            s.oracle_auc.map_or("—".into(), |a| format!("{a:.4}")),
-            s.examples_file,
-            s.seconds
-        )
-    }
+        s.generator,
+        s.spec.seed,
+        s.spec.per_year,
+        s.spec.years,
+        s.inspections,
+        s.examples,
+        m.test_period.0,
+        m.test_period.1,
+        m.auc.map_or("—".into(), |a| format!("{a:.4}")),
+        m.brier,
+        m.brier_of_base_rate,
+        m.calibration_error,
+        s.oracle_auc.map_or("—".into(), |a| format!("{a:.4}")),
+        s.examples_file,
+        s.seconds
+    )
 }
 
 /// `ekn risk …`
