@@ -58,6 +58,10 @@ pub fn free_port() -> u16 {
 const PREFIX: &str = "ekn-testpg-";
 
 /// Stops clusters whose test process is gone (it was killed before its guards dropped).
+///
+/// The owner's pid is part of the directory's name (`ekn-testpg-<pid>-…`), not a file written after the
+/// directory: tests run in parallel, and a file written a moment later let another test's sweep see a
+/// directory with no owner yet and delete it under its creator (a CI run failed so).
 fn stop_orphans(bin: &Path) {
     let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
     for entry in entries.flatten() {
@@ -65,8 +69,7 @@ fn stop_orphans(bin: &Path) {
         if !name.starts_with(PREFIX) {
             continue;
         }
-        let owner =
-            std::fs::read_to_string(entry.path().join("owner.pid")).ok().and_then(|p| p.trim().parse::<u32>().ok());
+        let owner = name[PREFIX.len()..].split('-').next().and_then(|p| p.parse::<u32>().ok());
         if owner.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
             continue;
         }
@@ -97,8 +100,8 @@ impl TestPg {
             return None;
         };
         stop_orphans(&bin);
-        let dir = tempfile::Builder::new().prefix(PREFIX).tempdir().unwrap().keep();
-        std::fs::write(dir.join("owner.pid"), std::process::id().to_string()).unwrap();
+        let prefix = format!("{PREFIX}{}-", std::process::id());
+        let dir = tempfile::Builder::new().prefix(&prefix).tempdir().unwrap().keep();
         if is_root() {
             let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().unwrap().success();
             assert!(ok, "chown of the cluster's directory failed");
