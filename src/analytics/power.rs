@@ -68,8 +68,9 @@ pub struct PowerCell {
 }
 
 /// The clean twins at one volume: how many anomalies each listed, and how many of those were
-/// false — all but a body listed for an illegal share its own rate truly sets at least 1.5 times
-/// the overall one (the generator's bodies differ by design, as real ones do).
+/// false — all but a body or a district listed for an illegal share the generator truly raised at
+/// least 1.5 times (a body's own rate against the overall one, a district's own effect): bodies and
+/// districts differ by design, as real ones do.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CleanCell {
     pub per_year: usize,
@@ -81,10 +82,18 @@ pub struct CleanCell {
 
 /// Whether an anomaly on a clean registry is a true difference the generator made.
 fn truly_raised(anomaly: &Anomaly, truth: &Truth) -> bool {
-    anomaly.kind.code() == "illegal_share"
-        && anomaly.control_body.as_ref().is_some_and(|body| {
+    if anomaly.kind.code() != "illegal_share" {
+        return false;
+    }
+    match (&anomaly.control_body, &anomaly.district) {
+        (Some(body), _) => {
             truth.body_illegal.iter().any(|(name, rate)| name == body && *rate >= 1.5 * truth.overall_illegal)
-        })
+        }
+        (None, Some(district)) => {
+            truth.district_illegal.iter().any(|(code, effect)| code == district && *effect >= 1.5)
+        }
+        (None, None) => false,
+    }
 }
 
 /// A study's result.

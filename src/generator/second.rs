@@ -102,6 +102,9 @@ pub struct Truth {
     pub planted: Option<Planted>,
     /// Each body's name and its own illegal rate (before district effects and plants).
     pub body_illegal: Vec<(String, f64)>,
+    /// Each district's own effect on the illegal rate (its four KATO digits, the factor; before
+    /// plants): a district the generator truly raised is not a false alarm.
+    pub district_illegal: Vec<(String, f64)>,
     /// The rate over every inspection, as drawn.
     pub overall_illegal: f64,
     /// With `Outcomes::Process`: each inspection's true probability of being declared illegal, in
@@ -518,6 +521,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
     let truth = Truth {
         planted,
         body_illegal: bodies.iter().map(|b| (b.name.clone(), b.illegal)).collect(),
+        district_illegal: districts.iter().map(|d| (format!("{:04}", d.code), d.effect)).collect(),
         overall_illegal: counted.iter().sum::<f64>() / counted.len().max(1) as f64,
         outcome_probability,
     };
