@@ -11,6 +11,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -18,7 +19,7 @@ use crate::analytics::evaluate::Metrics;
 use crate::api::appeals::APPEALS_CLASSIFIER;
 use crate::api::{ApiError, ErrorCode, Session, RISK_MODEL};
 use crate::domain::journal::{Entry, RecordRef};
-use crate::ingest::labelled::read_labelled;
+use crate::ingest::labelled::{read_labelled, read_labelled_bytes, LabelledFile};
 use crate::store::About;
 
 /// One category's figures now and when the version was registered.
@@ -64,6 +65,8 @@ pub struct ModelCheck {
     pub unknown_labels: Vec<(String, usize)>,
     /// What the figures say, in ru/kk/en.
     pub verdict: crate::domain::norms::Localized,
+    /// Whether accuracy fell by more than chance allows (the verdict then says to retrain).
+    pub drifted: bool,
     /// The journal entry that records the check.
     pub journal_seq: i64,
     pub seconds: f64,
@@ -134,6 +137,25 @@ impl Session {
     /// Re-tests model version `name` on the labelled file `file` and journals the result.
     pub fn check_model(&mut self, name: &str, file: &Path) -> Result<ModelCheck, ApiError> {
         let started = std::time::Instant::now();
+        self.check_model_with(name, &file.display().to_string(), started, || Ok(read_labelled(file)?))
+    }
+
+    /// The same check on a labelled file sent to the app (Settings → Models), named `file_name` in
+    /// the report, the journal and errors; the bytes are held in memory only.
+    pub fn check_model_bytes(&mut self, name: &str, file_name: &str, bytes: Arc<[u8]>) -> Result<ModelCheck, ApiError> {
+        let started = std::time::Instant::now();
+        self.check_model_with(name, file_name, started, || Ok(read_labelled_bytes(file_name, bytes)?))
+    }
+
+    /// The check itself; `read` reads the labelled texts once the model is known to be a classifier
+    /// (a risk model's name is refused before the file is parsed).
+    fn check_model_with(
+        &mut self,
+        name: &str,
+        data_file: &str,
+        started: std::time::Instant,
+        read: impl FnOnce() -> Result<LabelledFile, ApiError>,
+    ) -> Result<ModelCheck, ApiError> {
         let name = name.trim();
         let record = self.model_named(name)?;
         if record.kind != APPEALS_CLASSIFIER {
@@ -147,9 +169,9 @@ impl Session {
         let then: Metrics = serde_json::from_str(&record.metrics).map_err(|e| {
             ApiError::new(ErrorCode::Internal, format!("model {name}: its stored metrics cannot be read: {e}"))
         })?;
-        let labelled = read_labelled(file)?;
+        let labelled = read()?;
         if labelled.rows.is_empty() {
-            return Err(ApiError::invalid(format!("{}: no labelled text to check the model on", file.display())));
+            return Err(ApiError::invalid(format!("{data_file}: no labelled text to check the model on")));
         }
         // Labels are compared as written, as training took them: a label spelt otherwise is unknown.
         let known: std::collections::HashSet<&str> = model.classes.iter().map(String::as_str).collect();
@@ -208,7 +230,7 @@ impl Session {
         });
         let unknown_labels: Vec<(String, usize)> = unknown.into_iter().collect();
         let verdict = verdict(&record.name, accuracy, then.accuracy, &unknown_labels, pairs.len());
-        let data_file = file.display().to_string();
+        let data_file = data_file.to_string();
         let entry = Entry::ModelChecked {
             model: record.name.clone(),
             data_file: data_file.clone(),
@@ -237,6 +259,7 @@ impl Session {
             per_class,
             by_region,
             unknown_labels,
+            drifted: accuracy_drifted(accuracy, then.accuracy),
             verdict,
             journal_seq,
             seconds: started.elapsed().as_secs_f64(),

@@ -337,3 +337,48 @@ fn a_missing_database_is_an_error_of_start_unless_the_demo_is_asked_for() {
     assert_eq!(refused.code.code(), "no_database");
     assert!(!missing.exists(), "nothing is created when the demo is not asked for");
 }
+
+/// Settings → Models re-tests the demo's appeals classifier on a labelled file sent from the
+/// browser: the check names the file as sent, counts its texts per category, is journaled; a risk
+/// model is refused (it is checked on the database's newer inspections), and a file without a
+/// category column is refused naming the column, the upload then gone.
+#[test]
+fn an_appeals_model_is_re_tested_on_a_labelled_file_sent_from_the_ui() {
+    let server = start();
+    let models = server.ok("models", json!({}));
+    let models = models.as_array().unwrap();
+    let classifier = models.iter().find(|m| m["kind"] == "appeals_classifier").expect("the demo has a classifier");
+    let name = classifier["name"].as_str().unwrap();
+    let classes: Vec<String> = serde_json::from_str(classifier["classes"].as_str().unwrap()).unwrap();
+    let mut csv = String::from("text,category\n");
+    for (i, class) in classes.iter().take(3).enumerate() {
+        csv.push_str(&format!("\"Жалоба номер {i}: прошу разобраться, {class}\",{class}\n"));
+    }
+    let upload = |text: &str| {
+        let sent = server.ok("upload", json!({"name": "labelled.csv", "base64": base64_encode(text.as_bytes())}));
+        sent["upload"].as_str().unwrap().to_string()
+    };
+    let check = server.ok("check_model", json!({"name": name, "upload": upload(&csv)}));
+    assert_eq!(check["model"], name);
+    assert_eq!(check["data_file"], "labelled.csv");
+    assert_eq!(check["texts"], 3);
+    assert_eq!(check["per_class"].as_array().unwrap().len(), 3, "{check}");
+    assert!(check["journal_seq"].as_i64().unwrap() > 0);
+    assert!(check["verdict"]["kk"].as_str().is_some_and(|v| !v.is_empty()));
+    let fresh = server.ok("models_freshness", json!({}));
+    let mine = fresh.as_array().unwrap().iter().find(|f| f["model"] == name).unwrap();
+    assert_eq!(mine["last_check"][2], check["accuracy"], "{mine}");
+
+    if let Some(risk) = models.iter().find(|m| m["kind"] == "risk_model") {
+        let (status, refused) = server.call("check_model", json!({"name": risk["name"], "upload": upload(&csv)}));
+        assert_eq!(status, 400, "{refused}");
+        assert!(refused["message"].as_str().unwrap().contains("ekn models check"), "{refused}");
+    }
+    let id = upload("text,comment\nодин,два\n");
+    let (status, refused) = server.call("check_model", json!({"name": name, "upload": id}));
+    assert_eq!(status, 400, "{refused}");
+    let message = refused["message"].as_str().unwrap();
+    assert!(message.contains("labelled.csv") && message.contains("category"), "{message}");
+    let (status, _) = server.call("check_model", json!({"name": name, "upload": id}));
+    assert_eq!(status, 404, "the upload is discarded after the check, as after an import");
+}

@@ -372,6 +372,12 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
     }
     let check = session.check_model(&name, &db.file("drifted.csv", &drifted)).unwrap();
     assert_eq!(check.texts, 60);
+    assert!(check.drifted && !same.drifted);
+    // Sent from the app rather than read from a path: the same figures, the file named as sent.
+    let sent = session.check_model_bytes(&name, "drifted.csv", drifted.as_bytes().into()).unwrap();
+    assert_eq!((sent.accuracy, &sent.per_class, &sent.by_region), (check.accuracy, &check.per_class, &check.by_region));
+    assert_eq!(sent.data_file, "drifted.csv");
+    assert!(sent.journal_seq > check.journal_seq, "each check is journaled");
     assert_eq!(check.unknown_labels, vec![("экология".to_string(), 30)]);
     assert!(check.accuracy < 0.55 && check.accuracy_then > 0.8, "{check:?}");
     assert!(check.verdict.en.contains("drifted") && check.verdict.ru.contains("экология"), "{:?}", check.verdict);

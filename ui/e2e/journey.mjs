@@ -136,6 +136,15 @@ export async function journey(d, candidate, log = console.log) {
   // button waits for newer inspections (its title says why) rather than measuring on nothing.
   await d.waitFor('[data-testid="check-risk-v1"]');
   check(await d.eval(`document.querySelector('[data-testid="check-risk-v1"]').disabled`), 'nothing newer than the risk model: nothing to check yet');
+  if (d.upload) {
+    // The classifier is re-tested on a labelled file picked here (as `ekn models check --on FILE`).
+    const labelled = d.fixture('размеченные.csv', 'text,category\n"Не выплатили пособие на ребёнка третий месяц",социальные выплаты\n"Жәрдемақы төленбеді, көмектесіңіз",социальные выплаты\n');
+    await d.upload('[data-testid="check-file-appeals-v1"]', labelled);
+    await d.waitFor('[data-testid="file-check-result"]', 'размеченные.csv');
+    check((await d.text('[data-testid="file-check-result"]')).includes('социальные выплаты'), 'the re-test shows the file\'s categories');
+    await d.waitFor('[data-testid="freshness-appeals-v1"]', 'Проверка');
+    await d.screenshot('06g-model-checked');
+  }
 
   log('analytics');
   await d.goto('#/analytics');

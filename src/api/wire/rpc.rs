@@ -29,8 +29,8 @@ use crate::api::{
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::api::{
     AppealCard, AppealQueue, AppealsReference, CalendarYearView, CaseScreen, CreatedTasks, HomeScreen, JournalLine,
-    JournalQuery, JournalVerification, ModelFreshness, ModelPassport, NormsList, OverdueRow, Preferences, QueueFilter,
-    RiskModelCheck, Status, TaskDetail,
+    JournalQuery, JournalVerification, ModelCheck, ModelFreshness, ModelPassport, NormsList, OverdueRow, Preferences,
+    QueueFilter, RiskModelCheck, Status, TaskDetail,
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
@@ -130,6 +130,14 @@ pub struct DeclineParams {
 #[serde(deny_unknown_fields)]
 pub struct ModelParams {
     pub name: String,
+}
+
+/// An appeals classifier version and a labelled file already uploaded (see `upload`) to re-test it on.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct CheckModelParams {
+    pub name: String,
+    pub upload: String,
 }
 
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -572,6 +580,7 @@ methods! {
     models: Session(NoParams) -> Vec<ModelRecord>;
     models_freshness: Session(NoParams) -> Vec<ModelFreshness>;
     check_risk_model: Session(ModelParams) -> RiskModelCheck;
+    check_model: Session(CheckModelParams) -> ModelCheck;
     model_passport: Session(ModelParams) -> ModelPassport;
     correct_appeal: Session(CorrectAppealParams) -> AppealCard;
     anomalies: Session(AnomaliesParams) -> AnomalyReport;
@@ -683,6 +692,13 @@ mod on_session {
     }
     pub fn check_risk_model(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<RiskModelCheck> {
         s.check_risk_model(&p.name)
+    }
+
+    pub fn check_model(s: &mut Session, p: CheckModelParams, cx: &mut CallContext<'_>) -> R<ModelCheck> {
+        let upload = cx.state.get(&p.upload)?;
+        let result = s.check_model_bytes(&p.name, &upload.name, upload.bytes.clone());
+        cx.state.discard(&p.upload);
+        result
     }
 
     pub fn model_passport(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<ModelPassport> {

@@ -43,6 +43,7 @@ export const api = {
   models: () => call('models', none),
   modelsFreshness: () => call('models_freshness', none),
   checkRiskModel: (name: string) => call('check_risk_model', { name }),
+  checkModel: (name: string, upload: string) => call('check_model', { name, upload }),
   modelPassport: (name: string) => call('model_passport', { name }),
   correctAppeal: (p: CorrectAppealParams) => call('correct_appeal', p),
   overdue: () => call('overdue', none),

@@ -23,6 +23,7 @@ import type { BackupReport } from "./BackupReport";
 import type { BinParams } from "./BinParams";
 import type { CalendarYearView } from "./CalendarYearView";
 import type { CaseScreen } from "./CaseScreen";
+import type { CheckModelParams } from "./CheckModelParams";
 import type { ChecklistMarkRequest } from "./ChecklistMarkRequest";
 import type { ChecklistState } from "./ChecklistState";
 import type { CompleteParams } from "./CompleteParams";
@@ -49,6 +50,7 @@ import type { JournalLine } from "./JournalLine";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalStatus } from "./JournalStatus";
 import type { JournalVerification } from "./JournalVerification";
+import type { ModelCheck } from "./ModelCheck";
 import type { ModelFreshness } from "./ModelFreshness";
 import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
@@ -129,6 +131,7 @@ export type Methods = {
   models: { params: NoParams; result: Array<ModelRecord> };
   models_freshness: { params: NoParams; result: Array<ModelFreshness> };
   check_risk_model: { params: ModelParams; result: RiskModelCheck };
+  check_model: { params: CheckModelParams; result: ModelCheck };
   model_passport: { params: ModelParams; result: ModelPassport };
   correct_appeal: { params: CorrectAppealParams; result: AppealCard };
   anomalies: { params: AnomaliesParams; result: AnomalyReport };
@@ -205,6 +208,7 @@ export const METHOD_RUNS = {
   models: 'session',
   models_freshness: 'session',
   check_risk_model: 'session',
+  check_model: 'session',
   model_passport: 'session',
   correct_appeal: 'session',
   anomalies: 'session',
