@@ -156,6 +156,30 @@ pub fn chance_tail(events: f64, trials: f64, target: f64, proportion: bool) -> f
     }
 }
 
+/// A 95% interval for `observed / expected` from chance alone (the spread between units beyond
+/// chance would widen it): Garwood's exact Poisson limits on the count, or — when the count is a
+/// proportion of `trials` at the peers' rate — Clopper–Pearson's limits on it, each divided by what
+/// was expected. None when nothing was expected. Shown beside every listed ratio: near the bar of
+/// 1.5 the point estimate of a busy unit overstates it (the estimate passed the bar because chance
+/// pushed it up), and the interval says how far below the truth may lie.
+pub fn ratio_interval(observed: f64, expected: f64, trials: Option<f64>) -> Option<(f64, f64)> {
+    use statrs::distribution::{Beta, ContinuousCDF, Gamma};
+    if expected <= 0.0 || !expected.is_finite() || observed < 0.0 {
+        return None;
+    }
+    const TAIL: f64 = 0.025;
+    if let Some(n) = trials.filter(|&n| n >= observed && n > 0.0) {
+        // Limits on the proportion observed / n, times n / expected (= 1 / the peers' rate).
+        let low = if observed <= 0.0 { 0.0 } else { Beta::new(observed, n - observed + 1.0).ok()?.inverse_cdf(TAIL) };
+        let high =
+            if observed >= n { 1.0 } else { Beta::new(observed + 1.0, n - observed).ok()?.inverse_cdf(1.0 - TAIL) };
+        return Some((low * n / expected, high * n / expected));
+    }
+    let low = if observed <= 0.0 { 0.0 } else { Gamma::new(observed, 1.0).ok()?.inverse_cdf(TAIL) };
+    let high = Gamma::new(observed + 1.0, 1.0).ok()?.inverse_cdf(1.0 - TAIL);
+    Some((low / expected, high / expected))
+}
+
 /// The smallest count whose Poisson(`expected`) upper tail is at most `tail`.
 fn poisson_upper_limit(expected: f64, tail: f64) -> f64 {
     let mut k = expected.floor().max(1.0);
@@ -330,6 +354,23 @@ mod tests {
         assert!((two.p_value - exact).abs() < 1e-12, "{two:?}");
         // The Poisson side for a ratio: 3 seen against 0.4 expected.
         assert!((chance_tail(3.0, 0.4, 1.0, false) - poisson_tail(3.0, 0.4)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn a_ratios_interval_is_garwoods_for_counts_and_clopper_pearsons_for_proportions() {
+        // Garwood's 95% limits for 10 events: 4.795 and 18.390 (published tables); against 5 expected.
+        let (low, high) = ratio_interval(10.0, 5.0, None).unwrap();
+        assert!((low - 4.795 / 5.0).abs() < 1e-3 && (high - 18.390 / 5.0).abs() < 1e-3, "{low} {high}");
+        // None seen: the lower limit is 0, the upper 3.689 / expected.
+        let (low, high) = ratio_interval(0.0, 2.0, None).unwrap();
+        assert!(low == 0.0 && (high - 3.689 / 2.0).abs() < 1e-3, "{high}");
+        // Clopper–Pearson for 5 of 20: 0.0866 to 0.4910; the peers' rate 0.1 (2 expected).
+        let (low, high) = ratio_interval(5.0, 2.0, Some(20.0)).unwrap();
+        assert!((low - 0.0866 / 0.1).abs() < 1e-3 && (high - 0.4910 / 0.1).abs() < 1e-3, "{low} {high}");
+        // All of them: the upper limit is the whole.
+        let (_, high) = ratio_interval(20.0, 2.0, Some(20.0)).unwrap();
+        assert!((high - 10.0).abs() < 1e-9);
+        assert_eq!(ratio_interval(3.0, 0.0, None), None);
     }
 
     #[test]

@@ -25,7 +25,9 @@ use std::collections::HashMap;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::anomalies::{adjust, judge_each, judge_exact, judge_unadjusted, Funnel, Judgement, Scale, UnitCounts};
+use super::anomalies::{
+    adjust, judge_each, judge_exact, judge_unadjusted, ratio_interval, Funnel, Judgement, Scale, UnitCounts,
+};
 use crate::domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
 use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
@@ -120,6 +122,10 @@ pub struct Anomaly {
     pub observed: f64,
     pub expected: f64,
     pub ratio: f64,
+    /// The ratio's 95% interval from chance alone (`anomalies::ratio_interval`); None when nothing
+    /// was expected. Absent from anomalies stored before it was added.
+    #[serde(default)]
+    pub ratio_interval: Option<(f64, f64)>,
     pub p_value: f64,
     pub q_value: f64,
     /// The unit's volume: inspections, or decided appeals.
@@ -651,6 +657,7 @@ fn describe(
         observed: j.observed,
         expected: j.expected,
         ratio: j.ratio,
+        ratio_interval: interval_of(kind, unit, j, funnel),
         p_value: j.p_value,
         q_value: j.q_value,
         volume: unit.volume,
@@ -660,6 +667,14 @@ fn describe(
         method: METHOD.to_string(),
         explanation,
     }
+}
+
+/// The listed ratio's interval: on a proportion of the unit's trials where the family judges
+/// proportions against the peers' rate (refusals, measures), else on the count against what was
+/// expected (illegal shares, growth against the unit's own past, concentrated objects).
+fn interval_of(kind: AnomalyKind, unit: &Unit, j: &Judgement, funnel: &Funnel) -> Option<(f64, f64)> {
+    let proportion = funnel.proportion && !funnel.exact && kind != AnomalyKind::UnplannedGrowth;
+    ratio_interval(j.observed, j.expected, proportion.then_some(unit.trials))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -686,9 +701,22 @@ fn explain(
     let district = district.clone().unwrap_or_default();
     let (region_ru, region_kk, region_en) =
         region.as_deref().and_then(|r| r.parse::<u8>().ok()).map(region_names).unwrap_or_default();
-    let tail_ru = format!("Вероятность такого превышения случайно p {p} (с поправкой на множественные сравнения q {q}). Это гипотеза для проверки процессуальными средствами, а не вывод.");
-    let tail_kk = format!("Мұндай асып кетудің кездейсоқ болу ықтималдығы p {p} (көптік салыстыруға түзетумен q {q}). Бұл процестік құралдармен тексерілетін болжам, қорытынды емес.");
-    let tail_en = format!("The chance of an excess this large by chance is p {p} (q {q} after correcting for the many comparisons). A hypothesis to verify by procedural means, not a finding.");
+    // How far the ratio may be from its estimate by chance: near the bar of 1.5 a busy unit's
+    // estimate overstates it, and the reader should see by how much it might.
+    let (interval_ru, interval_kk, interval_en) = match interval_of(kind, unit, j, funnel) {
+        Some((low, high)) => {
+            let (low, high) = (format!("{low:.1}"), format!("{high:.1}"));
+            (
+                format!(" С учётом одной лишь случайности истинное отношение может лежать в пределах {low}–{high} (95%-й интервал)."),
+                format!(" Тек кездейсоқтықты ескергенде, нақты қатынас {low}–{high} аралығында болуы мүмкін (95% аралық)."),
+                format!(" Allowing for chance alone, the true ratio may lie anywhere in {low}–{high} (95% interval)."),
+            )
+        }
+        None => Default::default(),
+    };
+    let tail_ru = format!("Вероятность такого превышения случайно p {p} (с поправкой на множественные сравнения q {q}).{interval_ru} Это гипотеза для проверки процессуальными средствами, а не вывод.");
+    let tail_kk = format!("Мұндай асып кетудің кездейсоқ болу ықтималдығы p {p} (көптік салыстыруға түзетумен q {q}).{interval_kk} Бұл процестік құралдармен тексерілетін болжам, қорытынды емес.");
+    let tail_en = format!("The chance of an excess this large by chance is p {p} (q {q} after correcting for the many comparisons).{interval_en} A hypothesis to verify by procedural means, not a finding.");
     let (events, trials) = (events as u64, trials as u64);
     let body = body.unwrap_or("—");
     let (ru, kk, en) = match kind {
@@ -1472,6 +1500,25 @@ mod tests {
             assert_eq!(listed(true), vec!["3530".to_string()], "seed {seed}");
             assert!(listed(false).is_empty(), "seed {seed}: {:?}", listed(false));
         }
+    }
+
+    #[test]
+    fn a_listed_ratio_comes_with_its_interval_from_chance_in_every_language() {
+        let registry = local_bodies(1, true);
+        let today = date_of(registry.last_day().unwrap());
+        let detection = detect(&registry, today, &DetectParams::default());
+        assert!(!detection.anomalies.is_empty());
+        for a in &detection.anomalies {
+            let (low, high) = a.ratio_interval.unwrap_or_else(|| panic!("{} has no interval", a.key));
+            assert!(low < a.ratio && a.ratio < high, "{}: {low} < {} < {high}", a.key, a.ratio);
+            let shown = format!("{low:.1}–{high:.1}");
+            for text in [&a.explanation.ru, &a.explanation.kk, &a.explanation.en] {
+                assert!(text.contains(&shown), "{text}");
+            }
+        }
+        // The planted district's excess is beyond chance: its whole interval is above 1.
+        let district = detection.anomalies.iter().find(|a| a.district.as_deref() == Some("3530")).unwrap();
+        assert!(district.ratio_interval.unwrap().0 > 1.0, "{:?}", district.ratio_interval);
     }
 
     #[test]

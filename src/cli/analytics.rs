@@ -378,7 +378,7 @@ pub fn render_anomalies(r: &AnomalyReport) -> String {
         let x = &a.anomaly;
         let _ = writeln!(
             out,
-            "\n{} [{}]{}  {}  observed {:.0} vs expected {:.1} (×{:.1}), p {:.2e}, q {:.2e}",
+            "\n{} [{}]{}  {}  observed {:.0} vs expected {:.1} (×{:.1}{}), p {:.2e}, q {:.2e}",
             x.id,
             x.kind.code(),
             if a.dismissed { " DISMISSED" } else { "" },
@@ -386,6 +386,7 @@ pub fn render_anomalies(r: &AnomalyReport) -> String {
             x.observed,
             x.expected,
             x.ratio,
+            x.ratio_interval.map(|(low, high)| format!(", 95% {low:.1}–{high:.1}")).unwrap_or_default(),
             x.p_value,
             x.q_value
         );

@@ -36,7 +36,12 @@ combination: string | null,
 /**
  * The objects behind the anomaly, most concerned first (at most 20).
  */
-subject_bins: Array<string>, period: DatePeriod, observed: number, expected: number, ratio: number, p_value: number, q_value: number, 
+subject_bins: Array<string>, period: DatePeriod, observed: number, expected: number, ratio: number, 
+/**
+ * The ratio's 95% interval from chance alone (`anomalies::ratio_interval`); None when nothing
+ * was expected. Absent from anomalies stored before it was added.
+ */
+ratio_interval: [number, number] | null, p_value: number, q_value: number, 
 /**
  * The unit's volume: inspections, or decided appeals.
  */
