@@ -630,12 +630,14 @@ fn describe(
         key_parts.push(period.from.format("%Y-%m").to_string());
     }
     let key = key_parts.join(" / ");
+    let interval = interval_of(kind, unit, j, funnel);
     let explanation = explain(
         kind,
         registry,
         unit,
         j,
         funnel,
+        interval,
         &period,
         body.as_deref(),
         category.as_deref(),
@@ -657,7 +659,7 @@ fn describe(
         observed: j.observed,
         expected: j.expected,
         ratio: j.ratio,
-        ratio_interval: interval_of(kind, unit, j, funnel),
+        ratio_interval: interval,
         p_value: j.p_value,
         q_value: j.q_value,
         volume: unit.volume,
@@ -684,6 +686,7 @@ fn explain(
     unit: &Unit,
     j: &Judgement,
     funnel: &Funnel,
+    interval: Option<(f64, f64)>,
     period: &DatePeriod,
     body: Option<&str>,
     category: Option<&str>,
@@ -703,7 +706,7 @@ fn explain(
         region.as_deref().and_then(|r| r.parse::<u8>().ok()).map(region_names).unwrap_or_default();
     // How far the ratio may be from its estimate by chance: near the bar of 1.5 a busy unit's
     // estimate overstates it, and the reader should see by how much it might.
-    let (interval_ru, interval_kk, interval_en) = match interval_of(kind, unit, j, funnel) {
+    let (interval_ru, interval_kk, interval_en) = match interval {
         Some((low, high)) => {
             let (low, high) = (format!("{low:.1}"), format!("{high:.1}"));
             (

@@ -20,7 +20,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::domain::facts::{day_of, AppealFact, AppealOutcome, InspectionFact, Registry, SubjectFact};
+use crate::domain::facts::{day_of, district_text, AppealFact, AppealOutcome, InspectionFact, Registry, SubjectFact};
 use crate::domain::records::InspectionKind;
 use crate::domain::territory::REGIONS;
 
@@ -492,7 +492,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
     appeals.sort_by_key(|a| a.received);
 
     let planted = plant.map(|plant| {
-        let district = target_district.map(|t| format!("{:04}", districts[t].code));
+        let district = target_district.map(|t| district_text(districts[t].code));
         let region = target_region.map(|r| format!("{r:02}"));
         let department = target_department.map(|b| bodies[b].name.clone());
         let office = target_office.and_then(|t| districts[t].office).map(|b| bodies[b].name.clone());
@@ -504,7 +504,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
             Plant::RegionUnplannedGrowth { .. } => planted.region = region,
             Plant::FrequentVisits { .. } => {
                 planted.body = office;
-                planted.district = target_office.map(|t| format!("{:04}", districts[t].code));
+                planted.district = target_office.map(|t| district_text(districts[t].code));
             }
             Plant::SanctionCombination { .. } => {
                 planted.body = department;
@@ -521,7 +521,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
     let truth = Truth {
         planted,
         body_illegal: bodies.iter().map(|b| (b.name.clone(), b.illegal)).collect(),
-        district_illegal: districts.iter().map(|d| (format!("{:04}", d.code), d.effect)).collect(),
+        district_illegal: districts.iter().map(|d| (district_text(d.code), d.effect)).collect(),
         overall_illegal: counted.iter().sum::<f64>() / counted.len().max(1) as f64,
         outcome_probability,
     };
