@@ -136,15 +136,13 @@ fn class_figures(pairs: &[(String, String)]) -> (BTreeMap<String, ClassCounts>, 
 impl Session {
     /// Re-tests model version `name` on the labelled file `file` and journals the result.
     pub fn check_model(&mut self, name: &str, file: &Path) -> Result<ModelCheck, ApiError> {
-        let started = std::time::Instant::now();
-        self.check_model_with(name, &file.display().to_string(), started, || Ok(read_labelled(file)?))
+        self.check_model_with(name, &file.display().to_string(), || Ok(read_labelled(file)?))
     }
 
     /// The same check on a labelled file sent to the app (Settings → Models), named `file_name` in
     /// the report, the journal and errors; the bytes are held in memory only.
     pub fn check_model_bytes(&mut self, name: &str, file_name: &str, bytes: Arc<[u8]>) -> Result<ModelCheck, ApiError> {
-        let started = std::time::Instant::now();
-        self.check_model_with(name, file_name, started, || Ok(read_labelled_bytes(file_name, bytes)?))
+        self.check_model_with(name, file_name, || Ok(read_labelled_bytes(file_name, bytes)?))
     }
 
     /// The check itself; `read` reads the labelled texts once the model is known to be a classifier
@@ -153,9 +151,9 @@ impl Session {
         &mut self,
         name: &str,
         data_file: &str,
-        started: std::time::Instant,
         read: impl FnOnce() -> Result<LabelledFile, ApiError>,
     ) -> Result<ModelCheck, ApiError> {
+        let started = std::time::Instant::now();
         let name = name.trim();
         let record = self.model_named(name)?;
         if record.kind != APPEALS_CLASSIFIER {
