@@ -166,7 +166,7 @@ pub fn render_training(r: &TrainReport) -> String {
     out
 }
 
-/// Held-out figures, per category, and the confusion matrix.
+/// The method's figures on each split, then their mean and spread.
 fn render_evaluation(e: &MethodEvaluation) -> String {
     let mut out = format!(
         "{}: {} texts, {} categories, {} splits (80/20, stratified)\n",
@@ -203,6 +203,7 @@ fn render_evaluation(e: &MethodEvaluation) -> String {
     out
 }
 
+/// Held-out figures, per category, and the confusion matrix.
 pub fn render_metrics(m: &Metrics) -> String {
     let mut out = String::new();
     let _ = writeln!(

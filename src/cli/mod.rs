@@ -67,8 +67,6 @@ pub fn print<T: Serialize>(json: bool, value: &T, render: fn(&T) -> String) -> R
     Ok(())
 }
 
-/// Writes to standard output. When the reader has gone (`ekn … | head`), the command's output is no
-/// longer wanted: it ends quietly with success instead of panicking as `print!` would.
 /// A JSON array written one compact row per line: an export of half a million rows is printed as
 /// it is serialised, never held whole as one pretty string (which took as long as classifying it).
 pub fn print_json_rows<T: Serialize>(rows: &[T]) -> Result<(), ApiError> {
@@ -90,6 +88,8 @@ pub fn print_json_rows<T: Serialize>(rows: &[T]) -> Result<(), ApiError> {
     }
 }
 
+/// Writes to standard output. When the reader has gone (`ekn … | head`), the command's output is no
+/// longer wanted: it ends quietly with success instead of panicking as `print!` would.
 pub fn out(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
