@@ -194,14 +194,14 @@ fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> C
 /// A model trained on `train` with the settings cross-validation chose, its temperature fitted on
 /// the out-of-fold scores (or, when cross-validation was skipped, on the test side: then the
 /// held-out log-loss is measured on what the temperature saw, and `Metrics::calibrated_on` says
-/// so), and its figures on `test`.
+/// so), its figures on `test`, and whether it got each test text right (for figures by group).
 fn fit_and_measure(
     train: &[Example],
     test: &[Example],
     all_labels: &[String],
     params: &TrainParams,
     progress: &dyn Fn(&str),
-) -> (Classifier, Metrics) {
+) -> (Classifier, Metrics, Vec<bool>) {
     let chosen = choose(train, params, progress);
     progress("training on the training part");
     let mut model = Classifier::train_with(train, chosen.c, chosen.blend, params);
@@ -236,6 +236,7 @@ fn fit_and_measure(
         log_loss -= t.map_or(1e-12, |t| p[t]).max(1e-12).ln();
         confidences.push((p[best], best == t.unwrap_or(usize::MAX)));
     }
+    let (confidence, correct): (Vec<f64>, Vec<bool>) = confidences.into_iter().unzip();
     let right: usize = (0..k).map(|i| confusion[i][i]).sum();
     let per_class: Vec<ClassFigures> = (0..k)
         .map(|i| {
@@ -272,13 +273,10 @@ fn fit_and_measure(
         blend: chosen.blend,
         cv_blends: chosen.figures,
         log_loss: Some(log_loss / test.len().max(1) as f64),
-        calibration_error: Some({
-            let (confidence, right): (Vec<f64>, Vec<bool>) = confidences.into_iter().unzip();
-            super::risk::calibration(&confidence, &right).1
-        }),
+        calibration_error: Some(super::risk::calibration(&confidence, &correct).1),
         calibrated_on: Some(calibrated_on.to_string()),
     };
-    (model, metrics)
+    (model, metrics, correct)
 }
 
 /// Evaluates on a held-out split, then trains the kept model on everything. `progress` hears what
@@ -293,14 +291,14 @@ pub fn train_and_evaluate(
     let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
     let (train_idx, test_idx) = stratified_split(&labels, params.test_share, params.seed);
     let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));
-    let (model, mut metrics) = fit_and_measure(&train, &test, &labels, params, progress);
+    let (_, mut metrics, correct) = fit_and_measure(&train, &test, &labels, params, progress);
     let mut by_group: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     if let Some(groups) = groups {
-        for &i in &test_idx {
+        for (&i, &right) in test_idx.iter().zip(&correct) {
             let Some(group) = groups.get(i).cloned().flatten() else { continue };
             let entry = by_group.entry(group).or_default();
             entry.0 += 1;
-            entry.1 += usize::from(model.classes[model.predict_index(&examples[i].text)] == examples[i].label);
+            entry.1 += usize::from(right);
         }
     }
     metrics.by_group = by_group
@@ -338,7 +336,7 @@ pub fn evaluate_splits(
             let split_params = TrainParams { seed, ..params.clone() };
             let (train_idx, test_idx) = stratified_split(&labels, params.test_share, seed);
             let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));
-            let (_, metrics) = fit_and_measure(&train, &test, &labels, &split_params, progress);
+            let (_, metrics, _) = fit_and_measure(&train, &test, &labels, &split_params, progress);
             SplitFigures { seed, test_rows: test_idx, metrics }
         })
         .collect()
