@@ -2353,6 +2353,11 @@ export function local(value: { ru: string; kk: string; en: string } | null | und
 }
 
 /** A date (YYYY-MM-DD) the way people of the chosen language write it. */
+/** A share (0.123) as a percentage with one decimal (12.3%). */
+export function formatPercent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return '—';
   const [y, m, d] = iso.split('-');
