@@ -221,3 +221,36 @@ pub fn study(grid: &PowerGrid, progress: &mut dyn FnMut(usize, usize)) -> PowerR
         seconds: started.elapsed().as_secs_f64(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An illegal-share anomaly of a body or a district, as the detectors list it.
+    fn listed(body: Option<&str>, district: Option<&str>) -> Anomaly {
+        serde_json::from_value(serde_json::json!({
+            "id": "x", "key": "x", "kind": "illegal_share", "control_body": body, "region_code": null,
+            "district": district, "category": null, "combination": null, "subject_bins": [],
+            "period": {"from": "2026-01-01", "to": "2026-06-30"}, "observed": 30.0, "expected": 18.0,
+            "ratio": 1.67, "p_value": 0.001, "q_value": 0.01, "volume": 600.0, "peer_rate": 0.03, "peers": 40,
+            "group": "illegal_share/district", "method": METHOD, "explanation": {"ru": "", "kk": "", "en": ""}
+        }))
+        .expect("an anomaly")
+    }
+
+    #[test]
+    fn a_body_or_a_district_the_generator_raised_half_again_is_no_false_alarm_and_a_lesser_one_is() {
+        let truth = Truth {
+            planted: None,
+            body_illegal: vec![("raised".into(), 0.06), ("ordinary".into(), 0.035)],
+            district_illegal: vec![("1510".into(), 1.6), ("1520".into(), 1.3)],
+            overall_illegal: 0.03,
+            outcome_probability: Vec::new(),
+        };
+        assert!(truly_raised(&listed(Some("raised"), None), &truth));
+        assert!(!truly_raised(&listed(Some("ordinary"), None), &truth));
+        assert!(truly_raised(&listed(None, Some("1510")), &truth));
+        assert!(!truly_raised(&listed(None, Some("1520")), &truth), "×1.3 truly, listed because read above 1.5");
+        assert!(!truly_raised(&listed(None, Some("9999")), &truth));
+    }
+}
