@@ -14,7 +14,12 @@ mod record_lines;
 pub mod rows;
 pub mod source;
 pub mod values;
+pub mod xlsx;
 mod zipped;
+
+/// The most one export may unpack to (a plain archive's member, a workbook's parts, an office
+/// connector's run): a million inspections are about 200 MB of CSV.
+pub const MAX_IMPORT_BYTES: u64 = zipped::MAX_MEMBER_BYTES;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

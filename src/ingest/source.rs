@@ -112,7 +112,7 @@ fn open_reader(mut reader: Box<dyn Read + Send>, total: u64) -> Result<Table, Re
         let mut bytes = Vec::new();
         { whole }.read_to_end(&mut bytes).map_err(|e| ReadError::at(0, format!("cannot read: {e}")))?;
         return match super::zipped::open(bytes)? {
-            super::zipped::Zipped::Workbook(bytes) => open_xlsx(bytes, progress, total),
+            super::zipped::Zipped::Workbook(bytes) => super::xlsx::open(bytes, progress, total),
             super::zipped::Zipped::Member { name, bytes } => {
                 let total = bytes.len() as u64;
                 let mut table = open_reader(Box::new(Cursor::new(bytes)), total)?;
@@ -451,52 +451,6 @@ impl<R: BufRead> JsonSplitter<R> {
         }
         Ok(None)
     }
-}
-
-/// Reads a workbook already read whole (its ZIP directory sits at the end of the file).
-fn open_xlsx(bytes: Vec<u8>, progress: Arc<AtomicU64>, total: u64) -> Result<Table, ReadError> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> =
-        Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::at(0, format!("not a readable XLSX workbook: {e}")))?;
-    let sheet_name =
-        book.sheet_names().first().cloned().ok_or_else(|| ReadError::at(0, "the workbook has no sheets"))?;
-    let range = book
-        .worksheet_range(&sheet_name)
-        .map_err(|e| ReadError::at(0, format!("sheet «{sheet_name}» cannot be read: {e}")))?;
-    let first_row = range.start().map_or(0, |(r, _)| r as u64) + 1;
-    let width = range.width();
-    let mut rows =
-        range.rows().map(|row| row.iter().map(cell_text).collect::<Vec<String>>()).collect::<Vec<_>>().into_iter();
-    let headers = rows.next().ok_or_else(|| ReadError::at(1, "the first sheet is empty"))?;
-    let records = rows.enumerate().filter_map(move |(i, cells)| {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            return None;
-        }
-        let mut cells = cells;
-        cells.resize(width, String::new());
-        Some(Ok(RawRecord { line: first_row + 1 + i as u64, cells: Cells::Positional(cells) }))
-    });
-    fn cell_text(cell: &Data) -> String {
-        match cell {
-            Data::Empty => String::new(),
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-            Data::Int(i) => i.to_string(),
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            Data::Float(f) => f.to_string(),
-            Data::Bool(b) => b.to_string(),
-            Data::DateTime(d) => d.as_datetime().map_or_else(|| d.as_f64().to_string(), |dt| dt.date().to_string()),
-            Data::Error(e) => format!("#ERROR {e:?}"),
-        }
-    }
-    progress.store(total, Ordering::Relaxed);
-    Ok(Table {
-        format: format!("XLSX, sheet «{sheet_name}»"),
-        headers: Some(headers),
-        position: Position::Row,
-        records: Box::new(records),
-        progress,
-        total,
-    })
 }
 
 /// Counts bytes as they pass, for the progress bar.

@@ -245,3 +245,72 @@ fn a_missing_file_is_not_found() {
     let err = db.import(DataKind::Inspections, &db.dir.path().join("nope.csv")).unwrap_err();
     assert_eq!(err.code.code(), "not_found");
 }
+
+/// A workbook of risk scores with `extra` written after its one good row.
+fn risk_book(extra: impl Fn(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (col, header) in ["bin", "score", "degree", "model", "computed"].iter().enumerate() {
+        sheet.write_string(0, col as u16, *header).unwrap();
+    }
+    for (col, cell) in [bin(1).as_str(), "50", "high", "m", "2025-01-01"].iter().enumerate() {
+        sheet.write_string(1, col as u16, *cell).unwrap();
+    }
+    extra(sheet);
+    book.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_two_cell_workbook_spanning_the_whole_sheet_is_refused_without_allocating_it() {
+    // A1 and XFD1048576: a dense reader asks for 17·10⁹ cells and the process aborts.
+    let bytes = risk_book(|sheet| {
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
+    });
+    assert!(bytes.len() < 10_000, "the hostile file is small: {} bytes", bytes.len());
+    let msg = fails(DataKind::Risk, "far.xlsx", &bytes);
+    assert!(msg.contains("A1:XFD1048576") && msg.contains("256 columns"), "{msg}");
+    // The preview (the Import screen's, and `ekn serve`'s) reads the same way and refuses it too.
+    let db = TempDb::new();
+    let path = db.file("far.xlsx", &bytes);
+    let err = db.session().preview_import(&path, Some(DataKind::Risk)).unwrap_err();
+    assert_eq!(err.code.code(), "invalid_input", "{}", err.message);
+}
+
+#[test]
+fn a_stray_value_far_down_an_honest_sheet_costs_only_its_row() {
+    // Z1000000: within the bounds, read as a stream; the import names that row, not a gigabyte.
+    let bytes = risk_book(|sheet| {
+        sheet.write_string(999_999, 25, "stray").unwrap();
+    });
+    let msg = fails(DataKind::Risk, "stray.xlsx", &bytes);
+    assert!(msg.starts_with("stray.xlsx: row 1000000, field "), "{msg}");
+}
+
+#[test]
+fn a_workbook_whose_strings_inflate_past_the_cap_is_refused_before_they_are_read() {
+    use std::io::Write;
+    // A real workbook whose shared strings are replaced by 1.1 GiB of zeros, deflated to about a
+    // megabyte: read whole (as the reader's library does), it would take the memory with it.
+    let good = risk_book(|_| {});
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(good)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let deflated =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated).large_file(true);
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().to_string();
+        out.start_file(name.as_str(), deflated).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let zeros = vec![b' '; 1 << 20];
+            for _ in 0..1100 {
+                out.write_all(&zeros).unwrap();
+            }
+        } else {
+            std::io::copy(&mut part, &mut out).unwrap();
+        }
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 8 << 20, "the bomb is small: {} bytes", bomb.len());
+    let msg = fails(DataKind::Risk, "bomb.xlsx", &bomb);
+    assert!(msg.contains("unpacks to more than 1 GiB") && msg.contains("sharedStrings"), "{msg}");
+}

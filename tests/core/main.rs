@@ -15,6 +15,7 @@ mod connect_network;
 mod deadlines;
 mod evidence;
 mod fuzz;
+mod fuzz_import;
 mod generator;
 mod import_rules;
 mod journal;
