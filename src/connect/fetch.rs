@@ -6,7 +6,9 @@
 //! a 200 whose body is an error object. Not retried: 400 (the query is wrong), 401/403 (the key),
 //! 404 (the dataset or version is gone), a TLS failure (the certificate; verification is never
 //! turned off), a body over the size cap. URLs carry the API key, so no message here names one.
+//! Over reqwest (blocking) with a rustls configuration of ours (`connect::tls`).
 
+use std::io::Read;
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -33,9 +35,9 @@ pub struct FetchPolicy {
     pub min_interval: Duration,
     pub user_agent: String,
     /// The roots trusted (Mozilla's, plus an office's extra bundle: `network`).
-    pub tls: ureq::tls::TlsConfig,
-    /// The proxy gone through; `None` straight to the portal.
-    pub proxy: Option<ureq::Proxy>,
+    pub tls: rustls::ClientConfig,
+    /// The proxy: `None` the environment's, `Some(None)` straight to the portal, `Some(p)` through `p`.
+    pub proxy: Option<Option<reqwest::Proxy>>,
 }
 
 impl FetchPolicy {
@@ -43,7 +45,7 @@ impl FetchPolicy {
     pub fn on(
         network: &crate::connect::network::NetworkSettings,
     ) -> Result<FetchPolicy, crate::connect::network::NetworkError> {
-        Ok(FetchPolicy { tls: network.tls_config()?, proxy: network.ureq_proxy()?, ..FetchPolicy::default() })
+        Ok(FetchPolicy { tls: network.tls_config()?, proxy: network.proxy()?, ..FetchPolicy::default() })
     }
 }
 
@@ -60,8 +62,10 @@ impl Default for FetchPolicy {
             retry_after_cap: Duration::from_secs(600),
             min_interval: Duration::from_millis(500),
             user_agent: format!("EKN/{} (supervision map; registry connector)", env!("CARGO_PKG_VERSION")),
-            tls: ureq::tls::TlsConfig::default(),
-            proxy: ureq::Proxy::try_from_env(),
+            tls: crate::connect::network::NetworkSettings::default()
+                .tls_config()
+                .expect("Mozilla's roots make a TLS configuration"),
+            proxy: None,
         }
     }
 }
@@ -98,7 +102,7 @@ enum Failure {
 /// Fetches JSON over HTTP with the policy's patience. `now` is the clock `Retry-After`'s HTTP
 /// dates are read against (injected, like every clock in the core).
 pub struct Fetcher {
-    agent: ureq::Agent,
+    client: Result<reqwest::blocking::Client, String>,
     policy: FetchPolicy,
     now: Box<dyn Fn() -> DateTime<Utc> + Send>,
     last_request: Option<Instant>,
@@ -107,18 +111,22 @@ pub struct Fetcher {
 
 impl Fetcher {
     pub fn new(policy: FetchPolicy, now: Box<dyn Fn() -> DateTime<Utc> + Send>) -> Fetcher {
-        let config = ureq::Agent::config_builder()
-            .timeout_connect(Some(policy.connect_timeout))
-            .timeout_recv_response(Some(policy.read_timeout))
-            .timeout_recv_body(Some(policy.read_timeout))
-            .timeout_global(Some(policy.total_timeout))
-            // The status is the portal's word on what to do next: read it, do not throw it.
-            .http_status_as_error(false)
+        // reqwest's blocking timeout bounds each wait (for the answer's head, for each piece of
+        // its body): the longest silence. The whole request's limit is kept by `attempt`.
+        let mut builder = reqwest::blocking::Client::builder()
+            .connect_timeout(policy.connect_timeout)
+            .timeout(policy.read_timeout)
             .user_agent(policy.user_agent.as_str())
-            .tls_config(policy.tls.clone())
-            .proxy(policy.proxy.clone())
-            .build();
-        Fetcher { agent: config.into(), policy, now, last_request: None, stats: FetchStats::default() }
+            .gzip(true)
+            .tls_backend_preconfigured(policy.tls.clone());
+        match &policy.proxy {
+            None => {}
+            Some(None) => builder = builder.no_proxy(),
+            Some(Some(proxy)) => builder = builder.proxy(proxy.clone()),
+        }
+        // A client that cannot be built (a broken TLS setting) fails each request with why.
+        let client = builder.build().map_err(|e| format!("the HTTP client cannot be set up: {e}"));
+        Fetcher { client, policy, now, last_request: None, stats: FetchStats::default() }
     }
 
     /// GETs `url` with the `query` pairs (encoded here) until it answers JSON. `what` names the
@@ -215,30 +223,33 @@ impl Fetcher {
                 std::thread::sleep(self.policy.min_interval - since);
             }
         }
-        self.last_request = Some(Instant::now());
+        let started = Instant::now();
+        self.last_request = Some(started);
         self.stats.requests += 1;
-        let mut request = self.agent.get(url);
+        let client = self.client.as_ref().map_err(|e| Failure::Permanent(e.clone()))?;
+        let mut request = client.get(url).query(query);
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        for (name, value) in query {
-            request = request.query(*name, *value);
-        }
-        let mut response = request.call().map_err(transport)?;
+        let mut response = request.send().map_err(transport)?;
         let status = response.status().as_u16();
         let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let retry_after = header("retry-after").and_then(|v| parse_retry_after(&v, (self.now)()));
         let validators = Validators { etag: header("etag"), last_modified: header("last-modified") };
-        let body = response.body_mut().with_config().limit(self.policy.max_body).read_to_vec();
-        let body = match body {
-            Ok(body) => body,
-            Err(ureq::Error::BodyExceedsLimit(limit)) => {
-                return Err(Failure::Permanent(format!("the answer is larger than {limit} bytes; raise the cap")));
+        let mut body = Vec::new();
+        let read = read_until(&mut response, self.policy.max_body + 1, started + self.policy.total_timeout, &mut body);
+        match read {
+            Ok(_) if body.len() as u64 > self.policy.max_body => {
+                return Err(Failure::Permanent(format!(
+                    "the answer is larger than {} bytes; raise the cap",
+                    self.policy.max_body
+                )));
             }
+            Ok(_) => {}
             // A body cut off, or a silence in the middle of it: the next attempt reads it whole.
-            Err(e) if status == 200 => return Err(Failure::Transient { reason: describe(&e), retry_after: None }),
-            Err(_) => Vec::new(),
-        };
+            Err(e) if status == 200 => return Err(Failure::Transient { reason: describe_read(&e), retry_after: None }),
+            Err(_) => body.clear(),
+        }
         match status {
             200 | 304 => Ok(Answer { status, retry_after, validators, body }),
             429 => {
@@ -263,6 +274,24 @@ impl Fetcher {
     }
 }
 
+/// Reads at most `limit` bytes of `body` into `out`, giving up at `deadline` (a portal trickling
+/// a byte at a time stays within each read's silence limit, not within the whole request's).
+fn read_until(body: &mut impl Read, limit: u64, deadline: Instant, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut piece = vec![0u8; 64 * 1024];
+    while (out.len() as u64) < limit {
+        if Instant::now() > deadline {
+            return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the whole request took too long"));
+        }
+        let most = piece.len().min((limit - out.len() as u64) as usize);
+        let n = body.read(&mut piece[..most])?;
+        if n == 0 {
+            break;
+        }
+        out.extend_from_slice(&piece[..n]);
+    }
+    Ok(())
+}
+
 /// What a server said identifies its copy of a file: sent back, it answers 304 when unchanged.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Validators {
@@ -279,32 +308,52 @@ struct Answer {
 }
 
 /// A transport failure: worth retrying unless it is the certificate or the address itself.
-fn transport(e: ureq::Error) -> Failure {
-    match e {
-        ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Failure::Permanent(format!(
-            "TLS: {e}; if the office inspects traffic, add its CA to the connectors' certificate bundle"
-        )),
-        // A certificate refused in the handshake arrives as an I/O error around rustls's own.
-        ureq::Error::Io(io) if io.get_ref().is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) => {
-            Failure::Permanent(format!(
-                "TLS: {io}; if the office inspects traffic, add its CA to the connectors' certificate bundle \
-                 (ekn connect network --ca-bundle FILE)"
-            ))
-        }
-        ureq::Error::BadUri(_) | ureq::Error::InvalidProxyUrl | ureq::Error::RequireHttpsOnly(_) => {
-            Failure::Permanent(format!("the address: {}", describe(&e)))
-        }
-        other => Failure::Transient { reason: describe(&other), retry_after: None },
+fn transport(e: reqwest::Error) -> Failure {
+    if let Some(reason) = crate::connect::tls::tls_reason(&e) {
+        return Failure::Permanent(format!(
+            "TLS: {reason}; if the office inspects traffic, add its CA to the connectors' certificate bundle \
+             (ekn connect network --ca-bundle FILE)"
+        ));
+    }
+    if e.is_builder() || e.url().is_some_and(|u| u.host().is_none()) {
+        return Failure::Permanent(format!("the address: {}", describe(&e)));
+    }
+    Failure::Transient { reason: describe(&e), retry_after: None }
+}
+
+/// An HTTP error in words, without its URL (which carries the API key).
+fn describe(e: &reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "no answer in time (the connection opened and stayed silent)".into();
+    }
+    let mut reason = String::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        reason = inner.to_string();
+        source = inner.source();
+    }
+    let lower = reason.to_ascii_lowercase();
+    if lower.contains("dns") || lower.contains("failed to lookup") || lower.contains("name or service not known") {
+        "the portal's host name does not resolve".into()
+    } else if e.is_connect() {
+        format!("the connection failed ({reason})")
+    } else if reason.is_empty() {
+        "the request failed".into()
+    } else {
+        reason
     }
 }
 
-fn describe(e: &ureq::Error) -> String {
-    match e {
-        ureq::Error::Timeout(_) => "no answer in time (the connection opened and stayed silent)".into(),
-        ureq::Error::ConnectionFailed => "the connection failed".into(),
-        ureq::Error::HostNotFound => "the portal's host name does not resolve".into(),
-        // ureq's texts for the rest name no URL.
-        other => other.to_string(),
+/// A failure while reading a body, in words (a timeout is a silence in the middle of it).
+fn describe_read(e: &std::io::Error) -> String {
+    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+        || std::error::Error::source(e)
+            .and_then(|s| s.downcast_ref::<reqwest::Error>())
+            .is_some_and(|r| r.is_timeout());
+    if timed_out {
+        "no answer in time (the connection opened and stayed silent)".into()
+    } else {
+        format!("the answer was cut off ({e})")
     }
 }
 

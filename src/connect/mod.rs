@@ -8,10 +8,13 @@
 //! by the key, `from` always 0), never by deep `from`, which lost records on the real portal.
 //!
 //! `network` is what the connectors trust and go through: Mozilla's roots plus an office's extra
-//! CA bundle, and the environment's proxy, none, or one kept as a setting.
+//! CA bundle, and the environment's proxy, none, or one kept as a setting. `tls` makes the rustls
+//! configurations reqwest is given (also the office client's: an office's own CA, a pinned
+//! certificate).
 //!
 //! Staging, publishing and the commands are use cases in `api::connectors` (docs/CONNECTORS.md).
 
 pub mod egov;
 pub mod fetch;
 pub mod network;
+pub mod tls;

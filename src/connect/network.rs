@@ -1,39 +1,15 @@
 //! How the connectors reach the network: which certificate authorities they trust and which proxy
-//! they go through. An office whose firewall inspects HTTPS re-signs every site with its own CA, and
+//! they go through (the settings themselves are data in `domain::network`; this is what makes
+//! them a rustls configuration and a reqwest proxy, and checks them). An office whose firewall inspects HTTPS re-signs every site with its own CA, and
 //! a connector that only knows Mozilla's roots then fails every request with a TLS error; the
 //! answer is to trust that CA too (an **extra bundle**, added to Mozilla's roots, never instead of
 //! verification). A proxy is either the environment's (`HTTPS_PROXY`, `NO_PROXY`: the default),
 //! none at all, or an address kept here — without a password, which has no place in the database
 //! (a proxy that needs one is given through the environment).
 
-use std::sync::Arc;
+pub use crate::domain::network::{NetworkSettings, ProxySetting};
 
-use serde::{Deserialize, Serialize};
-use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-
-/// Which proxy the connectors use.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(rename_all = "snake_case", tag = "mode", content = "url")]
-pub enum ProxySetting {
-    /// `HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY` and `NO_PROXY`, as other tools read them.
-    #[default]
-    Environment,
-    /// Straight to the portal, whatever the environment says.
-    Direct,
-    /// This proxy (`http://host:port`, no password).
-    Url(String),
-}
-
-/// The connectors' network settings as kept (setting `connectors.network`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-pub struct NetworkSettings {
-    /// Extra certificate authorities in PEM, trusted beside Mozilla's roots.
-    #[serde(default)]
-    pub ca_bundle: Option<String>,
-    #[serde(default)]
-    pub proxy: ProxySetting,
-}
+use super::tls::{self, TlsError};
 
 /// The command-line options that change the settings, shared by `ekn connect network` and
 /// `ekn-office connectors-network`.
@@ -94,45 +70,32 @@ impl NetworkSettings {
             check_proxy(url)?;
         }
         match &self.ca_bundle {
-            Some(pem) => Ok(bundle_certificates(pem)?.iter().map(|c| crate::api::sha256_hex(c.der())).collect()),
+            Some(pem) => Ok(bundle_certificates(pem)?.iter().map(tls::fingerprint).collect()),
             None => Ok(Vec::new()),
         }
     }
 
-    /// What a workstation's connectors use when its office hands out settings too: both CA
-    /// bundles are trusted; the workstation's own proxy wins when it chose one (a laptop away from
-    /// the office), else the office's.
-    pub fn with_office(&self, office: &NetworkSettings) -> NetworkSettings {
-        let ca_bundle = match (&self.ca_bundle, &office.ca_bundle) {
-            (Some(own), Some(office)) => Some(format!("{}\n{office}", own.trim_end())),
-            (own, office) => own.clone().or_else(|| office.clone()),
-        };
-        let proxy = match self.proxy {
-            ProxySetting::Environment => office.proxy.clone(),
-            _ => self.proxy.clone(),
-        };
-        NetworkSettings { ca_bundle, proxy }
-    }
-
     /// The TLS configuration: Mozilla's roots, plus the bundle when there is one.
-    pub fn tls_config(&self) -> Result<TlsConfig, NetworkError> {
-        let Some(pem) = &self.ca_bundle else {
-            return Ok(TlsConfig::builder().build());
+    pub fn tls_config(&self) -> Result<rustls::ClientConfig, NetworkError> {
+        let extra = match &self.ca_bundle {
+            Some(pem) => bundle_certificates(pem)?,
+            None => Vec::new(),
         };
-        let mut roots: Vec<Certificate<'static>> =
-            webpki_root_certs::TLS_SERVER_ROOT_CERTS.iter().map(|c| Certificate::from_der(c.as_ref())).collect();
-        roots.extend(bundle_certificates(pem)?);
-        Ok(TlsConfig::builder().root_certs(RootCerts::Specific(Arc::new(roots))).build())
+        let roots = tls::roots_with(&extra).map_err(|e: TlsError| NetworkError(e.0))?;
+        tls::verifying(roots).map_err(|e| NetworkError(e.0))
     }
 
-    /// The proxy ureq goes through, or `None` for a direct connection.
-    pub fn ureq_proxy(&self) -> Result<Option<ureq::Proxy>, NetworkError> {
+    /// The proxy the connectors go through: `Some(None)` straight to the portal, `Some(proxy)`
+    /// through one, `None` the environment's (reqwest reads `HTTPS_PROXY`/`NO_PROXY` itself).
+    pub fn proxy(&self) -> Result<Option<Option<reqwest::Proxy>>, NetworkError> {
         match &self.proxy {
-            ProxySetting::Environment => Ok(ureq::Proxy::try_from_env()),
-            ProxySetting::Direct => Ok(None),
+            ProxySetting::Environment => Ok(None),
+            ProxySetting::Direct => Ok(Some(None)),
             ProxySetting::Url(url) => {
                 check_proxy(url)?;
-                ureq::Proxy::new(url).map(Some).map_err(|e| NetworkError(format!("the proxy '{url}': {e}")))
+                reqwest::Proxy::all(url)
+                    .map(|p| Some(Some(p)))
+                    .map_err(|e| NetworkError(format!("the proxy '{url}': {e}")))
             }
         }
     }
@@ -143,7 +106,7 @@ fn check_proxy(url: &str) -> Result<(), NetworkError> {
     let Some((scheme, rest)) = url.split_once("://") else {
         return Err(NetworkError(format!("the proxy '{url}' is not an address like http://proxy.office:3128")));
     };
-    if !matches!(scheme, "http" | "https" | "socks4" | "socks4a" | "socks5") {
+    if !matches!(scheme, "http" | "https" | "socks4" | "socks4a" | "socks5" | "socks5h") {
         return Err(NetworkError(format!("the proxy's scheme '{scheme}': http, https, socks4, socks4a or socks5")));
     }
     let authority = rest.split('/').next().unwrap_or_default();
@@ -157,36 +120,27 @@ fn check_proxy(url: &str) -> Result<(), NetworkError> {
     if authority.is_empty() {
         return Err(NetworkError(format!("the proxy '{url}' names no host")));
     }
-    ureq::Proxy::new(url).map(|_| ()).map_err(|e| NetworkError(format!("the proxy '{url}': {e}")))
+    reqwest::Proxy::all(url).map(|_| ()).map_err(|e| NetworkError(format!("the proxy '{url}': {e}")))
 }
 
 /// The certificates of a PEM bundle, each checked to be usable as a trust anchor. A private key
 /// in it is refused (a CA bundle is public; a key there was pasted by mistake and must not be kept).
-fn bundle_certificates(pem: &str) -> Result<Vec<Certificate<'static>>, NetworkError> {
-    let mut certificates = Vec::new();
-    for (n, item) in ureq::tls::parse_pem(pem.as_bytes()).enumerate() {
-        match item {
-            Ok(PemItem::Certificate(cert)) => {
-                let der = rustls_pki_types::CertificateDer::from(cert.der());
-                webpki::anchor_from_trusted_cert(&der).map_err(|e| {
-                    NetworkError(format!("certificate {} of the CA bundle cannot be trusted as a CA: {e:?}", n + 1))
-                })?;
-                certificates.push(cert.to_owned());
-            }
-            Ok(PemItem::PrivateKey(_)) => {
-                return Err(NetworkError(
-                    "the CA bundle holds a private key: give only the CA's certificates (-----BEGIN CERTIFICATE-----)"
-                        .into(),
-                ))
-            }
-            Ok(_) => {}
-            Err(e) => return Err(NetworkError(format!("the CA bundle is not PEM: {e}"))),
-        }
+fn bundle_certificates(pem: &str) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, NetworkError> {
+    let read = tls::read_pem(pem).map_err(|e| NetworkError(format!("the CA bundle is {}", e.0)))?;
+    if read.has_private_key {
+        return Err(NetworkError(
+            "the CA bundle holds a private key: give only the CA's certificates (-----BEGIN CERTIFICATE-----)".into(),
+        ));
     }
-    if certificates.is_empty() {
+    for (n, der) in read.certificates.iter().enumerate() {
+        webpki::anchor_from_trusted_cert(der).map_err(|e| {
+            NetworkError(format!("certificate {} of the CA bundle cannot be trusted as a CA: {e:?}", n + 1))
+        })?;
+    }
+    if read.certificates.is_empty() {
         return Err(NetworkError("the CA bundle holds no certificate (-----BEGIN CERTIFICATE-----)".into()));
     }
-    Ok(certificates)
+    Ok(read.certificates)
 }
 
 #[cfg(test)]

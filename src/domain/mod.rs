@@ -9,6 +9,7 @@ pub mod facts;
 pub mod ids;
 pub mod journal;
 pub mod merkle;
+pub mod network;
 pub mod norms;
 pub mod privacy;
 pub mod procedure;

@@ -2,8 +2,9 @@
 //! over HTTPS with a certificate from a CA Mozilla does not know (an office's inspecting proxy, in
 //! `fixtures/tls`) is refused with a message that says what to do and writes nothing; once that CA
 //! is in the extra bundle the same run imports the file. A proxy kept as a setting is gone through
-//! with CONNECT: the portal's host does not even resolve here (`.invalid`), so only the proxy can
-//! have answered. Bad settings are refused with the reason and change nothing.
+//! as a forward proxy: the portal's host does not even resolve here (`.invalid`), so only the proxy
+//! can have answered. Bad settings are refused with the reason and change nothing. A run waiting
+//! on a silent portal holds up no screen: the app runs it on a worker of its own.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -83,8 +84,9 @@ fn https_file_server(body: String) -> (String, Arc<AtomicUsize>) {
     (url, served)
 }
 
-/// An HTTP proxy that accepts CONNECT and then answers the tunnelled request itself, as the
-/// portal would. Returns its address and the CONNECT lines it received.
+/// An HTTP proxy, as an office's is: a tunnel (CONNECT, then the tunnelled request answered as
+/// the portal would) or a forwarded request in absolute form (`GET http://host/path`), answered
+/// the same. Anything else is refused. Returns its address and the request lines it received.
 fn connect_proxy(body: String) -> (String, Arc<Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -96,6 +98,10 @@ fn connect_proxy(body: String) -> (String, Arc<Mutex<Vec<String>>>) {
             let mut reader = BufReader::new(stream.try_clone().unwrap());
             let Some(first) = read_head(&mut reader) else { continue };
             log.lock().unwrap().push(first.clone());
+            if first.starts_with("GET http://") {
+                let _ = stream.write_all(answer(&body).as_bytes());
+                continue;
+            }
             if !first.starts_with("CONNECT ") {
                 let _ = stream.write_all(b"HTTP/1.1 405 X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 continue;
@@ -165,5 +171,34 @@ fn a_proxy_kept_as_a_setting_is_gone_through_and_a_password_is_refused() {
     s.connectors_network_set(&NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy) }).unwrap();
     let report = s.connector_run("behind-proxy", &mut |_| {}).unwrap();
     assert_eq!(report.import.as_ref().map(|i| i.inserted), Some(100), "{report:?}");
-    assert_eq!(seen.lock().unwrap().as_slice(), ["CONNECT portal.invalid:80 HTTP/1.1"]);
+    // The request went to the proxy (the portal's name never resolves here), in a forward proxy's
+    // absolute form.
+    assert_eq!(seen.lock().unwrap().as_slice(), ["GET http://portal.invalid/opendata/inspections.csv HTTP/1.1"]);
+}
+
+#[test]
+fn a_run_waiting_on_a_silent_portal_holds_up_no_screen() {
+    // A portal that accepts the connection and never says a word.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://127.0.0.1:{}/opendata/inspections.csv", listener.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(16).flatten().collect();
+        std::thread::sleep(std::time::Duration::from_secs(600));
+        drop(held);
+    });
+    let db = crate::support::TempDb::new();
+    db.session().connector_add(&file_connector("silent", url)).unwrap();
+    let host = std::sync::Arc::new(
+        ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap(),
+    );
+    let running = host.clone();
+    std::thread::spawn(move || running.call("connector_run", serde_json::json!({"name": "silent"})));
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // The screens' requests answer at once while the run waits for its silence to time out.
+    let started = std::time::Instant::now();
+    for method in ["status", "home", "preferences"] {
+        host.call(method, serde_json::json!({})).unwrap();
+    }
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(10), "a screen waited {waited:?} behind the run");
 }

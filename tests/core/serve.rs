@@ -30,18 +30,19 @@ fn start() -> Running {
     Running { base, token, db, _dir: dir }
 }
 
-fn agent() -> ureq::Agent {
-    ureq::Agent::config_builder().http_status_as_error(false).build().into()
+fn agent() -> reqwest::blocking::Client {
+    ekn::connect::tls::client_builder().timeout(std::time::Duration::from_secs(120)).build().unwrap()
 }
 
 impl Running {
     fn call(&self, method: &str, params: Value) -> (u16, Value) {
-        let mut response = agent()
-            .post(&format!("{}/api/{method}", self.base))
+        let response = agent()
+            .post(format!("{}/api/{method}", self.base))
             .header(TOKEN_HEADER, &self.token)
-            .send_json(params)
+            .json(&params)
+            .send()
             .unwrap();
-        (response.status().as_u16(), response.body_mut().read_json().unwrap())
+        (response.status().as_u16(), response.json().unwrap())
     }
 
     /// A demo object whose decided appeal makes its card suggest a step, and that suggestion.
@@ -71,21 +72,21 @@ impl Running {
 fn guards_refuse_missing_token_foreign_host_and_foreign_origin() {
     let server = start();
     let url = format!("{}/api/status", server.base);
-    let no_token = agent().post(&url).send_json(json!({})).unwrap();
+    let no_token = agent().post(&url).json(&json!({})).send().unwrap();
     assert_eq!(no_token.status(), 401);
-    let wrong = agent().post(&url).header(TOKEN_HEADER, "0".repeat(64)).send_json(json!({})).unwrap();
+    let wrong = agent().post(&url).header(TOKEN_HEADER, "0".repeat(64)).json(&json!({})).send().unwrap();
     assert_eq!(wrong.status(), 401);
     let rebinding = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Host", "attacker.example:80");
-    assert_eq!(rebinding.send_json(json!({})).unwrap().status(), 421);
+    assert_eq!(rebinding.json(&json!({})).send().unwrap().status(), 421);
     let foreign = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Origin", "http://attacker.example");
-    assert_eq!(foreign.send_json(json!({})).unwrap().status(), 403);
+    assert_eq!(foreign.json(&json!({})).send().unwrap().status(), 403);
     let same = agent().post(&url).header(TOKEN_HEADER, &server.token).header("Origin", &server.base);
-    let response = same.send_json(json!({})).unwrap();
+    let response = same.json(&json!({})).send().unwrap();
     assert_eq!(response.status(), 200);
     let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap();
     assert!(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), "{csp}");
     // Without a built UI the root says how to build it rather than failing silently.
-    let root = agent().get(&format!("{}/", server.base)).call().unwrap();
+    let root = agent().get(format!("{}/", server.base)).send().unwrap();
     assert_eq!(root.status(), 503);
 }
 

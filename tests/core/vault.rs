@@ -686,11 +686,11 @@ fn the_lock_screen_opens_an_encrypted_database_over_real_http_and_a_wrong_passph
     let base = format!("http://127.0.0.1:{}", server.address.port());
     let token = server.token.clone();
     std::thread::spawn(move || server.run().unwrap());
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
+    let agent = ekn::connect::tls::client_builder().build().unwrap();
     let call = |method: &str, params: Value| -> (u16, Value) {
-        let mut response =
-            agent.post(&format!("{base}/api/{method}")).header(TOKEN_HEADER, &token).send_json(params).unwrap();
-        (response.status().as_u16(), response.body_mut().read_json().unwrap())
+        let response =
+            agent.post(format!("{base}/api/{method}")).header(TOKEN_HEADER, &token).json(&params).send().unwrap();
+        (response.status().as_u16(), response.json().unwrap())
     };
 
     let (code, state) = call("vault_state", json!({}));
