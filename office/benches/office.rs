@@ -1,7 +1,9 @@
 //! Figures for docs/PERFORMANCE.md, printed, never asserted: a push of 100,000 journal entries
 //! to a real `ekn-office` on a real throwaway PostgreSQL (500 per request, as `ekn sync` sends
 //! them), a supervisor's workstation pulling them all back, the office's dashboard over
-//! 1,000,000 tasks, and logins per second (Argon2id is meant to be slow).
+//! 1,000,000 tasks, logins per second (Argon2id is meant to be slow), and what 200 hostile
+//! logins (1 MB names, then distinct unknown names) do to honest logins, to a push and a pull
+//! made meanwhile, and to the server's memory.
 //!
 //! `cargo bench -p ekn-office --bench office` (as root: the cluster runs as `postgres`).
 //! `EKN_BENCH_EVENTS` and `EKN_BENCH_TASKS` change the sizes.
@@ -16,32 +18,39 @@ use ed25519_dalek::SigningKey;
 use ekn::domain::deadline::{Period, Unit};
 use ekn::domain::journal::{chain_hash, StoredEntry, GENESIS, JOURNAL_VERSION};
 use ekn::domain::sync::{
-    sign_request, PullReply, PushRequest, SyncEvent, TaskState, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION,
-    MAX_BATCH, MAX_PULL, PROTOCOL,
+    enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, TaskState, HEADER_NONCE, HEADER_SIGNATURE,
+    HEADER_TIME, HEADER_WORKSTATION, MAX_BATCH, MAX_PULL, PROTOCOL,
 };
-use support::Office;
+use support::{http, Office};
 
 fn size(var: &str, default: usize) -> usize {
     std::env::var(var).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// The server's peak resident memory, from the kernel.
-fn peak_rss_mb(pid: u32) -> f64 {
+/// The server's peak (`VmHWM`) or current (`VmRSS`) resident memory, from the kernel.
+fn rss_mb(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+fn peak_rss_mb(pid: u32) -> f64 {
+    rss_mb(pid, "VmHWM:")
+}
+
 /// A workstation enrolled by `person`, signing with `key`: its id.
 fn enrol(office: &Office, person: &str, key: &SigningKey, name: &str) -> String {
+    use ed25519_dalek::Signer;
     let token = office.login(person);
+    let public = hex::encode(key.verifying_key().to_bytes());
+    let proof = hex::encode(key.sign(&enrol_bytes(person, &public, "bench.0")).to_bytes());
     let (status, reply) = office.post(
         &token,
         "/v1/workstations/enrol",
-        serde_json::json!({"name": name, "public_key": hex::encode(key.verifying_key().to_bytes()), "epoch": "bench.0"}),
+        serde_json::json!({"name": name, "public_key": public, "epoch": "bench.0", "proof": proof}),
     );
     assert_eq!(status, 200, "{reply}");
     reply["workstation_id"].as_str().unwrap().to_string()
@@ -49,22 +58,32 @@ fn enrol(office: &Office, person: &str, key: &SigningKey, name: &str) -> String 
 
 /// A signed request from a workstation: (status, body).
 fn signed(office: &Office, ws: &str, key: &SigningKey, method: &str, path: &str, body: &[u8]) -> (u16, Vec<u8>) {
-    let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
     let time = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let signature = sign_request(key, method, path, &time, body);
+    let nonce = hex::encode(rand_nonce());
+    let signed = sign_request(key, method, path, &time, nonce, body);
     let url = format!("{}{path}", office.server.url);
-    let request = ureq::http::Request::builder()
-        .method(method)
-        .uri(&url)
+    let response = http()
+        .request(method.parse().unwrap(), url)
         .header("content-type", "application/json")
         .header(HEADER_WORKSTATION, ws)
-        .header(HEADER_TIME, time)
-        .header(HEADER_SIGNATURE, signature)
+        .header(HEADER_TIME, signed.time)
+        .header(HEADER_NONCE, signed.nonce)
+        .header(HEADER_SIGNATURE, signed.signature)
         .body(body.to_vec())
+        .send()
         .unwrap();
-    let mut response = agent.run(request).unwrap();
     let status = response.status().as_u16();
-    (status, response.body_mut().with_config().limit(256 * 1024 * 1024).read_to_vec().unwrap())
+    (status, response.bytes().unwrap().to_vec())
+}
+
+fn rand_nonce() -> [u8; 16] {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut bytes = [0u8; 16];
+    bytes[..8].copy_from_slice(&n.to_le_bytes());
+    bytes[8..].copy_from_slice(&(std::process::id() as u64).to_le_bytes());
+    bytes
 }
 
 /// Entry `seq` of a synthetic journal: a note on one of 1,000 tasks, chained to `prev`.
@@ -246,5 +265,83 @@ fn main() {
         count as f64 / serial,
         serial * 1000.0 / count as f64,
         count as f64 / parallel
+    );
+
+    hostile_logins(&office, &ws, &key);
+}
+
+/// 200 hostile logins (a 1 MB name each, then distinct unknown names with wrong passwords) from
+/// eight clients, while honest logins, a push and a pull go on: what each takes meanwhile, and the
+/// server's memory before, at the peak and after.
+fn hostile_logins(office: &Office, ws: &str, key: &SigningKey) {
+    let pid = office.server.child.id();
+    let before = rss_mb(pid, "VmRSS:");
+    let url = format!("{}/v1/login", office.server.url);
+    let started = Instant::now();
+    let (refused, honest, push_ms, pull_ms) = std::thread::scope(|scope| {
+        let attackers: Vec<_> = (0..8)
+            .map(|client| {
+                let url = url.clone();
+                scope.spawn(move || {
+                    // Each attacker from an address of its own on the loopback range (127.0.0.2…),
+                    // the honest person from 127.0.0.1: the per-address throttle tells them apart.
+                    let from: std::net::IpAddr = format!("127.0.0.{}", client + 2).parse().unwrap();
+                    let attacker = ekn::connect::tls::client_builder().local_address(from).build().unwrap();
+                    let mut refused = 0;
+                    for i in 0..25 {
+                        let name = if i % 2 == 0 { "Ж".repeat(512 * 1024) } else { format!("nobody-{client}-{i}") };
+                        let body = serde_json::json!({ "name": name, "password": "wrong password" });
+                        let status = attacker.post(&url).json(&body).send().map(|r| r.status().as_u16()).unwrap_or(0);
+                        if status != 200 {
+                            refused += 1;
+                        }
+                    }
+                    refused
+                })
+            })
+            .collect();
+        let honest = scope.spawn(|| {
+            let started = Instant::now();
+            let mut times = Vec::new();
+            while started.elapsed().as_secs_f64() < 5.0 {
+                let t = Instant::now();
+                office.login("Supervisor Saule");
+                times.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            times
+        });
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let t = Instant::now();
+        let (status, _) = signed(office, ws, key, "GET", "/v1/sync/pull?since=0&limit=1000", &[]);
+        assert_eq!(status, 200);
+        let pull_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        let request = PushRequest {
+            protocol: PROTOCOL,
+            app_version: "bench".into(),
+            workstation_id: ws.to_string(),
+            epoch: "bench.0".into(),
+            events: Vec::new(),
+            checkpoint: None,
+        };
+        let (status, body) = signed(office, ws, key, "POST", "/v1/sync/push", &serde_json::to_vec(&request).unwrap());
+        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+        let push_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let refused: usize = attackers.into_iter().map(|a| a.join().unwrap()).sum();
+        (refused, honest.join().unwrap(), push_ms, pull_ms)
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let mut sorted = honest.clone();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    println!(
+        "hostile logins: 200 sent ({refused} refused) in {seconds:.1} s; meanwhile {} honest logins ({:.1}/s, median \
+         {median:.0} ms), an empty push {push_ms:.0} ms, a pull of 1,000 entries {pull_ms:.0} ms; server RSS {before:.0} MB \
+         before, {:.0} MB after (peak {:.0} MB)",
+        honest.len(),
+        honest.len() as f64 / 5.0,
+        rss_mb(pid, "VmRSS:"),
+        peak_rss_mb(pid)
     );
 }

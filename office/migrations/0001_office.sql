@@ -4,16 +4,20 @@
 -- order, the conflicts found between them, the tasks as the dashboards count them, and the
 -- hash-chained log of who looked at whom.
 --
--- Run as the owner (`ekn-office migrate`); the server then acts as the role `ekn_office_app`
--- (SET LOCAL ROLE in every transaction), which is not the owner, so row-level security (FORCE)
--- holds on the tables with personal data even for a bug in the server's own queries.
+-- Run as the owner (`ekn-office migrate`, a role that owns the database and is not a superuser);
+-- the server then connects as the login role `ekn_office_app`, which owns nothing and has exactly
+-- the grants below, so row-level security (FORCE) holds on the tables with personal data even for
+-- a bug in the server's own queries. The administrator makes both roles (docs/OFFICE.md): the
+-- owner needs no right to create roles.
 
 DO $$ BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ekn_office_app') THEN
-        CREATE ROLE ekn_office_app NOLOGIN;
+        RAISE EXCEPTION 'the role ekn_office_app, which the server connects as, does not exist: create it first (sudo -u postgres createuser ekn_office_app; docs/OFFICE.md)';
+    END IF;
+    IF current_user = 'ekn_office_app' THEN
+        RAISE EXCEPTION 'migrate as the database''s owner, not as ekn_office_app (the role the server connects as)';
     END IF;
 END $$;
-GRANT ekn_office_app TO CURRENT_USER;
 GRANT USAGE ON SCHEMA public TO ekn_office_app;
 
 -- The office's own ed25519 key: it cosigns the workstations' checkpoints it witnessed.

@@ -1,5 +1,5 @@
 //! Conflicts as people and workstations see them: two or more writes on one object that did not
-//! see each other (found by `sync::find_conflict` during a push), read by a supervisor in their
+//! see each other (found by `push::find_conflict` during a push), read by a supervisor in their
 //! districts, resolved with a reason, and sent to every workstation that may see the object as a
 //! `ConflictNotice` in the pull stream — so the due date in force (the earliest while open, the
 //! kept one once resolved) is the same on the office's dashboard and on every desk.
@@ -31,7 +31,7 @@ pub async fn notices(
                 "SELECT c.id, c.object_key, c.district, c.events, c.opened_at, c.resolved_at, p.name, c.chosen, \
                  c.reason, c.global_seq, t.state, t.effective_due \
                  FROM conflicts c LEFT JOIN people p ON p.id = c.resolved_by \
-                 LEFT JOIN office_tasks t ON t.object_key = c.object_key {tail}"
+                 LEFT JOIN office_task_view t ON t.object_key = c.object_key {tail}"
             ),
             params,
         )
@@ -40,14 +40,16 @@ pub async fn notices(
     let mut entries: HashMap<i64, ConflictEntry> = HashMap::new();
     for row in tx
         .query(
-            "SELECT e.global_seq, e.ws, e.seq, p.name, e.entry FROM events e JOIN people p ON p.id = e.person_id \
-             WHERE e.global_seq = ANY($1)",
+            &format!(
+                "SELECT e.global_seq, e.ws, e.seq, p.name, e.entry, ep.personal, ra.act_number FROM events e \
+                 JOIN people p ON p.id = e.person_id {} WHERE e.global_seq = ANY($1)",
+                crate::pull::ENTRY_JOINS
+            ),
             &[&ids],
         )
         .await?
     {
-        let entry: StoredEntry =
-            serde_json::from_value(row.get(4)).map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?;
+        let entry: StoredEntry = crate::pull::stored_entry(row.get(4), row.get(5), row.get(6))?;
         let global: i64 = row.get(0);
         // The reason with its personal words put back: the supervisor decides on it.
         let detail = entry.shown().0;
@@ -107,8 +109,9 @@ pub async fn conflicts(
     caller.require(&[Role::Supervisor], "read conflicts")?;
     // The entries' notes are case content: reading them is logged like opening a card.
     log_now(client, caller, "conflicts", None, None, "allowed", None).await?;
-    let tx = scoped(client, &caller.read_scope()).await?;
-    let out = notices(&tx, "WHERE ekn_in_scope(c.district) ORDER BY c.resolved_at IS NOT NULL, c.id", &[]).await?;
+    let tx = scoped(client, &caller.scope()).await?;
+    // Row-level security decides: the conflicts with an entry the supervisor may read.
+    let out = notices(&tx, "ORDER BY c.resolved_at IS NOT NULL, c.id", &[]).await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -136,15 +139,13 @@ pub async fn resolve(
     if reason.chars().count() > 2000 || reason.chars().any(|c| c.is_control() && c != '\n') {
         return Err(OfficeError::bad_request("a reason is at most 2,000 characters without control characters"));
     }
-    let tx = scoped(client, &caller.read_scope()).await?;
+    let tx = scoped(client, &caller.scope()).await?;
+    // A conflict the supervisor may not see is answered as one that does not exist: its number
+    // tells nothing (row-level security decides which they see).
     let row = tx
         .query_opt("SELECT object_key, district, events, resolved_at FROM conflicts WHERE id = $1 FOR UPDATE", &[&id])
         .await?
-        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id}")))?;
-    let district: Option<String> = row.get(1);
-    if !caller.may_read_district(district.as_deref()) {
-        return Err(OfficeError::forbidden(format!("conflict {id} is outside your districts")));
-    }
+        .ok_or_else(|| OfficeError::not_found(format!("no conflict {id} in your districts")))?;
     if row.get::<_, Option<DateTime<Utc>>>(3).is_some() {
         return Err(OfficeError::conflict("resolved", format!("conflict {id} is already resolved")));
     }
@@ -167,7 +168,12 @@ pub async fn resolve(
     )
     .await?;
     if let Some(due) = chosen_due {
+        // Every holder's state of the task takes the kept date, whatever district it lies in.
+        crate::db::set_scope(&tx, &crate::db::Scope::office()).await?;
+        tx.execute("SELECT set_config('ekn.resolving', 'on', true)", &[]).await?;
         tx.execute("UPDATE office_tasks SET effective_due = $2 WHERE object_key = $1", &[&object_key, &due]).await?;
+        tx.execute("SELECT set_config('ekn.resolving', 'off', true)", &[]).await?;
+        crate::db::set_scope(&tx, &caller.scope()).await?;
     }
     let notice = notices(&tx, "WHERE c.id = $1", &[&id])
         .await?

@@ -8,7 +8,7 @@
 //! cursor. Only when the last page is in is the run **published**: its records are assembled into
 //! one JSON array (the field map applied, `ekn::api::connectors::mapped_records`) whose size and
 //! SHA-256 go on the run. Every pull then names the newest published run of each connector
-//! (`sync::pull`), and a workstation that has not imported it downloads the records
+//! (`pull::pull`), and a workstation that has not imported it downloads the records
 //! (`records`, signed) and imports them through its own validation, masking, provenance and
 //! journal. So the office never publishes half a run, and a workstation never imports one.
 //!

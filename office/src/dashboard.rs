@@ -52,7 +52,7 @@ pub async fn for_caller(
     caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the dashboard")?;
     // An analyst reads only what the server aggregates here, so the districts are in scope for
     // this read although no row of theirs ever leaves the server.
-    let scope = Scope { districts: caller.person.districts.clone(), ..caller.read_scope() };
+    let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
     let mut board = compute(client, &scope, today).await?;
     if caller.person.role == Role::Analyst {
         board.figures.by_assignee.clear();
@@ -66,7 +66,7 @@ pub async fn whole_office(
     client: &mut deadpool_postgres::Client,
     today: NaiveDate,
 ) -> Result<OfficeDashboard, OfficeError> {
-    let scope = Scope { districts: vec!["*".into()], person_id: None, writer: None, audit: false };
+    let scope = Scope::office();
     compute(client, &scope, today).await
 }
 
@@ -79,7 +79,7 @@ async fn compute(
     let rows = tx
         .query(
             "SELECT t.state, t.effective_due, coalesce(a_p.name, o.name), t.ws \
-             FROM office_tasks t JOIN people o ON o.id = t.owner_id \
+             FROM office_task_view t JOIN people o ON o.id = t.owner_id \
              LEFT JOIN assignments a ON a.object_key = t.object_key LEFT JOIN people a_p ON a_p.id = a.person_id",
             &[],
         )
@@ -87,7 +87,7 @@ async fn compute(
     let open_conflicts: i64 = tx
         .query_one(
             "SELECT count(*) FROM conflicts c WHERE c.resolved_at IS NULL AND EXISTS \
-             (SELECT 1 FROM office_tasks t WHERE t.object_key = c.object_key)",
+             (SELECT 1 FROM office_task_view t WHERE t.object_key = c.object_key)",
             &[],
         )
         .await?

@@ -1,35 +1,84 @@
-//! The office's PostgreSQL: the connection pool, the numbered migrations, and the one way the
-//! server touches data — a transaction under the caller's scope (`scoped`), in which the server
-//! acts as the non-owner role `ekn_office_app` with the caller's districts and identity set
-//! locally, so row-level security judges every row even if a query forgot a condition.
+//! The office's PostgreSQL: the connection pools, the numbered migrations, the checks that the
+//! server connects exactly as deployed, and the one way the server touches data — a transaction
+//! under the caller's scope (`scoped`), with the caller's districts and identity set locally, so
+//! row-level security judges every row even if a query forgot a condition.
+//!
+//! Two roles (docs/OFFICE.md): the owner migrates and administers on the console; the server
+//! connects as `ekn_office_app`, which owns nothing, is no superuser and cannot bypass row-level
+//! security — `serve` refuses any other connection, so what the tests prove of RLS is what runs.
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::time::Duration;
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime, Timeouts};
 use tokio_postgres::NoTls;
 
 use crate::error::OfficeError;
 
+/// The role the server connects as.
+pub const APP_ROLE: &str = "ekn_office_app";
+
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 5] = [
+const MIGRATIONS: [(i32, &str); 8] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
     (4, include_str!("../migrations/0004_office_settings.sql")),
     (5, include_str!("../migrations/0005_office_connectors.sql")),
+    (6, include_str!("../migrations/0006_deployed_roles.sql")),
+    (7, include_str!("../migrations/0007_placement.sql")),
+    (8, include_str!("../migrations/0008_retention.sql")),
 ];
 
-/// A pool over `url` (a `postgres://` URL or a `host=… user=…` string). TLS to a remote database is
-/// left to a socket on the same host or a tunnel (see docs/OFFICE.md): the server speaks plain
-/// protocol only over a Unix socket or loopback.
+/// The newest migration this server knows.
+pub fn latest_migration() -> i32 {
+    MIGRATIONS[MIGRATIONS.len() - 1].0
+}
+
+/// How long a request waits for a connection before it is answered "busy": a pool exhausted by
+/// slow clients must not hold every other request for ever.
+pub const POOL_WAIT: Duration = Duration::from_secs(5);
+
+/// A pool over `url` (a `postgres://` URL or a `host=… user=…` string). The plain protocol is
+/// refused to anything but a Unix socket or loopback (L5): a database across the network is
+/// reached through a tunnel or a socket on the same host (docs/OFFICE.md).
 pub fn pool(url: &str, size: usize) -> Result<Pool, OfficeError> {
     let config: tokio_postgres::Config =
         url.parse().map_err(|e| OfficeError::Config(format!("the PostgreSQL connection string: {e}")))?;
+    for host in config.get_hosts() {
+        if let tokio_postgres::config::Host::Tcp(name) = host {
+            let loopback = name == "localhost" || name.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if !loopback {
+                return Err(OfficeError::Config(format!(
+                    "the office reaches PostgreSQL without TLS: '{name}' is neither a Unix socket nor loopback; \
+                     run the server on the database's host or through a tunnel (docs/OFFICE.md)"
+                )));
+            }
+        }
+    }
     let manager = Manager::from_config(config, NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
-    Pool::builder(manager).max_size(size).build().map_err(|e| OfficeError::Config(format!("the pool: {e}")))
+    let timeouts = Timeouts {
+        wait: Some(POOL_WAIT),
+        create: Some(Duration::from_secs(10)),
+        recycle: Some(Duration::from_secs(5)),
+    };
+    Pool::builder(manager)
+        .max_size(size)
+        .timeouts(timeouts)
+        .runtime(Runtime::Tokio1)
+        .build()
+        .map_err(|e| OfficeError::Config(format!("the pool: {e}")))
 }
 
-/// Applies the migrations not yet applied, as the connecting (owning) role. Returns their numbers.
-pub async fn migrate(pool: &Pool) -> Result<Vec<i32>, OfficeError> {
+/// Applies the migrations not yet applied, as the owner, and makes or checks the office key
+/// (`key_file`). Returns the numbers applied.
+pub async fn migrate(pool: &Pool, key_file: &std::path::Path) -> Result<Vec<i32>, OfficeError> {
     let mut client = pool.get().await?;
+    let who: String = client.query_one("SELECT current_user::text", &[]).await?.get(0);
+    if who == APP_ROLE {
+        return Err(OfficeError::Config(format!(
+            "migrate connects as {APP_ROLE}, the role the server serves as: connect as the database's owner (docs/OFFICE.md)"
+        )));
+    }
     client
         .batch_execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, \
@@ -49,8 +98,56 @@ pub async fn migrate(pool: &Pool) -> Result<Vec<i32>, OfficeError> {
         }
         tx.commit().await?;
     }
-    crate::keys::ensure_office_key(&client).await?;
+    crate::keys::ensure_office_key(&client, key_file).await?;
     Ok(applied)
+}
+
+/// What `serve` checks before it answers anything: that it connects as `ekn_office_app`, which
+/// owns no table, is no superuser and cannot bypass row-level security — a server connected as
+/// the owner or a superuser would read past every policy, and the tests would prove nothing
+/// about what runs — and that the schema is the one this server knows.
+pub async fn check_serving_role(pool: &Pool) -> Result<(), OfficeError> {
+    let client = pool.get().await?;
+    let row = client
+        .query_one(
+            "SELECT current_user::text, r.rolsuper, r.rolbypassrls, \
+             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' \
+                     AND pg_has_role(current_user, t.tableowner, 'MEMBER')) \
+             FROM pg_roles r WHERE r.rolname = current_user",
+            &[],
+        )
+        .await?;
+    let (who, superuser, bypass, owns): (String, bool, bool, bool) = (row.get(0), row.get(1), row.get(2), row.get(3));
+    if who != APP_ROLE || superuser || bypass || owns {
+        let why = if superuser {
+            "a superuser"
+        } else if bypass {
+            "a role that bypasses row-level security"
+        } else if owns {
+            "the owner of the office's tables"
+        } else {
+            "another role"
+        };
+        return Err(OfficeError::Config(format!(
+            "serve connects as {who}, {why}: row-level security would not judge its reads. Connect as {APP_ROLE} \
+             (docs/OFFICE.md: the owner migrates, the server serves as {APP_ROLE})"
+        )));
+    }
+    let version: Option<i32> = client
+        .query_one("SELECT max(version) FROM schema_migrations", &[])
+        .await
+        .map_err(|_| {
+            OfficeError::Config("the office's tables are missing: run `ekn-office migrate` as the owner".into())
+        })?
+        .get(0);
+    if version.unwrap_or(0) < latest_migration() {
+        return Err(OfficeError::Config(format!(
+            "the office's tables are at version {} and this server needs {}: run `ekn-office migrate` as the owner first",
+            version.unwrap_or(0),
+            latest_migration()
+        )));
+    }
+    Ok(())
 }
 
 /// Who a transaction acts for: the districts row-level security lets it see, the person it logs
@@ -62,25 +159,42 @@ pub struct Scope {
     pub writer: Option<String>,
     /// Reading the access log (supervisors and administrators only).
     pub audit: bool,
+    /// An administrator: reads the access log's lines that belong to no district.
+    pub admin: bool,
 }
 
-/// Begins a transaction acting as `ekn_office_app` under `scope`. Every setting is `SET LOCAL`
-/// (`set_config(…, true)`), so nothing leaks to the next request on the same pooled connection.
+impl Scope {
+    /// The office itself, reading every district (placing a push, finding conflicts office-wide,
+    /// routing, the console's whole-office views); what it reads leaves the server only as the
+    /// code that asked decides.
+    pub fn office() -> Scope {
+        Scope { districts: vec!["*".into()], ..Scope::default() }
+    }
+}
+
+/// Begins a transaction under `scope`. Every setting is `SET LOCAL` (`set_config(…, true)`), so
+/// nothing leaks to the next request on the same pooled connection.
 pub async fn scoped<'c>(
     client: &'c mut deadpool_postgres::Client,
     scope: &Scope,
 ) -> Result<deadpool_postgres::Transaction<'c>, OfficeError> {
     let tx = client.transaction().await?;
-    tx.batch_execute("SET LOCAL ROLE ekn_office_app").await?;
+    set_scope(&tx, scope).await?;
+    Ok(tx)
+}
+
+/// Sets `scope` for the rest of the transaction.
+pub async fn set_scope(tx: &deadpool_postgres::Transaction<'_>, scope: &Scope) -> Result<(), OfficeError> {
     let districts = scope.districts.join(",");
     let person = scope.person_id.map(|p| p.to_string()).unwrap_or_default();
     let writer = scope.writer.clone().unwrap_or_default();
-    let audit = if scope.audit { "on" } else { "off" };
+    let on = |b: bool| if b { "on" } else { "off" };
+    let (audit, admin) = (on(scope.audit), on(scope.admin));
     tx.execute(
         "SELECT set_config('ekn.districts', $1, true), set_config('ekn.person', $2, true), \
-         set_config('ekn.writer', $3, true), set_config('ekn.audit', $4, true)",
-        &[&districts, &person, &writer, &audit],
+         set_config('ekn.writer', $3, true), set_config('ekn.audit', $4, true), set_config('ekn.admin', $5, true)",
+        &[&districts, &person, &writer, &audit, &admin],
     )
     .await?;
-    Ok(tx)
+    Ok(())
 }

@@ -10,13 +10,32 @@ use ekn::domain::sync::Refusal;
 pub enum OfficeError {
     #[error("{0}")]
     Config(String),
-    #[error("the database: {0}")]
+    #[error("the database: {}", describe_db(.0))]
     Db(#[from] tokio_postgres::Error),
     #[error("the database pool: {0}")]
     Pool(#[from] deadpool_postgres::PoolError),
     /// A refusal the caller must act on, with its HTTP status.
     #[error("{}", .1.message)]
     Refused(StatusCode, Refusal),
+}
+
+/// A database error in words: PostgreSQL's own message and code (tokio-postgres alone says only
+/// "db error"), and for a refused privilege what to do about it.
+fn describe_db(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) if db.code() == &tokio_postgres::error::SqlState::INSUFFICIENT_PRIVILEGE => format!(
+            "{} ({}): this needs the owner's connection — migrate and the console's changes to people, workstations, \
+             connectors and settings run as the database's owner, the server as {} (docs/OFFICE.md)",
+            db.message(),
+            db.code().code(),
+            crate::db::APP_ROLE
+        ),
+        Some(db) => format!("{} ({})", db.message(), db.code().code()),
+        None => {
+            let source = std::error::Error::source(e).map(|s| format!(": {s}")).unwrap_or_default();
+            format!("{e}{source}")
+        }
+    }
 }
 
 impl OfficeError {
@@ -58,6 +77,15 @@ impl IntoResponse for OfficeError {
     fn into_response(self) -> Response {
         let (status, refusal) = match self {
             OfficeError::Refused(status, refusal) => (status, refusal),
+            // Every connection busy for longer than the pool waits: the office is overloaded, not broken.
+            OfficeError::Pool(deadpool_postgres::PoolError::Timeout(_)) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Refusal {
+                    error: "busy".into(),
+                    message: "the office is busy; nothing was lost, try again in a minute".into(),
+                    expected_seq: None,
+                },
+            ),
             other => {
                 // The database's own message can quote a row; it goes to the server's log, not
                 // to the caller, and never with parameters.

@@ -1,21 +1,38 @@
 //! The office's HTTP/JSON API. Two ways in: a person's bearer token (after `POST /v1/login`), or a
 //! workstation's signature over the request with the key it enrolled (its journal's signing key),
 //! which is how `ekn sync` works for weeks without a password. Either way the request becomes a
-//! `Caller`, and what the caller may do is decided in `people::Caller`, nowhere else.
+//! `Caller` (the `Authed` extractor: no route can forget it), and what the caller may do is
+//! decided in `people::Caller`.
+//!
+//! What a peer on the network could do to the server is bounded here:
+//! - TLS (rustls) is served by the office itself; a listener off loopback without it is refused.
+//! - A signed request carries a fresh nonce and a time within five minutes of the office's; a
+//!   nonce seen before is refused (the office keeps them in PostgreSQL past the window), so a
+//!   captured request cannot be sent again. Every answer to a signed request is signed by the
+//!   office key the workstation learnt at joining, over the request's nonce.
+//! - Logins: a small body, a bounded name, throttles per name, per address and overall that
+//!   forget what is old, the database connection given back before the hash, and a bounded number
+//!   of hashes at once.
+//! - Every request has a time limit and the server a bound on requests in flight; a slow client
+//!   cannot hold a connection with half a header; a pool connection is waited for five seconds at
+//!   most; connector downloads stream from a pool of their own.
 
-use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey};
 use ekn::domain::sync::{
-    verify_request, ConflictNotice, PushRequest, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION,
+    reply_bytes, verify_request, ConflictNotice, PushRequest, RedactionReach, RequestSignature, HEADER_NONCE,
+    HEADER_OFFICE_SIGNATURE, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION, REQUEST_WINDOW_SECONDS,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -23,36 +40,61 @@ use serde::{Deserialize, Serialize};
 use crate::access::{self, AccessEvent, AccessQuery};
 use crate::error::OfficeError;
 use crate::people::{self, Caller, Role};
-use crate::{conflicts, dashboard, office, sync};
+use crate::throttle::LoginThrottle;
+use crate::{conflicts, dashboard, office, pull, push, workstations};
 
-/// A signed request's time may be this far from the office's clock (workstations' clocks drift;
-/// a replayed push is a no-op and a replayed pull tells nothing the wire did not).
-const SKEW: chrono::Duration = chrono::Duration::hours(24);
-
-/// Failed logins per name before a pause.
-const LOGIN_FAILURES: usize = 5;
-const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// The largest body a request may carry: a push is at most 500 entries, which with their notes
+/// stays well under this.
+const MAX_BODY: usize = 16 * 1024 * 1024;
+/// A login's body: a name and a password.
+const MAX_LOGIN_BODY: usize = 8 * 1024;
+/// The longest a request may take (a connector's records stream on a route of its own).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Requests in flight at once; more wait their turn.
+const IN_FLIGHT: usize = 256;
+/// Argon2id hashes at once (each 19 MiB and tens of milliseconds of one core), and how many
+/// logins may wait for one.
+const HASHES_AT_ONCE: usize = 2;
+const HASHES_QUEUED: usize = 64;
+/// The longest an answer to a workstation may be, read whole to be signed (a pull page is far less).
+const MAX_SIGNED_ANSWER: usize = 128 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: deadpool_postgres::Pool,
-    failures: Arc<Mutex<HashMap<String, Vec<Instant>>>>,
+    /// A small pool of its own for connector downloads, which hold a connection for minutes.
+    pub downloads: deadpool_postgres::Pool,
+    pub office_key: Arc<SigningKey>,
+    throttle: Arc<LoginThrottle>,
+    checker: Arc<people::PasswordChecker>,
 }
 
 impl AppState {
-    pub fn new(pool: deadpool_postgres::Pool) -> AppState {
-        AppState { pool, failures: Arc::default() }
+    pub fn new(pool: deadpool_postgres::Pool, downloads: deadpool_postgres::Pool, office_key: SigningKey) -> AppState {
+        AppState {
+            pool,
+            downloads,
+            office_key: Arc::new(office_key),
+            throttle: Arc::default(),
+            checker: Arc::new(people::PasswordChecker::new(HASHES_AT_ONCE, HASHES_QUEUED)),
+        }
+    }
+
+    /// The login throttles (for the benchmark's figures).
+    pub fn throttle(&self) -> &LoginThrottle {
+        &self.throttle
     }
 }
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let limited = Router::new()
         .route("/v1/health", get(health))
-        .route("/v1/login", post(login))
+        .route("/v1/login", post(login).layer(DefaultBodyLimit::max(MAX_LOGIN_BODY)))
         .route("/v1/logout", post(logout))
         .route("/v1/workstations/enrol", post(enrol))
         .route("/v1/sync/push", post(push))
         .route("/v1/sync/pull", get(pull))
+        .route("/v1/sync/ack", post(ack))
         .route("/v1/access", post(access_batch))
         .route("/v1/access-log", get(access_log))
         .route("/v1/cards/{bin}", get(card))
@@ -61,69 +103,219 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
+        .route("/v1/retention/{act}", get(retention_reach))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), sign_answer))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
+    Router::new()
+        .merge(limited)
+        // A connector's records stream for as long as the workstation reads them (minutes for a
+        // million records), on the downloads' own pool; their digest is in the signed pull.
         .route("/v1/connectors/{name}/runs/{run}/records", get(connector_records))
-        // A push is at most 500 entries; with their notes that stays well under this.
-        .layer(DefaultBodyLimit::max(16 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(tower::limit::ConcurrencyLimitLayer::new(IN_FLIGHT))
         .with_state(state)
 }
 
-/// Serves until the process is stopped.
-pub async fn serve(state: AppState, listen: SocketAddr) -> Result<(), OfficeError> {
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .map_err(|e| OfficeError::Config(format!("cannot listen on {listen}: {e}")))?;
-    let bound = listener.local_addr().map_err(|e| OfficeError::Config(e.to_string()))?;
-    println!("ekn-office: listening on http://{bound}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| OfficeError::Config(format!("the server stopped: {e}")))
+/// The certificate and key the office serves TLS with.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+}
+
+/// Serves until the process is stopped: TLS when `tls` is given; plain HTTP only on loopback
+/// (the password, tokens and case notes must not cross a network in clear).
+pub async fn serve(state: AppState, listen: SocketAddr, tls: Option<TlsFiles>) -> Result<(), OfficeError> {
+    if tls.is_none() && !listen.ip().is_loopback() {
+        return Err(OfficeError::Config(format!(
+            "{listen} is reachable from the network: serve it with TLS (--tls-cert FILE --tls-key FILE), or listen on \
+             127.0.0.1 behind a TLS proxy (docs/OFFICE.md)"
+        )));
+    }
+    let handle = axum_server::Handle::new();
+    let shutdown = handle.clone();
+    tokio::spawn(async move {
+        let _ = tokio::signal::ctrl_c().await;
+        shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
+    });
+    tokio::spawn(forget_nonces(state.pool.clone()));
+    let printer = handle.clone();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tokio::spawn(async move {
+        if let Some(bound) = printer.listening().await {
+            println!("ekn-office: listening on {scheme}://{bound}");
+        }
+    });
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let failed = |e: std::io::Error| OfficeError::Config(format!("cannot serve on {listen}: {e}"));
+    match tls {
+        Some(files) => {
+            let config = tls_config(&files)?;
+            let mut server =
+                axum_server::bind_rustls(listen, axum_server::tls_rustls::RustlsConfig::from_config(config))
+                    .handle(handle);
+            limit_slow_clients(server.http_builder());
+            server.serve(app).await.map_err(failed)
+        }
+        None => {
+            let mut server = axum_server::bind(listen).handle(handle);
+            limit_slow_clients(server.http_builder());
+            server.serve(app).await.map_err(failed)
+        }
+    }
+}
+
+/// A client that sends its header a byte at a time is cut off rather than holding a connection.
+fn limit_slow_clients(builder: &mut hyper_util::server::conn::auto::Builder<hyper_util::rt::TokioExecutor>) {
+    builder.http1().header_read_timeout(Duration::from_secs(20)).max_buf_size(64 * 1024);
+}
+
+/// The rustls configuration from the certificate chain and key files (PEM).
+fn tls_config(files: &TlsFiles) -> Result<Arc<rustls::ServerConfig>, OfficeError> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let bad = |what: &std::path::Path, e: String| OfficeError::Config(format!("{}: {e}", what.display()));
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&files.cert)
+        .map_err(|e| bad(&files.cert, e.to_string()))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| bad(&files.cert, e.to_string()))?;
+    if chain.is_empty() {
+        return Err(bad(&files.cert, "no certificate in it".into()));
+    }
+    let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| bad(&files.key, e.to_string()))?;
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| OfficeError::Config(format!("TLS: {e}")))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| OfficeError::Config(format!("the TLS certificate and key: {e}")))?;
+    Ok(Arc::new(config))
+}
+
+/// Forgets the nonces older than both sides of the window (a request that old is refused by its
+/// time anyway), every minute.
+async fn forget_nonces(pool: deadpool_postgres::Pool) {
+    loop {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        if let Ok(client) = pool.get().await {
+            let cut = Utc::now() - chrono::Duration::seconds(2 * REQUEST_WINDOW_SECONDS + 60);
+            if let Err(e) = client.execute("DELETE FROM request_nonces WHERE seen_at < $1", &[&cut]).await {
+                tracing::warn!(target: "ekn_office", error = %e, "forgetting old request nonces failed");
+            }
+        }
+    }
 }
 
 fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, OfficeError> {
     serde_json::from_slice(body).map_err(|e| OfficeError::bad_request(format!("the request's JSON: {e}")))
 }
 
+/// A request whose caller is known, with its body.
+pub struct Authed {
+    pub caller: Caller,
+    pub body: Bytes,
+}
+
+impl FromRequest<AppState> for Authed {
+    type Rejection = OfficeError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (parts, body) = request.into_parts();
+        let body = axum::body::to_bytes(body, MAX_BODY).await.map_err(|_| {
+            OfficeError::refused(StatusCode::PAYLOAD_TOO_LARGE, "too_large", "the request is too large")
+        })?;
+        let path = parts.uri.path_and_query().map_or(parts.uri.path(), |p| p.as_str());
+        let caller = caller(state, parts.method.as_str(), path, &parts.headers, &body).await?;
+        Ok(Authed { caller, body })
+    }
+}
+
 /// The caller of a request: a workstation's signature, else a bearer token.
 async fn caller(
     state: &AppState,
-    method: &Method,
-    uri: &Uri,
+    method: &str,
+    path: &str,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Caller, OfficeError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let client = state.pool.get().await?;
     if let Some(ws_id) = header(HEADER_WORKSTATION) {
-        let (Some(time), Some(signature)) = (header(HEADER_TIME), header(HEADER_SIGNATURE)) else {
-            return Err(OfficeError::unauthorized("a workstation's request needs its time and signature"));
+        let (Some(time), Some(nonce), Some(signature)) =
+            (header(HEADER_TIME), header(HEADER_NONCE), header(HEADER_SIGNATURE))
+        else {
+            return Err(OfficeError::unauthorized("a workstation's request needs its time, nonce and signature"));
         };
-        let ws = sync::workstation(&client, &ws_id)
+        let ws = workstations::workstation(&client, &ws_id)
             .await?
             .ok_or_else(|| OfficeError::unauthorized("this workstation is not enrolled in the office; join again"))?;
-        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        verify_request(&ws.public_key, &signature, method.as_str(), path, &time, body)
-            .map_err(OfficeError::unauthorized)?;
+        let signed = RequestSignature { time: time.clone(), nonce: nonce.clone(), signature };
+        verify_request(&ws.public_key, &signed, method, path, body).map_err(OfficeError::unauthorized)?;
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(&time)
             .map_err(|_| OfficeError::unauthorized("the request's time is not RFC 3339"))?
             .with_timezone(&Utc);
-        if (Utc::now() - at).abs() > SKEW {
-            return Err(OfficeError::unauthorized(format!(
-                "the workstation's clock says {time}, more than a day from the office's; set the clock"
-            )));
+        let now = Utc::now();
+        if (now - at).num_seconds().abs() > REQUEST_WINDOW_SECONDS {
+            return Err(OfficeError::refused(
+                StatusCode::UNAUTHORIZED,
+                "clock",
+                format!(
+                    "the workstation's clock says {time} and the office's {}: more than {} minutes apart",
+                    now.to_rfc3339(),
+                    REQUEST_WINDOW_SECONDS / 60
+                ),
+            ));
+        }
+        if ws.revoked_at.is_some() {
+            return Err(OfficeError::refused(
+                StatusCode::UNAUTHORIZED,
+                "revoked",
+                format!("this workstation was revoked by the office ({})", ws.revoked_reason.unwrap_or_default()),
+            ));
+        }
+        let fresh = client
+            .execute("INSERT INTO request_nonces(nonce, ws) VALUES ($1, $2) ON CONFLICT DO NOTHING", &[&nonce, &ws.id])
+            .await?;
+        if fresh == 0 {
+            return Err(OfficeError::refused(
+                StatusCode::UNAUTHORIZED,
+                "replayed",
+                "this request was made before: a signed request is taken once",
+            ));
         }
         let person = people::by_id(&client, ws.person_id).await?;
         if person.blocked {
-            return Err(OfficeError::unauthorized("the person this workstation is enrolled to is blocked"));
+            return Err(OfficeError::refused(
+                StatusCode::UNAUTHORIZED,
+                "person_blocked",
+                "the person this workstation is enrolled to is blocked",
+            ));
         }
         return Ok(Caller { person, workstation: Some(ws.id) });
     }
     let token = header("authorization")
         .and_then(|v| v.strip_prefix("Bearer ").map(str::to_string))
+        .filter(|t| t.len() <= 100)
         .ok_or_else(|| OfficeError::unauthorized("log in first (no bearer token and no workstation signature)"))?;
     Ok(Caller { person: people::session_person(&client, &token).await?, workstation: None })
+}
+
+/// Signs the answer to a workstation's signed request with the office key, over its nonce, the
+/// status and the body: a workstation applies nothing (a colleague's entries, a CA bundle, a
+/// proxy) that the office it joined did not say, on this very request.
+async fn sign_answer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let nonce = request.headers().get(HEADER_NONCE).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let answer = next.run(request).await;
+    let Some(nonce) = nonce else { return answer };
+    let (mut parts, body) = answer.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_SIGNED_ANSWER).await else {
+        return OfficeError::Config("an answer too large to sign".into()).into_response();
+    };
+    let signature = hex::encode(state.office_key.sign(&reply_bytes(&nonce, parts.status.as_u16(), &bytes)).to_bytes());
+    if let Ok(value) = HeaderValue::from_str(&signature) {
+        parts.headers.insert(HEADER_OFFICE_SIGNATURE, value);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 #[derive(Serialize)]
@@ -134,9 +326,11 @@ struct Health {
 }
 
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, OfficeError> {
-    let client = state.pool.get().await?;
-    let key: String = client.query_one("SELECT public_hex FROM office_key WHERE id = 1", &[]).await?.get(0);
-    Ok(Json(Health { protocol: ekn::domain::sync::PROTOCOL, office_key: key, server_time: Utc::now().to_rfc3339() }))
+    Ok(Json(Health {
+        protocol: ekn::domain::sync::PROTOCOL,
+        office_key: hex::encode(state.office_key.verifying_key().to_bytes()),
+        server_time: Utc::now().to_rfc3339(),
+    }))
 }
 
 #[derive(Deserialize)]
@@ -145,31 +339,39 @@ struct LoginRequest {
     password: String,
 }
 
-async fn login(State(state): State<AppState>, body: Bytes) -> Result<Json<people::LoginReply>, OfficeError> {
-    let request: LoginRequest = json(&body)?;
-    {
-        let mut failures = state.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let recent = failures.entry(request.name.clone()).or_default();
-        recent.retain(|t| t.elapsed() < LOGIN_WINDOW);
-        if recent.len() >= LOGIN_FAILURES {
-            return Err(OfficeError::refused(
-                StatusCode::TOO_MANY_REQUESTS,
-                "throttled",
-                "too many failed logins for this name; wait 15 minutes",
-            ));
-        }
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<people::LoginReply>, OfficeError> {
+    // A form on another site cannot post JSON with this type without the browser asking first.
+    let json_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !json_type {
+        return Err(OfficeError::refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "bad_request",
+            "a login is JSON (content-type: application/json)",
+        ));
     }
-    let client = state.pool.get().await?;
-    match people::login(&client, &request.name, &request.password).await {
+    let request: LoginRequest = json(&body)?;
+    // A name no person can have is refused before it is remembered anywhere.
+    if request.name.is_empty() || request.name.chars().count() > people::MAX_NAME {
+        return Err(OfficeError::unauthorized("wrong name or password, or the person is blocked"));
+    }
+    let address = peer.ip().to_string();
+    if let Some(why) = state.throttle.refuses(&request.name, &address) {
+        return Err(OfficeError::refused(StatusCode::TOO_MANY_REQUESTS, "throttled", why));
+    }
+    match people::login(&state.pool, &state.checker, &request.name, &request.password).await {
         Ok(reply) => Ok(Json(reply)),
         Err(e) => {
-            state
-                .failures
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .entry(request.name)
-                .or_default()
-                .push(Instant::now());
+            if e.code() == "unauthorized" {
+                state.throttle.failed(&request.name, &address);
+            }
             Err(e)
         }
     }
@@ -185,36 +387,27 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Sta
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn enrol(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<sync::EnrolReply>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    let request: sync::EnrolRequest = json(&body)?;
+async fn enrol(State(state): State<AppState>, authed: Authed) -> Result<Json<workstations::EnrolReply>, OfficeError> {
+    let request: workstations::EnrolRequest = json(&authed.body)?;
     let client = state.pool.get().await?;
-    Ok(Json(sync::enrol(&client, &caller, &request).await?))
+    Ok(Json(workstations::enrol(&client, &authed.caller, &request).await?))
 }
 
 async fn push(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+    authed: Authed,
 ) -> Result<Json<ekn::domain::sync::PushReply>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    let Some(ws_id) = &caller.workstation else {
+    let Some(ws_id) = &authed.caller.workstation else {
         return Err(OfficeError::unauthorized("only an enrolled workstation pushes, with its signature"));
     };
-    let request: PushRequest = json(&body)?;
-    let client = state.pool.get().await?;
-    let ws =
-        sync::workstation(&client, ws_id).await?.ok_or_else(|| OfficeError::unauthorized("unknown workstation"))?;
-    drop(client);
-    Ok(Json(sync::push(&state.pool, &ws, &caller.person, &request).await?))
+    let request: PushRequest = json(&authed.body)?;
+    let ws = {
+        let client = state.pool.get().await?;
+        workstations::workstation(&client, ws_id)
+            .await?
+            .ok_or_else(|| OfficeError::unauthorized("unknown workstation"))?
+    };
+    Ok(Json(push::push(&state.pool, &state.office_key, &ws, &authed.caller.person, &request).await?))
 }
 
 #[derive(Deserialize)]
@@ -223,17 +416,11 @@ struct PullQuery {
     limit: Option<i64>,
 }
 
-async fn pull(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    Query(query): Query<PullQuery>,
-) -> Result<Json<ekn::domain::sync::PullReply>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
+/// Refuses a workstation whose sync an administrator must look at first.
+async fn not_blocked(state: &AppState, caller: &Caller) -> Result<(), OfficeError> {
     if let Some(ws) = &caller.workstation {
         let client = state.pool.get().await?;
-        if let Some(reason) = sync::workstation(&client, ws).await?.and_then(|w| w.blocked_reason) {
+        if let Some(reason) = workstations::workstation(&client, ws).await?.and_then(|w| w.blocked_reason) {
             return Err(OfficeError::refused(
                 StatusCode::FORBIDDEN,
                 "blocked",
@@ -241,33 +428,47 @@ async fn pull(
             ));
         }
     }
-    Ok(Json(sync::pull(&state.pool, &caller, query.since.unwrap_or(0), query.limit.unwrap_or(1000)).await?))
+    Ok(())
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    Query(query): Query<PullQuery>,
+    authed: Authed,
+) -> Result<Json<ekn::domain::sync::PullReply>, OfficeError> {
+    not_blocked(&state, &authed.caller).await?;
+    let reply = pull::pull(&state.pool, &authed.caller, query.since.unwrap_or(0), query.limit.unwrap_or(1000)).await?;
+    Ok(Json(reply))
+}
+
+#[derive(Deserialize)]
+struct Ack {
+    through: i64,
+}
+
+async fn ack(State(state): State<AppState>, authed: Authed) -> Result<StatusCode, OfficeError> {
+    let ack: Ack = json(&authed.body)?;
+    pull::ack(&state.pool, &authed.caller, ack.through).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The records of an office connector's published run, for an enrolled workstation to import
 /// (JSON, or the published file as it was; the pull named its size and SHA-256), streamed a page
-/// at a time: a million records never sit whole in the server's memory. A failure half-way ends
-/// the body short, which the workstation's size check catches (it tries again at its next sync).
+/// at a time from the downloads' own pool: a million records never sit whole in the server's
+/// memory, and a slow download holds none of the connections pushes and pulls need. A failure
+/// half-way ends the body short, which the workstation's size check catches.
 async fn connector_records(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path((name, run)): Path<(String, i64)>,
-) -> Result<axum::body::Body, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
-    let Some(ws) = &caller.workstation else {
+    authed: Authed,
+) -> Result<Body, OfficeError> {
+    let caller = authed.caller;
+    if caller.workstation.is_none() {
         return Err(OfficeError::forbidden("a connector's records go to enrolled workstations, which import them"));
-    };
-    let mut client = state.pool.get().await?;
-    if let Some(reason) = sync::workstation(&client, ws).await?.and_then(|w| w.blocked_reason) {
-        return Err(OfficeError::refused(
-            StatusCode::FORBIDDEN,
-            "blocked",
-            format!("this workstation's sync is blocked until an administrator acts ({reason})"),
-        ));
     }
-    let scope = caller.read_scope();
+    not_blocked(&state, &caller).await?;
+    let mut client = state.downloads.get().await?;
+    let scope = caller.scope();
     // Refusals (no such run, its pages gone) are answered before the body starts.
     let tx = crate::db::scoped(&mut client, &scope).await?;
     crate::connectors::RecordsBody::published(&tx, &name, run).await?;
@@ -292,7 +493,7 @@ async fn connector_records(
     let pieces = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|piece| (Ok::<_, std::io::Error>(Bytes::from(piece)), receiver))
     });
-    Ok(axum::body::Body::from_stream(pieces))
+    Ok(Body::from_stream(pieces))
 }
 
 #[derive(Serialize, Deserialize)]
@@ -300,52 +501,33 @@ pub struct Written {
     pub written: usize,
 }
 
-async fn access_batch(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<Written>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    let events: Vec<AccessEvent> = json(&body)?;
+async fn access_batch(State(state): State<AppState>, authed: Authed) -> Result<Json<Written>, OfficeError> {
+    let events: Vec<AccessEvent> = json(&authed.body)?;
     let mut client = state.pool.get().await?;
-    Ok(Json(Written { written: access::append(&mut client, &caller, &events).await? }))
+    Ok(Json(Written { written: access::append_queued(&mut client, &authed.caller, &events).await? }))
 }
 
 async fn access_log(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Query(query): Query<AccessQuery>,
+    authed: Authed,
 ) -> Result<Json<Vec<access::AccessLine>>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let mut client = state.pool.get().await?;
-    Ok(Json(access::read(&mut client, &caller, &query).await?))
+    Ok(Json(access::read(&mut client, &authed.caller, &query).await?))
 }
 
 async fn card(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(bin): Path<String>,
+    authed: Authed,
 ) -> Result<Json<office::OfficeCard>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let mut client = state.pool.get().await?;
-    Ok(Json(office::card(&mut client, &caller, &bin).await?))
+    Ok(Json(office::card(&mut client, &authed.caller, &bin).await?))
 }
 
-async fn tasks(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Json<Vec<office::OfficeTask>>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
+async fn tasks(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<office::OfficeTask>>, OfficeError> {
     let mut client = state.pool.get().await?;
-    Ok(Json(office::tasks(&mut client, &caller).await?))
+    Ok(Json(office::tasks(&mut client, &authed.caller).await?))
 }
 
 #[derive(Deserialize)]
@@ -356,52 +538,45 @@ struct DashboardQuery {
 
 async fn dashboard(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Query(query): Query<DashboardQuery>,
+    authed: Authed,
 ) -> Result<Json<dashboard::OfficeDashboard>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
     let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
     let mut client = state.pool.get().await?;
-    Ok(Json(dashboard::for_caller(&mut client, &caller, today).await?))
+    Ok(Json(dashboard::for_caller(&mut client, &authed.caller, today).await?))
 }
 
-async fn conflicts(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &[]).await?;
+async fn conflicts(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {
     let mut client = state.pool.get().await?;
-    Ok(Json(conflicts::conflicts(&mut client, &caller).await?))
+    Ok(Json(conflicts::conflicts(&mut client, &authed.caller).await?))
 }
 
 async fn resolve(
     State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
     Path(id): Path<i64>,
-    body: Bytes,
+    authed: Authed,
 ) -> Result<Json<ConflictNotice>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    let request: conflicts::Resolution = json(&body)?;
+    let request: conflicts::Resolution = json(&authed.body)?;
     let mut client = state.pool.get().await?;
-    Ok(Json(conflicts::resolve(&mut client, &caller, id, &request).await?))
+    Ok(Json(conflicts::resolve(&mut client, &authed.caller, id, &request).await?))
 }
 
-async fn assign(
-    State(state): State<AppState>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Json<office::OfficeTask>, OfficeError> {
-    let caller = caller(&state, &method, &uri, &headers, &body).await?;
-    caller.require(&[Role::Supervisor], "assign work")?;
-    let request: office::Assignment = json(&body)?;
+async fn assign(State(state): State<AppState>, authed: Authed) -> Result<Json<office::OfficeTask>, OfficeError> {
+    authed.caller.require(&[Role::Supervisor], "assign work")?;
+    let request: office::Assignment = json(&authed.body)?;
     let mut client = state.pool.get().await?;
-    Ok(Json(office::assign(&mut client, &caller, &request).await?))
+    Ok(Json(office::assign(&mut client, &authed.caller, &request).await?))
+}
+
+/// How far one of this workstation's destruction acts has reached.
+async fn retention_reach(
+    State(state): State<AppState>,
+    Path(act): Path<String>,
+    authed: Authed,
+) -> Result<Json<RedactionReach>, OfficeError> {
+    let Some(ws) = &authed.caller.workstation else {
+        return Err(OfficeError::forbidden("an act's reach is asked by the workstation that applied it"));
+    };
+    let client = state.pool.get().await?;
+    Ok(Json(crate::retention::reach(&client, ws, &act).await?))
 }

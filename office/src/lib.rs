@@ -4,7 +4,11 @@
 //!
 //! - `db`: the pool, the migrations, and the scoped transaction row-level security judges.
 //! - `people`: roles, passwords (Argon2id), sessions, and what each role may do (`Caller`).
-//! - `sync`: enrolment, push (the witness of each workstation's chain), pull within scope.
+//! - `workstations`: enrolment, re-admission, revocation, incidents.
+//! - `push`: a push placed by the office, the witness of each workstation's chain.
+//! - `pull`: a pull within scope, with the notices of the same stretch of the office's order.
+//! - `retention`: destruction acts carried out on the office's copy and every replica.
+//! - `throttle`: how often logins may fail, per name, per address and overall.
 //! - `office`: cards, tasks and assignments as people ask for them.
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
@@ -22,8 +26,12 @@ pub mod http;
 pub mod keys;
 pub mod office;
 pub mod people;
+pub mod pull;
+pub mod push;
+pub mod retention;
 pub mod routing;
 pub mod settings;
-pub mod sync;
+pub mod throttle;
+pub mod workstations;
 
 pub use error::OfficeError;

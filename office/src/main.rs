@@ -1,7 +1,9 @@
 //! The `ekn-office` command line: migrate the office's PostgreSQL, serve the API, manage people
-//! and workstations, and read the conflicts and the access log on the server's console. The
-//! connection comes from `--pg URL` or `EKN_OFFICE_PG`; console commands act as the database's
-//! owner, except reading the access log, which names the person reading (`--as`) and is logged.
+//! and workstations, and read the conflicts, the destruction acts and the access log on the
+//! server's console. The connection comes from `--pg URL` or `EKN_OFFICE_PG`: `serve` connects as
+//! `ekn_office_app` (and refuses any other role), `migrate` and the console's changes as the
+//! database's owner (docs/OFFICE.md). Reading the access log names the person reading (`--as`)
+//! and is logged.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -9,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
-use ekn_office::{dashboard, db, http, sync, OfficeError};
+use ekn_office::{dashboard, db, http, retention, workstations, OfficeError};
 
 #[derive(Parser)]
 #[command(name = "ekn-office", version, about = "ЭКН office server: sync, people and roles, conflicts, the access log")]
@@ -23,12 +25,25 @@ struct Args {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Create or update the office's tables (as the database's owner).
-    Migrate,
-    /// Serve the office's HTTP/JSON API (behind a TLS reverse proxy when not on loopback: docs/OFFICE.md).
+    /// Create or update the office's tables (as the database's owner); make the office key on the
+    /// first run (its secret goes to --key-file, never into the database).
+    Migrate {
+        #[command(flatten)]
+        key: KeyFile,
+    },
+    /// Serve the office's HTTP/JSON API, connected as ekn_office_app: TLS with --tls-cert and
+    /// --tls-key (required off loopback: docs/OFFICE.md).
     Serve {
         #[arg(long, default_value = "127.0.0.1:8740")]
         listen: SocketAddr,
+        #[command(flatten)]
+        key: KeyFile,
+        /// The certificate chain the office serves TLS with (PEM).
+        #[arg(long, env = "EKN_OFFICE_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// Its private key (PEM).
+        #[arg(long, env = "EKN_OFFICE_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
         /// How often the office connectors' schedule is looked at, in seconds.
         #[arg(long, env = "EKN_OFFICE_CONNECTORS_EVERY_S", default_value_t = 60)]
         connectors_every_s: u64,
@@ -38,7 +53,13 @@ enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
-    /// Enrolled workstations: list, re-admit a restored or copied database.
+    /// Destruction acts carried out on the office's copy: list them with how far each reached,
+    /// or sweep (rewrite the table the destroyed data lived in, so its bytes leave the files).
+    Retention {
+        #[command(subcommand)]
+        action: RetentionAction,
+    },
+    /// Enrolled workstations: list, re-admit a restored or copied database, revoke one.
     Workstation {
         #[command(subcommand)]
         action: WorkstationAction,
@@ -91,6 +112,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Where the office key's secret is kept.
+#[derive(clap::Args)]
+struct KeyFile {
+    /// The file with the office key's secret (mode 600; made by the first migrate, checked against
+    /// the database at every start; back it up with the database).
+    #[arg(long = "key-file", env = "EKN_OFFICE_KEY_FILE")]
+    path: std::path::PathBuf,
+}
+
+#[derive(Subcommand)]
+enum RetentionAction {
+    /// Every act, newest first, with the office's entries it cleared and the workstations it reached.
+    Acts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite the table that held the destroyed personal data (VACUUM FULL, as the owner).
+    Sweep,
 }
 
 #[derive(Subcommand)]
@@ -161,6 +202,17 @@ enum UserAction {
         #[arg(long)]
         reason: String,
     },
+    /// Lift a person's block, with a reason.
+    Unblock {
+        name: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Set the districts a person covers (replaces the list; KATO prefixes, `*` for all); their
+    /// sessions end.
+    Districts { name: String, districts: String },
+    /// Set a person's password (EKN_OFFICE_PASSWORD or the prompt); their sessions end.
+    Password { name: String },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +228,15 @@ enum WorkstationAction {
         epoch: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Revoke one workstation (a stolen or retired machine), for good: everything it signs is
+    /// refused and it purges what it pulled; its person's other machines go on. An administrator, --as.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        reason: String,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
     },
 }
 
@@ -359,12 +420,13 @@ async fn run(args: Args) -> Result<(), OfficeError> {
     let url = args.pg.ok_or_else(|| OfficeError::Config("no database: give --pg URL or set EKN_OFFICE_PG".into()))?;
     let pool = db::pool(&url, 16)?;
     match args.command {
-        Command::Migrate => {
-            let applied = db::migrate(&pool).await?;
-            println!("ekn-office: migrations applied: {applied:?}");
+        Command::Migrate { key } => {
+            let applied = db::migrate(&pool, &key.path).await?;
+            println!("ekn-office: migrations applied: {applied:?}; the office key is in {}", key.path.display());
         }
-        Command::Serve { listen, connectors_every_s } => {
-            db::migrate(&pool).await?;
+        Command::Serve { listen, key, tls_cert, tls_key, connectors_every_s } => {
+            db::check_serving_role(&pool).await?;
+            let office_key = ekn_office::keys::load_checked(&*pool.get().await?, &key.path).await?;
             // SLA tasks left unassigned when the server last stopped between a push and its routing.
             let routed = ekn_office::routing::route_pending(&mut pool.get().await?).await?;
             if !routed.is_empty() {
@@ -373,7 +435,47 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             // The office connectors' schedule, beside the API.
             let every = std::time::Duration::from_secs(connectors_every_s.max(1));
             tokio::spawn(ekn_office::connectors::schedule(pool.clone(), every));
-            http::serve(http::AppState::new(pool), listen).await?;
+            let downloads = db::pool(&url, 4)?;
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(http::TlsFiles { cert, key }),
+                _ => None,
+            };
+            http::serve(http::AppState::new(pool, downloads, office_key), listen, tls).await?;
+        }
+        Command::Retention { action } => {
+            let client = pool.get().await?;
+            match action {
+                RetentionAction::Acts { json } => {
+                    let acts = retention::acts(&client).await?;
+                    if json {
+                        print_json(&acts);
+                    } else if acts.is_empty() {
+                        println!("no destruction act has reached the office");
+                    }
+                    for a in acts.iter().filter(|_| !json) {
+                        println!(
+                            "act {} by {} ({}) at {}: {} record(s); {} office entr(ies) cleared, {} kept before journal v2, \
+                             {} left to other districts; reached {} workstation(s), {} not yet",
+                            a.act_number,
+                            a.by,
+                            a.workstation,
+                            a.at,
+                            a.records,
+                            a.office_entries,
+                            a.kept_v1,
+                            a.kept_outside,
+                            a.replicas_reached,
+                            a.replicas_pending
+                        );
+                    }
+                }
+                RetentionAction::Sweep => {
+                    retention::sweep(&client).await?;
+                    println!(
+                        "the table of the office entries' personal data was rewritten: cleared rows left its files"
+                    );
+                }
+            }
         }
         Command::Connector { action } => connector(&pool, action).await?,
         Command::User { action } => {
@@ -422,37 +524,65 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                     let person = people::block(&client, &name, &reason).await?;
                     println!("blocked {}", person.name);
                 }
+                UserAction::Unblock { name, reason } => {
+                    let person = people::unblock(&client, &name, &reason).await?;
+                    println!("unblocked {}", person.name);
+                }
+                UserAction::Districts { name, districts } => {
+                    let person = people::set_districts(&client, &name, &people::parse_districts(&districts)?).await?;
+                    println!("{} covers districts {}; their sessions ended", person.name, person.districts.join(","));
+                }
+                UserAction::Password { name } => {
+                    let person = people::set_password(&client, &name, &password()?).await?;
+                    println!("{}'s password was set; their sessions ended", person.name);
+                }
             }
         }
         Command::Workstation { action } => {
             let client = pool.get().await?;
             match action {
                 WorkstationAction::List { json } => {
-                    let list = sync::workstations(&client).await?;
+                    let list = workstations::workstations(&client).await?;
                     if json {
                         print_json(&list);
                     } else {
                         for w in list {
                             let blocked = w.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
-                            println!("{}  {:<24} {:<20} entries {}{blocked}", w.id, w.person, w.name, w.last_seq);
+                            let revoked = w.revoked_reason.map(|r| format!("  REVOKED: {r}")).unwrap_or_default();
+                            println!(
+                                "{}  {:<24} {:<20} entries {}{blocked}{revoked}",
+                                w.id, w.person, w.name, w.last_seq
+                            );
                         }
                     }
                 }
                 WorkstationAction::Readmit { id, epoch, reason } => {
-                    sync::readmit(&client, &id, &epoch, &reason).await?;
+                    workstations::readmit(&client, &id, &epoch, &reason).await?;
                     println!("workstation {id} may continue under epoch {epoch}");
+                }
+                WorkstationAction::Revoke { id, reason, as_person } => {
+                    drop(client);
+                    let by = named(&pool, as_person, "revokes a workstation").await?;
+                    let ws = workstations::revoke(&pool.get().await?, &by, &id, &reason).await?;
+                    println!(
+                        "workstation {} ({}, {}) revoked: everything it signs is refused, and it purges what it pulled",
+                        ws.id, ws.person, ws.name
+                    );
                 }
             }
         }
         Command::Conflicts { json } => {
-            let client = pool.get().await?;
-            let rows = client
+            let mut client = pool.get().await?;
+            // The whole office's conflicts: the console's view, under the office's own scope.
+            let tx = db::scoped(&mut client, &db::Scope::office()).await?;
+            let rows = tx
                 .query(
                     "SELECT c.id, c.object_key, c.district, c.events, c.resolved_at IS NOT NULL, c.reason \
                      FROM conflicts c ORDER BY c.resolved_at IS NOT NULL, c.id",
                     &[],
                 )
                 .await?;
+            tx.commit().await?;
             let list: Vec<serde_json::Value> = rows
                 .iter()
                 .map(|r| {
@@ -528,10 +658,10 @@ async fn run(args: Args) -> Result<(), OfficeError> {
         }
         Command::AccessLog { subject, user, as_person, verify, json } => {
             if verify {
-                let client = pool.get().await?;
-                match access::verify_chain(&client).await? {
-                    None => println!("the access log's chain holds"),
-                    Some(problem) => return Err(OfficeError::Config(problem)),
+                let mut client = pool.get().await?;
+                match access::verify_chain(&mut client).await? {
+                    Ok(lines) => println!("the access log's chain holds: {lines} line(s), each hashed and in order"),
+                    Err(problem) => return Err(OfficeError::Config(problem)),
                 }
                 return Ok(());
             }

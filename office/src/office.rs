@@ -8,7 +8,7 @@ use ekn::domain::sync::{in_scope, TaskState};
 use serde::{Deserialize, Serialize};
 
 use crate::access::log_now;
-use crate::db::scoped;
+use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{self, Caller, Role};
 
@@ -47,7 +47,7 @@ pub struct OfficeCard {
 
 const TASK_QUERY: &str = "SELECT t.object_key, o.name, a_p.name, t.district, t.state, t.effective_due, \
      EXISTS (SELECT 1 FROM conflicts c WHERE c.object_key = t.object_key AND c.resolved_at IS NULL) \
-     FROM office_tasks t JOIN people o ON o.id = t.owner_id \
+     FROM office_task_view t JOIN people o ON o.id = t.owner_id \
      LEFT JOIN assignments a ON a.object_key = t.object_key LEFT JOIN people a_p ON a_p.id = a.person_id";
 
 fn task_from_row(row: &tokio_postgres::Row) -> Result<OfficeTask, OfficeError> {
@@ -70,7 +70,10 @@ fn check_key(text: &str, what: &str) -> Result<(), OfficeError> {
     Ok(())
 }
 
-/// One object's card. Outside the caller's districts: 403, and the refusal is logged.
+/// One object's card. Outside the caller's districts: 403, and the refusal is logged. Whether
+/// the office knows the object, and where, is looked up office-wide (the districts its entries
+/// were placed in, each by a push whose author's scope covered it): the caller may read the card
+/// when one of them is theirs, and reads of it what row-level security lets them.
 pub async fn card(
     client: &mut deadpool_postgres::Client,
     caller: &Caller,
@@ -78,53 +81,59 @@ pub async fn card(
 ) -> Result<OfficeCard, OfficeError> {
     check_key(bin, "a BIN")?;
     let key = format!("card:{bin}");
-    let district: Option<Option<String>> = client
-        .query_opt("SELECT district FROM object_districts WHERE object_key = $1", &[&key])
-        .await?
-        .map(|r| r.get(0));
-    let Some(district) = district else {
+    let districts: Vec<String> = {
+        let tx = scoped(client, &Scope::office()).await?;
+        let rows =
+            tx.query("SELECT district FROM object_districts WHERE object_key = $1 ORDER BY district", &[&key]).await?;
+        tx.commit().await?;
+        rows.iter().map(|r| r.get(0)).collect()
+    };
+    if districts.is_empty() {
         log_now(client, caller, "card", Some(bin), None, "not_found", None).await?;
         return Err(OfficeError::not_found(format!("the office knows nothing of {bin}")));
-    };
-    if !caller.may_read_district(district.as_deref()) {
-        log_now(client, caller, "card", Some(bin), district.as_deref(), "refused", None).await?;
+    }
+    let Some(district) = districts.iter().find(|d| caller.may_read_district(Some(d.as_str()))).cloned() else {
+        log_now(client, caller, "card", Some(bin), Some(&districts[0]), "refused", None).await?;
         return Err(OfficeError::forbidden(format!(
             "{bin} is outside the districts of {} ({})",
             caller.person.name,
             caller.person.districts.join(", ")
         )));
-    }
-    log_now(client, caller, "card", Some(bin), district.as_deref(), "allowed", None).await?;
-    let tx = scoped(client, &caller.read_scope()).await?;
+    };
+    log_now(client, caller, "card", Some(bin), Some(&district), "allowed", None).await?;
+    let tx = scoped(client, &caller.scope()).await?;
     let rows =
         tx.query(&format!("{TASK_QUERY} WHERE t.state->>'subject_bin' = $1 ORDER BY t.effective_due"), &[&bin]).await?;
     let tasks = rows.iter().map(task_from_row).collect::<Result<Vec<_>, _>>()?;
     let rows = tx
         .query(
-            "SELECT e.global_seq, p.name, e.ws, e.entry FROM events e JOIN people p ON p.id = e.person_id \
-             WHERE e.entry->>'subject_bin' = $1 AND e.superseded_by IS NULL ORDER BY e.global_seq",
+            &format!(
+                "SELECT e.global_seq, p.name, e.ws, e.entry, ep.personal, ra.act_number FROM events e \
+                 JOIN people p ON p.id = e.person_id {} \
+                 WHERE e.entry->>'subject_bin' = $1 AND e.superseded_by IS NULL ORDER BY e.global_seq",
+                crate::pull::ENTRY_JOINS
+            ),
             &[&bin],
         )
         .await?;
     let mut history = Vec::with_capacity(rows.len());
     for row in &rows {
-        let entry: serde_json::Value = row.get(3);
         history.push(OfficeEntry {
             global_seq: row.get(0),
             author: row.get(1),
             workstation: row.get(2),
-            entry: serde_json::from_value(entry).map_err(|e| OfficeError::Config(format!("a stored entry: {e}")))?,
+            entry: crate::pull::stored_entry(row.get(3), row.get(4), row.get(5))?,
         });
     }
     tx.commit().await?;
-    Ok(OfficeCard { bin: bin.to_string(), district, tasks, history })
+    Ok(OfficeCard { bin: bin.to_string(), district: Some(district), tasks, history })
 }
 
 /// The tasks in the caller's scope (their districts; a prosecutor's own and assigned work too).
 pub async fn tasks(client: &mut deadpool_postgres::Client, caller: &Caller) -> Result<Vec<OfficeTask>, OfficeError> {
     caller
         .require(&[Role::Prosecutor, Role::Supervisor], "read tasks (an analyst reads the dashboard's aggregates)")?;
-    let tx = scoped(client, &caller.read_scope()).await?;
+    let tx = scoped(client, &caller.scope()).await?;
     let rows = tx.query(&format!("{TASK_QUERY} ORDER BY t.effective_due, t.object_key"), &[]).await?;
     tx.commit().await?;
     rows.iter().map(task_from_row).collect()
@@ -148,11 +157,14 @@ pub async fn assign(
     if assignment.reason.trim().is_empty() {
         return Err(OfficeError::bad_request("assigning work needs a reason"));
     }
+    if assignment.reason.chars().count() > 2000 || assignment.person.chars().count() > crate::people::MAX_NAME {
+        return Err(OfficeError::bad_request("a reason is at most 2,000 characters, a name 200"));
+    }
     let person = people::by_name(client, &assignment.person).await?;
     if person.blocked || !matches!(person.role, Role::Prosecutor | Role::Supervisor) {
         return Err(OfficeError::bad_request(format!("{} cannot be given work", person.name)));
     }
-    let tx = scoped(client, &caller.read_scope()).await?;
+    let tx = scoped(client, &caller.scope()).await?;
     let found = tx.query_opt(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;
     let Some(row) = found else {
         return Err(OfficeError::not_found(format!("no task {} in your districts", assignment.object_key)));
@@ -166,11 +178,12 @@ pub async fn assign(
     let global: i64 =
         tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
     tx.execute(
-        "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, reason, at) \
-         VALUES ($1, $5, $2, $3, $4, now()) \
+        "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, reason, at, district) \
+         VALUES ($1, $5, $2, $3, $4, now(), $6) \
          ON CONFLICT (object_key) DO UPDATE SET global_seq = EXCLUDED.global_seq, person_id = EXCLUDED.person_id, \
-         assigned_by = EXCLUDED.assigned_by, rule = NULL, reason = EXCLUDED.reason, at = EXCLUDED.at",
-        &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason.trim(), &global],
+         assigned_by = EXCLUDED.assigned_by, rule = NULL, reason = EXCLUDED.reason, at = EXCLUDED.at, \
+         district = EXCLUDED.district",
+        &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason.trim(), &global, &task.district],
     )
     .await?;
     let row = tx.query_one(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;

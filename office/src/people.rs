@@ -74,14 +74,30 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The scope a read runs under: the districts their role lets them see.
-    pub fn read_scope(&self) -> Scope {
+    /// The scope a request runs under (what it reads, what it may write): the districts their
+    /// role lets them see.
+    pub fn scope(&self) -> Scope {
         let districts = match self.person.role {
             Role::Prosecutor | Role::Supervisor => self.person.districts.clone(),
             // An analyst reads aggregates computed by the server, an administrator no content.
             Role::Analyst | Role::Admin => Vec::new(),
         };
-        Scope { districts, person_id: Some(self.person.id), writer: self.workstation.clone(), audit: false }
+        Scope {
+            districts,
+            person_id: Some(self.person.id),
+            writer: self.workstation.clone(),
+            audit: false,
+            admin: self.person.role == Role::Admin,
+        }
+    }
+
+    /// The district a read by this person is logged under when the object's own is unknown: their
+    /// first district, so their supervisor sees it (an administrator's, none: administrators' lines).
+    pub fn home_district(&self) -> Option<String> {
+        match self.person.role {
+            Role::Admin => None,
+            _ => self.person.districts.iter().find(|d| d.as_str() != "*").cloned(),
+        }
     }
 
     /// Whether the caller may read one object's content in `district`.
@@ -105,7 +121,7 @@ impl Caller {
 
 /// Checks a name: one to 200 characters, no control characters.
 fn check_name(name: &str) -> Result<(), OfficeError> {
-    if name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+    if name.trim().is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
         return Err(OfficeError::bad_request("a person's name is 1 to 200 characters, without control characters"));
     }
     Ok(())
@@ -225,10 +241,64 @@ pub async fn block(client: &tokio_postgres::Client, name: &str, reason: &str) ->
         .await?
         .ok_or_else(|| OfficeError::not_found(format!("no person named '{name}'")))?;
     let person = person_from_row(&row)?;
-    client
-        .execute("UPDATE sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", &[&person.id])
-        .await?;
+    end_sessions(client, person.id).await?;
     Ok(person)
+}
+
+/// Lifts a block, with a reason (the person logs in and their workstations sync again; a
+/// workstation revoked on its own stays revoked).
+pub async fn unblock(client: &tokio_postgres::Client, name: &str, reason: &str) -> Result<Person, OfficeError> {
+    if reason.trim().is_empty() {
+        return Err(OfficeError::bad_request("unblocking a person needs a reason"));
+    }
+    let row = client
+        .query_opt(
+            &format!(
+                "UPDATE people SET blocked_at = NULL, blocked_reason = NULL WHERE name = $1 AND blocked_at IS NOT NULL \
+                 RETURNING {PERSON_COLUMNS}"
+            ),
+            &[&name],
+        )
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("no blocked person named '{name}'")))?;
+    person_from_row(&row)
+}
+
+/// Sets the districts a person's role covers (replacing the list); their sessions end, so what
+/// they read next is judged on the new scope.
+pub async fn set_districts(
+    client: &tokio_postgres::Client,
+    name: &str,
+    districts: &[String],
+) -> Result<Person, OfficeError> {
+    let before = by_name(client, name).await?;
+    if districts.is_empty() && matches!(before.role, Role::Prosecutor | Role::Supervisor) {
+        return Err(OfficeError::bad_request(format!("a {} needs districts", before.role.code())));
+    }
+    let row = client
+        .query_one(
+            &format!("UPDATE people SET districts = $2 WHERE id = $1 RETURNING {PERSON_COLUMNS}"),
+            &[&before.id, &districts],
+        )
+        .await?;
+    end_sessions(client, before.id).await?;
+    person_from_row(&row)
+}
+
+/// Sets a person's password (Argon2id); their sessions end.
+pub async fn set_password(client: &tokio_postgres::Client, name: &str, password: &str) -> Result<Person, OfficeError> {
+    let person = by_name(client, name).await?;
+    let hash = hash_password(password)?;
+    client.execute("UPDATE people SET password_hash = $2 WHERE id = $1", &[&person.id, &hash]).await?;
+    end_sessions(client, person.id).await?;
+    Ok(person)
+}
+
+async fn end_sessions(client: &tokio_postgres::Client, person_id: i64) -> Result<(), OfficeError> {
+    client
+        .execute("UPDATE sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", &[&person_id])
+        .await?;
+    Ok(())
 }
 
 /// Sets the units a person works in (replacing the previous list).
@@ -274,23 +344,33 @@ fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The longest name a login looks up: no person's name is longer (`check_name`).
+pub const MAX_NAME: usize = 200;
+
 /// Checks a name and a password and opens a session. A wrong password, an unknown name and a
-/// blocked person get the same answer, after the same work.
-pub async fn login(client: &tokio_postgres::Client, name: &str, password: &str) -> Result<LoginReply, OfficeError> {
-    let row = client
-        .query_opt(&format!("SELECT {PERSON_COLUMNS}, password_hash FROM people WHERE name = $1"), &[&name])
-        .await?;
+/// blocked person get the same answer, after the same work. The database connection is given
+/// back before the hash runs (a slow hash must not hold a connection every push needs), and at
+/// most `hashing`'s permits of hashes run at once; a login that cannot get one in time is
+/// answered busy rather than queued for ever.
+pub async fn login(
+    pool: &deadpool_postgres::Pool,
+    checker: &PasswordChecker,
+    name: &str,
+    password: &str,
+) -> Result<LoginReply, OfficeError> {
     let refused = || OfficeError::unauthorized("wrong name or password, or the person is blocked");
-    // An unknown name costs the same hash as a known one (no telling names apart by time), and
-    // the hash runs off the async workers: it is meant to take tens of milliseconds of CPU.
-    let (person, hash) = match row {
-        Some(row) => (Some(person_from_row(&row)?), row.get::<_, String>("password_hash")),
-        None => (None, DUMMY_HASH.to_string()),
+    if name.chars().count() > MAX_NAME || password.len() > 1024 {
+        return Err(refused());
+    }
+    let (person, hash) = {
+        let client = pool.get().await?;
+        match client.query_opt("SELECT id, password_hash FROM ekn_login($1)", &[&name]).await? {
+            Some(row) => (Some(by_id(&client, row.get(0)).await?), row.get::<_, String>(1)),
+            // An unknown name costs the same hash as a known one (no telling names apart by time).
+            None => (None, DUMMY_HASH.to_string()),
+        }
     };
-    let typed = password.to_string();
-    let matches = tokio::task::spawn_blocking(move || password_matches(&typed, &hash))
-        .await
-        .map_err(|e| OfficeError::Config(format!("the password check stopped: {e}")))?;
+    let matches = checker.check(password, hash).await?;
     let Some(person) = person else { return Err(refused()) };
     if !matches || person.blocked {
         return Err(refused());
@@ -298,13 +378,94 @@ pub async fn login(client: &tokio_postgres::Client, name: &str, password: &str) 
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(random_bytes::<32>()?);
     let now = Utc::now();
     let expires_at = now + Duration::hours(ABSOLUTE_HOURS);
-    client
+    pool.get()
+        .await?
         .execute(
             "INSERT INTO sessions(token_sha256, person_id, created_at, last_seen, expires_at) VALUES ($1, $2, $3, $3, $4)",
             &[&token_digest(&token), &person.id, &now, &expires_at],
         )
         .await?;
     Ok(LoginReply { token, expires_at, person })
+}
+
+/// How long a login waits for its turn to hash before it is answered busy.
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The most memory a stored hash may ask a check to take (the crate's default is 19 MiB; a hash
+/// asking for more was not made here, and is refused rather than allocated).
+const MAX_HASH_KIB: u32 = 64 * 1024;
+
+/// One password check waiting for a hashing thread.
+type CheckJob = (String, String, tokio::sync::oneshot::Sender<bool>);
+
+/// The hashing threads: a fixed few, each with its Argon2 memory allocated once and reused, so a
+/// flood of logins neither runs more hashes at once than there are threads nor leaves each
+/// short-lived thread's 19 MiB behind in the allocator (a pool of blocking threads did: the
+/// server's memory grew by hundreds of megabytes for good). Checks wait in a bounded queue; a
+/// login that finds it full, or waits too long, is answered busy.
+pub struct PasswordChecker {
+    queue: std::sync::mpsc::SyncSender<CheckJob>,
+}
+
+impl PasswordChecker {
+    pub fn new(threads: usize, queued: usize) -> PasswordChecker {
+        let (queue, jobs) = std::sync::mpsc::sync_channel::<CheckJob>(queued);
+        let jobs = std::sync::Arc::new(std::sync::Mutex::new(jobs));
+        for n in 0..threads {
+            let jobs = jobs.clone();
+            let spawned = std::thread::Builder::new().name(format!("ekn-argon2-{n}")).spawn(move || {
+                let mut memory: Vec<argon2::Block> = Vec::new();
+                loop {
+                    let job = jobs.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok((password, hash, reply)) = job else { return };
+                    let _ = reply.send(verify_with(&password, &hash, &mut memory));
+                }
+            });
+            if let Err(e) = spawned {
+                tracing::error!(target: "ekn_office", error = %e, "a password-checking thread could not start");
+            }
+        }
+        PasswordChecker { queue }
+    }
+
+    /// Whether `password` matches `hash`; busy when too many checks wait.
+    pub async fn check(&self, password: &str, hash: String) -> Result<bool, OfficeError> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        self.queue.try_send((password.to_string(), hash, reply)).map_err(|_| busy())?;
+        tokio::time::timeout(HASH_WAIT, answer).await.map_err(|_| busy())?.map_err(|_| busy())
+    }
+}
+
+/// Checks a password against an Argon2id PHC string with `memory` (grown once to the hash's cost,
+/// then reused).
+fn verify_with(password: &str, hash: &str, memory: &mut Vec<argon2::Block>) -> bool {
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    let Ok(params) = argon2::Params::try_from(&parsed) else { return false };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else { return false };
+    if params.m_cost() > MAX_HASH_KIB {
+        return false;
+    }
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let blocks = params.block_count();
+    if memory.len() < blocks {
+        memory.resize(blocks, argon2::Block::default());
+    }
+    let argon = Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
+    let mut out = vec![0u8; expected.len()];
+    if argon.hash_password_into_with_memory(password.as_bytes(), salt, &mut out, &mut memory[..blocks]).is_err() {
+        return false;
+    }
+    // `Output`'s equality is constant-time.
+    argon2::password_hash::Output::new(&out).is_ok_and(|got| got == expected)
+}
+
+fn busy() -> OfficeError {
+    OfficeError::refused(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "busy",
+        "the office is checking too many logins at once; try again in a minute",
+    )
 }
 
 /// The person a bearer token belongs to, when the session is alive; touches its idle clock.
@@ -343,6 +504,12 @@ mod tests {
         assert!(!password_matches("correct horse batterY", &hash));
         assert!(!password_matches("correct horse battery", DUMMY_HASH));
         assert!(hash_password("short").is_err());
+        // The pool's check, with memory reused, agrees with the crate's own.
+        let mut memory = Vec::new();
+        assert!(verify_with("correct horse battery", &hash, &mut memory));
+        assert!(!verify_with("correct horse batterY", &hash, &mut memory));
+        assert!(!verify_with("correct horse battery", DUMMY_HASH, &mut memory));
+        assert!(!verify_with("x", "not a hash", &mut memory));
     }
 
     #[test]

@@ -54,11 +54,10 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
     }
     // The office's own scope: it reads every district's tasks to count a member's work, and
     // writes only assignments; nothing it reads leaves the server except the counts in a reason.
-    let office = Scope { districts: vec!["*".into()], ..Scope::default() };
-    let tx = scoped(client, &office).await?;
+    let tx = scoped(client, &Scope::office()).await?;
     let rows = tx
         .query(
-            "SELECT t.object_key, t.district, t.state FROM office_tasks t \
+            "SELECT t.object_key, t.district, t.state FROM office_task_view t \
              WHERE t.object_key = ANY($1) AND t.status = 'open' \
              AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key) ORDER BY t.updated_global",
             &[&keys],
@@ -103,9 +102,9 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
         // A supervisor's assignment made meanwhile stands: the rule never overrides a person.
         let inserted = tx
             .execute(
-                "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, rule, reason, at) \
-                 VALUES ($1, $2, $3, NULL, $4, $5, now()) ON CONFLICT (object_key) DO NOTHING",
-                &[&key, &global, &person_id, &rule, &reason],
+                "INSERT INTO assignments(object_key, global_seq, person_id, assigned_by, rule, reason, at, district) \
+                 VALUES ($1, $2, $3, NULL, $4, $5, now(), $6) ON CONFLICT (object_key) DO NOTHING",
+                &[&key, &global, &person_id, &rule, &reason, &district],
             )
             .await?;
         if inserted == 1 {
@@ -132,7 +131,7 @@ async fn unit_members(tx: &deadpool_postgres::Transaction<'_>, unit: &str) -> Re
     let rows = tx
         .query(
             "SELECT p.id, p.name, p.districts, \
-               (SELECT count(*) FROM office_tasks t LEFT JOIN assignments a ON a.object_key = t.object_key \
+               (SELECT count(*) FROM office_task_view t LEFT JOIN assignments a ON a.object_key = t.object_key \
                 WHERE t.status = 'open' AND (a.person_id = p.id \
                   OR (a.person_id IS NULL AND t.owner_id = p.id AND t.state->>'assignee' <> $2))) \
              FROM people p WHERE $1 = ANY(p.units) AND p.blocked_at IS NULL AND p.role = 'prosecutor'",
@@ -144,12 +143,11 @@ async fn unit_members(tx: &deadpool_postgres::Transaction<'_>, unit: &str) -> Re
 
 /// Every open SLA task still awaiting routing (after a restart, or a member added to a unit).
 pub async fn route_pending(client: &mut deadpool_postgres::Client) -> Result<Vec<Routed>, OfficeError> {
-    let office = Scope { districts: vec!["*".into()], ..Scope::default() };
     let keys: Vec<String> = {
-        let tx = scoped(client, &office).await?;
+        let tx = scoped(client, &Scope::office()).await?;
         let rows = tx
             .query(
-                "SELECT t.object_key FROM office_tasks t WHERE t.status = 'open' AND t.state->>'assignee' = $1 \
+                "SELECT t.object_key FROM office_task_view t WHERE t.status = 'open' AND t.state->>'assignee' = $1 \
                  AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key)",
                 &[&UNASSIGNED],
             )

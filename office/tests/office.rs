@@ -8,6 +8,7 @@
 //! supervisor resolves it with a reason; a supervisor hands a task to another prosecutor, and
 //! appeals' SLA tasks go by rule to the least-loaded member of the routed unit.
 
+mod guarantees;
 mod support;
 
 use std::collections::BTreeMap;
@@ -72,12 +73,9 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     // The author is the enrolled person, whatever the face typed.
     let detail = wa.session().task_detail(task_a, day("2026-11-05")).unwrap();
     assert!(detail.log.iter().all(|l| l.person == "Асель Нурланова"), "{:?}", detail.log);
-    let typed = ekn::api::Session::open_with(
-        &wa.path,
-        ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() },
-    )
-    .unwrap()
-    .note_task(task_a, "a note typed under another name");
+    let typed = wa
+        .session_with(ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() })
+        .note_task(task_a, "a note typed under another name");
     assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
 
     let ra = wa.session().sync().unwrap();
@@ -97,7 +95,7 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
 
     // A lost answer: the office committed, the workstation did not hear. Sending again is a no-op.
     let events_before = office.pg.psql("ekn", "SELECT count(*) FROM events");
-    sqlite(&wa.path, "UPDATE office_link SET pushed_through = 0");
+    wa.sqlite("UPDATE office_link SET pushed_through = 0");
     let again = wa.session().sync().unwrap();
     assert_eq!(again.pushed, 0, "{again:?}");
     assert_eq!(again.duplicates as i64, ra.pushed_through, "{again:?}");
@@ -120,12 +118,6 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     assert_eq!(status, 403);
 }
 
-/// Runs SQL on a workstation's (plain) database behind the product's back: a lost answer, a
-/// queued read sent again.
-fn sqlite(path: &std::path::Path, sql: &str) {
-    rusqlite::Connection::open(path).unwrap().execute_batch(sql).unwrap();
-}
-
 #[test]
 fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     let Some(office) = office_of_three() else { return };
@@ -138,7 +130,7 @@ fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     for entry in std::fs::read_dir(wa.dir.path()).unwrap().flatten() {
         std::fs::copy(entry.path(), copy_dir.path().join(entry.file_name())).unwrap();
     }
-    let copy = Workstation { path: copy_dir.path().join("ekn.db"), dir: copy_dir, passphrase: None };
+    let copy = Workstation { path: copy_dir.path().join("ekn.db"), dir: copy_dir, passphrase: wa.passphrase.clone() };
     let (bin, _) = &bins_of(&csv)[0];
     add_task(&wa, bin, "the original's task", day("2026-11-02"));
     add_task(&copy, bin, "the copy's task", day("2026-11-04"));
@@ -209,7 +201,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     assert!(export["detail"].as_str().unwrap().contains(&draft.file_name), "{export}");
     // A queued read sent twice is logged once.
     let count = office.pg.psql("ekn", "SELECT count(*) FROM access_log");
-    sqlite(&wb.path, "UPDATE access_queue SET sent = 0");
+    wb.sqlite("UPDATE access_queue SET sent = 0");
     wb.session().sync().unwrap();
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM access_log"), count);
     // The chain holds; the console's reading names its reader and is logged too.
@@ -235,9 +227,10 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
     wa.session().sync().unwrap();
-    let passphrase = ekn::api::VaultPassphrase::new("резервная копия 2026");
+    // An encrypted database's backup opens with the database's own passphrase.
+    let passphrase = wa.passphrase.clone().unwrap();
     let backup = wa.dir.path().join("before.ekn-backup");
-    wa.session().backup(&backup, Some(&passphrase)).unwrap();
+    wa.session().backup(&backup, None).unwrap();
     // The original goes on after the backup, and the office holds that.
     add_task(&wa, &bin, "written after the backup", day("2026-11-02"));
     wa.session().sync().unwrap();
@@ -298,8 +291,8 @@ fn a_puller_never_misses_an_entry_committed_late() {
     // A slow writer takes the next global number the way a push does, and holds it uncommitted
     // (a copy of the first entry the office holds, which is Асель's).
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let (client, connection) =
-        runtime.block_on(tokio_postgres::connect(&office.pg_url, tokio_postgres::NoTls)).unwrap();
+    let behind = office.pg.url_as(support::SUPERUSER, "ekn");
+    let (client, connection) = runtime.block_on(tokio_postgres::connect(&behind, tokio_postgres::NoTls)).unwrap();
     runtime.spawn(connection);
     runtime
         .block_on(client.batch_execute(
@@ -355,8 +348,11 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
         }
     }
     eprintln!("wrote {entries} journal entries in {:.1} s", started.elapsed().as_secs_f64());
-    let path = wa.path.clone();
-    let pusher = std::thread::spawn(move || ekn::api::Session::open(&path).unwrap().sync());
+    let (path, passphrase) = (wa.path.clone(), wa.passphrase.clone().unwrap());
+    let pusher = std::thread::spawn(move || {
+        let context = ekn::api::Context { person: None, ..ekn::api::Context::cli() }.with_passphrase(passphrase);
+        ekn::api::Session::open_with(&path, context).unwrap().sync()
+    });
     // Kill the server once it has taken some batches, mid-push.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     loop {
@@ -529,7 +525,11 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     let refused = wsup.session().extend_task(done, day("2026-12-30"), "reason").unwrap_err();
     assert!(refused.message.contains("pulled from the office"), "{}", refused.message);
     // And the supervisor's own chain still verifies with the colleagues' work beside it.
-    let verified = ekn::api::verify_journal(&wsup.path, &ekn::api::Context::cli()).unwrap();
+    let verified = ekn::api::verify_journal(
+        &wsup.path,
+        &ekn::api::Context::cli().with_passphrase(wsup.passphrase.clone().unwrap()),
+    )
+    .unwrap();
     assert!(verified.ok, "{verified:?}");
 }
 
@@ -562,7 +562,12 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let (on_laptop, due_there) = consideration_of(&laptop, &no);
     assert_eq!(due, due_there, "the same rule, the same date");
     let key = format!("appeal:{no}/consider_appeal");
-    assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM office_tasks WHERE object_key = '{key}'")), "1");
+    // Each holder keeps its own state of the shared deadline; the office's view is one task.
+    assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM office_tasks WHERE object_key = '{key}'")), "2");
+    assert_eq!(
+        office.pg.psql("ekn", &format!("SELECT count(*) FROM office_task_view WHERE object_key = '{key}'")),
+        "1"
+    );
 
     // Offline, each extends it, neither seeing the other.
     let calendar = ekn::domain::calendar::Calendar::builtin();

@@ -1,0 +1,17 @@
+//! What the office guarantees, tried as an attacker and as an administrator following
+//! docs/OFFICE.md would try it (issue 37): each test failed on the office before it, against a
+//! real PostgreSQL that the real server reaches as `ekn_office_app`, exactly as deployed.
+//!
+//! - `roles`: row-level security as deployed (two roles, nothing read without a scope, secrets
+//!   out of the server's reach, a verification that cannot read nothing).
+//! - `placement`: the office decides where a push's entries belong.
+//! - `retention`: a destruction act reaches every copy, down to the bytes.
+//! - `transport`: plain HTTP only on loopback, TLS served and pinned, answers signed, requests
+//!   not replayable, logins that cannot take the office down.
+//! - `revocation`: a stolen or restored machine.
+
+mod placement;
+mod retention;
+mod revocation;
+mod roles;
+mod transport;

@@ -1,0 +1,192 @@
+//! A destruction act reaches every copy. Асель's office PC and her colleague Dina both hold an old
+//! appeal and wrote about it; the supervisor pulled what they wrote. Асель applies the act: the
+//! office clears its copy (PostgreSQL's rows, and after the sweep the table's files), and with
+//! their next syncs the supervisor's replica and Dina's own journal and copy of the appeal are
+//! cleared too; every journal still verifies, and Асель's act says which copies it reached.
+
+use ekn::api::{ActLang, Context, CorrectionAspect, JournalQuery, RetentionApplyRequest};
+use ekn::domain::retention::RetentionRules;
+
+use crate::support::{decided_appeal_in, inspections_in, office_cli, Office, Workstation};
+
+const NOTE: &str = "записка о заявителе Сапаргалиевой";
+const REASON_A: &str = "жалоба Қуанышбековой Әйгерім по телефону";
+const REASON_D: &str = "повторное обращение Дины о Жанбырбаеве";
+
+/// Whether any file in `files` holds `needle` (its UTF-8 bytes).
+fn bytes_hold(files: &[std::path::PathBuf], needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    files.iter().filter_map(|f| std::fs::read(f).ok()).any(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+}
+
+/// Every text a workstation's database holds in the tables that keep colleagues' work, its own
+/// journal's personal data and the appeals, read through SQLCipher with the vault's key.
+fn replica_text(ws: &Workstation) -> String {
+    let conn = ws.raw();
+    let mut all = String::new();
+    for sql in [
+        "SELECT coalesce(group_concat(entry, ' '), '') FROM remote_events",
+        "SELECT coalesce(group_concat(notice, ' '), '') FROM office_conflicts",
+        "SELECT coalesce(group_concat(fields, ' '), '') FROM journal_personal",
+        "SELECT coalesce(group_concat(coalesce(text, ''), ' '), '') FROM appeals",
+        "SELECT coalesce(group_concat(coalesce(note, ''), ' '), '') FROM tasks",
+    ] {
+        let text: String = conn.query_row(sql, [], |r| r.get(0)).unwrap();
+        all.push_str(&text);
+        all.push('\n');
+    }
+    all
+}
+
+#[test]
+fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_the_bytes() {
+    let Some(office) = Office::start() else { return };
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Dina Seitkali", "prosecutor", "1920");
+    office.add_user("Supervisor Saule", "supervisor", "1920");
+    let (no, appeals) = decided_appeal_in("1920");
+    let csv = inspections_in(&["1920"], 1);
+    let (wa, wd, ws) = (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
+    wa.import_appeals(&appeals);
+    wd.import_appeals(&appeals);
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wd.join(&office, "Dina Seitkali", "PC");
+    ws.join(&office, "Supervisor Saule", "supervisor's PC");
+
+    // What each wrote about the appeal: Асель a task with a note and a reclassification, Dina a
+    // reclassification on her copy.
+    let task = {
+        let mut s = wa.session();
+        let created = s
+            .add_task(&ekn::api::tasks::NewTaskRequest {
+                kind: ekn::domain::tasks::TaskKind::GatherInformation,
+                title: Some("запросить ответ".into()),
+                subject_bin: None,
+                appeal_no: Some(no.clone()),
+                assignee: "—".into(),
+                unit: "надзор".into(),
+                norm: None,
+                period: Some(ekn::domain::deadline::Period {
+                    amount: 10,
+                    unit: ekn::domain::deadline::Unit::WorkingDays,
+                }),
+                event_date: Some("2020-03-05".parse().unwrap()),
+                depends_on: vec![],
+            })
+            .unwrap();
+        let id = created.created[0].task.id;
+        s.note_task(id, NOTE).unwrap();
+        s.complete_task(id, "2020-03-10".parse().unwrap()).unwrap();
+        s.correct_appeal(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
+        id
+    };
+    wd.session().correct_appeal(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
+    wa.session().sync().unwrap();
+    wd.session().sync().unwrap();
+    ws.session().sync().unwrap();
+
+    // Before: the office and the supervisor hold every word (and the bytes show it: the check below
+    // can fail).
+    let behind = |sql: &str| office.pg.psql("ekn", sql);
+    let words = "SELECT count(*) FROM event_personal WHERE personal::text LIKE '%Сапаргалиевой%' \
+                 OR personal::text LIKE '%Қуанышбековой%' OR personal::text LIKE '%Жанбырбаеве%'";
+    assert_eq!(behind(words), "3");
+    behind("CHECKPOINT");
+    let files = office.pg.table_files("event_personal");
+    assert!(bytes_hold(&files, "Сапаргалиевой"), "the note is in PostgreSQL's files before the act");
+    let supervisor_before = replica_text(&ws);
+    assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
+    let colleague_task = ws.session().office_status().unwrap();
+    assert!(colleague_task.colleagues_tasks >= 1);
+    // `ekn journal --task -N` for each colleague's task the supervisor holds.
+    let supervisor_journal = |ws: &Workstation| -> String {
+        let conn = ws.raw();
+        let mut stmt = conn.prepare("SELECT id FROM remote_tasks").unwrap();
+        let ids: Vec<i64> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();
+        ids.iter()
+            .flat_map(|id| ws.session().journal(&JournalQuery { task: Some(-id), ..Default::default() }).unwrap())
+            .map(|l| l.detail)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(supervisor_journal(&ws).contains(NOTE), "ekn journal --task -N shows the note before");
+
+    // Асель applies the act (the appeal was decided in March 2020: five years have passed).
+    let rules = RetentionRules::builtin();
+    let today = chrono::Utc::now().date_naive();
+    let report = wa
+        .session()
+        .retention_apply(
+            &rules,
+            &RetentionApplyRequest {
+                as_of: today,
+                act_number: "17/2026".into(),
+                reason: "истёк срок хранения".into(),
+                lang: Some(ActLang::Ru),
+            },
+        )
+        .unwrap();
+    assert!(report.records >= 1, "{report:?}");
+    let synced = wa.session().sync().unwrap();
+    assert_eq!(synced.acts, vec!["17/2026".to_string()], "{synced:?}");
+
+    // The office's copy: no row holds a word, every entry stays (its chain verifies on a re-push).
+    assert_eq!(behind(words), "0");
+    assert_eq!(behind("SELECT count(*) FROM events WHERE entry::text LIKE '%Сапаргалиевой%'"), "0");
+    let cleared: i64 =
+        behind("SELECT cardinality(entries) FROM redaction_acts WHERE act_number = '17/2026'").parse().unwrap();
+    assert!(cleared >= 4, "the two reclassifications, the task's title and its note at least: {cleared}");
+    // The sweep rewrites the table: the words leave PostgreSQL's data files too.
+    let (ok, out, err) = office_cli(&office.pg_url, &["retention", "sweep"], &[]);
+    assert!(ok, "{out}{err}");
+    behind("CHECKPOINT");
+    let files = office.pg.table_files("event_personal");
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+        assert!(!bytes_hold(&files, word), "{word} is still in PostgreSQL's files after the sweep");
+    }
+    let (ok, out, _) = office_cli(&office.pg_url, &["retention", "acts"], &[]);
+    assert!(ok && out.contains("17/2026") && out.contains("reached 0 workstation(s), 2 not yet"), "{out}");
+
+    // The supervisor's replica: the words are gone from every table, the entries name the act.
+    ws.session().sync().unwrap();
+    let supervisor_after = replica_text(&ws);
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+        assert!(!supervisor_after.contains(word), "{word} is still in the supervisor's database");
+    }
+    let journal = supervisor_journal(&ws);
+    assert!(!journal.contains(NOTE) && journal.contains("destroyed by act 17/2026"), "{journal}");
+    // Its files are ciphertext; the write-ahead log was emptied into them.
+    let files: Vec<_> = std::fs::read_dir(ws.dir.path()).unwrap().flatten().map(|e| e.path()).collect();
+    assert!(!bytes_hold(&files, "Сапаргалиевой"));
+
+    // Dina's workstation: her own entry's words, her copy of the appeal, what she pulled.
+    wd.session().sync().unwrap();
+    let dina = replica_text(&wd);
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+        assert!(!dina.contains(word), "{word} is still in Dina's database");
+    }
+    let acts = wd.session().retention_acts().unwrap();
+    assert!(acts.iter().any(|a| a.act_number.starts_with("17/2026") && a.received_from.is_some()), "{acts:?}");
+    for w in [&wa, &wd, &ws] {
+        let context = Context::cli().with_passphrase(w.passphrase.clone().unwrap());
+        let verified = ekn::api::verify_journal(&w.path, &context).unwrap();
+        assert!(verified.ok, "{:?}", verified.problems);
+    }
+    let verified =
+        ekn::api::verify_journal(&wd.path, &Context::cli().with_passphrase(wd.passphrase.clone().unwrap())).unwrap();
+    assert!(
+        verified.redactions.iter().any(|r| r.act_number == "17/2026" && r.entries >= 1),
+        "{:?}",
+        verified.redactions
+    );
+
+    // Асель's act says how far it reached.
+    wa.session().sync().unwrap();
+    let acts = wa.session().retention_acts().unwrap();
+    let act = acts.iter().find(|a| a.act_number == "17/2026").unwrap();
+    assert_eq!(act.office_entries, Some(cleared), "{act:?}");
+    assert!(act.office_reached_at.is_some());
+    assert_eq!(act.replicas_pending, Vec::<String>::new(), "{act:?}");
+    assert_eq!(act.replicas_reached.len(), 2, "{act:?}");
+    assert!(task > 0);
+}

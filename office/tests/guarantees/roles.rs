@@ -1,0 +1,129 @@
+//! Row-level security as deployed: the documented set-up (an owner with no right to create roles,
+//! the server's own role) migrates and serves; the server refuses to serve as anything but
+//! `ekn_office_app`; that role reads nothing without a scope, never a password hash or the office
+//! key, and cannot delete a word; and the access log's verification cannot pass by reading nothing.
+
+use crate::support::{inspections_in, office_cli, Office, Workstation, SUPERUSER};
+
+fn office() -> Option<Office> {
+    let office = Office::start()?;
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Bekzat Omarov", "prosecutor", "5530");
+    Some(office)
+}
+
+#[test]
+fn the_documented_set_up_migrates_as_a_plain_owner_and_serves_only_as_the_app_role() {
+    let Some(office) = office() else { return };
+    // The owner is what `createuser ekn` makes: no superuser, no right to create roles; it migrated.
+    let owner = office.pg.psql(
+        "ekn",
+        "SELECT rolsuper || ',' || rolcreaterole || ',' || rolbypassrls FROM pg_roles WHERE rolname = 'ekn'",
+    );
+    assert_eq!(owner, "false,false,false");
+    let key = office.key_file.display().to_string();
+    // Migrating again changes nothing and keeps the key.
+    let (ok, out, err) = office_cli(&office.pg_url, &["migrate", "--key-file", &key], &[]);
+    assert!(ok && out.contains("[]"), "{out}{err}");
+    // Served as the owner, row-level security would not judge the owner's reads the same way: refused.
+    let (ok, _, err) = office_cli(&office.pg_url, &["serve", "--listen", "127.0.0.1:0", "--key-file", &key], &[]);
+    assert!(!ok && err.contains("owner of the office's tables") && err.contains("ekn_office_app"), "{err}");
+    // Served as a superuser: refused.
+    let superuser = office.pg.url_as(SUPERUSER, "ekn");
+    let (ok, _, err) = office_cli(&superuser, &["serve", "--listen", "127.0.0.1:0", "--key-file", &key], &[]);
+    assert!(!ok && err.contains("superuser"), "{err}");
+    // Migrating as the server's role: refused before anything.
+    let (ok, _, err) = office_cli(&office.app_url, &["migrate", "--key-file", &key], &[]);
+    assert!(!ok && err.contains("owner"), "{err}");
+    // A console change needs the owner, and says so in words (not "db error").
+    let (ok, _, err) = office_cli(
+        &office.app_url,
+        &["user", "add", "Someone", "--role", "prosecutor", "--districts", "1920"],
+        &[("EKN_OFFICE_PASSWORD", crate::support::PASSWORD)],
+    );
+    assert!(!ok && err.contains("permission denied") && err.contains("owner's connection"), "{err}");
+    // A key file that is not the office's is never taken: a new key would be refused by every workstation.
+    let other = office.pg.dir.join("other.key");
+    std::fs::write(&other, format!("{}\n", "11".repeat(32))).unwrap();
+    std::fs::set_permissions(&other, std::os::unix::fs::PermissionsExt::from_mode(0o600)).unwrap();
+    let (ok, _, err) = office_cli(
+        &office.app_url,
+        &["serve", "--listen", "127.0.0.1:0", "--key-file", &other.display().to_string()],
+        &[],
+    );
+    assert!(!ok && err.contains("another key"), "{err}");
+}
+
+#[test]
+fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
+    let Some(office) = office() else { return };
+    let csv = inspections_in(&["1920"], 2);
+    let wa = Workstation::new(&csv);
+    wa.join(&office, "Асель Нурланова", "office PC");
+    let bin = crate::support::bins_of(&csv)[0].0.clone();
+    let mut s = wa.session();
+    s.note_task(
+        crate::add_task(&wa, &bin, "a task with a note", "2026-11-02".parse().unwrap()),
+        "a note that names a person",
+    )
+    .unwrap();
+    s.card(&bin).unwrap();
+    s.sync().unwrap();
+    let app = |sql: &str| office.pg.psql_as("ekn_office_app", "ekn", sql);
+    for table in
+        ["events", "event_personal", "office_tasks", "object_districts", "access_log", "assignments", "conflicts"]
+    {
+        let all: i64 = office.pg.psql("ekn", &format!("SELECT count(*) FROM {table}")).parse().unwrap();
+        let seen = app(&format!("SELECT count(*) FROM {table}")).unwrap();
+        assert_eq!(seen, "0", "{table}: the server's role read rows without any scope set ({all} exist)");
+    }
+    assert!(office.pg.psql("ekn", "SELECT count(*) FROM events") != "0");
+    // With a scope, exactly the scope.
+    let scoped = |districts: &str| {
+        app(&format!(
+            "BEGIN; SELECT set_config('ekn.districts', '{districts}', true); SELECT count(*) FROM events; COMMIT;"
+        ))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
+        .last()
+        .unwrap()
+        .to_string()
+    };
+    assert_ne!(scoped("1920"), "0");
+    assert_eq!(scoped("5530"), "0");
+    // Secrets are out of its reach; nothing it reads can be edited or deleted behind the guard.
+    for sql in [
+        "SELECT password_hash FROM people",
+        "SELECT secret FROM office_key",
+        "DELETE FROM event_personal",
+        "UPDATE events SET entry = '{}'::jsonb",
+        "DELETE FROM access_log",
+        "INSERT INTO people(name, role, districts, password_hash) VALUES ('x', 'admin', '{*}', 'x')",
+        "ALTER TABLE events DISABLE ROW LEVEL SECURITY",
+    ] {
+        let refused = app(sql).unwrap_err();
+        assert!(refused.contains("permission denied") || refused.contains("must be owner"), "{sql}: {refused}");
+    }
+    // The office key's secret is not in the database at all.
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM office_key WHERE secret IS NOT NULL"), "0");
+}
+
+#[test]
+fn the_access_logs_verification_cannot_pass_by_reading_nothing() {
+    let Some(office) = office() else { return };
+    let token = office.login("Асель Нурланова");
+    for bin in ["000000000001", "000000000002", "000000000003"] {
+        office.get(&token, &format!("/v1/cards/{bin}"));
+    }
+    let (ok, out, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
+    assert!(ok && out.contains("3 line(s)"), "{out}{err}");
+    // A line removed behind the log's back (its head still says three).
+    office.pg.psql(
+        "ekn",
+        "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only; DELETE FROM access_log WHERE seq = 3; \
+         ALTER TABLE access_log ENABLE TRIGGER access_log_append_only;",
+    );
+    let (ok, _, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
+    assert!(!ok && err.contains("head says 3") && err.contains("reads 2"), "{err}");
+}
