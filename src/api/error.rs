@@ -61,6 +61,9 @@ pub enum ErrorCode {
     /// The office refused a request (a fork, a gap, a restored database not re-admitted, a
     /// blocked person, a wrong password); the message says which and what to do.
     OfficeRefused,
+    /// The office revoked this workstation, or blocked its person: what was pulled from the office
+    /// was purged here; the person's own work stays.
+    OfficeRevoked,
     /// The workstation has not joined an office.
     NotJoined,
     /// A typed name differs from the person this workstation is enrolled to.

@@ -83,7 +83,9 @@ pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};
 pub use models::ModelPassport;
 pub use registry::demo::{demo_files, DEMO_SEED};
 pub use registry::{init, init_encrypted, InitReport, Status};
-pub use retention::{BackupHorizon, DueRecord, RetentionApplyRequest, RetentionPlan, RetentionReport, RulePlan};
+pub use retention::{
+    BackupHorizon, DestructionView, DueRecord, RetentionApplyRequest, RetentionPlan, RetentionReport, RulePlan,
+};
 pub use risk_check::{RiskModelCheck, RiskRegionCheck};
 pub use screens::{CaseScreen, GroundView, HomeScreen, OverdueRow, Preferences};
 pub use session::context::{

@@ -20,6 +20,14 @@ pub enum OfficeAction {
         /// What to call this machine in the office (default: its host name).
         #[arg(long)]
         name: Option<String>,
+        /// The office's own CA certificate (PEM), when no public CA signed its certificate (an
+        /// internal or national CA): trusted alone for this office.
+        #[arg(long, value_name = "FILE", conflicts_with = "pin")]
+        ca: Option<std::path::PathBuf>,
+        /// The SHA-256 fingerprint of the office's certificate as the administrator announced it:
+        /// this certificate, and no other, is the office's.
+        #[arg(long, value_name = "SHA256")]
+        pin: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -57,8 +65,15 @@ fn password() -> Result<String, ApiError> {
 
 pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> {
     match action {
-        OfficeAction::Join { url, user, name, json } => {
-            let params = JoinParams { url, user, password: password()?, workstation_name: name };
+        OfficeAction::Join { url, user, name, ca, pin, json } => {
+            let tls_ca = match ca {
+                Some(path) => Some(
+                    std::fs::read_to_string(&path)
+                        .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?,
+                ),
+                None => None,
+            };
+            let params = JoinParams { url, user, password: password()?, workstation_name: name, tls_ca, tls_pin: pin };
             let status = session.office_join(&params)?;
             super::print(json, &status, render_status)
         }

@@ -45,6 +45,12 @@ pub enum RetentionAction {
         #[arg(long)]
         json: bool,
     },
+    /// The acts applied here or received through the office, each with how far it reached (the
+    /// office's copy, colleagues' workstations), as of the last sync.
+    Acts {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn load_rules(file: Option<&Path>) -> Result<RetentionRules, ApiError> {
@@ -55,6 +61,7 @@ fn load_rules(file: Option<&Path>) -> Result<RetentionRules, ApiError> {
 
 pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiError> {
     match action {
+        RetentionAction::Acts { json } => print(json, &session.retention_acts()?, |acts| render_acts(acts)),
         RetentionAction::Plan { as_of, rules, json } => {
             let rules = load_rules(rules.as_deref())?;
             print(json, &session.retention_plan(&rules, as_of)?, render_plan)
@@ -85,6 +92,52 @@ pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiErro
             print(json, &report, render_report)
         }
     }
+}
+
+fn render_acts(acts: &[ekn::api::DestructionView]) -> String {
+    if acts.is_empty() {
+        return "no destruction acts".into();
+    }
+    let day = |at: &Option<String>| at.as_deref().map_or("—".to_string(), |a| a.chars().take(10).collect());
+    let mut out = String::new();
+    for a in acts {
+        match &a.received_from {
+            Some(from) => {
+                let _ = writeln!(
+                    out,
+                    "act {} of workstation {from}, received through the office: {} record(s) here",
+                    a.act_number, a.records
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "act {} ({}): {} record(s) destroyed here",
+                    a.act_number,
+                    &a.at[..a.at.len().min(10)],
+                    a.records
+                );
+                if !a.office {
+                    let _ = writeln!(out, "  no office: there is no other copy");
+                } else if a.office_reached_at.is_none() {
+                    let _ = writeln!(out, "  the office has not received it yet: it is carried out with the next sync");
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "  the office ({}): {} entr(ies) cleared; kept {} written before journal v2, {} of other districts",
+                        day(&a.office_reached_at),
+                        a.office_entries.unwrap_or(0),
+                        a.office_kept_v1.unwrap_or(0),
+                        a.office_kept_outside.unwrap_or(0)
+                    );
+                    let list = |names: &[String]| if names.is_empty() { "—".to_string() } else { names.join(", ") };
+                    let _ = writeln!(out, "  colleagues' workstations carried it out: {}", list(&a.replicas_reached));
+                    let _ = writeln!(out, "  not yet received (offline since): {}", list(&a.replicas_pending));
+                }
+            }
+        }
+    }
+    out
 }
 
 fn render_plan(p: &RetentionPlan) -> String {

@@ -536,6 +536,27 @@ pub enum Entry {
         task_id: i64,
         act_number: String,
     },
+    /// A colleague's destruction act reached this workstation through the office: the records it
+    /// names that this workstation held and cleared (by the same rules as its own acts), those an
+    /// open case here still holds, this journal's own entries whose personal data the act cleared
+    /// at the office, how many pulled entries of colleagues were cleared, and the tables' states.
+    RetentionReceived {
+        act_number: String,
+        from_workstation: String,
+        records_cleared: Vec<String>,
+        records_held: Vec<String>,
+        redacted_entries: Vec<i64>,
+        replica_entries: usize,
+        tables: Vec<TableState>,
+    },
+    /// The office revoked this workstation, or blocked its person: everything pulled from it
+    /// (colleagues' entries, tasks, assignments, conflicts) was purged here.
+    OfficePurged {
+        office: String,
+        why: String,
+        remote_entries: usize,
+        remote_tasks: usize,
+    },
     /// This workstation joined an office: from this entry on, the journal's author is the
     /// enrolled person the office knows, never a typed name.
     OfficeJoined {
@@ -601,6 +622,8 @@ impl Entry {
             Entry::Restored { .. } => "restored",
             Entry::RetentionApplied { .. } => "retention_applied",
             Entry::RecordRedacted { .. } => "record_redacted",
+            Entry::RetentionReceived { .. } => "retention_received",
+            Entry::OfficePurged { .. } => "office_purged",
             Entry::OfficeJoined { .. } => "office_joined",
             Entry::LegacyTaskLog { .. } => "legacy_task_log",
         }
@@ -613,14 +636,15 @@ impl Entry {
             | Entry::Baseline { tables, .. }
             | Entry::AppealsTriaged { tables, .. }
             | Entry::AppealCorrected { tables, .. }
-            | Entry::RetentionApplied { tables, .. } => Some(tables),
+            | Entry::RetentionApplied { tables, .. }
+            | Entry::RetentionReceived { tables, .. } => Some(tables),
             _ => None,
         }
     }
 
     /// The kinds of entry that record tables' states (for queries that look for them).
-    pub const WITH_TABLES: [&'static str; 5] =
-        ["import", "baseline", "appeals_triaged", "appeal_corrected", "retention_applied"];
+    pub const WITH_TABLES: [&'static str; 6] =
+        ["import", "baseline", "appeals_triaged", "appeal_corrected", "retention_applied", "retention_received"];
 
     /// The fields of an entry of `kind` that may hold personal data: text a person typed about a
     /// case (a note, a reason, a title), a document's file name, an act's addressee. A journal v2
@@ -768,6 +792,17 @@ impl Entry {
                 redacted_entries.len()
             ),
             Entry::RecordRedacted { act_number, .. } => format!("personal data cleared by destruction act {act_number}"),
+            Entry::RetentionReceived {
+                act_number, from_workstation, records_cleared, records_held, redacted_entries, replica_entries, ..
+            } => format!(
+                "destruction act {act_number} of workstation {from_workstation} received from the office: {} record(s) cleared here, {} held by an open case, {} own journal entr(ies) and {replica_entries} pulled entr(ies) cleared",
+                records_cleared.len(),
+                records_held.len(),
+                redacted_entries.len()
+            ),
+            Entry::OfficePurged { office, why, remote_entries, remote_tasks } => format!(
+                "the office {office} refused this workstation ({why}): {remote_entries} pulled entr(ies) and {remote_tasks} colleagues' task(s) purged"
+            ),
             Entry::OfficeJoined { office, workstation_name, person, role, districts, .. } => format!(
                 "joined the office at {office} as {person} ({role}, districts {}) from workstation \"{workstation_name}\"",
                 districts.join(",")

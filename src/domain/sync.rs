@@ -13,8 +13,10 @@ use sha2::{Digest, Sha256};
 
 use super::journal::{Checkpoint, StoredEntry};
 
-/// The protocol's version; a server answers 426 to any other.
-pub const PROTOCOL: u32 = 1;
+/// The protocol's version; a server answers 426 to any other. Version 2: requests carry a nonce
+/// and a time within minutes of the office's, answers to a workstation are signed by the office
+/// key, and the office places entries itself.
+pub const PROTOCOL: u32 = 2;
 
 /// The most entries one push may carry: a batch is one transaction on the server, and a small
 /// one is cheap to send again after a timeout.
@@ -27,6 +29,14 @@ pub const MAX_PULL: i64 = 1000;
 pub const HEADER_WORKSTATION: &str = "x-ekn-workstation";
 pub const HEADER_TIME: &str = "x-ekn-time";
 pub const HEADER_SIGNATURE: &str = "x-ekn-signature";
+/// A random value a signed request carries once: the office refuses a second request with it.
+pub const HEADER_NONCE: &str = "x-ekn-nonce";
+/// The office's signature over its answer to a signed request (`reply_bytes`).
+pub const HEADER_OFFICE_SIGNATURE: &str = "x-ekn-office-signature";
+
+/// How far a signed request's time may be from the office's clock. Short, because a captured
+/// request could be sent again within it: the office remembers the nonces it saw for this long.
+pub const REQUEST_WINDOW_SECONDS: i64 = 5 * 60;
 
 /// One journal entry on its way to the office: the entry exactly as the workstation's chain holds
 /// it (personal data included: the office's supervisors read notes and reasons; row-level
@@ -120,6 +130,88 @@ pub struct PushReply {
     pub conflicts: Vec<String>,
     pub cosignature: Option<Cosignature>,
     pub server_time: String,
+    /// Where the office placed an entry otherwise than the push said (another district, another
+    /// object): the office decides placement, and says so.
+    #[serde(default)]
+    pub placement: Vec<PlacementNote>,
+    /// Destruction acts this push carried, as carried out on the office's copy.
+    #[serde(default)]
+    pub redactions: Vec<RedactionDone>,
+}
+
+/// An entry the office placed otherwise than its push said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct PlacementNote {
+    pub seq: i64,
+    pub message: String,
+    /// A claim no honest workstation makes (a district outside its person's scope, another
+    /// workstation's task): recorded as an incident for the administrator.
+    pub suspicious: bool,
+}
+
+/// A destruction act carried out on the office's copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RedactionDone {
+    pub act_number: String,
+    /// The act's notice in the office's order (what replicas pull).
+    pub global_seq: i64,
+    /// The office's entries whose personal data it cleared.
+    pub office_entries: i64,
+    /// Entries about the records written before journal v2: their text is in the chain.
+    pub kept_v1: i64,
+    /// Entries about the records placed outside the author's districts: left to theirs.
+    pub kept_outside: i64,
+}
+
+/// A destruction act as every replica pulls it: what it names and which of the office's entries
+/// it cleared, so the replica clears its copies of them, its own entries among them
+/// (`own_entries`, by its journal's numbers) and its own copies of the records.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RedactionNotice {
+    pub global_seq: i64,
+    pub act_number: String,
+    /// The workstation whose act it is.
+    pub workstation_id: String,
+    /// Appeal numbers and document keys (`sha256@BIN`), never content.
+    pub records: Vec<String>,
+    /// The office's entries (global numbers) it cleared.
+    pub entries: Vec<i64>,
+    /// Of those, the puller's own, by its journal's numbers.
+    pub own_entries: Vec<i64>,
+}
+
+/// How far an act has reached: the office's copy, and the workstations that pulled it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct RedactionReach {
+    pub act_number: String,
+    pub office_at: String,
+    pub office_entries: i64,
+    pub kept_v1: i64,
+    pub kept_outside: i64,
+    /// Colleagues' workstations (person and machine) that pulled the act's notice.
+    pub replicas_reached: Vec<String>,
+    /// Those that have not yet (offline since): they still hold copies until their next sync.
+    pub replicas_pending: Vec<String>,
+}
+
+/// A re-admitted restored database began a new stream: the entries of its old stream from
+/// `from_seq` on are superseded, and what they made is undone on the replica too.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetractionNotice {
+    pub global_seq: i64,
+    pub workstation_id: String,
+    /// The superseded stream's epoch.
+    pub epoch: String,
+    pub from_seq: i64,
+    /// The tasks those entries touched, each with the state that stands now (`None`: gone).
+    pub tasks: Vec<RetractedTask>,
+}
+
+/// A task a retraction touched, with the state that stands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RetractedTask {
+    pub object_key: String,
+    pub state: Option<TaskState>,
 }
 
 /// One entry pulled from a colleague's workstation.
@@ -162,6 +254,12 @@ pub struct PullReply {
     /// records (`GET /v1/connectors/{name}/runs/{run_id}/records`) and imports them.
     #[serde(default)]
     pub connector_runs: Vec<OfficeConnectorRun>,
+    /// Destruction acts numbered in this stretch: every replica clears its copies.
+    #[serde(default)]
+    pub redactions: Vec<RedactionNotice>,
+    /// Restored databases' superseded streams in this stretch, undone on the replica.
+    #[serde(default)]
+    pub retractions: Vec<RetractionNotice>,
 }
 
 /// A run of an office connector, published: every page of it fetched and staged at the office,
@@ -187,7 +285,7 @@ pub struct OfficeConnectorRun {
 /// bundle (its HTTPS-inspecting firewall) and a proxy, with who set it and when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OfficeNetwork {
-    pub settings: crate::connect::network::NetworkSettings,
+    pub settings: crate::domain::network::NetworkSettings,
     pub set_by: String,
     pub set_at: String,
 }
@@ -275,44 +373,122 @@ pub struct AccessEvent {
     pub outcome: String,
     /// When the read was made (a queued offline read keeps its own time).
     pub at: chrono::DateTime<chrono::Utc>,
-    /// The workstation's own number for a queued read: the office logs it once.
+    /// The workstation's own number for a queued read: the office logs it once per epoch.
     pub local_id: Option<i64>,
+    /// The epoch of the database that queued it: a database restored from a backup numbers its
+    /// reads again from where the backup stood, and those are other reads than the ones logged.
+    #[serde(default)]
+    pub epoch: Option<String>,
     pub detail: Option<String>,
 }
 
-/// The bytes a workstation signs for a request: the method, the path with its query, the time
-/// and the body's SHA-256, each length-prefixed.
-pub fn request_bytes(method: &str, path_and_query: &str, time: &str, body: &[u8]) -> Vec<u8> {
+/// The bytes a workstation signs for a request: the method, the path with its query, the time,
+/// the nonce and the body's SHA-256, each length-prefixed.
+pub fn request_bytes(method: &str, path_and_query: &str, time: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
     let body_hash = hex::encode(Sha256::digest(body));
-    let mut out = b"ekn.request/1".to_vec();
-    for part in [method, path_and_query, time, body_hash.as_str()] {
+    let mut out = b"ekn.request/2".to_vec();
+    for part in [method, path_and_query, time, nonce, body_hash.as_str()] {
         out.extend((part.len() as u64).to_le_bytes());
         out.extend(part.as_bytes());
     }
     out
 }
 
-/// Signs a request with the workstation's key: the signature's hex.
-pub fn sign_request(key: &SigningKey, method: &str, path_and_query: &str, time: &str, body: &[u8]) -> String {
-    hex::encode(key.sign(&request_bytes(method, path_and_query, time, body)).to_bytes())
+/// A signed request's headers' values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestSignature {
+    pub time: String,
+    pub nonce: String,
+    pub signature: String,
+}
+
+/// Signs a request with the workstation's key at `time`, with `nonce` (16 random bytes in hex,
+/// fresh for each request: the caller draws them).
+pub fn sign_request(
+    key: &SigningKey,
+    method: &str,
+    path_and_query: &str,
+    time: &str,
+    nonce: String,
+    body: &[u8],
+) -> RequestSignature {
+    let signature = hex::encode(key.sign(&request_bytes(method, path_and_query, time, &nonce, body)).to_bytes());
+    RequestSignature { time: time.to_string(), nonce, signature }
 }
 
 /// Checks a request's signature against the enrolled public key (hex).
 pub fn verify_request(
     public_key_hex: &str,
-    signature_hex: &str,
+    signed: &RequestSignature,
     method: &str,
     path_and_query: &str,
-    time: &str,
     body: &[u8],
 ) -> Result<(), String> {
     let key = parse_public_key(public_key_hex)?;
-    let bytes: [u8; 64] = hex::decode(signature_hex)
+    if signed.nonce.len() != 32 || !signed.nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err("the request's nonce is not 16 bytes of hex".into());
+    }
+    let bytes: [u8; 64] = hex::decode(&signed.signature)
         .ok()
         .and_then(|b| b.try_into().ok())
         .ok_or("the request's signature is not 64 bytes of hex")?;
-    key.verify(&request_bytes(method, path_and_query, time, body), &Signature::from_bytes(&bytes))
-        .map_err(|_| "the request's signature does not match the workstation's enrolled key".to_string())
+    key.verify(
+        &request_bytes(method, path_and_query, &signed.time, &signed.nonce, body),
+        &Signature::from_bytes(&bytes),
+    )
+    .map_err(|_| "the request's signature does not match the workstation's enrolled key".to_string())
+}
+
+/// The bytes the office signs for its answer to a signed request: the request's nonce (so an
+/// answer cannot be replayed to another request), the status and the body's SHA-256.
+pub fn reply_bytes(nonce: &str, status: u16, body: &[u8]) -> Vec<u8> {
+    let body_hash = hex::encode(Sha256::digest(body));
+    let status = status.to_string();
+    let mut out = b"ekn.reply/1".to_vec();
+    for part in [nonce, status.as_str(), body_hash.as_str()] {
+        out.extend((part.len() as u64).to_le_bytes());
+        out.extend(part.as_bytes());
+    }
+    out
+}
+
+/// Checks the office's signature over an answer against the office key learnt at joining.
+pub fn verify_reply(
+    office_key_hex: &str,
+    signature_hex: &str,
+    nonce: &str,
+    status: u16,
+    body: &[u8],
+) -> Result<(), String> {
+    let key = parse_public_key(office_key_hex)?;
+    let bytes: [u8; 64] = hex::decode(signature_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the office's signature is not 64 bytes of hex")?;
+    key.verify(&reply_bytes(nonce, status, body), &Signature::from_bytes(&bytes))
+        .map_err(|_| "the answer is not signed by the office's key learnt at joining".to_string())
+}
+
+/// The bytes a workstation signs to prove at enrolment that it holds the key it enrols (nobody
+/// can enrol a colleague's public key, which checkpoints and evidence packages publish).
+pub fn enrol_bytes(person: &str, public_key_hex: &str, epoch: &str) -> Vec<u8> {
+    let mut out = b"ekn.enrol/1".to_vec();
+    for part in [person, public_key_hex, epoch] {
+        out.extend((part.len() as u64).to_le_bytes());
+        out.extend(part.as_bytes());
+    }
+    out
+}
+
+/// Checks an enrolment's proof of possession.
+pub fn verify_enrol(person: &str, public_key_hex: &str, epoch: &str, proof_hex: &str) -> Result<(), String> {
+    let key = parse_public_key(public_key_hex)?;
+    let bytes: [u8; 64] = hex::decode(proof_hex)
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or("the enrolment's proof is not 64 bytes of hex")?;
+    key.verify(&enrol_bytes(person, public_key_hex, epoch), &Signature::from_bytes(&bytes))
+        .map_err(|_| "the enrolment is not signed by the key it enrols".to_string())
 }
 
 /// An ed25519 public key from its hex.
@@ -378,14 +554,31 @@ mod tests {
     fn a_signed_request_verifies_and_any_change_breaks_it() {
         let key = SigningKey::from_bytes(&[7u8; 32]);
         let public = hex::encode(key.verifying_key().to_bytes());
-        let sig = sign_request(&key, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}");
-        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_ok());
-        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{ }").is_err());
-        assert!(verify_request(&public, &sig, "GET", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_err());
-        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", "2026-11-24T00:00:00Z", b"{}").is_err());
+        let sig = sign_request(&key, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", "ab".repeat(16), b"{}");
+        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", b"{}").is_ok());
+        assert!(verify_request(&public, &sig, "POST", "/v1/sync/push", b"{ }").is_err());
+        assert!(verify_request(&public, &sig, "GET", "/v1/sync/push", b"{}").is_err());
+        let later = RequestSignature { time: "2026-11-24T00:00:00Z".into(), ..sig.clone() };
+        assert!(verify_request(&public, &later, "POST", "/v1/sync/push", b"{}").is_err());
+        let other_nonce = RequestSignature { nonce: "00".repeat(16), ..sig.clone() };
+        assert!(verify_request(&public, &other_nonce, "POST", "/v1/sync/push", b"{}").is_err());
         let other = SigningKey::from_bytes(&[8u8; 32]);
         let other_public = hex::encode(other.verifying_key().to_bytes());
-        assert!(verify_request(&other_public, &sig, "POST", "/v1/sync/push", "2026-11-23T00:00:00Z", b"{}").is_err());
+        assert!(verify_request(&other_public, &sig, "POST", "/v1/sync/push", b"{}").is_err());
+    }
+
+    #[test]
+    fn an_answer_is_bound_to_its_request_and_the_office_key() {
+        let office = SigningKey::from_bytes(&[9u8; 32]);
+        let public = hex::encode(office.verifying_key().to_bytes());
+        let signature = hex::encode(office.sign(&reply_bytes("n1", 200, b"{}")).to_bytes());
+        assert!(verify_reply(&public, &signature, "n1", 200, b"{}").is_ok());
+        assert!(verify_reply(&public, &signature, "n2", 200, b"{}").is_err(), "replayed to another request");
+        assert!(verify_reply(&public, &signature, "n1", 200, b"{ }").is_err());
+        assert!(verify_reply(&public, &signature, "n1", 403, b"{}").is_err());
+        let proof = hex::encode(office.sign(&enrol_bytes("A", &public, "e")).to_bytes());
+        assert!(verify_enrol("A", &public, "e", &proof).is_ok());
+        assert!(verify_enrol("B", &public, "e", &proof).is_err());
     }
 
     #[test]

@@ -201,20 +201,15 @@ impl Archive {
 /// The files a restore to `to` makes: the database (first as `<to>.restoring`), its header,
 /// its checkpoint and its documents' folder.
 pub fn restore_targets(to: &Path) -> Vec<PathBuf> {
-    vec![
-        to.to_path_buf(),
-        // A stale write-ahead log beside the new name would be replayed into the restored file.
-        beside(to, "-wal"),
-        beside(to, "-shm"),
-        restoring_path(to),
-        beside(&restoring_path(to), "-wal"),
-        beside(&restoring_path(to), "-shm"),
-        vault::header_path(to),
-        seal::checkpoint_path(to),
-        blobs::blobs_dir(to),
-        super::secret::key_path(to),
-        super::secret::signing_key_path(to),
-    ]
+    let files = super::files::DbFiles::of(to);
+    // Every file a database has (a stale write-ahead log beside the new name would be replayed
+    // into the restored file), its documents, and the restore's own file and its logs.
+    let mut targets: Vec<PathBuf> = files.files().into_iter().map(Path::to_path_buf).collect();
+    targets.push(files.documents.clone());
+    targets.push(files.restoring.clone());
+    targets.push(beside(&files.restoring, "-wal"));
+    targets.push(beside(&files.restoring, "-shm"));
+    targets
 }
 
 /// Refuses a restore over anything that is there: a restore writes new files only.
@@ -246,7 +241,7 @@ pub fn ensure_dir(dir: &Path) -> Result<(), StoreError> {
 
 /// Where a restore writes the database before it is checked.
 pub fn restoring_path(to: &Path) -> PathBuf {
-    beside(to, ".restoring")
+    super::files::DbFiles::of(to).restoring
 }
 
 /// Where a restored document goes.

@@ -47,9 +47,7 @@ pub enum BlobError {
 
 /// Where the documents of the database at `db_path` are kept.
 pub fn blobs_dir(db_path: &Path) -> PathBuf {
-    let mut name = db_path.as_os_str().to_owned();
-    name.push(".files");
-    PathBuf::from(name)
+    super::files::DbFiles::of(db_path).documents
 }
 
 /// Where the document with content digest `sha256` (64 hex digits) is kept beside `db_path`:
@@ -103,10 +101,19 @@ impl BlobStore {
         content.extend_from_slice(&self.key_id);
         content.extend_from_slice(&nonce);
         content.extend_from_slice(&sealed);
-        // Written aside and renamed, so a crash never leaves half a document under its digest.
+        // Written aside, flushed to the disk and renamed, the rename flushed too — all before the
+        // row that names the document commits: after a power cut a committed row never names a
+        // truncated or missing file.
         let partial = path.with_extension("partial");
-        std::fs::write(&partial, content).map_err(|e| io(&partial, e))?;
+        let write = || -> std::io::Result<()> {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&partial)?;
+            file.write_all(&content)?;
+            file.sync_all()
+        };
+        write().map_err(|e| io(&partial, e))?;
         std::fs::rename(&partial, &path).map_err(|e| io(&path, e))?;
+        super::vault::sync_dir(&path);
         Ok(true)
     }
 

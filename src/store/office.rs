@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::tasks::LogEntry;
 use super::{Store, StoreError};
 use crate::domain::journal::StoredEntry;
-use crate::domain::sync::{ConflictNotice, PullReply, TaskState, DEADLINE_KINDS};
+use crate::domain::sync::{ConflictNotice, PullReply, RedactionNotice, RetractionNotice, TaskState, DEADLINE_KINDS};
 
 /// The row of `office_link`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -28,6 +28,10 @@ pub struct OfficeLink {
     pub pull_cursor: i64,
     pub last_sync_at: Option<String>,
     pub last_error: Option<String>,
+    /// The office's own CA (PEM), when it was given at joining.
+    pub tls_ca: Option<String>,
+    /// The SHA-256 of the office's certificate, when a person confirmed it at joining.
+    pub tls_pin: Option<String>,
 }
 
 /// A queued read for the office's access log.
@@ -56,7 +60,7 @@ pub struct RemoteTask {
 }
 
 const LINK_COLUMNS: &str = "url, workstation_id, workstation_name, person, role, districts, office_key, instance, \
-                            joined_at, pushed_through, pull_cursor, last_sync_at, last_error";
+                            joined_at, pushed_through, pull_cursor, last_sync_at, last_error, tls_ca, tls_pin";
 
 impl Store {
     /// The office this workstation joined, if it did.
@@ -79,6 +83,8 @@ impl Store {
                     pull_cursor: r.get(10)?,
                     last_sync_at: r.get(11)?,
                     last_error: r.get(12)?,
+                    tls_ca: r.get(13)?,
+                    tls_pin: r.get(14)?,
                 })
             })
             .optional()?)
@@ -160,9 +166,80 @@ impl Store {
                     }
                 }
             }
+            for r in &page.retractions {
+                retract(tx, r)?;
+            }
+            for notice in &page.redactions {
+                scrub_replica(tx, notice)?;
+                // This workstation's own copies (its entries, the records it holds) are cleared by
+                // a journaled write; the notice waits here until that write is made.
+                let text = serde_json::to_string(notice).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO office_redactions(global_seq, notice) VALUES (?1, ?2) ON CONFLICT(global_seq) DO NOTHING",
+                    params![notice.global_seq, text],
+                )?;
+            }
             tx.execute("UPDATE office_link SET pull_cursor = max(pull_cursor, ?1) WHERE id = 1", [next])?;
             Ok(stored)
         })
+    }
+
+    /// Colleagues' destruction acts pulled and not yet carried out on this workstation's own copies.
+    pub fn pending_redactions(&self) -> Result<Vec<RedactionNotice>, StoreError> {
+        let mut stmt =
+            self.conn.prepare("SELECT notice FROM office_redactions WHERE applied_seq IS NULL ORDER BY global_seq")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            out.push(serde_json::from_str(&row?).map_err(|e| StoreError::Invalid(e.to_string()))?);
+        }
+        Ok(out)
+    }
+
+    /// Forgets everything pulled from the office (a revoked workstation, a blocked person): the
+    /// colleagues' entries, tasks, assignments, conflicts and acts waiting; the pull starts over
+    /// should the office take this workstation back. Returns (entries, tasks) purged.
+    pub fn purge_pulled(&mut self) -> Result<(usize, usize), StoreError> {
+        self.replicate(|tx| {
+            let entries = tx.execute("DELETE FROM remote_events", [])?;
+            let tasks = tx.execute("DELETE FROM remote_tasks", [])?;
+            tx.execute("DELETE FROM office_assignments", [])?;
+            tx.execute("DELETE FROM office_conflicts", [])?;
+            tx.execute("DELETE FROM office_redactions", [])?;
+            tx.execute("UPDATE office_link SET pull_cursor = 0 WHERE id = 1", [])?;
+            Ok((entries, tasks))
+        })
+    }
+
+    /// Records how far one of this workstation's acts reached: the office's copy, and the
+    /// colleagues' workstations (JSON `{reached, pending, checked_at}`).
+    pub fn record_act_reach(
+        &self,
+        act_number: &str,
+        reach: &crate::domain::sync::RedactionReach,
+        checked_at: &str,
+    ) -> Result<(), StoreError> {
+        let replicas = serde_json::json!({
+            "reached": reach.replicas_reached, "pending": reach.replicas_pending, "checked_at": checked_at
+        })
+        .to_string();
+        self.conn.execute(
+            "UPDATE destructions SET office_reached_at = ?2, office_entries = ?3, office_kept_v1 = ?4, \
+             office_kept_outside = ?5, replicas = ?6 WHERE act_number = ?1 AND received_from IS NULL",
+            params![act_number, reach.office_at, reach.office_entries, reach.kept_v1, reach.kept_outside, replicas],
+        )?;
+        Ok(())
+    }
+
+    /// This workstation's own acts the office has not fully carried everywhere yet (not reached
+    /// the office, or some colleague's workstation still to pull them).
+    pub fn acts_to_follow(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT act_number FROM destructions WHERE received_from IS NULL AND (office_reached_at IS NULL \
+             OR replicas IS NULL OR json_array_length(replicas, '$.pending') > 0) ORDER BY id",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<Vec<String>, _>>()?)
     }
 
     /// Records a conflict notice the office answered with (a resolution this workstation's
@@ -463,11 +540,11 @@ impl super::journal::Write<'_> {
     /// (the same office, the same workstation) keeps the sync's progress.
     pub fn set_office_link(&self, link: &OfficeLink) -> Result<(), StoreError> {
         self.tx.execute(
-            "INSERT INTO office_link(id, url, workstation_id, workstation_name, person, role, districts, office_key, instance, joined_at) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) \
+            "INSERT INTO office_link(id, url, workstation_id, workstation_name, person, role, districts, office_key, instance, joined_at, tls_ca, tls_pin) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
              ON CONFLICT(id) DO UPDATE SET url = excluded.url, workstation_name = excluded.workstation_name, \
              person = excluded.person, role = excluded.role, districts = excluded.districts, office_key = excluded.office_key, \
-             joined_at = excluded.joined_at",
+             joined_at = excluded.joined_at, tls_ca = excluded.tls_ca, tls_pin = excluded.tls_pin",
             params![
                 link.url,
                 link.workstation_id,
@@ -477,7 +554,9 @@ impl super::journal::Write<'_> {
                 link.districts.join(","),
                 link.office_key,
                 link.instance,
-                link.joined_at
+                link.joined_at,
+                link.tls_ca,
+                link.tls_pin
             ],
         )?;
         Ok(())
@@ -498,6 +577,67 @@ fn by_task_number(table: &str, columns: &str) -> String {
          UNION ALL \
          SELECT -r.id, {columns} FROM remote_tasks r JOIN {table} o ON o.object_key = r.object_key"
     )
+}
+
+/// Clears this replica's copies of what a destruction act cleared at the office: the personal
+/// data of colleagues' entries it pulled (the entry stays, naming the act), and the words of the
+/// conflict notices that quoted them. This workstation's own journal is a journaled write of its own.
+fn scrub_replica(tx: &rusqlite::Transaction<'_>, notice: &RedactionNotice) -> Result<(), StoreError> {
+    let destroyed = serde_json::Value::String(format!("⟨destroyed by act {}⟩", notice.act_number));
+    for global in &notice.entries {
+        tx.execute(
+            "UPDATE remote_events SET entry = json_set(json_remove(entry, '$.personal'), '$.redacted_by', ?2) \
+             WHERE global_seq = ?1",
+            params![global, notice.act_number],
+        )?;
+    }
+    let mut stmt = tx.prepare("SELECT id, notice FROM office_conflicts")?;
+    let conflicts: Vec<(i64, String)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+    for (id, text) in conflicts {
+        let mut value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        let mut changed = false;
+        if let Some(entries) = value.get_mut("entries").and_then(|e| e.as_array_mut()) {
+            for entry in entries {
+                let global = entry.get("global_seq").and_then(serde_json::Value::as_i64);
+                if global.is_some_and(|g| notice.entries.contains(&g)) {
+                    entry["detail"] = destroyed.clone();
+                    changed = true;
+                }
+            }
+        }
+        if changed {
+            tx.execute("UPDATE office_conflicts SET notice = ?2 WHERE id = ?1", params![id, value.to_string()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Undoes on this replica what a re-admitted restored database's superseded stream made: its
+/// entries from `from_seq` on, and each task they touched back to the state that stands (or gone).
+fn retract(tx: &rusqlite::Transaction<'_>, notice: &RetractionNotice) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM remote_events WHERE workstation_id = ?1 AND epoch = ?2 AND seq >= ?3",
+        params![notice.workstation_id, notice.epoch, notice.from_seq],
+    )?;
+    for task in &notice.tasks {
+        match &task.state {
+            Some(state) => {
+                let state = serde_json::to_string(state).map_err(|e| StoreError::Invalid(e.to_string()))?;
+                tx.execute(
+                    "UPDATE remote_tasks SET state = ?2, updated_global = ?3 WHERE object_key = ?1",
+                    params![task.object_key, state, notice.global_seq],
+                )?;
+            }
+            None => {
+                tx.execute("DELETE FROM remote_tasks WHERE object_key = ?1", [&task.object_key])?;
+                tx.execute("DELETE FROM office_assignments WHERE object_key = ?1", [&task.object_key])?;
+                tx.execute("DELETE FROM office_conflicts WHERE object_key = ?1", [&task.object_key])?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Keeps a conflict's latest notice (a later number replaces an earlier one, never the reverse).

@@ -108,6 +108,58 @@ impl Store {
         Ok((due, held))
     }
 
+    /// The appeal numbered `appeal_no`, unless it was destroyed already, and whether an open task
+    /// still holds it (a colleague's act reaching this workstation clears only what no open case holds).
+    pub fn appeal_to_destroy(&self, appeal_no: &str) -> Result<Option<(DueAppeal, bool)>, StoreError> {
+        let sql = format!(
+            "SELECT a.id, a.appeal_no, a.received, coalesce(a.decided, ''), a.category, a.region_code,
+                    EXISTS (SELECT 1 FROM tasks t WHERE t.appeal_id = a.id AND t.{OPEN_TASK})
+             FROM appeals a
+             WHERE a.appeal_no = ?1
+               AND NOT EXISTS (SELECT 1 FROM destroyed_records d WHERE d.record_kind = 'appeal' AND d.record_key = a.appeal_no)"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [appeal_no], |r| {
+                Ok((
+                    DueAppeal {
+                        id: r.get(0)?,
+                        appeal_no: r.get(1)?,
+                        received: r.get(2)?,
+                        decided: r.get(3)?,
+                        category: r.get(4)?,
+                        region_code: r.get(5)?,
+                    },
+                    r.get::<_, bool>(6)?,
+                ))
+            })
+            .optional()?)
+    }
+
+    /// The attachments of document `sha256` on the object `bin` not destroyed yet, each with
+    /// whether an issued act still names it.
+    pub fn attachments_to_destroy(&self, sha256: &str, bin: &str) -> Result<Vec<(DueAttachment, bool)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT at.id, s.bin, at.sha256, at.at, at.octets,
+                    EXISTS (SELECT 1 FROM acts_issued i WHERE i.subject_id = at.subject_id AND i.document = at.sha256)
+             FROM attachments at JOIN subjects s ON s.id = at.subject_id
+             WHERE at.sha256 = ?1 AND s.bin = ?2 ORDER BY at.id",
+        )?;
+        let rows = stmt.query_map([sha256, bin], |r| {
+            Ok((
+                DueAttachment {
+                    id: r.get(0)?,
+                    subject_bin: r.get(1)?,
+                    sha256: r.get(2)?,
+                    attached: r.get(3)?,
+                    octets: r.get(4)?,
+                },
+                r.get::<_, bool>(5)?,
+            ))
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
     /// The act that destroyed a record, if one did.
     pub fn destroyed_by(&self, kind: &str, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -162,6 +214,37 @@ impl Write<'_> {
             params![act_number, as_of.to_string(), reason, stamp.actor.person, stamp.at],
         )?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Marks a destruction as a colleague's act received through the office, from `workstation`.
+    pub fn destruction_received_from(&self, id: i64, workstation: &str) -> Result<(), StoreError> {
+        self.tx.execute("UPDATE destructions SET received_from = ?2 WHERE id = ?1", params![id, workstation])?;
+        Ok(())
+    }
+
+    /// Clears the personal data of this journal's entries `seqs` under `act_number` (a
+    /// colleague's act cleared them at the office); returns those that had any.
+    pub fn redact_seqs(&self, seqs: &[i64], act_number: &str) -> Result<Vec<i64>, StoreError> {
+        let mut cleared = Vec::new();
+        for seq in seqs {
+            if self.tx.execute("DELETE FROM journal_personal WHERE seq = ?1", [seq])? > 0 {
+                self.tx.execute(
+                    "INSERT INTO journal_redactions(seq, act_number) VALUES (?1, ?2) ON CONFLICT(seq) DO NOTHING",
+                    params![seq, act_number],
+                )?;
+                cleared.push(*seq);
+            }
+        }
+        Ok(cleared)
+    }
+
+    /// Marks a colleague's act pulled from the office as carried out here by entry `entry_seq`.
+    pub fn redaction_received(&self, global_seq: i64, entry_seq: i64) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE office_redactions SET applied_seq = ?2 WHERE global_seq = ?1",
+            params![global_seq, entry_seq],
+        )?;
+        Ok(())
     }
 
     pub fn finish_destruction(&self, id: i64, records: usize, entry_seq: i64) -> Result<(), StoreError> {
@@ -288,5 +371,53 @@ impl Write<'_> {
                 Ok(TableState { table: name.to_string(), rows: digest.rows, digest: digest.text() })
             })
             .collect()
+    }
+}
+
+/// A destruction act as the retention screen lists it, with how far it reached.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DestructionRow {
+    pub act_number: String,
+    pub as_of: String,
+    pub reason: String,
+    pub author: String,
+    pub at: String,
+    pub records: i64,
+    pub entry_seq: Option<i64>,
+    pub received_from: Option<String>,
+    pub office_reached_at: Option<String>,
+    pub office_entries: Option<i64>,
+    pub office_kept_v1: Option<i64>,
+    pub office_kept_outside: Option<i64>,
+    /// `{"reached": [...], "pending": [...], "checked_at": "..."}` as the office last said.
+    pub replicas: Option<String>,
+}
+
+impl Store {
+    /// Every destruction act applied here or received through the office, newest first.
+    pub fn destructions(&self) -> Result<Vec<DestructionRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT act_number, as_of, reason, author, at, records, entry_seq, received_from, office_reached_at,
+                    office_entries, office_kept_v1, office_kept_outside, replicas
+             FROM destructions ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(DestructionRow {
+                act_number: r.get(0)?,
+                as_of: r.get(1)?,
+                reason: r.get(2)?,
+                author: r.get(3)?,
+                at: r.get(4)?,
+                records: r.get(5)?,
+                entry_seq: r.get(6)?,
+                received_from: r.get(7)?,
+                office_reached_at: r.get(8)?,
+                office_entries: r.get(9)?,
+                office_kept_v1: r.get(10)?,
+                office_kept_outside: r.get(11)?,
+                replicas: r.get(12)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 }

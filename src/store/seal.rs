@@ -11,9 +11,7 @@ use super::StoreError;
 
 /// Where the checkpoint of the database at `db_path` lives.
 pub fn checkpoint_path(db_path: &Path) -> PathBuf {
-    let mut name = db_path.as_os_str().to_owned();
-    name.push(".checkpoint");
-    PathBuf::from(name)
+    super::files::DbFiles::of(db_path).checkpoint
 }
 
 /// The checkpoint's text, or `None` when there is no file.
@@ -36,5 +34,8 @@ pub fn write_checkpoint(db_path: &Path, text: &str) -> Result<(), StoreError> {
     let mut file = fs::File::create(&temp).map_err(io)?;
     file.write_all(text.as_bytes()).map_err(io)?;
     file.sync_data().map_err(io)?;
-    fs::rename(&temp, &path).map_err(io)
+    fs::rename(&temp, &path).map_err(io)?;
+    // The rename itself reaches the disk before the write that extended the journal is answered.
+    super::vault::sync_dir(&path);
+    Ok(())
 }

@@ -20,16 +20,12 @@ use super::StoreError;
 
 /// Where the key of the database at `db_path` lives.
 pub fn key_path(db_path: &Path) -> PathBuf {
-    let mut name = db_path.as_os_str().to_owned();
-    name.push(".key");
-    PathBuf::from(name)
+    super::files::DbFiles::of(db_path).key
 }
 
 /// Where the journal's signing key of the database at `db_path` lives.
 pub fn signing_key_path(db_path: &Path) -> PathBuf {
-    let mut name = db_path.as_os_str().to_owned();
-    name.push(".signing-key");
-    PathBuf::from(name)
+    super::files::DbFiles::of(db_path).signing_key
 }
 
 /// The two keys of a database, by what each is for.

@@ -44,23 +44,21 @@ const RECOVERY_TAG: &str = "EKN-RECOVERY-1";
 
 /// Where the vault header of the database at `db` lives.
 pub fn header_path(db: &Path) -> PathBuf {
-    beside(db, ".vault")
+    super::files::DbFiles::of(db).vault
 }
 
 /// The encrypted copy being made by an encryption in place.
 pub fn encrypting_path(db: &Path) -> PathBuf {
-    beside(db, ".encrypting")
+    super::files::DbFiles::of(db).encrypting
 }
 
 /// The plain file an encryption in place replaced, kept until it is overwritten and removed.
 pub fn replaced_plain_path(db: &Path) -> PathBuf {
-    beside(db, ".plain-replaced")
+    super::files::DbFiles::of(db).replaced_plain
 }
 
 pub(super) fn beside(db: &Path, suffix: &str) -> PathBuf {
-    let mut name = db.as_os_str().to_owned();
-    name.push(suffix);
-    PathBuf::from(name)
+    super::files::beside(db, suffix)
 }
 
 /// What a database file is, read from its first bytes.
@@ -106,6 +104,12 @@ impl DataKey {
     /// skips SQLCipher's own key derivation).
     pub(super) fn pragma(&self, schema: &str) -> Zeroizing<String> {
         Zeroizing::new(format!("PRAGMA {schema}.key = \"x'{}'\";", hex::encode(*self.0)))
+    }
+
+    /// The raw-key text a SQLCipher client is keyed with (`PRAGMA key = "x'…'"`): for a person
+    /// (or a test) reading the file with SQLCipher's own tools, behind the product's back.
+    pub fn sqlcipher_key(&self) -> Zeroizing<String> {
+        self.attach_value()
     }
 
     /// The key as the value of an `ATTACH … KEY ?` parameter (the raw-key text `x'…'`).

@@ -85,8 +85,7 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
         ))
         .unwrap()
         .lines()
-        .filter(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
-        .last()
+        .rfind(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_digit()))
         .unwrap()
         .to_string()
     };

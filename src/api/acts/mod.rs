@@ -176,9 +176,7 @@ fn prompts(lang: ActLang) -> Prompts {
 impl Session {
     /// Where the office keeps its own templates: beside the database.
     pub fn office_templates_dir(&self) -> PathBuf {
-        let mut name = self.path.as_os_str().to_owned();
-        name.push(".acts");
-        PathBuf::from(name)
+        crate::store::files::DbFiles::of(&self.path).acts
     }
 
     /// The template in force for a kind and language: `(label, bytes)`.

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{Auth, OfficeClient};
 use crate::api::{ApiError, Session};
 use crate::domain::sync::ConflictNotice;
 
@@ -26,10 +25,8 @@ impl Session {
     /// The conflicts in the supervisor's districts as the office holds them now, open ones first.
     pub fn office_conflicts(&mut self) -> Result<Vec<ConflictNotice>, ApiError> {
         let link = self.linked()?;
-        let client = OfficeClient::new(&link.url)?;
-        let at = self.clock().stamp();
-        let auth = Auth::Workstation { id: &link.workstation_id, key: &self.signer, at };
-        let notices: Vec<ConflictNotice> = client.call("GET", "/v1/conflicts", None::<&()>, auth)?;
+        let client = self.office_client(&link)?;
+        let notices: Vec<ConflictNotice> = client.call("GET", "/v1/conflicts", None::<&()>, self.office_auth(&link))?;
         for notice in &notices {
             self.store.record_conflict(notice)?;
         }
@@ -44,12 +41,14 @@ impl Session {
             return Err(ApiError::invalid("resolving a conflict needs a reason"));
         };
         let link = self.linked()?;
-        let client = OfficeClient::new(&link.url)?;
-        let at = self.clock().stamp();
-        let auth = Auth::Workstation { id: &link.workstation_id, key: &self.signer, at };
+        let client = self.office_client(&link)?;
         let body = serde_json::json!({ "chosen": params.keep, "reason": reason.trim() });
-        let notice: ConflictNotice =
-            client.call("POST", &format!("/v1/conflicts/{}/resolve", params.id), Some(&body), auth)?;
+        let notice: ConflictNotice = client.call(
+            "POST",
+            &format!("/v1/conflicts/{}/resolve", params.id),
+            Some(&body),
+            self.office_auth(&link),
+        )?;
         self.store.record_conflict(&notice)?;
         self.tasks_changed();
         Ok(notice)

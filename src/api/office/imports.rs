@@ -38,6 +38,10 @@ pub struct OfficeConnectorState {
     pub error_code: Option<String>,
     /// The run refused for good (its records invalid, its digest wrong): not fetched again.
     pub refused_run: Option<i64>,
+    /// The run being imported, marked before the import starts: a run that killed the program
+    /// mid-import is found marked at the next sync and refused instead of tried at every start.
+    #[serde(default)]
+    pub importing_run: Option<i64>,
 }
 
 /// What one sync did with an office connector's run.
@@ -84,6 +88,7 @@ impl Session {
                     error: None,
                     error_code: None,
                     refused_run: None,
+                    importing_run: None,
                 });
                 states.len() - 1
             });
@@ -93,8 +98,23 @@ impl Session {
             if settled {
                 continue;
             }
+            if state.importing_run == Some(run.run_id) {
+                // The last attempt never came back: the program stopped inside this run's import.
+                state.importing_run = None;
+                state.refused_run = Some(run.run_id);
+                state.error_code = Some(ErrorCode::OfficeRefused.code());
+                state.error = Some(format!(
+                    "office connector {} run {}: its import stopped the program last time; it is not tried again (the \
+                     office's next run will be)",
+                    run.connector, run.run_id
+                ));
+                continue;
+            }
+            state.importing_run = Some(run.run_id);
+            self.keep_office_connectors(&states)?;
             let result = self.import_office_run(client, auth, run);
             let state = &mut states[at];
+            state.importing_run = None;
             match &result {
                 Ok(report) => {
                     state.imported_run = Some(run.run_id);
@@ -127,10 +147,14 @@ impl Session {
             });
         }
         if states != before {
-            let text = serde_json::to_string(&states).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-            self.set_setting(OFFICE_CONNECTORS, &text)?;
+            self.keep_office_connectors(&states)?;
         }
         Ok(done)
+    }
+
+    fn keep_office_connectors(&mut self, states: &[OfficeConnectorState]) -> Result<(), ApiError> {
+        let text = serde_json::to_string(states).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        self.set_setting(OFFICE_CONNECTORS, &text)
     }
 
     /// Downloads one run's records, checks them against the pull's word, imports them.

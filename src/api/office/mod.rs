@@ -1,8 +1,14 @@
 //! The workstation in an office: joining (a person logs in once; the workstation is enrolled
 //! with the key that signs its journal, and from then on the journal's author is that person),
-//! syncing (push the journal's entries not yet pushed, pull colleagues' entries in scope, send
-//! the reads queued for the office's access log), and the link's status. Offline is normal:
-//! nothing is marked sent before the office said it took it, and sending again is harmless.
+//! syncing (push the journal's entries not yet pushed, pull colleagues' entries in scope, carry
+//! out the destruction acts the office hands on, send the reads queued for the office's access
+//! log), and the link's status. Offline is normal: nothing is marked sent before the office said
+//! it took it, and sending again is harmless.
+//!
+//! Joining asks for an encrypted database: a joined workstation holds colleagues' work and the key
+//! that signs for it, and a plain file copied off a laptop would keep syncing as its owner. The
+//! office is trusted as fixed at joining (`OfficeTrust`); a workstation the office revoked, or
+//! whose person it blocked, purges everything it pulled.
 
 mod client;
 mod conflicts;
@@ -20,13 +26,15 @@ use crate::domain::sync::{AccessEvent, PullReply, PushReply, PushRequest, SyncEv
 use crate::store::office::OfficeLink;
 use crate::store::{About, Stamp};
 
-pub use client::{Auth, OfficeClient};
+pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
 pub use imports::{OfficeConnectorState, OfficeImport};
 
 /// What joining needs: the office's address, the person's name and password, and what to call
-/// this machine. The password is sent once, to log in, and never kept.
+/// this machine; for an office whose certificate no public CA signed, its CA (PEM) or the
+/// fingerprint of its certificate as the administrator announced it. The password is sent once,
+/// to log in, and never kept.
 #[derive(Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct JoinParams {
@@ -34,6 +42,10 @@ pub struct JoinParams {
     pub user: String,
     pub password: String,
     pub workstation_name: Option<String>,
+    #[serde(default)]
+    pub tls_ca: Option<String>,
+    #[serde(default)]
+    pub tls_pin: Option<String>,
 }
 
 impl std::fmt::Debug for JoinParams {
@@ -82,6 +94,10 @@ pub struct SyncReport {
     pub network_refused: Option<String>,
     /// The office connectors' runs this sync imported, or tried to.
     pub office_imports: Vec<OfficeImport>,
+    /// Entries the office placed otherwise than this workstation said (it decides placement).
+    pub placement: Vec<crate::domain::sync::PlacementNote>,
+    /// This workstation's destruction acts the office carried out on its copy in this sync.
+    pub acts: Vec<String>,
     pub seconds: f64,
 }
 
@@ -103,6 +119,9 @@ struct EnrolRequest<'a> {
     name: &'a str,
     public_key: String,
     epoch: String,
+    /// This key's signature over the person, the key and the epoch: the office enrols only a key
+    /// the enrolling workstation holds.
+    proof: String,
 }
 
 #[derive(Deserialize)]
@@ -110,6 +129,39 @@ struct EnrolReply {
     workstation_id: String,
     office_key: String,
     person: OfficePerson,
+}
+
+/// A join refused because the office's certificate is signed by no CA this machine trusts: the
+/// message names the certificate the office presented, for a person to compare with the one the
+/// administrator announced and confirm with a pin (nothing was sent: the password never left).
+fn untrusted_office(error: ApiError, url: &str, trust: &OfficeTrust) -> ApiError {
+    if trust.ca_pem.is_some() || trust.pin.is_some() || !error.message.contains("did not prove who it is") {
+        return error;
+    }
+    match presented_fingerprint(url) {
+        Ok(fingerprint) => ApiError::new(
+            ErrorCode::OfficeRefused,
+            format!(
+                "{} The office presents a certificate with SHA-256 {fingerprint}: if it is the one the administrator \
+                 announced, join with --pin {fingerprint} (or give the office's CA with --ca FILE)",
+                error.message
+            ),
+        ),
+        Err(_) => error,
+    }
+}
+
+/// An act number as one segment of a path (an act number may hold a slash: "12/2026").
+fn percent_path(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// A fresh random instance id (hex of 16 bytes).
@@ -149,8 +201,16 @@ impl Session {
 
     /// Joins the office at `params.url` as `params.user`.
     pub fn office_join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
+        if matches!(self.access, crate::api::vault::Access::Plain) {
+            return Err(ApiError::invalid(
+                "a workstation joins an office with an encrypted database: it will hold colleagues' work and the key \
+                 that signs for this machine, and a plain file copied off it would keep syncing as its owner. Encrypt \
+                 it first (ekn vault encrypt --recovery-out FILE; Settings → Vault)",
+            ));
+        }
         let existing = self.store.office_link()?;
-        let client = OfficeClient::new(&params.url)?;
+        let trust = OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() };
+        let client = OfficeClient::new(&params.url, &trust, None)?;
         if let Some(link) = &existing {
             if link.url.trim_end_matches('/') != client.base() {
                 return Err(ApiError::invalid(format!(
@@ -168,19 +228,27 @@ impl Session {
                 ));
             }
         }
-        let login: LoginReply = client.call(
-            "POST",
-            "/v1/login",
-            Some(&serde_json::json!({ "name": params.user, "password": params.password })),
-            Auth::None,
-        )?;
+        let login: LoginReply = client
+            .call(
+                "POST",
+                "/v1/login",
+                Some(&serde_json::json!({ "name": params.user, "password": params.password })),
+                Auth::None,
+            )
+            .map_err(|e| untrusted_office(e, &params.url, &trust))?;
         let instance = existing.as_ref().map_or_else(new_instance, |l| l.instance.clone());
         let name = params.workstation_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name);
         let epoch = format!("{instance}.{}", self.store.epoch()?);
+        let public_key = hex::encode(self.signer.verifying_key().to_bytes());
+        let proof = {
+            use ed25519_dalek::Signer;
+            let bytes = crate::domain::sync::enrol_bytes(&login.person.name, &public_key, &epoch);
+            hex::encode(self.signer.sign(&bytes).to_bytes())
+        };
         let enrolled: Result<EnrolReply, ApiError> = client.call(
             "POST",
             "/v1/workstations/enrol",
-            Some(&EnrolRequest { name: &name, public_key: hex::encode(self.signer.verifying_key().to_bytes()), epoch }),
+            Some(&EnrolRequest { name: &name, public_key, epoch, proof }),
             Auth::Bearer(&login.token),
         );
         let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&login.token));
@@ -190,6 +258,18 @@ impl Session {
                 return Err(ApiError::new(
                     ErrorCode::OfficeRefused,
                     "the office enrolled this workstation under another id than before; ask the administrator",
+                ));
+            }
+            if link.office_key != enrolled.office_key {
+                // A key is never replaced silently: another office key is another office, or one
+                // that lost its key — an administrator's matter, not a sync's.
+                return Err(ApiError::new(
+                    ErrorCode::OfficeRefused,
+                    format!(
+                        "the office answers with another key ({}) than the one this workstation learnt at joining ({}); \
+                         nothing was changed — ask the administrator",
+                        enrolled.office_key, link.office_key
+                    ),
                 ));
             }
         }
@@ -209,6 +289,8 @@ impl Session {
             pull_cursor: 0,
             last_sync_at: None,
             last_error: None,
+            tls_ca: trust.ca_pem.clone(),
+            tls_pin: trust.pin.clone(),
         };
         // The join is the first entry the enrolled person writes.
         let stamp =
@@ -228,6 +310,18 @@ impl Session {
             Ok(())
         })?;
         self.office_status()
+    }
+
+    /// A client of the office this workstation joined, trusting it as fixed at joining and
+    /// requiring its key's signature on every answer.
+    pub(in crate::api) fn office_client(&self, link: &OfficeLink) -> Result<OfficeClient, ApiError> {
+        let trust = OfficeTrust { ca_pem: link.tls_ca.clone(), pin: link.tls_pin.clone() };
+        OfficeClient::new(&link.url, &trust, Some(&link.office_key))
+    }
+
+    /// A request signed by this workstation now.
+    pub(in crate::api) fn office_auth<'a>(&'a self, link: &'a OfficeLink) -> Auth<'a> {
+        Auth::Workstation { id: &link.workstation_id, key: &self.signer, at: self.clock().now() }
     }
 
     /// The link and what waits to be sent.
@@ -277,11 +371,10 @@ impl Session {
             return Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}")));
         }
         let object_key = self.task_object_key(&link.workstation_id, id)?;
-        let client = OfficeClient::new(&link.url)?;
+        let client = self.office_client(&link)?;
         let at = self.clock().stamp();
-        let auth = Auth::Workstation { id: &link.workstation_id, key: &self.signer, at: at.clone() };
         let body = serde_json::json!({ "object_key": object_key, "person": person, "reason": reason.trim() });
-        let _: serde_json::Value = client.call("POST", "/v1/assign", Some(&body), auth)?;
+        let _: serde_json::Value = client.call("POST", "/v1/assign", Some(&body), self.office_auth(&link))?;
         self.store.record_assignment(&object_key, person, &link.person, reason.trim(), &at)?;
         Ok(Assigned { task_id: id, object_key, assigned_to: person.to_string(), assigned_by: link.person, at })
     }
@@ -290,7 +383,7 @@ impl Session {
     /// what the writer had seen of it, and a task's state.
     fn sync_event(&self, link: &OfficeLink, entry: StoredEntry) -> Result<SyncEvent, ApiError> {
         let mut task = None;
-        let (object_key, mut district) = if let Some(id) = entry.task_id {
+        let (object_key, mut district): (Option<String>, Option<String>) = if let Some(id) = entry.task_id {
             let state = self.store.task_state(id)?;
             let kato = state.as_ref().and_then(|(_, k)| k.clone());
             task = match state {
@@ -311,9 +404,10 @@ impl Session {
         } else {
             (None, None)
         };
-        if district.is_none() {
-            district = link.districts.iter().find(|d| d.as_str() != "*").cloned();
-        }
+        // Where the object lives, when this workstation knows and it is within the person's
+        // districts; otherwise nothing is claimed and the office places the entry in the author's
+        // own district (it decides placement, and would refuse a claim outside the scope).
+        district = district.filter(|d| !d.trim().is_empty() && crate::domain::sync::in_scope(d, &link.districts));
         let base_global = match &object_key {
             Some(key) => self.store.seen_on_object(key)?,
             None => 0,
@@ -322,11 +416,17 @@ impl Session {
     }
 
     /// Pushes, pulls and sends the queued reads. Each step keeps what it finished: a sync cut
-    /// off half-way resumes where it stopped.
+    /// off half-way resumes where it stopped. The office's refusal of this workstation (revoked,
+    /// or its person blocked) purges what was pulled from it.
     pub fn sync(&mut self) -> Result<SyncReport, ApiError> {
         let started = Instant::now();
         let result = self.sync_steps(started);
         let at = self.clock().stamp();
+        if let Err(e) = &result {
+            if e.code == ErrorCode::OfficeRevoked {
+                self.purge_pulled(&e.message)?;
+            }
+        }
         match &result {
             Ok(_) => self.store.record_sync_end(&at, None)?,
             Err(e) => self.store.record_sync_end(&at, Some(&e.message))?,
@@ -334,13 +434,31 @@ impl Session {
         result
     }
 
+    /// Forgets what was pulled from the office, journaled: colleagues' entries, tasks,
+    /// assignments, conflicts. The person's own work stays.
+    fn purge_pulled(&mut self, why: &str) -> Result<(), ApiError> {
+        let link = self.linked()?;
+        self.store.secure_delete()?;
+        let (remote_entries, remote_tasks) = self.store.purge_pulled()?;
+        let stamp = self.system_stamp();
+        self.write_as(stamp, |w| {
+            let entry =
+                Entry::OfficePurged { office: link.url.clone(), why: why.to_string(), remote_entries, remote_tasks };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        self.store.checkpoint_truncate()?;
+        self.tasks_changed();
+        Ok(())
+    }
+
     fn sync_steps(&mut self, started: Instant) -> Result<SyncReport, ApiError> {
         let link = self.linked()?;
-        let client = OfficeClient::new(&link.url)?;
+        let client = self.office_client(&link)?;
         let epoch = self.sync_epoch(&link)?;
         let key = self.signer.clone();
         let clock = self.context.clock.clone();
-        let auth = || Auth::Workstation { id: &link.workstation_id, key: &key, at: clock.stamp() };
+        let auth = || Auth::Workstation { id: &link.workstation_id, key: &key, at: clock.now() };
         let mut report = SyncReport {
             pushed: 0,
             duplicates: 0,
@@ -352,6 +470,8 @@ impl Session {
             cosigned_size: None,
             network_refused: None,
             office_imports: Vec::new(),
+            placement: Vec::new(),
+            acts: Vec::new(),
             seconds: 0.0,
         };
 
@@ -384,6 +504,8 @@ impl Session {
             report.pushed += reply.applied;
             report.duplicates += reply.duplicates;
             report.conflicts.extend(reply.conflicts);
+            report.placement.extend(reply.placement);
+            report.acts.extend(reply.redactions.iter().map(|r| r.act_number.clone()));
             if reply.accepted_through_seq < last {
                 return Err(ApiError::new(
                     ErrorCode::OfficeRefused,
@@ -397,6 +519,10 @@ impl Session {
         let connector_runs = loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
+            if !reply.redactions.is_empty() {
+                // What a destruction act clears leaves no freed page behind in this file.
+                self.store.secure_delete()?;
+            }
             report.pulled += self.store.store_pulled(&reply)?;
             if let Some(network) = &reply.network {
                 match self.receive_office_network(network) {
@@ -412,6 +538,27 @@ impl Session {
                 break reply.connector_runs;
             }
         };
+        // Every page up to the cursor is stored: the office counts what its acts reached from this.
+        if report.pull_cursor > link.pull_cursor {
+            let ack = serde_json::json!({ "through": report.pull_cursor });
+            client.call_empty("POST", "/v1/sync/ack", Some(&ack), auth())?;
+        }
+        // Colleagues' destruction acts on this workstation's own copies, each a journaled write.
+        self.receive_redactions()?;
+        // How far this workstation's own acts have reached.
+        for act in self.store.acts_to_follow()? {
+            match client.call::<crate::domain::sync::RedactionReach>(
+                "GET",
+                &format!("/v1/retention/{}", percent_path(&act)),
+                None::<&()>,
+                auth(),
+            ) {
+                Ok(reach) => self.store.record_act_reach(&act, &reach, &self.clock().stamp())?,
+                // Not carried to the office yet (an act applied since this sync's push): next time.
+                Err(e) if e.code == ErrorCode::OfficeRefused && e.message.contains("not_found") => {}
+                Err(e) => return Err(e),
+            }
+        }
         // The office connectors' runs, once colleagues' work is in.
         report.office_imports = self.receive_office_runs(&client, &auth, &connector_runs)?;
 
@@ -428,6 +575,7 @@ impl Session {
                     outcome: "allowed".into(),
                     at: DateTime::parse_from_rfc3339(&r.at).map_or_else(|_| clock.now(), |t| t.with_timezone(&Utc)),
                     local_id: Some(r.id),
+                    epoch: Some(epoch.clone()),
                     detail: r.detail,
                 })
                 .collect();

@@ -9,6 +9,7 @@
 //! basis and whether the office confirmed it; an unconfirmed one is said so wherever it is used.
 
 mod act;
+mod received;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -112,6 +113,31 @@ pub struct RetentionReport {
     pub act_docx: Vec<u8>,
 }
 
+/// A destruction act as listed, with how far it reached: this workstation, the office's copy
+/// (what it cleared there and what it kept, and why), and the colleagues' workstations that
+/// pulled it — the act's own document was drafted before any of that could be known.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct DestructionView {
+    pub act_number: String,
+    pub as_of: String,
+    pub reason: String,
+    pub author: String,
+    pub at: String,
+    pub records: i64,
+    pub journal_seq: Option<i64>,
+    /// A colleague's act carried out here: the workstation it came from (through the office).
+    pub received_from: Option<String>,
+    /// Whether this workstation joined an office (else the act had no other copy to reach).
+    pub office: bool,
+    pub office_reached_at: Option<String>,
+    pub office_entries: Option<i64>,
+    pub office_kept_v1: Option<i64>,
+    pub office_kept_outside: Option<i64>,
+    pub replicas_reached: Vec<String>,
+    pub replicas_pending: Vec<String>,
+    pub replicas_checked_at: Option<String>,
+}
+
 /// A plan with the store's records behind it.
 struct Gathered {
     plan: RetentionPlan,
@@ -123,6 +149,45 @@ struct Gathered {
 const MAX_ACT_NUMBER: usize = 64;
 
 impl Session {
+    /// The destruction acts applied here or received through the office, newest first, with how
+    /// far each reached (as of the last sync).
+    pub fn retention_acts(&self) -> Result<Vec<DestructionView>, ApiError> {
+        let office = self.store.office_link()?.is_some();
+        let names = |value: &serde_json::Value, key: &str| -> Vec<String> {
+            value
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map_or_else(Vec::new, |a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
+        };
+        Ok(self
+            .store
+            .destructions()?
+            .into_iter()
+            .map(|d| {
+                let replicas: serde_json::Value =
+                    d.replicas.as_deref().and_then(|r| serde_json::from_str(r).ok()).unwrap_or_default();
+                DestructionView {
+                    act_number: d.act_number,
+                    as_of: d.as_of,
+                    reason: d.reason,
+                    author: d.author,
+                    at: d.at,
+                    records: d.records,
+                    journal_seq: d.entry_seq,
+                    received_from: d.received_from,
+                    office,
+                    office_reached_at: d.office_reached_at,
+                    office_entries: d.office_entries,
+                    office_kept_v1: d.office_kept_v1,
+                    office_kept_outside: d.office_kept_outside,
+                    replicas_reached: names(&replicas, "reached"),
+                    replicas_pending: names(&replicas, "pending"),
+                    replicas_checked_at: replicas.get("checked_at").and_then(|c| c.as_str()).map(str::to_string),
+                }
+            })
+            .collect())
+    }
+
     /// The records due for destruction on `as_of` under `rules`.
     pub fn retention_plan(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<RetentionPlan, ApiError> {
         Ok(self.gather(rules, as_of)?.plan)

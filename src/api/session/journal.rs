@@ -376,10 +376,19 @@ pub(in crate::api) fn verify_with(db: &Path, access: &Access) -> Result<JournalV
         } else if e.personal.is_some() {
             problems.push(JournalProblem::PersonalDataChanged { seq: e.seq });
         }
-        if e.kind == "retention_applied" && !broken {
-            if let Ok(Entry::RetentionApplied { act_number, redacted_entries, .. }) =
-                serde_json::from_str::<Entry>(&e.payload)
-            {
+        if (e.kind == "retention_applied" || e.kind == "retention_received") && !broken {
+            // An act applied here, or a colleague's act received through the office: either lists
+            // the entries whose personal data it cleared, and only those may lack it.
+            let act = match serde_json::from_str::<Entry>(&e.payload) {
+                Ok(Entry::RetentionApplied { act_number, redacted_entries, .. }) => {
+                    Some((act_number, redacted_entries))
+                }
+                Ok(Entry::RetentionReceived { act_number, redacted_entries, .. }) => {
+                    Some((act_number, redacted_entries))
+                }
+                _ => None,
+            };
+            if let Some((act_number, redacted_entries)) = act {
                 redactions.push(RedactionView { act_number: act_number.clone(), seq: e.seq, entries: 0 });
                 for seq in redacted_entries.into_iter().filter(|s| *s < e.seq) {
                     lawful.insert(seq, (act_number.clone(), e.seq));

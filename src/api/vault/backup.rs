@@ -446,5 +446,5 @@ fn backups_in(dir: &Path) -> Vec<String> {
 
 /// The folder "back up now" writes to: `backups/` beside the database.
 pub fn backups_dir(db: &Path) -> std::path::PathBuf {
-    db.parent().unwrap_or(Path::new(".")).join("backups")
+    crate::store::files::DbFiles::of(db).backups
 }

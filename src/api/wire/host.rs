@@ -102,6 +102,9 @@ pub struct HostState {
     journal: Mutex<JournalStatus>,
     next: AtomicU64,
     unlocking: Mutex<()>,
+    /// Set when the network worker wrote (a sync, a connector's run): the session worker drops
+    /// its caches before its next request, so no screen shows what was true before.
+    stale: std::sync::atomic::AtomicBool,
 }
 
 /// Locks a mutex whatever a panicking holder left: these values are plain data, always whole.
@@ -223,6 +226,18 @@ pub(in crate::api) mod on_host {
 
 type Job = (String, Value, mpsc::Sender<Result<Value, ApiError>>);
 
+/// The methods that wait on the network (the office, a registry portal): run by the network
+/// worker, never in front of a screen's request.
+const NETWORK_METHODS: [&str; 7] = [
+    "sync",
+    "connectors_run_due",
+    "connector_run",
+    "office_conflicts",
+    "office_resolve",
+    "office_assign",
+    "office_join",
+];
+
 /// The passphrase the lock screen sends (in a request's body, never its address).
 #[derive(Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -249,6 +264,10 @@ pub struct VaultState {
 pub struct Host {
     /// The worker's queue; `None` while an encrypted database waits for its passphrase.
     jobs: Mutex<Option<mpsc::Sender<Job>>>,
+    /// The network worker's queue (the office's sync, connectors' runs): a session of its own on
+    /// the same database, so minutes spent waiting on a portal or the office never hold up a
+    /// screen's request behind them.
+    network: Mutex<Option<mpsc::Sender<Job>>>,
     state: Arc<HostState>,
     database: PathBuf,
     created_demo: bool,
@@ -270,6 +289,7 @@ impl Host {
         }
         let host = Host {
             jobs: Mutex::new(None),
+            network: Mutex::new(None),
             state: Default::default(),
             database: db.to_path_buf(),
             created_demo,
@@ -287,6 +307,7 @@ impl Host {
         let (sender, receiver) = mpsc::channel::<Job>();
         let (opened_tx, opened_rx) = mpsc::channel::<Result<(), ApiError>>();
         let (worker_state, path, verify_context) = (self.state.clone(), self.database.clone(), context.clone());
+        let network_context = context.clone();
         std::thread::Builder::new()
             .name("ekn-session".into())
             .spawn(move || {
@@ -303,6 +324,9 @@ impl Host {
                     }
                 };
                 for (method, params, reply) in receiver {
+                    if worker_state.stale.swap(false, std::sync::atomic::Ordering::SeqCst) {
+                        session.forget_caches();
+                    }
                     let result = run_job(&mut session, &worker_state, &method, params);
                     let _ = reply.send(result);
                 }
@@ -311,9 +335,41 @@ impl Host {
         opened_rx
             .recv()
             .map_err(|_| ApiError::new(ErrorCode::Internal, "the session thread stopped while opening"))??;
+        *lock(&self.network) = Some(self.network_worker(network_context)?);
         Self::verify_in_background(&self.database, verify_context, self.state.clone());
         *lock(&self.jobs) = Some(sender);
         Ok(())
+    }
+
+    /// The network worker: its own session, opened at its first request (an encrypted database's
+    /// key is stretched once more then), running the methods that wait on the network.
+    fn network_worker(&self, context: Context) -> Result<mpsc::Sender<Job>, ApiError> {
+        let (sender, receiver) = mpsc::channel::<Job>();
+        let (state, path) = (self.state.clone(), self.database.clone());
+        std::thread::Builder::new()
+            .name("ekn-network".into())
+            .spawn(move || {
+                let mut session: Option<Session> = None;
+                for (method, params, reply) in receiver {
+                    if session.is_none() {
+                        match Session::open_with(&path, context.clone()) {
+                            Ok(s) => session = Some(s),
+                            Err(e) => {
+                                let _ = reply.send(Err(e));
+                                continue;
+                            }
+                        }
+                    }
+                    let Some(open) = session.as_mut() else { continue };
+                    // What another session wrote meanwhile is read afresh here too.
+                    open.forget_caches();
+                    let result = run_job(open, &state, &method, params);
+                    state.stale.store(true, std::sync::atomic::Ordering::SeqCst);
+                    let _ = reply.send(result);
+                }
+            })
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot start the network thread: {e}")))?;
+        Ok(sender)
     }
 
     /// The lock screen's answer: opens the encrypted database with `passphrase`. A wrong one
@@ -375,7 +431,8 @@ impl Host {
             return answer;
         }
         let (reply, answer) = mpsc::channel();
-        let jobs = lock(&self.jobs).clone().ok_or_else(|| {
+        let queue = if NETWORK_METHODS.contains(&method) { &self.network } else { &self.jobs };
+        let jobs = lock(queue).clone().ok_or_else(|| {
             ApiError::new(
                 ErrorCode::VaultLocked,
                 format!("{} is encrypted: enter its passphrase to open it", self.database.display()),

@@ -33,7 +33,7 @@ use crate::api::{
     QueueFilter, RiskModelCheck, Status, TaskDetail,
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
-use crate::api::{RetentionApplyRequest, RetentionPlan, RetentionReport};
+use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
@@ -605,6 +605,7 @@ methods! {
     restore_backup: Session(RestoreParams) -> RestoreReport;
     retention_plan: Session(RetentionPlanParams) -> RetentionPlan;
     retention_apply: Session(RetentionApplyRequest) -> RetentionApplied;
+    retention_acts: Session(NoParams) -> Vec<DestructionView>;
     office_status: Session(NoParams) -> OfficeStatus;
     office_join: Session(JoinParams) -> OfficeStatus;
     sync: Session(NoParams) -> SyncReport;
@@ -833,6 +834,10 @@ mod on_session {
             media_type: media_type.into(),
             base64: base64::engine::general_purpose::STANDARD.encode(bytes),
         }
+    }
+
+    pub fn retention_acts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<DestructionView>> {
+        s.retention_acts()
     }
 
     pub fn office_status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
