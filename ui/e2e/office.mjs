@@ -55,12 +55,18 @@ async function startPostgres() {
     chownSync(dir, uid, gid);
   }
   const data = join(dir, 'data');
-  asPostgres('initdb', ['-D', data, '-U', 'ekn', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N']);
+  asPostgres('initdb', ['-D', data, '-U', 'pgsuper', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '-N']);
   const port = await freePort();
   asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-k ${dir} -p ${port} -c listen_addresses='' -c fsync=off`, 'start']);
-  execFileSync(join(bin, 'psql'), ['-h', dir, '-p', String(port), '-U', 'ekn', '-d', 'postgres', '-c', 'CREATE DATABASE ekn'], { stdio: 'pipe' });
+  // As docs/OFFICE.md sets an office up: the owner, the server's own role, the database.
+  const admin = (program, ...args) => execFileSync(join(bin, program), ['-h', dir, '-p', String(port), '-U', 'pgsuper', ...args], { stdio: 'pipe' });
+  admin('createuser', 'ekn');
+  admin('createuser', 'ekn_office_app');
+  admin('createdb', '-O', 'ekn', 'ekn');
   return {
     url: `host=${dir} port=${port} user=ekn dbname=ekn`,
+    appUrl: `host=${dir} port=${port} user=ekn_office_app dbname=ekn`,
+    keyFile: join(dir, 'office.key'),
     stop() {
       try { asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']); } catch { /* already gone */ }
       rmSync(dir, { recursive: true, force: true });
@@ -69,11 +75,11 @@ async function startPostgres() {
 }
 
 /** `ekn-office serve` on a free loopback port; resolves once it answers /v1/health. */
-async function startOffice(pgUrl) {
+async function startOffice(pg) {
   const port = await freePort();
   const child = spawn(office(), ['serve', '--listen', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, EKN_OFFICE_PG: pgUrl },
+    env: { ...process.env, EKN_OFFICE_PG: pg.appUrl, EKN_OFFICE_KEY_FILE: pg.keyFile },
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
@@ -119,12 +125,16 @@ function extendFrom(ws, id, from, reason) {
 const plusDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 const ddmmyyyy = (iso) => iso.split('-').reverse().join('.');
 
-/** A workstation: a fresh `ekn` database with a few inspections, joined to the office as `user`. */
+/** The vault passphrase of every workstation of the journey (an office takes encrypted databases only). */
+const VAULT = 'Жетісу-2026 кеңсе';
+
+/** A workstation: a fresh, encrypted `ekn` database with a few inspections, joined to the office as `user`. */
 function workstation(url, user, prefix, name = `${user}'s PC`) {
   const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-ws-'));
   const db = join(dir, 'ekn.db');
-  const run = (...args) => execFileSync(ekn(), ['--db', db, ...args], { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
-  run('init', '--today', TODAY);
+  const env = { ...process.env, EKN_OFFICE_PASSWORD: PASSWORD, EKN_PASSPHRASE: VAULT };
+  const run = (...args) => execFileSync(ekn(), ['--db', db, ...args], { stdio: 'pipe', env }).toString();
+  run('init', '--today', TODAY, '--encrypt', '--recovery-out', join(dir, 'recovery.txt'));
   const { csv, bins } = inspectionsIn(prefix, 2);
   writeFileSync(join(dir, 'inspections.csv'), csv);
   run('import', 'inspections', join(dir, 'inspections.csv'));
@@ -139,11 +149,11 @@ export async function officeJourney(log = console.log) {
   let server = null;
   try {
     const cli = (...args) => execFileSync(office(), args, { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PG: pg.url, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
-    cli('migrate');
+    cli('migrate', '--key-file', pg.keyFile);
     cli('user', 'add', 'Асель Нурланова', '--role', 'prosecutor', '--districts', '1920');
     cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5530');
     cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1920,5530');
-    server = await startOffice(pg.url);
+    server = await startOffice(pg);
 
     log('two prosecutors push a task each');
     const asel = workstation(server.url, 'Асель Нурланова', '1920');
@@ -178,6 +188,11 @@ export async function officeJourney(log = console.log) {
     // The supervisor's workstation joined, but never synced: the app does that itself at start.
     const sup = workstation(server.url, 'Saule Supervisor', '1920');
     await withDesktopApp({ EKN_DB: sup.db, EKN_TODAY: TODAY }, out, async (d) => {
+      log('the supervisor unlocks the encrypted database');
+      await d.waitFor('[data-passphrase]', null, 60000);
+      await d.type('[data-passphrase]', VAULT);
+      await d.click('[data-unlock]');
+      await d.waitFor('nav[aria-label="main"]', null, 60000);
       log('the app syncs in the background and says when');
       await d.waitFor('[data-nav-sync]', null, 60000);
       const until = Date.now() + 30000;

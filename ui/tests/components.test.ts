@@ -25,7 +25,7 @@ describe('TaskRow', () => {
     i18n.lang = 'en';
     const link = { url: 'http://127.0.0.1:8740', workstation_id: 'w', workstation_name: 'pc', person: 'Saule',
       role: 'prosecutor', districts: ['1920'], office_key: 'k', instance: 'i', joined_at: '', pushed_through: 0,
-      pull_cursor: 0, last_sync_at: null, last_error: null };
+      pull_cursor: 0, last_sync_at: null, last_error: null, tls_ca: null, tls_pin: null };
     office.status = { link, pending_entries: 0, pulled_entries: 0, colleagues_tasks: 1, queued_reads: 0 };
     const view = taskView({ id: -3, owner: 'Асель Нурланова', assigned_to: 'Bekzat Omarov' });
     const first = render(TaskRow, { view });

@@ -61,6 +61,7 @@ export const api = {
   restoreBackup: (file: string, to: string, passphrase: string | null) => call('restore_backup', { file, to, passphrase }),
   retentionPlan: (asOf: string | null) => call('retention_plan', { as_of: asOf }),
   retentionApply: (p: RetentionApplyRequest) => call('retention_apply', p),
+  retentionActs: () => call('retention_acts', none),
   officeStatus: () => call('office_status', none),
   officeJoin: (p: JoinParams) => call('office_join', p),
   sync: () => call('sync', none),

@@ -72,6 +72,8 @@ export function entryDetail(line: JournalLine): string {
     case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;
     case 'retention_applied': return `№ ${e.act_number} · ${formatDate(e.as_of)} · ${e.records.length} · ${e.redacted_entries.length}: ${e.reason}`;
     case 'record_redacted': return `№ ${e.act_number}`;
+    case 'retention_received': return `№ ${e.act_number} · ${e.from_workstation.slice(0, 8)} · ${e.records_cleared.length} · ${e.redacted_entries.length} · ${e.replica_entries}`;
+    case 'office_purged': return `${e.office} · ${e.remote_entries} · ${e.remote_tasks}: ${e.why}`;
     case 'office_joined': return `${e.person} · ${e.role} · ${e.districts.join(', ')} · ${e.office}`;
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;

@@ -2,6 +2,8 @@
 
 /**
  * What joining needs: the office's address, the person's name and password, and what to call
- * this machine. The password is sent once, to log in, and never kept.
+ * this machine; for an office whose certificate no public CA signed, its CA (PEM) or the
+ * fingerprint of its certificate as the administrator announced it. The password is sent once,
+ * to log in, and never kept.
  */
-export type JoinParams = { url: string, user: string, password: string, workstation_name: string | null, };
+export type JoinParams = { url: string, user: string, password: string, workstation_name: string | null, tls_ca: string | null, tls_pin: string | null, };

@@ -36,6 +36,7 @@ import type { CorrectAppealParams } from "./CorrectAppealParams";
 import type { CreatedTasks } from "./CreatedTasks";
 import type { Dashboard } from "./Dashboard";
 import type { DeclineParams } from "./DeclineParams";
+import type { DestructionView } from "./DestructionView";
 import type { EvidencePackFile } from "./EvidencePackFile";
 import type { EvidenceVerification } from "./EvidenceVerification";
 import type { ExtendParams } from "./ExtendParams";
@@ -156,6 +157,7 @@ export type Methods = {
   restore_backup: { params: RestoreParams; result: RestoreReport };
   retention_plan: { params: RetentionPlanParams; result: RetentionPlan };
   retention_apply: { params: RetentionApplyRequest; result: RetentionApplied };
+  retention_acts: { params: NoParams; result: Array<DestructionView> };
   office_status: { params: NoParams; result: OfficeStatus };
   office_join: { params: JoinParams; result: OfficeStatus };
   sync: { params: NoParams; result: SyncReport };
@@ -233,6 +235,7 @@ export const METHOD_RUNS = {
   restore_backup: 'session',
   retention_plan: 'session',
   retention_apply: 'session',
+  retention_acts: 'session',
   office_status: 'session',
   office_join: 'session',
   sync: 'session',

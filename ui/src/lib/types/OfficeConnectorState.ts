@@ -21,4 +21,9 @@ error: string | null, error_code: string | null,
 /**
  * The run refused for good (its records invalid, its digest wrong): not fetched again.
  */
-refused_run: number | null, };
+refused_run: number | null, 
+/**
+ * The run being imported, marked before the import starts: a run that killed the program
+ * mid-import is found marked at the next sync and refused instead of tried at every start.
+ */
+importing_run: number | null, };

@@ -3,4 +3,12 @@
 /**
  * The row of `office_link`.
  */
-export type OfficeLink = { url: string, workstation_id: string, workstation_name: string, person: string, role: string, districts: Array<string>, office_key: string, instance: string, joined_at: string, pushed_through: number, pull_cursor: number, last_sync_at: string | null, last_error: string | null, };
+export type OfficeLink = { url: string, workstation_id: string, workstation_name: string, person: string, role: string, districts: Array<string>, office_key: string, instance: string, joined_at: string, pushed_through: number, pull_cursor: number, last_sync_at: string | null, last_error: string | null, 
+/**
+ * The office's own CA (PEM), when it was given at joining.
+ */
+tls_ca: string | null, 
+/**
+ * The SHA-256 of the office's certificate, when a person confirmed it at joining.
+ */
+tls_pin: string | null, };
