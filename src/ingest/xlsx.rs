@@ -266,7 +266,14 @@ fn shared_strings(archive: &mut zip::ZipArchive<Cursor<&[u8]>>, sink: &mut [u8])
         }
         read += n as u64;
         if read > MAX_WHOLE_PARTS {
-            break; // refused with the inflation's own message next
+            return Err(ReadError::at(
+                0,
+                format!(
+                    "the workbook unpacks to more than {} GiB («xl/sharedStrings.xml» among its parts): it is not an \
+                     export ЭКН reads; save the sheet as CSV",
+                    MAX_WHOLE_PARTS >> 30
+                ),
+            ));
         }
         let mut buffer = std::mem::take(&mut tail);
         let old = buffer.len();
@@ -300,7 +307,7 @@ fn check_ref(value: &[u8], range: bool) -> Result<(), String> {
         }
         let row: u32 = std::str::from_utf8(digits).ok()?.parse().ok()?;
         let column = text[..letters].iter().fold(0u32, |n, b| n * 26 + u32::from(b - b'A' + 1));
-        (row >= 1 && row <= MAX_ROWS).then_some((row, column))
+        (1..=MAX_ROWS).contains(&row).then_some((row, column))
     };
     if !range {
         return if cell(value).is_some() { Ok(()) } else { bad() };
