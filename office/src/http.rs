@@ -525,9 +525,19 @@ async fn card(
     Ok(Json(office::card(&mut client, &authed.caller, &bin).await?))
 }
 
-async fn tasks(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<office::OfficeTask>>, OfficeError> {
+#[derive(Deserialize)]
+struct TasksQuery {
+    after: Option<String>,
+    limit: Option<i64>,
+}
+
+async fn tasks(
+    State(state): State<AppState>,
+    Query(page): Query<TasksQuery>,
+    authed: Authed,
+) -> Result<Json<Vec<office::OfficeTask>>, OfficeError> {
     let mut client = state.pool.get().await?;
-    Ok(Json(office::tasks(&mut client, &authed.caller).await?))
+    Ok(Json(office::tasks(&mut client, &authed.caller, page.after.as_deref(), page.limit).await?))
 }
 
 #[derive(Deserialize)]

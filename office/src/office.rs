@@ -130,11 +130,27 @@ pub async fn card(
 }
 
 /// The tasks in the caller's scope (their districts; a prosecutor's own and assigned work too).
-pub async fn tasks(client: &mut deadpool_postgres::Client, caller: &Caller) -> Result<Vec<OfficeTask>, OfficeError> {
+/// A page of them at most `limit` long (1 to 10,000; 1,000 by default), after the task `after`
+/// (by key): the office's whole list is never built at once for one request.
+pub async fn tasks(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    after: Option<&str>,
+    limit: Option<i64>,
+) -> Result<Vec<OfficeTask>, OfficeError> {
     caller
         .require(&[Role::Prosecutor, Role::Supervisor], "read tasks (an analyst reads the dashboard's aggregates)")?;
+    if let Some(after) = after {
+        check_key(after, "a task's key")?;
+    }
+    let limit = limit.unwrap_or(1000).clamp(1, 10_000);
     let tx = scoped(client, &caller.scope()).await?;
-    let rows = tx.query(&format!("{TASK_QUERY} ORDER BY t.effective_due, t.object_key"), &[]).await?;
+    let rows = tx
+        .query(
+            &format!("{TASK_QUERY} WHERE ($1::text IS NULL OR t.object_key > $1) ORDER BY t.object_key LIMIT $2"),
+            &[&after, &limit],
+        )
+        .await?;
     tx.commit().await?;
     rows.iter().map(task_from_row).collect()
 }

@@ -382,13 +382,13 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         modified_field: None,
     };
     s.connector_add(&spec).unwrap();
-    let before = db.fingerprint();
+    let before = db.registry_fingerprint();
 
     let refused = s.connector_run("egov-inspections", &mut |_| {}).unwrap_err();
     assert!(refused.message.contains("403") && refused.message.contains("2 page(s) are staged"), "{}", refused.message);
     assert_eq!(refused.code, ekn::api::ErrorCode::PortalRefused);
     assert!(!refused.message.contains(KEY), "the key never appears: {}", refused.message);
-    assert_eq!(db.fingerprint(), before, "a run cut off publishes nothing");
+    assert_eq!(db.registry_fingerprint(), before, "a run cut off publishes nothing");
     let runs = s.connector_runs("egov-inspections", 5).unwrap();
     assert_eq!((runs.len(), runs[0].status.as_str()), (1, "staging"));
 

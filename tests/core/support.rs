@@ -44,6 +44,15 @@ impl TempDb {
     pub fn fingerprint(&self) -> String {
         ekn::store::Store::open(&self.path).unwrap().content_fingerprint().unwrap()
     }
+
+    /// The fingerprint of everything but the connectors' own bookkeeping (their runs and staged
+    /// pages): what a run that published nothing must leave as it was.
+    pub fn registry_fingerprint(&self) -> String {
+        ekn::store::Store::open(&self.path)
+            .unwrap()
+            .content_fingerprint_except(&["connector_runs", "connector_pages"])
+            .unwrap()
+    }
 }
 
 /// A valid BIN built from a serial number (type digit 4, so it is a legal entity).
