@@ -197,6 +197,8 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     let words = docx_text(&act);
     assert!(words.contains("7-УД") && words.contains(&appeal_no), "{words}");
     assert!(words.contains("не подтверждены") && words.contains("94-V"), "{words}");
+    // The act says which copies it covers: here, a workstation of no office, there are no others.
+    assert!(words.contains("Других копий нет"), "{words}");
     assert!(!words.contains(&probe));
 
     // Tampering after the redaction is still named: another entry's personal data removed

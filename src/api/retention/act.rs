@@ -23,6 +23,9 @@ pub(super) struct ActContext<'a> {
     pub author: &'a str,
     pub today: NaiveDate,
     pub lang: ActLang,
+    /// The office this workstation belongs to: its copy and the colleagues' are destroyed with the
+    /// next syncs, and the act says so (what each reached is followed after: `ekn retention acts`).
+    pub office: Option<String>,
 }
 
 /// The data the template names.
@@ -196,17 +199,31 @@ pub(super) fn draft(c: &ActContext<'_>, redacted: usize) -> Result<Vec<u8>, ApiE
         total: c.plan.total,
         rows,
         redacted,
-        backup_horizon: c.plan.backup_horizon.as_ref().map_or_else(
-            || {
-                if ru {
-                    "резервных копий не делалось"
-                } else {
-                    "сақтық көшірмелер жасалмаған"
-                }
-                .to_string()
-            },
-            horizon,
-        ),
+        backup_horizon: {
+            let backups = c.plan.backup_horizon.as_ref().map_or_else(
+                || {
+                    if ru {
+                        "резервных копий не делалось"
+                    } else {
+                        "сақтық көшірмелер жасалмаған"
+                    }
+                    .to_string()
+                },
+                horizon,
+            );
+            match (&c.office, ru) {
+                (None, true) => format!("{backups} Других копий нет: рабочее место не подключено к прокуратуре."),
+                (None, false) => format!("{backups} Басқа көшірмелер жоқ: жұмыс орны прокуратураға қосылмаған."),
+                (Some(office), true) => format!(
+                    "{backups} Копия в прокуратуре ({office}) и копии на рабочих местах коллег уничтожаются при \
+                     ближайшей синхронизации; какие копии уничтожены — в журнале актов (ekn retention acts)."
+                ),
+                (Some(office), false) => format!(
+                    "{backups} Прокуратурадағы ({office}) көшірме және әріптестердің жұмыс орындарындағы көшірмелер \
+                     келесі синхрондауда жойылады; қандай көшірмелер жойылғаны — актілер журналында (ekn retention acts)."
+                ),
+            }
+        },
         author: c.author.to_string(),
     };
     let template = match c.lang {

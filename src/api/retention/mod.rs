@@ -278,6 +278,7 @@ impl Session {
             author: &author,
             today,
             lang,
+            office: self.store.office_link()?.map(|l| l.url),
         };
         self.store.secure_delete()?;
         let mut report = self.write_as(stamp, |w| {
