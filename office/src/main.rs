@@ -64,6 +64,14 @@ enum Command {
         #[command(subcommand)]
         action: WorkstationAction,
     },
+    /// What the office refused or noticed (forks, epochs, claims an honest workstation never makes,
+    /// re-admissions, revocations), newest first: the administrator's to-do list.
+    Incidents {
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Conflicts between workstations (open first).
     Conflicts {
         #[arg(long)]
@@ -569,6 +577,17 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                         ws.id, ws.person, ws.name
                     );
                 }
+            }
+        }
+        Command::Incidents { limit, json } => {
+            let list = workstations::incidents(&pool.get().await?, limit.clamp(1, 10_000)).await?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("no incidents");
+            }
+            for i in list.iter().filter(|_| !json) {
+                println!("{}  {:<14} {}  {}", i.at, i.kind, i.workstation.as_deref().unwrap_or("—"), i.detail);
             }
         }
         Command::Conflicts { json } => {

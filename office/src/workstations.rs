@@ -225,3 +225,26 @@ pub async fn revoke(
     incident(client, ws, "revoked", &format!("by {}: {reason}", by.name)).await?;
     workstation(client, ws).await?.ok_or_else(|| OfficeError::not_found(format!("no workstation '{ws}'")))
 }
+
+/// One incident as the console lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Incident {
+    pub at: String,
+    pub kind: String,
+    pub workstation: Option<String>,
+    pub detail: String,
+}
+
+/// The newest incidents (the owner's console: the server's role may not read them).
+pub async fn incidents(client: &deadpool_postgres::Client, limit: i64) -> Result<Vec<Incident>, OfficeError> {
+    let rows = client.query("SELECT at, kind, ws, detail FROM incidents ORDER BY id DESC LIMIT $1", &[&limit]).await?;
+    Ok(rows
+        .iter()
+        .map(|r| Incident {
+            at: r.get::<_, DateTime<Utc>>(0).to_rfc3339(),
+            kind: r.get(1),
+            workstation: r.get(2),
+            detail: r.get(3),
+        })
+        .collect())
+}

@@ -97,6 +97,8 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
     );
     assert_eq!(stored, format!("task:{}/1@5530", rogue.ws));
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM incidents WHERE kind = 'placement'"), "1");
+    let (ok, out, err) = crate::support::office_cli(&office.pg_url, &["incidents"], &[]);
+    assert!(ok && out.contains("placement") && out.contains("outside"), "{out}{err}");
     // Асель's task state is untouched, and her card is still hers.
     let asel_state = office.pg.psql(
         "ekn",

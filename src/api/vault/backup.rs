@@ -1,5 +1,5 @@
 //! Backups that restore: `ekn backup --out FILE` makes one consistent, encrypted copy of a database
-//! in use, with a manifest of every member signed by the office's journal key, and journals it;
+//! in use, with a manifest of every member signed by the database's own journal key, and journals it;
 //! `ekn restore FILE --to PATH` checks every member against the manifest and the signature, writes
 //! a new database (never over one), verifies its journal, and begins a new epoch in it.
 //!
