@@ -47,6 +47,29 @@ pub struct Cleared {
 
 const OPEN_TASK: &str = "status = 'open'";
 
+/// An appeal from the first six columns of a row (id, number, received, decided, category, region).
+fn due_appeal(r: &rusqlite::Row<'_>) -> rusqlite::Result<DueAppeal> {
+    Ok(DueAppeal {
+        id: r.get(0)?,
+        appeal_no: r.get(1)?,
+        received: r.get(2)?,
+        decided: r.get(3)?,
+        category: r.get(4)?,
+        region_code: r.get(5)?,
+    })
+}
+
+/// An attachment from the first five columns of a row (id, BIN, digest, when, size).
+fn due_attachment(r: &rusqlite::Row<'_>) -> rusqlite::Result<DueAttachment> {
+    Ok(DueAttachment {
+        id: r.get(0)?,
+        subject_bin: r.get(1)?,
+        sha256: r.get(2)?,
+        attached: r.get(3)?,
+        octets: r.get(4)?,
+    })
+}
+
 impl Store {
     /// Decided appeals whose decision fell on or before `cut`, not destroyed yet; `held` the
     /// count of those an open task still holds.
@@ -68,14 +91,7 @@ impl Store {
                 held += 1;
                 continue;
             }
-            due.push(DueAppeal {
-                id: r.get(0)?,
-                appeal_no: r.get(1)?,
-                received: r.get(2)?,
-                decided: r.get(3)?,
-                category: r.get(4)?,
-                region_code: r.get(5)?,
-            });
+            due.push(due_appeal(r)?);
         }
         Ok((due, held))
     }
@@ -97,13 +113,7 @@ impl Store {
                 held += 1;
                 continue;
             }
-            due.push(DueAttachment {
-                id: r.get(0)?,
-                subject_bin: r.get(1)?,
-                sha256: r.get(2)?,
-                attached: r.get(3)?,
-                octets: r.get(4)?,
-            });
+            due.push(due_attachment(r)?);
         }
         Ok((due, held))
     }
@@ -118,22 +128,7 @@ impl Store {
              WHERE a.appeal_no = ?1
                AND NOT EXISTS (SELECT 1 FROM destroyed_records d WHERE d.record_kind = 'appeal' AND d.record_key = a.appeal_no)"
         );
-        Ok(self
-            .conn
-            .query_row(&sql, [appeal_no], |r| {
-                Ok((
-                    DueAppeal {
-                        id: r.get(0)?,
-                        appeal_no: r.get(1)?,
-                        received: r.get(2)?,
-                        decided: r.get(3)?,
-                        category: r.get(4)?,
-                        region_code: r.get(5)?,
-                    },
-                    r.get::<_, bool>(6)?,
-                ))
-            })
-            .optional()?)
+        Ok(self.conn.query_row(&sql, [appeal_no], |r| Ok((due_appeal(r)?, r.get::<_, bool>(6)?))).optional()?)
     }
 
     /// The attachments of document `sha256` on the object `bin` not destroyed yet, each with
@@ -145,18 +140,7 @@ impl Store {
              FROM attachments at JOIN subjects s ON s.id = at.subject_id
              WHERE at.sha256 = ?1 AND s.bin = ?2 ORDER BY at.id",
         )?;
-        let rows = stmt.query_map([sha256, bin], |r| {
-            Ok((
-                DueAttachment {
-                    id: r.get(0)?,
-                    subject_bin: r.get(1)?,
-                    sha256: r.get(2)?,
-                    attached: r.get(3)?,
-                    octets: r.get(4)?,
-                },
-                r.get::<_, bool>(5)?,
-            ))
-        })?;
+        let rows = stmt.query_map([sha256, bin], |r| Ok((due_attachment(r)?, r.get::<_, bool>(5)?)))?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 

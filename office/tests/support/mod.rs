@@ -635,23 +635,8 @@ impl Rogue {
 
     /// The same, with the answer's bytes as they came (for checking the office's signature).
     pub fn signed_raw(&self, method: &str, path: &str, nonce: &str) -> (u16, Vec<u8>, Option<String>) {
-        let time = chrono::Utc::now().to_rfc3339();
-        let signed = ekn::domain::sync::sign_request(&self.key, method, path, &time, nonce.to_string(), b"");
-        let response = http()
-            .request(method.parse().unwrap(), format!("{}{path}", self.url))
-            .header(ekn::domain::sync::HEADER_WORKSTATION, &self.ws)
-            .header(ekn::domain::sync::HEADER_TIME, signed.time)
-            .header(ekn::domain::sync::HEADER_NONCE, signed.nonce)
-            .header(ekn::domain::sync::HEADER_SIGNATURE, signed.signature)
-            .send()
-            .unwrap();
-        let status = response.status().as_u16();
-        let signature = response
-            .headers()
-            .get(ekn::domain::sync::HEADER_OFFICE_SIGNATURE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        (status, response.bytes().unwrap().to_vec(), signature)
+        let (status, _, signature, raw) = self.send(method, path, b"", Some(nonce), &chrono::Utc::now().to_rfc3339());
+        (status, raw, signature)
     }
 
     pub fn signed_at(
@@ -662,6 +647,19 @@ impl Rogue {
         nonce: Option<&str>,
         time: &str,
     ) -> (u16, serde_json::Value, Option<String>) {
+        let (status, json, signature, _) = self.send(method, path, body, nonce, time);
+        (status, json, signature)
+    }
+
+    /// One signed request: status, the body as JSON and as bytes, the office's signature header.
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: &[u8],
+        nonce: Option<&str>,
+        time: &str,
+    ) -> (u16, serde_json::Value, Option<String>, Vec<u8>) {
         let nonce = nonce.map_or_else(|| hex::encode(rand_bytes()), str::to_string);
         let signed = ekn::domain::sync::sign_request(&self.key, method, path, time, nonce, body);
         let response = http()
@@ -680,7 +678,8 @@ impl Rogue {
             .get(ekn::domain::sync::HEADER_OFFICE_SIGNATURE)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        (status, response.json().unwrap_or(serde_json::Value::Null), signature)
+        let raw = response.bytes().unwrap().to_vec();
+        (status, serde_json::from_slice(&raw).unwrap_or(serde_json::Value::Null), signature, raw)
     }
 
     /// The next entry of this rogue's own chain, about what the caller says.
