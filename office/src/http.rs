@@ -113,7 +113,18 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/connectors/{name}/runs/{run}/records", get(connector_records))
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(tower::limit::ConcurrencyLimitLayer::new(IN_FLIGHT))
+        .layer(axum::middleware::map_response(close_after_refused_body))
         .with_state(state)
+}
+
+/// A body refused for its size was not read to its end, so the connection cannot carry another
+/// request: saying `Connection: close` keeps a client from reusing it for its next, honest request
+/// (which would then fail on a connection the server has already dropped).
+async fn close_after_refused_body(mut answer: Response) -> Response {
+    if answer.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        answer.headers_mut().insert(axum::http::header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    answer
 }
 
 /// The certificate and key the office serves TLS with.

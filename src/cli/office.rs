@@ -179,6 +179,13 @@ fn render_sync(r: &SyncReport) -> String {
     for key in &r.conflicts {
         out += &format!("\nconflict opened on {key}: a supervisor resolves it; the earlier date stands until then");
     }
+    for note in &r.placement {
+        out += &format!("\nthe office placed it: {}", note.message);
+    }
+    for act in &r.acts {
+        out +=
+            &format!("\ndestruction act {act} carried out on the office's copy; `ekn retention acts` follows the rest");
+    }
     for i in &r.office_imports {
         out += &match (&i.import, &i.error) {
             (Some(import), _) => format!(

@@ -126,3 +126,31 @@ fn the_access_logs_verification_cannot_pass_by_reading_nothing() {
     let (ok, _, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
     assert!(!ok && err.contains("head says 3") && err.contains("reads 2"), "{err}");
 }
+
+#[test]
+fn the_access_log_takes_reads_from_their_workstation_only_and_keeps_them_in_their_district() {
+    let Some(office) = office() else { return };
+    office.add_user("Supervisor 5530", "supervisor", "5530");
+    office.add_user("Supervisor 1920", "supervisor", "1920");
+    // A person's session may not report reads (a workstation reports its own, signed).
+    let token = office.login("Асель Нурланова");
+    let read = serde_json::json!([{ "action": "card", "subject": "000000000001", "district": "5530",
+        "outcome": "allowed", "at": chrono::Utc::now().to_rfc3339(), "local_id": 1, "detail": null }]);
+    assert_eq!(office.post(&token, "/v1/access", read.clone()).0, 403);
+    // A workstation's report is taken bounded, only as what its person opened, placed by the office.
+    let rogue = crate::support::Rogue::enrol(&office, "Асель Нурланова", 9);
+    let refused = serde_json::json!([{ "action": "card", "subject": "x", "district": null, "outcome": "refused",
+        "at": chrono::Utc::now().to_rfc3339(), "local_id": 2, "detail": null }]);
+    let (status, _, _) = rogue.signed("POST", "/v1/access", &serde_json::to_vec(&refused).unwrap(), None);
+    assert_eq!(status, 400, "a workstation does not log refusals in the office's name");
+    let (status, body, _) = rogue.signed("POST", "/v1/access", &serde_json::to_vec(&read).unwrap(), None);
+    assert_eq!(status, 200, "{body}");
+    // It claimed 5530; the office knows nothing of the card, so it stands in the reader's own district.
+    let line = office.pg.psql("ekn", "SELECT district FROM access_log WHERE local_id = 1");
+    assert_eq!(line, "1920");
+    // Each supervisor reads the lines of their districts, never the other's.
+    let (_, log_5530) = office.get(&office.login("Supervisor 5530"), "/v1/access-log");
+    assert!(!log_5530.to_string().contains("000000000001"), "{log_5530}");
+    let (_, log_1920) = office.get(&office.login("Supervisor 1920"), "/v1/access-log");
+    assert!(log_1920.to_string().contains("000000000001"), "{log_1920}");
+}
