@@ -4,15 +4,14 @@
 
 use std::sync::OnceLock;
 
-use ekn::api::{self, Session};
+use ekn::api::Session;
 
-/// The demo database, built once for this module through `ekn init --demo`'s code path.
+/// The demo database, one copy for this module (the cards only read it).
 fn demo() -> &'static std::path::Path {
     static DB: OnceLock<(tempfile::TempDir, std::path::PathBuf)> = OnceLock::new();
     let (_, path) = DB.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("demo.db");
-        api::init(&path, Some(ekn::generator::ANCHOR), false, api::Context::cli(), &mut |_, _| {}).unwrap();
+        let path = crate::support::demo_copy(dir.path());
         (dir, path)
     });
     path

@@ -24,9 +24,7 @@ fn day(s: &str) -> chrono::NaiveDate {
 }
 
 fn demo(dir: &Path) -> PathBuf {
-    let path = dir.join("ekn.db");
-    api::init(&path, Some(ekn::generator::ANCHOR), false, Context::cli(), &mut |_, _| {}).unwrap();
-    path
+    crate::support::demo_copy(dir)
 }
 
 fn session_on(db: &Path, today: &str) -> Session {

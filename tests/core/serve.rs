@@ -15,13 +15,23 @@ struct Running {
     _dir: tempfile::TempDir,
 }
 
+/// A server on a copy of the demo database.
 fn start() -> Running {
+    serve(false)
+}
+
+/// A server started on a missing database with the demo asked for, which makes it (the way a
+/// newcomer first starts `ekn serve`).
+fn start_making_the_demo() -> Running {
+    serve(true)
+}
+
+fn serve(make_demo: bool) -> Running {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("ekn.db");
+    let db = if make_demo { dir.path().join("ekn.db") } else { crate::support::demo_copy(dir.path()) };
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
-    let host = Arc::new(Host::start(&db, true, ekn::domain::journal::Face::Browser, Some(today)).unwrap());
-    let db = db.clone();
-    assert!(host.created_demo(), "a missing database becomes the demo database");
+    let host = Arc::new(Host::start(&db, make_demo, ekn::domain::journal::Face::Browser, Some(today)).unwrap());
+    assert_eq!(host.created_demo(), make_demo, "a missing database becomes the demo database when asked");
     let server = Server::bind(host, 0, None).unwrap();
     let base = format!("http://127.0.0.1:{}", server.address.port());
     let token = server.token.clone();
@@ -104,7 +114,7 @@ fn errors_carry_their_code_and_status() {
 
 #[test]
 fn the_prosecutors_journey_through_the_api() {
-    let server = start();
+    let server = start_making_the_demo();
     let home = server.ok("home", json!({"assignee": ""}));
     let overdue_before = home["desk"]["overdue"].as_array().unwrap().len();
     assert!(overdue_before > 0, "the demo desk has overdue work");

@@ -7,6 +7,32 @@ use ekn::domain::ids::with_check_digit;
 use ekn::domain::records::DataKind;
 use ekn::ingest::ImportReport;
 
+/// The demo database dated [`ekn::generator::ANCHOR`], made once for this test binary through
+/// `ekn init --demo`'s code path and copied, with the files beside it, into `dir` as `ekn.db`.
+/// Making it trains the demo's two models and takes most of a minute in a debug build; a dozen
+/// tests only need one to work on, each its own copy. The tests of the making itself (`ekn init
+/// --demo`, the demo's dates, a server that creates it) still make their own.
+pub fn demo_copy(dir: &Path) -> PathBuf {
+    static TEMPLATE: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    let (_, template) = TEMPLATE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ekn.db");
+        api::init(&path, Some(ekn::generator::ANCHOR), false, api::Context::cli(), &mut |_, _| {}).unwrap();
+        // Its write-ahead log folded into the file, so the files below are the whole database.
+        ekn::store::Store::open(&path).unwrap().checkpoint().unwrap();
+        (dir, path)
+    });
+    let copy = dir.join("ekn.db");
+    let (from, to) = (ekn::store::files::DbFiles::of(template), ekn::store::files::DbFiles::of(&copy));
+    for (source, target) in from.files().into_iter().zip(to.files()) {
+        if source.exists() {
+            std::fs::copy(source, target).unwrap();
+        }
+    }
+    assert!(!from.documents.exists(), "the demo attaches no documents, so its files are the ones copied");
+    copy
+}
+
 /// A temporary directory with a fresh, empty database in it.
 pub struct TempDb {
     pub dir: tempfile::TempDir,

@@ -294,9 +294,7 @@ fn copy_plain(from: &Path, to: &Path) -> PathBuf {
 fn encryption_in_place_killed_at_any_moment_leaves_one_whole_database() {
     // The demo registry, big enough for the copy to take a while.
     let source = tempfile::tempdir().unwrap();
-    let plain = source.path().join("ekn.db");
-    let made = ekn().arg("--db").arg(&plain).args(["init", "--demo", "--today", "2026-11-20"]).output().unwrap();
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let plain = crate::support::demo_copy(source.path());
     let expected = Session::open(&plain).unwrap().status().unwrap();
 
     let encrypt = |dir: &Path| {
