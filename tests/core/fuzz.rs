@@ -16,9 +16,9 @@ fn host() -> &'static Host {
     &HOST
         .get_or_init(|| {
             let dir = tempfile::tempdir().unwrap();
-            let db = dir.path().join("fuzz.db");
+            let db = crate::support::demo_copy(dir.path());
             let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
-            let host = Host::start(&db, true, Face::Browser, today).unwrap();
+            let host = Host::start(&db, false, Face::Browser, today).unwrap();
             (dir, host)
         })
         .1
