@@ -48,7 +48,7 @@ enum Command {
         #[arg(long, env = "EKN_OFFICE_CONNECTORS_EVERY_S", default_value_t = 60)]
         connectors_every_s: u64,
     },
-    /// People: add, list, block.
+    /// People: add, list, block and unblock, set their units, districts and password.
     User {
         #[command(subcommand)]
         action: UserAction,
