@@ -24,7 +24,7 @@ try {
   await page.goto(server.url);
   const driver = {
     goto: (hash) => page.evaluate((h) => { location.hash = h; }, hash),
-    waitFor: (css, text) => (text ? page.locator(css, { hasText: text }).first() : page.locator(css).first()).waitFor({ timeout: 15000 }),
+    waitFor: (css, text, timeout = 15000) => (text ? page.locator(css, { hasText: text }).first() : page.locator(css).first()).waitFor({ timeout }),
     click: (css) => page.locator(css).first().click(),
     select: (css, value) => page.locator(css).first().selectOption(value),
     waitGone: (css) => page.locator(css).first().waitFor({ state: 'detached', timeout: 15000 }),

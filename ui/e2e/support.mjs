@@ -2,7 +2,7 @@
 // on it, and the choice of the object the journey works on (a demo object whose decided appeal
 // makes the card suggest the next step), found through the real HTTP API.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,11 +14,27 @@ export function ekn() {
   return process.env.EKN_BIN ?? join(ROOT, 'target/debug/ekn');
 }
 
+/**
+ * A fresh copy of the demo database the real binary made for TODAY. Making it trains the demo's two
+ * models (most of a minute in a debug build), so it is made once per binary — kept under target/,
+ * stamped with the binary's size and time and the day — and each run works on a copy of its files.
+ */
 export function freshDemoDb() {
+  const template = join(ROOT, 'target/e2e-demo');
+  const binary = statSync(ekn());
+  const stamp = `${binary.size} ${binary.mtimeMs} ${TODAY}`;
+  const stampFile = join(template, 'made-by');
+  if (!existsSync(stampFile) || readFileSync(stampFile, 'utf8') !== stamp) {
+    rmSync(template, { recursive: true, force: true });
+    mkdirSync(template, { recursive: true });
+    execFileSync(ekn(), ['--db', join(template, 'ekn.db'), 'init', '--demo', '--today', TODAY], { stdio: 'inherit' });
+    writeFileSync(stampFile, stamp);
+  }
   const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-'));
-  const db = join(dir, 'ekn.db');
-  execFileSync(ekn(), ['--db', db, 'init', '--demo', '--today', TODAY], { stdio: 'inherit' });
-  return db;
+  for (const name of readdirSync(template).filter((n) => n.startsWith('ekn.db'))) {
+    copyFileSync(join(template, name), join(dir, name));
+  }
+  return join(dir, 'ekn.db');
 }
 
 /** Starts `ekn serve` on `db` and resolves with its URL, token and process. */
