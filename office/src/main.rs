@@ -585,9 +585,10 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&list);
             } else if list.is_empty() {
                 println!("no incidents");
-            }
-            for i in list.iter().filter(|_| !json) {
-                println!("{}  {:<14} {}  {}", i.at, i.kind, i.workstation.as_deref().unwrap_or("—"), i.detail);
+            } else {
+                for i in &list {
+                    println!("{}  {:<14} {}  {}", i.at, i.kind, i.workstation.as_deref().unwrap_or("—"), i.detail);
+                }
             }
         }
         Command::Conflicts { json } => {

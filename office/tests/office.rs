@@ -108,6 +108,16 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     let owners: Vec<&str> = tasks.as_array().unwrap().iter().map(|t| t["owner"].as_str().unwrap()).collect();
     assert_eq!(owners.len(), 2, "{tasks}");
     assert!(owners.contains(&"Асель Нурланова") && owners.contains(&"Bekzat Omarov"));
+    // Page by page, by key: one, then the one after it, then nothing; a key that is no key refused.
+    let (_, first) = office.get(&token, "/v1/tasks?limit=1");
+    let first_key = first[0]["object_key"].as_str().unwrap().to_string();
+    let (_, second) = office.get(&token, &format!("/v1/tasks?limit=1&after={first_key}"));
+    assert_eq!(second.as_array().unwrap().len(), 1, "{second}");
+    assert!(second[0]["object_key"].as_str().unwrap() > first_key.as_str(), "{first} then {second}");
+    let last_key = second[0]["object_key"].as_str().unwrap().to_string();
+    let (_, none) = office.get(&token, &format!("/v1/tasks?limit=1&after={last_key}"));
+    assert_eq!(none.as_array().unwrap().len(), 0, "{none}");
+    assert_eq!(office.get(&token, "/v1/tasks?after=%0A").0, 400);
     // A prosecutor's list holds their own only.
     let token_b = office.login("Bekzat Omarov");
     let (_, tasks_b) = office.get(&token_b, "/v1/tasks");

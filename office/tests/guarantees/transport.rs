@@ -203,6 +203,11 @@ fn hostile_logins_neither_grow_the_office_nor_stop_honest_work() {
         attackers.into_iter().flat_map(|a| a.join().unwrap()).collect()
     });
     assert_eq!(statuses.len(), 200);
+    // A name refused for its size closes its connection, so no client sends its next request down it.
+    let big = serde_json::json!({ "name": "Ж".repeat(512 * 1024), "password": "wrong password" });
+    let refused = http().post(&url).json(&big).send().unwrap();
+    assert_eq!(refused.status().as_u16(), 413);
+    assert_eq!(refused.headers().get("connection").and_then(|v| v.to_str().ok()), Some("close"));
     assert!(statuses.iter().all(|s| matches!(s, 0 | 401 | 413 | 429)), "{statuses:?}");
     // A 1 MB name is refused by its size: answered 413, or the connection closed on the rest of it (0).
     let by_size = statuses.iter().filter(|s| matches!(s, 0 | 413)).count();
