@@ -1,4 +1,4 @@
-// What both e2e runs share: a fresh demo database made by the real `ekn` binary, an `ekn serve`
+// What both e2e runs share: a fresh copy of the demo database the real `ekn` binary made, an `ekn serve`
 // on it, and the choice of the object the journey works on (a demo object whose decided appeal
 // makes the card suggest the next step), found through the real HTTP API.
 import { spawn, execFileSync } from 'node:child_process';
