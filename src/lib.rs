@@ -15,6 +15,7 @@ pub mod api;
 pub mod connect;
 pub mod domain;
 pub mod evidence;
+pub mod extract;
 pub mod generator;
 pub mod ingest;
 pub mod serve;

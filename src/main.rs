@@ -260,6 +260,12 @@ enum Command {
         #[command(subcommand)]
         action: cli::evidence::EvidenceAction,
     },
+    /// Documents attached to an object as ЭКН read them: pages (text layer or OCR), requisites
+    /// proposed as facts, and a person's confirm or reject (see docs/DOCUMENTS.md).
+    Docs {
+        #[command(subcommand)]
+        action: cli::docs::DocsAction,
+    },
     /// The local risk model of the next inspection going wrong: train it on the registry, score a
     /// plan of upcoming inspections, explain an object's risk beside the imported scores.
     Risk {
@@ -481,6 +487,10 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::journal::run_journal(&db, &context, open, action, query, json)
         }
         Command::Evidence { action } => cli::evidence::run_evidence(&mut open()?, action),
+        Command::Docs { action: cli::docs::DocsAction::Measure { dir, no_ocr, misses, json } } => {
+            cli::docs::run_measure(&dir, no_ocr, misses, json)
+        }
+        Command::Docs { action } => cli::docs::run_docs(&mut open()?, action),
         Command::Act { action } => cli::run_act(&db, context.clone(), action),
         Command::Task { action } => cli::run_task(&db, context.clone(), action),
         Command::Desk { assignee, today, json } => {

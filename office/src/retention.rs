@@ -63,7 +63,7 @@ pub async fn carry_out(
             "SELECT e.global_seq, e.district, e.entry FROM events e WHERE e.superseded_by IS NULL AND e.global_seq <> $1 AND ( \
                e.entry->>'appeal_no' = ANY($2) OR e.object_key = ANY($3) OR split_part(e.object_key, '/', 1) = ANY($3) \
                OR e.object_key IN (SELECT t.object_key FROM office_tasks t WHERE t.state->>'appeal_no' = ANY($2)) \
-               OR (e.kind = 'document_attached' AND e.entry->>'subject_bin' = ANY($4)))",
+               OR (e.kind IN ('document_attached', 'fact_confirmed', 'fact_rejected') AND e.entry->>'subject_bin' = ANY($4)))",
             &[&entry_global, &appeals, &appeal_keys, &bins],
         )
         .await?;
@@ -73,7 +73,9 @@ pub async fn carry_out(
         let global: i64 = row.get(0);
         let district: Option<String> = row.get(1);
         let Ok(stored) = serde_json::from_value::<StoredEntry>(row.get(2)) else { continue };
-        if stored.kind == "document_attached" {
+        // A document's entries (attached, and a person's decisions on what was read from it)
+        // count only for the document the act names.
+        if matches!(stored.kind.as_str(), "document_attached" | "fact_confirmed" | "fact_rejected") {
             let sha = serde_json::from_str::<serde_json::Value>(&stored.payload)
                 .ok()
                 .and_then(|p| p.get("sha256").and_then(|s| s.as_str()).map(str::to_string));

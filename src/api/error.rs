@@ -74,6 +74,8 @@ pub enum ErrorCode {
     /// A registry portal did not answer after every retry, or asked to wait too long: nothing was
     /// published, and the next run resumes from what is staged.
     PortalUnavailable,
+    /// The person cancelled long work (reading a document); nothing was recorded.
+    Cancelled,
 }
 
 impl ErrorCode {

@@ -48,7 +48,9 @@ pub use wire::{host, rpc};
 pub use crate::analytics::power::PowerReport;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
+pub use crate::extract::Progress as ReadProgress;
 pub use crate::generator::second::Plant;
+pub use crate::store::DocumentHit;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use acts::{ActDraft, ActDraftRequest, ActIssueRequest, ActIssued};
@@ -78,6 +80,10 @@ pub use deadlines::{
 };
 pub use error::{ApiError, ErrorCode, ErrorDetail};
 pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
+pub use evidence::documents::{
+    DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText, ReaderStatus,
+};
+pub use evidence::measure::{measure_documents, DocumentsMeasure};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};
 pub use models::ModelPassport;

@@ -73,7 +73,14 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
             let bytes =
                 std::fs::read(&file).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
             let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            print(json, &session.attach_evidence(&bin, &name, &bytes, note.as_deref())?, render_attached)
+            let bar = indicatif::ProgressBar::new(0);
+            let attached = session.attach_and_read(&bin, &name, &bytes, note.as_deref(), &mut |p| {
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+                true
+            });
+            bar.finish_and_clear();
+            print(json, &attached?, render_attached)
         }
         EvidenceAction::Tick { bin, item, untick, document, note, json } => {
             let request = ChecklistMarkRequest { bin, item, ticked: !untick, document, note };
@@ -156,7 +163,13 @@ pub fn render_attached(r: &Attached) -> String {
         a.octets,
         a.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default(),
         a.sha256
-    )
+    ) + &match (&r.read_state, &r.read_error) {
+        (Some(state), _) => {
+            format!("  read: {state}, {} fact(s) proposed (`ekn docs list {}`)\n", r.facts, r.subject_bin)
+        }
+        (None, Some(e)) => format!("  not read: {e}\n"),
+        (None, None) => String::new(),
+    }
 }
 
 fn render_items(out: &mut String, items: &[ChecklistState]) {

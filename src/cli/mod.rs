@@ -9,6 +9,7 @@ pub mod appeals;
 pub mod bench;
 pub mod connect;
 pub mod deadlines;
+pub mod docs;
 pub mod evidence;
 pub mod journal;
 pub mod office;

@@ -456,6 +456,36 @@ pub enum Entry {
         file_name: String,
         octets: u64,
     },
+    /// A document's text and requisites were read (on attaching, or again after a rules or
+    /// engine update): how many pages, how many by OCR, how many facts were proposed.
+    DocumentRead {
+        subject_bin: String,
+        sha256: String,
+        state: String,
+        pages: u32,
+        ocr_pages: u32,
+        facts: usize,
+        engine: String,
+        rules_version: String,
+    },
+    /// A person confirmed a fact read from a document, as proposed or corrected.
+    FactConfirmed {
+        subject_bin: String,
+        sha256: String,
+        fact_id: i64,
+        fact_kind: String,
+        /// The value in force (JSON); personal, since an addressee may be a citizen.
+        value: String,
+        corrected: bool,
+    },
+    /// A person rejected a fact read from a document, with the reason.
+    FactRejected {
+        subject_bin: String,
+        sha256: String,
+        fact_id: i64,
+        fact_kind: String,
+        reason: String,
+    },
     /// A checklist item was ticked or unticked by a person.
     ChecklistMarked {
         subject_bin: String,
@@ -612,6 +642,9 @@ impl Entry {
             Entry::ActDrafted { .. } => "act_drafted",
             Entry::ActIssued { .. } => "act_issued",
             Entry::DocumentAttached { .. } => "document_attached",
+            Entry::DocumentRead { .. } => "document_read",
+            Entry::FactConfirmed { .. } => "fact_confirmed",
+            Entry::FactRejected { .. } => "fact_rejected",
             Entry::ChecklistMarked { .. } => "checklist_marked",
             Entry::RulesChanged { .. } => "rules_changed",
             Entry::Baseline { .. } => "baseline",
@@ -661,6 +694,8 @@ impl Entry {
             | "risk_overridden" => &["reason"],
             "task_noted" => &["note"],
             "document_attached" => &["file_name"],
+            "fact_confirmed" => &["value"],
+            "fact_rejected" => &["reason"],
             "act_issued" => &["addressee"],
             _ => &[],
         }
@@ -768,6 +803,16 @@ impl Entry {
             ),
             Entry::DocumentAttached { subject_bin, file_name, octets, .. } => {
                 format!("{subject_bin}: document {file_name} ({octets} bytes) attached")
+            }
+            Entry::DocumentRead { subject_bin, pages, ocr_pages, facts, state, .. } => format!(
+                "{subject_bin}: document read ({state}): {pages} page(s), {ocr_pages} by OCR, {facts} fact(s) proposed"
+            ),
+            Entry::FactConfirmed { subject_bin, fact_kind, value, corrected, .. } => format!(
+                "{subject_bin}: {fact_kind} from a document {} as {value}",
+                if *corrected { "corrected" } else { "confirmed" }
+            ),
+            Entry::FactRejected { subject_bin, fact_kind, reason, .. } => {
+                format!("{subject_bin}: {fact_kind} from a document rejected: {reason}")
             }
             Entry::ChecklistMarked { subject_bin, item, ticked, .. } => {
                 format!("{subject_bin}: checklist item {item} {}", if *ticked { "ticked" } else { "unticked" })

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod blobs;
 mod card;
 pub mod connectors;
+mod documents;
 pub mod files;
 mod import;
 pub mod journal;
@@ -35,6 +36,7 @@ use crate::domain::territory::REGIONS;
 
 pub use acts::{Attachment, ChecklistMark, IssuedAct, NewIssuedAct};
 pub use analytics::{NewReview, Review};
+pub use documents::{DocFact, DocPage, DocRead, DocumentHit, NewFact, NewPage, NewRead};
 pub use import::{inspection_hash, risk_hash, subject_facts_hash, ImportHeader, ImportTotals, ImportWriter, Upsert};
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
@@ -65,6 +67,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_inspections_kind_check", include_str!("migrations/0017_inspections_kind_check.sql")),
     ("0018_connector_modified", include_str!("migrations/0018_connector_modified.sql")),
     ("0019_office_trust", include_str!("migrations/0019_office_trust.sql")),
+    ("0020_documents", include_str!("migrations/0020_documents.sql")),
 ];
 
 /// The schema version this build writes.

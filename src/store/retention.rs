@@ -296,8 +296,17 @@ impl Write<'_> {
         let key = format!("{}@{}", attachment.sha256, attachment.subject_bin);
         self.mark_destroyed("attachment", &key, rule, destruction)?;
         self.tx.execute("DELETE FROM attachments WHERE id = ?1", [attachment.id])?;
+        // What was read from it goes with it: the object's decisions on its facts always, its
+        // text, index and facts once no object holds the document any more.
+        let subject_id: i64 =
+            self.tx.query_row("SELECT id FROM subjects WHERE bin = ?1", [&attachment.subject_bin], |r| r.get(0))?;
+        let others: i64 =
+            self.tx
+                .query_row("SELECT count(*) FROM attachments WHERE sha256 = ?1", [&attachment.sha256], |r| r.get(0))?;
+        self.destroy_document_text(&attachment.sha256, subject_id, others == 0)?;
         let (entries, kept_v1_entries) = self.redact_entries(
-            "j.kind = 'document_attached' AND j.subject_bin = ?1 AND json_extract(j.payload, '$.sha256') = ?2",
+            "j.kind IN ('document_attached', 'fact_confirmed', 'fact_rejected') AND j.subject_bin = ?1
+               AND json_extract(j.payload, '$.sha256') = ?2",
             params![attachment.subject_bin, attachment.sha256],
             act_number,
         )?;
@@ -324,7 +333,8 @@ impl Write<'_> {
             &format!(
                 "SELECT count(*) FROM journal j WHERE ({filter}) AND j.version = 1
                    AND j.kind IN ('task_created', 'task_extended', 'task_suspended', 'task_noted',
-                                  'suggestion_declined', 'appeal_corrected', 'document_attached', 'act_issued')"
+                                  'suggestion_declined', 'appeal_corrected', 'document_attached', 'act_issued',
+                                  'fact_confirmed', 'fact_rejected')"
             ),
             args,
             |r| r.get(0),

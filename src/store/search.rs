@@ -14,6 +14,8 @@ pub struct SearchHits {
     pub query: String,
     pub subjects: Vec<SubjectHit>,
     pub appeals: Vec<AppealHit>,
+    /// Attached documents whose text holds the words, each at its best page.
+    pub documents: Vec<super::DocumentHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -37,7 +39,12 @@ pub struct AppealHit {
 impl Store {
     pub fn search(&self, query: &str, limit: usize) -> Result<SearchHits, StoreError> {
         let folded = fold_for_search(query.trim());
-        let mut hits = SearchHits { query: query.trim().to_string(), subjects: Vec::new(), appeals: Vec::new() };
+        let mut hits = SearchHits {
+            query: query.trim().to_string(),
+            subjects: Vec::new(),
+            appeals: Vec::new(),
+            documents: Vec::new(),
+        };
         if folded.is_empty() {
             return Ok(hits);
         }
@@ -105,6 +112,7 @@ impl Store {
                     })
                 })?
                 .collect::<Result<_, _>>()?;
+            hits.documents = self.search_documents(&folded, limit as usize)?;
         }
         Ok(hits)
     }
@@ -121,7 +129,7 @@ fn prefix_upper_bound(prefix: &str) -> String {
 }
 
 /// About 160 characters around the first occurrence of `word` (folded comparison).
-fn excerpt(text: &str, word: &str) -> String {
+pub(super) fn excerpt(text: &str, word: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let folded: Vec<char> =
         chars.iter().map(|c| fold_for_search(&c.to_string()).chars().next().unwrap_or(*c)).collect();

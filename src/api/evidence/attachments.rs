@@ -21,6 +21,12 @@ pub struct Attached {
     pub subject_bin: String,
     pub attachment: Attachment,
     pub new: bool,
+    /// What reading it found (`read`, `partly`, `not_a_document`), when it was read on attaching.
+    pub read_state: Option<String>,
+    /// Facts proposed from it.
+    pub facts: usize,
+    /// Why reading did not finish (cancelled, an engine's failure); the attachment stands.
+    pub read_error: Option<String>,
 }
 
 impl From<BlobError> for ApiError {
@@ -76,7 +82,14 @@ impl Session {
         let existing = self.store.attachments(subject_id)?.into_iter().find(|a| a.sha256 == sha256);
         self.blobs.put(&sha256, bytes, &self.path)?;
         if let Some(existing) = existing {
-            return Ok(Attached { subject_bin: bin, attachment: existing, new: false });
+            return Ok(Attached {
+                subject_bin: bin,
+                attachment: existing,
+                new: false,
+                read_state: None,
+                facts: 0,
+                read_error: None,
+            });
         }
         let octets = bytes.len() as u64;
         let id = self.write(|w| {
@@ -96,7 +109,28 @@ impl Session {
             .into_iter()
             .find(|a| a.id == id)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the attachment just recorded is not found"))?;
-        Ok(Attached { subject_bin: bin, attachment, new: true })
+        Ok(Attached { subject_bin: bin, attachment, new: true, read_state: None, facts: 0, read_error: None })
+    }
+
+    /// Attaches a document and reads it (text, OCR, requisites), with progress; a reading that
+    /// fails or is cancelled leaves the attachment in place, marked unread.
+    pub fn attach_and_read(
+        &mut self,
+        bin: &str,
+        file_name: &str,
+        bytes: &[u8],
+        note: Option<&str>,
+        progress: &mut dyn FnMut(crate::extract::Progress) -> bool,
+    ) -> Result<Attached, ApiError> {
+        let mut attached = self.attach_evidence(bin, file_name, bytes, note)?;
+        match self.read_document(attached.attachment.id, progress) {
+            Ok(report) => {
+                attached.read_state = Some(report.document.state.clone());
+                attached.facts = report.document.facts.len();
+            }
+            Err(e) => attached.read_error = Some(e.message),
+        }
+        Ok(attached)
     }
 
     /// An attached document's bytes, decrypted and checked against its digest.

@@ -3,4 +3,6 @@
 //! the acts and the documents to whoever must check them (`package`).
 
 pub mod attachments;
+pub mod documents;
+pub mod measure;
 pub mod package;

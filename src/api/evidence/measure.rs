@@ -1,0 +1,172 @@
+//! Measuring the document reader on a corpus with ground truth (`ekn docs measure DIR`): per
+//! rendition (docx, pdf, scan300, scan200, broken) and per requisite, precision and recall;
+//! how many broken text layers went to OCR; time per page by method. A measurement, not a test:
+//! it asserts nothing. The corpus comes from scripts/documents/make_corpus.py (files named
+//! `NAME.RENDITION.EXT` beside `NAME.truth.json`).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::api::{ApiError, ErrorCode};
+use crate::extract::{self, Engines, Method, Rules};
+
+/// Counts for one (rendition, requisite).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FieldScore {
+    pub true_positives: usize,
+    pub false_positives: usize,
+    pub false_negatives: usize,
+    pub precision: f64,
+    pub recall: f64,
+}
+
+/// One rendition's figures.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RenditionScore {
+    pub documents: usize,
+    pub pages: usize,
+    pub pages_by_ocr: usize,
+    pub seconds_per_page: f64,
+    pub fields: BTreeMap<String, FieldScore>,
+    /// The documents where a field was missed or wrong, for reading.
+    pub misses: Vec<String>,
+}
+
+/// The whole measurement.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentsMeasure {
+    pub corpus: String,
+    pub engine: String,
+    pub rules_version: String,
+    pub renditions: BTreeMap<String, RenditionScore>,
+}
+
+/// The requisites the truth files name, as (kind, value) pairs in the contract's normal form.
+fn truth_facts(truth: &Value) -> Vec<(String, Value)> {
+    let mut out = Vec::new();
+    for kind in
+        ["doc_type", "number", "date", "issuer", "addressee", "in_reply_to_number", "in_reply_to_date", "outcome"]
+    {
+        if let Some(v) = truth.get(kind).filter(|v| !v.is_null()) {
+            out.push((kind.to_string(), v.clone()));
+        }
+    }
+    for (list, kind) in [("bins", "bin"), ("articles", "article"), ("amounts", "amount"), ("periods", "period")] {
+        for v in truth.get(list).and_then(Value::as_array).into_iter().flatten() {
+            out.push((kind.to_string(), v.clone()));
+        }
+    }
+    out
+}
+
+/// Names compare without case and extra spaces (a letterhead may be in capitals).
+fn same(kind: &str, a: &Value, b: &Value) -> bool {
+    match (kind, a, b) {
+        ("issuer" | "addressee" | "number", Value::String(x), Value::String(y)) => {
+            let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            norm(x) == norm(y)
+        }
+        _ => a == b,
+    }
+}
+
+/// Measures the reader on every document of `dir`.
+pub fn measure_documents(
+    dir: &Path,
+    ocr: bool,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<DocumentsMeasure, ApiError> {
+    let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && !p.to_string_lossy().ends_with(".truth.json"))
+        .collect();
+    files.sort();
+    let engines = if ocr { Engines::detect() } else { Engines::text_only() };
+    let rules = Rules::shipped();
+    let mut renditions: BTreeMap<String, RenditionScore> = BTreeMap::new();
+    let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
+    let total = files.len();
+    for (i, path) in files.iter().enumerate() {
+        progress(i, total);
+        let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        let mut parts = file.splitn(2, '.');
+        let name = parts.next().unwrap_or_default().to_string();
+        let rest = parts.next().unwrap_or_default();
+        let rendition = match rest {
+            "docx" => "docx",
+            "pdf" => "pdf",
+            r if r.starts_with("broken") => "broken",
+            r if r.starts_with("scan300") => "scan300",
+            r if r.starts_with("scan200") => "scan200",
+            _ => continue,
+        };
+        let Ok(truth_text) = std::fs::read_to_string(dir.join(format!("{name}.truth.json"))) else { continue };
+        let truth: Value =
+            serde_json::from_str(&truth_text).map_err(|e| ApiError::invalid(format!("{name}.truth.json: {e}")))?;
+        let bytes = std::fs::read(path).map_err(io)?;
+        let started = Instant::now();
+        let read = extract::read_document(&bytes, &engines, rules, &mut |_| true)
+            .map_err(|e| ApiError::new(ErrorCode::Io, format!("{file}: {e}")))?;
+        let score = renditions.entry(rendition.to_string()).or_default();
+        *seconds.entry(rendition.to_string()).or_default() += started.elapsed().as_secs_f64();
+        score.documents += 1;
+        score.pages += read.pages.len();
+        score.pages_by_ocr += read.pages.iter().filter(|p| p.method == Method::Ocr).count();
+        let found: Vec<(String, Value)> = read.facts.iter().map(|f| (f.kind.clone(), f.value.clone())).collect();
+        let expected = truth_facts(&truth);
+        let kinds: Vec<String> = {
+            let mut k: Vec<String> = expected.iter().map(|e| e.0.clone()).collect();
+            k.extend(found.iter().map(|f| f.0.clone()));
+            k.sort();
+            k.dedup();
+            k
+        };
+        for kind in kinds {
+            // IINs are masked; the corpus names none, so an IIN found is a false positive.
+            let want: Vec<&Value> = expected.iter().filter(|e| e.0 == kind).map(|e| &e.1).collect();
+            let got: Vec<&Value> = found.iter().filter(|f| f.0 == kind).map(|f| &f.1).collect();
+            let field = score.fields.entry(kind.clone()).or_default();
+            let mut matched = vec![false; want.len()];
+            for g in &got {
+                match want.iter().enumerate().position(|(i, w)| !matched[i] && same(&kind, w, g)) {
+                    Some(i) => {
+                        matched[i] = true;
+                        field.true_positives += 1;
+                    }
+                    None => {
+                        field.false_positives += 1;
+                        score.misses.push(format!("{file}: {kind} found {g} (not in the truth)"));
+                    }
+                }
+            }
+            for (i, w) in want.iter().enumerate() {
+                if !matched[i] {
+                    field.false_negatives += 1;
+                    score.misses.push(format!("{file}: {kind} {w} missed"));
+                }
+            }
+        }
+    }
+    progress(total, total);
+    for (name, score) in &mut renditions {
+        score.seconds_per_page = seconds.get(name).copied().unwrap_or(0.0) / score.pages.max(1) as f64;
+        for field in score.fields.values_mut() {
+            let (tp, fp, fn_) =
+                (field.true_positives as f64, field.false_positives as f64, field.false_negatives as f64);
+            field.precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 1.0 };
+            field.recall = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 1.0 };
+        }
+    }
+    Ok(DocumentsMeasure {
+        corpus: dir.display().to_string(),
+        engine: engines.describe(),
+        rules_version: rules.version.clone(),
+        renditions,
+    })
+}

@@ -1,0 +1,242 @@
+//! `ekn docs …`: the documents attached to an object as ЭКН read them — list, show (pages with
+//! how each was read and how well, and the facts proposed), the text of a page, the facts as the
+//! JSON contract of docs/DOCUMENTS.md, reading again, and a person's confirm or reject.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use ekn::api::{ApiError, DocumentFacts, DocumentReadReport, DocumentView, FactView, ReadProgress, Session};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum DocsAction {
+    /// The documents attached to an object, each with its reading's state.
+    List {
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One document: its pages (text layer or OCR, quality) and the facts proposed from it.
+    Show {
+        doc: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The text of a document (every page, or one), masked where it names a citizen.
+    Text {
+        doc: i64,
+        #[arg(long)]
+        page: Option<u32>,
+    },
+    /// Every document of an object with its pages and facts (JSON: the contract in docs/DOCUMENTS.md).
+    Facts {
+        bin: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a document again (after a rules or OCR update); records nothing when nothing changed.
+    Extract {
+        doc: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Confirm a fact as proposed, or with a corrected value (`--value '{"tenge": 500000, "tiyn": 0}'`).
+    Confirm {
+        fact: i64,
+        #[arg(long)]
+        value: Option<String>,
+        /// The object, when the document is attached to more than one.
+        #[arg(long)]
+        bin: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure the reader on a corpus with ground truth (scripts/documents/make_corpus.py):
+    /// precision and recall per rendition and requisite. Needs no database.
+    Measure {
+        dir: std::path::PathBuf,
+        /// Read without OCR (what a machine without Tesseract does).
+        #[arg(long)]
+        no_ocr: bool,
+        /// List every miss.
+        #[arg(long)]
+        misses: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reject a fact, saying why.
+    Reject {
+        fact: i64,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        bin: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Reads a document with a progress bar on the terminal (Ctrl-C stops it; nothing is recorded).
+pub fn read_with_progress(session: &mut Session, doc: i64) -> Result<DocumentReadReport, ApiError> {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("reading {bar:30} page {pos}/{len} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = session.read_document(doc, &mut |p: ReadProgress| {
+        bar.set_length(p.total as u64);
+        bar.set_position(p.done as u64);
+        true
+    });
+    bar.finish_and_clear();
+    report
+}
+
+/// `ekn docs measure DIR`: no database needed.
+pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool) -> Result<(), ApiError> {
+    let bar = indicatif::ProgressBar::new(0);
+    let measured = ekn::api::measure_documents(dir, !no_ocr, &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    let measured = measured?;
+    if json {
+        return print(true, &measured, |_| String::new());
+    }
+    let mut out = format!("{} — {}; rules {}\n", measured.corpus, measured.engine, measured.rules_version);
+    for (name, r) in &measured.renditions {
+        let _ = writeln!(
+            out,
+            "{name}: {} documents, {} pages ({} by OCR), {:.3} s a page",
+            r.documents, r.pages, r.pages_by_ocr, r.seconds_per_page
+        );
+        for (kind, f) in &r.fields {
+            let _ = writeln!(
+                out,
+                "  {kind:<20} precision {:.3} recall {:.3}  (tp {}, fp {}, fn {})",
+                f.precision, f.recall, f.true_positives, f.false_positives, f.false_negatives
+            );
+        }
+        if misses {
+            for m in &r.misses {
+                let _ = writeln!(out, "    {m}");
+            }
+        }
+    }
+    super::out(&out);
+    Ok(())
+}
+
+pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiError> {
+    match action {
+        DocsAction::Measure { dir, no_ocr, misses, json } => run_measure(&dir, no_ocr, misses, json),
+        DocsAction::List { bin, json } => print(json, &session.documents(&bin)?, render_list),
+        DocsAction::Show { doc, json } => print(json, &session.document(doc)?, render_document),
+        DocsAction::Text { doc, page } => {
+            for p in session.document_text(doc, page)? {
+                super::out(&format!("— page {} ({}, quality {:.2}) —\n{}\n", p.page, p.method, p.quality, p.text));
+            }
+            Ok(())
+        }
+        DocsAction::Facts { bin, json } => print(json, &session.document_facts(&bin)?, render_facts),
+        DocsAction::Extract { doc, json } => {
+            let report = read_with_progress(session, doc)?;
+            print(json, &report, render_read)
+        }
+        DocsAction::Confirm { fact, value, bin, json } => {
+            print(json, &session.confirm_fact(fact, value.as_deref(), bin.as_deref())?, render_fact)
+        }
+        DocsAction::Reject { fact, reason, bin, json } => {
+            print(json, &session.reject_fact(fact, &reason, bin.as_deref())?, render_fact)
+        }
+    }
+}
+
+fn value_text(f: &FactView) -> String {
+    match &f.value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+pub fn render_fact(f: &FactView) -> String {
+    format!(
+        "  #{:<5} {:<20} {:<40} p.{} {:>4.0}%  {}{}\n",
+        f.id,
+        f.kind,
+        value_text(f),
+        f.page,
+        f.confidence * 100.0,
+        f.status,
+        f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+    )
+}
+
+fn render_list(docs: &Vec<DocumentView>) -> String {
+    let mut out = String::new();
+    if docs.is_empty() {
+        out.push_str("no documents attached\n");
+    }
+    for d in docs {
+        let proposed = d.facts.iter().filter(|f| f.status == "proposed").count();
+        let _ = writeln!(
+            out,
+            "{:>5}  {:<40} {:<15} {} page(s), {} fact(s), {} to decide",
+            d.id,
+            d.file_name,
+            d.state,
+            d.pages.len(),
+            d.facts.len(),
+            proposed
+        );
+    }
+    out
+}
+
+pub fn render_document(d: &DocumentView) -> String {
+    let mut out = format!(
+        "{} — {} ({} bytes)\n  sha256 {}\n  state: {}",
+        d.file_name, d.subject_bin, d.octets, d.sha256, d.state
+    );
+    if !d.why.is_empty() {
+        let _ = write!(out, " — {}", d.why);
+    }
+    out.push('\n');
+    if let Some(engine) = &d.engine {
+        let _ = writeln!(out, "  read by {engine}; rules {}", d.rules_version.as_deref().unwrap_or(""));
+    }
+    for p in &d.pages {
+        let _ = writeln!(out, "  page {:>3}: {:<4} quality {:.2}  {}", p.page, p.method, p.quality, p.why);
+    }
+    if !d.facts.is_empty() {
+        out.push_str("  facts:\n");
+        for f in &d.facts {
+            out.push_str(&render_fact(f));
+        }
+    }
+    out
+}
+
+fn render_facts(f: &DocumentFacts) -> String {
+    let mut out = String::new();
+    for d in &f.documents {
+        out.push_str(&render_document(d));
+    }
+    if out.is_empty() {
+        out = format!("{}: no documents attached\n", f.bin);
+    }
+    out
+}
+
+pub fn render_read(r: &DocumentReadReport) -> String {
+    let mut out = render_document(&r.document);
+    let _ = writeln!(
+        out,
+        "{} in {:.1} s",
+        if r.new_reading { "read" } else { "already read with these rules and engines; nothing recorded" },
+        r.seconds
+    );
+    out
+}

@@ -1,0 +1,289 @@
+//! Page images for OCR: decoding a scan or photo (PNG, JPEG, TIFF) or a rendered PDF page (PGM)
+//! to 8-bit grey in memory, flattening uneven light, and handing it to the OCR engine as PGM
+//! through a pipe. Sizes are checked from the headers before a pixel is allocated.
+//!
+//! Why flatten: a phone photo or a copy under a lamp is bright in one corner and grey in another,
+//! and Tesseract's global threshold then turns the grey half black. Dividing each pixel by an
+//! estimate of the paper's own brightness around it (the brightest pixels of a coarse grid,
+//! spread and smoothed) makes the paper white everywhere and keeps the ink dark.
+
+use std::io::Cursor;
+
+use super::{Format, NotADocument, RawPage};
+use crate::extract::ocr::Engines;
+
+/// The largest image read: 120 megapixels (an A4 page at 600 dpi is 35).
+const MAX_PIXELS: u64 = 120_000_000;
+
+/// An 8-bit grey image.
+pub(crate) struct Grey {
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+fn too_large(width: u64, height: u64) -> Option<NotADocument> {
+    (width == 0 || height == 0 || width * height > MAX_PIXELS).then(|| {
+        NotADocument(format!("the image is {width}×{height} pixels; ЭКН reads images up to {MAX_PIXELS} pixels"))
+    })
+}
+
+fn luma(r: u8, g: u8, b: u8) -> u8 {
+    ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114) / 1000) as u8
+}
+
+/// Decodes a PNG, JPEG or TIFF to grey.
+pub(crate) fn decode(bytes: &[u8], format: Format) -> Result<Grey, NotADocument> {
+    let bad = |e: String| NotADocument(format!("the {} image cannot be decoded ({e})", format.code()));
+    match format {
+        Format::Png => {
+            let mut decoder = png::Decoder::new(Cursor::new(bytes));
+            decoder.set_transformations(png::Transformations::normalize_to_color8());
+            let mut reader = decoder.read_info().map_err(|e| bad(e.to_string()))?;
+            let info = reader.info();
+            if let Some(e) = too_large(info.width as u64, info.height as u64) {
+                return Err(e);
+            }
+            let size = reader.output_buffer_size().ok_or_else(|| bad("no size".into()))?;
+            let mut buf = vec![0; size];
+            let out = reader.next_frame(&mut buf).map_err(|e| bad(e.to_string()))?;
+            let (w, h) = (out.width as usize, out.height as usize);
+            let channels = out.color_type.samples();
+            let stride = out.line_size;
+            let mut pixels = Vec::with_capacity(w * h);
+            for row in 0..h {
+                let line = &buf[row * stride..row * stride + w * channels];
+                for px in line.chunks_exact(channels) {
+                    pixels.push(if channels >= 3 { luma(px[0], px[1], px[2]) } else { px[0] });
+                }
+            }
+            Ok(Grey { width: w, height: h, pixels })
+        }
+        Format::Jpeg => {
+            use zune_core::bytestream::ZCursor;
+            use zune_core::colorspace::ColorSpace;
+            use zune_core::options::DecoderOptions;
+            let options = DecoderOptions::default()
+                .jpeg_set_out_colorspace(ColorSpace::Luma)
+                .set_max_width(20_000)
+                .set_max_height(20_000);
+            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+            decoder.decode_headers().map_err(|e| bad(format!("{e:?}")))?;
+            let info = decoder.info().ok_or_else(|| bad("no header".into()))?;
+            if let Some(e) = too_large(info.width as u64, info.height as u64) {
+                return Err(e);
+            }
+            let pixels = decoder.decode().map_err(|e| bad(format!("{e:?}")))?;
+            let (w, h) = (info.width as usize, info.height as usize);
+            if pixels.len() != w * h {
+                return Err(bad("unexpected pixel layout".into()));
+            }
+            Ok(Grey { width: w, height: h, pixels })
+        }
+        Format::Tiff => {
+            use tiff::decoder::{Decoder, DecodingResult};
+            use tiff::ColorType;
+            let mut decoder = Decoder::new(Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+            let (w, h) = decoder.dimensions().map_err(|e| bad(e.to_string()))?;
+            if let Some(e) = too_large(w as u64, h as u64) {
+                return Err(e);
+            }
+            let colour = decoder.colortype().map_err(|e| bad(e.to_string()))?;
+            let image = decoder.read_image().map_err(|e| bad(e.to_string()))?;
+            let (w, h) = (w as usize, h as usize);
+            let pixels: Vec<u8> = match (colour, image) {
+                (ColorType::Gray(8), DecodingResult::U8(p)) => p,
+                (ColorType::Gray(16), DecodingResult::U16(p)) => p.into_iter().map(|v| (v >> 8) as u8).collect(),
+                (ColorType::RGB(8), DecodingResult::U8(p)) => {
+                    p.chunks_exact(3).map(|c| luma(c[0], c[1], c[2])).collect()
+                }
+                (ColorType::RGBA(8), DecodingResult::U8(p)) => {
+                    p.chunks_exact(4).map(|c| luma(c[0], c[1], c[2])).collect()
+                }
+                (ColorType::Gray(1), DecodingResult::U8(p)) => {
+                    let stride = w.div_ceil(8);
+                    let mut out = Vec::with_capacity(w * h);
+                    for row in 0..h {
+                        for col in 0..w {
+                            let byte = p.get(row * stride + col / 8).copied().unwrap_or(0);
+                            out.push(if byte & (0x80 >> (col % 8)) != 0 { 255 } else { 0 });
+                        }
+                    }
+                    out
+                }
+                (other, _) => return Err(bad(format!("{other:?} TIFFs are not read; save the scan as PNG or JPEG"))),
+            };
+            if pixels.len() != w * h {
+                return Err(bad("unexpected pixel layout".into()));
+            }
+            Ok(Grey { width: w, height: h, pixels })
+        }
+        _ => Err(bad("not an image".into())),
+    }
+}
+
+/// Reads a binary PGM (P5, 8-bit), as poppler's `pdftoppm -gray` writes it.
+pub(crate) fn from_pgm(bytes: &[u8]) -> Option<Grey> {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 && at < bytes.len() {
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        if bytes.get(at) == Some(&b'#') {
+            while at < bytes.len() && bytes[at] != b'\n' {
+                at += 1;
+            }
+            continue;
+        }
+        let start = at;
+        while at < bytes.len() && !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(std::str::from_utf8(&bytes[start..at]).ok()?.to_string());
+    }
+    if fields.len() < 4 || fields[0] != "P5" || fields[3] != "255" {
+        return None;
+    }
+    let (width, height): (usize, usize) = (fields[1].parse().ok()?, fields[2].parse().ok()?);
+    let pixels = bytes.get(at + 1..at + 1 + width.checked_mul(height)?)?.to_vec();
+    Some(Grey { width, height, pixels })
+}
+
+impl Grey {
+    /// The image as binary PGM, the simplest format Tesseract (Leptonica) reads from a pipe.
+    pub fn to_pgm(&self) -> Vec<u8> {
+        let mut out = format!("P5\n{} {}\n255\n", self.width, self.height).into_bytes();
+        out.extend_from_slice(&self.pixels);
+        out
+    }
+
+    /// Divides out the paper's uneven brightness (see the module's comment).
+    pub fn flatten_background(&mut self) {
+        const CELL: usize = 32;
+        let (w, h) = (self.width, self.height);
+        if w < CELL * 2 || h < CELL * 2 {
+            return;
+        }
+        let (gw, gh) = (w.div_ceil(CELL), h.div_ceil(CELL));
+        // The paper in each cell: a high percentile, so a few specks of noise do not count.
+        let mut grid = vec![0f32; gw * gh];
+        let mut histogram = [0u32; 256];
+        for gy in 0..gh {
+            for gx in 0..gw {
+                histogram.fill(0);
+                let mut count = 0u32;
+                for y in gy * CELL..((gy + 1) * CELL).min(h) {
+                    for &p in &self.pixels[y * w + gx * CELL..y * w + ((gx + 1) * CELL).min(w)] {
+                        histogram[p as usize] += 1;
+                        count += 1;
+                    }
+                }
+                let mut seen = 0u32;
+                let mut level = 255usize;
+                for (value, n) in histogram.iter().enumerate().rev() {
+                    seen += n;
+                    if seen * 10 >= count {
+                        level = value;
+                        break;
+                    }
+                }
+                grid[gy * gw + gx] = level as f32;
+            }
+        }
+        // A cell all ink (a heading, a stamp) reads far darker than the paper around it: it takes
+        // the median of its neighbours instead. Then a light 3×3 smoothing, so the estimate has no
+        // edges of its own but still follows a shadow's slope.
+        let neighbours = |grid: &[f32], i: usize, reach: isize| -> Vec<f32> {
+            let (gx, gy) = ((i % gw) as isize, (i / gw) as isize);
+            let mut out = Vec::with_capacity(25);
+            for dy in -reach..=reach {
+                for dx in -reach..=reach {
+                    let (x, y) = (gx + dx, gy + dy);
+                    if (dx, dy) != (0, 0) && x >= 0 && y >= 0 && (x as usize) < gw && (y as usize) < gh {
+                        out.push(grid[y as usize * gw + x as usize]);
+                    }
+                }
+            }
+            out
+        };
+        let filled: Vec<f32> = (0..gw * gh)
+            .map(|i| {
+                let mut around = neighbours(&grid, i, 1);
+                around.sort_by(|a, b| a.total_cmp(b));
+                let median = around.get(around.len() / 2).copied().unwrap_or(grid[i]);
+                if grid[i] < 0.75 * median {
+                    median
+                } else {
+                    grid[i]
+                }
+            })
+            .collect();
+        let smooth: Vec<f32> = (0..gw * gh)
+            .map(|i| {
+                let around = neighbours(&filled, i, 1);
+                let sum: f32 = around.iter().sum::<f32>() + filled[i];
+                (sum / (around.len() + 1) as f32).max(16.0)
+            })
+            .collect();
+        // Bilinear between cell centres.
+        for y in 0..h {
+            let fy = ((y as f32 + 0.5) / CELL as f32 - 0.5).clamp(0.0, (gh - 1) as f32);
+            let (y0, ty) = (fy.floor() as usize, fy.fract());
+            let y1 = (y0 + 1).min(gh - 1);
+            for x in 0..w {
+                let fx = ((x as f32 + 0.5) / CELL as f32 - 0.5).clamp(0.0, (gw - 1) as f32);
+                let (x0, tx) = (fx.floor() as usize, fx.fract());
+                let x1 = (x0 + 1).min(gw - 1);
+                let top = smooth[y0 * gw + x0] * (1.0 - tx) + smooth[y0 * gw + x1] * tx;
+                let bottom = smooth[y1 * gw + x0] * (1.0 - tx) + smooth[y1 * gw + x1] * tx;
+                let paper = top * (1.0 - ty) + bottom * ty;
+                let p = &mut self.pixels[y * w + x];
+                *p = ((*p as f32) * 255.0 / paper).min(255.0) as u8;
+            }
+        }
+    }
+}
+
+/// OCR of a scan or photo attached as an image.
+pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Result<RawPage, NotADocument> {
+    let mut grey = decode(bytes, format)?;
+    if !engines.can_ocr() {
+        return Ok(RawPage::none(engines.why_not()));
+    }
+    grey.flatten_background();
+    Ok(engines.recognise(&grey, 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shadow_is_divided_out_and_ink_stays_dark() {
+        // Paper going from 250 on the left to 110 on the right, with dark strokes at 40% of it.
+        let (w, h) = (1024, 256);
+        let mut pixels = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let paper = 250.0 - 140.0 * x as f32 / w as f32;
+                let ink = (x % 16 < 2) && (y % 16 < 10);
+                pixels.push(if ink { paper * 0.4 } else { paper } as u8);
+            }
+        }
+        let mut g = Grey { width: w, height: h, pixels };
+        g.flatten_background();
+        let paper_right = g.pixels[20 * w + 1000];
+        let ink_right = g.pixels[2 * w + 992];
+        assert!(paper_right > 235, "paper on the dark side became {paper_right}");
+        assert!(ink_right < 130, "ink on the dark side became {ink_right}");
+    }
+
+    #[test]
+    fn pgm_round_trips() {
+        let g = Grey { width: 3, height: 2, pixels: vec![1, 2, 3, 4, 5, 6] };
+        let back = from_pgm(&g.to_pgm()).unwrap();
+        assert_eq!((back.width, back.height, back.pixels), (3, 2, vec![1, 2, 3, 4, 5, 6]));
+        assert!(from_pgm(b"P5\n3 2\n255\n\x01").is_none());
+    }
+}

@@ -1,0 +1,125 @@
+//! Checking a PDF's text layer before trusting it. A Cyrillic PDF whose fonts carry no proper
+//! map to Unicode comes out of every library (poppler, mupdf, pdf-extract alike) as Latin
+//! look-alikes (`noJI` for «пол», `AeKnapai` for «декларация») or as private-use characters; such
+//! a page is sent to OCR instead. The check judges words, not characters: a word that mixes
+//! alphabets, flips case inside itself, carries replacement or private-use characters, or is a
+//! run of Latin consonants does not read as a word.
+
+/// A text layer whose share of words that read as words is below this goes to OCR.
+pub const MIN_QUALITY: f32 = 0.85;
+/// A page with fewer letters than this has no text layer worth the name (a scan's page).
+pub const MIN_LETTERS: usize = 20;
+
+/// The verdict on one page's text layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub quality: f32,
+    pub trusted: bool,
+    pub why: String,
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}' | '\u{0500}'..='\u{052F}')
+}
+
+fn is_private_or_broken(c: char) -> bool {
+    matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{FFFD}' | '\u{F0000}'..='\u{10FFFF}')
+        || (c.is_control() && !c.is_whitespace())
+}
+
+/// Why one word does not read as a word, if it does not.
+fn flaw(word: &str) -> Option<&'static str> {
+    if word.chars().any(is_private_or_broken) {
+        return Some("private-use or replacement characters");
+    }
+    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.len() < 2 {
+        return None;
+    }
+    let cyrillic = letters.iter().filter(|c| is_cyrillic(**c)).count();
+    let latin = letters.iter().filter(|c| c.is_ascii_alphabetic()).count();
+    if cyrillic > 0 && latin > 0 {
+        return Some("words that mix alphabets");
+    }
+    // Lower case followed by upper case inside a word: `noJI`, `AeKnapai`, never a real word
+    // (an abbreviation like «ТОО» or «КоАП» is upper after upper, or one capital then lower).
+    let flips = letters.windows(2).filter(|w| w[0].is_lowercase() && w[1].is_uppercase()).count();
+    let is_code = letters.iter().filter(|c| c.is_uppercase()).count() >= 2 && cyrillic > 0;
+    if flips > 0 && !is_code {
+        return Some("case flipping inside words");
+    }
+    if latin == letters.len() && letters.len() >= 4 {
+        let vowels = letters.iter().filter(|c| "aeiouyAEIOUY".contains(**c)).count();
+        if vowels == 0 {
+            return Some("Latin words without vowels");
+        }
+    }
+    None
+}
+
+/// Judges a page's text layer.
+pub fn judge(text: &str) -> Verdict {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    if letters < MIN_LETTERS {
+        return Verdict { quality: 0.0, trusted: false, why: format!("no text layer ({letters} letters)") };
+    }
+    let mut words = 0usize;
+    let mut bad = 0usize;
+    let mut reasons: Vec<(&'static str, usize)> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || ",.;:!?()«»\"'/–—-[]{}".contains(c)) {
+        if !word.chars().any(|c| c.is_alphabetic() || is_private_or_broken(c)) {
+            continue;
+        }
+        words += 1;
+        if let Some(reason) = flaw(word) {
+            bad += 1;
+            match reasons.iter_mut().find(|(r, _)| *r == reason) {
+                Some((_, n)) => *n += 1,
+                None => reasons.push((reason, 1)),
+            }
+        }
+    }
+    let quality = if words == 0 { 0.0 } else { 1.0 - bad as f32 / words as f32 };
+    let latin = text.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let cyrillic = text.chars().filter(|c| is_cyrillic(*c)).count();
+    reasons.sort_by_key(|r| std::cmp::Reverse(r.1));
+    if quality < MIN_QUALITY {
+        let main = reasons.first().map(|r| r.0).unwrap_or("unreadable words");
+        return Verdict {
+            quality,
+            trusted: false,
+            why: format!("text layer rejected: {:.0}% of words do not read ({main})", (1.0 - quality) * 100.0),
+        };
+    }
+    // Look-alike Latin with the odd real word in it: a Kazakh or Russian document is Cyrillic.
+    if latin > 4 * cyrillic && latin > 200 && bad > 0 {
+        return Verdict {
+            quality: quality.min(0.5),
+            trusted: false,
+            why: "text layer rejected: Latin look-alikes where Cyrillic is expected".into(),
+        };
+    }
+    Verdict { quality, trusted: true, why: "the PDF's text layer".into() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clean_russian_and_kazakh_page_is_trusted() {
+        let v = judge("ПРЕДСТАВЛЕНИЕ № 2-04-25/1187 от 14.03.2025 об устранении нарушений КоАП РК. Прокуратура ТОО «Береке» ӘҚБтК-нің 462-бабы");
+        assert!(v.trusted, "{v:?}");
+        assert!(v.quality > 0.95);
+    }
+
+    #[test]
+    fn look_alikes_and_private_use_go_to_ocr() {
+        let garbled =
+            "Hanorosas:t AeKnapai noJI nocraHoBJIeHne o6 ycTpaHeHnn HapyIIIeHnn 3aKoHoAaTeJIbcTBa npoKypaTypa";
+        assert!(!judge(garbled).trusted, "{:?}", judge(garbled));
+        let pua = "\u{E001}\u{E002}\u{E003} \u{E004}\u{E005}\u{E006}\u{E007} ".repeat(10);
+        assert!(!judge(&pua).trusted);
+        assert!(!judge("   \n 12 ").trusted);
+    }
+}

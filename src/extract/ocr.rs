@@ -1,0 +1,301 @@
+//! The OCR engine and the PDF page renderer, both Debian programs run through pipes: Tesseract
+//! (`tesseract-ocr` with the `rus` and `kaz` models, together, since Russian alone loses the
+//! Kazakh letters) reads a PGM from its standard input and writes TSV (words with boxes and
+//! confidences) to its standard output; poppler's `pdftoppm` reads a PDF from its standard input
+//! and writes a page as PGM. Nothing is written to a file. A machine without them still reads
+//! DOCX and born-digital PDFs; scans are marked "text not recognised".
+//!
+//! Each process gets `OMP_THREAD_LIMIT=1` (Tesseract's own threads only fight the pages run in
+//! parallel), a bounded output and a time limit.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::image::Grey;
+use super::{Method, RawPage, WordBox};
+
+/// The resolution pages are rendered and described at.
+pub const DPI: u32 = 300;
+/// The most a program may write back (a page's TSV is ~100 KB; a 300 dpi A4 PGM ~9 MB).
+const MAX_OUTPUT: u64 = 64 << 20;
+/// How long one page may take before its process is stopped.
+const PAGE_TIME_LIMIT: Duration = Duration::from_secs(180);
+
+/// The external programs found on this machine.
+#[derive(Debug, Clone, Default)]
+pub struct Engines {
+    tesseract: Option<PathBuf>,
+    version: String,
+    languages: String,
+    pdftoppm: Option<PathBuf>,
+    pdftotext: Option<PathBuf>,
+    missing: Vec<String>,
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
+
+/// Runs `program` with `input` on its standard input; its standard output, bounded, or why not.
+fn run(program: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
+    let mut child = Command::new(program)
+        .args(args)
+        .env("OMP_THREAD_LIMIT", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("{} cannot be started: {e}", program.display()))?;
+    let mut stdin = child.stdin.take().expect("stdin was piped");
+    let mut stdout = child.stdout.take().expect("stdout was piped");
+    let mut stderr = child.stderr.take().expect("stderr was piped");
+    std::thread::scope(|scope| {
+        // Each pipe has a thread of its own: a program that answers before reading all its input
+        // would otherwise block both sides on full pipes, and the time limit below must be free
+        // to stop a program that hangs.
+        scope.spawn(move || {
+            let _ = stdin.write_all(input);
+        });
+        let errors = scope.spawn(move || {
+            let mut text = String::new();
+            let _ = (&mut stderr).take(64 << 10).read_to_string(&mut text);
+            text
+        });
+        let output = scope.spawn(move || {
+            let mut out = Vec::new();
+            (&mut stdout).take(MAX_OUTPUT + 1).read_to_end(&mut out).map(|_| out)
+        });
+        let started = Instant::now();
+        let mut output_closed: Option<Instant> = None;
+        let status = loop {
+            if output_closed.is_none() && output.is_finished() {
+                output_closed = Some(Instant::now());
+            }
+            // A program still running seconds after its output closed (or was cut at the bound)
+            // is not going to finish well.
+            let lingering = output_closed.is_some_and(|t| t.elapsed() > Duration::from_secs(10));
+            match child.try_wait() {
+                Ok(Some(status)) => break Ok(status),
+                Ok(None) if lingering || started.elapsed() > PAGE_TIME_LIMIT => {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break Err(format!("{} took longer than {:?}", program.display(), PAGE_TIME_LIMIT));
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                Err(e) => break Err(e.to_string()),
+            }
+        };
+        let out = output.join().map_err(|_| "the output reader stopped".to_string())?;
+        let errors = errors.join().unwrap_or_default();
+        let status = status?;
+        let out = out.map_err(|e| e.to_string())?;
+        if out.len() as u64 > MAX_OUTPUT {
+            return Err(format!("{} wrote more than {} MiB", program.display(), MAX_OUTPUT >> 20));
+        }
+        if !status.success() {
+            let first = errors.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            return Err(format!("{} failed ({status}): {first}", program.display()));
+        }
+        Ok(out)
+    })
+}
+
+impl Engines {
+    /// No external program: DOCX and text layers only (what a machine without Tesseract does).
+    pub fn none() -> Engines {
+        Engines { missing: vec!["OCR is switched off".into()], ..Engines::default() }
+    }
+
+    /// No OCR, but poppler's text reader if it is installed (a machine without Tesseract).
+    pub fn text_only() -> Engines {
+        Engines { pdftotext: on_path("pdftotext"), missing: vec!["OCR is switched off".into()], ..Engines::default() }
+    }
+
+    /// Finds Tesseract with the Russian and Kazakh models, and `pdftoppm`, on the `PATH`.
+    /// `EKN_OCR=off` switches OCR off (a machine that must not run it).
+    pub fn detect() -> Engines {
+        if std::env::var("EKN_OCR").is_ok_and(|v| v == "off") {
+            return Engines::text_only();
+        }
+        let mut engines =
+            Engines { pdftoppm: on_path("pdftoppm"), pdftotext: on_path("pdftotext"), ..Engines::default() };
+        if engines.pdftoppm.is_none() {
+            engines.missing.push("poppler-utils (pdftoppm) is not installed".into());
+        }
+        let Some(tesseract) = on_path("tesseract") else {
+            engines.missing.push("tesseract-ocr is not installed".into());
+            return engines;
+        };
+        let listed = run(&tesseract, &["--list-langs"], b"").map(|o| String::from_utf8_lossy(&o).to_string());
+        let Ok(listed) = listed else {
+            engines.missing.push("tesseract does not run".into());
+            return engines;
+        };
+        let has = |lang: &str| listed.lines().any(|l| l.trim() == lang);
+        let languages: Vec<&str> = ["rus", "kaz"].into_iter().filter(|l| has(l)).collect();
+        if languages.is_empty() {
+            engines.missing.push(
+                "tesseract has neither the Russian nor the Kazakh model (tesseract-ocr-rus, tesseract-ocr-kaz)".into(),
+            );
+            return engines;
+        }
+        if languages.len() < 2 {
+            engines
+                .missing
+                .push(format!("tesseract has only {}: install tesseract-ocr-rus and tesseract-ocr-kaz", languages[0]));
+        }
+        engines.version = run(&tesseract, &["--version"], b"")
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o).lines().next().map(|l| l.trim().to_string()))
+            .unwrap_or_else(|| "tesseract".into());
+        engines.languages = languages.join("+");
+        engines.tesseract = Some(tesseract);
+        engines
+    }
+
+    pub fn can_ocr(&self) -> bool {
+        self.tesseract.is_some()
+    }
+
+    pub fn can_render_pdf(&self) -> bool {
+        self.tesseract.is_some() && self.pdftoppm.is_some()
+    }
+
+    /// Why a scan is not read here, in plain words.
+    pub fn why_not(&self) -> String {
+        if self.missing.is_empty() {
+            "text not recognised".into()
+        } else {
+            format!("text not recognised: {}", self.missing.join("; "))
+        }
+    }
+
+    /// "tesseract 5.3.0 rus+kaz" — for the record of what read a page.
+    pub fn describe(&self) -> String {
+        match &self.tesseract {
+            Some(_) => format!("{} {}", self.version, self.languages),
+            None => "no OCR".into(),
+        }
+    }
+
+    /// What this machine can do, for `ekn docs engines` and the status screen.
+    pub fn summary(&self) -> (bool, bool, String, Vec<String>) {
+        (self.can_ocr(), self.can_render_pdf(), self.describe(), self.missing.clone())
+    }
+
+    /// Whether poppler's text reader is here (see `pdf`: it keeps a word whole when its letters
+    /// come from two fonts, which pdf-extract does not).
+    pub(crate) fn has_pdftotext(&self) -> bool {
+        self.pdftotext.is_some()
+    }
+
+    /// The text layer of every page of a PDF by poppler's `pdftotext`, pages split at form feeds.
+    pub(crate) fn pdftotext(&self, pdf: &[u8]) -> Result<Vec<String>, String> {
+        let program = self.pdftotext.as_ref().ok_or_else(|| "pdftotext is not installed".to_string())?;
+        let out = run(program, &["-enc", "UTF-8", "-", "-"], pdf)?;
+        let text = String::from_utf8_lossy(&out);
+        let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
+        // pdftotext ends the last page with a form feed too.
+        if pages.last().is_some_and(|p| p.trim().is_empty()) {
+            pages.pop();
+        }
+        Ok(pages)
+    }
+
+    /// Renders page `page` (1-based) of a PDF as grey at [`DPI`].
+    pub(crate) fn render(&self, pdf: &[u8], page: u32) -> Result<Grey, String> {
+        let program = self.pdftoppm.as_ref().ok_or_else(|| self.why_not())?;
+        let (dpi, page) = (DPI.to_string(), page.to_string());
+        let out = run(program, &["-r", &dpi, "-gray", "-f", &page, "-l", &page, "-"], pdf)?;
+        super::image::from_pgm(&out).ok_or_else(|| "pdftoppm wrote no page image".to_string())
+    }
+
+    /// Recognises one page image; a failure is a page without text, with the reason.
+    pub(crate) fn recognise(&self, image: &Grey, _page: u32) -> RawPage {
+        let Some(program) = &self.tesseract else {
+            return RawPage::none(self.why_not());
+        };
+        let dpi = DPI.to_string();
+        // psm 4: one column of text of varying sizes, which official letters are; psm 3 splits
+        // a letterhead's two columns well but reads the body's requisites worse.
+        let args = ["-", "-", "-l", &self.languages, "--psm", "4", "--dpi", &dpi, "tsv"];
+        match run(program, &args, &image.to_pgm()) {
+            Ok(out) => page_of_tsv(&String::from_utf8_lossy(&out)),
+            Err(why) => RawPage::none(format!("OCR failed: {why}")),
+        }
+    }
+}
+
+/// Builds a page's text and word boxes from Tesseract's TSV: words of a line joined by spaces,
+/// lines by newlines, blocks and paragraphs by an empty line.
+pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
+    let mut text = String::new();
+    let mut chars = 0usize;
+    let mut words = Vec::new();
+    let mut last_line: Option<(u32, u32, u32)> = None;
+    for row in tsv.lines().skip(1) {
+        let f: Vec<&str> = row.split('\t').collect();
+        if f.len() < 12 || f[0] != "5" {
+            continue;
+        }
+        let word = f[11].trim();
+        if word.is_empty() {
+            continue;
+        }
+        let num = |i: usize| f[i].parse::<u32>().unwrap_or(0);
+        let line = (num(2), num(3), num(4));
+        match last_line {
+            Some(prev) if prev == line => {
+                text.push(' ');
+                chars += 1;
+            }
+            Some(prev) => {
+                let sep = if (prev.0, prev.1) == (line.0, line.1) { "\n" } else { "\n\n" };
+                text.push_str(sep);
+                chars += sep.len();
+            }
+            None => {}
+        }
+        last_line = Some(line);
+        let start = chars;
+        text.push_str(word);
+        chars += word.chars().count();
+        let conf = f[10].parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0);
+        words.push(WordBox { start, end: chars, bbox: [num(6), num(7), num(8), num(9)], conf });
+    }
+    if words.is_empty() {
+        return RawPage::none("OCR found no text on the page".into());
+    }
+    let quality = words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32 / 100.0;
+    RawPage {
+        text,
+        method: Method::Ocr,
+        quality,
+        why: format!("OCR, mean word confidence {:.0}%", quality * 100.0),
+        words,
+        cancelled: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tsv_becomes_lines_with_word_offsets() {
+        let tsv = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n\
+                   5\t1\t1\t1\t1\t1\t10\t20\t30\t40\t96.5\tПРОТЕСТ\n\
+                   5\t1\t1\t1\t1\t2\t50\t20\t30\t40\t90\t№12\n\
+                   5\t1\t1\t1\t2\t1\t10\t70\t30\t40\t80\tқаңтар\n\
+                   5\t1\t2\t1\t1\t1\t10\t170\t30\t40\t70\tБИН\n";
+        let page = page_of_tsv(tsv);
+        assert_eq!(page.text, "ПРОТЕСТ №12\nқаңтар\n\nБИН");
+        assert_eq!(page.method, Method::Ocr);
+        assert_eq!((page.words[2].start, page.words[2].end), (12, 18));
+        assert!((page.quality - 0.84125).abs() < 1e-4);
+        assert_eq!(page_of_tsv("header\n").method, Method::None);
+    }
+}

@@ -1,0 +1,399 @@
+//! Requisites anywhere in a document's body: BINs and IINs (checked by their check digit; an
+//! IIN's value is masked at once), the articles cited with their code, part and item, amounts in
+//! tenge (figures, words, or both, checked against each other), the periods set, and an answer's
+//! outcome.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use serde_json::{json, Value};
+
+use super::numbers::words_value;
+use super::{CandidateFact, PageText, Rules};
+use crate::domain::ids::{is_valid_bin, validate_iin};
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).expect("a fixed pattern compiles"))
+}
+
+/// An IIN as it may be shown: its last four digits only.
+pub fn masked_iin(iin: &str) -> String {
+    format!("********{}", &iin[8..])
+}
+
+/// BINs and IINs: 12-digit runs that pass the check digit, and labelled ones with OCR's usual
+/// confusions (О for 0, З for 3, б for 6, l for 1) repaired.
+pub(crate) fn ids(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
+    static PLAIN: OnceLock<Regex> = OnceLock::new();
+    static LABELLED: OnceLock<Regex> = OnceLock::new();
+    let plain = re(&PLAIN, r"(?:^|[^\d])(\d{12})(?:[^\d]|$)");
+    let labelled = re(&LABELLED, r"(?i)(?:БИН|БСН|ИИН|ЖСН|BIN|IIN)\s*[:№]?\s*([0-9OОЗбlIіl ]{12,17})");
+    let mut out = Vec::new();
+    let mut push = |digits: &str, start: usize, end: usize, rule: &str, conf: f32| {
+        if is_valid_bin(digits) {
+            out.push(page.fact("bin", json!(digits), (start, end), rules.rule(rule), conf));
+        } else if validate_iin(digits).is_ok() {
+            out.push(page.fact(
+                "iin",
+                json!(masked_iin(digits)),
+                (start, end),
+                rules.rule(&rule.replace("bin", "iin")),
+                conf,
+            ));
+        }
+    };
+    for c in plain.captures_iter(page.text) {
+        let m = c.get(1).expect("group 1");
+        push(m.as_str(), m.start(), m.end(), "bin.digits", rules.confidence("bin"));
+    }
+    for c in labelled.captures_iter(page.text) {
+        let m = c.get(1).expect("group 1");
+        let repaired: String = m
+            .as_str()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                'O' | 'О' => '0',
+                'З' => '3',
+                'б' => '6',
+                'l' | 'I' | 'і' => '1',
+                other => other,
+            })
+            .collect();
+        if repaired.len() == 12 && repaired.chars().all(|c| c.is_ascii_digit()) && repaired != m.as_str() {
+            let end = m.start() + m.as_str().trim_end().len();
+            push(&repaired, m.start(), end, "bin.labelled_repaired", rules.confidence("id_repaired"));
+        }
+    }
+    out
+}
+
+/// The code named right after `at` (Russian order: «ст. 462 ч. 1 КоАП РК»).
+fn code_after(text: &str, at: usize, rules: &Rules) -> Option<(String, usize)> {
+    let window_end = (at + 160).min(text.len());
+    let mut end = window_end;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let window = &text[at..end];
+    let skip = window.len() - window.trim_start_matches(|c: char| c.is_whitespace() || c == ',').len();
+    rules
+        .codes
+        .iter()
+        .filter_map(|(code, re)| {
+            let m = re.find(&window[skip..])?;
+            // The code must follow at once (a separator or «РК» aside), not somewhere later.
+            let lead = window[skip..skip + m.start()].trim();
+            (lead.is_empty() || lead == "РК" || lead == "Республики Казахстан")
+                .then(|| (code.clone(), m.start(), at + skip + m.end()))
+        })
+        .min_by_key(|(_, start, _)| *start)
+        .map(|(code, _, end)| (code, end))
+}
+
+/// The code named right before `at` (Kazakh order: «ӘҚБтК-нің 462-бабы»).
+fn code_before(text: &str, at: usize, rules: &Rules) -> Option<String> {
+    let mut start = at.saturating_sub(160);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let window = &text[start..at];
+    rules
+        .codes
+        .iter()
+        .filter_map(|(code, re)| {
+            let m = re.find_iter(window).last()?;
+            let gap = window[m.end()..].trim().trim_start_matches('-');
+            let gap_ok = gap.is_empty() || gap.chars().count() <= 5 && gap.chars().all(|c| c.is_alphabetic());
+            gap_ok.then(|| (code.clone(), m.end()))
+        })
+        .max_by_key(|(_, end)| *end)
+        .map(|(code, _)| code)
+}
+
+fn article_value(code: Option<String>, article: &str, part: Option<String>, item: Option<String>) -> Value {
+    json!({"code": code, "article": article, "part": part, "item": item})
+}
+
+/// The articles cited, in Russian and Kazakh forms.
+pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
+    static RU: OnceLock<Regex> = OnceLock::new();
+    static RU_BEFORE: OnceLock<Regex> = OnceLock::new();
+    static RU_AFTER: OnceLock<Regex> = OnceLock::new();
+    static RU_MORE: OnceLock<Regex> = OnceLock::new();
+    static KK: OnceLock<Regex> = OnceLock::new();
+    static KK_AFTER: OnceLock<Regex> = OnceLock::new();
+    let ru = re(&RU, r"(?i)(?:^|[^\p{L}])(?:ст\.|ст\s|стат(?:ья|ьи|ье|ью|ьей|ьёй|ей|ьям|ьями|ьях))\s*(\d+(?:-\d+)?)");
+    let ru_before = re(
+        &RU_BEFORE,
+        r"(?i)(?:(?:п\.|пункт(?:а|ом|е|у|ы|ов)?)\s*(\d+)\s*,?\s*)?(?:(?:ч\.|част(?:ь|и|ью|ей))\s*(\d+)\s*,?\s*)?$",
+    );
+    let ru_after = re(&RU_AFTER, r"(?i)^\s*,?\s*(?:(ч\.|част(?:ь|и|ью|ей))|(п\.|пункт(?:а|ом|е|у|ы|ов)?))\s*(\d+)");
+    let ru_more = re(&RU_MORE, r"^\s*(?:,|и)\s*(\d+(?:-\d+)?)(?:[^\d\-]|$)");
+    let kk = re(&KK, r"(?i)(?:^|[^\d])(\d+(?:-\d+)?)\s?[-–]?\s?ба(?:п|б)\p{L}*");
+    let kk_after = re(&KK_AFTER, r"(?i)^\s*,?\s*(\d+)\s?[-–]?\s?(бөлі\p{L}*|тарма[қғк]\p{L}*)");
+    let text = page.text;
+    let mut out = Vec::new();
+    for c in ru.captures_iter(text) {
+        let whole = c.get(0).expect("match");
+        let number = c.get(1).expect("group 1");
+        let (mut part, mut item) = (None, None);
+        if let Some(b) = ru_before.captures(
+            &text[..whole.start()
+                + (whole.as_str().len() - whole.as_str().trim_start_matches(|ch: char| !ch.is_alphabetic()).len())],
+        ) {
+            item = b.get(1).map(|m| m.as_str().to_string());
+            part = b.get(2).map(|m| m.as_str().to_string());
+        }
+        let mut at = number.end();
+        let mut more = Vec::new();
+        while let Some(m) = ru_more.captures(&text[at..]) {
+            let n = m.get(1).expect("group 1");
+            more.push((at + n.start(), at + n.end(), n.as_str().to_string()));
+            at += n.end();
+        }
+        while let Some(a) = ru_after.captures(&text[at..]) {
+            let n = a.get(3).expect("group 3").as_str().to_string();
+            if a.get(1).is_some() {
+                part.get_or_insert(n);
+            } else {
+                item.get_or_insert(n);
+            }
+            at += a.get(0).expect("match").end();
+        }
+        let code = code_after(text, at, rules);
+        let end = code.as_ref().map(|c| c.1).unwrap_or(at);
+        let code = code.map(|c| c.0);
+        let (rule, conf) = match code {
+            Some(_) => ("article.ru", rules.confidence("article_with_code")),
+            None => ("article.ru_no_code", rules.confidence("article_without_code")),
+        };
+        let start = number.start().saturating_sub(0);
+        out.push(page.fact(
+            "article",
+            article_value(code.clone(), number.as_str(), part.clone(), item.clone()),
+            (start, end),
+            rules.rule(rule),
+            conf,
+        ));
+        for (s, e, n) in more {
+            out.push(page.fact("article", article_value(code.clone(), &n, None, None), (s, e), rules.rule(rule), conf));
+        }
+    }
+    for c in kk.captures_iter(text) {
+        let number = c.get(1).expect("group 1");
+        let whole = c.get(0).expect("match");
+        let (mut part, mut item) = (None, None);
+        let mut at = whole.end();
+        while let Some(a) = kk_after.captures(&text[at..]) {
+            let n = a.get(1).expect("group 1").as_str().to_string();
+            let word = a.get(2).expect("group 2").as_str().to_lowercase();
+            if word.starts_with("бөлі") {
+                part.get_or_insert(n);
+            } else if !word.contains("ша") {
+                // тармақша is a sub-item, not an item.
+                item.get_or_insert(n);
+            }
+            at += a.get(0).expect("match").end();
+        }
+        let code = code_before(text, number.start(), rules);
+        let (rule, conf) = match code {
+            Some(_) => ("article.kk", rules.confidence("article_with_code")),
+            None => ("article.kk_no_code", rules.confidence("article_without_code")),
+        };
+        out.push(page.fact(
+            "article",
+            article_value(code, number.as_str(), part, item),
+            (number.start(), at),
+            rules.rule(rule),
+            conf,
+        ));
+    }
+    out
+}
+
+fn amount_value(tiyn_total: u64) -> Value {
+    json!({"tenge": tiyn_total / 100, "tiyn": tiyn_total % 100})
+}
+
+/// Amounts in tenge: figures («500 000 тенге», «18.350.400 теңге», «1 500 000,50 тенге»),
+/// figures with words in brackets (checked against each other), words alone («пятьсот тысяч
+/// тенге», «бес жүз мың теңге») and «1,5 млн тенге». A count of МРП/АЕК is not an amount.
+pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
+    static FIGURES: OnceLock<Regex> = OnceLock::new();
+    static SCALED: OnceLock<Regex> = OnceLock::new();
+    static WORDS: OnceLock<Regex> = OnceLock::new();
+    let figures = re(
+        &FIGURES,
+        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*(?:\(([^)]{1,200})\)\s*)?(?:тенге|теңге|тг\.?(?:[^\p{L}]|$)|тңг)(?:\s*(\d{1,2})\s*(?:тиын\p{L}*))?",
+    );
+    let scaled = re(&SCALED, r"(?i)(?:^|[^\d])(\d+(?:[,.]\d+)?)\s*(млн|млрд|тыс)\.?\s*(?:тенге|теңге)");
+    let words = WORDS.get_or_init(|| {
+        Regex::new(&format!(r"(?i)(?:^|[^\p{{L}}])((?:(?:{})\s+)+)(?:тенге|теңге)", rules.number_words))
+            .expect("number words compile")
+    });
+    let text = page.text;
+    let mut out: Vec<CandidateFact> = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for c in figures.captures_iter(text) {
+        let digits = c.get(1).expect("group 1");
+        let whole_end = c.get(0).expect("match").end();
+        let tenge: Option<u64> =
+            digits.as_str().chars().filter(|c| c.is_ascii_digit()).collect::<String>().parse().ok();
+        let Some(tenge) = tenge else { continue };
+        let mut tiyn = c.get(2).map(|t| {
+            let s = t.as_str();
+            let v: u64 = s.parse().unwrap_or(0);
+            if s.len() == 1 {
+                v * 10
+            } else {
+                v
+            }
+        });
+        if let Some(t) = c.get(4) {
+            tiyn = t.as_str().parse().ok();
+        }
+        let total = tenge.saturating_mul(100).saturating_add(tiyn.unwrap_or(0));
+        let (mut rule, mut conf) = ("amount.figures", rules.confidence("amount_figures"));
+        if let Some(w) = c.get(3) {
+            let in_words = w.as_str().trim();
+            // Words in brackets: «(пятьсот тысяч)»; a mismatch with the figures is flagged by a
+            // low confidence, and the figures are kept (OCR misreads words less than digits? no:
+            // a person decides).
+            if let Some(v) = words_value(in_words.split(" тенге").next().unwrap_or(in_words), rules) {
+                if v == tenge {
+                    rule = "amount.figures_and_words";
+                } else {
+                    rule = "amount.figures_words_disagree";
+                    conf = rules.confidence("amount_mismatch");
+                }
+            }
+        }
+        covered.push((digits.start(), whole_end));
+        out.push(page.fact("amount", amount_value(total), (digits.start(), whole_end), rules.rule(rule), conf));
+    }
+    for c in scaled.captures_iter(text) {
+        let n = c.get(1).expect("group 1");
+        let value: f64 = n.as_str().replace(',', ".").parse().unwrap_or(0.0);
+        let scale = match c.get(2).expect("group 2").as_str().to_lowercase().as_str() {
+            "млрд" => 1e9,
+            "млн" => 1e6,
+            _ => 1e3,
+        };
+        let end = c.get(0).expect("match").end();
+        if covered.iter().any(|(s, e)| n.start() < *e && end > *s) {
+            continue;
+        }
+        covered.push((n.start(), end));
+        out.push(page.fact(
+            "amount",
+            amount_value((value * scale * 100.0).round() as u64),
+            (n.start(), end),
+            rules.rule("amount.scaled"),
+            rules.confidence("amount_figures"),
+        ));
+    }
+    for c in words.captures_iter(text) {
+        let w = c.get(1).expect("group 1");
+        let end = c.get(0).expect("match").end();
+        if covered.iter().any(|(s, e)| w.start() < *e && end > *s) {
+            continue;
+        }
+        // Words right after a bracket belong to figures already read.
+        if text[..w.start()].trim_end().ends_with('(') {
+            continue;
+        }
+        if let Some(v) = words_value(w.as_str(), rules) {
+            if v > 0 {
+                out.push(page.fact(
+                    "amount",
+                    amount_value(v.saturating_mul(100)),
+                    (w.start(), end),
+                    rules.rule("amount.words"),
+                    rules.confidence("amount_words"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Periods set: «в течение 10 рабочих дней», «в месячный срок», «бір ай ішінде».
+pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
+    let mut out: Vec<CandidateFact> = Vec::new();
+    let mut covered: Vec<(usize, usize)> = Vec::new();
+    for (id, re) in &rules.periods {
+        for c in re.captures_iter(page.text) {
+            let whole = c.get(0).expect("match");
+            if covered.iter().any(|(s, e)| whole.start() < *e && whole.end() > *s) {
+                continue;
+            }
+            let value = match (c.name("n"), c.name("word")) {
+                (Some(n), _) => {
+                    let s = n.as_str();
+                    let digits: String = s.chars().take_while(|c| c.is_ascii_digit()).collect();
+                    if digits.is_empty() {
+                        words_value(s, rules)
+                    } else {
+                        digits.parse().ok()
+                    }
+                }
+                (None, Some(w)) => words_value(w.as_str(), rules),
+                (None, None) => Some(1),
+            };
+            let Some(value) = value.filter(|v| *v > 0 && *v <= 3650) else { continue };
+            let unit_text =
+                c.name("unit").map(|u| u.as_str().to_lowercase()).unwrap_or_else(|| whole.as_str().to_lowercase());
+            let unit = ["working_days", "months", "calendar_days"].into_iter().find(|unit| {
+                rules.unit_stems.iter().any(|(name, stems)| {
+                    name == unit
+                        && stems.iter().any(|s| unit_text.split_whitespace().any(|w| w.starts_with(s.as_str())))
+                })
+            });
+            let unit = match (id.as_str(), unit) {
+                (i, _) if i.ends_with(".month") => "months",
+                (_, Some(u)) => u,
+                (i, None) if i.ends_with(".compound") => "calendar_days",
+                _ => continue,
+            };
+            covered.push((whole.start(), whole.end()));
+            out.push(page.fact(
+                "period",
+                json!({"value": value, "unit": unit}),
+                (whole.start(), whole.end()),
+                rules.rule(id),
+                rules.confidence("period"),
+            ));
+        }
+    }
+    out.sort_by_key(|f| f.span.0);
+    out
+}
+
+/// An answer's outcome: partly, rejected or satisfied, by the first phrase of the strongest kind.
+pub(crate) fn outcome(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
+    let mut hits: Vec<(&str, &PageText, usize, usize)> = Vec::new();
+    for (outcome, phrases) in &rules.outcomes {
+        for page in pages {
+            if let Some(m) = phrases.iter().filter_map(|re| re.find(page.text)).min_by_key(|m| m.start()) {
+                hits.push((outcome.as_str(), page, m.start(), m.end()));
+                break;
+            }
+        }
+    }
+    let kinds: Vec<&str> = hits.iter().map(|h| h.0).collect();
+    // «Удовлетворено» beside «отказано» is a partial outcome even without the word «частично».
+    let chosen = if kinds.contains(&"partly") || kinds.contains(&"rejected") && kinds.contains(&"satisfied") {
+        "partly"
+    } else {
+        *kinds.first()?
+    };
+    let (_, page, start, end) = hits.iter().find(|h| h.0 == chosen).or_else(|| hits.first())?;
+    Some(page.fact(
+        "outcome",
+        json!(chosen),
+        (*start, *end),
+        rules.rule(&format!("outcome.{chosen}")),
+        rules.confidence("outcome"),
+    ))
+}

@@ -1,0 +1,112 @@
+//! Requisites found in short texts written the way state bodies write them, in Russian and
+//! Kazakh, with the values the contract promises.
+
+use serde_json::json;
+
+use super::*;
+
+fn facts(text: &str) -> Vec<(String, serde_json::Value)> {
+    find(&[text], Rules::shipped()).into_iter().map(|f| (f.kind, f.value)).collect()
+}
+
+fn has(found: &[(String, serde_json::Value)], kind: &str, value: serde_json::Value) -> bool {
+    found.iter().any(|(k, v)| k == kind && *v == value)
+}
+
+#[test]
+fn a_russian_submission() {
+    let text = "ПРОКУРАТУРА ТУРКЕСТАНСКОЙ ОБЛАСТИ\n\
+                Директору ТОО «Береке Строй»\n\n\
+                ПРЕДСТАВЛЕНИЕ\n\
+                об устранении нарушений законности\n\
+                № 2-04-25/1187 от 14.03.2025\n\n\
+                Проверкой установлено, что ТОО «Береке Строй» (БИН 050140000656) допустило задолженность по заработной \
+                плате в сумме 18 350 400 (восемнадцать миллионов триста пятьдесят тысяч четыреста) тенге, чем нарушены \
+                требования ст. 113 ТК РК. Согласно ч. 1 ст. 462 КоАП РК и пункта 2 статьи 76 АППК, требую рассмотреть \
+                представление в течение 10 рабочих дней и сообщить о результатах. Протокол № 15 от 01.03.2025.";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("submission")), "{found:#?}");
+    assert!(has(&found, "number", json!("2-04-25/1187")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-03-14")), "{found:#?}");
+    assert!(has(&found, "issuer", json!("ПРОКУРАТУРА ТУРКЕСТАНСКОЙ ОБЛАСТИ")), "{found:#?}");
+    assert!(has(&found, "addressee", json!("Директору ТОО «Береке Строй»")), "{found:#?}");
+    assert!(has(&found, "bin", json!("050140000656")), "{found:#?}");
+    assert!(has(&found, "amount", json!({"tenge": 18350400, "tiyn": 0})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "ТК", "article": "113", "part": null, "item": null})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "КоАП", "article": "462", "part": "1", "item": null})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "АППК", "article": "76", "part": null, "item": "2"})), "{found:#?}");
+    assert!(has(&found, "period", json!({"value": 10, "unit": "working_days"})), "{found:#?}");
+    // The protocol's number is cited, not the document's own.
+    assert!(!has(&found, "number", json!("15")), "{found:#?}");
+    assert_eq!(found.iter().filter(|(k, _)| k == "number" || k == "date").count(), 2, "{found:#?}");
+}
+
+#[test]
+fn a_kazakh_submission() {
+    let text = "ТҮРКІСТАН ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n\
+                «Береке Строй» ЖШС директорына\n\n\
+                ҰСЫНЫС\n\
+                2025 жылғы 14 наурыздағы № 2-04-25/1187\n\n\
+                Тексеру барысында «Береке Строй» ЖШС (БСН 050140000656) бес жүз мың теңге көлемінде жалақы берешегіне жол \
+                бергені анықталды. ӘҚБтК-нің 462-бабының 1-бөлігі және Кәсіпкерлік кодексінің 76-бабының 2-тармағы \
+                негізінде ұсынысты 10 жұмыс күні ішінде қарап, нәтижесін бір ай ішінде хабарлауды талап етемін.";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("submission")), "{found:#?}");
+    assert!(has(&found, "number", json!("2-04-25/1187")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-03-14")), "{found:#?}");
+    assert!(has(&found, "addressee", json!("«Береке Строй» ЖШС директорына")), "{found:#?}");
+    assert!(has(&found, "bin", json!("050140000656")), "{found:#?}");
+    assert!(has(&found, "amount", json!({"tenge": 500000, "tiyn": 0})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "КоАП", "article": "462", "part": "1", "item": null})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "ПК", "article": "76", "part": null, "item": "2"})), "{found:#?}");
+    assert!(has(&found, "period", json!({"value": 10, "unit": "working_days"})), "{found:#?}");
+    assert!(has(&found, "period", json!({"value": 1, "unit": "months"})), "{found:#?}");
+}
+
+#[test]
+fn an_answer_with_its_reference_and_outcome() {
+    let text = "ДЕПАРТАМЕНТ ПО ТРУДУ И СОЦИАЛЬНОЙ ЗАЩИТЕ НАСЕЛЕНИЯ\n\
+                Исх. № 05-12/345 от 20.03.2025\n\
+                На № 2-04-25/1187 от 14.03.2025\n\
+                Прокурору Туркестанской области\n\n\
+                Сообщаем, что представление рассмотрено и удовлетворено частично. Виновные лица привлечены к \
+                дисциплинарной ответственности, задолженность в сумме 1 500 000,50 тенге погашена. Штраф 50 МРП.";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "number", json!("05-12/345")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-03-20")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_number", json!("2-04-25/1187")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_date", json!("2025-03-14")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("partly")), "{found:#?}");
+    assert!(has(&found, "amount", json!({"tenge": 1500000, "tiyn": 50})), "{found:#?}");
+    assert!(has(&found, "addressee", json!("Прокурору Туркестанской области")), "{found:#?}");
+    assert_eq!(found.iter().filter(|(k, _)| k == "amount").count(), 1, "a count of МРП is not an amount: {found:#?}");
+}
+
+#[test]
+fn ocr_noise_in_the_number_sign_and_date() {
+    let text = "ПОСТАНОВЛЕНИЕ\nпо делу об административном правонарушении\nХо 123/2025 от 05,04.2025\n\
+                г. Шымкент\nназначить штраф в размере пятьсот тысяч тенге по ст.462 ч.1 КоАП РК";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("resolution")), "{found:#?}");
+    assert!(has(&found, "number", json!("123/2025")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-04-05")), "{found:#?}");
+    assert!(has(&found, "amount", json!({"tenge": 500000, "tiyn": 0})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "КоАП", "article": "462", "part": "1", "item": null})), "{found:#?}");
+}
+
+#[test]
+fn iins_are_masked_and_invalid_numbers_ignored() {
+    // 900101300017 is a valid IIN (born 1990-01-01); 123456789012 fails the check digit.
+    let found = facts("ИИН 900101300017, счёт 123456789012");
+    assert!(found.iter().any(|(k, v)| k == "iin" && v.as_str().unwrap().starts_with("********")), "{found:#?}");
+    assert!(!format!("{found:?}").contains("900101300017"));
+    assert!(!found.iter().any(|(k, _)| k == "bin"));
+}
+
+#[test]
+fn the_shipped_rules_compile() {
+    let rules = Rules::shipped();
+    assert!(rules.version.starts_with("requisites-"));
+    assert!(Rules::parse("{}").is_err());
+}
