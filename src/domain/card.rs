@@ -26,6 +26,26 @@ pub struct Card {
     pub appeals: Vec<AppealView>,
     /// The latest score of each model, models in name order.
     pub risk: Vec<RiskView>,
+    /// Facts a person confirmed from attached documents, oldest document date first: the
+    /// chronology glued from documents beside the registry's rows (absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub document_facts: Vec<DocumentFactView>,
+}
+
+/// A fact confirmed from an attached document, with its source.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct DocumentFactView {
+    /// The document's own date, as confirmed (YYYY-MM-DD), if a person confirmed one.
+    pub date: Option<String>,
+    pub kind: String,
+    /// The value in force, as JSON text.
+    pub value: String,
+    pub file_name: String,
+    pub sha256: String,
+    pub page: i64,
+    pub corrected: bool,
+    pub confirmed_by: String,
+    pub confirmed_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]

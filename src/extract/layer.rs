@@ -7,6 +7,8 @@
 
 /// A text layer whose share of words that read as words is below this goes to OCR.
 pub const MIN_QUALITY: f32 = 0.85;
+/// A layer whose marks are less than this share letters is symbols, not text.
+pub const MIN_LETTER_SHARE: f32 = 0.45;
 /// A page with fewer letters than this has no text layer worth the name (a scan's page).
 pub const MIN_LETTERS: usize = 20;
 
@@ -62,6 +64,17 @@ pub fn judge(text: &str) -> Verdict {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < MIN_LETTERS {
         return Verdict { quality: 0.0, trusted: false, why: format!("no text layer ({letters} letters)") };
+    }
+    // A layer of stray symbols with a letter here and there (glyph ids read as ASCII) has letters
+    // in well under half of its marks; a page of prose, tables and numbers has most.
+    let marks = text.chars().filter(|c| !c.is_whitespace()).count();
+    let letter_share = letters as f32 / marks.max(1) as f32;
+    if letter_share < MIN_LETTER_SHARE {
+        return Verdict {
+            quality: letter_share,
+            trusted: false,
+            why: format!("text layer rejected: only {:.0}% of its marks are letters", letter_share * 100.0),
+        };
     }
     let mut words = 0usize;
     let mut bad = 0usize;
@@ -121,5 +134,10 @@ mod tests {
         let pua = "\u{E001}\u{E002}\u{E003} \u{E004}\u{E005}\u{E006}\u{E007} ".repeat(10);
         assert!(!judge(&pua).trusted);
         assert!(!judge("   \n 12 ").trusted);
+        // Glyph ids read as ASCII: symbols with a stray capital.
+        let symbols =
+            "!\"# \" $ & ' $# ( )*)+ , # $ # % - .+/0)*)+ ,1 23 4 \" A B C D E F G H I J K L M N O P Q R S T U V "
+                .repeat(3);
+        assert!(!judge(&symbols).trusted, "{:?}", judge(&symbols));
     }
 }

@@ -218,6 +218,7 @@ pub fn read_document(
     };
     let mut engine = match format {
         Format::Docx => "docx".to_string(),
+        Format::Pdf if engines.has_pdftotext() => "pdftotext (poppler)".to_string(),
         Format::Pdf => format!("pdf-extract {}", pdf::VERSION),
         _ => String::new(),
     };

@@ -54,7 +54,15 @@ impl Store {
         let appeals = self.card_appeals(subject_id)?;
         let risk = self.card_risk(subject_id)?;
         let indicators = Indicators::compute(&inspections, &appeals);
-        Ok(Some(Card { schema: CARD_SCHEMA, subject, indicators, inspections, appeals, risk }))
+        Ok(Some(Card {
+            schema: CARD_SCHEMA,
+            subject,
+            indicators,
+            inspections,
+            appeals,
+            risk,
+            document_facts: Vec::new(),
+        }))
     }
 
     fn card_inspections(&self, subject_id: i64) -> Result<Vec<InspectionView>, StoreError> {

@@ -132,6 +132,20 @@ fn acts_and_evidence_run_no_sql_and_read_no_clock() {
 }
 
 #[test]
+fn extraction_is_the_only_part_that_starts_a_process_and_runs_no_sql_and_reads_no_clock() {
+    // Bytes in, pages and candidate facts out: Tesseract and poppler through pipes, nothing else.
+    let forbidden =
+        Regex::new(r"rusqlite|crate::(store|api|ingest)|Utc::now|Local::now|SystemTime::now|std::fs::").unwrap();
+    let found = offenders(&sources(&root().join("src/extract")), &forbidden, &|_| false);
+    assert!(found.is_empty(), "storage, files, the api or the wall clock inside src/extract:\n{}", found.join("\n"));
+    let process = Regex::new(r"process::(Command|Stdio)|Command::new").unwrap();
+    let found = offenders(&sources(&root().join("src")), &process, &|p| p.starts_with("src/extract/"));
+    assert!(found.is_empty(), "a process started outside src/extract:\n{}", found.join("\n"));
+    let starts = offenders(&sources(&root().join("src/extract")), &process, &|_| false);
+    assert!(!starts.is_empty(), "the check sees src/extract's own process calls");
+}
+
+#[test]
 fn the_lower_layers_never_reach_up_into_the_api() {
     let upward = Regex::new(r"crate::(api|serve|cli)\b").unwrap();
     for layer in [
@@ -142,6 +156,7 @@ fn the_lower_layers_never_reach_up_into_the_api() {
         "src/connect",
         "src/acts",
         "src/evidence",
+        "src/extract",
         "src/generator",
     ] {
         let found = offenders(&sources(&root().join(layer)), &upward, &|_| false);

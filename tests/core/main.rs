@@ -13,6 +13,7 @@ mod connect;
 mod connect_incremental;
 mod connect_network;
 mod deadlines;
+mod documents;
 mod evidence;
 mod fuzz;
 mod fuzz_import;

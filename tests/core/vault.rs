@@ -22,15 +22,15 @@ fn context_with(passphrase: &str) -> Context {
 
 /// A new encrypted database in a folder of its own; the recovery key goes to another folder, as
 /// the person is told (it is printed and handed over, never kept beside the database).
-struct Vault {
-    dir: tempfile::TempDir,
+pub(crate) struct Vault {
+    pub(crate) dir: tempfile::TempDir,
     elsewhere: tempfile::TempDir,
-    path: PathBuf,
+    pub(crate) path: PathBuf,
     recovery: PathBuf,
 }
 
 impl Vault {
-    fn new() -> Vault {
+    pub(crate) fn new() -> Vault {
         let dir = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
         let path = dir.path().join("ekn.db");
@@ -41,12 +41,12 @@ impl Vault {
         Vault { dir, elsewhere, path, recovery }
     }
 
-    fn session(&self) -> Session {
+    pub(crate) fn session(&self) -> Session {
         Session::open_with(&self.path, context_with(PASSPHRASE)).unwrap()
     }
 
     /// The registry's sample, from outside the database's folder.
-    fn import_sample(&self) {
+    pub(crate) fn import_sample(&self) {
         let csv = self.elsewhere.path().join("inspections.csv");
         std::fs::write(&csv, inspections_csv()).unwrap();
         self.session().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
@@ -55,7 +55,7 @@ impl Vault {
 
 /// The files under `dir` in which any of `needles` occurs (as UTF-8 or, for ASCII, as UTF-16LE
 /// too, the way SQLite may store text), with the needle.
-fn leaks(dir: &Path, needles: &[&str]) -> Vec<(PathBuf, String)> {
+pub(crate) fn leaks(dir: &Path, needles: &[&str]) -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
     for (path, bytes) in files_under(dir) {
         for needle in needles {

@@ -486,6 +486,38 @@ impl Session {
         self.fact_now(fact_id, subject_id)
     }
 
+    /// The facts confirmed on an object, for its card's timeline, oldest document date first
+    /// (documents without a confirmed date last).
+    pub(in crate::api) fn confirmed_document_facts(
+        &self,
+        bin: &str,
+    ) -> Result<Vec<crate::domain::card::DocumentFactView>, ApiError> {
+        let Some(subject_id) = self.store.subject_id(bin)? else { return Ok(Vec::new()) };
+        let confirmed = self.store.confirmed_facts(subject_id)?;
+        let date_of = |sha: &str| {
+            confirmed
+                .iter()
+                .find(|(f, _, s)| s == sha && f.kind == "date")
+                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
+        };
+        let mut out: Vec<crate::domain::card::DocumentFactView> = confirmed
+            .iter()
+            .map(|(f, file_name, sha256)| crate::domain::card::DocumentFactView {
+                date: date_of(sha256),
+                kind: f.kind.clone(),
+                value: f.value.clone(),
+                file_name: file_name.clone(),
+                sha256: sha256.clone(),
+                page: f.page,
+                corrected: f.corrected,
+                confirmed_by: f.decided_by.clone().unwrap_or_default(),
+                confirmed_at: f.decided_at.clone().unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| (a.date.is_none(), &a.date, &a.file_name).cmp(&(b.date.is_none(), &b.date, &b.file_name)));
+        Ok(out)
+    }
+
     /// Documents found by words of their text.
     pub fn search_documents(&self, text: &str, limit: usize) -> Result<Vec<DocumentHit>, ApiError> {
         Ok(self.store.search_documents(text, limit.clamp(1, 500))?)

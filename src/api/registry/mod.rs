@@ -267,9 +267,11 @@ impl Session {
     pub(in crate::api) fn card_content(&self, bin: &str) -> Result<Card, ApiError> {
         let id = SubjectId::parse(bin)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
-        self.store.card(id.as_str())?.ok_or_else(|| {
+        let mut card = self.store.card(id.as_str())?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
-        })
+        })?;
+        card.document_facts = self.confirmed_document_facts(id.as_str())?;
+        Ok(card)
     }
 
     /// Objects by name or BIN prefix, appeals by words of their text.

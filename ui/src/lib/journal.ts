@@ -67,6 +67,9 @@ export function entryDetail(line: JournalLine): string {
     case 'act_issued': return `${t(`actkind.${e.act_kind}`)}${e.number ? ` № ${e.number}` : ''} · ${formatDate(e.issued_on)} · ${e.addressee}${e.response_due ? ` · ${formatDate(e.response_due)}` : ''}`;
     case 'document_attached': return `${e.file_name} · ${e.octets}`;
     case 'checklist_marked': return `${e.item} ${e.ticked ? '✔' : '✘'}`;
+    case 'document_read': return `${e.sha256.slice(0, 12)} · ${e.state} · ${e.pages} (OCR ${e.ocr_pages}) · ${e.facts}`;
+    case 'fact_confirmed': return `${e.fact_kind} = ${e.value}${e.corrected ? ' ✎' : ''}`;
+    case 'fact_rejected': return `${e.fact_kind}: ${e.reason}`;
     case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
     case 'backup_made': return `${e.file} · ${e.journal_entries} · ${t(`backup.with.${e.encrypted_with}`)}`;
     case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;

@@ -4,4 +4,16 @@ import type { Attachment } from "./Attachment";
 /**
  * What attaching did: the row, and whether the bytes were new to the store.
  */
-export type Attached = { subject_bin: string, attachment: Attachment, new: boolean, };
+export type Attached = { subject_bin: string, attachment: Attachment, new: boolean, 
+/**
+ * What reading it found (`read`, `partly`, `not_a_document`), when it was read on attaching.
+ */
+read_state: string | null, 
+/**
+ * Facts proposed from it.
+ */
+facts: number, 
+/**
+ * Why reading did not finish (cancelled, an engine's failure); the attachment stands.
+ */
+read_error: string | null, };

@@ -54,7 +54,11 @@ sha256: string, task_id: number | null, } | { "kind": "act_issued", act_id: numb
 /**
  * Checklist items not satisfied when the act went out (ids).
  */
-missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "checklist_marked", subject_bin: string, item: string, ticked: boolean, document: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "keys_reset", 
+missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "document_read", subject_bin: string, sha256: string, state: string, pages: number, ocr_pages: number, facts: number, engine: string, rules_version: string, } | { "kind": "fact_confirmed", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, 
+/**
+ * The value in force (JSON); personal, since an addressee may be a citizen.
+ */
+value: string, corrected: boolean, } | { "kind": "fact_rejected", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, reason: string, } | { "kind": "checklist_marked", subject_bin: string, item: string, ticked: boolean, document: string | null, } | { "kind": "rules_changed", fingerprint: string, recomputed: number, } | { "kind": "baseline", note: string, tables: Array<TableState>, } | { "kind": "checkpoint_reset", reason: string, previous_size: number | null, previous_root: string | null, } | { "kind": "keys_reset", 
 /**
  * The key files made anew (`<db>.key`, `<db>.signing-key`), by name.
  */

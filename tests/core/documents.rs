@@ -1,0 +1,260 @@
+//! Documents that read themselves (issue 38), end to end through the api on a copy of the demo:
+//! a DOCX, a born-digital PDF, a 300 dpi scan, a degraded 200 dpi photo-like scan and a PDF with
+//! a broken text layer (fixtures/documents, made by scripts/documents/make_corpus.py, each with
+//! its ground truth) are attached and read; the requisites the truth names are proposed with the
+//! contract's values; a person confirms, corrects and rejects, journaled with the author; search
+//! finds the document by a word of its text; nothing of the text is readable on disk in an
+//! encrypted database; random bytes named `.pdf` are marked not a document. OCR is Debian's
+//! Tesseract with the Russian and Kazakh models: a machine without them fails these tests loudly.
+
+use std::path::{Path, PathBuf};
+
+use ekn::api::{self, Context, Session};
+use serde_json::{json, Value};
+
+use crate::support::{demo_copy, files_under};
+
+fn fixture(name: &str) -> (Vec<u8>, PathBuf) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents").join(name);
+    (std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())), path)
+}
+
+/// The (kind, value) pairs a truth file names.
+fn truth(name: &str) -> Vec<(String, Value)> {
+    let (bytes, _) = fixture(&format!("{name}.truth.json"));
+    let truth: Value = serde_json::from_slice(&bytes).unwrap();
+    let mut out = Vec::new();
+    for kind in
+        ["doc_type", "number", "date", "issuer", "addressee", "in_reply_to_number", "in_reply_to_date", "outcome"]
+    {
+        if let Some(v) = truth.get(kind) {
+            out.push((kind.to_string(), v.clone()));
+        }
+    }
+    for (list, kind) in [("bins", "bin"), ("articles", "article"), ("amounts", "amount"), ("periods", "period")] {
+        for v in truth[list].as_array().unwrap() {
+            out.push((kind.to_string(), v.clone()));
+        }
+    }
+    out
+}
+
+fn tesseract_is_installed() {
+    let langs = std::process::Command::new("tesseract").arg("--list-langs").output().unwrap_or_else(|e| {
+        panic!("tesseract is not installed ({e}); scripts/setup installs tesseract-ocr with the rus and kaz models")
+    });
+    let listed = String::from_utf8_lossy(&langs.stdout).to_string();
+    for lang in ["rus", "kaz"] {
+        assert!(listed.lines().any(|l| l.trim() == lang), "tesseract has no {lang} model: {listed}");
+    }
+}
+
+fn first_bin(s: &Session) -> String {
+    s.search("ТОО", 5).unwrap().subjects[0].bin.clone()
+}
+
+/// The facts of the document `id` as the contract's JSON.
+fn facts_of(s: &Session, bin: &str, id: i64) -> Value {
+    let all = serde_json::to_value(s.document_facts(bin).unwrap()).unwrap();
+    all["documents"].as_array().unwrap().iter().find(|d| d["id"] == json!(id)).cloned().expect("the document is listed")
+}
+
+/// How many of the truth's requisites are among the facts (names compared without case).
+fn found(facts: &Value, expected: &[(String, Value)], kinds: &[&str]) -> (usize, usize, Vec<String>) {
+    let list = facts["facts"].as_array().unwrap();
+    let same = |kind: &str, a: &Value, b: &Value| match (a, b) {
+        (Value::String(x), Value::String(y)) if kind == "issuer" || kind == "addressee" => {
+            x.to_lowercase() == y.to_lowercase()
+        }
+        _ => a == b,
+    };
+    let wanted: Vec<&(String, Value)> = expected.iter().filter(|(k, _)| kinds.contains(&k.as_str())).collect();
+    let mut missed = Vec::new();
+    let hits = wanted
+        .iter()
+        .filter(|(k, v)| {
+            let hit = list.iter().any(|f| f["kind"] == json!(k) && same(k, &f["value"], v));
+            if !hit {
+                missed.push(format!("{k} {v}"));
+            }
+            hit
+        })
+        .count();
+    (hits, wanted.len(), missed)
+}
+
+const KEY_FIELDS: [&str; 6] = ["number", "date", "bin", "amount", "article", "period"];
+
+#[test]
+fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bin = first_bin(&s);
+    let (bytes, _) = fixture("000-ru-submission.docx");
+    let attached = s.attach_and_read(&bin, "000-ru-submission.docx", &bytes, None, &mut |_| true).unwrap();
+    assert_eq!(attached.read_state.as_deref(), Some("read"), "{attached:?}");
+    let id = attached.attachment.id;
+
+    // The contract: documents with id, file_name, sha256, pages (page, method, quality) and facts
+    // (id, kind, value, page, span, confidence, status, rule).
+    let doc = facts_of(&s, &bin, id);
+    assert_eq!(doc["file_name"], json!("000-ru-submission.docx"));
+    assert_eq!(doc["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(doc["pages"][0]["method"], json!("text"));
+    assert!(doc["pages"][0]["quality"].as_f64().unwrap() > 0.9);
+    for f in doc["facts"].as_array().unwrap() {
+        for key in ["id", "kind", "value", "page", "span", "confidence", "status", "rule"] {
+            assert!(f.get(key).is_some(), "a fact without {key}: {f}");
+        }
+        assert_eq!(f["status"], json!("proposed"));
+        assert!(f["rule"].as_str().unwrap().contains("@requisites-"), "{f}");
+    }
+    let expected = truth("000-ru-submission");
+    let all_kinds: Vec<&str> = expected.iter().map(|(k, _)| k.as_str()).collect();
+    let (hits, wanted, missed) = found(&doc, &expected, &all_kinds);
+    assert_eq!(hits, wanted, "every requisite of a Word document is found: missed {missed:?}\n{doc:#}");
+
+    // A person confirms the amount corrected, confirms the number as proposed, rejects an article.
+    let fact = |kind: &str| {
+        doc["facts"].as_array().unwrap().iter().find(|f| f["kind"] == json!(kind)).unwrap()["id"].as_i64().unwrap()
+    };
+    let corrected = s.confirm_fact(fact("amount"), Some(r#"{"tenge": 1600701, "tiyn": 0}"#), None).unwrap();
+    assert_eq!((corrected.status.as_str(), corrected.corrected), ("confirmed", true));
+    assert_eq!(corrected.value, json!({"tenge": 1600701, "tiyn": 0}));
+    let as_proposed = s.confirm_fact(fact("number"), None, None).unwrap();
+    assert!(!as_proposed.corrected);
+    let bad = s.confirm_fact(fact("date"), Some("16.10.2025"), None).expect_err("a date is written YYYY-MM-DD");
+    assert_eq!(bad.code, api::ErrorCode::InvalidInput, "{bad}");
+    let no_reason = s.reject_fact(fact("article"), "  ", None).expect_err("a reason is needed");
+    assert_eq!(no_reason.code, api::ErrorCode::InvalidInput);
+    let rejected = s.reject_fact(fact("article"), "статья приведена в справке, не в требовании", None).unwrap();
+    assert_eq!(rejected.status, "rejected");
+    let journal =
+        s.journal(&api::JournalQuery { object: Some(bin.clone()), task: None, appeal: None, limit: Some(50) }).unwrap();
+    let kinds: Vec<&str> = journal.iter().map(|l| l.kind.as_str()).collect();
+    for kind in ["document_attached", "document_read", "fact_confirmed", "fact_rejected"] {
+        assert!(kinds.contains(&kind), "{kind} is journaled: {kinds:?}");
+    }
+    assert!(
+        journal.iter().filter(|l| l.kind.starts_with("fact_")).all(|l| !l.person.is_empty()),
+        "every decision has its author"
+    );
+    assert!(api::verify_journal(&db, &Context::cli()).unwrap().ok);
+
+    // Reading again with the same rules and engines records nothing, and decisions stand.
+    let again = s.read_document(id, &mut |_| true).unwrap();
+    assert!(!again.new_reading);
+    assert_eq!(again.document.facts.iter().filter(|f| f.status != "proposed").count(), 3);
+
+    // Search finds the document by a word of its text, at its page, with its object.
+    let hits = s.search("задолженность", 20).unwrap();
+    let hit = hits.documents.iter().find(|h| h.id == id).expect("the document is found by its text");
+    assert_eq!((hit.page, hit.subject_bin.as_str()), (1, bin.as_str()));
+    // The card's timeline carries the confirmed facts with their document.
+    let card = s.card(&bin).unwrap();
+    let text = serde_json::to_string(&card).unwrap();
+    assert!(text.contains("000-ru-submission.docx"), "confirmed facts join the card's timeline");
+}
+
+#[test]
+fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
+    tesseract_is_installed();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bin = first_bin(&s);
+    // (file, its truth, the share of the key requisites that must be found)
+    let cases = [
+        ("001-kk-submission.pdf", "001-kk-submission", "text", 1.0),
+        ("000-ru-submission.scan300.png", "000-ru-submission", "ocr", 0.9),
+        ("000-ru-submission.broken.pdf", "000-ru-submission", "ocr", 0.9),
+        ("001-kk-submission.scan200.jpg", "001-kk-submission", "ocr", 0.8),
+    ];
+    for (file, truth_name, method, share) in cases {
+        let (bytes, _) = fixture(file);
+        let mut steps = Vec::new();
+        let attached = s
+            .attach_and_read(&bin, file, &bytes, None, &mut |p| {
+                steps.push((p.done, p.total));
+                true
+            })
+            .unwrap();
+        assert_eq!(attached.read_state.as_deref(), Some("read"), "{file}: {attached:?}");
+        assert!(
+            steps.last().is_some_and(|(d, t)| d == t && *t >= 1),
+            "{file}: progress ends at the last page: {steps:?}"
+        );
+        let doc = facts_of(&s, &bin, attached.attachment.id);
+        assert_eq!(doc["pages"][0]["method"], json!(method), "{file}: {:#}", doc["pages"]);
+        let (hits, wanted, missed) = found(&doc, &truth(truth_name), &KEY_FIELDS);
+        assert!(hits as f64 >= share * wanted as f64, "{file}: {hits} of {wanted} key requisites; missed {missed:?}");
+        if method == "ocr" {
+            // Kazakh letters survive OCR in a Kazakh document.
+            let text: String =
+                s.document_text(attached.attachment.id, None).unwrap().into_iter().map(|p| p.text).collect();
+            if truth_name.contains("-kk-") {
+                assert!(text.chars().any(|c| "әғқңөұүһі".contains(c)), "{file}: Kazakh letters read: {text}");
+            }
+            let boxed = doc["facts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["kind"] == json!("bin"))
+                .all(|f| f["bbox"].is_array());
+            assert!(boxed, "{file}: OCR facts carry their box");
+        }
+    }
+    // Cancelling a reading records nothing.
+    let (bytes, _) = fixture("000-ru-submission.scan300.png");
+    let renamed: Vec<u8> = bytes.iter().copied().chain(std::iter::once(0)).collect();
+    let attached = s.attach_evidence(&bin, "копия.png", &renamed, None).unwrap();
+    let cancelled = s.read_document(attached.attachment.id, &mut |_| false).expect_err("cancelled");
+    assert_eq!(cancelled.code, api::ErrorCode::Cancelled);
+    assert_eq!(s.document(attached.attachment.id).unwrap().state, "unread");
+}
+
+#[test]
+fn random_bytes_named_pdf_are_not_a_document_and_nothing_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bin = first_bin(&s);
+    let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    for (name, bytes) in [
+        ("scan.pdf", noise.clone()),
+        ("half.pdf", b"%PDF-1.7\n1 0 obj << /Type /Catalog >>".to_vec()),
+        ("zip.docx", b"PK\x03\x04 not a zip at all".to_vec()),
+        ("photo.jpg", [&[0xFF, 0xD8, 0xFF, 0xE0][..], &noise[..200]].concat()),
+    ] {
+        let attached = s.attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap();
+        assert_eq!(attached.read_state.as_deref(), Some("not_a_document"), "{name}: {attached:?}");
+        let doc = s.document(attached.attachment.id).unwrap();
+        assert!(!doc.why.is_empty() && doc.facts.is_empty(), "{name}: {doc:?}");
+    }
+}
+
+#[test]
+fn in_an_encrypted_database_no_word_of_a_document_is_readable_on_disk() {
+    let vault = crate::vault::Vault::new();
+    vault.import_sample();
+    let mut s = vault.session();
+    let bin = crate::support::bin(1);
+    let (bytes, _) = fixture("008-ru-answer.docx");
+    let attached = s.attach_and_read(&bin, "ответ.docx", &bytes, None, &mut |_| true).unwrap();
+    assert_eq!(attached.read_state.as_deref(), Some("read"));
+    let doc = s.document_open(attached.attachment.id).unwrap();
+    assert!(doc.pages[0].text.contains("Сообщаем"), "{}", doc.pages[0].text);
+    let facts = s.document_facts(&bin).unwrap();
+    let number = facts.documents[0].facts.iter().find(|f| f.kind == "number").expect("a number").id;
+    s.confirm_fact(number, None, None).unwrap();
+    assert!(!s.search("Сообщаем", 5).unwrap().documents.is_empty());
+    // Words of the text: nowhere in any file, with the session open and after it closed.
+    let needles = ["Сообщаем", "задолженность", "представление"];
+    let leaked = crate::vault::leaks(vault.dir.path(), &needles);
+    assert!(leaked.is_empty(), "readable on disk with the session open: {leaked:?}");
+    drop(s);
+    let leaked = crate::vault::leaks(vault.dir.path(), &needles);
+    assert!(leaked.is_empty(), "readable on disk: {leaked:?}");
+    assert!(!files_under(vault.dir.path()).is_empty());
+}
