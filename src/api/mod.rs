@@ -81,7 +81,7 @@ pub use deadlines::{
 pub use error::{ApiError, ErrorCode, ErrorDetail};
 pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
 pub use evidence::documents::{
-    DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText, ReaderStatus,
+    DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText,
 };
 pub use evidence::measure::{measure_documents, DocumentsMeasure};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};

@@ -252,7 +252,7 @@ pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Resu
         return Ok(RawPage::none(engines.why_not()));
     }
     grey.flatten_background();
-    Ok(engines.recognise(&grey, 0))
+    Ok(engines.recognise(&grey))
 }
 
 #[cfg(test)]

@@ -43,10 +43,6 @@ impl Method {
             Method::None => "none",
         }
     }
-
-    pub fn parse(code: &str) -> Option<Method> {
-        [Method::Text, Method::Ocr, Method::None].into_iter().find(|m| m.code() == code)
-    }
 }
 
 /// A recognised word's place on the page image, in pixels at the resolution OCR read it.
@@ -119,13 +115,12 @@ pub struct Progress {
     pub total: u32,
 }
 
-/// Why reading stopped without a result.
+/// The person cancelled the reading: nothing is returned (and the api records nothing).
 #[derive(Debug, thiserror::Error)]
-pub enum ExtractError {
-    #[error("cancelled after {done} of {total} pages")]
-    Cancelled { done: u32, total: u32 },
-    #[error("{0}")]
-    Engine(String),
+#[error("cancelled after {done} of {total} pages")]
+pub struct Cancelled {
+    pub done: u32,
+    pub total: u32,
 }
 
 /// The most pages read from one document (a bound before any work is planned).
@@ -139,26 +134,29 @@ pub fn read_document(
     engines: &Engines,
     rules: &Rules,
     progress: &mut dyn FnMut(Progress) -> bool,
-) -> Result<ReadDocument, ExtractError> {
+) -> Result<ReadDocument, Cancelled> {
     let format = sniff::sniff(bytes);
-    let raw = match format {
-        Format::Docx => docx::pages(bytes).map(|pages| {
-            pages.into_iter().map(|text| RawPage::text(text, 1.0, "the document's own text".into())).collect()
-        }),
+    let raw: Result<Vec<RawPage>, Stop> = match format {
+        Format::Docx => docx::pages(bytes)
+            .map(|pages| {
+                pages.into_iter().map(|text| RawPage::text(text, 1.0, "the document's own text".into())).collect()
+            })
+            .map_err(Stop::from),
         Format::Pdf => pdf::pages(bytes, engines, progress),
         Format::Png | Format::Jpeg | Format::Tiff => {
             if !progress(Progress { done: 0, total: 1 }) {
-                return Err(ExtractError::Cancelled { done: 0, total: 1 });
+                return Err(Cancelled { done: 0, total: 1 });
             }
             let page = image::ocr_image(bytes, format, engines);
             progress(Progress { done: 1, total: 1 });
-            page.map(|p| vec![p])
+            page.map(|p| vec![p]).map_err(Stop::from)
         }
-        Format::Unknown => Err(NotADocument("the bytes are not a DOCX, PDF, PNG, JPEG or TIFF file".into())),
+        Format::Unknown => Err(Stop::NotADocument("the bytes are not a DOCX, PDF, PNG, JPEG or TIFF file".into())),
     };
     let raw = match raw {
         Ok(pages) => pages,
-        Err(NotADocument(why)) => {
+        Err(Stop::Cancelled(cancelled)) => return Err(cancelled),
+        Err(Stop::NotADocument(why)) => {
             return Ok(ReadDocument {
                 format,
                 state: ReadState::NotADocument,
@@ -170,10 +168,6 @@ pub fn read_document(
             })
         }
     };
-    let mut raw = raw;
-    if let Some(cancel) = raw.iter_mut().find_map(|p| p.cancelled.take()) {
-        return Err(cancel);
-    }
     let facts_raw = requisites::find(&raw.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(), rules);
     let mut pages = Vec::with_capacity(raw.len());
     let mut facts = Vec::with_capacity(facts_raw.len());
@@ -188,6 +182,12 @@ pub fn read_document(
             }
             fact.span = (masked.map(fact.span.0), masked.map(fact.span.1));
             fact.context = masked.context(fact.span.0, fact.span.1);
+            // Names as printed (an addressee may be a citizen) leave masked like the text.
+            if let serde_json::Value::String(printed) = &fact.value {
+                if matches!(fact.kind.as_str(), "issuer" | "addressee") {
+                    fact.value = serde_json::Value::String(crate::domain::privacy::mask_personal_data(printed).0);
+                }
+            }
             facts.push(fact);
         }
         let words = page
@@ -234,6 +234,18 @@ pub fn read_document(
 /// The reason a file is not a document, in plain words.
 pub(crate) struct NotADocument(pub String);
 
+/// Why a reader stopped before it had pages: the file is not a document, or the person cancelled.
+pub(crate) enum Stop {
+    NotADocument(String),
+    Cancelled(Cancelled),
+}
+
+impl From<NotADocument> for Stop {
+    fn from(e: NotADocument) -> Stop {
+        Stop::NotADocument(e.0)
+    }
+}
+
 /// A page before masking: its raw text, and the OCR words with character offsets into it.
 pub(crate) struct RawPage {
     pub text: String,
@@ -241,17 +253,15 @@ pub(crate) struct RawPage {
     pub quality: f32,
     pub why: String,
     pub words: Vec<WordBox>,
-    /// Set on the page where the person cancelled.
-    pub cancelled: Option<ExtractError>,
 }
 
 impl RawPage {
     pub fn text(text: String, quality: f32, why: String) -> RawPage {
-        RawPage { text, method: Method::Text, quality, why, words: Vec::new(), cancelled: None }
+        RawPage { text, method: Method::Text, quality, why, words: Vec::new() }
     }
 
     pub fn none(why: String) -> RawPage {
-        RawPage { text: String::new(), method: Method::None, quality: 0.0, why, words: Vec::new(), cancelled: None }
+        RawPage { text: String::new(), method: Method::None, quality: 0.0, why, words: Vec::new() }
     }
 
     /// The box around the OCR words a span of characters touches.

@@ -181,11 +181,6 @@ impl Engines {
         }
     }
 
-    /// What this machine can do, for `ekn docs engines` and the status screen.
-    pub fn summary(&self) -> (bool, bool, String, Vec<String>) {
-        (self.can_ocr(), self.can_render_pdf(), self.describe(), self.missing.clone())
-    }
-
     /// Whether poppler's text reader is here (see `pdf`: it keeps a word whole when its letters
     /// come from two fonts, which pdf-extract does not).
     pub(crate) fn has_pdftotext(&self) -> bool {
@@ -214,7 +209,7 @@ impl Engines {
     }
 
     /// Recognises one page image; a failure is a page without text, with the reason.
-    pub(crate) fn recognise(&self, image: &Grey, _page: u32) -> RawPage {
+    pub(crate) fn recognise(&self, image: &Grey) -> RawPage {
         let Some(program) = &self.tesseract else {
             return RawPage::none(self.why_not());
         };
@@ -276,7 +271,6 @@ pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
         quality,
         why: format!("OCR, mean word confidence {:.0}%", quality * 100.0),
         words,
-        cancelled: None,
     }
 }
 

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 
 use super::ocr::Engines;
-use super::{layer, ExtractError, NotADocument, Progress, RawPage, MAX_PAGES};
+use super::{layer, Cancelled, NotADocument, Progress, RawPage, Stop, MAX_PAGES};
 
 /// The text-layer reader's version, for the record.
 pub const VERSION: &str = "0.12.1";
@@ -18,16 +18,16 @@ pub(crate) fn pages(
     bytes: &[u8],
     engines: &Engines,
     progress: &mut dyn FnMut(Progress) -> bool,
-) -> Result<Vec<RawPage>, NotADocument> {
+) -> Result<Vec<RawPage>, Stop> {
     // The page count from the object model; a file lopdf cannot load is not a PDF we read.
     let count = catch_unwind(AssertUnwindSafe(|| pdf_extract::Document::load_mem(bytes).map(|d| d.get_pages().len())))
         .map_err(|_| NotADocument("the PDF's structure is broken".into()))?
         .map_err(|e| NotADocument(format!("the PDF cannot be read ({e})")))?;
     if count == 0 {
-        return Err(NotADocument("the PDF has no pages".into()));
+        return Err(Stop::NotADocument("the PDF has no pages".into()));
     }
     if count as u32 > MAX_PAGES {
-        return Err(NotADocument(format!("the PDF has {count} pages; ЭКН reads documents up to {MAX_PAGES}")));
+        return Err(Stop::NotADocument(format!("the PDF has {count} pages; ЭКН reads documents up to {MAX_PAGES}")));
     }
     // Text layers. Poppler's reader where it is installed: pdf-extract emits a word's letters out
     // of order when some come from a fallback font (Kazakh letters missing from the main font:
@@ -57,7 +57,7 @@ pub(crate) fn pages(
     let total = count as u32;
     let mut done = (count - to_ocr.len()) as u32;
     if !progress(Progress { done, total }) {
-        return Ok(cancelled(done, total));
+        return Err(Stop::Cancelled(Cancelled { done, total }));
     }
     if to_ocr.is_empty() {
         return Ok(out.into_iter().flatten().collect());
@@ -86,7 +86,7 @@ pub(crate) fn pages(
                 let page = match engines.render(bytes, index as u32 + 1) {
                     Ok(mut image) => {
                         image.flatten_background();
-                        let mut page = engines.recognise(&image, index as u32 + 1);
+                        let mut page = engines.recognise(&image);
                         page.why = format!("{why}; {}", page.why);
                         page
                     }
@@ -108,16 +108,9 @@ pub(crate) fn pages(
         }
     });
     if was_cancelled {
-        return Ok(cancelled(done, total));
+        return Err(Stop::Cancelled(Cancelled { done, total }));
     }
     Ok(out.into_iter().map(|p| p.unwrap_or_else(|| RawPage::none("the page was not read".into()))).collect())
-}
-
-/// A result that says the person cancelled.
-fn cancelled(done: u32, total: u32) -> Vec<RawPage> {
-    let mut page = RawPage::none("cancelled".into());
-    page.cancelled = Some(ExtractError::Cancelled { done, total });
-    vec![page]
 }
 
 /// A text layer's text with its layout noise removed: runs of spaces, and blank lines in threes.

@@ -23,16 +23,6 @@ pub fn engines() -> &'static Engines {
     ENGINES.get_or_init(Engines::detect)
 }
 
-/// What this machine can read, for a status line ("OCR: tesseract 5.3.0 rus+kaz").
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct ReaderStatus {
-    pub ocr: bool,
-    pub pdf_pages: bool,
-    pub engine: String,
-    pub missing: Vec<String>,
-    pub rules_version: String,
-}
-
 /// A page as the contract lists it.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct PageSummary {
@@ -232,12 +222,6 @@ fn checked_value(kind: &str, text: &str) -> Result<Value, ApiError> {
 }
 
 impl Session {
-    /// What this machine can read.
-    pub fn reader_status(&self) -> ReaderStatus {
-        let (ocr, pdf_pages, engine, missing) = engines().summary();
-        ReaderStatus { ocr, pdf_pages, engine, missing, rules_version: Rules::shipped().version.clone() }
-    }
-
     /// The attachment a document id names (`DOC` on the command line: the attachment's id).
     fn attachment_by_id(&self, id: i64) -> Result<(String, i64, Attachment), ApiError> {
         let (bin, subject_id) = self
@@ -354,11 +338,13 @@ impl Session {
         let rules = Rules::shipped();
         let engines = engines();
         if let Some(read) = self.store.current_read(&a.sha256)? {
-            let same_engine = read.engine.is_empty()
-                || !read.engine.contains("tesseract")
-                || read.engine.contains(&engines.describe());
-            let could_do_more = read.state == "partly" && engines.can_ocr() && !read.engine.contains("tesseract");
-            if read.rules_version == rules.version && same_engine && !could_do_more {
+            // Reading again changes something only with other rules, another OCR engine than the
+            // one that read it, or OCR now at hand for pages that had none.
+            let read_by_ocr = read.engine.contains("tesseract");
+            let stale = read.rules_version != rules.version
+                || (read_by_ocr && !read.engine.ends_with(&engines.describe()))
+                || (read.state == "partly" && !read_by_ocr && engines.can_ocr());
+            if !stale {
                 return Ok(DocumentReadReport {
                     document: self.document_view(&bin, subject_id, &a)?,
                     new_reading: false,
@@ -367,12 +353,8 @@ impl Session {
             }
         }
         let bytes = self.attachment_bytes(&a.sha256)?;
-        let read = extract::read_document(&bytes, engines, rules, progress).map_err(|e| match e {
-            extract::ExtractError::Cancelled { .. } => {
-                ApiError::new(ErrorCode::Cancelled, format!("{}: reading {e}", a.file_name))
-            }
-            extract::ExtractError::Engine(why) => ApiError::new(ErrorCode::Io, why),
-        })?;
+        let read = extract::read_document(&bytes, engines, rules, progress)
+            .map_err(|e| ApiError::new(ErrorCode::Cancelled, format!("{}: reading {e}", a.file_name)))?;
         drop(bytes);
         let new = to_new_read(&a.sha256, &read);
         let entry = Entry::DocumentRead {
@@ -552,22 +534,15 @@ fn to_new_read(sha256: &str, read: &ReadDocument) -> NewRead {
         facts: read
             .facts
             .iter()
-            .map(|f| {
-                // An addressee or issuer may be a citizen: masked like every text that leaves.
-                let value = match (&f.value, f.kind.as_str()) {
-                    (Value::String(s), "issuer" | "addressee") => Value::String(mask_personal_data(s).0),
-                    (v, _) => v.clone(),
-                };
-                NewFact {
-                    kind: f.kind.clone(),
-                    value: value.to_string(),
-                    page: f.page,
-                    span: f.span,
-                    bbox: f.bbox.map(|b| serde_json::to_string(&b).unwrap_or_default()),
-                    rule: f.rule.clone(),
-                    confidence: f.confidence,
-                    context: f.context.clone(),
-                }
+            .map(|f| NewFact {
+                kind: f.kind.clone(),
+                value: f.value.to_string(),
+                page: f.page,
+                span: f.span,
+                bbox: f.bbox.map(|b| serde_json::to_string(&b).unwrap_or_default()),
+                rule: f.rule.clone(),
+                confidence: f.confidence,
+                context: f.context.clone(),
             })
             .collect(),
     }

@@ -123,7 +123,10 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     static RU_MORE: OnceLock<Regex> = OnceLock::new();
     static KK: OnceLock<Regex> = OnceLock::new();
     static KK_AFTER: OnceLock<Regex> = OnceLock::new();
-    let ru = re(&RU, r"(?i)(?:^|[^\p{L}])(?:ст\.|ст\s|стат(?:ья|ьи|ье|ью|ьей|ьёй|ей|ьям|ьями|ьях))\s*(\d+(?:-\d+)?)");
+    let ru = re(
+        &RU,
+        r"(?i)(?:^|[^\p{L}])(?P<anchor>ст\.|ст\s|стат(?:ья|ьи|ье|ью|ьей|ьёй|ей|ьям|ьями|ьях))\s*(\d+(?:-\d+)?)",
+    );
     let ru_before = re(
         &RU_BEFORE,
         r"(?i)(?:(?:п\.|пункт(?:а|ом|е|у|ы|ов)?)\s*(\d+)\s*,?\s*)?(?:(?:ч\.|част(?:ь|и|ью|ей))\s*(\d+)\s*,?\s*)?$",
@@ -135,13 +138,11 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     let text = page.text;
     let mut out = Vec::new();
     for c in ru.captures_iter(text) {
-        let whole = c.get(0).expect("match");
-        let number = c.get(1).expect("group 1");
+        let number = c.get(2).expect("group 2: the article's number");
         let (mut part, mut item) = (None, None);
-        if let Some(b) = ru_before.captures(
-            &text[..whole.start()
-                + (whole.as_str().len() - whole.as_str().trim_start_matches(|ch: char| !ch.is_alphabetic()).len())],
-        ) {
+        // «п. 3 ч. 2 ст. 76»: the item and part written before the article.
+        let anchor = c.name("anchor").expect("the anchor group").start();
+        if let Some(b) = ru_before.captures(&text[..anchor]) {
             item = b.get(1).map(|m| m.as_str().to_string());
             part = b.get(2).map(|m| m.as_str().to_string());
         }
@@ -168,7 +169,7 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             Some(_) => ("article.ru", rules.confidence("article_with_code")),
             None => ("article.ru_no_code", rules.confidence("article_without_code")),
         };
-        let start = number.start().saturating_sub(0);
+        let start = number.start();
         out.push(page.fact(
             "article",
             article_value(code.clone(), number.as_str(), part.clone(), item.clone()),
@@ -257,9 +258,8 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         let (mut rule, mut conf) = ("amount.figures", rules.confidence("amount_figures"));
         if let Some(w) = c.get(3) {
             let in_words = w.as_str().trim();
-            // Words in brackets: «(пятьсот тысяч)»; a mismatch with the figures is flagged by a
-            // low confidence, and the figures are kept (OCR misreads words less than digits? no:
-            // a person decides).
+            // Words in brackets: «(пятьсот тысяч)». A mismatch with the figures keeps the figures
+            // at a low confidence, for the person who confirms to check against the page.
             if let Some(v) = words_value(in_words.split(" тенге").next().unwrap_or(in_words), rules) {
                 if v == tenge {
                     rule = "amount.figures_and_words";

@@ -42,20 +42,20 @@ fn squeeze(text: &str) -> String {
 pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let page = pages.iter().find(|p| !p.text.trim().is_empty())?;
     let top = &page.text[..header(page)];
-    let rule = |id: &str| rules.rule(id);
     // The court's formula outranks a title (a court's decision is titled РЕШЕНИЕ or ПОСТАНОВЛЕНИЕ).
+    // Upper-case markers are formulas (a court's); lower-case ones are an answer's wording, below.
     for t in &rules.doc_types {
         for marker in t.markers.iter().filter(|m| m.chars().all(|c| !c.is_lowercase())) {
-            if let Some(at) = squeeze(top).find(&squeeze(marker)) {
-                let _ = at;
-                let pos = top.to_uppercase().find(&marker.to_uppercase()).unwrap_or(0).min(top.len());
-                let end = (pos + marker.len()).min(top.len());
-                return Some(page.fact(
+            let words: Vec<String> = marker.split_whitespace().map(regex::escape).collect();
+            let Ok(re) = regex::Regex::new(&format!("(?i){}", words.join(r"\s+"))) else { continue };
+            if let Some(m) = re.find(top) {
+                return Some(page.found(
+                    rules,
                     "doc_type",
                     json!(t.kind),
-                    (pos, end),
-                    rule("doc_type.marker"),
-                    rules.confidence("doc_type_title"),
+                    (m.start(), m.end()),
+                    "doc_type.marker",
+                    "doc_type_title",
                 ));
             }
         }
@@ -69,12 +69,13 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
             for title in &t.titles {
                 let title = squeeze(title);
                 if line == title || line.starts_with(&format!("{title} ")) {
-                    return Some(page.fact(
+                    return Some(page.found(
+                        rules,
                         "doc_type",
                         json!(t.kind),
                         (start, end),
-                        rule("doc_type.title"),
-                        rules.confidence("doc_type_title"),
+                        "doc_type.title",
+                        "doc_type_title",
                     ));
                 }
             }
@@ -85,15 +86,8 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
     let lower = page.text.to_lowercase();
     let says = answer.markers.iter().any(|m| lower.contains(&m.to_lowercase()));
     let replies = reply_refs(page, rules).next().is_some();
-    (says && replies).then(|| {
-        page.fact(
-            "doc_type",
-            json!("answer"),
-            (0, 0),
-            rule("doc_type.answer_wording"),
-            rules.confidence("doc_type_marker"),
-        )
-    })
+    (says && replies)
+        .then(|| page.found(rules, "doc_type", json!("answer"), (0, 0), "doc_type.answer_wording", "doc_type_marker"))
 }
 
 /// A number written with its sign: (byte start of the sign, byte end, the number as printed).
@@ -234,21 +228,16 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
             if !reply && pair.number.is_some() {
                 reply = true;
                 if let Some(n) = &pair.number {
-                    out.push(page.fact(
-                        "in_reply_to_number",
-                        json!(n.2),
-                        (n.0, n.1),
-                        rules.rule("reply.number"),
-                        rules.confidence("reply"),
-                    ));
+                    out.push(page.found(rules, "in_reply_to_number", json!(n.2), (n.0, n.1), "reply.number", "reply"));
                 }
                 if let Some(d) = &pair.date {
-                    out.push(page.fact(
+                    out.push(page.found(
+                        rules,
                         "in_reply_to_date",
                         Value::String(d.2.to_string()),
                         (d.0, d.1),
-                        rules.rule("reply.date"),
-                        rules.confidence("reply"),
+                        "reply.date",
+                        "reply",
                     ));
                 }
             }
@@ -261,39 +250,29 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
             (Some(n), Some(d)) if !own_number && !own_date => {
                 own_number = true;
                 own_date = true;
-                out.push(page.fact(
-                    "number",
-                    json!(n.2),
-                    (n.0, n.1),
-                    rules.rule("number.with_date"),
-                    rules.confidence("number_with_date"),
-                ));
-                out.push(page.fact(
+                out.push(page.found(rules, "number", json!(n.2), (n.0, n.1), "number.with_date", "number_with_date"));
+                out.push(page.found(
+                    rules,
                     "date",
                     Value::String(d.2.to_string()),
                     (d.0, d.1),
-                    rules.rule("date.with_number"),
-                    rules.confidence("number_with_date"),
+                    "date.with_number",
+                    "number_with_date",
                 ));
             }
             (Some(n), None) if !own_number => {
                 own_number = true;
-                out.push(page.fact(
-                    "number",
-                    json!(n.2),
-                    (n.0, n.1),
-                    rules.rule("number.alone"),
-                    rules.confidence("number_alone"),
-                ));
+                out.push(page.found(rules, "number", json!(n.2), (n.0, n.1), "number.alone", "number_alone"));
             }
             (None, Some(d)) if !own_date && date_line(top, d) => {
                 own_date = true;
-                out.push(page.fact(
+                out.push(page.found(
+                    rules,
                     "date",
                     Value::String(d.2.to_string()),
                     (d.0, d.1),
-                    rules.rule("date.line"),
-                    rules.confidence("date_alone"),
+                    "date.line",
+                    "date_alone",
                 ));
             }
             _ => {}
@@ -320,12 +299,13 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
             addressee = true;
             let value = line.trim_end_matches([',', '.', ':']).trim();
             let offset = start + top[start..end].find(value).unwrap_or(0);
-            out.push(page.fact(
+            out.push(page.found(
+                rules,
                 "addressee",
                 json!(value),
                 (offset, offset + value.len()),
-                rules.rule("addressee.line"),
-                rules.confidence("addressee"),
+                "addressee.line",
+                "addressee",
             ));
             continue;
         }
@@ -346,13 +326,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
             let raw = &top[offset..value_end];
             let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
             let value = value.trim_end_matches([',', '.', ':']).trim();
-            out.push(page.fact(
-                "issuer",
-                json!(value),
-                (offset, value_end),
-                rules.rule("issuer.letterhead"),
-                rules.confidence("issuer"),
-            ));
+            out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
         }
     }
     out

@@ -56,6 +56,19 @@ impl PageText<'_> {
         self.text[..byte].chars().count()
     }
 
+    /// A fact found by rule `rule` with the confidence the rules give `confidence`.
+    pub fn found(
+        &self,
+        rules: &Rules,
+        kind: &str,
+        value: Value,
+        bytes: (usize, usize),
+        rule: &str,
+        confidence: &str,
+    ) -> CandidateFact {
+        self.fact(kind, value, bytes, rules.rule(rule), rules.confidence(confidence))
+    }
+
     pub fn fact(
         &self,
         kind: &str,
