@@ -345,3 +345,54 @@ fn the_plan_on_the_command_line_lists_rules_with_their_basis_and_changes_nothing
     assert_ne!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stderr).contains("period.amount"));
 }
+
+#[test]
+fn a_read_document_takes_its_text_its_facts_and_the_decisions_on_them_when_destroyed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let rules = RetentionRules::builtin();
+    let bin = sql_text(&db, "SELECT bin FROM subjects ORDER BY id LIMIT 1", "").unwrap();
+    let mut session = session_at_noon(&db, "2026-11-22");
+    let docx =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents/008-ru-answer.docx")).unwrap();
+    let attached = session.attach_and_read(&bin, "ответ.docx", &docx, None, &mut |_| true).unwrap();
+    assert_eq!(attached.read_state.as_deref(), Some("read"));
+    let facts = session.document_facts(&bin).unwrap();
+    let fact = |kind: &str| facts.documents[0].facts.iter().find(|f| f.kind == kind).unwrap().id;
+    session.confirm_fact(fact("addressee"), Some("Прокурору Сейткалиевой Г.М."), None).unwrap();
+    session.reject_fact(fact("number"), "номер Сейткалиевой не тот", None).unwrap();
+    let count = |table: &str| sql_text(&db, &format!("SELECT count(*) || '' FROM {table}"), "").unwrap();
+    assert_ne!(count("doc_pages"), "0");
+    assert_ne!(count("doc_facts"), "0");
+    drop(session);
+
+    let mut later = session_at_noon(&db, "2031-11-24");
+    let request = RetentionApplyRequest {
+        as_of: day("2031-11-24"),
+        act_number: "13/2031".into(),
+        reason: "Истёк срок хранения".into(),
+        lang: Some(ActLang::Ru),
+    };
+    let report = later.retention_apply(&rules, &request).unwrap();
+    assert_eq!(report.documents_deleted, 1);
+    for table in ["doc_pages", "doc_facts", "doc_fact_decisions"] {
+        assert_eq!(count(table), "0", "{table} emptied with the document");
+    }
+    assert!(later.search("Сообщаем", 10).unwrap().documents.is_empty(), "the index forgets the text");
+    assert!(later.card(&bin).unwrap().document_facts.is_empty());
+    let verification = verify_journal(&db, &Context::cli()).unwrap();
+    assert!(verification.ok, "{:?}", verification.problems);
+    drop(later);
+    // The decisions' personal fields (a corrected addressee, a reason) are gone from the journal.
+    let after = sql_text(
+        &db,
+        "SELECT count(*) || '' FROM journal j JOIN journal_personal p ON p.seq = j.seq WHERE j.kind IN ('fact_confirmed', 'fact_rejected')",
+        "",
+    );
+    assert_eq!(after.as_deref(), Some("0"));
+    for (path, bytes) in files_under(dir.path()) {
+        for word in ["Сообщаем", "Сейткалиевой"] {
+            assert!(!contains(&bytes, word), "«{word}» still in {}", path.display());
+        }
+    }
+}
