@@ -99,6 +99,19 @@ export async function journey(d, candidate, log = console.log) {
     await d.upload('[data-testid="verify-file"]', zip);
     await d.waitFor('[data-testid="verification"]', 'Пакет цел');
     await d.screenshot('06f-evidence-verified');
+
+    log('documents: a Word document read on attaching, a fact confirmed in the viewer, the chronology');
+    const docx = new URL('../../fixtures/documents/000-ru-submission.docx', import.meta.url).pathname;
+    await d.upload('[data-testid="attach-file"]', docx);
+    await d.waitFor('[data-testid="attachments"] li', '000-ru-submission.docx');
+    await d.waitFor('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-state"]', 'прочитан');
+    await d.click('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-open"]');
+    await d.waitFor('[data-testid="document-viewer"] mark');
+    await d.click('[data-testid="document-facts"] li[data-kind="number"] button');
+    await d.click('[data-testid="fact-confirm"]');
+    await d.waitFor('[data-testid="document-facts"] li[data-kind="number"]', 'подтверждён');
+    await d.waitFor('[data-testid="document-chronology"]', '000-ru-submission.docx');
+    await d.screenshot('06f-document-viewer');
   }
 
   log('appeals queue');

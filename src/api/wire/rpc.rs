@@ -20,7 +20,7 @@ use crate::api::wire::host::{
 };
 use crate::api::{
     ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
-    EvidencePackReport, EvidenceVerification,
+    DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport, EvidenceVerification, FactView,
 };
 use crate::api::{
     AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
@@ -266,6 +266,31 @@ pub struct VerifyParams {
 pub struct AttachmentParams {
     pub bin: String,
     pub sha256: String,
+}
+
+/// An attached document by its id (the attachment's).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentParams {
+    pub id: i64,
+}
+
+/// Confirm a fact read from a document, as proposed (`value` null) or corrected.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct FactConfirmParams {
+    pub fact: i64,
+    pub value: Option<String>,
+    pub bin: Option<String>,
+}
+
+/// Reject a fact read from a document, with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct FactRejectParams {
+    pub fact: i64,
+    pub reason: String,
+    pub bin: Option<String>,
 }
 
 /// A file the UI offers for download, base64-encoded.
@@ -597,6 +622,11 @@ methods! {
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
     evidence_pack: Session(BinParams) -> EvidencePackFile;
     evidence_verify: Session(VerifyParams) -> EvidenceVerification;
+    documents: Session(BinParams) -> Vec<DocumentView>;
+    document_open: Session(DocumentParams) -> DocumentOpen;
+    document_read: Session(DocumentParams) -> DocumentReadReport;
+    fact_confirm: Session(FactConfirmParams) -> FactView;
+    fact_reject: Session(FactRejectParams) -> FactView;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     vault_overview: Session(NoParams) -> VaultOverview;
@@ -766,7 +796,8 @@ mod on_session {
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.attach_evidence(&p.bin, &upload.name, &upload.bytes, p.note.as_deref());
+        // Read on attaching, like the command line; a reading that fails leaves the attachment.
+        let result = s.attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |_| true);
         // The bytes are kept encrypted by the store now; the raw upload goes whatever the outcome.
         cx.state.discard(&p.upload);
         result
@@ -775,6 +806,26 @@ mod on_session {
     pub fn attachment(s: &mut Session, p: AttachmentParams, _: &mut CallContext<'_>) -> R<FileDownload> {
         let (listed, bytes) = s.attachment_of(&p.bin, &p.sha256)?;
         Ok(download(listed.file_name, "application/octet-stream", &bytes))
+    }
+
+    pub fn documents(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<Vec<DocumentView>> {
+        s.documents(&p.bin)
+    }
+
+    pub fn document_open(s: &mut Session, p: DocumentParams, _: &mut CallContext<'_>) -> R<DocumentOpen> {
+        s.document_open(p.id)
+    }
+
+    pub fn document_read(s: &mut Session, p: DocumentParams, _: &mut CallContext<'_>) -> R<DocumentReadReport> {
+        s.read_document(p.id, &mut |_| true)
+    }
+
+    pub fn fact_confirm(s: &mut Session, p: FactConfirmParams, _: &mut CallContext<'_>) -> R<FactView> {
+        s.confirm_fact(p.fact, p.value.as_deref(), p.bin.as_deref())
+    }
+
+    pub fn fact_reject(s: &mut Session, p: FactRejectParams, _: &mut CallContext<'_>) -> R<FactView> {
+        s.reject_fact(p.fact, &p.reason, p.bin.as_deref())
     }
 
     pub fn checklist_mark(s: &mut Session, p: ChecklistMarkRequest, _: &mut CallContext<'_>) -> R<ChecklistState> {

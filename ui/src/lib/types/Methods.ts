@@ -37,9 +37,16 @@ import type { CreatedTasks } from "./CreatedTasks";
 import type { Dashboard } from "./Dashboard";
 import type { DeclineParams } from "./DeclineParams";
 import type { DestructionView } from "./DestructionView";
+import type { DocumentOpen } from "./DocumentOpen";
+import type { DocumentParams } from "./DocumentParams";
+import type { DocumentReadReport } from "./DocumentReadReport";
+import type { DocumentView } from "./DocumentView";
 import type { EvidencePackFile } from "./EvidencePackFile";
 import type { EvidenceVerification } from "./EvidenceVerification";
 import type { ExtendParams } from "./ExtendParams";
+import type { FactConfirmParams } from "./FactConfirmParams";
+import type { FactRejectParams } from "./FactRejectParams";
+import type { FactView } from "./FactView";
 import type { FileDownload } from "./FileDownload";
 import type { HomeParams } from "./HomeParams";
 import type { HomeScreen } from "./HomeScreen";
@@ -149,6 +156,11 @@ export type Methods = {
   checklist_mark: { params: ChecklistMarkRequest; result: ChecklistState };
   evidence_pack: { params: BinParams; result: EvidencePackFile };
   evidence_verify: { params: VerifyParams; result: EvidenceVerification };
+  documents: { params: BinParams; result: Array<DocumentView> };
+  document_open: { params: DocumentParams; result: DocumentOpen };
+  document_read: { params: DocumentParams; result: DocumentReadReport };
+  fact_confirm: { params: FactConfirmParams; result: FactView };
+  fact_reject: { params: FactRejectParams; result: FactView };
   import_preview: { params: ImportParams; result: Preview };
   import_file: { params: ImportParams; result: ImportReport };
   vault_overview: { params: NoParams; result: VaultOverview };
@@ -227,6 +239,11 @@ export const METHOD_RUNS = {
   checklist_mark: 'session',
   evidence_pack: 'session',
   evidence_verify: 'session',
+  documents: 'session',
+  document_open: 'session',
+  document_read: 'session',
+  fact_confirm: 'session',
+  fact_reject: 'session',
   import_preview: 'session',
   import_file: 'session',
   vault_overview: 'session',

@@ -1,0 +1,38 @@
+// Helpers of the document viewer: a page's text cut into pieces around the facts' spans (so the
+// spans can be highlighted without building HTML by hand), and a fact's value in plain words.
+
+import type { FactView } from './types/FactView';
+
+export interface Piece {
+  text: string;
+  fact: FactView | null;
+}
+
+/** The page's text cut at the facts' spans (character offsets); overlapping spans keep the first. */
+export function pieces(text: string, facts: FactView[]): Piece[] {
+  const chars = Array.from(text);
+  const sorted = [...facts].sort((a, b) => a.span[0] - b.span[0]);
+  const out: Piece[] = [];
+  let at = 0;
+  for (const f of sorted) {
+    const [start, end] = [Number(f.span[0]), Number(f.span[1])];
+    if (start < at || end <= start || end > chars.length) continue;
+    if (start > at) out.push({ text: chars.slice(at, start).join(''), fact: null });
+    out.push({ text: chars.slice(start, end).join(''), fact: f });
+    at = end;
+  }
+  if (at < chars.length) out.push({ text: chars.slice(at).join(''), fact: null });
+  return out;
+}
+
+/** A fact's value as a person reads it. */
+export function valueText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('tenge' in v) return `${Number(v.tenge).toLocaleString('ru-RU')} ₸${Number(v.tiyn) ? ` ${v.tiyn} тиын` : ''}`;
+    if ('article' in v) return [v.code, `ст. ${v.article}`, v.part ? `ч. ${v.part}` : '', v.item ? `п. ${v.item}` : ''].filter(Boolean).join(' ');
+    if ('unit' in v) return `${v.value} ${v.unit}`;
+  }
+  return JSON.stringify(value);
+}
