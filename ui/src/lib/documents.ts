@@ -1,6 +1,7 @@
 // Helpers of the document viewer: a page's text cut into pieces around the facts' spans (so the
-// spans can be highlighted without building HTML by hand), and a fact's value in plain words.
+// spans can be highlighted without building HTML by hand), and a fact's value in the reader's words.
 
+import { t } from './i18n.svelte';
 import type { FactView } from './types/FactView';
 
 export interface Piece {
@@ -35,4 +36,14 @@ export function valueText(value: unknown): string {
     if ('unit' in v) return `${v.value} ${v.unit}`;
   }
   return JSON.stringify(value);
+}
+
+/** A fact's value in the reader's words: kinds, outcomes and units translated, the rest as written. */
+export function shown(kind: string, value: unknown): string {
+  if (kind === 'doc_type' || kind === 'outcome') return t(`docs.${kind}.${value}`);
+  if (kind === 'period' && value && typeof value === 'object') {
+    const p = value as { value: number; unit: string };
+    return `${p.value} ${t(`docs.unit.${p.unit}`)}`;
+  }
+  return valueText(value);
 }
