@@ -110,3 +110,70 @@ fn the_shipped_rules_compile() {
     assert!(rules.version.starts_with("requisites-"));
     assert!(Rules::parse("{}").is_err());
 }
+
+#[test]
+fn any_text_gives_facts_or_none_but_never_a_panic() {
+    // Pieces of requisites shuffled with noise: multi-byte letters beside every boundary the
+    // rules slice at (a number sign, a date, a code, a line break).
+    let parts = [
+        "№",
+        "Хо",
+        " ",
+        "\n",
+        "12",
+        "/",
+        "-",
+        "от",
+        "14.03.2025",
+        "2025 жылғы",
+        "14",
+        "наурыздағы",
+        "марта",
+        "ст.",
+        "ч.",
+        "п.",
+        "КоАП",
+        "ӘҚБтК-нің",
+        "462-бабының",
+        "1-бөлігі",
+        "тенге",
+        "теңге",
+        "(",
+        ")",
+        "пятьсот",
+        "мың",
+        "бес жүз",
+        "в течение",
+        "рабочих дней",
+        "ішінде",
+        "БИН",
+        "050140000656",
+        "900101300017",
+        "На",
+        "жауап",
+        "ә",
+        "ПРЕДСТАВЛЕНИЕ",
+        "Директору",
+        "ТОО «Ә»",
+        "удовлетворено",
+        "МРП",
+        "«",
+        "»",
+        ",",
+        ".",
+        "\u{FFFD}",
+        "🙂",
+    ];
+    let mut seed: u64 = 38;
+    for _ in 0..3000 {
+        let mut text = String::new();
+        for _ in 0..(seed % 40) {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            text.push_str(parts[(seed >> 33) as usize % parts.len()]);
+        }
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+        let facts = find(&[text.as_str(), "", text.as_str()], Rules::shipped());
+        let chars = text.chars().count();
+        assert!(facts.iter().all(|f| f.span.0 <= f.span.1 && f.span.1 <= chars), "{text:?}: {facts:?}");
+    }
+}
