@@ -83,6 +83,7 @@ pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
 pub use evidence::documents::{
     DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText,
 };
+pub use evidence::fact_task::{FactTask, TaskFromFact};
 pub use evidence::measure::{measure_documents, DocumentsMeasure};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};

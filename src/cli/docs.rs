@@ -5,7 +5,10 @@
 use std::fmt::Write as _;
 
 use clap::Subcommand;
-use ekn::api::{ApiError, DocumentFacts, DocumentReadReport, DocumentView, FactView, ReadProgress, Session};
+use ekn::api::{
+    ApiError, DocumentFacts, DocumentReadReport, DocumentView, FactTask, FactView, ReadProgress, Session, TaskFromFact,
+};
+use ekn::domain::tasks::TaskKind;
 
 use super::print;
 
@@ -62,6 +65,26 @@ pub enum DocsAction {
         /// List every miss.
         #[arg(long)]
         misses: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Open a task with a confirmed period of a document, counted from the document's confirmed
+    /// date (or `--from`).
+    Task {
+        fact: i64,
+        #[arg(long)]
+        assignee: String,
+        #[arg(long)]
+        unit: String,
+        #[arg(long, default_value = "follow_up", value_parser = ["gather_information", "consider_appeal", "inspection_check", "issue_response", "control_execution", "follow_up", "forward_appeal"])]
+        kind: String,
+        /// The date the period runs from (default: the document's confirmed date).
+        #[arg(long)]
+        from: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        bin: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -148,6 +171,26 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
         DocsAction::Confirm { fact, value, bin, json } => {
             print(json, &session.confirm_fact(fact, value.as_deref(), bin.as_deref())?, render_fact)
         }
+        DocsAction::Task { fact, assignee, unit, kind, from, title, bin, json } => {
+            let request = TaskFromFact {
+                fact,
+                bin,
+                kind: TaskKind::from_code(&kind),
+                from: from.as_deref().map(|f| super::tasks::date(f, "from")).transpose()?,
+                assignee,
+                unit,
+                title,
+            };
+            print(json, &session.task_from_fact(&request)?, |t: &FactTask| {
+                format!(
+                    "fact {} → counted from {} ({})\n{}",
+                    t.fact,
+                    t.counted_from,
+                    t.from_source.replace('_', " "),
+                    super::tasks::render_created(&t.created)
+                )
+            })
+        }
         DocsAction::Reject { fact, reason, bin, json } => {
             print(json, &session.reject_fact(fact, &reason, bin.as_deref())?, render_fact)
         }
@@ -163,14 +206,15 @@ fn value_text(f: &FactView) -> String {
 
 pub fn render_fact(f: &FactView) -> String {
     format!(
-        "  #{:<5} {:<20} {:<40} p.{} {:>4.0}%  {}{}\n",
+        "  #{:<5} {:<20} {:<40} p.{} {:>4.0}%  {}{}{}\n",
         f.id,
         f.kind,
         value_text(f),
         f.page,
         f.confidence * 100.0,
         f.status,
-        f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default()
+        f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
+        f.task_id.map(|t| format!(" → task {t}")).unwrap_or_default()
     )
 }
 

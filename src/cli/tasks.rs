@@ -204,7 +204,7 @@ fn line(v: &TaskView) -> String {
     )
 }
 
-fn render_created(c: &CreatedTasks) -> String {
+pub(crate) fn render_created(c: &CreatedTasks) -> String {
     c.created.iter().map(|v| format!("Created {}\n", line(v))).collect()
 }
 

@@ -30,6 +30,10 @@ pub struct Card {
     /// chronology glued from documents beside the registry's rows (absent when there are none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub document_facts: Vec<DocumentFactView>,
+    /// Where the registry and a confirmed document fact differ, both values with their sources
+    /// (`domain::reconcile`; absent when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<super::reconcile::Disagreement>,
 }
 
 /// A fact confirmed from an attached document, with its source.

@@ -13,6 +13,7 @@ pub mod network;
 pub mod norms;
 pub mod privacy;
 pub mod procedure;
+pub mod reconcile;
 pub mod records;
 pub mod retention;
 pub mod statutory;

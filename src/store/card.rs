@@ -62,6 +62,7 @@ impl Store {
             appeals,
             risk,
             document_facts: Vec::new(),
+            disagreements: Vec::new(),
         }))
     }
 

@@ -92,6 +92,8 @@ pub struct DocFact {
     pub reason: Option<String>,
     pub decided_by: Option<String>,
     pub decided_at: Option<String>,
+    /// The task a person opened from this fact (a period), if any.
+    pub task_id: Option<i64>,
 }
 
 /// A document found by words of its text.
@@ -223,10 +225,20 @@ impl Store {
                     reason: None,
                     decided_by: None,
                     decided_at: None,
+                    task_id: None,
                 })
             })?
             .collect::<Result<_, _>>()?;
+        let tasks: Vec<(String, String, i64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, proposed, task_id FROM doc_fact_tasks
+                 WHERE subject_id = ?1 AND sha256 = (SELECT sha256 FROM doc_reads WHERE id = ?2)",
+            )?
+            .query_map(params![subject_id, read_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?;
         for fact in &mut facts {
+            fact.task_id = tasks.iter().find(|t| t.0 == fact.kind && t.1 == fact.proposed).map(|t| t.2);
             // The latest decision on this kind and proposed value is in force.
             if let Some((_, _, status, value, corrected, reason, author, at)) =
                 decisions.iter().rev().find(|d| d.0 == fact.kind && d.1 == fact.proposed)
@@ -406,6 +418,22 @@ impl Write<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 
+    /// Links a task opened from a fact (by the fact's document, kind and proposed value).
+    pub fn insert_fact_task(
+        &self,
+        subject_id: i64,
+        sha256: &str,
+        kind: &str,
+        proposed: &str,
+        task_id: i64,
+    ) -> Result<(), StoreError> {
+        self.tx.execute(
+            "INSERT INTO doc_fact_tasks(subject_id, sha256, kind, proposed, task_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![subject_id, sha256, kind, proposed, task_id],
+        )?;
+        Ok(())
+    }
+
     /// Destroys what was read from a document (text, index, facts) and an object's decisions on
     /// it; the reading's row stays as a record that the text existed. Called by retention.
     pub fn destroy_document_text(&self, sha256: &str, subject_id: i64, last_copy: bool) -> Result<(), StoreError> {
@@ -414,6 +442,9 @@ impl Write<'_> {
                AND fact_id IN (SELECT f.id FROM doc_facts f JOIN doc_reads r ON r.id = f.read_id WHERE r.sha256 = ?2)",
             params![subject_id, sha256],
         )?;
+        // The task stays (it is the office's work, journaled); only its pointer to the fact goes.
+        self.tx
+            .execute("DELETE FROM doc_fact_tasks WHERE subject_id = ?1 AND sha256 = ?2", params![subject_id, sha256])?;
         if !last_copy {
             return Ok(());
         }

@@ -68,6 +68,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0018_connector_modified", include_str!("migrations/0018_connector_modified.sql")),
     ("0019_office_trust", include_str!("migrations/0019_office_trust.sql")),
     ("0020_documents", include_str!("migrations/0020_documents.sql")),
+    ("0021_fact_tasks", include_str!("migrations/0021_fact_tasks.sql")),
 ];
 
 /// The schema version this build writes.

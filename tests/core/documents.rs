@@ -258,3 +258,94 @@ fn in_an_encrypted_database_no_word_of_a_document_is_readable_on_disk() {
     assert!(leaked.is_empty(), "readable on disk: {leaked:?}");
     assert!(!files_under(vault.dir.path()).is_empty());
 }
+
+#[test]
+fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_is_shown_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bin = first_bin(&s);
+    let (bytes, _) = fixture("008-ru-answer.docx");
+    let id = s.attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
+    let doc = facts_of(&s, &bin, id);
+    let fact = |kind: &str| {
+        doc["facts"].as_array().unwrap().iter().find(|f| f["kind"] == json!(kind)).unwrap()["id"].as_i64().unwrap()
+    };
+    let request = |fact: i64| api::TaskFromFact {
+        fact,
+        bin: None,
+        kind: None,
+        from: None,
+        assignee: "Аманова А.".into(),
+        unit: "Отдел по надзору".into(),
+        title: None,
+    };
+
+    // A proposal never starts a clock; neither does a fact that is not a period.
+    let unconfirmed = s.task_from_fact(&request(fact("period"))).expect_err("the period is only proposed");
+    assert!(unconfirmed.message.contains("confirm the period"), "{unconfirmed}");
+    s.confirm_fact(fact("number"), None, None).unwrap();
+    let not_a_period = s.task_from_fact(&request(fact("number"))).expect_err("a number opens no task");
+    assert!(not_a_period.message.contains("only a period"), "{not_a_period}");
+    // Confirmed, but the document's date is not: the person must say where the period runs from.
+    s.confirm_fact(fact("period"), None, None).unwrap();
+    let no_date = s.task_from_fact(&request(fact("period"))).expect_err("no confirmed date");
+    assert!(no_date.message.contains("--from"), "{no_date}");
+
+    s.confirm_fact(fact("date"), None, None).unwrap();
+    let opened = s.task_from_fact(&request(fact("period"))).unwrap();
+    assert_eq!(
+        (opened.counted_from.to_string().as_str(), opened.from_source.as_str()),
+        ("2024-09-23", "document_date")
+    );
+    let task = &opened.created.created[0].task;
+    assert_eq!(task.event_date.to_string(), "2024-09-23");
+    assert_eq!(task.subject_bin.as_deref(), Some(bin.as_str()));
+    // One month from 23.09.2024 is 23.10.2024, a Wednesday and a working day.
+    assert_eq!(task.original_due.to_string(), "2024-10-23", "{task:?}");
+    assert!(task.title.contains("008-ru-answer.docx"), "{}", task.title);
+    let again = s.task_from_fact(&request(fact("period"))).expect_err("one fact opens one task");
+    assert!(again.message.contains("already"), "{again}");
+    let view = s.document(id).unwrap();
+    assert_eq!(view.facts.iter().find(|f| f.kind == "period").unwrap().task_id, Some(task.id));
+    let journal =
+        s.journal(&api::JournalQuery { object: Some(bin.clone()), task: None, appeal: None, limit: Some(50) }).unwrap();
+    assert!(journal.iter().any(|l| l.kind == "task_created" && !l.person.is_empty()), "the task is journaled");
+
+    // The answer names another organisation's BIN: once a person confirms it, the card shows the
+    // object's BIN beside the document's instead of choosing.
+    let card = s.card(&bin).unwrap();
+    assert!(card.disagreements.is_empty(), "nothing confirmed contradicts the registry yet: {:?}", card.disagreements);
+    s.confirm_fact(fact("bin"), None, None).unwrap();
+    let card = s.card(&bin).unwrap();
+    let differs = card.disagreements.iter().find(|d| d.field == "bin").expect("the BINs disagree");
+    assert_eq!((differs.registry_value.as_str(), differs.document_value.as_str()), (bin.as_str(), "950155869007"));
+    assert_eq!(differs.file_name, "008-ru-answer.docx");
+
+    // A person says this is the act of one of the object's inspections and that it is dated a day
+    // after the registry's end: both dates are shown, each with its source.
+    let inspection = card
+        .inspections
+        .iter()
+        .find(|i| {
+            i.end_date.is_some_and(|end| {
+                card.inspections.iter().filter(|o| o.end_date.is_some_and(|e| (e - end).num_days().abs() <= 11)).count()
+                    == 1
+            })
+        })
+        .expect("an inspection of the demo object ended apart from the others")
+        .clone();
+    let end = inspection.end_date.unwrap();
+    let act_date = (end + chrono::Days::new(1)).to_string();
+    s.confirm_fact(fact("doc_type"), Some("inspection_act"), None).unwrap();
+    s.confirm_fact(fact("date"), Some(&act_date), None).unwrap();
+    let card = s.card(&bin).unwrap();
+    let differs = card.disagreements.iter().find(|d| d.field == "end_date").expect("the dates disagree");
+    assert_eq!(differs.registry_no.as_deref(), Some(inspection.registry_no.as_str()));
+    assert_eq!((differs.registry_value.clone(), differs.document_value.clone()), (end.to_string(), act_date));
+    assert_eq!(differs.registry_source.as_ref(), Some(&inspection.source));
+    assert_eq!(differs.matched_by, "near_date");
+    assert!(!differs.confirmed_by.is_empty());
+    let json = serde_json::to_value(&card).unwrap();
+    assert!(json["disagreements"].as_array().is_some_and(|d| d.len() == 2), "{}", json["disagreements"]);
+}

@@ -53,6 +53,8 @@ pub struct FactView {
     pub decided_at: Option<String>,
     pub rule: String,
     pub context: String,
+    /// The task a person opened from this fact (a confirmed period), if any.
+    pub task_id: Option<i64>,
 }
 
 /// A document with its reading: the contract's element of `documents`.
@@ -132,6 +134,7 @@ fn fact_view(f: DocFact) -> FactView {
         decided_at: f.decided_at,
         rule: f.rule,
         context: f.context,
+        task_id: f.task_id,
     }
 }
 
@@ -380,7 +383,11 @@ impl Session {
     }
 
     /// The object a fact is decided for: the one named, or the only one the document is attached to.
-    fn fact_subject(&self, fact_id: i64, bin: Option<&str>) -> Result<(String, i64, String, String, String), ApiError> {
+    pub(super) fn fact_subject(
+        &self,
+        fact_id: i64,
+        bin: Option<&str>,
+    ) -> Result<(String, i64, String, String, String), ApiError> {
         let (_, sha256, kind, _) = self
             .store
             .doc_fact(fact_id)?
@@ -415,14 +422,15 @@ impl Session {
         Ok((bin, subject_id, sha256, kind, file_name))
     }
 
-    fn fact_now(&self, fact_id: i64, subject_id: i64) -> Result<FactView, ApiError> {
+    /// A fact with the decision in force on it for the object.
+    pub(super) fn fact_row(&self, fact_id: i64, subject_id: i64) -> Result<DocFact, ApiError> {
         let (read_id, ..) = self.store.doc_fact(fact_id)?.ok_or_else(|| not_found(format!("no fact {fact_id}")))?;
         let facts = self.store.doc_facts(read_id, subject_id)?;
-        facts
-            .into_iter()
-            .find(|f| f.id == fact_id)
-            .map(fact_view)
-            .ok_or_else(|| not_found(format!("no fact {fact_id}")))
+        facts.into_iter().find(|f| f.id == fact_id).ok_or_else(|| not_found(format!("no fact {fact_id}")))
+    }
+
+    fn fact_now(&self, fact_id: i64, subject_id: i64) -> Result<FactView, ApiError> {
+        self.fact_row(fact_id, subject_id).map(fact_view)
     }
 
     /// Confirms a fact, as proposed or with a corrected value (checked against its kind).

@@ -4,5 +4,6 @@
 
 pub mod attachments;
 pub mod documents;
+pub mod fact_task;
 pub mod measure;
 pub mod package;

@@ -271,6 +271,8 @@ impl Session {
             ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
         })?;
         card.document_facts = self.confirmed_document_facts(id.as_str())?;
+        card.disagreements =
+            crate::domain::reconcile::disagreements(&card.subject.bin, &card.inspections, &card.document_facts);
         Ok(card)
     }
 
