@@ -148,7 +148,10 @@ pub fn read_document(
                 return Err(Cancelled { done: 0, total: 1 });
             }
             let page = image::ocr_image(bytes, format, engines);
-            progress(Progress { done: 1, total: 1 });
+            // A stop asked for while the page was being recognised is honoured too.
+            if !progress(Progress { done: 1, total: 1 }) {
+                return Err(Cancelled { done: 1, total: 1 });
+            }
             page.map(|p| vec![p]).map_err(Stop::from)
         }
         Format::Unknown => Err(Stop::NotADocument("the bytes are not a DOCX, PDF, PNG, JPEG or TIFF file".into())),

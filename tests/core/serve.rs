@@ -393,3 +393,57 @@ fn an_appeals_model_is_re_tested_on_a_labelled_file_sent_from_the_ui() {
     let (status, _) = server.call("check_model", json!({"name": name, "upload": id}));
     assert_eq!(status, 404, "the upload is discarded after the check, as after an import");
 }
+
+/// A document being read shows its pages' progress beside the session's work, and the person can
+/// stop it: the attachment stays, unread, with nothing of the reading recorded.
+#[test]
+fn reading_a_scan_shows_progress_and_a_person_can_cancel_it() {
+    let server = start();
+    let bin =
+        server.ok("search", json!({"text": "ТОО", "limit": 1}))["subjects"][0]["bin"].as_str().unwrap().to_string();
+    let scan = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/documents/000-ru-submission.scan300.png"))
+        .unwrap();
+    let upload = server.ok(
+        "upload",
+        json!({"name": "scan.png", "base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &scan)}),
+    )["upload"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let idle = server.ok("reading_progress", json!({}));
+    assert_eq!(idle["running"], json!(false), "{idle}");
+    let (base, token) = (server.base.clone(), server.token.clone());
+    let attach_bin = bin.clone();
+    let attaching = std::thread::spawn(move || {
+        let response = agent()
+            .post(format!("{base}/api/evidence_attach"))
+            .header(TOKEN_HEADER, &token)
+            .json(&json!({"bin": attach_bin, "upload": upload, "note": null}))
+            .send()
+            .unwrap();
+        (response.status().as_u16(), response.json::<Value>().unwrap())
+    });
+    // OCR of a 300 dpi page takes seconds: the reading is seen running, then asked to stop.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let progress = server.ok("reading_progress", json!({}));
+        // Running from the request's start; its page count known once the file is opened.
+        if progress["running"] == json!(true) && progress["pages_total"] == json!(1) {
+            assert_eq!(progress["pages_done"], json!(0), "{progress}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the reading never showed as running");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let asked = server.ok("reading_cancel", json!({}));
+    assert_eq!(asked["cancelling"], json!(true), "{asked}");
+    let (code, attached) = attaching.join().unwrap();
+    assert_eq!(code, 200, "{attached}");
+    assert!(attached["read_error"].as_str().is_some_and(|e| e.contains("cancelled")), "{attached}");
+    assert_eq!(server.ok("reading_progress", json!({}))["running"], json!(false));
+    let documents = server.ok("documents", json!({"bin": bin}));
+    let scan = documents.as_array().unwrap().iter().find(|d| d["file_name"] == json!("scan.png")).unwrap();
+    assert_eq!(scan["state"], json!("unread"), "a cancelled reading records nothing: {scan}");
+    // Cancelling when nothing is being read asks nothing of anyone.
+    assert_eq!(server.ok("reading_cancel", json!({}))["cancelling"], json!(false));
+}

@@ -112,6 +112,26 @@ export async function journey(d, candidate, log = console.log) {
     await d.waitFor('[data-testid="document-facts"] li[data-kind="number"]', 'подтверждён');
     await d.waitFor('[data-testid="document-chronology"]', '000-ru-submission.docx');
     await d.screenshot('06f-document-viewer');
+    // The document's date and its period confirmed, the period opens a task counted from that date.
+    for (const kind of ['date', 'period']) {
+      await d.click(`[data-testid="document-facts"] li[data-kind="${kind}"] button`);
+      await d.click('[data-testid="fact-confirm"]');
+      await d.waitFor(`[data-testid="document-facts"] li[data-kind="${kind}"]`, 'подтверждён');
+    }
+    await d.click('[data-testid="document-facts"] li[data-kind="period"] button');
+    await d.type('[data-testid="fact-task-assignee"]', 'Иванов В.');
+    await d.click('[data-testid="fact-task-open"]');
+    await d.waitFor('[data-testid="viewer-notice"]', 'Открыта задача');
+    await d.waitFor('[data-testid="document-facts"] li[data-kind="period"] [data-testid="fact-task"]');
+    await d.screenshot('06g-document-period-task');
+    await d.click('[data-testid="document-viewer"] button[aria-label="Закрыть"]');
+    // Search finds the document by a word of its text and opens it on its card at the page.
+    await d.goto('#/search');
+    await d.type('[data-testid="search"]', 'задолженность');
+    await d.waitFor('[data-section="documents"] a[data-document]', '000-ru-submission.docx');
+    await d.screenshot('06h-search-documents');
+    await d.click('[data-section="documents"] a[data-document]:has-text("000-ru-submission.docx")');
+    await d.waitFor('[data-testid="document-viewer"] article[data-page="1"] mark');
   }
 
   log('appeals queue');

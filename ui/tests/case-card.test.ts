@@ -30,6 +30,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'case') return caseAnswer;
     if (method === 'accept_step') return { created: [{ ...taskView({ id: 99 }) }] };
     if (method === 'decline_step') return { ok: true };
+    if (method === 'documents') return [];
     if (method === 'risk_explain' || method === 'override_risk') return riskAnswer(method === 'override_risk');
     if (method === 'checklist_mark') return { id: 'ig-documents-requested', ru: '', kk: '', en: '', signal: null, mark: null, satisfied: true };
     if (method === 'act_draft') return {
@@ -143,6 +144,26 @@ describe('CaseCard', () => {
     expect(history).toContain('қосымша');
     expect(history).toContain('мерзім ұзартылды');
     expect(history).toContain('22.10.2026 → 05.11.2026: запрос в госорган');
+    i18n.lang = 'ru';
+  });
+
+  it('shows where the registry and a confirmed document disagree, both values with their sources, in Kazakh', async () => {
+    i18n.lang = 'kk';
+    caseAnswer.card.disagreements = [{
+      field: 'end_date', registry_no: 'R-1', registry_value: '2025-03-14', registry_source: { import_id: 1, line: 2 },
+      document_value: '2025-03-15', file_name: 'акт.pdf', sha256: 'ab'.repeat(32), page: 2, confirmed_by: 'Иванов В.',
+      matched_by: 'near_date', rule: 'reconcile-2026.11.1',
+    }];
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    const table = await screen.findByTestId('disagreements');
+    const row = table.querySelector('[data-field="end_date"]')!;
+    expect(row.textContent).toContain('Тексерудің аяқталған күні');
+    expect(row.textContent).toContain('14.03.2025');
+    expect(row.textContent).toContain('15.03.2025');
+    expect(row.textContent).toContain('R-1 тексеру, №1 импорт, 2-жол');
+    expect(row.textContent).toContain('акт.pdf, 2-бет, растаған: Иванов В.');
+    expect(row.textContent).toContain('reconcile-2026.11.1');
+    expect(container.querySelector('[data-block="history"]')!.textContent).toContain('ЭКН дереккөздердің бірін таңдамайды');
     i18n.lang = 'ru';
   });
 

@@ -105,7 +105,8 @@ impl Session {
             subject_bin: Some(bin.clone()),
             appeal_no: None,
             assignee: request.assignee.clone(),
-            unit: request.unit.clone(),
+            // As when accepting a suggested step: a workstation without a unit set files it under "—".
+            unit: Some(request.unit.trim()).filter(|u| !u.is_empty()).unwrap_or("—").to_string(),
             norm: None,
             period: Some(period),
             event_date: Some(counted_from),

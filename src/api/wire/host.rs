@@ -76,6 +76,16 @@ pub struct ImportProgress {
     pub triage_total: u64,
 }
 
+/// How far the document being read is (attaching reads too); `running` is false between readings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct ReadingProgress {
+    pub running: bool,
+    pub pages_done: u32,
+    pub pages_total: u32,
+    /// Set once the person asked to stop: the reading ends at the next page and records nothing.
+    pub cancelling: bool,
+}
+
 /// The journal's verification as the UI shows it: running at start, then its result.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
 pub struct JournalStatus {
@@ -99,6 +109,7 @@ pub struct HostState {
     uploads: Mutex<HashMap<String, Upload>>,
     rejected: Mutex<HashMap<String, (RejectedRows, Instant)>>,
     progress: Mutex<ImportProgress>,
+    reading: Mutex<ReadingProgress>,
     journal: Mutex<JournalStatus>,
     next: AtomicU64,
     unlocking: Mutex<()>,
@@ -180,6 +191,23 @@ impl HostState {
         }
     }
 
+    /// A document's reading begins: progress from nought, no cancel pending.
+    pub fn begin_reading(&self) {
+        *lock(&self.reading) = ReadingProgress { running: true, ..Default::default() };
+    }
+
+    /// A page is read; false when the person asked to stop.
+    pub fn reading_step(&self, done: u32, total: u32) -> bool {
+        let mut reading = lock(&self.reading);
+        reading.pages_done = done;
+        reading.pages_total = total;
+        !reading.cancelling
+    }
+
+    pub fn end_reading(&self) {
+        *lock(&self.reading) = ReadingProgress::default();
+    }
+
     pub fn record_verification(&self, report: &JournalVerification) {
         *lock(&self.journal) = JournalStatus { checking: false, verification: Some(report.clone()), error: None };
     }
@@ -209,6 +237,19 @@ pub(in crate::api) mod on_host {
 
     pub fn import_progress(host: &Host, _: NoParams) -> Result<ImportProgress, ApiError> {
         Ok(lock(&host.state.progress).clone())
+    }
+
+    pub fn reading_progress(host: &Host, _: NoParams) -> Result<ReadingProgress, ApiError> {
+        Ok(lock(&host.state.reading).clone())
+    }
+
+    /// Asks the running reading to stop at its next page; nothing is recorded of it.
+    pub fn reading_cancel(host: &Host, _: NoParams) -> Result<ReadingProgress, ApiError> {
+        let mut reading = lock(&host.state.reading);
+        if reading.running {
+            reading.cancelling = true;
+        }
+        Ok(reading.clone())
     }
 
     pub fn journal_status(host: &Host, _: NoParams) -> Result<JournalStatus, ApiError> {

@@ -16,11 +16,13 @@ use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, N
 use crate::api::office::{Assigned, JoinParams, OfficeConnectorState, OfficeStatus, ResolveParams, SyncReport};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
-    HostState, ImportProgress, JournalStatus, RejectedRows, UnlockParams, UploadParams, UploadRef, Uploaded, VaultState,
+    HostState, ImportProgress, JournalStatus, ReadingProgress, RejectedRows, UnlockParams, UploadParams, UploadRef,
+    Uploaded, VaultState,
 };
 use crate::api::{
     ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
-    DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport, EvidenceVerification, FactView,
+    DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport, EvidenceVerification, FactTask, FactView,
+    TaskFromFact,
 };
 use crate::api::{
     AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
@@ -38,7 +40,7 @@ use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::ConflictNotice;
-use crate::domain::tasks::{Dashboard, Slip};
+use crate::domain::tasks::{Dashboard, Slip, TaskKind};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::connectors::RunRow;
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -282,6 +284,20 @@ pub struct FactConfirmParams {
     pub fact: i64,
     pub value: Option<String>,
     pub bin: Option<String>,
+}
+
+/// Open a task with a confirmed period of a document (`from`: the date it runs from; the
+/// document's confirmed date when null; `kind`: `follow_up` when null).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct FactTaskParams {
+    pub fact: i64,
+    pub bin: Option<String>,
+    pub kind: Option<TaskKind>,
+    pub from: Option<NaiveDate>,
+    pub assignee: String,
+    pub unit: String,
+    pub title: Option<String>,
 }
 
 /// Reject a fact read from a document, with the reason.
@@ -627,6 +643,7 @@ methods! {
     document_read: Session(DocumentParams) -> DocumentReadReport;
     fact_confirm: Session(FactConfirmParams) -> FactView;
     fact_reject: Session(FactRejectParams) -> FactView;
+    fact_task: Session(FactTaskParams) -> FactTask;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     vault_overview: Session(NoParams) -> VaultOverview;
@@ -655,6 +672,8 @@ methods! {
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
     import_progress: Host(NoParams) -> ImportProgress;
+    reading_progress: Host(NoParams) -> ReadingProgress;
+    reading_cancel: Host(NoParams) -> ReadingProgress;
     journal_status: Host(NoParams) -> JournalStatus;
     vault_state: Host(NoParams) -> VaultState;
     unlock: Host(UnlockParams) -> VaultState;
@@ -796,8 +815,14 @@ mod on_session {
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {
         let upload = cx.state.get(&p.upload)?;
-        // Read on attaching, like the command line; a reading that fails leaves the attachment.
-        let result = s.attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |_| true);
+        // Read on attaching, like the command line; a reading that fails or is cancelled leaves
+        // the attachment, unread. The UI polls `reading_progress` and may call `reading_cancel`.
+        let state = cx.state;
+        state.begin_reading();
+        let result = s.attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |step| {
+            state.reading_step(step.done, step.total)
+        });
+        state.end_reading();
         // The bytes are kept encrypted by the store now; the raw upload goes whatever the outcome.
         cx.state.discard(&p.upload);
         result
@@ -816,8 +841,24 @@ mod on_session {
         s.document_open(p.id)
     }
 
-    pub fn document_read(s: &mut Session, p: DocumentParams, _: &mut CallContext<'_>) -> R<DocumentReadReport> {
-        s.read_document(p.id, &mut |_| true)
+    pub fn document_read(s: &mut Session, p: DocumentParams, cx: &mut CallContext<'_>) -> R<DocumentReadReport> {
+        let state = cx.state;
+        state.begin_reading();
+        let result = s.read_document(p.id, &mut |step| state.reading_step(step.done, step.total));
+        state.end_reading();
+        result
+    }
+
+    pub fn fact_task(s: &mut Session, p: FactTaskParams, _: &mut CallContext<'_>) -> R<FactTask> {
+        s.task_from_fact(&TaskFromFact {
+            fact: p.fact,
+            bin: p.bin,
+            kind: p.kind,
+            from: p.from,
+            assignee: p.assignee,
+            unit: p.unit,
+            title: p.title,
+        })
     }
 
     pub fn fact_confirm(s: &mut Session, p: FactConfirmParams, _: &mut CallContext<'_>) -> R<FactView> {

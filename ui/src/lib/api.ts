@@ -6,6 +6,7 @@ import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
+import type { FactTaskParams } from './types/FactTaskParams';
 import type { DataKind } from './types/DataKind';
 import type { ConnectorSpec } from './types/ConnectorSpec';
 import type { NetworkSettings } from './types/NetworkSettings';
@@ -100,6 +101,9 @@ export const api = {
   documentRead: (id: number) => call('document_read', { id }),
   factConfirm: (fact: number, value: string | null, bin: string) => call('fact_confirm', { fact, value, bin }),
   factReject: (fact: number, reason: string, bin: string) => call('fact_reject', { fact, reason, bin }),
+  factTask: (p: FactTaskParams) => call('fact_task', p),
+  readingProgress: () => call('reading_progress', none),
+  readingCancel: () => call('reading_cancel', none),
   markChecklist: (p: ChecklistMarkRequest) => call('checklist_mark', p),
   packEvidence: (bin: string) => call('evidence_pack', { bin }),
   verifyEvidence: (upload: string) => call('evidence_verify', { upload }),

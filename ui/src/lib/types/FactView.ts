@@ -3,4 +3,8 @@
 /**
  * A fact as the contract lists it.
  */
-export type FactView = { id: number, kind: string, value: unknown, proposed: unknown, page: number, span: [number, number], bbox: number[] | null, confidence: number, status: string, corrected: boolean, reason: string | null, decided_by: string | null, decided_at: string | null, rule: string, context: string, };
+export type FactView = { id: number, kind: string, value: unknown, proposed: unknown, page: number, span: [number, number], bbox: number[] | null, confidence: number, status: string, corrected: boolean, reason: string | null, decided_by: string | null, decided_at: string | null, rule: string, context: string, 
+/**
+ * The task a person opened from this fact (a confirmed period), if any.
+ */
+task_id: number | null, };

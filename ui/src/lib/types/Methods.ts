@@ -46,6 +46,8 @@ import type { EvidenceVerification } from "./EvidenceVerification";
 import type { ExtendParams } from "./ExtendParams";
 import type { FactConfirmParams } from "./FactConfirmParams";
 import type { FactRejectParams } from "./FactRejectParams";
+import type { FactTask } from "./FactTask";
+import type { FactTaskParams } from "./FactTaskParams";
 import type { FactView } from "./FactView";
 import type { FileDownload } from "./FileDownload";
 import type { HomeParams } from "./HomeParams";
@@ -77,6 +79,7 @@ import type { PlanScore } from "./PlanScore";
 import type { Preferences } from "./Preferences";
 import type { Preview } from "./Preview";
 import type { QueueFilter } from "./QueueFilter";
+import type { ReadingProgress } from "./ReadingProgress";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
@@ -161,6 +164,7 @@ export type Methods = {
   document_read: { params: DocumentParams; result: DocumentReadReport };
   fact_confirm: { params: FactConfirmParams; result: FactView };
   fact_reject: { params: FactRejectParams; result: FactView };
+  fact_task: { params: FactTaskParams; result: FactTask };
   import_preview: { params: ImportParams; result: Preview };
   import_file: { params: ImportParams; result: ImportReport };
   vault_overview: { params: NoParams; result: VaultOverview };
@@ -189,6 +193,8 @@ export type Methods = {
   discard_upload: { params: UploadRef; result: Ok };
   rejected_rows: { params: UploadRef; result: RejectedRows };
   import_progress: { params: NoParams; result: ImportProgress };
+  reading_progress: { params: NoParams; result: ReadingProgress };
+  reading_cancel: { params: NoParams; result: ReadingProgress };
   journal_status: { params: NoParams; result: JournalStatus };
   vault_state: { params: NoParams; result: VaultState };
   unlock: { params: UnlockParams; result: VaultState };
@@ -244,6 +250,7 @@ export const METHOD_RUNS = {
   document_read: 'session',
   fact_confirm: 'session',
   fact_reject: 'session',
+  fact_task: 'session',
   import_preview: 'session',
   import_file: 'session',
   vault_overview: 'session',
@@ -272,6 +279,8 @@ export const METHOD_RUNS = {
   discard_upload: 'host',
   rejected_rows: 'host',
   import_progress: 'host',
+  reading_progress: 'host',
+  reading_cancel: 'host',
   journal_status: 'host',
   vault_state: 'host',
   unlock: 'host',
