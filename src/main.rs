@@ -490,6 +490,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Docs { action: cli::docs::DocsAction::Measure { dir, no_ocr, misses, json } } => {
             cli::docs::run_measure(&dir, no_ocr, misses, json)
         }
+        Command::Docs { action: cli::docs::DocsAction::Dates } => cli::docs::run_dates(),
         Command::Docs { action } => cli::docs::run_docs(&mut open()?, action),
         Command::Act { action } => cli::run_act(&db, context.clone(), action),
         Command::Task { action } => cli::run_task(&db, context.clone(), action),

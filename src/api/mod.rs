@@ -84,7 +84,7 @@ pub use evidence::documents::{
     DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText,
 };
 pub use evidence::fact_task::{FactTask, TaskFromFact};
-pub use evidence::measure::{measure_documents, DocumentsMeasure};
+pub use evidence::measure::{dates_written, measure_documents, DocumentsMeasure};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};
 pub use models::ModelPassport;

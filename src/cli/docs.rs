@@ -88,6 +88,10 @@ pub enum DocsAction {
         #[arg(long)]
         json: bool,
     },
+    /// The dates the rules find in each line of standard input, one output line per input line
+    /// (dates as YYYY-MM-DD separated by spaces; empty when none): measuring date normalisation.
+    /// Needs no database.
+    Dates,
     /// Reject a fact, saying why.
     Reject {
         fact: i64,
@@ -114,6 +118,20 @@ pub fn read_with_progress(session: &mut Session, doc: i64) -> Result<DocumentRea
     });
     bar.finish_and_clear();
     report
+}
+
+/// `ekn docs dates`: no database needed.
+pub fn run_dates() -> Result<(), ApiError> {
+    use std::io::BufRead;
+    let mut out = String::new();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| ApiError::new(ekn::api::ErrorCode::Io, format!("standard input: {e}")))?;
+        let dates: Vec<String> = ekn::api::dates_written(&line).iter().map(ToString::to_string).collect();
+        out.push_str(&dates.join(" "));
+        out.push('\n');
+    }
+    super::out(&out);
+    Ok(())
 }
 
 /// `ekn docs measure DIR`: no database needed.
@@ -155,6 +173,7 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
 pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiError> {
     match action {
         DocsAction::Measure { dir, no_ocr, misses, json } => run_measure(&dir, no_ocr, misses, json),
+        DocsAction::Dates => run_dates(),
         DocsAction::List { bin, json } => print(json, &session.documents(&bin)?, render_list),
         DocsAction::Show { doc, json } => print(json, &session.document(doc)?, render_document),
         DocsAction::Text { doc, page } => {

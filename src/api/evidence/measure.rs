@@ -170,3 +170,9 @@ pub fn measure_documents(
         renditions,
     })
 }
+
+/// The dates the reader's rules find written in `text`, in order (`ekn docs dates`: measuring the
+/// date normalisation alone, e.g. on KazNERD's DATE spans with scripts/documents/kaznerd_dates.py).
+pub fn dates_written(text: &str) -> Vec<chrono::NaiveDate> {
+    extract::requisites::numbers::dates(text, Rules::shipped()).into_iter().map(|(_, _, date)| date).collect()
+}

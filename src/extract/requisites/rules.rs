@@ -29,6 +29,17 @@ struct RulesFile {
     units: BTreeMap<String, Vec<String>>,
     outcomes: Vec<OutcomeFile>,
     confidence: BTreeMap<String, f32>,
+    spoken_dates: SpokenDatesFile,
+}
+
+/// Dates said in words, as Kazakh speech and minutes write them («екі мың жиырмасыншы жылдың
+/// бірінші қаңтарында»): the year's word, the day's word, and the endings that make a number word
+/// ordinal or genitive.
+#[derive(Deserialize)]
+struct SpokenDatesFile {
+    year_words: Vec<String>,
+    day_words: Vec<String>,
+    endings: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -102,6 +113,12 @@ pub struct Rules {
     pub unit_stems: Vec<(String, Vec<String>)>,
     pub outcomes: Vec<(String, Vec<Regex>)>,
     pub confidence: BTreeMap<String, f32>,
+    /// Stems of the word "year" that close a year said in words («жылдың», «жылғы», «жылы»).
+    pub year_words: Vec<String>,
+    /// Words that may stand between a day-and-month and its year («күні»).
+    pub day_words: Vec<String>,
+    /// Ordinal and genitive endings, longest first («-сыншы», «-інші», «-дың»).
+    pub number_endings: Vec<String>,
 }
 
 fn compile(what: &str, pattern: &str) -> Result<Regex, String> {
@@ -136,11 +153,20 @@ impl Rules {
             "numeric date",
             &format!(r"(?:^|[^\d])(?P<day>[0-3]?\d){sep}(?P<mon>[01]?\d){sep}{year}(?:[^\d]|$)"),
         )?;
-        let date_words =
-            compile("date in words", &format!(r#"(?i)(?:^|[^\d])[«"]?(?P<day>[0-3]?\d)[»"]?\s*{month}\s+{year}"#))?;
+        // Figures may carry a Kazakh ordinal ending («1-інші», «2020-сыншы»), and a day-and-month
+        // may be followed by «күні» before its year.
+        let ordinal = r"(?:-\p{L}{1,6})?";
+        let date_words = compile(
+            "date in words",
+            &format!(
+                r#"(?i)(?:^|[^\d])[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}\s+(?:күні\s+)?{year}"#
+            ),
+        )?;
         let date_kk = compile(
             "Kazakh date",
-            &format!(r#"(?i){year}\s*(?:ж\.|жыл\p{{L}}*)\s*[«"]?(?P<day>[0-3]?\d)[»"]?\s*{month}"#),
+            &format!(
+                r#"(?i){year}{ordinal}\s*(?:ж\.|жыл\p{{L}}*)\s*[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}"#
+            ),
         )?;
         let number = compile(
             "number",
@@ -195,7 +221,12 @@ impl Rules {
                 o.phrases.iter().map(|p| compile(&format!("outcome {}", o.outcome), &format!("(?i){p}"))).collect();
             outcomes.push((o.outcome.clone(), compiled?));
         }
+        let mut number_endings = file.spoken_dates.endings.clone();
+        number_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         Ok(Rules {
+            year_words: file.spoken_dates.year_words,
+            day_words: file.spoken_dates.day_words,
+            number_endings,
             version: file.version,
             number,
             date_numeric,
