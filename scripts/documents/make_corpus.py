@@ -9,9 +9,11 @@ look-alikes). The wording varies between several phrasings per requisite, so the
 measured on one template.
 
 Usage: make_corpus.py OUT_DIR [--count N] [--seed S] [--renditions docx,pdf,scan300,scan200,broken]
+       make_corpus.py OUT_DIR --texts scripts/documents/handwritten   (the hand-written documents)
 Needs: python-docx, pypdf, Pillow, numpy; libreoffice (soffice) and pdftoppm on the PATH.
 """
 import argparse
+import shutil
 import json
 import os
 import random
@@ -328,13 +330,23 @@ def main():
     ap.add_argument("--count", type=int, default=40)
     ap.add_argument("--seed", type=int, default=38)
     ap.add_argument("--renditions", default="docx,pdf,scan300,scan200,broken")
+    ap.add_argument("--texts", help="render the documents written by hand in this directory (NAME.txt, one "
+                    "paragraph a line, beside NAME.truth.json) instead of generating them")
     args = ap.parse_args()
     renditions = set(args.renditions.split(","))
     rng = random.Random(args.seed)
     os.makedirs(args.out, exist_ok=True)
     kinds = ["submission", "protest", "order", "warning", "answer", "resolution", "protocol", "inspection_act", "court_decision"]
     names = []
-    for i in range(args.count):
+    for text in sorted(os.listdir(args.texts)) if args.texts else []:
+        if not text.endswith(".txt"):
+            continue
+        name = text[:-4]
+        names.append(name)
+        with open(os.path.join(args.texts, text), encoding="utf-8") as f:
+            write_docx([line.rstrip("\n") for line in f if line.strip()], os.path.join(args.out, name + ".docx"))
+        shutil.copy(os.path.join(args.texts, name + ".truth.json"), os.path.join(args.out, name + ".truth.json"))
+    for i in range(0 if args.texts else args.count):
         lang = "ru" if i % 2 == 0 else "kk"
         kind = kinds[(i // 2) % len(kinds)]
         paragraphs, truth = make_doc(rng, i, lang, kind)

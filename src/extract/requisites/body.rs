@@ -338,7 +338,8 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                         digits.parse().ok()
                     }
                 }
-                (None, Some(w)) => words_value(w.as_str(), rules),
+                // «в 10-дневный срок» in figures, «в десятидневный срок» in words.
+                (None, Some(w)) => w.as_str().parse().ok().or_else(|| words_value(w.as_str(), rules)),
                 (None, None) => Some(1),
             };
             let Some(value) = value.filter(|v| *v > 0 && *v <= 3650) else { continue };

@@ -198,14 +198,11 @@ fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
     let after = tail(text, date.1).trim().to_lowercase();
     let words = before.split_whitespace().count();
     let place = before.is_empty()
-        || words <= 4
-            && (before.contains("г.")
-                || before.contains("город")
-                || before.contains("қ.")
-                || before.contains("қаласы"));
+        || words <= 4 && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| before.to_lowercase().contains(p));
+    let is_place = |text: &str| ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.contains(p));
     let rest_ok = after.is_empty()
         || ["г.", "г", "года", "ж.", "ж", "жыл", "жылы"].contains(&after.as_str())
-        || after.split_whitespace().count() <= 3 && (after.contains("г.") || after.contains("қ."));
+        || after.split_whitespace().count() <= 3 && is_place(&after);
     place && rest_ok
 }
 
@@ -243,10 +240,11 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
             }
             continue;
         }
-        if !own_lead(&lead(top, pair.start), &titles, rules) {
-            continue;
-        }
+        // A number is the document's own after its title or a register's word; a date standing
+        // alone is judged by its line (a place and the date, «г. Шымкент «12» марта 2025 года»).
+        let own = own_lead(&lead(top, pair.start), &titles, rules);
         match (&pair.number, &pair.date) {
+            (Some(_), _) if !own => {}
             (Some(n), Some(d)) if !own_number && !own_date => {
                 own_number = true;
                 own_date = true;
@@ -313,7 +311,10 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         if is_title {
             issuer = true;
         }
-        if !issuer && rules.issuer.is_match(line) && !line.contains('№') && line.split_whitespace().count() <= 14 {
+        // A letterhead carries no number: a line with figures («Руководствуясь статьями 131, 132
+        // АППК РК, суд») is the text's.
+        let letterhead = !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit());
+        if !issuer && rules.issuer.is_match(line) && letterhead && line.split_whitespace().count() <= 14 {
             issuer = true;
             let offset = start + top[start..end].find(line).unwrap_or(0);
             let mut value_end = offset + line.len();

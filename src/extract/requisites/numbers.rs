@@ -115,7 +115,8 @@ fn number(token: &str, rules: &Rules) -> Option<Number> {
         let ending_ok = rest.is_empty() || (rest.starts_with('-') && rest[1..].chars().all(char::is_alphabetic));
         return (ending_ok && digits.len() <= 4).then(|| digits.parse().ok().map(Number::Figures)).flatten();
     }
-    let known = |w: &str| rules.units.contains_key(w) || rules.hundreds.contains_key(w) || rules.multipliers.contains_key(w);
+    let known =
+        |w: &str| rules.units.contains_key(w) || rules.hundreds.contains_key(w) || rules.multipliers.contains_key(w);
     if known(token) {
         return Some(Number::Word(token.to_string()));
     }

@@ -158,15 +158,11 @@ impl Rules {
         let ordinal = r"(?:-\p{L}{1,6})?";
         let date_words = compile(
             "date in words",
-            &format!(
-                r#"(?i)(?:^|[^\d])[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}\s+(?:күні\s+)?{year}"#
-            ),
+            &format!(r#"(?i)(?:^|[^\d])[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}\s+(?:күні\s+)?{year}"#),
         )?;
         let date_kk = compile(
             "Kazakh date",
-            &format!(
-                r#"(?i){year}{ordinal}\s*(?:ж\.|жыл\p{{L}}*)\s*[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}"#
-            ),
+            &format!(r#"(?i){year}{ordinal}\s*(?:ж\.|жыл\p{{L}}*)\s*[«"]?(?P<day>[0-3]?\d){ordinal}[»"]?\s*{month}"#),
         )?;
         let number = compile(
             "number",
