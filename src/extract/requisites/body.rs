@@ -358,11 +358,19 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                 _ => continue,
             };
             covered.push((whole.start(), whole.end()));
+            // Plain «дней» / «күн» counted as calendar days is not confirmed law (the rules'
+            // units_note): the rule's id says so, and the viewer tells the person.
+            let explicit = ["календар", "күнтізбелік", "сут", "тәулік"].iter().any(|w| unit_text.contains(w));
+            let rule = if unit == "calendar_days" && !explicit && !id.ends_with(".compound") {
+                format!("{id}.plain_days")
+            } else {
+                id.clone()
+            };
             out.push(page.fact(
                 "period",
                 json!({"value": value, "unit": unit}),
                 (whole.start(), whole.end()),
-                rules.rule(id),
+                rules.rule(&rule),
                 rules.confidence("period"),
             ));
         }

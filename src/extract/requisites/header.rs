@@ -39,6 +39,35 @@ fn squeeze(text: &str) -> String {
 }
 
 /// The document's kind: a title line near the top, a court's formula, or an answer's wording.
+/// Kazakh letters folded to the Russian ones OCR reads them as («НӘТИЖЕЛЕРІ» comes back as
+/// «НЭТИЖЕЛЕР!»), for comparing titles.
+fn ocr_fold(c: char) -> char {
+    match c {
+        'Ә' => 'Э',
+        'Ө' => 'О',
+        'Ұ' | 'Ү' => 'У',
+        'Қ' => 'К',
+        'Ғ' => 'Г',
+        'Ң' => 'Н',
+        'Һ' => 'Х',
+        'І' | 'I' => 'И',
+        other => other,
+    }
+}
+
+/// Whether a squeezed line is, or begins with, a squeezed title — tolerant of OCR: letters
+/// folded, and a long word's last letter may be lost (misread as a mark, which squeezing drops).
+fn is_title_line(line: &str, title: &str) -> bool {
+    let fold = |w: &str| w.chars().map(ocr_fold).collect::<String>();
+    let line: Vec<String> = line.split(' ').map(fold).collect();
+    let title: Vec<String> = title.split(' ').map(fold).collect();
+    line.len() >= title.len()
+        && line.iter().zip(&title).all(|(l, t)| {
+            l == t
+                || (t.chars().count() >= 5 && t.chars().count() == l.chars().count() + 1 && t.starts_with(l.as_str()))
+        })
+}
+
 pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let page = pages.iter().find(|p| !p.text.trim().is_empty())?;
     let top = &page.text[..header(page)];
@@ -67,8 +96,7 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
         }
         for t in &rules.doc_types {
             for title in &t.titles {
-                let title = squeeze(title);
-                if line == title || line.starts_with(&format!("{title} ")) {
+                if is_title_line(&line, &squeeze(title)) {
                     return Some(page.found(
                         rules,
                         "doc_type",
@@ -292,7 +320,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
             continue;
         }
         let squeezed = squeeze(line);
-        let is_title = title_words.iter().any(|t| squeezed == *t || squeezed.starts_with(&format!("{t} ")));
+        let is_title = title_words.iter().any(|t| is_title_line(&squeezed, t));
         if !addressee && (rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line)) {
             addressee = true;
             let value = line.trim_end_matches([',', '.', ':']).trim();
@@ -331,4 +359,20 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_is_known_through_ocrs_usual_misreadings_and_nothing_looser() {
+        let title = squeeze("ТЕКСЕРУ НӘТИЖЕЛЕРІ ТУРАЛЫ АКТ");
+        assert!(is_title_line(&squeeze("ТЕКСЕРУ НӘТИЖЕЛЕРІ ТУРАЛЫ АКТ"), &title));
+        assert!(is_title_line(&squeeze("ТЕКСЕРУ НЭТИЖЕЛЕР! ТУРАЛЫ АКТ"), &title));
+        assert!(is_title_line(&squeeze("ҰСЫНЫС"), &squeeze("ҰСЫНЫС")));
+        assert!(is_title_line(&squeeze("УСЫНЫС"), &squeeze("ҰСЫНЫС")));
+        assert!(!is_title_line(&squeeze("ТЕКСЕРУ НӘТИЖЕЛЕРІН ЕСКЕРЕ ОТЫРЫП"), &title));
+        assert!(!is_title_line(&squeeze("АКТ"), &squeeze("АКТЫ")), "short words are compared whole");
+    }
 }

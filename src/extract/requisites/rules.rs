@@ -213,8 +213,12 @@ impl Rules {
         }
         let mut outcomes = Vec::new();
         for o in &file.outcomes {
-            let compiled: Result<Vec<Regex>, String> =
-                o.phrases.iter().map(|p| compile(&format!("outcome {}", o.outcome), &format!("(?i){p}"))).collect();
+            // A phrase may wrap at any space (a PDF's line ends fall anywhere).
+            let compiled: Result<Vec<Regex>, String> = o
+                .phrases
+                .iter()
+                .map(|p| compile(&format!("outcome {}", o.outcome), &format!("(?i){}", p.replace(' ', r"\s+"))))
+                .collect();
             outcomes.push((o.outcome.clone(), compiled?));
         }
         let mut number_endings = file.spoken_dates.endings.clone();
