@@ -193,7 +193,7 @@ fn spoken_dates(text: &str, rules: &Rules) -> Vec<(usize, usize, NaiveDate)> {
         }
         // The year after: «… [күні] … жылы».
         let mut next = m + 1;
-        if tokens.get(next).is_some_and(|t| rules.day_words.iter().any(|d| t.word == *d)) {
+        if tokens.get(next).is_some_and(|t| rules.day_words.contains(&t.word)) {
             next += 1;
         }
         let year_end = run_after(next, 6);
