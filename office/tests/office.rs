@@ -177,8 +177,14 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
             ..Default::default()
         })
         .unwrap();
+    // A document opened in the viewer is a part of the card read: logged as the card, naming it.
+    let docx =
+        std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/documents/000-ru-submission.docx")).unwrap();
+    let doc =
+        wb.session().attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true).unwrap().attachment.id;
+    wb.session().document_open(doc).unwrap();
     let r = wb.session().sync().unwrap();
-    assert_eq!(r.reads_sent, 2, "the card opened, and the act exported: {r:?}");
+    assert_eq!(r.reads_sent, 3, "the card opened, the act exported, the document opened: {r:?}");
 
     let token_a = office.login("Асель Нурланова");
     let (status, body) = office.get(&token_a, &format!("/v1/cards/{bin_b}"));
@@ -209,6 +215,13 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     let export = lines.iter().find(|l| l["action"] == "export").expect("the drafted act is logged as an export");
     assert_eq!(export["person"], "Bekzat Omarov");
     assert!(export["detail"].as_str().unwrap().contains(&draft.file_name), "{export}");
+    let document = format!("document {doc}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l["action"] == "card" && l["detail"] == document.as_str() && l["person"] == "Bekzat Omarov"),
+        "the document's reading is logged as a part of its card: {log}"
+    );
     // A queued read sent twice is logged once.
     let count = office.pg.psql("ekn", "SELECT count(*) FROM access_log");
     wb.sqlite("UPDATE access_queue SET sent = 0");

@@ -285,7 +285,7 @@ impl Session {
     pub fn document_facts(&self, bin: &str) -> Result<DocumentFacts, ApiError> {
         let documents = self.documents(bin)?;
         let (bin, _) = self.subject_id_of(bin)?;
-        self.note_read("document", Some(&bin))?;
+        self.note_card_part(&bin, "documents")?;
         Ok(DocumentFacts { bin, documents })
     }
 
@@ -303,7 +303,7 @@ impl Session {
             Some(read) => self.store.doc_pages(read.id)?.into_iter().map(page_text).collect(),
             None => Vec::new(),
         };
-        self.note_read("document", Some(&bin))?;
+        self.note_card_part(&bin, &format!("document {id}"))?;
         Ok(DocumentOpen { document, pages })
     }
 

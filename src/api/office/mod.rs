@@ -594,6 +594,13 @@ impl Session {
         self.note_access(action, subject, None)
     }
 
+    /// Queues the reading of a part of an object's card (an attached document, an act's outcomes)
+    /// as a card read saying which part: the office logs the reads a workstation may report
+    /// (card, appeal, package, search, export), and a document is part of its object's card.
+    pub(in crate::api) fn note_card_part(&self, bin: &str, part: &str) -> Result<(), ApiError> {
+        self.note_access("card", Some(bin), Some(part))
+    }
+
     /// Queues an export (an act drafted from a card, a file of records written out) for the
     /// office's access log, saying what was exported.
     pub(in crate::api) fn note_export(&self, subject: Option<&str>, what: &str) -> Result<(), ApiError> {
