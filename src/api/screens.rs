@@ -74,6 +74,9 @@ pub struct CaseScreen {
     pub act_checklists: Vec<crate::api::ActChecklist>,
     pub attachments: Vec<crate::store::Attachment>,
     pub issued_acts: Vec<crate::store::IssuedAct>,
+    /// What became of the issued acts (oldest first), and what read answers propose for them.
+    pub act_outcomes: Vec<crate::store::ActOutcomeRow>,
+    pub outcome_proposals: Vec<crate::api::OutcomeProposal>,
     /// Every task about the object (open first, then by due date).
     pub tasks: Vec<TaskView>,
     pub suggestion: Option<Suggestion>,
@@ -238,6 +241,8 @@ impl Session {
         let act_checklists = self.act_checklists_for(subject_id, &facts)?;
         let attachments = self.store.attachments(subject_id)?;
         let issued_acts = self.store.issued_acts(subject_id)?;
+        let act_outcomes = self.store.act_outcomes_of_subject(subject_id)?;
+        let outcome_proposals = self.outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
         let suggestion = self.suggest_for_subject(&bin)?;
         let journal = self.journal(&crate::api::JournalQuery {
             object: Some(bin.clone()),
@@ -253,6 +258,8 @@ impl Session {
             act_checklists,
             attachments,
             issued_acts,
+            act_outcomes,
+            outcome_proposals,
             tasks,
             suggestion,
             journal,

@@ -1,13 +1,16 @@
 //! The act commands of the command line: check templates, draft an act into a .docx (and its PDF
-//! preview), record an act as issued. One `api` call each, rendered for a terminal.
+//! preview), record an act as issued, record what became of it and show it with its outcomes.
+//! One `api` call each, rendered for a terminal.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use ekn::api::{
-    ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ApiError, ErrorCode, Session, TemplateCheck,
+    ActDetail, ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ActOutcomeRequest, ApiError, ErrorCode,
+    Session, TemplateCheck,
 };
+use ekn::domain::outcomes::{ActResult, ActStage, Measures};
 
 #[derive(Subcommand)]
 pub enum ActAction {
@@ -77,6 +80,133 @@ pub enum ActAction {
         #[arg(long)]
         json: bool,
     },
+    /// Record what became of an issued act at one stage: the addressee's answer, its
+    /// consideration, or a court's decision (journaled, append-only).
+    Outcome {
+        act: i64,
+        #[arg(long, value_parser = ["answer", "consideration", "court"])]
+        stage: String,
+        #[arg(long, value_parser = ["satisfied", "partly", "rejected", "withdrawn", "upheld", "overturned"])]
+        result: String,
+        /// The day of the answer or decision (default today).
+        #[arg(long)]
+        on: Option<String>,
+        /// What the answer reports, as `disciplined=2,admin_cases=1,restored=150000,eliminated=yes`
+        /// (restored in tenge).
+        #[arg(long)]
+        measures: Option<String>,
+        /// The document that says so: a file (attached and read now) or the SHA-256 of one attached.
+        #[arg(long)]
+        document: Option<String>,
+        /// The confirmed `outcome` fact of a read answer this records (see `ekn act show`).
+        #[arg(long)]
+        from_fact: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An issued act with its outcomes and what read answers propose for it.
+    Show {
+        act: i64,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `--measures disciplined=2,admin_cases=1,restored=150000,eliminated=yes`.
+fn measures(text: &str) -> Result<Measures, ApiError> {
+    let bad = |why: String| ApiError::new(ErrorCode::InvalidInput, format!("--measures: {why}"));
+    let mut m = Measures::default();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').ok_or_else(|| bad(format!("'{pair}' is not key=value")))?;
+        let count = || value.trim().parse::<u32>().map_err(|_| bad(format!("{key}: '{value}' is not a count")));
+        match key.trim() {
+            "disciplined" => m.disciplined = Some(count()?),
+            "admin_cases" => m.admin_cases = Some(count()?),
+            "restored" => {
+                let tenge: f64 = value
+                    .trim()
+                    .replace(' ', "")
+                    .replace(',', ".")
+                    .parse()
+                    .map_err(|_| bad(format!("restored: '{value}' is not tenge")))?;
+                if !(0.0..1e15).contains(&tenge) {
+                    return Err(bad(format!("restored: '{value}' is not a sum of money")));
+                }
+                m.restored_tiyn = Some((tenge * 100.0).round() as i64);
+            }
+            "eliminated" => {
+                m.eliminated = Some(match value.trim() {
+                    "yes" | "true" | "да" | "иә" => true,
+                    "no" | "false" | "нет" | "жоқ" => false,
+                    other => return Err(bad(format!("eliminated: '{other}' is yes or no"))),
+                })
+            }
+            other => return Err(bad(format!("no measure '{other}'; disciplined, admin_cases, restored, eliminated"))),
+        }
+    }
+    Ok(m)
+}
+
+fn render_act(d: &ActDetail) -> String {
+    let mut out = format!(
+        "Act #{} {}{} of {} to {} — {}\n",
+        d.act.id,
+        d.act.kind,
+        d.act.number.as_deref().map(|n| format!(" № {n}")).unwrap_or_default(),
+        d.act.issued_on,
+        d.act.addressee,
+        d.subject_bin
+    );
+    if let Some(due) = &d.act.response_due {
+        let _ = writeln!(out, "  addressee's period ends {due}");
+    }
+    if d.outcomes.is_empty() {
+        out.push_str("  no outcome recorded\n");
+    }
+    for o in &d.outcomes {
+        let m = &o.measures;
+        let mut said = Vec::new();
+        if let Some(n) = m.disciplined {
+            said.push(format!("{n} disciplined"));
+        }
+        if let Some(n) = m.admin_cases {
+            said.push(format!("{n} administrative case(s)"));
+        }
+        if let Some(t) = m.restored_tiyn {
+            said.push(format!("{}.{:02} tenge restored", t / 100, t % 100));
+        }
+        if let Some(e) = m.eliminated {
+            said.push(if e { "violation eliminated".into() } else { "violation not eliminated".into() });
+        }
+        let _ = writeln!(
+            out,
+            "  {} {}: {}{}{} — {} ({})",
+            o.on,
+            o.stage,
+            o.result,
+            if said.is_empty() { String::new() } else { format!(" ({})", said.join(", ")) },
+            o.document.as_deref().map(|d| format!(" [document {}]", &d[..12.min(d.len())])).unwrap_or_default(),
+            o.author,
+            o.source
+        );
+    }
+    for p in &d.proposals {
+        let _ = writeln!(
+            out,
+            "  proposed by {} (fact {}): {} {} on {} — {}; record it with `ekn act outcome {} --stage {} --result {} --from-fact {}`",
+            p.file_name,
+            p.fact_id,
+            p.stage.code(),
+            p.result.code(),
+            p.on.as_deref().unwrap_or("?"),
+            p.why,
+            p.act_id,
+            p.stage.code(),
+            p.result.code(),
+            p.fact_id
+        );
+    }
+    out
 }
 
 #[derive(Subcommand)]
@@ -229,5 +359,28 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             };
             super::print(json, &session.issue_act(&request)?, render_issued)
         }
+        ActAction::Outcome { act, stage, result, on, measures: m, document, from_fact, json } => {
+            // A file is attached (and read) to the act's object first; otherwise it names one attached.
+            let document = match document {
+                Some(d) if Path::new(&d).is_file() => {
+                    let bin = session.act_detail(act)?.subject_bin;
+                    let bytes = std::fs::read(&d).map_err(|e| ApiError::new(ErrorCode::Io, format!("{d}: {e}")))?;
+                    let name = Path::new(&d).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(d.clone());
+                    Some(session.attach_and_read(&bin, &name, &bytes, None, &mut |_| true)?.attachment.sha256)
+                }
+                other => other,
+            };
+            let request = ActOutcomeRequest {
+                act,
+                stage: ActStage::from_code(&stage).expect("clap checked the stage"),
+                result: ActResult::from_code(&result).expect("clap checked the result"),
+                on: on.as_deref().map(|d| super::tasks::date(d, "on")).transpose()?,
+                measures: m.as_deref().map(measures).transpose()?.unwrap_or_default(),
+                document,
+                from_fact,
+            };
+            super::print(json, &session.record_act_outcome(&request)?, render_act)
+        }
+        ActAction::Show { act, json } => super::print(json, &session.act_detail(act)?, render_act),
     }
 }

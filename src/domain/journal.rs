@@ -456,6 +456,19 @@ pub enum Entry {
         file_name: String,
         octets: u64,
     },
+    /// What became of an issued act at one stage: the addressee's answer, its consideration, a
+    /// court's decision — recorded by a person, or confirmed by one from a read document.
+    ActOutcome {
+        act_id: i64,
+        subject_bin: String,
+        stage: String,
+        result: String,
+        on: NaiveDate,
+        measures: crate::domain::outcomes::Measures,
+        document: Option<String>,
+        /// `person`, or `document` when a read document proposed it.
+        source: String,
+    },
     /// A document's text and requisites were read (on attaching, or again after a rules or
     /// engine update): how many pages, how many by OCR, how many facts were proposed.
     DocumentRead {
@@ -641,6 +654,7 @@ impl Entry {
             Entry::EvidenceVerified { .. } => "evidence_verified",
             Entry::ActDrafted { .. } => "act_drafted",
             Entry::ActIssued { .. } => "act_issued",
+            Entry::ActOutcome { .. } => "act_outcome",
             Entry::DocumentAttached { .. } => "document_attached",
             Entry::DocumentRead { .. } => "document_read",
             Entry::FactConfirmed { .. } => "fact_confirmed",
@@ -811,6 +825,9 @@ impl Entry {
                 "{subject_bin}: {fact_kind} from a document {} as {value}",
                 if *corrected { "corrected" } else { "confirmed" }
             ),
+            Entry::ActOutcome { act_id, subject_bin, stage, result, on, .. } => {
+                format!("{subject_bin}: act {act_id}, {stage}: {result} on {on}")
+            }
             Entry::FactRejected { subject_bin, fact_kind, reason, .. } => {
                 format!("{subject_bin}: {fact_kind} from a document rejected: {reason}")
             }

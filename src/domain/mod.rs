@@ -11,6 +11,7 @@ pub mod journal;
 pub mod merkle;
 pub mod network;
 pub mod norms;
+pub mod outcomes;
 pub mod privacy;
 pub mod procedure;
 pub mod reconcile;

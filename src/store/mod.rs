@@ -19,6 +19,7 @@ pub mod journal;
 mod models;
 mod norms;
 pub mod office;
+pub mod outcomes;
 mod overview;
 pub mod retention;
 pub mod seal;
@@ -41,6 +42,7 @@ pub use import::{inspection_hash, risk_hash, subject_facts_hash, ImportHeader, I
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
+pub use outcomes::{ActOutcomeRow, NewActOutcome};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
@@ -69,6 +71,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0019_office_trust", include_str!("migrations/0019_office_trust.sql")),
     ("0020_documents", include_str!("migrations/0020_documents.sql")),
     ("0021_fact_tasks", include_str!("migrations/0021_fact_tasks.sql")),
+    ("0022_act_outcomes", include_str!("migrations/0022_act_outcomes.sql")),
 ];
 
 /// The schema version this build writes.

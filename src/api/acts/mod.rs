@@ -5,6 +5,7 @@
 //! one, else the one shipped in `assets/acts/`.
 
 pub mod checklists;
+pub mod outcomes;
 
 use std::path::PathBuf;
 

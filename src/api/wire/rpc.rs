@@ -20,9 +20,9 @@ use crate::api::wire::host::{
     Uploaded, VaultState,
 };
 use crate::api::{
-    ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, Attached, ChecklistMarkRequest, ChecklistState,
-    DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport, EvidenceVerification, FactTask, FactView,
-    TaskFromFact,
+    ActDetail, ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, ActOutcomeRequest, Attached,
+    ChecklistMarkRequest, ChecklistState, DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport,
+    EvidenceVerification, FactTask, FactView, TaskFromFact,
 };
 use crate::api::{
     AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
@@ -37,6 +37,7 @@ use crate::api::{
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::connect::network::NetworkSettings;
+use crate::domain::outcomes::{ActResult, ActStage, Measures};
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::ConflictNotice;
@@ -284,6 +285,28 @@ pub struct FactConfirmParams {
     pub fact: i64,
     pub value: Option<String>,
     pub bin: Option<String>,
+}
+
+/// An issued act by its id.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ActParams {
+    pub act: i64,
+}
+
+/// What became of an act at one stage (`on`: today when null; `document`: the SHA-256 of an
+/// attached document; `from_fact`: the confirmed outcome of a read answer this records).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ActOutcomeParams {
+    pub act: i64,
+    pub stage: ActStage,
+    pub result: ActResult,
+    pub on: Option<NaiveDate>,
+    #[serde(default)]
+    pub measures: Measures,
+    pub document: Option<String>,
+    pub from_fact: Option<i64>,
 }
 
 /// Open a task with a confirmed period of a document (`from`: the date it runs from; the
@@ -633,6 +656,8 @@ methods! {
     score_plan: Session(ScorePlanParams) -> PlanScore;
     act_draft: Session(ActDraftRequest) -> ActDraftFiles;
     act_issue: Session(ActIssueRequest) -> ActIssued;
+    act_show: Session(ActParams) -> ActDetail;
+    act_outcome: Session(ActOutcomeParams) -> ActDetail;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -811,6 +836,22 @@ mod on_session {
 
     pub fn act_issue(s: &mut Session, p: ActIssueRequest, _: &mut CallContext<'_>) -> R<ActIssued> {
         s.issue_act(&p)
+    }
+
+    pub fn act_show(s: &mut Session, p: ActParams, _: &mut CallContext<'_>) -> R<ActDetail> {
+        s.act_detail(p.act)
+    }
+
+    pub fn act_outcome(s: &mut Session, p: ActOutcomeParams, _: &mut CallContext<'_>) -> R<ActDetail> {
+        s.record_act_outcome(&ActOutcomeRequest {
+            act: p.act,
+            stage: p.stage,
+            result: p.result,
+            on: p.on,
+            measures: p.measures,
+            document: p.document,
+            from_fact: p.from_fact,
+        })
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {

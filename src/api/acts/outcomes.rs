@@ -1,0 +1,216 @@
+//! Recording what became of an issued act (issue 39, tier 1: facts, never estimates): a person
+//! records a stage's result (the addressee's answer, its consideration, a court's decision) with
+//! its date, the measures it reports and the document that says so; an answer read from an
+//! attached document proposes its outcome, which a person confirms by recording it. Every
+//! outcome is append-only and journaled with its author.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::journal::Entry;
+use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
+use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
+
+/// Recording one outcome of an act.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActOutcomeRequest {
+    pub act: i64,
+    pub stage: ActStage,
+    pub result: ActResult,
+    /// The day of the answer or decision; today when not given.
+    pub on: Option<NaiveDate>,
+    pub measures: Measures,
+    /// The SHA-256 of a document attached to the act's object that says so.
+    pub document: Option<String>,
+    /// The fact (a confirmed `outcome` of a read answer) this records, when it came from one.
+    pub from_fact: Option<i64>,
+}
+
+/// An outcome a read document proposes for an act: a confirmed answer that replies to the act's
+/// number (or, for an act without a number, to its date) and says how it was met.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct OutcomeProposal {
+    pub act_id: i64,
+    pub stage: ActStage,
+    pub result: ActResult,
+    /// The answer's own confirmed date, if any.
+    pub on: Option<String>,
+    pub document: String,
+    pub file_name: String,
+    pub fact_id: i64,
+    /// Which confirmed facts tie the answer to the act.
+    pub why: String,
+}
+
+/// An act with what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ActDetail {
+    pub subject_bin: String,
+    pub act: IssuedAct,
+    /// Oldest first; the latest at each stage is in force.
+    pub outcomes: Vec<ActOutcomeRow>,
+    pub proposals: Vec<OutcomeProposal>,
+}
+
+/// An act's number as compared with a reply's: no spaces, no № sign, case folded.
+fn folded(number: &str) -> String {
+    number.chars().filter(|c| !c.is_whitespace() && *c != '№').flat_map(char::to_lowercase).collect()
+}
+
+impl Session {
+    fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
+        self.store.issued_act(act_id)?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("no issued act {act_id} (the card lists the acts issued)"))
+        })
+    }
+
+    /// The outcomes the object's read answers propose for its acts, not recorded yet.
+    pub(in crate::api) fn outcome_proposals(
+        &self,
+        subject_id: i64,
+        acts: &[IssuedAct],
+        recorded: &[ActOutcomeRow],
+    ) -> Result<Vec<OutcomeProposal>, ApiError> {
+        let confirmed = self.store.confirmed_facts(subject_id)?;
+        let text_of = |sha: &str, kind: &str| {
+            confirmed
+                .iter()
+                .find(|(f, _, s)| s == sha && f.kind == kind)
+                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
+        };
+        let mut out = Vec::new();
+        for (fact, file_name, sha) in confirmed.iter().filter(|(f, _, _)| f.kind == "outcome") {
+            let Some(result) = serde_json::from_str::<String>(&fact.value).ok().and_then(|r| ActResult::from_code(&r))
+            else {
+                continue;
+            };
+            let reply_no = text_of(sha, "in_reply_to_number").map(|n| folded(&n));
+            let reply_date = text_of(sha, "in_reply_to_date");
+            for act in acts {
+                let by_number = act.number.as_deref().is_some_and(|n| reply_no.as_deref() == Some(folded(n).as_str()));
+                let by_date = act.number.is_none() && reply_date.as_deref() == Some(act.issued_on.as_str());
+                let already = recorded.iter().any(|o| o.act_id == act.id && o.document.as_deref() == Some(sha));
+                if (by_number || by_date) && !already {
+                    out.push(OutcomeProposal {
+                        act_id: act.id,
+                        stage: ActStage::Answer,
+                        result,
+                        on: text_of(sha, "date"),
+                        document: sha.clone(),
+                        file_name: file_name.clone(),
+                        fact_id: fact.id,
+                        why: if by_number {
+                            "the answer replies to the act's number".into()
+                        } else {
+                            "the answer replies to a letter of the act's date".into()
+                        },
+                    });
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// An act with its outcomes and what read documents propose for it (`ekn act show`).
+    pub fn act_detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
+        let (bin, subject_id, act) = self.act_of(act_id)?;
+        let outcomes: Vec<ActOutcomeRow> =
+            self.store.act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
+        let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
+        self.note_card_part(&bin, &format!("act {act_id}"))?;
+        Ok(ActDetail { subject_bin: bin, act, outcomes, proposals })
+    }
+
+    /// Records what became of an act at one stage; journaled with its author.
+    pub fn record_act_outcome(&mut self, request: &ActOutcomeRequest) -> Result<ActDetail, ApiError> {
+        let (bin, subject_id, act) = self.act_of(request.act)?;
+        if let Some(why) = mismatch(request.stage, request.result) {
+            return Err(ApiError::invalid(why));
+        }
+        let on = request.on.unwrap_or_else(|| self.today());
+        let issued_on = NaiveDate::parse_from_str(&act.issued_on, "%Y-%m-%d")
+            .map_err(|_| ApiError::new(ErrorCode::Corrupt, format!("act {} has no readable issue date", act.id)))?;
+        if on < issued_on {
+            return Err(ApiError::invalid(format!("an outcome on {on} comes before the act was issued ({issued_on})")));
+        }
+        if on > self.today() {
+            return Err(ApiError::invalid(format!("an outcome on {on} is in the future")));
+        }
+        let m = request.measures;
+        if m.disciplined.is_some_and(|n| n > 10_000) || m.admin_cases.is_some_and(|n| n > 10_000) {
+            return Err(ApiError::invalid("measures: at most 10,000 people or cases"));
+        }
+        if m.restored_tiyn.is_some_and(|t| !(0..=i64::MAX / 2).contains(&t)) {
+            return Err(ApiError::invalid("measures: the amount restored is not a sum of money"));
+        }
+        let document = request.document.as_deref().map(|d| d.trim().to_ascii_lowercase());
+        if let Some(sha) = &document {
+            if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == sha) {
+                return Err(ApiError::invalid(format!("document {sha} is not attached to {bin}; attach it first")));
+            }
+        }
+        let source = match request.from_fact {
+            Some(fact) => {
+                let recorded = self.store.act_outcomes_of_subject(subject_id)?;
+                let proposed = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?;
+                let proposal = proposed.iter().find(|p| p.fact_id == fact).ok_or_else(|| {
+                    ApiError::invalid(format!(
+                        "fact {fact} proposes no outcome for act {} (see `ekn act show`)",
+                        act.id
+                    ))
+                })?;
+                if document.as_deref().is_some_and(|d| d != proposal.document) {
+                    return Err(ApiError::invalid(format!("fact {fact} is from another document")));
+                }
+                "document"
+            }
+            None => "person",
+        };
+        let document = match (document, request.from_fact) {
+            (Some(d), _) => Some(d),
+            (None, Some(fact)) => self
+                .outcome_proposals(subject_id, std::slice::from_ref(&act), &[])?
+                .into_iter()
+                .find(|p| p.fact_id == fact)
+                .map(|p| p.document),
+            (None, None) => None,
+        };
+        let entry = Entry::ActOutcome {
+            act_id: act.id,
+            subject_bin: bin.clone(),
+            stage: request.stage.code().into(),
+            result: request.result.code().into(),
+            on,
+            measures: m,
+            document: document.clone(),
+            source: source.into(),
+        };
+        self.write(|w| {
+            w.insert_act_outcome(&NewActOutcome {
+                act_id: act.id,
+                stage: request.stage.code(),
+                result: request.result.code(),
+                on: &on.to_string(),
+                measures: m,
+                document: document.as_deref(),
+                source,
+            })?;
+            w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
+            Ok(())
+        })?;
+        self.act_detail(act.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::folded;
+
+    #[test]
+    fn numbers_compare_without_spaces_sign_or_case() {
+        assert_eq!(folded("№ 2-15-25/4410"), folded("2-15-25/4410"));
+        assert_eq!(folded("12-ЖТ"), folded("12-жт"));
+        assert_ne!(folded("2-15-25/4410"), folded("2-15-25/4411"));
+    }
+}

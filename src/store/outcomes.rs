@@ -1,0 +1,114 @@
+//! Outcomes of issued acts as stored (`act_outcomes`, append-only): what each stage of an act's
+//! life came to, with its measures, document, source and author. The api checks a stage against
+//! its results (`domain::outcomes`) before a row is written.
+
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use super::{IssuedAct, Store, StoreError, Write};
+use crate::domain::outcomes::Measures;
+
+/// One recorded outcome of an act.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ActOutcomeRow {
+    pub id: i64,
+    pub act_id: i64,
+    pub stage: String,
+    pub result: String,
+    /// The day the stage came to this result (YYYY-MM-DD).
+    pub on: String,
+    pub measures: Measures,
+    /// The SHA-256 of the attached document that says so.
+    pub document: Option<String>,
+    /// `person`, or `document` when a person confirmed what a read document proposed.
+    pub source: String,
+    pub author: String,
+    pub at: String,
+}
+
+/// What recording an outcome stores (the author and time come from the write's stamp).
+pub struct NewActOutcome<'a> {
+    pub act_id: i64,
+    pub stage: &'a str,
+    pub result: &'a str,
+    pub on: &'a str,
+    pub measures: Measures,
+    pub document: Option<&'a str>,
+    pub source: &'a str,
+}
+
+fn outcome_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActOutcomeRow> {
+    Ok(ActOutcomeRow {
+        id: r.get(0)?,
+        act_id: r.get(1)?,
+        stage: r.get(2)?,
+        result: r.get(3)?,
+        on: r.get(4)?,
+        measures: Measures {
+            disciplined: r.get(5)?,
+            admin_cases: r.get(6)?,
+            restored_tiyn: r.get(7)?,
+            eliminated: r.get::<_, Option<i64>>(8)?.map(|e| e == 1),
+        },
+        document: r.get(9)?,
+        source: r.get(10)?,
+        author: r.get(11)?,
+        at: r.get(12)?,
+    })
+}
+
+const OUTCOME_COLUMNS: &str =
+    "id, act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn, eliminated, document, source, author, at";
+
+impl Store {
+    /// An issued act by its id, with its object's BIN and row id.
+    pub fn issued_act(&self, act_id: i64) -> Result<Option<(String, i64, IssuedAct)>, StoreError> {
+        let Some((bin, subject_id)): Option<(String, i64)> = self
+            .conn
+            .prepare_cached(
+                "SELECT s.bin, s.id FROM acts_issued a JOIN subjects s ON s.id = a.subject_id WHERE a.id = ?1",
+            )?
+            .query_row([act_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+        else {
+            return Ok(None);
+        };
+        let act = self.issued_acts(subject_id)?.into_iter().find(|a| a.id == act_id);
+        Ok(act.map(|a| (bin, subject_id, a)))
+    }
+
+    /// The outcomes of the acts issued to an object, oldest first.
+    pub fn act_outcomes_of_subject(&self, subject_id: i64) -> Result<Vec<ActOutcomeRow>, StoreError> {
+        let sql = format!(
+            "SELECT {OUTCOME_COLUMNS} FROM act_outcomes
+             WHERE act_id IN (SELECT id FROM acts_issued WHERE subject_id = ?1) ORDER BY on_date, id"
+        );
+        Ok(self.conn.prepare_cached(&sql)?.query_map([subject_id], outcome_row)?.collect::<Result<_, _>>()?)
+    }
+}
+
+impl Write<'_> {
+    pub fn insert_act_outcome(&self, outcome: &NewActOutcome<'_>) -> Result<i64, StoreError> {
+        let m = outcome.measures;
+        self.tx.execute(
+            "INSERT INTO act_outcomes(act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn,
+                                      eliminated, document, source, author, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            params![
+                outcome.act_id,
+                outcome.stage,
+                outcome.result,
+                outcome.on,
+                m.disciplined,
+                m.admin_cases,
+                m.restored_tiyn,
+                m.eliminated.map(i64::from),
+                outcome.document,
+                outcome.source,
+                self.stamp().actor.person,
+                self.stamp().at
+            ],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
