@@ -266,6 +266,8 @@ impl Store {
             appeals: count("appeals")?,
             risk_scores: count("risk_scores")?,
             control_bodies: count("control_bodies")?,
+            acts_issued: count("acts_issued")?,
+            act_outcomes: count("act_outcomes")?,
         })
     }
 
@@ -427,6 +429,9 @@ pub struct TableCounts {
     pub appeals: i64,
     pub risk_scores: i64,
     pub control_bodies: i64,
+    /// Acts of response recorded as issued, and the outcomes recorded for them.
+    pub acts_issued: i64,
+    pub act_outcomes: i64,
 }
 
 /// One row of the import log.

@@ -22,6 +22,7 @@ mod import_rules;
 mod journal;
 mod keys;
 mod law;
+mod outcomes;
 mod power;
 mod privacy;
 mod retention;

@@ -31,6 +31,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'accept_step') return { created: [{ ...taskView({ id: 99 }) }] };
     if (method === 'decline_step') return { ok: true };
     if (method === 'documents') return [];
+    if (method === 'act_outcome') return { subject_bin: '000740000728', act: {}, outcomes: [], proposals: [] };
     if (method === 'risk_explain' || method === 'override_risk') return riskAnswer(method === 'override_risk');
     if (method === 'checklist_mark') return { id: 'ig-documents-requested', ru: '', kk: '', en: '', signal: null, mark: null, satisfied: true };
     if (method === 'act_draft') return {
@@ -86,7 +87,12 @@ function answer(): CaseScreen {
     act_checklists: [{ kind: 'submission', missing: 1, items: [
       { id: 'submission-causes', ru: 'Причины установлены', kk: 'Себептері анықталды', en: 'Causes established', signal: null, mark: null, satisfied: false }] }],
     attachments: [{ id: 1, sha256: 'ab'.repeat(32), file_name: 'акт.pdf', octets: 2048, note: null, author: 'Иванов В.', at: '2026-11-20T10:00:00Z' }],
-    issued_acts: [],
+    issued_acts: [{ id: 3, kind: 'submission', number: '2-15-25/4410', issued_on: '2025-03-17', addressee: 'Директору товарищества', requirements: [],
+      norm_id: 'prosecutor-submission', response_due: '2025-04-16', control_task_id: 5, document: null, author: 'Иванов В.', at: '2025-03-17T10:00:00Z' }],
+    act_outcomes: [{ id: 1, act_id: 3, stage: 'consideration', result: 'satisfied', on: '2025-04-01',
+      measures: { disciplined: 2, admin_cases: null, restored_tiyn: 15000000, eliminated: true }, document: null, source: 'person', author: 'Иванов В.', at: '2025-04-01T10:00:00Z' }],
+    outcome_proposals: [{ act_id: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), file_name: 'жауап.pdf', fact_id: 77,
+      why: 'the answer replies to the act\'s number' }],
     tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
     journal: [
@@ -164,6 +170,24 @@ describe('CaseCard', () => {
     expect(row.textContent).toContain('акт.pdf, 2-бет, растаған: Иванов В.');
     expect(row.textContent).toContain('reconcile-2026.11.1');
     expect(container.querySelector('[data-block="history"]')!.textContent).toContain('ЭКН дереккөздердің бірін таңдамайды');
+    i18n.lang = 'ru';
+  });
+
+  it('shows what became of an issued act, in Kazakh, and records the outcome a read answer proposes as this person\'s', async () => {
+    i18n.lang = 'kk';
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    const block = await screen.findByTestId('act-outcomes');
+    expect(block.textContent).toContain('қарау');
+    expect(block.textContent).toContain('қанағаттандырылды');
+    expect(block.textContent).toContain('тәртіптік жауапкершілікке: 2');
+    expect(block.textContent).toContain('150');
+    expect(block.textContent).toContain('«жауап.pdf» құжаты ұсынады');
+    await fireEvent.click(container.querySelector('[data-testid="outcome-accept"]')!);
+    await waitFor(() => expect(calls.some((c) => c.method === 'act_outcome')).toBe(true));
+    expect(calls.find((c) => c.method === 'act_outcome')!.params).toEqual({
+      act: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), from_fact: 77,
+      measures: { disciplined: null, admin_cases: null, restored_tiyn: null, eliminated: null },
+    });
     i18n.lang = 'ru';
   });
 

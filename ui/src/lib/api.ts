@@ -7,6 +7,7 @@ import type { AcceptParams } from './types/AcceptParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { FactTaskParams } from './types/FactTaskParams';
+import type { ActOutcomeParams } from './types/ActOutcomeParams';
 import type { DataKind } from './types/DataKind';
 import type { ConnectorSpec } from './types/ConnectorSpec';
 import type { NetworkSettings } from './types/NetworkSettings';
@@ -94,6 +95,8 @@ export const api = {
   scorePlan: (upload: string, top: number | null = null) => call('score_plan', { upload, top }),
   actDraft: (p: ActDraftRequest) => call('act_draft', p),
   actIssue: (p: ActIssueRequest) => call('act_issue', p),
+  actShow: (act: number) => call('act_show', { act }),
+  actOutcome: (p: ActOutcomeParams) => call('act_outcome', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),
   documents: (bin: string) => call('documents', { bin }),

@@ -70,6 +70,7 @@ export function entryDetail(line: JournalLine): string {
     case 'document_read': return `${e.sha256.slice(0, 12)} · ${e.state} · ${e.pages} (OCR ${e.ocr_pages}) · ${e.facts}`;
     case 'fact_confirmed': return `${e.fact_kind} = ${e.value}${e.corrected ? ' ✎' : ''}`;
     case 'fact_rejected': return `${e.fact_kind}: ${e.reason}`;
+    case 'act_outcome': return `№${e.act_id} · ${t(`outcome_stage.${e.stage}`)}: ${t(`outcome_result.${e.result}`)} · ${formatDate(e.on)}`;
     case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
     case 'backup_made': return `${e.file} · ${e.journal_entries} · ${t(`backup.with.${e.encrypted_with}`)}`;
     case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;

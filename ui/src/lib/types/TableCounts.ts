@@ -3,4 +3,8 @@
 /**
  * Row counts of the main tables.
  */
-export type TableCounts = { imports: number, subjects: number, inspections: number, appeals: number, risk_scores: number, control_bodies: number, };
+export type TableCounts = { imports: number, subjects: number, inspections: number, appeals: number, risk_scores: number, control_bodies: number, 
+/**
+ * Acts of response recorded as issued, and the outcomes recorded for them.
+ */
+acts_issued: number, act_outcomes: number, };
