@@ -104,9 +104,13 @@ pub enum ActAction {
         #[arg(long)]
         json: bool,
     },
-    /// An issued act with its outcomes and what read answers propose for it.
+    /// An issued act with its outcomes, what read answers propose for it, and what later registry
+    /// data say of it (the next inspection, the object's appeals) over the horizon.
     Show {
         act: i64,
+        /// Days after the addressee's period that later data count (default 365).
+        #[arg(long)]
+        horizon_days: Option<u64>,
         #[arg(long)]
         json: bool,
     },
@@ -188,6 +192,18 @@ fn render_act(d: &ActDetail) -> String {
             o.document.as_deref().map(|d| format!(" [document {}]", &d[..12.min(d.len())])).unwrap_or_default(),
             o.author,
             o.source
+        );
+    }
+    let v = &d.verification;
+    let _ = writeln!(out, "  later data, {} to {} ({} days; {}):", v.from, v.until, v.horizon_days, v.rule);
+    for (what, check) in [("next inspection", &v.next_inspection), ("appeals", &v.appeals)] {
+        let status =
+            serde_json::to_value(check.status).ok().and_then(|s| s.as_str().map(str::to_string)).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "    {what}: {status} — {}{}",
+            check.why,
+            if check.rows.is_empty() { String::new() } else { format!(" [{}]", check.rows.join(", ")) }
         );
     }
     for p in &d.proposals {
@@ -381,6 +397,8 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             };
             super::print(json, &session.record_act_outcome(&request)?, render_act)
         }
-        ActAction::Show { act, json } => super::print(json, &session.act_detail(act)?, render_act),
+        ActAction::Show { act, horizon_days, json } => {
+            super::print(json, &session.act_detail_over(act, horizon_days)?, render_act)
+        }
     }
 }

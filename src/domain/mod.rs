@@ -22,3 +22,4 @@ pub mod sync;
 pub mod tasks;
 pub mod territory;
 pub mod triage;
+pub mod verification;

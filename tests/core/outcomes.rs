@@ -123,6 +123,18 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     );
     assert!(confirmed.proposals.is_empty(), "a recorded proposal is not proposed again");
 
+    // What later data say is computed from the card's rows (the verification's own rules are unit
+    // tested in domain::verification); the demo object's inspections and appeals decide which.
+    let v = s.act_detail_over(act.id, Some(3650)).unwrap().verification;
+    assert_eq!(
+        Some(v.from.to_string()),
+        act.response_due.clone(),
+        "later data count from the addressee's period's end"
+    );
+    assert_eq!(v.horizon_days, 3650);
+    assert!(v.until > v.from);
+    assert!(v.rule.starts_with("verify-"));
+
     // The case screen carries them; each is journaled with its author; the journal holds.
     let screen = s.case_screen(&bin, s.today()).unwrap();
     assert_eq!(screen.act_outcomes.iter().filter(|o| o.act_id == act.id).count(), 2);

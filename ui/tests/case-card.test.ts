@@ -93,6 +93,9 @@ function answer(): CaseScreen {
       measures: { disciplined: 2, admin_cases: null, restored_tiyn: 15000000, eliminated: true }, document: null, source: 'person', author: 'Иванов В.', at: '2025-04-01T10:00:00Z' }],
     outcome_proposals: [{ act_id: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), file_name: 'жауап.pdf', fact_id: 77,
       why: 'the answer replies to the act\'s number' }],
+    act_verifications: [{ act_id: 3, from: '2025-04-16', until: '2026-04-16', horizon_days: 365, rule: 'verify-2026.11.1',
+      next_inspection: { status: 'contradicted', why: 'the next inspection found 2 violation(s)', rows: ['R-9'] },
+      appeals: { status: 'no_data', why: 'no appeal before', rows: [] } }],
     tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
     journal: [
@@ -182,6 +185,9 @@ describe('CaseCard', () => {
     expect(block.textContent).toContain('тәртіптік жауапкершілікке: 2');
     expect(block.textContent).toContain('150');
     expect(block.textContent).toContain('«жауап.pdf» құжаты ұсынады');
+    const verification = block.querySelector('[data-testid="act-verification"]')!;
+    expect(verification.querySelector('[data-check="inspection"]')!.textContent).toContain('теріске шығарылды (R-9)');
+    expect(verification.querySelector('[data-check="appeals"]')!.textContent).toContain('дерек жоқ');
     await fireEvent.click(container.querySelector('[data-testid="outcome-accept"]')!);
     await waitFor(() => expect(calls.some((c) => c.method === 'act_outcome')).toBe(true));
     expect(calls.find((c) => c.method === 'act_outcome')!.params).toEqual({

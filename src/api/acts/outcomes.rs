@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
 use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
+use crate::domain::verification::{verify, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS};
 use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
 
 /// Recording one outcome of an act.
@@ -51,6 +52,8 @@ pub struct ActDetail {
     /// Oldest first; the latest at each stage is in force.
     pub outcomes: Vec<ActOutcomeRow>,
     pub proposals: Vec<OutcomeProposal>,
+    /// What later registry data say of it (tier 2), over the default horizon.
+    pub verification: ActVerification,
 }
 
 /// An act's number as compared with a reply's: no spaces, no № sign, case folded.
@@ -112,14 +115,46 @@ impl Session {
         Ok(out)
     }
 
-    /// An act with its outcomes and what read documents propose for it (`ekn act show`).
-    pub fn act_detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
+    /// What the object's registry rows say after each of its acts (tier 2), over `horizon_days`.
+    pub(in crate::api) fn act_verifications(
+        &self,
+        card: &crate::domain::card::Card,
+        acts: &[IssuedAct],
+        horizon_days: u64,
+    ) -> Vec<ActVerification> {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        acts.iter()
+            .filter_map(|a| {
+                let facts = ActFacts {
+                    act_id: a.id,
+                    issued_on: day(&a.issued_on)?,
+                    response_due: a.response_due.as_deref().and_then(day),
+                };
+                Some(verify(&facts, &card.inspections, &card.appeals, horizon_days, self.today()))
+            })
+            .collect()
+    }
+
+    /// An act with its outcomes, what read documents propose for it, and what later data say of it
+    /// over `horizon_days` (a year when not given) — `ekn act show`.
+    pub fn act_detail_over(&self, act_id: i64, horizon_days: Option<u64>) -> Result<ActDetail, ApiError> {
         let (bin, subject_id, act) = self.act_of(act_id)?;
+        let horizon = horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS).clamp(1, 3650);
         let outcomes: Vec<ActOutcomeRow> =
             self.store.act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
         let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
+        let card = self.card_content(&bin)?;
+        let verification = self
+            .act_verifications(&card, std::slice::from_ref(&act), horizon)
+            .pop()
+            .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
         self.note_card_part(&bin, &format!("act {act_id}"))?;
-        Ok(ActDetail { subject_bin: bin, act, outcomes, proposals })
+        Ok(ActDetail { subject_bin: bin, act, outcomes, proposals, verification })
+    }
+
+    /// An act with its outcomes and verification over the default horizon.
+    pub fn act_detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
+        self.act_detail_over(act_id, None)
     }
 
     /// Records what became of an act at one stage; journaled with its author.

@@ -292,6 +292,9 @@ pub struct FactConfirmParams {
 #[serde(deny_unknown_fields)]
 pub struct ActParams {
     pub act: i64,
+    /// Days after the addressee's period that later data count (a year when null).
+    #[serde(default)]
+    pub horizon_days: Option<u64>,
 }
 
 /// What became of an act at one stage (`on`: today when null; `document`: the SHA-256 of an
@@ -839,7 +842,7 @@ mod on_session {
     }
 
     pub fn act_show(s: &mut Session, p: ActParams, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.act_detail(p.act)
+        s.act_detail_over(p.act, p.horizon_days)
     }
 
     pub fn act_outcome(s: &mut Session, p: ActOutcomeParams, _: &mut CallContext<'_>) -> R<ActDetail> {

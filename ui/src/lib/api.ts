@@ -95,7 +95,7 @@ export const api = {
   scorePlan: (upload: string, top: number | null = null) => call('score_plan', { upload, top }),
   actDraft: (p: ActDraftRequest) => call('act_draft', p),
   actIssue: (p: ActIssueRequest) => call('act_issue', p),
-  actShow: (act: number) => call('act_show', { act }),
+  actShow: (act: number, horizonDays: number | null = null) => call('act_show', { act, horizon_days: horizonDays }),
   actOutcome: (p: ActOutcomeParams) => call('act_outcome', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),

@@ -3,4 +3,8 @@
 /**
  * An issued act by its id.
  */
-export type ActParams = { act: number, };
+export type ActParams = { act: number, 
+/**
+ * Days after the addressee's period that later data count (a year when null).
+ */
+horizon_days: number | null, };

@@ -2,6 +2,7 @@
 import type { ActChecklist } from "./ActChecklist";
 import type { ActOutcomeRow } from "./ActOutcomeRow";
 import type { ActTemplate } from "./ActTemplate";
+import type { ActVerification } from "./ActVerification";
 import type { Attachment } from "./Attachment";
 import type { Card } from "./Card";
 import type { ChecklistState } from "./ChecklistState";
@@ -29,6 +30,10 @@ act_checklists: Array<ActChecklist>, attachments: Array<Attachment>, issued_acts
  * What became of the issued acts (oldest first), and what read answers propose for them.
  */
 act_outcomes: Array<ActOutcomeRow>, outcome_proposals: Array<OutcomeProposal>, 
+/**
+ * What later registry data say of each issued act over a year (`domain::verification`).
+ */
+act_verifications: Array<ActVerification>, 
 /**
  * Every task about the object (open first, then by due date).
  */
