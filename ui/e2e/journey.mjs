@@ -90,6 +90,15 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-testid="act-notice"]');
   await d.waitFor('[data-testid="issued-acts"] tbody tr');
   await d.waitFor('[data-block="journal"]', 'акт внесён как вынесенный');
+  // What became of it: the addressee's answer, partly satisfied, recorded by hand; and what later
+  // registry data say of the act (no data yet: it was issued today).
+  await d.click('[data-testid="issued-acts"] [data-testid="outcome-open"]');
+  await d.select('[data-testid="outcome-result"]', 'partly');
+  await d.click('[data-testid="outcome-save"]');
+  await d.waitFor('[data-testid="act-outcomes"]', 'удовлетворено частично');
+  await d.waitFor('[data-testid="act-verification"] [data-check="inspection"]', 'нет данных');
+  await d.waitFor('[data-block="journal"]', 'результат акта записан');
+  await d.screenshot('06e2-act-outcome');
   if (d.upload && d.download) {
     log('evidence: attach, pack, verify');
     await d.upload('[data-testid="attach-file"]', d.fixture('объяснение.txt', 'Түсініктеме: ә ғ қ ң ө ұ ү һ і'));
