@@ -62,7 +62,13 @@ export async function withDesktopApp(env, out, body) {
     const d = {
       goto: (hash) => exec('location.hash = arguments[0]; return true;', [hash]),
       waitFor,
-      click: async (css) => wd('POST', `${base}/element/${await find(css)}/click`, {}),
+      // Brought to the middle of the window first: WebKitWebDriver's click on an element at the
+      // window's lower edge reached nothing (seen with the act outcome form's button).
+      click: async (css) => {
+        const element = await find(css);
+        await exec('document.querySelector(arguments[0]).scrollIntoView({ block: "center" }); return true;', [css]);
+        return wd('POST', `${base}/element/${element}/click`, {});
+      },
       type: async (css, text) => {
         const element = await find(css);
         await wd('POST', `${base}/element/${element}/clear`, {});
