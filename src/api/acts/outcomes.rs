@@ -5,7 +5,7 @@
 //! outcome is append-only and journaled with its author.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
@@ -13,14 +13,16 @@ use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
 use crate::domain::verification::{verify, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS};
 use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
 
-/// Recording one outcome of an act.
-#[derive(Debug, Clone, PartialEq)]
+/// Recording one outcome of an act (also the rpc's `act_outcome` parameters).
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct ActOutcomeRequest {
     pub act: i64,
     pub stage: ActStage,
     pub result: ActResult,
     /// The day of the answer or decision; today when not given.
     pub on: Option<NaiveDate>,
+    #[serde(default)]
     pub measures: Measures,
     /// The SHA-256 of a document attached to the act's object that says so.
     pub document: Option<String>,

@@ -4,15 +4,16 @@
 //! used — a proposed fact never starts a clock — and one fact opens one task.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::api::tasks::{write_task, CreatedTasks, NewTaskRequest};
 use crate::api::{ApiError, Session};
 use crate::domain::deadline::{Period, Unit};
 use crate::domain::tasks::TaskKind;
 
-/// What opening a task from a fact asks.
-#[derive(Debug, Clone, PartialEq)]
+/// What opening a task from a fact asks (also the rpc's `fact_task` parameters).
+#[derive(Debug, Clone, PartialEq, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct TaskFromFact {
     pub fact: i64,
     /// The object, when the document is attached to more than one.

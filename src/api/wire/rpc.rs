@@ -37,11 +37,10 @@ use crate::api::{
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::connect::network::NetworkSettings;
-use crate::domain::outcomes::{ActResult, ActStage, Measures};
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::ConflictNotice;
-use crate::domain::tasks::{Dashboard, Slip, TaskKind};
+use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::connectors::RunRow;
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -295,35 +294,6 @@ pub struct ActParams {
     /// Days after the addressee's period that later data count (a year when null).
     #[serde(default)]
     pub horizon_days: Option<u64>,
-}
-
-/// What became of an act at one stage (`on`: today when null; `document`: the SHA-256 of an
-/// attached document; `from_fact`: the confirmed outcome of a read answer this records).
-#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-pub struct ActOutcomeParams {
-    pub act: i64,
-    pub stage: ActStage,
-    pub result: ActResult,
-    pub on: Option<NaiveDate>,
-    #[serde(default)]
-    pub measures: Measures,
-    pub document: Option<String>,
-    pub from_fact: Option<i64>,
-}
-
-/// Open a task with a confirmed period of a document (`from`: the date it runs from; the
-/// document's confirmed date when null; `kind`: `follow_up` when null).
-#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-pub struct FactTaskParams {
-    pub fact: i64,
-    pub bin: Option<String>,
-    pub kind: Option<TaskKind>,
-    pub from: Option<NaiveDate>,
-    pub assignee: String,
-    pub unit: String,
-    pub title: Option<String>,
 }
 
 /// Reject a fact read from a document, with the reason.
@@ -660,7 +630,7 @@ methods! {
     act_draft: Session(ActDraftRequest) -> ActDraftFiles;
     act_issue: Session(ActIssueRequest) -> ActIssued;
     act_show: Session(ActParams) -> ActDetail;
-    act_outcome: Session(ActOutcomeParams) -> ActDetail;
+    act_outcome: Session(ActOutcomeRequest) -> ActDetail;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -671,7 +641,7 @@ methods! {
     document_read: Session(DocumentParams) -> DocumentReadReport;
     fact_confirm: Session(FactConfirmParams) -> FactView;
     fact_reject: Session(FactRejectParams) -> FactView;
-    fact_task: Session(FactTaskParams) -> FactTask;
+    fact_task: Session(TaskFromFact) -> FactTask;
     import_preview: Session(ImportParams) -> Preview;
     import_file: Session(ImportParams) -> ImportReport;
     vault_overview: Session(NoParams) -> VaultOverview;
@@ -845,16 +815,8 @@ mod on_session {
         s.act_detail_over(p.act, p.horizon_days)
     }
 
-    pub fn act_outcome(s: &mut Session, p: ActOutcomeParams, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.record_act_outcome(&ActOutcomeRequest {
-            act: p.act,
-            stage: p.stage,
-            result: p.result,
-            on: p.on,
-            measures: p.measures,
-            document: p.document,
-            from_fact: p.from_fact,
-        })
+    pub fn act_outcome(s: &mut Session, p: ActOutcomeRequest, _: &mut CallContext<'_>) -> R<ActDetail> {
+        s.record_act_outcome(&p)
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {
@@ -893,16 +855,8 @@ mod on_session {
         result
     }
 
-    pub fn fact_task(s: &mut Session, p: FactTaskParams, _: &mut CallContext<'_>) -> R<FactTask> {
-        s.task_from_fact(&TaskFromFact {
-            fact: p.fact,
-            bin: p.bin,
-            kind: p.kind,
-            from: p.from,
-            assignee: p.assignee,
-            unit: p.unit,
-            title: p.title,
-        })
+    pub fn fact_task(s: &mut Session, p: TaskFromFact, _: &mut CallContext<'_>) -> R<FactTask> {
+        s.task_from_fact(&p)
     }
 
     pub fn fact_confirm(s: &mut Session, p: FactConfirmParams, _: &mut CallContext<'_>) -> R<FactView> {

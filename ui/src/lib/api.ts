@@ -6,8 +6,8 @@ import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
-import type { FactTaskParams } from './types/FactTaskParams';
-import type { ActOutcomeParams } from './types/ActOutcomeParams';
+import type { TaskFromFact } from './types/TaskFromFact';
+import type { ActOutcomeRequest } from './types/ActOutcomeRequest';
 import type { DataKind } from './types/DataKind';
 import type { ConnectorSpec } from './types/ConnectorSpec';
 import type { NetworkSettings } from './types/NetworkSettings';
@@ -96,7 +96,7 @@ export const api = {
   actDraft: (p: ActDraftRequest) => call('act_draft', p),
   actIssue: (p: ActIssueRequest) => call('act_issue', p),
   actShow: (act: number, horizonDays: number | null = null) => call('act_show', { act, horizon_days: horizonDays }),
-  actOutcome: (p: ActOutcomeParams) => call('act_outcome', p),
+  actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),
   documents: (bin: string) => call('documents', { bin }),
@@ -104,7 +104,7 @@ export const api = {
   documentRead: (id: number) => call('document_read', { id }),
   factConfirm: (fact: number, value: string | null, bin: string) => call('fact_confirm', { fact, value, bin }),
   factReject: (fact: number, reason: string, bin: string) => call('fact_reject', { fact, reason, bin }),
-  factTask: (p: FactTaskParams) => call('fact_task', p),
+  factTask: (p: TaskFromFact) => call('fact_task', p),
   readingProgress: () => call('reading_progress', none),
   readingCancel: () => call('reading_cancel', none),
   markChecklist: (p: ChecklistMarkRequest) => call('checklist_mark', p),
