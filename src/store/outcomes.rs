@@ -77,6 +77,15 @@ impl Store {
         Ok(act.map(|a| (bin, subject_id, a)))
     }
 
+    /// The act whose control-of-execution task `task_id` is, if any.
+    pub fn act_controlled_by(&self, task_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM acts_issued WHERE control_task_id = ?1 ORDER BY id LIMIT 1")?
+            .query_row([task_id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// The outcomes of the acts issued to an object, oldest first.
     pub fn act_outcomes_of_subject(&self, subject_id: i64) -> Result<Vec<ActOutcomeRow>, StoreError> {
         let sql = format!(

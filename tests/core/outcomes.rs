@@ -135,6 +135,13 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     assert!(v.until > v.from);
     assert!(v.rule.starts_with("verify-"));
 
+    // The act's control-of-execution task carries the same verification, for whoever ticks it.
+    let control = act.control_task_id.expect("a submission has its control task");
+    let detail = s.task_detail(control, s.today()).unwrap();
+    let on_task = detail.act_verification.expect("the control task shows what later data say of its act");
+    assert_eq!(on_task.act_id, act.id);
+    assert_eq!(on_task.horizon_days, 365);
+
     // The case screen carries them; each is journaled with its author; the journal holds.
     let screen = s.case_screen(&bin, s.today()).unwrap();
     assert_eq!(screen.act_outcomes.iter().filter(|o| o.act_id == act.id).count(), 2);

@@ -154,6 +154,17 @@ impl Session {
         Ok(ActDetail { subject_bin: bin, act, outcomes, proposals, verification })
     }
 
+    /// What later data say of an act over the default horizon, without logging a card read (a
+    /// part of a task's detail).
+    pub(in crate::api) fn act_verification_of(&self, act_id: i64) -> Result<ActVerification, ApiError> {
+        let (bin, _, act) = self.act_of(act_id)?;
+        let card =
+            self.store.card(&bin)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
+        self.act_verifications(&card, std::slice::from_ref(&act), DEFAULT_HORIZON_DAYS)
+            .pop()
+            .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))
+    }
+
     /// An act with its outcomes and verification over the default horizon.
     pub fn act_detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
         self.act_detail_over(act_id, None)

@@ -138,6 +138,8 @@ impl Session {
             log: self.store.remote_task_log(&remote.object_key)?,
             suggestion: None,
             view,
+            // A colleague's act stays on the colleague's workstation.
+            act_verification: None,
         })
     }
 

@@ -81,6 +81,11 @@ pub struct TaskDetail {
     pub explanation: crate::domain::deadline::Deadline,
     pub log: Vec<LogEntry>,
     pub suggestion: Option<Suggestion>,
+    /// For an act's control-of-execution task: what later registry data say of the act
+    /// (`domain::verification`), so the person ticking it sees whether the act worked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub act_verification: Option<crate::domain::verification::ActVerification>,
 }
 
 /// A task ready to be written: everything read and computed before the write begins.
@@ -571,7 +576,19 @@ impl Session {
                 stage: kind.stage(),
                 reason: reason.into(),
             });
-        Ok(TaskDetail { rule, suspensions, explanation, log: self.store.task_log(id)?, suggestion, view })
+        let act_verification = match self.store.act_controlled_by(id)? {
+            Some(act) => Some(self.act_verification_of(act)?),
+            None => None,
+        };
+        Ok(TaskDetail {
+            rule,
+            suspensions,
+            explanation,
+            log: self.store.task_log(id)?,
+            suggestion,
+            view,
+            act_verification,
+        })
     }
 
     /// Recomputes the due dates of open tasks after a rule in force changed (the calendar, or the
