@@ -69,8 +69,9 @@ impl<'a> Document<'a> {
     }
 }
 
-/// A registry number as compared: no spaces, no № sign, case folded.
-fn folded_number(number: &str) -> String {
+/// A document's or a registry's number as compared (a reply's against an act's too): no spaces,
+/// no № sign, case folded.
+pub fn folded_number(number: &str) -> String {
     number.chars().filter(|c| !c.is_whitespace() && *c != '№').flat_map(char::to_lowercase).collect()
 }
 
@@ -282,6 +283,13 @@ mod tests {
             fact("r", "amount", serde_json::json!({"tenge": 500000, "tiyn": 0})),
         ];
         assert!(disagreements(BIN, &rows, &same).is_empty());
+    }
+
+    #[test]
+    fn numbers_compare_without_spaces_sign_or_case() {
+        assert_eq!(folded_number("№ 2-15-25/4410"), folded_number("2-15-25/4410"));
+        assert_eq!(folded_number("12-ЖТ"), folded_number("12-жт"));
+        assert_ne!(folded_number("2-15-25/4410"), folded_number("2-15-25/4411"));
     }
 
     #[test]

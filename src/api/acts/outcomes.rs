@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
 use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
+use crate::domain::reconcile::folded_number;
 use crate::domain::verification::{verify, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS};
 use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
 
@@ -58,11 +59,6 @@ pub struct ActDetail {
     pub verification: ActVerification,
 }
 
-/// An act's number as compared with a reply's: no spaces, no № sign, case folded.
-fn folded(number: &str) -> String {
-    number.chars().filter(|c| !c.is_whitespace() && *c != '№').flat_map(char::to_lowercase).collect()
-}
-
 impl Session {
     fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
         self.store.issued_act(act_id)?.ok_or_else(|| {
@@ -90,10 +86,11 @@ impl Session {
             else {
                 continue;
             };
-            let reply_no = text_of(sha, "in_reply_to_number").map(|n| folded(&n));
+            let reply_no = text_of(sha, "in_reply_to_number").map(|n| folded_number(&n));
             let reply_date = text_of(sha, "in_reply_to_date");
             for act in acts {
-                let by_number = act.number.as_deref().is_some_and(|n| reply_no.as_deref() == Some(folded(n).as_str()));
+                let by_number =
+                    act.number.as_deref().is_some_and(|n| reply_no.as_deref() == Some(folded_number(n).as_str()));
                 let by_date = act.number.is_none() && reply_date.as_deref() == Some(act.issued_on.as_str());
                 let already = recorded.iter().any(|o| o.act_id == act.id && o.document.as_deref() == Some(sha));
                 if (by_number || by_date) && !already {
@@ -198,31 +195,26 @@ impl Session {
                 return Err(ApiError::invalid(format!("document {sha} is not attached to {bin}; attach it first")));
             }
         }
-        let source = match request.from_fact {
+        // From a read answer: the proposal must stand for this act, and it names the document.
+        let (source, document) = match request.from_fact {
             Some(fact) => {
                 let recorded = self.store.act_outcomes_of_subject(subject_id)?;
-                let proposed = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?;
-                let proposal = proposed.iter().find(|p| p.fact_id == fact).ok_or_else(|| {
-                    ApiError::invalid(format!(
-                        "fact {fact} proposes no outcome for act {} (see `ekn act show`)",
-                        act.id
-                    ))
-                })?;
+                let proposal = self
+                    .outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?
+                    .into_iter()
+                    .find(|p| p.fact_id == fact)
+                    .ok_or_else(|| {
+                        ApiError::invalid(format!(
+                            "fact {fact} proposes no outcome for act {} (see `ekn act show`)",
+                            act.id
+                        ))
+                    })?;
                 if document.as_deref().is_some_and(|d| d != proposal.document) {
                     return Err(ApiError::invalid(format!("fact {fact} is from another document")));
                 }
-                "document"
+                ("document", Some(proposal.document))
             }
-            None => "person",
-        };
-        let document = match (document, request.from_fact) {
-            (Some(d), _) => Some(d),
-            (None, Some(fact)) => self
-                .outcome_proposals(subject_id, std::slice::from_ref(&act), &[])?
-                .into_iter()
-                .find(|p| p.fact_id == fact)
-                .map(|p| p.document),
-            (None, None) => None,
+            None => ("person", document),
         };
         let entry = Entry::ActOutcome {
             act_id: act.id,
@@ -248,17 +240,5 @@ impl Session {
             Ok(())
         })?;
         self.act_detail(act.id)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::folded;
-
-    #[test]
-    fn numbers_compare_without_spaces_sign_or_case() {
-        assert_eq!(folded("№ 2-15-25/4410"), folded("2-15-25/4410"));
-        assert_eq!(folded("12-ЖТ"), folded("12-жт"));
-        assert_ne!(folded("2-15-25/4410"), folded("2-15-25/4411"));
     }
 }
