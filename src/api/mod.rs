@@ -53,7 +53,7 @@ pub use crate::generator::second::Plant;
 pub use crate::store::DocumentHit;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
-pub use acts::outcomes::{ActDetail, ActOutcomeRequest, OutcomeProposal};
+pub use acts::outcomes::{parse_measures, ActDetail, ActOutcomeRequest, OutcomeProposal};
 pub use acts::{ActDraft, ActDraftRequest, ActIssueRequest, ActIssued};
 pub use analytics::anomalies::{
     power_study, AnomalyDetail, AnomalyReport, AnomalyReview, EvidenceAppeal, EvidenceInspection, ListedAnomaly,

@@ -10,7 +10,7 @@ use ekn::api::{
     ActDetail, ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ActOutcomeRequest, ApiError, ErrorCode,
     Session, TemplateCheck,
 };
-use ekn::domain::outcomes::{ActResult, ActStage, Measures};
+use ekn::domain::outcomes::{ActResult, ActStage};
 
 #[derive(Subcommand)]
 pub enum ActAction {
@@ -91,8 +91,8 @@ pub enum ActAction {
         /// The day of the answer or decision (default today).
         #[arg(long)]
         on: Option<String>,
-        /// What the answer reports, as `disciplined=2,admin_cases=1,restored=150000,eliminated=yes`
-        /// (restored in tenge).
+        /// What the answer reports, as `disciplined=2,admin_cases=1,restored=150000.50,eliminated=yes`
+        /// (restored in tenge; separate by `;` to write a decimal comma).
         #[arg(long)]
         measures: Option<String>,
         /// The document that says so: a file (attached and read now) or the SHA-256 of one attached.
@@ -114,41 +114,6 @@ pub enum ActAction {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// `--measures disciplined=2,admin_cases=1,restored=150000,eliminated=yes`.
-fn measures(text: &str) -> Result<Measures, ApiError> {
-    let bad = |why: String| ApiError::new(ErrorCode::InvalidInput, format!("--measures: {why}"));
-    let mut m = Measures::default();
-    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').ok_or_else(|| bad(format!("'{pair}' is not key=value")))?;
-        let count = || value.trim().parse::<u32>().map_err(|_| bad(format!("{key}: '{value}' is not a count")));
-        match key.trim() {
-            "disciplined" => m.disciplined = Some(count()?),
-            "admin_cases" => m.admin_cases = Some(count()?),
-            "restored" => {
-                let tenge: f64 = value
-                    .trim()
-                    .replace(' ', "")
-                    .replace(',', ".")
-                    .parse()
-                    .map_err(|_| bad(format!("restored: '{value}' is not tenge")))?;
-                if !(0.0..1e15).contains(&tenge) {
-                    return Err(bad(format!("restored: '{value}' is not a sum of money")));
-                }
-                m.restored_tiyn = Some((tenge * 100.0).round() as i64);
-            }
-            "eliminated" => {
-                m.eliminated = Some(match value.trim() {
-                    "yes" | "true" | "да" | "иә" => true,
-                    "no" | "false" | "нет" | "жоқ" => false,
-                    other => return Err(bad(format!("eliminated: '{other}' is yes or no"))),
-                })
-            }
-            other => return Err(bad(format!("no measure '{other}'; disciplined, admin_cases, restored, eliminated"))),
-        }
-    }
-    Ok(m)
 }
 
 fn render_act(d: &ActDetail) -> String {
@@ -391,7 +356,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 stage: ActStage::from_code(&stage).expect("clap checked the stage"),
                 result: ActResult::from_code(&result).expect("clap checked the result"),
                 on: on.as_deref().map(|d| super::tasks::date(d, "on")).transpose()?,
-                measures: m.as_deref().map(measures).transpose()?.unwrap_or_default(),
+                measures: m.as_deref().map(ekn::api::parse_measures).transpose()?.unwrap_or_default(),
                 document,
                 from_fact,
             };

@@ -59,6 +59,29 @@ pub struct ActDetail {
     pub verification: ActVerification,
 }
 
+/// Measures written as `disciplined=2,admin_cases=1,restored=150000.50,eliminated=да` (restored in
+/// tenge; yes/no in any of the product's languages), read by the importers' own value parsers. Pairs
+/// are separated by `;` when there is one (so a sum may carry a decimal comma), else by `,`.
+pub fn parse_measures(text: &str) -> Result<Measures, ApiError> {
+    use crate::ingest::values::{parse_count, parse_tenge, parse_yes_no};
+    let bad = |why: String| ApiError::invalid(format!("measures: {why}"));
+    let mut m = Measures::default();
+    let separator = if text.contains(';') { ';' } else { ',' };
+    for pair in text.split(separator).map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').ok_or_else(|| bad(format!("'{pair}' is not key=value")))?;
+        let key = key.trim();
+        let field = |e: String| bad(format!("{key}: {e}"));
+        match key {
+            "disciplined" => m.disciplined = Some(parse_count(value).map_err(field)?),
+            "admin_cases" => m.admin_cases = Some(parse_count(value).map_err(field)?),
+            "restored" => m.restored_tiyn = Some(parse_tenge(value).map_err(field)?),
+            "eliminated" => m.eliminated = Some(parse_yes_no(value).map_err(field)?),
+            other => return Err(bad(format!("no measure '{other}'; disciplined, admin_cases, restored, eliminated"))),
+        }
+    }
+    Ok(m)
+}
+
 impl Session {
     fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
         self.store.issued_act(act_id)?.ok_or_else(|| {
@@ -240,5 +263,30 @@ impl Session {
             Ok(())
         })?;
         self.act_detail(act.id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_are_read_like_an_imports_values_and_a_bad_one_is_named() {
+        let m = parse_measures("disciplined=2, admin_cases=1,restored=150000.50, eliminated=да").unwrap();
+        assert_eq!(m.restored_tiyn, Some(15_000_050));
+        let m = parse_measures("disciplined=2;admin_cases=1;restored=150 000,50;eliminated=иә").unwrap();
+        assert_eq!(
+            m,
+            Measures {
+                disciplined: Some(2),
+                admin_cases: Some(1),
+                restored_tiyn: Some(15_000_050),
+                eliminated: Some(true)
+            }
+        );
+        assert!(parse_measures("restored=-5").unwrap_err().message.contains("restored"));
+        assert!(parse_measures("disciplined=two").unwrap_err().message.contains("disciplined"));
+        assert!(parse_measures("fired=1").unwrap_err().message.contains("no measure 'fired'"));
+        assert_eq!(parse_measures("").unwrap(), Measures::default());
     }
 }
