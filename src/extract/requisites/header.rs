@@ -224,10 +224,12 @@ fn own_lead(lead: &str, title_words: &[String], rules: &Rules) -> bool {
 fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
     let before = lead(text, date.0);
     let after = tail(text, date.1).trim().to_lowercase();
-    let words = before.split_whitespace().count();
-    let place = before.is_empty()
-        || words <= 4 && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| before.to_lowercase().contains(p));
-    let is_place = |text: &str| ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.contains(p));
+    // A short run of words naming a settlement: «г. Шымкент», «Ақтөбе қаласы».
+    let is_place = |text: &str| {
+        text.split_whitespace().count() <= 4
+            && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.to_lowercase().contains(p))
+    };
+    let place = before.is_empty() || is_place(&before);
     let rest_ok = after.is_empty()
         || ["г.", "г", "года", "ж.", "ж", "жыл", "жылы"].contains(&after.as_str())
         || after.split_whitespace().count() <= 3 && is_place(&after);
