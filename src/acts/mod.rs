@@ -39,6 +39,19 @@ impl ActKind {
         ActKind::ALL.into_iter().find(|k| k.code() == code)
     }
 
+    /// Reads the kind an export names (the English code, or the Russian or Kazakh name, any case).
+    /// An answer to an appeal is not an act of response and is not read here.
+    pub fn from_label(label: &str) -> Option<ActKind> {
+        let l = crate::domain::records::normalise_label(label);
+        Some(match l.as_str() {
+            "submission" | "представление" | "ұсыну" | "ұсыным" => ActKind::Submission,
+            "protest" | "протест" | "наразылық" => ActKind::Protest,
+            "order" | "предписание" | "нұсқама" => ActKind::Order,
+            "warning" | "предостережение" | "ескерту" => ActKind::Warning,
+            _ => return None,
+        })
+    }
+
     /// An act demanding that violations be remedied carries a period and control of execution.
     pub fn is_response(self) -> bool {
         matches!(self, ActKind::Submission | ActKind::Protest | ActKind::Order)

@@ -579,7 +579,13 @@ impl Session {
             spec.key_field,
             pages.len()
         );
-        let options = ImportOptions { kind: spec.data, source: Some(source), skip_invalid: false, legal_card: None };
+        let options = ImportOptions {
+            kind: spec.data,
+            source: Some(source),
+            skip_invalid: false,
+            legal_card: None,
+            act_periods: None,
+        };
         // The records stream from the staged pages, a page at a time: read once for the digest and
         // once to import, never whole in memory (a million records were 825 MB as one buffer).
         let imported = self.import_input(Input::Stream { name: &file, open: &open }, &options, progress);
@@ -672,6 +678,7 @@ impl Session {
             source: Some(format!("connector {name}: {}", spec.url)),
             skip_invalid: false,
             legal_card: None,
+            act_periods: None,
         };
         let imported = self.import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
         let at = self.clock().stamp();

@@ -16,6 +16,8 @@ pub enum Kind {
     Inspections,
     Appeals,
     Risk,
+    /// Acts of response issued, with their outcomes (docs/EFFECT.md).
+    Acts,
 }
 
 impl From<Kind> for DataKind {
@@ -24,6 +26,7 @@ impl From<Kind> for DataKind {
             Kind::Inspections => DataKind::Inspections,
             Kind::Appeals => DataKind::Appeals,
             Kind::Risk => DataKind::Risk,
+            Kind::Acts => DataKind::Acts,
         }
     }
 }

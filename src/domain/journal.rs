@@ -448,6 +448,10 @@ pub enum Entry {
         control_task_id: Option<i64>,
         /// Checklist items not satisfied when the act went out (ids).
         missing: Vec<String>,
+        /// The import that brought the act from a registry's export (absent for an act recorded
+        /// here, and in entries written before imports of acts existed).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        import_id: Option<i64>,
     },
     /// A document was attached to an object (stored content-addressed by its SHA-256).
     DocumentAttached {
@@ -466,8 +470,10 @@ pub enum Entry {
         on: NaiveDate,
         measures: crate::domain::outcomes::Measures,
         document: Option<String>,
-        /// `person`, or `document` when a read document proposed it.
+        /// `person`, `document` when a read document proposed it, or `import` from an export.
         source: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        import_id: Option<i64>,
     },
     /// A document's text and requisites were read (on attaching, or again after a rules or
     /// engine update): how many pages, how many by OCR, how many facts were proposed.

@@ -47,6 +47,26 @@ impl ActStage {
         ActStage::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// Reads the stage an export names (English code, Russian or Kazakh word, any case).
+    pub fn from_label(label: &str) -> Option<ActStage> {
+        let l = crate::domain::records::normalise_label(label);
+        Some(match l.as_str() {
+            "answer" | "ответ" | "жауап" => ActStage::Answer,
+            "consideration" | "рассмотрение" | "қарау" => ActStage::Consideration,
+            "court" | "суд" | "сот" => ActStage::Court,
+            _ => return None,
+        })
+    }
+
+    /// The stage a result belongs to when an export gives no stage: a court's words for a court,
+    /// an answer's otherwise.
+    pub fn of_result(result: ActResult) -> ActStage {
+        match result {
+            ActResult::Upheld | ActResult::Overturned => ActStage::Court,
+            _ => ActStage::Answer,
+        }
+    }
+
     /// The results this stage can have: an answer or a consideration satisfies or not; a court
     /// upholds or overturns; any may be withdrawn.
     pub fn results(self) -> &'static [ActResult] {
@@ -82,6 +102,41 @@ impl ActResult {
 
     pub fn from_code(code: &str) -> Option<ActResult> {
         ActResult::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Reads the result an export names: the English code, or the Russian or Kazakh wording
+    /// registries use (any case, ё as е).
+    pub fn from_label(label: &str) -> Option<ActResult> {
+        let l = crate::domain::records::normalise_label(label);
+        Some(match l.as_str() {
+            "satisfied" | "удовлетворено" | "удовлетворен" | "удовлетворено полностью" | "қанағаттандырылды" => {
+                ActResult::Satisfied
+            }
+            "partly"
+            | "partially"
+            | "удовлетворено частично"
+            | "частично удовлетворено"
+            | "частично"
+            | "ішінара қанағаттандырылды"
+            | "ішінара" => ActResult::Partly,
+            "rejected"
+            | "отклонено"
+            | "отклонен"
+            | "оставлено без удовлетворения"
+            | "отказано"
+            | "қанағаттандырусыз қалдырылды"
+            | "қабылданбады" => ActResult::Rejected,
+            "withdrawn" | "отозвано" | "отозван" | "кері қайтарылды" | "кері шақырылды" => {
+                ActResult::Withdrawn
+            }
+            "upheld" | "оставлено в силе" | "оставлен в силе" | "поддержано судом" | "күшінде қалдырылды" => {
+                ActResult::Upheld
+            }
+            "overturned" | "отменено" | "отменен" | "отменено судом" | "күші жойылды" | "жойылды" => {
+                ActResult::Overturned
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -123,6 +178,19 @@ mod tests {
         }
         for r in ActResult::ALL {
             assert_eq!(ActResult::from_code(r.code()), Some(r));
+            assert_eq!(ActResult::from_label(r.code()), Some(r));
         }
+    }
+
+    #[test]
+    fn registries_words_for_results_and_stages_are_read_in_three_languages() {
+        assert_eq!(ActResult::from_label(" Удовлетворено  частично"), Some(ActResult::Partly));
+        assert_eq!(ActResult::from_label("ҚАНАҒАТТАНДЫРЫЛДЫ"), Some(ActResult::Satisfied));
+        assert_eq!(ActResult::from_label("Оставлено без удовлетворения"), Some(ActResult::Rejected));
+        assert_eq!(ActResult::from_label("отменён"), Some(ActResult::Overturned));
+        assert_eq!(ActResult::from_label("maybe"), None);
+        assert_eq!(ActStage::from_label("Сот"), Some(ActStage::Court));
+        assert_eq!(ActStage::of_result(ActResult::Upheld), ActStage::Court);
+        assert_eq!(ActStage::of_result(ActResult::Partly), ActStage::Answer);
     }
 }

@@ -216,13 +216,33 @@ mod tests {
     }
 }
 
-/// The three data sets the card joins.
+/// One act of response as a registry's export lists it (issue 39): which act, to which object,
+/// when, for which violation, prompted by which inspection, and — when the export knows — what
+/// came of it. The addressee, when given, is masked at the door like any free text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActRecord {
+    pub act_no: String,
+    pub bin: SubjectId,
+    pub kind: crate::acts::ActKind,
+    pub issued_on: NaiveDate,
+    /// The violation's category, as the registry names it.
+    pub category: Option<String>,
+    /// The registry number of the inspection that prompted the act.
+    pub registry_no: Option<String>,
+    pub addressee: Option<String>,
+    /// The outcome the export records: its stage, result and date.
+    pub outcome: Option<(crate::domain::outcomes::ActStage, crate::domain::outcomes::ActResult, NaiveDate)>,
+}
+
+/// The data sets an import reads: the three the card joins, and the acts issued to its objects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DataKind {
     Inspections,
     Appeals,
     Risk,
+    /// Acts of response issued, with their outcomes (issue 39): a registry's history of acts.
+    Acts,
 }
 
 impl DataKind {
@@ -231,10 +251,11 @@ impl DataKind {
             Self::Inspections => "inspections",
             Self::Appeals => "appeals",
             Self::Risk => "risk",
+            Self::Acts => "acts",
         }
     }
 
     pub fn from_code(code: &str) -> Option<Self> {
-        [Self::Inspections, Self::Appeals, Self::Risk].into_iter().find(|k| k.code() == code)
+        [Self::Inspections, Self::Appeals, Self::Risk, Self::Acts].into_iter().find(|k| k.code() == code)
     }
 }

@@ -75,6 +75,21 @@ pub const RISK_FIELDS: &[FieldSpec] = &[
     },
 ];
 
+/// Acts of response issued, with their outcomes (issue 39). The English names are the documented
+/// ones (docs/EFFECT.md); the Russian and Kazakh ones are what registries' exports print.
+pub const ACT_FIELDS: &[FieldSpec] = &[
+    f("act_no", &["Номер акта", "№ акта", "Акт нөмірі", "Актінің нөмірі", "act_number"], true),
+    f("bin", &["БИН", "БИН/ИИН", "БСН", "БСН/ЖСН"], true),
+    f("kind", &["Вид акта", "Акт түрі", "act_kind"], true),
+    f("issued_on", &["Дата акта", "Дата вынесения", "Акт күні", "Шығарылған күні", "issued"], true),
+    f("category", &["Категория нарушения", "Бұзушылық санаты", "violation_category"], false),
+    f("outcome", &["Результат", "Результат рассмотрения", "Нәтиже", "Қарау нәтижесі", "result"], false),
+    f("outcome_on", &["Дата результата", "Дата рассмотрения", "Нәтиже күні", "Қаралған күні", "result_on"], false),
+    f("outcome_stage", &["Стадия", "Стадия результата", "Кезең"], false),
+    f("registry_no", &["Номер проверки", "Регистрационный номер проверки", "Тексеру нөмірі", "inspection_no"], false),
+    f("addressee", &["Адресат", "Кому", "Алушы"], false),
+];
+
 /// Whether a refused value of `field` may be repeated to a person in an error: dates, numbers,
 /// codes and labels may; a BIN/IIN (an entrepreneur's is an IIN), a name, an appeal's text, the
 /// grounds and the risk factors (free text) never do.
@@ -105,6 +120,10 @@ pub fn shows_value(field: &str) -> bool {
             | "degree"
             | "model"
             | "computed"
+            | "act_no"
+            | "issued_on"
+            | "outcome_on"
+            | "outcome_stage"
     )
 }
 
@@ -113,6 +132,7 @@ pub fn fields_of(kind: DataKind) -> &'static [FieldSpec] {
         DataKind::Inspections => INSPECTION_FIELDS,
         DataKind::Appeals => APPEAL_FIELDS,
         DataKind::Risk => RISK_FIELDS,
+        DataKind::Acts => ACT_FIELDS,
     }
 }
 

@@ -1,4 +1,4 @@
-//! Importing registry exports (inspections, appeals, risk scores) into the store.
+//! Importing registry exports (inspections, appeals, risk scores, acts of response) into the store.
 //!
 //! `source` reads any supported file (CSV, XLSX, JSON, or one of them zipped: `zipped`) as raw
 //! records, `columns` maps headers onto fields, `rows` validates a record into a domain value, and this module runs the whole import: one
@@ -86,6 +86,33 @@ pub struct ImportOptions {
     pub source: Option<String>,
     pub skip_invalid: bool,
     pub legal_card: Option<LegalCard>,
+    /// For acts: how their addressees' periods are counted (none: imported acts carry no due date).
+    pub act_periods: Option<ActPeriods>,
+}
+
+/// How an imported act's addressee period is counted: the norms catalog's period for its kind,
+/// over the working calendar — exactly as for an act recorded by hand, so the KPIs count both
+/// alike. Built by the session from the norms and calendar in force.
+#[derive(Debug, Clone)]
+pub struct ActPeriods {
+    pub calendar: crate::domain::calendar::Calendar,
+    /// Per kind of act of response: the norm's id and its period.
+    pub norms: Vec<(crate::acts::ActKind, String, crate::domain::deadline::Period)>,
+}
+
+impl ActPeriods {
+    /// The norm and due date of an act of this kind issued on `issued_on` (none for a kind
+    /// without a period, such as a warning); an error when the calendar cannot count it.
+    fn due(
+        &self,
+        kind: crate::acts::ActKind,
+        issued_on: chrono::NaiveDate,
+    ) -> Result<Option<(String, chrono::NaiveDate)>, String> {
+        let Some((_, norm, period)) = self.norms.iter().find(|(k, ..)| *k == kind) else { return Ok(None) };
+        let deadline =
+            crate::domain::deadline::compute(&self.calendar, issued_on, *period, &[]).map_err(|e| e.to_string())?;
+        Ok(Some((norm.clone(), deadline.due)))
+    }
 }
 
 /// What an import did. Serialised as the `--json` form of `ekn import`.
@@ -236,7 +263,9 @@ pub fn import(
         let map_ref = map.as_ref();
         std::thread::Builder::new()
             .name("ekn-parse".into())
-            .spawn_scoped(scope, move || parse_records(records, options.kind, map_ref, pseudonymiser, sender))
+            .spawn_scoped(scope, move || {
+                parse_records(records, options.kind, map_ref, pseudonymiser, options.act_periods.as_ref(), sender)
+            })
             .map_err(|e| IngestError::File { file: file.clone(), reason: format!("cannot start a thread: {e}") })?;
         for batch in receiver {
             for parsed in batch {
@@ -265,11 +294,16 @@ pub fn import(
                             Record::Inspection(r, hash, facts) => writer.inspection(r, *hash, *facts, line),
                             Record::Appeal(r) => writer.appeal(r, line),
                             Record::Risk(r, hash) => writer.risk(r, *hash, line),
+                            Record::Act(r, due) => writer.act(r, due.as_ref().map(|(n, d)| (n.as_str(), *d)), line),
                         }?;
                         match stored {
                             Upsert::DuplicateInFile { first_line } => {
                                 let (field, reason) = duplicate_reason(options.kind, first_line, position);
                                 let refused = Refused { line, field, reason: &reason, value: None };
+                                reject(&mut rejects, refused, None, &file, position, &mut totals)?;
+                            }
+                            Upsert::Refused { field, reason } => {
+                                let refused = Refused { line, field, reason, value: None };
                                 reject(&mut rejects, refused, None, &file, position, &mut totals)?;
                             }
                             done => {
@@ -338,6 +372,8 @@ enum Record {
     Inspection(crate::domain::records::Inspection, i64, i64),
     Appeal(crate::domain::records::Appeal),
     Risk(crate::domain::records::RiskScore, i64),
+    /// With its norm and due date, when its kind has a period.
+    Act(crate::domain::records::ActRecord, Option<(String, chrono::NaiveDate)>),
 }
 
 /// What the parsing stage hands the writing stage for one record. Variants differ in size, but
@@ -368,6 +404,7 @@ fn parse_records(
     kind: DataKind,
     map: Option<&ColumnMap>,
     pseudonymiser: &Pseudonymiser,
+    act_periods: Option<&ActPeriods>,
     sender: std::sync::mpsc::SyncSender<Vec<Parsed>>,
 ) {
     const BATCH: usize = 512;
@@ -395,6 +432,16 @@ fn parse_records(
                     DataKind::Risk => rows::risk(&row).map(|r| {
                         let hash = risk_hash(&r);
                         Record::Risk(r, hash)
+                    }),
+                    DataKind::Acts => rows::act(&row, &mut counts).and_then(|r| {
+                        let due =
+                            match act_periods {
+                                Some(periods) => periods
+                                    .due(r.kind, r.issued_on)
+                                    .map_err(|reason| rows::FieldError { field: "issued_on", reason, value: None })?,
+                                None => None,
+                            };
+                        Ok(Record::Act(r, due))
                     }),
                 };
                 match result {
@@ -432,6 +479,7 @@ fn duplicate_reason(kind: DataKind, first_line: u64, position: Position) -> (&'s
         DataKind::Inspections => ("registry_no", "this registry_no"),
         DataKind::Appeals => ("appeal_no", "this appeal_no"),
         DataKind::Risk => ("computed", "this BIN, model and date"),
+        DataKind::Acts => ("act_no", "this act_no"),
     };
     (field, format!("{key} already appeared on {} {first_line} of this file", position.word()))
 }

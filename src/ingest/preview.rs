@@ -58,7 +58,7 @@ pub struct RowError {
 /// The first rows' raw cells with their lines, shared with the reading thread.
 type SampleCells = std::sync::Arc<std::sync::Mutex<Vec<(u64, Vec<String>)>>>;
 
-const KINDS: [DataKind; 3] = [DataKind::Inspections, DataKind::Appeals, DataKind::Risk];
+const KINDS: [DataKind; 4] = [DataKind::Inspections, DataKind::Appeals, DataKind::Risk, DataKind::Acts];
 
 /// How well a header row fits a data set: `None` when a required field is missing.
 fn fit(kind: DataKind, headers: &[String]) -> Option<usize> {
@@ -157,7 +157,7 @@ pub fn preview(
         }
     });
     std::thread::scope(|scope| {
-        scope.spawn(|| parse_records(Box::new(tapped), kind, map_for_rows, pseudonymiser, sender));
+        scope.spawn(|| parse_records(Box::new(tapped), kind, map_for_rows, pseudonymiser, None, sender));
         for batch in receiver {
             for parsed in batch {
                 preview.rows_checked += 1;

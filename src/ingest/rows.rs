@@ -1,4 +1,5 @@
-//! Turning one record's cells into a validated registry record (inspection, appeal, risk score).
+//! Turning one record's cells into a validated registry record (inspection, appeal, risk score,
+//! act of response).
 //!
 //! Every failure names the field; the pipeline adds the file and line. Personal data is handled
 //! here, at the door: the applicant's IIN becomes a pseudonym and the appeal text is masked, so
@@ -9,9 +10,13 @@ use chrono::NaiveDate;
 use super::columns::{ColumnMap, FieldSpec};
 use super::source::Cells;
 use super::values::{parse_count, parse_date, parse_decimal, parse_tenge, parse_yes_no};
+use crate::acts::ActKind;
 use crate::domain::ids::{validate_iin, SubjectId};
+use crate::domain::outcomes::{ActResult, ActStage};
 use crate::domain::privacy::{mask_with_reasons, MaskCounts, Masked, Pseudonymiser};
-use crate::domain::records::{Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts};
+use crate::domain::records::{
+    ActRecord, Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts,
+};
 use crate::domain::territory::{parse_kato, parse_oked, Kato};
 
 /// A field that failed, and why.
@@ -223,6 +228,63 @@ pub fn risk(row: &FieldRow<'_>) -> FieldResult<RiskScore> {
         model: row.required("model")?.to_string(),
         computed: row.parse_required("computed", parse_date)?,
         factors: row.parse("factors", parse_factors)?.unwrap_or_default(),
+    })
+}
+
+/// An act of response from a registry's export, with its outcome when the export records one.
+/// An outcome needs its date and a date needs its outcome: half of one is a broken row, not a
+/// fact. The addressee, free text that may name a citizen, is masked here.
+pub fn act(row: &FieldRow<'_>, masked: &mut MaskCounts) -> FieldResult<ActRecord> {
+    let issued_on = row.parse_required("issued_on", parse_date)?;
+    let result = row.parse("outcome", |t| {
+        ActResult::from_label(t).ok_or_else(|| {
+            format!(
+                "'{t}' is not an outcome (satisfied, partly, rejected, withdrawn, upheld, overturned — \
+                 удовлетворено, частично, отклонено, отозвано, оставлено в силе, отменено)"
+            )
+        })
+    })?;
+    let outcome_on = row.parse("outcome_on", parse_date)?;
+    let stage = row.parse("outcome_stage", |t| {
+        ActStage::from_label(t).ok_or_else(|| format!("'{t}' is not a stage (answer, consideration, court)"))
+    })?;
+    let outcome = match (result, outcome_on) {
+        (Some(result), Some(on)) => {
+            check_order(issued_on, Some(on), "outcome_on", "issued_on")?;
+            let stage = stage.unwrap_or_else(|| ActStage::of_result(result));
+            if let Some(why) = crate::domain::outcomes::mismatch(stage, result) {
+                return Err(FieldError::new("outcome", why));
+            }
+            Some((stage, result, on))
+        }
+        (Some(_), None) => return Err(FieldError::new("outcome_on", "is empty but the outcome is given")),
+        (None, Some(_)) => return Err(FieldError::new("outcome", "is empty but outcome_on is given")),
+        (None, None) if stage.is_some() => {
+            return Err(FieldError::new("outcome", "is empty but outcome_stage is given"))
+        }
+        (None, None) => None,
+    };
+    let addressee = row.get("addressee")?.map(|t| {
+        let (clean, counts, _) = mask_with_reasons(t);
+        masked.add(&counts);
+        clean
+    });
+    Ok(ActRecord {
+        act_no: row.required("act_no")?.to_string(),
+        bin: row.parse_required("bin", parse_subject)?,
+        kind: row.parse_required("kind", |t| {
+            ActKind::from_label(t).ok_or_else(|| {
+                format!(
+                    "'{t}' is not a kind of act (protest, submission, order, warning — протест, представление, \
+                     предписание, предостережение)"
+                )
+            })
+        })?,
+        issued_on,
+        category: row.get("category")?.map(str::to_string),
+        registry_no: row.get("registry_no")?.map(str::to_string),
+        addressee,
+        outcome,
     })
 }
 

@@ -45,6 +45,12 @@ pub struct IssuedAct {
     pub control_task_id: Option<i64>,
     /// The SHA-256 of the issued act's document, when it was attached.
     pub document: Option<String>,
+    /// The violation's category, when an import named it (a person's act records none).
+    pub category: Option<String>,
+    /// The registry number of the inspection that prompted the act, when an import named it.
+    pub trigger_registry_no: Option<String>,
+    /// The import that brought the act from a registry's export (none for an act recorded here).
+    pub import_id: Option<i64>,
     pub author: String,
     pub at: String,
 }
@@ -61,6 +67,10 @@ pub struct NewIssuedAct<'a> {
     pub response_due: Option<&'a str>,
     pub control_task_id: Option<i64>,
     pub document: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub trigger_registry_no: Option<&'a str>,
+    /// The import and line that brought it, for an act from a registry's export.
+    pub import: Option<(i64, u64)>,
 }
 
 impl Store {
@@ -115,7 +125,7 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, kind, number, issued_on, addressee, requirements, norm_id, response_due,
-                        control_task_id, document, author, at
+                        control_task_id, document, author, at, category, trigger_registry_no, import_id
                  FROM acts_issued WHERE subject_id = ?1 ORDER BY id",
             )?
             .query_map([subject_id], |r| {
@@ -133,6 +143,9 @@ impl Store {
                     document: r.get(9)?,
                     author: r.get(10)?,
                     at: r.get(11)?,
+                    category: r.get(12)?,
+                    trigger_registry_no: r.get(13)?,
+                    import_id: r.get(14)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -179,8 +192,9 @@ impl Write<'_> {
         let requirements = serde_json::to_string(act.requirements).map_err(|e| StoreError::Internal(e.to_string()))?;
         self.tx.execute(
             "INSERT INTO acts_issued(subject_id, kind, number, issued_on, addressee, requirements, norm_id,
-                                     response_due, control_task_id, document, author, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     response_due, control_task_id, document, author, at, category,
+                                     trigger_registry_no, import_id, source_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
             params![
                 act.subject_id,
                 act.kind,
@@ -193,7 +207,11 @@ impl Write<'_> {
                 act.control_task_id,
                 act.document,
                 self.stamp().actor.person,
-                self.stamp().at
+                self.stamp().at,
+                act.category,
+                act.trigger_registry_no,
+                act.import.map(|(id, _)| id),
+                act.import.map(|(_, line)| line as i64),
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

@@ -15,12 +15,23 @@ use super::journal::{row_element, row_element_by_id, About, Reference, Stamp, Wr
 use super::{fold_for_search, Store, StoreError};
 use crate::domain::ids::IdKind;
 use crate::domain::journal::{Entry, LegalCardRecord, RecordRef, StoredEntry, TableDigest, TableState};
-use crate::domain::records::{Appeal, Inspection, RiskScore, SubjectFacts};
+use crate::domain::records::{ActRecord, Appeal, Inspection, RiskScore, SubjectFacts};
+use chrono::NaiveDate;
 
 /// The tables an import writes rows into that refer to other rows: their references are checked
 /// once, before the import commits (`Store::bulk_write`).
-const WRITTEN_TABLES: &[&str] =
-    &["imports", "subjects", "control_bodies", "inspections", "appeals", "risk_scores", "risk_factors", "journal"];
+const WRITTEN_TABLES: &[&str] = &[
+    "imports",
+    "subjects",
+    "control_bodies",
+    "inspections",
+    "appeals",
+    "risk_scores",
+    "risk_factors",
+    "acts_issued",
+    "act_outcomes",
+    "journal",
+];
 
 const INSERT_INSPECTION: &str = "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, grounds,
         start_date, end_date, kato, region_code, violations, sanctions, fine_tiyn, appealed, declared_illegal,
@@ -84,6 +95,12 @@ pub enum Upsert {
     DuplicateInFile {
         first_line: u64,
     },
+    /// The row cannot be stored as it stands (an act for an object the registry does not know):
+    /// refused like a bad value, naming the field.
+    Refused {
+        field: &'static str,
+        reason: &'static str,
+    },
 }
 
 /// Counts written to the import log when the import finishes.
@@ -102,7 +119,7 @@ impl ImportTotals {
             Upsert::Inserted => self.inserted += 1,
             Upsert::Updated => self.updated += 1,
             Upsert::Unchanged => self.unchanged += 1,
-            Upsert::DuplicateInFile { .. } => self.rejected += 1,
+            Upsert::DuplicateInFile { .. } | Upsert::Refused { .. } => self.rejected += 1,
         }
     }
 }
@@ -121,6 +138,8 @@ pub struct ImportWriter<'s> {
     /// On a first load (the inspections table empty at the start), the fingerprints of the
     /// registry numbers written so far; `None` otherwise.
     first_load_keys: Option<rustc_hash::FxHashSet<u64>>,
+    /// Act numbers met in this file, with their lines (acts are matched by number).
+    act_lines: rustc_hash::FxHashMap<String, u64>,
 }
 
 impl<'s> ImportWriter<'s> {
@@ -161,6 +180,7 @@ impl<'s> ImportWriter<'s> {
             subjects: rustc_hash::FxHashMap::default(),
             control_bodies: rustc_hash::FxHashMap::default(),
             tables,
+            act_lines: rustc_hash::FxHashMap::default(),
         })
     }
 
@@ -577,6 +597,146 @@ impl<'s> ImportWriter<'s> {
         self.count("risk_scores", score);
         self.count("risk_factors", factors);
         Ok(if inserted { Upsert::Inserted } else { Upsert::Updated })
+    }
+
+    /// Stores one act of response from a registry's export, and its outcome when the export has
+    /// one, each journaled (`act_issued`, `act_outcome`) by the person importing. An act is
+    /// found again by its number: the same act with an outcome not yet recorded gains it
+    /// (updated); the same act as recorded is unchanged; a number recorded for another object,
+    /// kind or date is refused, since an act is never rewritten. `due` is the norm and the
+    /// addressee's due date (`ingest::ActPeriods`), counted on the parsing thread.
+    pub fn act(&mut self, rec: &ActRecord, due: Option<(&str, NaiveDate)>, line: u64) -> Result<Upsert, StoreError> {
+        if let Some(&first_line) = self.act_lines.get(&rec.act_no) {
+            return Ok(Upsert::DuplicateInFile { first_line });
+        }
+        self.act_lines.insert(rec.act_no.clone(), line);
+        let bin = rec.bin.as_str();
+        let subject_id: Option<i64> = self
+            .write
+            .tx
+            .prepare_cached("SELECT id FROM subjects WHERE bin = ?1")?
+            .query_row([bin], |r| r.get(0))
+            .optional()?;
+        let Some(subject_id) = subject_id else {
+            return Ok(Upsert::Refused {
+                field: "bin",
+                reason: "no object with this BIN in the registry; import its inspections first",
+            });
+        };
+        if let Some(registry_no) = &rec.registry_no {
+            let of: Option<i64> = self
+                .write
+                .tx
+                .prepare_cached("SELECT subject_id FROM inspections WHERE registry_no = ?1")?
+                .query_row([registry_no], |r| r.get(0))
+                .optional()?;
+            match of {
+                None => {
+                    return Ok(Upsert::Refused { field: "registry_no", reason: "no inspection with this registry_no" })
+                }
+                Some(of) if of != subject_id => {
+                    return Ok(Upsert::Refused {
+                        field: "registry_no",
+                        reason: "this inspection is of another object than the act's BIN",
+                    })
+                }
+                Some(_) => {}
+            }
+        }
+        let issued_on = rec.issued_on.to_string();
+        let recorded: Vec<(i64, i64, String, String)> = self
+            .write
+            .tx
+            .prepare_cached("SELECT id, subject_id, kind, issued_on FROM acts_issued WHERE number = ?1 ORDER BY id")?
+            .query_map([&rec.act_no], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        let same = recorded
+            .iter()
+            .find(|(_, subject, kind, on)| *subject == subject_id && kind == rec.kind.code() && *on == issued_on);
+        let (act_id, inserted) = match (same, recorded.is_empty()) {
+            (Some((id, ..)), _) => (*id, false),
+            (None, false) => {
+                return Ok(Upsert::Refused {
+                    field: "act_no",
+                    reason: "this act number is already recorded for another object, kind or date; acts are never \
+                             rewritten, so correct the file or the number",
+                })
+            }
+            (None, true) => {
+                let act_id = self.write.insert_issued_act(&super::NewIssuedAct {
+                    subject_id,
+                    kind: rec.kind.code(),
+                    number: Some(&rec.act_no),
+                    issued_on: &issued_on,
+                    addressee: rec.addressee.as_deref().unwrap_or(""),
+                    requirements: &[],
+                    norm_id: due.map(|(norm, _)| norm),
+                    response_due: due.map(|(_, d)| d.to_string()).as_deref(),
+                    control_task_id: None,
+                    document: None,
+                    category: rec.category.as_deref(),
+                    trigger_registry_no: rec.registry_no.as_deref(),
+                    import: Some((self.import_id, line)),
+                })?;
+                let entry = Entry::ActIssued {
+                    act_id,
+                    subject_bin: bin.to_string(),
+                    act_kind: rec.kind.code().into(),
+                    number: Some(rec.act_no.clone()),
+                    issued_on: rec.issued_on,
+                    addressee: rec.addressee.clone().unwrap_or_default(),
+                    requirements: 0,
+                    response_due: due.map(|(_, d)| d),
+                    control_task_id: None,
+                    missing: Vec::new(),
+                    import_id: Some(self.import_id),
+                };
+                self.write.append(&entry, About { subject_bin: Some(bin.to_string()), appeal_no: None }, None)?;
+                (act_id, true)
+            }
+        };
+        let mut outcome_added = false;
+        if let Some((stage, result, on)) = rec.outcome {
+            let on = on.to_string();
+            let latest: Option<(String, String)> = self
+                .write
+                .tx
+                .prepare_cached(
+                    "SELECT result, on_date FROM act_outcomes WHERE act_id = ?1 AND stage = ?2 ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row(params![act_id, stage.code()], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            if latest.as_ref().is_none_or(|(r, d)| r != result.code() || *d != on) {
+                self.write.insert_act_outcome(&super::NewActOutcome {
+                    act_id,
+                    stage: stage.code(),
+                    result: result.code(),
+                    on: &on,
+                    measures: Default::default(),
+                    document: None,
+                    source: "import",
+                    import: Some((self.import_id, line)),
+                })?;
+                let entry = Entry::ActOutcome {
+                    act_id,
+                    subject_bin: bin.to_string(),
+                    stage: stage.code().into(),
+                    result: result.code().into(),
+                    on: rec.outcome.map(|(_, _, d)| d).expect("matched above"),
+                    measures: Default::default(),
+                    document: None,
+                    source: "import".into(),
+                    import_id: Some(self.import_id),
+                };
+                self.write.append(&entry, About { subject_bin: Some(bin.to_string()), appeal_no: None }, None)?;
+                outcome_added = true;
+            }
+        }
+        Ok(match (inserted, outcome_added) {
+            (true, _) => Upsert::Inserted,
+            (false, true) => Upsert::Updated,
+            (false, false) => Upsert::Unchanged,
+        })
     }
 
     fn classify(&self, existing: Option<ExistingRow>, hash: i64) -> Result<Change, StoreError> {

@@ -72,6 +72,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_documents", include_str!("migrations/0020_documents.sql")),
     ("0021_fact_tasks", include_str!("migrations/0021_fact_tasks.sql")),
     ("0022_act_outcomes", include_str!("migrations/0022_act_outcomes.sql")),
+    ("0023_imported_acts", include_str!("migrations/0023_imported_acts.sql")),
 ];
 
 /// The schema version this build writes.
@@ -462,11 +463,28 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     if found > SCHEMA_VERSION {
         return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
     }
+    // A migration may rebuild a table others refer to (SQLite cannot widen a CHECK in place):
+    // references are switched off while the migrations run — the pragma is a no-op inside a
+    // transaction — and every one is checked before they are switched on again.
+    let pending = (found as usize) < MIGRATIONS.len();
+    if pending {
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+    }
     for (index, (_name, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        let broken: i64 = tx.query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| r.get(0))?;
+        if broken > 0 {
+            return Err(StoreError::Internal(format!(
+                "migration {} would leave {broken} row(s) pointing nowhere; nothing was changed",
+                MIGRATIONS[index].0
+            )));
+        }
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
         tx.commit()?;
+    }
+    if pending {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
     }
     // Reference data is owned by the code (domain::territory), so it is refreshed on every open.
     let tx = conn.transaction()?;

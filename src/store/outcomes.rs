@@ -20,7 +20,8 @@ pub struct ActOutcomeRow {
     pub measures: Measures,
     /// The SHA-256 of the attached document that says so.
     pub document: Option<String>,
-    /// `person`, or `document` when a person confirmed what a read document proposed.
+    /// `person`, `document` when a person confirmed what a read document proposed, or `import`
+    /// when a registry's export recorded it.
     pub source: String,
     pub author: String,
     pub at: String,
@@ -35,6 +36,8 @@ pub struct NewActOutcome<'a> {
     pub measures: Measures,
     pub document: Option<&'a str>,
     pub source: &'a str,
+    /// The import and line that brought it, for an outcome from a registry's export.
+    pub import: Option<(i64, u64)>,
 }
 
 fn outcome_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActOutcomeRow> {
@@ -101,8 +104,8 @@ impl Write<'_> {
         let m = outcome.measures;
         self.tx.execute(
             "INSERT INTO act_outcomes(act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn,
-                                      eliminated, document, source, author, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                      eliminated, document, source, author, at, import_id, source_line)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 outcome.act_id,
                 outcome.stage,
@@ -115,7 +118,9 @@ impl Write<'_> {
                 outcome.document,
                 outcome.source,
                 self.stamp().actor.person,
-                self.stamp().at
+                self.stamp().at,
+                outcome.import.map(|(id, _)| id),
+                outcome.import.map(|(_, line)| line as i64),
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

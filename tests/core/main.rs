@@ -1,6 +1,7 @@
 //! Integration tests of the core: one test binary, one module per concern. Every test works on a
 //! real SQLite file in a temporary directory and real files in the formats registries export.
 
+mod act_import;
 mod acts;
 mod analytics;
 mod appeals;

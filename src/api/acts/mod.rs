@@ -608,6 +608,9 @@ impl Session {
                 response_due: response_due.map(|d| d.to_string()).as_deref(),
                 control_task_id: task_ids.first().copied(),
                 document: request.document.as_deref(),
+                category: None,
+                trigger_registry_no: None,
+                import: None,
             })?;
             let entry = Entry::ActIssued {
                 act_id,
@@ -620,6 +623,7 @@ impl Session {
                 response_due,
                 control_task_id: task_ids.first().copied(),
                 missing: missing_ids.clone(),
+                import_id: None,
             };
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok((act_id, task_ids))

@@ -248,6 +248,7 @@ impl Session {
             measures: m,
             document: document.clone(),
             source: source.into(),
+            import_id: None,
         };
         self.write(|w| {
             w.insert_act_outcome(&NewActOutcome {
@@ -258,6 +259,7 @@ impl Session {
                 measures: m,
                 document: document.as_deref(),
                 source,
+                import: None,
             })?;
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())

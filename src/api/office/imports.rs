@@ -187,6 +187,7 @@ impl Session {
             source: Some(format!("office connector {} run {}: {}", run.connector, run.run_id, run.source)),
             skip_invalid: false,
             legal_card: None,
+            act_periods: None,
         };
         let input = Input::Bytes { name: &run.file_name, bytes: body };
         self.import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))

@@ -117,6 +117,7 @@ fn init_with(
                 source: Some("ЭКН demo data (generated)".into()),
                 skip_invalid: false,
                 legal_card: None,
+                act_periods: None,
             };
             let stamp = session.stamp()?;
             let report = ingest::import(
@@ -179,7 +180,7 @@ impl Session {
             return Err(ApiError::new(ErrorCode::NotFound, format!("{}: no such file", file.display())));
         }
         let legal_card: Option<LegalCard> = legal_card_file.map(ingest::read_legal_card).transpose()?;
-        let options = ImportOptions { kind, source, skip_invalid, legal_card };
+        let options = ImportOptions { kind, source, skip_invalid, legal_card, act_periods: None };
         self.import_input(Input::Path(file), &options, progress)
     }
 
@@ -191,6 +192,15 @@ impl Session {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
         let stamp = self.stamp()?;
+        // Acts are due as the norms in force count them, like an act recorded by hand.
+        let with_periods;
+        let options = match (options.kind, &options.act_periods) {
+            (DataKind::Acts, None) => {
+                with_periods = ImportOptions { act_periods: Some(self.act_periods()?), ..options.clone() };
+                &with_periods
+            }
+            _ => options,
+        };
         let mut report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
         self.seal(report.journal_seq.unwrap_or(1))?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
@@ -222,6 +232,22 @@ impl Session {
         Ok(report)
     }
 
+    /// The norms and calendar an imported act's period is counted by (`ingest::ActPeriods`).
+    fn act_periods(&self) -> Result<ingest::ActPeriods, ApiError> {
+        let norms = self.norms()?;
+        let procedure = crate::domain::procedure::Procedure::builtin();
+        let by_kind = crate::acts::ActKind::ALL
+            .into_iter()
+            .filter(|kind| kind.is_response())
+            .filter_map(|kind| {
+                let id = procedure.act(kind.code())?.norm.clone()?;
+                let norm = norms.catalog.get(&id)?;
+                Some((kind, id, norm.period))
+            })
+            .collect();
+        Ok(ingest::ActPeriods { calendar: (*self.calendar()?).clone(), norms: by_kind })
+    }
+
     /// What importing `file` would meet, without writing anything.
     pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
         Ok(ingest::preview(Input::Path(file), kind, &self.pseudonymiser)?)
@@ -251,7 +277,8 @@ impl Session {
             Some(kind) => kind,
             None => self.preview_bytes(name, bytes.clone(), None)?.kind,
         };
-        let options = ImportOptions { kind, source: Some(name.to_string()), skip_invalid, legal_card: None };
+        let options =
+            ImportOptions { kind, source: Some(name.to_string()), skip_invalid, legal_card: None, act_periods: None };
         self.import_input(Input::Bytes { name, bytes }, &options, progress)
     }
 

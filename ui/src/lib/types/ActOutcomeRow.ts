@@ -14,6 +14,7 @@ on: string, measures: Measures,
  */
 document: string | null, 
 /**
- * `person`, or `document` when a person confirmed what a read document proposed.
+ * `person`, `document` when a person confirmed what a read document proposed, or `import`
+ * when a registry's export recorded it.
  */
 source: string, author: string, at: string, };

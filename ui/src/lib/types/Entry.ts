@@ -55,11 +55,16 @@ sha256: string, task_id: number | null, } | { "kind": "act_issued", act_id: numb
 /**
  * Checklist items not satisfied when the act went out (ids).
  */
-missing: Array<string>, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "act_outcome", act_id: number, subject_bin: string, stage: string, result: string, on: string, measures: Measures, document: string | null, 
+missing: Array<string>, 
 /**
- * `person`, or `document` when a read document proposed it.
+ * The import that brought the act from a registry's export (absent for an act recorded
+ * here, and in entries written before imports of acts existed).
  */
-source: string, } | { "kind": "document_read", subject_bin: string, sha256: string, state: string, pages: number, ocr_pages: number, facts: number, engine: string, rules_version: string, } | { "kind": "fact_confirmed", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, 
+import_id?: number | null, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "act_outcome", act_id: number, subject_bin: string, stage: string, result: string, on: string, measures: Measures, document: string | null, 
+/**
+ * `person`, `document` when a read document proposed it, or `import` from an export.
+ */
+source: string, import_id?: number | null, } | { "kind": "document_read", subject_bin: string, sha256: string, state: string, pages: number, ocr_pages: number, facts: number, engine: string, rules_version: string, } | { "kind": "fact_confirmed", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, 
 /**
  * The value in force (JSON); personal, since an addressee may be a citizen.
  */

@@ -7,4 +7,16 @@ export type IssuedAct = { id: number, kind: string, number: string | null, issue
 /**
  * The SHA-256 of the issued act's document, when it was attached.
  */
-document: string | null, author: string, at: string, };
+document: string | null, 
+/**
+ * The violation's category, when an import named it (a person's act records none).
+ */
+category: string | null, 
+/**
+ * The registry number of the inspection that prompted the act, when an import named it.
+ */
+trigger_registry_no: string | null, 
+/**
+ * The import that brought the act from a registry's export (none for an act recorded here).
+ */
+import_id: number | null, author: string, at: string, };
