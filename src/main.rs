@@ -248,6 +248,24 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What acts of response changed (docs/EFFECT.md): recorded outcomes as KPIs with their
+    /// intervals, what later data say of each act, and the estimated effect on later violations
+    /// and appeals — three tiers, never mixed in one figure.
+    Effect {
+        #[command(subcommand)]
+        action: Option<cli::effect::EffectAction>,
+        /// Only acts of this kind (protest, submission, order, warning).
+        #[arg(long, value_parser = cli::effect::act_kind)]
+        kind: Option<ekn::acts::ActKind>,
+        /// Only objects whose KATO code starts with this (a region 19, a district 1920).
+        #[arg(long)]
+        district: Option<String>,
+        /// Days after each act's period that later data are read for (default 365).
+        #[arg(long)]
+        horizon_days: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Acts of response from Word templates: check the templates, draft an act, record one issued.
     Act {
         #[command(subcommand)]
@@ -405,6 +423,7 @@ fn run(args: Args) -> Result<(), ApiError> {
             | Command::Anomalies { action: Some(cli::analytics::AnomaliesAction::Power { .. }), .. }
             | Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { .. }), .. }
             | Command::Risk { action: cli::analytics::RiskAction::Study { .. } }
+            | Command::Effect { action: Some(cli::effect::EffectAction::Study { .. }), .. }
             | Command::Serve { .. }
             | Command::Vault {
                 action: VaultAction::Status { .. } | VaultAction::Recover { .. } | VaultAction::Encrypt { .. }
@@ -468,6 +487,13 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::appeals::run_evaluate(&file, splits, json)
         }
         Command::Appeals { action: Some(action), .. } => cli::appeals::run_appeals(&mut open()?, action),
+        Command::Effect { action: None, kind, district, horizon_days, json } => {
+            cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
+        }
+        // The study needs no database.
+        Command::Effect { action: Some(cli::effect::EffectAction::Study { seeds, objects, export, json }), .. } => {
+            cli::effect::run_study(seeds, objects, export, json)
+        }
         Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {
             cli::analytics::run_anomaly_list(&mut open()?, kind, fdr, min_ratio, json)
         }

@@ -5,6 +5,8 @@
 pub mod anomalies;
 pub mod classifier;
 pub mod duplicates;
+pub mod effect;
+pub mod effect_study;
 pub mod evaluate;
 pub mod logistic;
 pub mod parallel;

@@ -59,6 +59,9 @@ pub use analytics::anomalies::{
     power_study, AnomalyDetail, AnomalyReport, AnomalyReview, EvidenceAppeal, EvidenceInspection, ListedAnomaly,
     UnitsJudged,
 };
+pub use analytics::effect::{
+    EffectEntry, EffectReport, EffectRequest, KpiFunnelPoint, Kpis, Proportion, StatusCounts, VerificationCounts,
+};
 pub use analytics::plan::PlanSink;
 pub use analytics::risk::{
     hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, PlanTimings, RiskAssessment, RiskExplanation,

@@ -10,6 +10,7 @@ pub mod bench;
 pub mod connect;
 pub mod deadlines;
 pub mod docs;
+pub mod effect;
 pub mod evidence;
 pub mod journal;
 pub mod office;

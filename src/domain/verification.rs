@@ -64,11 +64,41 @@ fn minus(date: NaiveDate, days: u64) -> NaiveDate {
     date.checked_sub_days(Days::new(days)).unwrap_or(NaiveDate::MIN)
 }
 
-/// What the registry says after `act`, as of `today`.
+/// An inspection as the checks read it.
+pub struct InspectionRow<'a> {
+    pub start_date: NaiveDate,
+    pub violations: u32,
+    pub registry_no: &'a str,
+}
+
+/// An appeal as the checks read it.
+pub struct AppealRow<'a> {
+    pub received: NaiveDate,
+    pub appeal_no: &'a str,
+}
+
+/// What the registry says after `act`, as of `today`, from the card's rows.
 pub fn verify(
     act: &ActFacts,
     inspections: &[InspectionView],
     appeals: &[AppealView],
+    horizon_days: u64,
+    today: NaiveDate,
+) -> ActVerification {
+    let inspections: Vec<InspectionRow<'_>> = inspections
+        .iter()
+        .map(|i| InspectionRow { start_date: i.start_date, violations: i.violations, registry_no: &i.registry_no })
+        .collect();
+    let appeals: Vec<AppealRow<'_>> =
+        appeals.iter().map(|a| AppealRow { received: a.received, appeal_no: &a.appeal_no }).collect();
+    verify_rows(act, &inspections, &appeals, horizon_days, today)
+}
+
+/// `verify` over plain rows (the effectiveness report checks every act without reading cards).
+pub fn verify_rows(
+    act: &ActFacts,
+    inspections: &[InspectionRow<'_>],
+    appeals: &[AppealRow<'_>],
     horizon_days: u64,
     today: NaiveDate,
 ) -> ActVerification {
@@ -81,12 +111,12 @@ pub fn verify(
         Some(i) if i.violations == 0 => VerificationCheck {
             status: VerificationStatus::Verified,
             why: format!("the next inspection ({}) found no violation", i.start_date),
-            rows: vec![i.registry_no.clone()],
+            rows: vec![i.registry_no.to_string()],
         },
         Some(i) => VerificationCheck {
             status: VerificationStatus::Contradicted,
             why: format!("the next inspection ({}) found {} violation(s)", i.start_date, i.violations),
-            rows: vec![i.registry_no.clone()],
+            rows: vec![i.registry_no.to_string()],
         },
         None => VerificationCheck {
             status: VerificationStatus::NoData,
@@ -100,11 +130,11 @@ pub fn verify(
     };
 
     // Appeals: as many days before the act as the horizon counts after its period.
-    let before: Vec<&AppealView> = appeals
+    let before: Vec<&AppealRow<'_>> = appeals
         .iter()
         .filter(|a| a.received > minus(act.issued_on, horizon_days) && a.received <= act.issued_on)
         .collect();
-    let after: Vec<&AppealView> = appeals.iter().filter(|a| a.received > from && a.received <= until).collect();
+    let after: Vec<&AppealRow<'_>> = appeals.iter().filter(|a| a.received > from && a.received <= until).collect();
     let appeals = if before.is_empty() {
         VerificationCheck {
             status: VerificationStatus::NoData,
@@ -115,13 +145,13 @@ pub fn verify(
         VerificationCheck {
             status: VerificationStatus::Contradicted,
             why: format!("{} appeal(s) before the act, {} after its period", before.len(), after.len()),
-            rows: after.iter().map(|a| a.appeal_no.clone()).collect(),
+            rows: after.iter().map(|a| a.appeal_no.to_string()).collect(),
         }
     } else if horizon_over {
         VerificationCheck {
             status: VerificationStatus::Verified,
             why: format!("{} appeal(s) before the act, none between {from} and {until}", before.len()),
-            rows: before.iter().map(|a| a.appeal_no.clone()).collect(),
+            rows: before.iter().map(|a| a.appeal_no.to_string()).collect(),
         }
     } else {
         VerificationCheck {

@@ -11,6 +11,7 @@
 //!
 //! It depends on `domain` only (for valid identifiers and real region codes).
 
+pub mod effects;
 pub mod second;
 mod vocab;
 

@@ -158,14 +158,14 @@ struct Body {
 }
 
 /// A standard normal draw (Box–Muller).
-fn normal(rng: &mut ChaCha8Rng) -> f64 {
+pub(crate) fn normal(rng: &mut ChaCha8Rng) -> f64 {
     let u: f64 = rng.random_range(f64::EPSILON..1.0);
     let v: f64 = rng.random();
     (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos()
 }
 
 /// A Poisson draw (Knuth's method; the means here are small).
-fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
+pub(crate) fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> u32 {
     let limit = (-mean).exp();
     let (mut k, mut p) = (0, 1.0);
     loop {

@@ -42,7 +42,7 @@ pub use import::{inspection_hash, risk_hash, subject_facts_hash, ImportHeader, I
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
-pub use outcomes::{ActOutcomeRow, NewActOutcome};
+pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};

@@ -126,3 +126,72 @@ impl Write<'_> {
         Ok(self.tx.last_insert_rowid())
     }
 }
+
+/// An issued act as the effectiveness report reads it (every act, without its texts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActForReport {
+    pub id: i64,
+    pub bin: String,
+    pub kind: String,
+    pub issued_on: String,
+    pub response_due: Option<String>,
+    pub norm_id: Option<String>,
+    pub trigger_registry_no: Option<String>,
+    pub category: Option<String>,
+}
+
+/// One recorded outcome as the report reads it, in the order recorded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeForReport {
+    pub act_id: i64,
+    pub stage: String,
+    pub result: String,
+    pub on: String,
+}
+
+impl Store {
+    /// Every issued act and every recorded outcome (oldest first: a later outcome at the same
+    /// stage supersedes an earlier one), for the effectiveness report.
+    pub fn acts_for_report(&self) -> Result<(Vec<ActForReport>, Vec<OutcomeForReport>), StoreError> {
+        let acts = self
+            .conn
+            .prepare(
+                "SELECT a.id, s.bin, a.kind, a.issued_on, a.response_due, a.norm_id, a.trigger_registry_no, a.category
+                 FROM acts_issued a JOIN subjects s ON s.id = a.subject_id ORDER BY a.id",
+            )?
+            .query_map([], |r| {
+                Ok(ActForReport {
+                    id: r.get(0)?,
+                    bin: r.get(1)?,
+                    kind: r.get(2)?,
+                    issued_on: r.get(3)?,
+                    response_due: r.get(4)?,
+                    norm_id: r.get(5)?,
+                    trigger_registry_no: r.get(6)?,
+                    category: r.get(7)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let outcomes = self
+            .conn
+            .prepare("SELECT act_id, stage, result, on_date FROM act_outcomes ORDER BY id")?
+            .query_map([], |r| {
+                Ok(OutcomeForReport { act_id: r.get(0)?, stage: r.get(1)?, result: r.get(2)?, on: r.get(3)? })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((acts, outcomes))
+    }
+
+    /// Each scored object's latest risk score (by BIN), for matching by risk decile.
+    pub fn latest_risk_scores(&self) -> Result<Vec<(String, f64)>, StoreError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT s.bin, r.score FROM risk_scores r JOIN subjects s ON s.id = r.subject_id
+                 WHERE r.id = (SELECT r2.id FROM risk_scores r2 WHERE r2.subject_id = r.subject_id
+                               ORDER BY r2.computed DESC, r2.id DESC LIMIT 1)",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?)
+    }
+}

@@ -15,6 +15,7 @@ mod connect_incremental;
 mod connect_network;
 mod deadlines;
 mod documents;
+mod effect;
 mod evidence;
 mod fuzz;
 mod fuzz_import;

@@ -4,6 +4,7 @@
 //! replayed history (`plan`). The computation itself is `crate::analytics`; this is its use.
 
 pub mod anomalies;
+pub mod effect;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;

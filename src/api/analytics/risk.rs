@@ -303,7 +303,7 @@ pub(in crate::api) fn similar_cases(
 }
 
 /// The digest of the imports a registry was read from: a model names the data it learnt from.
-fn data_digest(registry: &Registry) -> String {
+pub(in crate::api) fn registry_digest(registry: &Registry) -> String {
     let mut h = Sha256::new();
     for (id, sha) in &registry.imports {
         h.update(id.to_le_bytes());
@@ -354,7 +354,7 @@ impl Session {
         let arrays =
             serde_json::to_vec(&trained.model).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let arrays_sha256 = crate::api::sha256_hex(&arrays);
-        let data_sha256 = data_digest(&registry);
+        let data_sha256 = registry_digest(&registry);
         let features: Vec<String> =
             risk::NUMERIC.iter().chain(risk::CATEGORICAL.iter()).map(|s| s.to_string()).collect();
         let data_file = format!(

@@ -21,8 +21,8 @@ use crate::api::wire::host::{
 };
 use crate::api::{
     ActDetail, ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, ActOutcomeRequest, Attached,
-    ChecklistMarkRequest, ChecklistState, DocumentOpen, DocumentReadReport, DocumentView, EvidencePackReport,
-    EvidenceVerification, FactTask, FactView, TaskFromFact,
+    ChecklistMarkRequest, ChecklistState, DocumentOpen, DocumentReadReport, DocumentView, EffectReport, EffectRequest,
+    EvidencePackReport, EvidenceVerification, FactTask, FactView, TaskFromFact,
 };
 use crate::api::{
     AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
@@ -631,6 +631,7 @@ methods! {
     act_issue: Session(ActIssueRequest) -> ActIssued;
     act_show: Session(ActParams) -> ActDetail;
     act_outcome: Session(ActOutcomeRequest) -> ActDetail;
+    effect: Session(EffectRequest) -> EffectReport;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -817,6 +818,10 @@ mod on_session {
 
     pub fn act_outcome(s: &mut Session, p: ActOutcomeRequest, _: &mut CallContext<'_>) -> R<ActDetail> {
         s.record_act_outcome(&p)
+    }
+
+    pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {
+        s.effect_report(&p)
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {

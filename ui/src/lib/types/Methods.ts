@@ -44,6 +44,8 @@ import type { DocumentOpen } from "./DocumentOpen";
 import type { DocumentParams } from "./DocumentParams";
 import type { DocumentReadReport } from "./DocumentReadReport";
 import type { DocumentView } from "./DocumentView";
+import type { EffectReport } from "./EffectReport";
+import type { EffectRequest } from "./EffectRequest";
 import type { EvidencePackFile } from "./EvidencePackFile";
 import type { EvidenceVerification } from "./EvidenceVerification";
 import type { ExtendParams } from "./ExtendParams";
@@ -159,6 +161,7 @@ export type Methods = {
   act_issue: { params: ActIssueRequest; result: ActIssued };
   act_show: { params: ActParams; result: ActDetail };
   act_outcome: { params: ActOutcomeRequest; result: ActDetail };
+  effect: { params: EffectRequest; result: EffectReport };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
   checklist_mark: { params: ChecklistMarkRequest; result: ChecklistState };
@@ -247,6 +250,7 @@ export const METHOD_RUNS = {
   act_issue: 'session',
   act_show: 'session',
   act_outcome: 'session',
+  effect: 'session',
   evidence_attach: 'session',
   attachment: 'session',
   checklist_mark: 'session',

@@ -1,0 +1,90 @@
+//! How honest the effect estimator is (issue 39): over many worlds with a planted effect and
+//! their null twins (`generator::effects`), how often the 95 % interval covers the planted ratio,
+//! how often the null twins' interval contains "no effect", and how far the naive before/after
+//! figure lands from the truth. Printed by `ekn effect study`; the figures are in docs/EFFECT.md.
+
+use serde::Serialize;
+
+use super::effect::{estimate, EffectOutcome};
+use crate::generator::effects::{make, EffectWorld};
+
+/// One planted ratio and outcome over all seeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StudyRow {
+    pub planted_ratio: f64,
+    pub outcome: EffectOutcome,
+    pub seeds: usize,
+    /// Seeds with an estimate (enough acted-on objects, an identified fit).
+    pub estimated: usize,
+    /// Share of estimated seeds whose 95 % interval covers the planted ratio.
+    pub coverage: f64,
+    /// Share whose interval excludes 1 (finds an effect): the power, or on the null the false alarms.
+    pub rejects_no_effect: f64,
+    pub mean_ratio: f64,
+    pub mean_naive_ratio: f64,
+    pub mean_n_treated: f64,
+    pub mean_n_controls: f64,
+    /// Share of seeds whose pre-trend check warned (p < 0.05).
+    pub pre_trend_warnings: f64,
+}
+
+/// Runs `seeds` worlds of `objects` objects for each planted ratio.
+pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64) -> Vec<StudyRow> {
+    let mut rows = Vec::new();
+    for &ratio in planted {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let runs: Vec<Vec<_>> =
+            super::parallel::map_parts(&(0..seeds).collect::<Vec<u64>>(), cores, |chunk: &[u64]| {
+                chunk
+                    .iter()
+                    .map(|&seed| {
+                        let panel = make(EffectWorld { objects, planted_ratio: ratio, seed });
+                        estimate(&panel, &|_| true, horizon_days)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .into_iter()
+            .flatten()
+            .collect();
+        for outcome in [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter] {
+            let figures: Vec<_> = runs.iter().filter_map(|r| r.iter().find(|f| f.outcome == outcome)).collect();
+            let estimated: Vec<_> = figures.iter().filter(|f| f.ratio.is_some()).collect();
+            let n = estimated.len().max(1) as f64;
+            let share = |test: &dyn Fn(&&&super::effect::EffectFigures) -> bool| {
+                estimated.iter().filter(|f| test(f)).count() as f64 / n
+            };
+            let mean = |value: &dyn Fn(&super::effect::EffectFigures) -> f64| {
+                estimated.iter().map(|f| value(f)).sum::<f64>() / n
+            };
+            rows.push(StudyRow {
+                planted_ratio: ratio,
+                outcome,
+                seeds: figures.len(),
+                estimated: estimated.len(),
+                coverage: share(&|f| f.ci95.is_some_and(|[lo, hi]| lo <= ratio && ratio <= hi)),
+                rejects_no_effect: share(&|f| f.ci95.is_some_and(|[lo, hi]| hi < 1.0 || lo > 1.0)),
+                mean_ratio: mean(&|f| f.ratio.unwrap_or(f64::NAN)),
+                mean_naive_ratio: mean(&|f| f.naive_ratio.unwrap_or(f64::NAN)),
+                mean_n_treated: mean(&|f| f.n_treated as f64),
+                mean_n_controls: mean(&|f| f.n_controls as f64),
+                pre_trend_warnings: share(&|f| f.pre_trend_p.is_some_and(|p| p < 0.05)),
+            });
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_study_covers_a_planted_quarter_and_the_naive_figure_overstates_it() {
+        let rows = study(6, 3000, &[0.75], 365);
+        let violations = rows.iter().find(|r| r.outcome == EffectOutcome::ViolationsPerInspection).unwrap();
+        assert_eq!(violations.estimated, 6);
+        assert!((0.6..0.9).contains(&violations.mean_ratio), "{violations:?}");
+        // Regression to the mean: the naive before/after credits acts with the spike's fall.
+        assert!(violations.mean_naive_ratio < violations.mean_ratio - 0.1, "{violations:?}");
+    }
+}

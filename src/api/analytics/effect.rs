@@ -1,0 +1,498 @@
+//! The effectiveness report (issue 39, `ekn effect`, the Effectiveness screen): the three tiers
+//! side by side and never mixed in one figure — recorded outcomes as KPIs with their
+//! denominators and exact intervals, by district on funnel plots; what later data say of each
+//! act (counts of verified, contradicted, no data); and the estimated effect of acts on later
+//! violations and appeals (`analytics::effect`), each labelled an estimate with the naive
+//! before/after figure beside it. Every report names the data and the journal entry it was
+//! computed on, so it can be made again and checked.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use statrs::distribution::{Beta, ContinuousCDF};
+
+use crate::acts::ActKind;
+use crate::analytics::effect::{self, ActEvent, ObjectFacts, Panel, EFFECT_METHOD};
+use crate::api::{ApiError, Session};
+use crate::domain::facts::{date_of, district_text};
+use crate::domain::verification::{verify_rows, ActFacts, AppealRow, InspectionRow, VerificationStatus};
+use crate::domain::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
+
+/// What the report is asked for (all acts, over the default horizon, unless narrowed).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(default, deny_unknown_fields)]
+pub struct EffectRequest {
+    /// Only acts of this kind.
+    pub kind: Option<ActKind>,
+    /// Only objects whose KATO code starts with this (a region `19`, a district `1920`, …).
+    pub district: Option<String>,
+    pub horizon_days: Option<u64>,
+}
+
+/// A share with its numerator, denominator and exact (Clopper–Pearson) 95 % interval.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Proportion {
+    pub numerator: u64,
+    pub denominator: u64,
+    pub share: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+}
+
+/// One district's point on a KPI's funnel plot: its share against the office's, and whether it
+/// lies inside the 95 % and 99.8 % limits for its denominator (outside is a question, not a rank).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct KpiFunnelPoint {
+    pub kpi: String,
+    /// The district's KATO code (four digits), or `—` for objects without one.
+    pub district: String,
+    pub numerator: u64,
+    pub denominator: u64,
+    pub share: f64,
+    pub inside95: bool,
+    pub inside998: bool,
+}
+
+/// Tier 1: recorded outcomes, counted.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct Kpis {
+    /// Acts in scope.
+    pub acts: u64,
+    /// Acts whose addressee's period has ended: answered on or before its last day.
+    pub answered_in_time: Proportion,
+    /// Answered acts: fully satisfied.
+    pub satisfied: Proportion,
+    /// Answered acts: satisfied fully or partly.
+    pub satisfied_or_partly: Proportion,
+    /// Protests a court decided (withdrawn left out): upheld.
+    pub protests_upheld: Proportion,
+    /// Days from the act to its answer: the median, with a distribution-free 95 % interval.
+    pub median_days_to_answer: Option<f64>,
+    pub median_days_ci95: Option<[f64; 2]>,
+    pub answered: u64,
+    /// Norms behind the periods counted that are not yet confirmed against the law's text:
+    /// "in time" rests on them.
+    pub unconfirmed_norms: Vec<String>,
+    /// Acts with no period to count (warnings; acts of a kind without a norm).
+    pub without_period: u64,
+    pub funnel: Vec<KpiFunnelPoint>,
+}
+
+/// Tier 2: what later data say of the acts, counted per check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct VerificationCounts {
+    pub next_inspection: StatusCounts,
+    pub appeals: StatusCounts,
+    pub rule: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct StatusCounts {
+    pub verified: u64,
+    pub contradicted: u64,
+    pub no_data: u64,
+}
+
+/// Tier 3: one estimate, for a kind of act and a scope (docs/EFFECT.md lists its figures).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct EffectEntry {
+    /// `all`, or the kind of act.
+    pub kind: String,
+    /// `all`, or the KATO prefix asked for.
+    pub scope: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub figures: effect::EffectFigures,
+    /// Always true: this is an estimate, not a count.
+    pub estimate: bool,
+}
+
+/// The journal entry a report was computed at.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct JournalPoint {
+    pub seq: i64,
+    pub hash: String,
+}
+
+/// The whole report (`ekn effect --json`; docs/EFFECT.md is its contract).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct EffectReport {
+    pub as_of: NaiveDate,
+    pub horizon_days: u64,
+    pub default_horizon_days: u64,
+    pub kind: Option<ActKind>,
+    pub district: Option<String>,
+    pub kpis: Kpis,
+    pub verification: VerificationCounts,
+    pub effects: Vec<EffectEntry>,
+    pub method: String,
+    /// SHA-256 over the registry's imports and every act and outcome the report read.
+    pub data_digest: String,
+    pub journal: Option<JournalPoint>,
+}
+
+const Z95: f64 = 1.959_963_984_540_054;
+const Z998: f64 = 3.090_232_306_167_813;
+
+/// The exact binomial interval for `k` of `n`.
+fn clopper_pearson(k: u64, n: u64) -> Option<[f64; 2]> {
+    if n == 0 {
+        return None;
+    }
+    let (k, n) = (k as f64, n as f64);
+    let lo = if k == 0.0 { 0.0 } else { Beta::new(k, n - k + 1.0).ok()?.inverse_cdf(0.025) };
+    let hi = if k == n { 1.0 } else { Beta::new(k + 1.0, n - k).ok()?.inverse_cdf(0.975) };
+    Some([lo, hi])
+}
+
+fn proportion(k: u64, n: u64) -> Proportion {
+    Proportion {
+        numerator: k,
+        denominator: n,
+        share: (n > 0).then(|| k as f64 / n as f64),
+        ci95: clopper_pearson(k, n),
+    }
+}
+
+/// The median of sorted values and its distribution-free 95 % interval (order statistics whose
+/// ranks a Binomial(n, ½) brackets; normal approximation of the ranks).
+fn median_with_interval(sorted: &[f64]) -> (Option<f64>, Option<[f64; 2]>) {
+    let n = sorted.len();
+    if n == 0 {
+        return (None, None);
+    }
+    let median = if n % 2 == 1 { sorted[n / 2] } else { (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0 };
+    let half = Z95 * (n as f64).sqrt() / 2.0;
+    let lo = ((n as f64 / 2.0 - half).floor().max(1.0) as usize).min(n) - 1;
+    let hi = ((n as f64 / 2.0 + half).ceil() as usize).clamp(1, n) - 1;
+    (Some(median), Some([sorted[lo], sorted[hi]]))
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+impl Session {
+    /// The effectiveness report over the acts in scope, as of today.
+    pub fn effect_report(&self, request: &EffectRequest) -> Result<EffectReport, ApiError> {
+        let horizon = request.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
+        if !(30..=3650).contains(&horizon) {
+            return Err(ApiError::invalid("the horizon is 30 to 3650 days"));
+        }
+        let district = request.district.as_deref().map(str::trim).filter(|d| !d.is_empty());
+        if district.is_some_and(|d| d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(ApiError::invalid("a district is a KATO code or its first digits (19, 1920, …)"));
+        }
+        let today = self.today();
+        let registry = self.analytics_registry()?;
+        let (acts, outcomes) = self.store.acts_for_report()?;
+        let norms = self.norms()?;
+
+        // Each object's place (district, region, OKED section) from its inspections.
+        let subject_of: HashMap<&str, usize> =
+            registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.as_str(), i)).collect();
+        let n = registry.subjects.len();
+        let mut district_of: Vec<Option<u16>> = vec![None; n];
+        let mut stratum: Vec<(Option<u8>, Option<u8>)> = vec![(None, None); n];
+        let mut inspections: Vec<Vec<(NaiveDate, u32)>> = vec![Vec::new(); n];
+        let mut inspection_rows: Vec<Vec<usize>> = vec![Vec::new(); n];
+        let mut day_of_registry_no: HashMap<&str, NaiveDate> = HashMap::new();
+        let wanted_numbers: std::collections::HashSet<&str> =
+            acts.iter().filter_map(|a| a.trigger_registry_no.as_deref()).collect();
+        for (index, i) in registry.inspections.iter().enumerate() {
+            let s = i.subject as usize;
+            district_of[s] = district_of[s].or(i.district);
+            stratum[s] = (stratum[s].0.or(i.oked_section), stratum[s].1.or(i.region));
+            inspections[s].push((date_of(i.day), i.violations));
+            inspection_rows[s].push(index);
+            if wanted_numbers.contains(&*i.registry_no) {
+                day_of_registry_no.insert(&i.registry_no, date_of(i.day));
+            }
+        }
+        let mut appeals: Vec<Vec<NaiveDate>> = vec![Vec::new(); n];
+        let mut appeal_rows: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (index, a) in registry.appeals.iter().enumerate() {
+            if let Some(s) = a.subject {
+                appeals[s as usize].push(date_of(a.received));
+                appeal_rows[s as usize].push(index);
+            }
+        }
+        for list in &mut appeals {
+            list.sort();
+        }
+        let in_district = |s: usize| match district {
+            None => true,
+            Some(prefix) => district_of[s].map(district_text).is_some_and(|d| {
+                if prefix.len() <= 4 {
+                    d.starts_with(prefix)
+                } else {
+                    prefix.starts_with(&d)
+                }
+            }),
+        };
+        let deciles = self.risk_deciles(&subject_of)?;
+
+        // Acts: the latest outcome at each stage.
+        let mut latest: HashMap<(i64, &str), (&str, NaiveDate)> = HashMap::new();
+        for o in &outcomes {
+            if let Some(on) = date(&o.on) {
+                latest.insert((o.act_id, o.stage.as_str()), (o.result.as_str(), on));
+            }
+        }
+        let mut digest = Sha256::new();
+        digest.update(crate::api::analytics::risk::registry_digest(&registry).as_bytes());
+        for a in &acts {
+            digest.update(format!("{}|{}|{}|{}|{:?}\n", a.id, a.bin, a.kind, a.issued_on, a.response_due).as_bytes());
+        }
+        for o in &outcomes {
+            digest.update(format!("{}|{}|{}|{}\n", o.act_id, o.stage, o.result, o.on).as_bytes());
+        }
+
+        let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
+            let s = *subject_of.get(a.bin.as_str())?;
+            let issued = date(&a.issued_on)?;
+            let kind_ok = request.kind.is_none_or(|k| k.code() == a.kind);
+            (kind_ok && in_district(s)).then_some((s, issued))
+        };
+
+        // Tier 1.
+        let mut kpi = KpiCounter::default();
+        let mut unconfirmed: std::collections::BTreeSet<String> = Default::default();
+        let mut days_to_answer = Vec::new();
+        let mut verification = VerificationCounts { rule: VERIFY_RULES.into(), ..Default::default() };
+        for a in &acts {
+            let Some((s, issued)) = in_scope_act(a) else { continue };
+            let answer = latest.get(&(a.id, "answer")).copied();
+            let place = district_of[s].map(district_text).unwrap_or_else(|| "—".into());
+            kpi.acts += 1;
+            match a.response_due.as_deref().and_then(date) {
+                Some(due) if due < today => {
+                    let in_time = answer.is_some_and(|(_, on)| on <= due);
+                    kpi.count("answered_in_time", &place, in_time);
+                    if let Some(norm) = a.norm_id.as_ref().and_then(|id| norms.catalog.get(id)) {
+                        if !norm.verified {
+                            unconfirmed.insert(norm.id.clone());
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => kpi.without_period += 1,
+            }
+            if let Some((result, on)) = answer {
+                kpi.count("satisfied", &place, result == "satisfied");
+                kpi.count("satisfied_or_partly", &place, result == "satisfied" || result == "partly");
+                days_to_answer.push((on - issued).num_days() as f64);
+            }
+            if a.kind == "protest" {
+                if let Some((result, _)) = latest.get(&(a.id, "court")).filter(|(r, _)| *r != "withdrawn") {
+                    kpi.count("protests_upheld", &place, *result == "upheld");
+                }
+            }
+            // Tier 2.
+            let rows: Vec<InspectionRow<'_>> = inspection_rows[s]
+                .iter()
+                .map(|&i| {
+                    let f = &registry.inspections[i];
+                    InspectionRow { start_date: date_of(f.day), violations: f.violations, registry_no: &f.registry_no }
+                })
+                .collect();
+            let appeal_list: Vec<AppealRow<'_>> = appeal_rows[s]
+                .iter()
+                .map(|&i| AppealRow {
+                    received: date_of(registry.appeals[i].received),
+                    appeal_no: &registry.appeals[i].appeal_no,
+                })
+                .collect();
+            let facts =
+                ActFacts { act_id: a.id, issued_on: issued, response_due: a.response_due.as_deref().and_then(date) };
+            let v = verify_rows(&facts, &rows, &appeal_list, horizon, today);
+            verification.next_inspection.add(v.next_inspection.status);
+            verification.appeals.add(v.appeals.status);
+        }
+        days_to_answer.sort_by(f64::total_cmp);
+        let (median, median_ci) = median_with_interval(&days_to_answer);
+        let kpis = Kpis {
+            acts: kpi.acts,
+            answered_in_time: kpi.proportion("answered_in_time"),
+            satisfied: kpi.proportion("satisfied"),
+            satisfied_or_partly: kpi.proportion("satisfied_or_partly"),
+            protests_upheld: kpi.proportion("protests_upheld"),
+            median_days_to_answer: median,
+            median_days_ci95: median_ci,
+            answered: days_to_answer.len() as u64,
+            unconfirmed_norms: unconfirmed.into_iter().collect(),
+            without_period: kpi.without_period,
+            funnel: kpi.funnel(),
+        };
+
+        // Tier 3.
+        let since = registry
+            .inspections
+            .first()
+            .map(|i| date_of(i.day))
+            .into_iter()
+            .chain(appeals.iter().filter_map(|a| a.first().copied()))
+            .min()
+            .unwrap_or(today);
+        let panel = Panel {
+            objects: (0..n)
+                .map(|s| ObjectFacts {
+                    stratum: format!("{:?}/{:?}", stratum[s].0, stratum[s].1),
+                    risk_decile: deciles[s],
+                })
+                .collect(),
+            inspections,
+            appeals,
+            acts: acts
+                .iter()
+                .filter_map(|a| {
+                    let s = *subject_of.get(a.bin.as_str())?;
+                    Some(ActEvent {
+                        object: s,
+                        kind: a.kind.clone(),
+                        issued_on: date(&a.issued_on)?,
+                        trigger: a.trigger_registry_no.as_deref().and_then(|no| day_of_registry_no.get(no).copied()),
+                    })
+                })
+                .collect(),
+            since,
+            as_of: today,
+        };
+        let scope = district.unwrap_or("all").to_string();
+        let mut effects = Vec::new();
+        let mut add = |kind: &str, figures: Vec<effect::EffectFigures>| {
+            effects.extend(figures.into_iter().map(|figures| EffectEntry {
+                kind: kind.to_string(),
+                scope: scope.clone(),
+                figures,
+                estimate: true,
+            }));
+        };
+        let in_place = |e: &ActEvent| in_district(e.object);
+        match request.kind {
+            Some(kind) => {
+                add(kind.code(), effect::estimate(&panel, &|e| e.kind == kind.code() && in_place(e), horizon))
+            }
+            None => {
+                add("all", effect::estimate(&panel, &in_place, horizon));
+                for kind in [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Warning] {
+                    if panel.acts.iter().any(|e| e.kind == kind.code() && in_place(e)) {
+                        add(kind.code(), effect::estimate(&panel, &|e| e.kind == kind.code() && in_place(e), horizon));
+                    }
+                }
+            }
+        }
+        Ok(EffectReport {
+            as_of: today,
+            horizon_days: horizon,
+            default_horizon_days: DEFAULT_HORIZON_DAYS,
+            kind: request.kind,
+            district: district.map(str::to_string),
+            kpis,
+            verification,
+            effects,
+            method: EFFECT_METHOD.into(),
+            data_digest: hex::encode(digest.finalize()),
+            journal: self.store.journal_head()?.map(|(seq, hash)| JournalPoint { seq, hash }),
+        })
+    }
+
+    /// Each object's risk decile (0–9) by its latest score among the scored, or `None`.
+    fn risk_deciles(&self, subject_of: &HashMap<&str, usize>) -> Result<Vec<Option<u8>>, ApiError> {
+        let mut scored: Vec<(f64, usize)> = self
+            .store
+            .latest_risk_scores()?
+            .into_iter()
+            .filter_map(|(bin, score)| subject_of.get(bin.as_str()).map(|&s| (score, s)))
+            .collect();
+        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut deciles = vec![None; subject_of.len()];
+        let total = scored.len().max(1);
+        for (rank, (_, s)) in scored.iter().enumerate() {
+            deciles[*s] = Some((rank * 10 / total) as u8);
+        }
+        Ok(deciles)
+    }
+}
+
+impl StatusCounts {
+    fn add(&mut self, status: VerificationStatus) {
+        match status {
+            VerificationStatus::Verified => self.verified += 1,
+            VerificationStatus::Contradicted => self.contradicted += 1,
+            VerificationStatus::NoData => self.no_data += 1,
+        }
+    }
+}
+
+/// Counts of each KPI, overall and by district.
+#[derive(Default)]
+struct KpiCounter {
+    acts: u64,
+    without_period: u64,
+    /// (kpi, district) → (numerator, denominator).
+    by_place: std::collections::BTreeMap<(&'static str, String), (u64, u64)>,
+}
+
+impl KpiCounter {
+    fn count(&mut self, kpi: &'static str, place: &str, hit: bool) {
+        let e = self.by_place.entry((kpi, place.to_string())).or_default();
+        e.0 += u64::from(hit);
+        e.1 += 1;
+    }
+
+    fn totals(&self, kpi: &str) -> (u64, u64) {
+        self.by_place.iter().filter(|((k, _), _)| *k == kpi).fold((0, 0), |(a, b), (_, (k, n))| (a + k, b + n))
+    }
+
+    fn proportion(&self, kpi: &str) -> Proportion {
+        let (k, n) = self.totals(kpi);
+        proportion(k, n)
+    }
+
+    /// Each district's share against the office's, with the funnel's limits for its denominator.
+    fn funnel(&self) -> Vec<KpiFunnelPoint> {
+        self.by_place
+            .iter()
+            .filter_map(|((kpi, place), (k, n))| {
+                let (total_k, total_n) = self.totals(kpi);
+                if *n == 0 || total_n == 0 {
+                    return None;
+                }
+                let p0 = total_k as f64 / total_n as f64;
+                let share = *k as f64 / *n as f64;
+                let sd = (p0 * (1.0 - p0) / *n as f64).sqrt();
+                let inside = |z: f64| (share - p0).abs() <= z * sd + 0.5 / *n as f64;
+                Some(KpiFunnelPoint {
+                    kpi: kpi.to_string(),
+                    district: place.clone(),
+                    numerator: *k,
+                    denominator: *n,
+                    share,
+                    inside95: inside(Z95),
+                    inside998: inside(Z998),
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_intervals_and_the_medians_interval_bracket_their_figures() {
+        let [lo, hi] = clopper_pearson(7, 10).unwrap();
+        // R: binom.test(7, 10)$conf.int = 0.3475471 0.9332605
+        assert!((lo - 0.347_547_1).abs() < 1e-6 && (hi - 0.933_260_5).abs() < 1e-6, "{lo} {hi}");
+        assert_eq!(clopper_pearson(0, 0), None);
+        assert_eq!(clopper_pearson(0, 5).unwrap()[0], 0.0);
+        let values: Vec<f64> = (1..=99).map(f64::from).collect();
+        let (m, ci) = median_with_interval(&values);
+        assert_eq!(m, Some(50.0));
+        let [a, b] = ci.unwrap();
+        assert!(a < 50.0 && b > 50.0 && a >= 38.0 && b <= 62.0, "{a} {b}");
+    }
+}

@@ -1,0 +1,235 @@
+//! `ekn effect`: what acts of response changed (docs/EFFECT.md) — recorded outcomes as KPIs with
+//! their intervals, what later data say of the acts, and the estimated effect on later violations
+//! and appeals, each tier apart; and `ekn effect study`, the estimator measured on generated
+//! worlds with a planted effect and their null twins.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use clap::Subcommand;
+use ekn::acts::ActKind;
+use ekn::analytics::effect::EffectOutcome;
+use ekn::analytics::effect_study::StudyRow;
+use ekn::api::{self, ApiError, EffectReport, EffectRequest, Proportion};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum EffectAction {
+    /// Measure the estimator: worlds with a planted effect (−10 %, −25 %, −40 %) and their null
+    /// twins; prints how often the 95 % interval covers the truth and the naive figure's bias.
+    Study {
+        /// Worlds per planted effect.
+        #[arg(long, default_value_t = 100)]
+        seeds: u64,
+        /// Objects per world.
+        #[arg(long, default_value_t = 4000)]
+        objects: usize,
+        /// Also write one world's matched units (planted −25 %, seed 0) and its estimate here,
+        /// for an independent implementation to fit (scripts/effect/oracle.py).
+        #[arg(long)]
+        export: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Reads a kind of act in English, Russian or Kazakh.
+pub fn act_kind(text: &str) -> Result<ActKind, String> {
+    ActKind::from_label(text)
+        .ok_or_else(|| format!("'{text}' is not a kind of act (protest, submission, order, warning)"))
+}
+
+pub fn run_report(
+    session: &mut api::Session,
+    kind: Option<ActKind>,
+    district: Option<String>,
+    horizon_days: Option<u64>,
+    json: bool,
+) -> Result<(), ApiError> {
+    let report = session.effect_report(&EffectRequest { kind, district, horizon_days })?;
+    print(json, &report, render_report)
+}
+
+pub fn run_study(seeds: u64, objects: usize, export: Option<PathBuf>, json: bool) -> Result<(), ApiError> {
+    if !(1..=10_000).contains(&seeds) || !(100..=1_000_000).contains(&objects) {
+        return Err(ApiError::invalid("a study has 1 to 10,000 seeds of 100 to 1,000,000 objects"));
+    }
+    if let Some(dir) = &export {
+        export_world(dir, objects)?;
+    }
+    let rows = ekn::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], 365);
+    if json {
+        return print(true, &rows, render_study);
+    }
+    println!("Effect estimator on generated worlds: {seeds} seed(s) × {objects} objects per planted ratio");
+    print(false, &rows, render_study)
+}
+
+/// One world's matched units as CSV (one file per outcome) and its estimate as JSON.
+fn export_world(dir: &std::path::Path, objects: usize) -> Result<(), ApiError> {
+    use ekn::analytics::effect::{figures, match_units};
+    use ekn::generator::effects::{make, EffectWorld};
+    let io = |e: std::io::Error| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let panel = make(EffectWorld { objects, planted_ratio: 0.75, seed: 0 });
+    let mut estimates = Vec::new();
+    for m in match_units(&panel, &|_| true, 365) {
+        let name = match m.outcome {
+            EffectOutcome::ViolationsPerInspection => "violations",
+            EffectOutcome::AppealsPerQuarter => "appeals",
+        };
+        let mut csv = String::from("object,weight,treated,y_pre,e_pre,y_post,e_post,y_early,e_early,y_late,e_late\n");
+        for u in &m.units {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                u.object,
+                u.weight,
+                u8::from(u.treated),
+                u.y_pre,
+                u.e_pre,
+                u.y_post,
+                u.e_post,
+                u.y_early,
+                u.e_early,
+                u.y_late,
+                u.e_late
+            );
+        }
+        std::fs::write(dir.join(format!("{name}.csv")), csv).map_err(io)?;
+        estimates.push((name, figures(m.outcome, &m.units, m.without_trigger, m.unmatched)));
+    }
+    let json = serde_json::to_string_pretty(&estimates.into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .map_err(|e| ApiError::new(api::ErrorCode::Internal, e.to_string()))?;
+    std::fs::write(dir.join("ekn-estimate.json"), json).map_err(io)
+}
+
+fn share(p: &Proportion) -> String {
+    match (p.share, p.ci95) {
+        (Some(s), Some([lo, hi])) => format!(
+            "{:.1}% ({} of {}; 95% CI {:.1}–{:.1}%)",
+            s * 100.0,
+            p.numerator,
+            p.denominator,
+            lo * 100.0,
+            hi * 100.0
+        ),
+        _ => "— (no acts to count)".into(),
+    }
+}
+
+fn ratio(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".into(), |r| format!("{r:.3}"))
+}
+
+pub fn render_report(r: &EffectReport) -> String {
+    let mut out = format!(
+        "What acts changed, as of {} (horizon {} days{}){}{}\n",
+        r.as_of,
+        r.horizon_days,
+        if r.horizon_days == r.default_horizon_days { ", the default" } else { "" },
+        r.kind.map(|k| format!(", acts: {}", k.code())).unwrap_or_default(),
+        r.district.as_ref().map(|d| format!(", district {d}")).unwrap_or_default(),
+    );
+    let k = &r.kpis;
+    let _ = writeln!(out, "\n1. Recorded outcomes (facts) — {} act(s)", k.acts);
+    let _ = writeln!(out, "  answered within the addressee's period: {}", share(&k.answered_in_time));
+    if !k.unconfirmed_norms.is_empty() {
+        let _ = writeln!(out, "    (periods from norms not yet confirmed: {})", k.unconfirmed_norms.join(", "));
+    }
+    let _ = writeln!(out, "  satisfied: {}", share(&k.satisfied));
+    let _ = writeln!(out, "  satisfied fully or partly: {}", share(&k.satisfied_or_partly));
+    let _ = writeln!(out, "  protests upheld in court: {}", share(&k.protests_upheld));
+    match (k.median_days_to_answer, k.median_days_ci95) {
+        (Some(m), Some([lo, hi])) => {
+            let _ =
+                writeln!(out, "  median days to an answer: {m:.0} (95% CI {lo:.0}–{hi:.0}; {} answered)", k.answered);
+        }
+        _ => {
+            let _ = writeln!(out, "  median days to an answer: — (no answer recorded)");
+        }
+    }
+    let outside: Vec<_> = k.funnel.iter().filter(|p| !p.inside998).collect();
+    let _ = writeln!(
+        out,
+        "  districts outside the funnel's 99.8% limits: {}",
+        if outside.is_empty() {
+            "none".to_string()
+        } else {
+            outside
+                .iter()
+                .map(|p| format!("{} {} {:.0}% of {}", p.district, p.kpi, p.share * 100.0, p.denominator))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    );
+    let v = &r.verification;
+    let _ = writeln!(out, "\n2. Promised against done (later data, {})", v.rule);
+    for (name, c) in [("next inspection", &v.next_inspection), ("appeals", &v.appeals)] {
+        let _ =
+            writeln!(out, "  {name}: {} verified, {} contradicted, {} no data", c.verified, c.contradicted, c.no_data);
+    }
+    let _ = writeln!(
+        out,
+        "\n3. Estimated effect (an estimate, {}; ratio < 1 = fewer after the act than the matched controls)",
+        r.method
+    );
+    for entry in &r.effects {
+        let e = &entry.figures;
+        let what = match e.outcome {
+            EffectOutcome::ViolationsPerInspection => "violations per inspection",
+            EffectOutcome::AppealsPerQuarter => "appeals per quarter",
+        };
+        let ci = e.ci95.map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.3}–{hi:.3})"));
+        let _ = writeln!(
+            out,
+            "  {} acts, {what}: ratio {}{ci}; naive before/after {}; {} acted-on, {} controls; pre-trend p {}; detectable {}",
+            entry.kind,
+            ratio(e.ratio),
+            ratio(e.naive_ratio),
+            e.n_treated,
+            e.n_controls,
+            e.pre_trend_p.map_or_else(|| "—".into(), |p| format!("{p:.2}")),
+            ratio(e.mde),
+        );
+        if let (Some(p), Some([lo, hi])) = (e.prevented, e.prevented_ci95) {
+            let _ = writeln!(out, "    prevented (estimate): {p:.0} (95% CI {lo:.0} to {hi:.0})");
+        }
+        if let Some(note) = &e.note {
+            let _ = writeln!(out, "    {note}");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nComputed on data {} at journal entry {}",
+        &r.data_digest[..16],
+        r.journal.as_ref().map_or_else(|| "—".into(), |j| format!("{} ({})", j.seq, &j.hash[..16.min(j.hash.len())]))
+    );
+    out
+}
+
+fn render_study(rows: &Vec<StudyRow>) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "planted  outcome                    estimated  coverage  rejects-1  mean ratio  mean naive  treated  controls  pre-trend warn"
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{:>7.2}  {:<25}  {:>9}  {:>8.2}  {:>9.2}  {:>10.3}  {:>10.3}  {:>7.0}  {:>8.0}  {:>14.2}",
+            r.planted_ratio,
+            format!("{:?}", r.outcome),
+            r.estimated,
+            r.coverage,
+            r.rejects_no_effect,
+            r.mean_ratio,
+            r.mean_naive_ratio,
+            r.mean_n_treated,
+            r.mean_n_controls,
+            r.pre_trend_warnings
+        );
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! The effectiveness report end to end (issue 39, `ekn effect`): acts and outcomes imported into
+//! a copy of the demo, then the three tiers read back — KPIs whose numerators and denominators
+//! are counted here independently, verification counts covering every act, both outcomes'
+//! estimates (or the reason there is none) labelled as estimates, filters, refusals, and the
+//! data digest and journal entry that let a report be made again and compared.
+
+use std::fmt::Write as _;
+
+use ekn::acts::ActKind;
+use ekn::analytics::effect::EffectOutcome;
+use ekn::api::{EffectRequest, Session};
+use ekn::domain::records::DataKind;
+
+use crate::support::demo_copy;
+
+#[test]
+fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    // Sixty inspected companies, each given an act three weeks after its last inspection before
+    // June 2025, with outcomes in a fixed rotation.
+    let mut csv = String::from("act_no,bin,kind,issued_on,category,outcome,outcome_on,registry_no\n");
+    let (mut acts, mut satisfied, mut partly, mut answered, mut protests_decided, mut upheld) = (0, 0, 0, 0, 0, 0);
+    let cutoff: chrono::NaiveDate = "2025-06-01".parse().unwrap();
+    for hit in s.search("ТОО", 500).unwrap().subjects {
+        if acts == 60 {
+            break;
+        }
+        let card = s.card(&hit.bin).unwrap();
+        let Some(last) = card.inspections.iter().filter(|i| i.start_date < cutoff).max_by_key(|i| i.start_date) else {
+            continue;
+        };
+        let issued = last.start_date + chrono::Days::new(21);
+        let kind = ["submission", "protest", "order"][acts % 3];
+        let (outcome, on) = match acts % 4 {
+            0 => ("satisfied", issued + chrono::Days::new(20)),
+            1 => ("partly", issued + chrono::Days::new(40)),
+            2 if kind == "protest" => ("upheld", issued + chrono::Days::new(90)),
+            2 => ("rejected", issued + chrono::Days::new(30)),
+            _ => ("", issued),
+        };
+        match outcome {
+            "satisfied" => (satisfied, answered) = (satisfied + 1, answered + 1),
+            "partly" => (partly, answered) = (partly + 1, answered + 1),
+            "rejected" => answered += 1,
+            "upheld" => (protests_decided, upheld) = (protests_decided + 1, upheld + 1),
+            _ => {}
+        }
+        let on = if outcome.is_empty() { String::new() } else { on.to_string() };
+        let _ = writeln!(csv, "E-{acts},{},{kind},{issued},wages,{outcome},{on},{}", hit.bin, last.registry_no);
+        acts += 1;
+    }
+    assert_eq!(acts, 60, "the demo has sixty inspected companies");
+    let file = dir.path().join("acts.csv");
+    std::fs::write(&file, csv).unwrap();
+    assert_eq!(s.import(DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap().inserted, 60);
+
+    let report = s.effect_report(&EffectRequest::default()).unwrap();
+    let k = &report.kpis;
+    assert_eq!(k.acts, 60);
+    assert_eq!((k.satisfied.numerator, k.satisfied.denominator), (satisfied, answered));
+    assert_eq!((k.satisfied_or_partly.numerator, k.satisfied_or_partly.denominator), (satisfied + partly, answered));
+    assert_eq!((k.protests_upheld.numerator, k.protests_upheld.denominator), (upheld, protests_decided));
+    assert_eq!(k.answered, answered);
+    let [lo, hi] = k.satisfied.ci95.unwrap();
+    assert!(lo < k.satisfied.share.unwrap() && k.satisfied.share.unwrap() < hi);
+    // Every act's period has ended (issued before June 2025): each is in time or not.
+    assert_eq!(k.answered_in_time.denominator, 60);
+    assert!(!k.unconfirmed_norms.is_empty(), "the prosecutor's periods are not yet confirmed, and the report says so");
+    assert!(k.funnel.iter().all(|p| p.denominator > 0));
+    let v = &report.verification;
+    for c in [&v.next_inspection, &v.appeals] {
+        assert_eq!(c.verified + c.contradicted + c.no_data, 60, "every act is verified, contradicted or without data");
+    }
+    // Both outcomes for all acts, then per kind; each an estimate, with a figure or the reason.
+    let all: Vec<_> = report.effects.iter().filter(|e| e.kind == "all" && e.scope == "all").collect();
+    assert_eq!(
+        all.iter().map(|e| e.figures.outcome).collect::<Vec<_>>(),
+        [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter]
+    );
+    for entry in &report.effects {
+        assert!(entry.estimate);
+        let e = &entry.figures;
+        assert!(e.ratio.is_some() == e.ci95.is_some());
+        assert!(e.ratio.is_some() || e.note.is_some(), "{e:?}");
+        if e.n_treated < 30 {
+            assert!(e.ratio.is_none() && e.note.as_deref().unwrap().contains("fewer than 30"));
+        }
+    }
+    assert!(report.effects.iter().any(|e| e.kind == "protest"));
+    assert_eq!(report.horizon_days, 365);
+    assert_eq!(report.data_digest.len(), 64);
+    let again = s.effect_report(&EffectRequest::default()).unwrap();
+    assert_eq!(
+        (again.data_digest.as_str(), again.journal.clone()),
+        (report.data_digest.as_str(), report.journal.clone())
+    );
+
+    // Narrowed: one kind; a district.
+    let protests = s.effect_report(&EffectRequest { kind: Some(ActKind::Protest), ..Default::default() }).unwrap();
+    assert_eq!(protests.kpis.acts, 20);
+    assert!(protests.effects.iter().all(|e| e.kind == "protest"));
+    let region = s.effect_report(&EffectRequest { district: Some("99".into()), ..Default::default() }).unwrap();
+    assert_eq!(region.kpis.acts, 0);
+    // Refused: a horizon out of range, a district that is not a KATO prefix.
+    assert!(s.effect_report(&EffectRequest { horizon_days: Some(5), ..Default::default() }).is_err());
+    assert!(s.effect_report(&EffectRequest { district: Some("Алматы".into()), ..Default::default() }).is_err());
+}
