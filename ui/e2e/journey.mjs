@@ -210,6 +210,15 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-testid="anomalies"] li.dismissed', 'отклонено');
   await d.screenshot('06d-analytics');
 
+  log('effectiveness');
+  await d.goto('#/effect');
+  await d.waitFor('[data-testid="effect-kpis"]');
+  // The act issued above and its partly-satisfied answer are counted; the estimate says why there is none.
+  check((await d.text('[data-testid="effect-kpis"]')).includes('1 / 1'), 'the answered act is counted with its denominator');
+  check((await d.text('[data-testid="effect-estimates"]')).includes('оценка, не подсчёт'), 'the effect is labelled an estimate');
+  check((await d.text('[data-testid="effect-estimates"]')).includes('Оценки нет'), 'too few acts: no estimate, and it says why');
+  await d.screenshot('06h-effectiveness');
+
   log('Kazakh');
   await d.goto('#/settings');
   await d.waitFor('[data-lang="kk"]');

@@ -22,6 +22,7 @@ import type { AnomalyReview } from './types/AnomalyReview';
 import type { RiskAssessment } from './types/RiskAssessment';
 import type { RetentionApplyRequest } from './types/RetentionApplyRequest';
 import type { JoinParams } from './types/JoinParams';
+import type { EffectRequest } from './types/EffectRequest';
 
 const none = {} as Record<symbol, never>;
 
@@ -96,6 +97,7 @@ export const api = {
   actDraft: (p: ActDraftRequest) => call('act_draft', p),
   actIssue: (p: ActIssueRequest) => call('act_issue', p),
   actShow: (act: number, horizonDays: number | null = null) => call('act_show', { act, horizon_days: horizonDays }),
+  effect: (request: EffectRequest) => call('effect', request),
   actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),

@@ -1,0 +1,86 @@
+// The Effectiveness screen with the transport replaced by a recorder: the three tiers from the
+// report, the estimate labelled as one with the naive figure beside it, the reason where there is
+// no estimate, the unconfirmed norms said, the filters sent as the request — in ru, kk and en.
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { EffectReport } from '../src/lib/types/EffectReport';
+
+const calls: { method: string; params: object }[] = [];
+const proportion = (numerator: number, denominator: number) => ({
+  numerator, denominator, share: numerator / denominator, ci95: [0.1, 0.9] as [number, number],
+});
+const figures = {
+  naive_ratio: 0.54, ratio: 0.77, ci95: [0.69, 0.86] as [number, number], n_treated: 436, n_controls: 651,
+  n_without_trigger: 0, n_unmatched: 4, pre_trend_p: 0.41, mde: 0.85, prevented: 210.4, prevented_ci95: [120.2, 300.9] as [number, number],
+  note: null, estimate: true,
+};
+const report: EffectReport = {
+  as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null,
+  kpis: {
+    acts: 60, answered_in_time: proportion(31, 60), satisfied: proportion(15, 30), satisfied_or_partly: proportion(25, 30),
+    protests_upheld: proportion(4, 5), median_days_to_answer: 27, median_days_ci95: [20, 40], answered: 30,
+    unconfirmed_norms: ['prosecutor-submission'], without_period: 0,
+    funnel: [{ kpi: 'answered_in_time', district: '1920', numerator: 10, denominator: 20, share: 0.5, inside95: true, inside998: true }],
+  },
+  verification: { next_inspection: { verified: 20, contradicted: 25, no_data: 15 }, appeals: { verified: 5, contradicted: 9, no_data: 46 }, rule: 'verify-2026.11.1' },
+  effects: [
+    { kind: 'all', scope: 'all', outcome: 'violations_per_inspection', ...figures },
+    { kind: 'protest', scope: 'all', outcome: 'appeals_per_quarter', ...figures, n_treated: 12, ratio: null, ci95: null, pre_trend_p: null, mde: null,
+      prevented: null, prevented_ci95: null, note: 'no estimate: 12 acted-on object(s) with data after the act, fewer than 30' },
+  ],
+  method: 'effect-2026.11.1', data_digest: 'ab'.repeat(32), journal: { seq: 476, hash: 'cd'.repeat(32) },
+};
+
+vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
+  call: async (method: string, params: object = {}) => {
+    calls.push({ method, params });
+    if (method === 'effect') return report;
+    throw new Error(`unexpected ${method}`);
+  },
+}));
+vi.mock('../src/lib/charts', () => ({
+  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  registerKazakhstan: async () => {},
+}));
+
+const { default: Effect } = await import('../src/screens/Effect.svelte');
+const { i18n } = await import('../src/lib/i18n.svelte');
+
+describe('the Effectiveness screen', () => {
+  beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
+
+  it('shows the three tiers apart, the estimate as an estimate beside the naive figure, and why one is missing', async () => {
+    render(Effect);
+    await screen.findByTestId('effect-kpis');
+    expect(screen.getByTestId('effect-kpis').textContent).toContain('31 / 60');
+    expect(screen.getByTestId('effect-unconfirmed').textContent).toContain('prosecutor-submission');
+    expect(screen.getByTestId('effect-verification').textContent).toContain('25');
+    const estimates = screen.getByTestId('effect-estimates');
+    expect(estimates.textContent).toContain('оценка, не подсчёт');
+    const row = estimates.querySelector('[data-effect="all/violations_per_inspection"]')!;
+    expect(row.textContent).toContain('0.77');
+    expect(row.textContent).toContain('0.54');
+    expect(row.textContent).toContain('на 23% меньше');
+    expect(estimates.textContent).toContain('Оценки нет: объектов с актом и данными после него 12');
+    expect(screen.getByTestId('effect-provenance').textContent).toContain('476');
+  });
+
+  it('sends the filters as the request', async () => {
+    render(Effect);
+    await screen.findByTestId('effect-kpis');
+    await fireEvent.change(screen.getByTestId('effect-kind'), { target: { value: 'protest' } });
+    await fireEvent.click(screen.getByTestId('effect-compute'));
+    await waitFor(() => expect(calls.at(-1)?.params).toEqual({ kind: 'protest', district: null, horizon_days: 365 }));
+  });
+
+  it('speaks Kazakh and English', async () => {
+    for (const [lang, badge] of [['kk', 'баға, санау емес'], ['en', 'an estimate, not a count']] as const) {
+      i18n.lang = lang;
+      const { unmount } = render(Effect);
+      await screen.findByTestId('effect-estimates');
+      expect(screen.getByTestId('effect-estimates').textContent).toContain(badge);
+      unmount();
+    }
+  });
+});
