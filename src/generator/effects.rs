@@ -112,9 +112,9 @@ mod tests {
         assert!(!a.acts.is_empty());
         for act in &a.acts {
             // A bad inspection in the 60 days before every act (the act's trigger).
-            let spike = a.inspections[act.object].iter().any(|(d, v)| {
-                *d < act.issued_on && (act.issued_on - *d).num_days() <= 60 && *v >= ACT_THRESHOLD
-            });
+            let spike = a.inspections[act.object]
+                .iter()
+                .any(|(d, v)| *d < act.issued_on && (act.issued_on - *d).num_days() <= 60 && *v >= ACT_THRESHOLD);
             assert!(spike, "{act:?}");
             assert!(act.trigger.is_none_or(|t| a.inspections[act.object].iter().any(|(d, _)| *d == t)));
         }
