@@ -256,7 +256,7 @@ enum Command {
         action: Option<cli::effect::EffectAction>,
         /// Only acts of this kind (protest, submission, order, warning).
         #[arg(long, value_parser = cli::effect::act_kind)]
-        kind: Option<ekn::acts::ActKind>,
+        kind: Option<api::ActKind>,
         /// Only objects whose KATO code starts with this (a region 19, a district 1920).
         #[arg(long)]
         district: Option<String>,

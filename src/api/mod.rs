@@ -45,6 +45,8 @@ mod wire;
 
 pub use wire::{host, rpc};
 
+pub use crate::analytics::effect::EffectOutcome;
+pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
 pub use crate::analytics::power::PowerReport;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
@@ -60,7 +62,8 @@ pub use analytics::anomalies::{
     UnitsJudged,
 };
 pub use analytics::effect::{
-    EffectEntry, EffectReport, EffectRequest, KpiFunnelPoint, Kpis, Proportion, StatusCounts, VerificationCounts,
+    effect_study, export_effect_world, EffectEntry, EffectReport, EffectRequest, KpiFunnelPoint, Kpis, Proportion,
+    StatusCounts, VerificationCounts,
 };
 pub use analytics::plan::PlanSink;
 pub use analytics::risk::{

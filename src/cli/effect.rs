@@ -7,10 +7,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Subcommand;
-use ekn::acts::ActKind;
-use ekn::analytics::effect::EffectOutcome;
-use ekn::analytics::effect_study::StudyRow;
-use ekn::api::{self, ApiError, EffectReport, EffectRequest, Proportion};
+use ekn::api::ActKind;
+use ekn::api::{self, ApiError, EffectOutcome, EffectReport, EffectRequest, EffectStudyRow, Proportion};
 
 use super::print;
 
@@ -56,53 +54,14 @@ pub fn run_study(seeds: u64, objects: usize, export: Option<PathBuf>, json: bool
         return Err(ApiError::invalid("a study has 1 to 10,000 seeds of 100 to 1,000,000 objects"));
     }
     if let Some(dir) = &export {
-        export_world(dir, objects)?;
+        api::export_effect_world(dir, objects)?;
     }
-    let rows = ekn::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], 365);
+    let rows = api::effect_study(seeds, objects);
     if json {
         return print(true, &rows, render_study);
     }
     println!("Effect estimator on generated worlds: {seeds} seed(s) × {objects} objects per planted ratio");
     print(false, &rows, render_study)
-}
-
-/// One world's matched units as CSV (one file per outcome) and its estimate as JSON.
-fn export_world(dir: &std::path::Path, objects: usize) -> Result<(), ApiError> {
-    use ekn::analytics::effect::{figures, match_units};
-    use ekn::generator::effects::{make, EffectWorld};
-    let io = |e: std::io::Error| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let panel = make(EffectWorld { objects, planted_ratio: 0.75, seed: 0 });
-    let mut estimates = Vec::new();
-    for m in match_units(&panel, &|_| true, 365) {
-        let name = match m.outcome {
-            EffectOutcome::ViolationsPerInspection => "violations",
-            EffectOutcome::AppealsPerQuarter => "appeals",
-        };
-        let mut csv = String::from("object,weight,treated,y_pre,e_pre,y_post,e_post,y_early,e_early,y_late,e_late\n");
-        for u in &m.units {
-            let _ = writeln!(
-                csv,
-                "{},{},{},{},{},{},{},{},{},{},{}",
-                u.object,
-                u.weight,
-                u8::from(u.treated),
-                u.y_pre,
-                u.e_pre,
-                u.y_post,
-                u.e_post,
-                u.y_early,
-                u.e_early,
-                u.y_late,
-                u.e_late
-            );
-        }
-        std::fs::write(dir.join(format!("{name}.csv")), csv).map_err(io)?;
-        estimates.push((name, figures(m.outcome, &m.units, m.without_trigger, m.unmatched)));
-    }
-    let json = serde_json::to_string_pretty(&estimates.into_iter().collect::<std::collections::BTreeMap<_, _>>())
-        .map_err(|e| ApiError::new(api::ErrorCode::Internal, e.to_string()))?;
-    std::fs::write(dir.join("ekn-estimate.json"), json).map_err(io)
 }
 
 fn share(p: &Proportion) -> String {
@@ -209,7 +168,7 @@ pub fn render_report(r: &EffectReport) -> String {
     out
 }
 
-fn render_study(rows: &Vec<StudyRow>) -> String {
+fn render_study(rows: &Vec<EffectStudyRow>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,

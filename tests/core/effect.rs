@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use ekn::acts::ActKind;
-use ekn::analytics::effect::EffectOutcome;
+use ekn::api::EffectOutcome;
 use ekn::api::{EffectRequest, Session};
 use ekn::domain::records::DataKind;
 

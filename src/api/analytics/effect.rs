@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::acts::ActKind;
-use crate::analytics::effect::{self, ActEvent, ObjectFacts, Panel, EFFECT_METHOD};
-use crate::api::{ApiError, Session};
+use crate::analytics::effect::{self, ActEvent, EffectOutcome, ObjectFacts, Panel, EFFECT_METHOD};
+use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::facts::{date_of, district_text};
 use crate::domain::verification::{verify_rows, ActFacts, AppealRow, InspectionRow, VerificationStatus};
 use crate::domain::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
@@ -397,7 +397,57 @@ impl Session {
             journal: self.store.journal_head()?.map(|(seq, hash)| JournalPoint { seq, hash }),
         })
     }
+}
 
+/// `ekn effect study`: the estimator over `seeds` generated worlds of `objects` objects for each
+/// planted ratio (none, −10 %, −25 %, −40 %), over the default horizon.
+pub fn effect_study(seeds: u64, objects: usize) -> Vec<crate::analytics::effect_study::StudyRow> {
+    crate::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], DEFAULT_HORIZON_DAYS)
+}
+
+/// `ekn effect study --export`: one generated world's matched units (planted −25 %, seed 0) as CSV,
+/// one file per outcome, and ЭКН's estimate as JSON, for an independent implementation to fit
+/// (scripts/effect/oracle.py).
+pub fn export_effect_world(dir: &std::path::Path, objects: usize) -> Result<(), ApiError> {
+    use crate::analytics::effect::{figures, match_units};
+    use crate::generator::effects::{make, EffectWorld};
+    use std::fmt::Write as _;
+    let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let panel = make(EffectWorld { objects, planted_ratio: 0.75, seed: 0 });
+    let mut estimates = Vec::new();
+    for m in match_units(&panel, &|_| true, 365) {
+        let name = match m.outcome {
+            EffectOutcome::ViolationsPerInspection => "violations",
+            EffectOutcome::AppealsPerQuarter => "appeals",
+        };
+        let mut csv = String::from("object,weight,treated,y_pre,e_pre,y_post,e_post,y_early,e_early,y_late,e_late\n");
+        for u in &m.units {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{},{},{},{},{}",
+                u.object,
+                u.weight,
+                u8::from(u.treated),
+                u.y_pre,
+                u.e_pre,
+                u.y_post,
+                u.e_post,
+                u.y_early,
+                u.e_early,
+                u.y_late,
+                u.e_late
+            );
+        }
+        std::fs::write(dir.join(format!("{name}.csv")), csv).map_err(io)?;
+        estimates.push((name, figures(m.outcome, &m.units, m.without_trigger, m.unmatched)));
+    }
+    let json = serde_json::to_string_pretty(&estimates.into_iter().collect::<std::collections::BTreeMap<_, _>>())
+        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    std::fs::write(dir.join("ekn-estimate.json"), json).map_err(io)
+}
+
+impl Session {
     /// Each object's risk decile (0–9) by its latest score among the scored, or `None`.
     fn risk_deciles(&self, subject_of: &HashMap<&str, usize>) -> Result<Vec<Option<u8>>, ApiError> {
         let mut scored: Vec<(f64, usize)> = self
