@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use statrs::distribution::{Beta, ContinuousCDF};
 
 use crate::acts::ActKind;
 use crate::analytics::effect::{self, ActEvent, EffectOutcome, ObjectFacts, Panel, EFFECT_METHOD};
@@ -135,15 +134,11 @@ pub struct EffectReport {
 const Z95: f64 = 1.959_963_984_540_054;
 const Z998: f64 = 3.090_232_306_167_813;
 
-/// The exact binomial interval for `k` of `n`.
+/// The exact binomial (Clopper–Pearson) interval for `k` of `n`: the anomalies' ratio interval on a
+/// proportion whose expectation is its own denominator.
 fn clopper_pearson(k: u64, n: u64) -> Option<[f64; 2]> {
-    if n == 0 {
-        return None;
-    }
     let (k, n) = (k as f64, n as f64);
-    let lo = if k == 0.0 { 0.0 } else { Beta::new(k, n - k + 1.0).ok()?.inverse_cdf(0.025) };
-    let hi = if k == n { 1.0 } else { Beta::new(k + 1.0, n - k).ok()?.inverse_cdf(0.975) };
-    Some([lo, hi])
+    crate::analytics::anomalies::ratio_interval(k, n, Some(n)).map(|(lo, hi)| [lo, hi])
 }
 
 fn proportion(k: u64, n: u64) -> Proportion {
