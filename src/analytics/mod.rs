@@ -15,3 +15,4 @@ pub mod practices;
 pub mod risk;
 pub mod similar;
 pub mod text;
+pub mod verification;

@@ -77,8 +77,8 @@ pub struct CaseScreen {
     /// What became of the issued acts (oldest first), and what read answers propose for them.
     pub act_outcomes: Vec<crate::store::ActOutcomeRow>,
     pub outcome_proposals: Vec<crate::api::OutcomeProposal>,
-    /// What later registry data say of each issued act over a year (`domain::verification`).
-    pub act_verifications: Vec<crate::domain::verification::ActVerification>,
+    /// What later registry data say of each issued act over a year (`analytics::verification`).
+    pub act_verifications: Vec<crate::analytics::verification::ActVerification>,
     /// Every task about the object (open first, then by due date).
     pub tasks: Vec<TaskView>,
     pub suggestion: Option<Suggestion>,
@@ -245,8 +245,12 @@ impl Session {
         let issued_acts = self.store.issued_acts(subject_id)?;
         let act_outcomes = self.store.act_outcomes_of_subject(subject_id)?;
         let outcome_proposals = self.outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
-        let act_verifications =
-            self.act_verifications(&card, &issued_acts, crate::domain::verification::DEFAULT_HORIZON_DAYS);
+        let act_verifications = self.act_verifications(
+            &card,
+            &issued_acts,
+            &act_outcomes,
+            crate::analytics::verification::DEFAULT_HORIZON_DAYS,
+        );
         let suggestion = self.suggest_for_subject(&bin)?;
         let journal = self.journal(&crate::api::JournalQuery {
             object: Some(bin.clone()),

@@ -161,7 +161,7 @@ fn render_act(d: &ActDetail) -> String {
     }
     let v = &d.verification;
     let _ = writeln!(out, "  later data, {} to {} ({} days; {}):", v.from, v.until, v.horizon_days, v.rule);
-    for (what, check) in [("next inspection", &v.next_inspection), ("appeals", &v.appeals)] {
+    for (what, check) in v.checks() {
         let status =
             serde_json::to_value(check.status).ok().and_then(|s| s.as_str().map(str::to_string)).unwrap_or_default();
         let _ = writeln!(

@@ -125,7 +125,12 @@ pub fn render_report(r: &EffectReport) -> String {
     );
     let v = &r.verification;
     let _ = writeln!(out, "\n2. Promised against done (later data, {})", v.rule);
-    for (name, c) in [("next inspection", &v.next_inspection), ("appeals", &v.appeals)] {
+    for (name, c) in [
+        ("next inspection", &v.next_inspection),
+        ("appeals", &v.appeals),
+        ("appeals of its category", &v.category_appeals),
+        ("returning applicant", &v.returning_applicant),
+    ] {
         let _ =
             writeln!(out, "  {name}: {} verified, {} contradicted, {} no data", c.verified, c.contradicted, c.no_data);
     }

@@ -230,7 +230,7 @@ fn render_detail(d: &TaskDetail) -> String {
     let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
     if let Some(v) = &d.act_verification {
         let _ = writeln!(out, "  the act, in later data {} to {} ({}):", v.from, v.until, v.rule);
-        for (what, check) in [("next inspection", &v.next_inspection), ("appeals", &v.appeals)] {
+        for (what, check) in v.checks() {
             let status = serde_json::to_value(check.status)
                 .ok()
                 .and_then(|s| s.as_str().map(str::to_string))

@@ -117,6 +117,10 @@ pub struct AppealView {
     pub source: Provenance,
     /// The destruction act that cleared this appeal's personal data (its text, applicant).
     pub destroyed_by: Option<String>,
+    /// The SimHash of the masked text, for telling the same matter from another (never shown).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub simhash: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]

@@ -22,4 +22,3 @@ pub mod sync;
 pub mod tasks;
 pub mod territory;
 pub mod triage;
-pub mod verification;

@@ -105,7 +105,8 @@ impl Store {
                         AND (e.received < a.received OR (e.received = a.received AND e.appeal_no < a.appeal_no))
                       ORDER BY e.received, e.appeal_no LIMIT 1),
                     (SELECT x.act_number FROM destroyed_records d JOIN destructions x ON x.id = d.destruction_id
-                      WHERE d.record_kind = 'appeal' AND d.record_key = a.appeal_no)
+                      WHERE d.record_kind = 'appeal' AND d.record_key = a.appeal_no),
+                    a.text_simhash
              FROM appeals a
              WHERE a.subject_id = ?1
              ORDER BY a.received, a.appeal_no",
@@ -128,6 +129,7 @@ impl Store {
                 source: Provenance { import_id: r.get(10)?, line: r.get::<_, i64>(11)? as u64 },
                 repeats: r.get(12)?,
                 destroyed_by: r.get(13)?,
+                simhash: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

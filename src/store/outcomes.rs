@@ -127,6 +127,9 @@ impl Write<'_> {
     }
 }
 
+/// An appeal's applicant pseudonym and text SimHash, as stored.
+pub type AppealIdentity = (Option<String>, Option<i64>);
+
 /// An issued act as the effectiveness report reads it (every act, without its texts).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActForReport {
@@ -180,6 +183,19 @@ impl Store {
             })?
             .collect::<Result<Vec<_>, _>>()?;
         Ok((acts, outcomes))
+    }
+
+    /// The applicant's pseudonym and the text's SimHash of each appeal about an object that has
+    /// an act, by appeal number — what the returning-applicant check reads beyond the analytics
+    /// registry (which carries neither), for the acted-on objects only.
+    pub fn appeal_identities_of_acted(&self) -> Result<std::collections::HashMap<String, AppealIdentity>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT appeal_no, applicant_pseudonym, text_simhash FROM appeals
+             WHERE subject_id IN (SELECT subject_id FROM acts_issued)
+               AND (applicant_pseudonym IS NOT NULL OR text_simhash IS NOT NULL)",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Each scored object's latest risk score (by BIN), for matching by risk decile.

@@ -21,6 +21,7 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     // Sixty inspected companies, each given an act three weeks after its last inspection before
     // June 2025, with outcomes in a fixed rotation.
     let mut csv = String::from("act_no,bin,kind,issued_on,category,outcome,outcome_on,registry_no\n");
+    let mut bins = Vec::new();
     let (mut acts, mut satisfied, mut partly, mut answered, mut protests_decided, mut upheld) = (0, 0, 0, 0, 0, 0);
     let cutoff: chrono::NaiveDate = "2025-06-01".parse().unwrap();
     for hit in s.search("ТОО", 500).unwrap().subjects {
@@ -48,7 +49,10 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
             _ => {}
         }
         let on = if outcome.is_empty() { String::new() } else { on.to_string() };
-        let _ = writeln!(csv, "E-{acts},{},{kind},{issued},wages,{outcome},{on},{}", hit.bin, last.registry_no);
+        // Half name a category of the appeals taxonomy, half one it does not know.
+        let category = ["Трудовые права", "wages"][acts % 2];
+        let _ = writeln!(csv, "E-{acts},{},{kind},{issued},{category},{outcome},{on},{}", hit.bin, last.registry_no);
+        bins.push(hit.bin.clone());
         acts += 1;
     }
     assert_eq!(acts, 60, "the demo has sixty inspected companies");
@@ -70,9 +74,24 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     assert!(!k.unconfirmed_norms.is_empty(), "the prosecutor's periods are not yet confirmed, and the report says so");
     assert!(k.funnel.iter().all(|p| p.denominator > 0));
     let v = &report.verification;
-    for c in [&v.next_inspection, &v.appeals] {
+    for c in [&v.next_inspection, &v.appeals, &v.category_appeals, &v.returning_applicant] {
         assert_eq!(c.verified + c.contradicted + c.no_data, 60, "every act is verified, contradicted or without data");
     }
+    assert!(v.category_appeals.no_data >= 30, "a category the taxonomy does not know verifies nothing");
+    assert!(v.returning_applicant.no_data >= 60 - satisfied, "only a satisfied answer can be contradicted by a return");
+    // The report's counts are the cards' verifications summed: the same rules over the same rows,
+    // whether read from the analytics registry or from each card.
+    let mut from_cards = [[0u64; 3]; 4];
+    for bin in &bins {
+        for verification in s.case_screen(bin, s.today()).unwrap().act_verifications {
+            for (i, (_, check)) in verification.checks().into_iter().enumerate() {
+                from_cards[i][check.status as usize] += 1;
+            }
+        }
+    }
+    let counted = [&v.next_inspection, &v.appeals, &v.category_appeals, &v.returning_applicant]
+        .map(|c| [c.verified, c.contradicted, c.no_data]);
+    assert_eq!(from_cards, counted, "the card's verification and the report's counts agree");
     // Both outcomes for all acts, then per kind; each an estimate, with a figure or the reason.
     let all: Vec<_> = report.effects.iter().filter(|e| e.kind == "all" && e.scope == "all").collect();
     assert_eq!(

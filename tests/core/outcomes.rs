@@ -124,7 +124,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     assert!(confirmed.proposals.is_empty(), "a recorded proposal is not proposed again");
 
     // What later data say is computed from the card's rows (the verification's own rules are unit
-    // tested in domain::verification); the demo object's inspections and appeals decide which.
+    // tested in analytics::verification); the demo object's inspections and appeals decide which.
     let v = s.act_detail_over(act.id, Some(3650)).unwrap().verification;
     assert_eq!(
         Some(v.from.to_string()),

@@ -94,9 +94,11 @@ function answer(): CaseScreen {
       measures: { disciplined: 2, admin_cases: null, restored_tiyn: 15000000, eliminated: true }, document: null, source: 'person', author: 'Иванов В.', at: '2025-04-01T10:00:00Z' }],
     outcome_proposals: [{ act_id: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), file_name: 'жауап.pdf', fact_id: 77,
       why: 'the answer replies to the act\'s number' }],
-    act_verifications: [{ act_id: 3, from: '2025-04-16', until: '2026-04-16', horizon_days: 365, rule: 'verify-2026.11.1',
-      next_inspection: { status: 'contradicted', why: 'the next inspection found 2 violation(s)', rows: ['R-9'] },
-      appeals: { status: 'no_data', why: 'no appeal before', rows: [] } }],
+    act_verifications: [{ act_id: 3, from: '2025-04-16', until: '2026-04-16', horizon_days: 365, rule: 'verify-2026.11.2',
+      next_inspection: { status: 'contradicted', reason: { code: 'inspection_found', date: '2025-09-02', violations: 2 }, why: 'the next inspection found 2 violation(s)', rows: ['R-9'] },
+      appeals: { status: 'no_data', reason: { code: 'nothing_to_stop', horizon_days: 365 }, why: 'no appeal before', rows: [] },
+      category_appeals: { status: 'no_data', reason: { code: 'category_unknown', label: 'wages' }, why: 'unknown', rows: [] },
+      returning_applicant: { status: 'contradicted', reason: { code: 'applicant_returned', applicants: 1, satisfied_on: '2025-04-01', window_days: 90 }, why: 'back', rows: ['A-7'] } }],
     tasks: [taskView({ id: 5, status: 'done', done_on: '2026-10-10', urgency: null })],
     suggestion: { after_task: 5, kind: 'inspection_check', stage: 'inspection', reason: 'information gathered' },
     journal: [
@@ -187,8 +189,14 @@ describe('CaseCard', () => {
     expect(block.textContent).toContain('150');
     expect(block.textContent).toContain('«жауап.pdf» құжаты ұсынады');
     const verification = block.querySelector('[data-testid="act-verification"]')!;
-    expect(verification.querySelector('[data-check="inspection"]')!.textContent).toContain('теріске шығарылды (R-9)');
+    expect(verification.querySelector('[data-check="inspection"]')!.textContent).toContain('теріске шығарылды');
+    expect(verification.querySelector('[data-check="inspection"]')!.textContent).toContain('(R-9)');
+    expect(verification.querySelector('[data-check="inspection"]')!.textContent).toContain('келесі тексеру (02.09.2025) анықтаған бұзушылықтар: 2');
     expect(verification.querySelector('[data-check="appeals"]')!.textContent).toContain('дерек жоқ');
+    expect(verification.querySelector('[data-check="category_appeals"]')!.textContent).toContain('актінің «wages» санаты өтініштер жіктеуішінде жоқ');
+    expect(verification.querySelector('[data-check="returning"]')!.textContent).toContain('теріске шығарылды');
+    expect(verification.querySelector('[data-check="returning"]')!.textContent).toContain('(A-7)');
+    expect(verification.textContent).not.toContain('the next inspection');
     await fireEvent.click(container.querySelector('[data-testid="outcome-accept"]')!);
     await waitFor(() => expect(calls.some((c) => c.method === 'act_outcome')).toBe(true));
     expect(calls.find((c) => c.method === 'act_outcome')!.params).toEqual({

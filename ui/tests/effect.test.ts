@@ -22,7 +22,8 @@ const report: EffectReport = {
     unconfirmed_norms: ['prosecutor-submission'], without_period: 0,
     funnel: [{ kpi: 'answered_in_time', district: '1920', numerator: 10, denominator: 20, share: 0.5, inside95: true, inside998: true }],
   },
-  verification: { next_inspection: { verified: 20, contradicted: 25, no_data: 15 }, appeals: { verified: 5, contradicted: 9, no_data: 46 }, rule: 'verify-2026.11.1' },
+  verification: { next_inspection: { verified: 20, contradicted: 25, no_data: 15 }, appeals: { verified: 5, contradicted: 9, no_data: 46 },
+    category_appeals: { verified: 2, contradicted: 3, no_data: 55 }, returning_applicant: { verified: 4, contradicted: 7, no_data: 49 }, rule: 'verify-2026.11.2' },
   effects: [
     { kind: 'all', scope: 'all', outcome: 'violations_per_inspection', ...figures },
     { kind: 'protest', scope: 'all', outcome: 'appeals_per_quarter', ...figures, n_treated: 12, ratio: null, ci95: null, pre_trend_p: null, mde: null,
@@ -56,6 +57,8 @@ describe('the Effectiveness screen', () => {
     expect(screen.getByTestId('effect-kpis').textContent).toContain('31 / 60');
     expect(screen.getByTestId('effect-unconfirmed').textContent).toContain('prosecutor-submission');
     expect(screen.getByTestId('effect-verification').textContent).toContain('25');
+    const returning = screen.getByTestId('effect-verification').querySelector('[data-check="verify.returning"]')!;
+    expect(returning.textContent).toContain('7');
     const estimates = screen.getByTestId('effect-estimates');
     expect(estimates.textContent).toContain('оценка, не подсчёт');
     const row = estimates.querySelector('[data-effect="all/violations_per_inspection"]')!;

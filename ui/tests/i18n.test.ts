@@ -58,6 +58,8 @@ const ENUM_KEYS: Record<string, string[]> = {
   // Every problem an evidence package's check names, and every act kind (its code has a hyphen).
   bag: [...readFileSync(join(import.meta.dirname, '../src/lib/types/BagProblem.ts'), 'utf8').matchAll(/"problem": "([a-z_]+)"/g)].map((m) => m[1]),
   actkind: ['submission', 'protest', 'order', 'warning', 'appeal-answer'],
+  // Every reason a check of what later data say of an act can give.
+  'verify.reason': [...readFileSync(join(import.meta.dirname, '../src/lib/types/VerificationReason.ts'), 'utf8').matchAll(/"code": "([a-z_]+)"/g)].map((m) => m[1]),
 };
 
 describe('translations', () => {

@@ -7,11 +7,13 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::analytics::verification::{
+    satisfied_on, verify, ActCategory, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS,
+};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
 use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
 use crate::domain::reconcile::folded_number;
-use crate::domain::verification::{verify, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS};
 use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
 
 /// Recording one outcome of an act (also the rpc's `act_outcome` parameters).
@@ -142,15 +144,22 @@ impl Session {
         &self,
         card: &crate::domain::card::Card,
         acts: &[IssuedAct],
+        outcomes: &[ActOutcomeRow],
         horizon_days: u64,
     ) -> Vec<ActVerification> {
         let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
         acts.iter()
             .filter_map(|a| {
+                let mut own: Vec<&ActOutcomeRow> = outcomes.iter().filter(|o| o.act_id == a.id).collect();
+                own.sort_by_key(|o| o.id);
                 let facts = ActFacts {
                     act_id: a.id,
                     issued_on: day(&a.issued_on)?,
                     response_due: a.response_due.as_deref().and_then(day),
+                    category: ActCategory::of(a.category.as_deref()),
+                    satisfied_on: satisfied_on(
+                        own.iter().filter_map(|o| Some((o.stage.as_str(), o.result.as_str(), day(&o.on)?))),
+                    ),
                 };
                 Some(verify(&facts, &card.inspections, &card.appeals, horizon_days, self.today()))
             })
@@ -167,7 +176,7 @@ impl Session {
         let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
         let card = self.card_content(&bin)?;
         let verification = self
-            .act_verifications(&card, std::slice::from_ref(&act), horizon)
+            .act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
             .pop()
             .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
         self.note_card_part(&bin, &format!("act {act_id}"))?;
@@ -177,10 +186,11 @@ impl Session {
     /// What later data say of an act over the default horizon, without logging a card read (a
     /// part of a task's detail).
     pub(in crate::api) fn act_verification_of(&self, act_id: i64) -> Result<ActVerification, ApiError> {
-        let (bin, _, act) = self.act_of(act_id)?;
+        let (bin, subject_id, act) = self.act_of(act_id)?;
         let card =
             self.store.card(&bin)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
-        self.act_verifications(&card, std::slice::from_ref(&act), DEFAULT_HORIZON_DAYS)
+        let outcomes = self.store.act_outcomes_of_subject(subject_id)?;
+        self.act_verifications(&card, std::slice::from_ref(&act), &outcomes, DEFAULT_HORIZON_DAYS)
             .pop()
             .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))
     }

@@ -14,10 +14,12 @@ use sha2::{Digest, Sha256};
 
 use crate::acts::ActKind;
 use crate::analytics::effect::{self, ActEvent, EffectOutcome, ObjectFacts, Panel, EFFECT_METHOD};
+use crate::analytics::verification::{
+    satisfied_on, verify_rows, ActCategory, ActFacts, AppealRow, InspectionRow, VerificationStatus,
+};
+use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::facts::{date_of, district_text};
-use crate::domain::verification::{verify_rows, ActFacts, AppealRow, InspectionRow, VerificationStatus};
-use crate::domain::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 
 /// What the report is asked for (all acts, over the default horizon, unless narrowed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -83,6 +85,10 @@ pub struct Kpis {
 pub struct VerificationCounts {
     pub next_inspection: StatusCounts,
     pub appeals: StatusCounts,
+    /// The appeals of each act's violation category.
+    pub category_appeals: StatusCounts,
+    /// An earlier applicant returning within 90 days of a "satisfied" answer.
+    pub returning_applicant: StatusCounts,
     pub rule: String,
 }
 
@@ -228,13 +234,23 @@ impl Session {
         };
         let deciles = self.risk_deciles(&subject_of)?;
 
-        // Acts: the latest outcome at each stage.
+        // Acts: the latest outcome at each stage, and the day of a "satisfied" latest answer.
         let mut latest: HashMap<(i64, &str), (&str, NaiveDate)> = HashMap::new();
+        let mut satisfied: HashMap<i64, Option<NaiveDate>> = HashMap::new();
         for o in &outcomes {
             if let Some(on) = date(&o.on) {
                 latest.insert((o.act_id, o.stage.as_str()), (o.result.as_str(), on));
+                if o.stage == "answer" {
+                    satisfied.insert(o.act_id, satisfied_on([(o.stage.as_str(), o.result.as_str(), on)]));
+                }
             }
         }
+        // What the category and returning-applicant checks read: appeals' categories as the
+        // taxonomy's codes, and the acted-on objects' applicants and text fingerprints.
+        let taxonomy = crate::domain::triage::Taxonomy::builtin();
+        let category_codes: Vec<Option<&str>> =
+            registry.categories.iter().map(|label| taxonomy.resolve(label).map(|c| c.code.as_str())).collect();
+        let identities = self.store.appeal_identities_of_acted()?;
         let mut digest = Sha256::new();
         digest.update(crate::api::analytics::risk::registry_digest(&registry).as_bytes());
         for a in &acts {
@@ -294,16 +310,31 @@ impl Session {
                 .collect();
             let appeal_list: Vec<AppealRow<'_>> = appeal_rows[s]
                 .iter()
-                .map(|&i| AppealRow {
-                    received: date_of(registry.appeals[i].received),
-                    appeal_no: &registry.appeals[i].appeal_no,
+                .map(|&i| {
+                    let appeal = &registry.appeals[i];
+                    let (applicant, simhash) =
+                        identities.get(&*appeal.appeal_no).map(|(p, h)| (p.as_deref(), *h)).unwrap_or((None, None));
+                    AppealRow {
+                        received: date_of(appeal.received),
+                        appeal_no: &appeal.appeal_no,
+                        applicant,
+                        simhash: simhash.map(|h| h as u64),
+                        category: appeal.category.and_then(|c| category_codes[c as usize]),
+                    }
                 })
                 .collect();
-            let facts =
-                ActFacts { act_id: a.id, issued_on: issued, response_due: a.response_due.as_deref().and_then(date) };
+            let facts = ActFacts {
+                act_id: a.id,
+                issued_on: issued,
+                response_due: a.response_due.as_deref().and_then(date),
+                category: ActCategory::of(a.category.as_deref()),
+                satisfied_on: satisfied.get(&a.id).copied().flatten(),
+            };
             let v = verify_rows(&facts, &rows, &appeal_list, horizon, today);
             verification.next_inspection.add(v.next_inspection.status);
             verification.appeals.add(v.appeals.status);
+            verification.category_appeals.add(v.category_appeals.status);
+            verification.returning_applicant.add(v.returning_applicant.status);
         }
         days_to_answer.sort_by(f64::total_cmp);
         let (median, median_ci) = median_with_interval(&days_to_answer);

@@ -82,10 +82,10 @@ pub struct TaskDetail {
     pub log: Vec<LogEntry>,
     pub suggestion: Option<Suggestion>,
     /// For an act's control-of-execution task: what later registry data say of the act
-    /// (`domain::verification`), so the person ticking it sees whether the act worked.
+    /// (`analytics::verification`), so the person ticking it sees whether the act worked.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub act_verification: Option<crate::domain::verification::ActVerification>,
+    pub act_verification: Option<crate::analytics::verification::ActVerification>,
 }
 
 /// A task ready to be written: everything read and computed before the write begins.

@@ -12,4 +12,12 @@ from: string,
 /**
  * The last day of the horizon.
  */
-until: string, horizon_days: number, next_inspection: VerificationCheck, appeals: VerificationCheck, rule: string, };
+until: string, horizon_days: number, next_inspection: VerificationCheck, appeals: VerificationCheck, 
+/**
+ * The appeals of the act's violation category only.
+ */
+category_appeals: VerificationCheck, 
+/**
+ * Whether an earlier applicant came back within 90 days of a "satisfied" answer.
+ */
+returning_applicant: VerificationCheck, rule: string, };

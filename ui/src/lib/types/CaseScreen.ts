@@ -31,7 +31,7 @@ act_checklists: Array<ActChecklist>, attachments: Array<Attachment>, issued_acts
  */
 act_outcomes: Array<ActOutcomeRow>, outcome_proposals: Array<OutcomeProposal>, 
 /**
- * What later registry data say of each issued act over a year (`domain::verification`).
+ * What later registry data say of each issued act over a year (`analytics::verification`).
  */
 act_verifications: Array<ActVerification>, 
 /**

@@ -17,7 +17,7 @@ import type { Urgency } from "./Urgency";
 export type TaskDetail = { rule: RuleView, suspensions: Array<Suspension>, explanation: Deadline, log: Array<LogEntry>, suggestion: Suggestion | null, 
 /**
  * For an act's control-of-execution task: what later registry data say of the act
- * (`domain::verification`), so the person ticking it sees whether the act worked.
+ * (`analytics::verification`), so the person ticking it sees whether the act worked.
  */
 act_verification?: ActVerification, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, 
 /**

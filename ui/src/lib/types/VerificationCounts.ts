@@ -4,4 +4,12 @@ import type { StatusCounts } from "./StatusCounts";
 /**
  * Tier 2: what later data say of the acts, counted per check.
  */
-export type VerificationCounts = { next_inspection: StatusCounts, appeals: StatusCounts, rule: string, };
+export type VerificationCounts = { next_inspection: StatusCounts, appeals: StatusCounts, 
+/**
+ * The appeals of each act's violation category.
+ */
+category_appeals: StatusCounts, 
+/**
+ * An earlier applicant returning within 90 days of a "satisfied" answer.
+ */
+returning_applicant: StatusCounts, rule: string, };
