@@ -56,6 +56,7 @@ pub use crate::store::DocumentHit;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use acts::outcomes::{parse_measures, ActDetail, ActOutcomeRequest, OutcomeProposal};
+pub use acts::precedents::{OutcomeTally, Precedent, PrecedentRequest, Precedents};
 pub use acts::{ActDraft, ActDraftRequest, ActIssueRequest, ActIssued};
 pub use analytics::anomalies::{
     power_study, AnomalyDetail, AnomalyReport, AnomalyReview, EvidenceAppeal, EvidenceInspection, ListedAnomaly,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use ekn::api::{
     ActDetail, ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ActOutcomeRequest, ApiError, ErrorCode,
-    Session, TemplateCheck,
+    PrecedentRequest, Precedents, Session, TemplateCheck,
 };
 use ekn::domain::outcomes::{ActResult, ActStage};
 
@@ -77,6 +77,13 @@ pub enum ActAction {
         /// An attached document (its SHA-256, from `ekn evidence attach`) that is the act issued.
         #[arg(long)]
         document: Option<String>,
+        /// The violation's category (the appeals taxonomy's code or name), for its later appeals
+        /// and its precedents.
+        #[arg(long)]
+        category: Option<String>,
+        /// The journal entry of the draft it is issued from (default: the latest unused draft).
+        #[arg(long)]
+        draft: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -101,6 +108,24 @@ pub enum ActAction {
         /// The confirmed `outcome` fact of a read answer this records (see `ekn act show`).
         #[arg(long)]
         from_fact: Option<i64>,
+        /// The act was returned (rejected, withdrawn) or overturned for a formal defect.
+        #[arg(long)]
+        formal_defect: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The earlier acts of a kind most like one drafted for an object (the same violation
+    /// category, the same activity), each with what became of it, and their outcomes counted.
+    Precedents {
+        bin: String,
+        #[arg(long)]
+        kind: String,
+        /// The violation's category (the appeals taxonomy's code or name).
+        #[arg(long)]
+        category: Option<String>,
+        /// How many to list (default 10, at most 50).
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long)]
         json: bool,
     },
@@ -146,6 +171,9 @@ fn render_act(d: &ActDetail) -> String {
         }
         if let Some(e) = m.eliminated {
             said.push(if e { "violation eliminated".into() } else { "violation not eliminated".into() });
+        }
+        if o.formal_defect {
+            said.push("for a formal defect".into());
         }
         let _ = writeln!(
             out,
@@ -232,6 +260,39 @@ pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
     out
 }
 
+fn render_precedents(p: &Precedents) -> String {
+    let mut out = format!(
+        "Earlier {} acts like this one ({}; category {}, OKED {}): {} matching\n",
+        p.kind.code(),
+        p.rule,
+        p.category.as_deref().unwrap_or("—"),
+        p.oked.as_deref().unwrap_or("—"),
+        p.matching
+    );
+    let t = &p.tally;
+    let _ = writeln!(
+        out,
+        "  answers: {} satisfied, {} partly, {} rejected, {} withdrawn, {} without an answer; courts: {} upheld, {} overturned; {} for a formal defect",
+        t.satisfied, t.partly, t.rejected, t.withdrawn, t.no_answer, t.upheld, t.overturned, t.formal_defects
+    );
+    for a in &p.similar {
+        let _ = writeln!(
+            out,
+            "  #{}{} of {}{} [{}]: {}{}{}{}",
+            a.act_id,
+            a.number.as_deref().map(|n| format!(" № {n}")).unwrap_or_default(),
+            a.issued_on,
+            if a.same_object { ", this object" } else { "" },
+            a.matched_on.join(", "),
+            a.answer.as_deref().unwrap_or("no answer"),
+            a.days_to_answer.map(|d| format!(" in {d} days")).unwrap_or_default(),
+            a.court.as_deref().map(|c| format!("; court: {c}")).unwrap_or_default(),
+            if a.formal_defect { "; formal defect" } else { "" }
+        );
+    }
+    out
+}
+
 fn render_issued(r: &ActIssued) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -248,6 +309,22 @@ fn render_issued(r: &ActIssued) -> String {
     }
     for m in &r.missing {
         let _ = writeln!(out, "  ! missing: {} ({})", m.en, m.id);
+    }
+    match (&r.act.draft_seq, &r.act.draft_unfilled) {
+        (Some(seq), Some(unfilled)) if !unfilled.is_empty() => {
+            let _ = writeln!(
+                out,
+                "  ! issued from draft (journal entry {seq}) with placeholders left: {}",
+                unfilled.join(", ")
+            );
+        }
+        (Some(seq), _) => {
+            let _ = writeln!(out, "  issued from draft (journal entry {seq}), every placeholder filled");
+        }
+        _ => out.push_str("  no draft made here\n"),
+    }
+    if let Some(category) = &r.act.category {
+        let _ = writeln!(out, "  violation category: {category}");
     }
     out
 }
@@ -323,10 +400,26 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             for m in &draft.missing {
                 let _ = writeln!(text, "  ! still missing before it goes out: {} ({})", m.en, m.id);
             }
+            if !draft.unfilled.is_empty() {
+                let _ = writeln!(text, "  ! placeholders left for the prosecutor: {}", draft.unfilled.join(", "));
+            }
             super::out(&text);
             Ok(())
         }
-        ActAction::Issue { kind: code, bin, date, addressee, number, requirements, assignee, unit, document, json } => {
+        ActAction::Issue {
+            kind: code,
+            bin,
+            date,
+            addressee,
+            number,
+            requirements,
+            assignee,
+            unit,
+            document,
+            category,
+            draft,
+            json,
+        } => {
             let request = ActIssueRequest {
                 bin,
                 kind: Some(kind(&code)?),
@@ -337,10 +430,12 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 assignee,
                 unit,
                 document,
+                category,
+                draft_seq: draft,
             };
             super::print(json, &session.issue_act(&request)?, render_issued)
         }
-        ActAction::Outcome { act, stage, result, on, measures: m, document, from_fact, json } => {
+        ActAction::Outcome { act, stage, result, on, measures: m, document, from_fact, formal_defect, json } => {
             // A file is attached (and read) to the act's object first; otherwise it names one attached.
             let document = match document {
                 Some(d) if Path::new(&d).is_file() => {
@@ -359,8 +454,13 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 measures: m.as_deref().map(ekn::api::parse_measures).transpose()?.unwrap_or_default(),
                 document,
                 from_fact,
+                formal_defect,
             };
             super::print(json, &session.record_act_outcome(&request)?, render_act)
+        }
+        ActAction::Precedents { bin, kind: code, category, limit, json } => {
+            let request = PrecedentRequest { bin, kind: Some(kind(&code)?), category, limit };
+            super::print(json, &session.act_precedents(&request)?, render_precedents)
         }
         ActAction::Show { act, horizon_days, json } => {
             super::print(json, &session.act_detail_over(act, horizon_days)?, render_act)

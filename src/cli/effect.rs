@@ -109,6 +109,10 @@ pub fn render_report(r: &EffectReport) -> String {
             let _ = writeln!(out, "  median days to an answer: — (no answer recorded)");
         }
     }
+    let q = &k.quality;
+    let _ = writeln!(out, "  quality at issuance — checklist complete: {}", share(&q.checklist_complete));
+    let _ = writeln!(out, "    every placeholder of the draft filled: {}", share(&q.placeholders_filled));
+    let _ = writeln!(out, "    returned or overturned for a formal defect: {}", share(&q.formal_defects));
     let outside: Vec<_> = k.funnel.iter().filter(|p| !p.inside998).collect();
     let _ = writeln!(
         out,

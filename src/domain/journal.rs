@@ -434,6 +434,10 @@ pub enum Entry {
         /// The digest of the draft .docx written.
         sha256: String,
         task_id: Option<i64>,
+        /// The placeholders the draft left for the prosecutor to fill (absent when none, and in
+        /// entries written before they were counted).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        unfilled: Vec<String>,
     },
     /// An act was recorded as issued; its control-of-execution task follows in its own entry.
     ActIssued {
@@ -448,6 +452,12 @@ pub enum Entry {
         control_task_id: Option<i64>,
         /// Checklist items not satisfied when the act went out (ids).
         missing: Vec<String>,
+        /// The journal entry of the draft the act was issued from, when one was made here.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        draft_seq: Option<i64>,
+        /// The violation's category, when the person or the export named it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        category: Option<String>,
         /// The import that brought the act from a registry's export (absent for an act recorded
         /// here, and in entries written before imports of acts existed).
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -474,6 +484,10 @@ pub enum Entry {
         source: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         import_id: Option<i64>,
+        /// The act was returned or overturned for a formal defect (absent when not, and in
+        /// entries written before the flag existed).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        formal_defect: bool,
     },
     /// A document's text and requisites were read (on attaching, or again after a rules or
     /// engine update): how many pages, how many by OCR, how many facts were proposed.

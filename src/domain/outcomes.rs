@@ -159,9 +159,26 @@ pub fn mismatch(stage: ActStage, result: ActResult) -> Option<String> {
     })
 }
 
+/// Whether a result can say the act failed on its form: the addressee returned it (rejected or
+/// withdrawn, the act sent back) or a court overturned it. A satisfied or upheld act had no
+/// defect that counted.
+pub fn defect_mismatch(result: ActResult) -> Option<String> {
+    (!matches!(result, ActResult::Rejected | ActResult::Withdrawn | ActResult::Overturned)).then(|| {
+        format!("only an act rejected, withdrawn or overturned can be for a formal defect, not {}", result.code())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_a_rejected_withdrawn_or_overturned_act_can_be_for_a_formal_defect() {
+        assert!(defect_mismatch(ActResult::Overturned).is_none());
+        assert!(defect_mismatch(ActResult::Rejected).is_none());
+        assert!(defect_mismatch(ActResult::Satisfied).unwrap().contains("not satisfied"));
+        assert!(defect_mismatch(ActResult::Upheld).is_some());
+    }
 
     #[test]
     fn each_stage_takes_only_its_own_results() {

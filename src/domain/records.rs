@@ -232,6 +232,8 @@ pub struct ActRecord {
     pub addressee: Option<String>,
     /// The outcome the export records: its stage, result and date.
     pub outcome: Option<(crate::domain::outcomes::ActStage, crate::domain::outcomes::ActResult, NaiveDate)>,
+    /// The outcome returned or overturned the act for a formal defect (its form, not substance).
+    pub formal_defect: bool,
 }
 
 /// The data sets an import reads: the three the card joins, and the acts issued to its objects.

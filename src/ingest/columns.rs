@@ -88,6 +88,7 @@ pub const ACT_FIELDS: &[FieldSpec] = &[
     f("outcome_stage", &["Стадия", "Стадия результата", "Кезең"], false),
     f("registry_no", &["Номер проверки", "Регистрационный номер проверки", "Тексеру нөмірі", "inspection_no"], false),
     f("addressee", &["Адресат", "Кому", "Алушы"], false),
+    f("formal_defect", &["Формальный дефект", "Возвращён по форме", "Нысандық ақау", "defect"], false),
 ];
 
 /// Whether a refused value of `field` may be repeated to a person in an error: dates, numbers,
@@ -116,6 +117,7 @@ pub fn shows_value(field: &str) -> bool {
             | "status"
             | "decided"
             | "outcome"
+            | "formal_defect"
             | "score"
             | "degree"
             | "model"

@@ -264,6 +264,15 @@ pub fn act(row: &FieldRow<'_>, masked: &mut MaskCounts) -> FieldResult<ActRecord
         }
         (None, None) => None,
     };
+    let formal_defect = row.parse("formal_defect", parse_yes_no)?.unwrap_or(false);
+    if formal_defect {
+        let Some((_, result, _)) = outcome else {
+            return Err(FieldError::new("formal_defect", "is yes but no outcome is given"));
+        };
+        if let Some(why) = crate::domain::outcomes::defect_mismatch(result) {
+            return Err(FieldError::new("formal_defect", why));
+        }
+    }
     let addressee = row.get("addressee")?.map(|t| {
         let (clean, counts, _) = mask_with_reasons(t);
         masked.add(&counts);
@@ -285,6 +294,7 @@ pub fn act(row: &FieldRow<'_>, masked: &mut MaskCounts) -> FieldResult<ActRecord
         registry_no: row.get("registry_no")?.map(str::to_string),
         addressee,
         outcome,
+        formal_defect,
     })
 }
 

@@ -51,6 +51,15 @@ pub struct IssuedAct {
     pub trigger_registry_no: Option<String>,
     /// The import that brought the act from a registry's export (none for an act recorded here).
     pub import_id: Option<i64>,
+    /// Quality at issuance, for an act recorded here: the checklist items unmet when it went out
+    /// (empty: complete), the journal entry of the draft it was issued from and the placeholders
+    /// that draft left unfilled (none when no draft was made here).
+    #[serde(default)]
+    pub checklist_missing: Option<Vec<String>>,
+    #[serde(default)]
+    pub draft_seq: Option<i64>,
+    #[serde(default)]
+    pub draft_unfilled: Option<Vec<String>>,
     pub author: String,
     pub at: String,
 }
@@ -71,6 +80,10 @@ pub struct NewIssuedAct<'a> {
     pub trigger_registry_no: Option<&'a str>,
     /// The import and line that brought it, for an act from a registry's export.
     pub import: Option<(i64, u64)>,
+    /// Checklist items unmet at issue (an act recorded here; none for an imported one).
+    pub checklist_missing: Option<&'a [String]>,
+    /// The draft it was issued from: its journal entry and the placeholders it left unfilled.
+    pub draft: Option<(i64, &'a [String])>,
 }
 
 impl Store {
@@ -125,11 +138,15 @@ impl Store {
             .conn
             .prepare(
                 "SELECT id, kind, number, issued_on, addressee, requirements, norm_id, response_due,
-                        control_task_id, document, author, at, category, trigger_registry_no, import_id
+                        control_task_id, document, author, at, category, trigger_registry_no, import_id,
+                        checklist_missing, draft_seq, draft_unfilled
                  FROM acts_issued WHERE subject_id = ?1 ORDER BY id",
             )?
             .query_map([subject_id], |r| {
                 let requirements: String = r.get(5)?;
+                let list = |i: usize| -> rusqlite::Result<Option<Vec<String>>> {
+                    Ok(r.get::<_, Option<String>>(i)?.map(|text| serde_json::from_str(&text).unwrap_or_default()))
+                };
                 Ok(IssuedAct {
                     id: r.get(0)?,
                     kind: r.get(1)?,
@@ -146,6 +163,9 @@ impl Store {
                     category: r.get(12)?,
                     trigger_registry_no: r.get(13)?,
                     import_id: r.get(14)?,
+                    checklist_missing: list(15)?,
+                    draft_seq: r.get(16)?,
+                    draft_unfilled: list(17)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
@@ -189,12 +209,16 @@ impl Write<'_> {
     }
 
     pub fn insert_issued_act(&self, act: &NewIssuedAct<'_>) -> Result<i64, StoreError> {
-        let requirements = serde_json::to_string(act.requirements).map_err(|e| StoreError::Internal(e.to_string()))?;
+        let json = |list: &[String]| serde_json::to_string(list).map_err(|e| StoreError::Internal(e.to_string()));
+        let requirements = json(act.requirements)?;
+        let checklist_missing = act.checklist_missing.map(json).transpose()?;
+        let draft_unfilled = act.draft.map(|(_, unfilled)| json(unfilled)).transpose()?;
         self.tx.execute(
             "INSERT INTO acts_issued(subject_id, kind, number, issued_on, addressee, requirements, norm_id,
                                      response_due, control_task_id, document, author, at, category,
-                                     trigger_registry_no, import_id, source_line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+                                     trigger_registry_no, import_id, source_line, checklist_missing,
+                                     draft_seq, draft_unfilled)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)",
             params![
                 act.subject_id,
                 act.kind,
@@ -212,6 +236,9 @@ impl Write<'_> {
                 act.trigger_registry_no,
                 act.import.map(|(id, _)| id),
                 act.import.map(|(_, line)| line as i64),
+                checklist_missing,
+                act.draft.map(|(seq, _)| seq),
+                draft_unfilled,
             ],
         )?;
         Ok(self.tx.last_insert_rowid())

@@ -677,6 +677,8 @@ impl<'s> ImportWriter<'s> {
                     category: rec.category.as_deref(),
                     trigger_registry_no: rec.registry_no.as_deref(),
                     import: Some((self.import_id, line)),
+                    checklist_missing: None,
+                    draft: None,
                 })?;
                 let entry = Entry::ActIssued {
                     act_id,
@@ -690,6 +692,8 @@ impl<'s> ImportWriter<'s> {
                     control_task_id: None,
                     missing: Vec::new(),
                     import_id: Some(self.import_id),
+                    draft_seq: None,
+                    category: rec.category.clone(),
                 };
                 self.write.append(&entry, About { subject_bin: Some(bin.to_string()), appeal_no: None }, None)?;
                 (act_id, true)
@@ -716,6 +720,7 @@ impl<'s> ImportWriter<'s> {
                     document: None,
                     source: "import",
                     import: Some((self.import_id, line)),
+                    formal_defect: rec.formal_defect,
                 })?;
                 let entry = Entry::ActOutcome {
                     act_id,
@@ -727,6 +732,7 @@ impl<'s> ImportWriter<'s> {
                     document: None,
                     source: "import".into(),
                     import_id: Some(self.import_id),
+                    formal_defect: rec.formal_defect,
                 };
                 self.write.append(&entry, About { subject_bin: Some(bin.to_string()), appeal_no: None }, None)?;
                 outcome_added = true;

@@ -42,7 +42,7 @@ pub use import::{inspection_hash, risk_hash, subject_facts_hash, ImportHeader, I
 pub use journal::{About, JournalFilter, Stamp, Write};
 pub use models::{ModelRecord, NewModel};
 pub use norms::{NormVersionRecord, StoredCatalog};
-pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport};
+pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport, PrecedentAct};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
@@ -73,6 +73,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0021_fact_tasks", include_str!("migrations/0021_fact_tasks.sql")),
     ("0022_act_outcomes", include_str!("migrations/0022_act_outcomes.sql")),
     ("0023_imported_acts", include_str!("migrations/0023_imported_acts.sql")),
+    ("0024_act_quality", include_str!("migrations/0024_act_quality.sql")),
 ];
 
 /// The schema version this build writes.

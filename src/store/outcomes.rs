@@ -23,6 +23,8 @@ pub struct ActOutcomeRow {
     /// `person`, `document` when a person confirmed what a read document proposed, or `import`
     /// when a registry's export recorded it.
     pub source: String,
+    /// The outcome returned or overturned the act for a formal defect.
+    pub formal_defect: bool,
     pub author: String,
     pub at: String,
 }
@@ -38,6 +40,7 @@ pub struct NewActOutcome<'a> {
     pub source: &'a str,
     /// The import and line that brought it, for an outcome from a registry's export.
     pub import: Option<(i64, u64)>,
+    pub formal_defect: bool,
 }
 
 fn outcome_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActOutcomeRow> {
@@ -57,11 +60,13 @@ fn outcome_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ActOutcomeRow> {
         source: r.get(10)?,
         author: r.get(11)?,
         at: r.get(12)?,
+        formal_defect: r.get::<_, Option<i64>>(13)? == Some(1),
     })
 }
 
 const OUTCOME_COLUMNS: &str =
-    "id, act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn, eliminated, document, source, author, at";
+    "id, act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn, eliminated, document, source, author, at,
+     formal_defect";
 
 impl Store {
     /// An issued act by its id, with its object's BIN and row id.
@@ -104,8 +109,9 @@ impl Write<'_> {
         let m = outcome.measures;
         self.tx.execute(
             "INSERT INTO act_outcomes(act_id, stage, result, on_date, disciplined, admin_cases, restored_tiyn,
-                                      eliminated, document, source, author, at, import_id, source_line)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                                      eliminated, document, source, author, at, import_id, source_line,
+                                      formal_defect)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
             params![
                 outcome.act_id,
                 outcome.stage,
@@ -121,6 +127,7 @@ impl Write<'_> {
                 self.stamp().at,
                 outcome.import.map(|(id, _)| id),
                 outcome.import.map(|(_, line)| line as i64),
+                outcome.formal_defect.then_some(1i64),
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
@@ -141,6 +148,9 @@ pub struct ActForReport {
     pub norm_id: Option<String>,
     pub trigger_registry_no: Option<String>,
     pub category: Option<String>,
+    /// Quality at issuance (none for an imported act, or one issued without a draft made here).
+    pub checklist_missing: Option<Vec<String>>,
+    pub draft_unfilled: Option<Vec<String>>,
 }
 
 /// One recorded outcome as the report reads it, in the order recorded.
@@ -150,6 +160,18 @@ pub struct OutcomeForReport {
     pub stage: String,
     pub result: String,
     pub on: String,
+    pub formal_defect: bool,
+}
+
+/// An outcome read as `act_id, stage, result, on_date, formal_defect`.
+fn outcome_for_report(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutcomeForReport> {
+    Ok(OutcomeForReport {
+        act_id: r.get(0)?,
+        stage: r.get(1)?,
+        result: r.get(2)?,
+        on: r.get(3)?,
+        formal_defect: r.get::<_, Option<i64>>(4)? == Some(1),
+    })
 }
 
 impl Store {
@@ -159,10 +181,14 @@ impl Store {
         let acts = self
             .conn
             .prepare(
-                "SELECT a.id, s.bin, a.kind, a.issued_on, a.response_due, a.norm_id, a.trigger_registry_no, a.category
+                "SELECT a.id, s.bin, a.kind, a.issued_on, a.response_due, a.norm_id, a.trigger_registry_no, a.category,
+                        a.checklist_missing, a.draft_unfilled
                  FROM acts_issued a JOIN subjects s ON s.id = a.subject_id ORDER BY a.id",
             )?
             .query_map([], |r| {
+                let list = |i: usize| -> rusqlite::Result<Option<Vec<String>>> {
+                    Ok(r.get::<_, Option<String>>(i)?.map(|text| serde_json::from_str(&text).unwrap_or_default()))
+                };
                 Ok(ActForReport {
                     id: r.get(0)?,
                     bin: r.get(1)?,
@@ -172,15 +198,15 @@ impl Store {
                     norm_id: r.get(5)?,
                     trigger_registry_no: r.get(6)?,
                     category: r.get(7)?,
+                    checklist_missing: list(8)?,
+                    draft_unfilled: list(9)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;
         let outcomes = self
             .conn
-            .prepare("SELECT act_id, stage, result, on_date FROM act_outcomes ORDER BY id")?
-            .query_map([], |r| {
-                Ok(OutcomeForReport { act_id: r.get(0)?, stage: r.get(1)?, result: r.get(2)?, on: r.get(3)? })
-            })?
+            .prepare("SELECT act_id, stage, result, on_date, formal_defect FROM act_outcomes ORDER BY id")?
+            .query_map([], outcome_for_report)?
             .collect::<Result<Vec<_>, _>>()?;
         Ok((acts, outcomes))
     }
@@ -209,5 +235,65 @@ impl Store {
             )?
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+/// An earlier act as precedents read it: the act, its object's activity and kind of identifier.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PrecedentAct {
+    pub id: i64,
+    pub subject_id: i64,
+    pub bin: String,
+    pub is_legal_entity: bool,
+    pub number: Option<String>,
+    pub issued_on: String,
+    pub category: Option<String>,
+    pub oked: Option<String>,
+    pub oked_section: Option<String>,
+}
+
+impl Store {
+    /// An object's OKED code and section.
+    pub fn subject_activity(&self, subject_id: i64) -> Result<(Option<String>, Option<String>), StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT oked, oked_section FROM subjects WHERE id = ?1")?
+            .query_row([subject_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .unwrap_or((None, None)))
+    }
+
+    /// Every act of a kind with its object's activity, and those acts' outcomes in the order recorded.
+    pub fn precedent_rows(&self, kind: &str) -> Result<(Vec<PrecedentAct>, Vec<OutcomeForReport>), StoreError> {
+        let acts = self
+            .conn
+            .prepare(
+                "SELECT a.id, a.subject_id, s.bin, s.id_kind = 'bin', a.number, a.issued_on, a.category, s.oked,
+                        s.oked_section
+                 FROM acts_issued a JOIN subjects s ON s.id = a.subject_id WHERE a.kind = ?1 ORDER BY a.id",
+            )?
+            .query_map([kind], |r| {
+                Ok(PrecedentAct {
+                    id: r.get(0)?,
+                    subject_id: r.get(1)?,
+                    bin: r.get(2)?,
+                    is_legal_entity: r.get(3)?,
+                    number: r.get(4)?,
+                    issued_on: r.get(5)?,
+                    category: r.get(6)?,
+                    oked: r.get(7)?,
+                    oked_section: r.get(8)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let outcomes = self
+            .conn
+            .prepare(
+                "SELECT o.act_id, o.stage, o.result, o.on_date, o.formal_defect FROM act_outcomes o
+                 JOIN acts_issued a ON a.id = o.act_id WHERE a.kind = ?1 ORDER BY o.id",
+            )?
+            .query_map([kind], outcome_for_report)?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((acts, outcomes))
     }
 }

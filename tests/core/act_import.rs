@@ -66,6 +66,22 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         assert!(err.message.contains(&format!("line 2, field {field}:")), "{row}: {err}");
     }
 
+    // A formal defect goes only with an outcome that sent the act back, and is a yes or a no.
+    for row in [
+        format!("П-1;{bin_a};представление;01.04.2024;удовлетворено;20.04.2024;да"),
+        format!("П-1;{bin_a};представление;01.04.2024;;;да"),
+        format!("П-1;{bin_a};представление;01.04.2024;отклонено;20.04.2024;может быть"),
+    ] {
+        let path = dir.path().join("acts-defect.csv");
+        std::fs::write(
+            &path,
+            format!("Номер акта;БИН;Вид акта;Дата акта;Результат;Дата результата;Формальный дефект\n{row}\n"),
+        )
+        .unwrap();
+        let err = s.import(DataKind::Acts, &path, None, false, None, &mut |_| {}).unwrap_err();
+        assert!(err.message.contains("line 2, field formal_defect:"), "{row}: {err}");
+    }
+
     // Russian headers, CSV: a submission answered, a protest with no outcome yet, each with the
     // violation's category; the first names the inspection that prompted it.
     let ru = dir.path().join("acts-ru.csv");
@@ -136,8 +152,23 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     let protest = s.case_screen(&bin_b, s.today()).unwrap();
     let court = protest.act_outcomes.iter().find(|o| o.stage == "court").expect("the court's decision");
     assert_eq!((court.result.as_str(), court.on.as_str()), ("upheld", "2024-07-15"));
+    assert!(!outcome.formal_defect && !court.formal_defect);
     let counts = s.status().unwrap().counts;
     assert_eq!((counts.acts_issued, counts.act_outcomes), (before.acts_issued + 2, before.act_outcomes + 2));
+
+    // An order returned for its form, from an export in English keys.
+    let returned = dir.path().join("acts-returned.ndjson");
+    std::fs::write(
+        &returned,
+        format!(
+            r#"{{"act_no": "П-3", "bin": "{bin_a}", "kind": "order", "issued_on": "2024-06-03", "outcome": "rejected", "outcome_on": "2024-06-20", "formal_defect": "yes"}}"#
+        ),
+    )
+    .unwrap();
+    assert_eq!(s.import(DataKind::Acts, &returned, None, false, None, &mut |_| {}).unwrap().inserted, 1);
+    let screen = s.case_screen(&bin_a, s.today()).unwrap();
+    let order = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("П-3")).unwrap();
+    assert!(screen.act_outcomes.iter().any(|o| o.act_id == order.id && o.result == "rejected" && o.formal_defect));
 
     // Every act and outcome is journaled by the person importing; the journal holds.
     let journal =

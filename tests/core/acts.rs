@@ -273,6 +273,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
             assignee: Some("Ахметов".into()),
             unit: Some("Отдел надзора".into()),
             document: Some(attached.attachment.sha256.clone()),
+            ..Default::default()
         })
         .unwrap();
     assert_eq!(issued.act.response_due.as_deref(), Some("2026-04-02"));
@@ -313,4 +314,171 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert!(checklist.contains("protest-act-copy") && checklist.contains(&attached.attachment.sha256));
     assert!(s.verify_evidence(&out).unwrap().report.ok);
     crate::evidence::loc_bagit_validates(&out).expect("the LoC validator accepts the package with documents");
+}
+
+#[test]
+fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_their_outcomes() {
+    use ekn::api::{ActOutcomeRequest, EffectRequest, PrecedentRequest, Preferences};
+    use ekn::domain::outcomes::{ActResult, ActStage};
+    let db = seeded();
+    let mut s = db.session();
+    let object = bin(1);
+    let day = |t: &str| Some(t.parse::<chrono::NaiveDate>().unwrap());
+    s.set_preferences(&Preferences {
+        language: "ru".into(),
+        unit: Some("Прокуратура района".into()),
+        ..Default::default()
+    })
+    .unwrap();
+
+    // A draft with the norms breached and the requirements left to the prosecutor.
+    let rough = s
+        .draft_act(&ActDraftRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            addressee: Some("ДСЭК".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(rough.unfilled.contains(&"norms_breached".to_string()), "{:?}", rough.unfilled);
+    assert!(rough.unfilled.contains(&"requirements".to_string()));
+    assert!(!rough.unfilled.contains(&"addressee".to_string()) && !rough.unfilled.contains(&"office".to_string()));
+    // Issued without naming the draft: the object's latest unused draft of the kind is the one.
+    let first = s
+        .issue_act(&ActIssueRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            issued_on: day("2025-01-10"),
+            addressee: "ДСЭК".into(),
+            category: Some("Трудовые права".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(first.act.draft_seq, Some(rough.journal_seq));
+    assert_eq!(first.act.draft_unfilled.as_deref(), Some(rough.unfilled.as_slice()));
+    let missing: Vec<String> = first.missing.iter().map(|m| m.id.clone()).collect();
+    assert_eq!(first.act.checklist_missing.as_deref(), Some(missing.as_slice()));
+    assert_eq!(first.act.category.as_deref(), Some("social.labour"), "a category is kept as the taxonomy's code");
+
+    // A draft with every placeholder filled, issued naming it; a draft named for another kind is refused.
+    let full = s
+        .draft_act(&ActDraftRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            addressee: Some("ДСЭК".into()),
+            addressee_position: Some("руководителю".into()),
+            norms_breached: Some("ст. 152 Трудового кодекса".into()),
+            requirements: vec!["Погасить задолженность".into()],
+            prosecutor: Some("Ахметов А.".into()),
+            prosecutor_position: Some("прокурор района".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(full.unfilled.is_empty(), "{:?}", full.unfilled);
+    let wrong = s
+        .issue_act(&ActIssueRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Order),
+            addressee: "ДСЭК".into(),
+            draft_seq: Some(full.journal_seq),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert!(wrong.message.contains("is not a draft of a order"), "{wrong}");
+    let second = s
+        .issue_act(&ActIssueRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            issued_on: day("2025-02-10"),
+            addressee: "ДСЭК".into(),
+            draft_seq: Some(full.journal_seq),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((second.act.draft_seq, second.act.draft_unfilled.clone()), (Some(full.journal_seq), Some(vec![])));
+    // No unused draft is left: a third act records none.
+    let third = s
+        .issue_act(&ActIssueRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            issued_on: day("2025-03-10"),
+            addressee: "ДСЭК".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!((third.act.draft_seq, third.act.draft_unfilled.clone()), (None, None));
+
+    // A formal defect goes only with a result that sent the act back.
+    let outcome = |act: i64, result, formal_defect| ActOutcomeRequest {
+        act,
+        stage: ActStage::Answer,
+        result,
+        on: day("2025-03-01"),
+        measures: Default::default(),
+        document: None,
+        from_fact: None,
+        formal_defect,
+    };
+    let refused = s.record_act_outcome(&outcome(first.act.id, ActResult::Satisfied, true)).unwrap_err();
+    assert!(refused.message.contains("formal defect"), "{refused}");
+    let returned = s.record_act_outcome(&outcome(first.act.id, ActResult::Rejected, true)).unwrap();
+    assert!(returned.outcomes[0].formal_defect);
+    s.record_act_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
+
+    // The report counts each over the acts it can be said of.
+    let q = s.effect_report(&EffectRequest::default()).unwrap().kpis.quality;
+    let complete = [&first, &second, &third].iter().filter(|a| a.missing.is_empty()).count() as u64;
+    assert_eq!((q.checklist_complete.numerator, q.checklist_complete.denominator), (complete, 3));
+    assert_eq!((q.placeholders_filled.numerator, q.placeholders_filled.denominator), (1, 2));
+    assert_eq!((q.formal_defects.numerator, q.formal_defects.denominator), (1, 2));
+
+    // The journal keeps what the draft left and which draft an act came from.
+    let journal =
+        s.journal(&JournalQuery { object: Some(object.clone()), limit: Some(100), ..Default::default() }).unwrap();
+    let issued_from: Vec<Option<i64>> = journal
+        .iter()
+        .filter_map(|l| match &l.entry {
+            Some(Entry::ActIssued { draft_seq, .. }) => Some(*draft_seq),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(issued_from, [Some(rough.journal_seq), Some(full.journal_seq), None]);
+    assert!(journal
+        .iter()
+        .any(|l| matches!(&l.entry, Some(Entry::ActDrafted { unfilled, .. }) if unfilled == &rough.unfilled)));
+
+    // Precedents: an act of the same kind to another object of the same activity, in a category of
+    // the same group, answered satisfied; the object's own first act ranks above it (the same
+    // category and activity), with its formal defect; acts of other kinds are no precedent.
+    let elsewhere = s
+        .issue_act(&ActIssueRequest {
+            bin: bin(2),
+            kind: Some(ActKind::Submission),
+            issued_on: day("2025-01-20"),
+            addressee: "ИП".into(),
+            category: Some("социальные выплаты".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    s.record_act_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
+    let p = s
+        .act_precedents(&PrecedentRequest {
+            bin: object.clone(),
+            kind: Some(ActKind::Submission),
+            category: Some("social.labour".into()),
+            limit: None,
+        })
+        .unwrap();
+    assert_eq!(p.matching, 4);
+    assert_eq!(p.similar[0].act_id, first.act.id);
+    assert_eq!(p.similar[0].matched_on, ["category", "oked"]);
+    assert!(p.similar[0].formal_defect && p.similar[0].same_object);
+    let there = p.similar.iter().find(|a| a.act_id == elsewhere.act.id).expect("the other object's act");
+    assert_eq!(there.matched_on, ["category_group", "oked"]);
+    assert_eq!(there.answer.as_deref(), Some("satisfied"));
+    assert_eq!((p.tally.satisfied, p.tally.rejected, p.tally.no_answer, p.tally.formal_defects), (2, 1, 1, 1));
+    let protests = s
+        .act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
+        .unwrap();
+    assert_eq!(protests.matching, 0);
 }

@@ -32,6 +32,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
             assignee: Some("Ахметов".into()),
             unit: Some("Отдел надзора".into()),
             document: None,
+            ..Default::default()
         })
         .unwrap()
         .act;
@@ -43,6 +44,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
         measures: Measures::default(),
         document: None,
         from_fact: None,
+        formal_defect: false,
     };
 
     // What the stage cannot have, or a date the act cannot have it on, is refused; nothing written.

@@ -35,9 +35,23 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'risk_explain' || method === 'override_risk') return riskAnswer(method === 'override_risk');
     if (method === 'checklist_mark') return { id: 'ig-documents-requested', ru: '', kk: '', en: '', signal: null, mark: null, satisfied: true };
     if (method === 'act_draft') return {
-      draft: { subject_bin: '000740000728', kind: 'submission', lang: 'kk', file_name: 'submission.docx', template: 'builtin', template_sha256: 'x', sha256: 'f'.repeat(64), journal_seq: 77, data: {}, missing: [] },
+      draft: { subject_bin: '000740000728', kind: 'submission', lang: 'kk', file_name: 'submission.docx', template: 'builtin', template_sha256: 'x', sha256: 'f'.repeat(64), journal_seq: 77, data: {}, missing: [], unfilled: ['norms_breached', 'prosecutor'] },
       docx: { file_name: 'submission.docx', media_type: 'application/octet-stream', base64: 'UEs=' }, pdf: null, pdf_error: 'no font',
     };
+    if (method === 'act_precedents') return {
+      kind: 'submission', category: (params as { category: string | null }).category, oked: '47.11', matching: 2, rule: 'precedents-2026.11.1',
+      tally: { satisfied: 1, partly: 0, rejected: 1, withdrawn: 0, no_answer: 0, upheld: 0, overturned: 0, formal_defects: 1 },
+      similar: [
+        { act_id: 41, number: 'П-41', issued_on: '2025-01-10', subject_bin: null, same_object: false, category: 'social.labour', oked: '47.11',
+          matched_on: ['category', 'oked'], answer: 'rejected', answered_on: '2025-02-01', days_to_answer: 22, court: null, formal_defect: true },
+        { act_id: 42, number: null, issued_on: '2024-06-01', subject_bin: '000740000728', same_object: true, category: null, oked: '47.11',
+          matched_on: ['oked'], answer: 'satisfied', answered_on: '2024-06-20', days_to_answer: 19, court: null, formal_defect: false },
+      ],
+    };
+    if (method === 'appeals_reference') return { taxonomy: { version: 't', categories: [
+      { code: 'social', parent: null, name_ru: 'Социальная сфера', name_kk: 'Әлеуметтік сала', name_en: 'Social sphere', aliases: [] },
+      { code: 'social.labour', parent: 'social', name_ru: 'Трудовые права', name_kk: 'Еңбек құқықтары', name_en: 'Labour rights', aliases: [] },
+    ] }, units: [], rules: [] };
     if (method === 'act_issue') return { act: {}, control_task: { ...taskView({ id: 12 }) }, norm_id: 'prosecutor-submission', norm_verified: false, missing: [] };
     if (method === 'upload') return { upload: 'u1', name: 'p.zip', bytes: 3 };
     if (method === 'evidence_verify') return {
@@ -89,9 +103,10 @@ function answer(): CaseScreen {
     attachments: [{ id: 1, sha256: 'ab'.repeat(32), file_name: 'акт.pdf', octets: 2048, note: null, author: 'Иванов В.', at: '2026-11-20T10:00:00Z' }],
     issued_acts: [{ id: 3, kind: 'submission', number: '2-15-25/4410', issued_on: '2025-03-17', addressee: 'Директору товарищества', requirements: [],
       norm_id: 'prosecutor-submission', response_due: '2025-04-16', control_task_id: 5, document: null, category: null,
-      trigger_registry_no: null, import_id: null, author: 'Иванов В.', at: '2025-03-17T10:00:00Z' }],
+      trigger_registry_no: null, import_id: null, checklist_missing: ['ig-documents-requested'], draft_seq: 70, draft_unfilled: ['norms_breached'],
+      author: 'Иванов В.', at: '2025-03-17T10:00:00Z' }],
     act_outcomes: [{ id: 1, act_id: 3, stage: 'consideration', result: 'satisfied', on: '2025-04-01',
-      measures: { disciplined: 2, admin_cases: null, restored_tiyn: 15000000, eliminated: true }, document: null, source: 'person', author: 'Иванов В.', at: '2025-04-01T10:00:00Z' }],
+      measures: { disciplined: 2, admin_cases: null, restored_tiyn: 15000000, eliminated: true }, document: null, source: 'person', formal_defect: false, author: 'Иванов В.', at: '2025-04-01T10:00:00Z' }],
     outcome_proposals: [{ act_id: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), file_name: 'жауап.pdf', fact_id: 77,
       why: 'the answer replies to the act\'s number' }],
     act_verifications: [{ act_id: 3, from: '2025-04-16', until: '2026-04-16', horizon_days: 365, rule: 'verify-2026.11.2',
@@ -200,7 +215,7 @@ describe('CaseCard', () => {
     await fireEvent.click(container.querySelector('[data-testid="outcome-accept"]')!);
     await waitFor(() => expect(calls.some((c) => c.method === 'act_outcome')).toBe(true));
     expect(calls.find((c) => c.method === 'act_outcome')!.params).toEqual({
-      act: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), from_fact: 77,
+      act: 3, stage: 'answer', result: 'partly', on: '2025-04-04', document: 'cd'.repeat(32), from_fact: 77, formal_defect: false,
       measures: { disciplined: null, admin_cases: null, restored_tiyn: null, eliminated: null },
     });
     i18n.lang = 'ru';
@@ -253,9 +268,23 @@ describe('CaseCard', () => {
       bin: '000740000728', kind: 'submission', lang: 'kk', addressee: 'ДСЭК', requirements: ['Устранить', 'Привлечь'],
     });
     expect(screen.getByTestId('act-drafted').textContent).toContain('77');
+    expect(screen.getByTestId('act-unfilled').textContent).toContain('нарушенные нормы, прокурор');
     expect(container.textContent).toContain('no font');
+    // Precedents for the kind, and again for the category chosen, each with what became of it.
+    const precedents = await screen.findByTestId('act-precedents');
+    expect(precedents.textContent).toContain('Похожие ранее вынесенные акты: 2');
+    await waitFor(() => expect(act.querySelector('[data-testid="act-category"] option[value="social.labour"]')).not.toBeNull());
+    await fireEvent.change(act.querySelector('[data-testid="act-category"]')!, { target: { value: 'social.labour' } });
+    await waitFor(() => expect(calls.filter((c) => c.method === 'act_precedents').at(-1)!.params).toEqual({
+      bin: '000740000728', kind: 'submission', category: 'social.labour', limit: 5 }));
+    const first = precedents.querySelector('[data-precedent="41"]')!;
+    expect(first.textContent).toContain('та же категория, тот же ОКЭД');
+    expect(first.textContent).toContain('по формальным основаниям');
+    expect(precedents.querySelector('[data-precedent="42"]')!.textContent).toContain('этот объект');
     await fireEvent.click(act.querySelector('[data-testid="act-issue"]')!);
     await waitFor(() => expect(screen.getByTestId('act-notice').textContent).toContain('№ 12'));
+    // Issued from the draft just made, with the category chosen.
+    expect(calls.find((c) => c.method === 'act_issue')!.params).toMatchObject({ category: 'social.labour', draft_seq: 77 });
   });
 
   it('names every problem of a package the user chose, in the reader\'s language', async () => {

@@ -20,6 +20,7 @@ const report: EffectReport = {
     acts: 60, answered_in_time: proportion(31, 60), satisfied: proportion(15, 30), satisfied_or_partly: proportion(25, 30),
     protests_upheld: proportion(4, 5), median_days_to_answer: 27, median_days_ci95: [20, 40], answered: 30,
     unconfirmed_norms: ['prosecutor-submission'], without_period: 0,
+    quality: { checklist_complete: proportion(7, 9), placeholders_filled: proportion(5, 8), formal_defects: proportion(2, 30) },
     funnel: [{ kpi: 'answered_in_time', district: '1920', numerator: 10, denominator: 20, share: 0.5, inside95: true, inside998: true }],
   },
   verification: { next_inspection: { verified: 20, contradicted: 25, no_data: 15 }, appeals: { verified: 5, contradicted: 9, no_data: 46 },
@@ -56,6 +57,8 @@ describe('the Effectiveness screen', () => {
     await screen.findByTestId('effect-kpis');
     expect(screen.getByTestId('effect-kpis').textContent).toContain('31 / 60');
     expect(screen.getByTestId('effect-unconfirmed').textContent).toContain('prosecutor-submission');
+    expect(screen.getByTestId('effect-kpis').querySelector('[data-kpi="placeholders_filled"]')!.textContent).toContain('5 / 8');
+    expect(screen.getByTestId('effect-kpis').textContent).toContain('Возвращены или отменены по формальным основаниям');
     expect(screen.getByTestId('effect-verification').textContent).toContain('25');
     const returning = screen.getByTestId('effect-verification').querySelector('[data-check="verify.returning"]')!;
     expect(returning.textContent).toContain('7');

@@ -6,6 +6,7 @@
 
 pub mod checklists;
 pub mod outcomes;
+pub mod precedents;
 
 use std::path::PathBuf;
 
@@ -62,6 +63,10 @@ pub struct ActDraft {
     pub journal_seq: i64,
     pub data: ActData,
     pub missing: Vec<MissingItem>,
+    /// The placeholders left for the prosecutor (`addressee`, `addressee_position`,
+    /// `norms_breached`, `requirements`, `prosecutor`, `prosecutor_position`, `office`): an act
+    /// issued from this draft counts as filled only when none is left.
+    pub unfilled: Vec<String>,
     #[serde(skip)]
     #[ts(skip)]
     pub docx: Vec<u8>,
@@ -82,6 +87,12 @@ pub struct ActIssueRequest {
     pub unit: Option<String>,
     /// An attached document (SHA-256) that is the issued act.
     pub document: Option<String>,
+    /// The violation's category (the appeals taxonomy's code or a name in any language), so the
+    /// act's later appeals of that category and its precedents can be found.
+    pub category: Option<String>,
+    /// The journal entry of the draft it is issued from; when not given, the object's latest
+    /// draft of this kind that no act was issued from yet.
+    pub draft_seq: Option<i64>,
 }
 
 /// What recording an act did.
@@ -149,6 +160,24 @@ struct Prompts {
     prosecutor: &'static str,
     prosecutor_position: &'static str,
     office: &'static str,
+}
+
+/// The placeholders a draft's data still carry, by name (see `ActDraft::unfilled`).
+fn unfilled(data: &ActData, lang: ActLang) -> Vec<String> {
+    let words = prompts(lang);
+    [
+        ("office", data.office.name == words.office),
+        ("addressee", data.addressee.name == words.addressee),
+        ("addressee_position", data.addressee.position == words.position),
+        ("norms_breached", data.norms.breached == words.norms),
+        ("requirements", data.requirements.iter().any(|r| r.text == words.requirement)),
+        ("prosecutor", data.prosecutor.name == words.prosecutor),
+        ("prosecutor_position", data.prosecutor.position == words.prosecutor_position),
+    ]
+    .into_iter()
+    .filter(|(_, left)| *left)
+    .map(|(name, _)| name.to_string())
+    .collect()
 }
 
 fn prompts(lang: ActLang) -> Prompts {
@@ -480,6 +509,7 @@ impl Session {
         })?;
         let sha256 = crate::api::sha256_hex(&docx);
         let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
+        let unfilled = unfilled(&data, lang);
         let entry = Entry::ActDrafted {
             subject_bin: bin.clone(),
             act_kind: kind.code().into(),
@@ -488,6 +518,7 @@ impl Session {
             template_sha256: template_sha256.clone(),
             sha256: sha256.clone(),
             task_id: request.task,
+            unfilled: unfilled.clone(),
         };
         let stored =
             self.write(|w| Ok(w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?))?;
@@ -512,6 +543,7 @@ impl Session {
             journal_seq: stored.seq,
             data,
             missing,
+            unfilled,
             docx,
         })
     }
@@ -519,6 +551,38 @@ impl Session {
     /// The PDF preview of a filled act.
     pub fn act_preview_pdf(&self, docx: &[u8]) -> Result<Vec<u8>, ApiError> {
         template::pdf_preview(docx).map_err(|e| ApiError::invalid(e.to_string()))
+    }
+
+    /// The draft an act is issued from and the placeholders it left: the one named (it must be a
+    /// draft of this kind for this object), else the object's latest draft of the kind that no
+    /// act was issued from yet; none when no draft was made here.
+    fn draft_issued_from(
+        &self,
+        bin: &str,
+        subject_id: i64,
+        kind: ActKind,
+        named: Option<i64>,
+    ) -> Result<Option<(i64, Vec<String>)>, ApiError> {
+        let drafts = self.store.journal_entries(&crate::store::JournalFilter {
+            subject_bin: Some(bin.to_string()),
+            kind: Some("act_drafted".into()),
+            ..Default::default()
+        })?;
+        let used: Vec<i64> = self.store.issued_acts(subject_id)?.iter().filter_map(|a| a.draft_seq).collect();
+        let of_kind = drafts.iter().rev().filter_map(|e| match serde_json::from_str::<Entry>(&e.payload) {
+            Ok(Entry::ActDrafted { act_kind, unfilled, subject_bin, .. })
+                if act_kind == kind.code() && subject_bin == bin =>
+            {
+                Some((e.seq, unfilled))
+            }
+            _ => None,
+        });
+        match named {
+            Some(seq) => of_kind.into_iter().find(|(s, _)| *s == seq).map(Some).ok_or_else(|| {
+                ApiError::invalid(format!("journal entry {seq} is not a draft of a {} for {bin}", kind.code()))
+            }),
+            None => Ok(of_kind.into_iter().find(|(s, _)| !used.contains(s))),
+        }
     }
 
     /// Records an act as issued: journaled, and, when the act gives the addressee a period, its
@@ -541,6 +605,17 @@ impl Session {
             .map(|r| checked_text(r, "requirement", 2000).map(|t| mask_personal_data(&t).0))
             .collect::<Result<_, _>>()?;
         let number = request.number.as_deref().map(|n| checked_text(n, "number", 100)).transpose()?;
+        let category = request
+            .category
+            .as_deref()
+            .map(|c| checked_text(c, "category", 200))
+            .transpose()?
+            .filter(|c| !c.is_empty())
+            .map(|c| match crate::domain::triage::Taxonomy::builtin().resolve(&c) {
+                Some(known) => known.code.clone(),
+                None => c,
+            });
+        let draft = self.draft_issued_from(&bin, subject_id, kind, request.draft_seq)?;
         if let Some(document) = &request.document {
             if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
                 return Err(ApiError::invalid(format!(
@@ -608,9 +683,11 @@ impl Session {
                 response_due: response_due.map(|d| d.to_string()).as_deref(),
                 control_task_id: task_ids.first().copied(),
                 document: request.document.as_deref(),
-                category: None,
+                category: category.as_deref(),
                 trigger_registry_no: None,
                 import: None,
+                checklist_missing: Some(&missing_ids),
+                draft: draft.as_ref().map(|(seq, unfilled)| (*seq, unfilled.as_slice())),
             })?;
             let entry = Entry::ActIssued {
                 act_id,
@@ -624,6 +701,8 @@ impl Session {
                 control_task_id: task_ids.first().copied(),
                 missing: missing_ids.clone(),
                 import_id: None,
+                draft_seq: draft.as_ref().map(|(seq, _)| *seq),
+                category: category.clone(),
             };
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok((act_id, task_ids))

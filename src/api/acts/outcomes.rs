@@ -12,7 +12,7 @@ use crate::analytics::verification::{
 };
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::Entry;
-use crate::domain::outcomes::{mismatch, ActResult, ActStage, Measures};
+use crate::domain::outcomes::{defect_mismatch, mismatch, ActResult, ActStage, Measures};
 use crate::domain::reconcile::folded_number;
 use crate::store::{About, ActOutcomeRow, IssuedAct, NewActOutcome};
 
@@ -31,6 +31,9 @@ pub struct ActOutcomeRequest {
     pub document: Option<String>,
     /// The fact (a confirmed `outcome` of a read answer) this records, when it came from one.
     pub from_fact: Option<i64>,
+    /// The act was returned (rejected, withdrawn) or overturned for a formal defect.
+    #[serde(default)]
+    pub formal_defect: bool,
 }
 
 /// An outcome a read document proposes for an act: a confirmed answer that replies to the act's
@@ -206,6 +209,9 @@ impl Session {
         if let Some(why) = mismatch(request.stage, request.result) {
             return Err(ApiError::invalid(why));
         }
+        if let Some(why) = request.formal_defect.then(|| defect_mismatch(request.result)).flatten() {
+            return Err(ApiError::invalid(why));
+        }
         let on = request.on.unwrap_or_else(|| self.today());
         let issued_on = NaiveDate::parse_from_str(&act.issued_on, "%Y-%m-%d")
             .map_err(|_| ApiError::new(ErrorCode::Corrupt, format!("act {} has no readable issue date", act.id)))?;
@@ -259,6 +265,7 @@ impl Session {
             document: document.clone(),
             source: source.into(),
             import_id: None,
+            formal_defect: request.formal_defect,
         };
         self.write(|w| {
             w.insert_act_outcome(&NewActOutcome {
@@ -270,6 +277,7 @@ impl Session {
                 document: document.as_deref(),
                 source,
                 import: None,
+                formal_defect: request.formal_defect,
             })?;
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())

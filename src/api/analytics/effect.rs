@@ -77,7 +77,21 @@ pub struct Kpis {
     pub unconfirmed_norms: Vec<String>,
     /// Acts with no period to count (warnings; acts of a kind without a norm).
     pub without_period: u64,
+    /// Quality at issuance.
+    pub quality: QualityKpis,
+    /// Every KPI's districts, the quality's included (`kpi` names the KPI).
     pub funnel: Vec<KpiFunnelPoint>,
+}
+
+/// The quality of acts at issuance (issue 39): each over the acts it can be said of.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct QualityKpis {
+    /// Acts recorded here (an import keeps no checklist): issued with their evidence checklist complete.
+    pub checklist_complete: Proportion,
+    /// Acts issued from a draft made here: every placeholder filled.
+    pub placeholders_filled: Proportion,
+    /// Acts the addressee answered or a court decided: returned or overturned for a formal defect.
+    pub formal_defects: Proportion,
 }
 
 /// Tier 2: what later data say of the acts, counted per check.
@@ -237,6 +251,8 @@ impl Session {
         // Acts: the latest outcome at each stage, and the day of a "satisfied" latest answer.
         let mut latest: HashMap<(i64, &str), (&str, NaiveDate)> = HashMap::new();
         let mut satisfied: HashMap<i64, Option<NaiveDate>> = HashMap::new();
+        let defective: std::collections::HashSet<i64> =
+            outcomes.iter().filter(|o| o.formal_defect).map(|o| o.act_id).collect();
         for o in &outcomes {
             if let Some(on) = date(&o.on) {
                 latest.insert((o.act_id, o.stage.as_str()), (o.result.as_str(), on));
@@ -254,10 +270,16 @@ impl Session {
         let mut digest = Sha256::new();
         digest.update(crate::api::analytics::risk::registry_digest(&registry).as_bytes());
         for a in &acts {
-            digest.update(format!("{}|{}|{}|{}|{:?}\n", a.id, a.bin, a.kind, a.issued_on, a.response_due).as_bytes());
+            digest.update(
+                format!(
+                    "{}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}\n",
+                    a.id, a.bin, a.kind, a.issued_on, a.response_due, a.category, a.checklist_missing, a.draft_unfilled
+                )
+                .as_bytes(),
+            );
         }
         for o in &outcomes {
-            digest.update(format!("{}|{}|{}|{}\n", o.act_id, o.stage, o.result, o.on).as_bytes());
+            digest.update(format!("{}|{}|{}|{}|{}\n", o.act_id, o.stage, o.result, o.on, o.formal_defect).as_bytes());
         }
 
         let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
@@ -299,6 +321,15 @@ impl Session {
                 if let Some((result, _)) = latest.get(&(a.id, "court")).filter(|(r, _)| *r != "withdrawn") {
                     kpi.count("protests_upheld", &place, *result == "upheld");
                 }
+            }
+            if let Some(missing) = &a.checklist_missing {
+                kpi.count("checklist_complete", &place, missing.is_empty());
+            }
+            if let Some(unfilled) = &a.draft_unfilled {
+                kpi.count("placeholders_filled", &place, unfilled.is_empty());
+            }
+            if answer.is_some() || latest.contains_key(&(a.id, "court")) {
+                kpi.count("formal_defects", &place, defective.contains(&a.id));
             }
             // Tier 2.
             let rows: Vec<InspectionRow<'_>> = inspection_rows[s]
@@ -349,6 +380,11 @@ impl Session {
             answered: days_to_answer.len() as u64,
             unconfirmed_norms: unconfirmed.into_iter().collect(),
             without_period: kpi.without_period,
+            quality: QualityKpis {
+                checklist_complete: kpi.proportion("checklist_complete"),
+                placeholders_filled: kpi.proportion("placeholders_filled"),
+                formal_defects: kpi.proportion("formal_defects"),
+            },
             funnel: kpi.funnel(),
         };
 

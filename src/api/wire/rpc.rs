@@ -22,7 +22,7 @@ use crate::api::wire::host::{
 use crate::api::{
     ActDetail, ActDraft, ActDraftRequest, ActIssueRequest, ActIssued, ActOutcomeRequest, Attached,
     ChecklistMarkRequest, ChecklistState, DocumentOpen, DocumentReadReport, DocumentView, EffectReport, EffectRequest,
-    EvidencePackReport, EvidenceVerification, FactTask, FactView, TaskFromFact,
+    EvidencePackReport, EvidenceVerification, FactTask, FactView, PrecedentRequest, Precedents, TaskFromFact,
 };
 use crate::api::{
     AnomalyDetail, AnomalyReport, AnomalyReview, CorrectionAspect, PlanScore, RiskAssessment, RiskExplanation,
@@ -631,6 +631,7 @@ methods! {
     act_issue: Session(ActIssueRequest) -> ActIssued;
     act_show: Session(ActParams) -> ActDetail;
     act_outcome: Session(ActOutcomeRequest) -> ActDetail;
+    act_precedents: Session(PrecedentRequest) -> Precedents;
     effect: Session(EffectRequest) -> EffectReport;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
@@ -818,6 +819,10 @@ mod on_session {
 
     pub fn act_outcome(s: &mut Session, p: ActOutcomeRequest, _: &mut CallContext<'_>) -> R<ActDetail> {
         s.record_act_outcome(&p)
+    }
+
+    pub fn act_precedents(s: &mut Session, p: PrecedentRequest, _: &mut CallContext<'_>) -> R<Precedents> {
+        s.act_precedents(&p)
     }
 
     pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {

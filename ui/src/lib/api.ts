@@ -8,6 +8,7 @@ import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { TaskFromFact } from './types/TaskFromFact';
 import type { ActOutcomeRequest } from './types/ActOutcomeRequest';
+import type { PrecedentRequest } from './types/PrecedentRequest';
 import type { DataKind } from './types/DataKind';
 import type { ConnectorSpec } from './types/ConnectorSpec';
 import type { NetworkSettings } from './types/NetworkSettings';
@@ -99,6 +100,7 @@ export const api = {
   actShow: (act: number, horizonDays: number | null = null) => call('act_show', { act, horizon_days: horizonDays }),
   effect: (request: EffectRequest) => call('effect', request),
   actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
+  actPrecedents: (p: PrecedentRequest) => call('act_precedents', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),
   documents: (bin: string) => call('documents', { bin }),

@@ -12,4 +12,10 @@ export type ActDraft = { subject_bin: string, kind: ActKind, lang: ActLang, file
 /**
  * `builtin` or the office's template file.
  */
-template: string, template_sha256: string, sha256: string, journal_seq: number, data: ActData, missing: Array<MissingItem>, };
+template: string, template_sha256: string, sha256: string, journal_seq: number, data: ActData, missing: Array<MissingItem>, 
+/**
+ * The placeholders left for the prosecutor (`addressee`, `addressee_position`,
+ * `norms_breached`, `requirements`, `prosecutor`, `prosecutor_position`, `office`): an act
+ * issued from this draft counts as filled only when none is left.
+ */
+unfilled: Array<string>, };

@@ -12,4 +12,14 @@ assignee: string | null, unit: string | null,
 /**
  * An attached document (SHA-256) that is the issued act.
  */
-document: string | null, };
+document: string | null, 
+/**
+ * The violation's category (the appeals taxonomy's code or a name in any language), so the
+ * act's later appeals of that category and its precedents can be found.
+ */
+category: string | null, 
+/**
+ * The journal entry of the draft it is issued from; when not given, the object's latest
+ * draft of this kind that no act was issued from yet.
+ */
+draft_seq: number | null, };

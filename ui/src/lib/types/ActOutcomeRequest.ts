@@ -18,4 +18,8 @@ document: string | null,
 /**
  * The fact (a confirmed `outcome` of a read answer) this records, when it came from one.
  */
-from_fact: number | null, };
+from_fact: number | null, 
+/**
+ * The act was returned (rejected, withdrawn) or overturned for a formal defect.
+ */
+formal_defect: boolean, };

@@ -17,4 +17,8 @@ document: string | null,
  * `person`, `document` when a person confirmed what a read document proposed, or `import`
  * when a registry's export recorded it.
  */
-source: string, author: string, at: string, };
+source: string, 
+/**
+ * The outcome returned or overturned the act for a formal defect.
+ */
+formal_defect: boolean, author: string, at: string, };

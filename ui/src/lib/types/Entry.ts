@@ -51,11 +51,24 @@ template: string, template_sha256: string,
 /**
  * The digest of the draft .docx written.
  */
-sha256: string, task_id: number | null, } | { "kind": "act_issued", act_id: number, subject_bin: string, act_kind: string, number: string | null, issued_on: string, addressee: string, requirements: number, response_due: string | null, control_task_id: number | null, 
+sha256: string, task_id: number | null, 
+/**
+ * The placeholders the draft left for the prosecutor to fill (absent when none, and in
+ * entries written before they were counted).
+ */
+unfilled?: Array<string>, } | { "kind": "act_issued", act_id: number, subject_bin: string, act_kind: string, number: string | null, issued_on: string, addressee: string, requirements: number, response_due: string | null, control_task_id: number | null, 
 /**
  * Checklist items not satisfied when the act went out (ids).
  */
 missing: Array<string>, 
+/**
+ * The journal entry of the draft the act was issued from, when one was made here.
+ */
+draft_seq?: number | null, 
+/**
+ * The violation's category, when the person or the export named it.
+ */
+category?: string | null, 
 /**
  * The import that brought the act from a registry's export (absent for an act recorded
  * here, and in entries written before imports of acts existed).
@@ -64,7 +77,12 @@ import_id?: number | null, } | { "kind": "document_attached", subject_bin: strin
 /**
  * `person`, `document` when a read document proposed it, or `import` from an export.
  */
-source: string, import_id?: number | null, } | { "kind": "document_read", subject_bin: string, sha256: string, state: string, pages: number, ocr_pages: number, facts: number, engine: string, rules_version: string, } | { "kind": "fact_confirmed", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, 
+source: string, import_id?: number | null, 
+/**
+ * The act was returned or overturned for a formal defect (absent when not, and in
+ * entries written before the flag existed).
+ */
+formal_defect?: boolean, } | { "kind": "document_read", subject_bin: string, sha256: string, state: string, pages: number, ocr_pages: number, facts: number, engine: string, rules_version: string, } | { "kind": "fact_confirmed", subject_bin: string, sha256: string, fact_id: number, fact_kind: string, 
 /**
  * The value in force (JSON); personal, since an addressee may be a citizen.
  */

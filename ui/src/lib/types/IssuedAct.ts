@@ -19,4 +19,10 @@ trigger_registry_no: string | null,
 /**
  * The import that brought the act from a registry's export (none for an act recorded here).
  */
-import_id: number | null, author: string, at: string, };
+import_id: number | null, 
+/**
+ * Quality at issuance, for an act recorded here: the checklist items unmet when it went out
+ * (empty: complete), the journal entry of the draft it was issued from and the placeholders
+ * that draft left unfilled (none when no draft was made here).
+ */
+checklist_missing: Array<string> | null, draft_seq: number | null, draft_unfilled: Array<string> | null, author: string, at: string, };

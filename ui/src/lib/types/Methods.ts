@@ -80,6 +80,8 @@ import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
 import type { OverrideRiskParams } from "./OverrideRiskParams";
 import type { PlanScore } from "./PlanScore";
+import type { PrecedentRequest } from "./PrecedentRequest";
+import type { Precedents } from "./Precedents";
 import type { Preferences } from "./Preferences";
 import type { Preview } from "./Preview";
 import type { QueueFilter } from "./QueueFilter";
@@ -161,6 +163,7 @@ export type Methods = {
   act_issue: { params: ActIssueRequest; result: ActIssued };
   act_show: { params: ActParams; result: ActDetail };
   act_outcome: { params: ActOutcomeRequest; result: ActDetail };
+  act_precedents: { params: PrecedentRequest; result: Precedents };
   effect: { params: EffectRequest; result: EffectReport };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
@@ -250,6 +253,7 @@ export const METHOD_RUNS = {
   act_issue: 'session',
   act_show: 'session',
   act_outcome: 'session',
+  act_precedents: 'session',
   effect: 'session',
   evidence_attach: 'session',
   attachment: 'session',
