@@ -1,8 +1,8 @@
 //! Lawful destruction on the office's copy. When a workstation's `retention_applied` entry arrives
 //! in a push, the office clears the personal data (journal v2: a note, a reason, a file name —
 //! the chain covers only its salted digest, so every chain still verifies) of the entries the act
-//! listed from that workstation and of every entry about the records it names (its appeals and
-//! documents) placed in the author's districts, through the one audited exception to its guard
+//! listed from that workstation and of every entry about the records it names (its appeals,
+//! documents and acts of response) placed in the author's districts, through the one audited exception to its guard
 //! (`ekn_redact`). The act is numbered in the office's order: every replica pulls it and clears
 //! its copies too, and the office can say which workstations it has reached. What the office
 //! keeps is said, not hidden: entries written before journal v2 (their text is in the chain) and
@@ -40,7 +40,16 @@ pub async fn carry_out(
     {
         return Ok(None);
     }
-    let appeals: Vec<String> = records.iter().filter(|r| !r.contains('@')).cloned().collect();
+    // An act of response by its object and number (`act:BIN:NUMBER`): every workstation's
+    // `act_issued` entry for the same registry act names its addressee.
+    let acts: Vec<(String, String)> = records
+        .iter()
+        .filter_map(|r| r.strip_prefix("act:")?.split_once(':'))
+        .filter(|(_, number)| !number.starts_with('#'))
+        .map(|(bin, number)| (bin.to_string(), number.to_string()))
+        .collect();
+    let act_bins: Vec<String> = acts.iter().map(|(bin, _)| bin.clone()).collect();
+    let appeals: Vec<String> = records.iter().filter(|r| !r.contains('@') && !r.starts_with("act:")).cloned().collect();
     let appeal_keys: Vec<String> = appeals.iter().map(|no| format!("appeal:{no}")).collect();
     let documents: Vec<(String, String)> =
         records.iter().filter_map(|r| r.split_once('@')).map(|(sha, bin)| (sha.to_string(), bin.to_string())).collect();
@@ -63,8 +72,9 @@ pub async fn carry_out(
             "SELECT e.global_seq, e.district, e.entry FROM events e WHERE e.superseded_by IS NULL AND e.global_seq <> $1 AND ( \
                e.entry->>'appeal_no' = ANY($2) OR e.object_key = ANY($3) OR split_part(e.object_key, '/', 1) = ANY($3) \
                OR e.object_key IN (SELECT t.object_key FROM office_tasks t WHERE t.state->>'appeal_no' = ANY($2)) \
-               OR (e.kind IN ('document_attached', 'fact_confirmed', 'fact_rejected') AND e.entry->>'subject_bin' = ANY($4)))",
-            &[&entry_global, &appeals, &appeal_keys, &bins],
+               OR (e.kind IN ('document_attached', 'fact_confirmed', 'fact_rejected') AND e.entry->>'subject_bin' = ANY($4)) \
+               OR (e.kind = 'act_issued' AND e.entry->>'subject_bin' = ANY($5)))",
+            &[&entry_global, &appeals, &appeal_keys, &bins, &act_bins],
         )
         .await?;
     let mut cleared = own.clone();
@@ -82,6 +92,17 @@ pub async fn carry_out(
             let named =
                 documents.iter().any(|(s, bin)| Some(s) == sha.as_ref() && Some(bin) == stored.subject_bin.as_ref());
             if !named && !stored.appeal_no.as_ref().is_some_and(|no| appeals.contains(no)) {
+                continue;
+            }
+        }
+        // An act's entry counts only for the act the destruction names (its number, on its object).
+        if stored.kind == "act_issued" {
+            let number = serde_json::from_str::<serde_json::Value>(&stored.payload)
+                .ok()
+                .and_then(|p| p.get("number").and_then(|n| n.as_str()).map(str::to_string));
+            let named =
+                acts.iter().any(|(bin, n)| Some(n) == number.as_ref() && Some(bin) == stored.subject_bin.as_ref());
+            if !named {
                 continue;
             }
         }

@@ -19,6 +19,8 @@ pub enum RecordKind {
     Appeal,
     /// A document attached to an object's card.
     Attachment,
+    /// An act of response issued (its addressee and requirements) with its recorded outcomes.
+    Act,
 }
 
 /// The event a period runs from.
@@ -29,6 +31,8 @@ pub enum RetentionEvent {
     Decided,
     /// The day a document was attached.
     Attached,
+    /// The day an act's matter closed: its latest recorded outcome, or its issue when it has none.
+    Closed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -149,7 +153,9 @@ impl RetentionRules {
             }
             let fits = matches!(
                 (rule.record, rule.from),
-                (RecordKind::Appeal, RetentionEvent::Decided) | (RecordKind::Attachment, RetentionEvent::Attached)
+                (RecordKind::Appeal, RetentionEvent::Decided)
+                    | (RecordKind::Attachment, RetentionEvent::Attached)
+                    | (RecordKind::Act, RetentionEvent::Closed)
             );
             if !fits {
                 return Err(format!("{at}.from: a {:?} record has no {:?} event", rule.record, rule.from));

@@ -74,6 +74,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0022_act_outcomes", include_str!("migrations/0022_act_outcomes.sql")),
     ("0023_imported_acts", include_str!("migrations/0023_imported_acts.sql")),
     ("0024_act_quality", include_str!("migrations/0024_act_quality.sql")),
+    ("0025_act_retention", include_str!("migrations/0025_act_retention.sql")),
 ];
 
 /// The schema version this build writes.

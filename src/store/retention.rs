@@ -33,6 +33,30 @@ pub struct DueAttachment {
     pub octets: i64,
 }
 
+/// An issued act whose retention period has ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueAct {
+    pub id: i64,
+    pub subject_bin: String,
+    pub kind: String,
+    pub number: Option<String>,
+    pub issued_on: String,
+    /// Its latest outcome's day, or its issue's when it has none.
+    pub closed: String,
+    pub outcomes: i64,
+}
+
+impl DueAct {
+    /// The key a destruction names it by: its object and number (which a colleague's copy of the
+    /// same registry act shares), or its id here when it has no number.
+    pub fn key(&self) -> String {
+        match &self.number {
+            Some(number) => format!("act:{}:{number}", self.subject_bin),
+            None => format!("act:{}:#{}", self.subject_bin, self.id),
+        }
+    }
+}
+
 /// What clearing one appeal touched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cleared {
@@ -114,6 +138,50 @@ impl Store {
                 continue;
             }
             due.push(due_attachment(r)?);
+        }
+        Ok((due, held))
+    }
+
+    /// Issued acts whose matter closed on or before `cut` (the latest outcome, else the issue);
+    /// `held` the count whose control-of-execution task is still open.
+    pub fn due_acts(&self, cut: NaiveDate) -> Result<(Vec<DueAct>, usize), StoreError> {
+        self.acts_where("closed <= ?1", [cut.to_string()])
+    }
+
+    /// The acts a colleague's destruction names by `act:BIN:NUMBER`, each with whether an open
+    /// control task here still holds it.
+    pub fn acts_to_destroy(&self, bin: &str, number: &str) -> Result<(Vec<DueAct>, usize), StoreError> {
+        self.acts_where("subject_bin = ?1 AND number = ?2", [bin, number])
+    }
+
+    fn acts_where(&self, filter: &str, args: impl rusqlite::Params) -> Result<(Vec<DueAct>, usize), StoreError> {
+        let sql = format!(
+            "SELECT * FROM (
+                SELECT a.id, s.bin AS subject_bin, a.kind, a.number, a.issued_on,
+                       max(a.issued_on, coalesce((SELECT max(o.on_date) FROM act_outcomes o WHERE o.act_id = a.id), '')) AS closed,
+                       (SELECT count(*) FROM act_outcomes o WHERE o.act_id = a.id),
+                       EXISTS (SELECT 1 FROM tasks t WHERE t.id = a.control_task_id AND t.{OPEN_TASK}) AS held
+                FROM acts_issued a JOIN subjects s ON s.id = a.subject_id)
+             WHERE {filter} ORDER BY closed, id"
+        );
+        let mut due = Vec::new();
+        let mut held = 0;
+        let mut stmt = self.conn.prepare(&sql)?;
+        let mut rows = stmt.query(args)?;
+        while let Some(r) = rows.next()? {
+            if r.get::<_, bool>(7)? {
+                held += 1;
+                continue;
+            }
+            due.push(DueAct {
+                id: r.get(0)?,
+                subject_bin: r.get(1)?,
+                kind: r.get(2)?,
+                number: r.get(3)?,
+                issued_on: r.get(4)?,
+                closed: r.get(5)?,
+                outcomes: r.get(6)?,
+            });
         }
         Ok((due, held))
     }
@@ -310,6 +378,31 @@ impl Write<'_> {
             params![attachment.subject_bin, attachment.sha256],
             act_number,
         )?;
+        Ok(Cleared { tasks: vec![], entries, kept_v1_entries })
+    }
+
+    /// Destroys an issued act with its outcomes: the rows deleted (the append-only triggers let
+    /// them go once the act is listed as destroyed) and the personal data of its journal entries
+    /// (the addressee of `act_issued`) cleared. The documents it names stay under their own rule.
+    pub fn clear_act(
+        &self,
+        act: &DueAct,
+        rule: &str,
+        destruction: i64,
+        act_number: &str,
+    ) -> Result<Cleared, StoreError> {
+        self.mark_destroyed("act", &act.key(), rule, destruction)?;
+        self.tx.execute(
+            "INSERT INTO act_destructions(act_id, destruction_id) VALUES (?1, ?2)",
+            params![act.id, destruction],
+        )?;
+        let (entries, kept_v1_entries) = self.redact_entries(
+            "j.kind IN ('act_issued', 'act_outcome') AND j.subject_bin = ?1 AND json_extract(j.payload, '$.act_id') = ?2",
+            params![act.subject_bin, act.id],
+            act_number,
+        )?;
+        self.tx.execute("DELETE FROM act_outcomes WHERE act_id = ?1", [act.id])?;
+        self.tx.execute("DELETE FROM acts_issued WHERE id = ?1", [act.id])?;
         Ok(Cleared { tasks: vec![], entries, kept_v1_entries })
     }
 

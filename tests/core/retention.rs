@@ -396,3 +396,100 @@ fn a_read_document_takes_its_text_its_facts_and_the_decisions_on_them_when_destr
         }
     }
 }
+
+#[test]
+fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_journal_still_verifies() {
+    use ekn::api::{ActIssueRequest, ActOutcomeRequest};
+    use ekn::domain::outcomes::{ActResult, ActStage, Measures};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let rules = RetentionRules::builtin();
+    let bin = sql_text(&db, "SELECT bin FROM subjects ORDER BY id LIMIT 1", "").unwrap();
+    let mut s = session_on(&db, "2026-11-24");
+    let issue = |s: &mut Session, kind, issued_on: &str, number: &str, requirement: &str| {
+        s.issue_act(&ActIssueRequest {
+            bin: bin.clone(),
+            kind: Some(kind),
+            issued_on: Some(day(issued_on)),
+            number: Some(number.into()),
+            addressee: "Директору ТОО".into(),
+            requirements: vec![requirement.into()],
+            ..Default::default()
+        })
+        .unwrap()
+    };
+    // An act of 2019, answered that spring and its control ticked: five years on, it is due.
+    let old = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-01", "П-2019/1", "уникальное требование Қайнар");
+    s.complete_task(old.control_task.as_ref().unwrap().task.id, day("2019-05-01")).unwrap();
+    for (stage, result, on) in
+        [(ActStage::Answer, ActResult::Satisfied, "2019-04-01"), (ActStage::Court, ActResult::Upheld, "2019-06-01")]
+    {
+        s.record_act_outcome(&ActOutcomeRequest {
+            act: old.act.id,
+            stage,
+            result,
+            on: Some(day(on)),
+            measures: Measures { disciplined: Some(2), ..Default::default() },
+            document: None,
+            from_fact: None,
+            formal_defect: false,
+        })
+        .unwrap();
+    }
+    // An act as old whose control is still open is held; a recent one is not due.
+    let held = issue(&mut s, ekn::acts::ActKind::Order, "2019-03-05", "П-2019/2", "требование под контролем");
+    let recent = issue(&mut s, ekn::acts::ActKind::Submission, "2025-06-01", "П-2025/1", "свежее требование");
+
+    let plan = s.retention_plan(&rules, day("2026-11-24")).unwrap();
+    let acts = plan.rules.iter().find(|p| p.rule.record == RecordKind::Act).expect("a rule for acts");
+    assert!(!acts.rule.confirmed, "the acts' period is a placeholder and says so");
+    assert_eq!(acts.due.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [format!("act:{bin}:П-2019/1")]);
+    assert_eq!(acts.due[0].event_date, "2019-06-01", "the period runs from the latest outcome");
+    assert_eq!(acts.held, 1);
+
+    let report = s
+        .retention_apply(
+            &rules,
+            &RetentionApplyRequest {
+                as_of: day("2026-11-24"),
+                act_number: "7/2026".into(),
+                reason: "Истёк срок хранения".into(),
+                lang: Some(ActLang::Ru),
+            },
+        )
+        .unwrap();
+    assert!(report.redacted_entries >= 1, "the act_issued entry's addressee is cleared");
+    // The act and its outcomes are gone; the held and the recent acts stay whole.
+    assert!(s.act_detail(old.act.id).is_err());
+    let count = |sql: &str| sql_text(&db, sql, "").unwrap();
+    assert_eq!(count(&format!("SELECT count(*) || '' FROM act_outcomes WHERE act_id = {}", old.act.id)), "0");
+    assert_eq!(s.act_detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
+    assert!(s.act_detail(recent.act.id).is_ok());
+    assert_eq!(
+        count("SELECT record_key FROM destroyed_records WHERE record_kind = 'act'"),
+        format!("act:{bin}:П-2019/1")
+    );
+    // The journal shows the act's entries redacted by the destruction act, and verifies.
+    let journal =
+        s.journal(&JournalQuery { object: Some(bin.clone()), limit: Some(500), ..Default::default() }).unwrap();
+    let redaction_of = |act_id: i64| -> Vec<Option<String>> {
+        journal
+            .iter()
+            .filter(|l| matches!(&l.entry, Some(ekn::domain::journal::Entry::ActIssued { act_id: id, .. }) if *id == act_id))
+            .map(|l| l.redacted_by.clone())
+            .collect()
+    };
+    assert_eq!(redaction_of(old.act.id), [Some("7/2026".to_string())], "the destroyed act's entry is redacted");
+    assert_eq!(redaction_of(held.act.id), [None], "the held act's entry keeps its addressee");
+    // The tables stay append-only for anything but a destruction.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert!(conn.execute("DELETE FROM act_outcomes WHERE act_id = ?1", [held.act.id]).is_ok_and(|n| n == 0));
+    assert!(conn.execute("DELETE FROM acts_issued WHERE id = ?1", [held.act.id]).is_err());
+    drop(conn);
+    drop(s);
+    let verification = verify_journal(&db, &Context::cli()).unwrap();
+    assert!(verification.ok, "{:?}", verification.problems);
+    for (path, bytes) in files_under(dir.path()) {
+        assert!(!contains(&bytes, "уникальное требование"), "{}", path.display());
+    }
+}

@@ -1,5 +1,6 @@
 //! A destruction act reaches every copy. Асель's office PC and her colleague Dina both hold an old
-//! appeal and wrote about it; the supervisor pulled what they wrote. Асель applies the act: the
+//! appeal and wrote about it, and both imported the same old act of response from the registry;
+//! the supervisor pulled what they wrote. Асель applies the act: the
 //! office clears its copy (PostgreSQL's rows, and after the sweep the table's files), and with
 //! their next syncs the supervisor's replica and Dina's own journal and copy of the appeal are
 //! cleared too; every journal still verifies, and Асель's act says which copies it reached.
@@ -12,6 +13,8 @@ use crate::support::{decided_appeal_in, inspections_in, office_cli, Office, Work
 const NOTE: &str = "записка о заявителе Сапаргалиевой";
 const REASON_A: &str = "жалоба Қуанышбековой Әйгерім по телефону";
 const REASON_D: &str = "повторное обращение Дины о Жанбырбаеве";
+/// The addressee of the old act both import (an organisation: the door masks persons' names).
+const ADDRESSEE: &str = "Директору ТОО «Сапфир-Ақжол»";
 
 /// Whether any file in `files` holds `needle` (its UTF-8 bytes).
 fn bytes_hold(files: &[std::path::PathBuf], needle: &str) -> bool {
@@ -49,6 +52,17 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let (wa, wd, ws) = (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
     wa.import_appeals(&appeals);
     wd.import_appeals(&appeals);
+    // The same registry act of 2019, answered that summer, on both workstations.
+    let bin = csv.lines().nth(1).unwrap().split(';').nth(1).unwrap().to_string();
+    for w in [&wa, &wd] {
+        let file = w.dir.path().join("acts.csv");
+        std::fs::write(
+            &file,
+            format!("act_no,bin,kind,issued_on,outcome,outcome_on,addressee\nП-2019/77,{bin},submission,2019-05-06,satisfied,2019-06-01,{ADDRESSEE}\n"),
+        )
+        .unwrap();
+        w.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+    }
     wa.join(&office, "Асель Нурланова", "office PC");
     wd.join(&office, "Dina Seitkali", "PC");
     ws.join(&office, "Supervisor Saule", "supervisor's PC");
@@ -89,13 +103,15 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     // can fail).
     let behind = |sql: &str| office.pg.psql("ekn", sql);
     let words = "SELECT count(*) FROM event_personal WHERE personal::text LIKE '%Сапаргалиевой%' \
-                 OR personal::text LIKE '%Қуанышбековой%' OR personal::text LIKE '%Жанбырбаеве%'";
-    assert_eq!(behind(words), "3");
+                 OR personal::text LIKE '%Қуанышбековой%' OR personal::text LIKE '%Жанбырбаеве%' \
+                 OR personal::text LIKE '%Сапфир-Ақжол%'";
+    assert_eq!(behind(words), "5", "the note, two reasons, and the act's addressee from each workstation");
     behind("CHECKPOINT");
     let files = office.pg.table_files("event_personal");
     assert!(bytes_hold(&files, "Сапаргалиевой"), "the note is in PostgreSQL's files before the act");
     let supervisor_before = replica_text(&ws);
     assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
+    assert!(supervisor_before.contains("Сапфир-Ақжол"), "the supervisor pulled the act's addressee");
     let colleague_task = ws.session().office_status().unwrap();
     assert!(colleague_task.colleagues_tasks >= 1);
     // `ekn journal --task -N` for each colleague's task the supervisor holds.
@@ -126,7 +142,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             },
         )
         .unwrap();
-    assert!(report.records >= 1, "{report:?}");
+    assert!(report.records >= 2, "the appeal and the act at least: {report:?}");
+    assert_eq!(wa.raw().query_row("SELECT count(*) FROM acts_issued", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
     let synced = wa.session().sync().unwrap();
     assert_eq!(synced.acts, vec!["17/2026".to_string()], "{synced:?}");
 
@@ -141,7 +158,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert!(ok, "{out}{err}");
     behind("CHECKPOINT");
     let files = office.pg.table_files("event_personal");
-    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
+    {
         assert!(!bytes_hold(&files, word), "{word} is still in PostgreSQL's files after the sweep");
     }
     let (ok, out, _) = office_cli(&office.pg_url, &["retention", "acts"], &[]);
@@ -150,7 +168,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     // The supervisor's replica: the words are gone from every table, the entries name the act.
     ws.session().sync().unwrap();
     let supervisor_after = replica_text(&ws);
-    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
+    {
         assert!(!supervisor_after.contains(word), "{word} is still in the supervisor's database");
     }
     let journal = supervisor_journal(&ws);
@@ -162,9 +181,14 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     // Dina's workstation: her own entry's words, her copy of the appeal, what she pulled.
     wd.session().sync().unwrap();
     let dina = replica_text(&wd);
-    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве"] {
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
+    {
         assert!(!dina.contains(word), "{word} is still in Dina's database");
     }
+    // Her copy of the registry act went with its outcome, under the act received.
+    let dina_acts: i64 = wd.raw().query_row("SELECT count(*) FROM acts_issued", [], |r| r.get(0)).unwrap();
+    let dina_outcomes: i64 = wd.raw().query_row("SELECT count(*) FROM act_outcomes", [], |r| r.get(0)).unwrap();
+    assert_eq!((dina_acts, dina_outcomes), (0, 0));
     let acts = wd.session().retention_acts().unwrap();
     assert!(acts.iter().any(|a| a.act_number.starts_with("17/2026") && a.received_from.is_some()), "{acts:?}");
     for w in [&wa, &wd, &ws] {

@@ -127,6 +127,12 @@ pub(super) fn draft(c: &ActContext<'_>, redacted: usize) -> Result<Vec<u8>, ApiE
                     (RecordKind::Appeal, false) => format!("Өтініштер (дербес деректер): {}", records.len()),
                     (RecordKind::Attachment, true) => format!("Приложенные документы: {}", records.len()),
                     (RecordKind::Attachment, false) => format!("Тіркелген құжаттар: {}", records.len()),
+                    (RecordKind::Act, true) => {
+                        format!("Акты прокурорского реагирования с их результатами: {}", records.len())
+                    }
+                    (RecordKind::Act, false) => {
+                        format!("Прокурорлық ден қою актілері нәтижелерімен: {}", records.len())
+                    }
                 },
                 key: records.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(", "),
                 event: if first == last { first.to_string() } else { format!("{first} – {last}") },

@@ -19,14 +19,15 @@ use crate::api::session::checked_reason;
 use crate::api::{ApiError, Session};
 use crate::domain::journal::{Entry, RecordRef, RuleApplied};
 use crate::domain::retention::{RecordKind, RetentionRule, RetentionRules};
-use crate::store::retention::{DueAppeal, DueAttachment};
+use crate::store::retention::{DueAct, DueAppeal, DueAttachment};
 use crate::store::{About, JournalFilter};
 
 /// One record due for destruction, by key and date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DueRecord {
     pub record: RecordKind,
-    /// The appeal's number, or the document's digest and its object (`sha256@BIN`).
+    /// The appeal's number, the document's digest and its object (`sha256@BIN`), or the act's
+    /// object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number).
     pub key: String,
     /// The day the period ran from (decided, attached).
     pub event_date: String,
@@ -143,6 +144,7 @@ struct Gathered {
     plan: RetentionPlan,
     appeals: Vec<(DueAppeal, String)>,
     attachments: Vec<(DueAttachment, String)>,
+    acts: Vec<(DueAct, String)>,
 }
 
 /// The longest act number accepted.
@@ -198,6 +200,7 @@ impl Session {
         let mut plans = Vec::new();
         let mut appeals = Vec::new();
         let mut attachments = Vec::new();
+        let mut acts = Vec::new();
         for rule in &rules.rules {
             let cut = RetentionRules::due_if_event_on_or_before(rule, as_of);
             let (due, held) = match (rule.record, cut) {
@@ -214,6 +217,12 @@ impl Session {
                     attachments.extend(due.into_iter().map(|a| (a, rule.id.clone())));
                     (records, held)
                 }
+                (RecordKind::Act, Some(cut)) => {
+                    let (due, held) = self.store.due_acts(cut)?;
+                    let records = due.iter().map(act_record).collect();
+                    acts.extend(due.into_iter().map(|a| (a, rule.id.clone())));
+                    (records, held)
+                }
             };
             plans.push(RulePlan { rule: rule.clone(), events_until: cut, due, held });
         }
@@ -227,7 +236,7 @@ impl Session {
             unconfirmed,
             backup_horizon: self.backup_horizon()?,
         };
-        Ok(Gathered { plan, appeals, attachments })
+        Ok(Gathered { plan, appeals, attachments, acts })
     }
 
     /// Destroys what `retention_plan` lists under the act: see the module doc.
@@ -256,11 +265,11 @@ impl Session {
         }
         let lang = request.lang.unwrap_or(ActLang::Ru);
         // Read once, before the write, so the act lists exactly what the write destroys.
-        let Gathered { plan, appeals, attachments } = self.gather(rules, as_of)?;
+        let Gathered { plan, appeals, attachments, acts } = self.gather(rules, as_of)?;
         if plan.total == 0 {
             return Err(ApiError::invalid(format!("nothing is due for destruction on {as_of}")));
         }
-        let records = appeals.len() + attachments.len();
+        let records = appeals.len() + attachments.len() + acts.len();
         let applied: Vec<RuleApplied> = plan
             .rules
             .iter()
@@ -291,6 +300,13 @@ impl Session {
                 redacted.extend(cleared.entries);
                 kept_v1 += cleared.kept_v1_entries;
                 tasks.extend(cleared.tasks.into_iter().map(|t| (t, appeal.appeal_no.clone())));
+            }
+            // Acts before the documents: a destroyed act no longer holds the document it names
+            // (the plan, read before, lists that document only from the next destruction on).
+            for (act, rule) in &acts {
+                let cleared = w.clear_act(act, rule, destruction, &act_number)?;
+                redacted.extend(cleared.entries);
+                kept_v1 += cleared.kept_v1_entries;
             }
             for (attachment, rule) in &attachments {
                 let cleared = w.clear_attachment(attachment, rule, destruction, &act_number)?;
@@ -382,6 +398,15 @@ fn appeal_record(a: &DueAppeal) -> DueRecord {
             a.category.as_deref().unwrap_or("—"),
             a.region_code.as_deref().unwrap_or("—")
         ),
+    }
+}
+
+fn act_record(a: &DueAct) -> DueRecord {
+    DueRecord {
+        record: RecordKind::Act,
+        key: a.key(),
+        event_date: a.closed.clone(),
+        about: format!("{} issued {}, {} outcome(s)", a.kind, a.issued_on, a.outcomes),
     }
 }
 

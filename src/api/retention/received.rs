@@ -44,9 +44,22 @@ impl Session {
         let label = format!("{} ({})", notice.act_number, &notice.workstation_id[..notice.workstation_id.len().min(8)]);
         let mut appeals = Vec::new();
         let mut attachments = Vec::new();
+        let mut acts = Vec::new();
         let mut held = Vec::new();
         if !own_act {
             for record in &notice.records {
+                // An act by its object and number: this workstation's copy of the same registry
+                // act (an act without a number, `#ID`, is the colleague's own and has no copy here).
+                if let Some((bin, number)) = record.strip_prefix("act:").and_then(|rest| rest.split_once(':')) {
+                    if !number.starts_with('#') {
+                        let (due, held_here) = self.store.acts_to_destroy(bin, number)?;
+                        if held_here > 0 {
+                            held.push(record.clone());
+                        }
+                        acts.extend(due);
+                    }
+                    continue;
+                }
                 match record.split_once('@') {
                     Some((sha, bin)) => {
                         for (attachment, named_by_act) in self.store.attachments_to_destroy(sha, bin)? {
@@ -73,7 +86,7 @@ impl Session {
                 if own_act { Vec::new() } else { w.redact_seqs(&notice.own_entries, &notice.act_number)? };
             let mut cleared_records = Vec::new();
             let mut tasks = Vec::new();
-            if !appeals.is_empty() || !attachments.is_empty() {
+            if !appeals.is_empty() || !attachments.is_empty() || !acts.is_empty() {
                 let reason = format!(
                     "destruction act {} of workstation {}, received from the office",
                     notice.act_number, notice.workstation_id
@@ -85,6 +98,11 @@ impl Session {
                     redacted.extend(cleared.entries);
                     tasks.extend(cleared.tasks.into_iter().map(|t| (t, appeal.appeal_no.clone())));
                     cleared_records.push(appeal.appeal_no.clone());
+                }
+                for act in &acts {
+                    let cleared = w.clear_act(act, &rule, destruction, &notice.act_number)?;
+                    redacted.extend(cleared.entries);
+                    cleared_records.push(act.key());
                 }
                 for attachment in &attachments {
                     let cleared = w.clear_attachment(attachment, &rule, destruction, &notice.act_number)?;

@@ -6,7 +6,8 @@ import type { RecordKind } from "./RecordKind";
  */
 export type DueRecord = { record: RecordKind, 
 /**
- * The appeal's number, or the document's digest and its object (`sha256@BIN`).
+ * The appeal's number, the document's digest and its object (`sha256@BIN`), or the act's
+ * object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number).
  */
 key: string, 
 /**

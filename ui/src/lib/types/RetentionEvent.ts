@@ -3,4 +3,4 @@
 /**
  * The event a period runs from.
  */
-export type RetentionEvent = "decided" | "attached";
+export type RetentionEvent = "decided" | "attached" | "closed";
