@@ -41,7 +41,7 @@ use crate::access::{self, AccessEvent, AccessQuery};
 use crate::error::OfficeError;
 use crate::people::{self, Caller, Role};
 use crate::throttle::LoginThrottle;
-use crate::{conflicts, dashboard, office, pull, push, workstations};
+use crate::{conflicts, dashboard, effect, office, pull, push, workstations};
 
 /// The largest body a request may carry: a push is at most 500 entries, which with their notes
 /// stays well under this.
@@ -100,6 +100,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/cards/{bin}", get(card))
         .route("/v1/tasks", get(tasks))
         .route("/v1/dashboard", get(dashboard))
+        .route("/v1/effect", get(effect_figures))
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
@@ -565,6 +566,28 @@ async fn dashboard(
     let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
     let mut client = state.pool.get().await?;
     Ok(Json(dashboard::for_caller(&mut client, &authed.caller, today).await?))
+}
+
+#[derive(Deserialize)]
+struct EffectQuery {
+    kind: Option<String>,
+    district: Option<String>,
+    /// The day the figures are for (default: today in Kazakhstan by the office's clock).
+    today: Option<chrono::NaiveDate>,
+}
+
+/// The recorded outcomes of the acts in the caller's scope (`ekn-office effect`).
+async fn effect_figures(
+    State(state): State<AppState>,
+    Query(query): Query<EffectQuery>,
+    authed: Authed,
+) -> Result<Json<effect::OfficeEffect>, OfficeError> {
+    let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    let figures =
+        effect::for_caller(&mut client, &authed.caller, query.kind.as_deref(), query.district.as_deref(), today)
+            .await?;
+    Ok(Json(figures))
 }
 
 async fn conflicts(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {

@@ -21,6 +21,7 @@ pub mod conflicts;
 pub mod connectors;
 pub mod dashboard;
 pub mod db;
+pub mod effect;
 pub mod error;
 pub mod http;
 pub mod keys;

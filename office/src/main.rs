@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
-use ekn_office::{dashboard, db, http, retention, workstations, OfficeError};
+use ekn_office::{dashboard, db, effect, http, retention, workstations, OfficeError};
 
 #[derive(Parser)]
 #[command(name = "ekn-office", version, about = "ЭКН office server: sync, people and roles, conflicts, the access log")]
@@ -80,6 +80,24 @@ enum Command {
     /// The deadline dashboard over every workstation of the office (the figures of `ekn dashboard`);
     /// with --as, as that person sees it.
     Dashboard {
+        /// The day the figures are for (default: today in Kazakhstan).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The recorded outcomes of every workstation's acts of response (the KPIs of `ekn effect`,
+    /// by the same code): answered in time, satisfied, protests upheld, days to an answer, quality
+    /// at issuance, by district; with --as, over that person's scope.
+    Effect {
+        /// Only acts of this kind (protest, submission, order, warning).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only objects placed in districts starting with this KATO prefix.
+        #[arg(long)]
+        district: Option<String>,
         /// The day the figures are for (default: today in Kazakhstan).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
@@ -281,6 +299,19 @@ fn password() -> Result<String, OfficeError> {
         return Err(OfficeError::bad_request("the two passwords differ"));
     }
     Ok(first)
+}
+
+/// The effectiveness figures in words: each KPI with its numerator, denominator and interval.
+fn print_effect(e: &effect::OfficeEffect) {
+    let k = &e.kpis;
+    println!(
+        "Recorded outcomes of {} act(s) from {} workstation(s), as of {} ({} shared, counted once)",
+        k.acts, e.workstations, e.as_of, e.shared_acts
+    );
+    for line in k.english_lines() {
+        println!("{line}");
+    }
+    println!("Not computed here: {}", e.not_computed);
 }
 
 /// The dashboard as a table: the totals, then each person's figures.
@@ -640,6 +671,23 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&board);
             } else {
                 print_dashboard(&board);
+            }
+        }
+        Command::Effect { kind, district, today, as_person, json } => {
+            let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let (kind, district) = (kind.as_deref(), district.as_deref());
+            let figures = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    effect::for_caller(&mut client, &caller, kind, district, today).await?
+                }
+                None => effect::whole_office(&mut client, kind, district, today).await?,
+            };
+            if json {
+                print_json(&figures);
+            } else {
+                print_effect(&figures);
             }
         }
         Command::ConnectorsNetwork { flags, as_person, json } => {

@@ -426,6 +426,139 @@ fn additive(figures: &serde_json::Value) -> BTreeMap<&'static str, u64> {
     sum
 }
 
+/// Every proportion of an effectiveness report (`ekn effect`'s `kpis`) as numerator and denominator.
+fn kpi_counts(kpis: &serde_json::Value) -> BTreeMap<String, (u64, u64)> {
+    let mut out = BTreeMap::new();
+    for (name, value) in kpis.as_object().unwrap().iter().chain(kpis["quality"].as_object().unwrap()) {
+        if let (Some(k), Some(n)) = (value["numerator"].as_u64(), value["denominator"].as_u64()) {
+            out.insert(name.clone(), (k, n));
+        }
+    }
+    for name in ["acts", "answered", "without_period"] {
+        out.insert(name.to_string(), (kpis[name].as_u64().unwrap(), 0));
+    }
+    out
+}
+
+fn add_counts(sum: &mut BTreeMap<String, (u64, u64)>, more: &BTreeMap<String, (u64, u64)>) {
+    for (name, (k, n)) in more {
+        let e = sum.entry(name.clone()).or_default();
+        e.0 += k;
+        e.1 += n;
+    }
+}
+
+#[test]
+fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
+    let Some(office) = office_of_three() else { return };
+    office.add_user("Analyst Dana", "analyst", "1920,5530");
+    let csv_a = inspections_in(&["1920"], 3);
+    let csv_b = inspections_in(&["5530"], 3);
+    let (wa, wb) = (Workstation::new(&csv_a), Workstation::new(&csv_b));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    // Each imports its district's registry acts with outcomes of every kind; Асель also drafts and
+    // issues one herself, which a court later overturns for a formal defect.
+    for (ws, csv, prefix) in [(&wa, &csv_a, "A"), (&wb, &csv_b, "B")] {
+        let bins = bins_of(csv);
+        let mut rows = String::from("act_no,bin,kind,issued_on,outcome,outcome_on\n");
+        let outcomes =
+            [("satisfied", 20), ("partly", 45), ("rejected", 10), ("", 0), ("upheld", 90), ("overturned", 60)];
+        for (i, (outcome, days)) in outcomes.iter().enumerate() {
+            let kind =
+                if matches!(*outcome, "upheld" | "overturned") { "protest" } else { ["submission", "order"][i % 2] };
+            let issued = day("2025-03-03") + chrono::Days::new(7 * i as u64);
+            let on = if outcome.is_empty() { String::new() } else { (issued + chrono::Days::new(*days)).to_string() };
+            rows.push_str(&format!("{prefix}-{i},{},{kind},{issued},{outcome},{on}\n", bins[i % bins.len()].0));
+        }
+        let file = ws.dir.path().join("acts.csv");
+        std::fs::write(&file, rows).unwrap();
+        ws.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+    }
+    {
+        let mut s = wa.session();
+        let bin = bins_of(&csv_a)[0].0.clone();
+        s.draft_act(&ekn::api::ActDraftRequest {
+            bin: bin.clone(),
+            kind: Some(ekn::acts::ActKind::Protest),
+            addressee: Some("Акимат".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let issued = s
+            .issue_act(&ekn::api::ActIssueRequest {
+                bin,
+                kind: Some(ekn::acts::ActKind::Protest),
+                issued_on: Some(day("2025-06-02")),
+                addressee: "Акимат".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        s.record_act_outcome(&ekn::api::ActOutcomeRequest {
+            act: issued.act.id,
+            stage: ekn::domain::outcomes::ActStage::Court,
+            result: ekn::domain::outcomes::ActResult::Overturned,
+            on: Some(day("2025-09-01")),
+            measures: Default::default(),
+            document: None,
+            from_fact: None,
+            formal_defect: true,
+        })
+        .unwrap();
+    }
+    wa.session().sync().unwrap();
+    wb.session().sync().unwrap();
+
+    let today = "2026-12-01";
+    let report = |ws: &Workstation, kind: Option<ekn::acts::ActKind>| {
+        let s = ws.session_with(ekn::api::Context::new(
+            ekn::domain::journal::Face::Cli,
+            None,
+            std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
+        ));
+        let r = s.effect_report(&ekn::api::EffectRequest { kind, ..Default::default() }).unwrap();
+        kpi_counts(&serde_json::to_value(&r.kpis).unwrap())
+    };
+    let mut expected = BTreeMap::new();
+    add_counts(&mut expected, &report(&wa, None));
+    add_counts(&mut expected, &report(&wb, None));
+    for kpi in [
+        "answered_in_time",
+        "satisfied",
+        "protests_upheld",
+        "checklist_complete",
+        "placeholders_filled",
+        "formal_defects",
+    ] {
+        assert!(expected[kpi].1 > 0, "{kpi} is exercised: {expected:?}");
+    }
+
+    let token = office.login("Supervisor Saule");
+    let (status, figures) = office.get(&token, &format!("/v1/effect?today={today}"));
+    assert_eq!(status, 200, "{figures}");
+    assert_eq!(kpi_counts(&figures["kpis"]), expected, "{figures:#}");
+    assert_eq!(figures["workstations"], 2);
+    assert!(figures["not_computed"].as_str().unwrap().contains("registry"));
+    // Narrowed to protests: the sum of the workstations' protests.
+    let mut protests = report(&wa, Some(ekn::acts::ActKind::Protest));
+    add_counts(&mut protests, &report(&wb, Some(ekn::acts::ActKind::Protest)));
+    let (_, narrowed) = office.get(&token, &format!("/v1/effect?today={today}&kind=protest"));
+    assert_eq!(kpi_counts(&narrowed["kpis"]), protests);
+    // A prosecutor's figures are their own districts'; an analyst reads the aggregates; a bad
+    // filter is refused with its reason.
+    let (_, own) = office.get(&office.login("Асель Нурланова"), &format!("/v1/effect?today={today}"));
+    assert_eq!(kpi_counts(&own["kpis"]), report(&wa, None));
+    let (status, aggregates) = office.get(&office.login("Analyst Dana"), &format!("/v1/effect?today={today}"));
+    assert_eq!((status, kpi_counts(&aggregates["kpis"])), (200, expected.clone()));
+    let (status, refused) = office.get(&token, "/v1/effect?kind=recommendation");
+    assert_eq!(status, 400, "{refused}");
+    // The console prints the same for the whole office.
+    let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--today", today, "--json"], &[]);
+    assert!(ok, "{err}");
+    let console: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(kpi_counts(&console["kpis"]), expected);
+}
+
 #[test]
 fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     let Some(office) = office_of_three() else { return };

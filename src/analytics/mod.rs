@@ -9,6 +9,7 @@ pub mod effect;
 pub mod effect_study;
 pub mod evaluate;
 pub mod logistic;
+pub mod outcome_kpis;
 pub mod parallel;
 pub mod power;
 pub mod practices;

@@ -47,6 +47,7 @@ pub use wire::{host, rpc};
 
 pub use crate::analytics::effect::EffectOutcome;
 pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
+pub use crate::analytics::outcome_kpis::{ActForKpis, KpiFunnelPoint, Kpis, Proportion, QualityKpis};
 pub use crate::analytics::power::PowerReport;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
@@ -63,8 +64,7 @@ pub use analytics::anomalies::{
     UnitsJudged,
 };
 pub use analytics::effect::{
-    effect_study, export_effect_world, EffectEntry, EffectReport, EffectRequest, KpiFunnelPoint, Kpis, Proportion,
-    StatusCounts, VerificationCounts,
+    effect_study, export_effect_world, EffectEntry, EffectReport, EffectRequest, StatusCounts, VerificationCounts,
 };
 pub use analytics::plan::PlanSink;
 pub use analytics::risk::{

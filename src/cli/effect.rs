@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use ekn::api::ActKind;
-use ekn::api::{self, ApiError, EffectOutcome, EffectReport, EffectRequest, EffectStudyRow, Proportion};
+use ekn::api::{self, ApiError, EffectOutcome, EffectReport, EffectRequest, EffectStudyRow};
 
 use super::print;
 
@@ -64,20 +64,6 @@ pub fn run_study(seeds: u64, objects: usize, export: Option<PathBuf>, json: bool
     print(false, &rows, render_study)
 }
 
-fn share(p: &Proportion) -> String {
-    match (p.share, p.ci95) {
-        (Some(s), Some([lo, hi])) => format!(
-            "{:.1}% ({} of {}; 95% CI {:.1}–{:.1}%)",
-            s * 100.0,
-            p.numerator,
-            p.denominator,
-            lo * 100.0,
-            hi * 100.0
-        ),
-        _ => "— (no acts to count)".into(),
-    }
-}
-
 fn ratio(r: Option<f64>) -> String {
     r.map_or_else(|| "—".into(), |r| format!("{r:.3}"))
 }
@@ -93,26 +79,9 @@ pub fn render_report(r: &EffectReport) -> String {
     );
     let k = &r.kpis;
     let _ = writeln!(out, "\n1. Recorded outcomes (facts) — {} act(s)", k.acts);
-    let _ = writeln!(out, "  answered within the addressee's period: {}", share(&k.answered_in_time));
-    if !k.unconfirmed_norms.is_empty() {
-        let _ = writeln!(out, "    (periods from norms not yet confirmed: {})", k.unconfirmed_norms.join(", "));
+    for line in k.english_lines() {
+        let _ = writeln!(out, "{line}");
     }
-    let _ = writeln!(out, "  satisfied: {}", share(&k.satisfied));
-    let _ = writeln!(out, "  satisfied fully or partly: {}", share(&k.satisfied_or_partly));
-    let _ = writeln!(out, "  protests upheld in court: {}", share(&k.protests_upheld));
-    match (k.median_days_to_answer, k.median_days_ci95) {
-        (Some(m), Some([lo, hi])) => {
-            let _ =
-                writeln!(out, "  median days to an answer: {m:.0} (95% CI {lo:.0}–{hi:.0}; {} answered)", k.answered);
-        }
-        _ => {
-            let _ = writeln!(out, "  median days to an answer: — (no answer recorded)");
-        }
-    }
-    let q = &k.quality;
-    let _ = writeln!(out, "  quality at issuance — checklist complete: {}", share(&q.checklist_complete));
-    let _ = writeln!(out, "    every placeholder of the draft filled: {}", share(&q.placeholders_filled));
-    let _ = writeln!(out, "    returned or overturned for a formal defect: {}", share(&q.formal_defects));
     let outside: Vec<_> = k.funnel.iter().filter(|p| !p.inside998).collect();
     let _ = writeln!(
         out,
