@@ -132,6 +132,10 @@ pub struct Unit {
     pub weight: f64,
     pub y_pre: f64,
     pub e_pre: f64,
+    /// The before window with its trigger in it, as the acted-on objects' naive figure reads it
+    /// (for appeals the same as `y_pre`, `e_pre`).
+    pub y_naive_pre: f64,
+    pub e_naive_pre: f64,
     pub y_post: f64,
     pub e_post: f64,
     /// The pre-period's two halves, for the pre-trend check.
@@ -192,10 +196,12 @@ fn appeals_in(rows: &[NaiveDate], from: NaiveDate, to: NaiveDate) -> f64 {
 }
 
 /// The windows around a (pseudo-)act date `t` whose trigger is `p`, as half-open `[from, to)`
-/// ranges: before, the year up to `pre_end` included (the trigger's day for violations — days
-/// between a spike and its act are left out on both sides, since "the spike was the worst of
-/// them" is known of the acted-on only; the act's day for appeals, whose trigger is the 90 days
-/// before it); after, `(t, t + h]`, cut at the last day of data and, for a control, at its own
+/// ranges: before, the year up to `pre_end` (for violations the trigger's day, excluded — the
+/// trigger is the selection event, of one size on both sides by construction, and its weight
+/// against an object's other inspections differs with the object's level, which would bring
+/// regression to the mean back into the comparison; days between a spike and its act are left
+/// out on both sides, since "the spike was the worst of them" is known of the acted-on only; for
+/// appeals the act's day, included, whose trigger is the 90 days before it); after, `(t, t + h]`, cut at the last day of data and, for a control, at its own
 /// first act; and, for the pre-trend check, the two halves of the year before `p` (the spike
 /// itself, which both sides share by construction, left out).
 struct Windows {
@@ -207,7 +213,7 @@ struct Windows {
 
 fn windows(
     t: NaiveDate,
-    (p, pre_end): (NaiveDate, NaiveDate),
+    (p, pre_end, pre_inclusive): (NaiveDate, NaiveDate, bool),
     horizon: u64,
     panel: &Panel,
     censor: Option<NaiveDate>,
@@ -220,7 +226,7 @@ fn windows(
     let since = panel.since;
     let clip = |d: NaiveDate| d.max(since);
     Windows {
-        pre: (clip(minus(pre_end, horizon)), plus(pre_end, 1)),
+        pre: (clip(minus(pre_end, horizon)), if pre_inclusive { plus(pre_end, 1) } else { pre_end }),
         early: (clip(minus(p, horizon)), clip(minus(p, half))),
         late: (clip(minus(p, half)), clip(p)),
         post: (plus(t, 1), post_end.max(plus(t, 1))),
@@ -243,11 +249,11 @@ fn unit(
     treated: bool,
     weight: f64,
 ) -> Unit {
-    let pre_end = match outcome {
-        EffectOutcome::ViolationsPerInspection => p,
-        EffectOutcome::AppealsPerQuarter => t,
+    let (pre_end, pre_inclusive) = match outcome {
+        EffectOutcome::ViolationsPerInspection => (p, false),
+        EffectOutcome::AppealsPerQuarter => (t, true),
     };
-    let w = windows(t, (p, pre_end), horizon, panel, censor);
+    let w = windows(t, (p, pre_end, pre_inclusive), horizon, panel, censor);
     let count = |range: (NaiveDate, NaiveDate)| -> (f64, f64) {
         match outcome {
             EffectOutcome::ViolationsPerInspection => {
@@ -260,8 +266,23 @@ fn unit(
         }
     };
     let ((y_pre, e_pre), (y_post, e_post)) = (count(w.pre), count(w.post));
+    let (y_naive_pre, e_naive_pre) = count((w.pre.0, plus(pre_end, 1)));
     let ((y_early, e_early), (y_late, e_late)) = (count(w.early), count(w.late));
-    Unit { object, treated, weight, y_pre, e_pre, y_post, e_post, y_early, e_early, y_late, e_late }
+    Unit {
+        object,
+        treated,
+        weight,
+        y_pre,
+        e_pre,
+        y_naive_pre,
+        e_naive_pre,
+        y_post,
+        e_post,
+        y_early,
+        e_early,
+        y_late,
+        e_late,
+    }
 }
 
 /// A deterministic order of candidates for one act (so the same data give the same controls).
@@ -565,9 +586,12 @@ pub fn figures(outcome: EffectOutcome, units: &[Unit], without_trigger: usize, u
     let treated: Vec<&Unit> = units.iter().filter(|u| u.treated).filter(has_after).collect();
     let controls: Vec<&Unit> = units.iter().filter(|u| !u.treated).filter(has_after).collect();
     let sum = |list: &[&Unit], f: fn(&Unit) -> f64| list.iter().map(|u| f(u)).sum::<f64>();
+    // The naive figure reads every acted-on object with an inspection after the act, its trigger
+    // counted in "before" — as a before/after comparison would.
     let naive = {
-        let (yb, eb) = (sum(&treated, |u| u.y_pre), sum(&treated, |u| u.e_pre));
-        let (ya, ea) = (sum(&treated, |u| u.y_post), sum(&treated, |u| u.e_post));
+        let acted: Vec<&Unit> = units.iter().filter(|u| u.treated && u.e_post > 0.0).collect();
+        let (yb, eb) = (sum(&acted, |u| u.y_naive_pre), sum(&acted, |u| u.e_naive_pre));
+        let (ya, ea) = (sum(&acted, |u| u.y_post), sum(&acted, |u| u.e_post));
         (yb > 0.0 && eb > 0.0 && ea > 0.0).then(|| (ya / ea) / (yb / eb))
     };
     let mut out = EffectFigures {
@@ -649,6 +673,8 @@ mod tests {
             weight: 1.0,
             y_pre: 3.0,
             e_pre: 2.0,
+            y_naive_pre: 3.0,
+            e_naive_pre: 2.0,
             y_post: 1.0,
             e_post: 2.0,
             y_early: 1.0,
