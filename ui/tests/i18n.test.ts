@@ -58,6 +58,12 @@ const ENUM_KEYS: Record<string, string[]> = {
   // Every problem an evidence package's check names, and every act kind (its code has a hyphen).
   bag: [...readFileSync(join(import.meta.dirname, '../src/lib/types/BagProblem.ts'), 'utf8').matchAll(/"problem": "([a-z_]+)"/g)].map((m) => m[1]),
   actkind: ['submission', 'protest', 'order', 'warning', 'appeal-answer'],
+  // The placeholders a draft can leave, what a precedent can share, every KPI of the report.
+  'acts.placeholder': ['office', 'addressee', 'addressee_position', 'norms_breached', 'requirements', 'prosecutor', 'prosecutor_position'],
+  'precedents.match': ['category', 'category_group', 'oked', 'oked_division', 'oked_section'],
+  'effect.kpi': ['answered_in_time', 'satisfied', 'satisfied_or_partly', 'protests_upheld', 'median_days',
+    'checklist_complete', 'placeholders_filled', 'formal_defects'],
+  'retention.kind': unionOf('RecordKind.ts'),
   // Every reason a check of what later data say of an act can give.
   'verify.reason': [...readFileSync(join(import.meta.dirname, '../src/lib/types/VerificationReason.ts'), 'utf8').matchAll(/"code": "([a-z_]+)"/g)].map((m) => m[1]),
 };
