@@ -57,7 +57,8 @@ struct OfficeAct {
     imported: bool,
     checklist_missing: usize,
     draft_seq: Option<i64>,
-    /// (stage, result, day, formal defect) in the order recorded.
+    /// (stage, result, day, formal defect) in the order recorded (by day, for one registry act
+    /// merged from several workstations).
     outcomes: Vec<(String, String, NaiveDate, bool)>,
 }
 
@@ -208,7 +209,10 @@ async fn compute(
             Some(number) => match merged.get_mut(&(act.subject_bin.clone(), number.clone())) {
                 Some(first) => {
                     shared += 1;
+                    // Two workstations' records interleave: in order of their days (a stable
+                    // sort, so one workstation's order stands among equal days).
                     first.outcomes.extend(act.outcomes);
+                    first.outcomes.sort_by_key(|(_, _, on, _)| *on);
                 }
                 None => {
                     merged.insert((act.subject_bin.clone(), number), act);
@@ -223,9 +227,8 @@ async fn compute(
     let for_kpis: Vec<ActForKpis> = merged
         .into_values()
         .chain(own)
-        .map(|mut act| {
-            // The latest outcome at each stage, by its day (two workstations' records interleave).
-            act.outcomes.sort_by_key(|(_, _, on, _)| *on);
+        .map(|act| {
+            // The latest outcome at each stage, as the workstation reads it: the last recorded.
             let latest = |stage: &str| act.outcomes.iter().rev().find(|(s, _, _, _)| s == stage);
             let unconfirmed_norm = procedure
                 .act(&act.kind)

@@ -505,6 +505,22 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
             formal_defect: true,
         })
         .unwrap();
+        // An answer recorded after the imported one but dated before it: the last recorded is the
+        // answer in force on the workstation, and must be at the office too (not the latest day).
+        let first = bins_of(&csv_a)[0].0.clone();
+        let screen = s.case_screen(&first, day("2026-12-01")).unwrap();
+        let imported = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("A-0")).expect("act A-0");
+        s.record_act_outcome(&ekn::api::ActOutcomeRequest {
+            act: imported.id,
+            stage: ekn::domain::outcomes::ActStage::Answer,
+            result: ekn::domain::outcomes::ActResult::Rejected,
+            on: Some(day("2025-03-08")),
+            measures: Default::default(),
+            document: None,
+            from_fact: None,
+            formal_defect: false,
+        })
+        .unwrap();
     }
     wa.session().sync().unwrap();
     wb.session().sync().unwrap();
