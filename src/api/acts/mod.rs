@@ -611,10 +611,7 @@ impl Session {
             .map(|c| checked_text(c, "category", 200))
             .transpose()?
             .filter(|c| !c.is_empty())
-            .map(|c| match crate::domain::triage::Taxonomy::builtin().resolve(&c) {
-                Some(known) => known.code.clone(),
-                None => c,
-            });
+            .map(|c| crate::domain::triage::Taxonomy::builtin().code_or_label(&c));
         let draft = self.draft_issued_from(&bin, subject_id, kind, request.draft_seq)?;
         if let Some(document) = &request.document {
             if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {

@@ -85,8 +85,8 @@ pub struct Precedents {
 fn category_match(theirs: Option<&str>, ours: Option<&str>) -> (u32, Option<&'static str>) {
     let (Some(theirs), Some(ours)) = (theirs, ours) else { return (0, None) };
     let taxonomy = Taxonomy::builtin();
-    let code =
-        |label: &str| taxonomy.resolve(label).map(|c| c.code.clone()).unwrap_or_else(|| label.trim().to_lowercase());
+    // Codes are lower case; a label the taxonomy does not know is compared without regard to case.
+    let code = |label: &str| taxonomy.code_or_label(label).to_lowercase();
     let (a, b) = (code(theirs), code(ours));
     let group = |c: &str| c.split('.').next().unwrap_or("").to_string();
     if a == b {
@@ -120,13 +120,11 @@ impl Session {
         let limit = request.limit.unwrap_or(10).clamp(1, MAX_LISTED);
         let (bin, subject_id) = self.subject_id_of(&request.bin)?;
         let ours = self.store.subject_activity(subject_id)?;
-        let category =
-            request.category.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(|c| {
-                Taxonomy::builtin().resolve(c).map(|known| known.code.clone()).unwrap_or_else(|| c.to_string())
-            });
-        if category.as_deref().is_some_and(|c| c.chars().count() > 200) {
+        let category = request.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
+        if category.is_some_and(|c| c.chars().count() > 200) {
             return Err(ApiError::invalid("a category is at most 200 characters"));
         }
+        let category = category.map(|c| Taxonomy::builtin().code_or_label(c));
         let (acts, outcomes) = self.store.precedent_rows(kind.code())?;
         let mut latest: std::collections::HashMap<(i64, &str), (&str, &str)> = Default::default();
         let mut defects = std::collections::HashSet::new();
@@ -146,7 +144,8 @@ impl Session {
             if c_score + o_score == 0 && !same_object {
                 continue;
             }
-            let answer = latest.get(&(a.id, "answer")).or_else(|| latest.get(&(a.id, "consideration"))).copied();
+            // The answer as the report's KPIs read it: the latest at the answer stage.
+            let answer = latest.get(&(a.id, "answer")).copied();
             let court = latest.get(&(a.id, "court")).map(|(r, _)| r.to_string());
             match answer.map(|(r, _)| r) {
                 Some("satisfied") => tally.satisfied += 1,

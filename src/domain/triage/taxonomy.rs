@@ -79,6 +79,12 @@ impl Taxonomy {
     pub fn resolve(&self, label: &str) -> Option<&Category> {
         self.index.get(&fold(label.trim())).map(|&i| &self.categories[i])
     }
+
+    /// The code a label means, or the label itself (trimmed) when the taxonomy does not know it:
+    /// how an act's violation category is kept and compared.
+    pub fn code_or_label(&self, label: &str) -> String {
+        self.resolve(label).map(|c| c.code.clone()).unwrap_or_else(|| label.trim().to_string())
+    }
 }
 
 #[cfg(test)]
