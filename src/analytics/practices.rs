@@ -1360,7 +1360,9 @@ mod tests {
         let objects = 4_000u32;
         let mut r = Registry {
             bodies: (0..10).map(|i| format!("body {i}")).collect(),
-            subjects: (0..objects).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect(),
+            subjects: (0..objects)
+                .map(|i| SubjectFact { bin: format!("{i:012}"), name: None, oked: None, oked_section: None })
+                .collect(),
             sanction_sets: vec![String::new()],
             ..Registry::default()
         };
@@ -1388,6 +1390,7 @@ mod tests {
                 day: 739_000 + day,
                 district: Some(1920),
                 region: Some(19),
+                kato: None,
                 oked_section: Some(b'G'),
                 violations: 0,
                 sanctions: 0,
@@ -1419,7 +1422,9 @@ mod tests {
                 .map(|n| format!("national {n}"))
                 .chain(districts.iter().flat_map(|d| (0..4).map(move |n| format!("local {d}-{n}"))))
                 .collect(),
-            subjects: (0..3_000u32).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect(),
+            subjects: (0..3_000u32)
+                .map(|i| SubjectFact { bin: format!("{i:012}"), name: None, oked: None, oked_section: None })
+                .collect(),
             sanction_sets: vec![String::new()],
             ..Registry::default()
         };
@@ -1441,6 +1446,7 @@ mod tests {
                     day: 739_000 + rng.random_range(0..1000),
                     district: Some(districts[d]),
                     region: Some(35),
+                    kato: None,
                     oked_section: Some(b'G'),
                     violations: 1,
                     sanctions: 0,

@@ -986,7 +986,9 @@ mod tests {
             sanction_sets: vec![String::new()],
             ..Registry::default()
         };
-        r.subjects = (0..800).map(|i| SubjectFact { bin: format!("{i:012}"), name: None }).collect();
+        r.subjects = (0..800)
+            .map(|i| SubjectFact { bin: format!("{i:012}"), name: None, oked: None, oked_section: None })
+            .collect();
         let mut visits: HashMap<(u32, u32), u32> = HashMap::new();
         for k in 0..20_000 {
             let subject = rng.random_range(0..800u32);
@@ -1003,6 +1005,7 @@ mod tests {
                 day: 730_000 + (k as i32) / 10,
                 district: Some(1920),
                 region: Some(19),
+                kato: None,
                 oked_section: Some(b'G'),
                 violations: 1,
                 sanctions: 0,

@@ -35,6 +35,8 @@ pub struct InspectionFact {
     pub district: Option<u16>,
     /// The region: the first two digits.
     pub region: Option<u8>,
+    /// The full nine-digit KATO code as a number (`kato_number`), for themes' prefixes of any length.
+    pub kato: Option<u32>,
     /// The OKED section letter of the object (`G`), if known.
     pub oked_section: Option<u8>,
     pub violations: u32,
@@ -58,6 +60,8 @@ pub struct AppealFact {
     pub appeal_no: Box<str>,
     pub subject: Option<u32>,
     pub region: Option<u8>,
+    /// The appeal's nine-digit KATO code as a number (`kato_number`), when it has one.
+    pub kato: Option<u32>,
     /// Index into `Registry::categories`.
     pub category: Option<u16>,
     pub received: Day,
@@ -70,6 +74,10 @@ pub struct AppealFact {
 pub struct SubjectFact {
     pub bin: String,
     pub name: Option<String>,
+    /// The object's OKED code as the registry writes it (`41.20.0`), if known.
+    pub oked: Option<Box<str>>,
+    /// Its OKED section letter (`F`), if known.
+    pub oked_section: Option<u8>,
 }
 
 /// Everything the detectors and the risk model read.
@@ -115,6 +123,23 @@ pub fn normalise_sanctions(text: &str) -> String {
 pub fn district_of(kato: &str) -> Option<u16> {
     let head = kato.get(..4)?;
     head.bytes().all(|b| b.is_ascii_digit()).then(|| head.parse().ok()).flatten()
+}
+
+/// A nine-digit KATO code as a number (`191020100` → 191020100): KATO codes have no leading zero,
+/// so a prefix of any length is a division (`kato_has_prefix`). `None` for anything else.
+pub fn kato_number(kato: &str) -> Option<u32> {
+    let kato = kato.trim();
+    (kato.len() == 9 && kato.bytes().all(|b| b.is_ascii_digit())).then(|| kato.parse().ok()).flatten()
+}
+
+/// Whether a KATO number starts with `prefix` (1 to 9 digits, as text).
+pub fn kato_has_prefix(kato: u32, prefix: &str) -> bool {
+    let digits = prefix.len();
+    if digits == 0 || digits > 9 || !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Ok(head) = prefix.parse::<u32>() else { return false };
+    kato / 10u32.pow(9 - digits as u32) == head
 }
 
 /// The district code written as KATO writes it (`1920`).

@@ -304,6 +304,8 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
         subjects.push(SubjectFact {
             bin: format!("{:012}", 100_000_000_000u64 + n as u64 * 7),
             name: Some(format!("Объект {n}")),
+            oked: None,
+            oked_section: None,
         });
     }
     districts.retain(|d| !d.subjects.is_empty());
@@ -386,6 +388,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
             day,
             district: Some(d.code),
             region: Some(d.region),
+            kato: Some(u32::from(d.code) * 100_000),
             oked_section: Some(b"ACFGHIMN"[rng.random_range(0..8)]),
             violations,
             sanctions,
@@ -483,6 +486,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
             appeal_no: format!("A2-{:08}", n + 1).into(),
             subject: Some(d.subjects[rng.random_range(0..d.subjects.len())]),
             region: Some(d.region),
+            kato: Some(u32::from(d.code) * 100_000),
             category: Some(category as u16),
             received,
             decided: Some(decided),

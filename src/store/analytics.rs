@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Write};
 use crate::domain::facts::{
-    day_of, district_of, normalise_sanctions, AppealFact, AppealOutcome, InspectionFact, Registry, SubjectFact,
+    day_of, district_of, kato_number, normalise_sanctions, AppealFact, AppealOutcome, InspectionFact, Registry,
+    SubjectFact,
 };
 use crate::domain::records::InspectionKind;
 
@@ -108,12 +109,18 @@ impl Store {
         // Per subject: its KATO, region code and OKED section, which an inspection falls back to.
         let mut subject_places: Vec<(Option<String>, Option<String>, Option<u8>)> = Vec::new();
         {
-            let mut stmt =
-                self.conn.prepare("SELECT id, bin, name, kato, region_code, oked_section FROM subjects ORDER BY id")?;
+            let mut stmt = self
+                .conn
+                .prepare("SELECT id, bin, name, kato, region_code, oked_section, oked FROM subjects ORDER BY id")?;
             let mut rows = stmt.query([])?;
             while let Some(r) = rows.next()? {
                 subject_index.insert(r.get(0)?, registry.subjects.len() as u32);
-                registry.subjects.push(SubjectFact { bin: r.get(1)?, name: r.get(2)? });
+                registry.subjects.push(SubjectFact {
+                    bin: r.get(1)?,
+                    name: r.get(2)?,
+                    oked: r.get_ref(6)?.as_str().ok().map(Into::into),
+                    oked_section: r.get_ref(5)?.as_str().ok().and_then(|o| o.bytes().next()),
+                });
                 let oked: Option<String> = r.get(5)?;
                 subject_places.push((r.get(3)?, r.get(4)?, oked.and_then(|o| o.bytes().next())));
             }
@@ -159,6 +166,7 @@ impl Store {
                 day,
                 district: kato.and_then(district_of),
                 region: region_of(region, kato),
+                kato: kato.and_then(kato_number),
                 oked_section: *oked_section,
                 violations: r.get::<_, i64>(8)?.max(0) as u32,
                 sanctions: sanctions.id(sanction_text),
@@ -206,6 +214,7 @@ impl Store {
                 appeal_no: r.get_ref(8)?.as_str().unwrap_or("").into(),
                 subject: r.get::<_, Option<i64>>(1)?.and_then(|id| subject_index.get(&id).copied()),
                 region: region_of(region, kato),
+                kato: kato.and_then(kato_number),
                 category,
                 received,
                 decided: r.get_ref(5)?.as_str().ok().and_then(parse_day),
