@@ -266,6 +266,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Themes of supervision (docs/THEMES.md): a theme saved as a versioned definition, its card,
+    /// the scan for rising themes and category × district cells, and the ranking for the plan.
+    Themes {
+        #[command(subcommand)]
+        action: cli::themes::ThemesAction,
+    },
     /// Acts of response from Word templates: check the templates, draft an act, record one issued.
     Act {
         #[command(subcommand)]
@@ -487,6 +493,7 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::appeals::run_evaluate(&file, splits, json)
         }
         Command::Appeals { action: Some(action), .. } => cli::appeals::run_appeals(&mut open()?, action),
+        Command::Themes { action } => cli::themes::run(&mut open()?, action),
         Command::Effect { action: None, kind, district, horizon_days, json } => {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
         }

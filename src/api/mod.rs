@@ -72,6 +72,10 @@ pub use analytics::risk::{
     RiskTrainReport, ScoredRow, SimilarCase, RISK_MODEL,
 };
 pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
+pub use analytics::themes::{
+    KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard, ThemeList, ThemeMonth, ThemeNorm,
+    ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary,
+};
 pub use appeals::queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,
     QueueFilter, QueueItem, SlaStep,

@@ -17,6 +17,7 @@ pub mod office;
 pub mod registry;
 pub mod retention;
 pub mod tasks;
+pub mod themes;
 pub mod vault;
 
 use ekn::api::{ApiError, ErrorCode, Progress};

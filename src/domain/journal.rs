@@ -394,6 +394,15 @@ pub enum Entry {
         reason: String,
         review_id: i64,
     },
+    /// A person saved a theme of supervision (a new version of its definition) or retired it.
+    ThemeSaved {
+        name: String,
+        version: i64,
+        /// The definition saved, as JSON (`analytics::themes::ThemeDefinition`).
+        definition: String,
+        retired: bool,
+        reason: String,
+    },
     /// A person overrode the local model's risk estimate of an object with their own assessment
     /// (or withdrew an override), with a reason.
     RiskOverridden {
@@ -669,6 +678,7 @@ impl Entry {
             Entry::RiskModelChecked { .. } => "risk_model_checked",
             Entry::PredictionsMade { .. } => "predictions_made",
             Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
+            Entry::ThemeSaved { .. } => "theme_saved",
             Entry::RiskOverridden { .. } => "risk_overridden",
             Entry::EvidencePacked { .. } => "evidence_packed",
             Entry::EvidenceVerified { .. } => "evidence_verified",
@@ -725,6 +735,7 @@ impl Entry {
             | "suggestion_declined"
             | "appeal_corrected"
             | "anomaly_reviewed"
+            | "theme_saved"
             | "risk_overridden" => &["reason"],
             "task_noted" => &["note"],
             "document_attached" => &["file_name"],
@@ -814,6 +825,9 @@ impl Entry {
             ),
             Entry::PredictionsMade { model, purpose, rows, .. } => format!("{rows} prediction(s) by {model}: {purpose}"),
             Entry::AnomalyReviewed { key, action, reason, .. } => format!("anomaly {key} {action}: {reason}"),
+            Entry::ThemeSaved { name, version, retired, reason, .. } => {
+                format!("theme «{name}» v{version}{}: {reason}", if *retired { " retired" } else { "" })
+            }
             Entry::RiskOverridden { subject_bin, assessment, reason, .. } => match assessment {
                 Some(a) => format!("{subject_bin}: local risk estimate overridden as {a}: {reason}"),
                 None => format!("{subject_bin}: risk override withdrawn: {reason}"),

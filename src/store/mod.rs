@@ -26,6 +26,7 @@ pub mod seal;
 mod search;
 pub mod secret;
 mod tasks;
+pub mod themes;
 pub mod triage;
 pub mod vault;
 
@@ -46,6 +47,7 @@ pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport,
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
+pub use themes::{AppealFlags, ThemeVersion};
 pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
 /// The migrations in order; the schema version is the number of them applied.
@@ -75,6 +77,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0023_imported_acts", include_str!("migrations/0023_imported_acts.sql")),
     ("0024_act_quality", include_str!("migrations/0024_act_quality.sql")),
     ("0025_act_retention", include_str!("migrations/0025_act_retention.sql")),
+    ("0026_themes", include_str!("migrations/0026_themes.sql")),
 ];
 
 /// The schema version this build writes.

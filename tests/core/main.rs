@@ -31,6 +31,7 @@ mod retention;
 mod serve;
 mod support;
 mod tasks;
+mod themes;
 mod triage;
 mod vault;
 mod wire;

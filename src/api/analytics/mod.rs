@@ -8,4 +8,5 @@ pub mod effect;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;
+pub mod themes;
 pub mod words;

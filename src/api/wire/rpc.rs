@@ -36,6 +36,7 @@ use crate::api::{
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
+use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary};
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
@@ -220,6 +221,38 @@ pub struct ReviewAnomalyParams {
     pub id: String,
     pub action: AnomalyReview,
     pub reason: String,
+}
+
+/// The themes in force (`all`: retired ones too).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemesParams {
+    #[serde(default)]
+    pub all: bool,
+}
+
+/// One theme by name, as of a date (default today).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeParams {
+    pub name: String,
+    pub as_of: Option<NaiveDate>,
+}
+
+/// A theme retired, with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RetireThemeParams {
+    pub name: String,
+    pub reason: String,
+}
+
+/// The scan or the ranking as of a date (default today); the scan's months (default 3).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeScanParams {
+    pub as_of: Option<NaiveDate>,
+    pub months: Option<u32>,
 }
 
 /// A person's own assessment of an object's risk (`high`, `medium`, `low`, or `withdrawn`).
@@ -633,6 +666,12 @@ methods! {
     act_outcome: Session(ActOutcomeRequest) -> ActDetail;
     act_precedents: Session(PrecedentRequest) -> Precedents;
     effect: Session(EffectRequest) -> EffectReport;
+    themes: Session(ThemesParams) -> ThemeList;
+    theme_save: Session(SaveThemeRequest) -> ThemeSummary;
+    theme_retire: Session(RetireThemeParams) -> ThemeSummary;
+    theme_card: Session(ThemeParams) -> ThemeCard;
+    theme_scan: Session(ThemeScanParams) -> ThemeScanReport;
+    theme_scores: Session(ThemeScanParams) -> ThemeScoreReport;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -827,6 +866,30 @@ mod on_session {
 
     pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {
         s.effect_report(&p)
+    }
+
+    pub fn themes(s: &mut Session, p: ThemesParams, _: &mut CallContext<'_>) -> R<ThemeList> {
+        s.themes(p.all)
+    }
+
+    pub fn theme_save(s: &mut Session, p: SaveThemeRequest, _: &mut CallContext<'_>) -> R<ThemeSummary> {
+        s.save_theme(&p)
+    }
+
+    pub fn theme_retire(s: &mut Session, p: RetireThemeParams, _: &mut CallContext<'_>) -> R<ThemeSummary> {
+        s.retire_theme(&p.name, &p.reason)
+    }
+
+    pub fn theme_card(s: &mut Session, p: ThemeParams, _: &mut CallContext<'_>) -> R<ThemeCard> {
+        s.theme_card(&p.name, p.as_of)
+    }
+
+    pub fn theme_scan(s: &mut Session, p: ThemeScanParams, _: &mut CallContext<'_>) -> R<ThemeScanReport> {
+        s.theme_scan(p.as_of, p.months)
+    }
+
+    pub fn theme_scores(s: &mut Session, p: ThemeScanParams, _: &mut CallContext<'_>) -> R<ThemeScoreReport> {
+        s.theme_scores(p.as_of)
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {

@@ -35,7 +35,11 @@ period: [string, string], inspections: number, auc: number | null, auc_then: num
 /**
  * (region, inspections, AUC now, AUC then).
  */
-by_region: Array<[string, number, number | null, number | null]>, drifted: boolean, } | { "kind": "predictions_made", model: string, purpose: string, rows: number, inputs_sha256: string, } | { "kind": "anomaly_reviewed", key: string, anomaly_kind: string, action: string, reason: string, review_id: number, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
+by_region: Array<[string, number, number | null, number | null]>, drifted: boolean, } | { "kind": "predictions_made", model: string, purpose: string, rows: number, inputs_sha256: string, } | { "kind": "anomaly_reviewed", key: string, anomaly_kind: string, action: string, reason: string, review_id: number, } | { "kind": "theme_saved", name: string, version: number, 
+/**
+ * The definition saved, as JSON (`analytics::themes::ThemeDefinition`).
+ */
+definition: string, retired: boolean, reason: string, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
 /**
  * Where it was written (a directory, or a zip).
  */

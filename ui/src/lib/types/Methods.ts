@@ -96,11 +96,13 @@ import type { RetentionApplied } from "./RetentionApplied";
 import type { RetentionApplyRequest } from "./RetentionApplyRequest";
 import type { RetentionPlan } from "./RetentionPlan";
 import type { RetentionPlanParams } from "./RetentionPlanParams";
+import type { RetireThemeParams } from "./RetireThemeParams";
 import type { ReviewAnomalyParams } from "./ReviewAnomalyParams";
 import type { RiskExplanation } from "./RiskExplanation";
 import type { RiskModelCheck } from "./RiskModelCheck";
 import type { RiskTrainReport } from "./RiskTrainReport";
 import type { RunRow } from "./RunRow";
+import type { SaveThemeRequest } from "./SaveThemeRequest";
 import type { ScheduledRun } from "./ScheduledRun";
 import type { ScorePlanParams } from "./ScorePlanParams";
 import type { SearchHits } from "./SearchHits";
@@ -111,6 +113,14 @@ import type { SyncReport } from "./SyncReport";
 import type { TaskDetail } from "./TaskDetail";
 import type { TaskFromFact } from "./TaskFromFact";
 import type { TaskParams } from "./TaskParams";
+import type { ThemeCard } from "./ThemeCard";
+import type { ThemeList } from "./ThemeList";
+import type { ThemeParams } from "./ThemeParams";
+import type { ThemeScanParams } from "./ThemeScanParams";
+import type { ThemeScanReport } from "./ThemeScanReport";
+import type { ThemeScoreReport } from "./ThemeScoreReport";
+import type { ThemeSummary } from "./ThemeSummary";
+import type { ThemesParams } from "./ThemesParams";
 import type { TrainRiskParams } from "./TrainRiskParams";
 import type { UnlockParams } from "./UnlockParams";
 import type { UploadParams } from "./UploadParams";
@@ -165,6 +175,12 @@ export type Methods = {
   act_outcome: { params: ActOutcomeRequest; result: ActDetail };
   act_precedents: { params: PrecedentRequest; result: Precedents };
   effect: { params: EffectRequest; result: EffectReport };
+  themes: { params: ThemesParams; result: ThemeList };
+  theme_save: { params: SaveThemeRequest; result: ThemeSummary };
+  theme_retire: { params: RetireThemeParams; result: ThemeSummary };
+  theme_card: { params: ThemeParams; result: ThemeCard };
+  theme_scan: { params: ThemeScanParams; result: ThemeScanReport };
+  theme_scores: { params: ThemeScanParams; result: ThemeScoreReport };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
   checklist_mark: { params: ChecklistMarkRequest; result: ChecklistState };
@@ -255,6 +271,12 @@ export const METHOD_RUNS = {
   act_outcome: 'session',
   act_precedents: 'session',
   effect: 'session',
+  themes: 'session',
+  theme_save: 'session',
+  theme_retire: 'session',
+  theme_card: 'session',
+  theme_scan: 'session',
+  theme_scores: 'session',
   evidence_attach: 'session',
   attachment: 'session',
   checklist_mark: 'session',

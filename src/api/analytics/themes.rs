@@ -1,0 +1,635 @@
+//! `ekn themes` and the Themes screen: themes of supervision saved as versioned definitions
+//! (journaled), each theme's card (its dynamics against the expected band, places, control bodies,
+//! linked anomalies, member objects' risk, acts and their answers, the score taken apart), the scan
+//! for rising themes and rising category × district cells, and the ranking for the plan. The
+//! computation is `crate::analytics::themes`; this joins it to the store.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::analytics::farrington::{self, FarringtonParams};
+use crate::analytics::practices::{Anomaly, AnomalyKind, DetectParams};
+use crate::analytics::themes::{
+    self, month_number, month_text, monthly_counts, CellScan, Matcher, MonthJudged, ScanParams, ScoreInputs,
+    ScoringWeights, SeriesKind, ThemeDefinition, ThemeScore,
+};
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::facts::{date_of, day_of, district_text, Registry};
+use crate::domain::journal::Entry;
+use crate::domain::norms::Localized;
+use crate::domain::triage::taxonomy::Taxonomy;
+use crate::store::{About, ThemeVersion};
+
+/// The longest theme name accepted.
+const MAX_NAME: usize = 200;
+/// At most this many values in one list of a definition.
+const MAX_LIST: usize = 200;
+
+/// A theme as listed: its definition in force and who saved it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeSummary {
+    pub name: String,
+    pub version: i64,
+    pub definition: ThemeDefinition,
+    pub series: SeriesKind,
+    pub retired: bool,
+    pub saved_by: String,
+    pub saved_at: String,
+    pub reason: String,
+}
+
+/// A theme to save (a new version when the name exists).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SaveThemeRequest {
+    pub name: String,
+    pub definition: ThemeDefinition,
+    pub reason: String,
+}
+
+/// The themes in force (retired ones only when asked).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeList {
+    pub themes: Vec<ThemeSummary>,
+    pub note: Localized,
+}
+
+/// One theme's months judged in the scan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeScanRow {
+    pub name: String,
+    pub version: i64,
+    pub series: SeriesKind,
+    /// One per month judged, oldest first; `None` where the history was too short.
+    pub months: Vec<Option<MonthJudged>>,
+    pub alarm: bool,
+}
+
+/// `ekn themes scan`: every theme and every category × district cell, each of the last months
+/// judged against the same months of earlier years.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeScanReport {
+    pub as_of: NaiveDate,
+    pub method: String,
+    pub params: ScanParams,
+    pub months: Vec<String>,
+    /// Themes, those with an alarm first; q-values over all themes and months together.
+    pub themes: Vec<ThemeScanRow>,
+    /// Category × district cells of appeals; q-values over all cells and months together.
+    pub cells: CellScan,
+    pub note: Localized,
+    pub seconds: f64,
+}
+
+/// A theme ranked for the plan.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ScoredTheme {
+    pub name: String,
+    pub version: i64,
+    pub series: SeriesKind,
+    /// Member appeals (or inspections) over the last twelve months.
+    pub members: u64,
+    pub score: ThemeScore,
+}
+
+/// `ekn themes score`: themes ranked by the lower bound of their score's interval.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeScoreReport {
+    pub as_of: NaiveDate,
+    pub weights: ScoringWeights,
+    pub themes: Vec<ScoredTheme>,
+    pub note: Localized,
+}
+
+/// One month of a theme's dynamics, with the band its past predicts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeMonth {
+    pub month: String,
+    pub observed: u32,
+    /// What the same months of earlier years predict, and the upper bound (None: too little history).
+    pub expected: Option<f64>,
+    pub upper: Option<f64>,
+    /// Above the bound (before correction for the many months shown).
+    pub exceeds: bool,
+}
+
+/// A count by a key (a district, a control body, a kind of act).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct KeyCount {
+    pub key: String,
+    pub count: u64,
+}
+
+/// An anomaly in the theme's places (and categories, for a theme of appeals).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LinkedAnomaly {
+    pub id: String,
+    pub kind: AnomalyKind,
+    pub key: String,
+    pub q_value: f64,
+    pub ratio: f64,
+}
+
+/// Acts issued to the theme's member objects, by kind, with their answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeActs {
+    pub kind: String,
+    pub issued: u64,
+    pub answered: u64,
+    /// Answers `satisfied` or `partly`.
+    pub satisfied: u64,
+}
+
+/// A norm the theme rests on, as the catalog in force words it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeNorm {
+    pub id: String,
+    pub name: Option<Localized>,
+    pub basis: Option<Localized>,
+    /// False when the catalog marks it unconfirmed (or does not know it).
+    pub verified: bool,
+}
+
+/// The theme card.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeCard {
+    pub theme: ThemeSummary,
+    pub versions: Vec<ThemeVersion>,
+    pub as_of: NaiveDate,
+    pub norms: Vec<ThemeNorm>,
+    /// The last 36 full months.
+    pub dynamics: Vec<ThemeMonth>,
+    /// Members over the last twelve months by district (KATO's four digits), largest first.
+    pub districts: Vec<KeyCount>,
+    /// Inspections in the theme's places and sectors over the last twelve months, by control body.
+    pub bodies: Vec<KeyCount>,
+    pub anomalies: Vec<LinkedAnomaly>,
+    pub acts: Vec<ThemeActs>,
+    /// Member appeals, member inspections and distinct member objects over the last twelve months.
+    pub appeals: u64,
+    pub inspections: u64,
+    pub objects: u64,
+    pub score: ThemeScore,
+    pub method: String,
+    pub note: Localized,
+}
+
+/// The scoring window: twelve months up to the as-of date.
+fn window(as_of: NaiveDate) -> (i32, i32) {
+    (day_of(as_of) - 365, day_of(as_of))
+}
+
+fn summary(v: &ThemeVersion) -> Result<ThemeSummary, ApiError> {
+    let definition: ThemeDefinition = serde_json::from_str(&v.definition).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Corrupt,
+            format!("theme «{}» version {}: its stored definition is damaged: {e}", v.name, v.version),
+        )
+    })?;
+    Ok(ThemeSummary {
+        name: v.name.clone(),
+        version: v.version,
+        series: definition.series_kind(),
+        definition,
+        retired: v.retired,
+        saved_by: v.author.clone(),
+        saved_at: v.at.clone(),
+        reason: v.reason.clone(),
+    })
+}
+
+/// Trims and checks a definition's lists (sizes bounded, values trimmed, duplicates dropped).
+fn tidy(mut d: ThemeDefinition) -> Result<ThemeDefinition, ApiError> {
+    for (field, list) in [
+        ("categories", &mut d.categories),
+        ("kato", &mut d.kato),
+        ("oked", &mut d.oked),
+        ("bodies", &mut d.bodies),
+        ("norms", &mut d.norms),
+    ] {
+        if list.len() > MAX_LIST {
+            return Err(ApiError::invalid(format!("{field}: at most {MAX_LIST} values")));
+        }
+        let mut seen = HashSet::new();
+        *list = list.iter().map(|v| v.trim().to_string()).filter(|v| !v.is_empty() && seen.insert(v.clone())).collect();
+        if list.iter().any(|v| v.chars().count() > MAX_NAME) {
+            return Err(ApiError::invalid(format!("{field}: a value is longer than {MAX_NAME} characters")));
+        }
+    }
+    d.seed = crate::api::session::checked_note(d.seed.as_deref())?;
+    Ok(d)
+}
+
+impl Session {
+    fn theme_versions_in_force(&self, include_retired: bool) -> Result<Vec<ThemeSummary>, ApiError> {
+        let mut latest: BTreeMap<String, ThemeVersion> = BTreeMap::new();
+        for v in self.store.theme_versions(None)? {
+            latest.insert(v.name.clone(), v);
+        }
+        latest.values().filter(|v| include_retired || !v.retired).map(summary).collect()
+    }
+
+    /// The themes in force, by name.
+    pub fn themes(&self, include_retired: bool) -> Result<ThemeList, ApiError> {
+        Ok(ThemeList { themes: self.theme_versions_in_force(include_retired)?, note: themes::note() })
+    }
+
+    fn theme_in_force(&self, name: &str) -> Result<(ThemeSummary, Vec<ThemeVersion>), ApiError> {
+        let versions = self.store.theme_versions(Some(name.trim()))?;
+        let last = versions
+            .last()
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no theme is named «{}»", name.trim())))?;
+        Ok((summary(last)?, versions))
+    }
+
+    /// Saves a theme: a new version of its definition, journaled with the author and reason.
+    /// Saving the same definition again is refused (nothing would change).
+    pub fn save_theme(&mut self, request: &SaveThemeRequest) -> Result<ThemeSummary, ApiError> {
+        self.write_theme(&request.name, Some(request.definition.clone()), &request.reason)
+    }
+
+    /// Retires a theme (a last version marked retired, the definition kept).
+    pub fn retire_theme(&mut self, name: &str, reason: &str) -> Result<ThemeSummary, ApiError> {
+        self.write_theme(name, None, reason)
+    }
+
+    fn write_theme(
+        &mut self,
+        name: &str,
+        definition: Option<ThemeDefinition>,
+        reason: &str,
+    ) -> Result<ThemeSummary, ApiError> {
+        let name = name.trim().to_string();
+        if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+            return Err(ApiError::invalid(format!("a theme's name is 1 to {MAX_NAME} printable characters")));
+        }
+        let reason = crate::api::checked_reason(reason, "saving a theme")?;
+        let previous = self.store.theme_versions(Some(&name))?.pop();
+        let (definition, retired) = match definition {
+            Some(d) => {
+                let d = tidy(d)?;
+                d.validate(Taxonomy::builtin()).map_err(ApiError::invalid)?;
+                let norms = self.norms()?;
+                if let Some(unknown) = d.norms.iter().find(|id| norms.catalog.get(id).is_none()) {
+                    return Err(ApiError::invalid(format!("norms: '{unknown}' is not in the norms catalog in force")));
+                }
+                (d, false)
+            }
+            None => {
+                let Some(previous) = &previous else {
+                    return Err(ApiError::new(ErrorCode::NotFound, format!("no theme is named «{name}»")));
+                };
+                if previous.retired {
+                    return Err(ApiError::invalid(format!("theme «{name}» is already retired")));
+                }
+                (summary(previous)?.definition, true)
+            }
+        };
+        let json = serde_json::to_string(&definition).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        if let Some(p) = &previous {
+            if !retired
+                && !p.retired
+                && serde_json::from_str::<serde_json::Value>(&p.definition).ok() == serde_json::from_str(&json).ok()
+            {
+                return Err(ApiError::invalid(format!(
+                    "theme «{name}» already has this definition (version {})",
+                    p.version
+                )));
+            }
+        }
+        self.write(|w| {
+            let version = w.insert_theme_version(&name, &json, retired, &reason)?;
+            let entry = Entry::ThemeSaved {
+                name: name.clone(),
+                version,
+                definition: json.clone(),
+                retired,
+                reason: reason.clone(),
+            };
+            w.append(&entry, About::default(), None)?;
+            Ok(())
+        })?;
+        Ok(self.theme_in_force(&name)?.0)
+    }
+
+    /// The scan: each theme's and each category × district cell's last `months` full months before
+    /// `as_of` (default today) judged against their past.
+    pub fn theme_scan(&self, as_of: Option<NaiveDate>, months: Option<u32>) -> Result<ThemeScanReport, ApiError> {
+        let started = std::time::Instant::now();
+        let as_of = as_of.unwrap_or_else(|| self.today());
+        let params = ScanParams { months: months.unwrap_or(3).clamp(1, 24), ..ScanParams::default() };
+        let registry = self.analytics_registry()?;
+        let taxonomy = Taxonomy::builtin();
+        let list = self.theme_versions_in_force(false)?;
+        let mut rows = scan_themes(&registry, taxonomy, &list, as_of, &params);
+        // Stable: alarms first, otherwise by name (the list came by name).
+        rows.sort_by_key(|r| !r.alarm);
+        let cells = themes::scan_cells(&registry, taxonomy, as_of, &params);
+        Ok(ThemeScanReport {
+            as_of,
+            method: farrington::METHOD.into(),
+            months: cells.months.clone(),
+            params,
+            themes: rows,
+            cells,
+            note: themes::note(),
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// The themes ranked for the plan by the lower bound of their score.
+    pub fn theme_scores(&self, as_of: Option<NaiveDate>) -> Result<ThemeScoreReport, ApiError> {
+        let as_of = as_of.unwrap_or_else(|| self.today());
+        let registry = self.analytics_registry()?;
+        let list = self.theme_versions_in_force(false)?;
+        let weights = ScoringWeights::builtin();
+        let context = ScoreContext::gather(self, &weights)?;
+        let scans = scan_themes(&registry, Taxonomy::builtin(), &list, as_of, &ScanParams::default());
+        let mut scored = Vec::new();
+        for (theme, scan) in list.iter().zip(&scans) {
+            let (inputs, members) = context.inputs(&registry, theme, scan, as_of);
+            scored.push(ScoredTheme {
+                name: theme.name.clone(),
+                version: theme.version,
+                series: theme.series,
+                members,
+                score: themes::score(&inputs, &weights),
+            });
+        }
+        scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
+        Ok(ThemeScoreReport { as_of, weights, themes: scored, note: themes::note() })
+    }
+
+    /// The theme card.
+    pub fn theme_card(&self, name: &str, as_of: Option<NaiveDate>) -> Result<ThemeCard, ApiError> {
+        let as_of = as_of.unwrap_or_else(|| self.today());
+        let (theme, versions) = self.theme_in_force(name)?;
+        let registry = self.analytics_registry()?;
+        let taxonomy = Taxonomy::builtin();
+        let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
+        let last = month_number(as_of) - 1;
+        let first = last - 35;
+        let series_start = registry_first_month(&registry).min(first);
+        let counts = monthly_counts(matcher.member_days(&registry).into_iter(), series_start, last);
+        let params = FarringtonParams::default();
+        let dynamics = (first..=last)
+            .map(|m| {
+                let t = (m - series_start) as usize;
+                let j = farrington::judge(&counts, t, &params);
+                ThemeMonth {
+                    month: month_text(m),
+                    observed: counts[t],
+                    expected: j.as_ref().map(|j| j.expected),
+                    upper: j.as_ref().map(|j| j.upper),
+                    exceeds: j.is_some_and(|j| j.exceeds),
+                }
+            })
+            .collect();
+
+        let (from, to) = window(as_of);
+        let in_window = |day: i32| day > from && day <= to;
+        let mut districts: HashMap<String, u64> = HashMap::new();
+        let mut objects: HashSet<u32> = HashSet::new();
+        let (mut appeals, mut inspections) = (0u64, 0u64);
+        for a in registry.appeals.iter().filter(|a| in_window(a.received) && matcher.appeal(a)) {
+            appeals += 1;
+            objects.extend(a.subject);
+            if let Some(k) = a.kato {
+                *districts.entry(district_text((k / 100_000) as u16)).or_default() += 1;
+            }
+        }
+        let mut bodies: HashMap<String, u64> = HashMap::new();
+        // Inspections in the theme's places and sectors: categories do not apply to them.
+        let places = ThemeDefinition { categories: Vec::new(), ..theme.definition.clone() };
+        let place_matcher = Matcher::new(&places, &registry, taxonomy);
+        for f in registry.inspections.iter().filter(|f| in_window(f.day) && place_matcher.inspection(f)) {
+            *bodies.entry(registry.bodies.get(f.body as usize).cloned().unwrap_or_default()).or_default() += 1;
+            if theme.series == SeriesKind::Inspections {
+                inspections += 1;
+                objects.insert(f.subject);
+                if let Some(k) = f.kato {
+                    *districts.entry(district_text((k / 100_000) as u16)).or_default() += 1;
+                }
+            }
+        }
+
+        let bins: HashSet<&str> =
+            objects.iter().filter_map(|&s| registry.subjects.get(s as usize)).map(|s| s.bin.as_str()).collect();
+        let acts = self.theme_acts(&bins)?;
+        let norms_in_force = self.norms()?;
+        let norms = theme
+            .definition
+            .norms
+            .iter()
+            .map(|id| {
+                let norm = norms_in_force.catalog.get(id);
+                ThemeNorm {
+                    id: id.clone(),
+                    name: norm.map(|n| n.name()),
+                    basis: norm.map(|n| n.basis.describe()),
+                    verified: norm.is_some_and(|n| n.verified),
+                }
+            })
+            .collect();
+
+        let weights = ScoringWeights::builtin();
+        let context = ScoreContext::gather(self, &weights)?;
+        let anomalies = context
+            .linked(&theme.definition, taxonomy)
+            .map(|a| LinkedAnomaly {
+                id: a.id.clone(),
+                kind: a.kind,
+                key: a.key.clone(),
+                q_value: a.q_value,
+                ratio: a.ratio,
+            })
+            .collect();
+        // Judged in the same family as the ranking (every theme in force), so the card's growth
+        // and the ranking's agree; a retired theme is judged with them.
+        let mut family = self.theme_versions_in_force(false)?;
+        if !family.iter().any(|t| t.name == theme.name) {
+            family.push(theme.clone());
+        }
+        let scan = scan_themes(&registry, taxonomy, &family, as_of, &ScanParams::default());
+        let row = scan
+            .iter()
+            .find(|r| r.name == theme.name)
+            .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the theme left its own scan"))?;
+        let (inputs, _) = context.inputs(&registry, &theme, row, as_of);
+        Ok(ThemeCard {
+            versions,
+            as_of,
+            norms,
+            dynamics,
+            districts: sorted_counts(districts),
+            bodies: sorted_counts(bodies),
+            anomalies,
+            acts,
+            appeals,
+            inspections,
+            objects: objects.len() as u64,
+            score: themes::score(&inputs, &weights),
+            method: farrington::METHOD.into(),
+            note: themes::note(),
+            theme,
+        })
+    }
+
+    fn theme_acts(&self, bins: &HashSet<&str>) -> Result<Vec<ThemeActs>, ApiError> {
+        let (acts, outcomes) = self.store.acts_for_report()?;
+        let mut answer: HashMap<i64, String> = HashMap::new();
+        for o in outcomes.iter().filter(|o| o.stage == "answer") {
+            answer.insert(o.act_id, o.result.clone());
+        }
+        let mut by_kind: BTreeMap<String, ThemeActs> = BTreeMap::new();
+        for act in acts.iter().filter(|a| bins.contains(a.bin.as_str())) {
+            let row = by_kind.entry(act.kind.clone()).or_insert_with(|| ThemeActs {
+                kind: act.kind.clone(),
+                issued: 0,
+                answered: 0,
+                satisfied: 0,
+            });
+            row.issued += 1;
+            if let Some(result) = answer.get(&act.id) {
+                row.answered += 1;
+                row.satisfied += u64::from(result == "satisfied" || result == "partly");
+            }
+        }
+        Ok(by_kind.into_values().collect())
+    }
+}
+
+fn sorted_counts(map: HashMap<String, u64>) -> Vec<KeyCount> {
+    let mut v: Vec<KeyCount> = map.into_iter().map(|(key, count)| KeyCount { key, count }).collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then(a.key.cmp(&b.key)));
+    v
+}
+
+fn registry_first_month(registry: &Registry) -> i32 {
+    let appeals = registry.appeals.iter().map(|a| a.received).min();
+    let inspections = registry.inspections.first().map(|f| f.day);
+    appeals.into_iter().chain(inspections).min().map(|d| month_number(date_of(d))).unwrap_or(i32::MAX)
+}
+
+/// Judges every theme's months together (one false-discovery family); rows in the list's order.
+fn scan_themes(
+    registry: &Registry,
+    taxonomy: &Taxonomy,
+    list: &[ThemeSummary],
+    as_of: NaiveDate,
+    params: &ScanParams,
+) -> Vec<ThemeScanRow> {
+    let months = themes::judged_months(as_of, params.months);
+    let last = *months.last().unwrap_or(&month_number(as_of));
+    let first = registry_first_month(registry).min(last);
+    let series: Vec<(i32, Vec<u32>)> = list
+        .iter()
+        .map(|t| {
+            let matcher = Matcher::new(&t.definition, registry, taxonomy);
+            (first, monthly_counts(matcher.member_days(registry).into_iter(), first, last))
+        })
+        .collect();
+    let judged = themes::judge_together(&series, &months, params);
+    list.iter()
+        .zip(judged)
+        .map(|(t, months)| ThemeScanRow {
+            name: t.name.clone(),
+            version: t.version,
+            series: t.series,
+            alarm: months.iter().flatten().any(|j| j.alarm),
+            months,
+        })
+        .collect()
+}
+
+/// What every theme's score reads besides the registry, gathered once.
+struct ScoreContext {
+    flags: crate::store::AppealFlags,
+    risks: HashMap<String, f64>,
+    office_mean: Option<f64>,
+    /// The anomalies listed and not dismissed, the strongest first.
+    anomalies: Vec<Anomaly>,
+}
+
+impl ScoreContext {
+    fn gather(session: &Session, weights: &ScoringWeights) -> Result<ScoreContext, ApiError> {
+        let flags = session.store.appeal_flags(&weights.severity_rules)?;
+        let risks: HashMap<String, f64> = session.store.latest_risk_scores()?.into_iter().collect();
+        let office_mean = (!risks.is_empty()).then(|| risks.values().sum::<f64>() / risks.len() as f64);
+        let mut anomalies: Vec<Anomaly> = session
+            .anomalies(&DetectParams::default(), None)?
+            .anomalies
+            .into_iter()
+            .filter(|l| !l.dismissed)
+            .map(|l| l.anomaly)
+            .collect();
+        anomalies.sort_by(|a, b| a.q_value.total_cmp(&b.q_value));
+        Ok(ScoreContext { flags, risks, office_mean, anomalies })
+    }
+
+    /// The anomalies linked to a theme: in its places (a district or region inside or around its
+    /// KATO prefixes), and of its categories (a theme of appeals) or of inspections by its control
+    /// bodies (a theme of inspections).
+    fn linked<'a>(&'a self, d: &'a ThemeDefinition, taxonomy: &'a Taxonomy) -> impl Iterator<Item = &'a Anomaly> + 'a {
+        self.anomalies.iter().filter(move |a| {
+            let place = a.district.as_deref().or(a.region_code.as_deref());
+            let in_place = d.kato.is_empty()
+                || place.is_some_and(|p| d.kato.iter().any(|k| p.starts_with(k.as_str()) || k.starts_with(p)));
+            let related = match (&a.category, d.series_kind()) {
+                (Some(label), SeriesKind::Appeals) => {
+                    let code = taxonomy.code_or_label(label);
+                    let parent = taxonomy.get(&code).and_then(|c| c.parent.clone());
+                    d.categories.iter().any(|c| *c == code || Some(c) == parent.as_ref())
+                }
+                (None, SeriesKind::Inspections) => {
+                    d.bodies.is_empty() || a.control_body.as_ref().is_some_and(|b| d.bodies.iter().any(|x| x == b))
+                }
+                _ => false,
+            };
+            in_place && related
+        })
+    }
+
+    /// The score's inputs for one theme, and its members over the window.
+    fn inputs(
+        &self,
+        registry: &Registry,
+        theme: &ThemeSummary,
+        scan: &ThemeScanRow,
+        as_of: NaiveDate,
+    ) -> (ScoreInputs, u64) {
+        let taxonomy = Taxonomy::builtin();
+        let d = &theme.definition;
+        let matcher = Matcher::new(d, registry, taxonomy);
+        let (from, to) = window(as_of);
+        let mut inputs = ScoreInputs {
+            growth_q: scan.months.iter().flatten().map(|j| j.q).min_by(f64::total_cmp),
+            office_mean_risk: self.office_mean,
+            anomaly: self.linked(d, taxonomy).next().map(|a| (a.q_value, a.id.clone())),
+            ..ScoreInputs::default()
+        };
+        let mut objects: HashSet<u32> = HashSet::new();
+        let mut members = 0u64;
+        for a in registry.appeals.iter().filter(|a| a.received > from && a.received <= to && matcher.appeal(a)) {
+            members += 1;
+            inputs.appeals += 1;
+            inputs.severe += u64::from(self.flags.severe.contains(&*a.appeal_no));
+            inputs.repeats += u64::from(self.flags.repeats.contains(&*a.appeal_no));
+            objects.extend(a.subject);
+        }
+        if theme.series == SeriesKind::Inspections {
+            for f in registry.inspections.iter().filter(|f| f.day > from && f.day <= to && matcher.inspection(f)) {
+                members += 1;
+                objects.insert(f.subject);
+            }
+        }
+        inputs.member_risks = objects
+            .iter()
+            .filter_map(|&s| registry.subjects.get(s as usize))
+            .filter_map(|s| self.risks.get(&s.bin).copied())
+            .collect();
+        (inputs, members)
+    }
+}

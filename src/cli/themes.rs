@@ -1,0 +1,275 @@
+//! `ekn themes`: themes of supervision (docs/THEMES.md) — save a theme's definition (a new version
+//! each time, journaled), list them, open a theme's card, scan every theme and every category ×
+//! district cell for months above what their past predicts, and rank themes for the plan.
+
+use std::fmt::Write as _;
+
+use chrono::NaiveDate;
+use clap::Subcommand;
+use ekn::analytics::themes::ThemeDefinition;
+use ekn::api::{
+    self, ApiError, SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary,
+};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum ThemesAction {
+    /// Save a theme (a new version if the name exists): the filters it is made of.
+    Add {
+        name: String,
+        /// Appeal categories as the taxonomy's codes (a group takes in its categories):
+        /// social.labour,economy.business
+        #[arg(long, value_delimiter = ',')]
+        categories: Vec<String>,
+        /// KATO prefixes of any length: 19 (a region), 1920 (a district), 192030…
+        #[arg(long, value_delimiter = ',')]
+        kato: Vec<String>,
+        /// OKED section letters (F) or code prefixes (41, 41.20).
+        #[arg(long, value_delimiter = ',')]
+        oked: Vec<String>,
+        /// Control bodies by name (a comma inside a name: give --bodies once per name).
+        #[arg(long)]
+        bodies: Vec<String>,
+        /// Only unplanned inspections.
+        #[arg(long)]
+        unplanned: bool,
+        /// The period the theme is about (members are listed within it).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// Words that describe the theme.
+        #[arg(long)]
+        seed: Option<String>,
+        /// Ids of norms from the catalog the theme rests on.
+        #[arg(long, value_delimiter = ',')]
+        norms: Vec<String>,
+        /// Why (journaled; default: "theme defined").
+        #[arg(long)]
+        reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Retire a theme (it leaves the list and the scan; its versions stay).
+    Retire {
+        name: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The themes in force.
+    List {
+        /// Retired themes too.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// A theme's card.
+    Show {
+        name: String,
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Each of the last months before the date judged for every theme and every category ×
+    /// district cell against the same months of earlier years.
+    Scan {
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// How many full months before the date (1–24).
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Themes ranked for the plan by the lower bound of their score, each score in its parts.
+    Score {
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiError> {
+    match action {
+        ThemesAction::Add { name, categories, kato, oked, bodies, unplanned, from, to, seed, norms, reason, json } => {
+            let definition =
+                ThemeDefinition { categories, kato, oked, bodies, unplanned_only: unplanned, from, to, seed, norms };
+            let reason = reason.unwrap_or_else(|| "theme defined".into());
+            let saved = session.save_theme(&SaveThemeRequest { name, definition, reason })?;
+            print(json, &saved, render_saved)
+        }
+        ThemesAction::Retire { name, reason } => print(false, &session.retire_theme(&name, &reason)?, render_saved),
+        ThemesAction::List { all, json } => print(json, &session.themes(all)?, render_list),
+        ThemesAction::Show { name, as_of, json } => print(json, &session.theme_card(&name, as_of)?, render_card),
+        ThemesAction::Scan { as_of, months, json } => {
+            print(json, &session.theme_scan(as_of, Some(months))?, render_scan)
+        }
+        ThemesAction::Score { as_of, json } => print(json, &session.theme_scores(as_of)?, render_scores),
+    }
+}
+
+fn definition_line(d: &ThemeDefinition) -> String {
+    let mut parts = Vec::new();
+    for (name, list) in [("categories", &d.categories), ("kato", &d.kato), ("oked", &d.oked), ("bodies", &d.bodies)] {
+        if !list.is_empty() {
+            parts.push(format!("{name} {}", list.join(", ")));
+        }
+    }
+    if d.unplanned_only {
+        parts.push("unplanned inspections only".into());
+    }
+    if d.from.is_some() || d.to.is_some() {
+        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
+        parts.push(format!("period {} – {}", day(d.from), day(d.to)));
+    }
+    parts.join("; ")
+}
+
+fn render_saved(t: &ThemeSummary) -> String {
+    let state = if t.retired { "retired" } else { "saved" };
+    format!(
+        "Theme «{}» {state} as version {} ({:?}): {}\n",
+        t.name,
+        t.version,
+        t.series,
+        definition_line(&t.definition)
+    )
+}
+
+fn render_list(list: &ThemeList) -> String {
+    let mut out = String::new();
+    if list.themes.is_empty() {
+        out.push_str("No themes yet: `ekn themes add NAME --categories CODE --kato PREFIX`.\n");
+    }
+    for t in &list.themes {
+        let retired = if t.retired { " [retired]" } else { "" };
+        let _ = writeln!(out, "{} v{}{retired} — {}", t.name, t.version, definition_line(&t.definition));
+        let _ = writeln!(out, "    saved by {} at {}: {}", t.saved_by, t.saved_at, t.reason);
+    }
+    let _ = writeln!(out, "\n{}", list.note.en);
+    out
+}
+
+fn render_card(c: &ThemeCard) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Theme «{}» v{} — {}", c.theme.name, c.theme.version, definition_line(&c.theme.definition));
+    for n in &c.norms {
+        let name = n.name.as_ref().map(|l| l.en.as_str()).unwrap_or("(not in the catalog)");
+        let confirmed = if n.verified { "" } else { " [unconfirmed]" };
+        let _ = writeln!(out, "  rests on {}: {name}{confirmed}", n.id);
+    }
+    let _ = writeln!(
+        out,
+        "Last 12 months to {}: {} appeals, {} inspections, {} objects",
+        c.as_of, c.appeals, c.inspections, c.objects
+    );
+    let _ = writeln!(out, "\nMonthly dynamics (observed; expected, upper bound by {}):", c.method);
+    for m in c.dynamics.iter().rev().take(12).rev() {
+        let band = match (m.expected, m.upper) {
+            (Some(e), Some(u)) => format!("{e:.1}, ≤ {u:.0}"),
+            _ => "too little history".into(),
+        };
+        let flag = if m.exceeds { "  ▲ above the bound" } else { "" };
+        let _ = writeln!(out, "  {}  {:>5}  ({band}){flag}", m.month, m.observed);
+    }
+    if !c.districts.is_empty() {
+        let top: Vec<String> = c.districts.iter().take(8).map(|d| format!("{} {}", d.key, d.count)).collect();
+        let _ = writeln!(out, "\nBy district: {}", top.join(", "));
+    }
+    if !c.bodies.is_empty() {
+        let top: Vec<String> = c.bodies.iter().take(8).map(|d| format!("{} {}", d.key, d.count)).collect();
+        let _ = writeln!(out, "Inspections in its places and sectors by control body: {}", top.join(", "));
+    }
+    for a in &c.anomalies {
+        let _ = writeln!(out, "Linked anomaly {} ({}): ×{:.2}, q = {:.3}", a.id, a.key, a.ratio, a.q_value);
+    }
+    for a in &c.acts {
+        let _ = writeln!(
+            out,
+            "Acts ({}): {} issued, {} answered, {} satisfied fully or partly",
+            a.kind, a.issued, a.answered, a.satisfied
+        );
+    }
+    out.push_str(&render_score_parts(&c.score));
+    let _ = writeln!(out, "\n{}", c.note.en);
+    out
+}
+
+fn render_score_parts(s: &ekn::analytics::themes::ThemeScore) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Score {:.2} (95 % {:.2}–{:.2}, weights {}):", s.score, s.low, s.high, s.weights_version);
+    for p in &s.parts {
+        let _ =
+            writeln!(out, "  {:<12} {:.2} ({:.2}–{:.2}) × {:.2}  {}", p.part, p.value, p.low, p.high, p.weight, p.why);
+    }
+    out
+}
+
+fn render_scan(r: &ThemeScanReport) -> String {
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "Months judged: {} (as of {}, {}, FDR {})", r.months.join(", "), r.as_of, r.method, r.params.fdr);
+    if r.themes.is_empty() {
+        out.push_str("No themes saved: only the category × district cells were scanned.\n");
+    }
+    for t in &r.themes {
+        let months: Vec<String> = t
+            .months
+            .iter()
+            .map(|m| match m {
+                Some(j) => format!(
+                    "{} {} (exp. {:.1}, ≤ {:.0}, q {:.3}){}",
+                    j.month,
+                    j.observed,
+                    j.expected,
+                    j.upper,
+                    j.q,
+                    if j.alarm { " ALARM" } else { "" }
+                ),
+                None => "too little history".into(),
+            })
+            .collect();
+        let _ = writeln!(out, "{} v{}: {}", t.name, t.version, months.join("; "));
+    }
+    let c = &r.cells;
+    let _ = writeln!(
+        out,
+        "\nCategory × district cells: {} with appeals, {} cell-months judged, {} with too little history; {} alarms",
+        c.cells,
+        c.judged,
+        c.not_judged,
+        c.alarms.len()
+    );
+    for a in &c.alarms {
+        let j = &a.judged;
+        let _ = writeln!(
+            out,
+            "  {} in {}, {}: {} appeals against {:.1} expected (bound {:.0}), p = {:.2e}, q = {:.3}",
+            a.category, a.district, j.month, j.observed, j.expected, j.upper, j.p, j.q
+        );
+    }
+    let _ = writeln!(out, "\n{}\n({:.2} s)", r.note.en, r.seconds);
+    out
+}
+
+fn render_scores(r: &ThemeScoreReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Themes ranked by the lower bound of their score (as of {}, weights {}):",
+        r.as_of, r.weights.version
+    );
+    if r.themes.is_empty() {
+        out.push_str("No themes saved.\n");
+    }
+    for (i, t) in r.themes.iter().enumerate() {
+        let _ = writeln!(out, "\n{}. {} v{} — {} members over twelve months", i + 1, t.name, t.version, t.members);
+        out.push_str(&render_score_parts(&t.score));
+    }
+    let _ = writeln!(out, "\n{}", r.note.en);
+    out
+}

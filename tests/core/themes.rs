@@ -1,0 +1,143 @@
+//! Themes of supervision end to end on a registry built here (not the demo, not the method's own
+//! generator): a planted month of wage appeals in one district is an alarm for the theme that
+//! covers it and for its category × district cell, and for nothing else; a theme's definition is
+//! checked field by field before anything is written; every save is a new version, journaled with
+//! its author; the ranking and the card agree.
+
+use std::process::Command;
+
+use ekn::analytics::themes::ThemeDefinition;
+use ekn::api::{JournalQuery, SaveThemeRequest};
+use ekn::domain::records::DataKind;
+
+use crate::support::{csv_line, TempDb};
+
+fn ekn(db: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_ekn")).arg("--db").arg(db).args(args).output().unwrap()
+}
+
+/// Four years and nine months of appeals in two cells — wage arrears in district 1920 and housing
+/// in district 7511 — four to six a month each, and twenty wage appeals in September 2025.
+fn registry_csv() -> String {
+    let mut out = String::from("appeal_no,received,kato,text,category\n");
+    let mut n = 0u32;
+    let mut wobble = 17u64;
+    for year in 2021..=2025 {
+        for month in 1..=12u32 {
+            if year == 2025 && month > 9 {
+                break;
+            }
+            for (cell, (kato, category, words)) in [
+                ("192010000", "трудовые права", "задержка заработной платы на стройке"),
+                ("751110000", "жилищно-коммунальное хозяйство", "нет горячей воды в доме"),
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                wobble = wobble.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                let mut count = 4 + (wobble >> 62) as u32 % 3;
+                if year == 2025 && month == 9 && cell == 0 {
+                    count = 20;
+                }
+                for k in 0..count {
+                    n += 1;
+                    let day = 1 + (k * 3) % 27;
+                    out.push_str(&csv_line(
+                        &[
+                            format!("Т-{n:05}"),
+                            format!("{year}-{month:02}-{day:02}"),
+                            kato.into(),
+                            format!("{words}, обращение {n}"),
+                            category.into(),
+                        ],
+                        ',',
+                    ));
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
+    let db = TempDb::new();
+    let file = db.file("appeals.csv", registry_csv());
+    db.import(DataKind::Appeals, &file).unwrap();
+
+    // A definition is checked before anything is written, naming the field.
+    let before = db.fingerprint();
+    let bad = ekn(&db.path, &["themes", "add", "Зарплаты", "--categories", "трудовые права"]);
+    assert!(!bad.status.success());
+    let said = String::from_utf8_lossy(&bad.stderr);
+    assert!(said.contains("categories") && said.contains("social.labour"), "{said}");
+    let bad = ekn(&db.path, &["themes", "add", "Зарплаты", "--categories", "social.labour", "--kato", "19x"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("kato: '19x'"));
+    let bad = ekn(&db.path, &["themes", "add", "Зарплаты", "--categories", "social.labour", "--norms", "no-such-norm"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("norms: 'no-such-norm'"));
+    assert_eq!(db.fingerprint(), before, "a refused theme writes nothing");
+
+    let ok = ekn(&db.path, &["themes", "add", "Зарплаты", "--categories", "social.labour", "--kato", "19"]);
+    assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
+    let again = ekn(&db.path, &["themes", "add", "Зарплаты", "--categories", "social.labour", "--kato", "19"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already has this definition"));
+    let mut session = db.session();
+    let housing = ThemeDefinition { categories: vec!["social.housing".into()], ..Default::default() };
+    session
+        .save_theme(&SaveThemeRequest {
+            name: "ЖКХ".into(),
+            definition: housing.clone(),
+            reason: "план квартала".into(),
+        })
+        .unwrap();
+    // A second version: the same theme narrowed to the housing district.
+    let narrowed = ThemeDefinition { kato: vec!["7511".into()], ..housing };
+    let v2 = session
+        .save_theme(&SaveThemeRequest {
+            name: "ЖКХ".into(), definition: narrowed, reason: "только район".into()
+        })
+        .unwrap();
+    assert_eq!(v2.version, 2);
+    let journal = session.journal(&JournalQuery { object: None, task: None, appeal: None, limit: Some(50) }).unwrap();
+    let saved: Vec<_> = journal.iter().filter(|l| l.kind == "theme_saved").collect();
+    assert_eq!(saved.len(), 3, "every save is journaled");
+    assert!(saved.iter().all(|l| !l.person.is_empty()));
+
+    // The scan as of mid-October 2025 judges July, August and September.
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
+    let scan = session.theme_scan(Some(as_of), None).unwrap();
+    assert_eq!(scan.months, ["2025-07", "2025-08", "2025-09"]);
+    let wages = scan.themes.iter().find(|t| t.name == "Зарплаты").unwrap();
+    let september = wages.months[2].as_ref().unwrap();
+    assert!(september.alarm && september.observed == 20 && september.upper < 20.0, "{september:?}");
+    assert!(wages.months[..2].iter().flatten().all(|m| !m.alarm), "{wages:?}");
+    let housing = scan.themes.iter().find(|t| t.name == "ЖКХ").unwrap();
+    assert!(!housing.alarm && housing.version == 2, "{housing:?}");
+    assert_eq!(scan.cells.cells, 2);
+    assert_eq!(scan.cells.alarms.len(), 1, "{:?}", scan.cells.alarms);
+    let cell = &scan.cells.alarms[0];
+    assert_eq!(
+        (cell.category.as_str(), cell.district.as_str(), cell.judged.month.as_str()),
+        ("social.labour", "1920", "2025-09")
+    );
+
+    // The ranking puts the rising theme first, and the card's score is the ranking's.
+    let ranking = session.theme_scores(Some(as_of)).unwrap();
+    assert_eq!(ranking.themes[0].name, "Зарплаты", "{:#?}", ranking.themes);
+    let growth = ranking.themes[0].score.parts.iter().find(|p| p.part == "growth").unwrap();
+    assert!(growth.value > 0.3, "{growth:?}");
+    let card = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    assert_eq!(card.score, ranking.themes[0].score);
+    assert_eq!(card.dynamics.len(), 36);
+    let last = card.dynamics.last().unwrap();
+    assert!(last.month == "2025-09" && last.exceeds && last.observed == 20, "{last:?}");
+    assert_eq!(card.districts[0].key, "1920");
+
+    // Retired, it leaves the list and the scan; its versions stay.
+    session.retire_theme("ЖКХ", "тема закрыта").unwrap();
+    assert_eq!(session.themes(false).unwrap().themes.len(), 1);
+    assert_eq!(session.themes(true).unwrap().themes.len(), 2);
+    let verify = ekn(&db.path, &["journal", "verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}
