@@ -45,7 +45,7 @@ const ENUM_KEYS: Record<string, string[]> = {
   day: tagsOf('DayReason.ts'),
   origin: ['shipped', 'imported'],
   'import.kind': ['inspections', 'appeals', 'risk'],
-  nav: ['desk', 'appeals', 'analytics', 'search', 'dashboard', 'import', 'settings'],
+  nav: ['desk', 'appeals', 'analytics', 'themes', 'effect', 'search', 'dashboard', 'import', 'settings'],
   anomaly: unionOf('AnomalyKind.ts'),
   'risk.level': ['high', 'medium', 'low'],
   'analytics.tab': ['anomalies', 'plan', 'model'],
@@ -64,6 +64,9 @@ const ENUM_KEYS: Record<string, string[]> = {
   'effect.kpi': ['answered_in_time', 'satisfied', 'satisfied_or_partly', 'protests_upheld', 'median_days',
     'checklist_complete', 'placeholders_filled', 'formal_defects'],
   'retention.kind': unionOf('RecordKind.ts'),
+  // A theme score's parts and what a theme counts.
+  'themes.part': ['growth', 'severity', 'anomaly', 'member_risk', 'repeats'],
+  'themes.series': unionOf('SeriesKind.ts'),
   // Every reason a check of what later data say of an act can give.
   'verify.reason': [...readFileSync(join(import.meta.dirname, '../src/lib/types/VerificationReason.ts'), 'utf8').matchAll(/"code": "([a-z_]+)"/g)].map((m) => m[1]),
 };

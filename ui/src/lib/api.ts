@@ -24,6 +24,7 @@ import type { RiskAssessment } from './types/RiskAssessment';
 import type { RetentionApplyRequest } from './types/RetentionApplyRequest';
 import type { JoinParams } from './types/JoinParams';
 import type { EffectRequest } from './types/EffectRequest';
+import type { SaveThemeRequest } from './types/SaveThemeRequest';
 
 const none = {} as Record<symbol, never>;
 
@@ -99,6 +100,12 @@ export const api = {
   actIssue: (p: ActIssueRequest) => call('act_issue', p),
   actShow: (act: number, horizonDays: number | null = null) => call('act_show', { act, horizon_days: horizonDays }),
   effect: (request: EffectRequest) => call('effect', request),
+  themes: (all = false) => call('themes', { all }),
+  themeSave: (request: SaveThemeRequest) => call('theme_save', request),
+  themeRetire: (name: string, reason: string) => call('theme_retire', { name, reason }),
+  themeCard: (name: string, asOf: string | null = null) => call('theme_card', { name, as_of: asOf }),
+  themeScan: (asOf: string | null = null, months: number | null = null) => call('theme_scan', { as_of: asOf, months }),
+  themeScores: (asOf: string | null = null) => call('theme_scores', { as_of: asOf, months: null }),
   actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
   actPrecedents: (p: PrecedentRequest) => call('act_precedents', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),

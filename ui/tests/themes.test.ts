@@ -1,0 +1,135 @@
+// The Themes screen and the theme card with the transport replaced by a recorder: the ranking with
+// every score taken apart into its parts and worded in the reader's language, the scan's alarms
+// for themes and cells, the guardrail against lists of persons, a new theme sent as a definition,
+// and the card's dynamics, norms (unconfirmed said) and versions — in ru, kk and en.
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ThemeScoreReport } from '../src/lib/types/ThemeScoreReport';
+import type { ThemeScanReport } from '../src/lib/types/ThemeScanReport';
+import type { ThemeCard } from '../src/lib/types/ThemeCard';
+import type { ThemeScore } from '../src/lib/types/ThemeScore';
+
+const calls: { method: string; params: Record<string, unknown> }[] = [];
+const note = { ru: 'Тема — не список лиц.', kk: 'Тақырып — тұлғалар тізімі емес.', en: 'A theme is never a list of persons.' };
+const score: ThemeScore = {
+  score: 0.41, low: 0.33, high: 0.52, weights_version: 'theme-scoring-2026.11',
+  parts: [
+    { part: 'growth', value: 0.8, low: 0.8, high: 0.8, weight: 0.35, why: 'x', figures: { q: 0.0006 } },
+    { part: 'severity', value: 0.2, low: 0.11, high: 0.33, weight: 0.2, why: 'x', figures: { count: 10, of: 50 } },
+    { part: 'anomaly', value: 0, low: 0, high: 0, weight: 0.2, why: 'x', figures: { q: 1 } },
+    { part: 'member_risk', value: 0.55, low: 0.5, high: 0.6, weight: 0.15, why: 'x', figures: { ratio: 1.22, objects: 31 } },
+    { part: 'repeats', value: 0.1, low: 0.04, high: 0.21, weight: 0.1, why: 'x', figures: { count: 5, of: 50 } },
+  ],
+};
+const definition = { categories: ['social.labour'], kato: ['19'], oked: [], bodies: [], unplanned_only: false, from: null, to: null, seed: null, norms: ['prosecutor-protest'] };
+const scores: ThemeScoreReport = {
+  as_of: '2025-10-15',
+  weights: { version: 'theme-scoring-2026.11', passport: { purpose: 'p', author: 'a', date: '2026-11-25', validation: 'v', limits: 'l' },
+    weights: { growth: 0.35, severity: 0.2, anomaly: 0.2, member_risk: 0.15, repeats: 0.1 }, severity_rules: [], growth_full_at: 4 },
+  themes: [{ name: 'Зарплаты', version: 2, series: 'appeals', members: 50, score }],
+  note,
+};
+const judged = (month: string, observed: number, alarm: boolean) => ({ month, observed, expected: 4.5, upper: 10, p: alarm ? 1e-7 : 0.4, q: alarm ? 0.0006 : 0.9, dispersion: 1.2, trend: false, alarm });
+const scan: ThemeScanReport = {
+  as_of: '2025-10-15', method: 'farrington-noufaily-monthly-v1',
+  params: { farrington: { years_back: 5, half_window: 1, alpha: 0.01, reweight_threshold: 2.58, trend_p: 0.05, min_observed: 3, min_reference: 6 }, months: 3, fdr: 0.05 },
+  months: ['2025-07', '2025-08', '2025-09'],
+  themes: [{ name: 'Зарплаты', version: 2, series: 'appeals', alarm: true, months: [judged('2025-07', 4, false), null, judged('2025-09', 20, true)] }],
+  cells: { months: ['2025-07', '2025-08', '2025-09'], cells: 2, judged: 6, not_judged: 0,
+    alarms: [{ category: 'social.labour', district: '1920', ...judged('2025-09', 20, true) }] },
+  note, seconds: 0.1,
+};
+const card: ThemeCard = {
+  theme: { name: 'Зарплаты', version: 2, definition, series: 'appeals', retired: false, saved_by: 'Асанова', saved_at: '2026-11-25T10:00:00Z', reason: 'план' },
+  versions: [{ name: 'Зарплаты', version: 1, definition: '{}', retired: false, reason: 'первая', author: 'Асанова', at: '2026-11-20T10:00:00Z' },
+    { name: 'Зарплаты', version: 2, definition: '{}', retired: false, reason: 'план', author: 'Асанова', at: '2026-11-25T10:00:00Z' }],
+  as_of: '2025-10-15',
+  norms: [{ id: 'prosecutor-protest', name: { ru: 'Рассмотрение протеста', kk: 'Наразылықты қарау', en: 'Consideration of a protest' }, basis: null, verified: false }],
+  dynamics: [{ month: '2025-08', observed: 5, expected: 4.5, upper: 10, exceeds: false }, { month: '2025-09', observed: 20, expected: 4.6, upper: 10, exceeds: true }],
+  districts: [{ key: '1920', count: 55 }], bodies: [{ key: 'Инспекция труда', count: 7 }], anomalies: [],
+  acts: [{ kind: 'submission', issued: 3, answered: 2, satisfied: 1 }],
+  appeals: 55, inspections: 0, objects: 31, score, method: 'farrington-noufaily-monthly-v1', note,
+};
+
+vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
+  call: async (method: string, params: Record<string, unknown> = {}) => {
+    calls.push({ method, params });
+    if (method === 'theme_scores') return scores;
+    if (method === 'theme_scan') return scan;
+    if (method === 'theme_card') return card;
+    if (method === 'theme_save') return { ...card.theme, name: params.name, version: 1 };
+    if (method === 'appeals_reference') return { taxonomy: { version: 't', categories: [
+      { code: 'social.labour', parent: 'social', name_ru: 'Трудовые права', name_kk: 'Еңбек құқықтары', name_en: 'Labour rights', aliases: [] }] },
+      priority: {}, routing: {} };
+    throw new Error(`unexpected ${method}`);
+  },
+}));
+vi.mock('../src/lib/charts', () => ({
+  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  registerKazakhstan: async () => {},
+}));
+
+const { default: Themes } = await import('../src/screens/Themes.svelte');
+const { default: Card } = await import('../src/screens/ThemeCard.svelte');
+const { i18n } = await import('../src/lib/i18n.svelte');
+
+describe('the Themes screen', () => {
+  beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
+
+  it('ranks themes with every score in its parts, worded in each language', async () => {
+    render(Themes);
+    const ranking = await screen.findByTestId('themes-ranking');
+    const row = ranking.querySelector('[data-theme="Зарплаты"]')!;
+    expect(row.textContent).toContain('0.41');
+    expect(row.textContent).toContain('0.20 (0.11–0.33)');
+    expect(row.querySelectorAll('td[title]')[1].getAttribute('title')).toBe('10 из 50 обращений темы с признаками вреда или угрозы');
+    expect(screen.getByTestId('themes-note').textContent).toContain('не список лиц');
+    i18n.lang = 'kk';
+    await waitFor(() => expect(screen.getByTestId('themes-note').textContent).toContain('тұлғалар тізімі емес'));
+    expect(ranking.textContent).toContain('ауырлық');
+    i18n.lang = 'en';
+    await waitFor(() => expect(ranking.textContent).toContain('severity'));
+  });
+
+  it('shows the scan: a theme month and a cell above their past, and the month too short to judge', async () => {
+    render(Themes);
+    const panel = await screen.findByTestId('themes-scan');
+    const row = panel.querySelector('[data-scan-theme="Зарплаты"]')!;
+    expect(row.querySelector('td.alarm')!.textContent).toContain('20');
+    expect(row.textContent).toContain('мало истории');
+    const cells = await screen.findByTestId('themes-cell-alarms');
+    await waitFor(() => expect(cells.textContent).toContain('Трудовые права'));
+    expect(cells.textContent).toContain('1920');
+  });
+
+  it('sends a new theme as a definition with its reason', async () => {
+    render(Themes);
+    await screen.findByTestId('themes-new');
+    await fireEvent.input(screen.getByTestId('theme-name'), { target: { value: 'Стройка' } });
+    await fireEvent.input(screen.getByTestId('theme-kato'), { target: { value: '19, 1920' } });
+    await fireEvent.input(screen.getByTestId('theme-reason'), { target: { value: 'план квартала' } });
+    await fireEvent.click(screen.getByTestId('theme-save'));
+    await screen.findByTestId('theme-saved');
+    const sent = calls.find((c) => c.method === 'theme_save')!.params as { name: string; reason: string; definition: { kato: string[] } };
+    expect(sent.name).toBe('Стройка');
+    expect(sent.reason).toBe('план квартала');
+    expect(sent.definition.kato).toEqual(['19', '1920']);
+  });
+});
+
+describe('the theme card', () => {
+  beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
+
+  it('shows the definition, the unconfirmed norm, the month above its band, the acts and the versions', async () => {
+    render(Card, { name: 'Зарплаты' });
+    const definition = await screen.findByTestId('theme-definition');
+    await waitFor(() => expect(definition.textContent).toContain('Трудовые права'));
+    expect(definition.textContent).toContain('не подтверждена');
+    expect(screen.getByTestId('theme-dynamics').querySelector('tr.alarm')!.textContent).toContain('2025-09');
+    expect(screen.getByTestId('theme-acts').textContent).toContain('представление');
+    expect(screen.getByTestId('theme-score').querySelector('[data-part="member_risk"]')!.textContent).toContain('×1.22');
+    expect(screen.getByTestId('theme-versions').textContent).toContain('первая');
+    expect(calls[0]).toEqual({ method: 'theme_card', params: { name: 'Зарплаты', as_of: null } });
+  });
+});
