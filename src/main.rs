@@ -430,6 +430,7 @@ fn run(args: Args) -> Result<(), ApiError> {
             | Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { .. }), .. }
             | Command::Risk { action: cli::analytics::RiskAction::Study { .. } }
             | Command::Effect { action: Some(cli::effect::EffectAction::Study { .. }), .. }
+            | Command::Themes { action: cli::themes::ThemesAction::Study { .. } }
             | Command::Serve { .. }
             | Command::Vault {
                 action: VaultAction::Status { .. } | VaultAction::Recover { .. } | VaultAction::Encrypt { .. }
@@ -493,6 +494,10 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::appeals::run_evaluate(&file, splits, json)
         }
         Command::Appeals { action: Some(action), .. } => cli::appeals::run_appeals(&mut open()?, action),
+        // The study needs no database.
+        Command::Themes { action: cli::themes::ThemesAction::Study { worlds, export, json } } => {
+            cli::themes::run_study(worlds, export, json)
+        }
         Command::Themes { action } => cli::themes::run(&mut open()?, action),
         Command::Effect { action: None, kind, district, horizon_days, json } => {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)

@@ -18,4 +18,5 @@ pub mod risk;
 pub mod similar;
 pub mod text;
 pub mod themes;
+pub mod themes_study;
 pub mod verification;

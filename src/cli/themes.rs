@@ -84,6 +84,20 @@ pub enum ThemesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Measure the scan: worlds of cells with a planted outbreak (×1.5 to ×4 over one to three
+    /// months, at volumes of 1 to 30 a month) and their null twins; prints the power and the false
+    /// alarms per 100 cell-months (needs no database).
+    Study {
+        /// Worlds per volume, factor and duration.
+        #[arg(long, default_value_t = 100)]
+        worlds: u64,
+        /// Also write a few worlds' series and this method's judgements here, for R's
+        /// surveillance::farringtonFlexible to judge the same (scripts/themes/oracle.R).
+        #[arg(long)]
+        export: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Themes ranked for the plan by the lower bound of their score, each score in its parts.
     Score {
         #[arg(long)]
@@ -109,7 +123,60 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
             print(json, &session.theme_scan(as_of, Some(months))?, render_scan)
         }
         ThemesAction::Score { as_of, json } => print(json, &session.theme_scores(as_of)?, render_scores),
+        ThemesAction::Study { worlds, export, json } => run_study(worlds, export, json),
     }
+}
+
+/// `ekn themes study`: needs no database.
+pub fn run_study(worlds: u64, export: Option<std::path::PathBuf>, json: bool) -> Result<(), ApiError> {
+    use ekn::analytics::themes_study;
+    if !(1..=10_000).contains(&worlds) {
+        return Err(ApiError::invalid("a study has 1 to 10,000 worlds"));
+    }
+    if let Some(dir) = export {
+        let (series, judged) = themes_study::export(worlds.min(5));
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", dir.display())))?;
+        for (name, text) in [("series.csv", series), ("judged.csv", judged)] {
+            let path = dir.join(name);
+            std::fs::write(&path, text)
+                .map_err(|e| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", path.display())))?;
+        }
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    let study = themes_study::study(&themes_study::StudySpec::standard(worlds), &mut |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    });
+    bar.finish_and_clear();
+    print(json, &study, render_study)
+}
+
+fn render_study(s: &ekn::analytics::themes_study::ThemesStudy) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} worlds of {} cells × {} months per setting ({}); the last 3 months judged, q over all cells.",
+        s.spec.worlds, s.spec.cells, s.spec.months, s.method
+    );
+    let _ = writeln!(out, "\nFalse alarms on the null twins:");
+    for n in &s.null {
+        let _ = writeln!(
+            out,
+            "  volume {:>4}/month: {:.2} alarms per 100 cell-months ({} of {}); above the bound before FDR {:.2}",
+            n.volume, n.per_100, n.alarms, n.cell_months, n.above_bound_per_100
+        );
+    }
+    let _ = writeln!(out, "\nPower (share of worlds whose planted cell is an alarm in a planted month):");
+    for p in &s.power {
+        let _ = writeln!(out, "  volume {:>4}, ×{:.1} for {} month(s): {:.2}", p.volume, p.factor, p.duration, p.power);
+    }
+    let _ = writeln!(out, "\nSmallest rise found 8 times in 10:");
+    for m in &s.smallest {
+        let f = m.factor.map(|f| format!("×{f}")).unwrap_or_else(|| "none up to ×4".into());
+        let _ = writeln!(out, "  volume {:>4}, {} month(s): {f}", m.volume, m.duration);
+    }
+    out
 }
 
 fn definition_line(d: &ThemeDefinition) -> String {

@@ -12,6 +12,7 @@
 //! It depends on `domain` only (for valid identifiers and real region codes).
 
 pub mod effects;
+pub mod outbreaks;
 pub mod second;
 mod vocab;
 

@@ -141,3 +141,40 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let verify = ekn(&db.path, &["journal", "verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
+
+/// ЭКН's Farrington judgement equals R's `surveillance::farringtonFlexible` on the same series
+/// (the figures R made are committed: tests/core/fixtures/farrington).
+#[test]
+fn the_judgement_of_a_month_is_what_r_surveillance_makes_of_it() {
+    use ekn::analytics::farrington::{judge, FarringtonParams};
+    use std::collections::HashMap;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/core/fixtures/farrington");
+    let mut series: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+    let text = std::fs::read_to_string(dir.join("series.csv")).unwrap();
+    for line in text.lines().skip(1) {
+        let v: Vec<u32> = line.split(',').map(|x| x.parse().unwrap()).collect();
+        let s = series.entry((v[0], v[1])).or_default();
+        assert_eq!(s.len() as u32, v[2], "months in order");
+        s.push(v[3]);
+    }
+    let r = std::fs::read_to_string(dir.join("r_judged.csv")).unwrap();
+    let (mut compared, mut alarms) = (0, 0);
+    for line in r.lines().skip(1) {
+        let v: Vec<&str> = line.split(',').map(|x| x.trim_matches('"')).collect();
+        let key = (v[0].parse().unwrap(), v[1].parse().unwrap());
+        let month: usize = v[2].parse().unwrap();
+        let ours = judge(&series[&key], month, &FarringtonParams::default()).expect("judged");
+        let expected: f64 = v[3].parse().unwrap();
+        assert!(
+            (ours.expected - expected).abs() <= 1e-6 * expected.max(1.0),
+            "{key:?} {month}: {ours:?} against R's {line}"
+        );
+        if v[4] != "NA" {
+            assert_eq!(ours.upper, v[4].parse::<f64>().unwrap(), "{key:?} {month}: {ours:?} against R's {line}");
+        }
+        assert_eq!(u8::from(ours.exceeds), v[5].parse::<u8>().unwrap(), "{key:?} {month}: {ours:?} against R's {line}");
+        compared += 1;
+        alarms += usize::from(ours.exceeds);
+    }
+    assert!(compared >= 300 && alarms >= 5, "{compared} months, {alarms} alarms");
+}
