@@ -8,7 +8,7 @@
 //! A theme concerns practices and sectors, never a list of persons: it is defined by filters, and
 //! nothing here lists who applied.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -118,8 +118,19 @@ impl ThemeDefinition {
     }
 }
 
+/// People's decisions about a theme's items in force: accepted items are members whatever the
+/// filters say (pinned), rejected ones are not, whatever the filters say. By number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Decided {
+    pub accepted_appeals: HashSet<String>,
+    pub rejected_appeals: HashSet<String>,
+    pub accepted_inspections: HashSet<String>,
+    pub rejected_inspections: HashSet<String>,
+}
+
 /// A definition compiled against one registry: lookups by index instead of names.
 pub struct Matcher<'a> {
+    decided: Option<&'a Decided>,
     definition: &'a ThemeDefinition,
     /// Per registry category: whether it is one of the theme's.
     categories: Vec<bool>,
@@ -142,7 +153,35 @@ impl<'a> Matcher<'a> {
                 .map(|s| s.oked.as_deref().is_some_and(|code| oked_matches(&definition.oked, code, s.oked_section)))
                 .collect()
         });
-        Matcher { definition, categories, bodies, subjects_oked }
+        Matcher { decided: None, definition, categories, bodies, subjects_oked }
+    }
+
+    /// The same matcher with people's decisions applied.
+    pub fn with_decisions(mut self, decided: &'a Decided) -> Matcher<'a> {
+        self.decided = Some(decided);
+        self
+    }
+
+    /// Whether an appeal matches the definition's filters alone (a candidate).
+    pub fn appeal_matches(&self, a: &AppealFact) -> bool {
+        !self.definition.categories.is_empty()
+            && a.category.and_then(|c| self.categories.get(c as usize).copied()).unwrap_or(false)
+            && self.place(a.kato)
+            && self.subject(a.subject)
+    }
+
+    /// Whether an inspection matches the definition's filters alone (a candidate).
+    pub fn inspection_matches(&self, f: &InspectionFact) -> bool {
+        (!self.definition.unplanned_only || f.kind == InspectionKind::Unplanned)
+            && self.bodies.get(f.body as usize).copied().unwrap_or(false)
+            && self.place(f.kato)
+            && match &self.subjects_oked {
+                None => true,
+                Some(_) => {
+                    self.subject(Some(f.subject))
+                        || f.oked_section.is_some_and(|s| self.definition.oked.iter().any(|o| o.as_bytes() == [s]))
+                }
+            }
     }
 
     fn place(&self, kato: Option<u32>) -> bool {
@@ -157,26 +196,24 @@ impl<'a> Matcher<'a> {
         }
     }
 
-    /// Whether an appeal belongs (a theme without categories takes in no appeals).
+    /// Whether an appeal belongs: accepted by a person, or matching the filters and not rejected
+    /// (a theme without categories takes in no appeals by its filters).
     pub fn appeal(&self, a: &AppealFact) -> bool {
-        !self.definition.categories.is_empty()
-            && a.category.and_then(|c| self.categories.get(c as usize).copied()).unwrap_or(false)
-            && self.place(a.kato)
-            && self.subject(a.subject)
+        match self.decided {
+            Some(d) if d.accepted_appeals.contains(&*a.appeal_no) => true,
+            Some(d) if d.rejected_appeals.contains(&*a.appeal_no) => false,
+            _ => self.appeal_matches(a),
+        }
     }
 
-    /// Whether an inspection belongs (categories do not apply to inspections).
+    /// Whether an inspection belongs: accepted, or matching and not rejected (categories do not
+    /// apply to inspections).
     pub fn inspection(&self, f: &InspectionFact) -> bool {
-        (!self.definition.unplanned_only || f.kind == InspectionKind::Unplanned)
-            && self.bodies.get(f.body as usize).copied().unwrap_or(false)
-            && self.place(f.kato)
-            && match &self.subjects_oked {
-                None => true,
-                Some(_) => {
-                    self.subject(Some(f.subject))
-                        || f.oked_section.is_some_and(|s| self.definition.oked.iter().any(|o| o.as_bytes() == [s]))
-                }
-            }
+        match self.decided {
+            Some(d) if d.accepted_inspections.contains(&*f.registry_no) => true,
+            Some(d) if d.rejected_inspections.contains(&*f.registry_no) => false,
+            _ => self.inspection_matches(f),
+        }
     }
 
     /// The day each member was received (appeals) or started (inspections), for the series.

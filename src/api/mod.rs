@@ -72,6 +72,7 @@ pub use analytics::risk::{
     RiskTrainReport, ScoredRow, SimilarCase, RISK_MODEL,
 };
 pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
+pub use analytics::theme_members::{ItemKind, MemberChoice, MemberRequest, ThemeCandidate, ThemeCandidates, ThemeNews};
 pub use analytics::themes::{
     KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard, ThemeList, ThemeMonth, ThemeNorm,
     ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary,

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use ekn::analytics::themes::ThemeDefinition;
 use ekn::api::{
-    self, ApiError, SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary,
+    self, ApiError, MemberChoice, MemberRequest, SaveThemeRequest, ThemeCandidates, ThemeCard, ThemeList, ThemeNews,
+    ThemeScanReport, ThemeScoreReport, ThemeSummary,
 };
 
 use super::print;
@@ -48,6 +49,40 @@ pub enum ThemesAction {
         /// Why (journaled; default: "theme defined").
         #[arg(long)]
         reason: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The items a theme matches (appeals or inspections), newest first, with people's decisions
+    /// and what is new since the theme was last looked after.
+    Members {
+        name: String,
+        #[arg(long)]
+        limit: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Accept an appeal or inspection into a theme (it stays a member whatever the filters say).
+    Accept {
+        name: String,
+        /// appeal or inspection
+        #[arg(value_parser = super::typed::<api::ItemKind>)]
+        kind: api::ItemKind,
+        /// The appeal's or the inspection's number.
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Reject an appeal or inspection from a theme (it leaves the theme's counts).
+    Reject {
+        name: String,
+        #[arg(value_parser = super::typed::<api::ItemKind>)]
+        kind: api::ItemKind,
+        key: String,
+        #[arg(long)]
+        reason: String,
+    },
+    /// The themes with matching items imported since they were last looked after.
+    News {
         #[arg(long)]
         json: bool,
     },
@@ -116,6 +151,18 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
             let saved = session.save_theme(&SaveThemeRequest { name, definition, reason })?;
             print(json, &saved, render_saved)
         }
+        ThemesAction::Members { name, limit, json } => {
+            print(json, &session.theme_candidates(&name, limit)?, render_members)
+        }
+        ThemesAction::Accept { name, kind, key, reason } => {
+            let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Accept, reason };
+            print(false, &session.decide_theme_member(&request)?, render_members)
+        }
+        ThemesAction::Reject { name, kind, key, reason } => {
+            let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Reject, reason };
+            print(false, &session.decide_theme_member(&request)?, render_members)
+        }
+        ThemesAction::News { json } => print(json, &session.theme_news()?, render_news),
         ThemesAction::Retire { name, reason } => print(false, &session.retire_theme(&name, &reason)?, render_saved),
         ThemesAction::List { all, json } => print(json, &session.themes(all)?, render_list),
         ThemesAction::Show { name, as_of, json } => print(json, &session.theme_card(&name, as_of)?, render_card),
@@ -194,6 +241,46 @@ fn definition_line(d: &ThemeDefinition) -> String {
         parts.push(format!("period {} – {}", day(d.from), day(d.to)));
     }
     parts.join("; ")
+}
+
+fn render_members(c: &ThemeCandidates) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Theme «{}» v{}: {} items matched or decided, {} new and undecided (showing {}):",
+        c.theme,
+        c.version,
+        c.total,
+        c.new_undecided,
+        c.items.len()
+    );
+    for i in &c.items {
+        let decision = match &i.decision {
+            Some(d) => {
+                format!(" — {} by {}: {}", d.decision, d.author, d.reason.as_deref().unwrap_or("(reason cleared)"))
+            }
+            None => String::new(),
+        };
+        let new = if i.new { " [new]" } else { "" };
+        let filters = if i.matched { "" } else { " (outside the filters)" };
+        let place = [i.category.as_deref(), i.district.as_deref(), i.control_body.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ =
+            writeln!(out, "  {:?} {} {} {place} score {:.2}{filters}{new}{decision}", i.kind, i.key, i.date, i.score);
+    }
+    let _ = writeln!(out, "\nScore: {}", c.score_rule);
+    out
+}
+
+#[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
+fn render_news(news: &Vec<ThemeNews>) -> String {
+    if news.is_empty() {
+        return "No theme has new matching data since it was last looked after.\n".into();
+    }
+    news.iter().map(|n| format!("«{}» v{}: {} new {:?} to look at\n", n.name, n.version, n.new, n.series)).collect()
 }
 
 fn render_saved(t: &ThemeSummary) -> String {

@@ -403,6 +403,16 @@ pub enum Entry {
         retired: bool,
         reason: String,
     },
+    /// A person accepted an appeal or inspection into a theme, or rejected it from the theme.
+    ThemeMemberDecided {
+        theme: String,
+        /// `appeal` or `inspection`.
+        item_kind: String,
+        item_key: String,
+        /// `accepted` or `rejected`.
+        decision: String,
+        reason: String,
+    },
     /// A person overrode the local model's risk estimate of an object with their own assessment
     /// (or withdrew an override), with a reason.
     RiskOverridden {
@@ -679,6 +689,7 @@ impl Entry {
             Entry::PredictionsMade { .. } => "predictions_made",
             Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
             Entry::ThemeSaved { .. } => "theme_saved",
+            Entry::ThemeMemberDecided { .. } => "theme_member_decided",
             Entry::RiskOverridden { .. } => "risk_overridden",
             Entry::EvidencePacked { .. } => "evidence_packed",
             Entry::EvidenceVerified { .. } => "evidence_verified",
@@ -736,6 +747,7 @@ impl Entry {
             | "appeal_corrected"
             | "anomaly_reviewed"
             | "theme_saved"
+            | "theme_member_decided"
             | "risk_overridden" => &["reason"],
             "task_noted" => &["note"],
             "document_attached" => &["file_name"],
@@ -825,6 +837,9 @@ impl Entry {
             ),
             Entry::PredictionsMade { model, purpose, rows, .. } => format!("{rows} prediction(s) by {model}: {purpose}"),
             Entry::AnomalyReviewed { key, action, reason, .. } => format!("anomaly {key} {action}: {reason}"),
+            Entry::ThemeMemberDecided { theme, item_kind, item_key, decision, reason } => {
+                format!("theme «{theme}»: {item_kind} {item_key} {decision}: {reason}")
+            }
             Entry::ThemeSaved { name, version, retired, reason, .. } => {
                 format!("theme «{name}» v{version}{}: {reason}", if *retired { " retired" } else { "" })
             }

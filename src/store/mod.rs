@@ -47,7 +47,7 @@ pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport,
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
-pub use themes::{AppealFlags, ThemeVersion};
+pub use themes::{AppealFlags, MemberDecision, ThemeVersion};
 pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
 /// The migrations in order; the schema version is the number of them applied.
@@ -78,6 +78,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0024_act_quality", include_str!("migrations/0024_act_quality.sql")),
     ("0025_act_retention", include_str!("migrations/0025_act_retention.sql")),
     ("0026_themes", include_str!("migrations/0026_themes.sql")),
+    ("0027_theme_members", include_str!("migrations/0027_theme_members.sql")),
 ];
 
 /// The schema version this build writes.

@@ -317,7 +317,7 @@ impl Write<'_> {
 
     /// Clears an appeal's personal data: its text, fingerprints and applicant pseudonym, its
     /// words in the full-text index, its decisions' explanations and reasons, its tasks' notes,
-    /// and the personal data of the journal v2 entries about it or its tasks.
+    /// the reasons given for it in or out of a theme, and the personal data of the journal v2 entries about it or its tasks.
     pub fn clear_appeal(
         &self,
         appeal: &DueAppeal,
@@ -343,6 +343,10 @@ impl Write<'_> {
             .query_map([appeal.id], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         self.tx.execute("UPDATE tasks SET note = NULL WHERE appeal_id = ?1 AND note IS NOT NULL", [appeal.id])?;
+        self.tx.execute(
+            "UPDATE theme_members SET reason = NULL WHERE item_kind = 'appeal' AND item_key = ?1 AND reason IS NOT NULL",
+            [&appeal.appeal_no],
+        )?;
         let (entries, kept_v1_entries) = self.redact_entries(
             "j.seq IN (SELECT seq FROM journal WHERE appeal_no = ?1
                        UNION SELECT seq FROM journal WHERE task_id IN (SELECT id FROM tasks WHERE appeal_id = ?2))",

@@ -1,10 +1,11 @@
-//! Queries for themes of supervision: the saved definitions (every save a new version, append-only)
-//! and the figures a theme's score reads from the appeals' triage (the risk scores it reads are
-//! `latest_risk_scores`, shared with the effect estimator).
+//! Queries for themes of supervision: the saved definitions (every save a new version, append-only),
+//! people's decisions about the items a theme matched, what was imported since a theme was last
+//! looked after, and the figures a theme's score reads from the appeals' triage (the risk scores
+//! it reads are `latest_risk_scores`, shared with the effect estimator).
 
 use std::collections::{HashMap, HashSet};
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Write};
@@ -18,6 +19,21 @@ pub struct ThemeVersion {
     pub definition: String,
     pub retired: bool,
     pub reason: String,
+    pub author: String,
+    pub at: String,
+}
+
+/// A person's decision about one item of a theme (the latest per item is in force).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct MemberDecision {
+    /// `appeal` or `inspection`.
+    pub item_kind: String,
+    /// The appeal's or the inspection's number.
+    pub item_key: String,
+    /// `accepted` or `rejected`.
+    pub decision: String,
+    /// None once the appeal it concerns was destroyed under retention.
+    pub reason: Option<String>,
     pub author: String,
     pub at: String,
 }
@@ -65,6 +81,64 @@ impl Store {
         Ok(rows)
     }
 
+    /// The decisions in force about a theme's items (the latest per item), oldest first.
+    pub fn theme_decisions(&self, theme: &str) -> Result<Vec<MemberDecision>, StoreError> {
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT item_kind, item_key, decision, reason, author, at FROM theme_members m
+                 WHERE theme = ?1 AND id = (SELECT max(id) FROM theme_members n
+                                            WHERE n.theme = m.theme AND n.item_kind = m.item_kind AND n.item_key = m.item_key)
+                 ORDER BY id",
+            )?
+            .query_map([theme], |r| {
+                Ok(MemberDecision {
+                    item_kind: r.get(0)?,
+                    item_key: r.get(1)?,
+                    decision: r.get(2)?,
+                    reason: r.get(3)?,
+                    author: r.get(4)?,
+                    at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The latest import a theme's news are counted from: the newest `seen_import` of its versions
+    /// and decisions.
+    pub fn theme_seen_import(&self, theme: &str) -> Result<i64, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT max(coalesce((SELECT max(seen_import) FROM theme_versions WHERE name = ?1), 0),
+                        coalesce((SELECT max(seen_import) FROM theme_members WHERE theme = ?1), 0))",
+            [theme],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The numbers of appeals and inspections first imported after import `after`.
+    pub fn imported_after(&self, after: i64) -> Result<(HashSet<String>, HashSet<String>), StoreError> {
+        let numbers = |sql: &str| -> Result<HashSet<String>, StoreError> {
+            Ok(self.conn.prepare(sql)?.query_map([after], |r| r.get(0))?.collect::<Result<_, _>>()?)
+        };
+        Ok((
+            numbers("SELECT appeal_no FROM appeals WHERE first_import_id > ?1")?,
+            numbers("SELECT registry_no FROM inspections WHERE first_import_id > ?1")?,
+        ))
+    }
+
+    /// The masked texts of the appeals with these numbers (at most a thousand), by number.
+    pub fn appeal_texts(&self, numbers: &[String]) -> Result<HashMap<String, String>, StoreError> {
+        let mut out = HashMap::new();
+        let mut stmt = self.conn.prepare("SELECT text FROM appeals WHERE appeal_no = ?1 AND text IS NOT NULL")?;
+        for number in numbers.iter().take(1_000) {
+            if let Some(text) = stmt.query_row([number], |r| r.get::<_, String>(0)).optional()? {
+                out.insert(number.clone(), text);
+            }
+        }
+        Ok(out)
+    }
+
     /// Which appeals carry a harm rule in their priority decision in force, and which were found
     /// repeats (a duplicate decision naming an earlier appeal).
     pub fn appeal_flags(&self, severity_rules: &[String]) -> Result<AppealFlags, StoreError> {
@@ -100,6 +174,30 @@ impl Store {
 }
 
 impl Write<'_> {
+    fn latest_import(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .tx
+            .query_row("SELECT coalesce(max(id), 0) FROM imports WHERE finished_at IS NOT NULL", [], |r| r.get(0))?)
+    }
+
+    /// Appends a decision about one of a theme's items.
+    pub fn insert_theme_member(
+        &self,
+        theme: &str,
+        item_kind: &str,
+        item_key: &str,
+        decision: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let seen = self.latest_import()?;
+        self.tx.execute(
+            "INSERT INTO theme_members(theme, item_kind, item_key, decision, reason, seen_import, author, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![theme, item_kind, item_key, decision, reason, seen, self.stamp().actor.person, self.stamp().at],
+        )?;
+        Ok(())
+    }
+
     /// Appends a version of a theme (the next number for its name); returns the version.
     pub fn insert_theme_version(
         &self,
@@ -114,9 +212,18 @@ impl Write<'_> {
             |r| r.get(0),
         )?;
         self.tx.execute(
-            "INSERT INTO theme_versions(name, version, definition, retired, reason, author, at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![name, version, definition, retired, reason, self.stamp().actor.person, self.stamp().at],
+            "INSERT INTO theme_versions(name, version, definition, retired, reason, seen_import, author, at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                name,
+                version,
+                definition,
+                retired,
+                reason,
+                self.latest_import()?,
+                self.stamp().actor.person,
+                self.stamp().at
+            ],
         )?;
         Ok(version)
     }

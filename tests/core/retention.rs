@@ -104,6 +104,23 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     .expect("the demo's appeals name their object");
     let person_words = "заявитель Қуанышбекова Әйгерім просила перезвонить";
     session.correct_appeal(&appeal_no, CorrectionAspect::Category, "экология", person_words).unwrap();
+    // And taken into a theme with the same words as the reason (theme_members, its journal entry).
+    let theme =
+        ekn::analytics::themes::ThemeDefinition { categories: vec!["environment".into()], ..Default::default() };
+    session
+        .save_theme(&ekn::api::SaveThemeRequest {
+            name: "Экология".into(), definition: theme, reason: "план".into()
+        })
+        .unwrap();
+    session
+        .decide_theme_member(&ekn::api::MemberRequest {
+            theme: "Экология".into(),
+            kind: ekn::api::ItemKind::Appeal,
+            key: appeal_no.clone(),
+            choice: ekn::api::MemberChoice::Accept,
+            reason: person_words.into(),
+        })
+        .unwrap();
     let word = searchable_word(&text);
     assert!(session.search(&word, 500).unwrap().appeals.iter().any(|a| a.appeal_no == appeal_no));
     // An untouched appeal, to tell a destruction from a wiped database.
@@ -169,6 +186,11 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
         .any(|l| l.redacted_by.as_deref() == Some("7-УД") && l.detail.contains("destroyed by act 7-УД")));
     // The untouched appeal keeps its text.
     assert!(session.appeal_card(&kept_no).unwrap().text.is_some());
+    // The theme keeps the appeal as a member; the reason given for it is gone.
+    let members = session.theme_candidates("Экология", Some(1000)).unwrap();
+    let member = members.items.iter().find(|c| c.key == appeal_no).unwrap();
+    let decision = member.decision.as_ref().unwrap();
+    assert_eq!((decision.decision.as_str(), decision.reason.as_deref()), ("accepted", None));
 
     // Not in an evidence package packed afterwards.
     let package = dir.path().join("package");

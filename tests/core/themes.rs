@@ -178,3 +178,105 @@ fn the_judgement_of_a_month_is_what_r_surveillance_makes_of_it() {
     }
     assert!(compared >= 300 && alarms >= 5, "{compared} months, {alarms} alarms");
 }
+
+/// People decide a theme's members: a rejected appeal leaves its counts, an accepted one outside
+/// the filters joins them, both journaled with the appeal's number; appeals imported later that
+/// match are the theme's news until decided about; an unknown number is refused.
+#[test]
+fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided() {
+    use ekn::api::{ItemKind, MemberChoice, MemberRequest};
+    let db = TempDb::new();
+    let file = db.file("appeals.csv", registry_csv());
+    db.import(DataKind::Appeals, &file).unwrap();
+    let mut session = db.session();
+    let wages = ThemeDefinition {
+        categories: vec!["social.labour".into()],
+        kato: vec!["1920".into()],
+        seed: Some("задержка заработной платы".into()),
+        ..Default::default()
+    };
+    session
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .unwrap();
+    assert!(session.theme_news().unwrap().is_empty(), "nothing imported since the theme was saved");
+
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
+    let before = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    let september = |card: &ekn::api::ThemeCard| card.dynamics.last().unwrap().observed;
+    assert_eq!(september(&before), 20);
+
+    let candidates = session.theme_candidates("Зарплаты", Some(30)).unwrap();
+    assert_eq!(candidates.items.len(), 30);
+    assert!(candidates.items.iter().all(|c| c.matched && c.kind == ItemKind::Appeal && c.decision.is_none()));
+    assert!(candidates.items[0].date >= candidates.items[29].date, "newest first");
+    assert!(
+        candidates.items.iter().all(|c| (c.score - 1.0).abs() < 1e-9),
+        "every text carries the seed's words: {:?}",
+        candidates.items[0]
+    );
+    let september_one =
+        candidates.items.iter().find(|c| c.date.to_string().starts_with("2025-09")).unwrap().key.clone();
+
+    let decide = |session: &mut ekn::api::Session, key: &str, choice| {
+        session.decide_theme_member(&MemberRequest {
+            theme: "Зарплаты".into(),
+            kind: ItemKind::Appeal,
+            key: key.into(),
+            choice,
+            reason: "проверено".into(),
+        })
+    };
+    decide(&mut session, &september_one, MemberChoice::Reject).unwrap();
+    assert_eq!(september(&session.theme_card("Зарплаты", Some(as_of)).unwrap()), 19);
+    // A housing appeal of September 2025 taken in by a person.
+    let outside = registry_csv()
+        .lines()
+        .find(|l| l.contains("жилищно-коммунальное"))
+        .and_then(|l| l.split(',').next())
+        .unwrap()
+        .to_string();
+    let list = session.theme_candidates("Зарплаты", Some(1000)).unwrap();
+    assert!(!list.items.iter().any(|c| c.key == outside), "the second appeal is a housing one");
+    decide(&mut session, &outside, MemberChoice::Accept).unwrap();
+    let list = session.theme_candidates("Зарплаты", Some(1000)).unwrap();
+    let pinned = list.items.iter().find(|c| c.key == outside).unwrap();
+    assert!(!pinned.matched && pinned.decision.as_ref().unwrap().decision == "accepted" && pinned.score == 0.0);
+    let err = decide(&mut session, "Т-99999", MemberChoice::Accept).unwrap_err();
+    assert!(err.message.contains("no appeal numbered 'Т-99999'"), "{err:?}");
+    let err = session
+        .decide_theme_member(&MemberRequest {
+            theme: "Зарплаты".into(),
+            kind: ItemKind::Appeal,
+            key: outside.clone(),
+            choice: MemberChoice::Reject,
+            reason: " ".into(),
+        })
+        .unwrap_err();
+    assert!(err.message.contains("needs a reason"), "{err:?}");
+    let journal = session
+        .journal(&JournalQuery { object: None, task: None, appeal: Some(outside.clone()), limit: Some(10) })
+        .unwrap();
+    assert!(journal.iter().any(|l| l.kind == "theme_member_decided"), "the decision is in the appeal's journal");
+
+    // Three wage appeals in the district imported later are news until decided about.
+    let later = db.file(
+        "later.csv",
+        "appeal_no,received,kato,text,category\n\
+         Н-1,2025-10-02,192010000,задержка заработной платы,трудовые права\n\
+         Н-2,2025-10-03,192010000,не выплатили зарплату,трудовые права\n\
+         Н-3,2025-10-03,751110000,нет воды,жилищно-коммунальное хозяйство\n\
+         Н-4,2025-10-04,192010000,задержка заработной платы,трудовые права\n",
+    );
+    db.import(DataKind::Appeals, &later).unwrap();
+    let mut session = db.session();
+    let news = session.theme_news().unwrap();
+    assert_eq!((news.len(), news[0].new), (1, 3), "{news:?}");
+    let fresh = session.theme_candidates("Зарплаты", Some(5)).unwrap();
+    assert_eq!(fresh.new_undecided, 3);
+    let n2 = fresh.items.iter().find(|c| c.key == "Н-2").unwrap();
+    assert!(n2.new && n2.score < 1.0, "the seed's words are not all in it: {n2:?}");
+    decide(&mut session, "Н-2", MemberChoice::Reject).unwrap();
+    assert!(session.theme_news().unwrap().is_empty(), "a decision marks the theme looked after");
+    let verify = ekn(&db.path, &["journal", "verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+}

@@ -67,6 +67,8 @@ const ENUM_KEYS: Record<string, string[]> = {
   // A theme score's parts and what a theme counts.
   'themes.part': ['growth', 'severity', 'anomaly', 'member_risk', 'repeats'],
   'themes.series': unionOf('SeriesKind.ts'),
+  'themes.decision': ['accepted', 'rejected'],
+  'desk.theme_news': unionOf('SeriesKind.ts'),
   // Every reason a check of what later data say of an act can give.
   'verify.reason': [...readFileSync(join(import.meta.dirname, '../src/lib/types/VerificationReason.ts'), 'utf8').matchAll(/"code": "([a-z_]+)"/g)].map((m) => m[1]),
 };

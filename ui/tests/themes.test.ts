@@ -59,6 +59,14 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'theme_scan') return scan;
     if (method === 'theme_card') return card;
     if (method === 'theme_save') return { ...card.theme, name: params.name, version: 1 };
+    if (method === 'theme_members' || method === 'theme_decide') return {
+      theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v1: …',
+      items: [
+        { kind: 'appeal', key: 'Т-00020', date: '2025-09-28', category: 'social.labour', district: '1920', control_body: null, score: 0.75, matched: true, new: true,
+          decision: method === 'theme_decide' ? { item_kind: 'appeal', item_key: 'Т-00020', decision: 'rejected', reason: 'не по теме', author: 'Асанова', at: '2026-11-25T10:00:00Z' } : null },
+        { kind: 'appeal', key: 'Т-00002', date: '2021-01-04', category: 'social.housing', district: '7511', control_body: null, score: 0, matched: false, new: false,
+          decision: { item_kind: 'appeal', item_key: 'Т-00002', decision: 'accepted', reason: null, author: 'Асанова', at: '2026-11-24T10:00:00Z' } },
+      ] };
     if (method === 'appeals_reference') return { taxonomy: { version: 't', categories: [
       { code: 'social.labour', parent: 'social', name_ru: 'Трудовые права', name_kk: 'Еңбек құқықтары', name_en: 'Labour rights', aliases: [] }] },
       priority: {}, routing: {} };
@@ -119,6 +127,25 @@ describe('the Themes screen', () => {
 });
 
 describe('the theme card', () => {
+  it('lists the members with new ones marked and sends a decision only with its reason', async () => {
+    i18n.lang = 'ru';
+    render(Card, { name: 'Зарплаты' });
+    const members = await screen.findByTestId('theme-members');
+    await waitFor(() => expect(members.querySelector('[data-member="Т-00020"]')).not.toBeNull());
+    const row = members.querySelector('[data-member="Т-00020"]')!;
+    expect(row.textContent).toContain('новое');
+    expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('вне фильтров');
+    expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('принято');
+    await fireEvent.click(row.querySelector('[data-testid="member-decide"]')!);
+    const reject = [...row.querySelectorAll('button')].find((b) => b.textContent === 'Отклонить')!;
+    expect(reject.disabled).toBe(true);
+    await fireEvent.input(row.querySelector('[data-testid="member-reason"]')!, { target: { value: 'не по теме' } });
+    await fireEvent.click(reject);
+    await waitFor(() => expect(calls.some((c) => c.method === 'theme_decide')).toBe(true));
+    expect(calls.find((c) => c.method === 'theme_decide')!.params).toEqual({ theme: 'Зарплаты', kind: 'appeal', key: 'Т-00020', choice: 'reject', reason: 'не по теме' });
+    await waitFor(() => expect(members.querySelector('[data-member="Т-00020"]')!.textContent).toContain('отклонено'));
+  });
+
   beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
 
   it('shows the definition, the unconfirmed norm, the month above its band, the acts and the versions', async () => {
@@ -130,6 +157,6 @@ describe('the theme card', () => {
     expect(screen.getByTestId('theme-acts').textContent).toContain('представление');
     expect(screen.getByTestId('theme-score').querySelector('[data-part="member_risk"]')!.textContent).toContain('×1.22');
     expect(screen.getByTestId('theme-versions').textContent).toContain('первая');
-    expect(calls[0]).toEqual({ method: 'theme_card', params: { name: 'Зарплаты', as_of: null } });
+    expect(calls.find((c) => c.method === 'theme_card')).toEqual({ method: 'theme_card', params: { name: 'Зарплаты', as_of: null } });
   });
 });

@@ -8,5 +8,6 @@ pub mod effect;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;
+pub mod theme_members;
 pub mod themes;
 pub mod words;

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::farrington::{self, FarringtonParams};
 use crate::analytics::practices::{Anomaly, AnomalyKind, DetectParams};
 use crate::analytics::themes::{
-    self, month_number, month_text, monthly_counts, CellScan, Matcher, MonthJudged, ScanParams, ScoreInputs,
+    self, month_number, month_text, monthly_counts, CellScan, Decided, Matcher, MonthJudged, ScanParams, ScoreInputs,
     ScoringWeights, SeriesKind, ThemeDefinition, ThemeScore,
 };
 use crate::api::{ApiError, ErrorCode, Session};
@@ -38,6 +38,10 @@ pub struct ThemeSummary {
     pub saved_by: String,
     pub saved_at: String,
     pub reason: String,
+    /// People's decisions about its items in force (read with the theme; not sent).
+    #[serde(skip)]
+    #[ts(skip)]
+    pub decided: Decided,
 }
 
 /// A theme to save (a new version when the name exists).
@@ -197,6 +201,7 @@ fn summary(v: &ThemeVersion) -> Result<ThemeSummary, ApiError> {
         saved_by: v.author.clone(),
         saved_at: v.at.clone(),
         reason: v.reason.clone(),
+        decided: Decided::default(),
     })
 }
 
@@ -228,7 +233,21 @@ impl Session {
         for v in self.store.theme_versions(None)? {
             latest.insert(v.name.clone(), v);
         }
-        latest.values().filter(|v| include_retired || !v.retired).map(summary).collect()
+        latest.values().filter(|v| include_retired || !v.retired).map(|v| self.with_decided(summary(v)?)).collect()
+    }
+
+    /// A theme with people's decisions about its items.
+    fn with_decided(&self, mut theme: ThemeSummary) -> Result<ThemeSummary, ApiError> {
+        for d in self.store.theme_decisions(&theme.name)? {
+            let set = match (d.item_kind.as_str(), d.decision.as_str()) {
+                ("appeal", "accepted") => &mut theme.decided.accepted_appeals,
+                ("appeal", _) => &mut theme.decided.rejected_appeals,
+                (_, "accepted") => &mut theme.decided.accepted_inspections,
+                _ => &mut theme.decided.rejected_inspections,
+            };
+            set.insert(d.item_key);
+        }
+        Ok(theme)
     }
 
     /// The themes in force, by name.
@@ -241,7 +260,7 @@ impl Session {
         let last = versions
             .last()
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no theme is named «{}»", name.trim())))?;
-        Ok((summary(last)?, versions))
+        Ok((self.with_decided(summary(last)?)?, versions))
     }
 
     /// Saves a theme: a new version of its definition, journaled with the author and reason.
@@ -368,7 +387,7 @@ impl Session {
         let (theme, versions) = self.theme_in_force(name)?;
         let registry = self.analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
-        let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
+        let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided);
         let last = month_number(as_of) - 1;
         let first = last - 35;
         let series_start = registry_first_month(&registry).min(first);
@@ -403,7 +422,7 @@ impl Session {
         let mut bodies: HashMap<String, u64> = HashMap::new();
         // Inspections in the theme's places and sectors: categories do not apply to them.
         let places = ThemeDefinition { categories: Vec::new(), ..theme.definition.clone() };
-        let place_matcher = Matcher::new(&places, &registry, taxonomy);
+        let place_matcher = Matcher::new(&places, &registry, taxonomy).with_decisions(&theme.decided);
         for f in registry.inspections.iter().filter(|f| in_window(f.day) && place_matcher.inspection(f)) {
             *bodies.entry(registry.bodies.get(f.body as usize).cloned().unwrap_or_default()).or_default() += 1;
             if theme.series == SeriesKind::Inspections {
@@ -527,7 +546,7 @@ fn scan_themes(
     let series: Vec<(i32, Vec<u32>)> = list
         .iter()
         .map(|t| {
-            let matcher = Matcher::new(&t.definition, registry, taxonomy);
+            let matcher = Matcher::new(&t.definition, registry, taxonomy).with_decisions(&t.decided);
             (first, monthly_counts(matcher.member_days(registry).into_iter(), first, last))
         })
         .collect();
@@ -602,7 +621,7 @@ impl ScoreContext {
     ) -> (ScoreInputs, u64) {
         let taxonomy = Taxonomy::builtin();
         let d = &theme.definition;
-        let matcher = Matcher::new(d, registry, taxonomy);
+        let matcher = Matcher::new(d, registry, taxonomy).with_decisions(&theme.decided);
         let (from, to) = window(as_of);
         let mut inputs = ScoreInputs {
             growth_q: scan.months.iter().flatten().map(|j| j.q).min_by(f64::total_cmp),

@@ -36,6 +36,7 @@ use crate::api::{
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
+use crate::api::{MemberRequest, ThemeCandidates, ThemeNews};
 use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary};
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
@@ -237,6 +238,14 @@ pub struct ThemesParams {
 pub struct ThemeParams {
     pub name: String,
     pub as_of: Option<NaiveDate>,
+}
+
+/// A theme's candidates (at most `limit`, default 100).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeMembersParams {
+    pub name: String,
+    pub limit: Option<u32>,
 }
 
 /// A theme retired, with the reason.
@@ -672,6 +681,9 @@ methods! {
     theme_card: Session(ThemeParams) -> ThemeCard;
     theme_scan: Session(ThemeScanParams) -> ThemeScanReport;
     theme_scores: Session(ThemeScanParams) -> ThemeScoreReport;
+    theme_members: Session(ThemeMembersParams) -> ThemeCandidates;
+    theme_decide: Session(MemberRequest) -> ThemeCandidates;
+    theme_news: Session(NoParams) -> Vec<ThemeNews>;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -890,6 +902,18 @@ mod on_session {
 
     pub fn theme_scores(s: &mut Session, p: ThemeScanParams, _: &mut CallContext<'_>) -> R<ThemeScoreReport> {
         s.theme_scores(p.as_of)
+    }
+
+    pub fn theme_members(s: &mut Session, p: ThemeMembersParams, _: &mut CallContext<'_>) -> R<ThemeCandidates> {
+        s.theme_candidates(&p.name, p.limit)
+    }
+
+    pub fn theme_decide(s: &mut Session, p: MemberRequest, _: &mut CallContext<'_>) -> R<ThemeCandidates> {
+        s.decide_theme_member(&p)
+    }
+
+    pub fn theme_news(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNews>> {
+        s.theme_news()
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {

@@ -25,6 +25,7 @@ import type { RetentionApplyRequest } from './types/RetentionApplyRequest';
 import type { JoinParams } from './types/JoinParams';
 import type { EffectRequest } from './types/EffectRequest';
 import type { SaveThemeRequest } from './types/SaveThemeRequest';
+import type { MemberRequest } from './types/MemberRequest';
 
 const none = {} as Record<symbol, never>;
 
@@ -106,6 +107,9 @@ export const api = {
   themeCard: (name: string, asOf: string | null = null) => call('theme_card', { name, as_of: asOf }),
   themeScan: (asOf: string | null = null, months: number | null = null) => call('theme_scan', { as_of: asOf, months }),
   themeScores: (asOf: string | null = null) => call('theme_scores', { as_of: asOf, months: null }),
+  themeMembers: (name: string, limit: number | null = null) => call('theme_members', { name, limit }),
+  themeDecide: (request: MemberRequest) => call('theme_decide', request),
+  themeNews: () => call('theme_news', none),
   actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
   actPrecedents: (p: PrecedentRequest) => call('act_precedents', p),
   attach: (bin: string, upload: string, note: string | null) => call('evidence_attach', { bin, upload, note }),

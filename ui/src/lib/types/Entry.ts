@@ -39,7 +39,15 @@ by_region: Array<[string, number, number | null, number | null]>, drifted: boole
 /**
  * The definition saved, as JSON (`analytics::themes::ThemeDefinition`).
  */
-definition: string, retired: boolean, reason: string, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
+definition: string, retired: boolean, reason: string, } | { "kind": "theme_member_decided", theme: string, 
+/**
+ * `appeal` or `inspection`.
+ */
+item_kind: string, item_key: string, 
+/**
+ * `accepted` or `rejected`.
+ */
+decision: string, reason: string, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
 /**
  * Where it was written (a directory, or a zip).
  */

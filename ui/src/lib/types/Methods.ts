@@ -64,6 +64,7 @@ import type { JournalLine } from "./JournalLine";
 import type { JournalQuery } from "./JournalQuery";
 import type { JournalStatus } from "./JournalStatus";
 import type { JournalVerification } from "./JournalVerification";
+import type { MemberRequest } from "./MemberRequest";
 import type { ModelCheck } from "./ModelCheck";
 import type { ModelFreshness } from "./ModelFreshness";
 import type { ModelParams } from "./ModelParams";
@@ -113,8 +114,11 @@ import type { SyncReport } from "./SyncReport";
 import type { TaskDetail } from "./TaskDetail";
 import type { TaskFromFact } from "./TaskFromFact";
 import type { TaskParams } from "./TaskParams";
+import type { ThemeCandidates } from "./ThemeCandidates";
 import type { ThemeCard } from "./ThemeCard";
 import type { ThemeList } from "./ThemeList";
+import type { ThemeMembersParams } from "./ThemeMembersParams";
+import type { ThemeNews } from "./ThemeNews";
 import type { ThemeParams } from "./ThemeParams";
 import type { ThemeScanParams } from "./ThemeScanParams";
 import type { ThemeScanReport } from "./ThemeScanReport";
@@ -181,6 +185,9 @@ export type Methods = {
   theme_card: { params: ThemeParams; result: ThemeCard };
   theme_scan: { params: ThemeScanParams; result: ThemeScanReport };
   theme_scores: { params: ThemeScanParams; result: ThemeScoreReport };
+  theme_members: { params: ThemeMembersParams; result: ThemeCandidates };
+  theme_decide: { params: MemberRequest; result: ThemeCandidates };
+  theme_news: { params: NoParams; result: Array<ThemeNews> };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
   checklist_mark: { params: ChecklistMarkRequest; result: ChecklistState };
@@ -277,6 +284,9 @@ export const METHOD_RUNS = {
   theme_card: 'session',
   theme_scan: 'session',
   theme_scores: 'session',
+  theme_members: 'session',
+  theme_decide: 'session',
+  theme_news: 'session',
   evidence_attach: 'session',
   attachment: 'session',
   checklist_mark: 'session',

@@ -1,0 +1,304 @@
+//! A theme's members as people decide them: the candidates its definition matches (appeals for a
+//! theme of appeals, inspections for one of inspections) with a score, a person's acceptance or
+//! rejection of one (with a reason, journaled; an accepted item stays a member whatever the filters
+//! say, a rejected one leaves the theme's counts), and the news the Desk shows — matching items
+//! imported since the theme was last saved or decided about. Only numbers, dates, categories,
+//! places and control bodies are shown: never an applicant, never a list of persons.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::analytics::themes::{Matcher, SeriesKind};
+use crate::api::analytics::themes::ThemeSummary;
+use crate::api::{ApiError, ErrorCode, Session};
+use crate::domain::facts::{date_of, district_text};
+use crate::domain::journal::Entry;
+use crate::domain::triage::fold;
+use crate::domain::triage::taxonomy::Taxonomy;
+use crate::store::{About, MemberDecision};
+
+/// How a candidate's score is made, named in every list.
+pub const SCORE_RULE: &str = "theme-candidate-v1: 1 for an item the filters match when the theme has no seed; \
+with a seed, half for the filters and half for the share of the seed's word stems found in the appeal's masked text; \
+0 for an item a person accepted that the filters do not match";
+
+/// What kind of item a decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Appeal,
+    Inspection,
+}
+
+impl ItemKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            ItemKind::Appeal => "appeal",
+            ItemKind::Inspection => "inspection",
+        }
+    }
+}
+
+/// Accept an item into a theme, or reject it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberChoice {
+    Accept,
+    Reject,
+}
+
+/// One item the theme matched or a person decided about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeCandidate {
+    pub kind: ItemKind,
+    /// The appeal's or the inspection's number.
+    pub key: String,
+    /// Received (an appeal) or started (an inspection).
+    pub date: NaiveDate,
+    /// The taxonomy's code of the appeal's category.
+    pub category: Option<String>,
+    pub district: Option<String>,
+    pub control_body: Option<String>,
+    pub score: f64,
+    /// Whether the definition's filters match it.
+    pub matched: bool,
+    /// The decision in force, if any.
+    pub decision: Option<MemberDecision>,
+    /// First imported after the theme was last saved or decided about.
+    pub new: bool,
+}
+
+/// `ekn themes members NAME`: the theme's candidates, newest first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeCandidates {
+    pub theme: String,
+    pub version: i64,
+    pub series: SeriesKind,
+    /// The first `limit` items, newest first.
+    pub items: Vec<ThemeCandidate>,
+    /// Every item matched or decided about, and how many of them are new and undecided.
+    pub total: usize,
+    pub new_undecided: usize,
+    pub score_rule: String,
+}
+
+/// A decision about one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    pub theme: String,
+    pub kind: ItemKind,
+    pub key: String,
+    pub choice: MemberChoice,
+    pub reason: String,
+}
+
+/// A theme with matching items imported since it was last looked after.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeNews {
+    pub name: String,
+    pub version: i64,
+    pub series: SeriesKind,
+    /// Matching, undecided items first imported after the theme's last save or decision.
+    pub new: usize,
+}
+
+/// Word stems of a text: folded words of four letters or more, cut to five (enough to meet the
+/// Russian and Kazakh endings of one word).
+fn stems(text: &str) -> HashSet<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(|w| w.chars().take(5).collect())
+        .collect()
+}
+
+impl Session {
+    /// The items a theme matched or people decided about (at most `limit`, newest first).
+    pub fn theme_candidates(&self, name: &str, limit: Option<u32>) -> Result<ThemeCandidates, ApiError> {
+        let limit = limit.unwrap_or(100).clamp(1, 1_000) as usize;
+        let theme = self.theme_with_decisions(name)?;
+        let registry = self.analytics_registry()?;
+        let taxonomy = Taxonomy::builtin();
+        let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
+        let decisions: HashMap<(String, String), MemberDecision> = self
+            .store
+            .theme_decisions(&theme.name)?
+            .into_iter()
+            .map(|d| ((d.item_kind.clone(), d.item_key.clone()), d))
+            .collect();
+        let (new_appeals, new_inspections) = self.store.imported_after(self.store.theme_seen_import(&theme.name)?)?;
+        let mut items = Vec::new();
+        match theme.series {
+            SeriesKind::Appeals => {
+                for a in &registry.appeals {
+                    let matched = matcher.appeal_matches(a);
+                    let decision = decisions.get(&("appeal".to_string(), a.appeal_no.to_string()));
+                    if !matched && decision.is_none() {
+                        continue;
+                    }
+                    items.push(ThemeCandidate {
+                        kind: ItemKind::Appeal,
+                        key: a.appeal_no.to_string(),
+                        date: date_of(a.received),
+                        category: a
+                            .category
+                            .and_then(|c| registry.categories.get(c as usize))
+                            .map(|l| taxonomy.code_or_label(l)),
+                        district: a.kato.map(|k| district_text((k / 100_000) as u16)),
+                        control_body: None,
+                        score: if matched { 1.0 } else { 0.0 },
+                        matched,
+                        decision: decision.cloned(),
+                        new: new_appeals.contains(&*a.appeal_no),
+                    });
+                }
+            }
+            SeriesKind::Inspections => {
+                for f in &registry.inspections {
+                    let matched = matcher.inspection_matches(f);
+                    let decision = decisions.get(&("inspection".to_string(), f.registry_no.to_string()));
+                    if !matched && decision.is_none() {
+                        continue;
+                    }
+                    items.push(ThemeCandidate {
+                        kind: ItemKind::Inspection,
+                        key: f.registry_no.to_string(),
+                        date: date_of(f.day),
+                        category: None,
+                        district: f.kato.map(|k| district_text((k / 100_000) as u16)).or(f.district.map(district_text)),
+                        control_body: registry.bodies.get(f.body as usize).cloned(),
+                        score: if matched { 1.0 } else { 0.0 },
+                        matched,
+                        decision: decision.cloned(),
+                        new: new_inspections.contains(&*f.registry_no),
+                    });
+                }
+            }
+        }
+        let total = items.len();
+        let new_undecided = items.iter().filter(|c| c.new && c.decision.is_none() && c.matched).count();
+        items.sort_by(|a, b| b.date.cmp(&a.date).then(b.key.cmp(&a.key)));
+        items.truncate(limit);
+        if let Some(seed) = theme.definition.seed.as_deref().filter(|_| theme.series == SeriesKind::Appeals) {
+            let wanted = stems(seed);
+            if !wanted.is_empty() {
+                let numbers: Vec<String> = items.iter().filter(|c| c.matched).map(|c| c.key.clone()).collect();
+                let texts = self.store.appeal_texts(&numbers)?;
+                for c in items.iter_mut().filter(|c| c.matched) {
+                    let found = texts.get(&c.key).map(|t| stems(t)).unwrap_or_default();
+                    let share = wanted.iter().filter(|w| found.contains(*w)).count() as f64 / wanted.len() as f64;
+                    c.score = 0.5 + 0.5 * share;
+                }
+            }
+        }
+        Ok(ThemeCandidates {
+            theme: theme.name.clone(),
+            version: theme.version,
+            series: theme.series,
+            items,
+            total,
+            new_undecided,
+            score_rule: SCORE_RULE.into(),
+        })
+    }
+
+    fn theme_with_decisions(&self, name: &str) -> Result<ThemeSummary, ApiError> {
+        self.themes(true)?
+            .themes
+            .into_iter()
+            .find(|t| t.name == name.trim())
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no theme is named «{}»", name.trim())))
+    }
+
+    /// A person accepts an item into a theme or rejects it, with a reason (journaled).
+    pub fn decide_theme_member(&mut self, request: &MemberRequest) -> Result<ThemeCandidates, ApiError> {
+        let reason = crate::api::checked_reason(&request.reason, "a decision about a theme's member")?;
+        let theme = self.theme_with_decisions(&request.theme)?;
+        if theme.retired {
+            return Err(ApiError::invalid(format!("theme «{}» is retired", theme.name)));
+        }
+        let key = request.key.trim().to_string();
+        let registry = self.analytics_registry()?;
+        let known = match request.kind {
+            ItemKind::Appeal => registry.appeals.iter().any(|a| *a.appeal_no == *key),
+            ItemKind::Inspection => registry.inspections.iter().any(|f| *f.registry_no == *key),
+        };
+        if !known || key.is_empty() || key.chars().count() > 200 {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!(
+                    "no {} numbered '{}' is in the registry",
+                    request.kind.code(),
+                    key.chars().take(200).collect::<String>()
+                ),
+            ));
+        }
+        let decision = match request.choice {
+            MemberChoice::Accept => "accepted",
+            MemberChoice::Reject => "rejected",
+        };
+        let about = match request.kind {
+            ItemKind::Appeal => About { appeal_no: Some(key.clone()), ..About::default() },
+            ItemKind::Inspection => About::default(),
+        };
+        self.write(|w| {
+            w.insert_theme_member(&theme.name, request.kind.code(), &key, decision, &reason)?;
+            let entry = Entry::ThemeMemberDecided {
+                theme: theme.name.clone(),
+                item_kind: request.kind.code().into(),
+                item_key: key.clone(),
+                decision: decision.into(),
+                reason: reason.clone(),
+            };
+            w.append(&entry, about, None)?;
+            Ok(())
+        })?;
+        self.theme_candidates(&theme.name, Some(100))
+    }
+
+    /// The themes in force with matching, undecided items imported since they were last looked
+    /// after (saved, or an item decided about): the Desk's notice.
+    pub fn theme_news(&self) -> Result<Vec<ThemeNews>, ApiError> {
+        let themes = self.themes(false)?.themes;
+        if themes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let registry = self.analytics_registry()?;
+        let taxonomy = Taxonomy::builtin();
+        let mut imported: HashMap<i64, (HashSet<String>, HashSet<String>)> = HashMap::new();
+        let mut news = Vec::new();
+        for theme in &themes {
+            let seen = self.store.theme_seen_import(&theme.name)?;
+            let (appeals, inspections) = match imported.entry(seen) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.store.imported_after(seen)?),
+            };
+            let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided);
+            let d = &theme.decided;
+            let new = match theme.series {
+                SeriesKind::Appeals if !appeals.is_empty() => registry
+                    .appeals
+                    .iter()
+                    .filter(|a| appeals.contains(&*a.appeal_no) && !d.rejected_appeals.contains(&*a.appeal_no))
+                    .filter(|a| !d.accepted_appeals.contains(&*a.appeal_no) && matcher.appeal(a))
+                    .count(),
+                SeriesKind::Inspections if !inspections.is_empty() => registry
+                    .inspections
+                    .iter()
+                    .filter(|f| {
+                        inspections.contains(&*f.registry_no) && !d.rejected_inspections.contains(&*f.registry_no)
+                    })
+                    .filter(|f| !d.accepted_inspections.contains(&*f.registry_no) && matcher.inspection(f))
+                    .count(),
+                _ => 0,
+            };
+            if new > 0 {
+                news.push(ThemeNews { name: theme.name.clone(), version: theme.version, series: theme.series, new });
+            }
+        }
+        Ok(news)
+    }
+}
