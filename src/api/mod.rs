@@ -49,6 +49,8 @@ pub use crate::analytics::effect::EffectOutcome;
 pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
 pub use crate::analytics::outcome_kpis::{ActForKpis, KpiFunnelPoint, Kpis, Proportion, QualityKpis};
 pub use crate::analytics::power::PowerReport;
+pub use crate::analytics::themes::{ThemeDefinition, ThemeScore};
+pub use crate::analytics::themes_study::ThemesStudy;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
 pub use crate::extract::Progress as ReadProgress;
@@ -74,8 +76,8 @@ pub use analytics::risk::{
 pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
 pub use analytics::theme_members::{ItemKind, MemberChoice, MemberRequest, ThemeCandidate, ThemeCandidates, ThemeNews};
 pub use analytics::themes::{
-    KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard, ThemeList, ThemeMonth, ThemeNorm,
-    ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary,
+    export_themes_study, themes_study, KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard,
+    ThemeList, ThemeMonth, ThemeNorm, ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary,
 };
 pub use appeals::queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,

@@ -6,10 +6,9 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 use clap::Subcommand;
-use ekn::analytics::themes::ThemeDefinition;
 use ekn::api::{
-    self, ApiError, MemberChoice, MemberRequest, SaveThemeRequest, ThemeCandidates, ThemeCard, ThemeList, ThemeNews,
-    ThemeScanReport, ThemeScoreReport, ThemeSummary,
+    self, ApiError, MemberChoice, MemberRequest, SaveThemeRequest, ThemeCandidates, ThemeCard, ThemeDefinition,
+    ThemeList, ThemeNews, ThemeScanReport, ThemeScore, ThemeScoreReport, ThemeSummary, ThemesStudy,
 };
 
 use super::print;
@@ -176,22 +175,14 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
 
 /// `ekn themes study`: needs no database.
 pub fn run_study(worlds: u64, export: Option<std::path::PathBuf>, json: bool) -> Result<(), ApiError> {
-    use ekn::analytics::themes_study;
     if !(1..=10_000).contains(&worlds) {
         return Err(ApiError::invalid("a study has 1 to 10,000 worlds"));
     }
     if let Some(dir) = export {
-        let (series, judged) = themes_study::export(worlds.min(5));
-        std::fs::create_dir_all(&dir)
-            .map_err(|e| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", dir.display())))?;
-        for (name, text) in [("series.csv", series), ("judged.csv", judged)] {
-            let path = dir.join(name);
-            std::fs::write(&path, text)
-                .map_err(|e| ApiError::new(api::ErrorCode::Io, format!("{}: {e}", path.display())))?;
-        }
+        api::export_themes_study(&dir, worlds.min(5))?;
     }
     let bar = indicatif::ProgressBar::new(0);
-    let study = themes_study::study(&themes_study::StudySpec::standard(worlds), &mut |done, total| {
+    let study = api::themes_study(worlds, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -199,7 +190,7 @@ pub fn run_study(worlds: u64, export: Option<std::path::PathBuf>, json: bool) ->
     print(json, &study, render_study)
 }
 
-fn render_study(s: &ekn::analytics::themes_study::ThemesStudy) -> String {
+fn render_study(s: &ThemesStudy) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -353,7 +344,7 @@ fn render_card(c: &ThemeCard) -> String {
     out
 }
 
-fn render_score_parts(s: &ekn::analytics::themes::ThemeScore) -> String {
+fn render_score_parts(s: &ThemeScore) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Score {:.2} (95 % {:.2}–{:.2}, weights {}):", s.score, s.low, s.high, s.weights_version);
     for p in &s.parts {

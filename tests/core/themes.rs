@@ -10,7 +10,7 @@ use ekn::analytics::themes::ThemeDefinition;
 use ekn::api::{JournalQuery, SaveThemeRequest};
 use ekn::domain::records::DataKind;
 
-use crate::support::{csv_line, TempDb};
+use crate::support::{bin, csv_line, TempDb};
 
 fn ekn(db: &std::path::Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_ekn")).arg("--db").arg(db).args(args).output().unwrap()
@@ -65,6 +65,13 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let db = TempDb::new();
     let file = db.file("appeals.csv", registry_csv());
     db.import(DataKind::Appeals, &file).unwrap();
+    // One inspection years before the first appeal: months before the appeals begin are no data,
+    // never zeros in a month's reference (they once pulled the expectation down).
+    let early = db.file(
+        "inspections.csv",
+        format!("registry_no,bin,control_body,kind,start_date\nП-1,{},Инспекция труда,плановая,2015-01-10\n", bin(7)),
+    );
+    db.import(DataKind::Inspections, &early).unwrap();
 
     // A definition is checked before anything is written, naming the field.
     let before = db.fingerprint();
@@ -112,6 +119,8 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let september = wages.months[2].as_ref().unwrap();
     assert!(september.alarm && september.observed == 20 && september.upper < 20.0, "{september:?}");
     assert!(wages.months[..2].iter().flatten().all(|m| !m.alarm), "{wages:?}");
+    let july = wages.months[0].as_ref().unwrap();
+    assert!(july.expected > 4.0 && july.expected < 6.5, "five years of four to six a month: {july:?}");
     let housing = scan.themes.iter().find(|t| t.name == "ЖКХ").unwrap();
     assert!(!housing.alarm && housing.version == 2, "{housing:?}");
     assert_eq!(scan.cells.cells, 2);
@@ -133,6 +142,10 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let last = card.dynamics.last().unwrap();
     assert!(last.month == "2025-09" && last.exceeds && last.observed == 20, "{last:?}");
     assert_eq!(card.districts[0].key, "1920");
+    // Before the first appeal there is no data: no expectation, whatever the inspections go back to.
+    let early = session.theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap())).unwrap();
+    let december_2020 = early.dynamics.iter().find(|m| m.month == "2020-12").unwrap();
+    assert_eq!((december_2020.observed, december_2020.expected, december_2020.upper), (0, None, None));
 
     // Retired, it leaves the list and the scan; its versions stay.
     session.retire_theme("ЖКХ", "тема закрыта").unwrap();

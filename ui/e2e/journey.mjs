@@ -4,8 +4,8 @@
 // suggested step (the card's local risk estimate shown), see the new task on the desk and on the
 // dashboard, draft an act and record it issued with a checklist item ticked (and, where the driver
 // can pick and save files, attach a document, pack the evidence package and verify it), dismiss an
-// anomaly with a reason on Analytics, open the appeals queue and an
-// appeal's card, correct its category with a reason, switch to Kazakh.
+// anomaly with a reason on Analytics, see the act on Effectiveness, save a theme and open its card,
+// open the appeals queue and an appeal's card, correct its category with a reason, switch to Kazakh.
 
 function check(condition, message) {
   if (!condition) throw new Error(`journey: ${message}`);
@@ -218,6 +218,24 @@ export async function journey(d, candidate, log = console.log) {
   check((await d.text('[data-testid="effect-estimates"]')).includes('оценка, не подсчёт'), 'the effect is labelled an estimate');
   check((await d.text('[data-testid="effect-estimates"]')).includes('Оценки нет'), 'too few acts: no estimate, and it says why');
   await d.screenshot('06h-effectiveness');
+
+  log('themes');
+  await d.goto('#/themes');
+  await d.waitFor('[data-testid="themes-scan"]');
+  check((await d.text('[data-testid="themes-new"]')).includes('не списком лиц'), 'the theme form says a theme is never a list of persons');
+  await d.type('[data-testid="theme-name"]', 'ЖКХ');
+  await d.eval(`(() => { const s = document.querySelector('[data-testid="theme-categories"]'); const o = [...s.options].find((o) => o.value === 'social.housing'); o.selected = true; s.dispatchEvent(new Event('change')); return s.value; })()`);
+  await d.type('[data-testid="theme-reason"]', 'план квартала');
+  await d.click('[data-testid="theme-save"]');
+  await d.waitFor('[data-testid="theme-saved"]', 'ЖКХ');
+  await d.waitFor('[data-testid="themes-ranking"] [data-theme="ЖКХ"]');
+  check((await d.text('[data-testid="themes-ranking"]')).includes('тяжесть'), 'the score is shown in its parts');
+  await d.screenshot('06i-themes');
+  await d.click('[data-testid="themes-ranking"] [data-theme="ЖКХ"] a');
+  await d.waitFor('[data-testid="theme-dynamics"] canvas');
+  await d.waitFor('[data-testid="theme-members"] [data-member]');
+  check((await d.text('[data-testid="theme-versions"]')).includes('план квартала'), 'the theme card shows the version with its reason');
+  await d.screenshot('06j-theme-card');
 
   log('Kazakh');
   await d.goto('#/settings');

@@ -390,16 +390,18 @@ impl Session {
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided);
         let last = month_number(as_of) - 1;
         let first = last - 35;
-        let series_start = registry_first_month(&registry).min(first);
-        let counts = monthly_counts(matcher.member_days(&registry).into_iter(), series_start, last);
+        // The series starts where its data do: a month before the registry's first appeal (or
+        // inspection) is no data, not a month without members.
+        let data_start = series_start(&registry, theme.series).unwrap_or(last + 1);
+        let counts = monthly_counts(matcher.member_days(&registry).into_iter(), data_start, last);
         let params = FarringtonParams::default();
         let dynamics = (first..=last)
             .map(|m| {
-                let t = (m - series_start) as usize;
-                let j = farrington::judge(&counts, t, &params);
+                let t = m - data_start;
+                let j = (t >= 0).then(|| farrington::judge(&counts, t as usize, &params)).flatten();
                 ThemeMonth {
                     month: month_text(m),
-                    observed: counts[t],
+                    observed: if t >= 0 { counts[t as usize] } else { 0 },
                     expected: j.as_ref().map(|j| j.expected),
                     upper: j.as_ref().map(|j| j.upper),
                     exceeds: j.is_some_and(|j| j.exceeds),
@@ -526,10 +528,14 @@ fn sorted_counts(map: HashMap<String, u64>) -> Vec<KeyCount> {
     v
 }
 
-fn registry_first_month(registry: &Registry) -> i32 {
-    let appeals = registry.appeals.iter().map(|a| a.received).min();
-    let inspections = registry.inspections.first().map(|f| f.day);
-    appeals.into_iter().chain(inspections).min().map(|d| month_number(date_of(d))).unwrap_or(i32::MAX)
+/// The first month the registry holds data of a series' kind (appeals, or inspections): months
+/// before it are no data, never zeros in a month's reference.
+fn series_start(registry: &Registry, kind: SeriesKind) -> Option<i32> {
+    let day = match kind {
+        SeriesKind::Appeals => registry.appeals.iter().map(|a| a.received).min(),
+        SeriesKind::Inspections => registry.inspections.first().map(|f| f.day),
+    };
+    day.map(|d| month_number(date_of(d)))
 }
 
 /// Judges every theme's months together (one false-discovery family); rows in the list's order.
@@ -542,10 +548,10 @@ fn scan_themes(
 ) -> Vec<ThemeScanRow> {
     let months = themes::judged_months(as_of, params.months);
     let last = *months.last().unwrap_or(&month_number(as_of));
-    let first = registry_first_month(registry).min(last);
     let series: Vec<(i32, Vec<u32>)> = list
         .iter()
         .map(|t| {
+            let first = series_start(registry, t.series).unwrap_or(last + 1).min(last + 1);
             let matcher = Matcher::new(&t.definition, registry, taxonomy).with_decisions(&t.decided);
             (first, monthly_counts(matcher.member_days(registry).into_iter(), first, last))
         })
@@ -651,4 +657,28 @@ impl ScoreContext {
             .collect();
         (inputs, members)
     }
+}
+
+/// `ekn themes study`: the scan's power and false alarms on `generator::outbreaks` (needs no
+/// database); `progress(done, total)` after each setting.
+pub fn themes_study(
+    worlds: u64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> crate::analytics::themes_study::ThemesStudy {
+    use crate::analytics::themes_study::{study, StudySpec};
+    study(&StudySpec::standard(worlds), progress)
+}
+
+/// `ekn themes study --export DIR`: a few worlds' series and ЭКН's judgements of them, for R's
+/// `surveillance::farringtonFlexible` to judge the same (scripts/themes/oracle.R).
+pub fn export_themes_study(dir: &std::path::Path, worlds: u64) -> Result<(), ApiError> {
+    let (series, judged) = crate::analytics::themes_study::export(worlds);
+    let io =
+        |path: &std::path::Path, e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()));
+    std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
+    for (name, text) in [("series.csv", series), ("judged.csv", judged)] {
+        let path = dir.join(name);
+        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+    }
+    Ok(())
 }
