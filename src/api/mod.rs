@@ -77,7 +77,7 @@ pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
 pub use analytics::theme_members::{ItemKind, MemberChoice, MemberRequest, ThemeCandidate, ThemeCandidates, ThemeNews};
 pub use analytics::themes::{
     export_themes_study, themes_study, KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard,
-    ThemeList, ThemeMonth, ThemeNorm, ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary,
+    ThemeList, ThemeMonth, ThemeNorm, ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary, ThemeTasks,
 };
 pub use appeals::queue::{
     AppealCard, AppealQueue, AppealsReference, DecisionView, DuplicateGroup, GroupMember, HeatCell, ModelJudgement,

@@ -332,6 +332,13 @@ fn render_card(c: &ThemeCard) -> String {
     for a in &c.anomalies {
         let _ = writeln!(out, "Linked anomaly {} ({}): ×{:.2}, q = {:.3}", a.id, a.key, a.ratio, a.q_value);
     }
+    let t = &c.tasks;
+    let next = t.next_due.map(|d| format!(", the next due {d}")).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "Tasks about its objects and appeals: {} open ({} overdue{next}), {} done",
+        t.open, t.overdue, t.done
+    );
     for a in &c.acts {
         let _ = writeln!(
             out,

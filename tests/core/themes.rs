@@ -142,6 +142,14 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let last = card.dynamics.last().unwrap();
     assert!(last.month == "2025-09" && last.exceeds && last.observed == 20, "{last:?}");
     assert_eq!(card.districts[0].key, "1920");
+    // Every member appeal of the year came with its consideration task, open and (by 2025) late.
+    assert_eq!(
+        (card.tasks.open, card.tasks.by_kind[0].key.as_str()),
+        (card.appeals, "consider_appeal"),
+        "{:?}",
+        card.tasks
+    );
+    assert!(card.tasks.overdue > 0 && card.tasks.next_due.is_some());
     // Before the first appeal there is no data: no expectation, whatever the inspections go back to.
     let early = session.theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap())).unwrap();
     let december_2020 = early.dynamics.iter().find(|m| m.month == "2020-12").unwrap();

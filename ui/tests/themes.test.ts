@@ -48,6 +48,7 @@ const card: ThemeCard = {
   dynamics: [{ month: '2025-08', observed: 5, expected: 4.5, upper: 10, exceeds: false }, { month: '2025-09', observed: 20, expected: 4.6, upper: 10, exceeds: true }],
   districts: [{ key: '1920', count: 55 }], bodies: [{ key: 'Инспекция труда', count: 7 }], anomalies: [],
   acts: [{ kind: 'submission', issued: 3, answered: 2, satisfied: 1 }],
+  tasks: { open: 4, overdue: 1, done: 9, next_due: '2025-10-20', by_kind: [{ key: 'consider_appeal', count: 4 }] },
   appeals: 55, inspections: 0, objects: 31, score, method: 'farrington-noufaily-monthly-v1', note,
 };
 
@@ -155,6 +156,8 @@ describe('the theme card', () => {
     expect(definition.textContent).toContain('не подтверждена');
     expect(screen.getByTestId('theme-dynamics').querySelector('tr.alarm')!.textContent).toContain('2025-09');
     expect(screen.getByTestId('theme-acts').textContent).toContain('представление');
+    expect(screen.getByTestId('theme-tasks').textContent).toContain('Открыто: 4 (просрочено: 1); исполнено: 9.');
+    expect(screen.getByTestId('theme-tasks').textContent).toContain('20.10.2025');
     expect(screen.getByTestId('theme-score').querySelector('[data-part="member_risk"]')!.textContent).toContain('×1.22');
     expect(screen.getByTestId('theme-versions').textContent).toContain('первая');
     expect(calls.find((c) => c.method === 'theme_card')).toEqual({ method: 'theme_card', params: { name: 'Зарплаты', as_of: null } });

@@ -146,6 +146,19 @@ pub struct ThemeActs {
     pub satisfied: u64,
 }
 
+/// The tasks about the theme's objects and appeals: counts only (a task's title can name a person).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeTasks {
+    pub open: u64,
+    /// Open and past their due date on the as-of date.
+    pub overdue: u64,
+    pub done: u64,
+    /// The earliest due date of an open task.
+    pub next_due: Option<NaiveDate>,
+    /// Open tasks by kind (the task kind's code).
+    pub by_kind: Vec<KeyCount>,
+}
+
 /// A norm the theme rests on, as the catalog in force words it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ThemeNorm {
@@ -171,6 +184,8 @@ pub struct ThemeCard {
     pub bodies: Vec<KeyCount>,
     pub anomalies: Vec<LinkedAnomaly>,
     pub acts: Vec<ThemeActs>,
+    /// Tasks about the objects and appeals of the last twelve months.
+    pub tasks: ThemeTasks,
     /// Member appeals, member inspections and distinct member objects over the last twelve months.
     pub appeals: u64,
     pub inspections: u64,
@@ -413,9 +428,11 @@ impl Session {
         let in_window = |day: i32| day > from && day <= to;
         let mut districts: HashMap<String, u64> = HashMap::new();
         let mut objects: HashSet<u32> = HashSet::new();
+        let mut appeal_numbers: HashSet<&str> = HashSet::new();
         let (mut appeals, mut inspections) = (0u64, 0u64);
         for a in registry.appeals.iter().filter(|a| in_window(a.received) && matcher.appeal(a)) {
             appeals += 1;
+            appeal_numbers.insert(&a.appeal_no);
             objects.extend(a.subject);
             if let Some(k) = a.kato {
                 *districts.entry(district_text((k / 100_000) as u16)).or_default() += 1;
@@ -439,6 +456,23 @@ impl Session {
         let bins: HashSet<&str> =
             objects.iter().filter_map(|&s| registry.subjects.get(s as usize)).map(|s| s.bin.as_str()).collect();
         let acts = self.theme_acts(&bins)?;
+        let graph = self.graph()?;
+        let mut tasks = ThemeTasks::default();
+        let mut kinds: HashMap<String, u64> = HashMap::new();
+        for task in graph.tasks().filter(|t| {
+            t.subject_bin.as_deref().is_some_and(|b| bins.contains(b))
+                || t.appeal_no.as_deref().is_some_and(|n| appeal_numbers.contains(n))
+        }) {
+            if task.is_open() {
+                tasks.open += 1;
+                tasks.overdue += u64::from(task.current_due < as_of);
+                tasks.next_due = Some(tasks.next_due.map_or(task.current_due, |d| d.min(task.current_due)));
+                *kinds.entry(task.kind.code().to_string()).or_default() += 1;
+            } else if task.done_on.is_some() {
+                tasks.done += 1;
+            }
+        }
+        tasks.by_kind = sorted_counts(kinds);
         let norms_in_force = self.norms()?;
         let norms = theme
             .definition
@@ -488,6 +522,7 @@ impl Session {
             bodies: sorted_counts(bodies),
             anomalies,
             acts,
+            tasks,
             appeals,
             inspections,
             objects: objects.len() as u64,

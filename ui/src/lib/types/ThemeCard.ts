@@ -7,6 +7,7 @@ import type { ThemeMonth } from "./ThemeMonth";
 import type { ThemeNorm } from "./ThemeNorm";
 import type { ThemeScore } from "./ThemeScore";
 import type { ThemeSummary } from "./ThemeSummary";
+import type { ThemeTasks } from "./ThemeTasks";
 import type { ThemeVersion } from "./ThemeVersion";
 
 /**
@@ -25,6 +26,10 @@ districts: Array<KeyCount>,
  * Inspections in the theme's places and sectors over the last twelve months, by control body.
  */
 bodies: Array<KeyCount>, anomalies: Array<LinkedAnomaly>, acts: Array<ThemeActs>, 
+/**
+ * Tasks about the objects and appeals of the last twelve months.
+ */
+tasks: ThemeTasks, 
 /**
  * Member appeals, member inspections and distinct member objects over the last twelve months.
  */
