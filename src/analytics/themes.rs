@@ -250,11 +250,6 @@ pub fn month_number(date: NaiveDate) -> i32 {
     date.year() * 12 + date.month0() as i32
 }
 
-/// The first day of a month number.
-pub fn month_date(month: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(month.div_euclid(12), month.rem_euclid(12) as u32 + 1, 1).unwrap_or(NaiveDate::MIN)
-}
-
 /// `2026-09`.
 pub fn month_text(month: i32) -> String {
     format!("{:04}-{:02}", month.div_euclid(12), month.rem_euclid(12) + 1)
@@ -429,7 +424,7 @@ pub fn scan_cells(registry: &Registry, taxonomy: &Taxonomy, as_of: NaiveDate, pa
             }
         }
     }
-    alarms.sort_by(|a, b| a.judged.q.total_cmp(&b.judged.q).then(b.judged.p.total_cmp(&a.judged.p).reverse()));
+    alarms.sort_by(|a, b| a.judged.q.total_cmp(&b.judged.q).then(a.judged.p.total_cmp(&b.judged.p)));
     CellScan {
         months: months.iter().map(|&m| month_text(m)).collect(),
         cells: keys.len(),
@@ -798,7 +793,6 @@ mod tests {
     fn month_numbers_round_trip() {
         let d = NaiveDate::from_ymd_opt(2026, 1, 31).unwrap();
         assert_eq!(month_text(month_number(d) - 1), "2025-12");
-        assert_eq!(month_date(month_number(d)), NaiveDate::from_ymd_opt(2026, 1, 1).unwrap());
         assert_eq!(judged_months(d, 2).iter().map(|&m| month_text(m)).collect::<Vec<_>>(), ["2025-11", "2025-12"]);
     }
 }

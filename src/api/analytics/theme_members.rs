@@ -11,11 +11,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::themes::{Matcher, SeriesKind};
-use crate::api::analytics::themes::ThemeSummary;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::facts::{date_of, district_text};
 use crate::domain::journal::Entry;
-use crate::domain::triage::fold;
 use crate::domain::triage::taxonomy::Taxonomy;
 use crate::store::{About, MemberDecision};
 
@@ -105,11 +103,11 @@ pub struct ThemeNews {
     pub new: usize,
 }
 
-/// Word stems of a text: folded words of four letters or more, cut to five (enough to meet the
-/// Russian and Kazakh endings of one word).
+/// Word stems of a text: its words as the classifier normalises them, of four letters or more, cut
+/// to five (enough to meet the Russian and Kazakh endings of one word).
 fn stems(text: &str) -> HashSet<String> {
-    fold(text)
-        .split(|c: char| !c.is_alphanumeric())
+    crate::analytics::text::normalize(text)
+        .split(' ')
         .filter(|w| w.chars().count() >= 4)
         .map(|w| w.chars().take(5).collect())
         .collect()
@@ -119,7 +117,7 @@ impl Session {
     /// The items a theme matched or people decided about (at most `limit`, newest first).
     pub fn theme_candidates(&self, name: &str, limit: Option<u32>) -> Result<ThemeCandidates, ApiError> {
         let limit = limit.unwrap_or(100).clamp(1, 1_000) as usize;
-        let theme = self.theme_with_decisions(name)?;
+        let (theme, _) = self.theme_in_force(name)?;
         let registry = self.analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
@@ -205,18 +203,10 @@ impl Session {
         })
     }
 
-    fn theme_with_decisions(&self, name: &str) -> Result<ThemeSummary, ApiError> {
-        self.themes(true)?
-            .themes
-            .into_iter()
-            .find(|t| t.name == name.trim())
-            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no theme is named «{}»", name.trim())))
-    }
-
     /// A person accepts an item into a theme or rejects it, with a reason (journaled).
     pub fn decide_theme_member(&mut self, request: &MemberRequest) -> Result<ThemeCandidates, ApiError> {
         let reason = crate::api::checked_reason(&request.reason, "a decision about a theme's member")?;
-        let theme = self.theme_with_decisions(&request.theme)?;
+        let (theme, _) = self.theme_in_force(&request.theme)?;
         if theme.retired {
             return Err(ApiError::invalid(format!("theme «{}» is retired", theme.name)));
         }
@@ -276,22 +266,26 @@ impl Session {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
                 std::collections::hash_map::Entry::Vacant(e) => e.insert(self.store.imported_after(seen)?),
             };
-            let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided);
+            // New, matching by the filters, and not yet decided either way.
+            let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
             let d = &theme.decided;
             let new = match theme.series {
                 SeriesKind::Appeals if !appeals.is_empty() => registry
                     .appeals
                     .iter()
-                    .filter(|a| appeals.contains(&*a.appeal_no) && !d.rejected_appeals.contains(&*a.appeal_no))
-                    .filter(|a| !d.accepted_appeals.contains(&*a.appeal_no) && matcher.appeal(a))
+                    .filter(|a| appeals.contains(&*a.appeal_no) && matcher.appeal_matches(a))
+                    .filter(|a| {
+                        !d.accepted_appeals.contains(&*a.appeal_no) && !d.rejected_appeals.contains(&*a.appeal_no)
+                    })
                     .count(),
                 SeriesKind::Inspections if !inspections.is_empty() => registry
                     .inspections
                     .iter()
+                    .filter(|f| inspections.contains(&*f.registry_no) && matcher.inspection_matches(f))
                     .filter(|f| {
-                        inspections.contains(&*f.registry_no) && !d.rejected_inspections.contains(&*f.registry_no)
+                        !d.accepted_inspections.contains(&*f.registry_no)
+                            && !d.rejected_inspections.contains(&*f.registry_no)
                     })
-                    .filter(|f| !d.accepted_inspections.contains(&*f.registry_no) && matcher.inspection(f))
                     .count(),
                 _ => 0,
             };

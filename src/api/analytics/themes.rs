@@ -270,7 +270,7 @@ impl Session {
         Ok(ThemeList { themes: self.theme_versions_in_force(include_retired)?, note: themes::note() })
     }
 
-    fn theme_in_force(&self, name: &str) -> Result<(ThemeSummary, Vec<ThemeVersion>), ApiError> {
+    pub(in crate::api) fn theme_in_force(&self, name: &str) -> Result<(ThemeSummary, Vec<ThemeVersion>), ApiError> {
         let versions = self.store.theme_versions(Some(name.trim()))?;
         let last = versions
             .last()
