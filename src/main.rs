@@ -498,6 +498,9 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Themes { action: cli::themes::ThemesAction::Study { worlds, export, json } } => {
             cli::themes::run_study(worlds, export, json)
         }
+        Command::Themes { action: cli::themes::ThemesAction::Propose { labelled: Some(file), json, .. } } => {
+            cli::themes::run_evaluate_proposals(&file, json)
+        }
         Command::Themes { action } => cli::themes::run(&mut open()?, action),
         Command::Effect { action: None, kind, district, horizon_days, json } => {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)

@@ -14,6 +14,7 @@ pub mod outcome_kpis;
 pub mod parallel;
 pub mod power;
 pub mod practices;
+pub mod proposals;
 pub mod risk;
 pub mod similar;
 pub mod text;

@@ -49,6 +49,7 @@ pub use crate::analytics::effect::EffectOutcome;
 pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
 pub use crate::analytics::outcome_kpis::{ActForKpis, KpiFunnelPoint, Kpis, Proportion, QualityKpis};
 pub use crate::analytics::power::PowerReport;
+pub use crate::analytics::proposals::ProposalParams;
 pub use crate::analytics::themes::{ThemeDefinition, ThemeScore};
 pub use crate::analytics::themes_study::ThemesStudy;
 pub use crate::domain::procedure::GroundReason;
@@ -75,6 +76,10 @@ pub use analytics::risk::{
 };
 pub use analytics::risk_study::{risk_study, RiskStudy, RiskStudySpec};
 pub use analytics::theme_members::{ItemKind, MemberChoice, MemberRequest, ThemeCandidate, ThemeCandidates, ThemeNews};
+pub use analytics::theme_proposals::{
+    evaluate_proposals, ProposalCount, ProposalEvaluation, ProposalExample, ProposalTerm, ThemeProposal,
+    ThemeProposalReport,
+};
 pub use analytics::themes::{
     export_themes_study, themes_study, KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard,
     ThemeList, ThemeMonth, ThemeNorm, ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary, ThemeTasks,

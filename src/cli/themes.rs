@@ -7,8 +7,9 @@ use std::fmt::Write as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use ekn::api::{
-    self, ApiError, MemberChoice, MemberRequest, SaveThemeRequest, ThemeCandidates, ThemeCard, ThemeDefinition,
-    ThemeList, ThemeNews, ThemeScanReport, ThemeScore, ThemeScoreReport, ThemeSummary, ThemesStudy,
+    self, ApiError, MemberChoice, MemberRequest, ProposalCount, ProposalEvaluation, SaveThemeRequest, ThemeCandidates,
+    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeProposalReport, ThemeScanReport, ThemeScore,
+    ThemeScoreReport, ThemeSummary, ThemesStudy,
 };
 
 use super::print;
@@ -132,6 +133,20 @@ pub enum ThemesAction {
         #[arg(long)]
         json: bool,
     },
+    /// Proposals for new themes: groups of recent appeals that no theme covers, each named by its
+    /// words, with a definition to start from. With --labelled FILE, measures the method on a
+    /// labelled file instead (the adjusted Rand index against its categories; needs no database).
+    Propose {
+        #[arg(long)]
+        as_of: Option<NaiveDate>,
+        /// How many days before the date are looked at (7–1095).
+        #[arg(long, default_value_t = 90)]
+        days: u32,
+        #[arg(long)]
+        labelled: Option<std::path::PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Themes ranked for the plan by the lower bound of their score, each score in its parts.
     Score {
         #[arg(long)]
@@ -170,7 +185,74 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
         }
         ThemesAction::Score { as_of, json } => print(json, &session.theme_scores(as_of)?, render_scores),
         ThemesAction::Study { worlds, export, json } => run_study(worlds, export, json),
+        ThemesAction::Propose { labelled: Some(file), json, .. } => run_evaluate_proposals(&file, json),
+        ThemesAction::Propose { as_of, days, json, labelled: None } => {
+            print(json, &session.theme_proposals(as_of, Some(days))?, render_proposals)
+        }
     }
+}
+
+/// `ekn themes propose --labelled FILE`: needs no database.
+pub fn run_evaluate_proposals(file: &std::path::Path, json: bool) -> Result<(), ApiError> {
+    print(json, &api::evaluate_proposals(file)?, |e: &ProposalEvaluation| {
+        format!(
+            "{} ({} texts, {} categories), {}\n{} clusters, {:.1} % of the texts clustered; adjusted Rand index {:.4} \
+             (noise as one cluster), {:.4} over the clustered texts; {:.1} s\n",
+            e.file,
+            e.texts,
+            e.categories,
+            e.method,
+            e.clusters,
+            100.0 * e.clustered_share,
+            e.ari,
+            e.ari_clustered,
+            e.seconds
+        )
+    })
+}
+
+fn render_proposals(r: &ThemeProposalReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Appeals {} – {}: {} with a text, {} covered by a theme, {} clustered ({}), {} left as noise.",
+        r.from, r.as_of, r.with_text, r.covered, r.clustered, r.method, r.noise
+    );
+    if r.proposals.is_empty() {
+        let _ = writeln!(out, "No group of {} or more similar appeals outside the themes.", r.params.min_cluster_size);
+    }
+    for p in &r.proposals {
+        let terms: Vec<String> = p.terms.iter().map(|t| format!("{} ({:.0} %)", t.term, 100.0 * t.share)).collect();
+        let _ = writeln!(out, "\n{} · {} appeals, {} – {}: {}", p.id, p.size, p.first, p.last, terms.join(", "));
+        let counts = |list: &[ProposalCount]| -> String {
+            list.iter().take(4).map(|c| format!("{} {}", c.value, c.count)).collect::<Vec<_>>().join(", ")
+        };
+        let _ = writeln!(out, "  categories: {}", counts(&p.categories));
+        let _ = writeln!(out, "  districts:  {}", counts(&p.districts));
+        for e in &p.examples {
+            let _ = writeln!(out, "  {} {}: {}", e.appeal_no, e.received, e.snippet.replace('\n', " "));
+        }
+        match &p.suggested {
+            Some(d) => {
+                let _ = writeln!(
+                    out,
+                    "  to make it a theme: ekn themes add \"{}\" --categories {}{}{} --reason \"…\"",
+                    p.suggested_name,
+                    d.categories.join(","),
+                    if d.kato.is_empty() { String::new() } else { format!(" --kato {}", d.kato.join(",")) },
+                    d.seed.as_ref().map(|s| format!(" --seed \"{s}\"")).unwrap_or_default()
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  its appeals have no category of the taxonomy: classify them before making a theme"
+                );
+            }
+        }
+    }
+    let _ = writeln!(out, "\n{}", r.note.en);
+    out
 }
 
 /// `ekn themes study`: needs no database.

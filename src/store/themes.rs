@@ -139,6 +139,17 @@ impl Store {
         Ok(out)
     }
 
+    /// The masked texts of the appeals received from `from` to `to` (inclusive), the most recent
+    /// first: (number, text).
+    pub fn appeal_texts_received(&self, from: &str, to: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT appeal_no, text FROM appeals WHERE received >= ?1 AND received <= ?2
+             AND text IS NOT NULL AND trim(text) <> '' ORDER BY received DESC, id DESC",
+        )?;
+        let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// Which appeals carry a harm rule in their priority decision in force, and which were found
     /// repeats (a duplicate decision naming an earlier appeal).
     pub fn appeal_flags(&self, severity_rules: &[String]) -> Result<AppealFlags, StoreError> {

@@ -301,3 +301,131 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     let verify = ekn(&db.path, &["journal", "verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
+
+/// Texts as people write them about one matter: each three of its eight phrases, in varied order.
+fn topic_texts(phrases: &[&str; 8], count: usize) -> Vec<String> {
+    (0..count).map(|i| [phrases[i % 8], phrases[(i * 3 + 1) % 8], phrases[(i * 5 + 2) % 8]].join(". ")).collect()
+}
+
+const BARRIER: [&str; 8] = [
+    "во дворе нашего дома установили шлагбаум",
+    "скорая помощь не смогла подъехать к подъезду",
+    "управляющая компания отказывается открыть шлагбаум",
+    "пожарная машина не проедет во двор",
+    "шлагбаум поставили без собрания жильцов",
+    "пожилые соседи не могут вызвать такси к дому",
+    "просим проверить законность установки шлагбаума",
+    "ключи от шлагбаума выдают за деньги",
+];
+
+/// Thirty appeals of August and September 2025 about a barrier put across a yard — a matter no
+/// theme names.
+fn barrier_appeals() -> String {
+    let mut out = String::from("appeal_no,received,kato,text,category\n");
+    for (i, text) in topic_texts(&BARRIER, 30).into_iter().enumerate() {
+        let month = if i < 15 { 8 } else { 9 };
+        out.push_str(&csv_line(
+            &[
+                format!("Ш-{i:03}"),
+                format!("2025-{month:02}-{:02}", 1 + i % 27),
+                "751110000".into(),
+                text,
+                "жилищно-коммунальное хозяйство".into(),
+            ],
+            ',',
+        ));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words() {
+    let db = TempDb::new();
+    db.import(DataKind::Appeals, &db.file("appeals.csv", registry_csv())).unwrap();
+    db.import(DataKind::Appeals, &db.file("barrier.csv", barrier_appeals())).unwrap();
+    let mut session = db.session();
+    let wages = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
+    session
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .unwrap();
+
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
+    let report = session.theme_proposals(Some(as_of), Some(90)).unwrap();
+    assert_eq!(report.method, "proposals-tfidf-svd-hdbscan-v1");
+    assert!(report.covered > 0 && report.covered + report.clustered == report.with_text, "{report:?}");
+    let numbers = |p: &ekn::api::ThemeProposal| -> Vec<String> {
+        // Every member is not listed; the examples are, and the size says the rest.
+        p.examples.iter().map(|e| e.appeal_no.clone()).collect()
+    };
+    let barrier = report
+        .proposals
+        .iter()
+        .find(|p| p.terms.iter().any(|t| t.term.contains("шлагбаум")))
+        .unwrap_or_else(|| panic!("no proposal about the barrier: {:#?}", report.proposals));
+    assert!((24..=34).contains(&barrier.size), "most of the thirty and little else: {barrier:#?}");
+    assert!(numbers(barrier).iter().all(|n| n.starts_with("Ш-")), "{barrier:#?}");
+    assert_eq!(barrier.districts[0].value, "7511");
+    let suggested = barrier.suggested.as_ref().expect("its appeals have a category the taxonomy knows");
+    assert!(suggested.kato == vec!["7511".to_string()] && suggested.seed.as_deref().unwrap().contains("шлагбаум"));
+    // No wage appeal is proposed: the theme covers them.
+    for p in &report.proposals {
+        assert!(p.categories.iter().all(|c| c.value != "social.labour"), "{p:#?}");
+    }
+    // The suggestion saves as a theme as it is, and then covers the group.
+    let saved = session
+        .save_theme(&SaveThemeRequest {
+            name: barrier.suggested_name.clone(),
+            definition: suggested.clone(),
+            reason: "из предложения".into(),
+        })
+        .unwrap();
+    assert_eq!(saved.version, 1);
+    let after = session.theme_proposals(Some(as_of), Some(90)).unwrap();
+    assert!(after.proposals.iter().all(|p| !p.terms.iter().any(|t| t.term.contains("шлагбаум"))), "{after:#?}");
+
+    let out = ekn(&db.path, &["themes", "propose", "--as-of", "2025-09-30", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(json["proposals"].is_array() && json["method"] == "proposals-tfidf-svd-hdbscan-v1");
+}
+
+#[test]
+fn the_proposals_method_is_measured_against_a_labelled_files_categories() {
+    let db = TempDb::new();
+    let canteen = [
+        "в школе не работает столовая",
+        "дети остаются без горячего питания",
+        "буфет продает просроченные продукты",
+        "родители жалуются на питание в школе",
+        "повар уволился и обеды не готовят",
+        "в меню одни макароны уже месяц",
+        "деньги за питание собирают а обедов нет",
+        "просим проверить школьную столовую",
+    ];
+    let wages = [
+        "работодатель третий месяц не платит зарплату",
+        "задолженность по заработной плате на стройке",
+        "уволили без расчета",
+        "трудовой договор так и не подписали",
+        "премию обещали и не выплатили",
+        "бригада работает без выходных",
+        "отпускные не начислили",
+        "прошу взыскать долг по зарплате",
+    ];
+    let mut file = String::from("text,category\n");
+    for (label, phrases) in [("шлагбаум", &BARRIER), ("столовая", &canteen), ("зарплата", &wages)]
+    {
+        for text in topic_texts(phrases, 30) {
+            file.push_str(&csv_line(&[text, label.into()], ','));
+            file.push('\n');
+        }
+    }
+    let path = db.file("labelled.csv", file);
+    let out = ekn(&db.path, &["themes", "propose", "--labelled", path.to_str().unwrap(), "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((e["texts"].as_u64(), e["categories"].as_u64()), (Some(90), Some(3)), "{e}");
+    assert_eq!(e["labels"].as_array().unwrap().len(), 90);
+    assert!(e["ari"].as_f64().unwrap() > 0.5, "three plain topics are told apart: {e}");
+}

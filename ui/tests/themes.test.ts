@@ -8,6 +8,7 @@ import type { ThemeScoreReport } from '../src/lib/types/ThemeScoreReport';
 import type { ThemeScanReport } from '../src/lib/types/ThemeScanReport';
 import type { ThemeCard } from '../src/lib/types/ThemeCard';
 import type { ThemeScore } from '../src/lib/types/ThemeScore';
+import type { ThemeProposalReport } from '../src/lib/types/ThemeProposalReport';
 
 const calls: { method: string; params: Record<string, unknown> }[] = [];
 const note = { ru: 'Тема — не список лиц.', kk: 'Тақырып — тұлғалар тізімі емес.', en: 'A theme is never a list of persons.' };
@@ -52,6 +53,25 @@ const card: ThemeCard = {
   appeals: 55, inspections: 0, objects: 31, score, method: 'farrington-noufaily-monthly-v1', note,
 };
 
+const proposals: ThemeProposalReport = {
+  as_of: '2025-09-30', from: '2025-07-03', method: 'proposals-tfidf-svd-hdbscan-v1',
+  params: { dimensions: 50, power_iterations: 5, min_cluster_size: 10, max_texts: 5000, max_features: 400000, terms: 6, seed: 2026 },
+  with_text: 120, covered: 60, clustered: 60, noise: 12, note,
+  proposals: [{
+    id: 'P1', size: 30, first: '2025-08-01', last: '2025-09-27',
+    terms: [{ term: 'шлагбаум', share: 0.73 }, { term: 'во двор', share: 0.4 }],
+    categories: [{ value: 'social.labour', count: 28 }, { value: 'прочее', count: 2 }],
+    districts: [{ value: '7511', count: 30 }],
+    examples: [{ appeal_no: 'Ш-001', received: '2025-08-02', category: 'social.labour', snippet: 'Во дворе установили шлагбаум' }],
+    suggested_name: 'шлагбаум · во двор',
+    suggested: { categories: ['social.labour'], kato: ['7511'], oked: [], bodies: [], unplanned_only: false, from: null, to: null, seed: 'шлагбаум, во двор', norms: [] },
+  }, {
+    id: 'P2', size: 11, first: '2025-08-01', last: '2025-09-27', terms: [{ term: 'отопление', share: 0.9 }],
+    categories: [], districts: [], examples: [], suggested_name: 'отопление', suggested: null,
+  }],
+  seconds: 1.2,
+};
+
 vi.mock('../src/lib/transport', () => ({
   CallError: class CallError extends Error { code = 'internal'; },
   call: async (method: string, params: Record<string, unknown> = {}) => {
@@ -59,6 +79,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'theme_scores') return scores;
     if (method === 'theme_scan') return scan;
     if (method === 'theme_card') return card;
+    if (method === 'theme_proposals') return proposals;
     if (method === 'theme_save') return { ...card.theme, name: params.name, version: 1 };
     if (method === 'theme_members' || method === 'theme_decide') return {
       theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v1: …',
@@ -124,6 +145,39 @@ describe('the Themes screen', () => {
     expect(sent.name).toBe('Стройка');
     expect(sent.reason).toBe('план квартала');
     expect(sent.definition.kato).toEqual(['19', '1920']);
+  });
+});
+
+describe('the proposals', () => {
+  beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
+
+  it('are found on demand, named by their words, and fill the form a person then saves', async () => {
+    render(Themes);
+    await screen.findByTestId('themes-proposals');
+    expect(calls.some((c) => c.method === 'theme_proposals')).toBe(false);
+    await fireEvent.click(screen.getByTestId('themes-propose'));
+    const found = await screen.findAllByTestId('proposal');
+    expect(found).toHaveLength(2);
+    expect(found[0].textContent).toContain('шлагбаум');
+    expect(found[0].textContent).toContain('73%');
+    await waitFor(() => expect(found[0].textContent).toContain('Трудовые права 28'));
+    expect(found[1].textContent).toContain('сначала классифицируйте');
+    expect(screen.getByTestId('proposals-summary').textContent).toContain('покрыты темами 60');
+    await fireEvent.click(screen.getByTestId('proposal-make'));
+    expect((screen.getByTestId('theme-name') as HTMLInputElement).value).toBe('шлагбаум · во двор');
+    expect((screen.getByTestId('theme-kato') as HTMLInputElement).value).toBe('7511');
+    expect((screen.getByTestId('theme-seed') as HTMLInputElement).value).toBe('шлагбаум, во двор');
+    expect(calls.some((c) => c.method === 'theme_save')).toBe(false);
+    await fireEvent.input(screen.getByTestId('theme-reason'), { target: { value: 'из предложения' } });
+    await fireEvent.click(screen.getByTestId('theme-save'));
+    await screen.findByTestId('theme-saved');
+    const sent = calls.find((c) => c.method === 'theme_save')!.params as { definition: { categories: string[]; seed: string } };
+    expect(sent.definition.categories).toEqual(['social.labour']);
+    expect(sent.definition.seed).toBe('шлагбаум, во двор');
+    i18n.lang = 'kk';
+    await waitFor(() => expect(screen.getByTestId('themes-proposals').textContent).toContain('Жаңа тақырып ұсыныстары'));
+    i18n.lang = 'en';
+    await waitFor(() => expect(screen.getByTestId('themes-proposals').textContent).toContain('Proposals for new themes'));
   });
 });
 

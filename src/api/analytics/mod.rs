@@ -9,5 +9,6 @@ pub mod plan;
 pub mod risk;
 pub mod risk_study;
 pub mod theme_members;
+pub mod theme_proposals;
 pub mod themes;
 pub mod words;

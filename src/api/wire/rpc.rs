@@ -36,7 +36,7 @@ use crate::api::{
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
-use crate::api::{MemberRequest, ThemeCandidates, ThemeNews};
+use crate::api::{MemberRequest, ThemeCandidates, ThemeNews, ThemeProposalReport};
 use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary};
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
@@ -262,6 +262,14 @@ pub struct RetireThemeParams {
 pub struct ThemeScanParams {
     pub as_of: Option<NaiveDate>,
     pub months: Option<u32>,
+}
+
+/// The window of `theme_proposals`: days before the date (default today, 90 days).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeProposalParams {
+    pub as_of: Option<NaiveDate>,
+    pub days: Option<u32>,
 }
 
 /// A person's own assessment of an object's risk (`high`, `medium`, `low`, or `withdrawn`).
@@ -684,6 +692,7 @@ methods! {
     theme_members: Session(ThemeMembersParams) -> ThemeCandidates;
     theme_decide: Session(MemberRequest) -> ThemeCandidates;
     theme_news: Session(NoParams) -> Vec<ThemeNews>;
+    theme_proposals: Session(ThemeProposalParams) -> ThemeProposalReport;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
     checklist_mark: Session(ChecklistMarkRequest) -> ChecklistState;
@@ -914,6 +923,10 @@ mod on_session {
 
     pub fn theme_news(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNews>> {
         s.theme_news()
+    }
+
+    pub fn theme_proposals(s: &mut Session, p: ThemeProposalParams, _: &mut CallContext<'_>) -> R<ThemeProposalReport> {
+        s.theme_proposals(p.as_of, p.days)
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {

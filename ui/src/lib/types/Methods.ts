@@ -120,6 +120,8 @@ import type { ThemeList } from "./ThemeList";
 import type { ThemeMembersParams } from "./ThemeMembersParams";
 import type { ThemeNews } from "./ThemeNews";
 import type { ThemeParams } from "./ThemeParams";
+import type { ThemeProposalParams } from "./ThemeProposalParams";
+import type { ThemeProposalReport } from "./ThemeProposalReport";
 import type { ThemeScanParams } from "./ThemeScanParams";
 import type { ThemeScanReport } from "./ThemeScanReport";
 import type { ThemeScoreReport } from "./ThemeScoreReport";
@@ -188,6 +190,7 @@ export type Methods = {
   theme_members: { params: ThemeMembersParams; result: ThemeCandidates };
   theme_decide: { params: MemberRequest; result: ThemeCandidates };
   theme_news: { params: NoParams; result: Array<ThemeNews> };
+  theme_proposals: { params: ThemeProposalParams; result: ThemeProposalReport };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
   checklist_mark: { params: ChecklistMarkRequest; result: ChecklistState };
@@ -287,6 +290,7 @@ export const METHOD_RUNS = {
   theme_members: 'session',
   theme_decide: 'session',
   theme_news: 'session',
+  theme_proposals: 'session',
   evidence_attach: 'session',
   attachment: 'session',
   checklist_mark: 'session',
