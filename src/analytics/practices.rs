@@ -1396,6 +1396,7 @@ mod tests {
                 sanctions: 0,
                 appealed: None,
                 declared_illegal: None,
+                subject_size: None,
             })
             .collect();
         r
@@ -1452,6 +1453,7 @@ mod tests {
                     sanctions: 0,
                     appealed: None,
                     declared_illegal: Some(rng.random_bool(rate)),
+                    subject_size: None,
                 }
             })
             .collect();

@@ -1011,6 +1011,7 @@ mod tests {
                 sanctions: 0,
                 appealed: Some(true),
                 declared_illegal: Some(rng.random_bool(sigmoid(z))),
+                subject_size: None,
             });
         }
         r

@@ -39,6 +39,10 @@ pub struct ThemeDefinition {
     /// Only unplanned inspections (the article's «внеплановые проверки»).
     #[serde(default)]
     pub unplanned_only: bool,
+    /// Only inspections of small or medium business, micro included, as the registry recorded the
+    /// business's size (an inspection without a recorded size is not taken for small).
+    #[serde(default)]
+    pub small_business: bool,
     /// The period the theme is about: members are listed within it. The dynamics and the scan use
     /// all the history, since a month is judged against its earlier years.
     #[serde(default)]
@@ -106,13 +110,22 @@ impl ThemeDefinition {
                 return Err(format!("to: {to} is before from: {from}"));
             }
         }
+        if self.small_business && !self.categories.is_empty() {
+            return Err(
+                "small_business: the size of business is an inspection's; a theme with categories counts appeals"
+                    .into(),
+            );
+        }
         if self.categories.is_empty()
             && self.kato.is_empty()
             && self.oked.is_empty()
             && self.bodies.is_empty()
             && !self.unplanned_only
+            && !self.small_business
         {
-            return Err("a theme needs at least one filter: categories, kato, oked, bodies or unplanned".into());
+            return Err(
+                "a theme needs at least one filter: categories, kato, oked, bodies, unplanned or small business".into(),
+            );
         }
         Ok(())
     }
@@ -173,6 +186,7 @@ impl<'a> Matcher<'a> {
     /// Whether an inspection matches the definition's filters alone (a candidate).
     pub fn inspection_matches(&self, f: &InspectionFact) -> bool {
         (!self.definition.unplanned_only || f.kind == InspectionKind::Unplanned)
+            && (!self.definition.small_business || f.subject_size.is_some_and(|s| s.is_small_or_medium()))
             && self.bodies.get(f.body as usize).copied().unwrap_or(false)
             && self.place(f.kato)
             && match &self.subjects_oked {

@@ -56,6 +56,7 @@ pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
 pub use crate::extract::Progress as ReadProgress;
 pub use crate::generator::second::Plant;
+pub use crate::store::DocumentCounts;
 pub use crate::store::DocumentHit;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
@@ -80,6 +81,7 @@ pub use analytics::theme_proposals::{
     evaluate_proposals, ProposalCount, ProposalEvaluation, ProposalExample, ProposalTerm, ThemeProposal,
     ThemeProposalReport,
 };
+pub use analytics::theme_timeline::{ThemeEvent, ThemeEventKind};
 pub use analytics::themes::{
     export_themes_study, themes_study, KeyCount, LinkedAnomaly, SaveThemeRequest, ScoredTheme, ThemeActs, ThemeCard,
     ThemeList, ThemeMonth, ThemeNorm, ThemeScanReport, ThemeScanRow, ThemeScoreReport, ThemeSummary, ThemeTasks,

@@ -35,6 +35,10 @@ pub enum ThemesAction {
         /// Only unplanned inspections.
         #[arg(long)]
         unplanned: bool,
+        /// Only inspections of small or medium business (micro included), as the registry recorded
+        /// the business's size (the inspections import's `subject_size` column).
+        #[arg(long)]
+        small_business: bool,
         /// The period the theme is about (members are listed within it).
         #[arg(long)]
         from: Option<NaiveDate>,
@@ -158,9 +162,33 @@ pub enum ThemesAction {
 
 pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiError> {
     match action {
-        ThemesAction::Add { name, categories, kato, oked, bodies, unplanned, from, to, seed, norms, reason, json } => {
-            let definition =
-                ThemeDefinition { categories, kato, oked, bodies, unplanned_only: unplanned, from, to, seed, norms };
+        ThemesAction::Add {
+            name,
+            categories,
+            kato,
+            oked,
+            bodies,
+            unplanned,
+            small_business,
+            from,
+            to,
+            seed,
+            norms,
+            reason,
+            json,
+        } => {
+            let definition = ThemeDefinition {
+                categories,
+                kato,
+                oked,
+                bodies,
+                unplanned_only: unplanned,
+                small_business,
+                from,
+                to,
+                seed,
+                norms,
+            };
             let reason = reason.unwrap_or_else(|| "theme defined".into());
             let saved = session.save_theme(&SaveThemeRequest { name, definition, reason })?;
             print(json, &saved, render_saved)
@@ -309,6 +337,9 @@ fn definition_line(d: &ThemeDefinition) -> String {
     if d.unplanned_only {
         parts.push("unplanned inspections only".into());
     }
+    if d.small_business {
+        parts.push("small and medium business only".into());
+    }
     if d.from.is_some() || d.to.is_some() {
         let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
         parts.push(format!("period {} – {}", day(d.from), day(d.to)));
@@ -427,6 +458,19 @@ fn render_card(c: &ThemeCard) -> String {
             "Acts ({}): {} issued, {} answered, {} satisfied fully or partly",
             a.kind, a.issued, a.answered, a.satisfied
         );
+    }
+    let d = &c.documents;
+    let _ = writeln!(
+        out,
+        "Documents of its objects: {} attached to {} objects, {} read; {} facts proposed, {} confirmed, {} rejected",
+        d.attached, d.objects, d.read, d.facts, d.confirmed, d.rejected
+    );
+    if !c.timeline.is_empty() {
+        let _ = writeln!(out, "Timeline (newest first, {} events):", c.timeline.len());
+        for e in c.timeline.iter().take(12) {
+            let who = e.who.as_ref().map(|w| format!(" — {w}")).unwrap_or_default();
+            let _ = writeln!(out, "  {}  {:?} {}{who}", e.at, e.kind, e.detail);
+        }
     }
     out.push_str(&render_score_parts(&c.score));
     let _ = writeln!(out, "\n{}", c.note.en);

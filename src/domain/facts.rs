@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::records::InspectionKind;
+use super::records::{InspectionKind, SubjectSize};
 
 /// Days since 1 January of year 1 (chrono's `num_days_from_ce`): dates as small integers.
 pub type Day = i32;
@@ -44,6 +44,8 @@ pub struct InspectionFact {
     pub sanctions: u16,
     pub appealed: Option<bool>,
     pub declared_illegal: Option<bool>,
+    /// The inspected business's size, when the registry said it.
+    pub subject_size: Option<SubjectSize>,
 }
 
 /// The outcome of an appeal, as analytics counts it.

@@ -10,6 +10,59 @@ use serde::{Deserialize, Serialize};
 use super::ids::SubjectId;
 use super::territory::{Kato, Oked};
 
+/// The size of a business as the inspection registry records it (the Entrepreneurial Code's
+/// categories: micro, small, medium, large). Small and medium business (МСБ) takes in micro.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectSize {
+    Micro,
+    Small,
+    Medium,
+    Large,
+}
+
+impl SubjectSize {
+    pub const ALL: [SubjectSize; 4] = [Self::Micro, Self::Small, Self::Medium, Self::Large];
+
+    /// The stable code stored in the database and sent over the wire.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Micro => "micro",
+            Self::Small => "small",
+            Self::Medium => "medium",
+            Self::Large => "large",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
+    /// Small or medium business, micro included (the article's «малый бизнес» in the registry's terms).
+    pub fn is_small_or_medium(self) -> bool {
+        self != Self::Large
+    }
+
+    /// Reads the label an export uses: the English code, or the Russian or Kazakh wording by its
+    /// first word (микро…, мал…, средн…, крупн…; шағын, орта, ірі), any case.
+    pub fn from_label(label: &str) -> Option<Self> {
+        let l = normalise_label(label);
+        let first = l.split([' ', '-']).next().unwrap_or("");
+        let starts = |prefixes: &[&str]| prefixes.iter().any(|p| first.starts_with(p));
+        if starts(&["micro", "микро"]) || l.contains("(микро") {
+            Some(Self::Micro)
+        } else if first == "small" || starts(&["мал", "шағын"]) {
+            Some(Self::Small)
+        } else if first == "medium" || starts(&["средн", "орта"]) {
+            Some(Self::Medium)
+        } else if first == "large" || starts(&["крупн", "ірі"]) {
+            Some(Self::Large)
+        } else {
+            None
+        }
+    }
+}
+
 /// Kind of a control measure in the inspection registry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -161,6 +214,8 @@ pub struct Inspection {
     pub fine_tiyn: Option<i64>,
     pub appealed: Option<bool>,
     pub declared_illegal: Option<bool>,
+    /// The inspected business's size, when the export has the column.
+    pub subject_size: Option<SubjectSize>,
 }
 
 /// One appeal of a citizen or organisation, after personal data was removed.

@@ -394,6 +394,7 @@ pub fn second_registry(spec: &SecondSpec) -> (Registry, Truth) {
             sanctions,
             appealed: Some(appealed),
             declared_illegal: Some(rng.random_bool(rate.min(0.95))),
+            subject_size: None,
         });
     };
 

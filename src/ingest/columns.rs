@@ -42,6 +42,17 @@ pub const INSPECTION_FIELDS: &[FieldSpec] = &[
     f("fine_kzt", &["Сумма штрафа", "Айыппұл сомасы"], false),
     f("appealed", &["Обжаловано", "Шағымданылды"], false),
     f("declared_illegal", &["Признана незаконной", "Заңсыз деп танылды"], false),
+    f(
+        "subject_size",
+        &[
+            "Размер субъекта",
+            "Категория субъекта предпринимательства",
+            "Субъект предпринимательства",
+            "Кәсіпкерлік субъектісінің санаты",
+            "Субъект көлемі",
+        ],
+        false,
+    ),
 ];
 
 pub const APPEAL_FIELDS: &[FieldSpec] = &[
@@ -109,6 +120,7 @@ pub fn shows_value(field: &str) -> bool {
             | "fine_kzt"
             | "appealed"
             | "declared_illegal"
+            | "subject_size"
             | "appeal_no"
             | "received"
             | "channel"

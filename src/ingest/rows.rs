@@ -15,7 +15,7 @@ use crate::domain::ids::{validate_iin, SubjectId};
 use crate::domain::outcomes::{ActResult, ActStage};
 use crate::domain::privacy::{mask_with_reasons, MaskCounts, Masked, Pseudonymiser};
 use crate::domain::records::{
-    ActRecord, Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts,
+    ActRecord, Appeal, Inspection, InspectionKind, Outcome, RiskDegree, RiskScore, SubjectFacts, SubjectSize,
 };
 use crate::domain::territory::{parse_kato, parse_oked, Kato};
 
@@ -162,6 +162,11 @@ pub fn inspection(row: &FieldRow<'_>) -> FieldResult<Inspection> {
         fine_tiyn: row.parse("fine_kzt", parse_tenge)?,
         appealed: row.parse("appealed", parse_yes_no)?,
         declared_illegal: row.parse("declared_illegal", parse_yes_no)?,
+        subject_size: row.parse("subject_size", |t| {
+            SubjectSize::from_label(t).ok_or_else(|| {
+                format!("'{t}' is not a size of business (micro, small, medium, large or the Russian/Kazakh names)")
+            })
+        })?,
     })
 }
 

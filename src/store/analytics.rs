@@ -12,7 +12,7 @@ use crate::domain::facts::{
     day_of, district_of, kato_number, normalise_sanctions, AppealFact, AppealOutcome, InspectionFact, Registry,
     SubjectFact,
 };
-use crate::domain::records::InspectionKind;
+use crate::domain::records::{InspectionKind, SubjectSize};
 
 /// One person's answer to an automatic output, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -139,7 +139,7 @@ impl Store {
         sanctions.id("");
         let mut stmt = self.conn.prepare(
             "SELECT id, registry_no, subject_id, control_body_id, kind, start_date, kato, region_code,
-                    violations, sanctions, appealed, declared_illegal
+                    violations, sanctions, appealed, declared_illegal, subject_size
              FROM inspections",
         )?;
         let mut rows = stmt.query([])?;
@@ -172,6 +172,7 @@ impl Store {
                 sanctions: sanctions.id(sanction_text),
                 appealed: r.get(10)?,
                 declared_illegal: r.get(11)?,
+                subject_size: r.get_ref(12)?.as_str().ok().and_then(SubjectSize::from_code),
             });
         }
         drop(rows);

@@ -35,13 +35,14 @@ const WRITTEN_TABLES: &[&str] = &[
 
 const INSERT_INSPECTION: &str = "INSERT INTO inspections(registry_no, subject_id, control_body_id, kind, grounds,
         start_date, end_date, kato, region_code, violations, sanctions, fine_tiyn, appealed, declared_illegal,
-        row_hash, first_import_id, last_import_id, source_line)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17)";
+        row_hash, first_import_id, last_import_id, source_line, subject_size)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18)";
 
 /// The digest an inspection is compared by on re-import. A function of the record alone, so the
 /// parsing thread computes it and the writing thread, the import's bottleneck, does not.
 pub fn inspection_hash(rec: &Inspection) -> i64 {
-    content_hash(&[
+    let size = rec.subject_size.map(|s| s.code());
+    let base: [&dyn HashPart; 12] = [
         &rec.subject.id.as_str(),
         &rec.control_body,
         &rec.kind.code(),
@@ -54,7 +55,17 @@ pub fn inspection_hash(rec: &Inspection) -> i64 {
         &rec.fine_tiyn,
         &rec.appealed,
         &rec.declared_illegal,
-    ])
+    ];
+    // The size came later (migration 0028): a row without it hashes as it always did, so
+    // re-importing an old export changes nothing.
+    match &size {
+        None => content_hash(&base),
+        Some(code) => {
+            let mut parts = base.to_vec();
+            parts.push(code);
+            content_hash(&parts)
+        }
+    }
 }
 
 /// The digest a subject's facts are compared by (name, KATO, OKED): computed on the parsing thread
@@ -289,6 +300,7 @@ impl<'s> ImportWriter<'s> {
             hash,
             import_id,
             line as i64,
+            rec.subject_size.map(|s| s.code()),
         ];
         // Into a table that was empty, a number not seen earlier in this file cannot be stored:
         // the lookup is skipped (a tenth of the writer's work on a first load). A number whose
@@ -342,6 +354,7 @@ impl<'s> ImportWriter<'s> {
                         opt_int(rec.declared_illegal.map(i64::from)),
                         ValueRef::Integer(hash),
                         ValueRef::Integer(self.import_id),
+                        opt_text(rec.subject_size.map(|s| s.code())),
                     ],
                 );
                 self.count("inspections", &[element]);
@@ -356,7 +369,7 @@ impl<'s> ImportWriter<'s> {
                         "UPDATE inspections SET subject_id = ?2, control_body_id = ?3, kind = ?4, grounds = ?5,
                             start_date = ?6, end_date = ?7, kato = ?8, region_code = ?9, violations = ?10,
                             sanctions = ?11, fine_tiyn = ?12, appealed = ?13, declared_illegal = ?14,
-                            row_hash = ?15, last_import_id = ?16, source_line = ?17
+                            row_hash = ?15, last_import_id = ?16, source_line = ?17, subject_size = ?18
                          WHERE registry_no = ?1",
                     )?
                     .execute(values)?;

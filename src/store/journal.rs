@@ -510,15 +510,13 @@ pub fn record_digest(conn: &Connection, record: &RecordRef) -> Result<Option<Str
 /// column but the provenance that an unchanged row's re-import touches (`last_import_id`,
 /// `source_line`). Derived search indexes are not included.
 pub const TABLES: &[(&str, &str)] = &[
-    (
-        "subjects",
-        "SELECT id, bin, id_kind, name, kato, region_code, oked, oked_section, first_import_id FROM subjects",
-    ),
+    ("subjects", "SELECT id, bin, id_kind, name, kato, region_code, oked, oked_section, first_import_id FROM subjects"),
     ("control_bodies", "SELECT id, name FROM control_bodies"),
     (
         "inspections",
         "SELECT id, registry_no, subject_id, control_body_id, kind, grounds, start_date, end_date, kato, region_code,
-                violations, sanctions, fine_tiyn, appealed, declared_illegal, row_hash, first_import_id FROM inspections",
+                violations, sanctions, fine_tiyn, appealed, declared_illegal, row_hash, first_import_id, subject_size
+         FROM inspections",
     ),
     (
         "appeals",
@@ -543,9 +541,21 @@ pub fn table_select(table: &str) -> Option<&'static str> {
     TABLES.iter().find(|(name, _)| *name == table).map(|(_, sql)| *sql)
 }
 
+/// Columns added to a journaled table after databases were signed with it: `(table, position of
+/// the first added column)`. An added column that is NULL is left out of a row's element, so every
+/// row from before keeps the digest it was signed with; one that has a value is part of it (the
+/// encoding is self-delimiting, so a row with it never reads as one without).
+const ADDED_COLUMNS: &[(&str, usize)] = &[("inspections", 17)];
+
 /// The element of one row of `table`, from its content columns in `TABLES` order.
 pub fn row_element(table: &str, values: &[ValueRef<'_>]) -> [u8; 32] {
     let mut hasher = TableDigest::element_hasher(table);
+    let mut values = values;
+    if let Some(&(_, first_added)) = ADDED_COLUMNS.iter().find(|(t, _)| *t == table) {
+        while values.len() > first_added && matches!(values.last(), Some(ValueRef::Null)) {
+            values = &values[..values.len() - 1];
+        }
+    }
     write_canonical(values, &mut |bytes| hasher.update(bytes));
     hasher.finalize().into()
 }
@@ -855,5 +865,29 @@ impl Store {
             write.append(&entry, About::default(), Some(record))?;
         }
         write.commit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_added_column_left_null_keeps_a_rows_element_and_one_with_a_value_changes_it() {
+        let base: Vec<ValueRef<'_>> = (0..17).map(ValueRef::Integer).collect();
+        let mut with_null = base.clone();
+        with_null.push(ValueRef::Null);
+        let mut with_size = base.clone();
+        with_size.push(ValueRef::Text(b"small"));
+        assert_eq!(row_element("inspections", &base), row_element("inspections", &with_null));
+        assert_ne!(row_element("inspections", &base), row_element("inspections", &with_size));
+        // Only the added columns are dropped when NULL: a base column that is NULL still counts.
+        let mut base_null = base.clone();
+        base_null[16] = ValueRef::Null;
+        assert_ne!(row_element("inspections", &base_null), row_element("inspections", &base_null[..16]));
+        // Tables without added columns are unchanged.
+        let mut appeals = base.clone();
+        appeals.push(ValueRef::Null);
+        assert_ne!(row_element("appeals", &base), row_element("appeals", &appeals));
     }
 }

@@ -47,7 +47,7 @@ pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport,
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
-pub use themes::{AppealFlags, MemberDecision, ThemeVersion};
+pub use themes::{AppealFlags, DocumentCounts, MemberDecision, ThemeVersion};
 pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
 /// The migrations in order; the schema version is the number of them applied.
@@ -79,6 +79,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0025_act_retention", include_str!("migrations/0025_act_retention.sql")),
     ("0026_themes", include_str!("migrations/0026_themes.sql")),
     ("0027_theme_members", include_str!("migrations/0027_theme_members.sql")),
+    ("0028_subject_size", include_str!("migrations/0028_subject_size.sql")),
 ];
 
 /// The schema version this build writes.

@@ -46,6 +46,17 @@ pub struct AppealFlags {
     pub repeats: HashSet<String>,
 }
 
+/// Documents attached to a set of objects, as counts (`documents_of_objects`).
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DocumentCounts {
+    pub attached: u64,
+    pub read: u64,
+    pub facts: u64,
+    pub confirmed: u64,
+    pub rejected: u64,
+    pub objects: u64,
+}
+
 #[derive(Deserialize)]
 struct PriorityExplanation {
     #[serde(default)]
@@ -148,6 +159,56 @@ impl Store {
         )?;
         let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
         Ok(rows)
+    }
+
+    /// Documents attached to the objects with these BINs: (attached, read fully or partly, facts
+    /// proposed from them, confirmed and rejected by the decision in force, objects with one).
+    pub fn documents_of_objects(&self, bins: &HashSet<&str>) -> Result<DocumentCounts, StoreError> {
+        let mut counts = DocumentCounts::default();
+        if bins.is_empty() {
+            return Ok(counts);
+        }
+        let mut objects: HashSet<i64> = HashSet::new();
+        let mut stmt = self.conn.prepare(
+            "SELECT s.bin, a.subject_id, a.sha256,
+                    EXISTS (SELECT 1 FROM doc_reads r WHERE r.sha256 = a.sha256 AND r.state IN ('read', 'partly'))
+             FROM attachments a JOIN subjects s ON s.id = a.subject_id",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut read_shas: Vec<(i64, String)> = Vec::new();
+        while let Some(r) = rows.next()? {
+            if !bins.contains(r.get_ref(0)?.as_str().unwrap_or("")) {
+                continue;
+            }
+            let subject: i64 = r.get(1)?;
+            counts.attached += 1;
+            objects.insert(subject);
+            if r.get::<_, bool>(3)? {
+                counts.read += 1;
+                read_shas.push((subject, r.get(2)?));
+            }
+        }
+        counts.objects = objects.len() as u64;
+        // Facts of each document's latest read, and the decision in force per (object, fact).
+        let mut facts = self.conn.prepare(
+            "SELECT f.id,
+                    (SELECT d.status FROM doc_fact_decisions d WHERE d.subject_id = ?1 AND d.fact_id = f.id
+                     ORDER BY d.id DESC LIMIT 1)
+             FROM doc_facts f
+             WHERE f.read_id = (SELECT max(id) FROM doc_reads WHERE sha256 = ?2)",
+        )?;
+        for (subject, sha) in &read_shas {
+            let mut rows = facts.query(params![subject, sha])?;
+            while let Some(r) = rows.next()? {
+                counts.facts += 1;
+                match r.get_ref(1)?.as_str().ok() {
+                    Some("confirmed") => counts.confirmed += 1,
+                    Some("rejected") => counts.rejected += 1,
+                    _ => {}
+                }
+            }
+        }
+        Ok(counts)
     }
 
     /// Which appeals carry a harm rule in their priority decision in force, and which were found

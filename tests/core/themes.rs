@@ -429,3 +429,124 @@ fn the_proposals_method_is_measured_against_a_labelled_files_categories() {
     assert_eq!(e["labels"].as_array().unwrap().len(), 90);
     assert!(e["ari"].as_f64().unwrap() > 0.5, "three plain topics are told apart: {e}");
 }
+
+/// Six inspections in 2025 in region 19 with the registry's size of business in Russian, Kazakh and
+/// English wording (and one without), or the same rows without the column.
+fn sized_inspections(with_size: bool) -> String {
+    let rows = [
+        ("П-1", "внеплановая", "микропредпринимательство"),
+        ("П-2", "внеплановая", "Малый"),
+        ("П-3", "внеплановая", "орта кәсіпкерлік"),
+        ("П-4", "внеплановая", "крупный"),
+        ("П-5", "внеплановая", ""),
+        ("П-6", "плановая", "small"),
+    ];
+    let mut out = String::from("Регистрационный номер,БИН,Орган контроля,Вид проверки,Дата начала,КАТО");
+    out.push_str(if with_size { ",Размер субъекта\n" } else { "\n" });
+    for (i, (number, kind, size)) in rows.iter().enumerate() {
+        let mut cells = vec![
+            number.to_string(),
+            bin(700 + i as u32),
+            "ДГД".into(),
+            kind.to_string(),
+            format!("2025-0{}-10", 4 + i),
+            "192010000".into(),
+        ];
+        if with_size {
+            cells.push(size.to_string());
+        }
+        out.push_str(&csv_line(&cells, ','));
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_the_size() {
+    let db = TempDb::new();
+    // First without the column: the rows are stored as they always were; re-importing them
+    // changes nothing and the journal verifies (a row without a size keeps its old digest).
+    let plain = db.file("plain.csv", sized_inspections(false));
+    assert_eq!(db.import(DataKind::Inspections, &plain).unwrap().inserted, 6);
+    let again = db.import(DataKind::Inspections, &plain).unwrap();
+    assert_eq!((again.inserted, again.updated), (0, 0));
+    // The export that says the size updates the five rows that have one.
+    let sized = db.file("sized.csv", sized_inspections(true));
+    let report = db.import(DataKind::Inspections, &sized).unwrap();
+    assert_eq!((report.inserted, report.updated), (0, 5), "{report:?}");
+    let verification = ekn::api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
+    assert!(verification.ok, "{:?}", verification.problems);
+
+    let mut session = db.session();
+    let theme =
+        ThemeDefinition { kato: vec!["19".into()], unplanned_only: true, small_business: true, ..Default::default() };
+    session.save_theme(&SaveThemeRequest { name: "МСБ".into(), definition: theme, reason: "план".into() }).unwrap();
+    let card = session.theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    assert_eq!(card.inspections, 3, "micro, small and medium unplanned; not large, not unknown, not planned");
+    let members = session.theme_candidates("МСБ", Some(10)).unwrap();
+    let mut keys: Vec<&str> = members.items.iter().map(|c| c.key.as_str()).collect();
+    keys.sort();
+    assert_eq!(keys, ["П-1", "П-2", "П-3"]);
+    // A document attached to a member object is counted on the card; one of a large business is not.
+    session.attach_evidence(&bin(700), "справка.txt", "Справка о проверке П-1".as_bytes(), None).unwrap();
+    session.attach_evidence(&bin(703), "справка.txt", "Справка о проверке П-4".as_bytes(), None).unwrap();
+    let card = session.theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    assert_eq!(
+        (card.documents.attached, card.documents.objects, card.documents.facts),
+        (1, 1, 0),
+        "{:?}",
+        card.documents
+    );
+
+    // With categories the size has nothing to filter, and saying so beats counting nothing.
+    let wrong =
+        ThemeDefinition { categories: vec!["social.labour".into()], small_business: true, ..Default::default() };
+    let err =
+        session.save_theme(&SaveThemeRequest { name: "x".into(), definition: wrong, reason: "r".into() }).unwrap_err();
+    assert!(err.message.starts_with("small_business:"), "{err:?}");
+
+    // A size the registry does not have is refused, naming the file, the line and the field.
+    let bad = db.file("bad.csv", sized_inspections(true).replace("крупный", "огромный"));
+    let err = db.import(DataKind::Inspections, &bad).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("bad.csv") && text.contains("subject_size") && text.contains("'огромный'"), "{text}");
+
+    let out = ekn(&db.path, &["themes", "add", "МСБ-2", "--kato", "19", "--small-business", "--reason", "план"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("small and medium business only"));
+}
+
+#[test]
+fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_first() {
+    use ekn::api::{ItemKind, MemberChoice, MemberRequest, ThemeEventKind};
+    let db = TempDb::new();
+    db.import(DataKind::Appeals, &db.file("appeals.csv", registry_csv())).unwrap();
+    let mut session = db.session();
+    let wages =
+        ThemeDefinition { categories: vec!["social.labour".into()], kato: vec!["1920".into()], ..Default::default() };
+    session
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
+    let key = session.theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
+    session
+        .decide_theme_member(&MemberRequest {
+            theme: "Зарплаты".into(),
+            kind: ItemKind::Appeal,
+            key: key.clone(),
+            choice: MemberChoice::Accept,
+            reason: "точно по теме".into(),
+        })
+        .unwrap();
+    let card = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    let kinds: Vec<ThemeEventKind> = card.timeline.iter().map(|e| e.kind).collect();
+    assert!(kinds.contains(&ThemeEventKind::Version) && kinds.contains(&ThemeEventKind::Decision), "{kinds:?}");
+    let alarm =
+        card.timeline.iter().find(|e| e.kind == ThemeEventKind::Alarm).expect("September 2025 is above its band");
+    assert!(alarm.at == "2025-09-30" && alarm.detail.starts_with("2025-09: 20 >"), "{alarm:?}");
+    let decision = card.timeline.iter().find(|e| e.kind == ThemeEventKind::Decision).unwrap();
+    assert_eq!(decision.detail, format!("accepted appeal {key}"));
+    assert!(!decision.detail.contains("точно"), "a decision's reason is not repeated on the timeline");
+    assert!(card.timeline.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
+    assert_eq!(card.documents, ekn::api::DocumentCounts::default(), "appeals without objects have no documents");
+}

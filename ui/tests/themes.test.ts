@@ -22,7 +22,7 @@ const score: ThemeScore = {
     { part: 'repeats', value: 0.1, low: 0.04, high: 0.21, weight: 0.1, why: 'x', figures: { count: 5, of: 50 } },
   ],
 };
-const definition = { categories: ['social.labour'], kato: ['19'], oked: [], bodies: [], unplanned_only: false, from: null, to: null, seed: null, norms: ['prosecutor-protest'] };
+const definition = { categories: ['social.labour'], kato: ['19'], oked: [], bodies: [], unplanned_only: false, small_business: false, from: null, to: null, seed: null, norms: ['prosecutor-protest'] };
 const scores: ThemeScoreReport = {
   as_of: '2025-10-15',
   weights: { version: 'theme-scoring-2026.11', passport: { purpose: 'p', author: 'a', date: '2026-11-25', validation: 'v', limits: 'l' },
@@ -51,6 +51,12 @@ const card: ThemeCard = {
   acts: [{ kind: 'submission', issued: 3, answered: 2, satisfied: 1 }],
   tasks: { open: 4, overdue: 1, done: 9, next_due: '2025-10-20', by_kind: [{ key: 'consider_appeal', count: 4 }] },
   appeals: 55, inspections: 0, objects: 31, score, method: 'farrington-noufaily-monthly-v1', note,
+  documents: { attached: 4, read: 3, facts: 7, confirmed: 5, rejected: 1, objects: 2 },
+  timeline: [
+    { at: '2026-11-25T10:00:00Z', kind: 'decision', detail: 'rejected appeal Т-00020', who: 'Асанова' },
+    { at: '2025-09-30', kind: 'alarm', detail: '2025-09: 20 > 10.0', who: null },
+    { at: '2025-08-12', kind: 'outcome', detail: 'submission answer satisfied', who: null },
+  ],
 };
 
 const proposals: ThemeProposalReport = {
@@ -64,7 +70,7 @@ const proposals: ThemeProposalReport = {
     districts: [{ value: '7511', count: 30 }],
     examples: [{ appeal_no: 'Ш-001', received: '2025-08-02', category: 'social.labour', snippet: 'Во дворе установили шлагбаум' }],
     suggested_name: 'шлагбаум · во двор',
-    suggested: { categories: ['social.labour'], kato: ['7511'], oked: [], bodies: [], unplanned_only: false, from: null, to: null, seed: 'шлагбаум, во двор', norms: [] },
+    suggested: { categories: ['social.labour'], kato: ['7511'], oked: [], bodies: [], unplanned_only: false, small_business: false, from: null, to: null, seed: 'шлагбаум, во двор', norms: [] },
   }, {
     id: 'P2', size: 11, first: '2025-08-01', last: '2025-09-27', terms: [{ term: 'отопление', share: 0.9 }],
     categories: [], districts: [], examples: [], suggested_name: 'отопление', suggested: null,
@@ -202,6 +208,22 @@ describe('the theme card', () => {
   });
 
   beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });
+
+  it('shows the documents as counts and the timeline worded in each language', async () => {
+    render(Card, { name: 'Зарплаты' });
+    const docs = await screen.findByTestId('theme-documents');
+    expect(docs.textContent).toContain('Приложено 4 к 2 объектам, прочитано 3');
+    const timeline = screen.getByTestId('theme-timeline');
+    expect(timeline.querySelector('[data-event="decision"]')!.textContent).toContain('исключено: Т-00020');
+    expect(timeline.querySelector('[data-event="alarm"]')!.textContent).toContain('2025-09: 20 > 10.0');
+    expect(timeline.querySelector('[data-event="outcome"]')!.textContent).toContain('ответ адресата: удовлетворено');
+    i18n.lang = 'kk';
+    await waitFor(() => expect(timeline.textContent).toContain('Хронология'));
+    expect(timeline.textContent).toContain('алынып тасталды');
+    i18n.lang = 'en';
+    await waitFor(() => expect(timeline.textContent).toContain('Outcome of an act'));
+    expect(docs.textContent).toContain('4 attached to 2 objects');
+  });
 
   it('shows the definition, the unconfirmed norm, the month above its band, the acts and the versions', async () => {
     render(Card, { name: 'Зарплаты' });

@@ -10,5 +10,6 @@ pub mod risk;
 pub mod risk_study;
 pub mod theme_members;
 pub mod theme_proposals;
+pub mod theme_timeline;
 pub mod themes;
 pub mod words;

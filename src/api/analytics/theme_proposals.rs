@@ -81,7 +81,7 @@ pub struct ThemeProposalReport {
     pub method: String,
     pub params: ProposalParams,
     /// Appeals with a text received in the window; those a theme in force covers; those clustered
-    /// (at most `params.max_texts`, the most recent); those left as noise.
+    /// (at most `params.max_texts`, the most recent, of the rest); those left as noise.
     pub with_text: usize,
     pub covered: usize,
     pub clustered: usize,
@@ -166,9 +166,11 @@ impl Session {
 
         let texts = self.store.appeal_texts_received(&from.to_string(), &as_of.to_string())?;
         let with_text = texts.len();
-        let uncovered: Vec<(String, String)> =
-            texts.into_iter().filter(|(n, _)| !covered.contains(n.as_str())).take(params.max_texts).collect();
-        let covered_with_text = with_text - uncovered.len().min(with_text);
+        let mut uncovered: Vec<(String, String)> =
+            texts.into_iter().filter(|(n, _)| !covered.contains(n.as_str())).collect();
+        let covered_with_text = with_text - uncovered.len();
+        // The most recent first: the rest are counted, not clustered.
+        uncovered.truncate(params.max_texts);
         let bodies: Vec<String> = uncovered.iter().map(|(_, t)| t.clone()).collect();
         let clustering = proposals::cluster_texts(&bodies, &params);
 

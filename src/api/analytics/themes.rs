@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::theme_timeline::{self, ThemeEvent};
 use crate::analytics::farrington::{self, FarringtonParams};
 use crate::analytics::practices::{Anomaly, AnomalyKind, DetectParams};
 use crate::analytics::themes::{
@@ -20,7 +21,7 @@ use crate::domain::facts::{date_of, day_of, district_text, Registry};
 use crate::domain::journal::Entry;
 use crate::domain::norms::Localized;
 use crate::domain::triage::taxonomy::Taxonomy;
-use crate::store::{About, ThemeVersion};
+use crate::store::{About, ActForReport, DocumentCounts, OutcomeForReport, ThemeVersion};
 
 /// The longest theme name accepted.
 const MAX_NAME: usize = 200;
@@ -191,6 +192,10 @@ pub struct ThemeCard {
     pub inspections: u64,
     pub objects: u64,
     pub score: ThemeScore,
+    /// The documents attached to the member objects of the last twelve months, as counts.
+    pub documents: DocumentCounts,
+    /// What happened to the theme and around it, newest first (at most 200 events).
+    pub timeline: Vec<ThemeEvent>,
     pub method: String,
     pub note: Localized,
 }
@@ -410,7 +415,7 @@ impl Session {
         let data_start = series_start(&registry, theme.series).unwrap_or(last + 1);
         let counts = monthly_counts(matcher.member_days(&registry).into_iter(), data_start, last);
         let params = FarringtonParams::default();
-        let dynamics = (first..=last)
+        let dynamics: Vec<ThemeMonth> = (first..=last)
             .map(|m| {
                 let t = m - data_start;
                 let j = (t >= 0).then(|| farrington::judge(&counts, t as usize, &params)).flatten();
@@ -455,7 +460,9 @@ impl Session {
 
         let bins: HashSet<&str> =
             objects.iter().filter_map(|&s| registry.subjects.get(s as usize)).map(|s| s.bin.as_str()).collect();
-        let acts = self.theme_acts(&bins)?;
+        let (all_acts, all_outcomes) = self.store.acts_for_report()?;
+        let acts = self.theme_acts(&bins, &all_acts, &all_outcomes)?;
+        let documents = self.store.documents_of_objects(&bins)?;
         let graph = self.graph()?;
         let mut tasks = ThemeTasks::default();
         let mut kinds: HashMap<String, u64> = HashMap::new();
@@ -513,7 +520,11 @@ impl Session {
             .find(|r| r.name == theme.name)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the theme left its own scan"))?;
         let (inputs, _) = context.inputs(&registry, &theme, row, as_of);
+        let decisions = self.store.theme_decisions(&theme.name)?;
+        let timeline = theme_timeline::timeline(&versions, &decisions, &dynamics, &all_acts, &all_outcomes, &bins);
         Ok(ThemeCard {
+            timeline,
+            documents,
             versions,
             as_of,
             norms,
@@ -533,8 +544,12 @@ impl Session {
         })
     }
 
-    fn theme_acts(&self, bins: &HashSet<&str>) -> Result<Vec<ThemeActs>, ApiError> {
-        let (acts, outcomes) = self.store.acts_for_report()?;
+    fn theme_acts(
+        &self,
+        bins: &HashSet<&str>,
+        acts: &[ActForReport],
+        outcomes: &[OutcomeForReport],
+    ) -> Result<Vec<ThemeActs>, ApiError> {
         let mut answer: HashMap<i64, String> = HashMap::new();
         for o in outcomes.iter().filter(|o| o.stage == "answer") {
             answer.insert(o.act_id, o.result.clone());

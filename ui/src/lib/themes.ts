@@ -1,8 +1,10 @@
 // Words for what the themes' core sends as codes and figures: a score's parts (the core's `why`
-// is English, for the command line) and a category code named in the reader's language.
+// is English, for the command line), a category code named in the reader's language, and the
+// card's timeline events worded.
 import { t, named } from './i18n.svelte';
 import type { ScorePart } from './types/ScorePart';
 import type { Taxonomy } from './types/Taxonomy';
+import type { ThemeEvent } from './types/ThemeEvent';
 
 export const PARTS = ['growth', 'severity', 'anomaly', 'member_risk', 'repeats'] as const;
 
@@ -35,4 +37,17 @@ export function partValue(p: ScorePart): string {
 export function categoryName(taxonomy: Taxonomy | null | undefined, code: string): string {
   const c = taxonomy?.categories.find((x) => x.code === code);
   return c ? named(c) : code;
+}
+
+/** A timeline event's detail in the reader's language (codes worded; numbers and dates as they are). */
+export function eventText(e: ThemeEvent): string {
+  const words = e.detail.split(' ');
+  switch (e.kind) {
+    case 'version': return `v${e.detail}`;
+    case 'retired': return `v${e.detail}`;
+    case 'decision': return `${t(`themes.event.${words[0]}`)}: ${words.slice(2).join(' ')}`;
+    case 'act': return t(`effect.kind.${e.detail}`);
+    case 'outcome': return `${t(`effect.kind.${words[0]}`)} — ${t(`outcome_stage.${words[1]}`)}: ${t(`outcome_result.${words[2]}`)}`;
+    default: return e.detail;
+  }
 }

@@ -12,6 +12,11 @@ export type ThemeDefinition = { categories: Array<string>, kato: Array<string>, 
  */
 unplanned_only: boolean, 
 /**
+ * Only inspections of small or medium business, micro included, as the registry recorded the
+ * business's size (an inspection without a recorded size is not taken for small).
+ */
+small_business: boolean, 
+/**
  * The period the theme is about: members are listed within it. The dynamics and the scan use
  * all the history, since a month is judged against its earlier years.
  */

@@ -13,6 +13,6 @@ export type ThemeProposalReport = { as_of: string,
 from: string, method: string, params: ProposalParams, 
 /**
  * Appeals with a text received in the window; those a theme in force covers; those clustered
- * (at most `params.max_texts`, the most recent); those left as noise.
+ * (at most `params.max_texts`, the most recent, of the rest); those left as noise.
  */
 with_text: number, covered: number, clustered: number, noise: number, proposals: Array<ThemeProposal>, note: Localized, seconds: number, };
