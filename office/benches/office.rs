@@ -1,9 +1,9 @@
 //! Figures for docs/PERFORMANCE.md, printed, never asserted: a push of 100,000 journal entries
 //! to a real `ekn-office` on a real throwaway PostgreSQL (500 per request, as `ekn sync` sends
-//! them), a supervisor's workstation pulling them all back, the office's dashboard over
-//! 1,000,000 tasks, logins per second (Argon2id is meant to be slow), and what 200 hostile
-//! logins (1 MB names, then distinct unknown names) do to honest logins, to a push and a pull
-//! made meanwhile, and to the server's memory.
+//! them) and PostgreSQL's own `COPY` of the same rows for the ratio, a supervisor's workstation
+//! pulling them all back, the office's dashboard over 1,000,000 tasks, logins per second
+//! (Argon2id is meant to be slow), and what 200 hostile logins (1 MB names, then distinct unknown
+//! names) do to honest logins, to a push and a pull made meanwhile, and to the server's memory.
 //!
 //! `cargo bench -p ekn-office --bench office` (as root: the cluster runs as `postgres`).
 //! `EKN_BENCH_EVENTS` and `EKN_BENCH_TASKS` change the sizes.
@@ -187,6 +187,23 @@ fn main() {
         batches.len(),
         bytes as f64 / 1e6,
         events as f64 / push
+    );
+
+    // PostgreSQL's own COPY of the same rows into a table like `events` (its indexes included),
+    // from a file the server wrote: the floor a set-based push is compared with.
+    let dump = std::env::temp_dir().join(format!("ekn-bench-events-{}.copy", std::process::id()));
+    let dump = dump.to_string_lossy().to_string();
+    office.pg.psql("ekn", &format!("COPY events TO '{dump}'"));
+    office.pg.psql("ekn", "CREATE TABLE events_copy (LIKE events INCLUDING ALL)");
+    let started = Instant::now();
+    office.pg.psql("ekn", &format!("COPY events_copy FROM '{dump}'"));
+    let copy = started.elapsed().as_secs_f64();
+    office.pg.psql("ekn", "DROP TABLE events_copy");
+    let _ = std::fs::remove_file(&dump);
+    println!(
+        "COPY of the same {events} rows into a table like events: {copy:.2} s = {:.0} rows/s; the push takes {:.1}× as long",
+        events as f64 / copy,
+        push / copy
     );
 
     // Pull, by the supervisor's workstation.

@@ -13,6 +13,8 @@
 //! the pusher's own district (an incident says so). A push is never refused for its placement: a
 //! workstation cannot rewrite its chained journal, and a refusal would block it for ever.
 
+use std::collections::{BTreeSet, HashMap};
+
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use ed25519_dalek::{Signer, SigningKey};
@@ -202,6 +204,52 @@ async fn push_in_transaction(
         redactions: Vec::new(),
     };
     let mut routable = Vec::new();
+    match plan_push(&tx, &ws.id, request, &stream).await? {
+        Plan::Bulk { fresh, duplicates } => {
+            reply.duplicates = duplicates;
+            apply_bulk(&tx, ws, person, &request.epoch, &fresh, &mut stream, &mut reply, &mut routable).await?;
+        }
+        Plan::OneByOne => {
+            apply_one_by_one(&tx, ws, person, request, &mut stream, &mut reply, &mut routable).await?;
+        }
+    }
+
+    reply.cosignature = match &request.checkpoint {
+        Some(checkpoint) => witness(&tx, office_key, ws, &mut stream, checkpoint).await?,
+        None => None,
+    };
+    let frontier: Vec<String> = stream.frontier.nodes.iter().map(merkle::to_hex).collect();
+    tx.execute(
+        "UPDATE workstations SET last_seq = $2, last_hash = $3, frontier = $4, witnessed_size = $5, \
+         witnessed_root = coalesce($6, witnessed_root), last_push_at = now() WHERE id = $1",
+        &[
+            &ws.id,
+            &stream.last_seq,
+            &stream.last_hash,
+            &frontier,
+            &stream.witnessed_size,
+            &reply.cosignature.as_ref().map(|c| c.merkle_root.clone()),
+        ],
+    )
+    .await?;
+    tx.commit().await?;
+    reply.accepted_through_seq = stream.last_seq;
+    reply.server_time = Utc::now().to_rfc3339();
+    Ok(Pushed { reply, routable })
+}
+
+/// Entry by entry, a statement or more each: the way for a push that rewinds a re-admitted stream
+/// or carries a destruction act out (both rare; each step depends on the one before).
+#[allow(clippy::too_many_arguments)]
+async fn apply_one_by_one(
+    tx: &deadpool_postgres::Transaction<'_>,
+    ws: &Workstation,
+    person: &Person,
+    request: &PushRequest,
+    stream: &mut Stream,
+    reply: &mut PushReply,
+    routable: &mut Vec<String>,
+) -> Result<(), OfficeError> {
     for event in &request.events {
         check_entry(&event.entry)?;
         let seq = event.entry.seq;
@@ -218,7 +266,7 @@ async fn push_in_transaction(
                 continue;
             }
             if stream.readmitting {
-                rewind(&tx, &ws.id, &request.epoch, seq, &mut stream).await?;
+                rewind(tx, &ws.id, &request.epoch, seq, stream).await?;
             } else {
                 return Err(refusal(
                     "fork",
@@ -261,17 +309,17 @@ async fn push_in_transaction(
         if let Some(note) = placed.note.clone() {
             reply.placement.push(note);
         }
-        let global = insert_event(&tx, ws, person, &stream.epoch, event, &placed).await?;
+        let global = insert_event(tx, ws, person, &stream.epoch, event, &placed).await?;
         reply.global_from.get_or_insert(global);
         reply.global_to = Some(global);
-        if let Some(key) = find_conflict(&tx, &ws.id, event, &placed, global).await? {
+        if let Some(key) = find_conflict(tx, &ws.id, event, &placed, global).await? {
             reply.conflicts.push(key);
         }
-        if let Some(key) = project(&tx, ws, person, event, &placed, global).await? {
+        if let Some(key) = project(tx, ws, person, event, &placed, global).await? {
             routable.push(key);
         }
         if event.entry.kind == "retention_applied" {
-            if let Some(done) = crate::retention::carry_out(&tx, ws, person, &event.entry, global).await? {
+            if let Some(done) = crate::retention::carry_out(tx, ws, person, &event.entry, global).await? {
                 reply.redactions.push(done);
             }
         }
@@ -280,29 +328,284 @@ async fn push_in_transaction(
         stream.last_hash = event.entry.hash.clone();
         reply.applied += 1;
     }
+    Ok(())
+}
 
-    reply.cosignature = match &request.checkpoint {
-        Some(checkpoint) => witness(&tx, office_key, ws, &mut stream, checkpoint).await?,
-        None => None,
-    };
-    let frontier: Vec<String> = stream.frontier.nodes.iter().map(merkle::to_hex).collect();
+/// What a push is, worked out before anything is written.
+enum Plan<'a> {
+    /// Every entry extends the stream or repeats one the office holds: stored together.
+    Bulk { fresh: Vec<&'a SyncEvent>, duplicates: usize },
+    /// A re-admitted stream rewinds, or a destruction act is carried out: entry by entry.
+    OneByOne,
+}
+
+/// Checks the whole push against the stream as the entry-by-entry way would, in the same order
+/// and with the same refusals (a bad hash, a fork, a gap), reading only the hashes of the entries
+/// it repeats. Nothing is written here.
+async fn plan_push<'a>(
+    tx: &deadpool_postgres::Transaction<'_>,
+    ws_id: &str,
+    request: &'a PushRequest,
+    stream: &Stream,
+) -> Result<Plan<'a>, OfficeError> {
+    if request.events.iter().any(|e| e.entry.kind == "retention_applied") {
+        return Ok(Plan::OneByOne);
+    }
+    let repeated: Vec<i64> = request.events.iter().map(|e| e.entry.seq).filter(|&s| s <= stream.last_seq).collect();
+    let mut held: HashMap<i64, String> = HashMap::new();
+    if !repeated.is_empty() {
+        for row in tx
+            .query(
+                "SELECT seq, hash FROM events WHERE ws = $1 AND seq = ANY($2) AND superseded_by IS NULL",
+                &[&ws_id, &repeated],
+            )
+            .await?
+        {
+            held.insert(row.get(0), row.get(1));
+        }
+    }
+    let (mut last_seq, mut last_hash, mut readmitting) =
+        (stream.last_seq, stream.last_hash.as_str(), stream.readmitting);
+    let mut fresh: Vec<&SyncEvent> = Vec::with_capacity(request.events.len());
+    let mut duplicates = 0;
+    for event in &request.events {
+        check_entry(&event.entry)?;
+        let seq = event.entry.seq;
+        if seq <= last_seq {
+            // Held before this push, or stored earlier in it.
+            let stored = held.get(&seq).map(String::as_str).or_else(|| {
+                let first = fresh.first().map_or(i64::MAX, |e| e.entry.seq);
+                (seq >= first).then(|| fresh[(seq - first) as usize].entry.hash.as_str())
+            });
+            if stored == Some(event.entry.hash.as_str()) {
+                duplicates += 1;
+                continue;
+            }
+            if readmitting {
+                return Ok(Plan::OneByOne);
+            }
+            return Err(refusal(
+                "fork",
+                format!(
+                    "entry {seq} differs from the one this workstation pushed before: its history was rewritten, \
+                     or a copy of its database was written to; nothing of this push was applied"
+                ),
+                None,
+            ));
+        }
+        if seq != last_seq + 1 {
+            return Err(refusal(
+                "gap",
+                format!("the office holds this workstation's entries up to {last_seq}; the push began at {seq}"),
+                Some(last_seq + 1),
+            ));
+        }
+        if event.entry.prev_hash != last_hash {
+            return Err(refusal(
+                "fork",
+                format!("entry {seq} does not follow the entry the office holds before it; nothing was applied"),
+                None,
+            ));
+        }
+        readmitting = false;
+        fresh.push(event);
+        last_seq = seq;
+        last_hash = &event.entry.hash;
+    }
+    Ok(Plan::Bulk { fresh, duplicates })
+}
+
+/// Stores a push's new entries in a few set-based statements — the global numbers taken at once
+/// from the counter row, the entries, their personal parts and their objects' districts each in
+/// one `INSERT … SELECT FROM unnest(…)`, the conflicts looked for in one read, the tasks' states
+/// projected in one upsert — with the same result as entry by entry: an entry's rivals are other
+/// workstations' entries, all numbered before this push (the counter row is locked until it
+/// commits), and only the last state of a task in the push stays projected.
+#[allow(clippy::too_many_arguments)]
+async fn apply_bulk(
+    tx: &deadpool_postgres::Transaction<'_>,
+    ws: &Workstation,
+    person: &Person,
+    request_epoch: &str,
+    fresh: &[&SyncEvent],
+    stream: &mut Stream,
+    reply: &mut PushReply,
+    routable: &mut Vec<String>,
+) -> Result<(), OfficeError> {
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    if stream.readmitting {
+        // The first new entry of a re-admitted stream: from here on the new epoch is pinned.
+        tx.execute("UPDATE workstations SET epoch = $2, readmit_epoch = NULL WHERE id = $1", &[&ws.id, &request_epoch])
+            .await?;
+        stream.epoch = request_epoch.to_string();
+        stream.readmitting = false;
+    }
+    let placed: Vec<Placed> = fresh.iter().map(|e| place(&ws.id, person, e)).collect();
+    reply.placement.extend(placed.iter().filter_map(|p| p.note.clone()));
+    let n = fresh.len() as i64;
+    let last: i64 =
+        tx.query_one("UPDATE sync_head SET last = last + $1 WHERE id = 1 RETURNING last", &[&n]).await?.get(0);
+    let globals: Vec<i64> = (last - n + 1..=last).collect();
+
+    let bad = |e: serde_json::Error| OfficeError::bad_request(e.to_string());
+    let mut entries = Vec::with_capacity(fresh.len());
+    let mut tasks = Vec::with_capacity(fresh.len());
+    let (mut personal_globals, mut personal_values) = (Vec::new(), Vec::new());
+    for (event, &global) in fresh.iter().zip(&globals) {
+        let bare = StoredEntry { personal: None, redacted_by: None, ..event.entry.clone() };
+        entries.push(serde_json::to_value(&bare).map_err(bad)?);
+        tasks.push(event.task.as_ref().map(serde_json::to_value).transpose().map_err(bad)?);
+        if let Some(personal) = &event.entry.personal {
+            personal_globals.push(global);
+            personal_values.push(serde_json::to_value(personal).map_err(bad)?);
+        }
+    }
+    let seqs: Vec<i64> = fresh.iter().map(|e| e.entry.seq).collect();
+    let keys: Vec<Option<String>> = placed.iter().map(|p| p.object_key.clone()).collect();
+    let districts: Vec<Option<String>> = placed.iter().map(|p| p.district.clone()).collect();
+    let bases: Vec<i64> = fresh.iter().map(|e| e.base_global).collect();
+    let kinds: Vec<&str> = fresh.iter().map(|e| e.entry.kind.as_str()).collect();
+    let hashes: Vec<&str> = fresh.iter().map(|e| e.entry.hash.as_str()).collect();
     tx.execute(
-        "UPDATE workstations SET last_seq = $2, last_hash = $3, frontier = $4, witnessed_size = $5, \
-         witnessed_root = coalesce($6, witnessed_root), last_push_at = now() WHERE id = $1",
+        "INSERT INTO events(global_seq, ws, epoch, seq, person_id, object_key, district, base_global, kind, entry, task, hash) \
+         SELECT g, $1, $2, s, $3, k, d, b, kd, e, t, h \
+         FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::jsonb[], \
+                     $11::jsonb[], $12::text[]) AS u(g, s, k, d, b, kd, e, t, h) ORDER BY g",
         &[
-            &ws.id,
-            &stream.last_seq,
-            &stream.last_hash,
-            &frontier,
-            &stream.witnessed_size,
-            &reply.cosignature.as_ref().map(|c| c.merkle_root.clone()),
+            &ws.id, &stream.epoch, &person.id, &globals, &seqs, &keys, &districts, &bases, &kinds, &entries, &tasks,
+            &hashes,
         ],
     )
     .await?;
-    tx.commit().await?;
-    reply.accepted_through_seq = stream.last_seq;
-    reply.server_time = Utc::now().to_rfc3339();
-    Ok(Pushed { reply, routable })
+    if !personal_globals.is_empty() {
+        tx.execute(
+            "INSERT INTO event_personal(global_seq, personal) SELECT * FROM unnest($1::bigint[], $2::jsonb[])",
+            &[&personal_globals, &personal_values],
+        )
+        .await?;
+    }
+    let mut places: BTreeSet<(&str, &str)> = BTreeSet::new();
+    for p in &placed {
+        if let Some(district) = &p.district {
+            for key in [&p.object_key, &p.card_key].into_iter().flatten() {
+                places.insert((key, district));
+            }
+        }
+    }
+    if !places.is_empty() {
+        let (place_keys, place_districts): (Vec<&str>, Vec<&str>) = places.into_iter().unzip();
+        tx.execute(
+            "INSERT INTO object_districts(object_key, district) SELECT * FROM unnest($1::text[], $2::text[]) \
+             ON CONFLICT DO NOTHING",
+            &[&place_keys, &place_districts],
+        )
+        .await?;
+    }
+    reply.global_from.get_or_insert(globals[0]);
+    reply.global_to = Some(last);
+
+    // Conflicts: other workstations' entries on the same objects since the oldest view in the push.
+    // A key `task:<this workstation>/…` is derived for this workstation's entries only (`derive_key`),
+    // so no other workstation's entry can be its rival, nor a conflict be open on it: not looked up.
+    let own = format!("task:{}/", ws.id);
+    let shared = |key: &&str| !key.starts_with(own.as_str());
+    let objects: BTreeSet<&str> = placed.iter().filter_map(|p| p.object_key.as_deref()).filter(|k| shared(k)).collect();
+    let mut others: HashMap<String, Vec<(i64, String)>> = HashMap::new();
+    if !objects.is_empty() {
+        let objects: Vec<&str> = objects.into_iter().collect();
+        let oldest = bases.iter().copied().min().unwrap_or(0);
+        for row in tx
+            .query(
+                "SELECT object_key, global_seq, kind FROM events WHERE object_key = ANY($1) AND ws <> $2 \
+                 AND global_seq > $3 AND superseded_by IS NULL",
+                &[&objects, &ws.id, &oldest],
+            )
+            .await?
+        {
+            others.entry(row.get(0)).or_default().push((row.get(1), row.get(2)));
+        }
+    }
+    for ((event, p), &global) in fresh.iter().zip(&placed).zip(&globals) {
+        let Some(key) = &p.object_key else { continue };
+        let rivals: Vec<i64> = others
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter(|(g, kind)| *g > event.base_global && *g < global && conflicting_kinds(&event.entry.kind, kind))
+            .map(|(g, _)| *g)
+            .collect();
+        if !rivals.is_empty() {
+            record_conflict(tx, key, &p.district, rivals, global).await?;
+            reply.conflicts.push(key.clone());
+        }
+    }
+
+    // Projection: each task's last state in the push, its due date in force after the conflicts.
+    let mut last_state: HashMap<&str, usize> = HashMap::new();
+    for (i, (event, p)) in fresh.iter().zip(&placed).enumerate() {
+        if let (Some(key), Some(task)) = (&p.object_key, &event.task) {
+            last_state.insert(key, i);
+            if task.assignee == crate::routing::UNASSIGNED {
+                routable.push(key.clone());
+            }
+        }
+    }
+    if !last_state.is_empty() {
+        let mut order: Vec<usize> = last_state.into_values().collect();
+        order.sort_unstable();
+        let task_keys: Vec<&str> = order.iter().filter_map(|&i| placed[i].object_key.as_deref()).collect();
+        let contested: Vec<&str> = task_keys.iter().copied().filter(|k| shared(k)).collect();
+        let mut earliest: HashMap<String, NaiveDate> = HashMap::new();
+        if !contested.is_empty() {
+            for row in tx
+                .query(
+                    "SELECT c.object_key, min((e.entry->>'new_due')::date) FROM conflicts c \
+                     JOIN events e ON e.global_seq = ANY(c.events) \
+                     WHERE c.object_key = ANY($1) AND c.resolved_at IS NULL GROUP BY c.object_key",
+                    &[&contested],
+                )
+                .await?
+            {
+                if let Some(day) = row.get::<_, Option<NaiveDate>>(1) {
+                    earliest.insert(row.get(0), day);
+                }
+            }
+        }
+        let mut states = Vec::with_capacity(order.len());
+        let (mut dues, mut effective, mut statuses, mut updated, mut task_districts) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (&i, key) in order.iter().zip(&task_keys) {
+            let task = fresh[i].task.as_ref().expect("a projected entry has a task");
+            states.push(tasks[i].clone().expect("a projected entry has a task"));
+            dues.push(task.current_due);
+            effective.push(earliest.get(*key).map_or(task.current_due, |d| (*d).min(task.current_due)));
+            statuses.push(task.status.as_str());
+            updated.push(globals[i]);
+            task_districts.push(placed[i].district.as_deref());
+        }
+        tx.execute(
+            "INSERT INTO office_tasks(object_key, ws, owner_id, district, state, current_due, status, effective_due, updated_global) \
+             SELECT k, $1, $2, d, s, c, st, ef, g \
+             FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::date[], $7::text[], $8::date[], $9::bigint[]) \
+                  AS u(k, d, s, c, st, ef, g) \
+             ON CONFLICT (object_key, ws) DO UPDATE SET state = EXCLUDED.state, district = EXCLUDED.district, \
+             current_due = EXCLUDED.current_due, status = EXCLUDED.status, effective_due = EXCLUDED.effective_due, \
+             updated_global = EXCLUDED.updated_global",
+            &[&ws.id, &person.id, &task_keys, &task_districts, &states, &dues, &statuses, &effective, &updated],
+        )
+        .await?;
+    }
+
+    for event in fresh {
+        stream.frontier.push(leaf_of(&event.entry.hash));
+    }
+    let newest = fresh.last().expect("not empty");
+    stream.last_seq = newest.entry.seq;
+    stream.last_hash = newest.entry.hash.clone();
+    reply.applied += fresh.len();
+    Ok(())
 }
 
 /// Where the office places one entry: its object's key, derived from the entry, and the
@@ -564,7 +867,20 @@ async fn find_conflict(
     if rivals.is_empty() {
         return Ok(None);
     }
-    let open = tx.query_opt("SELECT id FROM conflicts WHERE object_key = $1 AND resolved_at IS NULL", &[key]).await?;
+    record_conflict(tx, key, &placed.district, rivals, global).await?;
+    Ok(Some(key.clone()))
+}
+
+/// Opens a conflict on an object with these rivals and the entry numbered `global`, or extends the
+/// one open on it.
+async fn record_conflict(
+    tx: &deadpool_postgres::Transaction<'_>,
+    key: &str,
+    district: &Option<String>,
+    rivals: Vec<i64>,
+    global: i64,
+) -> Result<(), OfficeError> {
+    let open = tx.query_opt("SELECT id FROM conflicts WHERE object_key = $1 AND resolved_at IS NULL", &[&key]).await?;
     match open {
         Some(row) => {
             let id: i64 = row.get(0);
@@ -580,12 +896,12 @@ async fn find_conflict(
             // The notice shares the number of the entry that opened it: pulled in the same stretch.
             tx.execute(
                 "INSERT INTO conflicts(object_key, district, events, global_seq) VALUES ($1, $2, $3, $4)",
-                &[key, &placed.district, &events, &global],
+                &[&key, district, &events, &global],
             )
             .await?;
         }
     }
-    Ok(Some(key.clone()))
+    Ok(())
 }
 
 /// Keeps this workstation's state of the task the entry concerns, and while a conflict on it is

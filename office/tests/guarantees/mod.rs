@@ -9,7 +9,9 @@
 //! - `transport`: plain HTTP only on loopback, TLS served and pinned, answers signed, requests
 //!   not replayable, logins that cannot take the office down.
 //! - `revocation`: a stolen or restored machine.
+//! - `bulk`: a push stored in set-based statements keeps the entry-by-entry guarantees (issue 41).
 
+mod bulk;
 mod placement;
 mod retention;
 mod revocation;
