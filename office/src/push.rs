@@ -34,6 +34,36 @@ fn refusal(code: &str, message: String, expected_seq: Option<i64>) -> OfficeErro
     OfficeError::Refused(StatusCode::CONFLICT, Refusal { error: code.into(), message, expected_seq })
 }
 
+/// An entry the office holds, sent again with other content.
+fn rewritten(seq: i64) -> OfficeError {
+    refusal(
+        "fork",
+        format!(
+            "entry {seq} differs from the one this workstation pushed before: its history was rewritten, \
+             or a copy of its database was written to; nothing of this push was applied"
+        ),
+        None,
+    )
+}
+
+/// A push that does not begin where the office's copy of the stream ends.
+fn gap(held: i64, seq: i64) -> OfficeError {
+    refusal(
+        "gap",
+        format!("the office holds this workstation's entries up to {held}; the push began at {seq}"),
+        Some(held + 1),
+    )
+}
+
+/// An entry whose predecessor is not the one the office holds.
+fn broken_link(seq: i64) -> OfficeError {
+    refusal(
+        "fork",
+        format!("entry {seq} does not follow the entry the office holds before it; nothing was applied"),
+        None,
+    )
+}
+
 /// Checks that an entry hashes to what it says, and that its personal data is what its digest says.
 fn check_entry(entry: &StoredEntry) -> Result<(), OfficeError> {
     if chain_hash(entry) != entry.hash {
@@ -268,32 +298,14 @@ async fn apply_one_by_one(
             if stream.readmitting {
                 rewind(tx, &ws.id, &request.epoch, seq, stream).await?;
             } else {
-                return Err(refusal(
-                    "fork",
-                    format!(
-                        "entry {seq} differs from the one this workstation pushed before: its history was rewritten, \
-                         or a copy of its database was written to; nothing of this push was applied"
-                    ),
-                    None,
-                ));
+                return Err(rewritten(seq));
             }
         }
         if seq != stream.last_seq + 1 {
-            return Err(refusal(
-                "gap",
-                format!(
-                    "the office holds this workstation's entries up to {}; the push began at {seq}",
-                    stream.last_seq
-                ),
-                Some(stream.last_seq + 1),
-            ));
+            return Err(gap(stream.last_seq, seq));
         }
         if event.entry.prev_hash != stream.last_hash {
-            return Err(refusal(
-                "fork",
-                format!("entry {seq} does not follow the entry the office holds before it; nothing was applied"),
-                None,
-            ));
+            return Err(broken_link(seq));
         }
         if stream.readmitting {
             // The first new entry of a re-admitted stream: from here on the new epoch is pinned.
@@ -384,28 +396,13 @@ async fn plan_push<'a>(
             if readmitting {
                 return Ok(Plan::OneByOne);
             }
-            return Err(refusal(
-                "fork",
-                format!(
-                    "entry {seq} differs from the one this workstation pushed before: its history was rewritten, \
-                     or a copy of its database was written to; nothing of this push was applied"
-                ),
-                None,
-            ));
+            return Err(rewritten(seq));
         }
         if seq != last_seq + 1 {
-            return Err(refusal(
-                "gap",
-                format!("the office holds this workstation's entries up to {last_seq}; the push began at {seq}"),
-                Some(last_seq + 1),
-            ));
+            return Err(gap(last_seq, seq));
         }
         if event.entry.prev_hash != last_hash {
-            return Err(refusal(
-                "fork",
-                format!("entry {seq} does not follow the entry the office holds before it; nothing was applied"),
-                None,
-            ));
+            return Err(broken_link(seq));
         }
         readmitting = false;
         fresh.push(event);
