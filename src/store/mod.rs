@@ -624,32 +624,40 @@ mod tests {
     }
 
     /// Migration 0017 rebuilds the inspections table: rows stay, with their ids, and the kind is
-    /// still held to its three values.
+    /// still held to its three values. Run over a database as it stood before 0017 (a later
+    /// migration, 0028, adds a column the rebuild does not know of).
     #[test]
     fn the_inspections_rebuild_keeps_rows_and_the_kind_check() {
-        let store = Store::open_in_memory().unwrap();
+        let conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        let (name, rebuild) = MIGRATIONS[16];
+        assert_eq!(name, "0017_inspections_kind_check");
+        for (_, sql) in &MIGRATIONS[..16] {
+            conn.execute_batch(sql).unwrap();
+        }
         let insert = "INSERT INTO inspections(id, registry_no, subject_id, control_body_id, kind, start_date,
                           violations, row_hash, first_import_id, last_import_id, source_line)
                       VALUES (?1, ?2, 1, 1, ?3, '2026-01-01', 0, 7, 1, 1, 2)";
-        store.conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
-        store.conn.execute(insert, params![41, "1-41", "unplanned"]).unwrap();
-        // 0017 again over a table that has rows (later migrations touch other tables).
-        let (name, rebuild) = MIGRATIONS[16];
-        assert_eq!(name, "0017_inspections_kind_check");
-        store.conn.execute_batch(rebuild).unwrap();
-        let (id, kind): (i64, String) = store
-            .conn
+        conn.execute(insert, params![41, "1-41", "unplanned"]).unwrap();
+        conn.execute_batch(rebuild).unwrap();
+        let (id, kind): (i64, String) = conn
             .query_row("SELECT id, kind FROM inspections WHERE registry_no = '1-41'", [], |r| {
                 Ok((r.get(0)?, r.get(1)?))
             })
             .unwrap();
         assert_eq!((id, kind.as_str()), (41, "unplanned"));
-        assert!(store.conn.execute(insert, params![42, "1-42", "surprise"]).is_err(), "an unknown kind is refused");
-        let indexed: i64 = store
-            .conn
+        assert!(conn.execute(insert, params![42, "1-42", "surprise"]).is_err(), "an unknown kind is refused");
+        let indexed: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master WHERE name = 'inspections_subject'", [], |r| r.get(0))
             .unwrap();
         assert_eq!(indexed, 1);
+        // The later migrations still apply over the rebuilt table, the size column last.
+        for (_, sql) in &MIGRATIONS[17..] {
+            conn.execute_batch(sql).unwrap();
+        }
+        let size: Option<String> =
+            conn.query_row("SELECT subject_size FROM inspections WHERE id = 41", [], |r| r.get(0)).unwrap();
+        assert_eq!(size, None);
     }
 
     #[test]
