@@ -384,6 +384,10 @@ fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words()
     let after = session.theme_proposals(Some(as_of), Some(90)).unwrap();
     assert!(after.proposals.iter().all(|p| !p.terms.iter().any(|t| t.term.contains("шлагбаум"))), "{after:#?}");
 
+    // A date at the calendar's start leaves no window: an error, not a panic.
+    let err = session.theme_proposals(Some(chrono::NaiveDate::MIN), Some(90)).unwrap_err();
+    assert!(err.message.starts_with("as_of:"), "{err:?}");
+
     let out = ekn(&db.path, &["themes", "propose", "--as-of", "2025-09-30", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -428,6 +432,11 @@ fn the_proposals_method_is_measured_against_a_labelled_files_categories() {
     assert_eq!((e["texts"].as_u64(), e["categories"].as_u64()), (Some(90), Some(3)), "{e}");
     assert_eq!(e["labels"].as_array().unwrap().len(), 90);
     assert!(e["ari"].as_f64().unwrap() > 0.5, "three plain topics are told apart: {e}");
+    // One text measures nothing, and says so rather than a perfect score.
+    let one = db.file("one.csv", "text,category\nшлагбаум во дворе,шлагбаум\n");
+    let out = ekn(&db.path, &["themes", "propose", "--labelled", one.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("two at least"), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 /// Six inspections in 2025 in region 19 with the registry's size of business in Russian, Kazakh and

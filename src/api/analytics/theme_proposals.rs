@@ -139,7 +139,10 @@ impl Session {
         let started = std::time::Instant::now();
         let as_of = as_of.unwrap_or_else(|| self.today());
         let days = days.unwrap_or(DEFAULT_DAYS).clamp(7, 3 * 365);
-        let from = as_of - chrono::Duration::days(i64::from(days) - 1);
+        // A date typed or sent near the calendar's ends must not overflow the window.
+        let from = as_of
+            .checked_sub_days(chrono::Days::new(u64::from(days) - 1))
+            .ok_or_else(|| ApiError::invalid(format!("as_of: {as_of} leaves no {days} days before it")))?;
         let params = ProposalParams::default();
         let registry = self.analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
@@ -267,6 +270,13 @@ pub fn evaluate_proposals(file: &Path) -> Result<ProposalEvaluation, ApiError> {
     let started = std::time::Instant::now();
     let labelled = crate::ingest::labelled::read_labelled(file)?;
     let texts: Vec<String> = labelled.rows.iter().map(|r| r.text.clone()).collect();
+    if texts.len() < 2 {
+        return Err(ApiError::invalid(format!(
+            "{}: {} labelled text(s); a clustering is measured on two at least",
+            file.display(),
+            texts.len()
+        )));
+    }
     if texts.len() > MAX_EVALUATED {
         return Err(ApiError::invalid(format!(
             "{}: {} texts; the measure clusters all of them at once, at most {MAX_EVALUATED} (take a sample)",

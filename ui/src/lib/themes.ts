@@ -43,7 +43,7 @@ export function categoryName(taxonomy: Taxonomy | null | undefined, code: string
 export function eventText(e: ThemeEvent): string {
   const words = e.detail.split(' ');
   switch (e.kind) {
-    case 'version': return `v${e.detail}`;
+    case 'version':
     case 'retired': return `v${e.detail}`;
     case 'decision': return `${t(`themes.event.${words[0]}`)}: ${words.slice(2).join(' ')}`;
     case 'act': return t(`effect.kind.${e.detail}`);
