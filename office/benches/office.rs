@@ -245,7 +245,11 @@ fn main() {
              FROM (SELECT g, DATE '2026-06-01' + (g % 365) AS d FROM generate_series(1, {tasks}) g) s"
         ),
     );
-    println!("({tasks} tasks written in {:.1} s)", started.elapsed().as_secs_f64());
+    let groups = office.pg.psql("ekn", "SELECT count(*) FROM dashboard_counts");
+    println!(
+        "({tasks} tasks written in {:.1} s, counted as they were stored into {groups} rows of dashboard_counts)",
+        started.elapsed().as_secs_f64()
+    );
     let token = office.login("Supervisor Saule");
     for run in 1..=2 {
         let started = Instant::now();

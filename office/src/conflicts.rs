@@ -175,6 +175,18 @@ pub async fn resolve(
         tx.execute("SELECT set_config('ekn.resolving', 'off', true)", &[]).await?;
         crate::db::set_scope(&tx, &caller.scope()).await?;
     }
+    let district: Option<String> = row.get(1);
+    let decision = crate::journal::Decision {
+        person: Some((caller.person.id, &caller.person.name)),
+        kind: "conflict_resolved",
+        object_key: &object_key,
+        district: district.as_deref(),
+        global_seq: global,
+        detail: serde_json::json!({
+            "conflict": id, "chosen": resolution.chosen, "due_in_force": chosen_due, "reason": reason,
+        }),
+    };
+    crate::journal::append(&tx, decision).await?;
     let notice = notices(&tx, "WHERE c.id = $1", &[&id])
         .await?
         .pop()

@@ -1,16 +1,22 @@
 //! The office's dashboard: the very figures a workstation's `ekn dashboard` computes
-//! (`domain::tasks::dashboard`, the same code), over every task the office holds in the caller's
-//! scope, with each prosecutor's own figures beside them. A task in an open conflict counts with
-//! the earlier due date, as it is shown everywhere until a supervisor resolves the conflict.
+//! (`domain::tasks::dashboard_of_counts`, the same code), over every task the office holds in the
+//! caller's scope, with each prosecutor's own figures beside them. A task in an open conflict
+//! counts with the earlier due date, as it is shown everywhere until a supervisor resolves the
+//! conflict.
+//!
+//! The figures are read from counts the office keeps as it stores tasks (migration 0009): tasks
+//! that look alike to the dashboard are one row with their number, so a dashboard over a million
+//! tasks reads thousands of rows, not a million states. `recount_from_tasks` still computes the
+//! same from every task, for `ekn-office dashboard --check`.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn::domain::calendar::Calendar;
 use ekn::domain::sync::TaskState;
-use ekn::domain::tasks::{dashboard, Dashboard, Figures, Task, TaskGraph, TaskKind, TaskStatus};
+use ekn::domain::tasks::{dashboard, dashboard_of_counts, Dashboard, Figures, Task, TaskGraph, TaskKind, TaskStatus};
 use serde::Serialize;
 
+use crate::calendar::OfficeCalendar;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
@@ -28,13 +34,10 @@ pub struct OfficeDashboard {
     pub tasks: usize,
     pub workstations: usize,
     pub open_conflicts: usize,
-    /// The working-day calendar the figures were computed with.
+    /// The working-day calendar the figures were computed with: the shipped one, and each year a
+    /// workstation imported over it (`calendar::in_force`).
     pub calendar: String,
 }
-
-/// What the office's calendar is, said wherever its figures are: the one shipped with the core.
-/// A workstation that imported a newer year's calendar counts with that; the office does not yet.
-pub const CALENDAR_NOTE: &str = "the calendar shipped with ЭКН (2018–2027, statutory rules outside them)";
 
 /// Today in Kazakhstan (UTC+5 since 1 March 2024), by the office's clock: the legal date the
 /// workstations judge deadlines on.
@@ -70,12 +73,99 @@ pub async fn whole_office(
     compute(client, &scope, today).await
 }
 
+/// The figures from the counts the office keeps (`dashboard_counts`, migration 0009): open tasks
+/// and tasks done in the last 90 days, grouped; working days are counted here, once per group,
+/// with the same calendar and the same code as a workstation's.
 async fn compute(
     client: &mut deadpool_postgres::Client,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<OfficeDashboard, OfficeError> {
+    let window_start = today - chrono::Days::new(90);
     let tx = scoped(client, scope).await?;
+    let rows = tx
+        .query(
+            "SELECT c.status, c.due, c.done_on, c.assignee, c.unit, c.region, c.category, c.n, \
+               coalesce(a_p.name, o.name) \
+             FROM dashboard_counts c JOIN people o ON o.id = c.owner_id LEFT JOIN people a_p ON a_p.id = c.assigned_id \
+             WHERE c.status = 'open' OR (c.status = 'done' AND c.done_on BETWEEN $1 AND $2)",
+            &[&window_start, &today],
+        )
+        .await?;
+    let sizes = tx
+        .query_one("SELECT coalesce(sum(n), 0)::bigint, count(DISTINCT ws) FROM dashboard_counts WHERE n > 0", &[])
+        .await?;
+    let open_conflicts = open_conflicts(&tx).await?;
+    tx.commit().await?;
+    let OfficeCalendar { calendar, note } = crate::calendar::in_force(client).await?;
+
+    let mut groups = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let status: String = row.get(0);
+        let task = Task {
+            id: 0,
+            // The figures read the category, and a task without one is counted under its kind:
+            // the counts hold that already, so the kind here is never read.
+            kind: TaskKind::GatherInformation,
+            title: String::new(),
+            subject_bin: None,
+            appeal_no: None,
+            assignee: row.get(3),
+            unit: row.get(4),
+            region_code: row.get(5),
+            category: row.get(6),
+            norm_id: None,
+            event_date: today,
+            original_due: row.get::<_, Option<NaiveDate>>(1).unwrap_or(today),
+            current_due: row.get::<_, Option<NaiveDate>>(1).unwrap_or(today),
+            status: TaskStatus::from_code(&status)
+                .ok_or_else(|| OfficeError::Config(format!("a counted task has an unknown status {status:?}")))?,
+            done_on: row.get(2),
+            note: None,
+            risk: None,
+        };
+        let n = usize::try_from(row.get::<_, i64>(7)).unwrap_or(0);
+        groups.push((task, n, row.get::<_, String>(8)));
+    }
+    let figures = dashboard_of_counts(groups.iter().map(|(task, n, _)| (task, *n)), &calendar, today);
+    let mut owners: BTreeMap<&str, Vec<(&Task, usize)>> = BTreeMap::new();
+    for (task, n, owner) in &groups {
+        owners.entry(owner.as_str()).or_default().push((task, *n));
+    }
+    let by_owner = owners
+        .into_iter()
+        .map(|(owner, groups)| (owner.to_string(), dashboard_of_counts(groups, &calendar, today).totals))
+        .collect();
+    Ok(OfficeDashboard {
+        figures,
+        by_owner,
+        tasks: usize::try_from(sizes.get::<_, i64>(0)).unwrap_or(0),
+        workstations: usize::try_from(sizes.get::<_, i64>(1)).unwrap_or(0),
+        open_conflicts,
+        calendar: note,
+    })
+}
+
+/// Open conflicts about a task the reader may see.
+async fn open_conflicts(tx: &deadpool_postgres::Transaction<'_>) -> Result<usize, OfficeError> {
+    let open: i64 = tx
+        .query_one(
+            "SELECT count(*) FROM conflicts c WHERE c.resolved_at IS NULL AND EXISTS \
+             (SELECT 1 FROM office_task_view t WHERE t.object_key = c.object_key)",
+            &[],
+        )
+        .await?
+        .get(0);
+    Ok(usize::try_from(open).unwrap_or(0))
+}
+
+/// The whole office's dashboard computed the slow way, from every task's state (what the counts
+/// replaced): `ekn-office dashboard --check` compares the two, and the tests do on random histories.
+pub async fn recount_from_tasks(
+    client: &mut deadpool_postgres::Client,
+    today: NaiveDate,
+) -> Result<OfficeDashboard, OfficeError> {
+    let tx = scoped(client, &Scope::office()).await?;
     let rows = tx
         .query(
             "SELECT t.state, t.effective_due, coalesce(a_p.name, o.name), t.ws \
@@ -84,15 +174,9 @@ async fn compute(
             &[],
         )
         .await?;
-    let open_conflicts: i64 = tx
-        .query_one(
-            "SELECT count(*) FROM conflicts c WHERE c.resolved_at IS NULL AND EXISTS \
-             (SELECT 1 FROM office_task_view t WHERE t.object_key = c.object_key)",
-            &[],
-        )
-        .await?
-        .get(0);
+    let open_conflicts = open_conflicts(&tx).await?;
     tx.commit().await?;
+    let OfficeCalendar { calendar, note } = crate::calendar::in_force(client).await?;
 
     let mut tasks = Vec::with_capacity(rows.len());
     let mut owners: BTreeMap<String, Vec<Task>> = BTreeMap::new();
@@ -105,7 +189,6 @@ async fn compute(
         workstations.insert(row.get::<_, String>(3));
         tasks.push(task);
     }
-    let calendar = Calendar::builtin();
     let count = tasks.len();
     let figures = dashboard(&TaskGraph::build(tasks, &[]), &calendar, today);
     let by_owner = owners
@@ -117,9 +200,35 @@ async fn compute(
         by_owner,
         tasks: count,
         workstations: workstations.len(),
-        open_conflicts: open_conflicts as usize,
-        calendar: CALENDAR_NOTE.into(),
+        open_conflicts,
+        calendar: note,
     })
+}
+
+/// Where the kept counts and a recount from the tasks differ (none: they agree).
+pub fn differences(kept: &OfficeDashboard, recounted: &OfficeDashboard) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut compare = |what: &str, a: String, b: String| {
+        if a != b {
+            found.push(format!("{what}: kept {a}, recounted {b}"));
+        }
+    };
+    compare("tasks", kept.tasks.to_string(), recounted.tasks.to_string());
+    compare("workstations", kept.workstations.to_string(), recounted.workstations.to_string());
+    compare("totals", format!("{:?}", kept.figures.totals), format!("{:?}", recounted.figures.totals));
+    for (name, a, b) in [
+        ("by_assignee", format!("{:?}", kept.figures.by_assignee), format!("{:?}", recounted.figures.by_assignee)),
+        ("by_unit", format!("{:?}", kept.figures.by_unit), format!("{:?}", recounted.figures.by_unit)),
+        (
+            "overdue_matrix",
+            format!("{:?}", kept.figures.overdue_matrix),
+            format!("{:?}", recounted.figures.overdue_matrix),
+        ),
+        ("by_owner", format!("{:?}", kept.by_owner), format!("{:?}", recounted.by_owner)),
+    ] {
+        compare(name, a, b);
+    }
+    found
 }
 
 /// The graph's task for a state a workstation pushed; `effective_due` is the date in force.

@@ -18,7 +18,7 @@ use crate::error::OfficeError;
 pub const APP_ROLE: &str = "ekn_office_app";
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 8] = [
+const MIGRATIONS: [(i32, &str); 11] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -27,6 +27,9 @@ const MIGRATIONS: [(i32, &str); 8] = [
     (6, include_str!("../migrations/0006_deployed_roles.sql")),
     (7, include_str!("../migrations/0007_placement.sql")),
     (8, include_str!("../migrations/0008_retention.sql")),
+    (9, include_str!("../migrations/0009_dashboard_aggregates.sql")),
+    (10, include_str!("../migrations/0010_office_journal.sql")),
+    (11, include_str!("../migrations/0011_office_calendar.sql")),
 ];
 
 /// The newest migration this server knows.

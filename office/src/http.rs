@@ -104,6 +104,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
+        .route("/v1/people", get(people_to_assign))
+        .route("/v1/calendar", post(calendar_document))
         .route("/v1/retention/{act}", get(retention_reach))
         .layer(axum::middleware::from_fn_with_state(state.clone(), sign_answer))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
@@ -610,6 +612,25 @@ async fn assign(State(state): State<AppState>, authed: Authed) -> Result<Json<of
     let request: office::Assignment = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(office::assign(&mut client, &authed.caller, &request).await?))
+}
+
+/// A year's calendar document from the workstation that imported it.
+async fn calendar_document(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Json<crate::calendar::CalendarReceipt>, OfficeError> {
+    let sent: crate::calendar::CalendarDocument = json(&authed.body)?;
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::calendar::receive(&mut client, &authed.caller, &sent).await?))
+}
+
+/// Whom a supervisor may give work to, with each one's open tasks.
+async fn people_to_assign(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Json<Vec<ekn::domain::sync::Colleague>>, OfficeError> {
+    let mut client = state.pool.get().await?;
+    Ok(Json(office::assignable(&mut client, &authed.caller).await?))
 }
 
 /// How far one of this workstation's destruction acts has reached.

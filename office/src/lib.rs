@@ -10,6 +10,8 @@
 //! - `retention`: destruction acts carried out on the office's copy and every replica.
 //! - `throttle`: how often logins may fail, per name, per address and overall.
 //! - `office`: cards, tasks and assignments as people ask for them.
+//! - `calendar`: the working-day calendar the office counts with (the newest any workstation imported).
+//! - `journal`: the office's own hash-chained journal of assignments and resolutions.
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
@@ -17,6 +19,7 @@
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
 pub mod access;
+pub mod calendar;
 pub mod conflicts;
 pub mod connectors;
 pub mod dashboard;
@@ -24,6 +27,7 @@ pub mod db;
 pub mod effect;
 pub mod error;
 pub mod http;
+pub mod journal;
 pub mod keys;
 pub mod office;
 pub mod people;

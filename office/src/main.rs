@@ -11,7 +11,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
-use ekn_office::{dashboard, db, effect, http, retention, workstations, OfficeError};
+use ekn_office::{dashboard, db, effect, http, journal, retention, workstations, OfficeError};
 
 #[derive(Parser)]
 #[command(name = "ekn-office", version, about = "ЭКН office server: sync, people and roles, conflicts, the access log")]
@@ -87,6 +87,10 @@ enum Command {
         as_person: Option<String>,
         #[arg(long)]
         json: bool,
+        /// Recount the whole office's figures from every task's state and compare them with the
+        /// counts the office keeps; exits non-zero, naming each figure, if they differ.
+        #[arg(long, conflicts_with = "as_person")]
+        check: bool,
     },
     /// The recorded outcomes of every workstation's acts of response (the KPIs of `ekn effect`,
     /// by the same code): answered in time, satisfied, protests upheld, days to an answer, quality
@@ -122,6 +126,19 @@ enum Command {
     Connector {
         #[command(subcommand)]
         action: ConnectorAction,
+    },
+    /// The office's own journal: assignments (a supervisor's, the routing rule's), conflicts
+    /// resolved, assignments withdrawn — who decided, when, about which task, and why.
+    Journal {
+        /// Only the entries about one task (its key, as `conflicts` and `/v1/tasks` give it).
+        #[arg(long, value_name = "KEY")]
+        object: Option<String>,
+        /// Re-walk the whole chain instead and say whether it holds (exits non-zero, naming the
+        /// first entry that does not).
+        #[arg(long)]
+        verify: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Who looked at whom; the reading is logged under the person named by --as.
     AccessLog {
@@ -657,7 +674,28 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 }
             }
         }
-        Command::Dashboard { today, as_person, json } => {
+        Command::Dashboard { today, as_person: _, json, check: true } => {
+            let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let kept = dashboard::whole_office(&mut client, today).await?;
+            let recounted = dashboard::recount_from_tasks(&mut client, today).await?;
+            let differences = dashboard::differences(&kept, &recounted);
+            if json {
+                print_json(&serde_json::json!({ "tasks": kept.tasks, "differences": differences }));
+            } else if differences.is_empty() {
+                println!("the kept counts agree with a recount of {} tasks", kept.tasks);
+            }
+            if !differences.is_empty() {
+                for d in &differences {
+                    eprintln!("dashboard: {d}");
+                }
+                return Err(OfficeError::Config(format!(
+                    "the dashboard's kept counts differ from a recount of the tasks in {} figure(s)",
+                    differences.len()
+                )));
+            }
+        }
+        Command::Dashboard { today, as_person, json, check: false } => {
             let today = today.unwrap_or_else(dashboard::kazakhstan_today);
             let mut client = pool.get().await?;
             let board = match as_person {
@@ -721,6 +759,37 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                             println!("  CA sha256 {f}");
                         }
                     }
+                }
+            }
+        }
+        Command::Journal { object, verify, json } => {
+            let mut client = pool.get().await?;
+            if verify {
+                match journal::verify_chain(&mut client).await? {
+                    Ok(entries) => {
+                        println!("the office's journal holds: {entries} entr(ies), each hashed and in order")
+                    }
+                    Err(problem) => return Err(OfficeError::Config(problem)),
+                }
+                return Ok(());
+            }
+            let scope = db::Scope { admin: true, ..db::Scope::office() };
+            let entries = journal::read(&mut client, &scope, object.as_deref()).await?;
+            if json {
+                print_json(&entries);
+            } else if entries.is_empty() {
+                println!("no entries");
+            } else {
+                for e in entries {
+                    println!(
+                        "{:>6}  {}  {:<22} {:<20} {:<28} {}",
+                        e.seq,
+                        e.at.format("%Y-%m-%d %H:%M:%S"),
+                        e.kind,
+                        e.person.as_deref().unwrap_or("(the office's rule)"),
+                        e.object_key,
+                        e.detail
+                    );
                 }
             }
         }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use ekn::domain::journal::StoredEntry;
-use ekn::domain::sync::{in_scope, TaskState};
+use ekn::domain::sync::{in_scope, scopes_meet, Colleague, TaskState};
 use serde::{Deserialize, Serialize};
 
 use crate::access::log_now;
@@ -155,6 +155,39 @@ pub async fn tasks(
     rows.iter().map(task_from_row).collect()
 }
 
+/// `GET /v1/people`: whom a supervisor may give work to — the prosecutors and supervisors not
+/// blocked whose districts meet the supervisor's, each with the open tasks they hold in the
+/// supervisor's districts (from the dashboard's counts: held by them and not handed to another, or
+/// handed to them), by name.
+pub async fn assignable(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+) -> Result<Vec<Colleague>, OfficeError> {
+    caller.require(&[Role::Supervisor], "list whom to assign work to")?;
+    let tx = scoped(client, &caller.scope()).await?;
+    let rows = tx
+        .query(
+            "SELECT p.name, p.role, p.districts, p.units, \
+               coalesce((SELECT sum(c.n) FROM dashboard_counts c \
+                 WHERE c.status = 'open' AND coalesce(c.assigned_id, c.owner_id) = p.id), 0)::bigint \
+             FROM people p WHERE p.blocked_at IS NULL AND p.role IN ('prosecutor', 'supervisor') ORDER BY p.name",
+            &[],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(rows
+        .iter()
+        .map(|row| Colleague {
+            name: row.get(0),
+            role: row.get(1),
+            districts: row.get(2),
+            units: row.get(3),
+            open_tasks: u64::try_from(row.get::<_, i64>(4)).unwrap_or(0),
+        })
+        .filter(|c| scopes_meet(&c.districts, &caller.person.districts))
+        .collect())
+}
+
 /// A supervisor hands a task to a person, with a reason.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Assignment {
@@ -202,6 +235,15 @@ pub async fn assign(
         &[&assignment.object_key, &person.id, &caller.person.id, &assignment.reason.trim(), &global, &task.district],
     )
     .await?;
+    let decision = crate::journal::Decision {
+        person: Some((caller.person.id, &caller.person.name)),
+        kind: "assigned",
+        object_key: &assignment.object_key,
+        district: task.district.as_deref(),
+        global_seq: global,
+        detail: serde_json::json!({ "assigned_to": person.name, "reason": assignment.reason.trim() }),
+    };
+    crate::journal::append(&tx, decision).await?;
     let row = tx.query_one(&format!("{TASK_QUERY} WHERE t.object_key = $1"), &[&assignment.object_key]).await?;
     let task = task_from_row(&row)?;
     tx.commit().await?;

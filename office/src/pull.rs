@@ -153,6 +153,8 @@ pub async fn pull(
     let network = crate::settings::network(&tx).await?;
     // The office connectors' newest published runs (a line each).
     let connector_runs = crate::connectors::offered(&tx).await?;
+    // The calendar documents the office holds, by digest: the workstation sends those it lacks.
+    let calendars_held = Some(crate::calendar::held(&tx).await?);
     // Asking from `since` says every page up to it is stored: what a destruction act has reached.
     tx.execute(
         "UPDATE workstations SET last_pull_at = now(), pulled_through = greatest(pulled_through, $2) WHERE id = $1",
@@ -171,6 +173,7 @@ pub async fn pull(
         connector_runs,
         redactions,
         retractions,
+        calendars_held,
     })
 }
 

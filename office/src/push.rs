@@ -715,6 +715,7 @@ async fn rewind(
     )
     .await?;
     let mut tasks = Vec::new();
+    let mut withdrawn_assignments = Vec::new();
     for key in &touched {
         let standing = tx
             .query_opt(
@@ -746,7 +747,12 @@ async fn rewind(
                 tx.execute("DELETE FROM office_tasks WHERE object_key = $1 AND ws = $2", &[key, &ws]).await?;
                 if key.starts_with(&format!("task:{ws}/")) {
                     // The task was made by the superseded stream: its number will name another task.
-                    tx.execute("DELETE FROM assignments WHERE object_key = $1", &[key]).await?;
+                    let withdrawn = tx
+                        .query_opt("DELETE FROM assignments WHERE object_key = $1 RETURNING person_id", &[key])
+                        .await?;
+                    if let Some(row) = withdrawn {
+                        withdrawn_assignments.push((key.clone(), district.clone(), row.get::<_, i64>(0)));
+                    }
                 }
             }
         }
@@ -764,6 +770,22 @@ async fn rewind(
         &[&global, &ws, &stream.epoch, &seq, &serde_json::Value::Array(tasks)],
     )
     .await?;
+    // The office's journal says which assignments went with the superseded stream, and why.
+    for (key, district, person_id) in &withdrawn_assignments {
+        let detail = serde_json::json!({
+            "assigned_to": person_id,
+            "reason": format!("the task was made by a stream of workstation {ws} that a re-admitted database superseded from entry {seq}"),
+        });
+        let decision = crate::journal::Decision {
+            person: None,
+            kind: "assignment_withdrawn",
+            object_key: key,
+            district: district.as_deref(),
+            global_seq: global,
+            detail,
+        };
+        crate::journal::append(tx, decision).await?;
+    }
     let rows = tx
         .query(
             "SELECT hash FROM events WHERE ws = $1 AND seq < $2 AND superseded_by IS NULL ORDER BY seq",

@@ -108,6 +108,15 @@ pub async fn route(client: &mut deadpool_postgres::Client, keys: &[String]) -> R
             )
             .await?;
         if inserted == 1 {
+            let decision = crate::journal::Decision {
+                person: None,
+                kind: "assigned_by_rule",
+                object_key: &key,
+                district: district.as_deref(),
+                global_seq: global,
+                detail: serde_json::json!({ "assigned_to": name, "rule": rule, "reason": reason }),
+            };
+            crate::journal::append(&tx, decision).await?;
             // The next task of this push counts the one just given.
             chosen.open += 1;
             routed.push(Routed { object_key: key, person: name, reason });

@@ -801,6 +801,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert!(dates.contains(&Some(near)) && dates.contains(&Some(far)), "{dates:?}");
     assert!(listed[0].entries.iter().all(|e| e.author == "Асель Нурланова"));
     assert_eq!(listed[0].due_in_force, Some(near));
+    // The dashboard's kept counts hold the date in force, as a recount from the tasks does.
+    counts_agree(&office, today);
     let theirs = wsup.session().desk(today, None).unwrap();
     let shown =
         rows(&theirs).into_iter().find(|v| v.conflict.is_some()).expect("the colleague's task with its conflict");
@@ -840,6 +842,20 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(resolved.resolved_by.as_deref(), Some("Supervisor Saule"));
     assert_eq!(resolved.due_in_force, Some(far));
     assert_eq!(in_force(&office), (far.to_string(), false));
+    // The resolution is an entry of the office's own journal, the chain holding.
+    let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--json"], &[]);
+    assert!(ok, "{err}");
+    let entries: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let resolution = entries.as_array().unwrap().iter().find(|e| e["kind"] == "conflict_resolved").expect("{out}");
+    assert_eq!(resolution["person"], "Supervisor Saule");
+    let detail: serde_json::Value = serde_json::from_str(resolution["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (detail["chosen"].as_i64(), detail["due_in_force"].as_str()),
+        (Some(chosen), Some(far.to_string().as_str()))
+    );
+    assert_eq!(detail["reason"], "the documents arrived; the longer period is lawful");
+    let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
+    assert!(ok, "{out}{err}");
     let (ok, out, _) = office_cli(&office.pg_url, &["conflicts", "--json"], &[]);
     assert!(ok && out.contains("the longer period is lawful"), "{out}");
 
@@ -862,6 +878,17 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
     let pushed = laptop.session().sync().unwrap();
     assert!(pushed.conflicts.is_empty(), "it saw the decision, so it opens no conflict: {pushed:?}");
+    counts_agree(&office, today);
+}
+
+/// `ekn-office dashboard --check`: the counts the office keeps equal a recount from every task.
+fn counts_agree(office: &Office, today: NaiveDate) {
+    let (ok, out, err) =
+        office_cli(&office.pg_url, &["dashboard", "--check", "--today", &today.to_string(), "--json"], &[]);
+    assert!(ok, "{err}{out}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["differences"], serde_json::json!([]), "{report}");
+    assert!(report["tasks"].as_u64().unwrap() > 0, "{report}");
 }
 
 #[test]
@@ -883,6 +910,15 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     wsup.session().sync().unwrap();
     let desk = wsup.session().desk(today, None).unwrap();
     let theirs = desk.overdue.iter().find(|v| v.owner.as_deref() == Some("Асель Нурланова")).unwrap().task.id;
+    // The office offers whom to give it to: its people whose districts meet the supervisor's, with
+    // the open tasks each holds there (an analyst or another region's prosecutor: not offered).
+    office.add_user("Analyst Dana", "analyst", "1920");
+    office.add_user("Marat Elsewhere", "prosecutor", "7510");
+    let offered = wsup.session().office_people().unwrap();
+    let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
+    assert_eq!(load, [("Bekzat Omarov", 0), ("Supervisor Saule", 0), ("Асель Нурланова", 1)], "{offered:?}");
+    let refused = wa.session().office_people().unwrap_err();
+    assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let empty = wsup.session().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
     assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
     let assigned = wsup.session().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
@@ -920,6 +956,38 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(task["assigned_to"], "Bekzat Omarov");
     let (_, board) = office.get(&token, "/v1/dashboard?today=2026-11-23");
     assert_eq!(board["by_owner"]["Bekzat Omarov"]["overdue"], 1, "{board:#}");
+    let offered = wsup.session().office_people().unwrap();
+    let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
+    assert_eq!(load, [("Bekzat Omarov", 1), ("Supervisor Saule", 0), ("Асель Нурланова", 0)], "{offered:?}");
+
+    // The assignment is an entry of the office's own journal: who, to whom, why, its place in the
+    // office's order; the chain holds, and an entry changed behind the office's back is named.
+    let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--json"], &[]);
+    assert!(ok, "{err}");
+    let entries: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let entry = &entries.as_array().unwrap()[0];
+    assert_eq!((entry["kind"].as_str(), entry["person"].as_str()), (Some("assigned"), Some("Supervisor Saule")));
+    assert_eq!(entry["object_key"], task["object_key"]);
+    let detail: serde_json::Value = serde_json::from_str(entry["detail"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        detail,
+        serde_json::json!({"assigned_to": "Bekzat Omarov", "reason": "Асель is on leave until December"})
+    );
+    let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
+    assert!(ok && out.contains("holds: 1 entr"), "{out}{err}");
+    // The server's role can neither change nor remove an entry.
+    for sql in ["UPDATE office_journal SET detail = '{}'", "DELETE FROM office_journal"] {
+        let refused = office.pg.psql_as("ekn_office_app", "ekn", sql).unwrap_err();
+        assert!(refused.contains("permission denied"), "{sql}: {refused}");
+    }
+    office.pg.psql(
+        "ekn",
+        "ALTER TABLE office_journal DISABLE TRIGGER office_journal_append_only; \
+         UPDATE office_journal SET detail = replace(detail, 'Bekzat Omarov', 'Асель Нурланова'); \
+         ALTER TABLE office_journal ENABLE TRIGGER office_journal_append_only;",
+    );
+    let (ok, _, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
+    assert!(!ok && err.contains("office journal entry 1 does not hash"), "{err}");
 }
 
 #[test]
@@ -970,6 +1038,13 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     assert_eq!(count("Dana Seitkali") + count("Асель Нурланова"), sla);
     assert!((count("Dana Seitkali") - count("Асель Нурланова")).abs() <= 1, "{rows:?}");
     assert!(rows.iter().all(|r| r.contains(version.as_str()) && r.contains("district 1920")), "{rows:?}");
+    // Each is an entry of the office's journal, by the office's rule (no person), with its reason.
+    let by_rule = office.pg.psql(
+        "ekn",
+        "SELECT count(*) FROM office_journal WHERE kind = 'assigned_by_rule' AND person IS NULL \
+         AND detail::jsonb->>'rule' LIKE 'routing-%' AND detail::jsonb->>'reason' LIKE '%district 1920%'",
+    );
+    assert_eq!(by_rule, sla.to_string());
 
     // Dana's workstation pulls hers onto her desk, held by the clerk, given by the rule.
     let dana = Workstation::new(&csv);

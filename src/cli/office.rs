@@ -1,4 +1,4 @@
-//! `ekn office join|status|conflicts|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
@@ -39,6 +39,12 @@ pub enum OfficeAction {
     /// A supervisor's conflicts in their districts, as the office holds them now: each entry
     /// with its author and the date it set, the date in force, and how it was resolved.
     Conflicts {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whom a supervisor may give work to (`ekn task assign ID --to NAME`): the office's
+    /// prosecutors and supervisors whose districts meet theirs, with the open tasks each holds.
+    People {
         #[arg(long)]
         json: bool,
     },
@@ -83,6 +89,13 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
                 return "no conflicts in your districts".into();
             }
             list.iter().map(render_conflict).collect::<Vec<_>>().join("\n")
+        }),
+        OfficeAction::People { json } => super::print(json, &session.office_people()?, |people| {
+            people
+                .iter()
+                .map(|c| format!("{} ({}; {}): {} open", c.name, c.role, c.districts.join(","), c.open_tasks))
+                .collect::<Vec<_>>()
+                .join("\n")
         }),
         OfficeAction::Resolve { id, keep, reason, json } => {
             let notice = session.office_resolve(&ResolveParams { id, keep, reason })?;

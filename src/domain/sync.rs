@@ -260,6 +260,11 @@ pub struct PullReply {
     /// Restored databases' superseded streams in this stretch, undone on the replica.
     #[serde(default)]
     pub retractions: Vec<RetractionNotice>,
+    /// The SHA-256 of every calendar year document the office holds (`None`: an office that
+    /// takes none): the workstation sends each imported year the office lacks (`POST /v1/calendar`),
+    /// so the office counts working days with the newest calendar any workstation imported.
+    #[serde(default)]
+    pub calendars_held: Option<Vec<String>>,
 }
 
 /// A run of an office connector, published: every page of it fetched and staged at the office,
@@ -304,6 +309,19 @@ pub struct AssignmentNotice {
     pub assigned_by: String,
     pub reason: String,
     pub at: String,
+}
+
+/// A person a supervisor may give work to, as the office offers them (`GET /v1/people`): the
+/// office's prosecutors and supervisors, not blocked, whose districts meet the supervisor's, with
+/// the open tasks they hold now in the supervisor's districts (so the load is seen before choosing).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Colleague {
+    pub name: String,
+    /// `prosecutor` or `supervisor`.
+    pub role: String,
+    pub districts: Vec<String>,
+    pub units: Vec<String>,
+    pub open_tasks: u64,
 }
 
 /// Two or more writes on one object that did not see each other, as a supervisor reads it and a
@@ -541,6 +559,18 @@ pub fn conflicting_kinds(a: &str, b: &str) -> bool {
         || (APPEAL_DECISION_KINDS.contains(&a) && APPEAL_DECISION_KINDS.contains(&b))
 }
 
+/// Whether two scopes of KATO prefixes share a district: one prefix holds the other (`19` and
+/// `1920`), or either is `*`.
+pub fn scopes_meet(a: &[String], b: &[String]) -> bool {
+    a.iter().any(|p| {
+        b.iter().any(|q| {
+            p == "*"
+                || q == "*"
+                || (!p.is_empty() && !q.is_empty() && (p.starts_with(q.as_str()) || q.starts_with(p.as_str())))
+        })
+    })
+}
+
 /// A KATO district code is in a scope of prefixes (`1910` holds `191010000`); `*` holds all.
 pub fn in_scope(district: &str, prefixes: &[String]) -> bool {
     prefixes.iter().any(|p| p == "*" || (!p.is_empty() && district.starts_with(p.as_str())))
@@ -549,6 +579,17 @@ pub fn in_scope(district: &str, prefixes: &[String]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scopes_meet_when_one_prefix_holds_the_other() {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert!(scopes_meet(&s(&["19"]), &s(&["1920", "5530"])));
+        assert!(scopes_meet(&s(&["5530"]), &s(&["1920", "55"])));
+        assert!(scopes_meet(&s(&["*"]), &s(&["75"])));
+        assert!(!scopes_meet(&s(&["1920"]), &s(&["1910", "5530"])));
+        assert!(!scopes_meet(&s(&[""]), &s(&["1920"])));
+        assert!(!scopes_meet(&s(&[]), &s(&["1920"])));
+    }
 
     #[test]
     fn a_signed_request_verifies_and_any_change_breaks_it() {

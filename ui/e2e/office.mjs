@@ -216,6 +216,15 @@ export async function officeJourney(log = console.log) {
       );
       check(Number(id) < 0, `a colleague's task has a negative number here (${id})`);
       await d.click(`[data-task="${id}"] [data-assign]`);
+      // The office offers whom to assign, with each one's open tasks (a datalist: present, not shown).
+      const offered = `document.querySelector('[data-task="${id}"] [data-assign-people] option[value="Bekzat Omarov"]')?.label ?? ''`;
+      const offeredUntil = Date.now() + 15000;
+      let offer = '';
+      while (!offer && Date.now() < offeredUntil) {
+        await new Promise((r) => setTimeout(r, 200));
+        offer = await d.eval(offered);
+      }
+      check(/Bekzat Omarov — .*\d/.test(offer), `the office offers Bekzat with his open tasks ("${offer}")`);
       await d.type(`[data-task="${id}"] [data-assign-person]`, 'Bekzat Omarov');
       await d.type(`[data-task="${id}"] [data-assign-reason]`, 'Асель в отпуске до декабря');
       await d.click(`[data-task="${id}"] [data-assign-do]`);

@@ -10,7 +10,9 @@
 //!   not replayable, logins that cannot take the office down.
 //! - `revocation`: a stolen or restored machine.
 //! - `bulk`: a push stored in set-based statements keeps the entry-by-entry guarantees (issue 41).
+//! - `aggregates`: the dashboard read from kept counts equals the workstations' figures (issue 41).
 
+mod aggregates;
 mod bulk;
 mod placement;
 mod retention;

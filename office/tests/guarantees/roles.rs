@@ -70,9 +70,17 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
     s.card(&bin).unwrap();
     s.sync().unwrap();
     let app = |sql: &str| office.pg.psql_as("ekn_office_app", "ekn", sql);
-    for table in
-        ["events", "event_personal", "office_tasks", "object_districts", "access_log", "assignments", "conflicts"]
-    {
+    for table in [
+        "events",
+        "event_personal",
+        "office_tasks",
+        "object_districts",
+        "access_log",
+        "assignments",
+        "conflicts",
+        "dashboard_counts",
+        "dashboard_tasks",
+    ] {
         let all: i64 = office.pg.psql("ekn", &format!("SELECT count(*) FROM {table}")).parse().unwrap();
         let seen = app(&format!("SELECT count(*) FROM {table}")).unwrap();
         assert_eq!(seen, "0", "{table}: the server's role read rows without any scope set ({all} exist)");

@@ -1,8 +1,8 @@
 //! The workstation in an office: joining (a person logs in once; the workstation is enrolled
 //! with the key that signs its journal, and from then on the journal's author is that person),
 //! syncing (push the journal's entries not yet pushed, pull colleagues' entries in scope, carry
-//! out the destruction acts the office hands on, send the reads queued for the office's access
-//! log), and the link's status. Offline is normal: nothing is marked sent before the office said
+//! out the destruction acts the office hands on, send the calendar years imported here and the
+//! reads queued for the office's access log), and the link's status. Offline is normal: nothing is marked sent before the office said
 //! it took it, and sending again is harmless.
 //!
 //! Joining asks for an encrypted database: a joined workstation holds colleagues' work and the key
@@ -10,6 +10,7 @@
 //! office is trusted as fixed at joining (`OfficeTrust`); a workstation the office revoked, or
 //! whose person it blocked, purges everything it pulled.
 
+mod calendars;
 mod client;
 mod conflicts;
 mod imports;
@@ -22,9 +23,14 @@ use serde::{Deserialize, Serialize};
 use crate::api::session::journal::read_checkpoint;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{Actor, Entry, StoredEntry};
-use crate::domain::sync::{AccessEvent, PullReply, PushReply, PushRequest, SyncEvent, MAX_BATCH, MAX_PULL, PROTOCOL};
+use crate::domain::sync::{
+    AccessEvent, Colleague, PullReply, PushReply, PushRequest, SyncEvent, MAX_BATCH, MAX_PULL, PROTOCOL,
+};
 use crate::store::office::OfficeLink;
 use crate::store::{About, Stamp};
+
+/// More people than any office has: a longer list from an office is refused, not shown.
+const MAX_COLLEAGUES: usize = 20_000;
 
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
@@ -98,6 +104,8 @@ pub struct SyncReport {
     pub placement: Vec<crate::domain::sync::PlacementNote>,
     /// This workstation's destruction acts the office carried out on its copy in this sync.
     pub acts: Vec<String>,
+    /// Calendar years this workstation imported that it sent to the office in this sync.
+    pub calendars_sent: usize,
     pub seconds: f64,
 }
 
@@ -379,6 +387,27 @@ impl Session {
         Ok(Assigned { task_id: id, object_key, assigned_to: person.to_string(), assigned_by: link.person, at })
     }
 
+    /// Whom the supervisor may give work to, as the office offers them: its prosecutors and
+    /// supervisors whose districts meet the supervisor's, each with the open tasks they hold there.
+    pub fn office_people(&mut self) -> Result<Vec<Colleague>, ApiError> {
+        let link = self.linked()?;
+        let client = self.office_client(&link)?;
+        let people: Vec<Colleague> = client.call("GET", "/v1/people", None::<&()>, self.office_auth(&link))?;
+        // The office's answer is checked like any peer's: a name as the office allows one, no more
+        // people than an office has.
+        if people.len() > MAX_COLLEAGUES
+            || people.iter().any(|c| {
+                c.name.trim().is_empty() || c.name.chars().count() > 200 || c.name.chars().any(char::is_control)
+            })
+        {
+            return Err(ApiError::new(
+                ErrorCode::OfficeRefused,
+                "the office's list of people is not one an office sends",
+            ));
+        }
+        Ok(people)
+    }
+
     /// Places one entry in the office: the object it concerns across the office, its district,
     /// what the writer had seen of it, and a task's state.
     fn sync_event(&self, link: &OfficeLink, entry: StoredEntry) -> Result<SyncEvent, ApiError> {
@@ -472,6 +501,7 @@ impl Session {
             office_imports: Vec::new(),
             placement: Vec::new(),
             acts: Vec::new(),
+            calendars_sent: 0,
             seconds: 0.0,
         };
 
@@ -516,7 +546,7 @@ impl Session {
         }
 
         // Pull: the office's order from the cursor, a page at a time, each page kept whole.
-        let connector_runs = loop {
+        let (connector_runs, calendars_held) = loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             if !reply.redactions.is_empty() {
@@ -535,9 +565,13 @@ impl Session {
             }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
-                break reply.connector_runs;
+                break (reply.connector_runs, reply.calendars_held);
             }
         };
+        // The calendar years imported here that the office lacks (their entries were just pushed).
+        if let Some(held) = &calendars_held {
+            report.calendars_sent = self.send_calendars(&client, &auth, held)?;
+        }
         // Every page up to the cursor is stored: the office counts what its acts reached from this.
         if report.pull_cursor > link.pull_cursor {
             let ack = serde_json::json!({ "through": report.pull_cursor });

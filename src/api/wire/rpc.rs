@@ -41,7 +41,7 @@ use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeS
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
-use crate::domain::sync::ConflictNotice;
+use crate::domain::sync::{Colleague, ConflictNotice};
 use crate::domain::tasks::{Dashboard, Slip};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::connectors::RunRow;
@@ -717,6 +717,7 @@ methods! {
     office_join: Session(JoinParams) -> OfficeStatus;
     sync: Session(NoParams) -> SyncReport;
     office_assign: Session(AssignParams) -> Assigned;
+    office_people: Session(NoParams) -> Vec<Colleague>;
     office_conflicts: Session(NoParams) -> Vec<ConflictNotice>;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
@@ -1054,6 +1055,10 @@ mod on_session {
 
     pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
         s.office_assign(p.id, &p.person, &p.reason)
+    }
+
+    pub fn office_people(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Colleague>> {
+        s.office_people()
     }
 
     pub fn connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConnectorView>> {

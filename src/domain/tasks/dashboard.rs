@@ -1,5 +1,10 @@
 //! The supervisor's figures: per assignee, per unit and in total (open, due soon, overdue, done
 //! on time and late, the median lateness), and overdue work by district × category.
+//!
+//! One computation for a workstation's tasks and for the office's aggregates: the office keeps
+//! counts of tasks that look alike to the dashboard (same status, dates, assignee, unit, district,
+//! category) and hands each group with its count to [`dashboard_of_counts`], which adds a group's
+//! contribution as many times as it has tasks — the same figures, without a task in memory.
 
 use std::collections::BTreeMap;
 
@@ -8,7 +13,7 @@ use serde::Serialize;
 
 use super::super::calendar::Calendar;
 use super::super::deadline::working_days_between;
-use super::{signed_working_days, TaskGraph, TaskStatus};
+use super::{signed_working_days, Task, TaskGraph, TaskStatus};
 
 /// Per-person or per-unit deadline figures.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -44,38 +49,56 @@ struct Contribution {
     days_late: Option<i32>,
 }
 
+/// Figures being added up; lateness kept as a histogram (days late → how many tasks), so a group
+/// of a thousand alike tasks is one entry, not a thousand.
 #[derive(Default)]
 struct Accumulator {
     figures: Figures,
-    late: Vec<i32>,
+    late: BTreeMap<i32, usize>,
 }
 
 impl Accumulator {
-    fn add(&mut self, c: &Contribution) {
+    fn add(&mut self, c: &Contribution, n: usize) {
         let f = &mut self.figures;
-        f.open += usize::from(c.open);
-        f.due_within_3_working_days += usize::from(c.due_soon);
-        f.overdue += usize::from(c.overdue);
-        f.done_on_time_last_90_days += usize::from(c.done_on_time);
-        f.done_late_last_90_days += usize::from(c.done_late);
-        self.late.extend(c.days_late);
+        f.open += usize::from(c.open) * n;
+        f.due_within_3_working_days += usize::from(c.due_soon) * n;
+        f.overdue += usize::from(c.overdue) * n;
+        f.done_on_time_last_90_days += usize::from(c.done_on_time) * n;
+        f.done_late_last_90_days += usize::from(c.done_late) * n;
+        if let Some(days) = c.days_late {
+            *self.late.entry(days).or_default() += n;
+        }
     }
 
-    fn finish(mut self) -> Figures {
-        self.late.sort_unstable();
-        self.figures.median_days_late = median(&self.late);
-        self.figures
+    fn finish(self) -> Figures {
+        let mut figures = self.figures;
+        figures.median_days_late = median(&self.late);
+        figures
     }
 }
 
 /// Computes the dashboard over every task of the graph.
 pub fn dashboard(graph: &TaskGraph, calendar: &Calendar, today: NaiveDate) -> Dashboard {
+    dashboard_of_counts(graph.tasks().map(|task| (task, 1)), calendar, today)
+}
+
+/// The dashboard over groups of alike tasks, each `(task, n)` counting as `n` copies of `task`.
+/// Only the fields the figures read matter: status, current due date, date done, assignee, unit,
+/// region code, category (or kind when there is none).
+pub fn dashboard_of_counts<'a>(
+    groups: impl IntoIterator<Item = (&'a Task, usize)>,
+    calendar: &Calendar,
+    today: NaiveDate,
+) -> Dashboard {
     let window_start = today - chrono::Days::new(90);
     let mut totals = Accumulator::default();
     let mut by_assignee: BTreeMap<String, Accumulator> = BTreeMap::new();
     let mut by_unit: BTreeMap<String, Accumulator> = BTreeMap::new();
     let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
-    for task in graph.tasks() {
+    for (task, n) in groups {
+        if n == 0 {
+            continue;
+        }
         let mut c = Contribution::default();
         match task.status {
             TaskStatus::Open => {
@@ -87,7 +110,7 @@ pub fn dashboard(graph: &TaskGraph, calendar: &Calendar, today: NaiveDate) -> Da
                     c.days_late = Some(-days);
                     let district = task.region_code.clone().unwrap_or_else(|| "—".into());
                     let category = task.category.clone().unwrap_or_else(|| task.kind.code().to_string());
-                    *matrix.entry(district).or_default().entry(category).or_default() += 1;
+                    *matrix.entry(district).or_default().entry(category).or_default() += n;
                 }
             }
             TaskStatus::Done => {
@@ -102,9 +125,9 @@ pub fn dashboard(graph: &TaskGraph, calendar: &Calendar, today: NaiveDate) -> Da
             }
             TaskStatus::Cancelled => {}
         }
-        totals.add(&c);
-        by_assignee.entry(task.assignee.clone()).or_default().add(&c);
-        by_unit.entry(task.unit.clone()).or_default().add(&c);
+        totals.add(&c, n);
+        by_assignee.entry(task.assignee.clone()).or_default().add(&c, n);
+        by_unit.entry(task.unit.clone()).or_default().add(&c, n);
     }
     Dashboard {
         today,
@@ -115,11 +138,28 @@ pub fn dashboard(graph: &TaskGraph, calendar: &Calendar, today: NaiveDate) -> Da
     }
 }
 
-fn median(sorted: &[i32]) -> Option<f64> {
-    match sorted.len() {
-        0 => None,
-        n if n % 2 == 1 => Some(f64::from(sorted[n / 2])),
-        n => Some(f64::from(sorted[n / 2 - 1] + sorted[n / 2]) / 2.0),
+/// The median of a histogram (value → how many times it occurs): the middle value of the sorted
+/// list it stands for, or the mean of the two middle ones.
+fn median(histogram: &BTreeMap<i32, usize>) -> Option<f64> {
+    let count: usize = histogram.values().sum();
+    if count == 0 {
+        return None;
+    }
+    // The value at a 0-based position of the sorted list (positions below `count` always have one).
+    let at = |position: usize| {
+        let mut seen = 0;
+        histogram
+            .iter()
+            .find(|(_, &n)| {
+                seen += n;
+                position < seen
+            })
+            .map_or(0, |(&value, _)| value)
+    };
+    if count % 2 == 1 {
+        Some(f64::from(at(count / 2)))
+    } else {
+        Some((f64::from(at(count / 2 - 1)) + f64::from(at(count / 2))) / 2.0)
     }
 }
 
@@ -160,5 +200,36 @@ mod tests {
         assert_eq!(board.totals.median_days_late, Some(4.0));
         assert_eq!(board.overdue_matrix["75"]["экология"], 2);
         assert_eq!(board.by_assignee["Серіков Б."].open, 2);
+    }
+
+    /// A group counted n times gives the figures of n copies of its task, the median included
+    /// (an even count of lateness values averages the two middle ones).
+    #[test]
+    fn counted_groups_equal_their_copies() {
+        let calendar = Calendar::builtin();
+        let today = d("2024-04-22");
+        let mut done_late = task(4, TaskKind::InspectionCheck, "2024-04-10", TaskStatus::Done);
+        done_late.done_on = Some(d("2024-04-12"));
+        let mut cancelled = task(5, TaskKind::FollowUp, "2024-04-01", TaskStatus::Cancelled);
+        cancelled.unit = "другой".into();
+        let groups = [
+            (task(1, TaskKind::IssueResponse, "2024-04-15", TaskStatus::Open), 3),
+            (task(2, TaskKind::FollowUp, "2024-04-24", TaskStatus::Open), 2),
+            (done_late, 1),
+            (cancelled, 4),
+            (task(6, TaskKind::FollowUp, "2024-04-16", TaskStatus::Open), 0),
+        ];
+        let mut copies = Vec::new();
+        for (task, n) in &groups {
+            for copy in 0..*n {
+                copies.push(Task { id: task.id * 100 + copy as i64, ..task.clone() });
+            }
+        }
+        let expected = dashboard(&TaskGraph::build(copies, &[]), &calendar, today);
+        let counted = dashboard_of_counts(groups.iter().map(|(t, n)| (t, *n)), &calendar, today);
+        assert_eq!(counted, expected);
+        assert_eq!((counted.totals.open, counted.totals.overdue), (5, 3));
+        // Late: 5, 5, 5 (open) and 2 (done): the sorted list 2 5 5 5 has the median 5.
+        assert_eq!(counted.totals.median_days_late, Some(5.0));
     }
 }

@@ -29,6 +29,7 @@ import type { CaseScreen } from "./CaseScreen";
 import type { CheckModelParams } from "./CheckModelParams";
 import type { ChecklistMarkRequest } from "./ChecklistMarkRequest";
 import type { ChecklistState } from "./ChecklistState";
+import type { Colleague } from "./Colleague";
 import type { CompleteParams } from "./CompleteParams";
 import type { ConflictNotice } from "./ConflictNotice";
 import type { ConnectorParams } from "./ConnectorParams";
@@ -215,6 +216,7 @@ export type Methods = {
   office_join: { params: JoinParams; result: OfficeStatus };
   sync: { params: NoParams; result: SyncReport };
   office_assign: { params: AssignParams; result: Assigned };
+  office_people: { params: NoParams; result: Array<Colleague> };
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
@@ -315,6 +317,7 @@ export const METHOD_RUNS = {
   office_join: 'session',
   sync: 'session',
   office_assign: 'session',
+  office_people: 'session',
   office_conflicts: 'session',
   connectors: 'session',
   connector_add: 'session',

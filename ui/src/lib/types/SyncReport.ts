@@ -34,4 +34,8 @@ placement: Array<PlacementNote>,
 /**
  * This workstation's destruction acts the office carried out on its copy in this sync.
  */
-acts: Array<string>, seconds: number, };
+acts: Array<string>, 
+/**
+ * Calendar years this workstation imported that it sent to the office in this sync.
+ */
+calendars_sent: number, seconds: number, };

@@ -1,0 +1,219 @@
+//! The office's dashboard is read from counts it keeps as it stores tasks (issue 41, part 2); on
+//! random histories — prosecutors adding tasks, finishing them early or late, extending them,
+//! suspending them, syncing in rounds, a supervisor reassigning colleagues' tasks — the kept counts give exactly
+//! the figures the supervisor's own workstation computes from the tasks it pulled, and exactly what
+//! a recount from every task's state gives (`ekn-office dashboard --check`), on several days; and
+//! the office counts working days with the newest calendar any workstation imported.
+
+use chrono::NaiveDate;
+use ekn::domain::deadline::Suspension;
+
+use crate::support::{bins_of, inspections_in, office_cli, Office, Workstation};
+use crate::{add_task, day};
+
+/// A small deterministic generator (xorshift64*): the same seed, the same history.
+struct Dice(u64);
+
+impl Dice {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) % n
+    }
+
+    fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+
+    fn day_between(&mut self, from: NaiveDate, days: u64) -> NaiveDate {
+        from + chrono::Days::new(self.below(days + 1))
+    }
+}
+
+/// The workstation's figures and the office's, as JSON, keys by keys.
+fn figures_of(board: &serde_json::Value) -> serde_json::Value {
+    serde_json::json!({
+        "totals": board["totals"],
+        "by_assignee": board["by_assignee"],
+        "by_unit": board["by_unit"],
+        "overdue_matrix": board["overdue_matrix"],
+    })
+}
+
+#[test]
+fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
+    let office = Office::start().expect("PostgreSQL for the office's tests");
+    let prosecutors = [("Асель Нурланова", "1920"), ("Bekzat Omarov", "5530"), ("Dina Sadykova", "1920")];
+    for (name, district) in prosecutors {
+        office.add_user(name, "prosecutor", district);
+    }
+    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    let desks: Vec<(Workstation, Vec<String>)> = prosecutors
+        .iter()
+        .map(|(name, district)| {
+            let csv = inspections_in(&[district], 4);
+            let ws = Workstation::new(&csv);
+            ws.join(&office, name, "office PC");
+            (ws, bins_of(&csv).into_iter().map(|(bin, _)| bin).collect())
+        })
+        .collect();
+    let supervisor = Workstation::new(&inspections_in(&["1920"], 1));
+    supervisor.join(&office, "Supervisor Saule", "supervisor's PC");
+    let token = office.login("Supervisor Saule");
+
+    let mut dice = Dice(0x9E37_79B9_7F4A_7C15);
+    let mut open: Vec<Vec<(i64, NaiveDate)>> = vec![Vec::new(); desks.len()];
+    let days = [day("2026-09-15"), day("2026-11-02"), day("2026-12-01"), day("2027-01-20")];
+    let mut reassigned = 0;
+    for round in 0..4 {
+        for (desk, ((ws, bins), tasks)) in desks.iter().zip(open.iter_mut()).enumerate() {
+            for n in 0..1 + dice.below(4) {
+                let on = dice.day_between(day("2026-07-01"), 150);
+                let bin = &bins[dice.below(bins.len() as u64) as usize];
+                let id = add_task(ws, bin, &format!("round {round} desk {desk} task {n}"), on);
+                tasks.push((id, on));
+            }
+            let mut still_open = Vec::new();
+            for (id, on) in tasks.drain(..) {
+                if dice.chance(30) {
+                    // Done some day within 40 days of its start: early, on time or late.
+                    ws.session().complete_task(id, dice.day_between(on, 40)).unwrap();
+                } else {
+                    if dice.chance(15) {
+                        // Suspended for a while: its due date moves on.
+                        let from = dice.day_between(on, 5);
+                        let suspension = Suspension { from, to: dice.day_between(from, 10) };
+                        ws.session().suspend_task(id, suspension, "waiting for an expert").unwrap();
+                    }
+                    still_open.push((id, on));
+                }
+            }
+            *tasks = still_open;
+            // Not every desk syncs every round: the office lags some, then catches up.
+            if dice.chance(75) || round == 3 {
+                ws.session().sync().unwrap();
+            }
+        }
+        // The supervisor hands a colleague's task to another prosecutor now and then.
+        supervisor.session().sync().unwrap();
+        let pulled: Vec<i64> = supervisor
+            .session()
+            .desk(day("2026-12-01"), None)
+            .unwrap()
+            .overdue
+            .iter()
+            .map(|v| v.task.id)
+            .filter(|id| *id < 0)
+            .collect();
+        if !pulled.is_empty() && dice.chance(70) {
+            let id = pulled[dice.below(pulled.len() as u64) as usize];
+            let (to, _) = prosecutors[dice.below(prosecutors.len() as u64) as usize];
+            supervisor.session().office_assign(id, to, "the load is uneven").unwrap();
+            reassigned += 1;
+        }
+        supervisor.session().sync().unwrap();
+
+        for today in days {
+            let own = serde_json::to_value(supervisor.session().dashboard(today).unwrap()).unwrap();
+            let (status, board) = office.get(&token, &format!("/v1/dashboard?today={today}"));
+            assert_eq!(status, 200, "{board}");
+            assert_eq!(figures_of(&board), figures_of(&own), "round {round}, {today}: {board:#}");
+            let (ok, out, err) =
+                office_cli(&office.pg_url, &["dashboard", "--check", "--today", &today.to_string(), "--json"], &[]);
+            assert!(ok, "round {round}, {today}: {err}{out}");
+        }
+    }
+    let (_, board) = office.get(&token, "/v1/dashboard?today=2026-12-01");
+    let totals = &board["totals"];
+    assert!(reassigned > 0, "the history reassigned work");
+    for figure in ["open", "overdue", "done_on_time_last_90_days", "done_late_last_90_days"] {
+        assert!(totals[figure].as_u64().unwrap() > 0, "every figure is exercised: {totals}");
+    }
+    assert!(board["tasks"].as_u64().unwrap() >= 12, "{board}");
+}
+
+/// The office counts working days with the newest calendar any workstation imported: a
+/// workstation's import (a transfer that makes Friday 27 November 2026 a day off) reaches the
+/// office with its next sync, checked against the journal entry of the import, and the office's
+/// figures equal that workstation's own again; a later import elsewhere (the shipped document)
+/// wins; a document no entry names, or one that is not a calendar, is refused.
+#[test]
+fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
+    let office = Office::start().expect("PostgreSQL for the office's tests");
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Supervisor Saule", "supervisor", "1920");
+    let csv = inspections_in(&["1920"], 3);
+    let (asel, saule) = (Workstation::new(&csv), Workstation::new(&inspections_in(&["1920"], 1)));
+    asel.join(&office, "Асель Нурланова", "office PC");
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    let bins = bins_of(&csv);
+    // Overdue by a stretch that holds 27 November, and one due just after it.
+    for (i, start) in ["2026-11-02", "2026-11-06", "2026-11-13", "2026-11-16"].into_iter().enumerate() {
+        add_task(&asel, &bins[i % bins.len()].0, &format!("task {i}"), day(start));
+    }
+    asel.session().sync().unwrap();
+    let today = day("2026-12-01");
+    let token = office.login("Supervisor Saule");
+    let office_figures = || {
+        let (status, board) = office.get(&token, &format!("/v1/dashboard?today={today}"));
+        assert_eq!(status, 200, "{board}");
+        board
+    };
+    let own = || figures_of(&serde_json::to_value(asel.session().dashboard(today).unwrap()).unwrap());
+    let shipped = office_figures();
+    assert_eq!(figures_of(&shipped), own());
+    assert!(shipped["calendar"].as_str().unwrap().starts_with("the calendar shipped with ЭКН"), "{shipped}");
+
+    let mut year: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(SHIPPED_2026).unwrap()).unwrap();
+    year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
+        "working_day": "2026-12-05", "day_off": "2026-11-27", "act": "test: an imagined transfer", "confirmed": true
+    }));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kz-2026.json");
+    std::fs::write(&file, year.to_string()).unwrap();
+    asel.session().import_calendar(&file).unwrap();
+    let report = asel.session().sync().unwrap();
+    assert_eq!(report.calendars_sent, 1, "{report:?}");
+    assert_eq!(asel.session().sync().unwrap().calendars_sent, 0, "sent once");
+    let imported = office_figures();
+    assert_eq!(figures_of(&imported), own(), "{imported:#}");
+    assert_ne!(imported["totals"], shipped["totals"], "the transfer changes the figures");
+    assert!(imported["calendar"].as_str().unwrap().contains("2026 as imported on workstation"), "{imported}");
+    let (ok, out, err) =
+        office_cli(&office.pg_url, &["dashboard", "--check", "--today", &today.to_string(), "--json"], &[]);
+    assert!(ok, "{err}{out}");
+
+    // The supervisor imports the shipped 2026 document later: the newest import is in force.
+    let shipped_file = dir.path().join("kz-2026-shipped.json");
+    std::fs::copy(SHIPPED_2026, &shipped_file).unwrap();
+    saule.session().import_calendar(&shipped_file).unwrap();
+    assert_eq!(saule.session().sync().unwrap().calendars_sent, 1);
+    let newest = office_figures();
+    // Асель's states keep the dates her calendar gave them; the office counts the days late
+    // between them with the shipped calendar again (27 November a working day).
+    assert_ne!(newest["totals"]["median_days_late"], imported["totals"]["median_days_late"], "{newest:#}");
+    assert!(newest["calendar"].as_str().unwrap().contains(&format!("workstation {}", saule_ws(&office))), "{newest}");
+
+    // A document no journal entry of the sender names, or not a calendar at all, is refused.
+    let rogue = crate::support::Rogue::enrol(&office, "Асель Нурланова", 61);
+    let mut other = year.clone();
+    other["note"] = serde_json::json!("never imported anywhere");
+    let body = serde_json::json!({"year": 2026, "document": other.to_string()});
+    let (status, reply, _) = rogue.signed("POST", "/v1/calendar", body.to_string().as_bytes(), None);
+    assert_eq!((status, reply["error"].as_str()), (409, Some("not_journaled")), "{reply}");
+    let body = serde_json::json!({"year": 2026, "document": "{\"year\": 2026}"});
+    let (status, reply, _) = rogue.signed("POST", "/v1/calendar", body.to_string().as_bytes(), None);
+    assert_eq!(status, 400, "{reply}");
+}
+
+/// The 2026 calendar as shipped.
+const SHIPPED_2026: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/calendar/kz-2026.json");
+
+/// The supervisor's workstation's id at the office.
+fn saule_ws(office: &Office) -> String {
+    office.pg.psql(
+        "ekn",
+        "SELECT w.id FROM workstations w JOIN people p ON p.id = w.person_id WHERE p.name = 'Supervisor Saule'",
+    )
+}
