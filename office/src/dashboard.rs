@@ -101,29 +101,16 @@ async fn compute(
 
     let mut groups = Vec::with_capacity(rows.len());
     for row in &rows {
-        let status: String = row.get(0);
-        let task = Task {
-            id: 0,
-            // The figures read the category, and a task without one is counted under its kind:
-            // the counts hold that already, so the kind here is never read.
-            kind: TaskKind::GatherInformation,
-            title: String::new(),
-            subject_bin: None,
-            appeal_no: None,
+        let group = CountedGroup {
+            status: row.get(0),
+            due: row.get(1),
+            done_on: row.get(2),
             assignee: row.get(3),
             unit: row.get(4),
-            region_code: row.get(5),
+            region: row.get(5),
             category: row.get(6),
-            norm_id: None,
-            event_date: today,
-            original_due: row.get::<_, Option<NaiveDate>>(1).unwrap_or(today),
-            current_due: row.get::<_, Option<NaiveDate>>(1).unwrap_or(today),
-            status: TaskStatus::from_code(&status)
-                .ok_or_else(|| OfficeError::Config(format!("a counted task has an unknown status {status:?}")))?,
-            done_on: row.get(2),
-            note: None,
-            risk: None,
         };
+        let task = group.task(today)?;
         let n = usize::try_from(row.get::<_, i64>(7)).unwrap_or(0);
         groups.push((task, n, row.get::<_, String>(8)));
     }
@@ -144,6 +131,46 @@ async fn compute(
         open_conflicts,
         calendar: note,
     })
+}
+
+/// A row of kept counts: what the dashboard reads of the tasks it stands for.
+pub struct CountedGroup {
+    pub status: String,
+    pub due: Option<NaiveDate>,
+    pub done_on: Option<NaiveDate>,
+    pub assignee: String,
+    pub unit: String,
+    pub region: Option<String>,
+    pub category: Option<String>,
+}
+
+impl CountedGroup {
+    /// The task `dashboard_of_counts` counts for this row.
+    pub fn task(self, today: NaiveDate) -> Result<Task, OfficeError> {
+        let status = TaskStatus::from_code(&self.status)
+            .ok_or_else(|| OfficeError::Config(format!("a counted task has an unknown status {:?}", self.status)))?;
+        Ok(Task {
+            id: 0,
+            // The figures read the category, and a task without one is counted under its kind:
+            // the counts hold that already, so the kind here is never read.
+            kind: TaskKind::GatherInformation,
+            title: String::new(),
+            subject_bin: None,
+            appeal_no: None,
+            assignee: self.assignee,
+            unit: self.unit,
+            region_code: self.region,
+            category: self.category,
+            norm_id: None,
+            event_date: today,
+            original_due: self.due.unwrap_or(today),
+            current_due: self.due.unwrap_or(today),
+            status,
+            done_on: self.done_on,
+            note: None,
+            risk: None,
+        })
+    }
 }
 
 /// Open conflicts about a task the reader may see.

@@ -12,6 +12,7 @@
 //! - `office`: cards, tasks and assignments as people ask for them.
 //! - `calendar`: the working-day calendar the office counts with (the newest any workstation imported).
 //! - `journal`: the office's own hash-chained journal of assignments and resolutions.
+//! - `national`: the national read-side (publication on a region; subscriptions, checks, figures).
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
@@ -29,6 +30,7 @@ pub mod error;
 pub mod http;
 pub mod journal;
 pub mod keys;
+pub mod national;
 pub mod office;
 pub mod people;
 pub mod pull;

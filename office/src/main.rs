@@ -8,6 +8,8 @@
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
+mod national_cli;
+
 use clap::{Parser, Subcommand};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
@@ -139,6 +141,12 @@ enum Command {
         verify: bool,
         #[arg(long)]
         json: bool,
+    },
+    /// The national read-side by PostgreSQL's logical replication (docs/NATIONAL.md): `publish` on
+    /// a region, `init`, `status`, `verify`, `resync`, `dashboard` on the national database.
+    National {
+        #[command(subcommand)]
+        action: national_cli::NationalAction,
     },
     /// Who looked at whom; the reading is logged under the person named by --as.
     AccessLog {
@@ -534,6 +542,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             }
         }
         Command::Connector { action } => connector(&pool, action).await?,
+        Command::National { action } => national_cli::run(&pool, action).await?,
         Command::User { action } => {
             let client = pool.get().await?;
             match action {

@@ -11,9 +11,11 @@
 //! - `revocation`: a stolen or restored machine.
 //! - `bulk`: a push stored in set-based statements keeps the entry-by-entry guarantees (issue 41).
 //! - `aggregates`: the dashboard read from kept counts equals the workstations' figures (issue 41).
+//! - `national`: the national read-side by logical replication over three clusters (issue 41).
 
 mod aggregates;
 mod bulk;
+mod national;
 mod placement;
 mod retention;
 mod revocation;

@@ -89,12 +89,27 @@ pub struct TestPg {
     pub dir: PathBuf,
     pub port: u16,
     bin: PathBuf,
+    /// The server's options, to start it again the same way.
+    options: String,
 }
 
 impl TestPg {
     /// Starts a cluster; without PostgreSQL's binaries the test fails saying what to install,
     /// unless `EKN_SKIP_OFFICE=1` asks to skip (then `None`, and the skip is said).
     pub fn start() -> Option<TestPg> {
+        TestPg::start_with("")
+    }
+
+    /// A cluster that can publish by logical replication (a region of the national read-side):
+    /// `wal_level=logical`, and a replication slot's WAL capped as docs/NATIONAL.md says.
+    pub fn start_logical() -> Option<TestPg> {
+        TestPg::start_with(
+            "-c wal_level=logical -c max_wal_senders=10 -c max_replication_slots=10 -c max_slot_wal_keep_size=64MB",
+        )
+    }
+
+    /// A cluster started with these server options besides the tests' own.
+    pub fn start_with(extra: &str) -> Option<TestPg> {
         let Some(bin) = pg_bin() else {
             if std::env::var("EKN_SKIP_OFFICE").as_deref() == Ok("1") {
                 eprintln!("SKIPPED (EKN_SKIP_OFFICE=1): PostgreSQL's server binaries are not installed");
@@ -122,19 +137,11 @@ impl TestPg {
         assert!(out.status.success(), "initdb: {}", String::from_utf8_lossy(&out.stderr));
         let port = free_port();
         let options = format!(
-            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off {extra}",
             dir.display()
         );
-        let out = as_postgres(&bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.join("log"))
-            .args(["-w", "-o", &options, "start"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
-        let pg = TestPg { dir, port, bin };
+        let pg = TestPg { dir, port, bin, options };
+        pg.start_server();
         // docs/OFFICE.md, word for word: the owner, the server's role, the database.
         pg.admin("createuser", &["ekn"]);
         pg.admin("createuser", &["ekn_office_app"]);
@@ -142,9 +149,40 @@ impl TestPg {
         Some(pg)
     }
 
+    fn start_server(&self) {
+        let out = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .arg("-l")
+            .arg(self.dir.join("log"))
+            .args(["-w", "-o", &self.options, "start"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pg_ctl start: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    /// `kill -9` of the postmaster and every one of its children (a machine that lost power),
+    /// then the cluster started again: PostgreSQL recovers from its WAL.
+    pub fn crash_and_restart(&self) {
+        let pid_file = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).unwrap();
+        let pid = pid_file.lines().next().unwrap().trim().to_string();
+        let children = Command::new("pgrep").args(["-P", &pid]).output().unwrap();
+        let mut victims = vec![pid];
+        victims.extend(String::from_utf8_lossy(&children.stdout).lines().map(str::to_string));
+        let ok = Command::new("kill").arg("-9").args(&victims).status().unwrap().success();
+        assert!(ok, "kill -9 {victims:?}");
+        // Gone means gone: no victim left that still holds the shared memory or the socket.
+        let started = Instant::now();
+        while victims.iter().any(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
+            assert!(started.elapsed() < Duration::from_secs(20), "the killed processes did not go: {victims:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        self.start_server();
+    }
+
     /// Runs one of PostgreSQL's client programs as the cluster's superuser (what `sudo -u postgres`
     /// is in the documentation).
-    fn admin(&self, program: &str, args: &[&str]) {
+    pub fn admin(&self, program: &str, args: &[&str]) {
         let out = Command::new(self.bin.join(program))
             .args(["-h"])
             .arg(&self.dir)
@@ -344,7 +382,11 @@ pub fn http() -> reqwest::blocking::Client {
 
 impl Office {
     pub fn start() -> Option<Office> {
-        let pg = TestPg::start()?;
+        Office::start_on(TestPg::start()?)
+    }
+
+    /// An office on a cluster already started (a region that publishes: `TestPg::start_logical`).
+    pub fn start_on(pg: TestPg) -> Option<Office> {
         let pg_url = pg.url_as("ekn", "ekn");
         let app_url = pg.url_as("ekn_office_app", "ekn");
         let key_file = pg.dir.join("office.key");

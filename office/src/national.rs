@@ -1,0 +1,405 @@
+//! The national read-side (docs/NATIONAL.md): regional offices publish de-personalised tables
+//! (migration 0012: the dashboard's counts without people, and each workstation's chain of
+//! hashes); a national PostgreSQL subscribes to every region by PostgreSQL's own logical
+//! replication into tables partitioned by region, re-checks each region's chains, and computes the
+//! national dashboard with the workstations' code. No federation of our own: the database moves
+//! the rows, exactly once and in order, and resumes after an outage from its replication slot.
+//!
+//! - On a region, as its owner: `publish` sets the region's code, fills the published tables and
+//!   lets the national reader (a role with REPLICATION) read them.
+//! - On the national database, as a superuser (PostgreSQL 15 lets only superusers create
+//!   subscriptions): `init` attaches regions, `status` says how far each is, `verify` re-checks
+//!   the chains, `resync` starts a region over (an invalidated slot), `dashboard` the figures.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use ekn::domain::calendar::Calendar;
+use ekn::domain::tasks::{dashboard_of_counts, Figures, Task};
+
+use crate::dashboard::CountedGroup;
+use serde::Serialize;
+
+use crate::error::OfficeError;
+
+/// The national role that reads aggregates only (its members log in; it reads the counts, never
+/// the chains or the regions' connection strings).
+pub const ANALYST_ROLE: &str = "ekn_national_analyst";
+
+/// A region's code: two digits, as KATO numbers regions (`19` Almaty region, `55` Pavlodar).
+pub fn check_region(region: &str) -> Result<(), OfficeError> {
+    if region.len() == 2 && region.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(OfficeError::bad_request(format!("a region is two digits of KATO (19, 55, 75), not {region:?}")))
+    }
+}
+
+/// A PostgreSQL identifier we create or grant to: lower-case letters, digits and `_`, quoted anyway.
+fn check_role(role: &str) -> Result<(), OfficeError> {
+    let ok = !role.is_empty()
+        && role.len() <= 63
+        && role.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+        && role.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(OfficeError::bad_request(format!("a role name of lower-case letters, digits and _, not {role:?}")))
+    }
+}
+
+/// On a region, as its owner: the region's code set, the published tables filled from what the
+/// office holds, and `reader` (the national side's replication role) allowed to read them.
+pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reader: &str) -> Result<u64, OfficeError> {
+    check_region(region)?;
+    check_role(reader)?;
+    let tx = client.transaction().await?;
+    tx.execute("UPDATE office_region SET region = $1 WHERE id = 1", &[&region]).await?;
+    tx.execute("SELECT ekn_national_refill()", &[]).await?;
+    tx.batch_execute(&format!("GRANT SELECT ON national_task_counts, national_chain, office_region TO \"{reader}\""))
+        .await
+        .map_err(|e| {
+            OfficeError::Config(format!(
+                "granting the national reader {reader}: {e} (create it first: docs/NATIONAL.md)"
+            ))
+        })?;
+    let cells: i64 = tx.query_one("SELECT count(*) FROM national_task_counts", &[]).await?.get(0);
+    tx.commit().await?;
+    Ok(cells as u64)
+}
+
+/// The national side's tables: the regions attached, and the published tables partitioned by
+/// region (one partition per region, made when it is attached).
+const NATIONAL_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS national_regions (
+    region       text PRIMARY KEY,
+    conninfo     text NOT NULL,
+    attached_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS national_task_counts (
+    region    text NOT NULL,
+    cell      text NOT NULL,
+    district  text,
+    category  text,
+    status    text NOT NULL,
+    due       date,
+    done_on   date,
+    n         bigint NOT NULL,
+    PRIMARY KEY (region, cell)
+) PARTITION BY LIST (region);
+CREATE TABLE IF NOT EXISTS national_chain (
+    region      text NOT NULL,
+    ws          text NOT NULL,
+    epoch       text NOT NULL,
+    seq         bigint NOT NULL,
+    global_seq  bigint NOT NULL,
+    prev_hash   text NOT NULL,
+    hash        text NOT NULL,
+    PRIMARY KEY (region, ws, epoch, seq)
+) PARTITION BY LIST (region);
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ekn_national_analyst') THEN
+        CREATE ROLE ekn_national_analyst NOLOGIN;
+    END IF;
+END $$;
+REVOKE ALL ON national_regions, national_chain FROM PUBLIC;
+GRANT SELECT ON national_task_counts TO ekn_national_analyst;
+";
+
+fn subscription(region: &str) -> String {
+    format!("ekn_region_{region}")
+}
+
+/// PostgreSQL's own words for an error (the driver's `Display` says only "db error").
+fn db_text(e: &tokio_postgres::Error) -> String {
+    e.as_db_error().map_or_else(|| e.to_string(), |d| format!("{} ({})", d.message(), d.code().code()))
+}
+
+/// Connects to a region with the connection string it was attached with.
+async fn region_client(conninfo: &str) -> Result<tokio_postgres::Client, OfficeError> {
+    let (client, connection) = tokio_postgres::connect(conninfo, tokio_postgres::NoTls)
+        .await
+        .map_err(|e| OfficeError::Config(format!("the region's database: {}", db_text(&e))))?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// Attaches regions (`19=CONNINFO`): each gets its partitions and a subscription to its
+/// `ekn_national` publication, which copies what the region holds and then streams every change.
+pub async fn init(client: &mut deadpool_postgres::Client, regions: &[(String, String)]) -> Result<(), OfficeError> {
+    client.batch_execute(NATIONAL_SCHEMA).await?;
+    for (region, conninfo) in regions {
+        check_region(region)?;
+        // The region must be published under the same code, or its rows would land elsewhere.
+        let remote = region_client(conninfo).await?;
+        let published: Option<String> = remote
+            .query_one("SELECT region FROM office_region WHERE id = 1", &[])
+            .await
+            .map_err(|e| {
+                OfficeError::Config(format!("region {region}: {} (is it an office at migration 12?)", db_text(&e)))
+            })?
+            .get(0);
+        if published.as_deref() != Some(region.as_str()) {
+            return Err(OfficeError::Config(format!(
+                "region {region}'s office publishes as {published:?}: run `ekn-office national publish --region {region}` \
+                 there first"
+            )));
+        }
+        drop(remote);
+        attach(client, region, conninfo).await?;
+    }
+    Ok(())
+}
+
+async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: &str) -> Result<(), OfficeError> {
+    client
+        .batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS national_task_counts_{region} PARTITION OF national_task_counts FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');"
+        ))
+        .await?;
+    client
+        .execute(
+            "INSERT INTO national_regions(region, conninfo) VALUES ($1, $2) \
+             ON CONFLICT (region) DO UPDATE SET conninfo = excluded.conninfo",
+            &[&region, &conninfo],
+        )
+        .await?;
+    let exists = client.query_opt("SELECT 1 FROM pg_subscription WHERE subname = $1", &[&subscription(region)]).await?;
+    if exists.is_none() {
+        // Not in a transaction: creating a subscription creates the region's replication slot.
+        let quoted = conninfo.replace('\'', "''");
+        client
+            .batch_execute(&format!(
+                "CREATE SUBSCRIPTION {} CONNECTION '{quoted}' PUBLICATION ekn_national WITH (copy_data = true)",
+                subscription(region)
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
+/// How far one region is.
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionStatus {
+    pub region: String,
+    /// The subscription exists and is enabled, its tables copied.
+    pub attached: bool,
+    /// Bytes of the region's WAL the national side has not confirmed.
+    pub lag_bytes: Option<i64>,
+    /// The region's slot: `reserved`, `extended`, `unreserved`, or `lost` (invalidated: its WAL
+    /// outgrew `max_slot_wal_keep_size` while the national side was away; `resync` starts over).
+    pub slot: Option<String>,
+    pub caught_up: bool,
+    pub problem: Option<String>,
+}
+
+/// Every attached region's state: attached, copied, the slot's health and the lag.
+pub async fn status(client: &mut deadpool_postgres::Client) -> Result<Vec<RegionStatus>, OfficeError> {
+    client.batch_execute(NATIONAL_SCHEMA).await?;
+    let regions = client.query("SELECT region, conninfo FROM national_regions ORDER BY region", &[]).await?;
+    let mut out = Vec::new();
+    for row in &regions {
+        let (region, conninfo): (String, String) = (row.get(0), row.get(1));
+        let name = subscription(&region);
+        let sub = client
+            .query_opt(
+                "SELECT s.subenabled, \
+                   (SELECT count(*) FROM pg_subscription_rel r WHERE r.srsubid = s.oid AND r.srsubstate <> 'r') \
+                 FROM pg_subscription s WHERE s.subname = $1",
+                &[&name],
+            )
+            .await?;
+        let (enabled, copying) = sub.map_or((false, 1), |r| (r.get::<_, bool>(0), r.get::<_, i64>(1)));
+        let mut status = RegionStatus {
+            region: region.clone(),
+            attached: enabled && copying == 0,
+            lag_bytes: None,
+            slot: None,
+            caught_up: false,
+            problem: None,
+        };
+        match region_client(&conninfo).await {
+            Ok(remote) => {
+                let slot = remote
+                    .query_opt(
+                        "SELECT wal_status, pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint \
+                         FROM pg_replication_slots WHERE slot_name = $1",
+                        &[&name],
+                    )
+                    .await?;
+                match slot {
+                    Some(r) => {
+                        status.slot = r.get(0);
+                        status.lag_bytes = r.get(1);
+                    }
+                    None => status.problem = Some(format!("region {region} has no replication slot {name}")),
+                }
+            }
+            Err(e) => status.problem = Some(e.to_string()),
+        }
+        if status.slot.as_deref() == Some("lost") {
+            status.problem = Some(format!(
+                "region {region}'s slot was invalidated (its WAL outgrew max_slot_wal_keep_size): \
+                 run `ekn-office national resync {region}`"
+            ));
+        }
+        status.caught_up = status.attached && status.problem.is_none() && status.lag_bytes.is_some_and(|l| l <= 0);
+        out.push(status);
+    }
+    Ok(out)
+}
+
+/// Starts a region over: its subscription and slot dropped, its partitions emptied, and a new
+/// subscription copying what the region holds now (after an invalidated slot, or a restore).
+pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Result<(), OfficeError> {
+    check_region(region)?;
+    let conninfo: String = client
+        .query_opt("SELECT conninfo FROM national_regions WHERE region = $1", &[&region])
+        .await?
+        .ok_or_else(|| OfficeError::not_found(format!("region {region} is not attached")))?
+        .get(0);
+    let name = subscription(region);
+    if client.query_opt("SELECT 1 FROM pg_subscription WHERE subname = $1", &[&name]).await?.is_some() {
+        // The slot is dropped on the region by its own connection (it may be lost, or busy).
+        client.batch_execute(&format!("ALTER SUBSCRIPTION {name} DISABLE")).await?;
+        client.batch_execute(&format!("ALTER SUBSCRIPTION {name} SET (slot_name = NONE)")).await?;
+        client.batch_execute(&format!("DROP SUBSCRIPTION {name}")).await?;
+    }
+    let remote = region_client(&conninfo).await?;
+    // A walsender still holding the slot lets go within a moment of the subscription's end.
+    for _ in 0..50 {
+        let active: Option<bool> = remote
+            .query_opt("SELECT active FROM pg_replication_slots WHERE slot_name = $1", &[&name])
+            .await?
+            .map(|r| r.get(0));
+        match active {
+            None => break,
+            Some(false) => {
+                remote.execute("SELECT pg_drop_replication_slot($1)", &[&name]).await?;
+                break;
+            }
+            Some(true) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
+        }
+    }
+    client.batch_execute(&format!("TRUNCATE national_task_counts_{region}, national_chain_{region}")).await?;
+    attach(client, region, &conninfo).await
+}
+
+/// A place where a region's published chain contradicts itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChainProblem {
+    pub region: String,
+    pub ws: String,
+    pub epoch: String,
+    pub seq: i64,
+    pub problem: String,
+}
+
+/// Re-checks every region's published chains: per workstation and stream, entries numbered from
+/// where the stream began without a gap, each naming the hash of the one before it (the first of a
+/// stream the genesis, or the entry before it in an earlier stream that a re-admission superseded).
+pub async fn verify(client: &mut deadpool_postgres::Client) -> Result<(usize, Vec<ChainProblem>), OfficeError> {
+    let rows = client
+        .query(
+            "SELECT region, ws, epoch, seq, prev_hash, hash FROM national_chain ORDER BY region, ws, seq, epoch",
+            &[],
+        )
+        .await?;
+    // Every hash by (region, ws, seq), whichever stream holds it.
+    let mut hashes: BTreeMap<(String, String, i64), Vec<String>> = BTreeMap::new();
+    for r in &rows {
+        hashes.entry((r.get(0), r.get(1), r.get(3))).or_default().push(r.get(5));
+    }
+    let mut problems = Vec::new();
+    let mut last: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for r in &rows {
+        let (region, ws, epoch, seq, prev): (String, String, String, i64, String) =
+            (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4));
+        let stream = (region.clone(), ws.clone(), epoch.clone());
+        let problem = if let Some(before) = last.get(&stream).copied().filter(|b| seq != b + 1) {
+            Some(format!("entry {seq} follows entry {before}: entries are missing"))
+        } else if seq == 1 {
+            (prev != ekn::domain::journal::GENESIS)
+                .then(|| "the first entry does not start from the genesis".to_string())
+        } else {
+            let before = hashes.get(&(region.clone(), ws.clone(), seq - 1));
+            (!before.is_some_and(|h| h.contains(&prev)))
+                .then(|| format!("entry {seq} does not follow entry {}: its previous hash is no entry's", seq - 1))
+        };
+        if let Some(problem) = problem {
+            problems.push(ChainProblem { region, ws, epoch, seq, problem });
+        }
+        last.insert(stream, seq);
+    }
+    Ok((rows.len(), problems))
+}
+
+/// `ekn-office national dashboard --json`: the totals of `ekn-office dashboard --json` over every
+/// region, the overdue matrix by district × category, and each region's own totals.
+#[derive(Debug, Clone, Serialize)]
+pub struct NationalDashboard {
+    pub today: NaiveDate,
+    pub totals: Figures,
+    pub overdue_matrix: BTreeMap<String, BTreeMap<String, usize>>,
+    pub regions: BTreeMap<String, RegionFigures>,
+    pub tasks: u64,
+    pub calendar: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionFigures {
+    pub totals: Figures,
+    pub tasks: u64,
+}
+
+/// The national figures, from the replicated counts, with the workstations' code.
+pub async fn dashboard(
+    client: &mut deadpool_postgres::Client,
+    today: NaiveDate,
+) -> Result<NationalDashboard, OfficeError> {
+    let window_start = today - chrono::Days::new(90);
+    let rows = client
+        .query(
+            "SELECT region, status, due, done_on, district, category, n FROM national_task_counts \
+             WHERE status = 'open' OR (status = 'done' AND done_on BETWEEN $1 AND $2)",
+            &[&window_start, &today],
+        )
+        .await?;
+    let sizes = client.query("SELECT region, sum(n)::bigint FROM national_task_counts GROUP BY region", &[]).await?;
+    let mut groups: Vec<(String, Task, usize)> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        // District and category as the overdue matrix reads them; no person, no unit nationally.
+        let group = CountedGroup {
+            status: row.get(1),
+            due: row.get(2),
+            done_on: row.get(3),
+            assignee: String::new(),
+            unit: String::new(),
+            region: row.get(4),
+            category: row.get(5),
+        };
+        let task = group.task(today)?;
+        groups.push((row.get(0), task, usize::try_from(row.get::<_, i64>(6)).unwrap_or(0)));
+    }
+    let calendar = Calendar::builtin();
+    let board = dashboard_of_counts(groups.iter().map(|(_, t, n)| (t, *n)), &calendar, today);
+    let mut regions: BTreeMap<String, RegionFigures> = BTreeMap::new();
+    for row in &sizes {
+        let region: String = row.get(0);
+        let of_region = groups.iter().filter(|(r, _, _)| *r == region).map(|(_, t, n)| (t, *n));
+        let totals = dashboard_of_counts(of_region, &calendar, today).totals;
+        let tasks = u64::try_from(row.get::<_, Option<i64>>(1).unwrap_or(0)).unwrap_or(0);
+        regions.insert(region, RegionFigures { totals, tasks });
+    }
+    Ok(NationalDashboard {
+        today,
+        totals: board.totals,
+        overdue_matrix: board.overdue_matrix,
+        tasks: regions.values().map(|r| r.tasks).sum(),
+        regions,
+        calendar: "the calendar shipped with ЭКН (2018–2027, statutory rules outside them)".into(),
+    })
+}

@@ -1,0 +1,150 @@
+//! `ekn-office national …`: the national read-side's console (docs/NATIONAL.md). `publish` runs on
+//! a region as its owner; the others on the national database as a superuser.
+
+use clap::Subcommand;
+use ekn_office::{national, OfficeError};
+
+#[derive(Subcommand)]
+pub enum NationalAction {
+    /// On a region, as its owner: publish as region NN (two digits of KATO), fill the published
+    /// tables from what the office holds, and let the national reader role read them.
+    Publish {
+        #[arg(long)]
+        region: String,
+        /// The role the national side replicates as (created with REPLICATION LOGIN by the DBA).
+        #[arg(long, default_value = "ekn_national_reader")]
+        reader: String,
+    },
+    /// On the national database: attach regions, each `NN=CONNINFO` (the region's database as its
+    /// national reader); each gets its partitions and a subscription that copies, then streams.
+    Init {
+        #[arg(long = "region", value_name = "NN=CONNINFO", required = true)]
+        regions: Vec<String>,
+    },
+    /// Each region: attached, copied, its slot's health, the lag in bytes; exits 0 only when every
+    /// region is attached and caught up.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-check every region's published chains; exits non-zero naming the region, workstation
+    /// and entry where one contradicts itself.
+    Verify {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start region NN over: subscription and slot dropped, its rows emptied, copied afresh (an
+    /// invalidated slot, a region restored from a backup).
+    Resync { region: String },
+    /// The national figures: the totals of `ekn-office dashboard`, the overdue matrix, each
+    /// region's totals.
+    Dashboard {
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn print_json<T: serde::Serialize>(value: &T) {
+    println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
+}
+
+pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Result<(), OfficeError> {
+    let mut client = pool.get().await?;
+    match action {
+        NationalAction::Publish { region, reader } => {
+            let cells = national::publish(&mut client, &region, &reader).await?;
+            println!("publishing as region {region}: {cells} count row(s), read by {reader}");
+        }
+        NationalAction::Init { regions } => {
+            let mut parsed = Vec::new();
+            for spec in regions {
+                let (region, conninfo) = spec
+                    .split_once('=')
+                    .ok_or_else(|| OfficeError::bad_request(format!("--region NN=CONNINFO, not {spec:?}")))?;
+                parsed.push((region.to_string(), conninfo.to_string()));
+            }
+            national::init(&mut client, &parsed).await?;
+            println!("attached: {}", parsed.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", "));
+        }
+        NationalAction::Status { json } => {
+            let regions = national::status(&mut client).await?;
+            if json {
+                print_json(&regions);
+            } else {
+                for r in &regions {
+                    println!(
+                        "region {}: {}; slot {}; lag {} byte(s){}",
+                        r.region,
+                        if r.caught_up {
+                            "caught up"
+                        } else if r.attached {
+                            "behind"
+                        } else {
+                            "copying or detached"
+                        },
+                        r.slot.as_deref().unwrap_or("—"),
+                        r.lag_bytes.map_or_else(|| "—".to_string(), |l| l.to_string()),
+                        r.problem.as_deref().map(|p| format!(" — {p}")).unwrap_or_default()
+                    );
+                }
+            }
+            if regions.is_empty() {
+                return Err(OfficeError::Config("no region is attached (ekn-office national init)".into()));
+            }
+            let behind: Vec<&str> = regions.iter().filter(|r| !r.caught_up).map(|r| r.region.as_str()).collect();
+            if !behind.is_empty() {
+                return Err(OfficeError::Config(format!("not caught up: region(s) {}", behind.join(", "))));
+            }
+        }
+        NationalAction::Verify { json } => {
+            let (entries, problems) = national::verify(&mut client).await?;
+            if json {
+                print_json(&serde_json::json!({ "entries": entries, "problems": problems }));
+            } else if problems.is_empty() {
+                println!("every region's published chains hold: {entries} entr(ies)");
+            }
+            if let Some(first) = problems.first() {
+                for p in &problems {
+                    eprintln!(
+                        "region {} workstation {} stream {} entry {}: {}",
+                        p.region, p.ws, p.epoch, p.seq, p.problem
+                    );
+                }
+                return Err(OfficeError::Config(format!(
+                    "{} place(s) where a region's published chain contradicts itself, the first in region {} \
+                     (workstation {}, entry {})",
+                    problems.len(),
+                    first.region,
+                    first.ws,
+                    first.seq
+                )));
+            }
+        }
+        NationalAction::Resync { region } => {
+            national::resync(&mut client, &region).await?;
+            println!("region {region}: copying afresh");
+        }
+        NationalAction::Dashboard { today, json } => {
+            let today = today.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);
+            let board = national::dashboard(&mut client, today).await?;
+            if json {
+                print_json(&board);
+            } else {
+                let t = &board.totals;
+                println!(
+                    "the country, {} task(s): open {}, overdue {}, due within 3 working days {}, done on time {} / late {} (90 days)",
+                    board.tasks, t.open, t.overdue, t.due_within_3_working_days, t.done_on_time_last_90_days, t.done_late_last_90_days
+                );
+                for (region, r) in &board.regions {
+                    println!(
+                        "  region {region}, {} task(s): open {}, overdue {}, due soon {}",
+                        r.tasks, r.totals.open, r.totals.overdue, r.totals.due_within_3_working_days
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}

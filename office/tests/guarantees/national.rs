@@ -1,0 +1,244 @@
+//! The national read-side on PostgreSQL's own logical replication (issue 41, part 3): two regional
+//! offices on clusters of their own publish de-personalised tables, a third cluster subscribes to
+//! both; the national figures equal the sum of the regions' after every change, a kill -9 of the
+//! national cluster mid-stream loses and repeats nothing, a row tampered with in a region is named,
+//! no citizen's identifier or appeal text reaches a byte of the national data directory, an
+//! analyst reads the aggregates and nothing else, and a slot invalidated while the national side was
+//! away is detected and started over by `national resync`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::support::{inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER};
+use crate::{add_task, day};
+
+const FIGURES: [&str; 5] =
+    ["open", "due_within_3_working_days", "overdue", "done_on_time_last_90_days", "done_late_last_90_days"];
+
+fn figures(totals: &serde_json::Value) -> Vec<u64> {
+    FIGURES.iter().map(|f| totals[f].as_u64().unwrap_or_else(|| panic!("{f} in {totals}"))).collect()
+}
+
+fn json_of(url: &str, args: &[&str]) -> serde_json::Value {
+    let (ok, out, err) = office_cli(url, args, &[]);
+    assert!(ok, "{args:?}: {err}{out}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Waits until `national status` says every region is attached and caught up.
+fn caught_up(national: &str) {
+    let started = Instant::now();
+    loop {
+        let (ok, out, err) = office_cli(national, &["national", "status"], &[]);
+        if ok {
+            return;
+        }
+        assert!(started.elapsed() < Duration::from_secs(90), "not caught up after 90 s: {out}{err}");
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+/// What `probe` finds within 30 s (a change is applied on the national side moments after the
+/// region's slot confirms it; `status` says caught up from the slot).
+fn eventually<T>(mut probe: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(found) = probe() {
+            return found;
+        }
+        assert!(started.elapsed() < Duration::from_secs(30), "not within 30 s");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// The national figures equal the two regions' added up, in total and region by region (once the
+/// last change is applied there).
+fn sums_hold(national: &str, regions: &[(&str, &Office)], today: &str) {
+    let started = Instant::now();
+    while let Err(differ) = std::panic::catch_unwind(|| sums_equal(national, regions, today)) {
+        if started.elapsed() > Duration::from_secs(30) {
+            std::panic::resume_unwind(differ);
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
+    let board = json_of(national, &["national", "dashboard", "--today", today, "--json"]);
+    let mut sum = vec![0u64; FIGURES.len()];
+    let mut tasks = 0;
+    for (code, office) in regions {
+        let own = json_of(&office.pg_url, &["dashboard", "--today", today, "--json"]);
+        assert_eq!(figures(&board["regions"][code]["totals"]), figures(&own["totals"]), "region {code}: {board:#}");
+        assert_eq!(board["regions"][code]["tasks"], own["tasks"], "region {code}");
+        for (s, v) in sum.iter_mut().zip(figures(&own["totals"])) {
+            *s += v;
+        }
+        tasks += own["tasks"].as_u64().unwrap();
+    }
+    assert_eq!(figures(&board["totals"]), sum, "{board:#}");
+    assert_eq!(board["tasks"].as_u64(), Some(tasks));
+}
+
+fn region(name: &str, district: &str) -> Office {
+    let office = Office::start_on(TestPg::start_logical().expect("PostgreSQL for the office's tests")).unwrap();
+    office.add_user(name, "prosecutor", district);
+    // The national reader, as the region's DBA makes it (docs/NATIONAL.md).
+    office.pg.psql("ekn", "CREATE ROLE ekn_national_reader WITH LOGIN REPLICATION");
+    office
+}
+
+#[test]
+fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
+    let r19 = region("Асель Нурланова", "1920");
+    let r55 = region("Bekzat Omarov", "5530");
+    // Work before the regions publish, and after: both reach the national side.
+    let csv19 = inspections_in(&["1920"], 3);
+    let ws19 = Workstation::new(&csv19);
+    let appeals = open_appeals_in("1920", 4);
+    ws19.import_appeals(&appeals);
+    ws19.join(&r19, "Асель Нурланова", "office PC");
+    let bin19 = crate::support::bins_of(&csv19)[0].0.clone();
+    for (i, start) in ["2026-09-01", "2026-11-20", "2026-10-01"].into_iter().enumerate() {
+        let id = add_task(&ws19, &bin19, &format!("task {i}"), day(start));
+        if i == 2 {
+            ws19.session().complete_task(id, day("2026-10-20")).unwrap();
+        }
+    }
+    ws19.session().sync().unwrap();
+    for (office, code) in [(&r19, "19"), (&r55, "55")] {
+        let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", code], &[]);
+        assert!(ok, "{err}{out}");
+    }
+    let csv55 = inspections_in(&["5530"], 2);
+    let ws55 = Workstation::new(&csv55);
+    ws55.join(&r55, "Bekzat Omarov", "laptop");
+    let bin55 = crate::support::bins_of(&csv55)[0].0.clone();
+    add_task(&ws55, &bin55, "check the permits", day("2026-10-05"));
+    ws55.session().sync().unwrap();
+
+    // The national cluster attaches both regions, each as its reader.
+    let national_pg = TestPg::start().expect("PostgreSQL for the office's tests");
+    national_pg.admin("createdb", &["national"]);
+    let national = national_pg.url_as(SUPERUSER, "national");
+    let reader = |office: &Office| office.pg.url_as("ekn_national_reader", "ekn");
+    let (ok, out, err) = office_cli(
+        &national,
+        &["national", "init", "--region", &format!("19={}", reader(&r19)), "--region", &format!("55={}", reader(&r55))],
+        &[],
+    );
+    assert!(ok, "{err}{out}");
+    // A region that does not publish under the code it is attached as is refused.
+    let (ok, _, err) = office_cli(&national, &["national", "init", "--region", &format!("47={}", reader(&r55))], &[]);
+    assert!(!ok && err.contains("publishes as"), "{err}");
+    caught_up(&national);
+    let regions = [("19", &r19), ("55", &r55)];
+    let today = "2026-12-01";
+    sums_hold(&national, &regions, today);
+
+    // More work streams in; the national cluster is killed mid-stream and comes back.
+    for i in 0..3 {
+        add_task(&ws55, &bin55, &format!("more {i}"), day("2026-11-02"));
+    }
+    ws55.session().sync().unwrap();
+    national_pg.crash_and_restart();
+    let id = add_task(&ws19, &bin19, "after the crash", day("2026-11-10"));
+    ws19.session().complete_task(id, day("2026-11-30")).unwrap();
+    ws19.session().sync().unwrap();
+    caught_up(&national);
+    sums_hold(&national, &regions, today);
+    // Nothing lost, nothing twice: the chains' rows, order-free, are the regions' own.
+    let digest =
+        "SELECT count(*) || ':' || coalesce(sum(hashtext(ws || epoch || seq || hash)::bigint), 0) FROM national_chain";
+    let region_rows: Vec<String> = [&r19, &r55].iter().map(|o| o.pg.psql("ekn", digest)).collect();
+    let sum = region_rows.iter().fold((0i64, 0i64), |acc, r| {
+        let (n, s) = r.split_once(':').unwrap();
+        (acc.0 + n.parse::<i64>().unwrap(), acc.1 + s.parse::<i64>().unwrap())
+    });
+    let expected = format!("{}:{}", sum.0, sum.1);
+    eventually(|| {
+        (national_pg.psql("national", &format!("{digest} WHERE region IN ('19', '55')")) == expected).then_some(())
+    });
+    let (ok, out, err) = office_cli(&national, &["national", "verify"], &[]);
+    assert!(ok && out.contains("hold"), "{out}{err}");
+
+    // Nothing personal crossed: no applicant's IIN, phone, e-mail or appeal text in any byte of the
+    // national cluster's files.
+    national_pg.psql("national", "CHECKPOINT");
+    let mut needles: Vec<String> = Vec::new();
+    for line in appeals.lines().skip(1) {
+        let iin = line.split(',').nth(4).unwrap();
+        if !iin.is_empty() {
+            needles.push(iin.to_string());
+        }
+        let text = line.split('"').nth(1).unwrap_or("");
+        needles.push(text.chars().take(24).collect());
+        for word in text.split_whitespace().filter(|w| w.contains('@')) {
+            needles.push(word.trim_end_matches(['.', ',']).to_string());
+        }
+    }
+    needles.retain(|n| n.len() >= 8);
+    assert!(needles.len() >= 8, "{needles:?}");
+    let mut found = Vec::new();
+    scan(&national_pg.dir.join("data"), &needles, &mut found);
+    assert!(found.is_empty(), "personal data in the national cluster: {found:?}");
+
+    // A national analyst reads the aggregates and nothing else.
+    national_pg.psql("national", "CREATE ROLE dana LOGIN IN ROLE ekn_national_analyst");
+    let counted = national_pg.psql_as("dana", "national", "SELECT count(*) > 0 FROM national_task_counts").unwrap();
+    assert_eq!(counted, "t");
+    for table in ["national_chain", "national_regions", "national_chain_19"] {
+        let refused = national_pg.psql_as("dana", "national", &format!("SELECT * FROM {table}")).unwrap_err();
+        assert!(refused.contains("permission denied"), "{table}: {refused}");
+    }
+
+    // A row changed behind region 19's back reaches the national side and is named there.
+    r19.pg.psql(
+        "ekn",
+        "UPDATE national_chain SET prev_hash = repeat('f', 64) WHERE seq = 2 AND ws = (SELECT min(ws) FROM national_chain)",
+    );
+    caught_up(&national);
+    let named = eventually(|| {
+        let (ok, _, err) = office_cli(&national, &["national", "verify"], &[]);
+        (!ok).then_some(err)
+    });
+    assert!(named.contains("region 19") && named.contains("entry 2"), "{named}");
+
+    // Region 55's slot is invalidated while the national side is away (its WAL outgrew the cap);
+    // status says so and exits non-zero, resync starts it over, and the sums hold again.
+    national_pg.psql("national", "ALTER SUBSCRIPTION ekn_region_55 DISABLE");
+    r55.pg.psql("ekn", "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'");
+    r55.pg.psql("ekn", "SELECT pg_reload_conf()");
+    r55.pg.psql("ekn", "CREATE TABLE ballast (n bigint)");
+    let started = Instant::now();
+    while r55.pg.psql("ekn", "SELECT wal_status FROM pg_replication_slots WHERE slot_name = 'ekn_region_55'") != "lost"
+    {
+        assert!(started.elapsed() < Duration::from_secs(120), "the slot was never invalidated");
+        r55.pg
+            .psql("ekn", "INSERT INTO ballast SELECT generate_series(1, 200000); SELECT pg_switch_wal(); CHECKPOINT;");
+    }
+    let (ok, out, err) = office_cli(&national, &["national", "status"], &[]);
+    assert!(!ok && out.contains("invalidated") && err.contains("55"), "{out}{err}");
+    add_task(&ws55, &bin55, "while the slot was lost", day("2026-11-25"));
+    ws55.session().sync().unwrap();
+    let (ok, out, err) = office_cli(&national, &["national", "resync", "55"], &[]);
+    assert!(ok, "{out}{err}");
+    caught_up(&national);
+    sums_hold(&national, &regions, today);
+}
+
+/// Every file under `dir` that holds one of `needles`, byte for byte.
+fn scan(dir: &Path, needles: &[String], found: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            scan(&path, needles, found);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            for needle in needles {
+                if bytes.windows(needle.len()).any(|w| w == needle.as_bytes()) {
+                    found.push(format!("{} in {}", needle, path.display()));
+                }
+            }
+        }
+    }
+}
