@@ -78,6 +78,26 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
     }
     assert_eq!(figures(&board["totals"]), sum, "{board:#}");
     assert_eq!(board["tasks"].as_u64(), Some(tasks));
+    // The overdue matrix, district × category, is the regions' cell by cell.
+    let mut matrix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for (_, office) in regions {
+        let own = json_of(&office.pg_url, &["dashboard", "--today", today, "--json"]);
+        for (district, row) in own["overdue_matrix"].as_object().unwrap() {
+            for (category, n) in row.as_object().unwrap() {
+                *matrix.entry(format!("{district}/{category}")).or_default() += n.as_u64().unwrap();
+            }
+        }
+    }
+    let national: std::collections::BTreeMap<String, u64> = board["overdue_matrix"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(d, row)| {
+            row.as_object().unwrap().iter().map(move |(c, n)| (format!("{d}/{c}"), n.as_u64().unwrap()))
+        })
+        .collect();
+    assert_eq!(national, matrix);
+    assert!(!matrix.is_empty());
 }
 
 fn region(name: &str, district: &str) -> Office {
