@@ -124,8 +124,32 @@ BEGIN
 END $$;
 CREATE TRIGGER office_tasks_counted_insert AFTER INSERT ON office_tasks REFERENCING NEW TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION ekn_dashboard_after_new();
-CREATE TRIGGER office_tasks_counted_update AFTER UPDATE ON office_tasks REFERENCING NEW TABLE AS changed
-    FOR EACH STATEMENT EXECUTE FUNCTION ekn_dashboard_after_new();
+-- An update recounts only the tasks whose counted look changed (status, dates, holder, district,
+-- assignee, unit, region, category) or whose updated holder is not the one counted (it may now be
+-- the newest): a push of notes on a thousand tasks changes no count and recounts none.
+CREATE FUNCTION ekn_dashboard_after_update() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    before_setting text := current_setting('ekn.dashboard', true);
+    keys text[];
+BEGIN
+    PERFORM set_config('ekn.dashboard', 'on', true);
+    keys := ARRAY(
+        SELECT DISTINCT n.object_key FROM changed n JOIN previous o ON o.object_key = n.object_key AND o.ws = n.ws
+        WHERE (n.owner_id, n.district, n.status, n.effective_due, n.state->>'assignee', n.state->>'unit',
+               n.state->>'region_code', n.state->>'category', n.state->>'task_kind', n.state->>'done_on')
+              IS DISTINCT FROM
+              (o.owner_id, o.district, o.status, o.effective_due, o.state->>'assignee', o.state->>'unit',
+               o.state->>'region_code', o.state->>'category', o.state->>'task_kind', o.state->>'done_on')
+           OR NOT EXISTS (SELECT 1 FROM dashboard_tasks d WHERE d.object_key = n.object_key AND d.ws = n.ws));
+    PERFORM set_config('ekn.dashboard', coalesce(before_setting, ''), true);
+    IF cardinality(keys) > 0 THEN
+        PERFORM ekn_dashboard_recount(keys);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER office_tasks_counted_update AFTER UPDATE ON office_tasks
+    REFERENCING OLD TABLE AS previous NEW TABLE AS changed
+    FOR EACH STATEMENT EXECUTE FUNCTION ekn_dashboard_after_update();
 CREATE TRIGGER office_tasks_counted_delete AFTER DELETE ON office_tasks REFERENCING OLD TABLE AS changed
     FOR EACH STATEMENT EXECUTE FUNCTION ekn_dashboard_after_new();
 CREATE TRIGGER assignments_counted_insert AFTER INSERT ON assignments REFERENCING NEW TABLE AS changed
