@@ -104,6 +104,35 @@ fn frontier_of(size: i64, nodes: &[String]) -> Result<Frontier, OfficeError> {
     Ok(Frontier { size: size as u64, nodes })
 }
 
+/// Entries stored since the server last asked for fresh statistics.
+static STORED_SINCE_ANALYZE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// How many stored entries call for fresh statistics: a backlog arriving in seconds would otherwise
+/// be pulled on the statistics of a far smaller table (a plan that reads the table per page) until
+/// autovacuum wakes, a minute later.
+const ANALYZE_EVERY: usize = 20_000;
+
+/// After every `ANALYZE_EVERY` stored entries, the owner's `ekn_analyze_events()` (migration 0013) in
+/// the background: the push's answer does not wait, and a failure is logged, not the push's.
+fn analyze_after_bulk(pool: &deadpool_postgres::Pool, applied: usize) {
+    use std::sync::atomic::Ordering;
+    let stored = STORED_SINCE_ANALYZE.fetch_add(applied, Ordering::Relaxed) + applied;
+    if stored < ANALYZE_EVERY || STORED_SINCE_ANALYZE.swap(0, Ordering::Relaxed) < ANALYZE_EVERY {
+        return;
+    }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        let analysed = match pool.get().await {
+            Ok(client) => {
+                client.execute("SELECT ekn_analyze_events()", &[]).await.map(|_| ()).map_err(OfficeError::from)
+            }
+            Err(e) => Err(OfficeError::from(e)),
+        };
+        if let Err(e) = analysed {
+            tracing::warn!(target: "ekn_office", error = %e, "fresh statistics after a bulk push failed");
+        }
+    });
+}
+
 /// Takes a push from the workstation `ws` (its signature already checked). Everything or nothing.
 pub async fn push(
     pool: &deadpool_postgres::Pool,
@@ -143,6 +172,7 @@ pub async fn push(
                     incident(&client, &ws.id, "placement", &note.message).await?;
                 }
             }
+            analyze_after_bulk(pool, reply.reply.applied);
         }
         Err(OfficeError::Refused(_, refusal)) => {
             if matches!(refusal.error.as_str(), "fork" | "epoch_mismatch" | "bad_chain" | "bad_checkpoint") {
