@@ -57,69 +57,37 @@ CREATE FUNCTION ekn_national_cell(district text, category text, status text, due
         coalesce(done_on::text, ''))
 $$;
 
--- The national counts follow the dashboard's: the same deltas, without people.
-CREATE FUNCTION ekn_national_count(keys text[], sign integer) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    this_region text := ekn_region();
+-- The national counts follow the dashboard's: every task's counted row leaving `dashboard_tasks`
+-- (a recount takes it out) is one less, every row entering it one more — the same deltas, without
+-- people, kept by the statements of `ekn_dashboard_recount` itself. (A transition table is seen only
+-- by its trigger's own function, hence one function per direction.)
+CREATE FUNCTION ekn_national_count_out() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF this_region IS NULL THEN
-        RETURN;
+    IF ekn_region() IS NOT NULL THEN
+        INSERT INTO national_task_counts AS c (region, cell, district, category, status, due, done_on, n)
+            SELECT ekn_region(), ekn_national_cell(d.region, d.category, d.status, d.due, d.done_on), d.region,
+                d.category, d.status, d.due, d.done_on, -count(*)
+            FROM counted d GROUP BY d.region, d.category, d.status, d.due, d.done_on ORDER BY 2
+            ON CONFLICT (region, cell) DO UPDATE SET n = c.n + excluded.n;
     END IF;
-    INSERT INTO national_task_counts AS c (region, cell, district, category, status, due, done_on, n)
-        SELECT this_region, ekn_national_cell(d.region, d.category, d.status, d.due, d.done_on), d.region, d.category,
-            d.status, d.due, d.done_on, sign * count(*)
-        FROM dashboard_tasks d JOIN (SELECT DISTINCT object_key FROM unnest(keys) k(object_key)) k USING (object_key)
-        GROUP BY d.region, d.category, d.status, d.due, d.done_on
-        ORDER BY 2
-        ON CONFLICT (region, cell) DO UPDATE SET n = c.n + excluded.n;
-    IF sign > 0 THEN
+    RETURN NULL;
+END $$;
+CREATE FUNCTION ekn_national_count_in() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF ekn_region() IS NOT NULL THEN
+        INSERT INTO national_task_counts AS c (region, cell, district, category, status, due, done_on, n)
+            SELECT ekn_region(), ekn_national_cell(d.region, d.category, d.status, d.due, d.done_on), d.region,
+                d.category, d.status, d.due, d.done_on, count(*)
+            FROM counted d GROUP BY d.region, d.category, d.status, d.due, d.done_on ORDER BY 2
+            ON CONFLICT (region, cell) DO UPDATE SET n = c.n + excluded.n;
         DELETE FROM national_task_counts WHERE n = 0;
     END IF;
+    RETURN NULL;
 END $$;
-GRANT EXECUTE ON FUNCTION ekn_national_count(text[], integer) TO ekn_office_app;
-
-CREATE OR REPLACE FUNCTION ekn_dashboard_recount(keys text[]) RETURNS void LANGUAGE plpgsql AS $$
-DECLARE
-    before text := current_setting('ekn.dashboard', true);
-BEGIN
-    -- For this function's own statements only (a function's SET clause on a custom setting needs a
-    -- superuser to create it, and the owner is not one).
-    PERFORM set_config('ekn.dashboard', 'on', true);
-    INSERT INTO dashboard_counts AS c (district, owner_id, assigned_id, ws, assignee, unit, region, category, status,
-            due, done_on, n)
-        SELECT d.district, d.owner_id, d.assigned_id, d.ws, d.assignee, d.unit, d.region, d.category, d.status, d.due,
-            d.done_on, -count(*)
-        FROM dashboard_tasks d JOIN unnest(keys) k(object_key) USING (object_key)
-        GROUP BY d.district, d.owner_id, d.assigned_id, d.ws, d.assignee, d.unit, d.region, d.category, d.status,
-            d.due, d.done_on
-        ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-        ON CONFLICT (district, owner_id, assigned_id, ws, assignee, unit, region, category, status, due, done_on)
-        DO UPDATE SET n = c.n + excluded.n;
-    PERFORM ekn_national_count(keys, -1);
-    DELETE FROM dashboard_tasks d USING unnest(keys) k(object_key) WHERE d.object_key = k.object_key;
-    INSERT INTO dashboard_tasks
-        SELECT DISTINCT ON (t.object_key) t.object_key, t.ws, t.owner_id, a.person_id, t.district,
-            coalesce(t.state->>'assignee', ''), coalesce(t.state->>'unit', ''), t.state->>'region_code',
-            coalesce(t.state->>'category', t.state->>'task_kind'), t.status,
-            CASE WHEN t.status <> 'cancelled' THEN t.effective_due END,
-            CASE WHEN t.status = 'done' THEN (t.state->>'done_on')::date END
-        FROM office_tasks t JOIN (SELECT DISTINCT object_key FROM unnest(keys) k(object_key)) k USING (object_key)
-        LEFT JOIN assignments a ON a.object_key = t.object_key
-        ORDER BY t.object_key, t.updated_global DESC;
-    INSERT INTO dashboard_counts AS c (district, owner_id, assigned_id, ws, assignee, unit, region, category, status,
-            due, done_on, n)
-        SELECT d.district, d.owner_id, d.assigned_id, d.ws, d.assignee, d.unit, d.region, d.category, d.status, d.due,
-            d.done_on, count(*)
-        FROM dashboard_tasks d JOIN (SELECT DISTINCT object_key FROM unnest(keys) k(object_key)) k USING (object_key)
-        GROUP BY d.district, d.owner_id, d.assigned_id, d.ws, d.assignee, d.unit, d.region, d.category, d.status,
-            d.due, d.done_on
-        ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
-        ON CONFLICT (district, owner_id, assigned_id, ws, assignee, unit, region, category, status, due, done_on)
-        DO UPDATE SET n = c.n + excluded.n;
-    PERFORM ekn_national_count(keys, 1);
-    DELETE FROM dashboard_counts WHERE n = 0;
-    PERFORM set_config('ekn.dashboard', coalesce(before, ''), true);
-END $$;
+CREATE TRIGGER dashboard_tasks_published_out AFTER DELETE ON dashboard_tasks REFERENCING OLD TABLE AS counted
+    FOR EACH STATEMENT EXECUTE FUNCTION ekn_national_count_out();
+CREATE TRIGGER dashboard_tasks_published_in AFTER INSERT ON dashboard_tasks REFERENCING NEW TABLE AS counted
+    FOR EACH STATEMENT EXECUTE FUNCTION ekn_national_count_in();
 
 -- Every entry stored joins its workstation's published chain.
 CREATE FUNCTION ekn_national_chain_after_insert() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -198,7 +198,10 @@ pub struct RegionStatus {
 
 /// Every attached region's state: attached, copied, the slot's health and the lag.
 pub async fn status(client: &mut deadpool_postgres::Client) -> Result<Vec<RegionStatus>, OfficeError> {
-    client.batch_execute(NATIONAL_SCHEMA).await?;
+    let initialised: bool = client.query_one("SELECT to_regclass('national_regions') IS NOT NULL", &[]).await?.get(0);
+    if !initialised {
+        return Err(OfficeError::Config("this database attaches no region yet: ekn-office national init".into()));
+    }
     let regions = client.query("SELECT region, conninfo FROM national_regions ORDER BY region", &[]).await?;
     let mut out = Vec::new();
     for row in &regions {
