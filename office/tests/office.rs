@@ -618,20 +618,10 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     assert_eq!(additive(&board["by_owner"]["Bekzat Omarov"]), additive(&desks[1]["totals"]));
     let mut matrix: BTreeMap<String, u64> = BTreeMap::new();
     for desk in &desks {
-        for (district, row) in desk["overdue_matrix"].as_object().unwrap() {
-            for (category, n) in row.as_object().unwrap() {
-                *matrix.entry(format!("{district}/{category}")).or_default() += n.as_u64().unwrap();
-            }
-        }
+        support::add_matrix(&mut matrix, &desk["overdue_matrix"]);
     }
-    let office_matrix: BTreeMap<String, u64> = board["overdue_matrix"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(d, row)| {
-            row.as_object().unwrap().iter().map(move |(c, n)| (format!("{d}/{c}"), n.as_u64().unwrap()))
-        })
-        .collect();
+    let mut office_matrix = BTreeMap::new();
+    support::add_matrix(&mut office_matrix, &board["overdue_matrix"]);
     assert_eq!(office_matrix, matrix);
 
     // The console prints the same figures for the whole office.

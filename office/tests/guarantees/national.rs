@@ -6,10 +6,11 @@
 //! analyst reads the aggregates and nothing else, and a slot invalidated while the national side was
 //! away is detected and started over by `national resync`.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::{inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER};
+use crate::support::{add_matrix, inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER};
 use crate::{add_task, day};
 
 const FIGURES: [&str; 5] =
@@ -67,6 +68,7 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
     let board = json_of(national, &["national", "dashboard", "--today", today, "--json"]);
     let mut sum = vec![0u64; FIGURES.len()];
     let mut tasks = 0;
+    let mut matrix = BTreeMap::new();
     for (code, office) in regions {
         let own = json_of(&office.pg_url, &["dashboard", "--today", today, "--json"]);
         assert_eq!(figures(&board["regions"][code]["totals"]), figures(&own["totals"]), "region {code}: {board:#}");
@@ -75,27 +77,13 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
             *s += v;
         }
         tasks += own["tasks"].as_u64().unwrap();
+        add_matrix(&mut matrix, &own["overdue_matrix"]);
     }
     assert_eq!(figures(&board["totals"]), sum, "{board:#}");
     assert_eq!(board["tasks"].as_u64(), Some(tasks));
     // The overdue matrix, district × category, is the regions' cell by cell.
-    let mut matrix: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    for (_, office) in regions {
-        let own = json_of(&office.pg_url, &["dashboard", "--today", today, "--json"]);
-        for (district, row) in own["overdue_matrix"].as_object().unwrap() {
-            for (category, n) in row.as_object().unwrap() {
-                *matrix.entry(format!("{district}/{category}")).or_default() += n.as_u64().unwrap();
-            }
-        }
-    }
-    let national: std::collections::BTreeMap<String, u64> = board["overdue_matrix"]
-        .as_object()
-        .unwrap()
-        .iter()
-        .flat_map(|(d, row)| {
-            row.as_object().unwrap().iter().map(move |(c, n)| (format!("{d}/{c}"), n.as_u64().unwrap()))
-        })
-        .collect();
+    let mut national = BTreeMap::new();
+    add_matrix(&mut national, &board["overdue_matrix"]);
     assert_eq!(national, matrix);
     assert!(!matrix.is_empty());
 }

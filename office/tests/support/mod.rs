@@ -792,3 +792,13 @@ pub fn task_state(kind: &str, appeal_no: Option<&str>, bin: Option<&str>) -> ekn
     }))
     .unwrap()
 }
+
+/// Adds a dashboard's overdue matrix (district → category → count) into `sum`, cell by cell, keyed
+/// `district/category`.
+pub fn add_matrix(sum: &mut std::collections::BTreeMap<String, u64>, matrix: &serde_json::Value) {
+    for (district, row) in matrix.as_object().unwrap() {
+        for (category, n) in row.as_object().unwrap() {
+            *sum.entry(format!("{district}/{category}")).or_default() += n.as_u64().unwrap();
+        }
+    }
+}
