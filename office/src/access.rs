@@ -6,7 +6,6 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
@@ -37,7 +36,6 @@ pub const ACTIONS: [&str; 8] =
 
 /// The hash of a line: SHA-256 over the previous hash and every field, length-prefixed.
 pub fn line_hash(line: &AccessLine) -> String {
-    let mut h = Sha256::new();
     let none = "\u{0}".to_string();
     let fields = [
         line.prev_hash.clone(),
@@ -53,11 +51,7 @@ pub fn line_hash(line: &AccessLine) -> String {
         line.local_id.map_or_else(|| none.clone(), |l| l.to_string()),
         line.detail.clone().unwrap_or_else(|| none.clone()),
     ];
-    for field in fields {
-        h.update((field.len() as u64).to_le_bytes());
-        h.update(field.as_bytes());
-    }
-    hex::encode(h.finalize())
+    crate::journal::length_prefixed_sha256(&fields)
 }
 
 /// The most reads one batch carries (a workstation sends 500 at a time).

@@ -46,6 +46,12 @@ pub fn entry_hash(e: &OfficeEntry) -> String {
         e.global_seq.to_string(),
         e.detail.clone(),
     ];
+    length_prefixed_sha256(&fields)
+}
+
+/// SHA-256 over fields each preceded by its length (so no two field lists hash alike): the office's
+/// chains — this journal and the access log — hash their lines with it.
+pub fn length_prefixed_sha256(fields: &[String]) -> String {
     let mut h = Sha256::new();
     for field in fields {
         h.update((field.len() as u64).to_le_bytes());
