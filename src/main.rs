@@ -506,9 +506,10 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
         }
         // The study needs no database.
-        Command::Effect { action: Some(cli::effect::EffectAction::Study { seeds, objects, export, json }), .. } => {
-            cli::effect::run_study(seeds, objects, export, json)
-        }
+        Command::Effect {
+            action: Some(cli::effect::EffectAction::Study { seeds, objects, first_violation, export, json }),
+            ..
+        } => cli::effect::run_study(seeds, objects, first_violation, export, json),
         Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {
             cli::analytics::run_anomaly_list(&mut open()?, kind, fdr, min_ratio, json)
         }

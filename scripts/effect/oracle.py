@@ -8,6 +8,10 @@ exposure as offset, each unit weighted, errors clustered by object — pyfixest'
 statsmodels' GLM, and prints the three side by side. Point estimates must agree to rounding;
 standard errors agree once the same small-sample factor G/(G−1) is applied.
 
+When ЭКН's estimate says `design: after_only` (every before window clean on both sides: `ekn effect
+study --seeds 1 --first-violation --export DIR`), the model is the after-counts alone on
+"acted-on", exposure as offset, weighted, clustered by object — fitted the same two ways.
+
 Usage: python scripts/effect/oracle.py DIR   (needs pandas, statsmodels, pyfixest)
 """
 
@@ -44,6 +48,34 @@ def long_rows(units: pd.DataFrame, before: str, after: str) -> pd.DataFrame:
     return long
 
 
+def after_rows(units: pd.DataFrame) -> pd.DataFrame:
+    """One observation per unit with data after its act date: the after-only comparison."""
+    keep = units[(units.e_post > 0) & (units.weight > 0)].reset_index(drop=True)
+    return pd.DataFrame(
+        {"object": keep.object, "w": keep.weight, "treated": keep.treated, "y": keep.y_post, "log_e": np.log(keep.e_post)}
+    )
+
+
+def after_with_statsmodels(rows: pd.DataFrame):
+    import statsmodels.api as sm
+
+    x = sm.add_constant(rows[["treated"]].astype(float))
+    model = sm.GLM(rows.y, x, family=sm.families.Poisson(), offset=rows.log_e, var_weights=rows.w)
+    fit = model.fit(cov_type="cluster", cov_kwds={"groups": rows.object.to_numpy(), "use_correction": False})
+    g = rows.object.nunique()
+    return float(fit.params["treated"]), float(fit.bse["treated"]) * math.sqrt(g / (g - 1))
+
+
+def after_with_pyfixest(rows: pd.DataFrame):
+    import pyfixest as pf
+
+    fit = pf.fepois(
+        "y ~ treated", data=rows, offset="log_e", weights="w", vcov={"CRV1": "object"},
+        ssc=pf.ssc(k_adj=False, G_adj=True),
+    )
+    return float(fit.coef()["treated"]), float(fit.se()["treated"])
+
+
 def with_statsmodels(long: pd.DataFrame):
     import statsmodels.api as sm
 
@@ -75,14 +107,23 @@ def main(directory: str) -> int:
     failed = False
     for name in ("violations", "appeals"):
         units = pd.read_csv(f"{directory}/{name}.csv")
-        long = long_rows(units, "pre", "post")
         ekn = ours[name]
+        if ekn.get("design") == "after_only":
+            long = after_rows(units)
+            long["unit"] = long.index
+            fits = (("statsmodels", after_with_statsmodels), ("pyfixest", after_with_pyfixest))
+        else:
+            long = long_rows(units, "pre", "post")
+            fits = (("statsmodels", with_statsmodels), ("pyfixest", with_pyfixest))
+        if ekn["ratio"] is None:
+            print(f"{name}: ЭКН gives no estimate ({ekn['note']})")
+            continue
         lo, hi = ekn["ci95"]
         ekn_delta = math.log(ekn["ratio"])
         ekn_se = (math.log(hi) - math.log(lo)) / (2 * 1.959963984540054)
-        print(f"{name}: {long.unit.nunique()} units, {long.object.nunique()} objects")
+        print(f"{name} ({ekn.get('design')}): {long.unit.nunique()} units, {long.object.nunique()} objects")
         print(f"  ЭКН          ratio {math.exp(ekn_delta):.6f}  log {ekn_delta:+.6f}  se {ekn_se:.6f}")
-        for label, fit in (("statsmodels", with_statsmodels), ("pyfixest", with_pyfixest)):
+        for label, fit in fits:
             try:
                 delta, se = fit(long)
             except ImportError as e:

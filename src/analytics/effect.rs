@@ -22,18 +22,27 @@
 //! errors give the minimum detectable effect (80 % power, 5 % two-sided). Fewer than
 //! `MIN_TREATED` acted-on objects with data after the act: no estimate, and the report says so.
 //! Checked against pyfixest's `fepois` on the same rows (docs/EFFECT.md).
+//!
+//! When every before window is clean on both sides (acts that follow an object's *first*
+//! violation), after over before is zero over zero and the fit above cannot speak. The units were
+//! matched on exactly that clean level and the same trigger, so their after rates alone are then
+//! compared — acted-on over matched controls, the same weights and clustering — and the figure
+//! says it rests on matching alone (`design: after_only`; no pre-trend check is possible).
 
 use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 /// The version of this method, reported with every estimate.
-pub const EFFECT_METHOD: &str = "effect-2026.11.1";
+pub const EFFECT_METHOD: &str = "effect-2026.11.2";
 
 /// No estimate from fewer acted-on objects with data after their act.
 pub const MIN_TREATED: usize = 30;
 
 /// Controls sought per act.
 const CONTROLS_PER_ACT: usize = 3;
+
+/// The note of an estimate the counts cannot give.
+const NOT_IDENTIFIED: &str = "no estimate: the counts do not identify the effect (too few events on one side)";
 
 /// The window before the act in which its trigger is looked for (days).
 const TRIGGER_WINDOW_DAYS: u64 = 180;
@@ -90,11 +99,26 @@ pub enum EffectOutcome {
     AppealsPerQuarter,
 }
 
+/// Which comparison an estimate rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EffectDesign {
+    /// Acted-on against matched controls, after over before (the difference in differences of
+    /// the conditional Poisson fit): each object's own level cancels out.
+    BeforeAfter,
+    /// Acted-on against matched controls after the act only, because every before window was
+    /// clean on both sides: the comparison rests on the matching (same trigger, stratum, clean
+    /// level) alone.
+    AfterOnly,
+}
+
 /// An estimate's figures. Ratios are multiplicative: acted-on over matched controls, after over
 /// before; 0.75 means a quarter fewer. `None` where the data do not allow the figure (see `note`).
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct EffectFigures {
     pub outcome: EffectOutcome,
+    /// The comparison the ratio rests on (`None` when there is no ratio).
+    pub design: Option<EffectDesign>,
     /// The acted-on objects' rate after the act over their rate before it: biased by regression
     /// to the mean and by selection, shown so a reader sees how much.
     pub naive_ratio: Option<f64>,
@@ -574,6 +598,33 @@ fn conditional_poisson(rows: &[FitRow]) -> Option<(f64, f64)> {
     (var.is_finite() && var > 0.0).then(|| (d, var.sqrt()))
 }
 
+/// The after rates of acted-on units over their matched controls' (weighted), as the log of the
+/// ratio and its standard error clustered by object: a Poisson fit of the after-counts on
+/// "acted-on" with exposure as offset, whose estimate is the ratio of the two weighted rates;
+/// the sandwich sums each object's influence on both rates (an object can be a control before
+/// its own act), with the factor G/(G−1). `None` when either side has no event or no exposure.
+fn after_rates(units: &[&Unit]) -> Option<(f64, f64)> {
+    let side = |treated: bool| {
+        let (y, e) = units
+            .iter()
+            .filter(|u| u.treated == treated)
+            .fold((0.0, 0.0), |(y, e), u| (y + u.weight * u.y_post, e + u.weight * u.e_post));
+        (y > 0.0 && e > 0.0).then_some((y, y / e))
+    };
+    let ((y_t, rate_t), (y_c, rate_c)) = (side(true)?, side(false)?);
+    let mut influence: std::collections::BTreeMap<usize, f64> = std::collections::BTreeMap::new();
+    for u in units {
+        let (total, rate, sign) = if u.treated { (y_t, rate_t, 1.0) } else { (y_c, rate_c, -1.0) };
+        *influence.entry(u.object).or_default() += sign * u.weight * (u.y_post - rate * u.e_post) / total;
+    }
+    let g = influence.len() as f64;
+    if g < 2.0 {
+        return None;
+    }
+    let var = influence.values().map(|v| v * v).sum::<f64>() * g / (g - 1.0);
+    (var.is_finite() && var > 0.0).then(|| ((rate_t / rate_c).ln(), var.sqrt()))
+}
+
 fn two_sided_p(z: f64) -> f64 {
     use statrs::distribution::{ContinuousCDF, Normal};
     let normal = Normal::new(0.0, 1.0).expect("the standard normal");
@@ -596,6 +647,7 @@ pub fn figures(outcome: EffectOutcome, units: &[Unit], without_trigger: usize, u
     };
     let mut out = EffectFigures {
         outcome,
+        design: None,
         naive_ratio: naive,
         ratio: None,
         ci95: None,
@@ -618,13 +670,51 @@ pub fn figures(outcome: EffectOutcome, units: &[Unit], without_trigger: usize, u
     }
     let main: Vec<FitRow> =
         units.iter().map(|u| (u.object, u.weight, u.treated, u.y_pre, u.e_pre, u.y_post, u.e_post)).collect();
-    let Some((delta, se)) = conditional_poisson(&main) else {
-        out.note = Some("no estimate: the counts do not identify the effect (too few events on one side)".into());
-        return out;
+    let clean_before = treated.iter().chain(&controls).all(|u| u.y_pre == 0.0);
+    let (delta, se) = match conditional_poisson(&main) {
+        Some(fit) => {
+            out.design = Some(EffectDesign::BeforeAfter);
+            let placebo: Vec<FitRow> = units
+                .iter()
+                .map(|u| (u.object, u.weight, u.treated, u.y_early, u.e_early, u.y_late, u.e_late))
+                .collect();
+            out.pre_trend_p = conditional_poisson(&placebo).map(|(d, s)| two_sided_p(d / s));
+            fit
+        }
+        None if clean_before => {
+            // Every unit with data after the act counts here, a before window or not: the
+            // comparison reads only what came after.
+            let after: Vec<&Unit> = units.iter().filter(|u| u.e_post > 0.0).collect();
+            out.n_treated = after.iter().filter(|u| u.treated).count();
+            out.n_controls = after.len() - out.n_treated;
+            if out.n_treated < MIN_TREATED {
+                out.note = Some(format!(
+                    "no estimate: {} acted-on object(s) with data after the act, fewer than {MIN_TREATED}",
+                    out.n_treated
+                ));
+                return out;
+            }
+            let Some(fit) = after_rates(&after) else {
+                out.note = Some(NOT_IDENTIFIED.into());
+                return out;
+            };
+            out.design = Some(EffectDesign::AfterOnly);
+            out.note = Some(
+                "every before window was clean on both sides: the after rates alone are compared, so the estimate \
+                 rests on the matching (same trigger, stratum, clean level) and no pre-trend check is possible"
+                    .into(),
+            );
+            fit
+        }
+        None => {
+            out.note = Some(NOT_IDENTIFIED.into());
+            return out;
+        }
     };
-    let placebo: Vec<FitRow> =
-        units.iter().map(|u| (u.object, u.weight, u.treated, u.y_early, u.e_early, u.y_late, u.e_late)).collect();
-    out.pre_trend_p = conditional_poisson(&placebo).map(|(d, s)| two_sided_p(d / s));
+    let treated: Vec<&Unit> = match out.design {
+        Some(EffectDesign::AfterOnly) => units.iter().filter(|u| u.treated && u.e_post > 0.0).collect(),
+        _ => treated,
+    };
     out.ratio = Some(delta.exp());
     out.ci95 = Some([(delta - Z95 * se).exp(), (delta + Z95 * se).exp()]);
     out.mde = Some((-MDE_Z * se).exp());

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
-use super::effect::{estimate, EffectOutcome};
-use crate::generator::effects::{make, EffectWorld};
+use super::effect::{estimate, EffectDesign, EffectOutcome};
+use crate::generator::effects::{make, ActRule, EffectWorld};
 
 /// One planted ratio and outcome over all seeds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -16,6 +16,8 @@ pub struct StudyRow {
     pub seeds: usize,
     /// Seeds with an estimate (enough acted-on objects, an identified fit).
     pub estimated: usize,
+    /// Of those, the seeds whose estimate compared after rates alone (clean before windows).
+    pub after_only: usize,
     /// Share of estimated seeds whose 95 % interval covers the planted ratio.
     pub coverage: f64,
     /// Share whose interval excludes 1 (finds an effect): the power, or on the null the false alarms.
@@ -28,8 +30,8 @@ pub struct StudyRow {
     pub pre_trend_warnings: f64,
 }
 
-/// Runs `seeds` worlds of `objects` objects for each planted ratio.
-pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64) -> Vec<StudyRow> {
+/// Runs `seeds` worlds of `objects` objects for each planted ratio, acts coming by `rule`.
+pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64, rule: ActRule) -> Vec<StudyRow> {
     let mut rows = Vec::new();
     for &ratio in planted {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -38,7 +40,7 @@ pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64) -> 
                 chunk
                     .iter()
                     .map(|&seed| {
-                        let panel = make(EffectWorld { objects, planted_ratio: ratio, seed });
+                        let panel = make(EffectWorld { objects, planted_ratio: ratio, seed, rule });
                         estimate(&panel, &|_| true, horizon_days)
                     })
                     .collect::<Vec<_>>()
@@ -61,6 +63,7 @@ pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64) -> 
                 outcome,
                 seeds: figures.len(),
                 estimated: estimated.len(),
+                after_only: estimated.iter().filter(|f| f.design == Some(EffectDesign::AfterOnly)).count(),
                 coverage: share(&|f| f.ci95.is_some_and(|[lo, hi]| lo <= ratio && ratio <= hi)),
                 rejects_no_effect: share(&|f| f.ci95.is_some_and(|[lo, hi]| hi < 1.0 || lo > 1.0)),
                 mean_ratio: mean(&|f| f.ratio.unwrap_or(f64::NAN)),
@@ -80,11 +83,22 @@ mod tests {
 
     #[test]
     fn a_small_study_covers_a_planted_quarter_and_the_naive_figure_overstates_it() {
-        let rows = study(6, 3000, &[0.75], 365);
+        let rows = study(6, 3000, &[0.75], 365, ActRule::BadInspection);
         let violations = rows.iter().find(|r| r.outcome == EffectOutcome::ViolationsPerInspection).unwrap();
         assert_eq!(violations.estimated, 6);
+        assert_eq!(violations.after_only, 0);
         assert!((0.6..0.9).contains(&violations.mean_ratio), "{violations:?}");
         // Regression to the mean: the naive before/after credits acts with the spike's fall.
         assert!(violations.mean_naive_ratio < violations.mean_ratio - 0.1, "{violations:?}");
+    }
+
+    #[test]
+    fn when_acts_follow_first_violations_the_after_rates_alone_cover_a_planted_quarter() {
+        let rows = study(6, 4000, &[0.75], 365, ActRule::FirstViolation);
+        let violations = rows.iter().find(|r| r.outcome == EffectOutcome::ViolationsPerInspection).unwrap();
+        assert_eq!(violations.estimated, 6, "{violations:?}");
+        assert_eq!(violations.after_only, 6, "{violations:?}");
+        assert!((0.6..0.9).contains(&violations.mean_ratio), "{violations:?}");
+        assert!(violations.coverage >= 4.0 / 6.0, "{violations:?}");
     }
 }

@@ -23,6 +23,10 @@ pub enum EffectAction {
         /// Objects per world.
         #[arg(long, default_value_t = 4000)]
         objects: usize,
+        /// Worlds whose acts follow each object's first violating inspection, so every before
+        /// window is clean and the after rates alone are compared.
+        #[arg(long)]
+        first_violation: bool,
         /// Also write one world's matched units (planted −25 %, seed 0) and its estimate here,
         /// for an independent implementation to fit (scripts/effect/oracle.py).
         #[arg(long)]
@@ -49,18 +53,25 @@ pub fn run_report(
     print(json, &report, render_report)
 }
 
-pub fn run_study(seeds: u64, objects: usize, export: Option<PathBuf>, json: bool) -> Result<(), ApiError> {
+pub fn run_study(
+    seeds: u64,
+    objects: usize,
+    first_violation: bool,
+    export: Option<PathBuf>,
+    json: bool,
+) -> Result<(), ApiError> {
     if !(1..=10_000).contains(&seeds) || !(100..=1_000_000).contains(&objects) {
         return Err(ApiError::invalid("a study has 1 to 10,000 seeds of 100 to 1,000,000 objects"));
     }
     if let Some(dir) = &export {
-        api::export_effect_world(dir, objects)?;
+        api::export_effect_world(dir, objects, first_violation)?;
     }
-    let rows = api::effect_study(seeds, objects);
+    let rows = api::effect_study(seeds, objects, first_violation);
     if json {
         return print(true, &rows, render_study);
     }
-    println!("Effect estimator on generated worlds: {seeds} seed(s) × {objects} objects per planted ratio");
+    let acts = if first_violation { "acts after first violations" } else { "acts after bad inspections" };
+    println!("Effect estimator on generated worlds ({acts}): {seeds} seed(s) × {objects} objects per planted ratio");
     print(false, &rows, render_study)
 }
 
@@ -150,15 +161,16 @@ fn render_study(rows: &Vec<EffectStudyRow>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "planted  outcome                    estimated  coverage  rejects-1  mean ratio  mean naive  treated  controls  pre-trend warn"
+        "planted  outcome                    estimated  after-only  coverage  rejects-1  mean ratio  mean naive  treated  controls  pre-trend warn"
     );
     for r in rows {
         let _ = writeln!(
             out,
-            "{:>7.2}  {:<25}  {:>9}  {:>8.2}  {:>9.2}  {:>10.3}  {:>10.3}  {:>7.0}  {:>8.0}  {:>14.2}",
+            "{:>7.2}  {:<25}  {:>9}  {:>10}  {:>8.2}  {:>9.2}  {:>10.3}  {:>10.3}  {:>7.0}  {:>8.0}  {:>14.2}",
             r.planted_ratio,
             format!("{:?}", r.outcome),
             r.estimated,
+            r.after_only,
             r.coverage,
             r.rejects_no_effect,
             r.mean_ratio,

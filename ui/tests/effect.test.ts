@@ -10,7 +10,7 @@ const proportion = (numerator: number, denominator: number) => ({
   numerator, denominator, share: numerator / denominator, ci95: [0.1, 0.9] as [number, number],
 });
 const figures = {
-  naive_ratio: 0.54, ratio: 0.77, ci95: [0.69, 0.86] as [number, number], n_treated: 436, n_controls: 651,
+  design: 'before_after' as const, naive_ratio: 0.54, ratio: 0.77, ci95: [0.69, 0.86] as [number, number], n_treated: 436, n_controls: 651,
   n_without_trigger: 0, n_unmatched: 4, pre_trend_p: 0.41, mde: 0.85, prevented: 210.4, prevented_ci95: [120.2, 300.9] as [number, number],
   note: null, estimate: true,
 };
@@ -27,10 +27,11 @@ const report: EffectReport = {
     category_appeals: { verified: 2, contradicted: 3, no_data: 55 }, returning_applicant: { verified: 4, contradicted: 7, no_data: 49 }, rule: 'verify-2026.11.2' },
   effects: [
     { kind: 'all', scope: 'all', outcome: 'violations_per_inspection', ...figures },
-    { kind: 'protest', scope: 'all', outcome: 'appeals_per_quarter', ...figures, n_treated: 12, ratio: null, ci95: null, pre_trend_p: null, mde: null,
+    { kind: 'protest', scope: 'all', outcome: 'appeals_per_quarter', ...figures, design: null, n_treated: 12, ratio: null, ci95: null, pre_trend_p: null, mde: null,
       prevented: null, prevented_ci95: null, note: 'no estimate: 12 acted-on object(s) with data after the act, fewer than 30' },
+    { kind: 'order', scope: 'all', outcome: 'violations_per_inspection', ...figures, design: 'after_only' as const, pre_trend_p: null, ratio: 0.81 },
   ],
-  method: 'effect-2026.11.1', data_digest: 'ab'.repeat(32), journal: { seq: 476, hash: 'cd'.repeat(32) },
+  method: 'effect-2026.11.2', data_digest: 'ab'.repeat(32), journal: { seq: 476, hash: 'cd'.repeat(32) },
 };
 
 vi.mock('../src/lib/transport', () => ({
@@ -69,6 +70,9 @@ describe('the Effectiveness screen', () => {
     expect(row.textContent).toContain('0.54');
     expect(row.textContent).toContain('на 23% меньше');
     expect(estimates.textContent).toContain('Оценки нет: объектов с актом и данными после него 12');
+    // An estimate from clean before windows says it compares after rates alone.
+    expect(estimates.querySelector('[data-effect="order/violations_per_inspection"]')!.textContent).toContain('0.81');
+    expect(estimates.textContent).toContain('Сравнение только после акта');
     expect(screen.getByTestId('effect-provenance').textContent).toContain('476');
   });
 
@@ -81,11 +85,12 @@ describe('the Effectiveness screen', () => {
   });
 
   it('speaks Kazakh and English', async () => {
-    for (const [lang, badge] of [['kk', 'баға, санау емес'], ['en', 'an estimate, not a count']] as const) {
+    for (const [lang, badge, afterOnly] of [['kk', 'баға, санау емес', 'Тек актіден кейінгі салыстыру'], ['en', 'an estimate, not a count', 'Compared after the act only']] as const) {
       i18n.lang = lang;
       const { unmount } = render(Effect);
       await screen.findByTestId('effect-estimates');
       expect(screen.getByTestId('effect-estimates').textContent).toContain(badge);
+      expect(screen.getByTestId('effect-estimates').textContent).toContain(afterOnly);
       unmount();
     }
   });

@@ -330,21 +330,29 @@ impl Session {
 }
 
 /// `ekn effect study`: the estimator over `seeds` generated worlds of `objects` objects for each
-/// planted ratio (none, −10 %, −25 %, −40 %), over the default horizon.
-pub fn effect_study(seeds: u64, objects: usize) -> Vec<crate::analytics::effect_study::StudyRow> {
-    crate::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], DEFAULT_HORIZON_DAYS)
+/// planted ratio (none, −10 %, −25 %, −40 %), over the default horizon; with `first_violation`,
+/// worlds whose acts follow each object's first violating inspection (clean before windows).
+pub fn effect_study(
+    seeds: u64,
+    objects: usize,
+    first_violation: bool,
+) -> Vec<crate::analytics::effect_study::StudyRow> {
+    use crate::generator::effects::ActRule;
+    let rule = if first_violation { ActRule::FirstViolation } else { ActRule::BadInspection };
+    crate::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], DEFAULT_HORIZON_DAYS, rule)
 }
 
 /// `ekn effect study --export`: one generated world's matched units (planted −25 %, seed 0) as CSV,
 /// one file per outcome, and ЭКН's estimate as JSON, for an independent implementation to fit
 /// (scripts/effect/oracle.py).
-pub fn export_effect_world(dir: &std::path::Path, objects: usize) -> Result<(), ApiError> {
+pub fn export_effect_world(dir: &std::path::Path, objects: usize, first_violation: bool) -> Result<(), ApiError> {
     use crate::analytics::effect::{figures, match_units};
-    use crate::generator::effects::{make, EffectWorld};
+    use crate::generator::effects::{make, ActRule, EffectWorld};
     use std::fmt::Write as _;
     let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
     std::fs::create_dir_all(dir).map_err(io)?;
-    let panel = make(EffectWorld { objects, planted_ratio: 0.75, seed: 0 });
+    let rule = if first_violation { ActRule::FirstViolation } else { ActRule::BadInspection };
+    let panel = make(EffectWorld { objects, planted_ratio: 0.75, seed: 0, rule });
     let mut estimates = Vec::new();
     for m in match_units(&panel, &|_| true, 365) {
         let name = match m.outcome {
