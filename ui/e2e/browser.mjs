@@ -1,9 +1,11 @@
 // The journey in Debian's Chromium against `ekn serve`, driven by playwright-core, then Import →
-// Sources with a file published on loopback (sources.mjs). Screenshots go
+// Sources with a file published on loopback (sources.mjs), then every screen's accessibility in
+// three languages (accessibility.mjs). Screenshots go
 // to ui/e2e-artifacts/browser/. Run: npm run e2e:browser (after building ui/ and `ekn`).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { accessibility, placesAfterJourney } from './accessibility.mjs';
 import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { journey } from './journey.mjs';
 import { lockScreen } from './lock.mjs';
@@ -49,6 +51,7 @@ try {
     return body;
   };
   Object.assign(result, await sources(driver, rpc, (s) => console.log(`browser: ${s}`)));
+  Object.assign(result, await accessibility(page, placesAfterJourney(candidate), (s) => console.log(`browser: ${s}`)));
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
   writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));
   console.log(`browser journey passed: ${JSON.stringify(result)}`);

@@ -1,0 +1,124 @@
+// Accessibility in Chromium (issue 42): every screen, and the dialogs and panels a journey opens, in
+// Russian, Kazakh and English, checked by axe-core against the WCAG 2.1 A and AA rules — a serious
+// or critical violation fails the run, naming the screen, the language, the rule and the elements;
+// `<html lang>` follows the language the UI speaks; the keyboard focus ring on the dark navigation
+// has at least 3:1 contrast against it (WCAG 1.4.11), and the navigation works by keyboard alone.
+// Runs after the journey (browser.mjs), so the demo holds an issued act, a theme and a dismissed
+// anomaly. axe-core is injected through the DevTools protocol: the page's CSP forbids inline scripts.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const BLOCKING = new Set(['serious', 'critical']);
+
+/** Relative luminance and contrast of two CSS colours as `rgb(...)`/`rgba(...)` strings (WCAG 2.1). */
+function contrast(a, b) {
+  const luminance = (css) => {
+    const [r, g, bl] = css.match(/[\d.]+/g).slice(0, 3).map(Number).map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+
+/** The screens, and the panels the journey opens, on the demo after the journey (`candidate`: its object). */
+export function placesAfterJourney(candidate) {
+  const click = (css, then) => async (page) => {
+    await page.locator(css).first().click();
+    await page.locator(then).first().waitFor({ timeout: 20000 });
+  };
+  return [
+    { name: 'desk', hash: '#/desk', ready: '[data-section="overdue"] h2' },
+    { name: 'appeals', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal]' },
+    { name: 'appeal', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal] a',
+      open: click('[data-section="queue"] tr[data-appeal] a', '[data-block="category"] [data-testid="model"]') },
+    { name: 'analytics + anomaly', hash: '#/analytics', ready: '[data-testid="anomalies"] [data-anomaly]',
+      open: click('[data-testid="anomalies"] [data-anomaly]', '[data-testid="anomaly-detail"]') },
+    { name: 'themes', hash: '#/themes', ready: '[data-testid="themes-ranking"] [data-theme]' },
+    { name: 'theme card', hash: `#/theme/${encodeURIComponent('ЖКХ')}`, ready: '[data-testid="theme-members"] [data-member]' },
+    { name: 'effectiveness', hash: '#/effect', ready: '[data-testid="effect-kpis"]' },
+    { name: 'search', hash: '#/search', ready: '[data-testid="search"]',
+      open: async (page) => {
+        await page.locator('[data-testid="search"]').first().fill(candidate);
+        await page.locator(`[data-bin="${candidate}"]`).first().waitFor({ timeout: 20000 });
+      } },
+    { name: 'dashboard', hash: '#/dashboard', ready: '[data-figure="open"] .value' },
+    { name: 'import', hash: '#/import', ready: 'main h1' },
+    { name: 'settings + passport', hash: '#/settings', ready: '[data-testid="passport-appeals-v1"]',
+      open: click('[data-testid="passport-appeals-v1"]', '[data-testid="passport"]') },
+    { name: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
+    { name: 'card + act form', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
+      open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
+  ];
+}
+
+/**
+ * @param page a Playwright page on the app, after the journey
+ * @param places the screens to check: `{ name, hash, ready, open? }` — `ready` a selector that says
+ *        the screen has its data, `open` an optional step that opens a dialog or panel first
+ */
+export async function accessibility(page, places, log = console.log) {
+  const problems = [];
+  const results = [];
+  for (const lang of ['ru', 'kk', 'en']) {
+    await page.evaluate(() => { location.hash = '#/settings'; });
+    await page.locator(`[data-lang="${lang}"]`).first().click();
+    await page.waitForFunction((l) => document.documentElement.lang === l, lang, { timeout: 5000 }).catch(async () => {
+      problems.push(`${lang}: <html lang> is "${await page.evaluate('document.documentElement.lang')}" when the UI speaks ${lang}`);
+    });
+    for (const place of places) {
+      await page.evaluate((h) => { location.hash = h; }, place.hash);
+      await page.locator(place.ready).first().waitFor({ timeout: 20000 });
+      if (place.open) await place.open(page);
+      if ((await page.evaluate('typeof window.axe')) !== 'object') await page.evaluate(AXE);
+      const violations = await page.evaluate(async (tags) => {
+        const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+      }, WCAG_TAGS);
+      const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+      results.push({ lang, place: place.name, violations: violations.length, blocking: blocking.length });
+      for (const v of blocking) {
+        problems.push(`${lang} ${place.name}: [${v.impact}] ${v.id} (${v.help}) on ${v.nodes.length} element(s): ${v.nodes.slice(0, 3).join(' | ')}`);
+      }
+      log(`a11y ${lang} ${place.name}: ${violations.length} violation(s), ${blocking.length} serious or critical`);
+    }
+  }
+  // The keyboard: from the top of the page, Tab reaches the navigation; its ring is visible against
+  // the menu; Enter follows the link.
+  // A fresh load, so the Tab order starts at the top of the page, not at the last element clicked.
+  await page.evaluate(() => { location.hash = '#/desk'; });
+  await page.reload();
+  await page.locator('[data-section="overdue"] h2').first().waitFor();
+  let ring = null;
+  for (let i = 0; i < 5 && !ring; i++) {
+    await page.keyboard.press('Tab');
+    ring = await page.evaluate(() => {
+      const a = document.activeElement;
+      if (!a?.matches('nav a')) return null;
+      const style = getComputedStyle(a);
+      const nav = getComputedStyle(a.closest('nav'));
+      return { nav: a.dataset.nav, outline: style.outlineColor, width: parseFloat(style.outlineWidth), style: style.outlineStyle, menu: nav.backgroundColor };
+    });
+  }
+  if (!ring) {
+    problems.push('keyboard: Tab from the top of the page does not reach the navigation');
+  } else {
+    const ratio = contrast(ring.outline, ring.menu);
+    log(`a11y focus ring on the navigation: ${ring.outline} on ${ring.menu}, ${ratio.toFixed(1)}:1, ${ring.width}px ${ring.style}`);
+    if (ring.style === 'none' || ring.width < 2 || ratio < 3) {
+      problems.push(`keyboard: the focus ring on the navigation is ${ring.width}px ${ring.style}, ${ratio.toFixed(1)}:1 against the menu (needs ≥ 2px and ≥ 3:1)`);
+    }
+    // Tab on to another screen's link and follow it with Enter.
+    await page.keyboard.press('Tab');
+    const target = await page.evaluate(() => document.activeElement?.dataset?.nav ?? null);
+    await page.keyboard.press('Enter');
+    const landed = await page.evaluate(() => location.hash);
+    if (!target || landed !== `#/${target}`) problems.push(`keyboard: Enter on the "${target}" link leads to ${landed}`);
+  }
+  if (problems.length) throw new Error(`accessibility:\n  ${problems.join('\n  ')}`);
+  return { a11y_checked: results.length, a11y_violations: results.reduce((n, r) => n + r.violations, 0) };
+}
