@@ -125,7 +125,7 @@ pub use session::journal::{
     RedactionView,
 };
 pub use session::{default_db_path, init_logging, random_token, reset_keys, KeysReset, Session};
-pub use tasks::desk::Desk;
+pub use tasks::desk::{Desk, SlipView};
 pub use tasks::{CreatedTasks, NewTaskRequest, Recomputed, TaskDetail, TaskView};
 pub use vault::backup::{restore as restore_backup, BackupReport, RestoreReport};
 pub use vault::{

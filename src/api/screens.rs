@@ -64,6 +64,8 @@ pub struct GroundView {
 /// The case card screen: the card and its six blocks, with the stage and the suggested step.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct CaseScreen {
+    /// The day the screen was made for (the session's today): what a task's "done on" defaults to.
+    pub today: NaiveDate,
     pub card: Card,
     pub stage: Stage,
     pub grounds: Vec<GroundView>,
@@ -258,6 +260,7 @@ impl Session {
             ..Default::default()
         })?;
         Ok(CaseScreen {
+            today: self.today(),
             card,
             stage,
             grounds,

@@ -228,3 +228,63 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
         ("recomputed", Some(d("2024-06-15")), Some(d("2024-06-17")))
     );
 }
+
+/// The app's task actions through the declared methods, as the UI calls them: a task created with a
+/// norm, its clock stopped for a period, one task made to wait for another (a cycle refused, an
+/// unknown norm refused with its code), what slips through listed with each task, every write
+/// journaled with the face it came through.
+#[test]
+fn the_apps_task_actions_go_through_the_declared_methods() {
+    use serde_json::json;
+    let db = TempDb::new();
+    let appeals = db.file("appeals.csv", appeals_csv());
+    db.import(DataKind::Appeals, &appeals).unwrap();
+    let host = ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap();
+    let add = |appeal: &str, norm: &str| {
+        host.call(
+            "add_task",
+            json!({"kind": "consider_appeal", "title": " ", "subject_bin": null, "appeal_no": appeal, "assignee": "Ахметова А.",
+                   "unit": "Отдел", "norm": norm, "period": null, "event_date": null, "depends_on": []}),
+        )
+    };
+    let first = add("A-1", "appk-76-consideration").unwrap();
+    let first_id = first["created"][0]["id"].as_i64().unwrap();
+    // A-1 arrived on 01.04.2024: 15 working days → 22.04.2024; a blank title is the kind's own.
+    assert_eq!(first["created"][0]["current_due"], "2024-04-22");
+    assert!(!first["created"][0]["title"].as_str().unwrap().trim().is_empty());
+    assert_eq!(add("A-3", "no-such-norm").unwrap_err().code.code(), "not_found");
+
+    // The clock stopped for three working days (Wed–Fri) moves the due date by three working days.
+    let suspended = host
+        .call("suspend_task", json!({"id": first_id, "from": "2024-04-10", "to": "2024-04-12", "reason": "экспертиза"}))
+        .unwrap();
+    assert_eq!(suspended["current_due"], "2024-04-25");
+    let no_reason =
+        host.call("suspend_task", json!({"id": first_id, "from": "2024-04-15", "to": "2024-04-16", "reason": " "}));
+    assert_eq!(no_reason.unwrap_err().code.code(), "reason_required");
+
+    // A-3's task waits for A-1's; the other way round would be a cycle.
+    let second_id = add("A-3", "appk-76-consideration").unwrap()["created"][0]["id"].as_i64().unwrap();
+    let waiting = host.call("wait_for_task", json!({"id": second_id, "prerequisite": first_id})).unwrap();
+    assert_eq!(waiting["blocked_by"], json!([first_id]));
+    let cycle = host.call("wait_for_task", json!({"id": first_id, "prerequisite": second_id})).unwrap_err();
+    assert_eq!(cycle.code.code(), "invalid_input");
+    assert!(cycle.message.contains("cycle"), "{}", cycle.message);
+
+    // Both are long overdue today with neither extension nor note: each slip carries its task.
+    let slips = host.call("slips", json!({})).unwrap();
+    let slipped: Vec<(i64, String)> = slips
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["task"]["id"].as_i64().unwrap(), s["kind"].as_str().unwrap().to_string()))
+        .collect();
+    assert!(slipped.contains(&(first_id, "overdue_without_extension_or_note".into())), "{slipped:?}");
+    drop(host);
+
+    let session = db.session();
+    let lines = session.journal(&ekn::api::JournalQuery { limit: Some(100), ..Default::default() }).unwrap();
+    for kind in ["task_created", "task_suspended", "dependency_added"] {
+        assert!(lines.iter().any(|l| l.kind == kind && l.face == "browser"), "{kind} through the app: {lines:?}");
+    }
+}

@@ -2,7 +2,8 @@
 // Russian, Kazakh and English, checked by axe-core against the WCAG 2.1 A and AA rules — a serious
 // or critical violation fails the run, naming the screen, the language, the rule and the elements;
 // `<html lang>` follows the language the UI speaks; the keyboard focus ring on the dark navigation
-// has at least 3:1 contrast against it (WCAG 1.4.11), and the navigation works by keyboard alone.
+// has at least 3:1 contrast against it (WCAG 1.4.11), and the navigation works by keyboard alone;
+// and a journey by keyboard alone: desk → card → a task created and extended → an act drafted.
 // Runs after the journey (browser.mjs), so the demo holds an issued act, a theme and a dismissed
 // anomaly. axe-core is injected through the DevTools protocol: the page's CSP forbids inline scripts.
 import { readFileSync } from 'node:fs';
@@ -121,4 +122,82 @@ export async function accessibility(page, places, log = console.log) {
   }
   if (problems.length) throw new Error(`accessibility:\n  ${problems.join('\n  ')}`);
   return { a11y_checked: results.length, a11y_violations: results.reduce((n, r) => n + r.violations, 0) };
+}
+
+/** Presses Tab until the focused element matches `css` (at most `limit` presses), as a keyboard user would. */
+async function tabTo(page, css, limit = 400) {
+  for (let i = 0; i < limit; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate((c) => document.activeElement?.matches(c) ?? false, css)) return;
+  }
+  throw new Error(`keyboard journey: Tab never reaches ${css}`);
+}
+
+/**
+ * A journey by keyboard alone (no clicks, no filled fields): from the desk, "/" opens Search; type the
+ * object's BIN, Tab to it, Enter opens the card; create a task on one of its appeals from the card,
+ * extend that task's deadline with a reason, then open the act form and draft an act. Dates are typed
+ * into date fields as a person types them (Chromium's en-US order: month, day, year).
+ */
+export async function keyboardJourney(page, candidate, log = console.log) {
+  await page.evaluate(() => { location.hash = '#/desk'; });
+  await page.reload();
+  await page.locator('[data-section="overdue"] h2').first().waitFor();
+  log('keyboard: desk → search');
+  await page.keyboard.press('/');
+  await page.locator('[data-testid="search"]').first().waitFor();
+  await page.keyboard.type(candidate);
+  await page.locator(`[data-bin="${candidate}"]`).first().waitFor({ timeout: 20000 });
+  await tabTo(page, `[data-bin="${candidate}"]`);
+  await page.keyboard.press('Enter');
+  await page.locator('[data-block="tasks"] [data-testid="task-new"]').first().waitFor({ timeout: 20000 });
+  const appeal = await page.evaluate(() => document.querySelector('[data-appeal-link]')?.dataset.appealLink ?? null);
+  if (!appeal) throw new Error('keyboard journey: the object has no appeal to open a task on');
+
+  log(`keyboard: a task on appeal ${appeal}`);
+  await tabTo(page, '[data-block="tasks"] [data-testid="task-new"]');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="task-new-form"] [data-field="norm"] option').first().waitFor({ state: 'attached' });
+  await tabTo(page, '[data-testid="task-new-form"] [data-field="kind"]');
+  await page.keyboard.press('ArrowUp'); // the first kind: consideration of an appeal
+  const fields = [['appeal', appeal], ['assignee', 'Иванов В.'], ['unit', 'Отдел надзора']];
+  for (const [field, text] of fields) {
+    await tabTo(page, `[data-testid="task-new-form"] [data-field="${field}"]`);
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+  }
+  await tabTo(page, '[data-testid="task-new-form"] [data-field="event"]');
+  await page.keyboard.type('11202026');
+  await tabTo(page, '[data-testid="task-new-create"]');
+  await page.keyboard.press('Enter');
+  const created = await page.locator('[data-testid="task-created"]').first().innerText({ timeout: 20000 });
+  const id = Number(/(\d+)/.exec(created)?.[1]);
+  if (!(id > 0)) throw new Error(`keyboard journey: no task created (${created})`);
+
+  log(`keyboard: extend task ${id}`);
+  await page.locator(`[data-task-actions="${id}"]`).first().waitFor({ timeout: 20000 });
+  const due = await page.evaluate((i) => document.querySelector(`[data-task="${i}"]`)?.textContent ?? '', id);
+  await tabTo(page, `[data-task-actions="${id}"] [data-action="extend"]`);
+  await page.keyboard.press('Enter');
+  await tabTo(page, '[data-action-form="extend"] [data-field="date"]');
+  await page.keyboard.type('12252026');
+  await tabTo(page, '[data-action-form="extend"] [data-field="reason"]');
+  await page.keyboard.type('запрошены документы у органа');
+  await tabTo(page, '[data-action-form="extend"] [data-action-save]');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-block="journal"]').filter({ hasText: 'запрошены документы у органа' }).first().waitFor({ timeout: 20000 });
+  const after = await page.evaluate((i) => document.querySelector(`[data-task="${i}"]`)?.textContent ?? '', id);
+  if (due === after) throw new Error('keyboard journey: the extended task still shows its old deadline');
+
+  log('keyboard: draft an act');
+  await tabTo(page, '[data-act] [data-testid="act-open"]');
+  await page.keyboard.press('Enter');
+  await tabTo(page, '[data-testid="act-addressee"]');
+  await page.keyboard.type('Әкімдік басшысы');
+  await tabTo(page, '[data-testid="act-requirements"]');
+  await page.keyboard.type('Устранить нарушения');
+  await tabTo(page, '[data-testid="act-draft"]');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="act-drafted"]').first().waitFor({ timeout: 60000 });
+  return { keyboard_task: id };
 }

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { accessibility, placesAfterJourney } from './accessibility.mjs';
+import { accessibility, keyboardJourney, placesAfterJourney } from './accessibility.mjs';
 import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { journey } from './journey.mjs';
 import { lockScreen } from './lock.mjs';
@@ -52,6 +52,8 @@ try {
   };
   Object.assign(result, await sources(driver, rpc, (s) => console.log(`browser: ${s}`)));
   Object.assign(result, await accessibility(page, placesAfterJourney(candidate), (s) => console.log(`browser: ${s}`)));
+  Object.assign(result, await keyboardJourney(page, candidate, (s) => console.log(`browser: ${s}`)));
+  await page.screenshot({ path: join(out, '09-keyboard-journey.png') });
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
   writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));
   console.log(`browser journey passed: ${JSON.stringify(result)}`);

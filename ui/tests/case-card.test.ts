@@ -74,6 +74,7 @@ const { i18n } = await import('../src/lib/i18n.svelte');
 function answer(): CaseScreen {
   const named = { code: '75', name_ru: 'г. Алматы', name_kk: 'Алматы қ.', name_en: 'Almaty' };
   return {
+    today: '2026-11-20',
     card: {
       schema: 'ekn.card/1',
       subject: { bin: '000740000728', id_kind: 'bin', name: 'ТОО «Тест»', kato: '751110000', region: named, oked: '47110', oked_section: null },

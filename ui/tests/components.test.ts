@@ -15,7 +15,7 @@ import { cappedDeadline, deadline, taskView } from './fixtures';
 describe('TaskRow', () => {
   it('links to the card and says how late the task is, with the urgency breakdown', () => {
     i18n.lang = 'ru';
-    render(TaskRow, { view: taskView() });
+    render(TaskRow, { today: '2026-11-20', view: taskView() });
     expect(screen.getByRole('link').getAttribute('href')).toBe('#/card/000740000728');
     expect(screen.getByText('просрочено на 4 раб. дн.')).toBeTruthy();
     expect(screen.getByText(/Срочность 91: срок 70, блокирует другие 5, риск объекта 16/)).toBeTruthy();
@@ -28,13 +28,13 @@ describe('TaskRow', () => {
       pull_cursor: 0, last_sync_at: null, last_error: null, tls_ca: null, tls_pin: null };
     office.status = { link, pending_entries: 0, pulled_entries: 0, colleagues_tasks: 1, queued_reads: 0 };
     const view = taskView({ id: -3, owner: 'Асель Нурланова', assigned_to: 'Bekzat Omarov' });
-    const first = render(TaskRow, { view });
+    const first = render(TaskRow, { today: '2026-11-20', view });
     expect(screen.getByText('held by Асель Нурланова (from the office, read-only)')).toBeTruthy();
     expect(screen.getByText('assigned to Bekzat Omarov')).toBeTruthy();
     expect(screen.queryByText('Assign…')).toBeNull();
     first.unmount();
     office.status = { ...office.status, link: { ...link, role: 'supervisor' } };
-    render(TaskRow, { view });
+    render(TaskRow, { today: '2026-11-20', view });
     await fireEvent.click(screen.getByText('Assign…'));
     expect(screen.getByLabelText('reason')).toBeTruthy();
     office.status = null;
@@ -43,7 +43,7 @@ describe('TaskRow', () => {
 
   it('speaks Kazakh when the language is Kazakh', () => {
     i18n.lang = 'kk';
-    render(TaskRow, { view: taskView({ urgency: { score: 40, working_days_left: 2, from_deadline: 40, from_blocking: 0, from_risk: 0 } }) });
+    render(TaskRow, { today: '2026-11-20', view: taskView({ urgency: { score: 40, working_days_left: 2, from_deadline: 40, from_blocking: 0, from_risk: 0 } }) });
     expect(screen.getByText('2 жұмыс күні қалды')).toBeTruthy();
     expect(screen.getByText('Өтінішті қарау')).toBeTruthy();
     i18n.lang = 'ru';

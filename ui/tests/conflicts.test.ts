@@ -53,12 +53,12 @@ describe('ConflictsPanel', () => {
 describe('TaskRow in conflict', () => {
   it('says the earlier date is in force until a supervisor decides, then who decided', () => {
     i18n.lang = 'kk';
-    const first = render(TaskRow, { view: taskView({ current_due: '2026-12-05', conflict: open }) });
+    const first = render(TaskRow, { today: '2026-11-20', view: taskView({ current_due: '2026-12-05', conflict: open }) });
     expect(screen.getByText(/басшы шешкенге дейін ертерек 05.12.2026 мерзімі күшінде/)).toBeTruthy();
     first.unmount();
     i18n.lang = 'en';
     const done = { ...open, resolved_at: '2026-11-22T10:00:00Z', resolved_by: 'Supervisor Saule', chosen: 10, reason: 'documents arrived' };
-    render(TaskRow, { view: taskView({ current_due: '2026-12-15', conflict: done }) });
+    render(TaskRow, { today: '2026-11-20', view: taskView({ current_due: '2026-12-15', conflict: done }) });
     expect(screen.getByText('deadline conflict resolved by Supervisor Saule: documents arrived')).toBeTruthy();
     i18n.lang = 'ru';
   });

@@ -30,7 +30,7 @@ describe('a control-of-execution task', () => {
   it('shows the act\'s verification by itself once due, in Russian', async () => {
     i18n.lang = 'ru';
     calls.length = 0;
-    render(TaskRow, { view: taskView({ id: 5, kind: 'control_execution', urgency: { score: 50, working_days_left: 2, from_deadline: 50, from_blocking: 0, from_risk: 0 } }) });
+    render(TaskRow, { today: '2026-11-20', view: taskView({ id: 5, kind: 'control_execution', urgency: { score: 50, working_days_left: 2, from_deadline: 50, from_blocking: 0, from_risk: 0 } }) });
     const block = await screen.findByTestId('act-verification');
     expect(block.querySelector('[data-check="inspection"]')!.textContent).toContain('следующая проверка (01.10.2025) нарушений не выявила');
     expect(block.querySelector('[data-check="category_appeals"]')!.textContent).toContain('в акте не указана категория нарушения');
@@ -40,13 +40,13 @@ describe('a control-of-execution task', () => {
   it('waits to be asked before it is due, and other tasks offer nothing', async () => {
     i18n.lang = 'en';
     calls.length = 0;
-    const early = render(TaskRow, { view: taskView({ id: 6, kind: 'control_execution', urgency: { score: 10, working_days_left: 20, from_deadline: 10, from_blocking: 0, from_risk: 0 } }) });
+    const early = render(TaskRow, { today: '2026-11-20', view: taskView({ id: 6, kind: 'control_execution', urgency: { score: 10, working_days_left: 20, from_deadline: 10, from_blocking: 0, from_risk: 0 } }) });
     expect(screen.queryByTestId('act-verification')).toBeNull();
     expect(calls).toEqual([]);
     await fireEvent.click(screen.getByText('What later data show'));
     await waitFor(() => expect(screen.getByTestId('act-verification').textContent).toContain('the act names no violation category'));
     early.unmount();
-    render(TaskRow, { view: taskView({ id: 7 }) });
+    render(TaskRow, { today: '2026-11-20', view: taskView({ id: 7 }) });
     expect(screen.queryByText('What later data show')).toBeNull();
   });
 });

@@ -19,6 +19,15 @@ pub struct Desk {
     pub reminders: Vec<Reminder>,
 }
 
+/// One thing that slips through unnoticed, with its task.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct SlipView {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub slip: Slip,
+    pub task: TaskView,
+}
+
 impl Session {
     /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
     pub fn desk(&self, today: NaiveDate, assignee: Option<&str>) -> Result<Desk, ApiError> {
@@ -87,6 +96,17 @@ impl Session {
 
     pub fn slips(&self, today: NaiveDate) -> Result<Vec<Slip>, ApiError> {
         Ok(self.graph()?.slips(&*self.calendar()?, today))
+    }
+
+    /// What slips through, each with its task as the desk shows it (for the app's Slips panel).
+    pub fn slip_views(&self, today: NaiveDate) -> Result<Vec<SlipView>, ApiError> {
+        let graph = self.graph()?;
+        let calendar = self.calendar()?;
+        graph
+            .slips(&calendar, today)
+            .into_iter()
+            .map(|slip| Ok(SlipView { task: self.view(&graph, &calendar, slip.task_id, today)?, slip }))
+            .collect()
     }
 
     /// The dashboard over this workstation's tasks and, after a sync, the colleagues' in scope.

@@ -24,8 +24,9 @@ use crate::domain::procedure::Procedure;
 use crate::domain::tasks::{next_step, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency};
 use crate::store::{About, LogEntry, NewTask, Write};
 
-/// What the person asked for when creating a task.
-#[derive(Debug, Clone, PartialEq)]
+/// What the person asked for when creating a task (`ekn task add`, and the app's `add_task`).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct NewTaskRequest {
     pub kind: TaskKind,
     pub title: Option<String>,

@@ -37,12 +37,13 @@ use crate::api::{
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
 use crate::api::{MemberRequest, ThemeCandidates, ThemeNews, ThemeProposalReport};
+use crate::api::{NewTaskRequest, SlipView};
 use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary};
 use crate::connect::network::NetworkSettings;
 use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::{Colleague, ConflictNotice};
-use crate::domain::tasks::{Dashboard, Slip};
+use crate::domain::tasks::Dashboard;
 use crate::ingest::{ImportReport, Preview};
 use crate::store::connectors::RunRow;
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -189,6 +190,24 @@ pub struct ExtendParams {
     pub id: i64,
     pub to: NaiveDate,
     pub reason: String,
+}
+
+/// The clock of a task stopped from `from` to `to` (both days included), with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendParams {
+    pub id: i64,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub reason: String,
+}
+
+/// Task `id` waits for task `prerequisite` (a cycle is refused, naming it).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct WaitParams {
+    pub id: i64,
+    pub prerequisite: i64,
 }
 
 /// A file already uploaded (see `upload`), and what to do with it.
@@ -653,10 +672,13 @@ methods! {
     note_task: Session(NoteParams) -> TaskDetail;
     complete_task: Session(CompleteParams) -> TaskDetail;
     extend_task: Session(ExtendParams) -> TaskDetail;
+    suspend_task: Session(SuspendParams) -> TaskDetail;
+    wait_for_task: Session(WaitParams) -> TaskDetail;
+    add_task: Session(NewTaskRequest) -> CreatedTasks;
     dashboard: Session(NoParams) -> Dashboard;
     overdue: Session(NoParams) -> Vec<OverdueRow>;
     regions: Session(NoParams) -> Vec<RegionOverview>;
-    slips: Session(NoParams) -> Vec<Slip>;
+    slips: Session(NoParams) -> Vec<SlipView>;
     calendar_years: Session(NoParams) -> Vec<CalendarYearView>;
     norms: Session(NoParams) -> NormsList;
     journal: Session(JournalQuery) -> Vec<JournalLine>;
@@ -1119,6 +1141,27 @@ mod on_session {
         s.extend_task(p.id, p.to, &p.reason)
     }
 
+    pub fn suspend_task(s: &mut Session, p: SuspendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        s.suspend_task(p.id, crate::domain::deadline::Suspension { from: p.from, to: p.to }, &p.reason)
+    }
+
+    pub fn wait_for_task(s: &mut Session, p: WaitParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        s.add_dependency(p.id, p.prerequisite)?;
+        let today = s.today();
+        s.task_detail(p.id, today)
+    }
+
+    pub fn add_task(s: &mut Session, p: NewTaskRequest, _: &mut CallContext<'_>) -> R<CreatedTasks> {
+        // A field left blank in a form is a field not given.
+        let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        s.add_task(&NewTaskRequest {
+            title: blank(p.title),
+            subject_bin: blank(p.subject_bin),
+            appeal_no: blank(p.appeal_no),
+            ..p
+        })
+    }
+
     pub fn dashboard(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Dashboard> {
         let today = s.today();
         s.dashboard(today)
@@ -1133,9 +1176,9 @@ mod on_session {
         s.regions()
     }
 
-    pub fn slips(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Slip>> {
+    pub fn slips(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<SlipView>> {
         let today = s.today();
-        s.slips(today)
+        s.slip_views(today)
     }
 
     pub fn calendar_years(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<CalendarYearView>> {

@@ -4,6 +4,7 @@
 
 import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
+import type { NewTaskRequest } from './types/NewTaskRequest';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { TaskFromFact } from './types/TaskFromFact';
@@ -39,9 +40,13 @@ export const api = {
   task: (id: number) => call('task', { id }),
   acceptStep: (p: AcceptParams) => call('accept_step', p),
   declineStep: (bin: string, reason: string) => call('decline_step', { bin, reason }),
-  completeTask: (id: number) => call('complete_task', { id, on: null }),
+  completeTask: (id: number, on: string | null = null) => call('complete_task', { id, on }),
   noteTask: (id: number, text: string) => call('note_task', { id, text }),
   extendTask: (id: number, to: string, reason: string) => call('extend_task', { id, to, reason }),
+  suspendTask: (id: number, from: string, to: string, reason: string) => call('suspend_task', { id, from, to, reason }),
+  waitForTask: (id: number, prerequisite: number) => call('wait_for_task', { id, prerequisite }),
+  addTask: (p: NewTaskRequest) => call('add_task', p),
+  slips: () => call('slips', none),
   dashboard: () => call('dashboard', none),
   appealQueue: (filter: QueueFilter) => call('appeal_queue', filter),
   appealCard: (appealNo: string) => call('appeal_card', { appeal_no: appealNo }),

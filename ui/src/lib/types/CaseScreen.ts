@@ -17,7 +17,11 @@ import type { TaskView } from "./TaskView";
 /**
  * The case card screen: the card and its six blocks, with the stage and the suggested step.
  */
-export type CaseScreen = { card: Card, stage: Stage, grounds: Array<GroundView>, acts: Array<ActTemplate>, 
+export type CaseScreen = { 
+/**
+ * The day the screen was made for (the session's today): what a task's "done on" defaults to.
+ */
+today: string, card: Card, stage: Stage, grounds: Array<GroundView>, acts: Array<ActTemplate>, 
 /**
  * The stage's evidence checklist: each item satisfied by the data or by a person's tick.
  */

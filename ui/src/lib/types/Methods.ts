@@ -73,6 +73,7 @@ import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
 import type { NetworkSettings } from "./NetworkSettings";
 import type { NetworkView } from "./NetworkView";
+import type { NewTaskRequest } from "./NewTaskRequest";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
@@ -109,8 +110,9 @@ import type { ScheduledRun } from "./ScheduledRun";
 import type { ScorePlanParams } from "./ScorePlanParams";
 import type { SearchHits } from "./SearchHits";
 import type { SearchParams } from "./SearchParams";
-import type { Slip } from "./Slip";
+import type { SlipView } from "./SlipView";
 import type { Status } from "./Status";
+import type { SuspendParams } from "./SuspendParams";
 import type { SyncReport } from "./SyncReport";
 import type { TaskDetail } from "./TaskDetail";
 import type { TaskFromFact } from "./TaskFromFact";
@@ -137,6 +139,7 @@ import type { VaultOverview } from "./VaultOverview";
 import type { VaultState } from "./VaultState";
 import type { VaultStatus } from "./VaultStatus";
 import type { VerifyParams } from "./VerifyParams";
+import type { WaitParams } from "./WaitParams";
 
 /** Every method the UI may call, with its parameters and result. */
 export type Methods = {
@@ -152,10 +155,13 @@ export type Methods = {
   note_task: { params: NoteParams; result: TaskDetail };
   complete_task: { params: CompleteParams; result: TaskDetail };
   extend_task: { params: ExtendParams; result: TaskDetail };
+  suspend_task: { params: SuspendParams; result: TaskDetail };
+  wait_for_task: { params: WaitParams; result: TaskDetail };
+  add_task: { params: NewTaskRequest; result: CreatedTasks };
   dashboard: { params: NoParams; result: Dashboard };
   overdue: { params: NoParams; result: Array<OverdueRow> };
   regions: { params: NoParams; result: Array<RegionOverview> };
-  slips: { params: NoParams; result: Array<Slip> };
+  slips: { params: NoParams; result: Array<SlipView> };
   calendar_years: { params: NoParams; result: Array<CalendarYearView> };
   norms: { params: NoParams; result: NormsList };
   journal: { params: JournalQuery; result: Array<JournalLine> };
@@ -253,6 +259,9 @@ export const METHOD_RUNS = {
   note_task: 'session',
   complete_task: 'session',
   extend_task: 'session',
+  suspend_task: 'session',
+  wait_for_task: 'session',
+  add_task: 'session',
   dashboard: 'session',
   overdue: 'session',
   regions: 'session',
