@@ -17,6 +17,7 @@ pub mod domain;
 pub mod evidence;
 pub mod extract;
 pub mod generator;
+pub mod guide;
 pub mod ingest;
 pub mod serve;
 pub mod store;

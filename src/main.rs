@@ -266,6 +266,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The user guide (docs/guide/): search it in Russian, Kazakh or English, list its topics, print one.
+    /// Needs no database.
+    Guide {
+        #[command(subcommand)]
+        action: cli::guide::GuideAction,
+    },
     /// Themes of supervision (docs/THEMES.md): a theme saved as a versioned definition, its card,
     /// the scan for rising themes and category × district cells, and the ranking for the plan.
     Themes {
@@ -502,6 +508,8 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::themes::run_evaluate_proposals(&file, json)
         }
         Command::Themes { action } => cli::themes::run(&mut open()?, action),
+        // The guide is built into the program: no database.
+        Command::Guide { action } => cli::guide::run(action),
         Command::Effect { action: None, kind, district, horizon_days, json } => {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
         }

@@ -79,6 +79,84 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for what must cover them all (the user guide's topics, the UI's texts). A new
+    /// variant fails to compile in `listed` below until it is added here too.
+    pub const ALL: [ErrorCode; 33] = [
+        Self::NotFound,
+        Self::InvalidInput,
+        Self::NoDatabase,
+        Self::DatabaseExists,
+        Self::DatabaseTooNew,
+        Self::Io,
+        Self::Internal,
+        Self::ReasonRequired,
+        Self::NotWorkingDay,
+        Self::BeyondCap,
+        Self::Blocked,
+        Self::Closed,
+        Self::TooLarge,
+        Self::NothingSuggested,
+        Self::ForbiddenHost,
+        Self::ForbiddenOrigin,
+        Self::Unauthorized,
+        Self::JournalBroken,
+        Self::EvidenceBroken,
+        Self::Busy,
+        Self::KeyMissing,
+        Self::KeyMismatch,
+        Self::Corrupt,
+        Self::VaultLocked,
+        Self::WrongPassphrase,
+        Self::OfficeUnreachable,
+        Self::OfficeRefused,
+        Self::OfficeRevoked,
+        Self::NotJoined,
+        Self::NotEnrolledPerson,
+        Self::PortalRefused,
+        Self::PortalUnavailable,
+        Self::Cancelled,
+    ];
+
+    /// Exhaustive on purpose: the compiler names a variant missing from `ALL`'s list here.
+    #[allow(dead_code)]
+    const fn listed(self) {
+        match self {
+            Self::NotFound
+            | Self::InvalidInput
+            | Self::NoDatabase
+            | Self::DatabaseExists
+            | Self::DatabaseTooNew
+            | Self::Io
+            | Self::Internal
+            | Self::ReasonRequired
+            | Self::NotWorkingDay
+            | Self::BeyondCap
+            | Self::Blocked
+            | Self::Closed
+            | Self::TooLarge
+            | Self::NothingSuggested
+            | Self::ForbiddenHost
+            | Self::ForbiddenOrigin
+            | Self::Unauthorized
+            | Self::JournalBroken
+            | Self::EvidenceBroken
+            | Self::Busy
+            | Self::KeyMissing
+            | Self::KeyMismatch
+            | Self::Corrupt
+            | Self::VaultLocked
+            | Self::WrongPassphrase
+            | Self::OfficeUnreachable
+            | Self::OfficeRefused
+            | Self::OfficeRevoked
+            | Self::NotJoined
+            | Self::NotEnrolledPerson
+            | Self::PortalRefused
+            | Self::PortalUnavailable
+            | Self::Cancelled => {}
+        }
+    }
+
     /// The code as the faces print it (`not_found`), the same word serde writes.
     pub fn code(self) -> String {
         serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()

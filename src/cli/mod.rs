@@ -12,6 +12,7 @@ pub mod deadlines;
 pub mod docs;
 pub mod effect;
 pub mod evidence;
+pub mod guide;
 pub mod journal;
 pub mod office;
 pub mod registry;

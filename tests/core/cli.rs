@@ -218,3 +218,28 @@ fn a_reader_that_stops_reading_ends_the_command_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(out.status.success(), "{stderr}");
 }
+
+/// `ekn guide` needs no database: a search in Kazakh finds its topic first with language, title and
+/// path; an unknown screen or topic is refused naming what there is.
+#[test]
+fn the_guide_is_searched_listed_and_shown_without_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let out = ekn(&db, &["guide", "search", "мерзімін ұзарту", "--lang", "kk", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(hits[0]["id"], "extend-deadline");
+    assert_eq!(hits[0]["lang"], "kk");
+    assert_eq!(hits[0]["path"], "docs/guide/kk/extend-deadline.md");
+    assert!(hits[0]["title"].as_str().unwrap().contains("ұзарт"));
+    let list = ekn(&db, &["guide", "list", "--lang", "en", "--screen", "settings"]);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("forgotten-passphrase"));
+    let bad = ekn(&db, &["guide", "list", "--screen", "nowhere"]);
+    assert!(!bad.status.success() && String::from_utf8_lossy(&bad.stderr).contains("desk, appeals"));
+    let missing = ekn(&db, &["guide", "show", "no-such-topic"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("extend-deadline"));
+    let shown = ekn(&db, &["guide", "show", "journal", "--lang", "ru"]);
+    assert!(String::from_utf8_lossy(&shown.stdout).contains("# Что доказывает журнал"));
+    assert!(!db.exists(), "the guide made no database");
+}

@@ -54,6 +54,11 @@ export function placesAfterJourney(candidate) {
     { name: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
     { name: 'card + act form', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
       open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
+    { name: 'help on the card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]',
+      open: async (page) => {
+        await page.keyboard.press('F1');
+        await page.locator('[data-testid="help-topics"] [data-topic-link]').first().waitFor({ timeout: 20000 });
+      } },
   ];
 }
 
@@ -86,6 +91,11 @@ export async function accessibility(page, places, log = console.log) {
         problems.push(`${lang} ${place.name}: [${v.impact}] ${v.id} (${v.help}) on ${v.nodes.length} element(s): ${v.nodes.slice(0, 3).join(' | ')}`);
       }
       log(`a11y ${lang} ${place.name}: ${violations.length} violation(s), ${blocking.length} serious or critical`);
+      // A panel over the page (the help) is closed the way a person closes it.
+      if (await page.locator('[data-testid="help"]').count()) {
+        await page.keyboard.press('Escape');
+        await page.locator('[data-testid="help"]').first().waitFor({ state: 'detached' });
+      }
     }
   }
   // The keyboard: from the top of the page, Tab reaches the navigation; its ring is visible against
@@ -139,10 +149,25 @@ async function tabTo(page, css, limit = 400) {
  * extend that task's deadline with a reason, then open the act form and draft an act. Dates are typed
  * into date fields as a person types them (Chromium's en-US order: month, day, year).
  */
-export async function keyboardJourney(page, candidate, log = console.log) {
+export async function keyboardJourney(page, candidate, log = console.log, shots = null) {
   await page.evaluate(() => { location.hash = '#/desk'; });
   await page.reload();
   await page.locator('[data-section="overdue"] h2').first().waitFor();
+  log('keyboard: help on the desk (F1), a search of the guide, Escape');
+  await page.keyboard.press('F1');
+  await page.locator('[data-testid="help-topics"] [data-topic-link]').first().waitFor({ timeout: 20000 });
+  await page.keyboard.type('extend a deadline');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="help-hits"] [data-topic-link]').first().waitFor({ timeout: 20000 });
+  const best = await page.evaluate(() => document.querySelector('[data-testid="help-hits"] [data-topic-link]')?.dataset.topicLink);
+  if (best !== 'extend-deadline') throw new Error(`keyboard journey: the guide's best topic for "extend a deadline" is ${best}`);
+  await tabTo(page, '[data-testid="help-hits"] [data-topic-link="extend-deadline"]');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid="help"] article[data-topic="extend-deadline"]').first().waitFor({ timeout: 20000 });
+  if (shots) await page.screenshot({ path: `${shots}/09a-help.png` });
+  await page.keyboard.press('Escape');
+  await page.locator('[data-testid="help"]').first().waitFor({ state: 'detached' });
+
   log('keyboard: desk → search');
   await page.keyboard.press('/');
   await page.locator('[data-testid="search"]').first().waitFor();

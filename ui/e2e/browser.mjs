@@ -52,7 +52,7 @@ try {
   };
   Object.assign(result, await sources(driver, rpc, (s) => console.log(`browser: ${s}`)));
   Object.assign(result, await accessibility(page, placesAfterJourney(candidate), (s) => console.log(`browser: ${s}`)));
-  Object.assign(result, await keyboardJourney(page, candidate, (s) => console.log(`browser: ${s}`)));
+  Object.assign(result, await keyboardJourney(page, candidate, (s) => console.log(`browser: ${s}`), out));
   await page.screenshot({ path: join(out, '09-keyboard-journey.png') });
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
   writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, ...result }, null, 2));

@@ -44,6 +44,7 @@ use crate::domain::records::DataKind;
 use crate::domain::retention::RetentionRules;
 use crate::domain::sync::{Colleague, ConflictNotice};
 use crate::domain::tasks::Dashboard;
+use crate::guide::{GuideHit, GuidePage, GuideTopic};
 use crate::ingest::{ImportReport, Preview};
 use crate::store::connectors::RunRow;
 use crate::store::{ModelRecord, RegionOverview, SearchHits};
@@ -200,6 +201,31 @@ pub struct SuspendParams {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub reason: String,
+}
+
+/// The guide's topics in `lang`, or only those about `screen`.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GuideTopicsParams {
+    pub lang: String,
+    pub screen: Option<String>,
+}
+
+/// One topic of the guide.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GuidePageParams {
+    pub lang: String,
+    pub id: String,
+}
+
+/// A search over the guide: words in any language, all languages when `lang` is not given.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct GuideSearchParams {
+    pub query: String,
+    pub lang: Option<String>,
+    pub limit: usize,
 }
 
 /// Task `id` waits for task `prerequisite` (a cycle is refused, naming it).
@@ -675,6 +701,9 @@ methods! {
     suspend_task: Session(SuspendParams) -> TaskDetail;
     wait_for_task: Session(WaitParams) -> TaskDetail;
     add_task: Session(NewTaskRequest) -> CreatedTasks;
+    guide_topics: Session(GuideTopicsParams) -> Vec<GuideTopic>;
+    guide_page: Session(GuidePageParams) -> GuidePage;
+    guide_search: Session(GuideSearchParams) -> Vec<GuideHit>;
     dashboard: Session(NoParams) -> Dashboard;
     overdue: Session(NoParams) -> Vec<OverdueRow>;
     regions: Session(NoParams) -> Vec<RegionOverview>;
@@ -1149,6 +1178,23 @@ mod on_session {
         s.add_dependency(p.id, p.prerequisite)?;
         let today = s.today();
         s.task_detail(p.id, today)
+    }
+
+    pub fn guide_topics(_: &mut Session, p: GuideTopicsParams, _: &mut CallContext<'_>) -> R<Vec<GuideTopic>> {
+        Ok(crate::guide::list(&p.lang, p.screen.as_deref()))
+    }
+
+    pub fn guide_page(_: &mut Session, p: GuidePageParams, _: &mut CallContext<'_>) -> R<GuidePage> {
+        crate::guide::page(&p.lang, &p.id)
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no topic '{}' in '{}'", p.id, p.lang)))
+    }
+
+    pub fn guide_search(_: &mut Session, p: GuideSearchParams, _: &mut CallContext<'_>) -> R<Vec<GuideHit>> {
+        if p.query.len() > 1000 {
+            return Err(ApiError::new(ErrorCode::TooLarge, "a search of the guide is at most 1,000 bytes"));
+        }
+        crate::guide::search(&p.query, p.lang.as_deref(), p.limit.clamp(1, 50))
+            .map_err(|e| ApiError::new(ErrorCode::Internal, e))
     }
 
     pub fn add_task(s: &mut Session, p: NewTaskRequest, _: &mut CallContext<'_>) -> R<CreatedTasks> {

@@ -55,6 +55,12 @@ import type { FactRejectParams } from "./FactRejectParams";
 import type { FactTask } from "./FactTask";
 import type { FactView } from "./FactView";
 import type { FileDownload } from "./FileDownload";
+import type { GuideHit } from "./GuideHit";
+import type { GuidePage } from "./GuidePage";
+import type { GuidePageParams } from "./GuidePageParams";
+import type { GuideSearchParams } from "./GuideSearchParams";
+import type { GuideTopic } from "./GuideTopic";
+import type { GuideTopicsParams } from "./GuideTopicsParams";
 import type { HomeParams } from "./HomeParams";
 import type { HomeScreen } from "./HomeScreen";
 import type { ImportParams } from "./ImportParams";
@@ -158,6 +164,9 @@ export type Methods = {
   suspend_task: { params: SuspendParams; result: TaskDetail };
   wait_for_task: { params: WaitParams; result: TaskDetail };
   add_task: { params: NewTaskRequest; result: CreatedTasks };
+  guide_topics: { params: GuideTopicsParams; result: Array<GuideTopic> };
+  guide_page: { params: GuidePageParams; result: GuidePage };
+  guide_search: { params: GuideSearchParams; result: Array<GuideHit> };
   dashboard: { params: NoParams; result: Dashboard };
   overdue: { params: NoParams; result: Array<OverdueRow> };
   regions: { params: NoParams; result: Array<RegionOverview> };
@@ -262,6 +271,9 @@ export const METHOD_RUNS = {
   suspend_task: 'session',
   wait_for_task: 'session',
   add_task: 'session',
+  guide_topics: 'session',
+  guide_page: 'session',
+  guide_search: 'session',
   dashboard: 'session',
   overdue: 'session',
   regions: 'session',

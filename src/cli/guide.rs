@@ -1,0 +1,106 @@
+//! `ekn guide`: the user guide on the command line — search it (Russian, Kazakh and English words,
+//! any ending), list its topics, and print one — from the same built-in topics as the app's help.
+
+use std::fmt::Write as _;
+
+use clap::Subcommand;
+use ekn::api::{ApiError, ErrorCode};
+use ekn::guide::{self, GuideHit, GuidePage, GuideTopic};
+
+use super::print;
+
+#[derive(Subcommand)]
+pub enum GuideAction {
+    /// Topics matching the words, best first, each with its language, title and path.
+    Search {
+        query: String,
+        /// Only topics in this language (ru, kk, en); all three when not given.
+        #[arg(long, value_parser = lang)]
+        lang: Option<String>,
+        /// At most this many topics.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The topics of one language (default ru), or only those about one screen.
+    List {
+        #[arg(long, value_parser = lang, default_value = "ru")]
+        lang: String,
+        /// A screen of the app: desk, appeals, appeal, analytics, themes, theme, effect, search,
+        /// card, dashboard, import, settings.
+        #[arg(long)]
+        screen: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One topic's text (Markdown), by its id (`extend-deadline`).
+    Show {
+        id: String,
+        #[arg(long, value_parser = lang, default_value = "ru")]
+        lang: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn lang(text: &str) -> Result<String, String> {
+    let text = text.trim().to_lowercase();
+    if guide::LANGS.contains(&text.as_str()) {
+        Ok(text)
+    } else {
+        Err(format!("'{text}' is not a language of the guide (ru, kk, en)"))
+    }
+}
+
+pub fn run(action: GuideAction) -> Result<(), ApiError> {
+    match action {
+        GuideAction::Search { query, lang, limit, json } => {
+            if !(1..=100).contains(&limit) {
+                return Err(ApiError::invalid("--limit is 1 to 100"));
+            }
+            let hits =
+                guide::search(&query, lang.as_deref(), limit).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+            print(json, &hits, render_hits)
+        }
+        GuideAction::List { lang, screen, json } => {
+            if let Some(s) = &screen {
+                if !guide::SCREENS.contains(&s.as_str()) {
+                    return Err(ApiError::invalid(format!(
+                        "'{s}' is not a screen of the app ({})",
+                        guide::SCREENS.join(", ")
+                    )));
+                }
+            }
+            print(json, &guide::list(&lang, screen.as_deref()), render_list)
+        }
+        GuideAction::Show { id, lang, json } => {
+            let page = guide::page(&lang, id.trim()).ok_or_else(|| {
+                let known: Vec<String> = guide::list(&lang, None).into_iter().map(|t| t.id).collect();
+                ApiError::new(ErrorCode::NotFound, format!("no topic '{id}' in {lang} (topics: {})", known.join(", ")))
+            })?;
+            print(json, &page, |p: &GuidePage| p.markdown.clone())
+        }
+    }
+}
+
+#[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
+fn render_hits(hits: &Vec<GuideHit>) -> String {
+    if hits.is_empty() {
+        return "No topic of the guide matches.\n".into();
+    }
+    let mut out = String::new();
+    for (i, h) in hits.iter().enumerate() {
+        let _ = writeln!(out, "{}. [{}] {} — {}\n   {}", i + 1, h.topic.lang, h.topic.title, h.topic.path, h.excerpt);
+    }
+    out
+}
+
+#[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
+fn render_list(topics: &Vec<GuideTopic>) -> String {
+    let mut out = String::new();
+    for t in topics {
+        let _ = writeln!(out, "{:<22} {}  ({})", t.id, t.title, t.path);
+    }
+    out
+}

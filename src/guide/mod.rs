@@ -1,0 +1,233 @@
+//! The user guide (issue 42): task-first topics for prosecutors, supervisors and an office's IT, in
+//! Russian, Kazakh and English, written once as Markdown under `docs/guide/{ru,kk,en}/` and built
+//! into the program so the help works offline — in the desktop app, `ekn serve` and `ekn guide`.
+//!
+//! Each topic opens with a front matter naming its title, the screens it documents (`screens:`, the
+//! app's route names) and the error codes it explains (`errors:`), so the app opens the topic for the
+//! screen in view (F1) and tests can hold every screen and every error code to a topic in each
+//! language. Search is the product's own full-text index — SQLite FTS5, as for appeals and
+//! documents — over an in-memory copy of the topics (`search.rs`).
+
+mod search;
+mod topics;
+
+use serde::Serialize;
+
+pub use search::search;
+pub use topics::SOURCES;
+
+/// The languages the guide is written in.
+pub const LANGS: [&str; 3] = ["ru", "kk", "en"];
+
+/// One topic as the faces list it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct GuideTopic {
+    /// `ru`, `kk` or `en`.
+    pub lang: String,
+    /// The file's name without `.md` (the same in every language).
+    pub id: String,
+    pub title: String,
+    /// The file, as `docs/guide/<lang>/<id>.md`.
+    pub path: String,
+    pub screens: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+/// A topic with its text, as the help panel shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct GuidePage {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub topic: GuideTopic,
+    pub markdown: String,
+    /// The Markdown as HTML (the guide's own text, never a peer's).
+    pub html: String,
+}
+
+/// A topic found by a search, best first.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct GuideHit {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub topic: GuideTopic,
+    /// A few words of the text around the first match.
+    pub excerpt: String,
+    /// FTS5's BM25 rank (lower is better), for whoever compares rankings.
+    pub rank: f64,
+}
+
+/// A topic's source parsed: front matter and body. `Err` names the file and line at fault.
+pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
+    let (lang, id) = path
+        .strip_suffix(".md")
+        .and_then(|p| p.split_once('/'))
+        .filter(|(lang, id)| LANGS.contains(lang) && !id.is_empty() && !id.contains('/'))
+        .ok_or_else(|| format!("{path}: a topic is <lang>/<id>.md with lang ru, kk or en"))?;
+    let mut lines = source.lines().enumerate();
+    if lines.next().map(|(_, l)| l.trim()) != Some("---") {
+        return Err(format!("docs/guide/{path}:1: a topic opens with '---' and its front matter"));
+    }
+    let (mut title, mut screens, mut errors) = (None, Vec::new(), Vec::new());
+    let mut body_start = None;
+    for (n, line) in lines.by_ref() {
+        if line.trim() == "---" {
+            body_start = Some(n + 1);
+            break;
+        }
+        let (key, value) =
+            line.split_once(':').ok_or_else(|| format!("docs/guide/{path}:{}: expected 'key: value'", n + 1))?;
+        let list = || value.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect::<Vec<_>>();
+        match key.trim() {
+            "title" => title = Some(value.trim().to_string()),
+            "screens" => screens = list(),
+            "errors" => errors = list(),
+            other => return Err(format!("docs/guide/{path}:{}: unknown field '{other}'", n + 1)),
+        }
+    }
+    let start = body_start.ok_or_else(|| format!("docs/guide/{path}: the front matter never closes with '---'"))?;
+    let title = title.filter(|t| !t.is_empty()).ok_or_else(|| format!("docs/guide/{path}: no title"))?;
+    let body = source.lines().skip(start).collect::<Vec<_>>().join("\n");
+    let topic = GuideTopic {
+        lang: lang.to_string(),
+        id: id.to_string(),
+        title,
+        path: format!("docs/guide/{path}"),
+        screens,
+        errors,
+    };
+    Ok((topic, body.trim().to_string() + "\n"))
+}
+
+/// Every topic built into the program, in the order of `SOURCES`.
+pub fn topics() -> Vec<(GuideTopic, String)> {
+    // The sources are the program's own and tested (`every_topic_parses`): a broken one is skipped
+    // here rather than taking the help down.
+    SOURCES.iter().filter_map(|(path, source)| parse(path, source).ok()).collect()
+}
+
+/// The topics of one language, optionally only those documenting `screen`.
+pub fn list(lang: &str, screen: Option<&str>) -> Vec<GuideTopic> {
+    topics()
+        .into_iter()
+        .map(|(t, _)| t)
+        .filter(|t| t.lang == lang && screen.is_none_or(|s| t.screens.iter().any(|x| x == s)))
+        .collect()
+}
+
+/// One topic by language and id, with its HTML.
+pub fn page(lang: &str, id: &str) -> Option<GuidePage> {
+    topics().into_iter().find(|(t, _)| t.lang == lang && t.id == id).map(|(topic, markdown)| {
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(
+            &mut html,
+            pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES),
+        );
+        GuidePage { topic, markdown, html }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_topic_parses_and_exists_in_every_language() {
+        let mut ids: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for (path, source) in SOURCES {
+            let (topic, body) = parse(path, source).unwrap_or_else(|e| panic!("{e}"));
+            assert!(body.len() > 200, "{path}: a topic says something");
+            ids.entry(topic.id).or_default().push(topic.lang);
+        }
+        for (id, langs) in ids {
+            let mut langs = langs.clone();
+            langs.sort();
+            assert_eq!(langs, ["en", "kk", "ru"], "topic {id} in every language");
+        }
+    }
+
+    #[test]
+    fn a_broken_front_matter_is_named_with_its_file_and_line() {
+        assert!(parse("ru/x.md", "no front matter").unwrap_err().contains("docs/guide/ru/x.md:1"));
+        assert!(parse("ru/x.md", "---\ntitle: T\nbogus: 1\n---\n")
+            .unwrap_err()
+            .contains("ru/x.md:3: unknown field 'bogus'"));
+        assert!(parse("de/x.md", "---\ntitle: T\n---\n").unwrap_err().contains("lang ru, kk or en"));
+        assert!(parse("ru/x.md", "---\ntitle: T\n").unwrap_err().contains("never closes"));
+    }
+}
+
+/// The screens of the app (its routes), each of which has a topic in every language.
+pub const SCREENS: [&str; 12] = [
+    "desk",
+    "appeals",
+    "appeal",
+    "analytics",
+    "themes",
+    "theme",
+    "effect",
+    "search",
+    "card",
+    "dashboard",
+    "import",
+    "settings",
+];
+
+#[cfg(test)]
+mod coverage {
+    use super::*;
+    use crate::api::ErrorCode;
+
+    #[test]
+    fn every_screen_and_every_error_code_has_a_topic_in_every_language() {
+        let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+        for lang in LANGS {
+            let topics = list(lang, None);
+            for screen in SCREENS {
+                assert!(topics.iter().any(|t| t.screens.iter().any(|s| s == screen)), "{lang}: no topic for {screen}");
+            }
+            for code in &codes {
+                assert!(topics.iter().any(|t| t.errors.contains(code)), "{lang}: no topic for error {code}");
+            }
+            // And nothing documented that the product does not have.
+            for t in &topics {
+                for s in &t.screens {
+                    assert!(SCREENS.contains(&s.as_str()), "{}: unknown screen {s}", t.path);
+                }
+                for e in &t.errors {
+                    assert!(codes.contains(e), "{}: unknown error code {e}", t.path);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn real_queries_find_their_topic_first_in_russian_kazakh_and_english() {
+        let cases = [
+            ("продлить срок", "ru", "extend-deadline"),
+            ("продление срока рассмотрения", "ru", "extend-deadline"),
+            ("мерзімді ұзарту", "kk", "extend-deadline"),
+            ("мерзімін ұзартуға", "kk", "extend-deadline"),
+            ("забыл пароль", "ru", "forgotten-passphrase"),
+            ("құпиясөз ұмытылды", "kk", "forgotten-passphrase"),
+            ("оформить представление", "ru", "issue-act"),
+            ("ұсынуды ресімдеу", "kk", "issue-act"),
+            ("подтвердить факт документа", "ru", "confirm-fact"),
+            ("фактіні растау", "kk", "confirm-fact"),
+            ("синхронизация с офисом", "ru", "sync-office"),
+            ("кеңсемен синхрондау", "kk", "sync-office"),
+            ("как считаются рабочие дни", "ru", "deadlines"),
+            ("что такое аномалия", "ru", "risk-and-anomalies"),
+            ("журнал доказывает", "ru", "journal"),
+            ("extend a deadline", "en", "extend-deadline"),
+            ("forgot the passphrase", "en", "forgotten-passphrase"),
+        ];
+        for (query, lang, want) in cases {
+            let hits = search(query, Some(lang), 5).unwrap();
+            assert_eq!(hits.first().map(|h| h.topic.id.as_str()), Some(want), "{query}: {hits:?}");
+            assert!(hits.iter().all(|h| h.topic.lang == lang));
+        }
+        assert!(search("  ", None, 5).unwrap().is_empty());
+        // A query with FTS5's own syntax is words, never an expression.
+        assert!(search("\"срок\" OR NEAR(", Some("ru"), 5).is_ok());
+    }
+}

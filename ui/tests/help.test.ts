@@ -1,0 +1,40 @@
+// The guide inside the app, with the transport replaced by a recorder: the panel lists the topics
+// of the screen in view in the UI's language, opens one as the core renders it, searches the guide
+// in that language, and closes with Escape.
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { i18n } from '../src/lib/i18n.svelte';
+import HelpPanel from '../src/components/HelpPanel.svelte';
+
+const calls: { method: string; params: Record<string, unknown> }[] = [];
+const topic = { lang: 'kk', id: 'extend-deadline', title: 'Мерзімді қалай ұзартуға болады', path: 'docs/guide/kk/extend-deadline.md', screens: ['card'], errors: ['beyond_cap'] };
+
+vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
+  call: async (method: string, params: Record<string, unknown> = {}) => {
+    calls.push({ method, params });
+    if (method === 'guide_topics') return [topic];
+    if (method === 'guide_page') return { ...topic, markdown: '# Мерзім', html: '<h1>Мерзімді ұзарту</h1><p>ӘРПК, 76-бап</p>' };
+    if (method === 'guide_search') return [{ ...topic, excerpt: 'мерзімді ұзарту…', rank: -3 }];
+    throw new Error(`unexpected ${method}`);
+  },
+}));
+
+describe('the help panel', () => {
+  it('lists the screen\'s topics in the UI\'s language, opens one, searches, and closes on Escape', async () => {
+    i18n.lang = 'kk';
+    let closed = 0;
+    render(HelpPanel, { screen: 'card', onclose: () => closed++ });
+    await screen.findByText('Мерзімді қалай ұзартуға болады');
+    expect(calls[0]).toEqual({ method: 'guide_topics', params: { lang: 'kk', screen: 'card' } });
+    await fireEvent.click(screen.getByText('Мерзімді қалай ұзартуға болады'));
+    await screen.findByText('ӘРПК, 76-бап');
+    expect(calls.at(-1)).toEqual({ method: 'guide_page', params: { lang: 'kk', id: 'extend-deadline' } });
+    await fireEvent.input(screen.getByTestId('help-search'), { target: { value: 'мерзімді ұзарту' } });
+    await fireEvent.submit(screen.getByTestId('help-search').closest('form')!);
+    await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'guide_search', params: { query: 'мерзімді ұзарту', lang: 'kk', limit: 10 } }));
+    await screen.findByText('мерзімді ұзарту…');
+    await fireEvent.keyDown(window, { key: 'Escape' });
+    expect(closed).toBe(1);
+  });
+});
