@@ -1,13 +1,11 @@
 //! Search over the guide with the product's own full-text index: SQLite FTS5 with the `unicode61`
 //! tokenizer (case folded for Cyrillic and Kazakh letters alike, ё read as е), in an in-memory
-//! database filled from the built-in topics on each search (a few dozen pages: microseconds).
+//! database the store fills from the built-in topics on each search (`store::text_index`).
 //!
 //! Russian and Kazakh change a word's ending («продлить», «продление», «продлённый»; «мерзім»,
 //! «мерзімді», «мерзімін»), so each word of a query is searched by its first five letters as a
 //! prefix — one rule for both languages (Snowball's stemmers cover Russian, not Kazakh). Topics
 //! that hold more of the words rank first (BM25, the title weighing five times the text).
-
-use rusqlite::{params, Connection};
 
 use super::{topics, GuideHit};
 
@@ -30,28 +28,16 @@ pub fn search(query: &str, lang: Option<&str>, limit: usize) -> Result<Vec<Guide
     if terms.is_empty() {
         return Ok(Vec::new());
     }
-    let failed = |e: rusqlite::Error| format!("the guide's index: {e}");
-    let db = Connection::open_in_memory().map_err(failed)?;
-    db.execute_batch("CREATE VIRTUAL TABLE guide USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2')")
-        .map_err(failed)?;
     let all = topics();
-    for (i, (topic, body)) in all.iter().enumerate() {
-        db.execute(
-            "INSERT INTO guide (rowid, title, body) VALUES (?1, ?2, ?3)",
-            params![i as i64, topic.title.to_lowercase().replace('ё', "е"), body.to_lowercase().replace('ё', "е")],
-        )
-        .map_err(failed)?;
-    }
+    let fold = |text: &str| text.to_lowercase().replace('ё', "е");
+    let texts: Vec<(String, String)> = all.iter().map(|(topic, body)| (fold(&topic.title), fold(body))).collect();
+    // Each term a quoted prefix: a query is words, never FTS5 syntax.
     let expression = terms.iter().map(|t| format!("\"{}\"*", t.replace('"', ""))).collect::<Vec<_>>().join(" OR ");
-    let mut statement = db
-        .prepare("SELECT rowid, bm25(guide, 5.0, 1.0) AS r FROM guide WHERE guide MATCH ?1 ORDER BY r")
-        .map_err(failed)?;
-    let rows =
-        statement.query_map(params![expression], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, f64>(1)?))).map_err(failed)?;
+    let ranked = crate::store::text_index::rank_texts(&texts, &expression, 5.0)
+        .map_err(|e| format!("the guide's index: {e}"))?;
     let mut hits = Vec::new();
-    for row in rows {
-        let (i, rank) = row.map_err(failed)?;
-        let (topic, body) = &all[i as usize];
+    for (i, rank) in ranked {
+        let (topic, body) = &all[i];
         if lang.is_some_and(|l| l != topic.lang) {
             continue;
         }

@@ -26,6 +26,7 @@ pub mod seal;
 mod search;
 pub mod secret;
 mod tasks;
+pub mod text_index;
 pub mod themes;
 pub mod triage;
 pub mod vault;

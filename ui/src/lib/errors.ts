@@ -14,12 +14,23 @@ export function detailText(d: ErrorDetail): string {
   return [place, field, value].filter(Boolean).join(', ');
 }
 
+/** The code behind each sentence `errorText` gave, so the place that shows it can link to the
+ *  guide's topic on that code (`ErrorNote`). Sentences are few; the map stays small. */
+const codes = new Map<string, string>();
+
+/** The error code a sentence from `errorText` stands for, if it came from the core. */
+export function codeOf(text: string): string | null {
+  return codes.get(text) ?? null;
+}
+
 /** The sentence for an error caught from a call (or anything else thrown). */
 export function errorText(e: unknown): string {
   if (e instanceof CallError) {
     console.warn(`ekn: ${e.code}: ${e.message}`);
     const text = t(`error.${e.code}`);
-    return e.detail ? `${text} — ${detailText(e.detail)}` : text;
+    const sentence = e.detail ? `${text} — ${detailText(e.detail)}` : text;
+    codes.set(sentence, e.code);
+    return sentence;
   }
   console.warn('ekn:', e);
   return t('error.internal');
