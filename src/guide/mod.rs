@@ -218,6 +218,8 @@ mod coverage {
             ("как считаются рабочие дни", "ru", "deadlines"),
             ("что такое аномалия", "ru", "risk-and-anomalies"),
             ("журнал доказывает", "ru", "journal"),
+            ("роли и статусы задач", "ru", "roles-and-statuses"),
+            ("рөлдер мен мәртебелер", "kk", "roles-and-statuses"),
             ("extend a deadline", "en", "extend-deadline"),
             ("forgot the passphrase", "en", "forgotten-passphrase"),
         ];

@@ -14,6 +14,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("ru/journal.md", include_str!("../../docs/guide/ru/journal.md")),
     ("ru/screens.md", include_str!("../../docs/guide/ru/screens.md")),
     ("ru/errors.md", include_str!("../../docs/guide/ru/errors.md")),
+    ("ru/roles-and-statuses.md", include_str!("../../docs/guide/ru/roles-and-statuses.md")),
     ("kk/first-day.md", include_str!("../../docs/guide/kk/first-day.md")),
     ("kk/extend-deadline.md", include_str!("../../docs/guide/kk/extend-deadline.md")),
     ("kk/issue-act.md", include_str!("../../docs/guide/kk/issue-act.md")),
@@ -25,6 +26,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("kk/journal.md", include_str!("../../docs/guide/kk/journal.md")),
     ("kk/screens.md", include_str!("../../docs/guide/kk/screens.md")),
     ("kk/errors.md", include_str!("../../docs/guide/kk/errors.md")),
+    ("kk/roles-and-statuses.md", include_str!("../../docs/guide/kk/roles-and-statuses.md")),
     ("en/first-day.md", include_str!("../../docs/guide/en/first-day.md")),
     ("en/extend-deadline.md", include_str!("../../docs/guide/en/extend-deadline.md")),
     ("en/issue-act.md", include_str!("../../docs/guide/en/issue-act.md")),
@@ -36,6 +38,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("en/journal.md", include_str!("../../docs/guide/en/journal.md")),
     ("en/screens.md", include_str!("../../docs/guide/en/screens.md")),
     ("en/errors.md", include_str!("../../docs/guide/en/errors.md")),
+    ("en/roles-and-statuses.md", include_str!("../../docs/guide/en/roles-and-statuses.md")),
 ];
 
 #[cfg(test)]
