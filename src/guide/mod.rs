@@ -98,31 +98,33 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
     Ok((topic, body.trim().to_string() + "\n"))
 }
 
-/// Every topic built into the program, in the order of `SOURCES`.
-pub fn topics() -> Vec<(GuideTopic, String)> {
+/// Every topic built into the program, in the order of `SOURCES`, parsed once.
+pub fn topics() -> &'static [(GuideTopic, String)] {
+    static TOPICS: std::sync::OnceLock<Vec<(GuideTopic, String)>> = std::sync::OnceLock::new();
     // The sources are the program's own and tested (`every_topic_parses`): a broken one is skipped
     // here rather than taking the help down.
-    SOURCES.iter().filter_map(|(path, source)| parse(path, source).ok()).collect()
+    TOPICS.get_or_init(|| SOURCES.iter().filter_map(|(path, source)| parse(path, source).ok()).collect())
 }
 
 /// The topics of one language, optionally only those documenting `screen`.
 pub fn list(lang: &str, screen: Option<&str>) -> Vec<GuideTopic> {
     topics()
-        .into_iter()
+        .iter()
         .map(|(t, _)| t)
         .filter(|t| t.lang == lang && screen.is_none_or(|s| t.screens.iter().any(|x| x == s)))
+        .cloned()
         .collect()
 }
 
 /// One topic by language and id, with its HTML.
 pub fn page(lang: &str, id: &str) -> Option<GuidePage> {
-    topics().into_iter().find(|(t, _)| t.lang == lang && t.id == id).map(|(topic, markdown)| {
+    topics().iter().find(|(t, _)| t.lang == lang && t.id == id).map(|(topic, markdown)| {
         let mut html = String::new();
         pulldown_cmark::html::push_html(
             &mut html,
-            pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES),
+            pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES),
         );
-        GuidePage { topic, markdown, html }
+        GuidePage { topic: topic.clone(), markdown: markdown.clone(), html }
     })
 }
 

@@ -13,9 +13,7 @@ use super::{topics, GuideHit};
 const STEM: usize = 5;
 
 fn terms(query: &str) -> Vec<String> {
-    query
-        .to_lowercase()
-        .replace('ё', "е")
+    crate::store::fold_for_search(query)
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().count() >= 2)
         .map(|w| w.chars().take(STEM).collect::<String>())
@@ -25,58 +23,22 @@ fn terms(query: &str) -> Vec<String> {
 /// Topics matching `query` in `lang` (all languages when `None`), best first, at most `limit`.
 pub fn search(query: &str, lang: Option<&str>, limit: usize) -> Result<Vec<GuideHit>, String> {
     let terms = terms(query);
-    if terms.is_empty() {
-        return Ok(Vec::new());
-    }
     let all = topics();
-    let fold = |text: &str| text.to_lowercase().replace('ё', "е");
-    let texts: Vec<(String, String)> = all.iter().map(|(topic, body)| (fold(&topic.title), fold(body))).collect();
-    // Each term a quoted prefix: a query is words, never FTS5 syntax.
-    let expression = terms.iter().map(|t| format!("\"{}\"*", t.replace('"', ""))).collect::<Vec<_>>().join(" OR ");
-    let ranked = crate::store::text_index::rank_texts(&texts, &expression, 5.0)
-        .map_err(|e| format!("the guide's index: {e}"))?;
-    let mut hits = Vec::new();
-    for (i, rank) in ranked {
-        let (topic, body) = &all[i];
-        if lang.is_some_and(|l| l != topic.lang) {
-            continue;
-        }
-        hits.push(GuideHit { topic: topic.clone(), excerpt: excerpt(body, &terms), rank });
-        if hits.len() == limit {
-            break;
-        }
-    }
-    Ok(hits)
-}
-
-/// About 160 characters of `body` around the first word that starts with one of `terms`.
-fn excerpt(body: &str, terms: &[String]) -> String {
-    let words: Vec<&str> = body.split_whitespace().collect();
-    let at = words
+    // Indexed as plain text on one line, so an excerpt shows words, not the Markdown's marks.
+    let plain: Vec<String> = all
         .iter()
-        .position(|w| {
-            let w = w.to_lowercase().replace('ё', "е");
-            let w = w.trim_start_matches(|c: char| !c.is_alphanumeric());
-            terms.iter().any(|t| w.starts_with(t.as_str()))
-        })
-        .unwrap_or(0);
-    let mut out = String::new();
-    for w in words.iter().skip(at.saturating_sub(8)) {
-        if out.chars().count() > 160 {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        // The Markdown's marks are not words.
-        let word: String = w.chars().filter(|c| !matches!(c, '*' | '`' | '#' | '|')).collect();
-        if word.is_empty() {
-            continue;
-        }
-        out.push_str(&word);
-    }
-    out
+        .map(|(_, body)| body.replace(['*', '`', '#', '|'], "").split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let texts: Vec<(&str, &str)> =
+        all.iter().zip(&plain).map(|((topic, _), body)| (topic.title.as_str(), body.as_str())).collect();
+    let ranked =
+        crate::store::text_index::rank_texts(&texts, &terms, 5.0).map_err(|e| format!("the guide's index: {e}"))?;
+    Ok(ranked
+        .into_iter()
+        .filter(|hit| lang.is_none_or(|l| l == all[hit.index].0.lang))
+        .take(limit)
+        .map(|hit| GuideHit { topic: all[hit.index].0.clone(), excerpt: hit.excerpt, rank: hit.rank })
+        .collect())
 }
 
 #[cfg(test)]
