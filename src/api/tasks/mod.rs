@@ -278,8 +278,16 @@ impl Session {
         })
     }
 
-    /// Creates a task (and, for an act of response, its control-of-execution task).
+    /// Creates a task (and, for an act of response, its control-of-execution task). A title, object
+    /// or appeal given blank (a form's empty field, `--title ""`) is one not given.
     pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
+        let request = &NewTaskRequest {
+            title: given(&request.title),
+            subject_bin: given(&request.subject_bin),
+            appeal_no: given(&request.appeal_no),
+            ..request.clone()
+        };
         let plan = self.plan_task(request)?;
         let ids = self.write(|w| write_task(w, &plan))?;
         self.created(ids)

@@ -1198,14 +1198,7 @@ mod on_session {
     }
 
     pub fn add_task(s: &mut Session, p: NewTaskRequest, _: &mut CallContext<'_>) -> R<CreatedTasks> {
-        // A field left blank in a form is a field not given.
-        let blank = |v: Option<String>| v.map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        s.add_task(&NewTaskRequest {
-            title: blank(p.title),
-            subject_bin: blank(p.subject_bin),
-            appeal_no: blank(p.appeal_no),
-            ..p
-        })
+        s.add_task(&p)
     }
 
     pub fn dashboard(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Dashboard> {
