@@ -10,8 +10,9 @@
 //! trigger**: a control had a spike of the same size (its own inspection with as many violations;
 //! as many appeals in the 90 days before the same date) and got no act. Acts come at different
 //! times: each act is its own cohort with its own controls, measured over its own windows, and an
-//! object that ever received an act is never anyone's control (so the staggered-timing bias of
-//! two-way fixed effects, Goodman-Bacon 2021, does not arise).
+//! object is a control only while no act has reached it — followed until its own act, never after
+//! it (so the staggered-timing bias of two-way fixed effects, Goodman-Bacon 2021, where earlier
+//! acted-on objects serve as controls of later ones, does not arise).
 //!
 //! The model is the Poisson regression with an effect per object (the matched units' level) and
 //! one for "after", and the effect of interest "after × acted-on", with exposure as offset
@@ -33,7 +34,7 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 /// The version of this method, reported with every estimate.
-pub const EFFECT_METHOD: &str = "effect-2026.11.2";
+pub const EFFECT_METHOD: &str = "effect-2026.11.3";
 
 /// No estimate from fewer acted-on objects with data after their act.
 pub const MIN_TREATED: usize = 30;
@@ -388,6 +389,10 @@ fn violations_matched(
     for list in triggers.values_mut() {
         list.sort();
     }
+    // Each object is a control once. Not with replacement, as appeals' controls are: candidates
+    // here are inspections, so an object with many inspections of the trigger's size would be
+    // drawn again and again — a draw weighted toward worse objects (0.94 on the null twins of the
+    // first-violation worlds, docs/EFFECT.md).
     let mut used = std::collections::HashSet::new();
     let mut units = Vec::new();
     let (mut without_trigger, mut unmatched) = (0, 0);
@@ -477,7 +482,6 @@ fn appeals_matched(
     horizon: u64,
 ) -> Matched {
     const OUTCOME: EffectOutcome = EffectOutcome::AppealsPerQuarter;
-    let mut used = std::collections::HashSet::new();
     let mut units = Vec::new();
     let mut unmatched = 0;
     for act in treated {
@@ -493,20 +497,25 @@ fn appeals_matched(
         let candidates = by_stratum.get(panel.objects[act.object].stratum.as_str()).map_or(&[][..], Vec::as_slice);
         // Controls on the same calendar day with as many appeals in the 90 days before it (the
         // trigger) and a like level before that; candidates in a fixed mixed order.
+        //
+        // Drawn with replacement: an object may be a control of several acts (once per act; the
+        // errors are clustered by object, so its repeats are not counted as independent). Drawn
+        // once per object, as violations' controls are, the early acts took the quiet objects
+        // that match most acts, and the later acts' matches came from a pool left with the
+        // livelier ones — at the same counts before, more appeals after: the null twins' estimate
+        // drifted to 0.96–0.97 and the pre-trend check warned in a fifth of them (docs/EFFECT.md).
         let n = candidates.len().max(1);
         let offset = (mix(act.object as u64, chrono::Datelike::num_days_from_ce(&t) as u64) % n as u64) as usize;
         let mut controls = Vec::new();
         for step in 0..candidates.len().min(3000) {
             let j = candidates[(offset + step) % n];
             if j == act.object
-                || used.contains(&j)
                 || first_day[j].is_some_and(|f| f <= t)
                 || !deciles_agree(panel, act.object, j)
                 || bands(j) != wanted
             {
                 continue;
             }
-            used.insert(j);
             controls.push(unit(panel, OUTCOME, j, (t, spike_start), horizon, first_day[j], false, 1.0));
             if controls.len() == CONTROLS_PER_ACT {
                 break;

@@ -101,4 +101,18 @@ mod tests {
         assert!((0.6..0.9).contains(&violations.mean_ratio), "{violations:?}");
         assert!(violations.coverage >= 4.0 / 6.0, "{violations:?}");
     }
+
+    #[test]
+    fn on_null_twins_whose_acts_come_early_the_appeals_estimate_does_not_drift() {
+        // Acts after first violations: many acts, early in the data, each wanting three controls
+        // from the same strata. Drawn once per object, the controls ran the pool dry of quiet
+        // objects and the mean estimate fell to 0.96 with one null twin in seven "finding" an
+        // effect; with replacement it stays at 1 (200 seeds: docs/EFFECT.md).
+        let rows = study(40, 4000, &[1.0], 365, ActRule::FirstViolation);
+        let appeals = rows.iter().find(|r| r.outcome == EffectOutcome::AppealsPerQuarter).unwrap();
+        assert_eq!(appeals.estimated, 40, "{appeals:?}");
+        assert!((appeals.mean_ratio - 1.0).abs() < 0.015, "{appeals:?}");
+        assert!(appeals.rejects_no_effect <= 0.1, "{appeals:?}");
+        assert!(appeals.pre_trend_warnings <= 0.15, "{appeals:?}");
+    }
 }

@@ -31,7 +31,7 @@ const report: EffectReport = {
       prevented: null, prevented_ci95: null, note: 'no estimate: 12 acted-on object(s) with data after the act, fewer than 30' },
     { kind: 'order', scope: 'all', outcome: 'violations_per_inspection', ...figures, design: 'after_only' as const, pre_trend_p: null, ratio: 0.81 },
   ],
-  method: 'effect-2026.11.2', data_digest: 'ab'.repeat(32), journal: { seq: 476, hash: 'cd'.repeat(32) },
+  method: 'effect-2026.11.3', data_digest: 'ab'.repeat(32), journal: { seq: 476, hash: 'cd'.repeat(32) },
 };
 
 vi.mock('../src/lib/transport', () => ({
