@@ -58,6 +58,7 @@ pub use crate::extract::Progress as ReadProgress;
 pub use crate::generator::second::Plant;
 pub use crate::store::DocumentCounts;
 pub use crate::store::DocumentHit;
+pub use crate::store::ThemeNote;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use acts::outcomes::{parse_measures, ActDetail, ActOutcomeRequest, OutcomeProposal};

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use ekn::api::{
     self, ApiError, MemberChoice, MemberRequest, ProposalCount, ProposalEvaluation, SaveThemeRequest, ThemeCandidates,
-    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeProposalReport, ThemeScanReport, ThemeScore,
+    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScanReport, ThemeScore,
     ThemeScoreReport, ThemeSummary, ThemesStudy,
 };
 
@@ -84,6 +84,13 @@ pub enum ThemesAction {
         key: String,
         #[arg(long)]
         reason: String,
+    },
+    /// Write a note on a theme's card (journaled with its author; free text is kept as personal data).
+    Note {
+        name: String,
+        /// The note's text.
+        #[arg(long)]
+        text: String,
     },
     /// The themes with matching items imported since they were last looked after.
     News {
@@ -204,6 +211,7 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
             let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Reject, reason };
             print(false, &session.decide_theme_member(&request)?, render_members)
         }
+        ThemesAction::Note { name, text } => print(false, &session.note_theme(&name, &text)?, render_notes),
         ThemesAction::News { json } => print(json, &session.theme_news()?, render_news),
         ThemesAction::Retire { name, reason } => print(false, &session.retire_theme(&name, &reason)?, render_saved),
         ThemesAction::List { all, json } => print(json, &session.themes(all)?, render_list),
@@ -472,8 +480,25 @@ fn render_card(c: &ThemeCard) -> String {
             let _ = writeln!(out, "  {}  {:?} {}{who}", e.at, e.kind, e.detail);
         }
     }
+    if !c.notes.is_empty() {
+        out.push_str(&render_notes(&c.notes));
+    }
     out.push_str(&render_score_parts(&c.score));
     let _ = writeln!(out, "\n{}", c.note.en);
+    out
+}
+
+/// A theme's notes, newest first; a destroyed one names its act.
+fn render_notes(notes: &Vec<ThemeNote>) -> String {
+    let mut out = format!("Notes (newest first, {}):\n", notes.len());
+    for n in notes {
+        let text = match (&n.note, &n.destroyed_by) {
+            (Some(text), _) => text.clone(),
+            (None, Some(act)) => format!("⟨destroyed by act {act}⟩"),
+            (None, None) => "⟨unreadable⟩".into(),
+        };
+        let _ = writeln!(out, "  {}  {} — {text}", n.at, n.author);
+    }
     out
 }
 

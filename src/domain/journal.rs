@@ -413,6 +413,12 @@ pub enum Entry {
         decision: String,
         reason: String,
     },
+    /// A person wrote a note on a theme's card (free text: personal data under the journal's rules,
+    /// kept apart and cleared by a destruction act like any other).
+    ThemeNoted {
+        theme: String,
+        note: String,
+    },
     /// A person overrode the local model's risk estimate of an object with their own assessment
     /// (or withdrew an override), with a reason.
     RiskOverridden {
@@ -690,6 +696,7 @@ impl Entry {
             Entry::AnomalyReviewed { .. } => "anomaly_reviewed",
             Entry::ThemeSaved { .. } => "theme_saved",
             Entry::ThemeMemberDecided { .. } => "theme_member_decided",
+            Entry::ThemeNoted { .. } => "theme_noted",
             Entry::RiskOverridden { .. } => "risk_overridden",
             Entry::EvidencePacked { .. } => "evidence_packed",
             Entry::EvidenceVerified { .. } => "evidence_verified",
@@ -749,7 +756,7 @@ impl Entry {
             | "theme_saved"
             | "theme_member_decided"
             | "risk_overridden" => &["reason"],
-            "task_noted" => &["note"],
+            "task_noted" | "theme_noted" => &["note"],
             "document_attached" => &["file_name"],
             "fact_confirmed" => &["value"],
             "fact_rejected" => &["reason"],
@@ -840,6 +847,7 @@ impl Entry {
             Entry::ThemeMemberDecided { theme, item_kind, item_key, decision, reason } => {
                 format!("theme «{theme}»: {item_kind} {item_key} {decision}: {reason}")
             }
+            Entry::ThemeNoted { theme, note } => format!("theme «{theme}»: note: {note}"),
             Entry::ThemeSaved { name, version, retired, reason, .. } => {
                 format!("theme «{name}» v{version}{}: {reason}", if *retired { " retired" } else { "" })
             }

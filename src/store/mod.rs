@@ -48,7 +48,7 @@ pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport,
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
 pub use tasks::{AppealFacts, LogEntry, NewTask};
-pub use themes::{AppealFlags, DocumentCounts, MemberDecision, ThemeVersion};
+pub use themes::{AppealFlags, DocumentCounts, MemberDecision, ThemeNote, ThemeVersion};
 pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
 /// The migrations in order; the schema version is the number of them applied.

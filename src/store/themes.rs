@@ -38,6 +38,18 @@ pub struct MemberDecision {
     pub at: String,
 }
 
+/// A note written on a theme's card (newest first on the card).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ThemeNote {
+    /// The journal entry that holds it.
+    pub seq: i64,
+    /// None once a destruction act cleared it (`destroyed_by` names the act).
+    pub note: Option<String>,
+    pub destroyed_by: Option<String>,
+    pub author: String,
+    pub at: String,
+}
+
 /// Per appeal (by number): whether its triage in force carries one of the harm rules, and whether
 /// it was found a repeat of an earlier appeal.
 #[derive(Debug, Default)]
@@ -110,6 +122,32 @@ impl Store {
                     reason: r.get(3)?,
                     author: r.get(4)?,
                     at: r.get(5)?,
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows)
+    }
+
+    /// The notes on a theme's card, newest first (at most `limit`), read from the journal entries
+    /// that hold them: the text from the entry's personal part while it exists.
+    pub fn theme_notes(&self, theme: &str, limit: u32) -> Result<Vec<ThemeNote>, StoreError> {
+        let rows = self
+            .conn
+            .prepare(
+                "SELECT j.seq, json_extract(p.fields, '$.note'), r.act_number, j.person, j.at
+                 FROM journal j
+                 LEFT JOIN journal_personal p ON p.seq = j.seq
+                 LEFT JOIN journal_redactions r ON r.seq = j.seq
+                 WHERE j.kind = 'theme_noted' AND json_extract(j.payload, '$.theme') = ?1
+                 ORDER BY j.seq DESC LIMIT ?2",
+            )?
+            .query_map(params![theme, limit], |r| {
+                Ok(ThemeNote {
+                    seq: r.get(0)?,
+                    note: r.get(1)?,
+                    destroyed_by: r.get(2)?,
+                    author: r.get(3)?,
+                    at: r.get(4)?,
                 })
             })?
             .collect::<Result<Vec<_>, _>>()?;

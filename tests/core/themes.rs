@@ -525,9 +525,8 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     assert!(String::from_utf8_lossy(&out.stdout).contains("small and medium business only"));
 }
 
-#[test]
-fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_first() {
-    use ekn::api::{ItemKind, MemberChoice, MemberRequest, ThemeEventKind};
+/// The registry above and a saved theme «Зарплаты» (wage appeals in district 1920).
+fn wages_theme() -> (TempDb, ekn::api::Session) {
     let db = TempDb::new();
     db.import(DataKind::Appeals, &db.file("appeals.csv", registry_csv())).unwrap();
     let mut session = db.session();
@@ -536,6 +535,13 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
     session
         .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
+    (db, session)
+}
+
+#[test]
+fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_first() {
+    use ekn::api::{ItemKind, MemberChoice, MemberRequest, ThemeEventKind};
+    let (_db, mut session) = wages_theme();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
     let key = session.theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
     session
@@ -558,4 +564,66 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
     assert!(!decision.detail.contains("точно"), "a decision's reason is not repeated on the timeline");
     assert!(card.timeline.windows(2).all(|w| w[0].at >= w[1].at), "newest first");
     assert_eq!(card.documents, ekn::api::DocumentCounts::default(), "appeals without objects have no documents");
+}
+
+#[test]
+fn a_note_on_a_themes_card_is_journaled_with_its_author_and_kept_as_personal_data() {
+    use ekn::api::{ErrorCode, ThemeEventKind};
+    let (db, mut session) = wages_theme();
+
+    let text = "Открыта по письму областной прокуратуры; спросили Ахметову из инспекции труда";
+    let notes = session.note_theme(" Зарплаты ", &format!("  {text}\n")).unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].note.as_deref(), Some(text), "kept trimmed");
+    assert!(!notes[0].author.is_empty() && notes[0].destroyed_by.is_none(), "{:?}", notes[0]);
+    session.note_theme("Зарплаты", "Второй план: оставить").unwrap();
+
+    // On the card, newest first, and on its timeline without the text.
+    let card = session.theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    assert_eq!(
+        card.notes.iter().map(|n| n.note.as_deref().unwrap()).collect::<Vec<_>>(),
+        ["Второй план: оставить", text]
+    );
+    let on_timeline: Vec<_> = card.timeline.iter().filter(|e| e.kind == ThemeEventKind::Note).collect();
+    assert_eq!(on_timeline.len(), 2);
+    assert!(on_timeline.iter().all(|e| e.detail.is_empty() && e.who.is_some()), "{on_timeline:?}");
+
+    // Refusals: an empty note, one too long, a theme that does not exist — nothing written.
+    for (name, note, code) in [
+        ("Зарплаты", "   ", ErrorCode::InvalidInput),
+        ("Зарплаты", &"ж".repeat(4001), ErrorCode::InvalidInput),
+        ("Нет такой", "заметка", ErrorCode::NotFound),
+    ] {
+        let err = session.note_theme(name, note).unwrap_err();
+        assert_eq!(err.code, code, "{name}: {err:?}");
+    }
+    assert_eq!(session.theme_notes("Зарплаты").unwrap().len(), 2);
+
+    // The journal: one entry per note, by its author; the text only in the entry's personal part.
+    let journal = session.journal(&JournalQuery { object: None, task: None, appeal: None, limit: Some(50) }).unwrap();
+    let noted: Vec<_> = journal.iter().filter(|l| l.kind == "theme_noted").collect();
+    assert_eq!(noted.len(), 2);
+    assert!(noted.iter().all(|l| !l.person.is_empty()));
+    let conn = rusqlite::Connection::open(&db.path).unwrap();
+    let raw: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM journal WHERE kind = 'theme_noted' AND (payload LIKE '%Ахметов%' OR detail LIKE '%Ахметов%')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(raw, 0, "the note's text is not in the chained payload or detail");
+    drop(conn);
+    let verify = ekn(&db.path, &["journal", "verify"]);
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
+
+    // The command line writes and shows notes too.
+    let out = ekn(&db.path, &["themes", "note", "Зарплаты", "--text", "С командной строки"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let shown = ekn(&db.path, &["themes", "show", "Зарплаты", "--as-of", "2025-10-15"]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(shown.contains("Notes (newest first, 3)") && shown.contains("С командной строки"), "{shown}");
+    let out = ekn(&db.path, &["themes", "note", "Зарплаты", "--text", " "]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the note is empty"));
 }

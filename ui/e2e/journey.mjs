@@ -4,7 +4,7 @@
 // suggested step (the card's local risk estimate shown), see the new task on the desk and on the
 // dashboard, draft an act and record it issued with a checklist item ticked (and, where the driver
 // can pick and save files, attach a document, pack the evidence package and verify it), dismiss an
-// anomaly with a reason on Analytics, see the act on Effectiveness, save a theme and open its card,
+// anomaly with a reason on Analytics, see the act on Effectiveness, save a theme, open its card and note on it,
 // open the appeals queue and an appeal's card, correct its category with a reason, switch to Kazakh.
 
 function check(condition, message) {
@@ -235,6 +235,10 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-testid="theme-dynamics"] canvas');
   await d.waitFor('[data-testid="theme-members"] [data-member]');
   check((await d.text('[data-testid="theme-versions"]')).includes('план квартала'), 'the theme card shows the version with its reason');
+  await d.type('[data-testid="theme-note-text"]', 'Открыта по итогам квартала');
+  await d.click('[data-testid="theme-note-add"]');
+  await d.waitFor('[data-testid="theme-notes"] li', 'Открыта по итогам квартала');
+  await d.waitFor('[data-testid="theme-timeline"] [data-event="note"]');
   await d.screenshot('06j-theme-card');
 
   log('Kazakh');

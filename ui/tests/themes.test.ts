@@ -57,6 +57,10 @@ const card: ThemeCard = {
     { at: '2025-09-30', kind: 'alarm', detail: '2025-09: 20 > 10.0', who: null },
     { at: '2025-08-12', kind: 'outcome', detail: 'submission answer satisfied', who: null },
   ],
+  notes: [
+    { seq: 41, note: 'Открыта по письму областной прокуратуры', destroyed_by: null, author: 'Асанова', at: '2026-11-25T11:00:00Z' },
+    { seq: 12, note: null, destroyed_by: 'УА-7', author: 'Асанова', at: '2026-11-20T09:00:00Z' },
+  ],
 };
 
 const proposals: ThemeProposalReport = {
@@ -86,6 +90,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'theme_scan') return scan;
     if (method === 'theme_card') return card;
     if (method === 'theme_proposals') return proposals;
+    if (method === 'theme_note') return [{ seq: 42, note: params.note, destroyed_by: null, author: 'Асанова', at: '2026-11-26T09:00:00Z' }, ...card.notes];
     if (method === 'theme_save') return { ...card.theme, name: params.name, version: 1 };
     if (method === 'theme_members' || method === 'theme_decide') return {
       theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v1: …',
@@ -223,6 +228,24 @@ describe('the theme card', () => {
     i18n.lang = 'en';
     await waitFor(() => expect(timeline.textContent).toContain('Outcome of an act'));
     expect(docs.textContent).toContain('4 attached to 2 objects');
+  });
+
+  it('lists the notes, a destroyed one by its act, and writes a new one only with its text', async () => {
+    render(Card, { name: 'Зарплаты' });
+    const notes = await screen.findByTestId('theme-notes');
+    expect(notes.textContent).toContain('Открыта по письму областной прокуратуры');
+    expect(notes.textContent).toContain('уничтожена по акту УА-7');
+    const add = screen.getByTestId('theme-note-add') as HTMLButtonElement;
+    expect(add.disabled).toBe(true);
+    await fireEvent.input(screen.getByTestId('theme-note-text'), { target: { value: 'Спросили инспекцию труда' } });
+    expect(add.disabled).toBe(false);
+    await fireEvent.click(add);
+    await waitFor(() => expect(calls.find((c) => c.method === 'theme_note')).toEqual(
+      { method: 'theme_note', params: { name: 'Зарплаты', note: 'Спросили инспекцию труда' } }));
+    i18n.lang = 'kk';
+    await waitFor(() => expect(notes.textContent).toContain('УА-7 актісі бойынша жойылды'));
+    i18n.lang = 'en';
+    await waitFor(() => expect(notes.textContent).toContain('destroyed under act УА-7'));
   });
 
   it('shows the definition, the unconfirmed norm, the month above its band, the acts and the versions', async () => {

@@ -9,6 +9,7 @@ pub mod plan;
 pub mod risk;
 pub mod risk_study;
 pub mod theme_members;
+pub mod theme_notes;
 pub mod theme_proposals;
 pub mod theme_timeline;
 pub mod themes;

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::themes::ThemeMonth;
-use crate::store::{ActForReport, MemberDecision, OutcomeForReport, ThemeVersion};
+use crate::store::{ActForReport, MemberDecision, OutcomeForReport, ThemeNote, ThemeVersion};
 
 /// At most this many events are listed (the newest).
 const MAX_EVENTS: usize = 200;
@@ -25,6 +25,8 @@ pub enum ThemeEventKind {
     Retired,
     /// An item accepted or rejected (`detail`: `accepted appeal Т-00020`).
     Decision,
+    /// A note written on the card (`detail` empty: the text is in the card's notes).
+    Note,
     /// A month above its expected band (`detail`: `2025-09: 20 > 10.4`).
     Alarm,
     /// An act issued to one of its objects (`detail`: the kind).
@@ -54,11 +56,12 @@ fn month_end(month: &str) -> String {
         .map_or_else(|| month.to_string(), |d| d.to_string())
 }
 
-/// The timeline from what the card already read: the versions, the decisions, the months judged,
-/// and the acts of the theme's objects (with their outcomes).
+/// The timeline from what the card already read: the versions, the decisions, the notes, the
+/// months judged, and the acts of the theme's objects (with their outcomes).
 pub(super) fn timeline(
     versions: &[ThemeVersion],
     decisions: &[MemberDecision],
+    notes: &[ThemeNote],
     dynamics: &[ThemeMonth],
     acts: &[ActForReport],
     outcomes: &[OutcomeForReport],
@@ -79,6 +82,14 @@ pub(super) fn timeline(
             kind: ThemeEventKind::Decision,
             detail: format!("{} {} {}", d.decision, d.item_kind, d.item_key),
             who: Some(d.author.clone()),
+        });
+    }
+    for n in notes {
+        events.push(ThemeEvent {
+            at: n.at.clone(),
+            kind: ThemeEventKind::Note,
+            detail: String::new(),
+            who: Some(n.author.clone()),
         });
     }
     for m in dynamics.iter().filter(|m| m.exceeds) {

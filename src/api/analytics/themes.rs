@@ -21,7 +21,7 @@ use crate::domain::facts::{date_of, day_of, district_text, Registry};
 use crate::domain::journal::Entry;
 use crate::domain::norms::Localized;
 use crate::domain::triage::taxonomy::Taxonomy;
-use crate::store::{About, ActForReport, DocumentCounts, OutcomeForReport, ThemeVersion};
+use crate::store::{About, ActForReport, DocumentCounts, OutcomeForReport, ThemeNote, ThemeVersion};
 
 /// The longest theme name accepted.
 const MAX_NAME: usize = 200;
@@ -196,6 +196,8 @@ pub struct ThemeCard {
     pub documents: DocumentCounts,
     /// What happened to the theme and around it, newest first (at most 200 events).
     pub timeline: Vec<ThemeEvent>,
+    /// Notes people wrote on the card, newest first (at most 100).
+    pub notes: Vec<ThemeNote>,
     pub method: String,
     pub note: Localized,
 }
@@ -521,9 +523,12 @@ impl Session {
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the theme left its own scan"))?;
         let (inputs, _) = context.inputs(&registry, &theme, row, as_of);
         let decisions = self.store.theme_decisions(&theme.name)?;
-        let timeline = theme_timeline::timeline(&versions, &decisions, &dynamics, &all_acts, &all_outcomes, &bins);
+        let notes = self.store.theme_notes(&theme.name, super::theme_notes::NOTES_ON_CARD)?;
+        let timeline =
+            theme_timeline::timeline(&versions, &decisions, &notes, &dynamics, &all_acts, &all_outcomes, &bins);
         Ok(ThemeCard {
             timeline,
+            notes,
             documents,
             versions,
             as_of,

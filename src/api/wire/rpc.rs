@@ -36,7 +36,7 @@ use crate::api::{
 };
 use crate::api::{BackupReport, RestoreReport, VaultPassphrase, VaultStatus};
 use crate::api::{DestructionView, RetentionApplyRequest, RetentionPlan, RetentionReport};
-use crate::api::{MemberRequest, ThemeCandidates, ThemeNews, ThemeProposalReport};
+use crate::api::{MemberRequest, ThemeCandidates, ThemeNews, ThemeNote, ThemeProposalReport};
 use crate::api::{NewTaskRequest, SlipView};
 use crate::api::{SaveThemeRequest, ThemeCard, ThemeList, ThemeScanReport, ThemeScoreReport, ThemeSummary};
 use crate::connect::network::NetworkSettings;
@@ -299,6 +299,14 @@ pub struct ThemeMembersParams {
 pub struct RetireThemeParams {
     pub name: String,
     pub reason: String,
+}
+
+/// A note written on a theme's card.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeNoteParams {
+    pub name: String,
+    pub note: String,
 }
 
 /// The scan or the ranking as of a date (default today); the scan's months (default 3).
@@ -743,6 +751,7 @@ methods! {
     theme_members: Session(ThemeMembersParams) -> ThemeCandidates;
     theme_decide: Session(MemberRequest) -> ThemeCandidates;
     theme_news: Session(NoParams) -> Vec<ThemeNews>;
+    theme_note: Session(ThemeNoteParams) -> Vec<ThemeNote>;
     theme_proposals: Session(ThemeProposalParams) -> ThemeProposalReport;
     evidence_attach: Session(AttachParams) -> Attached;
     attachment: Session(AttachmentParams) -> FileDownload;
@@ -975,6 +984,10 @@ mod on_session {
 
     pub fn theme_news(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNews>> {
         s.theme_news()
+    }
+
+    pub fn theme_note(s: &mut Session, p: ThemeNoteParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNote>> {
+        s.note_theme(&p.name, &p.note)
     }
 
     pub fn theme_proposals(s: &mut Session, p: ThemeProposalParams, _: &mut CallContext<'_>) -> R<ThemeProposalReport> {

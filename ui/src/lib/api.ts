@@ -119,6 +119,7 @@ export const api = {
   themeMembers: (name: string, limit: number | null = null) => call('theme_members', { name, limit }),
   themeDecide: (request: MemberRequest) => call('theme_decide', request),
   themeNews: () => call('theme_news', none),
+  themeNote: (name: string, note: string) => call('theme_note', { name, note }),
   themeProposals: (asOf: string | null = null, days: number | null = null) => call('theme_proposals', { as_of: asOf, days }),
   actOutcome: (p: ActOutcomeRequest) => call('act_outcome', p),
   actPrecedents: (p: PrecedentRequest) => call('act_precedents', p),

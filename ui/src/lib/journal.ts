@@ -82,6 +82,7 @@ export function entryDetail(line: JournalLine): string {
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'theme_saved': return `«${e.name}» v${e.version}${e.retired ? ` · ${t('themes.retired')}` : ''}: ${e.reason}`;
     case 'theme_member_decided': return `«${e.theme}» · ${e.item_key} · ${t(`themes.decision.${e.decision}`)}: ${e.reason}`;
+    case 'theme_noted': return `«${e.theme}»: ${e.note}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
     default: return line.detail;

@@ -47,7 +47,7 @@ item_kind: string, item_key: string,
 /**
  * `accepted` or `rejected`.
  */
-decision: string, reason: string, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
+decision: string, reason: string, } | { "kind": "theme_noted", theme: string, note: string, } | { "kind": "risk_overridden", subject_bin: string, model: string | null, probability: number | null, assessment: string | null, reason: string, review_id: number, } | { "kind": "evidence_packed", subject_bin: string, external_identifier: string, 
 /**
  * Where it was written (a directory, or a zip).
  */

@@ -128,6 +128,8 @@ import type { ThemeCard } from "./ThemeCard";
 import type { ThemeList } from "./ThemeList";
 import type { ThemeMembersParams } from "./ThemeMembersParams";
 import type { ThemeNews } from "./ThemeNews";
+import type { ThemeNote } from "./ThemeNote";
+import type { ThemeNoteParams } from "./ThemeNoteParams";
 import type { ThemeParams } from "./ThemeParams";
 import type { ThemeProposalParams } from "./ThemeProposalParams";
 import type { ThemeProposalReport } from "./ThemeProposalReport";
@@ -206,6 +208,7 @@ export type Methods = {
   theme_members: { params: ThemeMembersParams; result: ThemeCandidates };
   theme_decide: { params: MemberRequest; result: ThemeCandidates };
   theme_news: { params: NoParams; result: Array<ThemeNews> };
+  theme_note: { params: ThemeNoteParams; result: Array<ThemeNote> };
   theme_proposals: { params: ThemeProposalParams; result: ThemeProposalReport };
   evidence_attach: { params: AttachParams; result: Attached };
   attachment: { params: AttachmentParams; result: FileDownload };
@@ -313,6 +316,7 @@ export const METHOD_RUNS = {
   theme_members: 'session',
   theme_decide: 'session',
   theme_news: 'session',
+  theme_note: 'session',
   theme_proposals: 'session',
   evidence_attach: 'session',
   attachment: 'session',

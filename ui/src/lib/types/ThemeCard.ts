@@ -7,6 +7,7 @@ import type { ThemeActs } from "./ThemeActs";
 import type { ThemeEvent } from "./ThemeEvent";
 import type { ThemeMonth } from "./ThemeMonth";
 import type { ThemeNorm } from "./ThemeNorm";
+import type { ThemeNote } from "./ThemeNote";
 import type { ThemeScore } from "./ThemeScore";
 import type { ThemeSummary } from "./ThemeSummary";
 import type { ThemeTasks } from "./ThemeTasks";
@@ -43,4 +44,8 @@ documents: DocumentCounts,
 /**
  * What happened to the theme and around it, newest first (at most 200 events).
  */
-timeline: Array<ThemeEvent>, method: string, note: Localized, };
+timeline: Array<ThemeEvent>, 
+/**
+ * Notes people wrote on the card, newest first (at most 100).
+ */
+notes: Array<ThemeNote>, method: string, note: Localized, };

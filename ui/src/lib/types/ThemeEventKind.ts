@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type ThemeEventKind = "version" | "retired" | "decision" | "alarm" | "act" | "outcome";
+export type ThemeEventKind = "version" | "retired" | "decision" | "note" | "alarm" | "act" | "outcome";
