@@ -358,7 +358,8 @@ fn render_check(c: &ekn::api::ModelCheck) -> String {
 pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
     match passport {
         None => print(json, &session.models()?, super::render_models),
-        Some(name) => print(json, &session.model_passport(&name)?, |p: &ModelPassport| p.markdown.clone()),
+        // The command line speaks English (its messages are); the app shows the reader's language.
+        Some(name) => print(json, &session.model_passport(&name)?, |p: &ModelPassport| p.markdown.en.clone()),
     }
 }
 

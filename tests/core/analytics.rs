@@ -143,8 +143,10 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     assert!(report.metrics.train_period.1 < report.metrics.test_period.0, "a time split");
     assert!(!report.metrics.by_region.is_empty());
     assert_eq!(report.model.kind, "risk_model");
-    let passport = s.model_passport(&report.model.name).unwrap();
-    assert!(passport.markdown.contains("AUC") && passport.markdown.contains("hypothes"), "{}", passport.markdown);
+    let passport = s.model_passport(&report.model.name).unwrap().markdown;
+    assert!(passport.en.contains("AUC") && passport.en.contains("hypothes"), "{}", passport.en);
+    assert!(passport.ru.contains("AUC") && passport.ru.contains("гипотезы"), "{}", passport.ru);
+    assert!(passport.kk.contains("AUC") && passport.kk.contains("болжамдар"), "{}", passport.kk);
 
     // A plan: two upcoming inspections of a planted frequently visited object by the planted
     // body, and one of an ordinary object; outcome columns present and ignored.
@@ -270,8 +272,10 @@ fn a_risk_model_is_re_tested_on_the_inspections_imported_after_it() {
     let fresh = s.models_freshness().unwrap().into_iter().find(|f| f.model == name).unwrap();
     assert_eq!(fresh.check_measure, "auc");
     assert_eq!(fresh.last_check.as_ref().map(|c| c.2), check.auc);
-    let passport = s.model_passport(&name).unwrap().markdown;
+    let passports = s.model_passport(&name).unwrap().markdown;
+    let passport = &passports.en;
     assert!(passport.contains(&format!("{} inspections from {}", check.inspections, check.period.0)), "{passport}");
+    assert!(passports.ru.contains(&format!("проверок {} с {}", check.inspections, check.period.0)), "{}", passports.ru);
     assert!(passport.contains("days_since_same_body"), "the passport names the model's own features");
     // The wrong kind of check is refused with the right command, never a panic.
     assert!(s.check_model(&name, &data.join("appeals.csv")).unwrap_err().message.contains("ekn models check"));

@@ -258,11 +258,14 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
         .unwrap();
     assert_eq!(report.model.texts, 61, "60 labelled texts and 1 correction");
     assert!(report.model.data_file.contains("1 correction"));
-    let passport = session.model_passport("appeals-v2").unwrap().markdown;
+    let passports = session.model_passport("appeals-v2").unwrap().markdown;
+    let passport = &passports.en;
     assert!(
         passport.contains("1 correction(s) from the database") && passport.contains("no figures by region"),
         "{passport}"
     );
+    assert!(passports.ru.contains("показателей по регионам нет"), "{}", passports.ru);
+    assert!(passports.kk.contains("өңірлер бойынша көрсеткіштер жоқ"), "{}", passports.kk);
     assert_eq!(session.model_passport("appeals-v9").unwrap_err().code, ErrorCode::NotFound);
     assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 
@@ -332,8 +335,21 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
     let regions: Vec<&str> = report.metrics.by_group.iter().map(|g| g.group.as_str()).collect();
     assert_eq!(regions, ["19", "75"]);
     assert_eq!(report.metrics.by_group.iter().map(|g| g.texts).sum::<usize>(), report.metrics.test_texts);
-    let passport = session.model_passport(&report.model.name).unwrap().markdown;
-    assert!(passport.contains("| 75 ") && passport.contains("Bias check"), "{passport}");
+    let passports = session.model_passport(&report.model.name).unwrap().markdown;
+    assert!(passports.en.contains("| 75 ") && passports.en.contains("Bias check"), "{}", passports.en);
+    // The same figures in the reader's language, and no English heading left in it.
+    let accuracy = format!("**{:.3}**", report.metrics.accuracy);
+    for (text, bias, limits) in [
+        (&passports.ru, "Проверка на смещение", "## Ограничения"),
+        (&passports.kk, "Ығысуды тексеру", "## Шектеулер"),
+        (&passports.en, "Bias check", "## Limits"),
+    ] {
+        assert!(text.contains("| 75 ") && text.contains(bias) && text.contains(limits), "{text}");
+        assert!(text.contains(&accuracy), "{text}");
+    }
+    for english in ["## Limits", "## Method", "Bias check", "Held out", "## Data"] {
+        assert!(!passports.ru.contains(english) && !passports.kk.contains(english), "{english} left untranslated");
+    }
     let out = ekn(&db.path, &["models", "--passport", &report.model.name]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("## Limits"));
 }
@@ -395,8 +411,11 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
     // Journaled, in the passport, and told to the app.
     let entries = session.journal(&ekn::api::JournalQuery::default()).unwrap();
     assert!(entries.iter().any(|e| e.kind == "model_checked" && e.seq == check.journal_seq));
-    let passport = session.model_passport(&name).unwrap().markdown;
+    let passports = session.model_passport(&name).unwrap().markdown;
+    let passport = &passports.en;
     assert!(passport.contains("Last check on newer data") && passport.contains("экология (30)"), "{passport}");
+    assert!(passports.ru.contains("Последняя проверка на новых данных") && passports.ru.contains("экология (30)"));
+    assert!(passports.kk.contains("Жаңа деректердегі соңғы тексеру") && passports.kk.contains("экология (30)"));
     let fresh = session.models_freshness().unwrap();
     assert_eq!(fresh[0].last_check.as_ref().map(|c| c.2), Some(check.accuracy));
 

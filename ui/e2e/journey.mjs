@@ -176,12 +176,12 @@ export async function journey(d, candidate, log = console.log) {
   // the first one's request is in flight opens the same passport, never closes it.
   await d.click('[data-testid="passport-appeals-v1"]');
   try {
-    await d.waitFor('[data-testid="passport"]', 'Bias check', 5000);
+    await d.waitFor('[data-testid="passport"]', 'Проверка на смещение', 5000);
   } catch {
     await d.click('[data-testid="passport-appeals-v1"]');
-    await d.waitFor('[data-testid="passport"]', 'Bias check');
+    await d.waitFor('[data-testid="passport"]', 'Проверка на смещение');
   }
-  check((await d.text('[data-testid="passport"]')).includes('generated'), 'the demo model\'s passport says its data are generated');
+  check((await d.text('[data-testid="passport"]')).includes('сгенерированы'), 'the demo model\'s passport says, in the reader\'s language, that its data are generated');
   // The risk model's re-test starts from here; the demo has imported nothing since its model, so the
   // button waits for newer inspections (its title says why) rather than measuring on nothing.
   await d.waitFor('[data-testid="check-risk-v1"]');

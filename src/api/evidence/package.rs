@@ -188,7 +188,11 @@ impl Session {
         let risk = self.explain_risk(&bin)?;
         if let Some(local) = &risk.local {
             let passport = self.model_passport(&local.model)?;
-            payload.insert(format!("analytics/passport-{}.md", local.model), passport.markdown.into_bytes());
+            for (lang, text) in
+                [("ru", passport.markdown.ru), ("kk", passport.markdown.kk), ("en", passport.markdown.en)]
+            {
+                payload.insert(format!("analytics/passport-{}.{lang}.md", local.model), text.into_bytes());
+            }
         }
         payload.insert("analytics/risk.json".into(), json(&risk)?);
         let report = self.anomalies(&DetectParams::default(), None)?;
