@@ -132,13 +132,20 @@ impl ThemeDefinition {
 }
 
 /// People's decisions about a theme's items in force: accepted items are members whatever the
-/// filters say (pinned), rejected ones are not, whatever the filters say. By number.
+/// filters say (pinned), rejected ones are not, whatever the filters say. By number. Decisions
+/// about objects (by BIN) stand between the two: an accepted object is taken to belong to the
+/// theme's places and sectors whatever the registry says of its district, OKED or size, so its
+/// appeals and inspections count when they meet the theme's other filters (category; unplanned,
+/// control body); a rejected object's items never count. A decision about an item wins over one
+/// about its object.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Decided {
     pub accepted_appeals: HashSet<String>,
     pub rejected_appeals: HashSet<String>,
     pub accepted_inspections: HashSet<String>,
     pub rejected_inspections: HashSet<String>,
+    pub accepted_objects: HashSet<String>,
+    pub rejected_objects: HashSet<String>,
 }
 
 /// A definition compiled against one registry: lookups by index instead of names.
@@ -151,6 +158,8 @@ pub struct Matcher<'a> {
     bodies: Vec<bool>,
     /// Per subject, when the theme names OKED codes.
     subjects_oked: Option<Vec<bool>>,
+    /// Per subject, a person's decision about the object: accepted (`Some(true)`) or rejected.
+    objects: Vec<Option<bool>>,
 }
 
 impl<'a> Matcher<'a> {
@@ -166,28 +175,58 @@ impl<'a> Matcher<'a> {
                 .map(|s| s.oked.as_deref().is_some_and(|code| oked_matches(&definition.oked, code, s.oked_section)))
                 .collect()
         });
-        Matcher { decided: None, definition, categories, bodies, subjects_oked }
+        Matcher { decided: None, definition, categories, bodies, subjects_oked, objects: Vec::new() }
     }
 
-    /// The same matcher with people's decisions applied.
-    pub fn with_decisions(mut self, decided: &'a Decided) -> Matcher<'a> {
+    /// The same matcher with people's decisions applied (the registry names each object's BIN).
+    pub fn with_decisions(mut self, decided: &'a Decided, registry: &Registry) -> Matcher<'a> {
         self.decided = Some(decided);
+        if !decided.accepted_objects.is_empty() || !decided.rejected_objects.is_empty() {
+            self.objects = registry
+                .subjects
+                .iter()
+                .map(|s| {
+                    if decided.accepted_objects.contains(&*s.bin) {
+                        Some(true)
+                    } else if decided.rejected_objects.contains(&*s.bin) {
+                        Some(false)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+        }
         self
+    }
+
+    /// A person's decision about an object, if any.
+    fn object_decision(&self, subject: Option<u32>) -> Option<bool> {
+        subject.and_then(|s| self.objects.get(s as usize).copied().flatten())
+    }
+
+    /// Whether an appeal meets the filters about the appeal itself (its category), leaving out
+    /// those about its object (district, OKED).
+    fn appeal_own_filters(&self, a: &AppealFact) -> bool {
+        !self.definition.categories.is_empty()
+            && a.category.and_then(|c| self.categories.get(c as usize).copied()).unwrap_or(false)
+    }
+
+    /// Whether an inspection meets the filters about the inspection itself (unplanned, control
+    /// body), leaving out those about its object (district, OKED, size).
+    fn inspection_own_filters(&self, f: &InspectionFact) -> bool {
+        (!self.definition.unplanned_only || f.kind == InspectionKind::Unplanned)
+            && self.bodies.get(f.body as usize).copied().unwrap_or(false)
     }
 
     /// Whether an appeal matches the definition's filters alone (a candidate).
     pub fn appeal_matches(&self, a: &AppealFact) -> bool {
-        !self.definition.categories.is_empty()
-            && a.category.and_then(|c| self.categories.get(c as usize).copied()).unwrap_or(false)
-            && self.place(a.kato)
-            && self.subject(a.subject)
+        self.appeal_own_filters(a) && self.place(a.kato) && self.subject(a.subject)
     }
 
     /// Whether an inspection matches the definition's filters alone (a candidate).
     pub fn inspection_matches(&self, f: &InspectionFact) -> bool {
-        (!self.definition.unplanned_only || f.kind == InspectionKind::Unplanned)
+        self.inspection_own_filters(f)
             && (!self.definition.small_business || f.subject_size.is_some_and(|s| s.is_small_or_medium()))
-            && self.bodies.get(f.body as usize).copied().unwrap_or(false)
             && self.place(f.kato)
             && match &self.subjects_oked {
                 None => true,
@@ -211,12 +250,17 @@ impl<'a> Matcher<'a> {
     }
 
     /// Whether an appeal belongs: accepted by a person, or matching the filters and not rejected
-    /// (a theme without categories takes in no appeals by its filters).
+    /// (a theme without categories takes in no appeals by its filters); an object a person
+    /// accepted or rejected decides its place and sector.
     pub fn appeal(&self, a: &AppealFact) -> bool {
         match self.decided {
             Some(d) if d.accepted_appeals.contains(&*a.appeal_no) => true,
             Some(d) if d.rejected_appeals.contains(&*a.appeal_no) => false,
-            _ => self.appeal_matches(a),
+            _ => match self.object_decision(a.subject) {
+                Some(true) => self.appeal_own_filters(a),
+                Some(false) => false,
+                None => self.appeal_matches(a),
+            },
         }
     }
 
@@ -226,7 +270,11 @@ impl<'a> Matcher<'a> {
         match self.decided {
             Some(d) if d.accepted_inspections.contains(&*f.registry_no) => true,
             Some(d) if d.rejected_inspections.contains(&*f.registry_no) => false,
-            _ => self.inspection_matches(f),
+            _ => match self.object_decision(Some(f.subject)) {
+                Some(true) => self.inspection_own_filters(f),
+                Some(false) => false,
+                None => self.inspection_matches(f),
+            },
         }
     }
 

@@ -65,18 +65,20 @@ pub enum ThemesAction {
         #[arg(long)]
         json: bool,
     },
-    /// Accept an appeal or inspection into a theme (it stays a member whatever the filters say).
+    /// Accept an appeal or inspection into a theme (it stays a member whatever the filters say), or
+    /// an object (its items count whatever the registry says of its district and sector).
     Accept {
         name: String,
-        /// appeal or inspection
+        /// appeal, inspection or object
         #[arg(value_parser = super::typed::<api::ItemKind>)]
         kind: api::ItemKind,
-        /// The appeal's or the inspection's number.
+        /// The appeal's or the inspection's number, or the object's BIN.
         key: String,
         #[arg(long)]
         reason: String,
     },
-    /// Reject an appeal or inspection from a theme (it leaves the theme's counts).
+    /// Reject an appeal or inspection from a theme (it leaves the theme's counts), or an object
+    /// (all its items leave them).
     Reject {
         name: String,
         #[arg(value_parser = super::typed::<api::ItemKind>)]

@@ -627,3 +627,70 @@ fn a_note_on_a_themes_card_is_journaled_with_its_author_and_kept_as_personal_dat
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("the note is empty"));
 }
+
+#[test]
+fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items() {
+    use ekn::api::{ErrorCode, ItemKind, MemberChoice, MemberRequest};
+    // Unplanned inspections by one body: object 800 in district 1920 (the theme's), object 801
+    // registered in 7511 (outside it) with two unplanned inspections and a planned one.
+    let rows = [
+        ("О-1", 800, "внеплановая", "2025-04-10", "192010000"),
+        ("О-2", 800, "внеплановая", "2025-05-10", "192010000"),
+        ("О-3", 801, "внеплановая", "2025-06-10", "751110000"),
+        ("О-4", 801, "внеплановая", "2025-07-10", "751110000"),
+        ("О-5", 801, "плановая", "2025-08-10", "751110000"),
+        ("О-6", 802, "внеплановая", "2025-08-20", "192010000"),
+    ];
+    let mut csv = String::from("Регистрационный номер,БИН,Орган контроля,Вид проверки,Дата начала,КАТО\n");
+    for (number, object, kind, day, kato) in rows {
+        csv.push_str(&csv_line(&[number.into(), bin(object), "ДГД".into(), kind.into(), day.into(), kato.into()], ','));
+        csv.push('\n');
+    }
+    let db = TempDb::new();
+    db.import(DataKind::Inspections, &db.file("objects.csv", csv)).unwrap();
+    let mut session = db.session();
+    let definition = ThemeDefinition { kato: vec!["1920".into()], unplanned_only: true, ..Default::default() };
+    session.save_theme(&SaveThemeRequest { name: "Внеплановые".into(), definition, reason: "план".into() }).unwrap();
+    let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15);
+    let count = |s: &ekn::api::Session| s.theme_card("Внеплановые", as_of).unwrap().inspections;
+    assert_eq!(count(&session), 3, "О-1, О-2, О-6");
+    let members = session.theme_candidates("Внеплановые", Some(10)).unwrap();
+    assert!(members.items.iter().all(|c| c.object.is_some()), "every candidate names its object's BIN");
+    assert_eq!(members.items.iter().find(|c| c.key == "О-1").unwrap().object.as_deref(), Some(bin(800).as_str()));
+
+    let decide = |s: &mut ekn::api::Session, kind, key: &str, choice| {
+        s.decide_theme_member(&MemberRequest {
+            theme: "Внеплановые".into(),
+            kind,
+            key: key.into(),
+            choice,
+            reason: "по данным выезда".into(),
+        })
+    };
+    // Accepting the object registered elsewhere takes in its unplanned inspections, not its planned one.
+    decide(&mut session, ItemKind::Object, &bin(801), MemberChoice::Accept).unwrap();
+    assert_eq!(count(&session), 5);
+    // Rejecting an object takes out all its items; a decision about one item wins over it.
+    decide(&mut session, ItemKind::Object, &bin(800), MemberChoice::Reject).unwrap();
+    assert_eq!(count(&session), 3, "О-3, О-4, О-6");
+    decide(&mut session, ItemKind::Inspection, "О-2", MemberChoice::Accept).unwrap();
+    assert_eq!(count(&session), 4);
+    // The decided objects are listed among the members, each dated by its latest item.
+    let members = session.theme_candidates("Внеплановые", Some(20)).unwrap();
+    let objects: Vec<_> = members.items.iter().filter(|c| c.kind == ItemKind::Object).collect();
+    assert_eq!(objects.len(), 2, "{objects:?}");
+    let outside = objects.iter().find(|c| c.key == bin(801)).unwrap();
+    assert!(!outside.matched && outside.date.to_string() == "2025-08-10", "{outside:?}");
+    assert_eq!(outside.decision.as_ref().unwrap().decision, "accepted");
+    // An unknown BIN is refused, nothing written; the journal names the object.
+    let err = decide(&mut session, ItemKind::Object, &bin(999), MemberChoice::Accept).unwrap_err();
+    assert!(err.code == ErrorCode::NotFound && err.message.contains("no object with BIN"), "{err:?}");
+    let about =
+        session.journal(&JournalQuery { object: Some(bin(801)), task: None, appeal: None, limit: Some(10) }).unwrap();
+    assert!(about.iter().any(|l| l.kind == "theme_member_decided"), "{about:?}");
+    // The command line decides about objects too.
+    let out = ekn(&db.path, &["themes", "accept", "Внеплановые", "object", &bin(800), "--reason", "вернули"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let session = db.session();
+    assert_eq!(count(&session), 5, "О-1 and О-2 back with their object");
+}

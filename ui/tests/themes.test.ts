@@ -95,9 +95,9 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'theme_members' || method === 'theme_decide') return {
       theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v1: …',
       items: [
-        { kind: 'appeal', key: 'Т-00020', date: '2025-09-28', category: 'social.labour', district: '1920', control_body: null, score: 0.75, matched: true, new: true,
+        { kind: 'appeal', key: 'Т-00020', object: '123456789012', date: '2025-09-28', category: 'social.labour', district: '1920', control_body: null, score: 0.75, matched: true, new: true,
           decision: method === 'theme_decide' ? { item_kind: 'appeal', item_key: 'Т-00020', decision: 'rejected', reason: 'не по теме', author: 'Асанова', at: '2026-11-25T10:00:00Z' } : null },
-        { kind: 'appeal', key: 'Т-00002', date: '2021-01-04', category: 'social.housing', district: '7511', control_body: null, score: 0, matched: false, new: false,
+        { kind: 'appeal', key: 'Т-00002', object: null, date: '2021-01-04', category: 'social.housing', district: '7511', control_body: null, score: 0, matched: false, new: false,
           decision: { item_kind: 'appeal', item_key: 'Т-00002', decision: 'accepted', reason: null, author: 'Асанова', at: '2026-11-24T10:00:00Z' } },
       ] };
     if (method === 'appeals_reference') return { taxonomy: { version: 't', categories: [
@@ -210,6 +210,23 @@ describe('the theme card', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'theme_decide')).toBe(true));
     expect(calls.find((c) => c.method === 'theme_decide')!.params).toEqual({ theme: 'Зарплаты', kind: 'appeal', key: 'Т-00020', choice: 'reject', reason: 'не по теме' });
     await waitFor(() => expect(members.querySelector('[data-member="Т-00020"]')!.textContent).toContain('отклонено'));
+  });
+
+  it('decides about an item\'s object by its BIN, and offers no object where the registry names none', async () => {
+    render(Card, { name: 'Зарплаты' });
+    const members = await screen.findByTestId('theme-members');
+    await waitFor(() => expect(members.querySelector('[data-member="Т-00020"]')).not.toBeNull());
+    const other = members.querySelector('[data-member="Т-00002"]')!;
+    await fireEvent.click(other.querySelector('[data-testid="member-decide"]')!);
+    expect(other.querySelector('[data-testid="member-reject-object"]')).toBeNull();
+    const row = members.querySelector('[data-member="Т-00020"]')!;
+    await fireEvent.click(row.querySelector('[data-testid="member-decide"]')!);
+    const whole = row.querySelector('[data-testid="member-reject-object"]') as HTMLButtonElement;
+    expect(whole.textContent).toBe('Отклонить объект 123456789012');
+    await fireEvent.input(row.querySelector('[data-testid="member-reason"]')!, { target: { value: 'не та отрасль' } });
+    await fireEvent.click(whole);
+    await waitFor(() => expect(calls.find((c) => c.method === 'theme_decide')!.params).toEqual(
+      { theme: 'Зарплаты', kind: 'object', key: '123456789012', choice: 'reject', reason: 'не та отрасль' }));
   });
 
   beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; });

@@ -1,9 +1,11 @@
 //! A theme's members as people decide them: the candidates its definition matches (appeals for a
 //! theme of appeals, inspections for one of inspections) with a score, a person's acceptance or
 //! rejection of one (with a reason, journaled; an accepted item stays a member whatever the filters
-//! say, a rejected one leaves the theme's counts), and the news the Desk shows — matching items
-//! imported since the theme was last saved or decided about. Only numbers, dates, categories,
-//! places and control bodies are shown: never an applicant, never a list of persons.
+//! say, a rejected one leaves the theme's counts) or of its object by BIN (an accepted object's
+//! items count whatever the registry says of its district and sector, a rejected object's never
+//! do; `analytics::themes::Decided`), and the news the Desk shows — matching items imported since
+//! the theme was last saved or decided about. Only numbers, dates, categories, places, control
+//! bodies and the BINs of objects are shown: never an applicant, never a list of persons.
 
 use std::collections::{HashMap, HashSet};
 
@@ -28,6 +30,9 @@ with a seed, half for the filters and half for the share of the seed's word stem
 pub enum ItemKind {
     Appeal,
     Inspection,
+    /// A supervised object (by BIN): accepting it takes it into the theme's places and sectors,
+    /// rejecting it takes its items out (`analytics::themes::Decided`).
+    Object,
 }
 
 impl ItemKind {
@@ -35,6 +40,7 @@ impl ItemKind {
         match self {
             ItemKind::Appeal => "appeal",
             ItemKind::Inspection => "inspection",
+            ItemKind::Object => "object",
         }
     }
 }
@@ -51,9 +57,11 @@ pub enum MemberChoice {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct ThemeCandidate {
     pub kind: ItemKind,
-    /// The appeal's or the inspection's number.
+    /// The appeal's or the inspection's number, or the object's BIN.
     pub key: String,
-    /// Received (an appeal) or started (an inspection).
+    /// The BIN of the item's object, when the registry names one (an object: its own).
+    pub object: Option<String>,
+    /// Received (an appeal) or started (an inspection); for an object, its latest item's day.
     pub date: NaiveDate,
     /// The taxonomy's code of the appeal's category.
     pub category: Option<String>,
@@ -140,6 +148,7 @@ impl Session {
                     items.push(ThemeCandidate {
                         kind: ItemKind::Appeal,
                         key: a.appeal_no.to_string(),
+                        object: a.subject.and_then(|s| registry.subjects.get(s as usize)).map(|s| s.bin.to_string()),
                         date: date_of(a.received),
                         category: a
                             .category
@@ -164,6 +173,7 @@ impl Session {
                     items.push(ThemeCandidate {
                         kind: ItemKind::Inspection,
                         key: f.registry_no.to_string(),
+                        object: registry.subjects.get(f.subject as usize).map(|s| s.bin.to_string()),
                         date: date_of(f.day),
                         category: None,
                         district: f.kato.map(|k| district_text((k / 100_000) as u16)).or(f.district.map(district_text)),
@@ -175,6 +185,41 @@ impl Session {
                     });
                 }
             }
+        }
+        // The objects people decided about, each dated by its latest item, matched when the
+        // registry's own district and sector fit the theme.
+        for ((_, bin), decision) in decisions.iter().filter(|((kind, _), _)| kind == "object") {
+            let Some(subject) = registry.subjects.iter().position(|s| *s.bin == **bin) else { continue };
+            let (mut latest, mut matched, mut district) = (None, false, None);
+            match theme.series {
+                SeriesKind::Appeals => {
+                    for a in registry.appeals.iter().filter(|a| a.subject == Some(subject as u32)) {
+                        latest = latest.max(Some(a.received));
+                        matched |= matcher.appeal_matches(a);
+                        district = district.or(a.kato.map(|k| district_text((k / 100_000) as u16)));
+                    }
+                }
+                SeriesKind::Inspections => {
+                    for f in registry.inspections.iter().filter(|f| f.subject == subject as u32) {
+                        latest = latest.max(Some(f.day));
+                        matched |= matcher.inspection_matches(f);
+                        district = district.or(f.kato.map(|k| district_text((k / 100_000) as u16)));
+                    }
+                }
+            }
+            items.push(ThemeCandidate {
+                kind: ItemKind::Object,
+                key: bin.clone(),
+                object: Some(bin.clone()),
+                date: latest.map_or_else(|| self.today(), date_of),
+                category: None,
+                district,
+                control_body: None,
+                score: 0.0,
+                matched,
+                decision: Some(decision.clone()),
+                new: false,
+            });
         }
         let total = items.len();
         let new_undecided = items.iter().filter(|c| c.new && c.decision.is_none() && c.matched).count();
@@ -215,15 +260,21 @@ impl Session {
         let known = match request.kind {
             ItemKind::Appeal => registry.appeals.iter().any(|a| *a.appeal_no == *key),
             ItemKind::Inspection => registry.inspections.iter().any(|f| *f.registry_no == *key),
+            ItemKind::Object => registry.subjects.iter().any(|s| *s.bin == *key),
         };
         if !known || key.is_empty() || key.chars().count() > 200 {
             return Err(ApiError::new(
                 ErrorCode::NotFound,
-                format!(
-                    "no {} numbered '{}' is in the registry",
-                    request.kind.code(),
-                    key.chars().take(200).collect::<String>()
-                ),
+                match request.kind {
+                    ItemKind::Object => {
+                        format!("no object with BIN '{}' is in the registry", key.chars().take(200).collect::<String>())
+                    }
+                    kind => format!(
+                        "no {} numbered '{}' is in the registry",
+                        kind.code(),
+                        key.chars().take(200).collect::<String>()
+                    ),
+                },
             ));
         }
         let decision = match request.choice {
@@ -233,6 +284,7 @@ impl Session {
         let about = match request.kind {
             ItemKind::Appeal => About { appeal_no: Some(key.clone()), ..About::default() },
             ItemKind::Inspection => About::default(),
+            ItemKind::Object => About { subject_bin: Some(key.clone()), ..About::default() },
         };
         self.write(|w| {
             w.insert_theme_member(&theme.name, request.kind.code(), &key, decision, &reason)?;

@@ -159,7 +159,7 @@ impl Session {
         let matchers: Vec<Matcher> = themes
             .iter()
             .filter(|t| t.series == SeriesKind::Appeals)
-            .map(|t| Matcher::new(&t.definition, &registry, taxonomy).with_decisions(&t.decided))
+            .map(|t| Matcher::new(&t.definition, &registry, taxonomy).with_decisions(&t.decided, &registry))
             .collect();
         let covered: HashSet<&str> = facts
             .iter()

@@ -264,6 +264,8 @@ impl Session {
             let set = match (d.item_kind.as_str(), d.decision.as_str()) {
                 ("appeal", "accepted") => &mut theme.decided.accepted_appeals,
                 ("appeal", _) => &mut theme.decided.rejected_appeals,
+                ("object", "accepted") => &mut theme.decided.accepted_objects,
+                ("object", _) => &mut theme.decided.rejected_objects,
                 (_, "accepted") => &mut theme.decided.accepted_inspections,
                 _ => &mut theme.decided.rejected_inspections,
             };
@@ -409,7 +411,7 @@ impl Session {
         let (theme, versions) = self.theme_in_force(name)?;
         let registry = self.analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
-        let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided);
+        let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided, &registry);
         let last = month_number(as_of) - 1;
         let first = last - 35;
         // The series starts where its data do: a month before the registry's first appeal (or
@@ -448,7 +450,7 @@ impl Session {
         let mut bodies: HashMap<String, u64> = HashMap::new();
         // Inspections in the theme's places and sectors: categories do not apply to them.
         let places = ThemeDefinition { categories: Vec::new(), ..theme.definition.clone() };
-        let place_matcher = Matcher::new(&places, &registry, taxonomy).with_decisions(&theme.decided);
+        let place_matcher = Matcher::new(&places, &registry, taxonomy).with_decisions(&theme.decided, &registry);
         for f in registry.inspections.iter().filter(|f| in_window(f.day) && place_matcher.inspection(f)) {
             *bodies.entry(registry.bodies.get(f.body as usize).cloned().unwrap_or_default()).or_default() += 1;
             if theme.series == SeriesKind::Inspections {
@@ -607,7 +609,7 @@ fn scan_themes(
         .iter()
         .map(|t| {
             let first = series_start(registry, t.series).unwrap_or(last + 1).min(last + 1);
-            let matcher = Matcher::new(&t.definition, registry, taxonomy).with_decisions(&t.decided);
+            let matcher = Matcher::new(&t.definition, registry, taxonomy).with_decisions(&t.decided, registry);
             (first, monthly_counts(matcher.member_days(registry).into_iter(), first, last))
         })
         .collect();
@@ -682,7 +684,7 @@ impl ScoreContext {
     ) -> (ScoreInputs, u64) {
         let taxonomy = Taxonomy::builtin();
         let d = &theme.definition;
-        let matcher = Matcher::new(d, registry, taxonomy).with_decisions(&theme.decided);
+        let matcher = Matcher::new(d, registry, taxonomy).with_decisions(&theme.decided, registry);
         let (from, to) = window(as_of);
         let mut inputs = ScoreInputs {
             growth_q: scan.months.iter().flatten().map(|j| j.q).min_by(f64::total_cmp),

@@ -3,4 +3,4 @@
 /**
  * What kind of item a decision is about.
  */
-export type ItemKind = "appeal" | "inspection";
+export type ItemKind = "appeal" | "inspection" | "object";

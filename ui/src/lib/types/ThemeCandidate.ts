@@ -7,11 +7,15 @@ import type { MemberDecision } from "./MemberDecision";
  */
 export type ThemeCandidate = { kind: ItemKind, 
 /**
- * The appeal's or the inspection's number.
+ * The appeal's or the inspection's number, or the object's BIN.
  */
 key: string, 
 /**
- * Received (an appeal) or started (an inspection).
+ * The BIN of the item's object, when the registry names one (an object: its own).
+ */
+object: string | null, 
+/**
+ * Received (an appeal) or started (an inspection); for an object, its latest item's day.
  */
 date: string, 
 /**
