@@ -222,6 +222,10 @@ mod coverage {
             ("журнал доказывает", "ru", "journal"),
             ("роли и статусы задач", "ru", "roles-and-statuses"),
             ("рөлдер мен мәртебелер", "kk", "roles-and-statuses"),
+            ("как вести тему надзора", "ru", "keep-theme"),
+            ("отклонить объект темы", "ru", "keep-theme"),
+            ("қадағалау тақырыбын жүргізу", "kk", "keep-theme"),
+            ("keep a theme of supervision", "en", "keep-theme"),
             ("extend a deadline", "en", "extend-deadline"),
             ("forgot the passphrase", "en", "forgotten-passphrase"),
         ];

@@ -15,6 +15,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("ru/screens.md", include_str!("../../docs/guide/ru/screens.md")),
     ("ru/errors.md", include_str!("../../docs/guide/ru/errors.md")),
     ("ru/roles-and-statuses.md", include_str!("../../docs/guide/ru/roles-and-statuses.md")),
+    ("ru/keep-theme.md", include_str!("../../docs/guide/ru/keep-theme.md")),
     ("kk/first-day.md", include_str!("../../docs/guide/kk/first-day.md")),
     ("kk/extend-deadline.md", include_str!("../../docs/guide/kk/extend-deadline.md")),
     ("kk/issue-act.md", include_str!("../../docs/guide/kk/issue-act.md")),
@@ -27,6 +28,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("kk/screens.md", include_str!("../../docs/guide/kk/screens.md")),
     ("kk/errors.md", include_str!("../../docs/guide/kk/errors.md")),
     ("kk/roles-and-statuses.md", include_str!("../../docs/guide/kk/roles-and-statuses.md")),
+    ("kk/keep-theme.md", include_str!("../../docs/guide/kk/keep-theme.md")),
     ("en/first-day.md", include_str!("../../docs/guide/en/first-day.md")),
     ("en/extend-deadline.md", include_str!("../../docs/guide/en/extend-deadline.md")),
     ("en/issue-act.md", include_str!("../../docs/guide/en/issue-act.md")),
@@ -39,6 +41,7 @@ pub const SOURCES: &[(&str, &str)] = &[
     ("en/screens.md", include_str!("../../docs/guide/en/screens.md")),
     ("en/errors.md", include_str!("../../docs/guide/en/errors.md")),
     ("en/roles-and-statuses.md", include_str!("../../docs/guide/en/roles-and-statuses.md")),
+    ("en/keep-theme.md", include_str!("../../docs/guide/en/keep-theme.md")),
 ];
 
 #[cfg(test)]

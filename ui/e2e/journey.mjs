@@ -239,6 +239,7 @@ export async function journey(d, candidate, log = console.log) {
   await d.click('[data-testid="theme-note-add"]');
   await d.waitFor('[data-testid="theme-notes"] li', 'Открыта по итогам квартала');
   await d.waitFor('[data-testid="theme-timeline"] [data-event="note"]');
+  await d.screenshot('06k-theme-note');
   await d.screenshot('06j-theme-card');
 
   log('Kazakh');
