@@ -116,16 +116,52 @@ pub fn list(lang: &str, screen: Option<&str>) -> Vec<GuideTopic> {
         .collect()
 }
 
-/// One topic by language and id, with its HTML.
+/// How a topic's Markdown is read: tables, and headings with an id of their own (`## … {#id}`),
+/// which another topic links to as `topic.md#id`.
+fn markdown_options() -> pulldown_cmark::Options {
+    pulldown_cmark::Options::ENABLE_TABLES | pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// One topic by language and id, with its HTML. A link to another topic is written `id.md` or
+/// `id.md#heading`; the help panel opens it in place (the guide is offline: it links nowhere else).
 pub fn page(lang: &str, id: &str) -> Option<GuidePage> {
     topics().iter().find(|(t, _)| t.lang == lang && t.id == id).map(|(topic, markdown)| {
         let mut html = String::new();
-        pulldown_cmark::html::push_html(
-            &mut html,
-            pulldown_cmark::Parser::new_ext(markdown, pulldown_cmark::Options::ENABLE_TABLES),
-        );
+        pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new_ext(markdown, markdown_options()));
         GuidePage { topic: topic.clone(), markdown: markdown.clone(), html }
     })
+}
+
+/// Where a topic's links point (`id.md`, `id.md#heading`, `#heading`), in order.
+pub fn links(markdown: &str) -> Vec<String> {
+    pulldown_cmark::Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A topic's words on one line, without the Markdown's marks, links' addresses or headings' ids
+/// (what the search indexes and quotes).
+pub fn plain_text(markdown: &str) -> String {
+    let mut words = Vec::new();
+    for event in pulldown_cmark::Parser::new_ext(markdown, markdown_options()) {
+        if let pulldown_cmark::Event::Text(text) | pulldown_cmark::Event::Code(text) = event {
+            words.extend(text.split_whitespace().map(str::to_string));
+        }
+    }
+    words.join(" ")
+}
+
+/// The ids a topic's headings declare (`{#id}`).
+pub fn heading_ids(markdown: &str) -> Vec<String> {
+    pulldown_cmark::Parser::new_ext(markdown, markdown_options())
+        .filter_map(|event| match event {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,6 +236,46 @@ mod coverage {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_link_leads_to_a_topic_of_its_language_and_every_anchor_to_a_heading_there() {
+        let mut checked = 0;
+        for (topic, markdown) in topics() {
+            for link in links(markdown) {
+                let (file, anchor) = link.split_once('#').map_or((link.as_str(), None), |(f, a)| (f, Some(a)));
+                let target = if file.is_empty() {
+                    Some(topic.id.as_str())
+                } else {
+                    file.strip_suffix(".md").filter(|id| id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+                };
+                let Some(target) = target else {
+                    panic!(
+                        "docs/guide/{}/{}.md links to '{link}': a topic links only to topics (id.md or id.md#heading)",
+                        topic.lang, topic.id
+                    )
+                };
+                let Some((_, target_markdown)) = topics().iter().find(|(t, _)| t.lang == topic.lang && t.id == target)
+                else {
+                    panic!(
+                        "docs/guide/{}/{}.md links to '{link}': no such topic in {}",
+                        topic.lang, topic.id, topic.lang
+                    )
+                };
+                if let Some(anchor) = anchor {
+                    assert!(
+                        heading_ids(target_markdown).iter().any(|id| id == anchor),
+                        "docs/guide/{}/{}.md links to '{link}': {target} has no heading {{#{anchor}}}",
+                        topic.lang,
+                        topic.id
+                    );
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "the guide's topics link to each other ({checked} links)");
+        // The HTML carries the heading's id, so the panel can scroll to it.
+        assert!(page("ru", "deadlines").unwrap().html.contains("id=\"counting\""));
     }
 
     #[test]

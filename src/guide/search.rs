@@ -24,11 +24,9 @@ fn terms(query: &str) -> Vec<String> {
 pub fn search(query: &str, lang: Option<&str>, limit: usize) -> Result<Vec<GuideHit>, String> {
     let terms = terms(query);
     let all = topics();
-    // Indexed as plain text on one line, so an excerpt shows words, not the Markdown's marks.
-    let plain: Vec<String> = all
-        .iter()
-        .map(|(_, body)| body.replace(['*', '`', '#', '|'], "").split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    // Indexed as plain text on one line, so an excerpt shows words, not the Markdown's marks, a
+    // link's address or a heading's id.
+    let plain: Vec<String> = all.iter().map(|(_, body)| super::plain_text(body)).collect();
     let texts: Vec<(&str, &str)> =
         all.iter().zip(&plain).map(|((topic, _), body)| (topic.title.as_str(), body.as_str())).collect();
     let ranked =

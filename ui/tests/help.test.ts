@@ -21,7 +21,8 @@ vi.mock('../src/lib/transport', () => ({
   call: async (method: string, params: Record<string, unknown> = {}) => {
     calls.push({ method, params });
     if (method === 'guide_topics') return [topic];
-    if (method === 'guide_page') return { ...topic, markdown: '# Мерзім', html: '<h1>Мерзімді ұзарту</h1><p>ӘРПК, 76-бап</p>' };
+    if (method === 'guide_page' && params.id === 'deadlines') return { ...topic, id: 'deadlines', markdown: '# Мерзімдер', html: '<h1 id="counting">Мерзімдер қалай есептеледі</h1>' };
+    if (method === 'guide_page') return { ...topic, markdown: '# Мерзім', html: '<h1>Мерзімді ұзарту</h1><p>ӘРПК, 76-бап <a href="deadlines.md#counting">Мерзімдер</a> <a href="https://example.org">сыртқы</a></p>' };
     if (method === 'guide_search') return [{ ...topic, excerpt: 'мерзімді ұзарту…', rank: -3 }];
     throw new Error(`unexpected ${method}`);
   },
@@ -35,8 +36,15 @@ describe('the help panel', () => {
     await screen.findByText('Мерзімді қалай ұзартуға болады');
     expect(calls[0]).toEqual({ method: 'guide_topics', params: { lang: 'kk', screen: 'card' } });
     await fireEvent.click(screen.getByText('Мерзімді қалай ұзартуға болады'));
-    await screen.findByText('ӘРПК, 76-бап');
+    await screen.findByText(/ӘРПК, 76-бап/);
     expect(calls.at(-1)).toEqual({ method: 'guide_page', params: { lang: 'kk', id: 'extend-deadline' } });
+    // A link to another topic opens it in place; one to anywhere else goes nowhere.
+    const count = calls.length;
+    await fireEvent.click(screen.getByText('сыртқы'));
+    expect(calls.length).toBe(count);
+    await fireEvent.click(screen.getByText('Мерзімдер'));
+    await screen.findByText('Мерзімдер қалай есептеледі');
+    expect(calls.at(-1)).toEqual({ method: 'guide_page', params: { lang: 'kk', id: 'deadlines' } });
     await fireEvent.input(screen.getByTestId('help-search'), { target: { value: 'мерзімді ұзарту' } });
     await fireEvent.submit(screen.getByTestId('help-search').closest('form')!);
     await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'guide_search', params: { query: 'мерзімді ұзарту', lang: 'kk', limit: 10 } }));
