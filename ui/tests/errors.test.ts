@@ -1,7 +1,7 @@
 // An error the core answers with a place in a file is worded whole in each language: the code's
 // sentence, the file, the line (or a sheet's row), the column and, when the core sends it, the value.
 import { afterEach, describe, expect, it } from 'vitest';
-import { errorText } from '../src/lib/errors';
+import { codeOf, errorText } from '../src/lib/errors';
 import { i18n, type Lang } from '../src/lib/i18n.svelte';
 import { CallError } from '../src/lib/transport';
 
@@ -45,5 +45,17 @@ describe('errorText', () => {
     expect(errorText(new CallError('busy', 'locked'))).toBe(
       'The database is busy in another program (an import, say); try again in a minute',
     );
+  });
+
+  it('remembers the code of the sentences lately shown, not of every one ever made', () => {
+    const at = (line: number) => new CallError('invalid_input', 'bad', { file: 'big.csv', position: 'line', line, field: 'bin', value: 'x' });
+    const first = errorText(at(1));
+    expect(codeOf(first)).toBe('invalid_input');
+    let last = '';
+    for (let line = 2; line <= 500; line++) last = errorText(at(line));
+    expect(codeOf(last)).toBe('invalid_input');
+    expect(codeOf(first)).toBeNull();
+    // Shown again, a sentence is remembered again.
+    expect(codeOf(errorText(at(1)))).toBe('invalid_input');
   });
 });

@@ -15,8 +15,11 @@ export function detailText(d: ErrorDetail): string {
 }
 
 /** The code behind each sentence `errorText` gave, so the place that shows it can link to the
- *  guide's topic on that code (`ErrorNote`). Sentences are few; the map stays small. */
+ *  guide's topic on that code (`ErrorNote`). A sentence that names a file's line and value is new
+ *  each time, so only the latest `KEPT_CODES` are kept (a Map iterates oldest first): a sentence
+ *  still on screen is always among them. */
 const codes = new Map<string, string>();
+const KEPT_CODES = 200;
 
 /** The error code a sentence from `errorText` stands for, if it came from the core. */
 export function codeOf(text: string): string | null {
@@ -29,7 +32,9 @@ export function errorText(e: unknown): string {
     console.warn(`ekn: ${e.code}: ${e.message}`);
     const text = t(`error.${e.code}`);
     const sentence = e.detail ? `${text} — ${detailText(e.detail)}` : text;
+    codes.delete(sentence);
     codes.set(sentence, e.code);
+    if (codes.size > KEPT_CODES) codes.delete(codes.keys().next().value!);
     return sentence;
   }
   console.warn('ekn:', e);
