@@ -54,6 +54,10 @@ export function placesAfterJourney(candidate) {
     { name: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
     { name: 'card + act form', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
       open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
+    // The Word document the journey attached and read, open in the viewer with its facts.
+    { name: 'card + document viewer', hash: `#/card/${candidate}`, ready: '[data-testid="attachments"] [data-testid="document-open"]',
+      open: click('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-open"]',
+        '[data-testid="document-viewer"] [data-testid="document-facts"] li') },
     { name: 'help on the card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]',
       open: async (page) => {
         await page.keyboard.press('F1');
