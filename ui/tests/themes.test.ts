@@ -202,6 +202,8 @@ describe('the theme card', () => {
     expect(row.textContent).toContain('новое');
     expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('вне фильтров');
     expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('принято');
+    // The candidates' rule in the reader's language, by its version.
+    expect(members.textContent).toContain('theme-candidate-v1: 1 — элемент, который совпал');
     await fireEvent.click(row.querySelector('[data-testid="member-decide"]')!);
     const reject = [...row.querySelectorAll('button')].find((b) => b.textContent === 'Отклонить')!;
     expect(reject.disabled).toBe(true);
