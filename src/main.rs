@@ -309,6 +309,9 @@ enum Command {
         /// Print the passport of this version (data, method, held-out figures, bias by region, limits).
         #[arg(long)]
         passport: Option<String>,
+        /// The passport's language: ru, kk or en (the JSON carries all three).
+        #[arg(long, value_parser = cli::guide::lang, default_value = "en")]
+        lang: String,
         #[arg(long)]
         json: bool,
     },
@@ -531,7 +534,9 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         Command::Risk { action } => cli::analytics::run_risk(&mut open()?, action),
         Command::Models { action: Some(action), .. } => cli::analytics::run_models_action(&mut open()?, action),
-        Command::Models { action: None, passport, json } => cli::analytics::run_models(&open()?, passport, json),
+        Command::Models { action: None, passport, lang, json } => {
+            cli::analytics::run_models(&open()?, passport, &lang, json)
+        }
         Command::Journal { action, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::journal::run_journal(&db, &context, open, action, query, json)

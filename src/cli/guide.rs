@@ -44,7 +44,8 @@ pub enum GuideAction {
     },
 }
 
-fn lang(text: &str) -> Result<String, String> {
+/// A language of the guide and of the passports (`ru`, `kk`, `en`).
+pub(crate) fn lang(text: &str) -> Result<String, String> {
     let text = text.trim().to_lowercase();
     if guide::LANGS.contains(&text.as_str()) {
         Ok(text)

@@ -352,6 +352,10 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
     }
     let out = ekn(&db.path, &["models", "--passport", &report.model.name]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("## Limits"));
+    let out = ekn(&db.path, &["models", "--passport", &report.model.name, "--lang", "kk"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("## Шектеулер"));
+    let out = ekn(&db.path, &["models", "--passport", &report.model.name, "--lang", "de"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not a language"));
 }
 
 /// Drift as an office meets it: a version trained on three categories is re-tested on a fresh
