@@ -355,27 +355,19 @@ fn render_check(c: &ekn::api::ModelCheck) -> String {
     out
 }
 
-/// A passport and its text in the language asked for (`print` takes a plain function).
-#[derive(serde::Serialize)]
-struct PassportText {
-    #[serde(flatten)]
-    passport: ModelPassport,
-    #[serde(skip)]
-    text: String,
-}
-
 pub fn run_models(session: &Session, passport: Option<String>, lang: &str, json: bool) -> Result<(), ApiError> {
     match passport {
         None => print(json, &session.models()?, super::render_models),
+        // The JSON carries every language; the text is the one asked for.
+        Some(name) if json => print(true, &session.model_passport(&name)?, |_: &ModelPassport| String::new()),
         Some(name) => {
-            let passport = session.model_passport(&name)?;
-            // The JSON carries every language; the text is the one asked for.
-            let text = match lang {
-                "ru" => passport.markdown.ru.clone(),
-                "kk" => passport.markdown.kk.clone(),
-                _ => passport.markdown.en.clone(),
-            };
-            print(json, &PassportText { passport, text }, |p: &PassportText| p.text.clone())
+            let markdown = session.model_passport(&name)?.markdown;
+            out(match lang {
+                "ru" => &markdown.ru,
+                "kk" => &markdown.kk,
+                _ => &markdown.en,
+            });
+            Ok(())
         }
     }
 }

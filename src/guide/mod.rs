@@ -132,16 +132,6 @@ pub fn page(lang: &str, id: &str) -> Option<GuidePage> {
     })
 }
 
-/// Where a topic's links point (`id.md`, `id.md#heading`, `#heading`), in order.
-pub fn links(markdown: &str) -> Vec<String> {
-    pulldown_cmark::Parser::new_ext(markdown, markdown_options())
-        .filter_map(|event| match event {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// A topic's words on one line, without the Markdown's marks, links' addresses or headings' ids
 /// (what the search indexes and quotes).
 pub fn plain_text(markdown: &str) -> String {
@@ -152,16 +142,6 @@ pub fn plain_text(markdown: &str) -> String {
         }
     }
     words.join(" ")
-}
-
-/// The ids a topic's headings declare (`{#id}`).
-pub fn heading_ids(markdown: &str) -> Vec<String> {
-    pulldown_cmark::Parser::new_ext(markdown, markdown_options())
-        .filter_map(|event| match event {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -236,6 +216,26 @@ mod coverage {
                 }
             }
         }
+    }
+
+    /// Where a topic's links point (`id.md`, `id.md#heading`, `#heading`), in order.
+    fn links(markdown: &str) -> Vec<String> {
+        pulldown_cmark::Parser::new_ext(markdown, markdown_options())
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => Some(dest_url.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The ids a topic's headings declare (`{#id}`).
+    fn heading_ids(markdown: &str) -> Vec<String> {
+        pulldown_cmark::Parser::new_ext(markdown, markdown_options())
+            .filter_map(|event| match event {
+                pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                _ => None,
+            })
+            .collect()
     }
 
     #[test]

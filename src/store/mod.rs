@@ -82,6 +82,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0027_theme_members", include_str!("migrations/0027_theme_members.sql")),
     ("0028_subject_size", include_str!("migrations/0028_subject_size.sql")),
     ("0029_theme_member_objects", include_str!("migrations/0029_theme_member_objects.sql")),
+    ("0030_theme_notes_index", include_str!("migrations/0030_theme_notes_index.sql")),
 ];
 
 /// The schema version this build writes.
