@@ -142,6 +142,9 @@ const COMBINATION: &str = "приостановление деятельност
 /// Planted rows beyond the regular ones come from their own random stream, so planting them
 /// leaves every regular row as it was.
 const PLANT_STREAM: u64 = 0x5eed_0011;
+/// The answers of appeals a working office has already answered (below `write_appeals`) come from
+/// a stream of their own for the same reason: the rows, and every figure measured on them, stay.
+const ANSWER_STREAM: u64 = 0x5eed_0012;
 
 /// The day the generator's offsets are written against: the committed demo data (fixtures/demo)
 /// is the output for seed 2024 on this day.
@@ -249,8 +252,10 @@ fn generate_into(
     let mut plant_rng = ChaCha8Rng::seed_from_u64(seed ^ PLANT_STREAM);
     let (inspection_count, frequent, growth, combination) =
         write_inspections(&mut rng, &mut plant_rng, planted, &mut subjects, n_inspections, dates, open(FILES[0])?)?;
+    let mut answer_rng = ChaCha8Rng::seed_from_u64(seed ^ ANSWER_STREAM);
+    let streams = AppealStreams { main: &mut rng, plant: &mut plant_rng, answer: &mut answer_rng };
     let (appeal_count, repeated, with_pd) =
-        write_appeals(&mut rng, &mut plant_rng, planted, &mut subjects, n_appeals, dates, open(FILES[1])?)?;
+        write_appeals(streams, planted, &mut subjects, n_appeals, dates, open(FILES[1])?)?;
     let risk_count = write_risk(&mut rng, &subjects, dates, open(FILES[2])?)?;
 
     let truth = GroundTruth {
@@ -663,15 +668,30 @@ fn contact(rng: &mut ChaCha8Rng, iin: &str) -> (String, bool) {
     (parts.join(", "), has)
 }
 
+/// The random streams appeals are drawn from: the data set's own, the planted patterns', and the
+/// answers of the appeals a working office has answered by now.
+struct AppealStreams<'a> {
+    main: &'a mut ChaCha8Rng,
+    plant: &'a mut ChaCha8Rng,
+    answer: &'a mut ChaCha8Rng,
+}
+
+/// The answer of an appeal received on `received` that the office has answered by `today`: within
+/// the 15 working days of АППК art. 76 for most (2 to 20 calendar days), never after yesterday.
+fn answered(answer_rng: &mut ChaCha8Rng, received: NaiveDate, yesterday: NaiveDate) -> (String, String, String) {
+    let decided = (received + Duration::days(answer_rng.random_range(2..=20))).min(yesterday).max(received);
+    ("рассмотрено".into(), decided.to_string(), weighted(answer_rng, OUTCOME_LABELS).to_string())
+}
+
 fn write_appeals<W: Write>(
-    rng: &mut ChaCha8Rng,
-    plant_rng: &mut ChaCha8Rng,
+    streams: AppealStreams<'_>,
     planted: bool,
     subjects: &mut [Subject],
     count: usize,
     dates: Dates,
     out: W,
 ) -> std::io::Result<(usize, usize, usize)> {
+    let AppealStreams { main: rng, plant: plant_rng, answer: answer_rng } = streams;
     let mut w = csv::WriterBuilder::new().from_writer(out);
     w.write_record([
         "appeal_no",
@@ -691,6 +711,13 @@ fn write_appeals<W: Write>(
     let first_day = dates.at(2022, 1, 1);
     let span = (dates.at(2026, 11, 15) - first_day).num_days();
     let open_after = dates.at(2026, 10, 15);
+    // A working office has answered what it received more than about three weeks ago: its open
+    // appeals are the recent ones, and only a few of them run past their 15 working days (a demo
+    // whose desk is mostly overdue teaches the wrong picture). Rows between `open_after` and this
+    // day draw their open status from the main stream as they always did, then take their answer
+    // from the answers' stream, so every other row stays as it was.
+    let answered_by = dates.at(2026, 10, 28);
+    let yesterday = dates.at(2026, 11, 19);
     let mut recent: Vec<[String; 12]> = Vec::new();
     let (mut repeated, mut with_pd) = (0, 0);
     for seq in 1..=count {
@@ -701,9 +728,12 @@ fn write_appeals<W: Write>(
                 + Duration::days(rng.random_range(1..=10));
             copy[0] = format!("ЖТ-{}-{seq:08}", received.year());
             copy[1] = received.to_string();
-            copy[9] = "на рассмотрении".into();
-            copy[10].clear();
-            copy[11].clear();
+            // A repeat is answered with its first appeal's group; an old one has been answered.
+            (copy[9], copy[10], copy[11]) = if received <= answered_by {
+                answered(answer_rng, received, yesterday)
+            } else {
+                ("на рассмотрении".into(), String::new(), String::new())
+            };
             w.write_record(&copy)?;
             repeated += 1;
             with_pd += usize::from(
@@ -730,7 +760,12 @@ fn write_appeals<W: Write>(
             |i| subjects[i].kato.clone(),
         );
         let (status, decided, outcome) = if received > open_after {
-            (pick(rng, STATUSES_OPEN).to_string(), String::new(), String::new())
+            let status = pick(rng, STATUSES_OPEN).to_string();
+            if received <= answered_by {
+                answered(answer_rng, received, yesterday)
+            } else {
+                (status, String::new(), String::new())
+            }
         } else {
             let spike = planted
                 && kato.starts_with(SPIKE_REGION)

@@ -483,22 +483,22 @@ pub fn inspections_in(prefixes: &[&str], per_prefix: usize) -> String {
     out
 }
 
-/// Appeals of the demo's export still under consideration (no outcome yet) whose KATO code
-/// begins with `prefix`, as an export of their own: each gets its SLA tasks on import.
+/// `count` appeals of the demo's export whose KATO code begins with `prefix`, as an export of
+/// their own in which they are still under consideration (a working office has answered most of
+/// the demo's appeals, so the status, decision date and outcome are cleared here): each gets its
+/// SLA tasks on import.
 pub fn open_appeals_in(prefix: &str, count: usize) -> String {
     let text =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/appeals.csv")).unwrap();
     let mut lines = text.lines();
     let mut out = format!("{}\n", lines.next().unwrap());
-    // The first seven fields are never quoted; the outcome, last, is empty while the appeal is open.
-    let rows: Vec<&str> = lines
-        .filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix)) && l.ends_with(",,"))
-        .take(count)
-        .collect();
-    assert_eq!(rows.len(), count, "the demo has too few open appeals in {prefix}");
+    // The first seven fields are never quoted, nor are the last three (status, decided, outcome).
+    let rows: Vec<&str> =
+        lines.filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix))).take(count).collect();
+    assert_eq!(rows.len(), count, "the demo has too few appeals in {prefix}");
     for row in rows {
-        out += row;
-        out.push('\n');
+        let before_status = row.rsplitn(4, ',').nth(3).unwrap();
+        out += &format!("{before_status},на рассмотрении,,\n");
     }
     out
 }

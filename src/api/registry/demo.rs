@@ -65,6 +65,23 @@ pub(in crate::api) fn create_demo_tasks(session: &mut Session, today: NaiveDate)
     Ok(created)
 }
 
+/// Triage gives every open appeal that belongs to another body a forwarding task for the appeals
+/// office. A working office forwards within its 3 working days, so the demo's reception has
+/// forwarded (the day after receipt) what fell due more than three days ago; what is due now, or
+/// a day or two late, stays on the desk as an office's real work would.
+fn forward_as_a_working_office_would(session: &mut Session, today: NaiveDate) -> Result<(), ApiError> {
+    let (tasks, _) = session.store.load_task_graph()?;
+    let late_by_more_than_three_days = |due: NaiveDate| due.checked_add_days(Days::new(3)).is_some_and(|d| d < today);
+    for task in tasks
+        .iter()
+        .filter(|t| t.kind == TaskKind::ForwardAppeal && t.is_open() && late_by_more_than_three_days(t.current_due))
+    {
+        let forwarded = task.event_date.succ_opt().unwrap_or(task.event_date).min(task.current_due);
+        session.complete_task(task.id, forwarded)?;
+    }
+    Ok(())
+}
+
 /// What the demo's models say of their data; their passports repeat it.
 pub(in crate::api) const GENERATED: &str = "generated demo data";
 
@@ -77,12 +94,14 @@ pub(in crate::api) fn train_and_triage(
     session: &mut Session,
     name: &str,
     bytes: std::sync::Arc<[u8]>,
+    today: NaiveDate,
 ) -> Result<(), ApiError> {
     let labelled = crate::ingest::labelled::read_labelled_bytes(name, bytes)?;
     let params =
         crate::analytics::classifier::TrainParams { c_grid: vec![1.0], nb_blend_grid: vec![1.0], ..Default::default() };
     session.train_on_labelled(labelled, &format!("{name} ({GENERATED})"), &params, false, &|_| {})?;
     session.triage(crate::api::TriageScope::All, &|_, _| {})?;
+    forward_as_a_working_office_would(session, today)?;
     // The demo also ships a local risk model trained on its own registry, so the card's risk block
     // and plan scoring work at once (its passport says the data are generated).
     let target = crate::analytics::risk::Target::DeclaredIllegal;

@@ -133,7 +133,7 @@ fn init_with(
         }
         demo::create_demo_tasks(&mut session, today)?;
         if let Some((name, bytes)) = labelled {
-            demo::train_and_triage(&mut session, &name, bytes)?;
+            demo::train_and_triage(&mut session, &name, bytes, today)?;
         }
         session.set_setting("demo", "true")?;
         session.set_setting("demo_day", &today.to_string())?;
