@@ -6,7 +6,8 @@
 //! templates), `evidence` (BagIt packages) → `store` (SQLite, the only place with SQL, and the
 //! files beside the database) → `domain` (types and rules with no I/O). `serve` is a face (HTTP on
 //! loopback over `api::rpc`); `generator` makes deterministic demo and benchmark data and depends on
-//! `domain` alone. See ARCHITECTURE.md for the map and the invariants, which tests/core/architecture.rs
+//! `domain` alone; `i18n` is the command lines' words in ru/kk/en, from the catalogue the UI
+//! shares. See ARCHITECTURE.md for the map and the invariants, which tests/core/architecture.rs
 //! checks.
 
 pub mod acts;
@@ -18,6 +19,7 @@ pub mod evidence;
 pub mod extract;
 pub mod generator;
 pub mod guide;
+pub mod i18n;
 pub mod ingest;
 pub mod serve;
 pub mod store;

@@ -23,6 +23,11 @@ struct Args {
     /// Who is acting, as the journal records it (default: Settings' "me", else the OS user).
     #[arg(long = "as", global = true, env = "EKN_USER", value_name = "NAME")]
     as_person: Option<String>,
+    /// The language of messages and errors: ru, kk or en (default: EKN_LANG, else the locale's
+    /// LC_ALL / LC_MESSAGES / LANG when it names one of the three, else English). The guide and
+    /// the model passports are shown in it too.
+    #[arg(long, global = true, value_parser = cli::guide::lang)]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -309,9 +314,6 @@ enum Command {
         /// Print the passport of this version (data, method, held-out figures, bias by region, limits).
         #[arg(long)]
         passport: Option<String>,
-        /// The passport's language: ru, kk or en (the JSON carries all three).
-        #[arg(long, value_parser = cli::guide::lang, default_value = "en")]
-        lang: String,
         #[arg(long)]
         json: bool,
     },
@@ -406,13 +408,14 @@ enum Command {
 fn main() -> ExitCode {
     api::init_logging();
     let args = Args::parse();
+    ekn::i18n::choose(args.lang.as_deref());
     // With --json the answer is JSON, a failure too: the error object (code, message, and the place
     // in a file as `detail`) on standard output, beside the one line for a person on stderr.
     let json = std::env::args().any(|a| a == "--json");
     match run(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ekn: error [{}]: {}", e.code, e.message);
+            eprintln!("ekn: {}", cli::words::error(&e));
             if json {
                 if let Ok(text) = serde_json::to_string_pretty(&e) {
                     cli::out(&format!("{text}\n"));
@@ -512,7 +515,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         Command::Themes { action } => cli::themes::run(&mut open()?, action),
         // The guide is built into the program: no database.
-        Command::Guide { action } => cli::guide::run(action),
+        Command::Guide { action } => cli::guide::run(action, args.lang.as_deref()),
         Command::Effect { action: None, kind, district, horizon_days, json } => {
             cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
         }
@@ -534,8 +537,9 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         Command::Risk { action } => cli::analytics::run_risk(&mut open()?, action),
         Command::Models { action: Some(action), .. } => cli::analytics::run_models_action(&mut open()?, action),
-        Command::Models { action: None, passport, lang, json } => {
-            cli::analytics::run_models(&open()?, passport, &lang, json)
+        // The passport's language is the messages' (the JSON carries all three).
+        Command::Models { action: None, passport, json } => {
+            cli::analytics::run_models(&open()?, passport, ekn::i18n::lang().code(), json)
         }
         Command::Journal { action, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };

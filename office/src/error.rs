@@ -63,6 +63,23 @@ impl OfficeError {
         OfficeError::refused(StatusCode::CONFLICT, code, message)
     }
 
+    /// The error for the console in the language `ekn-office` chose: English as it always was
+    /// (the sentence alone); in Russian or Kazakh the code in brackets, its text from the shared
+    /// catalogue (`office.error.*`), and the English sentence as the detail it is.
+    pub fn in_words(&self) -> String {
+        use ekn::i18n::{self, tr, Lang};
+        if i18n::lang() == Lang::En {
+            return self.to_string();
+        }
+        let code = self.code();
+        format!(
+            "{} [{code}]: {}\n  {}: {self}",
+            tr("cli.error"),
+            tr(&format!("office.error.{code}")),
+            tr("cli.error_details")
+        )
+    }
+
     /// The refusal's code, for tests and logs.
     pub fn code(&self) -> &str {
         match self {
@@ -105,5 +122,56 @@ impl IntoResponse for OfficeError {
             }
         };
         (status, axum::Json(refusal)).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ekn::i18n::{catalogue, Entry, Lang};
+
+    /// The string literals that follow `marker` (after a status, for `refused`), across the
+    /// office's sources: every refusal code the server can answer with.
+    fn codes_after(text: &str, marker: &str) -> Vec<String> {
+        let mut found = Vec::new();
+        for (at, _) in text.match_indices(marker) {
+            let mut rest = text[at + marker.len()..].trim_start();
+            if marker.starts_with("refused(") {
+                rest = rest.split_once(',').map_or("", |(_, after)| after).trim_start();
+            }
+            if let Some(literal) = rest.strip_prefix('"') {
+                if let Some((code, _)) = literal.split_once('"') {
+                    found.push(code.to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_refusal_code_the_office_answers_with_has_its_three_texts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut codes = vec!["config".to_string(), "internal".to_string()];
+        for file in std::fs::read_dir(&dir).unwrap() {
+            let whole = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            // The code before any test module (this one names the markers themselves).
+            let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
+            for marker in ["refused(", "conflict(", "refusal(", "error: "] {
+                codes.extend(codes_after(text, marker));
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        for code in ["fork", "gap", "epoch_mismatch", "throttled", "busy", "forbidden"] {
+            assert!(codes.iter().any(|c| c == code), "the scan finds '{code}' (found {codes:?})");
+        }
+        for code in &codes {
+            for lang in Lang::ALL {
+                let key = format!("office.error.{code}");
+                assert!(
+                    matches!(catalogue(lang).get(&key), Some(Entry::Text(t)) if !t.trim().is_empty()),
+                    "{key} has no text in {lang:?}"
+                );
+            }
+        }
     }
 }

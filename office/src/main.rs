@@ -11,6 +11,7 @@ use std::process::ExitCode;
 mod national_cli;
 
 use clap::{Parser, Subcommand};
+use ekn::i18n::{tr, tr_count, tr_with};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller, Role};
 use ekn_office::{dashboard, db, effect, http, journal, retention, workstations, OfficeError};
@@ -21,8 +22,19 @@ struct Args {
     /// The office's PostgreSQL (`postgres://…` or `host=/run/postgresql user=ekn dbname=ekn`).
     #[arg(long, global = true, env = "EKN_OFFICE_PG", hide_env_values = true)]
     pg: Option<String>,
+    /// The language of messages and errors: ru, kk or en (default: EKN_LANG, else the locale's
+    /// LC_ALL / LC_MESSAGES / LANG when it names one of the three, else English).
+    #[arg(long, global = true, value_parser = language)]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// `--lang`'s value: one of the three languages of the shared catalogue.
+fn language(text: &str) -> Result<String, String> {
+    ekn::i18n::Lang::parse(text)
+        .map(|l| l.code().to_string())
+        .ok_or_else(|| format!("'{text}' is not a language of ЭКН (ru, kk, en)"))
 }
 
 #[derive(Subcommand)]
@@ -297,6 +309,7 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let args = Args::parse();
+    ekn::i18n::choose(args.lang.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -307,7 +320,7 @@ fn main() -> ExitCode {
     match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ekn-office: {e}");
+            eprintln!("ekn-office: {}", e.in_words());
             ExitCode::FAILURE
         }
     }
@@ -341,17 +354,23 @@ fn print_effect(e: &effect::OfficeEffect) {
 
 /// The dashboard as a table: the totals, then each person's figures.
 fn print_dashboard(board: &dashboard::OfficeDashboard) {
+    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+        ("workstations", &board.workstations),
+        ("date", &board.figures.today),
+        ("conflicts", &board.open_conflicts),
+        ("calendar", &board.calendar),
+    ];
+    println!("{}", tr_count("office.dashboard.head", board.tasks, &vars));
+    let columns =
+        ["cli.col.open", "cli.col.due3", "cli.col.overdue", "cli.col.on_time", "cli.col.late", "cli.col.median"]
+            .map(tr);
     println!(
-        "{} tasks from {} workstation(s) on {}; {} open conflict(s); {}",
-        board.tasks, board.workstations, board.figures.today, board.open_conflicts, board.calendar
-    );
-    println!(
-        "{:<28} {:>6} {:>9} {:>8} {:>8} {:>6} {:>7}",
-        "", "open", "due ≤3d", "overdue", "on time", "late", "median"
+        "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "", columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
     );
     let row = |name: &str, f: &ekn::domain::tasks::Figures| {
         println!(
-            "{:<28} {:>6} {:>9} {:>8} {:>8} {:>6} {:>7}",
+            "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             name,
             f.open,
             f.due_within_3_working_days,
@@ -361,7 +380,7 @@ fn print_dashboard(board: &dashboard::OfficeDashboard) {
             f.median_days_late.map_or("—".to_string(), |m| format!("{m:.1}"))
         );
     };
-    row("total", &board.figures.totals);
+    row(&tr("cli.col.total"), &board.figures.totals);
     for (owner, figures) in &board.by_owner {
         row(owner, figures);
     }
@@ -486,7 +505,11 @@ async fn run(args: Args) -> Result<(), OfficeError> {
     match args.command {
         Command::Migrate { key } => {
             let applied = db::migrate(&pool, &key.path).await?;
-            println!("ekn-office: migrations applied: {applied:?}; the office key is in {}", key.path.display());
+            let path = key.path.display();
+            println!(
+                "ekn-office: {}",
+                tr_with("office.migrated", &[("applied", &format!("{applied:?}")), ("path", &path)])
+            );
         }
         Command::Serve { listen, key, tls_cert, tls_key, connectors_every_s } => {
             db::check_serving_role(&pool).await?;
@@ -494,7 +517,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             // SLA tasks left unassigned when the server last stopped between a push and its routing.
             let routed = ekn_office::routing::route_pending(&mut pool.get().await?).await?;
             if !routed.is_empty() {
-                eprintln!("ekn-office: handed out {} appeal task(s) waiting for routing", routed.len());
+                eprintln!("ekn-office: {}", tr_count("office.routed", routed.len(), &[]));
             }
             // The office connectors' schedule, beside the API.
             let every = std::time::Duration::from_secs(connectors_every_s.max(1));
@@ -561,7 +584,8 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 }
                 UserAction::Units { name, units } => {
                     let person = people::set_units(&client, &name, &people::parse_units(&units)?).await?;
-                    println!("{} works in units {}", person.name, person.units.join(","));
+                    let units = person.units.join(",");
+                    println!("{}", tr_with("office.units_set", &[("name", &person.name), ("units", &units)]));
                     drop(client);
                     // Tasks that found nobody in their unit before may find this person now.
                     for r in ekn_office::routing::route_pending(&mut pool.get().await?).await? {
@@ -587,19 +611,23 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 }
                 UserAction::Block { name, reason } => {
                     let person = people::block(&client, &name, &reason).await?;
-                    println!("blocked {}", person.name);
+                    println!("{}", tr_with("office.blocked", &[("name", &person.name)]));
                 }
                 UserAction::Unblock { name, reason } => {
                     let person = people::unblock(&client, &name, &reason).await?;
-                    println!("unblocked {}", person.name);
+                    println!("{}", tr_with("office.unblocked", &[("name", &person.name)]));
                 }
                 UserAction::Districts { name, districts } => {
                     let person = people::set_districts(&client, &name, &people::parse_districts(&districts)?).await?;
-                    println!("{} covers districts {}; their sessions ended", person.name, person.districts.join(","));
+                    let districts = person.districts.join(",");
+                    println!(
+                        "{}",
+                        tr_with("office.districts_set", &[("name", &person.name), ("districts", &districts)])
+                    );
                 }
                 UserAction::Password { name } => {
                     let person = people::set_password(&client, &name, &password()?).await?;
-                    println!("{}'s password was set; their sessions ended", person.name);
+                    println!("{}", tr_with("office.password_set", &[("name", &person.name)]));
                 }
             }
         }
@@ -641,7 +669,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if json {
                 print_json(&list);
             } else if list.is_empty() {
-                println!("no incidents");
+                println!("{}", tr("office.no_incidents"));
             } else {
                 for i in &list {
                     println!("{}  {:<14} {}  {}", i.at, i.kind, i.workstation.as_deref().unwrap_or("—"), i.detail);
@@ -676,7 +704,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if json {
                 print_json(&list);
             } else if list.is_empty() {
-                println!("no conflicts");
+                println!("{}", tr("office.no_conflicts"));
             } else {
                 for c in list {
                     println!("{c}");
@@ -692,7 +720,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if json {
                 print_json(&serde_json::json!({ "tasks": kept.tasks, "differences": differences }));
             } else if differences.is_empty() {
-                println!("the kept counts agree with a recount of {} tasks", kept.tasks);
+                println!("{}", tr_count("office.counts_agree", kept.tasks, &[]));
             }
             if !differences.is_empty() {
                 for d in &differences {
@@ -776,7 +804,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if verify {
                 match journal::verify_chain(&mut client).await? {
                     Ok(entries) => {
-                        println!("the office's journal holds: {entries} entr(ies), each hashed and in order")
+                        println!("{}", tr_count("office.journal_holds", entries, &[]))
                     }
                     Err(problem) => return Err(OfficeError::Config(problem)),
                 }
@@ -787,7 +815,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if json {
                 print_json(&entries);
             } else if entries.is_empty() {
-                println!("no entries");
+                println!("{}", tr("office.no_entries"));
             } else {
                 for e in entries {
                     println!(
@@ -806,7 +834,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             if verify {
                 let mut client = pool.get().await?;
                 match access::verify_chain(&mut client).await? {
-                    Ok(lines) => println!("the access log's chain holds: {lines} line(s), each hashed and in order"),
+                    Ok(lines) => println!("{}", tr_count("office.access_log_holds", lines, &[])),
                     Err(problem) => return Err(OfficeError::Config(problem)),
                 }
                 return Ok(());

@@ -11,22 +11,19 @@ use super::print;
 
 #[derive(Subcommand)]
 pub enum GuideAction {
-    /// Topics matching the words, best first, each with its language, title and path.
+    /// Topics matching the words, best first, each with its language, title and path; with
+    /// --lang only topics in that language, else all three.
     Search {
         query: String,
-        /// Only topics in this language (ru, kk, en); all three when not given.
-        #[arg(long, value_parser = lang)]
-        lang: Option<String>,
         /// At most this many topics.
         #[arg(long, default_value_t = 10)]
         limit: usize,
         #[arg(long)]
         json: bool,
     },
-    /// The topics of one language (default ru), or only those about one screen.
+    /// The topics of one language (--lang, else the locale's, else Russian), or only those about
+    /// one screen.
     List {
-        #[arg(long, value_parser = lang, default_value = "ru")]
-        lang: String,
         /// A screen of the app: desk, appeals, appeal, analytics, themes, theme, effect, search,
         /// card, dashboard, import, settings.
         #[arg(long)]
@@ -34,11 +31,10 @@ pub enum GuideAction {
         #[arg(long)]
         json: bool,
     },
-    /// One topic's text (Markdown), by its id (`extend-deadline`).
+    /// One topic's text (Markdown), by its id (`extend-deadline`), in the language of --lang (else
+    /// the locale's, else Russian).
     Show {
         id: String,
-        #[arg(long, value_parser = lang, default_value = "ru")]
-        lang: String,
         #[arg(long)]
         json: bool,
     },
@@ -54,17 +50,26 @@ pub(crate) fn lang(text: &str) -> Result<String, String> {
     }
 }
 
-pub fn run(action: GuideAction) -> Result<(), ApiError> {
+/// The guide's language for listing and showing: `--lang`, else the environment's (the guide is
+/// written for Russian and Kazakh readers first, so Russian when neither names one).
+fn reading_lang(flag: Option<&str>) -> String {
+    flag.map(str::to_string)
+        .or_else(|| ekn::i18n::Lang::from_env().map(|l| l.code().to_string()))
+        .unwrap_or_else(|| "ru".into())
+}
+
+/// Runs a guide command; `lang` is the global `--lang` as typed (already checked by `lang`).
+pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
     match action {
-        GuideAction::Search { query, lang, limit, json } => {
+        GuideAction::Search { query, limit, json } => {
             if !(1..=100).contains(&limit) {
                 return Err(ApiError::invalid("--limit is 1 to 100"));
             }
-            let hits =
-                guide::search(&query, lang.as_deref(), limit).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
+            let hits = guide::search(&query, lang, limit).map_err(|e| ApiError::new(ErrorCode::Internal, e))?;
             print(json, &hits, render_hits)
         }
-        GuideAction::List { lang, screen, json } => {
+        GuideAction::List { screen, json } => {
+            let lang = reading_lang(lang);
             if let Some(s) = &screen {
                 if !guide::SCREENS.contains(&s.as_str()) {
                     return Err(ApiError::invalid(format!(
@@ -75,7 +80,8 @@ pub fn run(action: GuideAction) -> Result<(), ApiError> {
             }
             print(json, &guide::list(&lang, screen.as_deref()), render_list)
         }
-        GuideAction::Show { id, lang, json } => {
+        GuideAction::Show { id, json } => {
+            let lang = reading_lang(lang);
             let page = guide::page(&lang, id.trim()).ok_or_else(|| {
                 let known: Vec<String> = guide::list(&lang, None).into_iter().map(|t| t.id).collect();
                 ApiError::new(ErrorCode::NotFound, format!("no topic '{id}' in {lang} (topics: {})", known.join(", ")))

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 use ekn::api::{self, ApiError, ErrorCode, JournalLine, JournalQuery, JournalVerification, Session};
+use ekn::i18n::{tr, tr_count, tr_with};
 
 use super::print;
 
@@ -86,34 +87,34 @@ pub fn render_journal(lines: &Vec<JournalLine>) -> String {
 }
 
 pub fn render_verification(v: &JournalVerification) -> String {
+    let seconds = format!("{:.2}", v.seconds);
+    let vars: [(&str, &dyn std::fmt::Display); 3] =
+        [("records", &v.records_checked), ("tables", &v.tables_checked), ("seconds", &seconds)];
     let mut out = format!(
-        "Journal: {} entries, {} records and {} tables checked in {:.2} s\n  head {}\n  Merkle root {}\n",
-        v.entries,
-        v.records_checked,
-        v.tables_checked,
-        v.seconds,
-        v.head_hash.as_deref().unwrap_or("—"),
-        v.merkle_root
+        "{}\n  {}\n  {}\n",
+        tr_count("cli.journal.checked", v.entries, &vars),
+        tr_with("cli.journal.head", &[("hash", &v.head_hash.as_deref().unwrap_or("—"))]),
+        tr_with("cli.journal.merkle", &[("root", &v.merkle_root)])
     );
     match &v.checkpoint {
         Some(cp) => {
-            let _ =
-                writeln!(out, "  signed checkpoint: {} entries at {} (key {}…)", cp.size, cp.at, &cp.public_key[..16]);
+            let key = cp.public_key.get(..16).unwrap_or(&cp.public_key);
+            let vars: [(&str, &dyn std::fmt::Display); 3] = [("size", &cp.size), ("at", &cp.at), ("key", &key)];
+            let _ = writeln!(out, "  {}", tr_with("cli.journal.checkpoint", &vars));
         }
-        None => out.push_str("  no valid signed checkpoint\n"),
+        None => {
+            let _ = writeln!(out, "  {}", tr("cli.journal.no_checkpoint"));
+        }
     }
     for r in &v.redactions {
-        let _ = writeln!(
-            out,
-            "  destruction act {} (entry {}): the personal data of {} entr(ies) lawfully redacted",
-            r.act_number, r.seq, r.entries
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("act", &r.act_number), ("seq", &r.seq)];
+        let _ = writeln!(out, "  {}", tr_count("cli.journal.redaction", r.entries, &vars));
     }
     if v.ok {
-        out.push_str("All holds: the chain is intact, the journal extends its signed checkpoint, and every record matches its last entry.\n");
+        let _ = writeln!(out, "{}", tr("cli.journal.all_holds"));
     }
     for p in &v.problems {
-        let _ = writeln!(out, "PROBLEM: {}", p.text());
+        let _ = writeln!(out, "{}", tr_with("cli.journal.problem", &[("text", &p.text())]));
     }
     out
 }

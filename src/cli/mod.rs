@@ -20,6 +20,7 @@ pub mod retention;
 pub mod tasks;
 pub mod themes;
 pub mod vault;
+pub mod words;
 
 use ekn::api::{ApiError, ErrorCode, Progress};
 use indicatif::{ProgressBar, ProgressStyle};

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use ekn::api::office::{JoinParams, OfficeStatus, ResolveParams, SyncReport};
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
+use ekn::i18n::{tr, tr_count, tr_with};
 
 #[derive(Subcommand)]
 pub enum OfficeAction {
@@ -153,58 +154,67 @@ pub fn run_sync(session: &mut Session, json: bool) -> Result<(), ApiError> {
 
 fn render_status(s: &OfficeStatus) -> String {
     let Some(link) = &s.link else {
-        return "not joined to an office (ekn office join URL --user NAME)".into();
+        return format!("{}\n", tr("cli.office.not_joined"));
     };
     let mut out = format!(
-        "office:        {}\nperson:        {} ({}, districts {})\nworkstation:   {} ({})\n",
-        link.url,
-        link.person,
-        link.role,
-        link.districts.join(","),
-        link.workstation_name,
-        link.workstation_id
+        "{}\n{}\n{}\n",
+        tr_with("cli.office.office", &[("url", &link.url)]),
+        tr_with(
+            "cli.office.person",
+            &[("person", &link.person), ("role", &link.role), ("districts", &link.districts.join(","))]
+        ),
+        tr_with("cli.office.workstation", &[("name", &link.workstation_name), ("id", &link.workstation_id)])
     );
+    let never = tr("cli.office.never");
     out += &format!(
-        "last sync:     {}\nto send:       {} journal entr(ies), {} read(s) for the access log\npulled:        {} colleagues' entr(ies), {} of their tasks\n",
-        link.last_sync_at.as_deref().unwrap_or("never"),
-        s.pending_entries,
-        s.queued_reads,
-        s.pulled_entries,
-        s.colleagues_tasks
+        "{}\n{}\n{}\n",
+        tr_with("cli.office.last_sync", &[("at", &link.last_sync_at.as_deref().unwrap_or(&never))]),
+        tr_count("cli.office.to_send", s.pending_entries, &[("reads", &s.queued_reads)]),
+        tr_count("cli.office.pulled", s.pulled_entries, &[("tasks", &s.colleagues_tasks)])
     );
     if let Some(error) = &link.last_error {
-        out += &format!("last error:    {error}\n");
+        out += &format!("{}\n", tr_with("cli.office.last_error", &[("error", error)]));
     }
     out
 }
 
 fn render_sync(r: &SyncReport) -> String {
-    let mut out = format!(
-        "pushed {} entr(ies) ({} already held), pulled {}, sent {} read(s) in {:.1} s; the office holds this journal to entry {}",
-        r.pushed, r.duplicates, r.pulled, r.reads_sent, r.seconds, r.pushed_through
-    );
+    let seconds = format!("{:.1}", r.seconds);
+    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+        ("held", &r.duplicates),
+        ("pulled", &r.pulled),
+        ("reads", &r.reads_sent),
+        ("seconds", &seconds),
+        ("through", &r.pushed_through),
+    ];
+    let mut out = tr_count("cli.sync.done", r.pushed, &vars);
     if let Some(size) = r.cosigned_size {
-        out += &format!(", cosigned at {size}");
+        out += &tr_with("cli.sync.cosigned", &[("size", &size)]);
     }
     if let Some(why) = &r.network_refused {
-        out += &format!("\n{why}; the connectors keep the settings they had");
+        out += &format!("\n{}", tr_with("cli.sync.network_kept", &[("why", why)]));
     }
     for key in &r.conflicts {
-        out += &format!("\nconflict opened on {key}: a supervisor resolves it; the earlier date stands until then");
+        out += &format!("\n{}", tr_with("cli.sync.conflict", &[("key", key)]));
     }
     for note in &r.placement {
-        out += &format!("\nthe office placed it: {}", note.message);
+        out += &format!("\n{}", tr_with("cli.sync.placed", &[("message", &note.message)]));
     }
     for act in &r.acts {
-        out +=
-            &format!("\ndestruction act {act} carried out on the office's copy; `ekn retention acts` follows the rest");
+        out += &format!("\n{}", tr_with("cli.sync.act", &[("act", act)]));
     }
     for i in &r.office_imports {
         out += &match (&i.import, &i.error) {
-            (Some(import), _) => format!(
-                "\noffice connector {} run {}: {} inserted, {} updated, {} unchanged",
-                i.connector, i.run_id, import.inserted, import.updated, import.unchanged
-            ),
+            (Some(import), _) => {
+                let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                    ("connector", &i.connector),
+                    ("run", &i.run_id),
+                    ("inserted", &import.inserted),
+                    ("updated", &import.updated),
+                    ("unchanged", &import.unchanged),
+                ];
+                format!("\n{}", tr_with("cli.sync.office_import", &vars))
+            }
             (None, Some(e)) => format!("\n{e}"),
             (None, None) => String::new(),
         };

@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use ekn::api::{self, ApiError, Context, GeneratedSet, ImportReport, InitReport, Scale, SearchHits, Status};
 use ekn::domain::card::Card;
 use ekn::domain::records::DataKind;
+use ekn::i18n::{tr, tr_count, tr_with};
 
 use super::{opt, opt_percent, out, print, today, ProgressBars};
 
@@ -144,69 +145,73 @@ pub fn run_fixtures(
 pub fn render_init(r: &InitReport) -> String {
     let mut out = match &r.recovery_file {
         None => format!(
-            "Database: {}\nKey file: {} (keep it with the database; it keys applicants' pseudonyms)\n",
-            r.database, r.key_file
+            "{}\n{}\n",
+            tr_with("cli.init.database", &[("path", &r.database)]),
+            tr_with("cli.init.key_file", &[("path", &r.key_file)])
         ),
         Some(recovery) => format!(
-            "Database: {} (encrypted)\nVault header: {} (keep it with the database)\nRecovery key: {recovery} \
-             (print it, give it to the supervisor, delete the file)\n",
-            r.database, r.key_file
+            "{}\n{}\n{}\n",
+            tr_with("cli.init.encrypted", &[("path", &r.database)]),
+            tr_with("cli.init.vault_header", &[("path", &r.key_file)]),
+            tr_with("cli.init.recovery", &[("path", recovery)])
         ),
     };
     for import in &r.imports {
         out.push_str(&render_import(import));
     }
     let c = &r.counts;
-    let _ = writeln!(
-        out,
-        "Objects: {}, inspections: {}, appeals: {}, risk scores: {}",
-        c.subjects, c.inspections, c.appeals, c.risk_scores
-    );
+    let vars: [(&str, &dyn std::fmt::Display); 4] =
+        [("subjects", &c.subjects), ("inspections", &c.inspections), ("appeals", &c.appeals), ("risk", &c.risk_scores)];
+    let _ = writeln!(out, "{}", tr_with("cli.counts", &vars));
     out
 }
 
 pub fn render_import(r: &ImportReport) -> String {
+    let seconds = format!("{:.2}", r.seconds);
+    let rows: [(&str, &dyn std::fmt::Display); 5] = [
+        ("inserted", &r.inserted),
+        ("updated", &r.updated),
+        ("unchanged", &r.unchanged),
+        ("rejected", &r.rejected),
+        ("seconds", &seconds),
+    ];
     let mut out = format!(
-        "Imported {} ({}) as import #{}\n  format: {}\n  sha256: {}\n  rows: {} read, {} inserted, {} updated, {} unchanged, {} rejected ({:.2} s)\n",
-        r.file,
-        r.kind.code(),
-        r.import_id,
-        r.format,
+        "{}\n  {}\n  sha256: {}\n  {}\n",
+        tr_with("cli.import.title", &[("file", &r.file), ("kind", &r.kind.code()), ("id", &r.import_id)]),
+        tr_with("cli.import.format", &[("format", &r.format)]),
         r.sha256,
-        r.rows_read,
-        r.inserted,
-        r.updated,
-        r.unchanged,
-        r.rejected,
-        r.seconds
+        tr_count("cli.import.rows", r.rows_read, &rows),
     );
     if let Some(path) = &r.rejected_file {
-        let _ = writeln!(out, "  rejected rows and reasons: {path}");
+        let _ = writeln!(out, "  {}", tr_with("cli.import.rejected_file", &[("path", path)]));
     }
     if !r.ignored_columns.is_empty() {
-        let _ = writeln!(out, "  ignored columns: {}", r.ignored_columns.join(", "));
+        let _ = writeln!(out, "  {}", tr_with("cli.import.ignored", &[("columns", &r.ignored_columns.join(", "))]));
     }
     if r.masked_iins + r.masked_phones + r.masked_emails + r.masked_names + r.masked_addresses > 0 {
-        let _ = writeln!(
-            out,
-            "  personal data masked in texts: {} IIN, {} phone, {} e-mail, {} name, {} address",
-            r.masked_iins, r.masked_phones, r.masked_emails, r.masked_names, r.masked_addresses
-        );
+        let masked: [(&str, &dyn std::fmt::Display); 5] = [
+            ("iins", &r.masked_iins),
+            ("phones", &r.masked_phones),
+            ("emails", &r.masked_emails),
+            ("names", &r.masked_names),
+            ("addresses", &r.masked_addresses),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.import.masked", &masked));
     }
     if let Some(id) = r.same_file_as_import {
-        let _ = writeln!(out, "  note: the same file (same SHA-256) was already imported as import #{id}");
+        let _ = writeln!(out, "  {}", tr_with("cli.import.same_file", &[("id", &id)]));
     }
     if let Some(t) = &r.triage {
-        let _ = writeln!(
-            out,
-            "  pipeline: {} appeal(s) triaged by {} in {:.1} s — {} decision(s), {} SLA task(s), {} linked as duplicates",
-            t.appeals,
-            t.model.as_deref().unwrap_or("rules only (no classifier trained)"),
-            t.seconds,
-            t.decisions,
-            t.tasks,
-            t.duplicates
-        );
+        let model = t.model.clone().unwrap_or_else(|| tr("cli.import.rules_only"));
+        let seconds = format!("{:.1}", t.seconds);
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("model", &model),
+            ("seconds", &seconds),
+            ("decisions", &t.decisions),
+            ("tasks", &t.tasks),
+            ("duplicates", &t.duplicates),
+        ];
+        let _ = writeln!(out, "  {}", tr_count("cli.import.pipeline", t.appeals, &vars));
     }
     out
 }
@@ -342,32 +347,33 @@ pub fn render_search(h: &SearchHits) -> String {
 
 pub fn render_status(s: &Status) -> String {
     let c = &s.counts;
+    let demo = if s.demo { tr("cli.status.demo") } else { String::new() };
+    let counts: [(&str, &dyn std::fmt::Display); 5] = [
+        ("subjects", &c.subjects),
+        ("inspections", &c.inspections),
+        ("appeals", &c.appeals),
+        ("risk", &c.risk_scores),
+        ("bodies", &c.control_bodies),
+    ];
     let mut out = format!(
-        "Database: {} (schema {}{})\nObjects: {}, inspections: {}, appeals: {}, risk scores: {}, control bodies: {}\nImports:\n",
-        s.database,
-        s.schema_version,
-        if s.demo { ", demo data" } else { "" },
-        c.subjects,
-        c.inspections,
-        c.appeals,
-        c.risk_scores,
-        c.control_bodies
+        "{}\n{}\n{}\n",
+        tr_with("cli.status.database", &[("path", &s.database), ("schema", &s.schema_version), ("demo", &demo)]),
+        tr_with("cli.status.counts", &counts),
+        tr("cli.status.imports")
     );
     for i in &s.imports {
-        let _ = writeln!(
-            out,
-            "  #{} {} {} {} rows ({} new, {} updated, {} unchanged, {} rejected), sha256 {}…, source: {}",
-            i.id,
-            i.started_at,
-            i.kind,
-            i.rows_read,
-            i.inserted,
-            i.updated,
-            i.unchanged,
-            i.rejected,
-            &i.sha256[..12],
-            i.source
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 9] = [
+            ("id", &i.id),
+            ("at", &i.started_at),
+            ("kind", &i.kind),
+            ("inserted", &i.inserted),
+            ("updated", &i.updated),
+            ("unchanged", &i.unchanged),
+            ("rejected", &i.rejected),
+            ("sha", &i.sha256.get(..12).unwrap_or(&i.sha256)),
+            ("source", &i.source),
+        ];
+        let _ = writeln!(out, "  {}", tr_count("cli.status.import", i.rows_read, &vars));
     }
     out
 }

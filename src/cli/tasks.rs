@@ -6,8 +6,9 @@ use std::path::Path;
 use ekn::api::{ApiError, CreatedTasks, Desk, ErrorCode, NewTaskRequest, Session, TaskDetail, TaskView};
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
 use ekn::domain::tasks::{Dashboard, Figures, Reminder, Slip, TaskKind};
+use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
-use super::print;
+use super::{print, words};
 
 /// The task subcommands of `ekn task`.
 #[derive(clap::Subcommand)]
@@ -170,9 +171,7 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
         TaskAction::Accept { id, assignee } => print(false, &session.accept_suggestion(id, assignee)?, render_created),
         TaskAction::Decline { id, reason } => {
             session.decline_suggestion(id, &reason)?;
-            super::out(&format!(
-                "The suggestion after task #{id} was declined; the refusal and its reason are logged.\n"
-            ));
+            super::out(&format!("{}\n", tr_with("cli.task.declined", &[("id", &id)])));
             Ok(())
         }
     }
@@ -181,31 +180,44 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
 fn line(v: &TaskView) -> String {
     let t = &v.task;
     let urgency = v.urgency.map_or(String::new(), |u| {
-        format!(
-            " | urgency {:.0} = deadline {:.0} + blocking {:.0} + risk {:.0} ({} working days left)",
-            u.score, u.from_deadline, u.from_blocking, u.from_risk, u.working_days_left
+        tr_with(
+            "cli.task.urgency",
+            &[
+                ("score", &format!("{:.0}", u.score)),
+                ("deadline", &format!("{:.0}", u.from_deadline)),
+                ("blocking", &format!("{:.0}", u.from_blocking)),
+                ("risk", &format!("{:.0}", u.from_risk)),
+                ("left", &u.working_days_left),
+            ],
         )
     });
-    let blocked = if v.blocked_by.is_empty() { String::new() } else { format!(" | BLOCKED by {:?}", v.blocked_by) };
-    let owner = v.owner.as_ref().map_or(String::new(), |o| format!(" (held by {o}, from the office)"));
+    let blocked = if v.blocked_by.is_empty() {
+        String::new()
+    } else {
+        tr_with("cli.task.blocked", &[("ids", &format!("{:?}", v.blocked_by))])
+    };
+    let owner = v.owner.as_ref().map_or(String::new(), |o| tr_with("cli.task.held_by", &[("name", o)]));
     let owner = match &v.assigned_to {
-        Some(to) => format!("{owner} → assigned to {to}"),
+        Some(to) => format!("{owner}{}", tr_with("cli.task.assigned_to", &[("name", to)])),
         None => owner,
     };
     let conflict = v.conflict.as_ref().map_or(String::new(), |c| format!(" | {}", super::office::conflict_headline(c)));
-    format!(
-        "#{} {} due {} [{}] {} — {}{owner}{urgency}{blocked}{conflict}",
-        t.id,
-        t.kind.code(),
-        t.current_due,
-        t.status.code(),
-        t.title,
-        t.assignee
-    )
+    let head = tr_with(
+        "cli.task.line",
+        &[
+            ("id", &t.id),
+            ("kind", &words::kind(t.kind.code())),
+            ("due", &local_date(t.current_due)),
+            ("status", &words::status(t.status.code())),
+            ("title", &t.title),
+            ("assignee", &t.assignee),
+        ],
+    );
+    format!("{head}{owner}{urgency}{blocked}{conflict}")
 }
 
 pub(crate) fn render_created(c: &CreatedTasks) -> String {
-    c.created.iter().map(|v| format!("Created {}\n", line(v))).collect()
+    c.created.iter().map(|v| format!("{}\n", tr_with("cli.task.created", &[("line", &line(v))]))).collect()
 }
 
 fn render_detail(d: &TaskDetail) -> String {
@@ -297,66 +309,92 @@ fn render_detail(d: &TaskDetail) -> String {
 }
 
 pub fn render_desk(d: &Desk) -> String {
-    let mut out = format!("Desk for {}\n", d.today);
+    let mut out = format!("{}\n", tr_with("cli.desk.for", &[("date", &local_date(d.today))]));
     for (title, list) in
-        [("Overdue", &d.overdue), ("Due today", &d.due_today), ("Next 7 working days", &d.next_7_working_days)]
+        [("desk.overdue", &d.overdue), ("desk.due_today", &d.due_today), ("desk.next7", &d.next_7_working_days)]
     {
-        let _ = writeln!(out, "{title} ({})", list.len());
+        let _ = writeln!(out, "{}", tr_with("cli.section", &[("title", &tr(title)), ("n", &list.len())]));
         for v in list.iter().take(50) {
             let _ = writeln!(out, "  {}", line(v));
         }
         if list.len() > 50 {
-            let _ = writeln!(out, "  … and {} more (--json for all)", list.len() - 50);
+            let _ = writeln!(out, "  {}", tr_with("cli.more", &[("n", &(list.len() - 50))]));
         }
     }
-    let _ = writeln!(out, "Later: {}", d.later);
-    let _ = writeln!(out, "Reminders firing today: {}", d.reminders.len());
+    let _ = writeln!(out, "{}", tr_with("desk.later", &[("n", &d.later)]));
+    let _ = writeln!(out, "{}", tr_with("cli.desk.reminders_today", &[("n", &d.reminders.len())]));
     out
 }
 
 pub fn render_reminders(list: &Vec<Reminder>) -> String {
-    let mut out = format!("{} reminder(s)\n", list.len());
+    let mut out = format!("{}\n", tr_count("cli.reminders.count", list.len(), &[]));
     for r in list {
-        let _ = writeln!(
-            out,
-            "  task #{} {:?}: due {} ({} working days left)",
-            r.task_id, r.kind, r.due, r.working_days_left
-        );
+        let kind = match ekn::i18n::lang() {
+            ekn::i18n::Lang::En => format!("{:?}", r.kind),
+            _ => tr(&format!("reminder.{}", words::serde_name(&r.kind))),
+        };
+        let vars: [(&str, &dyn std::fmt::Display); 4] =
+            [("id", &r.task_id), ("kind", &kind), ("due", &local_date(r.due)), ("left", &r.working_days_left)];
+        let _ = writeln!(out, "  {}", tr_with("cli.reminders.line", &vars));
     }
     out
 }
 
 pub fn render_slips(list: &Vec<Slip>) -> String {
-    let mut out = format!("{} slip(s)\n", list.len());
+    let mut out = format!("{}\n", tr_count("cli.slips.count", list.len(), &[]));
     for s in list {
-        let chain = if s.chain.is_empty() { String::new() } else { format!("; slips with it: {:?}", s.chain) };
-        let _ = writeln!(out, "  task #{} {:?}{chain}", s.task_id, s.kind);
+        let chain = if s.chain.is_empty() {
+            String::new()
+        } else {
+            format!("; {}", tr_with("slips.chain", &[("ids", &format!("{:?}", s.chain))]))
+        };
+        let kind = match ekn::i18n::lang() {
+            ekn::i18n::Lang::En => format!("{:?}", s.kind),
+            _ => tr(&format!("slips.kind.{}", words::serde_name(&s.kind))),
+        };
+        let _ = writeln!(out, "  {}{chain}", tr_with("cli.slips.line", &[("id", &s.task_id), ("kind", &kind)]));
     }
     out
 }
 
 fn figures(f: &Figures) -> String {
     format!(
-        "open {:>5}  due≤3wd {:>4}  overdue {:>4}  done on time (90d) {:>4}  late {:>4}  median days late {}",
+        "{} {:>5}  {} {:>4}  {} {:>4}  {} {:>4}  {} {:>4}  {} {}",
+        tr("dash.open"),
         f.open,
+        tr("dash.due3"),
         f.due_within_3_working_days,
+        tr("dash.overdue"),
         f.overdue,
+        tr("dash.on_time"),
         f.done_on_time_last_90_days,
+        tr("dash.late"),
         f.done_late_last_90_days,
+        tr("dash.median_late"),
         f.median_days_late.map_or("—".into(), |m| format!("{m:.1}"))
     )
 }
 
 pub fn render_dashboard(d: &Dashboard) -> String {
-    let mut out = format!("Deadline dashboard on {}\n  all: {}\nBy unit\n", d.today, figures(&d.totals));
+    let mut out = format!(
+        "{} {}\n  {}: {}\n{}\n",
+        tr("dash.title"),
+        tr_with("dash.today", &[("date", &local_date(d.today))]),
+        tr("cli.dash.all"),
+        figures(&d.totals),
+        tr("dash.by_unit")
+    );
     for (unit, f) in &d.by_unit {
         let _ = writeln!(out, "  {unit}: {}", figures(f));
     }
-    let _ = writeln!(out, "By assignee");
+    let _ = writeln!(out, "{}", tr("dash.by_assignee"));
     for (who, f) in &d.by_assignee {
         let _ = writeln!(out, "  {who}: {}", figures(f));
     }
-    let _ = writeln!(out, "Overdue by district × category");
+    let _ = writeln!(out, "{}", tr("dash.heatmap"));
+    if d.overdue_matrix.is_empty() {
+        let _ = writeln!(out, "  {}", tr("cli.dash.none"));
+    }
     for (district, row) in &d.overdue_matrix {
         let cells: Vec<String> = row.iter().map(|(c, n)| format!("{c} {n}")).collect();
         let _ = writeln!(out, "  {district}: {}", cells.join(", "));

@@ -35,3 +35,4 @@ mod themes;
 mod triage;
 mod vault;
 mod wire;
+mod words;

@@ -1,0 +1,154 @@
+//! The command line speaks Russian, Kazakh and English from the catalogue it shares with the UI:
+//! every entry in all three languages with the same placeholders, every error code worded, plural
+//! forms by CLDR's rules, and `ekn` choosing its language from `--lang` or the locale.
+
+use std::collections::BTreeSet;
+use std::process::Command;
+
+use ekn::api::ErrorCode;
+use ekn::i18n::{catalogue, categories, count_in, parse_errors, text_in, Entry, Lang};
+
+fn placeholders(text: &str) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                found.insert(after[..close].to_string());
+                rest = &after[close + 1..];
+            }
+            None => break,
+        }
+    }
+    found
+}
+
+/// Every text of an entry, with the plural category it is for ("" for a plain text).
+fn texts(entry: &Entry) -> Vec<(String, &str)> {
+    match entry {
+        Entry::Text(t) => vec![(String::new(), t.as_str())],
+        Entry::Plural(forms) => forms.iter().map(|(k, v)| (k.clone(), v.as_str())).collect(),
+    }
+}
+
+#[test]
+fn every_entry_is_in_three_languages_with_the_same_placeholders_and_its_plural_forms() {
+    assert_eq!(parse_errors(), Vec::<String>::new());
+    let keys = |lang: Lang| catalogue(lang).keys().cloned().collect::<BTreeSet<_>>();
+    assert!(keys(Lang::Ru).len() > 150, "the catalogue is read");
+    assert_eq!(keys(Lang::Ru), keys(Lang::Kk), "Russian and Kazakh have the same entries");
+    assert_eq!(keys(Lang::Ru), keys(Lang::En), "Russian and English have the same entries");
+    for key in keys(Lang::En) {
+        let english: BTreeSet<String> =
+            texts(&catalogue(Lang::En)[&key]).iter().flat_map(|(_, t)| placeholders(t)).collect();
+        for lang in Lang::ALL {
+            let entry = &catalogue(lang)[&key];
+            for (form, text) in texts(entry) {
+                assert!(!text.trim().is_empty(), "{key} [{form}] is empty in {lang:?}");
+                let mut own = placeholders(text);
+                own.remove("n");
+                let mut expected = english.clone();
+                expected.remove("n");
+                assert_eq!(own, expected, "{key} [{form}] in {lang:?} fills other placeholders than English");
+            }
+            if let Entry::Plural(forms) = entry {
+                for category in categories(lang) {
+                    assert!(forms.contains_key(*category), "{key} lacks the '{category}' form in {lang:?}");
+                }
+                assert!(forms.values().all(|t| t.contains("{n}")), "{key} in {lang:?}: every form says the count");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_error_code_has_its_text_in_each_language() {
+    for code in ErrorCode::ALL {
+        for lang in Lang::ALL {
+            let key = format!("error.{}", code.code());
+            assert!(
+                matches!(catalogue(lang).get(&key), Some(Entry::Text(t)) if !t.trim().is_empty()),
+                "{key} has no text in {lang:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn counts_take_each_language_s_plural_form() {
+    let say = |lang, n| count_in(lang, "cli.reminders.count", n, &[]);
+    assert_eq!(say(Lang::Ru, 1), "1 напоминание");
+    assert_eq!(say(Lang::Ru, 3), "3 напоминания");
+    assert_eq!(say(Lang::Ru, 5), "5 напоминаний");
+    assert_eq!(say(Lang::Ru, 11), "11 напоминаний");
+    assert_eq!(say(Lang::Ru, 21), "21 напоминание");
+    assert_eq!(say(Lang::Ru, 24), "24 напоминания");
+    assert_eq!(say(Lang::Kk, 1), "1 еске салғыш");
+    assert_eq!(say(Lang::Kk, 5), "5 еске салғыш");
+    assert_eq!(say(Lang::En, 1), "1 reminder");
+    assert_eq!(say(Lang::En, 0), "0 reminders");
+    assert_eq!(text_in(Lang::Kk, "desk.later", &[("n", &4)]), "Кейінірек: 4");
+    assert_eq!(text_in(Lang::Ru, "no.such.key", &[]), "no.such.key", "a missing key shows itself, never a panic");
+}
+
+fn ekn(db: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ekn"));
+    command.arg("--db").arg(db).args(args);
+    for name in ["EKN_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        command.env_remove(name);
+    }
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn the_command_line_speaks_the_language_asked_for_or_the_locale_s() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    assert!(ekn(&db, &["init"], &[]).status.success());
+
+    let desk = |args: &[&str], env: &[(&str, &str)]| {
+        let out = ekn(&db, args, env);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let today = ["desk", "--today", "2026-11-26"];
+    assert!(desk(&["--lang", "ru", "desk", "--today", "2026-11-26"], &[])
+        .starts_with("Рабочий стол на 26.11.2026\nПросрочено (0)"));
+    assert!(desk(&["--lang", "kk", "desk", "--today", "2026-11-26"], &[])
+        .starts_with("26.11.2026 күнгі жұмыс үстелі\nМерзімі өткен (0)"));
+    assert!(desk(&today, &[]).starts_with("Desk for 2026-11-26\nOverdue (0)"), "English without a locale");
+    assert!(desk(&today, &[("LANG", "ru_RU.UTF-8")]).starts_with("Рабочий стол"), "the locale's language");
+    assert!(
+        desk(&today, &[("LANG", "ru_RU.UTF-8"), ("LC_ALL", "kk_KZ.UTF-8")]).starts_with("26.11.2026 күнгі"),
+        "LC_ALL first"
+    );
+    assert!(desk(&today, &[("LANG", "de_DE.UTF-8")]).starts_with("Desk for"), "a language of none of ours: English");
+    assert!(desk(&today, &[("EKN_LANG", "kk"), ("LANG", "ru_RU.UTF-8")]).starts_with("26.11.2026"), "EKN_LANG first");
+    let flag_wins = ["--lang", "en", "desk", "--today", "2026-11-26"];
+    assert!(desk(&flag_wins, &[("EKN_LANG", "kk")]).starts_with("Desk for"), "--lang beats the environment");
+
+    // An error: the code, its words, the place in the file in words, and the English detail.
+    let file = dir.path().join("bad.csv");
+    let text = crate::support::inspections_csv().replacen("01.02.2022", "31.02.2022", 1);
+    std::fs::write(&file, &text).unwrap();
+    let out = ekn(&db, &["--lang", "ru", "import", "inspections", file.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        said.starts_with("ekn: ошибка [invalid_input]: Неверные данные")
+            && said.contains("строка 3")
+            && said.contains("столбец «start_date»")
+            && said.contains("значение «31.02.2022»")
+            && said.contains("подробно (по-английски): "),
+        "{said}"
+    );
+    let out = ekn(&db, &["--lang", "kk", "task", "show", "99999"], &[]);
+    let said = String::from_utf8(out.stderr).unwrap();
+    assert!(said.starts_with("ekn: қате [not_found]: Табылмады"), "{said}");
+    let out = ekn(&db, &["--lang", "de", "status"], &[]);
+    assert!(!out.status.success(), "an unknown language is refused, not guessed");
+}
