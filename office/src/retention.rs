@@ -49,7 +49,13 @@ pub async fn carry_out(
         .map(|(bin, number)| (bin.to_string(), number.to_string()))
         .collect();
     let act_bins: Vec<String> = acts.iter().map(|(bin, _)| bin.clone()).collect();
-    let appeals: Vec<String> = records.iter().filter(|r| !r.contains('@') && !r.starts_with("act:")).cloned().collect();
+    // A theme note (`theme-note:SEQ`) is one of the author's entries the act lists: cleared below
+    // with them, never taken for an appeal's number.
+    let appeals: Vec<String> = records
+        .iter()
+        .filter(|r| !r.contains('@') && !r.starts_with("act:") && !r.starts_with("theme-note:"))
+        .cloned()
+        .collect();
     let appeal_keys: Vec<String> = appeals.iter().map(|no| format!("appeal:{no}")).collect();
     let documents: Vec<(String, String)> =
         records.iter().filter_map(|r| r.split_once('@')).map(|(sha, bin)| (sha.to_string(), bin.to_string())).collect();

@@ -21,6 +21,8 @@ pub enum RecordKind {
     Attachment,
     /// An act of response issued (its addressee and requirements) with its recorded outcomes.
     Act,
+    /// A note on a theme's card: its text, kept only in its journal entry's personal part.
+    ThemeNote,
 }
 
 /// The event a period runs from.
@@ -33,6 +35,8 @@ pub enum RetentionEvent {
     Attached,
     /// The day an act's matter closed: its latest recorded outcome, or its issue when it has none.
     Closed,
+    /// The day a note was written (its journal entry's day, UTC).
+    Noted,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -156,6 +160,7 @@ impl RetentionRules {
                 (RecordKind::Appeal, RetentionEvent::Decided)
                     | (RecordKind::Attachment, RetentionEvent::Attached)
                     | (RecordKind::Act, RetentionEvent::Closed)
+                    | (RecordKind::ThemeNote, RetentionEvent::Noted)
             );
             if !fits {
                 return Err(format!("{at}.from: a {:?} record has no {:?} event", rule.record, rule.from));

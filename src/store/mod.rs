@@ -83,6 +83,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0028_subject_size", include_str!("migrations/0028_subject_size.sql")),
     ("0029_theme_member_objects", include_str!("migrations/0029_theme_member_objects.sql")),
     ("0030_theme_notes_index", include_str!("migrations/0030_theme_notes_index.sql")),
+    ("0031_theme_note_retention", include_str!("migrations/0031_theme_note_retention.sql")),
 ];
 
 /// The schema version this build writes.

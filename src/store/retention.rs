@@ -57,6 +57,23 @@ impl DueAct {
     }
 }
 
+/// A theme note whose retention period has ended: its journal entry, by number, with the theme
+/// it is about and the day it was written (never its text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueThemeNote {
+    pub seq: i64,
+    pub theme: String,
+    pub noted: String,
+}
+
+impl DueThemeNote {
+    /// The key a destruction names it by: its journal entry here (a note is an entry of its
+    /// author's journal only; a colleague's copy at the office goes by the act's entry list).
+    pub fn key(&self) -> String {
+        format!("theme-note:{}", self.seq)
+    }
+}
+
 /// What clearing one appeal touched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cleared {
@@ -121,6 +138,22 @@ impl Store {
     }
 
     /// Documents attached on or before `cut`; `held` the count an issued act still names.
+    /// The theme notes written on or before `cut` whose text is still held (a note cleared by
+    /// an earlier act has no personal part left). Nothing holds a note.
+    pub fn due_theme_notes(&self, cut: NaiveDate) -> Result<(Vec<DueThemeNote>, usize), StoreError> {
+        let notes = self
+            .conn
+            .prepare(
+                "SELECT j.seq, json_extract(j.payload, '$.theme'), substr(j.at, 1, 10)
+                 FROM journal j JOIN journal_personal p ON p.seq = j.seq
+                 WHERE j.kind = 'theme_noted' AND substr(j.at, 1, 10) <= ?1
+                 ORDER BY j.seq",
+            )?
+            .query_map([cut.to_string()], |r| Ok(DueThemeNote { seq: r.get(0)?, theme: r.get(1)?, noted: r.get(2)? }))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((notes, 0))
+    }
+
     pub fn due_attachments(&self, cut: NaiveDate) -> Result<(Vec<DueAttachment>, usize), StoreError> {
         let mut due = Vec::new();
         let mut held = 0;
@@ -358,6 +391,21 @@ impl Write<'_> {
 
     /// Deletes an attachment's row (its file goes after the commit) and the personal data of
     /// the journal entries that attached it.
+    /// Clears a theme note's text: the personal part of its journal entry, indexed under the act
+    /// (the card then shows the act's number in its place).
+    pub fn clear_theme_note(
+        &self,
+        note: &DueThemeNote,
+        rule: &str,
+        destruction: i64,
+        act_number: &str,
+    ) -> Result<Cleared, StoreError> {
+        self.mark_destroyed("theme_note", &note.key(), rule, destruction)?;
+        let (entries, kept_v1_entries) =
+            self.redact_entries("j.kind = 'theme_noted' AND j.seq = ?1", params![note.seq], act_number)?;
+        Ok(Cleared { tasks: vec![], entries, kept_v1_entries })
+    }
+
     pub fn clear_attachment(
         &self,
         attachment: &DueAttachment,

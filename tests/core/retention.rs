@@ -515,3 +515,58 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
         assert!(!contains(&bytes, "уникальное требование"), "{}", path.display());
     }
 }
+
+#[test]
+fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
+    use ekn::api::{SaveThemeRequest, ThemeDefinition};
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let rules = RetentionRules::builtin();
+    let rule = rules.for_record(RecordKind::ThemeNote).expect("a rule for theme notes");
+    assert!(
+        !rule.confirmed && !rule.legal_basis.is_empty(),
+        "its period is a placeholder, with its basis, and says so"
+    );
+
+    // A note written in March 2020 and one written now, each on its own day.
+    let mut then = session_at_noon(&db, "2020-03-02");
+    let definition = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
+    then.save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition, reason: "план".into() }).unwrap();
+    then.note_theme("Зарплаты", "Старая заметка: звонила Жанар Қасымқызы").unwrap();
+    drop(then);
+    let mut now = session_at_noon(&db, "2026-11-24");
+    now.note_theme("Зарплаты", "Свежая заметка на план").unwrap();
+
+    let plan = now.retention_plan(&rules, day("2026-11-24")).unwrap();
+    let notes = plan.rules.iter().find(|p| p.rule.record == RecordKind::ThemeNote).unwrap();
+    assert_eq!(notes.due.len(), 1, "only the note past its five years: {:?}", notes.due);
+    assert!(notes.due[0].key.starts_with("theme-note:") && notes.due[0].event_date == "2020-03-02");
+    assert!(notes.due[0].about.contains("Зарплаты") && !notes.due[0].about.contains("Жанар"), "{:?}", notes.due[0]);
+
+    let report = now
+        .retention_apply(
+            &rules,
+            &RetentionApplyRequest {
+                as_of: day("2026-11-24"),
+                act_number: "9/2026".into(),
+                reason: "Истёк срок хранения".into(),
+                lang: Some(ActLang::Kk),
+            },
+        )
+        .unwrap();
+    assert!(report.rules.iter().any(|r| r.rule == "theme-note" && r.records == 1), "{:?}", report.rules);
+    // The card keeps the note's place and names the act; the fresh note is whole.
+    let left = now.theme_notes("Зарплаты").unwrap();
+    assert_eq!(left.len(), 2);
+    assert_eq!(left[0].note.as_deref(), Some("Свежая заметка на план"));
+    assert_eq!((left[1].note.as_deref(), left[1].destroyed_by.as_deref()), (None, Some("9/2026")));
+    // A second plan finds nothing more to destroy among the notes.
+    let again = now.retention_plan(&rules, day("2026-11-24")).unwrap();
+    assert!(again.rules.iter().find(|p| p.rule.record == RecordKind::ThemeNote).unwrap().due.is_empty());
+    drop(now);
+    let verification = verify_journal(&db, &Context::cli()).unwrap();
+    assert!(verification.ok, "{:?}", verification.problems);
+    for (path, bytes) in files_under(dir.path()) {
+        assert!(!contains(&bytes, "Жанар"), "{}", path.display());
+    }
+}

@@ -27,7 +27,7 @@ const rule = {
   confirmed: false,
 };
 const plan = (total: number) => ({
-  as_of: '2027-02-01', rules_version: 'retention-2026.1', total, unconfirmed: true,
+  as_of: '2027-02-01', rules_version: 'retention-2026.2', total, unconfirmed: true,
   backup_horizon: { backups: 2, first: '2026-11-01', last: '2026-11-20' },
   rules: [{ rule, events_until: '2022-01-31', held: 1,
     due: Array.from({ length: total }, (_, i) => ({ record: 'appeal', key: `ЖТ-2022-${i}`, event_date: '2022-01-06', about: 'экология' })) }],

@@ -124,7 +124,7 @@ fn the_access_logs_verification_cannot_pass_by_reading_nothing() {
         office.get(&token, &format!("/v1/cards/{bin}"));
     }
     let (ok, out, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
-    assert!(ok && out.contains("3 line(s)"), "{out}{err}");
+    assert!(ok && out.contains("3 lines"), "{out}{err}");
     // A line removed behind the log's back (its head still says three).
     office.pg.psql(
         "ekn",

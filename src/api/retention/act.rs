@@ -133,6 +133,12 @@ pub(super) fn draft(c: &ActContext<'_>, redacted: usize) -> Result<Vec<u8>, ApiE
                     (RecordKind::Act, false) => {
                         format!("Прокурорлық ден қою актілері нәтижелерімен: {}", records.len())
                     }
+                    (RecordKind::ThemeNote, true) => {
+                        format!("Заметки на карточках тем надзора (их текст): {}", records.len())
+                    }
+                    (RecordKind::ThemeNote, false) => {
+                        format!("Қадағалау тақырыптары карточкаларындағы жазбалар (мәтіні): {}", records.len())
+                    }
                 },
                 key: records.iter().map(|r| r.key.as_str()).collect::<Vec<_>>().join(", "),
                 event: if first == last { first.to_string() } else { format!("{first} – {last}") },

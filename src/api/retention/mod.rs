@@ -19,15 +19,16 @@ use crate::api::session::checked_reason;
 use crate::api::{ApiError, Session};
 use crate::domain::journal::{Entry, RecordRef, RuleApplied};
 use crate::domain::retention::{RecordKind, RetentionRule, RetentionRules};
-use crate::store::retention::{DueAct, DueAppeal, DueAttachment};
+use crate::store::retention::{DueAct, DueAppeal, DueAttachment, DueThemeNote};
 use crate::store::{About, JournalFilter};
 
 /// One record due for destruction, by key and date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct DueRecord {
     pub record: RecordKind,
-    /// The appeal's number, the document's digest and its object (`sha256@BIN`), or the act's
-    /// object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number).
+    /// The appeal's number, the document's digest and its object (`sha256@BIN`), the act's
+    /// object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number), or a
+    /// theme note's journal entry (`theme-note:SEQ`).
     pub key: String,
     /// The day the period ran from (decided, attached).
     pub event_date: String,
@@ -145,6 +146,7 @@ struct Gathered {
     appeals: Vec<(DueAppeal, String)>,
     attachments: Vec<(DueAttachment, String)>,
     acts: Vec<(DueAct, String)>,
+    notes: Vec<(DueThemeNote, String)>,
 }
 
 /// The longest act number accepted.
@@ -201,6 +203,7 @@ impl Session {
         let mut appeals = Vec::new();
         let mut attachments = Vec::new();
         let mut acts = Vec::new();
+        let mut notes = Vec::new();
         for rule in &rules.rules {
             let cut = RetentionRules::due_if_event_on_or_before(rule, as_of);
             let (due, held) = match (rule.record, cut) {
@@ -223,6 +226,12 @@ impl Session {
                     acts.extend(due.into_iter().map(|a| (a, rule.id.clone())));
                     (records, held)
                 }
+                (RecordKind::ThemeNote, Some(cut)) => {
+                    let (due, held) = self.store.due_theme_notes(cut)?;
+                    let records = due.iter().map(note_record).collect();
+                    notes.extend(due.into_iter().map(|n| (n, rule.id.clone())));
+                    (records, held)
+                }
             };
             plans.push(RulePlan { rule: rule.clone(), events_until: cut, due, held });
         }
@@ -236,7 +245,7 @@ impl Session {
             unconfirmed,
             backup_horizon: self.backup_horizon()?,
         };
-        Ok(Gathered { plan, appeals, attachments, acts })
+        Ok(Gathered { plan, appeals, attachments, acts, notes })
     }
 
     /// Destroys what `retention_plan` lists under the act: see the module doc.
@@ -265,11 +274,11 @@ impl Session {
         }
         let lang = request.lang.unwrap_or(ActLang::Ru);
         // Read once, before the write, so the act lists exactly what the write destroys.
-        let Gathered { plan, appeals, attachments, acts } = self.gather(rules, as_of)?;
+        let Gathered { plan, appeals, attachments, acts, notes } = self.gather(rules, as_of)?;
         if plan.total == 0 {
             return Err(ApiError::invalid(format!("nothing is due for destruction on {as_of}")));
         }
-        let records = appeals.len() + attachments.len() + acts.len();
+        let records = appeals.len() + attachments.len() + acts.len() + notes.len();
         let applied: Vec<RuleApplied> = plan
             .rules
             .iter()
@@ -310,6 +319,11 @@ impl Session {
             }
             for (attachment, rule) in &attachments {
                 let cleared = w.clear_attachment(attachment, rule, destruction, &act_number)?;
+                redacted.extend(cleared.entries);
+                kept_v1 += cleared.kept_v1_entries;
+            }
+            for (note, rule) in &notes {
+                let cleared = w.clear_theme_note(note, rule, destruction, &act_number)?;
                 redacted.extend(cleared.entries);
                 kept_v1 += cleared.kept_v1_entries;
             }
@@ -407,6 +421,15 @@ fn act_record(a: &DueAct) -> DueRecord {
         key: a.key(),
         event_date: a.closed.clone(),
         about: format!("{} issued {}, {} outcome(s)", a.kind, a.issued_on, a.outcomes),
+    }
+}
+
+fn note_record(n: &DueThemeNote) -> DueRecord {
+    DueRecord {
+        record: RecordKind::ThemeNote,
+        key: n.key(),
+        event_date: n.noted.clone(),
+        about: format!("a note on theme «{}»", n.theme),
     }
 }
 

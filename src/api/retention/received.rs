@@ -60,6 +60,11 @@ impl Session {
                     }
                     continue;
                 }
+                // A theme note is an entry of its author's journal only: the act's list of
+                // entries has cleared every copy of it (the office's, and this replica's at the pull).
+                if record.starts_with("theme-note:") {
+                    continue;
+                }
                 match record.split_once('@') {
                     Some((sha, bin)) => {
                         for (attachment, named_by_act) in self.store.attachments_to_destroy(sha, bin)? {

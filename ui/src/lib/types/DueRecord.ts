@@ -6,8 +6,9 @@ import type { RecordKind } from "./RecordKind";
  */
 export type DueRecord = { record: RecordKind, 
 /**
- * The appeal's number, the document's digest and its object (`sha256@BIN`), or the act's
- * object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number).
+ * The appeal's number, the document's digest and its object (`sha256@BIN`), the act's
+ * object and number (`act:BIN:NUMBER`, `act:BIN:#ID` for an act without a number), or a
+ * theme note's journal entry (`theme-note:SEQ`).
  */
 key: string, 
 /**

@@ -3,4 +3,4 @@
 /**
  * The kinds of record a rule may name.
  */
-export type RecordKind = "appeal" | "attachment" | "act";
+export type RecordKind = "appeal" | "attachment" | "act" | "theme_note";

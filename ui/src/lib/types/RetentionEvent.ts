@@ -3,4 +3,4 @@
 /**
  * The event a period runs from.
  */
-export type RetentionEvent = "decided" | "attached" | "closed";
+export type RetentionEvent = "decided" | "attached" | "closed" | "noted";
