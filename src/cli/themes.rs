@@ -382,8 +382,12 @@ fn render_members(c: &ThemeCandidates) -> String {
             .flatten()
             .collect::<Vec<_>>()
             .join(", ");
-        let _ =
-            writeln!(out, "  {:?} {} {} {place} score {:.2}{filters}{new}{decision}", i.kind, i.key, i.date, i.score);
+        let items = i.items.map_or(String::new(), |n| format!(" ({n} matching items)"));
+        let _ = writeln!(
+            out,
+            "  {:?} {} {} {place} score {:.2}{items}{filters}{new}{decision}",
+            i.kind, i.key, i.date, i.score
+        );
     }
     let _ = writeln!(out, "\nScore: {}", c.score_rule);
     out

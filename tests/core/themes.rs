@@ -657,6 +657,11 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     let members = session.theme_candidates("Внеплановые", Some(10)).unwrap();
     assert!(members.items.iter().all(|c| c.object.is_some()), "every candidate names its object's BIN");
     assert_eq!(members.items.iter().find(|c| c.key == "О-1").unwrap().object.as_deref(), Some(bin(800).as_str()));
+    // An object with two matching items is offered on its own, undecided; one with one item is not.
+    let offered: Vec<_> = members.items.iter().filter(|c| c.kind == ItemKind::Object).collect();
+    assert_eq!(offered.len(), 1, "{offered:?}");
+    assert_eq!((offered[0].key.as_str(), offered[0].items), (bin(800).as_str(), Some(2)));
+    assert!(offered[0].matched && offered[0].decision.is_none() && offered[0].date.to_string() == "2025-05-10");
 
     let decide = |s: &mut ekn::api::Session, kind, key: &str, choice| {
         s.decide_theme_member(&MemberRequest {

@@ -93,12 +93,14 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'theme_note') return [{ seq: 42, note: params.note, destroyed_by: null, author: 'Асанова', at: '2026-11-26T09:00:00Z' }, ...card.notes];
     if (method === 'theme_save') return { ...card.theme, name: params.name, version: 1 };
     if (method === 'theme_members' || method === 'theme_decide') return {
-      theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v1: …',
+      theme: 'Зарплаты', version: 2, series: 'appeals', total: 2, new_undecided: 1, score_rule: 'theme-candidate-v2: …',
       items: [
         { kind: 'appeal', key: 'Т-00020', object: '123456789012', date: '2025-09-28', category: 'social.labour', district: '1920', control_body: null, score: 0.75, matched: true, new: true,
           decision: method === 'theme_decide' ? { item_kind: 'appeal', item_key: 'Т-00020', decision: 'rejected', reason: 'не по теме', author: 'Асанова', at: '2026-11-25T10:00:00Z' } : null },
         { kind: 'appeal', key: 'Т-00002', object: null, date: '2021-01-04', category: 'social.housing', district: '7511', control_body: null, score: 0, matched: false, new: false,
           decision: { item_kind: 'appeal', item_key: 'Т-00002', decision: 'accepted', reason: null, author: 'Асанова', at: '2026-11-24T10:00:00Z' } },
+        { kind: 'object', key: '123456789012', object: '123456789012', date: '2025-09-28', category: null, district: '1920', control_body: null, score: 1, matched: true, new: true,
+          decision: null, items: 3 },
       ] };
     if (method === 'appeals_reference') return { taxonomy: { version: 't', categories: [
       { code: 'social.labour', parent: 'social', name_ru: 'Трудовые права', name_kk: 'Еңбек құқықтары', name_en: 'Labour rights', aliases: [] }] },
@@ -202,8 +204,10 @@ describe('the theme card', () => {
     expect(row.textContent).toContain('новое');
     expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('вне фильтров');
     expect(members.querySelector('[data-member="Т-00002"]')!.textContent).toContain('принято');
+    // An object that concentrates the theme is a candidate of its own, with its matching items.
+    expect(members.querySelector('[data-member="123456789012"]')!.textContent).toContain('совпало элементов: 3');
     // The candidates' rule in the reader's language, by its version.
-    expect(members.textContent).toContain('theme-candidate-v1: 1 — элемент, который совпал');
+    expect(members.textContent).toContain('theme-candidate-v2: 1 — элемент, который совпал');
     await fireEvent.click(row.querySelector('[data-testid="member-decide"]')!);
     const reject = [...row.querySelectorAll('button')].find((b) => b.textContent === 'Отклонить')!;
     expect(reject.disabled).toBe(true);

@@ -20,9 +20,14 @@ use crate::domain::triage::taxonomy::Taxonomy;
 use crate::store::{About, MemberDecision};
 
 /// How a candidate's score is made, named in every list.
-pub const SCORE_RULE: &str = "theme-candidate-v1: 1 for an item the filters match when the theme has no seed; \
+pub const SCORE_RULE: &str = "theme-candidate-v2: 1 for an item the filters match when the theme has no seed; \
 with a seed, half for the filters and half for the share of the seed's word stems found in the appeal's masked text; \
-0 for an item a person accepted that the filters do not match";
+0 for an item a person accepted that the filters do not match; an object is offered on its own when at least two \
+of its items match, scored 1 (key words judge texts, not objects)";
+
+/// How many matching items make an object a candidate of its own: one item is the item's
+/// business; two or more say the object concentrates the theme.
+pub const OBJECT_ITEMS: u32 = 2;
 
 /// What kind of item a decision is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
@@ -72,8 +77,13 @@ pub struct ThemeCandidate {
     pub matched: bool,
     /// The decision in force, if any.
     pub decision: Option<MemberDecision>,
-    /// First imported after the theme was last saved or decided about.
+    /// First imported after the theme was last saved or decided about (an object: any of its
+    /// matching items).
     pub new: bool,
+    /// For an object: how many of its items the filters match.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<u32>,
 }
 
 /// `ekn themes members NAME`: the theme's candidates, newest first.
@@ -160,6 +170,7 @@ impl Session {
                         matched,
                         decision: decision.cloned(),
                         new: new_appeals.contains(&*a.appeal_no),
+                        items: None,
                     });
                 }
             }
@@ -182,10 +193,38 @@ impl Session {
                         matched,
                         decision: decision.cloned(),
                         new: new_inspections.contains(&*f.registry_no),
+                        items: None,
                     });
                 }
             }
         }
+        // Objects that concentrate the theme, offered on their own: every undecided object with
+        // at least `OBJECT_ITEMS` matching items, dated by the latest of them.
+        let mut concentrated: HashMap<String, ThemeCandidate> = HashMap::new();
+        for c in items.iter().filter(|c| c.matched) {
+            let Some(bin) = &c.object else { continue };
+            if decisions.contains_key(&("object".to_string(), bin.clone())) {
+                continue;
+            }
+            let object = concentrated.entry(bin.clone()).or_insert_with(|| ThemeCandidate {
+                kind: ItemKind::Object,
+                key: bin.clone(),
+                object: Some(bin.clone()),
+                date: c.date,
+                category: None,
+                district: c.district.clone(),
+                control_body: None,
+                score: 1.0,
+                matched: true,
+                decision: None,
+                new: false,
+                items: Some(0),
+            });
+            object.items = object.items.map(|n| n + 1);
+            object.date = object.date.max(c.date);
+            object.new |= c.new;
+        }
+        items.extend(concentrated.into_values().filter(|o| o.items.unwrap_or(0) >= OBJECT_ITEMS));
         // The objects people decided about, each dated by its latest item, matched when the
         // registry's own district and sector fit the theme.
         for ((_, bin), decision) in decisions.iter().filter(|((kind, _), _)| kind == "object") {
@@ -219,18 +258,22 @@ impl Session {
                 matched,
                 decision: Some(decision.clone()),
                 new: false,
+                items: None,
             });
         }
         let total = items.len();
-        let new_undecided = items.iter().filter(|c| c.new && c.decision.is_none() && c.matched).count();
+        // News count items: an object offered on its own repeats its items.
+        let new_undecided =
+            items.iter().filter(|c| c.new && c.decision.is_none() && c.matched && c.kind != ItemKind::Object).count();
         items.sort_by(|a, b| b.date.cmp(&a.date).then(b.key.cmp(&a.key)));
         items.truncate(limit);
         if let Some(seed) = theme.definition.seed.as_deref().filter(|_| theme.series == SeriesKind::Appeals) {
             let wanted = stems(seed);
             if !wanted.is_empty() {
-                let numbers: Vec<String> = items.iter().filter(|c| c.matched).map(|c| c.key.clone()).collect();
+                let is_appeal = |c: &ThemeCandidate| c.matched && c.kind == ItemKind::Appeal;
+                let numbers: Vec<String> = items.iter().filter(|c| is_appeal(c)).map(|c| c.key.clone()).collect();
                 let texts = self.store.appeal_texts(&numbers)?;
-                for c in items.iter_mut().filter(|c| c.matched) {
+                for c in items.iter_mut().filter(|c| is_appeal(c)) {
                     let found = texts.get(&c.key).map(|t| stems(t)).unwrap_or_default();
                     let share = wanted.iter().filter(|w| found.contains(*w)).count() as f64 / wanted.len() as f64;
                     c.score = 0.5 + 0.5 * share;

@@ -31,6 +31,11 @@ matched: boolean,
  */
 decision: MemberDecision | null, 
 /**
- * First imported after the theme was last saved or decided about.
+ * First imported after the theme was last saved or decided about (an object: any of its
+ * matching items).
  */
-new: boolean, };
+new: boolean, 
+/**
+ * For an object: how many of its items the filters match.
+ */
+items?: number, };
