@@ -39,6 +39,22 @@ async function violationsHere(d) {
 }
 
 /**
+ * axe-core must be seen to find something here before "nothing found" means anything: an input
+ * without a label is planted, must be named by the `label` rule, and is taken away.
+ */
+async function provesItLooks(d) {
+  await d.exec(`const i = document.createElement('input'); i.id = 'ekn-axe-probe'; document.body.appendChild(i); return true;`);
+  try {
+    const found = await violationsHere(d);
+    if (!found.some((v) => v.id === 'label' && v.nodes.some((n) => n.includes('ekn-axe-probe')))) {
+      throw new Error(`axe-core in the app did not see an unlabelled input: ${JSON.stringify(found.map((v) => v.id))}`);
+    }
+  } finally {
+    await d.exec(`document.getElementById('ekn-axe-probe')?.remove(); return true;`);
+  }
+}
+
+/**
  * @param d the desktop app's WebDriver handle (webdriver.mjs), on the app after a journey
  * @param places `{ name, hash, ready }`: the screens to check, `ready` a selector that says the screen
  *        has its data
@@ -48,6 +64,9 @@ export async function accessibilityInApp(d, places, log = console.log) {
   const problems = [];
   let checked = 0;
   let found = 0;
+  await d.goto(places[0].hash);
+  await d.waitFor(places[0].ready);
+  await provesItLooks(d);
   for (const lang of ['ru', 'kk', 'en']) {
     await d.goto('#/settings');
     await d.waitFor(`[data-lang="${lang}"]`);

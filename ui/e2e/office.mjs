@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, TODAY, artifactsDir, ekn } from './support.mjs';
+import { accessibilityInApp } from './axe-webdriver.mjs';
 import { withDesktopApp } from './webdriver.mjs';
 
 const PASSWORD = 'e2e: correct horse battery staple';
@@ -246,6 +247,14 @@ export async function officeJourney(log = console.log) {
       await d.click('[data-conflict-resolve]');
       await d.waitFor('[data-resolved-by="Saule Supervisor"]');
       await d.screenshot('04-conflict-resolved');
+
+      log('the office\'s screens through axe-core in WebKit, in three languages');
+      const a11y = await accessibilityInApp(d, [
+        { name: 'desk with colleagues\' tasks', hash: '#/desk', ready: '[data-owner="Bekzat Omarov"]' },
+        { name: 'dashboard with a resolved conflict', hash: '#/dashboard', ready: '[data-resolved-by="Saule Supervisor"]' },
+        { name: 'settings with the office link', hash: '#/settings', ready: '[data-testid="office"] [data-office-joined]' },
+      ], log);
+      check(a11y.webkit_a11y_checked === 9, `nine checks made: ${JSON.stringify(a11y)}`);
     });
 
     log('the laptop\'s next sync brings the kept date');

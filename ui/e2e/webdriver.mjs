@@ -88,6 +88,8 @@ export async function withDesktopApp(env, out, body) {
       },
       text: (css) => exec('return document.querySelector(arguments[0]).innerText;', [css]),
       eval: (js) => exec(`return (${js});`),
+      // A script body with its arguments, as WebDriver runs it (axe-webdriver.mjs hands axe-core over this way).
+      exec,
       screenshot: async (name) => writeFileSync(join(out, `${name}.png`), Buffer.from(await wd('GET', `${base}/screenshot`), 'base64')),
     };
     return await body(d, { launched, title: () => wd('GET', `${base}/title`) });
