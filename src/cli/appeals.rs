@@ -13,6 +13,7 @@ use ekn::api::{
     Metrics, ModelRecord, QueueFilter, Session, TrainReport, TriageReport, TriageScope,
 };
 use ekn::domain::triage::{PriorityRules, RoutingTable};
+use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
 use super::print;
 
@@ -295,44 +296,47 @@ pub fn render_triage(r: &TriageReport) -> String {
 
 fn unit_name(id: Option<&str>) -> String {
     let table = RoutingTable::builtin();
-    id.map_or_else(|| "—".into(), |id| table.unit(id).map_or(id.to_string(), |u| u.name_ru.clone()))
+    // Russian in English too, as it always printed: the office's units are named in Russian there.
+    let named = |u: &ekn::domain::triage::routing::RoutingUnit| match ekn::i18n::lang() {
+        ekn::i18n::Lang::Kk => u.name_kk.clone(),
+        _ => u.name_ru.clone(),
+    };
+    id.map_or_else(|| "—".into(), |id| table.unit(id).map_or(id.to_string(), named))
 }
 
 /// The queue: one line per open appeal, most urgent first, with the rules that put it there.
 pub fn render_queue(q: &AppealQueue) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} open appeal(s) on {} (showing {}); rules {}, routing {}",
-        q.total,
-        q.today,
-        q.items.len(),
-        q.priority_rules,
-        q.routing
-    );
+    let today = local_date(q.today);
+    let head: [(&str, &dyn std::fmt::Display); 4] =
+        [("date", &today), ("shown", &q.items.len()), ("rules", &q.priority_rules), ("routing", &q.routing)];
+    let _ = writeln!(out, "{}", tr_count("cli.queue.head", q.total, &head));
     for i in &q.items {
         let due = match (i.due, i.days_left) {
-            (Some(d), Some(left)) if left < 0 => format!("due {d} OVERDUE by {} working day(s)", -left),
-            (Some(d), Some(left)) => format!("due {d} ({left} wd left)"),
-            _ => "no consideration task".into(),
+            (Some(d), Some(left)) if left < 0 => {
+                tr_with("cli.queue.overdue", &[("due", &local_date(d)), ("days", &-left)])
+            }
+            (Some(d), Some(left)) => tr_with("cli.queue.due", &[("due", &local_date(d)), ("left", &left)]),
+            _ => tr("cli.queue.no_task"),
         };
+        let points = format!("{:>3}", i.points);
         let _ = writeln!(
             out,
-            "{:<7} {:>3} pts  {}  {}  {}  → {}{}  {}{}",
+            "{:<7} {}  {}  {}  {}  → {}{}  {}{}",
             i.priority,
-            i.points,
+            tr_with("cli.queue.points", &[("points", &points)]),
             i.appeal_no,
-            i.received,
+            i.received.parse().map(local_date).unwrap_or_else(|_| i.received.clone()),
             i.category.as_deref().unwrap_or("—"),
             unit_name(i.unit.as_deref()),
-            if i.forward { " (forward)" } else { "" },
+            if i.forward { tr("cli.queue.forward") } else { String::new() },
             due,
-            i.duplicate_of.as_ref().map_or(String::new(), |h| format!("  duplicate of {h}"))
+            i.duplicate_of.as_ref().map_or(String::new(), |h| tr_with("cli.queue.duplicate", &[("no", h)]))
         );
         if !i.rules.is_empty() {
             let rules: Vec<String> =
                 i.rules.iter().map(|r| format!("{} +{} «{}»", r.id, r.points, r.evidence)).collect();
-            let _ = writeln!(out, "        because: {}", rules.join("; "));
+            let _ = writeln!(out, "        {}", tr_with("cli.queue.because", &[("rules", &rules.join("; "))]));
         }
     }
     out

@@ -217,98 +217,114 @@ pub fn render_import(r: &ImportReport) -> String {
 }
 
 pub fn render_card(card: &Card) -> String {
+    use ekn::i18n::{lang, Lang};
     let s = &card.subject;
     let i = &card.indicators;
+    // Words in Russian and Kazakh; English keeps the forms it always printed (scripts read them).
+    let coded = |prefix: &str, value: &dyn std::fmt::Debug, serde: String| match lang() {
+        Lang::En => format!("{value:?}"),
+        _ => tr(&format!("{prefix}.{serde}")),
+    };
     let mut out = String::new();
-    let _ = writeln!(out, "{} — {}", s.bin, s.name.as_deref().unwrap_or("(name unknown)"));
-    let _ = writeln!(
-        out,
-        "  region: {}   KATO: {}   OKED: {} {}",
-        s.region.as_ref().map_or("—".into(), |r| format!("{} / {}", r.name_ru, r.name_kk)),
-        opt(&s.kato),
-        opt(&s.oked),
-        s.oked_section.as_ref().map_or(String::new(), |o| format!("({} {})", o.code, o.name_ru))
-    );
-    let _ = writeln!(out, "\nIndicators");
-    let _ = writeln!(
-        out,
-        "  inspections: {} ({} to {}), {} per year on average",
-        i.inspections_total,
-        opt(&i.first_inspection),
-        opt(&i.last_inspection),
-        opt(&i.mean_inspections_per_year)
-    );
+    let unknown = tr("cli.card.unknown_name");
+    let _ = writeln!(out, "{} — {}", s.bin, s.name.as_deref().unwrap_or(&unknown));
+    let region = s.region.as_ref().map_or("—".into(), |r| match lang() {
+        Lang::Ru => r.name_ru.clone(),
+        Lang::Kk => r.name_kk.clone(),
+        Lang::En => format!("{} / {}", r.name_ru, r.name_kk),
+    });
+    let section = s.oked_section.as_ref().map_or(String::new(), |o| format!("({} {})", o.code, o.name_ru));
+    let place: [(&str, &dyn std::fmt::Display); 4] =
+        [("region", &region), ("kato", &opt(&s.kato)), ("oked", &opt(&s.oked)), ("section", &section)];
+    let _ = writeln!(out, "  {}", tr_with("cli.card.place", &place));
+    let _ = writeln!(out, "\n{}", tr("cli.card.indicators"));
+    let inspections: [(&str, &dyn std::fmt::Display); 3] = [
+        ("first", &opt(&i.first_inspection)),
+        ("last", &opt(&i.last_inspection)),
+        ("per_year", &opt(&i.mean_inspections_per_year)),
+    ];
+    let _ = writeln!(out, "  {}", tr_count("cli.card.inspections", i.inspections_total, &inspections));
     let years: Vec<String> = i.inspections_per_year.iter().map(|y| format!("{}: {}", y.year, y.count)).collect();
     if !years.is_empty() {
-        let _ = writeln!(out, "  by year: {}", years.join(", "));
+        let _ = writeln!(out, "  {}", tr_with("cli.card.by_year", &[("years", &years.join(", "))]));
     }
-    let _ = writeln!(
-        out,
-        "  planned {}, unplanned {}, preventive visits {}; unplanned share {}; with violations {}",
-        i.by_kind.planned,
-        i.by_kind.unplanned,
-        i.by_kind.preventive_visit,
-        opt_percent(i.share_unplanned),
-        opt_percent(i.share_with_violations)
-    );
-    let _ = writeln!(
-        out,
-        "  violations {}, inspections with sanctions {}, fines {:.2} KZT",
-        i.violations_total, i.inspections_with_sanctions, i.fines_total_kzt
-    );
-    let _ = writeln!(
-        out,
-        "  inspections appealed {}, declared illegal {}",
-        i.inspections_appealed, i.inspections_declared_illegal
-    );
+    let kinds: [(&str, &dyn std::fmt::Display); 5] = [
+        ("planned", &i.by_kind.planned),
+        ("unplanned", &i.by_kind.unplanned),
+        ("preventive", &i.by_kind.preventive_visit),
+        ("unplanned_share", &opt_percent(i.share_unplanned)),
+        ("violations_share", &opt_percent(i.share_with_violations)),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.card.kinds", &kinds));
+    let fines = format!("{:.2}", i.fines_total_kzt);
+    let violations: [(&str, &dyn std::fmt::Display); 3] =
+        [("violations", &i.violations_total), ("sanctioned", &i.inspections_with_sanctions), ("fines", &fines)];
+    let _ = writeln!(out, "  {}", tr_with("cli.card.violations", &violations));
+    let appealed: [(&str, &dyn std::fmt::Display); 2] =
+        [("appealed", &i.inspections_appealed), ("illegal", &i.inspections_declared_illegal)];
+    let _ = writeln!(out, "  {}", tr_with("cli.card.appealed", &appealed));
     let o = &i.appeals_by_outcome;
-    let _ = writeln!(
-        out,
-        "  appeals {}: satisfied {}, refused {}, explained {}, pending {}; repeats {}",
-        i.appeals_total, o.satisfied, o.refused, o.explained, o.pending, i.appeals_repeated
-    );
-    let _ = writeln!(out, "\nRisk");
+    let appeals: [(&str, &dyn std::fmt::Display); 5] = [
+        ("satisfied", &o.satisfied),
+        ("refused", &o.refused),
+        ("explained", &o.explained),
+        ("pending", &o.pending),
+        ("repeats", &i.appeals_repeated),
+    ];
+    let _ = writeln!(out, "  {}", tr_count("cli.card.appeals", i.appeals_total, &appeals));
+    let _ = writeln!(out, "\n{}", tr("cli.card.risk"));
     if card.risk.is_empty() {
-        let _ = writeln!(out, "  no scores");
+        let _ = writeln!(out, "  {}", tr("cli.card.no_scores"));
     }
     for r in &card.risk {
         let factors: Vec<String> = r.factors.iter().map(|f| format!("{} {}", f.name, f.value)).collect();
-        let _ = writeln!(
-            out,
-            "  {}: {:.1} ({:?}) on {}; factors: {}",
-            r.model,
-            r.score,
-            r.degree,
-            r.computed,
-            factors.join(", ")
-        );
+        let degree = coded("degree", &r.degree, super::words::serde_name(&r.degree));
+        let score = format!("{:.1}", r.score);
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("model", &r.model),
+            ("score", &score),
+            ("degree", &degree),
+            ("on", &r.computed),
+            ("factors", &factors.join(", ")),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.card.risk_line", &vars));
     }
-    let _ = writeln!(out, "\nInspections (oldest first)");
+    let _ = writeln!(out, "\n{}", tr("cli.card.inspections_title"));
+    let no_measures = tr("cli.card.no_measures");
     for x in &card.inspections {
+        let kind = coded("inspection", &x.kind, super::words::serde_name(&x.kind));
+        let no = format!("{:<16}", x.registry_no);
+        let vars: [(&str, &dyn std::fmt::Display); 6] = [
+            ("date", &x.start_date),
+            ("no", &no),
+            ("kind", &kind),
+            ("body", &x.control_body),
+            ("violations", &x.violations),
+            ("measures", &x.sanctions.as_deref().unwrap_or(&no_measures)),
+        ];
         let _ = writeln!(
             out,
-            "  {} {:<16} {:?} {} | violations {} | {}{}{}",
-            x.start_date,
-            x.registry_no,
-            x.kind,
-            x.control_body,
-            x.violations,
-            x.sanctions.as_deref().unwrap_or("no measures"),
-            if x.appealed == Some(true) { " | appealed" } else { "" },
-            if x.declared_illegal == Some(true) { " | DECLARED ILLEGAL" } else { "" }
+            "  {}{}{}",
+            tr_with("cli.card.inspection_line", &vars),
+            if x.appealed == Some(true) { tr("cli.card.appealed_mark") } else { String::new() },
+            if x.declared_illegal == Some(true) { tr("cli.card.illegal_mark") } else { String::new() }
         );
     }
-    let _ = writeln!(out, "\nAppeals (oldest first)");
+    let _ = writeln!(out, "\n{}", tr("cli.card.appeals_title"));
     for a in &card.appeals {
+        let outcome = match (lang(), a.outcome) {
+            (_, None) => "—".to_string(),
+            (Lang::En, Some(o)) => o.code().to_string(),
+            (_, Some(o)) => tr(&format!("outcome.{}", o.code())),
+        };
         let _ = writeln!(
             out,
-            "  {} {} [{}] {} → {}{}",
+            "  {} {} [{}] {} → {outcome}{}",
             a.received,
             a.appeal_no,
             a.category.as_deref().unwrap_or("—"),
             a.status.as_deref().unwrap_or("—"),
-            a.outcome.map_or("—", |o| o.code()),
-            a.repeats.as_ref().map_or(String::new(), |r| format!(" (repeats {r})"))
+            a.repeats.as_ref().map_or(String::new(), |r| tr_with("cli.card.repeats", &[("no", r)]))
         );
         if let Some(text) = &a.text {
             let short: String = text.chars().take(150).collect();

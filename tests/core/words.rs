@@ -149,6 +149,22 @@ fn the_command_line_speaks_the_language_asked_for_or_the_locale_s() {
     let out = ekn(&db, &["--lang", "kk", "task", "show", "99999"], &[]);
     let said = String::from_utf8(out.stderr).unwrap();
     assert!(said.starts_with("ekn: қате [not_found]: Табылмады"), "{said}");
+    // The card and the appeals queue speak it too; the import's report counts rows in its plural.
+    let good = dir.path().join("good.csv");
+    std::fs::write(&good, crate::support::inspections_csv()).unwrap();
+    let imported = ekn(&db, &["--lang", "ru", "import", "inspections", good.to_str().unwrap()], &[]);
+    let said = String::from_utf8(imported.stdout).unwrap();
+    assert!(said.starts_with("Импортирован ") && said.contains("строк: "), "{said}");
+    let rows = crate::support::inspection_rows();
+    let bin =
+        rows.iter().flat_map(|r| r.iter()).find(|v| v.len() == 12 && v.chars().all(|c| c.is_ascii_digit())).unwrap();
+    let card = String::from_utf8(ekn(&db, &["--lang", "kk", "card", bin], &[]).stdout).unwrap();
+    assert!(card.contains("\nКөрсеткіштер\n") && card.contains("Тексерулер (алдымен ертерегі)"), "{card}");
+    let card = String::from_utf8(ekn(&db, &["card", bin], &[]).stdout).unwrap();
+    assert!(card.contains("\nIndicators\n"), "{card}");
+    let queue = String::from_utf8(ekn(&db, &["--lang", "ru", "appeals"], &[]).stdout).unwrap();
+    assert!(queue.starts_with("0 открытых обращений на "), "{queue}");
+
     let out = ekn(&db, &["--lang", "de", "status"], &[]);
     assert!(!out.status.success(), "an unknown language is refused, not guessed");
 }
