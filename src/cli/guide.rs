@@ -31,6 +31,15 @@ pub enum GuideAction {
         #[arg(long)]
         json: bool,
     },
+    /// The guide as a static site for the office's intranet, in every language, with each
+    /// language's whole manual laid out by РД 50-34.698 (`manual.html`, to print); needs no server.
+    Site {
+        /// The directory to write into (made if missing; the site's own files are replaced).
+        #[arg(long)]
+        out: std::path::PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
     /// One topic's text (Markdown), by its id (`extend-deadline`), in the language of --lang (else
     /// the locale's, else Russian).
     Show {
@@ -38,6 +47,15 @@ pub enum GuideAction {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// What `ekn guide site` wrote.
+#[derive(serde::Serialize)]
+struct SiteReport {
+    out: String,
+    files: usize,
+    /// Each language's whole manual, to print (`scripts/guide-pdf`).
+    manuals: Vec<String>,
 }
 
 /// A language of the guide and of the passports (`ru`, `kk`, `en`).
@@ -79,6 +97,29 @@ pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
                 }
             }
             print(json, &guide::list(&lang, screen.as_deref()), render_list)
+        }
+        GuideAction::Site { out, json } => {
+            if out.is_file() {
+                return Err(ApiError::invalid(format!("{} is a file: the site needs a directory", out.display())));
+            }
+            let files = guide::site::build();
+            for file in &files {
+                let path = out.join(&file.path);
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir).map_err(|e| ApiError::of_file(&dir.display().to_string(), &e))?;
+                }
+                std::fs::write(&path, &file.content).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            }
+            let manuals = guide::LANGS.iter().map(|l| out.join(l).join("manual.html").display().to_string()).collect();
+            let report = SiteReport { out: out.display().to_string(), files: files.len(), manuals };
+            print(json, &report, |r: &SiteReport| {
+                format!(
+                    "{} files of the guide's site in {}; the manuals to print:\n  {}\n",
+                    r.files,
+                    r.out,
+                    r.manuals.join("\n  ")
+                )
+            })
         }
         GuideAction::Show { id, json } => {
             let lang = reading_lang(lang);

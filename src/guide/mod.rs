@@ -8,7 +8,9 @@
 //! language. Search is the product's own full-text index — SQLite FTS5, as for appeals and
 //! documents — over an in-memory copy of the topics (`search.rs`).
 
+pub mod manual;
 mod search;
+pub mod site;
 mod topics;
 
 use serde::Serialize;
@@ -29,6 +31,9 @@ pub struct GuideTopic {
     pub title: String,
     /// The file, as `docs/guide/<lang>/<id>.md`.
     pub path: String,
+    /// Its place in the printed manual (`4.2`: the second topic of section 4), whose sections are
+    /// those of a user manual under РД 50-34.698 (`manual.rs`).
+    pub manual: String,
     pub screens: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -67,7 +72,7 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
     if lines.next().map(|(_, l)| l.trim()) != Some("---") {
         return Err(format!("docs/guide/{path}:1: a topic opens with '---' and its front matter"));
     }
-    let (mut title, mut screens, mut errors) = (None, Vec::new(), Vec::new());
+    let (mut title, mut manual, mut screens, mut errors) = (None, None, Vec::new(), Vec::new());
     let mut body_start = None;
     for (n, line) in lines.by_ref() {
         if line.trim() == "---" {
@@ -79,6 +84,20 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
         let list = || value.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect::<Vec<_>>();
         match key.trim() {
             "title" => title = Some(value.trim().to_string()),
+            "manual" => {
+                let place = value.trim();
+                let fits = place.split_once('.').is_some_and(|(section, n)| {
+                    manual::TOPIC_SECTIONS.contains(&section) && n.parse::<u8>().is_ok_and(|n| n > 0)
+                });
+                if !fits {
+                    return Err(format!(
+                        "docs/guide/{path}:{}: manual is SECTION.N with SECTION one of {}",
+                        n + 1,
+                        manual::TOPIC_SECTIONS.join(", ")
+                    ));
+                }
+                manual = Some(place.to_string());
+            }
             "screens" => screens = list(),
             "errors" => errors = list(),
             other => return Err(format!("docs/guide/{path}:{}: unknown field '{other}'", n + 1)),
@@ -86,12 +105,14 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
     }
     let start = body_start.ok_or_else(|| format!("docs/guide/{path}: the front matter never closes with '---'"))?;
     let title = title.filter(|t| !t.is_empty()).ok_or_else(|| format!("docs/guide/{path}: no title"))?;
+    let manual = manual.ok_or_else(|| format!("docs/guide/{path}: no manual (its place in the printed manual)"))?;
     let body = source.lines().skip(start).collect::<Vec<_>>().join("\n");
     let topic = GuideTopic {
         lang: lang.to_string(),
         id: id.to_string(),
         title,
         path: format!("docs/guide/{path}"),
+        manual,
         screens,
         errors,
     };
@@ -166,10 +187,12 @@ mod tests {
     #[test]
     fn a_broken_front_matter_is_named_with_its_file_and_line() {
         assert!(parse("ru/x.md", "no front matter").unwrap_err().contains("docs/guide/ru/x.md:1"));
+        assert!(parse("ru/x.md", "---\ntitle: T\nmanual: 7.1\n---\n").unwrap_err().contains("ru/x.md:3: manual is"));
         assert!(parse("ru/x.md", "---\ntitle: T\nbogus: 1\n---\n")
             .unwrap_err()
             .contains("ru/x.md:3: unknown field 'bogus'"));
         assert!(parse("de/x.md", "---\ntitle: T\n---\n").unwrap_err().contains("lang ru, kk or en"));
+        assert!(parse("ru/x.md", "---\ntitle: T\n---\n").unwrap_err().contains("no manual"));
         assert!(parse("ru/x.md", "---\ntitle: T\n").unwrap_err().contains("never closes"));
     }
 }
@@ -278,34 +301,36 @@ mod coverage {
         assert!(page("ru", "deadlines").unwrap().html.contains("id=\"counting\""));
     }
 
+    /// Real queries and the topic each must find first (the app's search and the site's).
+    pub(super) const REAL_QUERIES: [(&str, &str, &str); 23] = [
+        ("продлить срок", "ru", "extend-deadline"),
+        ("продление срока рассмотрения", "ru", "extend-deadline"),
+        ("мерзімді ұзарту", "kk", "extend-deadline"),
+        ("мерзімін ұзартуға", "kk", "extend-deadline"),
+        ("забыл пароль", "ru", "forgotten-passphrase"),
+        ("құпиясөз ұмытылды", "kk", "forgotten-passphrase"),
+        ("оформить представление", "ru", "issue-act"),
+        ("ұсынуды ресімдеу", "kk", "issue-act"),
+        ("подтвердить факт документа", "ru", "confirm-fact"),
+        ("фактіні растау", "kk", "confirm-fact"),
+        ("синхронизация с офисом", "ru", "sync-office"),
+        ("кеңсемен синхрондау", "kk", "sync-office"),
+        ("как считаются рабочие дни", "ru", "deadlines"),
+        ("что такое аномалия", "ru", "risk-and-anomalies"),
+        ("журнал доказывает", "ru", "journal"),
+        ("роли и статусы задач", "ru", "roles-and-statuses"),
+        ("рөлдер мен мәртебелер", "kk", "roles-and-statuses"),
+        ("как вести тему надзора", "ru", "keep-theme"),
+        ("отклонить объект темы", "ru", "keep-theme"),
+        ("қадағалау тақырыбын жүргізу", "kk", "keep-theme"),
+        ("keep a theme of supervision", "en", "keep-theme"),
+        ("extend a deadline", "en", "extend-deadline"),
+        ("forgot the passphrase", "en", "forgotten-passphrase"),
+    ];
+
     #[test]
     fn real_queries_find_their_topic_first_in_russian_kazakh_and_english() {
-        let cases = [
-            ("продлить срок", "ru", "extend-deadline"),
-            ("продление срока рассмотрения", "ru", "extend-deadline"),
-            ("мерзімді ұзарту", "kk", "extend-deadline"),
-            ("мерзімін ұзартуға", "kk", "extend-deadline"),
-            ("забыл пароль", "ru", "forgotten-passphrase"),
-            ("құпиясөз ұмытылды", "kk", "forgotten-passphrase"),
-            ("оформить представление", "ru", "issue-act"),
-            ("ұсынуды ресімдеу", "kk", "issue-act"),
-            ("подтвердить факт документа", "ru", "confirm-fact"),
-            ("фактіні растау", "kk", "confirm-fact"),
-            ("синхронизация с офисом", "ru", "sync-office"),
-            ("кеңсемен синхрондау", "kk", "sync-office"),
-            ("как считаются рабочие дни", "ru", "deadlines"),
-            ("что такое аномалия", "ru", "risk-and-anomalies"),
-            ("журнал доказывает", "ru", "journal"),
-            ("роли и статусы задач", "ru", "roles-and-statuses"),
-            ("рөлдер мен мәртебелер", "kk", "roles-and-statuses"),
-            ("как вести тему надзора", "ru", "keep-theme"),
-            ("отклонить объект темы", "ru", "keep-theme"),
-            ("қадағалау тақырыбын жүргізу", "kk", "keep-theme"),
-            ("keep a theme of supervision", "en", "keep-theme"),
-            ("extend a deadline", "en", "extend-deadline"),
-            ("forgot the passphrase", "en", "forgotten-passphrase"),
-        ];
-        for (query, lang, want) in cases {
+        for (query, lang, want) in REAL_QUERIES {
             let hits = search(query, Some(lang), 5).unwrap();
             assert_eq!(hits.first().map(|h| h.topic.id.as_str()), Some(want), "{query}: {hits:?}");
             assert!(hits.iter().all(|h| h.topic.lang == lang));

@@ -23,4 +23,9 @@ id: string, title: string,
 /**
  * The file, as `docs/guide/<lang>/<id>.md`.
  */
-path: string, screens: Array<string>, errors: Array<string>, };
+path: string, 
+/**
+ * Its place in the printed manual (`4.2`: the second topic of section 4), whose sections are
+ * those of a user manual under РД 50-34.698 (`manual.rs`).
+ */
+manual: string, screens: Array<string>, errors: Array<string>, };
