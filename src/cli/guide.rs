@@ -37,6 +37,10 @@ pub enum GuideAction {
         /// The directory to write into (made if missing; the site's own files are replaced).
         #[arg(long)]
         out: std::path::PathBuf,
+        /// The browser e2e's screenshots (`ui/e2e-artifacts/browser/shots`, `<lang>/<id>.png`): the
+        /// pages show each topic's, copied into the site; one missing is an error naming it.
+        #[arg(long)]
+        shots: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -98,11 +102,26 @@ pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
             }
             print(json, &guide::list(&lang, screen.as_deref()), render_list)
         }
-        GuideAction::Site { out, json } => {
+        GuideAction::Site { out, shots, json } => {
             if out.is_file() {
                 return Err(ApiError::invalid(format!("{} is a file: the site needs a directory", out.display())));
             }
-            let files = guide::site::build();
+            let files = guide::site::build(shots.is_some());
+            if let Some(from) = &shots {
+                for (lang, id) in guide::site::shots_shown() {
+                    let source = from.join(&lang).join(format!("{id}.png"));
+                    let target = out.join("shots").join(&lang).join(format!("{id}.png"));
+                    if let Some(dir) = target.parent() {
+                        std::fs::create_dir_all(dir).map_err(|e| ApiError::of_file(&dir.display().to_string(), &e))?;
+                    }
+                    std::fs::copy(&source, &target).map_err(|e| {
+                        ApiError::of_file(
+                            &format!("the screenshot {} (run the browser e2e first)", source.display()),
+                            &e,
+                        )
+                    })?;
+                }
+            }
             for file in &files {
                 let path = out.join(&file.path);
                 if let Some(dir) = path.parent() {

@@ -207,3 +207,43 @@ pub fn text(lang: &str) -> &'static ManualText {
         _ => &EN,
     }
 }
+
+/// A screenshot's caption (and its image's text for a screen reader), by its id (`guide::SHOTS`).
+pub fn shot_name(lang: &str, id: &str) -> &'static str {
+    const NAMES: [(&str, [&str; 3]); 15] = [
+        ("desk", ["Рабочий стол прокурора", "Прокурордың жұмыс үстелі", "The prosecutor's desk"]),
+        ("appeals", ["Очередь обращений", "Өтініштер кезегі", "The appeals queue"]),
+        ("appeal", ["Карточка обращения", "Өтініш карточкасы", "An appeal's card"]),
+        ("analytics", ["Аналитика: аномалия открыта", "Талдау: ауытқу ашық", "Analytics with an anomaly open"]),
+        ("themes", ["Темы надзора", "Қадағалау тақырыптары", "Themes of supervision"]),
+        ("theme", ["Карточка темы", "Тақырып карточкасы", "A theme's card"]),
+        ("effect", ["Эффективность актов", "Актілердің тиімділігі", "Effectiveness of acts"]),
+        ("search", ["Поиск", "Іздеу", "Search"]),
+        ("dashboard", ["Контроль сроков", "Мерзімдерді бақылау", "The deadline dashboard"]),
+        ("import", ["Импорт", "Импорт", "Import"]),
+        (
+            "settings",
+            ["Настройки и паспорт модели", "Баптаулар және модель паспорты", "Settings with a model's passport"],
+        ),
+        ("card", ["Карточка объекта", "Нысан карточкасы", "An object's card"]),
+        (
+            "card-act",
+            ["Карточка объекта: форма акта", "Нысан карточкасы: акт нысаны", "An object's card with the act form"],
+        ),
+        (
+            "card-document",
+            [
+                "Карточка объекта: документ и его факты",
+                "Нысан карточкасы: құжат және оның фактілері",
+                "An object's card with a document and its facts",
+            ],
+        ),
+        ("help", ["Справка по F1", "F1 бойынша анықтама", "Help by F1"]),
+    ];
+    let column = match lang {
+        "ru" => 0,
+        "kk" => 1,
+        _ => 2,
+    };
+    NAMES.iter().find(|(shot, _)| *shot == id).map_or("", |(_, names)| names[column])
+}

@@ -34,6 +34,9 @@ pub struct GuideTopic {
     /// Its place in the printed manual (`4.2`: the second topic of section 4), whose sections are
     /// those of a user manual under РД 50-34.698 (`manual.rs`).
     pub manual: String,
+    /// The screenshots it shows (`SHOTS`): taken of the app in the topic's language by the browser
+    /// e2e run, so they never drift from the screens; the site and the printed manual include them.
+    pub shots: Vec<String>,
     pub screens: Vec<String>,
     pub errors: Vec<String>,
 }
@@ -72,7 +75,7 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
     if lines.next().map(|(_, l)| l.trim()) != Some("---") {
         return Err(format!("docs/guide/{path}:1: a topic opens with '---' and its front matter"));
     }
-    let (mut title, mut manual, mut screens, mut errors) = (None, None, Vec::new(), Vec::new());
+    let (mut title, mut manual, mut shots, mut screens, mut errors) = (None, None, Vec::new(), Vec::new(), Vec::new());
     let mut body_start = None;
     for (n, line) in lines.by_ref() {
         if line.trim() == "---" {
@@ -98,6 +101,16 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
                 }
                 manual = Some(place.to_string());
             }
+            "shots" => {
+                shots = list();
+                if let Some(bad) = shots.iter().find(|s| !SHOTS.contains(&s.as_str())) {
+                    return Err(format!(
+                        "docs/guide/{path}:{}: no screenshot '{bad}' is taken (one of {})",
+                        n + 1,
+                        SHOTS.join(", ")
+                    ));
+                }
+            }
             "screens" => screens = list(),
             "errors" => errors = list(),
             other => return Err(format!("docs/guide/{path}:{}: unknown field '{other}'", n + 1)),
@@ -113,6 +126,7 @@ pub fn parse(path: &str, source: &str) -> Result<(GuideTopic, String), String> {
         title,
         path: format!("docs/guide/{path}"),
         manual,
+        shots,
         screens,
         errors,
     };
@@ -197,6 +211,26 @@ mod tests {
     }
 }
 
+/// The screenshots the browser e2e takes of the app in each language (`ui/e2e/accessibility.mjs`,
+/// a place's `shot`), as `shots/<lang>/<id>.png`; a topic names those it shows.
+pub const SHOTS: [&str; 15] = [
+    "desk",
+    "appeals",
+    "appeal",
+    "analytics",
+    "themes",
+    "theme",
+    "effect",
+    "search",
+    "dashboard",
+    "import",
+    "settings",
+    "card",
+    "card-act",
+    "card-document",
+    "help",
+];
+
 /// The screens of the app (its routes), each of which has a topic in every language.
 pub const SCREENS: [&str; 12] = [
     "desk",
@@ -217,6 +251,20 @@ pub const SCREENS: [&str; 12] = [
 mod coverage {
     use super::*;
     use crate::api::ErrorCode;
+
+    #[test]
+    fn every_screenshot_a_topic_can_show_is_one_the_browser_e2e_takes() {
+        let e2e = include_str!("../../ui/e2e/accessibility.mjs");
+        for id in SHOTS {
+            assert!(e2e.contains(&format!("shot: '{id}'")), "ui/e2e/accessibility.mjs takes no screenshot '{id}'");
+        }
+        assert_eq!(e2e.matches("shot: '").count(), SHOTS.len(), "every screenshot the e2e takes is listed in SHOTS");
+        let shown: usize = topics().iter().map(|(t, _)| t.shots.len()).sum();
+        assert!(shown >= 30, "the topics show the screens they describe ({shown} screenshots over three languages)");
+        assert!(parse("ru/x.md", "---\ntitle: T\nmanual: 2.1\nshots: nowhere\n---\n")
+            .unwrap_err()
+            .contains("no screenshot 'nowhere'"));
+    }
 
     #[test]
     fn every_screen_and_every_error_code_has_a_topic_in_every_language() {

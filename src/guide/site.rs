@@ -145,7 +145,7 @@ fn contents(lang: &str, link: impl Fn(&GuideTopic) -> String, own: impl Fn(usize
 }
 
 /// The whole manual of one language on one page, in the sections of РД 50-34.698.
-fn manual_page(lang: &str, words: &ManualText) -> String {
+fn manual_page(lang: &str, words: &ManualText, shots: bool) -> String {
     let mut body = format!(
         "<section class=\"title-page\">\n<h1>{}</h1>\n<p class=\"subtitle\">{}</p>\n<p class=\"version\">{} {}</p>\n\
          <p class=\"draft\">{}</p>\n</section>\n<nav class=\"toc\" aria-label=\"contents\"><h2>{}</h2>\n{}</nav>\n",
@@ -172,9 +172,10 @@ fn manual_page(lang: &str, words: &ManualText) -> String {
             _ => {
                 for (topic, markdown) in topics.iter().filter(|(t, _)| place(&t.manual).0 == number as u8) {
                     body += &format!(
-                        "<section class=\"topic\" id=\"topic-{}\">\n{}</section>\n",
+                        "<section class=\"topic\" id=\"topic-{}\">\n{}{}</section>\n",
                         topic.id,
-                        render(markdown, true, 2, Some(&topic.manual))
+                        render(markdown, true, 2, Some(&topic.manual)),
+                        if shots { figures(topic) } else { String::new() }
                     );
                 }
             }
@@ -184,8 +185,29 @@ fn manual_page(lang: &str, words: &ManualText) -> String {
     page(lang, words.subtitle, 1, "manual.html", &body)
 }
 
-/// Every file of the site.
-pub fn build() -> Vec<SiteFile> {
+/// A topic's screenshots as figures (`../shots/<lang>/<id>.png`, beside the site's pages).
+fn figures(topic: &GuideTopic) -> String {
+    topic
+        .shots
+        .iter()
+        .map(|id| {
+            let name = escape(manual::shot_name(&topic.lang, id));
+            format!(
+                "<figure class=\"shot\"><img src=\"../shots/{}/{id}.png\" alt=\"{name}\"><figcaption>{name}</figcaption></figure>\n",
+                topic.lang
+            )
+        })
+        .collect()
+}
+
+/// The screenshots the site shows, as `(lang, id)`: what `build(true)` refers to under `shots/`.
+pub fn shots_shown() -> Vec<(String, String)> {
+    topics().iter().flat_map(|(t, _)| t.shots.iter().map(|s| (t.lang.clone(), s.clone()))).collect()
+}
+
+/// Every file of the site; with `shots`, its pages show each topic's screenshots (the caller puts
+/// the images under `shots/`, `shots_shown`).
+pub fn build(shots: bool) -> Vec<SiteFile> {
     let mut files = vec![
         SiteFile { path: "style.css".into(), content: STYLE.into() },
         SiteFile { path: "search.js".into(), content: SEARCH.into() },
@@ -214,6 +236,9 @@ pub fn build() -> Vec<SiteFile> {
         // A page per topic, with the previous and the next in the manual's order.
         for (i, (topic, markdown)) in list.iter().enumerate() {
             let mut body = render(markdown, false, 0, None);
+            if shots {
+                body += &figures(topic);
+            }
             body += "<nav class=\"steps\" aria-label=\"steps\">";
             if let Some((before, _)) = i.checked_sub(1).and_then(|j| list.get(j)) {
                 body += &format!(
@@ -235,7 +260,7 @@ pub fn build() -> Vec<SiteFile> {
             let this = format!("{}.html", topic.id);
             files.push(SiteFile { path: format!("{lang}/{this}"), content: page(lang, &topic.title, 1, &this, &body) });
         }
-        files.push(SiteFile { path: format!("{lang}/manual.html"), content: manual_page(lang, words) });
+        files.push(SiteFile { path: format!("{lang}/manual.html"), content: manual_page(lang, words, shots) });
         // The search: its page, and its index as a script (a `file://` page may not fetch JSON).
         let index: Vec<serde_json::Value> = list
             .iter()
@@ -304,7 +329,7 @@ mod tests {
 
     #[test]
     fn every_link_of_the_site_leads_to_one_of_its_pages_and_every_anchor_to_a_place_there() {
-        let files: HashMap<String, String> = build().into_iter().map(|f| (f.path, f.content)).collect();
+        let files: HashMap<String, String> = build(false).into_iter().map(|f| (f.path, f.content)).collect();
         let mut checked = 0;
         for (path, content) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
             for reference in references(content) {
@@ -332,7 +357,7 @@ mod tests {
 
     #[test]
     fn the_manual_holds_its_six_sections_and_every_topic_once_in_its_own() {
-        let files: HashMap<String, String> = build().into_iter().map(|f| (f.path, f.content)).collect();
+        let files: HashMap<String, String> = build(true).into_iter().map(|f| (f.path, f.content)).collect();
         for lang in LANGS {
             let manual = &files[&format!("{lang}/manual.html")];
             let words = manual::text(lang);
@@ -352,6 +377,22 @@ mod tests {
             assert!(manual.contains(&format!("<html lang=\"{lang}\">")) && manual.contains(env!("CARGO_PKG_VERSION")));
         }
         assert!(files["kk/manual.html"].contains("Авариялық жағдайлар") && files["kk/manual.html"].contains("ұ"));
+        // With the screenshots: each topic's, in its language, named for a screen reader, and no other image.
+        let mut shown: Vec<(String, String)> = Vec::new();
+        for (path, content) in files.iter().filter(|(p, _)| p.ends_with("manual.html")) {
+            for (at, _) in content.match_indices("<img src=\"../shots/") {
+                let rest = &content[at + "<img src=\"../shots/".len()..];
+                let (lang, id) = rest[..rest.find(".png").unwrap()].split_once('/').unwrap();
+                assert!(path.starts_with(lang), "{path} shows a screenshot in {lang}");
+                assert!(rest.contains("alt=\"") && !rest.starts_with("\" alt=\"\""));
+                shown.push((lang.to_string(), id.to_string()));
+            }
+        }
+        let mut wanted = shots_shown();
+        wanted.sort();
+        shown.sort();
+        assert_eq!(shown, wanted);
+        assert!(!build(false).iter().any(|f| f.content.contains("<img")), "without screenshots, no image");
     }
 
     /// The site's search, run by Node as a browser runs it, finds the same topics first as the
@@ -359,7 +400,7 @@ mod tests {
     #[test]
     fn the_sites_search_finds_the_topic_for_real_queries_in_russian_kazakh_and_english() {
         let dir = tempfile::tempdir().unwrap();
-        let files = build();
+        let files = build(false);
         for lang in LANGS {
             let index = files.iter().find(|f| f.path == format!("{lang}/search-index.js")).unwrap();
             std::fs::write(dir.path().join(format!("{lang}.js")), &index.content).unwrap();

@@ -6,8 +6,9 @@
 // and a journey by keyboard alone: desk → card → a task created and extended → an act drafted.
 // Runs after the journey (browser.mjs), so the demo holds an issued act, a theme and a dismissed
 // anomaly. axe-core is injected through the DevTools protocol: the page's CSP forbids inline scripts.
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -33,32 +34,32 @@ export function placesAfterJourney(candidate) {
     await page.locator(then).first().waitFor({ timeout: 20000 });
   };
   return [
-    { name: 'desk', hash: '#/desk', ready: '[data-section="overdue"] h2' },
-    { name: 'appeals', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal]' },
-    { name: 'appeal', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal] a',
+    { name: 'desk', shot: 'desk', hash: '#/desk', ready: '[data-section="overdue"] h2' },
+    { name: 'appeals', shot: 'appeals', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal]' },
+    { name: 'appeal', shot: 'appeal', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal] a',
       open: click('[data-section="queue"] tr[data-appeal] a', '[data-block="category"] [data-testid="model"]') },
-    { name: 'analytics + anomaly', hash: '#/analytics', ready: '[data-testid="anomalies"] [data-anomaly]',
+    { name: 'analytics + anomaly', shot: 'analytics', hash: '#/analytics', ready: '[data-testid="anomalies"] [data-anomaly]',
       open: click('[data-testid="anomalies"] [data-anomaly]', '[data-testid="anomaly-detail"]') },
-    { name: 'themes', hash: '#/themes', ready: '[data-testid="themes-ranking"] [data-theme]' },
-    { name: 'theme card', hash: `#/theme/${encodeURIComponent('ЖКХ')}`, ready: '[data-testid="theme-members"] [data-member]' },
-    { name: 'effectiveness', hash: '#/effect', ready: '[data-testid="effect-kpis"]' },
-    { name: 'search', hash: '#/search', ready: '[data-testid="search"]',
+    { name: 'themes', shot: 'themes', hash: '#/themes', ready: '[data-testid="themes-ranking"] [data-theme]' },
+    { name: 'theme card', shot: 'theme', hash: `#/theme/${encodeURIComponent('ЖКХ')}`, ready: '[data-testid="theme-members"] [data-member]' },
+    { name: 'effectiveness', shot: 'effect', hash: '#/effect', ready: '[data-testid="effect-kpis"]' },
+    { name: 'search', shot: 'search', hash: '#/search', ready: '[data-testid="search"]',
       open: async (page) => {
         await page.locator('[data-testid="search"]').first().fill(candidate);
         await page.locator(`[data-bin="${candidate}"]`).first().waitFor({ timeout: 20000 });
       } },
-    { name: 'dashboard', hash: '#/dashboard', ready: '[data-figure="open"] .value' },
-    { name: 'import', hash: '#/import', ready: 'main h1' },
-    { name: 'settings + passport', hash: '#/settings', ready: '[data-testid="passport-appeals-v1"]',
+    { name: 'dashboard', shot: 'dashboard', hash: '#/dashboard', ready: '[data-figure="open"] .value' },
+    { name: 'import', shot: 'import', hash: '#/import', ready: 'main h1' },
+    { name: 'settings + passport', shot: 'settings', hash: '#/settings', ready: '[data-testid="passport-appeals-v1"]',
       open: click('[data-testid="passport-appeals-v1"]', '[data-testid="passport"]') },
-    { name: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
-    { name: 'card + act form', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
+    { name: 'card', shot: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
+    { name: 'card + act form', shot: 'card-act', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
       open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
     // The Word document the journey attached and read, open in the viewer with its facts.
-    { name: 'card + document viewer', hash: `#/card/${candidate}`, ready: '[data-testid="attachments"] [data-testid="document-open"]',
+    { name: 'card + document viewer', shot: 'card-document', hash: `#/card/${candidate}`, ready: '[data-testid="attachments"] [data-testid="document-open"]',
       open: click('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-open"]',
         '[data-testid="document-viewer"] [data-testid="document-facts"] li') },
-    { name: 'help on the card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]',
+    { name: 'help on the card', shot: 'help', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]',
       open: async (page) => {
         await page.keyboard.press('F1');
         await page.locator('[data-testid="help-topics"] [data-topic-link]').first().waitFor({ timeout: 20000 });
@@ -68,10 +69,12 @@ export function placesAfterJourney(candidate) {
 
 /**
  * @param page a Playwright page on the app, after the journey
- * @param places the screens to check: `{ name, hash, ready, open? }` — `ready` a selector that says
- *        the screen has its data, `open` an optional step that opens a dialog or panel first
+ * @param places the screens to check: `{ name, shot, hash, ready, open? }` — `ready` a selector that
+ *        says the screen has its data, `open` an optional step that opens a dialog or panel first
+ * @param shots where each place is photographed in each language, as `<lang>/<shot>.png`: the user
+ *        guide's topics show these (src/guide: SHOTS), so its pictures are always today's screens
  */
-export async function accessibility(page, places, log = console.log) {
+export async function accessibility(page, places, log = console.log, shots = null) {
   const problems = [];
   const results = [];
   for (const lang of ['ru', 'kk', 'en']) {
@@ -84,6 +87,10 @@ export async function accessibility(page, places, log = console.log) {
       await page.evaluate((h) => { location.hash = h; }, place.hash);
       await page.locator(place.ready).first().waitFor({ timeout: 20000 });
       if (place.open) await place.open(page);
+      if (shots) {
+        mkdirSync(join(shots, lang), { recursive: true });
+        await page.screenshot({ path: join(shots, lang, `${place.shot}.png`) });
+      }
       if ((await page.evaluate('typeof window.axe')) !== 'object') await page.evaluate(AXE);
       const violations = await page.evaluate(async (tags) => {
         const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] });

@@ -51,7 +51,8 @@ try {
     return body;
   };
   Object.assign(result, await sources(driver, rpc, (s) => console.log(`browser: ${s}`)));
-  Object.assign(result, await accessibility(page, placesAfterJourney(candidate), (s) => console.log(`browser: ${s}`)));
+  // Each place photographed in each language for the user guide (scripts/guide-pdf puts them in the manual).
+  Object.assign(result, await accessibility(page, placesAfterJourney(candidate), (s) => console.log(`browser: ${s}`), join(out, 'shots')));
   Object.assign(result, await keyboardJourney(page, candidate, (s) => console.log(`browser: ${s}`), out));
   await page.screenshot({ path: join(out, '09-keyboard-journey.png') });
   if (errors.length) throw new Error(`the page logged errors: ${errors.join('; ')}`);
