@@ -20,4 +20,9 @@ path: string,
  * Its place in the printed manual (`4.2`: the second topic of section 4), whose sections are
  * those of a user manual under РД 50-34.698 (`manual.rs`).
  */
-manual: string, screens: Array<string>, errors: Array<string>, };
+manual: string, 
+/**
+ * The screenshots it shows (`SHOTS`): taken of the app in the topic's language by the browser
+ * e2e run, so they never drift from the screens; the site and the printed manual include them.
+ */
+shots: Array<string>, screens: Array<string>, errors: Array<string>, };
