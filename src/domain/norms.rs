@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::deadline::{ExtensionCap, Period};
 
 /// A text in the three languages of the product.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Localized {
     pub ru: String,
     pub kk: String,

@@ -63,7 +63,7 @@ fn flaw(word: &str) -> Option<&'static str> {
 pub fn judge(text: &str) -> Verdict {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     if letters < MIN_LETTERS {
-        return Verdict { quality: 0.0, trusted: false, why: format!("no text layer ({letters} letters)") };
+        return Verdict { quality: 0.0, trusted: false, why: super::reason::no_text_layer(letters) };
     }
     // A layer of stray symbols with a letter here and there (glyph ids read as ASCII) has letters
     // in well under half of its marks; a page of prose, tables and numbers has most.
@@ -73,7 +73,7 @@ pub fn judge(text: &str) -> Verdict {
         return Verdict {
             quality: letter_share,
             trusted: false,
-            why: format!("text layer rejected: only {:.0}% of its marks are letters", letter_share * 100.0),
+            why: super::reason::few_letters(f64::from(letter_share) * 100.0),
         };
     }
     let mut words = 0usize;
@@ -101,18 +101,14 @@ pub fn judge(text: &str) -> Verdict {
         return Verdict {
             quality,
             trusted: false,
-            why: format!("text layer rejected: {:.0}% of words do not read ({main})", (1.0 - quality) * 100.0),
+            why: super::reason::words_do_not_read(f64::from(1.0 - quality) * 100.0, main),
         };
     }
     // Look-alike Latin with the odd real word in it: a Kazakh or Russian document is Cyrillic.
     if latin > 4 * cyrillic && latin > 200 && bad > 0 {
-        return Verdict {
-            quality: quality.min(0.5),
-            trusted: false,
-            why: "text layer rejected: Latin look-alikes where Cyrillic is expected".into(),
-        };
+        return Verdict { quality: quality.min(0.5), trusted: false, why: super::reason::latin_lookalikes() };
     }
-    Verdict { quality, trusted: true, why: "the PDF's text layer".into() }
+    Verdict { quality, trusted: true, why: super::reason::text_layer() }
 }
 
 #[cfg(test)]

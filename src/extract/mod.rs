@@ -14,6 +14,7 @@ mod image;
 mod layer;
 mod ocr;
 mod pdf;
+pub mod reason;
 pub mod requisites;
 mod sniff;
 
@@ -138,9 +139,7 @@ pub fn read_document(
     let format = sniff::sniff(bytes);
     let raw: Result<Vec<RawPage>, Stop> = match format {
         Format::Docx => docx::pages(bytes)
-            .map(|pages| {
-                pages.into_iter().map(|text| RawPage::text(text, 1.0, "the document's own text".into())).collect()
-            })
+            .map(|pages| pages.into_iter().map(|text| RawPage::text(text, 1.0, reason::own_text())).collect())
             .map_err(Stop::from),
         Format::Pdf => pdf::pages(bytes, engines, progress),
         Format::Png | Format::Jpeg | Format::Tiff => {
@@ -212,10 +211,10 @@ pub fn read_document(
         0 => (ReadState::Read, String::new()),
         n => (
             ReadState::Partly,
-            format!(
-                "{n} of {} pages have no text: {}",
+            reason::pages_without_text(
+                n,
                 pages.len(),
-                pages.iter().find(|p| p.method == Method::None).map(|p| p.why.as_str()).unwrap_or("")
+                pages.iter().find(|p| p.method == Method::None).map(|p| p.why.as_str()).unwrap_or(""),
             ),
         ),
     };

@@ -123,29 +123,25 @@ impl Engines {
         let mut engines =
             Engines { pdftoppm: on_path("pdftoppm"), pdftotext: on_path("pdftotext"), ..Engines::default() };
         if engines.pdftoppm.is_none() {
-            engines.missing.push("poppler-utils (pdftoppm) is not installed".into());
+            engines.missing.push(super::reason::missing_pdftoppm());
         }
         let Some(tesseract) = on_path("tesseract") else {
-            engines.missing.push("tesseract-ocr is not installed".into());
+            engines.missing.push(super::reason::missing_tesseract());
             return engines;
         };
         let listed = run(&tesseract, &["--list-langs"], b"").map(|o| String::from_utf8_lossy(&o).to_string());
         let Ok(listed) = listed else {
-            engines.missing.push("tesseract does not run".into());
+            engines.missing.push(super::reason::tesseract_does_not_run());
             return engines;
         };
         let has = |lang: &str| listed.lines().any(|l| l.trim() == lang);
         let languages: Vec<&str> = ["rus", "kaz"].into_iter().filter(|l| has(l)).collect();
         if languages.is_empty() {
-            engines.missing.push(
-                "tesseract has neither the Russian nor the Kazakh model (tesseract-ocr-rus, tesseract-ocr-kaz)".into(),
-            );
+            engines.missing.push(super::reason::no_language_model());
             return engines;
         }
         if languages.len() < 2 {
-            engines
-                .missing
-                .push(format!("tesseract has only {}: install tesseract-ocr-rus and tesseract-ocr-kaz", languages[0]));
+            engines.missing.push(super::reason::one_language_model(languages[0]));
         }
         engines.version = run(&tesseract, &["--version"], b"")
             .ok()
@@ -166,11 +162,7 @@ impl Engines {
 
     /// Why a scan is not read here, in plain words.
     pub fn why_not(&self) -> String {
-        if self.missing.is_empty() {
-            "text not recognised".into()
-        } else {
-            format!("text not recognised: {}", self.missing.join("; "))
-        }
+        super::reason::not_recognised(&self.missing)
     }
 
     /// "tesseract 5.3.0 rus+kaz" — for the record of what read a page.
@@ -262,14 +254,14 @@ pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
         words.push(WordBox { start, end: chars, bbox: [num(6), num(7), num(8), num(9)], conf });
     }
     if words.is_empty() {
-        return RawPage::none("OCR found no text on the page".into());
+        return RawPage::none(super::reason::ocr_found_nothing());
     }
     let quality = words.iter().map(|w| w.conf).sum::<f32>() / words.len() as f32 / 100.0;
     RawPage {
         text,
         method: Method::Ocr,
         quality,
-        why: format!("OCR, mean word confidence {:.0}%", quality * 100.0),
+        why: super::reason::ocr_confidence(f64::from(quality) * 100.0),
         words,
     }
 }

@@ -69,6 +69,9 @@ pub struct DocumentView {
     /// `unread`, `read`, `partly` or `not_a_document`.
     pub state: String,
     pub why: String,
+    /// `why` in the reader's language (`extract::reason`: the readers' forms worded with their figures;
+    /// an engine's own error text stays as written).
+    pub why_words: crate::domain::norms::Localized,
     pub format: Option<String>,
     pub engine: Option<String>,
     pub rules_version: Option<String>,
@@ -250,6 +253,11 @@ impl Session {
             octets: a.octets,
             state: "unread".into(),
             why: "not read yet: `ekn docs extract` reads it".into(),
+            why_words: crate::domain::norms::Localized {
+                ru: "ещё не прочитан".into(),
+                kk: "әлі оқылмаған".into(),
+                en: "not read yet".into(),
+            },
             format: None,
             engine: None,
             rules_version: None,
@@ -260,6 +268,7 @@ impl Session {
         if let Some(read) = read {
             view.state = read.state.clone();
             view.why = read.why.clone();
+            view.why_words = crate::extract::reason::words(&read.why);
             view.format = Some(read.format.clone());
             view.engine = Some(read.engine.clone());
             view.rules_version = Some(read.rules_version.clone());
