@@ -223,30 +223,44 @@ pub(crate) fn render_created(c: &CreatedTasks) -> String {
 fn render_detail(d: &TaskDetail) -> String {
     let t = &d.view.task;
     let mut out = format!("{}\n", line(&d.view));
+    let version = d.rule.version.map_or(String::new(), |v| tr_with("cli.task.version", &[("v", &v)]));
+    let mark = if d.rule.verified {
+        String::new()
+    } else if t.norm_id.is_some() {
+        tr("cli.task.unconfirmed")
+    } else {
+        tr("cli.task.by_hand")
+    };
     let _ = writeln!(
         out,
-        "  rule: {}{}{}",
-        d.rule.text,
-        d.rule.version.map_or(String::new(), |v| format!(" (version {v})")),
-        if d.rule.verified {
-            ""
-        } else if t.norm_id.is_some() {
-            " — UNCONFIRMED period"
-        } else {
-            " — period given by hand"
-        }
+        "  {}",
+        tr_with("cli.task.rule", &[("rule", &d.rule.text), ("version", &version), ("mark", &mark)])
     );
     if let Some(basis) = &d.rule.legal_basis {
-        let _ = writeln!(out, "  legal basis: {}", basis.en);
+        let basis = match ekn::i18n::lang() {
+            ekn::i18n::Lang::Ru => &basis.ru,
+            ekn::i18n::Lang::Kk => &basis.kk,
+            ekn::i18n::Lang::En => &basis.en,
+        };
+        let _ = writeln!(out, "  {}", tr_with("cli.task.basis", &[("basis", basis)]));
     }
-    let _ = writeln!(out, "  event {}; original due {}; current due {}", t.event_date, t.original_due, t.current_due);
+    let dates: [(&str, &dyn std::fmt::Display); 3] = [
+        ("event", &local_date(t.event_date)),
+        ("original", &local_date(t.original_due)),
+        ("current", &local_date(t.current_due)),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.task.dates", &dates));
     if let Some(v) = &d.act_verification {
-        let _ = writeln!(out, "  the act, in later data {} to {} ({}):", v.from, v.until, v.rule);
+        let later: [(&str, &dyn std::fmt::Display); 3] =
+            [("from", &local_date(v.from)), ("until", &local_date(v.until)), ("rule", &v.rule)];
+        let _ = writeln!(out, "  {}", tr_with("cli.task.later", &later));
         for (what, check) in v.checks() {
-            let status = serde_json::to_value(check.status)
-                .ok()
-                .and_then(|s| s.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let status = words::serde_name(&check.status);
+            let status = match ekn::i18n::lang() {
+                ekn::i18n::Lang::En => status,
+                _ => tr(&format!("verify.status.{status}")),
+            };
+            let what = tr(&format!("cli.verify.{what}"));
             let _ = writeln!(out, "    {what}: {status} — {}", check.why);
         }
     }
@@ -257,7 +271,11 @@ fn render_detail(d: &TaskDetail) -> String {
         let _ = writeln!(out, "  {}", super::deadlines::describe_cap(cap));
     }
     for s in &d.suspensions {
-        let _ = writeln!(out, "  clock stopped {} – {}", s.from, s.to);
+        let _ = writeln!(
+            out,
+            "  {}",
+            tr_with("cli.task.stopped", &[("from", &local_date(s.from)), ("to", &local_date(s.to))])
+        );
     }
     let holidays: Vec<String> = d
         .explanation
@@ -271,26 +289,21 @@ fn render_detail(d: &TaskDetail) -> String {
         })
         .collect();
     if !holidays.is_empty() {
-        let _ = writeln!(out, "  days off skipped besides weekends: {}", holidays.join("; "));
+        let _ = writeln!(out, "  {}", tr_with("cli.task.days_off", &[("days", &holidays.join("; "))]));
     }
     for w in &d.explanation.warnings {
-        let _ = writeln!(out, "  WARNING: {}", w.text());
+        let _ = writeln!(out, "  {}", tr_with("cli.task.warning", &[("text", &w.text())]));
     }
     if let Some(s) = &d.suggestion {
-        let _ = writeln!(
-            out,
-            "  suggested next step: {} — {} (ekn task accept {} / ekn task decline {} --reason …)",
-            s.kind.code(),
-            s.reason,
-            t.id,
-            t.id
-        );
+        let suggested: [(&str, &dyn std::fmt::Display); 3] =
+            [("kind", &words::kind(s.kind.code())), ("reason", &s.reason), ("id", &t.id)];
+        let _ = writeln!(out, "  {}", tr_with("cli.task.suggested", &suggested));
     }
-    let _ = writeln!(out, "  history (from the journal):");
+    let _ = writeln!(out, "  {}", tr("cli.task.history"));
     for e in &d.log {
         let moved = match (e.old_due, e.new_due) {
             (Some(a), Some(b)) => format!(" {a} → {b}"),
-            (None, Some(b)) => format!(" due {b}"),
+            (None, Some(b)) => tr_with("cli.task.due_set", &[("date", &b)]),
             _ => String::new(),
         };
         let _ = writeln!(
