@@ -11,6 +11,7 @@ use ekn::api::{
     ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScanReport, ThemeScore,
     ThemeScoreReport, ThemeSummary, ThemesStudy,
 };
+use ekn::i18n::{tr, tr_count, tr_with};
 
 use super::print;
 
@@ -396,9 +397,14 @@ fn render_members(c: &ThemeCandidates) -> String {
 #[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
 fn render_news(news: &Vec<ThemeNews>) -> String {
     if news.is_empty() {
-        return "No theme has new matching data since it was last looked after.\n".into();
+        return format!("{}\n", tr("cli.themes.no_news"));
     }
-    news.iter().map(|n| format!("«{}» v{}: {} new {:?} to look at\n", n.name, n.version, n.new, n.series)).collect()
+    news.iter()
+        .map(|n| {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("name", &n.name), ("version", &n.version)];
+            format!("{}\n", tr_count("cli.themes.news", n.new, &vars))
+        })
+        .collect()
 }
 
 fn render_saved(t: &ThemeSummary) -> String {
@@ -415,14 +421,24 @@ fn render_saved(t: &ThemeSummary) -> String {
 fn render_list(list: &ThemeList) -> String {
     let mut out = String::new();
     if list.themes.is_empty() {
-        out.push_str("No themes yet: `ekn themes add NAME --categories CODE --kato PREFIX`.\n");
+        let _ = writeln!(out, "{}", tr("cli.themes.none"));
     }
     for t in &list.themes {
-        let retired = if t.retired { " [retired]" } else { "" };
-        let _ = writeln!(out, "{} v{}{retired} — {}", t.name, t.version, definition_line(&t.definition));
-        let _ = writeln!(out, "    saved by {} at {}: {}", t.saved_by, t.saved_at, t.reason);
+        let retired = if t.retired { tr("cli.themes.retired") } else { String::new() };
+        let definition = definition_line(&t.definition);
+        let line: [(&str, &dyn std::fmt::Display); 4] =
+            [("name", &t.name), ("version", &t.version), ("retired", &retired), ("definition", &definition)];
+        let _ = writeln!(out, "{}", tr_with("cli.themes.line", &line));
+        let saved: [(&str, &dyn std::fmt::Display); 3] =
+            [("who", &t.saved_by), ("at", &t.saved_at), ("reason", &t.reason)];
+        let _ = writeln!(out, "    {}", tr_with("cli.themes.saved", &saved));
     }
-    let _ = writeln!(out, "\n{}", list.note.en);
+    let note = match ekn::i18n::lang() {
+        ekn::i18n::Lang::Ru => &list.note.ru,
+        ekn::i18n::Lang::Kk => &list.note.kk,
+        ekn::i18n::Lang::En => &list.note.en,
+    };
+    let _ = writeln!(out, "\n{note}");
     out
 }
 

@@ -164,6 +164,8 @@ fn the_command_line_speaks_the_language_asked_for_or_the_locale_s() {
     assert!(card.contains("\nIndicators\n"), "{card}");
     let queue = String::from_utf8(ekn(&db, &["--lang", "ru", "appeals"], &[]).stdout).unwrap();
     assert!(queue.starts_with("0 открытых обращений на "), "{queue}");
+    let themes = String::from_utf8(ekn(&db, &["--lang", "kk", "themes", "list"], &[]).stdout).unwrap();
+    assert!(themes.starts_with("Тақырыптар әзірге жоқ"), "{themes}");
 
     let out = ekn(&db, &["--lang", "de", "status"], &[]);
     assert!(!out.status.success(), "an unknown language is refused, not guessed");
