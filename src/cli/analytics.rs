@@ -373,44 +373,62 @@ pub fn run_models(session: &Session, passport: Option<String>, lang: &str, json:
 }
 
 pub fn render_anomalies(r: &AnomalyReport) -> String {
+    use ekn::i18n::{lang, local_date, tr, tr_with, Lang};
+    let local = |text: &ekn::domain::norms::Localized| match lang() {
+        Lang::Ru => text.ru.clone(),
+        Lang::Kk => text.kk.clone(),
+        Lang::En => text.en.clone(),
+    };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Anomalies as of {} over {} – {} ({}; FDR {}, ratio ≥ {}), {:.1} s",
-        r.as_of, r.window.from, r.window.to, r.method, r.params.fdr, r.params.min_ratio, r.seconds
-    );
+    let seconds = format!("{:.1}", r.seconds);
+    let head: [(&str, &dyn std::fmt::Display); 7] = [
+        ("date", &local_date(r.as_of)),
+        ("from", &local_date(r.window.from)),
+        ("to", &local_date(r.window.to)),
+        ("method", &r.method),
+        ("fdr", &r.params.fdr),
+        ("ratio", &r.params.min_ratio),
+        ("seconds", &seconds),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.anomalies.head", &head));
     let judged: Vec<String> = r.units_judged.iter().map(|u| format!("{} {}", u.kind.code(), u.units)).collect();
-    let _ = writeln!(out, "  units compared: {}", judged.join(", "));
+    let _ = writeln!(out, "  {}", tr_with("cli.anomalies.units", &[("units", &judged.join(", "))]));
     if r.anomalies.is_empty() {
-        let _ = writeln!(out, "  nothing stands out from its peers beyond chance");
+        let _ = writeln!(out, "  {}", tr("cli.anomalies.none"));
     }
     for a in &r.anomalies {
         let x = &a.anomaly;
+        let interval = x.ratio_interval.map(|(low, high)| format!(", 95% {low:.1}–{high:.1}")).unwrap_or_default();
+        let figures: [(&str, &dyn std::fmt::Display); 6] = [
+            ("observed", &format!("{:.0}", x.observed)),
+            ("expected", &format!("{:.1}", x.expected)),
+            ("ratio", &format!("{:.1}", x.ratio)),
+            ("interval", &interval),
+            ("p", &format!("{:.2e}", x.p_value)),
+            ("q", &format!("{:.2e}", x.q_value)),
+        ];
         let _ = writeln!(
             out,
-            "\n{} [{}]{}  {}  observed {:.0} vs expected {:.1} (×{:.1}{}), p {:.2e}, q {:.2e}",
+            "\n{} [{}]{}  {}  {}",
             x.id,
             x.kind.code(),
-            if a.dismissed { " DISMISSED" } else { "" },
+            if a.dismissed { tr("cli.anomalies.dismissed") } else { String::new() },
             x.key,
-            x.observed,
-            x.expected,
-            x.ratio,
-            x.ratio_interval.map(|(low, high)| format!(", 95% {low:.1}–{high:.1}")).unwrap_or_default(),
-            x.p_value,
-            x.q_value
+            tr_with("cli.anomalies.line", &figures)
         );
-        let _ = writeln!(out, "  {}", x.explanation.en);
+        let _ = writeln!(out, "  {}", local(&x.explanation));
         if !x.subject_bins.is_empty() {
             let shown: Vec<&str> = x.subject_bins.iter().take(6).map(String::as_str).collect();
-            let _ =
-                writeln!(out, "  objects: {}{}", shown.join(", "), if x.subject_bins.len() > 6 { ", …" } else { "" });
+            let objects = format!("{}{}", shown.join(", "), if x.subject_bins.len() > 6 { ", …" } else { "" });
+            let _ = writeln!(out, "  {}", tr_with("cli.anomalies.objects", &[("objects", &objects)]));
         }
         if let Some(review) = &a.review {
-            let _ = writeln!(out, "  {} by {} at {}: {}", review.action, review.author, review.at, review.reason);
+            let vars: [(&str, &dyn std::fmt::Display); 4] =
+                [("action", &review.action), ("who", &review.author), ("at", &review.at), ("reason", &review.reason)];
+            let _ = writeln!(out, "  {}", tr_with("cli.anomalies.review", &vars));
         }
     }
-    let _ = writeln!(out, "\n{}", r.note.en);
+    let _ = writeln!(out, "\n{}", local(&r.note));
     out
 }
 

@@ -166,6 +166,8 @@ fn the_command_line_speaks_the_language_asked_for_or_the_locale_s() {
     assert!(queue.starts_with("0 открытых обращений на "), "{queue}");
     let themes = String::from_utf8(ekn(&db, &["--lang", "kk", "themes", "list"], &[]).stdout).unwrap();
     assert!(themes.starts_with("Тақырыптар әзірге жоқ"), "{themes}");
+    let anomalies = String::from_utf8(ekn(&db, &["--lang", "ru", "anomalies"], &[]).stdout).unwrap();
+    assert!(anomalies.starts_with("Аномалии на ") && anomalies.contains("сравнено единиц"), "{anomalies}");
 
     let out = ekn(&db, &["--lang", "de", "status"], &[]);
     assert!(!out.status.success(), "an unknown language is refused, not guessed");
