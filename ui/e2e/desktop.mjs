@@ -6,6 +6,8 @@
 // Run: npm run e2e:desktop (after building ui/, `ekn`, `ekn-office` and `ekn-desktop`; scripts/e2e wraps it in Xvfb).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { placesAfterJourney } from './accessibility.mjs';
+import { accessibilityInApp } from './axe-webdriver.mjs';
 import { journey } from './journey.mjs';
 import { officeJourney } from './office.mjs';
 import { sources } from './sources.mjs';
@@ -32,6 +34,10 @@ try {
     const result = await journey(d, candidate, (s) => console.log(`desktop: ${s}`));
     // Import → Sources in the app's own window: what it shows is checked (no RPC from outside).
     Object.assign(result, await sources(d, null, (s) => console.log(`desktop: ${s}`)));
+    // Every screen the Chromium run checks, now in the app's own engine (WebKitGTK), in three languages;
+    // the panels opened by a click there (an anomaly, an act form, the viewer, help) stay Chromium's.
+    const screens = placesAfterJourney(candidate).filter((p) => !p.open);
+    Object.assign(result, await accessibilityInApp(d, screens, (s) => console.log(`desktop: ${s}`)));
     writeFileSync(join(out, 'result.json'), JSON.stringify({ candidate, title, startToDeskMs, ...result }, null, 2));
     console.log(`desktop journey passed: ${JSON.stringify(result)}`);
   });
