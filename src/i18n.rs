@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 use icu_plurals::{PluralCategory, PluralRules};
 use serde::Deserialize;
 
+use crate::domain::norms::Localized;
+
 /// A language the command line speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -43,6 +45,20 @@ impl Lang {
             "en" => Some(Lang::En),
             _ => None,
         }
+    }
+
+    /// One of three wordings, this language's.
+    pub fn pick<'a>(self, ru: &'a str, kk: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Ru => ru,
+            Lang::Kk => kk,
+            Lang::En => en,
+        }
+    }
+
+    /// A text given in the three languages, in this one.
+    pub fn of(self, text: &Localized) -> &str {
+        self.pick(&text.ru, &text.kk, &text.en)
     }
 
     /// The language the environment asks for: `EKN_LANG`, then the locale in POSIX's order of
@@ -191,6 +207,11 @@ pub fn choose(flag: Option<&str>) -> Lang {
 /// The language chosen for this process (English until `choose` ran).
 pub fn lang() -> Lang {
     CHOSEN.get().copied().unwrap_or(Lang::En)
+}
+
+/// A text given in the three languages (a note, an explanation, a legal basis), in the chosen one.
+pub fn local(text: &Localized) -> &str {
+    lang().of(text)
 }
 
 /// The text of `key` in the chosen language.

@@ -355,30 +355,21 @@ fn render_check(c: &ekn::api::ModelCheck) -> String {
     out
 }
 
-pub fn run_models(session: &Session, passport: Option<String>, lang: &str, json: bool) -> Result<(), ApiError> {
+pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
     match passport {
         None => print(json, &session.models()?, super::render_models),
         // The JSON carries every language; the text is the one asked for.
         Some(name) if json => print(true, &session.model_passport(&name)?, |_: &ModelPassport| String::new()),
         Some(name) => {
             let markdown = session.model_passport(&name)?.markdown;
-            out(match lang {
-                "ru" => &markdown.ru,
-                "kk" => &markdown.kk,
-                _ => &markdown.en,
-            });
+            out(ekn::i18n::local(&markdown));
             Ok(())
         }
     }
 }
 
 pub fn render_anomalies(r: &AnomalyReport) -> String {
-    use ekn::i18n::{lang, local_date, tr, tr_with, Lang};
-    let local = |text: &ekn::domain::norms::Localized| match lang() {
-        Lang::Ru => text.ru.clone(),
-        Lang::Kk => text.kk.clone(),
-        Lang::En => text.en.clone(),
-    };
+    use ekn::i18n::{local, local_date, tr, tr_with};
     let mut out = String::new();
     let seconds = format!("{:.1}", r.seconds);
     let head: [(&str, &dyn std::fmt::Display); 7] = [

@@ -237,12 +237,7 @@ fn render_detail(d: &TaskDetail) -> String {
         tr_with("cli.task.rule", &[("rule", &d.rule.text), ("version", &version), ("mark", &mark)])
     );
     if let Some(basis) = &d.rule.legal_basis {
-        let basis = match ekn::i18n::lang() {
-            ekn::i18n::Lang::Ru => &basis.ru,
-            ekn::i18n::Lang::Kk => &basis.kk,
-            ekn::i18n::Lang::En => &basis.en,
-        };
-        let _ = writeln!(out, "  {}", tr_with("cli.task.basis", &[("basis", basis)]));
+        let _ = writeln!(out, "  {}", tr_with("cli.task.basis", &[("basis", &ekn::i18n::local(basis))]));
     }
     let dates: [(&str, &dyn std::fmt::Display); 3] = [
         ("event", &local_date(t.event_date)),

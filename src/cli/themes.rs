@@ -433,12 +433,7 @@ fn render_list(list: &ThemeList) -> String {
             [("who", &t.saved_by), ("at", &t.saved_at), ("reason", &t.reason)];
         let _ = writeln!(out, "    {}", tr_with("cli.themes.saved", &saved));
     }
-    let note = match ekn::i18n::lang() {
-        ekn::i18n::Lang::Ru => &list.note.ru,
-        ekn::i18n::Lang::Kk => &list.note.kk,
-        ekn::i18n::Lang::En => &list.note.en,
-    };
-    let _ = writeln!(out, "\n{note}");
+    let _ = writeln!(out, "\n{}", ekn::i18n::local(&list.note));
     out
 }
 

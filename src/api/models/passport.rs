@@ -30,24 +30,8 @@ macro_rules! say {
 /// Categories with fewer training texts than this are named as a limit.
 const FEW_EXAMPLES: usize = 20;
 
-/// The language a passport is being written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Lang {
-    Ru,
-    Kk,
-    En,
-}
-
-impl Lang {
-    /// One of three wordings.
-    fn pick<'a>(self, ru: &'a str, kk: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Ru => ru,
-            Lang::Kk => kk,
-            Lang::En => en,
-        }
-    }
-}
+/// The language a passport is being written in: the product's one language type.
+pub(super) use crate::i18n::Lang;
 
 /// The same document written in each language.
 pub(super) fn in_every_language(write: impl Fn(Lang) -> String) -> Localized {
