@@ -1,20 +1,28 @@
-//! The office's effectiveness figures (issue 39): the recorded outcomes of every act of response
-//! its workstations issued or imported, counted by the very code a workstation's `ekn effect`
-//! counts with (`ekn::analytics::outcome_kpis`), over the acts in the caller's scope — so over
-//! workstations holding different acts the office's numerators and denominators are the sum of
-//! theirs. The acts come from the journal entries the workstations push (`act_issued`,
-//! `act_outcome`, and `act_drafted` for what a draft left unfilled); an act a destruction act
-//! removed is left out, as on its workstation. The same registry act imported on two
-//! workstations (one object, one number) counts once, with the outcomes of both.
+//! The office's effectiveness figures (issue 39), computed by the code a workstation's
+//! `ekn effect` computes with, over the acts in the caller's scope.
 //!
-//! What later data say of each act and the estimated effect are not computed here: they read the
-//! registry's rows (inspections, appeals), which the office does not hold — each workstation's
-//! `ekn effect` computes them, and the report says so rather than show a figure it cannot make.
+//! - Recorded outcomes (tier 1): every act of response its workstations issued or imported, from
+//!   the journal entries they push (`act_issued`, `act_outcome`, and `act_drafted` for what a draft
+//!   left unfilled), counted by `ekn::analytics::outcome_kpis` — so over workstations holding
+//!   different acts the office's numerators and denominators are the sum of theirs. An act a
+//!   destruction act removed is left out, as on its workstation; the same registry act imported on
+//!   two workstations (one object, one number) counts once, with the outcomes of both.
+//! - What later inspections say of each act, and the estimated effect of acts on violations per
+//!   inspection (tiers 2 and 3), over the registry the office's own connectors fetched
+//!   (`registry`), by `ekn::api::analytics::effect_tiers`. Every act of the office, in the
+//!   caller's scope or not, keeps its object out of the controls (the figures leave the server
+//!   as aggregates only). What rests on appeals — the appeals checks and the appeals estimate —
+//!   stays with the workstations: the office holds no appeals, and the report says so rather
+//!   than show a figure it cannot make.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use ekn::analytics::effect::EffectOutcome;
 use ekn::analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
+use ekn::analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
+use ekn::api::analytics::effect::{EffectEntry, StatusCounts};
+use ekn::api::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 use ekn::domain::journal::{Entry, StoredEntry};
 use ekn::domain::norms::NormsCatalog;
 use ekn::domain::procedure::Procedure;
@@ -23,26 +31,47 @@ use serde::Serialize;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
+use crate::registry::{self, Held, RegistryRun};
 
-/// What the office says instead of the tiers it cannot compute.
-pub const NOT_HERE: &str = "what later data say of each act and the estimated effect read the registry's \
-    inspections and appeals, which the office does not hold: each workstation's `ekn effect` computes them";
+/// What the office never computes, and why.
+pub const APPEALS_NOT_HERE: &str = "the appeals checks (appeals after the act, of its category, a returning \
+    applicant) and the estimate on appeals per quarter read appeals, which the office does not hold (each workstation \
+    pseudonymises them with its own key): each workstation's `ekn effect` computes them";
 
 /// `GET /v1/effect` and `ekn-office effect --json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct OfficeEffect {
     pub as_of: NaiveDate,
+    pub horizon_days: u64,
+    pub default_horizon_days: u64,
     /// `protest`, `submission`, `order`, `warning` when narrowed to one kind.
     pub kind: Option<String>,
     /// The KATO prefix narrowed to.
     pub district: Option<String>,
     /// The workstation report's `kpis`, computed by the same code.
     pub kpis: Kpis,
+    /// What the next inspection found after each act; `None` without a registry (see `not_computed`).
+    pub verification: Option<OfficeVerification>,
+    /// The estimated effect on violations per inspection, entries as in the workstation's report
+    /// (empty without a registry).
+    pub effects: Vec<EffectEntry>,
+    pub method: String,
+    /// The published runs the registry was read from.
+    pub registry: Vec<RegistryRun>,
     /// How many workstations the acts came from, and how many acts two of them share (counted once).
     pub workstations: usize,
     pub shared_acts: usize,
-    /// Tiers 2 and 3 are not computed at the office; this says why.
-    pub not_computed: String,
+    /// What is not computed at the office, and why.
+    pub not_computed: Vec<String>,
+}
+
+/// Tier 2 at the office: the next-inspection check, counted as the workstation counts it.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeVerification {
+    pub next_inspection: StatusCounts,
+    /// Acts whose object the office's registry does not know (not checked).
+    pub not_in_registry: u64,
+    pub rule: String,
 }
 
 /// An act as the office assembles it from one workstation's entries.
@@ -57,9 +86,19 @@ struct OfficeAct {
     imported: bool,
     checklist_missing: usize,
     draft_seq: Option<i64>,
+    category: Option<String>,
+    trigger: Option<String>,
     /// (stage, result, day, formal defect) in the order recorded (by day, for one registry act
     /// merged from several workstations).
     outcomes: Vec<(String, String, NaiveDate, bool)>,
+}
+
+/// What a request asks for.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EffectAsk<'a> {
+    pub kind: Option<&'a str>,
+    pub district: Option<&'a str>,
+    pub horizon_days: Option<u64>,
 }
 
 /// The figures for a person of the office (a prosecutor or a supervisor: their districts; an
@@ -67,43 +106,43 @@ struct OfficeAct {
 pub async fn for_caller(
     client: &mut deadpool_postgres::Client,
     caller: &Caller,
-    kind: Option<&str>,
-    district: Option<&str>,
+    ask: EffectAsk<'_>,
     today: NaiveDate,
 ) -> Result<OfficeEffect, OfficeError> {
     caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the effectiveness figures")?;
     let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
-    compute(client, &scope, kind, district, today).await
+    compute(client, &scope, ask, today).await
 }
 
 /// The whole office's figures, for the server's console.
 pub async fn whole_office(
     client: &mut deadpool_postgres::Client,
-    kind: Option<&str>,
-    district: Option<&str>,
+    ask: EffectAsk<'_>,
     today: NaiveDate,
 ) -> Result<OfficeEffect, OfficeError> {
-    compute(client, &Scope::office(), kind, district, today).await
+    compute(client, &Scope::office(), ask, today).await
 }
 
-fn check_filters(kind: Option<&str>, district: Option<&str>) -> Result<(), OfficeError> {
-    if kind.is_some_and(|k| !matches!(k, "protest" | "submission" | "order" | "warning")) {
+fn check_filters(ask: EffectAsk<'_>) -> Result<(), OfficeError> {
+    if ask.kind.is_some_and(|k| !matches!(k, "protest" | "submission" | "order" | "warning")) {
         return Err(OfficeError::bad_request("a kind of act is protest, submission, order or warning"));
     }
-    if district.is_some_and(|d| d.is_empty() || d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
+    if ask.district.is_some_and(|d| d.is_empty() || d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
         return Err(OfficeError::bad_request("a district is a KATO code or its first digits (19, 1920, …)"));
+    }
+    if ask.horizon_days.is_some_and(|h| !(30..=3650).contains(&h)) {
+        return Err(OfficeError::bad_request("the horizon is 30 to 3650 days"));
     }
     Ok(())
 }
 
-async fn compute(
+/// Every act in `scope` its workstations pushed and no destruction act removed, merged: one
+/// registry act (object and number) on several workstations is one act with the outcomes of
+/// all. Returns the acts, how many were shared, and which drafts left nothing unfilled.
+async fn acts_in(
     client: &mut deadpool_postgres::Client,
     scope: &Scope,
-    kind: Option<&str>,
-    district: Option<&str>,
-    today: NaiveDate,
-) -> Result<OfficeEffect, OfficeError> {
-    check_filters(kind, district)?;
+) -> Result<(Vec<OfficeAct>, usize, HashMap<(String, i64), bool>), OfficeError> {
     let tx = scoped(client, scope).await?;
     let rows = tx
         .query(
@@ -147,6 +186,8 @@ async fn compute(
                 missing,
                 import_id,
                 draft_seq,
+                category,
+                trigger_registry_no,
                 ..
             }) => {
                 acts.insert(
@@ -162,6 +203,8 @@ async fn compute(
                         imported: import_id.is_some(),
                         checklist_missing: missing.len(),
                         draft_seq,
+                        category,
+                        trigger: trigger_registry_no,
                         outcomes: Vec::new(),
                     },
                 );
@@ -175,11 +218,9 @@ async fn compute(
         }
     }
 
-    // One registry act on several workstations counts once, with every outcome recorded for it.
     let mut merged: BTreeMap<(String, String), OfficeAct> = BTreeMap::new();
     let mut own: Vec<OfficeAct> = Vec::new();
     let mut shared = 0;
-    let mut workstations = HashSet::new();
     for ((_, act_id), act) in acts {
         let key = match &act.number {
             Some(n) => format!("act:{}:{n}", act.subject_bin),
@@ -188,23 +229,6 @@ async fn compute(
         if gone.contains(&(None, key.clone())) || gone.contains(&(Some(act.ws.clone()), key)) {
             continue;
         }
-        if kind.is_some_and(|k| k != act.kind) {
-            continue;
-        }
-        let place = act.district.as_deref().map(|d| d.chars().take(4).collect::<String>());
-        if let Some(prefix) = district {
-            let inside = place.as_deref().is_some_and(|d| {
-                if prefix.len() <= 4 {
-                    d.starts_with(prefix)
-                } else {
-                    prefix.starts_with(d)
-                }
-            });
-            if !inside {
-                continue;
-            }
-        }
-        workstations.insert(act.ws.clone());
         match act.number.clone() {
             Some(number) => match merged.get_mut(&(act.subject_bin.clone(), number.clone())) {
                 Some(first) => {
@@ -213,6 +237,8 @@ async fn compute(
                     // sort, so one workstation's order stands among equal days).
                     first.outcomes.extend(act.outcomes);
                     first.outcomes.sort_by_key(|(_, _, on, _)| *on);
+                    first.category = first.category.take().or(act.category);
+                    first.trigger = first.trigger.take().or(act.trigger);
                 }
                 None => {
                     merged.insert((act.subject_bin.clone(), number), act);
@@ -221,12 +247,39 @@ async fn compute(
             None => own.push(act),
         }
     }
+    Ok((merged.into_values().chain(own).collect(), shared, unfilled))
+}
+
+/// Whether an act placed in `place` (its district) lies in `prefix`.
+fn placed_in(place: Option<&str>, prefix: Option<&str>) -> bool {
+    let Some(prefix) = prefix else { return true };
+    let place = place.map(|d| d.chars().take(4).collect::<String>());
+    place.as_deref().is_some_and(|d| if prefix.len() <= 4 { d.starts_with(prefix) } else { prefix.starts_with(d) })
+}
+
+async fn compute(
+    client: &mut deadpool_postgres::Client,
+    scope: &Scope,
+    ask: EffectAsk<'_>,
+    today: NaiveDate,
+) -> Result<OfficeEffect, OfficeError> {
+    check_filters(ask)?;
+    let horizon = ask.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
+    let (all, shared_all, unfilled) = acts_in(client, scope).await?;
+    let mut shared = shared_all;
+    let acts: Vec<OfficeAct> = all
+        .into_iter()
+        .filter(|act| ask.kind.is_none_or(|k| k == act.kind) && placed_in(act.district.as_deref(), ask.district))
+        .collect();
+    if acts.len() < shared {
+        shared = shared.min(acts.len());
+    }
+    let workstations: HashSet<&str> = acts.iter().map(|a| a.ws.as_str()).collect();
 
     let catalog = NormsCatalog::builtin();
     let procedure = Procedure::builtin();
-    let for_kpis: Vec<ActForKpis> = merged
-        .into_values()
-        .chain(own)
+    let for_kpis: Vec<ActForKpis> = acts
+        .iter()
         .map(|act| {
             // The latest outcome at each stage, as the workstation reads it: the last recorded.
             let latest = |stage: &str| act.outcomes.iter().rev().find(|(s, _, _, _)| s == stage);
@@ -251,13 +304,105 @@ async fn compute(
             }
         })
         .collect();
+
+    let mut not_computed = vec![APPEALS_NOT_HERE.to_string()];
+    let (verification, effects, runs) = match registry::held(&*client).await? {
+        Held::Registry(held) => {
+            // Tier 3's exclusions: every act of the office, whoever asks.
+            let everyone = if scope.districts.iter().any(|d| d == "*") {
+                None
+            } else {
+                Some(acts_in(client, &Scope::office()).await?.0)
+            };
+            let (verification, effects) = tiers(&held, &acts, everyone.as_deref(), ask, horizon, today);
+            (Some(verification), effects, held.runs.clone())
+        }
+        Held::NoRun => {
+            not_computed.push(
+                "what the next inspection found after each act and the estimated effect on violations read the \
+                 registry's inspections: the office has no published run of a connector of inspections \
+                 (`ekn-office connector add … --data inspections`), so each workstation's `ekn effect` computes them"
+                    .into(),
+            );
+            (None, Vec::new(), Vec::new())
+        }
+        Held::Unreadable(reason) => {
+            not_computed.push(format!(
+                "what the next inspection found after each act and the estimated effect on violations: the \
+                 office's registry cannot be read ({reason})"
+            ));
+            (None, Vec::new(), Vec::new())
+        }
+    };
     Ok(OfficeEffect {
         as_of: today,
-        kind: kind.map(str::to_string),
-        district: district.map(str::to_string),
+        horizon_days: horizon,
+        default_horizon_days: DEFAULT_HORIZON_DAYS,
+        kind: ask.kind.map(str::to_string),
+        district: ask.district.map(str::to_string),
         kpis: kpis(&for_kpis, today),
+        verification,
+        effects,
+        method: ekn::analytics::effect::EFFECT_METHOD.into(),
+        registry: runs,
         workstations: workstations.len(),
         shared_acts: shared,
-        not_computed: NOT_HERE.into(),
+        not_computed,
     })
+}
+
+/// Tiers 2 and 3 over the office's registry: the next-inspection check of each act asked for,
+/// and the estimates on violations per inspection (`everyone`: the whole office's acts, when the
+/// caller sees only some).
+fn tiers(
+    held: &registry::OfficeRegistry,
+    acts: &[OfficeAct],
+    everyone: Option<&[OfficeAct]>,
+    ask: EffectAsk<'_>,
+    horizon: u64,
+    today: NaiveDate,
+) -> (OfficeVerification, Vec<EffectEntry>) {
+    let all = everyone.unwrap_or(acts);
+    let index = RegistryIndex::new(&held.registry, all.iter().filter_map(|a| a.trigger.as_deref()));
+    let deciles = risk_deciles(held.latest_risk.iter().cloned(), index.subjects());
+    let no_appeals = HashMap::new();
+    let mut verification =
+        OfficeVerification { next_inspection: StatusCounts::default(), not_in_registry: 0, rule: VERIFY_RULES.into() };
+    for (i, act) in acts.iter().enumerate() {
+        let Some(s) = index.subject(&act.subject_bin) else {
+            verification.not_in_registry += 1;
+            continue;
+        };
+        let facts = ActFacts {
+            act_id: i as i64,
+            issued_on: act.issued_on,
+            response_due: act.response_due,
+            category: ActCategory::of(act.category.as_deref()),
+            satisfied_on: satisfied_on(
+                act.outcomes.iter().map(|(stage, result, on, _)| (stage.as_str(), result.as_str(), *on)),
+            ),
+        };
+        verification.next_inspection.add(index.verify(s, &facts, &no_appeals, horizon, today).next_inspection.status);
+    }
+    // The acts asked for are those the caller sees that pass the filters; the rest of the
+    // office's only keep their objects out of the controls.
+    let asked: HashSet<(&str, Option<&str>, NaiveDate, &str)> =
+        acts.iter().map(|a| (a.subject_bin.as_str(), a.number.as_deref(), a.issued_on, a.kind.as_str())).collect();
+    let for_effect: Vec<ActForEffect<'_>> = all
+        .iter()
+        .map(|a| ActForEffect {
+            bin: &a.subject_bin,
+            kind: &a.kind,
+            issued_on: a.issued_on,
+            trigger_registry_no: a.trigger.as_deref(),
+            asked: asked.contains(&(a.subject_bin.as_str(), a.number.as_deref(), a.issued_on, a.kind.as_str())),
+        })
+        .collect();
+    let kind = ask.kind.and_then(ekn::acts::ActKind::parse);
+    let effects = index
+        .estimates(&for_effect, &deciles, kind, ask.district, horizon, today)
+        .into_iter()
+        .filter(|e| e.figures.outcome == EffectOutcome::ViolationsPerInspection)
+        .collect();
+    (verification, effects)
 }

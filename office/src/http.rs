@@ -574,6 +574,8 @@ async fn dashboard(
 struct EffectQuery {
     kind: Option<String>,
     district: Option<String>,
+    /// Days after each act's period that later inspections are read over (default 365).
+    horizon_days: Option<u64>,
     /// The day the figures are for (default: today in Kazakhstan by the office's clock).
     today: Option<chrono::NaiveDate>,
 }
@@ -586,9 +588,12 @@ async fn effect_figures(
 ) -> Result<Json<effect::OfficeEffect>, OfficeError> {
     let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
     let mut client = state.pool.get().await?;
-    let figures =
-        effect::for_caller(&mut client, &authed.caller, query.kind.as_deref(), query.district.as_deref(), today)
-            .await?;
+    let ask = effect::EffectAsk {
+        kind: query.kind.as_deref(),
+        district: query.district.as_deref(),
+        horizon_days: query.horizon_days,
+    };
+    let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;
     Ok(Json(figures))
 }
 

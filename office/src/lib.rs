@@ -16,6 +16,7 @@
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
+//! - `effect`: the effectiveness figures of every workstation's acts, over the `registry` the office's connectors fetched.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
@@ -35,6 +36,7 @@ pub mod office;
 pub mod people;
 pub mod pull;
 pub mod push;
+pub mod registry;
 pub mod retention;
 pub mod routing;
 pub mod settings;

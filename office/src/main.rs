@@ -116,6 +116,9 @@ enum Command {
         /// Only objects placed in districts starting with this KATO prefix.
         #[arg(long)]
         district: Option<String>,
+        /// Days after each act's period that later inspections are read over (30–3650; default 365).
+        #[arg(long)]
+        horizon_days: Option<u64>,
         /// The day the figures are for (default: today in Kazakhstan).
         #[arg(long)]
         today: Option<chrono::NaiveDate>,
@@ -339,7 +342,8 @@ fn password() -> Result<String, OfficeError> {
     Ok(first)
 }
 
-/// The effectiveness figures in words: each KPI with its numerator, denominator and interval.
+/// The effectiveness figures in words: each KPI with its numerator, denominator and interval;
+/// what the next inspection found; the estimates on violations; what is not computed here.
 fn print_effect(e: &effect::OfficeEffect) {
     let k = &e.kpis;
     println!(
@@ -349,7 +353,36 @@ fn print_effect(e: &effect::OfficeEffect) {
     for line in k.english_lines() {
         println!("{line}");
     }
-    println!("Not computed here: {}", e.not_computed);
+    if let Some(v) = &e.verification {
+        let c = &v.next_inspection;
+        println!("\nPromised against done (the office's registry, {}; horizon {} days)", v.rule, e.horizon_days);
+        println!("  next inspection: {} verified, {} contradicted, {} no data", c.verified, c.contradicted, c.no_data);
+        if v.not_in_registry > 0 {
+            println!("  {} act(s) of objects the office's registry does not know: not checked", v.not_in_registry);
+        }
+        println!(
+            "\nEstimated effect (an estimate, {}; ratio < 1 = fewer after the act than the matched controls)",
+            e.method
+        );
+        for entry in &e.effects {
+            for line in entry.english_lines() {
+                println!("{line}");
+            }
+        }
+        for run in &e.registry {
+            println!(
+                "Registry: office connector {} run {} ({}, {} rows read, SHA-256 {})",
+                run.connector,
+                run.run_id,
+                run.data,
+                run.rows,
+                &run.sha256[..16.min(run.sha256.len())]
+            );
+        }
+    }
+    for reason in &e.not_computed {
+        println!("Not computed here: {reason}");
+    }
 }
 
 /// The dashboard as a table: the totals, then each person's figures.
@@ -748,16 +781,16 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_dashboard(&board);
             }
         }
-        Command::Effect { kind, district, today, as_person, json } => {
+        Command::Effect { kind, district, horizon_days, today, as_person, json } => {
             let today = today.unwrap_or_else(dashboard::kazakhstan_today);
             let mut client = pool.get().await?;
-            let (kind, district) = (kind.as_deref(), district.as_deref());
+            let ask = effect::EffectAsk { kind: kind.as_deref(), district: district.as_deref(), horizon_days };
             let figures = match as_person {
                 Some(name) => {
                     let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
-                    effect::for_caller(&mut client, &caller, kind, district, today).await?
+                    effect::for_caller(&mut client, &caller, ask, today).await?
                 }
-                None => effect::whole_office(&mut client, kind, district, today).await?,
+                None => effect::whole_office(&mut client, ask, today).await?,
             };
             if json {
                 print_json(&figures);

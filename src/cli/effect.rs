@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::Subcommand;
 use ekn::api::ActKind;
-use ekn::api::{self, ApiError, EffectOutcome, EffectReport, EffectRequest, EffectStudyRow};
+use ekn::api::{self, ApiError, EffectReport, EffectRequest, EffectStudyRow};
 
 use super::print;
 
@@ -75,10 +75,6 @@ pub fn run_study(
     print(false, &rows, render_study)
 }
 
-fn ratio(r: Option<f64>) -> String {
-    r.map_or_else(|| "—".into(), |r| format!("{r:.3}"))
-}
-
 pub fn render_report(r: &EffectReport) -> String {
     let mut out = format!(
         "What acts changed, as of {} (horizon {} days{}){}{}\n",
@@ -124,28 +120,8 @@ pub fn render_report(r: &EffectReport) -> String {
         r.method
     );
     for entry in &r.effects {
-        let e = &entry.figures;
-        let what = match e.outcome {
-            EffectOutcome::ViolationsPerInspection => "violations per inspection",
-            EffectOutcome::AppealsPerQuarter => "appeals per quarter",
-        };
-        let ci = e.ci95.map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.3}–{hi:.3})"));
-        let _ = writeln!(
-            out,
-            "  {} acts, {what}: ratio {}{ci}; naive before/after {}; {} acted-on, {} controls; pre-trend p {}; detectable {}",
-            entry.kind,
-            ratio(e.ratio),
-            ratio(e.naive_ratio),
-            e.n_treated,
-            e.n_controls,
-            e.pre_trend_p.map_or_else(|| "—".into(), |p| format!("{p:.2}")),
-            ratio(e.mde),
-        );
-        if let (Some(p), Some([lo, hi])) = (e.prevented, e.prevented_ci95) {
-            let _ = writeln!(out, "    prevented (estimate): {p:.0} (95% CI {lo:.0} to {hi:.0})");
-        }
-        if let Some(note) = &e.note {
-            let _ = writeln!(out, "    {note}");
+        for line in entry.english_lines() {
+            let _ = writeln!(out, "{line}");
         }
     }
     let _ = writeln!(

@@ -487,6 +487,11 @@ pub enum Entry {
         /// here, and in entries written before imports of acts existed).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         import_id: Option<i64>,
+        /// The registry number of the inspection that prompted the act, when the export named it
+        /// (absent otherwise, and in entries written before it was carried): the office's
+        /// estimate reads it as the act's trigger, as the workstation's does.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        trigger_registry_no: Option<String>,
     },
     /// A document was attached to an object (stored content-addressed by its SHA-256).
     DocumentAttached {

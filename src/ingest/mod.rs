@@ -11,6 +11,7 @@ pub mod labelled;
 pub mod plan;
 mod preview;
 mod record_lines;
+pub mod registry;
 pub mod rows;
 pub mod source;
 pub mod values;

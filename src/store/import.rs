@@ -707,6 +707,7 @@ impl<'s> ImportWriter<'s> {
                     import_id: Some(self.import_id),
                     draft_seq: None,
                     category: rec.category.clone(),
+                    trigger_registry_no: rec.registry_no.clone(),
                 };
                 self.write.append(&entry, About { subject_bin: Some(bin.to_string()), appeal_no: None }, None)?;
                 (act_id, true)

@@ -11,10 +11,13 @@
 //! - `revocation`: a stolen or restored machine.
 //! - `bulk`: a push stored in set-based statements keeps the entry-by-entry guarantees (issue 41).
 //! - `aggregates`: the dashboard read from kept counts equals the workstations' figures (issue 41).
+//! - `effect`: what later inspections say of acts, and the acts' estimated effect, over the
+//!   registry the office's connector fetched, equal the workstations' figures (issue 39).
 //! - `national`: the national read-side by logical replication over three clusters (issue 41).
 
 mod aggregates;
 mod bulk;
+mod effect;
 mod national;
 mod placement;
 mod retention;

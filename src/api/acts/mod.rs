@@ -700,6 +700,7 @@ impl Session {
                 import_id: None,
                 draft_seq: draft.as_ref().map(|(seq, _)| *seq),
                 category: category.clone(),
+                trigger_registry_no: None,
             };
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok((act_id, task_ids))

@@ -12,15 +12,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 use crate::acts::ActKind;
-use crate::analytics::effect::{self, ActEvent, EffectOutcome, ObjectFacts, Panel, EFFECT_METHOD};
+use crate::analytics::effect::{self, EffectOutcome, EFFECT_METHOD};
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
-use crate::analytics::verification::{
-    satisfied_on, verify_rows, ActCategory, ActFacts, AppealRow, InspectionRow, VerificationStatus,
-};
+use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification, VerificationStatus};
 use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 use crate::api::{ApiError, ErrorCode, Session};
-use crate::domain::facts::{date_of, district_text};
 
 /// What the report is asked for (all acts, over the default horizon, unless narrowed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -66,6 +64,36 @@ pub struct EffectEntry {
     pub estimate: bool,
 }
 
+impl EffectEntry {
+    /// The estimate in English lines, as `ekn effect` and `ekn-office effect` print it.
+    pub fn english_lines(&self) -> Vec<String> {
+        let e = &self.figures;
+        let ratio = |r: Option<f64>| r.map_or_else(|| "—".to_string(), |r| format!("{r:.3}"));
+        let what = match e.outcome {
+            EffectOutcome::ViolationsPerInspection => "violations per inspection",
+            EffectOutcome::AppealsPerQuarter => "appeals per quarter",
+        };
+        let ci = e.ci95.map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.3}–{hi:.3})"));
+        let mut lines = vec![format!(
+            "  {} acts, {what}: ratio {}{ci}; naive before/after {}; {} acted-on, {} controls; pre-trend p {}; detectable {}",
+            self.kind,
+            ratio(e.ratio),
+            ratio(e.naive_ratio),
+            e.n_treated,
+            e.n_controls,
+            e.pre_trend_p.map_or_else(|| "—".into(), |p| format!("{p:.2}")),
+            ratio(e.mde),
+        )];
+        if let (Some(p), Some([lo, hi])) = (e.prevented, e.prevented_ci95) {
+            lines.push(format!("    prevented (estimate): {p:.0} (95% CI {lo:.0} to {hi:.0})"));
+        }
+        if let Some(note) = &e.note {
+            lines.push(format!("    {note}"));
+        }
+        lines
+    }
+}
+
 /// The journal entry a report was computed at.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct JournalPoint {
@@ -109,50 +137,8 @@ impl Session {
         let registry = self.analytics_registry()?;
         let (acts, outcomes) = self.store.acts_for_report()?;
         let norms = self.norms()?;
-
-        // Each object's place (district, region, OKED section) from its inspections.
-        let subject_of: HashMap<&str, usize> =
-            registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.as_str(), i)).collect();
-        let n = registry.subjects.len();
-        let mut district_of: Vec<Option<u16>> = vec![None; n];
-        let mut stratum: Vec<(Option<u8>, Option<u8>)> = vec![(None, None); n];
-        let mut inspections: Vec<Vec<(NaiveDate, u32)>> = vec![Vec::new(); n];
-        let mut inspection_rows: Vec<Vec<usize>> = vec![Vec::new(); n];
-        let mut day_of_registry_no: HashMap<&str, NaiveDate> = HashMap::new();
-        let wanted_numbers: std::collections::HashSet<&str> =
-            acts.iter().filter_map(|a| a.trigger_registry_no.as_deref()).collect();
-        for (index, i) in registry.inspections.iter().enumerate() {
-            let s = i.subject as usize;
-            district_of[s] = district_of[s].or(i.district);
-            stratum[s] = (stratum[s].0.or(i.oked_section), stratum[s].1.or(i.region));
-            inspections[s].push((date_of(i.day), i.violations));
-            inspection_rows[s].push(index);
-            if wanted_numbers.contains(&*i.registry_no) {
-                day_of_registry_no.insert(&i.registry_no, date_of(i.day));
-            }
-        }
-        let mut appeals: Vec<Vec<NaiveDate>> = vec![Vec::new(); n];
-        let mut appeal_rows: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for (index, a) in registry.appeals.iter().enumerate() {
-            if let Some(s) = a.subject {
-                appeals[s as usize].push(date_of(a.received));
-                appeal_rows[s as usize].push(index);
-            }
-        }
-        for list in &mut appeals {
-            list.sort();
-        }
-        let in_district = |s: usize| match district {
-            None => true,
-            Some(prefix) => district_of[s].map(district_text).is_some_and(|d| {
-                if prefix.len() <= 4 {
-                    d.starts_with(prefix)
-                } else {
-                    prefix.starts_with(&d)
-                }
-            }),
-        };
-        let deciles = self.risk_deciles(&subject_of)?;
+        let index = RegistryIndex::new(&registry, acts.iter().filter_map(|a| a.trigger_registry_no.as_deref()));
+        let deciles = risk_deciles(self.store.latest_risk_scores()?, index.subjects());
 
         // Acts: the latest outcome at each stage, and the day of a "satisfied" latest answer.
         let mut latest: HashMap<(i64, &str), (&str, NaiveDate)> = HashMap::new();
@@ -167,11 +153,8 @@ impl Session {
                 }
             }
         }
-        // What the category and returning-applicant checks read: appeals' categories as the
-        // taxonomy's codes, and the acted-on objects' applicants and text fingerprints.
-        let taxonomy = crate::domain::triage::Taxonomy::builtin();
-        let category_codes: Vec<Option<&str>> =
-            registry.categories.iter().map(|label| taxonomy.resolve(label).map(|c| c.code.as_str())).collect();
+        // What the returning-applicant check reads: the acted-on objects' applicants and text
+        // fingerprints.
         let identities = self.store.appeal_identities_of_acted()?;
         let mut digest = Sha256::new();
         digest.update(crate::api::analytics::risk::registry_digest(&registry).as_bytes());
@@ -189,10 +172,10 @@ impl Session {
         }
 
         let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
-            let s = *subject_of.get(a.bin.as_str())?;
+            let s = index.subject(&a.bin)?;
             let issued = date(&a.issued_on)?;
             let kind_ok = request.kind.is_none_or(|k| k.code() == a.kind);
-            (kind_ok && in_district(s)).then_some((s, issued))
+            (kind_ok && index.in_district(s, district)).then_some((s, issued))
         };
 
         // Tier 1 (`analytics::outcome_kpis`, the office's code too), and tier 2, act by act.
@@ -211,7 +194,7 @@ impl Session {
                     .and_then(|id| norms.catalog.get(id))
                     .filter(|n| !n.verified)
                     .map(|n| n.id.clone()),
-                place: district_of[s].map(district_text).unwrap_or_else(|| "—".into()),
+                place: index.place(s),
                 answer: answer.map(|(r, on)| (r.to_string(), on)),
                 court: latest.get(&(a.id, "court")).map(|(r, _)| r.to_string()),
                 checklist_complete: a.checklist_missing.as_ref().map(Vec::is_empty),
@@ -219,28 +202,6 @@ impl Session {
                 formal_defect: defective.contains(&a.id),
             });
             // Tier 2.
-            let rows: Vec<InspectionRow<'_>> = inspection_rows[s]
-                .iter()
-                .map(|&i| {
-                    let f = &registry.inspections[i];
-                    InspectionRow { start_date: date_of(f.day), violations: f.violations, registry_no: &f.registry_no }
-                })
-                .collect();
-            let appeal_list: Vec<AppealRow<'_>> = appeal_rows[s]
-                .iter()
-                .map(|&i| {
-                    let appeal = &registry.appeals[i];
-                    let (applicant, simhash) =
-                        identities.get(&*appeal.appeal_no).map(|(p, h)| (p.as_deref(), *h)).unwrap_or((None, None));
-                    AppealRow {
-                        received: date_of(appeal.received),
-                        appeal_no: &appeal.appeal_no,
-                        applicant,
-                        simhash: simhash.map(|h| h as u64),
-                        category: appeal.category.and_then(|c| category_codes[c as usize]),
-                    }
-                })
-                .collect();
             let facts = ActFacts {
                 act_id: a.id,
                 issued_on: issued,
@@ -248,71 +209,24 @@ impl Session {
                 category: ActCategory::of(a.category.as_deref()),
                 satisfied_on: satisfied.get(&a.id).copied().flatten(),
             };
-            let v = verify_rows(&facts, &rows, &appeal_list, horizon, today);
-            verification.next_inspection.add(v.next_inspection.status);
-            verification.appeals.add(v.appeals.status);
-            verification.category_appeals.add(v.category_appeals.status);
-            verification.returning_applicant.add(v.returning_applicant.status);
+            verification.add(&index.verify(s, &facts, &identities, horizon, today));
         }
         let kpis = outcome_kpis::kpis(&for_kpis, today);
 
         // Tier 3.
-        let since = registry
-            .inspections
-            .first()
-            .map(|i| date_of(i.day))
-            .into_iter()
-            .chain(appeals.iter().filter_map(|a| a.first().copied()))
-            .min()
-            .unwrap_or(today);
-        let panel = Panel {
-            objects: (0..n)
-                .map(|s| ObjectFacts {
-                    stratum: format!("{:?}/{:?}", stratum[s].0, stratum[s].1),
-                    risk_decile: deciles[s],
+        let for_effect: Vec<ActForEffect<'_>> = acts
+            .iter()
+            .filter_map(|a| {
+                Some(ActForEffect {
+                    bin: &a.bin,
+                    kind: &a.kind,
+                    issued_on: date(&a.issued_on)?,
+                    trigger_registry_no: a.trigger_registry_no.as_deref(),
+                    asked: true,
                 })
-                .collect(),
-            inspections,
-            appeals,
-            acts: acts
-                .iter()
-                .filter_map(|a| {
-                    let s = *subject_of.get(a.bin.as_str())?;
-                    Some(ActEvent {
-                        object: s,
-                        kind: a.kind.clone(),
-                        issued_on: date(&a.issued_on)?,
-                        trigger: a.trigger_registry_no.as_deref().and_then(|no| day_of_registry_no.get(no).copied()),
-                    })
-                })
-                .collect(),
-            since,
-            as_of: today,
-        };
-        let scope = district.unwrap_or("all").to_string();
-        let mut effects = Vec::new();
-        let mut add = |kind: &str, figures: Vec<effect::EffectFigures>| {
-            effects.extend(figures.into_iter().map(|figures| EffectEntry {
-                kind: kind.to_string(),
-                scope: scope.clone(),
-                figures,
-                estimate: true,
-            }));
-        };
-        let in_place = |e: &ActEvent| in_district(e.object);
-        match request.kind {
-            Some(kind) => {
-                add(kind.code(), effect::estimate(&panel, &|e| e.kind == kind.code() && in_place(e), horizon))
-            }
-            None => {
-                add("all", effect::estimate(&panel, &in_place, horizon));
-                for kind in [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Warning] {
-                    if panel.acts.iter().any(|e| e.kind == kind.code() && in_place(e)) {
-                        add(kind.code(), effect::estimate(&panel, &|e| e.kind == kind.code() && in_place(e), horizon));
-                    }
-                }
-            }
-        }
+            })
+            .collect();
+        let effects = index.estimates(&for_effect, &deciles, request.kind, district, horizon, today);
         Ok(EffectReport {
             as_of: today,
             horizon_days: horizon,
@@ -385,27 +299,19 @@ pub fn export_effect_world(dir: &std::path::Path, objects: usize, first_violatio
     std::fs::write(dir.join("ekn-estimate.json"), json).map_err(io)
 }
 
-impl Session {
-    /// Each object's risk decile (0–9) by its latest score among the scored, or `None`.
-    fn risk_deciles(&self, subject_of: &HashMap<&str, usize>) -> Result<Vec<Option<u8>>, ApiError> {
-        let mut scored: Vec<(f64, usize)> = self
-            .store
-            .latest_risk_scores()?
-            .into_iter()
-            .filter_map(|(bin, score)| subject_of.get(bin.as_str()).map(|&s| (score, s)))
-            .collect();
-        scored.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut deciles = vec![None; subject_of.len()];
-        let total = scored.len().max(1);
-        for (rank, (_, s)) in scored.iter().enumerate() {
-            deciles[*s] = Some((rank * 10 / total) as u8);
-        }
-        Ok(deciles)
+impl VerificationCounts {
+    /// Counts one act's four checks.
+    pub fn add(&mut self, v: &ActVerification) {
+        self.next_inspection.add(v.next_inspection.status);
+        self.appeals.add(v.appeals.status);
+        self.category_appeals.add(v.category_appeals.status);
+        self.returning_applicant.add(v.returning_applicant.status);
     }
 }
 
 impl StatusCounts {
-    fn add(&mut self, status: VerificationStatus) {
+    /// Counts one check's status.
+    pub fn add(&mut self, status: VerificationStatus) {
         match status {
             VerificationStatus::Verified => self.verified += 1,
             VerificationStatus::Contradicted => self.contradicted += 1,

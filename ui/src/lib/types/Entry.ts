@@ -85,7 +85,13 @@ category?: string | null,
  * The import that brought the act from a registry's export (absent for an act recorded
  * here, and in entries written before imports of acts existed).
  */
-import_id?: number | null, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "act_outcome", act_id: number, subject_bin: string, stage: string, result: string, on: string, measures: Measures, document: string | null, 
+import_id?: number | null, 
+/**
+ * The registry number of the inspection that prompted the act, when the export named it
+ * (absent otherwise, and in entries written before it was carried): the office's
+ * estimate reads it as the act's trigger, as the workstation's does.
+ */
+trigger_registry_no?: string | null, } | { "kind": "document_attached", subject_bin: string, sha256: string, file_name: string, octets: number, } | { "kind": "act_outcome", act_id: number, subject_bin: string, stage: string, result: string, on: string, measures: Measures, document: string | null, 
 /**
  * `person`, `document` when a read document proposed it, or `import` from an export.
  */
