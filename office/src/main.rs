@@ -48,7 +48,8 @@ enum Command {
     /// Serve the office's HTTP/JSON API, connected as ekn_office_app: TLS with --tls-cert and
     /// --tls-key (required off loopback: docs/OFFICE.md).
     Serve {
-        #[arg(long, default_value = "127.0.0.1:8740")]
+        /// The address and port to listen on.
+        #[arg(long, env = "EKN_OFFICE_LISTEN", default_value = "127.0.0.1:8740")]
         listen: SocketAddr,
         #[command(flatten)]
         key: KeyFile,
@@ -342,46 +343,44 @@ fn password() -> Result<String, OfficeError> {
     Ok(first)
 }
 
-/// The effectiveness figures in words: each KPI with its numerator, denominator and interval;
-/// what the next inspection found; the estimates on violations; what is not computed here.
+/// The effectiveness figures in words, as `ekn effect` prints them: each KPI with its numerator,
+/// denominator and interval; what the next inspection found; the estimates on violations; what is
+/// not computed here.
 fn print_effect(e: &effect::OfficeEffect) {
+    use ekn::api::analytics::effect_lines;
     let k = &e.kpis;
-    println!(
-        "Recorded outcomes of {} act(s) from {} workstation(s), as of {} ({} shared, counted once)",
-        k.acts, e.workstations, e.as_of, e.shared_acts
-    );
-    for line in k.english_lines() {
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("workstations", &e.workstations), ("date", &ekn::i18n::local_date(e.as_of)), ("shared", &e.shared_acts)];
+    println!("{}", tr_count("cli.effect.office_head", k.acts, &head));
+    for line in effect_lines::kpi_lines(k) {
         println!("{line}");
     }
+    println!("{}", effect_lines::funnel_line(k));
     if let Some(v) = &e.verification {
-        let c = &v.next_inspection;
-        println!("\nPromised against done (the office's registry, {}; horizon {} days)", v.rule, e.horizon_days);
-        println!("  next inspection: {} verified, {} contradicted, {} no data", c.verified, c.contradicted, c.no_data);
+        println!("\n{}", tr_with("cli.effect.tier2", &[("rule", &v.rule)]));
+        println!("{}", effect_lines::counts_line("next_inspection", &v.next_inspection));
         if v.not_in_registry > 0 {
-            println!("  {} act(s) of objects the office's registry does not know: not checked", v.not_in_registry);
+            println!("  {}", tr_with("cli.effect.not_in_registry", &[("n", &v.not_in_registry)]));
         }
-        println!(
-            "\nEstimated effect (an estimate, {}; ratio < 1 = fewer after the act than the matched controls)",
-            e.method
-        );
+        println!("\n{}", tr_with("cli.effect.tier3", &[("method", &e.method)]));
         for entry in &e.effects {
-            for line in entry.english_lines() {
+            for line in effect_lines::effect_lines(entry) {
                 println!("{line}");
             }
         }
         for run in &e.registry {
-            println!(
-                "Registry: office connector {} run {} ({}, {} rows read, SHA-256 {})",
-                run.connector,
-                run.run_id,
-                run.data,
-                run.rows,
-                &run.sha256[..16.min(run.sha256.len())]
-            );
+            let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                ("connector", &run.connector),
+                ("run", &run.run_id),
+                ("data", &run.data),
+                ("rows", &run.rows),
+                ("sha", &&run.sha256[..16.min(run.sha256.len())]),
+            ];
+            println!("{}", tr_with("cli.effect.office_registry", &vars));
         }
     }
     for reason in &e.not_computed {
-        println!("Not computed here: {reason}");
+        println!("{}", tr_with("cli.effect.not_here", &[("reason", reason)]));
     }
 }
 

@@ -72,47 +72,6 @@ pub struct QualityKpis {
     pub formal_defects: Proportion,
 }
 
-impl Proportion {
-    /// The share in English with its numerator, denominator and interval (the command lines').
-    pub fn words(&self) -> String {
-        match (self.share, self.ci95) {
-            (Some(s), Some([lo, hi])) => format!(
-                "{:.1}% ({} of {}; 95% CI {:.1}–{:.1}%)",
-                s * 100.0,
-                self.numerator,
-                self.denominator,
-                lo * 100.0,
-                hi * 100.0
-            ),
-            _ => "— (no acts to count)".into(),
-        }
-    }
-}
-
-impl Kpis {
-    /// Every KPI in English, one line each, as both command lines print them.
-    pub fn english_lines(&self) -> Vec<String> {
-        let mut lines = vec![format!("  answered within the addressee's period: {}", self.answered_in_time.words())];
-        if !self.unconfirmed_norms.is_empty() {
-            lines.push(format!("    (periods from norms not yet confirmed: {})", self.unconfirmed_norms.join(", ")));
-        }
-        lines.push(format!("  satisfied: {}", self.satisfied.words()));
-        lines.push(format!("  satisfied fully or partly: {}", self.satisfied_or_partly.words()));
-        lines.push(format!("  protests upheld in court: {}", self.protests_upheld.words()));
-        lines.push(match (self.median_days_to_answer, self.median_days_ci95) {
-            (Some(m), Some([lo, hi])) => {
-                format!("  median days to an answer: {m:.0} (95% CI {lo:.0}–{hi:.0}; {} answered)", self.answered)
-            }
-            _ => "  median days to an answer: — (no answer recorded)".into(),
-        });
-        let q = &self.quality;
-        lines.push(format!("  quality at issuance — checklist complete: {}", q.checklist_complete.words()));
-        lines.push(format!("    every placeholder of the draft filled: {}", q.placeholders_filled.words()));
-        lines.push(format!("    returned or overturned for a formal defect: {}", q.formal_defects.words()));
-        lines
-    }
-}
-
 /// One act as the KPIs read it, with its latest outcomes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ActForKpis {

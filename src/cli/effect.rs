@@ -7,8 +7,10 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use clap::Subcommand;
+use ekn::api::analytics::effect_lines;
 use ekn::api::ActKind;
 use ekn::api::{self, ApiError, EffectReport, EffectRequest, EffectStudyRow};
+use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
 use super::print;
 
@@ -76,59 +78,46 @@ pub fn run_study(
 }
 
 pub fn render_report(r: &EffectReport) -> String {
-    let mut out = format!(
-        "What acts changed, as of {} (horizon {} days{}){}{}\n",
-        r.as_of,
-        r.horizon_days,
-        if r.horizon_days == r.default_horizon_days { ", the default" } else { "" },
-        r.kind.map(|k| format!(", acts: {}", k.code())).unwrap_or_default(),
-        r.district.as_ref().map(|d| format!(", district {d}")).unwrap_or_default(),
-    );
+    let default = if r.horizon_days == r.default_horizon_days { tr("cli.effect.default") } else { String::new() };
+    let kind =
+        r.kind.map(|k| tr_with("cli.effect.kind_filter", &[("kind", &tr(&format!("cli.effect.kind.{}", k.code())))]));
+    let district = r.district.as_ref().map(|d| tr_with("cli.effect.district_filter", &[("district", d)]));
+    let head: [(&str, &dyn std::fmt::Display); 5] = [
+        ("date", &local_date(r.as_of)),
+        ("days", &r.horizon_days),
+        ("default", &default),
+        ("kind", &kind.unwrap_or_default()),
+        ("district", &district.unwrap_or_default()),
+    ];
+    let mut out = format!("{}\n", tr_with("cli.effect.head", &head));
     let k = &r.kpis;
-    let _ = writeln!(out, "\n1. Recorded outcomes (facts) — {} act(s)", k.acts);
-    for line in k.english_lines() {
+    let _ = writeln!(out, "\n{}", tr_count("cli.effect.tier1", k.acts, &[]));
+    for line in effect_lines::kpi_lines(k) {
         let _ = writeln!(out, "{line}");
     }
-    let outside: Vec<_> = k.funnel.iter().filter(|p| !p.inside998).collect();
-    let _ = writeln!(
-        out,
-        "  districts outside the funnel's 99.8% limits: {}",
-        if outside.is_empty() {
-            "none".to_string()
-        } else {
-            outside
-                .iter()
-                .map(|p| format!("{} {} {:.0}% of {}", p.district, p.kpi, p.share * 100.0, p.denominator))
-                .collect::<Vec<_>>()
-                .join("; ")
-        }
-    );
+    let _ = writeln!(out, "{}", effect_lines::funnel_line(k));
     let v = &r.verification;
-    let _ = writeln!(out, "\n2. Promised against done (later data, {})", v.rule);
-    for (name, c) in [
-        ("next inspection", &v.next_inspection),
+    let _ = writeln!(out, "\n{}", tr_with("cli.effect.tier2", &[("rule", &v.rule)]));
+    for (check, c) in [
+        ("next_inspection", &v.next_inspection),
         ("appeals", &v.appeals),
-        ("appeals of its category", &v.category_appeals),
-        ("returning applicant", &v.returning_applicant),
+        ("category_appeals", &v.category_appeals),
+        ("returning_applicant", &v.returning_applicant),
     ] {
-        let _ =
-            writeln!(out, "  {name}: {} verified, {} contradicted, {} no data", c.verified, c.contradicted, c.no_data);
+        let _ = writeln!(out, "{}", effect_lines::counts_line(check, c));
     }
-    let _ = writeln!(
-        out,
-        "\n3. Estimated effect (an estimate, {}; ratio < 1 = fewer after the act than the matched controls)",
-        r.method
-    );
+    let _ = writeln!(out, "\n{}", tr_with("cli.effect.tier3", &[("method", &r.method)]));
     for entry in &r.effects {
-        for line in entry.english_lines() {
+        for line in effect_lines::effect_lines(entry) {
             let _ = writeln!(out, "{line}");
         }
     }
+    let journal =
+        r.journal.as_ref().map_or_else(|| "—".into(), |j| format!("{} ({})", j.seq, &j.hash[..16.min(j.hash.len())]));
     let _ = writeln!(
         out,
-        "\nComputed on data {} at journal entry {}",
-        &r.data_digest[..16],
-        r.journal.as_ref().map_or_else(|| "—".into(), |j| format!("{} ({})", j.seq, &j.hash[..16.min(j.hash.len())]))
+        "\n{}",
+        tr_with("cli.effect.computed", &[("digest", &&r.data_digest[..16]), ("journal", &journal)])
     );
     out
 }

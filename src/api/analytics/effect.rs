@@ -64,36 +64,6 @@ pub struct EffectEntry {
     pub estimate: bool,
 }
 
-impl EffectEntry {
-    /// The estimate in English lines, as `ekn effect` and `ekn-office effect` print it.
-    pub fn english_lines(&self) -> Vec<String> {
-        let e = &self.figures;
-        let ratio = |r: Option<f64>| r.map_or_else(|| "—".to_string(), |r| format!("{r:.3}"));
-        let what = match e.outcome {
-            EffectOutcome::ViolationsPerInspection => "violations per inspection",
-            EffectOutcome::AppealsPerQuarter => "appeals per quarter",
-        };
-        let ci = e.ci95.map_or_else(String::new, |[lo, hi]| format!(" (95% CI {lo:.3}–{hi:.3})"));
-        let mut lines = vec![format!(
-            "  {} acts, {what}: ratio {}{ci}; naive before/after {}; {} acted-on, {} controls; pre-trend p {}; detectable {}",
-            self.kind,
-            ratio(e.ratio),
-            ratio(e.naive_ratio),
-            e.n_treated,
-            e.n_controls,
-            e.pre_trend_p.map_or_else(|| "—".into(), |p| format!("{p:.2}")),
-            ratio(e.mde),
-        )];
-        if let (Some(p), Some([lo, hi])) = (e.prevented, e.prevented_ci95) {
-            lines.push(format!("    prevented (estimate): {p:.0} (95% CI {lo:.0} to {hi:.0})"));
-        }
-        if let Some(note) = &e.note {
-            lines.push(format!("    {note}"));
-        }
-        lines
-    }
-}
-
 /// The journal entry a report was computed at.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct JournalPoint {

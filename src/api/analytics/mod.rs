@@ -5,6 +5,7 @@
 
 pub mod anomalies;
 pub mod effect;
+pub mod effect_lines;
 pub mod effect_tiers;
 pub mod plan;
 pub mod risk;
