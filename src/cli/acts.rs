@@ -6,11 +6,15 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use ekn::api::analytics::effect_lines;
 use ekn::api::{
     ActDetail, ActDraftRequest, ActIssueRequest, ActIssued, ActKind, ActLang, ActOutcomeRequest, ApiError, ErrorCode,
     PrecedentRequest, Precedents, Session, TemplateCheck,
 };
 use ekn::domain::outcomes::{ActResult, ActStage};
+use ekn::i18n::{local_date, tr, tr_with};
+
+use super::words;
 
 #[derive(Subcommand)]
 pub enum ActAction {
@@ -142,80 +146,95 @@ pub enum ActAction {
 }
 
 fn render_act(d: &ActDetail) -> String {
-    let mut out = format!(
-        "Act #{} {}{} of {} to {} — {}\n",
-        d.act.id,
-        d.act.kind,
-        d.act.number.as_deref().map(|n| format!(" № {n}")).unwrap_or_default(),
-        d.act.issued_on,
-        d.act.addressee,
-        d.subject_bin
-    );
+    let number = d.act.number.as_deref().map(|n| tr_with("cli.act.number", &[("number", &n)])).unwrap_or_default();
+    let head: [(&str, &dyn std::fmt::Display); 6] = [
+        ("id", &d.act.id),
+        ("kind", &words::coded("cli.effect.kind", &d.act.kind)),
+        ("number", &number),
+        ("date", &local_day(&d.act.issued_on)),
+        ("addressee", &d.act.addressee),
+        ("bin", &d.subject_bin),
+    ];
+    let mut out = format!("{}\n", tr_with("cli.act.head", &head));
     if let Some(due) = &d.act.response_due {
-        let _ = writeln!(out, "  addressee's period ends {due}");
+        let _ = writeln!(out, "  {}", tr_with("cli.act.due", &[("due", &local_day(due))]));
     }
     if d.outcomes.is_empty() {
-        out.push_str("  no outcome recorded\n");
+        let _ = writeln!(out, "  {}", tr("cli.act.no_outcome"));
     }
     for o in &d.outcomes {
         let m = &o.measures;
         let mut said = Vec::new();
         if let Some(n) = m.disciplined {
-            said.push(format!("{n} disciplined"));
+            said.push(tr_with("cli.act.m_disciplined", &[("n", &n)]));
         }
         if let Some(n) = m.admin_cases {
-            said.push(format!("{n} administrative case(s)"));
+            said.push(tr_with("cli.act.m_admin_cases", &[("n", &n)]));
         }
         if let Some(t) = m.restored_tiyn {
-            said.push(format!("{}.{:02} tenge restored", t / 100, t % 100));
+            said.push(tr_with("cli.act.m_restored", &[("sum", &format!("{}.{:02}", t / 100, t % 100))]));
         }
         if let Some(e) = m.eliminated {
-            said.push(if e { "violation eliminated".into() } else { "violation not eliminated".into() });
+            said.push(tr(if e { "cli.act.m_eliminated" } else { "cli.act.m_not_eliminated" }));
         }
         if o.formal_defect {
-            said.push("for a formal defect".into());
+            said.push(tr("cli.act.m_formal_defect"));
         }
-        let _ = writeln!(
-            out,
-            "  {} {}: {}{}{} — {} ({})",
-            o.on,
-            o.stage,
-            o.result,
-            if said.is_empty() { String::new() } else { format!(" ({})", said.join(", ")) },
-            o.document.as_deref().map(|d| format!(" [document {}]", &d[..12.min(d.len())])).unwrap_or_default(),
-            o.author,
-            o.source
-        );
+        let measures = if said.is_empty() { String::new() } else { format!(" ({})", said.join(", ")) };
+        let document = o
+            .document
+            .as_deref()
+            .map(|d| tr_with("cli.act.document", &[("sha", &&d[..12.min(d.len())])]))
+            .unwrap_or_default();
+        let vars: [(&str, &dyn std::fmt::Display); 7] = [
+            ("on", &local_day(&o.on)),
+            ("stage", &words::coded("outcome_stage", &o.stage)),
+            ("result", &words::coded("outcome_result", &o.result)),
+            ("measures", &measures),
+            ("document", &document),
+            ("author", &o.author),
+            ("source", &words::coded("cli.act.source", &o.source)),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.act.outcome", &vars));
     }
     let v = &d.verification;
-    let _ = writeln!(out, "  later data, {} to {} ({} days; {}):", v.from, v.until, v.horizon_days, v.rule);
+    let later: [(&str, &dyn std::fmt::Display); 4] =
+        [("from", &local_date(v.from)), ("until", &local_date(v.until)), ("days", &v.horizon_days), ("rule", &v.rule)];
+    let _ = writeln!(out, "  {}", tr_with("cli.act.later", &later));
     for (what, check) in v.checks() {
-        let status =
-            serde_json::to_value(check.status).ok().and_then(|s| s.as_str().map(str::to_string)).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "    {what}: {status} — {}{}",
-            check.why,
-            if check.rows.is_empty() { String::new() } else { format!(" [{}]", check.rows.join(", ")) }
-        );
+        let status = match words::serde_name(&check.status).as_str() {
+            code if ekn::i18n::lang() == ekn::i18n::Lang::En => code.to_string(),
+            code => tr(&format!("verify.status.{code}")),
+        };
+        let rows = if check.rows.is_empty() { String::new() } else { format!(" [{}]", check.rows.join(", ")) };
+        let what = tr(&format!("cli.verify.{what}"));
+        let _ = writeln!(out, "    {what}: {status} — {}{rows}", effect_lines::reason_words(check));
     }
     for p in &d.proposals {
-        let _ = writeln!(
-            out,
-            "  proposed by {} (fact {}): {} {} on {} — {}; record it with `ekn act outcome {} --stage {} --result {} --from-fact {}`",
-            p.file_name,
-            p.fact_id,
-            p.stage.code(),
-            p.result.code(),
-            p.on.as_deref().unwrap_or("?"),
-            p.why,
+        let command = format!(
+            "ekn act outcome {} --stage {} --result {} --from-fact {}",
             p.act_id,
             p.stage.code(),
             p.result.code(),
             p.fact_id
         );
+        let vars: [(&str, &dyn std::fmt::Display); 7] = [
+            ("file", &p.file_name),
+            ("fact", &p.fact_id),
+            ("stage", &words::coded("outcome_stage", p.stage.code())),
+            ("result", &words::coded("outcome_result", p.result.code())),
+            ("on", &p.on.as_deref().map_or_else(|| "?".to_string(), local_day)),
+            ("why", &p.why),
+            ("command", &command),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.act.proposed", &vars));
     }
     out
+}
+
+/// A stored ISO day as people of the chosen language write it (the text itself when it is not one).
+fn local_day(text: &str) -> String {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(local_date).unwrap_or_else(|_| text.to_string())
 }
 
 #[derive(Subcommand)]

@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use ekn::api::analytics::effect_lines;
 use ekn::api::{ApiError, CreatedTasks, Desk, ErrorCode, NewTaskRequest, Session, TaskDetail, TaskView};
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
 use ekn::domain::tasks::{Dashboard, Figures, Reminder, Slip, TaskKind};
@@ -256,7 +257,7 @@ fn render_detail(d: &TaskDetail) -> String {
                 _ => tr(&format!("verify.status.{status}")),
             };
             let what = tr(&format!("cli.verify.{what}"));
-            let _ = writeln!(out, "    {what}: {status} — {}", check.why);
+            let _ = writeln!(out, "    {what}: {status} — {}", effect_lines::reason_words(check));
         }
     }
     if let Some(conflict) = &d.view.conflict {

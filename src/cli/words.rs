@@ -38,7 +38,8 @@ pub fn status(code: &str) -> String {
     coded("status", code)
 }
 
-fn coded(prefix: &str, code: &str) -> String {
+/// A coded value (`prefix.code` in the catalogue): words in Russian and Kazakh, the code in English.
+pub fn coded(prefix: &str, code: &str) -> String {
     match i18n::lang() {
         Lang::En => code.to_string(),
         _ => tr(&format!("{prefix}.{code}")),

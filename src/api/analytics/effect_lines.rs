@@ -5,7 +5,8 @@
 
 use crate::analytics::effect::{EffectDesign, EffectOutcome, MIN_TREATED};
 use crate::analytics::outcome_kpis::{Kpis, Proportion};
-use crate::i18n::{tr, tr_with};
+use crate::analytics::verification::VerificationCheck;
+use crate::i18n::{lang, local_date, tr, tr_with, Lang};
 
 use super::effect::{EffectEntry, StatusCounts};
 
@@ -95,6 +96,36 @@ pub fn counts_line(check: &str, c: &StatusCounts) -> String {
             ],
         )
     )
+}
+
+/// Why a check came out as it did, in the reader's language: the shared catalogue's
+/// `verify.reason.*` (the screen's words) filled from the reason's fields, dates as people write
+/// them. English prints the core's own sentence (`why`), as it always has.
+pub fn reason_words(check: &VerificationCheck) -> String {
+    if lang() == Lang::En {
+        return check.why.clone();
+    }
+    let Ok(serde_json::Value::Object(fields)) = serde_json::to_value(&check.reason) else {
+        return check.why.clone();
+    };
+    let code = fields.get("code").and_then(|c| c.as_str()).unwrap_or_default().to_string();
+    let values: Vec<(String, String)> = fields
+        .iter()
+        .filter(|(key, _)| key.as_str() != "code")
+        .map(|(key, value)| {
+            let text = match value {
+                serde_json::Value::String(s) => match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+                    Ok(day) => local_date(day),
+                    Err(_) => s.clone(),
+                },
+                other => other.to_string(),
+            };
+            (key.clone(), text)
+        })
+        .collect();
+    let vars: Vec<(&str, &dyn std::fmt::Display)> =
+        values.iter().map(|(k, v)| (k.as_str(), v as &dyn std::fmt::Display)).collect();
+    tr_with(&format!("verify.reason.{code}"), &vars)
 }
 
 fn ratio(r: Option<f64>) -> String {
