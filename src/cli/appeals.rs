@@ -370,91 +370,105 @@ pub fn render_heatmap(cells: &Vec<HeatCell>) -> String {
 
 /// The appeal card in words.
 pub fn render_appeal_card(c: &AppealCard) -> String {
+    use super::words::coded;
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Appeal {} received {} via {} — {}",
-        c.appeal_no,
-        c.received,
-        c.channel.as_deref().unwrap_or("—"),
-        if c.open {
-            "open".to_string()
-        } else {
-            format!("{} {}", c.outcome.as_deref().unwrap_or("decided"), c.decided.as_deref().unwrap_or(""))
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  applicant {} ({}), object {}, KATO {}",
-        c.applicant.as_deref().unwrap_or("—"),
-        c.applicant_category.as_deref().unwrap_or("—"),
-        c.subject_bin.as_deref().unwrap_or("—"),
-        c.kato.as_deref().unwrap_or("—")
-    );
-    let _ = writeln!(out, "  text (masked): {}", c.text.as_deref().unwrap_or("—"));
-    if c.masked.is_empty() {
-        let _ = writeln!(out, "  masked: nothing");
+    let state = if c.open {
+        tr("cli.appeal.open")
     } else {
-        let parts: Vec<String> =
-            c.masked.iter().map(|m| format!("{} ×{} by rule {}", m.kind.code(), m.count, m.rule)).collect();
-        let _ = writeln!(out, "  masked: {}", parts.join(", "));
+        let outcome = c.outcome.as_deref().map_or_else(|| tr("cli.appeal.decided"), |o| coded("outcome", o));
+        format!("{outcome} {}", c.decided.as_deref().map(day_words).unwrap_or_default())
+    };
+    let (received, channel) = (day_words(&c.received), c.channel.as_deref().unwrap_or("—"));
+    let head: &Vars = &[("no", &c.appeal_no), ("received", &received), ("channel", &channel), ("state", &state)];
+    let _ = writeln!(out, "{}", tr_with("cli.appeal.head", head));
+    let people: &Vars = &[
+        ("applicant", &c.applicant.as_deref().unwrap_or("—")),
+        ("category", &c.applicant_category.as_deref().unwrap_or("—")),
+        ("bin", &c.subject_bin.as_deref().unwrap_or("—")),
+        ("kato", &c.kato.as_deref().unwrap_or("—")),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.appeal.people", people));
+    let _ = writeln!(out, "  {}", tr_with("cli.appeal.text", &[("text", &c.text.as_deref().unwrap_or("—"))]));
+    if c.masked.is_empty() {
+        let _ = writeln!(out, "  {}", tr("cli.appeal.masked_none"));
+    } else {
+        let parts: Vec<String> = c
+            .masked
+            .iter()
+            .map(|m| {
+                let kind = coded("cli.appeal.mask", m.kind.code());
+                tr_with("cli.appeal.masked_part", &[("kind", &kind), ("count", &m.count), ("rule", &m.rule)])
+            })
+            .collect();
+        let _ = writeln!(out, "  {}", tr_with("cli.appeal.masked", &[("parts", &parts.join(", "))]));
     }
     let source = match c.category_source {
-        CategorySource::Person => "corrected by a person",
-        CategorySource::Registered => "as registered",
-        CategorySource::Model => "by the classifier",
+        CategorySource::Person => "person",
+        CategorySource::Registered => "registered",
+        CategorySource::Model => "model",
         CategorySource::None => "none",
     };
-    let _ = writeln!(
-        out,
-        "Category: {} ({source}; taxonomy {})",
-        c.category.as_deref().unwrap_or("—"),
-        c.category_code.as_deref().unwrap_or("not in the taxonomy")
-    );
+    let source = tr(&format!("cli.appeal.source.{source}"));
+    let code = c.category_code.clone().unwrap_or_else(|| tr("cli.appeal.not_in_taxonomy"));
+    let category: &Vars = &[("category", &c.category.as_deref().unwrap_or("—")), ("source", &source), ("code", &code)];
+    let _ = writeln!(out, "{}", tr_with("cli.appeal.category", category));
     if let Some(m) = &c.model {
-        let _ = writeln!(
-            out,
-            "  {} says {} with confidence {:.2}{}",
-            m.model,
-            m.prediction.category,
-            m.prediction.confidence,
-            if m.agrees { "" } else { " — DISAGREES with the category in force" }
-        );
+        let confidence = format!("{:.2}", m.prediction.confidence);
+        let disagrees = if m.agrees { String::new() } else { tr("cli.appeal.disagrees") };
+        let said: &Vars = &[
+            ("model", &m.model),
+            ("category", &m.prediction.category),
+            ("confidence", &confidence),
+            ("disagrees", &disagrees),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.appeal.model", said));
         let fors: Vec<String> =
             m.prediction.for_category.iter().map(|w| format!("{} {:+.2}", w.ngram, w.weight)).collect();
         let against: Vec<String> =
             m.prediction.against_category.iter().map(|w| format!("{} {:+.2}", w.ngram, w.weight)).collect();
-        let _ = writeln!(out, "    for: {}", fors.join(", "));
-        let _ = writeln!(out, "    against: {}", against.join(", "));
+        let _ = writeln!(out, "    {}", tr_with("cli.appeal.for", &[("ngrams", &fors.join(", "))]));
+        let _ = writeln!(out, "    {}", tr_with("cli.appeal.against", &[("ngrams", &against.join(", "))]));
     }
+    let rules = PriorityRules::builtin();
     match &c.priority {
         Some(p) => {
-            let _ = writeln!(
-                out,
-                "Priority: {} ({} points; rules {})",
-                c.priority_level,
-                c.priority_points,
-                c.priority_basis.as_deref().unwrap_or("—")
-            );
+            let level = match ekn::i18n::lang() {
+                ekn::i18n::Lang::En => c.priority_level.clone(),
+                _ => rules.levels.iter().find(|l| l.code == c.priority_level).map_or(c.priority_level.clone(), |l| {
+                    ekn::i18n::lang().pick(&l.name_ru, &l.name_kk, &l.name_en).to_string()
+                }),
+            };
+            let priority: &Vars = &[
+                ("level", &level),
+                ("points", &c.priority_points),
+                ("basis", &c.priority_basis.as_deref().unwrap_or("—")),
+            ];
+            let _ = writeln!(out, "{}", tr_with("cli.appeal.priority", priority));
             for r in p.rules.iter().chain(&c.deadline_rules) {
-                let name = PriorityRules::builtin().rule(&r.id).map_or(r.id.clone(), |x| x.name_ru.clone());
+                // The rule's Russian name in English too, as it always printed.
+                let name = rules.rule(&r.id).map_or(r.id.clone(), |x| match ekn::i18n::lang() {
+                    ekn::i18n::Lang::Kk => x.name_kk.clone(),
+                    _ => x.name_ru.clone(),
+                });
                 let _ = writeln!(out, "  +{} {} («{}»)", r.points, name, r.evidence);
             }
         }
         None => {
-            let _ = writeln!(out, "Priority: not triaged");
+            let _ = writeln!(out, "{}", tr("cli.appeal.not_triaged"));
         }
     }
     if let Some(r) = &c.route {
-        let _ = writeln!(
-            out,
-            "Route: {}{} — {}",
-            unit_name(c.route_unit.as_deref()),
-            if c.route_by_person { " (set by a person)" } else { "" },
-            r.route.matched
-        );
+        let by_person = if c.route_by_person { tr("cli.appeal.by_person") } else { String::new() };
+        let unit = unit_name(c.route_unit.as_deref());
+        let route: &Vars = &[("unit", &unit), ("by_person", &by_person), ("matched", &r.route.matched)];
+        let _ = writeln!(out, "{}", tr_with("cli.appeal.route", route));
         if let Some(f) = &r.route.forward_to {
-            let _ = writeln!(out, "  outside competence: forward to {}", f.name_ru);
+            let body = match ekn::i18n::lang() {
+                ekn::i18n::Lang::Kk => f.name_kk.clone(),
+                _ => f.name_ru.clone(),
+            };
+            let _ = writeln!(out, "  {}", tr_with("cli.appeal.forward", &[("body", &body)]));
         }
     }
     if let Some(g) = &c.duplicates {
@@ -465,48 +479,58 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
                 format!(
                     "{} ({}{})",
                     m.appeal_no,
-                    m.received,
+                    day_words(&m.received),
                     m.similarity.map_or(String::new(), |s| format!(", {s:.2}"))
                 )
             })
             .collect();
-        let _ = writeln!(out, "Duplicates: group of {} — {}", g.head, members.join(", "));
+        let _ = writeln!(
+            out,
+            "{}",
+            tr_with("cli.appeal.duplicates", &[("head", &g.head), ("members", &members.join(", "))])
+        );
         if let Some(e) = &g.explanation {
-            let _ = writeln!(
-                out,
-                "  nearest {} is {} of 64 bits away (at most {} count), {}",
-                e.nearest,
-                e.distance,
-                e.max_distance,
-                if e.same_applicant { "same applicant" } else { "same object" }
-            );
+            let same = tr(if e.same_applicant { "cli.appeal.same_applicant" } else { "cli.appeal.same_object" });
+            let nearest: &Vars =
+                &[("nearest", &e.nearest), ("distance", &e.distance), ("max", &e.max_distance), ("same", &same)];
+            let _ = writeln!(out, "  {}", tr_with("cli.appeal.nearest", nearest));
         }
     }
-    let _ = writeln!(out, "SLA:");
+    let _ = writeln!(out, "{}", tr("cli.appeal.sla"));
     for s in &c.sla {
-        let _ = writeln!(
-            out,
-            "  {:<14} due {}  {}{}  [{}]{}",
-            s.step,
-            s.due.map_or("—".into(), |d| d.to_string()),
-            s.status,
-            s.task_id.map_or(String::new(), |t| format!(" (task {t})")),
-            s.norm_id,
-            if s.verified { "" } else { " UNCONFIRMED period" }
-        );
+        let step = format!("{:<14}", coded("cli.appeal.step", &s.step));
+        let due = s.due.map_or("—".into(), local_date);
+        let status = coded("cli.appeal.status", &s.status);
+        let task = s.task_id.map_or(String::new(), |t| tr_with("cli.appeal.task", &[("id", &t)]));
+        let unconfirmed = if s.verified { String::new() } else { tr("cli.appeal.unconfirmed") };
+        let line: &Vars = &[
+            ("step", &step),
+            ("due", &due),
+            ("status", &status),
+            ("task", &task),
+            ("norm", &s.norm_id),
+            ("unconfirmed", &unconfirmed),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.appeal.sla_line", line));
     }
-    let _ = writeln!(out, "Decisions:");
+    let _ = writeln!(out, "{}", tr("cli.appeal.decisions"));
     for d in &c.decisions {
-        let _ = writeln!(
-            out,
-            "  {} {} = {} by {} ({}){}",
-            d.decided_at,
-            d.aspect,
-            d.value.as_deref().unwrap_or("—"),
-            d.basis,
-            d.author,
-            d.reason.as_ref().map_or(String::new(), |r| format!(": {r}"))
-        );
+        let reason = d.reason.as_ref().map_or(String::new(), |r| format!(": {r}"));
+        let aspect = coded("cli.appeal.aspect", &d.aspect);
+        let decision: &Vars = &[
+            ("at", &d.decided_at),
+            ("aspect", &aspect),
+            ("value", &d.value.as_deref().unwrap_or("—")),
+            ("basis", &d.basis),
+            ("author", &d.author),
+            ("reason", &reason),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.appeal.decision", decision));
     }
     out
+}
+
+/// A stored ISO day as people of the chosen language write it (the text itself when it is not one).
+fn day_words(text: &str) -> String {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(local_date).unwrap_or_else(|_| text.to_string())
 }
