@@ -33,13 +33,27 @@ export function placesAfterJourney(candidate) {
     await page.locator(css).first().click();
     await page.locator(then).first().waitFor({ timeout: 20000 });
   };
+  // The same panels opened in the desktop app over WebDriver (`d`, webdriver.mjs): a click, and what
+  // says it opened; clicked again once if nothing opened within seconds (a click that lands while a
+  // screen is still filling its rows can be lost in WebKit, seen with the passport).
+  const clickInApp = (css, then) => async (d) => {
+    await d.click(css);
+    try {
+      await d.waitFor(then, null, 5000);
+    } catch {
+      await d.click(css);
+      await d.waitFor(then);
+    }
+  };
   return [
     { name: 'desk', shot: 'desk', hash: '#/desk', ready: '[data-section="overdue"] h2' },
     { name: 'appeals', shot: 'appeals', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal]' },
     { name: 'appeal', shot: 'appeal', hash: '#/appeals', ready: '[data-section="queue"] tr[data-appeal] a',
-      open: click('[data-section="queue"] tr[data-appeal] a', '[data-block="category"] [data-testid="model"]') },
+      open: click('[data-section="queue"] tr[data-appeal] a', '[data-block="category"] [data-testid="model"]'),
+      inApp: clickInApp('[data-section="queue"] tr[data-appeal] a', '[data-block="category"] [data-testid="model"]') },
     { name: 'analytics + anomaly', shot: 'analytics', hash: '#/analytics', ready: '[data-testid="anomalies"] [data-anomaly]',
-      open: click('[data-testid="anomalies"] [data-anomaly]', '[data-testid="anomaly-detail"]') },
+      open: click('[data-testid="anomalies"] [data-anomaly]', '[data-testid="anomaly-detail"]'),
+      inApp: clickInApp('[data-testid="anomalies"] [data-anomaly]', '[data-testid="anomaly-detail"]') },
     { name: 'themes', shot: 'themes', hash: '#/themes', ready: '[data-testid="themes-ranking"] [data-theme]' },
     { name: 'theme card', shot: 'theme', hash: `#/theme/${encodeURIComponent('ЖКХ')}`, ready: '[data-testid="theme-members"] [data-member]' },
     { name: 'effectiveness', shot: 'effect', hash: '#/effect', ready: '[data-testid="effect-kpis"]' },
@@ -47,14 +61,20 @@ export function placesAfterJourney(candidate) {
       open: async (page) => {
         await page.locator('[data-testid="search"]').first().fill(candidate);
         await page.locator(`[data-bin="${candidate}"]`).first().waitFor({ timeout: 20000 });
+      },
+      inApp: async (d) => {
+        await d.type('[data-testid="search"]', candidate);
+        await d.waitFor(`[data-bin="${candidate}"]`);
       } },
     { name: 'dashboard', shot: 'dashboard', hash: '#/dashboard', ready: '[data-figure="open"] .value' },
     { name: 'import', shot: 'import', hash: '#/import', ready: 'main h1' },
     { name: 'settings + passport', shot: 'settings', hash: '#/settings', ready: '[data-testid="passport-appeals-v1"]',
-      open: click('[data-testid="passport-appeals-v1"]', '[data-testid="passport"]') },
+      open: click('[data-testid="passport-appeals-v1"]', '[data-testid="passport"]'),
+      inApp: clickInApp('[data-testid="passport-appeals-v1"]', '[data-testid="passport"]') },
     { name: 'card', shot: 'card', hash: `#/card/${candidate}`, ready: '[data-block="tasks"]' },
     { name: 'card + act form', shot: 'card-act', hash: `#/card/${candidate}`, ready: '[data-act] [data-testid="act-open"]',
-      open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
+      open: click('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]'),
+      inApp: clickInApp('[data-act] [data-testid="act-open"]', '[data-testid="act-addressee"]') },
     // The Word document the journey attached and read, open in the viewer with its facts.
     { name: 'card + document viewer', shot: 'card-document', hash: `#/card/${candidate}`, ready: '[data-testid="attachments"] [data-testid="document-open"]',
       open: click('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-open"]',
@@ -63,6 +83,16 @@ export function placesAfterJourney(candidate) {
       open: async (page) => {
         await page.keyboard.press('F1');
         await page.locator('[data-testid="help-topics"] [data-topic-link]').first().waitFor({ timeout: 20000 });
+      },
+      // F1 as the window receives it (WebKitWebDriver's key actions are not used elsewhere here).
+      inApp: async (d) => {
+        await d.eval(`document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'F1', bubbles: true })) || true`);
+        await d.waitFor('[data-testid="help-topics"] [data-topic-link]');
+      },
+      // The help panel stays over every screen until closed: Escape closes it, as a person would.
+      closeInApp: async (d) => {
+        await d.eval(`document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })) || true`);
+        await d.waitGone('[data-testid="help"]');
       } },
   ];
 }

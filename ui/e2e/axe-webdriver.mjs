@@ -56,8 +56,9 @@ async function provesItLooks(d) {
 
 /**
  * @param d the desktop app's WebDriver handle (webdriver.mjs), on the app after a journey
- * @param places `{ name, hash, ready }`: the screens to check, `ready` a selector that says the screen
- *        has its data
+ * @param places `{ name, hash, ready, inApp? }`: the screens to check, `ready` a selector that says the
+ *        screen has its data, `inApp` a step that opens a panel or dialog first (a click, F1), and
+ *        `closeInApp` one that closes it after (a panel that stays over every screen)
  * @returns the number of checks made and of violations of any impact found
  */
 export async function accessibilityInApp(d, places, log = console.log) {
@@ -80,6 +81,7 @@ export async function accessibilityInApp(d, places, log = console.log) {
     for (const place of places) {
       await d.goto(place.hash);
       await d.waitFor(place.ready);
+      if (place.inApp) await place.inApp(d);
       const violations = await violationsHere(d);
       const blocking = violations.filter((v) => BLOCKING.has(v.impact));
       checked += 1;
@@ -88,6 +90,7 @@ export async function accessibilityInApp(d, places, log = console.log) {
         problems.push(`${lang} ${place.name}: [${v.impact}] ${v.id} (${v.help}) on ${v.nodes.length} element(s): ${v.nodes.slice(0, 3).join(' | ')}`);
       }
       log(`a11y in WebKit ${lang} ${place.name}: ${violations.length} violation(s), ${blocking.length} serious or critical`);
+      if (place.closeInApp) await place.closeInApp(d);
     }
   }
   if (problems.length) throw new Error(`accessibility in the desktop app:\n  ${problems.join('\n  ')}`);
