@@ -11,7 +11,7 @@ use ekn::api::{
     ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScanReport, ThemeScore,
     ThemeScoreReport, ThemeSummary, ThemesStudy,
 };
-use ekn::i18n::{tr, tr_count, tr_with};
+use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
 use super::print;
 
@@ -342,18 +342,18 @@ fn definition_line(d: &ThemeDefinition) -> String {
     let mut parts = Vec::new();
     for (name, list) in [("categories", &d.categories), ("kato", &d.kato), ("oked", &d.oked), ("bodies", &d.bodies)] {
         if !list.is_empty() {
-            parts.push(format!("{name} {}", list.join(", ")));
+            parts.push(tr_with(&format!("cli.themes.def.{name}"), &[("list", &list.join(", "))]));
         }
     }
     if d.unplanned_only {
-        parts.push("unplanned inspections only".into());
+        parts.push(tr("cli.themes.def.unplanned"));
     }
     if d.small_business {
-        parts.push("small and medium business only".into());
+        parts.push(tr("cli.themes.def.small"));
     }
     if d.from.is_some() || d.to.is_some() {
-        let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "…".into());
-        parts.push(format!("period {} – {}", day(d.from), day(d.to)));
+        let day = |d: Option<NaiveDate>| d.map(local_date).unwrap_or_else(|| "…".into());
+        parts.push(tr_with("cli.themes.def.period", &[("from", &day(d.from)), ("to", &day(d.to))]));
     }
     parts.join("; ")
 }
@@ -408,14 +408,16 @@ fn render_news(news: &Vec<ThemeNews>) -> String {
 }
 
 fn render_saved(t: &ThemeSummary) -> String {
-    let state = if t.retired { "retired" } else { "saved" };
-    format!(
-        "Theme «{}» {state} as version {} ({:?}): {}\n",
-        t.name,
-        t.version,
-        t.series,
-        definition_line(&t.definition)
-    )
+    let state = tr(if t.retired { "cli.themes.saved_state.retired" } else { "cli.themes.saved_state.saved" });
+    let (series, definition) = (format!("{:?}", t.series), definition_line(&t.definition));
+    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+        ("name", &t.name),
+        ("state", &state),
+        ("version", &t.version),
+        ("series", &series),
+        ("definition", &definition),
+    ];
+    format!("{}\n", tr_with("cli.themes.saved_as", &vars))
 }
 
 fn render_list(list: &ThemeList) -> String {
@@ -437,61 +439,97 @@ fn render_list(list: &ThemeList) -> String {
     out
 }
 
-fn render_card(c: &ThemeCard) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "Theme «{}» v{} — {}", c.theme.name, c.theme.version, definition_line(&c.theme.definition));
-    for n in &c.norms {
-        let name = n.name.as_ref().map(|l| l.en.as_str()).unwrap_or("(not in the catalog)");
-        let confirmed = if n.verified { "" } else { " [unconfirmed]" };
-        let _ = writeln!(out, "  rests on {}: {name}{confirmed}", n.id);
+/// Why a score's part has its value, from its figures, in the reader's language (the screen's
+/// words, `themes.why.*`); English prints the core's own sentence, as it always has.
+fn part_why(p: &ekn::analytics::themes::ScorePart) -> String {
+    if ekn::i18n::lang() == ekn::i18n::Lang::En {
+        return p.why.clone();
     }
-    let _ = writeln!(
-        out,
-        "Last 12 months to {}: {} appeals, {} inspections, {} objects",
-        c.as_of, c.appeals, c.inspections, c.objects
-    );
-    let _ = writeln!(out, "\nMonthly dynamics (observed; expected, upper bound by {}):", c.method);
+    let f = |name: &str| p.figures.get(name).copied().unwrap_or(0.0);
+    let q = format!("{:.3}", f("q"));
+    let (count, of) = (format!("{:.0}", f("count")), format!("{:.0}", f("of")));
+    match p.part.as_str() {
+        "growth" if f("q") >= 1.0 && p.value == 0.0 => tr("themes.why.growth_none"),
+        "growth" => tr_with("themes.why.growth", &[("q", &q)]),
+        "severity" => tr_with("themes.why.severity", &[("count", &count), ("of", &of)]),
+        "repeats" => tr_with("themes.why.repeats", &[("count", &count), ("of", &of)]),
+        "anomaly" if f("q") >= 1.0 => tr("themes.why.anomaly_none"),
+        "anomaly" => tr_with("themes.why.anomaly", &[("q", &q)]),
+        "member_risk" if f("objects") == 0.0 => tr("themes.why.risk_none"),
+        "member_risk" => tr_with(
+            "themes.why.risk",
+            &[("objects", &format!("{:.0}", f("objects"))), ("ratio", &format!("{:.2}", f("ratio")))],
+        ),
+        _ => p.why.clone(),
+    }
+}
+
+fn render_card(c: &ThemeCard) -> String {
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
+    let mut out = String::new();
+    let definition = definition_line(&c.theme.definition);
+    let head: &Vars = &[("name", &c.theme.name), ("version", &c.theme.version), ("definition", &definition)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.card.head", head));
+    for n in &c.norms {
+        let name =
+            n.name.as_ref().map_or_else(|| tr("cli.themes.card.norm_unknown"), |l| ekn::i18n::local(l).to_string());
+        let unconfirmed = if n.verified { String::new() } else { tr("cli.themes.card.unconfirmed") };
+        let norm: &Vars = &[("id", &n.id), ("name", &name), ("unconfirmed", &unconfirmed)];
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.card.norm", norm));
+    }
+    let counts: &Vars = &[
+        ("date", &local_date(c.as_of)),
+        ("appeals", &c.appeals),
+        ("inspections", &c.inspections),
+        ("objects", &c.objects),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.card.counts", counts));
+    let _ = writeln!(out, "\n{}", tr_with("cli.themes.card.dynamics", &[("method", &c.method)]));
     for m in c.dynamics.iter().rev().take(12).rev() {
         let band = match (m.expected, m.upper) {
-            (Some(e), Some(u)) => format!("{e:.1}, ≤ {u:.0}"),
-            _ => "too little history".into(),
+            (Some(e), Some(u)) => {
+                tr_with("cli.themes.card.band", &[("expected", &format!("{e:.1}")), ("upper", &format!("{u:.0}"))])
+            }
+            _ => tr("cli.themes.no_history"),
         };
-        let flag = if m.exceeds { "  ▲ above the bound" } else { "" };
+        let flag = if m.exceeds { tr("cli.themes.card.above") } else { String::new() };
         let _ = writeln!(out, "  {}  {:>5}  ({band}){flag}", m.month, m.observed);
     }
     if !c.districts.is_empty() {
         let top: Vec<String> = c.districts.iter().take(8).map(|d| format!("{} {}", d.key, d.count)).collect();
-        let _ = writeln!(out, "\nBy district: {}", top.join(", "));
+        let _ = writeln!(out, "\n{}", tr_with("cli.themes.card.districts", &[("list", &top.join(", "))]));
     }
     if !c.bodies.is_empty() {
         let top: Vec<String> = c.bodies.iter().take(8).map(|d| format!("{} {}", d.key, d.count)).collect();
-        let _ = writeln!(out, "Inspections in its places and sectors by control body: {}", top.join(", "));
+        let _ = writeln!(out, "{}", tr_with("cli.themes.card.bodies", &[("list", &top.join(", "))]));
     }
     for a in &c.anomalies {
-        let _ = writeln!(out, "Linked anomaly {} ({}): ×{:.2}, q = {:.3}", a.id, a.key, a.ratio, a.q_value);
+        let (ratio, q) = (format!("{:.2}", a.ratio), format!("{:.3}", a.q_value));
+        let anomaly: &Vars = &[("id", &a.id), ("key", &a.key), ("ratio", &ratio), ("q", &q)];
+        let _ = writeln!(out, "{}", tr_with("cli.themes.card.anomaly", anomaly));
     }
     let t = &c.tasks;
-    let next = t.next_due.map(|d| format!(", the next due {d}")).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "Tasks about its objects and appeals: {} open ({} overdue{next}), {} done",
-        t.open, t.overdue, t.done
-    );
+    let next = t.next_due.map(|d| tr_with("cli.themes.card.next_due", &[("date", &local_date(d))])).unwrap_or_default();
+    let tasks: &Vars = &[("open", &t.open), ("overdue", &t.overdue), ("next", &next), ("done", &t.done)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.card.tasks", tasks));
     for a in &c.acts {
-        let _ = writeln!(
-            out,
-            "Acts ({}): {} issued, {} answered, {} satisfied fully or partly",
-            a.kind, a.issued, a.answered, a.satisfied
-        );
+        let kind = super::words::coded("cli.effect.kind", &a.kind);
+        let acts: &Vars =
+            &[("kind", &kind), ("issued", &a.issued), ("answered", &a.answered), ("satisfied", &a.satisfied)];
+        let _ = writeln!(out, "{}", tr_with("cli.themes.card.acts", acts));
     }
     let d = &c.documents;
-    let _ = writeln!(
-        out,
-        "Documents of its objects: {} attached to {} objects, {} read; {} facts proposed, {} confirmed, {} rejected",
-        d.attached, d.objects, d.read, d.facts, d.confirmed, d.rejected
-    );
+    let documents: &Vars = &[
+        ("attached", &d.attached),
+        ("objects", &d.objects),
+        ("read", &d.read),
+        ("facts", &d.facts),
+        ("confirmed", &d.confirmed),
+        ("rejected", &d.rejected),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.card.documents", documents));
     if !c.timeline.is_empty() {
-        let _ = writeln!(out, "Timeline (newest first, {} events):", c.timeline.len());
+        let _ = writeln!(out, "{}", tr_with("cli.themes.card.timeline", &[("n", &c.timeline.len())]));
         for e in c.timeline.iter().take(12) {
             let who = e.who.as_ref().map(|w| format!(" — {w}")).unwrap_or_default();
             let _ = writeln!(out, "  {}  {:?} {}{who}", e.at, e.kind, e.detail);
@@ -501,18 +539,18 @@ fn render_card(c: &ThemeCard) -> String {
         out.push_str(&render_notes(&c.notes));
     }
     out.push_str(&render_score_parts(&c.score));
-    let _ = writeln!(out, "\n{}", c.note.en);
+    let _ = writeln!(out, "\n{}", ekn::i18n::local(&c.note));
     out
 }
 
 /// A theme's notes, newest first; a destroyed one names its act.
 fn render_notes(notes: &Vec<ThemeNote>) -> String {
-    let mut out = format!("Notes (newest first, {}):\n", notes.len());
+    let mut out = format!("{}\n", tr_with("cli.themes.notes.head", &[("n", &notes.len())]));
     for n in notes {
         let text = match (&n.note, &n.destroyed_by) {
             (Some(text), _) => text.clone(),
-            (None, Some(act)) => format!("⟨destroyed by act {act}⟩"),
-            (None, None) => "⟨unreadable⟩".into(),
+            (None, Some(act)) => tr_with("cli.themes.notes.destroyed", &[("act", act)]),
+            (None, None) => tr("cli.themes.notes.unreadable"),
         };
         let _ = writeln!(out, "  {}  {} — {text}", n.at, n.author);
     }
@@ -521,75 +559,104 @@ fn render_notes(notes: &Vec<ThemeNote>) -> String {
 
 fn render_score_parts(s: &ThemeScore) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "Score {:.2} (95 % {:.2}–{:.2}, weights {}):", s.score, s.low, s.high, s.weights_version);
+    let (score, low, high) = (format!("{:.2}", s.score), format!("{:.2}", s.low), format!("{:.2}", s.high));
+    let head: [(&str, &dyn std::fmt::Display); 4] =
+        [("score", &score), ("low", &low), ("high", &high), ("weights", &s.weights_version)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.score.head", &head));
     for p in &s.parts {
-        let _ =
-            writeln!(out, "  {:<12} {:.2} ({:.2}–{:.2}) × {:.2}  {}", p.part, p.value, p.low, p.high, p.weight, p.why);
+        let part = super::words::coded("themes.part", &p.part);
+        let _ = writeln!(
+            out,
+            "  {:<12} {:.2} ({:.2}–{:.2}) × {:.2}  {}",
+            part,
+            p.value,
+            p.low,
+            p.high,
+            p.weight,
+            part_why(p)
+        );
     }
     out
 }
 
 fn render_scan(r: &ThemeScanReport) -> String {
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
-    let _ =
-        writeln!(out, "Months judged: {} (as of {}, {}, FDR {})", r.months.join(", "), r.as_of, r.method, r.params.fdr);
+    let head: &Vars = &[
+        ("months", &r.months.join(", ")),
+        ("date", &local_date(r.as_of)),
+        ("method", &r.method),
+        ("fdr", &r.params.fdr),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.scan.head", head));
     if r.themes.is_empty() {
-        out.push_str("No themes saved: only the category × district cells were scanned.\n");
+        let _ = writeln!(out, "{}", tr("cli.themes.scan.no_themes"));
     }
     for t in &r.themes {
         let months: Vec<String> = t
             .months
             .iter()
             .map(|m| match m {
-                Some(j) => format!(
-                    "{} {} (exp. {:.1}, ≤ {:.0}, q {:.3}){}",
-                    j.month,
-                    j.observed,
-                    j.expected,
-                    j.upper,
-                    j.q,
-                    if j.alarm { " ALARM" } else { "" }
-                ),
-                None => "too little history".into(),
+                Some(j) => {
+                    let (expected, upper, q) =
+                        (format!("{:.1}", j.expected), format!("{:.0}", j.upper), format!("{:.3}", j.q));
+                    let alarm = if j.alarm { tr("cli.themes.scan.alarm") } else { String::new() };
+                    let month: &Vars = &[
+                        ("month", &j.month),
+                        ("observed", &j.observed),
+                        ("expected", &expected),
+                        ("upper", &upper),
+                        ("q", &q),
+                        ("alarm", &alarm),
+                    ];
+                    tr_with("cli.themes.scan.month", month)
+                }
+                None => tr("cli.themes.no_history"),
             })
             .collect();
-        let _ = writeln!(out, "{} v{}: {}", t.name, t.version, months.join("; "));
+        let theme: &Vars = &[("name", &t.name), ("version", &t.version), ("months", &months.join("; "))];
+        let _ = writeln!(out, "{}", tr_with("cli.themes.scan.theme", theme));
     }
     let c = &r.cells;
-    let _ = writeln!(
-        out,
-        "\nCategory × district cells: {} with appeals, {} cell-months judged, {} with too little history; {} alarms",
-        c.cells,
-        c.judged,
-        c.not_judged,
-        c.alarms.len()
-    );
+    let cells: &Vars =
+        &[("cells", &c.cells), ("judged", &c.judged), ("not_judged", &c.not_judged), ("alarms", &c.alarms.len())];
+    let _ = writeln!(out, "\n{}", tr_with("cli.themes.scan.cells", cells));
     for a in &c.alarms {
         let j = &a.judged;
-        let _ = writeln!(
-            out,
-            "  {} in {}, {}: {} appeals against {:.1} expected (bound {:.0}), p = {:.2e}, q = {:.3}",
-            a.category, a.district, j.month, j.observed, j.expected, j.upper, j.p, j.q
-        );
+        let (expected, upper, p, q) =
+            (format!("{:.1}", j.expected), format!("{:.0}", j.upper), format!("{:.2e}", j.p), format!("{:.3}", j.q));
+        let alarm: &Vars = &[
+            ("category", &a.category),
+            ("district", &a.district),
+            ("month", &j.month),
+            ("observed", &j.observed),
+            ("expected", &expected),
+            ("upper", &upper),
+            ("p", &p),
+            ("q", &q),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
     }
-    let _ = writeln!(out, "\n{}\n({:.2} s)", r.note.en, r.seconds);
+    let seconds = format!("{:.2}", r.seconds);
+    let _ =
+        writeln!(out, "\n{}\n{}", ekn::i18n::local(&r.note), tr_with("cli.themes.seconds", &[("seconds", &seconds)]));
     out
 }
 
 fn render_scores(r: &ThemeScoreReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Themes ranked by the lower bound of their score (as of {}, weights {}):",
-        r.as_of, r.weights.version
-    );
+    let head: [(&str, &dyn std::fmt::Display); 2] = [("date", &local_date(r.as_of)), ("weights", &r.weights.version)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.scores.head", &head));
     if r.themes.is_empty() {
-        out.push_str("No themes saved.\n");
+        let _ = writeln!(out, "{}", tr("cli.themes.scores.none"));
     }
     for (i, t) in r.themes.iter().enumerate() {
-        let _ = writeln!(out, "\n{}. {} v{} — {} members over twelve months", i + 1, t.name, t.version, t.members);
+        let rank = i + 1;
+        let theme: [(&str, &dyn std::fmt::Display); 4] =
+            [("rank", &rank), ("name", &t.name), ("version", &t.version), ("members", &t.members)];
+        let _ = writeln!(out, "\n{}", tr_with("cli.themes.scores.theme", &theme));
         out.push_str(&render_score_parts(&t.score));
     }
-    let _ = writeln!(out, "\n{}", r.note.en);
+    let _ = writeln!(out, "\n{}", ekn::i18n::local(&r.note));
     out
 }
