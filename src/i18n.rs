@@ -4,7 +4,9 @@
 //! own). An entry is a text with `{name}` placeholders, or — for a count — one text per plural
 //! category of the language (CLDR's rules through ICU4X: Russian `one`/`few`/`many`/`other`,
 //! Kazakh and English `one`/`other`). `ekn` and `ekn-office` pick the language once, from `--lang`
-//! or the locale, and every text they print comes through here.
+//! or the locale, and every text they print comes through here; `help` puts clap's help in the same language.
+
+pub mod help;
 
 use std::collections::HashMap;
 use std::fmt::Display;

@@ -407,7 +407,12 @@ enum Command {
 
 fn main() -> ExitCode {
     api::init_logging();
-    let args = Args::parse();
+    // Help and usage in the reader's language (the language read before clap parses; `choose` keeps it).
+    let matches = ekn::i18n::help::localized(<Args as clap::CommandFactory>::command(), "ekn").get_matches();
+    let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
     ekn::i18n::choose(args.lang.as_deref());
     // With --json the answer is JSON, a failure too: the error object (code, message, and the place
     // in a file as `detail`) on standard output, beside the one line for a person on stderr.

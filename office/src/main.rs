@@ -107,9 +107,11 @@ enum Command {
         #[arg(long, conflicts_with = "as_person")]
         check: bool,
     },
-    /// The recorded outcomes of every workstation's acts of response (the KPIs of `ekn effect`,
-    /// by the same code): answered in time, satisfied, protests upheld, days to an answer, quality
-    /// at issuance, by district; with --as, over that person's scope.
+    /// The effectiveness of every workstation's acts of response, by the code of `ekn effect`: the
+    /// recorded outcomes as KPIs (answered in time, satisfied, protests upheld, days to an answer,
+    /// quality at issuance, by district), and over the registry the office's connectors fetched,
+    /// what the next inspection found and the estimated effect on violations; with --as, over that
+    /// person's scope.
     Effect {
         /// Only acts of this kind (protest, submission, order, warning).
         #[arg(long)]
@@ -312,7 +314,12 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("EKN_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    let args = Args::parse();
+    // Help and usage in the reader's language (the language read before clap parses; `choose` keeps it).
+    let matches = ekn::i18n::help::localized(<Args as clap::CommandFactory>::command(), "ekn-office").get_matches();
+    let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
     ekn::i18n::choose(args.lang.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
@@ -900,4 +907,23 @@ async fn run(args: Args) -> Result<(), OfficeError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+    use ekn::i18n::{catalogue, Lang};
+
+    #[test]
+    fn every_command_has_its_words_in_russian_and_kazakh() {
+        for sub in super::Args::command().get_subcommands() {
+            for lang in [Lang::Ru, Lang::Kk] {
+                let key = format!("cli.help.ekn-office.cmd.{}", sub.get_name());
+                assert!(
+                    catalogue(lang).contains_key(&key),
+                    "{key} has no {lang:?} text: a new command needs its words"
+                );
+            }
+        }
+    }
 }

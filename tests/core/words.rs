@@ -172,3 +172,45 @@ fn the_command_line_speaks_the_language_asked_for_or_the_locale_s() {
     let out = ekn(&db, &["--lang", "de", "status"], &[]);
     assert!(!out.status.success(), "an unknown language is refused, not guessed");
 }
+
+/// The commands `ekn --help` lists in English (clap's own `help` left out).
+fn listed_commands(help: &str) -> Vec<String> {
+    help.lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .filter(|name| name != "help")
+        .collect()
+}
+
+#[test]
+fn help_and_usage_speak_the_language_asked_for_and_every_command_has_its_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let english = String::from_utf8(ekn(&db, &["--help"], &[]).stdout).unwrap();
+    let commands = listed_commands(&english);
+    assert!(commands.len() > 30 && english.contains("Usage: ekn"), "{english}");
+    for lang in [Lang::Ru, Lang::Kk] {
+        for name in &commands {
+            let key = format!("cli.help.ekn.cmd.{name}");
+            assert!(catalogue(lang).contains_key(&key), "{key} has no {lang:?} text: a new command needs its words");
+        }
+    }
+    let russian = String::from_utf8(ekn(&db, &["--lang", "ru", "--help"], &[]).stdout).unwrap();
+    for words in
+        ["Использование: ekn", "Команды:", "Параметры:", "Показать справку", "Показать карточку поднадзорного объекта"]
+    {
+        assert!(russian.contains(words), "{words} missing:\n{russian}");
+    }
+    assert!(!russian.contains("Commands:") && !russian.contains("Print help"), "{russian}");
+    // A subcommand's help: the headings and the global options in Kazakh, by the flag or the locale.
+    let kazakh = String::from_utf8(ekn(&db, &["--lang=kk", "effect", "--help"], &[]).stdout).unwrap();
+    assert!(kazakh.contains("Қолданылуы: ekn effect") && kazakh.contains("Параметрлер:"), "{kazakh}");
+    assert!(kazakh.contains("Дерекқор файлы"), "{kazakh}");
+    let by_locale = String::from_utf8(ekn(&db, &["desk", "--help"], &[("EKN_LANG", "ru")]).stdout).unwrap();
+    assert!(by_locale.contains("Использование: ekn desk"), "{by_locale}");
+    // English is clap's own, unchanged.
+    assert!(english.contains("Commands:") && english.contains("Print help"), "{english}");
+}
