@@ -1,11 +1,14 @@
 //! A destruction act reaches every copy. Асель's office PC and her colleague Dina both hold an old
 //! appeal and wrote about it, and both imported the same old act of response from the registry;
-//! the supervisor pulled what they wrote. Асель applies the act: the
+//! Асель also kept a theme of supervision with a note written in 2020 (a theme note is personal
+//! data: it is kept five years); the supervisor pulled what they wrote. Асель applies the act: the
 //! office clears its copy (PostgreSQL's rows, and after the sweep the table's files), and with
 //! their next syncs the supervisor's replica and Dina's own journal and copy of the appeal are
 //! cleared too; every journal still verifies, and Асель's act says which copies it reached.
 
-use ekn::api::{ActLang, Context, CorrectionAspect, JournalQuery, RetentionApplyRequest};
+use std::sync::Arc;
+
+use ekn::api::{ActLang, Context, CorrectionAspect, FixedClock, JournalQuery, RetentionApplyRequest};
 use ekn::domain::retention::RetentionRules;
 
 use crate::support::{decided_appeal_in, inspections_in, office_cli, Office, Workstation};
@@ -13,6 +16,8 @@ use crate::support::{decided_appeal_in, inspections_in, office_cli, Office, Work
 const NOTE: &str = "записка о заявителе Сапаргалиевой";
 const REASON_A: &str = "жалоба Қуанышбековой Әйгерім по телефону";
 const REASON_D: &str = "повторное обращение Дины о Жанбырбаеве";
+/// What Асель noted on a theme in March 2020.
+const THEME_NOTE: &str = "звонила Жанар Қасымқызы о задержке зарплаты";
 /// The addressee of the old act both import (an organisation: the door masks persons' names).
 const ADDRESSEE: &str = "Директору ТОО «Сапфир-Ақжол»";
 
@@ -63,6 +68,17 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         .unwrap();
         w.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
     }
+    // Асель's theme and its note, written in March 2020 (before she joined: her first push sends them).
+    {
+        let noon = "2020-03-02T07:00:00Z".parse().unwrap();
+        let mut then = wa.session_with(Context::new(ekn::domain::journal::Face::Cli, None, Arc::new(FixedClock(noon))));
+        let definition = ekn::api::ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
+        then.save_theme(&ekn::api::SaveThemeRequest {
+            name: "Зарплаты".into(), definition, reason: "план".into()
+        })
+        .unwrap();
+        then.note_theme("Зарплаты", THEME_NOTE).unwrap();
+    }
     wa.join(&office, "Асель Нурланова", "office PC");
     wd.join(&office, "Dina Seitkali", "PC");
     ws.join(&office, "Supervisor Saule", "supervisor's PC");
@@ -106,9 +122,12 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
                  OR personal::text LIKE '%Қуанышбековой%' OR personal::text LIKE '%Жанбырбаеве%' \
                  OR personal::text LIKE '%Сапфир-Ақжол%'";
     assert_eq!(behind(words), "5", "the note, two reasons, and the act's addressee from each workstation");
+    let theme_note = "SELECT count(*) FROM event_personal WHERE personal::text LIKE '%Қасымқызы%'";
+    assert_eq!(behind(theme_note), "1", "the theme's note reached the office");
     behind("CHECKPOINT");
     let files = office.pg.table_files("event_personal");
     assert!(bytes_hold(&files, "Сапаргалиевой"), "the note is in PostgreSQL's files before the act");
+    assert!(bytes_hold(&files, "Қасымқызы"), "the theme's note is in PostgreSQL's files before the act");
     let supervisor_before = replica_text(&ws);
     assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
     assert!(supervisor_before.contains("Сапфир-Ақжол"), "the supervisor pulled the act's addressee");
@@ -142,13 +161,15 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             },
         )
         .unwrap();
-    assert!(report.records >= 2, "the appeal and the act at least: {report:?}");
+    assert!(report.records >= 3, "the appeal, the act and the theme's note at least: {report:?}");
+    assert!(report.rules.iter().any(|r| r.rule == "theme-note" && r.records == 1), "{:?}", report.rules);
     assert_eq!(wa.raw().query_row("SELECT count(*) FROM acts_issued", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
     let synced = wa.session().sync().unwrap();
     assert_eq!(synced.acts, vec!["17/2026".to_string()], "{synced:?}");
 
     // The office's copy: no row holds a word, every entry stays (its chain verifies on a re-push).
     assert_eq!(behind(words), "0");
+    assert_eq!(behind(theme_note), "0", "the theme's note is cleared at the office");
     assert_eq!(behind("SELECT count(*) FROM events WHERE entry::text LIKE '%Сапаргалиевой%'"), "0");
     let cleared: i64 =
         behind("SELECT cardinality(entries) FROM redaction_acts WHERE act_number = '17/2026'").parse().unwrap();
@@ -158,7 +179,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert!(ok, "{out}{err}");
     behind("CHECKPOINT");
     let files = office.pg.table_files("event_personal");
-    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
+    for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол", "Қасымқызы"]
     {
         assert!(!bytes_hold(&files, word), "{word} is still in PostgreSQL's files after the sweep");
     }
