@@ -414,8 +414,12 @@ pub fn render_anomalies(r: &AnomalyReport) -> String {
             let _ = writeln!(out, "  {}", tr_with("cli.anomalies.objects", &[("objects", &objects)]));
         }
         if let Some(review) = &a.review {
-            let vars: [(&str, &dyn std::fmt::Display); 4] =
-                [("action", &review.action), ("who", &review.author), ("at", &review.at), ("reason", &review.reason)];
+            let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                ("action", &super::words::coded("cli.anomaly.action", &review.action)),
+                ("who", &review.author),
+                ("at", &review.at),
+                ("reason", &review.reason),
+            ];
             let _ = writeln!(out, "  {}", tr_with("cli.anomalies.review", &vars));
         }
     }
@@ -424,68 +428,79 @@ pub fn render_anomalies(r: &AnomalyReport) -> String {
 }
 
 pub fn render_anomaly(d: &AnomalyDetail) -> String {
+    use ekn::i18n::{local, local_date, tr, tr_with};
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
     let a = &d.anomaly.anomaly;
     let _ = writeln!(out, "{} [{}] {}", a.id, a.kind.code(), a.key);
-    let _ = writeln!(out, "  period {} – {}; {}", a.period.from, a.period.to, a.method);
-    let _ = writeln!(
-        out,
-        "  observed {:.0} of {:.0} ({}) vs peers {} → expected {:.1}, ×{:.1}; p {:.2e}, q {:.2e}",
-        a.observed,
-        a.volume,
-        percent(a.observed / a.volume.max(1.0)),
-        percent(a.peer_rate),
-        a.expected,
-        a.ratio,
-        a.p_value,
-        a.q_value
-    );
-    let _ = writeln!(out, "  {}", a.explanation.en);
+    let period: &Vars =
+        &[("from", &local_date(a.period.from)), ("to", &local_date(a.period.to)), ("method", &a.method)];
+    let _ = writeln!(out, "  {}", tr_with("cli.anomaly.period", period));
+    let observed: &Vars = &[
+        ("observed", &format!("{:.0}", a.observed)),
+        ("volume", &format!("{:.0}", a.volume)),
+        ("rate", &percent(a.observed / a.volume.max(1.0))),
+        ("peers", &percent(a.peer_rate)),
+        ("expected", &format!("{:.1}", a.expected)),
+        ("ratio", &format!("{:.1}", a.ratio)),
+        ("p", &format!("{:.2e}", a.p_value)),
+        ("q", &format!("{:.2e}", a.q_value)),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.anomaly.observed", observed));
+    let _ = writeln!(out, "  {}", local(&a.explanation));
     if let Some(review) = &d.anomaly.review {
-        let _ = writeln!(out, "  {} by {} at {}: {}", review.action, review.author, review.at, review.reason);
+        let action = super::words::coded("cli.anomaly.action", &review.action);
+        let said: &Vars =
+            &[("action", &action), ("who", &review.author), ("at", &review.at), ("reason", &review.reason)];
+        let _ = writeln!(out, "  {}", tr_with("cli.anomalies.review", said));
     }
     if let Some(f) = &d.funnel {
         let rate = a.observed / a.volume.max(1.0);
         let upper = f.limits.iter().min_by(|x, y| (x.0 - a.volume).abs().total_cmp(&(y.0 - a.volume).abs()));
-        let _ = writeln!(
-            out,
-            "  funnel {}: {} peers, pooled rate {}, τ² {:.2e}; this unit {} at volume {:.0}{}",
-            f.group,
-            f.points.len(),
-            percent(f.target),
-            f.tau2,
-            percent(rate),
-            a.volume,
-            upper.map_or(String::new(), |u| format!(" (95% limit {}, 99.8% limit {})", percent(u.1), percent(u.2)))
-        );
+        let limits = upper.map_or(String::new(), |u| {
+            tr_with("cli.anomaly.limits", &[("l95", &percent(u.1)), ("l998", &percent(u.2))])
+        });
+        let funnel: &Vars = &[
+            ("group", &f.group),
+            ("peers", &f.points.len()),
+            ("pooled", &percent(f.target)),
+            ("tau2", &format!("{:.2e}", f.tau2)),
+            ("rate", &percent(rate)),
+            ("volume", &format!("{:.0}", a.volume)),
+            ("limits", &limits),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.anomaly.funnel", funnel));
     }
     if !d.inspections.is_empty() {
-        let _ = writeln!(out, "  inspections behind it ({} of {}):", d.inspections.len(), d.evidence_total);
+        let head: &Vars = &[("n", &d.inspections.len()), ("of", &d.evidence_total)];
+        let _ = writeln!(out, "  {}", tr_with("cli.anomaly.inspections", head));
         for i in &d.inspections {
-            let _ = writeln!(
-                out,
-                "    {}  {}  {}  {}  violations {}  {}{}",
-                i.registry_no,
-                i.date,
-                i.subject_bin,
-                i.kind.code(),
-                i.violations,
-                if i.sanctions.is_empty() { "—" } else { &i.sanctions },
-                if i.declared_illegal == Some(true) { "  declared illegal" } else { "" }
-            );
+            let sanctions = if i.sanctions.is_empty() { "—".to_string() } else { i.sanctions.clone() };
+            let illegal = if i.declared_illegal == Some(true) { tr("cli.anomaly.illegal") } else { String::new() };
+            let line: &Vars = &[
+                ("no", &i.registry_no),
+                ("date", &local_date(i.date)),
+                ("bin", &i.subject_bin),
+                ("kind", &super::words::coded("inspection", i.kind.code())),
+                ("violations", &i.violations),
+                ("sanctions", &sanctions),
+                ("illegal", &illegal),
+            ];
+            let _ = writeln!(out, "    {}", tr_with("cli.anomaly.inspection", line));
         }
     }
     if !d.appeals.is_empty() {
-        let _ = writeln!(out, "  appeals behind it ({} of {}):", d.appeals.len(), d.evidence_total);
+        let head: &Vars = &[("n", &d.appeals.len()), ("of", &d.evidence_total)];
+        let _ = writeln!(out, "  {}", tr_with("cli.anomaly.appeals", head));
         for x in &d.appeals {
-            let _ = writeln!(
-                out,
-                "    {}  received {}  decided {}  {}",
-                x.appeal_no,
-                x.received,
-                x.decided.map_or("—".into(), |d| d.to_string()),
-                x.category.as_deref().unwrap_or("—")
-            );
+            let decided = x.decided.map_or("—".into(), local_date);
+            let line: &Vars = &[
+                ("no", &x.appeal_no),
+                ("received", &local_date(x.received)),
+                ("decided", &decided),
+                ("category", &x.category.as_deref().unwrap_or("—")),
+            ];
+            let _ = writeln!(out, "    {}", tr_with("cli.anomaly.appeal", line));
         }
     }
     out
