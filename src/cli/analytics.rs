@@ -564,34 +564,33 @@ pub fn render_risk_training(r: &RiskTrainReport) -> String {
 }
 
 fn render_reasons(out: &mut String, contributions: &[ContributionView], similar: &[SimilarCase], norms: &[CheckView]) {
+    use ekn::i18n::{local, local_date, tr, tr_with};
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     for c in contributions {
-        let _ = writeln!(out, "    {:+.2}  {}", c.effect, c.text.en);
+        let _ = writeln!(out, "    {:+.2}  {}", c.effect, local(&c.text));
     }
     for s in similar {
         let outcome = match (s.declared_illegal, s.appealed) {
-            (Some(true), _) => "declared illegal",
-            (_, Some(true)) => "appealed",
-            _ => "not appealed",
+            (Some(true), _) => tr("cli.risk.similar.illegal"),
+            (_, Some(true)) => tr("cli.risk.similar.appealed"),
+            _ => tr("cli.risk.similar.not_appealed"),
         };
-        let _ = writeln!(
-            out,
-            "    similar: {} {} {} — violations {}, {}{}",
-            s.registry_no,
-            s.date,
-            s.kind.code(),
-            s.violations,
-            outcome,
-            if s.same_object { " (same object)" } else { "" }
-        );
+        let same = if s.same_object { tr("cli.risk.similar.same_object") } else { String::new() };
+        let line: &Vars = &[
+            ("no", &s.registry_no),
+            ("date", &local_date(s.date)),
+            ("kind", &super::words::coded("inspection", s.kind.code())),
+            ("violations", &s.violations),
+            ("outcome", &outcome),
+            ("same", &same),
+        ];
+        let _ = writeln!(out, "    {}", tr_with("cli.risk.similar", line));
     }
     for n in norms {
-        let _ = writeln!(
-            out,
-            "    check: {}{}{}",
-            n.text.en,
-            n.basis.as_ref().map_or(String::new(), |b| format!(" [{}]", b.en)),
-            if n.verified { "" } else { " — UNCONFIRMED" }
-        );
+        let basis = n.basis.as_ref().map_or(String::new(), |b| format!(" [{}]", local(b)));
+        let unconfirmed = if n.verified { String::new() } else { tr("cli.risk.unconfirmed") };
+        let line: &Vars = &[("text", &local(&n.text)), ("basis", &basis), ("unconfirmed", &unconfirmed)];
+        let _ = writeln!(out, "    {}", tr_with("cli.risk.check", line));
     }
 }
 
@@ -629,44 +628,51 @@ pub fn render_plan_score(p: &PlanScore) -> String {
 }
 
 pub fn render_risk(r: &RiskExplanation) -> String {
+    use ekn::i18n::{local, local_date, tr, tr_with};
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
     let _ = writeln!(out, "{} {}", r.subject_bin, r.name.as_deref().unwrap_or(""));
     match (&r.local, &r.local_missing) {
         (Some(l), _) => {
-            let _ = writeln!(
-                out,
-                "  local model {}: {} ({}; ×{:.1} the base rate {})",
-                l.model,
-                percent(l.probability),
-                l.level,
-                l.relative_risk,
-                percent(l.base_rate)
-            );
-            let _ = writeln!(out, "  for: {}", l.assumed.en);
+            let level = super::words::coded("degree", &l.level);
+            let line: &Vars = &[
+                ("model", &l.model),
+                ("probability", &percent(l.probability)),
+                ("level", &level),
+                ("relative", &format!("{:.1}", l.relative_risk)),
+                ("base", &percent(l.base_rate)),
+            ];
+            let _ = writeln!(out, "  {}", tr_with("cli.risk.local", line));
+            let _ = writeln!(out, "  {}", tr_with("cli.risk.for", &[("assumed", &local(&l.assumed))]));
             render_reasons(&mut out, &l.contributions, &l.similar, &l.norms);
         }
         (None, Some(why)) => {
-            let _ = writeln!(out, "  local model: {}", why.en);
+            let _ = writeln!(out, "  {}", tr_with("cli.risk.local_missing", &[("why", &local(why))]));
         }
         (None, None) => {}
     }
     if let Some(o) = &r.overridden {
-        let _ = writeln!(
-            out,
-            "  OVERRIDDEN as {} by {} at {}: {}",
-            o.value.as_deref().unwrap_or("—"),
-            o.author,
-            o.at,
-            o.reason
-        );
+        let value = o.value.as_deref().map_or_else(|| "—".to_string(), |v| super::words::coded("degree", v));
+        let line: &Vars = &[("value", &value), ("who", &o.author), ("at", &o.at), ("reason", &o.reason)];
+        let _ = writeln!(out, "  {}", tr_with("cli.risk.overridden", line));
     }
     if r.external.is_empty() {
-        let _ = writeln!(out, "  external scores: none imported");
+        let _ = writeln!(out, "  {}", tr("cli.risk.no_external"));
     }
     for e in &r.external {
-        let _ = writeln!(out, "  external {}: {:.1} ({:?}) computed {}", e.model, e.score, e.degree, e.computed);
+        let degree = match ekn::i18n::lang() {
+            ekn::i18n::Lang::En => format!("{:?}", e.degree),
+            _ => tr(&format!("degree.{}", e.degree.code())),
+        };
+        let line: &Vars = &[
+            ("model", &e.model),
+            ("score", &format!("{:.1}", e.score)),
+            ("degree", &degree),
+            ("computed", &local_date(e.computed)),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.risk.external", line));
     }
-    let _ = writeln!(out, "{}", r.note.en);
+    let _ = writeln!(out, "{}", local(&r.note));
     out
 }
 

@@ -81,6 +81,31 @@ pub fn in_words(c: &Contribution) -> ContributionView {
             format!("Органның бұзушылық анықталған тексерулерінің үлесі: {v}"),
             format!("Share of the body's inspections that found violations: {v}"),
         ),
+        "days_since_same_body" => (
+            format!("Дней с прошлой проверки объекта этим органом: {v}"),
+            format!("Осы органның объектіні соңғы тексеруінен бері күндер: {v}"),
+            format!("Days since this body last inspected the object: {v}"),
+        ),
+        "days_since_object_inspected" => (
+            format!("Дней с прошлой проверки объекта: {v}"),
+            format!("Объектінің соңғы тексеруінен бері күндер: {v}"),
+            format!("Days since the object was last inspected: {v}"),
+        ),
+        "district_illegal_rate" => (
+            format!("Доля проверок в районе, признанных незаконными: {v}"),
+            format!("Аудандағы заңсыз деп танылған тексерулердің үлесі: {v}"),
+            format!("Share of the district's inspections declared illegal: {v}"),
+        ),
+        "district_violation_rate" => (
+            format!("Доля проверок в районе с нарушениями: {v}"),
+            format!("Аудандағы бұзушылық анықталған тексерулердің үлесі: {v}"),
+            format!("Share of the district's inspections that found violations: {v}"),
+        ),
+        "body_kind" => (
+            format!("Орган и вид проверки: {v}"),
+            format!("Орган және тексеру түрі: {v}"),
+            format!("Body and kind of inspection: {v}"),
+        ),
         other => (format!("{other}: {v}"), format!("{other}: {v}"), format!("{other}: {v}")),
     };
     let odds = c.effect.exp();
