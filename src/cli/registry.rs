@@ -335,28 +335,25 @@ pub fn render_card(card: &Card) -> String {
 }
 
 pub fn render_search(h: &SearchHits) -> String {
-    let mut out = format!("Objects ({})\n", h.subjects.len());
+    let mut out = format!("{}\n", tr_with("cli.search.objects", &[("n", &h.subjects.len())]));
     for s in &h.subjects {
-        let _ = writeln!(
-            out,
-            "  {}  {}  region {}  inspections {}",
-            s.bin,
-            s.name.as_deref().unwrap_or("—"),
-            opt(&s.region_code),
-            s.inspections
-        );
+        let name = s.name.as_deref().unwrap_or("—");
+        let line: [(&str, &dyn std::fmt::Display); 4] =
+            [("bin", &s.bin), ("name", &name), ("region", &opt(&s.region_code)), ("inspections", &s.inspections)];
+        let _ = writeln!(out, "  {}", tr_with("cli.search.object", &line));
     }
-    let _ = writeln!(out, "Appeals ({})", h.appeals.len());
+    let _ = writeln!(out, "{}", tr_with("cli.search.appeals", &[("n", &h.appeals.len())]));
     for a in &h.appeals {
-        let _ = writeln!(
-            out,
-            "  {} {} object {} [{}]\n      {}",
-            a.received,
-            a.appeal_no,
-            opt(&a.subject_bin),
-            opt(&a.category),
-            a.excerpt
-        );
+        let received = chrono::NaiveDate::parse_from_str(&a.received, "%Y-%m-%d")
+            .map(ekn::i18n::local_date)
+            .unwrap_or_else(|_| a.received.clone());
+        let line: [(&str, &dyn std::fmt::Display); 4] = [
+            ("received", &received),
+            ("no", &a.appeal_no),
+            ("bin", &opt(&a.subject_bin)),
+            ("category", &opt(&a.category)),
+        ];
+        let _ = writeln!(out, "  {}\n      {}", tr_with("cli.search.appeal", &line), a.excerpt);
     }
     out
 }
