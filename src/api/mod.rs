@@ -50,7 +50,7 @@ pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
 pub use crate::analytics::outcome_kpis::{ActForKpis, KpiFunnelPoint, Kpis, Proportion, QualityKpis};
 pub use crate::analytics::power::PowerReport;
 pub use crate::analytics::proposals::ProposalParams;
-pub use crate::analytics::themes::{ThemeDefinition, ThemeScore};
+pub use crate::analytics::themes::{ScorePart, ThemeDefinition, ThemeScore};
 pub use crate::analytics::themes_study::ThemesStudy;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;

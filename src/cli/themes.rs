@@ -441,7 +441,7 @@ fn render_list(list: &ThemeList) -> String {
 
 /// Why a score's part has its value, from its figures, in the reader's language (the screen's
 /// words, `themes.why.*`); English prints the core's own sentence, as it always has.
-fn part_why(p: &ekn::analytics::themes::ScorePart) -> String {
+fn part_why(p: &ekn::api::ScorePart) -> String {
     if ekn::i18n::lang() == ekn::i18n::Lang::En {
         return p.why.clone();
     }
