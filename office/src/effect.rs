@@ -88,6 +88,8 @@ struct OfficeAct {
     draft_seq: Option<i64>,
     category: Option<String>,
     trigger: Option<String>,
+    /// The other workstations holding the same registry act, merged into this one.
+    also_on: Vec<String>,
     /// (stage, result, day, formal defect) in the order recorded (by day, for one registry act
     /// merged from several workstations).
     outcomes: Vec<(String, String, NaiveDate, bool)>,
@@ -138,11 +140,11 @@ fn check_filters(ask: EffectAsk<'_>) -> Result<(), OfficeError> {
 
 /// Every act in `scope` its workstations pushed and no destruction act removed, merged: one
 /// registry act (object and number) on several workstations is one act with the outcomes of
-/// all. Returns the acts, how many were shared, and which drafts left nothing unfilled.
+/// all. Returns the acts and which drafts left nothing unfilled.
 async fn acts_in(
     client: &mut deadpool_postgres::Client,
     scope: &Scope,
-) -> Result<(Vec<OfficeAct>, usize, HashMap<(String, i64), bool>), OfficeError> {
+) -> Result<(Vec<OfficeAct>, HashMap<(String, i64), bool>), OfficeError> {
     let tx = scoped(client, scope).await?;
     let rows = tx
         .query(
@@ -205,6 +207,7 @@ async fn acts_in(
                         draft_seq,
                         category,
                         trigger: trigger_registry_no,
+                        also_on: Vec::new(),
                         outcomes: Vec::new(),
                     },
                 );
@@ -220,7 +223,6 @@ async fn acts_in(
 
     let mut merged: BTreeMap<(String, String), OfficeAct> = BTreeMap::new();
     let mut own: Vec<OfficeAct> = Vec::new();
-    let mut shared = 0;
     for ((_, act_id), act) in acts {
         let key = match &act.number {
             Some(n) => format!("act:{}:{n}", act.subject_bin),
@@ -232,7 +234,7 @@ async fn acts_in(
         match act.number.clone() {
             Some(number) => match merged.get_mut(&(act.subject_bin.clone(), number.clone())) {
                 Some(first) => {
-                    shared += 1;
+                    first.also_on.push(act.ws.clone());
                     // Two workstations' records interleave: in order of their days (a stable
                     // sort, so one workstation's order stands among equal days).
                     first.outcomes.extend(act.outcomes);
@@ -247,7 +249,7 @@ async fn acts_in(
             None => own.push(act),
         }
     }
-    Ok((merged.into_values().chain(own).collect(), shared, unfilled))
+    Ok((merged.into_values().chain(own).collect(), unfilled))
 }
 
 /// Whether an act placed in `place` (its district) lies in `prefix`.
@@ -265,16 +267,16 @@ async fn compute(
 ) -> Result<OfficeEffect, OfficeError> {
     check_filters(ask)?;
     let horizon = ask.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
-    let (all, shared_all, unfilled) = acts_in(client, scope).await?;
-    let mut shared = shared_all;
+    let (all, unfilled) = acts_in(client, scope).await?;
     let acts: Vec<OfficeAct> = all
         .into_iter()
         .filter(|act| ask.kind.is_none_or(|k| k == act.kind) && placed_in(act.district.as_deref(), ask.district))
         .collect();
-    if acts.len() < shared {
-        shared = shared.min(acts.len());
-    }
-    let workstations: HashSet<&str> = acts.iter().map(|a| a.ws.as_str()).collect();
+    // Among the acts asked for: how many copies on other workstations were merged, and from how
+    // many workstations they came.
+    let shared: usize = acts.iter().map(|a| a.also_on.len()).sum();
+    let workstations: HashSet<&str> =
+        acts.iter().flat_map(|a| std::iter::once(a.ws.as_str()).chain(a.also_on.iter().map(String::as_str))).collect();
 
     let catalog = NormsCatalog::builtin();
     let procedure = Procedure::builtin();

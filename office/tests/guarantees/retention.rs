@@ -146,6 +146,13 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     };
     assert!(supervisor_journal(&ws).contains(NOTE), "ekn journal --task -N shows the note before");
 
+    // The office counts the registry act both imported once, from two workstations.
+    let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--json"], &[]);
+    assert!(ok, "{err}");
+    let effect: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((effect["kpis"]["acts"].as_u64(), effect["shared_acts"].as_u64()), (Some(1), Some(1)), "{out}");
+    assert_eq!(effect["workstations"], 2, "{out}");
+
     // Асель applies the act (the appeal was decided in March 2020: five years have passed).
     let rules = RetentionRules::builtin();
     let today = chrono::Utc::now().date_naive();
