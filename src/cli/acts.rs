@@ -151,13 +151,13 @@ fn render_act(d: &ActDetail) -> String {
         ("id", &d.act.id),
         ("kind", &words::coded("cli.effect.kind", &d.act.kind)),
         ("number", &number),
-        ("date", &local_day(&d.act.issued_on)),
+        ("date", &words::stored_day(&d.act.issued_on)),
         ("addressee", &d.act.addressee),
         ("bin", &d.subject_bin),
     ];
     let mut out = format!("{}\n", tr_with("cli.act.head", &head));
     if let Some(due) = &d.act.response_due {
-        let _ = writeln!(out, "  {}", tr_with("cli.act.due", &[("due", &local_day(due))]));
+        let _ = writeln!(out, "  {}", tr_with("cli.act.due", &[("due", &words::stored_day(due))]));
     }
     if d.outcomes.is_empty() {
         let _ = writeln!(out, "  {}", tr("cli.act.no_outcome"));
@@ -187,7 +187,7 @@ fn render_act(d: &ActDetail) -> String {
             .map(|d| tr_with("cli.act.document", &[("sha", &&d[..12.min(d.len())])]))
             .unwrap_or_default();
         let vars: [(&str, &dyn std::fmt::Display); 7] = [
-            ("on", &local_day(&o.on)),
+            ("on", &words::stored_day(&o.on)),
             ("stage", &words::coded("outcome_stage", &o.stage)),
             ("result", &words::coded("outcome_result", &o.result)),
             ("measures", &measures),
@@ -223,18 +223,13 @@ fn render_act(d: &ActDetail) -> String {
             ("fact", &p.fact_id),
             ("stage", &words::coded("outcome_stage", p.stage.code())),
             ("result", &words::coded("outcome_result", p.result.code())),
-            ("on", &p.on.as_deref().map_or_else(|| "?".to_string(), local_day)),
+            ("on", &p.on.as_deref().map_or_else(|| "?".to_string(), words::stored_day)),
             ("why", &p.why),
             ("command", &command),
         ];
         let _ = writeln!(out, "  {}", tr_with("cli.act.proposed", &vars));
     }
     out
-}
-
-/// A stored ISO day as people of the chosen language write it (the text itself when it is not one).
-fn local_day(text: &str) -> String {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(local_date).unwrap_or_else(|_| text.to_string())
 }
 
 #[derive(Subcommand)]

@@ -370,16 +370,16 @@ pub fn render_heatmap(cells: &Vec<HeatCell>) -> String {
 
 /// The appeal card in words.
 pub fn render_appeal_card(c: &AppealCard) -> String {
-    use super::words::coded;
+    use super::words::{self, coded};
     type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
     let state = if c.open {
         tr("cli.appeal.open")
     } else {
         let outcome = c.outcome.as_deref().map_or_else(|| tr("cli.appeal.decided"), |o| coded("outcome", o));
-        format!("{outcome} {}", c.decided.as_deref().map(day_words).unwrap_or_default())
+        format!("{outcome} {}", c.decided.as_deref().map(words::stored_day).unwrap_or_default())
     };
-    let (received, channel) = (day_words(&c.received), c.channel.as_deref().unwrap_or("—"));
+    let (received, channel) = (words::stored_day(&c.received), c.channel.as_deref().unwrap_or("—"));
     let head: &Vars = &[("no", &c.appeal_no), ("received", &received), ("channel", &channel), ("state", &state)];
     let _ = writeln!(out, "{}", tr_with("cli.appeal.head", head));
     let people: &Vars = &[
@@ -479,7 +479,7 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
                 format!(
                     "{} ({}{})",
                     m.appeal_no,
-                    day_words(&m.received),
+                    words::stored_day(&m.received),
                     m.similarity.map_or(String::new(), |s| format!(", {s:.2}"))
                 )
             })
@@ -528,9 +528,4 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
         let _ = writeln!(out, "  {}", tr_with("cli.appeal.decision", decision));
     }
     out
-}
-
-/// A stored ISO day as people of the chosen language write it (the text itself when it is not one).
-fn day_words(text: &str) -> String {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(local_date).unwrap_or_else(|_| text.to_string())
 }

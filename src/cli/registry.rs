@@ -344,9 +344,7 @@ pub fn render_search(h: &SearchHits) -> String {
     }
     let _ = writeln!(out, "{}", tr_with("cli.search.appeals", &[("n", &h.appeals.len())]));
     for a in &h.appeals {
-        let received = chrono::NaiveDate::parse_from_str(&a.received, "%Y-%m-%d")
-            .map(ekn::i18n::local_date)
-            .unwrap_or_else(|_| a.received.clone());
+        let received = super::words::stored_day(&a.received);
         let line: [(&str, &dyn std::fmt::Display); 4] = [
             ("received", &received),
             ("no", &a.appeal_no),

@@ -50,3 +50,9 @@ pub fn coded(prefix: &str, code: &str) -> String {
 pub fn serde_name<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
+
+/// A stored ISO day (`2026-11-26`) as people of the chosen language write it; the text itself when
+/// it is not one.
+pub fn stored_day(text: &str) -> String {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map(i18n::local_date).unwrap_or_else(|_| text.to_string())
+}
