@@ -7,13 +7,14 @@
 //!   different acts the office's numerators and denominators are the sum of theirs. An act a
 //!   destruction act removed is left out, as on its workstation; the same registry act imported on
 //!   two workstations (one object, one number) counts once, with the outcomes of both.
-//! - What later inspections say of each act, and the estimated effect of acts on violations per
-//!   inspection (tiers 2 and 3), over the registry the office's own connectors fetched
-//!   (`registry`), by `ekn::api::analytics::effect_tiers`. Every act of the office, in the
-//!   caller's scope or not, keeps its object out of the controls (the figures leave the server
-//!   as aggregates only). What rests on appeals — the appeals checks and the appeals estimate —
-//!   stays with the workstations: the office holds no appeals, and the report says so rather
-//!   than show a figure it cannot make.
+//! - What later data say of each act, and the estimated effect of acts (tiers 2 and 3), by
+//!   `ekn::api::analytics::effect_tiers`: on violations per inspection over the registry the
+//!   office's own connectors fetched (`registry`), on appeals over the appeals' facts the
+//!   workstations handed over (`appeals`). Every act and every appeal of the office, in the
+//!   caller's scope or not, takes part (an act keeps its object out of the controls; the figures
+//!   leave the server as aggregates only). An applicant is matched only among the appeals of one
+//!   workstation (each pseudonymises with its own key). What the office lacks the data for is
+//!   listed in `not_computed` rather than shown as a figure it cannot make.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -28,15 +29,24 @@ use ekn::domain::norms::NormsCatalog;
 use ekn::domain::procedure::Procedure;
 use serde::Serialize;
 
+use ekn::domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
+use ekn::store::outcomes::AppealIdentity;
+
+use crate::appeals::HeldAppeal;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 use crate::registry::{self, Held, RegistryRun};
 
-/// What the office never computes, and why.
-pub const APPEALS_NOT_HERE: &str = "the appeals checks (appeals after the act, of its category, a returning \
-    applicant) and the estimate on appeals per quarter read appeals, which the office does not hold (each workstation \
-    pseudonymises them with its own key): each workstation's `ekn effect` computes them";
+/// Why the appeals' figures are missing when no workstation has handed over appeals.
+pub const NO_APPEALS: &str = "the appeals checks (appeals after the act, of its category, a returning applicant) \
+    and the estimate on appeals per quarter read the appeals' facts the workstations hand over at each sync: none \
+    has handed over any yet";
+
+/// What the office cannot see of a returning applicant, always said.
+pub const APPLICANTS_PER_WORKSTATION: &str = "a returning applicant is matched among the appeals of one \
+    workstation only: each pseudonymises applicants with its own key, so the same person writing to two \
+    prosecutors is two applicants here (the text's fingerprint still matches across workstations)";
 
 /// `GET /v1/effect` and `ekn-office effect --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -58,6 +68,8 @@ pub struct OfficeEffect {
     pub method: String,
     /// The published runs the registry was read from.
     pub registry: Vec<RegistryRun>,
+    /// Appeals the workstations handed over (one per number), all of the office's.
+    pub appeals_held: usize,
     /// How many workstations the acts came from, and how many acts two of them share (counted once).
     pub workstations: usize,
     pub shared_acts: usize,
@@ -65,11 +77,19 @@ pub struct OfficeEffect {
     pub not_computed: Vec<String>,
 }
 
-/// Tier 2 at the office: the next-inspection check, counted as the workstation counts it.
+/// Tier 2 at the office, counted as the workstation counts it; a check is `None` where the
+/// office lacks its data (`not_computed` says which).
 #[derive(Debug, Clone, Serialize)]
 pub struct OfficeVerification {
-    pub next_inspection: StatusCounts,
-    /// Acts whose object the office's registry does not know (not checked).
+    /// What the next inspection found (needs a registry of inspections).
+    pub next_inspection: Option<StatusCounts>,
+    /// Appeals about the object after the act, of the act's category, and an earlier applicant
+    /// returning after a "satisfied" answer (need the workstations' appeals).
+    pub appeals: Option<StatusCounts>,
+    pub category_appeals: Option<StatusCounts>,
+    pub returning_applicant: Option<StatusCounts>,
+    /// Acts whose object the registry of inspections does not know (their next inspection is
+    /// not checked).
     pub not_in_registry: u64,
     pub rule: String,
 }
@@ -307,18 +327,17 @@ async fn compute(
         })
         .collect();
 
-    let mut not_computed = vec![APPEALS_NOT_HERE.to_string()];
-    let (verification, effects, runs) = match registry::held(&*client).await? {
-        Held::Registry(held) => {
-            // Tier 3's exclusions: every act of the office, whoever asks.
-            let everyone = if scope.districts.iter().any(|d| d == "*") {
-                None
-            } else {
-                Some(acts_in(client, &Scope::office()).await?.0)
-            };
-            let (verification, effects) = tiers(&held, &acts, everyone.as_deref(), ask, horizon, today);
-            (Some(verification), effects, held.runs.clone())
-        }
+    // Appeals and acts of the whole office take part in tiers 2 and 3 whoever asks: the
+    // figures leave the server as aggregates only.
+    let appeals = crate::appeals::held(client, &Scope::office()).await?;
+    let mut not_computed = Vec::new();
+    if appeals.is_empty() {
+        not_computed.push(NO_APPEALS.to_string());
+    } else {
+        not_computed.push(APPLICANTS_PER_WORKSTATION.to_string());
+    }
+    let held = match registry::held(&*client).await? {
+        Held::Registry(held) => Some(held),
         Held::NoRun => {
             not_computed.push(
                 "what the next inspection found after each act and the estimated effect on violations read the \
@@ -326,15 +345,27 @@ async fn compute(
                  (`ekn-office connector add … --data inspections`), so each workstation's `ekn effect` computes them"
                     .into(),
             );
-            (None, Vec::new(), Vec::new())
+            None
         }
         Held::Unreadable(reason) => {
             not_computed.push(format!(
                 "what the next inspection found after each act and the estimated effect on violations: the \
                  office's registry cannot be read ({reason})"
             ));
-            (None, Vec::new(), Vec::new())
+            None
         }
+    };
+    let (verification, effects, runs) = if held.is_none() && appeals.is_empty() {
+        (None, Vec::new(), Vec::new())
+    } else {
+        let everyone = if scope.districts.iter().any(|d| d == "*") {
+            None
+        } else {
+            Some(acts_in(client, &Scope::office()).await?.0)
+        };
+        let data = OfficeData { held: held.as_deref(), appeals: &appeals };
+        let (verification, effects) = tiers(&data, &acts, everyone.as_deref(), ask, horizon, today);
+        (Some(verification), effects, held.map(|h| h.runs.clone()).unwrap_or_default())
     };
     Ok(OfficeEffect {
         as_of: today,
@@ -347,17 +378,81 @@ async fn compute(
         effects,
         method: ekn::analytics::effect::EFFECT_METHOD.into(),
         registry: runs,
+        appeals_held: appeals.len(),
         workstations: workstations.len(),
         shared_acts: shared,
         not_computed,
     })
 }
 
-/// Tiers 2 and 3 over the office's registry: the next-inspection check of each act asked for,
-/// and the estimates on violations per inspection (`everyone`: the whole office's acts, when the
-/// caller sees only some).
+/// What tiers 2 and 3 read at the office: the registry its connectors fetched, when one is
+/// published, and the appeals its workstations handed over.
+struct OfficeData<'a> {
+    held: Option<&'a registry::OfficeRegistry>,
+    appeals: &'a [HeldAppeal],
+}
+
+/// The registry with the appeals laid over it, and each appeal's applicant and text fingerprint
+/// by number. An object the registry does not know — an appeal's, an act's — joins it, as it is
+/// on the workstation that imported them (an act's object is always known there).
+fn with_appeals<'b>(
+    base: Option<&Registry>,
+    appeals: &[HeldAppeal],
+    act_bins: impl IntoIterator<Item = &'b str>,
+) -> (Registry, HashMap<String, AppealIdentity>) {
+    let mut registry = base.cloned().unwrap_or_default();
+    let mut subject_of: HashMap<String, u32> =
+        registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.clone(), i as u32)).collect();
+    for bin in act_bins {
+        if !subject_of.contains_key(bin) {
+            subject_of.insert(bin.to_string(), registry.subjects.len() as u32);
+            registry.subjects.push(SubjectFact { bin: bin.to_string(), name: None, oked: None, oked_section: None });
+        }
+    }
+    let mut category_of: HashMap<String, u16> =
+        registry.categories.iter().enumerate().map(|(i, c)| (c.clone(), i as u16)).collect();
+    let mut identities = HashMap::new();
+    for a in appeals.iter().map(|held| &held.facts) {
+        let subject = a.subject_bin.as_ref().map(|bin| {
+            *subject_of.entry(bin.clone()).or_insert_with(|| {
+                registry.subjects.push(SubjectFact { bin: bin.clone(), name: None, oked: None, oked_section: None });
+                (registry.subjects.len() - 1) as u32
+            })
+        });
+        let category = a.category.as_ref().map(|label| {
+            *category_of.entry(label.clone()).or_insert_with(|| {
+                registry.categories.push(label.clone());
+                (registry.categories.len() - 1) as u16
+            })
+        });
+        registry.appeals.push(AppealFact {
+            appeal_no: a.appeal_no.as_str().into(),
+            subject,
+            region: a.kato.as_deref().and_then(|k| k.get(..2)).and_then(|r| r.parse().ok()),
+            kato: a.kato.as_deref().and_then(kato_number),
+            category,
+            received: day_of(a.received),
+            decided: a.decided.map(day_of),
+            outcome: match a.outcome.as_deref() {
+                Some("satisfied") => Some(AppealOutcome::Satisfied),
+                Some("refused") => Some(AppealOutcome::Refused),
+                Some("explained") => Some(AppealOutcome::Explained),
+                _ => None,
+            },
+        });
+        if a.applicant.is_some() || a.simhash.is_some() {
+            identities.insert(a.appeal_no.clone(), (a.applicant.clone(), a.simhash));
+        }
+    }
+    registry.appeals.sort_by_key(|a| a.received);
+    (registry, identities)
+}
+
+/// Tiers 2 and 3 over what the office holds: each check of each act asked for where its data
+/// are held, and the estimates (`everyone`: the whole office's acts, when the caller sees only
+/// some).
 fn tiers(
-    held: &registry::OfficeRegistry,
+    data: &OfficeData<'_>,
     acts: &[OfficeAct],
     everyone: Option<&[OfficeAct]>,
     ask: EffectAsk<'_>,
@@ -365,16 +460,25 @@ fn tiers(
     today: NaiveDate,
 ) -> (OfficeVerification, Vec<EffectEntry>) {
     let all = everyone.unwrap_or(acts);
-    let index = RegistryIndex::new(&held.registry, all.iter().filter_map(|a| a.trigger.as_deref()));
-    let deciles = risk_deciles(held.latest_risk.iter().cloned(), index.subjects());
-    let no_appeals = HashMap::new();
-    let mut verification =
-        OfficeVerification { next_inspection: StatusCounts::default(), not_in_registry: 0, rule: VERIFY_RULES.into() };
+    let base = data.held.map(|h| &h.registry);
+    let in_inspections: HashSet<&str> =
+        base.map(|r| r.subjects.iter().map(|s| s.bin.as_str()).collect()).unwrap_or_default();
+    let (registry, identities) = with_appeals(base, data.appeals, all.iter().map(|a| a.subject_bin.as_str()));
+    let (inspections, appeals) = (data.held.is_some(), !data.appeals.is_empty());
+    let index = RegistryIndex::new(&registry, all.iter().filter_map(|a| a.trigger.as_deref()));
+    let latest_risk = data.held.map(|h| h.latest_risk.clone()).unwrap_or_default();
+    let deciles = risk_deciles(latest_risk, index.subjects());
+    let counts = |held: bool| held.then(StatusCounts::default);
+    let mut verification = OfficeVerification {
+        next_inspection: counts(inspections),
+        appeals: counts(appeals),
+        category_appeals: counts(appeals),
+        returning_applicant: counts(appeals),
+        not_in_registry: 0,
+        rule: VERIFY_RULES.into(),
+    };
     for (i, act) in acts.iter().enumerate() {
-        let Some(s) = index.subject(&act.subject_bin) else {
-            verification.not_in_registry += 1;
-            continue;
-        };
+        let Some(s) = index.subject(&act.subject_bin) else { continue };
         let facts = ActFacts {
             act_id: i as i64,
             issued_on: act.issued_on,
@@ -384,7 +488,20 @@ fn tiers(
                 act.outcomes.iter().map(|(stage, result, on, _)| (stage.as_str(), result.as_str(), *on)),
             ),
         };
-        verification.next_inspection.add(index.verify(s, &facts, &no_appeals, horizon, today).next_inspection.status);
+        let checked = index.verify(s, &facts, &identities, horizon, today);
+        let add = |counts: &mut Option<StatusCounts>, status| {
+            if let Some(c) = counts {
+                c.add(status);
+            }
+        };
+        if inspections && !in_inspections.contains(act.subject_bin.as_str()) {
+            verification.not_in_registry += 1;
+        } else {
+            add(&mut verification.next_inspection, checked.next_inspection.status);
+        }
+        add(&mut verification.appeals, checked.appeals.status);
+        add(&mut verification.category_appeals, checked.category_appeals.status);
+        add(&mut verification.returning_applicant, checked.returning_applicant.status);
     }
     // The acts asked for are those the caller sees that pass the filters; the rest of the
     // office's only keep their objects out of the controls.
@@ -404,7 +521,10 @@ fn tiers(
     let effects = index
         .estimates(&for_effect, &deciles, kind, ask.district, horizon, today)
         .into_iter()
-        .filter(|e| e.figures.outcome == EffectOutcome::ViolationsPerInspection)
+        .filter(|e| match e.figures.outcome {
+            EffectOutcome::ViolationsPerInspection => inspections,
+            EffectOutcome::AppealsPerQuarter => appeals,
+        })
         .collect();
     (verification, effects)
 }

@@ -106,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/assign", post(assign))
         .route("/v1/people", get(people_to_assign))
         .route("/v1/calendar", post(calendar_document))
+        .route("/v1/appeals", post(appeal_facts))
         .route("/v1/retention/{act}", get(retention_reach))
         .layer(axum::middleware::from_fn_with_state(state.clone(), sign_answer))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
@@ -627,6 +628,16 @@ async fn calendar_document(
     let sent: crate::calendar::CalendarDocument = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(crate::calendar::receive(&mut client, &authed.caller, &sent).await?))
+}
+
+/// The facts of appeals from the workstation that holds them.
+async fn appeal_facts(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Json<ekn::domain::sync::AppealsReceipt>, OfficeError> {
+    let sent: Vec<ekn::domain::sync::AppealFactWire> = json(&authed.body)?;
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::appeals::receive(&mut client, &authed.caller, &sent).await?))
 }
 
 /// Whom a supervisor may give work to, with each one's open tasks.

@@ -16,11 +16,14 @@
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
 //! - `dashboard`: the workstations' dashboard figures over the whole office in scope.
-//! - `effect`: the effectiveness figures of every workstation's acts, over the `registry` the office's connectors fetched.
+//! - `appeals`: the facts of the workstations' appeals (no text, no person), placed by the office.
+//! - `effect`: the effectiveness figures of every workstation's acts, over the `registry` the office's connectors fetched
+//!   and the `appeals` its workstations handed over.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
 pub mod access;
+pub mod appeals;
 pub mod calendar;
 pub mod conflicts;
 pub mod connectors;

@@ -365,7 +365,17 @@ fn print_effect(e: &effect::OfficeEffect) {
     println!("{}", effect_lines::funnel_line(k));
     if let Some(v) = &e.verification {
         println!("\n{}", tr_with("cli.effect.tier2", &[("rule", &v.rule)]));
-        println!("{}", effect_lines::counts_line("next_inspection", &v.next_inspection));
+        let checks = [
+            ("next_inspection", &v.next_inspection),
+            ("appeals", &v.appeals),
+            ("category_appeals", &v.category_appeals),
+            ("returning_applicant", &v.returning_applicant),
+        ];
+        for (check, counts) in checks {
+            if let Some(counts) = counts {
+                println!("{}", effect_lines::counts_line(check, counts));
+            }
+        }
         if v.not_in_registry > 0 {
             println!("  {}", tr_with("cli.effect.not_in_registry", &[("n", &v.not_in_registry)]));
         }

@@ -155,6 +155,9 @@ pub async fn pull(
     let connector_runs = crate::connectors::offered(&tx).await?;
     // The calendar documents the office holds, by digest: the workstation sends those it lacks.
     let calendars_held = Some(crate::calendar::held(&tx).await?);
+    // How many appeals of this workstation the office holds: a workstation that handed over
+    // more (the office restored from a backup) hands them over again.
+    let appeals_held: i64 = tx.query_one("SELECT count(*) FROM office_appeals WHERE ws = $1", &[&own]).await?.get(0);
     // Asking from `since` says every page up to it is stored: what a destruction act has reached.
     tx.execute(
         "UPDATE workstations SET last_pull_at = now(), pulled_through = greatest(pulled_through, $2) WHERE id = $1",
@@ -174,6 +177,7 @@ pub async fn pull(
         redactions,
         retractions,
         calendars_held,
+        appeals_held: Some(appeals_held as u64),
     })
 }
 

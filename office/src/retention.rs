@@ -7,8 +7,9 @@
 //! its copies too, and the office can say which workstations it has reached. What the office
 //! keeps is said, not hidden: entries written before journal v2 (their text is in the chain) and
 //! entries about the records placed in other districts (theirs to destroy under their own acts).
-//! `ekn-office retention sweep` rewrites the table the data lived in, so its bytes leave
-//! PostgreSQL's files too.
+//! The appeals' facts the workstations handed over lose their applicant's pseudonym and text
+//! fingerprint the same way. `ekn-office retention sweep` rewrites the tables the data lived in,
+//! so its bytes leave PostgreSQL's files too.
 
 use ekn::domain::journal::{Entry, StoredEntry};
 use ekn::domain::sync::{in_scope, RedactionDone, RedactionNotice, RedactionReach};
@@ -124,6 +125,16 @@ pub async fn carry_out(
         }
     }
     cleared.sort_unstable();
+    // The appeals' facts the workstations handed over: the applicant's pseudonym and the text's
+    // fingerprint go, as they go from the workstation's own row — on the author's copies and on
+    // every copy placed in the author's districts (others' are theirs to destroy).
+    tx.execute(
+        "UPDATE office_appeals SET applicant = NULL, simhash = NULL, updated_at = now() \
+         WHERE appeal_no = ANY($1) AND (applicant IS NOT NULL OR simhash IS NOT NULL) AND (ws = $2 OR ( \
+           district IS NOT NULL AND EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE p = '*' OR district LIKE p || '%')))",
+        &[&appeals, &ws.id, &person.districts],
+    )
+    .await?;
     let notice: i64 =
         tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
     let records_json = serde_json::to_value(&records).map_err(|e| OfficeError::Config(e.to_string()))?;
@@ -269,6 +280,8 @@ pub async fn acts(client: &deadpool_postgres::Client) -> Result<Vec<ActLine>, Of
 /// As the owner (the server's role may not); the table is small (personal fields only), so the
 /// lock is short. Run it after acts arrive (a daily timer; docs/OFFICE.md).
 pub async fn sweep(client: &tokio_postgres::Client) -> Result<(), OfficeError> {
+    // One statement a call: a multi-statement string is one implicit transaction, which VACUUM refuses.
     client.batch_execute("VACUUM (FULL, ANALYZE) event_personal").await?;
+    client.batch_execute("VACUUM (FULL, ANALYZE) office_appeals").await?;
     Ok(())
 }

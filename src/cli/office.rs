@@ -203,6 +203,9 @@ fn render_sync(r: &SyncReport) -> String {
     for act in &r.acts {
         out += &format!("\n{}", tr_with("cli.sync.act", &[("act", act)]));
     }
+    if r.appeals_sent + r.appeals_outside > 0 {
+        out += &format!("\n{}", tr_count("cli.sync.appeals", r.appeals_sent, &[("outside", &r.appeals_outside)]));
+    }
     for i in &r.office_imports {
         out += &match (&i.import, &i.error) {
             (Some(import), _) => {

@@ -265,6 +265,11 @@ pub struct PullReply {
     /// so the office counts working days with the newest calendar any workstation imported.
     #[serde(default)]
     pub calendars_held: Option<Vec<String>>,
+    /// How many appeals this workstation's copies at the office number (`None`: an office that
+    /// takes none). Fewer than it handed over — an office restored from a backup — makes the
+    /// workstation hand every appeal over again.
+    #[serde(default)]
+    pub appeals_held: Option<u64>,
 }
 
 /// A run of an office connector, published: every page of it fetched and staged at the office,
@@ -398,6 +403,51 @@ pub struct AccessEvent {
     #[serde(default)]
     pub epoch: Option<String>,
     pub detail: Option<String>,
+}
+
+/// The most appeal facts one `POST /v1/appeals` carries.
+pub const MAX_APPEAL_FACTS: usize = 1000;
+
+/// One appeal as it travels to the office (`POST /v1/appeals`): the facts analytics count with
+/// and nothing that names a person — no text, no applicant's IIN or name, no channel. The
+/// applicant is this workstation's keyed pseudonym (the office qualifies it by the workstation:
+/// each workstation pseudonymises with its own key) and the text only its SimHash fingerprint,
+/// which is what the returning-applicant check compares.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppealFactWire {
+    pub appeal_no: String,
+    /// The supervised object's BIN, when the appeal names one.
+    pub subject_bin: Option<String>,
+    /// The appeal's KATO code: where the office places it (one without is placed in the
+    /// sender's own district; the workstation sends only appeals of its person's districts, by
+    /// this code or else its object's).
+    pub kato: Option<String>,
+    /// The category in force (a person's correction over the pipeline's, over the import's).
+    pub category: Option<String>,
+    pub received: chrono::NaiveDate,
+    pub decided: Option<chrono::NaiveDate>,
+    /// `satisfied`, `refused`, `explained`.
+    pub outcome: Option<String>,
+    /// `p:` and 24 hex digits.
+    pub applicant: Option<String>,
+    pub simhash: Option<i64>,
+}
+
+/// What the office made of a batch of appeal facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppealsReceipt {
+    /// Stored or changed.
+    pub stored: usize,
+    /// Held already as sent.
+    pub unchanged: usize,
+    /// Not taken: placed outside the sender's districts (an appeal of another district is not
+    /// this person's to hand to the office).
+    pub outside: usize,
+    /// The numbers of those not taken (the workstation offers them again at its next sync, in
+    /// case the person's districts grow).
+    #[serde(default)]
+    pub not_taken: Vec<String>,
 }
 
 /// The bytes a workstation signs for a request: the method, the path with its query, the time,

@@ -19,6 +19,7 @@ pub mod journal;
 mod models;
 mod norms;
 pub mod office;
+pub mod office_appeals;
 pub mod outcomes;
 mod overview;
 pub mod retention;
@@ -84,6 +85,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0029_theme_member_objects", include_str!("migrations/0029_theme_member_objects.sql")),
     ("0030_theme_notes_index", include_str!("migrations/0030_theme_notes_index.sql")),
     ("0031_theme_note_retention", include_str!("migrations/0031_theme_note_retention.sql")),
+    ("0032_office_appeals_sent", include_str!("migrations/0032_office_appeals_sent.sql")),
 ];
 
 /// The schema version this build writes.

@@ -206,6 +206,8 @@ impl Store {
             tx.execute("DELETE FROM office_assignments", [])?;
             tx.execute("DELETE FROM office_conflicts", [])?;
             tx.execute("DELETE FROM office_redactions", [])?;
+            // Taken back, this workstation hands the office its appeals again from the start.
+            tx.execute("DELETE FROM office_appeals_sent", [])?;
             tx.execute("UPDATE office_link SET pull_cursor = 0 WHERE id = 1", [])?;
             Ok((entries, tasks))
         })

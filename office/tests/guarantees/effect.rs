@@ -1,16 +1,19 @@
-//! The office's effectiveness figures beyond recorded outcomes (issue 39): what the next
-//! inspection found after each act, and the estimated effect of acts on violations, computed over
-//! the registry the office's own connector fetched, with the workstations' code. Two prosecutors
-//! import their districts' acts; the office fetches the registry of both districts, which both
-//! workstations import too. The office's next-inspection counts are then the sum of theirs, its
-//! estimate for one district is the very figure that district's workstation computes, a
-//! tampered run is refused with its reason rather than used, and a bad horizon is refused.
+//! The office's effectiveness figures beyond recorded outcomes (issue 39): what later data say of
+//! each act, and the estimated effect of acts on violations and on appeals, computed over the
+//! registry the office's own connector fetched and the appeals' facts the workstations handed
+//! over, with the workstations' code. Two prosecutors import their districts' acts and appeals;
+//! the office fetches the registry of both districts, which both workstations import too. The
+//! office's counts of every check are then the sum of theirs, its estimates for one district are
+//! the very figures that district's workstation computes, a tampered run is refused with its
+//! reason rather than used, and a bad horizon is refused. What a workstation hands over is
+//! checked and placed by the office: a hostile batch is refused naming its field, an appeal of
+//! another district is not taken.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::support::{inspections_in, office_cli, portal, Office, Workstation};
+use crate::support::{inspections_in, office_cli, portal, Office, Rogue, Workstation};
 use crate::{day, office_of_three};
 
 /// The registry's rows as (BIN, start date) pairs.
@@ -47,6 +50,20 @@ fn acts_of(csv: &str, prefix: &str) -> (String, usize) {
     (rows, count)
 }
 
+/// The demo's appeals whose KATO code begins with `prefix` (all of them for ""), as an export of
+/// their own (the first seven fields are never quoted).
+fn appeals_in(prefix: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/appeals.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for row in lines.filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix))) {
+        out += row;
+        out.push('\n');
+    }
+    out
+}
+
 /// The office's administrator (Admin Dana) adds a connector of inspections that fetches `csv` as a
 /// file from a loopback portal, and runs it: one published run. The portal lives as long as its value.
 fn fetch_registry(office: &Office, csv: &str) -> portal::Portal {
@@ -63,6 +80,11 @@ fn fetch_registry(office: &Office, csv: &str) -> portal::Portal {
     let (ok, out, err) = office_cli(&office.pg_url, &["connector", "run", "registry", "--json"], &admin);
     assert!(ok && out.contains("\"published\""), "{out}{err}");
     server
+}
+
+/// The district of a workstation's acts' prefix.
+fn prefix_of(acts_prefix: &str) -> String {
+    if acts_prefix == "A" { "1920" } else { "5530" }.to_string()
 }
 
 #[test]
@@ -97,9 +119,21 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
         let file = ws.dir.path().join("acts.csv");
         std::fs::write(&file, rows).unwrap();
         ws.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
-        ws.session().sync().unwrap();
+        ws.import_appeals(&appeals_in(&prefix_of(prefix)));
+        let synced = ws.session().sync().unwrap();
+        assert!(synced.appeals_sent > 0 && synced.appeals_outside == 0, "{synced:?}");
+        // Sent once: the next sync hands over nothing that did not change.
+        let again = ws.session().sync().unwrap();
+        assert_eq!((again.appeals_sent, again.appeals_outside), (0, 0), "{again:?}");
     }
     assert!(acts >= 20, "the registry gives enough objects with two inspections: {acts}");
+    // An office restored from a backup that predates them: each workstation hands its appeals
+    // over again (the pull says how many the office holds of it).
+    office.pg.psql("ekn", "DELETE FROM office_appeals");
+    for ws in [&wa, &wb] {
+        let again = ws.session().sync().unwrap();
+        assert!(again.appeals_sent > 0, "{again:?}");
+    }
 
     let report = |ws: &Workstation, district: Option<&str>| {
         let s = ws.session_with(ekn::api::Context::new(
@@ -111,45 +145,46 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
         serde_json::to_value(s.effect_report(&request).unwrap()).unwrap()
     };
     let (ra, rb) = (report(&wa, None), report(&wb, None));
+    let checks = ["next_inspection", "appeals", "category_appeals", "returning_applicant"];
     let mut expected = BTreeMap::new();
     for r in [&ra, &rb] {
-        for status in ["verified", "contradicted", "no_data"] {
-            *expected.entry(status).or_insert(0) += r["verification"]["next_inspection"][status].as_u64().unwrap();
+        for check in checks {
+            for status in ["verified", "contradicted", "no_data"] {
+                *expected.entry((check, status)).or_insert(0) += r["verification"][check][status].as_u64().unwrap();
+            }
         }
     }
-    assert!(expected["verified"] + expected["contradicted"] > 0, "later inspections are found: {expected:?}");
+    let found = |check| expected[&(check, "verified")] + expected[&(check, "contradicted")];
+    assert!(found("next_inspection") > 0, "later inspections are found: {expected:?}");
+    assert!(found("appeals") > 0, "later appeals are found: {expected:?}");
 
     let (status, figures) = office.get(&token, &format!("/v1/effect?today={today}"));
     assert_eq!(status, 200, "{figures}");
     let v = &figures["verification"];
-    for (status, count) in &expected {
-        assert_eq!(v["next_inspection"][*status].as_u64(), Some(*count), "{status}: {figures:#}");
+    for ((check, status), count) in &expected {
+        assert_eq!(v[*check][*status].as_u64(), Some(*count), "{check} {status}: {figures:#}");
     }
+    let held = appeals_in("1920").lines().count() + appeals_in("5530").lines().count() - 2;
+    assert_eq!(figures["appeals_held"].as_u64(), Some(held as u64), "{figures:#}");
     assert_eq!(v["not_in_registry"], 0);
     assert_eq!(v["rule"], ra["verification"]["rule"]);
     assert_eq!(figures["registry"][0]["rows"], 320, "{figures:#}");
     assert!(figures["not_computed"].to_string().contains("appeals"));
     let effects = figures["effects"].as_array().unwrap();
-    assert!(!effects.is_empty() && effects.iter().all(|e| e["outcome"] == "violations_per_inspection"), "{effects:?}");
-    assert_eq!(figures["effects"][0]["kind"], "all");
+    for outcome in ["violations_per_inspection", "appeals_per_quarter"] {
+        assert!(effects.iter().any(|e| e["outcome"] == outcome && e["kind"] == "all"), "{outcome}: {effects:?}");
+    }
 
-    // One district's estimate at the office is the figure its own workstation computes (the
+    // One district's estimates at the office are the figures its own workstation computes (the
     // other district's acts lie in another region: never each other's controls).
-    let violations = |r: &serde_json::Value| -> Vec<serde_json::Value> {
-        r["effects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["outcome"] == "violations_per_inspection")
-            .cloned()
-            .collect()
-    };
     let (_, district) = office.get(&token, &format!("/v1/effect?today={today}&district=1920"));
-    let own_district = serde_json::Value::Array(violations(&report(&wa, Some("1920"))));
-    assert!(same_figures(&serde_json::Value::Array(violations(&district)), &own_district), "{district:#}");
+    let own_district = report(&wa, Some("1920"));
+    assert!(same_figures(&district["effects"], &own_district["effects"]), "{district:#}\n{own_district:#}");
     // A prosecutor's own figures, and the console's, agree.
     let (_, own) = office.get(&office.login("Асель Нурланова"), &format!("/v1/effect?today={today}"));
-    assert_eq!(own["verification"]["next_inspection"], ra["verification"]["next_inspection"]);
+    for check in checks {
+        assert_eq!(own["verification"][check], ra["verification"][check], "{check}");
+    }
     let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--today", today, "--json"], &[]);
     assert!(ok, "{err}");
     let console: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -157,16 +192,91 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     assert_eq!(console["effects"], figures["effects"]);
     let (ok, text, err) = office_cli(&office.pg_url, &["effect", "--today", today], &[]);
     assert!(ok && text.contains("next inspection:") && text.contains("violations per inspection"), "{text}{err}");
+    assert!(text.contains("returning applicant:") && text.contains("appeals per quarter"), "{text}");
 
     // A run whose records no longer match the digest it was published with is not used.
     office.pg.psql("ekn", "UPDATE office_connector_runs SET sha256 = repeat('0', 64) WHERE status = 'published'");
     let (status, refused) = office.get(&token, &format!("/v1/effect?today={today}"));
     assert_eq!(status, 200, "{refused}");
-    assert!(refused["verification"].is_null(), "{refused:#}");
     assert!(refused["not_computed"].to_string().contains("SHA-256"), "{refused:#}");
+    // Without the registry the appeals' figures stand on their own.
+    assert!(refused["verification"]["next_inspection"].is_null(), "{refused:#}");
+    assert_eq!(refused["verification"]["appeals"], figures["verification"]["appeals"], "{refused:#}");
+    let outcomes: Vec<&serde_json::Value> =
+        refused["effects"].as_array().unwrap().iter().map(|e| &e["outcome"]).collect();
+    assert!(!outcomes.is_empty() && outcomes.iter().all(|o| *o == "appeals_per_quarter"), "{refused:#}");
     // A horizon out of bounds is refused with its reason.
     let (status, bad) = office.get(&token, "/v1/effect?horizon_days=5");
     assert_eq!(status, 400, "{bad}");
+}
+
+#[test]
+fn the_office_checks_and_places_the_appeals_a_workstation_hands_over() {
+    let Some(office) = office_of_three() else { return };
+    let rogue = Rogue::enrol(&office, "Асель Нурланова", 71);
+    let fact = |no: &str, kato: Option<&str>| {
+        serde_json::json!({
+            "appeal_no": no, "subject_bin": null, "kato": kato, "category": "трудовые права",
+            "received": "2026-10-01", "decided": null, "outcome": null,
+            "applicant": "p:0123456789abcdef01234567", "simhash": 42
+        })
+    };
+    let send = |facts: serde_json::Value| {
+        let body = serde_json::to_vec(&facts).unwrap();
+        rogue.signed("POST", "/v1/appeals", &body, None)
+    };
+    // Her district's appeal is placed there, one without a place in her own district, and one
+    // of a colleague's district is not taken.
+    let (status, receipt, _) =
+        send(serde_json::json!([fact("A-1", Some("192010000")), fact("A-2", None), fact("B-1", Some("553010000"))]));
+    assert_eq!(status, 200, "{receipt}");
+    assert_eq!(receipt, serde_json::json!({"stored": 2, "unchanged": 0, "outside": 1, "not_taken": ["B-1"]}));
+    let placed = office.pg.psql("ekn", "SELECT appeal_no || '=' || district FROM office_appeals ORDER BY appeal_no");
+    assert_eq!(placed, "A-1=192010000\nA-2=1920");
+    // Sent again: nothing changes; changed: stored again.
+    let (_, receipt, _) = send(serde_json::json!([fact("A-1", Some("192010000"))]));
+    assert_eq!(receipt["unchanged"], 1, "{receipt}");
+    // Row-level security: the colleague's district sees none of them, hers both.
+    let sees = |districts: &str| {
+        office
+            .pg
+            .psql_as(
+                "ekn_office_app",
+                "ekn",
+                &format!(
+                    "BEGIN; SELECT set_config('ekn.districts', '{districts}', true); \
+                     SELECT count(*) FROM office_appeals; COMMIT;"
+                ),
+            )
+            .unwrap()
+    };
+    assert!(sees("5530").lines().any(|l| l == "0"), "{}", sees("5530"));
+    assert!(sees("1920").lines().any(|l| l == "2"), "{}", sees("1920"));
+
+    // Hostile values are refused with the field named, and nothing of the batch is kept.
+    let mut bad = fact("A-3", Some("192010000"));
+    bad["subject_bin"] = "123".into();
+    let mut bad_pseudonym = fact("A-7", None);
+    bad_pseudonym["applicant"] = "p:zz".into();
+    for (facts, field) in [
+        (serde_json::json!([fact("A-4", Some("192010000")), bad]), "appeal 2 of the batch, field subject_bin"),
+        (serde_json::json!([{"received": "2026-10-01"}]), "appeal_no"),
+        (serde_json::json!([fact("A-5", Some("19x"))]), "field kato"),
+        (serde_json::json!([fact(" A-6", None)]), "field appeal_no"),
+        (serde_json::json!([bad_pseudonym]), "field applicant"),
+    ] {
+        let (status, refused, _) = send(facts);
+        assert_eq!(status, 400, "{refused}");
+        assert!(refused.to_string().contains(field), "{field}: {refused}");
+    }
+    let many: Vec<serde_json::Value> = (0..1001).map(|i| fact(&format!("M-{i}"), None)).collect();
+    let (status, refused, _) = send(serde_json::Value::Array(many));
+    assert_eq!(status, 400, "{refused}");
+    assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM office_appeals"), "2");
+    // A person's session is not a workstation: it cannot hand appeals over.
+    let token = office.login("Асель Нурланова");
+    let (status, _) = office.post(&token, "/v1/appeals", serde_json::json!([fact("A-8", None)]));
+    assert!(status == 403 || status == 401, "{status}");
 }
 
 /// Whether two JSON values are equal, numbers to nine significant digits.
@@ -224,6 +334,7 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     let file = ws.dir.path().join("acts.csv");
     std::fs::write(&file, rows).unwrap();
     ws.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+    ws.import_appeals(&appeals_in(""));
     ws.session().sync().unwrap();
 
     let today = "2026-12-01";
@@ -234,22 +345,20 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     ));
     let own = serde_json::to_value(s.effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
     drop(s);
-    let violations: Vec<serde_json::Value> = own["effects"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["outcome"] == "violations_per_inspection")
-        .cloned()
-        .collect();
-    assert!(violations[0]["n_treated"].as_u64().unwrap() >= 30, "an estimate is made: {acts} acts, {violations:#?}");
-    assert!(violations[0]["ratio"].is_number(), "{violations:#?}");
+    let effects = own["effects"].as_array().unwrap();
+    for outcome in ["violations_per_inspection", "appeals_per_quarter"] {
+        let overall = effects.iter().find(|e| e["outcome"] == outcome && e["kind"] == "all").unwrap();
+        assert!(overall["n_treated"].as_u64().unwrap() >= 30, "an estimate is made: {acts} acts, {overall:#}");
+        assert!(overall["ratio"].is_number(), "{overall:#}");
+    }
 
     let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--today", today, "--json"], &[]);
     assert!(ok, "{err}");
     let office_figures: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The same code over the same rows; sums taken in another order may differ in the last bits.
-    let effects = serde_json::Value::Array(violations);
-    assert!(same_figures(&office_figures["effects"], &effects), "{out}\n{effects:#}");
-    assert_eq!(office_figures["verification"]["next_inspection"], own["verification"]["next_inspection"]);
+    assert!(same_figures(&office_figures["effects"], &own["effects"]), "{out}\n{:#}", own["effects"]);
+    for check in ["next_inspection", "appeals", "category_appeals", "returning_applicant"] {
+        assert_eq!(office_figures["verification"][check], own["verification"][check], "{check}");
+    }
     assert_eq!(office_figures["kpis"]["acts"].as_u64(), Some(acts as u64));
 }

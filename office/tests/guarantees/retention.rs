@@ -124,9 +124,17 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert_eq!(behind(words), "5", "the note, two reasons, and the act's addressee from each workstation");
     let theme_note = "SELECT count(*) FROM event_personal WHERE personal::text LIKE '%Қасымқызы%'";
     assert_eq!(behind(theme_note), "1", "the theme's note reached the office");
+    // Both workstations handed the appeal's facts over, each with its pseudonym of the applicant.
+    let pseudonyms = format!(
+        "SELECT count(*) FROM office_appeals WHERE appeal_no = '{no}' AND (applicant IS NOT NULL OR simhash IS NOT NULL)"
+    );
+    assert_eq!(behind(&pseudonyms), "2", "the appeal's facts reached the office from both");
+    let pseudonym = behind(&format!("SELECT applicant FROM office_appeals WHERE appeal_no = '{no}' LIMIT 1"));
+    assert!(pseudonym.starts_with("p:"), "{pseudonym}");
     behind("CHECKPOINT");
     let files = office.pg.table_files("event_personal");
     assert!(bytes_hold(&files, "Сапаргалиевой"), "the note is in PostgreSQL's files before the act");
+    assert!(bytes_hold(&office.pg.table_files("office_appeals"), &pseudonym), "the pseudonym is on disk before");
     assert!(bytes_hold(&files, "Қасымқызы"), "the theme's note is in PostgreSQL's files before the act");
     let supervisor_before = replica_text(&ws);
     assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
@@ -177,6 +185,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     // The office's copy: no row holds a word, every entry stays (its chain verifies on a re-push).
     assert_eq!(behind(words), "0");
     assert_eq!(behind(theme_note), "0", "the theme's note is cleared at the office");
+    assert_eq!(behind(&pseudonyms), "0", "the applicant and the text's fingerprint leave both copies of the facts");
+    assert_eq!(behind(&format!("SELECT count(*) FROM office_appeals WHERE appeal_no = '{no}'")), "2");
     assert_eq!(behind("SELECT count(*) FROM events WHERE entry::text LIKE '%Сапаргалиевой%'"), "0");
     let cleared: i64 =
         behind("SELECT cardinality(entries) FROM redaction_acts WHERE act_number = '17/2026'").parse().unwrap();
@@ -190,6 +200,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     {
         assert!(!bytes_hold(&files, word), "{word} is still in PostgreSQL's files after the sweep");
     }
+    assert!(!bytes_hold(&office.pg.table_files("office_appeals"), &pseudonym), "the pseudonym left the files");
     let (ok, out, _) = office_cli(&office.pg_url, &["retention", "acts"], &[]);
     assert!(ok && out.contains("17/2026") && out.contains("reached 0 workstation(s), 2 not yet"), "{out}");
 
@@ -217,6 +228,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let dina_acts: i64 = wd.raw().query_row("SELECT count(*) FROM acts_issued", [], |r| r.get(0)).unwrap();
     let dina_outcomes: i64 = wd.raw().query_row("SELECT count(*) FROM act_outcomes", [], |r| r.get(0)).unwrap();
     assert_eq!((dina_acts, dina_outcomes), (0, 0));
+    // Her copy of the appeal, cleared here too, went back to the office without the applicant.
+    assert_eq!(behind(&pseudonyms), "0");
     let acts = wd.session().retention_acts().unwrap();
     assert!(acts.iter().any(|a| a.act_number.starts_with("17/2026") && a.received_from.is_some()), "{acts:?}");
     for w in [&wa, &wd, &ws] {

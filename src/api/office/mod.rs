@@ -10,6 +10,7 @@
 //! office is trusted as fixed at joining (`OfficeTrust`); a workstation the office revoked, or
 //! whose person it blocked, purges everything it pulled.
 
+mod appeals;
 mod calendars;
 mod client;
 mod conflicts;
@@ -106,6 +107,10 @@ pub struct SyncReport {
     pub acts: Vec<String>,
     /// Calendar years this workstation imported that it sent to the office in this sync.
     pub calendars_sent: usize,
+    /// Appeals this sync handed to the office as facts (new or changed since it last took them).
+    pub appeals_sent: usize,
+    /// Appeals the office did not take: placed outside this person's districts.
+    pub appeals_outside: usize,
     pub seconds: f64,
 }
 
@@ -502,6 +507,8 @@ impl Session {
             placement: Vec::new(),
             acts: Vec::new(),
             calendars_sent: 0,
+            appeals_sent: 0,
+            appeals_outside: 0,
             seconds: 0.0,
         };
 
@@ -546,7 +553,7 @@ impl Session {
         }
 
         // Pull: the office's order from the cursor, a page at a time, each page kept whole.
-        let (connector_runs, calendars_held) = loop {
+        let (connector_runs, calendars_held, appeals_held) = loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             if !reply.redactions.is_empty() {
@@ -565,7 +572,7 @@ impl Session {
             }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
-                break (reply.connector_runs, reply.calendars_held);
+                break (reply.connector_runs, reply.calendars_held, reply.appeals_held);
             }
         };
         // The calendar years imported here that the office lacks (their entries were just pushed).
@@ -595,6 +602,10 @@ impl Session {
         }
         // The office connectors' runs, once colleagues' work is in.
         report.office_imports = self.receive_office_runs(&client, &auth, &connector_runs)?;
+        // The appeals' facts, once destruction acts and imports have had their say on them.
+        let appeals = self.send_appeals(&client, &auth, &link.districts, appeals_held)?;
+        report.appeals_sent = appeals.stored + appeals.unchanged;
+        report.appeals_outside = appeals.outside;
 
         // The reads queued for the office's access log.
         loop {

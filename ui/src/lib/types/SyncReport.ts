@@ -38,4 +38,12 @@ acts: Array<string>,
 /**
  * Calendar years this workstation imported that it sent to the office in this sync.
  */
-calendars_sent: number, seconds: number, };
+calendars_sent: number, 
+/**
+ * Appeals this sync handed to the office as facts (new or changed since it last took them).
+ */
+appeals_sent: number, 
+/**
+ * Appeals the office did not take: placed outside this person's districts.
+ */
+appeals_outside: number, seconds: number, };

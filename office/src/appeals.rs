@@ -1,0 +1,175 @@
+//! Appeals at the office: the facts of the appeals each workstation holds (`POST /v1/appeals`,
+//! signed, from the workstation itself), without a person in them — number, object, place,
+//! category, days, outcome, the applicant's pseudonym under that workstation's own key and the
+//! masked text's SimHash. The office checks every field (a peer's values are hostile until
+//! checked), places each appeal itself — at its KATO code when the sender's districts hold it,
+//! in the sender's own district when it names no place, and not at all when it lies outside
+//! them — and keeps one copy per appeal and workstation. Readers (`held`) take one copy per
+//! number. What rests on appeals in the office's figures reads them: the effectiveness report's
+//! appeals checks and its estimate on appeals per quarter (`effect`).
+
+use ekn::domain::ids::SubjectId;
+use ekn::domain::sync::{in_scope, AppealFactWire, AppealsReceipt, MAX_APPEAL_FACTS};
+use sha2::{Digest, Sha256};
+
+use crate::db::{scoped, Scope};
+use crate::error::OfficeError;
+use crate::people::Caller;
+
+/// One appeal as the office holds it (one copy per number): the facts as sent, with the
+/// applicant's pseudonym qualified by the workstation (`ws:<id>/p:…`: a pseudonym means the same
+/// applicant only on the workstation that made it, each pseudonymising with its own key).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldAppeal {
+    pub facts: AppealFactWire,
+    /// Where the office placed it.
+    pub district: Option<String>,
+}
+
+/// What is wrong with one fact, naming its field.
+fn check(fact: &AppealFactWire) -> Result<(), (&'static str, String)> {
+    let no = fact.appeal_no.trim();
+    if no.is_empty() || no.len() > 64 || no.chars().any(char::is_control) || no != fact.appeal_no {
+        return Err(("appeal_no", "a number of 1 to 64 characters, no spaces around it, no control characters".into()));
+    }
+    if let Some(bin) = &fact.subject_bin {
+        // A BIN, or an individual entrepreneur's IIN (the object a workstation keys its card by).
+        if SubjectId::parse(bin).is_err() {
+            return Err(("subject_bin", "not a valid BIN or IIN (12 digits with its check digit)".into()));
+        }
+    }
+    if let Some(kato) = &fact.kato {
+        if kato.is_empty() || kato.len() > 9 || !kato.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(("kato", "a KATO code is 1 to 9 digits".into()));
+        }
+    }
+    if let Some(category) = &fact.category {
+        if category.chars().count() > 200 || category.chars().any(char::is_control) {
+            return Err(("category", "at most 200 characters, no control characters".into()));
+        }
+    }
+    let year = |d: chrono::NaiveDate| chrono::Datelike::year(&d);
+    if !(1991..=2100).contains(&year(fact.received)) {
+        return Err(("received", format!("{} is not a day an appeal was received", fact.received)));
+    }
+    if fact.decided.is_some_and(|d| d < fact.received || year(d) > 2100) {
+        return Err(("decided", "a decision comes on or after the day the appeal was received".into()));
+    }
+    if fact.outcome.as_deref().is_some_and(|o| !matches!(o, "satisfied" | "refused" | "explained")) {
+        return Err(("outcome", "satisfied, refused or explained".into()));
+    }
+    if let Some(p) = &fact.applicant {
+        let hex = p.strip_prefix("p:").unwrap_or("");
+        if hex.len() != 24 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+            return Err(("applicant", "a pseudonym is p: and 24 hexadecimal digits".into()));
+        }
+    }
+    Ok(())
+}
+
+/// Takes a batch of appeal facts from the workstation that holds them.
+pub async fn receive(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    facts: &[AppealFactWire],
+) -> Result<AppealsReceipt, OfficeError> {
+    let Some(ws) = &caller.workstation else {
+        return Err(OfficeError::forbidden("appeals are handed over by the workstation that holds them"));
+    };
+    if facts.len() > MAX_APPEAL_FACTS {
+        return Err(OfficeError::bad_request(format!("at most {MAX_APPEAL_FACTS} appeals a request")));
+    }
+    for (i, fact) in facts.iter().enumerate() {
+        check(fact).map_err(|(field, why)| {
+            OfficeError::bad_request(format!("appeal {} of the batch, field {field}: {why}", i + 1))
+        })?;
+    }
+    let home = caller.home_district();
+    let mut receipt = AppealsReceipt::default();
+    let tx = scoped(client, &caller.scope()).await?;
+    let insert = tx
+        .prepare(
+            "INSERT INTO office_appeals(appeal_no, ws, district, subject_bin, kato, category, received, decided, \
+               outcome, applicant, simhash, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (appeal_no, ws) DO UPDATE SET district = excluded.district, subject_bin = excluded.subject_bin, \
+               kato = excluded.kato, category = excluded.category, received = excluded.received, \
+               decided = excluded.decided, outcome = excluded.outcome, applicant = excluded.applicant, \
+               simhash = excluded.simhash, fingerprint = excluded.fingerprint, updated_at = now() \
+             WHERE office_appeals.fingerprint <> excluded.fingerprint",
+        )
+        .await?;
+    for fact in facts {
+        let district = match &fact.kato {
+            Some(kato) if in_scope(kato, &caller.person.districts) => Some(kato.clone()),
+            Some(_) => {
+                receipt.outside += 1;
+                receipt.not_taken.push(fact.appeal_no.clone());
+                continue;
+            }
+            None => home.clone(),
+        };
+        let fingerprint = hex::encode(Sha256::digest(serde_json::to_vec(fact).unwrap_or_default()));
+        let changed = tx
+            .execute(
+                &insert,
+                &[
+                    &fact.appeal_no,
+                    ws,
+                    &district,
+                    &fact.subject_bin,
+                    &fact.kato,
+                    &fact.category,
+                    &fact.received,
+                    &fact.decided,
+                    &fact.outcome,
+                    &fact.applicant,
+                    &fact.simhash,
+                    &fingerprint,
+                ],
+            )
+            .await?;
+        if changed == 0 {
+            receipt.unchanged += 1;
+        } else {
+            receipt.stored += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(receipt)
+}
+
+/// The appeals in `scope`, one copy per number (the most recently sent), in the order received.
+pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Result<Vec<HeldAppeal>, OfficeError> {
+    let tx = scoped(client, scope).await?;
+    let rows = tx
+        .query(
+            "SELECT DISTINCT ON (appeal_no) appeal_no, subject_bin, kato, district, category, received, decided, \
+               outcome, applicant, simhash, ws FROM office_appeals \
+             ORDER BY appeal_no, updated_at DESC, ws",
+            &[],
+        )
+        .await?;
+    tx.commit().await?;
+    let mut out: Vec<HeldAppeal> = rows
+        .iter()
+        .map(|r| {
+            let ws: String = r.get(10);
+            HeldAppeal {
+                facts: AppealFactWire {
+                    appeal_no: r.get(0),
+                    subject_bin: r.get(1),
+                    kato: r.get(2),
+                    category: r.get(4),
+                    received: r.get(5),
+                    decided: r.get(6),
+                    outcome: r.get(7),
+                    applicant: r.get::<_, Option<String>>(8).map(|p| format!("ws:{ws}/{p}")),
+                    simhash: r.get(9),
+                },
+                district: r.get(3),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| (a.facts.received, &a.facts.appeal_no).cmp(&(b.facts.received, &b.facts.appeal_no)));
+    Ok(out)
+}
