@@ -29,9 +29,6 @@ use ekn::domain::norms::NormsCatalog;
 use ekn::domain::procedure::Procedure;
 use serde::Serialize;
 
-use ekn::domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
-use ekn::store::outcomes::AppealIdentity;
-
 use crate::appeals::HeldAppeal;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
@@ -392,62 +389,6 @@ struct OfficeData<'a> {
     appeals: &'a [HeldAppeal],
 }
 
-/// The registry with the appeals laid over it, and each appeal's applicant and text fingerprint
-/// by number. An object the registry does not know — an appeal's, an act's — joins it, as it is
-/// on the workstation that imported them (an act's object is always known there).
-fn with_appeals<'b>(
-    base: Option<&Registry>,
-    appeals: &[HeldAppeal],
-    act_bins: impl IntoIterator<Item = &'b str>,
-) -> (Registry, HashMap<String, AppealIdentity>) {
-    let mut registry = base.cloned().unwrap_or_default();
-    let mut subject_of: HashMap<String, u32> =
-        registry.subjects.iter().enumerate().map(|(i, s)| (s.bin.clone(), i as u32)).collect();
-    for bin in act_bins {
-        if !subject_of.contains_key(bin) {
-            subject_of.insert(bin.to_string(), registry.subjects.len() as u32);
-            registry.subjects.push(SubjectFact { bin: bin.to_string(), name: None, oked: None, oked_section: None });
-        }
-    }
-    let mut category_of: HashMap<String, u16> =
-        registry.categories.iter().enumerate().map(|(i, c)| (c.clone(), i as u16)).collect();
-    let mut identities = HashMap::new();
-    for a in appeals.iter().map(|held| &held.facts) {
-        let subject = a.subject_bin.as_ref().map(|bin| {
-            *subject_of.entry(bin.clone()).or_insert_with(|| {
-                registry.subjects.push(SubjectFact { bin: bin.clone(), name: None, oked: None, oked_section: None });
-                (registry.subjects.len() - 1) as u32
-            })
-        });
-        let category = a.category.as_ref().map(|label| {
-            *category_of.entry(label.clone()).or_insert_with(|| {
-                registry.categories.push(label.clone());
-                (registry.categories.len() - 1) as u16
-            })
-        });
-        registry.appeals.push(AppealFact {
-            appeal_no: a.appeal_no.as_str().into(),
-            subject,
-            region: a.kato.as_deref().and_then(|k| k.get(..2)).and_then(|r| r.parse().ok()),
-            kato: a.kato.as_deref().and_then(kato_number),
-            category,
-            received: day_of(a.received),
-            decided: a.decided.map(day_of),
-            outcome: match a.outcome.as_deref() {
-                Some("satisfied") => Some(AppealOutcome::Satisfied),
-                Some("refused") => Some(AppealOutcome::Refused),
-                Some("explained") => Some(AppealOutcome::Explained),
-                _ => None,
-            },
-        });
-        if a.applicant.is_some() || a.simhash.is_some() {
-            identities.insert(a.appeal_no.clone(), (a.applicant.clone(), a.simhash));
-        }
-    }
-    registry.appeals.sort_by_key(|a| a.received);
-    (registry, identities)
-}
-
 /// Tiers 2 and 3 over what the office holds: each check of each act asked for where its data
 /// are held, and the estimates (`everyone`: the whole office's acts, when the caller sees only
 /// some).
@@ -463,7 +404,8 @@ fn tiers(
     let base = data.held.map(|h| &h.registry);
     let in_inspections: HashSet<&str> =
         base.map(|r| r.subjects.iter().map(|s| s.bin.as_str()).collect()).unwrap_or_default();
-    let (registry, identities) = with_appeals(base, data.appeals, all.iter().map(|a| a.subject_bin.as_str()));
+    let (registry, identities) =
+        crate::appeals::registry_with(base, data.appeals, all.iter().map(|a| a.subject_bin.as_str()));
     let (inspections, appeals) = (data.held.is_some(), !data.appeals.is_empty());
     let index = RegistryIndex::new(&registry, all.iter().filter_map(|a| a.trigger.as_deref()));
     let latest_risk = data.held.map(|h| h.latest_risk.clone()).unwrap_or_default();

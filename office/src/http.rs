@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/tasks", get(tasks))
         .route("/v1/dashboard", get(dashboard))
         .route("/v1/effect", get(effect_figures))
+        .route("/v1/themes/scan", get(themes_scan))
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
@@ -596,6 +597,25 @@ async fn effect_figures(
     };
     let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;
     Ok(Json(figures))
+}
+
+#[derive(Deserialize)]
+struct ThemesScanQuery {
+    /// The day the last judged month ends before (default: today in Kazakhstan).
+    as_of: Option<chrono::NaiveDate>,
+    /// How many full months are judged (1–24; default 3).
+    months: Option<u32>,
+}
+
+/// The themes and category × district cells of the caller's districts, judged (`ekn-office themes scan`).
+async fn themes_scan(
+    State(state): State<AppState>,
+    Query(query): Query<ThemesScanQuery>,
+    authed: Authed,
+) -> Result<Json<crate::themes::OfficeThemeScan>, OfficeError> {
+    let as_of = query.as_of.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::themes::for_caller(&mut client, &authed.caller, as_of, query.months).await?))
 }
 
 async fn conflicts(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {

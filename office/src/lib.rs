@@ -19,6 +19,7 @@
 //! - `appeals`: the facts of the workstations' appeals (no text, no person), placed by the office.
 //! - `effect`: the effectiveness figures of every workstation's acts, over the `registry` the office's connectors fetched
 //!   and the `appeals` its workstations handed over.
+//! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
@@ -43,6 +44,7 @@ pub mod registry;
 pub mod retention;
 pub mod routing;
 pub mod settings;
+pub mod themes;
 pub mod throttle;
 pub mod workstations;
 

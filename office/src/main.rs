@@ -109,9 +109,10 @@ enum Command {
     },
     /// The effectiveness of every workstation's acts of response, by the code of `ekn effect`: the
     /// recorded outcomes as KPIs (answered in time, satisfied, protests upheld, days to an answer,
-    /// quality at issuance, by district), and over the registry the office's connectors fetched,
-    /// what the next inspection found and the estimated effect on violations; with --as, over that
-    /// person's scope.
+    /// quality at issuance, by district); over the registry the office's connectors fetched, what
+    /// the next inspection found and the estimated effect on violations; over the appeals the
+    /// workstations handed over, the appeals checks and the estimated effect on appeals; with
+    /// --as, over that person's scope.
     Effect {
         /// Only acts of this kind (protest, submission, order, warning).
         #[arg(long)]
@@ -129,6 +130,13 @@ enum Command {
         as_person: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// Themes of supervision: every workstation's themes and the category × district cells of the
+    /// appeals the workstations handed over, each of the last months judged against the same
+    /// months of earlier years.
+    Themes {
+        #[command(subcommand)]
+        action: ThemesAction,
     },
     /// The connectors' network every workstation receives with its pulls: an extra CA bundle (the
     /// office's HTTPS-inspecting firewall) and a proxy. Without options, shows it. Set by an
@@ -353,6 +361,34 @@ fn password() -> Result<String, OfficeError> {
 /// The effectiveness figures in words, as `ekn effect` prints them: each KPI with its numerator,
 /// denominator and interval; what the next inspection found; the estimates on violations; what is
 /// not computed here.
+#[derive(Subcommand)]
+enum ThemesAction {
+    /// Each theme's and each category × district cell's last months judged (alarms with their q-values).
+    Scan {
+        /// The day the last judged month ends before (default: today in Kazakhstan).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// How many full months are judged (1–24).
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        /// Only the themes and appeals of this person's districts.
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The office's scan as text: the workstation's, then whose each theme is and what it read.
+fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
+    print!("{}", ekn::api::analytics::theme_lines::scan_text(&scan.scan));
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("appeals", &scan.appeals_held), ("themes", &scan.owners.len())];
+    println!("{}", tr_with("cli.themes.office_read", &vars));
+    for reason in &scan.not_computed {
+        println!("{}", tr_with("cli.effect.not_here", &[("reason", reason)]));
+    }
+}
+
 fn print_effect(e: &effect::OfficeEffect) {
     use ekn::api::analytics::effect_lines;
     let k = &e.kpis;
@@ -812,6 +848,22 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&figures);
             } else {
                 print_effect(&figures);
+            }
+        }
+        Command::Themes { action: ThemesAction::Scan { as_of, months, as_person, json } } => {
+            let as_of = as_of.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let scan = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    ekn_office::themes::for_caller(&mut client, &caller, as_of, Some(months)).await?
+                }
+                None => ekn_office::themes::whole_office(&mut client, as_of, Some(months)).await?,
+            };
+            if json {
+                print_json(&scan);
+            } else {
+                print_themes_scan(&scan);
             }
         }
         Command::ConnectorsNetwork { flags, as_person, json } => {

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use ekn::api::{
     self, ApiError, MemberChoice, MemberRequest, ProposalCount, ProposalEvaluation, SaveThemeRequest, ThemeCandidates,
-    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScanReport, ThemeScore,
-    ThemeScoreReport, ThemeSummary, ThemesStudy,
+    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScore, ThemeScoreReport,
+    ThemeSummary, ThemesStudy,
 };
 use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
@@ -220,7 +220,7 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
         ThemesAction::List { all, json } => print(json, &session.themes(all)?, render_list),
         ThemesAction::Show { name, as_of, json } => print(json, &session.theme_card(&name, as_of)?, render_card),
         ThemesAction::Scan { as_of, months, json } => {
-            print(json, &session.theme_scan(as_of, Some(months))?, render_scan)
+            print(json, &session.theme_scan(as_of, Some(months))?, ekn::api::analytics::theme_lines::scan_text)
         }
         ThemesAction::Score { as_of, json } => print(json, &session.theme_scores(as_of)?, render_scores),
         ThemesAction::Study { worlds, export, json } => run_study(worlds, export, json),
@@ -576,70 +576,6 @@ fn render_score_parts(s: &ThemeScore) -> String {
             part_why(p)
         );
     }
-    out
-}
-
-fn render_scan(r: &ThemeScanReport) -> String {
-    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
-    let mut out = String::new();
-    let head: &Vars = &[
-        ("months", &r.months.join(", ")),
-        ("date", &local_date(r.as_of)),
-        ("method", &r.method),
-        ("fdr", &r.params.fdr),
-    ];
-    let _ = writeln!(out, "{}", tr_with("cli.themes.scan.head", head));
-    if r.themes.is_empty() {
-        let _ = writeln!(out, "{}", tr("cli.themes.scan.no_themes"));
-    }
-    for t in &r.themes {
-        let months: Vec<String> = t
-            .months
-            .iter()
-            .map(|m| match m {
-                Some(j) => {
-                    let (expected, upper, q) =
-                        (format!("{:.1}", j.expected), format!("{:.0}", j.upper), format!("{:.3}", j.q));
-                    let alarm = if j.alarm { tr("cli.themes.scan.alarm") } else { String::new() };
-                    let month: &Vars = &[
-                        ("month", &j.month),
-                        ("observed", &j.observed),
-                        ("expected", &expected),
-                        ("upper", &upper),
-                        ("q", &q),
-                        ("alarm", &alarm),
-                    ];
-                    tr_with("cli.themes.scan.month", month)
-                }
-                None => tr("cli.themes.no_history"),
-            })
-            .collect();
-        let theme: &Vars = &[("name", &t.name), ("version", &t.version), ("months", &months.join("; "))];
-        let _ = writeln!(out, "{}", tr_with("cli.themes.scan.theme", theme));
-    }
-    let c = &r.cells;
-    let cells: &Vars =
-        &[("cells", &c.cells), ("judged", &c.judged), ("not_judged", &c.not_judged), ("alarms", &c.alarms.len())];
-    let _ = writeln!(out, "\n{}", tr_with("cli.themes.scan.cells", cells));
-    for a in &c.alarms {
-        let j = &a.judged;
-        let (expected, upper, p, q) =
-            (format!("{:.1}", j.expected), format!("{:.0}", j.upper), format!("{:.2e}", j.p), format!("{:.3}", j.q));
-        let alarm: &Vars = &[
-            ("category", &a.category),
-            ("district", &a.district),
-            ("month", &j.month),
-            ("observed", &j.observed),
-            ("expected", &expected),
-            ("upper", &upper),
-            ("p", &p),
-            ("q", &q),
-        ];
-        let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
-    }
-    let seconds = format!("{:.2}", r.seconds);
-    let _ =
-        writeln!(out, "\n{}\n{}", ekn::i18n::local(&r.note), tr_with("cli.themes.seconds", &[("seconds", &seconds)]));
     out
 }
 

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::support::{inspections_in, office_cli, portal, Office, Rogue, Workstation};
+use crate::support::{appeals_in, inspections_in, office_cli, portal, same_figures, Office, Rogue, Workstation};
 use crate::{day, office_of_three};
 
 /// The registry's rows as (BIN, start date) pairs.
@@ -48,20 +48,6 @@ fn acts_of(csv: &str, prefix: &str) -> (String, usize) {
         count += 1;
     }
     (rows, count)
-}
-
-/// The demo's appeals whose KATO code begins with `prefix` (all of them for ""), as an export of
-/// their own (the first seven fields are never quoted).
-fn appeals_in(prefix: &str) -> String {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/appeals.csv");
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.trim_start_matches('\u{feff}').lines();
-    let mut out = format!("{}\n", lines.next().unwrap());
-    for row in lines.filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix))) {
-        out += row;
-        out.push('\n');
-    }
-    out
 }
 
 /// The office's administrator (Admin Dana) adds a connector of inspections that fetches `csv` as a
@@ -277,22 +263,6 @@ fn the_office_checks_and_places_the_appeals_a_workstation_hands_over() {
     let token = office.login("Асель Нурланова");
     let (status, _) = office.post(&token, "/v1/appeals", serde_json::json!([fact("A-8", None)]));
     assert!(status == 403 || status == 401, "{status}");
-}
-
-/// Whether two JSON values are equal, numbers to nine significant digits.
-fn same_figures(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
-            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
-        }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_figures(x, y)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_figures(v, w)))
-        }
-        _ => a == b,
-    }
 }
 
 /// The demo's whole registry, as `inspections_in` writes it.

@@ -13,6 +13,8 @@
 //! - `aggregates`: the dashboard read from kept counts equals the workstations' figures (issue 41).
 //! - `effect`: what later inspections say of acts, and the acts' estimated effect, over the
 //!   registry the office's connector fetched, equal the workstations' figures (issue 39).
+//! - `themes`: every workstation's themes and the category × district cells judged at the office
+//!   over the appeals they handed over equal the workstations' own figures (issue 40).
 //! - `national`: the national read-side by logical replication over three clusters (issue 41).
 
 mod aggregates;
@@ -23,4 +25,5 @@ mod placement;
 mod retention;
 mod revocation;
 mod roles;
+mod themes;
 mod transport;

@@ -483,6 +483,36 @@ pub fn inspections_in(prefixes: &[&str], per_prefix: usize) -> String {
     out
 }
 
+/// Whether two JSON values are equal, numbers to nine significant digits.
+pub fn same_figures(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            (x - y).abs() <= 1e-9 * x.abs().max(y.abs()).max(1.0)
+        }
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_figures(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_figures(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// The demo's appeals whose KATO code begins with `prefix` (all of them for ""), as an export of
+/// their own (the first seven fields are never quoted).
+pub fn appeals_in(prefix: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/appeals.csv");
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.trim_start_matches('\u{feff}').lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for row in lines.filter(|l| l.split(',').nth(6).is_some_and(|kato| kato.starts_with(prefix))) {
+        out += row;
+        out.push('\n');
+    }
+    out
+}
+
 /// `count` appeals of the demo's export whose KATO code begins with `prefix`, as an export of
 /// their own in which they are still under consideration (a working office has answered most of
 /// the demo's appeals, so the status, decision date and outcome are cleared here): each gets its

@@ -10,6 +10,7 @@ pub mod effect_tiers;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;
+pub mod theme_lines;
 pub mod theme_members;
 pub mod theme_notes;
 pub mod theme_proposals;

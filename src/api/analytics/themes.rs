@@ -362,24 +362,9 @@ impl Session {
     pub fn theme_scan(&self, as_of: Option<NaiveDate>, months: Option<u32>) -> Result<ThemeScanReport, ApiError> {
         let started = std::time::Instant::now();
         let as_of = as_of.unwrap_or_else(|| self.today());
-        let params = ScanParams { months: months.unwrap_or(3).clamp(1, 24), ..ScanParams::default() };
         let registry = self.analytics_registry()?;
-        let taxonomy = Taxonomy::builtin();
         let list = self.theme_versions_in_force(false)?;
-        let mut rows = scan_themes(&registry, taxonomy, &list, as_of, &params);
-        // Stable: alarms first, otherwise by name (the list came by name).
-        rows.sort_by_key(|r| !r.alarm);
-        let cells = themes::scan_cells(&registry, taxonomy, as_of, &params);
-        Ok(ThemeScanReport {
-            as_of,
-            method: farrington::METHOD.into(),
-            months: cells.months.clone(),
-            params,
-            themes: rows,
-            cells,
-            note: themes::note(),
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        Ok(scan_report(&registry, &list, as_of, months, started))
     }
 
     /// The themes ranked for the plan by the lower bound of their score.
@@ -593,6 +578,34 @@ fn series_start(registry: &Registry, kind: SeriesKind) -> Option<i32> {
         SeriesKind::Inspections => registry.inspections.first().map(|f| f.day),
     };
     day.map(|d| month_number(date_of(d)))
+}
+
+/// The scan over any registry and list of themes (the workstation's, or the office's over every
+/// workstation's appeals and themes): each theme's and each category × district cell's last
+/// `months` (default 3, at most 24) full months before `as_of` judged against their past.
+pub fn scan_report(
+    registry: &Registry,
+    list: &[ThemeSummary],
+    as_of: NaiveDate,
+    months: Option<u32>,
+    started: std::time::Instant,
+) -> ThemeScanReport {
+    let params = ScanParams { months: months.unwrap_or(3).clamp(1, 24), ..ScanParams::default() };
+    let taxonomy = Taxonomy::builtin();
+    let mut rows = scan_themes(registry, taxonomy, list, as_of, &params);
+    // Stable: alarms first, otherwise in the list's order (by name).
+    rows.sort_by_key(|r| !r.alarm);
+    let cells = themes::scan_cells(registry, taxonomy, as_of, &params);
+    ThemeScanReport {
+        as_of,
+        method: farrington::METHOD.into(),
+        months: cells.months.clone(),
+        params,
+        themes: rows,
+        cells,
+        note: themes::note(),
+        seconds: started.elapsed().as_secs_f64(),
+    }
 }
 
 /// Judges every theme's months together (one false-discovery family); rows in the list's order.

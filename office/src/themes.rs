@@ -1,0 +1,204 @@
+//! The office's scan for rising themes (issue 40): every workstation's themes of supervision, and
+//! every category × district cell of appeals, judged over everything the office holds — the
+//! appeals' facts the workstations handed over (`appeals`) and the registry the office's own
+//! connectors fetched (`registry`, for themes of inspections) — by the code `ekn themes scan`
+//! runs (`ekn::api::analytics::themes::scan_report`). A theme is a workstation's: it comes from
+//! its `theme_saved` entries (the newest version of each name, unless retired) with the people's
+//! `theme_member_decided` decisions, and the office names it with its author. What a caller
+//! sees is what their districts hold: the themes placed there, the appeals placed there.
+
+use std::collections::{BTreeMap, HashSet};
+
+use chrono::NaiveDate;
+use ekn::analytics::themes::{Decided, ThemeDefinition};
+use ekn::api::analytics::themes::{scan_report, ThemeScanReport, ThemeSummary};
+use ekn::domain::journal::{Entry, StoredEntry};
+use serde::Serialize;
+
+use crate::db::{scoped, Scope};
+use crate::error::OfficeError;
+use crate::people::{Caller, Role};
+use crate::registry::{self, Held, RegistryRun};
+
+/// `ekn-office themes scan --json` and `GET /v1/themes/scan`: the workstation's report, each
+/// theme named with its author, and what it was computed over.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeThemeScan {
+    #[serde(flatten)]
+    pub scan: ThemeScanReport,
+    /// Whose each theme is (`theme` is its name in `themes`: `NAME — PERSON`).
+    pub owners: Vec<ThemeOwner>,
+    /// Appeals the scan read (one per number).
+    pub appeals_held: usize,
+    /// The published runs the registry was read from (themes of inspections).
+    pub registry: Vec<RegistryRun>,
+    /// What could not be judged here, and why.
+    pub not_computed: Vec<String>,
+}
+
+/// A theme and its author.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThemeOwner {
+    pub theme: String,
+    pub name: String,
+    pub version: i64,
+    pub person: String,
+    pub workstation: String,
+}
+
+/// The scan for a person of the office: their districts' themes and appeals.
+pub async fn for_caller(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    as_of: NaiveDate,
+    months: Option<u32>,
+) -> Result<OfficeThemeScan, OfficeError> {
+    caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the themes' scan")?;
+    let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
+    scan(client, &scope, as_of, months).await
+}
+
+/// The whole office's scan, for the server's console.
+pub async fn whole_office(
+    client: &mut deadpool_postgres::Client,
+    as_of: NaiveDate,
+    months: Option<u32>,
+) -> Result<OfficeThemeScan, OfficeError> {
+    scan(client, &Scope::office(), as_of, months).await
+}
+
+async fn scan(
+    client: &mut deadpool_postgres::Client,
+    scope: &Scope,
+    as_of: NaiveDate,
+    months: Option<u32>,
+) -> Result<OfficeThemeScan, OfficeError> {
+    if months.is_some_and(|m| !(1..=24).contains(&m)) {
+        return Err(OfficeError::bad_request("the months judged are 1 to 24"));
+    }
+    let started = std::time::Instant::now();
+    let (list, owners) = themes_in(client, scope).await?;
+    let appeals = crate::appeals::held(client, scope).await?;
+    let mut not_computed = Vec::new();
+    let held = match registry::held(&*client).await? {
+        Held::Registry(held) => Some(held),
+        Held::NoRun => {
+            not_computed.push(
+                "themes of inspections read the registry: the office has no published run of a connector of \
+                 inspections (`ekn-office connector add … --data inspections`)"
+                    .to_string(),
+            );
+            None
+        }
+        Held::Unreadable(reason) => {
+            not_computed.push(format!("themes of inspections: the office's registry cannot be read ({reason})"));
+            None
+        }
+    };
+    if appeals.is_empty() {
+        not_computed.push(
+            "themes of appeals and the category × district cells read the appeals' facts the workstations hand \
+             over at each sync: none in scope yet"
+                .to_string(),
+        );
+    }
+    let (registry, _) = crate::appeals::registry_with(held.as_deref().map(|h| &h.registry), &appeals, []);
+    let scan = scan_report(&registry, &list, as_of, months, started);
+    Ok(OfficeThemeScan {
+        scan,
+        owners,
+        appeals_held: appeals.len(),
+        registry: held.map(|h| h.runs.clone()).unwrap_or_default(),
+        not_computed,
+    })
+}
+
+/// A theme's decisions: (item kind, item key) → `accepted` or `rejected`.
+type ItemDecisions = BTreeMap<(String, String), String>;
+
+/// The themes in force in `scope`: per workstation, the newest version of each name (unless
+/// retired) with the decisions on its items, named `NAME — PERSON` (two prosecutors may each
+/// have a theme of one name), by that name.
+async fn themes_in(
+    client: &mut deadpool_postgres::Client,
+    scope: &Scope,
+) -> Result<(Vec<ThemeSummary>, Vec<ThemeOwner>), OfficeError> {
+    let tx = scoped(client, scope).await?;
+    let rows = tx
+        .query(
+            "SELECT e.ws, p.name, w.name, e.entry FROM events e JOIN people p ON p.id = e.person_id \
+             JOIN workstations w ON w.id = e.ws \
+             WHERE e.superseded_by IS NULL AND e.kind IN ('theme_saved', 'theme_member_decided') \
+             ORDER BY e.global_seq",
+            &[],
+        )
+        .await?;
+    tx.commit().await?;
+    // (workstation, theme name) → the newest version and its author, and the decisions.
+    let mut saved: BTreeMap<(String, String), (ThemeSummary, String, String)> = BTreeMap::new();
+    let mut decisions: BTreeMap<(String, String), ItemDecisions> = BTreeMap::new();
+    for row in &rows {
+        let (ws, person, workstation): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let Ok(stored) = serde_json::from_value::<StoredEntry>(row.get(3)) else { continue };
+        match serde_json::from_str::<Entry>(&stored.payload) {
+            Ok(Entry::ThemeSaved { name, version, definition, retired, .. }) => {
+                // A definition the workstation checked when it was saved; one that does not parse
+                // (a damaged entry) is left out rather than judged as something else.
+                let Ok(definition) = serde_json::from_str::<ThemeDefinition>(&definition) else { continue };
+                let summary = ThemeSummary {
+                    name: name.clone(),
+                    version,
+                    series: definition.series_kind(),
+                    definition,
+                    retired,
+                    saved_by: person.clone(),
+                    saved_at: stored.at.clone(),
+                    reason: String::new(),
+                    decided: Decided::default(),
+                };
+                saved.insert((ws, name), (summary, person, workstation));
+            }
+            Ok(Entry::ThemeMemberDecided { theme, item_kind, item_key, decision, .. }) => {
+                // In the office's order: the newest decision on an item stands, as on the workstation.
+                decisions.entry((ws, theme)).or_default().insert((item_kind, item_key), decision);
+            }
+            _ => {}
+        }
+    }
+    let mut list = Vec::new();
+    let mut owners = Vec::new();
+    let mut names: HashSet<String> = HashSet::new();
+    for (key, (mut theme, person, workstation)) in saved {
+        if theme.retired {
+            continue;
+        }
+        for ((kind, item), decision) in decisions.remove(&key).unwrap_or_default() {
+            let d = &mut theme.decided;
+            let set = match (kind.as_str(), decision.as_str()) {
+                ("appeal", "accepted") => &mut d.accepted_appeals,
+                ("appeal", _) => &mut d.rejected_appeals,
+                ("object", "accepted") => &mut d.accepted_objects,
+                ("object", _) => &mut d.rejected_objects,
+                (_, "accepted") => &mut d.accepted_inspections,
+                _ => &mut d.rejected_inspections,
+            };
+            set.insert(item);
+        }
+        let mut qualified = format!("{} — {person}", theme.name);
+        if !names.insert(qualified.clone()) {
+            qualified = format!("{qualified} ({workstation})");
+            names.insert(qualified.clone());
+        }
+        owners.push(ThemeOwner {
+            theme: qualified.clone(),
+            name: std::mem::replace(&mut theme.name, qualified),
+            version: theme.version,
+            person,
+            workstation,
+        });
+        list.push(theme);
+    }
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    owners.sort_by(|a, b| a.theme.cmp(&b.theme));
+    Ok((list, owners))
+}

@@ -1,0 +1,120 @@
+//! The office's scan for rising themes (issue 40): every workstation's themes and every category ×
+//! district cell, judged over the appeals' facts the workstations handed over, with the code
+//! `ekn themes scan` runs. Two prosecutors of different districts each save a theme of one name
+//! (housing and utilities in their own district), one rejects an appeal from hers; both hand
+//! their appeals over. At the office each theme's months are the very figures its workstation
+//! judges (observed, expected, band, p; to nine digits), the cells judged are the sum of theirs, each theme is
+//! named with its author, a prosecutor sees only her districts', and a bad request is refused.
+
+use crate::office_of_three;
+use crate::support::{appeals_in, inspections_in, office_cli, same_figures, Workstation};
+
+#[test]
+fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_handed_over() {
+    let Some(office) = office_of_three() else { return };
+    let (wa, wb) = (Workstation::new(&inspections_in(&["1920"], 3)), Workstation::new(&inspections_in(&["5530"], 3)));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wb.join(&office, "Bekzat Omarov", "laptop");
+    let as_of = "2026-11-01";
+    for (ws, district) in [(&wa, "1920"), (&wb, "5530")] {
+        ws.import_appeals(&appeals_in(district));
+        let definition = ekn::api::ThemeDefinition {
+            categories: vec!["social.housing".into()],
+            kato: vec![district.into()],
+            ..Default::default()
+        };
+        ws.session()
+            .save_theme(&ekn::api::SaveThemeRequest { name: "ЖКХ".into(), definition, reason: "план".into() })
+            .unwrap();
+    }
+    // Асель takes out of her theme its newest appeal within the months judged (so the office
+    // counts it out as well, or the figures differ).
+    let rejected = appeals_in("1920")
+        .lines()
+        .skip(1)
+        .filter(|l| l.contains("жилищно-коммунальное хозяйство"))
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[1].to_string(), f[0].to_string())
+        })
+        .filter(|(received, _)| received.as_str() >= "2026-05-01" && received.as_str() < as_of)
+        .max()
+        .map(|(_, no)| no)
+        .expect("a housing appeal in Асель's district in the months judged");
+    wa.session()
+        .decide_theme_member(&ekn::api::analytics::theme_members::MemberRequest {
+            theme: "ЖКХ".into(),
+            kind: ekn::api::analytics::theme_members::ItemKind::Appeal,
+            key: rejected,
+            choice: ekn::api::analytics::theme_members::MemberChoice::Reject,
+            reason: "не по теме".into(),
+        })
+        .unwrap();
+    for ws in [&wa, &wb] {
+        ws.session().sync().unwrap();
+    }
+    let own = |ws: &Workstation| {
+        serde_json::to_value(ws.session().theme_scan(Some(as_of.parse().unwrap()), Some(6)).unwrap()).unwrap()
+    };
+    let (ra, rb) = (own(&wa), own(&wb));
+
+    let token = office.login("Supervisor Saule");
+    let (status, scan) = office.get(&token, &format!("/v1/themes/scan?as_of={as_of}&months=6"));
+    assert_eq!(status, 200, "{scan}");
+    // Each theme's months are its workstation's own figures (the q-values are over another family).
+    let figures = |row: &serde_json::Value| -> Vec<serde_json::Value> {
+        row["months"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| serde_json::json!([m["month"], m["observed"], m["expected"], m["upper"], m["p"]]))
+            .collect()
+    };
+    let mut counted = 0;
+    for (report, person) in [(&ra, "Асель Нурланова"), (&rb, "Bekzat Omarov")] {
+        let theirs = &report["themes"][0];
+        let at_office = scan["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == format!("ЖКХ — {person}"))
+            .unwrap_or_else(|| panic!("{person}'s theme: {scan:#}"));
+        // The same code over the same appeals; sums taken in another order may differ in the last bits.
+        let (office_months, own_months) = (figures(at_office), figures(theirs));
+        assert!(
+            same_figures(
+                &serde_json::Value::Array(office_months.clone()),
+                &serde_json::Value::Array(own_months.clone())
+            ),
+            "{person}: {office_months:?} {own_months:?}"
+        );
+        counted += own_months.iter().map(|m| m[1].as_u64().unwrap()).sum::<u64>();
+        assert!(scan["owners"].as_array().unwrap().iter().any(|o| o["person"] == person && o["name"] == "ЖКХ"));
+    }
+    assert!(counted > 0, "the themes count appeals: {ra:#}");
+    // The cells judged are the sum of the workstations' (their districts do not meet).
+    for key in ["cells", "judged", "not_judged"] {
+        let sum = ra["cells"][key].as_u64().unwrap() + rb["cells"][key].as_u64().unwrap();
+        assert_eq!(scan["cells"][key].as_u64(), Some(sum), "{key}");
+    }
+    let held = appeals_in("1920").lines().count() + appeals_in("5530").lines().count() - 2;
+    assert_eq!(scan["appeals_held"].as_u64(), Some(held as u64));
+
+    // A prosecutor sees her districts' themes and appeals only.
+    let (_, hers) = office.get(&office.login("Асель Нурланова"), &format!("/v1/themes/scan?as_of={as_of}&months=6"));
+    assert_eq!(hers["owners"].as_array().unwrap().len(), 1, "{hers:#}");
+    assert_eq!(hers["appeals_held"].as_u64(), Some(appeals_in("1920").lines().count() as u64 - 1));
+    assert_eq!(hers["cells"]["cells"], ra["cells"]["cells"]);
+
+    // The console says the same, in words too.
+    let (ok, out, err) =
+        office_cli(&office.pg_url, &["themes", "scan", "--as-of", as_of, "--months", "6", "--json"], &[]);
+    assert!(ok, "{err}");
+    let console: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!((&console["themes"], &console["cells"]), (&scan["themes"], &scan["cells"]));
+    let (ok, text, err) = office_cli(&office.pg_url, &["themes", "scan", "--as-of", as_of], &[("EKN_LANG", "ru")]);
+    assert!(ok && text.contains("ЖКХ — Асель Нурланова") && text.contains("Прочитано"), "{text}{err}");
+    // A bad request is refused with its reason.
+    let (status, bad) = office.get(&token, "/v1/themes/scan?months=40");
+    assert_eq!(status, 400, "{bad}");
+}
