@@ -5,10 +5,15 @@
 //! checked), places each appeal itself — at its KATO code when the sender's districts hold it,
 //! in the sender's own district when it names no place, and not at all when it lies outside
 //! them — and keeps one copy per appeal and workstation. Readers (`held`) take one copy per
-//! number. What rests on appeals in the office's figures reads them: the effectiveness report's
-//! appeals checks and its estimate on appeals per quarter (`effect`).
+//! number. Each appeal also takes its cell in the national picture (`office_appeal_cells`:
+//! district, category code, month — kept by the first workstation to hand it over), which the
+//! published counts follow (migration 0015). What rests on appeals in the office's figures reads
+//! them: the effectiveness report's appeals checks and its estimate on appeals per quarter
+//! (`effect`), the themes' scan (`themes`).
 
 use std::collections::HashMap;
+
+use chrono::Datelike;
 
 use ekn::domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
 use ekn::domain::ids::SubjectId;
@@ -102,6 +107,16 @@ pub async fn receive(
              WHERE office_appeals.fingerprint <> excluded.fingerprint",
         )
         .await?;
+    let cell = tx
+        .prepare(
+            "INSERT INTO office_appeal_cells(appeal_no, ws, district, category, month) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (appeal_no) DO UPDATE SET district = excluded.district, category = excluded.category, \
+               month = excluded.month \
+             WHERE office_appeal_cells.ws = excluded.ws AND (office_appeal_cells.district, office_appeal_cells.category, \
+               office_appeal_cells.month) IS DISTINCT FROM (excluded.district, excluded.category, excluded.month)",
+        )
+        .await?;
+    let taxonomy = ekn::domain::triage::Taxonomy::builtin();
     for fact in facts {
         let district = match &fact.kato {
             Some(kato) if in_scope(kato, &caller.person.districts) => Some(kato.clone()),
@@ -134,9 +149,14 @@ pub async fn receive(
             .await?;
         if changed == 0 {
             receipt.unchanged += 1;
-        } else {
-            receipt.stored += 1;
+            continue;
         }
+        receipt.stored += 1;
+        // Its cell in the national picture: kept by the first workstation to hand it over.
+        let cell_district = fact.kato.as_deref().or(district.as_deref()).and_then(|d| d.get(..4)).map(str::to_string);
+        let category = fact.category.as_deref().map(|label| taxonomy.code_or_label(label));
+        let month = fact.received.with_day(1).unwrap_or(fact.received);
+        tx.execute(&cell, &[&fact.appeal_no, ws, &cell_district, &category, &month]).await?;
     }
     tx.commit().await?;
     Ok(receipt)

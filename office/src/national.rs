@@ -56,13 +56,13 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     let tx = client.transaction().await?;
     tx.execute("UPDATE office_region SET region = $1 WHERE id = 1", &[&region]).await?;
     tx.execute("SELECT ekn_national_refill()", &[]).await?;
-    tx.batch_execute(&format!("GRANT SELECT ON national_task_counts, national_chain, office_region TO \"{reader}\""))
-        .await
-        .map_err(|e| {
-            OfficeError::Config(format!(
-                "granting the national reader {reader}: {e} (create it first: docs/NATIONAL.md)"
-            ))
-        })?;
+    tx.batch_execute(&format!(
+        "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, office_region TO \"{reader}\""
+    ))
+    .await
+    .map_err(|e| {
+        OfficeError::Config(format!("granting the national reader {reader}: {e} (create it first: docs/NATIONAL.md)"))
+    })?;
     let cells: i64 = tx.query_one("SELECT count(*) FROM national_task_counts", &[]).await?.get(0);
     tx.commit().await?;
     Ok(cells as u64)
@@ -87,6 +87,15 @@ CREATE TABLE IF NOT EXISTS national_task_counts (
     n         bigint NOT NULL,
     PRIMARY KEY (region, cell)
 ) PARTITION BY LIST (region);
+CREATE TABLE IF NOT EXISTS national_appeal_counts (
+    region    text NOT NULL,
+    cell      text NOT NULL,
+    district  text,
+    category  text,
+    month     date NOT NULL,
+    n         bigint NOT NULL,
+    PRIMARY KEY (region, cell)
+) PARTITION BY LIST (region);
 CREATE TABLE IF NOT EXISTS national_chain (
     region      text NOT NULL,
     ws          text NOT NULL,
@@ -103,7 +112,7 @@ DO $$ BEGIN
     END IF;
 END $$;
 REVOKE ALL ON national_regions, national_chain FROM PUBLIC;
-GRANT SELECT ON national_task_counts TO ekn_national_analyst;
+GRANT SELECT ON national_task_counts, national_appeal_counts TO ekn_national_analyst;
 ";
 
 fn subscription(region: &str) -> String {
@@ -157,6 +166,7 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
     client
         .batch_execute(&format!(
             "CREATE TABLE IF NOT EXISTS national_task_counts_{region} PARTITION OF national_task_counts FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_appeal_counts_{region} PARTITION OF national_appeal_counts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');"
         ))
         .await?;
@@ -168,7 +178,11 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
         )
         .await?;
     let exists = client.query_opt("SELECT 1 FROM pg_subscription WHERE subname = $1", &[&subscription(region)]).await?;
-    if exists.is_none() {
+    if exists.is_some() {
+        // Attached before: a region whose publication gained a table since (an upgrade) starts
+        // sending it, its rows copied first.
+        client.batch_execute(&format!("ALTER SUBSCRIPTION {} REFRESH PUBLICATION", subscription(region))).await?;
+    } else {
         // Not in a transaction: creating a subscription creates the region's replication slot.
         let quoted = conninfo.replace('\'', "''");
         client
@@ -287,7 +301,11 @@ pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Res
             Some(true) => tokio::time::sleep(std::time::Duration::from_millis(100)).await,
         }
     }
-    client.batch_execute(&format!("TRUNCATE national_task_counts_{region}, national_chain_{region}")).await?;
+    client
+        .batch_execute(&format!(
+            "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_chain_{region}"
+        ))
+        .await?;
     attach(client, region, &conninfo).await
 }
 
@@ -349,6 +367,7 @@ pub struct NationalDashboard {
     pub overdue_matrix: BTreeMap<String, BTreeMap<String, usize>>,
     pub regions: BTreeMap<String, RegionFigures>,
     pub tasks: u64,
+    pub appeals: NationalAppeals,
     pub calendar: String,
 }
 
@@ -356,6 +375,18 @@ pub struct NationalDashboard {
 pub struct RegionFigures {
     pub totals: Figures,
     pub tasks: u64,
+    /// Appeals the region's office holds (each once, however many workstations hold it).
+    pub appeals: u64,
+}
+
+/// The country's appeals as the regions count them: never an appeal, only how many.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct NationalAppeals {
+    pub total: u64,
+    /// Region → category (the taxonomy's code, or the label it does not know) → appeals.
+    pub by_region_category: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Month received (`YYYY-MM`) → appeals, over every region.
+    pub by_month: BTreeMap<String, u64>,
 }
 
 /// The national figures, from the replicated counts, with the workstations' code.
@@ -372,6 +403,20 @@ pub async fn dashboard(
         )
         .await?;
     let sizes = client.query("SELECT region, sum(n)::bigint FROM national_task_counts GROUP BY region", &[]).await?;
+    let appeal_rows = client
+        .query(
+            "SELECT region, coalesce(category, '—'), to_char(month, 'YYYY-MM'), sum(n)::bigint \
+             FROM national_appeal_counts GROUP BY 1, 2, 3",
+            &[],
+        )
+        .await?;
+    let mut appeals = NationalAppeals::default();
+    for row in &appeal_rows {
+        let n = u64::try_from(row.get::<_, i64>(3)).unwrap_or(0);
+        appeals.total += n;
+        *appeals.by_region_category.entry(row.get(0)).or_default().entry(row.get(1)).or_default() += n;
+        *appeals.by_month.entry(row.get(2)).or_default() += n;
+    }
     let mut groups: Vec<(String, Task, usize)> = Vec::with_capacity(rows.len());
     for row in &rows {
         // District and category as the overdue matrix reads them; no person, no unit nationally.
@@ -390,12 +435,16 @@ pub async fn dashboard(
     let calendar = Calendar::builtin();
     let board = dashboard_of_counts(groups.iter().map(|(_, t, n)| (t, *n)), &calendar, today);
     let mut regions: BTreeMap<String, RegionFigures> = BTreeMap::new();
-    for row in &sizes {
-        let region: String = row.get(0);
+    let regions_held: std::collections::BTreeSet<String> =
+        sizes.iter().map(|r| r.get::<_, String>(0)).chain(appeals.by_region_category.keys().cloned()).collect();
+    let tasks_of: BTreeMap<String, i64> =
+        sizes.iter().map(|r| (r.get(0), r.get::<_, Option<i64>>(1).unwrap_or(0))).collect();
+    for region in regions_held {
         let of_region = groups.iter().filter(|(r, _, _)| *r == region).map(|(_, t, n)| (t, *n));
         let totals = dashboard_of_counts(of_region, &calendar, today).totals;
-        let tasks = u64::try_from(row.get::<_, Option<i64>>(1).unwrap_or(0)).unwrap_or(0);
-        regions.insert(region, RegionFigures { totals, tasks });
+        let tasks = u64::try_from(tasks_of.get(&region).copied().unwrap_or(0)).unwrap_or(0);
+        let held = appeals.by_region_category.get(&region).map_or(0, |c| c.values().sum());
+        regions.insert(region, RegionFigures { totals, tasks, appeals: held });
     }
     Ok(NationalDashboard {
         today,
@@ -403,6 +452,7 @@ pub async fn dashboard(
         overdue_matrix: board.overdue_matrix,
         tasks: regions.values().map(|r| r.tasks).sum(),
         regions,
+        appeals,
         calendar: "the calendar shipped with ЭКН (2018–2027, statutory rules outside them)".into(),
     })
 }

@@ -139,9 +139,16 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 );
                 for (region, r) in &board.regions {
                     println!(
-                        "  region {region}, {} task(s): open {}, overdue {}, due soon {}",
-                        r.tasks, r.totals.open, r.totals.overdue, r.totals.due_within_3_working_days
+                        "  region {region}, {} task(s): open {}, overdue {}, due soon {}; {} appeal(s)",
+                        r.tasks, r.totals.open, r.totals.overdue, r.totals.due_within_3_working_days, r.appeals
                     );
+                    // The region's three largest categories of appeal.
+                    let mut categories: Vec<(&String, &u64)> =
+                        board.appeals.by_region_category.get(region).map(|c| c.iter().collect()).unwrap_or_default();
+                    categories.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+                    for (category, n) in categories.into_iter().take(3) {
+                        println!("    {category}: {n}");
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The national read-side on PostgreSQL's own logical replication (issue 41, part 3): two regional
 //! offices on clusters of their own publish de-personalised tables, a third cluster subscribes to
-//! both; the national figures equal the sum of the regions' after every change, a kill -9 of the
+//! both; the national figures — deadlines, and appeals by region × category — equal the sum of the
+//! regions' after every change, a kill -9 of the
 //! national cluster mid-stream loses and repeats nothing, a row tampered with in a region is named,
 //! no citizen's identifier or appeal text reaches a byte of the national data directory, an
 //! analyst reads the aggregates and nothing else, and a slot invalidated while the national side was
@@ -10,7 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::support::{add_matrix, inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER};
+use crate::support::{
+    add_matrix, appeals_in, inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER,
+};
 use crate::{add_task, day};
 
 const FIGURES: [&str; 5] =
@@ -81,6 +84,26 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
     }
     assert_eq!(figures(&board["totals"]), sum, "{board:#}");
     assert_eq!(board["tasks"].as_u64(), Some(tasks));
+    // Appeals: each region's, by category, as its office holds them (each appeal once).
+    let mut appeals = 0;
+    for (code, office) in regions {
+        let held: u64 = office.pg.psql("ekn", "SELECT count(DISTINCT appeal_no) FROM office_appeals").parse().unwrap();
+        assert_eq!(board["regions"][code]["appeals"].as_u64().unwrap_or(0), held, "region {code}: {board:#}");
+        let by_category = office.pg.psql(
+            "ekn",
+            "SELECT coalesce(category, '—') || '=' || count(*) FROM office_appeal_cells GROUP BY coalesce(category, '—')",
+        );
+        let national: Vec<String> = board["appeals"]["by_region_category"][code]
+            .as_object()
+            .map(|c| c.iter().map(|(k, v)| format!("{k}={v}")).collect())
+            .unwrap_or_default();
+        let mut own: Vec<String> = by_category.lines().map(str::to_string).collect();
+        own.sort();
+        assert_eq!(national, own, "region {code}");
+        appeals += held;
+    }
+    assert_eq!(board["appeals"]["total"].as_u64(), Some(appeals));
+    assert!(appeals > 0, "appeals reach the national side");
     // The overdue matrix, district × category, is the regions' cell by cell.
     let mut national = BTreeMap::new();
     add_matrix(&mut national, &board["overdue_matrix"]);
@@ -144,10 +167,12 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     let today = "2026-12-01";
     sums_hold(&national, &regions, today);
 
-    // More work streams in; the national cluster is killed mid-stream and comes back.
+    // More work streams in — region 55's appeals among it; the national cluster is killed
+    // mid-stream and comes back.
     for i in 0..3 {
         add_task(&ws55, &bin55, &format!("more {i}"), day("2026-11-02"));
     }
+    ws55.import_appeals(&appeals_in("5530"));
     ws55.session().sync().unwrap();
     national_pg.crash_and_restart();
     let id = add_task(&ws19, &bin19, "after the crash", day("2026-11-10"));
@@ -194,6 +219,8 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     // A national analyst reads the aggregates and nothing else.
     national_pg.psql("national", "CREATE ROLE dana LOGIN IN ROLE ekn_national_analyst");
     let counted = national_pg.psql_as("dana", "national", "SELECT count(*) > 0 FROM national_task_counts").unwrap();
+    assert_eq!(counted, "t");
+    let counted = national_pg.psql_as("dana", "national", "SELECT sum(n) > 0 FROM national_appeal_counts").unwrap();
     assert_eq!(counted, "t");
     for table in ["national_chain", "national_regions", "national_chain_19"] {
         let refused = national_pg.psql_as("dana", "national", &format!("SELECT * FROM {table}")).unwrap_err();
