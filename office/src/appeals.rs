@@ -1,7 +1,7 @@
 //! Appeals at the office: the facts of the appeals each workstation holds (`POST /v1/appeals`,
 //! signed, from the workstation itself), without a person in them — number, object, place,
-//! category, days, outcome, the applicant's pseudonym under that workstation's own key and the
-//! masked text's SimHash. The office checks every field (a peer's values are hostile until
+//! category, days, outcome, the applicant's pseudonym (under the office's key, or for an appeal
+//! imported before the workstation joined, under its own) and the masked text's SimHash. The office checks every field (a peer's values are hostile until
 //! checked), places each appeal itself — at its KATO code when the sender's districts hold it,
 //! in the sender's own district when it names no place, and not at all when it lies outside
 //! them — and keeps one copy per appeal and workstation. Readers (`held`) take one copy per
@@ -25,9 +25,10 @@ use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::Caller;
 
-/// One appeal as the office holds it (one copy per number): the facts as sent, with the
-/// applicant's pseudonym qualified by the workstation (`ws:<id>/p:…`: a pseudonym means the same
-/// applicant only on the workstation that made it, each pseudonymising with its own key).
+/// One appeal as the office holds it (one copy per number): the facts as sent, with a
+/// workstation's own pseudonym qualified by the workstation (`ws:<id>/p:…`: it means the same
+/// applicant only there) and the office-wide one (`o:…`, for appeals imported after joining) as
+/// it is.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeldAppeal {
     pub facts: AppealFactWire,
@@ -68,9 +69,9 @@ fn check(fact: &AppealFactWire) -> Result<(), (&'static str, String)> {
         return Err(("outcome", "satisfied, refused or explained".into()));
     }
     if let Some(p) = &fact.applicant {
-        let hex = p.strip_prefix("p:").unwrap_or("");
+        let hex = p.strip_prefix("p:").or_else(|| p.strip_prefix("o:")).unwrap_or("");
         if hex.len() != 24 || !hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-            return Err(("applicant", "a pseudonym is p: and 24 hexadecimal digits".into()));
+            return Err(("applicant", "a pseudonym is p: or o: and 24 hexadecimal digits".into()));
         }
     }
     Ok(())
@@ -187,7 +188,15 @@ pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Resu
                     received: r.get(5),
                     decided: r.get(6),
                     outcome: r.get(7),
-                    applicant: r.get::<_, Option<String>>(8).map(|p| format!("ws:{ws}/{p}")),
+                    // An office-wide pseudonym (`o:`) is the same on every workstation; a
+                    // workstation's own (`p:`) only on it.
+                    applicant: r.get::<_, Option<String>>(8).map(|p| {
+                        if p.starts_with("o:") {
+                            p
+                        } else {
+                            format!("ws:{ws}/{p}")
+                        }
+                    }),
                     simhash: r.get(9),
                 },
                 district: r.get(3),

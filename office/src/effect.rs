@@ -12,8 +12,9 @@
 //!   office's own connectors fetched (`registry`), on appeals over the appeals' facts the
 //!   workstations handed over (`appeals`). Every act and every appeal of the office, in the
 //!   caller's scope or not, takes part (an act keeps its object out of the controls; the figures
-//!   leave the server as aggregates only). An applicant is matched only among the appeals of one
-//!   workstation (each pseudonymises with its own key). What the office lacks the data for is
+//!   leave the server as aggregates only). An applicant is matched across workstations by the
+//!   office-wide pseudonym (appeals imported before a workstation joined: within it only). What
+//!   the office lacks the data for is
 //!   listed in `not_computed` rather than shown as a figure it cannot make.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -40,10 +41,11 @@ pub const NO_APPEALS: &str = "the appeals checks (appeals after the act, of its 
     and the estimate on appeals per quarter read the appeals' facts the workstations hand over at each sync: none \
     has handed over any yet";
 
-/// What the office cannot see of a returning applicant, always said.
-pub const APPLICANTS_PER_WORKSTATION: &str = "a returning applicant is matched among the appeals of one \
-    workstation only: each pseudonymises applicants with its own key, so the same person writing to two \
-    prosecutors is two applicants here (the text's fingerprint still matches across workstations)";
+/// What the office cannot see of a returning applicant, said when some appeals lack the
+/// office-wide pseudonym.
+pub const APPLICANTS_PER_WORKSTATION: &str = "appeals imported before their workstation joined the office carry \
+    only that workstation's pseudonym of the applicant, so a returning applicant among them is matched within \
+    that workstation only (importing them again gives them the office-wide pseudonym)";
 
 /// `GET /v1/effect` and `ekn-office effect --json`.
 #[derive(Debug, Clone, Serialize)]
@@ -330,7 +332,7 @@ async fn compute(
     let mut not_computed = Vec::new();
     if appeals.is_empty() {
         not_computed.push(NO_APPEALS.to_string());
-    } else {
+    } else if appeals.iter().any(|a| a.facts.applicant.as_deref().is_some_and(|p| p.starts_with("ws:"))) {
         not_computed.push(APPLICANTS_PER_WORKSTATION.to_string());
     }
     let held = match registry::held(&*client).await? {

@@ -406,7 +406,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<Sta
 async fn enrol(State(state): State<AppState>, authed: Authed) -> Result<Json<workstations::EnrolReply>, OfficeError> {
     let request: workstations::EnrolRequest = json(&authed.body)?;
     let client = state.pool.get().await?;
-    Ok(Json(workstations::enrol(&client, &authed.caller, &request).await?))
+    Ok(Json(workstations::enrol(&client, &authed.caller, &request, &state.office_key).await?))
 }
 
 async fn push(

@@ -3,7 +3,9 @@
 //! workstation learns its public half when it joins. The secret half lives in a file only the
 //! server's user reads (`--key-file`, `EKN_OFFICE_KEY_FILE`), not in the database: the role the
 //! server connects as could otherwise read it, and so could anything that reached its SQL. The
-//! database keeps the public half, against which the file is checked at every start.
+//! database keeps the public half, against which the file is checked at every start. The office's
+//! pseudonym key, which every workstation of the office pseudonymises applicants under, is
+//! derived from the secret (`pseudonym_key`).
 
 use std::path::Path;
 
@@ -11,6 +13,17 @@ use ed25519_dalek::SigningKey;
 use rand::TryRngCore;
 
 use crate::error::OfficeError;
+
+/// The office's pseudonym key, derived from its secret (SHA-256 over a label naming its use and
+/// the secret): the same for as long as the office key is, never stored, and telling nothing of
+/// the secret. Every enrolled workstation holds it.
+pub fn pseudonym_key(key: &SigningKey) -> [u8; 32] {
+    use sha2::Digest;
+    let mut hash = sha2::Sha256::new();
+    hash.update(b"ekn office applicant pseudonym key v1\0");
+    hash.update(key.to_bytes());
+    hash.finalize().into()
+}
 
 /// Makes the office key when the database has none and writes its secret to `file`; moves a
 /// secret an older office kept in the database out to `file`; checks that `file` holds the key

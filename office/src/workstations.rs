@@ -33,6 +33,9 @@ pub struct EnrolReply {
     pub person: Person,
     /// The entries of this workstation the office already holds (0 for a new one).
     pub last_seq: i64,
+    /// The office's pseudonym key (64 hex digits): every workstation of the office pseudonymises
+    /// applicants under it too, so the office tells one applicant writing to two prosecutors.
+    pub pseudonym_key: String,
 }
 
 /// A workstation as the office knows it.
@@ -114,6 +117,7 @@ pub async fn enrol<C: deadpool_postgres::GenericClient>(
     client: &C,
     caller: &Caller,
     request: &EnrolRequest,
+    office_key: &ed25519_dalek::SigningKey,
 ) -> Result<EnrolReply, OfficeError> {
     caller.require(&[Role::Prosecutor, Role::Supervisor], "enrol a workstation")?;
     parse_public_key(&request.public_key).map_err(OfficeError::bad_request)?;
@@ -158,6 +162,7 @@ pub async fn enrol<C: deadpool_postgres::GenericClient>(
         office_key: public_key(client).await?,
         person: caller.person.clone(),
         last_seq: ws.last_seq,
+        pseudonym_key: hex::encode(crate::keys::pseudonym_key(office_key)),
     })
 }
 

@@ -31,25 +31,43 @@ pub const NAME_MASK: &str = "[ФИО]";
 /// Replacement written where a home address stood.
 pub const ADDRESS_MASK: &str = "[АДРЕС]";
 
-/// Turns applicant IINs into stable pseudonyms with a per-database secret key.
+/// Turns applicant IINs into stable pseudonyms with a per-database secret key — and, once the
+/// workstation has joined an office, also with the office's key, which every workstation of the
+/// office holds, so the office can tell the same applicant writing to two prosecutors.
 #[derive(Clone)]
 pub struct Pseudonymiser {
     key: [u8; 32],
+    office: Option<[u8; 32]>,
 }
 
 impl Pseudonymiser {
     pub fn new(key: [u8; 32]) -> Self {
-        Pseudonymiser { key }
+        Pseudonymiser { key, office: None }
+    }
+
+    /// With the office's pseudonym key (handed out when the workstation joined).
+    pub fn with_office(self, office: Option<[u8; 32]>) -> Self {
+        Pseudonymiser { office, ..self }
     }
 
     /// `p:` and 24 hex digits (96 bits of the HMAC): short, and collisions are out of reach at any
     /// realistic number of applicants.
     pub fn pseudonym(&self, iin: &str) -> String {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes a key of any length");
-        mac.update(iin.trim().as_bytes());
-        let digest = mac.finalize().into_bytes();
-        format!("p:{}", hex::encode(&digest[..12]))
+        format!("p:{}", keyed(&self.key, iin))
     }
+
+    /// `o:` and 24 hex digits under the office's key: the same on every workstation of the office.
+    /// `None` before the workstation joined one.
+    pub fn office_pseudonym(&self, iin: &str) -> Option<String> {
+        self.office.map(|key| format!("o:{}", keyed(&key, iin)))
+    }
+}
+
+/// 24 hex digits of HMAC-SHA256 over the trimmed IIN.
+fn keyed(key: &[u8; 32], iin: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+    mac.update(iin.trim().as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..12])
 }
 
 /// The kinds of personal marker masked in texts.

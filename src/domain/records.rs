@@ -227,6 +227,9 @@ pub struct Appeal {
     pub applicant_category: Option<String>,
     /// Keyed hash of the applicant's IIN; the IIN itself is never stored.
     pub applicant_pseudonym: Option<String>,
+    /// The same under the office's key (`o:…`), on a workstation that has joined an office: the
+    /// office matches an applicant across its workstations by it.
+    pub applicant_office: Option<String>,
     pub subject: Option<SubjectId>,
     pub kato: Option<Kato>,
     /// Text with personal markers masked (IINs, phones, e-mails, names, addresses).

@@ -410,9 +410,9 @@ pub const MAX_APPEAL_FACTS: usize = 1000;
 
 /// One appeal as it travels to the office (`POST /v1/appeals`): the facts analytics count with
 /// and nothing that names a person — no text, no applicant's IIN or name, no channel. The
-/// applicant is this workstation's keyed pseudonym (the office qualifies it by the workstation:
-/// each workstation pseudonymises with its own key) and the text only its SimHash fingerprint,
-/// which is what the returning-applicant check compares.
+/// applicant is a keyed pseudonym — the office-wide one, or this workstation's own for an appeal
+/// imported before it joined (the office qualifies those by the workstation) — and the text only
+/// its SimHash fingerprint, which is what the returning-applicant check compares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AppealFactWire {
@@ -429,7 +429,8 @@ pub struct AppealFactWire {
     pub decided: Option<chrono::NaiveDate>,
     /// `satisfied`, `refused`, `explained`.
     pub outcome: Option<String>,
-    /// `p:` and 24 hex digits.
+    /// `o:` and 24 hex digits under the office's key (imported after joining), else `p:` and 24
+    /// under this workstation's own.
     pub applicant: Option<String>,
     pub simhash: Option<i64>,
 }

@@ -176,12 +176,12 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
     let decided = row.parse("decided", parse_date)?;
     check_order(received, decided, "decided", "received")?;
     // The IIN is checked but never echoed: an error message may end up in a log.
-    let applicant_pseudonym = match row.get("applicant_iin")? {
+    let (applicant_pseudonym, applicant_office) = match row.get("applicant_iin")? {
         Some(iin) => {
             validate_iin(iin).map_err(|e| FieldError::new("applicant_iin", format!("the IIN {e}")))?;
-            Some(pseudonymiser.pseudonym(iin))
+            (Some(pseudonymiser.pseudonym(iin)), pseudonymiser.office_pseudonym(iin))
         }
-        None => None,
+        None => (None, None),
     };
     let mut reasons: Vec<Masked> = Vec::new();
     let text = row.get("text")?.map(|t| {
@@ -198,6 +198,7 @@ pub fn appeal(row: &FieldRow<'_>, pseudonymiser: &Pseudonymiser, masked: &mut Ma
         channel: row.get("channel")?.map(str::to_string),
         applicant_category: row.get("applicant_category")?.map(str::to_string),
         applicant_pseudonym,
+        applicant_office,
         subject: row.parse("subject_bin", parse_subject)?,
         kato: row.parse("kato", parse_kato_cell)?,
         text,

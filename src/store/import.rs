@@ -392,25 +392,34 @@ impl<'s> ImportWriter<'s> {
             .prepare_cached("SELECT 1 FROM destroyed_records WHERE record_kind = 'appeal' AND record_key = ?1")?
             .exists([&rec.appeal_no])?
         {
-            cleared =
-                Appeal { text: None, applicant_pseudonym: None, masked: Vec::new(), text_simhash: None, ..rec.clone() };
+            cleared = Appeal {
+                text: None,
+                applicant_pseudonym: None,
+                applicant_office: None,
+                masked: Vec::new(),
+                text_simhash: None,
+                ..rec.clone()
+            };
             &cleared
         } else {
             rec
         };
-        let hash = content_hash(&[
-            &rec.received,
-            &rec.channel,
-            &rec.applicant_category,
-            &rec.applicant_pseudonym,
-            &rec.subject.as_ref().map(|s| s.as_str()),
-            &rec.kato.as_ref().map(|k| &k.code),
-            &rec.text,
-            &rec.category,
-            &rec.status,
-            &rec.decided,
-            &rec.outcome.map(|o| o.code()),
-        ]);
+        // The office-wide pseudonym joins the digest only when there is one, so a database that
+        // has not joined an office digests its appeals as it always did (a re-import after an
+        // upgrade changes nothing); one that has, re-importing an appeal from before it joined,
+        // updates it with the pseudonym.
+        let (subject, kato, outcome) = (
+            rec.subject.as_ref().map(|s| s.as_str()),
+            rec.kato.as_ref().map(|k| &k.code),
+            rec.outcome.map(|o| o.code()),
+        );
+        let mut parts: Vec<&dyn HashPart> =
+            vec![&rec.received, &rec.channel, &rec.applicant_category, &rec.applicant_pseudonym];
+        if let Some(office) = &rec.applicant_office {
+            parts.push(office);
+        }
+        parts.extend([&subject as &dyn HashPart, &kato, &rec.text, &rec.category, &rec.status, &rec.decided, &outcome]);
+        let hash = content_hash(&parts);
         let existing = self
             .write
             .tx
@@ -448,6 +457,7 @@ impl<'s> ImportWriter<'s> {
             line as i64,
             masked,
             rec.text_simhash,
+            rec.applicant_office,
         ];
         let row_id = match change {
             Change::New => {
@@ -456,8 +466,10 @@ impl<'s> ImportWriter<'s> {
                     .prepare_cached(
                         "INSERT INTO appeals(appeal_no, received, channel, applicant_category, applicant_pseudonym,
                             subject_id, kato, region_code, text, text_fingerprint, category, status, decided, outcome,
-                            row_hash, first_import_id, last_import_id, source_line, masked, text_simhash)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19)",
+                            row_hash, first_import_id, last_import_id, source_line, masked, text_simhash,
+                            applicant_office)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?18, ?19,
+                                 ?20)",
                     )?
                     .execute(values)?;
                 self.write.tx.last_insert_rowid()
@@ -471,7 +483,8 @@ impl<'s> ImportWriter<'s> {
                         "UPDATE appeals SET received = ?2, channel = ?3, applicant_category = ?4,
                             applicant_pseudonym = ?5, subject_id = ?6, kato = ?7, region_code = ?8, text = ?9,
                             text_fingerprint = ?10, category = ?11, status = ?12, decided = ?13, outcome = ?14,
-                            row_hash = ?15, last_import_id = ?16, source_line = ?17, masked = ?18, text_simhash = ?19
+                            row_hash = ?15, last_import_id = ?16, source_line = ?17, masked = ?18, text_simhash = ?19,
+                            applicant_office = ?20
                          WHERE appeal_no = ?1",
                     )?
                     .execute(values)?;

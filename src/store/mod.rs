@@ -86,6 +86,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0030_theme_notes_index", include_str!("migrations/0030_theme_notes_index.sql")),
     ("0031_theme_note_retention", include_str!("migrations/0031_theme_note_retention.sql")),
     ("0032_office_appeals_sent", include_str!("migrations/0032_office_appeals_sent.sql")),
+    ("0033_office_pseudonym", include_str!("migrations/0033_office_pseudonym.sql")),
 ];
 
 /// The schema version this build writes.

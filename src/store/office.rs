@@ -32,6 +32,10 @@ pub struct OfficeLink {
     pub tls_ca: Option<String>,
     /// The SHA-256 of the office's certificate, when a person confirmed it at joining.
     pub tls_pin: Option<String>,
+    /// The office's pseudonym key (64 hex digits), handed out at enrolment: a secret, never shown.
+    #[serde(skip)]
+    #[ts(skip)]
+    pub pseudonym_key: Option<String>,
 }
 
 /// A queued read for the office's access log.
@@ -60,7 +64,8 @@ pub struct RemoteTask {
 }
 
 const LINK_COLUMNS: &str = "url, workstation_id, workstation_name, person, role, districts, office_key, instance, \
-                            joined_at, pushed_through, pull_cursor, last_sync_at, last_error, tls_ca, tls_pin";
+                            joined_at, pushed_through, pull_cursor, last_sync_at, last_error, tls_ca, tls_pin, \
+                            pseudonym_key";
 
 impl Store {
     /// The office this workstation joined, if it did.
@@ -85,6 +90,7 @@ impl Store {
                     last_error: r.get(12)?,
                     tls_ca: r.get(13)?,
                     tls_pin: r.get(14)?,
+                    pseudonym_key: r.get(15)?,
                 })
             })
             .optional()?)
@@ -542,11 +548,12 @@ impl super::journal::Write<'_> {
     /// (the same office, the same workstation) keeps the sync's progress.
     pub fn set_office_link(&self, link: &OfficeLink) -> Result<(), StoreError> {
         self.tx.execute(
-            "INSERT INTO office_link(id, url, workstation_id, workstation_name, person, role, districts, office_key, instance, joined_at, tls_ca, tls_pin) \
-             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) \
+            "INSERT INTO office_link(id, url, workstation_id, workstation_name, person, role, districts, office_key, instance, joined_at, tls_ca, tls_pin, pseudonym_key) \
+             VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
              ON CONFLICT(id) DO UPDATE SET url = excluded.url, workstation_name = excluded.workstation_name, \
              person = excluded.person, role = excluded.role, districts = excluded.districts, office_key = excluded.office_key, \
-             joined_at = excluded.joined_at, tls_ca = excluded.tls_ca, tls_pin = excluded.tls_pin",
+             joined_at = excluded.joined_at, tls_ca = excluded.tls_ca, tls_pin = excluded.tls_pin, \
+             pseudonym_key = coalesce(excluded.pseudonym_key, office_link.pseudonym_key)",
             params![
                 link.url,
                 link.workstation_id,
@@ -558,7 +565,8 @@ impl super::journal::Write<'_> {
                 link.instance,
                 link.joined_at,
                 link.tls_ca,
-                link.tls_pin
+                link.tls_pin,
+                link.pseudonym_key
             ],
         )?;
         Ok(())

@@ -21,14 +21,15 @@ pub struct AppealToSend {
 impl Store {
     /// Every appeal's facts, in the order of their numbers, with the fingerprint of each. The
     /// category is the one analytics count with: a person's correction, else the import's
-    /// label, else the pipeline's newest decision.
+    /// label, else the pipeline's newest decision. The applicant is the office-wide pseudonym
+    /// when the appeal was imported after joining, else this workstation's own.
     pub fn appeal_facts_for_office(&self) -> Result<Vec<AppealToSend>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT a.appeal_no, s.bin, nullif(trim(a.kato), ''), \
                     CASE WHEN d.basis = 'person' THEN d.value \
                          WHEN nullif(trim(a.category), '') IS NOT NULL THEN a.category \
                          ELSE d.value END, \
-                    a.received, a.decided, a.outcome, a.applicant_pseudonym, a.text_simhash, s.kato \
+                    a.received, a.decided, a.outcome, coalesce(a.applicant_office, a.applicant_pseudonym), a.text_simhash, s.kato \
              FROM appeals a LEFT JOIN subjects s ON s.id = a.subject_id \
              LEFT JOIN appeal_decisions d ON d.id = (SELECT max(d2.id) FROM appeal_decisions d2 \
                                                      WHERE d2.appeal_id = a.id AND d2.aspect = 'category') \

@@ -361,7 +361,7 @@ impl Write<'_> {
         self.mark_destroyed("appeal", &appeal.appeal_no, rule, destruction)?;
         self.tx.execute(
             "UPDATE appeals SET text = NULL, text_fingerprint = NULL, applicant_pseudonym = NULL, masked = NULL,
-                    text_simhash = NULL
+                    text_simhash = NULL, applicant_office = NULL
              WHERE id = ?1",
             [appeal.id],
         )?;

@@ -155,7 +155,8 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     assert_eq!(v["not_in_registry"], 0);
     assert_eq!(v["rule"], ra["verification"]["rule"]);
     assert_eq!(figures["registry"][0]["rows"], 320, "{figures:#}");
-    assert!(figures["not_computed"].to_string().contains("appeals"));
+    // Registry and appeals held, every appeal with the office-wide pseudonym: nothing left out.
+    assert_eq!(figures["not_computed"], serde_json::json!([]), "{figures:#}");
     let effects = figures["effects"].as_array().unwrap();
     for outcome in ["violations_per_inspection", "appeals_per_quarter"] {
         assert!(effects.iter().any(|e| e["outcome"] == outcome && e["kind"] == "all"), "{outcome}: {effects:?}");
@@ -331,4 +332,65 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
         assert_eq!(office_figures["verification"][check], own["verification"][check], "{check}");
     }
     assert_eq!(office_figures["kpis"]["acts"].as_u64(), Some(acts as u64));
+}
+
+#[test]
+fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
+    let Some(office) = office_of_three() else { return };
+    office.add_user("Dina Seitkali", "prosecutor", "1920");
+    let csv = inspections_in(&["1920"], 3);
+    let (bin, kato) = crate::support::bins_of(&csv)[0].clone();
+    let (wa, wd) = (Workstation::new(&csv), Workstation::new(&csv));
+    let header = "appeal_no,received,channel,applicant_category,applicant_iin,subject_bin,kato,text,category,status,decided,outcome";
+    let appeal = |no: &str, received: &str| {
+        format!(
+            "{header}\n{no},{received},портал,физическое лицо,530405486441,{bin},{kato},\
+             ТОО не выплачивает заработную плату третий месяц,трудовые права,,,\n"
+        )
+    };
+    // One appeal Асель imported before she joined: only her workstation's pseudonym is on it.
+    wa.import_appeals(&appeal("OLD-1", "2025-01-10"));
+    wa.join(&office, "Асель Нурланова", "office PC");
+    wd.join(&office, "Dina Seitkali", "PC");
+    // Her submission at the object, answered "satisfied"; the applicant wrote to her before it,
+    // and to Dina three weeks after the answer.
+    let acts = wa.dir.path().join("acts.csv");
+    std::fs::write(
+        &acts,
+        format!("act_no,bin,kind,issued_on,outcome,outcome_on\nП-1,{bin},submission,2026-03-01,satisfied,2026-03-20\n"),
+    )
+    .unwrap();
+    wa.session().import(ekn::domain::records::DataKind::Acts, &acts, None, false, None, &mut |_| {}).unwrap();
+    wa.import_appeals(&appeal("ЖТ-1", "2026-02-10"));
+    wd.import_appeals(&appeal("ЖТ-2", "2026-04-10"));
+    for ws in [&wa, &wd] {
+        ws.session().sync().unwrap();
+    }
+    let applicant =
+        |no: &str| office.pg.psql("ekn", &format!("SELECT applicant FROM office_appeals WHERE appeal_no = '{no}'"));
+    assert!(applicant("ЖТ-1").starts_with("o:"), "{}", applicant("ЖТ-1"));
+    assert_eq!(applicant("ЖТ-1"), applicant("ЖТ-2"), "one person, one office-wide pseudonym");
+    assert!(applicant("OLD-1").starts_with("p:"), "imported before joining: {}", applicant("OLD-1"));
+
+    // Асель's workstation sees no return (the later appeal is Dina's); the office does.
+    let today = "2026-12-01";
+    let s = wa.session_with(ekn::api::Context::new(
+        ekn::domain::journal::Face::Cli,
+        None,
+        std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
+    ));
+    let own = serde_json::to_value(s.effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
+    drop(s);
+    assert_eq!(own["verification"]["returning_applicant"]["verified"], 1, "{:#}", own["verification"]);
+    let (status, figures) = office.get(&office.login("Supervisor Saule"), &format!("/v1/effect?today={today}"));
+    assert_eq!(status, 200, "{figures}");
+    let returning = &figures["verification"]["returning_applicant"];
+    assert_eq!((returning["contradicted"].as_u64(), returning["verified"].as_u64()), (Some(1), Some(0)), "{figures:#}");
+    // The appeal imported before joining is said to be matched within its workstation only.
+    assert!(figures["not_computed"].to_string().contains("before their workstation joined"), "{figures:#}");
+    // Imported again, it gains the office-wide pseudonym, and the office its new facts.
+    wa.import_appeals(&appeal("OLD-1", "2025-01-10"));
+    let synced = wa.session().sync().unwrap();
+    assert_eq!(synced.appeals_sent, 1, "{synced:?}");
+    assert_eq!(applicant("OLD-1"), applicant("ЖТ-1"));
 }

@@ -142,6 +142,15 @@ struct EnrolReply {
     workstation_id: String,
     office_key: String,
     person: OfficePerson,
+    /// The office's pseudonym key (64 hex digits; an older office sends none).
+    #[serde(default)]
+    pseudonym_key: Option<String>,
+}
+
+/// The first twelve hex digits of a secret's SHA-256: enough to tell two apart, nothing of it.
+fn short_digest(secret: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(secret.as_bytes()))[..12].to_string()
 }
 
 /// A join refused because the office's certificate is signed by no CA this machine trusts: the
@@ -286,6 +295,23 @@ impl Session {
                 ));
             }
         }
+        if let Some(key) = &enrolled.pseudonym_key {
+            if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's pseudonym key is not 64 hex digits"));
+            }
+            // Never replaced silently: pseudonyms made under the old key would stop matching.
+            if let Some(held) = existing.as_ref().and_then(|l| l.pseudonym_key.as_ref()).filter(|held| *held != key) {
+                return Err(ApiError::new(
+                    ErrorCode::OfficeRefused,
+                    format!(
+                        "the office hands out another pseudonym key than the one this workstation holds (SHA-256 {} \
+                         against {}); nothing was changed — ask the administrator",
+                        short_digest(key),
+                        short_digest(held)
+                    ),
+                ));
+            }
+        }
         let person = enrolled.person;
         debug_assert_eq!(person.name, login.person.name);
         let link = OfficeLink {
@@ -304,6 +330,7 @@ impl Session {
             last_error: None,
             tls_ca: trust.ca_pem.clone(),
             tls_pin: trust.pin.clone(),
+            pseudonym_key: enrolled.pseudonym_key.clone(),
         };
         // The join is the first entry the enrolled person writes.
         let stamp =
@@ -322,6 +349,8 @@ impl Session {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
+        // Appeals imported from now on carry the office-wide pseudonym too.
+        self.use_office_pseudonyms()?;
         self.office_status()
     }
 

@@ -158,6 +158,7 @@ impl Session {
     /// What every open does: begins the journal of a database older than it, records the
     /// versions of the norms in force, and recomputes open deadlines when a rule changed.
     pub(in crate::api) fn start(&mut self) -> Result<(), ApiError> {
+        self.use_office_pseudonyms()?;
         if self.store.has_legacy_task_log()? {
             let stamp = Stamp { at: self.context.clock.stamp(), actor: Actor::system() };
             let entries = self.store.start_journal(stamp)?;
@@ -165,6 +166,17 @@ impl Session {
         }
         self.record_norm_versions()?;
         self.recompute_if_rules_changed()?;
+        Ok(())
+    }
+
+    /// Pseudonymises applicants under the office's key too, once this workstation has joined an
+    /// office that handed one out (`office_link.pseudonym_key`).
+    pub(in crate::api) fn use_office_pseudonyms(&mut self) -> Result<(), ApiError> {
+        let key = self.store.office_link()?.and_then(|l| l.pseudonym_key).and_then(|hex_key| {
+            let mut key = [0u8; 32];
+            hex::decode_to_slice(hex_key.trim(), &mut key).ok().map(|()| key)
+        });
+        self.pseudonymiser = self.pseudonymiser.clone().with_office(key);
         Ok(())
     }
 
