@@ -13,12 +13,10 @@ mod support;
 
 use std::time::Instant;
 
-use chrono::NaiveDate;
 use ed25519_dalek::SigningKey;
-use ekn::domain::deadline::{Period, Unit};
 use ekn::domain::journal::{chain_hash, StoredEntry, GENESIS, JOURNAL_VERSION};
 use ekn::domain::sync::{
-    enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, TaskState, HEADER_NONCE, HEADER_SIGNATURE,
+    enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, HEADER_NONCE, HEADER_SIGNATURE,
     HEADER_TIME, HEADER_WORKSTATION, MAX_BATCH, MAX_PULL, PROTOCOL,
 };
 use support::{http, Office};
@@ -115,28 +113,6 @@ fn entry(seq: i64, prev: &str) -> StoredEntry {
     e
 }
 
-fn state(task: i64) -> TaskState {
-    let day = |s: &str| s.parse::<NaiveDate>().unwrap();
-    TaskState {
-        task_kind: "gather_information".into(),
-        title: format!("task {task}"),
-        subject_bin: Some("020341004031".into()),
-        appeal_no: None,
-        assignee: "Асель Нурланова".into(),
-        unit: "надзор".into(),
-        region_code: Some("1920".into()),
-        category: None,
-        event_date: day("2026-11-02"),
-        original_due: day("2026-11-16"),
-        current_due: day("2026-11-16"),
-        status: "open".into(),
-        done_on: None,
-        norm_id: None,
-        period: Some(Period { amount: 10, unit: Unit::WorkingDays }),
-        suspensions: Vec::new(),
-    }
-}
-
 fn main() {
     let Some(office) = Office::start() else { return };
     office.add_user("Асель Нурланова", "prosecutor", "1920");
@@ -162,7 +138,7 @@ fn main() {
                 object_key: Some(format!("task:{ws}/{task}")),
                 district: Some("192010000".into()),
                 base_global: 0,
-                task: Some(state(task)),
+                task: Some(support::bench_task_state(task)),
             });
         }
         let request = PushRequest {

@@ -832,3 +832,26 @@ pub fn add_matrix(sum: &mut std::collections::BTreeMap<String, u64>, matrix: &se
         }
     }
 }
+
+/// The state of synthetic task `task` (the benches' pushes): open, due 16 November 2026, in 1920.
+pub fn bench_task_state(task: i64) -> ekn::domain::sync::TaskState {
+    let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+    ekn::domain::sync::TaskState {
+        task_kind: "gather_information".into(),
+        title: format!("task {task}"),
+        subject_bin: Some("020341004031".into()),
+        appeal_no: None,
+        assignee: "Асель Нурланова".into(),
+        unit: "надзор".into(),
+        region_code: Some("1920".into()),
+        category: None,
+        event_date: day("2026-11-02"),
+        original_due: day("2026-11-16"),
+        current_due: day("2026-11-16"),
+        status: "open".into(),
+        done_on: None,
+        norm_id: None,
+        period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::WorkingDays }),
+        suspensions: Vec::new(),
+    }
+}
