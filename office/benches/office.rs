@@ -16,8 +16,8 @@ use std::time::Instant;
 use ed25519_dalek::SigningKey;
 use ekn::domain::journal::{chain_hash, StoredEntry, GENESIS, JOURNAL_VERSION};
 use ekn::domain::sync::{
-    enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, HEADER_NONCE, HEADER_SIGNATURE,
-    HEADER_TIME, HEADER_WORKSTATION, MAX_BATCH, MAX_PULL, PROTOCOL,
+    enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIME,
+    HEADER_WORKSTATION, MAX_BATCH, MAX_PULL, PROTOCOL,
 };
 use support::{http, Office};
 
