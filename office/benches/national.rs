@@ -139,7 +139,8 @@ fn main() {
         })
         .collect();
     lags.sort_by(f64::total_cmp);
-    println!(
+    if !lags.is_empty() {
+        println!(
         "lag: {} entries in {} pushes over {sent:.0} s ({:.0} entries/s): median {:.0} ms, p95 {:.0} ms, worst {:.0} ms",
         final_seq,
         pushes.len(),
@@ -147,7 +148,8 @@ fn main() {
         percentile(&lags, 0.5),
         percentile(&lags, 0.95),
         lags.last().copied().unwrap_or(0.0)
-    );
+        );
+    }
 
     // A resync of a region holding `resync_rows` published chain rows (made as the region's
     // owner would see them published: one workstation's stream of that many entries).

@@ -389,7 +389,10 @@ pub struct NationalAppeals {
     pub by_month: BTreeMap<String, u64>,
 }
 
-/// The national figures, from the replicated counts, with the workstations' code.
+/// The national figures, from the replicated counts, with the workstations' code. The counts are
+/// summed in PostgreSQL first — by region, status and dates for the figures (a few thousand rows
+/// however many districts and categories), and by district and category over the due dates that
+/// are overdue for the matrix — so the answer does not grow with the country's rows.
 pub async fn dashboard(
     client: &mut deadpool_postgres::Client,
     today: NaiveDate,
@@ -397,11 +400,53 @@ pub async fn dashboard(
     let window_start = today - chrono::Days::new(90);
     let rows = client
         .query(
-            "SELECT region, status, due, done_on, district, category, n FROM national_task_counts \
-             WHERE status = 'open' OR (status = 'done' AND done_on BETWEEN $1 AND $2)",
+            "SELECT region, status, due, done_on, sum(n)::bigint FROM national_task_counts \
+             WHERE status = 'open' OR (status = 'done' AND done_on BETWEEN $1 AND $2) \
+             GROUP BY region, status, due, done_on",
             &[&window_start, &today],
         )
         .await?;
+    let calendar = Calendar::builtin();
+    let mut groups: Vec<(String, Task, usize)> = Vec::with_capacity(rows.len());
+    let mut overdue_dues: std::collections::BTreeSet<NaiveDate> = std::collections::BTreeSet::new();
+    for row in &rows {
+        // No person, no unit, and the place and category come from the matrix's own query.
+        let group = CountedGroup {
+            status: row.get(1),
+            due: row.get(2),
+            done_on: row.get(3),
+            assignee: String::new(),
+            unit: String::new(),
+            region: None,
+            category: None,
+        };
+        let task = group.task(today)?;
+        if task.status == ekn::domain::tasks::TaskStatus::Open
+            && ekn::domain::tasks::signed_working_days(&calendar, today, task.current_due) < 0
+        {
+            overdue_dues.insert(task.current_due);
+        }
+        groups.push((row.get(0), task, usize::try_from(row.get::<_, i64>(4)).unwrap_or(0)));
+    }
+    // The overdue matrix: open tasks whose due date is overdue by working days, by district and
+    // category (a task without a category is counted under its kind, as the dashboard does).
+    let overdue_dues: Vec<NaiveDate> = overdue_dues.into_iter().collect();
+    let mut overdue_matrix: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for row in client
+        .query(
+            "SELECT district, category, sum(n)::bigint FROM national_task_counts \
+             WHERE status = 'open' AND due = ANY($1) GROUP BY district, category",
+            &[&overdue_dues],
+        )
+        .await?
+    {
+        let district = row.get::<_, Option<String>>(0).unwrap_or_else(|| "—".into());
+        let category = row
+            .get::<_, Option<String>>(1)
+            .unwrap_or_else(|| ekn::domain::tasks::TaskKind::GatherInformation.code().to_string());
+        *overdue_matrix.entry(district).or_default().entry(category).or_default() +=
+            usize::try_from(row.get::<_, i64>(2)).unwrap_or(0);
+    }
     let sizes = client.query("SELECT region, sum(n)::bigint FROM national_task_counts GROUP BY region", &[]).await?;
     let appeal_rows = client
         .query(
@@ -417,22 +462,6 @@ pub async fn dashboard(
         *appeals.by_region_category.entry(row.get(0)).or_default().entry(row.get(1)).or_default() += n;
         *appeals.by_month.entry(row.get(2)).or_default() += n;
     }
-    let mut groups: Vec<(String, Task, usize)> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        // District and category as the overdue matrix reads them; no person, no unit nationally.
-        let group = CountedGroup {
-            status: row.get(1),
-            due: row.get(2),
-            done_on: row.get(3),
-            assignee: String::new(),
-            unit: String::new(),
-            region: row.get(4),
-            category: row.get(5),
-        };
-        let task = group.task(today)?;
-        groups.push((row.get(0), task, usize::try_from(row.get::<_, i64>(6)).unwrap_or(0)));
-    }
-    let calendar = Calendar::builtin();
     let board = dashboard_of_counts(groups.iter().map(|(_, t, n)| (t, *n)), &calendar, today);
     let mut regions: BTreeMap<String, RegionFigures> = BTreeMap::new();
     let regions_held: std::collections::BTreeSet<String> =
@@ -449,7 +478,7 @@ pub async fn dashboard(
     Ok(NationalDashboard {
         today,
         totals: board.totals,
-        overdue_matrix: board.overdue_matrix,
+        overdue_matrix,
         tasks: regions.values().map(|r| r.tasks).sum(),
         regions,
         appeals,

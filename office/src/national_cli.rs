@@ -1,7 +1,9 @@
 //! `ekn-office national …`: the national read-side's console (docs/NATIONAL.md). `publish` runs on
-//! a region as its owner; the others on the national database as a superuser.
+//! a region as its owner; the others on the national database as a superuser. What it prints is
+//! in the person's language (`--lang`, EKN_LANG, the locale).
 
 use clap::Subcommand;
+use ekn::i18n::{tr, tr_count, tr_with};
 use ekn_office::{national, OfficeError};
 
 #[derive(Subcommand)]
@@ -55,7 +57,8 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
     match action {
         NationalAction::Publish { region, reader } => {
             let cells = national::publish(&mut client, &region, &reader).await?;
-            println!("publishing as region {region}: {cells} count row(s), read by {reader}");
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("region", &region), ("reader", &reader)];
+            println!("{}", tr_count("office.national.published", cells, &vars));
         }
         NationalAction::Init { regions } => {
             let mut parsed = Vec::new();
@@ -66,7 +69,8 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 parsed.push((region.to_string(), conninfo.to_string()));
             }
             national::init(&mut client, &parsed).await?;
-            println!("attached: {}", parsed.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", "));
+            let attached = parsed.iter().map(|(r, _)| r.as_str()).collect::<Vec<_>>().join(", ");
+            println!("{}", tr_with("office.national.attached", &[("regions", &attached)]));
         }
         NationalAction::Status { json } => {
             let regions = national::status(&mut client).await?;
@@ -74,20 +78,24 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 print_json(&regions);
             } else {
                 for r in &regions {
-                    println!(
-                        "region {}: {}; slot {}; lag {} byte(s){}",
-                        r.region,
-                        if r.caught_up {
-                            "caught up"
-                        } else if r.attached {
-                            "behind"
-                        } else {
-                            "copying or detached"
-                        },
+                    let state = tr(match (r.caught_up, r.attached) {
+                        (true, _) => "office.national.state.caught_up",
+                        (false, true) => "office.national.state.behind",
+                        (false, false) => "office.national.state.copying",
+                    });
+                    let (slot, lag) = (
                         r.slot.as_deref().unwrap_or("—"),
                         r.lag_bytes.map_or_else(|| "—".to_string(), |l| l.to_string()),
-                        r.problem.as_deref().map(|p| format!(" — {p}")).unwrap_or_default()
                     );
+                    let problem = r.problem.as_deref().map(|p| format!(" — {p}")).unwrap_or_default();
+                    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                        ("region", &r.region),
+                        ("state", &state),
+                        ("slot", &slot),
+                        ("lag", &lag),
+                        ("problem", &problem),
+                    ];
+                    println!("{}", tr_with("office.national.status", &vars));
                 }
             }
             if regions.is_empty() {
@@ -103,14 +111,18 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
             if json {
                 print_json(&serde_json::json!({ "entries": entries, "problems": problems }));
             } else if problems.is_empty() {
-                println!("every region's published chains hold: {entries} entr(ies)");
+                println!("{}", tr_count("office.national.hold", entries, &[]));
             }
             if let Some(first) = problems.first() {
                 for p in &problems {
-                    eprintln!(
-                        "region {} workstation {} stream {} entry {}: {}",
-                        p.region, p.ws, p.epoch, p.seq, p.problem
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                        ("region", &p.region),
+                        ("ws", &p.ws),
+                        ("epoch", &p.epoch),
+                        ("seq", &p.seq),
+                        ("problem", &p.problem),
+                    ];
+                    eprintln!("{}", tr_with("office.national.problem", &vars));
                 }
                 return Err(OfficeError::Config(format!(
                     "{} place(s) where a region's published chain contradicts itself, the first in region {} \
@@ -124,7 +136,7 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
         }
         NationalAction::Resync { region } => {
             national::resync(&mut client, &region).await?;
-            println!("region {region}: copying afresh");
+            println!("{}", tr_with("office.national.resync", &[("region", &region)]));
         }
         NationalAction::Dashboard { today, json } => {
             let today = today.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);
@@ -133,15 +145,25 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 print_json(&board);
             } else {
                 let t = &board.totals;
-                println!(
-                    "the country, {} task(s): open {}, overdue {}, due within 3 working days {}, done on time {} / late {} (90 days)",
-                    board.tasks, t.open, t.overdue, t.due_within_3_working_days, t.done_on_time_last_90_days, t.done_late_last_90_days
-                );
+                let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                    ("open", &t.open),
+                    ("overdue", &t.overdue),
+                    ("due", &t.due_within_3_working_days),
+                    ("on_time", &t.done_on_time_last_90_days),
+                    ("late", &t.done_late_last_90_days),
+                ];
+                println!("{}", tr_count("office.national.dashboard.head", board.tasks, &vars));
+                println!("{}", tr_with("office.national.dashboard.appeals", &[("n", &board.appeals.total)]));
                 for (region, r) in &board.regions {
-                    println!(
-                        "  region {region}, {} task(s): open {}, overdue {}, due soon {}; {} appeal(s)",
-                        r.tasks, r.totals.open, r.totals.overdue, r.totals.due_within_3_working_days, r.appeals
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+                        ("region", region),
+                        ("n", &r.tasks),
+                        ("open", &r.totals.open),
+                        ("overdue", &r.totals.overdue),
+                        ("due", &r.totals.due_within_3_working_days),
+                        ("appeals", &r.appeals),
+                    ];
+                    println!("{}", tr_with("office.national.dashboard.region", &vars));
                     // The region's three largest categories of appeal.
                     let mut categories: Vec<(&String, &u64)> =
                         board.appeals.by_region_category.get(region).map(|c| c.iter().collect()).unwrap_or_default();
