@@ -57,7 +57,8 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     tx.execute("UPDATE office_region SET region = $1 WHERE id = 1", &[&region]).await?;
     tx.execute("SELECT ekn_national_refill()", &[]).await?;
     tx.batch_execute(&format!(
-        "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, office_region TO \"{reader}\""
+        "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, national_cosignatures, \
+         office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
     ))
     .await
     .map_err(|e| {
@@ -96,6 +97,17 @@ CREATE TABLE IF NOT EXISTS national_appeal_counts (
     n         bigint NOT NULL,
     PRIMARY KEY (region, cell)
 ) PARTITION BY LIST (region);
+CREATE TABLE IF NOT EXISTS national_cosignatures (
+    region       text NOT NULL,
+    ws           text NOT NULL,
+    epoch        text NOT NULL,
+    size         bigint NOT NULL,
+    merkle_root  text NOT NULL,
+    at           text NOT NULL,
+    signature    text NOT NULL,
+    PRIMARY KEY (region, ws, size)
+) PARTITION BY LIST (region);
+ALTER TABLE national_regions ADD COLUMN IF NOT EXISTS office_key text;
 CREATE TABLE IF NOT EXISTS national_chain (
     region      text NOT NULL,
     ws          text NOT NULL,
@@ -111,7 +123,7 @@ DO $$ BEGIN
         CREATE ROLE ekn_national_analyst NOLOGIN;
     END IF;
 END $$;
-REVOKE ALL ON national_regions, national_chain FROM PUBLIC;
+REVOKE ALL ON national_regions, national_chain, national_cosignatures FROM PUBLIC;
 GRANT SELECT ON national_task_counts, national_appeal_counts TO ekn_national_analyst;
 ";
 
@@ -156,8 +168,33 @@ pub async fn init(client: &mut deadpool_postgres::Client, regions: &[(String, St
                  there first"
             )));
         }
+        // The office key its cosignatures are checked against, pinned now and never replaced
+        // silently (another key is another office, or one that lost its key).
+        let key: String = remote
+            .query_one("SELECT public_hex FROM office_key WHERE id = 1", &[])
+            .await
+            .map_err(|e| {
+                OfficeError::Config(format!(
+                    "region {region}: its office key: {} (run `ekn-office national publish` there again)",
+                    db_text(&e)
+                ))
+            })?
+            .get(0);
         drop(remote);
+        let pinned: Option<Option<String>> = client
+            .query_opt("SELECT office_key FROM national_regions WHERE region = $1", &[region])
+            .await?
+            .map(|r| r.get(0));
+        if let Some(Some(pinned)) = &pinned {
+            if *pinned != key {
+                return Err(OfficeError::Config(format!(
+                    "region {region}'s office now signs with key {key}, not {pinned} as when it was attached: nothing \
+                     was changed — a new office key is an administrator's matter"
+                )));
+            }
+        }
         attach(client, region, conninfo).await?;
+        client.execute("UPDATE national_regions SET office_key = $2 WHERE region = $1", &[region, &key]).await?;
     }
     Ok(())
 }
@@ -167,6 +204,7 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
         .batch_execute(&format!(
             "CREATE TABLE IF NOT EXISTS national_task_counts_{region} PARTITION OF national_task_counts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_appeal_counts_{region} PARTITION OF national_appeal_counts FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_cosignatures_{region} PARTITION OF national_cosignatures FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');"
         ))
         .await?;
@@ -303,7 +341,8 @@ pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Res
     }
     client
         .batch_execute(&format!(
-            "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_chain_{region}"
+            "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_cosignatures_{region}, \
+             national_chain_{region}"
         ))
         .await?;
     attach(client, region, &conninfo).await
@@ -355,7 +394,75 @@ pub async fn verify(client: &mut deadpool_postgres::Client) -> Result<(usize, Ve
         }
         last.insert(stream, seq);
     }
+    problems.extend(verify_cosignatures(client, &rows).await?);
     Ok((rows.len(), problems))
+}
+
+/// Each published cosignature checked against the office key pinned when its region was attached,
+/// and — for a workstation with one stream — against the Merkle root of that many entries of its
+/// published chain (a re-admitted workstation's root spans streams; its signature is checked).
+async fn verify_cosignatures(
+    client: &mut deadpool_postgres::Client,
+    chain: &[tokio_postgres::Row],
+) -> Result<Vec<ChainProblem>, OfficeError> {
+    let keys: BTreeMap<String, Option<String>> = client
+        .query("SELECT region, office_key FROM national_regions", &[])
+        .await?
+        .iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    // Each workstation's hashes by number, and how many streams it has.
+    let mut hashes: BTreeMap<(String, String), Vec<(i64, String)>> = BTreeMap::new();
+    let mut streams: BTreeMap<(String, String), std::collections::BTreeSet<String>> = BTreeMap::new();
+    for r in chain {
+        hashes.entry((r.get(0), r.get(1))).or_default().push((r.get(3), r.get(5)));
+        streams.entry((r.get(0), r.get(1))).or_default().insert(r.get(2));
+    }
+    let mut problems = Vec::new();
+    for row in client
+        .query(
+            "SELECT region, ws, epoch, size, merkle_root, at, signature FROM national_cosignatures \
+             ORDER BY region, ws, size",
+            &[],
+        )
+        .await?
+    {
+        let (region, ws, epoch, size): (String, String, String, i64) = (row.get(0), row.get(1), row.get(2), row.get(3));
+        let cosignature = ekn::domain::sync::Cosignature {
+            size: u64::try_from(size).unwrap_or(0),
+            merkle_root: row.get(4),
+            at: row.get(5),
+            office_key: keys.get(&region).cloned().flatten().unwrap_or_default(),
+            signature: row.get(6),
+        };
+        let problem = if cosignature.office_key.is_empty() {
+            Some("the region's office key was never pinned: attach it again with `national init`".to_string())
+        } else if let Err(e) = cosignature.verify(&ws, &cosignature.office_key) {
+            Some(format!("the office's cosignature of {size} entries: {e}"))
+        } else if streams.get(&(region.clone(), ws.clone())).is_some_and(|s| s.len() == 1) {
+            let mut of_ws = hashes.get(&(region.clone(), ws.clone())).cloned().unwrap_or_default();
+            of_ws.sort();
+            let mut frontier = ekn::domain::merkle::Frontier::default();
+            for (_, hash) in of_ws.iter().take_while(|(seq, _)| *seq <= size) {
+                frontier.push(ekn::domain::journal::leaf_of(hash));
+            }
+            let complete = frontier.size == cosignature.size;
+            let root = ekn::domain::merkle::to_hex(&frontier.root());
+            (complete && root != cosignature.merkle_root).then(|| {
+                format!(
+                    "the office cosigned a Merkle root of {size} entries that the published chain does not have \
+                     (cosigned {}, the chain's {root})",
+                    cosignature.merkle_root
+                )
+            })
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            problems.push(ChainProblem { region, ws, epoch, seq: size, problem: format!("cosignature: {problem}") });
+        }
+    }
+    Ok(problems)
 }
 
 /// `ekn-office national dashboard --json`: the totals of `ekn-office dashboard --json` over every

@@ -1044,6 +1044,13 @@ async fn witness(
     }
     let at = Utc::now().to_rfc3339();
     let signature = hex::encode(office_key.sign(&cosign_bytes(&ws.id, checkpoint.size, &root, &at)).to_bytes());
+    // Kept, and published with the region's chains (migration 0016): the national side checks it.
+    tx.execute(
+        "INSERT INTO office_cosignatures(ws, epoch, size, merkle_root, at, signature) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT DO NOTHING",
+        &[&ws.id, &stream.epoch, &size, &root, &at, &signature],
+    )
+    .await?;
     stream.witnessed_size = size;
     Ok(Some(Cosignature {
         size: checkpoint.size,

@@ -2,7 +2,9 @@
 //! offices on clusters of their own publish de-personalised tables, a third cluster subscribes to
 //! both; the national figures — deadlines, and appeals by region × category — equal the sum of the
 //! regions' after every change, a kill -9 of the
-//! national cluster mid-stream loses and repeats nothing, a row tampered with in a region is named,
+//! national cluster mid-stream loses and repeats nothing, a row tampered with in a region is named
+//! (a chain's link, or the office's cosignature of a workstation's checkpoint, checked against the
+//! office key pinned at attaching),
 //! no citizen's identifier or appeal text reaches a byte of the national data directory, an
 //! analyst reads the aggregates and nothing else, and a slot invalidated while the national side was
 //! away is detected and started over by `national resync`.
@@ -194,6 +196,16 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     });
     let (ok, out, err) = office_cli(&national, &["national", "verify"], &[]);
     assert!(ok && out.contains("hold"), "{out}{err}");
+    // The office's cosignatures of the workstations' checkpoints crossed too, and were checked.
+    let held: i64 = [&r19, &r55]
+        .iter()
+        .map(|o| o.pg.psql("ekn", "SELECT count(*) FROM office_cosignatures").parse::<i64>().unwrap())
+        .sum();
+    assert!(held > 0, "the workstations' checkpoints were cosigned");
+    eventually(|| {
+        let n: i64 = national_pg.psql("national", "SELECT count(*) FROM national_cosignatures").parse().unwrap();
+        (n == held).then_some(())
+    });
 
     // Nothing personal crossed: no applicant's IIN, phone, e-mail or appeal text in any byte of the
     // national cluster's files.
@@ -238,6 +250,15 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
         (!ok).then_some(err)
     });
     assert!(named.contains("region 19") && named.contains("entry 2"), "{named}");
+    // A cosignature rewritten on the region no longer verifies under the office key the national
+    // side pinned when it attached the region.
+    r19.pg.psql("ekn", "UPDATE national_cosignatures SET merkle_root = repeat('0', 64)");
+    caught_up(&national);
+    let named = eventually(|| {
+        let (_, _, err) = office_cli(&national, &["national", "verify"], &[]);
+        err.contains("cosignature").then_some(err)
+    });
+    assert!(named.contains("does not match"), "{named}");
 
     // Region 55's slot is invalidated while the national side is away (its WAL outgrew the cap);
     // status says so and exits non-zero, resync starts it over, and the sums hold again.
