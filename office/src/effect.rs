@@ -36,6 +36,32 @@ use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 use crate::registry::{self, Held, RegistryRun};
 
+/// Something the office did not compute, and why: a code the consoles put into the person's
+/// language (`office.not_computed.<code>`), the reason in English (the JSON's), and the detail a
+/// reason quotes (a registry's fault).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NotComputed {
+    pub code: &'static str,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl NotComputed {
+    pub fn new(code: &'static str, reason: impl Into<String>) -> NotComputed {
+        NotComputed { code, reason: reason.into(), detail: None }
+    }
+
+    /// The office's registry could not be read (`what` names the figures that wait for it).
+    pub fn unreadable(code: &'static str, what: &str, detail: String) -> NotComputed {
+        NotComputed {
+            code,
+            reason: format!("{what}: the office's registry cannot be read ({detail})"),
+            detail: Some(detail),
+        }
+    }
+}
+
 /// Why the appeals' figures are missing when no workstation has handed over appeals.
 pub const NO_APPEALS: &str = "the appeals checks (appeals after the act, of its category, a returning applicant) \
     and the estimate on appeals per quarter read the appeals' facts the workstations hand over at each sync: none \
@@ -73,7 +99,7 @@ pub struct OfficeEffect {
     pub workstations: usize,
     pub shared_acts: usize,
     /// What is not computed at the office, and why.
-    pub not_computed: Vec<String>,
+    pub not_computed: Vec<NotComputed>,
 }
 
 /// Tier 2 at the office, counted as the workstation counts it; a check is `None` where the
@@ -331,25 +357,26 @@ async fn compute(
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
     let mut not_computed = Vec::new();
     if appeals.is_empty() {
-        not_computed.push(NO_APPEALS.to_string());
+        not_computed.push(NotComputed::new("no_appeals", NO_APPEALS));
     } else if appeals.iter().any(|a| a.facts.applicant.as_deref().is_some_and(|p| p.starts_with("ws:"))) {
-        not_computed.push(APPLICANTS_PER_WORKSTATION.to_string());
+        not_computed.push(NotComputed::new("applicants_per_workstation", APPLICANTS_PER_WORKSTATION));
     }
     let held = match registry::held(&*client).await? {
         Held::Registry(held) => Some(held),
         Held::NoRun => {
-            not_computed.push(
+            not_computed.push(NotComputed::new(
+                "no_registry",
                 "what the next inspection found after each act and the estimated effect on violations read the \
                  registry's inspections: the office has no published run of a connector of inspections \
-                 (`ekn-office connector add … --data inspections`), so each workstation's `ekn effect` computes them"
-                    .into(),
-            );
+                 (`ekn-office connector add … --data inspections`), so each workstation's `ekn effect` computes them",
+            ));
             None
         }
         Held::Unreadable(reason) => {
-            not_computed.push(format!(
-                "what the next inspection found after each act and the estimated effect on violations: the \
-                 office's registry cannot be read ({reason})"
+            not_computed.push(NotComputed::unreadable(
+                "registry_unreadable",
+                "what the next inspection found after each act and the estimated effect on violations",
+                reason,
             ));
             None
         }

@@ -379,13 +379,20 @@ enum ThemesAction {
     },
 }
 
+/// What the office did not compute, in the person's language.
+fn not_computed_line(omitted: &effect::NotComputed) -> String {
+    let detail = omitted.detail.clone().unwrap_or_default();
+    let reason = tr_with(&format!("office.not_computed.{}", omitted.code), &[("detail", &detail)]);
+    tr_with("cli.effect.not_here", &[("reason", &reason)])
+}
+
 /// The office's scan as text: the workstation's, then whose each theme is and what it read.
 fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
     print!("{}", ekn::api::analytics::theme_lines::scan_text(&scan.scan));
     let vars: [(&str, &dyn std::fmt::Display); 2] = [("appeals", &scan.appeals_held), ("themes", &scan.owners.len())];
     println!("{}", tr_with("cli.themes.office_read", &vars));
-    for reason in &scan.not_computed {
-        println!("{}", tr_with("cli.effect.not_here", &[("reason", reason)]));
+    for omitted in &scan.not_computed {
+        println!("{}", not_computed_line(omitted));
     }
 }
 
@@ -432,8 +439,8 @@ fn print_effect(e: &effect::OfficeEffect) {
             println!("{}", tr_with("cli.effect.office_registry", &vars));
         }
     }
-    for reason in &e.not_computed {
-        println!("{}", tr_with("cli.effect.not_here", &[("reason", reason)]));
+    for omitted in &e.not_computed {
+        println!("{}", not_computed_line(omitted));
     }
 }
 

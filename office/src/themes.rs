@@ -16,6 +16,7 @@ use ekn::domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
 
 use crate::db::{scoped, Scope};
+use crate::effect::NotComputed;
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 use crate::registry::{self, Held, RegistryRun};
@@ -33,7 +34,7 @@ pub struct OfficeThemeScan {
     /// The published runs the registry was read from (themes of inspections).
     pub registry: Vec<RegistryRun>,
     /// What could not be judged here, and why.
-    pub not_computed: Vec<String>,
+    pub not_computed: Vec<NotComputed>,
 }
 
 /// A theme and its author.
@@ -83,24 +84,24 @@ async fn scan(
     let held = match registry::held(&*client).await? {
         Held::Registry(held) => Some(held),
         Held::NoRun => {
-            not_computed.push(
+            not_computed.push(NotComputed::new(
+                "themes_no_registry",
                 "themes of inspections read the registry: the office has no published run of a connector of \
-                 inspections (`ekn-office connector add … --data inspections`)"
-                    .to_string(),
-            );
+                 inspections (`ekn-office connector add … --data inspections`)",
+            ));
             None
         }
         Held::Unreadable(reason) => {
-            not_computed.push(format!("themes of inspections: the office's registry cannot be read ({reason})"));
+            not_computed.push(NotComputed::unreadable("themes_registry_unreadable", "themes of inspections", reason));
             None
         }
     };
     if appeals.is_empty() {
-        not_computed.push(
+        not_computed.push(NotComputed::new(
+            "themes_no_appeals",
             "themes of appeals and the category × district cells read the appeals' facts the workstations hand \
-             over at each sync: none in scope yet"
-                .to_string(),
-        );
+             over at each sync: none in scope yet",
+        ));
     }
     let (registry, _) = crate::appeals::registry_with(held.as_deref().map(|h| &h.registry), &appeals, []);
     let scan = scan_report(&registry, &list, as_of, months, started);

@@ -186,6 +186,10 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     let (status, refused) = office.get(&token, &format!("/v1/effect?today={today}"));
     assert_eq!(status, 200, "{refused}");
     assert!(refused["not_computed"].to_string().contains("SHA-256"), "{refused:#}");
+    assert_eq!(refused["not_computed"][0]["code"], "registry_unreadable", "{refused:#}");
+    // The console says why in the person's language, with the registry's fault quoted.
+    let (ok, text, err) = office_cli(&office.pg_url, &["effect", "--today", today], &[("EKN_LANG", "ru")]);
+    assert!(ok && text.contains("реестр офиса не читается") && text.contains("SHA-256"), "{text}{err}");
     // Without the registry the appeals' figures stand on their own.
     assert!(refused["verification"]["next_inspection"].is_null(), "{refused:#}");
     assert_eq!(refused["verification"]["appeals"], figures["verification"]["appeals"], "{refused:#}");
