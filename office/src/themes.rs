@@ -174,16 +174,7 @@ async fn themes_in(
             continue;
         }
         for ((kind, item), decision) in decisions.remove(&key).unwrap_or_default() {
-            let d = &mut theme.decided;
-            let set = match (kind.as_str(), decision.as_str()) {
-                ("appeal", "accepted") => &mut d.accepted_appeals,
-                ("appeal", _) => &mut d.rejected_appeals,
-                ("object", "accepted") => &mut d.accepted_objects,
-                ("object", _) => &mut d.rejected_objects,
-                (_, "accepted") => &mut d.accepted_inspections,
-                _ => &mut d.rejected_inspections,
-            };
-            set.insert(item);
+            theme.decided.record(&kind, &decision, item);
         }
         let mut qualified = format!("{} — {person}", theme.name);
         if !names.insert(qualified.clone()) {

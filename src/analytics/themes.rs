@@ -148,6 +148,22 @@ pub struct Decided {
     pub rejected_objects: HashSet<String>,
 }
 
+impl Decided {
+    /// Records a person's decision (`accepted`, else rejected) about an item (`appeal`, `object`,
+    /// else an inspection); the newest decision on an item is the one to record.
+    pub fn record(&mut self, item_kind: &str, decision: &str, item_key: String) {
+        let set = match (item_kind, decision) {
+            ("appeal", "accepted") => &mut self.accepted_appeals,
+            ("appeal", _) => &mut self.rejected_appeals,
+            ("object", "accepted") => &mut self.accepted_objects,
+            ("object", _) => &mut self.rejected_objects,
+            (_, "accepted") => &mut self.accepted_inspections,
+            _ => &mut self.rejected_inspections,
+        };
+        set.insert(item_key);
+    }
+}
+
 /// A definition compiled against one registry: lookups by index instead of names.
 pub struct Matcher<'a> {
     decided: Option<&'a Decided>,

@@ -261,15 +261,7 @@ impl Session {
     /// A theme with people's decisions about its items.
     fn with_decided(&self, mut theme: ThemeSummary) -> Result<ThemeSummary, ApiError> {
         for d in self.store.theme_decisions(&theme.name)? {
-            let set = match (d.item_kind.as_str(), d.decision.as_str()) {
-                ("appeal", "accepted") => &mut theme.decided.accepted_appeals,
-                ("appeal", _) => &mut theme.decided.rejected_appeals,
-                ("object", "accepted") => &mut theme.decided.accepted_objects,
-                ("object", _) => &mut theme.decided.rejected_objects,
-                (_, "accepted") => &mut theme.decided.accepted_inspections,
-                _ => &mut theme.decided.rejected_inspections,
-            };
-            set.insert(d.item_key);
+            theme.decided.record(&d.item_kind, &d.decision, d.item_key);
         }
         Ok(theme)
     }
