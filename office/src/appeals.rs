@@ -25,17 +25,6 @@ use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::Caller;
 
-/// One appeal as the office holds it (one copy per number): the facts as sent, with a
-/// workstation's own pseudonym qualified by the workstation (`ws:<id>/p:…`: it means the same
-/// applicant only there) and the office-wide one (`o:…`, for appeals imported after joining) as
-/// it is.
-#[derive(Debug, Clone, PartialEq)]
-pub struct HeldAppeal {
-    pub facts: AppealFactWire,
-    /// Where the office placed it.
-    pub district: Option<String>,
-}
-
 /// What is wrong with one fact, naming its field.
 fn check(fact: &AppealFactWire) -> Result<(), (&'static str, String)> {
     let no = fact.appeal_no.trim();
@@ -65,7 +54,7 @@ fn check(fact: &AppealFactWire) -> Result<(), (&'static str, String)> {
     if fact.decided.is_some_and(|d| d < fact.received || year(d) > 2100) {
         return Err(("decided", "a decision comes on or after the day the appeal was received".into()));
     }
-    if fact.outcome.as_deref().is_some_and(|o| !matches!(o, "satisfied" | "refused" | "explained")) {
+    if fact.outcome.as_deref().is_some_and(|o| AppealOutcome::from_code(o).is_none()) {
         return Err(("outcome", "satisfied, refused or explained".into()));
     }
     if let Some(p) = &fact.applicant {
@@ -164,46 +153,43 @@ pub async fn receive(
 }
 
 /// The appeals in `scope`, one copy per number (the most recently sent), in the order received.
-pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Result<Vec<HeldAppeal>, OfficeError> {
+/// A workstation's own pseudonym (`p:`) means the same applicant only there, so it is qualified
+/// by the workstation (`ws:<id>/p:…`); the office-wide one (`o:`) stands as it is.
+pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Result<Vec<AppealFactWire>, OfficeError> {
     let tx = scoped(client, scope).await?;
     let rows = tx
         .query(
-            "SELECT DISTINCT ON (appeal_no) appeal_no, subject_bin, kato, district, category, received, decided, \
-               outcome, applicant, simhash, ws FROM office_appeals \
+            "SELECT DISTINCT ON (appeal_no) appeal_no, subject_bin, kato, category, received, decided, outcome, \
+               applicant, simhash, ws FROM office_appeals \
              ORDER BY appeal_no, updated_at DESC, ws",
             &[],
         )
         .await?;
     tx.commit().await?;
-    let mut out: Vec<HeldAppeal> = rows
+    let mut out: Vec<AppealFactWire> = rows
         .iter()
         .map(|r| {
-            let ws: String = r.get(10);
-            HeldAppeal {
-                facts: AppealFactWire {
-                    appeal_no: r.get(0),
-                    subject_bin: r.get(1),
-                    kato: r.get(2),
-                    category: r.get(4),
-                    received: r.get(5),
-                    decided: r.get(6),
-                    outcome: r.get(7),
-                    // An office-wide pseudonym (`o:`) is the same on every workstation; a
-                    // workstation's own (`p:`) only on it.
-                    applicant: r.get::<_, Option<String>>(8).map(|p| {
-                        if p.starts_with("o:") {
-                            p
-                        } else {
-                            format!("ws:{ws}/{p}")
-                        }
-                    }),
-                    simhash: r.get(9),
-                },
-                district: r.get(3),
+            let ws: String = r.get(9);
+            AppealFactWire {
+                appeal_no: r.get(0),
+                subject_bin: r.get(1),
+                kato: r.get(2),
+                category: r.get(3),
+                received: r.get(4),
+                decided: r.get(5),
+                outcome: r.get(6),
+                applicant: r.get::<_, Option<String>>(7).map(|p| {
+                    if p.starts_with("o:") {
+                        p
+                    } else {
+                        format!("ws:{ws}/{p}")
+                    }
+                }),
+                simhash: r.get(8),
             }
         })
         .collect();
-    out.sort_by(|a, b| (a.facts.received, &a.facts.appeal_no).cmp(&(b.facts.received, &b.facts.appeal_no)));
+    out.sort_by(|a, b| (a.received, &a.appeal_no).cmp(&(b.received, &b.appeal_no)));
     Ok(out)
 }
 
@@ -212,7 +198,7 @@ pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Resu
 /// on the workstation that imported them (an act's object is always known there).
 pub fn registry_with<'b>(
     base: Option<&Registry>,
-    appeals: &[HeldAppeal],
+    appeals: &[AppealFactWire],
     act_bins: impl IntoIterator<Item = &'b str>,
 ) -> (Registry, HashMap<String, AppealIdentity>) {
     let mut registry = base.cloned().unwrap_or_default();
@@ -227,7 +213,7 @@ pub fn registry_with<'b>(
     let mut category_of: HashMap<String, u16> =
         registry.categories.iter().enumerate().map(|(i, c)| (c.clone(), i as u16)).collect();
     let mut identities = HashMap::new();
-    for a in appeals.iter().map(|held| &held.facts) {
+    for a in appeals {
         let subject = a.subject_bin.as_ref().map(|bin| {
             *subject_of.entry(bin.clone()).or_insert_with(|| {
                 registry.subjects.push(SubjectFact { bin: bin.clone(), name: None, oked: None, oked_section: None });
@@ -248,12 +234,7 @@ pub fn registry_with<'b>(
             category,
             received: day_of(a.received),
             decided: a.decided.map(day_of),
-            outcome: match a.outcome.as_deref() {
-                Some("satisfied") => Some(AppealOutcome::Satisfied),
-                Some("refused") => Some(AppealOutcome::Refused),
-                Some("explained") => Some(AppealOutcome::Explained),
-                _ => None,
-            },
+            outcome: a.outcome.as_deref().and_then(AppealOutcome::from_code),
         });
         if a.applicant.is_some() || a.simhash.is_some() {
             identities.insert(a.appeal_no.clone(), (a.applicant.clone(), a.simhash));

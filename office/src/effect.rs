@@ -30,7 +30,6 @@ use ekn::domain::norms::NormsCatalog;
 use ekn::domain::procedure::Procedure;
 use serde::Serialize;
 
-use crate::appeals::HeldAppeal;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
@@ -358,7 +357,7 @@ async fn compute(
     let mut not_computed = Vec::new();
     if appeals.is_empty() {
         not_computed.push(NotComputed::new("no_appeals", NO_APPEALS));
-    } else if appeals.iter().any(|a| a.facts.applicant.as_deref().is_some_and(|p| p.starts_with("ws:"))) {
+    } else if appeals.iter().any(|a| a.applicant.as_deref().is_some_and(|p| p.starts_with("ws:"))) {
         not_computed.push(NotComputed::new("applicants_per_workstation", APPLICANTS_PER_WORKSTATION));
     }
     let held = match registry::held(&*client).await? {
@@ -415,7 +414,7 @@ async fn compute(
 /// published, and the appeals its workstations handed over.
 struct OfficeData<'a> {
     held: Option<&'a registry::OfficeRegistry>,
-    appeals: &'a [HeldAppeal],
+    appeals: &'a [ekn::domain::sync::AppealFactWire],
 }
 
 /// Tiers 2 and 3 over what the office holds: each check of each act asked for where its data

@@ -56,6 +56,18 @@ pub enum AppealOutcome {
     Explained,
 }
 
+impl AppealOutcome {
+    /// The outcome a stored appeal's code names (`satisfied`, `refused`, `explained`).
+    pub fn from_code(code: &str) -> Option<AppealOutcome> {
+        match code {
+            "satisfied" => Some(AppealOutcome::Satisfied),
+            "refused" => Some(AppealOutcome::Refused),
+            "explained" => Some(AppealOutcome::Explained),
+            _ => None,
+        }
+    }
+}
+
 /// One appeal: who it concerns, where, which category is in force, when and how it was decided.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppealFact {

@@ -219,12 +219,7 @@ impl Store {
                 category,
                 received,
                 decided: r.get_ref(5)?.as_str().ok().and_then(parse_day),
-                outcome: match r.get_ref(6)?.as_str().ok() {
-                    Some("satisfied") => Some(AppealOutcome::Satisfied),
-                    Some("refused") => Some(AppealOutcome::Refused),
-                    Some("explained") => Some(AppealOutcome::Explained),
-                    _ => None,
-                },
+                outcome: r.get_ref(6)?.as_str().ok().and_then(AppealOutcome::from_code),
             });
         }
         drop(rows);
