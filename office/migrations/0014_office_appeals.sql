@@ -26,6 +26,8 @@ CREATE TABLE office_appeals (
     PRIMARY KEY (appeal_no, ws)
 );
 CREATE INDEX office_appeals_subject ON office_appeals(subject_bin, received);
+-- A workstation's own copies, counted at each pull (a restored office is told by the count).
+CREATE INDEX office_appeals_ws ON office_appeals(ws);
 ALTER TABLE office_appeals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE office_appeals FORCE ROW LEVEL SECURITY;
 CREATE POLICY office_appeals_read ON office_appeals FOR SELECT USING (

@@ -156,8 +156,14 @@ pub async fn pull(
     // The calendar documents the office holds, by digest: the workstation sends those it lacks.
     let calendars_held = Some(crate::calendar::held(&tx).await?);
     // How many appeals of this workstation the office holds: a workstation that handed over
-    // more (the office restored from a backup) hands them over again.
-    let appeals_held: i64 = tx.query_one("SELECT count(*) FROM office_appeals WHERE ws = $1", &[&own]).await?.get(0);
+    // more (the office restored from a backup) hands them over again. Asked on the last page
+    // only, which is the one the workstation reads it from.
+    let appeals_held = if more {
+        None
+    } else {
+        let n: i64 = tx.query_one("SELECT count(*) FROM office_appeals WHERE ws = $1", &[&own]).await?.get(0);
+        Some(n as u64)
+    };
     // Asking from `since` says every page up to it is stored: what a destruction act has reached.
     tx.execute(
         "UPDATE workstations SET last_pull_at = now(), pulled_through = greatest(pulled_through, $2) WHERE id = $1",
@@ -177,7 +183,7 @@ pub async fn pull(
         redactions,
         retractions,
         calendars_held,
-        appeals_held: Some(appeals_held as u64),
+        appeals_held,
     })
 }
 

@@ -265,8 +265,8 @@ pub struct PullReply {
     /// so the office counts working days with the newest calendar any workstation imported.
     #[serde(default)]
     pub calendars_held: Option<Vec<String>>,
-    /// How many appeals this workstation's copies at the office number (`None`: an office that
-    /// takes none). Fewer than it handed over — an office restored from a backup — makes the
+    /// How many appeals this workstation's copies at the office number, on the last page of a
+    /// pull (`None` on the others, or from an office that takes none). Fewer than it handed over — an office restored from a backup — makes the
     /// workstation hand every appeal over again.
     #[serde(default)]
     pub appeals_held: Option<u64>,
