@@ -18,7 +18,7 @@ use crate::error::OfficeError;
 pub const APP_ROLE: &str = "ekn_office_app";
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 16] = [
+const MIGRATIONS: [(i32, &str); 15] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -33,8 +33,7 @@ const MIGRATIONS: [(i32, &str); 16] = [
     (12, include_str!("../migrations/0012_national_publication.sql")),
     (13, include_str!("../migrations/0013_analyze_after_bulk.sql")),
     (14, include_str!("../migrations/0014_office_appeals.sql")),
-    (15, include_str!("../migrations/0015_national_appeals.sql")),
-    (16, include_str!("../migrations/0016_national_cosignatures.sql")),
+    (15, include_str!("../migrations/0015_national_appeals_cosignatures.sql")),
 ];
 
 /// The newest migration this server knows.

@@ -1044,7 +1044,7 @@ async fn witness(
     }
     let at = Utc::now().to_rfc3339();
     let signature = hex::encode(office_key.sign(&cosign_bytes(&ws.id, checkpoint.size, &root, &at)).to_bytes());
-    // Kept, and published with the region's chains (migration 0016): the national side checks it.
+    // Kept, and published with the region's chains (migration 0015): the national side checks it.
     tx.execute(
         "INSERT INTO office_cosignatures(ws, epoch, size, merkle_root, at, signature) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT DO NOTHING",

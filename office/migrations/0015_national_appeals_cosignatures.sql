@@ -1,3 +1,68 @@
+-- Appeals in the national picture (issue 41; docs/NATIONAL.md): how many appeals a region holds by
+-- district, category and month — counts, never an appeal. `office_appeal_cells` places each appeal
+-- (by its number, once however many workstations hold it) in its cell: the district of its KATO
+-- code (else the district the office placed it in), its category as the taxonomy's code, the month
+-- it was received. The first workstation to hand an appeal over keeps its cell current. The
+-- published `national_appeal_counts` follows it row by row, in the same transaction, once the
+-- office knows its region.
+CREATE TABLE office_appeal_cells (
+    appeal_no  text PRIMARY KEY,
+    ws         text NOT NULL REFERENCES workstations(id),
+    district   text,
+    category   text,
+    month      date NOT NULL
+);
+ALTER TABLE office_appeal_cells ENABLE ROW LEVEL SECURITY;
+ALTER TABLE office_appeal_cells FORCE ROW LEVEL SECURITY;
+CREATE POLICY office_appeal_cells_read ON office_appeal_cells FOR SELECT USING (
+    ekn_in_scope(district) OR ws = current_setting('ekn.writer', true));
+CREATE POLICY office_appeal_cells_insert ON office_appeal_cells FOR INSERT
+    WITH CHECK (ws = current_setting('ekn.writer', true));
+CREATE POLICY office_appeal_cells_update ON office_appeal_cells FOR UPDATE
+    USING (ws = current_setting('ekn.writer', true));
+-- The refill counts every appeal, whatever its district.
+CREATE POLICY office_appeal_cells_publish ON office_appeal_cells FOR SELECT
+    USING (current_setting('ekn.publishing', true) = 'on');
+GRANT SELECT, INSERT, UPDATE ON office_appeal_cells TO ekn_office_app;
+
+CREATE TABLE national_appeal_counts (
+    region    text NOT NULL,
+    cell      text NOT NULL,
+    district  text,
+    category  text,
+    month     date NOT NULL,
+    n         bigint NOT NULL,
+    PRIMARY KEY (region, cell)
+);
+GRANT SELECT, INSERT, UPDATE, DELETE ON national_appeal_counts TO ekn_office_app;
+
+CREATE FUNCTION ekn_national_appeal_cell(district text, category text, month date) RETURNS text
+    LANGUAGE sql IMMUTABLE AS $$
+    SELECT concat_ws('|', coalesce(district, ''), coalesce(category, ''), month::text)
+$$;
+
+-- One appeal leaving its cell is one less there, entering one is one more.
+CREATE FUNCTION ekn_national_appeal_moved() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF ekn_region() IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE national_appeal_counts SET n = n - 1
+            WHERE region = ekn_region() AND cell = ekn_national_appeal_cell(OLD.district, OLD.category, OLD.month);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO national_appeal_counts AS c (region, cell, district, category, month, n)
+            VALUES (ekn_region(), ekn_national_appeal_cell(NEW.district, NEW.category, NEW.month), NEW.district,
+                    NEW.category, NEW.month, 1)
+            ON CONFLICT (region, cell) DO UPDATE SET n = c.n + 1;
+    END IF;
+    DELETE FROM national_appeal_counts WHERE n = 0;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER office_appeal_cells_published AFTER INSERT OR UPDATE OR DELETE ON office_appeal_cells
+    FOR EACH ROW EXECUTE FUNCTION ekn_national_appeal_moved();
+
 -- The office's cosignatures in the national picture (issue 41; docs/NATIONAL.md): each time the
 -- office witnesses a workstation's signed checkpoint it cosigns the Merkle root of that many
 -- entries; the office keeps every cosignature (`office_cosignatures`) and, once it knows its region,
@@ -40,7 +105,7 @@ END $$;
 CREATE TRIGGER office_cosignatures_published AFTER INSERT ON office_cosignatures REFERENCING NEW TABLE AS added
     FOR EACH STATEMENT EXECUTE FUNCTION ekn_national_cosigned();
 
--- The refill (when the region is first set or changed) copies the cosignatures too.
+-- The refill (when the region is first set or changed) counts the appeals and copies the cosignatures too.
 CREATE OR REPLACE FUNCTION ekn_national_refill() RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     this_region text := ekn_region();
@@ -70,4 +135,4 @@ BEGIN
     PERFORM set_config('ekn.publishing', '', true);
 END $$;
 
-ALTER PUBLICATION ekn_national ADD TABLE national_cosignatures;
+ALTER PUBLICATION ekn_national ADD TABLE national_appeal_counts, national_cosignatures;
