@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/people", get(people_to_assign))
         .route("/v1/calendar", post(calendar_document))
         .route("/v1/appeals", post(appeal_facts))
+        .route("/v1/appeals/papers", post(appeal_papers).get(given_papers))
         .route("/v1/retention/{act}", get(retention_reach))
         .layer(axum::middleware::from_fn_with_state(state.clone(), sign_answer))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
@@ -658,6 +659,35 @@ async fn appeal_facts(
     let sent: Vec<ekn::domain::sync::AppealFactWire> = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(crate::appeals::receive(&mut client, &authed.caller, &sent).await?))
+}
+
+/// The papers of appeals whose task went to a colleague, from the workstation that holds them.
+async fn appeal_papers(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Json<ekn::domain::papers::PapersReceipt>, OfficeError> {
+    let sent: ekn::domain::papers::PapersRequest = json(&authed.body)?;
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::papers::receive(&mut client, &authed.caller, &sent).await?))
+}
+
+#[derive(Deserialize)]
+struct PapersQuery {
+    #[serde(default)]
+    after: String,
+}
+
+/// The papers of the appeals whose tasks are assigned to the caller.
+async fn given_papers(
+    State(state): State<AppState>,
+    Query(query): Query<PapersQuery>,
+    authed: Authed,
+) -> Result<Json<ekn::domain::papers::PapersPage>, OfficeError> {
+    if query.after.len() > 200 {
+        return Err(OfficeError::bad_request("after: a task key of at most 200 bytes"));
+    }
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::papers::given(&mut client, &authed.caller, &query.after).await?))
 }
 
 /// Whom a supervisor may give work to, with each one's open tasks.

@@ -19,6 +19,8 @@
 //! - `appeals`: the facts of the workstations' appeals (no text, no person), placed by the office.
 //! - `effect`: the effectiveness figures of every workstation's acts, over the `registry` the office's connectors fetched
 //!   and the `appeals` its workstations handed over.
+//! - `papers`: an appeal's paper (masked text, category, route, decisions) travelling with its SLA
+//!   task to the colleague the task is assigned to.
 //! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
@@ -37,6 +39,7 @@ pub mod journal;
 pub mod keys;
 pub mod national;
 pub mod office;
+pub mod papers;
 pub mod people;
 pub mod pull;
 pub mod push;

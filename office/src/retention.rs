@@ -135,6 +135,16 @@ pub async fn carry_out(
         &[&appeals, &ws.id, &person.districts],
     )
     .await?;
+    // The appeals' papers that travelled with their tasks go whole (masked text is still the
+    // appeal's content): the author's, and every copy placed in the author's districts.
+    tx.execute("SELECT set_config('ekn.redacting', 'on', true)", &[]).await?;
+    tx.execute(
+        "DELETE FROM office_appeal_papers WHERE appeal_no = ANY($1) AND (ws = $2 OR ( \
+           district IS NOT NULL AND EXISTS (SELECT 1 FROM unnest($3::text[]) p WHERE p = '*' OR district LIKE p || '%')))",
+        &[&appeals, &ws.id, &person.districts],
+    )
+    .await?;
+    tx.execute("SELECT set_config('ekn.redacting', '', true)", &[]).await?;
     let notice: i64 =
         tx.query_one("UPDATE sync_head SET last = last + 1 WHERE id = 1 RETURNING last", &[]).await?.get(0);
     let records_json = serde_json::to_value(&records).map_err(|e| OfficeError::Config(e.to_string()))?;
@@ -283,5 +293,6 @@ pub async fn sweep(client: &tokio_postgres::Client) -> Result<(), OfficeError> {
     // One statement a call: a multi-statement string is one implicit transaction, which VACUUM refuses.
     client.batch_execute("VACUUM (FULL, ANALYZE) event_personal").await?;
     client.batch_execute("VACUUM (FULL, ANALYZE) office_appeals").await?;
+    client.batch_execute("VACUUM (FULL, ANALYZE) office_appeal_papers").await?;
     Ok(())
 }

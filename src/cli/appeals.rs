@@ -390,19 +390,7 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
     ];
     let _ = writeln!(out, "  {}", tr_with("cli.appeal.people", people));
     let _ = writeln!(out, "  {}", tr_with("cli.appeal.text", &[("text", &c.text.as_deref().unwrap_or("—"))]));
-    if c.masked.is_empty() {
-        let _ = writeln!(out, "  {}", tr("cli.appeal.masked_none"));
-    } else {
-        let parts: Vec<String> = c
-            .masked
-            .iter()
-            .map(|m| {
-                let kind = coded("cli.appeal.mask", m.kind.code());
-                tr_with("cli.appeal.masked_part", &[("kind", &kind), ("count", &m.count), ("rule", &m.rule)])
-            })
-            .collect();
-        let _ = writeln!(out, "  {}", tr_with("cli.appeal.masked", &[("parts", &parts.join(", "))]));
-    }
+    let _ = writeln!(out, "  {}", masked_line(&c.masked));
     let source = match c.category_source {
         CategorySource::Person => "person",
         CategorySource::Registered => "registered",
@@ -433,12 +421,7 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
     let rules = PriorityRules::builtin();
     match &c.priority {
         Some(p) => {
-            let level = match ekn::i18n::lang() {
-                ekn::i18n::Lang::En => c.priority_level.clone(),
-                _ => rules.levels.iter().find(|l| l.code == c.priority_level).map_or(c.priority_level.clone(), |l| {
-                    ekn::i18n::lang().pick(&l.name_ru, &l.name_kk, &l.name_en).to_string()
-                }),
-            };
+            let level = level_name(&c.priority_level);
             let priority: &Vars = &[
                 ("level", &level),
                 ("points", &c.priority_points),
@@ -515,17 +498,100 @@ pub fn render_appeal_card(c: &AppealCard) -> String {
     }
     let _ = writeln!(out, "{}", tr("cli.appeal.decisions"));
     for d in &c.decisions {
-        let reason = d.reason.as_ref().map_or(String::new(), |r| format!(": {r}"));
-        let aspect = coded("cli.appeal.aspect", &d.aspect);
-        let decision: &Vars = &[
-            ("at", &d.decided_at),
-            ("aspect", &aspect),
-            ("value", &d.value.as_deref().unwrap_or("—")),
-            ("basis", &d.basis),
-            ("author", &d.author),
-            ("reason", &reason),
-        ];
-        let _ = writeln!(out, "  {}", tr_with("cli.appeal.decision", decision));
+        let (value, reason) = (d.value.as_deref(), d.reason.as_deref());
+        let _ = writeln!(out, "  {}", decision_line(&d.decided_at, &d.aspect, value, &d.basis, &d.author, reason));
+    }
+    out
+}
+
+/// What the masking took out of a text, in one line.
+fn masked_line(masked: &[ekn::domain::privacy::Masked]) -> String {
+    if masked.is_empty() {
+        return tr("cli.appeal.masked_none");
+    }
+    let parts: Vec<String> = masked
+        .iter()
+        .map(|m| {
+            let kind = super::words::coded("cli.appeal.mask", m.kind.code());
+            tr_with("cli.appeal.masked_part", &[("kind", &kind), ("count", &m.count), ("rule", &m.rule)])
+        })
+        .collect();
+    tr_with("cli.appeal.masked", &[("parts", &parts.join(", "))])
+}
+
+/// A priority level's name in the interface's language (its code in English, as it always printed).
+fn level_name(code: &str) -> String {
+    match ekn::i18n::lang() {
+        ekn::i18n::Lang::En => code.to_string(),
+        lang => PriorityRules::builtin()
+            .levels
+            .iter()
+            .find(|l| l.code == code)
+            .map_or(code.to_string(), |l| lang.pick(&l.name_ru, &l.name_kk, &l.name_en).to_string()),
+    }
+}
+
+/// One triage decision: when, which aspect, the value, its basis and author, a person's reason.
+fn decision_line(
+    at: &str,
+    aspect: &str,
+    value: Option<&str>,
+    basis: &str,
+    author: &str,
+    reason: Option<&str>,
+) -> String {
+    let reason = reason.map_or(String::new(), |r| format!(": {r}"));
+    let aspect = super::words::coded("cli.appeal.aspect", aspect);
+    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+        ("at", &at),
+        ("aspect", &aspect),
+        ("value", &value.unwrap_or("—")),
+        ("basis", &basis),
+        ("author", &author),
+        ("reason", &reason),
+    ];
+    tr_with("cli.appeal.decision", &vars)
+}
+
+/// A colleague's appeal that came with its task (`TaskDetail::appeal_paper`), in words: who holds
+/// it, its place, category, priority and route, the masked text, and every decision.
+pub fn render_appeal_paper(held: &ekn::domain::papers::HeldPaper) -> String {
+    let p = &held.paper;
+    let mut out = String::new();
+    let at = super::words::stored_day(&held.updated_at);
+    let _ = writeln!(
+        out,
+        "  {}",
+        tr_with("cli.task.paper", &[("no", &p.appeal_no), ("holder", &held.holder), ("at", &at)])
+    );
+    let received = local_date(p.received);
+    let state = match (&p.outcome, p.decided) {
+        (Some(o), Some(d)) => format!("{} {}", super::words::coded("outcome", o), local_date(d)),
+        _ => tr("cli.appeal.open"),
+    };
+    let head: [(&str, &dyn std::fmt::Display); 4] =
+        [("no", &p.appeal_no), ("received", &received), ("channel", &"—"), ("state", &state)];
+    let _ = writeln!(out, "    {}", tr_with("cli.appeal.head", &head));
+    let source = tr(&format!("cli.appeal.source.{}", p.category_source));
+    let category: [(&str, &dyn std::fmt::Display); 3] =
+        [("category", &p.category.as_deref().unwrap_or("—")), ("source", &source), ("code", &"—")];
+    let _ = writeln!(out, "    {}", tr_with("cli.appeal.category", &category));
+    let level = level_name(&p.priority);
+    let priority: [(&str, &dyn std::fmt::Display); 3] =
+        [("level", &level), ("points", &p.priority_points), ("basis", &"—")];
+    let _ = writeln!(out, "    {}", tr_with("cli.appeal.priority", &priority));
+    if p.route_unit.is_some() {
+        let by_person = if p.route_by_person { tr("cli.appeal.by_person") } else { String::new() };
+        let route: [(&str, &dyn std::fmt::Display); 3] =
+            [("unit", &unit_name(p.route_unit.as_deref())), ("by_person", &by_person), ("matched", &"—")];
+        let _ = writeln!(out, "    {}", tr_with("cli.appeal.route", &route));
+    }
+    let _ = writeln!(out, "    {}", tr_with("cli.appeal.text", &[("text", &p.text.as_deref().unwrap_or("—"))]));
+    let _ = writeln!(out, "    {}", masked_line(&p.masked));
+    let _ = writeln!(out, "    {}", tr("cli.appeal.decisions"));
+    for d in &p.decisions {
+        let (value, reason) = (d.value.as_deref(), d.reason.as_deref());
+        let _ = writeln!(out, "      {}", decision_line(&d.decided_at, &d.aspect, value, &d.basis, &d.author, reason));
     }
     out
 }

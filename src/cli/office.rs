@@ -206,6 +206,11 @@ fn render_sync(r: &SyncReport) -> String {
     if r.appeals_sent + r.appeals_outside > 0 {
         out += &format!("\n{}", tr_count("cli.sync.appeals", r.appeals_sent, &[("outside", &r.appeals_outside)]));
     }
+    if r.papers_sent + r.papers_withdrawn + r.papers_held > 0 {
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("sent", &r.papers_sent), ("withdrawn", &r.papers_withdrawn), ("held", &r.papers_held)];
+        out += &format!("\n{}", tr_with("cli.sync.papers", &vars));
+    }
     for i in &r.office_imports {
         out += &match (&i.import, &i.error) {
             (Some(import), _) => {

@@ -260,6 +260,9 @@ fn render_detail(d: &TaskDetail) -> String {
             let _ = writeln!(out, "    {what}: {status} — {}", effect_lines::reason_words(check));
         }
     }
+    if let Some(held) = &d.appeal_paper {
+        out += &super::appeals::render_appeal_paper(held);
+    }
     if let Some(conflict) = &d.view.conflict {
         out += &super::office::conflict_entries(conflict);
     }

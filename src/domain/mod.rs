@@ -12,6 +12,7 @@ pub mod merkle;
 pub mod network;
 pub mod norms;
 pub mod outcomes;
+pub mod papers;
 pub mod privacy;
 pub mod procedure;
 pub mod reconcile;

@@ -20,6 +20,7 @@ mod models;
 mod norms;
 pub mod office;
 pub mod office_appeals;
+pub mod office_papers;
 pub mod outcomes;
 mod overview;
 pub mod retention;
@@ -87,6 +88,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0031_theme_note_retention", include_str!("migrations/0031_theme_note_retention.sql")),
     ("0032_office_appeals_sent", include_str!("migrations/0032_office_appeals_sent.sql")),
     ("0033_office_pseudonym", include_str!("migrations/0033_office_pseudonym.sql")),
+    ("0034_appeal_papers", include_str!("migrations/0034_appeal_papers.sql")),
 ];
 
 /// The schema version this build writes.

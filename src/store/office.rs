@@ -214,6 +214,9 @@ impl Store {
             tx.execute("DELETE FROM office_redactions", [])?;
             // Taken back, this workstation hands the office its appeals again from the start.
             tx.execute("DELETE FROM office_appeals_sent", [])?;
+            // Papers: those given here go, and this workstation's own are handed over again.
+            tx.execute("DELETE FROM remote_appeals", [])?;
+            tx.execute("DELETE FROM office_papers_sent", [])?;
             tx.execute("UPDATE office_link SET pull_cursor = 0 WHERE id = 1", [])?;
             Ok((entries, tasks))
         })
@@ -600,6 +603,10 @@ fn scrub_replica(tx: &rusqlite::Transaction<'_>, notice: &RedactionNotice) -> Re
              WHERE global_seq = ?1",
             params![global, notice.act_number],
         )?;
+    }
+    // A colleague's appeal given here with its task goes with the act that destroyed it.
+    for record in &notice.records {
+        tx.execute("DELETE FROM remote_appeals WHERE appeal_no = ?1", [record])?;
     }
     let mut stmt = tx.prepare("SELECT id, notice FROM office_conflicts")?;
     let conflicts: Vec<(i64, String)> =

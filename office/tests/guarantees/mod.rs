@@ -15,12 +15,15 @@
 //!   registry the office's connector fetched, equal the workstations' figures (issue 39).
 //! - `themes`: every workstation's themes and the category × district cells judged at the office
 //!   over the appeals they handed over equal the workstations' own figures (issue 40).
+//! - `papers`: an appeal travels with its SLA task to the colleague it is assigned to, and to no
+//!   one else (issue 41).
 //! - `national`: the national read-side by logical replication over three clusters (issue 41).
 
 mod aggregates;
 mod bulk;
 mod effect;
 mod national;
+mod papers;
 mod placement;
 mod retention;
 mod revocation;

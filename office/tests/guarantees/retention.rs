@@ -20,6 +20,8 @@ const REASON_D: &str = "повторное обращение Дины о Жан
 const THEME_NOTE: &str = "звонила Жанар Қасымқызы о задержке зарплаты";
 /// The addressee of the old act both import (an organisation: the door masks persons' names).
 const ADDRESSEE: &str = "Директору ТОО «Сапфир-Ақжол»";
+/// The masked text of a paper that travelled with the appeal's task.
+const PAPER_TEXT: &str = "Прошу проверить начисление пособия Тлеубердиной";
 
 /// Whether any file in `files` holds `needle` (its UTF-8 bytes).
 fn bytes_hold(files: &[std::path::PathBuf], needle: &str) -> bool {
@@ -131,7 +133,17 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert_eq!(behind(&pseudonyms), "2", "the appeal's facts reached the office from both");
     let pseudonym = behind(&format!("SELECT applicant FROM office_appeals WHERE appeal_no = '{no}' LIMIT 1"));
     assert!(pseudonym.starts_with("p:"), "{pseudonym}");
+    // Each copy of the appeal travelled once with a task to a colleague (tests/guarantees/papers.rs
+    // shows the journey; here its rows are laid down behind the office's back): a paper's masked
+    // text is the appeal's content and goes with the act, from both holders' copies.
+    behind(&format!(
+        "INSERT INTO office_appeal_papers(task_key, ws, appeal_no, district, paper) \
+         SELECT 'appeal:{no}/consider_appeal', ws, appeal_no, district, '{{\"text\": \"{PAPER_TEXT}\"}}'::jsonb \
+         FROM office_appeals WHERE appeal_no = '{no}'"
+    ));
+    assert_eq!(behind("SELECT count(*) FROM office_appeal_papers"), "2");
     behind("CHECKPOINT");
+    assert!(bytes_hold(&office.pg.table_files("office_appeal_papers"), PAPER_TEXT), "the paper is on disk before");
     let files = office.pg.table_files("event_personal");
     assert!(bytes_hold(&files, "Сапаргалиевой"), "the note is in PostgreSQL's files before the act");
     assert!(bytes_hold(&office.pg.table_files("office_appeals"), &pseudonym), "the pseudonym is on disk before");
@@ -201,6 +213,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         assert!(!bytes_hold(&files, word), "{word} is still in PostgreSQL's files after the sweep");
     }
     assert!(!bytes_hold(&office.pg.table_files("office_appeals"), &pseudonym), "the pseudonym left the files");
+    assert_eq!(behind("SELECT count(*) FROM office_appeal_papers"), "0", "both papers went with the act");
+    assert!(!bytes_hold(&office.pg.table_files("office_appeal_papers"), PAPER_TEXT), "the paper left the files");
     let (ok, out, _) = office_cli(&office.pg_url, &["retention", "acts"], &[]);
     assert!(ok && out.contains("17/2026") && out.contains("reached 0 workstation(s), 2 not yet"), "{out}");
 

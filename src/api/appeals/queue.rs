@@ -337,13 +337,20 @@ impl Session {
         }
     }
 
-    /// The card of one appeal.
+    /// The card of one appeal (a read the office's access log is told of).
     pub fn appeal_card(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
+        let card = self.appeal_card_unlogged(appeal_no)?;
+        self.note_read("appeal", Some(&card.appeal_no))?;
+        Ok(card)
+    }
+
+    /// The card of one appeal, read by the program itself (the paper it hands the office when the
+    /// appeal's task goes to a colleague), not by the person: no read to log.
+    pub(in crate::api) fn appeal_card_unlogged(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
         let no = appeal_no.trim();
         let a = self.store.triage_input(no)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no appeal {no} in {}", self.database().display()))
         })?;
-        self.note_read("appeal", Some(no))?;
         let today = self.today();
         let calendar = self.calendar()?;
         let norms = self.norms()?;

@@ -15,6 +15,7 @@ mod calendars;
 mod client;
 mod conflicts;
 mod imports;
+mod papers;
 
 use std::time::Instant;
 
@@ -111,6 +112,13 @@ pub struct SyncReport {
     pub appeals_sent: usize,
     /// Appeals the office did not take: placed outside this person's districts.
     pub appeals_outside: usize,
+    /// Papers of appeals whose task went to a colleague, handed to the office in this sync (new
+    /// or changed), and those withdrawn because their task came back.
+    pub papers_sent: usize,
+    pub papers_withdrawn: usize,
+    /// Colleagues' appeals this workstation holds after the sync because their task was
+    /// assigned to its person.
+    pub papers_held: usize,
     pub seconds: f64,
 }
 
@@ -538,6 +546,9 @@ impl Session {
             calendars_sent: 0,
             appeals_sent: 0,
             appeals_outside: 0,
+            papers_sent: 0,
+            papers_withdrawn: 0,
+            papers_held: 0,
             seconds: 0.0,
         };
 
@@ -635,6 +646,11 @@ impl Session {
         let appeals = self.send_appeals(&client, &auth, &link.districts, appeals_held)?;
         report.appeals_sent = appeals.stored + appeals.unchanged;
         report.appeals_outside = appeals.outside;
+        // The appeals whose task went to a colleague, and those given to this person with theirs.
+        let papers = self.sync_papers(&client, &auth, &link.person)?;
+        report.papers_sent = papers.sent;
+        report.papers_withdrawn = papers.withdrawn;
+        report.papers_held = papers.held;
 
         // The reads queued for the office's access log.
         loop {

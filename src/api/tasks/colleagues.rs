@@ -131,6 +131,17 @@ impl Session {
             Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id)),
             None => RuleView::of_period(period, view.task.event_date),
         };
+        // An appeal's deadline task assigned to this person came with the appeal's paper: the
+        // appeal is read here, so its reading is logged like any appeal's.
+        let appeal_paper = match &remote.state.appeal_no {
+            Some(no) => self.store.remote_appeal(no)?,
+            None => None,
+        };
+        if let Some(held) = &appeal_paper {
+            let at = self.clock().stamp();
+            let no = held.paper.appeal_no.as_str();
+            self.store.queue_read(&at, "appeal", Some(no), held.paper.kato.as_deref(), Some("with its task"))?;
+        }
         Ok(TaskDetail {
             rule,
             suspensions: remote.state.suspensions.clone(),
@@ -140,6 +151,7 @@ impl Session {
             view,
             // A colleague's act stays on the colleague's workstation.
             act_verification: None,
+            appeal_paper,
         })
     }
 

@@ -87,6 +87,11 @@ pub struct TaskDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub act_verification: Option<crate::analytics::verification::ActVerification>,
+    /// For a colleague's appeal task assigned to this person: the appeal as its holder handed it
+    /// over with the task (masked text, category, route, decisions; never the applicant).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub appeal_paper: Option<crate::domain::papers::HeldPaper>,
 }
 
 /// A task ready to be written: everything read and computed before the write begins.
@@ -597,6 +602,7 @@ impl Session {
             suggestion,
             view,
             act_verification,
+            appeal_paper: None,
         })
     }
 

@@ -46,4 +46,14 @@ appeals_sent: number,
 /**
  * Appeals the office did not take: placed outside this person's districts.
  */
-appeals_outside: number, seconds: number, };
+appeals_outside: number, 
+/**
+ * Papers of appeals whose task went to a colleague, handed to the office in this sync (new
+ * or changed), and those withdrawn because their task came back.
+ */
+papers_sent: number, papers_withdrawn: number, 
+/**
+ * Colleagues' appeals this workstation holds after the sync because their task was
+ * assigned to its person.
+ */
+papers_held: number, seconds: number, };

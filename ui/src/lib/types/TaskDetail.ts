@@ -2,6 +2,7 @@
 import type { ActVerification } from "./ActVerification";
 import type { ConflictNotice } from "./ConflictNotice";
 import type { Deadline } from "./Deadline";
+import type { HeldPaper } from "./HeldPaper";
 import type { LogEntry } from "./LogEntry";
 import type { RuleView } from "./RuleView";
 import type { Suggestion } from "./Suggestion";
@@ -19,7 +20,12 @@ export type TaskDetail = { rule: RuleView, suspensions: Array<Suspension>, expla
  * For an act's control-of-execution task: what later registry data say of the act
  * (`analytics::verification`), so the person ticking it sees whether the act worked.
  */
-act_verification?: ActVerification, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, 
+act_verification?: ActVerification, 
+/**
+ * For a colleague's appeal task assigned to this person: the appeal as its holder handed it
+ * over with the task (masked text, category, route, decisions; never the applicant).
+ */
+appeal_paper?: HeldPaper, blocked_by: Array<number>, slips_with_it: Array<number>, urgency: Urgency | null, 
 /**
  * A colleague's task pulled from the office: the person whose workstation holds it.
  */
