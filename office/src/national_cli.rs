@@ -38,6 +38,20 @@ pub enum NationalAction {
     /// Start region NN over: subscription and slot dropped, its rows emptied, copied afresh (an
     /// invalidated slot, a region restored from a backup).
     Resync { region: String },
+    /// Themes across regions: every category × district cell of appeals in the country (or in
+    /// region NN), its last months judged against the same months of earlier years.
+    Themes {
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// How many full months before the date are judged (3; at most 24).
+        #[arg(long)]
+        months: Option<u32>,
+        /// Drill down to one region (two digits of KATO).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The national figures: the totals of `ekn-office dashboard`, the overdue matrix, each
     /// region's totals.
     Dashboard {
@@ -137,6 +151,29 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
         NationalAction::Resync { region } => {
             national::resync(&mut client, &region).await?;
             println!("{}", tr_with("office.national.resync", &[("region", &region)]));
+        }
+        NationalAction::Themes { as_of, months, region, json } => {
+            let as_of = as_of.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);
+            let scan = ekn_office::national_themes::cells(&client, as_of, months, region.as_deref()).await?;
+            if json {
+                print_json(&scan);
+            } else {
+                let whole = tr("office.national.themes.country");
+                let place = scan
+                    .region
+                    .as_deref()
+                    .map_or(whole, |r| tr_with("office.national.themes.region", &[("region", &r)]));
+                let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                    ("place", &place),
+                    ("months", &scan.cells.months.join(", ")),
+                    ("regions", &scan.regions.join(", ")),
+                    ("method", &scan.method),
+                    ("fdr", &scan.params.fdr),
+                ];
+                println!("{}", tr_with("office.national.themes.head", &vars));
+                print!("{}", ekn::api::analytics::theme_lines::cells_text(&scan.cells));
+                println!("\n{}", ekn::i18n::local(&scan.note));
+            }
         }
         NationalAction::Dashboard { today, json } => {
             let today = today.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);

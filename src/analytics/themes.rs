@@ -8,7 +8,7 @@
 //! A theme concerns practices and sectors, never a list of persons: it is defined by filters, and
 //! nothing here lists who applied.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -474,15 +474,27 @@ pub fn scan_cells(registry: &Registry, taxonomy: &Taxonomy, as_of: NaiveDate, pa
         series[(m - first) as usize] += 1;
     }
     // Cells of the same category code (two labels the taxonomy maps to one code) are one cell.
-    let mut merged: HashMap<(String, u32), Vec<u32>> = HashMap::new();
+    let mut merged: BTreeMap<(String, String), Vec<u32>> = BTreeMap::new();
     for ((c, district), series) in cells {
-        let entry = merged.entry((codes[c].clone(), district)).or_insert_with(|| vec![0; series.len()]);
+        let entry =
+            merged.entry((codes[c].clone(), district_text(district as u16))).or_insert_with(|| vec![0; series.len()]);
         entry.iter_mut().zip(&series).for_each(|(a, b)| *a += b);
     }
-    let mut keys: Vec<(String, u32)> = merged.keys().cloned().collect();
-    keys.sort();
-    let series: Vec<(i32, Vec<u32>)> = keys.iter().map(|k| (first, merged.remove(k).unwrap_or_default())).collect();
-    let judged = judge_together(&series, &months, params);
+    judge_cells(first, merged, &months, params)
+}
+
+/// Judges cells' monthly counts together (one false-discovery family): each cell keyed by
+/// (category code, district), its counts month by month from `first`. The office's and the
+/// national side's cells are judged by this one function, from appeals or from published counts.
+pub fn judge_cells(
+    first: i32,
+    cells: BTreeMap<(String, String), Vec<u32>>,
+    months: &[i32],
+    params: &ScanParams,
+) -> CellScan {
+    let keys: Vec<(String, String)> = cells.keys().cloned().collect();
+    let series: Vec<(i32, Vec<u32>)> = cells.into_values().map(|counts| (first, counts)).collect();
+    let judged = judge_together(&series, months, params);
     let (mut done, mut skipped) = (0, 0);
     let mut alarms = Vec::new();
     for ((category, district), row) in keys.iter().zip(judged) {
@@ -492,11 +504,7 @@ pub fn scan_cells(registry: &Registry, taxonomy: &Taxonomy, as_of: NaiveDate, pa
                 Some(j) => {
                     done += 1;
                     if j.alarm {
-                        alarms.push(CellAlarm {
-                            category: category.clone(),
-                            district: district_text(*district as u16),
-                            judged: j,
-                        });
+                        alarms.push(CellAlarm { category: category.clone(), district: district.clone(), judged: j });
                     }
                 }
             }

@@ -281,6 +281,32 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     assert!(ok, "{out}{err}");
     caught_up(&national);
     sums_hold(&national, &regions, today);
+    themes_hold(&national, &regions);
+}
+
+/// Themes across regions: each region's category × district cells judged nationally from the
+/// published counts are the figures its office's own scan gives from the appeals it holds, and the
+/// country's cells are every region's, judged as one family.
+fn themes_hold(national: &str, regions: &[(&str, &Office)]) {
+    let as_of = "2026-12-01";
+    let (mut cells, mut judged) = (0, 0);
+    for (code, office) in regions {
+        let drilled =
+            json_of(national, &["national", "themes", "--as-of", as_of, "--months", "6", "--region", code, "--json"]);
+        let own = json_of(&office.pg_url, &["themes", "scan", "--as-of", as_of, "--months", "6", "--json"]);
+        assert_eq!(drilled["cells"], own["cells"], "region {code}: national {drilled:#} against the office's {own:#}");
+        assert_eq!(drilled["regions"], serde_json::json!([code]));
+        cells += drilled["cells"]["cells"].as_u64().unwrap();
+        judged += drilled["cells"]["judged"].as_u64().unwrap();
+    }
+    let country = json_of(national, &["national", "themes", "--as-of", as_of, "--months", "6", "--json"]);
+    assert_eq!(country["cells"]["cells"].as_u64(), Some(cells), "{country:#}");
+    assert_eq!(country["cells"]["judged"].as_u64(), Some(judged), "{country:#}");
+    assert!(judged > 0, "some cells have the history to be judged: {country:#}");
+    assert_eq!(country["regions"], serde_json::json!(["19", "55"]));
+    // The console, in Kazakh.
+    let (ok, out, err) = office_cli(national, &["national", "themes", "--as-of", as_of], &[("EKN_LANG", "kk")]);
+    assert!(ok && out.contains("ел бойынша") && out.contains("қара тізімдер"), "{out}{err}");
 }
 
 /// Every file under `dir` that holds one of `needles`, byte for byte.

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::themes::ThemeScanReport;
+use crate::analytics::themes::CellScan;
 use crate::i18n::{local_date, tr, tr_with};
 
 /// `ekn themes scan` and `ekn-office themes scan` as text: the months judged, each theme's
@@ -46,10 +47,21 @@ pub fn scan_text(r: &ThemeScanReport) -> String {
         let theme: &Vars = &[("name", &t.name), ("version", &t.version), ("months", &months.join("; "))];
         let _ = writeln!(out, "{}", tr_with("cli.themes.scan.theme", theme));
     }
-    let c = &r.cells;
+    let _ = write!(out, "\n{}", cells_text(&r.cells));
+    let seconds = format!("{:.2}", r.seconds);
+    let _ =
+        writeln!(out, "\n{}\n{}", crate::i18n::local(&r.note), tr_with("cli.themes.seconds", &[("seconds", &seconds)]));
+    out
+}
+
+/// The cells' part of a scan: how many were judged, and each alarm with its month, counts and
+/// q-value (the office's and the national side's scans print it alike).
+pub fn cells_text(c: &CellScan) -> String {
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
+    let mut out = String::new();
     let cells: &Vars =
         &[("cells", &c.cells), ("judged", &c.judged), ("not_judged", &c.not_judged), ("alarms", &c.alarms.len())];
-    let _ = writeln!(out, "\n{}", tr_with("cli.themes.scan.cells", cells));
+    let _ = writeln!(out, "{}", tr_with("cli.themes.scan.cells", cells));
     for a in &c.alarms {
         let j = &a.judged;
         let (expected, upper, p, q) =
@@ -66,8 +78,5 @@ pub fn scan_text(r: &ThemeScanReport) -> String {
         ];
         let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
     }
-    let seconds = format!("{:.2}", r.seconds);
-    let _ =
-        writeln!(out, "\n{}\n{}", crate::i18n::local(&r.note), tr_with("cli.themes.seconds", &[("seconds", &seconds)]));
     out
 }
