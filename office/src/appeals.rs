@@ -89,11 +89,13 @@ pub async fn receive(
     let insert = tx
         .prepare(
             "INSERT INTO office_appeals(appeal_no, ws, district, subject_bin, kato, category, received, decided, \
-               outcome, applicant, simhash, fingerprint) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+               outcome, applicant, simhash, fingerprint, severe, repeat) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (appeal_no, ws) DO UPDATE SET district = excluded.district, subject_bin = excluded.subject_bin, \
                kato = excluded.kato, category = excluded.category, received = excluded.received, \
                decided = excluded.decided, outcome = excluded.outcome, applicant = excluded.applicant, \
-               simhash = excluded.simhash, fingerprint = excluded.fingerprint, updated_at = now() \
+               simhash = excluded.simhash, fingerprint = excluded.fingerprint, severe = excluded.severe, \
+               repeat = excluded.repeat, updated_at = now() \
              WHERE office_appeals.fingerprint <> excluded.fingerprint",
         )
         .await?;
@@ -134,6 +136,8 @@ pub async fn receive(
                     &fact.applicant,
                     &fact.simhash,
                     &fingerprint,
+                    &fact.severe,
+                    &fact.repeat,
                 ],
             )
             .await?;
@@ -160,7 +164,7 @@ pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Resu
     let rows = tx
         .query(
             "SELECT DISTINCT ON (appeal_no) appeal_no, subject_bin, kato, category, received, decided, outcome, \
-               applicant, simhash, ws FROM office_appeals \
+               applicant, simhash, ws, severe, repeat FROM office_appeals \
              ORDER BY appeal_no, updated_at DESC, ws",
             &[],
         )
@@ -186,6 +190,8 @@ pub async fn held(client: &mut deadpool_postgres::Client, scope: &Scope) -> Resu
                     }
                 }),
                 simhash: r.get(8),
+                severe: r.get(10),
+                repeat: r.get(11),
             }
         })
         .collect();

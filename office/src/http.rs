@@ -102,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/dashboard", get(dashboard))
         .route("/v1/effect", get(effect_figures))
         .route("/v1/themes/scan", get(themes_scan))
+        .route("/v1/themes/scores", get(themes_scores))
         .route("/v1/conflicts", get(conflicts))
         .route("/v1/conflicts/{id}/resolve", post(resolve))
         .route("/v1/assign", post(assign))
@@ -617,6 +618,23 @@ async fn themes_scan(
     let as_of = query.as_of.unwrap_or_else(dashboard::kazakhstan_today);
     let mut client = state.pool.get().await?;
     Ok(Json(crate::themes::for_caller(&mut client, &authed.caller, as_of, query.months).await?))
+}
+
+#[derive(Deserialize)]
+struct ThemesScoresQuery {
+    /// The day the scores are computed as of (default: today in Kazakhstan).
+    as_of: Option<chrono::NaiveDate>,
+}
+
+/// The themes of the caller's districts ranked for the plan (`ekn-office themes scores`).
+async fn themes_scores(
+    State(state): State<AppState>,
+    Query(query): Query<ThemesScoresQuery>,
+    authed: Authed,
+) -> Result<Json<crate::themes::OfficeThemeScores>, OfficeError> {
+    let as_of = query.as_of.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::themes::scores_for_caller(&mut client, &authed.caller, as_of).await?))
 }
 
 async fn conflicts(State(state): State<AppState>, authed: Authed) -> Result<Json<Vec<ConflictNotice>>, OfficeError> {

@@ -377,6 +377,18 @@ enum ThemesAction {
         #[arg(long)]
         json: bool,
     },
+    /// The themes ranked for the plan by the lower bound of their score, each score's parts with
+    /// their reasons (growth, severity, repeats, the linked anomaly, member risk).
+    Scores {
+        /// The day the scores are computed as of (default: today in Kazakhstan).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Only the themes and appeals of this person's districts.
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// What the office did not compute, in the person's language.
@@ -871,6 +883,28 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&scan);
             } else {
                 print_themes_scan(&scan);
+            }
+        }
+        Command::Themes { action: ThemesAction::Scores { as_of, as_person, json } } => {
+            let as_of = as_of.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let scores = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    ekn_office::themes::scores_for_caller(&mut client, &caller, as_of).await?
+                }
+                None => ekn_office::themes::whole_office_scores(&mut client, as_of).await?,
+            };
+            if json {
+                print_json(&scores);
+            } else {
+                print!("{}", ekn::api::analytics::theme_lines::scores_text(&scores.scores));
+                let vars: [(&str, &dyn std::fmt::Display); 2] =
+                    [("appeals", &scores.appeals_held), ("themes", &scores.owners.len())];
+                println!("{}", tr_with("cli.themes.office_read", &vars));
+                for omitted in &scores.not_computed {
+                    println!("{}", not_computed_line(omitted));
+                }
             }
         }
         Command::ConnectorsNetwork { flags, as_person, json } => {

@@ -7,11 +7,14 @@
 //! `theme_member_decided` decisions, and the office names it with its author. What a caller
 //! sees is what their districts hold: the themes placed there, the appeals placed there.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
+use ekn::analytics::practices::DetectParams;
 use ekn::analytics::themes::{Decided, ThemeDefinition};
-use ekn::api::analytics::themes::{scan_report, ThemeScanReport, ThemeSummary};
+use ekn::api::analytics::themes::{
+    scan_report, score_report, ScoreContext, ThemeScanReport, ThemeScoreReport, ThemeSummary,
+};
 use ekn::domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
 
@@ -68,16 +71,18 @@ pub async fn whole_office(
     scan(client, &Scope::office(), as_of, months).await
 }
 
-async fn scan(
-    client: &mut deadpool_postgres::Client,
-    scope: &Scope,
-    as_of: NaiveDate,
-    months: Option<u32>,
-) -> Result<OfficeThemeScan, OfficeError> {
-    if months.is_some_and(|m| !(1..=24).contains(&m)) {
-        return Err(OfficeError::bad_request("the months judged are 1 to 24"));
-    }
-    let started = std::time::Instant::now();
+/// What a scan and the scores read: the themes in scope with their authors, the appeals' facts
+/// laid over the office's registry, and what is missing for either.
+struct Gathered {
+    list: Vec<ThemeSummary>,
+    owners: Vec<ThemeOwner>,
+    appeals: Vec<ekn::domain::sync::AppealFactWire>,
+    registry: ekn::domain::facts::Registry,
+    held: Option<std::sync::Arc<registry::OfficeRegistry>>,
+    not_computed: Vec<NotComputed>,
+}
+
+async fn gather(client: &mut deadpool_postgres::Client, scope: &Scope) -> Result<Gathered, OfficeError> {
     let (list, owners) = themes_in(client, scope).await?;
     let appeals = crate::appeals::held(client, scope).await?;
     let mut not_computed = Vec::new();
@@ -104,13 +109,100 @@ async fn scan(
         ));
     }
     let (registry, _) = crate::appeals::registry_with(held.as_deref().map(|h| &h.registry), &appeals, []);
-    let scan = scan_report(&registry, &list, as_of, months, started);
+    Ok(Gathered { list, owners, appeals, registry, held, not_computed })
+}
+
+async fn scan(
+    client: &mut deadpool_postgres::Client,
+    scope: &Scope,
+    as_of: NaiveDate,
+    months: Option<u32>,
+) -> Result<OfficeThemeScan, OfficeError> {
+    if months.is_some_and(|m| !(1..=24).contains(&m)) {
+        return Err(OfficeError::bad_request("the months judged are 1 to 24"));
+    }
+    let started = std::time::Instant::now();
+    let g = gather(client, scope).await?;
+    let scan = scan_report(&g.registry, &g.list, as_of, months, started);
     Ok(OfficeThemeScan {
         scan,
-        owners,
-        appeals_held: appeals.len(),
-        registry: held.map(|h| h.runs.clone()).unwrap_or_default(),
-        not_computed,
+        owners: g.owners,
+        appeals_held: g.appeals.len(),
+        registry: g.held.map(|h| h.runs.clone()).unwrap_or_default(),
+        not_computed: g.not_computed,
+    })
+}
+
+/// `ekn-office themes scores --json` and `GET /v1/themes/scores`: the workstations' themes ranked
+/// for the plan by the lower bound of their score, each score decomposed into its parts, by the
+/// code `ekn themes scores` runs (`score_report`), over the office's appeals (with the flags
+/// triage set on the workstation that holds each), registry, risk scores and anomalies.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeThemeScores {
+    #[serde(flatten)]
+    pub scores: ThemeScoreReport,
+    pub owners: Vec<ThemeOwner>,
+    pub appeals_held: usize,
+    pub registry: Vec<RegistryRun>,
+    pub not_computed: Vec<NotComputed>,
+}
+
+/// The scores for a person of the office: their districts' themes and appeals.
+pub async fn scores_for_caller(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    as_of: NaiveDate,
+) -> Result<OfficeThemeScores, OfficeError> {
+    caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the themes' scores")?;
+    let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
+    scores(client, &scope, as_of).await
+}
+
+/// The whole office's scores, for the server's console.
+pub async fn whole_office_scores(
+    client: &mut deadpool_postgres::Client,
+    as_of: NaiveDate,
+) -> Result<OfficeThemeScores, OfficeError> {
+    scores(client, &Scope::office(), as_of).await
+}
+
+async fn scores(
+    client: &mut deadpool_postgres::Client,
+    scope: &Scope,
+    as_of: NaiveDate,
+) -> Result<OfficeThemeScores, OfficeError> {
+    let mut g = gather(client, scope).await?;
+    let flags = ekn::store::AppealFlags {
+        severe: g.appeals.iter().filter(|a| a.severe).map(|a| a.appeal_no.clone()).collect(),
+        repeats: g.appeals.iter().filter(|a| a.repeat).map(|a| a.appeal_no.clone()).collect(),
+    };
+    // The anomalies over what the office holds (its registry's inspections, the appeals), as of
+    // today as a workstation lists them; each object's latest risk score from the risk connectors.
+    let today = crate::dashboard::kazakhstan_today();
+    let anomalies = ekn::analytics::practices::detect(&g.registry, today, &DetectParams::default()).anomalies;
+    let risks: HashMap<String, f64> = match &g.held {
+        Some(held) => held.latest_risk.iter().cloned().collect(),
+        None => {
+            g.not_computed.push(NotComputed::new(
+                "scores_no_registry",
+                "the scores' member risk and the anomalies of inspections read the registry and risk scores the \
+                 office's connectors fetch: none here, so those parts rest on the appeals alone",
+            ));
+            HashMap::new()
+        }
+    };
+    // A person's dismissal of an anomaly is made and kept on their workstation.
+    g.not_computed.push(NotComputed::new(
+        "scores_dismissals",
+        "every anomaly over the office's registry is linked; one a person dismissed on a workstation still counts here",
+    ));
+    let report = score_report(&g.registry, &g.list, as_of, &ScoreContext::new(flags, risks, anomalies));
+    Ok(OfficeThemeScores {
+        scores: report,
+        owners: g.owners,
+        appeals_held: g.appeals.len(),
+        registry: g.held.map(|h| h.runs.clone()).unwrap_or_default(),
+        not_computed: g.not_computed,
     })
 }
 

@@ -8,8 +8,7 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use ekn::api::{
     self, ApiError, MemberChoice, MemberRequest, ProposalCount, ProposalEvaluation, SaveThemeRequest, ThemeCandidates,
-    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeScore, ThemeScoreReport,
-    ThemeSummary, ThemesStudy,
+    ThemeCard, ThemeDefinition, ThemeList, ThemeNews, ThemeNote, ThemeProposalReport, ThemeSummary, ThemesStudy,
 };
 use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
@@ -222,7 +221,9 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
         ThemesAction::Scan { as_of, months, json } => {
             print(json, &session.theme_scan(as_of, Some(months))?, ekn::api::analytics::theme_lines::scan_text)
         }
-        ThemesAction::Score { as_of, json } => print(json, &session.theme_scores(as_of)?, render_scores),
+        ThemesAction::Score { as_of, json } => {
+            print(json, &session.theme_scores(as_of)?, ekn::api::analytics::theme_lines::scores_text)
+        }
         ThemesAction::Study { worlds, export, json } => run_study(worlds, export, json),
         ThemesAction::Propose { labelled: Some(file), json, .. } => run_evaluate_proposals(&file, json),
         ThemesAction::Propose { as_of, days, json, labelled: None } => {
@@ -441,29 +442,6 @@ fn render_list(list: &ThemeList) -> String {
 
 /// Why a score's part has its value, from its figures, in the reader's language (the screen's
 /// words, `themes.why.*`); English prints the core's own sentence, as it always has.
-fn part_why(p: &ekn::api::ScorePart) -> String {
-    if ekn::i18n::lang() == ekn::i18n::Lang::En {
-        return p.why.clone();
-    }
-    let f = |name: &str| p.figures.get(name).copied().unwrap_or(0.0);
-    let q = format!("{:.3}", f("q"));
-    let (count, of) = (format!("{:.0}", f("count")), format!("{:.0}", f("of")));
-    match p.part.as_str() {
-        "growth" if f("q") >= 1.0 && p.value == 0.0 => tr("themes.why.growth_none"),
-        "growth" => tr_with("themes.why.growth", &[("q", &q)]),
-        "severity" => tr_with("themes.why.severity", &[("count", &count), ("of", &of)]),
-        "repeats" => tr_with("themes.why.repeats", &[("count", &count), ("of", &of)]),
-        "anomaly" if f("q") >= 1.0 => tr("themes.why.anomaly_none"),
-        "anomaly" => tr_with("themes.why.anomaly", &[("q", &q)]),
-        "member_risk" if f("objects") == 0.0 => tr("themes.why.risk_none"),
-        "member_risk" => tr_with(
-            "themes.why.risk",
-            &[("objects", &format!("{:.0}", f("objects"))), ("ratio", &format!("{:.2}", f("ratio")))],
-        ),
-        _ => p.why.clone(),
-    }
-}
-
 fn render_card(c: &ThemeCard) -> String {
     type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
@@ -538,7 +516,7 @@ fn render_card(c: &ThemeCard) -> String {
     if !c.notes.is_empty() {
         out.push_str(&render_notes(&c.notes));
     }
-    out.push_str(&render_score_parts(&c.score));
+    out.push_str(&ekn::api::analytics::theme_lines::score_parts_text(&c.score));
     let _ = writeln!(out, "\n{}", ekn::i18n::local(&c.note));
     out
 }
@@ -554,45 +532,5 @@ fn render_notes(notes: &Vec<ThemeNote>) -> String {
         };
         let _ = writeln!(out, "  {}  {} — {text}", n.at, n.author);
     }
-    out
-}
-
-fn render_score_parts(s: &ThemeScore) -> String {
-    let mut out = String::new();
-    let (score, low, high) = (format!("{:.2}", s.score), format!("{:.2}", s.low), format!("{:.2}", s.high));
-    let head: [(&str, &dyn std::fmt::Display); 4] =
-        [("score", &score), ("low", &low), ("high", &high), ("weights", &s.weights_version)];
-    let _ = writeln!(out, "{}", tr_with("cli.themes.score.head", &head));
-    for p in &s.parts {
-        let part = super::words::coded("themes.part", &p.part);
-        let _ = writeln!(
-            out,
-            "  {:<12} {:.2} ({:.2}–{:.2}) × {:.2}  {}",
-            part,
-            p.value,
-            p.low,
-            p.high,
-            p.weight,
-            part_why(p)
-        );
-    }
-    out
-}
-
-fn render_scores(r: &ThemeScoreReport) -> String {
-    let mut out = String::new();
-    let head: [(&str, &dyn std::fmt::Display); 2] = [("date", &local_date(r.as_of)), ("weights", &r.weights.version)];
-    let _ = writeln!(out, "{}", tr_with("cli.themes.scores.head", &head));
-    if r.themes.is_empty() {
-        let _ = writeln!(out, "{}", tr("cli.themes.scores.none"));
-    }
-    for (i, t) in r.themes.iter().enumerate() {
-        let rank = i + 1;
-        let theme: [(&str, &dyn std::fmt::Display); 4] =
-            [("rank", &rank), ("name", &t.name), ("version", &t.version), ("members", &t.members)];
-        let _ = writeln!(out, "\n{}", tr_with("cli.themes.scores.theme", &theme));
-        out.push_str(&render_score_parts(&t.score));
-    }
-    let _ = writeln!(out, "\n{}", ekn::i18n::local(&r.note));
     out
 }

@@ -433,6 +433,14 @@ pub struct AppealFactWire {
     /// under this workstation's own.
     pub applicant: Option<String>,
     pub simhash: Option<i64>,
+    /// Triage's priority rules found harm or a threat in it (the theme scores' severity; the
+    /// rules are `ScoringWeights::severity_rules`). Left out when false, so an appeal without it
+    /// keeps the fingerprint it was sent with.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub severe: bool,
+    /// Triage found it a repeat of an earlier appeal (a duplicate group's member).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repeat: bool,
 }
 
 /// What the office made of a batch of appeal facts.

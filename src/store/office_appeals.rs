@@ -22,8 +22,9 @@ impl Store {
     /// Every appeal's facts, in the order of their numbers, with the fingerprint of each. The
     /// category is the one analytics count with: a person's correction, else the import's
     /// label, else the pipeline's newest decision. The applicant is the office-wide pseudonym
-    /// when the appeal was imported after joining, else this workstation's own.
-    pub fn appeal_facts_for_office(&self) -> Result<Vec<AppealToSend>, StoreError> {
+    /// when the appeal was imported after joining, else this workstation's own. `flags` are
+    /// triage's severe and repeated appeals, by number (`appeal_flags`).
+    pub fn appeal_facts_for_office(&self, flags: &super::AppealFlags) -> Result<Vec<AppealToSend>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT a.appeal_no, s.bin, nullif(trim(a.kato), ''), \
                     CASE WHEN d.basis = 'person' THEN d.value \
@@ -53,6 +54,13 @@ impl Store {
                 outcome: r.get(6)?,
                 applicant: r.get(7)?,
                 simhash: r.get(8)?,
+                severe: false,
+                repeat: false,
+            };
+            let facts = AppealFactWire {
+                severe: flags.severe.contains(&facts.appeal_no),
+                repeat: flags.repeats.contains(&facts.appeal_no),
+                ..facts
             };
             let json = serde_json::to_vec(&facts).map_err(|e| StoreError::Internal(e.to_string()))?;
             let place = facts.kato.clone().or(r.get(9)?);

@@ -117,4 +117,30 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     // A bad request is refused with its reason.
     let (status, bad) = office.get(&token, "/v1/themes/scan?months=40");
     assert_eq!(status, 400, "{bad}");
+
+    // The scores for the plan: each theme's score and every part of it are its workstation's own
+    // (growth over the same months, severity and repeats from the flags triage set where the
+    // appeals are held, the anomaly linked over the same appeals).
+    let (status, scores) = office.get(&token, &format!("/v1/themes/scores?as_of={as_of}"));
+    assert_eq!(status, 200, "{scores}");
+    let mut severe = 0.0;
+    for (ws, person) in [(&wa, "Асель Нурланова"), (&wb, "Bekzat Omarov")] {
+        let own = serde_json::to_value(ws.session().theme_scores(Some(as_of.parse().unwrap())).unwrap()).unwrap();
+        let theirs = &own["themes"][0];
+        let at_office = scores["themes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == format!("ЖКХ — {person}"))
+            .unwrap_or_else(|| panic!("{person}'s theme: {scores:#}"));
+        assert_eq!(at_office["members"], theirs["members"], "{person}");
+        assert!(same_figures(&at_office["score"], &theirs["score"]), "{person}: {at_office:#} against {theirs:#}");
+        let part = |name: &str| {
+            theirs["score"]["parts"].as_array().unwrap().iter().find(|p| p["part"] == name).cloned().unwrap()
+        };
+        severe += part("severity")["figures"]["count"].as_f64().unwrap_or(0.0);
+    }
+    assert!(severe > 0.0, "the flags are exercised: some housing appeals carry the harm rules");
+    let (ok, text, err) = office_cli(&office.pg_url, &["themes", "scores", "--as-of", as_of], &[("EKN_LANG", "kk")]);
+    assert!(ok && text.contains("ЖКХ — Bekzat Omarov"), "{text}{err}");
 }

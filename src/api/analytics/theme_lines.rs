@@ -1,10 +1,11 @@
-//! The theme scan in the person's language, for the command lines of both programs (`ekn themes
-//! scan`, `ekn-office themes scan`): one text, so the two cannot drift apart.
+//! The theme scan and the theme scores in the person's language, for the command lines of both
+//! programs (`ekn themes scan|scores`, `ekn-office themes scan|scores`): one text, so the two cannot
+//! drift apart.
 
 use std::fmt::Write as _;
 
-use super::themes::ThemeScanReport;
-use crate::analytics::themes::CellScan;
+use super::themes::{ThemeScanReport, ThemeScoreReport};
+use crate::analytics::themes::{CellScan, ScorePart, ThemeScore};
 use crate::i18n::{local_date, tr, tr_with};
 
 /// `ekn themes scan` and `ekn-office themes scan` as text: the months judged, each theme's
@@ -78,5 +79,73 @@ pub fn cells_text(c: &CellScan) -> String {
         ];
         let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
     }
+    out
+}
+
+fn part_why(p: &ScorePart) -> String {
+    if crate::i18n::lang() == crate::i18n::Lang::En {
+        return p.why.clone();
+    }
+    let f = |name: &str| p.figures.get(name).copied().unwrap_or(0.0);
+    let q = format!("{:.3}", f("q"));
+    let (count, of) = (format!("{:.0}", f("count")), format!("{:.0}", f("of")));
+    match p.part.as_str() {
+        "growth" if f("q") >= 1.0 && p.value == 0.0 => tr("themes.why.growth_none"),
+        "growth" => tr_with("themes.why.growth", &[("q", &q)]),
+        "severity" => tr_with("themes.why.severity", &[("count", &count), ("of", &of)]),
+        "repeats" => tr_with("themes.why.repeats", &[("count", &count), ("of", &of)]),
+        "anomaly" if f("q") >= 1.0 => tr("themes.why.anomaly_none"),
+        "anomaly" => tr_with("themes.why.anomaly", &[("q", &q)]),
+        "member_risk" if f("objects") == 0.0 => tr("themes.why.risk_none"),
+        "member_risk" => tr_with(
+            "themes.why.risk",
+            &[("objects", &format!("{:.0}", f("objects"))), ("ratio", &format!("{:.2}", f("ratio")))],
+        ),
+        _ => p.why.clone(),
+    }
+}
+
+/// A theme's score and each of its parts with its interval, weight and reason.
+pub fn score_parts_text(s: &ThemeScore) -> String {
+    let mut out = String::new();
+    let (score, low, high) = (format!("{:.2}", s.score), format!("{:.2}", s.low), format!("{:.2}", s.high));
+    let head: [(&str, &dyn std::fmt::Display); 4] =
+        [("score", &score), ("low", &low), ("high", &high), ("weights", &s.weights_version)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.score.head", &head));
+    for p in &s.parts {
+        let part = match crate::i18n::lang() {
+            crate::i18n::Lang::En => p.part.clone(),
+            _ => tr(&format!("themes.part.{}", p.part)),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<12} {:.2} ({:.2}–{:.2}) × {:.2}  {}",
+            part,
+            p.value,
+            p.low,
+            p.high,
+            p.weight,
+            part_why(p)
+        );
+    }
+    out
+}
+
+/// `ekn themes scores` and `ekn-office themes scores` as text: the themes by rank, each score's parts.
+pub fn scores_text(r: &ThemeScoreReport) -> String {
+    let mut out = String::new();
+    let head: [(&str, &dyn std::fmt::Display); 2] = [("date", &local_date(r.as_of)), ("weights", &r.weights.version)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.scores.head", &head));
+    if r.themes.is_empty() {
+        let _ = writeln!(out, "{}", tr("cli.themes.scores.none"));
+    }
+    for (i, t) in r.themes.iter().enumerate() {
+        let rank = i + 1;
+        let theme: [(&str, &dyn std::fmt::Display); 4] =
+            [("rank", &rank), ("name", &t.name), ("version", &t.version), ("members", &t.members)];
+        let _ = writeln!(out, "\n{}", tr_with("cli.themes.scores.theme", &theme));
+        out.push_str(&score_parts_text(&t.score));
+    }
+    let _ = writeln!(out, "\n{}", crate::i18n::local(&r.note));
     out
 }

@@ -364,22 +364,8 @@ impl Session {
         let as_of = as_of.unwrap_or_else(|| self.today());
         let registry = self.analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
-        let weights = ScoringWeights::builtin();
-        let context = ScoreContext::gather(self, &weights)?;
-        let scans = scan_themes(&registry, Taxonomy::builtin(), &list, as_of, &ScanParams::default());
-        let mut scored = Vec::new();
-        for (theme, scan) in list.iter().zip(&scans) {
-            let (inputs, members) = context.inputs(&registry, theme, scan, as_of);
-            scored.push(ScoredTheme {
-                name: theme.name.clone(),
-                version: theme.version,
-                series: theme.series,
-                members,
-                score: themes::score(&inputs, &weights),
-            });
-        }
-        scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
-        Ok(ThemeScoreReport { as_of, weights, themes: scored, note: themes::note() })
+        let context = ScoreContext::gather(self, &ScoringWeights::builtin())?;
+        Ok(score_report(&registry, &list, as_of, &context))
     }
 
     /// The theme card.
@@ -631,8 +617,35 @@ fn scan_themes(
         .collect()
 }
 
-/// What every theme's score reads besides the registry, gathered once.
-struct ScoreContext {
+/// The themes ranked for the plan by the lower bound of their score, each with its parts: what
+/// `ekn themes scores` and `ekn-office themes scores` both compute, over their own registry and
+/// context.
+pub fn score_report(
+    registry: &Registry,
+    list: &[ThemeSummary],
+    as_of: NaiveDate,
+    context: &ScoreContext,
+) -> ThemeScoreReport {
+    let weights = ScoringWeights::builtin();
+    let scans = scan_themes(registry, Taxonomy::builtin(), list, as_of, &ScanParams::default());
+    let mut scored = Vec::new();
+    for (theme, scan) in list.iter().zip(&scans) {
+        let (inputs, members) = context.inputs(registry, theme, scan, as_of);
+        scored.push(ScoredTheme {
+            name: theme.name.clone(),
+            version: theme.version,
+            series: theme.series,
+            members,
+            score: themes::score(&inputs, &weights),
+        });
+    }
+    scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
+    ThemeScoreReport { as_of, weights, themes: scored, note: themes::note() }
+}
+
+/// What every theme's score reads besides the registry, gathered once: triage's flags by appeal,
+/// each object's latest risk score, and the anomalies listed.
+pub struct ScoreContext {
     flags: crate::store::AppealFlags,
     risks: HashMap<String, f64>,
     office_mean: Option<f64>,
@@ -641,19 +654,25 @@ struct ScoreContext {
 }
 
 impl ScoreContext {
+    /// From its parts: the appeals triage found severe or repeated (by number), each object's
+    /// latest risk score (by BIN), and the anomalies to link (a person's dismissed ones left out).
+    pub fn new(flags: crate::store::AppealFlags, risks: HashMap<String, f64>, mut anomalies: Vec<Anomaly>) -> Self {
+        let office_mean = (!risks.is_empty()).then(|| risks.values().sum::<f64>() / risks.len() as f64);
+        anomalies.sort_by(|a, b| a.q_value.total_cmp(&b.q_value));
+        ScoreContext { flags, risks, office_mean, anomalies }
+    }
+
     fn gather(session: &Session, weights: &ScoringWeights) -> Result<ScoreContext, ApiError> {
         let flags = session.store.appeal_flags(&weights.severity_rules)?;
         let risks: HashMap<String, f64> = session.store.latest_risk_scores()?.into_iter().collect();
-        let office_mean = (!risks.is_empty()).then(|| risks.values().sum::<f64>() / risks.len() as f64);
-        let mut anomalies: Vec<Anomaly> = session
+        let anomalies: Vec<Anomaly> = session
             .anomalies(&DetectParams::default(), None)?
             .anomalies
             .into_iter()
             .filter(|l| !l.dismissed)
             .map(|l| l.anomaly)
             .collect();
-        anomalies.sort_by(|a, b| a.q_value.total_cmp(&b.q_value));
-        Ok(ScoreContext { flags, risks, office_mean, anomalies })
+        Ok(ScoreContext::new(flags, risks, anomalies))
     }
 
     /// The anomalies linked to a theme: in its places (a district or region inside or around its

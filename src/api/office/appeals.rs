@@ -25,9 +25,11 @@ impl Session {
             tracing::warn!("the office holds fewer appeals than were handed over; handing them all over again");
             sent.clear();
         }
+        // What triage found in each (harm or a threat; a repeat), for the theme scores at the office.
+        let flags = self.store.appeal_flags(&crate::analytics::themes::ScoringWeights::builtin().severity_rules)?;
         let due: Vec<_> = self
             .store
-            .appeal_facts_for_office()?
+            .appeal_facts_for_office(&flags)?
             .into_iter()
             .filter(|a| a.place.as_deref().is_none_or(|k| in_scope(k, districts)))
             .filter(|a| sent.get(&a.facts.appeal_no) != Some(&a.fingerprint))
