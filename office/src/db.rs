@@ -18,7 +18,7 @@ use crate::error::OfficeError;
 pub const APP_ROLE: &str = "ekn_office_app";
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 17] = [
+const MIGRATIONS: [(i32, &str); 18] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -36,6 +36,7 @@ const MIGRATIONS: [(i32, &str); 17] = [
     (15, include_str!("../migrations/0015_national_appeals_cosignatures.sql")),
     (16, include_str!("../migrations/0016_appeal_papers.sql")),
     (17, include_str!("../migrations/0017_appeal_flags.sql")),
+    (18, include_str!("../migrations/0018_push_cheaper.sql")),
 ];
 
 /// The newest migration this server knows.

@@ -482,11 +482,13 @@ async fn apply_bulk(
     let (mut personal_globals, mut personal_values) = (Vec::new(), Vec::new());
     for (event, &global) in fresh.iter().zip(&globals) {
         let bare = StoredEntry { personal: None, redacted_by: None, ..event.entry.clone() };
-        entries.push(serde_json::to_value(&bare).map_err(bad)?);
-        tasks.push(event.task.as_ref().map(serde_json::to_value).transpose().map_err(bad)?);
+        // As JSON text, cast to jsonb by the statement: no tree of values built here only to be
+        // written out again.
+        entries.push(serde_json::to_string(&bare).map_err(bad)?);
+        tasks.push(event.task.as_ref().map(serde_json::to_string).transpose().map_err(bad)?);
         if let Some(personal) = &event.entry.personal {
             personal_globals.push(global);
-            personal_values.push(serde_json::to_value(personal).map_err(bad)?);
+            personal_values.push(serde_json::to_string(personal).map_err(bad)?);
         }
     }
     let seqs: Vec<i64> = fresh.iter().map(|e| e.entry.seq).collect();
@@ -497,9 +499,9 @@ async fn apply_bulk(
     let hashes: Vec<&str> = fresh.iter().map(|e| e.entry.hash.as_str()).collect();
     tx.execute(
         "INSERT INTO events(global_seq, ws, epoch, seq, person_id, object_key, district, base_global, kind, entry, task, hash) \
-         SELECT g, $1, $2, s, $3, k, d, b, kd, e, t, h \
-         FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::jsonb[], \
-                     $11::jsonb[], $12::text[]) AS u(g, s, k, d, b, kd, e, t, h) ORDER BY g",
+         SELECT g, $1, $2, s, $3, k, d, b, kd, e::jsonb, t::jsonb, h \
+         FROM unnest($4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], \
+                     $11::text[], $12::text[]) AS u(g, s, k, d, b, kd, e, t, h) ORDER BY g",
         &[
             &ws.id, &stream.epoch, &person.id, &globals, &seqs, &keys, &districts, &bases, &kinds, &entries, &tasks,
             &hashes,
@@ -508,7 +510,7 @@ async fn apply_bulk(
     .await?;
     if !personal_globals.is_empty() {
         tx.execute(
-            "INSERT INTO event_personal(global_seq, personal) SELECT * FROM unnest($1::bigint[], $2::jsonb[])",
+            "INSERT INTO event_personal(global_seq, personal) SELECT g, p::jsonb FROM unnest($1::bigint[], $2::text[]) AS u(g, p)",
             &[&personal_globals, &personal_values],
         )
         .await?;
@@ -614,8 +616,8 @@ async fn apply_bulk(
         }
         tx.execute(
             "INSERT INTO office_tasks(object_key, ws, owner_id, district, state, current_due, status, effective_due, updated_global) \
-             SELECT k, $1, $2, d, s, c, st, ef, g \
-             FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::date[], $7::text[], $8::date[], $9::bigint[]) \
+             SELECT k, $1, $2, d, s::jsonb, c, st, ef, g \
+             FROM unnest($3::text[], $4::text[], $5::text[], $6::date[], $7::text[], $8::date[], $9::bigint[]) \
                   AS u(k, d, s, c, st, ef, g) \
              ON CONFLICT (object_key, ws) DO UPDATE SET state = EXCLUDED.state, district = EXCLUDED.district, \
              current_due = EXCLUDED.current_due, status = EXCLUDED.status, effective_due = EXCLUDED.effective_due, \
