@@ -297,6 +297,45 @@ async fn acts_in(
 }
 
 /// Whether an act placed in `place` (its district) lies in `prefix`.
+/// Each act as the KPIs read it: its latest answer and court decision, its period's norm when it
+/// is unconfirmed, its quality at issuance.
+fn kpi_inputs(acts: &[OfficeAct], unfilled: &HashMap<(String, i64), bool>) -> Vec<ActForKpis> {
+    let catalog = NormsCatalog::builtin();
+    let procedure = Procedure::builtin();
+    acts.iter()
+        .map(|act| {
+            // The latest outcome at each stage, as the workstation reads it: the last recorded.
+            let latest = |stage: &str| act.outcomes.iter().rev().find(|(s, _, _, _)| s == stage);
+            let unconfirmed_norm = procedure
+                .act(&act.kind)
+                .and_then(|a| a.norm.as_deref())
+                .and_then(|id| catalog.norms.iter().find(|n| n.id == id))
+                .filter(|n| !n.verified)
+                .map(|n| n.id.clone());
+            let draft = act.draft_seq.and_then(|seq| unfilled.get(&(act.ws.clone(), seq)).copied());
+            ActForKpis {
+                kind: act.kind.clone(),
+                issued_on: act.issued_on,
+                response_due: act.response_due,
+                unconfirmed_norm,
+                place: act.district.as_deref().map(|d| d.chars().take(4).collect()).unwrap_or_else(|| "—".into()),
+                answer: latest("answer").map(|(_, r, on, _)| (r.clone(), *on)),
+                court: latest("court").map(|(_, r, _, _)| r.clone()),
+                checklist_complete: (!act.imported).then_some(act.checklist_missing == 0),
+                placeholders_filled: draft,
+                formal_defect: act.outcomes.iter().any(|(_, _, _, defect)| *defect),
+            }
+        })
+        .collect()
+}
+
+/// Every act of the office as the KPIs read it — what a region publishes to the national side
+/// (`national_acts`: no object, no number, no addressee, no person).
+pub async fn office_acts_for_kpis(client: &mut deadpool_postgres::Client) -> Result<Vec<ActForKpis>, OfficeError> {
+    let (acts, unfilled) = acts_in(client, &Scope::office()).await?;
+    Ok(kpi_inputs(&acts, &unfilled))
+}
+
 fn placed_in(place: Option<&str>, prefix: Option<&str>) -> bool {
     let Some(prefix) = prefix else { return true };
     let place = place.map(|d| d.chars().take(4).collect::<String>());
@@ -322,34 +361,7 @@ async fn compute(
     let workstations: HashSet<&str> =
         acts.iter().flat_map(|a| std::iter::once(a.ws.as_str()).chain(a.also_on.iter().map(String::as_str))).collect();
 
-    let catalog = NormsCatalog::builtin();
-    let procedure = Procedure::builtin();
-    let for_kpis: Vec<ActForKpis> = acts
-        .iter()
-        .map(|act| {
-            // The latest outcome at each stage, as the workstation reads it: the last recorded.
-            let latest = |stage: &str| act.outcomes.iter().rev().find(|(s, _, _, _)| s == stage);
-            let unconfirmed_norm = procedure
-                .act(&act.kind)
-                .and_then(|a| a.norm.as_deref())
-                .and_then(|id| catalog.norms.iter().find(|n| n.id == id))
-                .filter(|n| !n.verified)
-                .map(|n| n.id.clone());
-            let draft = act.draft_seq.and_then(|seq| unfilled.get(&(act.ws.clone(), seq)).copied());
-            ActForKpis {
-                kind: act.kind.clone(),
-                issued_on: act.issued_on,
-                response_due: act.response_due,
-                unconfirmed_norm,
-                place: act.district.as_deref().map(|d| d.chars().take(4).collect()).unwrap_or_else(|| "—".into()),
-                answer: latest("answer").map(|(_, r, on, _)| (r.clone(), *on)),
-                court: latest("court").map(|(_, r, _, _)| r.clone()),
-                checklist_complete: (!act.imported).then_some(act.checklist_missing == 0),
-                placeholders_filled: draft,
-                formal_defect: act.outcomes.iter().any(|(_, _, _, defect)| *defect),
-            }
-        })
-        .collect();
+    let for_kpis = kpi_inputs(&acts, &unfilled);
 
     // Appeals and acts of the whole office take part in tiers 2 and 3 whoever asks: the
     // figures leave the server as aggregates only.

@@ -21,6 +21,7 @@
 //!   and the `appeals` its workstations handed over.
 //! - `papers`: an appeal's paper (masked text, category, route, decisions) travelling with its SLA
 //!   task to the colleague the task is assigned to.
+//! - `national_acts`: the acts' effectiveness on the national read-side (published per act, no identity).
 //! - `national_themes`: themes across regions, judged on the national side from the published counts.
 //! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
@@ -39,6 +40,7 @@ pub mod http;
 pub mod journal;
 pub mod keys;
 pub mod national;
+pub mod national_acts;
 pub mod national_themes;
 pub mod office;
 pub mod papers;

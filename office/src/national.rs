@@ -58,7 +58,7 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     tx.execute("SELECT ekn_national_refill()", &[]).await?;
     tx.batch_execute(&format!(
         "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, national_cosignatures, \
-         office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
+         national_acts, office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
     ))
     .await
     .map_err(|e| {
@@ -66,6 +66,8 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     })?;
     let cells: i64 = tx.query_one("SELECT count(*) FROM national_task_counts", &[]).await?.get(0);
     tx.commit().await?;
+    // The acts are assembled from the journal by the office's code, not by SQL: after the refill.
+    crate::national_acts::refresh_acts(client).await?;
     Ok(cells as u64)
 }
 
@@ -108,6 +110,22 @@ CREATE TABLE IF NOT EXISTS national_cosignatures (
     PRIMARY KEY (region, ws, size)
 ) PARTITION BY LIST (region);
 ALTER TABLE national_regions ADD COLUMN IF NOT EXISTS office_key text;
+CREATE TABLE IF NOT EXISTS national_acts (
+    region               text NOT NULL,
+    id                   bigint NOT NULL,
+    kind                 text NOT NULL,
+    issued_on            date NOT NULL,
+    response_due         date,
+    unconfirmed_norm     text,
+    district             text NOT NULL,
+    answer               text,
+    answer_on            date,
+    court                text,
+    checklist_complete   boolean,
+    placeholders_filled  boolean,
+    formal_defect        boolean NOT NULL,
+    PRIMARY KEY (region, id)
+) PARTITION BY LIST (region);
 CREATE TABLE IF NOT EXISTS national_chain (
     region      text NOT NULL,
     ws          text NOT NULL,
@@ -123,7 +141,7 @@ DO $$ BEGIN
         CREATE ROLE ekn_national_analyst NOLOGIN;
     END IF;
 END $$;
-REVOKE ALL ON national_regions, national_chain, national_cosignatures FROM PUBLIC;
+REVOKE ALL ON national_regions, national_chain, national_cosignatures, national_acts FROM PUBLIC;
 GRANT SELECT ON national_task_counts, national_appeal_counts TO ekn_national_analyst;
 ";
 
@@ -205,7 +223,8 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
             "CREATE TABLE IF NOT EXISTS national_task_counts_{region} PARTITION OF national_task_counts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_appeal_counts_{region} PARTITION OF national_appeal_counts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_cosignatures_{region} PARTITION OF national_cosignatures FOR VALUES IN ('{region}');
-             CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');"
+             CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_acts_{region} PARTITION OF national_acts FOR VALUES IN ('{region}');"
         ))
         .await?;
     client
@@ -342,7 +361,7 @@ pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Res
     client
         .batch_execute(&format!(
             "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_cosignatures_{region}, \
-             national_chain_{region}"
+             national_chain_{region}, national_acts_{region}"
         ))
         .await?;
     attach(client, region, &conninfo).await

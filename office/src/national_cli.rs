@@ -52,6 +52,14 @@ pub enum NationalAction {
         #[arg(long)]
         json: bool,
     },
+    /// The acts' effectiveness: answered in time, satisfied, protests upheld, days to an answer and
+    /// quality at issuance, each with its denominator and interval, for the country and each region.
+    Effect {
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The national figures: the totals of `ekn-office dashboard`, the overdue matrix, each
     /// region's totals.
     Dashboard {
@@ -173,6 +181,25 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 println!("{}", tr_with("office.national.themes.head", &vars));
                 print!("{}", ekn::api::analytics::theme_lines::cells_text(&scan.cells));
                 println!("\n{}", ekn::i18n::local(&scan.note));
+            }
+        }
+        NationalAction::Effect { today, json } => {
+            let today = today.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);
+            let effect = ekn_office::national_acts::effect(&client, today).await?;
+            if json {
+                print_json(&effect);
+            } else {
+                let date = ekn::i18n::local_date(today);
+                println!("{}", tr_count("office.national.effect.head", effect.totals.acts, &[("date", &date)]));
+                for line in ekn::api::analytics::effect_lines::kpi_lines(&effect.totals) {
+                    println!("{line}");
+                }
+                for (region, k) in &effect.regions {
+                    println!("\n{}", tr_count("office.national.effect.region", k.acts, &[("region", region)]));
+                    for line in ekn::api::analytics::effect_lines::kpi_lines(k) {
+                        println!("{line}");
+                    }
+                }
             }
         }
         NationalAction::Dashboard { today, json } => {

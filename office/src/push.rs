@@ -173,6 +173,10 @@ pub async fn push(
                 }
             }
             analyze_after_bulk(pool, reply.reply.applied);
+            // The national side's acts follow the office's (a region that publishes; else nothing).
+            if request.events.iter().any(|e| crate::national_acts::ACT_KINDS.contains(&e.entry.kind.as_str())) {
+                crate::national_acts::refresh_after_push(pool);
+            }
         }
         Err(OfficeError::Refused(_, refusal)) => {
             if matches!(refusal.error.as_str(), "fork" | "epoch_mismatch" | "bad_chain" | "bad_checkpoint") {

@@ -138,6 +138,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
             ws19.session().complete_task(id, day("2026-10-20")).unwrap();
         }
     }
+    import_acts(&ws19, &csv19, "19");
     ws19.session().sync().unwrap();
     for (office, code) in [(&r19, "19"), (&r55, "55")] {
         let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", code], &[]);
@@ -175,6 +176,8 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
         add_task(&ws55, &bin55, &format!("more {i}"), day("2026-11-02"));
     }
     ws55.import_appeals(&appeals_in("5530"));
+    // Region 55's acts arrive after it published: the push refreshes what it publishes.
+    import_acts(&ws55, &csv55, "55");
     ws55.session().sync().unwrap();
     national_pg.crash_and_restart();
     let id = add_task(&ws19, &bin19, "after the crash", day("2026-11-10"));
@@ -282,6 +285,59 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     caught_up(&national);
     sums_hold(&national, &regions, today);
     themes_hold(&national, &regions);
+    effect_holds(&national, &national_pg, &regions);
+}
+
+/// Acts of response on the workstation's objects, some answered (in time or late), some not, a
+/// protest upheld in court — as a registry export.
+fn import_acts(ws: &Workstation, registry_csv: &str, tag: &str) {
+    let bins: Vec<String> = crate::support::bins_of(registry_csv).into_iter().map(|(bin, _)| bin).collect();
+    let mut rows = String::from("act_no,bin,kind,issued_on,outcome,outcome_on\n");
+    let kinds = ["submission", "protest", "order", "warning"];
+    let outcomes = [("satisfied", "2026-03-20"), ("partly", "2026-05-30"), ("", ""), ("rejected", "2026-03-10")];
+    for (i, bin) in bins.iter().enumerate() {
+        let (outcome, on) = outcomes[i % outcomes.len()];
+        rows += &format!("{tag}/{i},{bin},{},2026-03-0{},{outcome},{on}\n", kinds[i % kinds.len()], 1 + i % 9);
+    }
+    let file = ws.dir.path().join("acts.csv");
+    std::fs::write(&file, rows).unwrap();
+    ws.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+}
+
+/// The acts' effectiveness: each region's KPIs computed nationally from what it published are its
+/// office's own (`ekn-office effect`), and the country's are computed over all the regions' acts.
+fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)]) {
+    let today = "2026-12-01";
+    let country = eventually(|| {
+        let e = json_of(national, &["national", "effect", "--today", today, "--json"]);
+        let ready = regions.iter().all(|(code, office)| {
+            let own = json_of(&office.pg_url, &["effect", "--today", today, "--json"]);
+            e["regions"][code] == own["kpis"]
+        });
+        ready.then_some(e)
+    });
+    let mut acts = 0;
+    for (code, office) in regions {
+        let own = json_of(&office.pg_url, &["effect", "--today", today, "--json"]);
+        assert!(own["kpis"]["acts"].as_u64().unwrap() > 0, "region {code} has acts: {own:#}");
+        acts += own["kpis"]["acts"].as_u64().unwrap();
+    }
+    assert_eq!(country["totals"]["acts"].as_u64(), Some(acts), "{country:#}");
+    assert!(country["totals"]["satisfied"]["denominator"].as_u64().unwrap() > 0, "{country:#}");
+    // Nothing that names an act crossed: no number, no object (a BIN is twelve digits in a row).
+    let rows = national_pg.psql("national", "SELECT string_agg(row_to_json(a)::text, ' ') FROM national_acts a");
+    assert!(rows.contains("\"kind\"") && !rows.contains("19/") && !rows.contains("55/"), "{rows}");
+    let mut run = 0;
+    assert!(
+        !rows.chars().any(|c| {
+            run = if c.is_ascii_digit() { run + 1 } else { 0 };
+            run >= 12
+        }),
+        "no BIN among the published acts: {rows}"
+    );
+    // The console, in Russian.
+    let (ok, out, err) = office_cli(national, &["national", "effect", "--today", today], &[("EKN_LANG", "ru")]);
+    assert!(ok && out.contains("Результативность актов по стране") && out.contains("Регион 55"), "{out}{err}");
 }
 
 /// Themes across regions: each region's category × district cells judged nationally from the
