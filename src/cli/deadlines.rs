@@ -9,7 +9,9 @@ use ekn::api::{
     self, ApiError, CalendarImportReport, CalendarYearView, DeadlineReport, DeadlineRequest, ErrorCode,
     NormsImportReport, NormsList, RuleChoice, Session,
 };
-use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit};
+use ekn::domain::calendar::DayReason;
+use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit, Warning};
+use ekn::i18n::{local, local_date, tr, tr_count, tr_with};
 
 use super::{out, print};
 
@@ -124,47 +126,153 @@ pub fn deadline_request(
 }
 
 pub fn render_deadline(r: &DeadlineReport) -> String {
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let e = &r.explanation;
-    let mut out = format!("Due: {} ({})\n", r.due, r.due.format("%A"));
-    let _ = writeln!(out, "Rule: {}", r.rule.text);
+    let (due, day_name) = (local_date(r.due), weekday(r.due, "full"));
+    let mut out = format!("{}\n", tr_with("cli.deadline.due", &[("date", &due), ("weekday", &day_name)]));
+    let _ = writeln!(out, "{}", tr_with("cli.deadline.rule", &[("rule", &rule_words(&r.rule, e.event))]));
     if let Some(basis) = &r.rule.legal_basis {
-        let _ = writeln!(out, "  legal basis: {}{}", basis.en, if r.rule.verified { "" } else { " — UNCONFIRMED" });
+        let unconfirmed = if r.rule.verified { String::new() } else { tr("cli.deadline.unconfirmed") };
+        let vars: &Vars = &[("basis", &local(basis)), ("unconfirmed", &unconfirmed)];
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.basis", vars));
     }
     if let Some(note) = &r.rule.note {
-        let _ = writeln!(out, "  note: {}", note.en);
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.note", &[("note", &local(note))]));
     }
     match &e.extension_cap {
         Some(cap) => {
             let _ = writeln!(out, "{}", describe_cap(cap));
         }
         None if r.rule.norm_id.is_some() => {
-            let _ = writeln!(out, "Extension: the norm allows none");
+            let _ = writeln!(out, "{}", tr("cli.deadline.no_extension"));
         }
         None => {}
     }
-    let _ = writeln!(out, "Event {}; the period starts the day after, on {}", e.event, e.start);
+    let event: &Vars = &[("event", &local_date(e.event)), ("start", &local_date(e.start))];
+    let _ = writeln!(out, "{}", tr_with("cli.deadline.event", event));
     if let Some(raw) = e.raw_end {
-        let _ = writeln!(out, "The count reaches {raw}{}", if raw == e.due { ", a working day" } else { "" });
+        let working = if raw == e.due { tr("cli.deadline.a_working_day") } else { String::new() };
+        let _ =
+            writeln!(out, "{}", tr_with("cli.deadline.reaches", &[("date", &local_date(raw)), ("working", &working)]));
     }
     for s in &e.suspensions {
-        let _ = writeln!(out, "Clock stopped from {} to {}", s.from, s.to);
+        let stopped: &Vars = &[("from", &local_date(s.from)), ("to", &local_date(s.to))];
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.stopped", stopped));
     }
     if e.skipped.is_empty() {
-        let _ = writeln!(out, "No day was skipped.");
+        let _ = writeln!(out, "{}", tr("cli.deadline.none_skipped"));
     } else {
-        let _ = writeln!(out, "Days skipped:");
+        let _ = writeln!(out, "{}", tr("cli.deadline.skipped"));
         for day in &e.skipped {
             let why = match &day.reason {
-                SkipReason::Calendar(reason) => reason.describe(),
-                SkipReason::Suspended { .. } => "clock stopped (suspension)".into(),
+                SkipReason::Calendar(reason) => day_reason_words(reason),
+                SkipReason::Suspended { .. } => tr("cli.deadline.day.suspended"),
             };
-            let _ = writeln!(out, "  {} {}  {why}", day.date, day.date.format("%a"));
+            let _ = writeln!(out, "  {} {}  {why}", local_date(day.date), weekday(day.date, "short"));
         }
     }
     for w in &e.warnings {
-        let _ = writeln!(out, "WARNING: {}", w.text());
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.warning", &[("text", &warning_words(w))]));
     }
     out
+}
+
+/// A weekday's name, `full` (Monday) or `short` (Mon), in the person's language.
+fn weekday(day: chrono::NaiveDate, form: &str) -> String {
+    use chrono::Datelike;
+    let code = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][day.weekday().num_days_from_monday() as usize];
+    tr(&format!("cli.weekday.{form}.{code}"))
+}
+
+/// A period in words: `10 working days`, `10 рабочих дней`.
+pub fn period_words(period: &Period) -> String {
+    let unit = match period.unit {
+        Unit::WorkingDays => "working_days",
+        Unit::CalendarDays => "calendar_days",
+        Unit::Months => "months",
+    };
+    tr_count(&format!("cli.deadline.unit.{unit}"), period.amount, &[])
+}
+
+/// The rule a deadline follows in words: a norm's name, period and trigger, or a period given by
+/// hand counted from the day after `event`.
+pub fn rule_words(rule: &ekn::api::RuleView, event: chrono::NaiveDate) -> String {
+    let period = period_words(&rule.period);
+    match (&rule.name, &rule.trigger) {
+        (Some(name), Some(trigger)) => {
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("name", &local(name)), ("period", &period), ("trigger", &local(trigger))];
+            tr_with("cli.deadline.norm_rule", &vars)
+        }
+        _ => tr_with("cli.deadline.hand_rule", &[("period", &period), ("date", &local_date(event))]),
+    }
+}
+
+/// Why a day was skipped, in the person's language.
+fn day_reason_words(reason: &DayReason) -> String {
+    let name = |ru: &str, kk: &str, en: &str| ekn::i18n::lang().pick(ru, kk, en).to_string();
+    let unconfirmed = |confirmed: bool, key: &str| if confirmed { String::new() } else { tr(key) };
+    match reason {
+        DayReason::Working => tr("cli.deadline.day.working"),
+        DayReason::TransferredWorkingDay { act, .. } => {
+            tr_with("cli.deadline.day.transferred_working", &[("act", act)])
+        }
+        DayReason::Weekend => tr("cli.deadline.day.weekend"),
+        DayReason::Holiday { name_ru, name_kk, name_en, confirmed, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [
+                ("name", &name(name_ru, name_kk, name_en)),
+                ("unconfirmed", &unconfirmed(*confirmed, "cli.deadline.day.date_unconfirmed")),
+            ];
+            tr_with("cli.deadline.day.holiday", &vars)
+        }
+        DayReason::MovedDayOff { for_holiday, name_ru, name_kk, name_en, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] =
+                [("date", &local_date(*for_holiday)), ("name", &name(name_ru, name_kk, name_en))];
+            tr_with("cli.deadline.day.moved", &vars)
+        }
+        DayReason::TransferredDayOff { act, .. } => tr_with("cli.deadline.day.transferred_off", &[("act", act)]),
+        DayReason::StatutoryHoliday { name_ru, name_kk, name_en, confirmed, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [
+                ("name", &name(name_ru, name_kk, name_en)),
+                ("unconfirmed", &unconfirmed(*confirmed, "cli.deadline.day.not_confirmed")),
+            ];
+            tr_with("cli.deadline.day.statutory_holiday", &vars)
+        }
+        DayReason::StatutoryMovedDayOff { for_holiday, name_ru, name_kk, name_en, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] =
+                [("date", &local_date(*for_holiday)), ("name", &name(name_ru, name_kk, name_en))];
+            tr_with("cli.deadline.day.statutory_moved", &vars)
+        }
+        DayReason::UnknownYear { weekend: true } => tr("cli.deadline.day.unknown_weekend"),
+        DayReason::UnknownYear { weekend: false } => tr("cli.deadline.day.unknown_working"),
+    }
+}
+
+/// A warning about a result, in the person's language.
+pub fn warning_words(w: &Warning) -> String {
+    let name = |ru: &str, kk: &str, en: &str| ekn::i18n::lang().pick(ru, kk, en).to_string();
+    match w {
+        Warning::NoCalendar { year, by_rule: true } => tr_with("cli.deadline.warn.no_calendar_rule", &[("year", year)]),
+        Warning::NoCalendar { year, by_rule: false } => {
+            tr_with("cli.deadline.warn.no_calendar_weekday", &[("year", year)])
+        }
+        Warning::UnconfirmedHoliday { date, name_ru, name_kk, name_en, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] =
+                [("name", &name(name_ru, name_kk, name_en)), ("date", &local_date(*date))];
+            tr_with("cli.deadline.warn.unconfirmed_holiday", &vars)
+        }
+        Warning::UnconfirmedTransfer { date, .. } => {
+            tr_with("cli.deadline.warn.unconfirmed_transfer", &[("date", &local_date(*date))])
+        }
+        Warning::Pending { from, to, name_ru, name_kk, name_en, .. } => {
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("name", &name(name_ru, name_kk, name_en)), ("from", &local_date(*from)), ("to", &local_date(*to))];
+            tr_with("cli.deadline.warn.pending", &vars)
+        }
+        Warning::UnverifiedNorm { norm_id } => tr_with("cli.deadline.warn.unverified_norm", &[("norm", norm_id)]),
+        Warning::HandPeriod => tr("cli.deadline.warn.hand_period"),
+        Warning::UnverifiedCap { norm_id } => tr_with("cli.deadline.warn.unverified_cap", &[("norm", norm_id)]),
+    }
 }
 
 /// The extension cap in one line: the date, what it counts from, and where a non-working end lands.
@@ -174,110 +282,123 @@ pub fn describe_cap(cap: &ekn::domain::deadline::CapDate) -> String {
     let moved = if cap.raw_date == cap.date {
         String::new()
     } else {
-        let way = match rule.on_non_working_day {
-            NonWorkingEnd::NextWorkingDay => "moved to the next working day",
-            NonWorkingEnd::PreviousWorkingDay => "moved back to the last working day",
-        };
-        format!("; {} is a day off, {way} ({})", cap.raw_date, rule.non_working_basis)
+        let way = tr(match rule.on_non_working_day {
+            NonWorkingEnd::NextWorkingDay => "cli.deadline.cap.next",
+            NonWorkingEnd::PreviousWorkingDay => "cli.deadline.cap.previous",
+        });
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("date", &local_date(cap.raw_date)), ("way", &way), ("basis", &rule.non_working_basis)];
+        tr_with("cli.deadline.cap.moved", &vars)
     };
-    format!(
-        "Extension cap: {} — {} from {} ({}){moved}; rule: {}{}",
-        cap.date,
-        rule.period.describe(),
-        anchor_words(rule.anchor),
-        cap.anchor_date,
-        rule.text_en,
-        if rule.verified { "" } else { " — UNCONFIRMED" }
-    )
+    let text = ekn::i18n::lang().pick(&rule.text_ru, &rule.text_kk, &rule.text_en).to_string();
+    let unconfirmed = if rule.verified { String::new() } else { tr("cli.deadline.unconfirmed") };
+    let vars: [(&str, &dyn std::fmt::Display); 7] = [
+        ("date", &local_date(cap.date)),
+        ("period", &period_words(&rule.period)),
+        ("anchor", &anchor_words(rule.anchor)),
+        ("anchor_date", &local_date(cap.anchor_date)),
+        ("moved", &moved),
+        ("rule", &text),
+        ("unconfirmed", &unconfirmed),
+    ];
+    tr_with("cli.deadline.cap.line", &vars)
 }
 
-fn anchor_words(anchor: ekn::domain::deadline::CapAnchor) -> &'static str {
-    match anchor {
-        ekn::domain::deadline::CapAnchor::Event => "the event",
-        ekn::domain::deadline::CapAnchor::OriginalDue => "the original due date",
-    }
+fn anchor_words(anchor: ekn::domain::deadline::CapAnchor) -> String {
+    tr(match anchor {
+        ekn::domain::deadline::CapAnchor::Event => "cli.deadline.anchor.event",
+        ekn::domain::deadline::CapAnchor::OriginalDue => "cli.deadline.anchor.original_due",
+    })
 }
 
 pub fn render_calendar_years(years: &Vec<CalendarYearView>) -> String {
-    let mut out = String::from("Working-day calendar of Kazakhstan\n");
+    let mut out = format!("{}\n", tr("cli.calendar.head"));
     for y in years {
-        let _ = writeln!(
-            out,
-            "  {}  {:<8} {} holidays, {} moved days off, {} transfers{}{}",
-            y.year,
-            y.origin,
-            y.holidays,
-            y.moved_days_off,
-            y.transfers,
-            if y.unconfirmed > 0 { format!(", {} unconfirmed", y.unconfirmed) } else { String::new() },
-            y.source_file.as_ref().map_or(String::new(), |f| format!(" (from {f})"))
-        );
+        let unconfirmed = if y.unconfirmed > 0 {
+            tr_with("cli.calendar.unconfirmed", &[("n", &y.unconfirmed)])
+        } else {
+            String::new()
+        };
+        let from = y.source_file.as_ref().map_or(String::new(), |f| tr_with("cli.calendar.from", &[("file", f)]));
+        let origin = format!("{:<8}", tr(&format!("cli.origin.{}", y.origin)));
+        let vars: [(&str, &dyn std::fmt::Display); 7] = [
+            ("year", &y.year),
+            ("origin", &origin),
+            ("holidays", &y.holidays),
+            ("moved", &y.moved_days_off),
+            ("transfers", &y.transfers),
+            ("unconfirmed", &unconfirmed),
+            ("from", &from),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.calendar.year", &vars));
     }
     out
 }
 
 pub fn render_norms(list: &NormsList) -> String {
-    let mut out = format!(
-        "Norms catalog in force: {}{} (sha256 {}…)\n",
-        list.origin,
-        list.source_file.as_ref().map_or(String::new(), |f| format!(" from {f}")),
-        &list.sha256[..16]
-    );
+    let from = list.source_file.as_ref().map_or(String::new(), |f| tr_with("cli.norms.from", &[("file", f)]));
+    let origin = tr(&format!("cli.origin.{}", list.origin));
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("origin", &origin), ("from", &from), ("sha", &&list.sha256[..16])];
+    let mut out = format!("{}\n", tr_with("cli.norms.head", &head));
     if list.shipped_differs {
-        out.push_str("  note: this release ships a different catalog; the imported one stays in force\n");
+        let _ = writeln!(out, "  {}", tr("cli.norms.shipped_differs"));
     }
     for n in &list.norms {
+        let state = tr(if n.verified { "cli.norms.confirmed" } else { "cli.norms.unconfirmed" });
         let _ = writeln!(
             out,
             "  {:<26} v{} {:<11} {:<18} {}",
             n.id,
             n.version,
-            if n.verified { "confirmed" } else { "UNCONFIRMED" },
-            n.period.describe(),
-            n.name.en
+            state,
+            period_words(&n.period),
+            local(&n.name)
         );
-        let _ = writeln!(out, "      basis: {}", n.basis.en);
+        let _ = writeln!(out, "      {}", tr_with("cli.norms.basis", &[("basis", &local(&n.basis))]));
         if let Some(cap) = &n.extension_cap {
-            let _ = writeln!(
-                out,
-                "      extension cap: {} from {} ({})",
-                cap.period.describe(),
-                anchor_words(cap.anchor),
-                cap.text_en
-            );
+            let text = ekn::i18n::lang().pick(&cap.text_ru, &cap.text_kk, &cap.text_en).to_string();
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("period", &period_words(&cap.period)), ("anchor", &anchor_words(cap.anchor)), ("rule", &text)];
+            let _ = writeln!(out, "      {}", tr_with("cli.norms.cap", &vars));
         }
         if let Some(note) = &n.note {
-            let _ = writeln!(out, "      note: {}", note.en);
+            let _ = writeln!(out, "      {}", tr_with("cli.deadline.note", &[("note", &local(note))]));
         }
     }
     out
 }
 
 pub fn render_norms_import(r: &NormsImportReport) -> String {
-    let mut out = format!("Norms catalog imported: {} norms (sha256 {}…)\n", r.norms, &r.sha256[..16]);
+    let head: [(&str, &dyn std::fmt::Display); 1] = [("sha", &&r.sha256[..16])];
+    let mut out = format!("{}\n", tr_count("cli.norms.imported", r.norms, &head));
     for c in &r.changes {
         let _ = writeln!(
             out,
             "  {} {}{}",
-            c.change,
+            tr(&format!("cli.norms.change.{}", c.change)),
             c.id,
             match (c.from_version, c.to_version) {
                 (Some(a), Some(b)) => format!(" v{a} → v{b}"),
                 (None, Some(b)) => format!(" v{b}"),
-                (Some(a), None) => format!(" (was v{a})"),
+                (Some(a), None) => tr_with("cli.norms.was", &[("v", &a)]),
                 _ => String::new(),
             }
         );
     }
     for m in &r.recomputed {
-        let _ = writeln!(out, "  task #{} due {} → {}", m.task_id, m.from, m.to);
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("id", &m.task_id), ("from", &local_date(m.from)), ("to", &local_date(m.to))];
+        let _ = writeln!(out, "  {}", tr_with("cli.norms.recomputed", &vars));
     }
     if r.changes.is_empty() {
-        out.push_str("  no norm changed\n");
+        let _ = writeln!(out, "  {}", tr("cli.norms.none_changed"));
     }
     out
 }
 
 pub fn render_calendar_import(r: &CalendarImportReport) -> String {
-    format!("Calendar {} {} (sha256 {})\n", r.year, if r.replaced { "replaced" } else { "added" }, &r.sha256[..16])
+    let done = tr(if r.replaced { "cli.calendar.replaced" } else { "cli.calendar.added" });
+    let vars: [(&str, &dyn std::fmt::Display); 3] = [("year", &r.year), ("done", &done), ("sha", &&r.sha256[..16])];
+    format!("{}\n", tr_with("cli.calendar.imported", &vars))
 }

@@ -232,11 +232,8 @@ fn render_detail(d: &TaskDetail) -> String {
     } else {
         tr("cli.task.by_hand")
     };
-    let _ = writeln!(
-        out,
-        "  {}",
-        tr_with("cli.task.rule", &[("rule", &d.rule.text), ("version", &version), ("mark", &mark)])
-    );
+    let rule = super::deadlines::rule_words(&d.rule, t.event_date);
+    let _ = writeln!(out, "  {}", tr_with("cli.task.rule", &[("rule", &rule), ("version", &version), ("mark", &mark)]));
     if let Some(basis) = &d.rule.legal_basis {
         let _ = writeln!(out, "  {}", tr_with("cli.task.basis", &[("basis", &ekn::i18n::local(basis))]));
     }
