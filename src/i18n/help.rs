@@ -1,8 +1,8 @@
 //! clap's help in the reader's language: the language is read from the command line before clap
 //! parses it (`--lang ru`, `--lang=kk`, else `EKN_LANG`, else the locale, as `i18n::choose`), then
 //! every command's "Usage:", "Commands:", "Arguments:" and "Options:" headings, the top-level
-//! commands' one-line descriptions and the global options' help are taken from the shared catalogue
-//! (`cli.help.*`). What the catalogue does not have stays as clap has it (English), so a command
+//! commands' one-line descriptions — nested ones too (`cli.help.ekn.cmd.task.add`) — and the global
+//! options' help are taken from the shared catalogue (`cli.help.*`). What the catalogue does not have stays as clap has it (English), so a command
 //! added later is never left without help. English changes nothing.
 
 use clap::Command;
@@ -79,6 +79,24 @@ fn headings(cmd: Command, lang: Lang) -> Command {
     cmd
 }
 
+/// Each subcommand's one-line description from the catalogue (`PREFIX.NAME`, and for its own
+/// subcommands `PREFIX.NAME.SUB`, at any depth), for the list of commands and the command's own
+/// help alike; what the catalogue lacks stays as clap has it.
+fn nested(mut cmd: Command, lang: Lang, prefix: &str) -> Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
+    for name in names {
+        let key = format!("{prefix}.{name}");
+        cmd = cmd.mut_subcommand(&name, |sub| {
+            let sub = match text(lang, &key) {
+                Some(about) => sub.about(about).long_about(None::<&str>),
+                None => sub,
+            };
+            nested(sub, lang, &key)
+        });
+    }
+    cmd
+}
+
 /// `cmd` (the program `program`: `ekn` or `ekn-office`) with its help in the chosen language.
 pub fn localized(cmd: Command, program: &str) -> Command {
     let lang = choose(lang_flag().as_deref());
@@ -89,12 +107,7 @@ pub fn localized(cmd: Command, program: &str) -> Command {
     if let Some(about) = text(lang, &format!("cli.help.{program}.about")) {
         cmd = cmd.about(about);
     }
-    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
-    for name in names {
-        if let Some(about) = text(lang, &format!("cli.help.{program}.cmd.{name}")) {
-            cmd = cmd.mut_subcommand(&name, |sub| sub.about(about));
-        }
-    }
+    cmd = nested(cmd, lang, &format!("cli.help.{program}.cmd"));
     let ids: Vec<String> = cmd.get_arguments().map(|a| a.get_id().to_string()).collect();
     for id in ids {
         if let Some(help) = text(lang, &format!("cli.help.{program}.arg.{id}")) {
