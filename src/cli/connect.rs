@@ -42,9 +42,8 @@ pub enum ConnectAction {
         #[arg(long)]
         json: bool,
     },
-    Remove {
-        name: String,
-    },
+    /// Remove a connector
+    Remove { name: String },
     /// The office's connectors (registries the office fetches for every workstation) and what
     /// this workstation imported of them with its syncs.
     Office {
