@@ -269,6 +269,7 @@ enum UserAction {
     },
     /// Set the units a person works in (replaces the list; "" for none).
     Units { name: String, units: String },
+    /// The office's people: role, districts, units, whether blocked.
     List {
         #[arg(long)]
         json: bool,
@@ -294,6 +295,7 @@ enum UserAction {
 
 #[derive(Subcommand)]
 enum WorkstationAction {
+    /// The office's workstations: whose, when each last synced, whether revoked.
     List {
         #[arg(long)]
         json: bool,
