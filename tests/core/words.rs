@@ -214,3 +214,53 @@ fn help_and_usage_speak_the_language_asked_for_and_every_command_has_its_words()
     // English is clap's own, unchanged.
     assert!(english.contains("Commands:") && english.contains("Print help"), "{english}");
 }
+
+/// The deadline's explanation, the journal and a nested command's help in Russian and Kazakh
+/// (issue 42): every line worded from the data, English unchanged.
+#[test]
+fn deadlines_the_journal_and_nested_help_speak_russian_and_kazakh() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    assert!(ekn(&db, &["init"], &[]).status.success());
+    let said = |args: &[&str], lang: &str| {
+        let out = ekn(&db, args, &[("EKN_LANG", lang)]);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let deadline = ["deadline", "--from", "2026-12-10", "--norm", "appk-76-consideration"];
+    let ru = said(&deadline, "ru");
+    assert!(ru.starts_with("Срок: 05.01.2027 (вторник)\nПравило: Рассмотрение обращения: 15 рабочих дней"), "{ru}");
+    assert!(ru.contains("16.12.2026 ср  праздник: День Независимости"), "{ru}");
+    assert!(ru.contains("Предел продления: 10.02.2027 — 2 месяца от события (10.12.2026)"), "{ru}");
+    let kk = said(&deadline, "kk");
+    assert!(kk.starts_with("Мерзім: 05.01.2027 (сейсенбі)\nЕреже: Өтінішті қарау: 15 жұмыс күні"), "{kk}");
+    let en = said(&deadline, "en");
+    assert!(en.starts_with("Due: 2027-01-05 (Tuesday)\nRule: Consideration of an appeal: 15 working days"), "{en}");
+    assert!(en.contains("  2026-12-16 Wed  public holiday: Independence Day"), "{en}");
+
+    let task = [
+        "task",
+        "add",
+        "--title",
+        "запросить сведения",
+        "--kind",
+        "gather_information",
+        "--from",
+        "2026-11-02",
+        "--assignee",
+        "Асель",
+        "--unit",
+        "надзор",
+    ];
+    let added = ekn(&db, &[&task[..], &["--working-days", "10"]].concat(), &[]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(ekn(&db, &["task", "done", "1", "--on", "2026-11-10"], &[]).status.success());
+    let journal = said(&["journal", "--limit", "2"], "ru");
+    assert!(journal.contains("задача исполнена [задача №1]: 10.11.2026 · в срок"), "{journal}");
+    assert!(journal.contains("(командная строка)"), "{journal}");
+    let english = said(&["journal", "--limit", "1"], "en");
+    assert!(english.contains("(cli) task_done [task #1]: "), "the English journal as before: {english}");
+
+    let help = said(&["task", "--help"], "kk");
+    assert!(help.contains("extend   Мерзімді дәлелді шешіммен ұзарту (норма шегінде)"), "{help}");
+}
