@@ -56,35 +56,38 @@ pub fn run_journal(
     }
 }
 
+/// The journal, a line per entry. In Russian and Kazakh each entry's kind and face are in words
+/// and what it says is worded from the entry's own data where its kind is one people read daily
+/// (the UI's `entryDetail` says the same), else the detail the chain holds; in English the kind's
+/// code and the stored detail, as scripts have always read them. Reasons and notes are the
+/// person's own words.
 pub fn render_journal(lines: &Vec<JournalLine>) -> String {
-    if ekn::i18n::lang() != ekn::i18n::Lang::En {
-        return render_journal_words(lines);
-    }
+    let worded = ekn::i18n::lang() != ekn::i18n::Lang::En;
     let mut out = String::new();
     for l in lines {
         let about = [
-            l.subject_bin.as_ref().map(|b| format!("object {b}")),
-            l.appeal_no.as_ref().map(|a| format!("appeal {a}")),
-            l.task_id.map(|t| format!("task #{t}")),
+            l.subject_bin.as_ref().map(|b| tr_with("cli.journal.about.object", &[("bin", b)])),
+            l.appeal_no.as_ref().map(|a| tr_with("cli.journal.about.appeal", &[("no", a)])),
+            l.task_id.map(|t| tr_with("cli.journal.about.task", &[("id", &t)])),
         ]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(", ");
-        let _ = writeln!(
-            out,
-            "#{:<6} {} {} ({}) {}{}: {}",
-            l.seq,
-            l.at,
-            l.person,
-            l.face,
-            l.kind,
-            if about.is_empty() { String::new() } else { format!(" [{about}]") },
-            l.detail
-        );
+        let (face, kind, detail) = if worded {
+            (
+                word_or(&format!("face.{}", l.face), &l.face),
+                word_or(&format!("entry.{}", l.kind), &l.kind),
+                entry_words(l),
+            )
+        } else {
+            (l.face.clone(), l.kind.clone(), l.detail.clone())
+        };
+        let about = if about.is_empty() { String::new() } else { format!(" [{about}]") };
+        let _ = writeln!(out, "#{:<6} {} {} ({face}) {kind}{about}: {detail}", l.seq, l.at, l.person);
     }
     if lines.is_empty() {
-        out.push_str("No entries.\n");
+        let _ = writeln!(out, "{}", tr("cli.journal.none"));
     }
     out
 }
@@ -97,40 +100,6 @@ fn word_or(key: &str, fallback: &str) -> String {
     } else {
         text
     }
-}
-
-/// The journal in Russian or Kazakh: each entry's kind and face in words, what it concerns, and
-/// what it says — from the entry's own data where its kind is one people read daily (the UI's
-/// `entryDetail` says the same), else the English detail the chain holds. Reasons and notes are
-/// the person's own words.
-fn render_journal_words(lines: &Vec<JournalLine>) -> String {
-    let mut out = String::new();
-    for l in lines {
-        let about = [
-            l.subject_bin.as_ref().map(|b| tr_with("cli.journal.about.object", &[("bin", b)])),
-            l.appeal_no.as_ref().map(|a| tr_with("cli.journal.about.appeal", &[("no", a)])),
-            l.task_id.map(|t| tr_with("cli.journal.about.task", &[("id", &t)])),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
-        let _ = writeln!(
-            out,
-            "#{:<6} {} {} ({}) {}{}: {}",
-            l.seq,
-            l.at,
-            l.person,
-            word_or(&format!("face.{}", l.face), &l.face),
-            word_or(&format!("entry.{}", l.kind), &l.kind),
-            if about.is_empty() { String::new() } else { format!(" [{about}]") },
-            entry_words(l)
-        );
-    }
-    if lines.is_empty() {
-        let _ = writeln!(out, "{}", tr("cli.journal.none"));
-    }
-    out
 }
 
 /// What one entry says, in the person's language where its data allow it.
