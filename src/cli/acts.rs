@@ -260,12 +260,14 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
 pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
     let mut out = String::new();
     for c in checks {
-        let _ = writeln!(out, "{}: {}", c.file, if c.ok { "ok" } else { "PROBLEMS" });
+        let state = tr(if c.ok { "cli.act.template_ok" } else { "cli.act.template_problems" });
+        let _ = writeln!(out, "{}: {state}", c.file);
         for u in &c.unknown {
-            let _ = writeln!(out, "  ✗ unknown placeholder {{{{ {} }}}} in {}", u.path, u.part);
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("name", &u.path), ("part", &u.part)];
+            let _ = writeln!(out, "  ✗ {}", tr_with("cli.act.placeholder_unknown", &vars));
         }
         for m in &c.missing {
-            let _ = writeln!(out, "  ✗ missing placeholder {{{{ {m} }}}}");
+            let _ = writeln!(out, "  ✗ {}", tr_with("cli.act.placeholder_missing", &[("name", m)]));
         }
         for e in &c.errors {
             let _ = writeln!(out, "  ✗ {e}");
@@ -274,34 +276,54 @@ pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
     out
 }
 
+/// An act's kind in the person's language (`protest` → «Протест»).
+fn act_kind_words(code: &str) -> String {
+    let key = format!("actkind.{code}");
+    let text = tr(&key);
+    if text == key || ekn::i18n::lang() == ekn::i18n::Lang::En {
+        code.to_string()
+    } else {
+        text
+    }
+}
+
 fn render_precedents(p: &Precedents) -> String {
-    let mut out = format!(
-        "Earlier {} acts like this one ({}; category {}, OKED {}): {} matching\n",
-        p.kind.code(),
-        p.rule,
-        p.category.as_deref().unwrap_or("—"),
-        p.oked.as_deref().unwrap_or("—"),
-        p.matching
-    );
+    let (kind, category, oked) =
+        (act_kind_words(p.kind.code()), p.category.as_deref().unwrap_or("—"), p.oked.as_deref().unwrap_or("—"));
+    let head: [(&str, &dyn std::fmt::Display); 5] =
+        [("kind", &kind), ("rule", &p.rule), ("category", &category), ("oked", &oked), ("n", &p.matching)];
+    let mut out = format!("{}\n", tr_with("cli.act.precedents.head", &head));
     let t = &p.tally;
-    let _ = writeln!(
-        out,
-        "  answers: {} satisfied, {} partly, {} rejected, {} withdrawn, {} without an answer; courts: {} upheld, {} overturned; {} for a formal defect",
-        t.satisfied, t.partly, t.rejected, t.withdrawn, t.no_answer, t.upheld, t.overturned, t.formal_defects
-    );
+    let tally: [(&str, &dyn std::fmt::Display); 8] = [
+        ("satisfied", &t.satisfied),
+        ("partly", &t.partly),
+        ("rejected", &t.rejected),
+        ("withdrawn", &t.withdrawn),
+        ("no_answer", &t.no_answer),
+        ("upheld", &t.upheld),
+        ("overturned", &t.overturned),
+        ("defects", &t.formal_defects),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.act.precedents.tally", &tally));
     for a in &p.similar {
+        let answer = a
+            .answer
+            .as_deref()
+            .map_or_else(|| tr("cli.act.precedents.no_answer"), |r| super::words::coded("outcome_result", r));
         let _ = writeln!(
             out,
-            "  #{}{} of {}{} [{}]: {}{}{}{}",
+            "  #{}{} {}{} [{}]: {answer}{}{}{}",
             a.act_id,
             a.number.as_deref().map(|n| format!(" № {n}")).unwrap_or_default(),
-            a.issued_on,
-            if a.same_object { ", this object" } else { "" },
+            tr_with("cli.act.precedents.of", &[("date", &words::stored_day(&a.issued_on))]),
+            if a.same_object { tr("cli.act.precedents.this_object") } else { String::new() },
             a.matched_on.join(", "),
-            a.answer.as_deref().unwrap_or("no answer"),
-            a.days_to_answer.map(|d| format!(" in {d} days")).unwrap_or_default(),
-            a.court.as_deref().map(|c| format!("; court: {c}")).unwrap_or_default(),
-            if a.formal_defect { "; formal defect" } else { "" }
+            a.days_to_answer.map(|d| tr_with("cli.act.precedents.in_days", &[("n", &d)])).unwrap_or_default(),
+            a.court
+                .as_deref()
+                .map(|c| tr_with("cli.act.precedents.court", &[("result", &super::words::coded("outcome_result", c))]))
+                .unwrap_or_default(),
+            if a.formal_defect { tr("cli.act.precedents.defect") } else { String::new() }
         );
     }
     out
@@ -309,36 +331,46 @@ fn render_precedents(p: &Precedents) -> String {
 
 fn render_issued(r: &ActIssued) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Act {} #{} recorded as issued on {} to {}",
-        r.act.kind, r.act.id, r.act.issued_on, r.act.addressee
-    );
+    let kind = act_kind_words(&r.act.kind);
+    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+        ("kind", &kind),
+        ("id", &r.act.id),
+        ("date", &words::stored_day(&r.act.issued_on)),
+        ("addressee", &r.act.addressee),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.act.issued", &vars));
     if let Some(due) = &r.act.response_due {
-        let unconfirmed = if r.norm_verified == Some(false) { " (UNCONFIRMED period)" } else { "" };
-        let _ = writeln!(out, "  addressee's period ends {due} ({}){unconfirmed}", r.norm_id.as_deref().unwrap_or("—"));
+        let unconfirmed = if r.norm_verified == Some(false) { tr("cli.act.unconfirmed_period") } else { String::new() };
+        let vars: [(&str, &dyn std::fmt::Display); 3] = [
+            ("date", &words::stored_day(due)),
+            ("norm", &r.norm_id.as_deref().unwrap_or("—")),
+            ("unconfirmed", &unconfirmed),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.act.period_ends", &vars));
     }
     if let Some(task) = &r.control_task {
-        let _ = writeln!(out, "  control task #{} due {}: {}", task.task.id, task.task.current_due, task.task.title);
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("id", &task.task.id), ("date", &local_date(task.task.current_due)), ("title", &task.task.title)];
+        let _ = writeln!(out, "  {}", tr_with("cli.act.control_task", &vars));
     }
     for m in &r.missing {
-        let _ = writeln!(out, "  ! missing: {} ({})", m.en, m.id);
+        let item = ekn::i18n::lang().pick(&m.ru, &m.kk, &m.en).to_string();
+        let _ = writeln!(out, "  ! {}", tr_with("cli.act.missing", &[("item", &item), ("id", &m.id)]));
     }
     match (&r.act.draft_seq, &r.act.draft_unfilled) {
         (Some(seq), Some(unfilled)) if !unfilled.is_empty() => {
-            let _ = writeln!(
-                out,
-                "  ! issued from draft (journal entry {seq}) with placeholders left: {}",
-                unfilled.join(", ")
-            );
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("seq", seq), ("left", &unfilled.join(", "))];
+            let _ = writeln!(out, "  ! {}", tr_with("cli.act.from_draft_unfilled", &vars));
         }
         (Some(seq), _) => {
-            let _ = writeln!(out, "  issued from draft (journal entry {seq}), every placeholder filled");
+            let _ = writeln!(out, "  {}", tr_with("cli.act.from_draft", &[("seq", seq)]));
         }
-        _ => out.push_str("  no draft made here\n"),
+        _ => {
+            let _ = writeln!(out, "  {}", tr("cli.act.no_draft"));
+        }
     }
     if let Some(category) = &r.act.category {
-        let _ = writeln!(out, "  violation category: {category}");
+        let _ = writeln!(out, "  {}", tr_with("cli.act.category", &[("category", category)]));
     }
     out
 }
@@ -402,20 +434,23 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             if json {
                 return super::print(true, &draft, |_| String::new());
             }
-            let mut text = format!(
-                "Draft {} ({}) of {} written to {} — journal entry {}, sha256 {}\n",
-                draft.kind.code(),
-                draft.lang.code(),
-                draft.subject_bin,
-                out.display(),
-                draft.journal_seq,
-                draft.sha256
-            );
+            let (kind, path) = (act_kind_words(draft.kind.code()), out.display().to_string());
+            let vars: [(&str, &dyn std::fmt::Display); 6] = [
+                ("kind", &kind),
+                ("lang", &draft.lang.code()),
+                ("bin", &draft.subject_bin),
+                ("path", &path),
+                ("seq", &draft.journal_seq),
+                ("sha", &draft.sha256),
+            ];
+            let mut text = format!("{}\n", tr_with("cli.act.drafted", &vars));
             for m in &draft.missing {
-                let _ = writeln!(text, "  ! still missing before it goes out: {} ({})", m.en, m.id);
+                let item = ekn::i18n::lang().pick(&m.ru, &m.kk, &m.en).to_string();
+                let _ = writeln!(text, "  ! {}", tr_with("cli.act.still_missing", &[("item", &item), ("id", &m.id)]));
             }
             if !draft.unfilled.is_empty() {
-                let _ = writeln!(text, "  ! placeholders left for the prosecutor: {}", draft.unfilled.join(", "));
+                let left = draft.unfilled.join(", ");
+                let _ = writeln!(text, "  ! {}", tr_with("cli.act.placeholders_left", &[("left", &left)]));
             }
             super::out(&text);
             Ok(())
