@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use ekn::api::{ActLang, ApiError, RetentionApplyRequest, RetentionPlan, RetentionReport, Session};
 use ekn::domain::retention::RetentionRules;
 
-use super::print;
+use super::{print, words};
+use ekn::i18n::{local_date, tr, tr_count, tr_with};
 
 /// `ekn retention …`
 #[derive(clap::Subcommand)]
@@ -96,43 +97,38 @@ pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiErro
 
 fn render_acts(acts: &[ekn::api::DestructionView]) -> String {
     if acts.is_empty() {
-        return "no destruction acts".into();
+        return tr("cli.retention.no_acts");
     }
-    let day = |at: &Option<String>| at.as_deref().map_or("—".to_string(), |a| a.chars().take(10).collect());
+    let day = |at: &Option<String>| at.as_deref().map_or("—".to_string(), words::stored_day);
     let mut out = String::new();
     for a in acts {
         match &a.received_from {
             Some(from) => {
-                let _ = writeln!(
-                    out,
-                    "act {} of workstation {from}, received through the office: {} record(s) here",
-                    a.act_number, a.records
-                );
+                let vars: [(&str, &dyn std::fmt::Display); 3] =
+                    [("act", &a.act_number), ("from", from), ("n", &a.records)];
+                let _ = writeln!(out, "{}", tr_with("cli.retention.act_received", &vars));
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "act {} ({}): {} record(s) destroyed here",
-                    a.act_number,
-                    &a.at[..a.at.len().min(10)],
-                    a.records
-                );
+                let vars: [(&str, &dyn std::fmt::Display); 3] =
+                    [("act", &a.act_number), ("date", &words::stored_day(&a.at)), ("n", &a.records)];
+                let _ = writeln!(out, "{}", tr_with("cli.retention.act_applied", &vars));
                 if !a.office {
-                    let _ = writeln!(out, "  no office: there is no other copy");
+                    let _ = writeln!(out, "  {}", tr("cli.retention.no_office"));
                 } else if a.office_reached_at.is_none() {
-                    let _ = writeln!(out, "  the office has not received it yet: it is carried out with the next sync");
+                    let _ = writeln!(out, "  {}", tr("cli.retention.office_pending"));
                 } else {
-                    let _ = writeln!(
-                        out,
-                        "  the office ({}): {} entr(ies) cleared; kept {} written before journal v2, {} of other districts",
-                        day(&a.office_reached_at),
-                        a.office_entries.unwrap_or(0),
-                        a.office_kept_v1.unwrap_or(0),
-                        a.office_kept_outside.unwrap_or(0)
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                        ("date", &day(&a.office_reached_at)),
+                        ("n", &a.office_entries.unwrap_or(0)),
+                        ("v1", &a.office_kept_v1.unwrap_or(0)),
+                        ("outside", &a.office_kept_outside.unwrap_or(0)),
+                    ];
+                    let _ = writeln!(out, "  {}", tr_with("cli.retention.office_reached", &vars));
                     let list = |names: &[String]| if names.is_empty() { "—".to_string() } else { names.join(", ") };
-                    let _ = writeln!(out, "  colleagues' workstations carried it out: {}", list(&a.replicas_reached));
-                    let _ = writeln!(out, "  not yet received (offline since): {}", list(&a.replicas_pending));
+                    let reached = list(&a.replicas_reached);
+                    let _ = writeln!(out, "  {}", tr_with("cli.retention.replicas_reached", &[("names", &reached)]));
+                    let pending = list(&a.replicas_pending);
+                    let _ = writeln!(out, "  {}", tr_with("cli.retention.replicas_pending", &[("names", &pending)]));
                 }
             }
         }
@@ -140,78 +136,82 @@ fn render_acts(acts: &[ekn::api::DestructionView]) -> String {
     out
 }
 
+/// A retention period in words (`5 years`, `5 лет`).
+fn period_words(period: &ekn::domain::retention::RetentionPeriod) -> String {
+    use ekn::domain::retention::RetentionUnit;
+    let unit = match period.unit {
+        RetentionUnit::Years => "years",
+        RetentionUnit::Months => "months",
+        RetentionUnit::Days => "days",
+    };
+    tr_count(&format!("cli.retention.unit.{unit}"), period.amount, &[])
+}
+
+/// What the backups made since may still hold, in the person's language.
+fn backups_words(h: &ekn::api::BackupHorizon) -> String {
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("first", &h.first), ("last", &h.last)];
+    tr_count("cli.retention.backups", h.backups, &vars)
+}
+
 fn render_plan(p: &RetentionPlan) -> String {
-    let mut out = format!("Due for destruction on {} (rules {}): {}\n", p.as_of, p.rules_version, p.total);
+    let head: [(&str, &dyn std::fmt::Display); 2] = [("date", &local_date(p.as_of)), ("rules", &p.rules_version)];
+    let mut out = format!("{}\n", tr_count("cli.retention.plan_head", p.total, &head));
     for plan in &p.rules {
         let rule = &plan.rule;
-        let _ = writeln!(
-            out,
-            "\n{} — {} {}{}",
-            rule.id,
-            rule.period.words(),
-            rule.from_en,
-            if rule.confirmed { "" } else { " (UNCONFIRMED: the office has not confirmed this period)" }
-        );
+        let from = ekn::i18n::lang().pick(&rule.from_ru, &rule.from_kk, &rule.from_en).to_string();
+        let unconfirmed = if rule.confirmed { String::new() } else { tr("cli.retention.rule_unconfirmed") };
+        let _ = writeln!(out, "\n{} — {} {from}{unconfirmed}", rule.id, period_words(&rule.period));
         for basis in &rule.legal_basis {
-            let _ = writeln!(out, "  basis: {} <{}>", basis.act, basis.source);
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("act", &basis.act), ("source", &basis.source)];
+            let _ = writeln!(out, "  {}", tr_with("cli.retention.basis", &vars));
         }
         match plan.events_until {
             Some(day) => {
-                let _ = writeln!(out, "  due: {} record(s) whose period ran from {day} or earlier", plan.due.len());
+                let vars: [(&str, &dyn std::fmt::Display); 1] = [("date", &local_date(day))];
+                let _ = writeln!(out, "  {}", tr_count("cli.retention.due", plan.due.len(), &vars));
             }
             None => {
-                let _ = writeln!(out, "  due: none");
+                let _ = writeln!(out, "  {}", tr("cli.retention.due_none"));
             }
         }
         if plan.held > 0 {
-            let _ = writeln!(out, "  held: {} (open: {})", plan.held, rule.held_while);
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("n", &plan.held), ("while", &rule.held_while)];
+            let _ = writeln!(out, "  {}", tr_with("cli.retention.held", &vars));
         }
         for record in &plan.due {
             let _ = writeln!(out, "  {}  {}  {}", record.key, record.event_date, record.about);
         }
     }
     if let Some(h) = &p.backup_horizon {
-        let _ = writeln!(out, "\nBackups: {}", h.words());
+        let _ = writeln!(out, "\n{}", backups_words(h));
     }
     out
 }
 
 fn render_report(r: &RetentionReport) -> String {
-    let mut out = format!(
-        "Destruction act {} applied (as of {}): {} record(s) destroyed
-Journal entries redacted: {} (entry {} records the act)
-Tasks' notes cleared: {}
-Documents deleted: {}
-Act draft: {} (SHA-256 {})
-",
-        r.act_number,
-        r.as_of,
-        r.records,
-        r.redacted_entries,
-        r.journal_seq,
-        r.tasks_cleared,
-        r.documents_deleted,
-        r.act_file_name,
-        r.act_sha256
-    );
+    let vars: [(&str, &dyn std::fmt::Display); 9] = [
+        ("act", &r.act_number),
+        ("date", &local_date(r.as_of)),
+        ("records", &r.records),
+        ("entries", &r.redacted_entries),
+        ("seq", &r.journal_seq),
+        ("tasks", &r.tasks_cleared),
+        ("documents", &r.documents_deleted),
+        ("file", &r.act_file_name),
+        ("sha", &r.act_sha256),
+    ];
+    let mut out = format!("{}\n", tr_with("cli.retention.applied", &vars));
     for rule in &r.rules {
-        let _ = writeln!(
-            out,
-            "  {}: {} record(s){}",
-            rule.rule,
-            rule.records,
-            if rule.confirmed { "" } else { " — UNCONFIRMED period" }
-        );
+        let unconfirmed = if rule.confirmed { String::new() } else { tr("cli.retention.period_unconfirmed") };
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("rule", &rule.rule), ("n", &rule.records), ("unconfirmed", &unconfirmed)];
+        let _ = writeln!(out, "  {}", tr_with("cli.retention.rule_records", &vars));
     }
     if r.kept_v1_entries > 0 {
-        let _ = writeln!(
-            out,
-            "{} journal entr(ies) written before journal v2 keep their text: it is part of their hash chain",
-            r.kept_v1_entries
-        );
+        let _ = writeln!(out, "{}", tr_with("cli.retention.kept_v1", &[("n", &r.kept_v1_entries)]));
     }
     if let Some(h) = &r.backup_horizon {
-        let _ = writeln!(out, "Backups: {}", h.words());
+        let _ = writeln!(out, "{}", backups_words(h));
     }
     out
 }
