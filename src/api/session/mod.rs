@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod journal;
+pub mod journal_words;
 
 use std::path::{Path, PathBuf};
 
