@@ -12,6 +12,7 @@ use ekn::api::{
 };
 
 use super::print;
+use ekn::i18n::{tr, tr_with};
 
 #[derive(Subcommand)]
 pub enum EvidenceAction {
@@ -109,18 +110,19 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
 
 pub fn render_evidence_pack(r: &EvidencePackReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Evidence package of {} written to {}{} ({} file(s), {} bytes, {:.2} s)",
-        r.subject_bin,
-        r.path,
-        if r.zip { " (zip)" } else { "" },
-        r.payload_files,
-        r.payload_octets,
-        r.seconds
-    );
-    let _ = writeln!(out, "  identifier   {}", r.external_identifier);
-    let _ = writeln!(out, "  tag manifest {} (signed by {})", r.tagmanifest_sha256, r.signer);
+    let (zip, seconds) = (if r.zip { " (zip)" } else { "" }, format!("{:.2}", r.seconds));
+    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+        ("bin", &r.subject_bin),
+        ("path", &r.path),
+        ("zip", &zip),
+        ("files", &r.payload_files),
+        ("bytes", &r.payload_octets),
+        ("seconds", &seconds),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.evidence.packed", &vars));
+    let _ = writeln!(out, "  {}", tr_with("cli.evidence.identifier", &[("id", &r.external_identifier)]));
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("sha", &r.tagmanifest_sha256), ("signer", &r.signer)];
+    let _ = writeln!(out, "  {}", tr_with("cli.evidence.tag_manifest", &vars));
     for file in &r.contents {
         let _ = writeln!(out, "  data/{file}");
     }
@@ -129,21 +131,22 @@ pub fn render_evidence_pack(r: &EvidencePackReport) -> String {
 
 pub fn render_evidence_verification(r: &EvidenceVerification) -> String {
     let mut out = String::new();
-    let verdict = if r.report.ok { "intact" } else { "NOT intact" };
-    let _ = writeln!(
-        out,
-        "{}: {verdict} — {} payload file(s), {} bytes{}",
-        r.path,
-        r.report.payload_files,
-        r.report.payload_octets,
-        r.report.external_identifier.as_deref().map_or(String::new(), |id| format!(", {id}"))
-    );
+    let verdict = tr(if r.report.ok { "cli.evidence.intact" } else { "cli.evidence.not_intact" });
+    let id = r.report.external_identifier.as_deref().map_or(String::new(), |id| format!(", {id}"));
+    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+        ("path", &r.path),
+        ("verdict", &verdict),
+        ("files", &r.report.payload_files),
+        ("bytes", &r.report.payload_octets),
+        ("id", &id),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.evidence.verified", &vars));
     match (&r.report.signer, r.signed_by_this_office) {
         (Some(_), true) => {
-            let _ = writeln!(out, "  signed by this office's key");
+            let _ = writeln!(out, "  {}", tr("cli.evidence.signed_here"));
         }
         (Some(key), false) => {
-            let _ = writeln!(out, "  signed by {key}");
+            let _ = writeln!(out, "  {}", tr_with("cli.evidence.signed_by", &[("key", key)]));
         }
         (None, _) => {}
     }
@@ -155,28 +158,34 @@ pub fn render_evidence_verification(r: &EvidenceVerification) -> String {
 
 pub fn render_attached(r: &Attached) -> String {
     let a = &r.attachment;
-    format!(
-        "{}: {} {} ({} bytes){}\n  sha256 {}\n",
-        r.subject_bin,
-        if r.new { "attached" } else { "already attached:" },
-        a.file_name,
-        a.octets,
-        a.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default(),
-        a.sha256
-    ) + &match (&r.read_state, &r.read_error) {
+    let how = tr(if r.new { "cli.evidence.attached" } else { "cli.evidence.already_attached" });
+    let note = a.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+    let vars: [(&str, &dyn std::fmt::Display); 5] =
+        [("bin", &r.subject_bin), ("how", &how), ("file", &a.file_name), ("bytes", &a.octets), ("note", &note)];
+    let mut out = format!("{}\n  sha256 {}\n", tr_with("cli.evidence.attached_line", &vars), a.sha256);
+    match (&r.read_state, &r.read_error) {
         (Some(state), _) => {
-            format!("  read: {state}, {} fact(s) proposed (`ekn docs list {}`)\n", r.facts, r.subject_bin)
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("state", state), ("n", &r.facts), ("bin", &r.subject_bin)];
+            let _ = writeln!(out, "  {}", tr_with("cli.evidence.read", &vars));
         }
-        (None, Some(e)) => format!("  not read: {e}\n"),
-        (None, None) => String::new(),
+        (None, Some(e)) => {
+            let _ = writeln!(out, "  {}", tr_with("cli.evidence.not_read", &[("error", e)]));
+        }
+        (None, None) => {}
     }
+    out
 }
 
 fn render_items(out: &mut String, items: &[ChecklistState]) {
     for item in items {
         let how = match (&item.mark, item.signal) {
-            (Some(m), _) => format!("{} by {} at {}", if m.ticked { "ticked" } else { "unticked" }, m.author, m.at),
-            (None, Some(true)) => "by the data".to_string(),
+            (Some(m), _) => {
+                let what = tr(if m.ticked { "cli.evidence.ticked" } else { "cli.evidence.unticked" });
+                let vars: [(&str, &dyn std::fmt::Display); 3] = [("what", &what), ("by", &m.author), ("at", &m.at)];
+                tr_with("cli.evidence.marked", &vars)
+            }
+            (None, Some(true)) => tr("cli.evidence.by_data"),
             (None, _) => String::new(),
         };
         let document =
@@ -186,7 +195,7 @@ fn render_items(out: &mut String, items: &[ChecklistState]) {
             "  [{}] {:<26} {}{} {}",
             if item.satisfied { "x" } else { " " },
             item.id,
-            item.en,
+            ekn::i18n::lang().pick(&item.ru, &item.kk, &item.en),
             document.unwrap_or_default(),
             how
         );
@@ -195,29 +204,27 @@ fn render_items(out: &mut String, items: &[ChecklistState]) {
 
 pub fn render_checklist(r: &CaseScreen) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} — stage {}",
-        r.card.subject.bin,
-        serde_json::to_value(r.stage).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-    );
+    let stage = serde_json::to_value(r.stage).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("bin", &r.card.subject.bin), ("stage", &stage)];
+    let _ = writeln!(out, "{}", tr_with("cli.evidence.stage", &vars));
     render_items(&mut out, &r.checklist);
     for act in &r.act_checklists {
-        let _ = writeln!(out, "Before a {} goes out ({} missing):", act.kind.code(), act.missing);
+        let kind = super::words::coded("actkind", act.kind.code());
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("kind", &kind), ("n", &act.missing)];
+        let _ = writeln!(out, "{}", tr_with("cli.evidence.before_act", &vars));
         render_items(&mut out, &act.items);
     }
     if !r.attachments.is_empty() {
-        let _ = writeln!(out, "Attached:");
+        let _ = writeln!(out, "{}", tr("cli.evidence.attachments"));
         for a in &r.attachments {
-            let _ = writeln!(
-                out,
-                "  {}  {} ({} bytes) by {} at {}",
-                &a.sha256[..12],
-                a.file_name,
-                a.octets,
-                a.author,
-                a.at
-            );
+            let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                ("sha", &&a.sha256[..12]),
+                ("file", &a.file_name),
+                ("bytes", &a.octets),
+                ("by", &a.author),
+                ("at", &a.at),
+            ];
+            let _ = writeln!(out, "  {}", tr_with("cli.evidence.attachment", &vars));
         }
     }
     out

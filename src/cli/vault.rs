@@ -11,6 +11,7 @@ use ekn::api::{
 };
 
 use super::print;
+use ekn::i18n::{tr, tr_with};
 
 /// `ekn vault …`
 #[derive(clap::Subcommand)]
@@ -170,21 +171,23 @@ Took {:.1} s
 }
 
 pub fn render_status(s: &VaultStatus) -> String {
-    let mut out = format!("Database: {}\n", s.database);
+    let mut out = format!("{}\n", tr_with("cli.vault.database", &[("path", &s.database)]));
     if !s.exists {
-        out.push_str("There is no database here.\n");
+        let _ = writeln!(out, "{}", tr("cli.vault.none_here"));
         return out;
     }
     if s.encrypted {
-        let _ = writeln!(out, "Encrypted: yes ({}, {})", super::opt(&s.cipher), s.cipher_library);
-        let _ = writeln!(out, "Vault header: {}", super::opt(&s.header_file));
-        let _ = writeln!(out, "Passphrase stretched with: {}", super::opt(&s.kdf));
-        let _ = writeln!(out, "Created: {}", super::opt(&s.created_at));
+        let cipher = super::opt(&s.cipher);
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("cipher", &cipher), ("library", &s.cipher_library)];
+        let _ = writeln!(out, "{}", tr_with("cli.vault.encrypted_yes", &vars));
+        let _ = writeln!(out, "{}", tr_with("cli.vault.header", &[("file", &super::opt(&s.header_file))]));
+        let _ = writeln!(out, "{}", tr_with("cli.vault.kdf", &[("kdf", &super::opt(&s.kdf))]));
+        let _ = writeln!(out, "{}", tr_with("cli.vault.created", &[("at", &super::opt(&s.created_at))]));
         if let Some(at) = &s.passphrase_changed_at {
-            let _ = writeln!(out, "Passphrase changed: {at}");
+            let _ = writeln!(out, "{}", tr_with("cli.vault.changed", &[("at", at)]));
         }
     } else {
-        let _ = writeln!(out, "Encrypted: no ({} available)", s.cipher_library);
+        let _ = writeln!(out, "{}", tr_with("cli.vault.encrypted_no", &[("library", &s.cipher_library)]));
     }
     if let Some(advice) = &s.advice {
         let _ = writeln!(out, "{advice}");
