@@ -44,8 +44,11 @@ impl Store {
                     .and_then(|t| chrono::NaiveDate::parse_from_str(t.get(..10).unwrap_or(&t), "%Y-%m-%d").ok()))
             };
             let Some(received) = day(4)? else { continue };
+            let appeal_no: String = r.get(0)?;
             let facts = AppealFactWire {
-                appeal_no: r.get(0)?,
+                severe: flags.severe.contains(&appeal_no),
+                repeat: flags.repeats.contains(&appeal_no),
+                appeal_no,
                 subject_bin: r.get(1)?,
                 kato: r.get(2)?,
                 category: r.get::<_, Option<String>>(3)?.filter(|c| !c.trim().is_empty()),
@@ -54,13 +57,6 @@ impl Store {
                 outcome: r.get(6)?,
                 applicant: r.get(7)?,
                 simhash: r.get(8)?,
-                severe: false,
-                repeat: false,
-            };
-            let facts = AppealFactWire {
-                severe: flags.severe.contains(&facts.appeal_no),
-                repeat: flags.repeats.contains(&facts.appeal_no),
-                ..facts
             };
             let json = serde_json::to_vec(&facts).map_err(|e| StoreError::Internal(e.to_string()))?;
             let place = facts.kato.clone().or(r.get(9)?);
