@@ -276,20 +276,12 @@ pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
     out
 }
 
-/// An act's kind in the person's language (`protest` → «Протест»).
-fn act_kind_words(code: &str) -> String {
-    let key = format!("actkind.{code}");
-    let text = tr(&key);
-    if text == key || ekn::i18n::lang() == ekn::i18n::Lang::En {
-        code.to_string()
-    } else {
-        text
-    }
-}
-
 fn render_precedents(p: &Precedents) -> String {
-    let (kind, category, oked) =
-        (act_kind_words(p.kind.code()), p.category.as_deref().unwrap_or("—"), p.oked.as_deref().unwrap_or("—"));
+    let (kind, category, oked) = (
+        words::coded("actkind", p.kind.code()),
+        p.category.as_deref().unwrap_or("—"),
+        p.oked.as_deref().unwrap_or("—"),
+    );
     let head: [(&str, &dyn std::fmt::Display); 5] =
         [("kind", &kind), ("rule", &p.rule), ("category", &category), ("oked", &oked), ("n", &p.matching)];
     let mut out = format!("{}\n", tr_with("cli.act.precedents.head", &head));
@@ -331,7 +323,7 @@ fn render_precedents(p: &Precedents) -> String {
 
 fn render_issued(r: &ActIssued) -> String {
     let mut out = String::new();
-    let kind = act_kind_words(&r.act.kind);
+    let kind = words::coded("actkind", &r.act.kind);
     let vars: [(&str, &dyn std::fmt::Display); 4] = [
         ("kind", &kind),
         ("id", &r.act.id),
@@ -434,7 +426,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             if json {
                 return super::print(true, &draft, |_| String::new());
             }
-            let (kind, path) = (act_kind_words(draft.kind.code()), out.display().to_string());
+            let (kind, path) = (words::coded("actkind", draft.kind.code()), out.display().to_string());
             let vars: [(&str, &dyn std::fmt::Display); 6] = [
                 ("kind", &kind),
                 ("lang", &draft.lang.code()),
