@@ -52,9 +52,10 @@ pub async fn receive(
     let home = caller.home_district();
     let mut receipt = PapersReceipt::default();
     let tx = scoped(client, &caller.scope()).await?;
-    for key in &request.withdrawn {
-        receipt.withdrawn +=
-            tx.execute("DELETE FROM office_appeal_papers WHERE task_key = $1 AND ws = $2", &[key, ws]).await? as usize;
+    if !request.withdrawn.is_empty() {
+        receipt.withdrawn = tx
+            .execute("DELETE FROM office_appeal_papers WHERE task_key = ANY($1) AND ws = $2", &[&request.withdrawn, ws])
+            .await? as usize;
     }
     let held = tx.prepare("SELECT 1 FROM office_tasks WHERE object_key = $1 AND ws = $2").await?;
     let assigned = tx.prepare("SELECT person_id FROM assignments WHERE object_key = $1").await?;
