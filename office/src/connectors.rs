@@ -388,9 +388,19 @@ pub async fn schedule(pool: Pool, every: Duration) {
 /// advisory lock held by the run's connection, released if the process dies).
 pub async fn run(pool: Pool, name: String, by: String) -> Result<RunReport, OfficeError> {
     let handle = Handle::current();
-    tokio::task::spawn_blocking(move || run_blocking(&handle, &pool, &name, &by))
+    let blocking = pool.clone();
+    let report = tokio::task::spawn_blocking(move || run_blocking(&handle, &blocking, &name, &by))
         .await
-        .map_err(|e| OfficeError::Config(format!("the connector run stopped: {e}")))?
+        .map_err(|e| OfficeError::Config(format!("the connector run stopped: {e}")))??;
+    // A region that publishes brings its published inspections to the new registry; a failure
+    // loses nothing (the next run or `national publish` does it) and is logged.
+    if report.status == "published" {
+        let refreshed = async { crate::national_practice::refresh_inspections(&mut pool.get().await?).await }.await;
+        if let Err(e) = refreshed {
+            tracing::warn!(target: "ekn_office", error = %e, "refreshing the published inspections failed");
+        }
+    }
+    Ok(report)
 }
 
 fn run_blocking(handle: &Handle, pool: &Pool, name: &str, by: &str) -> Result<RunReport, OfficeError> {

@@ -676,7 +676,11 @@ async fn appeal_facts(
 ) -> Result<Json<ekn::domain::sync::AppealsReceipt>, OfficeError> {
     let sent: Vec<ekn::domain::sync::AppealFactWire> = json(&authed.body)?;
     let mut client = state.pool.get().await?;
-    Ok(Json(crate::appeals::receive(&mut client, &authed.caller, &sent).await?))
+    let receipt = crate::appeals::receive(&mut client, &authed.caller, &sent).await?;
+    if receipt.stored > 0 {
+        crate::national_practice::refresh_in_background(&state.pool, crate::national_practice::Published::AppealDays);
+    }
+    Ok(Json(receipt))
 }
 
 /// The papers of appeals whose task went to a colleague, from the workstation that holds them.

@@ -23,11 +23,15 @@
 //!   task to the colleague the task is assigned to.
 //! - `national_acts`: the acts' effectiveness on the national read-side (published per act, no identity).
 //! - `national_themes`: themes across regions, judged on the national side from the published counts.
+//! - `national_practice`: anomalies of inspection practice across regions (inspections under keyed
+//!   pseudonyms, appeals counted), judged on the national side by the workstations' detectors.
+//! - `anomalies`: the workstations' anomaly detectors over the office's registry and appeals.
 //! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
 //! - `http`: the routes, and how a request becomes a `Caller`.
 
 pub mod access;
+pub mod anomalies;
 pub mod appeals;
 pub mod calendar;
 pub mod conflicts;
@@ -41,6 +45,7 @@ pub mod journal;
 pub mod keys;
 pub mod national;
 pub mod national_acts;
+pub mod national_practice;
 pub mod national_themes;
 pub mod office;
 pub mod papers;

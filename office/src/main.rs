@@ -131,6 +131,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The anomalies of inspection practice over the registry the office's connectors fetched and
+    /// the appeals the workstations handed over, by the detectors of `ekn anomalies`: hypotheses
+    /// for a check, never findings.
+    Anomalies {
+        /// The day the analysis ends on (default: today in Kazakhstan).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Themes of supervision: every workstation's themes and the category × district cells of the
     /// appeals the workstations handed over, each of the last months judged against the same
     /// months of earlier years.
@@ -169,7 +179,8 @@ enum Command {
         json: bool,
     },
     /// The national read-side by PostgreSQL's logical replication (docs/NATIONAL.md): `publish` on
-    /// a region, `init`, `status`, `verify`, `resync`, `dashboard` on the national database.
+    /// a region, `init`, `status`, `verify`, `resync`, `dashboard`, `themes`, `effect`, `anomalies`
+    /// on the national database.
     National {
         #[command(subcommand)]
         action: national_cli::NationalAction,
@@ -869,6 +880,20 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&figures);
             } else {
                 print_effect(&figures);
+            }
+        }
+        Command::Anomalies { today, json } => {
+            let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let found = ekn_office::anomalies::whole_office(&mut client, today).await?;
+            if json {
+                print_json(&found);
+            } else {
+                print!("{}", ekn::api::analytics::anomaly_lines::report_text(&found.report));
+                println!("{}", tr_with("office.anomalies.read", &[("appeals", &found.appeals_held)]));
+                for omitted in &found.not_computed {
+                    println!("{}", not_computed_line(omitted));
+                }
             }
         }
         Command::Themes { action: ThemesAction::Scan { as_of, months, as_person, json } } => {

@@ -58,7 +58,7 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     tx.execute("SELECT ekn_national_refill()", &[]).await?;
     tx.batch_execute(&format!(
         "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, national_cosignatures, \
-         national_acts, office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
+         national_acts, national_inspections, national_appeal_days, office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
     ))
     .await
     .map_err(|e| {
@@ -68,6 +68,8 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     tx.commit().await?;
     // The acts are assembled from the journal by the office's code, not by SQL: after the refill.
     crate::national_acts::refresh_acts(client).await?;
+    crate::national_practice::refresh_inspections(client).await?;
+    crate::national_practice::refresh_appeal_days(client).await?;
     Ok(cells as u64)
 }
 
@@ -126,6 +128,32 @@ CREATE TABLE IF NOT EXISTS national_acts (
     formal_defect        boolean NOT NULL,
     PRIMARY KEY (region, id)
 ) PARTITION BY LIST (region);
+CREATE TABLE IF NOT EXISTS national_inspections (
+    region            text NOT NULL,
+    key               text NOT NULL,
+    subject           text NOT NULL,
+    body              text NOT NULL,
+    kind              text NOT NULL,
+    day               date NOT NULL,
+    district          text NOT NULL,
+    oked_section      text,
+    violations        integer NOT NULL,
+    sanctions         text NOT NULL,
+    appealed          boolean,
+    declared_illegal  boolean,
+    PRIMARY KEY (region, key)
+) PARTITION BY LIST (region);
+CREATE TABLE IF NOT EXISTS national_appeal_days (
+    region         text NOT NULL,
+    id             bigint NOT NULL,
+    appeal_region  text,
+    category       text,
+    received       date NOT NULL,
+    decided        date,
+    outcome        text,
+    n              bigint NOT NULL,
+    PRIMARY KEY (region, id)
+) PARTITION BY LIST (region);
 CREATE TABLE IF NOT EXISTS national_chain (
     region      text NOT NULL,
     ws          text NOT NULL,
@@ -141,8 +169,9 @@ DO $$ BEGIN
         CREATE ROLE ekn_national_analyst NOLOGIN;
     END IF;
 END $$;
-REVOKE ALL ON national_regions, national_chain, national_cosignatures, national_acts FROM PUBLIC;
-GRANT SELECT ON national_task_counts, national_appeal_counts TO ekn_national_analyst;
+REVOKE ALL ON national_regions, national_chain, national_cosignatures, national_acts, national_inspections,
+    national_appeal_days FROM PUBLIC;
+GRANT SELECT ON national_task_counts, national_appeal_counts, national_appeal_days TO ekn_national_analyst;
 ";
 
 fn subscription(region: &str) -> String {
@@ -224,7 +253,9 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
              CREATE TABLE IF NOT EXISTS national_appeal_counts_{region} PARTITION OF national_appeal_counts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_cosignatures_{region} PARTITION OF national_cosignatures FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');
-             CREATE TABLE IF NOT EXISTS national_acts_{region} PARTITION OF national_acts FOR VALUES IN ('{region}');"
+             CREATE TABLE IF NOT EXISTS national_acts_{region} PARTITION OF national_acts FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_inspections_{region} PARTITION OF national_inspections FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_appeal_days_{region} PARTITION OF national_appeal_days FOR VALUES IN ('{region}');"
         ))
         .await?;
     client
@@ -361,7 +392,7 @@ pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Res
     client
         .batch_execute(&format!(
             "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_cosignatures_{region}, \
-             national_chain_{region}, national_acts_{region}"
+             national_chain_{region}, national_acts_{region}, national_inspections_{region}, national_appeal_days_{region}"
         ))
         .await?;
     attach(client, region, &conninfo).await

@@ -52,6 +52,27 @@ pub enum NationalAction {
         #[arg(long)]
         json: bool,
     },
+    /// Anomalies of inspection practice across regions: the detectors of `ekn anomalies` over every
+    /// region's published inspections and appeal counts (or region NN's), objects named by their
+    /// region's pseudonyms only.
+    Anomalies {
+        /// The day the analysis ends on (default: today in Kazakhstan).
+        #[arg(long)]
+        today: Option<chrono::NaiveDate>,
+        /// Drill down to one region (two digits of KATO).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// On a region: which objects its published pseudonyms (`n:…`, as national anomalies name
+    /// them) stand for, from the registry the office holds.
+    Objects {
+        #[arg(required = true)]
+        pseudonyms: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// The acts' effectiveness: answered in time, satisfied, protests upheld, days to an answer and
     /// quality at issuance, each with its denominator and interval, for the country and each region.
     Effect {
@@ -181,6 +202,38 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                 println!("{}", tr_with("office.national.themes.head", &vars));
                 print!("{}", ekn::api::analytics::theme_lines::cells_text(&scan.cells));
                 println!("\n{}", ekn::i18n::local(&scan.note));
+            }
+        }
+        NationalAction::Anomalies { today, region, json } => {
+            let today = today.unwrap_or_else(ekn_office::dashboard::kazakhstan_today);
+            let found = ekn_office::national_practice::anomalies(&client, today, region.as_deref()).await?;
+            if json {
+                print_json(&found);
+            } else {
+                let place = found.region.as_deref().map_or_else(
+                    || tr("office.national.themes.country"),
+                    |r| tr_with("office.national.themes.region", &[("region", &r)]),
+                );
+                let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                    ("place", &place),
+                    ("inspections", &found.inspections),
+                    ("appeals", &found.appeals),
+                    ("regions", &found.regions.join(", ")),
+                ];
+                println!("{}", tr_with("office.national.anomalies.head", &vars));
+                print!("{}", ekn::api::analytics::anomaly_lines::report_text(&found.report));
+                println!("{}", tr("office.national.anomalies.pseudonyms"));
+            }
+        }
+        NationalAction::Objects { pseudonyms, json } => {
+            let found = ekn_office::national_practice::objects(&mut client, &pseudonyms).await?;
+            if json {
+                print_json(&found);
+            } else {
+                for (pseudonym, bin) in &found {
+                    let bin = bin.clone().unwrap_or_else(|| tr("office.national.objects.unknown"));
+                    println!("{pseudonym}  {bin}");
+                }
             }
         }
         NationalAction::Effect { today, json } => {

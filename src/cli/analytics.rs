@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 use ekn::api::{
-    AnomalyDetail, AnomalyKind, AnomalyReport, AnomalyReview, ApiError, CheckView, ContributionView, DetectParams,
-    ErrorCode, ModelPassport, PlanScore, PlanSink, RiskAssessment, RiskExplanation, RiskParams, RiskTrainReport,
-    ScoredRow, Session, SimilarCase, Target,
+    AnomalyDetail, AnomalyKind, AnomalyReview, ApiError, CheckView, ContributionView, DetectParams, ErrorCode,
+    ModelPassport, PlanScore, PlanSink, RiskAssessment, RiskExplanation, RiskParams, RiskTrainReport, ScoredRow,
+    Session, SimilarCase, Target,
 };
 
 use super::{out, percent, print, step_reporter, typed};
@@ -131,7 +131,7 @@ pub fn run_anomaly_list(
     json: bool,
 ) -> Result<(), ApiError> {
     let params = DetectParams { fdr, min_ratio, ..Default::default() };
-    print(json, &session.anomalies(&params, kind)?, render_anomalies)
+    print(json, &session.anomalies(&params, kind)?, ekn::api::analytics::anomaly_lines::report_text)
 }
 
 /// `ekn anomalies power`: runs the study (no database) with a progress bar on a terminal.
@@ -366,65 +366,6 @@ pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Re
             Ok(())
         }
     }
-}
-
-pub fn render_anomalies(r: &AnomalyReport) -> String {
-    use ekn::i18n::{local, local_date, tr, tr_with};
-    let mut out = String::new();
-    let seconds = format!("{:.1}", r.seconds);
-    let head: [(&str, &dyn std::fmt::Display); 7] = [
-        ("date", &local_date(r.as_of)),
-        ("from", &local_date(r.window.from)),
-        ("to", &local_date(r.window.to)),
-        ("method", &r.method),
-        ("fdr", &r.params.fdr),
-        ("ratio", &r.params.min_ratio),
-        ("seconds", &seconds),
-    ];
-    let _ = writeln!(out, "{}", tr_with("cli.anomalies.head", &head));
-    let judged: Vec<String> = r.units_judged.iter().map(|u| format!("{} {}", u.kind.code(), u.units)).collect();
-    let _ = writeln!(out, "  {}", tr_with("cli.anomalies.units", &[("units", &judged.join(", "))]));
-    if r.anomalies.is_empty() {
-        let _ = writeln!(out, "  {}", tr("cli.anomalies.none"));
-    }
-    for a in &r.anomalies {
-        let x = &a.anomaly;
-        let interval = x.ratio_interval.map(|(low, high)| format!(", 95% {low:.1}–{high:.1}")).unwrap_or_default();
-        let figures: [(&str, &dyn std::fmt::Display); 6] = [
-            ("observed", &format!("{:.0}", x.observed)),
-            ("expected", &format!("{:.1}", x.expected)),
-            ("ratio", &format!("{:.1}", x.ratio)),
-            ("interval", &interval),
-            ("p", &format!("{:.2e}", x.p_value)),
-            ("q", &format!("{:.2e}", x.q_value)),
-        ];
-        let _ = writeln!(
-            out,
-            "\n{} [{}]{}  {}  {}",
-            x.id,
-            x.kind.code(),
-            if a.dismissed { tr("cli.anomalies.dismissed") } else { String::new() },
-            x.key,
-            tr_with("cli.anomalies.line", &figures)
-        );
-        let _ = writeln!(out, "  {}", local(&x.explanation));
-        if !x.subject_bins.is_empty() {
-            let shown: Vec<&str> = x.subject_bins.iter().take(6).map(String::as_str).collect();
-            let objects = format!("{}{}", shown.join(", "), if x.subject_bins.len() > 6 { ", …" } else { "" });
-            let _ = writeln!(out, "  {}", tr_with("cli.anomalies.objects", &[("objects", &objects)]));
-        }
-        if let Some(review) = &a.review {
-            let vars: [(&str, &dyn std::fmt::Display); 4] = [
-                ("action", &super::words::coded("cli.anomaly.action", &review.action)),
-                ("who", &review.author),
-                ("at", &review.at),
-                ("reason", &review.reason),
-            ];
-            let _ = writeln!(out, "  {}", tr_with("cli.anomalies.review", &vars));
-        }
-    }
-    let _ = writeln!(out, "\n{}", local(&r.note));
-    out
 }
 
 pub fn render_anomaly(d: &AnomalyDetail) -> String {

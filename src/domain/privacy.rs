@@ -63,8 +63,9 @@ impl Pseudonymiser {
     }
 }
 
-/// 24 hex digits of HMAC-SHA256 over the trimmed IIN.
-fn keyed(key: &[u8; 32], iin: &str) -> String {
+/// 24 hex digits of HMAC-SHA256 over the trimmed text (an IIN, a BIN): a pseudonym nobody
+/// without the key can turn back, however small the space of values.
+pub fn keyed(key: &[u8; 32], iin: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
     mac.update(iin.trim().as_bytes());
     hex::encode(&mac.finalize().into_bytes()[..12])

@@ -52,7 +52,7 @@ fn acts_of(csv: &str, prefix: &str) -> (String, usize) {
 
 /// The office's administrator (Admin Dana) adds a connector of inspections that fetches `csv` as a
 /// file from a loopback portal, and runs it: one published run. The portal lives as long as its value.
-fn fetch_registry(office: &Office, csv: &str) -> portal::Portal {
+pub(super) fn fetch_registry(office: &Office, csv: &str) -> portal::Portal {
     let server = portal::portal(Vec::new(), "key", None, &[]);
     *server.file.lock().unwrap() = csv.to_string();
     let file_url = server.url.replace("/api/v4", "/files/inspections.csv");

@@ -7,14 +7,16 @@
 //! office key pinned at attaching),
 //! no citizen's identifier or appeal text reaches a byte of the national data directory, an
 //! analyst reads the aggregates and nothing else, and a slot invalidated while the national side was
-//! away is detected and started over by `national resync`.
+//! away is detected and started over by `national resync`. Themes, the acts' effectiveness and the
+//! anomalies of inspection practice computed nationally for one region are its office's own.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::support::{
-    add_matrix, appeals_in, inspections_in, office_cli, open_appeals_in, Office, TestPg, Workstation, SUPERUSER,
+    add_matrix, appeals_in, inspections_in, office_cli, open_appeals_in, same_figures, Office, TestPg, Workstation,
+    SUPERUSER,
 };
 use crate::{add_task, day};
 
@@ -116,6 +118,8 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
 fn region(name: &str, district: &str) -> Office {
     let office = Office::start_on(TestPg::start_logical().expect("PostgreSQL for the office's tests")).unwrap();
     office.add_user(name, "prosecutor", district);
+    // Its administrator adds the office's connector of inspections.
+    office.add_user("Admin Dana", "admin", "");
     // The national reader, as the region's DBA makes it (docs/NATIONAL.md).
     office.pg.psql("ekn", "CREATE ROLE ekn_national_reader WITH LOGIN REPLICATION");
     office
@@ -140,6 +144,10 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     }
     import_acts(&ws19, &csv19, "19");
     ws19.session().sync().unwrap();
+    // Each region's connector fetches its territory's registry: region 19's before it publishes
+    // (publishing fills the table), region 55's after (the run's publication refreshes it).
+    let registry19 = region_registry("19");
+    let _portal19 = super::effect::fetch_registry(&r19, &registry19);
     for (office, code) in [(&r19, "19"), (&r55, "55")] {
         let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", code], &[]);
         assert!(ok, "{err}{out}");
@@ -150,6 +158,8 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     let bin55 = crate::support::bins_of(&csv55)[0].0.clone();
     add_task(&ws55, &bin55, "check the permits", day("2026-10-05"));
     ws55.session().sync().unwrap();
+    let registry55 = region_registry("55");
+    let _portal55 = super::effect::fetch_registry(&r55, &registry55);
 
     // The national cluster attaches both regions, each as its reader.
     let national_pg = TestPg::start().expect("PostgreSQL for the office's tests");
@@ -225,6 +235,14 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
             needles.push(word.trim_end_matches(['.', ',']).to_string());
         }
     }
+    // Nor an object of the registries: their BINs (an entrepreneur's is an IIN) and names.
+    for registry in [&registry19, &registry55] {
+        for line in registry.lines().skip(1).step_by(97) {
+            let mut fields = line.split(';');
+            needles.push(fields.nth(1).unwrap().to_string());
+            needles.push(fields.next().unwrap().to_string());
+        }
+    }
     needles.retain(|n| n.len() >= 8);
     assert!(needles.len() >= 8, "{needles:?}");
     let mut found = Vec::new();
@@ -237,7 +255,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     assert_eq!(counted, "t");
     let counted = national_pg.psql_as("dana", "national", "SELECT sum(n) > 0 FROM national_appeal_counts").unwrap();
     assert_eq!(counted, "t");
-    for table in ["national_chain", "national_regions", "national_chain_19"] {
+    for table in ["national_chain", "national_regions", "national_chain_19", "national_inspections"] {
         let refused = national_pg.psql_as("dana", "national", &format!("SELECT * FROM {table}")).unwrap_err();
         assert!(refused.contains("permission denied"), "{table}: {refused}");
     }
@@ -286,6 +304,109 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     sums_hold(&national, &regions, today);
     themes_hold(&national, &regions);
     effect_holds(&national, &national_pg, &regions);
+    anomalies_hold(&national, &regions, [&registry19, &registry55]);
+}
+
+/// Every inspection of the demo registry in region `code`'s territory, as its export.
+fn region_registry(code: &str) -> String {
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/inspections.csv"))
+        .unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{}\n", lines.next().unwrap());
+    for row in lines.filter(|l| l.split(';').nth(3).is_some_and(|kato| kato.starts_with(code))) {
+        out += row;
+        out.push('\n');
+    }
+    out
+}
+
+/// What identifies an anomaly's finding, whoever computed it: the unit, the figures, the period.
+fn findings(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut list: Vec<serde_json::Value> = report["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            serde_json::json!([
+                a["id"],
+                a["kind"],
+                a["key"],
+                a["period"],
+                a["observed"],
+                a["expected"],
+                a["q_value"],
+                a["peers"],
+                a["subject_bins"].as_array().unwrap().len()
+            ])
+        })
+        .collect();
+    list.sort_by_key(|a| a[0].as_str().unwrap().to_string());
+    list
+}
+
+/// Anomalies of inspection practice: each region's, judged nationally from what it published
+/// (inspections under its own pseudonyms, appeals counted), are its office's own over the registry
+/// its connector fetched and the appeals its workstations handed over; the objects behind them are
+/// pseudonyms that only the region turns back; the country judges every region's units together.
+fn anomalies_hold(national: &str, regions: &[(&str, &Office)], registries: [&str; 2]) {
+    let today = "2026-12-01";
+    let bins =
+        |csv: &str| -> Vec<String> { csv.lines().skip(1).map(|l| l.split(';').nth(1).unwrap().to_string()).collect() };
+    let (registry19_bins, registry55_bins) = (bins(registries[0]), bins(registries[1]));
+    let mut inspections = 0;
+    let mut listed = 0;
+    for (code, office) in regions {
+        let own = json_of(&office.pg_url, &["anomalies", "--today", today, "--json"]);
+        let drilled = eventually(|| {
+            let d = json_of(national, &["national", "anomalies", "--today", today, "--region", code, "--json"]);
+            (d["appeals"].as_u64() == own["appeals_held"].as_u64()).then_some(d)
+        });
+        assert_eq!(drilled["units_judged"], own["units_judged"], "region {code}: {drilled:#} against {own:#}");
+        assert_eq!(drilled["window"], own["window"], "region {code}");
+        // The same figures, to the last digits a sum taken in another order can change.
+        let (nationally, at_office) = (serde_json::json!(findings(&drilled)), serde_json::json!(findings(&own)));
+        assert!(same_figures(&nationally, &at_office), "region {code}: {nationally:#} against {at_office:#}");
+        assert!(
+            own["units_judged"].as_array().unwrap().iter().any(|u| u["units"].as_u64().unwrap() > 0),
+            "region {code} has units to judge: {own:#}"
+        );
+        inspections += drilled["inspections"].as_u64().unwrap();
+        listed += drilled["anomalies"].as_array().unwrap().len();
+        // The objects behind them: pseudonyms nationally, the BINs only the region can tell.
+        for a in drilled["anomalies"].as_array().unwrap() {
+            let pseudonyms: Vec<String> =
+                a["subject_bins"].as_array().unwrap().iter().map(|p| p.as_str().unwrap().to_string()).collect();
+            assert!(pseudonyms.iter().all(|p| p.starts_with("n:") && p.len() == 26), "{pseudonyms:?}");
+            if pseudonyms.is_empty() {
+                continue;
+            }
+            let twin = own["anomalies"].as_array().unwrap().iter().find(|o| o["id"] == a["id"]).unwrap();
+            let mut args = vec!["national", "objects", "--json"];
+            args.extend(pseudonyms.iter().map(String::as_str));
+            let told = json_of(&office.pg_url, &args);
+            let registry_bins = if *code == "19" { &registry19_bins } else { &registry55_bins };
+            let mut bins: Vec<String> =
+                told.as_array().unwrap().iter().map(|p| p[1].as_str().unwrap().to_string()).collect();
+            let mut expected: Vec<String> =
+                twin["subject_bins"].as_array().unwrap().iter().map(|b| b.as_str().unwrap().to_string()).collect();
+            bins.sort();
+            expected.sort();
+            // Both list the (at most 20) most concerned objects; where more tie for the last places,
+            // each side keeps the first in its own order, so only whole lists must be equal.
+            if expected.len() < 20 {
+                assert_eq!(bins, expected, "region {code} turns its pseudonyms back into its objects");
+            } else {
+                assert!(bins.iter().all(|b| registry_bins.contains(b)), "region {code}: {bins:?}");
+            }
+        }
+    }
+    assert!(listed > 0, "the demo's planted practices stand out in some region");
+    let country = json_of(national, &["national", "anomalies", "--today", today, "--json"]);
+    assert_eq!(country["regions"], serde_json::json!(["19", "55"]));
+    assert_eq!(country["inspections"].as_u64(), Some(inspections), "{country:#}");
+    // The console, in Kazakh.
+    let (ok, out, err) = office_cli(national, &["national", "anomalies", "--today", today], &[("EKN_LANG", "kk")]);
+    assert!(ok && out.contains("Тексеру тәжірибесінің ауытқулары") && out.contains("ел бойынша"), "{out}{err}");
 }
 
 /// Acts of response on the workstation's objects, some answered (in time or late), some not, a

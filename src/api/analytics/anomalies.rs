@@ -49,6 +49,41 @@ pub struct AnomalyReport {
     pub seconds: f64,
 }
 
+impl AnomalyReport {
+    /// The list of a run, `kind` only if given, each anomaly with the people's review in force
+    /// (none where nobody reviews: an office, the national side).
+    pub fn of(
+        detection: &practices::Detection,
+        as_of: chrono::NaiveDate,
+        params: &DetectParams,
+        kind: Option<AnomalyKind>,
+        reviews: &std::collections::HashMap<String, Review>,
+        started: std::time::Instant,
+    ) -> AnomalyReport {
+        let mut anomalies: Vec<ListedAnomaly> = detection
+            .anomalies
+            .iter()
+            .filter(|a| kind.is_none_or(|k| a.kind == k))
+            .map(|anomaly| {
+                let review = reviews.get(&anomaly.id).cloned();
+                let dismissed = review.as_ref().is_some_and(|r| r.action == "dismissed");
+                ListedAnomaly { dismissed, review, anomaly: anomaly.clone() }
+            })
+            .collect();
+        anomalies.sort_by_key(|a| a.dismissed);
+        AnomalyReport {
+            as_of,
+            window: detection.window,
+            method: practices::METHOD.into(),
+            params: params.clone(),
+            units_judged: detection.units_judged.iter().map(|&(kind, units)| UnitsJudged { kind, units }).collect(),
+            anomalies,
+            note: note(),
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+}
+
 /// One inspection behind an anomaly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EvidenceInspection {
@@ -146,27 +181,7 @@ impl Session {
         }
         let (detection, _) = self.detection(params)?;
         let reviews = self.anomaly_reviews()?;
-        let mut anomalies: Vec<ListedAnomaly> = detection
-            .anomalies
-            .iter()
-            .filter(|a| kind.is_none_or(|k| a.kind == k))
-            .map(|anomaly| {
-                let review = reviews.get(&anomaly.id).cloned();
-                let dismissed = review.as_ref().is_some_and(|r| r.action == "dismissed");
-                ListedAnomaly { dismissed, review, anomaly: anomaly.clone() }
-            })
-            .collect();
-        anomalies.sort_by_key(|a| a.dismissed);
-        Ok(AnomalyReport {
-            as_of: self.today(),
-            window: detection.window,
-            method: practices::METHOD.into(),
-            params: params.clone(),
-            units_judged: detection.units_judged.iter().map(|&(kind, units)| UnitsJudged { kind, units }).collect(),
-            anomalies,
-            note: note(),
-            seconds: started.elapsed().as_secs_f64(),
-        })
+        Ok(AnomalyReport::of(&detection, self.today(), params, kind, &reviews, started))
     }
 
     /// One anomaly with its funnel plot and the first `limit` rows behind it.

@@ -4,6 +4,7 @@
 //! replayed history (`plan`). The computation itself is `crate::analytics`; this is its use.
 
 pub mod anomalies;
+pub mod anomaly_lines;
 pub mod effect;
 pub mod effect_lines;
 pub mod effect_tiers;

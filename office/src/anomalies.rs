@@ -1,0 +1,64 @@
+//! The office's anomalies of inspection practice (`ekn-office anomalies`): the workstations'
+//! detectors (`analytics::practices::detect`) over everything the office holds — the registry its
+//! connectors fetched and the appeals' facts the workstations handed over (one copy per number) —
+//! so a region's administrator sees what its workstations would, and what the national side
+//! compares with every other region's (`national_practice`). Dismissals are made and kept on
+//! workstations; here nothing is dismissed.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use ekn::analytics::practices::{detect, DetectParams};
+use ekn::api::analytics::anomalies::AnomalyReport;
+use serde::Serialize;
+
+use crate::db::Scope;
+use crate::effect::NotComputed;
+use crate::error::OfficeError;
+use crate::registry::{self, Held, RegistryRun};
+
+/// `ekn-office anomalies --json`: the list, and what it was computed over.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfficeAnomalies {
+    #[serde(flatten)]
+    pub report: AnomalyReport,
+    /// Appeals read (one per number).
+    pub appeals_held: usize,
+    /// The published runs the registry was read from.
+    pub registry: Vec<RegistryRun>,
+    pub not_computed: Vec<NotComputed>,
+}
+
+/// The whole office's anomalies as of `today`.
+pub async fn whole_office(
+    client: &mut deadpool_postgres::Client,
+    today: NaiveDate,
+) -> Result<OfficeAnomalies, OfficeError> {
+    let started = std::time::Instant::now();
+    let appeals = crate::appeals::held(client, &Scope::office()).await?;
+    let mut not_computed = Vec::new();
+    let held = match registry::held(&*client).await? {
+        Held::Registry(held) => Some(held),
+        Held::NoRun => {
+            not_computed.push(NotComputed::new(
+                "anomalies_no_registry",
+                "the anomalies of inspections read the registry: the office has no published run of a connector of \
+                 inspections (`ekn-office connector add … --data inspections`)",
+            ));
+            None
+        }
+        Held::Unreadable(reason) => {
+            not_computed.push(NotComputed::unreadable("anomalies_registry_unreadable", "the anomalies", reason));
+            None
+        }
+    };
+    let (registry, _) = crate::appeals::registry_with(held.as_deref().map(|h| &h.registry), &appeals, []);
+    let params = DetectParams::default();
+    let detection = detect(&registry, today, &params);
+    Ok(OfficeAnomalies {
+        report: AnomalyReport::of(&detection, today, &params, None, &HashMap::new(), started),
+        appeals_held: appeals.len(),
+        registry: held.map(|h| h.runs.clone()).unwrap_or_default(),
+        not_computed,
+    })
+}
