@@ -20,6 +20,8 @@ pub enum NationalAction {
     /// On the national database: attach regions, each `NN=CONNINFO` (the region's database as its
     /// national reader); each gets its partitions and a subscription that copies, then streams.
     Init {
+        /// A region and the connection string of its database as the national reader:
+        /// NN=CONNINFO; may be repeated.
         #[arg(long = "region", value_name = "NN=CONNINFO", required = true)]
         regions: Vec<String>,
     },
@@ -68,6 +70,7 @@ pub enum NationalAction {
     /// On a region: which objects its published pseudonyms (`n:…`, as national anomalies name
     /// them) stand for, from the registry the office holds.
     Objects {
+        /// The objects' pseudonyms (`n:` and 24 hexadecimal digits), as national anomalies name them.
         #[arg(required = true)]
         pseudonyms: Vec<String>,
         #[arg(long)]

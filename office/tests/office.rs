@@ -9,6 +9,8 @@
 //! appeals' SLA tasks go by rule to the least-loaded member of the routed unit.
 
 mod guarantees;
+#[path = "../../tests/shared/help_walk.rs"]
+mod help_walk;
 mod support;
 
 use std::collections::BTreeMap;
@@ -1311,4 +1313,12 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
     assert!(ok && out.contains("\"unchanged\""), "{out}{err}");
     assert!(first.session().sync().unwrap().office_imports.is_empty(), "an unchanged file is not offered again");
+}
+
+/// Every option of every subcommand of `ekn-office` that English describes has its words in
+/// Russian and Kazakh (issue 42).
+#[test]
+fn every_option_of_every_office_command_is_described_in_russian_and_kazakh() {
+    let missing = help_walk::untranslated_options(env!("CARGO_BIN_EXE_ekn-office"));
+    assert!(missing.is_empty(), "options described in English only: {missing:#?}");
 }

@@ -1,8 +1,9 @@
 //! clap's help in the reader's language: the language is read from the command line before clap
 //! parses it (`--lang ru`, `--lang=kk`, else `EKN_LANG`, else the locale, as `i18n::choose`), then
 //! every command's "Usage:", "Commands:", "Arguments:" and "Options:" headings, the top-level
-//! commands' one-line descriptions — nested ones too (`cli.help.ekn.cmd.task.add`) — and the global
-//! options' help are taken from the shared catalogue (`cli.help.*`). What the catalogue does not have stays as clap has it (English), so a command
+//! commands' one-line descriptions — nested ones too (`cli.help.ekn.cmd.task.add`) — each command's
+//! own options (`cli.help.ekn.cmd.task.add.opt.from`) and the global options' help are taken from the
+//! shared catalogue (`cli.help.*`). What the catalogue does not have stays as clap has it (English), so a command
 //! added later is never left without help. English changes nothing.
 
 use clap::Command;
@@ -46,7 +47,13 @@ fn headings(cmd: Command, lang: Lang) -> Command {
         heading("cli.help.arguments"),
         heading("cli.help.options"),
     );
-    let has = |cmd: &Command, id: &str| cmd.get_arguments().any(|a| a.get_id() == id);
+    // clap's own flags only: a command may have an option of its own called `version` (a
+    // dataset's), which must keep its words and its value.
+    let has = |cmd: &Command, id: &str| {
+        cmd.get_arguments().any(|a| {
+            a.get_id() == id && matches!(a.get_action(), clap::ArgAction::Help | clap::ArgAction::Version)
+        })
+    };
     let mut cmd = cmd
         .help_template(format!(
             "{{before-help}}{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}"
@@ -91,8 +98,24 @@ fn nested(mut cmd: Command, lang: Lang, prefix: &str) -> Command {
                 Some(about) => sub.about(about).long_about(None::<&str>),
                 None => sub,
             };
-            nested(sub, lang, &key)
+            nested(options(sub, lang, &key), lang, &key)
         });
+    }
+    cmd
+}
+
+/// A subcommand's own options and arguments worded from the catalogue: `KEY.opt.NAME`, NAME its
+/// long flag (`horizon-days`) or, for an argument, its id (`appeal_no`). Global options are the
+/// top level's (`cli.help.PROGRAM.arg.ID`).
+fn options(mut cmd: Command, lang: Lang, key: &str) -> Command {
+    let names: Vec<(String, String)> = cmd
+        .get_arguments()
+        .map(|a| (a.get_id().to_string(), a.get_long().map_or_else(|| a.get_id().to_string(), str::to_string)))
+        .collect();
+    for (id, name) in names {
+        if let Some(help) = text(lang, &format!("{key}.opt.{name}")) {
+            cmd = cmd.mut_arg(&id, |a| a.help(help).long_help(None::<&str>));
+        }
     }
     cmd
 }

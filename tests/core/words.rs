@@ -264,3 +264,19 @@ fn deadlines_the_journal_and_nested_help_speak_russian_and_kazakh() {
     let help = said(&["task", "--help"], "kk");
     assert!(help.contains("extend   Мерзімді дәлелді шешіммен ұзарту (норма шегінде)"), "{help}");
 }
+
+#[path = "../shared/help_walk.rs"]
+mod help_walk;
+
+/// Every option of every subcommand of `ekn` that English describes has its words in Russian and
+/// Kazakh (`cli.help.ekn.cmd.PATH.opt.NAME`; issue 42).
+#[test]
+fn every_option_of_every_command_is_described_in_russian_and_kazakh() {
+    let missing = help_walk::untranslated_options(env!("CARGO_BIN_EXE_ekn"));
+    assert!(missing.is_empty(), "options described in English only: {missing:#?}");
+    let dir = tempfile::tempdir().unwrap();
+    let help =
+        String::from_utf8(ekn(&dir.path().join("x.db"), &["task", "add", "--help"], &[("EKN_LANG", "ru")]).stdout)
+            .unwrap();
+    assert!(help.contains("Событие, запускающее срок (по умолчанию — дата поступления обращения)"), "{help}");
+}
