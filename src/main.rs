@@ -407,8 +407,8 @@ enum Command {
 
 fn main() -> ExitCode {
     api::init_logging();
-    // Help and usage in the reader's language (the language read before clap parses; `choose` keeps it).
-    let matches = ekn::i18n::help::localized(<Args as clap::CommandFactory>::command(), "ekn").get_matches();
+    // Help, usage and mistakes in the reader's language (read before clap parses; `choose` keeps it).
+    let matches = ekn::i18n::help::matches(<Args as clap::CommandFactory>::command(), "ekn");
     let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => e.exit(),

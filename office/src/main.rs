@@ -335,8 +335,8 @@ fn main() -> ExitCode {
         .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("EKN_LOG").unwrap_or_else(|_| "warn".into()))
         .with_writer(std::io::stderr)
         .init();
-    // Help and usage in the reader's language (the language read before clap parses; `choose` keeps it).
-    let matches = ekn::i18n::help::localized(<Args as clap::CommandFactory>::command(), "ekn-office").get_matches();
+    // Help, usage and mistakes in the reader's language (read before clap parses; `choose` keeps it).
+    let matches = ekn::i18n::help::matches(<Args as clap::CommandFactory>::command(), "ekn-office");
     let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => e.exit(),

@@ -3,7 +3,8 @@
 //! every command's "Usage:", "Commands:", "Arguments:" and "Options:" headings, the top-level
 //! commands' one-line descriptions — nested ones too (`cli.help.ekn.cmd.task.add`) — each command's
 //! own options (`cli.help.ekn.cmd.task.add.opt.from`) and the global options' help are taken from the
-//! shared catalogue (`cli.help.*`). What the catalogue does not have stays as clap has it (English), so a command
+//! shared catalogue (`cli.help.*`). A mistake on the command line (an unknown option, a value missing
+//! or not among the allowed ones) is told in the reader's language too (`cli.clap.*`, `matches`). What the catalogue does not have stays as clap has it (English), so a command
 //! added later is never left without help. English changes nothing.
 
 use clap::Command;
@@ -50,9 +51,8 @@ fn headings(cmd: Command, lang: Lang) -> Command {
     // clap's own flags only: a command may have an option of its own called `version` (a
     // dataset's), which must keep its words and its value.
     let has = |cmd: &Command, id: &str| {
-        cmd.get_arguments().any(|a| {
-            a.get_id() == id && matches!(a.get_action(), clap::ArgAction::Help | clap::ArgAction::Version)
-        })
+        cmd.get_arguments()
+            .any(|a| a.get_id() == id && matches!(a.get_action(), clap::ArgAction::Help | clap::ArgAction::Version))
     };
     let mut cmd = cmd
         .help_template(format!(
@@ -141,4 +141,90 @@ pub fn localized(cmd: Command, program: &str) -> Command {
     // flags and `help` subcommand exist to be worded.
     cmd.build();
     headings(cmd, lang)
+}
+
+/// Parses the command line with `cmd` in the reader's language (`localized`). A mistake in it is
+/// told in that language and ends the program with clap's own exit code; help and version are
+/// printed as clap prints them.
+pub fn matches(cmd: Command, program: &str) -> clap::ArgMatches {
+    let lang = choose(lang_flag().as_deref());
+    match localized(cmd, program).try_get_matches() {
+        Ok(matches) => matches,
+        Err(e) => match mistake(&e, lang, program) {
+            Some(text) => {
+                eprintln!("{text}");
+                std::process::exit(e.exit_code())
+            }
+            None => e.exit(),
+        },
+    }
+}
+
+/// A context value of clap's error as plain text (lists joined with commas).
+fn context(e: &clap::Error, kind: clap::error::ContextKind) -> Option<String> {
+    use clap::error::ContextValue;
+    match e.get(kind)? {
+        ContextValue::String(s) => Some(s.clone()),
+        ContextValue::Strings(list) => Some(list.join(", ")),
+        ContextValue::StyledStr(s) => Some(s.to_string()),
+        ContextValue::StyledStrs(list) => Some(list.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+        ContextValue::Number(n) => Some(n.to_string()),
+        ContextValue::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A command-line mistake in `lang`: what was wrong, what was meant (clap's suggestion), the
+/// values allowed, and where to read more. None in English (clap's own words stay) and for help
+/// and version, which are not mistakes.
+pub fn mistake(e: &clap::Error, lang: Lang, program: &str) -> Option<String> {
+    use clap::error::{ContextKind, ErrorKind};
+    if lang == Lang::En {
+        return None;
+    }
+    let get = |kind| context(e, kind).unwrap_or_default();
+    let (arg, value) = (get(ContextKind::InvalidArg), get(ContextKind::InvalidValue));
+    let words = |key: &str| super::tr_with(key, &[("arg", &arg), ("value", &value)]);
+    let mut lines = vec![match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            return None
+        }
+        ErrorKind::InvalidValue => words("cli.clap.invalid_value"),
+        ErrorKind::UnknownArgument => words("cli.clap.unknown_argument"),
+        ErrorKind::InvalidSubcommand => {
+            super::tr_with("cli.clap.invalid_subcommand", &[("name", &get(ContextKind::InvalidSubcommand))])
+        }
+        ErrorKind::NoEquals => words("cli.clap.no_equals"),
+        ErrorKind::ValueValidation => {
+            // The parser's own reason (a date that is not one) is the detail, as clap has it.
+            let reason = std::error::Error::source(e).map(ToString::to_string).unwrap_or_default();
+            super::tr_with("cli.clap.value_validation", &[("arg", &arg), ("value", &value), ("reason", &reason)])
+        }
+        ErrorKind::TooManyValues | ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            words("cli.clap.wrong_number")
+        }
+        ErrorKind::ArgumentConflict => {
+            super::tr_with("cli.clap.conflict", &[("arg", &arg), ("prior", &get(ContextKind::PriorArg))])
+        }
+        ErrorKind::MissingRequiredArgument => words("cli.clap.missing_required"),
+        ErrorKind::MissingSubcommand => words("cli.clap.missing_subcommand"),
+        ErrorKind::InvalidUtf8 => words("cli.clap.invalid_utf8"),
+        _ => super::tr_with("cli.clap.other", &[("detail", &e.to_string().lines().next().unwrap_or_default())]),
+    }];
+    let allowed = get(ContextKind::ValidValue);
+    if !allowed.is_empty() {
+        lines.push(format!("  {}", super::tr_with("cli.clap.allowed", &[("values", &allowed)])));
+    }
+    for kind in [ContextKind::SuggestedArg, ContextKind::SuggestedSubcommand, ContextKind::SuggestedValue] {
+        let suggested = get(kind);
+        if !suggested.is_empty() {
+            lines.push(format!("  {}", super::tr_with("cli.clap.did_you_mean", &[("suggestion", &suggested)])));
+        }
+    }
+    let head = super::tr("cli.error");
+    Some(format!(
+        "{program}: {head}: {}\n\n{}",
+        lines.join("\n"),
+        super::tr_with("cli.clap.more", &[("program", &program)])
+    ))
 }

@@ -280,3 +280,27 @@ fn every_option_of_every_command_is_described_in_russian_and_kazakh() {
             .unwrap();
     assert!(help.contains("Событие, запускающее срок (по умолчанию — дата поступления обращения)"), "{help}");
 }
+
+/// A mistake on the command line is told in the reader's language, with what was meant and the
+/// values allowed, and ends with clap's exit code 2; English keeps clap's own words (issue 42).
+#[test]
+fn a_mistake_on_the_command_line_is_told_in_russian_and_kazakh() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("none.db");
+    let told = |args: &[&str], env: &[(&str, &str)]| {
+        let out = ekn(&db, args, env);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let said = told(&["--lang", "ru", "task", "add", "--kind", "nope"], &[]);
+    assert!(said.starts_with("ekn: ошибка: недопустимое значение «nope» для --kind"), "{said}");
+    assert!(said.contains("допустимые значения: gather_information, consider_appeal"), "{said}");
+    let said = told(&["tsk"], &[("EKN_LANG", "kk")]);
+    assert!(said.starts_with("ekn: қате: белгісіз команда «tsk»") && said.contains("task"), "{said}");
+    let said = told(&["--lang=ru", "task", "add", "--titel", "x"], &[]);
+    assert!(said.contains("неизвестный параметр «--titel»") && said.contains("имелось в виду: --title"), "{said}");
+    let said = told(&["--lang", "kk", "task", "add"], &[]);
+    assert!(said.contains("міндетті параметрлер көрсетілмеген: --kind"), "{said}");
+    let said = told(&["task", "add", "--kind", "nope"], &[]);
+    assert!(said.starts_with("error: invalid value 'nope' for '--kind <KIND>'"), "English as clap says it: {said}");
+}
