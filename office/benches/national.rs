@@ -9,11 +9,13 @@
 //! - a **resync** of a region holding 1,000,000 published chain rows (`national resync`, timed
 //!   until `national status` says caught up and the rows are all there);
 //! - the **national dashboard** over 5,000,000 rows of task counts (`national dashboard --json`:
-//!   wall time and the console's peak memory).
+//!   wall time and the console's peak memory);
+//! - the **national anomalies** over 1,000,000 published inspections and 500,000 appeals
+//!   (`national anomalies --json`: wall time and peak memory).
 //!
 //! `cargo bench -p ekn-office --bench national` (as root: the clusters run as `postgres`).
-//! `EKN_BENCH_LAG_SECONDS`, `EKN_BENCH_RATE`, `EKN_BENCH_RESYNC_ROWS`, `EKN_BENCH_DASHBOARD_ROWS`
-//! change the sizes.
+//! `EKN_BENCH_LAG_SECONDS`, `EKN_BENCH_RATE`, `EKN_BENCH_RESYNC_ROWS`, `EKN_BENCH_DASHBOARD_ROWS`,
+//! `EKN_BENCH_ANOMALY_ROWS` change the sizes.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -70,6 +72,7 @@ fn main() {
     let rate = size("EKN_BENCH_RATE", 100).max(10);
     let resync_rows = size("EKN_BENCH_RESYNC_ROWS", 1_000_000);
     let dashboard_rows = size("EKN_BENCH_DASHBOARD_ROWS", 5_000_000);
+    let anomaly_rows = size("EKN_BENCH_ANOMALY_ROWS", 1_000_000);
 
     let Some(region) = TestPg::start_logical().and_then(Office::start_on) else { return };
     region.add_user("Асель Нурланова", "prosecutor", "1920");
@@ -189,9 +192,57 @@ fn main() {
              FROM generate_series(1, {dashboard_rows}) g; ANALYZE national_task_counts_98;"
         ),
     );
+    let (wall, peak, output) =
+        timed_console(&["--pg", &national, "national", "dashboard", "--today", "2026-12-01", "--json"]);
+    let board: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    println!(
+        "national dashboard: {dashboard_rows} rows of counts ({} tasks) in {wall:.1} s, peak {peak:.0} MB",
+        board["tasks"]
+    );
+
+    // The anomalies of inspection practice over `anomaly_rows` published inspections (a partition
+    // of their own: 20 regions' codes inside, 60 bodies, 300,000 objects, three years) and half as
+    // many appeals counted by day: the registry rebuilt from the rows, the five detectors.
+    national_pg.psql(
+        "national",
+        &format!(
+            "CREATE TABLE national_inspections_98 PARTITION OF national_inspections FOR VALUES IN ('98'); \
+             INSERT INTO national_inspections_98 SELECT '98', md5(g::text), 'n:' || left(md5('s' || (g % 300000)), 24), \
+               'Body ' || (g % 60), (ARRAY['planned','unplanned','preventive_visit'])[1 + g % 3], \
+               date '2024-01-01' + (g % 1065), (1000 + (g % 20) * 100 + g % 10)::text, chr(65 + g % 20), g % 4, \
+               CASE WHEN g % 7 = 0 THEN 'штраф' WHEN g % 11 = 0 THEN 'предписание + штраф' ELSE '' END, \
+               g % 13 = 0, CASE WHEN g % 5 = 0 THEN g % 17 = 0 END \
+             FROM generate_series(1, {anomaly_rows}) g; \
+             CREATE TABLE national_appeal_days_98 PARTITION OF national_appeal_days FOR VALUES IN ('98'); \
+             INSERT INTO national_appeal_days_98 SELECT '98', g, (10 + g % 20)::text, 'cat' || (g % 12), \
+               date '2024-01-01' + (g % 1000), date '2024-01-01' + (g % 1000) + 20, \
+               (ARRAY['satisfied','refused','explained'])[1 + g % 3], 2 \
+             FROM generate_series(1, {anomaly_rows} / 4) g; ANALYZE national_inspections_98, national_appeal_days_98;"
+        ),
+    );
+    let (wall, peak, output) = timed_console(&[
+        "--pg",
+        &national,
+        "national",
+        "anomalies",
+        "--today",
+        "2026-12-01",
+        "--region",
+        "98",
+        "--json",
+    ]);
+    let found: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    println!(
+        "national anomalies: {} inspections and {} appeals in {wall:.1} s, peak {peak:.0} MB",
+        found["inspections"], found["appeals"]
+    );
+}
+
+/// Runs `ekn-office ARGS`: its wall time, its peak memory (MB, polled from /proc) and its output.
+fn timed_console(args: &[&str]) -> (f64, f64, Vec<u8>) {
     let started = Instant::now();
     let child = std::process::Command::new(support::office_bin())
-        .args(["--pg", &national, "national", "dashboard", "--today", "2026-12-01", "--json"])
+        .args(args)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -217,11 +268,7 @@ fn main() {
     let output = child.wait_with_output().unwrap();
     let wall = started.elapsed().as_secs_f64();
     watcher.join().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    let board: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    println!(
-        "national dashboard: {dashboard_rows} rows of counts ({} tasks) in {wall:.1} s, peak {:.0} MB",
-        board["tasks"],
-        *peak.lock().unwrap()
-    );
+    assert!(output.status.success(), "{args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    let peak = *peak.lock().unwrap();
+    (wall, peak, output.stdout)
 }

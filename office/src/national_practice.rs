@@ -23,6 +23,7 @@ use ekn::domain::facts::{
 };
 use ekn::domain::privacy::keyed;
 use ekn::domain::records::InspectionKind;
+use futures_util::TryStreamExt;
 use serde::Serialize;
 
 use crate::db::Scope;
@@ -196,19 +197,21 @@ pub async fn anomalies(
         crate::national::check_region(r)?;
     }
     let started = std::time::Instant::now();
-    let inspections = client
-        .query(
-            "SELECT region, key, subject, body, kind, day, district, oked_section, violations, sanctions, appealed, \
-               declared_illegal FROM national_inspections WHERE $1::text IS NULL OR region = $1 \
-             ORDER BY day, region, key",
-            &[&region],
-        )
-        .await?;
+    // The counts first: a query sent while the inspections stream would wait behind them.
     let appeals = client
         .query(
             "SELECT region, appeal_region, category, received, decided, outcome, n FROM national_appeal_days \
              WHERE $1::text IS NULL OR region = $1 ORDER BY received, region, id",
             &[&region],
+        )
+        .await?;
+    // Streamed, row by row into the registry: a million rows are never held twice.
+    let inspections = client
+        .query_raw(
+            "SELECT region, key, subject, body, kind, day, district, oked_section, violations, sanctions, appealed, \
+               declared_illegal FROM national_inspections WHERE $1::text IS NULL OR region = $1 \
+             ORDER BY day, region, key",
+            [&region],
         )
         .await?;
     let mut regions = BTreeSet::new();
@@ -217,7 +220,10 @@ pub async fn anomalies(
     let mut body_of: HashMap<String, u32> = HashMap::new();
     let mut set_of: HashMap<String, u16> = HashMap::from([(String::new(), 0)]);
     registry.sanction_sets.push(String::new());
-    for (i, row) in inspections.iter().enumerate() {
+    futures_util::pin_mut!(inspections);
+    let mut i = 0usize;
+    while let Some(row) = inspections.try_next().await? {
+        i += 1;
         let published: String = row.get(0);
         let section: Option<String> = row.get(7);
         let section = section.and_then(|s| s.bytes().next());
@@ -242,7 +248,7 @@ pub async fn anomalies(
         let district: String = row.get(6);
         let kind: String = row.get(4);
         registry.inspections.push(InspectionFact {
-            id: i as i64 + 1,
+            id: i as i64,
             registry_no: row.get::<_, String>(1).into(),
             subject,
             body,

@@ -289,69 +289,72 @@ pub fn run_models_action(session: &mut Session, action: ModelsAction) -> Result<
 }
 
 fn render_risk_check(c: &ekn::api::RiskModelCheck) -> String {
+    use ekn::i18n::{local, tr_with};
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let figure = |a: Option<f64>| a.map_or("—".to_string(), |a| format!("{a:.3}"));
-    let mut out = format!(
-        "{} on {} newer inspections ({} to {}), {:.1} s\n  AUC {} ± {} (registered {}), Brier {:.5} (registered {:.5}), \
-         declared illegal {:.2}% against {:.2}% predicted\n",
-        c.model,
-        c.inspections,
-        c.period.0,
-        c.period.1,
-        c.seconds,
-        figure(c.auc),
-        figure(c.auc_standard_error),
-        figure(c.auc_then),
-        c.brier,
-        c.brier_then,
-        c.observed_rate * 100.0,
-        c.mean_predicted * 100.0
-    );
+    let head: &Vars = &[
+        ("model", &c.model),
+        ("n", &c.inspections),
+        ("from", &c.period.0),
+        ("to", &c.period.1),
+        ("seconds", &format!("{:.1}", c.seconds)),
+        ("auc", &figure(c.auc)),
+        ("se", &figure(c.auc_standard_error)),
+        ("auc_then", &figure(c.auc_then)),
+        ("brier", &format!("{:.5}", c.brier)),
+        ("brier_then", &format!("{:.5}", c.brier_then)),
+        ("observed", &format!("{:.2}", c.observed_rate * 100.0)),
+        ("predicted", &format!("{:.2}", c.mean_predicted * 100.0)),
+    ];
+    let mut out = format!("{}\n", tr_with("cli.models.risk_check", head));
     for r in c.by_region.iter().take(5) {
-        let _ = writeln!(
-            out,
-            "  region {}: AUC {} on {} (registered {})",
-            r.region,
-            figure(r.auc),
-            r.inspections,
-            figure(r.auc_then)
-        );
+        let region: &Vars =
+            &[("region", &r.region), ("auc", &figure(r.auc)), ("n", &r.inspections), ("auc_then", &figure(r.auc_then))];
+        let _ = writeln!(out, "  {}", tr_with("cli.models.risk_region", region));
     }
-    let _ = writeln!(out, "{}", c.verdict.en);
+    let _ = writeln!(out, "{}", local(&c.verdict));
     out
 }
 
 fn render_check(c: &ekn::api::ModelCheck) -> String {
-    let mut out = format!(
-        "{} on {} ({} texts, sha256 {}…), {:.1} s\n  accuracy {:.3} (registered {:.3}), macro-F1 {:.3} (registered {:.3})\n",
-        c.model,
-        c.data_file,
-        c.texts,
-        &c.data_sha256[..16.min(c.data_sha256.len())],
-        c.seconds,
-        c.accuracy,
-        c.accuracy_then,
-        c.macro_f1,
-        c.macro_f1_then
-    );
+    use ekn::i18n::{local, tr, tr_with};
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
+    let head: &Vars = &[
+        ("model", &c.model),
+        ("file", &c.data_file),
+        ("n", &c.texts),
+        ("sha256", &&c.data_sha256[..16.min(c.data_sha256.len())]),
+        ("seconds", &format!("{:.1}", c.seconds)),
+        ("accuracy", &format!("{:.3}", c.accuracy)),
+        ("accuracy_then", &format!("{:.3}", c.accuracy_then)),
+        ("f1", &format!("{:.3}", c.macro_f1)),
+        ("f1_then", &format!("{:.3}", c.macro_f1_then)),
+    ];
+    let mut out = format!("{}\n", tr_with("cli.models.check", head));
     let then = |x: Option<f64>| x.map_or("—".to_string(), |v| format!("{v:.3}"));
-    out += "  by category (worst change first):\n";
+    out += &format!("  {}\n", tr("cli.models.by_category"));
     for k in &c.per_class {
-        out +=
-            &format!("    {:<40} {:>6} texts  F1 {:.3} (registered {})\n", k.category, k.texts, k.f1, then(k.f1_then));
+        let row: &Vars = &[
+            ("category", &format!("{:<40}", k.category)),
+            ("n", &format!("{:>6}", k.texts)),
+            ("f1", &format!("{:.3}", k.f1)),
+            ("then", &then(k.f1_then)),
+        ];
+        out += &format!("    {}\n", tr_with("cli.models.category_row", row));
     }
     if !c.by_region.is_empty() {
-        out += "  by region (worst change first):\n";
+        out += &format!("  {}\n", tr("cli.models.by_region"));
         for r in &c.by_region {
-            out += &format!(
-                "    {:<40} {:>6} texts  accuracy {:.3} (registered {})\n",
-                r.region,
-                r.texts,
-                r.accuracy,
-                then(r.accuracy_then)
-            );
+            let row: &Vars = &[
+                ("region", &format!("{:<40}", r.region)),
+                ("n", &format!("{:>6}", r.texts)),
+                ("accuracy", &format!("{:.3}", r.accuracy)),
+                ("then", &then(r.accuracy_then)),
+            ];
+            out += &format!("    {}\n", tr_with("cli.models.region_row", row));
         }
     }
-    out += &format!("  {}\n  journal entry {}", c.verdict.en, c.journal_seq);
+    out += &format!("  {}\n  {}", local(&c.verdict), tr_with("cli.models.journal", &[("seq", &c.journal_seq)]));
     out
 }
 
@@ -448,57 +451,62 @@ pub fn render_anomaly(d: &AnomalyDetail) -> String {
 }
 
 pub fn render_risk_training(r: &RiskTrainReport) -> String {
+    use ekn::i18n::tr_with;
+    type Vars<'a> = [(&'a str, &'a dyn std::fmt::Display)];
     let mut out = String::new();
     let m = &r.metrics;
-    let _ = writeln!(
-        out,
-        "Risk model {} registered ({}): {} inspections with a known outcome, {} weights, {:.1} s",
-        r.model.name,
-        m.target.code(),
-        r.examples,
-        r.features,
-        r.seconds
-    );
-    let _ = writeln!(out, "  data: {} (sha256 {})", r.model.data_file, r.model.data_sha256);
-    let _ = writeln!(
-        out,
-        "  held out: the most recent {} inspections ({} – {}), trained on {} ({} – {})",
-        m.test_inspections, m.test_period.0, m.test_period.1, m.train_inspections, m.train_period.0, m.train_period.1
-    );
-    let _ = writeln!(
-        out,
-        "  AUC {}   Brier {:.4} (a constant base rate scores {:.4})   calibration error {:.4}   base rate {} → {}",
-        m.auc.map_or("—".into(), |a| format!("{a:.3}")),
-        m.brier,
-        m.brier_of_base_rate,
-        m.calibration_error,
-        percent(m.base_rate_train),
-        percent(m.base_rate_test)
-    );
-    let _ = writeln!(out, "  calibration (predicted → observed):");
+    let seconds = format!("{:.1}", r.seconds);
+    let head: &Vars = &[
+        ("model", &r.model.name),
+        ("target", &m.target.code()),
+        ("examples", &r.examples),
+        ("features", &r.features),
+        ("seconds", &seconds),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.risk.train.head", head));
+    let data: &Vars = &[("file", &r.model.data_file), ("sha256", &r.model.data_sha256)];
+    let _ = writeln!(out, "  {}", tr_with("cli.risk.train.data", data));
+    let held: &Vars = &[
+        ("test", &m.test_inspections),
+        ("test_from", &super::words::stored_day(&m.test_period.0)),
+        ("test_to", &super::words::stored_day(&m.test_period.1)),
+        ("train", &m.train_inspections),
+        ("train_from", &super::words::stored_day(&m.train_period.0)),
+        ("train_to", &super::words::stored_day(&m.train_period.1)),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.risk.train.held_out", held));
+    let figures: &Vars = &[
+        ("auc", &m.auc.map_or("—".into(), |a| format!("{a:.3}"))),
+        ("brier", &format!("{:.4}", m.brier)),
+        ("constant", &format!("{:.4}", m.brier_of_base_rate)),
+        ("calibration", &format!("{:.4}", m.calibration_error)),
+        ("base_train", &percent(m.base_rate_train)),
+        ("base_test", &percent(m.base_rate_test)),
+    ];
+    let _ = writeln!(out, "  {}", tr_with("cli.risk.train.figures", figures));
+    let _ = writeln!(out, "  {}", ekn::i18n::tr("cli.risk.train.calibration"));
     for b in &m.calibration {
-        let _ = writeln!(
-            out,
-            "    {:>4.0}–{:<4.0}%  n {:>7}  {} → {}",
-            b.from * 100.0,
-            b.to * 100.0,
-            b.inspections,
-            percent(b.mean_predicted),
-            percent(b.observed_rate)
-        );
+        let bucket: &Vars = &[
+            ("from", &format!("{:>4.0}", b.from * 100.0)),
+            ("to", &format!("{:<4.0}", b.to * 100.0)),
+            ("n", &format!("{:>7}", b.inspections)),
+            ("predicted", &percent(b.mean_predicted)),
+            ("observed", &percent(b.observed_rate)),
+        ];
+        let _ = writeln!(out, "    {}", tr_with("cli.risk.train.bucket", bucket));
     }
-    for (title, groups) in [("by region", &m.by_region), ("by control body (10 largest)", &m.by_control_body)] {
-        let _ = writeln!(out, "  {title}:");
+    for (title, groups) in [("cli.risk.train.by_region", &m.by_region), ("cli.risk.train.by_body", &m.by_control_body)]
+    {
+        let _ = writeln!(out, "  {}", ekn::i18n::tr(title));
         for g in groups.iter().take(10) {
-            let _ = writeln!(
-                out,
-                "    {:<60} n {:>6}  predicted {}  observed {}  AUC {}",
-                g.group,
-                g.inspections,
-                percent(g.mean_predicted),
-                percent(g.observed_rate),
-                g.auc.map_or("—".into(), |a| format!("{a:.3}"))
-            );
+            let group: &Vars = &[
+                ("group", &format!("{:<60}", g.group)),
+                ("n", &format!("{:>6}", g.inspections)),
+                ("predicted", &percent(g.mean_predicted)),
+                ("observed", &percent(g.observed_rate)),
+                ("auc", &g.auc.map_or("—".into(), |a| format!("{a:.3}"))),
+            ];
+            let _ = writeln!(out, "    {}", tr_with("cli.risk.train.group", group));
         }
     }
     out

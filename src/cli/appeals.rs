@@ -139,29 +139,61 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
 pub fn step_reporter(json: bool) -> impl Fn(&str) {
     move |step: &str| {
         if !json {
-            eprintln!("  … {step}");
+            eprintln!("  … {}", step_words(step));
         }
     }
 }
 
+/// A step of a long computation as the analytics name it (`choosing C: 0.1`), in the person's
+/// language: its words from the catalogue (`cli.step.*`), the figure after the words kept.
+fn step_words(step: &str) -> String {
+    const STEPS: [(&str, &str); 12] = [
+        ("reading the registry", "reading_registry"),
+        ("features", "features"),
+        ("held-out evaluation", "held_out_evaluation"),
+        ("final fit", "final_fit"),
+        ("choosing C: ", "choosing_c"),
+        ("cross-validation, C = ", "cross_validation"),
+        ("training on the training part", "training_part"),
+        ("measuring on the held-out part", "measuring_held_out"),
+        ("training the kept model on all the data", "training_kept"),
+        ("split ", "split"),
+        ("generating the registry", "generating_registry"),
+        ("writing the examples", "writing_examples"),
+    ];
+    if ekn::i18n::lang() == ekn::i18n::Lang::En {
+        return step.to_string();
+    }
+    for (words, key) in STEPS {
+        if let Some(rest) = step.strip_prefix(words) {
+            if rest.is_empty() || words.ends_with(' ') {
+                let value = rest.replace(" of ", "/");
+                return ekn::i18n::tr_with(&format!("cli.step.{key}"), &[("value", &value)]);
+            }
+        }
+    }
+    step.to_string()
+}
+
 pub fn render_training(r: &TrainReport) -> String {
+    use ekn::i18n::tr_with;
     let mut out = String::new();
     let m = &r.metrics;
-    let _ = writeln!(
-        out,
-        "Model {} registered: {} texts from {} ({}), {} features, {:.1} s",
-        r.model.name, r.model.texts, r.model.data_file, r.file_format, r.features, r.seconds
-    );
-    let _ = writeln!(out, "  data sha256 {}", r.model.data_sha256);
+    let head: [(&str, &dyn std::fmt::Display); 6] = [
+        ("model", &r.model.name),
+        ("n", &r.model.texts),
+        ("file", &r.model.data_file),
+        ("format", &r.file_format),
+        ("features", &r.features),
+        ("seconds", &format!("{:.1}", r.seconds)),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.appeals.train.head", &head));
+    let _ = writeln!(out, "  {}", tr_with("cli.appeals.train.sha256", &[("sha256", &r.model.data_sha256)]));
     if !r.skipped_lines.is_empty() {
         let shown: Vec<String> = r.skipped_lines.iter().take(10).map(u64::to_string).collect();
-        let _ = writeln!(
-            out,
-            "  {} line(s) skipped for an empty text or category: {}{}",
-            r.skipped_lines.len(),
-            shown.join(", "),
-            if r.skipped_lines.len() > 10 { ", …" } else { "" }
-        );
+        let lines = format!("{}{}", shown.join(", "), if r.skipped_lines.len() > 10 { ", …" } else { "" });
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("n", &r.skipped_lines.len()), ("lines", &lines)];
+        let _ = writeln!(out, "  {}", tr_with("cli.appeals.train.skipped", &vars));
     }
     out.push_str(&render_metrics(m));
     out
@@ -206,21 +238,31 @@ fn render_evaluation(e: &MethodEvaluation) -> String {
 
 /// Held-out figures, per category, and the confusion matrix.
 pub fn render_metrics(m: &Metrics) -> String {
+    use ekn::i18n::{tr, tr_with};
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Held-out evaluation ({} training, {} held-out texts, stratified): accuracy {:.3}, macro-F1 {:.3}",
-        m.train_texts, m.test_texts, m.accuracy, m.macro_f1
-    );
+    let head: [(&str, &dyn std::fmt::Display); 4] = [
+        ("train", &m.train_texts),
+        ("test", &m.test_texts),
+        ("accuracy", &format!("{:.3}", m.accuracy)),
+        ("f1", &format!("{:.3}", m.macro_f1)),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.appeals.metrics.head", &head));
     if !m.cv.is_empty() {
         let tried: Vec<String> = m.cv.iter().map(|(c, a)| format!("C={c}: {a:.3}")).collect();
-        let _ = writeln!(out, "  C chosen by cross-validation on the training part: {} ({})", m.c, tried.join(", "));
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("c", &m.c), ("tried", &tried.join(", "))];
+        let _ = writeln!(out, "  {}", tr_with("cli.appeals.metrics.cv", &vars));
     }
-    let _ = writeln!(out, "  confidence temperature {:.2} (fitted on the held-out part)", m.temperature);
+    let temperature = format!("{:.2}", m.temperature);
+    let _ = writeln!(out, "  {}", tr_with("cli.appeals.metrics.temperature", &[("t", &temperature)]));
     let _ = writeln!(
         out,
         "  {:<40} {:>9} {:>7} {:>6} {:>8} {:>8}",
-        "category", "precision", "recall", "F1", "held-out", "examples"
+        tr("cli.appeals.metrics.category"),
+        tr("cli.appeals.metrics.precision"),
+        tr("cli.appeals.metrics.recall"),
+        "F1",
+        tr("cli.appeals.metrics.held_out"),
+        tr("cli.appeals.metrics.examples")
     );
     for c in &m.per_class {
         let _ = writeln!(
@@ -230,9 +272,9 @@ pub fn render_metrics(m: &Metrics) -> String {
         );
     }
     if !m.unmeasured.is_empty() {
-        let _ = writeln!(out, "  too few examples to measure: {}", m.unmeasured.join(", "));
+        let _ = writeln!(out, "  {}", tr_with("cli.appeals.metrics.unmeasured", &[("list", &m.unmeasured.join(", "))]));
     }
-    let _ = writeln!(out, "  confusion (rows: true category, columns: predicted, in the order above):");
+    let _ = writeln!(out, "  {}", tr("cli.appeals.metrics.confusion"));
     for row in &m.confusion {
         let cells: Vec<String> = row.iter().map(|n| format!("{n:>5}")).collect();
         let _ = writeln!(out, "  {}", cells.join(""));
@@ -259,24 +301,29 @@ pub fn render_classified(rows: &Vec<ClassifiedRow>) -> String {
 }
 
 pub fn render_models(models: &Vec<ModelRecord>) -> String {
+    use ekn::i18n::{tr, tr_with};
     let mut out = String::new();
     if models.is_empty() {
-        out.push_str("No model has been trained yet (ekn appeals train FILE).\n");
+        let _ = writeln!(out, "{}", tr("cli.models.none"));
     }
     for m in models {
         let figures = serde_json::from_str::<Metrics>(&m.metrics)
-            .map(|x| format!("accuracy {:.3}, macro-F1 {:.3} held out", x.accuracy, x.macro_f1))
+            .map(|x| {
+                let vars: [(&str, &dyn std::fmt::Display); 2] =
+                    [("accuracy", &format!("{:.3}", x.accuracy)), ("f1", &format!("{:.3}", x.macro_f1))];
+                tr_with("cli.models.figures", &vars)
+            })
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{:<16} {}  by {}  {} texts from {} (sha256 {}…)  {figures}",
-            m.name,
-            m.created_at,
-            m.author,
-            m.texts,
-            m.data_file,
-            &m.data_sha256[..m.data_sha256.len().min(16)]
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 7] = [
+            ("name", &format!("{:<16}", m.name)),
+            ("at", &m.created_at),
+            ("author", &m.author),
+            ("n", &m.texts),
+            ("file", &m.data_file),
+            ("sha256", &&m.data_sha256[..m.data_sha256.len().min(16)]),
+            ("figures", &figures),
+        ];
+        let _ = writeln!(out, "{}", tr_with("cli.models.row", &vars));
     }
     out
 }

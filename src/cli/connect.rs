@@ -10,6 +10,7 @@ use ekn::api::connectors::{ConnectorFlags, ConnectorRunReport, ConnectorView, Ne
 use ekn::api::ErrorCode;
 use ekn::api::{ApiError, Session};
 use ekn::connect::network::{NetworkFlags, ProxySetting};
+use ekn::i18n::{tr, tr_with};
 
 #[derive(Subcommand)]
 pub enum ConnectAction {
@@ -69,7 +70,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
         }
         ConnectAction::List { json } => super::print(json, &session.connectors()?, |list| {
             if list.is_empty() {
-                return "no connectors (ekn connect add …)".into();
+                return tr("cli.connect.none");
             }
             list.iter().map(render_view).collect::<Vec<_>>().join("\n")
         }),
@@ -83,58 +84,59 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             super::print(json, &session.connector_runs(&name, limit)?, |runs| {
                 let mut out = String::new();
                 for r in runs {
-                    let _ = writeln!(
-                        out,
-                        "run {} {} {} → {}  {} requests, {} retries, {} × 429{}",
-                        r.id,
-                        r.status,
-                        r.started_at,
-                        r.finished_at.as_deref().unwrap_or("—"),
-                        r.requests,
-                        r.retries,
-                        r.too_many,
-                        r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 8] = [
+                        ("id", &r.id),
+                        ("status", &r.status),
+                        ("started", &r.started_at),
+                        ("finished", &r.finished_at.as_deref().unwrap_or("—")),
+                        ("requests", &r.requests),
+                        ("retries", &r.retries),
+                        ("too_many", &r.too_many),
+                        ("error", &r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()),
+                    ];
+                    let _ = writeln!(out, "{}", tr_with("cli.connect.run_line", &vars));
                 }
                 if out.is_empty() {
-                    out = "no runs yet".into();
+                    out = tr("cli.connect.no_runs");
                 }
                 out
             })
         }
         ConnectAction::Remove { name } => {
             session.connector_remove(&name)?;
-            println!("connector {name} removed (its runs stay in the history)");
+            println!("{}", tr_with("cli.connect.removed", &[("name", &name)]));
             Ok(())
         }
         ConnectAction::Office { json } => super::print(json, &session.office_connectors()?, |list| {
             if list.is_empty() {
-                return "the office offers no connectors (or this workstation has not joined one, or not synced)"
-                    .into();
+                return tr("cli.connect.office_none");
             }
             let mut out = String::new();
             for s in list {
                 let o = &s.offered;
-                let _ = write!(
-                    out,
-                    "{}  {}  run {} of {} ({} records) — {}",
-                    o.connector,
-                    o.data.code(),
-                    o.run_id,
-                    o.finished_at,
-                    o.records,
-                    match (s.imported_run, &s.error) {
-                        (_, Some(e)) => e.clone(),
-                        (Some(r), None) => format!(
-                            "run {r} imported at {}: {} inserted, {} updated, {} unchanged",
-                            s.imported_at.as_deref().unwrap_or("—"),
-                            s.inserted,
-                            s.updated,
-                            s.unchanged
-                        ),
-                        (None, None) => "not imported yet: ekn sync".into(),
+                let state = match (s.imported_run, &s.error) {
+                    (_, Some(e)) => e.clone(),
+                    (Some(r), None) => {
+                        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                            ("run", &r),
+                            ("at", &s.imported_at.as_deref().unwrap_or("—")),
+                            ("inserted", &s.inserted),
+                            ("updated", &s.updated),
+                            ("unchanged", &s.unchanged),
+                        ];
+                        tr_with("cli.connect.office_imported", &vars)
                     }
-                );
+                    (None, None) => tr("cli.connect.office_not_imported"),
+                };
+                let vars: [(&str, &dyn std::fmt::Display); 6] = [
+                    ("connector", &o.connector),
+                    ("data", &o.data.code()),
+                    ("run", &o.run_id),
+                    ("at", &o.finished_at),
+                    ("records", &o.records),
+                    ("state", &state),
+                ];
+                let _ = write!(out, "{}", tr_with("cli.connect.office_line", &vars));
                 out.push('\n');
             }
             out.trim_end().to_string()
@@ -154,67 +156,84 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
 
 fn render_network(n: &NetworkView) -> String {
     let proxy = match &n.settings.proxy {
-        ProxySetting::Environment => "from the environment (HTTPS_PROXY, NO_PROXY)".to_string(),
-        ProxySetting::Direct => "none: straight to the portals".to_string(),
+        ProxySetting::Environment => tr("cli.connect.proxy_environment"),
+        ProxySetting::Direct => tr("cli.connect.proxy_direct"),
         ProxySetting::Url(url) => url.clone(),
     };
     let bundle = if n.ca_fingerprints.is_empty() {
-        "Mozilla's roots only".to_string()
+        tr("cli.connect.roots_only")
     } else {
         let list: Vec<String> = n.ca_fingerprints.iter().map(|f| format!("  sha256 {f}")).collect();
-        format!("Mozilla's roots and {} extra CA certificate(s):\n{}", n.ca_fingerprints.len(), list.join("\n"))
+        let vars: [(&str, &dyn std::fmt::Display); 2] = [("n", &n.ca_fingerprints.len()), ("list", &list.join("\n"))];
+        tr_with("cli.connect.roots_and", &vars)
     };
     let office = match &n.office {
         None => String::new(),
-        Some(o) => format!(
-            "\nfrom the office (set by {} at {}): {} CA certificate(s), proxy {:?}; its proxy applies while this \
-             workstation's is the environment's",
-            o.set_by,
-            o.set_at,
-            n.office_fingerprints.len(),
-            o.settings.proxy
-        ),
+        Some(o) => {
+            let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                ("by", &o.set_by),
+                ("at", &o.set_at),
+                ("n", &n.office_fingerprints.len()),
+                ("proxy", &format!("{:?}", o.settings.proxy)),
+            ];
+            format!("\n{}", tr_with("cli.connect.from_office", &vars))
+        }
     };
-    format!("proxy: {proxy}\ntrusted: {bundle}{office}\n")
+    let vars: [(&str, &dyn std::fmt::Display); 3] = [("proxy", &proxy), ("bundle", &bundle), ("office", &office)];
+    format!("{}\n", tr_with("cli.connect.network", &vars))
 }
 
 fn render_view(c: &ConnectorView) -> String {
     let s = &c.spec;
     let last = c.last_run.as_ref().map_or_else(
-        || "never run".to_string(),
-        |r| format!("last run {} {} ({})", r.id, r.status, r.finished_at.as_deref().unwrap_or(&r.started_at)),
+        || tr("cli.connect.never_run"),
+        |r| {
+            let at = r.finished_at.as_deref().unwrap_or(&r.started_at);
+            let vars: [(&str, &dyn std::fmt::Display); 3] = [("id", &r.id), ("status", &r.status), ("at", &at)];
+            tr_with("cli.connect.last_run", &vars)
+        },
     );
-    format!(
-        "{}: {} {} {}/{}/{} keyed on {}{}; {last}",
-        s.name,
-        s.kind,
-        s.data.code(),
-        s.url.trim_end_matches('/'),
-        s.dataset,
-        s.version.as_deref().unwrap_or("(newest)"),
-        s.key_field,
-        s.modified_field.as_ref().map(|f| format!(", changes by {f}")).unwrap_or_default()
-            + &s.api_key_env.as_ref().map(|v| format!(", key in ${v}")).unwrap_or_default()
-    ) + &c.next_run.as_ref().map(|n| format!("; next run {n}")).unwrap_or_default()
+    let mut extra =
+        s.modified_field.as_ref().map(|f| tr_with("cli.connect.changes_by", &[("field", f)])).unwrap_or_default();
+    extra += &s.api_key_env.as_ref().map(|v| tr_with("cli.connect.key_in", &[("var", v)])).unwrap_or_default();
+    let newest = tr("cli.connect.newest");
+    let vars: [(&str, &dyn std::fmt::Display); 10] = [
+        ("name", &s.name),
+        ("kind", &s.kind),
+        ("data", &s.data.code()),
+        ("url", &s.url.trim_end_matches('/')),
+        ("dataset", &s.dataset),
+        ("version", &s.version.as_deref().unwrap_or(&newest)),
+        ("key", &s.key_field),
+        ("extra", &extra),
+        ("last", &last),
+        ("next", &c.next_run.as_ref().map(|n| tr_with("cli.connect.next_run", &[("at", n)])).unwrap_or_default()),
+    ];
+    tr_with("cli.connect.view", &vars)
 }
 
 fn render_run(r: &ConnectorRunReport) -> String {
+    let resumed = if r.resumed { tr("cli.connect.resumed") } else { String::new() };
+    let since = r.modified_since.as_ref().map(|m| tr_with("cli.connect.since", &[("at", m)])).unwrap_or_default();
+    let vars: [(&str, &dyn std::fmt::Display); 11] = [
+        ("connector", &r.connector),
+        ("run", &r.run_id),
+        ("resumed", &resumed),
+        ("version", &r.version),
+        ("since", &since),
+        ("pages", &r.pages),
+        ("records", &r.records),
+        ("requests", &r.requests),
+        ("retries", &r.retries),
+        ("too_many", &r.too_many),
+        ("seconds", &format!("{:.1}", r.seconds)),
+    ];
     format!(
-        "connector {} run {}{} ({}{}): {} page(s), {} record(s), {} request(s), {} retr(ies), {} × 429 in {:.1} s\n{}",
-        r.connector,
-        r.run_id,
-        if r.resumed { " (resumed)" } else { "" },
-        r.version,
-        r.modified_since.as_ref().map(|m| format!(", changed since {m}")).unwrap_or_default(),
-        r.pages,
-        r.records,
-        r.requests,
-        r.retries,
-        r.too_many,
-        r.seconds,
+        "{}\n{}",
+        tr_with("cli.connect.run", &vars),
         match &r.import {
             Some(import) => super::registry::render_import(import),
-            None => "the file has not changed since the last run (304): nothing to import".into(),
+            None => tr("cli.connect.unchanged"),
         }
     )
 }

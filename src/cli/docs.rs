@@ -10,6 +10,8 @@ use ekn::api::{
 };
 use ekn::domain::tasks::TaskKind;
 
+use ekn::i18n::{tr, tr_with};
+
 use super::print;
 
 #[derive(Subcommand)]
@@ -178,7 +180,9 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
         DocsAction::Show { doc, json } => print(json, &session.document(doc)?, render_document),
         DocsAction::Text { doc, page } => {
             for p in session.document_text(doc, page)? {
-                super::out(&format!("— page {} ({}, quality {:.2}) —\n{}\n", p.page, p.method, p.quality, p.text));
+                let vars: [(&str, &dyn std::fmt::Display); 3] =
+                    [("page", &p.page), ("method", &p.method), ("quality", &format!("{:.2}", p.quality))];
+                super::out(&format!("— {} —\n{}\n", tr_with("cli.docs.page_head", &vars), p.text));
             }
             Ok(())
         }
@@ -201,13 +205,12 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
                 title,
             };
             print(json, &session.task_from_fact(&request)?, |t: &FactTask| {
-                format!(
-                    "fact {} → counted from {} ({})\n{}",
-                    t.fact,
-                    t.counted_from,
-                    t.from_source.replace('_', " "),
-                    super::tasks::render_created(&t.created)
-                )
+                let vars: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("fact", &t.fact),
+                    ("from", &ekn::i18n::local_date(t.counted_from)),
+                    ("source", &super::words::coded("cli.docs.from_source", &t.from_source).replace('_', " ")),
+                ];
+                format!("{}\n{}", tr_with("cli.docs.fact_task", &vars), super::tasks::render_created(&t.created))
             })
         }
         DocsAction::Reject { fact, reason, bin, json } => {
@@ -224,57 +227,69 @@ fn value_text(f: &FactView) -> String {
 }
 
 pub fn render_fact(f: &FactView) -> String {
+    let reason = f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default();
+    let task = f.task_id.map(|t| tr_with("cli.docs.fact_task_link", &[("task", &t)])).unwrap_or_default();
     format!(
-        "  #{:<5} {:<20} {:<40} p.{} {:>4.0}%  {}{}{}\n",
+        "  #{:<5} {:<20} {:<40} {} {:>4.0}%  {}{reason}{task}\n",
         f.id,
         f.kind,
         value_text(f),
-        f.page,
+        tr_with("cli.docs.page_short", &[("page", &f.page)]),
         f.confidence * 100.0,
-        f.status,
-        f.reason.as_deref().map(|r| format!(" ({r})")).unwrap_or_default(),
-        f.task_id.map(|t| format!(" → task {t}")).unwrap_or_default()
+        super::words::coded("cli.docs.fact_status", &f.status),
     )
 }
 
 fn render_list(docs: &Vec<DocumentView>) -> String {
     let mut out = String::new();
     if docs.is_empty() {
-        out.push_str("no documents attached\n");
+        let _ = writeln!(out, "{}", tr("cli.docs.none"));
     }
     for d in docs {
         let proposed = d.facts.iter().filter(|f| f.status == "proposed").count();
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("pages", &d.pages.len()), ("facts", &d.facts.len()), ("proposed", &proposed)];
         let _ = writeln!(
             out,
-            "{:>5}  {:<40} {:<15} {} page(s), {} fact(s), {} to decide",
+            "{:>5}  {:<40} {:<15} {}",
             d.id,
             d.file_name,
-            d.state,
-            d.pages.len(),
-            d.facts.len(),
-            proposed
+            super::words::coded("cli.docs.state", &d.state),
+            tr_with("cli.docs.list_counts", &vars)
         );
     }
     out
 }
 
 pub fn render_document(d: &DocumentView) -> String {
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("file", &d.file_name), ("bin", &d.subject_bin), ("bytes", &d.octets)];
     let mut out = format!(
-        "{} — {} ({} bytes)\n  sha256 {}\n  state: {}",
-        d.file_name, d.subject_bin, d.octets, d.sha256, d.state
+        "{}\n  sha256 {}\n  {}",
+        tr_with("cli.docs.head", &head),
+        d.sha256,
+        tr_with("cli.docs.state_line", &[("state", &super::words::coded("cli.docs.state", &d.state))])
     );
     if !d.why.is_empty() {
         let _ = write!(out, " — {}", d.why);
     }
     out.push('\n');
     if let Some(engine) = &d.engine {
-        let _ = writeln!(out, "  read by {engine}; rules {}", d.rules_version.as_deref().unwrap_or(""));
+        let vars: [(&str, &dyn std::fmt::Display); 2] =
+            [("engine", engine), ("rules", &d.rules_version.as_deref().unwrap_or(""))];
+        let _ = writeln!(out, "  {}", tr_with("cli.docs.read_by", &vars));
     }
     for p in &d.pages {
-        let _ = writeln!(out, "  page {:>3}: {:<4} quality {:.2}  {}", p.page, p.method, p.quality, p.why);
+        let vars: [(&str, &dyn std::fmt::Display); 4] = [
+            ("page", &format!("{:>3}", p.page)),
+            ("method", &format!("{:<4}", p.method)),
+            ("quality", &format!("{:.2}", p.quality)),
+            ("why", &p.why),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.docs.page_line", &vars));
     }
     if !d.facts.is_empty() {
-        out.push_str("  facts:\n");
+        let _ = writeln!(out, "  {}", tr("cli.docs.facts"));
         for f in &d.facts {
             out.push_str(&render_fact(f));
         }
@@ -288,18 +303,15 @@ fn render_facts(f: &DocumentFacts) -> String {
         out.push_str(&render_document(d));
     }
     if out.is_empty() {
-        out = format!("{}: no documents attached\n", f.bin);
+        out = format!("{}: {}\n", f.bin, tr("cli.docs.none"));
     }
     out
 }
 
 pub fn render_read(r: &DocumentReadReport) -> String {
     let mut out = render_document(&r.document);
-    let _ = writeln!(
-        out,
-        "{} in {:.1} s",
-        if r.new_reading { "read" } else { "already read with these rules and engines; nothing recorded" },
-        r.seconds
-    );
+    let what = tr(if r.new_reading { "cli.docs.read" } else { "cli.docs.already_read" });
+    let _ =
+        writeln!(out, "{}", tr_with("cli.docs.took", &[("what", &what), ("seconds", &format!("{:.1}", r.seconds))]));
     out
 }

@@ -95,7 +95,7 @@ pub fn run_init(
     let vault = match recovery_out {
         None => None,
         Some(recovery_out) => Some(api::NewVault {
-            passphrase: super::vault::new_passphrase("EKN_PASSPHRASE", "Passphrase")?,
+            passphrase: super::vault::new_passphrase("EKN_PASSPHRASE", "cli.vault.prompt")?,
             recovery_out,
         }),
     };

@@ -361,37 +361,39 @@ fn definition_line(d: &ThemeDefinition) -> String {
 
 fn render_members(c: &ThemeCandidates) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Theme «{}» v{}: {} items matched or decided, {} new and undecided (showing {}):",
-        c.theme,
-        c.version,
-        c.total,
-        c.new_undecided,
-        c.items.len()
-    );
+    let head: [(&str, &dyn std::fmt::Display); 5] = [
+        ("theme", &c.theme),
+        ("version", &c.version),
+        ("total", &c.total),
+        ("new", &c.new_undecided),
+        ("shown", &c.items.len()),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.candidates.head", &head));
     for i in &c.items {
         let decision = match &i.decision {
             Some(d) => {
-                format!(" — {} by {}: {}", d.decision, d.author, d.reason.as_deref().unwrap_or("(reason cleared)"))
+                let reason = d.reason.clone().unwrap_or_else(|| tr("cli.themes.candidates.reason_cleared"));
+                let vars: [(&str, &dyn std::fmt::Display); 3] = [
+                    ("decision", &super::words::coded("cli.themes.candidates.decision", &d.decision)),
+                    ("author", &d.author),
+                    ("reason", &reason),
+                ];
+                tr_with("cli.themes.candidates.decided", &vars)
             }
             None => String::new(),
         };
-        let new = if i.new { " [new]" } else { "" };
-        let filters = if i.matched { "" } else { " (outside the filters)" };
+        let new = if i.new { tr("cli.themes.candidates.new") } else { String::new() };
+        let filters = if i.matched { String::new() } else { tr("cli.themes.candidates.outside") };
         let place = [i.category.as_deref(), i.district.as_deref(), i.control_body.as_deref()]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(", ");
-        let items = i.items.map_or(String::new(), |n| format!(" ({n} matching items)"));
-        let _ = writeln!(
-            out,
-            "  {:?} {} {} {place} score {:.2}{items}{filters}{new}{decision}",
-            i.kind, i.key, i.date, i.score
-        );
+        let items = i.items.map_or(String::new(), |n| tr_with("cli.themes.candidates.items", &[("n", &n)]));
+        let score = tr_with("cli.themes.candidates.score", &[("score", &format!("{:.2}", i.score))]);
+        let _ = writeln!(out, "  {:?} {} {} {place} {score}{items}{filters}{new}{decision}", i.kind, i.key, i.date);
     }
-    let _ = writeln!(out, "\nScore: {}", c.score_rule);
+    let _ = writeln!(out, "\n{}", tr_with("cli.themes.candidates.rule", &[("rule", &c.score_rule)]));
     out
 }
 

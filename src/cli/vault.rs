@@ -65,25 +65,26 @@ fn current_passphrase(of: &Path) -> Result<Option<VaultPassphrase>, ApiError> {
     if !std::io::stdin().is_terminal() {
         return Ok(None);
     }
-    let text = rpassword::prompt_password(format!("Passphrase of {}: ", of.display()))
+    let text = rpassword::prompt_password(format!("{}: ", tr_with("cli.vault.prompt_of", &[("path", &of.display())])))
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("reading the passphrase: {e}")))?;
     Ok(Some(VaultPassphrase::new(text)))
 }
 
-/// A new passphrase: from the variable `var`, else asked twice on the terminal.
+/// A new passphrase: from the variable `var`, else asked twice on the terminal, under the words
+/// of the catalogue's key `what`.
 pub fn new_passphrase(var: &str, what: &str) -> Result<VaultPassphrase, ApiError> {
     if let Some(text) = std::env::var_os(var) {
         return Ok(VaultPassphrase::new(text.to_string_lossy().into_owned()));
     }
     if !std::io::stdin().is_terminal() {
-        return Err(ApiError::invalid(format!("{what}: set {var}, or run this on a terminal to be asked")));
+        return Err(ApiError::invalid(format!("{}: set {var}, or run this on a terminal to be asked", tr(what))));
     }
     let ask = |prompt: &str| {
         rpassword::prompt_password(prompt)
             .map_err(|e| ApiError::new(ErrorCode::Io, format!("reading the passphrase: {e}")))
     };
-    let first = VaultPassphrase::new(ask(&format!("{what}: "))?);
-    let again = VaultPassphrase::new(ask("Once more: ")?);
+    let first = VaultPassphrase::new(ask(&format!("{}: ", tr(what)))?);
+    let again = VaultPassphrase::new(ask(&format!("{}: ", tr("cli.vault.prompt_again")))?);
     if first.as_str() != again.as_str() {
         return Err(ApiError::invalid("the two passphrases differ; nothing was changed"));
     }
@@ -99,20 +100,18 @@ pub fn run_vault(db: &Path, context: Context, action: VaultAction) -> Result<(),
                 // The open below words the refusal (not encrypted, or locked).
                 api::Session::open_with(db, context.clone())?;
             }
-            let new = new_passphrase("EKN_NEW_PASSPHRASE", "New passphrase")?;
+            let new = new_passphrase("EKN_NEW_PASSPHRASE", "cli.vault.prompt_new")?;
             print(json, &api::change_passphrase(db, &new, context)?, render_status)
         }
         VaultAction::Recover { recovery, json } => {
-            let new = new_passphrase("EKN_NEW_PASSPHRASE", "New passphrase")?;
+            let new = new_passphrase("EKN_NEW_PASSPHRASE", "cli.vault.prompt_new")?;
             print(json, &api::recover_vault(db, &recovery, &new, context)?, render_status)
         }
         VaultAction::Encrypt { recovery_out, json } => {
-            let new = NewVault { passphrase: new_passphrase("EKN_PASSPHRASE", "Passphrase")?, recovery_out };
+            let new = NewVault { passphrase: new_passphrase("EKN_PASSPHRASE", "cli.vault.prompt")?, recovery_out };
             let status = api::encrypt_in_place(db, &new, context)?;
-            eprintln!(
-                "ekn: the recovery key is in {} — print it, give it to the supervisor, and delete the file",
-                new.recovery_out.display()
-            );
+            let path = new.recovery_out.display();
+            eprintln!("ekn: {}", tr_with("cli.vault.recovery_written", &[("path", &path)]));
             print(json, &status, render_status)
         }
     }
@@ -121,11 +120,8 @@ pub fn run_vault(db: &Path, context: Context, action: VaultAction) -> Result<(),
 /// `ekn backup --out FILE`: an encrypted database's backup opens with its passphrase; a plain
 /// one's with a passphrase given for it (EKN_PASSPHRASE, or asked twice).
 pub fn run_backup(session: &mut Session, out: &Path, json: bool) -> Result<(), ApiError> {
-    let given = if session.is_encrypted() {
-        None
-    } else {
-        Some(new_passphrase("EKN_PASSPHRASE", "Passphrase the backup will open with")?)
-    };
+    let given =
+        if session.is_encrypted() { None } else { Some(new_passphrase("EKN_PASSPHRASE", "cli.vault.prompt_backup")?) };
     print(json, &session.backup(out, given.as_ref())?, render_backup)
 }
 
@@ -139,38 +135,37 @@ pub fn run_restore(backup: &Path, to: &Path, context: Context, json: bool) -> Re
 }
 
 fn render_backup(r: &BackupReport) -> String {
-    format!(
-        "Backup written: {} ({} bytes)
-Journal entries in it: {}
-Documents in it: {}
-Opens with: {}
-Manifest SHA-256: {}
-Took {:.1} s
-",
-        r.file,
-        r.bytes,
-        r.journal_entries,
-        r.documents,
-        r.encrypted_with.words(),
-        r.manifest_sha256,
-        r.seconds
-    )
+    let opens = match r.encrypted_with {
+        ekn::domain::journal::BackupPassphrase::Database => tr("cli.backup.opens_database"),
+        ekn::domain::journal::BackupPassphrase::Given => tr("cli.backup.opens_given"),
+    };
+    let vars: [(&str, &dyn std::fmt::Display); 7] = [
+        ("file", &r.file),
+        ("bytes", &r.bytes),
+        ("entries", &r.journal_entries),
+        ("documents", &r.documents),
+        ("opens", &opens),
+        ("sha256", &r.manifest_sha256),
+        ("seconds", &format!("{:.1}", r.seconds)),
+    ];
+    format!("{}\n", tr_with("cli.backup.written", &vars))
 }
 
 fn render_restore(r: &RestoreReport) -> String {
-    format!(
-        "Restored: {}
-From: {} (made {} by {})
-Journal entries: {} — verified
-Documents: {}
-Epoch: {} (a restored database begins a new one)
-Took {:.1} s
-",
-        r.database, r.from_file, r.made_at, r.made_by, r.journal_entries, r.documents, r.epoch, r.seconds
-    )
+    let vars: [(&str, &dyn std::fmt::Display); 8] = [
+        ("database", &r.database),
+        ("file", &r.from_file),
+        ("at", &r.made_at),
+        ("by", &r.made_by),
+        ("entries", &r.journal_entries),
+        ("documents", &r.documents),
+        ("epoch", &r.epoch),
+        ("seconds", &format!("{:.1}", r.seconds)),
+    ];
+    format!("{}\n", tr_with("cli.backup.restored", &vars))
 }
 
-pub fn render_status(s: &VaultStatus) -> String {
+fn render_status(s: &VaultStatus) -> String {
     let mut out = format!("{}\n", tr_with("cli.vault.database", &[("path", &s.database)]));
     if !s.exists {
         let _ = writeln!(out, "{}", tr("cli.vault.none_here"));

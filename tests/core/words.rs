@@ -304,3 +304,45 @@ fn a_mistake_on_the_command_line_is_told_in_russian_and_kazakh() {
     let said = told(&["task", "add", "--kind", "nope"], &[]);
     assert!(said.starts_with("error: invalid value 'nope' for '--kind <KIND>'"), "English as clap says it: {said}");
 }
+
+/// The connectors', the documents', the models' and the backup's output in Russian and Kazakh
+/// (issue 42), English as it was.
+#[test]
+fn connectors_documents_models_and_backups_speak_russian_and_kazakh() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ekn.db");
+    assert!(ekn(&db, &["init"], &[]).status.success());
+    let said = |args: &[&str], lang: &str| {
+        let out = ekn(&db, args, &[("EKN_LANG", lang), ("EKN_PASSPHRASE", "correct-horse-battery-9")]);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let network = said(&["connect", "network"], "ru");
+    assert!(network.starts_with("прокси: из окружения") && network.contains("доверие: только корневые"), "{network}");
+    assert!(said(&["connect", "network"], "en").starts_with("proxy: from the environment"));
+    assert!(said(&["connect", "list"], "kk").starts_with("коннекторлар жоқ"));
+    assert!(said(&["models"], "ru").starts_with("Ни одна модель ещё не обучена"));
+    assert!(said(&["models"], "en").starts_with("No model has been trained yet"));
+    let registry = dir.path().join("inspections.csv");
+    std::fs::write(&registry, crate::support::inspections_csv()).unwrap();
+    said(&["import", "inspections", registry.to_str().unwrap()], "en");
+    let rows = crate::support::inspection_rows();
+    let bin =
+        rows.iter().flat_map(|r| r.iter()).find(|v| v.len() == 12 && v.bytes().all(|b| b.is_ascii_digit())).unwrap();
+    assert_eq!(said(&["docs", "facts", bin], "kk"), format!("{bin}: құжаттар тіркелмеген\n"));
+    assert_eq!(said(&["docs", "facts", bin], "en"), format!("{bin}: no documents attached\n"));
+    let out = dir.path().join("copy.ekn");
+    let backup = said(&["backup", "--out", out.to_str().unwrap()], "kk");
+    assert!(
+        backup.starts_with("Сақтық көшірме жазылды: ") && backup.contains("Ашылады: көшірмеге берілген"),
+        "{backup}"
+    );
+    let restored = dir.path().join("restored.db");
+    let out = ekn(
+        &restored,
+        &["restore", out.to_str().unwrap(), "--to", restored.to_str().unwrap()],
+        &[("EKN_LANG", "ru"), ("EKN_PASSPHRASE", "correct-horse-battery-9")],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success() && text.starts_with("Восстановлено: ") && text.contains("— проверены"), "{text}");
+}
