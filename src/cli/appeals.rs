@@ -286,16 +286,15 @@ pub fn render_classified(rows: &Vec<ClassifiedRow>) -> String {
     let mut out = String::new();
     for r in rows {
         let reasons: Vec<&str> = r.explanation.for_category.iter().take(3).map(|w| w.ngram.as_str()).collect();
-        let _ = writeln!(
-            out,
-            "line {:>6}  {:<20} {:<40} {:>5.1}%  ({}; because: {})",
-            r.line,
-            r.appeal_no.as_deref().unwrap_or("-"),
-            r.category,
-            r.confidence * 100.0,
-            r.model,
-            reasons.join(", ")
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 6] = [
+            ("line", &format!("{:>6}", r.line)),
+            ("no", &format!("{:<20}", r.appeal_no.as_deref().unwrap_or("-"))),
+            ("category", &format!("{:<40}", r.category)),
+            ("confidence", &format!("{:>5.1}", r.confidence * 100.0)),
+            ("model", &r.model),
+            ("because", &reasons.join(", ")),
+        ];
+        let _ = writeln!(out, "{}", ekn::i18n::tr_with("cli.appeals.classified", &vars));
     }
     out
 }
@@ -330,15 +329,16 @@ pub fn render_models(models: &Vec<ModelRecord>) -> String {
 
 /// What a run of the pipeline did.
 pub fn render_triage(r: &TriageReport) -> String {
-    format!(
-        "Triaged {} appeal(s) with {} in {:.1} s: {} decision(s) written (only those that changed), {} SLA task(s) created, {} linked as duplicates\n",
-        r.appeals,
-        r.model.as_deref().unwrap_or("no classifier (labels and rules only)"),
-        r.seconds,
-        r.decisions,
-        r.tasks,
-        r.duplicates
-    )
+    let model = r.model.clone().unwrap_or_else(|| ekn::i18n::tr("cli.appeals.triage.no_model"));
+    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+        ("appeals", &r.appeals),
+        ("model", &model),
+        ("seconds", &format!("{:.1}", r.seconds)),
+        ("decisions", &r.decisions),
+        ("tasks", &r.tasks),
+        ("duplicates", &r.duplicates),
+    ];
+    format!("{}\n", ekn::i18n::tr_with("cli.appeals.triage.done", &vars))
 }
 
 fn unit_name(id: Option<&str>) -> String {

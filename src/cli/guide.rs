@@ -154,7 +154,7 @@ pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
 #[allow(clippy::ptr_arg)] // cli::print hands renderers a reference to the value it serialises
 fn render_hits(hits: &Vec<GuideHit>) -> String {
     if hits.is_empty() {
-        return "No topic of the guide matches.\n".into();
+        return format!("{}\n", ekn::i18n::tr("cli.guide.no_match"));
     }
     let mut out = String::new();
     for (i, h) in hits.iter().enumerate() {

@@ -66,7 +66,7 @@ fn password() -> Result<String, ApiError> {
     if let Ok(p) = std::env::var("EKN_OFFICE_PASSWORD") {
         return Ok(p);
     }
-    rpassword::prompt_password("Office password: ")
+    rpassword::prompt_password(format!("{}: ", tr("cli.office.password_prompt")))
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("cannot read the password: {e}")))
 }
 
@@ -87,14 +87,22 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Status { json } => super::print(json, &session.office_status()?, render_status),
         OfficeAction::Conflicts { json } => super::print(json, &session.office_conflicts()?, |list| {
             if list.is_empty() {
-                return "no conflicts in your districts".into();
+                return tr("cli.office.no_conflicts");
             }
             list.iter().map(render_conflict).collect::<Vec<_>>().join("\n")
         }),
         OfficeAction::People { json } => super::print(json, &session.office_people()?, |people| {
             people
                 .iter()
-                .map(|c| format!("{} ({}; {}): {} open", c.name, c.role, c.districts.join(","), c.open_tasks))
+                .map(|c| {
+                    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                        ("name", &c.name),
+                        ("role", &c.role),
+                        ("districts", &c.districts.join(",")),
+                        ("open", &c.open_tasks),
+                    ];
+                    tr_with("cli.office.person_line", &vars)
+                })
                 .collect::<Vec<_>>()
                 .join("\n")
         }),
@@ -107,12 +115,14 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
 
 /// One line on a conflict: open with the date in force, or how it was resolved.
 pub fn conflict_headline(c: &ConflictNotice) -> String {
-    let due = c.due_in_force.map_or_else(|| "—".to_string(), |d| d.to_string());
+    let due = c.due_in_force.map_or_else(|| "—".to_string(), ekn::i18n::local_date);
     match (&c.resolved_by, &c.reason) {
         (Some(by), Some(reason)) if !c.is_open() => {
-            format!("CONFLICT #{} resolved by {by}: {due} kept ({reason})", c.id)
+            let vars: [(&str, &dyn std::fmt::Display); 4] =
+                [("id", &c.id), ("by", by), ("due", &due), ("reason", reason)];
+            tr_with("cli.office.conflict_resolved", &vars)
         }
-        _ => format!("CONFLICT #{} open: the earlier date {due} is in force until a supervisor resolves it", c.id),
+        _ => tr_with("cli.office.conflict_open", &[("id", &c.id), ("due", &due)]),
     }
 }
 
@@ -120,31 +130,27 @@ pub fn conflict_headline(c: &ConflictNotice) -> String {
 pub fn conflict_entries(c: &ConflictNotice) -> String {
     let mut out = String::new();
     for e in &c.entries {
-        let kept = if c.chosen == Some(e.global_seq) { "  ← kept" } else { "" };
-        let _ = writeln!(
-            out,
-            "  [{}] {} by {} at {}: {} → {} — {}{kept}",
-            e.global_seq,
-            e.kind,
-            e.author,
-            e.at,
-            e.old_due.map_or_else(|| "—".into(), |d| d.to_string()),
-            e.new_due.map_or_else(|| "—".into(), |d| d.to_string()),
-            e.detail
-        );
+        let kept = if c.chosen == Some(e.global_seq) { tr("cli.office.kept") } else { String::new() };
+        let vars: [(&str, &dyn std::fmt::Display); 8] = [
+            ("seq", &e.global_seq),
+            ("kind", &super::words::coded("entry", &e.kind)),
+            ("author", &e.author),
+            ("at", &e.at),
+            ("old", &e.old_due.map_or_else(|| "—".into(), ekn::i18n::local_date)),
+            ("new", &e.new_due.map_or_else(|| "—".into(), ekn::i18n::local_date)),
+            ("detail", &e.detail),
+            ("kept", &kept),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.office.conflict_entry", &vars));
     }
     out
 }
 
 fn render_conflict(c: &ConflictNotice) -> String {
     let title = c.task.as_ref().map_or(String::new(), |t| format!(" «{}»", t.title));
-    format!(
-        "{} — {}{title}, district {}\n{}",
-        conflict_headline(c),
-        c.object_key,
-        c.district.as_deref().unwrap_or("—"),
-        conflict_entries(c)
-    )
+    let vars: [(&str, &dyn std::fmt::Display); 2] =
+        [("object", &format!("{}{title}", c.object_key)), ("district", &c.district.as_deref().unwrap_or("—"))];
+    format!("{} — {}\n{}", conflict_headline(c), tr_with("cli.office.conflict_object", &vars), conflict_entries(c))
 }
 
 pub fn run_sync(session: &mut Session, json: bool) -> Result<(), ApiError> {

@@ -50,7 +50,7 @@ pub fn run_keys(db: &Path, context: &Context, action: KeysAction) -> Result<(), 
     match action {
         KeysAction::Reset { reason, json } => {
             print(json, &api::reset_keys(db, &reason, context.clone())?, |r: &api::KeysReset| {
-                let mut text = format!("New key(s): {}\n", r.files.join(", "));
+                let mut text = format!("{}\n", tr_with("cli.keys.new", &[("files", &r.files.join(", "))]));
                 for c in &r.consequences {
                     let _ = writeln!(text, "  - {c}");
                 }

@@ -253,45 +253,54 @@ pub fn run_evaluate_proposals(file: &std::path::Path, json: bool) -> Result<(), 
 
 fn render_proposals(r: &ThemeProposalReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "Appeals {} – {}: {} with a text, {} covered by a theme, {} clustered ({}), {} left as noise.",
-        r.from, r.as_of, r.with_text, r.covered, r.clustered, r.method, r.noise
-    );
+    let head: [(&str, &dyn std::fmt::Display); 7] = [
+        ("from", &local_date(r.from)),
+        ("to", &local_date(r.as_of)),
+        ("text", &r.with_text),
+        ("covered", &r.covered),
+        ("clustered", &r.clustered),
+        ("method", &r.method),
+        ("noise", &r.noise),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.proposals.head", &head));
     if r.proposals.is_empty() {
-        let _ = writeln!(out, "No group of {} or more similar appeals outside the themes.", r.params.min_cluster_size);
+        let _ = writeln!(out, "{}", tr_with("cli.themes.proposals.none", &[("n", &r.params.min_cluster_size)]));
     }
     for p in &r.proposals {
         let terms: Vec<String> = p.terms.iter().map(|t| format!("{} ({:.0} %)", t.term, 100.0 * t.share)).collect();
-        let _ = writeln!(out, "\n{} · {} appeals, {} – {}: {}", p.id, p.size, p.first, p.last, terms.join(", "));
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("id", &p.id),
+            ("n", &p.size),
+            ("from", &local_date(p.first)),
+            ("to", &local_date(p.last)),
+            ("terms", &terms.join(", ")),
+        ];
+        let _ = writeln!(out, "\n{}", tr_with("cli.themes.proposals.group", &vars));
         let counts = |list: &[ProposalCount]| -> String {
             list.iter().take(4).map(|c| format!("{} {}", c.value, c.count)).collect::<Vec<_>>().join(", ")
         };
-        let _ = writeln!(out, "  categories: {}", counts(&p.categories));
-        let _ = writeln!(out, "  districts:  {}", counts(&p.districts));
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.proposals.categories", &[("list", &counts(&p.categories))]));
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.proposals.districts", &[("list", &counts(&p.districts))]));
         for e in &p.examples {
-            let _ = writeln!(out, "  {} {}: {}", e.appeal_no, e.received, e.snippet.replace('\n', " "));
+            let _ = writeln!(out, "  {} {}: {}", e.appeal_no, local_date(e.received), e.snippet.replace('\n', " "));
         }
         match &p.suggested {
             Some(d) => {
-                let _ = writeln!(
-                    out,
-                    "  to make it a theme: ekn themes add \"{}\" --categories {}{}{} --reason \"…\"",
+                let command = format!(
+                    "ekn themes add \"{}\" --categories {}{}{} --reason \"…\"",
                     p.suggested_name,
                     d.categories.join(","),
                     if d.kato.is_empty() { String::new() } else { format!(" --kato {}", d.kato.join(",")) },
                     d.seed.as_ref().map(|s| format!(" --seed \"{s}\"")).unwrap_or_default()
                 );
+                let _ = writeln!(out, "  {}", tr_with("cli.themes.proposals.make", &[("command", &command)]));
             }
             None => {
-                let _ = writeln!(
-                    out,
-                    "  its appeals have no category of the taxonomy: classify them before making a theme"
-                );
+                let _ = writeln!(out, "  {}", tr("cli.themes.proposals.unclassified"));
             }
         }
     }
-    let _ = writeln!(out, "\n{}", r.note.en);
+    let _ = writeln!(out, "\n{}", ekn::i18n::local(&r.note));
     out
 }
 
