@@ -362,9 +362,10 @@ fn password() -> Result<String, OfficeError> {
     if let Ok(p) = std::env::var("EKN_OFFICE_PASSWORD") {
         return Ok(p);
     }
-    let first =
-        rpassword::prompt_password("Password: ").map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
-    let second = rpassword::prompt_password("Again: ").map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
+    let first = rpassword::prompt_password(format!("{}: ", tr("office.prompt.password")))
+        .map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
+    let second = rpassword::prompt_password(format!("{}: ", tr("office.prompt.again")))
+        .map_err(|e| OfficeError::Config(format!("the prompt: {e}")))?;
     if first != second {
         return Err(OfficeError::bad_request("the two passwords differ"));
     }
@@ -533,30 +534,33 @@ async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> R
             if json {
                 print_json(&list);
             } else if list.is_empty() {
-                println!("no office connectors (ekn-office connector add …)");
+                println!("{}", tr("office.connector.none"));
             }
             for c in list.iter().filter(|_| !json) {
                 let last = c.last_run.as_ref().map_or_else(
-                    || "never run".to_string(),
+                    || tr("office.connector.never_run"),
                     |r| {
-                        format!(
-                            "run {} {} at {}{}",
-                            r.id,
-                            r.status,
-                            r.started_at,
-                            r.records.map(|n| format!(", {n} records")).unwrap_or_default()
-                        )
+                        let records =
+                            r.records.map(|n| tr_with("office.connector.records", &[("n", &n)])).unwrap_or_default();
+                        let vars: [(&str, &dyn std::fmt::Display); 4] =
+                            [("id", &r.id), ("status", &r.status), ("at", &r.started_at), ("records", &records)];
+                        tr_with("office.connector.last_run", &vars)
                     },
                 );
-                let every = c.spec.every_hours.map_or_else(|| "by hand".to_string(), |h| format!("every {h} h"));
-                println!(
-                    "{}  {} {} {}  [{every}]  {last}; next {}",
-                    c.spec.name,
-                    c.spec.kind,
-                    c.spec.data.code(),
-                    c.spec.url,
-                    c.next_run.as_deref().unwrap_or("—")
+                let every = c.spec.every_hours.map_or_else(
+                    || tr("office.connector.by_hand"),
+                    |h| tr_with("office.connector.every", &[("hours", &h)]),
                 );
+                let vars: [(&str, &dyn std::fmt::Display); 7] = [
+                    ("name", &c.spec.name),
+                    ("kind", &c.spec.kind),
+                    ("data", &c.spec.data.code()),
+                    ("url", &c.spec.url),
+                    ("every", &every),
+                    ("last", &last),
+                    ("next", &c.next_run.as_deref().unwrap_or("—")),
+                ];
+                println!("{}", tr_with("office.connector.line", &vars));
             }
         }
         ConnectorAction::Run { name, as_person, json } => {
@@ -565,19 +569,20 @@ async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> R
             if json {
                 print_json(&report);
             } else {
-                println!(
-                    "run {} {}{}: {} page(s), {} records, {} bytes; {} requests, {} retries, {} × 429; {:.1} s",
-                    report.run_id,
-                    report.status,
-                    if report.resumed { " (resumed)" } else { "" },
-                    report.pages,
-                    report.records,
-                    report.bytes,
-                    report.requests,
-                    report.retries,
-                    report.too_many,
-                    report.seconds
-                );
+                let resumed = if report.resumed { tr("office.connector.resumed") } else { String::new() };
+                let vars: [(&str, &dyn std::fmt::Display); 10] = [
+                    ("id", &report.run_id),
+                    ("status", &report.status),
+                    ("resumed", &resumed),
+                    ("pages", &report.pages),
+                    ("records", &report.records),
+                    ("bytes", &report.bytes),
+                    ("requests", &report.requests),
+                    ("retries", &report.retries),
+                    ("too_many", &report.too_many),
+                    ("seconds", &format!("{:.1}", report.seconds)),
+                ];
+                println!("{}", tr_with("office.connector.run", &vars));
             }
         }
         ConnectorAction::Runs { name, limit, json } => {
@@ -585,28 +590,28 @@ async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> R
             if json {
                 print_json(&runs);
             } else if runs.is_empty() {
-                println!("no runs of {name} yet");
+                println!("{}", tr_with("office.connector.no_runs", &[("name", &name)]));
             }
             for r in runs.iter().filter(|_| !json) {
-                println!(
-                    "run {} {} by {} {} → {}  {} pages, {} requests, {} retries{}",
-                    r.id,
-                    r.status,
-                    r.started_by,
-                    r.started_at,
-                    r.finished_at.as_deref().unwrap_or("—"),
-                    r.pages,
-                    r.requests,
-                    r.retries,
-                    r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()
-                );
+                let vars: [(&str, &dyn std::fmt::Display); 9] = [
+                    ("id", &r.id),
+                    ("status", &r.status),
+                    ("by", &r.started_by),
+                    ("started", &r.started_at),
+                    ("finished", &r.finished_at.as_deref().unwrap_or("—")),
+                    ("pages", &r.pages),
+                    ("requests", &r.requests),
+                    ("retries", &r.retries),
+                    ("error", &r.error.as_ref().map(|e| format!("\n  {e}")).unwrap_or_default()),
+                ];
+                println!("{}", tr_with("office.connector.run_line", &vars));
             }
         }
         ConnectorAction::Remove { name, as_person } => {
             let by = named(pool, as_person, "removes an office connector").await?;
             let mut client = pool.get().await?;
             connectors::remove(&mut client, &by, &name).await?;
-            println!("office connector {name} removed (its runs stay in the history)");
+            println!("{}", tr_with("office.connector.removed", &[("name", &name)]));
         }
     }
     Ok(())
@@ -654,30 +659,27 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                     if json {
                         print_json(&acts);
                     } else if acts.is_empty() {
-                        println!("no destruction act has reached the office");
+                        println!("{}", tr("office.retention.none"));
                     }
                     for a in acts.iter().filter(|_| !json) {
-                        println!(
-                            "act {} by {} ({}) at {}: {} record(s); {} office entr(ies) cleared, {} kept before journal v2, \
-                             {} left to other districts; reached {} workstation(s), {} not yet",
-                            a.act_number,
-                            a.by,
-                            a.workstation,
-                            a.at,
-                            a.records,
-                            a.office_entries,
-                            a.kept_v1,
-                            a.kept_outside,
-                            a.replicas_reached,
-                            a.replicas_pending
-                        );
+                        let vars: [(&str, &dyn std::fmt::Display); 10] = [
+                            ("act", &a.act_number),
+                            ("by", &a.by),
+                            ("ws", &a.workstation),
+                            ("at", &a.at),
+                            ("records", &a.records),
+                            ("cleared", &a.office_entries),
+                            ("kept_v1", &a.kept_v1),
+                            ("outside", &a.kept_outside),
+                            ("reached", &a.replicas_reached),
+                            ("pending", &a.replicas_pending),
+                        ];
+                        println!("{}", tr_with("office.retention.act", &vars));
                     }
                 }
                 RetentionAction::Sweep => {
                     retention::sweep(&client).await?;
-                    println!(
-                        "the table of the office entries' personal data was rewritten: cleared rows left its files"
-                    );
+                    println!("{}", tr("office.retention.swept"));
                 }
             }
         }
@@ -691,13 +693,13 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                     let districts = people::parse_districts(&districts)?;
                     let units = people::parse_units(&units)?;
                     let person = people::add(&client, &name, role, &districts, &units, &password()?).await?;
-                    println!(
-                        "added {} ({}, districts {}, units {})",
-                        person.name,
-                        person.role.code(),
-                        person.districts.join(","),
-                        person.units.join(",")
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                        ("name", &person.name),
+                        ("role", &person.role.code()),
+                        ("districts", &person.districts.join(",")),
+                        ("units", &person.units.join(",")),
+                    ];
+                    println!("{}", tr_with("office.user.added", &vars));
                 }
                 UserAction::Units { name, units } => {
                     let person = people::set_units(&client, &name, &people::parse_units(&units)?).await?;
@@ -715,7 +717,10 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                         print_json(&list);
                     } else {
                         for p in list {
-                            let blocked = p.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
+                            let blocked = p
+                                .blocked_reason
+                                .map(|r| tr_with("office.user.blocked_mark", &[("reason", &r)]))
+                                .unwrap_or_default();
                             println!(
                                 "{:<30} {:<11} {:<20} {}{blocked}",
                                 p.name,
@@ -757,27 +762,30 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                         print_json(&list);
                     } else {
                         for w in list {
-                            let blocked = w.blocked_reason.map(|r| format!("  BLOCKED: {r}")).unwrap_or_default();
-                            let revoked = w.revoked_reason.map(|r| format!("  REVOKED: {r}")).unwrap_or_default();
-                            println!(
-                                "{}  {:<24} {:<20} entries {}{blocked}{revoked}",
-                                w.id, w.person, w.name, w.last_seq
-                            );
+                            let blocked = w
+                                .blocked_reason
+                                .map(|r| tr_with("office.user.blocked_mark", &[("reason", &r)]))
+                                .unwrap_or_default();
+                            let revoked = w
+                                .revoked_reason
+                                .map(|r| tr_with("office.workstation.revoked_mark", &[("reason", &r)]))
+                                .unwrap_or_default();
+                            let entries = tr_with("office.workstation.entries", &[("n", &w.last_seq)]);
+                            println!("{}  {:<24} {:<20} {entries}{blocked}{revoked}", w.id, w.person, w.name);
                         }
                     }
                 }
                 WorkstationAction::Readmit { id, epoch, reason } => {
                     workstations::readmit(&client, &id, &epoch, &reason).await?;
-                    println!("workstation {id} may continue under epoch {epoch}");
+                    println!("{}", tr_with("office.workstation.readmitted", &[("id", &id), ("epoch", &epoch)]));
                 }
                 WorkstationAction::Revoke { id, reason, as_person } => {
                     drop(client);
                     let by = named(&pool, as_person, "revokes a workstation").await?;
                     let ws = workstations::revoke(&pool.get().await?, &by, &id, &reason).await?;
-                    println!(
-                        "workstation {} ({}, {}) revoked: everything it signs is refused, and it purges what it pulled",
-                        ws.id, ws.person, ws.name
-                    );
+                    let vars: [(&str, &dyn std::fmt::Display); 3] =
+                        [("id", &ws.id), ("person", &ws.person), ("name", &ws.name)];
+                    println!("{}", tr_with("office.workstation.revoked", &vars));
                 }
             }
         }
@@ -958,9 +966,11 @@ async fn run(args: Args) -> Result<(), OfficeError> {
                 print_json(&serde_json::json!({ "network": shown, "ca_fingerprints": fingerprints }));
             } else {
                 match &shown {
-                    None => println!("the office hands out no network settings: each workstation uses its own"),
+                    None => println!("{}", tr("office.network.none")),
                     Some(n) => {
-                        println!("set by {} at {}; proxy: {:?}", n.set_by, n.set_at, n.settings.proxy);
+                        let vars: [(&str, &dyn std::fmt::Display); 3] =
+                            [("by", &n.set_by), ("at", &n.set_at), ("proxy", &format!("{:?}", n.settings.proxy))];
+                        println!("{}", tr_with("office.network.set", &vars));
                         for f in &fingerprints {
                             println!("  CA sha256 {f}");
                         }

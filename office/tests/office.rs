@@ -1322,3 +1322,25 @@ fn every_option_of_every_office_command_is_described_in_russian_and_kazakh() {
     let missing = help_walk::untranslated_options(env!("CARGO_BIN_EXE_ekn-office"));
     assert!(missing.is_empty(), "options described in English only: {missing:#?}");
 }
+
+/// The office's console in Russian and Kazakh: people, connectors, destruction acts and the
+/// connectors' network (issue 42), English as it was.
+#[test]
+fn the_office_console_speaks_russian_and_kazakh() {
+    let Some(office) = Office::start() else { panic!("PostgreSQL for the office's tests") };
+    let run = |args: &[&str], lang: &str| {
+        let (ok, out, err) =
+            office_cli(&office.pg_url, args, &[("EKN_LANG", lang), ("EKN_OFFICE_PASSWORD", support::PASSWORD)]);
+        assert!(ok, "{args:?}: {err}{out}");
+        out
+    };
+    let added = run(&["user", "add", "Дана Сейт", "--role", "admin", "--districts", "", "--units", ""], "kk");
+    assert!(added.starts_with("Дана Сейт қосылды (admin"), "{added}");
+    let added =
+        run(&["user", "add", "Ivan Petrov", "--role", "prosecutor", "--districts", "1920", "--units", ""], "en");
+    assert!(added.starts_with("added Ivan Petrov (prosecutor, districts 1920"), "{added}");
+    assert_eq!(run(&["connector", "list"], "ru"), "коннекторов офиса нет (ekn-office connector add …)\n");
+    assert_eq!(run(&["retention", "acts"], "kk"), "жою туралы бірде-бір акт кеңсеге жеткен жоқ\n");
+    assert_eq!(run(&["retention", "acts"], "en"), "no destruction act has reached the office\n");
+    assert!(run(&["connectors-network"], "ru").starts_with("офис не раздаёт сетевых настроек"));
+}
