@@ -147,36 +147,44 @@ pub fn run_power(full: bool, json: bool) -> Result<(), ApiError> {
 
 fn plant_text(plant: &ekn::api::Plant) -> String {
     use ekn::api::Plant;
+    use ekn::i18n::tr_with;
     match plant {
-        Plant::DistrictIllegal { factor } => format!("a district's illegal share ×{factor}"),
-        Plant::BodyIllegal { factor } => format!("a body's illegal share ×{factor}"),
-        Plant::RegionUnplannedGrowth { factor } => format!("a region's unplanned ×{factor} for half a year"),
-        Plant::FrequentVisits { objects, visits } => format!("a body visits {objects} objects {visits}× a year"),
-        Plant::SanctionCombination { share } => format!("a body's unusual measures in {:.0}%", share * 100.0),
-        Plant::RefusedSpike { factor } => format!("refusals ×{factor} for 3 months"),
+        Plant::DistrictIllegal { factor } => tr_with("cli.power.district_illegal", &[("factor", factor)]),
+        Plant::BodyIllegal { factor } => tr_with("cli.power.body_illegal", &[("factor", factor)]),
+        Plant::RegionUnplannedGrowth { factor } => tr_with("cli.power.region_unplanned", &[("factor", factor)]),
+        Plant::FrequentVisits { objects, visits } => {
+            tr_with("cli.power.frequent_visits", &[("objects", objects), ("visits", visits)])
+        }
+        Plant::SanctionCombination { share } => {
+            tr_with("cli.power.sanction_combination", &[("share", &format!("{:.0}", share * 100.0))])
+        }
+        Plant::RefusedSpike { factor } => tr_with("cli.power.refused_spike", &[("factor", factor)]),
     }
 }
 
 fn render_power(r: &ekn::api::PowerReport) -> String {
-    let mut out = format!("Detector power ({}, generator {}), {:.1} s\n", r.method, r.generator, r.seconds);
+    use ekn::i18n::tr_with;
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("method", &r.method), ("generator", &r.generator), ("seconds", &format!("{:.1}", r.seconds))];
+    let mut out = format!("{}\n", tr_with("cli.power.head", &head));
     for c in &r.clean {
-        out += &format!(
-            "clean twins at {} inspections/year: listed {:?}, false alarms {:?} ({})\n",
-            c.per_year,
-            c.listed,
-            c.false_alarms,
-            c.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 4] = [
+            ("per_year", &c.per_year),
+            ("listed", &format!("{:?}", c.listed)),
+            ("false_alarms", &format!("{:?}", c.false_alarms)),
+            ("by_kind", &c.by_kind.iter().map(|(k, n)| format!("{k} {n}")).collect::<Vec<_>>().join(", ")),
+        ];
+        out += &format!("{}\n", tr_with("cli.power.clean", &vars));
     }
     for c in &r.cells {
-        out += &format!(
-            "{:<12} {:>7}/year  {:<48} found {}/{}\n",
-            c.plant.kind(),
-            c.per_year,
-            plant_text(&c.plant),
-            c.found,
-            c.replicates
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("kind", &format!("{:<12}", c.plant.kind())),
+            ("per_year", &format!("{:>7}", c.per_year)),
+            ("plant", &format!("{:<48}", plant_text(&c.plant))),
+            ("found", &c.found),
+            ("replicates", &c.replicates),
+        ];
+        out += &format!("{}\n", tr_with("cli.power.cell", &vars));
     }
     out
 }
@@ -210,26 +218,24 @@ pub fn run_risk_study(
 
 fn render_risk_study(s: &ekn::api::RiskStudy) -> String {
     let m = &s.metrics;
-    format!(
-        "Risk model on the {} generator (seed {}, {} inspections a year, {} years): {} inspections, {} examples\n\
-             held-out ({} to {}): AUC {}, Brier {:.5} (base rate's {:.5}), calibration error {:.4}\n\
-             the true probabilities' AUC on the same inspections: {}\nexamples written to {} ({:.1} s)\n",
-        s.generator,
-        s.spec.seed,
-        s.spec.per_year,
-        s.spec.years,
-        s.inspections,
-        s.examples,
-        m.test_period.0,
-        m.test_period.1,
-        m.auc.map_or("—".into(), |a| format!("{a:.4}")),
-        m.brier,
-        m.brier_of_base_rate,
-        m.calibration_error,
-        s.oracle_auc.map_or("—".into(), |a| format!("{a:.4}")),
-        s.examples_file,
-        s.seconds
-    )
+    let vars: [(&str, &dyn std::fmt::Display); 15] = [
+        ("generator", &s.generator),
+        ("seed", &s.spec.seed),
+        ("per_year", &s.spec.per_year),
+        ("years", &s.spec.years),
+        ("inspections", &s.inspections),
+        ("examples", &s.examples),
+        ("from", &m.test_period.0),
+        ("to", &m.test_period.1),
+        ("auc", &m.auc.map_or("—".into(), |a| format!("{a:.4}"))),
+        ("brier", &format!("{:.5}", m.brier)),
+        ("base", &format!("{:.5}", m.brier_of_base_rate)),
+        ("calibration", &format!("{:.4}", m.calibration_error)),
+        ("oracle", &s.oracle_auc.map_or("—".into(), |a| format!("{a:.4}"))),
+        ("file", &s.examples_file),
+        ("seconds", &format!("{:.1}", s.seconds)),
+    ];
+    format!("{}\n", ekn::i18n::tr_with("cli.risk.study", &vars))
 }
 
 /// `ekn risk …`

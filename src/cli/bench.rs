@@ -4,21 +4,26 @@
 use ekn::api::CardBench;
 
 pub fn render_bench(b: &CardBench) -> String {
+    use ekn::i18n::tr_with;
     let busiest: Vec<String> = b
         .busiest
         .iter()
-        .map(|c| format!("{} inspections, {} appeals: {:.3} ms", c.inspections, c.appeals, c.ms))
+        .map(|c| {
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("inspections", &c.inspections), ("appeals", &c.appeals), ("ms", &format!("{:.3}", c.ms))];
+            tr_with("cli.bench.busiest", &vars)
+        })
         .collect();
-    format!(
-        "Card assembly over {} objects ({:.1} inspections per card on average)\n  p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n  busiest objects: {}\n  database: {} objects, {} inspections, {} appeals\n",
-        b.cards,
-        b.mean_inspections_per_card,
-        b.p50_ms,
-        b.p99_ms,
-        b.max_ms,
-        busiest.join("; "),
-        b.counts.subjects,
-        b.counts.inspections,
-        b.counts.appeals
-    )
+    let vars: [(&str, &dyn std::fmt::Display); 9] = [
+        ("cards", &b.cards),
+        ("mean", &format!("{:.1}", b.mean_inspections_per_card)),
+        ("p50", &format!("{:.3}", b.p50_ms)),
+        ("p99", &format!("{:.3}", b.p99_ms)),
+        ("max", &format!("{:.3}", b.max_ms)),
+        ("busiest", &busiest.join("; ")),
+        ("objects", &b.counts.subjects),
+        ("inspections", &b.counts.inspections),
+        ("appeals", &b.counts.appeals),
+    ];
+    format!("{}\n", tr_with("cli.bench.cards", &vars))
 }

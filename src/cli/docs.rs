@@ -148,19 +148,28 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
     if json {
         return print(true, &measured, |_| String::new());
     }
-    let mut out = format!("{} — {}; rules {}\n", measured.corpus, measured.engine, measured.rules_version);
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("corpus", &measured.corpus), ("engine", &measured.engine), ("rules", &measured.rules_version)];
+    let mut out = format!("{}\n", tr_with("cli.docs.measure.head", &head));
     for (name, r) in &measured.renditions {
-        let _ = writeln!(
-            out,
-            "{name}: {} documents, {} pages ({} by OCR), {:.3} s a page",
-            r.documents, r.pages, r.pages_by_ocr, r.seconds_per_page
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("name", name),
+            ("documents", &r.documents),
+            ("pages", &r.pages),
+            ("ocr", &r.pages_by_ocr),
+            ("seconds", &format!("{:.3}", r.seconds_per_page)),
+        ];
+        let _ = writeln!(out, "{}", tr_with("cli.docs.measure.rendition", &vars));
         for (kind, f) in &r.fields {
-            let _ = writeln!(
-                out,
-                "  {kind:<20} precision {:.3} recall {:.3}  (tp {}, fp {}, fn {})",
-                f.precision, f.recall, f.true_positives, f.false_positives, f.false_negatives
-            );
+            let vars: [(&str, &dyn std::fmt::Display); 6] = [
+                ("kind", &format!("{kind:<20}")),
+                ("precision", &format!("{:.3}", f.precision)),
+                ("recall", &format!("{:.3}", f.recall)),
+                ("tp", &f.true_positives),
+                ("fp", &f.false_positives),
+                ("fn", &f.false_negatives),
+            ];
+            let _ = writeln!(out, "  {}", tr_with("cli.docs.measure.field", &vars));
         }
         if misses {
             for m in &r.misses {

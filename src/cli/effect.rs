@@ -72,8 +72,10 @@ pub fn run_study(
     if json {
         return print(true, &rows, render_study);
     }
-    let acts = if first_violation { "acts after first violations" } else { "acts after bad inspections" };
-    println!("Effect estimator on generated worlds ({acts}): {seeds} seed(s) × {objects} objects per planted ratio");
+    let acts =
+        tr(if first_violation { "cli.effect.study.first_violations" } else { "cli.effect.study.bad_inspections" });
+    let vars: [(&str, &dyn std::fmt::Display); 3] = [("acts", &acts), ("seeds", &seeds), ("objects", &objects)];
+    println!("{}", tr_with("cli.effect.study.head", &vars));
     print(false, &rows, render_study)
 }
 
@@ -124,10 +126,7 @@ pub fn render_report(r: &EffectReport) -> String {
 
 fn render_study(rows: &Vec<EffectStudyRow>) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "planted  outcome                    estimated  after-only  coverage  rejects-1  mean ratio  mean naive  treated  controls  pre-trend warn"
-    );
+    let _ = writeln!(out, "{}", tr("cli.effect.study.columns"));
     for r in rows {
         let _ = writeln!(
             out,

@@ -390,13 +390,12 @@ pub fn render_status(s: &Status) -> String {
 }
 
 pub fn render_fixtures(g: &GeneratedSet) -> String {
-    format!(
-        "Generated in {}: {} objects, {} inspections, {} appeals, {} risk scores\n  {}\n",
-        g.directory,
-        g.subjects,
-        g.inspections,
-        g.appeals,
-        g.risk_scores,
-        g.files.join("\n  ")
-    )
+    let vars: [(&str, &dyn std::fmt::Display); 5] = [
+        ("dir", &g.directory),
+        ("objects", &g.subjects),
+        ("inspections", &g.inspections),
+        ("appeals", &g.appeals),
+        ("risk", &g.risk_scores),
+    ];
+    format!("{}\n  {}\n", tr_with("cli.generate.done", &vars), g.files.join("\n  "))
 }

@@ -323,27 +323,36 @@ pub fn run_study(worlds: u64, export: Option<std::path::PathBuf>, json: bool) ->
 
 fn render_study(s: &ThemesStudy) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} worlds of {} cells × {} months per setting ({}); the last 3 months judged, q over all cells.",
-        s.spec.worlds, s.spec.cells, s.spec.months, s.method
-    );
-    let _ = writeln!(out, "\nFalse alarms on the null twins:");
+    let head: [(&str, &dyn std::fmt::Display); 4] =
+        [("worlds", &s.spec.worlds), ("cells", &s.spec.cells), ("months", &s.spec.months), ("method", &s.method)];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.study.head", &head));
+    let _ = writeln!(out, "\n{}", tr("cli.themes.study.null"));
     for n in &s.null {
-        let _ = writeln!(
-            out,
-            "  volume {:>4}/month: {:.2} alarms per 100 cell-months ({} of {}); above the bound before FDR {:.2}",
-            n.volume, n.per_100, n.alarms, n.cell_months, n.above_bound_per_100
-        );
+        let vars: [(&str, &dyn std::fmt::Display); 5] = [
+            ("volume", &format!("{:>4}", n.volume)),
+            ("per_100", &format!("{:.2}", n.per_100)),
+            ("alarms", &n.alarms),
+            ("cell_months", &n.cell_months),
+            ("above", &format!("{:.2}", n.above_bound_per_100)),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.study.null_line", &vars));
     }
-    let _ = writeln!(out, "\nPower (share of worlds whose planted cell is an alarm in a planted month):");
+    let _ = writeln!(out, "\n{}", tr("cli.themes.study.power"));
     for p in &s.power {
-        let _ = writeln!(out, "  volume {:>4}, ×{:.1} for {} month(s): {:.2}", p.volume, p.factor, p.duration, p.power);
+        let vars: [(&str, &dyn std::fmt::Display); 4] = [
+            ("volume", &format!("{:>4}", p.volume)),
+            ("factor", &format!("{:.1}", p.factor)),
+            ("duration", &p.duration),
+            ("power", &format!("{:.2}", p.power)),
+        ];
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.study.power_line", &vars));
     }
-    let _ = writeln!(out, "\nSmallest rise found 8 times in 10:");
+    let _ = writeln!(out, "\n{}", tr("cli.themes.study.smallest"));
     for m in &s.smallest {
-        let f = m.factor.map(|f| format!("×{f}")).unwrap_or_else(|| "none up to ×4".into());
-        let _ = writeln!(out, "  volume {:>4}, {} month(s): {f}", m.volume, m.duration);
+        let f = m.factor.map(|f| format!("×{f}")).unwrap_or_else(|| tr("cli.themes.study.none"));
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("volume", &format!("{:>4}", m.volume)), ("duration", &m.duration), ("factor", &f)];
+        let _ = writeln!(out, "  {}", tr_with("cli.themes.study.smallest_line", &vars));
     }
     out
 }
