@@ -204,7 +204,8 @@ fn render_items(out: &mut String, items: &[ChecklistState]) {
 
 pub fn render_checklist(r: &CaseScreen) -> String {
     let mut out = String::new();
-    let stage = serde_json::to_value(r.stage).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let code = serde_json::to_value(r.stage).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+    let stage = super::words::coded("stage", &code);
     let vars: [(&str, &dyn std::fmt::Display); 2] = [("bin", &r.card.subject.bin), ("stage", &stage)];
     let _ = writeln!(out, "{}", tr_with("cli.evidence.stage", &vars));
     render_items(&mut out, &r.checklist);

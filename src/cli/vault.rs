@@ -184,8 +184,8 @@ fn render_status(s: &VaultStatus) -> String {
     } else {
         let _ = writeln!(out, "{}", tr_with("cli.vault.encrypted_no", &[("library", &s.cipher_library)]));
     }
-    if let Some(advice) = &s.advice {
-        let _ = writeln!(out, "{advice}");
+    if s.advice.is_some() {
+        let _ = writeln!(out, "{}", tr("cli.vault.advice_plain"));
     }
     out
 }
