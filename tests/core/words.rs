@@ -337,6 +337,10 @@ fn connectors_documents_models_and_backups_speak_russian_and_kazakh() {
         backup.starts_with("Сақтық көшірме жазылды: ") && backup.contains("Ашылады: көшірмеге берілген"),
         "{backup}"
     );
+    // The journal words the backup's entry from its data, as the journal screen does.
+    let journal = said(&["journal", "--limit", "1"], "ru");
+    assert!(journal.contains("copy.ekn") && journal.contains("открывается паролем, заданным для копии"), "{journal}");
+    assert!(said(&["journal", "--limit", "1"], "en").contains("backup_made"));
     let restored = dir.path().join("restored.db");
     let out = ekn(
         &restored,

@@ -24,8 +24,9 @@ fn word_or(key: &str, fallback: &str) -> String {
     }
 }
 
-/// What one entry says, in the person's language where its data allow it; the detail the chain
-/// holds (English) for the kinds not worded here.
+/// What one entry says, in the person's language where its data allow it (every kind the UI's
+/// journal words); the detail the chain holds (English) for the rarer kinds neither face words
+/// (a dependency, calendars and norms imported, model checks, rules changed, baselines).
 pub fn detail(l: &JournalLine) -> String {
     let day = |d: &chrono::NaiveDate| local_date(*d);
     let Some(e) = &l.entry else { return l.detail.clone() };
@@ -92,6 +93,77 @@ pub fn detail(l: &JournalLine) -> String {
             format!("{model} · {target} · {examples} · AUC {auc:.3}, Brier {brier:.4}")
         }
         Entry::KeysReset { files, reason } => format!("{}: {reason}", files.join(", ")),
+        Entry::ModelTrained { model, texts, accuracy, macro_f1, .. } => {
+            format!("{model} · {texts} · {} {accuracy:.3}, macro-F1 {macro_f1:.3}", tr("journal.accuracy"))
+        }
+        Entry::AppealsTriaged { appeals, model, priority_rules, routing, .. } => {
+            format!("{appeals} · {} · {priority_rules}, {routing}", model.as_deref().unwrap_or("—"))
+        }
+        Entry::PredictionsMade { model, rows, purpose, .. } => format!("{model} · {rows} · {purpose}"),
+        Entry::EvidencePacked { subject_bin, payload_files, path, .. } => {
+            format!("{subject_bin} · {payload_files} · {path}")
+        }
+        Entry::EvidenceVerified { path, ok, problems, .. } => {
+            format!("{path} · {}", if *ok { "✓".to_string() } else { format!("✗ {problems}") })
+        }
+        Entry::ActDrafted { act_kind, lang, sha256, .. } => {
+            format!("{} ({lang}) · {}", word_or(&format!("actkind.{act_kind}"), act_kind), short(sha256))
+        }
+        Entry::DocumentAttached { file_name, octets, .. } => format!("{file_name} · {octets}"),
+        Entry::ChecklistMarked { item, ticked, .. } => format!("{item} {}", if *ticked { "✔" } else { "✘" }),
+        Entry::DocumentRead { sha256, state, pages, ocr_pages, facts, .. } => {
+            format!("{} · {state} · {pages} (OCR {ocr_pages}) · {facts}", short(sha256))
+        }
+        Entry::FactConfirmed { fact_kind, value, corrected, .. } => {
+            format!("{fact_kind} = {value}{}", if *corrected { " ✎" } else { "" })
+        }
+        Entry::FactRejected { fact_kind, reason, .. } => format!("{fact_kind}: {reason}"),
+        Entry::VaultChanged { change, cipher, kdf } => {
+            format!("{} · {cipher} · {kdf}", tr(&format!("vault.change.{}", code_of(change))))
+        }
+        Entry::BackupMade { file, journal_entries, encrypted_with, .. } => {
+            format!("{file} · {journal_entries} · {}", tr(&format!("backup.with.{}", code_of(encrypted_with))))
+        }
+        Entry::Restored { file, made_by, made_at, epoch, .. } => format!(
+            "{file} · {made_by}, {} · {}",
+            made_at.get(..10).unwrap_or(made_at),
+            crate::i18n::tr_with("backup.epoch", &[("epoch", epoch)])
+        ),
+        Entry::RetentionApplied { act_number, as_of, records, redacted_entries, reason, .. } => {
+            format!("№ {act_number} · {} · {} · {}: {reason}", day(as_of), records.len(), redacted_entries.len())
+        }
+        Entry::RecordRedacted { act_number, .. } => format!("№ {act_number}"),
+        Entry::RetentionReceived {
+            act_number,
+            from_workstation,
+            records_cleared,
+            redacted_entries,
+            replica_entries,
+            ..
+        } => {
+            format!(
+                "№ {act_number} · {} · {} · {} · {replica_entries}",
+                from_workstation.get(..8).unwrap_or(from_workstation),
+                records_cleared.len(),
+                redacted_entries.len()
+            )
+        }
+        Entry::OfficePurged { office, remote_entries, remote_tasks, why } => {
+            format!("{office} · {remote_entries} · {remote_tasks}: {why}")
+        }
+        Entry::OfficeJoined { person, role, districts, office, .. } => {
+            format!("{person} · {role} · {} · {office}", districts.join(", "))
+        }
         _ => l.detail.clone(),
     }
+}
+
+/// The first twelve hex digits of a digest, as the journal screen shows it.
+fn short(sha256: &str) -> &str {
+    sha256.get(..12).unwrap_or(sha256)
+}
+
+/// A value's serde name (`created`, `given`), the tail of its catalogue key.
+fn code_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
 }
