@@ -261,6 +261,12 @@ fn deadlines_the_journal_and_nested_help_speak_russian_and_kazakh() {
     let english = said(&["journal", "--limit", "1"], "en");
     assert!(english.contains("(cli) task_done [task #1]: "), "the English journal as before: {english}");
 
+    // A rarer kind is worded from its data too: a task that waits for another.
+    let added = ekn(&db, &[&task[..], &["--working-days", "5"]].concat(), &[]);
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(ekn(&db, &["task", "depend", "2", "--on", "1"], &[]).status.success());
+    let journal = said(&["journal", "--limit", "1"], "kk");
+    assert!(journal.contains("№2 күтеді №1"), "{journal}");
     let help = said(&["task", "--help"], "kk");
     assert!(help.contains("extend   Мерзімді дәлелді шешіммен ұзарту (норма шегінде)"), "{help}");
 }

@@ -24,9 +24,8 @@ fn word_or(key: &str, fallback: &str) -> String {
     }
 }
 
-/// What one entry says, in the person's language where its data allow it (every kind the UI's
-/// journal words); the detail the chain holds (English) for the rarer kinds neither face words
-/// (a dependency, calendars and norms imported, model checks, rules changed, baselines).
+/// What one entry says, in the person's language, worded from its own data as the UI's journal
+/// words it; the detail the chain holds (English) only for an entry whose data could not be read.
 pub fn detail(l: &JournalLine) -> String {
     let day = |d: &chrono::NaiveDate| local_date(*d);
     let Some(e) = &l.entry else { return l.detail.clone() };
@@ -154,7 +153,35 @@ pub fn detail(l: &JournalLine) -> String {
         Entry::OfficeJoined { person, role, districts, office, .. } => {
             format!("{person} · {role} · {} · {office}", districts.join(", "))
         }
-        _ => l.detail.clone(),
+        Entry::DependencyAdded { task_id, depends_on } => {
+            format!("№{task_id} {} №{depends_on}", tr("journal.waits_for"))
+        }
+        Entry::CalendarImported { year, file, replaced, .. } => {
+            format!(
+                "{year} · {file}{}",
+                if *replaced { format!(" · {}", tr("journal.replaced")) } else { String::new() }
+            )
+        }
+        Entry::NormsImported { file, norms, .. } => format!("{file} · {norms}"),
+        Entry::NormVersionRecorded { norm_id, version, origin, .. } => format!("{norm_id} v{version} · {origin}"),
+        Entry::ModelChecked { model, texts, accuracy, accuracy_then, .. } => {
+            format!("{model} · {texts} · {} {accuracy_then:.3} → {accuracy:.3}", tr("journal.accuracy"))
+        }
+        Entry::RiskModelChecked { model, inspections, auc, auc_then, drifted, .. } => {
+            let figure = |a: &Option<f64>| a.map_or("—".to_string(), |a| format!("{a:.3}"));
+            let drift = if *drifted { format!(" · {}", tr("journal.drifted")) } else { String::new() };
+            format!("{model} · {inspections} · AUC {} → {}{drift}", figure(auc_then), figure(auc))
+        }
+        Entry::RulesChanged { fingerprint, recomputed } => format!("{} · {recomputed}", short(fingerprint)),
+        Entry::Baseline { note, .. } => note.clone(),
+        Entry::CheckpointReset { reason, .. } => reason.clone(),
+        Entry::LegacyTaskLog { action, old_due, new_due, detail, .. } => {
+            let dates = match (old_due, new_due) {
+                (Some(a), Some(b)) => format!(" {} → {}", day(a), day(b)),
+                _ => String::new(),
+            };
+            format!("{action}{dates}{}", detail.as_ref().map_or(String::new(), |d| format!(": {d}")))
+        }
     }
 }
 

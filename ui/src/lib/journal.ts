@@ -85,6 +85,16 @@ export function entryDetail(line: JournalLine): string {
     case 'theme_noted': return `«${e.theme}»: ${e.note}`;
     case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
     case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
+    case 'dependency_added': return `№${e.task_id} ${t('journal.waits_for')} №${e.depends_on}`;
+    case 'calendar_imported': return `${e.year} · ${e.file}${e.replaced ? ` · ${t('journal.replaced')}` : ''}`;
+    case 'norms_imported': return `${e.file} · ${e.norms}`;
+    case 'norm_version_recorded': return `${e.norm_id} v${e.version} · ${e.origin}`;
+    case 'model_checked': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy_then.toFixed(3)} → ${e.accuracy.toFixed(3)}`;
+    case 'risk_model_checked': return `${e.model} · ${e.inspections} · AUC ${e.auc_then?.toFixed(3) ?? '—'} → ${e.auc?.toFixed(3) ?? '—'}${e.drifted ? ` · ${t('journal.drifted')}` : ''}`;
+    case 'rules_changed': return `${e.fingerprint.slice(0, 12)} · ${e.recomputed}`;
+    case 'baseline': return e.note;
+    case 'checkpoint_reset': return e.reason;
+    case 'legacy_task_log': return `${e.action}${e.old_due && e.new_due ? ` ${formatDate(e.old_due)} → ${formatDate(e.new_due)}` : ''}${e.detail ? `: ${e.detail}` : ''}`;
     default: return line.detail;
   }
 }
