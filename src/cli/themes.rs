@@ -411,7 +411,16 @@ fn render_members(c: &ThemeCandidates) -> String {
         let score = tr_with("cli.themes.candidates.score", &[("score", &format!("{:.2}", i.score))]);
         let _ = writeln!(out, "  {:?} {} {} {place} {score}{items}{filters}{new}{decision}", i.kind, i.key, i.date);
     }
-    let _ = writeln!(out, "\n{}", tr_with("cli.themes.candidates.rule", &[("rule", &c.score_rule)]));
+    // The rule in words by its version (`theme-candidate-v2: …`), as the theme's screen shows it;
+    // English keeps the rule as the method states it.
+    let version = c.score_rule.split(':').next().unwrap_or_default();
+    let key = format!("themes.score_rule.{version}");
+    let rule = match ekn::i18n::lang() {
+        ekn::i18n::Lang::En => c.score_rule.clone(),
+        _ if tr(&key) != key => format!("{version}: {}", tr(&key)),
+        _ => c.score_rule.clone(),
+    };
+    let _ = writeln!(out, "\n{}", tr_with("cli.themes.candidates.rule", &[("rule", &rule)]));
     out
 }
 
