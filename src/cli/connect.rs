@@ -70,9 +70,9 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
         }
         ConnectAction::List { json } => super::print(json, &session.connectors()?, |list| {
             if list.is_empty() {
-                return tr("cli.connect.none");
+                return format!("{}\n", tr("cli.connect.none"));
             }
-            list.iter().map(render_view).collect::<Vec<_>>().join("\n")
+            list.iter().map(|c| format!("{}\n", render_view(c))).collect::<String>()
         }),
         ConnectAction::Run { name, json } => {
             let mut bars = super::ProgressBars::new();
@@ -97,7 +97,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
                     let _ = writeln!(out, "{}", tr_with("cli.connect.run_line", &vars));
                 }
                 if out.is_empty() {
-                    out = tr("cli.connect.no_runs");
+                    out = format!("{}\n", tr("cli.connect.no_runs"));
                 }
                 out
             })
@@ -109,7 +109,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
         }
         ConnectAction::Office { json } => super::print(json, &session.office_connectors()?, |list| {
             if list.is_empty() {
-                return tr("cli.connect.office_none");
+                return format!("{}\n", tr("cli.connect.office_none"));
             }
             let mut out = String::new();
             for s in list {
@@ -139,7 +139,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
                 let _ = write!(out, "{}", tr_with("cli.connect.office_line", &vars));
                 out.push('\n');
             }
-            out.trim_end().to_string()
+            out
         }),
         ConnectAction::Network { flags, json } => {
             let view = if flags.change_anything() {

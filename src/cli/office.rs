@@ -87,7 +87,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Status { json } => super::print(json, &session.office_status()?, render_status),
         OfficeAction::Conflicts { json } => super::print(json, &session.office_conflicts()?, |list| {
             if list.is_empty() {
-                return tr("cli.office.no_conflicts");
+                return format!("{}\n", tr("cli.office.no_conflicts"));
             }
             list.iter().map(render_conflict).collect::<Vec<_>>().join("\n")
         }),
@@ -101,10 +101,9 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
                         ("districts", &c.districts.join(",")),
                         ("open", &c.open_tasks),
                     ];
-                    tr_with("cli.office.person_line", &vars)
+                    format!("{}\n", tr_with("cli.office.person_line", &vars))
                 })
-                .collect::<Vec<_>>()
-                .join("\n")
+                .collect::<String>()
         }),
         OfficeAction::Resolve { id, keep, reason, json } => {
             let notice = session.office_resolve(&ResolveParams { id, keep, reason })?;
