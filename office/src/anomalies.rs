@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::db::Scope;
 use crate::effect::NotComputed;
 use crate::error::OfficeError;
-use crate::registry::{self, Held, RegistryRun};
+use crate::registry::{self, RegistryRun};
 
 /// `ekn-office anomalies --json`: the list, and what it was computed over.
 #[derive(Debug, Clone, Serialize)]
@@ -37,21 +37,15 @@ pub async fn whole_office(
     let started = std::time::Instant::now();
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
     let mut not_computed = Vec::new();
-    let held = match registry::held(&*client).await? {
-        Held::Registry(held) => Some(held),
-        Held::NoRun => {
-            not_computed.push(NotComputed::new(
-                "anomalies_no_registry",
-                "the anomalies of inspections read the registry: the office has no published run of a connector of \
+    let held = registry::held(&*client).await?.or_note(
+        &mut not_computed,
+        NotComputed::new(
+            "anomalies_no_registry",
+            "the anomalies of inspections read the registry: the office has no published run of a connector of \
                  inspections (`ekn-office connector add … --data inspections`)",
-            ));
-            None
-        }
-        Held::Unreadable(reason) => {
-            not_computed.push(NotComputed::unreadable("anomalies_registry_unreadable", "the anomalies", reason));
-            None
-        }
-    };
+        ),
+        ("anomalies_registry_unreadable", "the anomalies"),
+    );
     let (registry, _) = crate::appeals::registry_with(held.as_deref().map(|h| &h.registry), &appeals, []);
     let params = DetectParams::default();
     let detection = detect(&registry, today, &params);

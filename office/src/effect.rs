@@ -33,7 +33,7 @@ use serde::Serialize;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
-use crate::registry::{self, Held, RegistryRun};
+use crate::registry::{self, RegistryRun};
 
 /// Something the office did not compute, and why: a code the consoles put into the person's
 /// language (`office.not_computed.<code>`), the reason in English (the JSON's), and the detail a
@@ -372,26 +372,16 @@ async fn compute(
     } else if appeals.iter().any(|a| a.applicant.as_deref().is_some_and(|p| p.starts_with("ws:"))) {
         not_computed.push(NotComputed::new("applicants_per_workstation", APPLICANTS_PER_WORKSTATION));
     }
-    let held = match registry::held(&*client).await? {
-        Held::Registry(held) => Some(held),
-        Held::NoRun => {
-            not_computed.push(NotComputed::new(
-                "no_registry",
-                "what the next inspection found after each act and the estimated effect on violations read the \
+    let held = registry::held(&*client).await?.or_note(
+        &mut not_computed,
+        NotComputed::new(
+            "no_registry",
+            "what the next inspection found after each act and the estimated effect on violations read the \
                  registry's inspections: the office has no published run of a connector of inspections \
                  (`ekn-office connector add … --data inspections`), so each workstation's `ekn effect` computes them",
-            ));
-            None
-        }
-        Held::Unreadable(reason) => {
-            not_computed.push(NotComputed::unreadable(
-                "registry_unreadable",
-                "what the next inspection found after each act and the estimated effect on violations",
-                reason,
-            ));
-            None
-        }
-    };
+        ),
+        ("registry_unreadable", "what the next inspection found after each act and the estimated effect on violations"),
+    );
     let (verification, effects, runs) = if held.is_none() && appeals.is_empty() {
         (None, Vec::new(), Vec::new())
     } else {

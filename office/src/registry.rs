@@ -51,6 +51,30 @@ pub enum Held {
     Unreadable(String),
 }
 
+impl Held {
+    /// The registry when there is one; else none, with why pushed to `not_computed`: `no_run` when
+    /// no connector of inspections has published, else the reading's failure under `unreadable`
+    /// (its code, and what the failure stops being computed).
+    pub fn or_note(
+        self,
+        not_computed: &mut Vec<crate::effect::NotComputed>,
+        no_run: crate::effect::NotComputed,
+        unreadable: (&'static str, &str),
+    ) -> Option<Arc<OfficeRegistry>> {
+        match self {
+            Held::Registry(held) => Some(held),
+            Held::NoRun => {
+                not_computed.push(no_run);
+                None
+            }
+            Held::Unreadable(reason) => {
+                not_computed.push(crate::effect::NotComputed::unreadable(unreadable.0, unreadable.1, reason));
+                None
+            }
+        }
+    }
+}
+
 /// The last registry read, by the runs (and the digests they were published with) it was read from.
 static READ: Mutex<Option<(RunKeys, Arc<OfficeRegistry>)>> = Mutex::new(None);
 

@@ -22,7 +22,7 @@ use crate::db::{scoped, Scope};
 use crate::effect::NotComputed;
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
-use crate::registry::{self, Held, RegistryRun};
+use crate::registry::{self, RegistryRun};
 
 /// `ekn-office themes scan --json` and `GET /v1/themes/scan`: the workstation's report, each
 /// theme named with its author, and what it was computed over.
@@ -86,21 +86,15 @@ async fn gather(client: &mut deadpool_postgres::Client, scope: &Scope) -> Result
     let (list, owners) = themes_in(client, scope).await?;
     let appeals = crate::appeals::held(client, scope).await?;
     let mut not_computed = Vec::new();
-    let held = match registry::held(&*client).await? {
-        Held::Registry(held) => Some(held),
-        Held::NoRun => {
-            not_computed.push(NotComputed::new(
-                "themes_no_registry",
-                "themes of inspections read the registry: the office has no published run of a connector of \
+    let held = registry::held(&*client).await?.or_note(
+        &mut not_computed,
+        NotComputed::new(
+            "themes_no_registry",
+            "themes of inspections read the registry: the office has no published run of a connector of \
                  inspections (`ekn-office connector add … --data inspections`)",
-            ));
-            None
-        }
-        Held::Unreadable(reason) => {
-            not_computed.push(NotComputed::unreadable("themes_registry_unreadable", "themes of inspections", reason));
-            None
-        }
-    };
+        ),
+        ("themes_registry_unreadable", "themes of inspections"),
+    );
     if appeals.is_empty() {
         not_computed.push(NotComputed::new(
             "themes_no_appeals",
