@@ -214,7 +214,7 @@ fn main() {
                g % 13 = 0, CASE WHEN g % 5 = 0 THEN g % 17 = 0 END \
              FROM generate_series(1, {anomaly_rows}) g; \
              CREATE TABLE national_appeal_days_98 PARTITION OF national_appeal_days FOR VALUES IN ('98'); \
-             INSERT INTO national_appeal_days_98 SELECT '98', g, (10 + g % 20)::text, 'cat' || (g % 12), \
+             INSERT INTO national_appeal_days_98 SELECT '98', g::text, (10 + g % 20)::text, 'cat' || (g % 12), \
                date '2024-01-01' + (g % 1000), date '2024-01-01' + (g % 1000) + 20, \
                (ARRAY['satisfied','refused','explained'])[1 + g % 3], 2 \
              FROM generate_series(1, {anomaly_rows} / 4) g; ANALYZE national_inspections_98, national_appeal_days_98;"

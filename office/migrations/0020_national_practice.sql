@@ -12,7 +12,9 @@
 --
 -- `national_appeal_days`: the region's appeals counted by the region of their KATO code, category,
 -- day received, day decided and outcome — counts, never an appeal — what the refused-appeal
--- detector reads. Refilled after each batch of appeals' facts and when the region is published.
+-- detector reads, one row per such cell (`cell` names it). Brought up to date by difference after
+-- each batch of appeals' facts and when the region is published, so a batch replicates only the
+-- cells it changed.
 CREATE TABLE national_pseudonym_key (
     id   integer PRIMARY KEY CHECK (id = 1),
     key  bytea NOT NULL CHECK (length(key) = 32)
@@ -39,15 +41,14 @@ ALTER PUBLICATION ekn_national ADD TABLE national_inspections;
 
 CREATE TABLE national_appeal_days (
     region         text NOT NULL,
-    id             bigserial,
+    cell           text NOT NULL,
     appeal_region  text,
     category       text,
     received       date NOT NULL,
     decided        date,
     outcome        text,
     n              bigint NOT NULL,
-    PRIMARY KEY (region, id)
+    PRIMARY KEY (region, cell)
 );
-GRANT SELECT, INSERT, DELETE ON national_appeal_days TO ekn_office_app;
-GRANT USAGE ON SEQUENCE national_appeal_days_id_seq TO ekn_office_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON national_appeal_days TO ekn_office_app;
 ALTER PUBLICATION ekn_national ADD TABLE national_appeal_days;

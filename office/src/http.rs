@@ -678,7 +678,7 @@ async fn appeal_facts(
     let mut client = state.pool.get().await?;
     let receipt = crate::appeals::receive(&mut client, &authed.caller, &sent).await?;
     if receipt.stored > 0 {
-        crate::national_practice::refresh_in_background(&state.pool, crate::national_practice::Published::AppealDays);
+        crate::national::refresh_in_background(&state.pool, crate::national::Published::AppealDays);
     }
     Ok(Json(receipt))
 }

@@ -73,6 +73,43 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     Ok(cells as u64)
 }
 
+/// The region this office publishes as, if it publishes.
+pub async fn published_region(client: &deadpool_postgres::Client) -> Result<Option<String>, OfficeError> {
+    Ok(client.query_one("SELECT region FROM office_region WHERE id = 1", &[]).await?.get(0))
+}
+
+/// What a background refresh brings up to date on a region.
+#[derive(Debug, Clone, Copy)]
+pub enum Published {
+    /// After a push carrying an act's entries (`national_acts::ACT_KINDS`).
+    Acts,
+    /// After a run of a connector of inspections was published.
+    Inspections,
+    /// After a batch of appeals' facts changed something.
+    AppealDays,
+}
+
+/// A published table refreshed in the background, after the write it follows committed: a
+/// failure loses nothing (the next refresh, or `national publish`, brings it up to date) and is
+/// logged. Nothing when the office publishes no region.
+pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        let refreshed = async {
+            let mut client = pool.get().await?;
+            match what {
+                Published::Acts => crate::national_acts::refresh_acts(&mut client).await,
+                Published::Inspections => crate::national_practice::refresh_inspections(&mut client).await,
+                Published::AppealDays => crate::national_practice::refresh_appeal_days(&mut client).await,
+            }
+        }
+        .await;
+        if let Err(e) = refreshed {
+            tracing::warn!(target: "ekn_office", error = %e, what = ?what, "refreshing a published table failed");
+        }
+    });
+}
+
 /// The national side's tables: the regions attached, and the published tables partitioned by
 /// region (one partition per region, made when it is attached).
 const NATIONAL_SCHEMA: &str = "
@@ -145,14 +182,14 @@ CREATE TABLE IF NOT EXISTS national_inspections (
 ) PARTITION BY LIST (region);
 CREATE TABLE IF NOT EXISTS national_appeal_days (
     region         text NOT NULL,
-    id             bigint NOT NULL,
+    cell           text NOT NULL,
     appeal_region  text,
     category       text,
     received       date NOT NULL,
     decided        date,
     outcome        text,
     n              bigint NOT NULL,
-    PRIMARY KEY (region, id)
+    PRIMARY KEY (region, cell)
 ) PARTITION BY LIST (region);
 CREATE TABLE IF NOT EXISTS national_chain (
     region      text NOT NULL,

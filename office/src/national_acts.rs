@@ -21,8 +21,7 @@ pub const ACT_KINDS: [&str; 4] = ["act_issued", "act_outcome", "act_drafted", "r
 /// Replaces the region's published acts with the office's acts now; nothing when the office
 /// publishes no region. Returns how many it published.
 pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let region: Option<String> = client.query_one("SELECT region FROM office_region WHERE id = 1", &[]).await?.get(0);
-    let Some(region) = region else { return Ok(0) };
+    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
     let acts = crate::effect::office_acts_for_kpis(client).await?;
     let tx = client.transaction().await?;
     // One refresh at a time: a second one's DELETE then sees the first's rows.
@@ -53,22 +52,6 @@ pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usiz
     .await?;
     tx.commit().await?;
     Ok(acts.len())
-}
-
-/// After a push that carried an act's entries: the published acts refreshed in the background
-/// (a failure loses nothing: the next push or `national publish` refreshes them), and logged.
-pub fn refresh_after_push(pool: &deadpool_postgres::Pool) {
-    let pool = pool.clone();
-    tokio::spawn(async move {
-        let refreshed = async {
-            let mut client = pool.get().await?;
-            refresh_acts(&mut client).await
-        }
-        .await;
-        if let Err(e) = refreshed {
-            tracing::warn!(target: "ekn_office", error = %e, "refreshing the published acts failed");
-        }
-    });
 }
 
 /// The national effectiveness: the country's KPIs and each region's.

@@ -43,15 +43,16 @@ async fn pseudonym_key(client: &deadpool_postgres::Client) -> Result<[u8; 32], O
     key.try_into().map_err(|_| OfficeError::Config("the national pseudonym key is damaged".into()))
 }
 
-async fn published_region(client: &deadpool_postgres::Client) -> Result<Option<String>, OfficeError> {
-    Ok(client.query_one("SELECT region FROM office_region WHERE id = 1", &[]).await?.get(0))
+/// An object's published pseudonym: `n:` and 24 hex digits of the keyed hash of its BIN.
+fn subject_pseudonym(key: &[u8; 32], bin: &str) -> String {
+    format!("n:{}", keyed(key, &format!("subject\0{bin}")))
 }
 
 /// Brings the region's published inspections to the registry the office holds now: rows added,
 /// changed and gone, one transaction. Nothing when the office publishes no region; an unreadable
 /// registry leaves what was published and says why. Returns how many inspections are published.
 pub async fn refresh_inspections(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let Some(region) = published_region(client).await? else { return Ok(0) };
+    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
     let code: u8 = region.parse().map_err(|_| OfficeError::Config(format!("the office's region {region:?}")))?;
     let held = match registry::held(&*client).await? {
         Held::Registry(held) => Some(held),
@@ -66,10 +67,8 @@ pub async fn refresh_inspections(client: &mut deadpool_postgres::Client) -> Resu
     // The region's own territory only: another region's inspections are its office's to publish.
     let mine: Vec<&InspectionFact> = r.inspections.iter().filter(|f| f.region == Some(code)).collect();
     let keys: Vec<String> = mine.iter().map(|f| keyed(&key, &format!("inspection\0{}", f.registry_no))).collect();
-    let subjects: Vec<String> = mine
-        .iter()
-        .map(|f| format!("n:{}", keyed(&key, &format!("subject\0{}", r.subjects[f.subject as usize].bin))))
-        .collect();
+    let subjects: Vec<String> =
+        mine.iter().map(|f| subject_pseudonym(&key, &r.subjects[f.subject as usize].bin)).collect();
     let bodies: Vec<&str> = mine.iter().map(|f| r.bodies[f.body as usize].as_str()).collect();
     let kinds: Vec<&str> = mine.iter().map(|f| f.kind.code()).collect();
     let days: Vec<NaiveDate> = mine.iter().map(|f| date_of(f.day)).collect();
@@ -112,20 +111,22 @@ pub async fn refresh_inspections(client: &mut deadpool_postgres::Client) -> Resu
     Ok(mine.len())
 }
 
-/// Refills the region's published appeal counts from the appeals' facts the office holds (one
-/// copy per number). Nothing when the office publishes no region. Returns how many appeals.
+/// Brings the region's published appeal counts to the appeals' facts the office holds (one copy
+/// per number): cells added, changed and gone, one transaction. Nothing when the office publishes
+/// no region. Returns how many appeals.
 pub async fn refresh_appeal_days(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let Some(region) = published_region(client).await? else { return Ok(0) };
+    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
-    type Day = (Option<String>, Option<String>, NaiveDate, Option<NaiveDate>, Option<String>);
-    let mut counts: HashMap<Day, i64> = HashMap::new();
+    type Cell = (Option<String>, Option<String>, NaiveDate, Option<NaiveDate>, Option<String>);
+    let mut counts: HashMap<Cell, i64> = HashMap::new();
     for a in &appeals {
         let place = a.kato.as_deref().and_then(|k| k.get(..2)).map(str::to_string);
-        let day = (place, a.category.clone(), a.received, a.decided, a.outcome.clone());
-        *counts.entry(day).or_default() += 1;
+        let cell = (place, a.category.clone(), a.received, a.decided, a.outcome.clone());
+        *counts.entry(cell).or_default() += 1;
     }
-    let mut rows: Vec<(Day, i64)> = counts.into_iter().collect();
-    rows.sort();
+    let rows: Vec<(Cell, i64)> = counts.into_iter().collect();
+    // A cell's name is its five values as JSON: unambiguous whatever a category's label holds.
+    let cells: Vec<String> = rows.iter().map(|(c, _)| serde_json::to_string(c).unwrap_or_default()).collect();
     let places: Vec<Option<&str>> = rows.iter().map(|((p, ..), _)| p.as_deref()).collect();
     let categories: Vec<Option<&str>> = rows.iter().map(|((_, c, ..), _)| c.as_deref()).collect();
     let received: Vec<NaiveDate> = rows.iter().map(|((_, _, r, ..), _)| *r).collect();
@@ -134,42 +135,43 @@ pub async fn refresh_appeal_days(client: &mut deadpool_postgres::Client) -> Resu
     let n: Vec<i64> = rows.iter().map(|(_, n)| *n).collect();
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock(hashtext('ekn_national_appeal_days'))", &[]).await?;
-    tx.execute("DELETE FROM national_appeal_days", &[]).await?;
+    tx.execute("DELETE FROM national_appeal_days WHERE region <> $1", &[&region]).await?;
     tx.execute(
-        "INSERT INTO national_appeal_days(region, appeal_region, category, received, decided, outcome, n) \
-         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::date[], $5::date[], $6::text[], $7::bigint[])",
-        &[&region, &places, &categories, &received, &decided, &outcomes, &n],
+        "DELETE FROM national_appeal_days WHERE region = $1 AND cell NOT IN (SELECT unnest($2::text[]))",
+        &[&region, &cells],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO national_appeal_days AS d(region, cell, appeal_region, category, received, decided, outcome, n) \
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::text[], $8::bigint[]) \
+         ON CONFLICT (region, cell) DO UPDATE SET n = excluded.n WHERE d.n <> excluded.n",
+        &[&region, &cells, &places, &categories, &received, &decided, &outcomes, &n],
     )
     .await?;
     tx.commit().await?;
     Ok(appeals.len())
 }
 
-/// What a background refresh brings up to date.
-#[derive(Debug, Clone, Copy)]
-pub enum Published {
-    Inspections,
-    AppealDays,
-}
+/// The most appeals one national run expands into facts (about 50 bytes each in memory): five
+/// years of the country's five million a year.
+const MAX_APPEALS: usize = 25_000_000;
 
-/// After a run of a connector was published or appeals' facts arrived: the region's published
-/// rows refreshed in the background (a failure loses nothing: the next one, or `national publish`,
-/// refreshes them), and logged.
-pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
-    let pool = pool.clone();
-    tokio::spawn(async move {
-        let refreshed = async {
-            let mut client = pool.get().await?;
-            match what {
-                Published::Inspections => refresh_inspections(&mut client).await,
-                Published::AppealDays => refresh_appeal_days(&mut client).await,
-            }
-        }
-        .await;
-        if let Err(e) = refreshed {
-            tracing::warn!(target: "ekn_office", error = %e, what = ?what, "refreshing a published table failed");
-        }
-    });
+/// The index of `value` among `list` (a registry's categories or sets of measures, 16-bit
+/// indexes), added when new; refused past 65,536 distinct values rather than wrapped.
+fn intern(
+    of: &mut HashMap<String, u16>,
+    list: &mut Vec<String>,
+    value: String,
+    what: &str,
+) -> Result<u16, OfficeError> {
+    if let Some(&at) = of.get(&value) {
+        return Ok(at);
+    }
+    let at = u16::try_from(list.len())
+        .map_err(|_| OfficeError::Config(format!("more than 65,536 distinct {what} published; nothing was judged")))?;
+    of.insert(value.clone(), at);
+    list.push(value);
+    Ok(at)
 }
 
 /// The anomalies of the country (or of one region, the drill-down).
@@ -201,7 +203,7 @@ pub async fn anomalies(
     let appeals = client
         .query(
             "SELECT region, appeal_region, category, received, decided, outcome, n FROM national_appeal_days \
-             WHERE $1::text IS NULL OR region = $1 ORDER BY received, region, id",
+             WHERE $1::text IS NULL OR region = $1 ORDER BY received, region, cell",
             &[&region],
         )
         .await?;
@@ -239,12 +241,7 @@ pub async fn anomalies(
             registry.bodies.push(body);
             next
         });
-        let set: String = row.get(9);
-        let next = registry.sanction_sets.len() as u16;
-        let sanctions = *set_of.entry(set.clone()).or_insert_with(|| {
-            registry.sanction_sets.push(set);
-            next
-        });
+        let sanctions = intern(&mut set_of, &mut registry.sanction_sets, row.get(9), "sets of measures")?;
         let district: String = row.get(6);
         let kind: String = row.get(4);
         registry.inspections.push(InspectionFact {
@@ -271,13 +268,10 @@ pub async fn anomalies(
     let mut appeals_read = 0usize;
     for row in &appeals {
         regions.insert(row.get::<_, String>(0));
-        let category = row.get::<_, Option<String>>(2).map(|label| {
-            let next = registry.categories.len() as u16;
-            *category_of.entry(label.clone()).or_insert_with(|| {
-                registry.categories.push(label);
-                next
-            })
-        });
+        let category = match row.get::<_, Option<String>>(2) {
+            Some(label) => Some(intern(&mut category_of, &mut registry.categories, label, "categories")?),
+            None => None,
+        };
         let fact = AppealFact {
             appeal_no: "".into(),
             subject: None,
@@ -288,7 +282,14 @@ pub async fn anomalies(
             decided: row.get::<_, Option<NaiveDate>>(4).map(day_of),
             outcome: row.get::<_, Option<String>>(5).as_deref().and_then(AppealOutcome::from_code),
         };
+        // A count is a region's word: bounded before it becomes memory.
         let n = usize::try_from(row.get::<_, i64>(6)).unwrap_or(0);
+        if appeals_read + n > MAX_APPEALS {
+            return Err(OfficeError::Config(format!(
+                "region {}: more than {MAX_APPEALS} appeals published (a row counts {n}); nothing was judged",
+                row.get::<_, String>(0)
+            )));
+        }
         appeals_read += n;
         registry.appeals.extend(std::iter::repeat_n(fact, n));
     }
@@ -310,7 +311,7 @@ pub async fn objects(
     client: &mut deadpool_postgres::Client,
     pseudonyms: &[String],
 ) -> Result<Vec<(String, Option<String>)>, OfficeError> {
-    if published_region(client).await?.is_none() {
+    if crate::national::published_region(client).await?.is_none() {
         return Err(OfficeError::Config(
             "this office publishes no region: `ekn-office national publish --region NN` first".into(),
         ));
@@ -319,7 +320,7 @@ pub async fn objects(
     let mut of: HashMap<String, String> = HashMap::new();
     if let Held::Registry(held) = registry::held(&*client).await? {
         for s in &held.registry.subjects {
-            of.insert(format!("n:{}", keyed(&key, &format!("subject\0{}", s.bin))), s.bin.clone());
+            of.insert(subject_pseudonym(&key, &s.bin), s.bin.clone());
         }
     }
     Ok(pseudonyms.iter().map(|p| (p.clone(), of.get(p.trim()).cloned())).collect())

@@ -175,7 +175,7 @@ pub async fn push(
             analyze_after_bulk(pool, reply.reply.applied);
             // The national side's acts follow the office's (a region that publishes; else nothing).
             if request.events.iter().any(|e| crate::national_acts::ACT_KINDS.contains(&e.entry.kind.as_str())) {
-                crate::national_acts::refresh_after_push(pool);
+                crate::national::refresh_in_background(pool, crate::national::Published::Acts);
             }
         }
         Err(OfficeError::Refused(_, refusal)) => {

@@ -305,6 +305,15 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     themes_hold(&national, &regions);
     effect_holds(&national, &national_pg, &regions);
     anomalies_hold(&national, &regions, [&registry19, &registry55]);
+
+    // A count a region published is bounded before the national side turns it into memory: a row
+    // claiming thirty million appeals is refused, naming the region, and nothing is judged.
+    national_pg.psql(
+        "national",
+        "UPDATE national_appeal_days_55 SET n = 30000000 WHERE cell = (SELECT min(cell) FROM national_appeal_days_55)",
+    );
+    let (ok, out, err) = office_cli(&national, &["national", "anomalies", "--today", today, "--json"], &[]);
+    assert!(!ok && err.contains("region 55") && err.contains("more than 25000000 appeals"), "{out}{err}");
 }
 
 /// Every inspection of the demo registry in region `code`'s territory, as its export.
