@@ -112,7 +112,7 @@ struct Chosen {
 /// Chooses C and the naive Bayes' blend weight by stratified k-fold cross-validation on `train`
 /// (the best mean accuracy; ties go to the smaller C and the smaller blend). One SVM and one naive
 /// Bayes are fitted per C and fold; the blends are scored from them without refitting.
-fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> Chosen {
+fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(crate::analytics::Step)) -> Chosen {
     let middle = |grid: &[f64], fallback: f64| grid.get(grid.len() / 2).copied().unwrap_or(fallback);
     let default = Chosen {
         c: middle(&params.c_grid, 1.0),
@@ -151,7 +151,7 @@ fn choose(train: &[Example], params: &TrainParams, progress: &dyn Fn(&str)) -> C
     let mut best = (0usize, 0usize, f64::NEG_INFINITY);
     let mut best_scores: Vec<ScoredApart> = Vec::new();
     for (ci, &c) in params.c_grid.iter().enumerate() {
-        progress(&format!("cross-validation, C = {c}"));
+        progress(super::Step::at("cross_validation", c));
         let mut scores: Vec<ScoredApart> = Vec::with_capacity(train.len());
         for f in 0..params.cv_folds {
             let inside: Vec<usize> = (0..train.len()).filter(|&i| fold_of[i] != f).collect();
@@ -200,12 +200,12 @@ fn fit_and_measure(
     test: &[Example],
     all_labels: &[String],
     params: &TrainParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> (Classifier, Metrics, Vec<bool>) {
     let chosen = choose(train, params, progress);
-    progress("training on the training part");
+    progress(super::Step::new("training_part"));
     let mut model = Classifier::train_with(train, chosen.c, chosen.blend, params);
-    progress("measuring on the held-out part");
+    progress(super::Step::new("measuring_held_out"));
     let scores: Vec<Vec<f64>> = test.iter().map(|e| model.scores(&e.text)).collect();
     let truth: Vec<Option<usize>> = test.iter().map(|e| model.classes.binary_search(&e.label).ok()).collect();
     let calibrated_on = if chosen.out_of_fold.is_empty() {
@@ -286,7 +286,7 @@ pub fn train_and_evaluate(
     examples: &[Example],
     groups: Option<&[Option<String>]>,
     params: &TrainParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> (Classifier, Metrics) {
     let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
     let (train_idx, test_idx) = stratified_split(&labels, params.test_share, params.seed);
@@ -305,7 +305,7 @@ pub fn train_and_evaluate(
         .into_iter()
         .map(|(group, (texts, right))| GroupFigures { group, texts, accuracy: right as f64 / texts as f64 })
         .collect();
-    progress("training the kept model on all the data");
+    progress(super::Step::new("training_kept"));
     let mut kept = Classifier::train_with(examples, metrics.c, metrics.blend, params);
     kept.temperature = metrics.temperature;
     (kept, metrics)
@@ -327,12 +327,12 @@ pub fn evaluate_splits(
     examples: &[Example],
     splits: u64,
     params: &TrainParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> Vec<SplitFigures> {
     let labels: Vec<String> = examples.iter().map(|e| e.label.clone()).collect();
     (0..splits)
         .map(|seed| {
-            progress(&format!("split {} of {splits}", seed + 1));
+            progress(super::Step::at("split", format!("{}/{splits}", seed + 1)));
             let split_params = TrainParams { seed, ..params.clone() };
             let (train_idx, test_idx) = stratified_split(&labels, params.test_share, seed);
             let (train, test) = (pick(examples, &train_idx), pick(examples, &test_idx));

@@ -21,3 +21,22 @@ pub mod text;
 pub mod themes;
 pub mod themes_study;
 pub mod verification;
+
+/// One step of a long computation, for whoever shows progress: its code (the catalogue words it
+/// as `cli.step.CODE`, the person's language being the face's business) and the figure it is at
+/// (the C being tried, the split's number), empty when none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub code: &'static str,
+    pub value: String,
+}
+
+impl Step {
+    pub fn new(code: &'static str) -> Step {
+        Step { code, value: String::new() }
+    }
+
+    pub fn at(code: &'static str, value: impl std::fmt::Display) -> Step {
+        Step { code, value: value.to_string() }
+    }
+}

@@ -866,7 +866,7 @@ fn choose_c(
     target: Target,
     params: &RiskParams,
     bodies: &[String],
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> (RiskParams, Vec<(f64, Option<f64>)>) {
     let mut chosen = params.clone();
     if params.c_grid.len() < 2 {
@@ -880,7 +880,7 @@ fn choose_c(
     let valid_labels: Vec<bool> = valid_rows.iter().map(|&r| ex.labels[r]).collect();
     let mut tried = Vec::with_capacity(params.c_grid.len());
     for &c in &params.c_grid {
-        progress(&format!("choosing C: {c}"));
+        progress(super::Step::at("choosing_c", c));
         let (model, _, _) = fit_on(ex, &fit_rows, target, &RiskParams { c, ..params.clone() }, bodies);
         let bound = model.bind(bodies);
         let predicted: Vec<f64> = valid_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
@@ -903,9 +903,9 @@ pub fn train(
     registry: &Registry,
     target: Target,
     params: &RiskParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> Result<Trained, TrainError> {
-    progress("features");
+    progress(super::Step::new("features"));
     train_on(registry, &examples(registry, target, params), target, params, progress)
 }
 
@@ -916,7 +916,7 @@ pub fn train_on(
     ex: &Examples,
     target: Target,
     params: &RiskParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> Result<Trained, TrainError> {
     let n = ex.labels.len();
     if n < 200 {
@@ -930,7 +930,7 @@ pub fn train_on(
     let train_rows: Vec<usize> = (0..cut).collect();
     let test_rows: Vec<usize> = (cut..n).collect();
     let (params, c_tried) = &choose_c(ex, cut, target, params, &registry.bodies, progress);
-    progress("held-out evaluation");
+    progress(super::Step::new("held_out_evaluation"));
     let (held_out, iterations, converged) = fit_on(ex, &train_rows, target, params, &registry.bodies);
     let bound = held_out.bind(&registry.bodies);
     let predicted: Vec<f64> = test_rows.iter().map(|&r| bound.probability(&ex.raw[r])).collect();
@@ -964,7 +964,7 @@ pub fn train_on(
         c_tried: c_tried.clone(),
         c: Some(params.c),
     };
-    progress("final fit");
+    progress(super::Step::new("final_fit"));
     let all: Vec<usize> = (0..n).collect();
     let (model, _, _) = fit_on(ex, &all, target, params, &registry.bodies);
     Ok(Trained { model, metrics, examples: n })

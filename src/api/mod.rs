@@ -52,6 +52,7 @@ pub use crate::analytics::power::PowerReport;
 pub use crate::analytics::proposals::ProposalParams;
 pub use crate::analytics::themes::{ScorePart, ThemeDefinition, ThemeScore};
 pub use crate::analytics::themes_study::ThemesStudy;
+pub use crate::analytics::Step;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
 pub use crate::extract::Progress as ReadProgress;

@@ -136,43 +136,13 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
 }
 
 /// Prints each training step on stderr (not with --json, whose stdout is the answer).
-pub fn step_reporter(json: bool) -> impl Fn(&str) {
-    move |step: &str| {
+pub fn step_reporter(json: bool) -> impl Fn(ekn::api::Step) {
+    move |step: ekn::api::Step| {
         if !json {
-            eprintln!("  … {}", step_words(step));
+            let words = ekn::i18n::tr_with(&format!("cli.step.{}", step.code), &[("value", &step.value)]);
+            eprintln!("  … {words}");
         }
     }
-}
-
-/// A step of a long computation as the analytics name it (`choosing C: 0.1`), in the person's
-/// language: its words from the catalogue (`cli.step.*`), the figure after the words kept.
-fn step_words(step: &str) -> String {
-    const STEPS: [(&str, &str); 12] = [
-        ("reading the registry", "reading_registry"),
-        ("features", "features"),
-        ("held-out evaluation", "held_out_evaluation"),
-        ("final fit", "final_fit"),
-        ("choosing C: ", "choosing_c"),
-        ("cross-validation, C = ", "cross_validation"),
-        ("training on the training part", "training_part"),
-        ("measuring on the held-out part", "measuring_held_out"),
-        ("training the kept model on all the data", "training_kept"),
-        ("split ", "split"),
-        ("generating the registry", "generating_registry"),
-        ("writing the examples", "writing_examples"),
-    ];
-    if ekn::i18n::lang() == ekn::i18n::Lang::En {
-        return step.to_string();
-    }
-    for (words, key) in STEPS {
-        if let Some(rest) = step.strip_prefix(words) {
-            if rest.is_empty() || words.ends_with(' ') {
-                let value = rest.replace(" of ", "/");
-                return ekn::i18n::tr_with(&format!("cli.step.{key}"), &[("value", &value)]);
-            }
-        }
-    }
-    step.to_string()
 }
 
 pub fn render_training(r: &TrainReport) -> String {

@@ -356,3 +356,23 @@ fn connectors_documents_models_and_backups_speak_russian_and_kazakh() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(out.status.success() && text.starts_with("Восстановлено: ") && text.contains("— проверены"), "{text}");
 }
+
+/// A long computation's steps are told in the person's language from their codes, and the report
+/// after them too (issue 42).
+#[test]
+fn a_long_computations_steps_speak_russian_and_kazakh() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("examples.csv");
+    let args = ["risk", "study", "--per-year", "1000", "--years", "2", "--out", out.to_str().unwrap()];
+    let run = |lang: &str| {
+        let out = ekn(&dir.path().join("none.db"), &args, &[("EKN_LANG", lang)]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8(out.stderr).unwrap(), String::from_utf8(out.stdout).unwrap())
+    };
+    let (steps, report) = run("kk");
+    assert!(steps.contains("  … тізілімді жасау\n") && steps.contains("  … C таңдау: 0.1\n"), "{steps}");
+    assert!(report.contains("генераторындағы тәуекел моделі"), "{report}");
+    let (steps, report) = run("en");
+    assert!(steps.contains("  … generating the registry\n") && steps.contains("  … choosing C: 0.1\n"), "{steps}");
+    assert!(report.starts_with("Risk model on the "), "{report}");
+}

@@ -332,7 +332,7 @@ impl Session {
         &mut self,
         target: Target,
         params: &RiskParams,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(crate::analytics::Step),
     ) -> Result<RiskTrainReport, ApiError> {
         self.train_risk_model_on(target, params, progress, None)
     }
@@ -343,11 +343,11 @@ impl Session {
         &mut self,
         target: Target,
         params: &RiskParams,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(crate::analytics::Step),
         data_note: Option<&str>,
     ) -> Result<RiskTrainReport, ApiError> {
         let started = std::time::Instant::now();
-        progress("reading the registry");
+        progress(crate::analytics::Step::new("reading_registry"));
         let registry = self.analytics_registry()?;
         let trained = risk::train(&registry, target, params, progress)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk model ({}): {e}", target.code())))?;

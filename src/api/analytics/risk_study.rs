@@ -41,7 +41,11 @@ pub struct RiskStudy {
 }
 
 /// Makes the registry, writes its examples to `examples_out`, trains and tests the model.
-pub fn risk_study(spec: &RiskStudySpec, examples_out: &Path, progress: &dyn Fn(&str)) -> Result<RiskStudy, ApiError> {
+pub fn risk_study(
+    spec: &RiskStudySpec,
+    examples_out: &Path,
+    progress: &dyn Fn(crate::analytics::Step),
+) -> Result<RiskStudy, ApiError> {
     let started = std::time::Instant::now();
     if !(1_000..=2_000_000).contains(&spec.per_year) || !(2..=10).contains(&spec.years) {
         return Err(ApiError::new(
@@ -49,7 +53,7 @@ pub fn risk_study(spec: &RiskStudySpec, examples_out: &Path, progress: &dyn Fn(&
             "--per-year must be 1,000 to 2,000,000 and --years 2 to 10".to_string(),
         ));
     }
-    progress("generating the registry");
+    progress(crate::analytics::Step::new("generating_registry"));
     let second = SecondSpec {
         seed: spec.seed,
         per_year: spec.per_year,
@@ -61,7 +65,7 @@ pub fn risk_study(spec: &RiskStudySpec, examples_out: &Path, progress: &dyn Fn(&
     };
     let (registry, truth) = second_registry(&second);
     let params = RiskParams::default();
-    progress("writing the examples");
+    progress(crate::analytics::Step::new("writing_examples"));
     let examples = risk::examples(&registry, Target::DeclaredIllegal, &params);
     let cut = risk::time_split(&examples, params.holdout_share);
     super::risk::write_examples(&examples, cut, examples_out)?;

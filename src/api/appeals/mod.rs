@@ -78,7 +78,7 @@ pub fn evaluate_appeals_method(
     file: &Path,
     splits: u64,
     params: &TrainParams,
-    progress: &dyn Fn(&str),
+    progress: &dyn Fn(crate::analytics::Step),
 ) -> Result<MethodEvaluation, ApiError> {
     let started = std::time::Instant::now();
     if !(1..=20).contains(&splits) {
@@ -137,7 +137,7 @@ impl Session {
         file: &Path,
         params: &TrainParams,
         include_corrections: bool,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(crate::analytics::Step),
     ) -> Result<TrainReport, ApiError> {
         let labelled = read_labelled(file)?;
         self.train_on_labelled(labelled, &file.display().to_string(), params, include_corrections, progress)
@@ -149,7 +149,7 @@ impl Session {
         data_file: &str,
         params: &TrainParams,
         include_corrections: bool,
-        progress: &dyn Fn(&str),
+        progress: &dyn Fn(crate::analytics::Step),
     ) -> Result<TrainReport, ApiError> {
         let started = std::time::Instant::now();
         let mut examples: Vec<Example> =
