@@ -14,6 +14,7 @@ pub mod acts;
 pub mod analytics;
 pub mod api;
 pub mod connect;
+pub mod disk;
 pub mod domain;
 pub mod evidence;
 pub mod extract;

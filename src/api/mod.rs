@@ -43,6 +43,8 @@ pub mod tasks;
 pub mod vault;
 mod wire;
 
+/// The one way a face opens a file outside SQLite (never a database the program has open).
+pub use crate::disk;
 pub use wire::{host, rpc};
 
 pub use crate::analytics::effect::EffectOutcome;

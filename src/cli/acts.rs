@@ -254,7 +254,7 @@ fn kind(code: &str) -> Result<ActKind, ApiError> {
 }
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ApiError> {
-    std::fs::write(path, bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))
+    ekn::api::disk::write(path, bytes).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))
 }
 
 pub fn render_template_checks(checks: &Vec<TemplateCheck>) -> String {
@@ -373,7 +373,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
         ActAction::Templates { action: TemplatesAction::Check { file, json } } => {
             let checks = match &file {
                 Some(path) => {
-                    let bytes = std::fs::read(path)
+                    let bytes = ekn::api::disk::read(path)
                         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
                     session.check_act_templates(Some((&path.display().to_string(), &bytes)))?
                 }
@@ -481,7 +481,8 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             let document = match document {
                 Some(d) if Path::new(&d).is_file() => {
                     let bin = session.act_detail(act)?.subject_bin;
-                    let bytes = std::fs::read(&d).map_err(|e| ApiError::new(ErrorCode::Io, format!("{d}: {e}")))?;
+                    let bytes =
+                        ekn::api::disk::read(&d).map_err(|e| ApiError::new(ErrorCode::Io, format!("{d}: {e}")))?;
                     let name = Path::new(&d).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(d.clone());
                     Some(session.attach_and_read(&bin, &name, &bytes, None, &mut |_| true)?.attachment.sha256)
                 }

@@ -78,7 +78,7 @@ pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiEr
         NormsAction::Export { out: path } => {
             let text = session.norms_export()?;
             match path {
-                Some(path) => std::fs::write(&path, text)
+                Some(path) => ekn::api::disk::write(&path, text)
                     .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()))),
                 None => {
                     out(&text);

@@ -71,8 +71,8 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
             print(json, &session.pack_evidence(&bin, &out, zip)?, render_evidence_pack)
         }
         EvidenceAction::Attach { bin, file, note, json } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
+            let bytes = ekn::api::disk::read(&file)
+                .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
             let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             let bar = indicatif::ProgressBar::new(0);
             let attached = session.attach_and_read(&bin, &name, &bytes, note.as_deref(), &mut |p| {

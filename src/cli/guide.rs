@@ -114,7 +114,7 @@ pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
                     if let Some(dir) = target.parent() {
                         std::fs::create_dir_all(dir).map_err(|e| ApiError::of_file(&dir.display().to_string(), &e))?;
                     }
-                    std::fs::copy(&source, &target).map_err(|e| {
+                    ekn::api::disk::copy(&source, &target).map_err(|e| {
                         ApiError::of_file(
                             &format!("the screenshot {} (run the browser e2e first)", source.display()),
                             &e,
@@ -127,7 +127,8 @@ pub fn run(action: GuideAction, lang: Option<&str>) -> Result<(), ApiError> {
                 if let Some(dir) = path.parent() {
                     std::fs::create_dir_all(dir).map_err(|e| ApiError::of_file(&dir.display().to_string(), &e))?;
                 }
-                std::fs::write(&path, &file.content).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+                ekn::api::disk::write(&path, &file.content)
+                    .map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
             }
             let manuals = guide::LANGS.iter().map(|l| out.join(l).join("manual.html").display().to_string()).collect();
             let report = SiteReport { out: out.display().to_string(), files: files.len(), manuals };

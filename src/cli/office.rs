@@ -75,7 +75,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Join { url, user, name, ca, pin, json } => {
             let tls_ca = match ca {
                 Some(path) => Some(
-                    std::fs::read_to_string(&path)
+                    ekn::api::disk::read_to_string(&path)
                         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?,
                 ),
                 None => None,

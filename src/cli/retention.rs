@@ -56,7 +56,8 @@ pub enum RetentionAction {
 
 fn load_rules(file: Option<&Path>) -> Result<RetentionRules, ApiError> {
     let Some(file) = file else { return Ok(RetentionRules::builtin()) };
-    let text = std::fs::read_to_string(file).map_err(|e| ApiError::invalid(format!("{}: {e}", file.display())))?;
+    let text =
+        ekn::api::disk::read_to_string(file).map_err(|e| ApiError::invalid(format!("{}: {e}", file.display())))?;
     RetentionRules::parse(&text).map_err(|e| ApiError::invalid(format!("{}: {e}", file.display())))
 }
 
@@ -86,7 +87,7 @@ pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiErro
             }
             let report = session.retention_apply(&rules, &RetentionApplyRequest { as_of, act_number, reason, lang })?;
             if let Some(out) = &out {
-                std::fs::write(out, &report.act_docx).map_err(|e| {
+                ekn::api::disk::write(out, &report.act_docx).map_err(|e| {
                     ApiError::invalid(format!("{}: {e} (the destruction itself is done and journaled)", out.display()))
                 })?;
             }

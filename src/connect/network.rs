@@ -40,7 +40,8 @@ impl NetworkFlags {
     /// The settings with these options applied (the bundle read from its file; checked later).
     pub fn applied_to(&self, mut settings: NetworkSettings) -> Result<NetworkSettings, NetworkError> {
         if let Some(path) = &self.ca_bundle {
-            let pem = std::fs::read_to_string(path).map_err(|e| NetworkError(format!("{}: {e}", path.display())))?;
+            let pem =
+                crate::disk::read_to_string(path).map_err(|e| NetworkError(format!("{}: {e}", path.display())))?;
             settings.ca_bundle = Some(pem);
         }
         if self.no_ca_bundle {

@@ -89,7 +89,7 @@ pub fn write_dir(files: &BagFiles, dir: &Path) -> std::io::Result<()> {
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
-        std::fs::write(target, bytes)?;
+        crate::disk::write(target, bytes)?;
     }
     Ok(())
 }
@@ -97,7 +97,7 @@ pub fn write_dir(files: &BagFiles, dir: &Path) -> std::io::Result<()> {
 /// Writes a bag as a zip whose one top-level directory is `root` (as bags are usually zipped).
 /// An existing file is never written over, as `write_dir` never writes into a full directory.
 pub fn write_zip(files: &BagFiles, path: &Path, root: &str) -> std::io::Result<()> {
-    let file = std::fs::File::create_new(path)?;
+    let file = crate::disk::create_new(path)?;
     zip_into(files, root, std::io::BufWriter::new(file))?;
     Ok(())
 }
@@ -230,13 +230,13 @@ fn read_within(path: &Path, max_unzipped: u64) -> Result<BagFiles, String> {
                     let relative = p.strip_prefix(path).map_err(|e| e.to_string())?;
                     let name =
                         relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-                    files.insert(name, std::fs::read(&p).map_err(|e| format!("{}: {e}", p.display()))?);
+                    files.insert(name, crate::disk::read(&p).map_err(|e| format!("{}: {e}", p.display()))?);
                 }
             }
         }
         return Ok(files);
     }
-    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = crate::disk::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
     read_zip(file, &path.display().to_string(), max_unzipped)
 }
 

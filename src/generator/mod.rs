@@ -16,7 +16,6 @@ pub mod outbreaks;
 pub mod second;
 mod vocab;
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -190,7 +189,7 @@ pub fn generate_with(
 ) -> std::io::Result<GeneratedSet> {
     std::fs::create_dir_all(out)?;
     let mut set = generate_into(scale, seed, today, planted, &mut |name| {
-        Ok(Box::new(BufWriter::new(File::create(out.join(name))?)) as Box<dyn Write>)
+        Ok(Box::new(BufWriter::new(crate::disk::create(out.join(name))?)) as Box<dyn Write>)
     })?;
     set.directory = out.display().to_string();
     set.files = FILES.iter().map(|name| out.join(name).display().to_string()).collect();

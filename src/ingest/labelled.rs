@@ -70,7 +70,7 @@ fn read(path: &Path, need_category: bool) -> Result<LabelledFile, IngestError> {
     let file = path.display().to_string();
     // Read once: the digest and the records come from the same bytes.
     let bytes: Arc<[u8]> =
-        std::fs::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
+        crate::disk::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
     parse(file, bytes, need_category)
 }
 

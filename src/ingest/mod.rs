@@ -75,7 +75,7 @@ pub fn default_legal_card(kind: DataKind) -> LegalCard {
 /// Reads a legal card from a JSON file with the four fields.
 pub fn read_legal_card(path: &Path) -> Result<LegalCard, IngestError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path)
+    let text = crate::disk::read_to_string(path)
         .map_err(|e| IngestError::LegalCard { file: file.clone(), reason: e.to_string() })?;
     serde_json::from_str(&text).map_err(|e| IngestError::LegalCard { file, reason: e.to_string() })
 }
@@ -530,7 +530,7 @@ fn digest(input: &Input<'_>) -> Result<(String, u64), String> {
             bytes.len() as u64
         }
         Input::Path(path) => {
-            let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+            let file = crate::disk::open(path).map_err(|e| format!("cannot open: {e}"))?;
             hash_all(file, &mut hasher)?
         }
         Input::Stream { open, .. } => hash_all(open().map_err(|e| format!("cannot open: {e}"))?, &mut hasher)?,
@@ -603,7 +603,7 @@ impl Rejects {
         if self.writer.is_none() {
             let mut file: Box<dyn std::io::Write> = match &self.path {
                 Some(path) => {
-                    Box::new(std::fs::File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?)
+                    Box::new(crate::disk::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?)
                 }
                 None => Box::new(MemorySink(self.memory.clone())),
             };

@@ -26,7 +26,7 @@ pub struct PlanFile {
 pub fn read_plan(path: &Path) -> Result<PlanFile, IngestError> {
     let file = path.display().to_string();
     let bytes: Arc<[u8]> =
-        std::fs::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
+        crate::disk::read(path).map_err(|e| IngestError::File { file: file.clone(), reason: e.to_string() })?.into();
     read_plan_bytes(&file, bytes)
 }
 

@@ -7,7 +7,6 @@
 //! uses most. CSV and JSON are streamed (memory does not grow with the file); XLSX is read one
 //! sheet at a time, which is how the format is laid out.
 
-use std::fs::File;
 use std::io::{BufRead, BufReader, Cursor, Read};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -72,7 +71,7 @@ const SNIFF: usize = 1 << 20;
 
 /// Opens a file on disk.
 pub fn open_path(path: &std::path::Path) -> Result<Table, ReadError> {
-    let file = File::open(path).map_err(|e| ReadError::at(0, format!("cannot open: {e}")))?;
+    let file = crate::disk::open(path).map_err(|e| ReadError::at(0, format!("cannot open: {e}")))?;
     let total = file.metadata().map(|m| m.len()).unwrap_or(0);
     open_reader(Box::new(file), total)
 }

@@ -36,7 +36,7 @@ pub fn scratch_path(out: &Path) -> PathBuf {
 /// The SHA-256 and size of a file, read in pieces.
 pub fn digest_file(path: &Path) -> Result<(String, u64), StoreError> {
     let io = |source| StoreError::Io { path: path.to_path_buf(), source };
-    let mut file = fs::File::open(path).map_err(io)?;
+    let mut file = crate::disk::open(path).map_err(io)?;
     let mut hasher = Sha256::new();
     let bytes = std::io::copy(&mut file, &mut hasher).map_err(io)?;
     Ok((hex::encode(hasher.finalize()), bytes))
@@ -93,7 +93,7 @@ pub fn write_archive(
         }
         let _ = fs::remove_file(&partial);
         let io = |source| StoreError::Io { path: partial.clone(), source };
-        let file = fs::OpenOptions::new().write(true).create_new(true).open(&partial).map_err(io)?;
+        let file = crate::disk::create_new(&partial).map_err(io)?;
         let mut zip = zip::ZipWriter::new(file);
         let zip_error = |e: zip::result::ZipError| StoreError::Internal(format!("{}: {e}", partial.display()));
         let deflated = zip::write::SimpleFileOptions::default()
@@ -108,11 +108,13 @@ pub fn write_archive(
             zip.write_all(bytes).map_err(io)?;
         }
         zip.start_file(DATABASE_MEMBER, stored).map_err(zip_error)?;
-        let mut copy = fs::File::open(database).map_err(|source| StoreError::Io { path: database.into(), source })?;
+        let mut copy =
+            crate::disk::open(database).map_err(|source| StoreError::Io { path: database.into(), source })?;
         std::io::copy(&mut copy, &mut zip).map_err(io)?;
         for (name, path) in documents {
             zip.start_file(name.as_str(), stored).map_err(zip_error)?;
-            let mut document = fs::File::open(path).map_err(|source| StoreError::Io { path: path.clone(), source })?;
+            let mut document =
+                crate::disk::open(path).map_err(|source| StoreError::Io { path: path.clone(), source })?;
             std::io::copy(&mut document, &mut zip).map_err(io)?;
         }
         let file = zip.finish().map_err(zip_error)?;
@@ -137,7 +139,7 @@ pub struct Archive {
 impl Archive {
     pub fn open(path: &Path) -> Result<Archive, StoreError> {
         let label = path.display().to_string();
-        let file = fs::File::open(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
+        let file = crate::disk::open(path).map_err(|source| StoreError::Io { path: path.to_path_buf(), source })?;
         let zip = zip::ZipArchive::new(file)
             .map_err(|e| StoreError::Invalid(format!("{label}: not a backup of this program (not a zip: {e})")))?;
         Ok(Archive { zip, label })
@@ -178,7 +180,7 @@ impl Archive {
         let label = self.label.clone();
         let mut member = self.member(name)?;
         let io = |source| StoreError::Io { path: to.to_path_buf(), source };
-        let mut file = fs::OpenOptions::new().write(true).create_new(true).open(to).map_err(io)?;
+        let mut file = crate::disk::create_new(to).map_err(io)?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; 256 * 1024];
         let mut bytes = 0u64;

@@ -107,7 +107,7 @@ impl BlobStore {
         let partial = path.with_extension("partial");
         let write = || -> std::io::Result<()> {
             use std::io::Write;
-            let mut file = std::fs::File::create(&partial)?;
+            let mut file = crate::disk::create(&partial)?;
             file.write_all(&content)?;
             file.sync_all()
         };
@@ -133,7 +133,7 @@ impl BlobStore {
     pub fn get(&self, sha256: &str, db_path: &Path) -> Result<Vec<u8>, BlobError> {
         check_digest(sha256)?;
         let path = self.path_of(sha256);
-        let content = match std::fs::read(&path) {
+        let content = match crate::disk::read(&path) {
             Ok(content) => content,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(BlobError::Missing { path }),
             Err(e) => return Err(io(&path, e).into()),

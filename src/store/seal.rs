@@ -17,7 +17,7 @@ pub fn checkpoint_path(db_path: &Path) -> PathBuf {
 /// The checkpoint's text, or `None` when there is no file.
 pub fn read_checkpoint(db_path: &Path) -> Result<Option<String>, StoreError> {
     let path = checkpoint_path(db_path);
-    match fs::read_to_string(&path) {
+    match crate::disk::read_to_string(&path) {
         Ok(text) => Ok(Some(text)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(StoreError::Io { path, source }),
@@ -31,7 +31,7 @@ pub fn write_checkpoint(db_path: &Path, text: &str) -> Result<(), StoreError> {
     temp.push(".tmp");
     let temp = PathBuf::from(temp);
     let io = |source| StoreError::Io { path: path.clone(), source };
-    let mut file = fs::File::create(&temp).map_err(io)?;
+    let mut file = crate::disk::create(&temp).map_err(io)?;
     file.write_all(text.as_bytes()).map_err(io)?;
     file.sync_data().map_err(io)?;
     fs::rename(&temp, &path).map_err(io)?;

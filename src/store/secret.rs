@@ -10,7 +10,6 @@
 //! and stop the checkpoint from verifying, while the journal went on as if nothing had happened.
 //! A person who has truly lost a key makes a new one on purpose, journaled (`ekn keys reset`).
 
-use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +57,7 @@ impl KeyFile {
 /// Reads a key of an existing database; a missing file is refused, never replaced.
 pub fn load(db_path: &Path, which: KeyFile) -> Result<[u8; 32], StoreError> {
     let path = which.path(db_path);
-    match fs::read_to_string(&path) {
+    match crate::disk::read_to_string(&path) {
         Ok(text) => parse_key(&path, &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::KeyMissing { path, what: which.what() }),
         Err(source) => Err(StoreError::Io { path, source }),
@@ -103,14 +102,7 @@ fn parse_key(path: &Path, text: &str) -> Result<[u8; 32], StoreError> {
 }
 
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path)?;
+    let mut file = crate::disk::create_private(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
 }

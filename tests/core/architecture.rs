@@ -243,3 +243,31 @@ fn the_core_does_not_depend_on_the_desktop_toolkit() {
         assert!(!seen.contains(toolkit), "the core package ekn depends on {toolkit}");
     }
 }
+
+#[test]
+fn no_file_is_opened_but_through_the_disk_gate() {
+    // Closing any descriptor of a database drops every lock the process's SQLite connections hold
+    // on it (issue 58: the write-ahead log was then deleted under `ekn serve`). Every file the core
+    // and the desktop app open outside SQLite goes through `crate::disk`, which refuses a database
+    // the process has open; a raw open anywhere else is a new way to lose the locks.
+    let raw = Regex::new(
+        r"File::(open|create|create_new|options)\(|OpenOptions\b|fs::(read|read_to_string|write|copy)\(|\bmmap\b",
+    )
+    .unwrap();
+    let mut files = sources(&root().join("src"));
+    files.extend(sources(&root().join("src-tauri/src")));
+    let found = offenders(&files, &raw, &|p| p == "src/disk.rs");
+    assert!(found.is_empty(), "a file opened outside SQLite but not through crate::disk:\n{}", found.join("\n"));
+    // The gate itself is seen by the pattern (the check can fail).
+    assert!(!offenders(&sources(&root().join("src")), &raw, &|p| p != "src/disk.rs").is_empty());
+    // The office server opens its own files (keys, certificates) directly: it holds no SQLite
+    // connection at all, so no close of its can release one's locks. Should that change, the
+    // office comes under the same rule.
+    let sqlite = Regex::new(r"rusqlite|Store::open|Session::open|api::host|Host::start").unwrap();
+    let found = offenders(&sources(&root().join("office/src")), &sqlite, &|_| false);
+    assert!(
+        found.is_empty(),
+        "the office opens SQLite; its raw opens must go through ekn::disk:\n{}",
+        found.join("\n")
+    );
+}

@@ -213,7 +213,7 @@ impl Session {
     fn template_in_force(&self, kind: ActKind, lang: ActLang) -> Result<(String, Vec<u8>), ApiError> {
         let office = self.office_templates_dir().join(template_file_name(kind, lang));
         if office.is_file() {
-            let bytes = std::fs::read(&office)
+            let bytes = crate::disk::read(&office)
                 .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", office.display())))?;
             return Ok((office.display().to_string(), bytes));
         }

@@ -261,12 +261,12 @@ pub fn export_effect_world(dir: &std::path::Path, objects: usize, first_violatio
                 u.e_late
             );
         }
-        std::fs::write(dir.join(format!("{name}.csv")), csv).map_err(io)?;
+        crate::disk::write(dir.join(format!("{name}.csv")), csv).map_err(io)?;
         estimates.push((name, figures(m.outcome, &m.units, m.without_trigger, m.unmatched)));
     }
     let json = serde_json::to_string_pretty(&estimates.into_iter().collect::<std::collections::BTreeMap<_, _>>())
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-    std::fs::write(dir.join("ekn-estimate.json"), json).map_err(io)
+    crate::disk::write(dir.join("ekn-estimate.json"), json).map_err(io)
 }
 
 impl VerificationCounts {

@@ -583,7 +583,7 @@ impl Session {
 /// Writes the examples training sees as CSV (`risk::example_columns`), for another tool to refit.
 pub(in crate::api) fn write_examples(examples: &risk::Examples, cut: usize, path: &Path) -> Result<(), ApiError> {
     let failed = |e: csv::Error| ApiError::new(ErrorCode::Internal, format!("{}: {e}", path.display()));
-    let file = std::fs::File::create(path)
+    let file = crate::disk::create(path)
         .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{}: {e}", path.display())))?;
     let mut w = csv::Writer::from_writer(std::io::BufWriter::new(file));
     w.write_record(risk::example_columns()).map_err(failed)?;

@@ -759,7 +759,7 @@ pub fn export_themes_study(dir: &std::path::Path, worlds: u64) -> Result<(), Api
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     for (name, text) in [("series.csv", series), ("judged.csv", judged)] {
         let path = dir.join(name);
-        std::fs::write(&path, text).map_err(|e| io(&path, e))?;
+        crate::disk::write(&path, text).map_err(|e| io(&path, e))?;
     }
     Ok(())
 }

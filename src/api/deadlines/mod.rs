@@ -276,7 +276,7 @@ impl Session {
                 format!("{name}: {size} bytes is too large for a calendar year"),
             ));
         }
-        let text = std::fs::read_to_string(file)
+        let text = crate::disk::read_to_string(file)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let year = YearCalendar::from_json(&text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;

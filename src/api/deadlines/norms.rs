@@ -245,7 +245,7 @@ impl Session {
                 format!("{name}: {size} bytes is too large for a norms catalog (at most {MAX_CATALOG_BYTES})"),
             ));
         }
-        let text = std::fs::read_to_string(file)
+        let text = crate::disk::read_to_string(file)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let catalog = NormsCatalog::from_json(&text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;

@@ -106,10 +106,10 @@ pub fn measure_documents(
             r if r.starts_with("scan200") => "scan200",
             _ => continue,
         };
-        let Ok(truth_text) = std::fs::read_to_string(dir.join(format!("{name}.truth.json"))) else { continue };
+        let Ok(truth_text) = crate::disk::read_to_string(dir.join(format!("{name}.truth.json"))) else { continue };
         let truth: Value =
             serde_json::from_str(&truth_text).map_err(|e| ApiError::invalid(format!("{name}.truth.json: {e}")))?;
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = crate::disk::read(path).map_err(io)?;
         let started = Instant::now();
         let read = extract::read_document(&bytes, &engines, rules, &mut |_| true)
             .map_err(|e| ApiError::new(ErrorCode::Io, format!("{file}: {e}")))?;

@@ -203,7 +203,7 @@ fn new_instance() -> String {
 }
 
 fn host_name() -> String {
-    std::fs::read_to_string("/etc/hostname")
+    crate::disk::read_to_string(std::path::Path::new("/etc/hostname"))
         .ok()
         .map(|h| h.trim().to_string())
         .filter(|h| !h.is_empty())

@@ -230,7 +230,7 @@ pub fn change_passphrase(path: &Path, new: &Passphrase, context: Context) -> Res
 pub fn recover(path: &Path, recovery_file: &Path, new: &Passphrase, context: Context) -> Result<VaultStatus, ApiError> {
     check_new_passphrase(new)?;
     let name = recovery_file.display().to_string();
-    let text = Zeroizing::new(std::fs::read_to_string(recovery_file).map_err(|e| ApiError::of_file(&name, &e))?);
+    let text = Zeroizing::new(crate::disk::read_to_string(recovery_file).map_err(|e| ApiError::of_file(&name, &e))?);
     let key = vault::parse_recovery(&text, &name)?;
     if vault::file_kind(path)? != FileKind::Encrypted {
         Store::open_existing(path)?;
