@@ -46,6 +46,9 @@ pub enum ErrorCode {
     EvidenceBroken,
     /// Another process holds the database's write lock (an import beside `ekn serve`): try again.
     Busy,
+    /// Another program has the database open where it is to be replaced or removed (`init
+    /// --force`, encryption in place): close it first. Nothing was changed.
+    InUse,
     /// A key file of an existing database is missing; it is never made anew on its own.
     KeyMissing,
     /// A stored document was sealed with another key than the database's.
@@ -81,7 +84,7 @@ pub enum ErrorCode {
 impl ErrorCode {
     /// Every code, for what must cover them all (the user guide's topics, the UI's texts). A new
     /// variant fails to compile in `listed` below until it is added here too.
-    pub const ALL: [ErrorCode; 33] = [
+    pub const ALL: [ErrorCode; 34] = [
         Self::NotFound,
         Self::InvalidInput,
         Self::NoDatabase,
@@ -102,6 +105,7 @@ impl ErrorCode {
         Self::JournalBroken,
         Self::EvidenceBroken,
         Self::Busy,
+        Self::InUse,
         Self::KeyMissing,
         Self::KeyMismatch,
         Self::Corrupt,
@@ -141,6 +145,7 @@ impl ErrorCode {
             | Self::JournalBroken
             | Self::EvidenceBroken
             | Self::Busy
+            | Self::InUse
             | Self::KeyMissing
             | Self::KeyMismatch
             | Self::Corrupt
@@ -220,8 +225,8 @@ impl ApiError {
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {
+            StoreError::InUse { .. } => ErrorCode::InUse,
             e if e.is_busy() => ErrorCode::Busy,
-            StoreError::InUse { .. } => ErrorCode::Busy,
             StoreError::TooNew { .. } => ErrorCode::DatabaseTooNew,
             StoreError::NoDatabase(_) => ErrorCode::NoDatabase,
             StoreError::KeyMissing { .. } | StoreError::VaultHeaderMissing { .. } => ErrorCode::KeyMissing,

@@ -192,6 +192,7 @@ async fn api_call(
                 ErrorCode::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
                 // Another process holds the write lock: the same request may pass in a moment.
                 ErrorCode::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                ErrorCode::InUse => StatusCode::CONFLICT,
                 _ => StatusCode::BAD_REQUEST,
             };
             (status, Json(e)).into_response()

@@ -151,6 +151,18 @@ impl Store {
         }
     }
 
+    /// Runs `f` while this connection holds the database's write lock, writing nothing: what
+    /// must follow every program's commits in the order they were made (the journal's head
+    /// sealed into the checkpoint file beside the database) is serialised by SQLite's own lock,
+    /// and sees the journal as the last commit left it. Waits like a write (the busy timeout).
+    pub fn under_write_lock<T, E: From<StoreError>>(&self, f: impl FnOnce(&Store) -> Result<T, E>) -> Result<T, E> {
+        let held = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(StoreError::from)?;
+        let out = f(self);
+        // Nothing was written: rolling back only lets the lock go (also when `f` panics).
+        drop(held);
+        out
+    }
+
     /// Opens the one other kind of transaction: a copy of entries already journaled elsewhere
     /// (colleagues' entries pulled from the office, each with its author and its own chain). It
     /// touches only the replica tables, never this workstation's records, so it has nothing to

@@ -162,14 +162,17 @@ impl StoreError {
             self,
             StoreError::Sqlite(rusqlite::Error::SqliteFailure(e, _))
                 if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
-        ) || matches!(self, StoreError::InUse { .. })
+        )
     }
 }
 
 /// Removes a database and everything kept beside it for it: the WAL and shared-memory files, the
 /// keys and the vault header, the signed checkpoint, the attached documents and the UI's evidence packages. What is
-/// not there is skipped; what cannot be removed is an error naming it.
+/// not there is skipped; what cannot be removed is an error naming it. A database another
+/// program has open is refused (`InUse`) and left as it is.
 pub fn remove_database(path: &Path) -> Result<(), StoreError> {
+    // Never from under another program: held to this process until every file is gone.
+    let _alone = vault::in_sole_use(path)?;
     let files = files::DbFiles::of(path);
     for file in files.files() {
         match std::fs::remove_file(file) {
@@ -192,6 +195,9 @@ pub fn remove_database(path: &Path) -> Result<(), StoreError> {
 /// `journal.rs`), which holds a transaction and so needs `&mut self`.
 pub struct Store {
     conn: Connection,
+    /// The file registered as a live database while the connection is open, so that nothing in
+    /// this process opens it outside SQLite (`crate::disk`). Dropped after the connection.
+    _live: Option<crate::disk::LiveDatabase>,
 }
 
 impl Store {
@@ -206,6 +212,7 @@ impl Store {
     pub fn open_keyed(path: &Path, key: Option<&vault::DataKey>) -> Result<Store, StoreError> {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)?;
+        let live = crate::disk::LiveDatabase::register(path, key.is_some());
         if let Some(key) = key {
             conn.execute_batch(&key.pragma("main"))?;
             // SQLCipher would print its own lines to stderr on a wrong key; the error we return
@@ -223,7 +230,7 @@ impl Store {
             conn.pragma_update(None, "secure_delete", "ON")?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        Store::prepare(conn)
+        Store::prepare(conn, Some(live))
     }
 
     /// Opens an existing database, refusing to create one.
@@ -244,12 +251,16 @@ impl Store {
 
     /// A private in-memory database with the full schema, for tests.
     pub fn open_in_memory() -> Result<Store, StoreError> {
-        Store::prepare(Connection::open_in_memory()?)
+        Store::prepare(Connection::open_in_memory()?, None)
     }
 
-    fn prepare(mut conn: Connection) -> Result<Store, StoreError> {
+    fn prepare(mut conn: Connection, live: Option<crate::disk::LiveDatabase>) -> Result<Store, StoreError> {
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: in WAL mode a commit reaches the disk (the log is flushed) before it is answered.
+        // The journal's signed checkpoint, a file of its own, is flushed right after each commit;
+        // with NORMAL a power cut could keep the checkpoint and lose the commit it covers, and
+        // verification would then report entries removed that were never written (issue 58).
+        conn.pragma_update(None, "synchronous", "FULL")?;
         // 128 MiB of page cache: an import writes its unique indexes at scattered places, and with
         // SQLite's default 2 MiB the transaction spills and re-reads pages constantly (measured:
         // several times slower on a million rows; docs/PERFORMANCE.md).
@@ -263,7 +274,7 @@ impl Store {
             |ctx| Ok(ctx.get::<Option<String>>(0)?.map(|t| fold_for_search(&t))),
         )?;
         migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store { conn, _live: live })
     }
 
     /// The schema version recorded in the file.
@@ -379,6 +390,12 @@ impl Store {
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {
         use rusqlite::OptionalExtension;
         Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    /// SQLite's data version of this connection: it changes whenever another connection, of
+    /// this program or another, commits to the database (never for this connection's own writes).
+    pub fn data_version(&self) -> Result<i64, StoreError> {
+        Ok(self.conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
     }
 
     /// Makes the WAL part of the main file, so the file on disk is complete by itself.

@@ -15,7 +15,7 @@
 //! encryption (see `encrypt_in_place` in the api) the next time the database is touched.
 
 use std::fs;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -40,6 +40,7 @@ pub const KDF_PARALLELISM: u32 = 1;
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
 const RECOVERY_TAG: &str = "EKN-RECOVERY-1";
 
 /// Where the vault header of the database at `db` lives.
@@ -71,18 +72,76 @@ pub enum FileKind {
 
 /// Reads what the file at `db` is. An empty file is plain (SQLite writes nothing until the first
 /// table); anything that does not begin like SQLite is taken as encrypted and needs its key.
+///
+/// Never from a descriptor that could cost a connection its locks (`crate::disk`): the first
+/// bytes are read only while this process has no connection to the file, and a database it has
+/// open is known from how it was opened.
 pub fn file_kind(db: &Path) -> Result<FileKind, StoreError> {
-    let mut file = match fs::File::open(db) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(FileKind::Missing),
-        Err(source) => return Err(StoreError::Io { path: db.to_path_buf(), source }),
-    };
-    let mut head = Vec::with_capacity(16);
-    Read::by_ref(&mut file)
-        .take(16)
-        .read_to_end(&mut head)
-        .map_err(|source| StoreError::Io { path: db.to_path_buf(), source })?;
-    Ok(if head.is_empty() || head.as_slice() == SQLITE_MAGIC { FileKind::Plain } else { FileKind::Encrypted })
+    let io = |source| StoreError::Io { path: db.to_path_buf(), source };
+    match crate::disk::database_head(db, SQLITE_MAGIC.len() as u64) {
+        Ok(crate::disk::DatabaseHead::Live { encrypted }) => {
+            Ok(if encrypted { FileKind::Encrypted } else { FileKind::Plain })
+        }
+        Ok(crate::disk::DatabaseHead::Bytes(head)) => {
+            Ok(if head.is_empty() || head.as_slice() == SQLITE_MAGIC { FileKind::Plain } else { FileKind::Encrypted })
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FileKind::Missing),
+        Err(source) => Err(io(source)),
+    }
+}
+
+/// Whether another connection — another program, or another session of this one — has the
+/// plain database at `db` open: SQLite is asked for the file's exclusive lock, which any open
+/// connection's shared lock refuses. Held by the returned connection while it lives, so nobody
+/// opens the database meanwhile; `None` when the database is in use. The connection never
+/// checkpoints on closing, so dropping it changes no byte.
+pub(super) fn sole_access(db: &Path) -> Result<Option<SoleAccess>, StoreError> {
+    let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = rusqlite::Connection::open_with_flags(db, flags)?;
+    let live = crate::disk::LiveDatabase::register(db, false);
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+    // Exclusive locking mode before the first read: SQLite then takes the file's EXCLUSIVE lock
+    // at once, in WAL mode too, and keeps it until the connection closes.
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)) {
+        Ok(_) => Ok(Some(SoleAccess { _conn: conn, _live: live })),
+        Err(e)
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A database held to this process alone (see `sole_access`); let go when dropped.
+pub struct SoleAccess {
+    _conn: rusqlite::Connection,
+    _live: crate::disk::LiveDatabase,
+}
+
+/// Holds the database at `db` to this connection alone, or refuses in words (`InUse`) while
+/// another program — or another session of this one — has it open; used before the file is
+/// replaced or removed. A plain database is asked for its exclusive lock. An encrypted one
+/// cannot be read without its key, so SQLite cannot be asked; a write-ahead log or shared memory
+/// beside it (every connection in WAL mode keeps both, and the last to close removes them) is
+/// taken as a program that has it open. `None` when there is no database.
+pub fn in_sole_use(db: &Path) -> Result<Option<SoleAccess>, StoreError> {
+    let in_use = || StoreError::InUse { path: db.to_path_buf() };
+    match file_kind(db)? {
+        FileKind::Missing => Ok(None),
+        FileKind::Plain => sole_access(db)?.map(Some).ok_or_else(in_use),
+        FileKind::Encrypted => {
+            let files = super::files::DbFiles::of(db);
+            if files.wal.exists() || files.shm.exists() {
+                return Err(in_use());
+            }
+            Ok(None)
+        }
+    }
 }
 
 /// The 256-bit key SQLCipher encrypts the database's pages with. Wiped from memory when dropped.
@@ -274,7 +333,7 @@ impl Header {
     /// never made anew: the recovery key makes a new one, on purpose.
     pub fn read(db: &Path) -> Result<Header, StoreError> {
         let path = header_path(db);
-        let text = match fs::read_to_string(&path) {
+        let text = match crate::disk::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(StoreError::VaultHeaderMissing { path });
@@ -396,24 +455,12 @@ pub fn write_new_private(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
 }
 
 fn private_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options.open(path)
+    crate::disk::create_private(path)
 }
 
-/// Flushes the directory holding `path`, so a rename in it survives a power cut (a no-op where
-/// directories cannot be opened, as on Windows).
+/// Flushes the directory holding `path`, so a rename in it survives a power cut.
 pub fn sync_dir(path: &Path) {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(dir) = fs::File::open(dir) {
-            let _ = dir.sync_all();
-        }
-    }
+    crate::disk::sync_dir(path)
 }
 
 /// Overwrites a file with zeros, flushes, and removes it: a plain copy of the database or a loose
@@ -427,7 +474,12 @@ pub fn shred(path: &Path) -> Result<(), StoreError> {
         Err(source) => return Err(io(source)),
     };
     {
-        let mut file = fs::OpenOptions::new().write(true).open(path).map_err(io)?;
+        let mut file = match crate::disk::open_to_overwrite(path) {
+            Ok(file) => file,
+            // Another program finishing the same tidy-up shredded it first.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(source) => return Err(io(source)),
+        };
         let zeros = vec![0u8; 1 << 20];
         let mut left = len;
         while left > 0 {
@@ -437,7 +489,10 @@ pub fn shred(path: &Path) -> Result<(), StoreError> {
         }
         file.sync_all().map_err(io)?;
     }
-    fs::remove_file(path).map_err(io)
+    match fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+        _ => Ok(()),
+    }
 }
 
 /// Finishes or undoes an encryption in place that stopped part-way (a crash, a kill), so the
@@ -448,8 +503,14 @@ pub fn shred(path: &Path) -> Result<(), StoreError> {
 pub fn tidy(db: &Path) -> Result<(), StoreError> {
     let copy = encrypting_path(db);
     let replaced = replaced_plain_path(db);
+    if !copy.exists() && !replaced.exists() {
+        return Ok(());
+    }
     match file_kind(db)? {
         FileKind::Plain => {
+            // The copy may be an encryption another program is making right now, over the
+            // database it holds open: only a database nobody has open is tidied.
+            let Some(_alone) = sole_access(db)? else { return Ok(()) };
             for leftover in [&copy, &replaced] {
                 match fs::remove_file(leftover) {
                     Ok(()) => {}
@@ -471,18 +532,22 @@ pub fn tidy(db: &Path) -> Result<(), StoreError> {
 /// Puts the encrypted copy (`<db>.encrypting`, closed) in the plain database's place: the plain
 /// file gets a second name (`<db>.plain-replaced`, the same file), the copy is renamed over the
 /// database — the one step that switches, atomic — the folder is flushed, and the plain file is
-/// overwritten and removed. A write-ahead log still beside the database means another program has
-/// it open: the copy is removed and nothing switched.
+/// overwritten and removed. While another program has the database open, the copy is removed and
+/// nothing switched; the database is held to this process from the check to the switch.
 pub fn switch_to_encrypted_copy(db: &Path) -> Result<(), StoreError> {
     let copy = encrypting_path(db);
-    if beside(db, "-wal").exists() {
-        let _ = fs::remove_file(&copy);
-        return Err(StoreError::InUse { path: db.to_path_buf() });
-    }
+    let alone = match sole_access(db)? {
+        Some(alone) => alone,
+        None => {
+            let _ = fs::remove_file(&copy);
+            return Err(StoreError::InUse { path: db.to_path_buf() });
+        }
+    };
     let replaced = replaced_plain_path(db);
     fs::hard_link(db, &replaced).map_err(|source| StoreError::Io { path: replaced.clone(), source })?;
     fs::rename(&copy, db).map_err(|source| StoreError::Io { path: db.to_path_buf(), source })?;
     sync_dir(db);
+    drop(alone);
     shred(&replaced)
 }
 

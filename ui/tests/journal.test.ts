@@ -44,7 +44,10 @@ describe('JournalBanner', () => {
     render(JournalBanner);
     const banner = await screen.findByTestId('journal-banner');
     expect(banner.textContent).toContain('Журнал тұтастық тексеруінен өтпейді: табылған мәселелер саны — 2');
-    expect(banner.textContent).toContain('қол қойылғаны 425, қалғаны 420');
+    expect(banner.textContent).toContain('журналда 420 жазба бар, ал қол қойылған бақылау нүктесі 425 жазбаны қамтиды');
+    // Not only tampering: a lost last write is named too, with what to do.
+    expect(banner.textContent).toContain('дерекқор соңғы жазбаларын жоғалтқан');
+    expect(banner.textContent).toContain('сақтық көшірмемен салыстырыңыз');
     expect(banner.textContent).not.toContain('entries were removed');
     i18n.lang = 'ru';
   });

@@ -34,7 +34,9 @@ pub enum JournalProblem {
     CheckpointMissing { entries: i64 },
     /// The checkpoint file is damaged, or signed by another key, or its signature fails.
     CheckpointInvalid { reason: String },
-    /// The journal is shorter than the signed checkpoint: entries were cut from its end.
+    /// The journal is shorter than the signed checkpoint: entries were cut from its end, or the
+    /// database lost its last writes (a crash before they reached the disk, a deleted
+    /// write-ahead log, an older copy put back) — the checkpoint cannot tell which.
     TailCut { checkpoint_size: u64, entries: i64 },
     /// The entry the checkpoint signed is no longer the one in the journal.
     CheckpointNotExtended { size: u64, reason: String },
@@ -61,7 +63,12 @@ impl JournalProblem {
             }
             JournalProblem::CheckpointInvalid { reason } => format!("the checkpoint is not valid: {reason}"),
             JournalProblem::TailCut { checkpoint_size, entries } => format!(
-                "the journal has {entries} entries but the signed checkpoint covers {checkpoint_size}: entries were removed from its end"
+                "the journal has {entries} entries but the signed checkpoint covers {checkpoint_size}: the last {} are \
+                 missing. Either they were removed from its end, or the database lost its last writes (a crash or power \
+                 cut before they reached the disk, a deleted write-ahead log, an older copy put back). Before writing \
+                 anything more, compare with the last backup (`ekn restore FILE --to NEW.db`, then `ekn journal verify` \
+                 on it); once you know which, `ekn journal seal --reason …` starts a new checkpoint",
+                (*checkpoint_size as i64 - entries).max(0)
             ),
             JournalProblem::CheckpointNotExtended { size, reason } => {
                 format!("the journal does not extend the signed checkpoint of {size} entries: {reason}")
@@ -186,6 +193,30 @@ pub(in crate::api) fn read_checkpoint(
     Ok(Some(parsed.and_then(|cp| cp.verify(&key.verifying_key()).map(|()| cp))))
 }
 
+/// Pushes the entries from `from` on into `frontier` and writes the signed checkpoint; nothing
+/// when there are none.
+fn write_checkpoint(
+    store: &Store,
+    db: &Path,
+    signer: &SigningKey,
+    at: &str,
+    mut frontier: Frontier,
+    from: i64,
+) -> Result<(), ApiError> {
+    let mut head = None;
+    store.for_each_entry(from, &mut |e| {
+        frontier.push(leaf_of(&e.hash));
+        head = Some(e.hash);
+        Ok(())
+    })?;
+    let Some(head) = head else { return Ok(()) };
+    let checkpoint = Checkpoint::sign(signer, &frontier, &head, at);
+    let text =
+        serde_json::to_string_pretty(&checkpoint).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+    seal::write_checkpoint(db, &text)?;
+    Ok(())
+}
+
 /// Whether the journal in `store` still extends `checkpoint`: the entry it signed is there.
 fn extends(store: &Store, checkpoint: &Checkpoint) -> Result<Result<(), JournalProblem>, ApiError> {
     if checkpoint.size == 0 {
@@ -209,61 +240,59 @@ fn extends(store: &Store, checkpoint: &Checkpoint) -> Result<Result<(), JournalP
 }
 
 impl Session {
-    /// Extends the signed checkpoint over the entries written since it. `first_new` is the first
-    /// entry of the write just committed: a checkpoint is created from nothing only when that
-    /// write began the journal, and one that does not verify or that the journal no longer
-    /// extends is never overwritten — it is the evidence; `journal verify` reports it, and
-    /// `ekn journal seal --reason` starts a new one on a person's decision.
     /// Seals whatever the journal holds beyond the checkpoint (entries committed without sealing,
     /// as an encryption in place does in its copy).
     pub(in crate::api) fn seal_head(&mut self) -> Result<(), ApiError> {
         self.seal(i64::MAX)
     }
 
+    /// Extends the signed checkpoint over the entries committed since it — by this session or
+    /// by any other program on the database. `first_new` is the first entry of the write just
+    /// committed: a checkpoint is created from nothing only when that write began the journal,
+    /// and one that does not verify or that the journal no longer extends is never overwritten —
+    /// it is the evidence; `journal verify` reports it, and `ekn journal seal --reason` starts a
+    /// new one on a person's decision.
+    ///
+    /// Sealed under the database's write lock, after the commit: two programs sealing at once
+    /// would otherwise each read the old checkpoint and write their own, and the later one could
+    /// take back what the earlier signed. Under the lock the checkpoint is read, extended to the
+    /// journal's committed end, and replaced, so it only grows and never covers an entry that is
+    /// not committed (and, with `synchronous = FULL`, on disk). When another program holds the
+    /// lock past the wait (a long import), the write stands as committed and answered, and the
+    /// next seal — this program's or that one's — covers it.
     pub(in crate::api) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
-        let (frontier, from) = match read_checkpoint(&self.path, &self.signer)? {
-            None if first_new <= 1 => (Frontier::default(), 1),
-            None => {
-                tracing::warn!(target: "ekn::journal", "no checkpoint beside the database; not creating one over an existing journal");
-                return Ok(());
-            }
-            Some(Err(reason)) => {
-                tracing::warn!(target: "ekn::journal", %reason, "the checkpoint does not verify; left as it is");
-                return Ok(());
-            }
-            Some(Ok(checkpoint)) => {
-                if let Err(problem) = extends(&self.store, &checkpoint)? {
-                    tracing::warn!(target: "ekn::journal", problem = %problem.text(), "the journal does not extend the checkpoint; left as it is");
+        let stamp = self.context.clock.stamp();
+        let (path, signer) = (&self.path, &self.signer);
+        let sealed = self.store.under_write_lock(|store| {
+            let (frontier, from) = match read_checkpoint(path, signer)? {
+                None if first_new <= 1 => (Frontier::default(), 1),
+                None => {
+                    tracing::warn!(target: "ekn::journal", "no checkpoint beside the database; not creating one over an existing journal");
                     return Ok(());
                 }
-                let frontier =
-                    checkpoint.frontier().ok_or_else(|| ApiError::new(ErrorCode::Internal, "damaged frontier"))?;
-                (frontier, checkpoint.size as i64 + 1)
+                Some(Err(reason)) => {
+                    tracing::warn!(target: "ekn::journal", %reason, "the checkpoint does not verify; left as it is");
+                    return Ok(());
+                }
+                Some(Ok(checkpoint)) => {
+                    if let Err(problem) = extends(store, &checkpoint)? {
+                        tracing::warn!(target: "ekn::journal", problem = %problem.text(), "the journal does not extend the checkpoint; left as it is");
+                        return Ok(());
+                    }
+                    let frontier =
+                        checkpoint.frontier().ok_or_else(|| ApiError::new(ErrorCode::Internal, "damaged frontier"))?;
+                    (frontier, checkpoint.size as i64 + 1)
+                }
+            };
+            write_checkpoint(store, path, signer, &stamp, frontier, from)
+        });
+        match sealed {
+            Err(e) if e.code == ErrorCode::Busy => {
+                tracing::warn!(target: "ekn::journal", "another program holds the database; the next write seals this one");
+                Ok(())
             }
-        };
-        self.write_checkpoint(frontier, from)
-    }
-
-    /// Pushes the entries from `from` on into `frontier` and writes the signed checkpoint.
-    fn write_checkpoint(&mut self, mut frontier: Frontier, from: i64) -> Result<(), ApiError> {
-        let size_before = frontier.size;
-        let mut head = None;
-        self.store.for_each_entry(from, &mut |e| {
-            frontier.push(leaf_of(&e.hash));
-            head = Some(e.hash);
-            Ok(())
-        })?;
-        let Some(head) = head else {
-            if size_before > 0 {
-                return Ok(());
-            }
-            return Ok(());
-        };
-        let checkpoint = Checkpoint::sign(&self.signer, &frontier, &head, &self.context.clock.stamp());
-        let text =
-            serde_json::to_string_pretty(&checkpoint).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        seal::write_checkpoint(&self.path, &text)?;
-        Ok(())
+            other => other,
+        }
     }
 
     /// Starts a new checkpoint over the whole journal as it stands, on a person's decision and
@@ -285,7 +314,9 @@ impl Session {
         let mut write = self.store.write(stamp)?;
         write.append(&entry, About::default(), None)?;
         write.commit()?;
-        self.write_checkpoint(Frontier::default(), 1)?;
+        let stamp = self.context.clock.stamp();
+        let (path, signer) = (&self.path, &self.signer);
+        self.store.under_write_lock(|store| write_checkpoint(store, path, signer, &stamp, Frontier::default(), 1))?;
         verify_with(&self.path, &self.access)
     }
 

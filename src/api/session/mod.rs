@@ -75,6 +75,9 @@ pub struct Session {
         std::cell::RefCell<Option<(String, std::rc::Rc<crate::analytics::practices::Detection>)>>,
     /// The registry replayed for the risk model in force, with the data and model versions.
     pub(in crate::api) risk_cache: std::cell::RefCell<Option<(String, std::rc::Rc<RiskContext>)>>,
+    /// SQLite's `data_version` when the caches were last checked: it changes when any other
+    /// connection (another program, or the host's other worker) commits.
+    pub(in crate::api) seen_data_version: std::cell::Cell<Option<i64>>,
 }
 
 /// The most characters a person's own words may have: a reason, a note — words, not a document.
@@ -153,6 +156,7 @@ impl Session {
             registry_cache: Default::default(),
             detection_cache: Default::default(),
             risk_cache: Default::default(),
+            seen_data_version: Default::default(),
         }
     }
 
@@ -265,6 +269,17 @@ impl Session {
     /// The database file this session has open.
     pub fn database(&self) -> &Path {
         &self.path
+    }
+
+    /// Drops every cache built from storage when another connection has committed since the
+    /// last look: a session that lives long (the desktop app, `ekn serve`) then never answers
+    /// from what was true before a colleague's sync or a command-line import.
+    pub fn forget_caches_if_others_wrote(&self) -> Result<(), ApiError> {
+        let now = self.store.data_version()?;
+        if self.seen_data_version.replace(Some(now)).is_some_and(|seen| seen != now) {
+            self.forget_caches();
+        }
+        Ok(())
     }
 
     /// Drops every cache built from storage (after a failed request, nothing half-built stays).

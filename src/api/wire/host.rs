@@ -113,9 +113,6 @@ pub struct HostState {
     journal: Mutex<JournalStatus>,
     next: AtomicU64,
     unlocking: Mutex<()>,
-    /// Set when the network worker wrote (a sync, a connector's run): the session worker drops
-    /// its caches before its next request, so no screen shows what was true before.
-    stale: std::sync::atomic::AtomicBool,
 }
 
 /// Locks a mutex whatever a panicking holder left: these values are plain data, always whole.
@@ -365,9 +362,6 @@ impl Host {
                     }
                 };
                 for (method, params, reply) in receiver {
-                    if worker_state.stale.swap(false, std::sync::atomic::Ordering::SeqCst) {
-                        session.forget_caches();
-                    }
                     let result = run_job(&mut session, &worker_state, &method, params);
                     let _ = reply.send(result);
                 }
@@ -402,10 +396,7 @@ impl Host {
                         }
                     }
                     let Some(open) = session.as_mut() else { continue };
-                    // What another session wrote meanwhile is read afresh here too.
-                    open.forget_caches();
                     let result = run_job(open, &state, &method, params);
-                    state.stale.store(true, std::sync::atomic::Ordering::SeqCst);
                     let _ = reply.send(result);
                 }
             })
@@ -489,6 +480,9 @@ impl Host {
 /// usable: its write rolled back with the unwinding transaction, and its caches are dropped so
 /// nothing half-built is reused.
 fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value) -> Result<Value, ApiError> {
+    // What another connection committed since the last request — the network worker's sync,
+    // the command line, the desktop app beside `ekn serve` — is read afresh, never from a cache.
+    session.forget_caches_if_others_wrote()?;
     let importing = method == "import_file";
     if importing {
         *lock(&state.progress) = ImportProgress { running: true, ..Default::default() };
