@@ -10,6 +10,7 @@ mod bad_input;
 mod calendar;
 mod cards;
 mod cli;
+mod concurrency;
 mod connect;
 mod connect_incremental;
 mod connect_network;

@@ -14,7 +14,7 @@ use ekn::domain::records::DataKind;
 
 use crate::support::{bin, files_under, inspections_csv};
 
-const PASSPHRASE: &str = "Жетісу-2026 көктем";
+pub(crate) const PASSPHRASE: &str = "Жетісу-2026 көктем";
 
 fn context_with(passphrase: &str) -> Context {
     Context::cli().with_passphrase(VaultPassphrase::new(passphrase))
