@@ -84,11 +84,14 @@ describe('task actions', () => {
     await waitFor(() => expect(document.querySelector('[data-field="norm"] option')).toBeTruthy());
     await fireEvent.input(document.querySelector('[data-field="assignee"]')!, { target: { value: 'Иванов В.' } });
     await fireEvent.input(document.querySelector('[data-field="unit"]')!, { target: { value: 'Отдел надзора' } });
+    // An object alone has no day to count from (the core refuses it): the form waits for the event's date.
+    expect((screen.getByTestId('task-new-create') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(document.querySelector('[data-field="event"]')!, { target: { value: '2026-11-16' } });
     await fireEvent.click(screen.getByTestId('task-new-create'));
     await waitFor(() => expect(created).toEqual([31]));
     expect(calls.find((c) => c.method === 'add_task')!.params).toEqual({
       kind: 'gather_information', title: null, subject_bin: '000740000728', appeal_no: null, assignee: 'Иванов В.',
-      unit: 'Отдел надзора', norm: 'appk-76-consideration', period: null, event_date: null, depends_on: [],
+      unit: 'Отдел надзора', norm: 'appk-76-consideration', period: null, event_date: '2026-11-16', depends_on: [],
     });
     expect(screen.getByTestId('task-created').textContent).toContain('31');
   });
