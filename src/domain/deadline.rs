@@ -46,6 +46,42 @@ impl Unit {
     }
 }
 
+/// Whether the trigger's own day is the period's first day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum FirstDay {
+    /// The general rule: the period starts the day after the event.
+    NextDay,
+    /// The event's own day counts (an inspection's first day).
+    EventDay,
+}
+
+/// Whether a period runs after its trigger or ends before it (a notice due before a sitting).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    After,
+    Before,
+}
+
+/// How a period is counted from its trigger beyond its length — all of it data of the norm's
+/// version in force: the first day, the direction, whether the trigger is a receipt registered
+/// on the next working day when it came on a non-working one, and whether a last day of
+/// calendar days or months that is a non-working day moves to the next working day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct Counting {
+    pub first_day: FirstDay,
+    pub direction: Direction,
+    pub registration: bool,
+    pub end_moves: bool,
+}
+
+impl Default for Counting {
+    fn default() -> Counting {
+        Counting { first_day: FirstDay::NextDay, direction: Direction::After, registration: false, end_moves: true }
+    }
+}
+
 /// A length of time as a norm states it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Period {
@@ -92,6 +128,8 @@ pub enum DeadlineError {
     SuspensionBackwards { from: NaiveDate, to: NaiveDate },
     #[error("{count} suspensions: at most {max} are accepted")]
     TooManySuspensions { count: usize, max: usize },
+    #[error("a period due before its trigger is counted in working days only")]
+    BackwardsNotWorkingDays,
 }
 
 /// Days on which the clock stands still (both ends included).
@@ -166,6 +204,26 @@ pub enum Warning {
     HandPeriod,
     /// The norm's extension cap was not checked against the law's text.
     UnverifiedCap { norm_id: String },
+    /// The trigger falls before the day the version is known for certain to be in force: its
+    /// first day is derived from a date the texts do not give (a publication).
+    UnconfirmedInForce { norm_id: String, from: NaiveDate, certain_from: Option<NaiveDate> },
+    /// Under the version before this one the due date would be `other_due`: which of the two
+    /// governs a trigger this close to the change is not confirmed.
+    VersionBoundary { norm_id: String, other_from: NaiveDate, other_due: NaiveDate },
+    /// The trigger lies before the first version in the catalogue: counted by the first one.
+    BeforeFirstVersion { norm_id: String, first_from: NaiveDate },
+    /// A last day that is a non-working day was moved (or kept) by a rule that is not confirmed
+    /// for this period.
+    UnconfirmedEndRule { norm_id: String, raw_end: NaiveDate, due: NaiveDate },
+    /// The cap's last day was moved off a non-working day by a rule not confirmed for it.
+    UnconfirmedCapEnd { norm_id: String },
+    /// Something may have changed the version since its edition, from a date on (a new
+    /// Constitution in force): said in the reader's language.
+    Caveat { norm_id: String, from: NaiveDate, text_ru: String, text_kk: String, text_en: String },
+    /// The task was counted under the version in force on `counted_under`; the catalogue now
+    /// puts its trigger under the version in force from `now_from`, by which it would be due on
+    /// `due`. A recount is a person's decision (`ekn task recount`), never silent.
+    LawChanged { norm_id: String, counted_under: NaiveDate, now_from: NaiveDate, due: NaiveDate },
 }
 
 impl Warning {
@@ -195,6 +253,34 @@ impl Warning {
             Warning::UnverifiedCap { norm_id } => {
                 format!("the extension cap of norm {norm_id} is UNCONFIRMED against the law's text")
             }
+            Warning::UnconfirmedInForce { norm_id, from, certain_from } => match certain_from {
+                Some(certain) => format!(
+                    "the version of norm {norm_id} counted here is in force from {from} by an estimate (UNCONFIRMED: \
+                     the publication it counts from is not among the texts); it is certain from {certain}"
+                ),
+                None => format!("the version of norm {norm_id} counted here has no confirmed first day ({from})"),
+            },
+            Warning::VersionBoundary { norm_id, other_from, other_due } => format!(
+                "norm {norm_id} changed near this trigger and the day the change came into force is UNCONFIRMED: \
+                 under the version in force from {other_from} the due date would be {other_due}"
+            ),
+            Warning::BeforeFirstVersion { norm_id, first_from } => format!(
+                "the trigger lies before the first version of norm {norm_id} in the catalogue ({first_from}): \
+                 counted by that version, UNCONFIRMED for this date"
+            ),
+            Warning::UnconfirmedEndRule { norm_id, raw_end, due } => format!(
+                "the period of norm {norm_id} ends on {raw_end}, a non-working day; it was taken to {due} by a rule \
+                 that is UNCONFIRMED for this period"
+            ),
+            Warning::UnconfirmedCapEnd { norm_id } => format!(
+                "the extension cap of norm {norm_id} ends on a non-working day and was moved by a rule UNCONFIRMED for it"
+            ),
+            Warning::Caveat { norm_id, text_en, .. } => format!("norm {norm_id}: {text_en}"),
+            Warning::LawChanged { norm_id, counted_under, now_from, due } => format!(
+                "the law changed: this task was counted under the version of norm {norm_id} in force from \
+                 {counted_under}, and its trigger now falls under the version in force from {now_from}, by which it \
+                 would be due on {due}; recounting is a decision (ekn task recount ID --reason …)"
+            ),
         }
     }
 }
@@ -203,10 +289,12 @@ impl Warning {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum CapAnchor {
-    /// The triggering event (for АППК art. 76: receipt of the appeal).
+    /// The triggering event (the whole term counted from receipt).
     Event,
     /// The original due date.
     OriginalDue,
+    /// The day of the decision to extend (APPC art. 76 part 3 as worded by Law 241-VIII).
+    ExtensionDecision,
 }
 
 /// Where a cap that falls on a non-working day lands.
@@ -217,6 +305,8 @@ pub enum NonWorkingEnd {
     NextWorkingDay,
     /// A stricter reading: the last working day before it.
     PreviousWorkingDay,
+    /// The day stays as counted: no rule moves it.
+    Stays,
 }
 
 /// The longest a deadline may be extended to, as a norm states it.
@@ -232,7 +322,14 @@ pub struct ExtensionCap {
     pub text_en: String,
     /// Why a non-working end lands where it does.
     pub non_working_basis: String,
+    /// False when the rule that moves a non-working end is not confirmed for this cap.
+    #[serde(default = "confirmed")]
+    pub end_confirmed: bool,
     pub verified: bool,
+}
+
+fn confirmed() -> bool {
+    true
 }
 
 /// A cap computed for one deadline: the date, the date it counts from, and the norm's rule.
@@ -250,7 +347,11 @@ pub struct CapDate {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct Deadline {
     pub event: NaiveDate,
+    /// The day a receipt was registered when the rule counts from registration and the receipt
+    /// came on a non-working day (the next working day); the count runs from it.
+    pub registered: Option<NaiveDate>,
     pub period: Period,
+    pub counting: Counting,
     /// The first day of the period: the day after the event.
     pub start: NaiveDate,
     /// For calendar days and months: the date the count reaches before any move to a working day.
@@ -266,15 +367,87 @@ pub struct Deadline {
     pub warnings: Vec<Warning>,
 }
 
-/// Computes the due date of `period` counted from `event`, the clock stopped on `suspensions`.
+/// Computes the due date of `period` counted from `event` by the general rule (the day after,
+/// forwards, a last day off moved to the next working day), the clock stopped on `suspensions`.
 pub fn compute(
     calendar: &Calendar,
     event: NaiveDate,
     period: Period,
     suspensions: &[Suspension],
 ) -> Result<Deadline, DeadlineError> {
+    compute_counted(calendar, event, period, suspensions, Counting::default())
+}
+
+/// The day a receipt is registered: the day itself when it is a working day, else the next one.
+pub fn registration_day(calendar: &Calendar, received: NaiveDate) -> NaiveDate {
+    calendar.next_working_on_or_after(received)
+}
+
+/// Computes the due date of `period` from `event` as `counting` says: a receipt counted from its
+/// registration, the event's day as the first day or the next one, forwards or (in working days)
+/// backwards to the last day before the event, and a last day off moved or kept.
+pub fn compute_counted(
+    calendar: &Calendar,
+    event: NaiveDate,
+    period: Period,
+    suspensions: &[Suspension],
+    counting: Counting,
+) -> Result<Deadline, DeadlineError> {
     period.check()?;
     check_inputs(event, suspensions)?;
+    let registered = (counting.registration && !calendar.is_working(event)).then(|| registration_day(calendar, event));
+    if counting.direction == Direction::Before {
+        if period.unit != Unit::WorkingDays {
+            return Err(DeadlineError::BackwardsNotWorkingDays);
+        }
+        let mut counted = 0;
+        let mut day = event;
+        let mut skipped = Vec::new();
+        while counted < period.amount {
+            day = day.pred_opt().ok_or(DeadlineError::DateOutOfRange { date: event })?;
+            if calendar.is_working(day) {
+                counted += 1;
+            } else {
+                skipped.push(SkippedDay { date: day, reason: SkipReason::Calendar(calendar.day(day)) });
+            }
+        }
+        skipped.reverse();
+        let warnings = warnings_between(calendar, day, event);
+        return Ok(Deadline {
+            event,
+            registered: None,
+            period,
+            counting,
+            start: day,
+            raw_end: None,
+            due: day,
+            skipped,
+            suspensions: suspensions.to_vec(),
+            extension_cap: None,
+            warnings,
+        });
+    }
+    // The count runs from the registration day, or from the day before the event when the
+    // event's own day is the first day of the period.
+    let from = registered.unwrap_or(event);
+    let from = match counting.first_day {
+        FirstDay::NextDay => from,
+        FirstDay::EventDay => from.pred_opt().ok_or(DeadlineError::DateOutOfRange { date: event })?,
+    };
+    let mut deadline = count_forward(calendar, from, period, suspensions, counting.end_moves)?;
+    deadline.event = event;
+    deadline.registered = registered;
+    deadline.counting = counting;
+    Ok(deadline)
+}
+
+fn count_forward(
+    calendar: &Calendar,
+    event: NaiveDate,
+    period: Period,
+    suspensions: &[Suspension],
+    end_moves: bool,
+) -> Result<Deadline, DeadlineError> {
     let start = event + Days::new(1);
     let suspended = |date: NaiveDate| suspensions.iter().any(|s| s.covers(date));
     let mut skipped = Vec::new();
@@ -311,7 +484,7 @@ pub fn compute(
                 }
             }
             let mut due = end;
-            while !calendar.is_working(due) || suspended(due) {
+            while end_moves && (!calendar.is_working(due) || suspended(due)) {
                 let reason = if suspended(due) {
                     SkipReason::Suspended { kind: "suspended" }
                 } else {
@@ -326,7 +499,9 @@ pub fn compute(
     let warnings = warnings_between(calendar, start, due);
     Ok(Deadline {
         event,
+        registered: None,
         period,
+        counting: Counting::default(),
         start,
         raw_end,
         due,
@@ -472,16 +647,23 @@ pub fn extension_cap(
     cap: &ExtensionCap,
     event: NaiveDate,
     original_due: NaiveDate,
+    decided: Option<NaiveDate>,
     suspensions: &[Suspension],
-) -> Result<(CapDate, Vec<Warning>), DeadlineError> {
+) -> Result<Option<(CapDate, Vec<Warning>)>, DeadlineError> {
     let anchor_date = match cap.anchor {
         CapAnchor::Event => event,
         CapAnchor::OriginalDue => original_due,
+        // Counted from a decision not taken yet: there is no date until there is one.
+        CapAnchor::ExtensionDecision => match decided {
+            Some(day) => day,
+            None => return Ok(None),
+        },
     };
     let counted = compute(calendar, anchor_date, cap.period, suspensions)?;
     let raw_date = counted.raw_end.unwrap_or(counted.due);
     let date = match cap.on_non_working_day {
         NonWorkingEnd::NextWorkingDay => counted.due,
+        NonWorkingEnd::Stays => raw_date,
         NonWorkingEnd::PreviousWorkingDay => {
             let mut day = raw_date;
             while (!calendar.is_working(day) || suspensions.iter().any(|s| s.covers(day))) && day > counted.start {
@@ -491,7 +673,7 @@ pub fn extension_cap(
         }
     };
     let capped = CapDate { date, anchor_date, raw_date, rule: cap.clone() };
-    Ok((capped, counted.warnings))
+    Ok(Some((capped, counted.warnings)))
 }
 
 /// Checks a requested extension: later than the current due date, within the cap, on a working day.
@@ -535,6 +717,7 @@ mod tests {
             text_kk: "екі айдан аспайтын".into(),
             text_en: "to no more than two months from receipt".into(),
             non_working_basis: "the general rule for periods".into(),
+            end_confirmed: true,
             verified: true,
         }
     }
@@ -598,7 +781,7 @@ mod tests {
         let event = d("2024-03-15");
         let original = compute(&c, event, working(15), &[]).unwrap().due;
         assert_eq!(original, d("2024-04-10"));
-        let (cap, _) = extension_cap(&c, &art_76_cap(), event, original, &[]).unwrap();
+        let (cap, _) = extension_cap(&c, &art_76_cap(), event, original, None, &[]).unwrap().unwrap();
         assert_eq!((cap.anchor_date, cap.raw_date, cap.date), (event, d("2024-05-15"), d("2024-05-15")));
         assert!(matches!(check_extension(&c, &cap, original, d("2024-05-16")), Err(ExtensionError::BeyondCap { .. })));
         assert_eq!(check_extension(&c, &cap, original, d("2024-05-15")), Ok(d("2024-05-15")));
@@ -609,7 +792,7 @@ mod tests {
         ));
         // The other anchor, for norms that count the cap from the original due date.
         let from_due = ExtensionCap { anchor: CapAnchor::OriginalDue, ..art_76_cap() };
-        let (cap, _) = extension_cap(&c, &from_due, event, original, &[]).unwrap();
+        let (cap, _) = extension_cap(&c, &from_due, event, original, None, &[]).unwrap().unwrap();
         assert_eq!(cap.date, d("2024-06-10")); // 10.06.2024 is a Monday
     }
 
@@ -619,8 +802,8 @@ mod tests {
         // Received Monday 08.04.2024: two months reach Saturday 08.06.2024.
         let event = d("2024-04-08");
         let strict = ExtensionCap { on_non_working_day: NonWorkingEnd::PreviousWorkingDay, ..art_76_cap() };
-        let (next, _) = extension_cap(&c, &art_76_cap(), event, event, &[]).unwrap();
-        let (previous, _) = extension_cap(&c, &strict, event, event, &[]).unwrap();
+        let (next, _) = extension_cap(&c, &art_76_cap(), event, event, None, &[]).unwrap().unwrap();
+        let (previous, _) = extension_cap(&c, &strict, event, event, None, &[]).unwrap().unwrap();
         assert_eq!(next.raw_date, d("2024-06-08"));
         assert_eq!(next.date, d("2024-06-10"), "the next working day after Saturday 08.06.2024");
         assert_eq!(previous.date, d("2024-06-07"), "the last working day before it");
