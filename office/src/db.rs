@@ -18,7 +18,7 @@ use crate::error::OfficeError;
 pub const APP_ROLE: &str = "ekn_office_app";
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 20] = [
+const MIGRATIONS: [(i32, &str); 21] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -39,6 +39,7 @@ const MIGRATIONS: [(i32, &str); 20] = [
     (18, include_str!("../migrations/0018_push_cheaper.sql")),
     (19, include_str!("../migrations/0019_national_acts.sql")),
     (20, include_str!("../migrations/0020_national_practice.sql")),
+    (21, include_str!("../migrations/0021_office_norms.sql")),
 ];
 
 /// The newest migration this server knows.

@@ -170,7 +170,7 @@ pub async fn whole_office(
 }
 
 fn check_filters(ask: EffectAsk<'_>) -> Result<(), OfficeError> {
-    if ask.kind.is_some_and(|k| !matches!(k, "protest" | "submission" | "order" | "warning")) {
+    if ask.kind.is_some_and(|k| !matches!(k, "protest" | "submission" | "order" | "resolution" | "warning")) {
         return Err(OfficeError::bad_request("a kind of act is protest, submission, order or warning"));
     }
     if ask.district.is_some_and(|d| d.is_empty() || d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
@@ -298,9 +298,8 @@ async fn acts_in(
 
 /// Whether an act placed in `place` (its district) lies in `prefix`.
 /// Each act as the KPIs read it: its latest answer and court decision, its period's norm when it
-/// is unconfirmed, its quality at issuance.
-fn kpi_inputs(acts: &[OfficeAct], unfilled: &HashMap<(String, i64), bool>) -> Vec<ActForKpis> {
-    let catalog = NormsCatalog::builtin();
+/// is unconfirmed (in the office's catalogue), its quality at issuance.
+fn kpi_inputs(acts: &[OfficeAct], unfilled: &HashMap<(String, i64), bool>, catalog: &NormsCatalog) -> Vec<ActForKpis> {
     let procedure = Procedure::builtin();
     acts.iter()
         .map(|act| {
@@ -309,8 +308,8 @@ fn kpi_inputs(acts: &[OfficeAct], unfilled: &HashMap<(String, i64), bool>) -> Ve
             let unconfirmed_norm = procedure
                 .act(&act.kind)
                 .and_then(|a| a.norm.as_deref())
-                .and_then(|id| catalog.norms.iter().find(|n| n.id == id))
-                .filter(|n| !n.verified)
+                .and_then(|id| catalog.at(id, act.issued_on).ok())
+                .filter(|n| !n.verified())
                 .map(|n| n.id.clone());
             let draft = act.draft_seq.and_then(|seq| unfilled.get(&(act.ws.clone(), seq)).copied());
             ActForKpis {
@@ -333,7 +332,8 @@ fn kpi_inputs(acts: &[OfficeAct], unfilled: &HashMap<(String, i64), bool>) -> Ve
 /// (`national_acts`: no object, no number, no addressee, no person).
 pub async fn office_acts_for_kpis(client: &mut deadpool_postgres::Client) -> Result<Vec<ActForKpis>, OfficeError> {
     let (acts, unfilled) = acts_in(client, &Scope::office()).await?;
-    Ok(kpi_inputs(&acts, &unfilled))
+    let catalog = crate::norms::catalog(&*client).await?;
+    Ok(kpi_inputs(&acts, &unfilled, &catalog))
 }
 
 fn placed_in(place: Option<&str>, prefix: Option<&str>) -> bool {
@@ -361,7 +361,8 @@ async fn compute(
     let workstations: HashSet<&str> =
         acts.iter().flat_map(|a| std::iter::once(a.ws.as_str()).chain(a.also_on.iter().map(String::as_str))).collect();
 
-    let for_kpis = kpi_inputs(&acts, &unfilled);
+    let catalog = crate::norms::catalog(&*client).await?;
+    let for_kpis = kpi_inputs(&acts, &unfilled, &catalog);
 
     // Appeals and acts of the whole office take part in tiers 2 and 3 whoever asks: the
     // figures leave the server as aggregates only.

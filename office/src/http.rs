@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/assign", post(assign))
         .route("/v1/people", get(people_to_assign))
         .route("/v1/calendar", post(calendar_document))
+        .route("/v1/norms", get(norms_document))
         .route("/v1/appeals", post(appeal_facts))
         .route("/v1/appeals/papers", post(appeal_papers).get(given_papers))
         .route("/v1/retention/{act}", get(retention_reach))
@@ -667,6 +668,22 @@ async fn calendar_document(
     let sent: crate::calendar::CalendarDocument = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(crate::calendar::receive(&mut client, &authed.caller, &sent).await?))
+}
+
+/// The norms catalogue the office confirmed, for an enrolled workstation to take.
+async fn norms_document(
+    State(state): State<AppState>,
+    authed: Authed,
+) -> Result<Json<ekn::domain::sync::OfficeNormsDocument>, OfficeError> {
+    if authed.caller.workstation.is_none() {
+        return Err(OfficeError::forbidden("the office's norms go to enrolled workstations, which count with them"));
+    }
+    not_blocked(&state, &authed.caller).await?;
+    let client = state.pool.get().await?;
+    crate::norms::document(&client)
+        .await?
+        .map(Json)
+        .ok_or_else(|| OfficeError::not_found("the office has confirmed no norms catalogue"))
 }
 
 /// The facts of appeals from the workstation that holds them.

@@ -11,7 +11,8 @@
 //! - `throttle`: how often logins may fail, per name, per address and overall.
 //! - `office`: cards, tasks and assignments as people ask for them.
 //! - `calendar`: the working-day calendar the office counts with (the newest any workstation imported).
-//! - `journal`: the office's own hash-chained journal of assignments and resolutions.
+//! - `journal`: the office's own hash-chained journal of assignments, resolutions and norms imports.
+//! - `norms`: the norms catalogue the office confirmed, handed to every workstation with its sync.
 //! - `national`: the national read-side (publication on a region; subscriptions, checks, figures).
 //! - `conflicts`: conflicts read, resolved with a reason, and sent to workstations as notices.
 //! - `routing`: appeals' SLA tasks handed to a unit's member by the routing table and workload.
@@ -47,6 +48,7 @@ pub mod national;
 pub mod national_acts;
 pub mod national_practice;
 pub mod national_themes;
+pub mod norms;
 pub mod office;
 pub mod papers;
 pub mod people;

@@ -114,7 +114,7 @@ enum Command {
     /// workstations handed over, the appeals checks and the estimated effect on appeals; with
     /// --as, over that person's scope.
     Effect {
-        /// Only acts of this kind (protest, submission, order, warning).
+        /// Only acts of this kind (protest, submission, resolution, order, warning).
         #[arg(long)]
         kind: Option<String>,
         /// Only objects placed in districts starting with this KATO prefix.
@@ -165,8 +165,14 @@ enum Command {
         #[command(subcommand)]
         action: ConnectorAction,
     },
+    /// The norms catalogue the office confirmed (docs/DEADLINES.md): imported once by an
+    /// administrator, taken by every workstation with its next sync.
+    Norms {
+        #[command(subcommand)]
+        action: NormsAction,
+    },
     /// The office's own journal: assignments (a supervisor's, the routing rule's), conflicts
-    /// resolved, assignments withdrawn — who decided, when, about which task, and why.
+    /// resolved, assignments withdrawn, norms imported — who decided, when, about what, and why.
     Journal {
         /// Only the entries about one task (its key, as `conflicts` and `/v1/tasks` give it).
         #[arg(long, value_name = "KEY")]
@@ -220,6 +226,24 @@ enum RetentionAction {
     },
     /// Rewrite the table that held the destroyed personal data (VACUUM FULL, as the owner).
     Sweep,
+}
+
+#[derive(Subcommand)]
+enum NormsAction {
+    /// Import a catalogue (the format of `ekn norms export`), checked as a workstation checks its
+    /// own; an administrator, --as. Workstations take it with their next sync.
+    Import {
+        file: std::path::PathBuf,
+        #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Every catalogue imported, newest (in force) first.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -516,6 +540,54 @@ async fn named(
     people::by_name(&client, &name).await
 }
 
+async fn norms(pool: &deadpool_postgres::Pool, action: NormsAction) -> Result<(), OfficeError> {
+    match action {
+        NormsAction::Import { file, as_person, json } => {
+            let by = named(pool, as_person, "imports the office's norms").await?;
+            let name = file.display().to_string();
+            let size = std::fs::metadata(&file).map_err(|e| OfficeError::Config(format!("{name}: {e}")))?.len();
+            if size > ekn::domain::sync::MAX_NORMS_DOCUMENT as u64 {
+                return Err(OfficeError::Config(format!(
+                    "{name}: {size} bytes is too large for a norms catalogue (at most {})",
+                    ekn::domain::sync::MAX_NORMS_DOCUMENT
+                )));
+            }
+            let document = std::fs::read_to_string(&file).map_err(|e| OfficeError::Config(format!("{name}: {e}")))?;
+            let notice = ekn_office::norms::import(&mut pool.get().await?, &by, &document, &name).await?;
+            if json {
+                print_json(&notice);
+            } else {
+                let vars: [(&str, &dyn std::fmt::Display); 3] =
+                    [("file", &notice.source_file), ("norms", &notice.norms), ("sha", &&notice.sha256[..12])];
+                println!("{}", tr_with("office.norms.imported", &vars));
+            }
+        }
+        NormsAction::List { json } => {
+            let today = chrono::Utc::now().date_naive();
+            let list = ekn_office::norms::list(&pool.get().await?, today).await?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("{}", tr("office.norms.none"));
+            }
+            for c in list.iter().filter(|_| !json) {
+                let state = if c.in_force { tr("office.norms.in_force") } else { tr("office.norms.superseded") };
+                let vars: [(&str, &dyn std::fmt::Display); 7] = [
+                    ("at", &c.notice.imported_at),
+                    ("by", &c.notice.imported_by),
+                    ("file", &c.notice.source_file),
+                    ("norms", &c.notice.norms),
+                    ("unconfirmed", &c.unconfirmed_today),
+                    ("sha", &&c.notice.sha256[..12]),
+                    ("state", &state),
+                ];
+                println!("{}", tr_with("office.norms.line", &vars));
+            }
+        }
+    }
+    Ok(())
+}
+
 async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) -> Result<(), OfficeError> {
     use ekn_office::connectors;
     match action {
@@ -684,6 +756,7 @@ async fn run(args: Args) -> Result<(), OfficeError> {
             }
         }
         Command::Connector { action } => connector(&pool, action).await?,
+        Command::Norms { action } => norms(&pool, action).await?,
         Command::National { action } => national_cli::run(&pool, action).await?,
         Command::User { action } => {
             let client = pool.get().await?;

@@ -155,6 +155,8 @@ pub async fn pull(
     let connector_runs = crate::connectors::offered(&tx).await?;
     // The calendar documents the office holds, by digest: the workstation sends those it lacks.
     let calendars_held = Some(crate::calendar::held(&tx).await?);
+    // The norms catalogue the office confirmed: a workstation that lacks it fetches it.
+    let norms = crate::norms::in_force(&tx).await?;
     // How many appeals of this workstation the office holds: a workstation that handed over
     // more (the office restored from a backup) hands them over again. Asked on the last page
     // only, which is the one the workstation reads it from.
@@ -184,6 +186,7 @@ pub async fn pull(
         retractions,
         calendars_held,
         appeals_held,
+        norms,
     })
 }
 

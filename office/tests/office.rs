@@ -688,7 +688,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     // It is changed on the workstation that holds it, not here.
     let refused = wsup.session().note_task(done, "a supervisor's note").unwrap_err();
     assert!(refused.message.contains("Bekzat Omarov's, pulled from the office"), "{}", refused.message);
-    let refused = wsup.session().extend_task(done, day("2026-12-30"), "reason").unwrap_err();
+    let refused = wsup.session().extend_task(done, day("2026-12-30"), None, "reason").unwrap_err();
     assert!(refused.message.contains("pulled from the office"), "{}", refused.message);
     // And the supervisor's own chain still verifies with the colleagues' work beside it.
     let verified = ekn::api::verify_journal(
@@ -741,8 +741,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
         calendar.next_working_on_or_after(due + chrono::Days::new(10)),
         calendar.next_working_on_or_after(due + chrono::Days::new(20)),
     );
-    pc.session().extend_task(on_pc, far, "the applicant sent more documents").unwrap();
-    laptop.session().extend_task(on_laptop, near, "an expert's opinion is awaited").unwrap();
+    pc.session().extend_task(on_pc, far, None, "the applicant sent more documents").unwrap();
+    laptop.session().extend_task(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
     pc.session().sync().unwrap();
     let second = laptop.session().sync().unwrap();
     assert_eq!(second.conflicts, vec![key.clone()], "{second:?}");
@@ -865,7 +865,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     }
     // A later extension, made knowing the decision, is the task's own date again.
     let later = calendar.next_working_on_or_after(far + chrono::Days::new(3));
-    laptop.session().extend_task(on_laptop, later, "the expert asked for three more days").unwrap();
+    laptop.session().extend_task(on_laptop, later, None, "the expert asked for three more days").unwrap();
     let detail = laptop.session().task_detail(on_laptop, today).unwrap();
     assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
     let pushed = laptop.session().sync().unwrap();
@@ -1161,6 +1161,113 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     let report = ws.session().sync().unwrap();
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
     assert_eq!(ws.session().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
+}
+
+/// The shipped catalogue with one change an office might make: `note` added to its comment.
+fn edited_catalogue(dir: &std::path::Path, name: &str, note: &str) -> std::path::PathBuf {
+    let shipped = concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/norms.json");
+    let mut catalogue: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(shipped).unwrap()).unwrap();
+    let comment = format!("{} {note}", catalogue["_comment"].as_str().unwrap());
+    catalogue["_comment"] = comment.into();
+    let file = dir.join(name);
+    std::fs::write(&file, serde_json::to_string_pretty(&catalogue).unwrap()).unwrap();
+    file
+}
+
+#[test]
+fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_checked_and_journaled() {
+    let Some(office) = Office::start() else { return };
+    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Admin Dana", "admin", "");
+    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    ws.join(&office, "Асель Нурланова", "office PC");
+    let dir = office.pg.dir.clone();
+    let confirmed = edited_catalogue(&dir, "norms-office.json", "Confirmed by the regional office.");
+    let file = confirmed.to_str().unwrap();
+
+    // Before any import the office hands out none, and a sync takes nothing.
+    let report = ws.session().sync().unwrap();
+    assert_eq!((report.norms_taken.as_deref(), report.norms_refused.as_deref()), (None, None));
+    assert!(ws.session().norms_list().unwrap().office.is_none());
+
+    // Only an administrator imports; a file that is not a catalogue is refused naming the file.
+    let (ok, _, err) = office_cli(&office.pg_url, &["norms", "import", file, "--as", "Асель Нурланова"], &[]);
+    assert!(!ok && err.contains("not an administrator"), "{err}");
+    let junk = dir.join("junk-norms.json");
+    std::fs::write(&junk, r#"{"format": "ekn.norms/2", "norms": [{"id": 1}]}"#).unwrap();
+    let (ok, _, err) =
+        office_cli(&office.pg_url, &["norms", "import", junk.to_str().unwrap(), "--as", "Admin Dana"], &[]);
+    assert!(!ok && err.contains("junk-norms.json"), "{err}");
+    let (ok, out, err) = office_cli(&office.pg_url, &["norms", "import", file, "--as", "Admin Dana", "--json"], &[]);
+    assert!(ok, "{out}{err}");
+    let notice: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let sha = notice["sha256"].as_str().unwrap().to_string();
+    assert_eq!(sha, hex::encode(<sha2::Sha256 as sha2::Digest>::digest(std::fs::read(&confirmed).unwrap())));
+    // The same document again changes nothing and is said so.
+    let (ok, _, err) = office_cli(&office.pg_url, &["norms", "import", file, "--as", "Admin Dana"], &[]);
+    assert!(!ok && err.contains("already the office's"), "{err}");
+    let (ok, out, err) = office_cli(&office.pg_url, &["norms", "list", "--json"], &[]);
+    assert!(ok, "{err}");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["in_force"], true);
+    assert_eq!(listed[0]["imported_by"], "Admin Dana");
+    // The office's own journal records the decision, and its chain holds.
+    let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--json"], &[]);
+    assert!(ok && out.contains("norms_imported") && out.contains(&sha), "{out}{err}");
+    let (ok, _, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
+    assert!(ok, "{err}");
+
+    // A person's token is not a workstation: the catalogue goes only to enrolled machines.
+    let token = office.login("Асель Нурланова");
+    let (status, _) = office.get(&token, "/v1/norms");
+    assert_eq!(status, 403);
+
+    // The next sync takes it: checked again, in force, and journaled once with who imported it.
+    let report = ws.session().sync().unwrap();
+    assert_eq!(report.norms_taken.as_deref(), Some(sha.as_str()), "{report:?}");
+    let list = ws.session().norms_list().unwrap();
+    assert_eq!((list.origin.as_str(), list.sha256.as_str()), ("office", sha.as_str()));
+    assert_eq!(list.office.as_ref().map(|o| o.imported_by.as_str()), Some("Admin Dana"));
+    assert!(!list.differs_from_office);
+    let report = ws.session().sync().unwrap();
+    assert_eq!(report.norms_taken, None, "an unchanged catalogue is not taken twice");
+    let journal = ws.session().journal(&ekn::api::JournalQuery::default()).unwrap();
+    let taken: Vec<_> = journal.iter().filter(|l| l.kind == "norms_from_office").collect();
+    assert_eq!(taken.len(), 1, "{taken:?}");
+    assert!(format!("{:?}", taken[0]).contains("Admin Dana"), "{:?}", taken[0]);
+    let context = ekn::api::Context::cli().with_passphrase(ws.passphrase.clone().unwrap());
+    let verified = ekn::api::verify_journal(&ws.path, &context).unwrap();
+    assert!(verified.ok, "{verified:?}");
+
+    // The workstation's own later import stays its own, and the list says it differs.
+    let own = edited_catalogue(&dir, "norms-own.json", "Edited on this workstation.");
+    ws.session().import_norms(&own).unwrap();
+    let list = ws.session().norms_list().unwrap();
+    assert!(list.differs_from_office && list.origin != "office", "{:?}", (list.origin, list.differs_from_office));
+
+    // An office whose stored document no longer matches the digest it names (tampered on its
+    // disk), or that grew past the bound, is refused: the sync goes on, the catalogue held stays.
+    let newer = edited_catalogue(&dir, "norms-office-2.json", "Second confirmation.");
+    let (ok, out, err) =
+        office_cli(&office.pg_url, &["norms", "import", newer.to_str().unwrap(), "--as", "Admin Dana", "--json"], &[]);
+    assert!(ok, "{out}{err}");
+    office.pg.psql("ekn", "UPDATE office_norm_catalogs SET document = replace(document, 'Second', 'Forged')");
+    let held = ws.session().norms_list().unwrap().sha256;
+    let report = ws.session().sync().unwrap();
+    assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("digest")), "{report:?}");
+    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
+    let past_the_bound = ekn::domain::sync::MAX_NORMS_DOCUMENT + 1;
+    office.pg.psql(
+        "ekn",
+        &format!(
+            "UPDATE office_norm_catalogs SET document = repeat('x', {past_the_bound}) \
+             WHERE id = (SELECT max(id) FROM office_norm_catalogs)"
+        ),
+    );
+    let report = ws.session().sync().unwrap();
+    assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("bytes")), "{report:?}");
+    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
 }
 
 /// `ekn-office connector …` as the administrator, with the portal's key in the environment.

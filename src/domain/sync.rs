@@ -270,6 +270,9 @@ pub struct PullReply {
     /// workstation hand every appeal over again.
     #[serde(default)]
     pub appeals_held: Option<u64>,
+    /// The norms catalogue the office confirmed (`None`: it confirmed none, or an older server).
+    #[serde(default)]
+    pub norms: Option<OfficeNormsNotice>,
 }
 
 /// A run of an office connector, published: every page of it fetched and staged at the office,
@@ -299,6 +302,30 @@ pub struct OfficeNetwork {
     pub set_by: String,
     pub set_at: String,
 }
+
+/// The norms catalogue an office's administrator confirmed for every workstation, as each pull
+/// names it: a workstation that does not hold this one fetches it (`GET /v1/norms`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeNormsNotice {
+    pub sha256: String,
+    /// The file the administrator imported it from, as they named it.
+    pub source_file: String,
+    pub norms: usize,
+    pub imported_by: String,
+    pub imported_at: String,
+}
+
+/// The office's norms catalogue itself (`GET /v1/norms`): the notice and the document verbatim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OfficeNormsDocument {
+    pub notice: OfficeNormsNotice,
+    pub document: String,
+}
+
+/// The most an office's norms catalogue may weigh, on both sides (the shipped one is ~110 KB).
+pub const MAX_NORMS_DOCUMENT: usize = 4 * 1024 * 1024;
 
 /// A supervisor's assignment as a workstation pulls it: numbered in the office's global order
 /// like an entry, so a puller neither misses nor repeats one.

@@ -15,6 +15,7 @@ mod calendars;
 mod client;
 mod conflicts;
 mod imports;
+mod norms;
 mod papers;
 
 use std::time::Instant;
@@ -108,6 +109,10 @@ pub struct SyncReport {
     pub acts: Vec<String>,
     /// Calendar years this workstation imported that it sent to the office in this sync.
     pub calendars_sent: usize,
+    /// The SHA-256 of the norms catalogue the office confirmed, when this sync took it.
+    pub norms_taken: Option<String>,
+    /// Why the office's norms catalogue was not applied (the sync itself went on).
+    pub norms_refused: Option<String>,
     /// Appeals this sync handed to the office as facts (new or changed since it last took them).
     pub appeals_sent: usize,
     /// Appeals the office did not take: placed outside this person's districts.
@@ -544,6 +549,8 @@ impl Session {
             placement: Vec::new(),
             acts: Vec::new(),
             calendars_sent: 0,
+            norms_taken: None,
+            norms_refused: None,
             appeals_sent: 0,
             appeals_outside: 0,
             papers_sent: 0,
@@ -593,7 +600,7 @@ impl Session {
         }
 
         // Pull: the office's order from the cursor, a page at a time, each page kept whole.
-        let (connector_runs, calendars_held, appeals_held) = loop {
+        let (connector_runs, calendars_held, appeals_held, office_norms) = loop {
             let path = format!("/v1/sync/pull?since={}&limit={MAX_PULL}", report.pull_cursor);
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             if !reply.redactions.is_empty() {
@@ -612,7 +619,7 @@ impl Session {
             }
             report.pull_cursor = reply.next.max(report.pull_cursor);
             if !reply.more {
-                break (reply.connector_runs, reply.calendars_held, reply.appeals_held);
+                break (reply.connector_runs, reply.calendars_held, reply.appeals_held, reply.norms);
             }
         };
         // The calendar years imported here that the office lacks (their entries were just pushed).
@@ -623,6 +630,12 @@ impl Session {
         if report.pull_cursor > link.pull_cursor {
             let ack = serde_json::json!({ "through": report.pull_cursor });
             client.call_empty("POST", "/v1/sync/ack", Some(&ack), auth())?;
+        }
+        // The norms catalogue the office confirmed, before the deadlines of what follows are used.
+        match self.take_office_catalogue(&client, &auth, office_norms.as_ref())? {
+            norms::NormsTaken::Held => {}
+            norms::NormsTaken::Taken(sha256) => report.norms_taken = Some(sha256),
+            norms::NormsTaken::Refused(why) => report.norms_refused = Some(why),
         }
         // Colleagues' destruction acts on this workstation's own copies, each a journaled write.
         self.receive_redactions()?;
