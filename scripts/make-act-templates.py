@@ -8,7 +8,7 @@ exists so the first edition can be rebuilt and reviewed as text; running it over
 Some placeholders are deliberately split across runs with different formatting, as Word
 does when a person edits inside one, so the product's filling is tested against that.
 
-Usage: python3 scripts/make-act-templates.py [OUT_DIR]   (pip install python-docx==1.2.0)
+Usage: python3 scripts/make-act-templates.py [OUT_DIR] [--only KIND]   (pip install python-docx==1.2.0)
 """
 import sys
 from pathlib import Path
@@ -17,7 +17,8 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-OUT = Path(sys.argv[1] if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "assets" / "acts")
+ARGS = [a for i, a in enumerate(sys.argv[1:], 1) if a != "--only" and sys.argv[i - 1] != "--only"]
+OUT = Path(ARGS[0] if ARGS else Path(__file__).resolve().parent.parent / "assets" / "acts")
 
 # Words of the templates, per language. The act-specific text is in ACTS below.
 COMMON = {
@@ -30,6 +31,7 @@ COMMON = {
         "appeals_head": ["№ обращения", "Поступило", "Категория", "Статус"],
         "norms": "Нарушены требования: {{ norms.breached }}",
         "period": "Срок рассмотрения: {{ period.text }}. Основание: {{ period.basis }}. {{ period.note }}",
+        "period_execution": "Срок исполнения: {{ period.text }}. Основание: {{ period.basis }}. {{ period.note }}",
         "control": "Контроль исполнения: {{ control.metrics }} Срок контроля: {{ control.deadline }}.",
         "sign": "{{ prosecutor.position }}                    ____________ {{ prosecutor.name }}",
     },
@@ -42,6 +44,7 @@ COMMON = {
         "appeals_head": ["Өтініш №", "Түскен күні", "Санаты", "Мәртебесі"],
         "norms": "Мына талаптар бұзылған: {{ norms.breached }}",
         "period": "Қарау мерзімі: {{ period.text }}. Негізі: {{ period.basis }}. {{ period.note }}",
+        "period_execution": "Орындау мерзімі: {{ period.text }}. Негізі: {{ period.basis }}. {{ period.note }}",
         "control": "Орындалуын бақылау: {{ control.metrics }} Бақылау мерзімі: {{ control.deadline }}.",
         "sign": "{{ prosecutor.position }}                    ____________ {{ prosecutor.name }}",
     },
@@ -76,6 +79,14 @@ ACTS = {
                "На основании изложенного, руководствуясь Конституционным законом «О прокуратуре», ПРЕДПИСЫВАЮ:"),
         "kk": ("НҰСҚАМА", "заң бұзушылықтарды жою туралы",
                "Баяндалғанның негізінде, «Прокуратура туралы» Конституциялық заңды басшылыққа ала отырып, НҰСҚАЙМЫН:"),
+    },
+    # The act of Constitutional Law 155-VII art. 37: executed within the period it sets itself.
+    "resolution": {
+        "tables": ["violations"],
+        "ru": ("ПОСТАНОВЛЕНИЕ", "об устранении нарушений закона",
+               "На основании изложенного, руководствуясь статьёй 37 Конституционного закона «О прокуратуре», ПОСТАНОВИЛ:"),
+        "kk": ("ҚАУЛЫ", "заң бұзушылықтарды жою туралы",
+               "Баяндалғанның негізінде, «Прокуратура туралы» Конституциялық заңның 37-бабын басшылыққа ала отырып, ҚАУЛЫ ЕТТІМ:"),
     },
     "warning": {
         "tables": ["violations"],
@@ -147,9 +158,11 @@ def write(kind, lang):
     paragraph(doc, "{% for r in requirements %}")
     paragraph(doc, "{{ r.n }}. {{ r.text }}")
     paragraph(doc, "{% endfor %}")
-    if kind != "warning":
+    if kind == "resolution":
+        paragraph(doc, words["period_execution"])
+    elif kind != "warning":
         paragraph(doc, words["period"])
-    if kind in ("submission", "protest", "order"):
+    if kind in ("submission", "protest", "order", "resolution"):
         paragraph(doc, words["control"])
     paragraph(doc, "")
     paragraph(doc, words["sign"])
@@ -157,7 +170,10 @@ def write(kind, lang):
     doc.save(OUT / f"{kind}.{lang}.docx")
 
 
-for kind in ACTS:
+# `--only KIND` writes one act's templates, leaving the others (and the lawyers' edits) alone.
+ONLY = sys.argv[sys.argv.index("--only") + 1] if "--only" in sys.argv else None
+KINDS = [ONLY] if ONLY else list(ACTS)
+for kind in KINDS:
     for lang in ("ru", "kk"):
         write(kind, lang)
-print(f"wrote {len(ACTS) * 2} templates to {OUT}")
+print(f"wrote {len(KINDS) * 2} templates to {OUT}")

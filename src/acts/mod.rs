@@ -16,20 +16,31 @@ use serde::{Deserialize, Serialize};
 pub enum ActKind {
     Submission,
     Protest,
+    /// «Предписание»: not an act of prosecutorial supervision under 155-VII art. 32; kept so the acts
+    /// issued before read back, never issued again (`procedure.json` marks it retired).
     Order,
+    /// «Постановление» (155-VII art. 37): executed within the period the act itself sets.
+    Resolution,
     Warning,
     AppealAnswer,
 }
 
 impl ActKind {
-    pub const ALL: [ActKind; 5] =
-        [ActKind::Submission, ActKind::Protest, ActKind::Order, ActKind::Warning, ActKind::AppealAnswer];
+    pub const ALL: [ActKind; 6] = [
+        ActKind::Submission,
+        ActKind::Protest,
+        ActKind::Order,
+        ActKind::Resolution,
+        ActKind::Warning,
+        ActKind::AppealAnswer,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             ActKind::Submission => "submission",
             ActKind::Protest => "protest",
             ActKind::Order => "order",
+            ActKind::Resolution => "resolution",
             ActKind::Warning => "warning",
             ActKind::AppealAnswer => "appeal-answer",
         }
@@ -47,6 +58,7 @@ impl ActKind {
             "submission" | "представление" | "ұсыну" | "ұсыным" => ActKind::Submission,
             "protest" | "протест" | "наразылық" => ActKind::Protest,
             "order" | "предписание" | "нұсқама" => ActKind::Order,
+            "resolution" | "постановление" | "қаулы" => ActKind::Resolution,
             "warning" | "предостережение" | "ескерту" => ActKind::Warning,
             _ => return None,
         })
@@ -54,7 +66,7 @@ impl ActKind {
 
     /// An act demanding that violations be remedied carries a period and control of execution.
     pub fn is_response(self) -> bool {
-        matches!(self, ActKind::Submission | ActKind::Protest | ActKind::Order)
+        matches!(self, ActKind::Submission | ActKind::Protest | ActKind::Order | ActKind::Resolution)
     }
 }
 
@@ -90,6 +102,8 @@ pub fn builtin_template(kind: ActKind, lang: ActLang) -> &'static [u8] {
         (ActKind::Protest, ActLang::Kk) => include_bytes!("../../assets/acts/protest.kk.docx"),
         (ActKind::Order, ActLang::Ru) => include_bytes!("../../assets/acts/order.ru.docx"),
         (ActKind::Order, ActLang::Kk) => include_bytes!("../../assets/acts/order.kk.docx"),
+        (ActKind::Resolution, ActLang::Ru) => include_bytes!("../../assets/acts/resolution.ru.docx"),
+        (ActKind::Resolution, ActLang::Kk) => include_bytes!("../../assets/acts/resolution.kk.docx"),
         (ActKind::Warning, ActLang::Ru) => include_bytes!("../../assets/acts/warning.ru.docx"),
         (ActKind::Warning, ActLang::Kk) => include_bytes!("../../assets/acts/warning.kk.docx"),
         (ActKind::AppealAnswer, ActLang::Ru) => include_bytes!("../../assets/acts/appeal-answer.ru.docx"),
@@ -267,7 +281,7 @@ pub fn required(kind: ActKind) -> BTreeSet<&'static str> {
     .into_iter()
     .collect();
     match kind {
-        ActKind::Submission | ActKind::Order => {
+        ActKind::Submission | ActKind::Order | ActKind::Resolution => {
             set.extend(["facts.violations", "norms.breached", "period.text", "period.note", "control.deadline"]);
         }
         ActKind::Protest => {

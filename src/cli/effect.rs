@@ -41,7 +41,7 @@ pub enum EffectAction {
 /// Reads a kind of act in English, Russian or Kazakh.
 pub fn act_kind(text: &str) -> Result<ActKind, String> {
     ActKind::from_label(text)
-        .ok_or_else(|| format!("'{text}' is not a kind of act (protest, submission, order, warning)"))
+        .ok_or_else(|| format!("'{text}' is not a kind of act (protest, submission, resolution, order, warning)"))
 }
 
 pub fn run_report(

@@ -290,8 +290,8 @@ pub fn act(row: &FieldRow<'_>, masked: &mut MaskCounts) -> FieldResult<ActRecord
         kind: row.parse_required("kind", |t| {
             ActKind::from_label(t).ok_or_else(|| {
                 format!(
-                    "'{t}' is not a kind of act (protest, submission, order, warning — протест, представление, \
-                     предписание, предостережение)"
+                    "'{t}' is not a kind of act (protest, submission, resolution, order, warning — протест, \
+                     представление, постановление, предписание, предостережение)"
                 )
             })
         })?,

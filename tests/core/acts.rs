@@ -114,12 +114,14 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
             );
             assert!(footer.contains(env!("CARGO_PKG_VERSION")), "{what}: the footer names the version");
             if kind.is_response() {
-                // The period comes from the norms catalog, whose prosecutor's periods are unconfirmed.
-                let unconfirmed =
-                    if lang == ActLang::Ru { "НЕ ПОДТВЕРЖДЕНО" } else { "РАСТАЛМАҒАН" };
-                assert!(text.contains(unconfirmed), "{what}: the unconfirmed period said so");
+                // The period comes from the norms catalogue with its article of 155-VII; drafted
+                // after the Constitution of 2026 came into force, the act says the edition read
+                // is older.
+                let article = if lang == ActLang::Ru { "ст. 3" } else { "-бап" };
+                assert!(text.contains(article), "{what}: the period's article named");
+                assert!(text.contains("Конституция"), "{what}: the edition's caveat said");
             }
-            if matches!(kind, ActKind::Submission | ActKind::Order) {
+            if matches!(kind, ActKind::Submission | ActKind::Order | ActKind::Resolution) {
                 let rows = doc["tables"][0].as_array().unwrap();
                 assert!(rows.iter().any(|r| r[0] == "R-1"), "{what}: the inspection with violations in its table row");
                 assert!(!rows.iter().any(|r| r[0] == "R-2"), "{what}: the inspection without violations not cited");
@@ -161,7 +163,7 @@ fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
     let db = seeded();
     let s = db.session();
     let shipped = s.check_act_templates(None).unwrap();
-    assert_eq!(shipped.len(), 10);
+    assert_eq!(shipped.len(), 2 * ActKind::ALL.len(), "every kind in Russian and Kazakh");
     assert!(shipped.iter().all(|c| c.ok), "{shipped:?}");
 
     // A lawyer's edits: a misspelt field, the signature's name deleted, a tag left open.
@@ -260,8 +262,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         })
         .is_err());
 
-    // Issued: journaled, the control task due after the addressee's period (1 month, unconfirmed)
-    // and the office's 5 working days.
+    // Issued: journaled, the control task due after the addressee's period (thirty calendar days,
+    // 155-VII art. 36 p. 2: 02.03.2026 → 01.04.2026) and the office's 5 working days.
     let issued = s
         .issue_act(&ActIssueRequest {
             bin: object.clone(),
@@ -276,11 +278,11 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
             ..Default::default()
         })
         .unwrap();
-    assert_eq!(issued.act.response_due.as_deref(), Some("2026-04-02"));
-    assert_eq!(issued.norm_verified, Some(false));
+    assert_eq!(issued.act.response_due.as_deref(), Some("2026-04-01"));
+    assert_eq!(issued.norm_verified, Some(true));
     let task = issued.control_task.expect("a control-of-execution task");
     assert_eq!(task.task.norm_id.as_deref(), Some("control-of-execution"));
-    assert!(task.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 4, 2).unwrap());
+    assert!(task.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
     let warning = s
         .issue_act(&ActIssueRequest {
             bin: object.clone(),
@@ -293,6 +295,27 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert!(s
         .issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
         .is_err());
+    // A resolution (155-VII art. 37 p. 2) is executed within the period it sets itself: none given
+    // is refused in words; ten calendar days from 02.03.2026 is due 12.03.2026, controlled after.
+    let resolution = ActIssueRequest {
+        bin: object.clone(),
+        kind: Some(ActKind::Resolution),
+        issued_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
+        addressee: "Акимат".into(),
+        requirements: vec!["Отменить ограничительные меры".into()],
+        ..Default::default()
+    };
+    let refused = s.issue_act(&resolution).unwrap_err();
+    assert_eq!(refused.code, ekn::api::ErrorCode::InvalidInput, "{}", refused.message);
+    let issued = s
+        .issue_act(&ActIssueRequest {
+            period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::CalendarDays }),
+            ..resolution
+        })
+        .unwrap();
+    assert_eq!(issued.act.response_due.as_deref(), Some("2026-03-12"));
+    let control = issued.control_task.expect("a resolution's execution is controlled");
+    assert!(control.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 3, 12).unwrap());
     let kinds: Vec<String> = s
         .journal(&JournalQuery { object: Some(object.clone()), ..Default::default() })
         .unwrap()
@@ -309,7 +332,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     let document = packed.contents.iter().find(|c| c.starts_with("attachments/") && c.ends_with(".txt")).unwrap();
     assert_eq!(std::fs::read(out.join("data").join(document)).unwrap(), scan);
     let acts = std::fs::read_to_string(out.join("data/acts/issued.json")).unwrap();
-    assert!(acts.contains("2-15/26") && acts.contains("2026-04-02"));
+    assert!(acts.contains("2-15/26") && acts.contains("2026-04-01"));
     let checklist = std::fs::read_to_string(out.join("data/checklist.json")).unwrap();
     assert!(checklist.contains("protest-act-copy") && checklist.contains(&attached.attachment.sha256));
     assert!(s.verify_evidence(&out).unwrap().report.ok);

@@ -22,6 +22,16 @@ function riskAnswer(overridden: boolean) {
   };
 }
 let caseAnswer: CaseScreen;
+/** Today's version of a norm, as the catalogue in force lists it (only what the acts block reads). */
+function normToday(id: string, version: object) {
+  return { id, versions: [{ in_force_today: true, law: { version } }] };
+}
+const normsAnswer = { norms: [
+  normToday('prosecutor-submission', { period: { amount: 30, unit: 'calendar_days' }, set_by_act: null }),
+  normToday('prosecutor-resolution', { period: null, set_by_act: {
+    min: null, default_stands: false, quote_ru: null,
+    text: { ru: 'в сроки, установленные постановлением', kk: 'қаулыда белгіленген мерзімде', en: 'within the period the resolution sets' } } }),
+] };
 
 vi.mock('../src/lib/transport', () => ({
   CallError: class CallError extends Error { code = 'internal'; },
@@ -53,6 +63,7 @@ vi.mock('../src/lib/transport', () => ({
       { code: 'social.labour', parent: 'social', name_ru: 'Трудовые права', name_kk: 'Еңбек құқықтары', name_en: 'Labour rights', aliases: [] },
     ] }, units: [], rules: [] };
     if (method === 'act_issue') return { act: {}, control_task: { ...taskView({ id: 12 }) }, norm_id: 'prosecutor-submission', norm_verified: false, missing: [] };
+    if (method === 'norms') return normsAnswer;
     if (method === 'upload') return { upload: 'u1', name: 'p.zip', bytes: 3 };
     if (method === 'evidence_verify') return {
       path: 'p.zip', ok: false, payload_files: 3, payload_octets: 10, external_identifier: null, bagging_date: null, signer: null,
@@ -92,7 +103,7 @@ function answer(): CaseScreen {
     },
     stage: 'information_gathering',
     grounds: [{ norm_id: 'appk-76-consideration', name_ru: 'Рассмотрение обращения', name_kk: 'Өтінішті қарау', name_en: 'Consideration of an appeal',
-      basis: { ru: 'АППК, ст. 76', kk: 'ӘРПК, 76-бап', en: 'APPC, art. 76' }, period: { amount: 15, unit: 'working_days' }, verified: true, note: null, version: 1,
+      basis: { ru: 'АППК, ст. 76', kk: 'ӘРПК, 76-бап', en: 'APPC, art. 76' }, period: { amount: 15, unit: 'working_days' }, verified: true, note: null, governs: { ru: 'чей', kk: 'кімнің', en: 'whose' }, version: 1,
       because: { kind: 'appeal', appeal_no: 'ЖТ-1', received: '2026-10-01' }, deadline }],
     acts: [{ id: 'submission', norm: 'prosecutor-submission', stages: ['response'], when: 'violations', name_ru: 'Представление', name_kk: 'Ұсыну',
       name_en: 'Submission', use_ru: 'об устранении нарушений', use_kk: 'бұзушылықтарды жою', use_en: 'to remedy violations',
@@ -286,6 +297,39 @@ describe('CaseCard', () => {
     await waitFor(() => expect(screen.getByTestId('act-notice').textContent).toContain('№ 12'));
     // Issued from the draft just made, with the category chosen.
     expect(calls.find((c) => c.method === 'act_issue')!.params).toMatchObject({ category: 'social.labour', draft_seq: 77 });
+  });
+
+  it('asks a resolution for the period it sets, and will not record it without one', async () => {
+    caseAnswer.acts.push({ id: 'resolution', norm: 'prosecutor-resolution', stages: ['response'], when: 'violations', name_ru: 'Постановление',
+      name_kk: 'Қаулы', name_en: 'Resolution', use_ru: 'ст. 37', use_kk: '37-бап', use_en: 'art. 37', checklist: [] });
+    const { container } = render(CaseCard, { bin: '000740000728' });
+    await screen.findByText('ТОО «Тест»');
+    // A submission has the law's own period: no field for one.
+    const submission = container.querySelector('[data-act="submission"]')!;
+    await fireEvent.click(submission.querySelector('[data-testid="act-open"]')!);
+    await waitFor(() => expect(calls.some((c) => c.method === 'norms')).toBe(true));
+    expect(submission.querySelector('[data-testid="act-period"]')).toBeNull();
+    await fireEvent.click(submission.querySelector('[data-testid="act-open"]')!);
+    const act = container.querySelector('[data-act="resolution"]')!;
+    await fireEvent.click(act.querySelector('[data-testid="act-open"]')!);
+    const field = await waitFor(() => {
+      const f = act.querySelector('[data-testid="act-period"]');
+      if (!f) throw new Error('no period field yet');
+      return f;
+    });
+    expect(field.textContent).toContain('обязательно');
+    expect(field.textContent).toContain('в сроки, установленные постановлением');
+    await fireEvent.input(act.querySelector('[data-testid="act-addressee"]')!, { target: { value: 'Акимат' } });
+    const issue = act.querySelector('[data-testid="act-issue"]') as HTMLButtonElement;
+    expect(issue.disabled).toBe(true);
+    await fireEvent.input(act.querySelector('[data-testid="act-period-amount"]')!, { target: { value: '10' } });
+    await fireEvent.change(act.querySelector('[data-testid="act-period-unit"]')!, { target: { value: 'working_days' } });
+    expect(issue.disabled).toBe(false);
+    await fireEvent.click(issue);
+    await waitFor(() => expect(calls.some((c) => c.method === 'act_issue')).toBe(true));
+    expect(calls.find((c) => c.method === 'act_issue')!.params).toMatchObject({
+      kind: 'resolution', addressee: 'Акимат', period: { amount: 10, unit: 'working_days' },
+    });
   });
 
   it('names every problem of a package the user chose, in the reader\'s language', async () => {

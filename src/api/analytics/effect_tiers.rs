@@ -228,7 +228,9 @@ impl<'r> RegistryIndex<'r> {
             }
             None => {
                 add("all", effect::estimate(&panel, &placed, horizon_days));
-                for kind in [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Warning] {
+                for kind in
+                    [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Resolution, ActKind::Warning]
+                {
                     if panel.acts.iter().any(|e| e.kind == kind.code() && placed(e)) {
                         add(
                             kind.code(),

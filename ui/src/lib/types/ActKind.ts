@@ -3,4 +3,4 @@
 /**
  * A kind of act the product drafts; the ids are those of `assets/procedure.json`.
  */
-export type ActKind = "submission" | "protest" | "order" | "warning" | "appeal-answer";
+export type ActKind = "submission" | "protest" | "order" | "resolution" | "warning" | "appeal-answer";
