@@ -20,7 +20,8 @@ export const deadline: Deadline = {
     { date: '2026-12-13', kind: 'weekend' },
     { date: '2026-12-16', kind: 'holiday', name_ru: 'День Независимости', name_kk: 'Тәуелсіздік күні', name_en: 'Independence Day', source: 'Закон', confirmed: true },
   ] as Deadline['skipped'],
-  suspensions: [], extension_cap: null, warnings: [],
+  suspensions: [], extension_cap: null, warnings: [], registered: null,
+  counting: { first_day: 'next_day', direction: 'after', registration: false, end_moves: true },
 };
 
 /** The same deadline under АППК art. 76, with its cap and the warnings of unconfirmed parts. */
@@ -29,7 +30,7 @@ export const cappedDeadline: Deadline = {
   extension_cap: {
     date: '2027-02-15', anchor: 'event', anchor_date: '2026-12-12', period: { amount: 2, unit: 'months' }, raw_date: '2027-02-12',
     on_non_working_day: 'next_working_day', text_ru: 'не более чем до двух месяцев', text_kk: 'екі айдан аспайтын мерзімге дейін',
-    text_en: 'to no more than two months', non_working_basis: 'general rule', verified: true,
+    text_en: 'to no more than two months', non_working_basis: 'general rule', end_confirmed: true, verified: true,
   },
   warnings: [
     { kind: 'pending', element: 'transfers', from: '2027-01-01', to: '2027-12-31', name_ru: 'Переносы на 2027 год не опубликованы',

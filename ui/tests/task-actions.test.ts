@@ -12,6 +12,8 @@ import { taskView } from './fixtures';
 
 const calls: { method: string; params: Record<string, unknown> }[] = [];
 let refuse: string | null = null;
+// Task 7 was counted before a version of its norm that now governs its event came into the catalogue.
+const lawChanged = { kind: 'law_changed', norm_id: 'appk-76-consideration', counted_under: '2021-07-01', now_from: '2025-12-28', due: '2026-02-09' };
 
 vi.mock('../src/lib/transport', () => {
   class CallError extends Error {
@@ -28,6 +30,7 @@ vi.mock('../src/lib/transport', () => {
           basis: { ru: '', kk: '', en: '' }, period: { amount: 15, unit: 'working_days' }, trigger: { ru: '', kk: '', en: '' },
           extension_cap: null, verified: true, note: null, version: 1, since: '2026-01-01', origin: 'shipped' }] };
       if (method === 'add_task') return { created: [taskView({ id: 31 })] };
+      if (method === 'task') return { explanation: { warnings: params.id === 7 ? [lawChanged] : [] } };
       return {};
     },
   };
@@ -46,13 +49,30 @@ describe('task actions', () => {
     await fireEvent.input(document.querySelector('[data-field="reason"]')!, { target: { value: 'запрошены документы' } });
     expect(save.disabled).toBe(false);
     await fireEvent.click(save);
-    await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'extend_task', params: { id: 7, to: '2026-11-30', reason: 'запрошены документы' } }));
+    // The day of the decision to extend is today unless the person names another (a cap may count from it).
+    await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'extend_task', params: { id: 7, to: '2026-11-30', reason: 'запрошены документы', decided: '2026-11-20' } }));
     await screen.findByText('Записано в журнал');
     expect(reloaded).toBe(1);
     await fireEvent.click(screen.getByText('Исполнено'));
     expect((document.querySelector('[data-field="date"]') as HTMLInputElement).value).toBe('2026-11-20');
     await fireEvent.click(screen.getByText('Сохранить'));
     await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'complete_task', params: { id: 7, on: '2026-11-20' } }));
+  });
+
+  it('recounts under the law now in force only where the law changed, with a reason', async () => {
+    render(TaskRow, { today: '2026-11-20', view: taskView() });
+    await fireEvent.click(screen.getByText('Пересчитать по закону'));
+    const change = await screen.findByText(/Закон изменился: задача посчитана по редакции нормы appk-76-consideration/);
+    expect(change.textContent).toContain('09.02.2026');
+    const save = screen.getByText('Сохранить') as HTMLButtonElement;
+    expect(save.disabled).toBe(true);
+    await fireEvent.input(document.querySelector('[data-field="reason"]')!, { target: { value: 'новая редакция ст. 76' } });
+    await fireEvent.click(save);
+    await waitFor(() => expect(calls.at(-1)).toEqual({ method: 'recount_task', params: { id: 7, reason: 'новая редакция ст. 76' } }));
+    // A task counted under the law that governs it has nothing to recount.
+    render(TaskRow, { today: '2026-11-20', view: taskView({ id: 8 }) });
+    await fireEvent.click(screen.getAllByText('Пересчитать по закону').at(-1)!);
+    await screen.findByText(/пересчитывать нечего/);
   });
 
   it('stops the clock for a period, makes the task wait for another, and says a refusal in Kazakh', async () => {

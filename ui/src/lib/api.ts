@@ -42,7 +42,9 @@ export const api = {
   declineStep: (bin: string, reason: string) => call('decline_step', { bin, reason }),
   completeTask: (id: number, on: string | null = null) => call('complete_task', { id, on }),
   noteTask: (id: number, text: string) => call('note_task', { id, text }),
-  extendTask: (id: number, to: string, reason: string) => call('extend_task', { id, to, reason }),
+  extendTask: (id: number, to: string, reason: string, decided: string | null = null) =>
+    call('extend_task', decided ? { id, to, reason, decided } : { id, to, reason }),
+  recountTask: (id: number, reason: string) => call('recount_task', { id, reason }),
   suspendTask: (id: number, from: string, to: string, reason: string) => call('suspend_task', { id, from, to, reason }),
   waitForTask: (id: number, prerequisite: number) => call('wait_for_task', { id, prerequisite }),
   addTask: (p: NewTaskRequest) => call('add_task', p),

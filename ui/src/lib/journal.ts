@@ -52,6 +52,8 @@ export function entryDetail(line: JournalLine): string {
     case 'task_noted': return e.note;
     case 'task_done': return `${formatDate(e.on)} · ${t(e.late ? 'journal.late' : 'journal.on_time')}`;
     case 'task_recomputed': return `${formatDate(e.from)} → ${formatDate(e.to)}`;
+    case 'task_recounted': return `${formatDate(e.from)} → ${formatDate(e.to)} · ${e.norm_id} (${t('journal.law_version_from')} ${formatDate(e.to_version)}): ${e.reason}`;
+    case 'task_norm_replaced': return `${e.from} → ${e.to}`;
     case 'suggestion_accepted': return `${t(`kind.${e.step}`)} → №${e.created.join(', №')}`;
     case 'suggestion_declined': return `${t(`kind.${e.step}`)}: ${e.reason}`;
     case 'setting_changed': return `${e.key} = ${e.value}`;
@@ -88,6 +90,7 @@ export function entryDetail(line: JournalLine): string {
     case 'dependency_added': return `№${e.task_id} ${t('journal.waits_for')} №${e.depends_on}`;
     case 'calendar_imported': return `${e.year} · ${e.file}${e.replaced ? ` · ${t('journal.replaced')}` : ''}`;
     case 'norms_imported': return `${e.file} · ${e.norms}`;
+    case 'norms_from_office': return `${e.file} · ${e.norms} · ${e.imported_by} · ${e.imported_at}`;
     case 'norm_version_recorded': return `${e.norm_id} v${e.version} · ${e.origin}`;
     case 'model_checked': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy_then.toFixed(3)} → ${e.accuracy.toFixed(3)}`;
     case 'risk_model_checked': return `${e.model} · ${e.inspections} · AUC ${e.auc_then?.toFixed(3) ?? '—'} → ${e.auc?.toFixed(3) ?? '—'}${e.drifted ? ` · ${t('journal.drifted')}` : ''}`;

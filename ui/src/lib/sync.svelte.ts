@@ -37,6 +37,8 @@ export async function syncNow(): Promise<boolean> {
     pulled = report.pulled > 0;
     // The sync went through, but the connectors' network the office hands out was not usable.
     if (report.network_refused) office.failure = t('office.network_refused');
+    // The office's norms catalogue did not pass the checks: periods stay on the catalogue held.
+    if (report.norms_refused) office.failure = t('office.norms_refused', { why: report.norms_refused });
   } catch (e) {
     office.failure = errorText(e);
   } finally {

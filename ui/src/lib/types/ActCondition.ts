@@ -3,4 +3,4 @@
 /**
  * When an act applies, from the facts on the card.
  */
-export type ActCondition = "inspection_illegal" | "violations" | "open_appeals" | "always";
+export type ActCondition = "inspection_illegal" | "violations" | "open_appeals" | "always" | "retired";

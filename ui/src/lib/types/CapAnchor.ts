@@ -3,4 +3,4 @@
 /**
  * What a norm's extension cap counts from.
  */
-export type CapAnchor = "event" | "original_due";
+export type CapAnchor = "event" | "original_due" | "extension_decision";

@@ -14,4 +14,8 @@ text_ru: string, text_kk: string, text_en: string,
 /**
  * Why a non-working end lands where it does.
  */
-non_working_basis: string, verified: boolean, };
+non_working_basis: string, 
+/**
+ * False when the rule that moves a non-working end is not confirmed for this cap.
+ */
+end_confirmed: boolean, verified: boolean, };

@@ -7,8 +7,21 @@ import type { Period } from "./Period";
 /**
  * A norm that applies to the object, with the deadline it sets where the data gives the event.
  */
-export type GroundView = { norm_id: string, name_ru: string, name_kk: string, name_en: string, basis: Localized, period: Period, verified: boolean, note: Localized | null, 
+export type GroundView = { norm_id: string, name_ru: string, name_kk: string, name_en: string, 
 /**
- * The norm's version in force.
+ * The act, article, part and edition of the version in force on the event's day (today's when
+ * there is no event).
+ */
+basis: Localized, 
+/**
+ * None when the act itself sets the period (a resolution's).
+ */
+period: Period | null, verified: boolean, note: Localized | null, 
+/**
+ * Which law governs the deadline, in words.
+ */
+governs: Localized, 
+/**
+ * The norm's revision in this database.
  */
 version: number | null, because: GroundReason, deadline: Deadline | null, };

@@ -95,6 +95,7 @@ import type { Preferences } from "./Preferences";
 import type { Preview } from "./Preview";
 import type { QueueFilter } from "./QueueFilter";
 import type { ReadingProgress } from "./ReadingProgress";
+import type { RecountParams } from "./RecountParams";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
@@ -163,6 +164,7 @@ export type Methods = {
   note_task: { params: NoteParams; result: TaskDetail };
   complete_task: { params: CompleteParams; result: TaskDetail };
   extend_task: { params: ExtendParams; result: TaskDetail };
+  recount_task: { params: RecountParams; result: TaskDetail };
   suspend_task: { params: SuspendParams; result: TaskDetail };
   wait_for_task: { params: WaitParams; result: TaskDetail };
   add_task: { params: NewTaskRequest; result: CreatedTasks };
@@ -271,6 +273,7 @@ export const METHOD_RUNS = {
   note_task: 'session',
   complete_task: 'session',
   extend_task: 'session',
+  recount_task: 'session',
   suspend_task: 'session',
   wait_for_task: 'session',
   add_task: 'session',

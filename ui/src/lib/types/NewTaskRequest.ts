@@ -7,7 +7,8 @@ import type { TaskKind } from "./TaskKind";
  */
 export type NewTaskRequest = { kind: TaskKind, title: string | null, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, 
 /**
- * A norm of the catalog, or a bare period; one of the two.
+ * A norm of the catalog (the version in force on the event's day), or a bare period — or
+ * both, where the norm lets the act set its period (a protest's own period, a resolution's).
  */
 norm: string | null, period: Period | null, 
 /**

@@ -3,4 +3,4 @@
 /**
  * Where a cap that falls on a non-working day lands.
  */
-export type NonWorkingEnd = "next_working_day" | "previous_working_day";
+export type NonWorkingEnd = "next_working_day" | "previous_working_day" | "stays";

@@ -2,15 +2,37 @@
 import type { ExtensionCap } from "./ExtensionCap";
 import type { Localized } from "./Localized";
 import type { Period } from "./Period";
+import type { VersionView } from "./VersionView";
 
 /**
- * One norm as `ekn norms list` and Settings show it.
+ * One norm as `ekn norms list` and Settings show it: the version in force today in brief, and
+ * every version with its dates, quote, act, article, edition and rules.
  */
-export type NormView = { id: string, name: Localized, basis: Localized, period: Period, trigger: Localized, extension_cap: ExtensionCap | null, 
+export type NormView = { id: string, name: Localized, 
 /**
- * True when the period was checked against the law's text.
+ * Which law governs the deadline, in words.
  */
-verified: boolean, note: Localized | null, version: number, 
+governs: Localized, 
+/**
+ * Of the version in force today:
+ */
+basis: Localized, 
+/**
+ * None when the act sets the period (or the norm sets none).
+ */
+period: Period | null, trigger: Localized, extension_cap: ExtensionCap | null, 
+/**
+ * True when the period was checked against the law's text (quoted).
+ */
+verified: boolean, note: Localized | null, 
+/**
+ * Every version, oldest first.
+ */
+versions: Array<VersionView>, 
+/**
+ * The norm's revision in this database.
+ */
+version: number, 
 /**
  * When this version came into force in this database.
  */

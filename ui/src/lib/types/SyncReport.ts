@@ -40,6 +40,14 @@ acts: Array<string>,
  */
 calendars_sent: number, 
 /**
+ * The SHA-256 of the norms catalogue the office confirmed, when this sync took it.
+ */
+norms_taken: string | null, 
+/**
+ * Why the office's norms catalogue was not applied (the sync itself went on).
+ */
+norms_refused: string | null, 
+/**
  * Appeals this sync handed to the office as facts (new or changed since it last took them).
  */
 appeals_sent: number, 
