@@ -174,7 +174,9 @@ enum Command {
         clean: bool,
     },
     /// Compute a procedural deadline and explain it: the rule, the start, every day skipped and why.
-    #[command(group(clap::ArgGroup::new("rule").required(true).args(["working_days", "calendar_days", "months", "norm"])))]
+    // One period at most; a norm may come with one where it lets the act set its period.
+    #[command(group(clap::ArgGroup::new("period").args(["working_days", "calendar_days", "months"])))]
+    #[command(group(clap::ArgGroup::new("rule").required(true).multiple(true).args(["working_days", "calendar_days", "months", "norm"])))]
     Deadline {
         /// The triggering event's date (yyyy-mm-dd or dd.mm.yyyy); the period starts the day after.
         #[arg(long)]
@@ -185,9 +187,13 @@ enum Command {
         calendar_days: Option<u32>,
         #[arg(long)]
         months: Option<u32>,
-        /// A rule of the norms catalog, e.g. appk-76-consideration.
+        /// A rule of the norms catalog, e.g. prosecutor-submission; the version in force on --from
+        /// counts it. With a period too, where the norm lets the act set its own.
         #[arg(long)]
         norm: Option<String>,
+        /// The day of the decision to extend, for a cap counted from it (APPC art. 76 as worded by 241-VIII).
+        #[arg(long)]
+        decided: Option<String>,
         /// Days the clock stands still, FROM..TO (both included); may be repeated.
         #[arg(long)]
         suspend: Vec<String>,
@@ -259,7 +265,7 @@ enum Command {
     Effect {
         #[command(subcommand)]
         action: Option<cli::effect::EffectAction>,
-        /// Only acts of this kind (protest, submission, order, warning).
+        /// Only acts of this kind (protest, submission, resolution, order, warning).
         #[arg(long, value_parser = cli::effect::act_kind)]
         kind: Option<api::ActKind>,
         /// Only objects whose KATO code starts with this (a region 19, a district 1920).
@@ -486,8 +492,16 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Fixtures { scale, seed, out, today, clean } => {
             cli::registry::run_fixtures(scale, seed, out, today, clean)
         }
-        Command::Deadline { from, working_days, calendar_days, months, norm, suspend, json } => {
-            let request = cli::deadlines::deadline_request(&from, working_days, calendar_days, months, norm, &suspend)?;
+        Command::Deadline { from, working_days, calendar_days, months, norm, decided, suspend, json } => {
+            let request = cli::deadlines::deadline_request(
+                &from,
+                working_days,
+                calendar_days,
+                months,
+                norm,
+                decided.as_deref(),
+                &suspend,
+            )?;
             cli::deadlines::run_deadline(open, &request, json)
         }
         Command::Calendar { action } => cli::deadlines::run_calendar(&mut open()?, action),

@@ -114,6 +114,8 @@ impl Session {
                     region_code: Some(crate::domain::territory::REGIONS[i % 20].code.to_string()),
                     category: Some(["экология", "трудовые права", "ЖКХ", "социальные выплаты"][i % 4].to_string()),
                     norm_id: None,
+                    norm_version: None,
+                    period_set_by_act: false,
                     period,
                     event_date: event,
                     due: compute(&calendar, event, period, &[])?.due,

@@ -79,12 +79,14 @@ pub enum ErrorCode {
     PortalUnavailable,
     /// The person cancelled long work (reading a document); nothing was recorded.
     Cancelled,
+    /// `ekn norms check` found quotes of the catalogue that a newer text of the law no longer has.
+    NormsOutdated,
 }
 
 impl ErrorCode {
     /// Every code, for what must cover them all (the user guide's topics, the UI's texts). A new
     /// variant fails to compile in `listed` below until it is added here too.
-    pub const ALL: [ErrorCode; 34] = [
+    pub const ALL: [ErrorCode; 35] = [
         Self::NotFound,
         Self::InvalidInput,
         Self::NoDatabase,
@@ -119,6 +121,7 @@ impl ErrorCode {
         Self::PortalRefused,
         Self::PortalUnavailable,
         Self::Cancelled,
+        Self::NormsOutdated,
     ];
 
     /// Exhaustive on purpose: the compiler names a variant missing from `ALL`'s list here.
@@ -158,7 +161,8 @@ impl ErrorCode {
             | Self::NotEnrolledPerson
             | Self::PortalRefused
             | Self::PortalUnavailable
-            | Self::Cancelled => {}
+            | Self::Cancelled
+            | Self::NormsOutdated => {}
         }
     }
 

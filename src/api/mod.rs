@@ -99,10 +99,13 @@ pub use appeals::triage::{
 };
 pub use appeals::{evaluate_appeals_method, ClassifiedRow, MethodEvaluation, TrainReport, APPEALS_CLASSIFIER};
 pub use bench::{BusyCard, CardBench, JournalBench, RiskBenchRun, TaskBench};
-pub use deadlines::norms::{NormChange, NormView, NormsImportReport, NormsInForce, NormsList};
+pub use deadlines::norms::{
+    ActCheck, MissingQuote, NormChange, NormView, NormsCheck, NormsImportReport, NormsInForce, NormsList,
+    OfficeCatalog, VersionView,
+};
 pub use deadlines::{
     builtin_calendar, compute_deadline, explain, CalendarImportReport, CalendarYearView, DeadlineReport,
-    DeadlineRequest, RuleChoice, RuleView,
+    DeadlineRequest, RuleView,
 };
 pub use error::{ApiError, ErrorCode, ErrorDetail};
 pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};

@@ -51,11 +51,16 @@ pub struct GroundView {
     pub name_ru: String,
     pub name_kk: String,
     pub name_en: String,
+    /// The act, article, part and edition of the version in force on the event's day (today's when
+    /// there is no event).
     pub basis: Localized,
-    pub period: Period,
+    /// None when the act itself sets the period (a resolution's).
+    pub period: Option<Period>,
     pub verified: bool,
     pub note: Option<Localized>,
-    /// The norm's version in force.
+    /// Which law governs the deadline, in words.
+    pub governs: Localized,
+    /// The norm's revision in this database.
     pub version: Option<u32>,
     pub because: GroundReason,
     pub deadline: Option<Deadline>,
@@ -205,19 +210,24 @@ impl Session {
                       because: GroundReason,
                       event: Option<NaiveDate>|
          -> Result<(), ApiError> {
-            if let Some(norm) = catalog.get(norm_id) {
+            if let Some(norm) = catalog.at(norm_id, event.unwrap_or(today)) {
+                let deadline = match (event, norm.period()) {
+                    (Some(e), Some(p)) => Some(explain(&calendar, Some(&norm), p, e, None, None, &[])?),
+                    _ => None,
+                };
                 grounds.push(GroundView {
                     norm_id: norm.id.clone(),
-                    name_ru: norm.name_ru.clone(),
-                    name_kk: norm.name_kk.clone(),
-                    name_en: norm.name_en.clone(),
-                    basis: norm.basis.describe(),
-                    period: norm.period,
-                    verified: norm.verified,
+                    name_ru: norm.name.ru.clone(),
+                    name_kk: norm.name.kk.clone(),
+                    name_en: norm.name.en.clone(),
+                    basis: norm.basis(),
+                    period: norm.period(),
+                    verified: norm.verified(),
                     note: norm.note(),
+                    governs: norm.governs.clone(),
                     version: catalog.version(&norm.id),
                     because,
-                    deadline: event.map(|e| explain(&calendar, Some(norm), norm.period, e, None, &[])).transpose()?,
+                    deadline,
                 });
             }
             Ok(())

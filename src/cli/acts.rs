@@ -57,6 +57,12 @@ pub enum ActAction {
         /// Also write the PDF preview here.
         #[arg(long)]
         pdf: Option<PathBuf>,
+        /// The period the act itself sets, in working days, where its norm lets it (a resolution's, a protest's own).
+        #[arg(long)]
+        working_days: Option<u32>,
+        /// The period the act itself sets, in calendar days, where its norm lets it.
+        #[arg(long)]
+        calendar_days: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -88,6 +94,12 @@ pub enum ActAction {
         /// The journal entry of the draft it is issued from (default: the latest unused draft).
         #[arg(long)]
         draft: Option<i64>,
+        /// The period the act itself sets, in working days, where its norm lets it (a resolution's, a protest's own).
+        #[arg(long)]
+        working_days: Option<u32>,
+        /// The period the act itself sets, in calendar days, where its norm lets it.
+        #[arg(long)]
+        calendar_days: Option<u32>,
         #[arg(long)]
         json: bool,
     },
@@ -400,6 +412,8 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             prosecutor_position,
             out,
             pdf,
+            working_days,
+            calendar_days,
             json,
         } => {
             let lang = ActLang::parse(&lang).ok_or_else(|| {
@@ -417,6 +431,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 requirements,
                 prosecutor,
                 prosecutor_position,
+                period: act_period(working_days, calendar_days)?,
             };
             let draft = session.draft_act(&request)?;
             write_new(&out, &draft.docx)?;
@@ -459,6 +474,8 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
             document,
             category,
             draft,
+            working_days,
+            calendar_days,
             json,
         } => {
             let request = ActIssueRequest {
@@ -473,6 +490,7 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 document,
                 category,
                 draft_seq: draft,
+                period: act_period(working_days, calendar_days)?,
             };
             super::print(json, &session.issue_act(&request)?, render_issued)
         }
@@ -507,5 +525,18 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
         ActAction::Show { act, horizon_days, json } => {
             super::print(json, &session.act_detail_over(act, horizon_days)?, render_act)
         }
+    }
+}
+
+/// The period an act sets itself, from `--working-days` or `--calendar-days` (one of them at most).
+fn act_period(working: Option<u32>, calendar: Option<u32>) -> Result<Option<ekn::domain::deadline::Period>, ApiError> {
+    use ekn::domain::deadline::{Period, Unit};
+    match (working, calendar) {
+        (Some(_), Some(_)) => {
+            Err(ApiError::invalid("give the act's period in working days or in calendar days, not both"))
+        }
+        (Some(n), None) => Ok(Some(Period { amount: n, unit: Unit::WorkingDays })),
+        (None, Some(n)) => Ok(Some(Period { amount: n, unit: Unit::CalendarDays })),
+        (None, None) => Ok(None),
     }
 }

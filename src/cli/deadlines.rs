@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::Subcommand;
 use ekn::api::{
     self, ApiError, CalendarImportReport, CalendarYearView, DeadlineReport, DeadlineRequest, ErrorCode,
-    NormsImportReport, NormsList, RuleChoice, Session,
+    NormsImportReport, NormsList, Session,
 };
 use ekn::domain::calendar::DayReason;
 use ekn::domain::deadline::{Period, SkipReason, Suspension, Unit, Warning};
@@ -30,6 +30,18 @@ pub enum CalendarAction {
 pub enum NormsAction {
     /// Every norm in force with its period, basis, cap, version and whether it is confirmed.
     List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// One norm with every version of it in force by date: dates, the law's words, act, article and edition.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read the catalogue's quotes against a law text (a newer edition, .txt or .pdf) and name every norm whose sentence is no longer there.
+    Check {
+        file: PathBuf,
         #[arg(long)]
         json: bool,
     },
@@ -75,6 +87,24 @@ pub fn run_calendar(session: &mut Session, action: CalendarAction) -> Result<(),
 pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiError> {
     match action {
         NormsAction::List { json } => print(json, &session.norms_list()?, render_norms),
+        NormsAction::Show { id, json } => {
+            let list = session.norms_list()?;
+            let norm = list.norms.into_iter().find(|n| n.id == id).ok_or_else(|| {
+                ApiError::new(ErrorCode::NotFound, format!("no norm '{id}' in the catalog (ekn norms list names them)"))
+            })?;
+            print(json, &norm, render_norm)
+        }
+        NormsAction::Check { file, json } => {
+            let report = session.check_norms_against(&file)?;
+            print(json, &report, render_norms_check)?;
+            match report.missing() {
+                0 => Ok(()),
+                n => Err(ApiError::new(
+                    ErrorCode::NormsOutdated,
+                    format!("{n} quote(s) of the catalogue are no longer in {}", file.display()),
+                )),
+            }
+        }
         NormsAction::Export { out: path } => {
             let text = session.norms_export()?;
             match path {
@@ -97,19 +127,23 @@ pub fn deadline_request(
     calendar_days: Option<u32>,
     months: Option<u32>,
     norm: Option<String>,
+    decided: Option<&str>,
     suspend: &[String],
 ) -> Result<DeadlineRequest, ApiError> {
     let date = |text: &str, what: &str| {
         ekn::api::parse_date(text)
             .map_err(|reason| ApiError::new(ErrorCode::InvalidInput, format!("--{what}: {reason}")))
     };
-    let rule = match (working_days, calendar_days, months, norm) {
-        (Some(n), _, _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::WorkingDays }),
-        (_, Some(n), _, _) => RuleChoice::Period(Period { amount: n, unit: Unit::CalendarDays }),
-        (_, _, Some(n), _) => RuleChoice::Period(Period { amount: n, unit: Unit::Months }),
-        (_, _, _, Some(id)) => RuleChoice::Norm(id),
-        _ => return Err(ApiError::new(ErrorCode::InvalidInput, "give a period or a norm")),
+    let period = match (working_days, calendar_days, months) {
+        (Some(n), _, _) => Some(Period { amount: n, unit: Unit::WorkingDays }),
+        (_, Some(n), _) => Some(Period { amount: n, unit: Unit::CalendarDays }),
+        (_, _, Some(n)) => Some(Period { amount: n, unit: Unit::Months }),
+        _ => None,
     };
+    if period.is_none() && norm.is_none() {
+        return Err(ApiError::new(ErrorCode::InvalidInput, "give a period or a norm"));
+    }
+    let decided = decided.map(|d| date(d, "decided")).transpose()?;
     let suspensions = suspend
         .iter()
         .map(|text| {
@@ -122,7 +156,7 @@ pub fn deadline_request(
             Ok(Suspension { from: date(a, "suspend")?, to: date(b, "suspend")? })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
-    Ok(DeadlineRequest { from: date(from, "from")?, rule, suspensions })
+    Ok(DeadlineRequest { from: date(from, "from")?, norm, period, decided, suspensions })
 }
 
 pub fn render_deadline(r: &DeadlineReport) -> String {
@@ -136,20 +170,42 @@ pub fn render_deadline(r: &DeadlineReport) -> String {
         let vars: &Vars = &[("basis", &local(basis)), ("unconfirmed", &unconfirmed)];
         let _ = writeln!(out, "  {}", tr_with("cli.deadline.basis", vars));
     }
+    out.push_str(&law_lines(&r.rule));
     if let Some(note) = &r.rule.note {
         let _ = writeln!(out, "  {}", tr_with("cli.deadline.note", &[("note", &local(note))]));
     }
-    match &e.extension_cap {
-        Some(cap) => {
+    let cap_rule = r.rule.law.as_ref().and_then(|l| l.cap.as_ref());
+    match (&e.extension_cap, cap_rule) {
+        (Some(cap), _) => {
             let _ = writeln!(out, "{}", describe_cap(cap));
         }
-        None if r.rule.norm_id.is_some() => {
+        (None, Some(rule)) => {
+            // Counted from a decision not taken yet.
+            let text = ekn::i18n::lang().pick(&rule.text_ru, &rule.text_kk, &rule.text_en).to_string();
+            let unconfirmed = if rule.verified { String::new() } else { tr("cli.deadline.unconfirmed") };
+            let vars: &Vars =
+                &[("period", &period_words(&rule.period)), ("rule", &text), ("unconfirmed", &unconfirmed)];
+            let _ = writeln!(out, "{}", tr_with("cli.deadline.cap.after_decision", vars));
+        }
+        (None, None) if r.rule.norm_id.is_some() => {
             let _ = writeln!(out, "{}", tr("cli.deadline.no_extension"));
         }
-        None => {}
+        (None, None) => {}
     }
-    let event: &Vars = &[("event", &local_date(e.event)), ("start", &local_date(e.start))];
-    let _ = writeln!(out, "{}", tr_with("cli.deadline.event", event));
+    if let Some(registered) = e.registered {
+        let vars: &Vars = &[("received", &local_date(e.event)), ("date", &local_date(registered))];
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.registered", vars));
+    }
+    use ekn::domain::deadline::{Direction, FirstDay};
+    if e.counting.direction == Direction::Before {
+        let vars: &Vars = &[("period", &period_words(&e.period)), ("event", &local_date(e.event))];
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.before", vars));
+    } else if e.counting.first_day == FirstDay::EventDay {
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.event_day", &[("event", &local_date(e.event))]));
+    } else {
+        let event: &Vars = &[("event", &local_date(e.registered.unwrap_or(e.event))), ("start", &local_date(e.start))];
+        let _ = writeln!(out, "{}", tr_with("cli.deadline.event", event));
+    }
     if let Some(raw) = e.raw_end {
         let working = if raw == e.due { tr("cli.deadline.a_working_day") } else { String::new() };
         let _ =
@@ -272,7 +328,65 @@ pub fn warning_words(w: &Warning) -> String {
         Warning::UnverifiedNorm { norm_id } => tr_with("cli.deadline.warn.unverified_norm", &[("norm", norm_id)]),
         Warning::HandPeriod => tr("cli.deadline.warn.hand_period"),
         Warning::UnverifiedCap { norm_id } => tr_with("cli.deadline.warn.unverified_cap", &[("norm", norm_id)]),
+        Warning::UnconfirmedInForce { norm_id, from, certain_from } => {
+            let certain = certain_from
+                .map_or(String::new(), |d| tr_with("cli.deadline.warn.certain_from", &[("date", &local_date(d))]));
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("norm", norm_id), ("from", &local_date(*from)), ("certain", &certain)];
+            tr_with("cli.deadline.warn.unconfirmed_in_force", &vars)
+        }
+        Warning::VersionBoundary { norm_id, other_from, other_due } => {
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("norm", norm_id), ("from", &local_date(*other_from)), ("due", &local_date(*other_due))];
+            tr_with("cli.deadline.warn.version_boundary", &vars)
+        }
+        Warning::BeforeFirstVersion { norm_id, first_from } => {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("norm", norm_id), ("from", &local_date(*first_from))];
+            tr_with("cli.deadline.warn.before_first_version", &vars)
+        }
+        Warning::UnconfirmedEndRule { norm_id, raw_end, due } => {
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("norm", norm_id), ("raw", &local_date(*raw_end)), ("due", &local_date(*due))];
+            tr_with("cli.deadline.warn.unconfirmed_end_rule", &vars)
+        }
+        Warning::UnconfirmedCapEnd { norm_id } => {
+            tr_with("cli.deadline.warn.unconfirmed_cap_end", &[("norm", norm_id)])
+        }
+        Warning::Caveat { text_ru, text_kk, text_en, .. } => name(text_ru, text_kk, text_en),
+        Warning::LawChanged { norm_id, counted_under, now_from, due } => {
+            let vars: [(&str, &dyn std::fmt::Display); 4] = [
+                ("norm", norm_id),
+                ("counted", &local_date(*counted_under)),
+                ("now", &local_date(*now_from)),
+                ("due", &local_date(*due)),
+            ];
+            tr_with("cli.deadline.warn.law_changed", &vars)
+        }
     }
+}
+
+/// The version of the law a deadline is counted by, in lines: why it applies, whose deadline it
+/// is, the law's own words, a period the act set, and how a last day off is treated.
+pub fn law_lines(rule: &ekn::api::RuleView) -> String {
+    let mut out = String::new();
+    let Some(law) = &rule.law else { return out };
+    if let Some(why) = &rule.why {
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.law", &[("why", &local(why))]));
+    }
+    let _ = writeln!(out, "  {}", tr_with("cli.deadline.governs", &[("governs", &local(&law.governs))]));
+    if let Some(quote) = &law.version.quote_ru {
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.quote", &[("quote", quote)]));
+    }
+    if rule.set_by_act {
+        let text = law.version.set_by_act.as_ref().map_or(String::new(), |s| local(&s.text).to_string());
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.set_by_act", &[("text", &text)]));
+    }
+    if let Some(end) = &law.end_rule {
+        let unconfirmed = if end.confirmed { String::new() } else { tr("cli.deadline.unconfirmed") };
+        let basis = format!("{}{unconfirmed}", local(&end.basis));
+        let _ = writeln!(out, "  {}", tr_with("cli.deadline.end_rule", &[("basis", &basis)]));
+    }
+    out
 }
 
 /// The extension cap in one line: the date, what it counts from, and where a non-working end lands.
@@ -285,6 +399,7 @@ pub fn describe_cap(cap: &ekn::domain::deadline::CapDate) -> String {
         let way = tr(match rule.on_non_working_day {
             NonWorkingEnd::NextWorkingDay => "cli.deadline.cap.next",
             NonWorkingEnd::PreviousWorkingDay => "cli.deadline.cap.previous",
+            NonWorkingEnd::Stays => "cli.deadline.cap.stays",
         });
         let vars: [(&str, &dyn std::fmt::Display); 3] =
             [("date", &local_date(cap.raw_date)), ("way", &way), ("basis", &rule.non_working_basis)];
@@ -308,6 +423,7 @@ fn anchor_words(anchor: ekn::domain::deadline::CapAnchor) -> String {
     tr(match anchor {
         ekn::domain::deadline::CapAnchor::Event => "cli.deadline.anchor.event",
         ekn::domain::deadline::CapAnchor::OriginalDue => "cli.deadline.anchor.original_due",
+        ekn::domain::deadline::CapAnchor::ExtensionDecision => "cli.deadline.anchor.extension_decision",
     })
 }
 
@@ -344,18 +460,34 @@ pub fn render_norms(list: &NormsList) -> String {
     if list.shipped_differs {
         let _ = writeln!(out, "  {}", tr("cli.norms.shipped_differs"));
     }
+    if let Some(office) = &list.office {
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("by", &office.imported_by), ("file", &office.source_file), ("at", &office.imported_at)];
+        let _ = writeln!(out, "  {}", tr_with("cli.norms.office", &vars));
+        if list.differs_from_office {
+            let vars: [(&str, &dyn std::fmt::Display); 2] =
+                [("by", &office.imported_by), ("file", &office.source_file)];
+            let _ = writeln!(out, "  {}", tr_with("cli.norms.differs_office", &vars));
+        }
+    }
     for n in &list.norms {
         let state = tr(if n.verified { "cli.norms.confirmed" } else { "cli.norms.unconfirmed" });
         let _ = writeln!(
             out,
-            "  {:<26} v{} {:<11} {:<18} {}",
+            "  {:<34} v{} {:<11} {:<18} {}",
             n.id,
             n.version,
             state,
-            period_words(&n.period),
+            norm_period_words(n.period, n.versions.iter().any(|v| v.law.version.set_by_act.is_some())),
             local(&n.name)
         );
         let _ = writeln!(out, "      {}", tr_with("cli.norms.basis", &[("basis", &local(&n.basis))]));
+        if n.versions.len() > 1 {
+            let _ = writeln!(out, "      {}", tr_with("cli.norms.versions", &[("n", &n.versions.len())]));
+            for v in &n.versions {
+                let _ = writeln!(out, "        {}", version_line(v));
+            }
+        }
         if let Some(cap) = &n.extension_cap {
             let text = ekn::i18n::lang().pick(&cap.text_ru, &cap.text_kk, &cap.text_en).to_string();
             let vars: [(&str, &dyn std::fmt::Display); 3] =
@@ -365,6 +497,114 @@ pub fn render_norms(list: &NormsList) -> String {
         if let Some(note) = &n.note {
             let _ = writeln!(out, "      {}", tr_with("cli.deadline.note", &[("note", &local(note))]));
         }
+    }
+    out
+}
+
+/// A norm's period in words, or what sets it.
+fn norm_period_words(period: Option<Period>, set_by_act: bool) -> String {
+    match period {
+        Some(p) => period_words(&p),
+        None if set_by_act => tr("cli.norms.set_by_act"),
+        None => tr("cli.norms.no_period"),
+    }
+}
+
+/// One version in a line: its dates, period, basis, and whether it is confirmed and today's.
+fn version_line(v: &ekn::api::VersionView) -> String {
+    let law = &v.law.version;
+    let to = v.last_day.map_or(String::new(), |d| tr_with("cli.norms.version_to", &[("date", &local_date(d))]));
+    let estimate = if law.in_force_from_confirmed { String::new() } else { tr("cli.norms.estimate") };
+    let state = format!(
+        "{}{}",
+        if law.verified { String::new() } else { tr("cli.deadline.unconfirmed") },
+        if v.in_force_today { tr("cli.norms.today") } else { String::new() }
+    );
+    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+        ("from", &local_date(law.in_force_from)),
+        ("to", &to),
+        ("estimate", &estimate),
+        ("period", &norm_period_words(law.period, law.set_by_act.is_some())),
+        ("basis", &local(&v.basis)),
+        ("state", &state),
+    ];
+    tr_with("cli.norms.version_line", &vars)
+}
+
+/// `ekn norms show ID`: the norm and every version of it, with the law's words.
+pub fn render_norm(n: &ekn::api::NormView) -> String {
+    let mut out = format!(
+        "{} — {}
+",
+        n.id,
+        local(&n.name)
+    );
+    let _ = writeln!(out, "  {}", tr_with("cli.norms.governs", &[("governs", &local(&n.governs))]));
+    for v in &n.versions {
+        let _ = writeln!(out, "  {}", version_line(v));
+        let law = &v.law;
+        let _ = writeln!(out, "    {}", tr_with("cli.norms.in_force", &[("basis", &law.version.in_force_from_basis)]));
+        if let Some(quote) = &law.version.quote_ru {
+            let _ = writeln!(out, "    {}", tr_with("cli.deadline.quote", &[("quote", quote)]));
+        }
+        if law.version.quote_kk.is_none() && law.version.quote_ru.is_some() {
+            let _ = writeln!(out, "    {}", tr("cli.norms.no_kazakh"));
+        }
+        if let Some(set) = &law.version.set_by_act {
+            let _ = writeln!(out, "    {}", tr_with("cli.deadline.set_by_act", &[("text", &local(&set.text))]));
+        }
+        if let Some(cap) = &law.cap {
+            let text = ekn::i18n::lang().pick(&cap.text_ru, &cap.text_kk, &cap.text_en).to_string();
+            let vars: [(&str, &dyn std::fmt::Display); 3] =
+                [("period", &period_words(&cap.period)), ("anchor", &anchor_words(cap.anchor)), ("rule", &text)];
+            let _ = writeln!(out, "    {}", tr_with("cli.norms.cap", &vars));
+        }
+        if let Some(end) = &law.end_rule {
+            let unconfirmed = if end.confirmed { String::new() } else { tr("cli.deadline.unconfirmed") };
+            let basis = format!("{}{unconfirmed}", local(&end.basis));
+            let _ = writeln!(out, "    {}", tr_with("cli.deadline.end_rule", &[("basis", &basis)]));
+        }
+        if let Some(t) = &law.version.transitional {
+            let unconfirmed = if t.confirmed { String::new() } else { tr("cli.deadline.unconfirmed") };
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("text", &local(&t.text)), ("unconfirmed", &unconfirmed)];
+            let _ = writeln!(out, "    {}", tr_with("cli.norms.transitional", &vars));
+        }
+        for c in &law.caveats {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("from", &local_date(c.from)), ("text", &local(&c.text))];
+            let _ = writeln!(out, "    {}", tr_with("cli.norms.caveat", &vars));
+        }
+        if let Some(note) = law.note() {
+            let _ = writeln!(out, "    {}", tr_with("cli.deadline.note", &[("note", &local(&note))]));
+        }
+    }
+    out
+}
+
+/// `ekn norms check FILE`: per act, how many of the catalogue's quotes the text still has, and
+/// each one it no longer has.
+pub fn render_norms_check(r: &ekn::api::NormsCheck) -> String {
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("file", &r.file), ("sha", &&r.sha256[..16])];
+    let mut out = format!(
+        "{}
+",
+        tr_with("cli.norms.check_head", &vars)
+    );
+    let quoted: Vec<&ekn::api::ActCheck> = r.acts.iter().filter(|a| a.found > 0).collect();
+    if quoted.is_empty() {
+        let _ = writeln!(out, "  {}", tr("cli.norms.check_none"));
+    }
+    for act in quoted {
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("act", &local(&act.name)), ("found", &act.found), ("total", &act.quotes)];
+        let _ = writeln!(out, "  {}", tr_with("cli.norms.check_act", &vars));
+        for m in &act.missing {
+            let vars: [(&str, &dyn std::fmt::Display); 2] = [("place", &m.place), ("quote", &m.quote)];
+            let _ = writeln!(out, "    {}", tr_with("cli.norms.check_missing", &vars));
+        }
+    }
+    let others: Vec<String> = r.acts.iter().filter(|a| a.found == 0).map(|a| local(&a.name).to_string()).collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "  {}", tr_with("cli.norms.check_not_this", &[("acts", &others.join("; "))]));
     }
     out
 }

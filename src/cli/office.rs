@@ -199,6 +199,13 @@ fn render_sync(r: &SyncReport) -> String {
     if let Some(why) = &r.network_refused {
         out += &format!("\n{}", tr_with("cli.sync.network_kept", &[("why", why)]));
     }
+    if let Some(sha) = &r.norms_taken {
+        let short = sha.get(..12).unwrap_or(sha);
+        out += &format!("\n{}", tr_with("cli.sync.norms_taken", &[("sha", &short)]));
+    }
+    if let Some(why) = &r.norms_refused {
+        out += &format!("\n{}", tr_with("cli.sync.norms_kept", &[("why", why)]));
+    }
     for key in &r.conflicts {
         out += &format!("\n{}", tr_with("cli.sync.conflict", &[("key", key)]));
     }

@@ -66,11 +66,20 @@ pub enum TaskAction {
         #[arg(long)]
         on: i64,
     },
-    /// Extend the due date by a reasoned decision (within the norm's cap).
+    /// Extend the due date by a reasoned decision (within the cap of the version the task is counted under).
     Extend {
         id: i64,
         #[arg(long)]
         to: String,
+        /// The day the decision to extend was taken (default: today); a cap may count from it.
+        #[arg(long)]
+        decided: Option<String>,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Recount a task under the version of its norm that now governs its trigger (the law changed), with a reason.
+    Recount {
+        id: i64,
         #[arg(long)]
         reason: String,
     },
@@ -157,9 +166,11 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
             super::out(&format!("Task #{id} now waits for task #{on}\n"));
             Ok(())
         }
-        TaskAction::Extend { id, to, reason } => {
-            print(false, &session.extend_task(id, date(&to, "to")?, &reason)?, render_detail)
+        TaskAction::Extend { id, to, decided, reason } => {
+            let decided = decided.as_deref().map(|d| date(d, "decided")).transpose()?;
+            print(false, &session.extend_task(id, date(&to, "to")?, decided, &reason)?, render_detail)
         }
+        TaskAction::Recount { id, reason } => print(false, &session.recount_task(id, &reason)?, render_detail),
         TaskAction::Suspend { id, from, to, reason } => {
             let suspension = Suspension { from: date(&from, "from")?, to: date(&to, "to")? };
             print(false, &session.suspend_task(id, suspension, &reason)?, render_detail)

@@ -231,6 +231,11 @@ pub enum Entry {
         from: NaiveDate,
         to: NaiveDate,
         reason: String,
+        /// The day of the decision to extend (a cap may count from it); absent in entries written
+        /// before it was recorded, so their hashes stand.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        decided: Option<NaiveDate>,
     },
     TaskSuspended {
         task_id: i64,
@@ -254,6 +259,26 @@ pub enum Entry {
         from: NaiveDate,
         to: NaiveDate,
         why: String,
+    },
+    /// A person recounted a task under the version of its norm that now governs its trigger
+    /// (the law changed after it was counted), with their reason.
+    TaskRecounted {
+        task_id: i64,
+        norm_id: String,
+        /// The versions, by their first day in force.
+        from_version: NaiveDate,
+        to_version: NaiveDate,
+        from: NaiveDate,
+        to: NaiveDate,
+        reason: String,
+    },
+    /// The product moved a task from a norm that left the catalogue (or does not govern it) to
+    /// the one that does, keeping the period it ran for.
+    TaskNormReplaced {
+        task_id: i64,
+        from: String,
+        to: String,
+        reason: String,
     },
     DependencyAdded {
         task_id: i64,
@@ -288,6 +313,16 @@ pub enum Entry {
         sha256: String,
         file: String,
         norms: usize,
+    },
+    /// The norms catalogue the office confirmed, taken with a sync: who imported it at the office,
+    /// from what file and when.
+    NormsFromOffice {
+        catalog_id: i64,
+        sha256: String,
+        file: String,
+        norms: usize,
+        imported_by: String,
+        imported_at: String,
     },
     NormVersionRecorded {
         norm_id: String,
@@ -684,12 +719,15 @@ impl Entry {
             Entry::TaskNoted { .. } => "task_noted",
             Entry::TaskDone { .. } => "task_done",
             Entry::TaskRecomputed { .. } => "task_recomputed",
+            Entry::TaskRecounted { .. } => "task_recounted",
+            Entry::TaskNormReplaced { .. } => "task_norm_replaced",
             Entry::DependencyAdded { .. } => "dependency_added",
             Entry::SuggestionAccepted { .. } => "suggestion_accepted",
             Entry::SuggestionDeclined { .. } => "suggestion_declined",
             Entry::SettingChanged { .. } => "setting_changed",
             Entry::CalendarImported { .. } => "calendar_imported",
             Entry::NormsImported { .. } => "norms_imported",
+            Entry::NormsFromOffice { .. } => "norms_from_office",
             Entry::NormVersionRecorded { .. } => "norm_version_recorded",
             Entry::ModelTrained { .. } => "model_trained",
             Entry::ModelChecked { .. } => "model_checked",
@@ -755,6 +793,7 @@ impl Entry {
             "task_created" => &["title"],
             "task_extended"
             | "task_suspended"
+            | "task_recounted"
             | "suggestion_declined"
             | "appeal_corrected"
             | "anomaly_reviewed"
@@ -779,6 +818,8 @@ impl Entry {
             | Entry::TaskNoted { task_id, .. }
             | Entry::TaskDone { task_id, .. }
             | Entry::TaskRecomputed { task_id, .. }
+            | Entry::TaskRecounted { task_id, .. }
+            | Entry::TaskNormReplaced { task_id, .. }
             | Entry::DependencyAdded { task_id, .. }
             | Entry::RecordRedacted { task_id, .. } => Some(*task_id),
             Entry::SuggestionAccepted { after_task, .. } => *after_task,
@@ -792,7 +833,9 @@ impl Entry {
     pub fn due_change(&self) -> (Option<NaiveDate>, Option<NaiveDate>) {
         match self {
             Entry::TaskCreated { due, .. } => (None, Some(*due)),
-            Entry::TaskExtended { from, to, .. } | Entry::TaskRecomputed { from, to, .. } => (Some(*from), Some(*to)),
+            Entry::TaskExtended { from, to, .. }
+            | Entry::TaskRecomputed { from, to, .. }
+            | Entry::TaskRecounted { from, to, .. } => (Some(*from), Some(*to)),
             Entry::TaskSuspended { old_due, new_due, .. } => (Some(*old_due), Some(*new_due)),
             Entry::LegacyTaskLog { old_due, new_due, .. } => (*old_due, *new_due),
             _ => (None, None),
@@ -812,6 +855,10 @@ impl Entry {
             Entry::TaskNoted { note, .. } => note.clone(),
             Entry::TaskDone { on, late, .. } => format!("done on {on} ({})", if *late { "late" } else { "on time" }),
             Entry::TaskRecomputed { why, .. } => why.clone(),
+            Entry::TaskRecounted { norm_id, from_version, to_version, reason, .. } => format!(
+                "recounted under norm {norm_id} as in force from {to_version} (was counted under the version from {from_version}): {reason}"
+            ),
+            Entry::TaskNormReplaced { from, to, reason, .. } => format!("norm {from} → {to}: {reason}"),
             Entry::DependencyAdded { depends_on, .. } => format!("waits for task {depends_on}"),
             Entry::SuggestionAccepted { step, created, .. } => format!("{step}: accepted, created task(s) {created:?}"),
             Entry::SuggestionDeclined { step, reason, .. } => format!("{step}: {reason}"),
@@ -820,6 +867,9 @@ impl Entry {
                 format!("calendar {year} {} from {file}", if *replaced { "replaced" } else { "added" })
             }
             Entry::NormsImported { file, norms, .. } => format!("norms catalog of {norms} norms imported from {file}"),
+            Entry::NormsFromOffice { file, norms, imported_by, imported_at, .. } => {
+                format!("the office's norms catalog of {norms} norms, imported there by {imported_by} on {imported_at} from {file}")
+            }
             Entry::NormVersionRecorded { norm_id, version, origin, .. } => {
                 format!("norm {norm_id} version {version} in force ({origin})")
             }

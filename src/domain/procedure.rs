@@ -27,6 +27,8 @@ pub enum ActCondition {
     /// Appeals about the object are still undecided.
     OpenAppeals,
     Always,
+    /// Never offered for a new act: a kind the law no longer has, kept for acts issued before.
+    Retired,
 }
 
 /// What in the data can tick a checklist item.
@@ -151,6 +153,7 @@ impl ActCondition {
             ActCondition::Violations => f.with_violations > 0,
             ActCondition::OpenAppeals => f.open_appeals > 0,
             ActCondition::Always => true,
+            ActCondition::Retired => false,
         }
     }
 }
@@ -270,7 +273,7 @@ mod tests {
         named.extend(n.task_kinds.values());
         named.extend(p.acts.iter().filter_map(|a| a.norm.as_ref()));
         for id in named {
-            assert!(catalog.get(id).is_some(), "'{id}' is not in assets/norms.json");
+            assert!(catalog.entry(id).is_some(), "'{id}' is not in assets/norms.json");
         }
         for kind in TaskKind::ALL {
             assert!(n.task_kinds.contains_key(&kind), "no norm for {kind:?}");

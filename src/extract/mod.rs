@@ -22,7 +22,7 @@ use serde::Serialize;
 
 pub use ocr::Engines;
 pub use requisites::{CandidateFact, Rules};
-pub use sniff::Format;
+pub use sniff::{sniff, Format};
 
 /// How a page's text was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]

@@ -97,8 +97,10 @@ pub struct ImportOptions {
 #[derive(Debug, Clone)]
 pub struct ActPeriods {
     pub calendar: crate::domain::calendar::Calendar,
-    /// Per kind of act of response: the norm's id and its period.
-    pub norms: Vec<(crate::acts::ActKind, String, crate::domain::deadline::Period)>,
+    /// The norms catalogue in force: an act is counted by the version in force on its date.
+    pub catalog: crate::domain::norms::NormsCatalog,
+    /// Per kind of act of response: the norm's id.
+    pub norms: Vec<(crate::acts::ActKind, String)>,
 }
 
 impl ActPeriods {
@@ -109,9 +111,18 @@ impl ActPeriods {
         kind: crate::acts::ActKind,
         issued_on: chrono::NaiveDate,
     ) -> Result<Option<(String, chrono::NaiveDate)>, String> {
-        let Some((_, norm, period)) = self.norms.iter().find(|(k, ..)| *k == kind) else { return Ok(None) };
-        let deadline =
-            crate::domain::deadline::compute(&self.calendar, issued_on, *period, &[]).map_err(|e| e.to_string())?;
+        let Some((_, norm)) = self.norms.iter().find(|(k, ..)| *k == kind) else { return Ok(None) };
+        let Ok(version) = self.catalog.at(norm, issued_on) else { return Ok(None) };
+        // An act whose period it sets itself (a resolution) has no due date an export could say.
+        let Some(period) = version.period() else { return Ok(None) };
+        let counting = crate::domain::deadline::Counting {
+            first_day: version.version.first_day,
+            direction: version.version.direction,
+            registration: version.version.registration,
+            end_moves: version.end_rule.as_ref().is_none_or(|r| r.moves),
+        };
+        let deadline = crate::domain::deadline::compute_counted(&self.calendar, issued_on, period, &[], counting)
+            .map_err(|e| e.to_string())?;
         Ok(Some((norm.clone(), deadline.due)))
     }
 }

@@ -484,18 +484,40 @@ pub fn record_digest(conn: &Connection, record: &RecordRef) -> Result<Option<Str
                 "SELECT depends_on FROM task_dependencies WHERE task_id = ?1 ORDER BY depends_on",
                 id,
             )?;
+            // Columns added later (migration 0035) join the digest only once they have a value,
+            // so every task signed before them keeps the digest it was signed with.
+            let law = conn.query_row(
+                "SELECT norm_version, extension_decided, period_set_by_act FROM tasks WHERE id = ?1",
+                [id],
+                |r| Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?)),
+            )?;
             let mut h = Sha256::new();
             for part in [Some(task), suspensions, dependencies] {
                 h.update(part.unwrap_or_default().as_bytes());
                 h.update([0]);
             }
+            if law != (None, None, 0) {
+                h.update(b"law");
+                for value in [law.0, law.1, Some(law.2.to_string())] {
+                    h.update(value.unwrap_or_default().as_bytes());
+                    h.update([0]);
+                }
+            }
             Ok(Some(hex::encode(h.finalize())))
         }
         RecordRef::Setting(key) => rows_digest(conn, "SELECT value FROM settings WHERE key = ?1", key),
         RecordRef::CalendarYear(year) => rows_digest(conn, "SELECT document FROM calendar_years WHERE year = ?1", year),
-        RecordRef::NormCatalog(id) => {
-            rows_digest(conn, "SELECT document, source_file FROM norm_catalogs WHERE id = ?1", id)
-        }
+        // A catalogue the office sent also answers for who imported it there and when; one imported
+        // here keeps the digest it had before the office's catalogues existed.
+        RecordRef::NormCatalog(id) => rows_digest(
+            conn,
+            "SELECT document, source_file FROM norm_catalogs WHERE id = ?1 AND origin <> 'office'
+             UNION ALL
+             SELECT document, source_file || char(0) || origin || char(0) || coalesce(office_imported_by, '')
+                    || char(0) || coalesce(office_imported_at, '')
+             FROM norm_catalogs WHERE id = ?1 AND origin = 'office'",
+            id,
+        ),
         RecordRef::Norm(id) => rows_digest(
             conn,
             "SELECT version, document, origin FROM norm_versions WHERE norm_id = ?1 ORDER BY version DESC LIMIT 1",

@@ -49,7 +49,7 @@ pub use norms::{NormVersionRecord, StoredCatalog};
 pub use outcomes::{ActForReport, ActOutcomeRow, NewActOutcome, OutcomeForReport, PrecedentAct};
 pub use overview::{AppealHeadline, RegionOverview, RiskyObject};
 pub use search::{AppealHit, SearchHits, SubjectHit};
-pub use tasks::{AppealFacts, LogEntry, NewTask};
+pub use tasks::{AppealFacts, LogEntry, NewTask, TaskLaw};
 pub use themes::{AppealFlags, DocumentCounts, MemberDecision, ThemeNote, ThemeVersion};
 pub use triage::{AppealTask, Candidate, NewDecision, StoredDecision, TriageInput};
 
@@ -89,6 +89,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0032_office_appeals_sent", include_str!("migrations/0032_office_appeals_sent.sql")),
     ("0033_office_pseudonym", include_str!("migrations/0033_office_pseudonym.sql")),
     ("0034_appeal_papers", include_str!("migrations/0034_appeal_papers.sql")),
+    ("0035_norm_versions_by_date", include_str!("migrations/0035_norm_versions_by_date.sql")),
 ];
 
 /// The schema version this build writes.

@@ -13,6 +13,26 @@ pub struct StoredCatalog {
     pub sha256: String,
     pub source_file: String,
     pub imported_at: String,
+    /// `imported` (on this workstation) or `office` (sent by the office with a sync).
+    pub origin: String,
+    /// For the office's: who imported it at the office, and when.
+    pub office_imported_by: Option<String>,
+    pub office_imported_at: Option<String>,
+}
+
+const CATALOG_COLUMNS: &str =
+    "document, sha256, source_file, imported_at, origin, office_imported_by, office_imported_at";
+
+fn catalog_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredCatalog> {
+    Ok(StoredCatalog {
+        document: r.get(0)?,
+        sha256: r.get(1)?,
+        source_file: r.get(2)?,
+        imported_at: r.get(3)?,
+        origin: r.get(4)?,
+        office_imported_by: r.get(5)?,
+        office_imported_at: r.get(6)?,
+    })
 }
 
 /// One recorded version of a norm.
@@ -33,16 +53,23 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT document, sha256, source_file, imported_at FROM norm_catalogs ORDER BY id DESC LIMIT 1",
+                &format!("SELECT {CATALOG_COLUMNS} FROM norm_catalogs ORDER BY id DESC LIMIT 1"),
                 [],
-                |r| {
-                    Ok(StoredCatalog {
-                        document: r.get(0)?,
-                        sha256: r.get(1)?,
-                        source_file: r.get(2)?,
-                        imported_at: r.get(3)?,
-                    })
-                },
+                catalog_row,
+            )
+            .optional()?)
+    }
+
+    /// The catalog the office sent last, if any.
+    pub fn latest_office_norm_catalog(&self) -> Result<Option<StoredCatalog>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT {CATALOG_COLUMNS} FROM norm_catalogs WHERE origin = 'office' ORDER BY id DESC LIMIT 1"
+                ),
+                [],
+                catalog_row,
             )
             .optional()?)
     }
@@ -77,6 +104,23 @@ impl Write<'_> {
         self.tx.execute(
             "INSERT INTO norm_catalogs(document, sha256, source_file, imported_at) VALUES (?1, ?2, ?3, ?4)",
             params![document, sha256, source_file, self.stamp().at],
+        )?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Stores the catalog the office sent, with who imported it there and when; returns its id.
+    pub fn put_office_norm_catalog(
+        &self,
+        document: &str,
+        sha256: &str,
+        source_file: &str,
+        imported_by: &str,
+        imported_at: &str,
+    ) -> Result<i64, StoreError> {
+        self.tx.execute(
+            "INSERT INTO norm_catalogs(document, sha256, source_file, imported_at, origin, office_imported_by,
+                 office_imported_at) VALUES (?1, ?2, ?3, ?4, 'office', ?5, ?6)",
+            params![document, sha256, source_file, self.stamp().at, imported_by, imported_at],
         )?;
         Ok(self.tx.last_insert_rowid())
     }

@@ -23,9 +23,25 @@ pub struct NewTask {
     pub region_code: Option<String>,
     pub category: Option<String>,
     pub norm_id: Option<String>,
+    /// The version of the norm the task is counted under: its first day in force.
+    pub norm_version: Option<NaiveDate>,
+    /// The period is the one the act set, as the norm lets it.
+    pub period_set_by_act: bool,
     pub period: Period,
     pub event_date: NaiveDate,
     pub due: NaiveDate,
+}
+
+/// What a task keeps of the law it is counted by.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TaskLaw {
+    /// The version of its norm it is counted under (its first day in force); None for a task made
+    /// before versions by date, which is counted under the version in force on its trigger.
+    pub norm_version: Option<NaiveDate>,
+    /// The day of the decision that last extended it.
+    pub extension_decided: Option<NaiveDate>,
+    /// Its period is the one the act set, as its norm lets it.
+    pub period_set_by_act: bool,
 }
 
 /// What the store knows about an appeal that a task is about.
@@ -122,6 +138,19 @@ impl Store {
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
             .collect::<Result<Vec<_>, _>>()?;
         Ok((tasks, dependencies))
+    }
+
+    /// What a task keeps of the law it is counted by; None when there is no such task.
+    pub fn task_law(&self, id: i64) -> Result<Option<TaskLaw>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT norm_version, extension_decided, period_set_by_act FROM tasks WHERE id = ?1",
+                [id],
+                |r| Ok(TaskLaw { norm_version: r.get(0)?, extension_decided: r.get(1)?, period_set_by_act: r.get(2)? }),
+            )
+            .optional()?)
     }
 
     /// The rule a task's due date was computed from: its period and its suspensions.
@@ -226,8 +255,9 @@ impl Write<'_> {
     pub fn insert_task(&self, task: &NewTask) -> Result<i64, StoreError> {
         self.tx.execute(
             "INSERT INTO tasks(kind, title, subject_id, appeal_id, assignee, unit, region_code, category, norm_id,
-                period_amount, period_unit, event_date, original_due, current_due, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14)",
+                period_amount, period_unit, event_date, original_due, current_due, created_at, norm_version,
+                period_set_by_act)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, ?14, ?15, ?16)",
             params![
                 task.kind.code(),
                 task.title,
@@ -242,10 +272,28 @@ impl Write<'_> {
                 unit_code(task.period.unit),
                 task.event_date,
                 task.due,
-                self.stamp().at
+                self.stamp().at,
+                task.norm_version,
+                task.period_set_by_act
             ],
         )?;
         Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records the day of the decision that extended a task (a cap may count from it).
+    pub fn set_extension_decided(&self, task: i64, decided: NaiveDate) -> Result<(), StoreError> {
+        self.tx.execute("UPDATE tasks SET extension_decided = ?2 WHERE id = ?1", params![task, decided])?;
+        Ok(())
+    }
+
+    /// Puts a task under a norm and the version of it it is counted by (a recount, or a norm that
+    /// left the catalogue for another).
+    pub fn set_norm(&self, task: i64, norm_id: &str, version: Option<NaiveDate>) -> Result<(), StoreError> {
+        self.tx.execute(
+            "UPDATE tasks SET norm_id = ?2, norm_version = ?3 WHERE id = ?1",
+            params![task, norm_id, version],
+        )?;
+        Ok(())
     }
 
     pub fn add_dependency(&self, task: i64, depends_on: i64) -> Result<(), StoreError> {

@@ -25,6 +25,7 @@ mod import_rules;
 mod journal;
 mod keys;
 mod law;
+mod norms_law;
 mod outcomes;
 mod power;
 mod privacy;

@@ -459,7 +459,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
         .unwrap();
     }
     // An act as old whose control is still open is held; a recent one is not due.
-    let held = issue(&mut s, ekn::acts::ActKind::Order, "2019-03-05", "П-2019/2", "требование под контролем");
+    let held = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-05", "П-2019/2", "требование под контролем");
     let recent = issue(&mut s, ekn::acts::ActKind::Submission, "2025-06-01", "П-2025/1", "свежее требование");
 
     let plan = s.retention_plan(&rules, day("2026-11-24")).unwrap();

@@ -60,12 +60,12 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
 
     // The head extends by a reasoned decision; the whole term runs to at most two months from
     // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
-    let refused = session.extend_task(first.id, d("2024-06-04"), "запрос в уполномоченный орган").unwrap_err();
+    let refused = session.extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
-    assert_eq!(session.extend_task(first.id, d("2024-04-01"), "x").unwrap_err().code.code(), "invalid_input");
-    assert_eq!(session.extend_task(first.id, d("2024-05-20"), " ").unwrap_err().code.code(), "reason_required");
+    assert_eq!(session.extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(), "invalid_input");
+    assert_eq!(session.extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(), "reason_required");
     assert_eq!(refused.code.code(), "beyond_cap");
-    let extended = session.extend_task(first.id, d("2024-05-20"), "запрос в уполномоченный орган").unwrap();
+    let extended = session.extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
     assert_eq!((extended.view.task.original_due, extended.view.task.current_due), (d("2024-04-22"), d("2024-05-20")));
     assert!(extended.log.iter().any(|e| e.action == "extended" && e.new_due == Some(d("2024-05-20"))));
 

@@ -227,15 +227,31 @@ fn deadlines_the_journal_and_nested_help_speak_russian_and_kazakh() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    let deadline = ["deadline", "--from", "2026-12-10", "--norm", "appk-76-consideration"];
+    let deadline = ["deadline", "--from", "2026-12-10", "--norm", "prosecutor-appeal"];
     let ru = said(&deadline, "ru");
-    assert!(ru.starts_with("Срок: 05.01.2027 (вторник)\nПравило: Рассмотрение обращения: 15 рабочих дней"), "{ru}");
+    assert!(
+        ru.starts_with(
+            "Срок: 05.01.2027 (вторник)\nПравило: Рассмотрение обращения органами прокуратуры: 15 рабочих дней"
+        ),
+        "{ru}"
+    );
+    assert!(ru.contains("редакция закона: редакция, действующая на день события 10.12.2026"), "{ru}");
+    assert!(ru.contains("ст. 24, п. 3"), "{ru}");
     assert!(ru.contains("16.12.2026 ср  праздник: День Независимости"), "{ru}");
     assert!(ru.contains("Предел продления: 10.02.2027 — 2 месяца от события (10.12.2026)"), "{ru}");
     let kk = said(&deadline, "kk");
-    assert!(kk.starts_with("Мерзім: 05.01.2027 (сейсенбі)\nЕреже: Өтінішті қарау: 15 жұмыс күні"), "{kk}");
+    assert!(
+        kk.starts_with("Мерзім: 05.01.2027 (сейсенбі)\nЕреже: Прокуратура органдарының өтінішті қарауы: 15 жұмыс күні"),
+        "{kk}"
+    );
+    assert!(kk.contains("24-бап, 3-тармақ"), "{kk}");
     let en = said(&deadline, "en");
-    assert!(en.starts_with("Due: 2027-01-05 (Tuesday)\nRule: Consideration of an appeal: 15 working days"), "{en}");
+    assert!(
+        en.starts_with(
+            "Due: 2027-01-05 (Tuesday)\nRule: Consideration of an appeal by the prosecutor's office: 15 working days"
+        ),
+        "{en}"
+    );
     assert!(en.contains("  2026-12-16 Wed  public holiday: Independence Day"), "{en}");
 
     let task = [

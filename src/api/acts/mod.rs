@@ -19,10 +19,11 @@ use crate::acts::{
     IllegalRow, Norms, ObjectIdentity, Office, PeriodText, Person, Requirement, ViolationRow,
 };
 use crate::api::acts::checklists::MissingItem;
+use crate::api::deadlines::{counting_of, period_under};
 use crate::api::tasks::NewTaskRequest;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::card::Card;
-use crate::domain::deadline::{compute, Period, Unit};
+use crate::domain::deadline::{compute_counted, Period, Unit};
 use crate::domain::journal::Entry;
 use crate::domain::privacy::mask_personal_data;
 use crate::domain::procedure::{CardFacts, Procedure};
@@ -46,6 +47,9 @@ pub struct ActDraftRequest {
     pub requirements: Vec<String>,
     pub prosecutor: Option<String>,
     pub prosecutor_position: Option<String>,
+    /// The period the act itself sets, where its norm lets it (a resolution's, a protest's own).
+    #[serde(default)]
+    pub period: Option<Period>,
 }
 
 /// A draft written: what it was made from, its digest and journal entry, and what the checklist
@@ -93,6 +97,9 @@ pub struct ActIssueRequest {
     /// The journal entry of the draft it is issued from; when not given, the object's latest
     /// draft of this kind that no act was issued from yet.
     pub draft_seq: Option<i64>,
+    /// The period the act itself sets, where its norm lets it (a resolution's, a protest's own).
+    #[serde(default)]
+    pub period: Option<Period>,
 }
 
 /// What recording an act did.
@@ -371,11 +378,34 @@ impl Session {
         let norm_id = procedure.act(kind.code()).and_then(|a| a.norm.clone());
         let norms = self.norms()?;
         let calendar = self.calendar()?;
-        let (period, control) = match norm_id.as_deref().and_then(|id| norms.catalog.get(id)) {
-            Some(norm) => {
-                let basis = norm.basis.describe();
-                let note = if norm.verified {
-                    String::new()
+        let norm = norm_id.as_deref().and_then(|id| norms.at(id, today));
+        // What may have changed the version since the edition it was read from (a new
+        // Constitution in force on the act's date), said in the act beside the period.
+        let caveat = |norm: &crate::domain::norms::Norm| -> String {
+            norm.caveats
+                .iter()
+                .filter(|c| today >= c.from)
+                .map(|c| if lang == ActLang::Ru { c.text.ru.clone() } else { c.text.kk.clone() })
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let act_period = norm.as_ref().map(|n| (n, period_under(n, request.period, today, &calendar)));
+        let (period, control) = match act_period {
+            // The act sets its period and the draft does not say it yet: the law's words stand in.
+            Some((norm, Err(_))) if norm.period().is_none() && norm.version.set_by_act.is_some() => {
+                let set = norm.version.set_by_act.as_ref().expect("checked");
+                let basis = norm.basis();
+                let (text, basis) = match lang {
+                    ActLang::Ru => (set.text.ru.clone(), basis.ru),
+                    ActLang::Kk => (set.text.kk.clone(), basis.kk),
+                };
+                (PeriodText { text, basis, note: caveat(norm) }, None)
+            }
+            Some((_, Err(e))) => return Err(e),
+            Some((norm, Ok(act_period))) => {
+                let basis = norm.basis();
+                let note = if norm.verified() {
+                    caveat(norm)
                 } else {
                     let note = norm.note().map(|n| if lang == ActLang::Ru { n.ru } else { n.kk });
                     note.unwrap_or_else(|| match lang {
@@ -384,17 +414,23 @@ impl Session {
                     })
                 };
                 let (trigger, basis) = match lang {
-                    ActLang::Ru => (norm.trigger_ru.clone(), basis.ru),
-                    ActLang::Kk => (norm.trigger_kk.clone(), basis.kk),
+                    ActLang::Ru => (norm.trigger.ru.clone(), basis.ru),
+                    ActLang::Kk => (norm.trigger.kk.clone(), basis.kk),
                 };
-                let text = format!("{} {trigger}", period_words(norm.period, lang));
+                let text = format!("{} {trigger}", period_words(act_period, lang));
                 // Control falls after the addressee's period counted from today (the act's date).
-                let due =
-                    compute(&calendar, today, norm.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due;
-                let control_due = match norms.catalog.get(&Procedure::builtin().norms.control_of_execution) {
-                    Some(c) => {
-                        compute(&calendar, due, c.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due
-                    }
+                let due = compute_counted(&calendar, today, act_period, &[], counting_of(norm))
+                    .map_err(|e| ApiError::invalid(e.to_string()))?
+                    .due;
+                let control_due = match norms.at(&Procedure::builtin().norms.control_of_execution, due) {
+                    Some(c) => match c.period() {
+                        Some(p) => {
+                            compute_counted(&calendar, due, p, &[], counting_of(&c))
+                                .map_err(|e| ApiError::invalid(e.to_string()))?
+                                .due
+                        }
+                        None => due,
+                    },
                     None => due,
                 };
                 (PeriodText { text, basis, note }, Some((due, control_due)))
@@ -624,11 +660,18 @@ impl Session {
         let norm_id = procedure.act(kind.code()).and_then(|a| a.norm.clone());
         let norms = self.norms()?;
         let calendar = self.calendar()?;
-        let norm = norm_id.as_deref().and_then(|id| norms.catalog.get(id)).cloned();
+        let norm = norm_id.as_deref().and_then(|id| norms.at(id, issued_on));
         // An answer to an appeal closes the matter; a warning has no period: neither has control.
+        // An act whose norm lets it set its own period carries it (`period`); without it, one
+        // that has no period of the law's own is refused in words.
         let response_due = match (&norm, kind.is_response()) {
             (Some(norm), true) => {
-                Some(compute(&calendar, issued_on, norm.period, &[]).map_err(|e| ApiError::invalid(e.to_string()))?.due)
+                let period = period_under(norm, request.period, issued_on, &calendar)?;
+                Some(
+                    compute_counted(&calendar, issued_on, period, &[], counting_of(norm))
+                        .map_err(|e| ApiError::invalid(e.to_string()))?
+                        .due,
+                )
             }
             _ => None,
         };
@@ -712,7 +755,13 @@ impl Session {
             .into_iter()
             .find(|a| a.id == act_id)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the act just recorded is not found"))?;
-        Ok(ActIssued { act, control_task: created, norm_verified: norm.as_ref().map(|n| n.verified), norm_id, missing })
+        Ok(ActIssued {
+            act,
+            control_task: created,
+            norm_verified: norm.as_ref().map(|n| n.verified()),
+            norm_id,
+            missing,
+        })
     }
 }
 

@@ -161,8 +161,8 @@ impl Session {
                 unconfirmed_norm: a
                     .norm_id
                     .as_ref()
-                    .and_then(|id| norms.catalog.get(id))
-                    .filter(|n| !n.verified)
+                    .and_then(|id| norms.at(id, issued))
+                    .filter(|n| !n.verified())
                     .map(|n| n.id.clone()),
                 place: index.place(s),
                 answer: answer.map(|(r, on)| (r.to_string(), on)),

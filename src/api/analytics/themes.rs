@@ -307,7 +307,7 @@ impl Session {
                 let d = tidy(d)?;
                 d.validate(Taxonomy::builtin()).map_err(ApiError::invalid)?;
                 let norms = self.norms()?;
-                if let Some(unknown) = d.norms.iter().find(|id| norms.catalog.get(id).is_none()) {
+                if let Some(unknown) = d.norms.iter().find(|id| norms.catalog.entry(id).is_none()) {
                     return Err(ApiError::invalid(format!("norms: '{unknown}' is not in the norms catalog in force")));
                 }
                 (d, false)
@@ -453,12 +453,13 @@ impl Session {
             .norms
             .iter()
             .map(|id| {
-                let norm = norms_in_force.catalog.get(id);
+                // The version in force today: a theme names its norms as they stand now.
+                let norm = norms_in_force.at(id, self.today());
                 ThemeNorm {
                     id: id.clone(),
-                    name: norm.map(|n| n.name()),
-                    basis: norm.map(|n| n.basis.describe()),
-                    verified: norm.is_some_and(|n| n.verified),
+                    name: norm.as_ref().map(|n| n.name.clone()),
+                    basis: norm.as_ref().map(|n| n.basis()),
+                    verified: norm.as_ref().is_some_and(|n| n.verified()),
                 }
             })
             .collect();

@@ -396,8 +396,12 @@ impl Session {
         let received: NaiveDate = a.received.parse().unwrap_or(today);
         let mut sla = Vec::new();
         let due_of = |norm_id: &str| {
-            norms.get(norm_id).and_then(|n| {
-                crate::domain::deadline::compute(&calendar, received, n.period, &[]).ok().map(|d| (d.due, n.verified))
+            norms.at(norm_id, received).and_then(|n| {
+                let period = n.period()?;
+                let counting = crate::api::deadlines::counting_of(&n);
+                crate::domain::deadline::compute_counted(&calendar, received, period, &[], counting)
+                    .ok()
+                    .map(|d| (d.due, n.verified()))
             })
         };
         let steps = &crate::domain::procedure::Procedure::builtin().norms;
@@ -419,7 +423,7 @@ impl Session {
             if task.is_none() && (step == "forwarding" && !item.forward || !a.open) {
                 continue;
             }
-            let verified = norms.get(norm).is_some_and(|n| n.verified);
+            let verified = norms.at(norm, received).is_some_and(|n| n.verified());
             let (due, status, task_id) = match task {
                 Some(t) => {
                     let due = t.due.parse::<NaiveDate>().ok();

@@ -12,7 +12,9 @@ use sha2::{Digest, Sha256};
 
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::calendar::{Calendar, YearCalendar};
-use crate::domain::deadline::{compute, extension_cap, Deadline, DeadlineError, Period, Suspension, Warning};
+use crate::domain::deadline::{
+    compute, compute_counted, extension_cap, Counting, Deadline, DeadlineError, Period, Suspension, Warning,
+};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormsCatalog};
 use crate::store::About;
@@ -23,17 +25,15 @@ impl From<DeadlineError> for ApiError {
     }
 }
 
-/// Which rule a deadline follows: a bare period, or a norm of the catalog.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RuleChoice {
-    Period(Period),
-    Norm(String),
-}
-
+/// What `ekn deadline` asks: from when, by a norm of the catalogue (the version in force on that
+/// day) or a bare period — or both, where the norm lets the act set its period — the day of the
+/// decision to extend (for a cap counted from it), and the days the clock stood still.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeadlineRequest {
     pub from: NaiveDate,
-    pub rule: RuleChoice,
+    pub norm: Option<String>,
+    pub period: Option<Period>,
+    pub decided: Option<NaiveDate>,
     pub suspensions: Vec<Suspension>,
 }
 
@@ -46,30 +46,38 @@ pub struct RuleView {
     pub norm_id: Option<String>,
     pub name: Option<Localized>,
     pub trigger: Option<Localized>,
+    /// The act, article, part, paragraph and edition the period rests on.
     pub legal_basis: Option<Localized>,
     /// False for a bare period and for norms not yet checked against the law's text.
     pub verified: bool,
     pub note: Option<Localized>,
-    /// The norm's version in force (it rises each time an imported catalog changes the norm).
+    /// The norm's revision in this database (it rises each time an imported catalogue changes it).
     pub version: Option<u32>,
+    /// The version of the law the deadline is counted by: in force on the trigger's date.
+    pub law: Option<Norm>,
+    /// Why that version applies, in words.
+    pub why: Option<Localized>,
+    /// The period is the one the act set, as the norm lets it (`set_by_act`), not the norm's own.
+    pub set_by_act: bool,
 }
 
 impl RuleView {
-    pub fn of_norm(norm: &Norm, version: Option<u32>) -> RuleView {
+    /// The rule of `norm` (the version in force on `trigger`), counted for `period`.
+    pub fn of_norm(norm: &Norm, revision: Option<u32>, period: Period, trigger: NaiveDate) -> RuleView {
+        let set_by_act = norm.period() != Some(period);
         RuleView {
-            period: norm.period,
-            text: format!("{}: {} {}", norm.name_en, norm.period.describe(), norm.trigger_en),
+            period,
+            text: format!("{}: {} {}", norm.name.en, period.describe(), norm.trigger.en),
             norm_id: Some(norm.id.clone()),
-            name: Some(norm.name()),
-            trigger: Some(Localized {
-                ru: norm.trigger_ru.clone(),
-                kk: norm.trigger_kk.clone(),
-                en: norm.trigger_en.clone(),
-            }),
-            legal_basis: Some(norm.basis.describe()),
-            verified: norm.verified,
+            name: Some(norm.name.clone()),
+            trigger: Some(norm.trigger.clone()),
+            legal_basis: Some(norm.basis()),
+            verified: norm.verified(),
             note: norm.note(),
-            version,
+            version: revision,
+            why: Some(why_this_version(norm, trigger)),
+            law: Some(norm.clone()),
+            set_by_act,
         }
     }
 
@@ -88,7 +96,43 @@ impl RuleView {
                 en: "a period given by hand, not a norm of the catalog".into(),
             }),
             version: None,
+            law: None,
+            why: None,
+            set_by_act: false,
         }
+    }
+}
+
+/// Why the version of `norm` governs a trigger on `trigger`, in words.
+fn why_this_version(norm: &Norm, trigger: NaiveDate) -> Localized {
+    let v = &norm.version;
+    let day = |d: NaiveDate| d.format("%d.%m.%Y").to_string();
+    let (t, from) = (day(trigger), day(v.in_force_from));
+    let to = v.in_force_to.map(day);
+    if norm.before_first_version {
+        return Localized {
+            ru: format!("событие {t} раньше первой редакции в каталоге (с {from}): счёт по ней НЕ ПОДТВЕРЖДЁН для этой даты"),
+            kk: format!("оқиға {t} каталогтағы бірінші редакциядан ({from} бастап) бұрын: ол бойынша есеп бұл күн үшін РАСТАЛМАҒАН"),
+            en: format!("the event on {t} lies before the first version in the catalogue (from {from}): counting by it is UNCONFIRMED for this date"),
+        };
+    }
+    let estimate = !v.in_force_from_confirmed;
+    Localized {
+        ru: format!(
+            "редакция, действующая на день события {t}: с {from}{}{}",
+            if estimate { " (дата вступления в силу — оценка)" } else { "" },
+            to.as_ref().map_or_else(String::new, |to| format!(" по {to}"))
+        ),
+        kk: format!(
+            "оқиға күні {t} қолданыстағы редакция: {from} бастап{}{}",
+            if estimate { " (күшіне ену күні — бағалау)" } else { "" },
+            to.as_ref().map_or_else(String::new, |to| format!(" {to} дейін"))
+        ),
+        en: format!(
+            "the version in force on the event's day {t}: from {from}{}{}",
+            if estimate { " (the first day in force is an estimate)" } else { "" },
+            to.as_ref().map_or_else(String::new, |to| format!(" to {to}"))
+        ),
     }
 }
 
@@ -97,7 +141,8 @@ impl RuleView {
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct DeadlineReport {
     pub due: NaiveDate,
-    /// The cap of the norm's extensions (ISO date), or null when the rule allows none.
+    /// The cap of the norm's extensions (ISO date), or null when the rule allows none or counts it
+    /// from a decision not given.
     pub extension_cap: Option<NaiveDate>,
     pub rule: RuleView,
     pub explanation: Deadline,
@@ -110,62 +155,192 @@ pub fn builtin_calendar() -> Calendar {
     Calendar::builtin()
 }
 
-/// Computes a deadline under a norm (with its cap and the warnings of unverified parts) or a
-/// bare period. Shared by `ekn deadline`, task details and the case card, so every explanation
-/// says the same things.
+/// How a version counts its period, for the engine.
+pub fn counting_of(norm: &Norm) -> Counting {
+    Counting {
+        first_day: norm.version.first_day,
+        direction: norm.version.direction,
+        registration: norm.version.registration,
+        end_moves: norm.end_rule.as_ref().is_none_or(|r| r.moves),
+    }
+}
+
+/// The period a deadline under `norm` runs for: the act's own where the norm lets the act set it
+/// (never shorter than the law's minimum), else the norm's; refused in words otherwise.
+pub fn period_under(
+    norm: &Norm,
+    given: Option<Period>,
+    event: NaiveDate,
+    calendar: &Calendar,
+) -> Result<Period, ApiError> {
+    match (given, norm.period(), &norm.version.set_by_act) {
+        (None, Some(own), _) => Ok(own),
+        (None, None, Some(_)) => Err(ApiError::invalid(format!(
+            "norm {}: the period is the one the act sets ({}); give it",
+            norm.id,
+            norm.version.set_by_act.as_ref().map_or("", |s| s.text.en.as_str())
+        ))),
+        (None, None, None) => Err(ApiError::invalid(format!(
+            "norm {} sets no period in days ({}); give the period the prosecutor named",
+            norm.id,
+            norm.version.note_en.as_deref().unwrap_or("no period")
+        ))),
+        (Some(p), own, set) => {
+            p.check()?;
+            match (own, set) {
+                (Some(own), None) if own != p => Err(ApiError::invalid(format!(
+                    "norm {} sets {} itself; the act cannot set another (give the period without the norm to count a period by hand)",
+                    norm.id,
+                    own.describe()
+                ))),
+                (None, None) | (Some(_), None) => Ok(p),
+                (_, Some(set)) => {
+                    if let Some(min) = set.min {
+                        let counting = counting_of(norm);
+                        let given_due = compute_counted(calendar, event, p, &[], counting)?.due;
+                        let min_due = compute_counted(calendar, event, min, &[], counting)?.due;
+                        if given_due < min_due {
+                            return Err(ApiError::invalid(format!(
+                                "norm {}: the act may set a period of at least {} (due no earlier than {min_due}); {} ends on {given_due}",
+                                norm.id,
+                                min.describe(),
+                                p.describe()
+                            )));
+                        }
+                    }
+                    Ok(p)
+                }
+            }
+        }
+    }
+}
+
+/// Computes a deadline under a norm's version (with its cap and the warnings of every part that
+/// is not confirmed law) or a bare period. Shared by `ekn deadline`, task details and the case
+/// card, so every explanation says the same things. `decided` is the day of the decision to
+/// extend, for a cap counted from it.
 pub fn explain(
     calendar: &Calendar,
     norm: Option<&Norm>,
     period: Period,
     event: NaiveDate,
     original_due: Option<NaiveDate>,
+    decided: Option<NaiveDate>,
     suspensions: &[Suspension],
 ) -> Result<Deadline, ApiError> {
-    let mut deadline = compute(calendar, event, period, suspensions)?;
-    match norm {
-        Some(norm) => {
-            if let Some(cap) = &norm.extension_cap {
-                let original = original_due.unwrap_or(deadline.due);
-                let (cap_date, cap_warnings) = extension_cap(calendar, cap, event, original, suspensions)?;
-                if !cap.verified {
-                    deadline.warnings.push(Warning::UnverifiedCap { norm_id: norm.id.clone() });
-                }
-                for w in cap_warnings {
-                    if !deadline.warnings.contains(&w) {
-                        deadline.warnings.push(w);
-                    }
-                }
-                deadline.extension_cap = Some(cap_date);
-            }
-            if !norm.verified {
-                deadline.warnings.insert(0, Warning::UnverifiedNorm { norm_id: norm.id.clone() });
-            }
-        }
-        None => deadline.warnings.insert(0, Warning::HandPeriod),
+    let Some(norm) = norm else {
+        let mut deadline = compute(calendar, event, period, suspensions)?;
+        deadline.warnings.insert(0, Warning::HandPeriod);
+        return Ok(deadline);
+    };
+    let mut deadline = compute_counted(calendar, event, period, suspensions, counting_of(norm))?;
+    let mut warnings = Vec::new();
+    if !norm.verified() {
+        warnings.push(Warning::UnverifiedNorm { norm_id: norm.id.clone() });
     }
+    let v = &norm.version;
+    if norm.before_first_version {
+        warnings.push(Warning::BeforeFirstVersion { norm_id: norm.id.clone(), first_from: v.in_force_from });
+    } else if !v.in_force_from_confirmed && v.in_force_certain_from.is_none_or(|certain| event < certain) {
+        warnings.push(Warning::UnconfirmedInForce {
+            norm_id: norm.id.clone(),
+            from: v.in_force_from,
+            certain_from: v.in_force_certain_from,
+        });
+    }
+    if let (Some(raw), Some(rule)) = (deadline.raw_end, &norm.end_rule) {
+        if !rule.confirmed && !calendar.is_working(raw) {
+            warnings.push(Warning::UnconfirmedEndRule { norm_id: norm.id.clone(), raw_end: raw, due: deadline.due });
+        }
+    }
+    for caveat in norm.caveats.iter().filter(|c| event >= c.from) {
+        warnings.push(Warning::Caveat {
+            norm_id: norm.id.clone(),
+            from: caveat.from,
+            text_ru: caveat.text.ru.clone(),
+            text_kk: caveat.text.kk.clone(),
+            text_en: caveat.text.en.clone(),
+        });
+    }
+    if let Some(cap) = &norm.cap {
+        let original = original_due.unwrap_or(deadline.due);
+        if let Some((cap_date, cap_warnings)) = extension_cap(calendar, cap, event, original, decided, suspensions)? {
+            if !cap.verified {
+                warnings.push(Warning::UnverifiedCap { norm_id: norm.id.clone() });
+            }
+            if !cap.end_confirmed && cap_date.date != cap_date.raw_date {
+                warnings.push(Warning::UnconfirmedCapEnd { norm_id: norm.id.clone() });
+            }
+            for w in cap_warnings {
+                if !deadline.warnings.contains(&w) {
+                    deadline.warnings.push(w);
+                }
+            }
+            deadline.extension_cap = Some(cap_date);
+        } else if !cap.verified {
+            warnings.push(Warning::UnverifiedCap { norm_id: norm.id.clone() });
+        }
+    }
+    warnings.append(&mut deadline.warnings);
+    deadline.warnings = warnings;
     Ok(deadline)
 }
 
-/// Computes a deadline on the given calendar and norms catalog.
+/// Where a trigger falls in the unconfirmed days between a version's estimated first day and the
+/// day it is certain, the due date under the version before: which of the two governs is not
+/// confirmed, so both are said.
+pub fn boundary_warning(
+    calendar: &Calendar,
+    catalog: &NormsCatalog,
+    norm: &Norm,
+    period: Period,
+    event: NaiveDate,
+) -> Option<Warning> {
+    let v = &norm.version;
+    if v.in_force_from_confirmed || v.in_force_certain_from.is_none_or(|certain| event >= certain) {
+        return None;
+    }
+    let entry = catalog.entry(&norm.id)?;
+    let index = entry.versions.iter().position(|w| w.in_force_from == v.in_force_from)?;
+    let previous = catalog.resolve(entry, index.checked_sub(1)?, false);
+    let other_period = if norm.period() == Some(period) { previous.period()? } else { period };
+    let other = compute_counted(calendar, event, other_period, &[], counting_of(&previous)).ok()?;
+    Some(Warning::VersionBoundary {
+        norm_id: norm.id.clone(),
+        other_from: previous.version.in_force_from,
+        other_due: other.due,
+    })
+}
+
+/// Computes a deadline on the given calendar and norms catalogue.
 pub fn compute_deadline(
     calendar: &Calendar,
     catalog: &NormsCatalog,
     request: &DeadlineRequest,
 ) -> Result<DeadlineReport, ApiError> {
-    let (rule, norm) = match &request.rule {
-        RuleChoice::Period(period) => (RuleView::of_period(*period, request.from), None),
-        RuleChoice::Norm(id) => {
-            let norm = catalog.get(id).ok_or_else(|| {
+    let (rule, norm, period) = match (&request.norm, request.period) {
+        (None, Some(period)) => {
+            period.check()?;
+            (RuleView::of_period(period, request.from), None, period)
+        }
+        (None, None) => return Err(ApiError::invalid("give a period or a norm")),
+        (Some(id), given) => {
+            let norm = catalog.at(id, request.from).map_err(|_| {
                 let known: Vec<&str> = catalog.norms.iter().map(|n| n.id.as_str()).collect();
                 ApiError::new(
                     ErrorCode::NotFound,
                     format!("no norm '{id}' in the catalog (known: {})", known.join(", ")),
                 )
             })?;
-            (RuleView::of_norm(norm, None), Some(norm))
+            let period = period_under(&norm, given, request.from, calendar)?;
+            (RuleView::of_norm(&norm, None, period, request.from), Some(norm), period)
         }
     };
-    let explanation = explain(calendar, norm, rule.period, request.from, None, &request.suspensions)?;
+    let mut explanation =
+        explain(calendar, norm.as_ref(), period, request.from, None, request.decided, &request.suspensions)?;
+    if let Some(w) = norm.as_ref().and_then(|n| boundary_warning(calendar, catalog, n, period, request.from)) {
+        explanation.warnings.insert(0, w);
+    }
     Ok(DeadlineReport {
         due: explanation.due,
         extension_cap: explanation.extension_cap.as_ref().map(|c| c.date),
@@ -246,7 +421,14 @@ impl Session {
         }
         // A database from before the norms were versioned recorded only its calendar's digest.
         let known_before = recorded.is_some() || self.store.setting("calendar_fingerprint")?.is_some();
-        let moved = if known_before { self.recompute_open_deadlines()? } else { Vec::new() };
+        let moved = if known_before {
+            // Tasks of a norm that left the catalogue go to the one that replaced it first, so
+            // they are recomputed under it.
+            self.move_tasks_of_retired_norms()?;
+            self.recompute_open_deadlines()?
+        } else {
+            Vec::new()
+        };
         let stamp = self.system_stamp();
         self.write_as(stamp, |w| {
             w.set_setting("rules_fingerprint", &fingerprint)?;

@@ -8,17 +8,20 @@ use std::rc::Rc;
 
 use serde::Serialize;
 
+use chrono::NaiveDate;
+
 use crate::api::{ApiError, ErrorCode, Recomputed, Session};
 use crate::domain::deadline::{ExtensionCap, Period};
 use crate::domain::journal::{Entry, RecordRef};
-use crate::domain::norms::{Localized, Norm, NormsCatalog, BUILTIN};
+use crate::domain::norms::{Localized, Norm, NormEntry, NormsCatalog, BUILTIN};
+use crate::domain::sync::{OfficeNormsDocument, OfficeNormsNotice, MAX_NORMS_DOCUMENT};
 use crate::store::{About, NormVersionRecord};
 
 /// The catalog in force, with where it came from and the version of each norm.
 #[derive(Debug, Clone)]
 pub struct NormsInForce {
     pub catalog: NormsCatalog,
-    /// `shipped` or `imported`.
+    /// `shipped`, `imported` (on this workstation) or `office` (sent by the office).
     pub origin: &'static str,
     pub sha256: String,
     pub source_file: Option<String>,
@@ -27,8 +30,14 @@ pub struct NormsInForce {
 }
 
 impl NormsInForce {
-    pub fn get(&self, id: &str) -> Option<&Norm> {
-        self.catalog.get(id)
+    /// The norm `id` as it governs a trigger on `date` (the version in force that day).
+    pub fn at(&self, id: &str, date: NaiveDate) -> Option<Norm> {
+        self.catalog.at(id, date).ok()
+    }
+
+    /// The norm `id` with all its versions.
+    pub fn entry(&self, id: &str) -> Option<&NormEntry> {
+        self.catalog.entry(id)
     }
 
     /// The version in force of a norm (None before versions are recorded, or for an unknown id).
@@ -37,18 +46,26 @@ impl NormsInForce {
     }
 }
 
-/// One norm as `ekn norms list` and Settings show it.
+/// One norm as `ekn norms list` and Settings show it: the version in force today in brief, and
+/// every version with its dates, quote, act, article, edition and rules.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct NormView {
     pub id: String,
     pub name: Localized,
+    /// Which law governs the deadline, in words.
+    pub governs: Localized,
+    /// Of the version in force today:
     pub basis: Localized,
-    pub period: Period,
+    /// None when the act sets the period (or the norm sets none).
+    pub period: Option<Period>,
     pub trigger: Localized,
     pub extension_cap: Option<ExtensionCap>,
-    /// True when the period was checked against the law's text.
+    /// True when the period was checked against the law's text (quoted).
     pub verified: bool,
     pub note: Option<Localized>,
+    /// Every version, oldest first.
+    pub versions: Vec<VersionView>,
+    /// The norm's revision in this database.
     pub version: u32,
     /// When this version came into force in this database.
     pub since: String,
@@ -56,16 +73,38 @@ pub struct NormView {
     pub origin: String,
 }
 
+/// One version of a norm, resolved, with the last day it governs and whether it is today's.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct VersionView {
+    pub law: Norm,
+    pub basis: Localized,
+    pub last_day: Option<NaiveDate>,
+    pub in_force_today: bool,
+}
+
+/// The catalogue the office sent: who imported it there, from what file, when.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct OfficeCatalog {
+    pub sha256: String,
+    pub source_file: String,
+    pub imported_by: String,
+    pub imported_at: String,
+}
+
 /// The catalog in force, as `ekn norms list` shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
 pub struct NormsList {
-    /// `shipped` or `imported`.
+    /// `shipped`, `imported` (on this workstation) or `office` (sent by the office).
     pub origin: String,
     pub sha256: String,
     pub source_file: Option<String>,
     pub imported_at: Option<String>,
     /// True when an imported catalog is in force and this release ships a different one.
     pub shipped_differs: bool,
+    /// The catalogue the office sent last, if it sent one.
+    pub office: Option<OfficeCatalog>,
+    /// True when this workstation's own import, made after the office's, is in force instead.
+    pub differs_from_office: bool,
     pub norms: Vec<NormView>,
 }
 
@@ -89,10 +128,7 @@ pub struct NormsImportReport {
     pub recomputed: Vec<Recomputed>,
 }
 
-/// The largest catalog file accepted: the shipped one is some 10 KB.
-const MAX_CATALOG_BYTES: u64 = 4 * 1024 * 1024;
-
-fn norm_digest(norm: &Norm) -> Result<(String, String), ApiError> {
+fn norm_digest(norm: &NormEntry) -> Result<(String, String), ApiError> {
     let document = serde_json::to_string(norm).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     Ok((crate::api::sha256_hex(document.as_bytes()), document))
 }
@@ -118,7 +154,7 @@ impl Session {
                         format!("the imported norms catalog {} is damaged: {e}", stored.source_file),
                     )
                 })?,
-                origin: "imported",
+                origin: if stored.origin == "office" { "office" } else { "imported" },
                 sha256: stored.sha256,
                 source_file: Some(stored.source_file),
                 imported_at: Some(stored.imported_at),
@@ -182,7 +218,7 @@ impl Session {
                 Ok(())
             })?;
         }
-        for gone in recorded.iter().filter(|r| in_force.get(&r.norm_id).is_none()) {
+        for gone in recorded.iter().filter(|r| in_force.entry(&r.norm_id).is_none()) {
             changes.push(NormChange {
                 id: gone.norm_id.clone(),
                 change: "removed".into(),
@@ -197,33 +233,58 @@ impl Session {
     pub fn norms_list(&self) -> Result<NormsList, ApiError> {
         let in_force = self.norms()?;
         let recorded = self.store.latest_norm_versions()?;
-        let norms = in_force
-            .catalog
+        let today = self.today();
+        let catalog = &in_force.catalog;
+        let norms = catalog
             .norms
             .iter()
             .map(|n| {
                 let record = recorded.iter().find(|r| r.norm_id == n.id);
+                let now = catalog.at(&n.id, today).expect("a norm of the catalogue");
+                let today_index = n.index_at(today);
+                let versions = (0..n.versions.len())
+                    .map(|i| {
+                        let law = catalog.resolve(n, i, false);
+                        VersionView {
+                            basis: law.basis(),
+                            law,
+                            last_day: n.last_day(i),
+                            in_force_today: today_index == Some(i),
+                        }
+                    })
+                    .collect();
                 NormView {
                     id: n.id.clone(),
                     name: n.name(),
-                    basis: n.basis.describe(),
-                    period: n.period,
-                    trigger: Localized { ru: n.trigger_ru.clone(), kk: n.trigger_kk.clone(), en: n.trigger_en.clone() },
-                    extension_cap: n.extension_cap.clone(),
-                    verified: n.verified,
-                    note: n.note(),
+                    governs: now.governs.clone(),
+                    basis: now.basis(),
+                    period: now.period(),
+                    trigger: now.trigger.clone(),
+                    extension_cap: now.cap.clone(),
+                    verified: now.verified(),
+                    note: now.note(),
+                    versions,
                     version: record.map_or(1, |r| r.version),
                     since: record.map_or_else(String::new, |r| r.recorded_at.clone()),
                     origin: record.map_or_else(|| in_force.origin.to_string(), |r| r.origin.clone()),
                 }
             })
             .collect();
+        let office = self.store.latest_office_norm_catalog()?.map(|c| OfficeCatalog {
+            sha256: c.sha256,
+            source_file: c.source_file,
+            imported_by: c.office_imported_by.unwrap_or_default(),
+            imported_at: c.office_imported_at.unwrap_or_default(),
+        });
+        let differs_from_office = office.as_ref().is_some_and(|o| o.sha256 != in_force.sha256);
         Ok(NormsList {
             origin: in_force.origin.into(),
             sha256: in_force.sha256.clone(),
             source_file: in_force.source_file.clone(),
             imported_at: in_force.imported_at.clone(),
-            shipped_differs: in_force.origin == "imported" && in_force.catalog != NormsCatalog::builtin(),
+            shipped_differs: in_force.origin != "shipped" && in_force.catalog != NormsCatalog::builtin(),
+            office,
+            differs_from_office,
             norms,
         })
     }
@@ -239,19 +300,58 @@ impl Session {
     pub fn import_norms(&mut self, file: &Path) -> Result<NormsImportReport, ApiError> {
         let name = file.display().to_string();
         let size = std::fs::metadata(file).map_err(|e| ApiError::of_file(&name, &e))?.len();
-        if size > MAX_CATALOG_BYTES {
+        if size > MAX_NORMS_DOCUMENT as u64 {
             return Err(ApiError::new(
                 ErrorCode::InvalidInput,
-                format!("{name}: {size} bytes is too large for a norms catalog (at most {MAX_CATALOG_BYTES})"),
+                format!("{name}: {size} bytes is too large for a norms catalog (at most {MAX_NORMS_DOCUMENT})"),
             ));
         }
         let text = crate::disk::read_to_string(file)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
-        let catalog = NormsCatalog::from_json(&text)
+        self.take_catalog(&text, &name, None)
+    }
+
+    /// Takes the catalogue the office confirmed (fetched by a sync because a pull named one this
+    /// workstation does not hold): checked again here — its digest must be the one the office
+    /// named, and it must read as any import — then stored and journaled with who imported it at
+    /// the office, from what file and when. It comes into force over this workstation's own
+    /// import: the office's word is the newer one.
+    pub(in crate::api) fn take_office_norms(
+        &mut self,
+        sent: &OfficeNormsDocument,
+    ) -> Result<NormsImportReport, ApiError> {
+        let refused =
+            |why: String| ApiError::new(ErrorCode::OfficeRefused, format!("the office's norms catalogue: {why}"));
+        if sent.document.len() > MAX_NORMS_DOCUMENT {
+            return Err(refused(format!("{} bytes, more than {MAX_NORMS_DOCUMENT}", sent.document.len())));
+        }
+        let sha256 = crate::api::sha256_hex(sent.document.as_bytes());
+        if sha256 != sent.notice.sha256 {
+            return Err(refused(format!("its digest is {sha256}, the office named {}", sent.notice.sha256)));
+        }
+        let name = format!("office:{}", sent.notice.source_file.chars().take(300).collect::<String>());
+        self.take_catalog(&sent.document, &name, Some(&sent.notice)).map_err(|e| {
+            if e.code == ErrorCode::InvalidInput {
+                refused(e.message)
+            } else {
+                e
+            }
+        })
+    }
+
+    fn take_catalog(
+        &mut self,
+        text: &str,
+        name: &str,
+        office: Option<&OfficeNormsNotice>,
+    ) -> Result<NormsImportReport, ApiError> {
+        let catalog = NormsCatalog::from_json(text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let graph = self.graph()?;
         for task in graph.tasks().filter(|t| t.is_open()) {
-            if let Some(id) = task.norm_id.as_deref().filter(|id| catalog.get(id).is_none()) {
+            if let Some(id) =
+                task.norm_id.as_deref().filter(|id| catalog.entry(id).is_none() && !catalog.retired.contains_key(*id))
+            {
                 return Err(ApiError::new(
                     ErrorCode::InvalidInput,
                     format!("{name}: norm '{id}' is missing, but open task {} follows it; keep the norm", task.id),
@@ -261,14 +361,132 @@ impl Session {
         let sha256 = crate::api::sha256_hex(text.as_bytes());
         let norms = catalog.norms.len();
         self.write(|w| {
-            let catalog_id = w.put_norm_catalog(&text, &sha256, &name)?;
-            let entry = Entry::NormsImported { catalog_id, sha256: sha256.clone(), file: name.clone(), norms };
+            let (catalog_id, entry) = match office {
+                None => {
+                    let id = w.put_norm_catalog(text, &sha256, name)?;
+                    (id, Entry::NormsImported { catalog_id: id, sha256: sha256.clone(), file: name.to_string(), norms })
+                }
+                Some(notice) => {
+                    let id = w.put_office_norm_catalog(
+                        text,
+                        &sha256,
+                        &notice.source_file,
+                        &notice.imported_by,
+                        &notice.imported_at,
+                    )?;
+                    let entry = Entry::NormsFromOffice {
+                        catalog_id: id,
+                        sha256: sha256.clone(),
+                        file: notice.source_file.clone(),
+                        norms,
+                        imported_by: notice.imported_by.clone(),
+                        imported_at: notice.imported_at.clone(),
+                    };
+                    (id, entry)
+                }
+            };
             w.append(&entry, About::default(), Some(RecordRef::NormCatalog(catalog_id)))?;
             Ok(())
         })?;
         self.norms_cache.take();
         let changes = self.record_norm_versions()?;
         let recomputed = self.recompute_if_rules_changed()?;
-        Ok(NormsImportReport { sha256, norms: catalog.norms.len(), changes, recomputed })
+        Ok(NormsImportReport { sha256, norms, changes, recomputed })
+    }
+}
+
+/// How one act's quotes read against a law text.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct ActCheck {
+    /// The act's key in the catalogue (`155-VII`).
+    pub act: String,
+    pub name: Localized,
+    pub quotes: usize,
+    pub found: usize,
+    /// The quotes the text no longer has (only for an act the text is: one with some found).
+    pub missing: Vec<MissingQuote>,
+}
+
+/// A quote of the catalogue a law text no longer has.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct MissingQuote {
+    /// Where the catalogue holds it: `norm@first day`, a cap, a rule.
+    pub place: String,
+    pub quote: String,
+}
+
+/// What `ekn norms check FILE` found: per act of the catalogue, how many of its quotes the text
+/// has. An act none of whose quotes is there is another act's text, not a changed one.
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct NormsCheck {
+    pub file: String,
+    pub sha256: String,
+    pub acts: Vec<ActCheck>,
+}
+
+impl NormsCheck {
+    /// Quotes missing from an act the text is.
+    pub fn missing(&self) -> usize {
+        self.acts.iter().filter(|a| a.found > 0).map(|a| a.missing.len()).sum()
+    }
+}
+
+/// The largest law text read for a check (the longest code here is some 3.5 MB of text).
+const MAX_LAW_TEXT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads every quote of `catalog` against `text`, grouped by act.
+pub fn check_quotes(catalog: &NormsCatalog, text: &str, file: &str, sha256: &str) -> NormsCheck {
+    let haystack = crate::domain::norms::normalise_quote(text);
+    let mut by_act: std::collections::BTreeMap<String, ActCheck> = std::collections::BTreeMap::new();
+    for (key, edition) in &catalog.editions {
+        let act = by_act.entry(edition.act.clone()).or_insert_with(|| ActCheck {
+            act: edition.act.clone(),
+            name: catalog.acts.get(&edition.act).map(|a| a.name.clone()).unwrap_or_default(),
+            quotes: 0,
+            found: 0,
+            missing: Vec::new(),
+        });
+        for (place, quote) in crate::domain::norms::quotes_of(catalog, key) {
+            act.quotes += 1;
+            if haystack.contains(&crate::domain::norms::normalise_quote(quote)) {
+                act.found += 1;
+            } else {
+                act.missing.push(MissingQuote { place, quote: quote.to_string() });
+            }
+        }
+    }
+    let mut acts: Vec<ActCheck> = by_act.into_values().filter(|a| a.quotes > 0).collect();
+    for act in acts.iter_mut().filter(|a| a.found == 0) {
+        act.missing.clear();
+    }
+    NormsCheck { file: file.to_string(), sha256: sha256.to_string(), acts }
+}
+
+impl Session {
+    /// Reads the catalogue in force's quotes against a law text an office supplies (plain text,
+    /// or a PDF whose text is read as attached documents are), naming each norm whose sentence
+    /// is no longer there. Reads only.
+    pub fn check_norms_against(&self, file: &Path) -> Result<NormsCheck, ApiError> {
+        let name = file.display().to_string();
+        let size = std::fs::metadata(file).map_err(|e| ApiError::of_file(&name, &e))?.len();
+        if size > MAX_LAW_TEXT_BYTES {
+            return Err(ApiError::invalid(format!("{name}: {size} bytes is too large for a law's text")));
+        }
+        let bytes = crate::disk::read(file).map_err(|e| ApiError::of_file(&name, &e))?;
+        let sha256 = crate::api::sha256_hex(&bytes);
+        let text = match crate::extract::sniff(&bytes) {
+            crate::extract::Format::Pdf => {
+                let engines = crate::extract::Engines::detect();
+                let read =
+                    crate::extract::read_document(&bytes, &engines, crate::extract::Rules::shipped(), &mut |_| true)
+                        .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+                read.pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+            }
+            _ => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => encoding_rs::WINDOWS_1251.decode(e.as_bytes()).0.into_owned(),
+            },
+        };
+        Ok(check_quotes(&self.norms()?.catalog, &text, &name, &sha256))
     }
 }

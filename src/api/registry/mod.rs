@@ -241,11 +241,11 @@ impl Session {
             .filter(|kind| kind.is_response())
             .filter_map(|kind| {
                 let id = procedure.act(kind.code())?.norm.clone()?;
-                let norm = norms.catalog.get(&id)?;
-                Some((kind, id, norm.period))
+                norms.entry(&id)?;
+                Some((kind, id))
             })
             .collect();
-        Ok(ingest::ActPeriods { calendar: (*self.calendar()?).clone(), norms: by_kind })
+        Ok(ingest::ActPeriods { calendar: (*self.calendar()?).clone(), catalog: norms.catalog.clone(), norms: by_kind })
     }
 
     /// What importing `file` would meet, without writing anything.

@@ -40,6 +40,14 @@ pub fn detail(l: &JournalLine) -> String {
             format!("{} · {}", day(on), tr(if *late { "journal.late" } else { "journal.on_time" }))
         }
         Entry::TaskRecomputed { from, to, .. } => format!("{} → {}", day(from), day(to)),
+        Entry::TaskRecounted { norm_id, to_version, from, to, reason, .. } => format!(
+            "{} → {} · {norm_id} ({} {}): {reason}",
+            day(from),
+            day(to),
+            tr("journal.law_version_from"),
+            day(to_version)
+        ),
+        Entry::TaskNormReplaced { from, to, .. } => format!("{from} → {to}"),
         Entry::SuggestionAccepted { step, created, .. } => {
             let created: Vec<String> = created.iter().map(|id| format!("№{id}")).collect();
             format!("{} → {}", word_or(&format!("kind.{step}"), step), created.join(", "))
@@ -163,6 +171,9 @@ pub fn detail(l: &JournalLine) -> String {
             )
         }
         Entry::NormsImported { file, norms, .. } => format!("{file} · {norms}"),
+        Entry::NormsFromOffice { file, norms, imported_by, imported_at, .. } => {
+            format!("{file} · {norms} · {imported_by} · {imported_at}")
+        }
         Entry::NormVersionRecorded { norm_id, version, origin, .. } => format!("{norm_id} v{version} · {origin}"),
         Entry::ModelChecked { model, texts, accuracy, accuracy_then, .. } => {
             format!("{model} · {texts} · {} {accuracy_then:.3} → {accuracy:.3}", tr("journal.accuracy"))

@@ -118,17 +118,19 @@ impl Session {
             ))
         })?;
         let norms = self.norms()?;
-        let norm = remote.state.norm_id.as_deref().and_then(|n| norms.get(n));
+        // Counted by the version in force on its trigger in this workstation's catalogue.
+        let norm = remote.state.norm_id.as_deref().and_then(|n| norms.at(n, view.task.event_date));
         let explanation = explain(
             &calendar,
-            norm,
+            norm.as_ref(),
             period,
             view.task.event_date,
             Some(view.task.original_due),
+            None,
             &remote.state.suspensions,
         )?;
-        let rule = match norm {
-            Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id)),
+        let rule = match &norm {
+            Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id), period, view.task.event_date),
             None => RuleView::of_period(period, view.task.event_date),
         };
         // An appeal's deadline task assigned to this person came with the appeal's paper: the

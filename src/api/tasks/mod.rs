@@ -13,13 +13,15 @@ pub mod desk;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::api::deadlines::{explain, RuleView};
+use crate::api::deadlines::{boundary_warning, counting_of, explain, period_under, RuleView};
 use crate::api::{checked_note, ApiError, ErrorCode, Session};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{
-    check_extension, check_inputs, compute, extension_cap, shift_extended_due, ExtensionError, Period, Suspension,
+    check_extension, check_inputs, compute, compute_counted, extension_cap, shift_extended_due, ExtensionError, Period,
+    Suspension, Warning,
 };
 use crate::domain::journal::{Entry, RecordRef};
+use crate::domain::norms::Norm;
 use crate::domain::procedure::Procedure;
 use crate::domain::tasks::{next_step, Suggestion, Task, TaskGraph, TaskKind, TaskStatus, Urgency};
 use crate::store::{About, LogEntry, NewTask, Write};
@@ -34,7 +36,8 @@ pub struct NewTaskRequest {
     pub appeal_no: Option<String>,
     pub assignee: String,
     pub unit: String,
-    /// A norm of the catalog, or a bare period; one of the two.
+    /// A norm of the catalog (the version in force on the event's day), or a bare period — or
+    /// both, where the norm lets the act set its period (a protest's own period, a resolution's).
     pub norm: Option<String>,
     pub period: Option<Period>,
     /// The triggering event; for a task about an appeal, its receipt date when not given.
@@ -175,19 +178,9 @@ impl Session {
     pub(in crate::api) fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
         let calendar = self.calendar()?;
         let catalog = self.norms()?;
-        let (norm_id, period) = match (&request.norm, request.period) {
-            (Some(id), None) => {
-                let norm = catalog
-                    .get(id)
-                    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no norm '{id}' in the catalog")))?;
-                (Some(norm.id.clone()), norm.period)
-            }
-            (None, Some(period)) => {
-                period.check()?;
-                (None, period)
-            }
-            _ => return Err(ApiError::invalid("give either a norm of the catalog or a period of at least 1")),
-        };
+        if request.norm.is_none() && request.period.is_none() {
+            return Err(ApiError::invalid("give either a norm of the catalog or a period of at least 1"));
+        }
         if request.assignee.trim().is_empty() || request.unit.trim().is_empty() {
             return Err(ApiError::invalid("a task needs an assignee and a unit"));
         }
@@ -225,13 +218,31 @@ impl Session {
             .event_date
             .or(appeal.as_ref().map(|a| a.received))
             .ok_or_else(|| ApiError::invalid("give the date of the triggering event (--from)"))?;
+        // The version of the norm in force on the event's day governs the task.
+        let (norm, period) = match (&request.norm, request.period) {
+            (Some(id), given) => {
+                let norm = catalog
+                    .at(id, event_date)
+                    .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no norm '{id}' in the catalog")))?;
+                let period = period_under(&norm, given, event_date, &calendar)?;
+                (Some(norm), period)
+            }
+            (None, Some(period)) => {
+                period.check()?;
+                (None, period)
+            }
+            (None, None) => unreachable!("refused above"),
+        };
         let graph = self.graph()?;
         for &prerequisite in &request.depends_on {
             if graph.task(prerequisite).is_none() {
                 return Err(ApiError::new(ErrorCode::NotFound, format!("no task {prerequisite}")));
             }
         }
-        let due = compute(&calendar, event_date, period, &[])?.due;
+        let due = match &norm {
+            Some(norm) => compute_counted(&calendar, event_date, period, &[], counting_of(norm))?.due,
+            None => compute(&calendar, event_date, period, &[])?.due,
+        };
         let title = request.title.clone().unwrap_or_else(|| default_title(request.kind, request));
         let new = NewTask {
             kind: request.kind,
@@ -242,7 +253,9 @@ impl Session {
             unit: request.unit.trim().to_string(),
             region_code: appeal.as_ref().and_then(|a| a.region_code.clone()),
             category: appeal.as_ref().and_then(|a| a.category.clone()),
-            norm_id,
+            norm_id: norm.as_ref().map(|n| n.id.clone()),
+            norm_version: norm.as_ref().map(Norm::version_key),
+            period_set_by_act: norm.is_some() && request.period.is_some(),
             period,
             event_date,
             due,
@@ -250,16 +263,19 @@ impl Session {
         let control = if request.kind == TaskKind::IssueResponse {
             // An act of response always brings its control of execution, counted from the act's due date.
             let control_id = &Procedure::builtin().norms.control_of_execution;
-            let control = catalog.get(control_id).ok_or_else(|| {
+            let control = catalog.at(control_id, due).ok_or_else(|| {
                 ApiError::invalid(format!("the norms catalog in force has no '{control_id}' norm; import one that has"))
             })?;
+            let control_period = period_under(&control, None, due, &calendar)?;
             Some(NewTask {
                 kind: TaskKind::ControlExecution,
                 title: format!("Контроль исполнения: {}", new.title),
                 norm_id: Some(control.id.clone()),
-                period: control.period,
+                norm_version: Some(control.version_key()),
+                period_set_by_act: false,
+                period: control_period,
                 event_date: due,
-                due: compute(&calendar, due, control.period, &[])?.due,
+                due: compute_counted(&calendar, due, control_period, &[], counting_of(&control))?.due,
                 ..new.clone()
             })
         } else {
@@ -333,23 +349,39 @@ impl Session {
         Ok((graph, task))
     }
 
-    /// Moves the due date later by a reasoned decision, within the norm's cap (counted from what
-    /// the norm says: for АППК art. 76, two months from receipt).
-    pub fn extend_task(&mut self, id: i64, to: NaiveDate, reason: &str) -> Result<TaskDetail, ApiError> {
+    /// Moves the due date later by a reasoned decision taken on `decided` (today when not given),
+    /// within the cap of the version the task is counted under, counted from what that version
+    /// says: the event, the original due date, or the day of the decision itself (APPC art. 76
+    /// as worded by Law 241-VIII: two months from the decision).
+    pub fn extend_task(
+        &mut self,
+        id: i64,
+        to: NaiveDate,
+        decided: Option<NaiveDate>,
+        reason: &str,
+    ) -> Result<TaskDetail, ApiError> {
         if reason.trim().is_empty() {
             return Err(reason_required("an extension (a reasoned decision)"));
         }
         let (_, task) = self.open_task(id)?;
+        let decided = decided.unwrap_or_else(|| self.today());
+        if decided < task.event_date {
+            return Err(ApiError::invalid(format!(
+                "the decision to extend ({decided}) cannot come before the event the period counts from ({})",
+                task.event_date
+            )));
+        }
+        check_inputs(decided, &[])?;
         let calendar = self.calendar()?;
-        let norms = self.norms()?;
-        let cap = task
-            .norm_id
-            .as_deref()
-            .and_then(|n| norms.get(n).and_then(|n| n.extension_cap.clone()))
+        let norm = self.counted_under(&task)?.map(|(norm, _)| norm);
+        let cap = norm
+            .and_then(|n| n.cap)
             .ok_or_else(|| ApiError::invalid(format!("task {id} follows no norm that allows an extension")))?;
         let (_, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
-        let (cap_date, _) = extension_cap(&calendar, &cap, task.event_date, task.original_due, &suspensions)?;
+        let (cap_date, _) =
+            extension_cap(&calendar, &cap, task.event_date, task.original_due, Some(decided), &suspensions)?
+                .expect("a decision day is given");
         let accepted = check_extension(&calendar, &cap_date, task.current_due, to).map_err(|e| {
             let code = match e {
                 ExtensionError::BeyondCap { .. } => ErrorCode::BeyondCap,
@@ -359,10 +391,16 @@ impl Session {
             ApiError::new(code, e.to_string())
         })?;
         let about = self.about(&task);
-        let entry =
-            Entry::TaskExtended { task_id: id, from: task.current_due, to: accepted, reason: reason.trim().into() };
+        let entry = Entry::TaskExtended {
+            task_id: id,
+            from: task.current_due,
+            to: accepted,
+            reason: reason.trim().into(),
+            decided: Some(decided),
+        };
         self.write(|w| {
             w.set_due(id, accepted, None)?;
+            w.set_extension_decided(id, decided)?;
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
@@ -573,12 +611,35 @@ impl Session {
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let norms = self.norms()?;
-        let norm = view.task.norm_id.as_deref().and_then(|n| norms.get(n));
-        let explanation =
-            explain(&calendar, norm, period, view.task.event_date, Some(view.task.original_due), &suspensions)?;
+        let law = self.store.task_law(id)?.unwrap_or_default();
+        let decided = law.extension_decided;
+        let counted = self.counted_under(&view.task)?;
+        let norm = counted.as_ref().map(|(n, _)| n);
+        let event = view.task.event_date;
+        let mut explanation =
+            explain(&calendar, norm, period, event, Some(view.task.original_due), decided, &suspensions)?;
+        if let Some((norm, changed)) = &counted {
+            if let Some(w) = boundary_warning(&calendar, &norms.catalog, norm, period, event) {
+                explanation.warnings.insert(0, w);
+            }
+            if let Some(now) = changed.as_ref().filter(|_| view.task.is_open()) {
+                let now_period =
+                    period_under(now, law.period_set_by_act.then_some(period), event, &calendar).unwrap_or(period);
+                let due = compute_counted(&calendar, event, now_period, &suspensions, counting_of(now))?.due;
+                explanation.warnings.insert(
+                    0,
+                    Warning::LawChanged {
+                        norm_id: norm.id.clone(),
+                        counted_under: norm.version_key(),
+                        now_from: now.version_key(),
+                        due,
+                    },
+                );
+            }
+        }
         let rule = match norm {
-            Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id)),
-            None => RuleView::of_period(period, view.task.event_date),
+            Some(norm) => RuleView::of_norm(norm, norms.version(&norm.id), period, event),
+            None => RuleView::of_period(period, event),
         };
         let suggestion = (view.task.status == TaskStatus::Done || view.task.kind == TaskKind::IssueResponse)
             .then(|| next_step(view.task.kind))
@@ -606,10 +667,130 @@ impl Session {
         })
     }
 
+    /// The version of its norm a task is counted under — the one it was counted by, kept with
+    /// it (or, for a task made before versions by date, the one in force on its trigger) — and,
+    /// when the catalogue now puts its trigger under another version (one entered since), or a
+    /// later version in force today governs running procedures too, that version: the law
+    /// changed, and recounting is a person's decision (`recount_task`), never silent.
+    pub(in crate::api) fn counted_under(&self, task: &Task) -> Result<Option<(Norm, Option<Norm>)>, ApiError> {
+        let Some(id) = task.norm_id.as_deref() else { return Ok(None) };
+        let norms = self.norms()?;
+        let Some(entry) = norms.entry(id) else { return Ok(None) };
+        let catalog = &norms.catalog;
+        let Ok(now) = catalog.at(id, task.event_date) else { return Ok(None) };
+        let stored = self.store.task_law(task.id)?.unwrap_or_default().norm_version;
+        let counted = match stored.and_then(|key| entry.versions.iter().position(|v| v.in_force_from == key)) {
+            Some(i) => catalog.resolve(entry, i, task.event_date < entry.versions[i].in_force_from),
+            None => now.clone(),
+        };
+        let mut changed = (counted.version_key() != now.version_key()).then(|| now.clone());
+        if changed.is_none() {
+            changed = catalog.at(id, self.today()).ok().filter(|later| {
+                later.version_key() > counted.version_key()
+                    && later.version.transitional.as_ref().is_some_and(|t| t.applies_to_running)
+            });
+        }
+        Ok(Some((counted, changed)))
+    }
+
+    /// Recounts an open task under the version of its norm that now governs its trigger, on a
+    /// person's decision with their reason (journaled): the due date a change of law would
+    /// otherwise have moved silently. A period the act set stays the act's; an extension decided
+    /// stays unless the new original date passes it.
+    pub fn recount_task(&mut self, id: i64, reason: &str) -> Result<TaskDetail, ApiError> {
+        let reason = crate::api::session::checked_reason(reason, "a recount under the law now in force")?;
+        let (_, task) = self.open_task(id)?;
+        let Some((counted, Some(now))) = self.counted_under(&task)? else {
+            return Err(ApiError::invalid(format!(
+                "task {id} is counted under the version of the law that governs its trigger; there is nothing to recount"
+            )));
+        };
+        let calendar = self.calendar()?;
+        let (period, suspensions) =
+            self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let set_by_act = self.store.task_law(id)?.unwrap_or_default().period_set_by_act;
+        let new_period = period_under(&now, set_by_act.then_some(period), task.event_date, &calendar)?;
+        let original = compute_counted(&calendar, task.event_date, new_period, &suspensions, counting_of(&now))?.due;
+        let current =
+            if task.extended() { original.max(calendar.next_working_on_or_after(task.current_due)) } else { original };
+        let about = self.about(&task);
+        let entry = Entry::TaskRecounted {
+            task_id: id,
+            norm_id: now.id.clone(),
+            from_version: counted.version_key(),
+            to_version: now.version_key(),
+            from: task.current_due,
+            to: current,
+            reason,
+        };
+        self.write(|w| {
+            if new_period != period {
+                w.set_period(id, new_period)?;
+            }
+            w.set_due(id, current, Some(original))?;
+            w.set_norm(id, &now.id, Some(now.version_key()))?;
+            w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            Ok(())
+        })?;
+        self.tasks_changed();
+        self.task_detail(id, self.today())
+    }
+
+    /// Moves the open tasks of a norm that left the catalogue to the norm that replaced it (the
+    /// catalogue's `retired`: the former «предписание» to the постановление, forwarding from
+    /// APPC art. 76 to art. 65), and the consideration of appeals to the prosecutor's office from
+    /// APPC art. 76 to the special law (155-VII art. 24), each move journaled by the product with
+    /// its reason. The period a task ran for stays: for an act, it is the period the act set.
+    pub(in crate::api) fn move_tasks_of_retired_norms(&mut self) -> Result<usize, ApiError> {
+        let norms = self.norms()?;
+        let graph = self.graph()?;
+        let steps = &Procedure::builtin().norms;
+        let mut moves = Vec::new();
+        for task in graph.tasks().filter(|t| t.is_open()) {
+            let Some(from) = task.norm_id.as_deref() else { continue };
+            let (to, reason) = if let Some(retired) = norms.catalog.retired.get(from) {
+                (retired.replaced_by.clone(), retired.reason.en.clone())
+            } else if from == "appk-76-consideration"
+                && task.kind == TaskKind::ConsiderAppeal
+                && task.appeal_no.is_some()
+                && steps.appeal_consideration != from
+                && norms.entry(&steps.appeal_consideration).is_some()
+            {
+                (
+                    steps.appeal_consideration.clone(),
+                    "an appeal to the prosecutor's office is governed by the special law, Constitutional Law 155-VII \
+                     art. 24, not by APPC art. 76"
+                        .to_string(),
+                )
+            } else {
+                continue;
+            };
+            let Some(norm) = norms.at(&to, task.event_date) else { continue };
+            moves.push((task.id, from.to_string(), norm, reason, self.about(task)));
+        }
+        if moves.is_empty() {
+            return Ok(0);
+        }
+        let stamp = self.system_stamp();
+        let count = moves.len();
+        self.write_as(stamp, |w| {
+            for (id, from, norm, reason, about) in moves {
+                w.set_norm(id, &norm.id, Some(norm.version_key()))?;
+                let entry = Entry::TaskNormReplaced { task_id: id, from, to: norm.id.clone(), reason };
+                w.append(&entry, about, Some(RecordRef::Task(id)))?;
+            }
+            Ok(())
+        })?;
+        self.tasks_changed();
+        Ok(count)
+    }
+
     /// Recomputes the due dates of open tasks after a rule in force changed (the calendar, or the
-    /// norm a task follows), each move journaled by the product itself. A task whose norm's period
-    /// changed takes the new period. Extended tasks keep the decided date unless it now falls on a
-    /// day off.
+    /// catalogue's reading of the version a task is counted under), each move journaled by the
+    /// product itself. A task whose version's period was corrected takes the new period, unless
+    /// the act set its own. A task whose trigger now falls under another version is not moved: it
+    /// says the law changed (`counted_under`), and a person recounts it. Extended tasks keep the
+    /// decided date unless it now falls on a day off.
     pub fn recompute_open_deadlines(&mut self) -> Result<Vec<Recomputed>, ApiError> {
         let calendar = self.calendar()?;
         let graph = self.graph()?;
@@ -617,8 +798,15 @@ impl Session {
         let mut plans = Vec::new();
         for task in graph.tasks().filter(|t| t.is_open()) {
             let Some((stored, suspensions)) = self.store.task_rule(task.id)? else { continue };
-            let period = task.norm_id.as_deref().and_then(|id| norms.get(id)).map_or(stored, |n| n.period);
-            let original = compute(&calendar, task.event_date, period, &suspensions)?.due;
+            let counted = self.counted_under(task)?;
+            let act_set = self.store.task_law(task.id)?.unwrap_or_default().period_set_by_act;
+            let (period, original) = match &counted {
+                Some((norm, _)) => {
+                    let period = if act_set { stored } else { norm.period().unwrap_or(stored) };
+                    (period, compute_counted(&calendar, task.event_date, period, &suspensions, counting_of(norm))?.due)
+                }
+                None => (stored, compute(&calendar, task.event_date, stored, &suspensions)?.due),
+            };
             let current = if task.extended() { calendar.next_working_on_or_after(task.current_due) } else { original };
             if period != stored || original != task.original_due || current != task.current_due {
                 let why = match (&task.norm_id, period != stored) {
@@ -627,6 +815,9 @@ impl Session {
                         stored.describe(),
                         period.describe(),
                         norms.version(id).map_or_else(|| "?".into(), |v| v.to_string())
+                    ),
+                    (Some(id), false) if original != task.original_due && period == stored => format!(
+                        "the catalogue's reading of norm {id} or the working-day calendar changed (how the period is counted)"
                     ),
                     _ => "the working-day calendar changed".into(),
                 };

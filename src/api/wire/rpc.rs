@@ -191,6 +191,18 @@ pub struct ExtendParams {
     pub id: i64,
     pub to: NaiveDate,
     pub reason: String,
+    /// The day of the decision to extend (a cap may count from it); today when not given.
+    #[serde(default)]
+    #[ts(optional)]
+    pub decided: Option<NaiveDate>,
+}
+
+/// A task recounted under the version of its norm that now governs its trigger, with the reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct RecountParams {
+    pub id: i64,
+    pub reason: String,
 }
 
 /// The clock of a task stopped from `from` to `to` (both days included), with the reason.
@@ -706,6 +718,7 @@ methods! {
     note_task: Session(NoteParams) -> TaskDetail;
     complete_task: Session(CompleteParams) -> TaskDetail;
     extend_task: Session(ExtendParams) -> TaskDetail;
+    recount_task: Session(RecountParams) -> TaskDetail;
     suspend_task: Session(SuspendParams) -> TaskDetail;
     wait_for_task: Session(WaitParams) -> TaskDetail;
     add_task: Session(NewTaskRequest) -> CreatedTasks;
@@ -1180,7 +1193,11 @@ mod on_session {
     }
 
     pub fn extend_task(s: &mut Session, p: ExtendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.extend_task(p.id, p.to, &p.reason)
+        s.extend_task(p.id, p.to, p.decided, &p.reason)
+    }
+
+    pub fn recount_task(s: &mut Session, p: RecountParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
+        s.recount_task(p.id, &p.reason)
     }
 
     pub fn suspend_task(s: &mut Session, p: SuspendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
