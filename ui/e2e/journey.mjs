@@ -251,7 +251,8 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-norm="appk-76-consideration"]');
   const norm = await d.text('[data-norm="appk-76-consideration"]');
   check(norm.includes('76-бап') && norm.includes('тексерілген'), `Settings lists the norms in Kazakh with their status (${norm.slice(0, 80)})`);
-  check((await d.text('[data-norm="prosecutor-protest"]')).includes('РАСТАЛМАҒАН'), 'an unconfirmed norm says so');
+  check((await d.text('[data-norm="prosecutor-protest"]')).includes('тексерілген'), "the protest's period, quoted from 155-VII, is confirmed");
+  check((await d.text('[data-norm="control-of-execution"]')).includes('РАСТАЛМАҒАН'), 'an unconfirmed norm says so');
   await d.waitFor('[data-testid="retention"] [data-unconfirmed]');
   const retention = await d.text('[data-testid="retention"]');
   check(retention.includes('Сақтау мерзімдері') && retention.includes('мерзімді кеңсе растамаған') && retention.includes('94-V'),
