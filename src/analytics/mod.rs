@@ -6,20 +6,17 @@ pub mod anomalies;
 pub mod classifier;
 pub mod duplicates;
 pub mod effect;
-pub mod effect_study;
 pub mod evaluate;
 pub mod farrington;
 pub mod logistic;
 pub mod outcome_kpis;
 pub mod parallel;
-pub mod power;
 pub mod practices;
 pub mod proposals;
 pub mod risk;
 pub mod similar;
 pub mod text;
 pub mod themes;
-pub mod themes_study;
 pub mod verification;
 
 /// One step of a long computation, for whoever shows progress: its code (the catalogue words it

@@ -18,6 +18,10 @@
 //! - `vault/` — encryption at rest: opening an encrypted database, creating one, its passphrase,
 //!   the recovery key, encrypting a plain database in place; backups and restores.
 //! - `retention/` — what the retention rules make due, and its lawful destruction under an act.
+//! - `office/` — joining an office, the sync (push, pull, the office's notices, its norms and
+//!   network settings), the office's connectors' runs imported.
+//! - `connectors` — the registry sources a workstation fetches itself, and their schedule.
+//! - `model_check`, `risk_check` — a model checked against data it was not trained on.
 //! - `screens` — one answer per UI screen; `bench` — measurements that assert nothing.
 //!
 //! Everything a face may name is re-exported here, so a face writes `ekn::api::X` whatever folder
@@ -45,15 +49,20 @@ mod wire;
 
 /// The one way a face opens a file outside SQLite (never a database the program has open).
 pub use crate::disk;
+
+/// The user guide built in, as the faces show it (`ekn guide`, the help panel): a reader of the
+/// pages compiled into the program, no session needed.
+pub mod guide {
+    pub use crate::guide::{list, page, search, site, GuideHit, GuidePage, GuideTopic, LANGS, SCREENS};
+}
+/// The connectors' network flags both command lines take, and the proxy as set.
+pub use crate::connect::network::{NetworkFlags, ProxySetting};
 pub use wire::{host, rpc};
 
 pub use crate::analytics::effect::EffectOutcome;
-pub use crate::analytics::effect_study::StudyRow as EffectStudyRow;
 pub use crate::analytics::outcome_kpis::{ActForKpis, KpiFunnelPoint, Kpis, Proportion, QualityKpis};
-pub use crate::analytics::power::PowerReport;
 pub use crate::analytics::proposals::ProposalParams;
 pub use crate::analytics::themes::{ScorePart, ThemeDefinition, ThemeScore};
-pub use crate::analytics::themes_study::ThemesStudy;
 pub use crate::analytics::Step;
 pub use crate::domain::procedure::GroundReason;
 pub use crate::domain::triage::TriageReport;
@@ -63,6 +72,9 @@ pub use crate::store::DocumentCounts;
 pub use crate::store::DocumentHit;
 pub use crate::store::ThemeNote;
 pub use crate::store::{ModelRecord, RegionOverview, SearchHits};
+pub use crate::studies::effect::StudyRow as EffectStudyRow;
+pub use crate::studies::power::PowerReport;
+pub use crate::studies::themes::ThemesStudy;
 pub use acts::checklists::{ActChecklist, ChecklistMarkRequest, ChecklistState, MissingItem};
 pub use acts::outcomes::{parse_measures, ActDetail, ActOutcomeRequest, OutcomeProposal};
 pub use acts::precedents::{OutcomeTally, Precedent, PrecedentRequest, Precedents};

@@ -9,7 +9,7 @@ use clap::Subcommand;
 use ekn::api::connectors::{ConnectorFlags, ConnectorRunReport, ConnectorView, NetworkView};
 use ekn::api::ErrorCode;
 use ekn::api::{ApiError, Session};
-use ekn::connect::network::{NetworkFlags, ProxySetting};
+use ekn::api::{NetworkFlags, ProxySetting};
 use ekn::i18n::{tr, tr_with};
 
 #[derive(Subcommand)]

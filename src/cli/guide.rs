@@ -4,8 +4,8 @@
 use std::fmt::Write as _;
 
 use clap::Subcommand;
+use ekn::api::guide::{self, GuideHit, GuidePage, GuideTopic};
 use ekn::api::{ApiError, ErrorCode};
-use ekn::guide::{self, GuideHit, GuidePage, GuideTopic};
 
 use super::print;
 

@@ -252,7 +252,7 @@ mod tests {
         assert!(p.acts.iter().any(|a| a.id == "protest"));
         // Every act is one the product can draft, and every item id is unique.
         for act in &p.acts {
-            assert!(crate::acts::ActKind::parse(&act.id).is_some(), "{}", act.id);
+            assert!(crate::domain::acts::ActKind::parse(&act.id).is_some(), "{}", act.id);
         }
         let mut ids: Vec<&str> = p.checklists.values().flatten().map(|i| i.id.as_str()).collect();
         ids.extend(p.acts.iter().flat_map(|a| a.checklist.iter().map(|i| i.id.as_str())));

@@ -281,7 +281,7 @@ mod tests {
 pub struct ActRecord {
     pub act_no: String,
     pub bin: SubjectId,
-    pub kind: crate::acts::ActKind,
+    pub kind: super::acts::ActKind,
     pub issued_on: NaiveDate,
     /// The violation's category, as the registry names it.
     pub category: Option<String>,

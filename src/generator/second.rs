@@ -1,6 +1,6 @@
 //! A second registry generator, written apart from the demo's (`generator/mod.rs`) and from the
 //! anomaly detectors, so that what the detectors find can be measured on data they were not built
-//! on (issue 23, `analytics::power`). It makes the analytics' view of a registry (`Registry`)
+//! on (issue 23, `studies::power`). It makes the analytics' view of a registry (`Registry`)
 //! directly, in memory, so a study can make hundreds of them.
 //!
 //! Its structure is its own: 14 of the 20 regions, each with 3 to 17 districts of log-normally

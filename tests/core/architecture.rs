@@ -1,6 +1,7 @@
 //! The architecture invariants of ARCHITECTURE.md that reading the source can prove: only `store`
-//! writes SQL, and only its write path opens write transactions; `domain` and `analytics` do no
-//! I/O, and `acts` and `evidence` no SQL and no clock; the lower layers never reach up into `api`;
+//! writes SQL, and only its write path opens write transactions; `domain`, `analytics` and
+//! `studies` do no I/O, `analytics` never names a generator and a generator names only `domain` and
+//! `analytics`, and `acts` and `evidence` no SQL and no clock; the lower layers never reach up into `api`;
 //! the faces (command line, `ekn serve`, the desktop app) reach the core only through `ekn::api`
 //! (and the plain values of `ekn::domain`), hold no use case and run no SQL; no use case reads the
 //! wall clock (the clock is injected); files beside the database are touched only by `store`
@@ -17,8 +18,7 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every `.rs` file below `dir`, with its text cut at the first `#[cfg(test)]` (tests may do
-/// what the code may not).
+/// Every `.rs` file below `dir`, without its test items (tests may do what the code may not).
 fn sources(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -27,12 +27,89 @@ fn sources(dir: &Path) -> Vec<(String, String)> {
             stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
         } else if path.extension().is_some_and(|e| e == "rs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+            let code = without_tests(&text);
             out.push((path.strip_prefix(root()).unwrap().display().to_string(), code));
         }
     }
     out.sort();
     out
+}
+
+/// `text` without its test items: each `#[cfg(test)]` and the item after it (a `mod tests { … }`
+/// to its matching brace, or an item ending in `;`). Braces inside strings, characters and
+/// comments do not count. Cutting at the first `#[cfg(test)]` instead hid the code after a test
+/// module (`domain/records.rs` named `acts` below its tests, and the rule never saw it).
+fn without_tests(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let item = &rest[at + "#[cfg(test)]".len()..];
+        rest = &item[item_end(item)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the item at the start of `code` ends: after its `;` or after the brace that closes its
+/// first `{`, skipping string, raw string, character literals and comments.
+fn item_end(code: &str) -> usize {
+    let bytes = code.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = code[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = code[i + 2..].find("*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+                continue;
+            }
+            b'r' if matches!(bytes.get(i + 1), Some(b'"' | b'#')) && (i == 0 || !is_ident(bytes[i - 1])) => {
+                // r"…", r#"…"#: ends at the quote followed by as many hashes.
+                let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+                let open = i + 1 + hashes;
+                if bytes.get(open) == Some(&b'"') {
+                    let close = format!("\"{}", "#".repeat(hashes));
+                    i = code[open + 1..].find(&close).map_or(bytes.len(), |n| open + 1 + n + close.len());
+                    continue;
+                }
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'\'' => {
+                // A character literal ('{', '\n', '\''), not a lifetime ('a).
+                if bytes.get(i + 1) == Some(&b'\\') {
+                    i = code[i + 3..].find('\'').map_or(bytes.len(), |n| i + 3 + n);
+                } else if let Some(c) = code[i + 1..].chars().next() {
+                    if code[i + 1 + c.len_utf8()..].starts_with('\'') {
+                        i += c.len_utf8() + 1;
+                    }
+                }
+            }
+            b'{' => depth += 1,
+            b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            b';' if depth == 0 => return i + 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    bytes.len()
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// The faces' sources: the command line, `ekn serve` and the desktop app.
@@ -75,7 +152,7 @@ fn only_the_write_path_opens_write_transactions() {
     assert!(found.is_empty(), "a write transaction outside the one write path:\n{}", found.join("\n"));
     // In store/mod.rs only the migrations may, which run before any data is written.
     let store = std::fs::read_to_string(root().join("src/store/mod.rs")).unwrap();
-    let code = store.split("#[cfg(test)]").next().unwrap();
+    let code = without_tests(&store);
     let in_migrate = code.split("fn migrate(").nth(1).unwrap_or("");
     assert_eq!(code.matches(".transaction()").count(), in_migrate.matches(".transaction()").count());
 }
@@ -84,19 +161,30 @@ fn only_the_write_path_opens_write_transactions() {
 fn the_domain_and_analytics_do_no_io() {
     let io =
         Regex::new(r"std::(fs|net|process)|rusqlite|std::io::(Read|Write|stdin|stdout)|Utc::now|Local::now").unwrap();
-    for layer in ["src/domain", "src/analytics"] {
+    for layer in ["src/domain", "src/analytics", "src/studies"] {
         let found = offenders(&sources(&root().join(layer)), &io, &|_| false);
         assert!(found.is_empty(), "I/O, storage or the wall clock inside {layer}:\n{}", found.join("\n"));
     }
-    // Analytics computes over what it is handed: it never reaches up into the store, ingest or api.
-    let upward = Regex::new(r"crate::(store|ingest|api)").unwrap();
+    // Analytics computes over what it is handed: it never reaches up into the store, ingest or api,
+    // nor into the generators its power is measured on (that is `studies`, above both).
+    let upward =
+        Regex::new(r"crate::(store|ingest|api|generator|studies|acts|evidence|connect|extract|guide)\b").unwrap();
     let found = offenders(&sources(&root().join("src/analytics")), &upward, &|_| false);
     assert!(found.is_empty(), "analytics reaches into another layer:\n{}", found.join("\n"));
     // The domain is the floor: it names no layer above it (a type it needed from `connect` closed
     // a loop domain → connect → api → domain once).
-    let above = Regex::new(r"crate::(connect|store|ingest|analytics|acts|evidence|generator)\b").unwrap();
+    let above =
+        Regex::new(r"crate::(connect|store|ingest|analytics|acts|evidence|generator|studies|extract|guide)\b").unwrap();
     let found = offenders(&sources(&root().join("src/domain")), &above, &|_| false);
     assert!(found.is_empty(), "domain reaches up into another layer:\n{}", found.join("\n"));
+    // A generator makes data from the domain's values (the effect estimator's panel types too); it
+    // runs no estimator's study and touches no database: `studies` does the one, `store` the other.
+    let beyond = Regex::new(r"crate::(store|ingest|api|studies|acts|evidence|connect|extract|guide)\b").unwrap();
+    let found = offenders(&sources(&root().join("src/generator")), &beyond, &|_| false);
+    assert!(found.is_empty(), "generator reaches beyond domain and analytics:\n{}", found.join("\n"));
+    let studies = Regex::new(r"crate::(store|ingest|api|acts|evidence|connect|extract|guide)\b").unwrap();
+    let found = offenders(&sources(&root().join("src/studies")), &studies, &|_| false);
+    assert!(found.is_empty(), "studies reach beyond analytics and the generators:\n{}", found.join("\n"));
 }
 
 #[test]
@@ -115,7 +203,10 @@ fn the_faces_reach_the_core_only_through_the_api() {
     // Everything a face may name is re-exported by `api`; the layers below it are not a face's to
     // call (an import run by hand, a generator, a parser or a detector would bypass the journal or
     // the session's caches).
-    let past_api = Regex::new(r"rusqlite|(ekn|crate)::(store|ingest|analytics|acts|evidence|generator)::").unwrap();
+    let past_api = Regex::new(
+        r"rusqlite|(ekn|crate)::(store|ingest|analytics|acts|evidence|generator|studies|connect|guide|extract)::",
+    )
+    .unwrap();
     let files = faces();
     let found = offenders(&files, &past_api, &|_| false);
     assert!(found.is_empty(), "a face reaches past ekn::api:\n{}", found.join("\n"));
@@ -158,6 +249,8 @@ fn the_lower_layers_never_reach_up_into_the_api() {
         "src/evidence",
         "src/extract",
         "src/generator",
+        "src/studies",
+        "src/guide",
     ] {
         let found = offenders(&sources(&root().join(layer)), &upward, &|_| false);
         assert!(found.is_empty(), "{layer} reaches up:\n{}", found.join("\n"));
@@ -270,4 +363,156 @@ fn no_file_is_opened_but_through_the_disk_gate() {
         "the office opens SQLite; its raw opens must go through ekn::disk:\n{}",
         found.join("\n")
     );
+}
+
+#[test]
+fn code_after_a_test_module_is_still_checked() {
+    // The blind spot the review found (issue 60): `domain/records.rs` named `acts` below its test
+    // module, and cutting each file at its first `#[cfg(test)]` hid it. Braces in the test's
+    // strings, characters and comments do not end it early; a one-line test item ends at its `;`.
+    let planted = r##"pub struct Before;
+#[cfg(test)]
+mod tests {
+    // a } in a comment, and /* one { here */
+    fn braces() -> (char, &'static str, &'static str) { ('}', "}{", r#"}"# ) }
+}
+#[cfg(test)]
+use crate::acts::ActKind as InATest;
+pub struct ActRecord { pub kind: crate::acts::ActKind }
+"##;
+    let code = without_tests(planted);
+    assert!(code.contains("pub struct Before;") && !code.contains("fn braces") && !code.contains("InATest"), "{code}");
+    let above = Regex::new(r"crate::(acts)\b").unwrap();
+    let found = offenders(&[("src/domain/records.rs".into(), code)], &above, &|_| false);
+    assert_eq!(found.len(), 1, "the break below the test module is seen: {found:?}");
+    assert!(found[0].contains("pub struct ActRecord"), "{found:?}");
+}
+
+/// The modules each unit names (`crate::X` outside comments and tests), for the units given as
+/// (name, sources), among those units only.
+fn names_graph(units: &[(String, Vec<(String, String)>)]) -> BTreeMap<String, BTreeSet<String>> {
+    let path = Regex::new(r"crate::([a-z_]+)|crate::\{([^}]*)\}").unwrap();
+    let word = Regex::new(r"\b([a-z_]+)\b").unwrap();
+    let known: BTreeSet<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
+    units
+        .iter()
+        .map(|(name, files)| {
+            let mut named = BTreeSet::new();
+            for (_, code) in files {
+                for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                    for c in path.captures_iter(line) {
+                        let found: Vec<String> = match (c.get(1), c.get(2)) {
+                            (Some(one), _) => vec![one.as_str().to_string()],
+                            (_, Some(group)) => {
+                                word.find_iter(group.as_str()).map(|w| w.as_str().to_string()).collect()
+                            }
+                            _ => vec![],
+                        };
+                        named.extend(found.into_iter().filter(|n| n != name && known.contains(n.as_str())));
+                    }
+                }
+            }
+            (name.clone(), named)
+        })
+        .collect()
+}
+
+/// The circles of a graph: its strongly connected parts of more than one node (Tarjan's).
+fn circles(graph: &BTreeMap<String, BTreeSet<String>>) -> Vec<Vec<String>> {
+    struct Walk<'a> {
+        graph: &'a BTreeMap<String, BTreeSet<String>>,
+        index: BTreeMap<&'a str, usize>,
+        low: BTreeMap<&'a str, usize>,
+        stack: Vec<&'a str>,
+        found: Vec<Vec<String>>,
+    }
+    fn visit<'a>(w: &mut Walk<'a>, node: &'a str) {
+        let i = w.index.len();
+        w.index.insert(node, i);
+        w.low.insert(node, i);
+        w.stack.push(node);
+        for next in w.graph.get(node).into_iter().flatten() {
+            let next = next.as_str();
+            if !w.index.contains_key(next) {
+                visit(w, next);
+                let low = w.low[node].min(w.low[next]);
+                w.low.insert(node, low);
+            } else if w.stack.contains(&next) {
+                let low = w.low[node].min(w.index[next]);
+                w.low.insert(node, low);
+            }
+        }
+        if w.low[node] == w.index[node] {
+            let mut part = Vec::new();
+            while let Some(top) = w.stack.pop() {
+                part.push(top.to_string());
+                if top == node {
+                    break;
+                }
+            }
+            if part.len() > 1 {
+                part.sort();
+                w.found.push(part);
+            }
+        }
+    }
+    let mut walk = Walk { graph, index: BTreeMap::new(), low: BTreeMap::new(), stack: Vec::new(), found: Vec::new() };
+    for node in graph.keys() {
+        if !walk.index.contains_key(node.as_str()) {
+            visit(&mut walk, node);
+        }
+    }
+    walk.found
+}
+
+#[test]
+fn no_two_layers_of_the_core_name_each_other() {
+    // Every top-level module of the core is a unit (a folder with all its files, or a file), so a
+    // circle between layers shows even when each single rule above allows its half of it (the
+    // domain's act records once named `acts`, whose kinds read the domain's labels).
+    let mut units = Vec::new();
+    for entry in std::fs::read_dir(root().join("src")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        if path.is_dir() {
+            units.push((name, sources(&path)));
+        } else if path.extension().is_some_and(|e| e == "rs") && name != "lib" && name != "main" {
+            let code = without_tests(&std::fs::read_to_string(&path).unwrap());
+            units.push((name.clone(), vec![(name, code)]));
+        }
+    }
+    assert!(units.len() >= 15, "the walk found the core's modules ({})", units.len());
+    let graph = names_graph(&units);
+    assert!(graph["api"].contains("domain") && graph["studies"].contains("generator"), "the graph sees names");
+    assert_eq!(circles(&graph), Vec::<Vec<String>>::new(), "layers of the core that name each other");
+    // And the check can fail: the break the review found, planted back.
+    let mut planted = graph.clone();
+    planted.get_mut("domain").unwrap().insert("acts".into());
+    assert_eq!(circles(&planted), vec![vec!["acts".to_string(), "domain".to_string()]]);
+}
+
+#[test]
+fn the_office_s_files_form_no_circle() {
+    // The office's modules stand in layers too: a callback written as an import (a connector's run
+    // refreshing the national tables), or a type kept in the module that uses it first, once made
+    // six of them a circle; each shared piece now sits below its users (`entries`, `records`,
+    // `region`, `not_computed`, the role's name in `lib.rs`).
+    let units: Vec<(String, Vec<(String, String)>)> = sources(&root().join("office/src"))
+        .into_iter()
+        // The library's modules; the binary's console (`main.rs`, `console/`) names them as `ekn_office::`.
+        .filter(|(path, _)| !path.ends_with("/lib.rs") && !path.ends_with("/main.rs") && !path.contains("/console/"))
+        .map(|(path, code)| {
+            let name = Path::new(&path).file_stem().unwrap().to_string_lossy().to_string();
+            (name, vec![(path, code)])
+        })
+        .collect();
+    assert!(units.len() > 30, "the walk found the office's modules ({})", units.len());
+    let graph = names_graph(&units);
+    assert!(graph["pull"].contains("entries"), "the graph sees names");
+    assert_eq!(circles(&graph), Vec::<Vec<String>>::new(), "office modules that name each other");
+    // And the check can fail: the circle the review found, planted back.
+    let mut planted = graph.clone();
+    planted.get_mut("registry").unwrap().insert("connectors".into());
+    planted.get_mut("connectors").unwrap().insert("national_practice".into());
+    assert!(!circles(&planted).is_empty());
 }

@@ -7,8 +7,8 @@
 //! most three a registry, the level the issue holds them to; the weaker effects' power is reported,
 //! not asserted.
 
-use ekn::analytics::power::{study, PowerGrid};
 use ekn::generator::second::Plant;
+use ekn::studies::power::{study, PowerGrid};
 
 #[test]
 fn strong_practices_planted_by_a_second_generator_are_found_and_the_twins_are_counted() {

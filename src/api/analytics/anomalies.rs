@@ -282,8 +282,8 @@ impl Session {
 }
 
 /// `ekn anomalies power`: the detectors' power study on the second generator's registries
-/// (`analytics::power`; needs no database, so no session). `full`: the grid of docs/ANALYTICS.md;
+/// (`studies::power`; needs no database, so no session). `full`: the grid of docs/ANALYTICS.md;
 /// `progress(done, total)` after each registry.
-pub fn power_study(full: bool, progress: &mut dyn FnMut(usize, usize)) -> crate::analytics::power::PowerReport {
-    crate::analytics::power::study(&crate::analytics::power::PowerGrid::standard(full), progress)
+pub fn power_study(full: bool, progress: &mut dyn FnMut(usize, usize)) -> crate::studies::power::PowerReport {
+    crate::studies::power::study(&crate::studies::power::PowerGrid::standard(full), progress)
 }

@@ -216,14 +216,10 @@ impl Session {
 /// `ekn effect study`: the estimator over `seeds` generated worlds of `objects` objects for each
 /// planted ratio (none, −10 %, −25 %, −40 %), over the default horizon; with `first_violation`,
 /// worlds whose acts follow each object's first violating inspection (clean before windows).
-pub fn effect_study(
-    seeds: u64,
-    objects: usize,
-    first_violation: bool,
-) -> Vec<crate::analytics::effect_study::StudyRow> {
+pub fn effect_study(seeds: u64, objects: usize, first_violation: bool) -> Vec<crate::studies::effect::StudyRow> {
     use crate::generator::effects::ActRule;
     let rule = if first_violation { ActRule::FirstViolation } else { ActRule::BadInspection };
-    crate::analytics::effect_study::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], DEFAULT_HORIZON_DAYS, rule)
+    crate::studies::effect::study(seeds, objects, &[1.0, 0.9, 0.75, 0.6], DEFAULT_HORIZON_DAYS, rule)
 }
 
 /// `ekn effect study --export`: one generated world's matched units (planted −25 %, seed 0) as CSV,

@@ -743,18 +743,15 @@ impl ScoreContext {
 
 /// `ekn themes study`: the scan's power and false alarms on `generator::outbreaks` (needs no
 /// database); `progress(done, total)` after each setting.
-pub fn themes_study(
-    worlds: u64,
-    progress: &mut dyn FnMut(usize, usize),
-) -> crate::analytics::themes_study::ThemesStudy {
-    use crate::analytics::themes_study::{study, StudySpec};
+pub fn themes_study(worlds: u64, progress: &mut dyn FnMut(usize, usize)) -> crate::studies::themes::ThemesStudy {
+    use crate::studies::themes::{study, StudySpec};
     study(&StudySpec::standard(worlds), progress)
 }
 
 /// `ekn themes study --export DIR`: a few worlds' series and ЭКН's judgements of them, for R's
 /// `surveillance::farringtonFlexible` to judge the same (scripts/themes/oracle.R).
 pub fn export_themes_study(dir: &std::path::Path, worlds: u64) -> Result<(), ApiError> {
-    let (series, judged) = crate::analytics::themes_study::export(worlds);
+    let (series, judged) = crate::studies::themes::export(worlds);
     let io =
         |path: &std::path::Path, e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()));
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;

@@ -16,7 +16,7 @@ use std::time::Instant;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::practices::{detect, Anomaly, DetectParams, METHOD};
+use crate::analytics::practices::{detect, Anomaly, DetectParams, METHOD};
 use crate::generator::second::{second_registry, Plant, Planted, SecondSpec, Truth};
 
 /// What a study covers.

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::effect::{estimate, EffectDesign, EffectOutcome};
+use crate::analytics::effect::{estimate, EffectDesign, EffectOutcome};
 use crate::generator::effects::{make, ActRule, EffectWorld};
 
 /// One planted ratio and outcome over all seeds.
@@ -36,7 +36,7 @@ pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64, rul
     for &ratio in planted {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         let runs: Vec<Vec<_>> =
-            super::parallel::map_parts(&(0..seeds).collect::<Vec<u64>>(), cores, |chunk: &[u64]| {
+            crate::analytics::parallel::map_parts(&(0..seeds).collect::<Vec<u64>>(), cores, |chunk: &[u64]| {
                 chunk
                     .iter()
                     .map(|&seed| {
@@ -52,10 +52,10 @@ pub fn study(seeds: u64, objects: usize, planted: &[f64], horizon_days: u64, rul
             let figures: Vec<_> = runs.iter().filter_map(|r| r.iter().find(|f| f.outcome == outcome)).collect();
             let estimated: Vec<_> = figures.iter().filter(|f| f.ratio.is_some()).collect();
             let n = estimated.len().max(1) as f64;
-            let share = |test: &dyn Fn(&&&super::effect::EffectFigures) -> bool| {
+            let share = |test: &dyn Fn(&&&crate::analytics::effect::EffectFigures) -> bool| {
                 estimated.iter().filter(|f| test(f)).count() as f64 / n
             };
-            let mean = |value: &dyn Fn(&super::effect::EffectFigures) -> f64| {
+            let mean = |value: &dyn Fn(&crate::analytics::effect::EffectFigures) -> f64| {
                 estimated.iter().map(|f| value(f)).sum::<f64>() / n
             };
             rows.push(StudyRow {

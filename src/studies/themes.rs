@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::themes::{judge_together, ScanParams};
+use crate::analytics::themes::{judge_together, ScanParams};
 use crate::generator::outbreaks::{make, OutbreakWorld};
 
 /// The study's grid.
@@ -82,7 +82,7 @@ pub struct ThemesStudy {
 }
 
 /// Judges one world's cells as the scan does: the last three months, q over all cell-months.
-fn judge_world(series: &[Vec<u32>], months: usize) -> Vec<Vec<Option<super::themes::MonthJudged>>> {
+fn judge_world(series: &[Vec<u32>], months: usize) -> Vec<Vec<Option<crate::analytics::themes::MonthJudged>>> {
     let judged: Vec<i32> = (months as i32 - 3..months as i32).collect();
     let input: Vec<(i32, Vec<u32>)> = series.iter().map(|s| (0, s.clone())).collect();
     judge_together(&input, &judged, &ScanParams::default())
@@ -104,7 +104,7 @@ pub fn study(spec: &StudySpec, progress: &mut dyn FnMut(usize, usize)) -> Themes
             seed: seed ^ (volume.to_bits() >> 20),
         };
         // The null twins: every cell-month of every world.
-        let counts: Vec<(u64, u64, u64)> = super::parallel::map_parts(&seeds, cores, |chunk: &[u64]| {
+        let counts: Vec<(u64, u64, u64)> = crate::analytics::parallel::map_parts(&seeds, cores, |chunk: &[u64]| {
             chunk
                 .iter()
                 .map(|&seed| {
@@ -136,7 +136,7 @@ pub fn study(spec: &StudySpec, progress: &mut dyn FnMut(usize, usize)) -> Themes
         for &duration in &spec.durations {
             let mut found = None;
             for &factor in &spec.factors {
-                let hits: usize = super::parallel::map_parts(&seeds, cores, |chunk: &[u64]| {
+                let hits: usize = crate::analytics::parallel::map_parts(&seeds, cores, |chunk: &[u64]| {
                     chunk
                         .iter()
                         .filter(|&&seed| {
@@ -159,7 +159,7 @@ pub fn study(spec: &StudySpec, progress: &mut dyn FnMut(usize, usize)) -> Themes
             smallest.push(Smallest { volume, duration, factor: found });
         }
     }
-    ThemesStudy { spec: spec.clone(), method: super::farrington::METHOD.into(), power, null, smallest }
+    ThemesStudy { spec: spec.clone(), method: crate::analytics::farrington::METHOD.into(), power, null, smallest }
 }
 
 /// The series of a few worlds (null and planted, every volume) and this method's judgement of
@@ -180,7 +180,7 @@ pub fn export(worlds: u64) -> (String, String) {
                         let _ = writeln!(series, "{id},{c},{m},{count}");
                     }
                     for m in 69..72 {
-                        if let Some(j) = super::farrington::judge(s, m, &params.farrington) {
+                        if let Some(j) = crate::analytics::farrington::judge(s, m, &params.farrington) {
                             let _ = writeln!(
                                 judged,
                                 "{id},{c},{m},{},{:.6},{},{}",

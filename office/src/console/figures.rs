@@ -1,0 +1,277 @@
+//! `ekn-office dashboard`, `effect`, `anomalies` and `themes …`: the office's figures over every
+//! workstation's work (or one person's scope with `--as`), as JSON or in words — the same words
+//! `ekn` prints for a workstation's own, and what the office did not compute, and why.
+
+use clap::Subcommand;
+use deadpool_postgres::Pool;
+use ekn::i18n::{tr, tr_count, tr_with};
+use ekn_office::people::{self, Caller};
+use ekn_office::{dashboard, effect, OfficeError};
+
+use super::print_json;
+
+#[derive(Subcommand)]
+pub enum ThemesAction {
+    /// Each theme's and each category × district cell's last months judged (alarms with their q-values).
+    Scan {
+        /// The day the last judged month ends before (default: today in Kazakhstan).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// How many full months are judged (1–24).
+        #[arg(long, default_value_t = 3)]
+        months: u32,
+        /// Only the themes and appeals of this person's districts.
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The themes ranked for the plan by the lower bound of their score, each score's parts with
+    /// their reasons (growth, severity, repeats, the linked anomaly, member risk).
+    Scores {
+        /// The day the scores are computed as of (default: today in Kazakhstan).
+        #[arg(long)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Only the themes and appeals of this person's districts.
+        #[arg(long = "as", value_name = "NAME")]
+        as_person: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// What the office did not compute, in the person's language.
+fn not_computed_line(omitted: &effect::NotComputed) -> String {
+    let detail = omitted.detail.clone().unwrap_or_default();
+    let reason = tr_with(&format!("office.not_computed.{}", omitted.code), &[("detail", &detail)]);
+    tr_with("cli.effect.not_here", &[("reason", &reason)])
+}
+
+/// The office's scan as text: the workstation's, then whose each theme is and what it read.
+fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
+    print!("{}", ekn::api::analytics::theme_lines::scan_text(&scan.scan));
+    let vars: [(&str, &dyn std::fmt::Display); 2] = [("appeals", &scan.appeals_held), ("themes", &scan.owners.len())];
+    println!("{}", tr_with("cli.themes.office_read", &vars));
+    for omitted in &scan.not_computed {
+        println!("{}", not_computed_line(omitted));
+    }
+}
+
+/// The effectiveness figures in words, as `ekn effect` prints them: each KPI with its numerator,
+/// denominator and interval; what the next inspection found; the estimates on violations; what is
+/// not computed here.
+fn print_effect(e: &effect::OfficeEffect) {
+    use ekn::api::analytics::effect_lines;
+    let k = &e.kpis;
+    let head: [(&str, &dyn std::fmt::Display); 3] =
+        [("workstations", &e.workstations), ("date", &ekn::i18n::local_date(e.as_of)), ("shared", &e.shared_acts)];
+    println!("{}", tr_count("cli.effect.office_head", k.acts, &head));
+    for line in effect_lines::kpi_lines(k) {
+        println!("{line}");
+    }
+    println!("{}", effect_lines::funnel_line(k));
+    if let Some(v) = &e.verification {
+        println!("\n{}", tr_with("cli.effect.tier2", &[("rule", &v.rule)]));
+        let checks = [
+            ("next_inspection", &v.next_inspection),
+            ("appeals", &v.appeals),
+            ("category_appeals", &v.category_appeals),
+            ("returning_applicant", &v.returning_applicant),
+        ];
+        for (check, counts) in checks {
+            if let Some(counts) = counts {
+                println!("{}", effect_lines::counts_line(check, counts));
+            }
+        }
+        if v.not_in_registry > 0 {
+            println!("  {}", tr_with("cli.effect.not_in_registry", &[("n", &v.not_in_registry)]));
+        }
+        println!("\n{}", tr_with("cli.effect.tier3", &[("method", &e.method)]));
+        for entry in &e.effects {
+            for line in effect_lines::effect_lines(entry) {
+                println!("{line}");
+            }
+        }
+        for run in &e.registry {
+            let vars: [(&str, &dyn std::fmt::Display); 5] = [
+                ("connector", &run.connector),
+                ("run", &run.run_id),
+                ("data", &run.data),
+                ("rows", &run.rows),
+                ("sha", &&run.sha256[..16.min(run.sha256.len())]),
+            ];
+            println!("{}", tr_with("cli.effect.office_registry", &vars));
+        }
+    }
+    for omitted in &e.not_computed {
+        println!("{}", not_computed_line(omitted));
+    }
+}
+
+/// The dashboard as a table: the totals, then each person's figures.
+fn print_dashboard(board: &dashboard::OfficeDashboard) {
+    let vars: [(&str, &dyn std::fmt::Display); 4] = [
+        ("workstations", &board.workstations),
+        ("date", &board.figures.today),
+        ("conflicts", &board.open_conflicts),
+        ("calendar", &board.calendar),
+    ];
+    println!("{}", tr_count("office.dashboard.head", board.tasks, &vars));
+    let columns =
+        ["cli.col.open", "cli.col.due3", "cli.col.overdue", "cli.col.on_time", "cli.col.late", "cli.col.median"]
+            .map(tr);
+    println!(
+        "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+        "", columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
+    );
+    let row = |name: &str, f: &ekn::domain::tasks::Figures| {
+        println!(
+            "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
+            name,
+            f.open,
+            f.due_within_3_working_days,
+            f.overdue,
+            f.done_on_time_last_90_days,
+            f.done_late_last_90_days,
+            f.median_days_late.map_or("—".to_string(), |m| format!("{m:.1}"))
+        );
+    };
+    row(&tr("cli.col.total"), &board.figures.totals);
+    for (owner, figures) in &board.by_owner {
+        row(owner, figures);
+    }
+}
+
+/// The dashboard (`check`: its kept counts recounted from every task, exiting non-zero on a difference).
+pub async fn dashboard(
+    pool: &Pool,
+    today: Option<chrono::NaiveDate>,
+    as_person: Option<String>,
+    json: bool,
+    check: bool,
+) -> Result<(), OfficeError> {
+    if check {
+        let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+        let mut client = pool.get().await?;
+        let kept = dashboard::whole_office(&mut client, today).await?;
+        let recounted = dashboard::recount_from_tasks(&mut client, today).await?;
+        let differences = dashboard::differences(&kept, &recounted);
+        if json {
+            print_json(&serde_json::json!({ "tasks": kept.tasks, "differences": differences }));
+        } else if differences.is_empty() {
+            println!("{}", tr_count("office.counts_agree", kept.tasks, &[]));
+        }
+        if !differences.is_empty() {
+            for d in &differences {
+                eprintln!("dashboard: {d}");
+            }
+            return Err(OfficeError::Config(format!(
+                "the dashboard's kept counts differ from a recount of the tasks in {} figure(s)",
+                differences.len()
+            )));
+        }
+    } else {
+        let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+        let mut client = pool.get().await?;
+        let board = match as_person {
+            Some(name) => {
+                let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                dashboard::for_caller(&mut client, &caller, today).await?
+            }
+            None => dashboard::whole_office(&mut client, today).await?,
+        };
+        if json {
+            print_json(&board);
+        } else {
+            print_dashboard(&board);
+        }
+    }
+    Ok(())
+}
+
+pub async fn effect(
+    pool: &Pool,
+    kind: Option<String>,
+    district: Option<String>,
+    horizon_days: Option<u64>,
+    today: Option<chrono::NaiveDate>,
+    as_person: Option<String>,
+    json: bool,
+) -> Result<(), OfficeError> {
+    let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = pool.get().await?;
+    let ask = effect::EffectAsk { kind: kind.as_deref(), district: district.as_deref(), horizon_days };
+    let figures = match as_person {
+        Some(name) => {
+            let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+            effect::for_caller(&mut client, &caller, ask, today).await?
+        }
+        None => effect::whole_office(&mut client, ask, today).await?,
+    };
+    if json {
+        print_json(&figures);
+    } else {
+        print_effect(&figures);
+    }
+    Ok(())
+}
+
+pub async fn anomalies(pool: &Pool, today: Option<chrono::NaiveDate>, json: bool) -> Result<(), OfficeError> {
+    let today = today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = pool.get().await?;
+    let found = ekn_office::anomalies::whole_office(&mut client, today).await?;
+    if json {
+        print_json(&found);
+    } else {
+        print!("{}", ekn::api::analytics::anomaly_lines::report_text(&found.report));
+        println!("{}", tr_with("office.anomalies.read", &[("appeals", &found.appeals_held)]));
+        for omitted in &found.not_computed {
+            println!("{}", not_computed_line(omitted));
+        }
+    }
+    Ok(())
+}
+
+pub async fn themes(pool: &Pool, action: ThemesAction) -> Result<(), OfficeError> {
+    match action {
+        ThemesAction::Scan { as_of, months, as_person, json } => {
+            let as_of = as_of.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let scan = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    ekn_office::themes::for_caller(&mut client, &caller, as_of, Some(months)).await?
+                }
+                None => ekn_office::themes::whole_office(&mut client, as_of, Some(months)).await?,
+            };
+            if json {
+                print_json(&scan);
+            } else {
+                print_themes_scan(&scan);
+            }
+        }
+        ThemesAction::Scores { as_of, as_person, json } => {
+            let as_of = as_of.unwrap_or_else(dashboard::kazakhstan_today);
+            let mut client = pool.get().await?;
+            let scores = match as_person {
+                Some(name) => {
+                    let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };
+                    ekn_office::themes::scores_for_caller(&mut client, &caller, as_of).await?
+                }
+                None => ekn_office::themes::whole_office_scores(&mut client, as_of).await?,
+            };
+            if json {
+                print_json(&scores);
+            } else {
+                print!("{}", ekn::api::analytics::theme_lines::scores_text(&scores.scores));
+                let vars: [(&str, &dyn std::fmt::Display); 2] =
+                    [("appeals", &scores.appeals_held), ("themes", &scores.owners.len())];
+                println!("{}", tr_with("cli.themes.office_read", &vars));
+                for omitted in &scores.not_computed {
+                    println!("{}", not_computed_line(omitted));
+                }
+            }
+        }
+    }
+    Ok(())
+}
