@@ -13,8 +13,8 @@ use ekn::api::analytics::anomalies::AnomalyReport;
 use serde::Serialize;
 
 use crate::db::Scope;
-use crate::effect::NotComputed;
 use crate::error::OfficeError;
+use crate::not_computed::NotComputed;
 use crate::registry::{self, RegistryRun};
 
 /// `ekn-office anomalies --json`: the list, and what it was computed over.

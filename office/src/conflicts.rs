@@ -43,13 +43,13 @@ pub async fn notices(
             &format!(
                 "SELECT e.global_seq, e.ws, e.seq, p.name, e.entry, ep.personal, ra.act_number FROM events e \
                  JOIN people p ON p.id = e.person_id {} WHERE e.global_seq = ANY($1)",
-                crate::pull::ENTRY_JOINS
+                crate::entries::ENTRY_JOINS
             ),
             &[&ids],
         )
         .await?
     {
-        let entry: StoredEntry = crate::pull::stored_entry(row.get(4), row.get(5), row.get(6))?;
+        let entry: StoredEntry = crate::entries::stored_entry(row.get(4), row.get(5), row.get(6))?;
         let global: i64 = row.get(0);
         // The reason with its personal words put back: the supervisor decides on it.
         let detail = entry.shown().0;

@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Pool;
-use ekn::api::connectors::{mapped_records, ConnectorSpec};
+use ekn::api::connectors::ConnectorSpec;
 use ekn::api::ErrorCode;
 use ekn::connect::egov::{self, Dataset, PageError};
 use ekn::connect::fetch::{FetchPolicy, Fetcher, Validators};
@@ -229,108 +229,6 @@ pub async fn offered<C: deadpool_postgres::GenericClient>(client: &C) -> Result<
         });
     }
     Ok(out)
-}
-
-/// The records of a run, read a piece at a time so that neither publishing (which hashes them) nor
-/// a download (which streams them) holds the whole body: `[`, each page's records with the field
-/// map applied, comma-joined, `]` — or, for a file, the published file as it was.
-pub struct RecordsBody {
-    spec: ConnectorSpec,
-    run_id: i64,
-    pages: std::vec::IntoIter<i32>,
-    wrote_records: bool,
-    state: Piece,
-}
-
-#[derive(PartialEq)]
-enum Piece {
-    Opening,
-    Pages,
-    Done,
-}
-
-impl RecordsBody {
-    /// The records of `name`'s published run `run_id` (only a published run still held is served).
-    pub async fn published<C: deadpool_postgres::GenericClient>(
-        client: &C,
-        name: &str,
-        run_id: i64,
-    ) -> Result<RecordsBody, OfficeError> {
-        let row = client
-            .query_opt(
-                "SELECT c.spec FROM office_connector_runs r JOIN office_connectors c ON c.name = r.connector \
-                 WHERE r.id = $1 AND r.connector = $2 AND r.status = 'published'",
-                &[&run_id, &name],
-            )
-            .await?
-            .ok_or_else(|| OfficeError::not_found(format!("office connector {name} has no published run {run_id}")))?;
-        let spec: ConnectorSpec = serde_json::from_value(row.get(0))
-            .map_err(|e| OfficeError::Config(format!("office connector {name}: {e}")))?;
-        RecordsBody::of(client, spec, run_id).await
-    }
-
-    async fn of<C: deadpool_postgres::GenericClient>(
-        client: &C,
-        spec: ConnectorSpec,
-        run_id: i64,
-    ) -> Result<RecordsBody, OfficeError> {
-        let pages: Vec<i32> = client
-            .query("SELECT page FROM office_connector_pages WHERE run_id = $1 ORDER BY page", &[&run_id])
-            .await?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        if pages.is_empty() {
-            return Err(OfficeError::not_found(format!(
-                "office connector {}: the pages of run {run_id} are no longer held (a newer run replaced it)",
-                spec.name
-            )));
-        }
-        Ok(RecordsBody { spec, run_id, pages: pages.into_iter(), wrote_records: false, state: Piece::Opening })
-    }
-
-    /// The next piece of the body, or `None` at its end.
-    pub async fn next<C: deadpool_postgres::GenericClient>(
-        &mut self,
-        client: &C,
-    ) -> Result<Option<Vec<u8>>, OfficeError> {
-        let file = self.spec.kind == "http-file";
-        if self.state == Piece::Done {
-            return Ok(None);
-        }
-        if self.state == Piece::Opening && !file {
-            self.state = Piece::Pages;
-            return Ok(Some(b"[".to_vec()));
-        }
-        self.state = Piece::Pages;
-        while let Some(page) = self.pages.next() {
-            let body: Vec<u8> = client
-                .query_one(
-                    "SELECT body FROM office_connector_pages WHERE run_id = $1 AND page = $2",
-                    &[&self.run_id, &page],
-                )
-                .await?
-                .get(0);
-            if file {
-                self.pages = Vec::new().into_iter();
-                self.state = Piece::Done;
-                return Ok(Some(body));
-            }
-            let mut part = mapped_records(&body, &self.spec.map).map_err(|e| {
-                OfficeError::Config(format!("office connector {}: staged page {page}: {e}", self.spec.name))
-            })?;
-            if part.is_empty() {
-                continue;
-            }
-            if self.wrote_records {
-                part.insert(0, b',');
-            }
-            self.wrote_records = true;
-            return Ok(Some(part));
-        }
-        self.state = Piece::Done;
-        Ok(if file { None } else { Some(b"]".to_vec()) })
-    }
 }
 
 /// The connectors whose schedule is due, or whose run was cut off by a silence or a kill (one
@@ -643,7 +541,7 @@ fn publish(
 ) -> Result<(i64, i64), OfficeError> {
     handle.block_on(async {
         use sha2::Digest;
-        let mut body = RecordsBody::of(client, spec.clone(), run_id).await?;
+        let mut body = crate::records::RecordsBody::of(client, spec.clone(), run_id).await?;
         let (mut hasher, mut bytes) = (sha2::Sha256::new(), 0i64);
         while let Some(piece) = body.next(client).await? {
             hasher.update(&piece);

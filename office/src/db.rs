@@ -14,8 +14,7 @@ use tokio_postgres::NoTls;
 
 use crate::error::OfficeError;
 
-/// The role the server connects as.
-pub const APP_ROLE: &str = "ekn_office_app";
+pub use crate::APP_ROLE;
 
 /// The migrations, in order; each runs once, in its own transaction.
 const MIGRATIONS: [(i32, &str); 21] = [
@@ -92,26 +91,46 @@ pub async fn migrate(pool: &Pool, key_file: &std::path::Path) -> Result<Vec<i32>
             "migrate connects as {APP_ROLE}, the role the server serves as: connect as the database's owner (docs/OFFICE.md)"
         )));
     }
+    let applied = apply(&mut client, "schema_migrations", &MIGRATIONS).await?;
+    crate::keys::ensure_office_key(&client, key_file).await?;
+    Ok(applied)
+}
+
+/// The national database's migrations (`migrations/national/`), in order, kept apart from the
+/// office's: a national database is not an office's, and an office's is not a national one.
+const NATIONAL_MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("../migrations/national/0001_national.sql"))];
+
+/// Applies the national database's migrations not yet applied (`national init`, as its owner).
+pub async fn migrate_national(client: &mut deadpool_postgres::Client) -> Result<Vec<i32>, OfficeError> {
+    apply(client, "national_migrations", &NATIONAL_MIGRATIONS).await
+}
+
+/// Applies each of `migrations` not yet recorded in `table`, each in its own transaction with its
+/// record; returns the numbers applied.
+async fn apply(
+    client: &mut deadpool_postgres::Client,
+    table: &str,
+    migrations: &[(i32, &str)],
+) -> Result<Vec<i32>, OfficeError> {
     client
-        .batch_execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, \
-             applied_at timestamptz NOT NULL DEFAULT now())",
-        )
+        .batch_execute(&format!(
+            "CREATE TABLE IF NOT EXISTS {table} (version integer PRIMARY KEY, \
+             applied_at timestamptz NOT NULL DEFAULT now())"
+        ))
         .await?;
     let mut applied = Vec::new();
-    for (version, sql) in MIGRATIONS {
+    for &(version, sql) in migrations {
         let tx = client.transaction().await?;
         // One migrator at a time: two servers started together must not both apply a migration.
-        tx.execute("LOCK TABLE schema_migrations IN EXCLUSIVE MODE", &[]).await?;
-        let done = tx.query_opt("SELECT 1 FROM schema_migrations WHERE version = $1", &[&version]).await?.is_some();
+        tx.execute(&format!("LOCK TABLE {table} IN EXCLUSIVE MODE"), &[]).await?;
+        let done = tx.query_opt(&format!("SELECT 1 FROM {table} WHERE version = $1"), &[&version]).await?.is_some();
         if !done {
             tx.batch_execute(sql).await?;
-            tx.execute("INSERT INTO schema_migrations(version) VALUES ($1)", &[&version]).await?;
+            tx.execute(&format!("INSERT INTO {table}(version) VALUES ($1)"), &[&version]).await?;
             applied.push(version);
         }
         tx.commit().await?;
     }
-    crate::keys::ensure_office_key(&client, key_file).await?;
     Ok(applied)
 }
 

@@ -35,31 +35,7 @@ use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 use crate::registry::{self, RegistryRun};
 
-/// Something the office did not compute, and why: a code the consoles put into the person's
-/// language (`office.not_computed.<code>`), the reason in English (the JSON's), and the detail a
-/// reason quotes (a registry's fault).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct NotComputed {
-    pub code: &'static str,
-    pub reason: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-impl NotComputed {
-    pub fn new(code: &'static str, reason: impl Into<String>) -> NotComputed {
-        NotComputed { code, reason: reason.into(), detail: None }
-    }
-
-    /// The office's registry could not be read (`what` names the figures that wait for it).
-    pub fn unreadable(code: &'static str, what: &str, detail: String) -> NotComputed {
-        NotComputed {
-            code,
-            reason: format!("{what}: the office's registry cannot be read ({detail})"),
-            detail: Some(detail),
-        }
-    }
-}
+pub use crate::not_computed::NotComputed;
 
 /// Why the appeals' figures are missing when no workstation has handed over appeals.
 pub const NO_APPEALS: &str = "the appeals checks (appeals after the act, of its category, a returning applicant) \

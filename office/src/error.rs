@@ -28,7 +28,7 @@ fn describe_db(e: &tokio_postgres::Error) -> String {
              connectors and settings run as the database's owner, the server as {} (docs/OFFICE.md)",
             db.message(),
             db.code().code(),
-            crate::db::APP_ROLE
+            crate::APP_ROLE
         ),
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
         None => {

@@ -490,13 +490,13 @@ async fn connector_records(
     let scope = caller.scope();
     // Refusals (no such run, its pages gone) are answered before the body starts.
     let tx = crate::db::scoped(&mut client, &scope).await?;
-    crate::connectors::RecordsBody::published(&tx, &name, run).await?;
+    crate::records::RecordsBody::published(&tx, &name, run).await?;
     tx.commit().await?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     tokio::spawn(async move {
         let streamed = async {
             let tx = crate::db::scoped(&mut client, &scope).await?;
-            let mut body = crate::connectors::RecordsBody::published(&tx, &name, run).await?;
+            let mut body = crate::records::RecordsBody::published(&tx, &name, run).await?;
             while let Some(piece) = body.next(&tx).await? {
                 if sender.send(piece).await.is_err() {
                     break; // the workstation went away

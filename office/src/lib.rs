@@ -7,6 +7,7 @@
 //! - `workstations`: enrolment, re-admission, revocation, incidents.
 //! - `push`: a push placed by the office, the witness of each workstation's chain.
 //! - `pull`: a pull within scope, with the notices of the same stretch of the office's order.
+//! - `entries`: an entry as the office stores it, read back with its personal data (or its act).
 //! - `retention`: destruction acts carried out on the office's copy and every replica.
 //! - `throttle`: how often logins may fail, per name, per address and overall.
 //! - `office`: cards, tasks and assignments as people ask for them.
@@ -29,7 +30,19 @@
 //! - `anomalies`: the workstations' anomaly detectors over the office's registry and appeals.
 //! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
+//! - `connectors`: the office's own registry connectors, their runs published for every workstation.
+//! - `records`: the records of a connector's published run, read a piece at a time.
+//! - `registry`: the newest published runs read back and parsed, kept in memory.
+//! - `not_computed`: what a report of the office's figures left out, and why.
+//! - `region`: the region the office publishes as on the national read-side.
+//! - `settings`: the connectors' network (CA bundle, proxy) an administrator sets for every workstation.
+//! - `keys`: the office's own signing key, made once, never replaced silently.
+//! - `error`: the refusals and failures, with the HTTP status and code each answers.
 //! - `http`: the routes, and how a request becomes a `Caller`.
+
+/// The role the server connects as (`db` checks it at start, `error` names it in a refusal: kept
+/// here, below both, so neither names the other).
+pub const APP_ROLE: &str = "ekn_office_app";
 
 pub mod access;
 pub mod anomalies;
@@ -40,6 +53,7 @@ pub mod connectors;
 pub mod dashboard;
 pub mod db;
 pub mod effect;
+pub mod entries;
 pub mod error;
 pub mod http;
 pub mod journal;
@@ -49,11 +63,14 @@ pub mod national_acts;
 pub mod national_practice;
 pub mod national_themes;
 pub mod norms;
+pub mod not_computed;
 pub mod office;
 pub mod papers;
 pub mod people;
 pub mod pull;
 pub mod push;
+pub mod records;
+pub mod region;
 pub mod registry;
 pub mod retention;
 pub mod routing;

@@ -18,6 +18,7 @@ use ekn::domain::calendar::Calendar;
 use ekn::domain::tasks::{dashboard_of_counts, Figures, Task};
 
 use crate::dashboard::CountedGroup;
+pub use crate::region::{check_region, published_region};
 use serde::Serialize;
 
 use crate::error::OfficeError;
@@ -25,15 +26,6 @@ use crate::error::OfficeError;
 /// The national role that reads aggregates only (its members log in; it reads the counts, never
 /// the chains or the regions' connection strings).
 pub const ANALYST_ROLE: &str = "ekn_national_analyst";
-
-/// A region's code: two digits, as KATO numbers regions (`19` Almaty region, `55` Pavlodar).
-pub fn check_region(region: &str) -> Result<(), OfficeError> {
-    if region.len() == 2 && region.chars().all(|c| c.is_ascii_digit()) {
-        Ok(())
-    } else {
-        Err(OfficeError::bad_request(format!("a region is two digits of KATO (19, 55, 75), not {region:?}")))
-    }
-}
 
 /// A PostgreSQL identifier we create or grant to: lower-case letters, digits and `_`, quoted anyway.
 fn check_role(role: &str) -> Result<(), OfficeError> {
@@ -73,11 +65,6 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     Ok(cells as u64)
 }
 
-/// The region this office publishes as, if it publishes.
-pub async fn published_region(client: &deadpool_postgres::Client) -> Result<Option<String>, OfficeError> {
-    Ok(client.query_one("SELECT region FROM office_region WHERE id = 1", &[]).await?.get(0))
-}
-
 /// What a background refresh brings up to date on a region.
 #[derive(Debug, Clone, Copy)]
 pub enum Published {
@@ -110,107 +97,6 @@ pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
     });
 }
 
-/// The national side's tables: the regions attached, and the published tables partitioned by
-/// region (one partition per region, made when it is attached).
-const NATIONAL_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS national_regions (
-    region       text PRIMARY KEY,
-    conninfo     text NOT NULL,
-    attached_at  timestamptz NOT NULL DEFAULT now()
-);
-CREATE TABLE IF NOT EXISTS national_task_counts (
-    region    text NOT NULL,
-    cell      text NOT NULL,
-    district  text,
-    category  text,
-    status    text NOT NULL,
-    due       date,
-    done_on   date,
-    n         bigint NOT NULL,
-    PRIMARY KEY (region, cell)
-) PARTITION BY LIST (region);
-CREATE TABLE IF NOT EXISTS national_appeal_counts (
-    region    text NOT NULL,
-    cell      text NOT NULL,
-    district  text,
-    category  text,
-    month     date NOT NULL,
-    n         bigint NOT NULL,
-    PRIMARY KEY (region, cell)
-) PARTITION BY LIST (region);
-CREATE TABLE IF NOT EXISTS national_cosignatures (
-    region       text NOT NULL,
-    ws           text NOT NULL,
-    epoch        text NOT NULL,
-    size         bigint NOT NULL,
-    merkle_root  text NOT NULL,
-    at           text NOT NULL,
-    signature    text NOT NULL,
-    PRIMARY KEY (region, ws, size)
-) PARTITION BY LIST (region);
-ALTER TABLE national_regions ADD COLUMN IF NOT EXISTS office_key text;
-CREATE TABLE IF NOT EXISTS national_acts (
-    region               text NOT NULL,
-    id                   bigint NOT NULL,
-    kind                 text NOT NULL,
-    issued_on            date NOT NULL,
-    response_due         date,
-    unconfirmed_norm     text,
-    district             text NOT NULL,
-    answer               text,
-    answer_on            date,
-    court                text,
-    checklist_complete   boolean,
-    placeholders_filled  boolean,
-    formal_defect        boolean NOT NULL,
-    PRIMARY KEY (region, id)
-) PARTITION BY LIST (region);
-CREATE TABLE IF NOT EXISTS national_inspections (
-    region            text NOT NULL,
-    key               text NOT NULL,
-    subject           text NOT NULL,
-    body              text NOT NULL,
-    kind              text NOT NULL,
-    day               date NOT NULL,
-    district          text NOT NULL,
-    oked_section      text,
-    violations        integer NOT NULL,
-    sanctions         text NOT NULL,
-    appealed          boolean,
-    declared_illegal  boolean,
-    PRIMARY KEY (region, key)
-) PARTITION BY LIST (region);
-CREATE TABLE IF NOT EXISTS national_appeal_days (
-    region         text NOT NULL,
-    cell           text NOT NULL,
-    appeal_region  text,
-    category       text,
-    received       date NOT NULL,
-    decided        date,
-    outcome        text,
-    n              bigint NOT NULL,
-    PRIMARY KEY (region, cell)
-) PARTITION BY LIST (region);
-CREATE TABLE IF NOT EXISTS national_chain (
-    region      text NOT NULL,
-    ws          text NOT NULL,
-    epoch       text NOT NULL,
-    seq         bigint NOT NULL,
-    global_seq  bigint NOT NULL,
-    prev_hash   text NOT NULL,
-    hash        text NOT NULL,
-    PRIMARY KEY (region, ws, epoch, seq)
-) PARTITION BY LIST (region);
-DO $$ BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'ekn_national_analyst') THEN
-        CREATE ROLE ekn_national_analyst NOLOGIN;
-    END IF;
-END $$;
-REVOKE ALL ON national_regions, national_chain, national_cosignatures, national_acts, national_inspections,
-    national_appeal_days FROM PUBLIC;
-GRANT SELECT ON national_task_counts, national_appeal_counts, national_appeal_days TO ekn_national_analyst;
-";
-
 fn subscription(region: &str) -> String {
     format!("ekn_region_{region}")
 }
@@ -234,7 +120,7 @@ async fn region_client(conninfo: &str) -> Result<tokio_postgres::Client, OfficeE
 /// Attaches regions (`19=CONNINFO`): each gets its partitions and a subscription to its
 /// `ekn_national` publication, which copies what the region holds and then streams every change.
 pub async fn init(client: &mut deadpool_postgres::Client, regions: &[(String, String)]) -> Result<(), OfficeError> {
-    client.batch_execute(NATIONAL_SCHEMA).await?;
+    crate::db::migrate_national(client).await?;
     for (region, conninfo) in regions {
         check_region(region)?;
         // The region must be published under the same code, or its rows would land elsewhere.

@@ -21,7 +21,7 @@ pub const ACT_KINDS: [&str; 4] = ["act_issued", "act_outcome", "act_drafted", "r
 /// Replaces the region's published acts with the office's acts now; nothing when the office
 /// publishes no region. Returns how many it published.
 pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
+    let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
     let acts = crate::effect::office_acts_for_kpis(client).await?;
     let tx = client.transaction().await?;
     // One refresh at a time: a second one's DELETE then sees the first's rows.

@@ -52,7 +52,7 @@ fn subject_pseudonym(key: &[u8; 32], bin: &str) -> String {
 /// changed and gone, one transaction. Nothing when the office publishes no region; an unreadable
 /// registry leaves what was published and says why. Returns how many inspections are published.
 pub async fn refresh_inspections(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
+    let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
     let code: u8 = region.parse().map_err(|_| OfficeError::Config(format!("the office's region {region:?}")))?;
     let held = match registry::held(&*client).await? {
         Held::Registry(held) => Some(held),
@@ -115,7 +115,7 @@ pub async fn refresh_inspections(client: &mut deadpool_postgres::Client) -> Resu
 /// per number): cells added, changed and gone, one transaction. Nothing when the office publishes
 /// no region. Returns how many appeals.
 pub async fn refresh_appeal_days(client: &mut deadpool_postgres::Client) -> Result<usize, OfficeError> {
-    let Some(region) = crate::national::published_region(client).await? else { return Ok(0) };
+    let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
     type Cell = (Option<String>, Option<String>, NaiveDate, Option<NaiveDate>, Option<String>);
     let mut counts: HashMap<Cell, i64> = HashMap::new();
@@ -196,7 +196,7 @@ pub async fn anomalies(
     region: Option<&str>,
 ) -> Result<NationalAnomalies, OfficeError> {
     if let Some(r) = region {
-        crate::national::check_region(r)?;
+        crate::region::check_region(r)?;
     }
     let started = std::time::Instant::now();
     // The counts first: a query sent while the inspections stream would wait behind them.
@@ -311,7 +311,7 @@ pub async fn objects(
     client: &mut deadpool_postgres::Client,
     pseudonyms: &[String],
 ) -> Result<Vec<(String, Option<String>)>, OfficeError> {
-    if crate::national::published_region(client).await?.is_none() {
+    if crate::region::published_region(client).await?.is_none() {
         return Err(OfficeError::Config(
             "this office publishes no region: `ekn-office national publish --region NN` first".into(),
         ));

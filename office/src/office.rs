@@ -111,7 +111,7 @@ pub async fn card(
                 "SELECT e.global_seq, p.name, e.ws, e.entry, ep.personal, ra.act_number FROM events e \
                  JOIN people p ON p.id = e.person_id {} \
                  WHERE e.entry->>'subject_bin' = $1 AND e.superseded_by IS NULL ORDER BY e.global_seq",
-                crate::pull::ENTRY_JOINS
+                crate::entries::ENTRY_JOINS
             ),
             &[&bin],
         )
@@ -122,7 +122,7 @@ pub async fn card(
             global_seq: row.get(0),
             author: row.get(1),
             workstation: row.get(2),
-            entry: crate::pull::stored_entry(row.get(3), row.get(4), row.get(5))?,
+            entry: crate::entries::stored_entry(row.get(3), row.get(4), row.get(5))?,
         });
     }
     tx.commit().await?;

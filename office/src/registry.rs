@@ -1,6 +1,6 @@
 //! The registry the office holds: the newest published run of each of its connectors of
 //! inspections (and of risk scores), read back from the staged pages exactly as a workstation
-//! downloads it (`connectors::RecordsBody`), checked against the digest the run was published
+//! downloads it (`records::RecordsBody`), checked against the digest the run was published
 //! with, every row validated by the workstation's readers (`ekn::ingest::registry`), and kept in
 //! memory until a newer run is published. The effectiveness figures read it to say what later
 //! inspections found after each act and to estimate the acts' effect on violations (issue 39).
@@ -17,7 +17,7 @@ use ekn::ingest::registry::{latest_risk, read_inspections, read_risk, registry_o
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::connectors::RecordsBody;
+use crate::records::RecordsBody;
 use crate::OfficeError;
 
 /// A published run the registry was read from.
@@ -57,8 +57,8 @@ impl Held {
     /// (its code, and what the failure stops being computed).
     pub fn or_note(
         self,
-        not_computed: &mut Vec<crate::effect::NotComputed>,
-        no_run: crate::effect::NotComputed,
+        not_computed: &mut Vec<crate::not_computed::NotComputed>,
+        no_run: crate::not_computed::NotComputed,
         unreadable: (&'static str, &str),
     ) -> Option<Arc<OfficeRegistry>> {
         match self {
@@ -68,7 +68,7 @@ impl Held {
                 None
             }
             Held::Unreadable(reason) => {
-                not_computed.push(crate::effect::NotComputed::unreadable(unreadable.0, unreadable.1, reason));
+                not_computed.push(crate::not_computed::NotComputed::unreadable(unreadable.0, unreadable.1, reason));
                 None
             }
         }

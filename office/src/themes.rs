@@ -19,8 +19,8 @@ use ekn::domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
 
 use crate::db::{scoped, Scope};
-use crate::effect::NotComputed;
 use crate::error::OfficeError;
+use crate::not_computed::NotComputed;
 use crate::people::{Caller, Role};
 use crate::registry::{self, RegistryRun};
 

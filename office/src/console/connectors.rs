@@ -6,7 +6,7 @@ use deadpool_postgres::Pool;
 use ekn::i18n::{tr, tr_with};
 use ekn_office::{people, OfficeError};
 
-use super::print_json;
+use super::{named, print_json};
 
 #[derive(Subcommand)]
 pub enum ConnectorAction {
@@ -163,9 +163,8 @@ pub async fn network(
             OfficeError::Config("name the administrator setting the office's network with --as NAME".into())
         })?;
         let by = people::by_name(&client, &name).await?;
-        let settings = flags
-            .applied_to(current.map(|c| c.settings).unwrap_or_default())
-            .map_err(|e| OfficeError::Config(e.0))?;
+        let settings =
+            flags.applied_to(current.map(|c| c.settings).unwrap_or_default()).map_err(|e| OfficeError::Config(e.0))?;
         ekn_office::settings::set_network(&client, &by, &settings).await?;
         ekn_office::settings::network(&client).await?
     } else {

@@ -212,11 +212,11 @@ pub enum Command {
 
 /// Where the office key's secret is kept.
 #[derive(clap::Args)]
-struct KeyFile {
+pub struct KeyFile {
     /// The file with the office key's secret (mode 600; made by the first migrate, checked against
     /// the database at every start; back it up with the database).
     #[arg(long = "key-file", env = "EKN_OFFICE_KEY_FILE")]
-    path: std::path::PathBuf,
+    pub path: std::path::PathBuf,
 }
 
 pub(super) fn password() -> Result<String, OfficeError> {
@@ -238,11 +238,11 @@ pub(super) async fn named(
     pool: &deadpool_postgres::Pool,
     as_person: Option<String>,
     what: &str,
-) -> Result<people::Person, OfficeError> {
+) -> Result<ekn_office::people::Person, OfficeError> {
     let name =
         as_person.ok_or_else(|| OfficeError::Config(format!("name the administrator who {what} with --as NAME")))?;
     let client = pool.get().await?;
-    people::by_name(&client, &name).await
+    ekn_office::people::by_name(&client, &name).await
 }
 
 pub(super) fn print_json<T: serde::Serialize>(value: &T) {
@@ -283,7 +283,9 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
         }
         Command::Retention { action } => retention::retention(&pool, action).await,
         Command::Connector { action } => connectors::connector(&pool, action).await,
-        Command::ConnectorsNetwork { flags, as_person, json } => connectors::network(&pool, flags, as_person, json).await,
+        Command::ConnectorsNetwork { flags, as_person, json } => {
+            connectors::network(&pool, flags, as_person, json).await
+        }
         Command::Norms { action } => norms::norms(&pool, action).await,
         Command::National { action } => national::run(&pool, action).await,
         Command::User { action } => people::user(&pool, action).await,
@@ -294,7 +296,9 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
         Command::AccessLog { subject, user, as_person, verify, json } => {
             records::access_log(&pool, subject, user, as_person, verify, json).await
         }
-        Command::Dashboard { today, as_person, json, check } => figures::dashboard(&pool, today, as_person, json, check).await,
+        Command::Dashboard { today, as_person, json, check } => {
+            figures::dashboard(&pool, today, as_person, json, check).await
+        }
         Command::Effect { kind, district, horizon_days, today, as_person, json } => {
             figures::effect(&pool, kind, district, horizon_days, today, as_person, json).await
         }

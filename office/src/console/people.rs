@@ -133,10 +133,7 @@ pub async fn user(pool: &Pool, action: UserAction) -> Result<(), OfficeError> {
         UserAction::Districts { name, districts } => {
             let person = people::set_districts(&client, &name, &people::parse_districts(&districts)?).await?;
             let districts = person.districts.join(",");
-            println!(
-                "{}",
-                tr_with("office.districts_set", &[("name", &person.name), ("districts", &districts)])
-            );
+            println!("{}", tr_with("office.districts_set", &[("name", &person.name), ("districts", &districts)]));
         }
         UserAction::Password { name } => {
             let person = people::set_password(&client, &name, &password()?).await?;
@@ -174,7 +171,7 @@ pub async fn workstation(pool: &Pool, action: WorkstationAction) -> Result<(), O
         }
         WorkstationAction::Revoke { id, reason, as_person } => {
             drop(client);
-            let by = named(&pool, as_person, "revokes a workstation").await?;
+            let by = named(pool, as_person, "revokes a workstation").await?;
             let ws = workstations::revoke(&pool.get().await?, &by, &id, &reason).await?;
             let vars: [(&str, &dyn std::fmt::Display); 3] =
                 [("id", &ws.id), ("person", &ws.person), ("name", &ws.name)];

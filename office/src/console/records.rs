@@ -97,9 +97,7 @@ pub async fn access_log(
         return Ok(());
     }
     let name = as_person.ok_or_else(|| {
-        OfficeError::bad_request(
-            "reading the access log is logged: name the reader with --as or EKN_OFFICE_USER",
-        )
+        OfficeError::bad_request("reading the access log is logged: name the reader with --as or EKN_OFFICE_USER")
     })?;
     let mut client = pool.get().await?;
     let person = people::by_name(&client, &name).await?;
