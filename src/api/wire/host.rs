@@ -510,7 +510,7 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
         Err(_) => {
             session.forget_caches();
             tracing::error!(target: "ekn::host", method, "a request panicked; the session goes on");
-            Err(ApiError::new(ErrorCode::Internal, format!("'{method}' failed inside; nothing was changed")))
+            Err(ApiError::new(ErrorCode::Internal, format!("'{method}' failed inside; a write it committed before failing stays, journaled (the journal shows what)")))
         }
     };
     tracing::debug!(target: "ekn::host", method, ok = result.is_ok(), ms = started.elapsed().as_millis() as u64, "call");
