@@ -151,8 +151,21 @@ mod tests {
     fn every_refusal_code_the_office_answers_with_has_its_three_texts() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut codes = vec!["config".to_string(), "internal".to_string()];
-        for file in std::fs::read_dir(&dir).unwrap() {
-            let whole = std::fs::read_to_string(file.unwrap().path()).unwrap();
+        // Every source file, the console's folder included.
+        let mut files = Vec::new();
+        let mut folders = vec![dir];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        for file in files {
+            let whole = std::fs::read_to_string(file).unwrap();
             // The code before any test module (this one names the markers themselves).
             let text = whole.split("#[cfg(test)]").next().unwrap_or_default();
             for marker in ["refused(", "conflict(", "refusal(", "error: "] {
