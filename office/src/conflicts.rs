@@ -116,6 +116,42 @@ pub async fn conflicts(
     Ok(out)
 }
 
+/// One conflict as the server's console lists it: the object, its district, the entries (their
+/// numbers in the office's order), and whether and why it was resolved.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConflictLine {
+    pub id: i64,
+    pub object_key: String,
+    pub district: Option<String>,
+    pub entries: Vec<i64>,
+    pub resolved: bool,
+    pub reason: Option<String>,
+}
+
+/// Every conflict of the office, open ones first: the console's view, under the office's own scope.
+pub async fn whole_office(client: &mut deadpool_postgres::Client) -> Result<Vec<ConflictLine>, OfficeError> {
+    let tx = scoped(client, &crate::db::Scope::office()).await?;
+    let rows = tx
+        .query(
+            "SELECT c.id, c.object_key, c.district, c.events, c.resolved_at IS NOT NULL, c.reason \
+             FROM conflicts c ORDER BY c.resolved_at IS NOT NULL, c.id",
+            &[],
+        )
+        .await?;
+    tx.commit().await?;
+    Ok(rows
+        .iter()
+        .map(|r| ConflictLine {
+            id: r.get(0),
+            object_key: r.get(1),
+            district: r.get(2),
+            entries: r.get(3),
+            resolved: r.get(4),
+            reason: r.get(5),
+        })
+        .collect())
+}
+
 /// A supervisor's resolution: which entry's date stands, and why.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Resolution {

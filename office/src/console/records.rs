@@ -11,37 +11,14 @@ use ekn_office::{db, journal, OfficeError};
 use super::print_json;
 
 pub async fn conflicts(pool: &Pool, json: bool) -> Result<(), OfficeError> {
-    let mut client = pool.get().await?;
-    // The whole office's conflicts: the console's view, under the office's own scope.
-    let tx = db::scoped(&mut client, &db::Scope::office()).await?;
-    let rows = tx
-        .query(
-            "SELECT c.id, c.object_key, c.district, c.events, c.resolved_at IS NOT NULL, c.reason \
-             FROM conflicts c ORDER BY c.resolved_at IS NOT NULL, c.id",
-            &[],
-        )
-        .await?;
-    tx.commit().await?;
-    let list: Vec<serde_json::Value> = rows
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "id": r.get::<_, i64>(0),
-                "object_key": r.get::<_, String>(1),
-                "district": r.get::<_, Option<String>>(2),
-                "entries": r.get::<_, Vec<i64>>(3),
-                "resolved": r.get::<_, bool>(4),
-                "reason": r.get::<_, Option<String>>(5),
-            })
-        })
-        .collect();
+    let list = ekn_office::conflicts::whole_office(&mut pool.get().await?).await?;
     if json {
         print_json(&list);
     } else if list.is_empty() {
         println!("{}", tr("office.no_conflicts"));
     } else {
         for c in list {
-            println!("{c}");
+            println!("{}", serde_json::to_value(&c).unwrap_or_default());
         }
     }
     Ok(())
