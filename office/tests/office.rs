@@ -1252,8 +1252,15 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     let (ok, out, err) =
         office_cli(&office.pg_url, &["norms", "import", newer.to_str().unwrap(), "--as", "Admin Dana", "--json"], &[]);
     assert!(ok, "{out}{err}");
-    office.pg.psql("ekn", "UPDATE office_norm_catalogs SET document = replace(document, 'Second', 'Forged')");
     let held = ws.session().norms_list().unwrap().sha256;
+    // What the office says of a catalogue goes into the journal: a name past any bound is refused.
+    let newest = "WHERE id = (SELECT max(id) FROM office_norm_catalogs)";
+    office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = repeat('x', 400) {newest}"));
+    let report = ws.session().sync().unwrap();
+    assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("imported_by")), "{report:?}");
+    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
+    office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = 'Admin Dana' {newest}"));
+    office.pg.psql("ekn", "UPDATE office_norm_catalogs SET document = replace(document, 'Second', 'Forged')");
     let report = ws.session().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("digest")), "{report:?}");
     assert_eq!(ws.session().norms_list().unwrap().sha256, held);

@@ -304,9 +304,10 @@ pub struct OfficeNetwork {
 }
 
 /// The norms catalogue an office's administrator confirmed for every workstation, as each pull
-/// names it: a workstation that does not hold this one fetches it (`GET /v1/norms`).
+/// names it: a workstation that does not hold this one fetches it (`GET /v1/norms`). Lenient like
+/// the `PullReply` it travels in: a field a newer office adds must not stop an older workstation's
+/// pulls (the document itself is checked by its digest and read strictly).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OfficeNormsNotice {
     pub sha256: String,
     /// The file the administrator imported it from, as they named it.
@@ -318,7 +319,6 @@ pub struct OfficeNormsNotice {
 
 /// The office's norms catalogue itself (`GET /v1/norms`): the notice and the document verbatim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OfficeNormsDocument {
     pub notice: OfficeNormsNotice,
     pub document: String,

@@ -329,7 +329,21 @@ impl Session {
         if sha256 != sent.notice.sha256 {
             return Err(refused(format!("its digest is {sha256}, the office named {}", sent.notice.sha256)));
         }
-        let name = format!("office:{}", sent.notice.source_file.chars().take(300).collect::<String>());
+        // The notice's words go into the journal as the office sent them: bounded, and a time.
+        let notice = &sent.notice;
+        for (field, value) in [
+            ("source_file", &notice.source_file),
+            ("imported_by", &notice.imported_by),
+            ("imported_at", &notice.imported_at),
+        ] {
+            if value.trim().is_empty() || value.chars().count() > 300 {
+                return Err(refused(format!("its {field} is empty or longer than 300 characters")));
+            }
+        }
+        if chrono::DateTime::parse_from_rfc3339(&notice.imported_at).is_err() {
+            return Err(refused(format!("its imported_at '{}' is not a time", notice.imported_at)));
+        }
+        let name = format!("office:{}", notice.source_file);
         self.take_catalog(&sent.document, &name, Some(&sent.notice)).map_err(|e| {
             if e.code == ErrorCode::InvalidInput {
                 refused(e.message)

@@ -30,10 +30,13 @@ impl Session {
         if self.store.latest_office_norm_catalog()?.is_some_and(|held| held.sha256 == named.sha256) {
             return Ok(NormsTaken::Held);
         }
-        let sent: OfficeNormsDocument = client.call("GET", "/v1/norms", None::<&()>, auth())?;
         // The catalogue in force at the office may have changed since the pull named one: take
-        // whichever it sends now, as long as it is whole (checked against its own notice).
-        match self.take_office_norms(&sent) {
+        // whichever it sends now, as long as it is whole (checked against its own notice). An answer
+        // the office refuses or that is not understood is this catalogue's failure, not the sync's.
+        let taken = client
+            .call::<OfficeNormsDocument>("GET", "/v1/norms", None::<&()>, auth())
+            .and_then(|sent| self.take_office_norms(&sent));
+        match taken {
             Ok(report) => Ok(NormsTaken::Taken(report.sha256)),
             Err(e) if e.code == ErrorCode::OfficeRefused => {
                 tracing::warn!(reason = e.message.as_str(), "the office's norms catalogue was not applied");
