@@ -48,7 +48,7 @@ pub async fn norms(pool: &deadpool_postgres::Pool, action: NormsAction) -> Resul
             }
         }
         NormsAction::List { json } => {
-            let today = chrono::Utc::now().date_naive();
+            let today = ekn_office::dashboard::kazakhstan_today();
             let list = ekn_office::norms::list(&pool.get().await?, today).await?;
             if json {
                 print_json(&list);
