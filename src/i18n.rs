@@ -5,8 +5,14 @@
 //! category of the language (CLDR's rules through ICU4X: Russian `one`/`few`/`many`/`other`,
 //! Kazakh and English `one`/`other`). `ekn` and `ekn-office` pick the language once, from `--lang`
 //! or the locale, and every text they print comes through here; `help` puts clap's help in the same language.
+//! The reports both programs print (the anomaly list, the themes' scan and scores, the effectiveness
+//! figures) are worded once, in `anomaly_lines`, `theme_lines` and `effect_lines`, so the two cannot
+//! drift apart.
 
+pub mod anomaly_lines;
+pub mod effect_lines;
 pub mod help;
+pub mod theme_lines;
 
 use std::collections::HashMap;
 use std::fmt::Display;

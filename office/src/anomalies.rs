@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use ekn::analytics::anomaly_list::AnomalyReport;
 use ekn::analytics::practices::{detect, DetectParams};
-use ekn::api::analytics::anomalies::AnomalyReport;
 use serde::Serialize;
 
 use crate::db::Scope;

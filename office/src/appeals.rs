@@ -15,10 +15,10 @@ use std::collections::HashMap;
 
 use chrono::Datelike;
 
+use ekn::domain::facts::AppealIdentity;
 use ekn::domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
 use ekn::domain::ids::SubjectId;
 use ekn::domain::sync::{in_scope, AppealFactWire, AppealsReceipt, MAX_APPEAL_FACTS};
-use ekn::store::outcomes::AppealIdentity;
 use sha2::{Digest, Sha256};
 
 use crate::db::{scoped, Scope};

@@ -1,12 +1,12 @@
 //! The office's own connectors: a registry the office fetches once, on a schedule, for every
 //! workstation — instead of each laptop knocking on the portal with its own key. The connector is
-//! the workstation's (`ekn::api::connectors::ConnectorSpec`, the same checks, the same patient
+//! the workstation's (`ekn::connect::spec::ConnectorSpec`, the same checks, the same patient
 //! fetcher and keyset paging); what differs is where a run is staged and how it is published.
 //!
 //! A run stages each page in PostgreSQL (`office_connector_pages`) before asking for the next; a
 //! run cut off (killed, offline, refused) keeps its pages and the next run resumes after its last
 //! cursor. Only when the last page is in is the run **published**: its records are assembled into
-//! one JSON array (the field map applied, `ekn::api::connectors::mapped_records`) whose size and
+//! one JSON array (the field map applied, `ekn::connect::spec::mapped_records`) whose size and
 //! SHA-256 go on the run. Every pull then names the newest published run of each connector
 //! (`pull::pull`), and a workstation that has not imported it downloads the records
 //! (`records`, signed) and imports them through its own validation, masking, provenance and
@@ -20,10 +20,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Pool;
-use ekn::api::connectors::ConnectorSpec;
 use ekn::api::ErrorCode;
 use ekn::connect::egov::{self, Dataset, PageError};
 use ekn::connect::fetch::{FetchPolicy, Fetcher, Validators};
+use ekn::connect::spec::ConnectorSpec;
 use ekn::domain::records::DataKind;
 use ekn::domain::sync::OfficeConnectorRun;
 use serde::Serialize;
@@ -91,7 +91,7 @@ fn admin(by: &Person, what: &str) -> Result<(), OfficeError> {
 /// for what the office must not do (appeals, modified-since; see the module's note).
 pub async fn add(client: &tokio_postgres::Client, by: &Person, spec: &ConnectorSpec) -> Result<(), OfficeError> {
     admin(by, "adds the office's connectors")?;
-    spec.check().map_err(|e| OfficeError::bad_request(e.message))?;
+    spec.check().map_err(|e| OfficeError::bad_request(e.0))?;
     if spec.data == DataKind::Appeals {
         return Err(OfficeError::bad_request(
             "the office does not fetch appeals: an applicant is pseudonymised at the door of each workstation with \

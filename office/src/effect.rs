@@ -8,7 +8,7 @@
 //!   destruction act removed is left out, as on its workstation; the same registry act imported on
 //!   two workstations (one object, one number) counts once, with the outcomes of both.
 //! - What later data say of each act, and the estimated effect of acts (tiers 2 and 3), by
-//!   `ekn::api::analytics::effect_tiers`: on violations per inspection over the registry the
+//!   `ekn::analytics::effect_tiers`: on violations per inspection over the registry the
 //!   office's own connectors fetched (`registry`), on appeals over the appeals' facts the
 //!   workstations handed over (`appeals`). Every act and every appeal of the office, in the
 //!   caller's scope or not, takes part (an act keeps its object out of the controls; the figures
@@ -21,10 +21,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use ekn::analytics::effect::EffectOutcome;
+use ekn::analytics::effect_tiers::{risk_deciles, ActForEffect, EffectEntry, RegistryIndex, StatusCounts};
 use ekn::analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
 use ekn::analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
-use ekn::api::analytics::effect::{EffectEntry, StatusCounts};
-use ekn::api::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 use ekn::domain::journal::{Entry, StoredEntry};
 use ekn::domain::norms::NormsCatalog;
 use ekn::domain::procedure::Procedure;

@@ -16,8 +16,8 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
+use ekn::analytics::anomaly_list::AnomalyReport;
 use ekn::analytics::practices::{detect, DetectParams};
-use ekn::api::analytics::anomalies::AnomalyReport;
 use ekn::domain::facts::{
     date_of, day_of, district_text, AppealFact, AppealOutcome, InspectionFact, Registry, SubjectFact,
 };

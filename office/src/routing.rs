@@ -17,7 +17,7 @@ use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 
 /// The assignee a workstation writes on an SLA task it leaves to the office.
-pub use ekn::api::appeals::triage::UNASSIGNED;
+pub use ekn::domain::triage::routing::UNASSIGNED;
 
 /// Names the rule in every assignment it makes: the routing table's version and this rule's own.
 pub fn rule_name() -> String {

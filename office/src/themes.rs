@@ -2,7 +2,7 @@
 //! every category × district cell of appeals, judged over everything the office holds — the
 //! appeals' facts the workstations handed over (`appeals`) and the registry the office's own
 //! connectors fetched (`registry`, for themes of inspections) — by the code `ekn themes scan`
-//! runs (`ekn::api::analytics::themes::scan_report`). A theme is a workstation's: it comes from
+//! runs (`ekn::analytics::theme_reports::scan_report`). A theme is a workstation's: it comes from
 //! its `theme_saved` entries (the newest version of each name, unless retired) with the people's
 //! `theme_member_decided` decisions, and the office names it with its author. What a caller
 //! sees is what their districts hold: the themes placed there, the appeals placed there.
@@ -11,10 +11,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use ekn::analytics::practices::DetectParams;
-use ekn::analytics::themes::{Decided, ThemeDefinition};
-use ekn::api::analytics::themes::{
+use ekn::analytics::theme_reports::{
     scan_report, score_report, ScoreContext, ThemeScanReport, ThemeScoreReport, ThemeSummary,
 };
+use ekn::analytics::themes::{Decided, ThemeDefinition};
 use ekn::domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
 
@@ -166,7 +166,7 @@ async fn scores(
     as_of: NaiveDate,
 ) -> Result<OfficeThemeScores, OfficeError> {
     let mut g = gather(client, scope).await?;
-    let flags = ekn::store::AppealFlags {
+    let flags = ekn::domain::facts::AppealFlags {
         severe: g.appeals.iter().filter(|a| a.severe).map(|a| a.appeal_no.clone()).collect(),
         repeats: g.appeals.iter().filter(|a| a.repeat).map(|a| a.appeal_no.clone()).collect(),
     };

@@ -255,7 +255,7 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
     // An encrypted database's backup opens with the database's own passphrase.
     let passphrase = wa.passphrase.clone().unwrap();
     let backup = wa.dir.path().join("before.ekn-backup");
-    wa.session().backup(&backup, None).unwrap();
+    wa.session().vault().backup(&backup, None).unwrap();
     // The original goes on after the backup, and the office holds that.
     add_task(&wa, &bin, "written after the backup", day("2026-11-02"));
     wa.session().sync().unwrap();

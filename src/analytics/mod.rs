@@ -3,9 +3,11 @@
 //! held-out figures). No I/O and no SQL here, as in `domain`; `api` feeds it and stores its output.
 
 pub mod anomalies;
+pub mod anomaly_list;
 pub mod classifier;
 pub mod duplicates;
 pub mod effect;
+pub mod effect_tiers;
 pub mod evaluate;
 pub mod farrington;
 pub mod logistic;
@@ -16,6 +18,7 @@ pub mod proposals;
 pub mod risk;
 pub mod similar;
 pub mod text;
+pub mod theme_reports;
 pub mod themes;
 pub mod verification;
 

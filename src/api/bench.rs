@@ -140,7 +140,6 @@ impl Session {
             }
             Ok(())
         })?;
-        self.tasks_changed();
         let insert_ms = started.elapsed().as_secs_f64() * 1000.0;
         let time = |f: &mut dyn FnMut() -> Result<(), ApiError>| -> Result<f64, ApiError> {
             let t = Instant::now();
@@ -148,7 +147,7 @@ impl Session {
             Ok(t.elapsed().as_secs_f64() * 1000.0)
         };
         // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
-        self.tasks_changed();
+        self.memo.forget_graph();
         let load_and_build_graph_ms = time(&mut || self.graph().map(|_| ()))?;
         let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
         let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
@@ -225,7 +224,7 @@ impl Session {
             appended += batch;
         }
         let bulk_seconds = bulk_started.elapsed().as_secs_f64();
-        let report = verify_with(&self.path, &self.access)?;
+        let report = verify_with(&self.path, &self.keys.access)?;
         Ok(JournalBench {
             single_writes: writes,
             write_p50_ms: pick(0.5),

@@ -226,6 +226,12 @@ impl ApiError {
     }
 }
 
+impl From<crate::connect::spec::SpecError> for ApiError {
+    fn from(e: crate::connect::spec::SpecError) -> Self {
+        ApiError::invalid(e.0)
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         let code = match &e {

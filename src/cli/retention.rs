@@ -63,10 +63,10 @@ fn load_rules(file: Option<&Path>) -> Result<RetentionRules, ApiError> {
 
 pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiError> {
     match action {
-        RetentionAction::Acts { json } => print(json, &session.retention_acts()?, |acts| render_acts(acts)),
+        RetentionAction::Acts { json } => print(json, &session.retention().acts()?, |acts| render_acts(acts)),
         RetentionAction::Plan { as_of, rules, json } => {
             let rules = load_rules(rules.as_deref())?;
-            print(json, &session.retention_plan(&rules, as_of)?, render_plan)
+            print(json, &session.retention().plan(&rules, as_of)?, render_plan)
         }
         RetentionAction::Apply { as_of, act_number, reason, out, lang, rules, json } => {
             let rules = load_rules(rules.as_deref())?;
@@ -85,7 +85,8 @@ pub fn run(session: &mut Session, action: RetentionAction) -> Result<(), ApiErro
                     )));
                 }
             }
-            let report = session.retention_apply(&rules, &RetentionApplyRequest { as_of, act_number, reason, lang })?;
+            let report =
+                session.retention().apply(&rules, &RetentionApplyRequest { as_of, act_number, reason, lang })?;
             if let Some(out) = &out {
                 ekn::api::disk::write(out, &report.act_docx).map_err(|e| {
                     ApiError::invalid(format!("{}: {e} (the destruction itself is done and journaled)", out.display()))

@@ -122,7 +122,7 @@ pub fn run_vault(db: &Path, context: Context, action: VaultAction) -> Result<(),
 pub fn run_backup(session: &mut Session, out: &Path, json: bool) -> Result<(), ApiError> {
     let given =
         if session.is_encrypted() { None } else { Some(new_passphrase("EKN_PASSPHRASE", "cli.vault.prompt_backup")?) };
-    print(json, &session.backup(out, given.as_ref())?, render_backup)
+    print(json, &session.vault().backup(out, given.as_ref())?, render_backup)
 }
 
 /// `ekn restore FILE --to PATH`, with the backup's passphrase (EKN_PASSPHRASE, or asked).

@@ -12,9 +12,13 @@
 //! configurations reqwest is given (also the office client's: an office's own CA, a pinned
 //! certificate).
 //!
+//! `spec` is a connector as data, checked (the workstation's and the office's consoles alike), and the
+//! mapping of a staged page's fields onto ЭКН's columns.
+//!
 //! Staging, publishing and the commands are use cases in `api::connectors` (docs/CONNECTORS.md).
 
 pub mod egov;
 pub mod fetch;
 pub mod network;
+pub mod spec;
 pub mod tls;

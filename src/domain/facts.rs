@@ -166,6 +166,18 @@ pub fn region_text(region: u8) -> String {
     format!("{region:02}")
 }
 
+/// An appeal's applicant pseudonym and text SimHash, as stored (the returning-applicant check of
+/// the acts' verification reads them beside the registry, which carries neither).
+pub type AppealIdentity = (Option<String>, Option<i64>);
+
+/// Per appeal (by number): whether its triage in force carries one of the harm rules, and whether
+/// it was found a repeat of an earlier appeal (a theme's scores read them).
+#[derive(Debug, Default)]
+pub struct AppealFlags {
+    pub severe: std::collections::HashSet<String>,
+    pub repeats: std::collections::HashSet<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,7 @@ pub mod procedure;
 pub mod reconcile;
 pub mod records;
 pub mod retention;
+pub mod review;
 pub mod statutory;
 pub mod sync;
 pub mod tasks;

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError, Write};
 use crate::domain::facts::{
@@ -14,24 +13,7 @@ use crate::domain::facts::{
 };
 use crate::domain::records::{InspectionKind, SubjectSize};
 
-/// One person's answer to an automatic output, as stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct Review {
-    pub id: i64,
-    /// `anomaly` or `risk`.
-    pub target: String,
-    /// The anomaly's key, or the object's BIN.
-    pub key: String,
-    /// `dismissed`, `restored`, `override`, `withdrawn`.
-    pub action: String,
-    /// For an override: the person's own assessment (`high`, `medium`, `low`).
-    pub value: Option<String>,
-    /// The model version the person answered.
-    pub basis: Option<String>,
-    pub reason: String,
-    pub author: String,
-    pub at: String,
-}
+pub use crate::domain::review::Review;
 
 /// A review to store.
 #[derive(Debug, Clone)]

@@ -134,8 +134,7 @@ impl Write<'_> {
     }
 }
 
-/// An appeal's applicant pseudonym and text SimHash, as stored.
-pub type AppealIdentity = (Option<String>, Option<i64>);
+pub use crate::domain::facts::AppealIdentity;
 
 /// An issued act as the effectiveness report reads it (every act, without its texts).
 #[derive(Debug, Clone, PartialEq)]

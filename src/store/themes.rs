@@ -50,13 +50,7 @@ pub struct ThemeNote {
     pub at: String,
 }
 
-/// Per appeal (by number): whether its triage in force carries one of the harm rules, and whether
-/// it was found a repeat of an earlier appeal.
-#[derive(Debug, Default)]
-pub struct AppealFlags {
-    pub severe: HashSet<String>,
-    pub repeats: HashSet<String>,
-}
+pub use crate::domain::facts::AppealFlags;
 
 /// Documents attached to a set of objects, as counts (`documents_of_objects`).
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]

@@ -80,7 +80,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
 
     // The plan changes nothing and names each due record with its (unconfirmed) rule.
     let entries_before = verify_journal(&db, &Context::cli()).unwrap().entries;
-    let plan = session.retention_plan(&rules, day(DAY)).unwrap();
+    let plan = session.retention().plan(&rules, day(DAY)).unwrap();
     assert!(plan.total > 0 && plan.unconfirmed, "{plan:?}");
     let appeals_plan = plan.rules.iter().find(|p| p.rule.record == RecordKind::Appeal).unwrap();
     assert!(appeals_plan.due.iter().all(|d| d.event_date.as_str() <= "2022-01-31"));
@@ -138,19 +138,19 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
         reason: reason.into(),
         lang: Some(ActLang::Ru),
     };
-    assert!(session.retention_apply(&rules, &request(" ", "срок истёк", DAY)).is_err());
-    assert!(session.retention_apply(&rules, &request("7-УД", " ", DAY)).is_err());
-    assert!(session.retention_apply(&rules, &request("7-УД", "срок истёк", "2027-02-02")).is_err());
+    assert!(session.retention().apply(&rules, &request(" ", "срок истёк", DAY)).is_err());
+    assert!(session.retention().apply(&rules, &request("7-УД", " ", DAY)).is_err());
+    assert!(session.retention().apply(&rules, &request("7-УД", "срок истёк", "2027-02-02")).is_err());
 
-    let plan = session.retention_plan(&rules, day(DAY)).unwrap();
+    let plan = session.retention().plan(&rules, day(DAY)).unwrap();
     let report =
-        session.retention_apply(&rules, &request("7-УД", "Истёк срок хранения (Закон 94-V, ст. 12)", DAY)).unwrap();
+        session.retention().apply(&rules, &request("7-УД", "Истёк срок хранения (Закон 94-V, ст. 12)", DAY)).unwrap();
     assert_eq!(report.records, plan.total);
     assert!(report.redacted_entries >= 1, "the correction's reason was redacted: {report:?}");
     assert!(report.unconfirmed);
     // The same act twice, or an act with nothing due, is refused.
-    assert!(session.retention_apply(&rules, &request("7-УД", "ещё раз", DAY)).is_err());
-    assert!(session.retention_apply(&rules, &request("8-УД", "ничего", DAY)).is_err());
+    assert!(session.retention().apply(&rules, &request("7-УД", "ещё раз", DAY)).is_err());
+    assert!(session.retention().apply(&rules, &request("8-УД", "ничего", DAY)).is_err());
 
     // The journal verifies and names the act and how many entries it redacted.
     let verification = verify_journal(&db, &Context::cli()).unwrap();
@@ -279,7 +279,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
 
     // Five years and two days on, the document is due; an act destroys it and its file.
     let mut later = session_at_noon(&db, "2031-11-24");
-    let plan = later.retention_plan(&rules, day("2031-11-24")).unwrap();
+    let plan = later.retention().plan(&rules, day("2031-11-24")).unwrap();
     let due = &plan.rules.iter().find(|p| p.rule.record == RecordKind::Attachment).unwrap().due;
     assert_eq!(due.len(), 1, "{due:?}");
     assert!(!due[0].key.contains("Жұмабаевой"), "a plan names a document by digest, not by name");
@@ -289,7 +289,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
         reason: "Истёк срок хранения".into(),
         lang: Some(ActLang::Kk),
     };
-    let report = later.retention_apply(&rules, &request).unwrap();
+    let report = later.retention().apply(&rules, &request).unwrap();
     assert_eq!(report.documents_deleted, 1);
     assert!(!blob.exists());
     assert!(later.attachments(&bin).unwrap().is_empty());
@@ -395,7 +395,7 @@ fn a_read_document_takes_its_text_its_facts_and_the_decisions_on_them_when_destr
         reason: "Истёк срок хранения".into(),
         lang: Some(ActLang::Ru),
     };
-    let report = later.retention_apply(&rules, &request).unwrap();
+    let report = later.retention().apply(&rules, &request).unwrap();
     assert_eq!(report.documents_deleted, 1);
     for table in ["doc_pages", "doc_facts", "doc_fact_decisions"] {
         assert_eq!(count(table), "0", "{table} emptied with the document");
@@ -462,7 +462,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     let held = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-05", "П-2019/2", "требование под контролем");
     let recent = issue(&mut s, ekn::acts::ActKind::Submission, "2025-06-01", "П-2025/1", "свежее требование");
 
-    let plan = s.retention_plan(&rules, day("2026-11-24")).unwrap();
+    let plan = s.retention().plan(&rules, day("2026-11-24")).unwrap();
     let acts = plan.rules.iter().find(|p| p.rule.record == RecordKind::Act).expect("a rule for acts");
     assert!(!acts.rule.confirmed, "the acts' period is a placeholder and says so");
     assert_eq!(acts.due.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [format!("act:{bin}:П-2019/1")]);
@@ -470,7 +470,8 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     assert_eq!(acts.held, 1);
 
     let report = s
-        .retention_apply(
+        .retention()
+        .apply(
             &rules,
             &RetentionApplyRequest {
                 as_of: day("2026-11-24"),
@@ -537,14 +538,15 @@ fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
     let mut now = session_at_noon(&db, "2026-11-24");
     now.note_theme("Зарплаты", "Свежая заметка на план").unwrap();
 
-    let plan = now.retention_plan(&rules, day("2026-11-24")).unwrap();
+    let plan = now.retention().plan(&rules, day("2026-11-24")).unwrap();
     let notes = plan.rules.iter().find(|p| p.rule.record == RecordKind::ThemeNote).unwrap();
     assert_eq!(notes.due.len(), 1, "only the note past its five years: {:?}", notes.due);
     assert!(notes.due[0].key.starts_with("theme-note:") && notes.due[0].event_date == "2020-03-02");
     assert!(notes.due[0].about.contains("Зарплаты") && !notes.due[0].about.contains("Жанар"), "{:?}", notes.due[0]);
 
     let report = now
-        .retention_apply(
+        .retention()
+        .apply(
             &rules,
             &RetentionApplyRequest {
                 as_of: day("2026-11-24"),
@@ -561,7 +563,7 @@ fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
     assert_eq!(left[0].note.as_deref(), Some("Свежая заметка на план"));
     assert_eq!((left[1].note.as_deref(), left[1].destroyed_by.as_deref()), (None, Some("9/2026")));
     // A second plan finds nothing more to destroy among the notes.
-    let again = now.retention_plan(&rules, day("2026-11-24")).unwrap();
+    let again = now.retention().plan(&rules, day("2026-11-24")).unwrap();
     assert!(again.rules.iter().find(|p| p.rule.record == RecordKind::ThemeNote).unwrap().due.is_empty());
     drop(now);
     let verification = verify_journal(&db, &Context::cli()).unwrap();

@@ -481,12 +481,12 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     let other = vault.session();
     let backups = tempfile::tempdir().unwrap();
     let out = backups.path().join("ekn-2026-11-22.ekn-backup");
-    let report = s.backup(&out, None).unwrap();
+    let report = s.vault().backup(&out, None).unwrap();
     assert_eq!(report.documents, 1);
     assert!(report.bytes > 0 && out.exists());
     drop(other);
     s.attach_evidence(&bin(2), "позже.txt", b"after the backup", None).unwrap();
-    assert_eq!(refused(s.backup(&out, None)).code, ErrorCode::InvalidInput, "never over an existing file");
+    assert_eq!(refused(s.vault().backup(&out, None)).code, ErrorCode::InvalidInput, "never over an existing file");
     assert!(leaks(backups.path(), &["Кайнар Алем", &bin(1), "выездной"]).is_empty(), "the backup is encrypted too");
     let backup_bytes = std::fs::read(&out).unwrap();
 
@@ -561,7 +561,7 @@ fn a_damaged_or_altered_backup_is_refused_naming_what_and_leaves_nothing() {
     vault.import_sample();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("b.ekn-backup");
-    vault.session().backup(&out, None).unwrap();
+    vault.session().vault().backup(&out, None).unwrap();
 
     let sha_hex = |bytes: &[u8]| {
         use sha2::{Digest, Sha256};
@@ -611,7 +611,7 @@ fn a_damaged_or_altered_backup_is_refused_naming_what_and_leaves_nothing() {
     let forged = dir.path().join("forged.ekn-backup");
     let other = Vault::new();
     let other_out = other.dir.path().join("o.ekn-backup");
-    other.session().backup(&other_out, None).unwrap();
+    other.session().vault().backup(&other_out, None).unwrap();
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&other_out).unwrap()).unwrap();
     let mut foreign = Vec::new();
     std::io::Read::read_to_end(&mut archive.by_name("database.sqlcipher").unwrap(), &mut foreign).unwrap();

@@ -203,7 +203,7 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                     ("fdr", &scan.params.fdr),
                 ];
                 println!("{}", tr_with("office.national.themes.head", &vars));
-                print!("{}", ekn::api::analytics::theme_lines::cells_text(&scan.cells));
+                print!("{}", ekn::i18n::theme_lines::cells_text(&scan.cells));
                 println!("\n{}", ekn::i18n::local(&scan.note));
             }
         }
@@ -224,7 +224,7 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                     ("regions", &found.regions.join(", ")),
                 ];
                 println!("{}", tr_with("office.national.anomalies.head", &vars));
-                print!("{}", ekn::api::analytics::anomaly_lines::report_text(&found.report));
+                print!("{}", ekn::i18n::anomaly_lines::report_text(&found.report));
                 println!("{}", tr("office.national.anomalies.pseudonyms"));
             }
         }
@@ -247,12 +247,12 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
             } else {
                 let date = ekn::i18n::local_date(today);
                 println!("{}", tr_count("office.national.effect.head", effect.totals.acts, &[("date", &date)]));
-                for line in ekn::api::analytics::effect_lines::kpi_lines(&effect.totals) {
+                for line in ekn::i18n::effect_lines::kpi_lines(&effect.totals) {
                     println!("{line}");
                 }
                 for (region, k) in &effect.regions {
                     println!("\n{}", tr_count("office.national.effect.region", k.acts, &[("region", region)]));
-                    for line in ekn::api::analytics::effect_lines::kpi_lines(k) {
+                    for line in ekn::i18n::effect_lines::kpi_lines(k) {
                         println!("{line}");
                     }
                 }

@@ -178,7 +178,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let today = chrono::Utc::now().date_naive();
     let report = wa
         .session()
-        .retention_apply(
+        .retention()
+        .apply(
             &rules,
             &RetentionApplyRequest {
                 as_of: today,
@@ -244,7 +245,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert_eq!((dina_acts, dina_outcomes), (0, 0));
     // Her copy of the appeal, cleared here too, went back to the office without the applicant.
     assert_eq!(behind(&pseudonyms), "0");
-    let acts = wd.session().retention_acts().unwrap();
+    let acts = wd.session().retention().acts().unwrap();
     assert!(acts.iter().any(|a| a.act_number.starts_with("17/2026") && a.received_from.is_some()), "{acts:?}");
     for w in [&wa, &wd, &ws] {
         let context = Context::cli().with_passphrase(w.passphrase.clone().unwrap());
@@ -261,7 +262,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
 
     // Асель's act says how far it reached.
     wa.session().sync().unwrap();
-    let acts = wa.session().retention_acts().unwrap();
+    let acts = wa.session().retention().acts().unwrap();
     let act = acts.iter().find(|a| a.act_number == "17/2026").unwrap();
     assert_eq!(act.office_entries, Some(cleared), "{act:?}");
     assert!(act.office_reached_at.is_some());

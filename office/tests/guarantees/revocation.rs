@@ -93,7 +93,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     dina.join(&office, "Dina Seitkali", "PC");
     wa.session().sync().unwrap();
     let backup = wa.dir.path().join("before.ekn-backup");
-    wa.session().backup(&backup, None).unwrap();
+    wa.session().vault().backup(&backup, None).unwrap();
 
     // After the backup: a task, assigned by the supervisor to Dina, and a card opened.
     let ghost = crate::add_task(&wa, &bin, "a task the backup never saw", "2026-11-02".parse().unwrap());

@@ -8,81 +8,14 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analytics::practices::{self, Anomaly, AnomalyKind, DatePeriod, DetectParams, Evidence, FunnelPlot};
+pub use crate::analytics::anomaly_list::{AnomalyReport, ListedAnomaly, UnitsJudged};
+use crate::analytics::practices::{self, AnomalyKind, DetectParams, Evidence, FunnelPlot};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::facts::{date_of, district_text, region_text, Registry};
 use crate::domain::journal::Entry;
-use crate::domain::norms::Localized;
 use crate::domain::records::InspectionKind;
 use crate::store::About;
 use crate::store::{NewReview, Review};
-
-/// How many units of each kind were compared.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct UnitsJudged {
-    pub kind: AnomalyKind,
-    pub units: usize,
-}
-
-/// An anomaly as listed: the detector's output and the people's answer to it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct ListedAnomaly {
-    #[serde(flatten)]
-    #[ts(flatten)]
-    pub anomaly: Anomaly,
-    pub dismissed: bool,
-    /// The dismissal (or restoration) in force, with who, when and why.
-    pub review: Option<Review>,
-}
-
-/// The anomaly list.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct AnomalyReport {
-    pub as_of: chrono::NaiveDate,
-    pub window: DatePeriod,
-    pub method: String,
-    pub params: DetectParams,
-    pub units_judged: Vec<UnitsJudged>,
-    /// Listed anomalies, the strongest first; dismissed ones after the others.
-    pub anomalies: Vec<ListedAnomaly>,
-    pub note: Localized,
-    pub seconds: f64,
-}
-
-impl AnomalyReport {
-    /// The list of a run, `kind` only if given, each anomaly with the people's review in force
-    /// (none where nobody reviews: an office, the national side).
-    pub fn of(
-        detection: &practices::Detection,
-        as_of: chrono::NaiveDate,
-        params: &DetectParams,
-        kind: Option<AnomalyKind>,
-        reviews: &std::collections::HashMap<String, Review>,
-        started: std::time::Instant,
-    ) -> AnomalyReport {
-        let mut anomalies: Vec<ListedAnomaly> = detection
-            .anomalies
-            .iter()
-            .filter(|a| kind.is_none_or(|k| a.kind == k))
-            .map(|anomaly| {
-                let review = reviews.get(&anomaly.id).cloned();
-                let dismissed = review.as_ref().is_some_and(|r| r.action == "dismissed");
-                ListedAnomaly { dismissed, review, anomaly: anomaly.clone() }
-            })
-            .collect();
-        anomalies.sort_by_key(|a| a.dismissed);
-        AnomalyReport {
-            as_of,
-            window: detection.window,
-            method: practices::METHOD.into(),
-            params: params.clone(),
-            units_judged: detection.units_judged.iter().map(|&(kind, units)| UnitsJudged { kind, units }).collect(),
-            anomalies,
-            note: note(),
-            seconds: started.elapsed().as_secs_f64(),
-        }
-    }
-}
 
 /// One inspection behind an anomaly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -122,14 +55,6 @@ pub struct AnomalyDetail {
     pub evidence_total: usize,
 }
 
-fn note() -> Localized {
-    Localized {
-        ru: "Аномалии — гипотезы для тематической проверки, а не выводы: каждая сравнивает единицу с сопоставимыми с учётом объёма и множественных сравнений.".into(),
-        kk: "Ауытқулар — тақырыптық тексеруге арналған болжамдар, қорытынды емес: әрқайсысы бірлікті көлемді және көптік салыстыруларды ескере отырып салыстырмалылармен салыстырады.".into(),
-        en: "Anomalies are hypotheses for a thematic check, not findings: each compares a unit with its peers, allowing for volume and for the many comparisons.".into(),
-    }
-}
-
 /// What a person does with an anomaly: dismiss it (it stays listed, marked), or take a dismissal back.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
@@ -155,13 +80,13 @@ impl Session {
     fn detection(&self, params: &DetectParams) -> Result<(Rc<practices::Detection>, Arc<Registry>), ApiError> {
         let registry = self.analytics_registry()?;
         let key = format!("{}|{}|{params:?}", self.store.analytics_version()?, self.today());
-        if let Some((k, detection)) = self.detection_cache.borrow().as_ref() {
+        if let Some((k, detection)) = self.memo.detection.borrow().as_ref() {
             if *k == key {
                 return Ok((detection.clone(), registry));
             }
         }
         let detection = Rc::new(practices::detect(&registry, self.today(), params));
-        *self.detection_cache.borrow_mut() = Some((key, detection.clone()));
+        *self.memo.detection.borrow_mut() = Some((key, detection.clone()));
         Ok((detection, registry))
     }
 

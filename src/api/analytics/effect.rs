@@ -12,9 +12,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 use crate::acts::ActKind;
-use crate::analytics::effect::{self, EffectOutcome, EFFECT_METHOD};
+use crate::analytics::effect::{EffectOutcome, EFFECT_METHOD};
+use crate::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
+pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
 use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification, VerificationStatus};
 use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
@@ -41,27 +42,6 @@ pub struct VerificationCounts {
     /// An earlier applicant returning within 90 days of a "satisfied" answer.
     pub returning_applicant: StatusCounts,
     pub rule: String,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
-pub struct StatusCounts {
-    pub verified: u64,
-    pub contradicted: u64,
-    pub no_data: u64,
-}
-
-/// Tier 3: one estimate, for a kind of act and a scope (docs/EFFECT.md lists its figures).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
-pub struct EffectEntry {
-    /// `all`, or the kind of act.
-    pub kind: String,
-    /// `all`, or the KATO prefix asked for.
-    pub scope: String,
-    #[serde(flatten)]
-    #[ts(flatten)]
-    pub figures: effect::EffectFigures,
-    /// Always true: this is an estimate, not a count.
-    pub estimate: bool,
 }
 
 /// The journal entry a report was computed at.

@@ -4,17 +4,16 @@
 //! replayed history (`plan`). The computation itself is `crate::analytics`; this is its use.
 
 pub mod anomalies;
-pub mod anomaly_lines;
 pub mod effect;
-pub mod effect_lines;
-pub mod effect_tiers;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;
-pub mod theme_lines;
 pub mod theme_members;
 pub mod theme_notes;
 pub mod theme_proposals;
 pub mod theme_timeline;
 pub mod themes;
 pub mod words;
+
+// The reports' words, worded below the api so the office prints them too.
+pub use crate::i18n::{anomaly_lines, effect_lines, theme_lines};

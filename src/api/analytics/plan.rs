@@ -78,7 +78,7 @@ impl Session {
         model: &RiskModel,
     ) -> Result<Rc<RiskContext>, ApiError> {
         let key = format!("{}|{}", self.store.analytics_version()?, record.name);
-        if let Some((k, context)) = self.risk_cache.borrow().as_ref() {
+        if let Some((k, context)) = self.memo.risk.borrow().as_ref() {
             if *k == key {
                 return Ok(context.clone());
             }
@@ -100,7 +100,7 @@ impl Session {
             history,
             registry,
         });
-        *self.risk_cache.borrow_mut() = Some((key, context.clone()));
+        *self.memo.risk.borrow_mut() = Some((key, context.clone()));
         Ok(context)
     }
 

@@ -317,13 +317,13 @@ impl Session {
     /// The registry as analytics reads it, cached until an import or a decision changes it.
     pub(in crate::api) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
         let version = self.store.analytics_version()?;
-        if let Some((v, registry)) = self.registry_cache.borrow().as_ref() {
+        if let Some((v, registry)) = self.memo.registry.borrow().as_ref() {
             if *v == version {
                 return Ok(registry.clone());
             }
         }
         let registry = Arc::new(self.store.analytics_registry()?);
-        *self.registry_cache.borrow_mut() = Some((version, registry.clone()));
+        *self.memo.registry.borrow_mut() = Some((version, registry.clone()));
         Ok(registry)
     }
 

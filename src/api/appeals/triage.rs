@@ -29,8 +29,7 @@ const CHUNK: usize = 2_000;
 pub const DUPLICATE_WINDOW_DAYS: i64 = 60;
 /// How many n-grams a stored category explanation names each way.
 const EXPLAIN_TOP: usize = 5;
-/// Who an SLA task is assigned to before the unit's head distributes it.
-pub const UNASSIGNED: &str = "—";
+pub use crate::domain::triage::routing::UNASSIGNED;
 
 /// The decided-by value of a person's correction.
 pub const BY_PERSON: &str = "person";
@@ -473,9 +472,6 @@ impl Session {
             w.append_with_digest(&entry, About::default(), Some(decisions_record()), Some(state.digest))?;
             Ok((planned.len(), tasks))
         })?;
-        if written.1 > 0 {
-            self.tasks_changed();
-        }
         Ok(written)
     }
 

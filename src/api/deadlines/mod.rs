@@ -379,11 +379,11 @@ pub struct CalendarImportReport {
 impl Session {
     /// The shipped calendar with the imported years laid over it (built once per session).
     pub fn calendar(&self) -> Result<std::rc::Rc<Calendar>, ApiError> {
-        if let Some(cached) = self.calendar_cache.borrow().as_ref() {
+        if let Some(cached) = self.memo.calendar.borrow().as_ref() {
             return Ok(cached.clone());
         }
         let calendar = std::rc::Rc::new(self.load_calendar()?);
-        *self.calendar_cache.borrow_mut() = Some(calendar.clone());
+        *self.memo.calendar.borrow_mut() = Some(calendar.clone());
         Ok(calendar)
     }
 
@@ -470,7 +470,6 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::CalendarYear(year.year)))?;
             Ok(())
         })?;
-        self.calendar_cache.take();
         let recomputed = self.recompute_if_rules_changed()?;
         Ok(CalendarImportReport { year: year.year, sha256, replaced, recomputed })
     }

@@ -136,11 +136,11 @@ fn norm_digest(norm: &NormEntry) -> Result<(String, String), ApiError> {
 impl Session {
     /// The catalog in force, built once per session.
     pub fn norms(&self) -> Result<Rc<NormsInForce>, ApiError> {
-        if let Some(cached) = self.norms_cache.borrow().as_ref() {
+        if let Some(cached) = self.memo.norms.borrow().as_ref() {
             return Ok(cached.clone());
         }
         let in_force = Rc::new(self.load_norms()?);
-        *self.norms_cache.borrow_mut() = Some(in_force.clone());
+        *self.memo.norms.borrow_mut() = Some(in_force.clone());
         Ok(in_force)
     }
 
@@ -226,7 +226,6 @@ impl Session {
                 to_version: None,
             });
         }
-        self.norms_cache.take();
         Ok(changes)
     }
 
@@ -402,7 +401,6 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::NormCatalog(catalog_id)))?;
             Ok(())
         })?;
-        self.norms_cache.take();
         let changes = self.record_norm_versions()?;
         let recomputed = self.recompute_if_rules_changed()?;
         Ok(NormsImportReport { sha256, norms, changes, recomputed })

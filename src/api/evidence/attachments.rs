@@ -80,7 +80,7 @@ impl Session {
         // The same bytes attached to the same object again record nothing, but a stored copy the
         // database's key cannot open (sealed under a key since lost) is replaced by this one.
         let existing = self.store.attachments(subject_id)?.into_iter().find(|a| a.sha256 == sha256);
-        self.blobs.put(&sha256, bytes, &self.path)?;
+        self.keys.documents().blobs().put(&sha256, bytes, &self.path)?;
         if let Some(existing) = existing {
             return Ok(Attached {
                 subject_bin: bin,
@@ -135,7 +135,7 @@ impl Session {
 
     /// An attached document's bytes, decrypted and checked against its digest.
     pub fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, ApiError> {
-        Ok(self.blobs.get(&sha256.trim().to_ascii_lowercase(), &self.path)?)
+        Ok(self.keys.documents().blobs().get(&sha256.trim().to_ascii_lowercase(), &self.path)?)
     }
 
     /// The documents attached to an object, oldest first.

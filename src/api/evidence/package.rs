@@ -249,7 +249,7 @@ impl Session {
             description: format!("Evidence package of {bin}"),
         };
         let contents: Vec<String> = payload.keys().cloned().collect();
-        let files = bag::build(payload, &info, &self.signer);
+        let files = bag::build(payload, &info, self.keys.sealer().key());
         let root = external_identifier.replace(':', "-");
         let (label, zip, bytes) = match target {
             PackTarget::Dir(out) => {
@@ -290,7 +290,7 @@ impl Session {
             payload_octets,
             contents,
             tagmanifest_sha256,
-            signer: hex::encode(self.signer.verifying_key().as_bytes()),
+            signer: self.keys.sealer().public_hex(),
             seconds: started.elapsed().as_secs_f64(),
         };
         Ok((report, bytes))
@@ -313,7 +313,7 @@ impl Session {
         read: Result<bag::BagFiles, String>,
     ) -> Result<EvidenceVerification, ApiError> {
         let started = Instant::now();
-        let office = self.signer.verifying_key();
+        let office = self.keys.sealer().key().verifying_key();
         let (report, tagmanifest_sha256) = match read {
             Ok(files) => {
                 let digest = files.get(bag::TAG_MANIFEST_FILE).map(crate::api::sha256_hex);

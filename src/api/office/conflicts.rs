@@ -30,7 +30,8 @@ impl Session {
         for notice in &notices {
             self.store.record_conflict(notice)?;
         }
-        self.tasks_changed();
+        // Recorded as the office sent it, outside the journal: the tasks it names show it.
+        self.memo.forget_graph();
         Ok(notices)
     }
 
@@ -50,7 +51,8 @@ impl Session {
             self.office_auth(&link),
         )?;
         self.store.record_conflict(&notice)?;
-        self.tasks_changed();
+        // Recorded as the office sent it, outside the journal: the tasks it names show it.
+        self.memo.forget_graph();
         Ok(notice)
     }
 

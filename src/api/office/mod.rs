@@ -236,7 +236,7 @@ impl Session {
 
     /// Joins the office at `params.url` as `params.user`.
     pub fn office_join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
-        if matches!(self.access, crate::api::vault::Access::Plain) {
+        if matches!(self.keys.access, crate::api::vault::Access::Plain) {
             return Err(ApiError::invalid(
                 "a workstation joins an office with an encrypted database: it will hold colleagues' work and the key \
                  that signs for this machine, and a plain file copied off it would keep syncing as its owner. Encrypt \
@@ -274,11 +274,10 @@ impl Session {
         let instance = existing.as_ref().map_or_else(new_instance, |l| l.instance.clone());
         let name = params.workstation_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name);
         let epoch = format!("{instance}.{}", self.store.epoch()?);
-        let public_key = hex::encode(self.signer.verifying_key().to_bytes());
+        let public_key = self.keys.sealer().public_hex();
         let proof = {
-            use ed25519_dalek::Signer;
             let bytes = crate::domain::sync::enrol_bytes(&login.person.name, &public_key, &epoch);
-            hex::encode(self.signer.sign(&bytes).to_bytes())
+            hex::encode(self.keys.sealer().sign(&bytes).to_bytes())
         };
         let enrolled: Result<EnrolReply, ApiError> = client.call(
             "POST",
@@ -376,7 +375,7 @@ impl Session {
 
     /// A request signed by this workstation now.
     pub(in crate::api) fn office_auth<'a>(&'a self, link: &'a OfficeLink) -> Auth<'a> {
-        Auth::Workstation { id: &link.workstation_id, key: &self.signer, at: self.clock().now() }
+        Auth::Workstation { id: &link.workstation_id, key: self.keys.sealer().key(), at: self.clock().now() }
     }
 
     /// The link and what waits to be sent.
@@ -524,7 +523,6 @@ impl Session {
             Ok(())
         })?;
         self.store.checkpoint_truncate()?;
-        self.tasks_changed();
         Ok(())
     }
 
@@ -532,7 +530,7 @@ impl Session {
         let link = self.linked()?;
         let client = self.office_client(&link)?;
         let epoch = self.sync_epoch(&link)?;
-        let key = self.signer.clone();
+        let key = self.keys.sealer().key().clone();
         let clock = self.context.clock.clone();
         let auth = || Auth::Workstation { id: &link.workstation_id, key: &key, at: clock.now() };
         let mut report = SyncReport {
@@ -563,7 +561,7 @@ impl Session {
         loop {
             let batch = self.store.journal_batch(report.pushed_through + 1, MAX_BATCH)?;
             let Some(last) = batch.last().map(|e| e.seq) else { break };
-            let checkpoint = match read_checkpoint(&self.path, &self.signer)? {
+            let checkpoint = match read_checkpoint(&self.path, self.keys.sealer().key())? {
                 Some(Ok(cp)) if cp.size as i64 == last => Some(cp),
                 _ => None,
             };
@@ -638,7 +636,7 @@ impl Session {
             norms::NormsTaken::Refused(why) => report.norms_refused = Some(why),
         }
         // Colleagues' destruction acts on this workstation's own copies, each a journaled write.
-        self.receive_redactions()?;
+        self.retention().receive_redactions()?;
         // How far this workstation's own acts have reached.
         for act in self.store.acts_to_follow()? {
             match client.call::<crate::domain::sync::RedactionReach>(

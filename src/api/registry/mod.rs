@@ -100,7 +100,7 @@ fn init_with(
         Some(new) => {
             let (store, keys, access) = crate::api::vault::create_encrypted(path, new, &context.clock.stamp())?;
             let mut session = Session::with_store(store, path, keys, access, context);
-            session.keep_keys(VaultChange::Created)?;
+            session.vault().keep_keys(VaultChange::Created)?;
             session
         }
     };
@@ -125,7 +125,7 @@ fn init_with(
                 stamp,
                 Input::Bytes { name: &name, bytes: bytes.into() },
                 &options,
-                &session.pseudonymiser,
+                &session.keys.pseudonymiser,
                 &mut |p| progress(&name, p),
             )?;
             session.seal(report.journal_seq.unwrap_or(1))?;
@@ -201,7 +201,7 @@ impl Session {
             }
             _ => options,
         };
-        let mut report = ingest::import(&mut self.store, stamp, input, options, &self.pseudonymiser, progress)?;
+        let mut report = ingest::import(&mut self.store, stamp, input, options, &self.keys.pseudonymiser, progress)?;
         self.seal(report.journal_seq.unwrap_or(1))?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
@@ -227,8 +227,9 @@ impl Session {
             seconds = report.seconds,
             "import done"
         );
-        // Risk scores feed task urgency, and appeals and objects are what tasks point at.
-        self.graph_cache.take();
+        // The import commits its chunks itself, outside the kernel's write path; appeals and
+        // objects are what tasks point at, so the graph is forgotten here by hand.
+        self.memo.forget_graph();
         Ok(report)
     }
 
@@ -250,7 +251,7 @@ impl Session {
 
     /// What importing `file` would meet, without writing anything.
     pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Path(file), kind, &self.pseudonymiser)?)
+        Ok(ingest::preview(Input::Path(file), kind, &self.keys.pseudonymiser)?)
     }
 
     /// What importing a file held in memory (an upload) would meet, without writing anything.
@@ -260,7 +261,7 @@ impl Session {
         bytes: std::sync::Arc<[u8]>,
         kind: Option<DataKind>,
     ) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, &self.pseudonymiser)?)
+        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, &self.keys.pseudonymiser)?)
     }
 
     /// Imports a file held in memory (an upload); its kind is recognised from its columns when

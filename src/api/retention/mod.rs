@@ -16,7 +16,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::acts::ActLang;
 use crate::api::session::checked_reason;
-use crate::api::{ApiError, Session};
+use crate::api::session::handles::{Journal, Kernel, Read};
+use crate::api::ApiError;
 use crate::domain::journal::{Entry, RecordRef, RuleApplied};
 use crate::domain::retention::{RecordKind, RetentionRule, RetentionRules};
 use crate::store::retention::{DueAct, DueAppeal, DueAttachment, DueThemeNote};
@@ -152,11 +153,31 @@ struct Gathered {
 /// The longest act number accepted.
 const MAX_ACT_NUMBER: usize = 64;
 
-impl Session {
+/// Retention as a capability: it reads what is due, writes the destruction through the journal,
+/// and shreds the documents' files beside the database. `Session::retention` lends it.
+pub struct Retention<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Retention<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Retention<'s> {
+        Retention { kernel }
+    }
+
+    fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
+
+impl Retention<'_> {
     /// The destruction acts applied here or received through the office, newest first, with how
     /// far each reached (as of the last sync).
-    pub fn retention_acts(&self) -> Result<Vec<DestructionView>, ApiError> {
-        let office = self.store.office_link()?.is_some();
+    pub fn acts(&self) -> Result<Vec<DestructionView>, ApiError> {
+        let office = self.read().store().office_link()?.is_some();
         let names = |value: &serde_json::Value, key: &str| -> Vec<String> {
             value
                 .get(key)
@@ -164,7 +185,8 @@ impl Session {
                 .map_or_else(Vec::new, |a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect())
         };
         Ok(self
-            .store
+            .read()
+            .store()
             .destructions()?
             .into_iter()
             .map(|d| {
@@ -193,7 +215,7 @@ impl Session {
     }
 
     /// The records due for destruction on `as_of` under `rules`.
-    pub fn retention_plan(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<RetentionPlan, ApiError> {
+    pub fn plan(&self, rules: &RetentionRules, as_of: NaiveDate) -> Result<RetentionPlan, ApiError> {
         Ok(self.gather(rules, as_of)?.plan)
     }
 
@@ -209,25 +231,25 @@ impl Session {
             let (due, held) = match (rule.record, cut) {
                 (_, None) => (Vec::new(), 0),
                 (RecordKind::Appeal, Some(cut)) => {
-                    let (due, held) = self.store.due_appeals(cut)?;
+                    let (due, held) = self.read().store().due_appeals(cut)?;
                     let records = due.iter().map(appeal_record).collect();
                     appeals.extend(due.into_iter().map(|a| (a, rule.id.clone())));
                     (records, held)
                 }
                 (RecordKind::Attachment, Some(cut)) => {
-                    let (due, held) = self.store.due_attachments(cut)?;
+                    let (due, held) = self.read().store().due_attachments(cut)?;
                     let records = due.iter().map(attachment_record).collect();
                     attachments.extend(due.into_iter().map(|a| (a, rule.id.clone())));
                     (records, held)
                 }
                 (RecordKind::Act, Some(cut)) => {
-                    let (due, held) = self.store.due_acts(cut)?;
+                    let (due, held) = self.read().store().due_acts(cut)?;
                     let records = due.iter().map(act_record).collect();
                     acts.extend(due.into_iter().map(|a| (a, rule.id.clone())));
                     (records, held)
                 }
                 (RecordKind::ThemeNote, Some(cut)) => {
-                    let (due, held) = self.store.due_theme_notes(cut)?;
+                    let (due, held) = self.read().store().due_theme_notes(cut)?;
                     let records = due.iter().map(note_record).collect();
                     notes.extend(due.into_iter().map(|n| (n, rule.id.clone())));
                     (records, held)
@@ -249,7 +271,7 @@ impl Session {
     }
 
     /// Destroys what `retention_plan` lists under the act: see the module doc.
-    pub fn retention_apply(
+    pub fn apply(
         &mut self,
         rules: &RetentionRules,
         request: &RetentionApplyRequest,
@@ -262,13 +284,13 @@ impl Session {
             return Err(ApiError::invalid("the act number has control characters"));
         }
         let reason = checked_reason(&request.reason, "a destruction")?;
-        if self.store.destruction_exists(&act_number)? {
+        if self.read().store().destruction_exists(&act_number)? {
             return Err(ApiError::invalid(format!(
                 "act {act_number} was applied already; a new destruction needs a new act number"
             )));
         }
         let as_of = request.as_of;
-        let today = self.context.clock.today();
+        let today = self.read().context().clock.today();
         if as_of > today {
             return Err(ApiError::invalid(format!("the destruction's day {as_of} is after today ({today})")));
         }
@@ -286,7 +308,7 @@ impl Session {
             .map(|p| RuleApplied { rule: p.rule.id.clone(), confirmed: p.rule.confirmed, records: p.due.len() })
             .collect();
         let keys: Vec<String> = plan.rules.iter().flat_map(|p| p.due.iter().map(|d| d.key.clone())).collect();
-        let stamp = self.stamp()?;
+        let stamp = self.read().stamp()?;
         let author = stamp.actor.person.clone();
         let context = act::ActContext {
             plan: &plan,
@@ -296,10 +318,10 @@ impl Session {
             author: &author,
             today,
             lang,
-            office: self.store.office_link()?.map(|l| l.url),
+            office: self.read().store().office_link()?.map(|l| l.url),
         };
-        self.store.secure_delete()?;
-        let mut report = self.write_as(stamp, |w| {
+        self.journal().store().secure_delete()?;
+        let mut report = self.journal().run_as(stamp, |w| {
             let destruction = w.begin_destruction(&act_number, as_of, &reason)?;
             let mut redacted = Vec::new();
             let mut kept_v1 = 0;
@@ -371,8 +393,9 @@ impl Session {
             Ok(report)
         })?;
         report.documents_deleted = self.delete_destroyed_documents()?;
-        self.store.checkpoint_truncate()?;
-        self.forget_caches();
+        self.journal().store().checkpoint_truncate()?;
+        // Rows were destroyed beyond what any one entry names.
+        self.read().memo().forget();
         Ok(report)
     }
 
@@ -381,8 +404,8 @@ impl Session {
     /// removed.
     fn delete_destroyed_documents(&self) -> Result<usize, ApiError> {
         let mut deleted = 0;
-        for sha256 in self.store.destroyed_documents()? {
-            let path = crate::store::blobs::document_path(&self.path, &sha256);
+        for sha256 in self.read().store().destroyed_documents()? {
+            let path = crate::store::blobs::document_path(self.read().database(), &sha256);
             if path.is_file() {
                 crate::store::vault::shred(&path)?;
                 deleted += 1;
@@ -394,7 +417,7 @@ impl Session {
     /// Backups made before now hold what a destruction clears until they are rotated out.
     fn backup_horizon(&self) -> Result<Option<BackupHorizon>, ApiError> {
         let filter = JournalFilter { kind: Some("backup_made".into()), ..Default::default() };
-        let backups = self.store.journal_entries(&filter)?;
+        let backups = self.read().store().journal_entries(&filter)?;
         let (Some(first), Some(last)) = (backups.first(), backups.last()) else { return Ok(None) };
         let day = |at: &str| at.get(..10).unwrap_or(at).to_string();
         Ok(Some(BackupHorizon { backups: backups.len(), first: day(&first.at), last: day(&last.at) }))

@@ -10,7 +10,8 @@
 //! A database restored from a backup made before its own act gets that act back the same way: the
 //! office keeps every act in its order, and a restored workstation pulls it again.
 
-use crate::api::{ApiError, Session};
+use crate::api::retention::Retention;
+use crate::api::ApiError;
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::sync::RedactionNotice;
 use crate::store::About;
@@ -20,27 +21,27 @@ fn rule_of(notice: &RedactionNotice) -> String {
     format!("office act {} of workstation {}", notice.act_number, notice.workstation_id)
 }
 
-impl Session {
+impl Retention<'_> {
     /// Carries out every colleague's act pulled and not yet carried out here.
     pub(in crate::api) fn receive_redactions(&mut self) -> Result<usize, ApiError> {
-        let pending = self.store.pending_redactions()?;
+        let pending = self.read().store().pending_redactions()?;
         if pending.is_empty() {
             return Ok(0);
         }
-        let own_ws = self.store.office_link()?.map(|l| l.workstation_id).unwrap_or_default();
-        self.store.secure_delete()?;
+        let own_ws = self.read().store().office_link()?.map(|l| l.workstation_id).unwrap_or_default();
+        self.journal().store().secure_delete()?;
         for notice in &pending {
             self.receive_redaction(notice, &own_ws)?;
         }
         self.delete_destroyed_documents()?;
-        self.store.checkpoint_truncate()?;
-        self.forget_caches();
+        self.journal().store().checkpoint_truncate()?;
+        self.read().memo().forget();
         Ok(pending.len())
     }
 
     fn receive_redaction(&mut self, notice: &RedactionNotice, own_ws: &str) -> Result<(), ApiError> {
         // This workstation's own act, applied here already: nothing left to do.
-        let own_act = notice.workstation_id == own_ws && self.store.destruction_exists(&notice.act_number)?;
+        let own_act = notice.workstation_id == own_ws && self.read().store().destruction_exists(&notice.act_number)?;
         let label = format!("{} ({})", notice.act_number, &notice.workstation_id[..notice.workstation_id.len().min(8)]);
         let mut appeals = Vec::new();
         let mut attachments = Vec::new();
@@ -52,7 +53,7 @@ impl Session {
                 // act (an act without a number, `#ID`, is the colleague's own and has no copy here).
                 if let Some((bin, number)) = record.strip_prefix("act:").and_then(|rest| rest.split_once(':')) {
                     if !number.starts_with('#') {
-                        let (due, held_here) = self.store.acts_to_destroy(bin, number)?;
+                        let (due, held_here) = self.read().store().acts_to_destroy(bin, number)?;
                         if held_here > 0 {
                             held.push(record.clone());
                         }
@@ -67,7 +68,7 @@ impl Session {
                 }
                 match record.split_once('@') {
                     Some((sha, bin)) => {
-                        for (attachment, named_by_act) in self.store.attachments_to_destroy(sha, bin)? {
+                        for (attachment, named_by_act) in self.read().store().attachments_to_destroy(sha, bin)? {
                             if named_by_act {
                                 held.push(record.clone());
                             } else {
@@ -75,7 +76,7 @@ impl Session {
                             }
                         }
                     }
-                    None => match self.store.appeal_to_destroy(record)? {
+                    None => match self.read().store().appeal_to_destroy(record)? {
                         Some((_, true)) => held.push(record.clone()),
                         Some((appeal, false)) => appeals.push(appeal),
                         None => {}
@@ -84,9 +85,9 @@ impl Session {
             }
         }
         let rule = rule_of(notice);
-        let stamp = self.stamp()?;
-        let today = self.context.clock.today();
-        self.write_as(stamp, |w| {
+        let stamp = self.read().stamp()?;
+        let today = self.read().context().clock.today();
+        self.journal().run_as(stamp, |w| {
             let mut redacted =
                 if own_act { Vec::new() } else { w.redact_seqs(&notice.own_entries, &notice.act_number)? };
             let mut cleared_records = Vec::new();

@@ -16,6 +16,7 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 
 use crate::api::session::context::Context;
+use crate::api::session::handles::Journal;
 use crate::api::vault::{self, Access};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{chain_hash, leaf_of, Checkpoint, Entry, RecordRef, StoredEntry, TableState, GENESIS};
@@ -239,13 +240,7 @@ fn extends(store: &Store, checkpoint: &Checkpoint) -> Result<Result<(), JournalP
     })
 }
 
-impl Session {
-    /// Seals whatever the journal holds beyond the checkpoint (entries committed without sealing,
-    /// as an encryption in place does in its copy).
-    pub(in crate::api) fn seal_head(&mut self) -> Result<(), ApiError> {
-        self.seal(i64::MAX)
-    }
-
+impl Journal<'_> {
     /// Extends the signed checkpoint over the entries committed since it — by this session or
     /// by any other program on the database. `first_new` is the first entry of the write just
     /// committed: a checkpoint is created from nothing only when that write began the journal,
@@ -262,7 +257,7 @@ impl Session {
     /// next seal — this program's or that one's — covers it.
     pub(in crate::api) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
         let stamp = self.context.clock.stamp();
-        let (path, signer) = (&self.path, &self.signer);
+        let (path, signer) = (self.path, self.signer);
         let sealed = self.store.under_write_lock(|store| {
             let (frontier, from) = match read_checkpoint(path, signer)? {
                 None if first_new <= 1 => (Frontier::default(), 1),
@@ -294,6 +289,19 @@ impl Session {
             other => other,
         }
     }
+}
+
+impl Session {
+    /// Seals whatever the journal holds beyond the checkpoint (entries committed without sealing,
+    /// as an encryption in place does in its copy).
+    pub(in crate::api) fn seal_head(&mut self) -> Result<(), ApiError> {
+        self.seal(i64::MAX)
+    }
+
+    /// Extends the signed checkpoint over the entries committed since `first_new` (`Journal::seal`).
+    pub(in crate::api) fn seal(&mut self, first_new: i64) -> Result<(), ApiError> {
+        self.kernel().journal().seal(first_new)
+    }
 
     /// Starts a new checkpoint over the whole journal as it stands, on a person's decision and
     /// with their reason (journaled), when the old one is lost or no longer matches.
@@ -301,7 +309,7 @@ impl Session {
         if reason.trim().is_empty() {
             return Err(ApiError::new(ErrorCode::ReasonRequired, "starting a new checkpoint needs a reason"));
         }
-        let previous = match read_checkpoint(&self.path, &self.signer)? {
+        let previous = match read_checkpoint(&self.path, &self.keys.signer)? {
             Some(Ok(cp)) => Some((cp.size, cp.merkle_root)),
             _ => None,
         };
@@ -315,9 +323,9 @@ impl Session {
         write.append(&entry, About::default(), None)?;
         write.commit()?;
         let stamp = self.context.clock.stamp();
-        let (path, signer) = (&self.path, &self.signer);
+        let (path, signer) = (&self.path, &self.keys.signer);
         self.store.under_write_lock(|store| write_checkpoint(store, path, signer, &stamp, Frontier::default(), 1))?;
-        verify_with(&self.path, &self.access)
+        verify_with(&self.path, &self.keys.access)
     }
 
     /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).

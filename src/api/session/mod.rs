@@ -4,22 +4,24 @@
 //! and the small helpers every use case shares (a reason's bounds, digests, JSON kept as text).
 
 pub mod context;
+pub(in crate::api) mod handles;
 pub mod journal;
 pub mod journal_words;
+pub(in crate::api) mod memo;
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::api::analytics::plan::RiskContext;
-use crate::api::vault::{self, Access, Keys};
-use crate::api::{ApiError, ErrorCode, NormsInForce};
+use crate::api::retention::Retention;
+use crate::api::vault::{self, Access, Keys, Vault};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
-use crate::domain::privacy::Pseudonymiser;
-use crate::store::blobs::BlobStore;
 use crate::store::secret::{self, KeyFile};
 use crate::store::{About, Stamp, Store, Write};
-use context::{os_user, Clock, Context};
+use context::{Clock, Context};
+use handles::{Kernel, KeyRing, Read};
+use memo::Memo;
 
 /// Starts structured logging to stderr for a face: the level from `EKN_LOG` (`warn` when unset;
 /// `info`, `debug`, or a filter such as `ekn::host=debug`). Logs carry method names, counts and
@@ -48,36 +50,18 @@ pub fn default_db_path() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("ekn.db"))
 }
 
-/// An open database with its keys and the context of the face that opened it. The working-day
-/// calendar, the norms in force and the task graph are built from storage once and kept until a
-/// write changes what they were built from.
+/// An open database with its keys and the context of the face that opened it: the kernel every
+/// use case runs on. It lends a `Read` for queries and a `Kernel` (a `Journal` for writes) to the
+/// capabilities (`handles`); what it builds from storage it keeps in a `Memo` until a write
+/// names what it was built from.
 pub struct Session {
     pub(in crate::api) store: Store,
-    pub(in crate::api) pseudonymiser: Pseudonymiser,
-    pub(in crate::api) signer: ed25519_dalek::SigningKey,
-    /// The attached documents, sealed with the database's key.
-    pub(in crate::api) blobs: BlobStore,
     pub(in crate::api) path: PathBuf,
     pub(in crate::api) context: Context,
-    /// The database's two keys (pseudonyms and documents, signing), kept to move them inside an
-    /// encrypted copy; and how the database was opened (plain, or with its data key).
-    pub(in crate::api) keys: Keys,
-    pub(in crate::api) access: Access,
-    pub(in crate::api) calendar_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::calendar::Calendar>>>,
-    pub(in crate::api) norms_cache: std::cell::RefCell<Option<std::rc::Rc<NormsInForce>>>,
-    pub(in crate::api) graph_cache: std::cell::RefCell<Option<std::rc::Rc<crate::domain::tasks::TaskGraph>>>,
-    /// The registry as analytics reads it, with the data version it was read at.
-    pub(in crate::api) registry_cache:
-        std::cell::RefCell<Option<(String, std::sync::Arc<crate::domain::facts::Registry>)>>,
-    /// The last run of the anomaly detectors, with the data version, day and settings it ran on:
-    /// the list and then one anomaly opened from it do not run the detectors twice.
-    pub(in crate::api) detection_cache:
-        std::cell::RefCell<Option<(String, std::rc::Rc<crate::analytics::practices::Detection>)>>,
-    /// The registry replayed for the risk model in force, with the data and model versions.
-    pub(in crate::api) risk_cache: std::cell::RefCell<Option<(String, std::rc::Rc<RiskContext>)>>,
-    /// SQLite's `data_version` when the caches were last checked: it changes when any other
-    /// connection (another program, or the host's other worker) commits.
-    pub(in crate::api) seen_data_version: std::cell::Cell<Option<i64>>,
+    /// The database's secrets, lent narrowly (`KeyRing::sealer`, `KeyRing::documents`).
+    pub(in crate::api) keys: KeyRing,
+    /// The caches built from storage.
+    pub(in crate::api) memo: Memo,
 }
 
 /// The most characters a person's own words may have: a reason, a note — words, not a document.
@@ -143,21 +127,37 @@ impl Session {
     ) -> Session {
         Session {
             store,
-            pseudonymiser: Pseudonymiser::new(*keys.0),
-            signer: ed25519_dalek::SigningKey::from_bytes(&keys.1),
-            blobs: BlobStore::new(path, &keys.0),
             path: path.to_path_buf(),
             context,
-            keys,
-            access,
-            calendar_cache: Default::default(),
-            norms_cache: Default::default(),
-            graph_cache: Default::default(),
-            registry_cache: Default::default(),
-            detection_cache: Default::default(),
-            risk_cache: Default::default(),
-            seen_data_version: Default::default(),
+            keys: KeyRing::new(path, keys, access),
+            memo: Memo::default(),
         }
+    }
+
+    /// A snapshot for queries.
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        Read::new(&self.store, &self.path, &self.context, &self.memo)
+    }
+
+    /// What a capability handle is built on: a `Read` or a `Journal` per call.
+    pub(in crate::api) fn kernel(&mut self) -> Kernel<'_> {
+        Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys.signer)
+    }
+
+    /// The vault: the database's keys, its backups and restores.
+    pub fn vault(&mut self) -> Vault<'_> {
+        let kernel = Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys.signer);
+        Vault::new(kernel, &self.keys)
+    }
+
+    /// Retention: the destruction plan, the acts that carry it out, and colleagues' acts received.
+    pub fn retention(&mut self) -> Retention<'_> {
+        Retention::new(self.kernel())
+    }
+
+    /// Whether the session's database is encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.keys.is_encrypted()
     }
 
     /// What every open does: begins the journal of a database older than it, records the
@@ -181,67 +181,43 @@ impl Session {
             let mut key = [0u8; 32];
             hex::decode_to_slice(hex_key.trim(), &mut key).ok().map(|()| key)
         });
-        self.pseudonymiser = self.pseudonymiser.clone().with_office(key);
+        self.keys.pseudonymiser = self.keys.pseudonymiser.clone().with_office(key);
         Ok(())
     }
 
     /// The session's clock.
     pub fn clock(&self) -> &dyn Clock {
-        self.context.clock.as_ref()
+        self.read().clock()
     }
 
     /// Today's date in Kazakhstan by the session's clock.
     pub fn today(&self) -> chrono::NaiveDate {
-        self.context.clock.today()
+        self.read().today()
     }
 
-    /// Who is acting. On a workstation that joined an office, the enrolled person, always: a
-    /// different typed name is refused, not recorded. Otherwise the person the face named, else
-    /// Settings' "me", else the OS user.
+    /// Who is acting (`Read::actor`): on a workstation that joined an office, the enrolled person.
     pub fn actor(&self) -> Result<Actor, ApiError> {
-        if let Some(link) = self.store.office_link()? {
-            if let Some(named) = self.context.person.as_ref().filter(|named| **named != link.person) {
-                return Err(ApiError::new(
-                    crate::api::ErrorCode::NotEnrolledPerson,
-                    format!(
-                        "this workstation is enrolled in the office to {}; it does not write as {named} (drop --as / EKN_USER)",
-                        link.person
-                    ),
-                ));
-            }
-            return Ok(Actor { person: link.person, face: self.context.face });
-        }
-        let person = match &self.context.person {
-            Some(person) => person.clone(),
-            None => match self.store.setting("ui.assignee")?.filter(|p| !p.trim().is_empty()) {
-                Some(me) => me,
-                None => os_user(),
-            },
-        };
-        Ok(Actor { person, face: self.context.face })
+        self.read().actor()
     }
 
     /// The stamp of a write made now by the acting person.
     pub(in crate::api) fn stamp(&self) -> Result<Stamp, ApiError> {
-        Ok(Stamp { at: self.context.clock.stamp(), actor: self.actor()? })
+        self.read().stamp()
     }
 
     /// The stamp of a write the product makes on its own (a recomputation after a rule changed).
     pub(in crate::api) fn system_stamp(&self) -> Stamp {
-        Stamp { at: self.context.clock.stamp(), actor: Actor::system() }
+        self.read().system_stamp()
     }
 
-    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, and seals.
+    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, seals, and
+    /// forgets the caches the entries name (`handles::Journal::run_as`).
     pub(in crate::api) fn write_as<T>(
         &mut self,
         stamp: Stamp,
         f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        let mut write = self.store.write(stamp)?;
-        let out = f(&mut write)?;
-        let entries = write.commit()?;
-        self.seal(entries.first().map_or(1, |e| e.seq))?;
-        Ok(out)
+        self.kernel().journal().run_as(stamp, f)
     }
 
     /// Runs `f` inside one write by the acting person.
@@ -275,21 +251,13 @@ impl Session {
     /// last look: a session that lives long (the desktop app, `ekn serve`) then never answers
     /// from what was true before a colleague's sync or a command-line import.
     pub fn forget_caches_if_others_wrote(&self) -> Result<(), ApiError> {
-        let now = self.store.data_version()?;
-        if self.seen_data_version.replace(Some(now)).is_some_and(|seen| seen != now) {
-            self.forget_caches();
-        }
+        self.memo.forget_if_others_wrote(self.store.data_version()?);
         Ok(())
     }
 
     /// Drops every cache built from storage (after a failed request, nothing half-built stays).
     pub fn forget_caches(&self) {
-        self.calendar_cache.take();
-        self.norms_cache.take();
-        self.graph_cache.take();
-        self.registry_cache.take();
-        self.detection_cache.take();
-        self.risk_cache.take();
+        self.memo.forget();
     }
 }
 

@@ -138,20 +138,16 @@ pub(in crate::api) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Resul
 }
 
 impl Session {
-    /// The task graph, built from storage on first use and kept until a write.
+    /// The task graph, built from storage on first use and kept until a write names a task, an
+    /// object or an appeal (`session::memo`).
     pub(in crate::api) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
-        if let Some(cached) = self.graph_cache.borrow().as_ref() {
+        if let Some(cached) = self.memo.graph.borrow().as_ref() {
             return Ok(cached.clone());
         }
         let (tasks, dependencies) = self.store.load_task_graph()?;
         let graph = std::rc::Rc::new(TaskGraph::build(tasks, &dependencies));
-        *self.graph_cache.borrow_mut() = Some(graph.clone());
+        *self.memo.graph.borrow_mut() = Some(graph.clone());
         Ok(graph)
-    }
-
-    /// Forgets the cached graph after a write to tasks.
-    pub(in crate::api) fn tasks_changed(&self) {
-        self.graph_cache.take();
     }
 
     pub(in crate::api) fn view(
@@ -290,7 +286,6 @@ impl Session {
     }
 
     pub(in crate::api) fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
-        self.tasks_changed();
         let graph = self.graph()?;
         let calendar = self.calendar()?;
         let today = self.today();
@@ -336,7 +331,6 @@ impl Session {
             )?;
             Ok(())
         })?;
-        self.tasks_changed();
         Ok(())
     }
 
@@ -404,7 +398,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         self.task_detail(id, self.today())
     }
 
@@ -444,7 +437,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         self.task_detail(id, self.today())
     }
 
@@ -462,7 +454,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         self.task_detail(id, self.today())
     }
 
@@ -486,7 +477,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         self.task_detail(id, on)
     }
 
@@ -566,7 +556,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(after)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         Ok(())
     }
 
@@ -732,7 +721,6 @@ impl Session {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.tasks_changed();
         self.task_detail(id, self.today())
     }
 
@@ -781,7 +769,6 @@ impl Session {
             }
             Ok(())
         })?;
-        self.tasks_changed();
         Ok(count)
     }
 
@@ -851,7 +838,6 @@ impl Session {
             }
             Ok(changes)
         })?;
-        self.tasks_changed();
         Ok(changes)
     }
 }

@@ -10,11 +10,12 @@
 use std::path::Path;
 use std::time::Instant;
 
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier};
+use ed25519_dalek::{Signature, SigningKey, Verifier};
 use serde::{Deserialize, Serialize};
 
 use crate::api::session::context::Context;
 use crate::api::session::journal::verify_with;
+use crate::api::vault::Vault;
 use crate::api::vault::{check_new_passphrase, Access};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::digest::sha256_hex;
@@ -84,7 +85,7 @@ pub struct RestoreReport {
     pub seconds: f64,
 }
 
-impl Session {
+impl Vault<'_> {
     /// Backs the database up to the new file `out`. A plain database's backup is encrypted under
     /// `passphrase` (required then, ignored for an encrypted database).
     pub fn backup(&mut self, out: &Path, passphrase: Option<&Passphrase>) -> Result<BackupReport, ApiError> {
@@ -95,9 +96,9 @@ impl Session {
                 out.display()
             )));
         }
-        let stamp = self.stamp()?;
-        let (key, header, encrypted_with) = match &self.access {
-            Access::Encrypted(key) => (key.clone(), Header::read(&self.path)?, BackupPassphrase::Database),
+        let stamp = self.read().stamp()?;
+        let (key, header, encrypted_with) = match &self.keys.access {
+            Access::Encrypted(key) => (key.clone(), Header::read(self.read().database())?, BackupPassphrase::Database),
             Access::Plain => {
                 let passphrase = passphrase.ok_or_else(|| {
                     ApiError::invalid(
@@ -111,10 +112,10 @@ impl Session {
             }
         };
         // The checkpoint is read before the copy is made, so it never covers more than the copy.
-        let (checkpoint, documents) = file::beside_database(&self.path)?;
+        let (checkpoint, documents) = file::beside_database(self.read().database())?;
         let scratch = file::scratch_path(out);
         crate::store::vault::shred(&scratch)?;
-        self.store.export_encrypted(&scratch, &key)?;
+        self.read().store().export_encrypted(&scratch, &key)?;
         let (journal_entries, journal_head) = {
             let mut copy = Store::open_existing_keyed(&scratch, Some(&key))?;
             if encrypted_with == BackupPassphrase::Given {
@@ -125,7 +126,7 @@ impl Session {
                     kdf: header.kdf.describe(),
                 };
                 let mut write = copy.write(stamp.clone())?;
-                write.put_vault_keys(&self.keys.0, &self.keys.1)?;
+                write.put_vault_keys(&self.keys.files.0, &self.keys.files.1)?;
                 write.append(&entry, About::default(), None)?;
                 write.commit()?;
             }
@@ -150,16 +151,16 @@ impl Session {
             format: MANIFEST_FORMAT.into(),
             made_at: stamp.at.clone(),
             made_by: stamp.actor.person.clone(),
-            source: self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            epoch: self.store.epoch()?,
+            source: self.read().database().file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            epoch: self.read().store().epoch()?,
             journal_entries,
             journal_head,
             encrypted_with,
-            signing_key: hex::encode(self.signer.verifying_key().as_bytes()),
+            signing_key: self.keys.sealer().public_hex(),
             members,
         };
         let manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(internal)?;
-        let signature = hex::encode(self.signer.sign(&manifest_bytes).to_bytes());
+        let signature = hex::encode(self.keys.sealer().sign(&manifest_bytes).to_bytes());
         let mut small: Vec<(&str, &[u8])> = vec![
             (MANIFEST_MEMBER, &manifest_bytes),
             (SIGNATURE_MEMBER, signature.as_bytes()),
@@ -177,7 +178,7 @@ impl Session {
             journal_entries,
             encrypted_with,
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
@@ -357,15 +358,15 @@ pub struct LastBackup {
     pub file: String,
 }
 
-impl Session {
+impl Vault<'_> {
     /// What Settings → Vault shows.
-    pub fn vault_overview(&self) -> Result<VaultOverview, ApiError> {
+    pub fn overview(&self) -> Result<VaultOverview, ApiError> {
         let filter = crate::store::journal::JournalFilter {
             kind: Some("backup_made".into()),
             limit: Some(1),
             ..Default::default()
         };
-        let last_backup = self.store.journal_entries(&filter)?.pop().map(|e| {
+        let last_backup = self.read().store().journal_entries(&filter)?.pop().map(|e| {
             let file = match serde_json::from_str::<Entry>(&e.payload) {
                 Ok(Entry::BackupMade { file, .. }) => file,
                 _ => String::new(),
@@ -373,11 +374,11 @@ impl Session {
             LastBackup { at: e.at, person: e.person, file }
         });
         Ok(VaultOverview {
-            status: crate::api::vault_status(&self.path)?,
-            epoch: self.store.epoch()?,
+            status: crate::api::vault_status(self.read().database())?,
+            epoch: self.read().store().epoch()?,
             last_backup,
-            backups_dir: backups_dir(&self.path).display().to_string(),
-            backups: backups_in(&backups_dir(&self.path)),
+            backups_dir: backups_dir(self.read().database()).display().to_string(),
+            backups: backups_in(&backups_dir(self.read().database())),
         })
     }
 
@@ -404,15 +405,15 @@ impl Session {
         };
         plain_name(file, "the backup")?;
         plain_name(to, "the new database")?;
-        let dir = backups_dir(&self.path);
+        let dir = backups_dir(self.read().database());
         let backup = dir.join(file);
         if !backup.is_file() {
             return Err(ApiError::new(ErrorCode::NotFound, format!("no backup {file} in {}", dir.display())));
         }
-        let target = self.path.parent().unwrap_or(Path::new(".")).join(to);
+        let target = self.read().database().parent().unwrap_or(Path::new(".")).join(to);
         let context = match passphrase {
-            Some(p) => self.context.clone().with_passphrase(p),
-            None => self.context.clone(),
+            Some(p) => self.read().context().clone().with_passphrase(p),
+            None => self.read().context().clone(),
         };
         restore(&backup, &target, context)
     }
@@ -420,10 +421,15 @@ impl Session {
     /// "Back up now": a backup in the folder beside the database, named by the database and the
     /// moment. A plain database's backup needs the passphrase it will open with.
     pub fn backup_now(&mut self, passphrase: Option<&Passphrase>) -> Result<BackupReport, ApiError> {
-        let dir = backups_dir(&self.path);
+        let dir = backups_dir(self.read().database());
         crate::store::backup::ensure_dir(&dir)?;
-        let stem = self.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "ekn".into());
-        let moment = self.context.clock.now().format("%Y%m%d-%H%M%S");
+        let stem = self
+            .read()
+            .database()
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "ekn".into());
+        let moment = self.read().context().clock.now().format("%Y%m%d-%H%M%S");
         self.backup(&dir.join(format!("{stem}-{moment}.ekn-backup")), passphrase)
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::api::session::context::Context;
+use crate::api::session::handles::{Journal, Kernel, KeyRing, Read};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{Entry, VaultChange};
 use crate::store::secret::{self, KeyFile};
@@ -129,25 +130,35 @@ pub(in crate::api) fn create_encrypted(
     Ok((store, keys, Access::Encrypted(key)))
 }
 
-impl Session {
+/// The vault as a capability: the one that sees the whole key ring (to copy the keys into an
+/// encrypted database or a backup, and to sign a backup's manifest). `Session::vault` lends it.
+pub struct Vault<'s> {
+    kernel: Kernel<'s>,
+    keys: &'s KeyRing,
+}
+
+impl<'s> Vault<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>, keys: &'s KeyRing) -> Vault<'s> {
+        Vault { kernel, keys }
+    }
+
+    fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+
     /// Keeps the session's keys inside its (new, encrypted) database, journaled as `change`.
     pub(in crate::api) fn keep_keys(&mut self, change: VaultChange) -> Result<(), ApiError> {
-        let (pseudonyms, signing) = (self.keys.0.clone(), self.keys.1.clone());
-        let entry = vault_entry(self.path(), change)?;
-        self.write(|w| {
+        let (pseudonyms, signing) = (self.keys.files.0.clone(), self.keys.files.1.clone());
+        let entry = vault_entry(self.read().database(), change)?;
+        self.journal().run(|w| {
             w.put_vault_keys(&pseudonyms, &signing)?;
             w.append(&entry, About::default(), None)?;
             Ok(())
         })
-    }
-
-    /// Whether the session's database is encrypted.
-    pub fn is_encrypted(&self) -> bool {
-        matches!(self.access, Access::Encrypted(_))
-    }
-
-    fn path(&self) -> &Path {
-        &self.path
     }
 }
 
@@ -211,7 +222,7 @@ pub fn vault_status(path: &Path) -> Result<VaultStatus, ApiError> {
 pub fn change_passphrase(path: &Path, new: &Passphrase, context: Context) -> Result<VaultStatus, ApiError> {
     check_new_passphrase(new)?;
     let mut session = Session::open_with(path, context)?;
-    let Access::Encrypted(key) = session.access.clone() else {
+    let Access::Encrypted(key) = session.keys.access.clone() else {
         return Err(ApiError::invalid(format!("{} is not encrypted; `ekn vault encrypt` encrypts it", path.display())));
     };
     let header = Header::read(path)?;
@@ -288,7 +299,7 @@ pub fn encrypt_in_place(path: &Path, new: &NewVault, context: Context) -> Result
         // journal is sealed up to date before it is copied.
         let session = Session::open_with(path, context.clone())?;
         let stamp = session.stamp()?;
-        let (pseudonyms, signing) = (session.keys.0.clone(), session.keys.1.clone());
+        let (pseudonyms, signing) = (session.keys.files.0.clone(), session.keys.files.1.clone());
         session.store.checkpoint()?;
         let header = Header::new(&key, &new.passphrase, &stamp.at, path)?;
         header.write(path)?;

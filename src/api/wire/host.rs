@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::session::journal::{verify, JournalVerification};
-use crate::api::wire::rpc::{self, CallContext, NoParams, Ok};
+use crate::api::wire::rpc::{self, CallContext, NoParams, Ok, Runs};
 use crate::api::{
     clock_for, init, is_encrypted, vault_status, ApiError, Context, ErrorCode, Session, VaultPassphrase, VaultStatus,
 };
@@ -264,18 +264,6 @@ pub(in crate::api) mod on_host {
 
 type Job = (String, Value, mpsc::Sender<Result<Value, ApiError>>);
 
-/// The methods that wait on the network (the office, a registry portal): run by the network
-/// worker, never in front of a screen's request.
-const NETWORK_METHODS: [&str; 7] = [
-    "sync",
-    "connectors_run_due",
-    "connector_run",
-    "office_conflicts",
-    "office_resolve",
-    "office_assign",
-    "office_join",
-];
-
 /// The passphrase the lock screen sends (in a request's body, never its address).
 #[derive(Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
@@ -463,7 +451,7 @@ impl Host {
             return answer;
         }
         let (reply, answer) = mpsc::channel();
-        let queue = if NETWORK_METHODS.contains(&method) { &self.network } else { &self.jobs };
+        let queue = if rpc::runs_of(method) == Some(Runs::Network) { &self.network } else { &self.jobs };
         let jobs = lock(queue).clone().ok_or_else(|| {
             ApiError::new(
                 ErrorCode::VaultLocked,

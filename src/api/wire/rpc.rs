@@ -487,6 +487,25 @@ pub enum Runs {
     Session,
     /// Beside it, on the host, so it answers while the worker is busy (uploads, progress).
     Host,
+    /// On the network worker's own session: the methods that wait on the office or a registry
+    /// portal, so minutes spent waiting never hold up a screen's request behind them.
+    Network,
+}
+
+impl Runs {
+    /// The word the TypeScript table uses for where a method runs.
+    pub fn word(self) -> &'static str {
+        match self {
+            Runs::Session => "session",
+            Runs::Host => "host",
+            Runs::Network => "network",
+        }
+    }
+}
+
+/// Where the method `name` runs, by the table; `None` for a name the table does not have.
+pub fn runs_of(name: &str) -> Option<Runs> {
+    METHODS.iter().find(|m| m.name == name).map(|m| m.runs)
 }
 
 /// A method's TypeScript: the names of its parameter and result types and what to import.
@@ -680,8 +699,8 @@ macro_rules! methods {
             }
             out.push_str("\n/** Every method the UI may call, with its parameters and result. */\nexport type Methods = {\n");
             out.push_str(&lines.join("\n"));
-            out.push_str("\n};\n\n/** Where each method runs: on the session's worker or on the host beside it. */\nexport const METHOD_RUNS = {\n");
-            $( out.push_str(&format!("  {}: '{}',\n", stringify!($name), if Runs::$runs == Runs::Session { "session" } else { "host" })); )*
+            out.push_str("\n};\n\n/** Where each method runs: on the session's worker, on the host beside it, or on the network worker. */\nexport const METHOD_RUNS = {\n");
+            $( out.push_str(&format!("  {}: '{}',\n", stringify!($name), Runs::$runs.word())); )*
             out.push_str("} as const;\n");
             out
         }
@@ -697,7 +716,11 @@ macro_rules! methods {
             return Err(ApiError::new(ErrorCode::Internal, format!("'{}' runs on the host, not the session", $method)));
         }
     };
+    (@session Network, $name:ident, $p:ty, $method:ident, $value:ident, $session:ident, $cx:ident) => {
+        methods!(@session Session, $name, $p, $method, $value, $session, $cx);
+    };
     (@host Session, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
+    (@host Network, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
     (@host Host, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {
         if $method == stringify!($name) {
             return Some(params::<$p>($method, $value).and_then(|p| crate::api::wire::host::on_host::$name($host, p)).and_then(json));
@@ -787,21 +810,21 @@ methods! {
     retention_apply: Session(RetentionApplyRequest) -> RetentionApplied;
     retention_acts: Session(NoParams) -> Vec<DestructionView>;
     office_status: Session(NoParams) -> OfficeStatus;
-    office_join: Session(JoinParams) -> OfficeStatus;
-    sync: Session(NoParams) -> SyncReport;
-    office_assign: Session(AssignParams) -> Assigned;
+    office_join: Network(JoinParams) -> OfficeStatus;
+    sync: Network(NoParams) -> SyncReport;
+    office_assign: Network(AssignParams) -> Assigned;
     office_people: Session(NoParams) -> Vec<Colleague>;
-    office_conflicts: Session(NoParams) -> Vec<ConflictNotice>;
+    office_conflicts: Network(NoParams) -> Vec<ConflictNotice>;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
-    connector_run: Session(ConnectorParams) -> ConnectorRunReport;
+    connector_run: Network(ConnectorParams) -> ConnectorRunReport;
     connector_runs: Session(ConnectorParams) -> Vec<RunRow>;
-    connectors_run_due: Session(NoParams) -> Vec<ScheduledRun>;
+    connectors_run_due: Network(NoParams) -> Vec<ScheduledRun>;
     connectors_network: Session(NoParams) -> NetworkView;
     connectors_network_set: Session(NetworkSettings) -> NetworkView;
     office_connectors: Session(NoParams) -> Vec<OfficeConnectorState>;
-    office_resolve: Session(ResolveParams) -> ConflictNotice;
+    office_resolve: Network(ResolveParams) -> ConflictNotice;
     upload: Host(UploadParams) -> Uploaded;
     discard_upload: Host(UploadRef) -> Ok;
     rejected_rows: Host(UploadRef) -> RejectedRows;
@@ -1060,12 +1083,12 @@ mod on_session {
     }
 
     pub fn vault_overview(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<VaultOverview> {
-        s.vault_overview()
+        s.vault().overview()
     }
 
     pub fn backup_now(s: &mut Session, p: BackupNowParams, _: &mut CallContext<'_>) -> R<BackupReport> {
         let passphrase = p.passphrase.map(VaultPassphrase::new);
-        s.backup_now(passphrase.as_ref())
+        s.vault().backup_now(passphrase.as_ref())
     }
 
     pub fn rekey(s: &mut Session, p: RekeyParams, _: &mut CallContext<'_>) -> R<VaultStatus> {
@@ -1074,17 +1097,17 @@ mod on_session {
     }
 
     pub fn restore_backup(s: &mut Session, p: RestoreParams, _: &mut CallContext<'_>) -> R<RestoreReport> {
-        s.restore_from_backups(&p.file, &p.to, p.passphrase.map(VaultPassphrase::new))
+        s.vault().restore_from_backups(&p.file, &p.to, p.passphrase.map(VaultPassphrase::new))
     }
 
     /// The shipped rules: an office's own file is a command-line matter for now.
     pub fn retention_plan(s: &mut Session, p: RetentionPlanParams, _: &mut CallContext<'_>) -> R<RetentionPlan> {
         let as_of = p.as_of.unwrap_or_else(|| s.today());
-        s.retention_plan(&RetentionRules::builtin(), as_of)
+        s.retention().plan(&RetentionRules::builtin(), as_of)
     }
 
     pub fn retention_apply(s: &mut Session, p: RetentionApplyRequest, _: &mut CallContext<'_>) -> R<RetentionApplied> {
-        let report = s.retention_apply(&RetentionRules::builtin(), &p)?;
+        let report = s.retention().apply(&RetentionRules::builtin(), &p)?;
         let act = download(
             report.act_file_name.clone(),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -1115,7 +1138,7 @@ mod on_session {
     }
 
     pub fn retention_acts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<DestructionView>> {
-        s.retention_acts()
+        s.retention().acts()
     }
 
     pub fn office_status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
@@ -1263,7 +1286,7 @@ mod on_session {
     }
 
     pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
-        let report = crate::api::session::journal::verify_with(s.database(), &s.access)?;
+        let report = crate::api::session::journal::verify_with(s.database(), &s.keys.access)?;
         cx.state.record_verification(&report);
         Ok(report)
     }

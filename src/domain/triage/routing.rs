@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use super::taxonomy::Taxonomy;
 
+/// Who an SLA task is assigned to before the unit's head distributes it (the workstation's triage
+/// and the office's routing both look for it).
+pub const UNASSIGNED: &str = "—";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
 pub struct RoutingUnit {

@@ -259,7 +259,7 @@ export type Methods = {
   unlock: { params: UnlockParams; result: VaultState };
 };
 
-/** Where each method runs: on the session's worker or on the host beside it. */
+/** Where each method runs: on the session's worker, on the host beside it, or on the network worker. */
 export const METHOD_RUNS = {
   status: 'session',
   preferences: 'session',
@@ -342,21 +342,21 @@ export const METHOD_RUNS = {
   retention_apply: 'session',
   retention_acts: 'session',
   office_status: 'session',
-  office_join: 'session',
-  sync: 'session',
-  office_assign: 'session',
+  office_join: 'network',
+  sync: 'network',
+  office_assign: 'network',
   office_people: 'session',
-  office_conflicts: 'session',
+  office_conflicts: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
-  connector_run: 'session',
+  connector_run: 'network',
   connector_runs: 'session',
-  connectors_run_due: 'session',
+  connectors_run_due: 'network',
   connectors_network: 'session',
   connectors_network_set: 'session',
   office_connectors: 'session',
-  office_resolve: 'session',
+  office_resolve: 'network',
   upload: 'host',
   discard_upload: 'host',
   rejected_rows: 'host',

@@ -8,7 +8,7 @@ use crate::analytics::outcome_kpis::{Kpis, Proportion};
 use crate::analytics::verification::VerificationCheck;
 use crate::i18n::{lang, local_date, tr, tr_with, Lang};
 
-use super::effect::{EffectEntry, StatusCounts};
+use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 
 /// A share with its numerator, denominator and 95 % interval, or the words for none.
 pub fn share_words(p: &Proportion) -> String {

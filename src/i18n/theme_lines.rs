@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::themes::{ThemeScanReport, ThemeScoreReport};
+use crate::analytics::theme_reports::{ThemeScanReport, ThemeScoreReport};
 use crate::analytics::themes::{CellScan, ScorePart, ThemeScore};
 use crate::i18n::{local_date, tr, tr_with};
 

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::anomalies::AnomalyReport;
+use crate::analytics::anomaly_list::AnomalyReport;
 use crate::i18n::{lang, local, local_date, tr, tr_with, Lang};
 
 /// A review's action: its code in English (scripts match it), else its words.

@@ -11,14 +11,35 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
+use serde::Serialize;
 
-use crate::acts::ActKind;
 use crate::analytics::effect::{self, ActEvent, ObjectFacts, Panel};
 use crate::analytics::verification::{verify_rows, ActFacts, ActVerification, AppealRow, InspectionRow};
+use crate::domain::acts::ActKind;
+use crate::domain::facts::AppealIdentity;
 use crate::domain::facts::{date_of, district_text, Registry};
-use crate::store::outcomes::AppealIdentity;
 
-use super::effect::EffectEntry;
+/// How many acts' checks said verified, contradicted, or found no data (tier 2).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+pub struct StatusCounts {
+    pub verified: u64,
+    pub contradicted: u64,
+    pub no_data: u64,
+}
+
+/// Tier 3: one estimate, for a kind of act and a scope (docs/EFFECT.md lists its figures).
+#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+pub struct EffectEntry {
+    /// `all`, or the kind of act.
+    pub kind: String,
+    /// `all`, or the KATO prefix asked for.
+    pub scope: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub figures: effect::EffectFigures,
+    /// Always true: this is an estimate, not a count.
+    pub estimate: bool,
+}
 
 /// An act as the estimator needs it: its object's BIN, kind, day, and the registry number of the
 /// inspection that prompted it when the export said.

@@ -1,0 +1,252 @@
+//! The handles a session lends its capabilities, so that what a piece of code may touch is written
+//! in its type (after rust-analyzer's host and snapshot, and GitButler's read and write tokens):
+//!
+//! - `Read` answers queries: the store to read, the clock, who acts, and the caches (`Memo`).
+//! - `Journal` is the one way to write: a transaction by a stamped person, committed with its
+//!   journal entries, the journal's head sealed, and the caches those entries name forgotten.
+//! - `Kernel` is what every capability handle is built on: it lends a `Read` or a `Journal` per
+//!   call, never both at once, so the borrow checker sees a read and a write apart.
+//! - The secrets are lent narrowly: `Sealer` (the signing key, for what the database signs),
+//!   `Documents` (the sealed documents beside the database). Only the vault sees the whole ring.
+//!
+//! A capability converted to a handle (`s.vault()`, `s.retention()`) holds a `Kernel` and only
+//! the secrets it needs; the slices not yet converted still write through `Session::write`, which
+//! is this same `Journal`.
+
+use std::path::Path;
+
+use ed25519_dalek::{Signer as _, SigningKey};
+
+use crate::api::vault::{Access, Keys};
+use crate::api::{ApiError, ErrorCode};
+use crate::domain::journal::Actor;
+use crate::domain::privacy::Pseudonymiser;
+use crate::store::blobs::BlobStore;
+use crate::store::{Stamp, Store, Write};
+
+use super::context::{os_user, Clock, Context};
+use super::memo::Memo;
+
+/// The database's secrets: the pseudonymiser and the document cipher (from the pseudonyms key),
+/// the signing key, the two keys as files hold them, and how the database was opened.
+pub(in crate::api) struct KeyRing {
+    pub(in crate::api) pseudonymiser: Pseudonymiser,
+    pub(in crate::api) signer: SigningKey,
+    /// The attached documents, sealed with the database's key.
+    pub(in crate::api) blobs: BlobStore,
+    /// The database's two keys (pseudonyms and documents, signing), kept to move them inside an
+    /// encrypted copy.
+    pub(in crate::api) files: Keys,
+    /// How the database was opened (plain, or with its data key).
+    pub(in crate::api) access: Access,
+}
+
+impl KeyRing {
+    pub(in crate::api) fn new(path: &Path, files: Keys, access: Access) -> KeyRing {
+        KeyRing {
+            pseudonymiser: Pseudonymiser::new(*files.0),
+            signer: SigningKey::from_bytes(&files.1),
+            blobs: BlobStore::new(path, &files.0),
+            files,
+            access,
+        }
+    }
+
+    pub(in crate::api) fn sealer(&self) -> Sealer<'_> {
+        Sealer(&self.signer)
+    }
+
+    pub(in crate::api) fn documents(&self) -> Documents<'_> {
+        Documents(&self.blobs)
+    }
+
+    /// Whether the database was opened encrypted.
+    pub(in crate::api) fn is_encrypted(&self) -> bool {
+        matches!(self.access, Access::Encrypted(_))
+    }
+}
+
+/// The signing key, lent to what the database signs (a backup's manifest, an evidence package,
+/// a request to the office).
+#[derive(Clone, Copy)]
+pub(in crate::api) struct Sealer<'s>(&'s SigningKey);
+
+impl<'s> Sealer<'s> {
+    pub(in crate::api) fn sign(&self, bytes: &[u8]) -> ed25519_dalek::Signature {
+        self.0.sign(bytes)
+    }
+
+    /// The public half, in hex: how a signature's maker is named.
+    pub(in crate::api) fn public_hex(&self) -> String {
+        hex::encode(self.0.verifying_key().as_bytes())
+    }
+
+    pub(in crate::api) fn key(&self) -> &'s SigningKey {
+        self.0
+    }
+}
+
+/// The sealed documents beside the database, lent to what attaches, opens or destroys them.
+#[derive(Clone, Copy)]
+pub(in crate::api) struct Documents<'s>(&'s BlobStore);
+
+impl<'s> Documents<'s> {
+    pub(in crate::api) fn blobs(&self) -> &'s BlobStore {
+        self.0
+    }
+}
+
+/// A snapshot for queries: the store to read, the database's place, the face's context and the
+/// caches. Holding one writes nothing.
+#[derive(Clone, Copy)]
+pub(in crate::api) struct Read<'s> {
+    store: &'s Store,
+    path: &'s Path,
+    context: &'s Context,
+    memo: &'s Memo,
+}
+
+impl<'s> Read<'s> {
+    pub(in crate::api) fn new(store: &'s Store, path: &'s Path, context: &'s Context, memo: &'s Memo) -> Read<'s> {
+        Read { store, path, context, memo }
+    }
+
+    pub(in crate::api) fn store(&self) -> &'s Store {
+        self.store
+    }
+
+    /// The database file.
+    pub(in crate::api) fn database(&self) -> &'s Path {
+        self.path
+    }
+
+    pub(in crate::api) fn context(&self) -> &'s Context {
+        self.context
+    }
+
+    pub(in crate::api) fn memo(&self) -> &'s Memo {
+        self.memo
+    }
+
+    pub(in crate::api) fn clock(&self) -> &'s dyn Clock {
+        self.context.clock.as_ref()
+    }
+
+    /// Today's date in Kazakhstan by the session's clock.
+    pub(in crate::api) fn today(&self) -> chrono::NaiveDate {
+        self.context.clock.today()
+    }
+
+    /// Who is acting. On a workstation that joined an office, the enrolled person, always: a
+    /// different typed name is refused, not recorded. Otherwise the person the face named, else
+    /// Settings' "me", else the OS user.
+    pub(in crate::api) fn actor(&self) -> Result<Actor, ApiError> {
+        if let Some(link) = self.store.office_link()? {
+            if let Some(named) = self.context.person.as_ref().filter(|named| **named != link.person) {
+                return Err(ApiError::new(
+                    ErrorCode::NotEnrolledPerson,
+                    format!(
+                        "this workstation is enrolled in the office to {}; it does not write as {named} (drop --as / EKN_USER)",
+                        link.person
+                    ),
+                ));
+            }
+            return Ok(Actor { person: link.person, face: self.context.face });
+        }
+        let person = match &self.context.person {
+            Some(person) => person.clone(),
+            None => match self.store.setting("ui.assignee")?.filter(|p| !p.trim().is_empty()) {
+                Some(me) => me,
+                None => os_user(),
+            },
+        };
+        Ok(Actor { person, face: self.context.face })
+    }
+
+    /// The stamp of a write made now by the acting person.
+    pub(in crate::api) fn stamp(&self) -> Result<Stamp, ApiError> {
+        Ok(Stamp { at: self.context.clock.stamp(), actor: self.actor()? })
+    }
+
+    /// The stamp of a write the product makes on its own (a recomputation after a rule changed).
+    pub(in crate::api) fn system_stamp(&self) -> Stamp {
+        Stamp { at: self.context.clock.stamp(), actor: Actor::system() }
+    }
+}
+
+/// The one write path: what a journaled write needs and nothing more.
+pub(in crate::api) struct Journal<'s> {
+    pub(super) store: &'s mut Store,
+    pub(super) path: &'s Path,
+    pub(super) context: &'s Context,
+    pub(super) memo: &'s Memo,
+    pub(super) signer: &'s SigningKey,
+}
+
+impl<'s> Journal<'s> {
+    /// The store under the write lock's owner, for what the journal module itself does (sealing,
+    /// starting a new checkpoint) and for the database's own upkeep that changes no record
+    /// (`secure_delete`, a checkpoint of the write-ahead log).
+    pub(in crate::api) fn store(&mut self) -> &mut Store {
+        self.store
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        Read { store: self.store, path: self.path, context: self.context, memo: self.memo }
+    }
+
+    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, seals, and
+    /// forgets the caches the entries name.
+    pub(in crate::api) fn run_as<T>(
+        &mut self,
+        stamp: Stamp,
+        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut write = self.store.write(stamp)?;
+        let out = f(&mut write)?;
+        let entries = write.commit()?;
+        self.memo.after_commit(&entries);
+        self.seal(entries.first().map_or(1, |e| e.seq))?;
+        Ok(out)
+    }
+
+    /// Runs `f` inside one write by the acting person.
+    pub(in crate::api) fn run<T>(
+        &mut self,
+        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let stamp = self.read().stamp()?;
+        self.run_as(stamp, f)
+    }
+}
+
+/// What every capability handle is built on: the store, the database's place, the face's
+/// context, the caches and the signing key the journal seals with. It lends a `Read` or a
+/// `Journal` per call.
+pub(in crate::api) struct Kernel<'s> {
+    store: &'s mut Store,
+    path: &'s Path,
+    context: &'s Context,
+    memo: &'s Memo,
+    signer: &'s SigningKey,
+}
+
+impl<'s> Kernel<'s> {
+    pub(in crate::api) fn new(
+        store: &'s mut Store,
+        path: &'s Path,
+        context: &'s Context,
+        memo: &'s Memo,
+        signer: &'s SigningKey,
+    ) -> Kernel<'s> {
+        Kernel { store, path, context, memo, signer }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        Read { store: self.store, path: self.path, context: self.context, memo: self.memo }
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        Journal { store: self.store, path: self.path, context: self.context, memo: self.memo, signer: self.signer }
+    }
+}
