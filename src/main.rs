@@ -557,7 +557,7 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Risk { action } => cli::analytics::run_risk(&mut open()?, action),
         Command::Models { action: Some(action), .. } => cli::analytics::run_models_action(&mut open()?, action),
         // The passport's language is the messages' (the JSON carries all three).
-        Command::Models { action: None, passport, json } => cli::analytics::run_models(&open()?, passport, json),
+        Command::Models { action: None, passport, json } => cli::analytics::run_models(&mut open()?, passport, json),
         Command::Journal { action, object, task, appeal, limit, json } => {
             let query = api::JournalQuery { object, task, appeal, limit };
             cli::journal::run_journal(&db, &context, open, action, query, json)

@@ -95,7 +95,7 @@ impl Session {
     /// database, then times the graph rebuild and each view. Use a scratch database: the tasks
     /// stay. A measurement; it asserts nothing.
     pub fn bench_tasks(&mut self, count: usize, today: NaiveDate) -> Result<TaskBench, ApiError> {
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let started = Instant::now();
         // Synthetic tasks go through the write path like real ones, one journal entry each.
         let stamp = self.system_stamp();
@@ -148,7 +148,7 @@ impl Session {
         };
         // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
         self.memo.forget_graph();
-        let load_and_build_graph_ms = time(&mut || self.graph().map(|_| ()))?;
+        let load_and_build_graph_ms = time(&mut || self.read().graph().map(|_| ()))?;
         let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
         let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
         let reminders_ms = time(&mut || self.reminders(today).map(|_| ()))?;
@@ -224,7 +224,7 @@ impl Session {
             appended += batch;
         }
         let bulk_seconds = bulk_started.elapsed().as_secs_f64();
-        let report = verify_with(&self.path, &self.keys.access)?;
+        let report = verify_with(&self.path, self.keys.access())?;
         Ok(JournalBench {
             single_writes: writes,
             write_p50_ms: pick(0.5),

@@ -17,7 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::evaluate::Metrics;
 use crate::api::appeals::APPEALS_CLASSIFIER;
-use crate::api::{ApiError, ErrorCode, Session, RISK_MODEL};
+use crate::api::models::Models;
+use crate::api::{ApiError, ErrorCode, RISK_MODEL};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::ingest::labelled::{read_labelled, read_labelled_bytes, LabelledFile};
 use crate::store::About;
@@ -133,21 +134,21 @@ fn class_figures(pairs: &[(String, String)]) -> (BTreeMap<String, ClassCounts>, 
     (out, macro_f1)
 }
 
-impl Session {
+impl Models<'_> {
     /// Re-tests model version `name` on the labelled file `file` and journals the result.
-    pub fn check_model(&mut self, name: &str, file: &Path) -> Result<ModelCheck, ApiError> {
-        self.check_model_with(name, &file.display().to_string(), || Ok(read_labelled(file)?))
+    pub fn check(&mut self, name: &str, file: &Path) -> Result<ModelCheck, ApiError> {
+        self.check_with(name, &file.display().to_string(), || Ok(read_labelled(file)?))
     }
 
     /// The same check on a labelled file sent to the app (Settings → Models), named `file_name` in
     /// the report, the journal and errors; the bytes are held in memory only.
-    pub fn check_model_bytes(&mut self, name: &str, file_name: &str, bytes: Arc<[u8]>) -> Result<ModelCheck, ApiError> {
-        self.check_model_with(name, file_name, || Ok(read_labelled_bytes(file_name, bytes)?))
+    pub fn check_bytes(&mut self, name: &str, file_name: &str, bytes: Arc<[u8]>) -> Result<ModelCheck, ApiError> {
+        self.check_with(name, file_name, || Ok(read_labelled_bytes(file_name, bytes)?))
     }
 
     /// The check itself; `read` reads the labelled texts once the model is known to be a classifier
     /// (a risk model's name is refused before the file is parsed).
-    fn check_model_with(
+    fn check_with(
         &mut self,
         name: &str,
         data_file: &str,
@@ -155,7 +156,7 @@ impl Session {
     ) -> Result<ModelCheck, ApiError> {
         let started = std::time::Instant::now();
         let name = name.trim();
-        let record = self.model_named(name)?;
+        let record = self.read().model_named(name)?;
         if record.kind != APPEALS_CLASSIFIER {
             return Err(ApiError::invalid(format!(
                 "{name} is a {}: a risk model is re-tested on the database's inspections newer than it, not on a \
@@ -163,7 +164,7 @@ impl Session {
                 record.kind
             )));
         }
-        let (_, model) = self.appeals_classifier_version(Some(&record.name))?;
+        let (_, model) = self.read().appeals_classifier_version(Some(&record.name))?;
         let then: Metrics = serde_json::from_str(&record.metrics).map_err(|e| {
             ApiError::new(ErrorCode::Internal, format!("model {name}: its stored metrics cannot be read: {e}"))
         })?;
@@ -243,7 +244,7 @@ impl Session {
             unknown_labels: unknown_labels.clone(),
         };
         let journal_seq =
-            self.write(|w| Ok(w.append(&entry, About::default(), Some(RecordRef::Model(record.id)))?.seq))?;
+            self.journal().run(|w| Ok(w.append(&entry, About::default(), Some(RecordRef::Model(record.id)))?.seq))?;
         Ok(ModelCheck {
             model: record.name,
             data_file,
@@ -267,14 +268,17 @@ impl Session {
     /// Whether each model version is older than its data: imports of its kind of data (appeals for a
     /// classifier, inspections for a risk model) finished after it was trained, categories
     /// corrected since, and its last check.
-    pub fn models_freshness(&self) -> Result<Vec<ModelFreshness>, ApiError> {
+    pub fn freshness(&self) -> Result<Vec<ModelFreshness>, ApiError> {
         let mut out = Vec::new();
-        for model in self.store.models()? {
+        for model in self.read().store().models()? {
             let data_kind = if model.kind == RISK_MODEL { "inspections" } else { "appeals" };
-            let (imports_since, rows_since, newest) = self.store.imports_after_model(data_kind, model.id)?;
-            let corrections_since =
-                if model.kind == APPEALS_CLASSIFIER { self.store.corrections_after_model(model.id)? } else { 0 };
-            let checked = self.store.last_model_check(&model.name)?;
+            let (imports_since, rows_since, newest) = self.read().store().imports_after_model(data_kind, model.id)?;
+            let corrections_since = if model.kind == APPEALS_CLASSIFIER {
+                self.read().store().corrections_after_model(model.id)?
+            } else {
+                0
+            };
+            let checked = self.read().store().last_model_check(&model.name)?;
             let drifted = match &checked {
                 Some((_, Entry::ModelChecked { accuracy, accuracy_then, .. })) => {
                     accuracy_drifted(*accuracy, *accuracy_then)

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::logistic::{auc, brier};
 use crate::analytics::risk::{self, RiskMetrics, RiskModel};
-use crate::api::{ApiError, ErrorCode, Session, RISK_MODEL};
+use crate::api::models::Models;
+use crate::api::{ApiError, ErrorCode, RISK_MODEL};
 use crate::domain::facts::{date_of, day_of, region_text};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
@@ -63,19 +64,19 @@ fn auc_standard_error(auc: f64, positives: usize, negatives: usize) -> f64 {
     ((auc * (1.0 - auc) + (p - 1.0) * (q1 - auc * auc) + (n - 1.0) * (q2 - auc * auc)) / (p * n)).max(0.0).sqrt()
 }
 
-impl Session {
+impl Models<'_> {
     /// Re-tests risk model version `name` on the inspections in the database dated after the
     /// registry it was trained on, and journals the result.
-    pub fn check_risk_model(&mut self, name: &str) -> Result<RiskModelCheck, ApiError> {
+    pub fn check_risk(&mut self, name: &str) -> Result<RiskModelCheck, ApiError> {
         let started = std::time::Instant::now();
-        let record = self.model_named(name.trim())?;
+        let record = self.read().model_named(name.trim())?;
         if record.kind != RISK_MODEL {
             return Err(ApiError::invalid(format!(
                 "{} is a {}: an appeals classifier is re-tested on a labelled file (ekn models check {} --on FILE)",
                 record.name, record.kind, record.name
             )));
         }
-        let (_, model): (_, RiskModel) = self.risk_model(Some(&record.name))?;
+        let (_, model): (_, RiskModel) = self.read().risk_model(Some(&record.name))?;
         let then: RiskMetrics = serde_json::from_str(&record.metrics).map_err(|e| {
             ApiError::new(ErrorCode::Internal, format!("model {}: its stored metrics cannot be read: {e}", record.name))
         })?;
@@ -86,7 +87,7 @@ impl Session {
                 format!("model {}: its last training day {last_trained:?}: {e}", record.name),
             )
         })?;
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let examples = risk::examples(&registry, model.target, &model.params);
         // Examples are in date order: the newer ones are the tail.
         let first_newer = examples.days.partition_point(|&d| d <= last_day);
@@ -151,7 +152,7 @@ impl Session {
             drifted,
         };
         let journal_seq =
-            self.write(|w| Ok(w.append(&entry, About::default(), Some(RecordRef::Model(record.id)))?.seq))?;
+            self.journal().run(|w| Ok(w.append(&entry, About::default(), Some(RecordRef::Model(record.id)))?.seq))?;
         Ok(RiskModelCheck {
             model: record.name,
             period,

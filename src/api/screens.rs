@@ -178,7 +178,7 @@ impl Session {
         let desk = self.desk(today, who.as_deref())?;
         let since = (today - Days::new(7)).to_string();
         let region = preferences.region.as_deref();
-        let mut assignees: Vec<String> = self.graph()?.tasks().map(|t| t.assignee.clone()).collect();
+        let mut assignees: Vec<String> = self.read().graph()?.tasks().map(|t| t.assignee.clone()).collect();
         assignees.sort();
         assignees.dedup();
         Ok(HomeScreen {
@@ -194,8 +194,8 @@ impl Session {
     pub fn case_screen(&self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
         let card = self.card(bin)?;
         let bin = card.subject.bin.clone();
-        let graph = self.graph()?;
-        let calendar = self.calendar()?;
+        let graph = self.read().graph()?;
+        let calendar = self.read().calendar()?;
         let mut tasks: Vec<TaskView> = graph
             .tasks()
             .filter(|t| t.subject_bin.as_deref() == Some(bin.as_str()))
@@ -203,7 +203,7 @@ impl Session {
             .collect::<Result<_, _>>()?;
         tasks.sort_by_key(|v| (!v.task.is_open(), v.task.current_due, v.task.id));
         let stage = stage_of(tasks.iter().map(|v| (v.task.kind, v.task.is_open())));
-        let catalog = self.norms()?;
+        let catalog = self.read().norms()?;
         let mut grounds: Vec<GroundView> = Vec::new();
         let ground = |grounds: &mut Vec<GroundView>,
                       norm_id: &str,
@@ -344,8 +344,8 @@ impl Session {
 
     /// Every overdue open task, most late first, for the supervisor's list.
     pub fn overdue(&self, today: NaiveDate) -> Result<Vec<OverdueRow>, ApiError> {
-        let graph = self.graph()?;
-        let calendar = self.calendar()?;
+        let graph = self.read().graph()?;
+        let calendar = self.read().calendar()?;
         let mut rows: Vec<OverdueRow> = graph
             .tasks()
             .filter(|t| t.is_open() && t.current_due < today)

@@ -286,10 +286,10 @@ pub enum ModelsAction {
 pub fn run_models_action(session: &mut Session, action: ModelsAction) -> Result<(), ApiError> {
     match action {
         ModelsAction::Check { name, on: Some(on), json } => {
-            print(json, &session.check_model(&name, &on)?, render_check)
+            print(json, &session.models().check(&name, &on)?, render_check)
         }
         ModelsAction::Check { name, on: None, json } => {
-            print(json, &session.check_risk_model(&name)?, render_risk_check)
+            print(json, &session.models().check_risk(&name)?, render_risk_check)
         }
     }
 }
@@ -364,13 +364,13 @@ fn render_check(c: &ekn::api::ModelCheck) -> String {
     out
 }
 
-pub fn run_models(session: &Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
+pub fn run_models(session: &mut Session, passport: Option<String>, json: bool) -> Result<(), ApiError> {
     match passport {
-        None => print(json, &session.models()?, super::render_models),
+        None => print(json, &session.models().list()?, super::render_models),
         // The JSON carries every language; the text is the one asked for.
-        Some(name) if json => print(true, &session.model_passport(&name)?, |_: &ModelPassport| String::new()),
+        Some(name) if json => print(true, &session.models().passport(&name)?, |_: &ModelPassport| String::new()),
         Some(name) => {
-            let markdown = session.model_passport(&name)?.markdown;
+            let markdown = session.models().passport(&name)?.markdown;
             out(ekn::i18n::local(&markdown));
             Ok(())
         }

@@ -143,7 +143,7 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     assert!(report.metrics.train_period.1 < report.metrics.test_period.0, "a time split");
     assert!(!report.metrics.by_region.is_empty());
     assert_eq!(report.model.kind, "risk_model");
-    let passport = s.model_passport(&report.model.name).unwrap().markdown;
+    let passport = s.models().passport(&report.model.name).unwrap().markdown;
     assert!(passport.en.contains("AUC") && passport.en.contains("hypothes"), "{}", passport.en);
     assert!(passport.ru.contains("AUC") && passport.ru.contains("гипотезы"), "{}", passport.ru);
     assert!(passport.kk.contains("AUC") && passport.kk.contains("болжамдар"), "{}", passport.kk);
@@ -253,13 +253,13 @@ fn a_risk_model_is_re_tested_on_the_inspections_imported_after_it() {
     let mut s = session(&db);
     let trained = s.train_risk_model(Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
     let name = trained.model.name.clone();
-    let refused = s.check_risk_model(&name).unwrap_err();
+    let refused = s.models().check_risk(&name).unwrap_err();
     assert!(refused.message.contains("import newer inspections"), "{}", refused.message);
     drop(s);
 
     db.import(DataKind::Inspections, &data.join("inspections.csv")).unwrap();
     let mut s = session(&db);
-    let check = s.check_risk_model(&name).unwrap();
+    let check = s.models().check_risk(&name).unwrap();
     println!(
         "check: {} inspections, AUC {:?} (then {:?}), drifted {}",
         check.inspections, check.auc, check.auc_then, check.drifted
@@ -269,16 +269,16 @@ fn a_risk_model_is_re_tested_on_the_inspections_imported_after_it() {
     assert!(check.auc.unwrap() > 0.5 && check.auc_standard_error.unwrap() > 0.0);
     assert_eq!(check.auc_then, trained.metrics.auc);
     assert!(!check.verdict.kk.is_empty() && check.verdict.en.contains(&name));
-    let fresh = s.models_freshness().unwrap().into_iter().find(|f| f.model == name).unwrap();
+    let fresh = s.models().freshness().unwrap().into_iter().find(|f| f.model == name).unwrap();
     assert_eq!(fresh.check_measure, "auc");
     assert_eq!(fresh.last_check.as_ref().map(|c| c.2), check.auc);
-    let passports = s.model_passport(&name).unwrap().markdown;
+    let passports = s.models().passport(&name).unwrap().markdown;
     let passport = &passports.en;
     assert!(passport.contains(&format!("{} inspections from {}", check.inspections, check.period.0)), "{passport}");
     assert!(passports.ru.contains(&format!("проверок {} с {}", check.inspections, check.period.0)), "{}", passports.ru);
     assert!(passport.contains("days_since_same_body"), "the passport names the model's own features");
     // The wrong kind of check is refused with the right command, never a panic.
-    assert!(s.check_model(&name, &data.join("appeals.csv")).unwrap_err().message.contains("ekn models check"));
+    assert!(s.models().check(&name, &data.join("appeals.csv")).unwrap_err().message.contains("ekn models check"));
     drop(s);
     assert!(
         ekn::api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok,

@@ -150,7 +150,7 @@ fn a_labelled_file_without_a_category_column_is_refused_by_line_and_field() {
     let err = err.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("600 different categories"), "{}", err.message);
-    assert!(db.session().models().unwrap().is_empty(), "nothing was registered");
+    assert!(db.session().models().list().unwrap().is_empty(), "nothing was registered");
 }
 
 #[test]

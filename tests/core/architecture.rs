@@ -188,6 +188,32 @@ fn the_domain_and_analytics_do_no_io() {
 }
 
 #[test]
+fn the_secrets_are_lent_narrowly_and_one_path_writes() {
+    // The session's key ring is the kernel's: a capability is lent the signing key as a `Sealer`,
+    // the documents as `Documents`, the pseudonymiser as `pseudonyms()`; only the vault (which
+    // copies the keys into an encrypted database or a backup) sees the ring's fields.
+    let ring = Regex::new(r"\bkeys\.(signer|blobs|pseudonymiser|files|access)([^(a-z_]|$)").unwrap();
+    let allowed = |p: &str| p.starts_with("src/api/session/") || p.starts_with("src/api/vault/");
+    let found = offenders(&sources(&root().join("src/api")), &ring, &allowed);
+    assert!(found.is_empty(), "a capability reaches into the key ring past its lenders:\n{}", found.join("\n"));
+    let planted = vec![("src/api/tasks/mod.rs".to_string(), "let key = &self.keys.signer;".to_string())];
+    assert_eq!(offenders(&planted, &ring, &allowed).len(), 1, "the check sees a field of the ring where it would be");
+    // A transaction is opened and committed by the kernel's `Journal` (which seals and forgets the
+    // caches its entries name), by the import's own writer, and by the vault on a copy it makes.
+    let commit = Regex::new(r"\.commit\(\)").unwrap();
+    let allowed = |p: &str| {
+        p == "src/api/session/handles.rs"
+            || p == "src/api/session/journal.rs"
+            || p.starts_with("src/api/vault/")
+            || p == "src/api/bench.rs"
+    };
+    let found = offenders(&sources(&root().join("src/api")), &commit, &allowed);
+    assert!(found.is_empty(), "a write committed outside the kernel's journal:\n{}", found.join("\n"));
+    let planted = vec![("src/api/tasks/mod.rs".to_string(), "let e = write.commit()?;".to_string())];
+    assert_eq!(offenders(&planted, &commit, &allowed).len(), 1, "the check sees a commit where it would be");
+}
+
+#[test]
 fn no_use_case_reads_the_wall_clock() {
     let clock = Regex::new(r"Utc::now\(|Local::now\(|SystemTime::now\(").unwrap();
     let allowed = |p: &str| {

@@ -258,7 +258,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
         .unwrap();
     assert_eq!(report.model.texts, 61, "60 labelled texts and 1 correction");
     assert!(report.model.data_file.contains("1 correction"));
-    let passports = session.model_passport("appeals-v2").unwrap().markdown;
+    let passports = session.models().passport("appeals-v2").unwrap().markdown;
     let passport = &passports.en;
     assert!(
         passport.contains("1 correction(s) from the database") && passport.contains("no figures by region"),
@@ -266,7 +266,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     );
     assert!(passports.ru.contains("показателей по регионам нет"), "{}", passports.ru);
     assert!(passports.kk.contains("өңірлер бойынша көрсеткіштер жоқ"), "{}", passports.kk);
-    assert_eq!(session.model_passport("appeals-v9").unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(session.models().passport("appeals-v9").unwrap_err().code, ErrorCode::NotFound);
     assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 
     // A decision edited behind the journal (the trigger dropped first) is named.
@@ -335,7 +335,7 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
     let regions: Vec<&str> = report.metrics.by_group.iter().map(|g| g.group.as_str()).collect();
     assert_eq!(regions, ["19", "75"]);
     assert_eq!(report.metrics.by_group.iter().map(|g| g.texts).sum::<usize>(), report.metrics.test_texts);
-    let passports = session.model_passport(&report.model.name).unwrap().markdown;
+    let passports = session.models().passport(&report.model.name).unwrap().markdown;
     assert!(passports.en.contains("| 75 ") && passports.en.contains("Bias check"), "{}", passports.en);
     // The same figures in the reader's language, and no English heading left in it.
     let accuracy = format!("**{:.3}**", report.metrics.accuracy);
@@ -375,11 +375,11 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
     let trained =
         session.train_appeals_model(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {}).unwrap();
     let name = trained.model.name.clone();
-    let fresh = session.models_freshness().unwrap();
+    let fresh = session.models().freshness().unwrap();
     assert_eq!((fresh[0].imports_since, fresh[0].corrections_since, fresh[0].last_check.is_some()), (0, 0, false));
 
     // The same kind of texts: the model holds.
-    let same = session.check_model(&name, &db.file("same.csv", &labelled)).unwrap();
+    let same = session.models().check(&name, &db.file("same.csv", &labelled)).unwrap();
     assert!(same.accuracy >= same.accuracy_then - 0.025, "{same:?}");
     assert!(same.verdict.en.contains("holds") && same.unknown_labels.is_empty(), "{:?}", same.verdict);
 
@@ -390,11 +390,11 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
         let smoke = ["завод дымит по ночам", "зауыт түнде түтін шығарады", "выбросы в реку", "запах гари"][i % 4];
         drifted.push_str(&format!("\"{smoke}, прошу проверить {i}\",экология,751110000\n"));
     }
-    let check = session.check_model(&name, &db.file("drifted.csv", &drifted)).unwrap();
+    let check = session.models().check(&name, &db.file("drifted.csv", &drifted)).unwrap();
     assert_eq!(check.texts, 60);
     assert!(check.drifted && !same.drifted);
     // Sent from the app rather than read from a path: the same figures, the file named as sent.
-    let sent = session.check_model_bytes(&name, "drifted.csv", drifted.as_bytes().into()).unwrap();
+    let sent = session.models().check_bytes(&name, "drifted.csv", drifted.as_bytes().into()).unwrap();
     assert_eq!((sent.accuracy, &sent.per_class, &sent.by_region), (check.accuracy, &check.per_class, &check.by_region));
     assert_eq!(sent.data_file, "drifted.csv");
     assert!(sent.journal_seq > check.journal_seq, "each check is journaled");
@@ -415,18 +415,18 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
     // Journaled, in the passport, and told to the app.
     let entries = session.journal(&ekn::api::JournalQuery::default()).unwrap();
     assert!(entries.iter().any(|e| e.kind == "model_checked" && e.seq == check.journal_seq));
-    let passports = session.model_passport(&name).unwrap().markdown;
+    let passports = session.models().passport(&name).unwrap().markdown;
     let passport = &passports.en;
     assert!(passport.contains("Last check on newer data") && passport.contains("экология (30)"), "{passport}");
     assert!(passports.ru.contains("Последняя проверка на новых данных") && passports.ru.contains("экология (30)"));
     assert!(passports.kk.contains("Жаңа деректердегі соңғы тексеру") && passports.kk.contains("экология (30)"));
-    let fresh = session.models_freshness().unwrap();
+    let fresh = session.models().freshness().unwrap();
     assert_eq!(fresh[0].last_check.as_ref().map(|c| c.2), Some(check.accuracy));
 
     // New appeals imported after training: the model is older than its data.
     let rows = [row("Д-1", "2026-11-02", 1, 1, "Завод дымит по ночам, дышать нечем", "", "физическое лицо", true)];
     session.import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
-    let fresh = session.models_freshness().unwrap();
+    let fresh = session.models().freshness().unwrap();
     assert_eq!((fresh[0].imports_since, fresh[0].rows_since), (1, 1), "{fresh:?}");
 
     // The command line: JSON, and a clear refusal of what cannot be checked.

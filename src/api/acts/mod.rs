@@ -269,7 +269,7 @@ impl Session {
         };
         let task = match request.task {
             Some(id) => {
-                let graph = self.graph()?;
+                let graph = self.read().graph()?;
                 let task = graph
                     .task(id)
                     .cloned()
@@ -376,8 +376,8 @@ impl Session {
         // The addressee's period from the norms catalog, unconfirmed said so in the act itself.
         let procedure = Procedure::builtin();
         let norm_id = procedure.act(kind.code()).and_then(|a| a.norm.clone());
-        let norms = self.norms()?;
-        let calendar = self.calendar()?;
+        let norms = self.read().norms()?;
+        let calendar = self.read().calendar()?;
         let norm = norm_id.as_deref().and_then(|id| norms.at(id, today));
         // What may have changed the version since the edition it was read from (a new
         // Constitution in force on the act's date), said in the act beside the period.
@@ -658,8 +658,8 @@ impl Session {
         }
         let procedure = Procedure::builtin();
         let norm_id = procedure.act(kind.code()).and_then(|a| a.norm.clone());
-        let norms = self.norms()?;
-        let calendar = self.calendar()?;
+        let norms = self.read().norms()?;
+        let calendar = self.read().calendar()?;
         let norm = norm_id.as_deref().and_then(|id| norms.at(id, issued_on));
         // An answer to an appeal closes the matter; a warning has no period: neither has control.
         // An act whose norm lets it set its own period carries it (`period`); without it, one

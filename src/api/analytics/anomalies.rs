@@ -78,7 +78,7 @@ impl AnomalyReview {
 impl Session {
     /// The detectors' run over the registry as it stands, today, with these settings (cached).
     fn detection(&self, params: &DetectParams) -> Result<(Rc<practices::Detection>, Arc<Registry>), ApiError> {
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let key = format!("{}|{}|{params:?}", self.store.analytics_version()?, self.today());
         if let Some((k, detection)) = self.memo.detection.borrow().as_ref() {
             if *k == key {

@@ -84,9 +84,9 @@ impl Session {
             return Err(ApiError::invalid("a district is a KATO code or its first digits (19, 1920, …)"));
         }
         let today = self.today();
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let (acts, outcomes) = self.store.acts_for_report()?;
-        let norms = self.norms()?;
+        let norms = self.read().norms()?;
         let index = RegistryIndex::new(&registry, acts.iter().filter_map(|a| a.trigger_registry_no.as_deref()));
         let deciles = risk_deciles(self.store.latest_risk_scores()?, index.subjects());
 

@@ -83,7 +83,7 @@ impl Session {
                 return Ok(context.clone());
             }
         }
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let mut history = History::new(&registry, &model.params);
         history.replay(&registry, |_, _, _| {});
         let mut newest_inspection = vec![None; registry.subjects.len()];
@@ -148,7 +148,7 @@ impl Session {
         sink: &mut dyn PlanSink,
     ) -> Result<(), ApiError> {
         let read = started.elapsed().as_secs_f64();
-        let (record, model) = self.risk_model(None)?;
+        let (record, model) = self.read().risk_model(None)?;
         let context = self.risk_context(&record, &model)?;
         let history = started.elapsed().as_secs_f64() - read;
         let registry = &context.registry;

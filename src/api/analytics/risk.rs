@@ -17,6 +17,7 @@ use sha2::{Digest, Sha256};
 use crate::analytics::risk::{self, RawFeatures, RiskMetrics, RiskModel, RiskParams, Target, Visit};
 use crate::analytics::similar::SimilarIndex;
 use crate::api::analytics::words::{in_words, kind_words};
+use crate::api::session::handles::Read;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::card::RiskView;
 use crate::domain::facts::{date_of, day_of, Registry};
@@ -314,19 +315,6 @@ pub(in crate::api) fn registry_digest(registry: &Registry) -> String {
 }
 
 impl Session {
-    /// The registry as analytics reads it, cached until an import or a decision changes it.
-    pub(in crate::api) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
-        let version = self.store.analytics_version()?;
-        if let Some((v, registry)) = self.memo.registry.borrow().as_ref() {
-            if *v == version {
-                return Ok(registry.clone());
-            }
-        }
-        let registry = Arc::new(self.store.analytics_registry()?);
-        *self.memo.registry.borrow_mut() = Some((version, registry.clone()));
-        Ok(registry)
-    }
-
     /// Trains and registers a new version of the risk model on the registry in the database.
     pub fn train_risk_model(
         &mut self,
@@ -348,7 +336,7 @@ impl Session {
     ) -> Result<RiskTrainReport, ApiError> {
         let started = std::time::Instant::now();
         progress(crate::analytics::Step::new("reading_registry"));
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let trained = risk::train(&registry, target, params, progress)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("risk model ({}): {e}", target.code())))?;
         let arrays =
@@ -406,30 +394,13 @@ impl Session {
     /// Writes the examples the risk model trains on (time split, label, features) to `path` as
     /// CSV, for refitting them with another tool. Object codes only, no names or BINs.
     pub fn export_risk_examples(&self, target: Target, path: &Path) -> Result<usize, ApiError> {
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let params = RiskParams::default();
         let examples = risk::examples(&registry, target, &params);
         let cut = risk::time_split(&examples, params.holdout_share);
         write_examples(&examples, cut, path)?;
         self.note_export(None, &format!("risk examples ({} rows, {target:?})", examples.labels.len()))?;
         Ok(examples.labels.len())
-    }
-
-    /// The risk model in force (the newest version, or the one named), with its record.
-    pub fn risk_model(&self, name: Option<&str>) -> Result<(ModelRecord, RiskModel), ApiError> {
-        let Some((record, arrays)) = self.store.model(RISK_MODEL, name)? else {
-            return Err(ApiError::new(
-                ErrorCode::NotFound,
-                match name {
-                    Some(n) => format!("no risk model '{n}'"),
-                    None => "no risk model has been trained yet (ekn risk train)".to_string(),
-                },
-            ));
-        };
-        let model: RiskModel = serde_json::from_slice(&arrays).map_err(|e| {
-            ApiError::new(ErrorCode::Internal, format!("model {}: its arrays cannot be read: {e}", record.name))
-        })?;
-        Ok((record, model))
     }
 
     pub(in crate::api) fn log_predictions(
@@ -468,7 +439,7 @@ impl Session {
             overridden,
             note: hypothesis_note(),
         };
-        let (record, model) = match self.risk_model(None) {
+        let (record, model) = match self.read().risk_model(None) {
             Ok(found) => found,
             Err(e) if e.code == ErrorCode::NotFound => {
                 explanation.local_missing = Some(Localized {
@@ -554,7 +525,7 @@ impl Session {
         };
         let card = self.card_content(bin)?;
         let bin = card.subject.bin.clone();
-        let model = self.risk_model(None).ok().map(|(r, _)| r.name);
+        let model = self.read().risk_model(None).ok().map(|(r, _)| r.name);
         let value = (action == "override").then_some(assessment);
         self.write(|w| {
             let review_id = w.insert_review(&NewReview {
@@ -591,6 +562,38 @@ pub(in crate::api) fn write_examples(examples: &risk::Examples, cut: usize, path
         w.write_record(risk::example_row(examples, r, cut)).map_err(failed)?;
     }
     w.flush().map_err(|e| failed(e.into()))
+}
+
+impl Read<'_> {
+    /// The registry as analytics reads it, cached until an import or a decision changes it.
+    pub(in crate::api) fn analytics_registry(&self) -> Result<Arc<Registry>, ApiError> {
+        let version = self.store().analytics_version()?;
+        if let Some((v, registry)) = self.memo().registry.borrow().as_ref() {
+            if *v == version {
+                return Ok(registry.clone());
+            }
+        }
+        let registry = Arc::new(self.store().analytics_registry()?);
+        *self.memo().registry.borrow_mut() = Some((version, registry.clone()));
+        Ok(registry)
+    }
+
+    /// The risk model in force (the newest version, or the one named), with its record.
+    pub fn risk_model(&self, name: Option<&str>) -> Result<(ModelRecord, RiskModel), ApiError> {
+        let Some((record, arrays)) = self.store().model(RISK_MODEL, name)? else {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                match name {
+                    Some(n) => format!("no risk model '{n}'"),
+                    None => "no risk model has been trained yet (ekn risk train)".to_string(),
+                },
+            ));
+        };
+        let model: RiskModel = serde_json::from_slice(&arrays).map_err(|e| {
+            ApiError::new(ErrorCode::Internal, format!("model {}: its arrays cannot be read: {e}", record.name))
+        })?;
+        Ok((record, model))
+    }
 }
 
 #[cfg(test)]

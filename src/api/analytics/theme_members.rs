@@ -136,7 +136,7 @@ impl Session {
     pub fn theme_candidates(&self, name: &str, limit: Option<u32>) -> Result<ThemeCandidates, ApiError> {
         let limit = limit.unwrap_or(100).clamp(1, 1_000) as usize;
         let (theme, _) = self.theme_in_force(name)?;
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
         let decisions: HashMap<(String, String), MemberDecision> = self
@@ -299,7 +299,7 @@ impl Session {
             return Err(ApiError::invalid(format!("theme «{}» is retired", theme.name)));
         }
         let key = request.key.trim().to_string();
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let known = match request.kind {
             ItemKind::Appeal => registry.appeals.iter().any(|a| *a.appeal_no == *key),
             ItemKind::Inspection => registry.inspections.iter().any(|f| *f.registry_no == *key),
@@ -351,7 +351,7 @@ impl Session {
         if themes.is_empty() {
             return Ok(Vec::new());
         }
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
         let mut imported: HashMap<i64, (HashSet<String>, HashSet<String>)> = HashMap::new();
         let mut news = Vec::new();

@@ -144,7 +144,7 @@ impl Session {
             .checked_sub_days(chrono::Days::new(u64::from(days) - 1))
             .ok_or_else(|| ApiError::invalid(format!("as_of: {as_of} leaves no {days} days before it")))?;
         let params = ProposalParams::default();
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
 
         let (first_day, last_day) = (day_of(from), day_of(as_of));

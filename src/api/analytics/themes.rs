@@ -235,7 +235,7 @@ impl Session {
             Some(d) => {
                 let d = tidy(d)?;
                 d.validate(Taxonomy::builtin()).map_err(ApiError::invalid)?;
-                let norms = self.norms()?;
+                let norms = self.read().norms()?;
                 if let Some(unknown) = d.norms.iter().find(|id| norms.catalog.entry(id).is_none()) {
                     return Err(ApiError::invalid(format!("norms: '{unknown}' is not in the norms catalog in force")));
                 }
@@ -283,7 +283,7 @@ impl Session {
     pub fn theme_scan(&self, as_of: Option<NaiveDate>, months: Option<u32>) -> Result<ThemeScanReport, ApiError> {
         let started = std::time::Instant::now();
         let as_of = as_of.unwrap_or_else(|| self.today());
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
         Ok(scan_report(&registry, &list, as_of, months, started))
     }
@@ -291,7 +291,7 @@ impl Session {
     /// The themes ranked for the plan by the lower bound of their score.
     pub fn theme_scores(&self, as_of: Option<NaiveDate>) -> Result<ThemeScoreReport, ApiError> {
         let as_of = as_of.unwrap_or_else(|| self.today());
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
         let context = gather_score_context(self, &ScoringWeights::builtin())?;
         Ok(score_report(&registry, &list, as_of, &context))
@@ -301,7 +301,7 @@ impl Session {
     pub fn theme_card(&self, name: &str, as_of: Option<NaiveDate>) -> Result<ThemeCard, ApiError> {
         let as_of = as_of.unwrap_or_else(|| self.today());
         let (theme, versions) = self.theme_in_force(name)?;
-        let registry = self.analytics_registry()?;
+        let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy).with_decisions(&theme.decided, &registry);
         let last = month_number(as_of) - 1;
@@ -359,7 +359,7 @@ impl Session {
         let (all_acts, all_outcomes) = self.store.acts_for_report()?;
         let acts = self.theme_acts(&bins, &all_acts, &all_outcomes)?;
         let documents = self.store.documents_of_objects(&bins)?;
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let mut tasks = ThemeTasks::default();
         let mut kinds: HashMap<String, u64> = HashMap::new();
         for task in graph.tasks().filter(|t| {
@@ -376,7 +376,7 @@ impl Session {
             }
         }
         tasks.by_kind = sorted_counts(kinds);
-        let norms_in_force = self.norms()?;
+        let norms_in_force = self.read().norms()?;
         let norms = theme
             .definition
             .norms

@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analytics::classifier::{Classifier, Example, Prediction, TrainParams};
 use crate::analytics::evaluate::{evaluate_splits, train_and_evaluate, Metrics, SplitFigures};
+use crate::api::session::handles::Read;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::ingest::labelled::read_labelled;
@@ -252,32 +253,7 @@ impl Session {
 
     /// The appeals classifier in force (the newest version), with its record.
     pub fn appeals_classifier(&self) -> Result<(ModelRecord, Classifier), ApiError> {
-        self.appeals_classifier_version(None)
-    }
-
-    /// An appeals classifier version by name, or the newest with None, with its record.
-    pub(in crate::api) fn appeals_classifier_version(
-        &self,
-        name: Option<&str>,
-    ) -> Result<(ModelRecord, Classifier), ApiError> {
-        let Some((record, arrays)) = self.store.model(APPEALS_CLASSIFIER, name)? else {
-            let missing = match name {
-                Some(name) => format!("no appeals classifier '{name}'"),
-                None => "no appeals classifier has been trained yet (ekn appeals train FILE)".to_string(),
-            };
-            return Err(ApiError::new(ErrorCode::NotFound, missing));
-        };
-        let classes: Vec<String> = serde_json::from_str(&record.classes)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: classes: {e}", record.name)))?;
-        // The parameters say which feature layout the arrays hold (models before the spans block
-        // read without it).
-        let params: TrainParams = serde_json::from_str(&record.params)
-            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: parameters: {e}", record.name)))?;
-        let model =
-            Classifier::from_parts(classes, &arrays, record.temperature, record.c, &params).ok_or_else(|| {
-                ApiError::new(ErrorCode::Internal, format!("model {}: its arrays do not fit", record.name))
-            })?;
-        Ok((record, model))
+        self.read().appeals_classifier_version(None)
     }
 
     /// Classifies every row of an export (a text column at least) without storing anything.
@@ -305,9 +281,31 @@ impl Session {
         });
         Ok(classified.into_iter().flatten().collect())
     }
+}
 
-    /// Every model version, newest first.
-    pub fn models(&self) -> Result<Vec<ModelRecord>, ApiError> {
-        Ok(self.store.models()?)
+impl Read<'_> {
+    /// An appeals classifier version by name, or the newest with None, with its record.
+    pub(in crate::api) fn appeals_classifier_version(
+        &self,
+        name: Option<&str>,
+    ) -> Result<(ModelRecord, Classifier), ApiError> {
+        let Some((record, arrays)) = self.store().model(APPEALS_CLASSIFIER, name)? else {
+            let missing = match name {
+                Some(name) => format!("no appeals classifier '{name}'"),
+                None => "no appeals classifier has been trained yet (ekn appeals train FILE)".to_string(),
+            };
+            return Err(ApiError::new(ErrorCode::NotFound, missing));
+        };
+        let classes: Vec<String> = serde_json::from_str(&record.classes)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: classes: {e}", record.name)))?;
+        // The parameters say which feature layout the arrays hold (models before the spans block
+        // read without it).
+        let params: TrainParams = serde_json::from_str(&record.params)
+            .map_err(|e| ApiError::new(ErrorCode::Internal, format!("model {}: parameters: {e}", record.name)))?;
+        let model =
+            Classifier::from_parts(classes, &arrays, record.temperature, record.c, &params).ok_or_else(|| {
+                ApiError::new(ErrorCode::Internal, format!("model {}: its arrays do not fit", record.name))
+            })?;
+        Ok((record, model))
     }
 }

@@ -223,7 +223,7 @@ impl Session {
     /// The open appeals sorted by priority (then by due date), with the heat map.
     pub fn appeal_queue(&self, filter: &QueueFilter) -> Result<AppealQueue, ApiError> {
         let today = self.today();
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let rules = PriorityRules::builtin();
         let taxonomy = Taxonomy::builtin();
         let ids = self.store.open_appeal_ids()?;
@@ -352,8 +352,8 @@ impl Session {
             ApiError::new(ErrorCode::NotFound, format!("no appeal {no} in {}", self.database().display()))
         })?;
         let today = self.today();
-        let calendar = self.calendar()?;
-        let norms = self.norms()?;
+        let calendar = self.read().calendar()?;
+        let norms = self.read().norms()?;
         let decisions = self.store.current_decisions(a.id)?;
         let tasks = self.store.appeal_tasks(a.id)?;
         let item =

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::api::session::handles::Read;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::calendar::{Calendar, YearCalendar};
 use crate::domain::deadline::{
@@ -377,34 +378,13 @@ pub struct CalendarImportReport {
 }
 
 impl Session {
-    /// The shipped calendar with the imported years laid over it (built once per session).
-    pub fn calendar(&self) -> Result<std::rc::Rc<Calendar>, ApiError> {
-        if let Some(cached) = self.memo.calendar.borrow().as_ref() {
-            return Ok(cached.clone());
-        }
-        let calendar = std::rc::Rc::new(self.load_calendar()?);
-        *self.memo.calendar.borrow_mut() = Some(calendar.clone());
-        Ok(calendar)
-    }
-
-    fn load_calendar(&self) -> Result<Calendar, ApiError> {
-        let mut calendar = Calendar::builtin();
-        for stored in self.store.calendar_years()? {
-            let year = YearCalendar::from_json(&stored.document).map_err(|e| {
-                ApiError::new(ErrorCode::Internal, format!("the stored calendar for {} is damaged: {e}", stored.year))
-            })?;
-            calendar.set_year(year);
-        }
-        Ok(calendar)
-    }
-
     /// A digest of the rules in force: every calendar document (shipped and imported), the
     /// statutory rules, and the norms catalog. When it differs from the one recorded, a rule
     /// changed (a new release, an imported calendar or catalog) and open deadlines are recomputed,
     /// each move logged.
     pub(in crate::api) fn recompute_if_rules_changed(&mut self) -> Result<Vec<crate::api::Recomputed>, ApiError> {
-        let calendar = self.calendar()?;
-        let norms = self.norms()?;
+        let calendar = self.read().calendar()?;
+        let norms = self.read().norms()?;
         let mut hasher = Sha256::new();
         for year in calendar.years() {
             hasher.update(serde_json::to_vec(year).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?);
@@ -440,8 +420,8 @@ impl Session {
     }
 
     pub fn deadline(&self, request: &DeadlineRequest) -> Result<DeadlineReport, ApiError> {
-        let norms = self.norms()?;
-        let mut report = compute_deadline(&*self.calendar()?, &norms.catalog, request)?;
+        let norms = self.read().norms()?;
+        let mut report = compute_deadline(&*self.read().calendar()?, &norms.catalog, request)?;
         report.rule.version = report.rule.norm_id.as_deref().and_then(|id| norms.version(id));
         Ok(report)
     }
@@ -462,7 +442,7 @@ impl Session {
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
         let year = YearCalendar::from_json(&text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
-        let replaced = self.calendar()?.has_year(year.year);
+        let replaced = self.read().calendar()?.has_year(year.year);
         let sha256 = crate::api::sha256_hex(&text);
         let entry = Entry::CalendarImported { year: year.year, sha256: sha256.clone(), file: name.clone(), replaced };
         self.write(|w| {
@@ -476,7 +456,7 @@ impl Session {
 
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearView>, ApiError> {
         let stored = self.store.calendar_years()?;
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         Ok(calendar
             .years()
             .map(|y| {
@@ -495,5 +475,28 @@ impl Session {
                 }
             })
             .collect())
+    }
+}
+
+impl Read<'_> {
+    /// The shipped calendar with the imported years laid over it (built once per session).
+    pub fn calendar(&self) -> Result<std::rc::Rc<Calendar>, ApiError> {
+        if let Some(cached) = self.memo().calendar.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let calendar = std::rc::Rc::new(self.load_calendar()?);
+        *self.memo().calendar.borrow_mut() = Some(calendar.clone());
+        Ok(calendar)
+    }
+
+    fn load_calendar(&self) -> Result<Calendar, ApiError> {
+        let mut calendar = Calendar::builtin();
+        for stored in self.store().calendar_years()? {
+            let year = YearCalendar::from_json(&stored.document).map_err(|e| {
+                ApiError::new(ErrorCode::Internal, format!("the stored calendar for {} is damaged: {e}", stored.year))
+            })?;
+            calendar.set_year(year);
+        }
+        Ok(calendar)
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use chrono::NaiveDate;
 
+use crate::api::session::handles::Read;
 use crate::api::{ApiError, ErrorCode, Recomputed, Session};
 use crate::domain::deadline::{ExtensionCap, Period};
 use crate::domain::journal::{Entry, RecordRef};
@@ -134,47 +135,10 @@ fn norm_digest(norm: &NormEntry) -> Result<(String, String), ApiError> {
 }
 
 impl Session {
-    /// The catalog in force, built once per session.
-    pub fn norms(&self) -> Result<Rc<NormsInForce>, ApiError> {
-        if let Some(cached) = self.memo.norms.borrow().as_ref() {
-            return Ok(cached.clone());
-        }
-        let in_force = Rc::new(self.load_norms()?);
-        *self.memo.norms.borrow_mut() = Some(in_force.clone());
-        Ok(in_force)
-    }
-
-    fn load_norms(&self) -> Result<NormsInForce, ApiError> {
-        let versions = self.store.latest_norm_versions()?;
-        Ok(match self.store.latest_norm_catalog()? {
-            Some(stored) => NormsInForce {
-                catalog: NormsCatalog::from_json(&stored.document).map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::Internal,
-                        format!("the imported norms catalog {} is damaged: {e}", stored.source_file),
-                    )
-                })?,
-                origin: if stored.origin == "office" { "office" } else { "imported" },
-                sha256: stored.sha256,
-                source_file: Some(stored.source_file),
-                imported_at: Some(stored.imported_at),
-                versions,
-            },
-            None => NormsInForce {
-                catalog: NormsCatalog::builtin(),
-                origin: "shipped",
-                sha256: crate::api::sha256_hex(BUILTIN.as_bytes()),
-                source_file: None,
-                imported_at: None,
-                versions,
-            },
-        })
-    }
-
     /// Records a new version of every norm in force whose text differs from its last recorded
     /// version (a first version for norms never seen). Returns the changes.
     pub(in crate::api) fn record_norm_versions(&mut self) -> Result<Vec<NormChange>, ApiError> {
-        let in_force = self.norms()?;
+        let in_force = self.read().norms()?;
         let recorded = self.store.latest_norm_versions()?;
         let mut changes = Vec::new();
         let mut versions = Vec::new();
@@ -230,7 +194,7 @@ impl Session {
     }
 
     pub fn norms_list(&self) -> Result<NormsList, ApiError> {
-        let in_force = self.norms()?;
+        let in_force = self.read().norms()?;
         let recorded = self.store.latest_norm_versions()?;
         let today = self.today();
         let catalog = &in_force.catalog;
@@ -290,7 +254,7 @@ impl Session {
 
     /// The catalog in force as a document `ekn norms import` reads back.
     pub fn norms_export(&self) -> Result<String, ApiError> {
-        Ok(self.norms()?.catalog.to_json())
+        Ok(self.read().norms()?.catalog.to_json())
     }
 
     /// Imports a catalog: checked as a whole, stored verbatim with its SHA-256, the changed norms
@@ -360,7 +324,7 @@ impl Session {
     ) -> Result<NormsImportReport, ApiError> {
         let catalog = NormsCatalog::from_json(text)
             .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("{name}: {e}")))?;
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         for task in graph.tasks().filter(|t| t.is_open()) {
             if let Some(id) =
                 task.norm_id.as_deref().filter(|id| catalog.entry(id).is_none() && !catalog.retired.contains_key(*id))
@@ -499,6 +463,45 @@ impl Session {
                 Err(e) => encoding_rs::WINDOWS_1251.decode(e.as_bytes()).0.into_owned(),
             },
         };
-        Ok(check_quotes(&self.norms()?.catalog, &text, &name, &sha256))
+        Ok(check_quotes(&self.read().norms()?.catalog, &text, &name, &sha256))
+    }
+}
+
+impl Read<'_> {
+    /// The catalog in force, built once per session.
+    pub fn norms(&self) -> Result<Rc<NormsInForce>, ApiError> {
+        if let Some(cached) = self.memo().norms.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let in_force = Rc::new(self.load_norms()?);
+        *self.memo().norms.borrow_mut() = Some(in_force.clone());
+        Ok(in_force)
+    }
+
+    fn load_norms(&self) -> Result<NormsInForce, ApiError> {
+        let versions = self.store().latest_norm_versions()?;
+        Ok(match self.store().latest_norm_catalog()? {
+            Some(stored) => NormsInForce {
+                catalog: NormsCatalog::from_json(&stored.document).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::Internal,
+                        format!("the imported norms catalog {} is damaged: {e}", stored.source_file),
+                    )
+                })?,
+                origin: if stored.origin == "office" { "office" } else { "imported" },
+                sha256: stored.sha256,
+                source_file: Some(stored.source_file),
+                imported_at: Some(stored.imported_at),
+                versions,
+            },
+            None => NormsInForce {
+                catalog: NormsCatalog::builtin(),
+                origin: "shipped",
+                sha256: crate::api::sha256_hex(BUILTIN.as_bytes()),
+                source_file: None,
+                imported_at: None,
+                versions,
+            },
+        })
     }
 }

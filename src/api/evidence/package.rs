@@ -187,7 +187,7 @@ impl Session {
         // passport, the anomalies naming the object, and the imports they were computed from.
         let risk = self.explain_risk(&bin)?;
         if let Some(local) = &risk.local {
-            let passport = self.model_passport(&local.model)?;
+            let passport = self.models().passport(&local.model)?;
             for (lang, text) in
                 [("ru", passport.markdown.ru), ("kk", passport.markdown.kk), ("en", passport.markdown.en)]
             {
@@ -206,6 +206,7 @@ impl Session {
         });
         payload.insert("analytics/anomalies.json".into(), json(&anomalies)?);
         let imports: Vec<_> = self
+            .read()
             .analytics_registry()?
             .imports
             .iter()

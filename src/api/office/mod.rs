@@ -236,7 +236,7 @@ impl Session {
 
     /// Joins the office at `params.url` as `params.user`.
     pub fn office_join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
-        if matches!(self.keys.access, crate::api::vault::Access::Plain) {
+        if !self.keys.is_encrypted() {
             return Err(ApiError::invalid(
                 "a workstation joins an office with an encrypted database: it will hold colleagues' work and the key \
                  that signs for this machine, and a plain file copied off it would keep syncing as its owner. Encrypt \
@@ -421,7 +421,7 @@ impl Session {
             return Err(ApiError::invalid("assigning work needs a reason"));
         };
         let link = self.linked()?;
-        if id > 0 && self.graph()?.task(id).is_none() {
+        if id > 0 && self.read().graph()?.task(id).is_none() {
             return Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}")));
         }
         let object_key = self.task_object_key(&link.workstation_id, id)?;

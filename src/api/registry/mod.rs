@@ -125,7 +125,7 @@ fn init_with(
                 stamp,
                 Input::Bytes { name: &name, bytes: bytes.into() },
                 &options,
-                &session.keys.pseudonymiser,
+                session.keys.pseudonyms(),
                 &mut |p| progress(&name, p),
             )?;
             session.seal(report.journal_seq.unwrap_or(1))?;
@@ -201,7 +201,7 @@ impl Session {
             }
             _ => options,
         };
-        let mut report = ingest::import(&mut self.store, stamp, input, options, &self.keys.pseudonymiser, progress)?;
+        let mut report = ingest::import(&mut self.store, stamp, input, options, self.keys.pseudonyms(), progress)?;
         self.seal(report.journal_seq.unwrap_or(1))?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
@@ -235,7 +235,7 @@ impl Session {
 
     /// The norms and calendar an imported act's period is counted by (`ingest::ActPeriods`).
     fn act_periods(&self) -> Result<ingest::ActPeriods, ApiError> {
-        let norms = self.norms()?;
+        let norms = self.read().norms()?;
         let procedure = crate::domain::procedure::Procedure::builtin();
         let by_kind = crate::acts::ActKind::ALL
             .into_iter()
@@ -246,12 +246,16 @@ impl Session {
                 Some((kind, id))
             })
             .collect();
-        Ok(ingest::ActPeriods { calendar: (*self.calendar()?).clone(), catalog: norms.catalog.clone(), norms: by_kind })
+        Ok(ingest::ActPeriods {
+            calendar: (*self.read().calendar()?).clone(),
+            catalog: norms.catalog.clone(),
+            norms: by_kind,
+        })
     }
 
     /// What importing `file` would meet, without writing anything.
     pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Path(file), kind, &self.keys.pseudonymiser)?)
+        Ok(ingest::preview(Input::Path(file), kind, self.keys.pseudonyms())?)
     }
 
     /// What importing a file held in memory (an upload) would meet, without writing anything.
@@ -261,7 +265,7 @@ impl Session {
         bytes: std::sync::Arc<[u8]>,
         kind: Option<DataKind>,
     ) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, &self.keys.pseudonymiser)?)
+        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, self.keys.pseudonyms())?)
     }
 
     /// Imports a file held in memory (an upload); its kind is recognised from its columns when

@@ -60,6 +60,16 @@ impl KeyRing {
         Documents(&self.blobs)
     }
 
+    /// The pseudonymiser, lent to what imports (applicants become pseudonyms at the door).
+    pub(in crate::api) fn pseudonyms(&self) -> &Pseudonymiser {
+        &self.pseudonymiser
+    }
+
+    /// How the database was opened, for what verifies its journal from its file.
+    pub(in crate::api) fn access(&self) -> &Access {
+        &self.access
+    }
+
     /// Whether the database was opened encrypted.
     pub(in crate::api) fn is_encrypted(&self) -> bool {
         matches!(self.access, Access::Encrypted(_))

@@ -26,14 +26,14 @@ use crate::domain::tasks::TaskGraph;
 /// every use, so a write that changes the registry makes them stale by itself.
 #[derive(Default)]
 pub(in crate::api) struct Memo {
-    /// Filled by `deadlines::calendar`.
+    /// Filled by `Read::calendar` (in `deadlines/`).
     pub(in crate::api) calendar: RefCell<Option<Rc<Calendar>>>,
-    /// Filled by `deadlines::norms::norms`.
+    /// Filled by `Read::norms` (in `deadlines/norms.rs`).
     pub(in crate::api) norms: RefCell<Option<Rc<NormsInForce>>>,
-    /// Filled by `tasks::graph`.
+    /// Filled by `Read::graph` (in `tasks/`).
     pub(in crate::api) graph: RefCell<Option<Rc<TaskGraph>>>,
     /// The registry as analytics reads it, with the data version it was read at
-    /// (`analytics::risk::analytics_registry`).
+    /// (`Read::analytics_registry`, in `analytics/risk.rs`).
     pub(in crate::api) registry: RefCell<Option<(String, Arc<Registry>)>>,
     /// The last run of the anomaly detectors, with the data version, day and settings it ran on:
     /// the list and then one anomaly opened from it do not run the detectors twice

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::api::models::Models;
 use crate::api::retention::Retention;
 use crate::api::vault::{self, Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
@@ -153,6 +154,11 @@ impl Session {
     /// Retention: the destruction plan, the acts that carry it out, and colleagues' acts received.
     pub fn retention(&mut self) -> Retention<'_> {
         Retention::new(self.kernel())
+    }
+
+    /// The models: every version, its passport, its re-tests.
+    pub fn models(&mut self) -> Models<'_> {
+        Models::new(self.kernel())
     }
 
     /// Whether the session's database is encrypted.

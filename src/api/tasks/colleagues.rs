@@ -66,7 +66,7 @@ impl Session {
         };
         let remote = self.store.remote_tasks_not_held()?;
         if remote.is_empty() && conflicts.is_empty() {
-            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new(), assigned, conflicts });
+            return Ok(OfficeGraph { graph: self.read().graph()?, owners: HashMap::new(), assigned, conflicts });
         }
         let (mut tasks, dependencies) = self.store.load_task_graph()?;
         let mut owners = HashMap::new();
@@ -107,7 +107,7 @@ impl Session {
             .remote_task_numbered(id)?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let office = self.office_graph()?;
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let mut view = self.view(&office.graph, &calendar, id, today)?;
         view.owner = Some(remote.owner.clone());
         view.assigned_to = office.assigned.get(&id).cloned();
@@ -117,7 +117,7 @@ impl Session {
                 "task {id} came from a workstation that did not send its period; it updates with that workstation's next sync"
             ))
         })?;
-        let norms = self.norms()?;
+        let norms = self.read().norms()?;
         // Counted by the version in force on its trigger in this workstation's catalogue.
         let norm = remote.state.norm_id.as_deref().and_then(|n| norms.at(n, view.task.event_date));
         let explanation = explain(

@@ -31,7 +31,7 @@ pub struct SlipView {
 impl Session {
     /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
     pub fn desk(&self, today: NaiveDate, assignee: Option<&str>) -> Result<Desk, ApiError> {
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         // Colleagues' tasks pulled from the office stand beside this workstation's own, with
         // their owner; an assignee's desk holds what is assigned to them or held by them.
         let office = self.office_graph()?;
@@ -91,17 +91,17 @@ impl Session {
     }
 
     pub fn reminders(&self, today: NaiveDate) -> Result<Vec<Reminder>, ApiError> {
-        Ok(self.graph()?.reminders_due(&*self.calendar()?, today))
+        Ok(self.read().graph()?.reminders_due(&*self.read().calendar()?, today))
     }
 
     pub fn slips(&self, today: NaiveDate) -> Result<Vec<Slip>, ApiError> {
-        Ok(self.graph()?.slips(&*self.calendar()?, today))
+        Ok(self.read().graph()?.slips(&*self.read().calendar()?, today))
     }
 
     /// What slips through, each with its task as the desk shows it (for the app's Slips panel).
     pub fn slip_views(&self, today: NaiveDate) -> Result<Vec<SlipView>, ApiError> {
-        let graph = self.graph()?;
-        let calendar = self.calendar()?;
+        let graph = self.read().graph()?;
+        let calendar = self.read().calendar()?;
         graph
             .slips(&calendar, today)
             .into_iter()
@@ -111,6 +111,6 @@ impl Session {
 
     /// The dashboard over this workstation's tasks and, after a sync, the colleagues' in scope.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
-        Ok(dashboard(&self.office_graph()?.graph, &*self.calendar()?, today))
+        Ok(dashboard(&self.office_graph()?.graph, &*self.read().calendar()?, today))
     }
 }

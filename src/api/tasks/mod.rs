@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::api::deadlines::{boundary_warning, counting_of, explain, period_under, RuleView};
+use crate::api::session::handles::Read;
 use crate::api::{checked_note, ApiError, ErrorCode, Session};
 use crate::domain::calendar::Calendar;
 use crate::domain::deadline::{
@@ -138,18 +139,6 @@ pub(in crate::api) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Resul
 }
 
 impl Session {
-    /// The task graph, built from storage on first use and kept until a write names a task, an
-    /// object or an appeal (`session::memo`).
-    pub(in crate::api) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
-        if let Some(cached) = self.memo.graph.borrow().as_ref() {
-            return Ok(cached.clone());
-        }
-        let (tasks, dependencies) = self.store.load_task_graph()?;
-        let graph = std::rc::Rc::new(TaskGraph::build(tasks, &dependencies));
-        *self.memo.graph.borrow_mut() = Some(graph.clone());
-        Ok(graph)
-    }
-
     pub(in crate::api) fn view(
         &self,
         graph: &TaskGraph,
@@ -172,8 +161,8 @@ impl Session {
 
     /// Reads and computes everything a new task needs, before any write begins.
     pub(in crate::api) fn plan_task(&self, request: &NewTaskRequest) -> Result<PlannedTask, ApiError> {
-        let calendar = self.calendar()?;
-        let catalog = self.norms()?;
+        let calendar = self.read().calendar()?;
+        let catalog = self.read().norms()?;
         if request.norm.is_none() && request.period.is_none() {
             return Err(ApiError::invalid("give either a norm of the catalog or a period of at least 1"));
         }
@@ -229,7 +218,7 @@ impl Session {
             }
             (None, None) => unreachable!("refused above"),
         };
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         for &prerequisite in &request.depends_on {
             if graph.task(prerequisite).is_none() {
                 return Err(ApiError::new(ErrorCode::NotFound, format!("no task {prerequisite}")));
@@ -286,8 +275,8 @@ impl Session {
     }
 
     pub(in crate::api) fn created(&self, ids: Vec<i64>) -> Result<CreatedTasks, ApiError> {
-        let graph = self.graph()?;
-        let calendar = self.calendar()?;
+        let graph = self.read().graph()?;
+        let calendar = self.read().calendar()?;
         let today = self.today();
         Ok(CreatedTasks {
             created: ids.into_iter().map(|id| self.view(&graph, &calendar, id, today)).collect::<Result<_, _>>()?,
@@ -316,7 +305,7 @@ impl Session {
 
     /// Declares that `task` waits for `prerequisite`; a cycle is refused with the cycle named.
     pub fn add_dependency(&mut self, task: i64, prerequisite: i64) -> Result<(), ApiError> {
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         graph.check_dependency(task, prerequisite).map_err(|e| match e {
             crate::domain::tasks::GraphError::UnknownTask(id) => self.no_such_task(id),
             other => ApiError::invalid(other.to_string()),
@@ -335,7 +324,7 @@ impl Session {
     }
 
     fn open_task(&self, id: i64) -> Result<(std::rc::Rc<TaskGraph>, Task), ApiError> {
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let task = graph.task(id).cloned().ok_or_else(|| self.no_such_task(id))?;
         if !task.is_open() {
             return Err(ApiError::new(ErrorCode::Closed, format!("task {id} is {} already", task.status.code())));
@@ -366,7 +355,7 @@ impl Session {
             )));
         }
         check_inputs(decided, &[])?;
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let norm = self.counted_under(&task)?.map(|(norm, _)| norm);
         let cap = norm
             .and_then(|n| n.cap)
@@ -410,7 +399,7 @@ impl Session {
         }
         let (_, task) = self.open_task(id)?;
         check_inputs(task.event_date, &[suspension])?;
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let (period, mut suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let earlier = suspensions.clone();
@@ -445,7 +434,7 @@ impl Session {
             return Err(ApiError::invalid("the note is empty"));
         };
         let note = note.as_str();
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let task = graph.task(id).ok_or_else(|| self.no_such_task(id))?;
         let about = self.about(task);
         let entry = Entry::TaskNoted { task_id: id, note: note.trim().into() };
@@ -483,7 +472,7 @@ impl Session {
     /// Accepts the suggested next step after a task: creates it, waiting for that task, and
     /// records the acceptance — in one write.
     pub fn accept_suggestion(&mut self, after: i64, assignee: Option<String>) -> Result<CreatedTasks, ApiError> {
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let task =
             graph.task(after).cloned().ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {after}")))?;
         let (kind, _) = next_step(task.kind).ok_or_else(|| {
@@ -541,7 +530,7 @@ impl Session {
         if reason.trim().is_empty() {
             return Err(reason_required("declining a suggestion"));
         }
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let task = graph.task(after).ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {after}")))?;
         let (kind, _) = next_step(task.kind)
             .ok_or_else(|| ApiError::new(ErrorCode::NothingSuggested, format!("no next step follows task {after}")))?;
@@ -562,7 +551,7 @@ impl Session {
     /// The next sensible step for an object, from the stage its tasks have reached: the most
     /// advanced finished step without a follow-up, or information gathering when nothing started.
     pub fn suggest_for_subject(&self, bin: &str) -> Result<Option<Suggestion>, ApiError> {
-        let graph = self.graph()?;
+        let graph = self.read().graph()?;
         let mut tasks: Vec<&Task> = graph.tasks().filter(|t| t.subject_bin.as_deref() == Some(bin.trim())).collect();
         if tasks.is_empty() {
             return Ok(Some(Suggestion {
@@ -590,7 +579,7 @@ impl Session {
         if id < 0 {
             return self.colleague_task_detail(id, today);
         }
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         // The office's graph: a conflict's date in force shows here as on the desk.
         let office = self.office_graph()?;
         let graph = office.graph.clone();
@@ -599,7 +588,7 @@ impl Session {
         view.conflict = office.conflicts.get(&id).cloned();
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
-        let norms = self.norms()?;
+        let norms = self.read().norms()?;
         let law = self.store.task_law(id)?.unwrap_or_default();
         let decided = law.extension_decided;
         let counted = self.counted_under(&view.task)?;
@@ -663,7 +652,7 @@ impl Session {
     /// changed, and recounting is a person's decision (`recount_task`), never silent.
     pub(in crate::api) fn counted_under(&self, task: &Task) -> Result<Option<(Norm, Option<Norm>)>, ApiError> {
         let Some(id) = task.norm_id.as_deref() else { return Ok(None) };
-        let norms = self.norms()?;
+        let norms = self.read().norms()?;
         let Some(entry) = norms.entry(id) else { return Ok(None) };
         let catalog = &norms.catalog;
         let Ok(now) = catalog.at(id, task.event_date) else { return Ok(None) };
@@ -694,7 +683,7 @@ impl Session {
                 "task {id} is counted under the version of the law that governs its trigger; there is nothing to recount"
             )));
         };
-        let calendar = self.calendar()?;
+        let calendar = self.read().calendar()?;
         let (period, suspensions) =
             self.store.task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let set_by_act = self.store.task_law(id)?.unwrap_or_default().period_set_by_act;
@@ -730,8 +719,8 @@ impl Session {
     /// APPC art. 76 to the special law (155-VII art. 24), each move journaled by the product with
     /// its reason. The period a task ran for stays: for an act, it is the period the act set.
     pub(in crate::api) fn move_tasks_of_retired_norms(&mut self) -> Result<usize, ApiError> {
-        let norms = self.norms()?;
-        let graph = self.graph()?;
+        let norms = self.read().norms()?;
+        let graph = self.read().graph()?;
         let steps = &Procedure::builtin().norms;
         let mut moves = Vec::new();
         for task in graph.tasks().filter(|t| t.is_open()) {
@@ -779,9 +768,9 @@ impl Session {
     /// says the law changed (`counted_under`), and a person recounts it. Extended tasks keep the
     /// decided date unless it now falls on a day off.
     pub fn recompute_open_deadlines(&mut self) -> Result<Vec<Recomputed>, ApiError> {
-        let calendar = self.calendar()?;
-        let graph = self.graph()?;
-        let norms = self.norms()?;
+        let calendar = self.read().calendar()?;
+        let graph = self.read().graph()?;
+        let norms = self.read().norms()?;
         let mut plans = Vec::new();
         for task in graph.tasks().filter(|t| t.is_open()) {
             let Some((stored, suspensions)) = self.store.task_rule(task.id)? else { continue };
@@ -864,5 +853,19 @@ fn default_title(kind: TaskKind, request: &NewTaskRequest) -> String {
         (Some(no), _) => format!("{what}: {no}"),
         (None, Some(bin)) => format!("{what}: {bin}"),
         _ => what.to_string(),
+    }
+}
+
+impl Read<'_> {
+    /// The task graph, built from storage on first use and kept until a write names a task, an
+    /// object or an appeal (`session::memo`).
+    pub(in crate::api) fn graph(&self) -> Result<std::rc::Rc<TaskGraph>, ApiError> {
+        if let Some(cached) = self.memo().graph.borrow().as_ref() {
+            return Ok(cached.clone());
+        }
+        let (tasks, dependencies) = self.store().load_task_graph()?;
+        let graph = std::rc::Rc::new(TaskGraph::build(tasks, &dependencies));
+        *self.memo().graph.borrow_mut() = Some(graph.clone());
+        Ok(graph)
     }
 }

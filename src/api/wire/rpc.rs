@@ -892,24 +892,24 @@ mod on_session {
     }
 
     pub fn models(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelRecord>> {
-        s.models()
+        s.models().list()
     }
     pub fn models_freshness(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelFreshness>> {
-        s.models_freshness()
+        s.models().freshness()
     }
     pub fn check_risk_model(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<RiskModelCheck> {
-        s.check_risk_model(&p.name)
+        s.models().check_risk(&p.name)
     }
 
     pub fn check_model(s: &mut Session, p: CheckModelParams, cx: &mut CallContext<'_>) -> R<ModelCheck> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.check_model_bytes(&p.name, &upload.name, upload.bytes.clone());
+        let result = s.models().check_bytes(&p.name, &upload.name, upload.bytes.clone());
         cx.state.discard(&p.upload);
         result
     }
 
     pub fn model_passport(s: &mut Session, p: ModelParams, _: &mut CallContext<'_>) -> R<ModelPassport> {
-        s.model_passport(&p.name)
+        s.models().passport(&p.name)
     }
 
     pub fn appeals_reference(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<AppealsReference> {
@@ -1286,7 +1286,7 @@ mod on_session {
     }
 
     pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
-        let report = crate::api::session::journal::verify_with(s.database(), &s.keys.access)?;
+        let report = crate::api::session::journal::verify_with(s.database(), s.keys.access())?;
         cx.state.record_verification(&report);
         Ok(report)
     }
