@@ -447,9 +447,10 @@ impl Host {
 
     /// Runs one method and waits for its answer. Blocks: call it off any async executor's threads.
     pub fn call(&self, method: &str, params: Value) -> Result<Value, ApiError> {
-        if let Some(answer) = rpc::call_host(self, method, params.clone()) {
-            return answer;
-        }
+        let params = match rpc::call_host(self, method, params) {
+            Ok(answer) => return answer,
+            Err(params) => params,
+        };
         let (reply, answer) = mpsc::channel();
         let queue = if rpc::runs_of(method) == Some(Runs::Network) { &self.network } else { &self.jobs };
         let jobs = lock(queue).clone().ok_or_else(|| {

@@ -660,11 +660,11 @@ macro_rules! methods {
             Err(ApiError::new(ErrorCode::NotFound, format!("no method '{method}'")))
         }
 
-        /// Runs a method that the host answers beside the worker; `None` when the method runs
-        /// on the session.
-        pub fn call_host(host: &crate::api::wire::host::Host, method: &str, value: Value) -> Option<Result<Value, ApiError>> {
+        /// Runs a method that the host answers beside the worker; when the method runs on a
+        /// session instead, hands its parameters back untouched (an upload's body is never copied).
+        pub fn call_host(host: &crate::api::wire::host::Host, method: &str, value: Value) -> Result<Result<Value, ApiError>, Value> {
             $( methods!(@host $runs, $name, $p, method, value, host); )*
-            None
+            Err(value)
         }
 
         /// Writes the TypeScript of every type the table mentions (and their dependencies).
@@ -723,7 +723,7 @@ macro_rules! methods {
     (@host Network, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
     (@host Host, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {
         if $method == stringify!($name) {
-            return Some(params::<$p>($method, $value).and_then(|p| crate::api::wire::host::on_host::$name($host, p)).and_then(json));
+            return Ok(params::<$p>($method, $value).and_then(|p| crate::api::wire::host::on_host::$name($host, p)).and_then(json));
         }
     };
 }
