@@ -36,6 +36,7 @@ impl<'s> Models<'s> {
         Models { kernel }
     }
 
+    // Open to `api`: the re-tests (`model_check.rs`, `risk_check.rs`) are sibling modules.
     pub(in crate::api) fn read(&self) -> Read<'_> {
         self.kernel.read()
     }

@@ -147,6 +147,8 @@ impl Session {
 
     /// The vault: the database's keys, its backups and restores.
     pub fn vault(&mut self) -> Vault<'_> {
+        // Built from the fields, not `self.kernel()`: the vault also borrows the whole key ring,
+        // which a borrow of all of `self` would not leave free.
         let kernel = Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys.signer);
         Vault::new(kernel, &self.keys)
     }
