@@ -13,17 +13,18 @@
 //! which tests/core/architecture.rs checks.
 
 pub mod acts;
-pub mod analytics;
+pub use ekn_analytics as analytics;
 pub mod api;
-pub mod connect;
-pub mod disk;
-pub mod domain;
+pub use ekn_connect as connect;
+pub use ekn_disk as disk;
+pub use ekn_domain as domain;
 pub mod evidence;
 pub mod extract;
 pub mod generator;
 pub mod guide;
-pub mod i18n;
+pub use ekn_i18n as i18n;
 pub mod ingest;
+#[cfg(feature = "serve")]
 pub mod serve;
 pub mod store;
 pub mod studies;

@@ -23,7 +23,7 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use ekn::domain::sync::SyncEvent;
+use ekn_domain::sync::SyncEvent;
 use support::{bench_task_state, office_cli, Office, Rogue, TestPg, SUPERUSER};
 
 fn size(var: &str, default: usize) -> usize {

@@ -14,8 +14,8 @@ mod support;
 use std::time::Instant;
 
 use ed25519_dalek::SigningKey;
-use ekn::domain::journal::{chain_hash, StoredEntry, GENESIS, JOURNAL_VERSION};
-use ekn::domain::sync::{
+use ekn_domain::journal::{chain_hash, StoredEntry, GENESIS, JOURNAL_VERSION};
+use ekn_domain::sync::{
     enrol_bytes, sign_request, PullReply, PushRequest, SyncEvent, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIME,
     HEADER_WORKSTATION, MAX_BATCH, MAX_PULL, PROTOCOL,
 };
@@ -283,7 +283,7 @@ fn hostile_logins(office: &Office, ws: &str, key: &SigningKey) {
                     // Each attacker from an address of its own on the loopback range (127.0.0.2…),
                     // the honest person from 127.0.0.1: the per-address throttle tells them apart.
                     let from: std::net::IpAddr = format!("127.0.0.{}", client + 2).parse().unwrap();
-                    let attacker = ekn::connect::tls::client_builder().local_address(from).build().unwrap();
+                    let attacker = ekn_connect::tls::client_builder().local_address(from).build().unwrap();
                     let mut refused = 0;
                     for i in 0..25 {
                         let name = if i % 2 == 0 { "Ж".repeat(512 * 1024) } else { format!("nobody-{client}-{i}") };

@@ -29,7 +29,7 @@ pub struct AccessLine {
     pub hash: String,
 }
 
-pub use ekn::domain::sync::AccessEvent;
+pub use ekn_domain::sync::AccessEvent;
 
 pub const ACTIONS: [&str; 8] =
     ["card", "appeal", "package", "search", "export", "access_log", "dashboard", "conflicts"];
@@ -307,7 +307,7 @@ pub async fn verify_chain(client: &mut deadpool_postgres::Client) -> Result<Resu
             rows.len()
         )));
     }
-    let mut prev = ekn::domain::journal::GENESIS.to_string();
+    let mut prev = ekn_domain::journal::GENESIS.to_string();
     for (i, r) in rows.iter().enumerate() {
         let line = line_from_row(r);
         if line.seq != i as i64 + 1 || line.prev_hash != prev || line_hash(&line) != line.hash {

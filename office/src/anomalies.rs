@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use ekn::analytics::anomaly_list::AnomalyReport;
-use ekn::analytics::practices::{detect, DetectParams};
+use ekn_analytics::anomaly_list::AnomalyReport;
+use ekn_analytics::practices::{detect, DetectParams};
 use serde::Serialize;
 
 use crate::db::Scope;

@@ -15,10 +15,10 @@ use std::collections::HashMap;
 
 use chrono::Datelike;
 
-use ekn::domain::facts::AppealIdentity;
-use ekn::domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
-use ekn::domain::ids::SubjectId;
-use ekn::domain::sync::{in_scope, AppealFactWire, AppealsReceipt, MAX_APPEAL_FACTS};
+use ekn_domain::facts::AppealIdentity;
+use ekn_domain::facts::{day_of, kato_number, AppealFact, AppealOutcome, Registry, SubjectFact};
+use ekn_domain::ids::SubjectId;
+use ekn_domain::sync::{in_scope, AppealFactWire, AppealsReceipt, MAX_APPEAL_FACTS};
 use sha2::{Digest, Sha256};
 
 use crate::db::{scoped, Scope};
@@ -108,7 +108,7 @@ pub async fn receive(
                office_appeal_cells.month) IS DISTINCT FROM (excluded.district, excluded.category, excluded.month)",
         )
         .await?;
-    let taxonomy = ekn::domain::triage::Taxonomy::builtin();
+    let taxonomy = ekn_domain::triage::Taxonomy::builtin();
     for fact in facts {
         let district = match &fact.kato {
             Some(kato) if in_scope(kato, &caller.person.districts) => Some(kato.clone()),

@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use ekn::domain::calendar::{Calendar, YearCalendar};
+use ekn_domain::calendar::{Calendar, YearCalendar};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 

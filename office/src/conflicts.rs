@@ -7,8 +7,8 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use ekn::domain::journal::StoredEntry;
-use ekn::domain::sync::{ConflictEntry, ConflictNotice};
+use ekn_domain::journal::StoredEntry;
+use ekn_domain::sync::{ConflictEntry, ConflictNotice};
 use serde::{Deserialize, Serialize};
 use tokio_postgres::types::ToSql;
 

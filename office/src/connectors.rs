@@ -1,12 +1,12 @@
 //! The office's own connectors: a registry the office fetches once, on a schedule, for every
 //! workstation — instead of each laptop knocking on the portal with its own key. The connector is
-//! the workstation's (`ekn::connect::spec::ConnectorSpec`, the same checks, the same patient
+//! the workstation's (`ekn_connect::spec::ConnectorSpec`, the same checks, the same patient
 //! fetcher and keyset paging); what differs is where a run is staged and how it is published.
 //!
 //! A run stages each page in PostgreSQL (`office_connector_pages`) before asking for the next; a
 //! run cut off (killed, offline, refused) keeps its pages and the next run resumes after its last
 //! cursor. Only when the last page is in is the run **published**: its records are assembled into
-//! one JSON array (the field map applied, `ekn::connect::spec::mapped_records`) whose size and
+//! one JSON array (the field map applied, `ekn_connect::spec::mapped_records`) whose size and
 //! SHA-256 go on the run. Every pull then names the newest published run of each connector
 //! (`pull::pull`), and a workstation that has not imported it downloads the records
 //! (`records`, signed) and imports them through its own validation, masking, provenance and
@@ -20,12 +20,11 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Pool;
-use ekn::api::ErrorCode;
-use ekn::connect::egov::{self, Dataset, PageError};
-use ekn::connect::fetch::{FetchPolicy, Fetcher, Validators};
-use ekn::connect::spec::ConnectorSpec;
-use ekn::domain::records::DataKind;
-use ekn::domain::sync::OfficeConnectorRun;
+use ekn_connect::egov::{self, Dataset, PageError};
+use ekn_connect::fetch::{FetchPolicy, Fetcher, Validators};
+use ekn_connect::spec::ConnectorSpec;
+use ekn_domain::records::DataKind;
+use ekn_domain::sync::OfficeConnectorRun;
 use serde::Serialize;
 use serde_json::Value;
 use tokio::runtime::Handle;
@@ -347,10 +346,8 @@ fn run_locked(
         policy.read_timeout = Duration::from_secs(seconds);
     }
     let mut fetcher = Fetcher::new(policy, Box::new(Utc::now));
-    let failed = |code: ErrorCode, message: String| {
-        let refused = code == ErrorCode::PortalRefused;
-        (refused, format!("office connector {name}: {message}"))
-    };
+    // A refusal (a retry cannot help) is told apart from a portal away for a while.
+    let failed = |e: &PageError, message: String| (e.is_refusal(), format!("office connector {name}: {message}"));
 
     // The run: the one cut off, else a new one (with the dataset's version asked first, so a
     // refusal there leaves no run behind).
@@ -420,8 +417,8 @@ fn run_locked(
         note_requests(&fetcher)?;
         let (body, validators) = match fetched {
             Err(e) => {
-                let e = ekn::api::ApiError::from(PageError::Fetch(e));
-                let (refused, message) = failed(e.code, format!("{}. Nothing was published", e.message));
+                let e = PageError::Fetch(e);
+                let (refused, message) = failed(&e, format!("{e}. Nothing was published"));
                 give_up(refused, &message)?;
                 return Err(OfficeError::Config(message));
             }
@@ -482,18 +479,14 @@ fn run_locked(
         Ok(_) => {}
         Err(Stop::Office(e)) => return Err(e),
         Err(Stop::Page(e)) => {
-            let e = ekn::api::ApiError::from(e);
             let staged: i64 = handle
                 .block_on(
                     client.query_one("SELECT count(*) FROM office_connector_pages WHERE run_id = $1", &[&run_id]),
                 )?
                 .get(0);
             let (refused, message) = failed(
-                e.code,
-                format!(
-                    "{}. Nothing was published; {staged} page(s) are staged and the next run resumes after them",
-                    e.message
-                ),
+                &e,
+                format!("{e}. Nothing was published; {staged} page(s) are staged and the next run resumes after them"),
             );
             give_up(refused, &message)?;
             return Err(OfficeError::Config(message));

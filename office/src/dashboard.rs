@@ -12,8 +12,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn::domain::sync::TaskState;
-use ekn::domain::tasks::{dashboard, dashboard_of_counts, Dashboard, Figures, Task, TaskGraph, TaskKind, TaskStatus};
+use ekn_domain::sync::TaskState;
+use ekn_domain::tasks::{dashboard, dashboard_of_counts, Dashboard, Figures, Task, TaskGraph, TaskKind, TaskStatus};
 use serde::Serialize;
 
 use crate::calendar::OfficeCalendar;

@@ -3,12 +3,12 @@
 //!
 //! - Recorded outcomes (tier 1): every act of response its workstations issued or imported, from
 //!   the journal entries they push (`act_issued`, `act_outcome`, and `act_drafted` for what a draft
-//!   left unfilled), counted by `ekn::analytics::outcome_kpis` — so over workstations holding
+//!   left unfilled), counted by `ekn_analytics::outcome_kpis` — so over workstations holding
 //!   different acts the office's numerators and denominators are the sum of theirs. An act a
 //!   destruction act removed is left out, as on its workstation; the same registry act imported on
 //!   two workstations (one object, one number) counts once, with the outcomes of both.
 //! - What later data say of each act, and the estimated effect of acts (tiers 2 and 3), by
-//!   `ekn::analytics::effect_tiers`: on violations per inspection over the registry the
+//!   `ekn_analytics::effect_tiers`: on violations per inspection over the registry the
 //!   office's own connectors fetched (`registry`), on appeals over the appeals' facts the
 //!   workstations handed over (`appeals`). Every act and every appeal of the office, in the
 //!   caller's scope or not, takes part (an act keeps its object out of the controls; the figures
@@ -20,13 +20,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use ekn::analytics::effect::EffectOutcome;
-use ekn::analytics::effect_tiers::{risk_deciles, ActForEffect, EffectEntry, RegistryIndex, StatusCounts};
-use ekn::analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
-use ekn::analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
-use ekn::domain::journal::{Entry, StoredEntry};
-use ekn::domain::norms::NormsCatalog;
-use ekn::domain::procedure::Procedure;
+use ekn_analytics::effect::EffectOutcome;
+use ekn_analytics::effect_tiers::{risk_deciles, ActForEffect, EffectEntry, RegistryIndex, StatusCounts};
+use ekn_analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
+use ekn_analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
+use ekn_domain::journal::{Entry, StoredEntry};
+use ekn_domain::norms::NormsCatalog;
+use ekn_domain::procedure::Procedure;
 use serde::Serialize;
 
 use crate::db::{scoped, Scope};
@@ -379,7 +379,7 @@ async fn compute(
         kpis: kpis(&for_kpis, today),
         verification,
         effects,
-        method: ekn::analytics::effect::EFFECT_METHOD.into(),
+        method: ekn_analytics::effect::EFFECT_METHOD.into(),
         registry: runs,
         appeals_held: appeals.len(),
         workstations: workstations.len(),
@@ -392,7 +392,7 @@ async fn compute(
 /// published, and the appeals its workstations handed over.
 struct OfficeData<'a> {
     held: Option<&'a registry::OfficeRegistry>,
-    appeals: &'a [ekn::domain::sync::AppealFactWire],
+    appeals: &'a [ekn_domain::sync::AppealFactWire],
 }
 
 /// Tiers 2 and 3 over what the office holds: each check of each act asked for where its data
@@ -465,7 +465,7 @@ fn tiers(
             asked: asked.contains(&(a.subject_bin.as_str(), a.number.as_deref(), a.issued_on, a.kind.as_str())),
         })
         .collect();
-    let kind = ask.kind.and_then(ekn::acts::ActKind::parse);
+    let kind = ask.kind.and_then(ekn_domain::acts::ActKind::parse);
     let effects = index
         .estimates(&for_effect, &deciles, kind, ask.district, horizon, today)
         .into_iter()

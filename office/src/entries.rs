@@ -3,7 +3,7 @@
 //! columns as the workstation's own journal would show it. Pulls, conflicts and the office's reads
 //! of cards all rebuild entries this one way.
 
-use ekn::domain::journal::{PersonalData, StoredEntry};
+use ekn_domain::journal::{PersonalData, StoredEntry};
 
 use crate::error::OfficeError;
 

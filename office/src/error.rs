@@ -4,7 +4,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ekn::domain::sync::Refusal;
+use ekn_domain::sync::Refusal;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OfficeError {
@@ -67,8 +67,8 @@ impl OfficeError {
     /// (the sentence alone); in Russian or Kazakh the code in brackets, its text from the shared
     /// catalogue (`office.error.*`), and the English sentence as the detail it is.
     pub fn in_words(&self) -> String {
-        use ekn::i18n::{self, tr, Lang};
-        if i18n::lang() == Lang::En {
+        use ekn_i18n::{tr, Lang};
+        if ekn_i18n::lang() == Lang::En {
             return self.to_string();
         }
         let code = self.code();
@@ -127,7 +127,7 @@ impl IntoResponse for OfficeError {
 
 #[cfg(test)]
 mod tests {
-    use ekn::i18n::{catalogue, Entry, Lang};
+    use ekn_i18n::{catalogue, Entry, Lang};
 
     /// The string literals that follow `marker` (after a status, for `refused`), across the
     /// office's sources: every refusal code the server can answer with.

@@ -30,7 +30,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::{Signer, SigningKey};
-use ekn::domain::sync::{
+use ekn_domain::sync::{
     reply_bytes, verify_request, ConflictNotice, PushRequest, RedactionReach, RequestSignature, HEADER_NONCE,
     HEADER_OFFICE_SIGNATURE, HEADER_SIGNATURE, HEADER_TIME, HEADER_WORKSTATION, REQUEST_WINDOW_SECONDS,
 };
@@ -346,7 +346,7 @@ struct Health {
 
 async fn health(State(state): State<AppState>) -> Result<Json<Health>, OfficeError> {
     Ok(Json(Health {
-        protocol: ekn::domain::sync::PROTOCOL,
+        protocol: ekn_domain::sync::PROTOCOL,
         office_key: hex::encode(state.office_key.verifying_key().to_bytes()),
         server_time: Utc::now().to_rfc3339(),
     }))
@@ -412,10 +412,7 @@ async fn enrol(State(state): State<AppState>, authed: Authed) -> Result<Json<wor
     Ok(Json(workstations::enrol(&client, &authed.caller, &request, &state.office_key).await?))
 }
 
-async fn push(
-    State(state): State<AppState>,
-    authed: Authed,
-) -> Result<Json<ekn::domain::sync::PushReply>, OfficeError> {
+async fn push(State(state): State<AppState>, authed: Authed) -> Result<Json<ekn_domain::sync::PushReply>, OfficeError> {
     let Some(ws_id) = &authed.caller.workstation else {
         return Err(OfficeError::unauthorized("only an enrolled workstation pushes, with its signature"));
     };
@@ -454,7 +451,7 @@ async fn pull(
     State(state): State<AppState>,
     Query(query): Query<PullQuery>,
     authed: Authed,
-) -> Result<Json<ekn::domain::sync::PullReply>, OfficeError> {
+) -> Result<Json<ekn_domain::sync::PullReply>, OfficeError> {
     not_blocked(&state, &authed.caller).await?;
     let reply = pull::pull(&state.pool, &authed.caller, query.since.unwrap_or(0), query.limit.unwrap_or(1000)).await?;
     Ok(Json(reply))
@@ -674,7 +671,7 @@ async fn calendar_document(
 async fn norms_document(
     State(state): State<AppState>,
     authed: Authed,
-) -> Result<Json<ekn::domain::sync::OfficeNormsDocument>, OfficeError> {
+) -> Result<Json<ekn_domain::sync::OfficeNormsDocument>, OfficeError> {
     if authed.caller.workstation.is_none() {
         return Err(OfficeError::forbidden("the office's norms go to enrolled workstations, which count with them"));
     }
@@ -690,8 +687,8 @@ async fn norms_document(
 async fn appeal_facts(
     State(state): State<AppState>,
     authed: Authed,
-) -> Result<Json<ekn::domain::sync::AppealsReceipt>, OfficeError> {
-    let sent: Vec<ekn::domain::sync::AppealFactWire> = json(&authed.body)?;
+) -> Result<Json<ekn_domain::sync::AppealsReceipt>, OfficeError> {
+    let sent: Vec<ekn_domain::sync::AppealFactWire> = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     let receipt = crate::appeals::receive(&mut client, &authed.caller, &sent).await?;
     if receipt.stored > 0 {
@@ -704,8 +701,8 @@ async fn appeal_facts(
 async fn appeal_papers(
     State(state): State<AppState>,
     authed: Authed,
-) -> Result<Json<ekn::domain::papers::PapersReceipt>, OfficeError> {
-    let sent: ekn::domain::papers::PapersRequest = json(&authed.body)?;
+) -> Result<Json<ekn_domain::papers::PapersReceipt>, OfficeError> {
+    let sent: ekn_domain::papers::PapersRequest = json(&authed.body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(crate::papers::receive(&mut client, &authed.caller, &sent).await?))
 }
@@ -721,7 +718,7 @@ async fn given_papers(
     State(state): State<AppState>,
     Query(query): Query<PapersQuery>,
     authed: Authed,
-) -> Result<Json<ekn::domain::papers::PapersPage>, OfficeError> {
+) -> Result<Json<ekn_domain::papers::PapersPage>, OfficeError> {
     if query.after.len() > 200 {
         return Err(OfficeError::bad_request("after: a task key of at most 200 bytes"));
     }
@@ -733,7 +730,7 @@ async fn given_papers(
 async fn people_to_assign(
     State(state): State<AppState>,
     authed: Authed,
-) -> Result<Json<Vec<ekn::domain::sync::Colleague>>, OfficeError> {
+) -> Result<Json<Vec<ekn_domain::sync::Colleague>>, OfficeError> {
     let mut client = state.pool.get().await?;
     Ok(Json(office::assignable(&mut client, &authed.caller).await?))
 }

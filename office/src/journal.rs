@@ -147,7 +147,7 @@ pub async fn verify_chain(client: &mut deadpool_postgres::Client) -> Result<Resu
             rows.len()
         )));
     }
-    let mut prev = ekn::domain::journal::GENESIS.to_string();
+    let mut prev = ekn_domain::journal::GENESIS.to_string();
     for (i, row) in rows.iter().enumerate() {
         let entry = entry_from_row(row);
         if entry.seq != i as i64 + 1 || entry.prev_hash != prev || entry_hash(&entry) != entry.hash {

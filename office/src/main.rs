@@ -17,12 +17,12 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     // Help, usage and mistakes in the reader's language (read before clap parses; `choose` keeps it).
-    let matches = ekn::i18n::help::matches(<Args as clap::CommandFactory>::command(), "ekn-office");
+    let matches = ekn_i18n::help::matches(<Args as clap::CommandFactory>::command(), "ekn-office");
     let args = match <Args as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => e.exit(),
     };
-    ekn::i18n::choose(args.lang.as_deref());
+    ekn_i18n::choose(args.lang.as_deref());
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

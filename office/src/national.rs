@@ -14,8 +14,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn::domain::calendar::Calendar;
-use ekn::domain::tasks::{dashboard_of_counts, Figures, Task};
+use ekn_domain::calendar::Calendar;
+use ekn_domain::tasks::{dashboard_of_counts, Figures, Task};
 
 use crate::dashboard::CountedGroup;
 pub use crate::region::{check_region, published_region};
@@ -355,7 +355,7 @@ pub async fn verify(client: &mut deadpool_postgres::Client) -> Result<(usize, Ve
         let problem = if let Some(before) = last.get(&stream).copied().filter(|b| seq != b + 1) {
             Some(format!("entry {seq} follows entry {before}: entries are missing"))
         } else if seq == 1 {
-            (prev != ekn::domain::journal::GENESIS)
+            (prev != ekn_domain::journal::GENESIS)
                 .then(|| "the first entry does not start from the genesis".to_string())
         } else {
             let before = hashes.get(&(region.clone(), ws.clone(), seq - 1));
@@ -401,7 +401,7 @@ async fn verify_cosignatures(
         .await?
     {
         let (region, ws, epoch, size): (String, String, String, i64) = (row.get(0), row.get(1), row.get(2), row.get(3));
-        let cosignature = ekn::domain::sync::Cosignature {
+        let cosignature = ekn_domain::sync::Cosignature {
             size: u64::try_from(size).unwrap_or(0),
             merkle_root: row.get(4),
             at: row.get(5),
@@ -415,12 +415,12 @@ async fn verify_cosignatures(
         } else if streams.get(&(region.clone(), ws.clone())).is_some_and(|s| s.len() == 1) {
             let mut of_ws = hashes.get(&(region.clone(), ws.clone())).cloned().unwrap_or_default();
             of_ws.sort();
-            let mut frontier = ekn::domain::merkle::Frontier::default();
+            let mut frontier = ekn_domain::merkle::Frontier::default();
             for (_, hash) in of_ws.iter().take_while(|(seq, _)| *seq <= size) {
-                frontier.push(ekn::domain::journal::leaf_of(hash));
+                frontier.push(ekn_domain::journal::leaf_of(hash));
             }
             let complete = frontier.size == cosignature.size;
-            let root = ekn::domain::merkle::to_hex(&frontier.root());
+            let root = ekn_domain::merkle::to_hex(&frontier.root());
             (complete && root != cosignature.merkle_root).then(|| {
                 format!(
                     "the office cosigned a Merkle root of {size} entries that the published chain does not have \
@@ -501,8 +501,8 @@ pub async fn dashboard(
             category: None,
         };
         let task = group.task(today)?;
-        if task.status == ekn::domain::tasks::TaskStatus::Open
-            && ekn::domain::tasks::signed_working_days(&calendar, today, task.current_due) < 0
+        if task.status == ekn_domain::tasks::TaskStatus::Open
+            && ekn_domain::tasks::signed_working_days(&calendar, today, task.current_due) < 0
         {
             overdue_dues.insert(task.current_due);
         }
@@ -523,7 +523,7 @@ pub async fn dashboard(
         let district = row.get::<_, Option<String>>(0).unwrap_or_else(|| "—".into());
         let category = row
             .get::<_, Option<String>>(1)
-            .unwrap_or_else(|| ekn::domain::tasks::TaskKind::GatherInformation.code().to_string());
+            .unwrap_or_else(|| ekn_domain::tasks::TaskKind::GatherInformation.code().to_string());
         *overdue_matrix.entry(district).or_default().entry(category).or_default() +=
             usize::try_from(row.get::<_, i64>(2)).unwrap_or(0);
     }

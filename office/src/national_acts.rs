@@ -10,7 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn::analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
+use ekn_analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
 use serde::Serialize;
 
 use crate::error::OfficeError;

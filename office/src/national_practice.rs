@@ -16,13 +16,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
-use ekn::analytics::anomaly_list::AnomalyReport;
-use ekn::analytics::practices::{detect, DetectParams};
-use ekn::domain::facts::{
+use ekn_analytics::anomaly_list::AnomalyReport;
+use ekn_analytics::practices::{detect, DetectParams};
+use ekn_domain::facts::{
     date_of, day_of, district_text, AppealFact, AppealOutcome, InspectionFact, Registry, SubjectFact,
 };
-use ekn::domain::privacy::keyed;
-use ekn::domain::records::InspectionKind;
+use ekn_domain::privacy::keyed;
+use ekn_domain::records::InspectionKind;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 

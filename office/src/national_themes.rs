@@ -10,8 +10,8 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn::analytics::themes::{judge_cells, judged_months, month_number, CellScan, ScanParams};
-use ekn::domain::norms::Localized;
+use ekn_analytics::themes::{judge_cells, judged_months, month_number, CellScan, ScanParams};
+use ekn_domain::norms::Localized;
 use serde::Serialize;
 
 use crate::error::OfficeError;
@@ -72,11 +72,11 @@ pub async fn cells(
     }
     Ok(NationalCells {
         as_of,
-        method: ekn::analytics::farrington::METHOD.into(),
+        method: ekn_analytics::farrington::METHOD.into(),
         cells: judge_cells(first, cells, &judged, &params),
         params,
         region: region.map(str::to_string),
         regions: regions.into_iter().collect(),
-        note: ekn::analytics::themes::note(),
+        note: ekn_analytics::themes::note(),
     })
 }

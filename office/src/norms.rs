@@ -1,13 +1,13 @@
 //! The norms catalogue the office confirmed: an administrator imports it once on the server's
 //! console (`ekn-office norms import FILE --as NAME`); the office checks it exactly as a workstation
-//! checks its own import (`ekn::domain::norms::NormsCatalog`), keeps it verbatim with its SHA-256
+//! checks its own import (`ekn_domain::norms::NormsCatalog`), keeps it verbatim with its SHA-256
 //! and the file it came from, and records the import in its own journal. Every pull names the
 //! catalogue in force (`PullReply::norms`); a workstation that does not hold it fetches it
 //! (`GET /v1/norms`), checks it again and journals whom it came from. The office's own figures
 //! (`effect`) count with it too.
 
-use ekn::domain::norms::NormsCatalog;
-use ekn::domain::sync::{OfficeNormsDocument, OfficeNormsNotice, MAX_NORMS_DOCUMENT};
+use ekn_domain::norms::NormsCatalog;
+use ekn_domain::sync::{OfficeNormsDocument, OfficeNormsNotice, MAX_NORMS_DOCUMENT};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 

@@ -3,8 +3,8 @@
 //! who owns each, and work a supervisor assigns (conflicts are `conflicts.rs`).
 
 use chrono::NaiveDate;
-use ekn::domain::journal::StoredEntry;
-use ekn::domain::sync::{in_scope, scopes_meet, Colleague, TaskState};
+use ekn_domain::journal::StoredEntry;
+use ekn_domain::sync::{in_scope, scopes_meet, Colleague, TaskState};
 use serde::{Deserialize, Serialize};
 
 use crate::access::log_now;

@@ -1,4 +1,4 @@
-//! An appeal travels with its SLA task (`ekn::domain::papers`; docs/OFFICE.md, "An appeal travels
+//! An appeal travels with its SLA task (`ekn_domain::papers`; docs/OFFICE.md, "An appeal travels
 //! with its task"). The workstation that holds an appeal hands over the appeal's paper when the
 //! appeal's deadline task is assigned to someone else (`POST /v1/appeals/papers`), and the office
 //! gives it to that person (`GET /v1/appeals/papers`) and to no one else.
@@ -10,10 +10,10 @@
 //! current assignee of its task, and the holder. A reassignment moves it with the task; a
 //! destruction act deletes it (`retention`).
 
-use ekn::domain::papers::{
+use ekn_domain::papers::{
     check, HeldPaper, PaperRefusal, PapersPage, PapersReceipt, PapersRequest, MAX_HELD_PAPERS, MAX_PAPERS,
 };
-use ekn::domain::sync::in_scope;
+use ekn_domain::sync::in_scope;
 
 use crate::db::scoped;
 use crate::error::OfficeError;

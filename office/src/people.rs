@@ -104,7 +104,7 @@ impl Caller {
     pub fn may_read_district(&self, district: Option<&str>) -> bool {
         match self.person.role {
             Role::Prosecutor | Role::Supervisor => {
-                district.is_some_and(|d| ekn::domain::sync::in_scope(d, &self.person.districts))
+                district.is_some_and(|d| ekn_domain::sync::in_scope(d, &self.person.districts))
             }
             Role::Analyst | Role::Admin => false,
         }
@@ -142,7 +142,7 @@ pub fn parse_districts(text: &str) -> Result<Vec<String>, OfficeError> {
 
 /// Parses `social_rights,business`: unit ids of the routing table (assets/appeals/routing.json).
 pub fn parse_units(text: &str) -> Result<Vec<String>, OfficeError> {
-    let table = ekn::domain::triage::RoutingTable::builtin();
+    let table = ekn_domain::triage::RoutingTable::builtin();
     let units: Vec<String> = text.split(',').map(str::trim).filter(|u| !u.is_empty()).map(str::to_string).collect();
     for u in &units {
         if table.unit(u).is_none() {

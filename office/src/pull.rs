@@ -5,7 +5,7 @@
 //! security decides what the caller reads; the answer is signed by the office key (`http`).
 
 use chrono::{DateTime, Utc};
-use ekn::domain::sync::{
+use ekn_domain::sync::{
     in_scope, AssignmentNotice, PullReply, PulledEvent, RetractedTask, RetractionNotice, SyncEvent, TaskState,
 };
 
@@ -51,7 +51,7 @@ pub async fn pull(
     limit: i64,
 ) -> Result<PullReply, OfficeError> {
     caller.require(&[Role::Prosecutor, Role::Supervisor], "pull colleagues' work")?;
-    let limit = limit.clamp(1, ekn::domain::sync::MAX_PULL);
+    let limit = limit.clamp(1, ekn_domain::sync::MAX_PULL);
     let since = since.max(0);
     let own = caller.workstation.clone().unwrap_or_default();
     let mut client = pool.get().await?;

@@ -18,9 +18,9 @@ use std::collections::{BTreeSet, HashMap};
 use axum::http::StatusCode;
 use chrono::{NaiveDate, Utc};
 use ed25519_dalek::{Signer, SigningKey};
-use ekn::domain::journal::{chain_hash, leaf_of, StoredEntry, GENESIS};
-use ekn::domain::merkle::{self, Frontier};
-use ekn::domain::sync::{
+use ekn_domain::journal::{chain_hash, leaf_of, StoredEntry, GENESIS};
+use ekn_domain::merkle::{self, Frontier};
+use ekn_domain::sync::{
     conflicting_kinds, cosign_bytes, in_scope, parse_public_key, Cosignature, PushReply, PushRequest, Refusal,
     SyncEvent, TaskState, PROTOCOL,
 };
@@ -151,11 +151,11 @@ pub async fn push(
     if request.workstation_id != ws.id {
         return Err(OfficeError::forbidden("the push names another workstation than the one that signed it"));
     }
-    if request.events.len() > ekn::domain::sync::MAX_BATCH {
+    if request.events.len() > ekn_domain::sync::MAX_BATCH {
         return Err(OfficeError::refused(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("a push carries at most {} entries", ekn::domain::sync::MAX_BATCH),
+            format!("a push carries at most {} entries", ekn_domain::sync::MAX_BATCH),
         ));
     }
     let mut client = pool.get().await?;
@@ -650,7 +650,7 @@ pub struct Placed {
     /// The card the entry is about, placed in the same district (a card's 403 or 404 is decided
     /// on the districts its entries were placed in).
     pub card_key: Option<String>,
-    pub note: Option<ekn::domain::sync::PlacementNote>,
+    pub note: Option<ekn_domain::sync::PlacementNote>,
 }
 
 /// The key an entry's object has across the office, derived from the entry itself. A push's own
@@ -695,7 +695,7 @@ pub fn place(ws_id: &str, person: &Person, event: &SyncEvent) -> Placed {
     };
     let seq = event.entry.seq;
     let note = if out_of_scope {
-        Some(ekn::domain::sync::PlacementNote {
+        Some(ekn_domain::sync::PlacementNote {
             seq,
             message: format!(
                 "entry {seq} claims district {} outside {}'s districts ({}): placed in {}",
@@ -707,7 +707,7 @@ pub fn place(ws_id: &str, person: &Person, event: &SyncEvent) -> Placed {
             suspicious: true,
         })
     } else if key_differs {
-        Some(ekn::domain::sync::PlacementNote {
+        Some(ekn_domain::sync::PlacementNote {
             seq,
             message: format!(
                 "entry {seq} names object {} and is about {}: the office keeps it under the latter",
@@ -1010,7 +1010,7 @@ async fn witness(
     office_key: &SigningKey,
     ws: &Workstation,
     stream: &mut Stream,
-    checkpoint: &ekn::domain::journal::Checkpoint,
+    checkpoint: &ekn_domain::journal::Checkpoint,
 ) -> Result<Option<Cosignature>, OfficeError> {
     let bad = |message: String| OfficeError::refused(StatusCode::UNPROCESSABLE_ENTITY, "bad_checkpoint", message);
     let key = parse_public_key(&ws.public_key).map_err(OfficeError::bad_request)?;

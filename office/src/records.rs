@@ -4,7 +4,7 @@
 //! published file as it was. `connectors` publishes with it, `http` serves it to workstations and
 //! `registry` reads it back for the office's own figures.
 
-use ekn::connect::spec::{mapped_records, ConnectorSpec};
+use ekn_connect::spec::{mapped_records, ConnectorSpec};
 
 use crate::OfficeError;
 

@@ -1,7 +1,7 @@
 //! The registry the office holds: the newest published run of each of its connectors of
 //! inspections (and of risk scores), read back from the staged pages exactly as a workstation
 //! downloads it (`records::RecordsBody`), checked against the digest the run was published
-//! with, every row validated by the workstation's readers (`ekn::ingest::registry`), and kept in
+//! with, every row validated by the workstation's readers (`ekn_readers::registry`), and kept in
 //! memory until a newer run is published. The effectiveness figures read it to say what later
 //! inspections found after each act and to estimate the acts' effect on violations (issue 39).
 //!
@@ -11,9 +11,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use ekn::domain::facts::Registry;
-use ekn::domain::records::Inspection;
-use ekn::ingest::registry::{latest_risk, read_inspections, read_risk, registry_of};
+use ekn_domain::facts::Registry;
+use ekn_domain::records::Inspection;
+use ekn_readers::registry::{latest_risk, read_inspections, read_risk, registry_of};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -170,12 +170,12 @@ async fn records_of<C: deadpool_postgres::GenericClient>(
     };
     let mut bytes = Vec::new();
     while let Some(piece) = body.next(client).await? {
-        if (bytes.len() + piece.len()) as u64 > ekn::ingest::MAX_IMPORT_BYTES {
+        if (bytes.len() + piece.len()) as u64 > ekn_readers::MAX_IMPORT_BYTES {
             return Ok(Err(format!(
                 "office connector {} run {}: more than {} bytes",
                 run.connector,
                 run.run_id,
-                ekn::ingest::MAX_IMPORT_BYTES
+                ekn_readers::MAX_IMPORT_BYTES
             )));
         }
         bytes.extend_from_slice(&piece);

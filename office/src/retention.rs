@@ -11,8 +11,8 @@
 //! fingerprint the same way. `ekn-office retention sweep` rewrites the tables the data lived in,
 //! so its bytes leave PostgreSQL's files too.
 
-use ekn::domain::journal::{Entry, StoredEntry};
-use ekn::domain::sync::{in_scope, RedactionDone, RedactionNotice, RedactionReach};
+use ekn_domain::journal::{Entry, StoredEntry};
+use ekn_domain::sync::{in_scope, RedactionDone, RedactionNotice, RedactionReach};
 use serde::Serialize;
 
 use crate::error::OfficeError;

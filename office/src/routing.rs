@@ -8,16 +8,16 @@
 
 use std::collections::HashMap;
 
-use ekn::domain::sync::{in_scope, TaskState};
-use ekn::domain::tasks::TaskKind;
-use ekn::domain::triage::RoutingTable;
+use ekn_domain::sync::{in_scope, TaskState};
+use ekn_domain::tasks::TaskKind;
+use ekn_domain::triage::RoutingTable;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 
 /// The assignee a workstation writes on an SLA task it leaves to the office.
-pub use ekn::domain::triage::routing::UNASSIGNED;
+pub use ekn_domain::triage::routing::UNASSIGNED;
 
 /// Names the rule in every assignment it makes: the routing table's version and this rule's own.
 pub fn rule_name() -> String {

@@ -5,8 +5,8 @@
 //! to its own (certificates usable as trust anchors, no private key, no proxy password).
 
 use chrono::{DateTime, Utc};
-use ekn::connect::network::NetworkSettings;
-use ekn::domain::sync::OfficeNetwork;
+use ekn_connect::network::{NetworkSettings, NetworkSettingsExt};
+use ekn_domain::sync::OfficeNetwork;
 
 use crate::people::{Person, Role};
 use crate::OfficeError;

@@ -2,7 +2,7 @@
 //! every category × district cell of appeals, judged over everything the office holds — the
 //! appeals' facts the workstations handed over (`appeals`) and the registry the office's own
 //! connectors fetched (`registry`, for themes of inspections) — by the code `ekn themes scan`
-//! runs (`ekn::analytics::theme_reports::scan_report`). A theme is a workstation's: it comes from
+//! runs (`ekn_analytics::theme_reports::scan_report`). A theme is a workstation's: it comes from
 //! its `theme_saved` entries (the newest version of each name, unless retired) with the people's
 //! `theme_member_decided` decisions, and the office names it with its author. What a caller
 //! sees is what their districts hold: the themes placed there, the appeals placed there.
@@ -10,12 +10,12 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
-use ekn::analytics::practices::DetectParams;
-use ekn::analytics::theme_reports::{
+use ekn_analytics::practices::DetectParams;
+use ekn_analytics::theme_reports::{
     scan_report, score_report, ScoreContext, ThemeScanReport, ThemeScoreReport, ThemeSummary,
 };
-use ekn::analytics::themes::{Decided, ThemeDefinition};
-use ekn::domain::journal::{Entry, StoredEntry};
+use ekn_analytics::themes::{Decided, ThemeDefinition};
+use ekn_domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
 
 use crate::db::{scoped, Scope};
@@ -76,8 +76,8 @@ pub async fn whole_office(
 struct Gathered {
     list: Vec<ThemeSummary>,
     owners: Vec<ThemeOwner>,
-    appeals: Vec<ekn::domain::sync::AppealFactWire>,
-    registry: ekn::domain::facts::Registry,
+    appeals: Vec<ekn_domain::sync::AppealFactWire>,
+    registry: ekn_domain::facts::Registry,
     held: Option<std::sync::Arc<registry::OfficeRegistry>>,
     not_computed: Vec<NotComputed>,
 }
@@ -166,14 +166,14 @@ async fn scores(
     as_of: NaiveDate,
 ) -> Result<OfficeThemeScores, OfficeError> {
     let mut g = gather(client, scope).await?;
-    let flags = ekn::domain::facts::AppealFlags {
+    let flags = ekn_domain::facts::AppealFlags {
         severe: g.appeals.iter().filter(|a| a.severe).map(|a| a.appeal_no.clone()).collect(),
         repeats: g.appeals.iter().filter(|a| a.repeat).map(|a| a.appeal_no.clone()).collect(),
     };
     // The anomalies over what the office holds (its registry's inspections, the appeals), as of
     // today as a workstation lists them; each object's latest risk score from the risk connectors.
     let today = crate::dashboard::kazakhstan_today();
-    let anomalies = ekn::analytics::practices::detect(&g.registry, today, &DetectParams::default()).anomalies;
+    let anomalies = ekn_analytics::practices::detect(&g.registry, today, &DetectParams::default()).anomalies;
     let risks: HashMap<String, f64> = match &g.held {
         Some(held) => held.latest_risk.iter().cloned().collect(),
         None => {

@@ -5,8 +5,8 @@
 //! makes of a workstation's push is an incident, an administrator's to-do list.
 
 use chrono::{DateTime, Utc};
-use ekn::domain::journal::GENESIS;
-use ekn::domain::sync::{parse_public_key, verify_enrol};
+use ekn_domain::journal::GENESIS;
+use ekn_domain::sync::{parse_public_key, verify_enrol};
 use serde::{Deserialize, Serialize};
 
 use crate::error::OfficeError;

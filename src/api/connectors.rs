@@ -16,11 +16,10 @@ use serde_json::Value;
 
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::connect::egov::{self, Dataset, PageError, Since};
-use crate::connect::fetch::{FetchError, FetchPolicy, Fetcher, Validators};
-use crate::connect::network::NetworkSettings;
-pub use crate::connect::spec::{mapped_records, parse_map, ConnectorSpec};
+use crate::connect::fetch::{FetchPolicy, Fetcher, Validators};
+use crate::connect::network::{NetworkSettings, NetworkSettingsExt};
+pub use crate::connect::spec::{mapped_records, parse_map, ConnectorFlags, ConnectorSpec};
 use crate::domain::journal::{Entry, RecordRef};
-use crate::domain::records::DataKind;
 use crate::domain::sync::OfficeNetwork;
 use crate::ingest::{ImportOptions, ImportReport, Input};
 use crate::store::blobs::BlobStore;
@@ -82,71 +81,6 @@ pub struct NetworkView {
 /// Where the connectors' network settings are kept: the workstation's own, and the office's.
 const NETWORK_SETTING: &str = "connectors.network";
 const OFFICE_NETWORK_SETTING: &str = "connectors.network.office";
-
-/// What `ekn connect add` and `ekn-office connector add` are told about a connector, shared so
-/// the office's console speaks exactly the workstation's words.
-#[derive(Debug, Clone, clap::Args)]
-pub struct ConnectorFlags {
-    #[arg(long, default_value = "egov-v4")]
-    pub kind: String,
-    /// The kind of ЭКН data it brings.
-    #[arg(long, value_parser = ["inspections", "appeals", "risk"])]
-    pub data: String,
-    /// The API's base, e.g. https://data.egov.kz/api/v4; or the file's address (http-file).
-    #[arg(long)]
-    pub url: String,
-    /// The dataset's id (egov-v4).
-    #[arg(long)]
-    pub dataset: Option<String>,
-    /// vN; the newest the dataset's mapping lists when not given.
-    #[arg(long)]
-    pub version: Option<String>,
-    /// The dataset's key field: the pages are keyed on it (egov-v4).
-    #[arg(long)]
-    pub key_field: Option<String>,
-    /// field=column,… where the dataset's names say nothing to ЭКН.
-    #[arg(long)]
-    pub map: Option<String>,
-    /// The environment variable that holds the API key.
-    #[arg(long)]
-    pub api_key_env: Option<String>,
-    #[arg(long)]
-    pub read_timeout_s: Option<u64>,
-    #[arg(long, default_value_t = 5000)]
-    pub page_size: usize,
-    /// The dataset's field stamped when a record changes: later runs read only what changed
-    /// since the previous run started (egov-v4).
-    #[arg(long)]
-    pub modified_field: Option<String>,
-    /// Run every N hours in the background (the desktop app while it is open; the office server).
-    #[arg(long)]
-    pub every_hours: Option<u32>,
-}
-
-impl ConnectorFlags {
-    /// The connector these flags describe, checked.
-    pub fn spec(self, name: String) -> Result<ConnectorSpec, ApiError> {
-        let data = DataKind::from_code(&self.data)
-            .ok_or_else(|| ApiError::invalid(format!("--data '{}': inspections, appeals or risk", self.data)))?;
-        let spec = ConnectorSpec {
-            name,
-            kind: self.kind,
-            data,
-            url: self.url,
-            dataset: self.dataset.unwrap_or_default(),
-            version: self.version,
-            key_field: self.key_field.unwrap_or_default(),
-            map: parse_map(self.map.as_deref().unwrap_or(""))?,
-            api_key_env: self.api_key_env,
-            read_timeout_s: self.read_timeout_s,
-            page_size: self.page_size,
-            modified_field: self.modified_field,
-            every_hours: self.every_hours,
-        };
-        spec.check()?;
-        Ok(spec)
-    }
-}
 
 impl Session {
     /// Adds (or replaces) a connector, journaled as a setting (without any key).
@@ -713,10 +647,7 @@ fn next_run(spec: &ConnectorSpec, added_at: &str, last: Option<&RunRow>) -> Opti
 
 impl From<PageError> for ApiError {
     fn from(e: PageError) -> ApiError {
-        let code = match &e {
-            PageError::Fetch(FetchError::Refused(_)) | PageError::Shape(_) => ErrorCode::PortalRefused,
-            PageError::Fetch(_) => ErrorCode::PortalUnavailable,
-        };
+        let code = if e.is_refusal() { ErrorCode::PortalRefused } else { ErrorCode::PortalUnavailable };
         ApiError::new(code, e.to_string())
     }
 }

@@ -255,7 +255,10 @@ impl From<StoreError> for ApiError {
 impl From<IngestError> for ApiError {
     fn from(e: IngestError) -> Self {
         match e {
-            IngestError::Store(inner) => inner.into(),
+            IngestError::Store(inner) => match inner.downcast::<StoreError>() {
+                Ok(store) => (*store).into(),
+                Err(other) => ApiError::new(ErrorCode::Internal, other.to_string()),
+            },
             IngestError::Invalid { ref file, position, line, ref field, ref value, .. } => {
                 let detail = ErrorDetail {
                     file: file.clone(),

@@ -10,7 +10,7 @@ use ekn::domain::card::Card;
 use ekn::domain::records::DataKind;
 use ekn::i18n::{tr, tr_count, tr_with};
 
-use super::{opt, opt_percent, out, print, today, ProgressBars};
+use super::{opt, opt_percent, print, today, ProgressBars};
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Kind {
@@ -67,6 +67,7 @@ pub enum ScaleArg {
 }
 
 /// `ekn serve`: the UI and its API on 127.0.0.1, the URL (with the session token) to standard output.
+#[cfg(feature = "serve")]
 pub fn run_serve(db: &Path, port: u16, demo: bool, ui: Option<PathBuf>, day: Option<String>) -> Result<(), ApiError> {
     let day = day.map(|t| today(Some(&t))).transpose()?;
     let host = std::sync::Arc::new(api::host::Host::start(db, demo, ekn::domain::journal::Face::Browser, day)?);
@@ -75,9 +76,15 @@ pub fn run_serve(db: &Path, port: u16, demo: bool, ui: Option<PathBuf>, day: Opt
     }
     let server = ekn::serve::Server::bind(host, port, Some(ui.unwrap_or_else(ekn::serve::default_ui_dir)))?;
     // The URL carries the session token: print it to the terminal only, never to a log.
-    out(&format!("{}\n", server.url()));
+    super::out(&format!("{}\n", server.url()));
     eprintln!("ekn: serving {} — open the URL above; Ctrl+C stops", db.display());
     server.run()
+}
+
+/// `ekn serve` in a build without the web server (the `serve` feature): says so.
+#[cfg(not(feature = "serve"))]
+pub fn run_serve(_: &Path, _: u16, _: bool, _: Option<PathBuf>, _: Option<String>) -> Result<(), ApiError> {
+    Err(ApiError::invalid("this build of ekn has no web server: build it with the `serve` feature (the default)"))
 }
 
 /// `ekn init`: the database, with the demo data made for `day` when asked.

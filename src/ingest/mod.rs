@@ -6,21 +6,13 @@
 //! and a report. A bad row stops the import and nothing is kept, unless the caller asked to skip
 //! invalid rows, in which case they are written with their reasons beside the input.
 
-pub mod columns;
-pub mod labelled;
-pub mod plan;
 mod preview;
-mod record_lines;
-pub mod registry;
-pub mod rows;
-pub mod source;
-pub mod values;
-pub mod xlsx;
-mod zipped;
 
-/// The most one export may unpack to (a plain archive's member, a workbook's parts, an office
-/// connector's run): a million inspections are about 200 MB of CSV.
-pub const MAX_IMPORT_BYTES: u64 = zipped::MAX_MEMBER_BYTES;
+// The readers (files to checked records, no database) are the `ekn-readers` crate, which the office
+// links too; they keep their old paths here.
+pub use ekn_readers::{
+    columns, labelled, plan, registry, rows, source, values, xlsx, IngestError, Input, OpenStream, MAX_IMPORT_BYTES,
+};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -41,19 +33,12 @@ pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
 use rows::FieldRow;
 use source::{Cells, Position, RawRecord, ReadError, Table};
 
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    /// A problem at a place in the file: a value, a record, the header.
-    /// `value` is the refused value where it is safe to show (`columns::shows_value`).
-    #[error("{file}: {position} {line}, field {field}: {reason}")]
-    Invalid { file: String, position: &'static str, line: u64, field: String, reason: String, value: Option<String> },
-    /// A problem with the file as a whole.
-    #[error("{file}: {reason}")]
-    File { file: String, reason: String },
-    #[error("{file}: the legal card is not valid: {reason}")]
-    LegalCard { file: String, reason: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
+// The store's refusal travels boxed through the readers' error (they know no store); `ApiError`
+// takes it back out.
+impl From<StoreError> for IngestError {
+    fn from(e: StoreError) -> Self {
+        IngestError::Store(Box::new(e))
+    }
 }
 
 /// Source, purpose, legal basis, retention and roles of a data set (Law 94-V asks for each).
@@ -172,27 +157,6 @@ pub struct Progress {
     /// After an appeals import: appeals through the pipeline so far, of how many.
     pub triaged: u64,
     pub triage_total: u64,
-}
-
-/// Where an import reads from: a file on disk, bytes in memory (the demo data, made on the fly), or
-/// a stream opened afresh for each reading (a connector's staged pages, read once for the digest
-/// and once to import, never whole in memory).
-pub enum Input<'a> {
-    Path(&'a Path),
-    Bytes { name: &'a str, bytes: std::sync::Arc<[u8]> },
-    Stream { name: &'a str, open: &'a OpenStream },
-}
-
-/// Opens a stream from its start; each call gives the same bytes.
-pub type OpenStream = dyn Fn() -> std::io::Result<Box<dyn Read + Send>> + Sync;
-
-impl Input<'_> {
-    pub(crate) fn name(&self) -> String {
-        match self {
-            Input::Path(p) => p.display().to_string(),
-            Input::Bytes { name, .. } | Input::Stream { name, .. } => name.to_string(),
-        }
-    }
 }
 
 /// Imports one file. On error nothing is written (the transaction is rolled back).

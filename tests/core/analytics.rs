@@ -285,3 +285,36 @@ fn a_risk_model_is_re_tested_on_the_inspections_imported_after_it() {
         "the check is journaled like any write"
     );
 }
+
+/// A region's unplanned inspections three times over for the last half-year (second generator,
+/// with its national rise of 6% a year): found at region level, and its words give the others'
+/// change per year — about the rise — not against two earlier years summed (which read ×0.5).
+#[test]
+fn a_regions_half_year_of_growth_is_named_with_the_others_change_per_year() {
+    use chrono::NaiveDate;
+    use ekn::analytics::practices::{detect, AnomalyKind, DetectParams};
+    use ekn::generator::second::{second_registry, Plant, SecondSpec};
+    let spec = SecondSpec {
+        seed: 5,
+        per_year: 20_000,
+        appeals_per_year: 1_000,
+        years: 4,
+        end: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        plant: Some(Plant::RegionUnplannedGrowth { factor: 3.0 }),
+        outcomes: Default::default(),
+    };
+    let (registry, truth) = second_registry(&spec);
+    let region = truth.planted.unwrap().region.unwrap();
+    let found = detect(&registry, spec.end, &DetectParams::default());
+    let growth =
+        found.anomalies.iter().find(|a| a.kind == AnomalyKind::UnplannedGrowth && a.district.is_none()).unwrap_or_else(
+            || panic!("no region listed: {:?}", found.anomalies.iter().map(|a| &a.key).collect::<Vec<_>>()),
+        );
+    assert_eq!(growth.region_code.as_deref(), Some(region.as_str()));
+    assert!(growth.ratio > 2.0, "{growth:?}");
+    let en = &growth.explanation.en;
+    let changed: f64 =
+        en.split("their number changed ").nth(1).and_then(|t| t.split('×').next()).unwrap().parse().unwrap();
+    assert!((0.95..1.25).contains(&changed), "the others' change per year: {en}");
+    assert!(en.contains("two years before") && growth.explanation.kk.contains("болжам"), "{en}");
+}

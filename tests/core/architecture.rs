@@ -18,6 +18,35 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The lower layers that are crates of their own (`crates/ekn-*`), which `ekn` re-exports under
+/// their module names, with the other crates of the core each may depend on. Cargo refuses a
+/// circle between crates, so a layer that is a crate cannot reach up: the test checks that each
+/// depends only on those listed.
+const LAYER_CRATES: [(&str, &[&str]); 6] = [
+    ("disk", &[]),
+    ("domain", &[]),
+    ("analytics", &["domain"]),
+    ("i18n", &["domain", "analytics"]),
+    ("connect", &["domain", "disk"]),
+    ("readers", &["domain", "analytics", "disk"]),
+];
+
+/// Where a layer's sources are: its crate's `src` for a layer crate, `src/<name>` for a module of `ekn`.
+fn layer(name: &str) -> PathBuf {
+    if LAYER_CRATES.iter().any(|(c, _)| *c == name) {
+        root().join(format!("crates/ekn-{name}/src"))
+    } else {
+        root().join("src").join(name)
+    }
+}
+
+/// Every source of the core: `ekn`'s own and its layer crates'.
+fn core_sources() -> Vec<(String, String)> {
+    let mut files = sources(&root().join("src"));
+    files.extend(sources(&root().join("crates")));
+    files
+}
+
 /// Every `.rs` file below `dir`, without its test items (tests may do what the code may not).
 fn sources(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -140,7 +169,7 @@ fn only_the_store_writes_sql() {
         r#""\s*(SELECT|INSERT INTO|UPDATE [a-z_]+ SET|DELETE FROM|CREATE (TABLE|INDEX|VIRTUAL|VIEW|TRIGGER)|DROP )"#,
     )
     .unwrap();
-    let found = offenders(&sources(&root().join("src")), &sql, &|p| p.starts_with("src/store/"));
+    let found = offenders(&core_sources(), &sql, &|p| p.starts_with("src/store/"));
     assert!(found.is_empty(), "SQL outside src/store:\n{}", found.join("\n"));
 }
 
@@ -148,7 +177,7 @@ fn only_the_store_writes_sql() {
 fn only_the_write_path_opens_write_transactions() {
     let tx = Regex::new(r"\.transaction(_with_behavior)?\(").unwrap();
     let allowed = |p: &str| p == "src/store/journal.rs" || p == "src/store/mod.rs";
-    let found = offenders(&sources(&root().join("src")), &tx, &allowed);
+    let found = offenders(&core_sources(), &tx, &allowed);
     assert!(found.is_empty(), "a write transaction outside the one write path:\n{}", found.join("\n"));
     // In store/mod.rs only the migrations may, which run before any data is written.
     let store = std::fs::read_to_string(root().join("src/store/mod.rs")).unwrap();
@@ -161,29 +190,20 @@ fn only_the_write_path_opens_write_transactions() {
 fn the_domain_and_analytics_do_no_io() {
     let io =
         Regex::new(r"std::(fs|net|process)|rusqlite|std::io::(Read|Write|stdin|stdout)|Utc::now|Local::now").unwrap();
-    for layer in ["src/domain", "src/analytics", "src/studies"] {
-        let found = offenders(&sources(&root().join(layer)), &io, &|_| false);
-        assert!(found.is_empty(), "I/O, storage or the wall clock inside {layer}:\n{}", found.join("\n"));
+    for name in ["domain", "analytics", "studies"] {
+        let found = offenders(&sources(&layer(name)), &io, &|_| false);
+        assert!(found.is_empty(), "I/O, storage or the wall clock inside {name}:\n{}", found.join("\n"));
     }
-    // Analytics computes over what it is handed: it never reaches up into the store, ingest or api,
-    // nor into the generators its power is measured on (that is `studies`, above both).
-    let upward =
-        Regex::new(r"crate::(store|ingest|api|generator|studies|acts|evidence|connect|extract|guide)\b").unwrap();
-    let found = offenders(&sources(&root().join("src/analytics")), &upward, &|_| false);
-    assert!(found.is_empty(), "analytics reaches into another layer:\n{}", found.join("\n"));
-    // The domain is the floor: it names no layer above it (a type it needed from `connect` closed
-    // a loop domain → connect → api → domain once).
-    let above =
-        Regex::new(r"crate::(connect|store|ingest|analytics|acts|evidence|generator|studies|extract|guide)\b").unwrap();
-    let found = offenders(&sources(&root().join("src/domain")), &above, &|_| false);
-    assert!(found.is_empty(), "domain reaches up into another layer:\n{}", found.join("\n"));
+    // Analytics computes over what it is handed, and the domain is the floor: each is a crate
+    // that depends on nothing above it (`the_layer_crates_depend_only_downward`), so neither can
+    // name the store, the api, or the generators analytics' power is measured on.
     // A generator makes data from the domain's values (the effect estimator's panel types too); it
     // runs no estimator's study and touches no database: `studies` does the one, `store` the other.
     let beyond = Regex::new(r"crate::(store|ingest|api|studies|acts|evidence|connect|extract|guide)\b").unwrap();
-    let found = offenders(&sources(&root().join("src/generator")), &beyond, &|_| false);
+    let found = offenders(&sources(&layer("generator")), &beyond, &|_| false);
     assert!(found.is_empty(), "generator reaches beyond domain and analytics:\n{}", found.join("\n"));
     let studies = Regex::new(r"crate::(store|ingest|api|acts|evidence|connect|extract|guide)\b").unwrap();
-    let found = offenders(&sources(&root().join("src/studies")), &studies, &|_| false);
+    let found = offenders(&sources(&layer("studies")), &studies, &|_| false);
     assert!(found.is_empty(), "studies reach beyond analytics and the generators:\n{}", found.join("\n"));
 }
 
@@ -218,9 +238,12 @@ fn no_use_case_reads_the_wall_clock() {
     let clock = Regex::new(r"Utc::now\(|Local::now\(|SystemTime::now\(").unwrap();
     let allowed = |p: &str| {
         p == "src/api/session/context.rs"
-            || !(p.starts_with("src/api/") || p.starts_with("src/store/") || p.starts_with("src/ingest/"))
+            || !(p.starts_with("src/api/")
+                || p.starts_with("src/store/")
+                || p.starts_with("src/ingest/")
+                || p.starts_with("crates/ekn-readers/"))
     };
-    let found = offenders(&sources(&root().join("src")), &clock, &allowed);
+    let found = offenders(&core_sources(), &clock, &allowed);
     assert!(found.is_empty(), "the wall clock read outside the injected clock:\n{}", found.join("\n"));
 }
 
@@ -230,7 +253,7 @@ fn the_faces_reach_the_core_only_through_the_api() {
     // call (an import run by hand, a generator, a parser or a detector would bypass the journal or
     // the session's caches).
     let past_api = Regex::new(
-        r"rusqlite|(ekn|crate)::(store|ingest|analytics|acts|evidence|generator|studies|connect|guide|extract)::",
+        r"rusqlite|(ekn|crate)::(store|ingest|analytics|acts|evidence|generator|studies|connect|guide|extract)::|ekn_(analytics|connect|readers|disk)::",
     )
     .unwrap();
     let files = faces();
@@ -256,7 +279,7 @@ fn extraction_is_the_only_part_that_starts_a_process_and_runs_no_sql_and_reads_n
     let found = offenders(&sources(&root().join("src/extract")), &forbidden, &|_| false);
     assert!(found.is_empty(), "storage, files, the api or the wall clock inside src/extract:\n{}", found.join("\n"));
     let process = Regex::new(r"process::(Command|Stdio)|Command::new").unwrap();
-    let found = offenders(&sources(&root().join("src")), &process, &|p| p.starts_with("src/extract/"));
+    let found = offenders(&core_sources(), &process, &|p| p.starts_with("src/extract/"));
     assert!(found.is_empty(), "a process started outside src/extract:\n{}", found.join("\n"));
     let starts = offenders(&sources(&root().join("src/extract")), &process, &|_| false);
     assert!(!starts.is_empty(), "the check sees src/extract's own process calls");
@@ -264,23 +287,51 @@ fn extraction_is_the_only_part_that_starts_a_process_and_runs_no_sql_and_reads_n
 
 #[test]
 fn the_lower_layers_never_reach_up_into_the_api() {
+    // The layer crates cannot (Cargo has them below `ekn`); the modules of `ekn` below its api must not.
     let upward = Regex::new(r"crate::(api|serve|cli)\b").unwrap();
-    for layer in [
-        "src/domain",
-        "src/analytics",
-        "src/store",
-        "src/ingest",
-        "src/connect",
-        "src/acts",
-        "src/evidence",
-        "src/extract",
-        "src/generator",
-        "src/studies",
-        "src/guide",
-    ] {
-        let found = offenders(&sources(&root().join(layer)), &upward, &|_| false);
-        assert!(found.is_empty(), "{layer} reaches up:\n{}", found.join("\n"));
+    for name in ["store", "ingest", "acts", "evidence", "extract", "generator", "studies", "guide"] {
+        let found = offenders(&sources(&layer(name)), &upward, &|_| false);
+        assert!(found.is_empty(), "{name} reaches up:\n{}", found.join("\n"));
     }
+}
+
+/// The `ekn*` packages a Cargo.toml's `[dependencies]` names (its dev-dependencies apart).
+fn ekn_dependencies(manifest: &str) -> Vec<String> {
+    ekn_dependencies_in(&std::fs::read_to_string(root().join(manifest)).unwrap())
+}
+
+fn ekn_dependencies_in(text: &str) -> Vec<String> {
+    let Some(section) = text.split("\n[dependencies]\n").nth(1) else { return Vec::new() };
+    let section = section.split("\n[").next().unwrap_or("");
+    section
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(name, _)| name.trim().to_string()))
+        .filter(|name| name == "ekn" || name.starts_with("ekn-"))
+        .collect()
+}
+
+#[test]
+fn the_layer_crates_depend_only_downward_and_the_office_links_no_workstation() {
+    for (name, allowed) in LAYER_CRATES {
+        let manifest = format!("crates/ekn-{name}/Cargo.toml");
+        for dep in ekn_dependencies(&manifest) {
+            let below = dep.strip_prefix("ekn-").is_some_and(|d| allowed.contains(&d));
+            assert!(below, "{manifest} depends on {dep}: only {allowed:?} are below it");
+        }
+    }
+    // `ekn` re-exports every layer crate under the module name the code has always used.
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    for (name, _) in LAYER_CRATES.iter().filter(|(n, _)| *n != "readers") {
+        assert!(lib.contains(&format!("pub use ekn_{name} as {name};")), "src/lib.rs re-exports ekn-{name}");
+    }
+    // The office links the lower layers, never the workstation (SQLCipher, Word, PDF, the serve stack).
+    let office = ekn_dependencies("office/Cargo.toml");
+    assert!(office.contains(&"ekn-domain".to_string()), "the office's dependencies are read: {office:?}");
+    assert!(!office.contains(&"ekn".to_string()), "the office depends on the workstation's crate `ekn`");
+    // And the check can fail: the workstation planted among the domain's dependencies.
+    let planted = "[package]\nname = \"x\"\n\n[dependencies]\nekn = { path = \"..\" }\nserde = \"1\"\n\n\
+                   [dev-dependencies]\nekn-domain = { path = \"..\" }\n";
+    assert_eq!(ekn_dependencies_in(planted), vec!["ekn".to_string()], "the check sees a dependency, not a dev one");
 }
 
 #[test]
@@ -308,7 +359,7 @@ fn the_faces_hold_no_use_case() {
 #[test]
 fn every_source_file_opens_with_what_it_is_for() {
     let mut files = Vec::new();
-    for dir in ["src", "src-tauri/src", "tests", "office/src", "office/tests", "office/benches"] {
+    for dir in ["src", "crates", "src-tauri/src", "tests", "office/src", "office/tests", "office/benches"] {
         let mut stack = vec![root().join(dir)];
         while let Some(path) = stack.pop() {
             if path.is_dir() {
@@ -373,12 +424,13 @@ fn no_file_is_opened_but_through_the_disk_gate() {
         r"File::(open|create|create_new|options)\(|OpenOptions\b|fs::(read|read_to_string|write|copy)\(|\bmmap\b",
     )
     .unwrap();
-    let mut files = sources(&root().join("src"));
+    let mut files = core_sources();
     files.extend(sources(&root().join("src-tauri/src")));
-    let found = offenders(&files, &raw, &|p| p == "src/disk.rs");
+    let gate = |p: &str| p == "crates/ekn-disk/src/lib.rs";
+    let found = offenders(&files, &raw, &gate);
     assert!(found.is_empty(), "a file opened outside SQLite but not through crate::disk:\n{}", found.join("\n"));
     // The gate itself is seen by the pattern (the check can fail).
-    assert!(!offenders(&sources(&root().join("src")), &raw, &|p| p != "src/disk.rs").is_empty());
+    assert!(!offenders(&core_sources(), &raw, &|p| !gate(p)).is_empty());
     // The office server opens its own files (keys, certificates) directly: it holds no SQLite
     // connection at all, so no close of its can release one's locks. Should that change, the
     // office comes under the same rule.
@@ -417,7 +469,9 @@ pub struct ActRecord { pub kind: crate::acts::ActKind }
 /// The modules each unit names (`crate::X` outside comments and tests), for the units given as
 /// (name, sources), among those units only.
 fn names_graph(units: &[(String, Vec<(String, String)>)]) -> BTreeMap<String, BTreeSet<String>> {
-    let path = Regex::new(r"crate::([a-z_]+)|crate::\{([^}]*)\}").unwrap();
+    // A layer crate is named `ekn_<layer>::`; `ekn_office::` and the like are not layers.
+    let crates = LAYER_CRATES.map(|(name, _)| name).join("|");
+    let path = Regex::new(&format!(r"crate::([a-z_]+)|\bekn_({crates})::|crate::\{{([^}}]*)\}}")).unwrap();
     let word = Regex::new(r"\b([a-z_]+)\b").unwrap();
     let known: BTreeSet<&str> = units.iter().map(|(n, _)| n.as_str()).collect();
     units
@@ -427,7 +481,7 @@ fn names_graph(units: &[(String, Vec<(String, String)>)]) -> BTreeMap<String, BT
             for (_, code) in files {
                 for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
                     for c in path.captures_iter(line) {
-                        let found: Vec<String> = match (c.get(1), c.get(2)) {
+                        let found: Vec<String> = match (c.get(1).or(c.get(2)), c.get(3)) {
                             (Some(one), _) => vec![one.as_str().to_string()],
                             (_, Some(group)) => {
                                 word.find_iter(group.as_str()).map(|w| w.as_str().to_string()).collect()
@@ -496,7 +550,9 @@ fn no_two_layers_of_the_core_name_each_other() {
     // Every top-level module of the core is a unit (a folder with all its files, or a file), so a
     // circle between layers shows even when each single rule above allows its half of it (the
     // domain's act records once named `acts`, whose kinds read the domain's labels).
-    let mut units = Vec::new();
+    // The layer crates are units too, named as `ekn` re-exports them (`ekn_domain::` is `domain`).
+    let mut units: Vec<(String, Vec<(String, String)>)> =
+        LAYER_CRATES.iter().map(|(name, _)| (name.to_string(), sources(&layer(name)))).collect();
     for entry in std::fs::read_dir(root().join("src")).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().to_string();

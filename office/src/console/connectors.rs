@@ -3,7 +3,8 @@
 
 use clap::Subcommand;
 use deadpool_postgres::Pool;
-use ekn::i18n::{tr, tr_with};
+use ekn_connect::network::NetworkSettingsExt;
+use ekn_i18n::{tr, tr_with};
 use ekn_office::{people, OfficeError};
 
 use super::{named, print_json};
@@ -15,7 +16,7 @@ pub enum ConnectorAction {
     Add {
         name: String,
         #[command(flatten)]
-        flags: Box<ekn::api::connectors::ConnectorFlags>,
+        flags: Box<ekn_connect::spec::ConnectorFlags>,
         #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
         as_person: Option<String>,
     },
@@ -54,7 +55,7 @@ pub async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) 
     match action {
         ConnectorAction::Add { name, flags, as_person } => {
             let by = named(pool, as_person, "adds an office connector").await?;
-            let spec = (*flags).spec(name).map_err(|e| OfficeError::Config(e.message))?;
+            let spec = (*flags).spec(name).map_err(|e| OfficeError::Config(e.0))?;
             let client = pool.get().await?;
             connectors::add(&client, &by, &spec).await?;
             println!(
@@ -152,7 +153,7 @@ pub async fn connector(pool: &deadpool_postgres::Pool, action: ConnectorAction) 
 
 pub async fn network(
     pool: &Pool,
-    flags: ekn::api::NetworkFlags,
+    flags: ekn_connect::network::NetworkFlags,
     as_person: Option<String>,
     json: bool,
 ) -> Result<(), OfficeError> {

@@ -4,7 +4,7 @@
 
 use clap::Subcommand;
 use deadpool_postgres::Pool;
-use ekn::i18n::{tr, tr_count, tr_with};
+use ekn_i18n::{tr, tr_count, tr_with};
 use ekn_office::people::{self, Caller};
 use ekn_office::{dashboard, effect, OfficeError};
 
@@ -49,7 +49,7 @@ fn not_computed_line(omitted: &effect::NotComputed) -> String {
 
 /// The office's scan as text: the workstation's, then whose each theme is and what it read.
 fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
-    print!("{}", ekn::i18n::theme_lines::scan_text(&scan.scan));
+    print!("{}", ekn_i18n::theme_lines::scan_text(&scan.scan));
     let vars: [(&str, &dyn std::fmt::Display); 2] = [("appeals", &scan.appeals_held), ("themes", &scan.owners.len())];
     println!("{}", tr_with("cli.themes.office_read", &vars));
     for omitted in &scan.not_computed {
@@ -61,10 +61,10 @@ fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
 /// denominator and interval; what the next inspection found; the estimates on violations; what is
 /// not computed here.
 fn print_effect(e: &effect::OfficeEffect) {
-    use ekn::i18n::effect_lines;
+    use ekn_i18n::effect_lines;
     let k = &e.kpis;
     let head: [(&str, &dyn std::fmt::Display); 3] =
-        [("workstations", &e.workstations), ("date", &ekn::i18n::local_date(e.as_of)), ("shared", &e.shared_acts)];
+        [("workstations", &e.workstations), ("date", &ekn_i18n::local_date(e.as_of)), ("shared", &e.shared_acts)];
     println!("{}", tr_count("cli.effect.office_head", k.acts, &head));
     for line in effect_lines::kpi_lines(k) {
         println!("{line}");
@@ -124,7 +124,7 @@ fn print_dashboard(board: &dashboard::OfficeDashboard) {
         "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
         "", columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]
     );
-    let row = |name: &str, f: &ekn::domain::tasks::Figures| {
+    let row = |name: &str, f: &ekn_domain::tasks::Figures| {
         println!(
             "{:<28} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}",
             name,
@@ -223,7 +223,7 @@ pub async fn anomalies(pool: &Pool, today: Option<chrono::NaiveDate>, json: bool
     if json {
         print_json(&found);
     } else {
-        print!("{}", ekn::i18n::anomaly_lines::report_text(&found.report));
+        print!("{}", ekn_i18n::anomaly_lines::report_text(&found.report));
         println!("{}", tr_with("office.anomalies.read", &[("appeals", &found.appeals_held)]));
         for omitted in &found.not_computed {
             println!("{}", not_computed_line(omitted));
@@ -263,7 +263,7 @@ pub async fn themes(pool: &Pool, action: ThemesAction) -> Result<(), OfficeError
             if json {
                 print_json(&scores);
             } else {
-                print!("{}", ekn::i18n::theme_lines::scores_text(&scores.scores));
+                print!("{}", ekn_i18n::theme_lines::scores_text(&scores.scores));
                 let vars: [(&str, &dyn std::fmt::Display); 2] =
                     [("appeals", &scores.appeals_held), ("themes", &scores.owners.len())];
                 println!("{}", tr_with("cli.themes.office_read", &vars));

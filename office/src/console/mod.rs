@@ -15,7 +15,7 @@ mod retention;
 use std::net::SocketAddr;
 
 use clap::{Parser, Subcommand};
-use ekn::i18n::{tr, tr_count, tr_with};
+use ekn_i18n::{tr, tr_count, tr_with};
 use ekn_office::{db, http, OfficeError};
 
 #[derive(Parser)]
@@ -34,7 +34,7 @@ pub struct Args {
 
 /// `--lang`'s value: one of the three languages of the shared catalogue.
 fn language(text: &str) -> Result<String, String> {
-    ekn::i18n::Lang::parse(text)
+    ekn_i18n::Lang::parse(text)
         .map(|l| l.code().to_string())
         .ok_or_else(|| format!("'{text}' is not a language of ЭКН (ru, kk, en)"))
 }
@@ -155,7 +155,7 @@ pub enum Command {
     /// administrator named with --as.
     ConnectorsNetwork {
         #[command(flatten)]
-        flags: ekn::api::NetworkFlags,
+        flags: ekn_connect::network::NetworkFlags,
         #[arg(long = "as", env = "EKN_OFFICE_USER", value_name = "NAME")]
         as_person: Option<String>,
         #[arg(long)]
@@ -310,7 +310,7 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
-    use ekn::i18n::{catalogue, Lang};
+    use ekn_i18n::{catalogue, Lang};
 
     #[test]
     fn every_command_has_its_words_in_russian_and_kazakh() {

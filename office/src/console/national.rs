@@ -3,7 +3,7 @@
 //! in the person's language (`--lang`, EKN_LANG, the locale).
 
 use clap::Subcommand;
-use ekn::i18n::{tr, tr_count, tr_with};
+use ekn_i18n::{tr, tr_count, tr_with};
 use ekn_office::{national, OfficeError};
 
 #[derive(Subcommand)]
@@ -203,8 +203,8 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                     ("fdr", &scan.params.fdr),
                 ];
                 println!("{}", tr_with("office.national.themes.head", &vars));
-                print!("{}", ekn::i18n::theme_lines::cells_text(&scan.cells));
-                println!("\n{}", ekn::i18n::local(&scan.note));
+                print!("{}", ekn_i18n::theme_lines::cells_text(&scan.cells));
+                println!("\n{}", ekn_i18n::local(&scan.note));
             }
         }
         NationalAction::Anomalies { today, region, json } => {
@@ -224,7 +224,7 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
                     ("regions", &found.regions.join(", ")),
                 ];
                 println!("{}", tr_with("office.national.anomalies.head", &vars));
-                print!("{}", ekn::i18n::anomaly_lines::report_text(&found.report));
+                print!("{}", ekn_i18n::anomaly_lines::report_text(&found.report));
                 println!("{}", tr("office.national.anomalies.pseudonyms"));
             }
         }
@@ -245,14 +245,14 @@ pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Resu
             if json {
                 print_json(&effect);
             } else {
-                let date = ekn::i18n::local_date(today);
+                let date = ekn_i18n::local_date(today);
                 println!("{}", tr_count("office.national.effect.head", effect.totals.acts, &[("date", &date)]));
-                for line in ekn::i18n::effect_lines::kpi_lines(&effect.totals) {
+                for line in ekn_i18n::effect_lines::kpi_lines(&effect.totals) {
                     println!("{line}");
                 }
                 for (region, k) in &effect.regions {
                     println!("\n{}", tr_count("office.national.effect.region", k.acts, &[("region", region)]));
-                    for line in ekn::i18n::effect_lines::kpi_lines(k) {
+                    for line in ekn_i18n::effect_lines::kpi_lines(k) {
                         println!("{line}");
                     }
                 }

@@ -2,7 +2,7 @@
 //! administrator, handed to every workstation with its next sync (docs/OFFICE.md).
 
 use clap::Subcommand;
-use ekn::i18n::{tr, tr_with};
+use ekn_i18n::{tr, tr_with};
 use ekn_office::OfficeError;
 
 use super::{named, print_json};
@@ -31,10 +31,10 @@ pub async fn norms(pool: &deadpool_postgres::Pool, action: NormsAction) -> Resul
             let by = named(pool, as_person, "imports the office's norms").await?;
             let name = file.display().to_string();
             let size = std::fs::metadata(&file).map_err(|e| OfficeError::Config(format!("{name}: {e}")))?.len();
-            if size > ekn::domain::sync::MAX_NORMS_DOCUMENT as u64 {
+            if size > ekn_domain::sync::MAX_NORMS_DOCUMENT as u64 {
                 return Err(OfficeError::Config(format!(
                     "{name}: {size} bytes is too large for a norms catalogue (at most {})",
-                    ekn::domain::sync::MAX_NORMS_DOCUMENT
+                    ekn_domain::sync::MAX_NORMS_DOCUMENT
                 )));
             }
             let document = std::fs::read_to_string(&file).map_err(|e| OfficeError::Config(format!("{name}: {e}")))?;

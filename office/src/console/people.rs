@@ -3,7 +3,7 @@
 
 use clap::Subcommand;
 use deadpool_postgres::Pool;
-use ekn::i18n::{tr, tr_with};
+use ekn_i18n::{tr, tr_with};
 use ekn_office::people::{self, Role};
 use ekn_office::{workstations, OfficeError};
 

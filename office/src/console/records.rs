@@ -3,7 +3,7 @@
 //! in a named person's scope, which is itself logged).
 
 use deadpool_postgres::Pool;
-use ekn::i18n::{tr, tr_count};
+use ekn_i18n::{tr, tr_count};
 use ekn_office::access::{self, AccessQuery};
 use ekn_office::people::{self, Caller};
 use ekn_office::{db, journal, OfficeError};

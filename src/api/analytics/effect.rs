@@ -17,7 +17,7 @@ use crate::analytics::effect::{EffectOutcome, EFFECT_METHOD};
 use crate::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
-use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification, VerificationStatus};
+use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification};
 use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 use crate::api::{ApiError, ErrorCode, Session};
 
@@ -252,16 +252,5 @@ impl VerificationCounts {
         self.appeals.add(v.appeals.status);
         self.category_appeals.add(v.category_appeals.status);
         self.returning_applicant.add(v.returning_applicant.status);
-    }
-}
-
-impl StatusCounts {
-    /// Counts one check's status.
-    pub fn add(&mut self, status: VerificationStatus) {
-        match status {
-            VerificationStatus::Verified => self.verified += 1,
-            VerificationStatus::Contradicted => self.contradicted += 1,
-            VerificationStatus::NoData => self.no_data += 1,
-        }
     }
 }

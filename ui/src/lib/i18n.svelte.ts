@@ -3,7 +3,7 @@
 // checks the three dictionaries have the same keys, no empty value, and that every key the
 // screens use exists. The words the command line says too (error codes, task kinds and
 // statuses, the desk's and the dashboard's headings) live in `words/{ru,kk,en}.json`, the one
-// catalogue `ekn` and `ekn-office` read (src/i18n.rs); its `cli.*` entries are the command line's
+// catalogue `ekn` and `ekn-office` read (crates/ekn-i18n); its `cli.*` entries are the command line's
 // own and are left out here.
 
 import ruWords from './words/ru.json';
