@@ -4,7 +4,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DICTIONARIES, LANGS, i18n, t } from '../src/lib/i18n.svelte';
+import { DICTIONARIES, LANGS, i18n, t, tEnum } from '../src/lib/i18n.svelte';
+// @ts-expect-error: a plain .mjs script, without types
+import { keysFile } from '../scripts/word-keys.mjs';
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -99,6 +101,21 @@ describe('translations', () => {
     expect(used.size).toBeGreaterThan(150);
     const missing = [...used].filter((key) => !(key in DICTIONARIES.ru));
     expect(missing).toEqual([]);
+  });
+
+  it('type every key: the generated key types are current (`npm run words` rewrites them)', () => {
+    const committed = readFileSync(join(import.meta.dirname, '../src/lib/words/keys.ts'), 'utf8');
+    expect(committed).toBe(keysFile());
+    // Every word is a key of the type, and the type holds nothing else.
+    const typed = [...committed.split('export type WordPrefix')[0].matchAll(/\| '([^']+)'/g)].map((m) => m[1]);
+    expect(typed.sort()).toEqual(Object.keys(DICTIONARIES.ru).sort());
+  });
+
+  it('word a value the core sends by its family', () => {
+    i18n.lang = 'en';
+    expect(tEnum('unit', 'working_days')).toBe(t('unit.working_days'));
+    expect(tEnum('unit', 'no_such_unit')).toBe('unit.no_such_unit');
+    i18n.lang = 'ru';
   });
 
   it('fill placeholders and switch with the language', () => {

@@ -1,7 +1,7 @@
 // Helpers of the document viewer: a page's text cut into pieces around the facts' spans (so the
 // spans can be highlighted without building HTML by hand), and a fact's value in the reader's words.
 
-import { t } from './i18n.svelte';
+import { t, tEnum } from './i18n.svelte';
 import type { FactView } from './types/FactView';
 
 export interface Piece {
@@ -40,10 +40,10 @@ export function valueText(value: unknown): string {
 
 /** A fact's value in the reader's words: kinds, outcomes and units translated, the rest as written. */
 export function shown(kind: string, value: unknown): string {
-  if (kind === 'doc_type' || kind === 'outcome') return t(`docs.${kind}.${value}`);
+  if (kind === 'doc_type' || kind === 'outcome') return tEnum(kind === 'doc_type' ? 'docs.doc_type' : 'docs.outcome', String(value));
   if (kind === 'period' && value && typeof value === 'object') {
     const p = value as { value: number; unit: string };
-    return `${p.value} ${t(`docs.unit.${p.unit}`)}`;
+    return `${p.value} ${tEnum('docs.unit', p.unit)}`;
   }
   return valueText(value);
 }

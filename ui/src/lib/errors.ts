@@ -2,7 +2,7 @@
 // English sentence, which stays in the browser's console for whoever looks after the system), and
 // where in a file the problem is when the core says so (file, line or row, column, value).
 
-import { t } from './i18n.svelte';
+import { t, tEnum } from './i18n.svelte';
 import { CallError } from './transport';
 import type { ErrorDetail } from './types/ErrorDetail';
 
@@ -30,7 +30,7 @@ export function codeOf(text: string): string | null {
 export function errorText(e: unknown): string {
   if (e instanceof CallError) {
     console.warn(`ekn: ${e.code}: ${e.message}`);
-    const text = t(`error.${e.code}`);
+    const text = tEnum('error', e.code);
     const sentence = e.detail ? `${text} — ${detailText(e.detail)}` : text;
     codes.delete(sentence);
     codes.set(sentence, e.code);

@@ -2,7 +2,7 @@
 // confirmed law) and the extension cap. Kept apart from the components so every screen that shows
 // a due date says the same thing, in the reader's language.
 
-import { t, formatDate, named, local } from './i18n.svelte';
+import { t, formatDate, named, local, tEnum } from './i18n.svelte';
 import type { Warning } from './types/Warning';
 import type { CapDate } from './types/CapDate';
 import type { RuleView } from './types/RuleView';
@@ -65,12 +65,12 @@ export function lawLines(rule: RuleView | null | undefined): { label: string; te
 /** The extension cap: the date, what it counts from, and where a non-working end moved. */
 export function capLines(cap: CapDate): string[] {
   const lines = [t('date.cap', { date: formatDate(cap.date) })];
-  lines.push(t(`date.cap_from.${cap.anchor}`, {
-    period: t(`unit.${cap.period.unit}`, { n: cap.period.amount }),
+  lines.push(tEnum('date.cap_from', cap.anchor, {
+    period: tEnum('unit', cap.period.unit, { n: cap.period.amount }),
     date: formatDate(cap.anchor_date),
   }));
   if (cap.raw_date !== cap.date) {
-    lines.push(t(`date.cap_moved.${cap.on_non_working_day}`, { date: formatDate(cap.raw_date) }));
+    lines.push(tEnum('date.cap_moved', cap.on_non_working_day, { date: formatDate(cap.raw_date) }));
   }
   lines.push(local({ ru: cap.text_ru, kk: cap.text_kk, en: cap.text_en }) + (cap.verified ? '' : ` — ${t('common.unconfirmed')}`));
   return lines;

@@ -1,20 +1,18 @@
 // Words for the journal: an entry's kind and face, and a verification problem, in the reader's
 // language, from the data the core sends (kinds and tagged problems, not English sentences).
 
-import { t, formatDate } from './i18n.svelte';
+import { t, formatDate, tEnum } from './i18n.svelte';
 import type { JournalLine } from './types/JournalLine';
 import type { JournalProblem } from './types/JournalProblem';
 
 export function entryLabel(kind: string): string {
-  const key = `entry.${kind}`;
-  const text = t(key);
-  return text === key ? kind : text;
+  const text = tEnum('entry', kind);
+  return text === `entry.${kind}` ? kind : text;
 }
 
 export function faceLabel(face: string): string {
-  const key = `face.${face}`;
-  const text = t(key);
-  return text === key ? face : text;
+  const text = tEnum('face', face);
+  return text === `face.${face}` ? face : text;
 }
 
 /** A record key (`task:12`, `table:inspections`) the way a person reads it. */
@@ -54,8 +52,8 @@ export function entryDetail(line: JournalLine): string {
     case 'task_recomputed': return `${formatDate(e.from)} → ${formatDate(e.to)}`;
     case 'task_recounted': return `${formatDate(e.from)} → ${formatDate(e.to)} · ${e.norm_id} (${t('journal.law_version_from')} ${formatDate(e.to_version)}): ${e.reason}`;
     case 'task_norm_replaced': return `${e.from} → ${e.to}`;
-    case 'suggestion_accepted': return `${t(`kind.${e.step}`)} → №${e.created.join(', №')}`;
-    case 'suggestion_declined': return `${t(`kind.${e.step}`)}: ${e.reason}`;
+    case 'suggestion_accepted': return `${tEnum('kind', e.step)} → №${e.created.join(', №')}`;
+    case 'suggestion_declined': return `${tEnum('kind', e.step)}: ${e.reason}`;
     case 'setting_changed': return `${e.key} = ${e.value}`;
     case 'import': return `${e.file} · ${t('import.inserted')} ${e.inserted}, ${t('import.updated')} ${e.updated}, ${t('import.rejected')} ${e.rejected}`;
     case 'model_trained': return `${e.model} · ${e.texts} · ${t('journal.accuracy')} ${e.accuracy.toFixed(3)}, macro-F1 ${e.macro_f1.toFixed(3)}`;
@@ -65,16 +63,16 @@ export function entryDetail(line: JournalLine): string {
     case 'predictions_made': return `${e.model} · ${e.rows} · ${e.purpose}`;
     case 'evidence_packed': return `${e.subject_bin} · ${e.payload_files} · ${e.path}`;
     case 'evidence_verified': return `${e.path} · ${e.ok ? '✓' : `✗ ${e.problems}`}`;
-    case 'act_drafted': return `${t(`actkind.${e.act_kind}`)} (${e.lang}) · ${e.sha256.slice(0, 12)}`;
-    case 'act_issued': return `${t(`actkind.${e.act_kind}`)}${e.number ? ` № ${e.number}` : ''} · ${formatDate(e.issued_on)} · ${e.addressee}${e.response_due ? ` · ${formatDate(e.response_due)}` : ''}`;
+    case 'act_drafted': return `${tEnum('actkind', e.act_kind)} (${e.lang}) · ${e.sha256.slice(0, 12)}`;
+    case 'act_issued': return `${tEnum('actkind', e.act_kind)}${e.number ? ` № ${e.number}` : ''} · ${formatDate(e.issued_on)} · ${e.addressee}${e.response_due ? ` · ${formatDate(e.response_due)}` : ''}`;
     case 'document_attached': return `${e.file_name} · ${e.octets}`;
     case 'checklist_marked': return `${e.item} ${e.ticked ? '✔' : '✘'}`;
     case 'document_read': return `${e.sha256.slice(0, 12)} · ${e.state} · ${e.pages} (OCR ${e.ocr_pages}) · ${e.facts}`;
     case 'fact_confirmed': return `${e.fact_kind} = ${e.value}${e.corrected ? ' ✎' : ''}`;
     case 'fact_rejected': return `${e.fact_kind}: ${e.reason}`;
-    case 'act_outcome': return `№${e.act_id} · ${t(`outcome_stage.${e.stage}`)}: ${t(`outcome_result.${e.result}`)} · ${formatDate(e.on)}`;
-    case 'vault_changed': return `${t(`vault.change.${e.change}`)} · ${e.cipher} · ${e.kdf}`;
-    case 'backup_made': return `${e.file} · ${e.journal_entries} · ${t(`backup.with.${e.encrypted_with}`)}`;
+    case 'act_outcome': return `№${e.act_id} · ${tEnum('outcome_stage', e.stage)}: ${tEnum('outcome_result', e.result)} · ${formatDate(e.on)}`;
+    case 'vault_changed': return `${tEnum('vault.change', e.change)} · ${e.cipher} · ${e.kdf}`;
+    case 'backup_made': return `${e.file} · ${e.journal_entries} · ${tEnum('backup.with', e.encrypted_with)}`;
     case 'restored': return `${e.file} · ${e.made_by}, ${e.made_at.slice(0, 10)} · ${t('backup.epoch', { epoch: e.epoch })}`;
     case 'retention_applied': return `№ ${e.act_number} · ${formatDate(e.as_of)} · ${e.records.length} · ${e.redacted_entries.length}: ${e.reason}`;
     case 'record_redacted': return `№ ${e.act_number}`;
@@ -83,10 +81,10 @@ export function entryDetail(line: JournalLine): string {
     case 'office_joined': return `${e.person} · ${e.role} · ${e.districts.join(', ')} · ${e.office}`;
     case 'keys_reset': return `${e.files.join(', ')}: ${e.reason}`;
     case 'theme_saved': return `«${e.name}» v${e.version}${e.retired ? ` · ${t('themes.retired')}` : ''}: ${e.reason}`;
-    case 'theme_member_decided': return `«${e.theme}» · ${e.item_key} · ${t(`themes.decision.${e.decision}`)}: ${e.reason}`;
+    case 'theme_member_decided': return `«${e.theme}» · ${e.item_key} · ${tEnum('themes.decision', e.decision)}: ${e.reason}`;
     case 'theme_noted': return `«${e.theme}»: ${e.note}`;
-    case 'anomaly_reviewed': return `${t(`analytics.review.${e.action}`)}: ${e.key}: ${e.reason}`;
-    case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? t(`risk.level.${e.assessment}`) : t('risk.withdraw')}: ${e.reason}`;
+    case 'anomaly_reviewed': return `${tEnum('analytics.review', e.action)}: ${e.key}: ${e.reason}`;
+    case 'risk_overridden': return `${e.subject_bin}: ${e.assessment ? tEnum('risk.level', e.assessment) : t('risk.withdraw')}: ${e.reason}`;
     case 'dependency_added': return `№${e.task_id} ${t('journal.waits_for')} №${e.depends_on}`;
     case 'calendar_imported': return `${e.year} · ${e.file}${e.replaced ? ` · ${t('journal.replaced')}` : ''}`;
     case 'norms_imported': return `${e.file} · ${e.norms}`;

@@ -1,7 +1,7 @@
 // What became of an issued act, in the reader's words: the results each stage can have (the same
 // rule as the core's `domain::outcomes`) and the measures an answer reports.
 
-import { t, formatDate } from './i18n.svelte';
+import { t, formatDate, tEnum, type WordKey } from './i18n.svelte';
 import type { ActResult } from './types/ActResult';
 import type { ActStage } from './types/ActStage';
 import type { Measures } from './types/Measures';
@@ -27,7 +27,7 @@ export function measuresText(m: Measures): string {
 }
 
 /** The four checks of what later data say of an act, with their i18n keys, in the core's order. */
-export function verificationChecks(v: ActVerification): [string, VerificationCheck][] {
+export function verificationChecks(v: ActVerification): [WordKey, VerificationCheck][] {
   return [
     ['verify.inspection', v.next_inspection],
     ['verify.appeals', v.appeals],
@@ -43,5 +43,5 @@ export function reasonText(reason: VerificationReason): string {
     if (key === 'code') continue;
     vars[key] = typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? formatDate(value) : (value as string | number);
   }
-  return t(`verify.reason.${reason.code}`, vars);
+  return tEnum('verify.reason', reason.code, vars);
 }

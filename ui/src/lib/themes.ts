@@ -1,7 +1,7 @@
 // Words for what the themes' core sends as codes and figures: a score's parts (the core's `why`
 // is English, for the command line), a category code named in the reader's language, and the
 // card's timeline events worded.
-import { t, named } from './i18n.svelte';
+import { t, named, tEnum } from './i18n.svelte';
 import type { ScorePart } from './types/ScorePart';
 import type { Taxonomy } from './types/Taxonomy';
 import type { ThemeEvent } from './types/ThemeEvent';
@@ -45,9 +45,9 @@ export function eventText(e: ThemeEvent): string {
   switch (e.kind) {
     case 'version':
     case 'retired': return `v${e.detail}`;
-    case 'decision': return `${t(`themes.event.${words[0]}`)}: ${words.slice(2).join(' ')}`;
-    case 'act': return t(`effect.kind.${e.detail}`);
-    case 'outcome': return `${t(`effect.kind.${words[0]}`)} — ${t(`outcome_stage.${words[1]}`)}: ${t(`outcome_result.${words[2]}`)}`;
+    case 'decision': return `${tEnum('themes.event', words[0])}: ${words.slice(2).join(' ')}`;
+    case 'act': return tEnum('effect.kind', e.detail);
+    case 'outcome': return `${tEnum('effect.kind', words[0])} — ${tEnum('outcome_stage', words[1])}: ${tEnum('outcome_result', words[2])}`;
     default: return e.detail;
   }
 }
