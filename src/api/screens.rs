@@ -14,7 +14,7 @@ use crate::domain::deadline::{Deadline, Period, Unit};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::Localized;
 use crate::domain::procedure::{stage_of, ActTemplate, CardFacts, GroundReason, Procedure};
-use crate::domain::tasks::{Stage, Suggestion, TaskKind};
+use crate::domain::tasks::{Stage, Suggestion, Task, TaskKind};
 use crate::store::About;
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
 
@@ -108,6 +108,25 @@ pub struct OverdueRow {
     pub category: Option<String>,
     pub due: NaiveDate,
     pub working_days_late: i32,
+}
+
+impl OverdueRow {
+    /// The supervisor's view of an overdue task: the task's own fields and how late it is.
+    pub fn of(t: &Task, working_days_late: i32) -> OverdueRow {
+        OverdueRow {
+            id: t.id,
+            title: t.title.clone(),
+            kind: t.kind,
+            subject_bin: t.subject_bin.clone(),
+            appeal_no: t.appeal_no.clone(),
+            assignee: t.assignee.clone(),
+            unit: t.unit.clone(),
+            region_code: t.region_code.clone(),
+            category: t.category.clone(),
+            due: t.current_due,
+            working_days_late,
+        }
+    }
 }
 
 impl Session {
@@ -349,19 +368,7 @@ impl Session {
         let mut rows: Vec<OverdueRow> = graph
             .tasks()
             .filter(|t| t.is_open() && t.current_due < today)
-            .map(|t| OverdueRow {
-                id: t.id,
-                title: t.title.clone(),
-                kind: t.kind,
-                subject_bin: t.subject_bin.clone(),
-                appeal_no: t.appeal_no.clone(),
-                assignee: t.assignee.clone(),
-                unit: t.unit.clone(),
-                region_code: t.region_code.clone(),
-                category: t.category.clone(),
-                due: t.current_due,
-                working_days_late: -crate::domain::tasks::signed_working_days(&calendar, today, t.current_due),
-            })
+            .map(|t| OverdueRow::of(t, -crate::domain::tasks::signed_working_days(&calendar, today, t.current_due)))
             .collect();
         rows.sort_by_key(|r| (std::cmp::Reverse(r.working_days_late), r.id));
         Ok(rows)

@@ -3,12 +3,14 @@
 //! office's access log, and what a push needs to place each entry (its object's district, the
 //! task's state). Sync bookkeeping is not a person's write, so it is not journaled; joining is.
 
-use chrono::NaiveDate;
+use std::collections::HashMap;
+
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
 use super::tasks::LogEntry;
 use super::{Store, StoreError};
+use crate::domain::deadline::{Period, Suspension};
 use crate::domain::journal::StoredEntry;
 use crate::domain::sync::{ConflictNotice, PullReply, RedactionNotice, RetractionNotice, TaskState, DEADLINE_KINDS};
 
@@ -61,6 +63,29 @@ pub struct RemoteTask {
     pub owner: String,
     pub district: Option<String>,
     pub state: TaskState,
+}
+
+/// A local task as a push places it: the office's view of it, its object's KATO code, its period.
+#[derive(Debug, Clone)]
+pub struct Placed {
+    pub state: TaskState,
+    pub kato: Option<String>,
+    pub period: Option<Period>,
+}
+
+/// What `Store::placements` read for a batch of entries, keyed as the entries name things.
+#[derive(Debug, Default)]
+pub struct Placements {
+    /// Local tasks (positive numbers).
+    pub tasks: HashMap<i64, Placed>,
+    /// Their suspensions, in order.
+    pub suspensions: HashMap<i64, Vec<Suspension>>,
+    /// A local task that is an appeal's first rule-made deadline of its kind: (appeal, kind).
+    pub appeal_identities: HashMap<i64, (String, String)>,
+    /// Colleagues' tasks, by their (negative) number here: the object key they were pulled with.
+    pub remote_keys: HashMap<i64, String>,
+    pub appeal_katos: HashMap<String, Option<String>>,
+    pub subject_katos: HashMap<String, Option<String>>,
 }
 
 const LINK_COLUMNS: &str = "url, workstation_id, workstation_name, person, role, districts, office_key, instance, \
@@ -424,13 +449,115 @@ impl Store {
         Ok(self.conn.query_row("SELECT count(*) FROM remote_events", [], |r| r.get(0))?)
     }
 
-    /// The highest global sequence pulled on an object (0: none): what a write on it had seen.
-    pub fn seen_on_object(&self, object_key: &str) -> Result<i64, StoreError> {
-        Ok(self.conn.query_row(
-            "SELECT coalesce(max(global_seq), 0) FROM remote_events WHERE object_key = ?1",
-            [object_key],
-            |r| r.get(0),
-        )?)
+    /// What a push needs to place a batch of its entries, read with one query per kind of lookup
+    /// (a batch is up to 500 entries; one lookup per entry and kind was five point queries each).
+    pub fn placements(&self, entries: &[StoredEntry]) -> Result<Placements, StoreError> {
+        let mut local_tasks: Vec<i64> = entries.iter().filter_map(|e| e.task_id).filter(|id| *id > 0).collect();
+        let mut remote_tasks: Vec<i64> =
+            entries.iter().filter_map(|e| e.task_id).filter_map(|id| id.checked_neg()).filter(|id| *id > 0).collect();
+        let mut appeals: Vec<&str> =
+            entries.iter().filter(|e| e.task_id.is_none()).filter_map(|e| e.appeal_no.as_deref()).collect();
+        let mut subjects: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.task_id.is_none() && e.appeal_no.is_none())
+            .filter_map(|e| e.subject_bin.as_deref())
+            .collect();
+        for list in [&mut local_tasks, &mut remote_tasks] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        for list in [&mut appeals, &mut subjects] {
+            list.sort_unstable();
+            list.dedup();
+        }
+        let mut out = Placements::default();
+        let tasks_sql = format!(
+            "SELECT {columns}, coalesce(s.kato, a.kato), t.period_amount, t.period_unit FROM tasks t \
+             LEFT JOIN subjects s ON s.id = t.subject_id LEFT JOIN appeals a ON a.id = t.appeal_id WHERE t.id IN {{in}}",
+            columns = super::tasks::TASK_COLUMNS
+        );
+        let mut periods = Vec::new();
+        self.each_in(&tasks_sql, &local_tasks, |r| {
+            let task = super::tasks::task_row(r)?;
+            periods.push((task.id, r.get::<_, u32>(18)?, r.get::<_, String>(19)?));
+            out.tasks.insert(task.id, Placed { state: TaskState::of(&task), kato: r.get(17)?, period: None });
+            Ok(())
+        })?;
+        for (id, amount, unit) in periods {
+            let period = super::tasks::period_of(id, amount, &unit)?;
+            if let Some(placed) = out.tasks.get_mut(&id) {
+                placed.period = Some(period);
+            }
+        }
+        self.each_in(
+            "SELECT task_id, from_date, to_date FROM task_suspensions WHERE task_id IN {in}",
+            &local_tasks,
+            |r| {
+                let id: i64 = r.get(0)?;
+                out.suspensions.entry(id).or_default().push(Suspension { from: r.get(1)?, to: r.get(2)? });
+                Ok(())
+            },
+        )?;
+        for list in out.suspensions.values_mut() {
+            list.sort_by_key(|s| s.from);
+        }
+        self.each_in(
+            "SELECT t.id, a.appeal_no, t.kind FROM tasks t JOIN appeals a ON a.id = t.appeal_id \
+             WHERE t.norm_id IS NOT NULL AND t.id = \
+             (SELECT min(o.id) FROM tasks o WHERE o.appeal_id = t.appeal_id AND o.kind = t.kind AND o.norm_id IS NOT NULL) \
+             AND t.id IN {in}",
+            &local_tasks,
+            |r| {
+                out.appeal_identities.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+                Ok(())
+            },
+        )?;
+        self.each_in("SELECT id, object_key FROM remote_tasks WHERE id IN {in}", &remote_tasks, |r| {
+            out.remote_keys.insert(-r.get::<_, i64>(0)?, r.get(1)?);
+            Ok(())
+        })?;
+        self.each_in("SELECT appeal_no, kato FROM appeals WHERE appeal_no IN {in}", &appeals, |r| {
+            out.appeal_katos.insert(r.get(0)?, r.get(1)?);
+            Ok(())
+        })?;
+        self.each_in("SELECT bin, kato FROM subjects WHERE bin IN {in}", &subjects, |r| {
+            out.subject_katos.insert(r.get(0)?, r.get(1)?);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// The highest global sequence seen on each of these objects (0 for one never seen).
+    pub fn seen_on_objects(&self, keys: &[&str]) -> Result<HashMap<String, i64>, StoreError> {
+        let mut seen = HashMap::new();
+        self.each_in(
+            "SELECT object_key, max(global_seq) FROM remote_events WHERE object_key IN {in} GROUP BY object_key",
+            keys,
+            |r| {
+                seen.insert(r.get(0)?, r.get(1)?);
+                Ok(())
+            },
+        )?;
+        Ok(seen)
+    }
+
+    /// Runs `sql`, its `{in}` made `(?, ?, …)`, over `values` in chunks (SQLite bounds a
+    /// statement's parameters), handing each row to `row`.
+    fn each_in<V: rusqlite::ToSql>(
+        &self,
+        sql: &str,
+        values: &[V],
+        mut row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<()>,
+    ) -> Result<(), StoreError> {
+        for chunk in values.chunks(500) {
+            let marks = format!("({})", vec!["?"; chunk.len()].join(", "));
+            let mut stmt = self.conn.prepare(&sql.replace("{in}", &marks))?;
+            let mut rows = stmt.query(rusqlite::params_from_iter(chunk))?;
+            while let Some(r) = rows.next()? {
+                row(r)?;
+            }
+        }
+        Ok(())
     }
 
     /// The KATO code of a supervised object, by BIN.
@@ -449,43 +576,6 @@ impl Store {
             .query_row("SELECT kato FROM appeals WHERE appeal_no = ?1", [appeal_no], |r| r.get::<_, Option<String>>(0))
             .optional()?
             .flatten())
-    }
-
-    /// A local task's state as the office counts it, with its object's KATO code.
-    pub fn task_state(&self, id: i64) -> Result<Option<(TaskState, Option<String>)>, StoreError> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category, \
-                 t.event_date, t.original_due, t.current_due, t.status, t.done_on, coalesce(s.kato, a.kato), t.norm_id \
-                 FROM tasks t LEFT JOIN subjects s ON s.id = t.subject_id LEFT JOIN appeals a ON a.id = t.appeal_id \
-                 WHERE t.id = ?1",
-                [id],
-                |r| {
-                    Ok((
-                        TaskState {
-                            task_kind: r.get(0)?,
-                            title: r.get(1)?,
-                            subject_bin: r.get(2)?,
-                            appeal_no: r.get(3)?,
-                            assignee: r.get(4)?,
-                            unit: r.get(5)?,
-                            region_code: r.get(6)?,
-                            category: r.get(7)?,
-                            event_date: r.get::<_, NaiveDate>(8)?,
-                            original_due: r.get(9)?,
-                            current_due: r.get(10)?,
-                            status: r.get(11)?,
-                            done_on: r.get(12)?,
-                            norm_id: r.get(14)?,
-                            period: None,
-                            suspensions: Vec::new(),
-                        },
-                        r.get::<_, Option<String>>(13)?,
-                    ))
-                },
-            )
-            .optional()?)
     }
 
     /// The office-wide identity of a task the rules made for an appeal (`(appeal number, kind)`):

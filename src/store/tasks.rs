@@ -85,12 +85,13 @@ fn unit_from_code(code: &str) -> Option<Unit> {
     })
 }
 
-const TASK_COLUMNS: &str = "t.id, t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category,
+pub(super) const TASK_COLUMNS: &str =
+    "t.id, t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category,
     t.norm_id, t.event_date, t.original_due, t.current_due, t.status, t.done_on, t.note,
     (SELECT max(r.score) FROM risk_scores r WHERE r.subject_id = t.subject_id
         AND r.computed = (SELECT max(r2.computed) FROM risk_scores r2 WHERE r2.subject_id = t.subject_id))";
 
-fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+pub(super) fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
     let bad = |i: usize, code: String| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -119,6 +120,13 @@ fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
         note: r.get(15)?,
         risk: r.get(16)?,
     })
+}
+
+/// A task's period from its stored columns.
+pub(super) fn period_of(id: i64, amount: u32, unit: &str) -> Result<Period, StoreError> {
+    let unit = unit_from_code(unit)
+        .ok_or_else(|| StoreError::Corrupt(format!("task {id} has an unknown period unit '{unit}'")))?;
+    Ok(Period { amount, unit })
 }
 
 /// Every task, and every `(task, depends_on)` edge: what `TaskGraph::build` takes.
@@ -162,14 +170,13 @@ impl Store {
             })
             .optional()?;
         let Some((amount, unit)) = period else { return Ok(None) };
-        let unit = unit_from_code(&unit)
-            .ok_or_else(|| StoreError::Corrupt(format!("task {id} has an unknown period unit '{unit}'")))?;
+        let period = period_of(id, amount, &unit)?;
         let suspensions = self
             .conn
             .prepare("SELECT from_date, to_date FROM task_suspensions WHERE task_id = ?1 ORDER BY from_date")?
             .query_map([id], |r| Ok(Suspension { from: r.get(0)?, to: r.get(1)? }))?
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Some((Period { amount, unit }, suspensions)))
+        Ok(Some((period, suspensions)))
     }
 
     pub fn task_log(&self, id: i64) -> Result<Vec<LogEntry>, StoreError> {

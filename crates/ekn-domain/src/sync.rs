@@ -88,6 +88,31 @@ pub struct TaskState {
     pub suspensions: Vec<crate::deadline::Suspension>,
 }
 
+impl TaskState {
+    /// The office's view of a task: its fields as codes, without the norm's period and the
+    /// suspensions (the caller adds them where it has them).
+    pub fn of(task: &crate::tasks::Task) -> TaskState {
+        TaskState {
+            task_kind: task.kind.code().to_string(),
+            title: task.title.clone(),
+            subject_bin: task.subject_bin.clone(),
+            appeal_no: task.appeal_no.clone(),
+            assignee: task.assignee.clone(),
+            unit: task.unit.clone(),
+            region_code: task.region_code.clone(),
+            category: task.category.clone(),
+            event_date: task.event_date,
+            original_due: task.original_due,
+            current_due: task.current_due,
+            status: task.status.code().to_string(),
+            done_on: task.done_on,
+            norm_id: task.norm_id.clone(),
+            period: None,
+            suspensions: Vec::new(),
+        }
+    }
+}
+
 /// `POST /v1/sync/push`: a contiguous run of a workstation's journal, and its newest checkpoint
 /// when the run ends at the checkpoint's size (the server witnesses it).
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -12,22 +12,15 @@
 
 mod run;
 
-use std::sync::Arc;
-use std::time::{Duration, Instant};
-
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::api::{ApiError, ErrorCode, Session};
-use crate::connect::egov::{self, Dataset, PageError, Since};
-use crate::connect::fetch::{FetchPolicy, Fetcher, Validators};
 use crate::connect::network::{NetworkSettings, NetworkSettingsExt};
 pub use crate::connect::spec::{mapped_records, parse_map, ConnectorFlags, ConnectorSpec};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::sync::OfficeNetwork;
-use crate::ingest::{ImportOptions, ImportReport, Input};
-use crate::store::blobs::BlobStore;
-use crate::store::connectors::{RunRow, StagedPage};
+use crate::ingest::ImportReport;
+use crate::store::connectors::RunRow;
 use crate::store::About;
 
 /// A connector with its last run, for `ekn connect list` and Import → Sources.

@@ -5,20 +5,16 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::Value;
 
+use super::ConnectorRunReport;
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::connect::egov::{self, Dataset, PageError, Since};
 use crate::connect::fetch::{FetchPolicy, Fetcher, Validators};
-use crate::connect::network::{NetworkSettings, NetworkSettingsExt};
-use crate::connect::spec::{mapped_records, parse_map, ConnectorFlags, ConnectorSpec};
-use crate::domain::journal::{Entry, RecordRef};
-use crate::domain::sync::OfficeNetwork;
+use crate::connect::spec::{mapped_records, ConnectorSpec};
 use crate::ingest::{ImportOptions, ImportReport, Input};
 use crate::store::blobs::BlobStore;
-use crate::store::connectors::{RunRow, StagedPage};
-use crate::store::About;
+use crate::store::connectors::StagedPage;
 
 impl Session {
     /// Runs a connector: resumes its run cut off before, or starts one; stages every page; then

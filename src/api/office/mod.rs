@@ -454,40 +454,60 @@ impl Session {
         Ok(people)
     }
 
-    /// Places one entry in the office: the object it concerns across the office, its district,
-    /// what the writer had seen of it, and a task's state.
-    fn sync_event(&self, link: &OfficeLink, entry: StoredEntry) -> Result<SyncEvent, ApiError> {
-        let mut task = None;
-        let (object_key, mut district): (Option<String>, Option<String>) = if let Some(id) = entry.task_id {
-            let state = self.store.task_state(id)?;
-            let kato = state.as_ref().and_then(|(_, k)| k.clone());
-            task = match state {
-                Some((mut state, _)) => {
-                    if let Some((period, suspensions)) = self.store.task_rule(id)? {
-                        state.period = Some(period);
-                        state.suspensions = suspensions;
+    /// Places a batch of entries in the office: for each, the object it concerns across the
+    /// office, its district, what the writer had seen of it, and a task's state. The lookups are
+    /// one query per kind for the whole batch (`Store::placements`).
+    fn sync_events(&self, link: &OfficeLink, batch: Vec<StoredEntry>) -> Result<Vec<SyncEvent>, ApiError> {
+        let mut found = self.store.placements(&batch)?;
+        let mut placed = Vec::with_capacity(batch.len());
+        for entry in batch {
+            let mut task = None;
+            let (object_key, district): (Option<String>, Option<String>) = if let Some(id) = entry.task_id {
+                let object_key = if id < 0 {
+                    found
+                        .remote_keys
+                        .get(&id)
+                        .cloned()
+                        .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?
+                } else {
+                    match found.appeal_identities.get(&id) {
+                        Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
+                        None => format!("task:{}/{id}", link.workstation_id),
                     }
-                    Some(state)
-                }
-                None => None,
+                };
+                let kato = found.tasks.get(&id).and_then(|p| p.kato.clone());
+                task = found.tasks.get(&id).map(|p| {
+                    let mut state = p.state.clone();
+                    if let Some(period) = p.period {
+                        state.period = Some(period);
+                        state.suspensions = found.suspensions.remove(&id).unwrap_or_default();
+                    }
+                    state
+                });
+                (Some(object_key), kato)
+            } else if let Some(no) = &entry.appeal_no {
+                (Some(format!("appeal:{no}")), found.appeal_katos.get(no).cloned().flatten())
+            } else if let Some(bin) = &entry.subject_bin {
+                (Some(format!("card:{bin}")), found.subject_katos.get(bin).cloned().flatten())
+            } else {
+                (None, None)
             };
-            (Some(self.task_object_key(&link.workstation_id, id)?), kato)
-        } else if let Some(no) = &entry.appeal_no {
-            (Some(format!("appeal:{no}")), self.store.appeal_kato(no)?)
-        } else if let Some(bin) = &entry.subject_bin {
-            (Some(format!("card:{bin}")), self.store.subject_kato(bin)?)
-        } else {
-            (None, None)
-        };
-        // Where the object lives, when this workstation knows and it is within the person's
-        // districts; otherwise nothing is claimed and the office places the entry in the author's
-        // own district (it decides placement, and would refuse a claim outside the scope).
-        district = district.filter(|d| !d.trim().is_empty() && crate::domain::sync::in_scope(d, &link.districts));
-        let base_global = match &object_key {
-            Some(key) => self.store.seen_on_object(key)?,
-            None => 0,
-        };
-        Ok(SyncEvent { entry, object_key, district, base_global, task })
+            // Where the object lives, when this workstation knows and it is within the person's
+            // districts; otherwise nothing is claimed and the office places the entry in the author's
+            // own district (it decides placement, and would refuse a claim outside the scope).
+            let district =
+                district.filter(|d| !d.trim().is_empty() && crate::domain::sync::in_scope(d, &link.districts));
+            placed.push((entry, object_key, district, task));
+        }
+        let keys: Vec<&str> = placed.iter().filter_map(|(_, key, _, _)| key.as_deref()).collect();
+        let seen = self.store.seen_on_objects(&keys)?;
+        Ok(placed
+            .into_iter()
+            .map(|(entry, object_key, district, task)| {
+                let base_global = object_key.as_ref().and_then(|k| seen.get(k).copied()).unwrap_or(0);
+                SyncEvent { entry, object_key, district, base_global, task }
+            })
+            .collect())
     }
 
     /// Pushes, pulls and sends the queued reads. Each step keeps what it finished: a sync cut
@@ -565,7 +585,7 @@ impl Session {
                 Some(Ok(cp)) if cp.size as i64 == last => Some(cp),
                 _ => None,
             };
-            let events = batch.into_iter().map(|e| self.sync_event(&link, e)).collect::<Result<Vec<_>, _>>()?;
+            let events = self.sync_events(&link, batch)?;
             let request = PushRequest {
                 protocol: PROTOCOL,
                 app_version: env!("CARGO_PKG_VERSION").into(),

@@ -2,4 +2,5 @@
 //! and the browser may call, and the `host` that owns a session on a worker thread for both.
 
 pub mod host;
+pub mod params;
 pub mod rpc;

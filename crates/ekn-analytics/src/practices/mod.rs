@@ -246,6 +246,7 @@ enum Judge {
     OwnPast,
 }
 
+/// The region most of a unit's rows are in, when at least 80% are.
 fn dominant<T: Copy + Eq + std::hash::Hash>(values: impl Iterator<Item = Option<T>>) -> Option<T> {
     let mut counts: HashMap<T, usize> = HashMap::new();
     let mut total = 0;
@@ -260,7 +261,6 @@ fn dominant<T: Copy + Eq + std::hash::Hash>(values: impl Iterator<Item = Option<
 
 /// Runs every detector over `registry`, with the window ending on the earlier of `today` and the
 /// registry's last day.
-
 pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> Detection {
     let end = registry.last_day().map_or(day_of(today), |d| d.min(day_of(today)));
     let first = registry

@@ -30,8 +30,6 @@ pub(super) fn region_names(code: u8) -> (String, String, String) {
     }
 }
 
-/// The region most of a unit's rows are in, when at least 80% are.
-
 pub(super) fn unit_label(registry: &Registry, u: &Unit) -> String {
     let mut parts = Vec::new();
     if let Some(r) = u.region.filter(|_| u.district.is_none() && u.body.is_none()) {

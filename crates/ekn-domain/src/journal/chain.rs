@@ -1,6 +1,7 @@
 //! An entry as it is stored and hashed (`StoredEntry`, its personal data apart in journal v2),
 //! the chain hash, the Merkle leaf, and the signed checkpoint of the journal's head.
 
+use chrono::NaiveDate;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

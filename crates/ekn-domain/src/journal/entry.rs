@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::{Actor, Face, LegalCardRecord, RecordRef, TableState};
+use super::{LegalCardRecord, TableState};
 use crate::deadline::Period;
 
 /// What happened, typed. Later capabilities (predictions, overrides, acts, evidence packages)

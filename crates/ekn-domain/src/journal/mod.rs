@@ -201,6 +201,8 @@ impl TableDigest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::merkle::Frontier;
+    use ed25519_dalek::SigningKey;
 
     fn entry(seq: i64, prev: &str) -> StoredEntry {
         let mut e = StoredEntry {
