@@ -231,6 +231,17 @@ fn the_secrets_are_lent_narrowly_and_one_path_writes() {
     assert!(found.is_empty(), "a write committed outside the kernel's journal:\n{}", found.join("\n"));
     let planted = vec![("src/api/tasks/mod.rs".to_string(), "let e = write.commit()?;".to_string())];
     assert_eq!(offenders(&planted, &commit, &allowed).len(), 1, "the check sees a commit where it would be");
+    // A read the office must hear of is a `Logged` read, named at its call; only the kernel's
+    // `Logged` writes the access queue.
+    let queue = Regex::new(r"\.queue_read\(").unwrap();
+    let allowed = |p: &str| p == "src/api/session/handles.rs";
+    let found = offenders(&sources(&root().join("src/api")), &queue, &allowed);
+    assert!(found.is_empty(), "a read queued for the access log outside `Logged`:\n{}", found.join("\n"));
+    let planted = vec![(
+        "src/api/registry/mod.rs".to_string(),
+        "self.store.queue_read(&at, \"card\", None, None, None)?;".to_string(),
+    )];
+    assert_eq!(offenders(&planted, &queue, &allowed).len(), 1, "the check sees a queued read where it would be");
 }
 
 #[test]

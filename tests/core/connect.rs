@@ -626,3 +626,23 @@ fn a_zipped_export_published_over_http_is_unpacked_in_memory_and_imported() {
     let leftovers: Vec<_> = std::fs::read_dir(db.dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert!(!leftovers.iter().any(|n| n.to_string_lossy().contains("inspections")), "{leftovers:?}");
 }
+
+/// A connector's run through the host moves the progress bar and stops it when it returns: the
+/// table declares it `with progress`, as the import it ends in (it once left the bar running).
+#[test]
+fn a_connector_run_through_the_host_stops_the_progress_bar_it_moved() {
+    let db = crate::support::TempDb::new();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/demo/inspections.csv")).unwrap();
+    let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
+    let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.into_bytes())));
+    let (url, _) = file_server(file, BTreeMap::new());
+    db.session().connector_add(&file_connector("kpssu-file", url)).unwrap();
+    let host = ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap();
+    let report = host.call("connector_run", serde_json::json!({"name": "kpssu-file"})).unwrap();
+    assert_eq!(report["import"]["inserted"], 100, "{report}");
+    let progress = host.call("import_progress", serde_json::json!({})).unwrap();
+    assert_eq!(progress["running"], false, "{progress}");
+    assert!(progress["rows"].as_u64().unwrap_or(0) > 0, "the run reported its rows: {progress}");
+    assert!(ekn::api::rpc::reports_progress("import_file"));
+    assert!(!ekn::api::rpc::reports_progress("status"));
+}

@@ -567,7 +567,7 @@ impl Session {
         }
         let file_name = format!("{}-{}-{}.docx", kind.code(), bin, lang.code());
         // A drafted act carries the card's content out of the program: the office logs it.
-        self.note_export(Some(&bin), &format!("act {file_name}, journal entry {}", stored.seq))?;
+        self.read().logged().export(Some(&bin), &format!("act {file_name}, journal entry {}", stored.seq))?;
         Ok(ActDraft {
             subject_bin: bin.clone(),
             kind,

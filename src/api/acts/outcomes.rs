@@ -182,7 +182,7 @@ impl Session {
             .act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
             .pop()
             .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
-        self.note_card_part(&bin, &format!("act {act_id}"))?;
+        self.read().logged().card_part(&bin, &format!("act {act_id}"))?;
         Ok(ActDetail { subject_bin: bin, act, outcomes, proposals, verification })
     }
 

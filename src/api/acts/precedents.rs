@@ -186,7 +186,7 @@ impl Session {
         ranked.sort_by(|(a, x), (b, y)| {
             b.cmp(a).then_with(|| y.issued_on.cmp(&x.issued_on)).then(y.act_id.cmp(&x.act_id))
         });
-        self.note_card_part(&bin, "precedents")?;
+        self.read().logged().card_part(&bin, "precedents")?;
         Ok(Precedents {
             kind,
             category,

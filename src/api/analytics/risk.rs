@@ -399,7 +399,7 @@ impl Session {
         let examples = risk::examples(&registry, target, &params);
         let cut = risk::time_split(&examples, params.holdout_share);
         write_examples(&examples, cut, path)?;
-        self.note_export(None, &format!("risk examples ({} rows, {target:?})", examples.labels.len()))?;
+        self.read().logged().export(None, &format!("risk examples ({} rows, {target:?})", examples.labels.len()))?;
         Ok(examples.labels.len())
     }
 

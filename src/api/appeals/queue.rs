@@ -340,7 +340,7 @@ impl Session {
     /// The card of one appeal (a read the office's access log is told of).
     pub fn appeal_card(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
         let card = self.appeal_card_unlogged(appeal_no)?;
-        self.note_read("appeal", Some(&card.appeal_no))?;
+        self.read().logged().appeal(&card.appeal_no)?;
         Ok(card)
     }
 

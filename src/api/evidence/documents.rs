@@ -294,7 +294,7 @@ impl Session {
     pub fn document_facts(&self, bin: &str) -> Result<DocumentFacts, ApiError> {
         let documents = self.documents(bin)?;
         let (bin, _) = self.subject_id_of(bin)?;
-        self.note_card_part(&bin, "documents")?;
+        self.read().logged().card_part(&bin, "documents")?;
         Ok(DocumentFacts { bin, documents })
     }
 
@@ -312,7 +312,7 @@ impl Session {
             Some(read) => self.store.doc_pages(read.id)?.into_iter().map(page_text).collect(),
             None => Vec::new(),
         };
-        self.note_card_part(&bin, &format!("document {id}"))?;
+        self.read().logged().card_part(&bin, &format!("document {id}"))?;
         Ok(DocumentOpen { document, pages })
     }
 

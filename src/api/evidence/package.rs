@@ -173,7 +173,7 @@ impl Session {
 
     fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
-        self.note_read("package", Some(bin))?;
+        self.read().logged().package(bin)?;
         let card = self.card_content(bin)?;
         let bin = card.subject.bin.clone();
         let today = self.today();

@@ -708,33 +708,4 @@ impl Session {
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
-
-    /// Queues a read (a card, an appeal card, an evidence package, a search, an export) for the
-    /// office's access log; nothing on a workstation that has not joined an office.
-    pub(in crate::api) fn note_read(&self, action: &str, subject: Option<&str>) -> Result<(), ApiError> {
-        self.note_access(action, subject, None)
-    }
-
-    /// Queues the reading of a part of an object's card (an attached document, an act's outcomes)
-    /// as a card read saying which part: the office logs the reads a workstation may report
-    /// (card, appeal, package, search, export), and a document is part of its object's card.
-    pub(in crate::api) fn note_card_part(&self, bin: &str, part: &str) -> Result<(), ApiError> {
-        self.note_access("card", Some(bin), Some(part))
-    }
-
-    /// Queues an export (an act drafted from a card, a file of records written out) for the
-    /// office's access log, saying what was exported.
-    pub(in crate::api) fn note_export(&self, subject: Option<&str>, what: &str) -> Result<(), ApiError> {
-        self.note_access("export", subject, Some(what))
-    }
-
-    fn note_access(&self, action: &str, subject: Option<&str>, detail: Option<&str>) -> Result<(), ApiError> {
-        let district = match subject {
-            Some(s) if action == "appeal" => self.store.appeal_kato(s)?,
-            Some(s) => self.store.subject_kato(s)?,
-            None => None,
-        };
-        self.store.queue_read(&self.clock().stamp(), action, subject, district.as_deref(), detail)?;
-        Ok(())
-    }
 }

@@ -290,7 +290,7 @@ impl Session {
     /// The case card of one subject, opened by a person: the office's access log records it.
     pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
         let card = self.card_content(bin)?;
-        self.note_read("card", Some(card.subject.bin.as_str()))?;
+        self.read().logged().card(card.subject.bin.as_str())?;
         Ok(card)
     }
 
@@ -315,7 +315,7 @@ impl Session {
         }
         let hits = self.store.search(text, limit.clamp(1, 500))?;
         // The words searched for may name a person: the office logs that a search was made, not what.
-        self.note_read("search", None)?;
+        self.read().logged().search()?;
         Ok(hits)
     }
 

@@ -184,6 +184,77 @@ impl<'s> Read<'s> {
     }
 }
 
+impl<'s> Read<'s> {
+    /// The reads the office must hear of, named as what they are: each queues a row for the
+    /// office's access log (who looked at whom) as it reads.
+    pub(in crate::api) fn logged(&self) -> Logged<'s> {
+        Logged { read: *self }
+    }
+}
+
+/// A read the office must hear of (a card, an appeal card, an evidence package, a search, a part
+/// of a card, an export): it queues a row for the office's access log, and nothing on a
+/// workstation that has not joined an office. The one place in `api` that writes the access
+/// queue (`tests/core/architecture.rs`), so a query that does says so at its call:
+/// `self.read().logged().card(bin)`.
+pub(in crate::api) struct Logged<'s> {
+    read: Read<'s>,
+}
+
+impl Logged<'_> {
+    /// An object's card was read.
+    pub(in crate::api) fn card(&self, bin: &str) -> Result<(), ApiError> {
+        self.access("card", Some(bin), None)
+    }
+
+    /// An appeal's card was read.
+    pub(in crate::api) fn appeal(&self, appeal_no: &str) -> Result<(), ApiError> {
+        self.access("appeal", Some(appeal_no), None)
+    }
+
+    /// A colleague's appeal, read with the deadline task that brought its paper here: its district
+    /// is the paper's (this workstation holds no appeal row for it).
+    pub(in crate::api) fn colleagues_appeal(&self, appeal_no: &str, district: Option<&str>) -> Result<(), ApiError> {
+        let at = self.read.clock().stamp();
+        self.read.store().queue_read(&at, "appeal", Some(appeal_no), district, Some("with its task"))?;
+        Ok(())
+    }
+
+    /// A search was run (its words are not logged: they may name a person).
+    pub(in crate::api) fn search(&self) -> Result<(), ApiError> {
+        self.access("search", None, None)
+    }
+
+    /// An object's evidence package was built.
+    pub(in crate::api) fn package(&self, bin: &str) -> Result<(), ApiError> {
+        self.access("package", Some(bin), None)
+    }
+
+    /// A part of an object's card was read (an attached document, an act's outcomes): logged as
+    /// a card read saying which part, since the office logs the reads a workstation may report
+    /// (card, appeal, package, search, export) and a document is part of its object's card.
+    pub(in crate::api) fn card_part(&self, bin: &str, part: &str) -> Result<(), ApiError> {
+        self.access("card", Some(bin), Some(part))
+    }
+
+    /// Something was exported (an act drafted from a card, a file of records written out),
+    /// saying what.
+    pub(in crate::api) fn export(&self, subject: Option<&str>, what: &str) -> Result<(), ApiError> {
+        self.access("export", subject, Some(what))
+    }
+
+    fn access(&self, action: &str, subject: Option<&str>, detail: Option<&str>) -> Result<(), ApiError> {
+        let store = self.read.store();
+        let district = match subject {
+            Some(s) if action == "appeal" => store.appeal_kato(s)?,
+            Some(s) => store.subject_kato(s)?,
+            None => None,
+        };
+        store.queue_read(&self.read.clock().stamp(), action, subject, district.as_deref(), detail)?;
+        Ok(())
+    }
+}
+
 /// The one write path: what a journaled write needs and nothing more.
 pub(in crate::api) struct Journal<'s> {
     pub(super) store: &'s mut Store,

@@ -140,9 +140,7 @@ impl Session {
             None => None,
         };
         if let Some(held) = &appeal_paper {
-            let at = self.clock().stamp();
-            let no = held.paper.appeal_no.as_str();
-            self.store.queue_read(&at, "appeal", Some(no), held.paper.kato.as_deref(), Some("with its task"))?;
+            self.read().logged().colleagues_appeal(&held.paper.appeal_no, held.paper.kato.as_deref())?;
         }
         Ok(TaskDetail {
             rule,

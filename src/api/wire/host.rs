@@ -472,11 +472,16 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
     // What another connection committed since the last request — the network worker's sync,
     // the command line, the desktop app beside `ekn serve` — is read afresh, never from a cache.
     session.forget_caches_if_others_wrote()?;
-    let importing = method == "import_file";
-    if importing {
+    // Only a method the table declares `with progress` moves the progress bar, and it stops it
+    // when it returns (a connector's run, which imports, once left it running for good).
+    let reporting = rpc::reports_progress(method);
+    if reporting {
         *lock(&state.progress) = ImportProgress { running: true, ..Default::default() };
     }
     let mut on_progress = |p: crate::ingest::Progress| {
+        if !reporting {
+            return;
+        }
         *lock(&state.progress) = ImportProgress {
             running: true,
             bytes_done: p.bytes_done,
@@ -491,7 +496,7 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
         let mut cx = CallContext { state, progress: &mut on_progress };
         rpc::call(session, method, params, &mut cx)
     }));
-    if importing {
+    if reporting {
         lock(&state.progress).running = false;
     }
     let result = match outcome {

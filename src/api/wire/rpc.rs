@@ -191,7 +191,15 @@ fn export_type<T: ts_rs::TS + 'static>(cfg: &ts_rs::Config) -> Result<(), ts_rs:
 pub struct MethodSpec {
     pub name: &'static str,
     pub runs: Runs,
+    /// Declared `with progress`: the method reports how far it got (`import_progress` answers it
+    /// while it runs, and says it stopped when it returns); no other method's callbacks count.
+    pub progress: bool,
     pub types: fn(&ts_rs::Config) -> MethodTypes,
+}
+
+/// Whether the method `name` is declared to report its progress.
+pub fn reports_progress(name: &str) -> bool {
+    METHODS.iter().any(|m| m.name == name && m.progress)
 }
 
 /// What a call on the worker may use besides the session: what the host keeps (uploads, the
@@ -212,14 +220,20 @@ fn json<T: Serialize>(value: T) -> Result<Value, ApiError> {
     serde_json::to_value(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
 }
 
-/// Declares the methods: `name: Runs(Params) -> Result;`. Each `Session` method has a handler of
+/// Declares the methods: `name: Runs(Params) -> Result;`, or `…, with progress;` for one that
+/// reports how far it got (the host's progress bar follows only those). Each `Session` method has a handler of
 /// that name in `on_session` and each `Host` method one in `crate::api::wire::host::on_host`, with exactly
 /// those types, so the table, the dispatch and the handlers cannot disagree.
 macro_rules! methods {
-    ($( $(#[doc = $doc:literal])* $name:ident : $runs:ident ( $p:ty ) -> $r:ty ; )*) => {
+    ($( $(#[doc = $doc:literal])* $name:ident : $runs:ident ( $p:ty ) -> $r:ty $(, with $flag:ident)? ; )*) => {
         /// Every method the UI may call, in the order the table declares them.
         pub const METHODS: &[MethodSpec] = &[
-            $( MethodSpec { name: stringify!($name), runs: Runs::$runs, types: MethodTypes::of::<$p, $r> } ),*
+            $( MethodSpec {
+                name: stringify!($name),
+                runs: Runs::$runs,
+                progress: methods!(@with $($flag)?),
+                types: MethodTypes::of::<$p, $r>,
+            } ),*
         ];
 
         /// Runs a method on the session (the worker's side of the table).
@@ -287,6 +301,9 @@ macro_rules! methods {
     (@session Network, $name:ident, $p:ty, $method:ident, $value:ident, $session:ident, $cx:ident) => {
         methods!(@session Session, $name, $p, $method, $value, $session, $cx);
     };
+    // What a method declares `with`: only `progress` is known, so a misspelt flag does not compile.
+    (@with) => { false };
+    (@with progress) => { true };
     (@host Session, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
     (@host Network, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {};
     (@host Host, $name:ident, $p:ty, $method:ident, $value:ident, $host:ident) => {
@@ -369,7 +386,7 @@ methods! {
     fact_reject: Session(FactRejectParams) -> FactView;
     fact_task: Session(TaskFromFact) -> FactTask;
     import_preview: Session(ImportParams) -> Preview;
-    import_file: Session(ImportParams) -> ImportReport;
+    import_file: Session(ImportParams) -> ImportReport, with progress;
     vault_overview: Session(NoParams) -> VaultOverview;
     backup_now: Session(BackupNowParams) -> BackupReport;
     rekey: Session(RekeyParams) -> VaultStatus;
@@ -386,9 +403,9 @@ methods! {
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
-    connector_run: Network(ConnectorParams) -> ConnectorRunReport;
+    connector_run: Network(ConnectorParams) -> ConnectorRunReport, with progress;
     connector_runs: Session(ConnectorParams) -> Vec<RunRow>;
-    connectors_run_due: Network(NoParams) -> Vec<ScheduledRun>;
+    connectors_run_due: Network(NoParams) -> Vec<ScheduledRun>, with progress;
     connectors_network: Session(NoParams) -> NetworkView;
     connectors_network_set: Session(NetworkSettings) -> NetworkView;
     office_connectors: Session(NoParams) -> Vec<OfficeConnectorState>;
