@@ -350,7 +350,7 @@ impl Host {
                     }
                 };
                 for (method, params, reply) in receiver {
-                    let result = run_job(&mut session, &worker_state, &method, params);
+                    let result = run_job(Worker::Screens(&mut session), &worker_state, &method, params);
                     let _ = reply.send(result);
                 }
             })
@@ -364,27 +364,27 @@ impl Host {
         Ok(())
     }
 
-    /// The network worker: its own session, opened at its first request (an encrypted database's
-    /// key is stretched once more then), running the methods that wait on the network.
+    /// The network worker: its own `NetSession`, opened at its first request (an encrypted
+    /// database's key is stretched once more then), running the methods that wait on the network.
     fn network_worker(&self, context: Context) -> Result<mpsc::Sender<Job>, ApiError> {
         let (sender, receiver) = mpsc::channel::<Job>();
         let (state, path) = (self.state.clone(), self.database.clone());
         std::thread::Builder::new()
             .name("ekn-network".into())
             .spawn(move || {
-                let mut session: Option<Session> = None;
+                let mut net: Option<NetSession> = None;
                 for (method, params, reply) in receiver {
-                    if session.is_none() {
+                    if net.is_none() {
                         match Session::open_with(&path, context.clone()) {
-                            Ok(s) => session = Some(s),
+                            Ok(session) => net = Some(NetSession { session }),
                             Err(e) => {
                                 let _ = reply.send(Err(e));
                                 continue;
                             }
                         }
                     }
-                    let Some(open) = session.as_mut() else { continue };
-                    let result = run_job(open, &state, &method, params);
+                    let Some(open) = net.as_mut() else { continue };
+                    let result = run_job(Worker::Network(open), &state, &method, params);
                     let _ = reply.send(result);
                 }
             })
@@ -468,10 +468,40 @@ impl Host {
 /// Runs one method on the worker. A panic inside it answers `internal` and leaves the session
 /// usable: its write rolled back with the unwinding transaction, and its caches are dropped so
 /// nothing half-built is reused.
-fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value) -> Result<Value, ApiError> {
+/// The network worker's session: the one the methods the table declares `Network` (the office's
+/// sync, conflicts and assignments, connectors' runs) run on, owned by the `ekn-network` thread, so
+/// minutes spent on a portal or the office never hold a screen's request. Only `rpc::call_network`
+/// runs on it, and it runs nothing else; the screens' session refuses those methods.
+pub struct NetSession {
+    session: Session,
+}
+
+impl NetSession {
+    /// The session underneath, for the network methods' handlers.
+    pub(in crate::api) fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+}
+
+/// Which worker a job runs on: the screens' session or the network worker's.
+enum Worker<'a> {
+    Screens(&'a mut Session),
+    Network(&'a mut NetSession),
+}
+
+impl Worker<'_> {
+    fn session(&mut self) -> &mut Session {
+        match self {
+            Worker::Screens(session) => session,
+            Worker::Network(net) => &mut net.session,
+        }
+    }
+}
+
+fn run_job(mut worker: Worker<'_>, state: &HostState, method: &str, params: Value) -> Result<Value, ApiError> {
     // What another connection committed since the last request — the network worker's sync,
     // the command line, the desktop app beside `ekn serve` — is read afresh, never from a cache.
-    session.forget_caches_if_others_wrote()?;
+    worker.session().forget_caches_if_others_wrote()?;
     // Only a method the table declares `with progress` moves the progress bar, and it stops it
     // when it returns (a connector's run, which imports, once left it running for good).
     let reporting = rpc::reports_progress(method);
@@ -494,7 +524,10 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
     let started = Instant::now();
     let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| {
         let mut cx = CallContext { state, progress: &mut on_progress };
-        rpc::call(session, method, params, &mut cx)
+        match &mut worker {
+            Worker::Screens(session) => rpc::call(session, method, params, &mut cx),
+            Worker::Network(net) => rpc::call_network(net, method, params, &mut cx),
+        }
     }));
     if reporting {
         lock(&state.progress).running = false;
@@ -502,7 +535,7 @@ fn run_job(session: &mut Session, state: &HostState, method: &str, params: Value
     let result = match outcome {
         Ok(result) => result,
         Err(_) => {
-            session.forget_caches();
+            worker.session().forget_caches();
             tracing::error!(target: "ekn::host", method, "a request panicked; the session goes on");
             Err(ApiError::new(ErrorCode::Internal, format!("'{method}' failed inside; a write it committed before failing stays, journaled (the journal shows what)")))
         }

@@ -236,9 +236,16 @@ macro_rules! methods {
             } ),*
         ];
 
-        /// Runs a method on the session (the worker's side of the table).
+        /// Runs a method on the screens' session (the worker's side of the table); a `Network`
+        /// method is refused here: it runs on the network worker's `NetSession`.
         pub fn call(session: &mut Session, method: &str, value: Value, cx: &mut CallContext<'_>) -> Result<Value, ApiError> {
             $( methods!(@session $runs, $name, $p, method, value, session, cx); )*
+            Err(ApiError::new(ErrorCode::NotFound, format!("no method '{method}'")))
+        }
+
+        /// Runs a `Network` method on the network worker's session; any other is refused there.
+        pub fn call_network(net: &mut crate::api::wire::host::NetSession, method: &str, value: Value, cx: &mut CallContext<'_>) -> Result<Value, ApiError> {
+            $( methods!(@network $runs, $name, $p, method, value, net, cx); )*
             Err(ApiError::new(ErrorCode::NotFound, format!("no method '{method}'")))
         }
 
@@ -299,7 +306,20 @@ macro_rules! methods {
         }
     };
     (@session Network, $name:ident, $p:ty, $method:ident, $value:ident, $session:ident, $cx:ident) => {
-        methods!(@session Session, $name, $p, $method, $value, $session, $cx);
+        if $method == stringify!($name) {
+            return Err(ApiError::new(ErrorCode::Internal, format!("'{}' runs on the network worker, not the screens' session", $method)));
+        }
+    };
+    (@network Network, $name:ident, $p:ty, $method:ident, $value:ident, $net:ident, $cx:ident) => {
+        if $method == stringify!($name) {
+            let p: $p = params($method, $value)?;
+            return json(on_session::$name($net.session(), p, $cx)?);
+        }
+    };
+    (@network $runs:ident, $name:ident, $p:ty, $method:ident, $value:ident, $net:ident, $cx:ident) => {
+        if $method == stringify!($name) {
+            return Err(ApiError::new(ErrorCode::Internal, format!("'{}' does not run on the network worker", $method)));
+        }
     };
     // What a method declares `with`: only `progress` is known, so a misspelt flag does not compile.
     (@with) => { false };
