@@ -72,6 +72,14 @@ const ENUM_KEYS: Record<string, string[]> = {
   'themes.decision': ['accepted', 'rejected'],
   'desk.theme_news': unionOf('SeriesKind.ts'),
   // Every reason a check of what later data say of an act can give.
+  // The families worded with tEnum from a wire union: an act's stages and results, what an
+  // estimate measures, retention's units, a theme's events, the vault's changes.
+  outcome_result: unionOf('ActResult.ts'),
+  outcome_stage: unionOf('ActStage.ts'),
+  'effect.outcome': unionOf('EffectOutcome.ts'),
+  'retention.unit': unionOf('RetentionUnit.ts'),
+  'themes.event': unionOf('ThemeEventKind.ts'),
+  'vault.change': unionOf('VaultChange.ts'),
   'verify.reason': [...readFileSync(join(import.meta.dirname, '../src/lib/types/VerificationReason.ts'), 'utf8').matchAll(/"code": "([a-z_]+)"/g)].map((m) => m[1]),
 };
 
