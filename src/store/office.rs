@@ -70,7 +70,7 @@ pub struct RemoteTask {
 pub struct Placed {
     pub state: TaskState,
     pub kato: Option<String>,
-    pub period: Option<Period>,
+    pub period: Period,
 }
 
 /// What `Store::placements` read for a batch of entries, keyed as the entries name things.
@@ -476,18 +476,21 @@ impl Store {
              LEFT JOIN subjects s ON s.id = t.subject_id LEFT JOIN appeals a ON a.id = t.appeal_id WHERE t.id IN {{in}}",
             columns = super::tasks::TASK_COLUMNS
         );
-        let mut periods = Vec::new();
+        // The period's unit is checked after the rows are read: a row callback answers only
+        // rusqlite's errors, and an unknown unit is the store's (`period_of`).
+        let mut rows = Vec::new();
         self.each_in(&tasks_sql, &local_tasks, |r| {
-            let task = super::tasks::task_row(r)?;
-            periods.push((task.id, r.get::<_, u32>(18)?, r.get::<_, String>(19)?));
-            out.tasks.insert(task.id, Placed { state: TaskState::of(&task), kato: r.get(17)?, period: None });
+            rows.push((
+                super::tasks::task_row(r)?,
+                r.get::<_, Option<String>>(17)?,
+                r.get::<_, u32>(18)?,
+                r.get::<_, String>(19)?,
+            ));
             Ok(())
         })?;
-        for (id, amount, unit) in periods {
-            let period = super::tasks::period_of(id, amount, &unit)?;
-            if let Some(placed) = out.tasks.get_mut(&id) {
-                placed.period = Some(period);
-            }
+        for (task, kato, amount, unit) in rows {
+            let period = super::tasks::period_of(task.id, amount, &unit)?;
+            out.tasks.insert(task.id, Placed { state: TaskState::of(&task), kato, period });
         }
         self.each_in(
             "SELECT task_id, from_date, to_date FROM task_suspensions WHERE task_id IN {in}",

@@ -403,10 +403,7 @@ impl Session {
                 None => Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}"))),
             };
         }
-        Ok(match self.store.appeal_task_identity(id)? {
-            Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
-            None => format!("task:{workstation_id}/{id}"),
-        })
+        Ok(local_task_key(workstation_id, id, self.store.appeal_task_identity(id)?.as_ref()))
     }
 
     /// Assigns a task (this workstation's or a colleague's) to a person of the office, with a
@@ -470,18 +467,13 @@ impl Session {
                         .cloned()
                         .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?
                 } else {
-                    match found.appeal_identities.get(&id) {
-                        Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
-                        None => format!("task:{}/{id}", link.workstation_id),
-                    }
+                    local_task_key(&link.workstation_id, id, found.appeal_identities.get(&id))
                 };
                 let kato = found.tasks.get(&id).and_then(|p| p.kato.clone());
                 task = found.tasks.get(&id).map(|p| {
                     let mut state = p.state.clone();
-                    if let Some(period) = p.period {
-                        state.period = Some(period);
-                        state.suspensions = found.suspensions.remove(&id).unwrap_or_default();
-                    }
+                    state.period = Some(p.period);
+                    state.suspensions = found.suspensions.remove(&id).unwrap_or_default();
                     state
                 });
                 (Some(object_key), kato)
@@ -707,5 +699,15 @@ impl Session {
         }
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
+    }
+}
+
+/// The office-wide key of this workstation's task `id`: the appeal's, when the task is the
+/// appeal's first rule-made deadline of its kind (`identity`: appeal and kind), else this
+/// workstation's own.
+fn local_task_key(workstation_id: &str, id: i64, identity: Option<&(String, String)>) -> String {
+    match identity {
+        Some((appeal, kind)) => format!("appeal:{appeal}/{kind}"),
+        None => format!("task:{workstation_id}/{id}"),
     }
 }

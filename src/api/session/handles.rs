@@ -215,9 +215,7 @@ impl Logged<'_> {
     /// A colleague's appeal, read with the deadline task that brought its paper here: its district
     /// is the paper's (this workstation holds no appeal row for it).
     pub(in crate::api) fn colleagues_appeal(&self, appeal_no: &str, district: Option<&str>) -> Result<(), ApiError> {
-        let at = self.read.clock().stamp();
-        self.read.store().queue_read(&at, "appeal", Some(appeal_no), district, Some("with its task"))?;
-        Ok(())
+        self.queue("appeal", Some(appeal_no), district, Some("with its task"))
     }
 
     /// A search was run (its words are not logged: they may name a person).
@@ -250,7 +248,17 @@ impl Logged<'_> {
             Some(s) => store.subject_kato(s)?,
             None => None,
         };
-        store.queue_read(&self.read.clock().stamp(), action, subject, district.as_deref(), detail)?;
+        self.queue(action, subject, district.as_deref(), detail)
+    }
+
+    fn queue(
+        &self,
+        action: &str,
+        subject: Option<&str>,
+        district: Option<&str>,
+        detail: Option<&str>,
+    ) -> Result<(), ApiError> {
+        self.read.store().queue_read(&self.read.clock().stamp(), action, subject, district, detail)?;
         Ok(())
     }
 }

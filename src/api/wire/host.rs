@@ -465,9 +465,6 @@ impl Host {
     }
 }
 
-/// Runs one method on the worker. A panic inside it answers `internal` and leaves the session
-/// usable: its write rolled back with the unwinding transaction, and its caches are dropped so
-/// nothing half-built is reused.
 /// The network worker's session: the one the methods the table declares `Network` (the office's
 /// sync, conflicts and assignments, connectors' runs) run on, owned by the `ekn-network` thread, so
 /// minutes spent on a portal or the office never hold a screen's request. Only `rpc::call_network`
@@ -498,6 +495,9 @@ impl Worker<'_> {
     }
 }
 
+/// Runs one method on the worker. A panic inside it answers `internal` and leaves the session
+/// usable: its write rolled back with the unwinding transaction, and its caches are dropped so
+/// nothing half-built is reused.
 fn run_job(mut worker: Worker<'_>, state: &HostState, method: &str, params: Value) -> Result<Value, ApiError> {
     // What another connection committed since the last request — the network worker's sync,
     // the command line, the desktop app beside `ekn serve` — is read afresh, never from a cache.
