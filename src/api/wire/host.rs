@@ -543,3 +543,31 @@ fn run_job(mut worker: Worker<'_>, state: &HostState, method: &str, params: Valu
     tracing::debug!(target: "ekn::host", method, ok = result.is_ok(), ms = started.elapsed().as_millis() as u64, "call");
     result
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The split the table declares holds at the dispatch: the screens' session refuses a
+    /// `Network` method, and the network worker's session refuses anything else.
+    #[test]
+    fn each_worker_runs_only_its_own_methods() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("ekn.db");
+        let context = Context::cli();
+        init(&db, None, false, context.clone(), &mut |_, _| {}).unwrap();
+        let state = HostState::default();
+        let mut progress = |_: crate::ingest::Progress| {};
+        let mut screens = Session::open_with(&db, context.clone()).unwrap();
+        let mut cx = CallContext { state: &state, progress: &mut progress };
+        let refused = rpc::call(&mut screens, "sync", Value::Null, &mut cx).unwrap_err();
+        assert!(refused.message.contains("network worker"), "{}", refused.message);
+        assert!(rpc::call(&mut screens, "status", Value::Null, &mut cx).is_ok());
+        let mut net = NetSession { session: Session::open_with(&db, context).unwrap() };
+        let refused = rpc::call_network(&mut net, "status", Value::Null, &mut cx).unwrap_err();
+        assert!(refused.message.contains("does not run on the network worker"), "{}", refused.message);
+        // A Network method runs there: with no office joined it answers that, not a refusal.
+        let answer = rpc::call_network(&mut net, "sync", Value::Null, &mut cx).unwrap_err();
+        assert!(!answer.message.contains("network worker"), "{}", answer.message);
+    }
+}
