@@ -572,19 +572,19 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Task { action } => cli::run_task(&db, context.clone(), action),
         Command::Desk { assignee, today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &open()?.desk(today, assignee.as_deref())?, cli::tasks::render_desk)
+            cli::print(json, &open()?.tasks().desk(today, assignee.as_deref())?, cli::tasks::render_desk)
         }
         Command::Reminders { due: _, today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &open()?.reminders(today)?, cli::tasks::render_reminders)
+            cli::print(json, &open()?.tasks().reminders(today)?, cli::tasks::render_reminders)
         }
         Command::Slips { today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &open()?.slips(today)?, cli::tasks::render_slips)
+            cli::print(json, &open()?.tasks().slips(today)?, cli::tasks::render_slips)
         }
         Command::Dashboard { today, json } => {
             let today = cli::today(today.as_deref())?;
-            cli::print(json, &open()?.dashboard(today)?, cli::tasks::render_dashboard)
+            cli::print(json, &open()?.tasks().dashboard(today)?, cli::tasks::render_dashboard)
         }
         Command::BenchTasks { count, today } => {
             let today = cli::today(today.as_deref())?;

@@ -25,7 +25,7 @@ use support::{bins_of, inspections_in, office_cli, open_appeals_in, Office, Work
 fn add_task(ws: &Workstation, bin: &str, title: &str, on: NaiveDate) -> i64 {
     let mut s = ws.session();
     let created = s
-        .add_task(&NewTaskRequest {
+        .tasks().add_task(&NewTaskRequest {
             kind: TaskKind::GatherInformation,
             title: Some(title.into()),
             subject_bin: Some(bin.into()),
@@ -73,11 +73,11 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     add_task(&wb, bin_b, "Request the inspection file", day("2026-11-03"));
 
     // The author is the enrolled person, whatever the face typed.
-    let detail = wa.session().task_detail(task_a, day("2026-11-05")).unwrap();
+    let detail = wa.session().tasks().task_detail(task_a, day("2026-11-05")).unwrap();
     assert!(detail.log.iter().all(|l| l.person == "Асель Нурланова"), "{:?}", detail.log);
     let typed = wa
         .session_with(ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() })
-        .note_task(task_a, "a note typed under another name");
+        .tasks().note_task(task_a, "a note typed under another name");
     assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
 
     let ra = wa.session().sync().unwrap();
@@ -371,7 +371,7 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
         let mut s = wa.session();
         let have = s.office_status().unwrap().pending_entries as usize;
         for i in have..entries {
-            s.note_task(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
+            s.tasks().note_task(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
         }
     }
     eprintln!("wrote {entries} journal entries in {:.1} s", started.elapsed().as_secs_f64());
@@ -595,15 +595,15 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         {
             let id = add_task(ws, &bins[i % bins.len()].0, &format!("task {i}"), day(start));
             match i {
-                2 => drop(ws.session().complete_task(id, day("2026-10-06")).unwrap()),
-                3 => drop(ws.session().complete_task(id, day("2026-11-25")).unwrap()),
+                2 => drop(ws.session().tasks().complete_task(id, day("2026-10-06")).unwrap()),
+                3 => drop(ws.session().tasks().complete_task(id, day("2026-11-25")).unwrap()),
                 _ => {}
             }
         }
         ws.session().sync().unwrap();
     }
     let desks: Vec<serde_json::Value> =
-        [&wa, &wb].iter().map(|ws| serde_json::to_value(ws.session().dashboard(today).unwrap()).unwrap()).collect();
+        [&wa, &wb].iter().map(|ws| serde_json::to_value(ws.session().tasks().dashboard(today).unwrap()).unwrap()).collect();
     let mut expected = BTreeMap::new();
     for desk in &desks {
         add_figures(&mut expected, &desk["totals"]);
@@ -647,7 +647,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     // The supervisor's own workstation, after a sync, counts the same and shows whose each task is.
     let wsup = Workstation::new(&inspections_in(&["1920"], 1));
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
-    assert_eq!(additive(&serde_json::to_value(wsup.session().dashboard(today).unwrap()).unwrap()["totals"]), {
+    assert_eq!(additive(&serde_json::to_value(wsup.session().tasks().dashboard(today).unwrap()).unwrap()["totals"]), {
         let mut none = BTreeMap::new();
         add_figures(
             &mut none,
@@ -657,21 +657,21 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         none
     });
     wsup.session().sync().unwrap();
-    let own = serde_json::to_value(wsup.session().dashboard(today).unwrap()).unwrap();
+    let own = serde_json::to_value(wsup.session().tasks().dashboard(today).unwrap()).unwrap();
     assert_eq!(additive(&own["totals"]), expected, "{own:#}");
-    let desk = wsup.session().desk(today, None).unwrap();
+    let desk = wsup.session().tasks().desk(today, None).unwrap();
     let shown: Vec<_> = desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).collect();
     let owners: std::collections::BTreeSet<_> = shown.iter().filter_map(|v| v.owner.clone()).collect();
     assert_eq!(owners, ["Bekzat Omarov".to_string(), "Асель Нурланова".to_string()].into(), "{desk:#?}");
     assert!(shown.iter().all(|v| v.task.id < 0 && v.owner.is_some()));
     // Асель's desk is filtered to her: an assignee's desk holds what she holds.
-    let hers = wsup.session().desk(today, Some("Асель Нурланова")).unwrap();
+    let hers = wsup.session().tasks().desk(today, Some("Асель Нурланова")).unwrap();
     assert!(hers.overdue.iter().all(|v| v.owner.as_deref() == Some("Асель Нурланова")) && !hers.overdue.is_empty());
 
     // A colleague's task opens in full, its date explained here, its history with its author.
     let done = wsup
         .session()
-        .desk(today, None)
+        .tasks().desk(today, None)
         .unwrap()
         .overdue
         .iter()
@@ -679,16 +679,16 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         .unwrap()
         .task
         .id;
-    let detail = wsup.session().task_detail(done, today).unwrap();
+    let detail = wsup.session().tasks().task_detail(done, today).unwrap();
     assert_eq!(detail.view.owner.as_deref(), Some("Bekzat Omarov"));
     assert_eq!(detail.explanation.due, detail.view.task.original_due);
     assert!(detail.log.iter().any(|l| l.action == "created" && l.person == "Bekzat Omarov"), "{:?}", detail.log);
     let journal = wsup.session().journal(&ekn::api::JournalQuery { task: Some(done), ..Default::default() }).unwrap();
     assert!(!journal.is_empty() && journal.iter().all(|l| l.person == "Bekzat Omarov" && l.task_id == Some(done)));
     // It is changed on the workstation that holds it, not here.
-    let refused = wsup.session().note_task(done, "a supervisor's note").unwrap_err();
+    let refused = wsup.session().tasks().note_task(done, "a supervisor's note").unwrap_err();
     assert!(refused.message.contains("Bekzat Omarov's, pulled from the office"), "{}", refused.message);
-    let refused = wsup.session().extend_task(done, day("2026-12-30"), None, "reason").unwrap_err();
+    let refused = wsup.session().tasks().extend_task(done, day("2026-12-30"), None, "reason").unwrap_err();
     assert!(refused.message.contains("pulled from the office"), "{}", refused.message);
     // And the supervisor's own chain still verifies with the colleagues' work beside it.
     let verified = ekn::api::verify_journal(
@@ -741,8 +741,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
         calendar.next_working_on_or_after(due + chrono::Days::new(10)),
         calendar.next_working_on_or_after(due + chrono::Days::new(20)),
     );
-    pc.session().extend_task(on_pc, far, None, "the applicant sent more documents").unwrap();
-    laptop.session().extend_task(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
+    pc.session().tasks().extend_task(on_pc, far, None, "the applicant sent more documents").unwrap();
+    laptop.session().tasks().extend_task(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
     pc.session().sync().unwrap();
     let second = laptop.session().sync().unwrap();
     assert_eq!(second.conflicts, vec![key.clone()], "{second:?}");
@@ -775,11 +775,11 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let today = near - chrono::Days::new(3);
     laptop.session().sync().unwrap();
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
-        let detail = ws.session().task_detail(id, today).unwrap();
+        let detail = ws.session().tasks().task_detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, near, "{:?}", detail.view.conflict);
         let conflict = detail.view.conflict.as_ref().expect("the conflict is shown on the task");
         assert!(conflict.is_open() && conflict.entries.len() == 2, "{conflict:?}");
-        let desk = ws.session().desk(today, None).unwrap();
+        let desk = ws.session().tasks().desk(today, None).unwrap();
         let row = rows(&desk).into_iter().find(|v| v.task.id == id).expect("due within a week: on the desk");
         assert_eq!(row.task.current_due, near);
     }
@@ -795,7 +795,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(listed[0].due_in_force, Some(near));
     // The dashboard's kept counts hold the date in force, as a recount from the tasks does.
     counts_agree(&office, today);
-    let theirs = wsup.session().desk(today, None).unwrap();
+    let theirs = wsup.session().tasks().desk(today, None).unwrap();
     let shown =
         rows(&theirs).into_iter().find(|v| v.conflict.is_some()).expect("the colleague's task with its conflict");
     assert_eq!(shown.task.current_due, near);
@@ -855,7 +855,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     // laptop's own shorter extension included, and the task says who decided and why.
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
         ws.session().sync().unwrap();
-        let detail = ws.session().task_detail(id, today).unwrap();
+        let detail = ws.session().tasks().task_detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, far);
         let conflict = detail.view.conflict.as_ref().expect("the resolved conflict is shown");
         assert!(
@@ -865,8 +865,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     }
     // A later extension, made knowing the decision, is the task's own date again.
     let later = calendar.next_working_on_or_after(far + chrono::Days::new(3));
-    laptop.session().extend_task(on_laptop, later, None, "the expert asked for three more days").unwrap();
-    let detail = laptop.session().task_detail(on_laptop, today).unwrap();
+    laptop.session().tasks().extend_task(on_laptop, later, None, "the expert asked for three more days").unwrap();
+    let detail = laptop.session().tasks().task_detail(on_laptop, today).unwrap();
     assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
     let pushed = laptop.session().sync().unwrap();
     assert!(pushed.conflicts.is_empty(), "it saw the decision, so it opens no conflict: {pushed:?}");
@@ -896,11 +896,11 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     let own = add_task(&wa, &bins_of(&csv_a)[0].0, "check the permits", day("2026-10-01"));
     wa.session().sync().unwrap();
     wb.session().sync().unwrap();
-    assert!(wb.session().desk(today, None).unwrap().overdue.is_empty(), "outside Bekzat's districts");
+    assert!(wb.session().tasks().desk(today, None).unwrap().overdue.is_empty(), "outside Bekzat's districts");
 
     // The supervisor sees Асель's task among the colleagues' and hands it to Bekzat with a reason.
     wsup.session().sync().unwrap();
-    let desk = wsup.session().desk(today, None).unwrap();
+    let desk = wsup.session().tasks().desk(today, None).unwrap();
     let theirs = desk.overdue.iter().find(|v| v.owner.as_deref() == Some("Асель Нурланова")).unwrap().task.id;
     // The office offers whom to give it to: its people whose districts meet the supervisor's, with
     // the open tasks each holds there (an analyst or another region's prosecutor: not offered).
@@ -915,7 +915,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
     let assigned = wsup.session().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
     assert_eq!(assigned.assigned_by, "Supervisor Saule");
-    let shown = wsup.session().desk(today, None).unwrap();
+    let shown = wsup.session().tasks().desk(today, None).unwrap();
     let row = shown.overdue.iter().find(|v| v.task.id == theirs).unwrap();
     assert_eq!(row.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
@@ -925,7 +925,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
 
     // Bekzat's next sync brings it onto his desk, held by Асель, assigned to him.
     wb.session().sync().unwrap();
-    let his = wb.session().desk(today, Some("Bekzat Omarov")).unwrap();
+    let his = wb.session().tasks().desk(today, Some("Bekzat Omarov")).unwrap();
     let row = his.overdue.iter().find(|v| v.task.title == "check the permits").expect("the assigned task");
     assert_eq!((row.owner.as_deref(), row.assigned_to.as_deref()), (Some("Асель Нурланова"), Some("Bekzat Omarov")));
     // With its whole history, written before it was his: its creation, by Асель.
@@ -938,7 +938,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     );
     // And Асель's workstation learns it too, on her own task.
     wa.session().sync().unwrap();
-    let detail = wa.session().task_detail(own, today).unwrap();
+    let detail = wa.session().tasks().task_detail(own, today).unwrap();
     assert_eq!(detail.view.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
     // The office counts it as Bekzat's.
@@ -1043,7 +1043,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     dana.join(&office, "Dana Seitkali", "office PC");
     dana.session().sync().unwrap();
     let today = day("2026-11-23");
-    let desk = dana.session().desk(today, Some("Dana Seitkali")).unwrap();
+    let desk = dana.session().tasks().desk(today, Some("Dana Seitkali")).unwrap();
     let hers: Vec<_> = desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).collect();
     assert_eq!((hers.len() + desk.later) as i64, count("Dana Seitkali"), "{desk:#?}");
     assert!(!hers.is_empty());
@@ -1054,7 +1054,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     let sup = Workstation::new(&csv);
     sup.join(&office, "Supervisor Saule", "supervisor's PC");
     sup.session().sync().unwrap();
-    let board = sup.session().desk(today, None).unwrap();
+    let board = sup.session().tasks().desk(today, None).unwrap();
     let one = board
         .overdue
         .iter()
@@ -1188,7 +1188,7 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     // Before any import the office hands out none, and a sync takes nothing.
     let report = ws.session().sync().unwrap();
     assert_eq!((report.norms_taken.as_deref(), report.norms_refused.as_deref()), (None, None));
-    assert!(ws.session().norms_list().unwrap().office.is_none());
+    assert!(ws.session().deadlines().norms_list().unwrap().office.is_none());
 
     // Only an administrator imports; a file that is not a catalogue is refused naming the file.
     let (ok, _, err) = office_cli(&office.pg_url, &["norms", "import", file, "--as", "Асель Нурланова"], &[]);
@@ -1226,7 +1226,7 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     // The next sync takes it: checked again, in force, and journaled once with who imported it.
     let report = ws.session().sync().unwrap();
     assert_eq!(report.norms_taken.as_deref(), Some(sha.as_str()), "{report:?}");
-    let list = ws.session().norms_list().unwrap();
+    let list = ws.session().deadlines().norms_list().unwrap();
     assert_eq!((list.origin.as_str(), list.sha256.as_str()), ("office", sha.as_str()));
     assert_eq!(list.office.as_ref().map(|o| o.imported_by.as_str()), Some("Admin Dana"));
     assert!(!list.differs_from_office);
@@ -1242,8 +1242,8 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
 
     // The workstation's own later import stays its own, and the list says it differs.
     let own = edited_catalogue(&dir, "norms-own.json", "Edited on this workstation.");
-    ws.session().import_norms(&own).unwrap();
-    let list = ws.session().norms_list().unwrap();
+    ws.session().deadlines().import_norms(&own).unwrap();
+    let list = ws.session().deadlines().norms_list().unwrap();
     assert!(list.differs_from_office && list.origin != "office", "{:?}", (list.origin, list.differs_from_office));
 
     // An office whose stored document no longer matches the digest it names (tampered on its
@@ -1252,18 +1252,18 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     let (ok, out, err) =
         office_cli(&office.pg_url, &["norms", "import", newer.to_str().unwrap(), "--as", "Admin Dana", "--json"], &[]);
     assert!(ok, "{out}{err}");
-    let held = ws.session().norms_list().unwrap().sha256;
+    let held = ws.session().deadlines().norms_list().unwrap().sha256;
     // What the office says of a catalogue goes into the journal: a name past any bound is refused.
     let newest = "WHERE id = (SELECT max(id) FROM office_norm_catalogs)";
     office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = repeat('x', 400) {newest}"));
     let report = ws.session().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("imported_by")), "{report:?}");
-    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
+    assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
     office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = 'Admin Dana' {newest}"));
     office.pg.psql("ekn", "UPDATE office_norm_catalogs SET document = replace(document, 'Second', 'Forged')");
     let report = ws.session().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("digest")), "{report:?}");
-    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
+    assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
     let past_the_bound = ekn::domain::sync::MAX_NORMS_DOCUMENT + 1;
     office.pg.psql(
         "ekn",
@@ -1274,7 +1274,7 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     );
     let report = ws.session().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("bytes")), "{report:?}");
-    assert_eq!(ws.session().norms_list().unwrap().sha256, held);
+    assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
 }
 
 /// `ekn-office connector …` as the administrator, with the portal's key in the environment.

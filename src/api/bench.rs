@@ -149,10 +149,10 @@ impl Session {
         // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
         self.memo.forget_graph();
         let load_and_build_graph_ms = time(&mut || self.read().graph().map(|_| ()))?;
-        let dashboard_ms = time(&mut || self.dashboard(today).map(|_| ()))?;
-        let desk_ms = time(&mut || self.desk(today, None).map(|_| ()))?;
-        let reminders_ms = time(&mut || self.reminders(today).map(|_| ()))?;
-        let slips_ms = time(&mut || self.slips(today).map(|_| ()))?;
+        let dashboard_ms = time(&mut || self.tasks().dashboard(today).map(|_| ()))?;
+        let desk_ms = time(&mut || self.tasks().desk(today, None).map(|_| ()))?;
+        let reminders_ms = time(&mut || self.tasks().reminders(today).map(|_| ()))?;
+        let slips_ms = time(&mut || self.tasks().slips(today).map(|_| ()))?;
         let (tasks, dependencies) = self.store.load_task_graph()?;
         Ok(TaskBench {
             open: tasks.iter().filter(|t| t.is_open()).count(),

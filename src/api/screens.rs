@@ -187,14 +187,14 @@ impl Session {
     }
 
     /// The desk of the preferred assignee (or of `assignee` when given; everyone's for "").
-    pub fn home(&self, today: NaiveDate, assignee: Option<&str>) -> Result<HomeScreen, ApiError> {
+    pub fn home(&mut self, today: NaiveDate, assignee: Option<&str>) -> Result<HomeScreen, ApiError> {
         let preferences = self.preferences()?;
         let who = match assignee {
             Some("") => None,
             Some(a) => Some(a.to_string()),
             None => preferences.assignee.clone(),
         };
-        let desk = self.desk(today, who.as_deref())?;
+        let desk = self.tasks().desk(today, who.as_deref())?;
         let since = (today - Days::new(7)).to_string();
         let region = preferences.region.as_deref();
         let mut assignees: Vec<String> = self.read().graph()?.tasks().map(|t| t.assignee.clone()).collect();
@@ -210,7 +210,7 @@ impl Session {
     }
 
     /// The case card of one object with every block the screen shows.
-    pub fn case_screen(&self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
+    pub fn case_screen(&mut self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
         let card = self.card(bin)?;
         let bin = card.subject.bin.clone();
         let graph = self.read().graph()?;
@@ -218,7 +218,7 @@ impl Session {
         let mut tasks: Vec<TaskView> = graph
             .tasks()
             .filter(|t| t.subject_bin.as_deref() == Some(bin.as_str()))
-            .map(|t| self.view(&graph, &calendar, t.id, today))
+            .map(|t| self.read().view(&graph, &calendar, t.id, today))
             .collect::<Result<_, _>>()?;
         tasks.sort_by_key(|v| (!v.task.is_open(), v.task.current_due, v.task.id));
         let stage = stage_of(tasks.iter().map(|v| (v.task.kind, v.task.is_open())));
@@ -276,13 +276,13 @@ impl Session {
         let issued_acts = self.store.issued_acts(subject_id)?;
         let act_outcomes = self.store.act_outcomes_of_subject(subject_id)?;
         let outcome_proposals = self.outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
-        let act_verifications = self.act_verifications(
+        let act_verifications = self.read().act_verifications(
             &card,
             &issued_acts,
             &act_outcomes,
             crate::analytics::verification::DEFAULT_HORIZON_DAYS,
         );
-        let suggestion = self.suggest_for_subject(&bin)?;
+        let suggestion = self.tasks().suggest_for_subject(&bin)?;
         let journal = self.journal(&crate::api::JournalQuery {
             object: Some(bin.clone()),
             limit: Some(100),
@@ -317,12 +317,12 @@ impl Session {
         working_days: u32,
         today: NaiveDate,
     ) -> Result<CreatedTasks, ApiError> {
-        let suggestion = self.suggest_for_subject(bin)?.ok_or_else(|| {
+        let suggestion = self.tasks().suggest_for_subject(bin)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NothingSuggested, format!("nothing is suggested for {bin}: work is under way"))
         })?;
         let assignee = Some(assignee.trim()).filter(|a| !a.is_empty());
         match suggestion.after_task {
-            Some(after) => self.accept_suggestion(after, assignee.map(str::to_string)),
+            Some(after) => self.tasks().accept_suggestion(after, assignee.map(str::to_string)),
             None => {
                 if !(1..=60).contains(&working_days) {
                     return Err(ApiError::new(
@@ -345,15 +345,15 @@ impl Session {
                     event_date: Some(today),
                     depends_on: vec![],
                 };
-                self.accept_first_step(&request)
+                self.tasks().accept_first_step(&request)
             }
         }
     }
 
     /// Declines the step suggested for an object, logged against its last task.
     pub fn decline_for_subject(&mut self, bin: &str, reason: &str) -> Result<(), ApiError> {
-        match self.suggest_for_subject(bin)?.and_then(|s| s.after_task) {
-            Some(after) => self.decline_suggestion(after, reason),
+        match self.tasks().suggest_for_subject(bin)?.and_then(|s| s.after_task) {
+            Some(after) => self.tasks().decline_suggestion(after, reason),
             None => Err(ApiError::new(
                 ErrorCode::InvalidInput,
                 "only a step that follows a task can be declined; with no task yet, simply do not start one",

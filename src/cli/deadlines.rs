@@ -66,7 +66,7 @@ pub fn run_deadline(
     json: bool,
 ) -> Result<(), ApiError> {
     let report = match open() {
-        Ok(session) => session.deadline(request)?,
+        Ok(mut session) => session.deadlines().deadline(request)?,
         Err(e) if e.code == ErrorCode::NoDatabase => {
             api::compute_deadline(&api::builtin_calendar(), &ekn::domain::norms::NormsCatalog::builtin(), request)?
         }
@@ -78,24 +78,24 @@ pub fn run_deadline(
 /// `ekn calendar …`
 pub fn run_calendar(session: &mut Session, action: CalendarAction) -> Result<(), ApiError> {
     match action {
-        CalendarAction::List { json } => print(json, &session.calendar_years()?, render_calendar_years),
-        CalendarAction::Import { file } => print(false, &session.import_calendar(&file)?, render_calendar_import),
+        CalendarAction::List { json } => print(json, &session.deadlines().calendar_years()?, render_calendar_years),
+        CalendarAction::Import { file } => print(false, &session.deadlines().import_calendar(&file)?, render_calendar_import),
     }
 }
 
 /// `ekn norms …`
 pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiError> {
     match action {
-        NormsAction::List { json } => print(json, &session.norms_list()?, render_norms),
+        NormsAction::List { json } => print(json, &session.deadlines().norms_list()?, render_norms),
         NormsAction::Show { id, json } => {
-            let list = session.norms_list()?;
+            let list = session.deadlines().norms_list()?;
             let norm = list.norms.into_iter().find(|n| n.id == id).ok_or_else(|| {
                 ApiError::new(ErrorCode::NotFound, format!("no norm '{id}' in the catalog (ekn norms list names them)"))
             })?;
             print(json, &norm, render_norm)
         }
         NormsAction::Check { file, json } => {
-            let report = session.check_norms_against(&file)?;
+            let report = session.deadlines().check_norms_against(&file)?;
             print(json, &report, render_norms_check)?;
             match report.missing() {
                 0 => Ok(()),
@@ -106,7 +106,7 @@ pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiEr
             }
         }
         NormsAction::Export { out: path } => {
-            let text = session.norms_export()?;
+            let text = session.deadlines().norms_export()?;
             match path {
                 Some(path) => ekn::api::disk::write(&path, text)
                     .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display()))),
@@ -116,7 +116,7 @@ pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiEr
                 }
             }
         }
-        NormsAction::Import { file, json } => print(json, &session.import_norms(&file)?, render_norms_import),
+        NormsAction::Import { file, json } => print(json, &session.deadlines().import_norms(&file)?, render_norms_import),
     }
 }
 

@@ -109,7 +109,7 @@ fn importing_a_years_calendar_moves_dates_and_silences_the_warning() {
         decided: None,
         suspensions: vec![],
     };
-    let before = db.session().deadline(&request).unwrap();
+    let before = db.session().deadlines().deadline(&request).unwrap();
     // Without a 2028 document, the statutory rules apply: New Year falls on Saturday and Sunday
     // 1–2 January 2028 and moves to Monday 3 and Tuesday 4 January.
     assert_eq!(before.due, d("2028-01-05"));
@@ -136,20 +136,20 @@ fn importing_a_years_calendar_moves_dates_and_silences_the_warning() {
     });
     let file = db.file("kz-2028.json", document.to_string());
     let mut session = db.session();
-    let report = session.import_calendar(&file).unwrap();
+    let report = session.deadlines().import_calendar(&file).unwrap();
     assert_eq!((report.year, report.replaced), (2028, false));
-    let after = session.deadline(&request).unwrap();
+    let after = session.deadlines().deadline(&request).unwrap();
     assert_eq!(after.due, d("2028-01-06"));
     assert!(
         !after.explanation.warnings.iter().any(|w| matches!(w, Warning::NoCalendar { .. })),
         "{:?}",
         after.explanation.warnings
     );
-    let years = session.calendar_years().unwrap();
+    let years = session.deadlines().calendar_years().unwrap();
     assert_eq!(years.last().unwrap().origin, "imported");
 
     let broken = db.file("kz-2029.json", r#"{"year": 2029, "holidays": [{"date": "2027-05-01"}]}"#);
-    let err = session.import_calendar(&broken).unwrap_err();
+    let err = session.deadlines().import_calendar(&broken).unwrap_err();
     assert_eq!(err.code.code(), "invalid_input");
     assert!(err.message.contains("kz-2029.json") && err.message.contains("line 1"), "{}", err.message);
     assert!(err.message.contains("field holidays[0]"), "{}", err.message);

@@ -169,10 +169,10 @@ fn the_extension_cap_of_art_76_is_two_months_from_receipt_not_from_the_first_due
     // The same cap where a prosecutor extends a task.
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.add_task(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
-    let refused = session.extend_task(task.id, d("2024-05-16"), None, "запрос информации").unwrap_err();
+    let task = session.tasks().add_task(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
+    let refused = session.tasks().extend_task(task.id, d("2024-05-16"), None, "запрос информации").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-05-15"), "{}", refused.message);
-    let detail = session.extend_task(task.id, d("2024-05-15"), None, "запрос информации").unwrap();
+    let detail = session.tasks().extend_task(task.id, d("2024-05-15"), None, "запрос информации").unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-05-15"));
     assert_eq!(detail.explanation.extension_cap.as_ref().unwrap().date, d("2024-05-15"));
 }
@@ -230,10 +230,10 @@ fn a_suspension_moves_the_original_and_the_current_due_date_alike() {
 
     // An extended task keeps its decision and moves by the working days the suspension takes.
     let mut session = Session::open(&db).unwrap();
-    let task = session.add_task(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
-    session.extend_task(task.id, d("2024-11-05"), None, "продлено руководителем").unwrap();
+    let task = session.tasks().add_task(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
+    session.tasks().extend_task(task.id, d("2024-11-05"), None, "продлено руководителем").unwrap();
     let detail =
-        session.suspend_task(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза").unwrap();
+        session.tasks().suspend_task(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза").unwrap();
     assert_eq!(detail.view.task.original_due, d("2024-10-22"), "the suspension lies after the original term");
     assert_eq!(detail.view.task.current_due, d("2024-11-07"), "two working days later than the decided 05.11");
 }
@@ -243,19 +243,19 @@ fn on_a_sunday_fridays_tasks_are_overdue_not_due_today() {
     let db = TempDb::new();
     let mut session = db.session();
     // Event Friday 13.11.2026, five working days: due Friday 20.11.2026.
-    let task = session.add_task(&by_period(5, "2026-11-13")).unwrap().created[0].task.clone();
+    let task = session.tasks().add_task(&by_period(5, "2026-11-13")).unwrap().created[0].task.clone();
     assert_eq!(task.current_due, d("2026-11-20"));
     let sunday = d("2026-11-22");
-    let desk = session.desk(sunday, None).unwrap();
+    let desk = session.tasks().desk(sunday, None).unwrap();
     assert!(desk.due_today.is_empty(), "nothing is due on a Sunday");
     let overdue = desk.overdue.iter().find(|v| v.task.id == task.id).expect("overdue on Sunday");
     assert_eq!(overdue.urgency.unwrap().working_days_left, -1, "late by Monday's working day, never 0");
-    assert!(session.reminders(sunday).unwrap().is_empty(), "reminders fire on working days only");
-    let monday = session.reminders(d("2026-11-23")).unwrap();
+    assert!(session.tasks().reminders(sunday).unwrap().is_empty(), "reminders fire on working days only");
+    let monday = session.tasks().reminders(d("2026-11-23")).unwrap();
     assert!(monday.iter().any(|r| r.task_id == task.id && r.kind == ekn::domain::tasks::ReminderKind::Overdue));
     // On the Friday itself it is due today.
-    assert!(session.desk(d("2026-11-20"), None).unwrap().due_today.iter().any(|v| v.task.id == task.id));
-    let board = session.dashboard(sunday).unwrap();
+    assert!(session.tasks().desk(d("2026-11-20"), None).unwrap().due_today.iter().any(|v| v.task.id == task.id));
+    let board = session.tasks().dashboard(sunday).unwrap();
     assert_eq!(board.totals.overdue, 1);
 }
 
@@ -270,11 +270,11 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
     let anchor = ekn::generator::ANCHOR;
     let today = d("2027-03-10");
     let shift = today - anchor;
-    let (a, b, c) = (make("a.db", today), make("b.db", today), make("c.db", anchor));
+    let (mut a, mut b, mut c) = (make("a.db", today), make("b.db", today), make("c.db", anchor));
 
     // A realistic desk on the day it is made: work due in the coming days, a manageable backlog,
     // about as much as on the day the fixtures were written.
-    let (desk_a, desk_c) = (a.desk(today, None).unwrap(), c.desk(anchor, None).unwrap());
+    let (desk_a, desk_c) = (a.tasks().desk(today, None).unwrap(), c.tasks().desk(anchor, None).unwrap());
     assert!(!desk_a.next_7_working_days.is_empty());
     let open =
         |desk: &ekn::api::Desk| desk.overdue.len() + desk.due_today.len() + desk.next_7_working_days.len() + desk.later;
@@ -294,7 +294,7 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
     let dues = |desk: &ekn::api::Desk| {
         desk.overdue.iter().chain(&desk.next_7_working_days).map(|v| v.task.current_due).collect::<Vec<_>>()
     };
-    assert_eq!(dues(&desk_a), dues(&b.desk(today, None).unwrap()));
+    assert_eq!(dues(&desk_a), dues(&b.tasks().desk(today, None).unwrap()));
     assert_eq!(a.status().unwrap().counts, b.status().unwrap().counts);
 }
 
@@ -302,7 +302,7 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
 fn a_norms_import_versions_the_norm_and_recomputes_the_deadlines_that_follow_it() {
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.add_task(&by_norm("prosecutor-protest", "2024-10-01")).unwrap().created[0].task.clone();
+    let task = session.tasks().add_task(&by_norm("prosecutor-protest", "2024-10-01")).unwrap().created[0].task.clone();
     assert_eq!(task.current_due, d("2024-10-11"), "10 calendar days (155-VII art. 33 p. 3)");
     drop(session);
 
@@ -327,8 +327,8 @@ fn a_norms_import_versions_the_norm_and_recomputes_the_deadlines_that_follow_it(
     );
     assert_eq!(report["recomputed"][0]["to"], "2024-10-08");
 
-    let session = db.session();
-    let detail = session.task_detail(task.id, d("2024-10-02")).unwrap();
+    let mut session = db.session();
+    let detail = session.tasks().task_detail(task.id, d("2024-10-02")).unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-10-08"));
     assert_eq!(detail.rule.version, Some(2));
     assert!(detail.rule.verified && detail.explanation.warnings.is_empty(), "{:?}", detail.explanation.warnings);
@@ -338,7 +338,7 @@ fn a_norms_import_versions_the_norm_and_recomputes_the_deadlines_that_follow_it(
         .as_deref()
         .unwrap()
         .contains("norm prosecutor-protest changed: 10 calendar days → 5 working days"));
-    let list = session.norms_list().unwrap();
+    let list = session.deadlines().norms_list().unwrap();
     assert_eq!(list.origin, "imported");
     let protest = list.norms.iter().find(|n| n.id == "prosecutor-protest").unwrap();
     assert_eq!((protest.version, protest.verified, protest.origin.as_str()), (2, true, "imported"));
@@ -461,16 +461,16 @@ mod bounded {
         }
         let db = TempDb::new();
         let mut session = db.session();
-        let task = session.add_task(&by_period(5, "2024-01-10")).unwrap().created[0].task.clone();
+        let task = session.tasks().add_task(&by_period(5, "2024-01-10")).unwrap().created[0].task.clone();
         let far = Suspension { from: d("2024-01-11"), to: d("9999-01-01") };
-        assert_eq!(session.suspend_task(task.id, far, "x").unwrap_err().code.code(), "invalid_input");
+        assert_eq!(session.tasks().suspend_task(task.id, far, "x").unwrap_err().code.code(), "invalid_input");
         let huge = NewTaskRequest {
             period: Some(Period { amount: u32::MAX, unit: Unit::Months }),
             ..by_period(1, "2024-01-10")
         };
-        assert_eq!(session.add_task(&huge).unwrap_err().code.code(), "invalid_input");
+        assert_eq!(session.tasks().add_task(&huge).unwrap_err().code.code(), "invalid_input");
         let year = db.file("kz-9999.json", r#"{"year": 9999, "holidays": []}"#);
-        let err = session.import_calendar(&year).unwrap_err();
+        let err = session.deadlines().import_calendar(&year).unwrap_err();
         assert!(err.message.contains("outside the years"), "{}", err.message);
     }
 }

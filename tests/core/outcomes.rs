@@ -139,7 +139,8 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
 
     // The act's control-of-execution task carries the same verification, for whoever ticks it.
     let control = act.control_task_id.expect("a submission has its control task");
-    let detail = s.task_detail(control, s.today()).unwrap();
+    let today = s.today();
+    let detail = s.tasks().task_detail(control, today).unwrap();
     let on_task = detail.act_verification.expect("the control task shows what later data say of its act");
     assert_eq!(on_task.act_id, act.id);
     assert_eq!(on_task.horizon_days, 365);

@@ -442,7 +442,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     };
     // An act of 2019, answered that spring and its control ticked: five years on, it is due.
     let old = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-01", "П-2019/1", "уникальное требование Қайнар");
-    s.complete_task(old.control_task.as_ref().unwrap().task.id, day("2019-05-01")).unwrap();
+    s.tasks().complete_task(old.control_task.as_ref().unwrap().task.id, day("2019-05-01")).unwrap();
     for (stage, result, on) in
         [(ActStage::Answer, ActResult::Satisfied, "2019-04-01"), (ActStage::Court, ActResult::Upheld, "2019-06-01")]
     {

@@ -50,35 +50,35 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
     let mut session = db.session();
 
     // A-1 arrived on Monday 01.04.2024: 15 working days → Monday 22.04.2024.
-    let first = session.add_task(&consider("A-1", "Ахметова А.")).unwrap().created[0].task.clone();
+    let first = session.tasks().add_task(&consider("A-1", "Ахметова А.")).unwrap().created[0].task.clone();
     assert_eq!((first.event_date, first.current_due), (d("2024-04-01"), d("2024-04-22")));
     assert_eq!(first.category.as_deref(), Some("предпринимательство"));
 
     // Five working days before, the reminder fires.
-    let reminders = session.reminders(d("2024-04-15")).unwrap();
+    let reminders = session.tasks().reminders(d("2024-04-15")).unwrap();
     assert_eq!(reminders[0].kind, ReminderKind::FiveDaysBefore);
 
     // The head extends by a reasoned decision; the whole term runs to at most two months from
     // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
-    let refused = session.extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
+    let refused = session.tasks().extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
-    assert_eq!(session.extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(), "invalid_input");
-    assert_eq!(session.extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(), "reason_required");
+    assert_eq!(session.tasks().extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(), "invalid_input");
+    assert_eq!(session.tasks().extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(), "reason_required");
     assert_eq!(refused.code.code(), "beyond_cap");
-    let extended = session.extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
+    let extended = session.tasks().extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
     assert_eq!((extended.view.task.original_due, extended.view.task.current_due), (d("2024-04-22"), d("2024-05-20")));
     assert!(extended.log.iter().any(|e| e.action == "extended" && e.new_due == Some(d("2024-05-20"))));
 
     // A-3 arrived on Sunday 05.05.2024; May holidays and the transfer push it to 29.05.2024.
-    let second = session.add_task(&consider("A-3", "Серіков Б.")).unwrap().created[0].task.clone();
+    let second = session.tasks().add_task(&consider("A-3", "Серіков Б.")).unwrap().created[0].task.clone();
     assert_eq!(second.current_due, d("2024-05-29"));
 
     // Closed on time (within the extension) and late (three working days).
-    session.complete_task(first.id, d("2024-05-15")).unwrap();
-    let late = session.complete_task(second.id, d("2024-06-03")).unwrap();
+    session.tasks().complete_task(first.id, d("2024-05-15")).unwrap();
+    let late = session.tasks().complete_task(second.id, d("2024-06-03")).unwrap();
     assert!(late.log.iter().any(|e| e.detail.as_deref() == Some("done on 2024-06-03 (late)")));
 
-    let board = session.dashboard(d("2024-06-10")).unwrap();
+    let board = session.tasks().dashboard(d("2024-06-10")).unwrap();
     assert_eq!((board.totals.done_on_time_last_90_days, board.totals.done_late_last_90_days), (1, 1));
     assert_eq!(board.totals.median_days_late, Some(3.0));
     assert_eq!(board.by_assignee["Серіков Б."].done_late_last_90_days, 1);
@@ -92,53 +92,53 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     db.import(DataKind::Inspections, &inspections).unwrap();
     let mut session = db.session();
     let check =
-        session.add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02")).unwrap().created
+        session.tasks().add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02")).unwrap().created
             [0]
         .task
         .clone();
-    let before = session.suggest_for_subject(&bin(2)).unwrap().unwrap();
+    let before = session.tasks().suggest_for_subject(&bin(2)).unwrap().unwrap();
     assert_eq!((before.kind, before.after_task), (TaskKind::GatherInformation, None));
-    assert_eq!(session.suggest_for_subject(&bin(1)).unwrap(), None, "work under way");
-    let done = session.complete_task(check.id, d("2024-09-10")).unwrap();
-    assert_eq!(session.suggest_for_subject(&bin(1)).unwrap().unwrap().kind, TaskKind::IssueResponse);
+    assert_eq!(session.tasks().suggest_for_subject(&bin(1)).unwrap(), None, "work under way");
+    let done = session.tasks().complete_task(check.id, d("2024-09-10")).unwrap();
+    assert_eq!(session.tasks().suggest_for_subject(&bin(1)).unwrap().unwrap().kind, TaskKind::IssueResponse);
     let suggestion = done.suggestion.expect("an inspection suggests an act of response");
     assert_eq!(suggestion.kind, TaskKind::IssueResponse);
 
     // Not followed up yet: the slip is visible.
     assert!(session
-        .slips(d("2024-09-11"))
+        .tasks().slips(d("2024-09-11"))
         .unwrap()
         .iter()
         .any(|s| s.task_id == check.id && s.kind == SlipKind::NotFollowedUp));
 
     // Declining is logged with its reason; accepting creates the act and its control of execution.
-    session.decline_suggestion(check.id, "нарушения устранены в ходе проверки").unwrap();
+    session.tasks().decline_suggestion(check.id, "нарушения устранены в ходе проверки").unwrap();
     assert!(session
-        .task_detail(check.id, d("2024-09-11"))
+        .tasks().task_detail(check.id, d("2024-09-11"))
         .unwrap()
         .log
         .iter()
         .any(|e| e.action == "suggestion_declined"
             && e.detail.as_deref() == Some("issue_response: нарушения устранены в ходе проверки")));
-    let created = session.accept_suggestion(check.id, None).unwrap().created;
+    let created = session.tasks().accept_suggestion(check.id, None).unwrap().created;
     assert_eq!(created.len(), 2);
     let (response, control) = (&created[0], &created[1]);
     assert_eq!((response.task.kind, control.task.kind), (TaskKind::IssueResponse, TaskKind::ControlExecution));
     assert_eq!(control.blocked_by, vec![response.task.id]);
     assert_eq!(control.task.event_date, response.task.current_due);
-    let slips = session.slips(d("2024-09-11")).unwrap();
+    let slips = session.tasks().slips(d("2024-09-11")).unwrap();
     assert!(!slips.iter().any(|s| s.kind == SlipKind::ResponseWithoutControl));
     assert!(!slips.iter().any(|s| s.task_id == check.id), "followed up now");
 
     // The control task cannot be finished while the act is open, and a cycle is refused by name.
-    assert!(session.complete_task(control.task.id, d("2024-09-12")).unwrap_err().message.contains("blocked"));
-    let err = session.add_dependency(response.task.id, control.task.id).unwrap_err();
+    assert!(session.tasks().complete_task(control.task.id, d("2024-09-12")).unwrap_err().message.contains("blocked"));
+    let err = session.tasks().add_dependency(response.task.id, control.task.id).unwrap_err();
     assert_eq!(
         err.message,
         format!("this dependency would close a cycle: #{r} → #{c} → #{r}", r = response.task.id, c = control.task.id)
     );
     // The response's urgency counts the control task that slips with it.
-    let desk = session.desk(response.task.current_due, None).unwrap();
+    let desk = session.tasks().desk(response.task.current_due, None).unwrap();
     let on_desk = desk.due_today.iter().find(|v| v.task.id == response.task.id).expect("due today");
     assert_eq!(on_desk.slips_with_it, vec![control.task.id]);
     assert_eq!(on_desk.urgency.unwrap().from_blocking, 15.0);
@@ -149,7 +149,7 @@ fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     let db = TempDb::new();
     let mut session = db.session();
     let task =
-        session.add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
+        session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
     // 11–14 and 17 June (Kurban Ait fell on Sunday 16 June and was not moved).
     assert_eq!(task.current_due, d("2024-06-17"));
     let mut year: serde_json::Value =
@@ -158,12 +158,12 @@ fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
         "working_day": "2024-06-15", "day_off": "2024-06-17", "act": "test: an imagined transfer", "confirmed": true
     }));
     let file = db.file("kz-2024.json", year.to_string());
-    let report = session.import_calendar(&file).unwrap();
+    let report = session.deadlines().import_calendar(&file).unwrap();
     assert!(report.replaced);
     assert_eq!(report.recomputed.len(), 1);
     // Saturday 15 June is now worked and 17 June rested: 11, 12, 13, 14, 15 June make five working days.
     assert_eq!((report.recomputed[0].from, report.recomputed[0].to), (d("2024-06-17"), d("2024-06-15")));
-    let detail = session.task_detail(task.id, d("2024-06-12")).unwrap();
+    let detail = session.tasks().task_detail(task.id, d("2024-06-12")).unwrap();
     assert!(detail.log.iter().any(|e| e.action == "recomputed" && e.old_due == Some(d("2024-06-17"))));
 }
 
@@ -172,7 +172,7 @@ fn the_journal_and_the_task_log_view_of_it_are_append_only() {
     let db = TempDb::new();
     let mut session = db.session();
     session
-        .add_task(&NewTaskRequest {
+        .tasks().add_task(&NewTaskRequest {
             kind: TaskKind::FollowUp,
             title: None,
             subject_bin: None,
@@ -208,19 +208,19 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     let db = TempDb::new();
     let mut session = db.session();
     let task =
-        session.add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
+        session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
     let mut year: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
     year["transfers"].as_array_mut().unwrap().push(serde_json::json!({
         "working_day": "2024-06-15", "day_off": "2024-06-17", "act": "test", "confirmed": true
     }));
-    session.import_calendar(&db.file("kz-2024.json", year.to_string())).unwrap();
-    assert_eq!(session.task_detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
+    session.deadlines().import_calendar(&db.file("kz-2024.json", year.to_string())).unwrap();
+    assert_eq!(session.tasks().task_detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
     drop(session);
 
     rusqlite::Connection::open(&db.path).unwrap().execute("DELETE FROM calendar_years", []).unwrap();
-    let reopened = db.session();
-    let detail = reopened.task_detail(task.id, d("2024-06-12")).unwrap();
+    let mut reopened = db.session();
+    let detail = reopened.tasks().task_detail(task.id, d("2024-06-12")).unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-06-17"), "recomputed on open with the shipped calendar");
     let last = detail.log.last().unwrap();
     assert_eq!(

@@ -78,13 +78,13 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
             for (id, on) in tasks.drain(..) {
                 if dice.chance(30) {
                     // Done some day within 40 days of its start: early, on time or late.
-                    ws.session().complete_task(id, dice.day_between(on, 40)).unwrap();
+                    ws.session().tasks().complete_task(id, dice.day_between(on, 40)).unwrap();
                 } else {
                     if dice.chance(15) {
                         // Suspended for a while: its due date moves on.
                         let from = dice.day_between(on, 5);
                         let suspension = Suspension { from, to: dice.day_between(from, 10) };
-                        ws.session().suspend_task(id, suspension, "waiting for an expert").unwrap();
+                        ws.session().tasks().suspend_task(id, suspension, "waiting for an expert").unwrap();
                     }
                     still_open.push((id, on));
                 }
@@ -99,7 +99,7 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
         supervisor.session().sync().unwrap();
         let pulled: Vec<i64> = supervisor
             .session()
-            .desk(day("2026-12-01"), None)
+            .tasks().desk(day("2026-12-01"), None)
             .unwrap()
             .overdue
             .iter()
@@ -115,7 +115,7 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
         supervisor.session().sync().unwrap();
 
         for today in days {
-            let own = serde_json::to_value(supervisor.session().dashboard(today).unwrap()).unwrap();
+            let own = serde_json::to_value(supervisor.session().tasks().dashboard(today).unwrap()).unwrap();
             let (status, board) = office.get(&token, &format!("/v1/dashboard?today={today}"));
             assert_eq!(status, 200, "{board}");
             assert_eq!(figures_of(&board), figures_of(&own), "round {round}, {today}: {board:#}");
@@ -160,7 +160,7 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
         assert_eq!(status, 200, "{board}");
         board
     };
-    let own = || figures_of(&serde_json::to_value(asel.session().dashboard(today).unwrap()).unwrap());
+    let own = || figures_of(&serde_json::to_value(asel.session().tasks().dashboard(today).unwrap()).unwrap());
     let shipped = office_figures();
     assert_eq!(figures_of(&shipped), own());
     assert!(shipped["calendar"].as_str().unwrap().starts_with("the calendar shipped with ЭКН"), "{shipped}");
@@ -172,7 +172,7 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kz-2026.json");
     std::fs::write(&file, year.to_string()).unwrap();
-    asel.session().import_calendar(&file).unwrap();
+    asel.session().deadlines().import_calendar(&file).unwrap();
     let report = asel.session().sync().unwrap();
     assert_eq!(report.calendars_sent, 1, "{report:?}");
     assert_eq!(asel.session().sync().unwrap().calendars_sent, 0, "sent once");
@@ -187,7 +187,7 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     // The supervisor imports the shipped 2026 document later: the newest import is in force.
     let shipped_file = dir.path().join("kz-2026-shipped.json");
     std::fs::copy(SHIPPED_2026, &shipped_file).unwrap();
-    saule.session().import_calendar(&shipped_file).unwrap();
+    saule.session().deadlines().import_calendar(&shipped_file).unwrap();
     assert_eq!(saule.session().sync().unwrap().calendars_sent, 1);
     let newest = office_figures();
     // Асель's states keep the dates her calendar gave them; the office counts the days late

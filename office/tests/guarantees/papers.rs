@@ -72,7 +72,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     let task: i64 =
         dina.raw().query_row("SELECT id FROM remote_tasks WHERE object_key = ?1", [&key], |r| r.get(0)).unwrap();
     let today = chrono::Utc::now().date_naive();
-    let detail = dina.session().task_detail(-task, today).unwrap();
+    let detail = dina.session().tasks().task_detail(-task, today).unwrap();
     let held = detail.appeal_paper.as_ref().expect("the appeal came with the task");
     assert_eq!(held.holder, "Асель Нурланова");
     let paper = &held.paper;

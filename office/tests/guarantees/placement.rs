@@ -136,8 +136,8 @@ fn holders_of_one_deadline_in_different_districts_open_one_conflict() {
     let calendar = ekn::domain::calendar::Calendar::builtin();
     let near = calendar.next_working_on_or_after(due + chrono::Days::new(10));
     let far = calendar.next_working_on_or_after(due + chrono::Days::new(20));
-    wa.session().extend_task(on_a, far, None, "запрошены документы").unwrap();
-    wb.session().extend_task(on_b, near, None, "выезд на место").unwrap();
+    wa.session().tasks().extend_task(on_a, far, None, "запрошены документы").unwrap();
+    wb.session().tasks().extend_task(on_b, near, None, "выезд на место").unwrap();
     wa.session().sync().unwrap();
     let second = wb.session().sync().unwrap();
     // Bekzat cannot read Асель's entry, and still the office sees the two writes collide.

@@ -90,7 +90,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let task = {
         let mut s = wa.session();
         let created = s
-            .add_task(&ekn::api::tasks::NewTaskRequest {
+            .tasks().add_task(&ekn::api::tasks::NewTaskRequest {
                 kind: ekn::domain::tasks::TaskKind::GatherInformation,
                 title: Some("запросить ответ".into()),
                 subject_bin: None,
@@ -107,8 +107,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             })
             .unwrap();
         let id = created.created[0].task.id;
-        s.note_task(id, NOTE).unwrap();
-        s.complete_task(id, "2020-03-10".parse().unwrap()).unwrap();
+        s.tasks().note_task(id, NOTE).unwrap();
+        s.tasks().complete_task(id, "2020-03-10".parse().unwrap()).unwrap();
         s.correct_appeal(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
         id
     };

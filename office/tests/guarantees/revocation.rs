@@ -102,7 +102,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     wsup.session().sync().unwrap();
     let theirs = wsup
         .session()
-        .desk("2026-11-23".parse().unwrap(), None)
+        .tasks().desk("2026-11-23".parse().unwrap(), None)
         .unwrap()
         .overdue
         .iter()
@@ -142,7 +142,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM assignments WHERE object_key = '{key}'")), "0");
     // Dina's replica no longer holds the ghost she was assigned.
     dina.session().sync().unwrap();
-    let desk = dina.session().desk("2026-11-23".parse().unwrap(), Some("Dina Seitkali")).unwrap();
+    let desk = dina.session().tasks().desk("2026-11-23".parse().unwrap(), Some("Dina Seitkali")).unwrap();
     assert!(
         desk.overdue
             .iter()

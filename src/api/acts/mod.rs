@@ -686,7 +686,7 @@ impl Session {
                     .unwrap_or_else(|| self.actor().map(|a| a.person).unwrap_or_default());
                 let unit = request.unit.clone().or(preferences.unit).unwrap_or_else(|| "—".into());
                 let name = procedure.act(kind.code()).map(|a| a.name_ru.clone()).unwrap_or_else(|| kind.code().into());
-                Some(self.plan_task(&NewTaskRequest {
+                Some(self.read().plan_task(&NewTaskRequest {
                     kind: TaskKind::ControlExecution,
                     title: Some(format!(
                         "Контроль исполнения: {name}{} от {} — срок адресата {}",
@@ -748,7 +748,7 @@ impl Session {
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok((act_id, task_ids))
         })?;
-        let created = if task_ids.is_empty() { None } else { self.created(task_ids)?.created.into_iter().next() };
+        let created = if task_ids.is_empty() { None } else { self.read().created(task_ids)?.created.into_iter().next() };
         let act = self
             .store
             .issued_acts(subject_id)?

@@ -4,6 +4,7 @@
 //! attached document proposes its outcome, which a person confirms by recording it. Every
 //! outcome is append-only and journaled with its author.
 
+use crate::api::session::handles::Read;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -88,11 +89,6 @@ pub fn parse_measures(text: &str) -> Result<Measures, ApiError> {
 }
 
 impl Session {
-    fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
-        self.store.issued_act(act_id)?.ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound, format!("no issued act {act_id} (the card lists the acts issued)"))
-        })
-    }
 
     /// The outcomes the object's read answers propose for its acts, not recorded yet.
     pub(in crate::api) fn outcome_proposals(
@@ -142,60 +138,21 @@ impl Session {
         Ok(out)
     }
 
-    /// What the object's registry rows say after each of its acts (tier 2), over `horizon_days`.
-    pub(in crate::api) fn act_verifications(
-        &self,
-        card: &crate::domain::card::Card,
-        acts: &[IssuedAct],
-        outcomes: &[ActOutcomeRow],
-        horizon_days: u64,
-    ) -> Vec<ActVerification> {
-        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-        acts.iter()
-            .filter_map(|a| {
-                let mut own: Vec<&ActOutcomeRow> = outcomes.iter().filter(|o| o.act_id == a.id).collect();
-                own.sort_by_key(|o| o.id);
-                let facts = ActFacts {
-                    act_id: a.id,
-                    issued_on: day(&a.issued_on)?,
-                    response_due: a.response_due.as_deref().and_then(day),
-                    category: ActCategory::of(a.category.as_deref()),
-                    satisfied_on: satisfied_on(
-                        own.iter().filter_map(|o| Some((o.stage.as_str(), o.result.as_str(), day(&o.on)?))),
-                    ),
-                };
-                Some(verify(&facts, &card.inspections, &card.appeals, horizon_days, self.today()))
-            })
-            .collect()
-    }
-
     /// An act with its outcomes, what read documents propose for it, and what later data say of it
     /// over `horizon_days` (a year when not given) — `ekn act show`.
     pub fn act_detail_over(&self, act_id: i64, horizon_days: Option<u64>) -> Result<ActDetail, ApiError> {
-        let (bin, subject_id, act) = self.act_of(act_id)?;
+        let (bin, subject_id, act) = self.read().act_of(act_id)?;
         let horizon = horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS).clamp(1, 3650);
         let outcomes: Vec<ActOutcomeRow> =
             self.store.act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
         let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
         let card = self.card_content(&bin)?;
         let verification = self
-            .act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
+            .read().act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
             .pop()
             .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
         self.read().logged().card_part(&bin, &format!("act {act_id}"))?;
         Ok(ActDetail { subject_bin: bin, act, outcomes, proposals, verification })
-    }
-
-    /// What later data say of an act over the default horizon, without logging a card read (a
-    /// part of a task's detail).
-    pub(in crate::api) fn act_verification_of(&self, act_id: i64) -> Result<ActVerification, ApiError> {
-        let (bin, subject_id, act) = self.act_of(act_id)?;
-        let card =
-            self.store.card(&bin)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
-        let outcomes = self.store.act_outcomes_of_subject(subject_id)?;
-        self.act_verifications(&card, std::slice::from_ref(&act), &outcomes, DEFAULT_HORIZON_DAYS)
-            .pop()
-            .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))
     }
 
     /// An act with its outcomes and verification over the default horizon.
@@ -205,7 +162,7 @@ impl Session {
 
     /// Records what became of an act at one stage; journaled with its author.
     pub fn record_act_outcome(&mut self, request: &ActOutcomeRequest) -> Result<ActDetail, ApiError> {
-        let (bin, subject_id, act) = self.act_of(request.act)?;
+        let (bin, subject_id, act) = self.read().act_of(request.act)?;
         if let Some(why) = mismatch(request.stage, request.result) {
             return Err(ApiError::invalid(why));
         }
@@ -308,5 +265,52 @@ mod tests {
         assert!(parse_measures("disciplined=two").unwrap_err().message.contains("disciplined"));
         assert!(parse_measures("fired=1").unwrap_err().message.contains("no measure 'fired'"));
         assert_eq!(parse_measures("").unwrap(), Measures::default());
+    }
+}
+
+impl Read<'_> {
+    fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
+        self.store().issued_act(act_id)?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("no issued act {act_id} (the card lists the acts issued)"))
+        })
+    }
+
+    /// What the object's registry rows say after each of its acts (tier 2), over `horizon_days`.
+    pub(in crate::api) fn act_verifications(
+        &self,
+        card: &crate::domain::card::Card,
+        acts: &[IssuedAct],
+        outcomes: &[ActOutcomeRow],
+        horizon_days: u64,
+    ) -> Vec<ActVerification> {
+        let day = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        acts.iter()
+            .filter_map(|a| {
+                let mut own: Vec<&ActOutcomeRow> = outcomes.iter().filter(|o| o.act_id == a.id).collect();
+                own.sort_by_key(|o| o.id);
+                let facts = ActFacts {
+                    act_id: a.id,
+                    issued_on: day(&a.issued_on)?,
+                    response_due: a.response_due.as_deref().and_then(day),
+                    category: ActCategory::of(a.category.as_deref()),
+                    satisfied_on: satisfied_on(
+                        own.iter().filter_map(|o| Some((o.stage.as_str(), o.result.as_str(), day(&o.on)?))),
+                    ),
+                };
+                Some(verify(&facts, &card.inspections, &card.appeals, horizon_days, self.today()))
+            })
+            .collect()
+    }
+
+    /// What later data say of an act over the default horizon, without logging a card read (a
+    /// part of a task's detail).
+    pub(in crate::api) fn act_verification_of(&self, act_id: i64) -> Result<ActVerification, ApiError> {
+        let (bin, subject_id, act) = self.act_of(act_id)?;
+        let card =
+            self.store().card(&bin)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object {bin}")))?;
+        let outcomes = self.store().act_outcomes_of_subject(subject_id)?;
+        self.act_verifications(&card, std::slice::from_ref(&act), &outcomes, DEFAULT_HORIZON_DAYS)
+            .pop()
+            .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))
     }
 }

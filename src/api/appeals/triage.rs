@@ -433,7 +433,7 @@ impl Session {
         if planned.is_empty() && requests.is_empty() {
             return Ok((0, 0));
         }
-        let plans = requests.iter().map(|r| self.plan_task(r)).collect::<Result<Vec<_>, _>>()?;
+        let plans = requests.iter().map(|r| self.read().plan_task(r)).collect::<Result<Vec<_>, _>>()?;
         let appeals = planned.iter().map(|p| p.appeal_id).collect::<std::collections::HashSet<_>>().len();
         let model = report.model.clone();
         let written = self.write(|w| {

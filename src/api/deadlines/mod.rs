@@ -4,6 +4,7 @@
 
 pub mod norms;
 
+use crate::api::session::handles::{Journal, Kernel};
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -11,7 +12,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::api::session::handles::Read;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::calendar::{Calendar, YearCalendar};
 use crate::domain::deadline::{
     compute, compute_counted, extension_cap, Counting, Deadline, DeadlineError, Period, Suspension, Warning,
@@ -19,6 +20,25 @@ use crate::domain::deadline::{
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormsCatalog};
 use crate::store::About;
+
+/// The deadlines: a due date computed with its explanation, the calendars, the norms catalogue and its versions. `Session::deadlines` lends it; it holds the kernel and nothing else.
+pub struct Deadlines<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Deadlines<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Deadlines<'s> {
+        Deadlines { kernel }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 impl From<DeadlineError> for ApiError {
     fn from(e: DeadlineError) -> Self {
@@ -377,7 +397,7 @@ pub struct CalendarImportReport {
     pub recomputed: Vec<crate::api::Recomputed>,
 }
 
-impl Session {
+impl Deadlines<'_> {
     /// A digest of the rules in force: every calendar document (shipped and imported), the
     /// statutory rules, and the norms catalog. When it differs from the one recorded, a rule
     /// changed (a new release, an imported calendar or catalog) and open deadlines are recomputed,
@@ -395,22 +415,22 @@ impl Session {
         );
         hasher.update(norms.sha256.as_bytes());
         let fingerprint = hex::encode(hasher.finalize());
-        let recorded = self.store.setting("rules_fingerprint")?;
+        let recorded = self.read().store().setting("rules_fingerprint")?;
         if recorded.as_deref() == Some(fingerprint.as_str()) {
             return Ok(Vec::new());
         }
         // A database from before the norms were versioned recorded only its calendar's digest.
-        let known_before = recorded.is_some() || self.store.setting("calendar_fingerprint")?.is_some();
+        let known_before = recorded.is_some() || self.read().store().setting("calendar_fingerprint")?.is_some();
         let moved = if known_before {
             // Tasks of a norm that left the catalogue go to the one that replaced it first, so
             // they are recomputed under it.
-            self.move_tasks_of_retired_norms()?;
-            self.recompute_open_deadlines()?
+            self.kernel.lend().tasks().move_tasks_of_retired_norms()?;
+            self.kernel.lend().tasks().recompute_open_deadlines()?
         } else {
             Vec::new()
         };
-        let stamp = self.system_stamp();
-        self.write_as(stamp, |w| {
+        let stamp = self.read().system_stamp();
+        self.journal().run_as(stamp, |w| {
             w.set_setting("rules_fingerprint", &fingerprint)?;
             let entry = Entry::RulesChanged { fingerprint: fingerprint.clone(), recomputed: moved.len() };
             w.append(&entry, About::default(), Some(RecordRef::Setting("rules_fingerprint".into())))?;
@@ -445,7 +465,7 @@ impl Session {
         let replaced = self.read().calendar()?.has_year(year.year);
         let sha256 = crate::api::sha256_hex(&text);
         let entry = Entry::CalendarImported { year: year.year, sha256: sha256.clone(), file: name.clone(), replaced };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.put_calendar_year(year.year, &text, &sha256, &name)?;
             w.append(&entry, About::default(), Some(RecordRef::CalendarYear(year.year)))?;
             Ok(())
@@ -455,7 +475,7 @@ impl Session {
     }
 
     pub fn calendar_years(&self) -> Result<Vec<CalendarYearView>, ApiError> {
-        let stored = self.store.calendar_years()?;
+        let stored = self.read().store().calendar_years()?;
         let calendar = self.read().calendar()?;
         Ok(calendar
             .years()

@@ -11,7 +11,8 @@ use serde::Serialize;
 use chrono::NaiveDate;
 
 use crate::api::session::handles::Read;
-use crate::api::{ApiError, ErrorCode, Recomputed, Session};
+use super::Deadlines;
+use crate::api::{ApiError, ErrorCode, Recomputed};
 use crate::domain::deadline::{ExtensionCap, Period};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::norms::{Localized, Norm, NormEntry, NormsCatalog, BUILTIN};
@@ -134,15 +135,15 @@ fn norm_digest(norm: &NormEntry) -> Result<(String, String), ApiError> {
     Ok((crate::api::sha256_hex(document.as_bytes()), document))
 }
 
-impl Session {
+impl Deadlines<'_> {
     /// Records a new version of every norm in force whose text differs from its last recorded
     /// version (a first version for norms never seen). Returns the changes.
     pub(in crate::api) fn record_norm_versions(&mut self) -> Result<Vec<NormChange>, ApiError> {
         let in_force = self.read().norms()?;
-        let recorded = self.store.latest_norm_versions()?;
+        let recorded = self.read().store().latest_norm_versions()?;
         let mut changes = Vec::new();
         let mut versions = Vec::new();
-        let at = self.clock().stamp();
+        let at = self.read().clock().stamp();
         for norm in &in_force.catalog.norms {
             let (sha256, document) = norm_digest(norm)?;
             let last = recorded.iter().find(|r| r.norm_id == norm.id);
@@ -167,8 +168,8 @@ impl Session {
             });
         }
         if !versions.is_empty() {
-            let stamp = self.system_stamp();
-            self.write_as(stamp, |w| {
+            let stamp = self.read().system_stamp();
+            self.journal().run_as(stamp, |w| {
                 for (record, document) in &versions {
                     w.add_norm_version(record, document)?;
                     let entry = Entry::NormVersionRecorded {
@@ -195,8 +196,8 @@ impl Session {
 
     pub fn norms_list(&self) -> Result<NormsList, ApiError> {
         let in_force = self.read().norms()?;
-        let recorded = self.store.latest_norm_versions()?;
-        let today = self.today();
+        let recorded = self.read().store().latest_norm_versions()?;
+        let today = self.read().today();
         let catalog = &in_force.catalog;
         let norms = catalog
             .norms
@@ -233,7 +234,7 @@ impl Session {
                 }
             })
             .collect();
-        let office = self.store.latest_office_norm_catalog()?.map(|c| OfficeCatalog {
+        let office = self.read().store().latest_office_norm_catalog()?.map(|c| OfficeCatalog {
             sha256: c.sha256,
             source_file: c.source_file,
             imported_by: c.office_imported_by.unwrap_or_default(),
@@ -337,7 +338,7 @@ impl Session {
         }
         let sha256 = crate::api::sha256_hex(text.as_bytes());
         let norms = catalog.norms.len();
-        self.write(|w| {
+        self.journal().run(|w| {
             let (catalog_id, entry) = match office {
                 None => {
                     let id = w.put_norm_catalog(text, &sha256, name)?;
@@ -438,7 +439,7 @@ pub fn check_quotes(catalog: &NormsCatalog, text: &str, file: &str, sha256: &str
     NormsCheck { file: file.to_string(), sha256: sha256.to_string(), acts }
 }
 
-impl Session {
+impl Deadlines<'_> {
     /// Reads the catalogue in force's quotes against a law text an office supplies (plain text,
     /// or a PDF whose text is read as attached documents are), naming each norm whose sentence
     /// is no longer there. Reads only.

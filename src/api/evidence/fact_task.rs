@@ -116,7 +116,7 @@ impl Session {
         if task_request.assignee.trim().is_empty() {
             return Err(ApiError::invalid("choose who takes the task (--assignee; Settings → me)"));
         }
-        let plan = self.plan_task(&task_request)?;
+        let plan = self.read().plan_task(&task_request)?;
         let proposed = fact.proposed.clone();
         let ids = self.write(|w| {
             let ids = write_task(w, &plan)?;
@@ -125,7 +125,7 @@ impl Session {
         })?;
         Ok(FactTask {
             fact: request.fact,
-            created: self.created(ids)?,
+            created: self.read().created(ids)?,
             counted_from,
             from_source: from_source.to_string(),
         })

@@ -4,6 +4,7 @@
 //! supervisor lists the conflicts in their districts and resolves one with a reason
 //! (`ekn office conflicts`, `ekn office resolve`, the app's Office panel).
 
+use crate::api::session::handles::Read;
 use std::collections::HashMap;
 
 use serde::Deserialize;
@@ -56,27 +57,6 @@ impl Session {
         Ok(notice)
     }
 
-    /// The conflicts that set a task's date in force, by task number: every open one (the safe
-    /// side of a procedural deadline), and a resolved one while the task's latest deadline move
-    /// is still one of its entries (a later extension, made knowing the decision, stands).
-    pub(in crate::api) fn conflicts_in_force(
-        &self,
-        workstation_id: &str,
-    ) -> Result<HashMap<i64, ConflictNotice>, ApiError> {
-        let mut out: HashMap<i64, ConflictNotice> = HashMap::new();
-        for (id, notice) in self.store.conflicted_tasks(workstation_id)? {
-            let holds = notice.is_open()
-                || self
-                    .store
-                    .latest_deadline_move(workstation_id, id)?
-                    .is_some_and(|(ws, seq)| notice.entries.iter().any(|e| e.workstation_id == ws && e.seq == seq));
-            // Of two notices on one task, the newer decides.
-            if holds && out.get(&id).is_none_or(|n| n.global_seq < notice.global_seq) {
-                out.insert(id, notice);
-            }
-        }
-        Ok(out)
-    }
 }
 
 /// The date a conflict puts in force over the task's own: the earlier of the two while it is
@@ -86,5 +66,29 @@ pub(in crate::api) fn date_in_force(notice: &ConflictNotice, own: chrono::NaiveD
         (true, Some(due)) => due.min(own),
         (false, Some(due)) => due,
         (_, None) => own,
+    }
+}
+
+impl Read<'_> {
+    /// The conflicts that set a task's date in force, by task number: every open one (the safe
+    /// side of a procedural deadline), and a resolved one while the task's latest deadline move
+    /// is still one of its entries (a later extension, made knowing the decision, stands).
+    pub(in crate::api) fn conflicts_in_force(
+        &self,
+        workstation_id: &str,
+    ) -> Result<HashMap<i64, ConflictNotice>, ApiError> {
+        let mut out: HashMap<i64, ConflictNotice> = HashMap::new();
+        for (id, notice) in self.store().conflicted_tasks(workstation_id)? {
+            let holds = notice.is_open()
+                || self
+                    .store()
+                    .latest_deadline_move(workstation_id, id)?
+                    .is_some_and(|(ws, seq)| notice.entries.iter().any(|e| e.workstation_id == ws && e.seq == seq));
+            // Of two notices on one task, the newer decides.
+            if holds && out.get(&id).is_none_or(|n| n.global_seq < notice.global_seq) {
+                out.insert(id, notice);
+            }
+        }
+        Ok(out)
     }
 }

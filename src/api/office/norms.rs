@@ -35,7 +35,7 @@ impl Session {
         // the office refuses or that is not understood is this catalogue's failure, not the sync's.
         let taken = client
             .call::<OfficeNormsDocument>("GET", "/v1/norms", None::<&()>, auth())
-            .and_then(|sent| self.take_office_norms(&sent));
+            .and_then(|sent| self.deadlines().take_office_norms(&sent));
         match taken {
             Ok(report) => Ok(NormsTaken::Taken(report.sha256)),
             Err(e) if e.code == ErrorCode::OfficeRefused => {

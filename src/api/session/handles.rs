@@ -17,12 +17,14 @@ use std::path::Path;
 
 use ed25519_dalek::{Signer as _, SigningKey};
 
+use crate::api::tasks::Tasks;
+use crate::api::deadlines::Deadlines;
 use crate::api::vault::{Access, Keys};
 use crate::api::{ApiError, ErrorCode};
-use crate::domain::journal::Actor;
+use crate::domain::journal::{Actor, Entry, RecordRef};
 use crate::domain::privacy::Pseudonymiser;
 use crate::store::blobs::BlobStore;
-use crate::store::{Stamp, Store, Write};
+use crate::store::{About, Stamp, Store, Write};
 
 use super::context::{os_user, Clock, Context};
 use super::memo::Memo;
@@ -307,17 +309,31 @@ impl<'s> Journal<'s> {
         let stamp = self.read().stamp()?;
         self.run_as(stamp, f)
     }
+
+    /// Sets a setting, journaled; a value already set writes nothing.
+    pub(in crate::api) fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ApiError> {
+        if self.store.setting(key)?.as_deref() == Some(value) {
+            return Ok(());
+        }
+        self.run(|w| {
+            w.set_setting(key, value)?;
+            let entry = Entry::SettingChanged { key: key.into(), value: value.into() };
+            w.append(&entry, About::default(), Some(RecordRef::Setting(key.into())))?;
+            Ok(())
+        })
+    }
 }
 
 /// What every capability handle is built on: the store, the database's place, the face's
-/// context, the caches and the signing key the journal seals with. It lends a `Read` or a
-/// `Journal` per call.
+/// context, the caches and the key ring. It lends a `Read` or a `Journal` per call, and lends
+/// each capability its handle (`tasks()`, `registry()`, …) with only the secrets that capability
+/// uses: the ring itself stays private to this module.
 pub(in crate::api) struct Kernel<'s> {
     store: &'s mut Store,
     path: &'s Path,
     context: &'s Context,
     memo: &'s Memo,
-    signer: &'s SigningKey,
+    keys: &'s KeyRing,
 }
 
 impl<'s> Kernel<'s> {
@@ -326,9 +342,9 @@ impl<'s> Kernel<'s> {
         path: &'s Path,
         context: &'s Context,
         memo: &'s Memo,
-        signer: &'s SigningKey,
+        keys: &'s KeyRing,
     ) -> Kernel<'s> {
-        Kernel { store, path, context, memo, signer }
+        Kernel { store, path, context, memo, keys }
     }
 
     pub(in crate::api) fn read(&self) -> Read<'_> {
@@ -336,6 +352,29 @@ impl<'s> Kernel<'s> {
     }
 
     pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
-        Journal { store: self.store, path: self.path, context: self.context, memo: self.memo, signer: self.signer }
+        Journal {
+            store: self.store,
+            path: self.path,
+            context: self.context,
+            memo: self.memo,
+            signer: &self.keys.signer,
+        }
+    }
+
+    /// The same kernel for a shorter while: what one capability lends another it calls (an
+    /// import planning a task: `self.kernel.lend().tasks()`).
+    pub(in crate::api) fn lend(&mut self) -> Kernel<'_> {
+        Kernel { store: self.store, path: self.path, context: self.context, memo: self.memo, keys: self.keys }
+    }
+}
+
+/// What each capability is lent: the kernel, and the secrets it uses and no other.
+impl<'s> Kernel<'s> {
+    pub(in crate::api) fn deadlines(self) -> Deadlines<'s> {
+        Deadlines::new(self)
+    }
+
+    pub(in crate::api) fn tasks(self) -> Tasks<'s> {
+        Tasks::new(self)
     }
 }

@@ -16,7 +16,7 @@ use ed25519_dalek::SigningKey;
 use serde::Serialize;
 
 use crate::api::session::context::Context;
-use crate::api::session::handles::Journal;
+use crate::api::session::handles::{Journal, Read};
 use crate::api::vault::{self, Access};
 use crate::api::{ApiError, ErrorCode, Session};
 use crate::domain::journal::{chain_hash, leaf_of, Checkpoint, Entry, RecordRef, StoredEntry, TableState, GENESIS};
@@ -330,8 +330,15 @@ impl Session {
 
     /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).
     pub fn journal(&self, query: &JournalQuery) -> Result<Vec<JournalLine>, ApiError> {
+        self.read().journal_lines(query)
+    }
+}
+
+impl Read<'_> {
+    /// Entries about an object, a task or an appeal, oldest first (the newest `limit`); a
+    /// colleague's task (a negative number) answers with its history as pulled from the office.
+    pub(in crate::api) fn journal_lines(&self, query: &JournalQuery) -> Result<Vec<JournalLine>, ApiError> {
         if let Some(task) = query.task.filter(|t| *t < 0) {
-            // A colleague's task: its history as pulled from the office.
             return self.colleague_task_journal(task, query.limit.unwrap_or(200).clamp(1, 10_000) as usize);
         }
         let filter = JournalFilter {
@@ -341,7 +348,7 @@ impl Session {
             kind: None,
             limit: Some(query.limit.unwrap_or(200).clamp(1, 10_000) as usize),
         };
-        Ok(self.store.journal_entries(&filter)?.into_iter().map(JournalLine::from).collect())
+        Ok(self.store().journal_entries(&filter)?.into_iter().map(JournalLine::from).collect())
     }
 }
 

@@ -17,7 +17,7 @@ use crate::api::models::Models;
 use crate::api::retention::Retention;
 use crate::api::vault::{self, Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
-use crate::domain::journal::{Actor, Entry, RecordRef};
+use crate::domain::journal::{Actor, Entry};
 use crate::store::secret::{self, KeyFile};
 use crate::store::{About, Stamp, Store, Write};
 use context::{Clock, Context};
@@ -142,14 +142,14 @@ impl Session {
 
     /// What a capability handle is built on: a `Read` or a `Journal` per call.
     pub(in crate::api) fn kernel(&mut self) -> Kernel<'_> {
-        Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys.signer)
+        Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys)
     }
 
     /// The vault: the database's keys, its backups and restores.
     pub fn vault(&mut self) -> Vault<'_> {
         // Built from the fields, not `self.kernel()`: the vault also borrows the whole key ring,
         // which a borrow of all of `self` would not leave free.
-        let kernel = Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys.signer);
+        let kernel = Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys);
         Vault::new(kernel, &self.keys)
     }
 
@@ -161,6 +161,16 @@ impl Session {
     /// The models: every version, its passport, its re-tests.
     pub fn models(&mut self) -> Models<'_> {
         Models::new(self.kernel())
+    }
+
+    /// The tasks: creating them with due dates, their lifecycle, the suggested next step, the desk's views.
+    pub fn tasks(&mut self) -> crate::api::tasks::Tasks<'_> {
+        self.kernel().tasks()
+    }
+
+    /// The deadlines: a due date computed with its explanation, the calendars, the norms catalogue and its versions.
+    pub fn deadlines(&mut self) -> crate::api::deadlines::Deadlines<'_> {
+        self.kernel().deadlines()
     }
 
     /// Whether the session's database is encrypted.
@@ -177,8 +187,8 @@ impl Session {
             let entries = self.store.start_journal(stamp)?;
             self.seal(entries.first().map_or(1, |e| e.seq))?;
         }
-        self.record_norm_versions()?;
-        self.recompute_if_rules_changed()?;
+        self.deadlines().record_norm_versions()?;
+        self.deadlines().recompute_if_rules_changed()?;
         Ok(())
     }
 
@@ -237,17 +247,9 @@ impl Session {
         self.write_as(stamp, f)
     }
 
-    /// Sets a setting, journaled.
+    /// Sets a setting, journaled (`Journal::set_setting`).
     pub(in crate::api) fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ApiError> {
-        if self.store.setting(key)?.as_deref() == Some(value) {
-            return Ok(());
-        }
-        self.write(|w| {
-            w.set_setting(key, value)?;
-            let entry = Entry::SettingChanged { key: key.into(), value: value.into() };
-            w.append(&entry, About::default(), Some(RecordRef::Setting(key.into())))?;
-            Ok(())
-        })
+        self.kernel().journal().set_setting(key, value)
     }
 
     /// The database file this session has open.

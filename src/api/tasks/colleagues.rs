@@ -5,6 +5,7 @@
 //! of this workstation's own can be mistaken for one, and they are read-only here: a colleague's
 //! task is changed on the workstation that holds it.
 
+use crate::api::session::handles::Read;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use chrono::NaiveDate;
 use crate::api::deadlines::{explain, RuleView};
 use crate::api::office::date_in_force;
 use crate::api::session::journal::JournalLine;
-use crate::api::{ApiError, ErrorCode, Session, TaskDetail};
+use crate::api::{ApiError, ErrorCode, TaskDetail};
 use crate::domain::sync::ConflictNotice;
 use crate::domain::tasks::{Task, TaskGraph, TaskKind, TaskStatus};
 use crate::store::office::RemoteTask;
@@ -53,22 +54,22 @@ fn as_task(remote: &RemoteTask) -> Option<Task> {
     })
 }
 
-impl Session {
+impl Read<'_> {
     /// This workstation's tasks and the colleagues' it does not hold itself. Without an office
     /// (or before the first pull) it is the workstation's own graph.
     pub(in crate::api) fn office_graph(&self) -> Result<OfficeGraph, ApiError> {
-        let (assigned, conflicts) = match self.store.office_link()? {
+        let (assigned, conflicts) = match self.store().office_link()? {
             Some(link) => (
-                self.store.assigned_tasks(&link.workstation_id)?.into_iter().map(|(id, to, _)| (id, to)).collect(),
+                self.store().assigned_tasks(&link.workstation_id)?.into_iter().map(|(id, to, _)| (id, to)).collect(),
                 self.conflicts_in_force(&link.workstation_id)?,
             ),
             None => (HashMap::new(), HashMap::new()),
         };
-        let remote = self.store.remote_tasks_not_held()?;
+        let remote = self.store().remote_tasks_not_held()?;
         if remote.is_empty() && conflicts.is_empty() {
-            return Ok(OfficeGraph { graph: self.read().graph()?, owners: HashMap::new(), assigned, conflicts });
+            return Ok(OfficeGraph { graph: self.graph()?, owners: HashMap::new(), assigned, conflicts });
         }
-        let (mut tasks, dependencies) = self.store.load_task_graph()?;
+        let (mut tasks, dependencies) = self.store().load_task_graph()?;
         let mut owners = HashMap::new();
         for r in &remote {
             if let Some(task) = as_task(r) {
@@ -89,7 +90,7 @@ impl Session {
     /// changed on the workstation that holds it; any other number is not a task.
     pub(in crate::api) fn no_such_task(&self, id: i64) -> ApiError {
         if id < 0 {
-            if let Ok(Some(remote)) = self.store.remote_task_numbered(id) {
+            if let Ok(Some(remote)) = self.store().remote_task_numbered(id) {
                 return ApiError::invalid(format!(
                     "task {id} is {}'s, pulled from the office: it is changed on the workstation that holds it",
                     remote.owner
@@ -103,11 +104,11 @@ impl Session {
     /// norms from the period and suspensions its workstation sent, and its history as pulled.
     pub(in crate::api) fn colleague_task_detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
         let remote = self
-            .store
+            .store()
             .remote_task_numbered(id)?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let office = self.office_graph()?;
-        let calendar = self.read().calendar()?;
+        let calendar = self.calendar()?;
         let mut view = self.view(&office.graph, &calendar, id, today)?;
         view.owner = Some(remote.owner.clone());
         view.assigned_to = office.assigned.get(&id).cloned();
@@ -117,7 +118,7 @@ impl Session {
                 "task {id} came from a workstation that did not send its period; it updates with that workstation's next sync"
             ))
         })?;
-        let norms = self.read().norms()?;
+        let norms = self.norms()?;
         // Counted by the version in force on its trigger in this workstation's catalogue.
         let norm = remote.state.norm_id.as_deref().and_then(|n| norms.at(n, view.task.event_date));
         let explanation = explain(
@@ -136,17 +137,17 @@ impl Session {
         // An appeal's deadline task assigned to this person came with the appeal's paper: the
         // appeal is read here, so its reading is logged like any appeal's.
         let appeal_paper = match &remote.state.appeal_no {
-            Some(no) => self.store.remote_appeal(no)?,
+            Some(no) => self.store().remote_appeal(no)?,
             None => None,
         };
         if let Some(held) = &appeal_paper {
-            self.read().logged().colleagues_appeal(&held.paper.appeal_no, held.paper.kato.as_deref())?;
+            self.logged().colleagues_appeal(&held.paper.appeal_no, held.paper.kato.as_deref())?;
         }
         Ok(TaskDetail {
             rule,
             suspensions: remote.state.suspensions.clone(),
             explanation,
-            log: self.store.remote_task_log(&remote.object_key)?,
+            log: self.store().remote_task_log(&remote.object_key)?,
             suggestion: None,
             view,
             // A colleague's act stays on the colleague's workstation.
@@ -157,8 +158,8 @@ impl Session {
 
     /// A colleague's task's entries for `ekn journal --task -N`, oldest first (the newest `limit`).
     pub(in crate::api) fn colleague_task_journal(&self, id: i64, limit: usize) -> Result<Vec<JournalLine>, ApiError> {
-        let Some(remote) = self.store.remote_task_numbered(id)? else { return Ok(Vec::new()) };
-        let entries = self.store.remote_entries(&remote.object_key)?;
+        let Some(remote) = self.store().remote_task_numbered(id)? else { return Ok(Vec::new()) };
+        let entries = self.store().remote_entries(&remote.object_key)?;
         let skip = entries.len().saturating_sub(limit);
         Ok(entries
             .into_iter()

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::api::{ApiError, Session, TaskView};
+use super::Tasks;
+use crate::api::{ApiError, TaskView};
 use crate::domain::tasks::{dashboard, Dashboard, Reminder, Slip, Task};
 
 /// The prosecutor's desk: open tasks by urgency, and the reminders that fire today.
@@ -28,13 +29,13 @@ pub struct SlipView {
     pub task: TaskView,
 }
 
-impl Session {
+impl Tasks<'_> {
     /// The desk of one assignee (or everyone's): open tasks by urgency, and today's reminders.
     pub fn desk(&self, today: NaiveDate, assignee: Option<&str>) -> Result<Desk, ApiError> {
         let calendar = self.read().calendar()?;
         // Colleagues' tasks pulled from the office stand beside this workstation's own, with
         // their owner; an assignee's desk holds what is assigned to them or held by them.
-        let office = self.office_graph()?;
+        let office = self.read().office_graph()?;
         let graph = &office.graph;
         let owner = |t: &Task| office.owners.get(&t.id);
         let assigned = |t: &Task| office.assigned.get(&t.id);
@@ -47,7 +48,7 @@ impl Session {
             .tasks()
             .filter(|t| t.is_open() && mine(t))
             .map(|t| {
-                let mut view = self.view(graph, &calendar, t.id, today)?;
+                let mut view = self.read().view(graph, &calendar, t.id, today)?;
                 view.owner = owner(t).cloned();
                 view.assigned_to = assigned(t).cloned();
                 view.conflict = office.conflicts.get(&t.id).cloned();
@@ -105,12 +106,12 @@ impl Session {
         graph
             .slips(&calendar, today)
             .into_iter()
-            .map(|slip| Ok(SlipView { task: self.view(&graph, &calendar, slip.task_id, today)?, slip }))
+            .map(|slip| Ok(SlipView { task: self.read().view(&graph, &calendar, slip.task_id, today)?, slip }))
             .collect()
     }
 
     /// The dashboard over this workstation's tasks and, after a sync, the colleagues' in scope.
     pub fn dashboard(&self, today: NaiveDate) -> Result<Dashboard, ApiError> {
-        Ok(dashboard(&self.office_graph()?.graph, &*self.read().calendar()?, today))
+        Ok(dashboard(&self.read().office_graph()?.graph, &*self.read().calendar()?, today))
     }
 }

@@ -475,7 +475,7 @@ mod on_session {
 
     pub fn task(s: &mut Session, p: TaskParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
         let today = s.today();
-        s.task_detail(p.id, today)
+        s.tasks().task_detail(p.id, today)
     }
 
     pub fn accept_step(s: &mut Session, p: AcceptParams, _: &mut CallContext<'_>) -> R<CreatedTasks> {
@@ -812,30 +812,30 @@ mod on_session {
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.note_task(p.id, &p.text)
+        s.tasks().note_task(p.id, &p.text)
     }
 
     pub fn complete_task(s: &mut Session, p: CompleteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
         let on = p.on.unwrap_or_else(|| s.today());
-        s.complete_task(p.id, on)
+        s.tasks().complete_task(p.id, on)
     }
 
     pub fn extend_task(s: &mut Session, p: ExtendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.extend_task(p.id, p.to, p.decided, &p.reason)
+        s.tasks().extend_task(p.id, p.to, p.decided, &p.reason)
     }
 
     pub fn recount_task(s: &mut Session, p: RecountParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.recount_task(p.id, &p.reason)
+        s.tasks().recount_task(p.id, &p.reason)
     }
 
     pub fn suspend_task(s: &mut Session, p: SuspendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.suspend_task(p.id, crate::domain::deadline::Suspension { from: p.from, to: p.to }, &p.reason)
+        s.tasks().suspend_task(p.id, crate::domain::deadline::Suspension { from: p.from, to: p.to }, &p.reason)
     }
 
     pub fn wait_for_task(s: &mut Session, p: WaitParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.add_dependency(p.id, p.prerequisite)?;
+        s.tasks().add_dependency(p.id, p.prerequisite)?;
         let today = s.today();
-        s.task_detail(p.id, today)
+        s.tasks().task_detail(p.id, today)
     }
 
     pub fn guide_topics(_: &mut Session, p: GuideTopicsParams, _: &mut CallContext<'_>) -> R<Vec<GuideTopic>> {
@@ -856,12 +856,12 @@ mod on_session {
     }
 
     pub fn add_task(s: &mut Session, p: NewTaskRequest, _: &mut CallContext<'_>) -> R<CreatedTasks> {
-        s.add_task(&p)
+        s.tasks().add_task(&p)
     }
 
     pub fn dashboard(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Dashboard> {
         let today = s.today();
-        s.dashboard(today)
+        s.tasks().dashboard(today)
     }
 
     pub fn overdue(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OverdueRow>> {
@@ -875,15 +875,15 @@ mod on_session {
 
     pub fn slips(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<SlipView>> {
         let today = s.today();
-        s.slip_views(today)
+        s.tasks().slip_views(today)
     }
 
     pub fn calendar_years(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<CalendarYearView>> {
-        s.calendar_years()
+        s.deadlines().calendar_years()
     }
 
     pub fn norms(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NormsList> {
-        s.norms_list()
+        s.deadlines().norms_list()
     }
 
     pub fn journal(s: &mut Session, p: JournalQuery, _: &mut CallContext<'_>) -> R<Vec<JournalLine>> {
