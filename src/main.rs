@@ -518,7 +518,7 @@ fn run(args: Args) -> Result<(), ApiError> {
                 overdue_only: overdue,
                 limit: Some(limit),
             };
-            cli::appeals::run_queue(&open()?, &filter, heatmap, json)
+            cli::appeals::run_queue(&mut open()?, &filter, heatmap, json)
         }
         // Judging the method on a file needs no database.
         Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { file, splits, json }), .. } => {

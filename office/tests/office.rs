@@ -701,7 +701,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
 
 /// The consideration task the rules gave appeal `no` on a workstation, and its due date.
 fn consideration_of(ws: &Workstation, no: &str) -> (i64, NaiveDate) {
-    let card = ws.session().appeal_card(no).unwrap();
+    let card = ws.session().appeals().appeal_card(no).unwrap();
     let step = card.sla.iter().find(|s| s.step == "consideration").expect("a consideration step");
     (step.task_id.expect("the consideration task"), step.due.unwrap())
 }

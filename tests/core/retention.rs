@@ -103,7 +103,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     )
     .expect("the demo's appeals name their object");
     let person_words = "заявитель Қуанышбекова Әйгерім просила перезвонить";
-    session.correct_appeal(&appeal_no, CorrectionAspect::Category, "экология", person_words).unwrap();
+    session.appeals().correct_appeal(&appeal_no, CorrectionAspect::Category, "экология", person_words).unwrap();
     // And taken into a theme with the same words as the reason (theme_members, its journal entry).
     let theme =
         ekn::analytics::themes::ThemeDefinition { categories: vec!["environment".into()], ..Default::default() };
@@ -173,7 +173,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     let on_card = card.appeals.iter().find(|a| a.appeal_no == appeal_no).unwrap();
     assert_eq!((on_card.text.as_deref(), on_card.applicant.as_deref()), (None, None));
     assert_eq!(on_card.destroyed_by.as_deref(), Some("7-УД"));
-    let appeal_card = session.appeal_card(&appeal_no).unwrap();
+    let appeal_card = session.appeals().appeal_card(&appeal_no).unwrap();
     assert_eq!((appeal_card.text.as_deref(), appeal_card.destroyed_by.as_deref()), (None, Some("7-УД")));
     let lines = session.journal(&JournalQuery { appeal: Some(appeal_no.clone()), ..Default::default() }).unwrap();
     assert!(!lines.is_empty());
@@ -185,7 +185,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
         .iter()
         .any(|l| l.redacted_by.as_deref() == Some("7-УД") && l.detail.contains("destroyed by act 7-УД")));
     // The untouched appeal keeps its text.
-    assert!(session.appeal_card(&kept_no).unwrap().text.is_some());
+    assert!(session.appeals().appeal_card(&kept_no).unwrap().text.is_some());
     // The theme keeps the appeal as a member; the reason given for it is gone.
     let members = session.theme_candidates("Экология", Some(1000)).unwrap();
     let member = members.items.iter().find(|c| c.key == appeal_no).unwrap();

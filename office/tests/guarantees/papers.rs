@@ -30,7 +30,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     erlan.join(&office, "Erlan Abenov", "PC");
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
     asel.import_appeals(&open_appeals_in("1920", 4));
-    asel.session().triage(ekn::api::appeals::triage::TriageScope::All, &|_, _| {}).unwrap();
+    asel.session().appeals().triage(ekn::api::appeals::triage::TriageScope::All, &|_, _| {}).unwrap();
     let (no, text, applicant): (String, String, String) = asel
         .raw()
         .query_row(
@@ -41,7 +41,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
         )
         .unwrap();
     asel.session()
-        .correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
+        .appeals().correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
         .unwrap();
     let first = asel.session().sync().unwrap();
     assert_eq!((first.papers_sent, first.papers_held), (0, 0), "nothing is assigned yet: {first:?}");

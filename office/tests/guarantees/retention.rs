@@ -109,10 +109,10 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         let id = created.created[0].task.id;
         s.tasks().note_task(id, NOTE).unwrap();
         s.tasks().complete_task(id, "2020-03-10".parse().unwrap()).unwrap();
-        s.correct_appeal(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
+        s.appeals().correct_appeal(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
         id
     };
-    wd.session().correct_appeal(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
+    wd.session().appeals().correct_appeal(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
     wa.session().sync().unwrap();
     wd.session().sync().unwrap();
     ws.session().sync().unwrap();

@@ -380,7 +380,7 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
             Ok(id)
         })?;
-        let record = self.model_record(id)?;
+        let record = self.appeals().model_record(id)?;
         Ok(RiskTrainReport {
             model: record,
             metrics: trained.metrics,

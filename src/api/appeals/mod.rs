@@ -6,6 +6,7 @@
 pub mod queue;
 pub mod triage;
 
+use crate::api::session::handles::{Journal, Kernel};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -14,10 +15,29 @@ use sha2::{Digest, Sha256};
 use crate::analytics::classifier::{Classifier, Example, Prediction, TrainParams};
 use crate::analytics::evaluate::{evaluate_splits, train_and_evaluate, Metrics, SplitFigures};
 use crate::api::session::handles::Read;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::ingest::labelled::read_labelled;
 use crate::store::{About, ModelRecord, NewModel};
+
+/// The appeals: their queue and cards, triage with its model, corrections, the classifier and its training. `Session::appeals` lends it; it holds the kernel and nothing else.
+pub struct Appeals<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Appeals<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Appeals<'s> {
+        Appeals { kernel }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// The kind of model and the prefix of its version names.
 pub const APPEALS_CLASSIFIER: &str = "appeals_classifier";
@@ -129,7 +149,7 @@ fn mean_sd(values: Vec<f64>) -> (f64, f64) {
     (values.iter().mean(), sd)
 }
 
-impl Session {
+impl Appeals<'_> {
     /// Trains and registers a new version of the appeals classifier on a labelled export, and with
     /// `include_corrections` also on the categories people gave appeals in this database (each
     /// correction's masked text and label; the data digest then covers both).
@@ -159,7 +179,7 @@ impl Session {
         let mut data_sha256 = labelled.sha256.clone();
         let mut data_file = data_file.to_string();
         if include_corrections {
-            let corrections = self.store.category_corrections()?;
+            let corrections = self.read().store().category_corrections()?;
             let mut h = Sha256::new();
             h.update(labelled.sha256.as_bytes());
             for (no, text, label) in &corrections {
@@ -215,7 +235,7 @@ impl Session {
             arrays_sha256: &arrays_sha256,
         };
         let (accuracy, macro_f1) = (metrics.accuracy, metrics.macro_f1);
-        let id = self.write(|w| {
+        let id = self.journal().run(|w| {
             let (id, name) = w.put_model(NAME_PREFIX, &new)?;
             let entry = Entry::ModelTrained {
                 model: name,
@@ -244,7 +264,7 @@ impl Session {
 
     /// The record of a model version just stored.
     pub(in crate::api) fn model_record(&self, id: i64) -> Result<ModelRecord, ApiError> {
-        self.store
+        self.read().store()
             .models()?
             .into_iter()
             .find(|m| m.id == id)

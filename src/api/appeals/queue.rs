@@ -4,6 +4,8 @@
 //! masked, the category with its explanation, priority rules, duplicates, route, SLA steps, every
 //! decision and the journal), and the reference data the screens name things by.
 
+use crate::api::session::handles::Read;
+use super::Appeals;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -11,7 +13,7 @@ use crate::analytics::classifier::Prediction;
 use crate::api::appeals::triage::{
     category_in_force, CategorySource, DuplicateExplanation, PriorityExplanation, RouteExplanation,
 };
-use crate::api::{ApiError, ErrorCode, JournalLine, JournalQuery, Session};
+use crate::api::{ApiError, ErrorCode, JournalLine, JournalQuery};
 use crate::domain::calendar::Calendar;
 use crate::domain::privacy::Masked;
 use crate::domain::triage::{FiredRule, PriorityRules, RoutingTable, Taxonomy};
@@ -210,7 +212,7 @@ fn district(kato: Option<&str>) -> Option<String> {
     kato.and_then(|k| k.get(..4)).map(str::to_string)
 }
 
-impl Session {
+impl Appeals<'_> {
     /// The reference data of the appeals screens.
     pub fn appeals_reference(&self) -> AppealsReference {
         AppealsReference {
@@ -222,17 +224,17 @@ impl Session {
 
     /// The open appeals sorted by priority (then by due date), with the heat map.
     pub fn appeal_queue(&self, filter: &QueueFilter) -> Result<AppealQueue, ApiError> {
-        let today = self.today();
+        let today = self.read().today();
         let calendar = self.read().calendar()?;
         let rules = PriorityRules::builtin();
         let taxonomy = Taxonomy::builtin();
-        let ids = self.store.open_appeal_ids()?;
+        let ids = self.read().store().open_appeal_ids()?;
         let mut all = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(5_000) {
-            for a in self.store.triage_inputs(chunk)? {
-                let decisions = self.store.current_decisions(a.id)?;
-                let tasks = self.store.appeal_tasks(a.id)?;
-                all.push(self.queue_item(&a, &decisions, &tasks, &calendar, today, rules, taxonomy));
+            for a in self.read().store().triage_inputs(chunk)? {
+                let decisions = self.read().store().current_decisions(a.id)?;
+                let tasks = self.read().store().appeal_tasks(a.id)?;
+                all.push(self.read().queue_item(&a, &decisions, &tasks, &calendar, today, rules, taxonomy));
             }
         }
         let mut heat: Vec<HeatCell> = Vec::new();
@@ -289,76 +291,36 @@ impl Session {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn queue_item(
-        &self,
-        a: &TriageInput,
-        decisions: &[StoredDecision],
-        tasks: &[AppealTask],
-        calendar: &Calendar,
-        today: NaiveDate,
-        rules: &PriorityRules,
-        taxonomy: &Taxonomy,
-    ) -> QueueItem {
-        let model = latest(decisions, "category").filter(|d| d.basis != crate::api::appeals::triage::BY_PERSON);
-        let (category, source) = category_in_force(a.label.as_deref(), decisions, None);
-        let category_code = category.as_deref().and_then(|c| taxonomy.resolve(c)).map(|c| c.code.clone());
-        let priority: Option<PriorityExplanation> = parse(latest(decisions, "priority"));
-        let route: Option<RouteExplanation> = parse(latest(decisions, "route"));
-        let due = tasks
-            .iter()
-            .filter(|t| t.kind == "consider_appeal" && t.status == "open")
-            .filter_map(|t| t.due.parse::<NaiveDate>().ok())
-            .min();
-        let days_left = due.map(|d| working_days_left(calendar, today, d));
-        let mut fired = priority.map(|p| p.rules).unwrap_or_default();
-        fired.extend(rules.judge_deadline(days_left));
-        let points = fired.iter().map(|f| f.points).sum();
-        QueueItem {
-            appeal_no: a.appeal_no.clone(),
-            received: a.received.clone(),
-            region_code: a.region_code.clone(),
-            district: district(a.kato.as_deref()),
-            subject_bin: a.subject_bin.clone(),
-            category,
-            category_code,
-            category_source: source,
-            model_category: model.and_then(|d| d.value.clone()),
-            model_confidence: model.and_then(|d| d.confidence),
-            priority: rules.level(points).code.clone(),
-            points,
-            rules: fired,
-            unit: latest(decisions, "route").and_then(|d| d.value.clone()),
-            forward: route.is_some_and(|r| r.route.forward_to.is_some()),
-            due,
-            days_left,
-            overdue: due.is_some_and(|d| d < today),
-            duplicate_of: latest(decisions, "duplicate").and_then(|d| d.value.clone()),
-        }
-    }
-
     /// The card of one appeal (a read the office's access log is told of).
     pub fn appeal_card(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
-        let card = self.appeal_card_unlogged(appeal_no)?;
+        let card = self.read().appeal_card_unlogged(appeal_no)?;
         self.read().logged().appeal(&card.appeal_no)?;
         Ok(card)
     }
 
+}
+
+/// Whether a taxonomy code is `wanted` or inside the group `wanted`.
+fn item_code_matches(code: Option<&str>, wanted: &str) -> bool {
+    code.is_some_and(|c| c == wanted || c.starts_with(&format!("{wanted}.")))
+}
+
+impl Read<'_> {
     /// The card of one appeal, read by the program itself (the paper it hands the office when the
     /// appeal's task goes to a colleague), not by the person: no read to log.
     pub(in crate::api) fn appeal_card_unlogged(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
         let no = appeal_no.trim();
-        let a = self.store.triage_input(no)?.ok_or_else(|| {
+        let a = self.store().triage_input(no)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NotFound, format!("no appeal {no} in {}", self.database().display()))
         })?;
         let today = self.today();
-        let calendar = self.read().calendar()?;
-        let norms = self.read().norms()?;
-        let decisions = self.store.current_decisions(a.id)?;
-        let tasks = self.store.appeal_tasks(a.id)?;
+        let calendar = self.calendar()?;
+        let norms = self.norms()?;
+        let decisions = self.store().current_decisions(a.id)?;
+        let tasks = self.store().appeal_tasks(a.id)?;
         let item =
             self.queue_item(&a, &decisions, &tasks, &calendar, today, PriorityRules::builtin(), Taxonomy::builtin());
-        let history = self.store.decision_history(a.id)?;
+        let history = self.store().decision_history(a.id)?;
         // The classifier's last word stays visible after a person corrected the category.
         let model_decision =
             history.iter().rev().find(|d| d.aspect == "category" && d.basis != crate::api::appeals::triage::BY_PERSON);
@@ -376,13 +338,13 @@ impl Session {
         });
         let duplicates = match latest(&decisions, "duplicate").and_then(|d| d.value.clone()) {
             Some(head) => Some((head, parse::<DuplicateExplanation>(latest(&decisions, "duplicate")))),
-            None if !self.store.duplicate_group(&a.appeal_no)?.is_empty() => Some((a.appeal_no.clone(), None)),
+            None if !self.store().duplicate_group(&a.appeal_no)?.is_empty() => Some((a.appeal_no.clone(), None)),
             None => None,
         };
         let duplicates = match duplicates {
             Some((head, explanation)) => {
                 let members = self
-                    .store
+                    .store()
                     .duplicate_group(&head)?
                     .into_iter()
                     .map(|(appeal_no, received, similarity)| GroupMember { appeal_no, received, similarity })
@@ -436,7 +398,7 @@ impl Session {
             };
             sla.push(SlaStep { step: step.into(), norm_id: norm.into(), verified, due, status, task_id });
         }
-        let journal = self.journal(&JournalQuery {
+        let journal = self.journal_lines(&JournalQuery {
             object: None,
             task: None,
             appeal: Some(a.appeal_no.clone()),
@@ -453,7 +415,7 @@ impl Session {
             kato: a.kato.clone(),
             region_code: a.region_code.clone(),
             text: a.text.clone(),
-            destroyed_by: self.store.destroyed_by("appeal", &a.appeal_no)?,
+            destroyed_by: self.store().destroyed_by("appeal", &a.appeal_no)?,
             masked: a.masked.as_deref().and_then(|m| serde_json::from_str(m).ok()).unwrap_or_default(),
             status: a.status.clone(),
             decided: a.decided.clone(),
@@ -490,9 +452,52 @@ impl Session {
             history: journal,
         })
     }
-}
 
-/// Whether a taxonomy code is `wanted` or inside the group `wanted`.
-fn item_code_matches(code: Option<&str>, wanted: &str) -> bool {
-    code.is_some_and(|c| c == wanted || c.starts_with(&format!("{wanted}.")))
+    #[allow(clippy::too_many_arguments)]
+    fn queue_item(
+        &self,
+        a: &TriageInput,
+        decisions: &[StoredDecision],
+        tasks: &[AppealTask],
+        calendar: &Calendar,
+        today: NaiveDate,
+        rules: &PriorityRules,
+        taxonomy: &Taxonomy,
+    ) -> QueueItem {
+        let model = latest(decisions, "category").filter(|d| d.basis != crate::api::appeals::triage::BY_PERSON);
+        let (category, source) = category_in_force(a.label.as_deref(), decisions, None);
+        let category_code = category.as_deref().and_then(|c| taxonomy.resolve(c)).map(|c| c.code.clone());
+        let priority: Option<PriorityExplanation> = parse(latest(decisions, "priority"));
+        let route: Option<RouteExplanation> = parse(latest(decisions, "route"));
+        let due = tasks
+            .iter()
+            .filter(|t| t.kind == "consider_appeal" && t.status == "open")
+            .filter_map(|t| t.due.parse::<NaiveDate>().ok())
+            .min();
+        let days_left = due.map(|d| working_days_left(calendar, today, d));
+        let mut fired = priority.map(|p| p.rules).unwrap_or_default();
+        fired.extend(rules.judge_deadline(days_left));
+        let points = fired.iter().map(|f| f.points).sum();
+        QueueItem {
+            appeal_no: a.appeal_no.clone(),
+            received: a.received.clone(),
+            region_code: a.region_code.clone(),
+            district: district(a.kato.as_deref()),
+            subject_bin: a.subject_bin.clone(),
+            category,
+            category_code,
+            category_source: source,
+            model_category: model.and_then(|d| d.value.clone()),
+            model_confidence: model.and_then(|d| d.confidence),
+            priority: rules.level(points).code.clone(),
+            points,
+            rules: fired,
+            unit: latest(decisions, "route").and_then(|d| d.value.clone()),
+            forward: route.is_some_and(|r| r.route.forward_to.is_some()),
+            due,
+            days_left,
+            overdue: due.is_some_and(|d| d < today),
+            duplicate_of: latest(decisions, "duplicate").and_then(|d| d.value.clone()),
+        }
+    }
 }

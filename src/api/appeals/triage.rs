@@ -10,6 +10,7 @@
 //! Work goes in chunks, each one write with one `appeals_triaged` entry, so memory stays bounded
 //! on half a million appeals and a failure loses only the chunk it happened in.
 
+use super::Appeals;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -17,7 +18,7 @@ use sha2::{Digest, Sha256};
 
 use crate::analytics::classifier::{Classifier, Prediction};
 use crate::analytics::{duplicates, parallel};
-use crate::api::{ApiError, ErrorCode, NewTaskRequest, Session};
+use crate::api::{ApiError, ErrorCode, NewTaskRequest};
 use crate::domain::journal::{Entry, RecordRef};
 use crate::domain::tasks::TaskKind;
 use crate::domain::triage::{FiredRule, PriorityRules, Route, RoutingTable, Taxonomy, TriageReport};
@@ -189,14 +190,14 @@ fn classify_with<P: Send>(texts: &[Option<&str>], predict: impl Fn(&str) -> P + 
         .collect()
 }
 
-impl Session {
+impl Appeals<'_> {
     /// Runs the pipeline over the appeals of `scope`.
     pub fn triage(&mut self, scope: TriageScope, progress: &dyn Fn(usize, usize)) -> Result<TriageReport, ApiError> {
         let started = std::time::Instant::now();
         let ids = match scope {
-            TriageScope::Import(id) => self.store.appeal_ids(Some(id))?,
-            TriageScope::Open => self.store.open_appeal_ids()?,
-            TriageScope::All => self.store.appeal_ids(None)?,
+            TriageScope::Import(id) => self.read().store().appeal_ids(Some(id))?,
+            TriageScope::Open => self.read().store().open_appeal_ids()?,
+            TriageScope::All => self.read().store().appeal_ids(None)?,
         };
         let classifier = match self.appeals_classifier() {
             Ok(found) => Some(found),
@@ -214,8 +215,8 @@ impl Session {
         // Heads of duplicate groups decided in this run, before they are readable from storage.
         let mut heads: HashMap<i64, String> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
-            let inputs = self.store.triage_inputs(chunk)?;
-            let currents = inputs.iter().map(|a| self.store.current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
+            let inputs = self.read().store().triage_inputs(chunk)?;
+            let currents = inputs.iter().map(|a| self.read().store().current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
             let digests: Vec<String> = inputs.iter().map(|a| inputs_digest(a, None)).collect();
             // Only texts the model in force has not judged on these same inputs are classified
             // again, so a re-run costs reading, not predicting; a person's category is never re-judged.
@@ -348,7 +349,7 @@ impl Session {
         }
 
         if a.open && !repeats_another {
-            let tasks = self.store.appeal_tasks(a.id)?;
+            let tasks = self.read().store().appeal_tasks(a.id)?;
             let has = |kind: TaskKind| tasks.iter().any(|t| t.kind == kind.code());
             let unit_id = match in_force("route").filter(|d| d.basis == BY_PERSON) {
                 Some(d) => d.value.clone().unwrap_or_else(|| route.unit.clone()),
@@ -383,7 +384,7 @@ impl Session {
     fn duplicate_of(&self, a: &TriageInput, heads: &mut HashMap<i64, String>) -> Result<Option<Planned>, ApiError> {
         let Some(own) = a.simhash.map(|h| h as u64) else { return Ok(None) };
         let short = a.text.as_deref().map_or(0, |t| t.split_whitespace().count()) < duplicates::MIN_WORDS;
-        let candidates = self.store.duplicate_candidates(a, DUPLICATE_WINDOW_DAYS)?;
+        let candidates = self.read().store().duplicate_candidates(a, DUPLICATE_WINDOW_DAYS)?;
         let earlier = candidates.into_iter().filter(|c| (c.received.as_str(), c.id) < (a.received.as_str(), a.id));
         let nearest = earlier
             .filter_map(|c| {
@@ -396,7 +397,7 @@ impl Session {
         let head = match heads.get(&c.id) {
             Some(h) => h.clone(),
             None => self
-                .store
+                .read().store()
                 .current_decisions(c.id)?
                 .into_iter()
                 .find(|d| d.aspect == "duplicate")
@@ -436,7 +437,7 @@ impl Session {
         let plans = requests.iter().map(|r| self.read().plan_task(r)).collect::<Result<Vec<_>, _>>()?;
         let appeals = planned.iter().map(|p| p.appeal_id).collect::<std::collections::HashSet<_>>().len();
         let model = report.model.clone();
-        let written = self.write(|w| {
+        let written = self.journal().run(|w| {
             let mut first = i64::MAX;
             for p in planned {
                 let id = w.insert_decision(&NewDecision {
@@ -495,7 +496,7 @@ impl Session {
             ));
         }
         let a = self
-            .store
+            .read().store()
             .triage_input(appeal_no.trim())?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no appeal {}", appeal_no.trim())))?;
         let routing = RoutingTable::builtin();
@@ -514,7 +515,7 @@ impl Session {
                 }
             },
         };
-        let current = self.store.current_decisions(a.id)?;
+        let current = self.read().store().current_decisions(a.id)?;
         let from = match aspect {
             "category" => category_in_force(a.label.as_deref(), &current, None).0,
             _ => current.iter().find(|d| d.aspect == "route").and_then(|d| d.value.clone()),
@@ -538,7 +539,7 @@ impl Session {
                 current.iter().find(|d| d.aspect == "route").and_then(|d| d.value.as_ref()) != Some(unit)
             });
         let entry_from = from.clone();
-        self.write(|w| {
+        self.journal().run(|w| {
             let first = w.insert_decision(&NewDecision {
                 appeal_id: a.id,
                 aspect: if aspect == "category" { "category" } else { "route" },
@@ -574,7 +575,7 @@ impl Session {
             w.append_with_digest(&entry, about, Some(decisions_record()), Some(state.digest))?;
             Ok(())
         })?;
-        Ok(self.store.decision_history(a.id)?)
+        Ok(self.read().store().decision_history(a.id)?)
     }
 }
 

@@ -34,7 +34,7 @@ fn day(text: &str) -> Option<chrono::NaiveDate> {
 impl Session {
     /// The paper of one appeal held here, for the task `task_key`.
     fn appeal_paper(&self, appeal_no: &str, task_key: &str) -> Result<Option<AppealPaper>, ApiError> {
-        let card = self.appeal_card_unlogged(appeal_no)?;
+        let card = self.read().appeal_card_unlogged(appeal_no)?;
         let Some(received) = day(&card.received) else { return Ok(None) };
         let category_source = serde_json::to_value(card.category_source)
             .ok()

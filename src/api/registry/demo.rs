@@ -99,8 +99,8 @@ pub(in crate::api) fn train_and_triage(
     let labelled = crate::ingest::labelled::read_labelled_bytes(name, bytes)?;
     let params =
         crate::analytics::classifier::TrainParams { c_grid: vec![1.0], nb_blend_grid: vec![1.0], ..Default::default() };
-    session.train_on_labelled(labelled, &format!("{name} ({GENERATED})"), &params, false, &|_| {})?;
-    session.triage(crate::api::TriageScope::All, &|_, _| {})?;
+    session.appeals().train_on_labelled(labelled, &format!("{name} ({GENERATED})"), &params, false, &|_| {})?;
+    session.appeals().triage(crate::api::TriageScope::All, &|_, _| {})?;
     forward_as_a_working_office_would(session, today)?;
     // The demo also ships a local risk model trained on its own registry, so the card's risk block
     // and plan scoring work at once (its passport says the data are generated).

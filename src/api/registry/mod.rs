@@ -216,7 +216,7 @@ impl Session {
                     triage_total: total as u64,
                 })
             };
-            report.triage = Some(self.triage(TriageScope::Import(report.import_id), &on_triage)?);
+            report.triage = Some(self.appeals().triage(TriageScope::Import(report.import_id), &on_triage)?);
         }
         tracing::info!(
             target: "ekn::import",

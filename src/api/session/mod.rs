@@ -173,6 +173,11 @@ impl Session {
         self.kernel().deadlines()
     }
 
+    /// The appeals: their queue and cards, triage with its model, corrections, the classifier and its training.
+    pub fn appeals(&mut self) -> crate::api::appeals::Appeals<'_> {
+        self.kernel().appeals()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -489,11 +489,11 @@ mod on_session {
     }
 
     pub fn appeal_queue(s: &mut Session, p: QueueFilter, _: &mut CallContext<'_>) -> R<AppealQueue> {
-        s.appeal_queue(&p)
+        s.appeals().appeal_queue(&p)
     }
 
     pub fn appeal_card(s: &mut Session, p: AppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
-        s.appeal_card(&p.appeal_no)
+        s.appeals().appeal_card(&p.appeal_no)
     }
 
     pub fn models(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelRecord>> {
@@ -518,12 +518,12 @@ mod on_session {
     }
 
     pub fn appeals_reference(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<AppealsReference> {
-        Ok(s.appeals_reference())
+        Ok(s.appeals().appeals_reference())
     }
 
     pub fn correct_appeal(s: &mut Session, p: CorrectAppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
-        s.correct_appeal(&p.appeal_no, p.aspect, &p.to, &p.reason)?;
-        s.appeal_card(&p.appeal_no)
+        s.appeals().correct_appeal(&p.appeal_no, p.aspect, &p.to, &p.reason)?;
+        s.appeals().appeal_card(&p.appeal_no)
     }
 
     pub fn anomalies(s: &mut Session, p: AnomaliesParams, _: &mut CallContext<'_>) -> R<AnomalyReport> {
