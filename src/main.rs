@@ -484,11 +484,11 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::registry::run_import(&mut open()?, kind, &file, source, skip_invalid, legal_card.as_deref(), json)
         }
         Command::Keys { action } => cli::registry::run_keys(&db, &context, action),
-        Command::Card { bin, json } => cli::print(json, &open()?.card(&bin)?, cli::registry::render_card),
+        Command::Card { bin, json } => cli::print(json, &open()?.registry().card(&bin)?, cli::registry::render_card),
         Command::Search { text, limit, json } => {
-            cli::print(json, &open()?.search(&text, limit)?, cli::registry::render_search)
+            cli::print(json, &open()?.registry().search(&text, limit)?, cli::registry::render_search)
         }
-        Command::Status { json } => cli::print(json, &open()?.status()?, cli::registry::render_status),
+        Command::Status { json } => cli::print(json, &open()?.registry().status()?, cli::registry::render_status),
         Command::Fixtures { scale, seed, out, today, clean } => {
             cli::registry::run_fixtures(scale, seed, out, today, clean)
         }

@@ -170,7 +170,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     add_task(&wb, &bin_b, "a task in 5530", day("2026-11-02"));
     // A read made on the workstation is queued and logged with the next sync, and so is an
     // export: an act drafted from the card carries its content out of the program.
-    wb.session().card(&bin_b).unwrap();
+    wb.session().registry().card(&bin_b).unwrap();
     let draft = wb
         .session()
         .draft_act(&ekn::api::acts::ActDraftRequest {
@@ -475,7 +475,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         }
         let file = ws.dir.path().join("acts.csv");
         std::fs::write(&file, rows).unwrap();
-        ws.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+        ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
     }
     {
         let mut s = wa.session();
@@ -1285,7 +1285,7 @@ fn connector_cli(office: &Office, args: &[&str]) -> (bool, String, String) {
 }
 
 fn inspections_count(ws: &Workstation) -> i64 {
-    ws.session().status().unwrap().counts.inspections
+    ws.session().registry().status().unwrap().counts.inspections
 }
 
 #[test]

@@ -211,7 +211,7 @@ impl Session {
 
     /// The case card of one object with every block the screen shows.
     pub fn case_screen(&mut self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
-        let card = self.card(bin)?;
+        let card = self.registry().card(bin)?;
         let bin = card.subject.bin.clone();
         let graph = self.read().graph()?;
         let calendar = self.read().calendar()?;
@@ -267,7 +267,7 @@ impl Session {
         // What the procedure's conditions and signals read from the card.
         let facts = CardFacts::of(&card);
         let acts = procedure.acts_for(&facts);
-        let subject_id = self.subject_id_of(&bin)?.1;
+        let subject_id = self.read().subject_id_of(&bin)?.1;
         let stage_items: Vec<_> =
             procedure.checklists.get(&stage).map(|items| items.iter().collect()).unwrap_or_default();
         let checklist = self.checklist_states(subject_id, &facts, &stage_items)?;

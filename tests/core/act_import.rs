@@ -11,10 +11,10 @@ use ekn::domain::records::DataKind;
 use crate::support::demo_copy;
 
 /// Two demo objects with an inspection each: (BIN, registry number of one of its inspections).
-fn two_inspected(s: &Session) -> Vec<(String, String)> {
+fn two_inspected(s: &mut Session) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    for hit in s.search("ТОО", 50).unwrap().subjects {
-        let card = s.card(&hit.bin).unwrap();
+    for hit in s.registry().search("ТОО", 50).unwrap().subjects {
+        let card = s.registry().card(&hit.bin).unwrap();
         if let Some(i) = card.inspections.first() {
             found.push((hit.bin.clone(), i.registry_no.clone()));
         }
@@ -31,9 +31,9 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     let db = demo_copy(dir.path());
     let person = Context { person: Some("Аналитик Сейтова".into()), ..Context::cli() };
     let mut s = Session::open_with(&db, person).unwrap();
-    let objects = two_inspected(&s);
+    let objects = two_inspected(&mut s);
     let ((bin_a, reg_a), (bin_b, _)) = (objects[0].clone(), objects[1].clone());
-    let before = s.status().unwrap().counts;
+    let before = s.registry().status().unwrap().counts;
 
     // A BIN with a valid check digit that the registry does not know: the row is refused like a
     // bad value, with the file, the line and the field, and nothing of the file is kept.
@@ -48,9 +48,9 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         ),
     )
     .unwrap();
-    let err = s.import(DataKind::Acts, &bad, None, false, None, &mut |_| {}).unwrap_err();
+    let err = s.registry().import(DataKind::Acts, &bad, None, false, None, &mut |_| {}).unwrap_err();
     assert!(err.message.contains("acts-bad.csv: line 3, field bin: no object with this BIN"), "{err}");
-    assert_eq!(s.status().unwrap().counts.acts_issued, before.acts_issued, "nothing of a refused file is kept");
+    assert_eq!(s.registry().status().unwrap().counts.acts_issued, before.acts_issued, "nothing of a refused file is kept");
 
     // Half an outcome, an unknown kind, an outcome before the act, a court's word for an answer.
     for (row, field) in [
@@ -62,7 +62,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         let path = dir.path().join("acts-row.csv");
         std::fs::write(&path, format!("Номер акта;БИН;Вид акта;Дата акта;Результат;Дата результата;Стадия\n{row}\n"))
             .unwrap();
-        let err = s.import(DataKind::Acts, &path, None, false, None, &mut |_| {}).unwrap_err();
+        let err = s.registry().import(DataKind::Acts, &path, None, false, None, &mut |_| {}).unwrap_err();
         assert!(err.message.contains(&format!("line 2, field {field}:")), "{row}: {err}");
     }
 
@@ -78,7 +78,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
             format!("Номер акта;БИН;Вид акта;Дата акта;Результат;Дата результата;Формальный дефект\n{row}\n"),
         )
         .unwrap();
-        let err = s.import(DataKind::Acts, &path, None, false, None, &mut |_| {}).unwrap_err();
+        let err = s.registry().import(DataKind::Acts, &path, None, false, None, &mut |_| {}).unwrap_err();
         assert!(err.message.contains("line 2, field formal_defect:"), "{row}: {err}");
     }
 
@@ -95,10 +95,10 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     )
     .unwrap();
     let report =
-        s.import(DataKind::Acts, &ru, Some("ИС «Прокурорский надзор»".into()), false, None, &mut |_| {}).unwrap();
+        s.registry().import(DataKind::Acts, &ru, Some("ИС «Прокурорский надзор»".into()), false, None, &mut |_| {}).unwrap();
     assert_eq!((report.kind, report.inserted, report.rejected), (DataKind::Acts, 2, 0));
     assert_eq!(report.masked_names, 1, "an addressee who is a person is masked at the door");
-    let again = s.import(DataKind::Acts, &ru, None, false, None, &mut |_| {}).unwrap();
+    let again = s.registry().import(DataKind::Acts, &ru, None, false, None, &mut |_| {}).unwrap();
     assert_eq!((again.inserted, again.updated, again.unchanged), (0, 0, 2), "a re-import changes nothing");
     assert_eq!(again.same_file_as_import, Some(report.import_id));
 
@@ -120,7 +120,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     }
     let kk = dir.path().join("acts-kk.xlsx");
     book.save(&kk).unwrap();
-    let later = s.import(DataKind::Acts, &kk, None, false, None, &mut |_| {}).unwrap();
+    let later = s.registry().import(DataKind::Acts, &kk, None, false, None, &mut |_| {}).unwrap();
     assert_eq!((later.inserted, later.updated, later.unchanged), (0, 1, 0), "{later:?}");
 
     // English keys, JSON: a number already recorded for another object is refused, not rewritten.
@@ -130,7 +130,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         format!(r#"[{{"act_no": "П-1", "bin": "{bin_b}", "kind": "submission", "issued_on": "2024-04-01"}}]"#),
     )
     .unwrap();
-    let err = s.import(DataKind::Acts, &en, None, false, None, &mut |_| {}).unwrap_err();
+    let err = s.registry().import(DataKind::Acts, &en, None, false, None, &mut |_| {}).unwrap_err();
     assert!(err.message.contains("acts-en.json: line 1, field act_no: this act number is already recorded"), "{err}");
 
     // What the card, the act and `status` show.
@@ -153,7 +153,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     let court = protest.act_outcomes.iter().find(|o| o.stage == "court").expect("the court's decision");
     assert_eq!((court.result.as_str(), court.on.as_str()), ("upheld", "2024-07-15"));
     assert!(!outcome.formal_defect && !court.formal_defect);
-    let counts = s.status().unwrap().counts;
+    let counts = s.registry().status().unwrap().counts;
     assert_eq!((counts.acts_issued, counts.act_outcomes), (before.acts_issued + 2, before.act_outcomes + 2));
 
     // An order returned for its form, from an export in English keys.
@@ -165,7 +165,7 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         ),
     )
     .unwrap();
-    assert_eq!(s.import(DataKind::Acts, &returned, None, false, None, &mut |_| {}).unwrap().inserted, 1);
+    assert_eq!(s.registry().import(DataKind::Acts, &returned, None, false, None, &mut |_| {}).unwrap().inserted, 1);
     let screen = s.case_screen(&bin_a, s.today()).unwrap();
     let order = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("П-3")).unwrap();
     assert!(screen.act_outcomes.iter().any(|o| o.act_id == order.id && o.result == "rejected" && o.formal_defect));

@@ -272,7 +272,7 @@ fn a_two_cell_workbook_spanning_the_whole_sheet_is_refused_without_allocating_it
     // The preview (the Import screen's, and `ekn serve`'s) reads the same way and refuses it too.
     let db = TempDb::new();
     let path = db.file("far.xlsx", &bytes);
-    let err = db.session().preview_import(&path, Some(DataKind::Risk)).unwrap_err();
+    let err = db.session().registry().preview_import(&path, Some(DataKind::Risk)).unwrap_err();
     assert_eq!(err.code.code(), "invalid_input", "{}", err.message);
 }
 

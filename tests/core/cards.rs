@@ -35,21 +35,21 @@ fn stable(card: &ekn::domain::card::Card) -> serde_json::Value {
 #[test]
 fn the_card_of_an_object_the_planted_control_body_visits_too_often() {
     let bin = truth()["frequent_visits"]["subjects"][0].as_str().unwrap().to_string();
-    let card = Session::open(demo()).unwrap().card(&bin).unwrap();
+    let card = Session::open(demo()).unwrap().registry().card(&bin).unwrap();
     assert!(card.indicators.inspections_total >= 8, "the planted visits are on the card");
     insta::assert_json_snapshot!("frequent_visits_card", stable(&card));
 }
 
 #[test]
 fn the_card_of_an_object_with_appeals_and_risk() {
-    let session = Session::open(demo()).unwrap();
+    let mut session = Session::open(demo()).unwrap();
     // The first organisation (in search order) that has inspections, appeals and risk scores.
     let card = session
-        .search("ТОО", 200)
+        .registry().search("ТОО", 200)
         .unwrap()
         .subjects
         .iter()
-        .map(|s| session.card(&s.bin).unwrap())
+        .map(|s| session.registry().card(&s.bin).unwrap())
         .find(|c| !c.inspections.is_empty() && !c.appeals.is_empty() && !c.risk.is_empty())
         .expect("the demo set has busy organisations");
     insta::assert_json_snapshot!("busy_card", stable(&card));
@@ -57,12 +57,12 @@ fn the_card_of_an_object_with_appeals_and_risk() {
 
 #[test]
 fn an_object_known_only_from_appeals_has_a_card_with_empty_indicators() {
-    let session = Session::open(demo()).unwrap();
-    let hits = session.search("ИП", 200).unwrap();
+    let mut session = Session::open(demo()).unwrap();
+    let hits = session.registry().search("ИП", 200).unwrap();
     let card = hits
         .subjects
         .iter()
-        .map(|s| session.card(&s.bin).unwrap())
+        .map(|s| session.registry().card(&s.bin).unwrap())
         .find(|c| c.subject.id_kind == "iin")
         .expect("the demo set has individual entrepreneurs");
     assert_eq!(card.subject.id_kind, "iin");
@@ -75,24 +75,24 @@ fn an_object_known_only_from_appeals_has_a_card_with_empty_indicators() {
 
 #[test]
 fn search_finds_objects_by_name_substring_bin_prefix_and_appeals_by_words() {
-    let session = Session::open(demo()).unwrap();
-    let by_name = session.search("Үміт", 50).unwrap();
+    let mut session = Session::open(demo()).unwrap();
+    let by_name = session.registry().search("Үміт", 50).unwrap();
     assert!(
         !by_name.subjects.is_empty() && by_name.subjects.iter().all(|s| s.name.as_deref().unwrap().contains("Үміт"))
     );
     // Case and ё do not matter; three letters in the middle of a word are enough.
-    let lower = session.search("үмі", 50).unwrap();
+    let lower = session.registry().search("үмі", 50).unwrap();
     assert_eq!(lower.subjects.len(), by_name.subjects.len());
     let prefix = &by_name.subjects[0].bin[..6];
-    let by_bin = session.search(prefix, 50).unwrap();
+    let by_bin = session.registry().search(prefix, 50).unwrap();
     assert!(by_bin.subjects.iter().all(|s| s.bin.starts_with(prefix)) && !by_bin.subjects.is_empty());
-    let kazakh = session.search("жалақы", 50).unwrap();
+    let kazakh = session.registry().search("жалақы", 50).unwrap();
     assert!(kazakh.appeals.iter().all(|a| a.excerpt.to_lowercase().contains("жалақ")) && !kazakh.appeals.is_empty());
-    let russian = session.search("мусор вывозит", 50).unwrap();
+    let russian = session.registry().search("мусор вывозит", 50).unwrap();
     assert!(!russian.appeals.is_empty());
     // Query syntax is text, not syntax: an unbalanced quote is no error. No name holds `"ТОО` (the
     // demo's names use «»), while appeal texts are matched by the word, with the quote left out.
-    let quote = session.search("\"ТОО", 5).unwrap();
+    let quote = session.registry().search("\"ТОО", 5).unwrap();
     assert!(quote.subjects.is_empty(), "{:?}", quote.subjects);
     assert!(
         !quote.appeals.is_empty() && quote.appeals.iter().all(|a| a.excerpt.contains("ТОО")),
@@ -103,11 +103,11 @@ fn search_finds_objects_by_name_substring_bin_prefix_and_appeals_by_words() {
 
 #[test]
 fn a_card_for_an_unknown_or_invalid_bin_is_a_clear_error() {
-    let session = Session::open(demo()).unwrap();
-    let err = session.card("12345").unwrap_err();
+    let mut session = Session::open(demo()).unwrap();
+    let err = session.registry().card("12345").unwrap_err();
     assert_eq!(err.code.code(), "invalid_input");
     assert!(err.message.contains("must be exactly 12 digits"), "{}", err.message);
     let unknown = crate::support::bin(9999);
-    let err = session.card(&unknown).unwrap_err();
+    let err = session.registry().card(&unknown).unwrap_err();
     assert_eq!(err.code.code(), "not_found");
 }

@@ -409,7 +409,7 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     keys.sort();
     // Each full page of 100 keeps 99: its last key's group (here one row) comes whole with the next.
     assert_eq!(resumed_query["query"]["range"]["Регистрационный номер"]["gt"], keys[197], "after the two staged pages");
-    let status = s.status().unwrap();
+    let status = s.registry().status().unwrap();
     assert_eq!(status.counts.inspections, 450);
     let imports = s.journal(&ekn::api::JournalQuery::default()).unwrap();
     let entries: Vec<_> = imports.iter().filter(|l| l.kind == "import").collect();
@@ -490,8 +490,8 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
     child.kill().unwrap(); // SIGKILL: no cleanup of any kind
     child.wait().unwrap();
 
-    let s = db.session();
-    assert_eq!(s.status().unwrap().counts.inspections, 0, "a killed run publishes nothing");
+    let mut s = db.session();
+    assert_eq!(s.registry().status().unwrap().counts.inspections, 0, "a killed run publishes nothing");
     let runs = s.connector_runs("killed", 5).unwrap();
     assert_eq!(runs[0].status, "staging");
     drop(s);
@@ -502,7 +502,7 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
     let report = round.pop().unwrap().report.expect("the resumed run's report");
     assert!(report.resumed);
     assert_eq!((report.records, report.import.as_ref().unwrap().inserted), (300, 300));
-    assert_eq!(db.session().status().unwrap().counts.inspections, 300);
+    assert_eq!(db.session().registry().status().unwrap().counts.inspections, 300);
 }
 
 /// A file published over HTTP with an ETag; answers 304 to a matching If-None-Match, and the
@@ -595,7 +595,7 @@ fn a_published_file_is_imported_again_only_when_it_changed() {
     let third = s.connector_run("kpssu-file", &mut |_| {}).unwrap();
     let import = third.import.as_ref().unwrap();
     assert_eq!((import.inserted, import.updated, import.unchanged), (0, 1, 99), "{import:?}");
-    assert_eq!(s.status().unwrap().counts.inspections, 100);
+    assert_eq!(s.registry().status().unwrap().counts.inspections, 100);
     let entries = s.journal(&ekn::api::JournalQuery::default()).unwrap();
     assert_eq!(entries.iter().filter(|l| l.kind == "import").count(), 2, "one entry per import, none for the 304");
 }

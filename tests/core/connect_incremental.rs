@@ -84,7 +84,7 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
     assert_eq!(second.modified_since.as_deref(), Some("2026-11-01T08:00:00"));
     let pages = page_queries(&portal.seen.lock().unwrap(), asked);
     assert_eq!(pages[0]["query"], json!({"range": {"modified": {"gte": "2026-11-01T08:00:00"}}}), "{pages:?}");
-    assert_eq!(s.status().unwrap().counts.inspections, 122);
+    assert_eq!(s.registry().status().unwrap().counts.inspections, 122);
     // The import's provenance says the run read changes, and from when.
     let imports = ekn::store::Store::open(&db.path).unwrap().imports().unwrap();
     let source = &imports.iter().max_by_key(|i| i.id).unwrap().source;

@@ -129,7 +129,7 @@ fn an_office_ca_is_trusted_only_once_it_is_in_the_bundle() {
     assert_eq!(refused.code, ErrorCode::PortalRefused, "{refused:?}");
     assert!(refused.message.contains("certificate bundle"), "{}", refused.message);
     assert_eq!(served.load(Ordering::SeqCst), 0);
-    assert_eq!(s.status().unwrap().counts.inspections, 0);
+    assert_eq!(s.registry().status().unwrap().counts.inspections, 0);
 
     // A bundle that is not certificates is refused and changes nothing.
     let bad = NetworkSettings { ca_bundle: Some("not a certificate".into()), proxy: ProxySetting::Environment };

@@ -49,8 +49,8 @@ fn tesseract_is_installed() {
     }
 }
 
-fn first_bin(s: &Session) -> String {
-    s.search("ТОО", 5).unwrap().subjects[0].bin.clone()
+fn first_bin(s: &mut Session) -> String {
+    s.registry().search("ТОО", 5).unwrap().subjects[0].bin.clone()
 }
 
 /// The facts of the document `id` as the contract's JSON.
@@ -90,7 +90,7 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
     let mut s = Session::open(&db).unwrap();
-    let bin = first_bin(&s);
+    let bin = first_bin(&mut s);
     let (bytes, _) = fixture("000-ru-submission.docx");
     let attached = s.attach_and_read(&bin, "000-ru-submission.docx", &bytes, None, &mut |_| true).unwrap();
     assert_eq!(attached.read_state.as_deref(), Some("read"), "{attached:?}");
@@ -148,11 +148,11 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     assert_eq!(again.document.facts.iter().filter(|f| f.status != "proposed").count(), 3);
 
     // Search finds the document by a word of its text, at its page, with its object.
-    let hits = s.search("задолженность", 20).unwrap();
+    let hits = s.registry().search("задолженность", 20).unwrap();
     let hit = hits.documents.iter().find(|h| h.id == id).expect("the document is found by its text");
     assert_eq!((hit.page, hit.subject_bin.as_str()), (1, bin.as_str()));
     // The card's timeline carries the confirmed facts with their document.
-    let card = s.card(&bin).unwrap();
+    let card = s.registry().card(&bin).unwrap();
     let text = serde_json::to_string(&card).unwrap();
     assert!(text.contains("000-ru-submission.docx"), "confirmed facts join the card's timeline");
 }
@@ -163,7 +163,7 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
     let mut s = Session::open(&db).unwrap();
-    let bin = first_bin(&s);
+    let bin = first_bin(&mut s);
     // (file, its truth, the share of the key requisites that must be found)
     let cases = [
         ("001-kk-submission.pdf", "001-kk-submission", "text", 1.0),
@@ -219,7 +219,7 @@ fn random_bytes_named_pdf_are_not_a_document_and_nothing_breaks() {
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
     let mut s = Session::open(&db).unwrap();
-    let bin = first_bin(&s);
+    let bin = first_bin(&mut s);
     let noise: Vec<u8> = (0..5000u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
     for (name, bytes) in [
         ("scan.pdf", noise.clone()),
@@ -248,7 +248,7 @@ fn in_an_encrypted_database_no_word_of_a_document_is_readable_on_disk() {
     let facts = s.document_facts(&bin).unwrap();
     let number = facts.documents[0].facts.iter().find(|f| f.kind == "number").expect("a number").id;
     s.confirm_fact(number, None, None).unwrap();
-    assert!(!s.search("Сообщаем", 5).unwrap().documents.is_empty());
+    assert!(!s.registry().search("Сообщаем", 5).unwrap().documents.is_empty());
     // Words of the text: nowhere in any file, with the session open and after it closed.
     let needles = ["Сообщаем", "задолженность", "представление"];
     let leaked = crate::vault::leaks(vault.dir.path(), &needles);
@@ -264,7 +264,7 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
     let mut s = Session::open(&db).unwrap();
-    let bin = first_bin(&s);
+    let bin = first_bin(&mut s);
     let (bytes, _) = fixture("008-ru-answer.docx");
     let id = s.attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
     let doc = facts_of(&s, &bin, id);
@@ -314,10 +314,10 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
 
     // The answer names another organisation's BIN: once a person confirms it, the card shows the
     // object's BIN beside the document's instead of choosing.
-    let card = s.card(&bin).unwrap();
+    let card = s.registry().card(&bin).unwrap();
     assert!(card.disagreements.is_empty(), "nothing confirmed contradicts the registry yet: {:?}", card.disagreements);
     s.confirm_fact(fact("bin"), None, None).unwrap();
-    let card = s.card(&bin).unwrap();
+    let card = s.registry().card(&bin).unwrap();
     let differs = card.disagreements.iter().find(|d| d.field == "bin").expect("the BINs disagree");
     assert_eq!((differs.registry_value.as_str(), differs.document_value.as_str()), (bin.as_str(), "950155869007"));
     assert_eq!(differs.file_name, "008-ru-answer.docx");
@@ -339,7 +339,7 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     let act_date = (end + chrono::Days::new(1)).to_string();
     s.confirm_fact(fact("doc_type"), Some("inspection_act"), None).unwrap();
     s.confirm_fact(fact("date"), Some(&act_date), None).unwrap();
-    let card = s.card(&bin).unwrap();
+    let card = s.registry().card(&bin).unwrap();
     let differs = card.disagreements.iter().find(|d| d.field == "end_date").expect("the dates disagree");
     assert_eq!(differs.registry_no.as_deref(), Some(inspection.registry_no.as_str()));
     assert_eq!((differs.registry_value.clone(), differs.document_value.clone()), (end.to_string(), act_date));

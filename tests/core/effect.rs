@@ -24,11 +24,11 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     let mut bins = Vec::new();
     let (mut acts, mut satisfied, mut partly, mut answered, mut protests_decided, mut upheld) = (0, 0, 0, 0, 0, 0);
     let cutoff: chrono::NaiveDate = "2025-06-01".parse().unwrap();
-    for hit in s.search("ТОО", 500).unwrap().subjects {
+    for hit in s.registry().search("ТОО", 500).unwrap().subjects {
         if acts == 60 {
             break;
         }
-        let card = s.card(&hit.bin).unwrap();
+        let card = s.registry().card(&hit.bin).unwrap();
         let Some(last) = card.inspections.iter().filter(|i| i.start_date < cutoff).max_by_key(|i| i.start_date) else {
             continue;
         };
@@ -58,7 +58,7 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     assert_eq!(acts, 60, "the demo has sixty inspected companies");
     let file = dir.path().join("acts.csv");
     std::fs::write(&file, csv).unwrap();
-    assert_eq!(s.import(DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap().inserted, 60);
+    assert_eq!(s.registry().import(DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap().inserted, 60);
 
     let report = s.effect_report(&EffectRequest::default()).unwrap();
     let k = &report.kpis;

@@ -96,7 +96,7 @@ fn mutate(rng: &mut ChaCha8Rng, bytes: &mut Vec<u8>) {
 /// Reads an input as every import does, to its end, and previews it; fails on anything but
 /// records or an error a person can read. Returns whether the XLSX library itself failed on it
 /// (contained, said as a damaged file; counted and printed, as a defect of the library's).
-fn exercise(name: &str, bytes: Vec<u8>, preview: bool, session: &ekn::api::Session) -> bool {
+fn exercise(name: &str, bytes: Vec<u8>, preview: bool, session: &mut ekn::api::Session) -> bool {
     if let Ok(dir) = std::env::var("EKN_FUZZ_DUMP") {
         // The input about to be tried, kept for replaying a failure by hand.
         std::fs::write(std::path::Path::new(&dir).join(name), &bytes).unwrap();
@@ -119,7 +119,7 @@ fn exercise(name: &str, bytes: Vec<u8>, preview: bool, session: &ekn::api::Sessi
         }
     }
     if preview {
-        if let Err(e) = session.preview_bytes(name, bytes, None) {
+        if let Err(e) = session.registry().preview_bytes(name, bytes, None) {
             assert!(!e.message.contains(READER_FAILED), "{name}: {}", e.message);
             assert_ne!(e.code.code(), "internal", "{name}: {}", e.message);
         }
@@ -130,14 +130,14 @@ fn exercise(name: &str, bytes: Vec<u8>, preview: bool, session: &ekn::api::Sessi
 /// Runs `make` on fresh random inputs until the budget is spent; prints the executions.
 fn fuzz(reader: &str, mut make: impl FnMut(&mut ChaCha8Rng) -> (String, Vec<u8>)) {
     let db = TempDb::new();
-    let session = db.session();
+    let mut session = db.session();
     let mut rng = ChaCha8Rng::seed_from_u64(seed(reader));
     let started = Instant::now();
     let mut executions = 0u64;
     let mut library = 0u64;
     while started.elapsed() < budget() {
         let (name, bytes) = make(&mut rng);
-        library += u64::from(exercise(&name, bytes, executions % 8 == 0, &session));
+        library += u64::from(exercise(&name, bytes, executions % 8 == 0, &mut session));
         executions += 1;
     }
     let seconds = started.elapsed().as_secs_f64();

@@ -34,10 +34,10 @@ fn generated_data_imports_cleanly_and_carries_the_planted_patterns() {
     let mut session = ekn::api::Session::open(&db).unwrap();
     use ekn::domain::records::DataKind::*;
     for (kind, name) in [(Inspections, "inspections.csv"), (Appeals, "appeals.csv"), (Risk, "risk.csv")] {
-        let report = session.import(kind, &dir.path().join(name), None, false, None, &mut |_| {}).unwrap();
+        let report = session.registry().import(kind, &dir.path().join(name), None, false, None, &mut |_| {}).unwrap();
         assert_eq!(report.rejected, 0);
     }
-    let status = session.status().unwrap();
+    let status = session.registry().status().unwrap();
     assert_eq!(status.counts.inspections as usize, set.inspections);
     assert_eq!(status.counts.appeals as usize, set.appeals);
 
@@ -46,7 +46,7 @@ fn generated_data_imports_cleanly_and_carries_the_planted_patterns() {
     let planted = truth["frequent_visits"]["subjects"].as_array().unwrap();
     assert_eq!(planted.len(), 12);
     for bin in planted {
-        let card = session.card(bin.as_str().unwrap()).unwrap();
+        let card = session.registry().card(bin.as_str().unwrap()).unwrap();
         let by_body = card
             .inspections
             .iter()

@@ -8,7 +8,7 @@ use crate::support::*;
 
 /// The card of `bin(1)` as JSON without provenance (which differs by design between databases).
 fn card_without_sources(db: &TempDb) -> serde_json::Value {
-    let mut card = serde_json::to_value(db.session().card(&bin(1)).unwrap()).unwrap();
+    let mut card = serde_json::to_value(db.session().registry().card(&bin(1)).unwrap()).unwrap();
     for list in ["inspections", "appeals", "risk"] {
         for item in card[list].as_array_mut().unwrap() {
             item.as_object_mut().unwrap().remove("source");
@@ -146,9 +146,9 @@ fn reimporting_upserts_by_natural_key_and_reports_what_changed() {
     let updated_file = db.file("inspections-v2.csv", text);
     let third = db.import(DataKind::Inspections, &updated_file).unwrap();
     assert_eq!((third.inserted, third.updated, third.unchanged), (1, 1, 2));
-    let session = db.session();
-    assert_eq!(session.status().unwrap().counts.inspections, 4);
-    let card = session.card(&bin(1)).unwrap();
+    let mut session = db.session();
+    assert_eq!(session.registry().status().unwrap().counts.inspections, 4);
+    let card = session.registry().card(&bin(1)).unwrap();
     let r2 = card.inspections.iter().find(|i| i.registry_no == "R-2").unwrap();
     assert_eq!(r2.violations, 1);
     // The row now points at the import that last contained it, and at its line there.
@@ -162,11 +162,11 @@ fn every_import_is_recorded_with_hash_source_and_legal_card() {
     let file = db.file("inspections.csv", &text);
     let report = db
         .session()
-        .import(DataKind::Inspections, &file, Some("ИС «Тексеру»".into()), false, None, &mut |_| {})
+        .registry().import(DataKind::Inspections, &file, Some("ИС «Тексеру»".into()), false, None, &mut |_| {})
         .unwrap();
     let expected_hash = hex::encode(sha2::Sha256::digest(text.as_bytes()));
     assert_eq!(report.sha256, expected_hash);
-    let status = db.session().status().unwrap();
+    let status = db.session().registry().status().unwrap();
     let record = &status.imports[0];
     assert_eq!(record.sha256, expected_hash);
     assert_eq!(record.source, "ИС «Тексеру»");
@@ -179,12 +179,12 @@ fn every_import_is_recorded_with_hash_source_and_legal_card() {
     let card_file = db
         .file("card.json", r#"{"purpose":"пилот","legal_basis":"приказ № 1","retention":"1 год","roles":"аналитик"}"#);
     let risk = db.file("risk.csv", risk_csv());
-    db.session().import(DataKind::Risk, &risk, None, false, Some(&card_file), &mut |_| {}).unwrap();
-    let newest = &db.session().status().unwrap().imports[0];
+    db.session().registry().import(DataKind::Risk, &risk, None, false, Some(&card_file), &mut |_| {}).unwrap();
+    let newest = &db.session().registry().status().unwrap().imports[0];
     assert_eq!((newest.purpose.as_str(), newest.retention.as_str()), ("пилот", "1 год"));
 
     // Every row on the card names the import and line it came from.
-    let card = db.session().card(&bin(1)).unwrap();
+    let card = db.session().registry().card(&bin(1)).unwrap();
     assert!(!card.inspections.is_empty() && !card.risk.is_empty());
     assert!(card.inspections.iter().all(|i| i.source.import_id == report.import_id && i.source.line >= 2));
     assert!(card.risk.iter().all(|r| r.source.import_id == newest.id));
@@ -197,7 +197,7 @@ fn applicants_are_pseudonymised_and_no_raw_identifier_reaches_the_database_file(
     let report = db.import(DataKind::Appeals, &file).unwrap();
     assert_eq!((report.masked_iins, report.masked_phones, report.masked_emails), (2, 3, 2));
 
-    let card = db.session().card(&bin(1)).unwrap();
+    let card = db.session().registry().card(&bin(1)).unwrap();
     let (a1, a2) = (&card.appeals[0], &card.appeals[1]);
     assert!(a1.applicant.as_deref().unwrap().starts_with("p:"));
     assert_eq!(a1.applicant, a2.applicant, "the same applicant keeps the same pseudonym");
@@ -247,7 +247,7 @@ fn skip_invalid_keeps_the_valid_rows_and_writes_the_rejected_ones_with_reasons()
     // The copy keeps no personal data: the IIN is blanked, the text masked.
     assert!(!rejected.contains(&iin(7)) && !rejected.contains("123456789012"), "{rejected}");
     assert!(!rejected.contains("zhanar.test@mail.kz"));
-    assert_eq!(db.session().status().unwrap().counts.appeals, 1);
+    assert_eq!(db.session().registry().status().unwrap().counts.appeals, 1);
 }
 
 #[test]
@@ -267,7 +267,7 @@ fn kazakh_headers_and_excel_stripped_zeros_are_understood() {
     );
     let file = db.file("kk.csv", text);
     db.import(DataKind::Inspections, &file).unwrap();
-    let card = db.session().card(&zero_bin).unwrap();
+    let card = db.session().registry().card(&zero_bin).unwrap();
     assert_eq!(card.subject.name.as_deref(), Some("«Шаһар Құрылыс» ЖШС"));
     assert_eq!(card.subject.region.as_ref().unwrap().name_kk, "Астана қаласы");
     assert_eq!(card.subject.oked.as_deref(), Some("41.20.0"));
@@ -280,7 +280,7 @@ fn latest_risk_score_per_model_with_its_factors() {
     let db = TempDb::new();
     let file = db.file("risk.csv", risk_csv());
     db.import(DataKind::Risk, &file).unwrap();
-    let card = db.session().card(&bin(1)).unwrap();
+    let card = db.session().registry().card(&bin(1)).unwrap();
     assert_eq!(card.risk.len(), 2);
     assert_eq!((card.risk[0].model.as_str(), card.risk[0].score), ("m1", 72.5));
     let factors: Vec<(&str, f64)> = card.risk[0].factors.iter().map(|f| (f.name.as_str(), f.value)).collect();

@@ -19,7 +19,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     let dir = tempfile::tempdir().unwrap();
     let db = demo_copy(dir.path());
     let mut s = Session::open(&db).unwrap();
-    let bin = s.search("ТОО", 5).unwrap().subjects[0].bin.clone();
+    let bin = s.registry().search("ТОО", 5).unwrap().subjects[0].bin.clone();
     // The fixture answer replies to «№ 2-07-24/8176 от 06.09.2024» and says it was satisfied.
     let act = s
         .issue_act(&ActIssueRequest {

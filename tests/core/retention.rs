@@ -122,7 +122,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
         })
         .unwrap();
     let word = searchable_word(&text);
-    assert!(session.search(&word, 500).unwrap().appeals.iter().any(|a| a.appeal_no == appeal_no));
+    assert!(session.registry().search(&word, 500).unwrap().appeals.iter().any(|a| a.appeal_no == appeal_no));
     // An untouched appeal, to tell a destruction from a wiped database.
     let kept_no =
         sql_text(&db, "SELECT appeal_no FROM appeals WHERE decided > '2025-01-01' AND text IS NOT NULL LIMIT 1", "")
@@ -168,8 +168,8 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("7-УД"), "{}", String::from_utf8_lossy(&out.stdout));
 
     // Gone from search, the object's card, the appeal card and the journal's lines.
-    assert!(!session.search(&word, 500).unwrap().appeals.iter().any(|a| a.appeal_no == appeal_no));
-    let card = session.card(&bin).unwrap();
+    assert!(!session.registry().search(&word, 500).unwrap().appeals.iter().any(|a| a.appeal_no == appeal_no));
+    let card = session.registry().card(&bin).unwrap();
     let on_card = card.appeals.iter().find(|a| a.appeal_no == appeal_no).unwrap();
     assert_eq!((on_card.text.as_deref(), on_card.applicant.as_deref()), (None, None));
     assert_eq!(on_card.destroyed_by.as_deref(), Some("7-УД"));
@@ -306,7 +306,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let (_, _, bytes) =
         files.iter().find(|(kind, _, _)| *kind == ekn::domain::records::DataKind::Appeals).expect("an appeals file");
     std::fs::write(&appeals_file, bytes).unwrap();
-    later.import(ekn::domain::records::DataKind::Appeals, &appeals_file, None, false, None, &mut |_| {}).unwrap();
+    later.registry().import(ekn::domain::records::DataKind::Appeals, &appeals_file, None, false, None, &mut |_| {}).unwrap();
     let destroyed = sql_text(
         &db,
         "SELECT count(*) || '' FROM appeals a JOIN destroyed_records d ON d.record_key = a.appeal_no WHERE a.text IS NOT NULL",
@@ -400,8 +400,8 @@ fn a_read_document_takes_its_text_its_facts_and_the_decisions_on_them_when_destr
     for table in ["doc_pages", "doc_facts", "doc_fact_decisions"] {
         assert_eq!(count(table), "0", "{table} emptied with the document");
     }
-    assert!(later.search("Сообщаем", 10).unwrap().documents.is_empty(), "the index forgets the text");
-    assert!(later.card(&bin).unwrap().document_facts.is_empty());
+    assert!(later.registry().search("Сообщаем", 10).unwrap().documents.is_empty(), "the index forgets the text");
+    assert!(later.registry().card(&bin).unwrap().document_facts.is_empty());
     let verification = verify_journal(&db, &Context::cli()).unwrap();
     assert!(verification.ok, "{:?}", verification.problems);
     drop(later);

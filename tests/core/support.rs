@@ -59,11 +59,11 @@ impl TempDb {
     }
 
     pub fn import(&self, kind: DataKind, file: &Path) -> Result<ImportReport, api::ApiError> {
-        self.session().import(kind, file, None, false, None, &mut |_| {})
+        self.session().registry().import(kind, file, None, false, None, &mut |_| {})
     }
 
     pub fn import_skipping(&self, kind: DataKind, file: &Path) -> ImportReport {
-        self.session().import(kind, file, None, true, None, &mut |_| {}).unwrap()
+        self.session().registry().import(kind, file, None, true, None, &mut |_| {}).unwrap()
     }
 
     /// A digest of every user table; equal before and after means nothing was written.

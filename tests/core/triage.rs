@@ -120,7 +120,7 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
         ),
     ];
     let file = appeals_file(&db, &rows);
-    let report = session.import(DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
+    let report = session.registry().import(DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
     let triage = report.triage.expect("an appeals import runs the pipeline");
     assert_eq!((triage.appeals, triage.model.as_deref()), (3, Some("appeals-v1")));
 
@@ -159,7 +159,7 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     assert_eq!(filtered.items.iter().map(|i| i.appeal_no.as_str()).collect::<Vec<_>>(), ["Б-2"]);
 
     let decisions = session.appeals().appeal_card("Б-2").unwrap().decisions.len();
-    let again = session.import(DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
+    let again = session.registry().import(DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
     assert!(again.triage.is_none(), "nothing changed, nothing to triage");
     let rerun = session.appeals().triage(TriageScope::All, &|_, _| {}).unwrap();
     assert_eq!((rerun.decisions, rerun.tasks), (0, 0), "the same inputs and versions decide nothing again");
@@ -221,7 +221,7 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
         .appeals().train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
         .unwrap();
     let rows = [row("Г-1", "2026-11-02", 1, 1, "Продали просроченный товар в магазине", "", "физическое лицо", true)];
-    session.import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
+    session.registry().import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
     assert_eq!(session.appeals().appeal_card("Г-1").unwrap().route_unit.as_deref(), Some("reception"));
 
     let err = session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", "  ").unwrap_err();
@@ -425,7 +425,7 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
 
     // New appeals imported after training: the model is older than its data.
     let rows = [row("Д-1", "2026-11-02", 1, 1, "Завод дымит по ночам, дышать нечем", "", "физическое лицо", true)];
-    session.import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
+    session.registry().import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
     let fresh = session.models().freshness().unwrap();
     assert_eq!((fresh[0].imports_since, fresh[0].rows_since), (1, 1), "{fresh:?}");
 

@@ -49,7 +49,7 @@ impl Vault {
     pub(crate) fn import_sample(&self) {
         let csv = self.elsewhere.path().join("inspections.csv");
         std::fs::write(&csv, inspections_csv()).unwrap();
-        self.session().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
+        self.session().registry().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
     }
 }
 
@@ -94,7 +94,7 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
     let csv = csv.path().join("inspections.csv");
     std::fs::write(&csv, inspections_csv()).unwrap();
     let mut s = Session::open(&plain_db).unwrap();
-    s.import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
+    s.registry().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
     assert!(
         leaks(plain.path(), &needles).iter().any(|(_, n)| n == "Кайнар Алем"),
         "a plain database holds the registry's names in clear"
@@ -107,7 +107,7 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
     s.attach_evidence(&object, "акт.txt", document.as_bytes(), Some("с выезда")).unwrap();
     let (report, _, zip) = s.pack_evidence_download(&object).unwrap();
     assert!(!zip.is_empty() && !report.contents.is_empty());
-    let card = s.card(&object).unwrap();
+    let card = s.registry().card(&object).unwrap();
     assert_eq!(card.subject.bin, object);
 
     // With the session still open (its write-ahead log on disk too): nothing readable anywhere.
@@ -168,7 +168,7 @@ fn a_wrong_or_missing_passphrase_opens_nothing_and_changes_no_byte() {
 fn the_passphrase_changes_and_the_recovery_key_replaces_a_forgotten_one_even_without_the_header() {
     let vault = Vault::new();
     vault.import_sample();
-    let cards = vault.session().status().unwrap();
+    let cards = vault.session().registry().status().unwrap();
 
     let second = "второй пароль офиса";
     let status = api::change_passphrase(&vault.path, &VaultPassphrase::new(second), context_with(PASSPHRASE)).unwrap();
@@ -192,8 +192,8 @@ fn the_passphrase_changes_and_the_recovery_key_replaces_a_forgotten_one_even_wit
     assert!(missing.message.contains("ekn.db.vault"), "names the missing file: {missing}");
     let fourth = "четвёртый, с новым заголовком";
     api::recover_vault(&vault.path, &vault.recovery, &VaultPassphrase::new(fourth), Context::cli()).unwrap();
-    let s = Session::open_with(&vault.path, context_with(fourth)).unwrap();
-    assert_eq!(s.status().unwrap().counts.subjects, cards.counts.subjects, "nothing lost");
+    let mut s = Session::open_with(&vault.path, context_with(fourth)).unwrap();
+    assert_eq!(s.registry().status().unwrap().counts.subjects, cards.counts.subjects, "nothing lost");
 
     // A recovery key of another database is refused and writes nothing.
     let other = Vault::new();
@@ -225,7 +225,7 @@ fn plain_with_sample() -> (tempfile::TempDir, PathBuf) {
     let csv = dir.path().join("inspections.csv");
     std::fs::write(&csv, inspections_csv()).unwrap();
     let mut s = Session::open(&path).unwrap();
-    s.import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
+    s.registry().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
     s.attach_evidence(&bin(1), "note.txt", "записка инспектора Кайнар Алем".as_bytes(), None).unwrap();
     std::fs::remove_file(&csv).unwrap();
     (dir, path)
@@ -234,10 +234,10 @@ fn plain_with_sample() -> (tempfile::TempDir, PathBuf) {
 #[test]
 fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
     let (dir, path) = plain_with_sample();
-    let before = Session::open(&path).unwrap();
+    let mut before = Session::open(&path).unwrap();
     let (status, card, journal) = (
-        before.status().unwrap(),
-        serde_json::to_value(before.card(&bin(1)).unwrap()).unwrap(),
+        before.registry().status().unwrap(),
+        serde_json::to_value(before.registry().card(&bin(1)).unwrap()).unwrap(),
         api::verify_journal(&path, &Context::cli()).unwrap(),
     );
     let sha = before.attachments(&bin(1)).unwrap()[0].sha256.clone();
@@ -258,9 +258,9 @@ fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
         "the loose keys are gone: {names:?}"
     );
     assert_eq!(Session::open(&path).err().unwrap().code, ErrorCode::VaultLocked);
-    let after = Session::open_with(&path, context_with(PASSPHRASE)).unwrap();
-    assert_eq!(after.status().unwrap().counts.subjects, status.counts.subjects);
-    let card_after = serde_json::to_value(after.card(&bin(1)).unwrap()).unwrap();
+    let mut after = Session::open_with(&path, context_with(PASSPHRASE)).unwrap();
+    assert_eq!(after.registry().status().unwrap().counts.subjects, status.counts.subjects);
+    let card_after = serde_json::to_value(after.registry().card(&bin(1)).unwrap()).unwrap();
     assert_eq!(card_after, card);
     let (_, bytes) = after.attachment_of(&bin(1), &sha).unwrap();
     assert_eq!(bytes, "записка инспектора Кайнар Алем".as_bytes(), "documents read with the same key");
@@ -295,7 +295,7 @@ fn encryption_in_place_killed_at_any_moment_leaves_one_whole_database() {
     // The demo registry, big enough for the copy to take a while.
     let source = tempfile::tempdir().unwrap();
     let plain = crate::support::demo_copy(source.path());
-    let expected = Session::open(&plain).unwrap().status().unwrap();
+    let expected = Session::open(&plain).unwrap().registry().status().unwrap();
 
     let encrypt = |dir: &Path| {
         let db = copy_plain(&plain, dir);
@@ -336,9 +336,9 @@ fn encryption_in_place_killed_at_any_moment_leaves_one_whole_database() {
             (Context::cli(), "plain")
         };
         *outcomes.entry(kind).or_default() += 1;
-        let s = Session::open_with(&db, context.clone())
+        let mut s = Session::open_with(&db, context.clone())
             .unwrap_or_else(|e| panic!("killed after {step}/10 of the run ({kind}): {e}"));
-        assert_eq!(s.status().unwrap().counts.subjects, expected.counts.subjects, "step {step} ({kind})");
+        assert_eq!(s.registry().status().unwrap().counts.subjects, expected.counts.subjects, "step {step} ({kind})");
         drop(s);
         let verified = api::verify_journal(&db, &context).unwrap();
         assert!(verified.ok, "step {step} ({kind}): {verified:?}");
@@ -474,7 +474,7 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     vault.import_sample();
     let mut s = vault.session();
     s.attach_evidence(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
-    let card = serde_json::to_value(s.card(&bin(1)).unwrap()).unwrap();
+    let card = serde_json::to_value(s.registry().card(&bin(1)).unwrap()).unwrap();
     let sha = s.attachments(&bin(1)).unwrap()[0].sha256.clone();
 
     // Made while another session has the database open and writes right after.
@@ -506,8 +506,8 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
 
     let restored = api::restore_backup(&out, &to, context_with(PASSPHRASE)).unwrap();
     assert_eq!((restored.epoch, restored.documents), (1, 1));
-    let r = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
-    assert_eq!(serde_json::to_value(r.card(&bin(1)).unwrap()).unwrap(), card, "the same card");
+    let mut r = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
+    assert_eq!(serde_json::to_value(r.registry().card(&bin(1)).unwrap()).unwrap(), card, "the same card");
     assert!(r.attachments(&bin(2)).unwrap().is_empty(), "what came after the backup is not in it");
     let (_, bytes) = r.attachment_of(&bin(1), &sha).unwrap();
     assert_eq!(bytes, "акт выездной проверки Кайнар Алем".as_bytes());
@@ -637,7 +637,7 @@ fn a_damaged_or_altered_backup_is_refused_naming_what_and_leaves_nothing() {
 #[test]
 fn a_plain_database_is_backed_up_and_restored_through_the_binary() {
     let (dir, plain) = plain_with_sample();
-    let card = serde_json::to_value(Session::open(&plain).unwrap().card(&bin(1)).unwrap()).unwrap();
+    let card = serde_json::to_value(Session::open(&plain).unwrap().registry().card(&bin(1)).unwrap()).unwrap();
     let out = dir.path().join("plain.ekn-backup");
     let backup = ekn()
         .arg("--db")
@@ -666,8 +666,8 @@ fn a_plain_database_is_backed_up_and_restored_through_the_binary() {
     let verify =
         ekn().arg("--db").arg(&to).args(["journal", "verify"]).env("EKN_PASSPHRASE", PASSPHRASE).output().unwrap();
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
-    let restored = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
-    assert_eq!(serde_json::to_value(restored.card(&bin(1)).unwrap()).unwrap(), card);
+    let mut restored = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
+    assert_eq!(serde_json::to_value(restored.registry().card(&bin(1)).unwrap()).unwrap(), card);
     assert!(api::is_encrypted(&to).unwrap(), "a restored database is encrypted");
 }
 

@@ -68,7 +68,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             format!("act_no,bin,kind,issued_on,outcome,outcome_on,addressee\nП-2019/77,{bin},submission,2019-05-06,satisfied,2019-06-01,{ADDRESSEE}\n"),
         )
         .unwrap();
-        w.session().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+        w.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
     }
     // Асель's theme and its note, written in March 2020 (before she joined: her first push sends them).
     {

@@ -97,7 +97,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
 
     // After the backup: a task, assigned by the supervisor to Dina, and a card opened.
     let ghost = crate::add_task(&wa, &bin, "a task the backup never saw", "2026-11-02".parse().unwrap());
-    wa.session().card(&bin).unwrap();
+    wa.session().registry().card(&bin).unwrap();
     wa.session().sync().unwrap();
     wsup.session().sync().unwrap();
     let theirs = wsup
@@ -133,7 +133,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     // The restored database makes a task under the same local number, and opens a card again.
     let reused = crate::add_task(&restored, &other_bin, "a new task after the restore", "2026-11-03".parse().unwrap());
     assert_eq!(reused, ghost, "the restored database numbers its tasks again from the backup");
-    restored.session().card(&other_bin).unwrap();
+    restored.session().registry().card(&other_bin).unwrap();
     restored.session().sync().unwrap();
 
     // The office: the key names the new task, its old assignment did not pass to it.

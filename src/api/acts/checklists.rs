@@ -75,7 +75,7 @@ impl Session {
     /// Ticks or unticks a checklist item for an object, optionally pointing at the attached
     /// document that satisfies it; journaled with who and when.
     pub fn mark_checklist(&mut self, request: &ChecklistMarkRequest) -> Result<ChecklistState, ApiError> {
-        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
         let procedure = Procedure::builtin();
         let entry = procedure
             .item(request.item.trim())
@@ -106,7 +106,7 @@ impl Session {
             w.append(&journal, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
         })?;
-        let facts = CardFacts::of(&self.card_content(&bin)?);
+        let facts = CardFacts::of(&self.read().card_content(&bin)?);
         let marks = self.store.checklist_marks(subject_id)?;
         Ok(ChecklistState::of(&entry, &facts, &marks))
     }
@@ -124,8 +124,8 @@ impl Session {
 
     /// The checklist of each act the card offers, with what is missing.
     pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
-        let (bin, subject_id) = self.subject_id_of(bin)?;
-        self.act_checklists_for(subject_id, &CardFacts::of(&self.card_content(&bin)?))
+        let (bin, subject_id) = self.read().subject_id_of(bin)?;
+        self.act_checklists_for(subject_id, &CardFacts::of(&self.read().card_content(&bin)?))
     }
 
     pub(in crate::api) fn act_checklists_for(

@@ -529,8 +529,8 @@ impl Session {
     pub fn draft_act(&mut self, request: &ActDraftRequest) -> Result<ActDraft, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let lang = request.lang.unwrap_or(ActLang::Ru);
-        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
-        let card = self.card_content(&bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
+        let card = self.read().card_content(&bin)?;
         let (template_label, template_bytes) = self.template_in_force(kind, lang)?;
         let template_sha256 = crate::api::sha256_hex(&template_bytes);
         // The entry's number goes into the draft's footer; the write is exclusive, so the number
@@ -625,8 +625,8 @@ impl Session {
     /// control-of-execution task due after that period (both from the norms catalog).
     pub fn issue_act(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
-        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
-        let card = self.card_content(&bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
+        let card = self.read().card_content(&bin)?;
         let issued_on = request.issued_on.unwrap_or_else(|| self.today());
         // The addressee may be a citizen (an answer): masked at the door like any personal data.
         let addressee = checked_text(&request.addressee, "addressee", 1000)?;

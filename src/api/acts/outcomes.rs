@@ -146,7 +146,7 @@ impl Session {
         let outcomes: Vec<ActOutcomeRow> =
             self.store.act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
         let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
-        let card = self.card_content(&bin)?;
+        let card = self.read().card_content(&bin)?;
         let verification = self
             .read().act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
             .pop()

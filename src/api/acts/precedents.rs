@@ -118,7 +118,7 @@ impl Session {
     pub fn act_precedents(&self, request: &PrecedentRequest) -> Result<Precedents, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let limit = request.limit.unwrap_or(10).clamp(1, MAX_LISTED);
-        let (bin, subject_id) = self.subject_id_of(&request.bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
         let ours = self.store.subject_activity(subject_id)?;
         let category = request.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if category.is_some_and(|c| c.chars().count() > 200) {

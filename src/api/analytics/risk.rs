@@ -427,7 +427,7 @@ impl Session {
     /// visited last, of the kind it used, today), with reasons, similar cases and checks, beside
     /// the imported external scores.
     pub fn explain_risk(&mut self, bin: &str) -> Result<RiskExplanation, ApiError> {
-        let card = self.card(bin)?;
+        let card = self.registry().card(bin)?;
         let bin = card.subject.bin.clone();
         let overridden = self.risk_override(&bin)?;
         let mut explanation = RiskExplanation {
@@ -523,7 +523,7 @@ impl Session {
             RiskAssessment::Low => ("override", "low"),
             RiskAssessment::Withdrawn => ("withdrawn", "withdrawn"),
         };
-        let card = self.card_content(bin)?;
+        let card = self.read().card_content(bin)?;
         let bin = card.subject.bin.clone();
         let model = self.read().risk_model(None).ok().map(|(r, _)| r.name);
         let value = (action == "override").then_some(assessment);

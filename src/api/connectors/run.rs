@@ -184,7 +184,7 @@ impl Session {
         };
         // The records stream from the staged pages, a page at a time: read once for the digest and
         // once to import, never whole in memory (a million records were 825 MB as one buffer).
-        let imported = self.import_input(Input::Stream { name: &file, open: &open }, &options, progress);
+        let imported = self.registry().import_input(Input::Stream { name: &file, open: &open }, &options, progress);
         let at = self.clock().stamp();
         let (status, error, report) = match &imported {
             Ok(report) => ("published", None, serde_json::to_string(report).ok()),
@@ -276,7 +276,7 @@ impl Session {
             legal_card: None,
             act_periods: None,
         };
-        let imported = self.import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
+        let imported = self.registry().import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
         let at = self.clock().stamp();
         match imported {
             Ok(import) => {

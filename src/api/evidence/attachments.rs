@@ -55,7 +55,7 @@ impl Session {
         bytes: &[u8],
         note: Option<&str>,
     ) -> Result<Attached, ApiError> {
-        let (bin, subject_id) = self.subject_id_of(bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(bin)?;
         if bytes.is_empty() {
             return Err(ApiError::invalid(format!("{file_name}: the file is empty")));
         }
@@ -140,7 +140,7 @@ impl Session {
 
     /// The documents attached to an object, oldest first.
     pub fn attachments(&self, bin: &str) -> Result<Vec<Attachment>, ApiError> {
-        let (_, subject_id) = self.subject_id_of(bin)?;
+        let (_, subject_id) = self.read().subject_id_of(bin)?;
         Ok(self.store.attachments(subject_id)?)
     }
 

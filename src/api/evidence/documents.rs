@@ -6,6 +6,7 @@
 //! The JSON of [`Session::document_facts`] is the contract of `ekn docs facts BIN --json`
 //! (docs/DOCUMENTS.md).
 
+use crate::api::session::handles::Read;
 use std::sync::OnceLock;
 
 use serde::Serialize;
@@ -286,14 +287,14 @@ impl Session {
 
     /// The documents attached to an object, each with its reading's state and facts.
     pub fn documents(&self, bin: &str) -> Result<Vec<DocumentView>, ApiError> {
-        let (bin, subject_id) = self.subject_id_of(bin)?;
+        let (bin, subject_id) = self.read().subject_id_of(bin)?;
         self.store.attachments(subject_id)?.iter().map(|a| self.document_view(&bin, subject_id, a)).collect()
     }
 
     /// `ekn docs facts BIN --json`: every document of an object with its pages and facts.
     pub fn document_facts(&self, bin: &str) -> Result<DocumentFacts, ApiError> {
         let documents = self.documents(bin)?;
-        let (bin, _) = self.subject_id_of(bin)?;
+        let (bin, _) = self.read().subject_id_of(bin)?;
         self.read().logged().card_part(&bin, "documents")?;
         Ok(DocumentFacts { bin, documents })
     }
@@ -404,7 +405,7 @@ impl Session {
         let holders = self.store.attachment_holders(&sha256)?;
         let (bin, subject_id) = match bin {
             Some(b) => {
-                let (b, id) = self.subject_id_of(b)?;
+                let (b, id) = self.read().subject_id_of(b)?;
                 if !holders.iter().any(|(_, s)| *s == id) {
                     return Err(ApiError::invalid(format!("fact {fact_id} is from a document not attached to {b}")));
                 }
@@ -485,38 +486,6 @@ impl Session {
         self.fact_now(fact_id, subject_id)
     }
 
-    /// The facts confirmed on an object, for its card's timeline, oldest document date first
-    /// (documents without a confirmed date last).
-    pub(in crate::api) fn confirmed_document_facts(
-        &self,
-        bin: &str,
-    ) -> Result<Vec<crate::domain::card::DocumentFactView>, ApiError> {
-        let Some(subject_id) = self.store.subject_id(bin)? else { return Ok(Vec::new()) };
-        let confirmed = self.store.confirmed_facts(subject_id)?;
-        let date_of = |sha: &str| {
-            confirmed
-                .iter()
-                .find(|(f, _, s)| s == sha && f.kind == "date")
-                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
-        };
-        let mut out: Vec<crate::domain::card::DocumentFactView> = confirmed
-            .iter()
-            .map(|(f, file_name, sha256)| crate::domain::card::DocumentFactView {
-                date: date_of(sha256),
-                kind: f.kind.clone(),
-                value: f.value.clone(),
-                file_name: file_name.clone(),
-                sha256: sha256.clone(),
-                page: f.page,
-                corrected: f.corrected,
-                confirmed_by: f.decided_by.clone().unwrap_or_default(),
-                confirmed_at: f.decided_at.clone().unwrap_or_default(),
-            })
-            .collect();
-        out.sort_by(|a, b| (a.date.is_none(), &a.date, &a.file_name).cmp(&(b.date.is_none(), &b.date, &b.file_name)));
-        Ok(out)
-    }
-
     /// Documents found by words of their text.
     pub fn search_documents(&self, text: &str, limit: usize) -> Result<Vec<DocumentHit>, ApiError> {
         Ok(self.store.search_documents(text, limit.clamp(1, 500))?)
@@ -562,5 +531,39 @@ fn to_new_read(sha256: &str, read: &ReadDocument) -> NewRead {
                 context: f.context.clone(),
             })
             .collect(),
+    }
+}
+
+impl Read<'_> {
+    /// The facts confirmed on an object, for its card's timeline, oldest document date first
+    /// (documents without a confirmed date last).
+    pub(in crate::api) fn confirmed_document_facts(
+        &self,
+        bin: &str,
+    ) -> Result<Vec<crate::domain::card::DocumentFactView>, ApiError> {
+        let Some(subject_id) = self.store().subject_id(bin)? else { return Ok(Vec::new()) };
+        let confirmed = self.store().confirmed_facts(subject_id)?;
+        let date_of = |sha: &str| {
+            confirmed
+                .iter()
+                .find(|(f, _, s)| s == sha && f.kind == "date")
+                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
+        };
+        let mut out: Vec<crate::domain::card::DocumentFactView> = confirmed
+            .iter()
+            .map(|(f, file_name, sha256)| crate::domain::card::DocumentFactView {
+                date: date_of(sha256),
+                kind: f.kind.clone(),
+                value: f.value.clone(),
+                file_name: file_name.clone(),
+                sha256: sha256.clone(),
+                page: f.page,
+                corrected: f.corrected,
+                confirmed_by: f.decided_by.clone().unwrap_or_default(),
+                confirmed_at: f.decided_at.clone().unwrap_or_default(),
+            })
+            .collect();
+        out.sort_by(|a, b| (a.date.is_none(), &a.date, &a.file_name).cmp(&(b.date.is_none(), &b.date, &b.file_name)));
+        Ok(out)
     }
 }

@@ -163,7 +163,7 @@ impl Session {
     /// decrypted and a copy left beside the database would undo their encryption at rest.
     /// Returns the report, the file name offered, and the zip's bytes.
     pub fn pack_evidence_download(&mut self, bin: &str) -> Result<(EvidencePackReport, String, Vec<u8>), ApiError> {
-        let (bin, _) = self.subject_id_of(bin)?;
+        let (bin, _) = self.read().subject_id_of(bin)?;
         let stamp: String = self.context.clock.stamp().chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
         let name = format!("evidence-{bin}-{stamp}.zip");
         let (report, bytes) = self.pack(&bin, PackTarget::Download(&name))?;
@@ -174,7 +174,7 @@ impl Session {
     fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
         self.read().logged().package(bin)?;
-        let card = self.card_content(bin)?;
+        let card = self.read().card_content(bin)?;
         let bin = card.subject.bin.clone();
         let today = self.today();
         let mut payload: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -223,7 +223,7 @@ impl Session {
 
         // What the prosecutor gathered: the checklists as they stand, the acts recorded as issued
         // and every attached document (decrypted; the package is what goes to court).
-        let (_, subject_id) = self.subject_id_of(&bin)?;
+        let (_, subject_id) = self.read().subject_id_of(&bin)?;
         let attachments = self.store.attachments(subject_id)?;
         for a in &attachments {
             let bytes = self.attachment_bytes(&a.sha256)?;

@@ -190,6 +190,6 @@ impl Session {
             act_periods: None,
         };
         let input = Input::Bytes { name: &run.file_name, bytes: body };
-        self.import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))
+        self.registry().import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))
     }
 }

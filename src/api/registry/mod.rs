@@ -4,6 +4,9 @@
 
 pub mod demo;
 
+use crate::api::session::handles::{Journal, Kernel};
+use crate::domain::privacy::Pseudonymiser;
+use crate::api::session::handles::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -20,6 +23,28 @@ use crate::store::secret::{self, KeyFile};
 use crate::store::{ImportRecord, SearchHits, Store, TableCounts};
 use demo::demo_files;
 use zeroize::Zeroizing;
+
+/// The registry: imports (with their previews), the case card, search, the database's status.
+/// `Session::registry` lends it with the one secret it uses: the pseudonymiser, since applicants
+/// become pseudonyms at the door.
+pub struct Registry<'s> {
+    kernel: Kernel<'s>,
+    pseudonyms: &'s Pseudonymiser,
+}
+
+impl<'s> Registry<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>, pseudonyms: &'s Pseudonymiser) -> Registry<'s> {
+        Registry { kernel, pseudonyms }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// What `init` did.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -165,7 +190,7 @@ pub struct Status {
     pub imports: Vec<ImportRecord>,
 }
 
-impl Session {
+impl Registry<'_> {
     /// Imports one file of the given kind.
     pub fn import(
         &mut self,
@@ -191,18 +216,18 @@ impl Session {
         options: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
-        let stamp = self.stamp()?;
+        let stamp = self.read().stamp()?;
         // Acts are due as the norms in force count them, like an act recorded by hand.
         let with_periods;
         let options = match (options.kind, &options.act_periods) {
             (DataKind::Acts, None) => {
-                with_periods = ImportOptions { act_periods: Some(self.act_periods()?), ..options.clone() };
+                with_periods = ImportOptions { act_periods: Some(self.read().act_periods()?), ..options.clone() };
                 &with_periods
             }
             _ => options,
         };
-        let mut report = ingest::import(&mut self.store, stamp, input, options, self.keys.pseudonyms(), progress)?;
-        self.seal(report.journal_seq.unwrap_or(1))?;
+        let mut report = ingest::import(self.kernel.journal().store(), stamp, input, options, self.pseudonyms, progress)?;
+        self.journal().seal(report.journal_seq.unwrap_or(1))?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
             let (bytes, rows) = (report.size_bytes, report.rows_read);
@@ -216,7 +241,7 @@ impl Session {
                     triage_total: total as u64,
                 })
             };
-            report.triage = Some(self.appeals().triage(TriageScope::Import(report.import_id), &on_triage)?);
+            report.triage = Some(self.kernel.lend().appeals().triage(TriageScope::Import(report.import_id), &on_triage)?);
         }
         tracing::info!(
             target: "ekn::import",
@@ -229,33 +254,13 @@ impl Session {
         );
         // The import commits its chunks itself, outside the kernel's write path; appeals and
         // objects are what tasks point at, so the graph is forgotten here by hand.
-        self.memo.forget_graph();
+        self.read().memo().forget_graph();
         Ok(report)
-    }
-
-    /// The norms and calendar an imported act's period is counted by (`ingest::ActPeriods`).
-    fn act_periods(&self) -> Result<ingest::ActPeriods, ApiError> {
-        let norms = self.read().norms()?;
-        let procedure = crate::domain::procedure::Procedure::builtin();
-        let by_kind = crate::acts::ActKind::ALL
-            .into_iter()
-            .filter(|kind| kind.is_response())
-            .filter_map(|kind| {
-                let id = procedure.act(kind.code())?.norm.clone()?;
-                norms.entry(&id)?;
-                Some((kind, id))
-            })
-            .collect();
-        Ok(ingest::ActPeriods {
-            calendar: (*self.read().calendar()?).clone(),
-            catalog: norms.catalog.clone(),
-            norms: by_kind,
-        })
     }
 
     /// What importing `file` would meet, without writing anything.
     pub fn preview_import(&self, file: &Path, kind: Option<DataKind>) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Path(file), kind, self.keys.pseudonyms())?)
+        Ok(ingest::preview(Input::Path(file), kind, self.pseudonyms)?)
     }
 
     /// What importing a file held in memory (an upload) would meet, without writing anything.
@@ -265,7 +270,7 @@ impl Session {
         bytes: std::sync::Arc<[u8]>,
         kind: Option<DataKind>,
     ) -> Result<ingest::Preview, ApiError> {
-        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, self.keys.pseudonyms())?)
+        Ok(ingest::preview(Input::Bytes { name, bytes }, kind, self.pseudonyms)?)
     }
 
     /// Imports a file held in memory (an upload); its kind is recognised from its columns when
@@ -289,22 +294,8 @@ impl Session {
 
     /// The case card of one subject, opened by a person: the office's access log records it.
     pub fn card(&self, bin: &str) -> Result<Card, ApiError> {
-        let card = self.card_content(bin)?;
+        let card = self.read().card_content(bin)?;
         self.read().logged().card(card.subject.bin.as_str())?;
-        Ok(card)
-    }
-
-    /// The card's content for work that logs itself (an act drafted is an export, a package a
-    /// package) or is part of an opening already logged: read once, logged once.
-    pub(in crate::api) fn card_content(&self, bin: &str) -> Result<Card, ApiError> {
-        let id = SubjectId::parse(bin)
-            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
-        let mut card = self.store.card(id.as_str())?.ok_or_else(|| {
-            ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.path.display()))
-        })?;
-        card.document_facts = self.confirmed_document_facts(id.as_str())?;
-        card.disagreements =
-            crate::domain::reconcile::disagreements(&card.subject.bin, &card.inspections, &card.document_facts);
         Ok(card)
     }
 
@@ -313,7 +304,7 @@ impl Session {
         if text.trim().is_empty() {
             return Err(ApiError::new(ErrorCode::InvalidInput, "the search text is empty"));
         }
-        let hits = self.store.search(text, limit.clamp(1, 500))?;
+        let hits = self.read().store().search(text, limit.clamp(1, 500))?;
         // The words searched for may name a person: the office logs that a search was made, not what.
         self.read().logged().search()?;
         Ok(hits)
@@ -321,12 +312,29 @@ impl Session {
 
     pub fn status(&self) -> Result<Status, ApiError> {
         Ok(Status {
-            database: self.path.display().to_string(),
-            schema_version: self.store.schema_version()?,
-            demo: self.store.setting("demo")?.as_deref() == Some("true"),
-            counts: self.store.counts()?,
-            imports: self.store.imports()?,
+            database: self.read().database().display().to_string(),
+            schema_version: self.read().store().schema_version()?,
+            demo: self.read().store().setting("demo")?.as_deref() == Some("true"),
+            counts: self.read().store().counts()?,
+            imports: self.read().store().imports()?,
         })
+    }
+
+}
+
+impl Read<'_> {
+    /// The card's content for work that logs itself (an act drafted is an export, a package a
+    /// package) or is part of an opening already logged: read once, logged once.
+    pub(in crate::api) fn card_content(&self, bin: &str) -> Result<Card, ApiError> {
+        let id = SubjectId::parse(bin)
+            .map_err(|e| ApiError::new(ErrorCode::InvalidInput, format!("BIN/IIN '{}' {e}", bin.trim())))?;
+        let mut card = self.store().card(id.as_str())?.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {id} in {}", self.database().display()))
+        })?;
+        card.document_facts = self.confirmed_document_facts(id.as_str())?;
+        card.disagreements =
+            crate::domain::reconcile::disagreements(&card.subject.bin, &card.inspections, &card.document_facts);
+        Ok(card)
     }
 
     /// The object's BIN as stored and its row id, without reading its card.
@@ -334,9 +342,29 @@ impl Session {
         let id = SubjectId::parse(bin).map_err(|e| ApiError::invalid(format!("BIN/IIN '{}' {e}", bin.trim())))?;
         let bin = id.as_str().to_string();
         let subject_id = self
-            .store
+            .store()
             .subject_id(&bin)?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no object with BIN/IIN {bin}")))?;
         Ok((bin, subject_id))
+    }
+
+    /// The norms and calendar an imported act's period is counted by (`ingest::ActPeriods`).
+    fn act_periods(&self) -> Result<ingest::ActPeriods, ApiError> {
+        let norms = self.norms()?;
+        let procedure = crate::domain::procedure::Procedure::builtin();
+        let by_kind = crate::acts::ActKind::ALL
+            .into_iter()
+            .filter(|kind| kind.is_response())
+            .filter_map(|kind| {
+                let id = procedure.act(kind.code())?.norm.clone()?;
+                norms.entry(&id)?;
+                Some((kind, id))
+            })
+            .collect();
+        Ok(ingest::ActPeriods {
+            calendar: (*self.calendar()?).clone(),
+            catalog: norms.catalog.clone(),
+            norms: by_kind,
+        })
     }
 }

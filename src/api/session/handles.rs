@@ -20,6 +20,7 @@ use ed25519_dalek::{Signer as _, SigningKey};
 use crate::api::tasks::Tasks;
 use crate::api::deadlines::Deadlines;
 use crate::api::appeals::Appeals;
+use crate::api::registry::Registry;
 use crate::api::vault::{Access, Keys};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -371,6 +372,11 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn registry(self) -> Registry<'s> {
+        let pseudonyms = &self.keys.pseudonymiser;
+        Registry::new(self, pseudonyms)
+    }
+
     pub(in crate::api) fn appeals(self) -> Appeals<'s> {
         Appeals::new(self)
     }

@@ -178,6 +178,11 @@ impl Session {
         self.kernel().appeals()
     }
 
+    /// The registry: imports (with their previews), the case card, search, the database's status.
+    pub fn registry(&mut self) -> crate::api::registry::Registry<'_> {
+        self.kernel().registry()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -448,7 +448,7 @@ mod on_session {
     type R<T> = Result<T, ApiError>;
 
     pub fn status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Status> {
-        s.status()
+        s.registry().status()
     }
 
     pub fn preferences(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Preferences> {
@@ -465,7 +465,7 @@ mod on_session {
     }
 
     pub fn search(s: &mut Session, p: SearchParams, _: &mut CallContext<'_>) -> R<SearchHits> {
-        s.search(&p.text, p.limit.unwrap_or(20) as usize)
+        s.registry().search(&p.text, p.limit.unwrap_or(20) as usize)
     }
 
     pub fn case(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<CaseScreen> {
@@ -898,13 +898,13 @@ mod on_session {
 
     pub fn import_preview(s: &mut Session, p: ImportParams, cx: &mut CallContext<'_>) -> R<Preview> {
         let upload = cx.state.get(&p.upload)?;
-        s.preview_bytes(&upload.name, upload.bytes.clone(), p.kind)
+        s.registry().preview_bytes(&upload.name, upload.bytes.clone(), p.kind)
     }
 
     pub fn import_file(s: &mut Session, p: ImportParams, cx: &mut CallContext<'_>) -> R<ImportReport> {
         let upload = cx.state.get(&p.upload)?;
         // The upload is raw personal data: it goes when the import is done, whatever the outcome.
-        let result = s.import_bytes(&upload.name, upload.bytes.clone(), p.kind, p.skip_invalid, cx.progress);
+        let result = s.registry().import_bytes(&upload.name, upload.bytes.clone(), p.kind, p.skip_invalid, cx.progress);
         cx.state.finish_import(&p.upload, &result);
         result
     }
