@@ -173,7 +173,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     wb.session().registry().card(&bin_b).unwrap();
     let draft = wb
         .session()
-        .draft_act(&ekn::api::acts::ActDraftRequest {
+        .acts().draft_act(&ekn::api::acts::ActDraftRequest {
             bin: bin_b.clone(),
             kind: Some(ekn::acts::ActKind::Warning),
             ..Default::default()
@@ -480,7 +480,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
     {
         let mut s = wa.session();
         let bin = bins_of(&csv_a)[0].0.clone();
-        s.draft_act(&ekn::api::ActDraftRequest {
+        s.acts().draft_act(&ekn::api::ActDraftRequest {
             bin: bin.clone(),
             kind: Some(ekn::acts::ActKind::Protest),
             addressee: Some("Акимат".into()),
@@ -488,7 +488,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         })
         .unwrap();
         let issued = s
-            .issue_act(&ekn::api::ActIssueRequest {
+            .acts().issue_act(&ekn::api::ActIssueRequest {
                 bin,
                 kind: Some(ekn::acts::ActKind::Protest),
                 issued_on: Some(day("2025-06-02")),
@@ -496,7 +496,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
                 ..Default::default()
             })
             .unwrap();
-        s.record_act_outcome(&ekn::api::ActOutcomeRequest {
+        s.acts().record_act_outcome(&ekn::api::ActOutcomeRequest {
             act: issued.act.id,
             stage: ekn::domain::outcomes::ActStage::Court,
             result: ekn::domain::outcomes::ActResult::Overturned,
@@ -512,7 +512,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         let first = bins_of(&csv_a)[0].0.clone();
         let screen = s.case_screen(&first, day("2026-12-01")).unwrap();
         let imported = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("A-0")).expect("act A-0");
-        s.record_act_outcome(&ekn::api::ActOutcomeRequest {
+        s.acts().record_act_outcome(&ekn::api::ActOutcomeRequest {
             act: imported.id,
             stage: ekn::domain::outcomes::ActStage::Answer,
             result: ekn::domain::outcomes::ActResult::Rejected,

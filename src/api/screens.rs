@@ -3,6 +3,7 @@
 //! card with its six blocks and the suggested next step, the supervisor's overdue list and map
 //! figures, and the user's preferences. The UI adds nothing but layout and words.
 
+use crate::api::session::handles::Read;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -130,14 +131,10 @@ impl OverdueRow {
 }
 
 impl Session {
+
+    /// The face's preferences (language, the person, unit and region it shows).
     pub fn preferences(&self) -> Result<Preferences, ApiError> {
-        let get = |key: &str| self.store.setting(key);
-        Ok(Preferences {
-            language: get("ui.language")?.unwrap_or_else(|| "ru".into()),
-            assignee: get("ui.assignee")?.filter(|s| !s.is_empty()),
-            unit: get("ui.unit")?.filter(|s| !s.is_empty()),
-            region: get("ui.region")?.filter(|s| !s.is_empty()),
-        })
+        self.read().preferences()
     }
 
     pub fn set_preferences(&mut self, preferences: &Preferences) -> Result<Preferences, ApiError> {
@@ -188,7 +185,7 @@ impl Session {
 
     /// The desk of the preferred assignee (or of `assignee` when given; everyone's for "").
     pub fn home(&mut self, today: NaiveDate, assignee: Option<&str>) -> Result<HomeScreen, ApiError> {
-        let preferences = self.preferences()?;
+        let preferences = self.read().preferences()?;
         let who = match assignee {
             Some("") => None,
             Some(a) => Some(a.to_string()),
@@ -270,12 +267,12 @@ impl Session {
         let subject_id = self.read().subject_id_of(&bin)?.1;
         let stage_items: Vec<_> =
             procedure.checklists.get(&stage).map(|items| items.iter().collect()).unwrap_or_default();
-        let checklist = self.checklist_states(subject_id, &facts, &stage_items)?;
-        let act_checklists = self.act_checklists_for(subject_id, &facts)?;
+        let checklist = self.read().checklist_states(subject_id, &facts, &stage_items)?;
+        let act_checklists = self.read().act_checklists_for(subject_id, &facts)?;
         let attachments = self.store.attachments(subject_id)?;
         let issued_acts = self.store.issued_acts(subject_id)?;
         let act_outcomes = self.store.act_outcomes_of_subject(subject_id)?;
-        let outcome_proposals = self.outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
+        let outcome_proposals = self.read().outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
         let act_verifications = self.read().act_verifications(
             &card,
             &issued_acts,
@@ -376,5 +373,17 @@ impl Session {
 
     pub fn regions(&self) -> Result<Vec<RegionOverview>, ApiError> {
         Ok(self.store.regions_overview()?)
+    }
+}
+
+impl Read<'_> {
+    pub(in crate::api) fn preferences(&self) -> Result<Preferences, ApiError> {
+        let get = |key: &str| self.store().setting(key);
+        Ok(Preferences {
+            language: get("ui.language")?.unwrap_or_else(|| "ru".into()),
+            assignee: get("ui.assignee")?.filter(|s| !s.is_empty()),
+            unit: get("ui.unit")?.filter(|s| !s.is_empty()),
+            region: get("ui.region")?.filter(|s| !s.is_empty()),
+        })
     }
 }

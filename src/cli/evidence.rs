@@ -85,7 +85,7 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
         }
         EvidenceAction::Tick { bin, item, untick, document, note, json } => {
             let request = ChecklistMarkRequest { bin, item, ticked: !untick, document, note };
-            let state = session.mark_checklist(&request)?;
+            let state = session.acts().mark_checklist(&request)?;
             print(json, &state, |s: &ChecklistState| {
                 format!("[{}] {} {}\n", if s.satisfied { "x" } else { " " }, s.id, s.en)
             })

@@ -87,7 +87,7 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
                 requirements: vec!["Устранить нарушения".into(), format!("Талап {KAZAKH}")],
                 ..Default::default()
             };
-            let draft = s.draft_act(&request).unwrap();
+            let draft = s.acts().draft_act(&request).unwrap();
             let path = db.dir.path().join(&draft.file_name);
             std::fs::write(&path, &draft.docx).unwrap();
             let doc = read_docx(&path);
@@ -146,7 +146,7 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
                 other => panic!("{what}: not a draft's entry: {other:?}"),
             }
             // The PDF preview lays the Kazakh letters out: pypdf reads them back from its text.
-            let pdf = s.act_preview_pdf(&draft.docx).unwrap();
+            let pdf = s.acts().act_preview_pdf(&draft.docx).unwrap();
             let pdf_path = path.with_extension("pdf");
             std::fs::write(&pdf_path, &pdf).unwrap();
             let pdf_text = read_pdf_text(&pdf_path);
@@ -161,8 +161,8 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
 #[test]
 fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
     let db = seeded();
-    let s = db.session();
-    let shipped = s.check_act_templates(None).unwrap();
+    let mut s = db.session();
+    let shipped = s.acts().check_act_templates(None).unwrap();
     assert_eq!(shipped.len(), 2 * ActKind::ALL.len(), "every kind in Russian and Kazakh");
     assert!(shipped.iter().all(|c| c.ok), "{shipped:?}");
 
@@ -172,7 +172,7 @@ fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
         original,
         &[("{{ object.bin }}", "{{ object.bn }}"), ("{{ prosecutor.name }}", ""), ("{{ date }}", "{{ date ")],
     );
-    let report = s.check_act_templates(Some(("submission.kk.docx", &broken))).unwrap().remove(0);
+    let report = s.acts().check_act_templates(Some(("submission.kk.docx", &broken))).unwrap().remove(0);
     assert!(!report.ok);
     assert!(report.unknown.iter().any(|u| u.path == "object.bn" && u.part == "body"), "{report:?}");
     assert!(report.missing.contains(&"object.bin".to_string()), "{report:?}");
@@ -190,9 +190,9 @@ fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
     assert!(stdout.contains("object.bn") && stdout.contains("prosecutor.name"), "{stdout}");
 
     // An office template beside the database is the one in force, and is checked as such.
-    std::fs::create_dir_all(s.office_templates_dir()).unwrap();
-    std::fs::write(s.office_templates_dir().join("submission.kk.docx"), &broken).unwrap();
-    let in_force = s.check_act_templates(None).unwrap();
+    std::fs::create_dir_all(s.acts().office_templates_dir()).unwrap();
+    std::fs::write(s.acts().office_templates_dir().join("submission.kk.docx"), &broken).unwrap();
+    let in_force = s.acts().check_act_templates(None).unwrap();
     assert_eq!(in_force.iter().filter(|c| !c.ok).count(), 1);
 }
 
@@ -239,11 +239,11 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert_eq!(s.attachment_bytes(&attached.attachment.sha256).unwrap(), scan);
 
     // The checklist: the protest's own item ticked by a person with the document behind it.
-    let before = s.act_checklists(&object).unwrap();
+    let before = s.acts().act_checklists(&object).unwrap();
     let protest = before.iter().find(|c| c.kind == ActKind::Protest).expect("a protest applies");
     let missing_before = protest.missing;
     let ticked = s
-        .mark_checklist(&ChecklistMarkRequest {
+        .acts().mark_checklist(&ChecklistMarkRequest {
             bin: object.clone(),
             item: "protest-act-copy".into(),
             ticked: true,
@@ -252,10 +252,10 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         })
         .unwrap();
     assert!(ticked.satisfied && ticked.mark.as_ref().unwrap().document.is_some());
-    let after = s.act_checklists(&object).unwrap();
+    let after = s.acts().act_checklists(&object).unwrap();
     assert_eq!(after.iter().find(|c| c.kind == ActKind::Protest).unwrap().missing, missing_before - 1);
     assert!(s
-        .mark_checklist(&ChecklistMarkRequest {
+        .acts().mark_checklist(&ChecklistMarkRequest {
             bin: object.clone(),
             item: "no-such-item".into(),
             ..Default::default()
@@ -265,7 +265,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     // Issued: journaled, the control task due after the addressee's period (thirty calendar days,
     // 155-VII art. 36 p. 2: 02.03.2026 → 01.04.2026) and the office's 5 working days.
     let issued = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
@@ -284,7 +284,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert_eq!(task.task.norm_id.as_deref(), Some("control-of-execution"));
     assert!(task.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
     let warning = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Warning),
             addressee: "ТОО".into(),
@@ -293,7 +293,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         .unwrap();
     assert!(warning.control_task.is_none(), "a warning gives no period to control");
     assert!(s
-        .issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
+        .acts().issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
         .is_err());
     // A resolution (155-VII art. 37 p. 2) is executed within the period it sets itself: none given
     // is refused in words; ten calendar days from 02.03.2026 is due 12.03.2026, controlled after.
@@ -305,10 +305,10 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         requirements: vec!["Отменить ограничительные меры".into()],
         ..Default::default()
     };
-    let refused = s.issue_act(&resolution).unwrap_err();
+    let refused = s.acts().issue_act(&resolution).unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::InvalidInput, "{}", refused.message);
     let issued = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::CalendarDays }),
             ..resolution
         })
@@ -356,7 +356,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
 
     // A draft with the norms breached and the requirements left to the prosecutor.
     let rough = s
-        .draft_act(&ActDraftRequest {
+        .acts().draft_act(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -368,7 +368,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert!(!rough.unfilled.contains(&"addressee".to_string()) && !rough.unfilled.contains(&"office".to_string()));
     // Issued without naming the draft: the object's latest unused draft of the kind is the one.
     let first = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-10"),
@@ -385,7 +385,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
 
     // A draft with every placeholder filled, issued naming it; a draft named for another kind is refused.
     let full = s
-        .draft_act(&ActDraftRequest {
+        .acts().draft_act(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -399,7 +399,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         .unwrap();
     assert!(full.unfilled.is_empty(), "{:?}", full.unfilled);
     let wrong = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Order),
             addressee: "ДСЭК".into(),
@@ -409,7 +409,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         .unwrap_err();
     assert!(wrong.message.contains("is not a draft of a order"), "{wrong}");
     let second = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-02-10"),
@@ -421,7 +421,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert_eq!((second.act.draft_seq, second.act.draft_unfilled.clone()), (Some(full.journal_seq), Some(vec![])));
     // No unused draft is left: a third act records none.
     let third = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-03-10"),
@@ -442,11 +442,11 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         from_fact: None,
         formal_defect,
     };
-    let refused = s.record_act_outcome(&outcome(first.act.id, ActResult::Satisfied, true)).unwrap_err();
+    let refused = s.acts().record_act_outcome(&outcome(first.act.id, ActResult::Satisfied, true)).unwrap_err();
     assert!(refused.message.contains("formal defect"), "{refused}");
-    let returned = s.record_act_outcome(&outcome(first.act.id, ActResult::Rejected, true)).unwrap();
+    let returned = s.acts().record_act_outcome(&outcome(first.act.id, ActResult::Rejected, true)).unwrap();
     assert!(returned.outcomes[0].formal_defect);
-    s.record_act_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
+    s.acts().record_act_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
 
     // The report counts each over the acts it can be said of.
     let q = s.effect_report(&EffectRequest::default()).unwrap().kpis.quality;
@@ -474,7 +474,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // the same group, answered satisfied; the object's own first act ranks above it (the same
     // category and activity), with its formal defect; acts of other kinds are no precedent.
     let elsewhere = s
-        .issue_act(&ActIssueRequest {
+        .acts().issue_act(&ActIssueRequest {
             bin: bin(2),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-20"),
@@ -483,9 +483,9 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
             ..Default::default()
         })
         .unwrap();
-    s.record_act_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
+    s.acts().record_act_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
     let p = s
-        .act_precedents(&PrecedentRequest {
+        .acts().act_precedents(&PrecedentRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             category: Some("social.labour".into()),
@@ -501,7 +501,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert_eq!(there.answer.as_deref(), Some("satisfied"));
     assert_eq!((p.tally.satisfied, p.tally.rejected, p.tally.no_answer, p.tally.formal_defects), (2, 1, 1, 1));
     let protests = s
-        .act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
+        .acts().act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
         .unwrap();
     assert_eq!(protests.matching, 0);
 }

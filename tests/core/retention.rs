@@ -429,7 +429,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     let bin = sql_text(&db, "SELECT bin FROM subjects ORDER BY id LIMIT 1", "").unwrap();
     let mut s = session_on(&db, "2026-11-24");
     let issue = |s: &mut Session, kind, issued_on: &str, number: &str, requirement: &str| {
-        s.issue_act(&ActIssueRequest {
+        s.acts().issue_act(&ActIssueRequest {
             bin: bin.clone(),
             kind: Some(kind),
             issued_on: Some(day(issued_on)),
@@ -446,7 +446,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     for (stage, result, on) in
         [(ActStage::Answer, ActResult::Satisfied, "2019-04-01"), (ActStage::Court, ActResult::Upheld, "2019-06-01")]
     {
-        s.record_act_outcome(&ActOutcomeRequest {
+        s.acts().record_act_outcome(&ActOutcomeRequest {
             act: old.act.id,
             stage,
             result,
@@ -483,11 +483,11 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
         .unwrap();
     assert!(report.redacted_entries >= 1, "the act_issued entry's addressee is cleared");
     // The act and its outcomes are gone; the held and the recent acts stay whole.
-    assert!(s.act_detail(old.act.id).is_err());
+    assert!(s.acts().act_detail(old.act.id).is_err());
     let count = |sql: &str| sql_text(&db, sql, "").unwrap();
     assert_eq!(count(&format!("SELECT count(*) || '' FROM act_outcomes WHERE act_id = {}", old.act.id)), "0");
-    assert_eq!(s.act_detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
-    assert!(s.act_detail(recent.act.id).is_ok());
+    assert_eq!(s.acts().act_detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
+    assert!(s.acts().act_detail(recent.act.id).is_ok());
     assert_eq!(
         count("SELECT record_key FROM destroyed_records WHERE record_kind = 'act'"),
         format!("act:{bin}:П-2019/1")

@@ -2,10 +2,12 @@
 //! (`assets/procedure.json`), each satisfied by a signal in the card's data or by a person's tick
 //! (who, when, which attached document); the latest tick per item is in force, journaled.
 
+use super::Acts;
+use crate::api::session::handles::Read;
 use serde::{Deserialize, Serialize};
 
 use crate::acts::ActKind;
-use crate::api::{checked_note, ApiError, ErrorCode, Session};
+use crate::api::{checked_note, ApiError, ErrorCode};
 use crate::domain::journal::Entry;
 use crate::domain::privacy::mask_personal_data;
 use crate::domain::procedure::{CardFacts, ChecklistEntry, Procedure};
@@ -71,7 +73,7 @@ impl ChecklistState {
     }
 }
 
-impl Session {
+impl Acts<'_> {
     /// Ticks or unticks a checklist item for an object, optionally pointing at the attached
     /// document that satisfies it; journaled with who and when.
     pub fn mark_checklist(&mut self, request: &ChecklistMarkRequest) -> Result<ChecklistState, ApiError> {
@@ -82,14 +84,14 @@ impl Session {
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no checklist item '{}'", request.item.trim())))?
             .clone();
         if let Some(document) = &request.document {
-            if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
+            if !self.read().store().attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
                 return Err(ApiError::invalid(format!(
                     "document {document} is not attached to {bin}; attach it first"
                 )));
             }
         }
         let note = checked_note(request.note.as_deref())?.map(|n| mask_personal_data(&n).0);
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_checklist_mark(
                 subject_id,
                 &entry.id,
@@ -107,10 +109,19 @@ impl Session {
             Ok(())
         })?;
         let facts = CardFacts::of(&self.read().card_content(&bin)?);
-        let marks = self.store.checklist_marks(subject_id)?;
+        let marks = self.read().store().checklist_marks(subject_id)?;
         Ok(ChecklistState::of(&entry, &facts, &marks))
     }
 
+    /// The checklist of each act the card offers, with what is missing.
+    pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
+        let (bin, subject_id) = self.read().subject_id_of(bin)?;
+        self.read().act_checklists_for(subject_id, &CardFacts::of(&self.read().card_content(&bin)?))
+    }
+
+}
+
+impl Read<'_> {
     /// The states of `entries` for an object.
     pub(in crate::api) fn checklist_states(
         &self,
@@ -118,14 +129,8 @@ impl Session {
         facts: &CardFacts,
         entries: &[&ChecklistEntry],
     ) -> Result<Vec<ChecklistState>, ApiError> {
-        let marks = self.store.checklist_marks(subject_id)?;
+        let marks = self.store().checklist_marks(subject_id)?;
         Ok(entries.iter().map(|e| ChecklistState::of(e, facts, &marks)).collect())
-    }
-
-    /// The checklist of each act the card offers, with what is missing.
-    pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
-        let (bin, subject_id) = self.read().subject_id_of(bin)?;
-        self.act_checklists_for(subject_id, &CardFacts::of(&self.read().card_content(&bin)?))
     }
 
     pub(in crate::api) fn act_checklists_for(

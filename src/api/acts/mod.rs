@@ -8,6 +8,7 @@ pub mod checklists;
 pub mod outcomes;
 pub mod precedents;
 
+use crate::api::session::handles::{Read, Journal, Kernel};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -21,7 +22,7 @@ use crate::acts::{
 use crate::api::acts::checklists::MissingItem;
 use crate::api::deadlines::{counting_of, period_under};
 use crate::api::tasks::NewTaskRequest;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::card::Card;
 use crate::domain::deadline::{compute_counted, Period, Unit};
 use crate::domain::journal::Entry;
@@ -29,6 +30,25 @@ use crate::domain::privacy::mask_personal_data;
 use crate::domain::procedure::{CardFacts, Procedure};
 use crate::domain::tasks::TaskKind;
 use crate::store::{About, IssuedAct, NewIssuedAct};
+
+/// The acts of response: templates, drafts and their preview, issuing, outcomes with verification, checklists and precedents. `Session::acts` lends it; it holds the kernel and nothing else.
+pub struct Acts<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Acts<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Acts<'s> {
+        Acts { kernel }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// What a person asks a draft to say; whatever is not given stays a bracketed prompt.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -210,10 +230,10 @@ fn prompts(lang: ActLang) -> Prompts {
     }
 }
 
-impl Session {
+impl Acts<'_> {
     /// Where the office keeps its own templates: beside the database.
     pub fn office_templates_dir(&self) -> PathBuf {
-        crate::store::files::DbFiles::of(&self.path).acts
+        crate::store::files::DbFiles::of(self.read().database()).acts
     }
 
     /// The template in force for a kind and language: `(label, bytes)`.
@@ -258,9 +278,9 @@ impl Session {
         lang: ActLang,
         journal_seq: i64,
     ) -> Result<ActData, ApiError> {
-        let today = self.today();
+        let today = self.read().today();
         let words = prompts(lang);
-        let preferences = self.preferences()?;
+        let preferences = self.read().preferences()?;
         let given = |value: &Option<String>, what: &str, fallback: &str| -> Result<String, ApiError> {
             match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
                 Some(v) => checked_text(v, what, 1000),
@@ -535,7 +555,7 @@ impl Session {
         let template_sha256 = crate::api::sha256_hex(&template_bytes);
         // The entry's number goes into the draft's footer; the write is exclusive, so the number
         // read is the number written.
-        let next_seq = self.store.journal_head()?.map_or(1, |(seq, _)| seq + 1);
+        let next_seq = self.read().store().journal_head()?.map_or(1, |(seq, _)| seq + 1);
         let data = self.act_data(&card, request, kind, lang, next_seq)?;
         let docx = template::fill(&template_bytes, &data).map_err(|e| {
             ApiError::invalid(format!(
@@ -544,7 +564,7 @@ impl Session {
             ))
         })?;
         let sha256 = crate::api::sha256_hex(&docx);
-        let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
+        let missing = self.read().missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
         let unfilled = unfilled(&data, lang);
         let entry = Entry::ActDrafted {
             subject_bin: bin.clone(),
@@ -557,7 +577,7 @@ impl Session {
             unfilled: unfilled.clone(),
         };
         let stored =
-            self.write(|w| Ok(w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?))?;
+            self.journal().run(|w| Ok(w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?))?;
         if stored.seq != next_seq {
             // Only another writer between the read and the write could cause this; say so.
             return Err(ApiError::new(
@@ -599,12 +619,12 @@ impl Session {
         kind: ActKind,
         named: Option<i64>,
     ) -> Result<Option<(i64, Vec<String>)>, ApiError> {
-        let drafts = self.store.journal_entries(&crate::store::JournalFilter {
+        let drafts = self.read().store().journal_entries(&crate::store::JournalFilter {
             subject_bin: Some(bin.to_string()),
             kind: Some("act_drafted".into()),
             ..Default::default()
         })?;
-        let used: Vec<i64> = self.store.issued_acts(subject_id)?.iter().filter_map(|a| a.draft_seq).collect();
+        let used: Vec<i64> = self.read().store().issued_acts(subject_id)?.iter().filter_map(|a| a.draft_seq).collect();
         let of_kind = drafts.iter().rev().filter_map(|e| match serde_json::from_str::<Entry>(&e.payload) {
             Ok(Entry::ActDrafted { act_kind, unfilled, subject_bin, .. })
                 if act_kind == kind.code() && subject_bin == bin =>
@@ -627,7 +647,7 @@ impl Session {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
         let card = self.read().card_content(&bin)?;
-        let issued_on = request.issued_on.unwrap_or_else(|| self.today());
+        let issued_on = request.issued_on.unwrap_or_else(|| self.read().today());
         // The addressee may be a citizen (an answer): masked at the door like any personal data.
         let addressee = checked_text(&request.addressee, "addressee", 1000)?;
         if addressee.is_empty() {
@@ -650,7 +670,7 @@ impl Session {
             .map(|c| crate::domain::triage::Taxonomy::builtin().code_or_label(&c));
         let draft = self.draft_issued_from(&bin, subject_id, kind, request.draft_seq)?;
         if let Some(document) = &request.document {
-            if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
+            if !self.read().store().attachments(subject_id)?.iter().any(|a| &a.sha256 == document) {
                 return Err(ApiError::invalid(format!(
                     "document {document} is not attached to {bin}; attach it first"
                 )));
@@ -675,15 +695,15 @@ impl Session {
             }
             _ => None,
         };
-        let missing = self.missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
+        let missing = self.read().missing_for_act(subject_id, &CardFacts::of(&card), kind)?;
         let control_task = match response_due {
             Some(due) => {
-                let preferences = self.preferences()?;
+                let preferences = self.read().preferences()?;
                 let assignee = request
                     .assignee
                     .clone()
                     .or(preferences.assignee)
-                    .unwrap_or_else(|| self.actor().map(|a| a.person).unwrap_or_default());
+                    .unwrap_or_else(|| self.read().actor().map(|a| a.person).unwrap_or_default());
                 let unit = request.unit.clone().or(preferences.unit).unwrap_or_else(|| "—".into());
                 let name = procedure.act(kind.code()).map(|a| a.name_ru.clone()).unwrap_or_else(|| kind.code().into());
                 Some(self.read().plan_task(&NewTaskRequest {
@@ -707,7 +727,7 @@ impl Session {
             None => None,
         };
         let missing_ids: Vec<String> = missing.iter().map(|m| m.id.clone()).collect();
-        let (act_id, task_ids) = self.write(|w| {
+        let (act_id, task_ids) = self.journal().run(|w| {
             let task_ids = match &control_task {
                 Some(plan) => crate::api::tasks::write_task(w, plan)?,
                 None => Vec::new(),
@@ -750,7 +770,7 @@ impl Session {
         })?;
         let created = if task_ids.is_empty() { None } else { self.read().created(task_ids)?.created.into_iter().next() };
         let act = self
-            .store
+            .read().store()
             .issued_acts(subject_id)?
             .into_iter()
             .find(|a| a.id == act_id)

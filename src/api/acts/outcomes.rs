@@ -4,6 +4,7 @@
 //! attached document proposes its outcome, which a person confirms by recording it. Every
 //! outcome is append-only and journaled with its author.
 
+use super::Acts;
 use crate::api::session::handles::Read;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::analytics::verification::{
     satisfied_on, verify, ActCategory, ActFacts, ActVerification, DEFAULT_HORIZON_DAYS,
 };
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::Entry;
 use crate::domain::outcomes::{defect_mismatch, mismatch, ActResult, ActStage, Measures};
 use crate::domain::reconcile::folded_number;
@@ -88,55 +89,7 @@ pub fn parse_measures(text: &str) -> Result<Measures, ApiError> {
     Ok(m)
 }
 
-impl Session {
-
-    /// The outcomes the object's read answers propose for its acts, not recorded yet.
-    pub(in crate::api) fn outcome_proposals(
-        &self,
-        subject_id: i64,
-        acts: &[IssuedAct],
-        recorded: &[ActOutcomeRow],
-    ) -> Result<Vec<OutcomeProposal>, ApiError> {
-        let confirmed = self.store.confirmed_facts(subject_id)?;
-        let text_of = |sha: &str, kind: &str| {
-            confirmed
-                .iter()
-                .find(|(f, _, s)| s == sha && f.kind == kind)
-                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
-        };
-        let mut out = Vec::new();
-        for (fact, file_name, sha) in confirmed.iter().filter(|(f, _, _)| f.kind == "outcome") {
-            let Some(result) = serde_json::from_str::<String>(&fact.value).ok().and_then(|r| ActResult::from_code(&r))
-            else {
-                continue;
-            };
-            let reply_no = text_of(sha, "in_reply_to_number").map(|n| folded_number(&n));
-            let reply_date = text_of(sha, "in_reply_to_date");
-            for act in acts {
-                let by_number =
-                    act.number.as_deref().is_some_and(|n| reply_no.as_deref() == Some(folded_number(n).as_str()));
-                let by_date = act.number.is_none() && reply_date.as_deref() == Some(act.issued_on.as_str());
-                let already = recorded.iter().any(|o| o.act_id == act.id && o.document.as_deref() == Some(sha));
-                if (by_number || by_date) && !already {
-                    out.push(OutcomeProposal {
-                        act_id: act.id,
-                        stage: ActStage::Answer,
-                        result,
-                        on: text_of(sha, "date"),
-                        document: sha.clone(),
-                        file_name: file_name.clone(),
-                        fact_id: fact.id,
-                        why: if by_number {
-                            "the answer replies to the act's number".into()
-                        } else {
-                            "the answer replies to a letter of the act's date".into()
-                        },
-                    });
-                }
-            }
-        }
-        Ok(out)
-    }
+impl Acts<'_> {
 
     /// An act with its outcomes, what read documents propose for it, and what later data say of it
     /// over `horizon_days` (a year when not given) — `ekn act show`.
@@ -144,8 +97,8 @@ impl Session {
         let (bin, subject_id, act) = self.read().act_of(act_id)?;
         let horizon = horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS).clamp(1, 3650);
         let outcomes: Vec<ActOutcomeRow> =
-            self.store.act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
-        let proposals = self.outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
+            self.read().store().act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
+        let proposals = self.read().outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
         let card = self.read().card_content(&bin)?;
         let verification = self
             .read().act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
@@ -169,13 +122,13 @@ impl Session {
         if let Some(why) = request.formal_defect.then(|| defect_mismatch(request.result)).flatten() {
             return Err(ApiError::invalid(why));
         }
-        let on = request.on.unwrap_or_else(|| self.today());
+        let on = request.on.unwrap_or_else(|| self.read().today());
         let issued_on = NaiveDate::parse_from_str(&act.issued_on, "%Y-%m-%d")
             .map_err(|_| ApiError::new(ErrorCode::Corrupt, format!("act {} has no readable issue date", act.id)))?;
         if on < issued_on {
             return Err(ApiError::invalid(format!("an outcome on {on} comes before the act was issued ({issued_on})")));
         }
-        if on > self.today() {
+        if on > self.read().today() {
             return Err(ApiError::invalid(format!("an outcome on {on} is in the future")));
         }
         let m = request.measures;
@@ -187,16 +140,16 @@ impl Session {
         }
         let document = request.document.as_deref().map(|d| d.trim().to_ascii_lowercase());
         if let Some(sha) = &document {
-            if !self.store.attachments(subject_id)?.iter().any(|a| &a.sha256 == sha) {
+            if !self.read().store().attachments(subject_id)?.iter().any(|a| &a.sha256 == sha) {
                 return Err(ApiError::invalid(format!("document {sha} is not attached to {bin}; attach it first")));
             }
         }
         // From a read answer: the proposal must stand for this act, and it names the document.
         let (source, document) = match request.from_fact {
             Some(fact) => {
-                let recorded = self.store.act_outcomes_of_subject(subject_id)?;
+                let recorded = self.read().store().act_outcomes_of_subject(subject_id)?;
                 let proposal = self
-                    .outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?
+                    .read().outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?
                     .into_iter()
                     .find(|p| p.fact_id == fact)
                     .ok_or_else(|| {
@@ -224,7 +177,7 @@ impl Session {
             import_id: None,
             formal_defect: request.formal_defect,
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_act_outcome(&NewActOutcome {
                 act_id: act.id,
                 stage: request.stage.code(),
@@ -312,5 +265,55 @@ impl Read<'_> {
         self.act_verifications(&card, std::slice::from_ref(&act), &outcomes, DEFAULT_HORIZON_DAYS)
             .pop()
             .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))
+    }
+}
+
+impl Read<'_> {
+    /// The outcomes the object's read answers propose for its acts, not recorded yet.
+    pub(in crate::api) fn outcome_proposals(
+        &self,
+        subject_id: i64,
+        acts: &[IssuedAct],
+        recorded: &[ActOutcomeRow],
+    ) -> Result<Vec<OutcomeProposal>, ApiError> {
+        let confirmed = self.store().confirmed_facts(subject_id)?;
+        let text_of = |sha: &str, kind: &str| {
+            confirmed
+                .iter()
+                .find(|(f, _, s)| s == sha && f.kind == kind)
+                .and_then(|(f, _, _)| serde_json::from_str::<String>(&f.value).ok())
+        };
+        let mut out = Vec::new();
+        for (fact, file_name, sha) in confirmed.iter().filter(|(f, _, _)| f.kind == "outcome") {
+            let Some(result) = serde_json::from_str::<String>(&fact.value).ok().and_then(|r| ActResult::from_code(&r))
+            else {
+                continue;
+            };
+            let reply_no = text_of(sha, "in_reply_to_number").map(|n| folded_number(&n));
+            let reply_date = text_of(sha, "in_reply_to_date");
+            for act in acts {
+                let by_number =
+                    act.number.as_deref().is_some_and(|n| reply_no.as_deref() == Some(folded_number(n).as_str()));
+                let by_date = act.number.is_none() && reply_date.as_deref() == Some(act.issued_on.as_str());
+                let already = recorded.iter().any(|o| o.act_id == act.id && o.document.as_deref() == Some(sha));
+                if (by_number || by_date) && !already {
+                    out.push(OutcomeProposal {
+                        act_id: act.id,
+                        stage: ActStage::Answer,
+                        result,
+                        on: text_of(sha, "date"),
+                        document: sha.clone(),
+                        file_name: file_name.clone(),
+                        fact_id: fact.id,
+                        why: if by_number {
+                            "the answer replies to the act's number".into()
+                        } else {
+                            "the answer replies to a letter of the act's date".into()
+                        },
+                    });
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -5,10 +5,11 @@
 //! equals; an act sharing nothing but its kind is no precedent. An entrepreneur's IIN is never
 //! shown: a precedent names its object only when the object is a legal entity (a BIN).
 
+use super::Acts;
 use serde::{Deserialize, Serialize};
 
 use crate::acts::ActKind;
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 use crate::domain::triage::Taxonomy;
 
 /// The version of the ranking, reported with every answer.
@@ -113,19 +114,19 @@ fn oked_match(theirs: (Option<&str>, Option<&str>), ours: (Option<&str>, Option<
     }
 }
 
-impl Session {
+impl Acts<'_> {
     /// The earlier acts most like one being drafted for `bin`, with their outcomes.
     pub fn act_precedents(&self, request: &PrecedentRequest) -> Result<Precedents, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let limit = request.limit.unwrap_or(10).clamp(1, MAX_LISTED);
         let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
-        let ours = self.store.subject_activity(subject_id)?;
+        let ours = self.read().store().subject_activity(subject_id)?;
         let category = request.category.as_deref().map(str::trim).filter(|c| !c.is_empty());
         if category.is_some_and(|c| c.chars().count() > 200) {
             return Err(ApiError::invalid("a category is at most 200 characters"));
         }
         let category = category.map(|c| Taxonomy::builtin().code_or_label(c));
-        let (acts, outcomes) = self.store.precedent_rows(kind.code())?;
+        let (acts, outcomes) = self.read().store().precedent_rows(kind.code())?;
         let mut latest: std::collections::HashMap<(i64, &str), (&str, &str)> = Default::default();
         let mut defects = std::collections::HashSet::new();
         for o in &outcomes {

@@ -21,6 +21,7 @@ use crate::api::tasks::Tasks;
 use crate::api::deadlines::Deadlines;
 use crate::api::appeals::Appeals;
 use crate::api::registry::Registry;
+use crate::api::acts::Acts;
 use crate::api::vault::{Access, Keys};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -372,6 +373,10 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn acts(self) -> Acts<'s> {
+        Acts::new(self)
+    }
+
     pub(in crate::api) fn registry(self) -> Registry<'s> {
         let pseudonyms = &self.keys.pseudonymiser;
         Registry::new(self, pseudonyms)

@@ -183,6 +183,11 @@ impl Session {
         self.kernel().registry()
     }
 
+    /// The acts of response: templates, drafts and their preview, issuing, outcomes with verification, checklists and precedents.
+    pub fn acts(&mut self) -> crate::api::acts::Acts<'_> {
+        self.kernel().acts()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -558,8 +558,8 @@ mod on_session {
     }
 
     pub fn act_draft(s: &mut Session, p: ActDraftRequest, _: &mut CallContext<'_>) -> R<ActDraftFiles> {
-        let draft = s.draft_act(&p)?;
-        let (pdf, pdf_error) = match s.act_preview_pdf(&draft.docx) {
+        let draft = s.acts().draft_act(&p)?;
+        let (pdf, pdf_error) = match s.acts().act_preview_pdf(&draft.docx) {
             Ok(bytes) => (Some(download(draft.file_name.replace(".docx", ".pdf"), "application/pdf", &bytes)), None),
             Err(e) => (None, Some(e.message)),
         };
@@ -572,19 +572,19 @@ mod on_session {
     }
 
     pub fn act_issue(s: &mut Session, p: ActIssueRequest, _: &mut CallContext<'_>) -> R<ActIssued> {
-        s.issue_act(&p)
+        s.acts().issue_act(&p)
     }
 
     pub fn act_show(s: &mut Session, p: ActParams, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.act_detail_over(p.act, p.horizon_days)
+        s.acts().act_detail_over(p.act, p.horizon_days)
     }
 
     pub fn act_outcome(s: &mut Session, p: ActOutcomeRequest, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.record_act_outcome(&p)
+        s.acts().record_act_outcome(&p)
     }
 
     pub fn act_precedents(s: &mut Session, p: PrecedentRequest, _: &mut CallContext<'_>) -> R<Precedents> {
-        s.act_precedents(&p)
+        s.acts().act_precedents(&p)
     }
 
     pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {
@@ -684,7 +684,7 @@ mod on_session {
     }
 
     pub fn checklist_mark(s: &mut Session, p: ChecklistMarkRequest, _: &mut CallContext<'_>) -> R<ChecklistState> {
-        s.mark_checklist(&p)
+        s.acts().mark_checklist(&p)
     }
 
     pub fn vault_overview(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<VaultOverview> {
