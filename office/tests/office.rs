@@ -529,12 +529,12 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
 
     let today = "2026-12-01";
     let report = |ws: &Workstation, kind: Option<ekn::acts::ActKind>| {
-        let s = ws.session_with(ekn::api::Context::new(
+        let mut s = ws.session_with(ekn::api::Context::new(
             ekn::domain::journal::Face::Cli,
             None,
             std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
         ));
-        let r = s.effect_report(&ekn::api::EffectRequest { kind, ..Default::default() }).unwrap();
+        let r = s.analytics().effect_report(&ekn::api::EffectRequest { kind, ..Default::default() }).unwrap();
         kpi_counts(&serde_json::to_value(&r.kpis).unwrap())
     };
     let mut expected = BTreeMap::new();

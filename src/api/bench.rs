@@ -277,7 +277,7 @@ impl Session {
         let mut report = Vec::with_capacity(runs);
         for _ in 0..runs {
             let mut sink = CountingSink::default();
-            self.score_plan_into(plan, None, &mut sink)?;
+            self.analytics().score_plan_into(plan, None, &mut sink)?;
             let (header, rows_from) = sink.header.expect("a scored plan hands out its header");
             let words_and_json = rows_from.elapsed().as_secs_f64();
             report.push(RiskBenchRun {

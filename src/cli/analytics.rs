@@ -131,7 +131,7 @@ pub fn run_anomaly_list(
     json: bool,
 ) -> Result<(), ApiError> {
     let params = DetectParams { fdr, min_ratio, ..Default::default() };
-    print(json, &session.anomalies(&params, kind)?, ekn::api::analytics::anomaly_lines::report_text)
+    print(json, &session.analytics().anomalies(&params, kind)?, ekn::api::analytics::anomaly_lines::report_text)
 }
 
 /// `ekn anomalies power`: runs the study (no database) with a progress bar on a terminal.
@@ -193,12 +193,12 @@ fn render_power(r: &ekn::api::PowerReport) -> String {
 pub fn run_anomalies(session: &mut Session, action: AnomaliesAction) -> Result<(), ApiError> {
     match action {
         AnomaliesAction::Power { full, json } => run_power(full, json),
-        AnomaliesAction::Show { id, limit, json } => print(json, &session.anomaly_detail(&id, limit)?, render_anomaly),
+        AnomaliesAction::Show { id, limit, json } => print(json, &session.analytics().anomaly_detail(&id, limit)?, render_anomaly),
         AnomaliesAction::Dismiss { id, reason, json } => {
-            print(json, &session.review_anomaly(&id, AnomalyReview::Dismiss, &reason)?, render_anomaly)
+            print(json, &session.analytics().review_anomaly(&id, AnomalyReview::Dismiss, &reason)?, render_anomaly)
         }
         AnomaliesAction::Restore { id, reason, json } => {
-            print(json, &session.review_anomaly(&id, AnomalyReview::Restore, &reason)?, render_anomaly)
+            print(json, &session.analytics().review_anomaly(&id, AnomalyReview::Restore, &reason)?, render_anomaly)
         }
     }
 }
@@ -244,21 +244,21 @@ pub fn run_risk(session: &mut Session, action: RiskAction) -> Result<(), ApiErro
         RiskAction::Train { target, json } => {
             let progress = step_reporter(json);
             let params = RiskParams::default();
-            print(json, &session.train_risk_model(target, &params, &progress)?, render_risk_training)
+            print(json, &session.analytics().train_risk_model(target, &params, &progress)?, render_risk_training)
         }
         RiskAction::Score { file, top, json: true } => stream_plan_json(session, &file, top),
         RiskAction::Score { file, top, json: false } => {
-            print(false, &session.score_plan(&file, Some(top.unwrap_or(20)))?, render_plan_score)
+            print(false, &session.analytics().score_plan(&file, Some(top.unwrap_or(20)))?, render_plan_score)
         }
         RiskAction::Features { target, out: path } => {
-            let rows = session.export_risk_examples(target, &path)?;
+            let rows = session.analytics().export_risk_examples(target, &path)?;
             out(&format!("{rows} example(s) written to {}\n", path.display()));
             Ok(())
         }
         RiskAction::Study { per_year, years, seed, out, json } => run_risk_study(per_year, years, seed, &out, json),
-        RiskAction::Explain { bin, json } => print(json, &session.explain_risk(&bin)?, render_risk),
+        RiskAction::Explain { bin, json } => print(json, &session.analytics().explain_risk(&bin)?, render_risk),
         RiskAction::Override { bin, assessment, reason, json } => {
-            print(json, &session.override_risk(&bin, assessment, &reason)?, render_risk)
+            print(json, &session.analytics().override_risk(&bin, assessment, &reason)?, render_risk)
         }
     }
 }
@@ -635,7 +635,7 @@ pub fn render_risk(r: &RiskExplanation) -> String {
 /// line as each is put in words, so a plan of 200,000 rows is never held as text in memory.
 pub fn stream_plan_json(session: &mut Session, file: &Path, top: Option<usize>) -> Result<(), ApiError> {
     let mut sink = PlanJson { out: std::io::BufWriter::new(std::io::stdout().lock()), rows: 0 };
-    session.score_plan_into(file, top, &mut sink)?;
+    session.analytics().score_plan_into(file, top, &mut sink)?;
     sink.write(b"\n]}\n")?;
     sink.finish()
 }

@@ -51,7 +51,7 @@ pub fn run_report(
     horizon_days: Option<u64>,
     json: bool,
 ) -> Result<(), ApiError> {
-    let report = session.effect_report(&EffectRequest { kind, district, horizon_days })?;
+    let report = session.analytics().effect_report(&EffectRequest { kind, district, horizon_days })?;
     print(json, &report, render_report)
 }
 

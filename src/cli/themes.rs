@@ -199,35 +199,35 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
                 norms,
             };
             let reason = reason.unwrap_or_else(|| "theme defined".into());
-            let saved = session.save_theme(&SaveThemeRequest { name, definition, reason })?;
+            let saved = session.analytics().save_theme(&SaveThemeRequest { name, definition, reason })?;
             print(json, &saved, render_saved)
         }
         ThemesAction::Members { name, limit, json } => {
-            print(json, &session.theme_candidates(&name, limit)?, render_members)
+            print(json, &session.analytics().theme_candidates(&name, limit)?, render_members)
         }
         ThemesAction::Accept { name, kind, key, reason } => {
             let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Accept, reason };
-            print(false, &session.decide_theme_member(&request)?, render_members)
+            print(false, &session.analytics().decide_theme_member(&request)?, render_members)
         }
         ThemesAction::Reject { name, kind, key, reason } => {
             let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Reject, reason };
-            print(false, &session.decide_theme_member(&request)?, render_members)
+            print(false, &session.analytics().decide_theme_member(&request)?, render_members)
         }
-        ThemesAction::Note { name, text } => print(false, &session.note_theme(&name, &text)?, render_notes),
-        ThemesAction::News { json } => print(json, &session.theme_news()?, render_news),
-        ThemesAction::Retire { name, reason } => print(false, &session.retire_theme(&name, &reason)?, render_saved),
-        ThemesAction::List { all, json } => print(json, &session.themes(all)?, render_list),
-        ThemesAction::Show { name, as_of, json } => print(json, &session.theme_card(&name, as_of)?, render_card),
+        ThemesAction::Note { name, text } => print(false, &session.analytics().note_theme(&name, &text)?, render_notes),
+        ThemesAction::News { json } => print(json, &session.analytics().theme_news()?, render_news),
+        ThemesAction::Retire { name, reason } => print(false, &session.analytics().retire_theme(&name, &reason)?, render_saved),
+        ThemesAction::List { all, json } => print(json, &session.analytics().themes(all)?, render_list),
+        ThemesAction::Show { name, as_of, json } => print(json, &session.analytics().theme_card(&name, as_of)?, render_card),
         ThemesAction::Scan { as_of, months, json } => {
-            print(json, &session.theme_scan(as_of, Some(months))?, ekn::api::analytics::theme_lines::scan_text)
+            print(json, &session.analytics().theme_scan(as_of, Some(months))?, ekn::api::analytics::theme_lines::scan_text)
         }
         ThemesAction::Score { as_of, json } => {
-            print(json, &session.theme_scores(as_of)?, ekn::api::analytics::theme_lines::scores_text)
+            print(json, &session.analytics().theme_scores(as_of)?, ekn::api::analytics::theme_lines::scores_text)
         }
         ThemesAction::Study { worlds, export, json } => run_study(worlds, export, json),
         ThemesAction::Propose { labelled: Some(file), json, .. } => run_evaluate_proposals(&file, json),
         ThemesAction::Propose { as_of, days, json, labelled: None } => {
-            print(json, &session.theme_proposals(as_of, Some(days))?, render_proposals)
+            print(json, &session.analytics().theme_proposals(as_of, Some(days))?, render_proposals)
         }
     }
 }

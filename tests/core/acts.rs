@@ -449,7 +449,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     s.acts().record_act_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
 
     // The report counts each over the acts it can be said of.
-    let q = s.effect_report(&EffectRequest::default()).unwrap().kpis.quality;
+    let q = s.analytics().effect_report(&EffectRequest::default()).unwrap().kpis.quality;
     let complete = [&first, &second, &third].iter().filter(|a| a.missing.is_empty()).count() as u64;
     assert_eq!((q.checklist_complete.numerator, q.checklist_complete.denominator), (complete, 3));
     assert_eq!((q.placeholders_filled.numerator, q.placeholders_filled.denominator), (1, 2));

@@ -69,7 +69,7 @@ fn planted_practices_are_found_for_several_seeds_and_a_clean_twin_yields_almost_
     let seeds = [3u64, 11, 2024];
     for seed in seeds {
         let (db, truth) = imported(seed, true);
-        let report = session(&db).anomalies(&DetectParams::default(), None).unwrap();
+        let report = session(&db).analytics().anomalies(&DetectParams::default(), None).unwrap();
         let mut kinds: Vec<&str> = report.anomalies.iter().filter_map(|a| matches(a, &truth)).collect();
         kinds.sort_unstable();
         kinds.dedup();
@@ -88,7 +88,7 @@ fn planted_practices_are_found_for_several_seeds_and_a_clean_twin_yields_almost_
         }
 
         let (clean, _) = imported(seed, false);
-        let report = session(&clean).anomalies(&DetectParams::default(), None).unwrap();
+        let report = session(&clean).analytics().anomalies(&DetectParams::default(), None).unwrap();
         println!("seed {seed} clean twin: {:?}", report.anomalies.iter().map(|a| &a.anomaly.key).collect::<Vec<_>>());
         clean_alarms += report.anomalies.len();
     }
@@ -102,9 +102,9 @@ fn planted_practices_are_found_for_several_seeds_and_a_clean_twin_yields_almost_
 fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_not_deleted() {
     let (db, truth) = imported(2024, true);
     let mut s = session(&db);
-    let report = s.anomalies(&DetectParams::default(), Some(AnomalyKind::SanctionCombination)).unwrap();
+    let report = s.analytics().anomalies(&DetectParams::default(), Some(AnomalyKind::SanctionCombination)).unwrap();
     let target = report.anomalies.iter().find(|a| matches(a, &truth).is_some()).expect("the planted combination");
-    let detail = s.anomaly_detail(&target.anomaly.id, 10).unwrap();
+    let detail = s.analytics().anomaly_detail(&target.anomaly.id, 10).unwrap();
     let funnel = detail.funnel.expect("a funnel");
     assert!(funnel.points.iter().any(|p| p.anomaly_id.as_deref() == Some(target.anomaly.id.as_str())));
     assert!(funnel.limits.windows(2).all(|w| w[0].1 >= w[1].1), "limits narrow as volume grows");
@@ -116,12 +116,12 @@ fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_no
         DetectParams { fdr: 1.5, ..DetectParams::default() },
         DetectParams { min_ratio: f64::NAN, ..DetectParams::default() },
     ] {
-        assert_eq!(s.anomalies(&bad, None).unwrap_err().code, ekn::api::ErrorCode::InvalidInput);
+        assert_eq!(s.analytics().anomalies(&bad, None).unwrap_err().code, ekn::api::ErrorCode::InvalidInput);
     }
-    let refused = s.review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "  ").unwrap_err();
+    let refused = s.analytics().review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "  ").unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::ReasonRequired);
-    s.review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "checked: a court order suspended them").unwrap();
-    let again = s.anomalies(&DetectParams::default(), None).unwrap();
+    s.analytics().review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "checked: a court order suspended them").unwrap();
+    let again = s.analytics().anomalies(&DetectParams::default(), None).unwrap();
     let listed = again.anomalies.iter().find(|a| a.anomaly.id == target.anomaly.id).expect("still listed");
     assert!(listed.dismissed);
     assert_eq!(listed.review.as_ref().unwrap().author, "analyst");
@@ -135,7 +135,7 @@ fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_no
 fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_object() {
     let (db, _) = imported(2024, true);
     let mut s = session(&db);
-    let report = s.train_risk_model(Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
+    let report = s.analytics().train_risk_model(Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
     let auc = report.metrics.auc.unwrap();
     println!("held-out AUC {auc:.3}, Brier {:.4} vs {:.4}", report.metrics.brier, report.metrics.brier_of_base_rate);
     assert!(auc > 0.6, "held-out AUC {auc}");
@@ -162,9 +162,9 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
         crate::support::bin(77)
     );
     let file = db.file("plan.csv", plan.clone());
-    let scored = s.score_plan(&file, None).unwrap();
+    let scored = s.analytics().score_plan(&file, None).unwrap();
     assert_eq!((scored.rows.len(), scored.rows_total), (3, 3));
-    let first = s.score_plan(&file, Some(1)).unwrap();
+    let first = s.analytics().score_plan(&file, Some(1)).unwrap();
     assert_eq!((first.rows.len(), first.rows_total), (1, 3));
     assert_eq!(first.rows[0], scored.rows[0], "the same ranking, the first row only");
     assert!(scored.rows.windows(2).all(|w| w[0].probability >= w[1].probability), "most likely first");
@@ -172,7 +172,7 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     // The plan's earlier visit counts for its later one: P-2 scored without P-1 in the plan is
     // another estimate (one visit fewer, the last one longer ago; the model decides which way).
     let alone = db.file("alone.csv", plan.lines().filter(|l| !l.starts_with("P-1")).collect::<Vec<_>>().join("\n"));
-    let p2_alone = s.score_plan(&alone, None).unwrap().rows.into_iter().find(|r| r.registry_no == "P-2").unwrap();
+    let p2_alone = s.analytics().score_plan(&alone, None).unwrap().rows.into_iter().find(|r| r.registry_no == "P-2").unwrap();
     assert!(
         (p2_alone.probability - row("P-2").probability).abs() > 1e-9,
         "the plan's earlier visit counts for its later one"
@@ -186,11 +186,11 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
         assert!(!r.contributions.is_empty() && r.contributions.iter().all(|c| !c.text.kk.is_empty()));
     }
 
-    let explained = s.explain_risk(frequent_bin).unwrap();
+    let explained = s.analytics().explain_risk(frequent_bin).unwrap();
     let local = explained.local.as_ref().expect("a local estimate");
     assert!(local.probability > 0.0 && local.probability < 1.0);
     assert!(explained.note.ru.contains("гипотеза"));
-    let overridden = s.override_risk(frequent_bin, RiskAssessment::Low, "visits ordered by a court").unwrap();
+    let overridden = s.analytics().override_risk(frequent_bin, RiskAssessment::Low, "visits ordered by a court").unwrap();
     assert_eq!(overridden.overridden.as_ref().unwrap().value.as_deref(), Some("low"));
     let kinds: Vec<String> =
         s.journal(&ekn::api::JournalQuery::default()).unwrap().into_iter().map(|l| l.kind).collect();
@@ -200,7 +200,7 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     // A plan with a broken date names its file, line and field.
     let broken =
         db.file("broken.csv", "registry_no,bin,control_body,kind,start_date\nP-9,123,Орган,unplanned,2026-13-40\n");
-    let e = s.score_plan(&broken, None).unwrap_err().message;
+    let e = s.analytics().score_plan(&broken, None).unwrap_err().message;
     assert!(e.contains("broken.csv") && e.contains("line 2"), "{e}");
 }
 
@@ -251,7 +251,7 @@ fn a_risk_model_is_re_tested_on_the_inspections_imported_after_it() {
     let older: Vec<&str> = text.lines().skip(1).filter(|l| day(l).is_none_or(|d| d < cut)).collect();
     db.import(DataKind::Inspections, &db.file("older.csv", format!("{header}\n{}\n", older.join("\n")))).unwrap();
     let mut s = session(&db);
-    let trained = s.train_risk_model(Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
+    let trained = s.analytics().train_risk_model(Target::DeclaredIllegal, &RiskParams::default(), &|_| {}).unwrap();
     let name = trained.model.name.clone();
     let refused = s.models().check_risk(&name).unwrap_err();
     assert!(refused.message.contains("import newer inspections"), "{}", refused.message);

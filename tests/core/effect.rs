@@ -60,7 +60,7 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     std::fs::write(&file, csv).unwrap();
     assert_eq!(s.registry().import(DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap().inserted, 60);
 
-    let report = s.effect_report(&EffectRequest::default()).unwrap();
+    let report = s.analytics().effect_report(&EffectRequest::default()).unwrap();
     let k = &report.kpis;
     assert_eq!(k.acts, 60);
     assert_eq!((k.satisfied.numerator, k.satisfied.denominator), (satisfied, answered));
@@ -115,19 +115,19 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     assert!(report.effects.iter().any(|e| e.kind == "protest"));
     assert_eq!(report.horizon_days, 365);
     assert_eq!(report.data_digest.len(), 64);
-    let again = s.effect_report(&EffectRequest::default()).unwrap();
+    let again = s.analytics().effect_report(&EffectRequest::default()).unwrap();
     assert_eq!(
         (again.data_digest.as_str(), again.journal.clone()),
         (report.data_digest.as_str(), report.journal.clone())
     );
 
     // Narrowed: one kind; a district.
-    let protests = s.effect_report(&EffectRequest { kind: Some(ActKind::Protest), ..Default::default() }).unwrap();
+    let protests = s.analytics().effect_report(&EffectRequest { kind: Some(ActKind::Protest), ..Default::default() }).unwrap();
     assert_eq!(protests.kpis.acts, 20);
     assert!(protests.effects.iter().all(|e| e.kind == "protest"));
-    let region = s.effect_report(&EffectRequest { district: Some("99".into()), ..Default::default() }).unwrap();
+    let region = s.analytics().effect_report(&EffectRequest { district: Some("99".into()), ..Default::default() }).unwrap();
     assert_eq!(region.kpis.acts, 0);
     // Refused: a horizon out of range, a district that is not a KATO prefix.
-    assert!(s.effect_report(&EffectRequest { horizon_days: Some(5), ..Default::default() }).is_err());
-    assert!(s.effect_report(&EffectRequest { district: Some("Алматы".into()), ..Default::default() }).is_err());
+    assert!(s.analytics().effect_report(&EffectRequest { horizon_days: Some(5), ..Default::default() }).is_err());
+    assert!(s.analytics().effect_report(&EffectRequest { district: Some("Алматы".into()), ..Default::default() }).is_err());
 }

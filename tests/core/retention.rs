@@ -108,12 +108,12 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     let theme =
         ekn::analytics::themes::ThemeDefinition { categories: vec!["environment".into()], ..Default::default() };
     session
-        .save_theme(&ekn::api::SaveThemeRequest {
+        .analytics().save_theme(&ekn::api::SaveThemeRequest {
             name: "Экология".into(), definition: theme, reason: "план".into()
         })
         .unwrap();
     session
-        .decide_theme_member(&ekn::api::MemberRequest {
+        .analytics().decide_theme_member(&ekn::api::MemberRequest {
             theme: "Экология".into(),
             kind: ekn::api::ItemKind::Appeal,
             key: appeal_no.clone(),
@@ -187,7 +187,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     // The untouched appeal keeps its text.
     assert!(session.appeals().appeal_card(&kept_no).unwrap().text.is_some());
     // The theme keeps the appeal as a member; the reason given for it is gone.
-    let members = session.theme_candidates("Экология", Some(1000)).unwrap();
+    let members = session.analytics().theme_candidates("Экология", Some(1000)).unwrap();
     let member = members.items.iter().find(|c| c.key == appeal_no).unwrap();
     let decision = member.decision.as_ref().unwrap();
     assert_eq!((decision.decision.as_str(), decision.reason.as_deref()), ("accepted", None));
@@ -532,11 +532,11 @@ fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
     // A note written in March 2020 and one written now, each on its own day.
     let mut then = session_at_noon(&db, "2020-03-02");
     let definition = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
-    then.save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition, reason: "план".into() }).unwrap();
-    then.note_theme("Зарплаты", "Старая заметка: звонила Жанар Қасымқызы").unwrap();
+    then.analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition, reason: "план".into() }).unwrap();
+    then.analytics().note_theme("Зарплаты", "Старая заметка: звонила Жанар Қасымқызы").unwrap();
     drop(then);
     let mut now = session_at_noon(&db, "2026-11-24");
-    now.note_theme("Зарплаты", "Свежая заметка на план").unwrap();
+    now.analytics().note_theme("Зарплаты", "Свежая заметка на план").unwrap();
 
     let plan = now.retention().plan(&rules, day("2026-11-24")).unwrap();
     let notes = plan.rules.iter().find(|p| p.rule.record == RecordKind::ThemeNote).unwrap();
@@ -558,7 +558,7 @@ fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
         .unwrap();
     assert!(report.rules.iter().any(|r| r.rule == "theme-note" && r.records == 1), "{:?}", report.rules);
     // The card keeps the note's place and names the act; the fresh note is whole.
-    let left = now.theme_notes("Зарплаты").unwrap();
+    let left = now.analytics().theme_notes("Зарплаты").unwrap();
     assert_eq!(left.len(), 2);
     assert_eq!(left[0].note.as_deref(), Some("Свежая заметка на план"));
     assert_eq!((left[1].note.as_deref(), left[1].destroyed_by.as_deref()), (None, Some("9/2026")));

@@ -92,7 +92,7 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let mut session = db.session();
     let housing = ThemeDefinition { categories: vec!["social.housing".into()], ..Default::default() };
     session
-        .save_theme(&SaveThemeRequest {
+        .analytics().save_theme(&SaveThemeRequest {
             name: "ЖКХ".into(),
             definition: housing.clone(),
             reason: "план квартала".into(),
@@ -101,7 +101,7 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     // A second version: the same theme narrowed to the housing district.
     let narrowed = ThemeDefinition { kato: vec!["7511".into()], ..housing };
     let v2 = session
-        .save_theme(&SaveThemeRequest {
+        .analytics().save_theme(&SaveThemeRequest {
             name: "ЖКХ".into(), definition: narrowed, reason: "только район".into()
         })
         .unwrap();
@@ -113,7 +113,7 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
 
     // The scan as of mid-October 2025 judges July, August and September.
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
-    let scan = session.theme_scan(Some(as_of), None).unwrap();
+    let scan = session.analytics().theme_scan(Some(as_of), None).unwrap();
     assert_eq!(scan.months, ["2025-07", "2025-08", "2025-09"]);
     let wages = scan.themes.iter().find(|t| t.name == "Зарплаты").unwrap();
     let september = wages.months[2].as_ref().unwrap();
@@ -132,11 +132,11 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     );
 
     // The ranking puts the rising theme first, and the card's score is the ranking's.
-    let ranking = session.theme_scores(Some(as_of)).unwrap();
+    let ranking = session.analytics().theme_scores(Some(as_of)).unwrap();
     assert_eq!(ranking.themes[0].name, "Зарплаты", "{:#?}", ranking.themes);
     let growth = ranking.themes[0].score.parts.iter().find(|p| p.part == "growth").unwrap();
     assert!(growth.value > 0.3, "{growth:?}");
-    let card = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    let card = session.analytics().theme_card("Зарплаты", Some(as_of)).unwrap();
     assert_eq!(card.score, ranking.themes[0].score);
     assert_eq!(card.dynamics.len(), 36);
     let last = card.dynamics.last().unwrap();
@@ -151,14 +151,14 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     );
     assert!(card.tasks.overdue > 0 && card.tasks.next_due.is_some());
     // Before the first appeal there is no data: no expectation, whatever the inspections go back to.
-    let early = session.theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap())).unwrap();
+    let early = session.analytics().theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap())).unwrap();
     let december_2020 = early.dynamics.iter().find(|m| m.month == "2020-12").unwrap();
     assert_eq!((december_2020.observed, december_2020.expected, december_2020.upper), (0, None, None));
 
     // Retired, it leaves the list and the scan; its versions stay.
-    session.retire_theme("ЖКХ", "тема закрыта").unwrap();
-    assert_eq!(session.themes(false).unwrap().themes.len(), 1);
-    assert_eq!(session.themes(true).unwrap().themes.len(), 2);
+    session.analytics().retire_theme("ЖКХ", "тема закрыта").unwrap();
+    assert_eq!(session.analytics().themes(false).unwrap().themes.len(), 1);
+    assert_eq!(session.analytics().themes(true).unwrap().themes.len(), 2);
     let verify = ekn(&db.path, &["journal", "verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
@@ -217,16 +217,16 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         ..Default::default()
     };
     session
-        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
-    assert!(session.theme_news().unwrap().is_empty(), "nothing imported since the theme was saved");
+    assert!(session.analytics().theme_news().unwrap().is_empty(), "nothing imported since the theme was saved");
 
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
-    let before = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    let before = session.analytics().theme_card("Зарплаты", Some(as_of)).unwrap();
     let september = |card: &ekn::api::ThemeCard| card.dynamics.last().unwrap().observed;
     assert_eq!(september(&before), 20);
 
-    let candidates = session.theme_candidates("Зарплаты", Some(30)).unwrap();
+    let candidates = session.analytics().theme_candidates("Зарплаты", Some(30)).unwrap();
     assert_eq!(candidates.items.len(), 30);
     assert!(candidates.items.iter().all(|c| c.matched && c.kind == ItemKind::Appeal && c.decision.is_none()));
     assert!(candidates.items[0].date >= candidates.items[29].date, "newest first");
@@ -239,7 +239,7 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         candidates.items.iter().find(|c| c.date.to_string().starts_with("2025-09")).unwrap().key.clone();
 
     let decide = |session: &mut ekn::api::Session, key: &str, choice| {
-        session.decide_theme_member(&MemberRequest {
+        session.analytics().decide_theme_member(&MemberRequest {
             theme: "Зарплаты".into(),
             kind: ItemKind::Appeal,
             key: key.into(),
@@ -248,7 +248,7 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         })
     };
     decide(&mut session, &september_one, MemberChoice::Reject).unwrap();
-    assert_eq!(september(&session.theme_card("Зарплаты", Some(as_of)).unwrap()), 19);
+    assert_eq!(september(&session.analytics().theme_card("Зарплаты", Some(as_of)).unwrap()), 19);
     // A housing appeal of September 2025 taken in by a person.
     let outside = registry_csv()
         .lines()
@@ -256,16 +256,16 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         .and_then(|l| l.split(',').next())
         .unwrap()
         .to_string();
-    let list = session.theme_candidates("Зарплаты", Some(1000)).unwrap();
+    let list = session.analytics().theme_candidates("Зарплаты", Some(1000)).unwrap();
     assert!(!list.items.iter().any(|c| c.key == outside), "the second appeal is a housing one");
     decide(&mut session, &outside, MemberChoice::Accept).unwrap();
-    let list = session.theme_candidates("Зарплаты", Some(1000)).unwrap();
+    let list = session.analytics().theme_candidates("Зарплаты", Some(1000)).unwrap();
     let pinned = list.items.iter().find(|c| c.key == outside).unwrap();
     assert!(!pinned.matched && pinned.decision.as_ref().unwrap().decision == "accepted" && pinned.score == 0.0);
     let err = decide(&mut session, "Т-99999", MemberChoice::Accept).unwrap_err();
     assert!(err.message.contains("no appeal numbered 'Т-99999'"), "{err:?}");
     let err = session
-        .decide_theme_member(&MemberRequest {
+        .analytics().decide_theme_member(&MemberRequest {
             theme: "Зарплаты".into(),
             kind: ItemKind::Appeal,
             key: outside.clone(),
@@ -290,14 +290,14 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     );
     db.import(DataKind::Appeals, &later).unwrap();
     let mut session = db.session();
-    let news = session.theme_news().unwrap();
+    let news = session.analytics().theme_news().unwrap();
     assert_eq!((news.len(), news[0].new), (1, 3), "{news:?}");
-    let fresh = session.theme_candidates("Зарплаты", Some(5)).unwrap();
+    let fresh = session.analytics().theme_candidates("Зарплаты", Some(5)).unwrap();
     assert_eq!(fresh.new_undecided, 3);
     let n2 = fresh.items.iter().find(|c| c.key == "Н-2").unwrap();
     assert!(n2.new && n2.score < 1.0, "the seed's words are not all in it: {n2:?}");
     decide(&mut session, "Н-2", MemberChoice::Reject).unwrap();
-    assert!(session.theme_news().unwrap().is_empty(), "a decision marks the theme looked after");
+    assert!(session.analytics().theme_news().unwrap().is_empty(), "a decision marks the theme looked after");
     let verify = ekn(&db.path, &["journal", "verify"]);
     assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
 }
@@ -347,11 +347,11 @@ fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words()
     let mut session = db.session();
     let wages = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
     session
-        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
 
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
-    let report = session.theme_proposals(Some(as_of), Some(90)).unwrap();
+    let report = session.analytics().theme_proposals(Some(as_of), Some(90)).unwrap();
     assert_eq!(report.method, "proposals-tfidf-svd-hdbscan-v1");
     assert!(report.covered > 0 && report.covered + report.clustered == report.with_text, "{report:?}");
     let numbers = |p: &ekn::api::ThemeProposal| -> Vec<String> {
@@ -374,18 +374,18 @@ fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words()
     }
     // The suggestion saves as a theme as it is, and then covers the group.
     let saved = session
-        .save_theme(&SaveThemeRequest {
+        .analytics().save_theme(&SaveThemeRequest {
             name: barrier.suggested_name.clone(),
             definition: suggested.clone(),
             reason: "из предложения".into(),
         })
         .unwrap();
     assert_eq!(saved.version, 1);
-    let after = session.theme_proposals(Some(as_of), Some(90)).unwrap();
+    let after = session.analytics().theme_proposals(Some(as_of), Some(90)).unwrap();
     assert!(after.proposals.iter().all(|p| !p.terms.iter().any(|t| t.term.contains("шлагбаум"))), "{after:#?}");
 
     // A date at the calendar's start leaves no window: an error, not a panic.
-    let err = session.theme_proposals(Some(chrono::NaiveDate::MIN), Some(90)).unwrap_err();
+    let err = session.analytics().theme_proposals(Some(chrono::NaiveDate::MIN), Some(90)).unwrap_err();
     assert!(err.message.starts_with("as_of:"), "{err:?}");
 
     let out = ekn(&db.path, &["themes", "propose", "--as-of", "2025-09-30", "--json"]);
@@ -489,17 +489,17 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     let mut session = db.session();
     let theme =
         ThemeDefinition { kato: vec!["19".into()], unplanned_only: true, small_business: true, ..Default::default() };
-    session.save_theme(&SaveThemeRequest { name: "МСБ".into(), definition: theme, reason: "план".into() }).unwrap();
-    let card = session.theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    session.analytics().save_theme(&SaveThemeRequest { name: "МСБ".into(), definition: theme, reason: "план".into() }).unwrap();
+    let card = session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(card.inspections, 3, "micro, small and medium unplanned; not large, not unknown, not planned");
-    let members = session.theme_candidates("МСБ", Some(10)).unwrap();
+    let members = session.analytics().theme_candidates("МСБ", Some(10)).unwrap();
     let mut keys: Vec<&str> = members.items.iter().map(|c| c.key.as_str()).collect();
     keys.sort();
     assert_eq!(keys, ["П-1", "П-2", "П-3"]);
     // A document attached to a member object is counted on the card; one of a large business is not.
     session.attach_evidence(&bin(700), "справка.txt", "Справка о проверке П-1".as_bytes(), None).unwrap();
     session.attach_evidence(&bin(703), "справка.txt", "Справка о проверке П-4".as_bytes(), None).unwrap();
-    let card = session.theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    let card = session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(
         (card.documents.attached, card.documents.objects, card.documents.facts),
         (1, 1, 0),
@@ -511,7 +511,7 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     let wrong =
         ThemeDefinition { categories: vec!["social.labour".into()], small_business: true, ..Default::default() };
     let err =
-        session.save_theme(&SaveThemeRequest { name: "x".into(), definition: wrong, reason: "r".into() }).unwrap_err();
+        session.analytics().save_theme(&SaveThemeRequest { name: "x".into(), definition: wrong, reason: "r".into() }).unwrap_err();
     assert!(err.message.starts_with("small_business:"), "{err:?}");
 
     // A size the registry does not have is refused, naming the file, the line and the field.
@@ -533,7 +533,7 @@ fn wages_theme() -> (TempDb, ekn::api::Session) {
     let wages =
         ThemeDefinition { categories: vec!["social.labour".into()], kato: vec!["1920".into()], ..Default::default() };
     session
-        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
     (db, session)
 }
@@ -543,9 +543,9 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
     use ekn::api::{ItemKind, MemberChoice, MemberRequest, ThemeEventKind};
     let (_db, mut session) = wages_theme();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
-    let key = session.theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
+    let key = session.analytics().theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
     session
-        .decide_theme_member(&MemberRequest {
+        .analytics().decide_theme_member(&MemberRequest {
             theme: "Зарплаты".into(),
             kind: ItemKind::Appeal,
             key: key.clone(),
@@ -553,7 +553,7 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
             reason: "точно по теме".into(),
         })
         .unwrap();
-    let card = session.theme_card("Зарплаты", Some(as_of)).unwrap();
+    let card = session.analytics().theme_card("Зарплаты", Some(as_of)).unwrap();
     let kinds: Vec<ThemeEventKind> = card.timeline.iter().map(|e| e.kind).collect();
     assert!(kinds.contains(&ThemeEventKind::Version) && kinds.contains(&ThemeEventKind::Decision), "{kinds:?}");
     let alarm =
@@ -572,14 +572,14 @@ fn a_note_on_a_themes_card_is_journaled_with_its_author_and_kept_as_personal_dat
     let (db, mut session) = wages_theme();
 
     let text = "Открыта по письму областной прокуратуры; спросили Ахметову из инспекции труда";
-    let notes = session.note_theme(" Зарплаты ", &format!("  {text}\n")).unwrap();
+    let notes = session.analytics().note_theme(" Зарплаты ", &format!("  {text}\n")).unwrap();
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].note.as_deref(), Some(text), "kept trimmed");
     assert!(!notes[0].author.is_empty() && notes[0].destroyed_by.is_none(), "{:?}", notes[0]);
-    session.note_theme("Зарплаты", "Второй план: оставить").unwrap();
+    session.analytics().note_theme("Зарплаты", "Второй план: оставить").unwrap();
 
     // On the card, newest first, and on its timeline without the text.
-    let card = session.theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    let card = session.analytics().theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(
         card.notes.iter().map(|n| n.note.as_deref().unwrap()).collect::<Vec<_>>(),
         ["Второй план: оставить", text]
@@ -594,10 +594,10 @@ fn a_note_on_a_themes_card_is_journaled_with_its_author_and_kept_as_personal_dat
         ("Зарплаты", &"ж".repeat(4001), ErrorCode::InvalidInput),
         ("Нет такой", "заметка", ErrorCode::NotFound),
     ] {
-        let err = session.note_theme(name, note).unwrap_err();
+        let err = session.analytics().note_theme(name, note).unwrap_err();
         assert_eq!(err.code, code, "{name}: {err:?}");
     }
-    assert_eq!(session.theme_notes("Зарплаты").unwrap().len(), 2);
+    assert_eq!(session.analytics().theme_notes("Зарплаты").unwrap().len(), 2);
 
     // The journal: one entry per note, by its author; the text only in the entry's personal part.
     let journal = session.journal(&JournalQuery { object: None, task: None, appeal: None, limit: Some(50) }).unwrap();
@@ -650,11 +650,11 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     db.import(DataKind::Inspections, &db.file("objects.csv", csv)).unwrap();
     let mut session = db.session();
     let definition = ThemeDefinition { kato: vec!["1920".into()], unplanned_only: true, ..Default::default() };
-    session.save_theme(&SaveThemeRequest { name: "Внеплановые".into(), definition, reason: "план".into() }).unwrap();
+    session.analytics().save_theme(&SaveThemeRequest { name: "Внеплановые".into(), definition, reason: "план".into() }).unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15);
-    let count = |s: &ekn::api::Session| s.theme_card("Внеплановые", as_of).unwrap().inspections;
-    assert_eq!(count(&session), 3, "О-1, О-2, О-6");
-    let members = session.theme_candidates("Внеплановые", Some(10)).unwrap();
+    let count = |s: &mut ekn::api::Session| s.analytics().theme_card("Внеплановые", as_of).unwrap().inspections;
+    assert_eq!(count(&mut session), 3, "О-1, О-2, О-6");
+    let members = session.analytics().theme_candidates("Внеплановые", Some(10)).unwrap();
     assert!(members.items.iter().all(|c| c.object.is_some()), "every candidate names its object's BIN");
     assert_eq!(members.items.iter().find(|c| c.key == "О-1").unwrap().object.as_deref(), Some(bin(800).as_str()));
     // An object with two matching items is offered on its own, undecided; one with one item is not.
@@ -664,7 +664,7 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     assert!(offered[0].matched && offered[0].decision.is_none() && offered[0].date.to_string() == "2025-05-10");
 
     let decide = |s: &mut ekn::api::Session, kind, key: &str, choice| {
-        s.decide_theme_member(&MemberRequest {
+        s.analytics().decide_theme_member(&MemberRequest {
             theme: "Внеплановые".into(),
             kind,
             key: key.into(),
@@ -674,14 +674,14 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     };
     // Accepting the object registered elsewhere takes in its unplanned inspections, not its planned one.
     decide(&mut session, ItemKind::Object, &bin(801), MemberChoice::Accept).unwrap();
-    assert_eq!(count(&session), 5);
+    assert_eq!(count(&mut session), 5);
     // Rejecting an object takes out all its items; a decision about one item wins over it.
     decide(&mut session, ItemKind::Object, &bin(800), MemberChoice::Reject).unwrap();
-    assert_eq!(count(&session), 3, "О-3, О-4, О-6");
+    assert_eq!(count(&mut session), 3, "О-3, О-4, О-6");
     decide(&mut session, ItemKind::Inspection, "О-2", MemberChoice::Accept).unwrap();
-    assert_eq!(count(&session), 4);
+    assert_eq!(count(&mut session), 4);
     // The decided objects are listed among the members, each dated by its latest item.
-    let members = session.theme_candidates("Внеплановые", Some(20)).unwrap();
+    let members = session.analytics().theme_candidates("Внеплановые", Some(20)).unwrap();
     let objects: Vec<_> = members.items.iter().filter(|c| c.kind == ItemKind::Object).collect();
     assert_eq!(objects.len(), 2, "{objects:?}");
     let outside = objects.iter().find(|c| c.key == bin(801)).unwrap();
@@ -696,6 +696,6 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     // The command line decides about objects too.
     let out = ekn(&db.path, &["themes", "accept", "Внеплановые", "object", &bin(800), "--reason", "вернули"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let session = db.session();
-    assert_eq!(count(&session), 5, "О-1 and О-2 back with their object");
+    let mut session = db.session();
+    assert_eq!(count(&mut session), 5, "О-1 and О-2 back with their object");
 }

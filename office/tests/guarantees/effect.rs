@@ -122,13 +122,13 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     }
 
     let report = |ws: &Workstation, district: Option<&str>| {
-        let s = ws.session_with(ekn::api::Context::new(
+        let mut s = ws.session_with(ekn::api::Context::new(
             ekn::domain::journal::Face::Cli,
             None,
             std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
         ));
         let request = ekn::api::EffectRequest { district: district.map(str::to_string), ..Default::default() };
-        serde_json::to_value(s.effect_report(&request).unwrap()).unwrap()
+        serde_json::to_value(s.analytics().effect_report(&request).unwrap()).unwrap()
     };
     let (ra, rb) = (report(&wa, None), report(&wb, None));
     let checks = ["next_inspection", "appeals", "category_appeals", "returning_applicant"];
@@ -313,12 +313,12 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     ws.session().sync().unwrap();
 
     let today = "2026-12-01";
-    let s = ws.session_with(ekn::api::Context::new(
+    let mut s = ws.session_with(ekn::api::Context::new(
         ekn::domain::journal::Face::Cli,
         None,
         std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
     ));
-    let own = serde_json::to_value(s.effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
+    let own = serde_json::to_value(s.analytics().effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
     drop(s);
     let effects = own["effects"].as_array().unwrap();
     for outcome in ["violations_per_inspection", "appeals_per_quarter"] {
@@ -378,12 +378,12 @@ fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
 
     // Асель's workstation sees no return (the later appeal is Dina's); the office does.
     let today = "2026-12-01";
-    let s = wa.session_with(ekn::api::Context::new(
+    let mut s = wa.session_with(ekn::api::Context::new(
         ekn::domain::journal::Face::Cli,
         None,
         std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
     ));
-    let own = serde_json::to_value(s.effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
+    let own = serde_json::to_value(s.analytics().effect_report(&ekn::api::EffectRequest::default()).unwrap()).unwrap();
     drop(s);
     assert_eq!(own["verification"]["returning_applicant"]["verified"], 1, "{:#}", own["verification"]);
     let (status, figures) = office.get(&office.login("Supervisor Saule"), &format!("/v1/effect?today={today}"));

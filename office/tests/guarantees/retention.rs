@@ -75,11 +75,11 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         let noon = "2020-03-02T07:00:00Z".parse().unwrap();
         let mut then = wa.session_with(Context::new(ekn::domain::journal::Face::Cli, None, Arc::new(FixedClock(noon))));
         let definition = ekn::api::ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
-        then.save_theme(&ekn::api::SaveThemeRequest {
+        then.analytics().save_theme(&ekn::api::SaveThemeRequest {
             name: "Зарплаты".into(), definition, reason: "план".into()
         })
         .unwrap();
-        then.note_theme("Зарплаты", THEME_NOTE).unwrap();
+        then.analytics().note_theme("Зарплаты", THEME_NOTE).unwrap();
     }
     wa.join(&office, "Асель Нурланова", "office PC");
     wd.join(&office, "Dina Seitkali", "PC");

@@ -3,6 +3,7 @@
 //! and a person's dismissal (with a reason, journaled; a dismissed anomaly stays listed as
 //! dismissed, never deleted).
 
+use super::Analytics;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -10,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::analytics::anomaly_list::{AnomalyReport, ListedAnomaly, UnitsJudged};
 use crate::analytics::practices::{self, AnomalyKind, DetectParams, Evidence, FunnelPlot};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::facts::{date_of, district_text, region_text, Registry};
 use crate::domain::journal::Entry;
 use crate::domain::records::InspectionKind;
@@ -75,24 +76,24 @@ impl AnomalyReview {
     }
 }
 
-impl Session {
+impl Analytics<'_> {
     /// The detectors' run over the registry as it stands, today, with these settings (cached).
     fn detection(&self, params: &DetectParams) -> Result<(Rc<practices::Detection>, Arc<Registry>), ApiError> {
         let registry = self.read().analytics_registry()?;
-        let key = format!("{}|{}|{params:?}", self.store.analytics_version()?, self.today());
-        if let Some((k, detection)) = self.memo.detection.borrow().as_ref() {
+        let key = format!("{}|{}|{params:?}", self.read().store().analytics_version()?, self.read().today());
+        if let Some((k, detection)) = self.read().memo().detection.borrow().as_ref() {
             if *k == key {
                 return Ok((detection.clone(), registry));
             }
         }
-        let detection = Rc::new(practices::detect(&registry, self.today(), params));
-        *self.memo.detection.borrow_mut() = Some((key, detection.clone()));
+        let detection = Rc::new(practices::detect(&registry, self.read().today(), params));
+        *self.read().memo().detection.borrow_mut() = Some((key, detection.clone()));
         Ok((detection, registry))
     }
 
     /// The latest review of each anomaly id.
     fn anomaly_reviews(&self) -> Result<std::collections::HashMap<String, Review>, ApiError> {
-        Ok(self.store.reviews("anomaly")?.into_iter().map(|r| (r.key.clone(), r)).collect())
+        Ok(self.read().store().reviews("anomaly")?.into_iter().map(|r| (r.key.clone(), r)).collect())
     }
 
     /// Runs the detectors and lists what passes the significance rule, `kind` only if given.
@@ -106,7 +107,7 @@ impl Session {
         }
         let (detection, _) = self.detection(params)?;
         let reviews = self.anomaly_reviews()?;
-        Ok(AnomalyReport::of(&detection, self.today(), params, kind, &reviews, started))
+        Ok(AnomalyReport::of(&detection, self.read().today(), params, kind, &reviews, started))
     }
 
     /// One anomaly with its funnel plot and the first `limit` rows behind it.
@@ -179,7 +180,7 @@ impl Session {
         let action = review.code();
         let mut detail = self.anomaly_detail(id, 50)?;
         let anomaly = detail.anomaly.anomaly.clone();
-        self.write(|w| {
+        self.journal().run(|w| {
             let review_id = w.insert_review(&NewReview {
                 target: "anomaly",
                 key: &anomaly.id,

@@ -6,6 +6,7 @@
 //! before/after figure beside it. Every report names the data and the journal entry it was
 //! computed on, so it can be made again and checked.
 
+use super::Analytics;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -19,7 +20,7 @@ pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
 use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification};
 use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 
 /// What the report is asked for (all acts, over the default horizon, unless narrowed).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -72,7 +73,7 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-impl Session {
+impl Analytics<'_> {
     /// The effectiveness report over the acts in scope, as of today.
     pub fn effect_report(&self, request: &EffectRequest) -> Result<EffectReport, ApiError> {
         let horizon = request.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
@@ -83,12 +84,12 @@ impl Session {
         if district.is_some_and(|d| d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ApiError::invalid("a district is a KATO code or its first digits (19, 1920, …)"));
         }
-        let today = self.today();
+        let today = self.read().today();
         let registry = self.read().analytics_registry()?;
-        let (acts, outcomes) = self.store.acts_for_report()?;
+        let (acts, outcomes) = self.read().store().acts_for_report()?;
         let norms = self.read().norms()?;
         let index = RegistryIndex::new(&registry, acts.iter().filter_map(|a| a.trigger_registry_no.as_deref()));
-        let deciles = risk_deciles(self.store.latest_risk_scores()?, index.subjects());
+        let deciles = risk_deciles(self.read().store().latest_risk_scores()?, index.subjects());
 
         // Acts: the latest outcome at each stage, and the day of a "satisfied" latest answer.
         let mut latest: HashMap<(i64, &str), (&str, NaiveDate)> = HashMap::new();
@@ -105,7 +106,7 @@ impl Session {
         }
         // What the returning-applicant check reads: the acted-on objects' applicants and text
         // fingerprints.
-        let identities = self.store.appeal_identities_of_acted()?;
+        let identities = self.read().store().appeal_identities_of_acted()?;
         let mut digest = Sha256::new();
         digest.update(crate::api::analytics::risk::registry_digest(&registry).as_bytes());
         for a in &acts {
@@ -188,7 +189,7 @@ impl Session {
             effects,
             method: EFFECT_METHOD.into(),
             data_digest: hex::encode(digest.finalize()),
-            journal: self.store.journal_head()?.map(|(seq, hash)| JournalPoint { seq, hash }),
+            journal: self.read().store().journal_head()?.map(|(seq, hash)| JournalPoint { seq, hash }),
         })
     }
 }

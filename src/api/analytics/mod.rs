@@ -17,3 +17,24 @@ pub mod words;
 
 // The reports' words, worded below the api so the office prints them too.
 pub use crate::i18n::{anomaly_lines, effect_lines, theme_lines};
+
+use crate::api::session::handles::{Journal, Kernel, Read};
+
+/// The analytics: the risk model and the plan it scores, themes, anomalies and the effect of acts. `Session::analytics` lends it; it holds the kernel and nothing else.
+pub struct Analytics<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Analytics<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Analytics<'s> {
+        Analytics { kernel }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}

@@ -6,6 +6,7 @@
 //! similar cases and checks of a row are made only when the row is handed out, most likely first,
 //! to a `PlanSink` — a list for the UI and the text view, a stream for `ekn risk score --json`.
 
+use super::Analytics;
 use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
@@ -18,7 +19,7 @@ use crate::api::analytics::risk::{
     base_rate, check_signals, checks, checks_for, hypothesis_note, level, similar_cases, TOP_CONTRIBUTIONS,
 };
 use crate::api::analytics::words::in_words;
-use crate::api::{ApiError, CheckView, PlanScore, PlanTimings, ScoredRow, Session};
+use crate::api::{ApiError, CheckView, PlanScore, PlanTimings, ScoredRow};
 use crate::domain::facts::{day_of, district_of, Registry};
 use crate::domain::records::InspectionKind;
 use crate::ingest::plan::{read_plan, read_plan_bytes, PlanFile};
@@ -70,15 +71,15 @@ struct Ranked {
     probability: f64,
 }
 
-impl Session {
+impl Analytics<'_> {
     /// The registry replayed for `record`'s model, built once per data version and model version.
     pub(in crate::api) fn risk_context(
         &self,
         record: &ModelRecord,
         model: &RiskModel,
     ) -> Result<Rc<RiskContext>, ApiError> {
-        let key = format!("{}|{}", self.store.analytics_version()?, record.name);
-        if let Some((k, context)) = self.memo.risk.borrow().as_ref() {
+        let key = format!("{}|{}", self.read().store().analytics_version()?, record.name);
+        if let Some((k, context)) = self.read().memo().risk.borrow().as_ref() {
             if *k == key {
                 return Ok(context.clone());
             }
@@ -100,7 +101,7 @@ impl Session {
             history,
             registry,
         });
-        *self.memo.risk.borrow_mut() = Some((key, context.clone()));
+        *self.read().memo().risk.borrow_mut() = Some((key, context.clone()));
         Ok(context)
     }
 

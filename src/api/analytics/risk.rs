@@ -7,6 +7,7 @@
 //! organisations and the practices of control bodies, never citizens; each says it is a
 //! hypothesis to verify by procedural means.
 
+use super::Analytics;
 use std::path::Path;
 
 use std::sync::Arc;
@@ -18,7 +19,7 @@ use crate::analytics::risk::{self, RawFeatures, RiskMetrics, RiskModel, RiskPara
 use crate::analytics::similar::SimilarIndex;
 use crate::api::analytics::words::{in_words, kind_words};
 use crate::api::session::handles::Read;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::card::RiskView;
 use crate::domain::facts::{date_of, day_of, Registry};
 use crate::domain::journal::{Entry, RecordRef};
@@ -314,7 +315,7 @@ pub(in crate::api) fn registry_digest(registry: &Registry) -> String {
     hex::encode(h.finalize())
 }
 
-impl Session {
+impl Analytics<'_> {
     /// Trains and registers a new version of the risk model on the registry in the database.
     pub fn train_risk_model(
         &mut self,
@@ -366,7 +367,7 @@ impl Session {
             arrays_sha256: &arrays_sha256,
         };
         let (auc, brier) = (trained.metrics.auc.unwrap_or(f64::NAN), trained.metrics.brier);
-        let id = self.write(|w| {
+        let id = self.journal().run(|w| {
             let (id, name) = w.put_model(NAME_PREFIX, &new)?;
             let entry = Entry::RiskModelTrained {
                 model: name,
@@ -380,7 +381,7 @@ impl Session {
             w.append(&entry, About::default(), Some(RecordRef::Model(id)))?;
             Ok(id)
         })?;
-        let record = self.appeals().model_record(id)?;
+        let record = self.kernel.lend().appeals().model_record(id)?;
         Ok(RiskTrainReport {
             model: record,
             metrics: trained.metrics,
@@ -417,7 +418,7 @@ impl Session {
             rows,
             inputs_sha256: inputs_sha256.to_string(),
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.append(&entry, About { subject_bin: bin.map(str::to_string), appeal_no: None }, None)?;
             Ok(())
         })
@@ -427,7 +428,7 @@ impl Session {
     /// visited last, of the kind it used, today), with reasons, similar cases and checks, beside
     /// the imported external scores.
     pub fn explain_risk(&mut self, bin: &str) -> Result<RiskExplanation, ApiError> {
-        let card = self.registry().card(bin)?;
+        let card = self.kernel.lend().registry().card(bin)?;
         let bin = card.subject.bin.clone();
         let overridden = self.risk_override(&bin)?;
         let mut explanation = RiskExplanation {
@@ -464,7 +465,7 @@ impl Session {
             });
             return Ok(explanation);
         };
-        let today = self.today();
+        let today = self.read().today();
         let visit = Visit { day: day_of(today).max(last.day + 1), ..Visit::of(last) };
         let raw = context.history.features(&visit);
         let bound = model.bind(&registry.bodies);
@@ -504,7 +505,7 @@ impl Session {
 
     /// The override of an object's local risk estimate in force, if any.
     fn risk_override(&self, bin: &str) -> Result<Option<Review>, ApiError> {
-        let last = self.store.reviews("risk")?.into_iter().rev().find(|r| r.key == bin);
+        let last = self.read().store().reviews("risk")?.into_iter().rev().find(|r| r.key == bin);
         Ok(last.filter(|r| r.action == "override"))
     }
 
@@ -527,7 +528,7 @@ impl Session {
         let bin = card.subject.bin.clone();
         let model = self.read().risk_model(None).ok().map(|(r, _)| r.name);
         let value = (action == "override").then_some(assessment);
-        self.write(|w| {
+        self.journal().run(|w| {
             let review_id = w.insert_review(&NewReview {
                 target: "risk",
                 key: &bin,

@@ -7,13 +7,14 @@
 //! the theme was last saved or decided about. Only numbers, dates, categories, places, control
 //! bodies and the BINs of objects are shown: never an applicant, never a list of persons.
 
+use super::Analytics;
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::analytics::themes::{Matcher, SeriesKind};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::facts::{date_of, district_text};
 use crate::domain::journal::Entry;
 use crate::domain::triage::taxonomy::Taxonomy;
@@ -131,7 +132,7 @@ fn stems(text: &str) -> HashSet<String> {
         .collect()
 }
 
-impl Session {
+impl Analytics<'_> {
     /// The items a theme matched or people decided about (at most `limit`, newest first).
     pub fn theme_candidates(&self, name: &str, limit: Option<u32>) -> Result<ThemeCandidates, ApiError> {
         let limit = limit.unwrap_or(100).clamp(1, 1_000) as usize;
@@ -140,12 +141,12 @@ impl Session {
         let taxonomy = Taxonomy::builtin();
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
         let decisions: HashMap<(String, String), MemberDecision> = self
-            .store
+            .read().store()
             .theme_decisions(&theme.name)?
             .into_iter()
             .map(|d| ((d.item_kind.clone(), d.item_key.clone()), d))
             .collect();
-        let (new_appeals, new_inspections) = self.store.imported_after(self.store.theme_seen_import(&theme.name)?)?;
+        let (new_appeals, new_inspections) = self.read().store().imported_after(self.read().store().theme_seen_import(&theme.name)?)?;
         let mut items = Vec::new();
         match theme.series {
             SeriesKind::Appeals => {
@@ -250,7 +251,7 @@ impl Session {
                 kind: ItemKind::Object,
                 key: bin.clone(),
                 object: Some(bin.clone()),
-                date: latest.map_or_else(|| self.today(), date_of),
+                date: latest.map_or_else(|| self.read().today(), date_of),
                 category: None,
                 district,
                 control_body: None,
@@ -272,7 +273,7 @@ impl Session {
             if !wanted.is_empty() {
                 let is_appeal = |c: &ThemeCandidate| c.matched && c.kind == ItemKind::Appeal;
                 let numbers: Vec<String> = items.iter().filter(|c| is_appeal(c)).map(|c| c.key.clone()).collect();
-                let texts = self.store.appeal_texts(&numbers)?;
+                let texts = self.read().store().appeal_texts(&numbers)?;
                 for c in items.iter_mut().filter(|c| is_appeal(c)) {
                     let found = texts.get(&c.key).map(|t| stems(t)).unwrap_or_default();
                     let share = wanted.iter().filter(|w| found.contains(*w)).count() as f64 / wanted.len() as f64;
@@ -329,7 +330,7 @@ impl Session {
             ItemKind::Inspection => About::default(),
             ItemKind::Object => About { subject_bin: Some(key.clone()), ..About::default() },
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_theme_member(&theme.name, request.kind.code(), &key, decision, &reason)?;
             let entry = Entry::ThemeMemberDecided {
                 theme: theme.name.clone(),
@@ -356,10 +357,10 @@ impl Session {
         let mut imported: HashMap<i64, (HashSet<String>, HashSet<String>)> = HashMap::new();
         let mut news = Vec::new();
         for theme in &themes {
-            let seen = self.store.theme_seen_import(&theme.name)?;
+            let seen = self.read().store().theme_seen_import(&theme.name)?;
             let (appeals, inspections) = match imported.entry(seen) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.store.imported_after(seen)?),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(self.read().store().imported_after(seen)?),
             };
             // New, matching by the filters, and not yet decided either way.
             let matcher = Matcher::new(&theme.definition, &registry, taxonomy);

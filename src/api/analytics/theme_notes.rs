@@ -4,18 +4,19 @@
 //! personal part (`theme_noted`), is read back from there, and a destruction act clears it like any
 //! other, leaving the note's author, moment and the act's number on the card.
 
-use crate::api::{checked_note, ApiError, Session};
+use super::Analytics;
+use crate::api::{checked_note, ApiError};
 use crate::domain::journal::Entry;
 use crate::store::{About, ThemeNote};
 
 /// The card lists at most this many notes (the newest).
 pub const NOTES_ON_CARD: u32 = 100;
 
-impl Session {
+impl Analytics<'_> {
     /// The notes on theme `name`, newest first.
     pub fn theme_notes(&self, name: &str) -> Result<Vec<ThemeNote>, ApiError> {
         let (theme, _) = self.theme_in_force(name)?;
-        Ok(self.store.theme_notes(&theme.name, NOTES_ON_CARD)?)
+        Ok(self.read().store().theme_notes(&theme.name, NOTES_ON_CARD)?)
     }
 
     /// Writes a note on theme `name` (journaled with its author) and returns the notes, newest first.
@@ -26,7 +27,7 @@ impl Session {
         };
         let (theme, _) = self.theme_in_force(name)?;
         let entry = Entry::ThemeNoted { theme: theme.name.clone(), note };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;

@@ -5,6 +5,7 @@
 //! categories, places and masked texts are shown. Also the method's measure on a labelled file
 //! (`--labelled`), the adjusted Rand index docs/THEMES.md reports.
 
+use super::Analytics;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analytics::proposals::{self, adjusted_rand_index, ProposalParams};
 use crate::analytics::themes::{Matcher, SeriesKind, ThemeDefinition};
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 use crate::domain::facts::{date_of, day_of, district_text};
 use crate::domain::norms::Localized;
 use crate::domain::triage::taxonomy::Taxonomy;
@@ -128,7 +129,7 @@ fn ranked(counts: HashMap<String, usize>) -> Vec<ProposalCount> {
     list
 }
 
-impl Session {
+impl Analytics<'_> {
     /// Groups of the appeals received in the `days` before `as_of` (default today, 90 days) that
     /// no theme in force covers.
     pub fn theme_proposals(
@@ -137,7 +138,7 @@ impl Session {
         days: Option<u32>,
     ) -> Result<ThemeProposalReport, ApiError> {
         let started = std::time::Instant::now();
-        let as_of = as_of.unwrap_or_else(|| self.today());
+        let as_of = as_of.unwrap_or_else(|| self.read().today());
         let days = days.unwrap_or(DEFAULT_DAYS).clamp(7, 3 * 365);
         // A date typed or sent near the calendar's ends must not overflow the window.
         let from = as_of
@@ -167,7 +168,7 @@ impl Session {
             .map(|(&n, _)| n)
             .collect();
 
-        let texts = self.store.appeal_texts_received(&from.to_string(), &as_of.to_string())?;
+        let texts = self.read().store().appeal_texts_received(&from.to_string(), &as_of.to_string())?;
         let with_text = texts.len();
         let mut uncovered: Vec<(String, String)> =
             texts.into_iter().filter(|(n, _)| !covered.contains(n.as_str())).collect();

@@ -4,6 +4,7 @@
 //! for rising themes and rising category × district cells, and the ranking for the plan. The
 //! computation is `crate::analytics::themes`; this joins it to the store.
 
+use super::Analytics;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
@@ -21,7 +22,7 @@ use crate::analytics::themes::{
     self, month_number, month_text, monthly_counts, Decided, Matcher, ScanParams, ScoringWeights, SeriesKind,
     ThemeDefinition, ThemeScore,
 };
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::facts::district_text;
 use crate::domain::journal::Entry;
 use crate::domain::norms::Localized;
@@ -178,10 +179,10 @@ fn tidy(mut d: ThemeDefinition) -> Result<ThemeDefinition, ApiError> {
     Ok(d)
 }
 
-impl Session {
+impl Analytics<'_> {
     fn theme_versions_in_force(&self, include_retired: bool) -> Result<Vec<ThemeSummary>, ApiError> {
         let mut latest: BTreeMap<String, ThemeVersion> = BTreeMap::new();
-        for v in self.store.theme_versions(None)? {
+        for v in self.read().store().theme_versions(None)? {
             latest.insert(v.name.clone(), v);
         }
         latest.values().filter(|v| include_retired || !v.retired).map(|v| self.with_decided(summary(v)?)).collect()
@@ -189,7 +190,7 @@ impl Session {
 
     /// A theme with people's decisions about its items.
     fn with_decided(&self, mut theme: ThemeSummary) -> Result<ThemeSummary, ApiError> {
-        for d in self.store.theme_decisions(&theme.name)? {
+        for d in self.read().store().theme_decisions(&theme.name)? {
             theme.decided.record(&d.item_kind, &d.decision, d.item_key);
         }
         Ok(theme)
@@ -201,7 +202,7 @@ impl Session {
     }
 
     pub(in crate::api) fn theme_in_force(&self, name: &str) -> Result<(ThemeSummary, Vec<ThemeVersion>), ApiError> {
-        let versions = self.store.theme_versions(Some(name.trim()))?;
+        let versions = self.read().store().theme_versions(Some(name.trim()))?;
         let last = versions
             .last()
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no theme is named «{}»", name.trim())))?;
@@ -230,7 +231,7 @@ impl Session {
             return Err(ApiError::invalid(format!("a theme's name is 1 to {MAX_NAME} printable characters")));
         }
         let reason = crate::api::checked_reason(reason, "saving a theme")?;
-        let previous = self.store.theme_versions(Some(&name))?.pop();
+        let previous = self.read().store().theme_versions(Some(&name))?.pop();
         let (definition, retired) = match definition {
             Some(d) => {
                 let d = tidy(d)?;
@@ -263,7 +264,7 @@ impl Session {
                 )));
             }
         }
-        self.write(|w| {
+        self.journal().run(|w| {
             let version = w.insert_theme_version(&name, &json, retired, &reason)?;
             let entry = Entry::ThemeSaved {
                 name: name.clone(),
@@ -282,7 +283,7 @@ impl Session {
     /// `as_of` (default today) judged against their past.
     pub fn theme_scan(&self, as_of: Option<NaiveDate>, months: Option<u32>) -> Result<ThemeScanReport, ApiError> {
         let started = std::time::Instant::now();
-        let as_of = as_of.unwrap_or_else(|| self.today());
+        let as_of = as_of.unwrap_or_else(|| self.read().today());
         let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
         Ok(scan_report(&registry, &list, as_of, months, started))
@@ -290,7 +291,7 @@ impl Session {
 
     /// The themes ranked for the plan by the lower bound of their score.
     pub fn theme_scores(&self, as_of: Option<NaiveDate>) -> Result<ThemeScoreReport, ApiError> {
-        let as_of = as_of.unwrap_or_else(|| self.today());
+        let as_of = as_of.unwrap_or_else(|| self.read().today());
         let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
         let context = gather_score_context(self, &ScoringWeights::builtin())?;
@@ -299,7 +300,7 @@ impl Session {
 
     /// The theme card.
     pub fn theme_card(&self, name: &str, as_of: Option<NaiveDate>) -> Result<ThemeCard, ApiError> {
-        let as_of = as_of.unwrap_or_else(|| self.today());
+        let as_of = as_of.unwrap_or_else(|| self.read().today());
         let (theme, versions) = self.theme_in_force(name)?;
         let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
@@ -356,9 +357,9 @@ impl Session {
 
         let bins: HashSet<&str> =
             objects.iter().filter_map(|&s| registry.subjects.get(s as usize)).map(|s| s.bin.as_str()).collect();
-        let (all_acts, all_outcomes) = self.store.acts_for_report()?;
+        let (all_acts, all_outcomes) = self.read().store().acts_for_report()?;
         let acts = self.theme_acts(&bins, &all_acts, &all_outcomes)?;
-        let documents = self.store.documents_of_objects(&bins)?;
+        let documents = self.read().store().documents_of_objects(&bins)?;
         let graph = self.read().graph()?;
         let mut tasks = ThemeTasks::default();
         let mut kinds: HashMap<String, u64> = HashMap::new();
@@ -383,7 +384,7 @@ impl Session {
             .iter()
             .map(|id| {
                 // The version in force today: a theme names its norms as they stand now.
-                let norm = norms_in_force.at(id, self.today());
+                let norm = norms_in_force.at(id, self.read().today());
                 ThemeNorm {
                     id: id.clone(),
                     name: norm.as_ref().map(|n| n.name.clone()),
@@ -417,8 +418,8 @@ impl Session {
             .find(|r| r.name == theme.name)
             .ok_or_else(|| ApiError::new(ErrorCode::Internal, "the theme left its own scan"))?;
         let (inputs, _) = context.inputs(&registry, &theme, row, as_of);
-        let decisions = self.store.theme_decisions(&theme.name)?;
-        let notes = self.store.theme_notes(&theme.name, super::theme_notes::NOTES_ON_CARD)?;
+        let decisions = self.read().store().theme_decisions(&theme.name)?;
+        let notes = self.read().store().theme_notes(&theme.name, super::theme_notes::NOTES_ON_CARD)?;
         let timeline =
             theme_timeline::timeline(&versions, &decisions, &notes, &dynamics, &all_acts, &all_outcomes, &bins);
         Ok(ThemeCard {
@@ -474,10 +475,10 @@ impl Session {
 
 /// What a theme's score reads besides the registry, gathered from this database: triage's flags,
 /// each object's latest risk score, the anomalies listed and not dismissed.
-fn gather_score_context(session: &Session, weights: &ScoringWeights) -> Result<ScoreContext, ApiError> {
-    let flags = session.store.appeal_flags(&weights.severity_rules)?;
-    let risks: HashMap<String, f64> = session.store.latest_risk_scores()?.into_iter().collect();
-    let anomalies: Vec<Anomaly> = session
+fn gather_score_context(analytics: &Analytics<'_>, weights: &ScoringWeights) -> Result<ScoreContext, ApiError> {
+    let flags = analytics.read().store().appeal_flags(&weights.severity_rules)?;
+    let risks: HashMap<String, f64> = analytics.read().store().latest_risk_scores()?.into_iter().collect();
+    let anomalies: Vec<Anomaly> = analytics
         .anomalies(&DetectParams::default(), None)?
         .anomalies
         .into_iter()

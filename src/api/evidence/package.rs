@@ -185,7 +185,7 @@ impl Session {
 
         // The analytic extract: the local estimate (logged as a prediction exported), its model's
         // passport, the anomalies naming the object, and the imports they were computed from.
-        let risk = self.explain_risk(&bin)?;
+        let risk = self.analytics().explain_risk(&bin)?;
         if let Some(local) = &risk.local {
             let passport = self.models().passport(&local.model)?;
             for (lang, text) in
@@ -195,7 +195,7 @@ impl Session {
             }
         }
         payload.insert("analytics/risk.json".into(), json(&risk)?);
-        let report = self.anomalies(&DetectParams::default(), None)?;
+        let report = self.analytics().anomalies(&DetectParams::default(), None)?;
         let naming: Vec<_> = report.anomalies.iter().filter(|a| a.anomaly.subject_bins.contains(&bin)).collect();
         let anomalies = serde_json::json!({
             "method": report.method,

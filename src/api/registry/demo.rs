@@ -108,7 +108,7 @@ pub(in crate::api) fn train_and_triage(
     // C fixed at the value the validation picks on the demo's registry (0.3, docs/ANALYTICS.md), for
     // the same reason: four fits fewer.
     let params = crate::analytics::risk::RiskParams { c: 0.3, c_grid: vec![0.3], ..Default::default() };
-    session.train_risk_model_on(target, &params, &|_| {}, Some(GENERATED))?;
+    session.analytics().train_risk_model_on(target, &params, &|_| {}, Some(GENERATED))?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ use crate::api::deadlines::Deadlines;
 use crate::api::appeals::Appeals;
 use crate::api::registry::Registry;
 use crate::api::acts::Acts;
+use crate::api::analytics::Analytics;
 use crate::api::vault::{Access, Keys};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -373,6 +374,10 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn analytics(self) -> Analytics<'s> {
+        Analytics::new(self)
+    }
+
     pub(in crate::api) fn acts(self) -> Acts<'s> {
         Acts::new(self)
     }

@@ -188,6 +188,11 @@ impl Session {
         self.kernel().acts()
     }
 
+    /// The analytics: the risk model and the plan it scores, themes, anomalies and the effect of acts.
+    pub fn analytics(&mut self) -> crate::api::analytics::Analytics<'_> {
+        self.kernel().analytics()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -527,32 +527,32 @@ mod on_session {
     }
 
     pub fn anomalies(s: &mut Session, p: AnomaliesParams, _: &mut CallContext<'_>) -> R<AnomalyReport> {
-        s.anomalies(&DetectParams::default(), p.kind)
+        s.analytics().anomalies(&DetectParams::default(), p.kind)
     }
 
     pub fn anomaly(s: &mut Session, p: AnomalyParams, _: &mut CallContext<'_>) -> R<AnomalyDetail> {
-        s.anomaly_detail(&p.id, p.limit.unwrap_or(100).min(1000) as usize)
+        s.analytics().anomaly_detail(&p.id, p.limit.unwrap_or(100).min(1000) as usize)
     }
 
     pub fn review_anomaly(s: &mut Session, p: ReviewAnomalyParams, _: &mut CallContext<'_>) -> R<AnomalyDetail> {
-        s.review_anomaly(&p.id, p.action, &p.reason)
+        s.analytics().review_anomaly(&p.id, p.action, &p.reason)
     }
 
     pub fn risk_explain(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
-        s.explain_risk(&p.bin)
+        s.analytics().explain_risk(&p.bin)
     }
 
     pub fn override_risk(s: &mut Session, p: OverrideRiskParams, _: &mut CallContext<'_>) -> R<RiskExplanation> {
-        s.override_risk(&p.bin, p.assessment, &p.reason)
+        s.analytics().override_risk(&p.bin, p.assessment, &p.reason)
     }
 
     pub fn train_risk(s: &mut Session, p: TrainRiskParams, _: &mut CallContext<'_>) -> R<RiskTrainReport> {
-        s.train_risk_model(p.target.unwrap_or(Target::DeclaredIllegal), &RiskParams::default(), &|_| {})
+        s.analytics().train_risk_model(p.target.unwrap_or(Target::DeclaredIllegal), &RiskParams::default(), &|_| {})
     }
 
     pub fn score_plan(s: &mut Session, p: ScorePlanParams, cx: &mut CallContext<'_>) -> R<PlanScore> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.score_plan_bytes(&upload.name, upload.bytes.clone(), Some(p.top.unwrap_or(500)));
+        let result = s.analytics().score_plan_bytes(&upload.name, upload.bytes.clone(), Some(p.top.unwrap_or(500)));
         cx.state.discard(&p.upload);
         result
     }
@@ -588,51 +588,51 @@ mod on_session {
     }
 
     pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {
-        s.effect_report(&p)
+        s.analytics().effect_report(&p)
     }
 
     pub fn themes(s: &mut Session, p: ThemesParams, _: &mut CallContext<'_>) -> R<ThemeList> {
-        s.themes(p.all)
+        s.analytics().themes(p.all)
     }
 
     pub fn theme_save(s: &mut Session, p: SaveThemeRequest, _: &mut CallContext<'_>) -> R<ThemeSummary> {
-        s.save_theme(&p)
+        s.analytics().save_theme(&p)
     }
 
     pub fn theme_retire(s: &mut Session, p: RetireThemeParams, _: &mut CallContext<'_>) -> R<ThemeSummary> {
-        s.retire_theme(&p.name, &p.reason)
+        s.analytics().retire_theme(&p.name, &p.reason)
     }
 
     pub fn theme_card(s: &mut Session, p: ThemeParams, _: &mut CallContext<'_>) -> R<ThemeCard> {
-        s.theme_card(&p.name, p.as_of)
+        s.analytics().theme_card(&p.name, p.as_of)
     }
 
     pub fn theme_scan(s: &mut Session, p: ThemeScanParams, _: &mut CallContext<'_>) -> R<ThemeScanReport> {
-        s.theme_scan(p.as_of, p.months)
+        s.analytics().theme_scan(p.as_of, p.months)
     }
 
     pub fn theme_scores(s: &mut Session, p: ThemeScanParams, _: &mut CallContext<'_>) -> R<ThemeScoreReport> {
-        s.theme_scores(p.as_of)
+        s.analytics().theme_scores(p.as_of)
     }
 
     pub fn theme_members(s: &mut Session, p: ThemeMembersParams, _: &mut CallContext<'_>) -> R<ThemeCandidates> {
-        s.theme_candidates(&p.name, p.limit)
+        s.analytics().theme_candidates(&p.name, p.limit)
     }
 
     pub fn theme_decide(s: &mut Session, p: MemberRequest, _: &mut CallContext<'_>) -> R<ThemeCandidates> {
-        s.decide_theme_member(&p)
+        s.analytics().decide_theme_member(&p)
     }
 
     pub fn theme_news(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNews>> {
-        s.theme_news()
+        s.analytics().theme_news()
     }
 
     pub fn theme_note(s: &mut Session, p: ThemeNoteParams, _: &mut CallContext<'_>) -> R<Vec<ThemeNote>> {
-        s.note_theme(&p.name, &p.note)
+        s.analytics().note_theme(&p.name, &p.note)
     }
 
     pub fn theme_proposals(s: &mut Session, p: ThemeProposalParams, _: &mut CallContext<'_>) -> R<ThemeProposalReport> {
-        s.theme_proposals(p.as_of, p.days)
+        s.analytics().theme_proposals(p.as_of, p.days)
     }
 
     pub fn evidence_attach(s: &mut Session, p: AttachParams, cx: &mut CallContext<'_>) -> R<Attached> {
