@@ -510,7 +510,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         // An answer recorded after the imported one but dated before it: the last recorded is the
         // answer in force on the workstation, and must be at the office too (not the latest day).
         let first = bins_of(&csv_a)[0].0.clone();
-        let screen = s.case_screen(&first, day("2026-12-01")).unwrap();
+        let screen = s.screens().case_screen(&first, day("2026-12-01")).unwrap();
         let imported = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("A-0")).expect("act A-0");
         s.acts().record_act_outcome(&ekn::api::ActOutcomeRequest {
             act: imported.id,

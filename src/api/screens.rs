@@ -3,13 +3,14 @@
 //! card with its six blocks and the suggested next step, the supervisor's overdue list and map
 //! figures, and the user's preferences. The UI adds nothing but layout and words.
 
+use crate::api::session::handles::{Journal, Kernel};
 use crate::api::session::handles::Read;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::api::deadlines::explain;
 use crate::api::tasks::NewTaskRequest;
-use crate::api::{ApiError, CreatedTasks, Desk, ErrorCode, Session, TaskView};
+use crate::api::{ApiError, CreatedTasks, Desk, ErrorCode, TaskView};
 use crate::domain::card::Card;
 use crate::domain::deadline::{Deadline, Period, Unit};
 use crate::domain::journal::{Entry, RecordRef};
@@ -18,6 +19,25 @@ use crate::domain::procedure::{stage_of, ActTemplate, CardFacts, GroundReason, P
 use crate::domain::tasks::{Stage, Suggestion, Task, TaskKind};
 use crate::store::About;
 use crate::store::{AppealHeadline, RegionOverview, RiskyObject};
+
+/// The screens' own reads and answers: the preferences, home, the case screen, the overdue list, the regions. `Session::screens` lends it; it holds the kernel and nothing else.
+pub struct Screens<'s> {
+    kernel: Kernel<'s>,
+}
+
+impl<'s> Screens<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>) -> Screens<'s> {
+        Screens { kernel }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// Who the user is and how the UI should speak; kept in the database's settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -130,7 +150,7 @@ impl OverdueRow {
     }
 }
 
-impl Session {
+impl Screens<'_> {
 
     /// The face's preferences (language, the person, unit and region it shows).
     pub fn preferences(&self) -> Result<Preferences, ApiError> {
@@ -166,12 +186,12 @@ impl Session {
             ("ui.region", &preferences.region),
         ] {
             let value = value.as_deref().unwrap_or("").trim().to_string();
-            if self.store.setting(key)?.unwrap_or_default() != value || self.store.setting(key)?.is_none() {
+            if self.read().store().setting(key)?.unwrap_or_default() != value || self.read().store().setting(key)?.is_none() {
                 changed.push((key, value));
             }
         }
         if !changed.is_empty() {
-            self.write(|w| {
+            self.journal().run(|w| {
                 for (key, value) in &changed {
                     w.set_setting(key, value)?;
                     let entry = Entry::SettingChanged { key: key.to_string(), value: value.clone() };
@@ -191,7 +211,7 @@ impl Session {
             Some(a) => Some(a.to_string()),
             None => preferences.assignee.clone(),
         };
-        let desk = self.tasks().desk(today, who.as_deref())?;
+        let desk = self.kernel.lend().tasks().desk(today, who.as_deref())?;
         let since = (today - Days::new(7)).to_string();
         let region = preferences.region.as_deref();
         let mut assignees: Vec<String> = self.read().graph()?.tasks().map(|t| t.assignee.clone()).collect();
@@ -199,8 +219,8 @@ impl Session {
         assignees.dedup();
         Ok(HomeScreen {
             desk,
-            new_appeals: self.store.recent_appeals(&since, region, 50)?,
-            high_risk: self.store.high_risk_objects(region, 20)?,
+            new_appeals: self.read().store().recent_appeals(&since, region, 50)?,
+            high_risk: self.read().store().high_risk_objects(region, 20)?,
             preferences,
             assignees,
         })
@@ -208,7 +228,7 @@ impl Session {
 
     /// The case card of one object with every block the screen shows.
     pub fn case_screen(&mut self, bin: &str, today: NaiveDate) -> Result<CaseScreen, ApiError> {
-        let card = self.registry().card(bin)?;
+        let card = self.kernel.lend().registry().card(bin)?;
         let bin = card.subject.bin.clone();
         let graph = self.read().graph()?;
         let calendar = self.read().calendar()?;
@@ -269,9 +289,9 @@ impl Session {
             procedure.checklists.get(&stage).map(|items| items.iter().collect()).unwrap_or_default();
         let checklist = self.read().checklist_states(subject_id, &facts, &stage_items)?;
         let act_checklists = self.read().act_checklists_for(subject_id, &facts)?;
-        let attachments = self.store.attachments(subject_id)?;
-        let issued_acts = self.store.issued_acts(subject_id)?;
-        let act_outcomes = self.store.act_outcomes_of_subject(subject_id)?;
+        let attachments = self.read().store().attachments(subject_id)?;
+        let issued_acts = self.read().store().issued_acts(subject_id)?;
+        let act_outcomes = self.read().store().act_outcomes_of_subject(subject_id)?;
         let outcome_proposals = self.read().outcome_proposals(subject_id, &issued_acts, &act_outcomes)?;
         let act_verifications = self.read().act_verifications(
             &card,
@@ -279,14 +299,14 @@ impl Session {
             &act_outcomes,
             crate::analytics::verification::DEFAULT_HORIZON_DAYS,
         );
-        let suggestion = self.tasks().suggest_for_subject(&bin)?;
-        let journal = self.journal(&crate::api::JournalQuery {
+        let suggestion = self.kernel.lend().tasks().suggest_for_subject(&bin)?;
+        let journal = self.read().journal_lines(&crate::api::JournalQuery {
             object: Some(bin.clone()),
             limit: Some(100),
             ..Default::default()
         })?;
         Ok(CaseScreen {
-            today: self.today(),
+            today: self.read().today(),
             card,
             stage,
             grounds,
@@ -314,12 +334,12 @@ impl Session {
         working_days: u32,
         today: NaiveDate,
     ) -> Result<CreatedTasks, ApiError> {
-        let suggestion = self.tasks().suggest_for_subject(bin)?.ok_or_else(|| {
+        let suggestion = self.kernel.lend().tasks().suggest_for_subject(bin)?.ok_or_else(|| {
             ApiError::new(ErrorCode::NothingSuggested, format!("nothing is suggested for {bin}: work is under way"))
         })?;
         let assignee = Some(assignee.trim()).filter(|a| !a.is_empty());
         match suggestion.after_task {
-            Some(after) => self.tasks().accept_suggestion(after, assignee.map(str::to_string)),
+            Some(after) => self.kernel.lend().tasks().accept_suggestion(after, assignee.map(str::to_string)),
             None => {
                 if !(1..=60).contains(&working_days) {
                     return Err(ApiError::new(
@@ -342,15 +362,15 @@ impl Session {
                     event_date: Some(today),
                     depends_on: vec![],
                 };
-                self.tasks().accept_first_step(&request)
+                self.kernel.lend().tasks().accept_first_step(&request)
             }
         }
     }
 
     /// Declines the step suggested for an object, logged against its last task.
     pub fn decline_for_subject(&mut self, bin: &str, reason: &str) -> Result<(), ApiError> {
-        match self.tasks().suggest_for_subject(bin)?.and_then(|s| s.after_task) {
-            Some(after) => self.tasks().decline_suggestion(after, reason),
+        match self.kernel.lend().tasks().suggest_for_subject(bin)?.and_then(|s| s.after_task) {
+            Some(after) => self.kernel.lend().tasks().decline_suggestion(after, reason),
             None => Err(ApiError::new(
                 ErrorCode::InvalidInput,
                 "only a step that follows a task can be declined; with no task yet, simply do not start one",
@@ -372,7 +392,7 @@ impl Session {
     }
 
     pub fn regions(&self) -> Result<Vec<RegionOverview>, ApiError> {
-        Ok(self.store.regions_overview()?)
+        Ok(self.read().store().regions_overview()?)
     }
 }
 

@@ -92,7 +92,7 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
         }
         EvidenceAction::Checklist { bin, json } => {
             let today = session.today();
-            print(json, &session.case_screen(&bin, today)?, render_checklist)
+            print(json, &session.screens().case_screen(&bin, today)?, render_checklist)
         }
         EvidenceAction::Verify { path, json } => {
             let report = session.verify_evidence(&path)?;

@@ -134,7 +134,8 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     assert!(err.message.contains("acts-en.json: line 1, field act_no: this act number is already recorded"), "{err}");
 
     // What the card, the act and `status` show.
-    let screen = s.case_screen(&bin_a, s.today()).unwrap();
+    let today = s.today();
+    let screen = s.screens().case_screen(&bin_a, today).unwrap();
     let act = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("П-1")).expect("the imported act");
     assert_eq!(
         (act.kind.as_str(), act.issued_on.as_str(), act.category.as_deref(), act.trigger_registry_no.as_deref()),
@@ -149,7 +150,8 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         (outcome.stage.as_str(), outcome.result.as_str(), outcome.source.as_str()),
         ("answer", "partly", "import")
     );
-    let protest = s.case_screen(&bin_b, s.today()).unwrap();
+    let today = s.today();
+    let protest = s.screens().case_screen(&bin_b, today).unwrap();
     let court = protest.act_outcomes.iter().find(|o| o.stage == "court").expect("the court's decision");
     assert_eq!((court.result.as_str(), court.on.as_str()), ("upheld", "2024-07-15"));
     assert!(!outcome.formal_defect && !court.formal_defect);
@@ -166,7 +168,8 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     )
     .unwrap();
     assert_eq!(s.registry().import(DataKind::Acts, &returned, None, false, None, &mut |_| {}).unwrap().inserted, 1);
-    let screen = s.case_screen(&bin_a, s.today()).unwrap();
+    let today = s.today();
+    let screen = s.screens().case_screen(&bin_a, today).unwrap();
     let order = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("П-3")).unwrap();
     assert!(screen.act_outcomes.iter().any(|o| o.act_id == order.id && o.result == "rejected" && o.formal_defect));
 

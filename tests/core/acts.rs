@@ -347,7 +347,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     let mut s = db.session();
     let object = bin(1);
     let day = |t: &str| Some(t.parse::<chrono::NaiveDate>().unwrap());
-    s.set_preferences(&Preferences {
+    s.screens().set_preferences(&Preferences {
         language: "ru".into(),
         unit: Some("Прокуратура района".into()),
         ..Default::default()

@@ -88,7 +88,8 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     // whether read from the analytics registry or from each card.
     let mut from_cards = [[0u64; 3]; 4];
     for bin in &bins {
-        for verification in s.case_screen(bin, s.today()).unwrap().act_verifications {
+        let today = s.today();
+        for verification in s.screens().case_screen(bin, today).unwrap().act_verifications {
             for (i, (_, check)) in verification.checks().into_iter().enumerate() {
                 from_cards[i][check.status as usize] += 1;
             }

@@ -167,11 +167,11 @@ fn a_database_another_program_holds_is_busy_not_internal() {
     let holder = rusqlite::Connection::open(&db.path).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
     let kazakh = api::Preferences { language: "kk".into(), ..Default::default() };
-    let refused = session.set_preferences(&kazakh).unwrap_err();
+    let refused = session.screens().set_preferences(&kazakh).unwrap_err();
     assert_eq!(refused.code, ErrorCode::Busy, "{}", refused.message);
     // Opening a session while the lock is held answers the same: opening writes too.
     let opening = api::Session::open(&db.path).err().expect("opening waits on the same lock");
     assert_eq!(opening.code, ErrorCode::Busy, "{}", opening.message);
     holder.execute_batch("ROLLBACK").unwrap();
-    session.set_preferences(&kazakh).expect("once the other program lets go, the same write succeeds");
+    session.screens().set_preferences(&kazakh).expect("once the other program lets go, the same write succeeds");
 }

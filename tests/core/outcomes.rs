@@ -146,7 +146,8 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     assert_eq!(on_task.horizon_days, 365);
 
     // The case screen carries them; each is journaled with its author; the journal holds.
-    let screen = s.case_screen(&bin, s.today()).unwrap();
+    let today = s.today();
+    let screen = s.screens().case_screen(&bin, today).unwrap();
     assert_eq!(screen.act_outcomes.iter().filter(|o| o.act_id == act.id).count(), 2);
     let journal =
         s.journal(&JournalQuery { object: Some(bin.clone()), limit: Some(200), ..Default::default() }).unwrap();

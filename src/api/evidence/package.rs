@@ -237,7 +237,7 @@ impl Session {
             payload.insert("attachments/index.json".into(), json(&index)?);
         }
         payload.insert("acts/issued.json".into(), json(&self.store.issued_acts(subject_id)?)?);
-        let screen = self.case_screen(&bin, today)?;
+        let screen = self.screens().case_screen(&bin, today)?;
         let checklists =
             serde_json::json!({ "stage": screen.stage, "items": screen.checklist, "acts": screen.act_checklists });
         payload.insert("checklist.json".into(), json(&checklists)?);

@@ -23,6 +23,7 @@ use crate::api::appeals::Appeals;
 use crate::api::registry::Registry;
 use crate::api::acts::Acts;
 use crate::api::analytics::Analytics;
+use crate::api::screens::Screens;
 use crate::api::vault::{Access, Keys};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -374,6 +375,10 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn screens(self) -> Screens<'s> {
+        Screens::new(self)
+    }
+
     pub(in crate::api) fn analytics(self) -> Analytics<'s> {
         Analytics::new(self)
     }

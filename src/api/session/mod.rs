@@ -193,6 +193,11 @@ impl Session {
         self.kernel().analytics()
     }
 
+    /// The screens' own reads and answers: the preferences, home, the case screen, the overdue list, the regions.
+    pub fn screens(&mut self) -> crate::api::screens::Screens<'_> {
+        self.kernel().screens()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -452,16 +452,16 @@ mod on_session {
     }
 
     pub fn preferences(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Preferences> {
-        s.preferences()
+        s.screens().preferences()
     }
 
     pub fn set_preferences(s: &mut Session, p: Preferences, _: &mut CallContext<'_>) -> R<Preferences> {
-        s.set_preferences(&p)
+        s.screens().set_preferences(&p)
     }
 
     pub fn home(s: &mut Session, p: HomeParams, _: &mut CallContext<'_>) -> R<HomeScreen> {
         let today = s.today();
-        s.home(today, p.assignee.as_deref())
+        s.screens().home(today, p.assignee.as_deref())
     }
 
     pub fn search(s: &mut Session, p: SearchParams, _: &mut CallContext<'_>) -> R<SearchHits> {
@@ -470,7 +470,7 @@ mod on_session {
 
     pub fn case(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<CaseScreen> {
         let today = s.today();
-        s.case_screen(&p.bin, today)
+        s.screens().case_screen(&p.bin, today)
     }
 
     pub fn task(s: &mut Session, p: TaskParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
@@ -480,11 +480,11 @@ mod on_session {
 
     pub fn accept_step(s: &mut Session, p: AcceptParams, _: &mut CallContext<'_>) -> R<CreatedTasks> {
         let today = s.today();
-        s.accept_for_subject(&p.bin, &p.assignee, &p.unit, p.working_days, today)
+        s.screens().accept_for_subject(&p.bin, &p.assignee, &p.unit, p.working_days, today)
     }
 
     pub fn decline_step(s: &mut Session, p: DeclineParams, _: &mut CallContext<'_>) -> R<Ok> {
-        s.decline_for_subject(&p.bin, &p.reason)?;
+        s.screens().decline_for_subject(&p.bin, &p.reason)?;
         Ok(Ok { ok: true })
     }
 
@@ -866,11 +866,11 @@ mod on_session {
 
     pub fn overdue(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OverdueRow>> {
         let today = s.today();
-        s.overdue(today)
+        s.screens().overdue(today)
     }
 
     pub fn regions(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<RegionOverview>> {
-        s.regions()
+        s.screens().regions()
     }
 
     pub fn slips(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<SlipView>> {
