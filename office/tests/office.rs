@@ -183,8 +183,8 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     let docx =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/documents/000-ru-submission.docx")).unwrap();
     let doc =
-        wb.session().attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true).unwrap().attachment.id;
-    wb.session().document_open(doc).unwrap();
+        wb.session().evidence().attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true).unwrap().attachment.id;
+    wb.session().evidence().document_open(doc).unwrap();
     let r = wb.session().sync().unwrap();
     assert_eq!(r.reads_sent, 3, "the card opened, the act exported, the document opened: {r:?}");
 

@@ -113,7 +113,7 @@ pub fn read_with_progress(session: &mut Session, doc: i64) -> Result<DocumentRea
         indicatif::ProgressStyle::with_template("reading {bar:30} page {pos}/{len} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let report = session.read_document(doc, &mut |p: ReadProgress| {
+    let report = session.evidence().read_document(doc, &mut |p: ReadProgress| {
         bar.set_length(p.total as u64);
         bar.set_position(p.done as u64);
         true
@@ -185,23 +185,23 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
     match action {
         DocsAction::Measure { dir, no_ocr, misses, json } => run_measure(&dir, no_ocr, misses, json),
         DocsAction::Dates => run_dates(),
-        DocsAction::List { bin, json } => print(json, &session.documents(&bin)?, render_list),
-        DocsAction::Show { doc, json } => print(json, &session.document(doc)?, render_document),
+        DocsAction::List { bin, json } => print(json, &session.evidence().documents(&bin)?, render_list),
+        DocsAction::Show { doc, json } => print(json, &session.evidence().document(doc)?, render_document),
         DocsAction::Text { doc, page } => {
-            for p in session.document_text(doc, page)? {
+            for p in session.evidence().document_text(doc, page)? {
                 let vars: [(&str, &dyn std::fmt::Display); 3] =
                     [("page", &p.page), ("method", &p.method), ("quality", &format!("{:.2}", p.quality))];
                 super::out(&format!("— {} —\n{}\n", tr_with("cli.docs.page_head", &vars), p.text));
             }
             Ok(())
         }
-        DocsAction::Facts { bin, json } => print(json, &session.document_facts(&bin)?, render_facts),
+        DocsAction::Facts { bin, json } => print(json, &session.evidence().document_facts(&bin)?, render_facts),
         DocsAction::Extract { doc, json } => {
             let report = read_with_progress(session, doc)?;
             print(json, &report, render_read)
         }
         DocsAction::Confirm { fact, value, bin, json } => {
-            print(json, &session.confirm_fact(fact, value.as_deref(), bin.as_deref())?, render_fact)
+            print(json, &session.evidence().confirm_fact(fact, value.as_deref(), bin.as_deref())?, render_fact)
         }
         DocsAction::Task { fact, assignee, unit, kind, from, title, bin, json } => {
             let request = TaskFromFact {
@@ -213,7 +213,7 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
                 unit,
                 title,
             };
-            print(json, &session.task_from_fact(&request)?, |t: &FactTask| {
+            print(json, &session.evidence().task_from_fact(&request)?, |t: &FactTask| {
                 let vars: [(&str, &dyn std::fmt::Display); 3] = [
                     ("fact", &t.fact),
                     ("from", &ekn::i18n::local_date(t.counted_from)),
@@ -223,7 +223,7 @@ pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiErro
             })
         }
         DocsAction::Reject { fact, reason, bin, json } => {
-            print(json, &session.reject_fact(fact, &reason, bin.as_deref())?, render_fact)
+            print(json, &session.evidence().reject_fact(fact, &reason, bin.as_deref())?, render_fact)
         }
     }
 }

@@ -68,14 +68,14 @@ pub enum EvidenceAction {
 pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(), ApiError> {
     match action {
         EvidenceAction::Pack { bin, out, zip, json } => {
-            print(json, &session.pack_evidence(&bin, &out, zip)?, render_evidence_pack)
+            print(json, &session.evidence().pack_evidence(&bin, &out, zip)?, render_evidence_pack)
         }
         EvidenceAction::Attach { bin, file, note, json } => {
             let bytes = ekn::api::disk::read(&file)
                 .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", file.display())))?;
             let name = file.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
             let bar = indicatif::ProgressBar::new(0);
-            let attached = session.attach_and_read(&bin, &name, &bytes, note.as_deref(), &mut |p| {
+            let attached = session.evidence().attach_and_read(&bin, &name, &bytes, note.as_deref(), &mut |p| {
                 bar.set_length(p.total as u64);
                 bar.set_position(p.done as u64);
                 true
@@ -95,7 +95,7 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
             print(json, &session.screens().case_screen(&bin, today)?, render_checklist)
         }
         EvidenceAction::Verify { path, json } => {
-            let report = session.verify_evidence(&path)?;
+            let report = session.evidence().verify_evidence(&path)?;
             print(json, &report, render_evidence_verification)?;
             match report.messages.first() {
                 None => Ok(()),

@@ -229,14 +229,14 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
 
     // Documents: kept once per content, encrypted at rest, the name masked like any text.
     let scan = "Акт проверки R-1: нарушения санитарных правил, объяснение директора".as_bytes();
-    let attached = s.attach_evidence(&object, "акт R-1.txt", scan, Some("копия из органа")).unwrap();
+    let attached = s.evidence().attach_evidence(&object, "акт R-1.txt", scan, Some("копия из органа")).unwrap();
     assert!(attached.new);
-    let again = s.attach_evidence(&object, "копия.txt", scan, None).unwrap();
+    let again = s.evidence().attach_evidence(&object, "копия.txt", scan, None).unwrap();
     assert!(!again.new, "the same bytes are kept once");
-    let stored = s.attachments_dir().join(&attached.attachment.sha256[..2]).join(&attached.attachment.sha256);
+    let stored = s.evidence().attachments_dir().join(&attached.attachment.sha256[..2]).join(&attached.attachment.sha256);
     let on_disk = std::fs::read(&stored).unwrap();
     assert!(!on_disk.windows(8).any(|w| w == &scan[..8]), "the document is not left readable on disk");
-    assert_eq!(s.attachment_bytes(&attached.attachment.sha256).unwrap(), scan);
+    assert_eq!(s.evidence().attachment_bytes(&attached.attachment.sha256).unwrap(), scan);
 
     // The checklist: the protest's own item ticked by a person with the document behind it.
     let before = s.acts().act_checklists(&object).unwrap();
@@ -328,14 +328,14 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
 
     // The package carries the acts, the documents (decrypted) and the checklists.
     let out = db.dir.path().join("package");
-    let packed = s.pack_evidence(&object, &out, false).unwrap();
+    let packed = s.evidence().pack_evidence(&object, &out, false).unwrap();
     let document = packed.contents.iter().find(|c| c.starts_with("attachments/") && c.ends_with(".txt")).unwrap();
     assert_eq!(std::fs::read(out.join("data").join(document)).unwrap(), scan);
     let acts = std::fs::read_to_string(out.join("data/acts/issued.json")).unwrap();
     assert!(acts.contains("2-15/26") && acts.contains("2026-04-01"));
     let checklist = std::fs::read_to_string(out.join("data/checklist.json")).unwrap();
     assert!(checklist.contains("protest-act-copy") && checklist.contains(&attached.attachment.sha256));
-    assert!(s.verify_evidence(&out).unwrap().report.ok);
+    assert!(s.evidence().verify_evidence(&out).unwrap().report.ok);
     crate::evidence::loc_bagit_validates(&out).expect("the LoC validator accepts the package with documents");
 }
 

@@ -54,8 +54,8 @@ fn first_bin(s: &mut Session) -> String {
 }
 
 /// The facts of the document `id` as the contract's JSON.
-fn facts_of(s: &Session, bin: &str, id: i64) -> Value {
-    let all = serde_json::to_value(s.document_facts(bin).unwrap()).unwrap();
+fn facts_of(s: &mut Session, bin: &str, id: i64) -> Value {
+    let all = serde_json::to_value(s.evidence().document_facts(bin).unwrap()).unwrap();
     all["documents"].as_array().unwrap().iter().find(|d| d["id"] == json!(id)).cloned().expect("the document is listed")
 }
 
@@ -92,13 +92,13 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     let mut s = Session::open(&db).unwrap();
     let bin = first_bin(&mut s);
     let (bytes, _) = fixture("000-ru-submission.docx");
-    let attached = s.attach_and_read(&bin, "000-ru-submission.docx", &bytes, None, &mut |_| true).unwrap();
+    let attached = s.evidence().attach_and_read(&bin, "000-ru-submission.docx", &bytes, None, &mut |_| true).unwrap();
     assert_eq!(attached.read_state.as_deref(), Some("read"), "{attached:?}");
     let id = attached.attachment.id;
 
     // The contract: documents with id, file_name, sha256, pages (page, method, quality) and facts
     // (id, kind, value, page, span, confidence, status, rule).
-    let doc = facts_of(&s, &bin, id);
+    let doc = facts_of(&mut s, &bin, id);
     assert_eq!(doc["file_name"], json!("000-ru-submission.docx"));
     assert_eq!(doc["sha256"].as_str().unwrap().len(), 64);
     assert_eq!(doc["pages"][0]["method"], json!("text"));
@@ -119,16 +119,16 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     let fact = |kind: &str| {
         doc["facts"].as_array().unwrap().iter().find(|f| f["kind"] == json!(kind)).unwrap()["id"].as_i64().unwrap()
     };
-    let corrected = s.confirm_fact(fact("amount"), Some(r#"{"tenge": 1600701, "tiyn": 0}"#), None).unwrap();
+    let corrected = s.evidence().confirm_fact(fact("amount"), Some(r#"{"tenge": 1600701, "tiyn": 0}"#), None).unwrap();
     assert_eq!((corrected.status.as_str(), corrected.corrected), ("confirmed", true));
     assert_eq!(corrected.value, json!({"tenge": 1600701, "tiyn": 0}));
-    let as_proposed = s.confirm_fact(fact("number"), None, None).unwrap();
+    let as_proposed = s.evidence().confirm_fact(fact("number"), None, None).unwrap();
     assert!(!as_proposed.corrected);
-    let bad = s.confirm_fact(fact("date"), Some("16.10.2025"), None).expect_err("a date is written YYYY-MM-DD");
+    let bad = s.evidence().confirm_fact(fact("date"), Some("16.10.2025"), None).expect_err("a date is written YYYY-MM-DD");
     assert_eq!(bad.code, api::ErrorCode::InvalidInput, "{bad}");
-    let no_reason = s.reject_fact(fact("article"), "  ", None).expect_err("a reason is needed");
+    let no_reason = s.evidence().reject_fact(fact("article"), "  ", None).expect_err("a reason is needed");
     assert_eq!(no_reason.code, api::ErrorCode::InvalidInput);
-    let rejected = s.reject_fact(fact("article"), "статья приведена в справке, не в требовании", None).unwrap();
+    let rejected = s.evidence().reject_fact(fact("article"), "статья приведена в справке, не в требовании", None).unwrap();
     assert_eq!(rejected.status, "rejected");
     let journal =
         s.journal(&api::JournalQuery { object: Some(bin.clone()), task: None, appeal: None, limit: Some(50) }).unwrap();
@@ -143,7 +143,7 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     assert!(api::verify_journal(&db, &Context::cli()).unwrap().ok);
 
     // Reading again with the same rules and engines records nothing, and decisions stand.
-    let again = s.read_document(id, &mut |_| true).unwrap();
+    let again = s.evidence().read_document(id, &mut |_| true).unwrap();
     assert!(!again.new_reading);
     assert_eq!(again.document.facts.iter().filter(|f| f.status != "proposed").count(), 3);
 
@@ -175,7 +175,7 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
         let (bytes, _) = fixture(file);
         let mut steps = Vec::new();
         let attached = s
-            .attach_and_read(&bin, file, &bytes, None, &mut |p| {
+            .evidence().attach_and_read(&bin, file, &bytes, None, &mut |p| {
                 steps.push((p.done, p.total));
                 true
             })
@@ -185,14 +185,14 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
             steps.last().is_some_and(|(d, t)| d == t && *t >= 1),
             "{file}: progress ends at the last page: {steps:?}"
         );
-        let doc = facts_of(&s, &bin, attached.attachment.id);
+        let doc = facts_of(&mut s, &bin, attached.attachment.id);
         assert_eq!(doc["pages"][0]["method"], json!(method), "{file}: {:#}", doc["pages"]);
         let (hits, wanted, missed) = found(&doc, &truth(truth_name), &KEY_FIELDS);
         assert!(hits as f64 >= share * wanted as f64, "{file}: {hits} of {wanted} key requisites; missed {missed:?}");
         if method == "ocr" {
             // Kazakh letters survive OCR in a Kazakh document.
             let text: String =
-                s.document_text(attached.attachment.id, None).unwrap().into_iter().map(|p| p.text).collect();
+                s.evidence().document_text(attached.attachment.id, None).unwrap().into_iter().map(|p| p.text).collect();
             if truth_name.contains("-kk-") {
                 assert!(text.chars().any(|c| "әғқңөұүһі".contains(c)), "{file}: Kazakh letters read: {text}");
             }
@@ -208,10 +208,10 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
     // Cancelling a reading records nothing.
     let (bytes, _) = fixture("000-ru-submission.scan300.png");
     let renamed: Vec<u8> = bytes.iter().copied().chain(std::iter::once(0)).collect();
-    let attached = s.attach_evidence(&bin, "копия.png", &renamed, None).unwrap();
-    let cancelled = s.read_document(attached.attachment.id, &mut |_| false).expect_err("cancelled");
+    let attached = s.evidence().attach_evidence(&bin, "копия.png", &renamed, None).unwrap();
+    let cancelled = s.evidence().read_document(attached.attachment.id, &mut |_| false).expect_err("cancelled");
     assert_eq!(cancelled.code, api::ErrorCode::Cancelled);
-    assert_eq!(s.document(attached.attachment.id).unwrap().state, "unread");
+    assert_eq!(s.evidence().document(attached.attachment.id).unwrap().state, "unread");
 }
 
 #[test]
@@ -227,9 +227,9 @@ fn random_bytes_named_pdf_are_not_a_document_and_nothing_breaks() {
         ("zip.docx", b"PK\x03\x04 not a zip at all".to_vec()),
         ("photo.jpg", [&[0xFF, 0xD8, 0xFF, 0xE0][..], &noise[..200]].concat()),
     ] {
-        let attached = s.attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap();
+        let attached = s.evidence().attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap();
         assert_eq!(attached.read_state.as_deref(), Some("not_a_document"), "{name}: {attached:?}");
-        let doc = s.document(attached.attachment.id).unwrap();
+        let doc = s.evidence().document(attached.attachment.id).unwrap();
         assert!(!doc.why.is_empty() && doc.facts.is_empty(), "{name}: {doc:?}");
     }
 }
@@ -241,13 +241,13 @@ fn in_an_encrypted_database_no_word_of_a_document_is_readable_on_disk() {
     let mut s = vault.session();
     let bin = crate::support::bin(1);
     let (bytes, _) = fixture("008-ru-answer.docx");
-    let attached = s.attach_and_read(&bin, "ответ.docx", &bytes, None, &mut |_| true).unwrap();
+    let attached = s.evidence().attach_and_read(&bin, "ответ.docx", &bytes, None, &mut |_| true).unwrap();
     assert_eq!(attached.read_state.as_deref(), Some("read"));
-    let doc = s.document_open(attached.attachment.id).unwrap();
+    let doc = s.evidence().document_open(attached.attachment.id).unwrap();
     assert!(doc.pages[0].text.contains("Сообщаем"), "{}", doc.pages[0].text);
-    let facts = s.document_facts(&bin).unwrap();
+    let facts = s.evidence().document_facts(&bin).unwrap();
     let number = facts.documents[0].facts.iter().find(|f| f.kind == "number").expect("a number").id;
-    s.confirm_fact(number, None, None).unwrap();
+    s.evidence().confirm_fact(number, None, None).unwrap();
     assert!(!s.registry().search("Сообщаем", 5).unwrap().documents.is_empty());
     // Words of the text: nowhere in any file, with the session open and after it closed.
     let needles = ["Сообщаем", "задолженность", "представление"];
@@ -266,8 +266,8 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     let mut s = Session::open(&db).unwrap();
     let bin = first_bin(&mut s);
     let (bytes, _) = fixture("008-ru-answer.docx");
-    let id = s.attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
-    let doc = facts_of(&s, &bin, id);
+    let id = s.evidence().attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
+    let doc = facts_of(&mut s, &bin, id);
     let fact = |kind: &str| {
         doc["facts"].as_array().unwrap().iter().find(|f| f["kind"] == json!(kind)).unwrap()["id"].as_i64().unwrap()
     };
@@ -282,18 +282,18 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     };
 
     // A proposal never starts a clock; neither does a fact that is not a period.
-    let unconfirmed = s.task_from_fact(&request(fact("period"))).expect_err("the period is only proposed");
+    let unconfirmed = s.evidence().task_from_fact(&request(fact("period"))).expect_err("the period is only proposed");
     assert!(unconfirmed.message.contains("confirm the period"), "{unconfirmed}");
-    s.confirm_fact(fact("number"), None, None).unwrap();
-    let not_a_period = s.task_from_fact(&request(fact("number"))).expect_err("a number opens no task");
+    s.evidence().confirm_fact(fact("number"), None, None).unwrap();
+    let not_a_period = s.evidence().task_from_fact(&request(fact("number"))).expect_err("a number opens no task");
     assert!(not_a_period.message.contains("only a period"), "{not_a_period}");
     // Confirmed, but the document's date is not: the person must say where the period runs from.
-    s.confirm_fact(fact("period"), None, None).unwrap();
-    let no_date = s.task_from_fact(&request(fact("period"))).expect_err("no confirmed date");
+    s.evidence().confirm_fact(fact("period"), None, None).unwrap();
+    let no_date = s.evidence().task_from_fact(&request(fact("period"))).expect_err("no confirmed date");
     assert!(no_date.message.contains("--from"), "{no_date}");
 
-    s.confirm_fact(fact("date"), None, None).unwrap();
-    let opened = s.task_from_fact(&request(fact("period"))).unwrap();
+    s.evidence().confirm_fact(fact("date"), None, None).unwrap();
+    let opened = s.evidence().task_from_fact(&request(fact("period"))).unwrap();
     assert_eq!(
         (opened.counted_from.to_string().as_str(), opened.from_source.as_str()),
         ("2024-09-23", "document_date")
@@ -304,9 +304,9 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     // One month from 23.09.2024 is 23.10.2024, a Wednesday and a working day.
     assert_eq!(task.original_due.to_string(), "2024-10-23", "{task:?}");
     assert!(task.title.contains("008-ru-answer.docx"), "{}", task.title);
-    let again = s.task_from_fact(&request(fact("period"))).expect_err("one fact opens one task");
+    let again = s.evidence().task_from_fact(&request(fact("period"))).expect_err("one fact opens one task");
     assert!(again.message.contains("already"), "{again}");
-    let view = s.document(id).unwrap();
+    let view = s.evidence().document(id).unwrap();
     assert_eq!(view.facts.iter().find(|f| f.kind == "period").unwrap().task_id, Some(task.id));
     let journal =
         s.journal(&api::JournalQuery { object: Some(bin.clone()), task: None, appeal: None, limit: Some(50) }).unwrap();
@@ -316,7 +316,7 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     // object's BIN beside the document's instead of choosing.
     let card = s.registry().card(&bin).unwrap();
     assert!(card.disagreements.is_empty(), "nothing confirmed contradicts the registry yet: {:?}", card.disagreements);
-    s.confirm_fact(fact("bin"), None, None).unwrap();
+    s.evidence().confirm_fact(fact("bin"), None, None).unwrap();
     let card = s.registry().card(&bin).unwrap();
     let differs = card.disagreements.iter().find(|d| d.field == "bin").expect("the BINs disagree");
     assert_eq!((differs.registry_value.as_str(), differs.document_value.as_str()), (bin.as_str(), "950155869007"));
@@ -337,8 +337,8 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
         .clone();
     let end = inspection.end_date.unwrap();
     let act_date = (end + chrono::Days::new(1)).to_string();
-    s.confirm_fact(fact("doc_type"), Some("inspection_act"), None).unwrap();
-    s.confirm_fact(fact("date"), Some(&act_date), None).unwrap();
+    s.evidence().confirm_fact(fact("doc_type"), Some("inspection_act"), None).unwrap();
+    s.evidence().confirm_fact(fact("date"), Some(&act_date), None).unwrap();
     let card = s.registry().card(&bin).unwrap();
     let differs = card.disagreements.iter().find(|d| d.field == "end_date").expect("the dates disagree");
     assert_eq!(differs.registry_no.as_deref(), Some(inspection.registry_no.as_str()));

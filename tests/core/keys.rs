@@ -45,7 +45,7 @@ fn with_documents() -> (TempDb, String, Vec<(String, Vec<u8>)>) {
     ];
     let mut stored = Vec::new();
     for (name, bytes) in &documents {
-        let attached = session.attach_evidence(&object, name, bytes, None).unwrap();
+        let attached = session.evidence().attach_evidence(&object, name, bytes, None).unwrap();
         stored.push((attached.attachment.sha256, bytes.clone()));
     }
     (db, object, stored)
@@ -72,11 +72,11 @@ fn a_missing_key_is_refused_by_name_and_with_it_restored_every_document_reads_ba
         assert_eq!(snapshot(db.dir.path()), before, "the refused open wrote nothing");
         std::fs::rename(&kept, &key).unwrap();
     }
-    let session = db.session();
+    let mut session = db.session();
     for (sha256, bytes) in &stored {
-        assert_eq!(&session.attachment_bytes(sha256).unwrap(), bytes, "byte for byte");
+        assert_eq!(&session.evidence().attachment_bytes(sha256).unwrap(), bytes, "byte for byte");
     }
-    let listed = session.attachments(&object).unwrap();
+    let listed = session.evidence().attachments(&object).unwrap();
     assert_eq!(listed.len(), stored.len());
     assert!(api::verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
@@ -107,9 +107,9 @@ fn init_force_takes_the_old_documents_with_it_and_a_document_attached_again_read
     db.import(DataKind::Inspections, &file).unwrap();
     let mut session = db.session();
     let (sha256, bytes) = &stored[0];
-    let attached = session.attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
+    let attached = session.evidence().attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
     assert!(attached.new);
-    assert_eq!(&session.attachment_bytes(sha256).unwrap(), bytes);
+    assert_eq!(&session.evidence().attachment_bytes(sha256).unwrap(), bytes);
 }
 
 #[test]
@@ -121,17 +121,17 @@ fn a_document_sealed_under_a_lost_key_is_named_so_and_replaced_when_attached_aga
     let other = TempDb::new();
     let file = other.file("inspections.csv", inspections_csv());
     other.import(DataKind::Inspections, &file).unwrap();
-    other.session().attach_evidence(&object, "x.txt", bytes, None).unwrap();
+    other.session().evidence().attach_evidence(&object, "x.txt", bytes, None).unwrap();
     let relative = Path::new(&sha256[..2]).join(sha256);
     std::fs::copy(beside(&other.path, ".files").join(&relative), beside(&db.path, ".files").join(&relative)).unwrap();
     let mut session = db.session();
-    let refused = session.attachment_bytes(sha256).unwrap_err();
+    let refused = session.evidence().attachment_bytes(sha256).unwrap_err();
     assert_eq!(refused.code, ErrorCode::KeyMismatch, "{}", refused.message);
     assert!(refused.message.contains("another key"), "{}", refused.message);
     // Attaching the same bytes records nothing new but seals them again under this key.
-    let again = session.attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
+    let again = session.evidence().attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
     assert!(!again.new, "the attachment was already recorded");
-    assert_eq!(&session.attachment_bytes(sha256).unwrap(), bytes);
+    assert_eq!(&session.evidence().attachment_bytes(sha256).unwrap(), bytes);
 }
 
 #[test]
@@ -146,7 +146,7 @@ fn a_lost_key_is_replaced_only_on_purpose_with_a_reason_and_the_journal_says_so(
     assert!(!beside(&db.path, ".key").exists());
     let reset = api::reset_keys(&db.path, "ноутбук заменён, копии ключа нет", api::Context::cli()).unwrap();
     assert_eq!(reset.files.len(), 2);
-    let session = db.session();
+    let mut session = db.session();
     let journal = session.journal(&api::JournalQuery::default()).unwrap();
     assert!(journal.iter().any(|l| l.kind == "keys_reset"), "journaled");
     assert!(
@@ -154,7 +154,7 @@ fn a_lost_key_is_replaced_only_on_purpose_with_a_reason_and_the_journal_says_so(
         "a new checkpoint, signed by the new key"
     );
     // The documents sealed by the lost key are named as such, not passed off as readable.
-    let refused = session.attachment_bytes(&stored[0].0).unwrap_err();
+    let refused = session.evidence().attachment_bytes(&stored[0].0).unwrap_err();
     assert_eq!(refused.code, ErrorCode::KeyMismatch);
 }
 

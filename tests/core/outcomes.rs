@@ -89,12 +89,12 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/documents/008-ru-answer.docx")).unwrap(),
         "008-ru-answer.docx",
     );
-    let doc = s.attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap().attachment;
+    let doc = s.evidence().attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap().attachment;
     assert!(s.acts().act_detail(act.id).unwrap().proposals.is_empty(), "a proposed fact proposes no outcome");
-    let facts = s.document(doc.id).unwrap().facts;
+    let facts = s.evidence().document(doc.id).unwrap().facts;
     let id_of = |kind: &str| facts.iter().find(|f| f.kind == kind).unwrap_or_else(|| panic!("no {kind}: {facts:?}")).id;
     for kind in ["in_reply_to_number", "outcome", "date"] {
-        s.confirm_fact(id_of(kind), None, Some(&bin)).unwrap();
+        s.evidence().confirm_fact(id_of(kind), None, Some(&bin)).unwrap();
     }
     let proposals = s.acts().act_detail(act.id).unwrap().proposals;
     assert_eq!(proposals.len(), 1, "{proposals:?}");

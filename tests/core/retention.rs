@@ -194,7 +194,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
 
     // Not in an evidence package packed afterwards.
     let package = dir.path().join("package");
-    session.pack_evidence(&bin, &package, false).unwrap();
+    session.evidence().pack_evidence(&bin, &package, false).unwrap();
     for (path, bytes) in files_under(&package) {
         assert!(!contains(&bytes, &text) && !contains(&bytes, "Қуанышбекова"), "{}", path.display());
     }
@@ -272,7 +272,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let mut session = session_at_noon(&db, "2026-11-22");
     let name = "Объяснение Жұмабаевой Гүлнар.pdf";
     let content = "объяснительная записка — уникальное содержимое Ғ-Ү-Ұ";
-    let attached = session.attach_evidence(&bin, name, content.as_bytes(), None).unwrap();
+    let attached = session.evidence().attach_evidence(&bin, name, content.as_bytes(), None).unwrap();
     let blob = ekn::store::blobs::document_path(&db, &attached.attachment.sha256);
     assert!(blob.is_file());
     drop(session);
@@ -292,7 +292,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let report = later.retention().apply(&rules, &request).unwrap();
     assert_eq!(report.documents_deleted, 1);
     assert!(!blob.exists());
-    assert!(later.attachments(&bin).unwrap().is_empty());
+    assert!(later.evidence().attachments(&bin).unwrap().is_empty());
     let verification = verify_journal(&db, &Context::cli()).unwrap();
     assert!(verification.ok, "{:?}", verification.problems);
     let act = dir.path().join("act.docx");
@@ -377,12 +377,12 @@ fn a_read_document_takes_its_text_its_facts_and_the_decisions_on_them_when_destr
     let mut session = session_at_noon(&db, "2026-11-22");
     let docx =
         std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/documents/008-ru-answer.docx")).unwrap();
-    let attached = session.attach_and_read(&bin, "ответ.docx", &docx, None, &mut |_| true).unwrap();
+    let attached = session.evidence().attach_and_read(&bin, "ответ.docx", &docx, None, &mut |_| true).unwrap();
     assert_eq!(attached.read_state.as_deref(), Some("read"));
-    let facts = session.document_facts(&bin).unwrap();
+    let facts = session.evidence().document_facts(&bin).unwrap();
     let fact = |kind: &str| facts.documents[0].facts.iter().find(|f| f.kind == kind).unwrap().id;
-    session.confirm_fact(fact("addressee"), Some("Прокурору Сейткалиевой Г.М."), None).unwrap();
-    session.reject_fact(fact("number"), "номер Сейткалиевой не тот", None).unwrap();
+    session.evidence().confirm_fact(fact("addressee"), Some("Прокурору Сейткалиевой Г.М."), None).unwrap();
+    session.evidence().reject_fact(fact("number"), "номер Сейткалиевой не тот", None).unwrap();
     let count = |table: &str| sql_text(&db, &format!("SELECT count(*) || '' FROM {table}"), "").unwrap();
     assert_ne!(count("doc_pages"), "0");
     assert_ne!(count("doc_facts"), "0");

@@ -104,8 +104,8 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
     let vault = Vault::new();
     vault.import_sample();
     let mut s = vault.session();
-    s.attach_evidence(&object, "акт.txt", document.as_bytes(), Some("с выезда")).unwrap();
-    let (report, _, zip) = s.pack_evidence_download(&object).unwrap();
+    s.evidence().attach_evidence(&object, "акт.txt", document.as_bytes(), Some("с выезда")).unwrap();
+    let (report, _, zip) = s.evidence().pack_evidence_download(&object).unwrap();
     assert!(!zip.is_empty() && !report.contents.is_empty());
     let card = s.registry().card(&object).unwrap();
     assert_eq!(card.subject.bin, object);
@@ -130,8 +130,9 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
 
     // Closed, the database still opens with its passphrase and the document reads back.
     drop(s);
-    let s = vault.session();
-    let (_, bytes) = s.attachment_of(&object, &s.attachments(&object).unwrap()[0].sha256).unwrap();
+    let mut s = vault.session();
+    let sha256 = s.evidence().attachments(&object).unwrap()[0].sha256.clone();
+    let (_, bytes) = s.evidence().attachment_of(&object, &sha256).unwrap();
     assert_eq!(bytes, document.as_bytes());
     assert!(s.is_encrypted());
 }
@@ -226,7 +227,7 @@ fn plain_with_sample() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&csv, inspections_csv()).unwrap();
     let mut s = Session::open(&path).unwrap();
     s.registry().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
-    s.attach_evidence(&bin(1), "note.txt", "записка инспектора Кайнар Алем".as_bytes(), None).unwrap();
+    s.evidence().attach_evidence(&bin(1), "note.txt", "записка инспектора Кайнар Алем".as_bytes(), None).unwrap();
     std::fs::remove_file(&csv).unwrap();
     (dir, path)
 }
@@ -240,7 +241,7 @@ fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
         serde_json::to_value(before.registry().card(&bin(1)).unwrap()).unwrap(),
         api::verify_journal(&path, &Context::cli()).unwrap(),
     );
-    let sha = before.attachments(&bin(1)).unwrap()[0].sha256.clone();
+    let sha = before.evidence().attachments(&bin(1)).unwrap()[0].sha256.clone();
     drop(before);
     for key_file in ["ekn.db.key", "ekn.db.signing-key"] {
         assert!(dir.path().join(key_file).exists(), "{key_file}: a plain database keeps it beside itself");
@@ -262,7 +263,7 @@ fn a_plain_database_is_encrypted_in_place_with_everything_in_it() {
     assert_eq!(after.registry().status().unwrap().counts.subjects, status.counts.subjects);
     let card_after = serde_json::to_value(after.registry().card(&bin(1)).unwrap()).unwrap();
     assert_eq!(card_after, card);
-    let (_, bytes) = after.attachment_of(&bin(1), &sha).unwrap();
+    let (_, bytes) = after.evidence().attachment_of(&bin(1), &sha).unwrap();
     assert_eq!(bytes, "записка инспектора Кайнар Алем".as_bytes(), "documents read with the same key");
     let verified = api::verify_journal(&path, &context_with(PASSPHRASE)).unwrap();
     assert!(verified.ok, "{verified:?}");
@@ -473,9 +474,9 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     let vault = Vault::new();
     vault.import_sample();
     let mut s = vault.session();
-    s.attach_evidence(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
+    s.evidence().attach_evidence(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
     let card = serde_json::to_value(s.registry().card(&bin(1)).unwrap()).unwrap();
-    let sha = s.attachments(&bin(1)).unwrap()[0].sha256.clone();
+    let sha = s.evidence().attachments(&bin(1)).unwrap()[0].sha256.clone();
 
     // Made while another session has the database open and writes right after.
     let other = vault.session();
@@ -485,7 +486,7 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     assert_eq!(report.documents, 1);
     assert!(report.bytes > 0 && out.exists());
     drop(other);
-    s.attach_evidence(&bin(2), "позже.txt", b"after the backup", None).unwrap();
+    s.evidence().attach_evidence(&bin(2), "позже.txt", b"after the backup", None).unwrap();
     assert_eq!(refused(s.vault().backup(&out, None)).code, ErrorCode::InvalidInput, "never over an existing file");
     assert!(leaks(backups.path(), &["Кайнар Алем", &bin(1), "выездной"]).is_empty(), "the backup is encrypted too");
     let backup_bytes = std::fs::read(&out).unwrap();
@@ -508,8 +509,8 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     assert_eq!((restored.epoch, restored.documents), (1, 1));
     let mut r = Session::open_with(&to, context_with(PASSPHRASE)).unwrap();
     assert_eq!(serde_json::to_value(r.registry().card(&bin(1)).unwrap()).unwrap(), card, "the same card");
-    assert!(r.attachments(&bin(2)).unwrap().is_empty(), "what came after the backup is not in it");
-    let (_, bytes) = r.attachment_of(&bin(1), &sha).unwrap();
+    assert!(r.evidence().attachments(&bin(2)).unwrap().is_empty(), "what came after the backup is not in it");
+    let (_, bytes) = r.evidence().attachment_of(&bin(1), &sha).unwrap();
     assert_eq!(bytes, "акт выездной проверки Кайнар Алем".as_bytes());
     let verified = api::verify_journal(&to, &context_with(PASSPHRASE)).unwrap();
     assert!(verified.ok, "{verified:?}");

@@ -2,11 +2,12 @@
 //! blob store (`store::blobs`, beside the database), named and noted with personal data masked,
 //! and journaled. Reading one back checks it against its digest.
 
+use super::Evidence;
 use std::path::Path;
 
 use serde::Serialize;
 
-use crate::api::{checked_note, sha256_hex, ApiError, ErrorCode, Session};
+use crate::api::{checked_note, sha256_hex, ApiError, ErrorCode};
 use crate::domain::journal::Entry;
 use crate::domain::privacy::mask_personal_data;
 use crate::store::blobs::BlobError;
@@ -40,10 +41,10 @@ impl From<BlobError> for ApiError {
     }
 }
 
-impl Session {
+impl Evidence<'_> {
     /// Where attached documents are kept: beside the database, one file per SHA-256.
     pub fn attachments_dir(&self) -> std::path::PathBuf {
-        crate::store::blobs::blobs_dir(&self.path)
+        crate::store::blobs::blobs_dir(self.read().database())
     }
 
     /// Attaches a document to an object: kept once per content, encrypted, journaled. The file's
@@ -79,8 +80,8 @@ impl Session {
         let sha256 = sha256_hex(bytes);
         // The same bytes attached to the same object again record nothing, but a stored copy the
         // database's key cannot open (sealed under a key since lost) is replaced by this one.
-        let existing = self.store.attachments(subject_id)?.into_iter().find(|a| a.sha256 == sha256);
-        self.keys.documents().blobs().put(&sha256, bytes, &self.path)?;
+        let existing = self.read().store().attachments(subject_id)?.into_iter().find(|a| a.sha256 == sha256);
+        self.documents.blobs().put(&sha256, bytes, self.read().database())?;
         if let Some(existing) = existing {
             return Ok(Attached {
                 subject_bin: bin,
@@ -92,7 +93,7 @@ impl Session {
             });
         }
         let octets = bytes.len() as u64;
-        let id = self.write(|w| {
+        let id = self.journal().run(|w| {
             let id = w.insert_attachment(subject_id, &sha256, &name, octets as i64, note.as_deref())?;
             let entry = Entry::DocumentAttached {
                 subject_bin: bin.clone(),
@@ -104,7 +105,7 @@ impl Session {
             Ok(id)
         })?;
         let attachment = self
-            .store
+            .read().store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.id == id)
@@ -135,13 +136,13 @@ impl Session {
 
     /// An attached document's bytes, decrypted and checked against its digest.
     pub fn attachment_bytes(&self, sha256: &str) -> Result<Vec<u8>, ApiError> {
-        Ok(self.keys.documents().blobs().get(&sha256.trim().to_ascii_lowercase(), &self.path)?)
+        Ok(self.documents.blobs().get(&sha256.trim().to_ascii_lowercase(), self.read().database())?)
     }
 
     /// The documents attached to an object, oldest first.
     pub fn attachments(&self, bin: &str) -> Result<Vec<Attachment>, ApiError> {
         let (_, subject_id) = self.read().subject_id_of(bin)?;
-        Ok(self.store.attachments(subject_id)?)
+        Ok(self.read().store().attachments(subject_id)?)
     }
 
     /// One document attached to an object with its bytes (what the UI downloads).

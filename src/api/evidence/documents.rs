@@ -6,13 +6,14 @@
 //! The JSON of [`Session::document_facts`] is the contract of `ekn docs facts BIN --json`
 //! (docs/DOCUMENTS.md).
 
+use super::Evidence;
 use crate::api::session::handles::Read;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::Entry;
 use crate::domain::privacy::mask_personal_data;
 use crate::extract::{self, Engines, Method, Progress, ReadDocument, Rules};
@@ -228,15 +229,15 @@ fn checked_value(kind: &str, text: &str) -> Result<Value, ApiError> {
     Ok(value)
 }
 
-impl Session {
+impl Evidence<'_> {
     /// The attachment a document id names (`DOC` on the command line: the attachment's id).
     fn attachment_by_id(&self, id: i64) -> Result<(String, i64, Attachment), ApiError> {
         let (bin, subject_id) = self
-            .store
+            .read().store()
             .attachment_subject(id)?
             .ok_or_else(|| not_found(format!("no attached document {id} (see `ekn docs list BIN`)")))?;
         let attachment = self
-            .store
+            .read().store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.id == id)
@@ -245,7 +246,7 @@ impl Session {
     }
 
     fn document_view(&self, bin: &str, subject_id: i64, a: &Attachment) -> Result<DocumentView, ApiError> {
-        let read: Option<DocRead> = self.store.current_read(&a.sha256)?;
+        let read: Option<DocRead> = self.read().store().current_read(&a.sha256)?;
         let mut view = DocumentView {
             id: a.id,
             subject_bin: bin.to_string(),
@@ -275,12 +276,12 @@ impl Session {
             view.rules_version = Some(read.rules_version.clone());
             view.read_at = Some(read.at.clone());
             view.pages = self
-                .store
+                .read().store()
                 .doc_pages(read.id)?
                 .into_iter()
                 .map(|p| PageSummary { page: p.page, method: p.method, quality: p.quality, why: p.why })
                 .collect();
-            view.facts = self.store.doc_facts(read.id, subject_id)?.into_iter().map(fact_view).collect();
+            view.facts = self.read().store().doc_facts(read.id, subject_id)?.into_iter().map(fact_view).collect();
         }
         Ok(view)
     }
@@ -288,7 +289,7 @@ impl Session {
     /// The documents attached to an object, each with its reading's state and facts.
     pub fn documents(&self, bin: &str) -> Result<Vec<DocumentView>, ApiError> {
         let (bin, subject_id) = self.read().subject_id_of(bin)?;
-        self.store.attachments(subject_id)?.iter().map(|a| self.document_view(&bin, subject_id, a)).collect()
+        self.read().store().attachments(subject_id)?.iter().map(|a| self.document_view(&bin, subject_id, a)).collect()
     }
 
     /// `ekn docs facts BIN --json`: every document of an object with its pages and facts.
@@ -309,8 +310,8 @@ impl Session {
     pub fn document_open(&self, id: i64) -> Result<DocumentOpen, ApiError> {
         let (bin, subject_id, a) = self.attachment_by_id(id)?;
         let document = self.document_view(&bin, subject_id, &a)?;
-        let pages = match self.store.current_read(&a.sha256)? {
-            Some(read) => self.store.doc_pages(read.id)?.into_iter().map(page_text).collect(),
+        let pages = match self.read().store().current_read(&a.sha256)? {
+            Some(read) => self.read().store().doc_pages(read.id)?.into_iter().map(page_text).collect(),
             None => Vec::new(),
         };
         self.read().logged().card_part(&bin, &format!("document {id}"))?;
@@ -350,7 +351,7 @@ impl Session {
         let (bin, subject_id, a) = self.attachment_by_id(id)?;
         let rules = Rules::shipped();
         let engines = engines();
-        if let Some(read) = self.store.current_read(&a.sha256)? {
+        if let Some(read) = self.read().store().current_read(&a.sha256)? {
             // Reading again changes something only with other rules, another OCR engine than the
             // one that read it, or OCR now at hand for pages that had none.
             let read_by_ocr = read.engine.contains("tesseract");
@@ -380,7 +381,7 @@ impl Session {
             engine: read.engine.clone(),
             rules_version: read.rules_version.clone(),
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_doc_read(&new)?;
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
@@ -399,10 +400,10 @@ impl Session {
         bin: Option<&str>,
     ) -> Result<(String, i64, String, String, String), ApiError> {
         let (_, sha256, kind, _) = self
-            .store
+            .read().store()
             .doc_fact(fact_id)?
             .ok_or_else(|| not_found(format!("no fact {fact_id} (see `ekn docs show DOC`)")))?;
-        let holders = self.store.attachment_holders(&sha256)?;
+        let holders = self.read().store().attachment_holders(&sha256)?;
         let (bin, subject_id) = match bin {
             Some(b) => {
                 let (b, id) = self.read().subject_id_of(b)?;
@@ -423,7 +424,7 @@ impl Session {
             }
         };
         let file_name = self
-            .store
+            .read().store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.sha256 == sha256)
@@ -434,8 +435,8 @@ impl Session {
 
     /// A fact with the decision in force on it for the object.
     pub(super) fn fact_row(&self, fact_id: i64, subject_id: i64) -> Result<DocFact, ApiError> {
-        let (read_id, ..) = self.store.doc_fact(fact_id)?.ok_or_else(|| not_found(format!("no fact {fact_id}")))?;
-        let facts = self.store.doc_facts(read_id, subject_id)?;
+        let (read_id, ..) = self.read().store().doc_fact(fact_id)?.ok_or_else(|| not_found(format!("no fact {fact_id}")))?;
+        let facts = self.read().store().doc_facts(read_id, subject_id)?;
         facts.into_iter().find(|f| f.id == fact_id).ok_or_else(|| not_found(format!("no fact {fact_id}")))
     }
 
@@ -461,7 +462,7 @@ impl Session {
             value: text.clone(),
             corrected,
         };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_fact_decision(subject_id, fact_id, "confirmed", Some(&text), corrected, None)?;
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
@@ -478,7 +479,7 @@ impl Session {
         let (bin, subject_id, sha256, kind, _) = self.fact_subject(fact_id, bin)?;
         let entry =
             Entry::FactRejected { subject_bin: bin.clone(), sha256, fact_id, fact_kind: kind, reason: reason.clone() };
-        self.write(|w| {
+        self.journal().run(|w| {
             w.insert_fact_decision(subject_id, fact_id, "rejected", None, false, Some(&reason))?;
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
@@ -488,7 +489,7 @@ impl Session {
 
     /// Documents found by words of their text.
     pub fn search_documents(&self, text: &str, limit: usize) -> Result<Vec<DocumentHit>, ApiError> {
-        Ok(self.store.search_documents(text, limit.clamp(1, 500))?)
+        Ok(self.read().store().search_documents(text, limit.clamp(1, 500))?)
     }
 }
 

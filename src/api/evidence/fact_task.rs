@@ -3,11 +3,12 @@
 //! document's own confirmed date unless they name another). Only a person's confirmed value is
 //! used — a proposed fact never starts a clock — and one fact opens one task.
 
+use super::Evidence;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::api::tasks::{write_task, CreatedTasks, NewTaskRequest};
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 use crate::domain::deadline::{Period, Unit};
 use crate::domain::tasks::TaskKind;
 
@@ -59,7 +60,7 @@ fn in_russian(period: Period) -> String {
     format!("{} {unit}", period.amount)
 }
 
-impl Session {
+impl Evidence<'_> {
     /// Opens a task with the period a person confirmed from a document.
     pub fn task_from_fact(&mut self, request: &TaskFromFact) -> Result<FactTask, ApiError> {
         let (bin, subject_id, sha256, kind, file_name) = self.fact_subject(request.fact, request.bin.as_deref())?;
@@ -84,7 +85,7 @@ impl Session {
             Some(date) => (date, "given"),
             None => {
                 let date = self
-                    .store
+                    .read().store()
                     .confirmed_facts(subject_id)?
                     .into_iter()
                     .find(|(f, _, sha)| *sha == sha256 && f.kind == "date")
@@ -118,7 +119,7 @@ impl Session {
         }
         let plan = self.read().plan_task(&task_request)?;
         let proposed = fact.proposed.clone();
-        let ids = self.write(|w| {
+        let ids = self.journal().run(|w| {
             let ids = write_task(w, &plan)?;
             w.insert_fact_task(subject_id, &sha256, "period", &proposed, ids[0])?;
             Ok(ids)

@@ -24,7 +24,10 @@ use crate::api::registry::Registry;
 use crate::api::acts::Acts;
 use crate::api::analytics::Analytics;
 use crate::api::screens::Screens;
-use crate::api::vault::{Access, Keys};
+use crate::api::evidence::Evidence;
+use crate::api::models::Models;
+use crate::api::retention::Retention;
+use crate::api::vault::{Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
 use crate::domain::privacy::Pseudonymiser;
@@ -375,6 +378,25 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    /// The vault sees the whole ring: it backs the keys up, restores and rotates them.
+    pub(in crate::api) fn vault(self) -> Vault<'s> {
+        let keys = self.keys;
+        Vault::new(self, keys)
+    }
+
+    pub(in crate::api) fn retention(self) -> Retention<'s> {
+        Retention::new(self)
+    }
+
+    pub(in crate::api) fn models(self) -> Models<'s> {
+        Models::new(self)
+    }
+
+    pub(in crate::api) fn evidence(self) -> Evidence<'s> {
+        let (documents, sealer) = (self.keys.documents(), self.keys.sealer());
+        Evidence::new(self, documents, sealer)
+    }
+
     pub(in crate::api) fn screens(self) -> Screens<'s> {
         Screens::new(self)
     }

@@ -147,20 +147,17 @@ impl Session {
 
     /// The vault: the database's keys, its backups and restores.
     pub fn vault(&mut self) -> Vault<'_> {
-        // Built from the fields, not `self.kernel()`: the vault also borrows the whole key ring,
-        // which a borrow of all of `self` would not leave free.
-        let kernel = Kernel::new(&mut self.store, &self.path, &self.context, &self.memo, &self.keys);
-        Vault::new(kernel, &self.keys)
+        self.kernel().vault()
     }
 
     /// Retention: the destruction plan, the acts that carry it out, and colleagues' acts received.
     pub fn retention(&mut self) -> Retention<'_> {
-        Retention::new(self.kernel())
+        self.kernel().retention()
     }
 
     /// The models: every version, its passport, its re-tests.
     pub fn models(&mut self) -> Models<'_> {
-        Models::new(self.kernel())
+        self.kernel().models()
     }
 
     /// The tasks: creating them with due dates, their lifecycle, the suggested next step, the desk's views.
@@ -196,6 +193,11 @@ impl Session {
     /// The screens' own reads and answers: the preferences, home, the case screen, the overdue list, the regions.
     pub fn screens(&mut self) -> crate::api::screens::Screens<'_> {
         self.kernel().screens()
+    }
+
+    /// The evidence: attached documents sealed at rest, their reading and facts, evidence packages signed and verified.
+    pub fn evidence(&mut self) -> crate::api::evidence::Evidence<'_> {
+        self.kernel().evidence()
     }
 
     /// Whether the session's database is encrypted.

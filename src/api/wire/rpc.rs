@@ -641,7 +641,7 @@ mod on_session {
         // the attachment, unread. The UI polls `reading_progress` and may call `reading_cancel`.
         let state = cx.state;
         state.begin_reading();
-        let result = s.attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |step| {
+        let result = s.evidence().attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |step| {
             state.reading_step(step.done, step.total)
         });
         state.end_reading();
@@ -651,36 +651,36 @@ mod on_session {
     }
 
     pub fn attachment(s: &mut Session, p: AttachmentParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        let (listed, bytes) = s.attachment_of(&p.bin, &p.sha256)?;
+        let (listed, bytes) = s.evidence().attachment_of(&p.bin, &p.sha256)?;
         Ok(download(listed.file_name, "application/octet-stream", &bytes))
     }
 
     pub fn documents(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<Vec<DocumentView>> {
-        s.documents(&p.bin)
+        s.evidence().documents(&p.bin)
     }
 
     pub fn document_open(s: &mut Session, p: DocumentParams, _: &mut CallContext<'_>) -> R<DocumentOpen> {
-        s.document_open(p.id)
+        s.evidence().document_open(p.id)
     }
 
     pub fn document_read(s: &mut Session, p: DocumentParams, cx: &mut CallContext<'_>) -> R<DocumentReadReport> {
         let state = cx.state;
         state.begin_reading();
-        let result = s.read_document(p.id, &mut |step| state.reading_step(step.done, step.total));
+        let result = s.evidence().read_document(p.id, &mut |step| state.reading_step(step.done, step.total));
         state.end_reading();
         result
     }
 
     pub fn fact_task(s: &mut Session, p: TaskFromFact, _: &mut CallContext<'_>) -> R<FactTask> {
-        s.task_from_fact(&p)
+        s.evidence().task_from_fact(&p)
     }
 
     pub fn fact_confirm(s: &mut Session, p: FactConfirmParams, _: &mut CallContext<'_>) -> R<FactView> {
-        s.confirm_fact(p.fact, p.value.as_deref(), p.bin.as_deref())
+        s.evidence().confirm_fact(p.fact, p.value.as_deref(), p.bin.as_deref())
     }
 
     pub fn fact_reject(s: &mut Session, p: FactRejectParams, _: &mut CallContext<'_>) -> R<FactView> {
-        s.reject_fact(p.fact, &p.reason, p.bin.as_deref())
+        s.evidence().reject_fact(p.fact, &p.reason, p.bin.as_deref())
     }
 
     pub fn checklist_mark(s: &mut Session, p: ChecklistMarkRequest, _: &mut CallContext<'_>) -> R<ChecklistState> {
@@ -722,13 +722,13 @@ mod on_session {
     }
 
     pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {
-        let (report, name, bytes) = s.pack_evidence_download(&p.bin)?;
+        let (report, name, bytes) = s.evidence().pack_evidence_download(&p.bin)?;
         Ok(EvidencePackFile { report, file: download(name, "application/zip", &bytes) })
     }
 
     pub fn evidence_verify(s: &mut Session, p: VerifyParams, cx: &mut CallContext<'_>) -> R<EvidenceVerification> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.verify_evidence_bytes(&upload.name, &upload.bytes);
+        let result = s.evidence().verify_evidence_bytes(&upload.name, &upload.bytes);
         cx.state.discard(&p.upload);
         result
     }
