@@ -1145,7 +1145,7 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     // The next pull brings it; the workstation trusts the office's CA beside its own settings and
     // says who set it; the journal records it once by fingerprint, not again on an unchanged pull.
     ws.session().sync().unwrap();
-    let view = ws.session().connectors_network().unwrap();
+    let view = ws.session().connectors().connectors_network().unwrap();
     assert_eq!(view.office_fingerprints, std::slice::from_ref(&fingerprint));
     assert_eq!(view.office.as_ref().map(|o| o.set_by.as_str()), Some("Admin Dana"));
     ws.session().sync().unwrap();
@@ -1160,7 +1160,7 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
         .psql("ekn", r#"UPDATE office_settings SET value = '{"ca_bundle": "junk", "proxy": {"mode": "environment"}}'"#);
     let report = ws.session().sync().unwrap();
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
-    assert_eq!(ws.session().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
+    assert_eq!(ws.session().connectors().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
 }
 
 /// The shipped catalogue with one change an office might make: `note` added to its comment.

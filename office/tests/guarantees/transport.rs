@@ -158,7 +158,7 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
     let link = ws.session().office_status().unwrap();
     assert_eq!(link.pulled_entries, pulled);
     assert!(link.link.unwrap().pull_cursor < 999);
-    assert!(ws.session().connectors_network().unwrap().office.is_none());
+    assert!(ws.session().connectors().connectors_network().unwrap().office.is_none());
 }
 
 /// The server's resident memory now, in MB.

@@ -12,9 +12,10 @@
 
 mod run;
 
+use crate::api::session::handles::{Read, Journal, Kernel, Documents};
 use serde::Serialize;
 
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::connect::network::{NetworkSettings, NetworkSettingsExt};
 pub use crate::connect::spec::{mapped_records, parse_map, ConnectorFlags, ConnectorSpec};
 use crate::domain::journal::{Entry, RecordRef};
@@ -22,6 +23,27 @@ use crate::domain::sync::OfficeNetwork;
 use crate::ingest::ImportReport;
 use crate::store::connectors::RunRow;
 use crate::store::About;
+
+/// The connectors: portals added and removed, their network settings, their runs staged and published. `Session::connectors` lends it; it holds the kernel and the sealed documents, where a run stages its pages.
+pub struct Connectors<'s> {
+    kernel: Kernel<'s>,
+    /// The sealed documents beside the database, where a run's pages are staged.
+    documents: Documents<'s>,
+}
+
+impl<'s> Connectors<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>, documents: Documents<'s>) -> Connectors<'s> {
+        Connectors { kernel, documents }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// A connector with its last run, for `ekn connect list` and Import → Sources.
 #[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
@@ -79,13 +101,13 @@ pub struct NetworkView {
 const NETWORK_SETTING: &str = "connectors.network";
 const OFFICE_NETWORK_SETTING: &str = "connectors.network.office";
 
-impl Session {
+impl Connectors<'_> {
     /// Adds (or replaces) a connector, journaled as a setting (without any key).
     pub fn connector_add(&mut self, spec: &ConnectorSpec) -> Result<ConnectorView, ApiError> {
         spec.check()?;
         let text = serde_json::to_string(spec).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        let at = self.clock().stamp();
-        self.write(|w| {
+        let at = self.read().clock().stamp();
+        self.journal().run(|w| {
             w.set_connector(&spec.name, &text, &at)?;
             let entry = Entry::SettingChanged { key: format!("connector.{}", spec.name), value: text.clone() };
             w.append(&entry, About::default(), None)?;
@@ -95,7 +117,7 @@ impl Session {
     }
 
     pub fn connector_remove(&mut self, name: &str) -> Result<(), ApiError> {
-        let removed = self.write(|w| {
+        let removed = self.journal().run(|w| {
             let removed = w.remove_connector(name)?;
             if removed {
                 let entry = Entry::SettingChanged { key: format!("connector.{name}"), value: "removed".into() };
@@ -126,7 +148,7 @@ impl Session {
     /// like a workstation's own, and journaled by fingerprint with who set them at the office.
     pub(crate) fn receive_office_network(&mut self, office: &OfficeNetwork) -> Result<(), ApiError> {
         let text = serde_json::to_string(office).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        if self.store.setting(OFFICE_NETWORK_SETTING)?.as_deref() == Some(text.as_str()) {
+        if self.read().store().setting(OFFICE_NETWORK_SETTING)?.as_deref() == Some(text.as_str()) {
             return Ok(());
         }
         let fingerprints = office.settings.check().map_err(|e| {
@@ -139,7 +161,7 @@ impl Session {
             "set_at": office.set_at,
         })
         .to_string();
-        self.write(|w| {
+        self.journal().run(|w| {
             w.set_setting(OFFICE_NETWORK_SETTING, &text)?;
             let entry = Entry::SettingChanged { key: OFFICE_NETWORK_SETTING.into(), value: recorded.clone() };
             w.append(&entry, About::default(), Some(RecordRef::Setting(OFFICE_NETWORK_SETTING.into())))?;
@@ -148,7 +170,7 @@ impl Session {
     }
 
     fn office_network(&self) -> Result<Option<OfficeNetwork>, ApiError> {
-        match self.store.setting(OFFICE_NETWORK_SETTING)? {
+        match self.read().store().setting(OFFICE_NETWORK_SETTING)? {
             Some(text) => serde_json::from_str(&text)
                 .map(Some)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the office's network settings: {e}"))),
@@ -163,7 +185,7 @@ impl Session {
         let ca_fingerprints = settings.check().map_err(|e| ApiError::invalid(e.0))?;
         let text = serde_json::to_string(settings).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let recorded = serde_json::json!({ "ca_fingerprints": ca_fingerprints, "proxy": settings.proxy }).to_string();
-        self.write(|w| {
+        self.journal().run(|w| {
             w.set_setting(NETWORK_SETTING, &text)?;
             let entry = Entry::SettingChanged { key: NETWORK_SETTING.into(), value: recorded.clone() };
             // The setting row is a journaled record: without it `ekn journal verify` names the row
@@ -177,21 +199,22 @@ impl Session {
     }
 
     fn network_settings(&self) -> Result<NetworkSettings, ApiError> {
-        match self.store.setting(NETWORK_SETTING)? {
+        match self.read().store().setting(NETWORK_SETTING)? {
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the connectors' network settings: {e}"))),
             None => Ok(NetworkSettings::default()),
         }
     }
 
-    pub fn connectors(&self) -> Result<Vec<ConnectorView>, ApiError> {
-        self.store
+    /// Every connector with its schedule and last run.
+    pub fn list(&self) -> Result<Vec<ConnectorView>, ApiError> {
+        self.read().store()
             .connectors()?
             .into_iter()
             .map(|(name, spec, added_at)| {
                 let spec: ConnectorSpec = serde_json::from_str(&spec)
                     .map_err(|e| ApiError::new(ErrorCode::Internal, format!("connector {name}'s spec: {e}")))?;
-                let last_run = self.store.connector_runs(&name, 1)?.pop();
+                let last_run = self.read().store().connector_runs(&name, 1)?.pop();
                 let next_run = next_run(&spec, &added_at, last_run.as_ref());
                 Ok(ConnectorView { spec, added_at, last_run, next_run })
             })
@@ -199,7 +222,7 @@ impl Session {
     }
 
     fn connector(&self, name: &str) -> Result<ConnectorView, ApiError> {
-        self.connectors()?
+        self.list()?
             .into_iter()
             .find(|c| c.spec.name == name)
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no connector '{name}' (ekn connect list)")))
@@ -212,9 +235,9 @@ impl Session {
         &mut self,
         progress: &mut dyn FnMut(crate::ingest::Progress),
     ) -> Result<Vec<ScheduledRun>, ApiError> {
-        let now = self.clock().now();
+        let now = self.read().clock().now();
         let mut out = Vec::new();
-        for view in self.connectors()? {
+        for view in self.list()? {
             let Some(next) = &view.next_run else { continue };
             // A run cut off by a silence or a kill resumes at the next round; one the portal
             // refused (the key, the dataset) waits for its schedule or a person, rather than
@@ -237,7 +260,7 @@ impl Session {
 
     pub fn connector_runs(&self, name: &str, limit: usize) -> Result<Vec<RunRow>, ApiError> {
         self.connector(name)?;
-        Ok(self.store.connector_runs(name, limit.clamp(1, 1000))?)
+        Ok(self.read().store().connector_runs(name, limit.clamp(1, 1000))?)
     }
 }
 

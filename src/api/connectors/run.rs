@@ -2,13 +2,14 @@
 //! staged encrypted; then published in one import, or the file of an `http-file` connector
 //! fetched when it changed.
 
+use super::Connectors;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use super::ConnectorRunReport;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::connect::egov::{self, Dataset, PageError, Since};
 use crate::connect::fetch::{FetchPolicy, Fetcher, Validators};
 use crate::connect::spec::{mapped_records, ConnectorSpec};
@@ -16,7 +17,7 @@ use crate::ingest::{ImportOptions, ImportReport, Input};
 use crate::store::blobs::BlobStore;
 use crate::store::connectors::StagedPage;
 
-impl Session {
+impl Connectors<'_> {
     /// Runs a connector: resumes its run cut off before, or starts one; stages every page; then
     /// publishes the run in one import.
     pub fn connector_run(
@@ -44,7 +45,7 @@ impl Session {
         if let Some(seconds) = spec.read_timeout_s {
             policy.read_timeout = Duration::from_secs(seconds);
         }
-        let clock = self.context.clock.clone();
+        let clock = self.read().context().clock.clone();
         let mut fetcher = Fetcher::new(policy, Box::new(move || clock.now()));
         if spec.kind == "http-file" {
             return self.run_file(&spec, fetcher, started, progress);
@@ -54,7 +55,7 @@ impl Session {
             let e = ApiError::from(e);
             ApiError::new(e.code, format!("connector {name}: {}", e.message))
         };
-        let (run, resumed, version, since) = match self.store.staging_run(name)? {
+        let (run, resumed, version, since) = match self.read().store().staging_run(name)? {
             // A run cut off resumes with its own version and window.
             Some(run) => {
                 let since = run.modified_since.as_deref().and_then(parse_mark);
@@ -77,14 +78,14 @@ impl Session {
                         .map_err(named)?
                         .map(|value| Since { field: field.clone(), value });
                     since = self
-                        .store
+                        .read().store()
                         .last_modified_upto(name)?
                         .as_deref()
                         .and_then(parse_mark)
                         .filter(|mark| &mark.field == field);
                 }
-                let run = self.store.start_run(name, &version, &self.clock().stamp())?;
-                self.store.set_run_window(
+                let run = self.read().store().start_run(name, &version, &self.read().clock().stamp())?;
+                self.read().store().set_run_window(
                     run,
                     since.as_ref().map(mark_text).as_deref(),
                     upto.as_ref().map(mark_text).as_deref(),
@@ -92,14 +93,14 @@ impl Session {
                 (run, false, version, since)
             }
         };
-        let staged = self.store.staged_pages(run)?;
+        let staged = self.read().store().staged_pages(run)?;
         let cursor: Option<Value> =
             staged.last().and_then(|p| p.cursor.as_deref()).and_then(|c| serde_json::from_str(c).ok());
         let dataset = dataset_of(&spec, &version, api_key, since.clone());
         let mut page_no = staged.len() as i64;
         let mut staged_rows: u64 = staged.iter().map(|p| p.records as u64).sum();
         let fetched = {
-            let (store, blobs, path) = (&self.store, self.keys.documents().blobs(), self.path.clone());
+            let (store, blobs, path) = (self.read().store(), self.documents.blobs(), self.read().database());
             let progress = &mut *progress;
             egov::pages::<ApiError>(&mut fetcher, &dataset, cursor, |page| {
                 page_no += 1;
@@ -129,14 +130,14 @@ impl Session {
             })
         };
         let stats = fetcher.stats;
-        self.store.count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
+        self.read().store().count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
         if let Err(e) = fetched {
-            let staged_now = self.store.staged_pages(run)?.len();
+            let staged_now = self.read().store().staged_pages(run)?.len();
             let message = format!(
                 "connector {name}: {}. Nothing was published; {staged_now} page(s) are staged and the next run resumes after them",
                 e.message
             );
-            self.store.set_run_error(run, &e.code.code(), &message)?;
+            self.read().store().set_run_error(run, &e.code.code(), &message)?;
             return Err(ApiError::new(e.code, message));
         }
         let this = ThisRun { id: run, resumed, version, since };
@@ -153,10 +154,10 @@ impl Session {
         progress: &mut dyn FnMut(crate::ingest::Progress),
     ) -> Result<ConnectorRunReport, ApiError> {
         let (run, version, since) = (this.id, this.version.as_str(), this.since.as_ref());
-        let pages = self.store.staged_pages(run)?;
+        let pages = self.read().store().staged_pages(run)?;
         let staged = StagedRecords::new(
-            self.keys.documents().blobs().clone(),
-            self.path.clone(),
+            self.documents.blobs().clone(),
+            self.read().database().to_path_buf(),
             &spec.name,
             pages.clone(),
             spec.map.clone(),
@@ -184,20 +185,20 @@ impl Session {
         };
         // The records stream from the staged pages, a page at a time: read once for the digest and
         // once to import, never whole in memory (a million records were 825 MB as one buffer).
-        let imported = self.registry().import_input(Input::Stream { name: &file, open: &open }, &options, progress);
-        let at = self.clock().stamp();
+        let imported = self.kernel.lend().registry().import_input(Input::Stream { name: &file, open: &open }, &options, progress);
+        let at = self.read().clock().stamp();
         let (status, error, report) = match &imported {
             Ok(report) => ("published", None, serde_json::to_string(report).ok()),
             Err(e) => ("failed", Some((e.code.code(), e.message.clone())), None),
         };
         let error = error.as_ref().map(|(code, message)| (code.as_str(), message.as_str()));
-        for sha256 in self.store.finish_run(run, status, &at, error, report.as_deref())? {
-            self.keys.documents().blobs().remove(&sha256)?;
+        for sha256 in self.read().store().finish_run(run, status, &at, error, report.as_deref())? {
+            self.documents.blobs().remove(&sha256)?;
         }
         let import = imported.map_err(|e| {
             ApiError::new(e.code, format!("connector {}: run {run} was not published: {}", spec.name, e.message))
         })?;
-        let row = self.store.connector_runs(&spec.name, 1)?.pop();
+        let row = self.read().store().connector_runs(&spec.name, 1)?.pop();
         let (requests, retries, too_many) =
             row.map_or((0, 0, 0), |r| (r.requests as u32, r.retries as u32, r.too_many as u32));
         Ok(ConnectorRunReport {
@@ -228,15 +229,15 @@ impl Session {
     ) -> Result<ConnectorRunReport, ApiError> {
         let name = spec.name.as_str();
         // A file has no pages: a run cut off is simply fetched again.
-        let (run, resumed) = match self.store.staging_run(name)? {
+        let (run, resumed) = match self.read().store().staging_run(name)? {
             Some(run) => (run.id, true),
-            None => (self.store.start_run(name, "file", &self.clock().stamp())?, false),
+            None => (self.read().store().start_run(name, "file", &self.read().clock().stamp())?, false),
         };
-        let (etag, last_modified) = self.store.last_validators(name)?;
+        let (etag, last_modified) = self.read().store().last_validators(name)?;
         let known = Validators { etag, last_modified };
         let fetched = fetcher.get_file(&spec.url, &known, &format!("{name}'s file"));
         let stats = fetcher.stats;
-        self.store.count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
+        self.read().store().count_run_requests(run, stats.requests, stats.retries, stats.too_many)?;
         let report = |import: Option<ImportReport>, not_modified: bool, records: usize| ConnectorRunReport {
             connector: name.to_string(),
             run_id: run,
@@ -252,18 +253,18 @@ impl Session {
             modified_since: None,
             seconds: started.elapsed().as_secs_f64(),
         };
-        let at = self.clock().stamp();
+        let at = self.read().clock().stamp();
         let (bytes, validators) = match fetched {
             Err(e) => {
                 let e = ApiError::from(PageError::Fetch(e));
                 let message = format!("connector {name}: {}. Nothing was published", e.message);
-                self.store.set_run_error(run, &e.code.code(), &message)?;
+                self.read().store().set_run_error(run, &e.code.code(), &message)?;
                 return Err(ApiError::new(e.code, message));
             }
             Ok(None) => {
                 // Unchanged since the last import: the run is done, nothing to write.
-                self.store.set_run_validators(run, known.etag.as_deref(), known.last_modified.as_deref())?;
-                self.store.finish_run(run, "published", &at, None, None)?;
+                self.read().store().set_run_validators(run, known.etag.as_deref(), known.last_modified.as_deref())?;
+                self.read().store().finish_run(run, "published", &at, None, None)?;
                 return Ok(report(None, true, 0));
             }
             Ok(Some(answer)) => answer,
@@ -276,17 +277,17 @@ impl Session {
             legal_card: None,
             act_periods: None,
         };
-        let imported = self.registry().import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
-        let at = self.clock().stamp();
+        let imported = self.kernel.lend().registry().import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
+        let at = self.read().clock().stamp();
         match imported {
             Ok(import) => {
-                self.store.set_run_validators(run, validators.etag.as_deref(), validators.last_modified.as_deref())?;
-                self.store.finish_run(run, "published", &at, None, serde_json::to_string(&import).ok().as_deref())?;
+                self.read().store().set_run_validators(run, validators.etag.as_deref(), validators.last_modified.as_deref())?;
+                self.read().store().finish_run(run, "published", &at, None, serde_json::to_string(&import).ok().as_deref())?;
                 let rows = import.rows_read as usize;
                 Ok(report(Some(import), false, rows))
             }
             Err(e) => {
-                self.store.finish_run(run, "failed", &at, Some((&e.code.code(), &e.message)), None)?;
+                self.read().store().finish_run(run, "failed", &at, Some((&e.code.code(), &e.message)), None)?;
                 Err(ApiError::new(e.code, format!("connector {name}: the file was not imported: {}", e.message)))
             }
         }

@@ -619,7 +619,7 @@ impl Session {
             }
             report.pulled += self.store.store_pulled(&reply)?;
             if let Some(network) = &reply.network {
-                match self.receive_office_network(network) {
+                match self.connectors().receive_office_network(network) {
                     Err(e) if e.code == ErrorCode::OfficeRefused => {
                         tracing::warn!(reason = e.message.as_str(), "the office's network settings were not applied");
                         report.network_refused = Some(e.message);

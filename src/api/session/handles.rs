@@ -27,6 +27,7 @@ use crate::api::screens::Screens;
 use crate::api::evidence::Evidence;
 use crate::api::models::Models;
 use crate::api::retention::Retention;
+use crate::api::connectors::Connectors;
 use crate::api::vault::{Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -378,6 +379,11 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn connectors(self) -> Connectors<'s> {
+        let documents = self.keys.documents();
+        Connectors::new(self, documents)
+    }
+
     /// The vault sees the whole ring: it backs the keys up, restores and rotates them.
     pub(in crate::api) fn vault(self) -> Vault<'s> {
         let keys = self.keys;

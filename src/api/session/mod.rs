@@ -200,6 +200,11 @@ impl Session {
         self.kernel().evidence()
     }
 
+    /// The connectors: portals added and removed, their network settings, their runs staged and published.
+    pub fn connectors(&mut self) -> crate::api::connectors::Connectors<'_> {
+        self.kernel().connectors()
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

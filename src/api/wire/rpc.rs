@@ -767,36 +767,36 @@ mod on_session {
     }
 
     pub fn connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConnectorView>> {
-        s.connectors()
+        s.connectors().list()
     }
 
     pub fn connector_add(s: &mut Session, p: ConnectorSpec, _: &mut CallContext<'_>) -> R<ConnectorView> {
-        s.connector_add(&p)
+        s.connectors().connector_add(&p)
     }
 
     pub fn connector_remove(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Ok> {
-        s.connector_remove(&p.name).map(|()| Ok { ok: true })
+        s.connectors().connector_remove(&p.name).map(|()| Ok { ok: true })
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.
     pub fn connector_run(s: &mut Session, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
-        s.connector_run(&p.name, cx.progress)
+        s.connectors().connector_run(&p.name, cx.progress)
     }
 
     pub fn connector_runs(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Vec<RunRow>> {
-        s.connector_runs(&p.name, 50)
+        s.connectors().connector_runs(&p.name, 50)
     }
 
     pub fn connectors_run_due(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
-        s.connectors_run_due(cx.progress)
+        s.connectors().connectors_run_due(cx.progress)
     }
 
     pub fn connectors_network(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NetworkView> {
-        s.connectors_network()
+        s.connectors().connectors_network()
     }
 
     pub fn connectors_network_set(s: &mut Session, p: NetworkSettings, _: &mut CallContext<'_>) -> R<NetworkView> {
-        s.connectors_network_set(&p)
+        s.connectors().connectors_network_set(&p)
     }
 
     pub fn office_connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OfficeConnectorState>> {
