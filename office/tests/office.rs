@@ -80,25 +80,25 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
         .tasks().note_task(task_a, "a note typed under another name");
     assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
 
-    let ra = wa.session().sync().unwrap();
+    let ra = wa.session().office().sync().unwrap();
     assert!(ra.pushed > 3, "{ra:?}");
     assert_eq!(ra.cosigned_size, Some(ra.pushed_through as u64), "the office witnessed the whole journal");
-    let rb = wb.session().sync().unwrap();
+    let rb = wb.session().office().sync().unwrap();
     assert!(rb.pushed > 3);
 
     // The supervisor pulls both prosecutors' tasks; each prosecutor none of the other's.
-    let rs = wsup.session().sync().unwrap();
+    let rs = wsup.session().office().sync().unwrap();
     assert!(rs.pulled > 0);
-    let sup = wsup.session().office_status().unwrap();
+    let sup = wsup.session().office().office_status().unwrap();
     assert_eq!(sup.colleagues_tasks, 2, "{sup:?}");
-    let ra2 = wa.session().sync().unwrap();
-    let tasks_seen_by_a = wa.session().office_status().unwrap().colleagues_tasks;
+    let ra2 = wa.session().office().sync().unwrap();
+    let tasks_seen_by_a = wa.session().office().office_status().unwrap().colleagues_tasks;
     assert_eq!(tasks_seen_by_a, 0, "a prosecutor in 1920 pulled a task of 5530: {ra2:?}");
 
     // A lost answer: the office committed, the workstation did not hear. Sending again is a no-op.
     let events_before = office.pg.psql("ekn", "SELECT count(*) FROM events");
     wa.sqlite("UPDATE office_link SET pushed_through = 0");
-    let again = wa.session().sync().unwrap();
+    let again = wa.session().office().sync().unwrap();
     assert_eq!(again.pushed, 0, "{again:?}");
     assert_eq!(again.duplicates as i64, ra.pushed_through, "{again:?}");
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM events"), events_before);
@@ -136,7 +136,7 @@ fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     let csv = inspections_in(&["1920"], 2);
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     // The database and its key files copied to a second machine.
     let copy_dir = tempfile::tempdir().unwrap();
     for entry in std::fs::read_dir(wa.dir.path()).unwrap().flatten() {
@@ -146,17 +146,17 @@ fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     let (bin, _) = &bins_of(&csv)[0];
     add_task(&wa, bin, "the original's task", day("2026-11-02"));
     add_task(&copy, bin, "the copy's task", day("2026-11-04"));
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let events = office.pg.psql("ekn", "SELECT count(*) FROM events");
-    let refused = copy.session().sync().unwrap_err();
+    let refused = copy.session().office().sync().unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused);
     assert!(refused.message.contains("fork"), "{}", refused.message);
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM events"), events, "nothing of the fork was applied");
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM incidents WHERE kind = 'fork'"), "1");
     // The workstation is blocked until an administrator acts; the original too (it is the same one).
-    let blocked = wa.session().sync().unwrap_err();
+    let blocked = wa.session().office().sync().unwrap_err();
     assert!(blocked.message.contains("blocked"), "{}", blocked.message);
-    let status = copy.session().office_status().unwrap();
+    let status = copy.session().office().office_status().unwrap();
     assert!(status.link.unwrap().last_error.unwrap().contains("fork"));
 }
 
@@ -185,7 +185,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     let doc =
         wb.session().evidence().attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true).unwrap().attachment.id;
     wb.session().evidence().document_open(doc).unwrap();
-    let r = wb.session().sync().unwrap();
+    let r = wb.session().office().sync().unwrap();
     assert_eq!(r.reads_sent, 3, "the card opened, the act exported, the document opened: {r:?}");
 
     let token_a = office.login("Асель Нурланова");
@@ -227,7 +227,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     // A queued read sent twice is logged once.
     let count = office.pg.psql("ekn", "SELECT count(*) FROM access_log");
     wb.sqlite("UPDATE access_queue SET sent = 0");
-    wb.session().sync().unwrap();
+    wb.session().office().sync().unwrap();
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM access_log"), count);
     // The chain holds; the console's reading names its reader and is logged too.
     let (ok, out, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
@@ -251,26 +251,26 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
     let (bin, _) = bins_of(&csv)[0].clone();
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     // An encrypted database's backup opens with the database's own passphrase.
     let passphrase = wa.passphrase.clone().unwrap();
     let backup = wa.dir.path().join("before.ekn-backup");
     wa.session().vault().backup(&backup, None).unwrap();
     // The original goes on after the backup, and the office holds that.
     add_task(&wa, &bin, "written after the backup", day("2026-11-02"));
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let held = office.pg.psql("ekn", "SELECT max(seq) FROM events");
 
     let restored_dir = tempfile::tempdir().unwrap();
     let to = restored_dir.path().join("ekn.db");
     ekn::api::restore_backup(&backup, &to, ekn::api::Context::cli().with_passphrase(passphrase.clone())).unwrap();
     let restored = Workstation { dir: restored_dir, path: to, passphrase: Some(passphrase) };
-    let refused = restored.session().sync().unwrap_err();
+    let refused = restored.session().office().sync().unwrap_err();
     assert!(refused.message.contains("epoch_mismatch"), "{}", refused.message);
     assert_eq!(office.pg.psql("ekn", "SELECT max(seq) FROM events"), held, "nothing applied");
     // The error names the new epoch; the administrator re-admits it with a reason.
     let epoch = refused.message.split("(epoch ").nth(1).unwrap().split(' ').next().unwrap().to_string();
-    let ws_id = restored.session().office_status().unwrap().link.unwrap().workstation_id;
+    let ws_id = restored.session().office().office_status().unwrap().link.unwrap().workstation_id;
     let (ok, _, err) =
         office_cli(&office.pg_url, &["workstation", "readmit", &ws_id, "--epoch", &epoch, "--reason", ""], &[]);
     assert!(!ok && err.contains("reason"), "{err}");
@@ -288,7 +288,7 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
         &[],
     );
     assert!(ok, "{out}{err}");
-    let report = restored.session().sync().unwrap();
+    let report = restored.session().office().sync().unwrap();
     assert!(report.pushed >= 1, "{report:?}");
     // The old stream's entries after the backup stay, marked as superseded by the new epoch.
     let superseded: i64 =
@@ -308,10 +308,10 @@ fn a_puller_never_misses_an_entry_committed_late() {
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
-    wa.session().sync().unwrap();
-    wb.session().sync().unwrap();
-    wsup.session().sync().unwrap();
-    let cursor_before = wsup.session().office_status().unwrap().link.unwrap().pull_cursor;
+    wa.session().office().sync().unwrap();
+    wb.session().office().sync().unwrap();
+    wsup.session().office().sync().unwrap();
+    let cursor_before = wsup.session().office().office_status().unwrap().link.unwrap().pull_cursor;
 
     // A slow writer takes the next global number the way a push does, and holds it uncommitted
     // (a copy of the first entry the office holds, which is Асель's).
@@ -330,19 +330,19 @@ fn a_puller_never_misses_an_entry_committed_late() {
     // Meanwhile a colleague pushes: the office serialises on the counter, so it waits.
     add_task(&wb, &bins_of(&csv_b)[0].0, "pushed while the slow writer holds its number", day("2026-11-02"));
     let pusher = std::thread::spawn(move || {
-        let report = wb.session().sync().unwrap();
+        let report = wb.session().office().sync().unwrap();
         (wb, report)
     });
     std::thread::sleep(std::time::Duration::from_millis(700));
     // A pull now sees neither, and its cursor does not pass the uncommitted number.
-    let early = wsup.session().sync().unwrap();
+    let early = wsup.session().office().sync().unwrap();
     assert_eq!(early.pulled, 0, "{early:?}");
-    assert_eq!(wsup.session().office_status().unwrap().link.unwrap().pull_cursor, cursor_before);
+    assert_eq!(wsup.session().office().office_status().unwrap().link.unwrap().pull_cursor, cursor_before);
     runtime.block_on(client.batch_execute("COMMIT")).unwrap();
     let (_wb, pushed) = pusher.join().unwrap();
     assert!(pushed.pushed >= 1, "{pushed:?}");
     // The next pull has both, the late one first: global order is commit order.
-    let late = wsup.session().sync().unwrap();
+    let late = wsup.session().office().sync().unwrap();
     assert_eq!(late.pulled, 1 + pushed.pushed, "{late:?}");
     let seqs = office.pg.psql(
         "ekn",
@@ -369,7 +369,7 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     let started = std::time::Instant::now();
     {
         let mut s = wa.session();
-        let have = s.office_status().unwrap().pending_entries as usize;
+        let have = s.office().office_status().unwrap().pending_entries as usize;
         for i in have..entries {
             s.tasks().note_task(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
         }
@@ -378,7 +378,7 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     let (path, passphrase) = (wa.path.clone(), wa.passphrase.clone().unwrap());
     let pusher = std::thread::spawn(move || {
         let context = ekn::api::Context { person: None, ..ekn::api::Context::cli() }.with_passphrase(passphrase);
-        ekn::api::Session::open_with(&path, context).unwrap().sync()
+        ekn::api::Session::open_with(&path, context).unwrap().office().sync()
     });
     // Kill the server once it has taken some batches, mid-push.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
@@ -397,8 +397,8 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     assert!(held > 0 && (held as usize) < entries, "the kill came mid-push ({held} of {entries} held)");
 
     office.server.restart();
-    let report = wa.session().sync().unwrap();
-    let journal = wa.session().office_status().unwrap();
+    let report = wa.session().office().sync().unwrap();
+    let journal = wa.session().office().office_status().unwrap();
     assert_eq!(journal.pending_entries, 0);
     let total = report.pushed_through;
     // Every entry exactly once, in order, with no gap.
@@ -524,8 +524,8 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         })
         .unwrap();
     }
-    wa.session().sync().unwrap();
-    wb.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    wb.session().office().sync().unwrap();
 
     let today = "2026-12-01";
     let report = |ws: &Workstation, kind: Option<ekn::acts::ActKind>| {
@@ -600,7 +600,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
                 _ => {}
             }
         }
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
     }
     let desks: Vec<serde_json::Value> =
         [&wa, &wb].iter().map(|ws| serde_json::to_value(ws.session().tasks().dashboard(today).unwrap()).unwrap()).collect();
@@ -656,7 +656,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         );
         none
     });
-    wsup.session().sync().unwrap();
+    wsup.session().office().sync().unwrap();
     let own = serde_json::to_value(wsup.session().tasks().dashboard(today).unwrap()).unwrap();
     assert_eq!(additive(&own["totals"]), expected, "{own:#}");
     let desk = wsup.session().tasks().desk(today, None).unwrap();
@@ -722,7 +722,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     for (ws, name) in [(&pc, "office PC"), (&laptop, "laptop")] {
         ws.import_appeals(&appeals);
         ws.join(&office, "Асель Нурланова", name);
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
     }
     let (on_pc, due) = consideration_of(&pc, &no);
     let (on_laptop, due_there) = consideration_of(&laptop, &no);
@@ -743,8 +743,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     );
     pc.session().tasks().extend_task(on_pc, far, None, "the applicant sent more documents").unwrap();
     laptop.session().tasks().extend_task(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
-    pc.session().sync().unwrap();
-    let second = laptop.session().sync().unwrap();
+    pc.session().office().sync().unwrap();
+    let second = laptop.session().office().sync().unwrap();
     assert_eq!(second.conflicts, vec![key.clone()], "{second:?}");
 
     // Both entries kept, one conflict, and the earlier date is the one in force.
@@ -767,13 +767,13 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     };
     assert_eq!(in_force(&office), (near.to_string(), true));
     // Syncing again changes nothing: the pc pulls the laptop's entry, and the conflict stays one.
-    pc.session().sync().unwrap();
+    pc.session().office().sync().unwrap();
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM conflicts"), "1");
 
     // The workstations learn it with their pull: on both desks the earlier date is the one in
     // force, with the conflict that puts it there (the pc's own extension said `far`).
     let today = near - chrono::Days::new(3);
-    laptop.session().sync().unwrap();
+    laptop.session().office().sync().unwrap();
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
         let detail = ws.session().tasks().task_detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, near, "{:?}", detail.view.conflict);
@@ -786,8 +786,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     // The supervisor's own workstation lists it (through the office) with both authors and dates.
     let wsup = Workstation::new(&csv);
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
-    wsup.session().sync().unwrap();
-    let listed = wsup.session().office_conflicts().unwrap();
+    wsup.session().office().sync().unwrap();
+    let listed = wsup.session().office().office_conflicts().unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
     let dates: Vec<Option<NaiveDate>> = listed[0].entries.iter().map(|e| e.new_due).collect();
     assert!(dates.contains(&Some(near)) && dates.contains(&Some(far)), "{dates:?}");
@@ -814,7 +814,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(status, 403);
     let refused = pc
         .session()
-        .office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
+        .office().office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
         .unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let (status, _) = office.post(
@@ -825,7 +825,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(status, 400);
     let resolved = wsup
         .session()
-        .office_resolve(&ekn::api::office::ResolveParams {
+        .office().office_resolve(&ekn::api::office::ResolveParams {
             id,
             keep: chosen,
             reason: "the documents arrived; the longer period is lawful".into(),
@@ -854,7 +854,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     // Each workstation's next pull brings the decision: the kept date stands on both, the
     // laptop's own shorter extension included, and the task says who decided and why.
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
         let detail = ws.session().tasks().task_detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, far);
         let conflict = detail.view.conflict.as_ref().expect("the resolved conflict is shown");
@@ -868,7 +868,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     laptop.session().tasks().extend_task(on_laptop, later, None, "the expert asked for three more days").unwrap();
     let detail = laptop.session().tasks().task_detail(on_laptop, today).unwrap();
     assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
-    let pushed = laptop.session().sync().unwrap();
+    let pushed = laptop.session().office().sync().unwrap();
     assert!(pushed.conflicts.is_empty(), "it saw the decision, so it opens no conflict: {pushed:?}");
     counts_agree(&office, today);
 }
@@ -894,37 +894,37 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     wb.join(&office, "Bekzat Omarov", "laptop");
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
     let own = add_task(&wa, &bins_of(&csv_a)[0].0, "check the permits", day("2026-10-01"));
-    wa.session().sync().unwrap();
-    wb.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    wb.session().office().sync().unwrap();
     assert!(wb.session().tasks().desk(today, None).unwrap().overdue.is_empty(), "outside Bekzat's districts");
 
     // The supervisor sees Асель's task among the colleagues' and hands it to Bekzat with a reason.
-    wsup.session().sync().unwrap();
+    wsup.session().office().sync().unwrap();
     let desk = wsup.session().tasks().desk(today, None).unwrap();
     let theirs = desk.overdue.iter().find(|v| v.owner.as_deref() == Some("Асель Нурланова")).unwrap().task.id;
     // The office offers whom to give it to: its people whose districts meet the supervisor's, with
     // the open tasks each holds there (an analyst or another region's prosecutor: not offered).
     office.add_user("Analyst Dana", "analyst", "1920");
     office.add_user("Marat Elsewhere", "prosecutor", "7510");
-    let offered = wsup.session().office_people().unwrap();
+    let offered = wsup.session().office().office_people().unwrap();
     let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
     assert_eq!(load, [("Bekzat Omarov", 0), ("Supervisor Saule", 0), ("Асель Нурланова", 1)], "{offered:?}");
-    let refused = wa.session().office_people().unwrap_err();
+    let refused = wa.session().office().office_people().unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
-    let empty = wsup.session().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
+    let empty = wsup.session().office().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
     assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
-    let assigned = wsup.session().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
+    let assigned = wsup.session().office().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
     assert_eq!(assigned.assigned_by, "Supervisor Saule");
     let shown = wsup.session().tasks().desk(today, None).unwrap();
     let row = shown.overdue.iter().find(|v| v.task.id == theirs).unwrap();
     assert_eq!(row.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
     // A prosecutor may not hand work out.
-    let refused = wa.session().office_assign(own, "Bekzat Omarov", "swap").unwrap_err();
+    let refused = wa.session().office().office_assign(own, "Bekzat Omarov", "swap").unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
 
     // Bekzat's next sync brings it onto his desk, held by Асель, assigned to him.
-    wb.session().sync().unwrap();
+    wb.session().office().sync().unwrap();
     let his = wb.session().tasks().desk(today, Some("Bekzat Omarov")).unwrap();
     let row = his.overdue.iter().find(|v| v.task.title == "check the permits").expect("the assigned task");
     assert_eq!((row.owner.as_deref(), row.assigned_to.as_deref()), (Some("Асель Нурланова"), Some("Bekzat Omarov")));
@@ -937,7 +937,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
         history.iter().map(|l| (&l.kind, &l.person)).collect::<Vec<_>>()
     );
     // And Асель's workstation learns it too, on her own task.
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let detail = wa.session().tasks().task_detail(own, today).unwrap();
     assert_eq!(detail.view.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
@@ -948,7 +948,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(task["assigned_to"], "Bekzat Omarov");
     let (_, board) = office.get(&token, "/v1/dashboard?today=2026-11-23");
     assert_eq!(board["by_owner"]["Bekzat Omarov"]["overdue"], 1, "{board:#}");
-    let offered = wsup.session().office_people().unwrap();
+    let offered = wsup.session().office().office_people().unwrap();
     let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
     assert_eq!(load, [("Bekzat Omarov", 1), ("Supervisor Saule", 0), ("Асель Нурланова", 0)], "{offered:?}");
 
@@ -1005,7 +1005,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     let clerk = Workstation::new(&csv);
     clerk.import_appeals(&open_appeals_in("1920", 6));
     clerk.join(&office, "Clerk Gulnar", "reception PC");
-    clerk.session().sync().unwrap();
+    clerk.session().office().sync().unwrap();
 
     // Every SLA task was handed out by the rule, never to Bekzat (5530 does not cover the
     // appeals' district), evenly between the two who do, each naming the table and the figures.
@@ -1041,7 +1041,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     // Dana's workstation pulls hers onto her desk, held by the clerk, given by the rule.
     let dana = Workstation::new(&csv);
     dana.join(&office, "Dana Seitkali", "office PC");
-    dana.session().sync().unwrap();
+    dana.session().office().sync().unwrap();
     let today = day("2026-11-23");
     let desk = dana.session().tasks().desk(today, Some("Dana Seitkali")).unwrap();
     let hers: Vec<_> = desk.overdue.iter().chain(&desk.due_today).chain(&desk.next_7_working_days).collect();
@@ -1053,7 +1053,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     // A supervisor's reassignment stands over the rule's, and a sync does not undo it.
     let sup = Workstation::new(&csv);
     sup.join(&office, "Supervisor Saule", "supervisor's PC");
-    sup.session().sync().unwrap();
+    sup.session().office().sync().unwrap();
     let board = sup.session().tasks().desk(today, None).unwrap();
     let one = board
         .overdue
@@ -1062,8 +1062,8 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
         .chain(&board.next_7_working_days)
         .find(|v| v.assigned_to.as_deref() == Some("Dana Seitkali"))
         .unwrap();
-    sup.session().office_assign(one.task.id, "Асель Нурланова", "Dana is in court all week").unwrap();
-    clerk.session().sync().unwrap();
+    sup.session().office().office_assign(one.task.id, "Асель Нурланова", "Dana is in court all week").unwrap();
+    clerk.session().office().sync().unwrap();
     assert_eq!(count_of(&office, "Асель Нурланова"), count("Асель Нурланова") + 1);
 
     // An appeal in a district nobody's unit covers waits for a person, and finds one when a
@@ -1073,7 +1073,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     far.import_appeals(&open_appeals_in("5530", 1));
     office.pg.psql("ekn", "UPDATE people SET units = '{}' WHERE name = 'Bekzat Omarov'");
     far.join(&office, "Clerk Aru", "reception 2");
-    far.session().sync().unwrap();
+    far.session().office().sync().unwrap();
     assert_eq!(count_of(&office, "Bekzat Omarov"), 0);
     let waiting: i64 = office
         .pg
@@ -1144,11 +1144,11 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
 
     // The next pull brings it; the workstation trusts the office's CA beside its own settings and
     // says who set it; the journal records it once by fingerprint, not again on an unchanged pull.
-    ws.session().sync().unwrap();
+    ws.session().office().sync().unwrap();
     let view = ws.session().connectors().connectors_network().unwrap();
     assert_eq!(view.office_fingerprints, std::slice::from_ref(&fingerprint));
     assert_eq!(view.office.as_ref().map(|o| o.set_by.as_str()), Some("Admin Dana"));
-    ws.session().sync().unwrap();
+    ws.session().office().sync().unwrap();
     let journal = ws.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     let received: Vec<_> = journal.iter().filter(|l| format!("{l:?}").contains(&fingerprint)).collect();
     assert_eq!(received.len(), 1, "{received:?}");
@@ -1158,7 +1158,7 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     office
         .pg
         .psql("ekn", r#"UPDATE office_settings SET value = '{"ca_bundle": "junk", "proxy": {"mode": "environment"}}'"#);
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
     assert_eq!(ws.session().connectors().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
 }
@@ -1186,7 +1186,7 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     let file = confirmed.to_str().unwrap();
 
     // Before any import the office hands out none, and a sync takes nothing.
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert_eq!((report.norms_taken.as_deref(), report.norms_refused.as_deref()), (None, None));
     assert!(ws.session().deadlines().norms_list().unwrap().office.is_none());
 
@@ -1224,13 +1224,13 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     assert_eq!(status, 403);
 
     // The next sync takes it: checked again, in force, and journaled once with who imported it.
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert_eq!(report.norms_taken.as_deref(), Some(sha.as_str()), "{report:?}");
     let list = ws.session().deadlines().norms_list().unwrap();
     assert_eq!((list.origin.as_str(), list.sha256.as_str()), ("office", sha.as_str()));
     assert_eq!(list.office.as_ref().map(|o| o.imported_by.as_str()), Some("Admin Dana"));
     assert!(!list.differs_from_office);
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert_eq!(report.norms_taken, None, "an unchanged catalogue is not taken twice");
     let journal = ws.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     let taken: Vec<_> = journal.iter().filter(|l| l.kind == "norms_from_office").collect();
@@ -1256,12 +1256,12 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
     // What the office says of a catalogue goes into the journal: a name past any bound is refused.
     let newest = "WHERE id = (SELECT max(id) FROM office_norm_catalogs)";
     office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = repeat('x', 400) {newest}"));
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("imported_by")), "{report:?}");
     assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
     office.pg.psql("ekn", &format!("UPDATE office_norm_catalogs SET imported_by = 'Admin Dana' {newest}"));
     office.pg.psql("ekn", "UPDATE office_norm_catalogs SET document = replace(document, 'Second', 'Forged')");
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("digest")), "{report:?}");
     assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
     let past_the_bound = ekn::domain::sync::MAX_NORMS_DOCUMENT + 1;
@@ -1272,7 +1272,7 @@ fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_check
              WHERE id = (SELECT max(id) FROM office_norm_catalogs)"
         ),
     );
-    let report = ws.session().sync().unwrap();
+    let report = ws.session().office().sync().unwrap();
     assert!(report.norms_refused.as_deref().is_some_and(|r| r.contains("bytes")), "{report:?}");
     assert_eq!(ws.session().deadlines().norms_list().unwrap().sha256, held);
 }
@@ -1326,10 +1326,10 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     // Cut off by the refusal: pages staged at the office, nothing offered, nothing imported.
     let (ok, _, err) = connector_cli(&office, &["run", "reg"]);
     assert!(!ok && err.contains("403") && err.contains("2 page(s) are staged"), "{err}");
-    let report = first.session().sync().unwrap();
+    let report = first.session().office().sync().unwrap();
     assert!(report.office_imports.is_empty(), "{report:?}");
     assert_eq!(inspections_count(&first), before_first);
-    assert!(first.session().office_connectors().unwrap().is_empty());
+    assert!(first.session().office().office_connectors().unwrap().is_empty());
 
     // Run again: it resumes after the staged cursor (one request for the rest) and publishes.
     let (ok, out, err) = connector_cli(&office, &["run", "reg", "--json"]);
@@ -1344,7 +1344,7 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
 
     // The next sync of each workstation imports it once, journaled by the enrolled person with the
     // office connector and its run as the source.
-    let report = first.session().sync().unwrap();
+    let report = first.session().office().sync().unwrap();
     let imported = &report.office_imports;
     assert_eq!(imported.len(), 1, "{report:?}");
     let import = imported[0].import.as_ref().unwrap_or_else(|| panic!("{imported:?}"));
@@ -1357,8 +1357,8 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
         .find(|l| format!("{:?}", l.entry).contains("office connector reg run"))
         .unwrap_or_else(|| panic!("{imports:?}"));
     assert_eq!(entry.person, "Асель Нурланова");
-    assert!(first.session().sync().unwrap().office_imports.is_empty(), "imported once");
-    let state = &first.session().office_connectors().unwrap()[0];
+    assert!(first.session().office().sync().unwrap().office_imports.is_empty(), "imported once");
+    let state = &first.session().office().office_connectors().unwrap()[0];
     assert_eq!((state.imported_run, state.inserted, state.error.as_deref()), (Some(run_id), 250, None));
 
     // Rows changed and added at the portal: the next run is the whole dataset again, the older
@@ -1377,17 +1377,17 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     let pages_left =
         office.pg.psql("ekn", &format!("SELECT count(*) FROM office_connector_pages WHERE run_id = {run_id}"));
     assert_eq!(pages_left, "0", "a replaced run's pages are not kept");
-    let report = first.session().sync().unwrap();
+    let report = first.session().office().sync().unwrap();
     let import = report.office_imports[0].import.as_ref().unwrap();
     assert_eq!((import.inserted, import.updated, import.unchanged), (1, 1, 249), "{import:?}");
 
     // A body that does not match the digest the pull named is refused and not fetched again.
     let newest = rerun["run_id"].as_i64().unwrap();
     office.pg.psql("ekn", &format!("UPDATE office_connector_runs SET sha256 = repeat('0', 64) WHERE id = {newest}"));
-    let report = second.session().sync().unwrap();
+    let report = second.session().office().sync().unwrap();
     assert!(report.office_imports[0].error.as_deref().is_some_and(|e| e.contains("SHA-256")), "{report:?}");
     assert_eq!(inspections_count(&second), before_second);
-    assert!(second.session().sync().unwrap().office_imports.is_empty(), "a refused run is not fetched again");
+    assert!(second.session().office().sync().unwrap().office_imports.is_empty(), "a refused run is not fetched again");
 
     // The schedule of the running server: a connector due is run without anyone asking, and the
     // workstation that refused the tampered run imports the new one.
@@ -1404,7 +1404,7 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
         assert!(due_since.elapsed() < std::time::Duration::from_secs(60), "the schedule never ran the due connector");
         std::thread::sleep(std::time::Duration::from_millis(250));
     };
-    let report = second.session().sync().unwrap();
+    let report = second.session().office().sync().unwrap();
     let import = report.office_imports[0].import.as_ref().unwrap();
     assert_eq!((report.office_imports[0].run_id, import.inserted), (scheduled, 251), "{report:?}");
     assert_eq!(inspections_count(&second), before_second + 251);
@@ -1420,13 +1420,13 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     assert!(ok, "{out}{err}");
     let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
     assert!(ok && out.contains("\"published\""), "{out}{err}");
-    let report = first.session().sync().unwrap();
+    let report = first.session().office().sync().unwrap();
     let file_import = report.office_imports.iter().find(|i| i.connector == "kpssu-file").unwrap();
     let import = file_import.import.as_ref().unwrap_or_else(|| panic!("{report:?}"));
     assert_eq!((import.inserted, import.rejected), (3, 0), "{import:?}");
     let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
     assert!(ok && out.contains("\"unchanged\""), "{out}{err}");
-    assert!(first.session().sync().unwrap().office_imports.is_empty(), "an unchanged file is not offered again");
+    assert!(first.session().office().sync().unwrap().office_imports.is_empty(), "an unchanged file is not offered again");
 }
 
 /// Every option of every subcommand of `ekn-office` that English describes has its words in

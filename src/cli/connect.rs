@@ -107,7 +107,7 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             println!("{}", tr_with("cli.connect.removed", &[("name", &name)]));
             Ok(())
         }
-        ConnectAction::Office { json } => super::print(json, &session.office_connectors()?, |list| {
+        ConnectAction::Office { json } => super::print(json, &session.office().office_connectors()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.connect.office_none"));
             }

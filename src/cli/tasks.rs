@@ -158,7 +158,7 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
             let today = session.today();
             print(json, &session.tasks().task_detail(id, today)?, render_detail)
         }
-        TaskAction::Assign { id, to, reason, json } => print(json, &session.office_assign(id, &to, &reason)?, |a| {
+        TaskAction::Assign { id, to, reason, json } => print(json, &session.office().office_assign(id, &to, &reason)?, |a| {
             format!("Task #{} ({}) is assigned to {} by {}\n", a.task_id, a.object_key, a.assigned_to, a.assigned_by)
         }),
         TaskAction::Depend { id, on } => {

@@ -92,11 +92,11 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
             *tasks = still_open;
             // Not every desk syncs every round: the office lags some, then catches up.
             if dice.chance(75) || round == 3 {
-                ws.session().sync().unwrap();
+                ws.session().office().sync().unwrap();
             }
         }
         // The supervisor hands a colleague's task to another prosecutor now and then.
-        supervisor.session().sync().unwrap();
+        supervisor.session().office().sync().unwrap();
         let pulled: Vec<i64> = supervisor
             .session()
             .tasks().desk(day("2026-12-01"), None)
@@ -109,10 +109,10 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
         if !pulled.is_empty() && dice.chance(70) {
             let id = pulled[dice.below(pulled.len() as u64) as usize];
             let (to, _) = prosecutors[dice.below(prosecutors.len() as u64) as usize];
-            supervisor.session().office_assign(id, to, "the load is uneven").unwrap();
+            supervisor.session().office().office_assign(id, to, "the load is uneven").unwrap();
             reassigned += 1;
         }
-        supervisor.session().sync().unwrap();
+        supervisor.session().office().sync().unwrap();
 
         for today in days {
             let own = serde_json::to_value(supervisor.session().tasks().dashboard(today).unwrap()).unwrap();
@@ -152,7 +152,7 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     for (i, start) in ["2026-11-02", "2026-11-06", "2026-11-13", "2026-11-16"].into_iter().enumerate() {
         add_task(&asel, &bins[i % bins.len()].0, &format!("task {i}"), day(start));
     }
-    asel.session().sync().unwrap();
+    asel.session().office().sync().unwrap();
     let today = day("2026-12-01");
     let token = office.login("Supervisor Saule");
     let office_figures = || {
@@ -173,9 +173,9 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     let file = dir.path().join("kz-2026.json");
     std::fs::write(&file, year.to_string()).unwrap();
     asel.session().deadlines().import_calendar(&file).unwrap();
-    let report = asel.session().sync().unwrap();
+    let report = asel.session().office().sync().unwrap();
     assert_eq!(report.calendars_sent, 1, "{report:?}");
-    assert_eq!(asel.session().sync().unwrap().calendars_sent, 0, "sent once");
+    assert_eq!(asel.session().office().sync().unwrap().calendars_sent, 0, "sent once");
     let imported = office_figures();
     assert_eq!(figures_of(&imported), own(), "{imported:#}");
     assert_ne!(imported["totals"], shipped["totals"], "the transfer changes the figures");
@@ -188,7 +188,7 @@ fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     let shipped_file = dir.path().join("kz-2026-shipped.json");
     std::fs::copy(SHIPPED_2026, &shipped_file).unwrap();
     saule.session().deadlines().import_calendar(&shipped_file).unwrap();
-    assert_eq!(saule.session().sync().unwrap().calendars_sent, 1);
+    assert_eq!(saule.session().office().sync().unwrap().calendars_sent, 1);
     let newest = office_figures();
     // Асель's states keep the dates her calendar gave them; the office counts the days late
     // between them with the shipped calendar again (27 November a working day).

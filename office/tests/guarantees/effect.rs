@@ -99,17 +99,17 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     // Each imports its own district's acts (some naming the inspection that prompted them).
     let mut acts = 0;
     for (ws, csv, prefix) in [(&wa, &csv_a, "A"), (&wb, &csv_b, "B")] {
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
         let (rows, count) = acts_of(csv, prefix);
         acts += count;
         let file = ws.dir.path().join("acts.csv");
         std::fs::write(&file, rows).unwrap();
         ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
         ws.import_appeals(&appeals_in(&prefix_of(prefix)));
-        let synced = ws.session().sync().unwrap();
+        let synced = ws.session().office().sync().unwrap();
         assert!(synced.appeals_sent > 0 && synced.appeals_outside == 0, "{synced:?}");
         // Sent once: the next sync hands over nothing that did not change.
-        let again = ws.session().sync().unwrap();
+        let again = ws.session().office().sync().unwrap();
         assert_eq!((again.appeals_sent, again.appeals_outside), (0, 0), "{again:?}");
     }
     assert!(acts >= 20, "the registry gives enough objects with two inspections: {acts}");
@@ -117,7 +117,7 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     // over again (the pull says how many the office holds of it).
     office.pg.psql("ekn", "DELETE FROM office_appeals");
     for ws in [&wa, &wb] {
-        let again = ws.session().sync().unwrap();
+        let again = ws.session().office().sync().unwrap();
         assert!(again.appeals_sent > 0, "{again:?}");
     }
 
@@ -310,7 +310,7 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     std::fs::write(&file, rows).unwrap();
     ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
     ws.import_appeals(&appeals_in(""));
-    ws.session().sync().unwrap();
+    ws.session().office().sync().unwrap();
 
     let today = "2026-12-01";
     let mut s = ws.session_with(ekn::api::Context::new(
@@ -368,7 +368,7 @@ fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
     wa.import_appeals(&appeal("ЖТ-1", "2026-02-10"));
     wd.import_appeals(&appeal("ЖТ-2", "2026-04-10"));
     for ws in [&wa, &wd] {
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
     }
     let applicant =
         |no: &str| office.pg.psql("ekn", &format!("SELECT applicant FROM office_appeals WHERE appeal_no = '{no}'"));
@@ -394,7 +394,7 @@ fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
     assert!(figures["not_computed"].to_string().contains("before their workstation joined"), "{figures:#}");
     // Imported again, it gains the office-wide pseudonym, and the office its new facts.
     wa.import_appeals(&appeal("OLD-1", "2025-01-10"));
-    let synced = wa.session().sync().unwrap();
+    let synced = wa.session().office().sync().unwrap();
     assert_eq!(synced.appeals_sent, 1, "{synced:?}");
     assert_eq!(applicant("OLD-1"), applicant("ЖТ-1"));
 }

@@ -143,7 +143,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
         }
     }
     import_acts(&ws19, &csv19, "19");
-    ws19.session().sync().unwrap();
+    ws19.session().office().sync().unwrap();
     // Each region's connector fetches its territory's registry: region 19's before it publishes
     // (publishing fills the table), region 55's after (the run's publication refreshes it).
     let registry19 = region_registry("19");
@@ -157,7 +157,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     ws55.join(&r55, "Bekzat Omarov", "laptop");
     let bin55 = crate::support::bins_of(&csv55)[0].0.clone();
     add_task(&ws55, &bin55, "check the permits", day("2026-10-05"));
-    ws55.session().sync().unwrap();
+    ws55.session().office().sync().unwrap();
     let registry55 = region_registry("55");
     let _portal55 = super::effect::fetch_registry(&r55, &registry55);
 
@@ -193,11 +193,11 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     ws55.import_appeals(&appeals_in("5530"));
     // Region 55's acts arrive after it published: the push refreshes what it publishes.
     import_acts(&ws55, &csv55, "55");
-    ws55.session().sync().unwrap();
+    ws55.session().office().sync().unwrap();
     national_pg.crash_and_restart();
     let id = add_task(&ws19, &bin19, "after the crash", day("2026-11-10"));
     ws19.session().tasks().complete_task(id, day("2026-11-30")).unwrap();
-    ws19.session().sync().unwrap();
+    ws19.session().office().sync().unwrap();
     caught_up(&national);
     sums_hold(&national, &regions, today);
     // Nothing lost, nothing twice: the chains' rows, order-free, are the regions' own.
@@ -302,7 +302,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     let (ok, out, err) = office_cli(&national, &["national", "status"], &[]);
     assert!(!ok && out.contains("invalidated") && err.contains("55"), "{out}{err}");
     add_task(&ws55, &bin55, "while the slot was lost", day("2026-11-25"));
-    ws55.session().sync().unwrap();
+    ws55.session().office().sync().unwrap();
     let (ok, out, err) = office_cli(&national, &["national", "resync", "55"], &[]);
     assert!(ok, "{out}{err}");
     caught_up(&national);

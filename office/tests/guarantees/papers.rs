@@ -43,21 +43,21 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     asel.session()
         .appeals().correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
         .unwrap();
-    let first = asel.session().sync().unwrap();
+    let first = asel.session().office().sync().unwrap();
     assert_eq!((first.papers_sent, first.papers_held), (0, 0), "nothing is assigned yet: {first:?}");
 
     // The supervisor gives the appeal's consideration to Dina.
-    saule.session().sync().unwrap();
+    saule.session().office().sync().unwrap();
     let key = format!("appeal:{no}/consider_appeal");
     let remote: i64 = saule
         .raw()
         .query_row("SELECT id FROM remote_tasks WHERE object_key = ?1", [&key], |r| r.get(0))
         .unwrap_or_else(|e| panic!("the supervisor pulled {key}: {e}"));
-    saule.session().office_assign(-remote, "Dina Seitkali", "Асель в отпуске").unwrap();
+    saule.session().office().office_assign(-remote, "Dina Seitkali", "Асель в отпуске").unwrap();
 
-    let sent = asel.session().sync().unwrap();
+    let sent = asel.session().office().sync().unwrap();
     assert_eq!((sent.papers_sent, sent.papers_withdrawn), (1, 0), "{sent:?}");
-    let again = asel.session().sync().unwrap();
+    let again = asel.session().office().sync().unwrap();
     assert_eq!(again.papers_sent, 0, "an unchanged paper is not sent again: {again:?}");
 
     // At the office: the paper, without the applicant.
@@ -67,7 +67,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     assert!(!stored.contains(&applicant) && !stored.contains("applicant\":"), "no applicant at the office: {stored}");
 
     // Dina receives it with the task and reads the appeal there.
-    let got = dina.session().sync().unwrap();
+    let got = dina.session().office().sync().unwrap();
     assert_eq!(got.papers_held, 1, "{got:?}");
     let task: i64 =
         dina.raw().query_row("SELECT id FROM remote_tasks WHERE object_key = ?1", [&key], |r| r.get(0)).unwrap();
@@ -97,7 +97,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
 
     // Nobody else: a colleague of the district, the supervisor who assigned it.
     for (ws, name) in [(&erlan, "Erlan Abenov"), (&saule, "Supervisor Saule")] {
-        let report = ws.session().sync().unwrap();
+        let report = ws.session().office().sync().unwrap();
         assert_eq!(report.papers_held, 0, "{name}: {report:?}");
         let (status, page) = office.get(&office.login(name), "/v1/appeals/papers");
         assert_eq!((status, page["papers"].as_array().map(Vec::len)), (200, Some(0)), "{name}: {page}");
@@ -120,11 +120,11 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     assert!(refusal["message"].as_str().unwrap().contains("field text"), "{refusal}");
 
     // The task comes back to Асель: her paper is withdrawn, Dina's copy goes at her next sync.
-    saule.session().office_assign(-remote, "Асель Нурланова", "вернулась из отпуска").unwrap();
-    let back = asel.session().sync().unwrap();
+    saule.session().office().office_assign(-remote, "Асель Нурланова", "вернулась из отпуска").unwrap();
+    let back = asel.session().office().sync().unwrap();
     assert_eq!(back.papers_withdrawn, 1, "{back:?}");
     assert_eq!(behind("SELECT count(*) FROM office_appeal_papers"), "0");
-    let dropped = dina.session().sync().unwrap();
+    let dropped = dina.session().office().sync().unwrap();
     assert_eq!(dropped.papers_held, 0, "{dropped:?}");
     let left: i64 = dina.raw().query_row("SELECT count(*) FROM remote_appeals", [], |r| r.get(0)).unwrap();
     assert_eq!(left, 0);

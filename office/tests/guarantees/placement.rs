@@ -36,11 +36,11 @@ fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
         ws.import_appeals(&appeals);
         ws.join(&office, person, "PC");
     }
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     // The second holder's push touches the same appeal's deadline: it syncs, and again.
-    let second = wb.session().sync().unwrap();
+    let second = wb.session().office().sync().unwrap();
     assert!(second.pushed > 0, "{second:?}");
-    wb.session().sync().unwrap();
+    wb.session().office().sync().unwrap();
     let key = format!("appeal:{no}/consider_appeal");
     let rows = office.pg.psql(
         "ekn",
@@ -48,9 +48,9 @@ fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
     );
     assert_eq!(rows, "1920,5530", "each holder's state, in its own district");
     // With no KATO, each entry stands in its author's district: Асель does not see Bekzat's.
-    let ra = wa.session().sync().unwrap();
+    let ra = wa.session().office().sync().unwrap();
     assert_eq!(ra.pulled, 0, "{ra:?}");
-    assert!(wa.session().office_status().unwrap().link.unwrap().last_error.is_none());
+    assert!(wa.session().office().office_status().unwrap().link.unwrap().last_error.is_none());
 }
 
 #[test]
@@ -62,7 +62,7 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
     let joined = wa.join(&office, "Асель Нурланова", "office PC");
     let asel_ws = joined.link.unwrap().workstation_id;
     crate::add_task(&wa, &bin, "Асель's task", "2026-11-02".parse().unwrap());
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let token_a = office.login("Асель Нурланова");
     assert_eq!(office.get(&token_a, &format!("/v1/cards/{bin}")).0, 200);
 
@@ -112,7 +112,7 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
     let (status, card) = office.get(&token_a, &format!("/v1/cards/{bin}"));
     assert_eq!(status, 200, "the rightful prosecutor keeps her card: {card}");
     // Nothing of the rogue's reached Асель's desk or her district's dashboard.
-    let ra = wa.session().sync().unwrap();
+    let ra = wa.session().office().sync().unwrap();
     assert_eq!(ra.pulled, 0, "{ra:?}");
     let (_, board) = office.get(&token_a, "/v1/dashboard?today=2026-11-20");
     assert_eq!(board["tasks"], 1, "{board}");
@@ -129,7 +129,7 @@ fn holders_of_one_deadline_in_different_districts_open_one_conflict() {
     for (ws, person) in [(&wa, "Асель Нурланова"), (&wb, "Bekzat Omarov")] {
         ws.import_appeals(&appeals);
         ws.join(&office, person, "PC");
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
     }
     let (on_a, due) = crate::consideration_of(&wa, &no);
     let (on_b, _) = crate::consideration_of(&wb, &no);
@@ -138,8 +138,8 @@ fn holders_of_one_deadline_in_different_districts_open_one_conflict() {
     let far = calendar.next_working_on_or_after(due + chrono::Days::new(20));
     wa.session().tasks().extend_task(on_a, far, None, "запрошены документы").unwrap();
     wb.session().tasks().extend_task(on_b, near, None, "выезд на место").unwrap();
-    wa.session().sync().unwrap();
-    let second = wb.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    let second = wb.session().office().sync().unwrap();
     // Bekzat cannot read Асель's entry, and still the office sees the two writes collide.
     assert_eq!(second.conflicts, vec![format!("appeal:{no}/consider_appeal")], "{second:?}");
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM conflicts WHERE resolved_at IS NULL"), "1");

@@ -113,9 +113,9 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         id
     };
     wd.session().appeals().correct_appeal(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
-    wa.session().sync().unwrap();
-    wd.session().sync().unwrap();
-    ws.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    wd.session().office().sync().unwrap();
+    ws.session().office().sync().unwrap();
 
     // Before: the office and the supervisor hold every word (and the bytes show it: the check below
     // can fail).
@@ -151,7 +151,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let supervisor_before = replica_text(&ws);
     assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
     assert!(supervisor_before.contains("Сапфир-Ақжол"), "the supervisor pulled the act's addressee");
-    let colleague_task = ws.session().office_status().unwrap();
+    let colleague_task = ws.session().office().office_status().unwrap();
     assert!(colleague_task.colleagues_tasks >= 1);
     // `ekn journal --task -N` for each colleague's task the supervisor holds.
     let supervisor_journal = |ws: &Workstation| -> String {
@@ -192,7 +192,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert!(report.records >= 3, "the appeal, the act and the theme's note at least: {report:?}");
     assert!(report.rules.iter().any(|r| r.rule == "theme-note" && r.records == 1), "{:?}", report.rules);
     assert_eq!(wa.raw().query_row("SELECT count(*) FROM acts_issued", [], |r| r.get::<_, i64>(0)).unwrap(), 0);
-    let synced = wa.session().sync().unwrap();
+    let synced = wa.session().office().sync().unwrap();
     assert_eq!(synced.acts, vec!["17/2026".to_string()], "{synced:?}");
 
     // The office's copy: no row holds a word, every entry stays (its chain verifies on a re-push).
@@ -220,7 +220,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert!(ok && out.contains("17/2026") && out.contains("reached 0 workstation(s), 2 not yet"), "{out}");
 
     // The supervisor's replica: the words are gone from every table, the entries name the act.
-    ws.session().sync().unwrap();
+    ws.session().office().sync().unwrap();
     let supervisor_after = replica_text(&ws);
     for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
     {
@@ -233,7 +233,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     assert!(!bytes_hold(&files, "Сапаргалиевой"));
 
     // Dina's workstation: her own entry's words, her copy of the appeal, what she pulled.
-    wd.session().sync().unwrap();
+    wd.session().office().sync().unwrap();
     let dina = replica_text(&wd);
     for word in ["Сапаргалиевой", "Қуанышбековой", "Жанбырбаеве", "Сапфир-Ақжол"]
     {
@@ -261,7 +261,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     );
 
     // Асель's act says how far it reached.
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let acts = wa.session().retention().acts().unwrap();
     let act = acts.iter().find(|a| a.act_number == "17/2026").unwrap();
     assert_eq!(act.office_entries, Some(cleared), "{act:?}");

@@ -25,9 +25,9 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     let laptop_id = laptop.join(&office, "Асель Нурланова", "laptop").link.unwrap().workstation_id;
     dina.join(&office, "Dina Seitkali", "PC");
     crate::add_task(&dina, &bins_of(&csv)[0].0, "Dina's task", "2026-11-02".parse().unwrap());
-    dina.session().sync().unwrap();
-    laptop.session().sync().unwrap();
-    assert!(laptop.session().office_status().unwrap().pulled_entries > 0);
+    dina.session().office().sync().unwrap();
+    laptop.session().office().sync().unwrap();
+    assert!(laptop.session().office().office_status().unwrap().pulled_entries > 0);
 
     // Only an administrator revokes, with a reason.
     let (ok, _, err) = office_cli(
@@ -42,9 +42,9 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
         &[],
     );
     assert!(ok, "{out}{err}");
-    let refused = laptop.session().sync().unwrap_err();
+    let refused = laptop.session().office().sync().unwrap_err();
     assert_eq!(refused.code, ErrorCode::OfficeRevoked, "{}", refused.message);
-    let status = laptop.session().office_status().unwrap();
+    let status = laptop.session().office().office_status().unwrap();
     assert_eq!((status.pulled_entries, status.colleagues_tasks), (0, 0), "what it pulled is purged");
     let journal = laptop.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     assert!(journal.iter().any(|l| l.kind == "office_purged"), "the purge is journaled");
@@ -54,15 +54,15 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     let again = laptop.try_join(&office, "Асель Нурланова", "laptop").unwrap_err();
     assert!(again.message.contains("revoked"), "{}", again.message);
     // Her office PC goes on.
-    pc.session().sync().unwrap();
+    pc.session().office().sync().unwrap();
 
     // A person blocked is refused on every machine; unblocked, they go on.
     let (ok, _, err) = office_cli(&office.pg_url, &["user", "block", "Dina Seitkali", "--reason", "on leave"], &[]);
     assert!(ok, "{err}");
-    assert_eq!(dina.session().sync().unwrap_err().code, ErrorCode::OfficeRevoked);
+    assert_eq!(dina.session().office().sync().unwrap_err().code, ErrorCode::OfficeRevoked);
     let (ok, _, err) = office_cli(&office.pg_url, &["user", "unblock", "Dina Seitkali", "--reason", "back"], &[]);
     assert!(ok, "{err}");
-    dina.session().sync().unwrap();
+    dina.session().office().sync().unwrap();
     // Other districts end the person's sessions; a new password replaces the old one.
     let token = office.login("Dina Seitkali");
     let (ok, _, err) = office_cli(&office.pg_url, &["user", "districts", "Dina Seitkali", "5530"], &[]);
@@ -91,15 +91,15 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     let ws_id = wa.join(&office, "Асель Нурланова", "office PC").link.unwrap().workstation_id;
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
     dina.join(&office, "Dina Seitkali", "PC");
-    wa.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
     let backup = wa.dir.path().join("before.ekn-backup");
     wa.session().vault().backup(&backup, None).unwrap();
 
     // After the backup: a task, assigned by the supervisor to Dina, and a card opened.
     let ghost = crate::add_task(&wa, &bin, "a task the backup never saw", "2026-11-02".parse().unwrap());
     wa.session().registry().card(&bin).unwrap();
-    wa.session().sync().unwrap();
-    wsup.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    wsup.session().office().sync().unwrap();
     let theirs = wsup
         .session()
         .tasks().desk("2026-11-23".parse().unwrap(), None)
@@ -110,9 +110,9 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
         .unwrap()
         .task
         .id;
-    wsup.session().office_assign(theirs, "Dina Seitkali", "Асель is away").unwrap();
-    dina.session().sync().unwrap();
-    assert_eq!(dina.session().office_status().unwrap().colleagues_tasks, 1);
+    wsup.session().office().office_assign(theirs, "Dina Seitkali", "Асель is away").unwrap();
+    dina.session().office().sync().unwrap();
+    assert_eq!(dina.session().office().office_status().unwrap().colleagues_tasks, 1);
     let key = format!("task:{ws_id}/{ghost}");
     assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM assignments WHERE object_key = '{key}'")), "1");
 
@@ -122,7 +122,7 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     let passphrase = wa.passphrase.clone().unwrap();
     ekn::api::restore_backup(&backup, &to, ekn::api::Context::cli().with_passphrase(passphrase.clone())).unwrap();
     let restored = Workstation { dir: restored_dir, path: to, passphrase: Some(passphrase) };
-    let refused = restored.session().sync().unwrap_err();
+    let refused = restored.session().office().sync().unwrap_err();
     let epoch = refused.message.split("(epoch ").nth(1).unwrap().split(' ').next().unwrap().to_string();
     let (ok, _, err) = office_cli(
         &office.pg_url,
@@ -134,14 +134,14 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     let reused = crate::add_task(&restored, &other_bin, "a new task after the restore", "2026-11-03".parse().unwrap());
     assert_eq!(reused, ghost, "the restored database numbers its tasks again from the backup");
     restored.session().registry().card(&other_bin).unwrap();
-    restored.session().sync().unwrap();
+    restored.session().office().sync().unwrap();
 
     // The office: the key names the new task, its old assignment did not pass to it.
     let title = office.pg.psql("ekn", &format!("SELECT state->>'title' FROM office_tasks WHERE object_key = '{key}'"));
     assert_eq!(title, "a new task after the restore");
     assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM assignments WHERE object_key = '{key}'")), "0");
     // Dina's replica no longer holds the ghost she was assigned.
-    dina.session().sync().unwrap();
+    dina.session().office().sync().unwrap();
     let desk = dina.session().tasks().desk("2026-11-23".parse().unwrap(), Some("Dina Seitkali")).unwrap();
     assert!(
         desk.overdue

@@ -68,7 +68,7 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
     )
     .unwrap();
     s.registry().card(&bin).unwrap();
-    s.sync().unwrap();
+    s.office().sync().unwrap();
     let app = |sql: &str| office.pg.psql_as("ekn_office_app", "ekn", sql);
     for table in [
         "events",

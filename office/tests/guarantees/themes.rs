@@ -51,7 +51,7 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
         })
         .unwrap();
     for ws in [&wa, &wb] {
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
     }
     let own = |ws: &Workstation| {
         serde_json::to_value(ws.session().analytics().theme_scan(Some(as_of.parse().unwrap()), Some(6)).unwrap()).unwrap()

@@ -75,8 +75,8 @@ fn an_office_serving_tls_is_joined_with_its_ca_or_its_confirmed_certificate_and_
     // With the office's CA, or with its certificate's fingerprint confirmed: joined, and syncing.
     join(&wa, &url, "Асель Нурланова", Some("office-ca.pem"), None).unwrap();
     join(&wd, &url, "Dina Seitkali", None, Some(&fingerprint)).unwrap();
-    wa.session().sync().unwrap();
-    wd.session().sync().unwrap();
+    wa.session().office().sync().unwrap();
+    wd.session().office().sync().unwrap();
     // A wrong pin is refused before the password is sent.
     let other = Workstation::new(&inspections_in(&["1920"], 1));
     assert!(join(&other, &url, "Dina Seitkali", None, Some(&"ab".repeat(32))).is_err());
@@ -85,7 +85,7 @@ fn an_office_serving_tls_is_joined_with_its_ca_or_its_confirmed_certificate_and_
     office.server =
         OfficeServer::start_tls(&office.app_url, &office.key_file, port, "other-office.pem", "other-office.key");
     for ws in [&wa, &wd] {
-        let refused = ws.session().sync().unwrap_err();
+        let refused = ws.session().office().sync().unwrap_err();
         assert!(refused.message.contains("did not prove who it is"), "{}", refused.message);
     }
 }
@@ -138,8 +138,8 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
     // A workstation whose traffic reaches something else than the office (its address taken over).
     let ws = Workstation::new(&inspections_in(&["1920"], 1));
     ws.join(&office, "Dina Seitkali", "PC");
-    ws.session().sync().unwrap();
-    let pulled = ws.session().office_status().unwrap().pulled_entries;
+    ws.session().office().sync().unwrap();
+    let pulled = ws.session().office().office_status().unwrap().pulled_entries;
     let forged = serde_json::json!({
         "events": [], "next": 999, "more": false, "assignments": [], "conflicts": [], "history": [],
         "network": {"settings": {"ca_bundle": null, "proxy": {"mode": "url", "url": "http://evil.example:3128"}},
@@ -150,12 +150,12 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
     for headers in [vec![], vec![("x-ekn-office-signature".to_string(), signature.clone())]] {
         let port = fake_office(200, forged.clone(), headers);
         ws.sqlite(&format!("UPDATE office_link SET url = 'http://127.0.0.1:{port}'"));
-        let refused = ws.session().sync().unwrap_err();
+        let refused = ws.session().office().sync().unwrap_err();
         assert_eq!(refused.code, ErrorCode::OfficeUnreachable, "{}", refused.message);
         assert!(refused.message.contains("nothing was applied"), "{}", refused.message);
     }
     // Nothing of the forged answers was taken: no proxy, the cursor where it was.
-    let link = ws.session().office_status().unwrap();
+    let link = ws.session().office().office_status().unwrap();
     assert_eq!(link.pulled_entries, pulled);
     assert!(link.link.unwrap().pull_cursor < 999);
     assert!(ws.session().connectors().connectors_network().unwrap().office.is_none());
@@ -199,7 +199,7 @@ fn hostile_logins_neither_grow_the_office_nor_stop_honest_work() {
             .collect();
         // Honest work meanwhile: a login and a sync.
         assert!(!office.login("Асель Нурланова").is_empty());
-        ws.session().sync().unwrap();
+        ws.session().office().sync().unwrap();
         attackers.into_iter().flat_map(|a| a.join().unwrap()).collect()
     });
     assert_eq!(statuses.len(), 200);

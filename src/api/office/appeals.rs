@@ -6,11 +6,12 @@
 //! districts go (an appeal without a place goes too; the office places it in the person's own
 //! district), and only those new or changed since the office last took them.
 
+use super::Office;
 use super::client::{Auth, OfficeClient};
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 use crate::domain::sync::{in_scope, AppealsReceipt, MAX_APPEAL_FACTS};
 
-impl Session {
+impl Office<'_> {
     /// Sends the appeals the office lacks or holds otherwise; returns what the office made of them.
     pub(super) fn send_appeals<'a>(
         &mut self,
@@ -19,16 +20,16 @@ impl Session {
         districts: &[String],
         held_at_office: Option<u64>,
     ) -> Result<AppealsReceipt, ApiError> {
-        let mut sent = self.store.office_appeals_sent()?;
+        let mut sent = self.read().store().office_appeals_sent()?;
         // The office holds fewer than were handed over (restored from a backup): all again.
         if held_at_office.is_some_and(|held| held < sent.len() as u64) {
             tracing::warn!("the office holds fewer appeals than were handed over; handing them all over again");
             sent.clear();
         }
         // What triage found in each (harm or a threat; a repeat), for the theme scores at the office.
-        let flags = self.store.appeal_flags(&crate::analytics::themes::ScoringWeights::builtin().severity_rules)?;
+        let flags = self.read().store().appeal_flags(&crate::analytics::themes::ScoringWeights::builtin().severity_rules)?;
         let due: Vec<_> = self
-            .store
+            .read().store()
             .appeal_facts_for_office(&flags)?
             .into_iter()
             .filter(|a| a.place.as_deref().is_none_or(|k| in_scope(k, districts)))
@@ -43,7 +44,7 @@ impl Session {
                 .filter(|a| !receipt.not_taken.contains(&a.facts.appeal_no))
                 .map(|a| (a.facts.appeal_no.as_str(), a.fingerprint.as_str()))
                 .collect();
-            self.store.record_appeals_sent(&done)?;
+            self.journal().store().record_appeals_sent(&done)?;
             total.stored += receipt.stored;
             total.unchanged += receipt.unchanged;
             total.outside += receipt.outside;

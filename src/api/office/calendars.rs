@@ -3,10 +3,11 @@
 //! push that carried its `calendar_imported` entry, so the office counts working days with the
 //! newest calendar any workstation imported (the office checks the document against that entry).
 
+use super::Office;
 use super::client::{Auth, OfficeClient};
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 
-impl Session {
+impl Office<'_> {
     /// Sends each imported year whose document the office does not hold; returns how many.
     pub(super) fn send_calendars<'a>(
         &self,
@@ -15,7 +16,7 @@ impl Session {
         held: &[String],
     ) -> Result<usize, ApiError> {
         let mut sent = 0;
-        for year in self.store.calendar_years()? {
+        for year in self.read().store().calendar_years()? {
             if held.contains(&year.sha256) {
                 continue;
             }

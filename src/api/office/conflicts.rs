@@ -4,12 +4,13 @@
 //! supervisor lists the conflicts in their districts and resolves one with a reason
 //! (`ekn office conflicts`, `ekn office resolve`, the app's Office panel).
 
+use super::Office;
 use crate::api::session::handles::Read;
 use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::api::{ApiError, Session};
+use crate::api::ApiError;
 use crate::domain::sync::ConflictNotice;
 
 /// A supervisor's resolution of conflict `id`: the entry (its number in the office's order)
@@ -22,17 +23,17 @@ pub struct ResolveParams {
     pub reason: String,
 }
 
-impl Session {
+impl Office<'_> {
     /// The conflicts in the supervisor's districts as the office holds them now, open ones first.
     pub fn office_conflicts(&mut self) -> Result<Vec<ConflictNotice>, ApiError> {
         let link = self.linked()?;
         let client = self.office_client(&link)?;
         let notices: Vec<ConflictNotice> = client.call("GET", "/v1/conflicts", None::<&()>, self.office_auth(&link))?;
         for notice in &notices {
-            self.store.record_conflict(notice)?;
+            self.journal().store().record_conflict(notice)?;
         }
         // Recorded as the office sent it, outside the journal: the tasks it names show it.
-        self.memo.forget_graph();
+        self.read().memo().forget_graph();
         Ok(notices)
     }
 
@@ -51,9 +52,9 @@ impl Session {
             Some(&body),
             self.office_auth(&link),
         )?;
-        self.store.record_conflict(&notice)?;
+        self.journal().store().record_conflict(&notice)?;
         // Recorded as the office sent it, outside the journal: the tasks it names show it.
-        self.memo.forget_graph();
+        self.read().memo().forget_graph();
         Ok(notice)
     }
 

@@ -10,10 +10,11 @@
 //! again until the office publishes a newer one; a run that could not be downloaded (the office
 //! unreachable) is tried again at the next sync. Neither stops the sync.
 
+use super::Office;
 use serde::{Deserialize, Serialize};
 
 use super::client::{Auth, OfficeClient};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::records::DataKind;
 use crate::domain::sync::OfficeConnectorRun;
 use crate::ingest::{ImportOptions, ImportReport, Input};
@@ -53,10 +54,10 @@ pub struct OfficeImport {
     pub error: Option<String>,
 }
 
-impl Session {
+impl Office<'_> {
     /// The office's connectors and what this workstation imported of them.
     pub fn office_connectors(&self) -> Result<Vec<OfficeConnectorState>, ApiError> {
-        match self.store.setting(OFFICE_CONNECTORS)? {
+        match self.read().store().setting(OFFICE_CONNECTORS)? {
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the office connectors' state: {e}"))),
             None => Ok(Vec::new()),
@@ -118,7 +119,7 @@ impl Session {
             match &result {
                 Ok(report) => {
                     state.imported_run = Some(run.run_id);
-                    state.imported_at = Some(self.clock().stamp());
+                    state.imported_at = Some(self.read().clock().stamp());
                     (state.inserted, state.updated, state.unchanged) =
                         (report.inserted, report.updated, report.unchanged);
                     state.error = None;
@@ -154,7 +155,7 @@ impl Session {
 
     fn keep_office_connectors(&mut self, states: &[OfficeConnectorState]) -> Result<(), ApiError> {
         let text = serde_json::to_string(states).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
-        self.set_setting(OFFICE_CONNECTORS, &text)
+        self.journal().set_setting(OFFICE_CONNECTORS, &text)
     }
 
     /// Downloads one run's records, checks them against the pull's word, imports them.
@@ -190,6 +191,6 @@ impl Session {
             act_periods: None,
         };
         let input = Input::Bytes { name: &run.file_name, bytes: body };
-        self.registry().import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))
+        self.kernel.lend().registry().import_input(input, &options, &mut |_| {}).map_err(|e| named(e.code, e.message))
     }
 }

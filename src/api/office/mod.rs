@@ -23,14 +23,38 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::api::session::handles::{Journal, Kernel, Read, Sealer};
 use crate::api::session::journal::read_checkpoint;
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, StoredEntry};
 use crate::domain::sync::{
     AccessEvent, Colleague, PullReply, PushReply, PushRequest, SyncEvent, MAX_BATCH, MAX_PULL, PROTOCOL,
 };
 use crate::store::office::OfficeLink;
 use crate::store::{About, Stamp};
+
+/// The office this workstation joined: its status, sync (push, pull, the papers, the catalogues), assignments, conflicts, the office's connectors. `Session::office` lends it; it holds the kernel, the signing key its requests are signed with, and whether the database is encrypted.
+pub struct Office<'s> {
+    kernel: Kernel<'s>,
+    /// The workstation's signing key: it signs every request to the office.
+    sealer: Sealer<'s>,
+    /// Whether the database is encrypted (a workstation joins only then).
+    encrypted: bool,
+}
+
+impl<'s> Office<'s> {
+    pub(in crate::api) fn new(kernel: Kernel<'s>, sealer: Sealer<'s>, encrypted: bool) -> Office<'s> {
+        Office { kernel, sealer, encrypted }
+    }
+
+    pub(in crate::api) fn read(&self) -> Read<'_> {
+        self.kernel.read()
+    }
+
+    pub(in crate::api) fn journal(&mut self) -> Journal<'_> {
+        self.kernel.journal()
+    }
+}
 
 /// More people than any office has: a longer list from an office is refused, not shown.
 const MAX_COLLEAGUES: usize = 20_000;
@@ -216,10 +240,10 @@ fn host_name() -> String {
         .unwrap_or_else(|| "workstation".into())
 }
 
-impl Session {
+impl Office<'_> {
     /// The link to the office, or `not_joined`.
     fn linked(&self) -> Result<OfficeLink, ApiError> {
-        self.store.office_link()?.ok_or_else(|| {
+        self.read().store().office_link()?.ok_or_else(|| {
             ApiError::new(
                 ErrorCode::NotJoined,
                 "this workstation has not joined an office (ekn office join URL --user NAME)",
@@ -231,19 +255,20 @@ impl Session {
     /// number of restores behind it. A copy keeps it (and is caught as a fork when both copies
     /// write); a restore changes it (and the office asks for re-admission).
     fn sync_epoch(&self, link: &OfficeLink) -> Result<String, ApiError> {
-        Ok(format!("{}.{}", link.instance, self.store.epoch()?))
+        Ok(format!("{}.{}", link.instance, self.read().store().epoch()?))
     }
 
-    /// Joins the office at `params.url` as `params.user`.
-    pub fn office_join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
-        if !self.keys.is_encrypted() {
+    /// Joins the office at `params.url` as `params.user`. `Session::office_join` calls it and
+    /// then pseudonymises under the office's key too (the session's own keys change).
+    pub(in crate::api) fn join(&mut self, params: &JoinParams) -> Result<OfficeStatus, ApiError> {
+        if !self.encrypted {
             return Err(ApiError::invalid(
                 "a workstation joins an office with an encrypted database: it will hold colleagues' work and the key \
                  that signs for this machine, and a plain file copied off it would keep syncing as its owner. Encrypt \
                  it first (ekn vault encrypt --recovery-out FILE; Settings → Vault)",
             ));
         }
-        let existing = self.store.office_link()?;
+        let existing = self.read().store().office_link()?;
         let trust = OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() };
         let client = OfficeClient::new(&params.url, &trust, None)?;
         if let Some(link) = &existing {
@@ -273,11 +298,11 @@ impl Session {
             .map_err(|e| untrusted_office(e, &params.url, &trust))?;
         let instance = existing.as_ref().map_or_else(new_instance, |l| l.instance.clone());
         let name = params.workstation_name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(host_name);
-        let epoch = format!("{instance}.{}", self.store.epoch()?);
-        let public_key = self.keys.sealer().public_hex();
+        let epoch = format!("{instance}.{}", self.read().store().epoch()?);
+        let public_key = self.sealer.public_hex();
         let proof = {
             let bytes = crate::domain::sync::enrol_bytes(&login.person.name, &public_key, &epoch);
-            hex::encode(self.keys.sealer().sign(&bytes).to_bytes())
+            hex::encode(self.sealer.sign(&bytes).to_bytes())
         };
         let enrolled: Result<EnrolReply, ApiError> = client.call(
             "POST",
@@ -335,7 +360,7 @@ impl Session {
             districts: person.districts.clone(),
             office_key: enrolled.office_key.clone(),
             instance,
-            joined_at: self.clock().stamp(),
+            joined_at: self.read().clock().stamp(),
             pushed_through: 0,
             pull_cursor: 0,
             last_sync_at: None,
@@ -346,8 +371,8 @@ impl Session {
         };
         // The join is the first entry the enrolled person writes.
         let stamp =
-            Stamp { at: self.clock().stamp(), actor: Actor { person: person.name.clone(), face: self.context.face } };
-        self.write_as(stamp, |w| {
+            Stamp { at: self.read().clock().stamp(), actor: Actor { person: person.name.clone(), face: self.read().context().face } };
+        self.journal().run_as(stamp, |w| {
             w.set_office_link(&link)?;
             let entry = Entry::OfficeJoined {
                 office: link.url.clone(),
@@ -361,8 +386,6 @@ impl Session {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
-        // Appeals imported from now on carry the office-wide pseudonym too.
-        self.use_office_pseudonyms()?;
         self.office_status()
     }
 
@@ -375,21 +398,21 @@ impl Session {
 
     /// A request signed by this workstation now.
     pub(in crate::api) fn office_auth<'a>(&'a self, link: &'a OfficeLink) -> Auth<'a> {
-        Auth::Workstation { id: &link.workstation_id, key: self.keys.sealer().key(), at: self.clock().now() }
+        Auth::Workstation { id: &link.workstation_id, key: self.sealer.key(), at: self.read().clock().now() }
     }
 
     /// The link and what waits to be sent.
     pub fn office_status(&self) -> Result<OfficeStatus, ApiError> {
-        let link = self.store.office_link()?;
+        let link = self.read().store().office_link()?;
         let pending = match &link {
-            Some(l) => (self.store.journal_len()? - l.pushed_through).max(0),
+            Some(l) => (self.read().store().journal_len()? - l.pushed_through).max(0),
             None => 0,
         };
         Ok(OfficeStatus {
             pending_entries: pending,
-            pulled_entries: self.store.remote_event_count()?,
-            colleagues_tasks: self.store.remote_tasks()?.len(),
-            queued_reads: self.store.queued_reads(100_000)?.len(),
+            pulled_entries: self.read().store().remote_event_count()?,
+            colleagues_tasks: self.read().store().remote_tasks()?.len(),
+            queued_reads: self.read().store().queued_reads(100_000)?.len(),
             link,
         })
     }
@@ -398,12 +421,12 @@ impl Session {
     /// task this workstation's; a colleague's (negative number) keeps the key it was pulled with.
     fn task_object_key(&self, workstation_id: &str, id: i64) -> Result<String, ApiError> {
         if id < 0 {
-            return match self.store.remote_task_numbered(id)? {
+            return match self.read().store().remote_task_numbered(id)? {
                 Some(remote) => Ok(remote.object_key),
                 None => Err(ApiError::new(ErrorCode::NotFound, format!("no task {id}"))),
             };
         }
-        Ok(local_task_key(workstation_id, id, self.store.appeal_task_identity(id)?.as_ref()))
+        Ok(local_task_key(workstation_id, id, self.read().store().appeal_task_identity(id)?.as_ref()))
     }
 
     /// Assigns a task (this workstation's or a colleague's) to a person of the office, with a
@@ -423,10 +446,10 @@ impl Session {
         }
         let object_key = self.task_object_key(&link.workstation_id, id)?;
         let client = self.office_client(&link)?;
-        let at = self.clock().stamp();
+        let at = self.read().clock().stamp();
         let body = serde_json::json!({ "object_key": object_key, "person": person, "reason": reason.trim() });
         let _: serde_json::Value = client.call("POST", "/v1/assign", Some(&body), self.office_auth(&link))?;
-        self.store.record_assignment(&object_key, person, &link.person, reason.trim(), &at)?;
+        self.journal().store().record_assignment(&object_key, person, &link.person, reason.trim(), &at)?;
         Ok(Assigned { task_id: id, object_key, assigned_to: person.to_string(), assigned_by: link.person, at })
     }
 
@@ -455,7 +478,7 @@ impl Session {
     /// office, its district, what the writer had seen of it, and a task's state. The lookups are
     /// one query per kind for the whole batch (`Store::placements`).
     fn sync_events(&self, link: &OfficeLink, batch: Vec<StoredEntry>) -> Result<Vec<SyncEvent>, ApiError> {
-        let mut found = self.store.placements(&batch)?;
+        let mut found = self.read().store().placements(&batch)?;
         let mut placed = Vec::with_capacity(batch.len());
         for entry in batch {
             let mut task = None;
@@ -492,7 +515,7 @@ impl Session {
             placed.push((entry, object_key, district, task));
         }
         let keys: Vec<&str> = placed.iter().filter_map(|(_, key, _, _)| key.as_deref()).collect();
-        let seen = self.store.seen_on_objects(&keys)?;
+        let seen = self.read().store().seen_on_objects(&keys)?;
         Ok(placed
             .into_iter()
             .map(|(entry, object_key, district, task)| {
@@ -508,15 +531,15 @@ impl Session {
     pub fn sync(&mut self) -> Result<SyncReport, ApiError> {
         let started = Instant::now();
         let result = self.sync_steps(started);
-        let at = self.clock().stamp();
+        let at = self.read().clock().stamp();
         if let Err(e) = &result {
             if e.code == ErrorCode::OfficeRevoked {
                 self.purge_pulled(&e.message)?;
             }
         }
         match &result {
-            Ok(_) => self.store.record_sync_end(&at, None)?,
-            Err(e) => self.store.record_sync_end(&at, Some(&e.message))?,
+            Ok(_) => self.read().store().record_sync_end(&at, None)?,
+            Err(e) => self.read().store().record_sync_end(&at, Some(&e.message))?,
         }
         result
     }
@@ -525,16 +548,16 @@ impl Session {
     /// assignments, conflicts. The person's own work stays.
     fn purge_pulled(&mut self, why: &str) -> Result<(), ApiError> {
         let link = self.linked()?;
-        self.store.secure_delete()?;
-        let (remote_entries, remote_tasks) = self.store.purge_pulled()?;
-        let stamp = self.system_stamp();
-        self.write_as(stamp, |w| {
+        self.read().store().secure_delete()?;
+        let (remote_entries, remote_tasks) = self.journal().store().purge_pulled()?;
+        let stamp = self.read().system_stamp();
+        self.journal().run_as(stamp, |w| {
             let entry =
                 Entry::OfficePurged { office: link.url.clone(), why: why.to_string(), remote_entries, remote_tasks };
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
-        self.store.checkpoint_truncate()?;
+        self.read().store().checkpoint_truncate()?;
         Ok(())
     }
 
@@ -542,8 +565,8 @@ impl Session {
         let link = self.linked()?;
         let client = self.office_client(&link)?;
         let epoch = self.sync_epoch(&link)?;
-        let key = self.keys.sealer().key().clone();
-        let clock = self.context.clock.clone();
+        let key = self.sealer.key().clone();
+        let clock = self.read().context().clock.clone();
         let auth = || Auth::Workstation { id: &link.workstation_id, key: &key, at: clock.now() };
         let mut report = SyncReport {
             pushed: 0,
@@ -571,9 +594,9 @@ impl Session {
 
         // Push: the journal from the first entry the office does not hold, a batch at a time.
         loop {
-            let batch = self.store.journal_batch(report.pushed_through + 1, MAX_BATCH)?;
+            let batch = self.read().store().journal_batch(report.pushed_through + 1, MAX_BATCH)?;
             let Some(last) = batch.last().map(|e| e.seq) else { break };
-            let checkpoint = match read_checkpoint(&self.path, self.keys.sealer().key())? {
+            let checkpoint = match read_checkpoint(self.read().database(), self.sealer.key())? {
                 Some(Ok(cp)) if cp.size as i64 == last => Some(cp),
                 _ => None,
             };
@@ -594,7 +617,7 @@ impl Session {
                 report.cosigned_size = Some(cosignature.size);
             }
             let cosignature = reply.cosignature.as_ref().map(|c| serde_json::to_string(c).unwrap_or_default());
-            self.store.record_pushed(reply.accepted_through_seq, cosignature.as_deref())?;
+            self.read().store().record_pushed(reply.accepted_through_seq, cosignature.as_deref())?;
             report.pushed += reply.applied;
             report.duplicates += reply.duplicates;
             report.conflicts.extend(reply.conflicts);
@@ -615,11 +638,11 @@ impl Session {
             let reply: PullReply = client.call("GET", &path, None::<&()>, auth())?;
             if !reply.redactions.is_empty() {
                 // What a destruction act clears leaves no freed page behind in this file.
-                self.store.secure_delete()?;
+                self.read().store().secure_delete()?;
             }
-            report.pulled += self.store.store_pulled(&reply)?;
+            report.pulled += self.journal().store().store_pulled(&reply)?;
             if let Some(network) = &reply.network {
-                match self.connectors().receive_office_network(network) {
+                match self.kernel.lend().connectors().receive_office_network(network) {
                     Err(e) if e.code == ErrorCode::OfficeRefused => {
                         tracing::warn!(reason = e.message.as_str(), "the office's network settings were not applied");
                         report.network_refused = Some(e.message);
@@ -648,16 +671,16 @@ impl Session {
             norms::NormsTaken::Refused(why) => report.norms_refused = Some(why),
         }
         // Colleagues' destruction acts on this workstation's own copies, each a journaled write.
-        self.retention().receive_redactions()?;
+        self.kernel.lend().retention().receive_redactions()?;
         // How far this workstation's own acts have reached.
-        for act in self.store.acts_to_follow()? {
+        for act in self.read().store().acts_to_follow()? {
             match client.call::<crate::domain::sync::RedactionReach>(
                 "GET",
                 &format!("/v1/retention/{}", percent_path(&act)),
                 None::<&()>,
                 auth(),
             ) {
-                Ok(reach) => self.store.record_act_reach(&act, &reach, &self.clock().stamp())?,
+                Ok(reach) => self.read().store().record_act_reach(&act, &reach, &self.read().clock().stamp())?,
                 // Not carried to the office yet (an act applied since this sync's push): next time.
                 Err(e) if e.code == ErrorCode::OfficeRefused && e.message.contains("not_found") => {}
                 Err(e) => return Err(e),
@@ -677,7 +700,7 @@ impl Session {
 
         // The reads queued for the office's access log.
         loop {
-            let reads = self.store.queued_reads(500)?;
+            let reads = self.read().store().queued_reads(500)?;
             let Some(last) = reads.last().map(|r| r.id) else { break };
             let events: Vec<AccessEvent> = reads
                 .into_iter()
@@ -694,7 +717,7 @@ impl Session {
                 .collect();
             let count = events.len();
             let _: serde_json::Value = client.call("POST", "/v1/access", Some(&events), auth())?;
-            self.store.mark_reads_sent(last)?;
+            self.read().store().mark_reads_sent(last)?;
             report.reads_sent += count;
         }
         report.seconds = started.elapsed().as_secs_f64();

@@ -5,8 +5,9 @@
 //! what the change of law allows. A catalogue this workstation cannot use is reported in the sync's
 //! report, not applied; colleagues' work still flows.
 
+use super::Office;
 use super::client::{Auth, OfficeClient};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::sync::{OfficeNormsDocument, OfficeNormsNotice};
 
 /// What a sync did with the office's catalogue.
@@ -19,7 +20,7 @@ pub(super) enum NormsTaken {
     Refused(String),
 }
 
-impl Session {
+impl Office<'_> {
     pub(super) fn take_office_catalogue<'a>(
         &mut self,
         client: &OfficeClient,
@@ -27,7 +28,7 @@ impl Session {
         named: Option<&OfficeNormsNotice>,
     ) -> Result<NormsTaken, ApiError> {
         let Some(named) = named else { return Ok(NormsTaken::Held) };
-        if self.store.latest_office_norm_catalog()?.is_some_and(|held| held.sha256 == named.sha256) {
+        if self.read().store().latest_office_norm_catalog()?.is_some_and(|held| held.sha256 == named.sha256) {
             return Ok(NormsTaken::Held);
         }
         // The catalogue in force at the office may have changed since the pull named one: take
@@ -35,7 +36,7 @@ impl Session {
         // the office refuses or that is not understood is this catalogue's failure, not the sync's.
         let taken = client
             .call::<OfficeNormsDocument>("GET", "/v1/norms", None::<&()>, auth())
-            .and_then(|sent| self.deadlines().take_office_norms(&sent));
+            .and_then(|sent| self.kernel.lend().deadlines().take_office_norms(&sent));
         match taken {
             Ok(report) => Ok(NormsTaken::Taken(report.sha256)),
             Err(e) if e.code == ErrorCode::OfficeRefused => {

@@ -6,12 +6,13 @@
 //! own person, checks each (the office is a peer like any other) and keeps them in place of the
 //! ones it had, so the assignee reads the appeal beside the task (`TaskDetail::appeal_paper`).
 
+use super::Office;
 use std::collections::HashSet;
 
 use sha2::{Digest, Sha256};
 
 use super::client::{Auth, OfficeClient};
-use crate::api::{ApiError, ErrorCode, Session};
+use crate::api::{ApiError, ErrorCode};
 use crate::domain::papers::{
     check, fit_text, AppealPaper, PaperDecision, PapersPage, PapersReceipt, PapersRequest, MAX_HELD_PAPERS, MAX_PAPERS,
     MAX_PAPER_DECISIONS,
@@ -31,7 +32,7 @@ fn day(text: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(text.get(..10).unwrap_or(text), "%Y-%m-%d").ok()
 }
 
-impl Session {
+impl Office<'_> {
     /// The paper of one appeal held here, for the task `task_key`.
     fn appeal_paper(&self, appeal_no: &str, task_key: &str) -> Result<Option<AppealPaper>, ApiError> {
         let card = self.read().appeal_card_unlogged(appeal_no)?;
@@ -85,10 +86,10 @@ impl Session {
         me: &str,
     ) -> Result<PapersSynced, ApiError> {
         let mut synced = PapersSynced::default();
-        let sent = self.store.office_papers_sent()?;
+        let sent = self.read().store().office_papers_sent()?;
         let mut due = Vec::new();
         let mut standing = HashSet::new();
-        for (appeal_no, task_key) in self.store.appeals_assigned_away(me)? {
+        for (appeal_no, task_key) in self.read().store().appeals_assigned_away(me)? {
             let Some(paper) = self.appeal_paper(&appeal_no, &task_key)? else { continue };
             // What this workstation cannot vouch for is not handed over (the office would refuse it).
             if let Some((field, problem)) = check(&paper) {
@@ -121,7 +122,7 @@ impl Session {
                 .map(|(p, f)| (p.task_key.as_str(), f.as_str()))
                 .collect();
             let gone: Vec<&str> = request.withdrawn.iter().map(String::as_str).collect();
-            self.store.record_papers_sent(&taken, &gone)?;
+            self.journal().store().record_papers_sent(&taken, &gone)?;
             synced.sent += receipt.stored;
             synced.withdrawn += receipt.withdrawn;
         }
@@ -154,8 +155,8 @@ impl Session {
                 break;
             }
         }
-        self.store.replace_remote_appeals(&held)?;
-        synced.held = self.store.remote_appeal_count()?;
+        self.journal().store().replace_remote_appeals(&held)?;
+        synced.held = self.read().store().remote_appeal_count()?;
         Ok(synced)
     }
 }

@@ -28,6 +28,7 @@ use crate::api::evidence::Evidence;
 use crate::api::models::Models;
 use crate::api::retention::Retention;
 use crate::api::connectors::Connectors;
+use crate::api::office::Office;
 use crate::api::vault::{Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -379,6 +380,11 @@ impl<'s> Kernel<'s> {
 
 /// What each capability is lent: the kernel, and the secrets it uses and no other.
 impl<'s> Kernel<'s> {
+    pub(in crate::api) fn office(self) -> Office<'s> {
+        let (sealer, encrypted) = (self.keys.sealer(), self.keys.is_encrypted());
+        Office::new(self, sealer, encrypted)
+    }
+
     pub(in crate::api) fn connectors(self) -> Connectors<'s> {
         let documents = self.keys.documents();
         Connectors::new(self, documents)

@@ -205,6 +205,20 @@ impl Session {
         self.kernel().connectors()
     }
 
+    /// The office this workstation joined: its status, sync (push, pull, the papers, the catalogues), assignments, conflicts, the office's connectors.
+    pub fn office(&mut self) -> crate::api::office::Office<'_> {
+        self.kernel().office()
+    }
+
+    /// Joins the office at `params.url` as `params.user` (`Office::join`). Appeals imported from
+    /// then on carry the office-wide pseudonym too: the join changes the session's own keys,
+    /// which only the kernel holds.
+    pub fn office_join(&mut self, params: &crate::api::office::JoinParams) -> Result<crate::api::office::OfficeStatus, ApiError> {
+        let status = self.office().join(params)?;
+        self.use_office_pseudonyms()?;
+        Ok(status)
+    }
+
     /// Whether the session's database is encrypted.
     pub fn is_encrypted(&self) -> bool {
         self.keys.is_encrypted()

@@ -747,7 +747,7 @@ mod on_session {
     }
 
     pub fn office_status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
-        s.office_status()
+        s.office().office_status()
     }
 
     pub fn office_join(s: &mut Session, p: JoinParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
@@ -755,15 +755,15 @@ mod on_session {
     }
 
     pub fn sync(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<SyncReport> {
-        s.sync()
+        s.office().sync()
     }
 
     pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
-        s.office_assign(p.id, &p.person, &p.reason)
+        s.office().office_assign(p.id, &p.person, &p.reason)
     }
 
     pub fn office_people(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Colleague>> {
-        s.office_people()
+        s.office().office_people()
     }
 
     pub fn connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConnectorView>> {
@@ -800,15 +800,15 @@ mod on_session {
     }
 
     pub fn office_connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OfficeConnectorState>> {
-        s.office_connectors()
+        s.office().office_connectors()
     }
 
     pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
-        s.office_conflicts()
+        s.office().office_conflicts()
     }
 
     pub fn office_resolve(s: &mut Session, p: ResolveParams, _: &mut CallContext<'_>) -> R<ConflictNotice> {
-        s.office_resolve(&p)
+        s.office().office_resolve(&p)
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
