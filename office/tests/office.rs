@@ -25,7 +25,8 @@ use support::{bins_of, inspections_in, office_cli, open_appeals_in, Office, Work
 fn add_task(ws: &Workstation, bin: &str, title: &str, on: NaiveDate) -> i64 {
     let mut s = ws.session();
     let created = s
-        .tasks().add_task(&NewTaskRequest {
+        .tasks()
+        .add_task(&NewTaskRequest {
             kind: TaskKind::GatherInformation,
             title: Some(title.into()),
             subject_bin: Some(bin.into()),
@@ -77,7 +78,8 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     assert!(detail.log.iter().all(|l| l.person == "Асель Нурланова"), "{:?}", detail.log);
     let typed = wa
         .session_with(ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() })
-        .tasks().note_task(task_a, "a note typed under another name");
+        .tasks()
+        .note_task(task_a, "a note typed under another name");
     assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
 
     let ra = wa.session().office().sync().unwrap();
@@ -173,7 +175,8 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     wb.session().registry().card(&bin_b).unwrap();
     let draft = wb
         .session()
-        .acts().draft_act(&ekn::api::acts::ActDraftRequest {
+        .acts()
+        .draft_act(&ekn::api::acts::ActDraftRequest {
             bin: bin_b.clone(),
             kind: Some(ekn::acts::ActKind::Warning),
             ..Default::default()
@@ -182,8 +185,13 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     // A document opened in the viewer is a part of the card read: logged as the card, naming it.
     let docx =
         std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/documents/000-ru-submission.docx")).unwrap();
-    let doc =
-        wb.session().evidence().attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true).unwrap().attachment.id;
+    let doc = wb
+        .session()
+        .evidence()
+        .attach_and_read(&bin_b, "submission.docx", &docx, None, &mut |_| true)
+        .unwrap()
+        .attachment
+        .id;
     wb.session().evidence().document_open(doc).unwrap();
     let r = wb.session().office().sync().unwrap();
     assert_eq!(r.reads_sent, 3, "the card opened, the act exported, the document opened: {r:?}");
@@ -475,20 +483,25 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         }
         let file = ws.dir.path().join("acts.csv");
         std::fs::write(&file, rows).unwrap();
-        ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+        ws.session()
+            .registry()
+            .import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {})
+            .unwrap();
     }
     {
         let mut s = wa.session();
         let bin = bins_of(&csv_a)[0].0.clone();
-        s.acts().draft_act(&ekn::api::ActDraftRequest {
-            bin: bin.clone(),
-            kind: Some(ekn::acts::ActKind::Protest),
-            addressee: Some("Акимат".into()),
-            ..Default::default()
-        })
-        .unwrap();
+        s.acts()
+            .draft_act(&ekn::api::ActDraftRequest {
+                bin: bin.clone(),
+                kind: Some(ekn::acts::ActKind::Protest),
+                addressee: Some("Акимат".into()),
+                ..Default::default()
+            })
+            .unwrap();
         let issued = s
-            .acts().issue_act(&ekn::api::ActIssueRequest {
+            .acts()
+            .issue_act(&ekn::api::ActIssueRequest {
                 bin,
                 kind: Some(ekn::acts::ActKind::Protest),
                 issued_on: Some(day("2025-06-02")),
@@ -496,33 +509,35 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
                 ..Default::default()
             })
             .unwrap();
-        s.acts().record_act_outcome(&ekn::api::ActOutcomeRequest {
-            act: issued.act.id,
-            stage: ekn::domain::outcomes::ActStage::Court,
-            result: ekn::domain::outcomes::ActResult::Overturned,
-            on: Some(day("2025-09-01")),
-            measures: Default::default(),
-            document: None,
-            from_fact: None,
-            formal_defect: true,
-        })
-        .unwrap();
+        s.acts()
+            .record_act_outcome(&ekn::api::ActOutcomeRequest {
+                act: issued.act.id,
+                stage: ekn::domain::outcomes::ActStage::Court,
+                result: ekn::domain::outcomes::ActResult::Overturned,
+                on: Some(day("2025-09-01")),
+                measures: Default::default(),
+                document: None,
+                from_fact: None,
+                formal_defect: true,
+            })
+            .unwrap();
         // An answer recorded after the imported one but dated before it: the last recorded is the
         // answer in force on the workstation, and must be at the office too (not the latest day).
         let first = bins_of(&csv_a)[0].0.clone();
         let screen = s.screens().case_screen(&first, day("2026-12-01")).unwrap();
         let imported = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("A-0")).expect("act A-0");
-        s.acts().record_act_outcome(&ekn::api::ActOutcomeRequest {
-            act: imported.id,
-            stage: ekn::domain::outcomes::ActStage::Answer,
-            result: ekn::domain::outcomes::ActResult::Rejected,
-            on: Some(day("2025-03-08")),
-            measures: Default::default(),
-            document: None,
-            from_fact: None,
-            formal_defect: false,
-        })
-        .unwrap();
+        s.acts()
+            .record_act_outcome(&ekn::api::ActOutcomeRequest {
+                act: imported.id,
+                stage: ekn::domain::outcomes::ActStage::Answer,
+                result: ekn::domain::outcomes::ActResult::Rejected,
+                on: Some(day("2025-03-08")),
+                measures: Default::default(),
+                document: None,
+                from_fact: None,
+                formal_defect: false,
+            })
+            .unwrap();
     }
     wa.session().office().sync().unwrap();
     wb.session().office().sync().unwrap();
@@ -602,8 +617,10 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         }
         ws.session().office().sync().unwrap();
     }
-    let desks: Vec<serde_json::Value> =
-        [&wa, &wb].iter().map(|ws| serde_json::to_value(ws.session().tasks().dashboard(today).unwrap()).unwrap()).collect();
+    let desks: Vec<serde_json::Value> = [&wa, &wb]
+        .iter()
+        .map(|ws| serde_json::to_value(ws.session().tasks().dashboard(today).unwrap()).unwrap())
+        .collect();
     let mut expected = BTreeMap::new();
     for desk in &desks {
         add_figures(&mut expected, &desk["totals"]);
@@ -671,7 +688,8 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     // A colleague's task opens in full, its date explained here, its history with its author.
     let done = wsup
         .session()
-        .tasks().desk(today, None)
+        .tasks()
+        .desk(today, None)
         .unwrap()
         .overdue
         .iter()
@@ -814,7 +832,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(status, 403);
     let refused = pc
         .session()
-        .office().office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
+        .office()
+        .office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
         .unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let (status, _) = office.post(
@@ -825,7 +844,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     assert_eq!(status, 400);
     let resolved = wsup
         .session()
-        .office().office_resolve(&ekn::api::office::ResolveParams {
+        .office()
+        .office_resolve(&ekn::api::office::ResolveParams {
             id,
             keep: chosen,
             reason: "the documents arrived; the longer period is lawful".into(),
@@ -913,7 +933,8 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let empty = wsup.session().office().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
     assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
-    let assigned = wsup.session().office().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
+    let assigned =
+        wsup.session().office().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
     assert_eq!(assigned.assigned_by, "Supervisor Saule");
     let shown = wsup.session().tasks().desk(today, None).unwrap();
     let row = shown.overdue.iter().find(|v| v.task.id == theirs).unwrap();
@@ -1160,7 +1181,10 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
         .psql("ekn", r#"UPDATE office_settings SET value = '{"ca_bundle": "junk", "proxy": {"mode": "environment"}}'"#);
     let report = ws.session().office().sync().unwrap();
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
-    assert_eq!(ws.session().connectors().connectors_network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
+    assert_eq!(
+        ws.session().connectors().connectors_network().unwrap().office_fingerprints,
+        std::slice::from_ref(&fingerprint)
+    );
 }
 
 /// The shipped catalogue with one change an office might make: `note` added to its comment.
@@ -1426,7 +1450,10 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     assert_eq!((import.inserted, import.rejected), (3, 0), "{import:?}");
     let (ok, out, err) = connector_cli(&office, &["run", "kpssu-file", "--json"]);
     assert!(ok && out.contains("\"unchanged\""), "{out}{err}");
-    assert!(first.session().office().sync().unwrap().office_imports.is_empty(), "an unchanged file is not offered again");
+    assert!(
+        first.session().office().sync().unwrap().office_imports.is_empty(),
+        "an unchanged file is not offered again"
+    );
 }
 
 /// Every option of every subcommand of `ekn-office` that English describes has its words in

@@ -8,7 +8,6 @@ use std::time::Instant;
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
-use crate::api::session::journal::verify_with;
 use crate::api::{ApiError, ErrorCode, PlanScore, PlanSink, PlanTimings, ScoredRow, Session};
 use crate::domain::deadline::{compute, Period};
 use crate::domain::journal::{Entry, RecordRef};
@@ -19,21 +18,21 @@ impl Session {
     /// Assembles `samples` cards of subjects spread over the database and reports the latency
     /// distribution. A measurement, not a test: it asserts nothing.
     pub fn bench_card(&self, samples: usize) -> Result<CardBench, ApiError> {
-        let bins = self.store.sample_subject_ids(samples)?;
+        let bins = self.read().store().sample_subject_ids(samples)?;
         let mut micros = Vec::with_capacity(bins.len());
         let mut inspections = 0usize;
         for bin in &bins {
             let started = Instant::now();
-            let card = self.store.card(bin)?.expect("sampled subjects exist");
+            let card = self.read().store().card(bin)?.expect("sampled subjects exist");
             micros.push(started.elapsed().as_secs_f64() * 1e6);
             inspections += card.inspections.len();
         }
         micros.sort_by(f64::total_cmp);
         // The worst case: the objects with the most inspections, which a uniform sample misses.
         let mut busiest = Vec::new();
-        for bin in self.store.busiest_subject_ids(10)? {
+        for bin in self.read().store().busiest_subject_ids(10)? {
             let started = Instant::now();
-            let card = self.store.card(&bin)?.expect("listed subjects exist");
+            let card = self.read().store().card(&bin)?.expect("listed subjects exist");
             busiest.push(BusyCard {
                 bin,
                 inspections: card.inspections.len(),
@@ -49,7 +48,7 @@ impl Session {
             p99_ms: pick(0.99) / 1000.0,
             max_ms: micros.last().copied().unwrap_or(0.0) / 1000.0,
             busiest,
-            counts: self.store.counts()?,
+            counts: self.read().store().counts()?,
         })
     }
 }
@@ -98,8 +97,8 @@ impl Session {
         let calendar = self.read().calendar()?;
         let started = Instant::now();
         // Synthetic tasks go through the write path like real ones, one journal entry each.
-        let stamp = self.system_stamp();
-        self.write_as(stamp, |w| {
+        let stamp = self.read().system_stamp();
+        self.kernel().journal().run_as(stamp, |w| {
             let mut previous = None;
             for i in 0..count {
                 let event = today - Duration::days((i % 60) as i64);
@@ -147,13 +146,13 @@ impl Session {
             Ok(t.elapsed().as_secs_f64() * 1000.0)
         };
         // Cold: the graph is rebuilt from storage; the views after it use the session's graph.
-        self.memo.forget_graph();
+        self.read().memo().forget_graph();
         let load_and_build_graph_ms = time(&mut || self.read().graph().map(|_| ()))?;
         let dashboard_ms = time(&mut || self.tasks().dashboard(today).map(|_| ()))?;
         let desk_ms = time(&mut || self.tasks().desk(today, None).map(|_| ()))?;
         let reminders_ms = time(&mut || self.tasks().reminders(today).map(|_| ()))?;
         let slips_ms = time(&mut || self.tasks().slips(today).map(|_| ()))?;
-        let (tasks, dependencies) = self.store.load_task_graph()?;
+        let (tasks, dependencies) = self.read().store().load_task_graph()?;
         Ok(TaskBench {
             open: tasks.iter().filter(|t| t.is_open()).count(),
             tasks: tasks.len(),
@@ -194,15 +193,18 @@ impl Session {
         let mut seal_total = 0.0;
         for i in 0..writes {
             let started = Instant::now();
-            let stamp = self.system_stamp();
-            let mut write = self.store.write(stamp)?;
+            let stamp = self.read().system_stamp();
+            // The write and the seal by hand, not `Journal::run_as`: the seal is timed apart.
+            let mut kernel = self.kernel();
+            let mut journal = kernel.journal();
+            let mut write = journal.store().write(stamp)?;
             let key = format!("bench.{}", i % 50);
             write.set_setting(&key, &i.to_string())?;
             let entry = Entry::SettingChanged { key: key.clone(), value: i.to_string() };
             write.append(&entry, About::default(), Some(RecordRef::Setting(key)))?;
             let first = write.commit()?.first().map_or(1, |e| e.seq);
             let sealing = Instant::now();
-            self.seal(first)?;
+            journal.seal(first)?;
             seal_total += sealing.elapsed().as_secs_f64() * 1000.0;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
@@ -210,11 +212,11 @@ impl Session {
         let pick = |q: f64| times.get(((times.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
         let bulk_started = Instant::now();
         let mut appended = 0usize;
-        while (self.store.journal_len()? as usize) < entries {
-            let left = entries - self.store.journal_len()? as usize;
+        while (self.read().store().journal_len()? as usize) < entries {
+            let left = entries - self.read().store().journal_len()? as usize;
             let batch = left.min(20_000);
-            let stamp = self.system_stamp();
-            self.write_as(stamp, |w| {
+            let stamp = self.read().system_stamp();
+            self.kernel().journal().run_as(stamp, |w| {
                 for i in 0..batch {
                     let entry = Entry::Baseline { note: format!("benchmark entry {i}"), tables: Vec::new() };
                     w.append(&entry, About::default(), None)?;
@@ -224,7 +226,7 @@ impl Session {
             appended += batch;
         }
         let bulk_seconds = bulk_started.elapsed().as_secs_f64();
-        let report = verify_with(&self.path, self.keys.access())?;
+        let report = self.verify_journal()?;
         Ok(JournalBench {
             single_writes: writes,
             write_p50_ms: pick(0.5),

@@ -3,8 +3,8 @@
 //! card with its six blocks and the suggested next step, the supervisor's overdue list and map
 //! figures, and the user's preferences. The UI adds nothing but layout and words.
 
-use crate::api::session::handles::{Journal, Kernel};
 use crate::api::session::handles::Read;
+use crate::api::session::handles::{Journal, Kernel};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -151,7 +151,6 @@ impl OverdueRow {
 }
 
 impl Screens<'_> {
-
     /// The face's preferences (language, the person, unit and region it shows).
     pub fn preferences(&self) -> Result<Preferences, ApiError> {
         self.read().preferences()
@@ -186,7 +185,9 @@ impl Screens<'_> {
             ("ui.region", &preferences.region),
         ] {
             let value = value.as_deref().unwrap_or("").trim().to_string();
-            if self.read().store().setting(key)?.unwrap_or_default() != value || self.read().store().setting(key)?.is_none() {
+            if self.read().store().setting(key)?.unwrap_or_default() != value
+                || self.read().store().setting(key)?.is_none()
+            {
                 changed.push((key, value));
             }
         }

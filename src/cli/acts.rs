@@ -502,7 +502,9 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                     let bytes =
                         ekn::api::disk::read(&d).map_err(|e| ApiError::new(ErrorCode::Io, format!("{d}: {e}")))?;
                     let name = Path::new(&d).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(d.clone());
-                    Some(session.evidence().attach_and_read(&bin, &name, &bytes, None, &mut |_| true)?.attachment.sha256)
+                    Some(
+                        session.evidence().attach_and_read(&bin, &name, &bytes, None, &mut |_| true)?.attachment.sha256,
+                    )
                 }
                 other => other,
             };

@@ -193,7 +193,9 @@ fn render_power(r: &ekn::api::PowerReport) -> String {
 pub fn run_anomalies(session: &mut Session, action: AnomaliesAction) -> Result<(), ApiError> {
     match action {
         AnomaliesAction::Power { full, json } => run_power(full, json),
-        AnomaliesAction::Show { id, limit, json } => print(json, &session.analytics().anomaly_detail(&id, limit)?, render_anomaly),
+        AnomaliesAction::Show { id, limit, json } => {
+            print(json, &session.analytics().anomaly_detail(&id, limit)?, render_anomaly)
+        }
         AnomaliesAction::Dismiss { id, reason, json } => {
             print(json, &session.analytics().review_anomaly(&id, AnomalyReview::Dismiss, &reason)?, render_anomaly)
         }

@@ -107,11 +107,15 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
             print(json, &report, render_training)
         }
         AppealsAction::Evaluate { file, splits, json } => run_evaluate(&file, splits, json),
-        AppealsAction::Classify { file, json: true } => super::print_json_rows(&session.appeals().classify_file(&file)?),
+        AppealsAction::Classify { file, json: true } => {
+            super::print_json_rows(&session.appeals().classify_file(&file)?)
+        }
         AppealsAction::Classify { file, json: false } => {
             print(false, &session.appeals().classify_file(&file)?, render_classified)
         }
-        AppealsAction::Show { appeal_no, json } => print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card),
+        AppealsAction::Show { appeal_no, json } => {
+            print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card)
+        }
         AppealsAction::Reclassify { appeal_no, category, reason, json } => {
             session.appeals().correct_appeal(&appeal_no, CorrectionAspect::Category, &category, &reason)?;
             print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card)

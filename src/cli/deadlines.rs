@@ -79,7 +79,9 @@ pub fn run_deadline(
 pub fn run_calendar(session: &mut Session, action: CalendarAction) -> Result<(), ApiError> {
     match action {
         CalendarAction::List { json } => print(json, &session.deadlines().calendar_years()?, render_calendar_years),
-        CalendarAction::Import { file } => print(false, &session.deadlines().import_calendar(&file)?, render_calendar_import),
+        CalendarAction::Import { file } => {
+            print(false, &session.deadlines().import_calendar(&file)?, render_calendar_import)
+        }
     }
 }
 
@@ -116,7 +118,9 @@ pub fn run_norms(session: &mut Session, action: NormsAction) -> Result<(), ApiEr
                 }
             }
         }
-        NormsAction::Import { file, json } => print(json, &session.deadlines().import_norms(&file)?, render_norms_import),
+        NormsAction::Import { file, json } => {
+            print(json, &session.deadlines().import_norms(&file)?, render_norms_import)
+        }
     }
 }
 

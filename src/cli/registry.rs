@@ -128,7 +128,9 @@ pub fn run_import(
 ) -> Result<(), ApiError> {
     let mut bars = ProgressBars::new();
     let name = file.display().to_string();
-    let report = session.registry().import(kind.into(), file, source, skip_invalid, legal_card, &mut |p| bars.update(&name, p))?;
+    let report = session
+        .registry()
+        .import(kind.into(), file, source, skip_invalid, legal_card, &mut |p| bars.update(&name, p))?;
     bars.finish();
     print(json, &report, render_import)
 }

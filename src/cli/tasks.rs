@@ -158,9 +158,14 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
             let today = session.today();
             print(json, &session.tasks().task_detail(id, today)?, render_detail)
         }
-        TaskAction::Assign { id, to, reason, json } => print(json, &session.office().office_assign(id, &to, &reason)?, |a| {
-            format!("Task #{} ({}) is assigned to {} by {}\n", a.task_id, a.object_key, a.assigned_to, a.assigned_by)
-        }),
+        TaskAction::Assign { id, to, reason, json } => {
+            print(json, &session.office().office_assign(id, &to, &reason)?, |a| {
+                format!(
+                    "Task #{} ({}) is assigned to {} by {}\n",
+                    a.task_id, a.object_key, a.assigned_to, a.assigned_by
+                )
+            })
+        }
         TaskAction::Depend { id, on } => {
             session.tasks().add_dependency(id, on)?;
             super::out(&format!("Task #{id} now waits for task #{on}\n"));
@@ -180,7 +185,9 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
             let on = today(on.as_deref())?;
             print(false, &session.tasks().complete_task(id, on)?, render_detail)
         }
-        TaskAction::Accept { id, assignee } => print(false, &session.tasks().accept_suggestion(id, assignee)?, render_created),
+        TaskAction::Accept { id, assignee } => {
+            print(false, &session.tasks().accept_suggestion(id, assignee)?, render_created)
+        }
         TaskAction::Decline { id, reason } => {
             session.tasks().decline_suggestion(id, &reason)?;
             super::out(&format!("{}\n", tr_with("cli.task.declined", &[("id", &id)])));

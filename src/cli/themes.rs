@@ -215,12 +215,18 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
         }
         ThemesAction::Note { name, text } => print(false, &session.analytics().note_theme(&name, &text)?, render_notes),
         ThemesAction::News { json } => print(json, &session.analytics().theme_news()?, render_news),
-        ThemesAction::Retire { name, reason } => print(false, &session.analytics().retire_theme(&name, &reason)?, render_saved),
-        ThemesAction::List { all, json } => print(json, &session.analytics().themes(all)?, render_list),
-        ThemesAction::Show { name, as_of, json } => print(json, &session.analytics().theme_card(&name, as_of)?, render_card),
-        ThemesAction::Scan { as_of, months, json } => {
-            print(json, &session.analytics().theme_scan(as_of, Some(months))?, ekn::api::analytics::theme_lines::scan_text)
+        ThemesAction::Retire { name, reason } => {
+            print(false, &session.analytics().retire_theme(&name, &reason)?, render_saved)
         }
+        ThemesAction::List { all, json } => print(json, &session.analytics().themes(all)?, render_list),
+        ThemesAction::Show { name, as_of, json } => {
+            print(json, &session.analytics().theme_card(&name, as_of)?, render_card)
+        }
+        ThemesAction::Scan { as_of, months, json } => print(
+            json,
+            &session.analytics().theme_scan(as_of, Some(months))?,
+            ekn::api::analytics::theme_lines::scan_text,
+        ),
         ThemesAction::Score { as_of, json } => {
             print(json, &session.analytics().theme_scores(as_of)?, ekn::api::analytics::theme_lines::scores_text)
         }

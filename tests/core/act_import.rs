@@ -50,7 +50,11 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
     .unwrap();
     let err = s.registry().import(DataKind::Acts, &bad, None, false, None, &mut |_| {}).unwrap_err();
     assert!(err.message.contains("acts-bad.csv: line 3, field bin: no object with this BIN"), "{err}");
-    assert_eq!(s.registry().status().unwrap().counts.acts_issued, before.acts_issued, "nothing of a refused file is kept");
+    assert_eq!(
+        s.registry().status().unwrap().counts.acts_issued,
+        before.acts_issued,
+        "nothing of a refused file is kept"
+    );
 
     // Half an outcome, an unknown kind, an outcome before the act, a court's word for an answer.
     for (row, field) in [
@@ -94,8 +98,10 @@ fn acts_and_their_outcomes_are_imported_checked_idempotent_and_journaled() {
         ),
     )
     .unwrap();
-    let report =
-        s.registry().import(DataKind::Acts, &ru, Some("ИС «Прокурорский надзор»".into()), false, None, &mut |_| {}).unwrap();
+    let report = s
+        .registry()
+        .import(DataKind::Acts, &ru, Some("ИС «Прокурорский надзор»".into()), false, None, &mut |_| {})
+        .unwrap();
     assert_eq!((report.kind, report.inserted, report.rejected), (DataKind::Acts, 2, 0));
     assert_eq!(report.masked_names, 1, "an addressee who is a person is masked at the door");
     let again = s.registry().import(DataKind::Acts, &ru, None, false, None, &mut |_| {}).unwrap();

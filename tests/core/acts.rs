@@ -233,7 +233,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert!(attached.new);
     let again = s.evidence().attach_evidence(&object, "копия.txt", scan, None).unwrap();
     assert!(!again.new, "the same bytes are kept once");
-    let stored = s.evidence().attachments_dir().join(&attached.attachment.sha256[..2]).join(&attached.attachment.sha256);
+    let stored =
+        s.evidence().attachments_dir().join(&attached.attachment.sha256[..2]).join(&attached.attachment.sha256);
     let on_disk = std::fs::read(&stored).unwrap();
     assert!(!on_disk.windows(8).any(|w| w == &scan[..8]), "the document is not left readable on disk");
     assert_eq!(s.evidence().attachment_bytes(&attached.attachment.sha256).unwrap(), scan);
@@ -243,7 +244,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     let protest = before.iter().find(|c| c.kind == ActKind::Protest).expect("a protest applies");
     let missing_before = protest.missing;
     let ticked = s
-        .acts().mark_checklist(&ChecklistMarkRequest {
+        .acts()
+        .mark_checklist(&ChecklistMarkRequest {
             bin: object.clone(),
             item: "protest-act-copy".into(),
             ticked: true,
@@ -255,7 +257,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     let after = s.acts().act_checklists(&object).unwrap();
     assert_eq!(after.iter().find(|c| c.kind == ActKind::Protest).unwrap().missing, missing_before - 1);
     assert!(s
-        .acts().mark_checklist(&ChecklistMarkRequest {
+        .acts()
+        .mark_checklist(&ChecklistMarkRequest {
             bin: object.clone(),
             item: "no-such-item".into(),
             ..Default::default()
@@ -265,7 +268,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     // Issued: journaled, the control task due after the addressee's period (thirty calendar days,
     // 155-VII art. 36 p. 2: 02.03.2026 → 01.04.2026) and the office's 5 working days.
     let issued = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
@@ -284,7 +288,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert_eq!(task.task.norm_id.as_deref(), Some("control-of-execution"));
     assert!(task.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
     let warning = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Warning),
             addressee: "ТОО".into(),
@@ -293,7 +298,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         .unwrap();
     assert!(warning.control_task.is_none(), "a warning gives no period to control");
     assert!(s
-        .acts().issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
+        .acts()
+        .issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
         .is_err());
     // A resolution (155-VII art. 37 p. 2) is executed within the period it sets itself: none given
     // is refused in words; ten calendar days from 02.03.2026 is due 12.03.2026, controlled after.
@@ -308,7 +314,8 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     let refused = s.acts().issue_act(&resolution).unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::InvalidInput, "{}", refused.message);
     let issued = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::CalendarDays }),
             ..resolution
         })
@@ -347,16 +354,18 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     let mut s = db.session();
     let object = bin(1);
     let day = |t: &str| Some(t.parse::<chrono::NaiveDate>().unwrap());
-    s.screens().set_preferences(&Preferences {
-        language: "ru".into(),
-        unit: Some("Прокуратура района".into()),
-        ..Default::default()
-    })
-    .unwrap();
+    s.screens()
+        .set_preferences(&Preferences {
+            language: "ru".into(),
+            unit: Some("Прокуратура района".into()),
+            ..Default::default()
+        })
+        .unwrap();
 
     // A draft with the norms breached and the requirements left to the prosecutor.
     let rough = s
-        .acts().draft_act(&ActDraftRequest {
+        .acts()
+        .draft_act(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -368,7 +377,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert!(!rough.unfilled.contains(&"addressee".to_string()) && !rough.unfilled.contains(&"office".to_string()));
     // Issued without naming the draft: the object's latest unused draft of the kind is the one.
     let first = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-10"),
@@ -385,7 +395,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
 
     // A draft with every placeholder filled, issued naming it; a draft named for another kind is refused.
     let full = s
-        .acts().draft_act(&ActDraftRequest {
+        .acts()
+        .draft_act(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -399,7 +410,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         .unwrap();
     assert!(full.unfilled.is_empty(), "{:?}", full.unfilled);
     let wrong = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Order),
             addressee: "ДСЭК".into(),
@@ -409,7 +421,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         .unwrap_err();
     assert!(wrong.message.contains("is not a draft of a order"), "{wrong}");
     let second = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-02-10"),
@@ -421,7 +434,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert_eq!((second.act.draft_seq, second.act.draft_unfilled.clone()), (Some(full.journal_seq), Some(vec![])));
     // No unused draft is left: a third act records none.
     let third = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-03-10"),
@@ -474,7 +488,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // the same group, answered satisfied; the object's own first act ranks above it (the same
     // category and activity), with its formal defect; acts of other kinds are no precedent.
     let elsewhere = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: bin(2),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-20"),
@@ -485,7 +500,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         .unwrap();
     s.acts().record_act_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
     let p = s
-        .acts().act_precedents(&PrecedentRequest {
+        .acts()
+        .act_precedents(&PrecedentRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             category: Some("social.labour".into()),
@@ -501,7 +517,8 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert_eq!(there.answer.as_deref(), Some("satisfied"));
     assert_eq!((p.tally.satisfied, p.tally.rejected, p.tally.no_answer, p.tally.formal_defects), (2, 1, 1, 1));
     let protests = s
-        .acts().act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
+        .acts()
+        .act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
         .unwrap();
     assert_eq!(protests.matching, 0);
 }

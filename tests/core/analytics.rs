@@ -120,7 +120,9 @@ fn an_anomaly_opens_onto_its_funnel_and_evidence_and_a_dismissal_is_journaled_no
     }
     let refused = s.analytics().review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "  ").unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::ReasonRequired);
-    s.analytics().review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "checked: a court order suspended them").unwrap();
+    s.analytics()
+        .review_anomaly(&target.anomaly.id, AnomalyReview::Dismiss, "checked: a court order suspended them")
+        .unwrap();
     let again = s.analytics().anomalies(&DetectParams::default(), None).unwrap();
     let listed = again.anomalies.iter().find(|a| a.anomaly.id == target.anomaly.id).expect("still listed");
     assert!(listed.dismissed);
@@ -172,7 +174,8 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     // The plan's earlier visit counts for its later one: P-2 scored without P-1 in the plan is
     // another estimate (one visit fewer, the last one longer ago; the model decides which way).
     let alone = db.file("alone.csv", plan.lines().filter(|l| !l.starts_with("P-1")).collect::<Vec<_>>().join("\n"));
-    let p2_alone = s.analytics().score_plan(&alone, None).unwrap().rows.into_iter().find(|r| r.registry_no == "P-2").unwrap();
+    let p2_alone =
+        s.analytics().score_plan(&alone, None).unwrap().rows.into_iter().find(|r| r.registry_no == "P-2").unwrap();
     assert!(
         (p2_alone.probability - row("P-2").probability).abs() > 1e-9,
         "the plan's earlier visit counts for its later one"
@@ -190,7 +193,8 @@ fn the_risk_model_learns_the_outcome_process_scores_a_plan_and_explains_an_objec
     let local = explained.local.as_ref().expect("a local estimate");
     assert!(local.probability > 0.0 && local.probability < 1.0);
     assert!(explained.note.ru.contains("гипотеза"));
-    let overridden = s.analytics().override_risk(frequent_bin, RiskAssessment::Low, "visits ordered by a court").unwrap();
+    let overridden =
+        s.analytics().override_risk(frequent_bin, RiskAssessment::Low, "visits ordered by a court").unwrap();
     assert_eq!(overridden.overridden.as_ref().unwrap().value.as_deref(), Some("low"));
     let kinds: Vec<String> =
         s.journal(&ekn::api::JournalQuery::default()).unwrap().into_iter().map(|l| l.kind).collect();

@@ -145,8 +145,12 @@ fn a_labelled_file_without_a_category_column_is_refused_by_line_and_field() {
     let numbered: String = std::iter::once("text,category\n".to_string())
         .chain((0..600).map(|i| format!("нет воды {i},Т-{i}\n")))
         .collect();
-    let err =
-        db.session().appeals().train_appeals_model(&db.file("numbered.csv", numbered), &TrainParams::default(), false, &|_| {});
+    let err = db.session().appeals().train_appeals_model(
+        &db.file("numbered.csv", numbered),
+        &TrainParams::default(),
+        false,
+        &|_| {},
+    );
     let err = err.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("600 different categories"), "{}", err.message);

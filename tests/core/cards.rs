@@ -45,7 +45,8 @@ fn the_card_of_an_object_with_appeals_and_risk() {
     let mut session = Session::open(demo()).unwrap();
     // The first organisation (in search order) that has inspections, appeals and risk scores.
     let card = session
-        .registry().search("ТОО", 200)
+        .registry()
+        .search("ТОО", 200)
         .unwrap()
         .subjects
         .iter()

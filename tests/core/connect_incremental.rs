@@ -36,23 +36,24 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
     records[0]["modified"] = json!("2026-11-01T08:00:00");
     let portal = portal(records, 10_000, BTreeMap::new());
     let mut s = db.session();
-    s.connectors().connector_add(&ekn::api::connectors::ConnectorSpec {
-        name: "egov-changes".into(),
-        kind: "egov-v4".into(),
-        data: ekn::domain::records::DataKind::Inspections,
-        url: portal.url.clone(),
-        dataset: "inspections_registry".into(),
-        version: Some("v2".into()),
-        key_field: NUMBER.into(),
-        // Renamed on publishing (the portal's queries keep its own names): ЭКН has no such column.
-        map: vec![("modified".into(), "Изменено".into())],
-        api_key_env: Some(key_var.into()),
-        read_timeout_s: Some(5),
-        page_size: 50,
-        every_hours: None,
-        modified_field: Some("modified".into()),
-    })
-    .unwrap();
+    s.connectors()
+        .connector_add(&ekn::api::connectors::ConnectorSpec {
+            name: "egov-changes".into(),
+            kind: "egov-v4".into(),
+            data: ekn::domain::records::DataKind::Inspections,
+            url: portal.url.clone(),
+            dataset: "inspections_registry".into(),
+            version: Some("v2".into()),
+            key_field: NUMBER.into(),
+            // Renamed on publishing (the portal's queries keep its own names): ЭКН has no such column.
+            map: vec![("modified".into(), "Изменено".into())],
+            api_key_env: Some(key_var.into()),
+            read_timeout_s: Some(5),
+            page_size: 50,
+            every_hours: None,
+            modified_field: Some("modified".into()),
+        })
+        .unwrap();
 
     // The first run: everything, no window; the newest stamp is asked first.
     let first = s.connectors().connector_run("egov-changes", &mut |_| {}).unwrap();

@@ -137,8 +137,10 @@ fn an_office_ca_is_trusted_only_once_it_is_in_the_bundle() {
     assert!(s.connectors().connectors_network().unwrap().ca_fingerprints.is_empty());
 
     // The office's CA added: the same run imports the file; verification stayed on throughout.
-    let set =
-        s.connectors().connectors_network_set(&NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Direct }).unwrap();
+    let set = s
+        .connectors()
+        .connectors_network_set(&NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Direct })
+        .unwrap();
     assert_eq!(set.ca_fingerprints.len(), 1);
     let report = s.connectors().connector_run("inspected", &mut |_| {}).unwrap();
     assert_eq!(report.import.as_ref().map(|i| i.inserted), Some(100), "{report:?}");
@@ -161,14 +163,18 @@ fn a_proxy_kept_as_a_setting_is_gone_through_and_a_password_is_refused() {
     let (proxy, seen) = connect_proxy(published_csv());
     let mut s = db.session();
     // `.invalid` never resolves (RFC 6761): only the proxy can answer for it.
-    s.connectors().connector_add(&file_connector("behind-proxy", "http://portal.invalid/opendata/inspections.csv".into())).unwrap();
+    s.connectors()
+        .connector_add(&file_connector("behind-proxy", "http://portal.invalid/opendata/inspections.csv".into()))
+        .unwrap();
 
     let with_password =
         NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy.replace("http://", "http://clerk:secret@")) };
     let refused = s.connectors().connectors_network_set(&with_password).unwrap_err();
     assert!(refused.message.contains("HTTPS_PROXY") && !refused.message.contains("secret"), "{}", refused.message);
 
-    s.connectors().connectors_network_set(&NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy) }).unwrap();
+    s.connectors()
+        .connectors_network_set(&NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy) })
+        .unwrap();
     let report = s.connectors().connector_run("behind-proxy", &mut |_| {}).unwrap();
     assert_eq!(report.import.as_ref().map(|i| i.inserted), Some(100), "{report:?}");
     // The request went to the proxy (the portal's name never resolves here), in a forward proxy's

@@ -124,11 +124,13 @@ fn a_word_document_reads_itself_and_a_person_decides_on_its_facts() {
     assert_eq!(corrected.value, json!({"tenge": 1600701, "tiyn": 0}));
     let as_proposed = s.evidence().confirm_fact(fact("number"), None, None).unwrap();
     assert!(!as_proposed.corrected);
-    let bad = s.evidence().confirm_fact(fact("date"), Some("16.10.2025"), None).expect_err("a date is written YYYY-MM-DD");
+    let bad =
+        s.evidence().confirm_fact(fact("date"), Some("16.10.2025"), None).expect_err("a date is written YYYY-MM-DD");
     assert_eq!(bad.code, api::ErrorCode::InvalidInput, "{bad}");
     let no_reason = s.evidence().reject_fact(fact("article"), "  ", None).expect_err("a reason is needed");
     assert_eq!(no_reason.code, api::ErrorCode::InvalidInput);
-    let rejected = s.evidence().reject_fact(fact("article"), "статья приведена в справке, не в требовании", None).unwrap();
+    let rejected =
+        s.evidence().reject_fact(fact("article"), "статья приведена в справке, не в требовании", None).unwrap();
     assert_eq!(rejected.status, "rejected");
     let journal =
         s.journal(&api::JournalQuery { object: Some(bin.clone()), task: None, appeal: None, limit: Some(50) }).unwrap();
@@ -175,7 +177,8 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
         let (bytes, _) = fixture(file);
         let mut steps = Vec::new();
         let attached = s
-            .evidence().attach_and_read(&bin, file, &bytes, None, &mut |p| {
+            .evidence()
+            .attach_and_read(&bin, file, &bytes, None, &mut |p| {
                 steps.push((p.done, p.total));
                 true
             })
@@ -266,7 +269,8 @@ fn a_confirmed_period_opens_a_task_and_a_document_that_contradicts_the_registry_
     let mut s = Session::open(&db).unwrap();
     let bin = first_bin(&mut s);
     let (bytes, _) = fixture("008-ru-answer.docx");
-    let id = s.evidence().attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
+    let id =
+        s.evidence().attach_and_read(&bin, "008-ru-answer.docx", &bytes, None, &mut |_| true).unwrap().attachment.id;
     let doc = facts_of(&mut s, &bin, id);
     let fact = |kind: &str| {
         doc["facts"].as_array().unwrap().iter().find(|f| f["kind"] == json!(kind)).unwrap()["id"].as_i64().unwrap()

@@ -123,12 +123,17 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
     );
 
     // Narrowed: one kind; a district.
-    let protests = s.analytics().effect_report(&EffectRequest { kind: Some(ActKind::Protest), ..Default::default() }).unwrap();
+    let protests =
+        s.analytics().effect_report(&EffectRequest { kind: Some(ActKind::Protest), ..Default::default() }).unwrap();
     assert_eq!(protests.kpis.acts, 20);
     assert!(protests.effects.iter().all(|e| e.kind == "protest"));
-    let region = s.analytics().effect_report(&EffectRequest { district: Some("99".into()), ..Default::default() }).unwrap();
+    let region =
+        s.analytics().effect_report(&EffectRequest { district: Some("99".into()), ..Default::default() }).unwrap();
     assert_eq!(region.kpis.acts, 0);
     // Refused: a horizon out of range, a district that is not a KATO prefix.
     assert!(s.analytics().effect_report(&EffectRequest { horizon_days: Some(5), ..Default::default() }).is_err());
-    assert!(s.analytics().effect_report(&EffectRequest { district: Some("Алматы".into()), ..Default::default() }).is_err());
+    assert!(s
+        .analytics()
+        .effect_report(&EffectRequest { district: Some("Алматы".into()), ..Default::default() })
+        .is_err());
 }

@@ -162,7 +162,8 @@ fn every_import_is_recorded_with_hash_source_and_legal_card() {
     let file = db.file("inspections.csv", &text);
     let report = db
         .session()
-        .registry().import(DataKind::Inspections, &file, Some("ИС «Тексеру»".into()), false, None, &mut |_| {})
+        .registry()
+        .import(DataKind::Inspections, &file, Some("ИС «Тексеру»".into()), false, None, &mut |_| {})
         .unwrap();
     let expected_hash = hex::encode(sha2::Sha256::digest(text.as_bytes()));
     assert_eq!(report.sha256, expected_hash);

@@ -169,7 +169,8 @@ fn the_extension_cap_of_art_76_is_two_months_from_receipt_not_from_the_first_due
     // The same cap where a prosecutor extends a task.
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.tasks().add_task(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
+    let task =
+        session.tasks().add_task(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
     let refused = session.tasks().extend_task(task.id, d("2024-05-16"), None, "запрос информации").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-05-15"), "{}", refused.message);
     let detail = session.tasks().extend_task(task.id, d("2024-05-15"), None, "запрос информации").unwrap();
@@ -230,10 +231,13 @@ fn a_suspension_moves_the_original_and_the_current_due_date_alike() {
 
     // An extended task keeps its decision and moves by the working days the suspension takes.
     let mut session = Session::open(&db).unwrap();
-    let task = session.tasks().add_task(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
+    let task =
+        session.tasks().add_task(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
     session.tasks().extend_task(task.id, d("2024-11-05"), None, "продлено руководителем").unwrap();
-    let detail =
-        session.tasks().suspend_task(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза").unwrap();
+    let detail = session
+        .tasks()
+        .suspend_task(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза")
+        .unwrap();
     assert_eq!(detail.view.task.original_due, d("2024-10-22"), "the suspension lies after the original term");
     assert_eq!(detail.view.task.current_due, d("2024-11-07"), "two working days later than the decided 05.11");
 }
@@ -285,7 +289,8 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
     let truth: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("fixtures/demo/ground_truth.json").unwrap()).unwrap();
     let bin = truth["frequent_visits"]["subjects"][0].as_str().unwrap();
-    let dates = |s: &mut Session| s.registry().card(bin).unwrap().inspections.iter().map(|i| i.start_date).collect::<Vec<_>>();
+    let dates =
+        |s: &mut Session| s.registry().card(bin).unwrap().inspections.iter().map(|i| i.start_date).collect::<Vec<_>>();
     let moved: Vec<NaiveDate> = dates(&mut c).into_iter().map(|day| day + shift).collect();
     assert_eq!(dates(&mut a), moved);
     assert!(dates(&mut a).iter().all(|day| *day <= today));

@@ -22,7 +22,8 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     let bin = s.registry().search("ТОО", 5).unwrap().subjects[0].bin.clone();
     // The fixture answer replies to «№ 2-07-24/8176 от 06.09.2024» and says it was satisfied.
     let act = s
-        .acts().issue_act(&ActIssueRequest {
+        .acts()
+        .issue_act(&ActIssueRequest {
             bin: bin.clone(),
             kind: Some(ActKind::Submission),
             issued_on: Some(day("2024-09-06")),
@@ -55,7 +56,8 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     let future = s.acts().record_act_outcome(&request(ActStage::Answer, ActResult::Partly, "2099-01-01")).unwrap_err();
     assert!(future.message.contains("future"), "{future}");
     let stray = s
-        .acts().record_act_outcome(&ActOutcomeRequest {
+        .acts()
+        .record_act_outcome(&ActOutcomeRequest {
             document: Some("ab".repeat(32)),
             ..request(ActStage::Answer, ActResult::Partly, "2024-10-01")
         })
@@ -65,7 +67,8 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
 
     // A consideration with its measures.
     let detail = s
-        .acts().record_act_outcome(&ActOutcomeRequest {
+        .acts()
+        .record_act_outcome(&ActOutcomeRequest {
             measures: Measures {
                 disciplined: Some(2),
                 admin_cases: Some(1),
@@ -106,14 +109,16 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
 
     // Another act's fact cannot be passed off as this one's.
     let bogus = s
-        .acts().record_act_outcome(&ActOutcomeRequest {
+        .acts()
+        .record_act_outcome(&ActOutcomeRequest {
             from_fact: Some(id_of("date")),
             ..request(ActStage::Answer, ActResult::Satisfied, "2024-09-23")
         })
         .unwrap_err();
     assert!(bogus.message.contains("proposes no outcome"), "{bogus}");
     let confirmed = s
-        .acts().record_act_outcome(&ActOutcomeRequest {
+        .acts()
+        .record_act_outcome(&ActOutcomeRequest {
             from_fact: Some(p.fact_id),
             ..request(p.stage, p.result, "2024-09-23")
         })

@@ -108,12 +108,14 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     let theme =
         ekn::analytics::themes::ThemeDefinition { categories: vec!["environment".into()], ..Default::default() };
     session
-        .analytics().save_theme(&ekn::api::SaveThemeRequest {
+        .analytics()
+        .save_theme(&ekn::api::SaveThemeRequest {
             name: "Экология".into(), definition: theme, reason: "план".into()
         })
         .unwrap();
     session
-        .analytics().decide_theme_member(&ekn::api::MemberRequest {
+        .analytics()
+        .decide_theme_member(&ekn::api::MemberRequest {
             theme: "Экология".into(),
             kind: ekn::api::ItemKind::Appeal,
             key: appeal_no.clone(),
@@ -306,7 +308,10 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let (_, _, bytes) =
         files.iter().find(|(kind, _, _)| *kind == ekn::domain::records::DataKind::Appeals).expect("an appeals file");
     std::fs::write(&appeals_file, bytes).unwrap();
-    later.registry().import(ekn::domain::records::DataKind::Appeals, &appeals_file, None, false, None, &mut |_| {}).unwrap();
+    later
+        .registry()
+        .import(ekn::domain::records::DataKind::Appeals, &appeals_file, None, false, None, &mut |_| {})
+        .unwrap();
     let destroyed = sql_text(
         &db,
         "SELECT count(*) || '' FROM appeals a JOIN destroyed_records d ON d.record_key = a.appeal_no WHERE a.text IS NOT NULL",
@@ -429,16 +434,17 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     let bin = sql_text(&db, "SELECT bin FROM subjects ORDER BY id LIMIT 1", "").unwrap();
     let mut s = session_on(&db, "2026-11-24");
     let issue = |s: &mut Session, kind, issued_on: &str, number: &str, requirement: &str| {
-        s.acts().issue_act(&ActIssueRequest {
-            bin: bin.clone(),
-            kind: Some(kind),
-            issued_on: Some(day(issued_on)),
-            number: Some(number.into()),
-            addressee: "Директору ТОО".into(),
-            requirements: vec![requirement.into()],
-            ..Default::default()
-        })
-        .unwrap()
+        s.acts()
+            .issue_act(&ActIssueRequest {
+                bin: bin.clone(),
+                kind: Some(kind),
+                issued_on: Some(day(issued_on)),
+                number: Some(number.into()),
+                addressee: "Директору ТОО".into(),
+                requirements: vec![requirement.into()],
+                ..Default::default()
+            })
+            .unwrap()
     };
     // An act of 2019, answered that spring and its control ticked: five years on, it is due.
     let old = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-01", "П-2019/1", "уникальное требование Қайнар");
@@ -446,17 +452,18 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     for (stage, result, on) in
         [(ActStage::Answer, ActResult::Satisfied, "2019-04-01"), (ActStage::Court, ActResult::Upheld, "2019-06-01")]
     {
-        s.acts().record_act_outcome(&ActOutcomeRequest {
-            act: old.act.id,
-            stage,
-            result,
-            on: Some(day(on)),
-            measures: Measures { disciplined: Some(2), ..Default::default() },
-            document: None,
-            from_fact: None,
-            formal_defect: false,
-        })
-        .unwrap();
+        s.acts()
+            .record_act_outcome(&ActOutcomeRequest {
+                act: old.act.id,
+                stage,
+                result,
+                on: Some(day(on)),
+                measures: Measures { disciplined: Some(2), ..Default::default() },
+                document: None,
+                from_fact: None,
+                formal_defect: false,
+            })
+            .unwrap();
     }
     // An act as old whose control is still open is held; a recent one is not due.
     let held = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-05", "П-2019/2", "требование под контролем");
@@ -532,7 +539,9 @@ fn an_old_theme_note_loses_its_text_under_an_act_and_the_card_names_the_act() {
     // A note written in March 2020 and one written now, each on its own day.
     let mut then = session_at_noon(&db, "2020-03-02");
     let definition = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
-    then.analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition, reason: "план".into() }).unwrap();
+    then.analytics()
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition, reason: "план".into() })
+        .unwrap();
     then.analytics().note_theme("Зарплаты", "Старая заметка: звонила Жанар Қасымқызы").unwrap();
     drop(then);
     let mut now = session_at_noon(&db, "2026-11-24");

@@ -60,12 +60,20 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
 
     // The head extends by a reasoned decision; the whole term runs to at most two months from
     // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
-    let refused = session.tasks().extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
+    let refused =
+        session.tasks().extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
-    assert_eq!(session.tasks().extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(), "invalid_input");
-    assert_eq!(session.tasks().extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(), "reason_required");
+    assert_eq!(
+        session.tasks().extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(),
+        "invalid_input"
+    );
+    assert_eq!(
+        session.tasks().extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(),
+        "reason_required"
+    );
     assert_eq!(refused.code.code(), "beyond_cap");
-    let extended = session.tasks().extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
+    let extended =
+        session.tasks().extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
     assert_eq!((extended.view.task.original_due, extended.view.task.current_due), (d("2024-04-22"), d("2024-05-20")));
     assert!(extended.log.iter().any(|e| e.action == "extended" && e.new_due == Some(d("2024-05-20"))));
 
@@ -91,9 +99,11 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     let inspections = db.file("inspections.csv", inspections_csv());
     db.import(DataKind::Inspections, &inspections).unwrap();
     let mut session = db.session();
-    let check =
-        session.tasks().add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02")).unwrap().created
-            [0]
+    let check = session
+        .tasks()
+        .add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02"))
+        .unwrap()
+        .created[0]
         .task
         .clone();
     let before = session.tasks().suggest_for_subject(&bin(2)).unwrap().unwrap();
@@ -106,7 +116,8 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
 
     // Not followed up yet: the slip is visible.
     assert!(session
-        .tasks().slips(d("2024-09-11"))
+        .tasks()
+        .slips(d("2024-09-11"))
         .unwrap()
         .iter()
         .any(|s| s.task_id == check.id && s.kind == SlipKind::NotFollowedUp));
@@ -114,7 +125,8 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     // Declining is logged with its reason; accepting creates the act and its control of execution.
     session.tasks().decline_suggestion(check.id, "нарушения устранены в ходе проверки").unwrap();
     assert!(session
-        .tasks().task_detail(check.id, d("2024-09-11"))
+        .tasks()
+        .task_detail(check.id, d("2024-09-11"))
         .unwrap()
         .log
         .iter()
@@ -148,8 +160,9 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
 fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     let db = TempDb::new();
     let mut session = db.session();
-    let task =
-        session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
+    let task = session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
+        .task
+        .clone();
     // 11–14 and 17 June (Kurban Ait fell on Sunday 16 June and was not moved).
     assert_eq!(task.current_due, d("2024-06-17"));
     let mut year: serde_json::Value =
@@ -172,7 +185,8 @@ fn the_journal_and_the_task_log_view_of_it_are_append_only() {
     let db = TempDb::new();
     let mut session = db.session();
     session
-        .tasks().add_task(&NewTaskRequest {
+        .tasks()
+        .add_task(&NewTaskRequest {
             kind: TaskKind::FollowUp,
             title: None,
             subject_bin: None,
@@ -207,8 +221,9 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     // document, which is then gone, so the calendar in force differs from the recorded digest.
     let db = TempDb::new();
     let mut session = db.session();
-    let task =
-        session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0].task.clone();
+    let task = session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
+        .task
+        .clone();
     let mut year: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string("assets/calendar/kz-2024.json").unwrap()).unwrap();
     year["transfers"].as_array_mut().unwrap().push(serde_json::json!({

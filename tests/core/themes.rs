@@ -92,7 +92,8 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     let mut session = db.session();
     let housing = ThemeDefinition { categories: vec!["social.housing".into()], ..Default::default() };
     session
-        .analytics().save_theme(&SaveThemeRequest {
+        .analytics()
+        .save_theme(&SaveThemeRequest {
             name: "ЖКХ".into(),
             definition: housing.clone(),
             reason: "план квартала".into(),
@@ -101,7 +102,8 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     // A second version: the same theme narrowed to the housing district.
     let narrowed = ThemeDefinition { kato: vec!["7511".into()], ..housing };
     let v2 = session
-        .analytics().save_theme(&SaveThemeRequest {
+        .analytics()
+        .save_theme(&SaveThemeRequest {
             name: "ЖКХ".into(), definition: narrowed, reason: "только район".into()
         })
         .unwrap();
@@ -151,7 +153,10 @@ fn a_planted_month_is_found_for_its_theme_and_cell_and_nowhere_else() {
     );
     assert!(card.tasks.overdue > 0 && card.tasks.next_due.is_some());
     // Before the first appeal there is no data: no expectation, whatever the inspections go back to.
-    let early = session.analytics().theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap())).unwrap();
+    let early = session
+        .analytics()
+        .theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2021, 12, 15).unwrap()))
+        .unwrap();
     let december_2020 = early.dynamics.iter().find(|m| m.month == "2020-12").unwrap();
     assert_eq!((december_2020.observed, december_2020.expected, december_2020.upper), (0, None, None));
 
@@ -217,7 +222,8 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         ..Default::default()
     };
     session
-        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
     assert!(session.analytics().theme_news().unwrap().is_empty(), "nothing imported since the theme was saved");
 
@@ -265,7 +271,8 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     let err = decide(&mut session, "Т-99999", MemberChoice::Accept).unwrap_err();
     assert!(err.message.contains("no appeal numbered 'Т-99999'"), "{err:?}");
     let err = session
-        .analytics().decide_theme_member(&MemberRequest {
+        .analytics()
+        .decide_theme_member(&MemberRequest {
             theme: "Зарплаты".into(),
             kind: ItemKind::Appeal,
             key: outside.clone(),
@@ -347,7 +354,8 @@ fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words()
     let mut session = db.session();
     let wages = ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
     session
-        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
 
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 9, 30).unwrap();
@@ -374,7 +382,8 @@ fn recent_appeals_no_theme_covers_are_proposed_as_a_group_named_by_their_words()
     }
     // The suggestion saves as a theme as it is, and then covers the group.
     let saved = session
-        .analytics().save_theme(&SaveThemeRequest {
+        .analytics()
+        .save_theme(&SaveThemeRequest {
             name: barrier.suggested_name.clone(),
             definition: suggested.clone(),
             reason: "из предложения".into(),
@@ -489,8 +498,12 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     let mut session = db.session();
     let theme =
         ThemeDefinition { kato: vec!["19".into()], unplanned_only: true, small_business: true, ..Default::default() };
-    session.analytics().save_theme(&SaveThemeRequest { name: "МСБ".into(), definition: theme, reason: "план".into() }).unwrap();
-    let card = session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    session
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "МСБ".into(), definition: theme, reason: "план".into() })
+        .unwrap();
+    let card =
+        session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(card.inspections, 3, "micro, small and medium unplanned; not large, not unknown, not planned");
     let members = session.analytics().theme_candidates("МСБ", Some(10)).unwrap();
     let mut keys: Vec<&str> = members.items.iter().map(|c| c.key.as_str()).collect();
@@ -499,7 +512,8 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     // A document attached to a member object is counted on the card; one of a large business is not.
     session.evidence().attach_evidence(&bin(700), "справка.txt", "Справка о проверке П-1".as_bytes(), None).unwrap();
     session.evidence().attach_evidence(&bin(703), "справка.txt", "Справка о проверке П-4".as_bytes(), None).unwrap();
-    let card = session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    let card =
+        session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(
         (card.documents.attached, card.documents.objects, card.documents.facts),
         (1, 1, 0),
@@ -510,8 +524,10 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     // With categories the size has nothing to filter, and saying so beats counting nothing.
     let wrong =
         ThemeDefinition { categories: vec!["social.labour".into()], small_business: true, ..Default::default() };
-    let err =
-        session.analytics().save_theme(&SaveThemeRequest { name: "x".into(), definition: wrong, reason: "r".into() }).unwrap_err();
+    let err = session
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "x".into(), definition: wrong, reason: "r".into() })
+        .unwrap_err();
     assert!(err.message.starts_with("small_business:"), "{err:?}");
 
     // A size the registry does not have is refused, naming the file, the line and the field.
@@ -533,7 +549,8 @@ fn wages_theme() -> (TempDb, ekn::api::Session) {
     let wages =
         ThemeDefinition { categories: vec!["social.labour".into()], kato: vec!["1920".into()], ..Default::default() };
     session
-        .analytics().save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "Зарплаты".into(), definition: wages, reason: "план".into() })
         .unwrap();
     (db, session)
 }
@@ -545,7 +562,8 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
     let key = session.analytics().theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
     session
-        .analytics().decide_theme_member(&MemberRequest {
+        .analytics()
+        .decide_theme_member(&MemberRequest {
             theme: "Зарплаты".into(),
             kind: ItemKind::Appeal,
             key: key.clone(),
@@ -579,7 +597,10 @@ fn a_note_on_a_themes_card_is_journaled_with_its_author_and_kept_as_personal_dat
     session.analytics().note_theme("Зарплаты", "Второй план: оставить").unwrap();
 
     // On the card, newest first, and on its timeline without the text.
-    let card = session.analytics().theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
+    let card = session
+        .analytics()
+        .theme_card("Зарплаты", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap()))
+        .unwrap();
     assert_eq!(
         card.notes.iter().map(|n| n.note.as_deref().unwrap()).collect::<Vec<_>>(),
         ["Второй план: оставить", text]
@@ -650,7 +671,10 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     db.import(DataKind::Inspections, &db.file("objects.csv", csv)).unwrap();
     let mut session = db.session();
     let definition = ThemeDefinition { kato: vec!["1920".into()], unplanned_only: true, ..Default::default() };
-    session.analytics().save_theme(&SaveThemeRequest { name: "Внеплановые".into(), definition, reason: "план".into() }).unwrap();
+    session
+        .analytics()
+        .save_theme(&SaveThemeRequest { name: "Внеплановые".into(), definition, reason: "план".into() })
+        .unwrap();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15);
     let count = |s: &mut ekn::api::Session| s.analytics().theme_card("Внеплановые", as_of).unwrap().inspections;
     assert_eq!(count(&mut session), 3, "О-1, О-2, О-6");

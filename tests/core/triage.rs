@@ -103,7 +103,8 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     let db = TempDb::new();
     let mut session = session_on(&db, "2026-11-04");
     session
-        .appeals().train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
+        .appeals()
+        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
         .unwrap();
     let rows = [
         row("Б-1", "2026-11-02", 1, 1, "Сосед избивает жену, угроза жизни, дети дома", "", "физическое лицо", true),
@@ -154,8 +155,10 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     assert_eq!(queue.items[0].appeal_no, "Б-1", "the most urgent first");
     assert_eq!(queue.total, 2);
     assert_eq!(queue.heatmap.iter().map(|c| c.open).sum::<usize>(), 2);
-    let filtered =
-        session.appeals().appeal_queue(&QueueFilter { category: Some("economy".into()), ..Default::default() }).unwrap();
+    let filtered = session
+        .appeals()
+        .appeal_queue(&QueueFilter { category: Some("economy".into()), ..Default::default() })
+        .unwrap();
     assert_eq!(filtered.items.iter().map(|i| i.appeal_no.as_str()).collect::<Vec<_>>(), ["Б-2"]);
 
     let decisions = session.appeals().appeal_card("Б-2").unwrap().decisions.len();
@@ -218,7 +221,8 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     let db = TempDb::new();
     let mut session = db.session();
     session
-        .appeals().train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
+        .appeals()
+        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
         .unwrap();
     let rows = [row("Г-1", "2026-11-02", 1, 1, "Продали просроченный товар в магазине", "", "физическое лицо", true)];
     session.registry().import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
@@ -226,17 +230,24 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
 
     let err = session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", "  ").unwrap_err();
     assert_eq!(err.code, ErrorCode::ReasonRequired);
-    let err = session.appeals().correct_appeal("Г-1", CorrectionAspect::Route, "no-such-unit", "wrong unit").unwrap_err();
-    assert!(err.message.contains("no-such-unit") && err.message.contains("social_rights"), "{}", err.message);
-    let err = session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", &"ы".repeat(4001)).unwrap_err();
-    assert_eq!(err.code, ErrorCode::InvalidInput, "an endless reason is refused");
     let err =
-        session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, &"к".repeat(201), "слишком длинно").unwrap_err();
+        session.appeals().correct_appeal("Г-1", CorrectionAspect::Route, "no-such-unit", "wrong unit").unwrap_err();
+    assert!(err.message.contains("no-such-unit") && err.message.contains("social_rights"), "{}", err.message);
+    let err =
+        session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", &"ы".repeat(4001)).unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput, "an endless reason is refused");
+    let err = session
+        .appeals()
+        .correct_appeal("Г-1", CorrectionAspect::Category, &"к".repeat(201), "слишком длинно")
+        .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     let err = session.appeals().correct_appeal("Г-404", CorrectionAspect::Category, "экология", "why").unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 
-    session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", "речь о свалке за магазином").unwrap();
+    session
+        .appeals()
+        .correct_appeal("Г-1", CorrectionAspect::Category, "экология", "речь о свалке за магазином")
+        .unwrap();
     let card = session.appeals().appeal_card("Г-1").unwrap();
     assert_eq!((card.category.as_deref(), card.category_source), (Some("экология"), CategorySource::Person));
     assert_eq!(card.route_unit.as_deref(), Some("environment"), "the route follows the corrected category");
@@ -250,11 +261,15 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
     assert_eq!(rerun.decisions, 0, "the machine does not overwrite a person");
     assert_eq!(session.appeals().appeal_card("Г-1").unwrap().category.as_deref(), Some("экология"));
 
-    session.appeals().correct_appeal("Г-1", CorrectionAspect::Route, "Отдел по работе с обращениями", "общий порядок").unwrap();
+    session
+        .appeals()
+        .correct_appeal("Г-1", CorrectionAspect::Route, "Отдел по работе с обращениями", "общий порядок")
+        .unwrap();
     assert!(session.appeals().appeal_card("Г-1").unwrap().route_by_person);
 
     let report = session
-        .appeals().train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), true, &|_| {})
+        .appeals()
+        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), true, &|_| {})
         .unwrap();
     assert_eq!(report.model.texts, 61, "60 labelled texts and 1 correction");
     assert!(report.model.data_file.contains("1 correction"));
@@ -330,7 +345,8 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
     }
     let mut session = db.session();
     let report = session
-        .appeals().train_appeals_model(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {})
+        .appeals()
+        .train_appeals_model(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {})
         .unwrap();
     let regions: Vec<&str> = report.metrics.by_group.iter().map(|g| g.group.as_str()).collect();
     assert_eq!(regions, ["19", "75"]);
@@ -372,8 +388,10 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
         labelled.push_str(&format!("{line},{}\n", if i % 2 == 0 { "751110000" } else { "191020000" }));
     }
     let mut session = session_on(&db, "2026-11-04");
-    let trained =
-        session.appeals().train_appeals_model(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {}).unwrap();
+    let trained = session
+        .appeals()
+        .train_appeals_model(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {})
+        .unwrap();
     let name = trained.model.name.clone();
     let fresh = session.models().freshness().unwrap();
     assert_eq!((fresh[0].imports_since, fresh[0].corrections_since, fresh[0].last_check.is_some()), (0, 0, false));

@@ -99,7 +99,8 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
         supervisor.session().office().sync().unwrap();
         let pulled: Vec<i64> = supervisor
             .session()
-            .tasks().desk(day("2026-12-01"), None)
+            .tasks()
+            .desk(day("2026-12-01"), None)
             .unwrap()
             .overdue
             .iter()

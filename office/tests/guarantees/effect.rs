@@ -104,7 +104,10 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
         acts += count;
         let file = ws.dir.path().join("acts.csv");
         std::fs::write(&file, rows).unwrap();
-        ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+        ws.session()
+            .registry()
+            .import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {})
+            .unwrap();
         ws.import_appeals(&appeals_in(&prefix_of(prefix)));
         let synced = ws.session().office().sync().unwrap();
         assert!(synced.appeals_sent > 0 && synced.appeals_outside == 0, "{synced:?}");
@@ -308,7 +311,10 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     }
     let file = ws.dir.path().join("acts.csv");
     std::fs::write(&file, rows).unwrap();
-    ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+    ws.session()
+        .registry()
+        .import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {})
+        .unwrap();
     ws.import_appeals(&appeals_in(""));
     ws.session().office().sync().unwrap();
 
@@ -364,7 +370,10 @@ fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
         format!("act_no,bin,kind,issued_on,outcome,outcome_on\nП-1,{bin},submission,2026-03-01,satisfied,2026-03-20\n"),
     )
     .unwrap();
-    wa.session().registry().import(ekn::domain::records::DataKind::Acts, &acts, None, false, None, &mut |_| {}).unwrap();
+    wa.session()
+        .registry()
+        .import(ekn::domain::records::DataKind::Acts, &acts, None, false, None, &mut |_| {})
+        .unwrap();
     wa.import_appeals(&appeal("ЖТ-1", "2026-02-10"));
     wd.import_appeals(&appeal("ЖТ-2", "2026-04-10"));
     for ws in [&wa, &wd] {

@@ -436,7 +436,10 @@ fn import_acts(ws: &Workstation, registry_csv: &str, tag: &str) {
     }
     let file = ws.dir.path().join("acts.csv");
     std::fs::write(&file, rows).unwrap();
-    ws.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+    ws.session()
+        .registry()
+        .import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {})
+        .unwrap();
 }
 
 /// The acts' effectiveness: each region's KPIs computed nationally from what it published are its

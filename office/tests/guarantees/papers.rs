@@ -41,7 +41,8 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
         )
         .unwrap();
     asel.session()
-        .appeals().correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
+        .appeals()
+        .correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
         .unwrap();
     let first = asel.session().office().sync().unwrap();
     assert_eq!((first.papers_sent, first.papers_held), (0, 0), "nothing is assigned yet: {first:?}");

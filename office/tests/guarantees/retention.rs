@@ -68,17 +68,21 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             format!("act_no,bin,kind,issued_on,outcome,outcome_on,addressee\nП-2019/77,{bin},submission,2019-05-06,satisfied,2019-06-01,{ADDRESSEE}\n"),
         )
         .unwrap();
-        w.session().registry().import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap();
+        w.session()
+            .registry()
+            .import(ekn::domain::records::DataKind::Acts, &file, None, false, None, &mut |_| {})
+            .unwrap();
     }
     // Асель's theme and its note, written in March 2020 (before she joined: her first push sends them).
     {
         let noon = "2020-03-02T07:00:00Z".parse().unwrap();
         let mut then = wa.session_with(Context::new(ekn::domain::journal::Face::Cli, None, Arc::new(FixedClock(noon))));
         let definition = ekn::api::ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
-        then.analytics().save_theme(&ekn::api::SaveThemeRequest {
-            name: "Зарплаты".into(), definition, reason: "план".into()
-        })
-        .unwrap();
+        then.analytics()
+            .save_theme(&ekn::api::SaveThemeRequest {
+                name: "Зарплаты".into(), definition, reason: "план".into()
+            })
+            .unwrap();
         then.analytics().note_theme("Зарплаты", THEME_NOTE).unwrap();
     }
     wa.join(&office, "Асель Нурланова", "office PC");
@@ -90,7 +94,8 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let task = {
         let mut s = wa.session();
         let created = s
-            .tasks().add_task(&ekn::api::tasks::NewTaskRequest {
+            .tasks()
+            .add_task(&ekn::api::tasks::NewTaskRequest {
                 kind: ekn::domain::tasks::TaskKind::GatherInformation,
                 title: Some("запросить ответ".into()),
                 subject_bin: None,

@@ -102,7 +102,8 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
     wsup.session().office().sync().unwrap();
     let theirs = wsup
         .session()
-        .tasks().desk("2026-11-23".parse().unwrap(), None)
+        .tasks()
+        .desk("2026-11-23".parse().unwrap(), None)
         .unwrap()
         .overdue
         .iter()

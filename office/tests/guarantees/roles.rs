@@ -62,11 +62,12 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
     wa.join(&office, "Асель Нурланова", "office PC");
     let bin = crate::support::bins_of(&csv)[0].0.clone();
     let mut s = wa.session();
-    s.tasks().note_task(
-        crate::add_task(&wa, &bin, "a task with a note", "2026-11-02".parse().unwrap()),
-        "a note that names a person",
-    )
-    .unwrap();
+    s.tasks()
+        .note_task(
+            crate::add_task(&wa, &bin, "a task with a note", "2026-11-02".parse().unwrap()),
+            "a note that names a person",
+        )
+        .unwrap();
     s.registry().card(&bin).unwrap();
     s.office().sync().unwrap();
     let app = |sql: &str| office.pg.psql_as("ekn_office_app", "ekn", sql);

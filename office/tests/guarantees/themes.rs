@@ -24,7 +24,8 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
             ..Default::default()
         };
         ws.session()
-            .analytics().save_theme(&ekn::api::SaveThemeRequest { name: "ЖКХ".into(), definition, reason: "план".into() })
+            .analytics()
+            .save_theme(&ekn::api::SaveThemeRequest { name: "ЖКХ".into(), definition, reason: "план".into() })
             .unwrap();
     }
     // Асель takes out of her theme its newest appeal within the months judged (so the office
@@ -42,7 +43,8 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
         .map(|(_, no)| no)
         .expect("a housing appeal in Асель's district in the months judged");
     wa.session()
-        .analytics().decide_theme_member(&ekn::api::analytics::theme_members::MemberRequest {
+        .analytics()
+        .decide_theme_member(&ekn::api::analytics::theme_members::MemberRequest {
             theme: "ЖКХ".into(),
             kind: ekn::api::analytics::theme_members::ItemKind::Appeal,
             key: rejected,
@@ -54,7 +56,8 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
         ws.session().office().sync().unwrap();
     }
     let own = |ws: &Workstation| {
-        serde_json::to_value(ws.session().analytics().theme_scan(Some(as_of.parse().unwrap()), Some(6)).unwrap()).unwrap()
+        serde_json::to_value(ws.session().analytics().theme_scan(Some(as_of.parse().unwrap()), Some(6)).unwrap())
+            .unwrap()
     };
     let (ra, rb) = (own(&wa), own(&wb));
 
@@ -125,7 +128,8 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     assert_eq!(status, 200, "{scores}");
     let mut severe = 0.0;
     for (ws, person) in [(&wa, "Асель Нурланова"), (&wb, "Bekzat Omarov")] {
-        let own = serde_json::to_value(ws.session().analytics().theme_scores(Some(as_of.parse().unwrap())).unwrap()).unwrap();
+        let own =
+            serde_json::to_value(ws.session().analytics().theme_scores(Some(as_of.parse().unwrap())).unwrap()).unwrap();
         let theirs = &own["themes"][0];
         let at_office = scores["themes"]
             .as_array()

@@ -557,7 +557,8 @@ impl Workstation {
         let file = ws.dir.path().join("inspections.csv");
         std::fs::write(&file, csv).unwrap();
         ws.session()
-            .registry().import(ekn::domain::records::DataKind::Inspections, &file, None, false, None, &mut |_| {})
+            .registry()
+            .import(ekn::domain::records::DataKind::Inspections, &file, None, false, None, &mut |_| {})
             .unwrap();
         ws
     }
@@ -570,7 +571,9 @@ impl Workstation {
         let file = dir.path().join("inspections.csv");
         std::fs::write(&file, csv).unwrap();
         let mut s = Session::open(&path).unwrap();
-        s.registry().import(ekn::domain::records::DataKind::Inspections, &file, None, false, None, &mut |_| {}).unwrap();
+        s.registry()
+            .import(ekn::domain::records::DataKind::Inspections, &file, None, false, None, &mut |_| {})
+            .unwrap();
         Workstation { dir, path, passphrase: None }
     }
 
@@ -596,7 +599,10 @@ impl Workstation {
     pub fn import_appeals(&self, csv: &str) {
         let file = self.dir.path().join("appeals.csv");
         std::fs::write(&file, csv).unwrap();
-        self.session().registry().import(ekn::domain::records::DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
+        self.session()
+            .registry()
+            .import(ekn::domain::records::DataKind::Appeals, &file, None, false, None, &mut |_| {})
+            .unwrap();
     }
 
     pub fn session(&self) -> Session {

@@ -118,7 +118,6 @@ impl Acts<'_> {
         let (bin, subject_id) = self.read().subject_id_of(bin)?;
         self.read().act_checklists_for(subject_id, &CardFacts::of(&self.read().card_content(&bin)?))
     }
-
 }
 
 impl Read<'_> {

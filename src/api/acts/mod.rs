@@ -8,7 +8,7 @@ pub mod checklists;
 pub mod outcomes;
 pub mod precedents;
 
-use crate::api::session::handles::{Read, Journal, Kernel};
+use crate::api::session::handles::{Journal, Kernel, Read};
 use std::path::PathBuf;
 
 use chrono::NaiveDate;
@@ -576,8 +576,9 @@ impl Acts<'_> {
             task_id: request.task,
             unfilled: unfilled.clone(),
         };
-        let stored =
-            self.journal().run(|w| Ok(w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?))?;
+        let stored = self
+            .journal()
+            .run(|w| Ok(w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?))?;
         if stored.seq != next_seq {
             // Only another writer between the read and the write could cause this; say so.
             return Err(ApiError::new(
@@ -768,9 +769,11 @@ impl Acts<'_> {
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok((act_id, task_ids))
         })?;
-        let created = if task_ids.is_empty() { None } else { self.read().created(task_ids)?.created.into_iter().next() };
+        let created =
+            if task_ids.is_empty() { None } else { self.read().created(task_ids)?.created.into_iter().next() };
         let act = self
-            .read().store()
+            .read()
+            .store()
             .issued_acts(subject_id)?
             .into_iter()
             .find(|a| a.id == act_id)

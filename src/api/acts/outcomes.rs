@@ -90,20 +90,25 @@ pub fn parse_measures(text: &str) -> Result<Measures, ApiError> {
 }
 
 impl Acts<'_> {
-
     /// An act with its outcomes, what read documents propose for it, and what later data say of it
     /// over `horizon_days` (a year when not given) — `ekn act show`.
     pub fn act_detail_over(&self, act_id: i64, horizon_days: Option<u64>) -> Result<ActDetail, ApiError> {
         let (bin, subject_id, act) = self.read().act_of(act_id)?;
         let horizon = horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS).clamp(1, 3650);
-        let outcomes: Vec<ActOutcomeRow> =
-            self.read().store().act_outcomes_of_subject(subject_id)?.into_iter().filter(|o| o.act_id == act_id).collect();
+        let outcomes: Vec<ActOutcomeRow> = self
+            .read()
+            .store()
+            .act_outcomes_of_subject(subject_id)?
+            .into_iter()
+            .filter(|o| o.act_id == act_id)
+            .collect();
         let proposals = self.read().outcome_proposals(subject_id, std::slice::from_ref(&act), &outcomes)?;
         let card = self.read().card_content(&bin)?;
-        let verification = self
-            .read().act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
-            .pop()
-            .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
+        let verification =
+            self.read()
+                .act_verifications(&card, std::slice::from_ref(&act), &outcomes, horizon)
+                .pop()
+                .ok_or_else(|| ApiError::new(ErrorCode::Corrupt, format!("act {act_id} has no readable dates")))?;
         self.read().logged().card_part(&bin, &format!("act {act_id}"))?;
         Ok(ActDetail { subject_bin: bin, act, outcomes, proposals, verification })
     }
@@ -149,7 +154,8 @@ impl Acts<'_> {
             Some(fact) => {
                 let recorded = self.read().store().act_outcomes_of_subject(subject_id)?;
                 let proposal = self
-                    .read().outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?
+                    .read()
+                    .outcome_proposals(subject_id, std::slice::from_ref(&act), &recorded)?
                     .into_iter()
                     .find(|p| p.fact_id == fact)
                     .ok_or_else(|| {

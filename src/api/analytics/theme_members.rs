@@ -141,12 +141,14 @@ impl Analytics<'_> {
         let taxonomy = Taxonomy::builtin();
         let matcher = Matcher::new(&theme.definition, &registry, taxonomy);
         let decisions: HashMap<(String, String), MemberDecision> = self
-            .read().store()
+            .read()
+            .store()
             .theme_decisions(&theme.name)?
             .into_iter()
             .map(|d| ((d.item_kind.clone(), d.item_key.clone()), d))
             .collect();
-        let (new_appeals, new_inspections) = self.read().store().imported_after(self.read().store().theme_seen_import(&theme.name)?)?;
+        let (new_appeals, new_inspections) =
+            self.read().store().imported_after(self.read().store().theme_seen_import(&theme.name)?)?;
         let mut items = Vec::new();
         match theme.series {
             SeriesKind::Appeals => {

@@ -264,7 +264,8 @@ impl Appeals<'_> {
 
     /// The record of a model version just stored.
     pub(in crate::api) fn model_record(&self, id: i64) -> Result<ModelRecord, ApiError> {
-        self.read().store()
+        self.read()
+            .store()
             .models()?
             .into_iter()
             .find(|m| m.id == id)

@@ -4,8 +4,8 @@
 //! masked, the category with its explanation, priority rules, duplicates, route, SLA steps, every
 //! decision and the journal), and the reference data the screens name things by.
 
-use crate::api::session::handles::Read;
 use super::Appeals;
+use crate::api::session::handles::Read;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -297,7 +297,6 @@ impl Appeals<'_> {
         self.read().logged().appeal(&card.appeal_no)?;
         Ok(card)
     }
-
 }
 
 /// Whether a taxonomy code is `wanted` or inside the group `wanted`.

@@ -216,7 +216,8 @@ impl Appeals<'_> {
         let mut heads: HashMap<i64, String> = HashMap::new();
         for chunk in ids.chunks(CHUNK) {
             let inputs = self.read().store().triage_inputs(chunk)?;
-            let currents = inputs.iter().map(|a| self.read().store().current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
+            let currents =
+                inputs.iter().map(|a| self.read().store().current_decisions(a.id)).collect::<Result<Vec<_>, _>>()?;
             let digests: Vec<String> = inputs.iter().map(|a| inputs_digest(a, None)).collect();
             // Only texts the model in force has not judged on these same inputs are classified
             // again, so a re-run costs reading, not predicting; a person's category is never re-judged.
@@ -397,7 +398,8 @@ impl Appeals<'_> {
         let head = match heads.get(&c.id) {
             Some(h) => h.clone(),
             None => self
-                .read().store()
+                .read()
+                .store()
                 .current_decisions(c.id)?
                 .into_iter()
                 .find(|d| d.aspect == "duplicate")
@@ -496,7 +498,8 @@ impl Appeals<'_> {
             ));
         }
         let a = self
-            .read().store()
+            .read()
+            .store()
             .triage_input(appeal_no.trim())?
             .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no appeal {}", appeal_no.trim())))?;
         let routing = RoutingTable::builtin();

@@ -12,7 +12,7 @@
 
 mod run;
 
-use crate::api::session::handles::{Read, Journal, Kernel, Documents};
+use crate::api::session::handles::{Documents, Journal, Kernel, Read};
 use serde::Serialize;
 
 use crate::api::{ApiError, ErrorCode};
@@ -208,7 +208,8 @@ impl Connectors<'_> {
 
     /// Every connector with its schedule and last run.
     pub fn list(&self) -> Result<Vec<ConnectorView>, ApiError> {
-        self.read().store()
+        self.read()
+            .store()
             .connectors()?
             .into_iter()
             .map(|(name, spec, added_at)| {

@@ -78,7 +78,8 @@ impl Connectors<'_> {
                         .map_err(named)?
                         .map(|value| Since { field: field.clone(), value });
                     since = self
-                        .read().store()
+                        .read()
+                        .store()
                         .last_modified_upto(name)?
                         .as_deref()
                         .and_then(parse_mark)
@@ -185,7 +186,8 @@ impl Connectors<'_> {
         };
         // The records stream from the staged pages, a page at a time: read once for the digest and
         // once to import, never whole in memory (a million records were 825 MB as one buffer).
-        let imported = self.kernel.lend().registry().import_input(Input::Stream { name: &file, open: &open }, &options, progress);
+        let imported =
+            self.kernel.lend().registry().import_input(Input::Stream { name: &file, open: &open }, &options, progress);
         let at = self.read().clock().stamp();
         let (status, error, report) = match &imported {
             Ok(report) => ("published", None, serde_json::to_string(report).ok()),
@@ -277,12 +279,26 @@ impl Connectors<'_> {
             legal_card: None,
             act_periods: None,
         };
-        let imported = self.kernel.lend().registry().import_input(Input::Bytes { name: &file, bytes: bytes.into() }, &options, progress);
+        let imported = self.kernel.lend().registry().import_input(
+            Input::Bytes { name: &file, bytes: bytes.into() },
+            &options,
+            progress,
+        );
         let at = self.read().clock().stamp();
         match imported {
             Ok(import) => {
-                self.read().store().set_run_validators(run, validators.etag.as_deref(), validators.last_modified.as_deref())?;
-                self.read().store().finish_run(run, "published", &at, None, serde_json::to_string(&import).ok().as_deref())?;
+                self.read().store().set_run_validators(
+                    run,
+                    validators.etag.as_deref(),
+                    validators.last_modified.as_deref(),
+                )?;
+                self.read().store().finish_run(
+                    run,
+                    "published",
+                    &at,
+                    None,
+                    serde_json::to_string(&import).ok().as_deref(),
+                )?;
                 let rows = import.rows_read as usize;
                 Ok(report(Some(import), false, rows))
             }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use chrono::NaiveDate;
 
-use crate::api::session::handles::Read;
 use super::Deadlines;
+use crate::api::session::handles::Read;
 use crate::api::{ApiError, ErrorCode, Recomputed};
 use crate::domain::deadline::{ExtensionCap, Period};
 use crate::domain::journal::{Entry, RecordRef};

@@ -105,7 +105,8 @@ impl Evidence<'_> {
             Ok(id)
         })?;
         let attachment = self
-            .read().store()
+            .read()
+            .store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.id == id)

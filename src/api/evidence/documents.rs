@@ -233,11 +233,13 @@ impl Evidence<'_> {
     /// The attachment a document id names (`DOC` on the command line: the attachment's id).
     fn attachment_by_id(&self, id: i64) -> Result<(String, i64, Attachment), ApiError> {
         let (bin, subject_id) = self
-            .read().store()
+            .read()
+            .store()
             .attachment_subject(id)?
             .ok_or_else(|| not_found(format!("no attached document {id} (see `ekn docs list BIN`)")))?;
         let attachment = self
-            .read().store()
+            .read()
+            .store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.id == id)
@@ -276,7 +278,8 @@ impl Evidence<'_> {
             view.rules_version = Some(read.rules_version.clone());
             view.read_at = Some(read.at.clone());
             view.pages = self
-                .read().store()
+                .read()
+                .store()
                 .doc_pages(read.id)?
                 .into_iter()
                 .map(|p| PageSummary { page: p.page, method: p.method, quality: p.quality, why: p.why })
@@ -400,7 +403,8 @@ impl Evidence<'_> {
         bin: Option<&str>,
     ) -> Result<(String, i64, String, String, String), ApiError> {
         let (_, sha256, kind, _) = self
-            .read().store()
+            .read()
+            .store()
             .doc_fact(fact_id)?
             .ok_or_else(|| not_found(format!("no fact {fact_id} (see `ekn docs show DOC`)")))?;
         let holders = self.read().store().attachment_holders(&sha256)?;
@@ -424,7 +428,8 @@ impl Evidence<'_> {
             }
         };
         let file_name = self
-            .read().store()
+            .read()
+            .store()
             .attachments(subject_id)?
             .into_iter()
             .find(|a| a.sha256 == sha256)
@@ -435,7 +440,8 @@ impl Evidence<'_> {
 
     /// A fact with the decision in force on it for the object.
     pub(super) fn fact_row(&self, fact_id: i64, subject_id: i64) -> Result<DocFact, ApiError> {
-        let (read_id, ..) = self.read().store().doc_fact(fact_id)?.ok_or_else(|| not_found(format!("no fact {fact_id}")))?;
+        let (read_id, ..) =
+            self.read().store().doc_fact(fact_id)?.ok_or_else(|| not_found(format!("no fact {fact_id}")))?;
         let facts = self.read().store().doc_facts(read_id, subject_id)?;
         facts.into_iter().find(|f| f.id == fact_id).ok_or_else(|| not_found(format!("no fact {fact_id}")))
     }

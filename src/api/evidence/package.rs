@@ -165,7 +165,8 @@ impl Evidence<'_> {
     /// Returns the report, the file name offered, and the zip's bytes.
     pub fn pack_evidence_download(&mut self, bin: &str) -> Result<(EvidencePackReport, String, Vec<u8>), ApiError> {
         let (bin, _) = self.read().subject_id_of(bin)?;
-        let stamp: String = self.read().clock().stamp().chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
+        let stamp: String =
+            self.read().clock().stamp().chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
         let name = format!("evidence-{bin}-{stamp}.zip");
         let (report, bytes) = self.pack(&bin, PackTarget::Download(&name))?;
         let bytes = bytes.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the package was not zipped"))?;
@@ -216,7 +217,8 @@ impl Evidence<'_> {
         payload.insert("analytics/imports.json".into(), json(&imports)?);
 
         // The journal's excerpt for the object and the journal's signed checkpoint.
-        let excerpt = self.read().journal_lines(&JournalQuery { object: Some(bin.clone()), ..JournalQuery::default() })?;
+        let excerpt =
+            self.read().journal_lines(&JournalQuery { object: Some(bin.clone()), ..JournalQuery::default() })?;
         payload.insert("journal/excerpt.json".into(), json(&excerpt)?);
         if let Some(checkpoint) = crate::store::seal::read_checkpoint(self.read().database())? {
             payload.insert("journal/checkpoint.txt".into(), checkpoint.into_bytes());

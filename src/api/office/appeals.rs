@@ -6,8 +6,8 @@
 //! districts go (an appeal without a place goes too; the office places it in the person's own
 //! district), and only those new or changed since the office last took them.
 
-use super::Office;
 use super::client::{Auth, OfficeClient};
+use super::Office;
 use crate::api::ApiError;
 use crate::domain::sync::{in_scope, AppealsReceipt, MAX_APPEAL_FACTS};
 
@@ -27,9 +27,11 @@ impl Office<'_> {
             sent.clear();
         }
         // What triage found in each (harm or a threat; a repeat), for the theme scores at the office.
-        let flags = self.read().store().appeal_flags(&crate::analytics::themes::ScoringWeights::builtin().severity_rules)?;
+        let flags =
+            self.read().store().appeal_flags(&crate::analytics::themes::ScoringWeights::builtin().severity_rules)?;
         let due: Vec<_> = self
-            .read().store()
+            .read()
+            .store()
             .appeal_facts_for_office(&flags)?
             .into_iter()
             .filter(|a| a.place.as_deref().is_none_or(|k| in_scope(k, districts)))

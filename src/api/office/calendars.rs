@@ -3,8 +3,8 @@
 //! push that carried its `calendar_imported` entry, so the office counts working days with the
 //! newest calendar any workstation imported (the office checks the document against that entry).
 
-use super::Office;
 use super::client::{Auth, OfficeClient};
+use super::Office;
 use crate::api::ApiError;
 
 impl Office<'_> {

@@ -57,7 +57,6 @@ impl Office<'_> {
         self.read().memo().forget_graph();
         Ok(notice)
     }
-
 }
 
 /// The date a conflict puts in force over the task's own: the earlier of the two while it is

@@ -370,8 +370,10 @@ impl Office<'_> {
             pseudonym_key: enrolled.pseudonym_key.clone(),
         };
         // The join is the first entry the enrolled person writes.
-        let stamp =
-            Stamp { at: self.read().clock().stamp(), actor: Actor { person: person.name.clone(), face: self.read().context().face } };
+        let stamp = Stamp {
+            at: self.read().clock().stamp(),
+            actor: Actor { person: person.name.clone(), face: self.read().context().face },
+        };
         self.journal().run_as(stamp, |w| {
             w.set_office_link(&link)?;
             let entry = Entry::OfficeJoined {

@@ -5,8 +5,8 @@
 //! what the change of law allows. A catalogue this workstation cannot use is reported in the sync's
 //! report, not applied; colleagues' work still flows.
 
-use super::Office;
 use super::client::{Auth, OfficeClient};
+use super::Office;
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::sync::{OfficeNormsDocument, OfficeNormsNotice};
 

@@ -40,7 +40,7 @@ const ASSIGNEES: [(&str, &str); 4] = [
 pub(in crate::api) fn create_demo_tasks(session: &mut Session, today: NaiveDate) -> Result<usize, ApiError> {
     let window = (ANCHOR - NaiveDate::from_ymd_opt(2026, 8, 1).expect("valid date")).num_days();
     let since = today.checked_sub_days(Days::new(window as u64)).unwrap_or(today);
-    let appeals = session.store.appeals_received_since(since)?;
+    let appeals = session.read().store().appeals_received_since(since)?;
     let mut created = 0;
     for (i, (appeal_no, _received, decided)) in appeals.iter().enumerate() {
         let (assignee, unit) = ASSIGNEES[i % ASSIGNEES.len()];
@@ -70,7 +70,7 @@ pub(in crate::api) fn create_demo_tasks(session: &mut Session, today: NaiveDate)
 /// forwarded (the day after receipt) what fell due more than three days ago; what is due now, or
 /// a day or two late, stays on the desk as an office's real work would.
 fn forward_as_a_working_office_would(session: &mut Session, today: NaiveDate) -> Result<(), ApiError> {
-    let (tasks, _) = session.store.load_task_graph()?;
+    let (tasks, _) = session.read().store().load_task_graph()?;
     let late_by_more_than_three_days = |due: NaiveDate| due.checked_add_days(Days::new(3)).is_some_and(|d| d < today);
     for task in tasks
         .iter()

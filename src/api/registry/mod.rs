@@ -4,9 +4,9 @@
 
 pub mod demo;
 
+use crate::api::session::handles::Read;
 use crate::api::session::handles::{Journal, Kernel};
 use crate::domain::privacy::Pseudonymiser;
-use crate::api::session::handles::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -144,26 +144,21 @@ fn init_with(
                 legal_card: None,
                 act_periods: None,
             };
-            let stamp = session.stamp()?;
-            let report = ingest::import(
-                &mut session.store,
-                stamp,
+            let report = session.registry().import_only(
                 Input::Bytes { name: &name, bytes: bytes.into() },
                 &options,
-                session.keys.pseudonyms(),
                 &mut |p| progress(&name, p),
             )?;
-            session.seal(report.journal_seq.unwrap_or(1))?;
             imports.push(report);
         }
         demo::create_demo_tasks(&mut session, today)?;
         if let Some((name, bytes)) = labelled {
             demo::train_and_triage(&mut session, &name, bytes, today)?;
         }
-        session.set_setting("demo", "true")?;
-        session.set_setting("demo_day", &today.to_string())?;
+        session.kernel().journal().set_setting("demo", "true")?;
+        session.kernel().journal().set_setting("demo_day", &today.to_string())?;
     }
-    session.store.checkpoint()?;
+    session.read().store().checkpoint()?;
     Ok(InitReport {
         database: path.display().to_string(),
         key_file: match vault {
@@ -174,9 +169,9 @@ fn init_with(
         .to_string(),
         encrypted: vault.is_some(),
         recovery_file: vault.map(|v| v.recovery_out.display().to_string()),
-        schema_version: session.store.schema_version()?,
+        schema_version: session.read().store().schema_version()?,
         imports,
-        counts: session.store.counts()?,
+        counts: session.read().store().counts()?,
     })
 }
 
@@ -209,6 +204,30 @@ impl Registry<'_> {
         self.import_input(Input::Path(file), &options, progress)
     }
 
+    /// Imports from any input as the acting person, journaled as one entry, and seals the
+    /// journal: the rows and nothing after them (no triage, no periods looked up).
+    pub(in crate::api) fn import_only(
+        &mut self,
+        input: Input<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let stamp = self.read().stamp()?;
+        self.import_only_as(stamp, input, options, progress)
+    }
+
+    fn import_only_as(
+        &mut self,
+        stamp: crate::store::Stamp,
+        input: Input<'_>,
+        options: &ImportOptions,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<ImportReport, ApiError> {
+        let report = ingest::import(self.kernel.journal().store(), stamp, input, options, self.pseudonyms, progress)?;
+        self.journal().seal(report.journal_seq.unwrap_or(1))?;
+        Ok(report)
+    }
+
     /// Imports from any input, journaled as one entry, and seals the journal.
     pub(crate) fn import_input(
         &mut self,
@@ -226,8 +245,7 @@ impl Registry<'_> {
             }
             _ => options,
         };
-        let mut report = ingest::import(self.kernel.journal().store(), stamp, input, options, self.pseudonyms, progress)?;
-        self.journal().seal(report.journal_seq.unwrap_or(1))?;
+        let mut report = self.import_only_as(stamp, input, options, progress)?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
             let (bytes, rows) = (report.size_bytes, report.rows_read);
@@ -241,7 +259,8 @@ impl Registry<'_> {
                     triage_total: total as u64,
                 })
             };
-            report.triage = Some(self.kernel.lend().appeals().triage(TriageScope::Import(report.import_id), &on_triage)?);
+            report.triage =
+                Some(self.kernel.lend().appeals().triage(TriageScope::Import(report.import_id), &on_triage)?);
         }
         tracing::info!(
             target: "ekn::import",
@@ -319,7 +338,6 @@ impl Registry<'_> {
             imports: self.read().store().imports()?,
         })
     }
-
 }
 
 impl Read<'_> {
@@ -361,10 +379,6 @@ impl Read<'_> {
                 Some((kind, id))
             })
             .collect();
-        Ok(ingest::ActPeriods {
-            calendar: (*self.calendar()?).clone(),
-            catalog: norms.catalog.clone(),
-            norms: by_kind,
-        })
+        Ok(ingest::ActPeriods { calendar: (*self.calendar()?).clone(), catalog: norms.catalog.clone(), norms: by_kind })
     }
 }

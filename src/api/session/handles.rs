@@ -17,18 +17,18 @@ use std::path::Path;
 
 use ed25519_dalek::{Signer as _, SigningKey};
 
-use crate::api::tasks::Tasks;
-use crate::api::deadlines::Deadlines;
-use crate::api::appeals::Appeals;
-use crate::api::registry::Registry;
 use crate::api::acts::Acts;
 use crate::api::analytics::Analytics;
-use crate::api::screens::Screens;
+use crate::api::appeals::Appeals;
+use crate::api::connectors::Connectors;
+use crate::api::deadlines::Deadlines;
 use crate::api::evidence::Evidence;
 use crate::api::models::Models;
-use crate::api::retention::Retention;
-use crate::api::connectors::Connectors;
 use crate::api::office::Office;
+use crate::api::registry::Registry;
+use crate::api::retention::Retention;
+use crate::api::screens::Screens;
+use crate::api::tasks::Tasks;
 use crate::api::vault::{Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry, RecordRef};
@@ -422,7 +422,7 @@ impl<'s> Kernel<'s> {
     }
 
     pub(in crate::api) fn registry(self) -> Registry<'s> {
-        let pseudonyms = &self.keys.pseudonymiser;
+        let pseudonyms = self.keys.pseudonyms();
         Registry::new(self, pseudonyms)
     }
 

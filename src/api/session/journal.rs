@@ -318,7 +318,7 @@ impl Session {
             previous_size: previous.as_ref().map(|p| p.0),
             previous_root: previous.map(|p| p.1),
         };
-        let stamp = self.stamp()?;
+        let stamp = self.read().stamp()?;
         let mut write = self.store.write(stamp)?;
         write.append(&entry, About::default(), None)?;
         write.commit()?;
@@ -326,6 +326,11 @@ impl Session {
         let (path, signer) = (&self.path, &self.keys.signer);
         self.store.under_write_lock(|store| write_checkpoint(store, path, signer, &stamp, Frontier::default(), 1))?;
         verify_with(&self.path, &self.keys.access)
+    }
+
+    /// Walks this database's own journal (`verify`), with the access it was opened with.
+    pub fn verify_journal(&self) -> Result<JournalVerification, ApiError> {
+        verify_with(&self.path, self.keys.access())
     }
 
     /// Entries about an object, a task or an appeal, oldest first (the newest `limit`).

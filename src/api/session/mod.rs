@@ -19,7 +19,7 @@ use crate::api::vault::{self, Access, Keys, Vault};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::journal::{Actor, Entry};
 use crate::store::secret::{self, KeyFile};
-use crate::store::{About, Stamp, Store, Write};
+use crate::store::{About, Stamp, Store};
 use context::{Clock, Context};
 use handles::{Kernel, KeyRing, Read};
 use memo::Memo;
@@ -56,13 +56,13 @@ pub fn default_db_path() -> PathBuf {
 /// capabilities (`handles`); what it builds from storage it keeps in a `Memo` until a write
 /// names what it was built from.
 pub struct Session {
-    pub(in crate::api) store: Store,
-    pub(in crate::api) path: PathBuf,
-    pub(in crate::api) context: Context,
+    store: Store,
+    path: PathBuf,
+    context: Context,
     /// The database's secrets, lent narrowly (`KeyRing::sealer`, `KeyRing::documents`).
-    pub(in crate::api) keys: KeyRing,
+    keys: KeyRing,
     /// The caches built from storage.
-    pub(in crate::api) memo: Memo,
+    memo: Memo,
 }
 
 /// The most characters a person's own words may have: a reason, a note — words, not a document.
@@ -213,7 +213,10 @@ impl Session {
     /// Joins the office at `params.url` as `params.user` (`Office::join`). Appeals imported from
     /// then on carry the office-wide pseudonym too: the join changes the session's own keys,
     /// which only the kernel holds.
-    pub fn office_join(&mut self, params: &crate::api::office::JoinParams) -> Result<crate::api::office::OfficeStatus, ApiError> {
+    pub fn office_join(
+        &mut self,
+        params: &crate::api::office::JoinParams,
+    ) -> Result<crate::api::office::OfficeStatus, ApiError> {
         let status = self.office().join(params)?;
         self.use_office_pseudonyms()?;
         Ok(status)
@@ -262,40 +265,6 @@ impl Session {
     /// Who is acting (`Read::actor`): on a workstation that joined an office, the enrolled person.
     pub fn actor(&self) -> Result<Actor, ApiError> {
         self.read().actor()
-    }
-
-    /// The stamp of a write made now by the acting person.
-    pub(in crate::api) fn stamp(&self) -> Result<Stamp, ApiError> {
-        self.read().stamp()
-    }
-
-    /// The stamp of a write the product makes on its own (a recomputation after a rule changed).
-    pub(in crate::api) fn system_stamp(&self) -> Stamp {
-        self.read().system_stamp()
-    }
-
-    /// Runs `f` inside one write by `stamp`, commits it with its journal entries, seals, and
-    /// forgets the caches the entries name (`handles::Journal::run_as`).
-    pub(in crate::api) fn write_as<T>(
-        &mut self,
-        stamp: Stamp,
-        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        self.kernel().journal().run_as(stamp, f)
-    }
-
-    /// Runs `f` inside one write by the acting person.
-    pub(in crate::api) fn write<T>(
-        &mut self,
-        f: impl FnOnce(&mut Write<'_>) -> Result<T, ApiError>,
-    ) -> Result<T, ApiError> {
-        let stamp = self.stamp()?;
-        self.write_as(stamp, f)
-    }
-
-    /// Sets a setting, journaled (`Journal::set_setting`).
-    pub(in crate::api) fn set_setting(&mut self, key: &str, value: &str) -> Result<(), ApiError> {
-        self.kernel().journal().set_setting(key, value)
     }
 
     /// The database file this session has open.
@@ -366,7 +335,7 @@ pub fn reset_keys(path: &Path, reason: &str, context: Context) -> Result<KeysRes
     }
     let mut session = Session::open_with(path, context)?;
     let entry = Entry::KeysReset { files: files.clone(), reason: reason.clone() };
-    session.write(|w| {
+    session.kernel().journal().run(|w| {
         w.append(&entry, About::default(), None)?;
         Ok(())
     })?;

@@ -159,7 +159,6 @@ pub(in crate::api) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Resul
 }
 
 impl Tasks<'_> {
-
     /// Creates a task (and, for an act of response, its control-of-execution task). A title, object
     /// or appeal given blank (a form's empty field, `--title ""`) is one not given.
     pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
@@ -232,8 +231,11 @@ impl Tasks<'_> {
         let cap = norm
             .and_then(|n| n.cap)
             .ok_or_else(|| ApiError::invalid(format!("task {id} follows no norm that allows an extension")))?;
-        let (_, suspensions) =
-            self.read().store().task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let (_, suspensions) = self
+            .read()
+            .store()
+            .task_rule(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let (cap_date, _) =
             extension_cap(&calendar, &cap, task.event_date, task.original_due, Some(decided), &suspensions)?
                 .expect("a decision day is given");
@@ -272,8 +274,11 @@ impl Tasks<'_> {
         let (_, task) = self.open_task(id)?;
         check_inputs(task.event_date, &[suspension])?;
         let calendar = self.read().calendar()?;
-        let (period, mut suspensions) =
-            self.read().store().task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let (period, mut suspensions) = self
+            .read()
+            .store()
+            .task_rule(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let earlier = suspensions.clone();
         suspensions.push(suspension);
         let original = compute(&calendar, task.event_date, period, &suspensions)?.due;
@@ -458,8 +463,11 @@ impl Tasks<'_> {
         let mut view = self.read().view(&graph, &calendar, id, today)?;
         view.assigned_to = office.assigned.get(&id).cloned();
         view.conflict = office.conflicts.get(&id).cloned();
-        let (period, suspensions) =
-            self.read().store().task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let (period, suspensions) = self
+            .read()
+            .store()
+            .task_rule(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let norms = self.read().norms()?;
         let law = self.read().store().task_law(id)?.unwrap_or_default();
         let decided = law.extension_decided;
@@ -530,8 +538,11 @@ impl Tasks<'_> {
             )));
         };
         let calendar = self.read().calendar()?;
-        let (period, suspensions) =
-            self.read().store().task_rule(id)?.ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
+        let (period, suspensions) = self
+            .read()
+            .store()
+            .task_rule(id)?
+            .ok_or_else(|| ApiError::new(ErrorCode::NotFound, format!("no task {id}")))?;
         let set_by_act = self.read().store().task_law(id)?.unwrap_or_default().period_set_by_act;
         let new_period = period_under(&now, set_by_act.then_some(period), task.event_date, &calendar)?;
         let original = compute_counted(&calendar, task.event_date, new_period, &suspensions, counting_of(&now))?.due;

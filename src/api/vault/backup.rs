@@ -305,7 +305,7 @@ pub fn restore(backup: &Path, to: &Path, context: Context) -> Result<RestoreRepo
             ));
         }
         let mut session = Session::open_with(to, context.with_passphrase(passphrase.clone()))?;
-        let epoch = manifest.epoch.max(session.store.epoch()?) + 1;
+        let epoch = manifest.epoch.max(session.read().store().epoch()?) + 1;
         let manifest_sha256 = sha256_hex(&manifest_bytes);
         let file_name = backup.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let entry = Entry::Restored {
@@ -316,7 +316,7 @@ pub fn restore(backup: &Path, to: &Path, context: Context) -> Result<RestoreRepo
             journal_entries: manifest.journal_entries,
             epoch,
         };
-        session.write(|w| {
+        session.kernel().journal().run(|w| {
             w.record_restore(epoch, &file_name, &manifest_sha256, manifest.journal_entries)?;
             w.append(&entry, About::default(), None)?;
             Ok(())

@@ -146,6 +146,11 @@ impl<'s> Vault<'s> {
         self.kernel.read()
     }
 
+    /// The database's key ring, for what re-keys, encrypts or copies the database whole.
+    pub(in crate::api) fn ring(&self) -> &'s KeyRing {
+        self.keys
+    }
+
     fn journal(&mut self) -> Journal<'_> {
         self.kernel.journal()
     }
@@ -222,14 +227,14 @@ pub fn vault_status(path: &Path) -> Result<VaultStatus, ApiError> {
 pub fn change_passphrase(path: &Path, new: &Passphrase, context: Context) -> Result<VaultStatus, ApiError> {
     check_new_passphrase(new)?;
     let mut session = Session::open_with(path, context)?;
-    let Access::Encrypted(key) = session.keys.access.clone() else {
+    let Access::Encrypted(key) = session.vault().ring().access().clone() else {
         return Err(ApiError::invalid(format!("{} is not encrypted; `ekn vault encrypt` encrypts it", path.display())));
     };
     let header = Header::read(path)?;
     let at = session.clock().stamp();
     header.with_passphrase(&key, new, &at, path)?.write(path)?;
     let entry = vault_entry(path, VaultChange::PassphraseChanged)?;
-    session.write(|w| {
+    session.kernel().journal().run(|w| {
         w.append(&entry, About::default(), None)?;
         Ok(())
     })?;
@@ -263,7 +268,7 @@ pub fn recover(path: &Path, recovery_file: &Path, new: &Passphrase, context: Con
     header.write(path)?;
     let mut session = Session::open_with(path, context.with_passphrase(new.clone()))?;
     let entry = vault_entry(path, VaultChange::Recovered)?;
-    session.write(|w| {
+    session.kernel().journal().run(|w| {
         w.append(&entry, About::default(), None)?;
         Ok(())
     })?;
@@ -297,14 +302,15 @@ pub fn encrypt_in_place(path: &Path, new: &NewVault, context: Context) -> Result
     {
         // The plain database as it stands: its keys must be there (they move inside), and its
         // journal is sealed up to date before it is copied.
-        let session = Session::open_with(path, context.clone())?;
-        let stamp = session.stamp()?;
-        let (pseudonyms, signing) = (session.keys.files.0.clone(), session.keys.files.1.clone());
-        session.store.checkpoint()?;
+        let mut session = Session::open_with(path, context.clone())?;
+        let stamp = session.read().stamp()?;
+        let files = &session.vault().ring().files;
+        let (pseudonyms, signing) = (files.0.clone(), files.1.clone());
+        session.read().store().checkpoint()?;
         let header = Header::new(&key, &new.passphrase, &stamp.at, path)?;
         header.write(path)?;
         vault::write_new_private(&new.recovery_out, vault::recovery_text(&key, &header, path).as_bytes())?;
-        session.store.export_encrypted(&copy, &key)?;
+        session.read().store().export_encrypted(&copy, &key)?;
         let mut encrypted = Store::open_existing_keyed(&copy, Some(&key))?;
         journal_encryption(&mut encrypted, stamp, &pseudonyms, &signing, path)?;
         encrypted.checkpoint()?;

@@ -641,9 +641,10 @@ mod on_session {
         // the attachment, unread. The UI polls `reading_progress` and may call `reading_cancel`.
         let state = cx.state;
         state.begin_reading();
-        let result = s.evidence().attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |step| {
-            state.reading_step(step.done, step.total)
-        });
+        let result =
+            s.evidence().attach_and_read(&p.bin, &upload.name, &upload.bytes, p.note.as_deref(), &mut |step| {
+                state.reading_step(step.done, step.total)
+            });
         state.end_reading();
         // The bytes are kept encrypted by the store now; the raw upload goes whatever the outcome.
         cx.state.discard(&p.upload);
@@ -697,7 +698,7 @@ mod on_session {
     }
 
     pub fn rekey(s: &mut Session, p: RekeyParams, _: &mut CallContext<'_>) -> R<VaultStatus> {
-        let context = s.context.clone().with_passphrase(VaultPassphrase::new(p.current));
+        let context = s.read().context().clone().with_passphrase(VaultPassphrase::new(p.current));
         crate::api::change_passphrase(s.database(), &VaultPassphrase::new(p.new), context)
     }
 
@@ -891,7 +892,7 @@ mod on_session {
     }
 
     pub fn journal_verify(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<JournalVerification> {
-        let report = crate::api::session::journal::verify_with(s.database(), s.keys.access())?;
+        let report = s.verify_journal()?;
         cx.state.record_verification(&report);
         Ok(report)
     }
