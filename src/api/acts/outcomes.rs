@@ -202,31 +202,6 @@ impl Acts<'_> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn measures_are_read_like_an_imports_values_and_a_bad_one_is_named() {
-        let m = parse_measures("disciplined=2, admin_cases=1,restored=150000.50, eliminated=да").unwrap();
-        assert_eq!(m.restored_tiyn, Some(15_000_050));
-        let m = parse_measures("disciplined=2;admin_cases=1;restored=150 000,50;eliminated=иә").unwrap();
-        assert_eq!(
-            m,
-            Measures {
-                disciplined: Some(2),
-                admin_cases: Some(1),
-                restored_tiyn: Some(15_000_050),
-                eliminated: Some(true)
-            }
-        );
-        assert!(parse_measures("restored=-5").unwrap_err().message.contains("restored"));
-        assert!(parse_measures("disciplined=two").unwrap_err().message.contains("disciplined"));
-        assert!(parse_measures("fired=1").unwrap_err().message.contains("no measure 'fired'"));
-        assert_eq!(parse_measures("").unwrap(), Measures::default());
-    }
-}
-
 impl Read<'_> {
     fn act_of(&self, act_id: i64) -> Result<(String, i64, IssuedAct), ApiError> {
         self.store().issued_act(act_id)?.ok_or_else(|| {
@@ -321,5 +296,30 @@ impl Read<'_> {
             }
         }
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_are_read_like_an_imports_values_and_a_bad_one_is_named() {
+        let m = parse_measures("disciplined=2, admin_cases=1,restored=150000.50, eliminated=да").unwrap();
+        assert_eq!(m.restored_tiyn, Some(15_000_050));
+        let m = parse_measures("disciplined=2;admin_cases=1;restored=150 000,50;eliminated=иә").unwrap();
+        assert_eq!(
+            m,
+            Measures {
+                disciplined: Some(2),
+                admin_cases: Some(1),
+                restored_tiyn: Some(15_000_050),
+                eliminated: Some(true)
+            }
+        );
+        assert!(parse_measures("restored=-5").unwrap_err().message.contains("restored"));
+        assert!(parse_measures("disciplined=two").unwrap_err().message.contains("disciplined"));
+        assert!(parse_measures("fired=1").unwrap_err().message.contains("no measure 'fired'"));
+        assert_eq!(parse_measures("").unwrap(), Measures::default());
     }
 }

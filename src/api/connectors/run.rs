@@ -117,7 +117,7 @@ impl Connectors<'_> {
                 let bytes =
                     serde_json::to_vec(&page.records).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
                 let sha256 = crate::api::sha256_hex(&bytes);
-                blobs.put(&sha256, &bytes, &path)?;
+                blobs.put(&sha256, &bytes, path)?;
                 store.stage_page(
                     run,
                     &StagedPage {
