@@ -9,9 +9,10 @@
 //! - The secrets are lent narrowly: `Sealer` (the signing key, for what the database signs),
 //!   `Documents` (the sealed documents beside the database). Only the vault sees the whole ring.
 //!
-//! A capability converted to a handle (`s.vault()`, `s.retention()`) holds a `Kernel` and only
-//! the secrets it needs; the slices not yet converted still write through `Session::write`, which
-//! is this same `Journal`.
+//! Every capability is a handle (`s.tasks()`, `s.registry()`, `s.office()`, …) holding a `Kernel`
+//! and only the secrets `Kernel::<capability>()` below gives it; the key ring's fields stay in this
+//! module. A handle calls another by lending its kernel for the call (`self.kernel.lend().tasks()`);
+//! what it only reads of another is a `Read` method, written in the folder that owns it.
 
 use std::path::Path;
 

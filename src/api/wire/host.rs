@@ -473,10 +473,22 @@ pub struct NetSession {
     session: Session,
 }
 
+/// What the network methods may reach: the office link and the connectors (each a capability
+/// handle), and joining an office; nothing a screen asks for runs here.
 impl NetSession {
-    /// The session underneath, for the network methods' handlers.
-    pub(in crate::api) fn session(&mut self) -> &mut Session {
-        &mut self.session
+    pub(in crate::api) fn office(&mut self) -> crate::api::office::Office<'_> {
+        self.session.office()
+    }
+
+    pub(in crate::api) fn connectors(&mut self) -> crate::api::connectors::Connectors<'_> {
+        self.session.connectors()
+    }
+
+    pub(in crate::api) fn office_join(
+        &mut self,
+        params: &crate::api::office::JoinParams,
+    ) -> Result<crate::api::office::OfficeStatus, ApiError> {
+        self.session.office_join(params)
     }
 }
 

@@ -222,8 +222,10 @@ fn json<T: Serialize>(value: T) -> Result<Value, ApiError> {
 
 /// Declares the methods: `name: Runs(Params) -> Result;`, or `…, with progress;` for one that
 /// reports how far it got (the host's progress bar follows only those). Each `Session` method has a handler of
-/// that name in `on_session` and each `Host` method one in `crate::api::wire::host::on_host`, with exactly
-/// those types, so the table, the dispatch and the handlers cannot disagree.
+/// that name in `on_session`, each `Network` method one in `on_network` (over the network worker's
+/// `NetSession`, which lends only the office link and the connectors) and each `Host` method one in
+/// `crate::api::wire::host::on_host`, with exactly those types, so the table, the dispatch and the
+/// handlers cannot disagree.
 macro_rules! methods {
     ($( $(#[doc = $doc:literal])* $name:ident : $runs:ident ( $p:ty ) -> $r:ty $(, with $flag:ident)? ; )*) => {
         /// Every method the UI may call, in the order the table declares them.
@@ -313,7 +315,7 @@ macro_rules! methods {
     (@network Network, $name:ident, $p:ty, $method:ident, $value:ident, $net:ident, $cx:ident) => {
         if $method == stringify!($name) {
             let p: $p = params($method, $value)?;
-            return json(on_session::$name($net.session(), p, $cx)?);
+            return json(on_network::$name($net, p, $cx)?);
         }
     };
     (@network $runs:ident, $name:ident, $p:ty, $method:ident, $value:ident, $net:ident, $cx:ident) => {
@@ -751,18 +753,6 @@ mod on_session {
         s.office().office_status()
     }
 
-    pub fn office_join(s: &mut Session, p: JoinParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
-        s.office_join(&p)
-    }
-
-    pub fn sync(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<SyncReport> {
-        s.office().sync()
-    }
-
-    pub fn office_assign(s: &mut Session, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
-        s.office().office_assign(p.id, &p.person, &p.reason)
-    }
-
     pub fn office_people(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Colleague>> {
         s.office().office_people()
     }
@@ -780,16 +770,9 @@ mod on_session {
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.
-    pub fn connector_run(s: &mut Session, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
-        s.connectors().connector_run(&p.name, cx.progress)
-    }
 
     pub fn connector_runs(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Vec<RunRow>> {
         s.connectors().connector_runs(&p.name, 50)
-    }
-
-    pub fn connectors_run_due(s: &mut Session, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
-        s.connectors().connectors_run_due(cx.progress)
     }
 
     pub fn connectors_network(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NetworkView> {
@@ -802,14 +785,6 @@ mod on_session {
 
     pub fn office_connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OfficeConnectorState>> {
         s.office().office_connectors()
-    }
-
-    pub fn office_conflicts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
-        s.office().office_conflicts()
-    }
-
-    pub fn office_resolve(s: &mut Session, p: ResolveParams, _: &mut CallContext<'_>) -> R<ConflictNotice> {
-        s.office().office_resolve(&p)
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
@@ -908,5 +883,42 @@ mod on_session {
         let result = s.registry().import_bytes(&upload.name, upload.bytes.clone(), p.kind, p.skip_invalid, cx.progress);
         cx.state.finish_import(&p.upload, &result);
         result
+    }
+}
+
+/// The handlers of the `Network` methods: they run on the network worker's `NetSession`, which
+/// lends the office link and the connectors and nothing else.
+mod on_network {
+    use super::*;
+    use crate::api::wire::host::NetSession;
+
+    type R<T> = Result<T, ApiError>;
+
+    pub fn office_join(net: &mut NetSession, p: JoinParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
+        net.office_join(&p)
+    }
+
+    pub fn sync(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<SyncReport> {
+        net.office().sync()
+    }
+
+    pub fn office_assign(net: &mut NetSession, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
+        net.office().office_assign(p.id, &p.person, &p.reason)
+    }
+
+    pub fn office_conflicts(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
+        net.office().office_conflicts()
+    }
+
+    pub fn connector_run(net: &mut NetSession, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
+        net.connectors().connector_run(&p.name, cx.progress)
+    }
+
+    pub fn connectors_run_due(net: &mut NetSession, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
+        net.connectors().connectors_run_due(cx.progress)
+    }
+
+    pub fn office_resolve(net: &mut NetSession, p: ResolveParams, _: &mut CallContext<'_>) -> R<ConflictNotice> {
+        net.office().office_resolve(&p)
     }
 }
