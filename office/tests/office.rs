@@ -26,7 +26,7 @@ fn add_task(ws: &Workstation, bin: &str, title: &str, on: NaiveDate) -> i64 {
     let mut s = ws.session();
     let created = s
         .tasks()
-        .add_task(&NewTaskRequest {
+        .add(&NewTaskRequest {
             kind: TaskKind::GatherInformation,
             title: Some(title.into()),
             subject_bin: Some(bin.into()),
@@ -74,12 +74,12 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     add_task(&wb, bin_b, "Request the inspection file", day("2026-11-03"));
 
     // The author is the enrolled person, whatever the face typed.
-    let detail = wa.session().tasks().task_detail(task_a, day("2026-11-05")).unwrap();
+    let detail = wa.session().tasks().detail(task_a, day("2026-11-05")).unwrap();
     assert!(detail.log.iter().all(|l| l.person == "Асель Нурланова"), "{:?}", detail.log);
     let typed = wa
         .session_with(ekn::api::Context { person: Some("Someone Else".into()), ..ekn::api::Context::cli() })
         .tasks()
-        .note_task(task_a, "a note typed under another name");
+        .note(task_a, "a note typed under another name");
     assert_eq!(typed.unwrap_err().code, ekn::api::ErrorCode::NotEnrolledPerson);
 
     let ra = wa.session().office().sync().unwrap();
@@ -91,10 +91,10 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     // The supervisor pulls both prosecutors' tasks; each prosecutor none of the other's.
     let rs = wsup.session().office().sync().unwrap();
     assert!(rs.pulled > 0);
-    let sup = wsup.session().office().office_status().unwrap();
+    let sup = wsup.session().office().status().unwrap();
     assert_eq!(sup.colleagues_tasks, 2, "{sup:?}");
     let ra2 = wa.session().office().sync().unwrap();
-    let tasks_seen_by_a = wa.session().office().office_status().unwrap().colleagues_tasks;
+    let tasks_seen_by_a = wa.session().office().status().unwrap().colleagues_tasks;
     assert_eq!(tasks_seen_by_a, 0, "a prosecutor in 1920 pulled a task of 5530: {ra2:?}");
 
     // A lost answer: the office committed, the workstation did not hear. Sending again is a no-op.
@@ -158,7 +158,7 @@ fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     // The workstation is blocked until an administrator acts; the original too (it is the same one).
     let blocked = wa.session().office().sync().unwrap_err();
     assert!(blocked.message.contains("blocked"), "{}", blocked.message);
-    let status = copy.session().office().office_status().unwrap();
+    let status = copy.session().office().status().unwrap();
     assert!(status.link.unwrap().last_error.unwrap().contains("fork"));
 }
 
@@ -176,7 +176,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     let draft = wb
         .session()
         .acts()
-        .draft_act(&ekn::api::acts::ActDraftRequest {
+        .draft(&ekn::api::acts::ActDraftRequest {
             bin: bin_b.clone(),
             kind: Some(ekn::acts::ActKind::Warning),
             ..Default::default()
@@ -278,7 +278,7 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
     assert_eq!(office.pg.psql("ekn", "SELECT max(seq) FROM events"), held, "nothing applied");
     // The error names the new epoch; the administrator re-admits it with a reason.
     let epoch = refused.message.split("(epoch ").nth(1).unwrap().split(' ').next().unwrap().to_string();
-    let ws_id = restored.session().office().office_status().unwrap().link.unwrap().workstation_id;
+    let ws_id = restored.session().office().status().unwrap().link.unwrap().workstation_id;
     let (ok, _, err) =
         office_cli(&office.pg_url, &["workstation", "readmit", &ws_id, "--epoch", &epoch, "--reason", ""], &[]);
     assert!(!ok && err.contains("reason"), "{err}");
@@ -319,7 +319,7 @@ fn a_puller_never_misses_an_entry_committed_late() {
     wa.session().office().sync().unwrap();
     wb.session().office().sync().unwrap();
     wsup.session().office().sync().unwrap();
-    let cursor_before = wsup.session().office().office_status().unwrap().link.unwrap().pull_cursor;
+    let cursor_before = wsup.session().office().status().unwrap().link.unwrap().pull_cursor;
 
     // A slow writer takes the next global number the way a push does, and holds it uncommitted
     // (a copy of the first entry the office holds, which is Асель's).
@@ -345,7 +345,7 @@ fn a_puller_never_misses_an_entry_committed_late() {
     // A pull now sees neither, and its cursor does not pass the uncommitted number.
     let early = wsup.session().office().sync().unwrap();
     assert_eq!(early.pulled, 0, "{early:?}");
-    assert_eq!(wsup.session().office().office_status().unwrap().link.unwrap().pull_cursor, cursor_before);
+    assert_eq!(wsup.session().office().status().unwrap().link.unwrap().pull_cursor, cursor_before);
     runtime.block_on(client.batch_execute("COMMIT")).unwrap();
     let (_wb, pushed) = pusher.join().unwrap();
     assert!(pushed.pushed >= 1, "{pushed:?}");
@@ -377,9 +377,9 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     let started = std::time::Instant::now();
     {
         let mut s = wa.session();
-        let have = s.office().office_status().unwrap().pending_entries as usize;
+        let have = s.office().status().unwrap().pending_entries as usize;
         for i in have..entries {
-            s.tasks().note_task(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
+            s.tasks().note(tasks[i % tasks.len()], &format!("заметка {i}")).unwrap();
         }
     }
     eprintln!("wrote {entries} journal entries in {:.1} s", started.elapsed().as_secs_f64());
@@ -406,7 +406,7 @@ fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
 
     office.server.restart();
     let report = wa.session().office().sync().unwrap();
-    let journal = wa.session().office().office_status().unwrap();
+    let journal = wa.session().office().status().unwrap();
     assert_eq!(journal.pending_entries, 0);
     let total = report.pushed_through;
     // Every entry exactly once, in order, with no gap.
@@ -492,7 +492,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         let mut s = wa.session();
         let bin = bins_of(&csv_a)[0].0.clone();
         s.acts()
-            .draft_act(&ekn::api::ActDraftRequest {
+            .draft(&ekn::api::ActDraftRequest {
                 bin: bin.clone(),
                 kind: Some(ekn::acts::ActKind::Protest),
                 addressee: Some("Акимат".into()),
@@ -501,7 +501,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
             .unwrap();
         let issued = s
             .acts()
-            .issue_act(&ekn::api::ActIssueRequest {
+            .issue(&ekn::api::ActIssueRequest {
                 bin,
                 kind: Some(ekn::acts::ActKind::Protest),
                 issued_on: Some(day("2025-06-02")),
@@ -510,7 +510,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
             })
             .unwrap();
         s.acts()
-            .record_act_outcome(&ekn::api::ActOutcomeRequest {
+            .record_outcome(&ekn::api::ActOutcomeRequest {
                 act: issued.act.id,
                 stage: ekn::domain::outcomes::ActStage::Court,
                 result: ekn::domain::outcomes::ActResult::Overturned,
@@ -527,7 +527,7 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
         let screen = s.screens().case_screen(&first, day("2026-12-01")).unwrap();
         let imported = screen.issued_acts.iter().find(|a| a.number.as_deref() == Some("A-0")).expect("act A-0");
         s.acts()
-            .record_act_outcome(&ekn::api::ActOutcomeRequest {
+            .record_outcome(&ekn::api::ActOutcomeRequest {
                 act: imported.id,
                 stage: ekn::domain::outcomes::ActStage::Answer,
                 result: ekn::domain::outcomes::ActResult::Rejected,
@@ -610,8 +610,8 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         {
             let id = add_task(ws, &bins[i % bins.len()].0, &format!("task {i}"), day(start));
             match i {
-                2 => drop(ws.session().tasks().complete_task(id, day("2026-10-06")).unwrap()),
-                3 => drop(ws.session().tasks().complete_task(id, day("2026-11-25")).unwrap()),
+                2 => drop(ws.session().tasks().complete(id, day("2026-10-06")).unwrap()),
+                3 => drop(ws.session().tasks().complete(id, day("2026-11-25")).unwrap()),
                 _ => {}
             }
         }
@@ -697,16 +697,16 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
         .unwrap()
         .task
         .id;
-    let detail = wsup.session().tasks().task_detail(done, today).unwrap();
+    let detail = wsup.session().tasks().detail(done, today).unwrap();
     assert_eq!(detail.view.owner.as_deref(), Some("Bekzat Omarov"));
     assert_eq!(detail.explanation.due, detail.view.task.original_due);
     assert!(detail.log.iter().any(|l| l.action == "created" && l.person == "Bekzat Omarov"), "{:?}", detail.log);
     let journal = wsup.session().journal(&ekn::api::JournalQuery { task: Some(done), ..Default::default() }).unwrap();
     assert!(!journal.is_empty() && journal.iter().all(|l| l.person == "Bekzat Omarov" && l.task_id == Some(done)));
     // It is changed on the workstation that holds it, not here.
-    let refused = wsup.session().tasks().note_task(done, "a supervisor's note").unwrap_err();
+    let refused = wsup.session().tasks().note(done, "a supervisor's note").unwrap_err();
     assert!(refused.message.contains("Bekzat Omarov's, pulled from the office"), "{}", refused.message);
-    let refused = wsup.session().tasks().extend_task(done, day("2026-12-30"), None, "reason").unwrap_err();
+    let refused = wsup.session().tasks().extend(done, day("2026-12-30"), None, "reason").unwrap_err();
     assert!(refused.message.contains("pulled from the office"), "{}", refused.message);
     // And the supervisor's own chain still verifies with the colleagues' work beside it.
     let verified = ekn::api::verify_journal(
@@ -719,7 +719,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
 
 /// The consideration task the rules gave appeal `no` on a workstation, and its due date.
 fn consideration_of(ws: &Workstation, no: &str) -> (i64, NaiveDate) {
-    let card = ws.session().appeals().appeal_card(no).unwrap();
+    let card = ws.session().appeals().card(no).unwrap();
     let step = card.sla.iter().find(|s| s.step == "consideration").expect("a consideration step");
     (step.task_id.expect("the consideration task"), step.due.unwrap())
 }
@@ -759,8 +759,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
         calendar.next_working_on_or_after(due + chrono::Days::new(10)),
         calendar.next_working_on_or_after(due + chrono::Days::new(20)),
     );
-    pc.session().tasks().extend_task(on_pc, far, None, "the applicant sent more documents").unwrap();
-    laptop.session().tasks().extend_task(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
+    pc.session().tasks().extend(on_pc, far, None, "the applicant sent more documents").unwrap();
+    laptop.session().tasks().extend(on_laptop, near, None, "an expert's opinion is awaited").unwrap();
     pc.session().office().sync().unwrap();
     let second = laptop.session().office().sync().unwrap();
     assert_eq!(second.conflicts, vec![key.clone()], "{second:?}");
@@ -793,7 +793,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let today = near - chrono::Days::new(3);
     laptop.session().office().sync().unwrap();
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
-        let detail = ws.session().tasks().task_detail(id, today).unwrap();
+        let detail = ws.session().tasks().detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, near, "{:?}", detail.view.conflict);
         let conflict = detail.view.conflict.as_ref().expect("the conflict is shown on the task");
         assert!(conflict.is_open() && conflict.entries.len() == 2, "{conflict:?}");
@@ -805,7 +805,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let wsup = Workstation::new(&csv);
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
     wsup.session().office().sync().unwrap();
-    let listed = wsup.session().office().office_conflicts().unwrap();
+    let listed = wsup.session().office().conflicts().unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
     let dates: Vec<Option<NaiveDate>> = listed[0].entries.iter().map(|e| e.new_due).collect();
     assert!(dates.contains(&Some(near)) && dates.contains(&Some(far)), "{dates:?}");
@@ -833,7 +833,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let refused = pc
         .session()
         .office()
-        .office_resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
+        .resolve(&ekn::api::office::ResolveParams { id, keep: chosen, reason: "mine".into() })
         .unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
     let (status, _) = office.post(
@@ -845,7 +845,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     let resolved = wsup
         .session()
         .office()
-        .office_resolve(&ekn::api::office::ResolveParams {
+        .resolve(&ekn::api::office::ResolveParams {
             id,
             keep: chosen,
             reason: "the documents arrived; the longer period is lawful".into(),
@@ -875,7 +875,7 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     // laptop's own shorter extension included, and the task says who decided and why.
     for (ws, id) in [(&pc, on_pc), (&laptop, on_laptop)] {
         ws.session().office().sync().unwrap();
-        let detail = ws.session().tasks().task_detail(id, today).unwrap();
+        let detail = ws.session().tasks().detail(id, today).unwrap();
         assert_eq!(detail.view.task.current_due, far);
         let conflict = detail.view.conflict.as_ref().expect("the resolved conflict is shown");
         assert!(
@@ -885,8 +885,8 @@ fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_ea
     }
     // A later extension, made knowing the decision, is the task's own date again.
     let later = calendar.next_working_on_or_after(far + chrono::Days::new(3));
-    laptop.session().tasks().extend_task(on_laptop, later, None, "the expert asked for three more days").unwrap();
-    let detail = laptop.session().tasks().task_detail(on_laptop, today).unwrap();
+    laptop.session().tasks().extend(on_laptop, later, None, "the expert asked for three more days").unwrap();
+    let detail = laptop.session().tasks().detail(on_laptop, today).unwrap();
     assert_eq!((detail.view.task.current_due, detail.view.conflict.is_none()), (later, true));
     let pushed = laptop.session().office().sync().unwrap();
     assert!(pushed.conflicts.is_empty(), "it saw the decision, so it opens no conflict: {pushed:?}");
@@ -926,22 +926,21 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     // the open tasks each holds there (an analyst or another region's prosecutor: not offered).
     office.add_user("Analyst Dana", "analyst", "1920");
     office.add_user("Marat Elsewhere", "prosecutor", "7510");
-    let offered = wsup.session().office().office_people().unwrap();
+    let offered = wsup.session().office().people().unwrap();
     let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
     assert_eq!(load, [("Bekzat Omarov", 0), ("Supervisor Saule", 0), ("Асель Нурланова", 1)], "{offered:?}");
-    let refused = wa.session().office().office_people().unwrap_err();
+    let refused = wa.session().office().people().unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
-    let empty = wsup.session().office().office_assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
+    let empty = wsup.session().office().assign(theirs, "Bekzat Omarov", "  ").unwrap_err();
     assert_eq!(empty.code, ekn::api::ErrorCode::InvalidInput);
-    let assigned =
-        wsup.session().office().office_assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
+    let assigned = wsup.session().office().assign(theirs, "Bekzat Omarov", "Асель is on leave until December").unwrap();
     assert_eq!(assigned.assigned_by, "Supervisor Saule");
     let shown = wsup.session().tasks().desk(today, None).unwrap();
     let row = shown.overdue.iter().find(|v| v.task.id == theirs).unwrap();
     assert_eq!(row.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
     // A prosecutor may not hand work out.
-    let refused = wa.session().office().office_assign(own, "Bekzat Omarov", "swap").unwrap_err();
+    let refused = wa.session().office().assign(own, "Bekzat Omarov", "swap").unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::OfficeRefused, "{}", refused.message);
 
     // Bekzat's next sync brings it onto his desk, held by Асель, assigned to him.
@@ -959,7 +958,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     );
     // And Асель's workstation learns it too, on her own task.
     wa.session().office().sync().unwrap();
-    let detail = wa.session().tasks().task_detail(own, today).unwrap();
+    let detail = wa.session().tasks().detail(own, today).unwrap();
     assert_eq!(detail.view.assigned_to.as_deref(), Some("Bekzat Omarov"));
 
     // The office counts it as Bekzat's.
@@ -969,7 +968,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     assert_eq!(task["assigned_to"], "Bekzat Omarov");
     let (_, board) = office.get(&token, "/v1/dashboard?today=2026-11-23");
     assert_eq!(board["by_owner"]["Bekzat Omarov"]["overdue"], 1, "{board:#}");
-    let offered = wsup.session().office().office_people().unwrap();
+    let offered = wsup.session().office().people().unwrap();
     let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
     assert_eq!(load, [("Bekzat Omarov", 1), ("Supervisor Saule", 0), ("Асель Нурланова", 0)], "{offered:?}");
 
@@ -1083,7 +1082,7 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
         .chain(&board.next_7_working_days)
         .find(|v| v.assigned_to.as_deref() == Some("Dana Seitkali"))
         .unwrap();
-    sup.session().office().office_assign(one.task.id, "Асель Нурланова", "Dana is in court all week").unwrap();
+    sup.session().office().assign(one.task.id, "Асель Нурланова", "Dana is in court all week").unwrap();
     clerk.session().office().sync().unwrap();
     assert_eq!(count_of(&office, "Асель Нурланова"), count("Асель Нурланова") + 1);
 
@@ -1166,7 +1165,7 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
     // The next pull brings it; the workstation trusts the office's CA beside its own settings and
     // says who set it; the journal records it once by fingerprint, not again on an unchanged pull.
     ws.session().office().sync().unwrap();
-    let view = ws.session().connectors().connectors_network().unwrap();
+    let view = ws.session().connectors().network().unwrap();
     assert_eq!(view.office_fingerprints, std::slice::from_ref(&fingerprint));
     assert_eq!(view.office.as_ref().map(|o| o.set_by.as_str()), Some("Admin Dana"));
     ws.session().office().sync().unwrap();
@@ -1181,10 +1180,7 @@ fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journal
         .psql("ekn", r#"UPDATE office_settings SET value = '{"ca_bundle": "junk", "proxy": {"mode": "environment"}}'"#);
     let report = ws.session().office().sync().unwrap();
     assert!(report.network_refused.as_deref().is_some_and(|r| r.contains("no certificate")), "{report:?}");
-    assert_eq!(
-        ws.session().connectors().connectors_network().unwrap().office_fingerprints,
-        std::slice::from_ref(&fingerprint)
-    );
+    assert_eq!(ws.session().connectors().network().unwrap().office_fingerprints, std::slice::from_ref(&fingerprint));
 }
 
 /// The shipped catalogue with one change an office might make: `note` added to its comment.
@@ -1353,7 +1349,7 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
     let report = first.session().office().sync().unwrap();
     assert!(report.office_imports.is_empty(), "{report:?}");
     assert_eq!(inspections_count(&first), before_first);
-    assert!(first.session().office().office_connectors().unwrap().is_empty());
+    assert!(first.session().office().connectors().unwrap().is_empty());
 
     // Run again: it resumes after the staged cursor (one request for the rest) and publishes.
     let (ok, out, err) = connector_cli(&office, &["run", "reg", "--json"]);
@@ -1382,7 +1378,7 @@ fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_publish
         .unwrap_or_else(|| panic!("{imports:?}"));
     assert_eq!(entry.person, "Асель Нурланова");
     assert!(first.session().office().sync().unwrap().office_imports.is_empty(), "imported once");
-    let state = &first.session().office().office_connectors().unwrap()[0];
+    let state = &first.session().office().connectors().unwrap()[0];
     assert_eq!((state.imported_run, state.inserted, state.error.as_deref()), (Some(run_id), 250, None));
 
     // Rows changed and added at the portal: the next run is the whole dataset again, the older

@@ -387,9 +387,9 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 Some(path) => {
                     let bytes = ekn::api::disk::read(path)
                         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
-                    session.acts().check_act_templates(Some((&path.display().to_string(), &bytes)))?
+                    session.acts().check_templates(Some((&path.display().to_string(), &bytes)))?
                 }
-                None => session.acts().check_act_templates(None)?,
+                None => session.acts().check_templates(None)?,
             };
             super::print(json, &checks, render_template_checks)?;
             let bad = checks.iter().filter(|c| !c.ok).count();
@@ -433,10 +433,10 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 prosecutor_position,
                 period: act_period(working_days, calendar_days)?,
             };
-            let draft = session.acts().draft_act(&request)?;
+            let draft = session.acts().draft(&request)?;
             write_new(&out, &draft.docx)?;
             if let Some(pdf) = &pdf {
-                write_new(pdf, &session.acts().act_preview_pdf(&draft.docx)?)?;
+                write_new(pdf, &session.acts().preview_pdf(&draft.docx)?)?;
             }
             if json {
                 return super::print(true, &draft, |_| String::new());
@@ -492,13 +492,13 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 draft_seq: draft,
                 period: act_period(working_days, calendar_days)?,
             };
-            super::print(json, &session.acts().issue_act(&request)?, render_issued)
+            super::print(json, &session.acts().issue(&request)?, render_issued)
         }
         ActAction::Outcome { act, stage, result, on, measures: m, document, from_fact, formal_defect, json } => {
             // A file is attached (and read) to the act's object first; otherwise it names one attached.
             let document = match document {
                 Some(d) if Path::new(&d).is_file() => {
-                    let bin = session.acts().act_detail(act)?.subject_bin;
+                    let bin = session.acts().detail(act)?.subject_bin;
                     let bytes =
                         ekn::api::disk::read(&d).map_err(|e| ApiError::new(ErrorCode::Io, format!("{d}: {e}")))?;
                     let name = Path::new(&d).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or(d.clone());
@@ -518,14 +518,14 @@ pub fn run_act(db: &Path, context: ekn::api::Context, action: ActAction) -> Resu
                 from_fact,
                 formal_defect,
             };
-            super::print(json, &session.acts().record_act_outcome(&request)?, render_act)
+            super::print(json, &session.acts().record_outcome(&request)?, render_act)
         }
         ActAction::Precedents { bin, kind: code, category, limit, json } => {
             let request = PrecedentRequest { bin, kind: Some(kind(&code)?), category, limit };
-            super::print(json, &session.acts().act_precedents(&request)?, render_precedents)
+            super::print(json, &session.acts().precedents(&request)?, render_precedents)
         }
         ActAction::Show { act, horizon_days, json } => {
-            super::print(json, &session.acts().act_detail_over(act, horizon_days)?, render_act)
+            super::print(json, &session.acts().detail_over(act, horizon_days)?, render_act)
         }
     }
 }

@@ -82,7 +82,7 @@ pub enum AppealsAction {
 
 /// `ekn appeals` without a subcommand: the queue, or its heat map.
 pub fn run_queue(session: &mut Session, filter: &QueueFilter, heatmap: bool, json: bool) -> Result<(), ApiError> {
-    let queue = session.appeals().appeal_queue(filter)?;
+    let queue = session.appeals().queue(filter)?;
     if heatmap {
         print(json, &queue.heatmap, render_heatmap)
     } else {
@@ -103,7 +103,7 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
         AppealsAction::Train { file, include_corrections, json } => {
             let params = ekn::api::TrainParams::default();
             let progress = step_reporter(json);
-            let report = session.appeals().train_appeals_model(&file, &params, include_corrections, &progress)?;
+            let report = session.appeals().train(&file, &params, include_corrections, &progress)?;
             print(json, &report, render_training)
         }
         AppealsAction::Evaluate { file, splits, json } => run_evaluate(&file, splits, json),
@@ -114,15 +114,15 @@ pub fn run_appeals(session: &mut Session, action: AppealsAction) -> Result<(), A
             print(false, &session.appeals().classify_file(&file)?, render_classified)
         }
         AppealsAction::Show { appeal_no, json } => {
-            print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card)
+            print(json, &session.appeals().card(&appeal_no)?, render_appeal_card)
         }
         AppealsAction::Reclassify { appeal_no, category, reason, json } => {
-            session.appeals().correct_appeal(&appeal_no, CorrectionAspect::Category, &category, &reason)?;
-            print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card)
+            session.appeals().correct(&appeal_no, CorrectionAspect::Category, &category, &reason)?;
+            print(json, &session.appeals().card(&appeal_no)?, render_appeal_card)
         }
         AppealsAction::Reroute { appeal_no, unit, reason, json } => {
-            session.appeals().correct_appeal(&appeal_no, CorrectionAspect::Route, &unit, &reason)?;
-            print(json, &session.appeals().appeal_card(&appeal_no)?, render_appeal_card)
+            session.appeals().correct(&appeal_no, CorrectionAspect::Route, &unit, &reason)?;
+            print(json, &session.appeals().card(&appeal_no)?, render_appeal_card)
         }
         AppealsAction::Triage { all, json } => {
             let scope = if all { TriageScope::All } else { TriageScope::Open };

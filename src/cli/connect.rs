@@ -65,7 +65,7 @@ pub enum ConnectAction {
 pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError> {
     match action {
         ConnectAction::Add { name, flags, json } => {
-            let view = session.connectors().connector_add(&(*flags).spec(name)?)?;
+            let view = session.connectors().add(&(*flags).spec(name)?)?;
             super::print(json, &view, render_view)
         }
         ConnectAction::List { json } => super::print(json, &session.connectors().list()?, |list| {
@@ -76,12 +76,12 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
         }),
         ConnectAction::Run { name, json } => {
             let mut bars = super::ProgressBars::new();
-            let report = session.connectors().connector_run(&name, &mut |p| bars.update(&name, p))?;
+            let report = session.connectors().run(&name, &mut |p| bars.update(&name, p))?;
             bars.finish();
             super::print(json, &report, render_run)
         }
         ConnectAction::Runs { name, limit, json } => {
-            super::print(json, &session.connectors().connector_runs(&name, limit)?, |runs| {
+            super::print(json, &session.connectors().runs(&name, limit)?, |runs| {
                 let mut out = String::new();
                 for r in runs {
                     let vars: [(&str, &dyn std::fmt::Display); 8] = [
@@ -103,11 +103,11 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
             })
         }
         ConnectAction::Remove { name } => {
-            session.connectors().connector_remove(&name)?;
+            session.connectors().remove(&name)?;
             println!("{}", tr_with("cli.connect.removed", &[("name", &name)]));
             Ok(())
         }
-        ConnectAction::Office { json } => super::print(json, &session.office().office_connectors()?, |list| {
+        ConnectAction::Office { json } => super::print(json, &session.office().connectors()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.connect.office_none"));
             }
@@ -143,11 +143,11 @@ pub fn run(session: &mut Session, action: ConnectAction) -> Result<(), ApiError>
         }),
         ConnectAction::Network { flags, json } => {
             let view = if flags.change_anything() {
-                let current = session.connectors().connectors_network()?.settings;
+                let current = session.connectors().network()?.settings;
                 let settings = flags.applied_to(current).map_err(|e| ApiError::new(ErrorCode::Io, e.0))?;
-                session.connectors().connectors_network_set(&settings)?
+                session.connectors().set_network(&settings)?
             } else {
-                session.connectors().connectors_network()?
+                session.connectors().network()?
             };
             super::print(json, &view, render_network)
         }

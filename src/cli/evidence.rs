@@ -68,7 +68,7 @@ pub enum EvidenceAction {
 pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(), ApiError> {
     match action {
         EvidenceAction::Pack { bin, out, zip, json } => {
-            print(json, &session.evidence().pack_evidence(&bin, &out, zip)?, render_evidence_pack)
+            print(json, &session.evidence().package(&bin, &out, zip)?, render_evidence_pack)
         }
         EvidenceAction::Attach { bin, file, note, json } => {
             let bytes = ekn::api::disk::read(&file)
@@ -95,7 +95,7 @@ pub fn run_evidence(session: &mut Session, action: EvidenceAction) -> Result<(),
             print(json, &session.screens().case_screen(&bin, today)?, render_checklist)
         }
         EvidenceAction::Verify { path, json } => {
-            let report = session.evidence().verify_evidence(&path)?;
+            let report = session.evidence().verify(&path)?;
             print(json, &report, render_evidence_verification)?;
             match report.messages.first() {
                 None => Ok(()),

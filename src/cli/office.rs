@@ -84,14 +84,14 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             let status = session.office_join(&params)?;
             super::print(json, &status, render_status)
         }
-        OfficeAction::Status { json } => super::print(json, &session.office().office_status()?, render_status),
-        OfficeAction::Conflicts { json } => super::print(json, &session.office().office_conflicts()?, |list| {
+        OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
+        OfficeAction::Conflicts { json } => super::print(json, &session.office().conflicts()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.office.no_conflicts"));
             }
             list.iter().map(render_conflict).collect::<Vec<_>>().join("\n")
         }),
-        OfficeAction::People { json } => super::print(json, &session.office().office_people()?, |people| {
+        OfficeAction::People { json } => super::print(json, &session.office().people()?, |people| {
             people
                 .iter()
                 .map(|c| {
@@ -106,7 +106,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
                 .collect::<String>()
         }),
         OfficeAction::Resolve { id, keep, reason, json } => {
-            let notice = session.office().office_resolve(&ResolveParams { id, keep, reason })?;
+            let notice = session.office().resolve(&ResolveParams { id, keep, reason })?;
             super::print(json, &notice, render_conflict)
         }
     }

@@ -152,20 +152,15 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
                 event_date: from.as_deref().map(|f| date(f, "from")).transpose()?,
                 depends_on,
             };
-            print(json, &session.tasks().add_task(&request)?, render_created)
+            print(json, &session.tasks().add(&request)?, render_created)
         }
         TaskAction::Show { id, json } => {
             let today = session.today();
-            print(json, &session.tasks().task_detail(id, today)?, render_detail)
+            print(json, &session.tasks().detail(id, today)?, render_detail)
         }
-        TaskAction::Assign { id, to, reason, json } => {
-            print(json, &session.office().office_assign(id, &to, &reason)?, |a| {
-                format!(
-                    "Task #{} ({}) is assigned to {} by {}\n",
-                    a.task_id, a.object_key, a.assigned_to, a.assigned_by
-                )
-            })
-        }
+        TaskAction::Assign { id, to, reason, json } => print(json, &session.office().assign(id, &to, &reason)?, |a| {
+            format!("Task #{} ({}) is assigned to {} by {}\n", a.task_id, a.object_key, a.assigned_to, a.assigned_by)
+        }),
         TaskAction::Depend { id, on } => {
             session.tasks().add_dependency(id, on)?;
             super::out(&format!("Task #{id} now waits for task #{on}\n"));
@@ -173,17 +168,17 @@ pub fn run_task(db: &Path, context: ekn::api::Context, command: TaskAction) -> R
         }
         TaskAction::Extend { id, to, decided, reason } => {
             let decided = decided.as_deref().map(|d| date(d, "decided")).transpose()?;
-            print(false, &session.tasks().extend_task(id, date(&to, "to")?, decided, &reason)?, render_detail)
+            print(false, &session.tasks().extend(id, date(&to, "to")?, decided, &reason)?, render_detail)
         }
-        TaskAction::Recount { id, reason } => print(false, &session.tasks().recount_task(id, &reason)?, render_detail),
+        TaskAction::Recount { id, reason } => print(false, &session.tasks().recount(id, &reason)?, render_detail),
         TaskAction::Suspend { id, from, to, reason } => {
             let suspension = Suspension { from: date(&from, "from")?, to: date(&to, "to")? };
-            print(false, &session.tasks().suspend_task(id, suspension, &reason)?, render_detail)
+            print(false, &session.tasks().suspend(id, suspension, &reason)?, render_detail)
         }
-        TaskAction::Note { id, text } => print(false, &session.tasks().note_task(id, &text)?, render_detail),
+        TaskAction::Note { id, text } => print(false, &session.tasks().note(id, &text)?, render_detail),
         TaskAction::Done { id, on } => {
             let on = today(on.as_deref())?;
-            print(false, &session.tasks().complete_task(id, on)?, render_detail)
+            print(false, &session.tasks().complete(id, on)?, render_detail)
         }
         TaskAction::Accept { id, assignee } => {
             print(false, &session.tasks().accept_suggestion(id, assignee)?, render_created)

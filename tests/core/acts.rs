@@ -87,7 +87,7 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
                 requirements: vec!["Устранить нарушения".into(), format!("Талап {KAZAKH}")],
                 ..Default::default()
             };
-            let draft = s.acts().draft_act(&request).unwrap();
+            let draft = s.acts().draft(&request).unwrap();
             let path = db.dir.path().join(&draft.file_name);
             std::fs::write(&path, &draft.docx).unwrap();
             let doc = read_docx(&path);
@@ -146,7 +146,7 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
                 other => panic!("{what}: not a draft's entry: {other:?}"),
             }
             // The PDF preview lays the Kazakh letters out: pypdf reads them back from its text.
-            let pdf = s.acts().act_preview_pdf(&draft.docx).unwrap();
+            let pdf = s.acts().preview_pdf(&draft.docx).unwrap();
             let pdf_path = path.with_extension("pdf");
             std::fs::write(&pdf_path, &pdf).unwrap();
             let pdf_text = read_pdf_text(&pdf_path);
@@ -162,7 +162,7 @@ fn every_template_round_trips_in_both_languages_through_an_independent_reader() 
 fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
     let db = seeded();
     let mut s = db.session();
-    let shipped = s.acts().check_act_templates(None).unwrap();
+    let shipped = s.acts().check_templates(None).unwrap();
     assert_eq!(shipped.len(), 2 * ActKind::ALL.len(), "every kind in Russian and Kazakh");
     assert!(shipped.iter().all(|c| c.ok), "{shipped:?}");
 
@@ -172,7 +172,7 @@ fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
         original,
         &[("{{ object.bin }}", "{{ object.bn }}"), ("{{ prosecutor.name }}", ""), ("{{ date }}", "{{ date ")],
     );
-    let report = s.acts().check_act_templates(Some(("submission.kk.docx", &broken))).unwrap().remove(0);
+    let report = s.acts().check_templates(Some(("submission.kk.docx", &broken))).unwrap().remove(0);
     assert!(!report.ok);
     assert!(report.unknown.iter().any(|u| u.path == "object.bn" && u.part == "body"), "{report:?}");
     assert!(report.missing.contains(&"object.bin".to_string()), "{report:?}");
@@ -192,7 +192,7 @@ fn the_template_check_names_unknown_missing_and_malformed_placeholders() {
     // An office template beside the database is the one in force, and is checked as such.
     std::fs::create_dir_all(s.acts().office_templates_dir()).unwrap();
     std::fs::write(s.acts().office_templates_dir().join("submission.kk.docx"), &broken).unwrap();
-    let in_force = s.acts().check_act_templates(None).unwrap();
+    let in_force = s.acts().check_templates(None).unwrap();
     assert_eq!(in_force.iter().filter(|c| !c.ok).count(), 1);
 }
 
@@ -229,9 +229,9 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
 
     // Documents: kept once per content, encrypted at rest, the name masked like any text.
     let scan = "Акт проверки R-1: нарушения санитарных правил, объяснение директора".as_bytes();
-    let attached = s.evidence().attach_evidence(&object, "акт R-1.txt", scan, Some("копия из органа")).unwrap();
+    let attached = s.evidence().attach(&object, "акт R-1.txt", scan, Some("копия из органа")).unwrap();
     assert!(attached.new);
-    let again = s.evidence().attach_evidence(&object, "копия.txt", scan, None).unwrap();
+    let again = s.evidence().attach(&object, "копия.txt", scan, None).unwrap();
     assert!(!again.new, "the same bytes are kept once");
     let stored =
         s.evidence().attachments_dir().join(&attached.attachment.sha256[..2]).join(&attached.attachment.sha256);
@@ -240,7 +240,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert_eq!(s.evidence().attachment_bytes(&attached.attachment.sha256).unwrap(), scan);
 
     // The checklist: the protest's own item ticked by a person with the document behind it.
-    let before = s.acts().act_checklists(&object).unwrap();
+    let before = s.acts().checklists(&object).unwrap();
     let protest = before.iter().find(|c| c.kind == ActKind::Protest).expect("a protest applies");
     let missing_before = protest.missing;
     let ticked = s
@@ -254,7 +254,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         })
         .unwrap();
     assert!(ticked.satisfied && ticked.mark.as_ref().unwrap().document.is_some());
-    let after = s.acts().act_checklists(&object).unwrap();
+    let after = s.acts().checklists(&object).unwrap();
     assert_eq!(after.iter().find(|c| c.kind == ActKind::Protest).unwrap().missing, missing_before - 1);
     assert!(s
         .acts()
@@ -269,7 +269,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     // 155-VII art. 36 p. 2: 02.03.2026 → 01.04.2026) and the office's 5 working days.
     let issued = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: Some(chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()),
@@ -289,7 +289,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert!(task.task.current_due > chrono::NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
     let warning = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Warning),
             addressee: "ТОО".into(),
@@ -299,7 +299,7 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
     assert!(warning.control_task.is_none(), "a warning gives no period to control");
     assert!(s
         .acts()
-        .issue_act(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
+        .issue(&ActIssueRequest { bin: object.clone(), kind: Some(ActKind::Order), ..Default::default() })
         .is_err());
     // A resolution (155-VII art. 37 p. 2) is executed within the period it sets itself: none given
     // is refused in words; ten calendar days from 02.03.2026 is due 12.03.2026, controlled after.
@@ -311,11 +311,11 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
         requirements: vec!["Отменить ограничительные меры".into()],
         ..Default::default()
     };
-    let refused = s.acts().issue_act(&resolution).unwrap_err();
+    let refused = s.acts().issue(&resolution).unwrap_err();
     assert_eq!(refused.code, ekn::api::ErrorCode::InvalidInput, "{}", refused.message);
     let issued = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             period: Some(ekn::domain::deadline::Period { amount: 10, unit: ekn::domain::deadline::Unit::CalendarDays }),
             ..resolution
         })
@@ -335,14 +335,14 @@ fn an_issued_act_is_journaled_with_its_control_task_and_the_evidence_goes_into_t
 
     // The package carries the acts, the documents (decrypted) and the checklists.
     let out = db.dir.path().join("package");
-    let packed = s.evidence().pack_evidence(&object, &out, false).unwrap();
+    let packed = s.evidence().package(&object, &out, false).unwrap();
     let document = packed.contents.iter().find(|c| c.starts_with("attachments/") && c.ends_with(".txt")).unwrap();
     assert_eq!(std::fs::read(out.join("data").join(document)).unwrap(), scan);
     let acts = std::fs::read_to_string(out.join("data/acts/issued.json")).unwrap();
     assert!(acts.contains("2-15/26") && acts.contains("2026-04-01"));
     let checklist = std::fs::read_to_string(out.join("data/checklist.json")).unwrap();
     assert!(checklist.contains("protest-act-copy") && checklist.contains(&attached.attachment.sha256));
-    assert!(s.evidence().verify_evidence(&out).unwrap().report.ok);
+    assert!(s.evidence().verify(&out).unwrap().report.ok);
     crate::evidence::loc_bagit_validates(&out).expect("the LoC validator accepts the package with documents");
 }
 
@@ -365,7 +365,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // A draft with the norms breached and the requirements left to the prosecutor.
     let rough = s
         .acts()
-        .draft_act(&ActDraftRequest {
+        .draft(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -378,7 +378,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // Issued without naming the draft: the object's latest unused draft of the kind is the one.
     let first = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-10"),
@@ -396,7 +396,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // A draft with every placeholder filled, issued naming it; a draft named for another kind is refused.
     let full = s
         .acts()
-        .draft_act(&ActDraftRequest {
+        .draft(&ActDraftRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             addressee: Some("ДСЭК".into()),
@@ -411,7 +411,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert!(full.unfilled.is_empty(), "{:?}", full.unfilled);
     let wrong = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Order),
             addressee: "ДСЭК".into(),
@@ -422,7 +422,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert!(wrong.message.contains("is not a draft of a order"), "{wrong}");
     let second = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-02-10"),
@@ -435,7 +435,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // No unused draft is left: a third act records none.
     let third = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-03-10"),
@@ -456,11 +456,11 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
         from_fact: None,
         formal_defect,
     };
-    let refused = s.acts().record_act_outcome(&outcome(first.act.id, ActResult::Satisfied, true)).unwrap_err();
+    let refused = s.acts().record_outcome(&outcome(first.act.id, ActResult::Satisfied, true)).unwrap_err();
     assert!(refused.message.contains("formal defect"), "{refused}");
-    let returned = s.acts().record_act_outcome(&outcome(first.act.id, ActResult::Rejected, true)).unwrap();
+    let returned = s.acts().record_outcome(&outcome(first.act.id, ActResult::Rejected, true)).unwrap();
     assert!(returned.outcomes[0].formal_defect);
-    s.acts().record_act_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
+    s.acts().record_outcome(&outcome(second.act.id, ActResult::Satisfied, false)).unwrap();
 
     // The report counts each over the acts it can be said of.
     let q = s.analytics().effect_report(&EffectRequest::default()).unwrap().kpis.quality;
@@ -489,7 +489,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     // category and activity), with its formal defect; acts of other kinds are no precedent.
     let elsewhere = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: bin(2),
             kind: Some(ActKind::Submission),
             issued_on: day("2025-01-20"),
@@ -498,10 +498,10 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
             ..Default::default()
         })
         .unwrap();
-    s.acts().record_act_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
+    s.acts().record_outcome(&outcome(elsewhere.act.id, ActResult::Satisfied, false)).unwrap();
     let p = s
         .acts()
-        .act_precedents(&PrecedentRequest {
+        .precedents(&PrecedentRequest {
             bin: object.clone(),
             kind: Some(ActKind::Submission),
             category: Some("social.labour".into()),
@@ -518,7 +518,7 @@ fn an_acts_quality_at_issue_is_kept_and_counted_and_its_precedents_ranked_with_t
     assert_eq!((p.tally.satisfied, p.tally.rejected, p.tally.no_answer, p.tally.formal_defects), (2, 1, 1, 1));
     let protests = s
         .acts()
-        .act_precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
+        .precedents(&PrecedentRequest { bin: object, kind: Some(ActKind::Protest), ..Default::default() })
         .unwrap();
     assert_eq!(protests.matching, 0);
 }

@@ -72,7 +72,7 @@ fn training_registers_a_journaled_version_with_honest_held_out_figures() {
     let db = TempDb::new();
     let file = db.file("labelled.csv", labelled_csv(300, 1));
     let mut session = db.session();
-    let report = session.appeals().train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap();
+    let report = session.appeals().train(&file, &TrainParams::default(), false, &|_| {}).unwrap();
     assert_eq!(report.model.name, "appeals-v1");
     assert_eq!(report.model.texts, 300);
     assert_eq!(report.metrics.train_texts + report.metrics.test_texts, 300);
@@ -81,7 +81,7 @@ fn training_registers_a_journaled_version_with_honest_held_out_figures() {
     assert_eq!(report.metrics.confusion.iter().flatten().sum::<usize>(), report.metrics.test_texts);
 
     // A second version of the same kind, and the journal holds both and verifies.
-    let again = session.appeals().train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap();
+    let again = session.appeals().train(&file, &TrainParams::default(), false, &|_| {}).unwrap();
     assert_eq!(again.model.name, "appeals-v2");
     let verified = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap();
     assert!(verified.ok, "{:?}", verified.problems);
@@ -95,7 +95,7 @@ fn unseen_spellings_are_classified_by_their_character_ngrams() {
     let db = TempDb::new();
     let file = db.file("labelled.csv", labelled_csv(240, 2));
     let mut session = db.session();
-    session.appeals().train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap();
+    session.appeals().train(&file, &TrainParams::default(), false, &|_| {}).unwrap();
     // Declined forms, typos and HTML remnants the training set never had.
     let unseen = "appeal_no,text\n\
         A-1,\"&lt;p&gt;отоплениe нету, батарея холодная&lt;/p&gt;\"\n\
@@ -135,22 +135,17 @@ fn classify_answers_one_json_object_per_row_with_model_and_explanation() {
 fn a_labelled_file_without_a_category_column_is_refused_by_line_and_field() {
     let db = TempDb::new();
     let file = db.file("bad.csv", "appeal_no,text\nA-1,нет воды\n");
-    let err = db.session().appeals().train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap_err();
+    let err = db.session().appeals().train(&file, &TrainParams::default(), false, &|_| {}).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("line 1") && err.message.contains("category"), "{}", err.message);
     let one = db.file("one.csv", "text,category\nнет воды,ЖКХ\nнет света,ЖКХ\n");
-    let err = db.session().appeals().train_appeals_model(&one, &TrainParams::default(), false, &|_| {}).unwrap_err();
+    let err = db.session().appeals().train(&one, &TrainParams::default(), false, &|_| {}).unwrap_err();
     assert!(err.message.contains("two categories"), "{}", err.message);
     // The appeal number taken for the label: one category per row, refused before any training.
     let numbered: String = std::iter::once("text,category\n".to_string())
         .chain((0..600).map(|i| format!("нет воды {i},Т-{i}\n")))
         .collect();
-    let err = db.session().appeals().train_appeals_model(
-        &db.file("numbered.csv", numbered),
-        &TrainParams::default(),
-        false,
-        &|_| {},
-    );
+    let err = db.session().appeals().train(&db.file("numbered.csv", numbered), &TrainParams::default(), false, &|_| {});
     let err = err.unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
     assert!(err.message.contains("600 different categories"), "{}", err.message);
@@ -161,7 +156,7 @@ fn a_labelled_file_without_a_category_column_is_refused_by_line_and_field() {
 fn a_model_changed_behind_the_journal_is_named() {
     let db = TempDb::new();
     let file = db.file("labelled.csv", labelled_csv(90, 4));
-    db.session().appeals().train_appeals_model(&file, &TrainParams::default(), false, &|_| {}).unwrap();
+    db.session().appeals().train(&file, &TrainParams::default(), false, &|_| {}).unwrap();
     let conn = rusqlite::Connection::open(&db.path).unwrap();
     conn.execute("UPDATE models SET metrics = replace(metrics, '\"accuracy\":', '\"accuracy\":0.99,\"x\":')", [])
         .unwrap();

@@ -381,23 +381,23 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         every_hours: Some(24),
         modified_field: None,
     };
-    s.connectors().connector_add(&spec).unwrap();
+    s.connectors().add(&spec).unwrap();
     let before = db.registry_fingerprint();
 
-    let refused = s.connectors().connector_run("egov-inspections", &mut |_| {}).unwrap_err();
+    let refused = s.connectors().run("egov-inspections", &mut |_| {}).unwrap_err();
     assert!(refused.message.contains("403") && refused.message.contains("2 page(s) are staged"), "{}", refused.message);
     assert_eq!(refused.code, ekn::api::ErrorCode::PortalRefused);
     assert!(!refused.message.contains(KEY), "the key never appears: {}", refused.message);
     assert_eq!(db.registry_fingerprint(), before, "a run cut off publishes nothing");
-    let runs = s.connectors().connector_runs("egov-inspections", 5).unwrap();
+    let runs = s.connectors().runs("egov-inspections", 5).unwrap();
     assert_eq!((runs.len(), runs[0].status.as_str()), (1, "staging"));
 
     // A refused run is not knocked on again by the background round: it waits for a person.
-    assert!(s.connectors().connectors_run_due(&mut |_| {}).unwrap().is_empty(), "a refusal is not retried every round");
+    assert!(s.connectors().run_due(&mut |_| {}).unwrap().is_empty(), "a refusal is not retried every round");
     // Run again (the key fixed): it resumes after the staged cursor and publishes the whole
     // dataset in one import.
     let asked_before = portal.seen.lock().unwrap().len();
-    let first = s.connectors().connector_run("egov-inspections", &mut |_| {}).unwrap();
+    let first = s.connectors().run("egov-inspections", &mut |_| {}).unwrap();
     assert!(first.resumed);
     assert_eq!(
         (first.records, first.import.as_ref().unwrap().inserted, first.import.as_ref().unwrap().rejected),
@@ -419,10 +419,10 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
     assert!(blobs.is_empty(), "no staged page is left on disk: {:?}", blobs.keys());
 
     // Published, it is not due again before its 24 hours.
-    assert!(s.connectors().connectors_run_due(&mut |_| {}).unwrap().is_empty());
+    assert!(s.connectors().run_due(&mut |_| {}).unwrap().is_empty());
     assert!(s.connectors().list().unwrap()[0].next_run.is_some());
     // A second run reads it all again and writes nothing; a row changed on the portal is one update.
-    let second = s.connectors().connector_run("egov-inspections", &mut |_| {}).unwrap();
+    let second = s.connectors().run("egov-inspections", &mut |_| {}).unwrap();
     assert_eq!(
         (
             second.resumed,
@@ -433,7 +433,7 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         (false, 0, 0, 450)
     );
     portal.data.lock().unwrap()[10]["Количество нарушений"] = json!("7");
-    let third = s.connectors().connector_run("egov-inspections", &mut |_| {}).unwrap();
+    let third = s.connectors().run("egov-inspections", &mut |_| {}).unwrap();
     assert_eq!(
         (
             third.import.as_ref().unwrap().inserted,
@@ -444,7 +444,7 @@ fn a_connector_run_is_published_whole_resumes_after_a_refusal_and_then_writes_on
         "{:?}",
         third.import
     );
-    let runs = s.connectors().connector_runs("egov-inspections", 10).unwrap();
+    let runs = s.connectors().runs("egov-inspections", 10).unwrap();
     assert_eq!(runs.iter().map(|r| r.status.as_str()).collect::<Vec<_>>(), ["published"; 3]);
 }
 
@@ -471,7 +471,7 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
         every_hours: Some(24),
         modified_field: None,
     };
-    s.connectors().connector_add(&spec).unwrap();
+    s.connectors().add(&spec).unwrap();
     drop(s);
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ekn"))
         .arg("--db")
@@ -492,12 +492,12 @@ fn a_run_killed_mid_way_publishes_nothing_and_the_next_run_resumes_it() {
 
     let mut s = db.session();
     assert_eq!(s.registry().status().unwrap().counts.inspections, 0, "a killed run publishes nothing");
-    let runs = s.connectors().connector_runs("killed", 5).unwrap();
+    let runs = s.connectors().runs("killed", 5).unwrap();
     assert_eq!(runs[0].status, "staging");
     drop(s);
     std::env::set_var(key_var, KEY);
     // The desktop app's next background round resumes it (a run cut off is due at once).
-    let mut round = db.session().connectors().connectors_run_due(&mut |_| {}).unwrap();
+    let mut round = db.session().connectors().run_due(&mut |_| {}).unwrap();
     assert_eq!(round.len(), 1, "{round:?}");
     let report = round.pop().unwrap().report.expect("the resumed run's report");
     assert!(report.resumed);
@@ -579,20 +579,20 @@ fn a_published_file_is_imported_again_only_when_it_changed() {
     let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.clone().into_bytes())));
     let (url, sent) = file_server(file.clone(), BTreeMap::from([(1, Fault::Status(503, None))]));
     let mut s = db.session();
-    s.connectors().connector_add(&file_connector("kpssu-file", url)).unwrap();
+    s.connectors().add(&file_connector("kpssu-file", url)).unwrap();
 
     // A 503 first, then the file: 100 inspections.
-    let first = s.connectors().connector_run("kpssu-file", &mut |_| {}).unwrap();
+    let first = s.connectors().run("kpssu-file", &mut |_| {}).unwrap();
     assert_eq!((first.retries, first.import.as_ref().map(|i| i.inserted)), (1, Some(100)), "{first:?}");
     // Unchanged: the ETag goes back, the server answers 304, nothing is imported.
-    let second = s.connectors().connector_run("kpssu-file", &mut |_| {}).unwrap();
+    let second = s.connectors().run("kpssu-file", &mut |_| {}).unwrap();
     assert!(second.not_modified && second.import.is_none(), "{second:?}");
     assert_eq!(sent.lock().unwrap().last().cloned().flatten().as_deref(), Some("\"v1\""));
     // Changed (one row's violations): imported again, one row updated.
     let changed = csv.replacen(";0;;;нет;нет\n", ";5;;;нет;нет\n", 1);
     assert_ne!(changed, csv, "the fixture has a row to change");
     *file.lock().unwrap() = ("\"v2\"".to_string(), changed.into_bytes());
-    let third = s.connectors().connector_run("kpssu-file", &mut |_| {}).unwrap();
+    let third = s.connectors().run("kpssu-file", &mut |_| {}).unwrap();
     let import = third.import.as_ref().unwrap();
     assert_eq!((import.inserted, import.updated, import.unchanged), (0, 1, 99), "{import:?}");
     assert_eq!(s.registry().status().unwrap().counts.inspections, 100);
@@ -616,8 +616,8 @@ fn a_zipped_export_published_over_http_is_unpacked_in_memory_and_imported() {
     let (url, _) = file_server(Arc::new(Mutex::new(("\"z1\"".into(), archive))), BTreeMap::new());
     let url = url.replace("inspections.csv", "inspections.zip");
     let mut s = db.session();
-    s.connectors().connector_add(&file_connector("kpssu-zip", url)).unwrap();
-    let report = s.connectors().connector_run("kpssu-zip", &mut |_| {}).unwrap();
+    s.connectors().add(&file_connector("kpssu-zip", url)).unwrap();
+    let report = s.connectors().run("kpssu-zip", &mut |_| {}).unwrap();
     let import = report.import.as_ref().unwrap();
     assert_eq!(import.inserted, 50, "{import:?}");
     assert!(import.format.starts_with("ZIP «export-2026-11/inspections.csv»: CSV"), "{}", import.format);
@@ -636,7 +636,7 @@ fn a_connector_run_through_the_host_stops_the_progress_bar_it_moved() {
     let csv: String = text.lines().take(101).map(|l| format!("{l}\n")).collect();
     let file = Arc::new(Mutex::new(("\"v1\"".to_string(), csv.into_bytes())));
     let (url, _) = file_server(file, BTreeMap::new());
-    db.session().connectors().connector_add(&file_connector("kpssu-file", url)).unwrap();
+    db.session().connectors().add(&file_connector("kpssu-file", url)).unwrap();
     let host = ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap();
     let report = host.call("connector_run", serde_json::json!({"name": "kpssu-file"})).unwrap();
     assert_eq!(report["import"]["inserted"], 100, "{report}");

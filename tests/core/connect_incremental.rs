@@ -37,7 +37,7 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
     let portal = portal(records, 10_000, BTreeMap::new());
     let mut s = db.session();
     s.connectors()
-        .connector_add(&ekn::api::connectors::ConnectorSpec {
+        .add(&ekn::api::connectors::ConnectorSpec {
             name: "egov-changes".into(),
             kind: "egov-v4".into(),
             data: ekn::domain::records::DataKind::Inspections,
@@ -56,7 +56,7 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
         .unwrap();
 
     // The first run: everything, no window; the newest stamp is asked first.
-    let first = s.connectors().connector_run("egov-changes", &mut |_| {}).unwrap();
+    let first = s.connectors().run("egov-changes", &mut |_| {}).unwrap();
     assert_eq!((first.records, first.import.as_ref().unwrap().inserted), (120, 120), "{first:?}");
     assert_eq!(first.modified_since, None);
     assert_eq!(first.import.as_ref().unwrap().ignored_columns, ["Изменено"], "the map renamed the field");
@@ -77,7 +77,7 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
         }
     }
     let asked = portal.seen.lock().unwrap().len();
-    let second = s.connectors().connector_run("egov-changes", &mut |_| {}).unwrap();
+    let second = s.connectors().run("egov-changes", &mut |_| {}).unwrap();
     let import = second.import.as_ref().unwrap();
     // The five changes, and the record stamped at the watermark itself, read again.
     assert_eq!(second.records, 6, "only what changed is fetched: {second:?}");
@@ -92,7 +92,7 @@ fn a_modified_since_run_fetches_and_writes_only_what_changed() {
     assert!(source.contains("records with modified ≥ 2026-11-01T08:00:00"), "{source}");
 
     // Nothing new: the rows stamped at the watermark are read again and found unchanged.
-    let third = s.connectors().connector_run("egov-changes", &mut |_| {}).unwrap();
+    let third = s.connectors().run("egov-changes", &mut |_| {}).unwrap();
     assert_eq!(third.modified_since.as_deref(), Some("2026-11-05T11:30:00"));
     let import = third.import.as_ref().unwrap();
     assert_eq!((third.records, import.inserted, import.updated, import.unchanged), (2, 0, 0, 2), "{third:?}");

@@ -122,10 +122,10 @@ fn an_office_ca_is_trusted_only_once_it_is_in_the_bundle() {
     let db = crate::support::TempDb::new();
     let (url, served) = https_file_server(published_csv());
     let mut s = db.session();
-    s.connectors().connector_add(&file_connector("inspected", url)).unwrap();
+    s.connectors().add(&file_connector("inspected", url)).unwrap();
 
     // Mozilla's roots only: the handshake fails, at once (not retried), and nothing is written.
-    let refused = s.connectors().connector_run("inspected", &mut |_| {}).unwrap_err();
+    let refused = s.connectors().run("inspected", &mut |_| {}).unwrap_err();
     assert_eq!(refused.code, ErrorCode::PortalRefused, "{refused:?}");
     assert!(refused.message.contains("certificate bundle"), "{}", refused.message);
     assert_eq!(served.load(Ordering::SeqCst), 0);
@@ -133,16 +133,16 @@ fn an_office_ca_is_trusted_only_once_it_is_in_the_bundle() {
 
     // A bundle that is not certificates is refused and changes nothing.
     let bad = NetworkSettings { ca_bundle: Some("not a certificate".into()), proxy: ProxySetting::Environment };
-    assert_eq!(s.connectors().connectors_network_set(&bad).unwrap_err().code, ErrorCode::InvalidInput);
-    assert!(s.connectors().connectors_network().unwrap().ca_fingerprints.is_empty());
+    assert_eq!(s.connectors().set_network(&bad).unwrap_err().code, ErrorCode::InvalidInput);
+    assert!(s.connectors().network().unwrap().ca_fingerprints.is_empty());
 
     // The office's CA added: the same run imports the file; verification stayed on throughout.
     let set = s
         .connectors()
-        .connectors_network_set(&NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Direct })
+        .set_network(&NetworkSettings { ca_bundle: Some(CA.into()), proxy: ProxySetting::Direct })
         .unwrap();
     assert_eq!(set.ca_fingerprints.len(), 1);
-    let report = s.connectors().connector_run("inspected", &mut |_| {}).unwrap();
+    let report = s.connectors().run("inspected", &mut |_| {}).unwrap();
     assert_eq!(report.import.as_ref().map(|i| i.inserted), Some(100), "{report:?}");
     assert_eq!(served.load(Ordering::SeqCst), 1);
 
@@ -164,18 +164,16 @@ fn a_proxy_kept_as_a_setting_is_gone_through_and_a_password_is_refused() {
     let mut s = db.session();
     // `.invalid` never resolves (RFC 6761): only the proxy can answer for it.
     s.connectors()
-        .connector_add(&file_connector("behind-proxy", "http://portal.invalid/opendata/inspections.csv".into()))
+        .add(&file_connector("behind-proxy", "http://portal.invalid/opendata/inspections.csv".into()))
         .unwrap();
 
     let with_password =
         NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy.replace("http://", "http://clerk:secret@")) };
-    let refused = s.connectors().connectors_network_set(&with_password).unwrap_err();
+    let refused = s.connectors().set_network(&with_password).unwrap_err();
     assert!(refused.message.contains("HTTPS_PROXY") && !refused.message.contains("secret"), "{}", refused.message);
 
-    s.connectors()
-        .connectors_network_set(&NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy) })
-        .unwrap();
-    let report = s.connectors().connector_run("behind-proxy", &mut |_| {}).unwrap();
+    s.connectors().set_network(&NetworkSettings { ca_bundle: None, proxy: ProxySetting::Url(proxy) }).unwrap();
+    let report = s.connectors().run("behind-proxy", &mut |_| {}).unwrap();
     assert_eq!(report.import.as_ref().map(|i| i.inserted), Some(100), "{report:?}");
     // The request went to the proxy (the portal's name never resolves here), in a forward proxy's
     // absolute form.
@@ -193,7 +191,7 @@ fn a_run_waiting_on_a_silent_portal_holds_up_no_screen() {
         drop(held);
     });
     let db = crate::support::TempDb::new();
-    db.session().connectors().connector_add(&file_connector("silent", url)).unwrap();
+    db.session().connectors().add(&file_connector("silent", url)).unwrap();
     let host = std::sync::Arc::new(
         ekn::api::host::Host::start(&db.path, false, ekn::domain::journal::Face::Browser, None).unwrap(),
     );

@@ -211,7 +211,7 @@ fn scans_and_broken_text_layers_are_read_by_ocr_in_russian_and_kazakh() {
     // Cancelling a reading records nothing.
     let (bytes, _) = fixture("000-ru-submission.scan300.png");
     let renamed: Vec<u8> = bytes.iter().copied().chain(std::iter::once(0)).collect();
-    let attached = s.evidence().attach_evidence(&bin, "копия.png", &renamed, None).unwrap();
+    let attached = s.evidence().attach(&bin, "копия.png", &renamed, None).unwrap();
     let cancelled = s.evidence().read_document(attached.attachment.id, &mut |_| false).expect_err("cancelled");
     assert_eq!(cancelled.code, api::ErrorCode::Cancelled);
     assert_eq!(s.evidence().document(attached.attachment.id).unwrap().state, "unread");

@@ -62,23 +62,23 @@ fn a_package_proves_itself_to_an_outside_validator_and_every_tampering_is_named(
     let mut s = db.session();
     let object = bin(1);
     let out = db.dir.path().join("package");
-    let packed = s.evidence().pack_evidence(&object, &out, false).unwrap();
+    let packed = s.evidence().package(&object, &out, false).unwrap();
     for file in ["card.json", "card.html", "analytics/risk.json", "analytics/anomalies.json", "journal/excerpt.json"] {
         assert!(packed.contents.iter().any(|c| c == file), "{file} in {:?}", packed.contents);
     }
     let html = std::fs::read_to_string(out.join("data/card.html")).unwrap();
     assert!(html.contains("Кайнар Алем") && html.contains("R-1"), "the readable card");
-    let intact = s.evidence().verify_evidence(&out).unwrap();
+    let intact = s.evidence().verify(&out).unwrap();
     assert!(intact.report.ok && intact.signed_by_this_office, "{:?}", intact.messages);
     loc_bagit_validates(&out).expect("the LoC validator accepts an intact package");
-    assert!(s.evidence().pack_evidence(&object, &out, false).is_err(), "a package is never written over another");
+    assert!(s.evidence().package(&object, &out, false).is_err(), "a package is never written over another");
 
     // Each tampering on its own copy; each named with its file.
     let tampered = |name: &str, edit: &dyn Fn(&Path)| -> (PathBuf, Vec<BagProblem>) {
         let copy = db.dir.path().join(name);
         copy_dir(&out, &copy);
         edit(&copy);
-        let report = db.session().evidence().verify_evidence(&copy).unwrap();
+        let report = db.session().evidence().verify(&copy).unwrap();
         assert!(!report.report.ok, "{name}");
         (copy, report.report.problems)
     };
@@ -124,11 +124,11 @@ fn a_package_proves_itself_to_an_outside_validator_and_every_tampering_is_named(
 
     // A zip: intact, then cut short.
     let zip = db.dir.path().join("package.zip");
-    s.evidence().pack_evidence(&object, &zip, true).unwrap();
-    assert!(s.evidence().verify_evidence(&zip).unwrap().report.ok);
+    s.evidence().package(&object, &zip, true).unwrap();
+    assert!(s.evidence().verify(&zip).unwrap().report.ok);
     let bytes = std::fs::read(&zip).unwrap();
     let cut = db.file("cut.zip", &bytes[..bytes.len() / 2]);
-    let report = s.evidence().verify_evidence(&cut).unwrap();
+    let report = s.evidence().verify(&cut).unwrap();
     assert!(matches!(&report.report.problems[..], [BagProblem::NotABag { .. }]), "{:?}", report.report.problems);
 
     // Packing and checking are journaled; the command line fails on a broken package.

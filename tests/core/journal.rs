@@ -47,8 +47,8 @@ fn journaled() -> TempDb {
             event_date: Some(d("2026-11-02")),
             depends_on: vec![],
         };
-        let id = session.tasks().add_task(&request).unwrap().created[0].task.id;
-        session.tasks().note_task(id, &format!("примечание {i}")).unwrap();
+        let id = session.tasks().add(&request).unwrap().created[0].task.id;
+        session.tasks().note(id, &format!("примечание {i}")).unwrap();
     }
     db
 }
@@ -181,7 +181,7 @@ fn a_cut_tail_is_never_resealed_by_a_later_write_without_a_persons_decision() {
     sql(&db.path, &format!("DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq > {}", entries - 2));
     // A later write goes through, but the checkpoint — the evidence — is left as it was.
     let mut session = db.session();
-    session.tasks().note_task(1, "after the cut").unwrap();
+    session.tasks().note(1, "after the cut").unwrap();
     drop(session);
     assert!(problems(&db.path).iter().any(|p| matches!(p, JournalProblem::TailCut { .. })));
     // A person starts a new checkpoint with a reason; the reset is itself journaled.
@@ -324,8 +324,8 @@ fn accepting_a_suggestion_creates_its_tasks_and_records_the_acceptance_in_one_wr
         event_date: Some(d("2024-09-02")),
         depends_on: vec![],
     };
-    let check = session.tasks().add_task(&request).unwrap().created[0].task.id;
-    session.tasks().complete_task(check, d("2024-09-10")).unwrap();
+    let check = session.tasks().add(&request).unwrap().created[0].task.id;
+    session.tasks().complete(check, d("2024-09-10")).unwrap();
     let head_before = verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().entries;
     let created = session.tasks().accept_suggestion(check, None).unwrap().created;
     let lines = session.journal(&JournalQuery { object: Some(bin(1)), ..Default::default() }).unwrap();

@@ -45,7 +45,7 @@ fn with_documents() -> (TempDb, String, Vec<(String, Vec<u8>)>) {
     ];
     let mut stored = Vec::new();
     for (name, bytes) in &documents {
-        let attached = session.evidence().attach_evidence(&object, name, bytes, None).unwrap();
+        let attached = session.evidence().attach(&object, name, bytes, None).unwrap();
         stored.push((attached.attachment.sha256, bytes.clone()));
     }
     (db, object, stored)
@@ -107,7 +107,7 @@ fn init_force_takes_the_old_documents_with_it_and_a_document_attached_again_read
     db.import(DataKind::Inspections, &file).unwrap();
     let mut session = db.session();
     let (sha256, bytes) = &stored[0];
-    let attached = session.evidence().attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
+    let attached = session.evidence().attach(&object, "объяснение.txt", bytes, None).unwrap();
     assert!(attached.new);
     assert_eq!(&session.evidence().attachment_bytes(sha256).unwrap(), bytes);
 }
@@ -121,7 +121,7 @@ fn a_document_sealed_under_a_lost_key_is_named_so_and_replaced_when_attached_aga
     let other = TempDb::new();
     let file = other.file("inspections.csv", inspections_csv());
     other.import(DataKind::Inspections, &file).unwrap();
-    other.session().evidence().attach_evidence(&object, "x.txt", bytes, None).unwrap();
+    other.session().evidence().attach(&object, "x.txt", bytes, None).unwrap();
     let relative = Path::new(&sha256[..2]).join(sha256);
     std::fs::copy(beside(&other.path, ".files").join(&relative), beside(&db.path, ".files").join(&relative)).unwrap();
     let mut session = db.session();
@@ -129,7 +129,7 @@ fn a_document_sealed_under_a_lost_key_is_named_so_and_replaced_when_attached_aga
     assert_eq!(refused.code, ErrorCode::KeyMismatch, "{}", refused.message);
     assert!(refused.message.contains("another key"), "{}", refused.message);
     // Attaching the same bytes records nothing new but seals them again under this key.
-    let again = session.evidence().attach_evidence(&object, "объяснение.txt", bytes, None).unwrap();
+    let again = session.evidence().attach(&object, "объяснение.txt", bytes, None).unwrap();
     assert!(!again.new, "the attachment was already recorded");
     assert_eq!(&session.evidence().attachment_bytes(sha256).unwrap(), bytes);
 }

@@ -169,11 +169,10 @@ fn the_extension_cap_of_art_76_is_two_months_from_receipt_not_from_the_first_due
     // The same cap where a prosecutor extends a task.
     let db = TempDb::new();
     let mut session = db.session();
-    let task =
-        session.tasks().add_task(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
-    let refused = session.tasks().extend_task(task.id, d("2024-05-16"), None, "запрос информации").unwrap_err();
+    let task = session.tasks().add(&by_norm("appk-76-consideration", "2024-03-15")).unwrap().created[0].task.clone();
+    let refused = session.tasks().extend(task.id, d("2024-05-16"), None, "запрос информации").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-05-15"), "{}", refused.message);
-    let detail = session.tasks().extend_task(task.id, d("2024-05-15"), None, "запрос информации").unwrap();
+    let detail = session.tasks().extend(task.id, d("2024-05-15"), None, "запрос информации").unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-05-15"));
     assert_eq!(detail.explanation.extension_cap.as_ref().unwrap().date, d("2024-05-15"));
 }
@@ -231,12 +230,11 @@ fn a_suspension_moves_the_original_and_the_current_due_date_alike() {
 
     // An extended task keeps its decision and moves by the working days the suspension takes.
     let mut session = Session::open(&db).unwrap();
-    let task =
-        session.tasks().add_task(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
-    session.tasks().extend_task(task.id, d("2024-11-05"), None, "продлено руководителем").unwrap();
+    let task = session.tasks().add(&by_norm("appk-76-consideration", "2024-10-01")).unwrap().created[0].task.clone();
+    session.tasks().extend(task.id, d("2024-11-05"), None, "продлено руководителем").unwrap();
     let detail = session
         .tasks()
-        .suspend_task(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза")
+        .suspend(task.id, Suspension { from: d("2024-10-28"), to: d("2024-10-29") }, "экспертиза")
         .unwrap();
     assert_eq!(detail.view.task.original_due, d("2024-10-22"), "the suspension lies after the original term");
     assert_eq!(detail.view.task.current_due, d("2024-11-07"), "two working days later than the decided 05.11");
@@ -247,7 +245,7 @@ fn on_a_sunday_fridays_tasks_are_overdue_not_due_today() {
     let db = TempDb::new();
     let mut session = db.session();
     // Event Friday 13.11.2026, five working days: due Friday 20.11.2026.
-    let task = session.tasks().add_task(&by_period(5, "2026-11-13")).unwrap().created[0].task.clone();
+    let task = session.tasks().add(&by_period(5, "2026-11-13")).unwrap().created[0].task.clone();
     assert_eq!(task.current_due, d("2026-11-20"));
     let sunday = d("2026-11-22");
     let desk = session.tasks().desk(sunday, None).unwrap();
@@ -307,7 +305,7 @@ fn the_demo_is_dated_around_the_day_it_is_made() {
 fn a_norms_import_versions_the_norm_and_recomputes_the_deadlines_that_follow_it() {
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.tasks().add_task(&by_norm("prosecutor-protest", "2024-10-01")).unwrap().created[0].task.clone();
+    let task = session.tasks().add(&by_norm("prosecutor-protest", "2024-10-01")).unwrap().created[0].task.clone();
     assert_eq!(task.current_due, d("2024-10-11"), "10 calendar days (155-VII art. 33 p. 3)");
     drop(session);
 
@@ -333,7 +331,7 @@ fn a_norms_import_versions_the_norm_and_recomputes_the_deadlines_that_follow_it(
     assert_eq!(report["recomputed"][0]["to"], "2024-10-08");
 
     let mut session = db.session();
-    let detail = session.tasks().task_detail(task.id, d("2024-10-02")).unwrap();
+    let detail = session.tasks().detail(task.id, d("2024-10-02")).unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-10-08"));
     assert_eq!(detail.rule.version, Some(2));
     assert!(detail.rule.verified && detail.explanation.warnings.is_empty(), "{:?}", detail.explanation.warnings);
@@ -466,14 +464,14 @@ mod bounded {
         }
         let db = TempDb::new();
         let mut session = db.session();
-        let task = session.tasks().add_task(&by_period(5, "2024-01-10")).unwrap().created[0].task.clone();
+        let task = session.tasks().add(&by_period(5, "2024-01-10")).unwrap().created[0].task.clone();
         let far = Suspension { from: d("2024-01-11"), to: d("9999-01-01") };
-        assert_eq!(session.tasks().suspend_task(task.id, far, "x").unwrap_err().code.code(), "invalid_input");
+        assert_eq!(session.tasks().suspend(task.id, far, "x").unwrap_err().code.code(), "invalid_input");
         let huge = NewTaskRequest {
             period: Some(Period { amount: u32::MAX, unit: Unit::Months }),
             ..by_period(1, "2024-01-10")
         };
-        assert_eq!(session.tasks().add_task(&huge).unwrap_err().code.code(), "invalid_input");
+        assert_eq!(session.tasks().add(&huge).unwrap_err().code.code(), "invalid_input");
         let year = db.file("kz-9999.json", r#"{"year": 9999, "holidays": []}"#);
         let err = session.deadlines().import_calendar(&year).unwrap_err();
         assert!(err.message.contains("outside the years"), "{}", err.message);

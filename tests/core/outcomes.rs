@@ -23,7 +23,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     // The fixture answer replies to «№ 2-07-24/8176 от 06.09.2024» and says it was satisfied.
     let act = s
         .acts()
-        .issue_act(&ActIssueRequest {
+        .issue(&ActIssueRequest {
             bin: bin.clone(),
             kind: Some(ActKind::Submission),
             issued_on: Some(day("2024-09-06")),
@@ -49,26 +49,26 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     };
 
     // What the stage cannot have, or a date the act cannot have it on, is refused; nothing written.
-    let wrong = s.acts().record_act_outcome(&request(ActStage::Court, ActResult::Satisfied, "2024-10-01")).unwrap_err();
+    let wrong = s.acts().record_outcome(&request(ActStage::Court, ActResult::Satisfied, "2024-10-01")).unwrap_err();
     assert!(wrong.message.contains("a court is upheld, overturned, withdrawn"), "{wrong}");
-    let early = s.acts().record_act_outcome(&request(ActStage::Answer, ActResult::Partly, "2024-09-01")).unwrap_err();
+    let early = s.acts().record_outcome(&request(ActStage::Answer, ActResult::Partly, "2024-09-01")).unwrap_err();
     assert!(early.message.contains("before the act was issued"), "{early}");
-    let future = s.acts().record_act_outcome(&request(ActStage::Answer, ActResult::Partly, "2099-01-01")).unwrap_err();
+    let future = s.acts().record_outcome(&request(ActStage::Answer, ActResult::Partly, "2099-01-01")).unwrap_err();
     assert!(future.message.contains("future"), "{future}");
     let stray = s
         .acts()
-        .record_act_outcome(&ActOutcomeRequest {
+        .record_outcome(&ActOutcomeRequest {
             document: Some("ab".repeat(32)),
             ..request(ActStage::Answer, ActResult::Partly, "2024-10-01")
         })
         .unwrap_err();
     assert!(stray.message.contains("not attached"), "{stray}");
-    assert!(s.acts().act_detail(act.id).unwrap().outcomes.is_empty());
+    assert!(s.acts().detail(act.id).unwrap().outcomes.is_empty());
 
     // A consideration with its measures.
     let detail = s
         .acts()
-        .record_act_outcome(&ActOutcomeRequest {
+        .record_outcome(&ActOutcomeRequest {
             measures: Measures {
                 disciplined: Some(2),
                 admin_cases: Some(1),
@@ -93,13 +93,13 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
         "008-ru-answer.docx",
     );
     let doc = s.evidence().attach_and_read(&bin, name, &bytes, None, &mut |_| true).unwrap().attachment;
-    assert!(s.acts().act_detail(act.id).unwrap().proposals.is_empty(), "a proposed fact proposes no outcome");
+    assert!(s.acts().detail(act.id).unwrap().proposals.is_empty(), "a proposed fact proposes no outcome");
     let facts = s.evidence().document(doc.id).unwrap().facts;
     let id_of = |kind: &str| facts.iter().find(|f| f.kind == kind).unwrap_or_else(|| panic!("no {kind}: {facts:?}")).id;
     for kind in ["in_reply_to_number", "outcome", "date"] {
         s.evidence().confirm_fact(id_of(kind), None, Some(&bin)).unwrap();
     }
-    let proposals = s.acts().act_detail(act.id).unwrap().proposals;
+    let proposals = s.acts().detail(act.id).unwrap().proposals;
     assert_eq!(proposals.len(), 1, "{proposals:?}");
     let p = &proposals[0];
     assert_eq!(
@@ -110,7 +110,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     // Another act's fact cannot be passed off as this one's.
     let bogus = s
         .acts()
-        .record_act_outcome(&ActOutcomeRequest {
+        .record_outcome(&ActOutcomeRequest {
             from_fact: Some(id_of("date")),
             ..request(ActStage::Answer, ActResult::Satisfied, "2024-09-23")
         })
@@ -118,10 +118,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     assert!(bogus.message.contains("proposes no outcome"), "{bogus}");
     let confirmed = s
         .acts()
-        .record_act_outcome(&ActOutcomeRequest {
-            from_fact: Some(p.fact_id),
-            ..request(p.stage, p.result, "2024-09-23")
-        })
+        .record_outcome(&ActOutcomeRequest { from_fact: Some(p.fact_id), ..request(p.stage, p.result, "2024-09-23") })
         .unwrap();
     let from_document = confirmed.outcomes.iter().find(|o| o.stage == "answer").expect("the answer is recorded");
     assert_eq!(
@@ -132,7 +129,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
 
     // What later data say is computed from the card's rows (the verification's own rules are unit
     // tested in analytics::verification); the demo object's inspections and appeals decide which.
-    let v = s.acts().act_detail_over(act.id, Some(3650)).unwrap().verification;
+    let v = s.acts().detail_over(act.id, Some(3650)).unwrap().verification;
     assert_eq!(
         Some(v.from.to_string()),
         act.response_due.clone(),
@@ -145,7 +142,7 @@ fn an_acts_outcomes_are_recorded_checked_proposed_from_a_read_answer_and_journal
     // The act's control-of-execution task carries the same verification, for whoever ticks it.
     let control = act.control_task_id.expect("a submission has its control task");
     let today = s.today();
-    let detail = s.tasks().task_detail(control, today).unwrap();
+    let detail = s.tasks().detail(control, today).unwrap();
     let on_task = detail.act_verification.expect("the control task shows what later data say of its act");
     assert_eq!(on_task.act_id, act.id);
     assert_eq!(on_task.horizon_days, 365);

@@ -103,7 +103,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     )
     .expect("the demo's appeals name their object");
     let person_words = "заявитель Қуанышбекова Әйгерім просила перезвонить";
-    session.appeals().correct_appeal(&appeal_no, CorrectionAspect::Category, "экология", person_words).unwrap();
+    session.appeals().correct(&appeal_no, CorrectionAspect::Category, "экология", person_words).unwrap();
     // And taken into a theme with the same words as the reason (theme_members, its journal entry).
     let theme =
         ekn::analytics::themes::ThemeDefinition { categories: vec!["environment".into()], ..Default::default() };
@@ -175,7 +175,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     let on_card = card.appeals.iter().find(|a| a.appeal_no == appeal_no).unwrap();
     assert_eq!((on_card.text.as_deref(), on_card.applicant.as_deref()), (None, None));
     assert_eq!(on_card.destroyed_by.as_deref(), Some("7-УД"));
-    let appeal_card = session.appeals().appeal_card(&appeal_no).unwrap();
+    let appeal_card = session.appeals().card(&appeal_no).unwrap();
     assert_eq!((appeal_card.text.as_deref(), appeal_card.destroyed_by.as_deref()), (None, Some("7-УД")));
     let lines = session.journal(&JournalQuery { appeal: Some(appeal_no.clone()), ..Default::default() }).unwrap();
     assert!(!lines.is_empty());
@@ -187,7 +187,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
         .iter()
         .any(|l| l.redacted_by.as_deref() == Some("7-УД") && l.detail.contains("destroyed by act 7-УД")));
     // The untouched appeal keeps its text.
-    assert!(session.appeals().appeal_card(&kept_no).unwrap().text.is_some());
+    assert!(session.appeals().card(&kept_no).unwrap().text.is_some());
     // The theme keeps the appeal as a member; the reason given for it is gone.
     let members = session.analytics().theme_candidates("Экология", Some(1000)).unwrap();
     let member = members.items.iter().find(|c| c.key == appeal_no).unwrap();
@@ -196,7 +196,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
 
     // Not in an evidence package packed afterwards.
     let package = dir.path().join("package");
-    session.evidence().pack_evidence(&bin, &package, false).unwrap();
+    session.evidence().package(&bin, &package, false).unwrap();
     for (path, bytes) in files_under(&package) {
         assert!(!contains(&bytes, &text) && !contains(&bytes, "Қуанышбекова"), "{}", path.display());
     }
@@ -274,7 +274,7 @@ fn an_attached_document_is_deleted_with_its_file_and_a_reimport_never_brings_a_t
     let mut session = session_at_noon(&db, "2026-11-22");
     let name = "Объяснение Жұмабаевой Гүлнар.pdf";
     let content = "объяснительная записка — уникальное содержимое Ғ-Ү-Ұ";
-    let attached = session.evidence().attach_evidence(&bin, name, content.as_bytes(), None).unwrap();
+    let attached = session.evidence().attach(&bin, name, content.as_bytes(), None).unwrap();
     let blob = ekn::store::blobs::document_path(&db, &attached.attachment.sha256);
     assert!(blob.is_file());
     drop(session);
@@ -435,7 +435,7 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     let mut s = session_on(&db, "2026-11-24");
     let issue = |s: &mut Session, kind, issued_on: &str, number: &str, requirement: &str| {
         s.acts()
-            .issue_act(&ActIssueRequest {
+            .issue(&ActIssueRequest {
                 bin: bin.clone(),
                 kind: Some(kind),
                 issued_on: Some(day(issued_on)),
@@ -448,12 +448,12 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     };
     // An act of 2019, answered that spring and its control ticked: five years on, it is due.
     let old = issue(&mut s, ekn::acts::ActKind::Submission, "2019-03-01", "П-2019/1", "уникальное требование Қайнар");
-    s.tasks().complete_task(old.control_task.as_ref().unwrap().task.id, day("2019-05-01")).unwrap();
+    s.tasks().complete(old.control_task.as_ref().unwrap().task.id, day("2019-05-01")).unwrap();
     for (stage, result, on) in
         [(ActStage::Answer, ActResult::Satisfied, "2019-04-01"), (ActStage::Court, ActResult::Upheld, "2019-06-01")]
     {
         s.acts()
-            .record_act_outcome(&ActOutcomeRequest {
+            .record_outcome(&ActOutcomeRequest {
                 act: old.act.id,
                 stage,
                 result,
@@ -490,11 +490,11 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
         .unwrap();
     assert!(report.redacted_entries >= 1, "the act_issued entry's addressee is cleared");
     // The act and its outcomes are gone; the held and the recent acts stay whole.
-    assert!(s.acts().act_detail(old.act.id).is_err());
+    assert!(s.acts().detail(old.act.id).is_err());
     let count = |sql: &str| sql_text(&db, sql, "").unwrap();
     assert_eq!(count(&format!("SELECT count(*) || '' FROM act_outcomes WHERE act_id = {}", old.act.id)), "0");
-    assert_eq!(s.acts().act_detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
-    assert!(s.acts().act_detail(recent.act.id).is_ok());
+    assert_eq!(s.acts().detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
+    assert!(s.acts().detail(recent.act.id).is_ok());
     assert_eq!(
         count("SELECT record_key FROM destroyed_records WHERE record_kind = 'act'"),
         format!("act:{bin}:П-2019/1")

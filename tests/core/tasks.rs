@@ -50,7 +50,7 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
     let mut session = db.session();
 
     // A-1 arrived on Monday 01.04.2024: 15 working days → Monday 22.04.2024.
-    let first = session.tasks().add_task(&consider("A-1", "Ахметова А.")).unwrap().created[0].task.clone();
+    let first = session.tasks().add(&consider("A-1", "Ахметова А.")).unwrap().created[0].task.clone();
     assert_eq!((first.event_date, first.current_due), (d("2024-04-01"), d("2024-04-22")));
     assert_eq!(first.category.as_deref(), Some("предпринимательство"));
 
@@ -60,30 +60,25 @@ fn an_appeal_from_arrival_to_the_supervisors_figures() {
 
     // The head extends by a reasoned decision; the whole term runs to at most two months from
     // receipt: 01.06.2024 is a Saturday, so the cap is Monday 03.06.2024.
-    let refused =
-        session.tasks().extend_task(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
+    let refused = session.tasks().extend(first.id, d("2024-06-04"), None, "запрос в уполномоченный орган").unwrap_err();
     assert!(refused.message.contains("beyond the longest extension allowed (2024-06-03"), "{}", refused.message);
+    assert_eq!(session.tasks().extend(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(), "invalid_input");
     assert_eq!(
-        session.tasks().extend_task(first.id, d("2024-04-01"), None, "x").unwrap_err().code.code(),
-        "invalid_input"
-    );
-    assert_eq!(
-        session.tasks().extend_task(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(),
+        session.tasks().extend(first.id, d("2024-05-20"), None, " ").unwrap_err().code.code(),
         "reason_required"
     );
     assert_eq!(refused.code.code(), "beyond_cap");
-    let extended =
-        session.tasks().extend_task(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
+    let extended = session.tasks().extend(first.id, d("2024-05-20"), None, "запрос в уполномоченный орган").unwrap();
     assert_eq!((extended.view.task.original_due, extended.view.task.current_due), (d("2024-04-22"), d("2024-05-20")));
     assert!(extended.log.iter().any(|e| e.action == "extended" && e.new_due == Some(d("2024-05-20"))));
 
     // A-3 arrived on Sunday 05.05.2024; May holidays and the transfer push it to 29.05.2024.
-    let second = session.tasks().add_task(&consider("A-3", "Серіков Б.")).unwrap().created[0].task.clone();
+    let second = session.tasks().add(&consider("A-3", "Серіков Б.")).unwrap().created[0].task.clone();
     assert_eq!(second.current_due, d("2024-05-29"));
 
     // Closed on time (within the extension) and late (three working days).
-    session.tasks().complete_task(first.id, d("2024-05-15")).unwrap();
-    let late = session.tasks().complete_task(second.id, d("2024-06-03")).unwrap();
+    session.tasks().complete(first.id, d("2024-05-15")).unwrap();
+    let late = session.tasks().complete(second.id, d("2024-06-03")).unwrap();
     assert!(late.log.iter().any(|e| e.detail.as_deref() == Some("done on 2024-06-03 (late)")));
 
     let board = session.tasks().dashboard(d("2024-06-10")).unwrap();
@@ -101,7 +96,7 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     let mut session = db.session();
     let check = session
         .tasks()
-        .add_task(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02"))
+        .add(&task_by_period(TaskKind::InspectionCheck, Some(bin(1)), 10, "2024-09-02"))
         .unwrap()
         .created[0]
         .task
@@ -109,7 +104,7 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     let before = session.tasks().suggest_for_subject(&bin(2)).unwrap().unwrap();
     assert_eq!((before.kind, before.after_task), (TaskKind::GatherInformation, None));
     assert_eq!(session.tasks().suggest_for_subject(&bin(1)).unwrap(), None, "work under way");
-    let done = session.tasks().complete_task(check.id, d("2024-09-10")).unwrap();
+    let done = session.tasks().complete(check.id, d("2024-09-10")).unwrap();
     assert_eq!(session.tasks().suggest_for_subject(&bin(1)).unwrap().unwrap().kind, TaskKind::IssueResponse);
     let suggestion = done.suggestion.expect("an inspection suggests an act of response");
     assert_eq!(suggestion.kind, TaskKind::IssueResponse);
@@ -126,7 +121,7 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     session.tasks().decline_suggestion(check.id, "нарушения устранены в ходе проверки").unwrap();
     assert!(session
         .tasks()
-        .task_detail(check.id, d("2024-09-11"))
+        .detail(check.id, d("2024-09-11"))
         .unwrap()
         .log
         .iter()
@@ -143,7 +138,7 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
     assert!(!slips.iter().any(|s| s.task_id == check.id), "followed up now");
 
     // The control task cannot be finished while the act is open, and a cycle is refused by name.
-    assert!(session.tasks().complete_task(control.task.id, d("2024-09-12")).unwrap_err().message.contains("blocked"));
+    assert!(session.tasks().complete(control.task.id, d("2024-09-12")).unwrap_err().message.contains("blocked"));
     let err = session.tasks().add_dependency(response.task.id, control.task.id).unwrap_err();
     assert_eq!(
         err.message,
@@ -160,7 +155,7 @@ fn an_act_of_response_brings_its_control_and_stages_suggest_the_next_step() {
 fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
+    let task = session.tasks().add(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
         .task
         .clone();
     // 11–14 and 17 June (Kurban Ait fell on Sunday 16 June and was not moved).
@@ -176,7 +171,7 @@ fn a_calendar_change_recomputes_open_deadlines_and_logs_the_move() {
     assert_eq!(report.recomputed.len(), 1);
     // Saturday 15 June is now worked and 17 June rested: 11, 12, 13, 14, 15 June make five working days.
     assert_eq!((report.recomputed[0].from, report.recomputed[0].to), (d("2024-06-17"), d("2024-06-15")));
-    let detail = session.tasks().task_detail(task.id, d("2024-06-12")).unwrap();
+    let detail = session.tasks().detail(task.id, d("2024-06-12")).unwrap();
     assert!(detail.log.iter().any(|e| e.action == "recomputed" && e.old_due == Some(d("2024-06-17"))));
 }
 
@@ -186,7 +181,7 @@ fn the_journal_and_the_task_log_view_of_it_are_append_only() {
     let mut session = db.session();
     session
         .tasks()
-        .add_task(&NewTaskRequest {
+        .add(&NewTaskRequest {
             kind: TaskKind::FollowUp,
             title: None,
             subject_bin: None,
@@ -221,7 +216,7 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
     // document, which is then gone, so the calendar in force differs from the recorded digest.
     let db = TempDb::new();
     let mut session = db.session();
-    let task = session.tasks().add_task(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
+    let task = session.tasks().add(&task_by_period(TaskKind::FollowUp, None, 5, "2024-06-10")).unwrap().created[0]
         .task
         .clone();
     let mut year: serde_json::Value =
@@ -230,12 +225,12 @@ fn a_calendar_that_changed_between_sessions_is_noticed_on_open() {
         "working_day": "2024-06-15", "day_off": "2024-06-17", "act": "test", "confirmed": true
     }));
     session.deadlines().import_calendar(&db.file("kz-2024.json", year.to_string())).unwrap();
-    assert_eq!(session.tasks().task_detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
+    assert_eq!(session.tasks().detail(task.id, d("2024-06-12")).unwrap().view.task.current_due, d("2024-06-15"));
     drop(session);
 
     rusqlite::Connection::open(&db.path).unwrap().execute("DELETE FROM calendar_years", []).unwrap();
     let mut reopened = db.session();
-    let detail = reopened.tasks().task_detail(task.id, d("2024-06-12")).unwrap();
+    let detail = reopened.tasks().detail(task.id, d("2024-06-12")).unwrap();
     assert_eq!(detail.view.task.current_due, d("2024-06-17"), "recomputed on open with the shipped calendar");
     let last = detail.log.last().unwrap();
     assert_eq!(

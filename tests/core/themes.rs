@@ -510,8 +510,8 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     keys.sort();
     assert_eq!(keys, ["П-1", "П-2", "П-3"]);
     // A document attached to a member object is counted on the card; one of a large business is not.
-    session.evidence().attach_evidence(&bin(700), "справка.txt", "Справка о проверке П-1".as_bytes(), None).unwrap();
-    session.evidence().attach_evidence(&bin(703), "справка.txt", "Справка о проверке П-4".as_bytes(), None).unwrap();
+    session.evidence().attach(&bin(700), "справка.txt", "Справка о проверке П-1".as_bytes(), None).unwrap();
+    session.evidence().attach(&bin(703), "справка.txt", "Справка о проверке П-4".as_bytes(), None).unwrap();
     let card =
         session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(

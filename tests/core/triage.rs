@@ -102,10 +102,7 @@ fn appeals_file(db: &TempDb, rows: &[String]) -> std::path::PathBuf {
 fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     let db = TempDb::new();
     let mut session = session_on(&db, "2026-11-04");
-    session
-        .appeals()
-        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
-        .unwrap();
+    session.appeals().train(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {}).unwrap();
     let rows = [
         row("Б-1", "2026-11-02", 1, 1, "Сосед избивает жену, угроза жизни, дети дома", "", "физическое лицо", true),
         row("Б-2", "2026-11-03", 2, 2, "Продали просроченный товар, деньги за товар не вернули", "", "пенсионер", true),
@@ -125,7 +122,7 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     let triage = report.triage.expect("an appeals import runs the pipeline");
     assert_eq!((triage.appeals, triage.model.as_deref()), (3, Some("appeals-v1")));
 
-    let card = session.appeals().appeal_card("Б-2").unwrap();
+    let card = session.appeals().card("Б-2").unwrap();
     assert_eq!(card.category_source, CategorySource::Model, "no label in the export: the model decides");
     assert_eq!(card.category.as_deref(), Some("защита прав потребителей"));
     assert_eq!(card.category_code.as_deref(), Some("economy.consumer"));
@@ -140,33 +137,31 @@ fn an_import_triages_every_appeal_and_a_reimport_decides_nothing_again() {
     assert_eq!(card.sla[1].due.unwrap().to_string(), "2026-11-06", "3 working days after Tuesday 3.11");
     assert!(card.route.as_ref().unwrap().route.forward_to.is_some());
 
-    let urgent = session.appeals().appeal_card("Б-1").unwrap();
+    let urgent = session.appeals().card("Б-1").unwrap();
     let fired: Vec<&str> = urgent.priority.as_ref().unwrap().rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(fired, ["threat_violence", "threat_life_health", "children"]);
     assert_eq!(urgent.priority.as_ref().unwrap().level, "urgent");
     assert_eq!(urgent.priority_level, "urgent", "the card gives the level in force, deadline rules included");
     assert_eq!(urgent.priority_points, 90, "40 + 35 + 15; the deadline is weeks away, so no deadline rule adds to it");
 
-    let closed = session.appeals().appeal_card("Б-3").unwrap();
+    let closed = session.appeals().card("Б-3").unwrap();
     assert_eq!(closed.category_source, CategorySource::Registered, "the export's label stands");
     assert_eq!(closed.sla.len(), 1, "a decided appeal gets no SLA tasks: {:?}", closed.sla);
 
-    let queue = session.appeals().appeal_queue(&QueueFilter::default()).unwrap();
+    let queue = session.appeals().queue(&QueueFilter::default()).unwrap();
     assert_eq!(queue.items[0].appeal_no, "Б-1", "the most urgent first");
     assert_eq!(queue.total, 2);
     assert_eq!(queue.heatmap.iter().map(|c| c.open).sum::<usize>(), 2);
-    let filtered = session
-        .appeals()
-        .appeal_queue(&QueueFilter { category: Some("economy".into()), ..Default::default() })
-        .unwrap();
+    let filtered =
+        session.appeals().queue(&QueueFilter { category: Some("economy".into()), ..Default::default() }).unwrap();
     assert_eq!(filtered.items.iter().map(|i| i.appeal_no.as_str()).collect::<Vec<_>>(), ["Б-2"]);
 
-    let decisions = session.appeals().appeal_card("Б-2").unwrap().decisions.len();
+    let decisions = session.appeals().card("Б-2").unwrap().decisions.len();
     let again = session.registry().import(DataKind::Appeals, &file, None, false, None, &mut |_| {}).unwrap();
     assert!(again.triage.is_none(), "nothing changed, nothing to triage");
     let rerun = session.appeals().triage(TriageScope::All, &|_, _| {}).unwrap();
     assert_eq!((rerun.decisions, rerun.tasks), (0, 0), "the same inputs and versions decide nothing again");
-    assert_eq!(session.appeals().appeal_card("Б-2").unwrap().decisions.len(), decisions);
+    assert_eq!(session.appeals().card("Б-2").unwrap().decisions.len(), decisions);
     assert!(verify_journal(&db.path, &ekn::api::Context::cli()).unwrap().ok);
 }
 
@@ -202,53 +197,43 @@ fn near_copies_of_one_applicant_are_grouped_and_get_no_sla_of_their_own() {
     ];
     db.import(DataKind::Appeals, &appeals_file(&db, &rows)).unwrap();
     let mut session = session_on(&db, "2026-11-10");
-    let copy = session.appeals().appeal_card("В-2").unwrap();
+    let copy = session.appeals().card("В-2").unwrap();
     let group = copy.duplicates.as_ref().expect("linked as a duplicate");
     assert_eq!(group.head, "В-1");
     let explanation = group.explanation.as_ref().unwrap();
     assert!(explanation.same_applicant && explanation.distance <= explanation.max_distance);
     assert!(copy.sla.iter().all(|s| s.task_id.is_none()), "a repeat gets no tasks of its own: {:?}", copy.sla);
     assert_eq!(copy.sla.last().unwrap().status, "with_group", "it is considered with its first appeal");
-    let head = session.appeals().appeal_card("В-1").unwrap();
+    let head = session.appeals().card("В-1").unwrap();
     assert_eq!(head.duplicates.unwrap().members.len(), 1, "the head sees its group");
-    assert!(session.appeals().appeal_card("В-3").unwrap().duplicates.is_none());
+    assert!(session.appeals().card("В-3").unwrap().duplicates.is_none());
     // Nothing is deleted: all three are stored and listed.
-    assert_eq!(session.appeals().appeal_queue(&QueueFilter::default()).unwrap().total, 3);
+    assert_eq!(session.appeals().queue(&QueueFilter::default()).unwrap().total, 3);
 }
 
 #[test]
 fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next_model() {
     let db = TempDb::new();
     let mut session = db.session();
-    session
-        .appeals()
-        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {})
-        .unwrap();
+    session.appeals().train(&db.file("train.csv", training_csv()), &TrainParams::default(), false, &|_| {}).unwrap();
     let rows = [row("Г-1", "2026-11-02", 1, 1, "Продали просроченный товар в магазине", "", "физическое лицо", true)];
     session.registry().import(DataKind::Appeals, &appeals_file(&db, &rows), None, false, None, &mut |_| {}).unwrap();
-    assert_eq!(session.appeals().appeal_card("Г-1").unwrap().route_unit.as_deref(), Some("reception"));
+    assert_eq!(session.appeals().card("Г-1").unwrap().route_unit.as_deref(), Some("reception"));
 
-    let err = session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", "  ").unwrap_err();
+    let err = session.appeals().correct("Г-1", CorrectionAspect::Category, "экология", "  ").unwrap_err();
     assert_eq!(err.code, ErrorCode::ReasonRequired);
-    let err =
-        session.appeals().correct_appeal("Г-1", CorrectionAspect::Route, "no-such-unit", "wrong unit").unwrap_err();
+    let err = session.appeals().correct("Г-1", CorrectionAspect::Route, "no-such-unit", "wrong unit").unwrap_err();
     assert!(err.message.contains("no-such-unit") && err.message.contains("social_rights"), "{}", err.message);
-    let err =
-        session.appeals().correct_appeal("Г-1", CorrectionAspect::Category, "экология", &"ы".repeat(4001)).unwrap_err();
+    let err = session.appeals().correct("Г-1", CorrectionAspect::Category, "экология", &"ы".repeat(4001)).unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput, "an endless reason is refused");
-    let err = session
-        .appeals()
-        .correct_appeal("Г-1", CorrectionAspect::Category, &"к".repeat(201), "слишком длинно")
-        .unwrap_err();
+    let err =
+        session.appeals().correct("Г-1", CorrectionAspect::Category, &"к".repeat(201), "слишком длинно").unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
-    let err = session.appeals().correct_appeal("Г-404", CorrectionAspect::Category, "экология", "why").unwrap_err();
+    let err = session.appeals().correct("Г-404", CorrectionAspect::Category, "экология", "why").unwrap_err();
     assert_eq!(err.code, ErrorCode::NotFound);
 
-    session
-        .appeals()
-        .correct_appeal("Г-1", CorrectionAspect::Category, "экология", "речь о свалке за магазином")
-        .unwrap();
-    let card = session.appeals().appeal_card("Г-1").unwrap();
+    session.appeals().correct("Г-1", CorrectionAspect::Category, "экология", "речь о свалке за магазином").unwrap();
+    let card = session.appeals().card("Г-1").unwrap();
     assert_eq!((card.category.as_deref(), card.category_source), (Some("экология"), CategorySource::Person));
     assert_eq!(card.route_unit.as_deref(), Some("environment"), "the route follows the corrected category");
     let model = card.model.as_ref().expect("the classifier's judgement stays visible after a correction");
@@ -259,18 +244,16 @@ fn a_correction_is_journaled_moves_the_route_survives_triage_and_trains_the_next
 
     let rerun = session.appeals().triage(TriageScope::All, &|_, _| {}).unwrap();
     assert_eq!(rerun.decisions, 0, "the machine does not overwrite a person");
-    assert_eq!(session.appeals().appeal_card("Г-1").unwrap().category.as_deref(), Some("экология"));
+    assert_eq!(session.appeals().card("Г-1").unwrap().category.as_deref(), Some("экология"));
 
     session
         .appeals()
-        .correct_appeal("Г-1", CorrectionAspect::Route, "Отдел по работе с обращениями", "общий порядок")
+        .correct("Г-1", CorrectionAspect::Route, "Отдел по работе с обращениями", "общий порядок")
         .unwrap();
-    assert!(session.appeals().appeal_card("Г-1").unwrap().route_by_person);
+    assert!(session.appeals().card("Г-1").unwrap().route_by_person);
 
-    let report = session
-        .appeals()
-        .train_appeals_model(&db.file("train.csv", training_csv()), &TrainParams::default(), true, &|_| {})
-        .unwrap();
+    let report =
+        session.appeals().train(&db.file("train.csv", training_csv()), &TrainParams::default(), true, &|_| {}).unwrap();
     assert_eq!(report.model.texts, 61, "60 labelled texts and 1 correction");
     assert!(report.model.data_file.contains("1 correction"));
     let passports = session.models().passport("appeals-v2").unwrap().markdown;
@@ -344,10 +327,8 @@ fn a_passport_reports_held_out_accuracy_by_region_when_the_file_names_it() {
         labelled.push_str(&format!("{line},{}\n", if i % 2 == 0 { "751110000" } else { "191020000" }));
     }
     let mut session = db.session();
-    let report = session
-        .appeals()
-        .train_appeals_model(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {})
-        .unwrap();
+    let report =
+        session.appeals().train(&db.file("regions.csv", labelled), &TrainParams::default(), false, &|_| {}).unwrap();
     let regions: Vec<&str> = report.metrics.by_group.iter().map(|g| g.group.as_str()).collect();
     assert_eq!(regions, ["19", "75"]);
     assert_eq!(report.metrics.by_group.iter().map(|g| g.texts).sum::<usize>(), report.metrics.test_texts);
@@ -388,10 +369,8 @@ fn a_model_re_tested_on_newer_labelled_data_reports_the_drift_per_category_and_r
         labelled.push_str(&format!("{line},{}\n", if i % 2 == 0 { "751110000" } else { "191020000" }));
     }
     let mut session = session_on(&db, "2026-11-04");
-    let trained = session
-        .appeals()
-        .train_appeals_model(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {})
-        .unwrap();
+    let trained =
+        session.appeals().train(&db.file("train.csv", &labelled), &TrainParams::default(), false, &|_| {}).unwrap();
     let name = trained.model.name.clone();
     let fresh = session.models().freshness().unwrap();
     assert_eq!((fresh[0].imports_since, fresh[0].corrections_since, fresh[0].last_check.is_some()), (0, 0, false));

@@ -104,8 +104,8 @@ fn an_encrypted_database_shows_nothing_of_what_the_office_put_in_on_disk() {
     let vault = Vault::new();
     vault.import_sample();
     let mut s = vault.session();
-    s.evidence().attach_evidence(&object, "акт.txt", document.as_bytes(), Some("с выезда")).unwrap();
-    let (report, _, zip) = s.evidence().pack_evidence_download(&object).unwrap();
+    s.evidence().attach(&object, "акт.txt", document.as_bytes(), Some("с выезда")).unwrap();
+    let (report, _, zip) = s.evidence().package_download(&object).unwrap();
     assert!(!zip.is_empty() && !report.contents.is_empty());
     let card = s.registry().card(&object).unwrap();
     assert_eq!(card.subject.bin, object);
@@ -227,7 +227,7 @@ fn plain_with_sample() -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&csv, inspections_csv()).unwrap();
     let mut s = Session::open(&path).unwrap();
     s.registry().import(DataKind::Inspections, &csv, None, false, None, &mut |_| {}).unwrap();
-    s.evidence().attach_evidence(&bin(1), "note.txt", "записка инспектора Кайнар Алем".as_bytes(), None).unwrap();
+    s.evidence().attach(&bin(1), "note.txt", "записка инспектора Кайнар Алем".as_bytes(), None).unwrap();
     std::fs::remove_file(&csv).unwrap();
     (dir, path)
 }
@@ -474,7 +474,7 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     let vault = Vault::new();
     vault.import_sample();
     let mut s = vault.session();
-    s.evidence().attach_evidence(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
+    s.evidence().attach(&bin(1), "акт.txt", "акт выездной проверки Кайнар Алем".as_bytes(), None).unwrap();
     let card = serde_json::to_value(s.registry().card(&bin(1)).unwrap()).unwrap();
     let sha = s.evidence().attachments(&bin(1)).unwrap()[0].sha256.clone();
 
@@ -486,7 +486,7 @@ fn a_backup_of_a_database_in_use_restores_to_the_same_cards_and_a_journal_that_v
     assert_eq!(report.documents, 1);
     assert!(report.bytes > 0 && out.exists());
     drop(other);
-    s.evidence().attach_evidence(&bin(2), "позже.txt", b"after the backup", None).unwrap();
+    s.evidence().attach(&bin(2), "позже.txt", b"after the backup", None).unwrap();
     assert_eq!(refused(s.vault().backup(&out, None)).code, ErrorCode::InvalidInput, "never over an existing file");
     assert!(leaks(backups.path(), &["Кайнар Алем", &bin(1), "выездной"]).is_empty(), "the backup is encrypted too");
     let backup_bytes = std::fs::read(&out).unwrap();

@@ -78,13 +78,13 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
             for (id, on) in tasks.drain(..) {
                 if dice.chance(30) {
                     // Done some day within 40 days of its start: early, on time or late.
-                    ws.session().tasks().complete_task(id, dice.day_between(on, 40)).unwrap();
+                    ws.session().tasks().complete(id, dice.day_between(on, 40)).unwrap();
                 } else {
                     if dice.chance(15) {
                         // Suspended for a while: its due date moves on.
                         let from = dice.day_between(on, 5);
                         let suspension = Suspension { from, to: dice.day_between(from, 10) };
-                        ws.session().tasks().suspend_task(id, suspension, "waiting for an expert").unwrap();
+                        ws.session().tasks().suspend(id, suspension, "waiting for an expert").unwrap();
                     }
                     still_open.push((id, on));
                 }
@@ -110,7 +110,7 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
         if !pulled.is_empty() && dice.chance(70) {
             let id = pulled[dice.below(pulled.len() as u64) as usize];
             let (to, _) = prosecutors[dice.below(prosecutors.len() as u64) as usize];
-            supervisor.session().office().office_assign(id, to, "the load is uneven").unwrap();
+            supervisor.session().office().assign(id, to, "the load is uneven").unwrap();
             reassigned += 1;
         }
         supervisor.session().office().sync().unwrap();

@@ -139,7 +139,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     for (i, start) in ["2026-09-01", "2026-11-20", "2026-10-01"].into_iter().enumerate() {
         let id = add_task(&ws19, &bin19, &format!("task {i}"), day(start));
         if i == 2 {
-            ws19.session().tasks().complete_task(id, day("2026-10-20")).unwrap();
+            ws19.session().tasks().complete(id, day("2026-10-20")).unwrap();
         }
     }
     import_acts(&ws19, &csv19, "19");
@@ -196,7 +196,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     ws55.session().office().sync().unwrap();
     national_pg.crash_and_restart();
     let id = add_task(&ws19, &bin19, "after the crash", day("2026-11-10"));
-    ws19.session().tasks().complete_task(id, day("2026-11-30")).unwrap();
+    ws19.session().tasks().complete(id, day("2026-11-30")).unwrap();
     ws19.session().office().sync().unwrap();
     caught_up(&national);
     sums_hold(&national, &regions, today);

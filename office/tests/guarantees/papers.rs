@@ -42,7 +42,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
         .unwrap();
     asel.session()
         .appeals()
-        .correct_appeal(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
+        .correct(&no, ekn::api::appeals::triage::CorrectionAspect::Category, "трудовые права", REASON)
         .unwrap();
     let first = asel.session().office().sync().unwrap();
     assert_eq!((first.papers_sent, first.papers_held), (0, 0), "nothing is assigned yet: {first:?}");
@@ -54,7 +54,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
         .raw()
         .query_row("SELECT id FROM remote_tasks WHERE object_key = ?1", [&key], |r| r.get(0))
         .unwrap_or_else(|e| panic!("the supervisor pulled {key}: {e}"));
-    saule.session().office().office_assign(-remote, "Dina Seitkali", "Асель в отпуске").unwrap();
+    saule.session().office().assign(-remote, "Dina Seitkali", "Асель в отпуске").unwrap();
 
     let sent = asel.session().office().sync().unwrap();
     assert_eq!((sent.papers_sent, sent.papers_withdrawn), (1, 0), "{sent:?}");
@@ -73,7 +73,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     let task: i64 =
         dina.raw().query_row("SELECT id FROM remote_tasks WHERE object_key = ?1", [&key], |r| r.get(0)).unwrap();
     let today = chrono::Utc::now().date_naive();
-    let detail = dina.session().tasks().task_detail(-task, today).unwrap();
+    let detail = dina.session().tasks().detail(-task, today).unwrap();
     let held = detail.appeal_paper.as_ref().expect("the appeal came with the task");
     assert_eq!(held.holder, "Асель Нурланова");
     let paper = &held.paper;
@@ -121,7 +121,7 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
     assert!(refusal["message"].as_str().unwrap().contains("field text"), "{refusal}");
 
     // The task comes back to Асель: her paper is withdrawn, Dina's copy goes at her next sync.
-    saule.session().office().office_assign(-remote, "Асель Нурланова", "вернулась из отпуска").unwrap();
+    saule.session().office().assign(-remote, "Асель Нурланова", "вернулась из отпуска").unwrap();
     let back = asel.session().office().sync().unwrap();
     assert_eq!(back.papers_withdrawn, 1, "{back:?}");
     assert_eq!(behind("SELECT count(*) FROM office_appeal_papers"), "0");

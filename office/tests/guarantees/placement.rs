@@ -50,7 +50,7 @@ fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
     // With no KATO, each entry stands in its author's district: Асель does not see Bekzat's.
     let ra = wa.session().office().sync().unwrap();
     assert_eq!(ra.pulled, 0, "{ra:?}");
-    assert!(wa.session().office().office_status().unwrap().link.unwrap().last_error.is_none());
+    assert!(wa.session().office().status().unwrap().link.unwrap().last_error.is_none());
 }
 
 #[test]
@@ -136,8 +136,8 @@ fn holders_of_one_deadline_in_different_districts_open_one_conflict() {
     let calendar = ekn::domain::calendar::Calendar::builtin();
     let near = calendar.next_working_on_or_after(due + chrono::Days::new(10));
     let far = calendar.next_working_on_or_after(due + chrono::Days::new(20));
-    wa.session().tasks().extend_task(on_a, far, None, "запрошены документы").unwrap();
-    wb.session().tasks().extend_task(on_b, near, None, "выезд на место").unwrap();
+    wa.session().tasks().extend(on_a, far, None, "запрошены документы").unwrap();
+    wb.session().tasks().extend(on_b, near, None, "выезд на место").unwrap();
     wa.session().office().sync().unwrap();
     let second = wb.session().office().sync().unwrap();
     // Bekzat cannot read Асель's entry, and still the office sees the two writes collide.

@@ -95,7 +95,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
         let mut s = wa.session();
         let created = s
             .tasks()
-            .add_task(&ekn::api::tasks::NewTaskRequest {
+            .add(&ekn::api::tasks::NewTaskRequest {
                 kind: ekn::domain::tasks::TaskKind::GatherInformation,
                 title: Some("запросить ответ".into()),
                 subject_bin: None,
@@ -112,12 +112,12 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
             })
             .unwrap();
         let id = created.created[0].task.id;
-        s.tasks().note_task(id, NOTE).unwrap();
-        s.tasks().complete_task(id, "2020-03-10".parse().unwrap()).unwrap();
-        s.appeals().correct_appeal(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
+        s.tasks().note(id, NOTE).unwrap();
+        s.tasks().complete(id, "2020-03-10".parse().unwrap()).unwrap();
+        s.appeals().correct(&no, CorrectionAspect::Category, "экология", REASON_A).unwrap();
         id
     };
-    wd.session().appeals().correct_appeal(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
+    wd.session().appeals().correct(&no, CorrectionAspect::Category, "трудовые права", REASON_D).unwrap();
     wa.session().office().sync().unwrap();
     wd.session().office().sync().unwrap();
     ws.session().office().sync().unwrap();
@@ -156,7 +156,7 @@ fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_t
     let supervisor_before = replica_text(&ws);
     assert!(supervisor_before.contains("Сапаргалиевой") && supervisor_before.contains("Жанбырбаеве"));
     assert!(supervisor_before.contains("Сапфир-Ақжол"), "the supervisor pulled the act's addressee");
-    let colleague_task = ws.session().office().office_status().unwrap();
+    let colleague_task = ws.session().office().status().unwrap();
     assert!(colleague_task.colleagues_tasks >= 1);
     // `ekn journal --task -N` for each colleague's task the supervisor holds.
     let supervisor_journal = |ws: &Workstation| -> String {

@@ -27,7 +27,7 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     crate::add_task(&dina, &bins_of(&csv)[0].0, "Dina's task", "2026-11-02".parse().unwrap());
     dina.session().office().sync().unwrap();
     laptop.session().office().sync().unwrap();
-    assert!(laptop.session().office().office_status().unwrap().pulled_entries > 0);
+    assert!(laptop.session().office().status().unwrap().pulled_entries > 0);
 
     // Only an administrator revokes, with a reason.
     let (ok, _, err) = office_cli(
@@ -44,7 +44,7 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     assert!(ok, "{out}{err}");
     let refused = laptop.session().office().sync().unwrap_err();
     assert_eq!(refused.code, ErrorCode::OfficeRevoked, "{}", refused.message);
-    let status = laptop.session().office().office_status().unwrap();
+    let status = laptop.session().office().status().unwrap();
     assert_eq!((status.pulled_entries, status.colleagues_tasks), (0, 0), "what it pulled is purged");
     let journal = laptop.session().journal(&ekn::api::JournalQuery::default()).unwrap();
     assert!(journal.iter().any(|l| l.kind == "office_purged"), "the purge is journaled");
@@ -111,9 +111,9 @@ fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_
         .unwrap()
         .task
         .id;
-    wsup.session().office().office_assign(theirs, "Dina Seitkali", "Асель is away").unwrap();
+    wsup.session().office().assign(theirs, "Dina Seitkali", "Асель is away").unwrap();
     dina.session().office().sync().unwrap();
-    assert_eq!(dina.session().office().office_status().unwrap().colleagues_tasks, 1);
+    assert_eq!(dina.session().office().status().unwrap().colleagues_tasks, 1);
     let key = format!("task:{ws_id}/{ghost}");
     assert_eq!(office.pg.psql("ekn", &format!("SELECT count(*) FROM assignments WHERE object_key = '{key}'")), "1");
 

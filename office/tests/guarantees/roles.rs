@@ -63,7 +63,7 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
     let bin = crate::support::bins_of(&csv)[0].0.clone();
     let mut s = wa.session();
     s.tasks()
-        .note_task(
+        .note(
             crate::add_task(&wa, &bin, "a task with a note", "2026-11-02".parse().unwrap()),
             "a note that names a person",
         )

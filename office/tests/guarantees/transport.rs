@@ -139,7 +139,7 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
     let ws = Workstation::new(&inspections_in(&["1920"], 1));
     ws.join(&office, "Dina Seitkali", "PC");
     ws.session().office().sync().unwrap();
-    let pulled = ws.session().office().office_status().unwrap().pulled_entries;
+    let pulled = ws.session().office().status().unwrap().pulled_entries;
     let forged = serde_json::json!({
         "events": [], "next": 999, "more": false, "assignments": [], "conflicts": [], "history": [],
         "network": {"settings": {"ca_bundle": null, "proxy": {"mode": "url", "url": "http://evil.example:3128"}},
@@ -155,10 +155,10 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
         assert!(refused.message.contains("nothing was applied"), "{}", refused.message);
     }
     // Nothing of the forged answers was taken: no proxy, the cursor where it was.
-    let link = ws.session().office().office_status().unwrap();
+    let link = ws.session().office().status().unwrap();
     assert_eq!(link.pulled_entries, pulled);
     assert!(link.link.unwrap().pull_cursor < 999);
-    assert!(ws.session().connectors().connectors_network().unwrap().office.is_none());
+    assert!(ws.session().connectors().network().unwrap().office.is_none());
 }
 
 /// The server's resident memory now, in MB.

@@ -114,7 +114,7 @@ impl Acts<'_> {
     }
 
     /// The checklist of each act the card offers, with what is missing.
-    pub fn act_checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
+    pub fn checklists(&self, bin: &str) -> Result<Vec<ActChecklist>, ApiError> {
         let (bin, subject_id) = self.read().subject_id_of(bin)?;
         self.read().act_checklists_for(subject_id, &CardFacts::of(&self.read().card_content(&bin)?))
     }

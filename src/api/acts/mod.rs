@@ -249,7 +249,7 @@ impl Acts<'_> {
 
     /// Checks a template file (its kind and language read from a name like `protest.kk.docx`),
     /// or, with none, every template in force.
-    pub fn check_act_templates(&self, file: Option<(&str, &[u8])>) -> Result<Vec<TemplateCheck>, ApiError> {
+    pub fn check_templates(&self, file: Option<(&str, &[u8])>) -> Result<Vec<TemplateCheck>, ApiError> {
         if let Some((name, bytes)) = file {
             let base =
                 std::path::Path::new(name).file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
@@ -546,7 +546,7 @@ impl Acts<'_> {
     /// Drafts an act: fills the template in force and journals the draft (its footer names the
     /// entry). Nothing is concluded for the prosecutor: norms breached and requirements are what
     /// the request gives, or bracketed prompts.
-    pub fn draft_act(&mut self, request: &ActDraftRequest) -> Result<ActDraft, ApiError> {
+    pub fn draft(&mut self, request: &ActDraftRequest) -> Result<ActDraft, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let lang = request.lang.unwrap_or(ActLang::Ru);
         let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
@@ -606,7 +606,7 @@ impl Acts<'_> {
     }
 
     /// The PDF preview of a filled act.
-    pub fn act_preview_pdf(&self, docx: &[u8]) -> Result<Vec<u8>, ApiError> {
+    pub fn preview_pdf(&self, docx: &[u8]) -> Result<Vec<u8>, ApiError> {
         template::pdf_preview(docx).map_err(|e| ApiError::invalid(e.to_string()))
     }
 
@@ -644,7 +644,7 @@ impl Acts<'_> {
 
     /// Records an act as issued: journaled, and, when the act gives the addressee a period, its
     /// control-of-execution task due after that period (both from the norms catalog).
-    pub fn issue_act(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
+    pub fn issue(&mut self, request: &ActIssueRequest) -> Result<ActIssued, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;
         let card = self.read().card_content(&bin)?;

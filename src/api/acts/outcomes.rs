@@ -92,7 +92,7 @@ pub fn parse_measures(text: &str) -> Result<Measures, ApiError> {
 impl Acts<'_> {
     /// An act with its outcomes, what read documents propose for it, and what later data say of it
     /// over `horizon_days` (a year when not given) — `ekn act show`.
-    pub fn act_detail_over(&self, act_id: i64, horizon_days: Option<u64>) -> Result<ActDetail, ApiError> {
+    pub fn detail_over(&self, act_id: i64, horizon_days: Option<u64>) -> Result<ActDetail, ApiError> {
         let (bin, subject_id, act) = self.read().act_of(act_id)?;
         let horizon = horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS).clamp(1, 3650);
         let outcomes: Vec<ActOutcomeRow> = self
@@ -114,12 +114,12 @@ impl Acts<'_> {
     }
 
     /// An act with its outcomes and verification over the default horizon.
-    pub fn act_detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
-        self.act_detail_over(act_id, None)
+    pub fn detail(&self, act_id: i64) -> Result<ActDetail, ApiError> {
+        self.detail_over(act_id, None)
     }
 
     /// Records what became of an act at one stage; journaled with its author.
-    pub fn record_act_outcome(&mut self, request: &ActOutcomeRequest) -> Result<ActDetail, ApiError> {
+    pub fn record_outcome(&mut self, request: &ActOutcomeRequest) -> Result<ActDetail, ApiError> {
         let (bin, subject_id, act) = self.read().act_of(request.act)?;
         if let Some(why) = mismatch(request.stage, request.result) {
             return Err(ApiError::invalid(why));
@@ -198,7 +198,7 @@ impl Acts<'_> {
             w.append(&entry, About { subject_bin: Some(bin.clone()), appeal_no: None }, None)?;
             Ok(())
         })?;
-        self.act_detail(act.id)
+        self.detail(act.id)
     }
 }
 

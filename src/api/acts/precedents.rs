@@ -116,7 +116,7 @@ fn oked_match(theirs: (Option<&str>, Option<&str>), ours: (Option<&str>, Option<
 
 impl Acts<'_> {
     /// The earlier acts most like one being drafted for `bin`, with their outcomes.
-    pub fn act_precedents(&self, request: &PrecedentRequest) -> Result<Precedents, ApiError> {
+    pub fn precedents(&self, request: &PrecedentRequest) -> Result<Precedents, ApiError> {
         let kind = request.kind.ok_or_else(|| ApiError::invalid("name the kind of act"))?;
         let limit = request.limit.unwrap_or(10).clamp(1, MAX_LISTED);
         let (bin, subject_id) = self.read().subject_id_of(&request.bin)?;

@@ -153,7 +153,7 @@ impl Appeals<'_> {
     /// Trains and registers a new version of the appeals classifier on a labelled export, and with
     /// `include_corrections` also on the categories people gave appeals in this database (each
     /// correction's masked text and label; the data digest then covers both).
-    pub fn train_appeals_model(
+    pub fn train(
         &mut self,
         file: &Path,
         params: &TrainParams,
@@ -273,13 +273,13 @@ impl Appeals<'_> {
     }
 
     /// The appeals classifier in force (the newest version), with its record.
-    pub fn appeals_classifier(&self) -> Result<(ModelRecord, Classifier), ApiError> {
+    pub fn classifier(&self) -> Result<(ModelRecord, Classifier), ApiError> {
         self.read().appeals_classifier_version(None)
     }
 
     /// Classifies every row of an export (a text column at least) without storing anything.
     pub fn classify_file(&self, file: &Path) -> Result<Vec<ClassifiedRow>, ApiError> {
-        let (record, model) = self.appeals_classifier()?;
+        let (record, model) = self.classifier()?;
         let rows = crate::ingest::labelled::read_texts(file)?;
         // Rows are independent: every core takes a contiguous part, and the parts come back in
         // order (a file of a few rows is not worth a thread).

@@ -214,7 +214,7 @@ fn district(kato: Option<&str>) -> Option<String> {
 
 impl Appeals<'_> {
     /// The reference data of the appeals screens.
-    pub fn appeals_reference(&self) -> AppealsReference {
+    pub fn reference(&self) -> AppealsReference {
         AppealsReference {
             taxonomy: Taxonomy::builtin().clone(),
             priority: PriorityRules::builtin().clone(),
@@ -223,7 +223,7 @@ impl Appeals<'_> {
     }
 
     /// The open appeals sorted by priority (then by due date), with the heat map.
-    pub fn appeal_queue(&self, filter: &QueueFilter) -> Result<AppealQueue, ApiError> {
+    pub fn queue(&self, filter: &QueueFilter) -> Result<AppealQueue, ApiError> {
         let today = self.read().today();
         let calendar = self.read().calendar()?;
         let rules = PriorityRules::builtin();
@@ -292,7 +292,7 @@ impl Appeals<'_> {
     }
 
     /// The card of one appeal (a read the office's access log is told of).
-    pub fn appeal_card(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
+    pub fn card(&self, appeal_no: &str) -> Result<AppealCard, ApiError> {
         let card = self.read().appeal_card_unlogged(appeal_no)?;
         self.read().logged().appeal(&card.appeal_no)?;
         Ok(card)

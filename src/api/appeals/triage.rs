@@ -199,7 +199,7 @@ impl Appeals<'_> {
             TriageScope::Open => self.read().store().open_appeal_ids()?,
             TriageScope::All => self.read().store().appeal_ids(None)?,
         };
-        let classifier = match self.appeals_classifier() {
+        let classifier = match self.classifier() {
             Ok(found) => Some(found),
             Err(e) if e.code == ErrorCode::NotFound => None,
             Err(e) => return Err(e),
@@ -480,7 +480,7 @@ impl Appeals<'_> {
 
     /// A person's correction of an appeal's category or route,
     /// with a reason; the route follows a corrected category unless a person set it too.
-    pub fn correct_appeal(
+    pub fn correct(
         &mut self,
         appeal_no: &str,
         aspect: CorrectionAspect,

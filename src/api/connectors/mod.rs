@@ -103,7 +103,7 @@ const OFFICE_NETWORK_SETTING: &str = "connectors.network.office";
 
 impl Connectors<'_> {
     /// Adds (or replaces) a connector, journaled as a setting (without any key).
-    pub fn connector_add(&mut self, spec: &ConnectorSpec) -> Result<ConnectorView, ApiError> {
+    pub fn add(&mut self, spec: &ConnectorSpec) -> Result<ConnectorView, ApiError> {
         spec.check()?;
         let text = serde_json::to_string(spec).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let at = self.read().clock().stamp();
@@ -116,7 +116,7 @@ impl Connectors<'_> {
         self.connector(&spec.name)
     }
 
-    pub fn connector_remove(&mut self, name: &str) -> Result<(), ApiError> {
+    pub fn remove(&mut self, name: &str) -> Result<(), ApiError> {
         let removed = self.journal().run(|w| {
             let removed = w.remove_connector(name)?;
             if removed {
@@ -133,7 +133,7 @@ impl Connectors<'_> {
     }
 
     /// The connectors' network settings: the extra CA bundle and the proxy.
-    pub fn connectors_network(&self) -> Result<NetworkView, ApiError> {
+    pub fn network(&self) -> Result<NetworkView, ApiError> {
         let settings = self.network_settings()?;
         let ca_fingerprints = settings.check().map_err(|e| ApiError::new(ErrorCode::Internal, e.0))?;
         let office = self.office_network()?;
@@ -181,7 +181,7 @@ impl Connectors<'_> {
     /// Sets the extra CA bundle and the proxy, checked first (a bundle that is not certificates,
     /// or a proxy with a password, is refused and nothing changes); journaled with the bundle's
     /// fingerprints, so who made the connectors trust which CA, and when, is on the record.
-    pub fn connectors_network_set(&mut self, settings: &NetworkSettings) -> Result<NetworkView, ApiError> {
+    pub fn set_network(&mut self, settings: &NetworkSettings) -> Result<NetworkView, ApiError> {
         let ca_fingerprints = settings.check().map_err(|e| ApiError::invalid(e.0))?;
         let text = serde_json::to_string(settings).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         let recorded = serde_json::json!({ "ca_fingerprints": ca_fingerprints, "proxy": settings.proxy }).to_string();
@@ -193,7 +193,7 @@ impl Connectors<'_> {
             w.append(&entry, About::default(), Some(RecordRef::Setting(NETWORK_SETTING.into())))?;
             Ok(())
         })?;
-        let mut view = self.connectors_network()?;
+        let mut view = self.network()?;
         view.ca_fingerprints = ca_fingerprints;
         Ok(view)
     }
@@ -232,7 +232,7 @@ impl Connectors<'_> {
     /// Runs every scheduled connector that is due (its next run is past, or a run of it was cut
     /// off by a silence or a kill), one after another; a failure is reported and the others still
     /// run.
-    pub fn connectors_run_due(
+    pub fn run_due(
         &mut self,
         progress: &mut dyn FnMut(crate::ingest::Progress),
     ) -> Result<Vec<ScheduledRun>, ApiError> {
@@ -251,7 +251,7 @@ impl Connectors<'_> {
                 continue;
             }
             let name = view.spec.name.clone();
-            match self.connector_run(&name, progress) {
+            match self.run(&name, progress) {
                 Ok(report) => out.push(ScheduledRun { connector: name, report: Some(report), error: None }),
                 Err(e) => out.push(ScheduledRun { connector: name, report: None, error: Some(e.message) }),
             }
@@ -259,7 +259,7 @@ impl Connectors<'_> {
         Ok(out)
     }
 
-    pub fn connector_runs(&self, name: &str, limit: usize) -> Result<Vec<RunRow>, ApiError> {
+    pub fn runs(&self, name: &str, limit: usize) -> Result<Vec<RunRow>, ApiError> {
         self.connector(name)?;
         Ok(self.read().store().connector_runs(name, limit.clamp(1, 1000))?)
     }

@@ -20,7 +20,7 @@ use crate::store::connectors::StagedPage;
 impl Connectors<'_> {
     /// Runs a connector: resumes its run cut off before, or starts one; stages every page; then
     /// publishes the run in one import.
-    pub fn connector_run(
+    pub fn run(
         &mut self,
         name: &str,
         progress: &mut dyn FnMut(crate::ingest::Progress),

@@ -49,7 +49,7 @@ impl Evidence<'_> {
 
     /// Attaches a document to an object: kept once per content, encrypted, journaled. The file's
     /// name is masked like any text that may carry a citizen's name.
-    pub fn attach_evidence(
+    pub fn attach(
         &mut self,
         bin: &str,
         file_name: &str,
@@ -124,7 +124,7 @@ impl Evidence<'_> {
         note: Option<&str>,
         progress: &mut dyn FnMut(crate::extract::Progress) -> bool,
     ) -> Result<Attached, ApiError> {
-        let mut attached = self.attach_evidence(bin, file_name, bytes, note)?;
+        let mut attached = self.attach(bin, file_name, bytes, note)?;
         match self.read_document(attached.attachment.id, progress) {
             Ok(report) => {
                 attached.read_state = Some(report.document.state.clone());

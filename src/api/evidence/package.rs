@@ -154,26 +154,30 @@ BagIt validator for the manifests).\n";
 impl Evidence<'_> {
     /// Assembles and writes the evidence package of `bin` into the directory `out` (which must not
     /// exist or be empty), or into the zip `out` when `zip`: a place the person chose.
-    pub fn pack_evidence(&mut self, bin: &str, out: &Path, zip: bool) -> Result<EvidencePackReport, ApiError> {
+    pub fn package(&mut self, bin: &str, out: &Path, zip: bool) -> Result<EvidencePackReport, ApiError> {
         let target = if zip { PackTarget::Zip(out) } else { PackTarget::Dir(out) };
-        Ok(self.pack(bin, target)?.0)
+        Ok(self.build_package(bin, target)?.0)
     }
 
     /// Assembles the package of `bin` as a zip in memory, for the UI to hand to the person as a
     /// download: nothing is written to disk, since the package holds the attached documents
     /// decrypted and a copy left beside the database would undo their encryption at rest.
     /// Returns the report, the file name offered, and the zip's bytes.
-    pub fn pack_evidence_download(&mut self, bin: &str) -> Result<(EvidencePackReport, String, Vec<u8>), ApiError> {
+    pub fn package_download(&mut self, bin: &str) -> Result<(EvidencePackReport, String, Vec<u8>), ApiError> {
         let (bin, _) = self.read().subject_id_of(bin)?;
         let stamp: String =
             self.read().clock().stamp().chars().filter(|c| c.is_ascii_alphanumeric()).take(15).collect();
         let name = format!("evidence-{bin}-{stamp}.zip");
-        let (report, bytes) = self.pack(&bin, PackTarget::Download(&name))?;
+        let (report, bytes) = self.build_package(&bin, PackTarget::Download(&name))?;
         let bytes = bytes.ok_or_else(|| ApiError::new(ErrorCode::Internal, "the package was not zipped"))?;
         Ok((report, name, bytes))
     }
 
-    fn pack(&mut self, bin: &str, target: PackTarget<'_>) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
+    fn build_package(
+        &mut self,
+        bin: &str,
+        target: PackTarget<'_>,
+    ) -> Result<(EvidencePackReport, Option<Vec<u8>>), ApiError> {
         let started = Instant::now();
         self.read().logged().package(bin)?;
         let card = self.read().card_content(bin)?;
@@ -302,12 +306,12 @@ impl Evidence<'_> {
 
     /// Checks a package (a bag directory or a zip) against its manifests and its signature; the
     /// signature must be by this office's key. Every problem is reported, each naming its file.
-    pub fn verify_evidence(&mut self, path: &Path) -> Result<EvidenceVerification, ApiError> {
+    pub fn verify(&mut self, path: &Path) -> Result<EvidenceVerification, ApiError> {
         self.verify_files(&path.display().to_string(), bag::read(path))
     }
 
     /// Checks a zipped package a person uploaded (`name` is what they called it).
-    pub fn verify_evidence_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<EvidenceVerification, ApiError> {
+    pub fn verify_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<EvidenceVerification, ApiError> {
         self.verify_files(name, bag::read_zip_bytes(bytes))
     }
 

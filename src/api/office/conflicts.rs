@@ -25,7 +25,7 @@ pub struct ResolveParams {
 
 impl Office<'_> {
     /// The conflicts in the supervisor's districts as the office holds them now, open ones first.
-    pub fn office_conflicts(&mut self) -> Result<Vec<ConflictNotice>, ApiError> {
+    pub fn conflicts(&mut self) -> Result<Vec<ConflictNotice>, ApiError> {
         let link = self.linked()?;
         let client = self.office_client(&link)?;
         let notices: Vec<ConflictNotice> = client.call("GET", "/v1/conflicts", None::<&()>, self.office_auth(&link))?;
@@ -39,7 +39,7 @@ impl Office<'_> {
 
     /// Resolves a conflict through the office: the office records the supervisor (the enrolled
     /// person), the kept entry and the reason, and every workstation that sees the task pulls it.
-    pub fn office_resolve(&mut self, params: &ResolveParams) -> Result<ConflictNotice, ApiError> {
+    pub fn resolve(&mut self, params: &ResolveParams) -> Result<ConflictNotice, ApiError> {
         let Some(reason) = crate::api::checked_note(Some(&params.reason))? else {
             return Err(ApiError::invalid("resolving a conflict needs a reason"));
         };

@@ -56,7 +56,7 @@ pub struct OfficeImport {
 
 impl Office<'_> {
     /// The office's connectors and what this workstation imported of them.
-    pub fn office_connectors(&self) -> Result<Vec<OfficeConnectorState>, ApiError> {
+    pub fn connectors(&self) -> Result<Vec<OfficeConnectorState>, ApiError> {
         match self.read().store().setting(OFFICE_CONNECTORS)? {
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| ApiError::new(ErrorCode::Internal, format!("the office connectors' state: {e}"))),
@@ -72,7 +72,7 @@ impl Office<'_> {
         auth: &dyn Fn() -> Auth<'a>,
         offered: &[OfficeConnectorRun],
     ) -> Result<Vec<OfficeImport>, ApiError> {
-        let mut states = self.office_connectors()?;
+        let mut states = self.connectors()?;
         let before = states.clone();
         // A connector the office no longer runs is forgotten here (its imports stay, journaled).
         states.retain(|s| offered.iter().any(|o| o.connector == s.offered.connector));

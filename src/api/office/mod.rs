@@ -388,7 +388,7 @@ impl Office<'_> {
             w.append(&entry, About::default(), None)?;
             Ok(())
         })?;
-        self.office_status()
+        self.status()
     }
 
     /// A client of the office this workstation joined, trusting it as fixed at joining and
@@ -404,7 +404,7 @@ impl Office<'_> {
     }
 
     /// The link and what waits to be sent.
-    pub fn office_status(&self) -> Result<OfficeStatus, ApiError> {
+    pub fn status(&self) -> Result<OfficeStatus, ApiError> {
         let link = self.read().store().office_link()?;
         let pending = match &link {
             Some(l) => (self.read().store().journal_len()? - l.pushed_through).max(0),
@@ -434,7 +434,7 @@ impl Office<'_> {
     /// Assigns a task (this workstation's or a colleague's) to a person of the office, with a
     /// reason: a supervisor's decision, recorded by the office under the enrolled person's name
     /// and pulled by every workstation that sees the task.
-    pub fn office_assign(&mut self, id: i64, person: &str, reason: &str) -> Result<Assigned, ApiError> {
+    pub fn assign(&mut self, id: i64, person: &str, reason: &str) -> Result<Assigned, ApiError> {
         let person = person.trim();
         if person.is_empty() || person.chars().count() > 120 {
             return Err(ApiError::invalid("name the person to assign the task to (at most 120 characters)"));
@@ -457,7 +457,7 @@ impl Office<'_> {
 
     /// Whom the supervisor may give work to, as the office offers them: its prosecutors and
     /// supervisors whose districts meet the supervisor's, each with the open tasks they hold there.
-    pub fn office_people(&mut self) -> Result<Vec<Colleague>, ApiError> {
+    pub fn people(&mut self) -> Result<Vec<Colleague>, ApiError> {
         let link = self.linked()?;
         let client = self.office_client(&link)?;
         let people: Vec<Colleague> = client.call("GET", "/v1/people", None::<&()>, self.office_auth(&link))?;

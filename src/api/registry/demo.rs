@@ -56,9 +56,9 @@ pub(in crate::api) fn create_demo_tasks(session: &mut Session, today: NaiveDate)
             event_date: None,
             depends_on: vec![],
         };
-        let task = session.tasks().add_task(&request)?.created.remove(0).task;
+        let task = session.tasks().add(&request)?.created.remove(0).task;
         if let Some(decided) = decided {
-            session.tasks().complete_task(task.id, *decided)?;
+            session.tasks().complete(task.id, *decided)?;
         }
         created += 1;
     }
@@ -77,7 +77,7 @@ fn forward_as_a_working_office_would(session: &mut Session, today: NaiveDate) ->
         .filter(|t| t.kind == TaskKind::ForwardAppeal && t.is_open() && late_by_more_than_three_days(t.current_due))
     {
         let forwarded = task.event_date.succ_opt().unwrap_or(task.event_date).min(task.current_due);
-        session.tasks().complete_task(task.id, forwarded)?;
+        session.tasks().complete(task.id, forwarded)?;
     }
     Ok(())
 }

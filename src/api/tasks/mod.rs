@@ -161,7 +161,7 @@ pub(in crate::api) fn write_task(w: &mut Write<'_>, plan: &PlannedTask) -> Resul
 impl Tasks<'_> {
     /// Creates a task (and, for an act of response, its control-of-execution task). A title, object
     /// or appeal given blank (a form's empty field, `--title ""`) is one not given.
-    pub fn add_task(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
+    pub fn add(&mut self, request: &NewTaskRequest) -> Result<CreatedTasks, ApiError> {
         let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
         let request = &NewTaskRequest {
             title: given(&request.title),
@@ -207,7 +207,7 @@ impl Tasks<'_> {
     /// within the cap of the version the task is counted under, counted from what that version
     /// says: the event, the original due date, or the day of the decision itself (APPC art. 76
     /// as worded by Law 241-VIII: two months from the decision).
-    pub fn extend_task(
+    pub fn extend(
         &mut self,
         id: i64,
         to: NaiveDate,
@@ -261,13 +261,13 @@ impl Tasks<'_> {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.task_detail(id, self.read().today())
+        self.detail(id, self.read().today())
     }
 
     /// Stops the clock from `from` to `to`. The suspension moves the original and the current due
     /// date alike, in the period's own unit, so a task never extended stays unextended; an
     /// extended date moves by the units the suspension takes out of the running term.
-    pub fn suspend_task(&mut self, id: i64, suspension: Suspension, reason: &str) -> Result<TaskDetail, ApiError> {
+    pub fn suspend(&mut self, id: i64, suspension: Suspension, reason: &str) -> Result<TaskDetail, ApiError> {
         if reason.trim().is_empty() {
             return Err(reason_required("a suspension"));
         }
@@ -303,10 +303,10 @@ impl Tasks<'_> {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.task_detail(id, self.read().today())
+        self.detail(id, self.read().today())
     }
 
-    pub fn note_task(&mut self, id: i64, note: &str) -> Result<TaskDetail, ApiError> {
+    pub fn note(&mut self, id: i64, note: &str) -> Result<TaskDetail, ApiError> {
         let Some(note) = checked_note(Some(note))? else {
             return Err(ApiError::invalid("the note is empty"));
         };
@@ -320,11 +320,11 @@ impl Tasks<'_> {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.task_detail(id, self.read().today())
+        self.detail(id, self.read().today())
     }
 
     /// Marks a task done on `on`; the answer carries the next step the stage suggests.
-    pub fn complete_task(&mut self, id: i64, on: NaiveDate) -> Result<TaskDetail, ApiError> {
+    pub fn complete(&mut self, id: i64, on: NaiveDate) -> Result<TaskDetail, ApiError> {
         let (graph, task) = self.open_task(id)?;
         let open = graph.open_prerequisites(id);
         if !open.is_empty() {
@@ -343,7 +343,7 @@ impl Tasks<'_> {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.task_detail(id, on)
+        self.detail(id, on)
     }
 
     /// Accepts the suggested next step after a task: creates it, waiting for that task, and
@@ -452,7 +452,7 @@ impl Tasks<'_> {
         }))
     }
 
-    pub fn task_detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
+    pub fn detail(&self, id: i64, today: NaiveDate) -> Result<TaskDetail, ApiError> {
         if id < 0 {
             return self.read().colleague_task_detail(id, today);
         }
@@ -529,7 +529,7 @@ impl Tasks<'_> {
     /// person's decision with their reason (journaled): the due date a change of law would
     /// otherwise have moved silently. A period the act set stays the act's; an extension decided
     /// stays unless the new original date passes it.
-    pub fn recount_task(&mut self, id: i64, reason: &str) -> Result<TaskDetail, ApiError> {
+    pub fn recount(&mut self, id: i64, reason: &str) -> Result<TaskDetail, ApiError> {
         let reason = crate::api::session::checked_reason(reason, "a recount under the law now in force")?;
         let (_, task) = self.open_task(id)?;
         let Some((counted, Some(now))) = self.read().counted_under(&task)? else {
@@ -567,7 +567,7 @@ impl Tasks<'_> {
             w.append(&entry, about, Some(RecordRef::Task(id)))?;
             Ok(())
         })?;
-        self.task_detail(id, self.read().today())
+        self.detail(id, self.read().today())
     }
 
     /// Moves the open tasks of a norm that left the catalogue to the norm that replaced it (the

@@ -477,7 +477,7 @@ mod on_session {
 
     pub fn task(s: &mut Session, p: TaskParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
         let today = s.today();
-        s.tasks().task_detail(p.id, today)
+        s.tasks().detail(p.id, today)
     }
 
     pub fn accept_step(s: &mut Session, p: AcceptParams, _: &mut CallContext<'_>) -> R<CreatedTasks> {
@@ -491,11 +491,11 @@ mod on_session {
     }
 
     pub fn appeal_queue(s: &mut Session, p: QueueFilter, _: &mut CallContext<'_>) -> R<AppealQueue> {
-        s.appeals().appeal_queue(&p)
+        s.appeals().queue(&p)
     }
 
     pub fn appeal_card(s: &mut Session, p: AppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
-        s.appeals().appeal_card(&p.appeal_no)
+        s.appeals().card(&p.appeal_no)
     }
 
     pub fn models(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ModelRecord>> {
@@ -520,12 +520,12 @@ mod on_session {
     }
 
     pub fn appeals_reference(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<AppealsReference> {
-        Ok(s.appeals().appeals_reference())
+        Ok(s.appeals().reference())
     }
 
     pub fn correct_appeal(s: &mut Session, p: CorrectAppealParams, _: &mut CallContext<'_>) -> R<AppealCard> {
-        s.appeals().correct_appeal(&p.appeal_no, p.aspect, &p.to, &p.reason)?;
-        s.appeals().appeal_card(&p.appeal_no)
+        s.appeals().correct(&p.appeal_no, p.aspect, &p.to, &p.reason)?;
+        s.appeals().card(&p.appeal_no)
     }
 
     pub fn anomalies(s: &mut Session, p: AnomaliesParams, _: &mut CallContext<'_>) -> R<AnomalyReport> {
@@ -560,8 +560,8 @@ mod on_session {
     }
 
     pub fn act_draft(s: &mut Session, p: ActDraftRequest, _: &mut CallContext<'_>) -> R<ActDraftFiles> {
-        let draft = s.acts().draft_act(&p)?;
-        let (pdf, pdf_error) = match s.acts().act_preview_pdf(&draft.docx) {
+        let draft = s.acts().draft(&p)?;
+        let (pdf, pdf_error) = match s.acts().preview_pdf(&draft.docx) {
             Ok(bytes) => (Some(download(draft.file_name.replace(".docx", ".pdf"), "application/pdf", &bytes)), None),
             Err(e) => (None, Some(e.message)),
         };
@@ -574,19 +574,19 @@ mod on_session {
     }
 
     pub fn act_issue(s: &mut Session, p: ActIssueRequest, _: &mut CallContext<'_>) -> R<ActIssued> {
-        s.acts().issue_act(&p)
+        s.acts().issue(&p)
     }
 
     pub fn act_show(s: &mut Session, p: ActParams, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.acts().act_detail_over(p.act, p.horizon_days)
+        s.acts().detail_over(p.act, p.horizon_days)
     }
 
     pub fn act_outcome(s: &mut Session, p: ActOutcomeRequest, _: &mut CallContext<'_>) -> R<ActDetail> {
-        s.acts().record_act_outcome(&p)
+        s.acts().record_outcome(&p)
     }
 
     pub fn act_precedents(s: &mut Session, p: PrecedentRequest, _: &mut CallContext<'_>) -> R<Precedents> {
-        s.acts().act_precedents(&p)
+        s.acts().precedents(&p)
     }
 
     pub fn effect(s: &mut Session, p: EffectRequest, _: &mut CallContext<'_>) -> R<EffectReport> {
@@ -725,13 +725,13 @@ mod on_session {
     }
 
     pub fn evidence_pack(s: &mut Session, p: BinParams, _: &mut CallContext<'_>) -> R<EvidencePackFile> {
-        let (report, name, bytes) = s.evidence().pack_evidence_download(&p.bin)?;
+        let (report, name, bytes) = s.evidence().package_download(&p.bin)?;
         Ok(EvidencePackFile { report, file: download(name, "application/zip", &bytes) })
     }
 
     pub fn evidence_verify(s: &mut Session, p: VerifyParams, cx: &mut CallContext<'_>) -> R<EvidenceVerification> {
         let upload = cx.state.get(&p.upload)?;
-        let result = s.evidence().verify_evidence_bytes(&upload.name, &upload.bytes);
+        let result = s.evidence().verify_bytes(&upload.name, &upload.bytes);
         cx.state.discard(&p.upload);
         result
     }
@@ -750,11 +750,11 @@ mod on_session {
     }
 
     pub fn office_status(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeStatus> {
-        s.office().office_status()
+        s.office().status()
     }
 
     pub fn office_people(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<Colleague>> {
-        s.office().office_people()
+        s.office().people()
     }
 
     pub fn connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConnectorView>> {
@@ -762,56 +762,56 @@ mod on_session {
     }
 
     pub fn connector_add(s: &mut Session, p: ConnectorSpec, _: &mut CallContext<'_>) -> R<ConnectorView> {
-        s.connectors().connector_add(&p)
+        s.connectors().add(&p)
     }
 
     pub fn connector_remove(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Ok> {
-        s.connectors().connector_remove(&p.name).map(|()| Ok { ok: true })
+        s.connectors().remove(&p.name).map(|()| Ok { ok: true })
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.
 
     pub fn connector_runs(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Vec<RunRow>> {
-        s.connectors().connector_runs(&p.name, 50)
+        s.connectors().runs(&p.name, 50)
     }
 
     pub fn connectors_network(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<NetworkView> {
-        s.connectors().connectors_network()
+        s.connectors().network()
     }
 
     pub fn connectors_network_set(s: &mut Session, p: NetworkSettings, _: &mut CallContext<'_>) -> R<NetworkView> {
-        s.connectors().connectors_network_set(&p)
+        s.connectors().set_network(&p)
     }
 
     pub fn office_connectors(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<OfficeConnectorState>> {
-        s.office().office_connectors()
+        s.office().connectors()
     }
 
     pub fn note_task(s: &mut Session, p: NoteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.tasks().note_task(p.id, &p.text)
+        s.tasks().note(p.id, &p.text)
     }
 
     pub fn complete_task(s: &mut Session, p: CompleteParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
         let on = p.on.unwrap_or_else(|| s.today());
-        s.tasks().complete_task(p.id, on)
+        s.tasks().complete(p.id, on)
     }
 
     pub fn extend_task(s: &mut Session, p: ExtendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.tasks().extend_task(p.id, p.to, p.decided, &p.reason)
+        s.tasks().extend(p.id, p.to, p.decided, &p.reason)
     }
 
     pub fn recount_task(s: &mut Session, p: RecountParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.tasks().recount_task(p.id, &p.reason)
+        s.tasks().recount(p.id, &p.reason)
     }
 
     pub fn suspend_task(s: &mut Session, p: SuspendParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
-        s.tasks().suspend_task(p.id, crate::domain::deadline::Suspension { from: p.from, to: p.to }, &p.reason)
+        s.tasks().suspend(p.id, crate::domain::deadline::Suspension { from: p.from, to: p.to }, &p.reason)
     }
 
     pub fn wait_for_task(s: &mut Session, p: WaitParams, _: &mut CallContext<'_>) -> R<TaskDetail> {
         s.tasks().add_dependency(p.id, p.prerequisite)?;
         let today = s.today();
-        s.tasks().task_detail(p.id, today)
+        s.tasks().detail(p.id, today)
     }
 
     pub fn guide_topics(_: &mut Session, p: GuideTopicsParams, _: &mut CallContext<'_>) -> R<Vec<GuideTopic>> {
@@ -832,7 +832,7 @@ mod on_session {
     }
 
     pub fn add_task(s: &mut Session, p: NewTaskRequest, _: &mut CallContext<'_>) -> R<CreatedTasks> {
-        s.tasks().add_task(&p)
+        s.tasks().add(&p)
     }
 
     pub fn dashboard(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Dashboard> {
@@ -903,22 +903,22 @@ mod on_network {
     }
 
     pub fn office_assign(net: &mut NetSession, p: AssignParams, _: &mut CallContext<'_>) -> R<Assigned> {
-        net.office().office_assign(p.id, &p.person, &p.reason)
+        net.office().assign(p.id, &p.person, &p.reason)
     }
 
     pub fn office_conflicts(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
-        net.office().office_conflicts()
+        net.office().conflicts()
     }
 
     pub fn connector_run(net: &mut NetSession, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
-        net.connectors().connector_run(&p.name, cx.progress)
+        net.connectors().run(&p.name, cx.progress)
     }
 
     pub fn connectors_run_due(net: &mut NetSession, _: NoParams, cx: &mut CallContext<'_>) -> R<Vec<ScheduledRun>> {
-        net.connectors().connectors_run_due(cx.progress)
+        net.connectors().run_due(cx.progress)
     }
 
     pub fn office_resolve(net: &mut NetSession, p: ResolveParams, _: &mut CallContext<'_>) -> R<ConflictNotice> {
-        net.office().office_resolve(&p)
+        net.office().resolve(&p)
     }
 }
