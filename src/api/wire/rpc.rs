@@ -769,8 +769,6 @@ mod on_session {
         s.connectors().remove(&p.name).map(|()| Ok { ok: true })
     }
 
-    /// Progress goes where an import's does: the UI polls `import_progress`.
-
     pub fn connector_runs(s: &mut Session, p: ConnectorParams, _: &mut CallContext<'_>) -> R<Vec<RunRow>> {
         s.connectors().runs(&p.name, 50)
     }
@@ -910,6 +908,7 @@ mod on_network {
         net.office().conflicts()
     }
 
+    /// Progress goes where an import's does: the UI polls `import_progress`.
     pub fn connector_run(net: &mut NetSession, p: ConnectorParams, cx: &mut CallContext<'_>) -> R<ConnectorRunReport> {
         net.connectors().run(&p.name, cx.progress)
     }
