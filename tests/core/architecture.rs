@@ -245,6 +245,19 @@ fn the_secrets_are_lent_narrowly_and_one_path_writes() {
 }
 
 #[test]
+fn every_capability_is_a_handle_and_the_session_stays_a_kernel() {
+    // `Session` opens the database, lends the handles and keeps who acts, the journal and the
+    // caches (`src/api/session/`), plus the benchmarks; a use case is a method of its capability's
+    // handle (`s.tasks().extend(…)`), so a newcomer finds it in the folder named like it.
+    let on_session = Regex::new(r"(?m)^impl Session \{").unwrap();
+    let allowed = |p: &str| p.starts_with("src/api/session/") || p == "src/api/bench.rs";
+    let found = offenders(&sources(&root().join("src/api")), &on_session, &allowed);
+    assert!(found.is_empty(), "a use case written on the session instead of its handle:\n{}", found.join("\n"));
+    let planted = vec![("src/api/tasks/mod.rs".to_string(), "impl Session {\n    pub fn x(&self) {}\n}".to_string())];
+    assert_eq!(offenders(&planted, &on_session, &allowed).len(), 1, "the check sees a use case on the session");
+}
+
+#[test]
 fn no_use_case_reads_the_wall_clock() {
     let clock = Regex::new(r"Utc::now\(|Local::now\(|SystemTime::now\(").unwrap();
     let allowed = |p: &str| {
