@@ -1,7 +1,8 @@
 //! The session kernel: an open database with its keys and the `Context` of the face that opened
-//! it (the clock, who acts through which face), the one way a use case writes (`write`, `write_as`:
-//! one journaled write, committed, then the journal's head sealed), the caches built from storage,
-//! and the small helpers every use case shares (a reason's bounds, digests, JSON kept as text).
+//! it (the clock, who acts through which face), the capability handles it lends (`s.tasks()`,
+//! `s.registry()`, …; each writes through its `journal()`: one journaled write, committed, then the
+//! journal's head sealed — `handles.rs`), the caches built from storage, and the small helpers every
+//! use case shares (a reason's bounds, digests, JSON kept as text).
 
 pub mod context;
 pub(in crate::api) mod handles;
