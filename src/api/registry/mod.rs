@@ -213,16 +213,6 @@ impl Registry<'_> {
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
         let stamp = self.read().stamp()?;
-        self.import_only_as(stamp, input, options, progress)
-    }
-
-    fn import_only_as(
-        &mut self,
-        stamp: crate::store::Stamp,
-        input: Input<'_>,
-        options: &ImportOptions,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<ImportReport, ApiError> {
         let report = ingest::import(self.kernel.journal().store(), stamp, input, options, self.pseudonyms, progress)?;
         self.journal().seal(report.journal_seq.unwrap_or(1))?;
         Ok(report)
@@ -235,7 +225,6 @@ impl Registry<'_> {
         options: &ImportOptions,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<ImportReport, ApiError> {
-        let stamp = self.read().stamp()?;
         // Acts are due as the norms in force count them, like an act recorded by hand.
         let with_periods;
         let options = match (options.kind, &options.act_periods) {
@@ -245,7 +234,7 @@ impl Registry<'_> {
             }
             _ => options,
         };
-        let mut report = self.import_only_as(stamp, input, options, progress)?;
+        let mut report = self.import_only(input, options, progress)?;
         if report.kind == DataKind::Appeals && report.inserted + report.updated > 0 {
             // The pipeline runs on what this import wrote; its progress continues the import's.
             let (bytes, rows) = (report.size_bytes, report.rows_read);
