@@ -326,9 +326,11 @@ impl<'s> ImportWriter<'s> {
                     &[
                         ("subject_id", Some(Reference::Id(subject_id))),
                         ("control_body_id", Some(Reference::Id(body_id))),
+                        ("kind", Some(Reference::Code(rec.kind.code().into()))),
                         ("region_code", kato.map(|k| Reference::Code(k.region.code.into()))),
                         ("first_import_id", Some(Reference::Id(import_id))),
                         ("last_import_id", Some(Reference::Id(import_id))),
+                        ("subject_size", rec.subject_size.map(|s| Reference::Code(s.code().into()))),
                     ],
                 );
                 // The row's element from the values just written, in `journal::TABLES` order.
@@ -867,6 +869,7 @@ impl<'s> ImportWriter<'s> {
                 self.write.vouch_row(
                     "subjects",
                     &[
+                        ("id_kind", Some(Reference::Code(kind.into()))),
                         ("region_code", facts.kato.as_ref().map(|k| Reference::Code(k.region.code.into()))),
                         ("first_import_id", Some(Reference::Id(import_id))),
                         ("last_import_id", Some(Reference::Id(import_id))),

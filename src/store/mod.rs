@@ -90,6 +90,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0033_office_pseudonym", include_str!("migrations/0033_office_pseudonym.sql")),
     ("0034_appeal_papers", include_str!("migrations/0034_appeal_papers.sql")),
     ("0035_norm_versions_by_date", include_str!("migrations/0035_norm_versions_by_date.sql")),
+    ("0036_lookup_tables", include_str!("migrations/0036_lookup_tables.sql")),
 ];
 
 /// The schema version this build writes.
@@ -617,9 +618,11 @@ mod tests {
                 &[
                     ("subject_id", id(subject)),
                     ("control_body_id", id(999)),
+                    ("kind", Some(Reference::Code("planned".into()))),
                     ("region_code", None),
                     ("first_import_id", id(999)),
                     ("last_import_id", id(999)),
+                    ("subject_size", None),
                 ],
             );
         };
@@ -685,6 +688,82 @@ mod tests {
         let size: Option<String> =
             conn.query_row("SELECT subject_size FROM inspections WHERE id = 41", [], |r| r.get(0)).unwrap();
         assert_eq!(size, None);
+    }
+
+    /// Migration 0036 moves every enum column onto a lookup table: rows stay as they were, with
+    /// their ids; an unknown value is refused by the reference; a new value is one insert into the
+    /// vocabulary, not a rebuild; the append-only triggers it had to drop are back; and no
+    /// `CHECK … IN ('…')` list is left in the schema for the next value to trip over.
+    #[test]
+    fn enum_columns_refer_to_lookup_tables_and_their_rebuild_keeps_rows_and_rules() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.pragma_update(None, "foreign_keys", "OFF").unwrap();
+        let at = MIGRATIONS.iter().position(|(name, _)| *name == "0036_lookup_tables").unwrap();
+        for (_, sql) in &MIGRATIONS[..at] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", at as i64).unwrap();
+        conn.execute_batch(
+            "INSERT INTO imports(id, kind, file_name, sha256, size_bytes, format, source, started_at, purpose,
+                 legal_basis, retention, roles, tool_version)
+             VALUES (1, 'appeals', 'f', 'x', 0, 'CSV', 't', 'now', 't', 't', 't', 't', 't');
+             INSERT INTO appeals(id, appeal_no, received, outcome, row_hash, first_import_id, last_import_id, source_line)
+             VALUES (1, 'A-1', '2026-01-05', 'explained', 0, 1, 1, 2);
+             INSERT INTO tasks(id, kind, title, assignee, unit, period_amount, period_unit, event_date, original_due,
+                 current_due, status, created_at)
+             VALUES (7, 'forward_appeal', 'Переслать', 'p', 'u', 5, 'working_days', '2026-01-05', '2026-01-12',
+                 '2026-01-12', 'done', '2026-01-05T09:00:00Z');
+             INSERT INTO appeal_decisions(id, appeal_id, aspect, value, basis, inputs_sha256, explanation, decided_at, author)
+             VALUES (3, 1, 'route', 'office', 'person', 'x', '{}', '2026-01-05T09:00:00Z', 'p');",
+        )
+        .unwrap();
+        let rows = |conn: &Connection| -> Vec<String> {
+            ["imports", "appeals", "tasks", "appeal_decisions"]
+                .iter()
+                .flat_map(|table| {
+                    let mut stmt = conn.prepare(&format!("SELECT * FROM {table}")).unwrap();
+                    let columns = stmt.column_count();
+                    stmt.query_map([], |r| {
+                        (0..columns).map(|i| r.get::<_, rusqlite::types::Value>(i).map(|v| format!("{v:?}"))).collect()
+                    })
+                    .unwrap()
+                    .collect::<Result<Vec<Vec<String>>, _>>()
+                    .unwrap()
+                    .into_iter()
+                    .map(move |row| format!("{table}: {}", row.join("|")))
+                })
+                .collect()
+        };
+        let before = rows(&conn);
+        migrate(&mut conn).unwrap();
+        assert_eq!(rows(&conn), before, "the rebuild keeps every row and id");
+        let on: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0)).unwrap();
+        assert!(on);
+
+        let task = |id: i64, kind: &str| {
+            conn.execute(
+                "INSERT INTO tasks(id, kind, title, assignee, unit, period_amount, period_unit, event_date, original_due,
+                     current_due, created_at)
+                 VALUES (?1, ?2, 't', 'p', 'u', 5, 'working_days', '2026-01-05', '2026-01-12', '2026-01-12', 'now')",
+                params![id, kind],
+            )
+        };
+        let refused = task(8, "surprise").expect_err("an unknown kind is refused");
+        assert!(refused.to_string().contains("FOREIGN KEY"), "{refused}");
+        conn.execute("INSERT INTO task_kinds(name) VALUES ('surprise')", []).unwrap();
+        task(8, "surprise").expect("a new kind is one insert into its vocabulary");
+
+        let update = conn.execute("UPDATE appeal_decisions SET value = 'other' WHERE id = 3", []);
+        assert!(update.unwrap_err().to_string().contains("append-only"), "the trigger is back");
+
+        let lists: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE '%IN (''%'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(lists.is_empty(), "enum lists still in CHECKs: {lists:?}");
     }
 
     #[test]
