@@ -151,7 +151,14 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
     let head: [(&str, &dyn std::fmt::Display); 3] =
         [("corpus", &measured.corpus), ("engine", &measured.engine), ("rules", &measured.rules_version)];
     let mut out = format!("{}\n", tr_with("cli.docs.measure.head", &head));
-    for (name, r) in &measured.renditions {
+    let by_language = measured
+        .languages
+        .iter()
+        .flat_map(|(lang, renditions)| renditions.iter().map(move |(name, r)| (format!("{lang}: {name}"), r, false)));
+    // Misses are listed once, under their rendition; the languages' tables repeat the counts only.
+    let all = measured.renditions.iter().map(|(name, r)| (name.clone(), r, true)).chain(by_language);
+    for (name, r, list_misses) in all {
+        let name = &name;
         let vars: [(&str, &dyn std::fmt::Display); 5] = [
             ("name", name),
             ("documents", &r.documents),
@@ -161,17 +168,18 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
         ];
         let _ = writeln!(out, "{}", tr_with("cli.docs.measure.rendition", &vars));
         for (kind, f) in &r.fields {
-            let vars: [(&str, &dyn std::fmt::Display); 6] = [
+            let vars: [(&str, &dyn std::fmt::Display); 7] = [
                 ("kind", &format!("{kind:<20}")),
                 ("precision", &format!("{:.3}", f.precision)),
                 ("recall", &format!("{:.3}", f.recall)),
+                ("f1", &format!("{:.3}", f.f1)),
                 ("tp", &f.true_positives),
                 ("fp", &f.false_positives),
                 ("fn", &f.false_negatives),
             ];
             let _ = writeln!(out, "  {}", tr_with("cli.docs.measure.field", &vars));
         }
-        if misses {
+        if misses && list_misses {
             for m in &r.misses {
                 let _ = writeln!(out, "    {m}");
             }

@@ -22,6 +22,8 @@ pub struct FieldScore {
     pub false_negatives: usize,
     pub precision: f64,
     pub recall: f64,
+    /// The harmonic mean of the two (0 when both are).
+    pub f1: f64,
 }
 
 /// One rendition's figures.
@@ -31,6 +33,8 @@ pub struct RenditionScore {
     pub pages: usize,
     pub pages_by_ocr: usize,
     pub seconds_per_page: f64,
+    #[serde(skip)]
+    seconds: f64,
     pub fields: BTreeMap<String, FieldScore>,
     /// The documents where a field was missed or wrong, for reading.
     pub misses: Vec<String>,
@@ -43,6 +47,68 @@ pub struct DocumentsMeasure {
     pub engine: String,
     pub rules_version: String,
     pub renditions: BTreeMap<String, RenditionScore>,
+    /// The same per language (`ru`, `kk`, told by the file's name), each rendition and `all`.
+    pub languages: BTreeMap<String, BTreeMap<String, RenditionScore>>,
+}
+
+/// One document read in one rendition, as a score counts it.
+struct Reading<'a> {
+    file: &'a str,
+    pages: usize,
+    ocr_pages: usize,
+    seconds: f64,
+}
+
+impl RenditionScore {
+    /// Precision, recall, F1 and time a page from the counts.
+    fn finish(&mut self) {
+        self.seconds_per_page = self.seconds / self.pages.max(1) as f64;
+        for field in self.fields.values_mut() {
+            let (tp, fp, fn_) =
+                (field.true_positives as f64, field.false_positives as f64, field.false_negatives as f64);
+            field.precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 1.0 };
+            field.recall = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 1.0 };
+            let sum = field.precision + field.recall;
+            field.f1 = if sum > 0.0 { 2.0 * field.precision * field.recall / sum } else { 0.0 };
+        }
+    }
+}
+
+/// Counts one reading into a score: each fact found matched to one expected of its kind.
+fn tally(score: &mut RenditionScore, reading: &Reading<'_>, expected: &[(String, Value)], found: &[(String, Value)]) {
+    score.documents += 1;
+    score.pages += reading.pages;
+    score.pages_by_ocr += reading.ocr_pages;
+    score.seconds += reading.seconds;
+    let file = reading.file;
+    let mut kinds: Vec<&String> = expected.iter().chain(found).map(|(kind, _)| kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    for kind in kinds {
+        // IINs are masked; the corpus names none, so an IIN found is a false positive.
+        let want: Vec<&Value> = expected.iter().filter(|e| &e.0 == kind).map(|e| &e.1).collect();
+        let got: Vec<&Value> = found.iter().filter(|f| &f.0 == kind).map(|f| &f.1).collect();
+        let field = score.fields.entry(kind.clone()).or_default();
+        let mut matched = vec![false; want.len()];
+        for g in &got {
+            match want.iter().enumerate().position(|(i, w)| !matched[i] && same(kind, w, g)) {
+                Some(i) => {
+                    matched[i] = true;
+                    field.true_positives += 1;
+                }
+                None => {
+                    field.false_positives += 1;
+                    score.misses.push(format!("{file}: {kind} found {g} (not in the truth)"));
+                }
+            }
+        }
+        for (i, w) in want.iter().enumerate() {
+            if !matched[i] {
+                field.false_negatives += 1;
+                score.misses.push(format!("{file}: {kind} {w} missed"));
+            }
+        }
+    }
 }
 
 /// The requisites the truth files name, as (kind, value) pairs in the contract's normal form.
@@ -90,7 +156,7 @@ pub fn measure_documents(
     let engines = if ocr { Engines::detect() } else { Engines::text_only() };
     let rules = Rules::shipped();
     let mut renditions: BTreeMap<String, RenditionScore> = BTreeMap::new();
-    let mut seconds: BTreeMap<String, f64> = BTreeMap::new();
+    let mut languages: BTreeMap<String, BTreeMap<String, RenditionScore>> = BTreeMap::new();
     let total = files.len();
     for (i, path) in files.iter().enumerate() {
         progress(i, total);
@@ -104,6 +170,9 @@ pub fn measure_documents(
             r if r.starts_with("broken") => "broken",
             r if r.starts_with("scan300") => "scan300",
             r if r.starts_with("scan200") => "scan200",
+            // The second corpus (make_corpus_b.py): a phone photo, and a picture under a mojibake layer.
+            r if r.starts_with("photo200") => "photo200",
+            r if r.starts_with("mojibake") => "mojibake",
             _ => continue,
         };
         let Ok(truth_text) = crate::disk::read_to_string(dir.join(format!("{name}.truth.json"))) else { continue };
@@ -113,61 +182,30 @@ pub fn measure_documents(
         let started = Instant::now();
         let read = extract::read_document(&bytes, &engines, rules, &mut |_| true)
             .map_err(|e| ApiError::new(ErrorCode::Io, format!("{file}: {e}")))?;
-        let score = renditions.entry(rendition.to_string()).or_default();
-        *seconds.entry(rendition.to_string()).or_default() += started.elapsed().as_secs_f64();
-        score.documents += 1;
-        score.pages += read.pages.len();
-        score.pages_by_ocr += read.pages.iter().filter(|p| p.method == Method::Ocr).count();
+        let elapsed = started.elapsed().as_secs_f64();
         let found: Vec<(String, Value)> = read.facts.iter().map(|f| (f.kind.clone(), f.value.clone())).collect();
         let expected = truth_facts(&truth);
-        let kinds: Vec<String> = {
-            let mut k: Vec<String> = expected.iter().map(|e| e.0.clone()).collect();
-            k.extend(found.iter().map(|f| f.0.clone()));
-            k.sort();
-            k.dedup();
-            k
-        };
-        for kind in kinds {
-            // IINs are masked; the corpus names none, so an IIN found is a false positive.
-            let want: Vec<&Value> = expected.iter().filter(|e| e.0 == kind).map(|e| &e.1).collect();
-            let got: Vec<&Value> = found.iter().filter(|f| f.0 == kind).map(|f| &f.1).collect();
-            let field = score.fields.entry(kind.clone()).or_default();
-            let mut matched = vec![false; want.len()];
-            for g in &got {
-                match want.iter().enumerate().position(|(i, w)| !matched[i] && same(&kind, w, g)) {
-                    Some(i) => {
-                        matched[i] = true;
-                        field.true_positives += 1;
-                    }
-                    None => {
-                        field.false_positives += 1;
-                        score.misses.push(format!("{file}: {kind} found {g} (not in the truth)"));
-                    }
-                }
-            }
-            for (i, w) in want.iter().enumerate() {
-                if !matched[i] {
-                    field.false_negatives += 1;
-                    score.misses.push(format!("{file}: {kind} {w} missed"));
-                }
+        let ocr_pages = read.pages.iter().filter(|p| p.method == Method::Ocr).count();
+        let reading = Reading { file: &file, pages: read.pages.len(), ocr_pages, seconds: elapsed };
+        tally(renditions.entry(rendition.to_string()).or_default(), &reading, &expected, &found);
+        // The language is the name's second part (`r01-ru-…`, `b003-kk-…`, `000-ru-…`).
+        if let Some(lang) = name.split('-').nth(1).filter(|l| matches!(*l, "ru" | "kk")) {
+            let by_rendition = languages.entry(lang.to_string()).or_default();
+            for key in [rendition, "all"] {
+                tally(by_rendition.entry(key.to_string()).or_default(), &reading, &expected, &found);
             }
         }
     }
     progress(total, total);
-    for (name, score) in &mut renditions {
-        score.seconds_per_page = seconds.get(name).copied().unwrap_or(0.0) / score.pages.max(1) as f64;
-        for field in score.fields.values_mut() {
-            let (tp, fp, fn_) =
-                (field.true_positives as f64, field.false_positives as f64, field.false_negatives as f64);
-            field.precision = if tp + fp > 0.0 { tp / (tp + fp) } else { 1.0 };
-            field.recall = if tp + fn_ > 0.0 { tp / (tp + fn_) } else { 1.0 };
-        }
+    for score in renditions.values_mut().chain(languages.values_mut().flat_map(|r| r.values_mut())) {
+        score.finish();
     }
     Ok(DocumentsMeasure {
         corpus: dir.display().to_string(),
         engine: engines.describe(),
         rules_version: rules.version.clone(),
         renditions,
+        languages,
     })
 }
 
