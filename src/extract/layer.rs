@@ -12,6 +12,50 @@ pub const MIN_LETTER_SHARE: f32 = 0.45;
 /// A page with fewer letters than this has no text layer worth the name (a scan's page).
 pub const MIN_LETTERS: usize = 20;
 
+/// A layer whose letter pairs are less than this share pairs that Russian, Kazakh or English words
+/// contain is not text in those languages, whatever its encoding: mojibake («Ïðîêóðàòóðà», cp1251
+/// read as cp1252) scores near 0, a page of Russian or Kazakh prose 0.95–1.
+pub const MIN_LANGUAGE_SCORE: f32 = 0.75;
+
+/// The letter pairs of the three languages, from `assets/extract/letter_pairs.json`
+/// (scripts/documents/letter_pairs.py names its sources).
+fn known_pairs() -> &'static std::collections::HashSet<[char; 2]> {
+    static PAIRS: std::sync::OnceLock<std::collections::HashSet<[char; 2]>> = std::sync::OnceLock::new();
+    PAIRS.get_or_init(|| {
+        let data: serde_json::Value = serde_json::from_str(include_str!("../../assets/extract/letter_pairs.json"))
+            .expect("the shipped letter pairs are JSON");
+        let mut pairs = std::collections::HashSet::new();
+        for language in data["languages"].as_object().into_iter().flat_map(|l| l.values()) {
+            for pair in language["pairs"].as_str().unwrap_or_default().split(' ') {
+                let mut letters = pair.chars();
+                if let (Some(a), Some(b), None) = (letters.next(), letters.next(), letters.next()) {
+                    pairs.insert([a, b]);
+                }
+            }
+        }
+        pairs
+    })
+}
+
+/// The share of a text's letter pairs (inside words, lower-cased) that the three languages write:
+/// a language score by character pairs, blind to how the bytes were encoded.
+pub fn language_score(text: &str) -> f32 {
+    let known = known_pairs();
+    let (mut seen, mut found) = (0usize, 0usize);
+    for word in text.split(|c: char| !c.is_alphabetic()) {
+        let letters: Vec<char> = word.chars().flat_map(char::to_lowercase).collect();
+        for pair in letters.windows(2) {
+            seen += 1;
+            found += usize::from(known.contains(&[pair[0], pair[1]]));
+        }
+    }
+    if seen == 0 {
+        0.0
+    } else {
+        found as f32 / seen as f32
+    }
+}
+
 /// The verdict on one page's text layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
@@ -104,6 +148,16 @@ pub fn judge(text: &str) -> Verdict {
             why: super::reason::words_do_not_read(f64::from(1.0 - quality) * 100.0, main),
         };
     }
+    // Words that read as words but in no language the office writes: mojibake keeps its case and
+    // alphabet, so only how its letters pair gives it away.
+    let score = language_score(text);
+    if score < MIN_LANGUAGE_SCORE {
+        return Verdict {
+            quality: quality.min(score),
+            trusted: false,
+            why: super::reason::not_a_language(f64::from(score) * 100.0),
+        };
+    }
     // Look-alike Latin with the odd real word in it: a Kazakh or Russian document is Cyrillic.
     if latin > 4 * cyrillic && latin > 200 && bad > 0 {
         return Verdict { quality: quality.min(0.5), trusted: false, why: super::reason::latin_lookalikes() };
@@ -120,6 +174,25 @@ mod tests {
         let v = judge("ПРЕДСТАВЛЕНИЕ № 2-04-25/1187 от 14.03.2025 об устранении нарушений КоАП РК. Прокуратура ТОО «Береке» ӘҚБтК-нің 462-бабы");
         assert!(v.trusted, "{v:?}");
         assert!(v.quality > 0.95);
+    }
+
+    /// A scanner's PDF whose invisible layer is its text's cp1251 bytes read as cp1252: every word
+    /// reads as a word of Latin-1 letters, so only the language score refuses it.
+    #[test]
+    fn a_mojibake_layer_goes_to_ocr_and_says_why() {
+        let mojibake = "ÏÐÎÊÓÐÀÒÓÐÀ ÃÎÐÎÄÀ ÀËÌÀÒÛ Ïîñòàíîâëåíèåì Äåïàðòàìåíòà ãîñóäàðñòâåííûõ äîõîäîâ ¹ 00451 îò \
+                        17 îêòÿáðÿ 2025 ãîäà ÀÎ «Àëàòàó Æàðûº» ïðèâëå÷åíî ê îòâåòñòâåííîñòè";
+        let verdict = judge(mojibake);
+        assert!(!verdict.trusted, "{verdict:?}");
+        assert!(verdict.why.contains("letter pairs"), "{}", verdict.why);
+        assert!(language_score(mojibake) < 0.2);
+        for text in [
+            "Прокуратура города Алматы рассмотрела постановление о наложении штрафа и установила нарушение",
+            "Қала прокуратурасы тұрғындардың өтініші бойынша жылу беру маусымына дайындығын тексерді",
+            "The prosecutor's office reviewed the resolution and found the fine unlawful",
+        ] {
+            assert!(language_score(text) > 0.9, "{text}: {}", language_score(text));
+        }
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub fn latin_lookalikes() -> String {
     "text layer rejected: Latin look-alikes where Cyrillic is expected".into()
 }
 
+pub fn not_a_language(percent: f64) -> String {
+    format!("text layer rejected: only {percent:.0}% of its letter pairs are pairs Russian, Kazakh or English write")
+}
+
 pub fn ocr_confidence(percent: f64) -> String {
     format!("OCR, mean word confidence {percent:.0}%")
 }
@@ -135,6 +139,17 @@ fn clause(text: &str) -> Option<Localized> {
         });
     }
     if let Some(rest) = text.strip_prefix("text layer rejected: only ") {
+        if let Some((p, tail)) = number(rest) {
+            if tail == "% of its letter pairs are pairs Russian, Kazakh or English write" {
+                return Some(words3(
+                    format!(
+                        "текстовый слой отклонён: лишь {p}% пар букв в нём встречаются в русском, казахском или английском письме"
+                    ),
+                    format!("мәтіндік қабат қабылданбады: әріп жұптарының тек {p}%-ы орыс, қазақ не ағылшын жазуында кездеседі"),
+                    text.into(),
+                ));
+            }
+        }
         let (p, tail) = number(rest)?;
         return (tail == "% of its marks are letters").then(|| {
             words3(
@@ -242,6 +257,7 @@ mod tests {
             few_letters(41.6),
             words_do_not_read(58.0, "Latin and Cyrillic mixed in one word"),
             latin_lookalikes(),
+            not_a_language(3.4),
             ocr_confidence(87.2),
             ocr_found_nothing(),
             not_recognised(&[]),
