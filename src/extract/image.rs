@@ -158,6 +158,88 @@ impl Grey {
         out
     }
 
+    /// The angle, in degrees, by which the text lines lean (positive: falling to the right), from
+    /// −6° to 6°: the angle whose sheared rows of ink make the sharpest horizontal profile (text lines
+    /// and the gaps between them). Measured on a quarter-size copy, so it costs little beside OCR.
+    pub fn skew_degrees(&self) -> f32 {
+        const STEP: usize = 4;
+        let (w, h) = (self.width / STEP, self.height / STEP);
+        if w < 50 || h < 50 {
+            return 0.0;
+        }
+        let mut ink = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                if self.pixels[(y * STEP) * self.width + x * STEP] < 128 {
+                    ink.push((x as f32, y as f32));
+                }
+            }
+        }
+        if ink.len() < 200 {
+            return 0.0;
+        }
+        let profile_sharpness = |degrees: f32| -> f64 {
+            let slope = degrees.to_radians().tan();
+            let mut rows = vec![0u32; h + w];
+            for &(x, y) in &ink {
+                let row = y - x * slope + w as f32 * 0.2;
+                if row >= 0.0 && (row as usize) < rows.len() {
+                    rows[row as usize] += 1;
+                }
+            }
+            rows.iter().map(|&n| f64::from(n) * f64::from(n)).sum()
+        };
+        let mut best = (0.0f32, profile_sharpness(0.0));
+        let mut degrees = -6.0f32;
+        while degrees <= 6.0 {
+            let sharpness = profile_sharpness(degrees);
+            if sharpness > best.1 * 1.000_001 {
+                best = (degrees, sharpness);
+            }
+            degrees += 0.25;
+        }
+        best.0
+    }
+
+    /// Turns the page so that lines leaning by `degrees` come out level (bilinear, about its centre;
+    /// what comes in from outside the page is paper).
+    pub fn rotate(&mut self, degrees: f32) {
+        let (w, h) = (self.width, self.height);
+        let (sin, cos) = degrees.to_radians().sin_cos();
+        let (cx, cy) = (w as f32 / 2.0, h as f32 / 2.0);
+        let mut out = vec![255u8; w * h];
+        for y in 0..h {
+            let dy = y as f32 - cy;
+            for x in 0..w {
+                let dx = x as f32 - cx;
+                // Where this pixel of the turned page comes from in the original.
+                let sx = cos * dx - sin * dy + cx;
+                let sy = sin * dx + cos * dy + cy;
+                if sx < 0.0 || sy < 0.0 || sx >= (w - 1) as f32 || sy >= (h - 1) as f32 {
+                    continue;
+                }
+                let (x0, y0) = (sx as usize, sy as usize);
+                let (fx, fy) = (sx - x0 as f32, sy - y0 as f32);
+                let at = |xx: usize, yy: usize| f32::from(self.pixels[yy * w + xx]);
+                let top = at(x0, y0) * (1.0 - fx) + at(x0 + 1, y0) * fx;
+                let bottom = at(x0, y0 + 1) * (1.0 - fx) + at(x0 + 1, y0 + 1) * fx;
+                out[y * w + x] = (top * (1.0 - fy) + bottom * fy) as u8;
+            }
+        }
+        self.pixels = out;
+    }
+
+    /// Levels the text lines of a scan or photo taken askew (Tesseract's line finding falls apart
+    /// past a degree or two): measures the lean and turns the page back when it is more than a
+    /// half a degree (less, and the turn's blur costs more than the lean).
+    pub fn deskew(&mut self) -> f32 {
+        let lean = self.skew_degrees();
+        if lean.abs() >= 0.5 {
+            self.rotate(lean);
+        }
+        lean
+    }
+
     /// Divides out the paper's uneven brightness (see the module's comment).
     pub fn flatten_background(&mut self) {
         const CELL: usize = 32;
@@ -252,6 +334,7 @@ pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Resu
         return Ok(RawPage::none(engines.why_not()));
     }
     grey.flatten_background();
+    grey.deskew();
     Ok(engines.recognise(&grey))
 }
 
@@ -277,6 +360,39 @@ mod tests {
         let ink_right = g.pixels[2 * w + 992];
         assert!(paper_right > 235, "paper on the dark side became {paper_right}");
         assert!(ink_right < 130, "ink on the dark side became {ink_right}");
+    }
+
+    /// Lines of ink drawn at a lean are measured at that lean, and turning the page back levels them.
+    #[test]
+    fn a_page_taken_askew_is_measured_and_levelled() {
+        let (w, h) = (1200usize, 1600usize);
+        let lines = |lean: f32| {
+            let mut g = Grey { width: w, height: h, pixels: vec![255; w * h] };
+            let slope = lean.to_radians().tan();
+            for line in 0..30 {
+                let base = 150.0 + line as f32 * 40.0;
+                for x in 100..1100 {
+                    // Words: ink with gaps, three pixels thick.
+                    if (x / 37) % 5 == 4 {
+                        continue;
+                    }
+                    for t in 0..3 {
+                        let y = (base + x as f32 * slope) as usize + t;
+                        if y < h {
+                            g.pixels[y * w + x] = 0;
+                        }
+                    }
+                }
+            }
+            g
+        };
+        for lean in [-4.0f32, -2.5, 0.0, 3.0, 5.0] {
+            let mut g = lines(lean);
+            let measured = g.skew_degrees();
+            assert!((measured - lean).abs() <= 0.3, "drawn at {lean}°, measured {measured}°");
+            g.deskew();
+            assert!(g.skew_degrees().abs() <= 0.3, "levelled from {lean}°");
+        }
     }
 
     #[test]

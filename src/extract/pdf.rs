@@ -86,6 +86,7 @@ pub(crate) fn pages(
                 let page = match engines.render(bytes, index as u32 + 1) {
                     Ok(mut image) => {
                         image.flatten_background();
+                        image.deskew();
                         let mut page = engines.recognise(&image);
                         page.why = format!("{why}; {}", page.why);
                         page
