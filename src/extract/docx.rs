@@ -1,6 +1,7 @@
 //! The text of a Word document (`word/document.xml`), paragraph by paragraph, split into pages
 //! where the author put a page break (a DOCX has no pages of its own until it is laid out).
-//! Table cells are separated by tabs so a row reads as a line. Sizes are bounded before reading:
+//! A table row of one-line cells reads as a line, cells separated by tabs; a row of cells that run
+//! over several lines (a letterhead in two languages) reads cell by cell. Sizes are bounded before reading:
 //! a DOCX is a ZIP, and a small ZIP can hold a huge XML.
 
 use std::io::{Cursor, Read};
@@ -38,51 +39,73 @@ pub(crate) fn pages(bytes: &[u8]) -> Result<Vec<String>, NotADocument> {
 }
 
 /// Pages of text from the body's XML.
+///
+/// A table row whose cells are one line each reads as one line, its cells separated by tabs
+/// («БИН\t123»). A row where a cell runs over several lines — a bilingual letterhead, Kazakh on the
+/// left and Russian on the right, each name on three lines — is read cell after cell, each its own
+/// block between empty lines, so a name is never interleaved line by line with its translation.
 fn text_of(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut pages = vec![String::new()];
     let mut in_text = false;
-    let mut cells_in_row = 0usize;
+    // The row being read, a cell at a time; `None` outside tables.
+    let mut row: Option<Vec<String>> = None;
+    let mut depth = 0usize;
     loop {
-        let page = pages.last_mut().expect("there is always a page");
-        match reader.read_event()? {
+        let event = reader.read_event()?;
+        // Where text goes: the current cell of the row, or the page.
+        macro_rules! sink {
+            () => {
+                match row.as_mut().and_then(|cells| cells.last_mut()) {
+                    Some(cell) => cell,
+                    None => pages.last_mut().expect("there is always a page"),
+                }
+            };
+        }
+        match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "t" => in_text = true,
-                "tab" => page.push('\t'),
+                "tab" => sink!().push('\t'),
                 "br" | "cr" => {
                     let is_page_break =
                         e.attributes().flatten().any(|a| a.key.local_name().as_ref() == "type" && &*a.value == "page");
-                    if is_page_break {
+                    if is_page_break && row.is_none() {
                         pages.push(String::new());
                     } else {
-                        page.push('\n');
+                        sink!().push('\n');
                     }
                 }
-                "tr" => cells_in_row = 0,
-                "tc" => {
-                    if cells_in_row > 0 {
-                        page.push('\t');
+                "tr" => {
+                    depth += 1;
+                    if depth == 1 {
+                        row = Some(Vec::new());
                     }
-                    cells_in_row += 1;
+                }
+                "tc" if depth == 1 => {
+                    if let Some(cells) = row.as_mut() {
+                        cells.push(String::new());
+                    }
                 }
                 _ => {}
             },
             Event::End(e) => match e.local_name().as_ref() {
                 "t" => in_text = false,
-                // A paragraph inside a cell ends the cell's line only at the row's end.
-                "p" if cells_in_row == 0 => page.push('\n'),
-                "p" => page.push(' '),
+                "p" => sink!().push('\n'),
                 "tr" => {
-                    page.push('\n');
-                    cells_in_row = 0;
+                    depth = depth.saturating_sub(1);
+                    if depth == 0 {
+                        if let Some(cells) = row.take() {
+                            write_row(pages.last_mut().expect("there is always a page"), &cells);
+                        }
+                    }
                 }
                 _ => {}
             },
-            Event::Text(t) if in_text => page.push_str(&t.xml10_content()),
+            Event::Text(t) if in_text => sink!().push_str(&t.xml10_content()),
             Event::GeneralRef(r) if in_text => match r.resolve_char_ref() {
-                Ok(Some(c)) => page.push(c),
-                _ => page.push_str(quick_xml::escape::resolve_predefined_entity(&r).unwrap_or("")),
+                Ok(Some(c)) => sink!().push(c),
+                _ => sink!().push_str(quick_xml::escape::resolve_predefined_entity(&r).unwrap_or("")),
             },
             _ => {}
         }
@@ -92,6 +115,26 @@ fn text_of(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
         pages.pop();
     }
     Ok(pages)
+}
+
+/// One table row onto the page: a line of tab-separated cells, or, when a cell holds several
+/// lines, each non-empty cell as a block of its own.
+fn write_row(page: &mut String, cells: &[String]) {
+    let cells: Vec<Vec<&str>> =
+        cells.iter().map(|c| c.lines().map(str::trim).filter(|l| !l.is_empty()).collect()).collect();
+    if cells.iter().all(|c| c.len() <= 1) {
+        let line: Vec<&str> = cells.iter().map(|c| c.first().copied().unwrap_or("")).collect();
+        page.push_str(&line.join(" \t"));
+        page.push_str(" \n");
+        return;
+    }
+    for cell in cells.iter().filter(|c| !c.is_empty()) {
+        if !page.is_empty() && !page.ends_with("\n\n") {
+            page.push('\n');
+        }
+        page.push_str(&cell.join("\n"));
+        page.push_str("\n\n");
+    }
 }
 
 #[cfg(test)]
@@ -111,6 +154,25 @@ mod tests {
         assert!(pages[0].contains("ПРЕДСТАВЛЕНИЕ\n№ 12 от 14.03.2025\n"), "{:?}", pages[0]);
         assert!(pages[0].contains("БИН \t123 \n"), "{:?}", pages[0]);
         assert_eq!(pages[1].trim(), "Страница 2 & ещё");
+    }
+
+    /// A bilingual letterhead: each cell's lines stay together, never interleaved with the other's.
+    #[test]
+    fn a_letterhead_of_several_lines_a_cell_reads_cell_by_cell() {
+        let cell =
+            |lines: &[&str]| lines.iter().map(|l| format!("<w:p><w:r><w:t>{l}</w:t></w:r></w:p>")).collect::<String>();
+        let xml = format!(
+            r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr><w:tc>{}</w:tc><w:tc>{}</w:tc></w:tr></w:tbl>
+               <w:p><w:r><w:t>ПРЕДСТАВЛЕНИЕ</w:t></w:r></w:p></w:body></w:document>"#,
+            cell(&["ҚАЗАҚСТАН РЕСПУБЛИКАСЫ", "ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ"]),
+            cell(&["ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА", "ПРОКУРАТУРА ЖАМБЫЛСКОЙ ОБЛАСТИ"])
+        );
+        let page = &text_of(&xml).unwrap()[0];
+        assert_eq!(
+            page,
+            "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ\nЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n\n\
+             ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА\nПРОКУРАТУРА ЖАМБЫЛСКОЙ ОБЛАСТИ\n\nПРЕДСТАВЛЕНИЕ\n"
+        );
     }
 
     #[test]

@@ -68,6 +68,17 @@ fn is_title_line(line: &str, title: &str) -> bool {
         })
 }
 
+/// A Kazakh title in its own order, what it is about first and its word last: «Әкімшілік құқық
+/// бұзушылық туралы ХАТТАМА», «Тексеру нәтижелері туралы № 03-Э/77 АКТ» (figures are squeezed out).
+fn titled_last(line: &str, title: &str) -> bool {
+    let words: Vec<&str> = line.split(' ').collect();
+    let title_words = title.split(' ').count();
+    words.len() > title_words
+        && words.len() <= title_words + 7
+        && words[..words.len() - title_words].contains(&"ТУРАЛЫ")
+        && is_title_line(&words[words.len() - title_words..].join(" "), title)
+}
+
 pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let page = pages.iter().find(|p| !p.text.trim().is_empty())?;
     let top = &page.text[..header(page)];
@@ -96,7 +107,7 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
         }
         for t in &rules.doc_types {
             for title in &t.titles {
-                if is_title_line(&line, &squeeze(title)) {
+                if is_title_line(&line, &squeeze(title)) || titled_last(&line, &squeeze(title)) {
                     return Some(page.found(
                         rules,
                         "doc_type",
@@ -112,7 +123,9 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
     // No title: a letter that answers (a reference to the letter it answers, and its wording).
     let answer = rules.doc_types.iter().find(|t| t.kind == "answer")?;
     let lower = page.text.to_lowercase();
-    let says = answer.markers.iter().any(|m| lower.contains(&m.to_lowercase()));
+    // …or says how the act it answers was dealt with («в удовлетворении отказано»).
+    let says = answer.markers.iter().any(|m| lower.contains(&m.to_lowercase()))
+        || rules.outcomes.iter().any(|(_, phrases)| phrases.iter().any(|re| re.is_match(page.text)));
     let replies = reply_refs(page, rules).next().is_some();
     (says && replies)
         .then(|| page.found(rules, "doc_type", json!("answer"), (0, 0), "doc_type.answer_wording", "doc_type_marker"))
@@ -272,7 +285,13 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
         }
         // A number is the document's own after its title or a register's word; a date standing
         // alone is judged by its line (a place and the date, «г. Шымкент «12» марта 2025 года»).
-        let own = own_lead(&lead(top, pair.start), &titles, rules);
+        // …or before the title's word on the same line: «№ 03-Э/77 АКТ», «Әкімшілік құқық бұзушылық
+        // туралы № 27/118 ХАТТАМА» (a Kazakh title puts its word last, and the number before it).
+        let titled_after = pair.number.as_ref().is_some_and(|n| {
+            let after = squeeze(tail(top, n.1));
+            !after.is_empty() && titles.iter().any(|t| is_title_line(&after, &squeeze(t)))
+        });
+        let own = titled_after || own_lead(&lead(top, pair.start), &titles, rules);
         match (&pair.number, &pair.date) {
             (Some(_), _) if !own => {}
             (Some(n), Some(d)) if !own_number && !own_date => {
@@ -309,14 +328,174 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
     out
 }
 
-/// The issuing body (the letterhead's first line that names a body) and the addressee.
+/// Nouns that begin a body's own name in Russian (a parent's name stands on the lines above).
+const RU_BODY_NOUNS: &[&str] =
+    &["ПРОКУРАТУРА", "ДЕПАРТАМЕНТ", "УПРАВЛЕНИЕ", "КОМИТЕТ", "МИНИСТЕРСТВО", "АКИМАТ", "АГЕНТСТВО", "ИНСПЕКЦИЯ"];
+/// Nouns that end a body's own name in Kazakh («… ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»).
+const KK_BODY_NOUNS: &[&str] = &[
+    "ПРОКУРАТУРАСЫ",
+    "ДЕПАРТАМЕНТІ",
+    "БАСҚАРМАСЫ",
+    "КОМИТЕТІ",
+    "МИНИСТРЛІГІ",
+    "ӘКІМДІГІ",
+    "АГЕНТТІГІ",
+    "ИНСПЕКЦИЯСЫ",
+    "СОТЫ",
+];
+
+/// Whether a text is written in Kazakh: its letters include the ones Russian lacks.
+fn is_kazakh(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    letters > 0 && kazakh * 60 >= letters
+}
+
+/// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
+/// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
+/// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
+/// wrapped lines joined.
+fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut names: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    let mut named = false;
+    for &(start, end) in block {
+        let upper = top[start..end].trim().to_uppercase();
+        let first = upper.split_whitespace().next().unwrap_or("");
+        let last = upper.split_whitespace().last().unwrap_or("");
+        if named && RU_BODY_NOUNS.contains(&first) {
+            names.push(Vec::new());
+            named = false;
+        }
+        names.last_mut().expect("one name at least").push((start, end));
+        named |= upper.split_whitespace().any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
+        if KK_BODY_NOUNS.contains(&last) {
+            names.push(Vec::new());
+            named = false;
+        }
+    }
+    let name = names.into_iter().rev().find(|n| !n.is_empty())?;
+    Some((name.first()?.0, name.last()?.1))
+}
+
+/// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
+/// a table's cells), their address lines left out; in a bilingual letterhead, the block in the
+/// document's own language. `None` when the letterhead names no body this way.
+fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules, title_words: &[String]) -> Option<(usize, usize)> {
+    let mut blocks: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    // Where the letterhead ends: the title, below which the document speaks its own language.
+    let mut title_at = None;
+    for (start, end) in lines(top).into_iter().take(TITLE_LINES + 6) {
+        let line = &top[start..end];
+        let squeezed = squeeze(line);
+        if title_words.iter().any(|t| is_title_line(&squeezed, t) || titled_last(&squeezed, t)) {
+            title_at = Some(start);
+            break;
+        }
+        if line.trim().is_empty() {
+            blocks.push(Vec::new());
+            continue;
+        }
+        // A table row of one-line cells: each cell a block of its own.
+        if line.contains('\t') {
+            let mut at = start;
+            for cell in line.split('\t') {
+                let trimmed = cell.trim();
+                if !trimmed.is_empty() {
+                    let offset = at + cell.find(trimmed).unwrap_or(0);
+                    blocks.push(vec![(offset, offset + trimmed.len())]);
+                }
+                at += cell.len() + 1;
+            }
+            blocks.push(Vec::new());
+            continue;
+        }
+        blocks.last_mut().expect("a block").push((start, end));
+    }
+    let candidates: Vec<(usize, usize)> = blocks
+        .iter()
+        .filter_map(|block| {
+            // The name's lines: up to the first with figures (an address, a phone, a date) or the
+            // first that addresses someone.
+            let addresses =
+                |line: &str| rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line);
+            let name: Vec<(usize, usize)> = block
+                .iter()
+                .copied()
+                .take_while(|&(s, e)| {
+                    let line = &top[s..e];
+                    !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit()) && !addresses(line.trim())
+                })
+                .collect();
+            let (start, end) = own_name(top, &name)?;
+            let text = &top[start..end];
+            (rules.issuer.is_match(text) && text.split_whitespace().count() <= 16).then_some((start, end))
+        })
+        .collect();
+    let document_kazakh = is_kazakh(&page.text[title_at.unwrap_or(0)..]);
+    candidates.iter().copied().find(|&(s, e)| is_kazakh(&top[s..e]) == document_kazakh).or(candidates.first().copied())
+}
+
+/// The addressee's name as a narrow right-hand block wraps it: from the line that addresses
+/// (`index`), the lines of its block that carry the name on — a Kazakh name ends with its dative
+/// («Шымкент қаласының жер / қатынастары басқармасының / басшысына»), so the lines above it that
+/// lead into it are its beginning; a Russian name begins with it («Руководителю Департамента
+/// экологии по / Мангистауской области»), so the lines below that carry it on are its end. A rank
+/// or a person's name on the next line («старшему советнику юстиции», «Ахметову Н.К.») is not.
+fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rules) -> (usize, usize) {
+    let text = |i: usize| top[all[i].0..all[i].1].trim();
+    let plain = |line: &str| {
+        !line.is_empty() && !line.contains('№') && !line.contains('\t') && !line.chars().any(|c| c.is_ascii_digit())
+    };
+    let starts_lower = |line: &str| line.chars().next().is_some_and(char::is_lowercase);
+    let (mut first, mut last) = (index, index);
+    let line = text(index);
+    let opens = rules.addressee_openers.is_match(line);
+    if !opens && starts_lower(line) {
+        // Kazakh: the lines above that lead into the dative, while they are the name's.
+        while first > 0 && plain(text(first - 1)) && {
+            let above = text(first - 1);
+            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің", "ның,"]
+                .iter()
+                .any(|g| above.split_whitespace().last().is_some_and(|w| w.ends_with(g)));
+            genitive || starts_lower(text(first))
+        } {
+            first -= 1;
+            if index - first >= 4 {
+                break;
+            }
+        }
+    } else if opens {
+        // Russian: the lines below that carry the name on.
+        while last + 1 < all.len() && last - index < 3 && plain(text(last + 1)) {
+            let next = text(last + 1);
+            let word = next.split_whitespace().next().unwrap_or("");
+            let dative_rank = word.ends_with("ому") || word.ends_with("ему");
+            let person =
+                next.split_whitespace().count() <= 3 && next.contains('.') && next.chars().any(char::is_uppercase);
+            let genitive_name = ["ской", "ого", "ой"].iter().any(|e| word.to_lowercase().ends_with(e));
+            let open_end = text(last).split_whitespace().last().is_some_and(|w| ["по", "и", "в", "при"].contains(&w));
+            let carries = !dative_rank && (starts_lower(next) || genitive_name) || open_end;
+            if !carries || person {
+                break;
+            }
+            last += 1;
+        }
+    }
+    let from =
+        all[first].0 + (top[all[first].0..all[first].1].len() - top[all[first].0..all[first].1].trim_start().len());
+    let to = all[last].0 + top[all[last].0..all[last].1].trim_end().len();
+    (from, to)
+}
+
+/// The issuing body (the letterhead) and the addressee.
 pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     let top = &page.text[..header(page)];
     let mut out = Vec::new();
     let mut issuer = false;
     let mut addressee = false;
     let title_words: Vec<String> = rules.doc_types.iter().flat_map(|t| t.titles.iter().map(|w| squeeze(w))).collect();
-    for (start, end) in lines(top).into_iter().take(TITLE_LINES + 6) {
+    let all_lines = lines(top);
+    for (index, &(start, end)) in all_lines.iter().enumerate().take(TITLE_LINES + 6) {
         let line = top[start..end].trim();
         if line.is_empty() {
             continue;
@@ -325,16 +504,10 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         let is_title = title_words.iter().any(|t| is_title_line(&squeezed, t));
         if !addressee && (rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line)) {
             addressee = true;
-            let value = line.trim_end_matches([',', '.', ':']).trim();
-            let offset = start + top[start..end].find(value).unwrap_or(0);
-            out.push(page.found(
-                rules,
-                "addressee",
-                json!(value),
-                (offset, offset + value.len()),
-                "addressee.line",
-                "addressee",
-            ));
+            let (from, to) = addressee_lines(top, &all_lines, index, rules);
+            let raw = top[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+            let value = raw.trim_end_matches([',', '.', ':']).trim();
+            out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.line", "addressee"));
             continue;
         }
         // The letterhead stands above the title; a body named below it is the text's, not the issuer.
@@ -344,6 +517,21 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         // A letterhead carries no number: a line with figures («Руководствуясь статьями 131, 132
         // АППК РК, суд») is the text's.
         let letterhead = !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit());
+        if !issuer {
+            if let Some((offset, value_end)) = letterhead_issuer(page, top, rules, &title_words) {
+                issuer = true;
+                let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
+                let value = value.trim_end_matches([',', '.', ':']).trim();
+                out.push(page.found(
+                    rules,
+                    "issuer",
+                    json!(value),
+                    (offset, value_end),
+                    "issuer.letterhead_block",
+                    "issuer",
+                ));
+            }
+        }
         if !issuer && rules.issuer.is_match(line) && letterhead && line.split_whitespace().count() <= 14 {
             issuer = true;
             let offset = start + top[start..end].find(line).unwrap_or(0);
@@ -376,5 +564,9 @@ mod tests {
         assert!(is_title_line(&squeeze("УСЫНЫС"), &squeeze("ҰСЫНЫС")));
         assert!(!is_title_line(&squeeze("ТЕКСЕРУ НӘТИЖЕЛЕРІН ЕСКЕРЕ ОТЫРЫП"), &title));
         assert!(!is_title_line(&squeeze("АКТ"), &squeeze("АКТЫ")), "short words are compared whole");
+        assert!(titled_last(&squeeze("Әкімшілік құқық бұзушылық туралы № 5/12 ХАТТАМА"), "ХАТТАМА"));
+        assert!(titled_last(&squeeze("Салық тексеруі туралы АКТ"), "АКТ"));
+        assert!(!titled_last(&squeeze("Хаттама туралы ақпарат"), "ХАТТАМА"), "the title's word is last");
+        assert!(!titled_last(&squeeze("Кәсіпорын басшысы АКТ"), "АКТ"), "a Kazakh title says what it is about");
     }
 }

@@ -177,3 +177,67 @@ fn any_text_gives_facts_or_none_but_never_a_panic() {
         assert!(facts.iter().all(|f| f.span.0 <= f.span.1 && f.span.1 <= chars), "{text:?}: {facts:?}");
     }
 }
+
+/// A bilingual letterhead (Kazakh left, Russian right, as a table's cells read): the issuer is the
+/// block in the document's own language, its own name after its parents', and the number set
+/// before a Kazakh title's last word is the document's own.
+#[test]
+fn a_bilingual_letterhead_gives_the_issuer_in_the_documents_language() {
+    let letterhead = "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ\nБАС ПРОКУРАТУРАСЫ\nПАВЛОДАР ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n\n\
+                      ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА\nРЕСПУБЛИКИ КАЗАХСТАН\nПРОКУРАТУРА ПАВЛОДАРСКОЙ ОБЛАСТИ\n\n";
+    let russian = format!(
+        "{letterhead}ПРЕДПИСАНИЕ № 45-12/300\nот 02.02.2026\nДиректору ТОО «Ертіс»\n\
+         Проверкой установлено нарушение статьи 12 Трудового кодекса Республики Казахстан."
+    );
+    let found = facts(&russian);
+    assert!(has(&found, "issuer", json!("ПРОКУРАТУРА ПАВЛОДАРСКОЙ ОБЛАСТИ")), "{found:#?}");
+    let kazakh = format!(
+        "{letterhead}Әкімшілік құқық бұзушылық туралы № 12/77 ХАТТАМА\n2026 жылғы 3 ақпан\n\
+         «Ертіс» ЖШС-ның Еңбек кодексінің 12-бабын бұзғаны анықталды."
+    );
+    let found = facts(&kazakh);
+    assert!(has(&found, "issuer", json!("ПАВЛОДАР ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ")), "{found:#?}");
+    assert!(has(&found, "doc_type", json!("protocol")), "{found:#?}");
+    assert!(has(&found, "number", json!("12/77")), "{found:#?}");
+}
+
+/// An addressee set in a narrow block on the right wraps over lines: the whole name is read, and a
+/// rank or a person's name below it is not part of it.
+#[test]
+fn an_addressee_wrapped_over_lines_is_read_whole() {
+    let kazakh = "ҚОСТАНАЙ ҚАЛАСЫНЫҢ ПРОКУРАТУРАСЫ\n\nҚостанай облысы бойынша\nэкология департаментінің\nбасшысына\n\n\
+                  ЕСКЕРТУ\n№ 4/18\nКәсіпорын Экология кодексінің 12-бабын бұзды.";
+    let found = facts(kazakh);
+    assert!(
+        has(&found, "addressee", json!("Қостанай облысы бойынша экология департаментінің басшысына")),
+        "{found:#?}"
+    );
+    let russian = "ПРОКУРАТУРА ГОРОДА КОСТАНАЙ\n\nНачальнику Управления земельных отношений по\nКостанайской области\n\
+                   советнику Иванову П.С.\n\nПРЕДОСТЕРЕЖЕНИЕ\n№ 4/18\nПредприятие нарушило статью 12 Земельного кодекса.";
+    let found = facts(russian);
+    assert!(
+        has(&found, "addressee", json!("Начальнику Управления земельных отношений по Костанайской области")),
+        "{found:#?}"
+    );
+}
+
+/// A refusal names what it refuses with the noun «удовлетворение»; that is not a satisfied answer,
+/// so it is not read as «partly» either.
+#[test]
+fn a_refusal_worded_with_the_noun_is_rejected_not_partly() {
+    for body in [
+        "Оснований для удовлетворения протеста не имеется, в удовлетворении отказано.",
+        "Изучив доводы представления, сообщаем, что в удовлетворении отказано.",
+    ] {
+        let text = format!(
+            "АКИМАТ ГОРОДА КОСТАНАЙ\nИсх. № 5/77 от 03.02.2026\nНа № 2-1/9 от 20.01.2026\nПрокурору города\n{body}"
+        );
+        let found = facts(&text);
+        assert!(has(&found, "outcome", json!("rejected")), "{body}: {found:#?}");
+    }
+    let found = facts(
+        "АКИМАТ ГОРОДА КОСТАНАЙ\nИсх. № 5/78 от 03.02.2026\nНа № 2-1/9 от 20.01.2026\nПрокурору города\n\
+         Требования прокурора выполнены в полном объеме.",
+    );
+    assert!(has(&found, "outcome", json!("satisfied")), "{found:#?}");
+}
