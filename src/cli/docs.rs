@@ -167,6 +167,10 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
             ("seconds", &format!("{:.3}", r.seconds_per_page)),
         ];
         let _ = writeln!(out, "{}", tr_with("cli.docs.measure.rendition", &vars));
+        if let Some(accuracy) = r.word_accuracy {
+            let vars: [(&str, &dyn std::fmt::Display); 1] = [("accuracy", &format!("{accuracy:.3}"))];
+            let _ = writeln!(out, "  {}", tr_with("cli.docs.measure.words", &vars));
+        }
         for (kind, f) in &r.fields {
             let vars: [(&str, &dyn std::fmt::Display); 7] = [
                 ("kind", &format!("{kind:<20}")),

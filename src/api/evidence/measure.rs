@@ -35,6 +35,12 @@ pub struct RenditionScore {
     pub seconds_per_page: f64,
     #[serde(skip)]
     seconds: f64,
+    /// The share of the document's words (its `NAME.txt`, where the corpus has one) found in the
+    /// text read, counted with repeats: how much of the text OCR or a text layer gave back. Names
+    /// the reader masks ([ФИО], [ТЕЛЕФОН]) count as lost. `None` without texts.
+    pub word_accuracy: Option<f64>,
+    #[serde(skip)]
+    words: (usize, usize),
     pub fields: BTreeMap<String, FieldScore>,
     /// The documents where a field was missed or wrong, for reading.
     pub misses: Vec<String>,
@@ -57,12 +63,40 @@ struct Reading<'a> {
     pages: usize,
     ocr_pages: usize,
     seconds: f64,
+    /// The document's words found in what was read, of its words (when the corpus has its text).
+    words: Option<(usize, usize)>,
+}
+
+/// The words of a text, lower-cased, letters and figures only (layout marks and punctuation out).
+fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+}
+
+/// How many of `truth`'s words (with repeats) the text read holds.
+fn words_found(truth: &str, read: &str) -> (usize, usize) {
+    let mut available: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for w in words_of(read) {
+        *available.entry(w).or_default() += 1;
+    }
+    let truth = words_of(truth);
+    let found = truth
+        .iter()
+        .filter(|w| match available.get_mut(*w) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count();
+    (found, truth.len())
 }
 
 impl RenditionScore {
     /// Precision, recall, F1 and time a page from the counts.
     fn finish(&mut self) {
         self.seconds_per_page = self.seconds / self.pages.max(1) as f64;
+        self.word_accuracy = (self.words.1 > 0).then(|| self.words.0 as f64 / self.words.1 as f64);
         for field in self.fields.values_mut() {
             let (tp, fp, fn_) =
                 (field.true_positives as f64, field.false_positives as f64, field.false_negatives as f64);
@@ -80,6 +114,10 @@ fn tally(score: &mut RenditionScore, reading: &Reading<'_>, expected: &[(String,
     score.pages += reading.pages;
     score.pages_by_ocr += reading.ocr_pages;
     score.seconds += reading.seconds;
+    if let Some((found, of)) = reading.words {
+        score.words.0 += found;
+        score.words.1 += of;
+    }
     let file = reading.file;
     let mut kinds: Vec<&String> = expected.iter().chain(found).map(|(kind, _)| kind).collect();
     kinds.sort();
@@ -186,7 +224,11 @@ pub fn measure_documents(
         let found: Vec<(String, Value)> = read.facts.iter().map(|f| (f.kind.clone(), f.value.clone())).collect();
         let expected = truth_facts(&truth);
         let ocr_pages = read.pages.iter().filter(|p| p.method == Method::Ocr).count();
-        let reading = Reading { file: &file, pages: read.pages.len(), ocr_pages, seconds: elapsed };
+        let text_read: String = read.pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
+        let words = crate::disk::read_to_string(dir.join(format!("{name}.txt")))
+            .ok()
+            .map(|truth_text| words_found(&truth_text, &text_read));
+        let reading = Reading { file: &file, pages: read.pages.len(), ocr_pages, seconds: elapsed, words };
         tally(renditions.entry(rendition.to_string()).or_default(), &reading, &expected, &found);
         // The language is the name's second part (`r01-ru-…`, `b003-kk-…`, `000-ru-…`).
         if let Some(lang) = name.split('-').nth(1).filter(|l| matches!(*l, "ru" | "kk")) {
