@@ -42,6 +42,10 @@ pub fn ocr_confidence(percent: f64) -> String {
     format!("OCR, mean word confidence {percent:.0}%")
 }
 
+pub fn ocr_segmented(percent: f64, psm: &str) -> String {
+    format!("OCR, mean word confidence {percent:.0}%, read again as segmentation {psm}")
+}
+
 pub fn ocr_found_nothing() -> String {
     "OCR found no text on the page".into()
 }
@@ -170,6 +174,15 @@ fn clause(text: &str) -> Option<Localized> {
     }
     if let Some(rest) = text.strip_prefix("OCR, mean word confidence ") {
         let (p, tail) = number(rest)?;
+        if let Some(psm) = tail.strip_prefix("%, read again as segmentation ") {
+            return Some(words3(
+                format!(
+                    "распознавание, средняя уверенность в словах {p}%, прочитано заново с разметкой страницы {psm}"
+                ),
+                format!("тану, сөздердегі орташа сенімділік {p}%, бет {psm} белгілеуімен қайта оқылды"),
+                text.into(),
+            ));
+        }
         return (tail == "%").then(|| {
             words3(
                 format!("распознавание, средняя уверенность в словах {p}%"),
@@ -259,6 +272,7 @@ mod tests {
             latin_lookalikes(),
             not_a_language(3.4),
             ocr_confidence(87.2),
+            ocr_segmented(71.5, "6"),
             ocr_found_nothing(),
             not_recognised(&[]),
             not_recognised(&missing),

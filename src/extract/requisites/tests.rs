@@ -93,6 +93,10 @@ fn ocr_noise_in_the_number_sign_and_date() {
     assert!(has(&found, "date", json!("2025-04-05")), "{found:#?}");
     assert!(has(&found, "amount", json!({"tenge": 500000, "tiyn": 0})), "{found:#?}");
     assert!(has(&found, "article", json!({"code": "КоАП", "article": "462", "part": "1", "item": null})), "{found:#?}");
+    // A photo's № comes back as «Ко» too; «КоАП» beside a number is still a code, not a sign.
+    let found = facts("ҰСЫНЫС\nКо 2-08-25/8578 16.01.2025 ж.\nӘҚБтК-нің 462-бабы бойынша");
+    assert!(has(&found, "number", json!("2-08-25/8578")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-01-16")), "{found:#?}");
 }
 
 #[test]
