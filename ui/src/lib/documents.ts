@@ -26,6 +26,23 @@ export function pieces(text: string, facts: FactView[]): Piece[] {
   return out;
 }
 
+/**
+ * The order a person goes through a document's facts in: those still to decide first, the one the
+ * reader is least sure of at the top (where a correction is likeliest to be needed), then the
+ * decided ones as they stand in the document.
+ */
+export function byDoubt(facts: FactView[]): FactView[] {
+  const place = (f: FactView) => [Number(f.page), Number(f.span[0])];
+  const inDocument = (a: FactView, b: FactView) => {
+    const [pa, sa] = place(a);
+    const [pb, sb] = place(b);
+    return pa - pb || sa - sb;
+  };
+  const open = facts.filter((f) => f.status === 'proposed').sort((a, b) => a.confidence - b.confidence || inDocument(a, b));
+  const decided = facts.filter((f) => f.status !== 'proposed').sort(inDocument);
+  return [...open, ...decided];
+}
+
 /** A fact's value as a person reads it. */
 export function valueText(value: unknown): string {
   if (typeof value === 'string') return value;
