@@ -122,7 +122,7 @@ pub use deadlines::{
 pub use error::{ApiError, ErrorCode, ErrorDetail};
 pub use evidence::attachments::{Attached, MAX_ATTACHMENT_BYTES};
 pub use evidence::documents::{
-    DocumentFacts, DocumentOpen, DocumentReadReport, DocumentView, FactView, PageSummary, PageText,
+    DocumentFacts, DocumentOpen, DocumentPageImage, DocumentReadReport, DocumentView, FactView, PageSummary, PageText,
 };
 pub use evidence::fact_task::{FactTask, TaskFromFact};
 pub use evidence::measure::{dates_written, measure_documents, DocumentsMeasure};

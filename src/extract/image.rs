@@ -240,6 +240,30 @@ impl Grey {
         lean
     }
 
+    /// A smaller copy (`factor` ≤ 1), each pixel the mean of the pixels it covers.
+    pub fn scaled(&self, factor: f32) -> Grey {
+        if factor >= 1.0 {
+            return Grey { width: self.width, height: self.height, pixels: self.pixels.clone() };
+        }
+        let (w, h) = (((self.width as f32 * factor) as usize).max(1), ((self.height as f32 * factor) as usize).max(1));
+        let mut pixels = vec![255u8; w * h];
+        for y in 0..h {
+            let (y0, y1) = (y * self.height / h, ((y + 1) * self.height / h).max(y * self.height / h + 1));
+            for x in 0..w {
+                let (x0, x1) = (x * self.width / w, ((x + 1) * self.width / w).max(x * self.width / w + 1));
+                let mut sum = 0u32;
+                for yy in y0..y1.min(self.height) {
+                    for xx in x0..x1.min(self.width) {
+                        sum += u32::from(self.pixels[yy * self.width + xx]);
+                    }
+                }
+                let count = ((y1.min(self.height) - y0) * (x1.min(self.width) - x0)).max(1) as u32;
+                pixels[y * w + x] = (sum / count) as u8;
+            }
+        }
+        Grey { width: w, height: h, pixels }
+    }
+
     /// Divides out the paper's uneven brightness (see the module's comment).
     pub fn flatten_background(&mut self) {
         const CELL: usize = 32;
@@ -325,6 +349,41 @@ impl Grey {
             }
         }
     }
+}
+
+/// A page as OCR saw it, small enough to show: the same levelled, flattened image the word boxes
+/// were measured on, scaled to at most `max_width` pixels across and encoded as PNG.
+pub struct PagePicture {
+    pub png: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+    /// Pixels of this picture per pixel of the image OCR read (the word boxes' space).
+    pub scale: f32,
+}
+
+/// The picture of page `page` (1-based) of a scan, a photo or a PDF, prepared exactly as OCR
+/// prepared it, so the boxes stored with its facts fall on their words. `None` for a DOCX, a page
+/// that does not exist, or a PDF without `pdftoppm`.
+pub fn page_picture(bytes: &[u8], page: u32, engines: &Engines, max_width: u32) -> Option<PagePicture> {
+    let format = super::sniff::sniff(bytes);
+    let mut grey = match format {
+        Format::Png | Format::Jpeg | Format::Tiff if page == 1 => decode(bytes, format).ok()?,
+        Format::Pdf if (1..=super::MAX_PAGES).contains(&page) => engines.render(bytes, page).ok()?,
+        _ => return None,
+    };
+    grey.flatten_background();
+    grey.deskew();
+    let scale = (max_width as f32 / grey.width as f32).min(1.0);
+    let small = grey.scaled(scale);
+    let mut png = Vec::new();
+    {
+        let mut encoder = png::Encoder::new(&mut png, small.width as u32, small.height as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().ok()?;
+        writer.write_image_data(&small.pixels).ok()?;
+    }
+    Some(PagePicture { png, width: small.width as u32, height: small.height as u32, scale })
 }
 
 /// OCR of a scan or photo attached as an image.

@@ -20,6 +20,7 @@ mod sniff;
 
 use serde::Serialize;
 
+pub use image::{page_picture, PagePicture};
 pub use ocr::Engines;
 pub use requisites::{CandidateFact, Rules};
 pub use sniff::{sniff, Format};

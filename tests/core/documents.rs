@@ -379,3 +379,45 @@ fn the_held_out_documents_are_frozen() {
     let all = named.iter().filter(|n| n.ends_with(".txt")).count();
     assert!(all >= 24 && kazakh * 2 >= all, "{all} documents, {kazakh} Kazakh");
 }
+
+/// The viewer shows an OCR'd page as the picture OCR read (levelled, the light evened), and the
+/// boxes stored with its facts, scaled, fall inside it on the words they name; a Word document has
+/// no page picture to show and says so.
+#[test]
+fn a_scanned_page_is_shown_as_a_picture_with_its_facts_boxes_on_it() {
+    tesseract_is_installed();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bin = first_bin(&mut s);
+    let (bytes, _) = fixture("001-kk-submission.scan200.jpg");
+    let attached = s.evidence().attach_and_read(&bin, "scan.jpg", &bytes, None, &mut |_| true).unwrap();
+    let id = attached.attachment.id;
+    let picture = s.evidence().document_page_image(id, 1).unwrap();
+    let png = base64::Engine::decode(&base64::engine::general_purpose::STANDARD, &picture.png_base64).unwrap();
+    let decoder = png::Decoder::new(std::io::Cursor::new(&png));
+    let reader = decoder.read_info().unwrap();
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (picture.width, picture.height));
+    assert!(picture.width <= 1240 && picture.width >= 600, "{}×{}", picture.width, picture.height);
+    let doc = facts_of(&mut s, &bin, id);
+    let boxes: Vec<Vec<f64>> = doc["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["page"] == json!(1))
+        .filter_map(|f| f["bbox"].as_array().map(|b| b.iter().map(|v| v.as_f64().unwrap()).collect()))
+        .collect();
+    assert!(!boxes.is_empty(), "an OCR'd page's facts carry boxes");
+    for b in &boxes {
+        let scale = f64::from(picture.scale);
+        let (x, y, w, h) = (b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale);
+        assert!(x >= 0.0 && y >= 0.0 && w > 0.0 && h > 0.0, "{b:?}");
+        assert!(x + w <= f64::from(picture.width) + 1.0 && y + h <= f64::from(picture.height) + 1.0, "{b:?} × {scale}");
+    }
+    assert!(s.evidence().document_page_image(id, 2).is_err(), "an image has one page");
+    let (word, _) = fixture("008-ru-answer.docx");
+    let attached = s.evidence().attach_and_read(&bin, "answer.docx", &word, None, &mut |_| true).unwrap();
+    let err = s.evidence().document_page_image(attached.attachment.id, 1).unwrap_err();
+    assert_eq!(err.code, api::ErrorCode::NotFound, "{err}");
+}

@@ -109,6 +109,19 @@ pub struct DocumentOpen {
     pub pages: Vec<PageText>,
 }
 
+/// A page of a document as OCR saw it, to show with its facts' boxes drawn on it: a PNG small
+/// enough for the viewer, and how its pixels relate to the boxes' (`bbox` × `scale`).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct DocumentPageImage {
+    pub id: i64,
+    pub page: u32,
+    pub width: u32,
+    pub height: u32,
+    pub scale: f32,
+    /// The PNG, base64: made in memory from the decrypted document, never written to disk.
+    pub png_base64: String,
+}
+
 /// What reading a document did.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct DocumentReadReport {
@@ -319,6 +332,31 @@ impl Evidence<'_> {
         };
         self.read().logged().card_part(&bin, &format!("document {id}"))?;
         Ok(DocumentOpen { document, pages })
+    }
+
+    /// Page `page` of a document as a picture, prepared as OCR prepared it (levelled, the light
+    /// evened), so the boxes stored with its facts fall on their words. A DOCX has no pages to
+    /// show; neither has a PDF on a machine without `pdftoppm`.
+    pub fn document_page_image(&self, id: i64, page: u32) -> Result<DocumentPageImage, ApiError> {
+        use base64::Engine as _;
+        /// A picture as wide as a viewer's column at twice its density, a few hundred kB.
+        const WIDTH: u32 = 1240;
+        let (bin, _, a) = self.attachment_by_id(id)?;
+        let bytes = self.attachment_bytes(&a.sha256)?;
+        let picture = extract::page_picture(&bytes, page, engines(), WIDTH);
+        drop(bytes);
+        let picture = picture.ok_or_else(|| {
+            ApiError::new(ErrorCode::NotFound, format!("{}: no picture of page {page} to show", a.file_name))
+        })?;
+        self.read().logged().card_part(&bin, &format!("document {id} page {page}"))?;
+        Ok(DocumentPageImage {
+            id,
+            page,
+            width: picture.width,
+            height: picture.height,
+            scale: picture.scale,
+            png_base64: base64::engine::general_purpose::STANDARD.encode(&picture.png),
+        })
     }
 
     /// The text of a document's pages (all, or one).

@@ -355,6 +355,14 @@ pub struct DocumentParams {
     pub id: i64,
 }
 
+/// A page of an attached document (1-based).
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentPageParams {
+    pub id: i64,
+    pub page: u32,
+}
+
 /// Confirm a fact read from a document, as proposed (`value` null) or corrected.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]

@@ -20,8 +20,8 @@ use crate::api::wire::host::{
 };
 use crate::api::{
     ActDetail, ActDraftRequest, ActIssueRequest, ActIssued, ActOutcomeRequest, Attached, ChecklistMarkRequest,
-    ChecklistState, DocumentOpen, DocumentReadReport, DocumentView, EffectReport, EffectRequest, EvidenceVerification,
-    FactTask, FactView, PrecedentRequest, Precedents, TaskFromFact,
+    ChecklistState, DocumentOpen, DocumentPageImage, DocumentReadReport, DocumentView, EffectReport, EffectRequest,
+    EvidenceVerification, FactTask, FactView, PrecedentRequest, Precedents, TaskFromFact,
 };
 use crate::api::{AnomalyDetail, AnomalyReport, PlanScore, RiskExplanation, RiskTrainReport};
 use crate::api::{ApiError, ErrorCode, Session};
@@ -403,6 +403,7 @@ methods! {
     evidence_verify: Session(VerifyParams) -> EvidenceVerification;
     documents: Session(BinParams) -> Vec<DocumentView>;
     document_open: Session(DocumentParams) -> DocumentOpen;
+    document_page_image: Session(DocumentPageParams) -> DocumentPageImage;
     document_read: Session(DocumentParams) -> DocumentReadReport;
     fact_confirm: Session(FactConfirmParams) -> FactView;
     fact_reject: Session(FactRejectParams) -> FactView;
@@ -664,6 +665,14 @@ mod on_session {
 
     pub fn document_open(s: &mut Session, p: DocumentParams, _: &mut CallContext<'_>) -> R<DocumentOpen> {
         s.evidence().document_open(p.id)
+    }
+
+    pub fn document_page_image(
+        s: &mut Session,
+        p: DocumentPageParams,
+        _: &mut CallContext<'_>,
+    ) -> R<DocumentPageImage> {
+        s.evidence().document_page_image(p.id, p.page)
     }
 
     pub fn document_read(s: &mut Session, p: DocumentParams, cx: &mut CallContext<'_>) -> R<DocumentReadReport> {

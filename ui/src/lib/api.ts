@@ -129,6 +129,7 @@ export const api = {
   attachment: (bin: string, sha256: string) => call('attachment', { bin, sha256 }),
   documents: (bin: string) => call('documents', { bin }),
   documentOpen: (id: number) => call('document_open', { id }),
+  documentPageImage: (id: number, page: number) => call('document_page_image', { id, page }),
   documentRead: (id: number) => call('document_read', { id }),
   factConfirm: (fact: number, value: string | null, bin: string) => call('fact_confirm', { fact, value, bin }),
   factReject: (fact: number, reason: string, bin: string) => call('fact_reject', { fact, reason, bin }),

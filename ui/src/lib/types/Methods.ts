@@ -42,6 +42,8 @@ import type { Dashboard } from "./Dashboard";
 import type { DeclineParams } from "./DeclineParams";
 import type { DestructionView } from "./DestructionView";
 import type { DocumentOpen } from "./DocumentOpen";
+import type { DocumentPageImage } from "./DocumentPageImage";
+import type { DocumentPageParams } from "./DocumentPageParams";
 import type { DocumentParams } from "./DocumentParams";
 import type { DocumentReadReport } from "./DocumentReadReport";
 import type { DocumentView } from "./DocumentView";
@@ -219,6 +221,7 @@ export type Methods = {
   evidence_verify: { params: VerifyParams; result: EvidenceVerification };
   documents: { params: BinParams; result: Array<DocumentView> };
   document_open: { params: DocumentParams; result: DocumentOpen };
+  document_page_image: { params: DocumentPageParams; result: DocumentPageImage };
   document_read: { params: DocumentParams; result: DocumentReadReport };
   fact_confirm: { params: FactConfirmParams; result: FactView };
   fact_reject: { params: FactRejectParams; result: FactView };
@@ -328,6 +331,7 @@ export const METHOD_RUNS = {
   evidence_verify: 'session',
   documents: 'session',
   document_open: 'session',
+  document_page_image: 'session',
   document_read: 'session',
   fact_confirm: 'session',
   fact_reject: 'session',
