@@ -252,6 +252,14 @@ fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
 /// The document's own number and date, and the number and date it answers.
 pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> Vec<CandidateFact> {
     let top = &page.text[..header(page)];
+    // The kind's own title words, squeezed, for a number set before one («№ 03-Э/77 АКТ»); «дело» and
+    // «іс» lead a court's case number but never follow one («протоколу № 15 дело передано»).
+    let kind_titles: Vec<String> = rules
+        .doc_types
+        .iter()
+        .filter(|t| t.kind == kind)
+        .flat_map(|t| t.titles.iter().map(|title| squeeze(title)))
+        .collect();
     let titles: Vec<String> = rules
         .doc_types
         .iter()
@@ -289,7 +297,7 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
         // туралы № 27/118 ХАТТАМА» (a Kazakh title puts its word last, and the number before it).
         let titled_after = pair.number.as_ref().is_some_and(|n| {
             let after = squeeze(tail(top, n.1));
-            !after.is_empty() && titles.iter().any(|t| is_title_line(&after, &squeeze(t)))
+            !after.is_empty() && kind_titles.iter().any(|t| is_title_line(&after, t))
         });
         let own = titled_after || own_lead(&lead(top, pair.start), &titles, rules);
         match (&pair.number, &pair.date) {
@@ -454,9 +462,8 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
         // Kazakh: the lines above that lead into the dative, while they are the name's.
         while first > 0 && plain(text(first - 1)) && {
             let above = text(first - 1);
-            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің", "ның,"]
-                .iter()
-                .any(|g| above.split_whitespace().last().is_some_and(|w| w.ends_with(g)));
+            let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
+            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| last_word.ends_with(g));
             genitive || starts_lower(text(first))
         } {
             first -= 1;
@@ -481,8 +488,9 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             last += 1;
         }
     }
-    let from =
-        all[first].0 + (top[all[first].0..all[first].1].len() - top[all[first].0..all[first].1].trim_start().len());
+    // From the first line's first mark to the last line's last one.
+    let (start, end) = all[first];
+    let from = end - top[start..end].trim_start().len();
     let to = all[last].0 + top[all[last].0..all[last].1].trim_end().len();
     (from, to)
 }
@@ -494,6 +502,14 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
     let mut issuer = false;
     let mut addressee = false;
     let title_words: Vec<String> = rules.doc_types.iter().flat_map(|t| t.titles.iter().map(|w| squeeze(w))).collect();
+    // The letterhead read as blocks first; the line walk below names the issuer only when it
+    // finds none (a single letterhead line among others).
+    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules, &title_words) {
+        issuer = true;
+        let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = value.trim_end_matches([',', '.', ':']).trim();
+        out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
+    }
     let all_lines = lines(top);
     for (index, &(start, end)) in all_lines.iter().enumerate().take(TITLE_LINES + 6) {
         let line = top[start..end].trim();
@@ -517,21 +533,6 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         // A letterhead carries no number: a line with figures («Руководствуясь статьями 131, 132
         // АППК РК, суд») is the text's.
         let letterhead = !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit());
-        if !issuer {
-            if let Some((offset, value_end)) = letterhead_issuer(page, top, rules, &title_words) {
-                issuer = true;
-                let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
-                let value = value.trim_end_matches([',', '.', ':']).trim();
-                out.push(page.found(
-                    rules,
-                    "issuer",
-                    json!(value),
-                    (offset, value_end),
-                    "issuer.letterhead_block",
-                    "issuer",
-                ));
-            }
-        }
         if !issuer && rules.issuer.is_match(line) && letterhead && line.split_whitespace().count() <= 14 {
             issuer = true;
             let offset = start + top[start..end].find(line).unwrap_or(0);
