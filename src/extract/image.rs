@@ -232,12 +232,19 @@ impl Grey {
     /// Levels the text lines of a scan or photo taken askew (Tesseract's line finding falls apart
     /// past a degree or two): measures the lean and turns the page back when it is more than a
     /// half a degree (less, and the turn's blur costs more than the lean).
-    pub fn deskew(&mut self) -> f32 {
+    pub fn deskew(&mut self) {
         let lean = self.skew_degrees();
         if lean.abs() >= 0.5 {
             self.rotate(lean);
         }
-        lean
+    }
+
+    /// A page image made ready for OCR: the light evened, then the lines levelled. The one place
+    /// this is done, so the picture the viewer shows (`page_picture`) is the image the word boxes
+    /// were measured on.
+    pub fn prepare_for_ocr(&mut self) {
+        self.flatten_background();
+        self.deskew();
     }
 
     /// A smaller copy (`factor` ≤ 1), each pixel the mean of the pixels it covers.
@@ -371,8 +378,7 @@ pub fn page_picture(bytes: &[u8], page: u32, engines: &Engines, max_width: u32) 
         Format::Pdf if (1..=super::MAX_PAGES).contains(&page) => engines.render(bytes, page).ok()?,
         _ => return None,
     };
-    grey.flatten_background();
-    grey.deskew();
+    grey.prepare_for_ocr();
     let scale = (max_width as f32 / grey.width as f32).min(1.0);
     let small = grey.scaled(scale);
     let mut png = Vec::new();
@@ -392,8 +398,7 @@ pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Resu
     if !engines.can_ocr() {
         return Ok(RawPage::none(engines.why_not()));
     }
-    grey.flatten_background();
-    grey.deskew();
+    grey.prepare_for_ocr();
     Ok(engines.recognise(&grey))
 }
 
