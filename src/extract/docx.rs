@@ -63,7 +63,15 @@ fn text_of(xml: &str) -> Result<Vec<String>, quick_xml::Error> {
             };
         }
         match event {
-            Event::Eof => break,
+            Event::Eof => {
+                // A row the XML never closed still gives its text.
+                if let Some(cells) = row.take() {
+                    write_row(pages.last_mut().expect("there is always a page"), &cells);
+                }
+                break;
+            }
+            // An empty row (`<w:tr/>`) opens nothing: only a row with an end is counted.
+            Event::Empty(e) if e.local_name().as_ref() == "tr" => {}
             Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
                 "t" => in_text = true,
                 "tab" => sink!().push('\t'),
@@ -173,6 +181,17 @@ mod tests {
             "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ\nЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n\n\
              ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА\nПРОКУРАТУРА ЖАМБЫЛСКОЙ ОБЛАСТИ\n\nПРЕДСТАВЛЕНИЕ\n"
         );
+    }
+
+    /// A row written empty (`<w:tr/>`) opens no row: a letterhead table after it is still read
+    /// cell by cell, not taken for a table nested in a row that never ends.
+    #[test]
+    fn an_empty_row_opens_no_row() {
+        let xml = r#"<w:document xmlns:w="w"><w:body><w:tbl><w:tr/></w:tbl>
+            <w:tbl><w:tr><w:tc><w:p><w:r><w:t>А1</w:t></w:r></w:p><w:p><w:r><w:t>А2</w:t></w:r></w:p></w:tc>
+            <w:tc><w:p><w:r><w:t>Б1</w:t></w:r></w:p><w:p><w:r><w:t>Б2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+            </w:body></w:document>"#;
+        assert_eq!(text_of(xml).unwrap()[0], "А1\nА2\n\nБ1\nБ2\n\n");
     }
 
     #[test]
