@@ -154,10 +154,9 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
     let by_language = measured
         .languages
         .iter()
-        .flat_map(|(lang, renditions)| renditions.iter().map(move |(name, r)| (format!("{lang}: {name}"), r, false)));
-    // Misses are listed once, under their rendition; the languages' tables repeat the counts only.
-    let all = measured.renditions.iter().map(|(name, r)| (name.clone(), r, true)).chain(by_language);
-    for (name, r, list_misses) in all {
+        .flat_map(|(lang, renditions)| renditions.iter().map(move |(name, r)| (format!("{lang}: {name}"), r)));
+    let all = measured.renditions.iter().map(|(name, r)| (name.clone(), r)).chain(by_language);
+    for (name, r) in all {
         let name = &name;
         let vars: [(&str, &dyn std::fmt::Display); 5] = [
             ("name", name),
@@ -183,7 +182,7 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
             ];
             let _ = writeln!(out, "  {}", tr_with("cli.docs.measure.field", &vars));
         }
-        if misses && list_misses {
+        if misses {
             for m in &r.misses {
                 let _ = writeln!(out, "    {m}");
             }
