@@ -310,11 +310,10 @@ def own_number_and_date(lang, title_lines, number, d, city, rng, table_cell_part
     if shape == "cell":
         partner = table_cell_partner or place
         return [f"| {dd} {sign} {number} | {partner} |"] + title_lines
-    return title_lines + [f"{'от ' if lang == 'ru' else ''}{dw} {sign} {number}" if lang == "ru"
-                          else f"{dw} {sign} {number}"]
+    return title_lines + [f"{'от ' if lang == 'ru' else ''}{dw} {sign} {number}"]
 
 
-def make_document(rng, i, lang, kind):
+def make_document(rng, lang, kind):
     """One document of `kind` in `lang`: (lines with layout marks, truth)."""
     office = rng.choice(PROSECUTORS)
     body = rng.choice(BODIES)
@@ -801,7 +800,7 @@ def main():
         for i in range(args.count):
             lang = "ru" if i % 2 == 0 else "kk"
             kind = kinds[(i // 2) % len(kinds)]
-            lines, truth = make_document(rng, i, lang, kind)
+            lines, truth = make_document(rng, lang, kind)
             name = f"b{i:03d}-{lang}-{kind}"
             with open(os.path.join(args.out, name + ".truth.json"), "w", encoding="utf-8") as f:
                 json.dump(truth, f, ensure_ascii=False, indent=1)
