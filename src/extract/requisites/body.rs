@@ -382,9 +382,11 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
 /// An answer's outcome: partly, rejected or satisfied, by the first phrase of the strongest kind.
 pub(crate) fn outcome(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let mut hits: Vec<(&str, &PageText, usize, usize)> = Vec::new();
+    // «ё» read as «е» («отклонён»): both are two bytes in UTF-8, so the offsets stay the page's.
+    let folded: Vec<String> = pages.iter().map(|p| p.text.replace('ё', "е").replace('Ё', "Е")).collect();
     for (outcome, phrases) in &rules.outcomes {
-        for page in pages {
-            if let Some(m) = phrases.iter().filter_map(|re| re.find(page.text)).min_by_key(|m| m.start()) {
+        for (page, text) in pages.iter().zip(&folded) {
+            if let Some(m) = phrases.iter().filter_map(|re| re.find(text)).min_by_key(|m| m.start()) {
                 hits.push((outcome.as_str(), page, m.start(), m.end()));
                 break;
             }

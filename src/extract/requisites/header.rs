@@ -68,6 +68,17 @@ fn is_title_line(line: &str, title: &str) -> bool {
         })
 }
 
+/// A line that reads as a sentence of the body, not a title: it ends with a full stop and its first
+/// word is not in capitals («Ұсыну қаралды.», «Представление рассмотрено и удовлетворено.» open with
+/// the act's name but are an answer's words about it). A title is set apart: in capitals, or alone on
+/// its line without a full stop.
+fn reads_as_sentence(line: &str) -> bool {
+    let line = line.trim();
+    let first_word_in_capitals =
+        line.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
+    line.ends_with('.') && line.split_whitespace().count() > 1 && !first_word_in_capitals
+}
+
 /// A Kazakh title in its own order, what it is about first and its word last: «Әкімшілік құқық
 /// бұзушылық туралы ХАТТАМА», «Тексеру нәтижелері туралы № 03-Э/77 АКТ» (figures are squeezed out).
 fn titled_last(line: &str, title: &str) -> bool {
@@ -102,7 +113,7 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
     }
     for (start, end) in lines(top).into_iter().filter(|(s, e)| !top[*s..*e].trim().is_empty()).take(TITLE_LINES) {
         let line = squeeze(&top[start..end]);
-        if line.is_empty() || line.split(' ').count() > 14 {
+        if line.is_empty() || line.split(' ').count() > 14 || reads_as_sentence(&top[start..end]) {
             continue;
         }
         for t in &rules.doc_types {
@@ -198,10 +209,11 @@ fn pairs(text: &str, rules: &Rules) -> Vec<Pair> {
     out
 }
 
-/// The text of a line before `at`, lower-cased and trimmed of punctuation.
+/// The text of a line before `at`, lower-cased, «ё» as «е» (the rules are written without it) and
+/// trimmed of punctuation.
 fn lead(text: &str, at: usize) -> String {
     let start = text[..at].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    text[start..at].trim().trim_end_matches([',', ':', '(', '«']).trim().to_lowercase()
+    text[start..at].trim().trim_end_matches([',', ':', '(', '«']).trim().to_lowercase().replace('ё', "е")
 }
 
 /// The text of a line after `at`.
@@ -212,7 +224,7 @@ fn tail(text: &str, at: usize) -> &str {
 
 fn is_reply(text: &str, pair: &Pair, rules: &Rules) -> bool {
     let before = lead(text, pair.start);
-    let after = tail(text, pair.end).to_lowercase();
+    let after = tail(text, pair.end).to_lowercase().replace('ё', "е");
     rules.reply_leads.iter().any(|re| re.is_match(&before)) || rules.reply_tails.iter().any(|re| re.is_match(&after))
 }
 

@@ -33,7 +33,7 @@ pub struct CandidateFact {
     pub span: (usize, usize),
     /// For OCR: the box on the page image (left, top, width, height at 300 dpi).
     pub bbox: Option<[u32; 4]>,
-    /// The rule's id and the rules' version: `number.with_date@requisites-2026.11.5`.
+    /// The rule's id and the rules' version: `number.with_date@requisites-2026.11.6`.
     pub rule: String,
     /// 0–1.
     pub confidence: f32,

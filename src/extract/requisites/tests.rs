@@ -245,3 +245,76 @@ fn a_refusal_worded_with_the_noun_is_rejected_not_partly() {
     );
     assert!(has(&found, "outcome", json!("satisfied")), "{found:#?}");
 }
+
+/// How bodies name the act they answer, in both languages, when the reference is not «На № … от …»:
+/// the act named with the reader's «Ваш», a verb of considering it, or (in Kazakh) a possessive of
+/// the second person after the reference. Each letter's own number stays its own.
+#[test]
+fn an_answer_names_the_act_it_answers_in_many_ways() {
+    let cases = [
+        (
+            "АКИМАТ РАЙОНА БАЙДИБЕК\nИсх. № 01-07/315 от 11.02.2026\nПрокурору района\n\
+          Ваше предостережение от 28 января 2026 г. № 2-19-26/41 рассмотрено, сообщаем следующее.",
+            "2-19-26/41",
+            "2026-01-28",
+        ),
+        (
+            "УПРАВЛЕНИЕ ФИНАНСОВ ОБЛАСТИ\nИсх. № 9-3/120 от 02.03.2026\nПрокурору области\n\
+          Рассмотрев протест прокуратуры области от 14.02.2026 № 2-05-26/77, сообщаем следующее.",
+            "2-05-26/77",
+            "2026-02-14",
+        ),
+        (
+            "ОТДЕЛ ОБРАЗОВАНИЯ ГОРОДА\nИсх. № 14 от 05.03.2026\nПрокурору города\n\
+          По результатам рассмотрения представления от 20.02.2026 № 2-11-26/305 сообщаем.",
+            "2-11-26/305",
+            "2026-02-20",
+        ),
+        (
+            "АУДАН ӘКІМДІГІ\nШығ. № 02-14/56 2026 ж. 10 ақпан\nАудан прокурорына\n\
+          2026 жылғы 30 қаңтардағы № 2-07-26/18 наразылығыңызды қарап, мынаны хабарлаймыз.",
+            "2-07-26/18",
+            "2026-01-30",
+        ),
+        (
+            "ҚАЛАЛЫҚ БІЛІМ БӨЛІМІ\nШығ. № 88 2026 ж. 12 ақпан\nҚала прокурорына\n\
+          Сіздің 2026 жылғы 2 ақпандағы № 2-03-26/64 ұсынуыңыз қаралды.",
+            "2-03-26/64",
+            "2026-02-02",
+        ),
+        (
+            "ОБЛЫСТЫҚ ҚАРЖЫ БАСҚАРМАСЫ\nШығ. № 5-2/17 2026 ж. 3 наурыз\nОблыс прокурорына\n\
+          2026 жылғы 16 ақпандағы № 2-05-26/90 ұсынуға жауап\nҰсыну қаралды, хабарлаймыз.",
+            "2-05-26/90",
+            "2026-02-16",
+        ),
+    ];
+    for (text, number, date) in cases {
+        let found = facts(text);
+        assert!(has(&found, "in_reply_to_number", json!(number)), "{text}: {found:#?}");
+        assert!(has(&found, "in_reply_to_date", json!(date)), "{text}: {found:#?}");
+        assert!(has(&found, "doc_type", json!("answer")), "{text}: {found:#?}");
+        assert!(!has(&found, "number", json!(number)), "{text}: {found:#?}");
+    }
+}
+
+/// Outcomes as the operative part words them, «ё» or not, and a sentence that opens with the act's
+/// name («Ұсыну қаралды.», «Представление рассмотрено.») is not the letter's title.
+#[test]
+fn an_answers_outcome_in_its_operative_words() {
+    let head = "ОТДЕЛ СТРОИТЕЛЬСТВА РАЙОНА\nИсх. № 7/44 от 10.03.2026\nНа № 2-1/80 от 01.03.2026\nПрокурору района\n";
+    let kk_head = "АУДАН ӘКІМДІГІ\nШығ. № 7/45 2026 ж. 10 наурыз\nСіздің 2026 жылғы 1 наурыздағы № 2-1/81 хатыңызға\n";
+    for (body, outcome) in [
+        ("Протест рассмотрен. Требования протеста отклонены, так как приказ уже отменён.", "rejected"),
+        ("Представление рассмотрено. Доводы представления признаны необоснованными.", "rejected"),
+        ("Представление рассмотрено и удовлетворено в полном объёме.", "satisfied"),
+        ("Ұсыну қаралды. Ұсынуды қанағаттандыруға негіз жоқ.", "rejected"),
+        ("Ұсыну қаралды, талаптары толық орындалды.", "satisfied"),
+        ("Наразылық ішінара қанағаттандырылды.", "partly"),
+    ] {
+        let text = if body.starts_with(['П']) { format!("{head}{body}") } else { format!("{kk_head}{body}") };
+        let found = facts(&text);
+        assert!(has(&found, "doc_type", json!("answer")), "{body}: {found:#?}");
+        assert!(has(&found, "outcome", json!(outcome)), "{body}: {found:#?}");
+    }
+}
