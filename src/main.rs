@@ -563,8 +563,8 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::journal::run_journal(&db, &context, open, action, query, json)
         }
         Command::Evidence { action } => cli::evidence::run_evidence(&mut open()?, action),
-        Command::Docs { action: cli::docs::DocsAction::Measure { dir, no_ocr, misses, json } } => {
-            cli::docs::run_measure(&dir, no_ocr, misses, json)
+        Command::Docs { action: cli::docs::DocsAction::Measure { dir, no_ocr, misses, facts, json } } => {
+            cli::docs::run_measure(&dir, no_ocr, misses, facts, json)
         }
         Command::Docs { action: cli::docs::DocsAction::Dates } => cli::docs::run_dates(),
         Command::Docs { action } => cli::docs::run_docs(&mut open()?, action),

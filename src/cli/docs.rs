@@ -67,6 +67,10 @@ pub enum DocsAction {
         /// List every miss.
         #[arg(long)]
         misses: bool,
+        /// With `--json`: every fact read, with its rule's score and whether it was right (what
+        /// scripts/documents/calibrate.py fits the calibration on).
+        #[arg(long)]
+        facts: bool,
         #[arg(long)]
         json: bool,
     },
@@ -137,9 +141,9 @@ pub fn run_dates() -> Result<(), ApiError> {
 }
 
 /// `ekn docs measure DIR`: no database needed.
-pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool) -> Result<(), ApiError> {
+pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, facts: bool, json: bool) -> Result<(), ApiError> {
     let bar = indicatif::ProgressBar::new(0);
-    let measured = ekn::api::measure_documents(dir, !no_ocr, &mut |done, total| {
+    let measured = ekn::api::measure_documents(dir, !no_ocr, facts, &mut |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     });
@@ -151,6 +155,18 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
     let head: [(&str, &dyn std::fmt::Display); 3] =
         [("corpus", &measured.corpus), ("engine", &measured.engine), ("rules", &measured.rules_version)];
     let mut out = format!("{}\n", tr_with("cli.docs.measure.head", &head));
+    let c = &measured.confidence;
+    let figure = |x: f64| format!("{x:.3}");
+    let vars: [(&str, &dyn std::fmt::Display); 7] = [
+        ("calibration", &c.calibration),
+        ("facts", &c.facts),
+        ("right", &c.right),
+        ("brier_rules", &figure(c.rule_scores.brier)),
+        ("ece_rules", &figure(c.rule_scores.ece)),
+        ("brier", &figure(c.calibrated.brier)),
+        ("ece", &figure(c.calibrated.ece)),
+    ];
+    let _ = writeln!(out, "{}", tr_with("cli.docs.measure.confidence", &vars));
     let by_language = measured
         .languages
         .iter()
@@ -194,7 +210,7 @@ pub fn run_measure(dir: &std::path::Path, no_ocr: bool, misses: bool, json: bool
 
 pub fn run_docs(session: &mut Session, action: DocsAction) -> Result<(), ApiError> {
     match action {
-        DocsAction::Measure { dir, no_ocr, misses, json } => run_measure(&dir, no_ocr, misses, json),
+        DocsAction::Measure { dir, no_ocr, misses, facts, json } => run_measure(&dir, no_ocr, misses, facts, json),
         DocsAction::Dates => run_dates(),
         DocsAction::List { bin, json } => print(json, &session.evidence().documents(&bin)?, render_list),
         DocsAction::Show { doc, json } => print(json, &session.evidence().document(doc)?, render_document),

@@ -179,10 +179,16 @@ pub fn read_document(
         let masked = mask::MaskedText::of(&page.text);
         for mut fact in facts_raw.iter().filter(|f| f.page == number).cloned() {
             fact.bbox = page.box_of(fact.span.0, fact.span.1);
-            if let Some(conf) = page.conf_of(fact.span.0, fact.span.1) {
+            let word_confidence = page.conf_of(fact.span.0, fact.span.1);
+            if let Some(conf) = word_confidence {
                 // A fact read from uncertain words is less certain itself.
                 fact.confidence *= (0.5 + conf / 200.0).min(1.0);
             }
+            fact.score = fact.confidence;
+            fact.word_confidence = word_confidence;
+            let rule = fact.rule.split('@').next().unwrap_or_default();
+            fact.confidence =
+                rules.calibration.confidence(page.method == Method::Ocr, &fact.kind, rule, word_confidence, fact.score);
             fact.span = (masked.map(fact.span.0), masked.map(fact.span.1));
             fact.context = masked.context(fact.span.0, fact.span.1);
             // Names as printed (an addressee may be a citizen) leave masked like the text.

@@ -1,6 +1,9 @@
 //! Measuring the document reader on a corpus with ground truth (`ekn docs measure DIR`): per
 //! rendition (docx, pdf, scan300, scan200, broken) and per requisite, precision and recall;
-//! how many broken text layers went to OCR; time per page by method. A measurement, not a test:
+//! how many broken text layers went to OCR; time per page by method; how well the facts'
+//! confidences tell right from wrong (Brier score and expected calibration error, before and after
+//! calibration), and on request every fact with its score for fitting the calibration
+//! (`scripts/documents/calibrate.py`). A measurement, not a test:
 //! it asserts nothing. The corpus comes from scripts/documents/make_corpus.py (files named
 //! `NAME.RENDITION.EXT` beside `NAME.truth.json`).
 
@@ -46,6 +49,69 @@ pub struct RenditionScore {
     pub misses: Vec<String>,
 }
 
+/// How well confidences tell right facts from wrong ones.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ConfidenceScore {
+    /// The mean squared gap between confidence and being right (0 is perfect).
+    pub brier: f64,
+    /// Expected calibration error: over ten equal bins of confidence, the facts-weighted mean gap
+    /// between the bin's mean confidence and its share of right facts.
+    pub ece: f64,
+    /// The mean confidence and the share right, for comparing at a glance.
+    pub mean_confidence: f64,
+    /// Per bin (0–0.1, …, 0.9–1): facts, mean confidence, share right.
+    pub bins: Vec<(usize, f64, f64)>,
+}
+
+/// The facts' confidences on the whole corpus: the rules' own scores and the calibrated ones.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CalibrationMeasure {
+    pub calibration: String,
+    /// Facts of the kinds the truth names (IINs aside), and how many were right.
+    pub facts: usize,
+    pub right: usize,
+    pub rule_scores: ConfidenceScore,
+    pub calibrated: ConfidenceScore,
+}
+
+/// One fact as read, for fitting a calibration (`--facts`).
+#[derive(Debug, Clone, Serialize)]
+pub struct MeasuredFact {
+    pub file: String,
+    pub kind: String,
+    /// The rule's id without the version.
+    pub rule: String,
+    pub ocr: bool,
+    pub word_confidence: Option<f32>,
+    pub score: f32,
+    pub confidence: f32,
+    pub right: bool,
+}
+
+impl ConfidenceScore {
+    fn of(pairs: &[(f64, bool)]) -> ConfidenceScore {
+        let n = pairs.len().max(1) as f64;
+        let brier = pairs.iter().map(|(p, right)| (p - f64::from(u8::from(*right))).powi(2)).sum::<f64>() / n;
+        let mut bins = vec![(0usize, 0.0f64, 0.0f64); 10];
+        for (p, right) in pairs {
+            let b = ((p * 10.0).floor() as usize).min(9);
+            bins[b].0 += 1;
+            bins[b].1 += p;
+            bins[b].2 += f64::from(u8::from(*right));
+        }
+        let ece = bins.iter().map(|(_, sum_p, sum_right)| (sum_p - sum_right).abs()).sum::<f64>() / n;
+        let bins = bins
+            .into_iter()
+            .map(|(k, sum_p, sum_right)| {
+                let m = k.max(1) as f64;
+                (k, sum_p / m, sum_right / m)
+            })
+            .collect();
+        let mean_confidence = pairs.iter().map(|(p, _)| p).sum::<f64>() / n;
+        ConfidenceScore { brier, ece, mean_confidence, bins }
+    }
+}
+
 /// The whole measurement.
 #[derive(Debug, Clone, Serialize)]
 pub struct DocumentsMeasure {
@@ -55,6 +121,10 @@ pub struct DocumentsMeasure {
     pub renditions: BTreeMap<String, RenditionScore>,
     /// The same per language (`ru`, `kk`, told by the file's name), each rendition and `all`.
     pub languages: BTreeMap<String, BTreeMap<String, RenditionScore>>,
+    pub confidence: CalibrationMeasure,
+    /// Every fact read, with its score (only when asked for: `ekn docs measure --facts`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub facts: Vec<MeasuredFact>,
 }
 
 /// One document read in one rendition, as a score counts it.
@@ -182,6 +252,7 @@ fn same(kind: &str, a: &Value, b: &Value) -> bool {
 pub fn measure_documents(
     dir: &Path,
     ocr: bool,
+    keep_facts: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<DocumentsMeasure, ApiError> {
     let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
@@ -196,6 +267,7 @@ pub fn measure_documents(
     let mut renditions: BTreeMap<String, RenditionScore> = BTreeMap::new();
     let mut languages: BTreeMap<String, BTreeMap<String, RenditionScore>> = BTreeMap::new();
     let total = files.len();
+    let mut measured_facts: Vec<MeasuredFact> = Vec::new();
     for (i, path) in files.iter().enumerate() {
         progress(i, total);
         let file = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
@@ -223,6 +295,20 @@ pub fn measure_documents(
         let elapsed = started.elapsed().as_secs_f64();
         let found: Vec<(String, Value)> = read.facts.iter().map(|f| (f.kind.clone(), f.value.clone())).collect();
         let expected = truth_facts(&truth);
+        for fact in read.facts.iter().filter(|f| f.kind != "iin") {
+            let ocr = read.pages.get(fact.page as usize - 1).is_some_and(|p| p.method == Method::Ocr);
+            let right = expected.iter().any(|(kind, value)| kind == &fact.kind && same(kind, value, &fact.value));
+            measured_facts.push(MeasuredFact {
+                file: file.clone(),
+                kind: fact.kind.clone(),
+                rule: fact.rule.split('@').next().unwrap_or_default().to_string(),
+                ocr,
+                word_confidence: fact.word_confidence,
+                score: fact.score,
+                confidence: fact.confidence,
+                right,
+            });
+        }
         let ocr_pages = read.pages.iter().filter(|p| p.method == Method::Ocr).count();
         let text_read: String = read.pages.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n");
         let words = crate::disk::read_to_string(dir.join(format!("{name}.txt")))
@@ -246,12 +332,23 @@ pub fn measure_documents(
     for score in languages.values_mut().flat_map(|r| r.values_mut()) {
         score.misses.clear();
     }
+    let scored =
+        |f: &MeasuredFact, calibrated: bool| (f64::from(if calibrated { f.confidence } else { f.score }), f.right);
+    let confidence = CalibrationMeasure {
+        calibration: rules.calibration.version.clone(),
+        facts: measured_facts.len(),
+        right: measured_facts.iter().filter(|f| f.right).count(),
+        rule_scores: ConfidenceScore::of(&measured_facts.iter().map(|f| scored(f, false)).collect::<Vec<_>>()),
+        calibrated: ConfidenceScore::of(&measured_facts.iter().map(|f| scored(f, true)).collect::<Vec<_>>()),
+    };
     Ok(DocumentsMeasure {
         corpus: dir.display().to_string(),
         engine: engines.describe(),
         rules_version: rules.version.clone(),
         renditions,
         languages,
+        confidence,
+        facts: if keep_facts { measured_facts } else { Vec::new() },
     })
 }
 
@@ -278,5 +375,19 @@ mod tests {
         let f = &score.fields["number"];
         assert!((f.precision - 0.75).abs() < 1e-9 && (f.recall - 0.5).abs() < 1e-9);
         assert!((f.f1 - 0.6).abs() < 1e-9, "{}", f.f1);
+    }
+
+    #[test]
+    fn confidences_are_scored_by_brier_and_calibration_error() {
+        // Four facts at 0.9, three right: the bin's gap is 0.15; Brier (3·0.01 + 0.81) / 4.
+        let pairs = [(0.9, true), (0.9, true), (0.9, true), (0.9, false)];
+        let c = ConfidenceScore::of(&pairs);
+        assert!((c.ece - 0.15).abs() < 1e-9, "{}", c.ece);
+        assert!((c.brier - 0.21).abs() < 1e-9, "{}", c.brier);
+        assert_eq!(c.bins[9].0, 4);
+        // Confidences that say exactly how often they are right have no calibration error.
+        let honest = [(0.25, true), (0.25, false), (0.25, false), (0.25, false), (0.95, true)];
+        assert!(ConfidenceScore::of(&honest).ece < 0.011);
+        assert_eq!(ConfidenceScore::of(&[]).brier, 0.0);
     }
 }

@@ -10,6 +10,7 @@
 //! the document's own), so those need a lead the rules know.
 
 mod body;
+pub mod calibration;
 mod header;
 pub mod numbers;
 mod rules;
@@ -35,8 +36,15 @@ pub struct CandidateFact {
     pub bbox: Option<[u32; 4]>,
     /// The rule's id and the rules' version: `number.with_date@requisites-2026.11.6`.
     pub rule: String,
-    /// 0–1.
+    /// 0–1: the chance the fact is right, calibrated (`calibration`) once the page is read.
     pub confidence: f32,
+    /// The rule's own score before calibration (× the OCR words' confidence), for measuring
+    /// what calibration changed (`ekn docs measure`).
+    #[serde(skip)]
+    pub score: f32,
+    /// The confidence (0–100) of the weakest OCR word the fact was read from.
+    #[serde(skip)]
+    pub word_confidence: Option<f32>,
     /// The masked words around the span.
     pub context: String,
 }
@@ -85,6 +93,8 @@ impl PageText<'_> {
             bbox: None,
             rule,
             confidence,
+            score: confidence,
+            word_confidence: None,
             context: String::new(),
         }
     }

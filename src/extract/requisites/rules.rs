@@ -13,6 +13,9 @@ const SHIPPED: &str = include_str!("../../../assets/extract/rules.json");
 #[derive(Deserialize)]
 struct RulesFile {
     version: String,
+    /// The version of `assets/extract/calibration.json` these rules were calibrated with.
+    #[serde(default)]
+    calibration: Option<String>,
     number_sign: String,
     number_token: String,
     months: Vec<MonthFile>,
@@ -113,6 +116,11 @@ pub struct Rules {
     pub unit_stems: Vec<(String, Vec<String>)>,
     pub outcomes: Vec<(String, Vec<Regex>)>,
     pub confidence: BTreeMap<String, f32>,
+    /// What a rule's score means as a chance of being right (`calibration`); none for rules
+    /// parsed from a file of one's own.
+    pub calibration: super::calibration::Calibration,
+    /// The calibration's version the rules file names.
+    pub calibration_named: Option<String>,
     /// Stems of the word "year" that close a year said in words («жылдың», «жылғы», «жылы»).
     pub year_words: Vec<String>,
     /// Words that may stand between a day-and-month and its year («күні»).
@@ -136,7 +144,12 @@ impl Rules {
     /// The shipped rules, compiled once per process.
     pub fn shipped() -> &'static Rules {
         static RULES: OnceLock<Rules> = OnceLock::new();
-        RULES.get_or_init(|| Rules::parse(SHIPPED).expect("the shipped requisites rules compile (a test checks)"))
+        RULES.get_or_init(|| {
+            let mut rules = Rules::parse(SHIPPED).expect("the shipped requisites rules compile (a test checks)");
+            rules.calibration = super::calibration::Calibration::shipped()
+                .expect("the shipped calibration parses and is the one the rules name (a test checks)");
+            rules
+        })
     }
 
     /// Reads and compiles a rules file; an error names the rule.
@@ -224,6 +237,8 @@ impl Rules {
         let mut number_endings = file.spoken_dates.endings.clone();
         number_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         Ok(Rules {
+            calibration: super::calibration::Calibration::none(),
+            calibration_named: file.calibration,
             year_words: file.spoken_dates.year_words,
             day_words: file.spoken_dates.day_words,
             number_endings,

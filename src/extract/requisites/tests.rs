@@ -113,6 +113,8 @@ fn the_shipped_rules_compile() {
     let rules = Rules::shipped();
     assert!(rules.version.starts_with("requisites-"));
     assert!(Rules::parse("{}").is_err());
+    // The calibration shipped is the one the rules name: refitting it is a new rules version.
+    assert_eq!(rules.calibration_named.as_deref(), Some(rules.calibration.version.as_str()));
 }
 
 #[test]

@@ -388,6 +388,8 @@ export type WordKey =
   | 'docs.attaching_reading'
   | 'docs.cancel'
   | 'docs.cancelling'
+  | 'docs.chance'
+  | 'docs.chance_hint'
   | 'docs.chronology'
   | 'docs.close'
   | 'docs.confirm'
