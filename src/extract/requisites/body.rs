@@ -123,6 +123,7 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     static RU_MORE: OnceLock<Regex> = OnceLock::new();
     static KK: OnceLock<Regex> = OnceLock::new();
     static KK_AFTER: OnceLock<Regex> = OnceLock::new();
+    static KK_LIST: OnceLock<Regex> = OnceLock::new();
     let ru = re(
         &RU,
         r"(?i)(?:^|[^\p{L}])(?P<anchor>ст\.|ст\s|стат(?:ья|ьи|ье|ью|ьей|ьёй|ей|ьям|ьями|ьях))\s*(\d+(?:-\d+)?)",
@@ -135,6 +136,7 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     let ru_more = re(&RU_MORE, r"^\s*(?:,|и)\s*(\d+(?:-\d+)?)(?:[^\d\-]|$)");
     let kk = re(&KK, r"(?i)(?:^|[^\d])(\d+(?:-\d+)?)\s?[-–]?\s?ба(?:п|б)\p{L}*");
     let kk_after = re(&KK_AFTER, r"(?i)^\s*,?\s*(\d+)\s?[-–]?\s?(бөлі\p{L}*|тарма[қғк]\p{L}*)");
+    let kk_list = re(&KK_LIST, r"(?:^|[^\d\-])(\d+)\s*(?:,|және)\s*$");
     let text = page.text;
     let mut out = Vec::new();
     for c in ru.captures_iter(text) {
@@ -197,11 +199,23 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             }
             at += a.get(0).expect("match").end();
         }
-        let code = code_before(text, number.start(), rules);
+        // «131, 132-баптарын», «131 және 132-баптары»: the articles listed before the one the word
+        // «бап» follows share its code, named before the first of them.
+        let mut listed = Vec::new();
+        let mut first = number.start();
+        while let Some(m) = kk_list.captures(&text[..first]) {
+            let n = m.get(1).expect("group 1");
+            listed.push((n.start(), n.end(), n.as_str().to_string()));
+            first = n.start();
+        }
+        let code = code_before(text, first, rules);
         let (rule, conf) = match code {
             Some(_) => ("article.kk", rules.confidence("article_with_code")),
             None => ("article.kk_no_code", rules.confidence("article_without_code")),
         };
+        for (s, e, n) in listed.into_iter().rev() {
+            out.push(page.fact("article", article_value(code.clone(), &n, None, None), (s, e), rules.rule(rule), conf));
+        }
         out.push(page.fact(
             "article",
             article_value(code, number.as_str(), part, item),
@@ -211,6 +225,23 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         ));
     }
     out
+}
+
+/// The figures of an amount carried on from the line above: «5» ending a line before
+/// «610 000 теңге» makes 5 610 000. `at` is where the figures on this line start. Returns the
+/// joined value and where it starts.
+fn millions_above(text: &str, at: usize, figures: &str, tenge: u64) -> Option<(u64, usize)> {
+    let before = &text[..at];
+    let line_break = before.trim_end_matches([' ', '\u{a0}']).strip_suffix('\n')?;
+    let head = line_break.trim_end_matches([' ', '\u{a0}']);
+    let digits: String =
+        head.chars().rev().take_while(char::is_ascii_digit).collect::<String>().chars().rev().collect();
+    if digits.is_empty() || digits.len() > 3 || head[..head.len() - digits.len()].ends_with(['.', ',']) {
+        return None;
+    }
+    let groups = figures.chars().filter(char::is_ascii_digit).count() as u32;
+    let joined = digits.parse::<u64>().ok()?.checked_mul(10u64.checked_pow(groups)?)?.checked_add(tenge)?;
+    Some((joined, head.len() - digits.len()))
 }
 
 fn amount_value(tiyn_total: u64) -> Value {
@@ -226,7 +257,7 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let figures = re(
         &FIGURES,
-        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d+)(?:[,.](\d{1,2}))?\s*(?:\(([^)]{1,200})\)\s*)?(?:тенге|теңге|тг\.?(?:[^\p{L}]|$)|тңг)(?:\s*(\d{1,2})\s*(?:тиын\p{L}*))?",
+        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d+)(?:[,.](\d{1,2}))?\)?\s*(?:\(([^)]{1,200})\)\s*)?(?:тенге|теңге|тг\.?(?:[^\p{L}]|$)|тңг)(?:\s*(\d{1,2})\s*(?:тиын\p{L}*))?",
     );
     let scaled = re(&SCALED, r"(?i)(?:^|[^\d])(\d+(?:[,.]\d+)?)\s*(млн|млрд|тыс)\.?\s*(?:тенге|теңге)");
     let words = WORDS.get_or_init(|| {
@@ -241,7 +272,8 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         let whole_end = c.get(0).expect("match").end();
         let tenge: Option<u64> =
             digits.as_str().chars().filter(|c| c.is_ascii_digit()).collect::<String>().parse().ok();
-        let Some(tenge) = tenge else { continue };
+        let Some(mut tenge) = tenge else { continue };
+        let mut start = digits.start();
         let mut tiyn = c.get(2).map(|t| {
             let s = t.as_str();
             let v: u64 = s.parse().unwrap_or(0);
@@ -254,13 +286,22 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         if let Some(t) = c.get(4) {
             tiyn = t.as_str().parse().ok();
         }
-        let total = tenge.saturating_mul(100).saturating_add(tiyn.unwrap_or(0));
         let (mut rule, mut conf) = ("amount.figures", rules.confidence("amount_figures"));
         if let Some(w) = c.get(3) {
             let in_words = w.as_str().trim();
             // Words in brackets: «(пятьсот тысяч)». A mismatch with the figures keeps the figures
             // at a low confidence, for the person who confirms to check against the page.
             if let Some(v) = words_value(in_words.split(" тенге").next().unwrap_or(in_words), rules) {
+                // A line may break inside the figures («… 5\n610 000 (бес миллион алты жүз он мың)»):
+                // the millions left on the line above are joined when the words say so.
+                if v != tenge {
+                    if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
+                        if joined == v {
+                            tenge = joined;
+                            start = from;
+                        }
+                    }
+                }
                 if v == tenge {
                     rule = "amount.figures_and_words";
                 } else {
@@ -269,8 +310,9 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                 }
             }
         }
-        covered.push((digits.start(), whole_end));
-        out.push(page.fact("amount", amount_value(total), (digits.start(), whole_end), rules.rule(rule), conf));
+        let total = tenge.saturating_mul(100).saturating_add(tiyn.unwrap_or(0));
+        covered.push((start, whole_end));
+        out.push(page.fact("amount", amount_value(total), (start, whole_end), rules.rule(rule), conf));
     }
     for c in scaled.captures_iter(text) {
         let n = c.get(1).expect("group 1");

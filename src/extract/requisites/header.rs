@@ -79,6 +79,24 @@ fn reads_as_sentence(line: &str) -> bool {
     line.ends_with('.') && line.split_whitespace().count() > 1 && !first_word_in_capitals
 }
 
+/// A line squeezed for comparing with titles, its numbers taken out first («№ 03-Э/77 АКТ» is the
+/// title «АКТ», not «Э АКТ»).
+fn title_text(line: &str, rules: &Rules) -> String {
+    squeeze(&rules.number.replace_all(line, " "))
+}
+
+/// Whether a line (squeezed by `title_text`) names a kind as its title: begins with one of its
+/// titles, ends with one in Kazakh order, or is one of its lone words and nothing else.
+fn names_kind(line: &str, kind: &super::rules::DocType) -> bool {
+    kind.titles.iter().any(|title| {
+        let title = squeeze(title);
+        is_title_line(line, &title) || titled_last(line, &title)
+    }) || kind.alone.iter().any(|word| {
+        let word = squeeze(word);
+        line.split(' ').count() == word.split(' ').count() && is_title_line(line, &word)
+    })
+}
+
 /// A Kazakh title in its own order, what it is about first and its word last: «Әкімшілік құқық
 /// бұзушылық туралы ХАТТАМА», «Тексеру нәтижелері туралы № 03-Э/77 АКТ» (figures are squeezed out).
 fn titled_last(line: &str, title: &str) -> bool {
@@ -112,23 +130,19 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
         }
     }
     for (start, end) in lines(top).into_iter().filter(|(s, e)| !top[*s..*e].trim().is_empty()).take(TITLE_LINES) {
-        let line = squeeze(&top[start..end]);
+        let line = title_text(&top[start..end], rules);
         if line.is_empty() || line.split(' ').count() > 14 || reads_as_sentence(&top[start..end]) {
             continue;
         }
-        for t in &rules.doc_types {
-            for title in &t.titles {
-                if is_title_line(&line, &squeeze(title)) || titled_last(&line, &squeeze(title)) {
-                    return Some(page.found(
-                        rules,
-                        "doc_type",
-                        json!(t.kind),
-                        (start, end),
-                        "doc_type.title",
-                        "doc_type_title",
-                    ));
-                }
-            }
+        if let Some(t) = rules.doc_types.iter().find(|t| names_kind(&line, t)) {
+            return Some(page.found(
+                rules,
+                "doc_type",
+                json!(t.kind),
+                (start, end),
+                "doc_type.title",
+                "doc_type_title",
+            ));
         }
     }
     // No title: a letter that answers (a reference to the letter it answers, and its wording).
@@ -270,13 +284,13 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
         .doc_types
         .iter()
         .filter(|t| t.kind == kind)
-        .flat_map(|t| t.titles.iter().map(|title| squeeze(title)))
+        .flat_map(|t| t.titles.iter().chain(&t.alone).map(|title| squeeze(title)))
         .collect();
     let titles: Vec<String> = rules
         .doc_types
         .iter()
         .filter(|t| t.kind == kind)
-        .flat_map(|t| t.titles.iter().cloned())
+        .flat_map(|t| t.titles.iter().chain(&t.alone).cloned())
         .chain(["дело".to_string(), "іс".to_string()])
         .collect();
     let mut out = Vec::new();
@@ -371,6 +385,22 @@ fn is_kazakh(text: &str) -> bool {
     letters > 0 && kazakh * 60 >= letters
 }
 
+/// Whether the document speaks Kazakh: its text below the title, or where no title was found, its
+/// sentences — lines of eight words or more outside a table (a letterhead's lines are short, and
+/// its two languages sit side by side in a table row).
+fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
+    if let Some(at) = title_at {
+        return is_kazakh(&text[at..]);
+    }
+    let sentences: Vec<&str> =
+        text.lines().filter(|l| !l.contains('\t') && l.split_whitespace().count() >= 8).collect();
+    if sentences.is_empty() {
+        is_kazakh(text)
+    } else {
+        is_kazakh(&sentences.join("\n"))
+    }
+}
+
 /// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
 /// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
 /// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
@@ -400,14 +430,13 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
 /// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
 /// a table's cells), their address lines left out; in a bilingual letterhead, the block in the
 /// document's own language. `None` when the letterhead names no body this way.
-fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules, title_words: &[String]) -> Option<(usize, usize)> {
+fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize, usize)> {
     let mut blocks: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
     // Where the letterhead ends: the title, below which the document speaks its own language.
     let mut title_at = None;
     for (start, end) in lines(top).into_iter().take(TITLE_LINES + 6) {
         let line = &top[start..end];
-        let squeezed = squeeze(line);
-        if title_words.iter().any(|t| is_title_line(&squeezed, t) || titled_last(&squeezed, t)) {
+        if !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&title_text(line, rules), t)) {
             title_at = Some(start);
             break;
         }
@@ -451,7 +480,7 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules, title_words: &[S
             (rules.issuer.is_match(text) && text.split_whitespace().count() <= 16).then_some((start, end))
         })
         .collect();
-    let document_kazakh = is_kazakh(&page.text[title_at.unwrap_or(0)..]);
+    let document_kazakh = speaks_kazakh(page.text, title_at);
     candidates.iter().copied().find(|&(s, e)| is_kazakh(&top[s..e]) == document_kazakh).or(candidates.first().copied())
 }
 
@@ -513,10 +542,9 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
     let mut out = Vec::new();
     let mut issuer = false;
     let mut addressee = false;
-    let title_words: Vec<String> = rules.doc_types.iter().flat_map(|t| t.titles.iter().map(|w| squeeze(w))).collect();
     // The letterhead read as blocks first; the line walk below names the issuer only when it
     // finds none (a single letterhead line among others).
-    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules, &title_words) {
+    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules) {
         issuer = true;
         let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
         let value = value.trim_end_matches([',', '.', ':']).trim();
@@ -528,8 +556,8 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         if line.is_empty() {
             continue;
         }
-        let squeezed = squeeze(line);
-        let is_title = title_words.iter().any(|t| is_title_line(&squeezed, t));
+        let squeezed = title_text(line, rules);
+        let is_title = !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&squeezed, t));
         if !addressee && (rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line)) {
             addressee = true;
             let (from, to) = addressee_lines(top, &all_lines, index, rules);

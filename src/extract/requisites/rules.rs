@@ -70,6 +70,8 @@ struct DocTypeFile {
     kind: String,
     titles: Vec<String>,
     #[serde(default)]
+    alone: Vec<String>,
+    #[serde(default)]
     markers: Vec<String>,
 }
 
@@ -89,6 +91,10 @@ struct OutcomeFile {
 pub struct DocType {
     pub kind: String,
     pub titles: Vec<String>,
+    /// Words that are this kind's title only when they stand alone on their line, with at most
+    /// the document's number («АКТ № 12-04/317» above «о результатах проверки»): «акт» in a
+    /// longer line is the act a text cites.
+    pub alone: Vec<String>,
     pub markers: Vec<String>,
 }
 
@@ -256,7 +262,7 @@ impl Rules {
             doc_types: file
                 .doc_types
                 .into_iter()
-                .map(|d| DocType { kind: d.kind, titles: d.titles, markers: d.markers })
+                .map(|d| DocType { kind: d.kind, titles: d.titles, alone: d.alone, markers: d.markers })
                 .collect(),
             reply_leads: leads(&file.reply_leads, "reply lead")?,
             reply_tails: leads(&file.reply_tails, "reply tail")?,

@@ -320,3 +320,55 @@ fn an_answers_outcome_in_its_operative_words() {
         assert!(has(&found, "outcome", json!(outcome)), "{body}: {found:#?}");
     }
 }
+
+/// Shapes the spent frozen set showed missing (2026.11.7): the Kazakh submission is «ҰСЫНУ»; «АКТ»
+/// alone on its line with the act's number, the kind on the next line; a number taken out before
+/// the title is compared («№ 03-Э/77 АКТ»); the own pair led by «от» on its line; «в срок до 10
+/// (десяти) рабочих дней»; a bilingual letterhead in one table row with no title found gives the
+/// block in the language of the document's sentences; «хаттама» is a protocol cited, not a letter.
+#[test]
+fn shapes_the_spent_frozen_set_showed() {
+    let found = facts(
+        "Заңдылықты бұзушылықтарды жою туралы\nҰСЫНУ\n2026 жылғы 3 наурыз № 2-09-26/31\n\
+         Облыс прокуратурасы заңнаманың сақталуын тексерді.",
+    );
+    assert!(has(&found, "doc_type", json!("submission")), "{found:#?}");
+    let found = facts(
+        "ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ АБАЙСКОЙ ОБЛАСТИ \tАБАЙ ОБЛЫСЫНЫҢ САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\n\
+         АКТ № 5-11/90\nо результатах проверки\nг. Семей \t3 марта 2026 г.\n\
+         Проверкой установлено, что на предприятии не обеспечен производственный контроль за качеством воды.\n\
+         Нарушения устранить в срок до 10 (десяти) рабочих дней со дня получения акта.",
+    );
+    assert!(has(&found, "doc_type", json!("inspection_act")), "{found:#?}");
+    assert!(has(&found, "number", json!("5-11/90")), "{found:#?}");
+    assert!(has(&found, "period", json!({"value": 10, "unit": "working_days"})), "{found:#?}");
+    assert!(
+        has(&found, "issuer", json!("ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ АБАЙСКОЙ ОБЛАСТИ")),
+        "{found:#?}"
+    );
+    let found = facts("Салықтық бақылау нәтижелері бойынша\n№ 04-Т/12 АКТ\nТексеру жүргізілді.");
+    assert!(has(&found, "doc_type", json!("inspection_act")), "{found:#?}");
+    assert!(has(&found, "number", json!("04-Т/12")), "{found:#?}");
+    let found = facts(
+        "ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО АБАЙСКОЙ ОБЛАСТИ\nПОСТАНОВЛЕНИЕ\nо наложении административного взыскания\n\
+         от 2 марта 2026 года № 07-ЭК/31                 г. Семей\nРассмотрев протокол № 07-П/9 от 20.02.2026 года,",
+    );
+    assert!(has(&found, "number", json!("07-ЭК/31")), "{found:#?}");
+    assert!(has(&found, "date", json!("2026-03-02")), "{found:#?}");
+    let found =
+        facts("ҚАУЛЫ № 12\n2026 жылғы 2 наурыз\nБасшы 2026 жылғы 20 ақпандағы № 31/7 хаттама бойынша істі қарап,");
+    assert!(!found.iter().any(|(k, _)| k == "in_reply_to_number"), "{found:#?}");
+    // A PDF's line breaking inside the figures, the words in brackets confirming the millions; and
+    // a line-initial number the words do not confirm stays apart.
+    let found = facts("ЖШС-на (БСН 051163793242) 5\n610 000 (бес миллион алты жүз он мың) теңге айыппұл салынды.");
+    assert!(has(&found, "amount", json!({"tenge": 5_610_000, "tiyn": 0})), "{found:#?}");
+    let found = facts("пункта 12\n500 000 (пятьсот тысяч) тенге взыскано.");
+    assert!(has(&found, "amount", json!({"tenge": 500_000, "tiyn": 0})), "{found:#?}");
+    let found = facts("штраф в размере двух миллионов (2 000 000) тенге.");
+    assert!(has(&found, "amount", json!({"tenge": 2_000_000, "tiyn": 0})), "{found:#?}");
+    let found = facts("ӘРПК-нің 131, 132-баптарын басшылыққа алып, сот ШЕШТІ:");
+    for article in ["131", "132"] {
+        let value = json!({"code": "АППК", "article": article, "part": null, "item": null});
+        assert!(has(&found, "article", value), "{article}: {found:#?}");
+    }
+}
