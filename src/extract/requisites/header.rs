@@ -423,8 +423,40 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
             named = false;
         }
     }
-    let name = names.into_iter().rev().find(|n| !n.is_empty())?;
+    // The last name that names a body: a line below it without one («Әкімшілік жаза қолдану
+    // туралы», the first line of a Kazakh title) is not the issuer's.
+    let names_a_body = |name: &&Vec<(usize, usize)>| {
+        name.iter().any(|&(s, e)| {
+            top[s..e]
+                .to_uppercase()
+                .split_whitespace()
+                .any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w))
+        })
+    };
+    let name = names
+        .iter()
+        .rev()
+        .find(|n| !n.is_empty() && names_a_body(n))
+        .or_else(|| names.iter().rev().find(|n| !n.is_empty()))?;
     Some((name.first()?.0, name.last()?.1))
+}
+
+/// The court as its decision names it at the start of the first sentence: «Специализированный
+/// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
+/// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
+fn court_named(top: &str) -> Option<(usize, usize)> {
+    static RU: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static KK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let ru = RU.get_or_init(|| {
+        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсуд\b[^\n]{0,80}?)\s+в\s+составе").expect("compiles")
+    });
+    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсоты)\b").expect("compiles"));
+    [ru, kk]
+        .iter()
+        .filter_map(|re| re.captures(top).and_then(|c| c.get(1)))
+        .filter(|m| m.as_str().split_whitespace().count() <= 14 && !m.as_str().contains('№'))
+        .min_by_key(|m| m.start())
+        .map(|m| (m.start(), m.end()))
 }
 
 /// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
@@ -537,14 +569,22 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
 }
 
 /// The issuing body (the letterhead) and the addressee.
-pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
+pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -> Vec<CandidateFact> {
     let top = &page.text[..header(page)];
     let mut out = Vec::new();
     let mut issuer = false;
     let mut addressee = false;
+    // A court names itself in the decision's first sentence, not in a letterhead.
+    if kind == "court_decision" {
+        if let Some((from, to)) = court_named(top) {
+            issuer = true;
+            let value = top[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push(page.found(rules, "issuer", json!(value), (from, to), "issuer.court", "issuer"));
+        }
+    }
     // The letterhead read as blocks first; the line walk below names the issuer only when it
     // finds none (a single letterhead line among others).
-    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules) {
+    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
         issuer = true;
         let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
         let value = value.trim_end_matches([',', '.', ':']).trim();
@@ -558,9 +598,26 @@ pub(crate) fn issuer_and_addressee(page: &PageText, rules: &Rules) -> Vec<Candid
         }
         let squeezed = title_text(line, rules);
         let is_title = !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&squeezed, t));
-        if !addressee && (rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line)) {
+        let addresses = |text: &str| rules.addressee_openers.is_match(text) || rules.addressee_endings.is_match(text);
+        if !addressee && line.split('\t').any(|cell| addresses(cell.trim())) {
             addressee = true;
-            let (from, to) = addressee_lines(top, &all_lines, index, rules);
+            // In a table row (the date and number beside the addressee), the addressee's cell alone.
+            let line = &top[start..end];
+            let cell = line.contains('\t').then(|| {
+                let mut at = start;
+                line.split('\t').find_map(|cell| {
+                    let here = at;
+                    at += cell.len() + 1;
+                    let trimmed = cell.trim();
+                    addresses(trimmed).then(|| {
+                        (here + cell.find(trimmed).unwrap_or(0), here + cell.find(trimmed).unwrap_or(0) + trimmed.len())
+                    })
+                })
+            });
+            let (from, to) = match cell.flatten() {
+                Some(span) => span,
+                None => addressee_lines(top, &all_lines, index, rules),
+            };
             let raw = top[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
             let value = raw.trim_end_matches([',', '.', ':']).trim();
             out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.line", "addressee"));

@@ -366,6 +366,32 @@ fn shapes_the_spent_frozen_set_showed() {
     assert!(has(&found, "amount", json!({"tenge": 500_000, "tiyn": 0})), "{found:#?}");
     let found = facts("штраф в размере двух миллионов (2 000 000) тенге.");
     assert!(has(&found, "amount", json!({"tenge": 2_000_000, "tiyn": 0})), "{found:#?}");
+    // A Kazakh name wrapped before its head noun, the title's first line right below it.
+    let found = facts(
+        "АТЫРАУ ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР\nДЕПАРТАМЕНТІ\nӘкімшілік жаза қолдану туралы\nҚАУЛЫ № 55\n\
+         2026 жылғы 2 наурыз, Атырау қаласы\nДепартамент басшысы істі қарап, мынаны анықтады.",
+    );
+    assert!(has(&found, "issuer", json!("АТЫРАУ ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ")), "{found:#?}");
+    // A court names itself in its first sentence; an addressee in a table row beside the date.
+    let found = facts(
+        "Дело № 2-10/2026\nРЕШЕНИЕ\nИМЕНЕМ РЕСПУБЛИКИ КАЗАХСТАН\n2 марта 2026 года город Семей\n\
+         Специализированный межрайонный экономический суд области Абай в составе председательствующего судьи,",
+    );
+    assert!(
+        has(&found, "issuer", json!("Специализированный межрайонный экономический суд области Абай")),
+        "{found:#?}"
+    );
+    let found = facts(
+        "Іс № 7/2026\nШЕШІМ\nҚАЗАҚСТАН РЕСПУБЛИКАСЫНЫҢ АТЫНАН\n2026 жылғы 2 наурыз\n\
+         Абай облысының мамандандырылған ауданаралық әкімшілік соты төрағалық етуші судья істі қарап,",
+    );
+    assert!(has(&found, "issuer", json!("Абай облысының мамандандырылған ауданаралық әкімшілік соты")), "{found:#?}");
+    let found = facts(
+        "ПРОКУРАТУРА ОБЛАСТИ АБАЙ\n03.03.2026 № 2-05-26/41\tРуководителю ГУ «Управление образования области Абай»\n\
+         ПРЕДСТАВЛЕНИЕ\nоб устранении нарушений законности",
+    );
+    assert!(has(&found, "addressee", json!("Руководителю ГУ «Управление образования области Абай»")), "{found:#?}");
+    assert!(has(&found, "number", json!("2-05-26/41")), "{found:#?}");
     let found = facts("ӘРПК-нің 131, 132-баптарын басшылыққа алып, сот ШЕШТІ:");
     for article in ["131", "132"] {
         let value = json!({"code": "АППК", "article": article, "part": null, "item": null});
