@@ -68,15 +68,21 @@ fn is_title_line(line: &str, title: &str) -> bool {
         })
 }
 
-/// A line that reads as a sentence of the body, not a title: it ends with a full stop and its first
-/// word is not in capitals («Ұсыну қаралды.», «Представление рассмотрено и удовлетворено.» open with
-/// the act's name but are an answer's words about it). A title is set apart: in capitals, or alone on
-/// its line without a full stop.
+/// A line that reads as a sentence of the body, not a title: its first word is not in capitals and
+/// its words carry a sentence's punctuation («Ұсыну қаралды.», «Ұсыну қанағаттандырылды. «Сыр Фарм»
+/// ЖШС-на» as a PDF wraps it, «Представление рассмотрено и удовлетворено.» open with the act's name
+/// but are an answer's words about it). Numbers and dates, and abbreviations of one or two letters
+/// («г.», «ж.»), are left out: «Представление № 5 от 12.03.2025 г.» is a title. A title is set apart:
+/// in capitals, or without a sentence's stops.
 fn reads_as_sentence(line: &str) -> bool {
     let line = line.trim();
     let first_word_in_capitals =
         line.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
-    line.ends_with('.') && line.split_whitespace().count() > 1 && !first_word_in_capitals
+    let punctuated = line
+        .split_whitespace()
+        .filter(|w| !w.chars().any(|c| c.is_ascii_digit()) && w.chars().filter(|c| c.is_alphabetic()).count() > 2)
+        .any(|w| w.trim_end_matches(['»', '"', ')']).ends_with(['.', ',', ':', ';']));
+    punctuated && line.split_whitespace().count() > 1 && !first_word_in_capitals
 }
 
 /// A line squeezed for comparing with titles, its numbers taken out first («№ 03-Э/77 АКТ» is the

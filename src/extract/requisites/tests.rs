@@ -313,6 +313,9 @@ fn an_answers_outcome_in_its_operative_words() {
         ("Ұсыну қаралды. Ұсынуды қанағаттандыруға негіз жоқ.", "rejected"),
         ("Ұсыну қаралды, талаптары толық орындалды.", "satisfied"),
         ("Наразылық ішінара қанағаттандырылды.", "partly"),
+        // A PDF's line wraps mid-sentence: the line ends without a stop but is still a sentence.
+        ("Ұсыну қанағаттандырылды. «Сыр Фарм» ЖШС-на (БСН 051163793242)\nталап қойылды.", "satisfied"),
+        ("Ұсыну ішінара қанағаттандырылды: бұйрықтың\nкүші жойылды.", "partly"),
     ] {
         let text = if body.starts_with(['П']) { format!("{head}{body}") } else { format!("{kk_head}{body}") };
         let found = facts(&text);
