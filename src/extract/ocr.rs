@@ -242,7 +242,8 @@ impl Engines {
 }
 
 /// Builds a page's text and word boxes from Tesseract's TSV: words of a line joined by spaces,
-/// lines by newlines, blocks and paragraphs by an empty line.
+/// lines by newlines, blocks and paragraphs by an empty line; each word's Latin lookalikes put
+/// back into Cyrillic (`cyrillic_lookalikes`).
 pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
     let mut text = String::new();
     let mut chars = 0usize;
@@ -253,7 +254,8 @@ pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
         if f.len() < 12 || f[0] != "5" {
             continue;
         }
-        let word = f[11].trim();
+        let word = cyrillic_lookalikes(f[11].trim());
+        let word = word.as_str();
         if word.is_empty() {
             continue;
         }
@@ -291,9 +293,63 @@ pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
     }
 }
 
+/// A word as Tesseract's Kazakh model sometimes spells it, put back into Cyrillic: «Ə» (Latin
+/// schwa, Azerbaijani) for «Ә» always, and in a word mostly of Cyrillic letters, the Latin letters
+/// drawn alike («МЕМЛЕКЕТТIК» with a Latin I, «Kостанай»). One letter for one, so the word's length
+/// and every offset stay as they were. Words of Latin letters («Nur Build KZ») are left alone.
+pub(crate) fn cyrillic_lookalikes(word: &str) -> String {
+    const PAIRS: [(char, char); 22] = [
+        ('A', 'А'),
+        ('a', 'а'),
+        ('B', 'В'),
+        ('C', 'С'),
+        ('c', 'с'),
+        ('E', 'Е'),
+        ('e', 'е'),
+        ('H', 'Н'),
+        ('I', 'І'),
+        ('i', 'і'),
+        ('K', 'К'),
+        ('M', 'М'),
+        ('O', 'О'),
+        ('o', 'о'),
+        ('P', 'Р'),
+        ('p', 'р'),
+        ('T', 'Т'),
+        ('X', 'Х'),
+        ('x', 'х'),
+        ('y', 'у'),
+        ('Ə', 'Ә'),
+        ('ə', 'ә'),
+    ];
+    let is_cyrillic = |c: char| ('\u{0400}'..='\u{04FF}').contains(&c);
+    let cyrillic = word.chars().filter(|&c| is_cyrillic(c)).count();
+    let latin = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
+    let mostly_cyrillic = cyrillic > latin;
+    word.chars()
+        .map(|c| match PAIRS.iter().find(|(from, _)| *from == c) {
+            Some((from, to)) if mostly_cyrillic || matches!(from, 'Ə' | 'ə') => *to,
+            _ => c,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_lookalikes_in_cyrillic_words_are_put_back_and_latin_words_left() {
+        assert_eq!(cyrillic_lookalikes("ƏКІМДІГІНІҢ"), "ӘКІМДІГІНІҢ");
+        assert_eq!(cyrillic_lookalikes("МЕМЛЕКЕТТIК"), "МЕМЛЕКЕТТІК");
+        assert_eq!(cyrillic_lookalikes("Kостанай"), "Костанай");
+        assert_eq!(cyrillic_lookalikes("Nur"), "Nur");
+        assert_eq!(cyrillic_lookalikes("KZ80LAA"), "KZ80LAA");
+        assert_eq!(cyrillic_lookalikes("2-05-25/4410"), "2-05-25/4410");
+        for word in ["ƏКІМДІГІНІҢ", "Kостанай", "Nur"] {
+            assert_eq!(cyrillic_lookalikes(word).chars().count(), word.chars().count(), "one letter for one");
+        }
+    }
 
     #[test]
     fn tsv_becomes_lines_with_word_offsets() {

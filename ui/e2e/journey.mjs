@@ -116,6 +116,8 @@ export async function journey(d, candidate, log = console.log) {
     await d.waitFor('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-state"]', 'прочитан');
     await d.click('[data-testid="attachments"] li:has-text("000-ru-submission.docx") [data-testid="document-open"]');
     await d.waitFor('[data-testid="document-viewer"] mark');
+    // Each fact says how likely it is right (its calibrated confidence), in the person's language.
+    await d.waitFor('[data-testid="document-facts"] li[data-kind="number"] [data-testid="fact-chance"]', 'верно с вероятностью');
     await d.click('[data-testid="document-facts"] li[data-kind="number"] button');
     await d.click('[data-testid="fact-confirm"]');
     await d.waitFor('[data-testid="document-facts"] li[data-kind="number"]', 'подтверждён');
