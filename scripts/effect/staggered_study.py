@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Which design should estimate what acts changed? A simulation study for issue 62 — A PILOT, NOT A RESULT.
+
+Status (2026-11-27, first evening of issue 62): the generator and the three designs run; the figures
+are not yet to be trusted. On 20 null registries of 4,000 objects (seed 62) the naive ratio was 0.850
+(regression to the mean, as expected), the static two-way Poisson 1.042 with 25 % false positives,
+and the extended two-way Poisson's aggregate 0.837 with intervals far too wide — a bias in how its
+cohort-quarter terms are aggregated (or identified for objects acted on with few quarters before)
+that is not found yet. Leaving out each act's trigger quarter (below) was what brought the static
+design from 0.44 to 0.79 against a truth of 0.77 in a first try: the selection on spikes lives in the
+objects' own fixed effects. Find the extended design's bias, compare with the matched design, then
+run the full study (200 registries per setting, 20,000 objects) before choosing.
+
+A generator written for this study — not the one tier 3's matched design was tuned on — makes
+registries of objects observed quarter by quarter: inspections (the exposure) and violations, a
+common trend, objects that close, transient spikes, and acts of response that follow spikes and
+come at different times (staggered), each cohort with its own effect (planted: none, x0.75,
+x0.60, heterogeneous by cohort and building up over two quarters). On each registry three
+estimates of the effect of an act on violations per inspection are compared with the truth (the
+acted-on objects' violations after their act over what they would have had without it, from the
+generator's own counterfactual means):
+
+  naive     the acted-on objects' rate after the act over before it (what a dashboard shows; it
+            credits the act with the spike falling back);
+  twfe      Poisson with object and quarter effects and one "acted-on and after" term — the
+            textbook two-way fixed effects, which lets early-acted objects serve as controls of
+            later ones (Goodman-Bacon 2021) and averages heterogeneous effects with bad weights;
+  etwfe     Wooldridge's (2023) extended two-way fixed effects Poisson: object and quarter effects
+            and a term per cohort and quarter after its act, never- and not-yet-acted objects the
+            comparison; the cohort-quarter effects aggregated into one ratio over the acted-on
+            observations (delta method on the interaction terms' clustered covariance).
+
+Errors clustered by object (pyfixest's fepois). Reported per setting: bias of the log ratio, the
+coverage of the 95 % interval, how often it excludes 1 (power, or false positives on the null),
+and how many acted-on objects each rests on. The matched design of tier 3 (`ekn effect`) is
+compared separately (it runs in Rust on the registry, see docs/EFFECT.md).
+
+Not in CI: needs `pip install pyfixest` (numpy, pandas, polars come with it).
+
+  python3 scripts/effect/staggered_study.py --registries 40 --objects 5000 --seed 62
+"""
+
+import argparse
+import math
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def make_registry(rng, objects, effect, quarters=None):
+    """One registry in long form: object, quarter, inspections, violations, the act's quarter (or
+    -1), and the counterfactual mean of violations (what the object would have had with no act)."""
+    T = quarters or int(rng.integers(16, 25))
+    base = rng.gamma(2.0, 0.35, objects)                       # violations per inspection
+    visits = rng.gamma(2.0, 0.6, objects)                      # inspections per quarter
+    opened = rng.integers(0, T // 3, objects)                  # some objects appear later
+    closes = opened + rng.geometric(0.015, objects)            # ...and some close
+    trend = np.exp(0.02 * np.arange(T))
+    act_at = np.full(objects, -1)
+    rows = []
+    # Cohort effects: heterogeneous around the planted one (none stays none).
+    cohort_effect = {t: (effect * math.exp(rng.normal(0, 0.08)) if effect != 1.0 else 1.0) for t in range(T)}
+    for i in range(objects):
+        spike_next = False
+        for t in range(T):
+            if t < opened[i] or t >= closes[i]:
+                continue
+            inspections = rng.poisson(visits[i])
+            shock = 3.0 if rng.random() < 0.05 else 1.0         # a transient spike
+            mu0 = inspections * base[i] * trend[t] * shock       # no act
+            mu = mu0
+            if act_at[i] >= 0:
+                k = t - act_at[i]                                 # quarters since the act
+                full = cohort_effect[act_at[i]]
+                mu = mu0 * (full if k >= 1 else 1.0 - (1.0 - full) * 0.5)
+            v = rng.poisson(mu) if inspections > 0 else 0
+            rows.append((i, t, inspections, v, mu0, mu))
+            # An act follows a spike seen in the counts (the prosecutor sees violations, not shocks).
+            if act_at[i] < 0 and t < T - 2 and inspections > 0 and v >= max(3, 3 * inspections * base[i] * trend[t]):
+                if rng.random() < 0.5:
+                    act_at[i] = t + 1
+    df = pd.DataFrame(rows, columns=["obj", "q", "insp", "viol", "mu0", "mu"])
+    df["act"] = act_at[df["obj"].to_numpy()]
+    return df
+
+
+def truth_ratio(df):
+    treated = df[(df.act >= 0) & (df.q >= df.act)]
+    return treated.mu.sum() / treated.mu0.sum()
+
+
+def naive(df):
+    acted = df[df.act >= 0]
+    before = acted[acted.q < acted.act]
+    after = acted[acted.q >= acted.act]
+    rate = lambda d: d.viol.sum() / max(d.insp.sum(), 1)
+    return rate(after) / rate(before) if rate(before) > 0 else float("nan")
+
+
+def without_triggers(df):
+    """The observations a design may use: the quarter whose spike prompted each act is left out.
+    An act is chosen *because* that quarter was high; kept, it raises the object's own level (its
+    fixed effect) and every later quarter looks like a fall — regression to the mean inside the
+    model. The registry says which inspection prompted an act, so the quarter is known."""
+    trigger = (df.act >= 0) & (df.q == df.act - 1)
+    return df[(df.insp > 0) & ~trigger].copy()
+
+
+def twfe(df, pf):
+    d = without_triggers(df)
+    d["treated_after"] = ((d.act >= 0) & (d.q >= d.act)).astype(float)
+    d["log_insp"] = np.log(d.insp)
+    fit = pf.fepois("viol ~ treated_after | obj + q", data=d, vcov={"CRV1": "obj"}, offset="log_insp")
+    b = fit.coef()["treated_after"]
+    se = fit.se()["treated_after"]
+    return b, se
+
+
+def etwfe(df, pf):
+    d = without_triggers(df)
+    d["log_insp"] = np.log(d.insp)
+    post = (d.act >= 0) & (d.q >= d.act)
+    # One term per cohort and quarter after its act.
+    d["cell"] = np.where(post, "g" + d.act.astype(str) + "_q" + d.q.astype(str), "none")
+    cells = sorted(c for c in d.cell.unique() if c != "none")
+    for c in cells:
+        d[c] = (d.cell == c).astype(float)
+    formula = "viol ~ " + " + ".join(cells) + " | obj + q"
+    fit = pf.fepois(formula, data=d, vcov={"CRV1": "obj"}, offset="log_insp")
+    coef = fit.coef()
+    vcov = pd.DataFrame(fit._vcov, index=coef.index, columns=coef.index)
+    # The fitted means of the acted-on observations with and without their cell's term.
+    treated = d[post]
+    eta = np.asarray(fit.predict(newdata=treated, type="link"), dtype=float)
+    # A cell dropped by the fit (all its counts zero: separation) has no term; its rows are left
+    # out of the aggregate, as are rows whose object the fit dropped.
+    delta = treated.cell.map(coef).to_numpy(dtype=float)
+    keep = np.isfinite(eta) & np.isfinite(delta)
+    treated, eta, delta = treated[keep], eta[keep], delta[keep]
+    with_act = np.exp(eta)
+    without = np.exp(eta - delta)
+    log_ratio = math.log(with_act.sum()) - math.log(without.sum())
+    # Delta method: d log_ratio / d delta_c = (sum over cell c of with_act)/sum(with_act)
+    #   - 0 (the counterfactual does not depend on delta_c, holding the fixed effects).
+    share = pd.Series(with_act, index=treated.index).groupby(treated.cell).sum() / with_act.sum()
+    g = share.reindex(coef.index).fillna(0.0).to_numpy()
+    se = math.sqrt(max(g @ vcov.to_numpy() @ g, 0.0))
+    return log_ratio, se
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--registries", type=int, default=40)
+    ap.add_argument("--objects", type=int, default=5000)
+    ap.add_argument("--seed", type=int, default=62)
+    ap.add_argument("--effects", default="1.0,0.75,0.60")
+    args = ap.parse_args()
+    try:
+        import pyfixest as pf
+    except ImportError:
+        sys.exit("pyfixest is not installed: pip install pyfixest")
+    rng = np.random.default_rng(args.seed)
+    print(f"{args.registries} registries per setting, {args.objects} objects each, seed {args.seed}")
+    for effect in (float(x) for x in args.effects.split(",")):
+        out = {"naive": [], "twfe": [], "etwfe": []}
+        truths, treated_counts, started = [], [], time.time()
+        for _ in range(args.registries):
+            df = make_registry(rng, args.objects, effect)
+            truth = truth_ratio(df)
+            truths.append(truth)
+            treated_counts.append(int((df.groupby("obj").act.first() >= 0).sum()))
+            out["naive"].append((math.log(naive(df)), float("nan"), truth))
+            b, se = twfe(df, pf)
+            out["twfe"].append((b, se, truth))
+            b, se = etwfe(df, pf)
+            out["etwfe"].append((b, se, truth))
+        print(f"\nplanted x{effect:.2f}: true ratio on the acted-on {np.mean(truths):.3f} "
+              f"(registry to registry {np.min(truths):.3f}-{np.max(truths):.3f}); acted-on objects "
+              f"{np.mean(treated_counts):.0f} a registry; {time.time() - started:.0f} s")
+        print(f"  {'design':<7} {'mean ratio':>10} {'bias (log)':>10} {'coverage':>9} {'excl. 1':>8}")
+        for name, rows in out.items():
+            est = np.array([r[0] for r in rows])
+            se = np.array([r[1] for r in rows])
+            tr = np.log(np.array([r[2] for r in rows]))
+            bias = np.mean(est - tr)
+            if np.all(np.isnan(se)):
+                cover = excl = float("nan")
+            else:
+                lo, hi = est - 1.959964 * se, est + 1.959964 * se
+                cover = np.mean((lo <= tr) & (tr <= hi))
+                excl = np.mean((hi < 0) | (lo > 0))
+            print(f"  {name:<7} {np.exp(np.mean(est)):>10.3f} {bias:>+10.3f} {cover:>9.2f} {excl:>8.2f}")
+
+
+if __name__ == "__main__":
+    main()
