@@ -1,15 +1,28 @@
 #!/usr/bin/env python3
 """Which design should estimate what acts changed? A simulation study for issue 62 — A PILOT, NOT A RESULT.
 
-Status (2026-11-27, first evening of issue 62): the generator and the three designs run; the figures
-are not yet to be trusted. On 20 null registries of 4,000 objects (seed 62) the naive ratio was 0.850
-(regression to the mean, as expected), the static two-way Poisson 1.042 with 25 % false positives,
-and the extended two-way Poisson's aggregate 0.837 with intervals far too wide — a bias in how its
-cohort-quarter terms are aggregated (or identified for objects acted on with few quarters before)
-that is not found yet. Leaving out each act's trigger quarter (below) was what brought the static
-design from 0.44 to 0.79 against a truth of 0.77 in a first try: the selection on spikes lives in the
-objects' own fixed effects. Find the extended design's bias, compare with the matched design, then
-run the full study (200 registries per setting, 20,000 objects) before choosing.
+Status (2026-11-27, first evening of issue 62). The generator and three designs run; no design is
+chosen. Two pitfalls found and handled here: (1) the quarter whose spike prompted each act must be
+left out, or the spike raises the object's own fixed effect and every later quarter looks like a fall
+(static design 0.44 against a truth of 0.77 in a first try, 0.79 without it); (2) objects acted on
+with fewer than two quarters of their own before the act must be left out, or their level and their
+cohort's effect are one unknown and the extended design's aggregate goes anywhere (0.84 on the null).
+With both, 20 registries a setting, 4,000 objects, seed 62 (`--registries 20 --objects 4000`):
+
+  planted   truth   naive   static two-way          extended two-way (Wooldridge)
+  x1.00     1.000   0.850   1.040, cover 0.75, FP 0.25   1.047, cover 0.70, FP 0.30
+  x0.75     0.764   0.620   0.814, cover 0.55, power 1   0.809, cover 0.75, power 1
+  x0.60     0.630   0.518   0.666, cover 0.70, power 1   0.656, cover 0.75, power 1
+
+Both fixed-effects designs stay biased towards "no effect" by 0.04-0.06 in log and reject a true null
+a quarter of the time: an act's timing is selected on the object's own path (it comes after the
+first spike that prompted one, so the quarters before it are ones that prompted none — lower than
+the object's level), which object and quarter effects cannot remove. The matched design's strength
+is exactly that its controls share the trigger. The next step: a stacked design — for each act, its
+object and the objects with a like spike in the same quarter and no act, stacked, with
+stack-by-object and stack-by-quarter effects and event-time terms — which keeps the shared trigger
+and uses every act; then the full study (200 registries a setting, 20,000 objects) with the matched
+design beside it, before choosing.
 
 A generator written for this study — not the one tier 3's matched design was tuned on — makes
 registries of objects observed quarter by quarter: inspections (the exposure) and violations, a
@@ -105,7 +118,17 @@ def without_triggers(df):
     fixed effect) and every later quarter looks like a fall — regression to the mean inside the
     model. The registry says which inspection prompted an act, so the quarter is known."""
     trigger = (df.act >= 0) & (df.q == df.act - 1)
-    return df[(df.insp > 0) & ~trigger].copy()
+    d = df[(df.insp > 0) & ~trigger]
+    # An acted-on object needs quarters of its own before the act (trigger aside) for its level to
+    # be known; without them its level and its cohort's effect are one unknown, and the fit picks
+    # an arbitrary split (objects acted on in the registry's first quarters). They are left out.
+    before = d[(d.act >= 0) & (d.q < d.act)].groupby("obj").size()
+    known = set(before[before >= MIN_QUARTERS_BEFORE].index)
+    acted = d.act >= 0
+    return d[~acted | d.obj.isin(known)].copy()
+
+
+MIN_QUARTERS_BEFORE = 2
 
 
 def twfe(df, pf):
