@@ -383,6 +383,46 @@ fn the_held_out_documents_are_frozen() {
     }
 }
 
+/// Every fact a reading proposes carries the calibrated chance of being right that its rule, its
+/// way of reading (a text layer or OCR) and, for OCR, the confidence of its words give — not the
+/// rule's own score (issue 61; assets/extract/calibration.json, the version the rules name).
+#[test]
+fn facts_carry_the_calibrated_chance_of_being_right() {
+    tesseract_is_installed();
+    let rules = ekn::extract::Rules::shipped();
+    assert_eq!(rules.calibration_named.as_deref(), Some(rules.calibration.version.as_str()));
+    for (name, ocr) in [("008-ru-answer.docx", false), ("000-ru-submission.scan300.png", true)] {
+        let (bytes, _) = fixture(name);
+        let engines = if ocr { ekn::extract::Engines::detect() } else { ekn::extract::Engines::text_only() };
+        let read = ekn::extract::read_document(&bytes, &engines, rules, &mut |_| true).unwrap();
+        assert!(read.facts.len() >= 5, "{name}: {} facts", read.facts.len());
+        for f in &read.facts {
+            let rule = f.rule.split('@').next().unwrap();
+            let chance = rules.calibration.confidence(ocr, &f.kind, rule, f.word_confidence, f.score);
+            assert!(
+                (f.confidence - chance).abs() < 1e-6,
+                "{name}: {} {} carries {} not {chance}",
+                f.kind,
+                f.rule,
+                f.confidence
+            );
+            assert!(f.confidence > 0.0 && f.confidence < 1.0, "{name}: {f:?}");
+        }
+        // Calibration changed what the rules said, and OCR facts know the words they came from.
+        assert!(read.facts.iter().any(|f| (f.confidence - f.score).abs() > 0.01), "{name}: calibration applied");
+        let from_words = read.facts.iter().filter(|f| f.word_confidence.is_some()).count();
+        if ocr {
+            assert!(
+                from_words * 2 > read.facts.len(),
+                "{name}: {from_words} of {} facts know their words",
+                read.facts.len()
+            );
+        } else {
+            assert_eq!(from_words, 0, "{name}: a text layer has no OCR words");
+        }
+    }
+}
+
 /// The viewer shows an OCR'd page as the picture OCR read (levelled, the light evened), and the
 /// boxes stored with its facts, scaled, fall inside it on the words they name; a Word document has
 /// no page picture to show and says so.
