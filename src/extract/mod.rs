@@ -186,9 +186,13 @@ pub fn read_document(
             }
             fact.score = fact.confidence;
             fact.word_confidence = word_confidence;
-            let rule = fact.rule.split('@').next().unwrap_or_default();
-            fact.confidence =
-                rules.calibration.confidence(page.method == Method::Ocr, &fact.kind, rule, word_confidence, fact.score);
+            fact.confidence = rules.calibration.confidence(
+                page.method == Method::Ocr,
+                &fact.kind,
+                fact.rule_id(),
+                word_confidence,
+                fact.score,
+            );
             fact.span = (masked.map(fact.span.0), masked.map(fact.span.1));
             fact.context = masked.context(fact.span.0, fact.span.1);
             // Names as printed (an addressee may be a citizen) leave masked like the text.

@@ -397,8 +397,7 @@ fn facts_carry_the_calibrated_chance_of_being_right() {
         let read = ekn::extract::read_document(&bytes, &engines, rules, &mut |_| true).unwrap();
         assert!(read.facts.len() >= 5, "{name}: {} facts", read.facts.len());
         for f in &read.facts {
-            let rule = f.rule.split('@').next().unwrap();
-            let chance = rules.calibration.confidence(ocr, &f.kind, rule, f.word_confidence, f.score);
+            let chance = rules.calibration.confidence(ocr, &f.kind, f.rule_id(), f.word_confidence, f.score);
             assert!(
                 (f.confidence - chance).abs() < 1e-6,
                 "{name}: {} {} carries {} not {chance}",
@@ -421,6 +420,47 @@ fn facts_carry_the_calibrated_chance_of_being_right() {
             assert_eq!(from_words, 0, "{name}: a text layer has no OCR words");
         }
     }
+}
+
+/// `ekn docs measure` (no database) reports how well the facts' confidences tell right from wrong,
+/// and with `--facts` lists every fact with its rule's score and whether the truth names it — what
+/// scripts/documents/calibrate.py fits on; without it, no fact list.
+#[test]
+fn docs_measure_scores_the_confidences_and_lists_the_facts_on_request() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["008-ru-answer.docx", "008-ru-answer.truth.json"] {
+        std::fs::write(dir.path().join(name), fixture(name).0).unwrap();
+    }
+    let measure = |extra: &[&str]| -> Value {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_ekn"))
+            .args(["docs", "measure"])
+            .arg(dir.path())
+            .args(["--no-ocr", "--json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let listed = measure(&["--facts"]);
+    let facts = listed["facts"].as_array().expect("the facts, asked for");
+    let confidence = &listed["confidence"];
+    assert_eq!(confidence["facts"].as_u64(), Some(facts.len() as u64));
+    assert!(facts.len() >= 5, "{listed}");
+    let right = facts.iter().filter(|f| f["right"] == json!(true)).count();
+    assert_eq!(confidence["right"].as_u64(), Some(right as u64));
+    assert!(right >= 5, "the truth names most of them: {listed}");
+    assert_eq!(confidence["calibration"], json!(ekn::extract::Rules::shipped().calibration.version));
+    for f in facts {
+        assert!(!f["rule"].as_str().unwrap().contains('@'), "the rule's id without its version: {f}");
+        assert_eq!(f["ocr"], json!(false), "{f}");
+    }
+    for scores in ["rule_scores", "calibrated"] {
+        let brier = confidence[scores]["brier"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&brier), "{scores}: {confidence}");
+        assert_eq!(confidence[scores]["bins"].as_array().unwrap().len(), 10);
+    }
+    assert!(measure(&[]).get("facts").is_none(), "no fact list unless asked");
 }
 
 /// The viewer shows an OCR'd page as the picture OCR read (levelled, the light evened), and the

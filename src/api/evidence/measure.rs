@@ -57,7 +57,7 @@ pub struct ConfidenceScore {
     /// Expected calibration error: over ten equal bins of confidence, the facts-weighted mean gap
     /// between the bin's mean confidence and its share of right facts.
     pub ece: f64,
-    /// The mean confidence and the share right, for comparing at a glance.
+    /// The mean confidence, to set beside the share of facts right (`CalibrationMeasure`).
     pub mean_confidence: f64,
     /// Per bin (0–0.1, …, 0.9–1): facts, mean confidence, share right.
     pub bins: Vec<(usize, f64, f64)>,
@@ -301,7 +301,7 @@ pub fn measure_documents(
             measured_facts.push(MeasuredFact {
                 file: file.clone(),
                 kind: fact.kind.clone(),
-                rule: fact.rule.split('@').next().unwrap_or_default().to_string(),
+                rule: fact.rule_id().to_string(),
                 ocr,
                 word_confidence: fact.word_confidence,
                 score: fact.score,

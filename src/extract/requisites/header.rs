@@ -447,6 +447,22 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
     Some((name.first()?.0, name.last()?.1))
 }
 
+/// The non-empty cells of a table row (a line whose cells a tab separates), trimmed, as byte spans
+/// of `text`; a line without tabs is one cell.
+fn cells(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = start;
+    for cell in text[start..end].split('\t') {
+        let trimmed = cell.trim();
+        if !trimmed.is_empty() {
+            let offset = at + cell.find(trimmed).unwrap_or(0);
+            out.push((offset, offset + trimmed.len()));
+        }
+        at += cell.len() + 1;
+    }
+    out
+}
+
 /// The court as its decision names it at the start of the first sentence: «Специализированный
 /// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
 /// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
@@ -484,15 +500,7 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize
         }
         // A table row of one-line cells: each cell a block of its own.
         if line.contains('\t') {
-            let mut at = start;
-            for cell in line.split('\t') {
-                let trimmed = cell.trim();
-                if !trimmed.is_empty() {
-                    let offset = at + cell.find(trimmed).unwrap_or(0);
-                    blocks.push(vec![(offset, offset + trimmed.len())]);
-                }
-                at += cell.len() + 1;
-            }
+            blocks.extend(cells(top, start, end).into_iter().map(|cell| vec![cell]));
             blocks.push(Vec::new());
             continue;
         }
@@ -608,19 +616,8 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
         if !addressee && line.split('\t').any(|cell| addresses(cell.trim())) {
             addressee = true;
             // In a table row (the date and number beside the addressee), the addressee's cell alone.
-            let line = &top[start..end];
-            let cell = line.contains('\t').then(|| {
-                let mut at = start;
-                line.split('\t').find_map(|cell| {
-                    let here = at;
-                    at += cell.len() + 1;
-                    let trimmed = cell.trim();
-                    addresses(trimmed).then(|| {
-                        (here + cell.find(trimmed).unwrap_or(0), here + cell.find(trimmed).unwrap_or(0) + trimmed.len())
-                    })
-                })
-            });
-            let (from, to) = match cell.flatten() {
+            let cell = cells(top, start, end).into_iter().find(|&(s, e)| addresses(&top[s..e]));
+            let (from, to) = match cell.filter(|_| top[start..end].contains('\t')) {
                 Some(span) => span,
                 None => addressee_lines(top, &all_lines, index, rules),
             };

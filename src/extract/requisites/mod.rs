@@ -34,7 +34,7 @@ pub struct CandidateFact {
     pub span: (usize, usize),
     /// For OCR: the box on the page image (left, top, width, height at 300 dpi).
     pub bbox: Option<[u32; 4]>,
-    /// The rule's id and the rules' version: `number.with_date@requisites-2026.11.6`.
+    /// The rule's id and the rules' version: `number.with_date@requisites-2026.11.7`.
     pub rule: String,
     /// 0–1: the chance the fact is right, calibrated (`calibration`) once the page is read.
     pub confidence: f32,
@@ -47,6 +47,13 @@ pub struct CandidateFact {
     pub word_confidence: Option<f32>,
     /// The masked words around the span.
     pub context: String,
+}
+
+impl CandidateFact {
+    /// The rule's id without the rules' version (`number.with_date`): what calibration is kept by.
+    pub fn rule_id(&self) -> &str {
+        self.rule.split('@').next().unwrap_or_default()
+    }
 }
 
 /// One page's text and how to turn its byte offsets into character offsets.
