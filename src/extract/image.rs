@@ -239,12 +239,14 @@ impl Grey {
         }
     }
 
-    /// A page image made ready for OCR: the light evened, then the lines levelled. The one place
-    /// this is done, so the picture the viewer shows (`page_picture`) is the image the word boxes
-    /// were measured on.
-    pub fn prepare_for_ocr(&mut self) {
+    /// A page image made ready for OCR: the light evened, the lines levelled, then dark borders
+    /// removed and small letters enlarged (`cleanup`). The one place this is done, so the picture
+    /// the viewer shows (`page_picture`) is the image the word boxes were measured on. What the
+    /// cleaning did, for the page's record.
+    pub(crate) fn prepare_for_ocr(&mut self) -> super::cleanup::Cleaned {
         self.flatten_background();
         self.deskew();
+        super::cleanup::clean(self)
     }
 
     /// A smaller copy (`factor` ≤ 1), each pixel the mean of the pixels it covers.
@@ -378,7 +380,7 @@ pub fn page_picture(bytes: &[u8], page: u32, engines: &Engines, max_width: u32) 
         Format::Pdf if (1..=super::MAX_PAGES).contains(&page) => engines.render(bytes, page).ok()?,
         _ => return None,
     };
-    grey.prepare_for_ocr();
+    let _ = grey.prepare_for_ocr();
     let scale = (max_width as f32 / grey.width as f32).min(1.0);
     let small = grey.scaled(scale);
     let mut png = Vec::new();
@@ -398,8 +400,10 @@ pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Resu
     if !engines.can_ocr() {
         return Ok(RawPage::none(engines.why_not()));
     }
-    grey.prepare_for_ocr();
-    Ok(engines.recognise(&grey))
+    let cleaned = grey.prepare_for_ocr();
+    let mut page = engines.recognise(&grey);
+    cleaned.note_on(&mut page);
+    Ok(page)
 }
 
 #[cfg(test)]

@@ -9,13 +9,17 @@
 //! data are masked here, before any text leaves: the raw text of a page exists only inside
 //! [`read_document`]. The architecture test holds all of this.
 
+mod cleanup;
+mod columns;
 mod docx;
 mod image;
+mod kazakh;
 mod layer;
 mod ocr;
 mod pdf;
 pub mod reason;
 pub mod requisites;
+mod reread;
 mod sniff;
 
 use serde::Serialize;

@@ -103,6 +103,11 @@ fn run(program: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
     })
 }
 
+/// The version of what ЭКН does around Tesseract: a page's light evened, lines levelled, borders
+/// removed and small letters enlarged (`image`, `cleanup`), segmentation chosen per page, doubtful
+/// lines read again (`reread`), two columns split (`columns`), Kazakh letters put back (`kazakh`).
+pub const OCR_PIPELINE: &str = "ocr-2026.11.8";
+
 /// Below this mean word confidence a page is read again with other page segmentations.
 const RETRY_BELOW: f32 = 0.80;
 
@@ -168,10 +173,12 @@ impl Engines {
         super::reason::not_recognised(&self.missing)
     }
 
-    /// "tesseract 5.3.0 rus+kaz" — for the record of what read a page.
+    /// "tesseract 5.3.0 rus+kaz; ocr-2026.11.8, kazakh-words-2026.11.8" — for the record of what
+    /// read a page: the engine, and what ЭКН does around it (a document read by an older pipeline
+    /// is read again by `ekn docs extract`).
     pub fn describe(&self) -> String {
         match &self.tesseract {
-            Some(_) => format!("{} {}", self.version, self.languages),
+            Some(_) => format!("{} {}; {OCR_PIPELINE}, {}", self.version, self.languages, super::kazakh::version()),
             None => "no OCR".into(),
         }
     }
@@ -209,58 +216,93 @@ impl Engines {
             return RawPage::none(self.why_not());
         };
         let dpi = DPI.to_string();
-        let pgm = image.to_pgm();
-        let read = |psm: &str| {
+        let read = |image: &Grey, psm: &str| -> Result<Vec<TsvWord>, String> {
             let args = ["-", "-", "-l", &self.languages, "--psm", psm, "--dpi", &dpi, "tsv"];
-            match run(program, &args, &pgm) {
-                Ok(out) => page_of_tsv(&String::from_utf8_lossy(&out)),
-                Err(why) => RawPage::none(format!("OCR failed: {why}")),
-            }
+            run(program, &args, &image.to_pgm()).map(|out| words_of_tsv(&String::from_utf8_lossy(&out)))
         };
+        let mean = |words: &[TsvWord]| words.iter().map(|w| w.conf).sum::<f32>() / words.len().max(1) as f32 / 100.0;
         // psm 4: one column of text of varying sizes, which official letters are; psm 3 splits
         // a letterhead's two columns well but reads the body's requisites worse. A page psm 4
         // reads with little confidence (a photo, a letterhead in two columns, a stamp over the
         // text) is read again as a uniform block (psm 6) and with the page's layout found (psm 3),
         // and the reading Tesseract is surest of kept, if it lost no more than a fifth of the words.
-        let first = read("4");
-        if first.quality >= RETRY_BELOW || first.words.is_empty() {
-            return first;
-        }
+        let first = match read(image, "4") {
+            Ok(words) => words,
+            Err(why) => return RawPage::none(format!("OCR failed: {why}")),
+        };
         let mut best = (first, "4");
-        for psm in ["6", "3"] {
-            let other = read(psm);
-            if other.quality > best.0.quality + 0.02 && other.words.len() * 5 >= best.0.words.len() * 4 {
-                best = (other, psm);
+        if mean(&best.0) < RETRY_BELOW && !best.0.is_empty() {
+            for psm in ["6", "3"] {
+                let Ok(other) = read(image, psm) else { continue };
+                if mean(&other) > mean(&best.0) + 0.02 && other.len() * 5 >= best.0.len() * 4 {
+                    best = (other, psm);
+                }
             }
         }
-        let (mut page, psm) = best;
+        let (mut words, psm) = best;
+        let reread = super::reread::reread_doubtful_lines(image, &mut words, &read);
+        // Columns first: a line is then Kazakh or Russian as a whole when letters are put back.
+        let split = super::columns::split_columns(&mut words, image.width as u32);
+        let restored = super::kazakh::restore_letters(&mut words);
+        let mut page = page_of_words(&words);
+        if page.method != Method::Ocr {
+            return page;
+        }
         if psm != "4" {
             page.why = super::reason::ocr_segmented(f64::from(page.quality) * 100.0, psm);
+        }
+        if reread > 0 {
+            page.why = format!("{}; {}", page.why, super::reason::lines_read_again(reread));
+        }
+        if split > 0 {
+            page.why = format!("{}; {}", page.why, super::reason::lines_in_two_columns(split));
+        }
+        if restored > 0 {
+            page.why = format!("{}; {}", page.why, super::reason::kazakh_letters_restored(restored));
         }
         page
     }
 }
 
-/// Builds a page's text and word boxes from Tesseract's TSV: words of a line joined by spaces,
-/// lines by newlines, blocks and paragraphs by an empty line; each word's Latin lookalikes put
-/// back into Cyrillic (`cyrillic_lookalikes`).
-pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
-    let mut text = String::new();
-    let mut chars = 0usize;
+/// One recognised word as Tesseract's TSV gives it: its line (block, paragraph, line), its box
+/// (left, top, width, height), its confidence (0–100) and its letters.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TsvWord {
+    pub line: (u32, u32, u32),
+    pub bbox: [u32; 4],
+    pub conf: f32,
+    pub text: String,
+}
+
+/// The words of Tesseract's TSV, in reading order, each with its Latin lookalikes put back into
+/// Cyrillic (`cyrillic_lookalikes`).
+pub(crate) fn words_of_tsv(tsv: &str) -> Vec<TsvWord> {
     let mut words = Vec::new();
-    let mut last_line: Option<(u32, u32, u32)> = None;
     for row in tsv.lines().skip(1) {
         let f: Vec<&str> = row.split('\t').collect();
         if f.len() < 12 || f[0] != "5" {
             continue;
         }
-        let word = cyrillic_lookalikes(f[11].trim());
-        let word = word.as_str();
-        if word.is_empty() {
+        let text = cyrillic_lookalikes(f[11].trim());
+        if text.is_empty() {
             continue;
         }
         let num = |i: usize| f[i].parse::<u32>().unwrap_or(0);
-        let line = (num(2), num(3), num(4));
+        let conf = f[10].parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0);
+        words.push(TsvWord { line: (num(2), num(3), num(4)), bbox: [num(6), num(7), num(8), num(9)], conf, text });
+    }
+    words
+}
+
+/// A page's text and word boxes from its recognised words: words of a line joined by spaces,
+/// lines by newlines, blocks and paragraphs by an empty line.
+pub(crate) fn page_of_words(recognised: &[TsvWord]) -> RawPage {
+    let mut text = String::new();
+    let mut chars = 0usize;
+    let mut words = Vec::new();
+    let mut last_line: Option<(u32, u32, u32)> = None;
+    for word in recognised {
+        let line = word.line;
         match last_line {
             Some(prev) if prev == line => {
                 text.push(' ');
@@ -275,10 +317,9 @@ pub(crate) fn page_of_tsv(tsv: &str) -> RawPage {
         }
         last_line = Some(line);
         let start = chars;
-        text.push_str(word);
-        chars += word.chars().count();
-        let conf = f[10].parse::<f32>().unwrap_or(0.0).clamp(0.0, 100.0);
-        words.push(WordBox { start, end: chars, bbox: [num(6), num(7), num(8), num(9)], conf });
+        text.push_str(&word.text);
+        chars += word.text.chars().count();
+        words.push(WordBox { start, end: chars, bbox: word.bbox, conf: word.conf });
     }
     if words.is_empty() {
         return RawPage::none(super::reason::ocr_found_nothing());
@@ -326,9 +367,15 @@ pub(crate) fn cyrillic_lookalikes(word: &str) -> String {
     let cyrillic = word.chars().filter(|&c| is_cyrillic(c)).count();
     let latin = word.chars().filter(|c| c.is_ascii_alphabetic()).count();
     let mostly_cyrillic = cyrillic > latin;
+    // «ДЕПАРТАМЕНТ!»: a word in capitals ending in «!» is a Kazakh «І» read as the mark (nobody
+    // exclaims in a letterhead).
+    let capitals = cyrillic >= 4 && word.chars().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+    let last = word.chars().count().saturating_sub(1);
     word.chars()
-        .map(|c| match PAIRS.iter().find(|(from, _)| *from == c) {
+        .enumerate()
+        .map(|(i, c)| match PAIRS.iter().find(|(from, _)| *from == c) {
             Some((from, to)) if mostly_cyrillic || matches!(from, 'Ə' | 'ə') => *to,
+            _ if c == '!' && i == last && capitals => 'І',
             _ => c,
         })
         .collect()
@@ -346,6 +393,8 @@ mod tests {
         assert_eq!(cyrillic_lookalikes("Nur"), "Nur");
         assert_eq!(cyrillic_lookalikes("KZ80LAA"), "KZ80LAA");
         assert_eq!(cyrillic_lookalikes("2-05-25/4410"), "2-05-25/4410");
+        assert_eq!(cyrillic_lookalikes("ДЕПАРТАМЕНТ!"), "ДЕПАРТАМЕНТІ");
+        assert_eq!(cyrillic_lookalikes("Внимание!"), "Внимание!");
         for word in ["ƏКІМДІГІНІҢ", "Kостанай", "Nur"] {
             assert_eq!(cyrillic_lookalikes(word).chars().count(), word.chars().count(), "one letter for one");
         }
@@ -358,11 +407,11 @@ mod tests {
                    5\t1\t1\t1\t1\t2\t50\t20\t30\t40\t90\t№12\n\
                    5\t1\t1\t1\t2\t1\t10\t70\t30\t40\t80\tқаңтар\n\
                    5\t1\t2\t1\t1\t1\t10\t170\t30\t40\t70\tБИН\n";
-        let page = page_of_tsv(tsv);
+        let page = page_of_words(&words_of_tsv(tsv));
         assert_eq!(page.text, "ПРОТЕСТ №12\nқаңтар\n\nБИН");
         assert_eq!(page.method, Method::Ocr);
         assert_eq!((page.words[2].start, page.words[2].end), (12, 18));
         assert!((page.quality - 0.84125).abs() < 1e-4);
-        assert_eq!(page_of_tsv("header\n").method, Method::None);
+        assert_eq!(page_of_words(&words_of_tsv("header\n")).method, Method::None);
     }
 }

@@ -85,8 +85,9 @@ pub(crate) fn pages(
                 let Some((index, why)) = queue.lock().map(|mut q| q.next()).unwrap_or(None) else { break };
                 let page = match engines.render(bytes, index as u32 + 1) {
                     Ok(mut image) => {
-                        image.prepare_for_ocr();
+                        let cleaned = image.prepare_for_ocr();
                         let mut page = engines.recognise(&image);
+                        cleaned.note_on(&mut page);
                         page.why = format!("{why}; {}", page.why);
                         page
                     }

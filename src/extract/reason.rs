@@ -46,6 +46,27 @@ pub fn ocr_segmented(percent: f64, psm: &str) -> String {
     format!("OCR, mean word confidence {percent:.0}%, read again as segmentation {psm}")
 }
 
+pub fn lines_read_again(lines: usize) -> String {
+    format!("{lines} doubtful lines read again on their own")
+}
+
+pub fn lines_in_two_columns(lines: usize) -> String {
+    format!("{lines} lines read as two columns")
+}
+
+pub fn kazakh_letters_restored(words: usize) -> String {
+    format!("{words} words' Kazakh letters put back")
+}
+
+/// What cleaning did to a page before OCR: dark borders whitened, letters enlarged.
+pub fn page_cleaned(borders: usize, scale: f32) -> String {
+    match (borders, scale > 1.0) {
+        (0, true) => format!("small letters enlarged ×{scale:.1}"),
+        (_, true) => format!("{borders} dark borders removed, small letters enlarged ×{scale:.1}"),
+        (_, false) => format!("{borders} dark borders removed"),
+    }
+}
+
 pub fn ocr_found_nothing() -> String {
     "OCR found no text on the page".into()
 }
@@ -191,6 +212,50 @@ fn clause(text: &str) -> Option<Localized> {
             )
         });
     }
+    if let Some((lines, tail)) = number(text) {
+        if tail == " doubtful lines read again on their own" {
+            return Some(words3(
+                format!("сомнительные строки прочитаны заново по одной: {lines}"),
+                format!("күмәнді жолдар жеке қайта оқылды: {lines}"),
+                text.into(),
+            ));
+        }
+    }
+    if let Some((lines, " lines read as two columns")) = number(text) {
+        return Some(words3(
+            format!("строки, прочитанные как две колонки: {lines}"),
+            format!("екі баған ретінде оқылған жолдар: {lines}"),
+            text.into(),
+        ));
+    }
+    if let Some((words, " words' Kazakh letters put back")) = number(text) {
+        return Some(words3(
+            format!("казахские буквы восстановлены в словах: {words}"),
+            format!("қазақ әріптері қалпына келтірілген сөздер: {words}"),
+            text.into(),
+        ));
+    }
+    if let Some(scale) = text.strip_prefix("small letters enlarged ×") {
+        return Some(words3(
+            format!("мелкие буквы увеличены ×{scale}"),
+            format!("ұсақ әріптер ×{scale} үлкейтілді"),
+            text.into(),
+        ));
+    }
+    if let Some((borders, tail)) = number(text) {
+        let scale = tail.strip_prefix(" dark borders removed, small letters enlarged ×");
+        if tail == " dark borders removed" || scale.is_some() {
+            let (ru, kk) = match scale {
+                Some(x) => (format!(", мелкие буквы увеличены ×{x}"), format!(", ұсақ әріптер ×{x} үлкейтілді")),
+                None => (String::new(), String::new()),
+            };
+            return Some(words3(
+                format!("убраны тёмные края: {borders}{ru}"),
+                format!("қараңғы жиектер алынды: {borders}{kk}"),
+                text.into(),
+            ));
+        }
+    }
     if let Some(detail) = text.strip_prefix("text not recognised: ") {
         let missing = clause(detail);
         return Some(words3(
@@ -273,6 +338,12 @@ mod tests {
             not_a_language(3.4),
             ocr_confidence(87.2),
             ocr_segmented(71.5, "6"),
+            lines_read_again(4),
+            lines_in_two_columns(3),
+            kazakh_letters_restored(5),
+            page_cleaned(0, 1.6),
+            page_cleaned(2, 1.5),
+            page_cleaned(1, 1.0),
             ocr_found_nothing(),
             not_recognised(&[]),
             not_recognised(&missing),
@@ -293,6 +364,12 @@ mod tests {
         }
         assert_eq!(words(&no_text_layer(3)).ru, "нет текстового слоя (букв: 3)");
         assert_eq!(words(&ocr_confidence(87.2)).kk, "тану, сөздердегі орташа сенімділік 87%");
+        let cleaned = format!("{}; {}; {}", ocr_confidence(64.0), page_cleaned(2, 1.5), lines_read_again(3));
+        assert_eq!(
+            words(&cleaned).ru,
+            "распознавание, средняя уверенность в словах 64%; убраны тёмные края: 2, мелкие буквы увеличены ×1.5; \
+             сомнительные строки прочитаны заново по одной: 3"
+        );
     }
 
     #[test]

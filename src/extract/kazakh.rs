@@ -1,0 +1,247 @@
+//! Kazakh letters OCR lost, put back from a lexicon of Kazakh word forms.
+//!
+//! Why: Tesseract's Kazakh model, run together with the Russian one, often reads a Kazakh letter as
+//! the Russian letter it resembles — «ПАВЛОДАР КАЛАСЫНЫН ПРОКУРАТУРАСЫ» for «… ҚАЛАСЫНЫҢ …» — or drops
+//! «І» («ТУРКСТАН»). An issuer or an addressee read so is wrong by a letter, and a person must
+//! retype it. A word whose spelling with those letters folded is one known Kazakh form, and not a
+//! Russian word, is that form (`assets/extract/kazakh_words.json`, built from the classifier КАТО,
+//! the rules' own words and the vocabulary of state bodies' names by
+//! `scripts/documents/kazakh_lexicon.py`). A place's bare name («Костанай») is put back only in
+//! a line that is Kazakh; a Russian text spells it so.
+//!
+//! Only OCR'd words pass through here; a text layer is as its author typed it.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::ocr::TsvWord;
+
+#[derive(Deserialize)]
+struct Asset {
+    version: String,
+    forms: Vec<String>,
+    russian_without_i: Vec<String>,
+    places: Vec<String>,
+    plain: Vec<String>,
+}
+
+struct Lexicon {
+    version: String,
+    /// A form's spelling with its Kazakh letters folded to their Russian lookalikes → the form.
+    by_fold: HashMap<String, String>,
+    /// The same with every «і» folded away too → the forms (several may fold so).
+    by_fold_without_i: HashMap<String, Vec<String>>,
+    russian_without_i: HashSet<String>,
+    places: HashSet<String>,
+    /// Kazakh forms with no Kazakh letter («облысы»): nothing to put back, but the line is Kazakh.
+    plain: HashSet<String>,
+}
+
+/// A Kazakh letter as OCR takes it when it misses: the Russian letter it resembles.
+fn fold_letter(c: char) -> char {
+    match c {
+        'ә' => 'а',
+        'ғ' => 'г',
+        'қ' => 'к',
+        'ң' => 'н',
+        'ө' => 'о',
+        'ұ' | 'ү' => 'у',
+        'һ' => 'х',
+        other => other,
+    }
+}
+
+fn fold(word: &str) -> String {
+    word.chars().map(fold_letter).collect()
+}
+
+fn fold_without_i(word: &str) -> String {
+    word.chars().filter(|&c| c != 'і' && c != 'i').map(fold_letter).collect()
+}
+
+fn lexicon() -> &'static Lexicon {
+    static LEXICON: OnceLock<Lexicon> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let asset: Asset = serde_json::from_str(include_str!("../../assets/extract/kazakh_words.json"))
+            .expect("assets/extract/kazakh_words.json is the lexicon the script writes");
+        let mut by_fold = HashMap::with_capacity(asset.forms.len());
+        let mut by_fold_without_i: HashMap<String, Vec<String>> = HashMap::new();
+        for form in asset.forms {
+            by_fold_without_i.entry(fold_without_i(&form)).or_default().push(form.clone());
+            by_fold.insert(fold(&form), form);
+        }
+        Lexicon {
+            version: asset.version,
+            by_fold,
+            by_fold_without_i,
+            russian_without_i: asset.russian_without_i.into_iter().collect(),
+            places: asset.places.into_iter().collect(),
+            plain: asset.plain.into_iter().collect(),
+        }
+    })
+}
+
+/// The lexicon's version, for the record of what read a page.
+pub(crate) fn version() -> &'static str {
+    &lexicon().version
+}
+
+/// Whether a word holds a letter only Kazakh writes.
+fn has_kazakh_letter(word: &str) -> bool {
+    word.chars().any(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c))
+}
+
+/// Whether a word is Kazakh by its letters or as a form of the lexicon that needs none.
+fn reads_kazakh(word: &str) -> bool {
+    let core: String = word.chars().filter(|c| c.is_alphabetic() || *c == '-').collect::<String>().to_lowercase();
+    has_kazakh_letter(word) || lexicon().plain.contains(&core)
+}
+
+/// The Kazakh form a word of Cyrillic letters was read for (lower case), or `None`: the word as it is.
+/// `kazakh_line`: whether the line is Kazakh (a place's bare name is put back only then).
+fn form_of(lower: &str, kazakh_line: bool) -> Option<&'static str> {
+    let lexicon = lexicon();
+    let allowed = |form: &str| kazakh_line || !lexicon.places.contains(form);
+    if let Some(form) = lexicon.by_fold.get(&fold(lower)) {
+        return (form != lower && allowed(form)).then_some(form.as_str());
+    }
+    // «І» dropped as well: the form that needs the fewest put back, if one alone does, and it has
+    // another Kazakh letter too — an «і» alone missing is as likely a Russian word («ДЕПАРТАМЕНТ»).
+    let without = fold_without_i(lower);
+    if lexicon.russian_without_i.contains(&without) {
+        return None;
+    }
+    let candidates = lexicon.by_fold_without_i.get(&without)?;
+    let i_count = |w: &str| w.chars().filter(|&c| c == 'і').count();
+    let fewest = candidates.iter().map(|f| i_count(f)).min()?;
+    let mut best = candidates.iter().filter(|f| i_count(f) == fewest);
+    let form = best.next()?;
+    let other_letter = form.chars().any(|c| c != 'і' && has_kazakh_letter(&c.to_string()));
+    (best.next().is_none() && fewest > i_count(lower) && other_letter && allowed(form)).then_some(form.as_str())
+}
+
+/// The word with its Kazakh letters put back, in the word's own case, or `None`.
+fn restore(word: &str, kazakh_line: bool) -> Option<String> {
+    let core_start = word.find(|c: char| c.is_alphabetic())?;
+    let core_end =
+        word.rfind(|c: char| c.is_alphabetic()).map(|i| i + word[i..].chars().next().map_or(1, char::len_utf8))?;
+    let core = &word[core_start..core_end];
+    let cyrillic = core.chars().filter(|c| ('\u{0400}'..='\u{04FF}').contains(c)).count();
+    if cyrillic < 3 || cyrillic * 10 < core.chars().filter(|c| c.is_alphabetic()).count() * 9 {
+        return None;
+    }
+    let lower = core.to_lowercase();
+    // A compound is put back part by part («САНИТАРИЯЛЫК-ЭПИДЕМИОЛОГИЯЛЫК»).
+    let restored: String = match form_of(&lower, kazakh_line) {
+        Some(form) => form.to_string(),
+        None if lower.contains('-') => {
+            let parts: Vec<String> = lower
+                .split('-')
+                .map(|p| form_of(p, kazakh_line).map_or_else(|| p.to_string(), str::to_string))
+                .collect();
+            let joined = parts.join("-");
+            if joined == lower {
+                return None;
+            }
+            joined
+        }
+        None => return None,
+    };
+    let letters: Vec<char> = core.chars().filter(|c| c.is_alphabetic()).collect();
+    let cased = if letters.len() > 1 && letters.iter().all(|c| c.is_uppercase()) {
+        restored.to_uppercase()
+    } else if letters.first().is_some_and(|c| c.is_uppercase()) {
+        let mut chars = restored.chars();
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    } else {
+        restored
+    };
+    Some(format!("{}{cased}{}", &word[..core_start], &word[core_end..]))
+}
+
+/// Puts back the Kazakh letters of every word OCR read without them; how many words changed.
+pub(crate) fn restore_letters(words: &mut [TsvWord]) -> usize {
+    let mut changed = 0;
+    let mut start = 0;
+    while start < words.len() {
+        let end = (start..words.len()).find(|&i| words[i].line != words[start].line).unwrap_or(words.len());
+        // First the forms that are no bare place name; a line with a Kazakh letter then is Kazakh.
+        for word in &mut words[start..end] {
+            if let Some(fixed) = restore(&word.text, false) {
+                word.text = fixed;
+                changed += 1;
+            }
+        }
+        if words[start..end].iter().any(|w| reads_kazakh(&w.text)) {
+            for word in &mut words[start..end] {
+                if let Some(fixed) = restore(&word.text, true) {
+                    word.text = fixed;
+                    changed += 1;
+                }
+            }
+        }
+        start = end;
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(texts: &[&str]) -> Vec<TsvWord> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TsvWord {
+                line: (1, 1, 1),
+                bbox: [i as u32 * 100, 0, 90, 30],
+                conf: 90.0,
+                text: t.to_string(),
+            })
+            .collect()
+    }
+
+    fn restored(texts: &[&str]) -> Vec<String> {
+        let mut words = line(texts);
+        restore_letters(&mut words);
+        words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn kazakh_letters_read_as_russian_ones_are_put_back_in_the_words_case() {
+        assert_eq!(restored(&["ПАВЛОДАР", "КАЛАСЫНЫН", "ПРОКУРАТУРАСЫ"]), ["ПАВЛОДАР", "ҚАЛАСЫНЫҢ", "ПРОКУРАТУРАСЫ"]);
+        assert_eq!(restored(&["«Маңғыстау", "облысынын", "әкімдігіне»,"]), ["«Маңғыстау", "облысының", "әкімдігіне»,"]);
+        assert_eq!(restored(&["ТУРКСТАН", "ОБЛЫСЫ"]), ["ТҮРКІСТАН", "ОБЛЫСЫ"]);
+        assert_eq!(restored(&["САНИТАРИЯЛЫК-ЭПИДЕМИОЛОГИЯЛЫК"]), ["САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ"]);
+        assert_eq!(restored(&["2025", "жылгы", "14", "казан"]), ["2025", "жылғы", "14", "қазан"]);
+    }
+
+    #[test]
+    fn russian_words_and_a_russian_lines_place_names_are_left() {
+        assert_eq!(
+            restored(&["ДЕПАРТАМЕНТ", "ГОСУДАРСТВЕННЫХ", "ДОХОДОВ"]),
+            ["ДЕПАРТАМЕНТ", "ГОСУДАРСТВЕННЫХ", "ДОХОДОВ"]
+        );
+        assert_eq!(restored(&["г.", "Костанай,", "ул.", "Байтурсынова"]), ["г.", "Костанай,", "ул.", "Байтурсынова"]);
+        // The same name in a Kazakh line is Kazakh.
+        assert_eq!(restored(&["Костанай", "облысының"]), ["Қостанай", "облысының"]);
+        assert_eq!(
+            restored(&["№", "2-14-25/1507", "ТОО", "«Nur", "Build»"]),
+            ["№", "2-14-25/1507", "ТОО", "«Nur", "Build»"]
+        );
+    }
+
+    #[test]
+    fn the_lexicon_folds_as_its_script_does() {
+        // The script keeps a form only when its folded spelling is one form alone: each of these
+        // is found by its own folding.
+        for form in ["қаласының", "облысының", "әкімдігінің", "түркістан", "мемлекеттік", "жылғы"]
+        {
+            assert_eq!(lexicon().by_fold.get(&fold(form)).map(String::as_str), Some(form), "{form}");
+        }
+        assert!(version().starts_with("kazakh-words-"));
+    }
+}
