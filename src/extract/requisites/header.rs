@@ -265,15 +265,16 @@ fn own_lead(lead: &str, title_words: &[String], rules: &Rules) -> bool {
     rules.own_leads.iter().any(|re| re.is_match(&rest))
 }
 
+/// A short run of words naming a settlement: «г. Шымкент», «Ақтөбе қаласы».
+fn is_place(text: &str) -> bool {
+    text.split_whitespace().count() <= 4
+        && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.to_lowercase().contains(p))
+}
+
 /// A line that holds a date and little else: «г. Туркестан 14 марта 2025 года», «14.03.2025».
 fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
     let before = lead(text, date.0);
     let after = tail(text, date.1).trim().to_lowercase();
-    // A short run of words naming a settlement: «г. Шымкент», «Ақтөбе қаласы».
-    let is_place = |text: &str| {
-        text.split_whitespace().count() <= 4
-            && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.to_lowercase().contains(p))
-    };
     let place = before.is_empty() || is_place(&before);
     let rest_ok = after.is_empty()
         || ["г.", "г", "года", "ж.", "ж", "жыл", "жылы"].contains(&after.as_str())
@@ -331,7 +332,10 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
             let after = squeeze(tail(top, n.1));
             !after.is_empty() && kind_titles.iter().any(|t| is_title_line(&after, t))
         });
-        let own = titled_after || own_lead(&lead(top, pair.start), &titles, rules);
+        // …or a date and number after the place of writing: «г. Экибастуз 24.09.2025 № 2-14-25/1507»
+        // (a reference to another act never opens with a town).
+        let placed = pair.number.is_some() && pair.date.is_some() && is_place(&lead(top, pair.start));
+        let own = titled_after || placed || own_lead(&lead(top, pair.start), &titles, rules);
         match (&pair.number, &pair.date) {
             (Some(_), _) if !own => {}
             (Some(n), Some(d)) if !own_number && !own_date => {
@@ -583,6 +587,20 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
 }
 
 /// The issuing body (the letterhead) and the addressee.
+/// A name as one line: its words single-spaced, and a compound broken after its hyphen at a line's
+/// end joined again («САНИТАРНО-⏎ЭПИДЕМИОЛОГИЧЕСКОГО» is one word; a dash standing alone is not).
+fn name_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        let joins = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+        if !out.is_empty() && !joins {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -> Vec<CandidateFact> {
     let top = &page.text[..header(page)];
     let mut out = Vec::new();
@@ -592,7 +610,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
     if kind == "court_decision" {
         if let Some((from, to)) = court_named(top) {
             issuer = true;
-            let value = top[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+            let value = name_value(&top[from..to]);
             out.push(page.found(rules, "issuer", json!(value), (from, to), "issuer.court", "issuer"));
         }
     }
@@ -600,7 +618,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
     // finds none (a single letterhead line among others).
     if let Some((offset, value_end)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
         issuer = true;
-        let value = top[offset..value_end].split_whitespace().collect::<Vec<_>>().join(" ");
+        let value = name_value(&top[offset..value_end]);
         let value = value.trim_end_matches([',', '.', ':']).trim();
         out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
     }
@@ -621,7 +639,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
                 Some(span) => span,
                 None => addressee_lines(top, &all_lines, index, rules),
             };
-            let raw = top[from..to].split_whitespace().collect::<Vec<_>>().join(" ");
+            let raw = name_value(&top[from..to]);
             let value = raw.trim_end_matches([',', '.', ':']).trim();
             out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.line", "addressee"));
             continue;
@@ -644,7 +662,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
                 value_end = end + 1 + next.find(next_line).unwrap_or(0) + next_line.len();
             }
             let raw = &top[offset..value_end];
-            let value = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+            let value = name_value(raw);
             let value = value.trim_end_matches([',', '.', ':']).trim();
             out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
         }
@@ -655,6 +673,15 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_compound_broken_at_a_lines_end_is_one_word_again() {
+        assert_eq!(
+            name_value("ДЕПАРТАМЕНТ САНИТАРНО-\nЭПИДЕМИОЛОГИЧЕСКОГО  КОНТРОЛЯ"),
+            "ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ"
+        );
+        assert_eq!(name_value("ТОО - поставщик\n«Береке»"), "ТОО - поставщик «Береке»");
+    }
 
     #[test]
     fn a_title_is_known_through_ocrs_usual_misreadings_and_nothing_looser() {

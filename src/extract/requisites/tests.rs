@@ -401,3 +401,19 @@ fn shapes_the_spent_frozen_set_showed() {
         assert!(has(&found, "article", value), "{article}: {found:#?}");
     }
 }
+
+/// The place of writing, the date and the number on one line (as OCR gives a line whose parts
+/// stood far apart): the document's own date and number, not a reference.
+#[test]
+fn a_date_and_number_after_the_place_of_writing_are_the_documents_own() {
+    let text = "ПРОКУРАТУРА ГОРОДА ЭКИБАСТУЗА\n\
+                ПРЕДСТАВЛЕНИЕ\n\
+                об устранении нарушений законности\n\
+                г. Экибастуз 24.09.2025 № 2-14-25/1507\n\
+                Руководителю городского отдела\n\n\
+                Прокуратурой города на основании акта о назначении проверки № 77 от 01.09.2025 проведена проверка.";
+    let found = facts(text);
+    assert!(has(&found, "number", json!("2-14-25/1507")), "{found:#?}");
+    assert!(has(&found, "date", json!("2025-09-24")), "{found:#?}");
+    assert!(!has(&found, "number", json!("77")), "{found:#?}");
+}
