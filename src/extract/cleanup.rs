@@ -24,6 +24,9 @@ const SCALE_AT_LEAST: f32 = 1.2;
 const SCALE_AT_MOST: f32 = 2.0;
 /// The most pixels a page is enlarged to.
 const MAX_SCALED_PIXELS: f32 = 40_000_000.0;
+/// The most runs of ink a page is labelled with (about 100 MB): a page of noise (a hostile or a
+/// broken image, every other pixel dark) is left uncleaned rather than allowed to exhaust memory.
+const MAX_RUNS: usize = 3_000_000;
 
 /// One connected piece of ink: its box (right and bottom exclusive) and how many pixels it has.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -107,6 +110,9 @@ impl Ink {
                     above += 1;
                 }
                 runs.push(Run { row: y, from, to: x, label });
+                if runs.len() > MAX_RUNS {
+                    return Ink { runs: Vec::new(), parents: Vec::new(), components: Vec::new(), index: Vec::new() };
+                }
             }
             previous_row = first_of_row..runs.len();
         }
@@ -305,6 +311,18 @@ mod tests {
         let letters_left = Ink::of(&g).components.len();
         assert_eq!(letters_left, 800, "no letter was touched");
         assert!(ink_before > g.pixels.iter().filter(|&&p| p < INK).count());
+    }
+
+    /// A page of noise (every other pixel dark) is not labelled past the bound, and not cleaned.
+    #[test]
+    fn a_page_of_noise_is_left_uncleaned_within_bounded_memory() {
+        let (w, h) = (4000, 1600);
+        let pixels = (0..w * h).map(|i| if (i % w + i / w) % 2 == 0 { 0 } else { 255 }).collect();
+        let mut noise = Grey { width: w, height: h, pixels };
+        let ink = Ink::of(&noise);
+        assert!(ink.components.is_empty() && ink.runs.is_empty());
+        assert_eq!(clean(&mut noise).scale, 1.0);
+        assert_eq!(noise.width, w);
     }
 
     #[test]
