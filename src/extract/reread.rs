@@ -17,6 +17,9 @@ const DOUBTFUL_BELOW: f32 = 70.0;
 const BETTER_BY: f32 = 5.0;
 /// At most this many lines of a page are read again (a page of junk is not worth a long strip).
 const AT_MOST: usize = 40;
+/// The largest strip, in pixels (20 MB of grey): lines Tesseract boxed absurdly large on a huge
+/// image are not read again rather than allocated for.
+const STRIP_PIXELS_AT_MOST: u64 = 20_000_000;
 
 /// One line of a page: where its words are in the page's list, its box and its mean confidence.
 struct Line {
@@ -105,7 +108,8 @@ pub(crate) fn reread_doubtful_lines(image: &Grey, words: &mut Vec<TsvWord>, read
         strip_width = strip_width.max(right - left + 2 * height);
     }
     strip_height += placed.last().map_or(0, |p| p.bottom - p.top);
-    if placed.is_empty() || u64::from(strip_width) * u64::from(strip_height) > (w as u64) * (h as u64) * 2 {
+    let strip_pixels = u64::from(strip_width) * u64::from(strip_height);
+    if placed.is_empty() || strip_pixels > (w as u64) * (h as u64) * 2 || strip_pixels > STRIP_PIXELS_AT_MOST {
         return 0;
     }
     let mut strip = Grey {
