@@ -30,13 +30,7 @@ struct Split {
 /// pixels. How many lines were split.
 pub(crate) fn split_columns(words: &mut Vec<TsvWord>, page_width: u32) -> usize {
     let mut splits: Vec<Option<Split>> = Vec::new();
-    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        match lines.last_mut() {
-            Some(line) if words[line.start].line == w.line => line.end = i + 1,
-            _ => lines.push(i..i + 1),
-        }
-    }
+    let lines = super::ocr::line_ranges(words);
     let min_gap = (page_width as f32 * GAP_SHARE_OF_WIDTH) as u32;
     for line in &lines {
         let slice = &words[line.clone()];

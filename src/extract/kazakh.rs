@@ -88,15 +88,15 @@ pub(crate) fn version() -> &'static str {
     &lexicon().version
 }
 
-/// Whether a word holds a letter only Kazakh writes.
-fn has_kazakh_letter(word: &str) -> bool {
-    word.chars().any(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c))
+/// Whether a letter is one only Kazakh writes.
+fn is_kazakh_letter(c: char) -> bool {
+    "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
 }
 
 /// Whether a word is Kazakh by its letters or as a form of the lexicon that needs none.
 fn reads_kazakh(word: &str) -> bool {
     let core: String = word.chars().filter(|c| c.is_alphabetic() || *c == '-').collect::<String>().to_lowercase();
-    has_kazakh_letter(word) || lexicon().plain.contains(&core)
+    word.chars().any(is_kazakh_letter) || lexicon().plain.contains(&core)
 }
 
 /// The Kazakh form a word of Cyrillic letters was read for (lower case), or `None`: the word as it is.
@@ -118,7 +118,7 @@ fn form_of(lower: &str, kazakh_line: bool) -> Option<&'static str> {
     let fewest = candidates.iter().map(|f| i_count(f)).min()?;
     let mut best = candidates.iter().filter(|f| i_count(f) == fewest);
     let form = best.next()?;
-    let other_letter = form.chars().any(|c| c != 'і' && has_kazakh_letter(&c.to_string()));
+    let other_letter = form.chars().any(|c| c != 'і' && is_kazakh_letter(c));
     (best.next().is_none() && fewest > i_count(lower) && other_letter && allowed(form)).then_some(form.as_str())
 }
 
@@ -164,25 +164,22 @@ fn restore(word: &str, kazakh_line: bool) -> Option<String> {
 /// Puts back the Kazakh letters of every word OCR read without them; how many words changed.
 pub(crate) fn restore_letters(words: &mut [TsvWord]) -> usize {
     let mut changed = 0;
-    let mut start = 0;
-    while start < words.len() {
-        let end = (start..words.len()).find(|&i| words[i].line != words[start].line).unwrap_or(words.len());
-        // First the forms that are no bare place name; a line with a Kazakh letter then is Kazakh.
-        for word in &mut words[start..end] {
+    for line in super::ocr::line_ranges(words) {
+        // First the forms that are no bare place name; a line with a Kazakh word then is Kazakh.
+        for word in &mut words[line.clone()] {
             if let Some(fixed) = restore(&word.text, false) {
                 word.text = fixed;
                 changed += 1;
             }
         }
-        if words[start..end].iter().any(|w| reads_kazakh(&w.text)) {
-            for word in &mut words[start..end] {
+        if words[line.clone()].iter().any(|w| reads_kazakh(&w.text)) {
+            for word in &mut words[line] {
                 if let Some(fixed) = restore(&word.text, true) {
                     word.text = fixed;
                     changed += 1;
                 }
             }
         }
-        start = end;
     }
     changed
 }

@@ -274,6 +274,19 @@ pub(crate) struct TsvWord {
     pub text: String,
 }
 
+/// The runs of `words` that share a line (block, paragraph, line), in order: where each line's
+/// words are in the list.
+pub(crate) fn line_ranges(words: &[TsvWord]) -> Vec<std::ops::Range<usize>> {
+    let mut lines: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        match lines.last_mut() {
+            Some(line) if words[line.start].line == w.line => line.end = i + 1,
+            _ => lines.push(i..i + 1),
+        }
+    }
+    lines
+}
+
 /// The words of Tesseract's TSV, in reading order, each with its Latin lookalikes put back into
 /// Cyrillic (`cyrillic_lookalikes`).
 pub(crate) fn words_of_tsv(tsv: &str) -> Vec<TsvWord> {

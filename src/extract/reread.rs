@@ -32,25 +32,20 @@ struct Line {
 }
 
 fn lines_of(words: &[TsvWord]) -> Vec<Line> {
-    let mut lines: Vec<Line> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        let [left, top, width, height] = w.bbox;
-        match lines.last_mut() {
-            Some(line) if words[line.words.start].line == w.line => {
-                line.words.end = i + 1;
-                line.left = line.left.min(left);
-                line.top = line.top.min(top);
-                line.right = line.right.max(left + width);
-                line.bottom = line.bottom.max(top + height);
+    super::ocr::line_ranges(words)
+        .into_iter()
+        .map(|range| {
+            let slice = &words[range.clone()];
+            Line {
+                left: slice.iter().map(|w| w.bbox[0]).min().unwrap_or(0),
+                top: slice.iter().map(|w| w.bbox[1]).min().unwrap_or(0),
+                right: slice.iter().map(|w| w.bbox[0].saturating_add(w.bbox[2])).max().unwrap_or(0),
+                bottom: slice.iter().map(|w| w.bbox[1].saturating_add(w.bbox[3])).max().unwrap_or(0),
+                mean: slice.iter().map(|w| w.conf).sum::<f32>() / slice.len() as f32,
+                words: range,
             }
-            _ => lines.push(Line { words: i..i + 1, left, top, right: left + width, bottom: top + height, mean: 0.0 }),
-        }
-    }
-    for line in &mut lines {
-        let slice = &words[line.words.clone()];
-        line.mean = slice.iter().map(|w| w.conf).sum::<f32>() / slice.len() as f32;
-    }
-    lines
+        })
+        .collect()
 }
 
 /// Where one doubtful line was put on the strip.
