@@ -58,14 +58,25 @@ pub fn kazakh_letters_restored(words: usize) -> String {
     format!("{words} words' Kazakh letters put back")
 }
 
-/// What cleaning did to a page before OCR: dark borders whitened, letters enlarged.
+/// What cleaning did to a page before OCR: dark borders whitened, letters enlarged (a clause each).
 pub fn page_cleaned(borders: usize, scale: f32) -> String {
-    match (borders, scale > 1.0) {
-        (0, true) => format!("small letters enlarged ×{scale:.1}"),
-        (_, true) => format!("{borders} dark borders removed, small letters enlarged ×{scale:.1}"),
-        (_, false) => format!("{borders} dark borders removed"),
+    let mut clauses = Vec::new();
+    if borders > 0 {
+        clauses.push(format!("{borders} dark borders removed"));
     }
+    if scale > 1.0 {
+        clauses.push(format!("small letters enlarged ×{scale:.1}"));
+    }
+    clauses.join("; ")
 }
+
+/// Clauses of the form «{count}{tail}», with the Russian and Kazakh words the count follows.
+const COUNTED: &[(&str, &str, &str)] = &[
+    (" doubtful lines read again on their own", "сомнительные строки прочитаны заново по одной", "күмәнді жолдар жеке қайта оқылды"),
+    (" lines read as two columns", "строки, прочитанные как две колонки", "екі баған ретінде оқылған жолдар"),
+    (" words' Kazakh letters put back", "казахские буквы восстановлены в словах", "қазақ әріптері қалпына келтірілген сөздер"),
+    (" dark borders removed", "убраны тёмные края", "қараңғы жиектер алынды"),
+];
 
 pub fn ocr_found_nothing() -> String {
     "OCR found no text on the page".into()
@@ -212,28 +223,10 @@ fn clause(text: &str) -> Option<Localized> {
             )
         });
     }
-    if let Some((lines, tail)) = number(text) {
-        if tail == " doubtful lines read again on their own" {
-            return Some(words3(
-                format!("сомнительные строки прочитаны заново по одной: {lines}"),
-                format!("күмәнді жолдар жеке қайта оқылды: {lines}"),
-                text.into(),
-            ));
+    if let Some((count, tail)) = number(text) {
+        if let Some((_, ru, kk)) = COUNTED.iter().find(|(english, _, _)| *english == tail) {
+            return Some(words3(format!("{ru}: {count}"), format!("{kk}: {count}"), text.into()));
         }
-    }
-    if let Some((lines, " lines read as two columns")) = number(text) {
-        return Some(words3(
-            format!("строки, прочитанные как две колонки: {lines}"),
-            format!("екі баған ретінде оқылған жолдар: {lines}"),
-            text.into(),
-        ));
-    }
-    if let Some((words, " words' Kazakh letters put back")) = number(text) {
-        return Some(words3(
-            format!("казахские буквы восстановлены в словах: {words}"),
-            format!("қазақ әріптері қалпына келтірілген сөздер: {words}"),
-            text.into(),
-        ));
     }
     if let Some(scale) = text.strip_prefix("small letters enlarged ×") {
         return Some(words3(
@@ -241,20 +234,6 @@ fn clause(text: &str) -> Option<Localized> {
             format!("ұсақ әріптер ×{scale} үлкейтілді"),
             text.into(),
         ));
-    }
-    if let Some((borders, tail)) = number(text) {
-        let scale = tail.strip_prefix(" dark borders removed, small letters enlarged ×");
-        if tail == " dark borders removed" || scale.is_some() {
-            let (ru, kk) = match scale {
-                Some(x) => (format!(", мелкие буквы увеличены ×{x}"), format!(", ұсақ әріптер ×{x} үлкейтілді")),
-                None => (String::new(), String::new()),
-            };
-            return Some(words3(
-                format!("убраны тёмные края: {borders}{ru}"),
-                format!("қараңғы жиектер алынды: {borders}{kk}"),
-                text.into(),
-            ));
-        }
     }
     if let Some(detail) = text.strip_prefix("text not recognised: ") {
         let missing = clause(detail);
@@ -367,7 +346,7 @@ mod tests {
         let cleaned = format!("{}; {}; {}", ocr_confidence(64.0), page_cleaned(2, 1.5), lines_read_again(3));
         assert_eq!(
             words(&cleaned).ru,
-            "распознавание, средняя уверенность в словах 64%; убраны тёмные края: 2, мелкие буквы увеличены ×1.5; \
+            "распознавание, средняя уверенность в словах 64%; убраны тёмные края: 2; мелкие буквы увеличены ×1.5; \
              сомнительные строки прочитаны заново по одной: 3"
         );
     }
