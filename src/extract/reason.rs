@@ -72,9 +72,17 @@ pub fn page_cleaned(borders: usize, scale: f32) -> String {
 
 /// Clauses of the form «{count}{tail}», with the Russian and Kazakh words the count follows.
 const COUNTED: &[(&str, &str, &str)] = &[
-    (" doubtful lines read again on their own", "сомнительные строки прочитаны заново по одной", "күмәнді жолдар жеке қайта оқылды"),
+    (
+        " doubtful lines read again on their own",
+        "сомнительные строки прочитаны заново по одной",
+        "күмәнді жолдар жеке қайта оқылды",
+    ),
     (" lines read as two columns", "строки, прочитанные как две колонки", "екі баған ретінде оқылған жолдар"),
-    (" words' Kazakh letters put back", "казахские буквы восстановлены в словах", "қазақ әріптері қалпына келтірілген сөздер"),
+    (
+        " words' Kazakh letters put back",
+        "казахские буквы восстановлены в словах",
+        "қазақ әріптері қалпына келтірілген сөздер",
+    ),
     (" dark borders removed", "убраны тёмные края", "қараңғы жиектер алынды"),
 ];
 
