@@ -218,6 +218,19 @@ mod tests {
         assert_eq!(words[3].bbox[..2], [100 - 10 + 120, 80 - 6 - 4]);
     }
 
+    /// Boxes Tesseract reports absurdly large on a huge page make no strip past the bound: nothing
+    /// is allocated for it and nothing read.
+    #[test]
+    fn a_strip_past_its_bound_is_not_made() {
+        let image = Grey { width: 8000, height: 4000, pixels: vec![255; 32_000_000] };
+        // A strip of 9,250 × 6,500 pixels: within twice the page, past the 20-megapixel bound.
+        let mut words = vec![TsvWord { line: (1, 1, 1), bbox: [500, 500, 5000, 1500], conf: 20.0, text: "x".into() }];
+        let original = words.clone();
+        let never = |_: &Grey, _: &str| -> Result<Vec<TsvWord>, String> { panic!("no strip is read") };
+        assert_eq!(reread_doubtful_lines(&image, &mut words, &never), 0);
+        assert_eq!(words, original);
+    }
+
     #[test]
     fn a_reading_no_surer_or_with_words_lost_is_not_taken() {
         let image = Grey { width: 400, height: 200, pixels: vec![255; 80_000] };
