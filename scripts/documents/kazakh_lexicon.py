@@ -95,8 +95,8 @@ def stems(geo, rules_path):
     with open(rules_path, encoding="utf-8") as f:
         rules = json.load(f)
     for s in strings(rules):
-        # Regular expressions' own letters (\w, \s) are no words.
-        plain = re.sub(r"\\[a-zA-Z]", " ", s)
+        # Regular expressions' own letters (\w, \s) and character classes ([а-яА-Я…]) are no words.
+        plain = re.sub(r"\\[a-zA-Z]", " ", re.sub(r"\[[^\]]*\]", " ", s))
         out.update(w for w in words_of(plain) if any(c in KAZAKH_LETTERS for c in w) and len(w) > 2)
     return out
 
@@ -186,7 +186,7 @@ def main():
     # («г. Костанай»): the reader puts such a name back only in a line that is Kazakh.
     places = sorted(set(kept) & toponyms(args.geo))
     data = {
-        "version": "kazakh-words-2026.11.8",
+        "version": "kazakh-words-2026.11.9",
         "about": "Kazakh word forms whose letters OCR loses (Қ→К, Ң→Н, Ғ→Г, Ү/Ұ→У, Ө→О, Ә→А, Һ→Х, І dropped): "
                  "a word read by OCR whose folded spelling is one of these, and no Russian word, is put back. "
                  "Built by scripts/documents/kazakh_lexicon.py; do not edit by hand.",

@@ -161,9 +161,35 @@ fn restore(word: &str, kazakh_line: bool) -> Option<String> {
     Some(format!("{}{cased}{}", &word[..core_start], &word[core_end..]))
 }
 
-/// Puts back the Kazakh letters of every word OCR read without them; how many words changed.
+/// A word in lower case with a Kazakh capital inside it, as Tesseract's Kazakh model often reads
+/// one («жӘне», «МаҚта», «сӘйкес»): the capital lowered. A word whose other letters after its first
+/// include a capital («ЖШС-ның», «ӘҚБтК») is an abbreviation, left as it is.
+fn lower_inner_capitals(word: &str) -> Option<String> {
+    let mut letters = word.char_indices().filter(|(_, c)| c.is_alphabetic());
+    let (first_at, _) = letters.next()?;
+    let rest: Vec<(usize, char)> = letters.collect();
+    let inner_kazakh_capital = |c: char| c.is_uppercase() && is_kazakh_letter(c);
+    let lowered_others = rest.iter().filter(|(_, c)| c.is_lowercase()).count();
+    let mends = rest.iter().any(|&(_, c)| inner_kazakh_capital(c))
+        && rest.iter().all(|&(_, c)| c.is_lowercase() || inner_kazakh_capital(c))
+        && lowered_others >= 2;
+    mends.then(|| {
+        word.char_indices()
+            .map(|(at, c)| if at > first_at && inner_kazakh_capital(c) { c.to_lowercase().collect() } else { c.to_string() })
+            .collect()
+    })
+}
+
+/// Puts back the Kazakh letters of every word OCR read without them, and lowers a Kazakh capital
+/// read inside a lower-case word; how many words changed.
 pub(crate) fn restore_letters(words: &mut [TsvWord]) -> usize {
     let mut changed = 0;
+    for word in words.iter_mut() {
+        if let Some(fixed) = lower_inner_capitals(&word.text) {
+            word.text = fixed;
+            changed += 1;
+        }
+    }
     for line in super::ocr::line_ranges(words) {
         // First the forms that are no bare place name; a line with a Kazakh word then is Kazakh.
         for word in &mut words[line.clone()] {
@@ -205,6 +231,18 @@ mod tests {
         let mut words = line(texts);
         restore_letters(&mut words);
         words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn a_kazakh_capital_read_inside_a_lower_case_word_is_lowered_and_abbreviations_are_left() {
+        assert_eq!(lower_inner_capitals("жӘне").as_deref(), Some("және"));
+        assert_eq!(lower_inner_capitals("«МаҚта").as_deref(), Some("«Мақта"));
+        assert_eq!(lower_inner_capitals("сӘйкес,").as_deref(), Some("сәйкес,"));
+        assert_eq!(lower_inner_capitals("ЖШС-ның"), None);
+        assert_eq!(lower_inner_capitals("ӘҚБтК-нің"), None);
+        assert_eq!(lower_inner_capitals("Қаласы"), None);
+        assert_eq!(lower_inner_capitals("ҚАЛАСЫ"), None);
+        assert_eq!(restored(&["жӘне", "Түркістан"]), ["және", "Түркістан"]);
     }
 
     #[test]
