@@ -421,6 +421,12 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     out
 }
 
+/// Whether the word before `at` is «не» (Russian) — «не удовлетворено» says the opposite of
+/// «удовлетворено». Kazakh negates inside the verb («қанағаттандырылмады»), which its own phrase reads.
+fn negated(text: &str, at: usize) -> bool {
+    text[..at].split_whitespace().next_back().is_some_and(|w| matches!(w, "не" | "Не" | "НЕ"))
+}
+
 /// An answer's outcome: partly, rejected or satisfied, by the first phrase of the strongest kind.
 pub(crate) fn outcome(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let mut hits: Vec<(&str, &PageText, usize, usize)> = Vec::new();
@@ -428,7 +434,12 @@ pub(crate) fn outcome(pages: &[PageText], rules: &Rules) -> Option<CandidateFact
     let folded: Vec<String> = pages.iter().map(|p| p.text.replace('ё', "е").replace('Ё', "Е")).collect();
     for (outcome, phrases) in &rules.outcomes {
         for (page, text) in pages.iter().zip(&folded) {
-            if let Some(m) = phrases.iter().filter_map(|re| re.find(text)).min_by_key(|m| m.start()) {
+            // A phrase negated («не удовлетворено») is not its outcome: the rejected phrases say it.
+            let first = phrases
+                .iter()
+                .filter_map(|re| re.find_iter(text).find(|m| !negated(text, m.start())))
+                .min_by_key(|m| m.start());
+            if let Some(m) = first {
                 hits.push((outcome.as_str(), page, m.start(), m.end()));
                 break;
             }

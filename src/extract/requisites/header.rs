@@ -1,6 +1,7 @@
 //! The header of a document: its kind (by its title, or by what an answer says), its own number
-//! and date, the number and date it replies to, the issuing body and the addressee. Only the
-//! first page's top is read for these, where the Rules of documentation put them.
+//! and date, and the number and date it replies to (the issuing body and the addressee are
+//! `parties`). Only the first page's top is read for these, where the Rules of documentation put
+//! them.
 
 use serde_json::{json, Value};
 
@@ -9,11 +10,21 @@ use super::{CandidateFact, PageText, Rules};
 
 /// How far into the first page the header reaches, in bytes (a letterhead, an addressee block,
 /// a title and a reference line fit in well under this).
-const HEADER_BYTES: usize = 2400;
+pub(super) const HEADER_BYTES: usize = 2400;
 /// How many non-empty lines may stand above a document's title.
-const TITLE_LINES: usize = 16;
+pub(super) const TITLE_LINES: usize = 22;
+/// How many of those may stand above a title not set in capitals.
+const PLAIN_TITLE_LINES: usize = 16;
 
-fn header(page: &PageText) -> usize {
+/// Whether a line has a word of three letters or more in capitals, as a title is set.
+fn shouted(line: &str) -> bool {
+    line.split_whitespace().any(|w| {
+        let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+        letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase())
+    })
+}
+
+pub(super) fn header(page: &PageText) -> usize {
     let mut end = page.text.len().min(HEADER_BYTES);
     while !page.text.is_char_boundary(end) {
         end -= 1;
@@ -22,7 +33,7 @@ fn header(page: &PageText) -> usize {
 }
 
 /// The (byte start, byte end) of each line of `text`.
-fn lines(text: &str) -> Vec<(usize, usize)> {
+pub(super) fn lines(text: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut start = 0;
     for line in text.split_inclusive('\n') {
@@ -34,7 +45,7 @@ fn lines(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Letters only, upper-cased, single-spaced: how titles are compared (OCR and layout vary).
-fn squeeze(text: &str) -> String {
+pub(super) fn squeeze(text: &str) -> String {
     text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ").to_uppercase()
 }
 
@@ -68,14 +79,29 @@ fn is_title_line(line: &str, title: &str) -> bool {
         })
 }
 
+/// Words a line never ends with unless its sentence runs on to the next.
+const RUNS_ON: &[&str] =
+    &["о", "об", "на", "в", "во", "по", "с", "со", "к", "от", "и", "для", "при", "из", "за", "у", "және", "мен", "бен", "пен"];
+
 /// A line that reads as a sentence of the body, not a title: its first word is not in capitals and
 /// its words carry a sentence's punctuation («Ұсыну қаралды.», «Ұсыну қанағаттандырылды. «Сыр Фарм»
 /// ЖШС-на» as a PDF wraps it, «Представление рассмотрено и удовлетворено.» open with the act's name
 /// but are an answer's words about it). Numbers and dates, and abbreviations of one or two letters
 /// («г.», «ж.»), are left out: «Представление № 5 от 12.03.2025 г.» is a title. A title is set apart:
 /// in capitals, or without a sentence's stops.
-fn reads_as_sentence(line: &str) -> bool {
+pub(super) fn reads_as_sentence(line: &str) -> bool {
     let line = line.trim();
+    // A line opening in lower case goes on from the line above («…, рассмотрев⏎представление об
+    // устранении нарушений …»): a sentence's, never a title.
+    if line.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase) {
+        return true;
+    }
+    // A line ending in a preposition or a conjunction wraps a sentence («Постановление акимата
+    // района от 2 июня 2025 года № 244 о⏎предоставлении …»); a title ends in a word of its own.
+    let last = line.split_whitespace().last().unwrap_or("").to_lowercase();
+    if line.split_whitespace().count() > 2 && RUNS_ON.contains(&last.as_str()) {
+        return true;
+    }
     let first_word_in_capitals =
         line.split_whitespace().next().is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase));
     let punctuated = line
@@ -87,13 +113,13 @@ fn reads_as_sentence(line: &str) -> bool {
 
 /// A line squeezed for comparing with titles, its numbers taken out first («№ 03-Э/77 АКТ» is the
 /// title «АКТ», not «Э АКТ»).
-fn title_text(line: &str, rules: &Rules) -> String {
+pub(super) fn title_text(line: &str, rules: &Rules) -> String {
     squeeze(&rules.number.replace_all(line, " "))
 }
 
 /// Whether a line (squeezed by `title_text`) names a kind as its title: begins with one of its
 /// titles, ends with one in Kazakh order, or is one of its lone words and nothing else.
-fn names_kind(line: &str, kind: &super::rules::DocType) -> bool {
+pub(super) fn names_kind(line: &str, kind: &super::rules::DocType) -> bool {
     kind.titles.iter().any(|title| {
         let title = squeeze(title);
         is_title_line(line, &title) || titled_last(line, &title)
@@ -135,9 +161,16 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
             }
         }
     }
-    for (start, end) in lines(top).into_iter().filter(|(s, e)| !top[*s..*e].trim().is_empty()).take(TITLE_LINES) {
+    let non_empty = lines(top).into_iter().filter(|(s, e)| !top[*s..*e].trim().is_empty()).take(TITLE_LINES);
+    for (at, (start, end)) in non_empty.enumerate() {
         let line = title_text(&top[start..end], rules);
         if line.is_empty() || line.split(' ').count() > 14 || reads_as_sentence(&top[start..end]) {
+            continue;
+        }
+        // Below a long two-language letterhead and addressee a title still stands, but set in
+        // capitals; a body's line there («Решение может быть обжаловано…» read without its stops)
+        // is not one.
+        if at >= PLAIN_TITLE_LINES && !shouted(&top[start..end]) {
             continue;
         }
         if let Some(t) = rules.doc_types.iter().find(|t| names_kind(&line, t)) {
@@ -242,9 +275,37 @@ fn tail(text: &str, at: usize) -> &str {
     &text[at..end]
 }
 
+/// The text after `at` to its line's end and, when the line goes on after `at`, the next line too: a
+/// reference's words wrap («№ 2-08-25/1477 ұсынуы⏎басқармада қаралды»). A pair ending its line keeps
+/// its line alone, so what stands below an own number is never read as its tail.
+fn tail_wrapped(text: &str, at: usize) -> &str {
+    let line = tail(text, at);
+    if line.trim().is_empty() {
+        return line;
+    }
+    let next_start = at + line.len() + 1;
+    if next_start >= text.len() {
+        return line;
+    }
+    let next_end = text[next_start..].find('\n').map(|i| next_start + i).unwrap_or(text.len());
+    &text[at..next_end]
+}
+
+/// The text before `at` on its line and, when words stand there, the line above too: a reference's
+/// lead wraps («рассмотрел Ваше⏎представление № … от …»). A pair opening its line keeps the empty
+/// lead, so an own number is never read with the line above it.
+fn lead_wrapped(text: &str, at: usize) -> String {
+    let own = lead(text, at);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if own.is_empty() || line_start == 0 {
+        return own;
+    }
+    format!("{} {own}", lead(text, line_start - 1))
+}
+
 fn is_reply(text: &str, pair: &Pair, rules: &Rules) -> bool {
-    let before = lead(text, pair.start);
-    let after = tail(text, pair.end).to_lowercase().replace('ё', "е");
+    let before = lead_wrapped(text, pair.start);
+    let after = tail_wrapped(text, pair.end).to_lowercase().replace('ё', "е");
     rules.reply_leads.iter().any(|re| re.is_match(&before)) || rules.reply_tails.iter().any(|re| re.is_match(&after))
 }
 
@@ -372,316 +433,9 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
     out
 }
 
-/// Nouns that begin a body's own name in Russian (a parent's name stands on the lines above).
-const RU_BODY_NOUNS: &[&str] =
-    &["ПРОКУРАТУРА", "ДЕПАРТАМЕНТ", "УПРАВЛЕНИЕ", "КОМИТЕТ", "МИНИСТЕРСТВО", "АКИМАТ", "АГЕНТСТВО", "ИНСПЕКЦИЯ"];
-/// Nouns that end a body's own name in Kazakh («… ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»).
-const KK_BODY_NOUNS: &[&str] = &[
-    "ПРОКУРАТУРАСЫ",
-    "ДЕПАРТАМЕНТІ",
-    "БАСҚАРМАСЫ",
-    "КОМИТЕТІ",
-    "МИНИСТРЛІГІ",
-    "ӘКІМДІГІ",
-    "АГЕНТТІГІ",
-    "ИНСПЕКЦИЯСЫ",
-    "СОТЫ",
-];
-
-/// Whether a text is written in Kazakh: its letters include the ones Russian lacks.
-fn is_kazakh(text: &str) -> bool {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
-    letters > 0 && kazakh * 60 >= letters
-}
-
-/// Whether the document speaks Kazakh: its text below the title, or where no title was found, its
-/// sentences — lines of eight words or more outside a table (a letterhead's lines are short, and
-/// its two languages sit side by side in a table row).
-fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
-    if let Some(at) = title_at {
-        return is_kazakh(&text[at..]);
-    }
-    let sentences: Vec<&str> =
-        text.lines().filter(|l| !l.contains('\t') && l.split_whitespace().count() >= 8).collect();
-    if sentences.is_empty() {
-        is_kazakh(text)
-    } else {
-        is_kazakh(&sentences.join("\n"))
-    }
-}
-
-/// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
-/// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
-/// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
-/// wrapped lines joined.
-fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
-    let mut names: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
-    let mut named = false;
-    for &(start, end) in block {
-        let upper = top[start..end].trim().to_uppercase();
-        let first = upper.split_whitespace().next().unwrap_or("");
-        let last = upper.split_whitespace().last().unwrap_or("");
-        if named && RU_BODY_NOUNS.contains(&first) {
-            names.push(Vec::new());
-            named = false;
-        }
-        names.last_mut().expect("one name at least").push((start, end));
-        named |= upper.split_whitespace().any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
-        if KK_BODY_NOUNS.contains(&last) {
-            names.push(Vec::new());
-            named = false;
-        }
-    }
-    // The last name that names a body: a line below it without one («Әкімшілік жаза қолдану
-    // туралы», the first line of a Kazakh title) is not the issuer's.
-    let names_a_body = |name: &&Vec<(usize, usize)>| {
-        name.iter().any(|&(s, e)| {
-            top[s..e]
-                .to_uppercase()
-                .split_whitespace()
-                .any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w))
-        })
-    };
-    let name = names
-        .iter()
-        .rev()
-        .find(|n| !n.is_empty() && names_a_body(n))
-        .or_else(|| names.iter().rev().find(|n| !n.is_empty()))?;
-    Some((name.first()?.0, name.last()?.1))
-}
-
-/// The non-empty cells of a table row (a line whose cells a tab separates), trimmed, as byte spans
-/// of `text`; a line without tabs is one cell.
-fn cells(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut at = start;
-    for cell in text[start..end].split('\t') {
-        let trimmed = cell.trim();
-        if !trimmed.is_empty() {
-            let offset = at + cell.find(trimmed).unwrap_or(0);
-            out.push((offset, offset + trimmed.len()));
-        }
-        at += cell.len() + 1;
-    }
-    out
-}
-
-/// The court as its decision names it at the start of the first sentence: «Специализированный
-/// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
-/// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
-fn court_named(top: &str) -> Option<(usize, usize)> {
-    static RU: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    static KK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let ru = RU.get_or_init(|| {
-        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсуд\b[^\n]{0,80}?)\s+в\s+составе").expect("compiles")
-    });
-    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсоты)\b").expect("compiles"));
-    [ru, kk]
-        .iter()
-        .filter_map(|re| re.captures(top).and_then(|c| c.get(1)))
-        .filter(|m| m.as_str().split_whitespace().count() <= 14 && !m.as_str().contains('№'))
-        .min_by_key(|m| m.start())
-        .map(|m| (m.start(), m.end()))
-}
-
-/// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
-/// a table's cells), their address lines left out; in a bilingual letterhead, the block in the
-/// document's own language. `None` when the letterhead names no body this way.
-fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize, usize)> {
-    let mut blocks: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
-    // Where the letterhead ends: the title, below which the document speaks its own language.
-    let mut title_at = None;
-    for (start, end) in lines(top).into_iter().take(TITLE_LINES + 6) {
-        let line = &top[start..end];
-        if !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&title_text(line, rules), t)) {
-            title_at = Some(start);
-            break;
-        }
-        if line.trim().is_empty() {
-            blocks.push(Vec::new());
-            continue;
-        }
-        // A table row of one-line cells: each cell a block of its own.
-        if line.contains('\t') {
-            blocks.extend(cells(top, start, end).into_iter().map(|cell| vec![cell]));
-            blocks.push(Vec::new());
-            continue;
-        }
-        blocks.last_mut().expect("a block").push((start, end));
-    }
-    let candidates: Vec<(usize, usize)> = blocks
-        .iter()
-        .filter_map(|block| {
-            // The name's lines: up to the first with figures (an address, a phone, a date) or the
-            // first that addresses someone.
-            let addresses =
-                |line: &str| rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line);
-            let name: Vec<(usize, usize)> = block
-                .iter()
-                .copied()
-                .take_while(|&(s, e)| {
-                    let line = &top[s..e];
-                    !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit()) && !addresses(line.trim())
-                })
-                .collect();
-            let (start, end) = own_name(top, &name)?;
-            let text = &top[start..end];
-            (rules.issuer.is_match(text) && text.split_whitespace().count() <= 16).then_some((start, end))
-        })
-        .collect();
-    let document_kazakh = speaks_kazakh(page.text, title_at);
-    candidates.iter().copied().find(|&(s, e)| is_kazakh(&top[s..e]) == document_kazakh).or(candidates.first().copied())
-}
-
-/// The addressee's name as a narrow right-hand block wraps it: from the line that addresses
-/// (`index`), the lines of its block that carry the name on — a Kazakh name ends with its dative
-/// («Шымкент қаласының жер / қатынастары басқармасының / басшысына»), so the lines above it that
-/// lead into it are its beginning; a Russian name begins with it («Руководителю Департамента
-/// экологии по / Мангистауской области»), so the lines below that carry it on are its end. A rank
-/// or a person's name on the next line («старшему советнику юстиции», «Ахметову Н.К.») is not.
-fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rules) -> (usize, usize) {
-    let text = |i: usize| top[all[i].0..all[i].1].trim();
-    let plain = |line: &str| {
-        !line.is_empty() && !line.contains('№') && !line.contains('\t') && !line.chars().any(|c| c.is_ascii_digit())
-    };
-    let starts_lower = |line: &str| line.chars().next().is_some_and(char::is_lowercase);
-    let (mut first, mut last) = (index, index);
-    let line = text(index);
-    let opens = rules.addressee_openers.is_match(line);
-    if !opens && starts_lower(line) {
-        // Kazakh: the lines above that lead into the dative, while they are the name's.
-        while first > 0 && plain(text(first - 1)) && {
-            let above = text(first - 1);
-            let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
-            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| last_word.ends_with(g));
-            genitive || starts_lower(text(first))
-        } {
-            first -= 1;
-            if index - first >= 4 {
-                break;
-            }
-        }
-    } else if opens {
-        // Russian: the lines below that carry the name on.
-        while last + 1 < all.len() && last - index < 3 && plain(text(last + 1)) {
-            let next = text(last + 1);
-            let word = next.split_whitespace().next().unwrap_or("");
-            let dative_rank = word.ends_with("ому") || word.ends_with("ему");
-            let person =
-                next.split_whitespace().count() <= 3 && next.contains('.') && next.chars().any(char::is_uppercase);
-            let genitive_name = ["ской", "ого", "ой"].iter().any(|e| word.to_lowercase().ends_with(e));
-            let open_end = text(last).split_whitespace().last().is_some_and(|w| ["по", "и", "в", "при"].contains(&w));
-            let carries = !dative_rank && (starts_lower(next) || genitive_name) || open_end;
-            if !carries || person {
-                break;
-            }
-            last += 1;
-        }
-    }
-    // From the first line's first mark to the last line's last one.
-    let (start, end) = all[first];
-    let from = end - top[start..end].trim_start().len();
-    let to = all[last].0 + top[all[last].0..all[last].1].trim_end().len();
-    (from, to)
-}
-
-/// The issuing body (the letterhead) and the addressee.
-/// A name as one line: its words single-spaced, and a compound broken after its hyphen at a line's
-/// end joined again («САНИТАРНО-⏎ЭПИДЕМИОЛОГИЧЕСКОГО» is one word; a dash standing alone is not).
-fn name_value(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for word in raw.split_whitespace() {
-        let joins = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
-        if !out.is_empty() && !joins {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
-pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -> Vec<CandidateFact> {
-    let top = &page.text[..header(page)];
-    let mut out = Vec::new();
-    let mut issuer = false;
-    let mut addressee = false;
-    // A court names itself in the decision's first sentence, not in a letterhead.
-    if kind == "court_decision" {
-        if let Some((from, to)) = court_named(top) {
-            issuer = true;
-            let value = name_value(&top[from..to]);
-            out.push(page.found(rules, "issuer", json!(value), (from, to), "issuer.court", "issuer"));
-        }
-    }
-    // The letterhead read as blocks first; the line walk below names the issuer only when it
-    // finds none (a single letterhead line among others).
-    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
-        issuer = true;
-        let value = name_value(&top[offset..value_end]);
-        let value = value.trim_end_matches([',', '.', ':']).trim();
-        out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
-    }
-    let all_lines = lines(top);
-    for (index, &(start, end)) in all_lines.iter().enumerate().take(TITLE_LINES + 6) {
-        let line = top[start..end].trim();
-        if line.is_empty() {
-            continue;
-        }
-        let squeezed = title_text(line, rules);
-        let is_title = !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&squeezed, t));
-        let addresses = |text: &str| rules.addressee_openers.is_match(text) || rules.addressee_endings.is_match(text);
-        if !addressee && line.split('\t').any(|cell| addresses(cell.trim())) {
-            addressee = true;
-            // In a table row (the date and number beside the addressee), the addressee's cell alone.
-            let cell = cells(top, start, end).into_iter().find(|&(s, e)| addresses(&top[s..e]));
-            let (from, to) = match cell.filter(|_| top[start..end].contains('\t')) {
-                Some(span) => span,
-                None => addressee_lines(top, &all_lines, index, rules),
-            };
-            let raw = name_value(&top[from..to]);
-            let value = raw.trim_end_matches([',', '.', ':']).trim();
-            out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.line", "addressee"));
-            continue;
-        }
-        // The letterhead stands above the title; a body named below it is the text's, not the issuer.
-        if is_title {
-            issuer = true;
-        }
-        // A letterhead carries no number: a line with figures («Руководствуясь статьями 131, 132
-        // АППК РК, суд») is the text's.
-        let letterhead = !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit());
-        if !issuer && rules.issuer.is_match(line) && letterhead && line.split_whitespace().count() <= 14 {
-            issuer = true;
-            let offset = start + top[start..end].find(line).unwrap_or(0);
-            let mut value_end = offset + line.len();
-            // A long name wrapped onto the next line goes on in lower case («…Туркестанской» / «области»).
-            let next = &top[(end + 1).min(top.len())..];
-            let next_line = next.lines().next().unwrap_or("").trim();
-            if next_line.chars().next().is_some_and(|c| c.is_lowercase()) && next_line.split_whitespace().count() <= 4 {
-                value_end = end + 1 + next.find(next_line).unwrap_or(0) + next_line.len();
-            }
-            let raw = &top[offset..value_end];
-            let value = name_value(raw);
-            let value = value.trim_end_matches([',', '.', ':']).trim();
-            out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_compound_broken_at_a_lines_end_is_one_word_again() {
-        assert_eq!(
-            name_value("ДЕПАРТАМЕНТ САНИТАРНО-\nЭПИДЕМИОЛОГИЧЕСКОГО  КОНТРОЛЯ"),
-            "ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ"
-        );
-        assert_eq!(name_value("ТОО - поставщик\n«Береке»"), "ТОО - поставщик «Береке»");
-    }
 
     #[test]
     fn a_title_is_known_through_ocrs_usual_misreadings_and_nothing_looser() {

@@ -12,6 +12,7 @@
 mod body;
 pub mod calibration;
 mod header;
+mod parties;
 pub mod numbers;
 mod rules;
 
@@ -121,7 +122,7 @@ pub fn find(pages: &[&str], rules: &Rules) -> Vec<CandidateFact> {
     }
     let kind = doc_type.as_ref().and_then(|f| f.value.as_str()).unwrap_or("");
     facts.extend(header::numbers_and_dates(first, kind, rules));
-    facts.extend(header::issuer_and_addressee(first, kind, rules));
+    facts.extend(parties::issuer_and_addressee(first, kind, rules));
     for page in &pages {
         facts.extend(body::ids(page, rules));
         facts.extend(body::articles(page, rules));

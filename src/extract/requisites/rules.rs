@@ -28,6 +28,7 @@ struct RulesFile {
     issuer_words: Vec<String>,
     addressee_openers: Vec<String>,
     addressee_endings: Vec<String>,
+    addressee_labels: Vec<String>,
     period: BTreeMap<String, Vec<PeriodFile>>,
     units: BTreeMap<String, Vec<String>>,
     outcomes: Vec<OutcomeFile>,
@@ -117,6 +118,8 @@ pub struct Rules {
     pub own_leads: Vec<Regex>,
     pub issuer: Regex,
     pub addressee_openers: Regex,
+    /// A label a form sets before the addressee («Кому:», «Кімге:»), the label matched.
+    pub addressee_labels: Regex,
     pub addressee_endings: Regex,
     pub periods: Vec<(String, Regex)>,
     pub unit_stems: Vec<(String, Vec<String>)>,
@@ -268,6 +271,10 @@ impl Rules {
             reply_tails: leads(&file.reply_tails, "reply tail")?,
             own_leads: leads(&file.own_leads, "own lead")?,
             issuer: compile("issuer words", &format!(r"(?:^|[^\p{{L}}])(?i:{})", words(&file.issuer_words)))?,
+            addressee_labels: compile(
+                "addressee labels",
+                &format!(r"(?i)^\s*(?:{})\s*:\s*", words(&file.addressee_labels)),
+            )?,
             addressee_openers: compile(
                 "addressee openers",
                 &format!(r"^\s*(?:{})(?:[^\p{{L}}]|$)", words(&file.addressee_openers)),

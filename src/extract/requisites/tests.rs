@@ -417,3 +417,112 @@ fn a_date_and_number_after_the_place_of_writing_are_the_documents_own() {
     assert!(has(&found, "date", json!("2025-09-24")), "{found:#?}");
     assert!(!has(&found, "number", json!("77")), "{found:#?}");
 }
+
+#[test]
+fn an_addressee_runs_on_into_its_firm_and_its_parent_body_but_not_its_person() {
+    let firm = "ПРОКУРАТУРА АКМОЛИНСКОЙ ОБЛАСТИ\n\nДиректору\nТОО «Көкшетау Су Арнасы»\nЖумабаеву Е.С.\n\
+                г. Кокшетау, ул. Ауэзова, 12\n\nПРЕДСТАВЛЕНИЕ\n\nот 2 октября 2025 года № 2-09-25/77";
+    let found = facts(firm);
+    assert!(has(&found, "addressee", json!("Директору ТОО «Көкшетау Су Арнасы»")), "{found:#?}");
+    let parent = "ПРОКУРАТУРА ГОРОДА ПАВЛОДАРА\n\nНачальнику управления государственных доходов по городу Павлодару\n\
+                  Департамента государственных доходов\nпо Павлодарской области\n\nПРОТЕСТ\n\nот 5 мая 2025 года № 4/12";
+    let found = facts(parent);
+    assert!(
+        has(
+            &found,
+            "addressee",
+            json!(
+                "Начальнику управления государственных доходов по городу Павлодару Департамента государственных доходов \
+                 по Павлодарской области"
+            )
+        ),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_kazakh_addressee_whose_dative_falls_on_the_person_is_the_post_before_the_person() {
+    let post_and_person = "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ВЕТЕРИНАРИЯ БАСҚАРМАСЫ\n\n2025 жылғы 3 қараша № 04-2/991\n\n\
+                           Қостанай облысы прокурорының\nорынбасары А.Қ. Сейітовқа\n\nСіздің хатыңызға жауап";
+    let found = facts(post_and_person);
+    assert!(has(&found, "addressee", json!("Қостанай облысы прокурорының орынбасары")), "{found:#?}");
+    let person_alone = "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ВЕТЕРИНАРИЯ БАСҚАРМАСЫ\n\n2025 жылғы 3 қараша № 04-2/991\n\n\
+                        Қостанай облысы прокурорының\nорынбасары\nА.Қ. Сейітоваға\n\nСіздің хатыңызға жауап";
+    let found = facts(person_alone);
+    assert!(has(&found, "addressee", json!("Қостанай облысы прокурорының орынбасары")), "{found:#?}");
+    let with_rank = "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ВЕТЕРИНАРИЯ БАСҚАРМАСЫ\n\n2025 жылғы 3 қараша № 04-2/991\n\n\
+                     Рудный қаласының\nпрокуроры\nаға әділет кеңесшісі\nТ. Жақыпбековке\n\nСіздің хатыңызға жауап";
+    let found = facts(with_rank);
+    assert!(has(&found, "addressee", json!("Рудный қаласының прокуроры")), "{found:#?}");
+    // A sentence's name is no addressee.
+    let sentence = "Тексеру бас маман Қ.Т. Сыздықовқа\nжүктелсін.";
+    assert!(!facts(sentence).iter().any(|(k, _)| k == "addressee"));
+}
+
+#[test]
+fn a_kazakh_territorial_body_under_its_committee_is_named_alone_and_an_akimats_keeps_it() {
+    let territorial = "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҚАРЖЫ МИНИСТРЛІГІ МЕМЛЕКЕТТІК КІРІСТЕР КОМИТЕТІНІҢ\n\
+                       ПАВЛОДАР ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ\n\nҚАУЛЫ\n\n\
+                       Павлодар қ. 2025 жылғы 6 қараша № 0411\n\nДепартамент бас маманы іс бойынша хаттаманы қарап,";
+    let found = facts(territorial);
+    assert!(has(&found, "issuer", json!("ПАВЛОДАР ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ")), "{found:#?}");
+    let akimat = "АҚМОЛА ОБЛЫСЫ ӘКІМДІГІНІҢ\nДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ\n\nТЕКСЕРУ НӘТИЖЕЛЕРІ ТУРАЛЫ АКТ\n\n\
+                  2025 жылғы 6 қараша № 17\n\nТексеру барысында анықталды,";
+    let found = facts(akimat);
+    assert!(has(&found, "issuer", json!("АҚМОЛА ОБЛЫСЫ ӘКІМДІГІНІҢ ДЕНСАУЛЫҚ САҚТАУ БАСҚАРМАСЫ")), "{found:#?}");
+}
+
+#[test]
+fn an_order_assigning_a_check_is_an_order_and_a_forms_label_names_its_addressee() {
+    let kk = "АТЫРАУ ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ\n\nБҰЙРЫҚ\n\n2025 жылғы 3 қыркүйек № 77-ө\n\n\
+              Тексеруді тағайындау туралы\n\nСалық кодексінің 145-бабына сәйкес «Жайық Балық Өнімдері» ЖШС-ның \
+              (БСН 171041520314) талабы бойынша БҰЙЫРАМЫН:";
+    let found = facts(kk);
+    assert!(has(&found, "doc_type", json!("order")), "{found:#?}");
+    // The firm an order assigns a check to is its subject, not an addressee: no «кімге» block.
+    assert!(!found.iter().any(|(k, _)| k == "addressee"), "{found:#?}");
+    let ru = "УПРАВЛЕНИЕ ГОСУДАРСТВЕННОЙ ИНСПЕКЦИИ ТРУДА ПО АТЫРАУСКОЙ ОБЛАСТИ\n\nПРИКАЗ\n\n\
+              от 3 сентября 2025 года № 77-п\n\nО назначении проверки ТОО «Жайык Балык» (БИН 171041520314)";
+    assert!(has(&facts(ru), "doc_type", json!("order")));
+    let labelled = "ИНСПЕКЦИЯ ТРУДА\nПРЕДПИСАНИЕ\n№ 88 от 21.08.2025\n\
+                    Кому: ТОО «Жайык Балык» (БИН 171041520314), директору Ли В.А.\nВыявлены нарушения.";
+    assert!(has(&facts(labelled), "addressee", json!("ТОО «Жайык Балык»")), "{:#?}", facts(labelled));
+    let kk_labelled = "ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ\nНҰСҚАМА № 19\nКімге:\n«Жайық Балық» ЖШС, директоры Оспанов Т.Қ.\n";
+    assert!(has(&facts(kk_labelled), "addressee", json!("«Жайық Балық» ЖШС")), "{:#?}", facts(kk_labelled));
+}
+
+#[test]
+fn a_kazakh_reference_wrapped_over_its_line_or_in_the_dative_is_what_the_answer_answers() {
+    let wrapped = "БАСҚАРМА\n\n2025 жылғы 21 қазан № 12-3/2754\n\nОблыс прокуратурасының 2025 жылғы 19 қыркүйектегі \
+                   № 2-08-25/1477 ұсынуы\nбасқармада қаралды. Ұсыну толық қанағаттандырылды.";
+    let found = facts(wrapped);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_number", json!("2-08-25/1477")), "{found:#?}");
+    assert!(has(&found, "number", json!("12-3/2754")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("satisfied")), "{found:#?}");
+    let dative = "БАСҚАРМА\n\n2025 жылғы 21 қазан № 12-3/2754\n\n2025 жылғы 30 қыркүйектегі № 2-08-25/1500 \
+                  наразылыққа\n\nНаразылық қаралып, қанағаттандырудан бас тартылады.";
+    let found = facts(dative);
+    assert!(has(&found, "in_reply_to_number", json!("2-08-25/1500")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_date", json!("2025-09-30")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
+}
+
+#[test]
+fn a_negated_satisfaction_is_a_refusal_and_words_may_stand_inside_a_refusal() {
+    let answer = |body: &str| format!("ОТДЕЛ\n\n11.11.2025 № 03-12/1540\nна № 2-22-25/1310 от 03.10.2025\n\n{body}");
+    let found = facts(&answer("Рассмотрев представление, сообщаем: в удовлетворении требований представления отказано."));
+    assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
+    let found = facts(&answer("Рассмотрев представление, сообщаем, что требования не удовлетворены."));
+    assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
+    let found = facts(&answer("Рассмотрев представление, сообщаем, что оно удовлетворено в части сроков."));
+    assert!(has(&found, "outcome", json!("partly")), "{found:#?}");
+}
+
+#[test]
+fn periods_worded_without_within() {
+    let found = facts("ПРОТЕСТ\n\nУведомить субъекта не позднее чем за тридцать календарных дней до начала проверки.");
+    assert!(has(&found, "period", json!({"value": 30, "unit": "calendar_days"})), "{found:#?}");
+    let found = facts("БҰЙРЫҚ\n\n2. Тексеру мерзімі – 2025 жылғы 10 қыркүйектен бастап жиырма жұмыс күні.");
+    assert!(has(&found, "period", json!({"value": 20, "unit": "working_days"})), "{found:#?}");
+}

@@ -1,0 +1,511 @@
+//! The parties of a document: the body that issued it (its letterhead, or a court's first
+//! sentence) and whom it is addressed to (the «кому» block, or the organisation an order names).
+//! Read from the first page's top, as `header` reads the kind and the numbers.
+
+use serde_json::json;
+
+use super::header::{header, lines, names_kind, reads_as_sentence, title_text, TITLE_LINES};
+use super::{CandidateFact, PageText, Rules};
+
+/// Nouns that begin a body's own name in Russian (a parent's name stands on the lines above).
+const RU_BODY_NOUNS: &[&str] =
+    &["ПРОКУРАТУРА", "ДЕПАРТАМЕНТ", "УПРАВЛЕНИЕ", "КОМИТЕТ", "МИНИСТЕРСТВО", "АКИМАТ", "АГЕНТСТВО", "ИНСПЕКЦИЯ"];
+/// A parent body named in the genitive after the addressee's own («Начальнику управления … /
+/// Департамента государственных доходов по … области»): the name runs on.
+const RU_PARENT_GENITIVES: &[&str] = &[
+    "ДЕПАРТАМЕНТА",
+    "УПРАВЛЕНИЯ",
+    "КОМИТЕТА",
+    "МИНИСТЕРСТВА",
+    "АКИМАТА",
+    "ОТДЕЛА",
+    "АГЕНТСТВА",
+    "ИНСПЕКЦИИ",
+    "ФИЛИАЛА",
+    "ПРОКУРАТУРЫ",
+];
+/// The legal forms an organisation's name opens with in Russian and Kazakh texts.
+const ORGANISATION_FORMS: &[&str] =
+    &["ТОО", "АО", "ИП", "ГУ", "КГУ", "РГУ", "РГП", "ГКП", "КГП", "ГККП", "НАО", "ПК", "ЖШС", "АҚ", "ЖК", "ММ", "КММ", "РММ"];
+/// Nouns that end a body's own name in Kazakh («… ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»).
+const KK_BODY_NOUNS: &[&str] = &[
+    "ПРОКУРАТУРАСЫ",
+    "ДЕПАРТАМЕНТІ",
+    "БАСҚАРМАСЫ",
+    "КОМИТЕТІ",
+    "МИНИСТРЛІГІ",
+    "ӘКІМДІГІ",
+    "АГЕНТТІГІ",
+    "ИНСПЕКЦИЯСЫ",
+    "СОТЫ",
+];
+
+/// A parent body's name in the Kazakh genitive, ending the line above a territorial body's own.
+const KK_PARENT_GENITIVES: &[&str] =
+    &["КОМИТЕТІНІҢ", "МИНИСТРЛІГІНІҢ", "ДЕПАРТАМЕНТІНІҢ", "АГЕНТТІГІНІҢ", "ПРОКУРАТУРАСЫНЫҢ", "ИНСПЕКЦИЯСЫНЫҢ"];
+
+/// Whether a text is written in Kazakh: its letters include the ones Russian lacks.
+fn is_kazakh(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    letters > 0 && kazakh * 60 >= letters
+}
+
+/// Whether the document speaks Kazakh: its text below the title, or where no title was found, its
+/// sentences — lines of eight words or more outside a table (a letterhead's lines are short, and
+/// its two languages sit side by side in a table row).
+fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
+    if let Some(at) = title_at {
+        return is_kazakh(&text[at..]);
+    }
+    let sentences: Vec<&str> =
+        text.lines().filter(|l| !l.contains('\t') && l.split_whitespace().count() >= 8).collect();
+    if sentences.is_empty() {
+        is_kazakh(text)
+    } else {
+        is_kazakh(&sentences.join("\n"))
+    }
+}
+
+/// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
+/// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
+/// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
+/// wrapped lines joined.
+fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
+    let mut names: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    let mut named = false;
+    for (at, &(start, end)) in block.iter().enumerate() {
+        let upper = top[start..end].trim().to_uppercase();
+        let first = upper.split_whitespace().next().unwrap_or("");
+        let last = upper.split_whitespace().last().unwrap_or("");
+        if named && RU_BODY_NOUNS.contains(&first) {
+            names.push(Vec::new());
+            named = false;
+        }
+        names.last_mut().expect("one name at least").push((start, end));
+        named |= upper.split_whitespace().any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
+        // A parent in the genitive closing its line, over a territorial body's own name
+        // («… КОМИТЕТІНІҢ / МАҢҒЫСТАУ ОБЛЫСЫ БОЙЫНША ЭКОЛОГИЯ ДЕПАРТАМЕНТІ»): the parent's name ends
+        // there. An akimat's department keeps it («… ОБЛЫСЫ ӘКІМДІГІНІҢ / ВЕТЕРИНАРИЯ БАСҚАРМАСЫ»,
+        // no «бойынша»), and a name in quotes runs on whole.
+        let territorial_next = block.get(at + 1).is_some_and(|&(s, e)| top[s..e].to_uppercase().contains("БОЙЫНША"));
+        let open_quote = {
+            let name = names.last().expect("one name at least");
+            let text: String = name.iter().map(|&(s, e)| &top[s..e]).collect();
+            text.matches('«').count() > text.matches('»').count()
+        };
+        let parent_genitive = KK_PARENT_GENITIVES.contains(&last) && territorial_next && !open_quote;
+        if KK_BODY_NOUNS.contains(&last) || parent_genitive {
+            names.push(Vec::new());
+            named = false;
+        }
+    }
+    // The last name that names a body: a line below it without one («Әкімшілік жаза қолдану
+    // туралы», the first line of a Kazakh title) is not the issuer's.
+    let names_a_body = |name: &&Vec<(usize, usize)>| {
+        name.iter().any(|&(s, e)| {
+            top[s..e]
+                .to_uppercase()
+                .split_whitespace()
+                .any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w))
+        })
+    };
+    let name = names
+        .iter()
+        .rev()
+        .find(|n| !n.is_empty() && names_a_body(n))
+        .or_else(|| names.iter().rev().find(|n| !n.is_empty()))?;
+    Some((name.first()?.0, name.last()?.1))
+}
+
+/// The non-empty cells of a table row (a line whose cells a tab separates), trimmed, as byte spans
+/// of `text`; a line without tabs is one cell.
+fn cells(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut at = start;
+    for cell in text[start..end].split('\t') {
+        let trimmed = cell.trim();
+        if !trimmed.is_empty() {
+            let offset = at + cell.find(trimmed).unwrap_or(0);
+            out.push((offset, offset + trimmed.len()));
+        }
+        at += cell.len() + 1;
+    }
+    out
+}
+
+/// The court as its decision names it at the start of the first sentence: «Специализированный
+/// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
+/// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
+fn court_named(top: &str) -> Option<(usize, usize)> {
+    static RU: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    static KK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let ru = RU.get_or_init(|| {
+        // A justified PDF line may break the name word by word («Специализированный⏎межрайонный⏎…
+        // суд⏎Атырауской области в составе»): before «суд» a break only into a lower-case word (so a
+        // line above, «город Атырау», never joins), after it any; never a figure or «№».
+        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсуд\b(?:[^\n№0-9]|\n[^\n№0-9]){0,80}?)\s+в\s+составе")
+            .expect("compiles")
+    });
+    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсоты)\b").expect("compiles"));
+    [ru, kk]
+        .iter()
+        .filter_map(|re| re.captures(top).and_then(|c| c.get(1)))
+        .filter(|m| m.as_str().split_whitespace().count() <= 14 && !m.as_str().contains('№'))
+        .min_by_key(|m| m.start())
+        .map(|m| (m.start(), m.end()))
+}
+
+/// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
+/// a table's cells), their address lines left out; in a bilingual letterhead, the block in the
+/// document's own language. `None` when the letterhead names no body this way.
+fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize, usize)> {
+    let mut blocks: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    // Where the letterhead ends: the title, below which the document speaks its own language.
+    let mut title_at = None;
+    for (start, end) in lines(top).into_iter().take(TITLE_LINES + 6) {
+        let line = &top[start..end];
+        if !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&title_text(line, rules), t)) {
+            title_at = Some(start);
+            break;
+        }
+        if line.trim().is_empty() {
+            blocks.push(Vec::new());
+            continue;
+        }
+        // A table row of one-line cells: each cell a block of its own.
+        if line.contains('\t') {
+            blocks.extend(cells(top, start, end).into_iter().map(|cell| vec![cell]));
+            blocks.push(Vec::new());
+            continue;
+        }
+        blocks.last_mut().expect("a block").push((start, end));
+    }
+    let blocks = join_broken_blocks(top, blocks);
+    let candidates: Vec<(usize, usize)> = blocks
+        .iter()
+        .filter_map(|block| {
+            // The name's lines: up to the first with figures (an address, a phone, a date) or the
+            // first that addresses someone.
+            let addresses =
+                |line: &str| rules.addressee_openers.is_match(line) || rules.addressee_endings.is_match(line);
+            let name: Vec<(usize, usize)> = block
+                .iter()
+                .copied()
+                .take_while(|&(s, e)| {
+                    let line = &top[s..e];
+                    !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit()) && !addresses(line.trim())
+                })
+                .collect();
+            let (start, end) = own_name(top, &name)?;
+            let text = &top[start..end];
+            (rules.issuer.is_match(text) && text.split_whitespace().count() <= 16).then_some((start, end))
+        })
+        .collect();
+    let document_kazakh = speaks_kazakh(page.text, title_at);
+    candidates.iter().copied().find(|&(s, e)| is_kazakh(&top[s..e]) == document_kazakh).or(candidates.first().copied())
+}
+
+/// Letterhead blocks an empty line broke inside a name put back together: OCR sets Tesseract's
+/// paragraphs apart by empty lines, and a name's lines may fall into two («ПРОКУРАТУРА⏎⏎Есильского
+/// района города Астаны», «… КІРІСТЕР⏎КОМИТЕТІНІҢ⏎⏎ТҮРКІСТАН ОБЛЫСЫ БОЙЫНША …»). A block is
+/// unfinished when it is a body's noun alone or its last word is a genitive (a parent's name waits
+/// for the body it heads); it takes the next block's lines. Table cells stay their own.
+fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(usize, usize)>> {
+    let unfinished = |block: &[(usize, usize)]| {
+        let Some(&(s, e)) = block.last() else { return false };
+        let line = top[s..e].trim();
+        let upper = line.to_uppercase();
+        let words: Vec<&str> = upper.split_whitespace().collect();
+        let lone_noun = block.len() == 1 && words.len() == 1 && RU_BODY_NOUNS.contains(&words[0]);
+        let genitive = words.last().is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)));
+        !line.chars().any(|c| c.is_ascii_digit()) && (lone_noun || genitive)
+    };
+    // Whether a block is a table's cell: the line it stands on has tabs.
+    let cell = |block: &[(usize, usize)]| {
+        let (s, e) = block[0];
+        let line_start = top[..s].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = top[e..].find('\n').map_or(top.len(), |i| e + i);
+        top[line_start..line_end].contains('\t')
+    };
+    let mut out: Vec<Vec<(usize, usize)>> = Vec::new();
+    for block in blocks.into_iter().filter(|b| !b.is_empty()) {
+        match out.last_mut() {
+            Some(previous) if !cell(&block) && !cell(previous) && unfinished(previous) => previous.extend(block),
+            _ => out.push(block),
+        }
+    }
+    out
+}
+
+/// The addressee's name as a narrow right-hand block wraps it: from the line that addresses
+/// (`index`), the lines of its block that carry the name on — a Kazakh name ends with its dative
+/// («Шымкент қаласының жер / қатынастары басқармасының / басшысына»), so the lines above it that
+/// lead into it are its beginning; a Russian name begins with it («Руководителю Департамента
+/// экологии по / Мангистауской области»), so the lines below that carry it on are its end. A rank
+/// or a person's name on the next line («старшему советнику юстиции», «Ахметову Н.К.») is not.
+fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rules) -> (usize, usize) {
+    let text = |i: usize| top[all[i].0..all[i].1].trim();
+    let plain = |line: &str| {
+        !line.is_empty() && !line.contains('№') && !line.contains('\t') && !line.chars().any(|c| c.is_ascii_digit())
+    };
+    let starts_lower = |line: &str| line.chars().next().is_some_and(char::is_lowercase);
+    let (mut first, mut last) = (index, index);
+    let line = text(index);
+    let opens = rules.addressee_openers.is_match(line);
+    if !opens && starts_lower(line) {
+        // Kazakh: the lines above that lead into the dative, while they are the name's. OCR may set
+        // an empty line inside the block (Tesseract's paragraphs); one is stepped over when the
+        // line below it goes on in lower case, as only a continuation does.
+        let mut moves = 0;
+        while moves < 4 {
+            let gap = first >= 2 && text(first - 1).is_empty() && starts_lower(text(first));
+            let above_at = if gap { first - 2 } else if first > 0 { first - 1 } else { break };
+            let above = text(above_at);
+            let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
+            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| last_word.ends_with(g));
+            if !plain(above) || !(genitive || starts_lower(text(first))) {
+                break;
+            }
+            first = above_at;
+            moves += 1;
+        }
+    } else if opens {
+        // Russian: the lines below that carry the name on; one empty line (OCR's paragraphs) is
+        // stepped over when the line after it carries the name.
+        let mut moves = 0;
+        while moves < 4 {
+            let gap = last + 2 < all.len() && text(last + 1).is_empty();
+            let next_at = if gap { last + 2 } else { last + 1 };
+            if next_at >= all.len() || !plain(text(next_at)) {
+                break;
+            }
+            let next = text(next_at);
+            let word = next.split_whitespace().next().unwrap_or("");
+            let dative_rank = word.ends_with("ому") || word.ends_with("ему");
+            let person =
+                next.split_whitespace().count() <= 3 && next.contains('.') && next.chars().any(char::is_uppercase);
+            let genitive_name = ["ской", "ого", "ой"].iter().any(|e| word.to_lowercase().ends_with(e))
+                || RU_PARENT_GENITIVES.contains(&word.to_uppercase().as_str());
+            // The firm or the body the addressee heads, on a line of its own («Директору / ТОО
+            // «Экибастуз Жылу Сервис»», «Начальнику управления … / Департамента государственных доходов»).
+            let organisation = word.starts_with('«')
+                || word.starts_with('"')
+                || ORGANISATION_FORMS.contains(&word.trim_end_matches([',', '.']));
+            let open_end = text(last).split_whitespace().last().is_some_and(|w| ["по", "и", "в", "при"].contains(&w));
+            let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) || open_end;
+            if !carries || person {
+                break;
+            }
+            last = next_at;
+            moves += 1;
+        }
+    }
+    // From the first line's first mark to the last line's last one.
+    let (start, end) = all[first];
+    let from = end - top[start..end].trim_start().len();
+    let to = all[last].0 + top[all[last].0..all[last].1].trim_end().len();
+    (from, to)
+}
+
+/// Where a person named in the Kazakh dative begins on an addressee's line — initials, then the
+/// surname with its ending («орынбасары Б.С. Тәжібаевқа», «Ж.Т. Жақыповқа»): a Kazakh addressee
+/// whose dative falls on the person, not on the post. A short line only; a sentence wrapped after
+/// a name («… Қ.Т. Сыздықовқа⏎жүктелсін») is not an addressee.
+fn kazakh_person_dative(line: &str) -> Option<usize> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?:^|\s)(\p{Lu}\.\s?(?:\p{Lu}\.\s?)?\p{Lu}[\p{Ll}-]+(?:қа|ке|ға|ге|на|не))\s*[.,]?$")
+            .expect("compiles")
+    });
+    (line.split_whitespace().count() <= 6).then(|| re.captures(line)).flatten()?.get(1).map(|m| m.start())
+}
+
+/// A class rank on a line of its own below a post («аға әділет кеңесшісі», «старшему советнику
+/// юстиции»): not the addressee's name.
+fn is_rank(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    line.split_whitespace().count() <= 5 && ["кеңесшісі", "советник", "юстиции"].iter().any(|w| lower.contains(w))
+}
+
+/// The addressee of a Kazakh block whose dative falls on the person: the post before the person
+/// (on the person's line, or the line above when the person stands alone) and the lines above that
+/// lead into it («Ақтөбе облысы прокурорының / орынбасары Б.С. Тәжібаевқа» → «Ақтөбе облысы
+/// прокурорының орынбасары»), the person left out as the contract says.
+fn addressee_before_person(top: &str, all: &[(usize, usize)], index: usize, rules: &Rules) -> Option<(usize, usize)> {
+    let (start, end) = all[index];
+    let line = &top[start..end];
+    let person = kazakh_person_dative(line)?;
+    // A block's last line: a sentence that wraps after the name goes on in lower case below.
+    let next = all.get(index + 1).map(|&(s, e)| top[s..e].trim()).unwrap_or("");
+    if next.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    let post = line[..person].trim_end();
+    let post_line = if post.is_empty() {
+        // The person alone: the post is the line above, past a rank between them («Өскемен
+        // қаласының / прокуроры / аға әділет кеңесшісі / Т. Жақыпбековке»).
+        let mut above = index.checked_sub(1)?;
+        while is_rank(top[all[above].0..all[above].1].trim()) {
+            above = above.checked_sub(1)?;
+        }
+        let text = top[all[above].0..all[above].1].trim();
+        (!text.is_empty() && !text.contains('\t') && !text.chars().any(|c| c.is_ascii_digit())).then_some(above)?
+    } else {
+        index
+    };
+    let (from, mut to) = addressee_lines(top, all, post_line, rules);
+    if post_line == index {
+        to = to.min(start + line.find(post).unwrap_or(0) + post.len());
+    }
+    (from < to).then_some((from, to))
+}
+
+/// The addressee a form names after its label («Кому: ТОО «Сарыарқа Көмір» (БИН …), директору …»,
+/// «Кімге: «Маңғыстау Теңіз Жолы» ЖШС (БСН …) директоры …»): the organisation, up to the first
+/// bracket, comma or figure — the person after it is not the addressee. A label alone on its line
+/// names the next line.
+fn labelled_addressee(top: &str, all: &[(usize, usize)], index: usize, rules: &Rules) -> Option<(usize, usize)> {
+    let (start, end) = all[index];
+    let label = rules.addressee_labels.find(&top[start..end])?;
+    let mut from = start + label.end();
+    let mut to = end;
+    if top[from..to].trim().is_empty() {
+        let &(next_start, next_end) = all.get(index + 1)?;
+        (from, to) = (next_start, next_end);
+    }
+    let text = &top[from..to];
+    let stop = text.find(|c: char| c == '(' || c == ',' || c.is_ascii_digit()).unwrap_or(text.len());
+    let name = text[..stop].trim();
+    let lead = text.find(name).unwrap_or(0);
+    from += lead;
+    to = from + name.len();
+    (!name.is_empty()).then_some((from, to))
+}
+
+/// The issuing body (the letterhead) and the addressee.
+/// A name as one line: its words single-spaced, and a compound broken after its hyphen at a line's
+/// end joined again («САНИТАРНО-⏎ЭПИДЕМИОЛОГИЧЕСКОГО» is one word; a dash standing alone is not).
+fn name_value(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for word in raw.split_whitespace() {
+        let joins = out.ends_with('-') && out.chars().rev().nth(1).is_some_and(char::is_alphabetic);
+        if !out.is_empty() && !joins {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -> Vec<CandidateFact> {
+    let top = &page.text[..header(page)];
+    let mut out = Vec::new();
+    let mut issuer = false;
+    let mut addressee = false;
+    // A court names itself in the decision's first sentence, not in a letterhead.
+    if kind == "court_decision" {
+        if let Some((from, to)) = court_named(top) {
+            issuer = true;
+            let value = name_value(&top[from..to]);
+            out.push(page.found(rules, "issuer", json!(value), (from, to), "issuer.court", "issuer"));
+        }
+    }
+    // The letterhead read as blocks first; the line walk below names the issuer only when it
+    // finds none (a single letterhead line among others).
+    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
+        issuer = true;
+        let value = name_value(&top[offset..value_end]);
+        let value = value.trim_end_matches([',', '.', ':']).trim();
+        out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
+    }
+    let all_lines = lines(top);
+    for (index, &(start, end)) in all_lines.iter().enumerate().take(TITLE_LINES + 6) {
+        let line = top[start..end].trim();
+        if line.is_empty() {
+            continue;
+        }
+        let squeezed = title_text(line, rules);
+        let is_title = !reads_as_sentence(line) && rules.doc_types.iter().any(|t| names_kind(&squeezed, t));
+        let addresses = |text: &str| rules.addressee_openers.is_match(text) || rules.addressee_endings.is_match(text);
+        if !addressee {
+            if let Some((from, to)) = labelled_addressee(top, &all_lines, index, rules) {
+                addressee = true;
+                let value = name_value(&top[from..to]);
+                out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.label", "addressee"));
+                continue;
+            }
+        }
+        if !addressee && !line.contains('\t') && !is_title {
+            if let Some((from, to)) = addressee_before_person(top, &all_lines, index, rules) {
+                addressee = true;
+                let raw = name_value(&top[from..to]);
+                let value = raw.trim_end_matches([',', '.', ':']).trim();
+                out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.before_person", "addressee"));
+                continue;
+            }
+        }
+        if !addressee && line.split('\t').any(|cell| addresses(cell.trim())) {
+            addressee = true;
+            // In a table row (the date and number beside the addressee), the addressee's cell alone.
+            let cell = cells(top, start, end).into_iter().find(|&(s, e)| addresses(&top[s..e]));
+            let (from, to) = match cell.filter(|_| top[start..end].contains('\t')) {
+                Some(span) => span,
+                None => addressee_lines(top, &all_lines, index, rules),
+            };
+            let raw = name_value(&top[from..to]);
+            let value = raw.trim_end_matches([',', '.', ':']).trim();
+            out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.line", "addressee"));
+            continue;
+        }
+        // The letterhead stands above the title; a body named below it is the text's, not the issuer.
+        if is_title {
+            issuer = true;
+        }
+        // A letterhead carries no number: a line with figures («Руководствуясь статьями 131, 132
+        // АППК РК, суд») is the text's.
+        let letterhead = !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit());
+        if !issuer && rules.issuer.is_match(line) && letterhead && line.split_whitespace().count() <= 14 {
+            issuer = true;
+            let offset = start + top[start..end].find(line).unwrap_or(0);
+            let mut value_end = offset + line.len();
+            // A long name wrapped onto the next line goes on in lower case («…Туркестанской» / «области»).
+            let next = &top[(end + 1).min(top.len())..];
+            let next_line = next.lines().next().unwrap_or("").trim();
+            if next_line.chars().next().is_some_and(|c| c.is_lowercase()) && next_line.split_whitespace().count() <= 4 {
+                value_end = end + 1 + next.find(next_line).unwrap_or(0) + next_line.len();
+            }
+            let raw = &top[offset..value_end];
+            let value = name_value(raw);
+            let value = value.trim_end_matches([',', '.', ':']).trim();
+            out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_compound_broken_at_a_lines_end_is_one_word_again() {
+        assert_eq!(
+            name_value("ДЕПАРТАМЕНТ САНИТАРНО-\nЭПИДЕМИОЛОГИЧЕСКОГО  КОНТРОЛЯ"),
+            "ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ"
+        );
+        assert_eq!(name_value("ТОО - поставщик\n«Береке»"), "ТОО - поставщик «Береке»");
+    }
+
+    #[test]
+    fn a_court_named_over_several_justified_lines_is_one_name_and_a_line_above_never_joins() {
+        let text = "Дело № 2299-25-00-4/1876\nРЕШЕНИЕ\nИМЕНЕМ РЕСПУБЛИКИ КАЗАХСТАН\n«2» декабря 2025 года\n\nгород \
+                    Атырау\n\nСпециализированный\nмежрайонный\nадминистративный\nсуд\nАтырауской области в составе \
+                    председательствующего судьи";
+        let (from, to) = court_named(text).expect("the court is named");
+        assert_eq!(name_value(&text[from..to]), "Специализированный межрайонный административный суд Атырауской области");
+        let above = "город Атырау\nСпециализированный межрайонный суд в составе судьи";
+        let (from, to) = court_named(above).expect("named on one line");
+        assert_eq!(&above[from..to], "Специализированный межрайонный суд");
+    }
+}
