@@ -33,7 +33,14 @@ import statistics
 SHRINK = 8.0
 
 
+def stored(p):
+    """A chance as the file keeps it: four places, never 0 or 1 (the reader takes its log-odds)."""
+    return min(max(round(p, 4), 0.0001), 0.9999)
+
+
 def logit(p):
+    # A group's p is stored rounded to four places: one right 20,000 times in 20,001 rounds to 1.0.
+    p = min(max(p, 1e-6), 1.0 - 1e-6)
     return math.log(p / (1.0 - p))
 
 
@@ -61,17 +68,17 @@ def main():
         mine = [x for x in facts if x["ocr"] == is_ocr]
         right = sum(1 for x in mine if x["right"])
         p_way = (right + 1.0) / (len(mine) + 2.0)
-        groups[f"{way}|*"] = {"p": round(p_way, 4), "facts": len(mine), "right": right}
+        groups[f"{way}|*"] = {"p": stored(p_way), "facts": len(mine), "right": right}
         for kind in sorted({x["kind"] for x in mine}):
             of_kind = [x for x in mine if x["kind"] == kind]
             r = sum(1 for x in of_kind if x["right"])
             p_kind = (r + SHRINK * p_way) / (len(of_kind) + SHRINK)
-            groups[f"{way}|kind:{kind}"] = {"p": round(p_kind, 4), "facts": len(of_kind), "right": r}
+            groups[f"{way}|kind:{kind}"] = {"p": stored(p_kind), "facts": len(of_kind), "right": r}
             for rule in sorted({x["rule"] for x in of_kind}):
                 of_rule = [x for x in of_kind if x["rule"] == rule]
                 rr = sum(1 for x in of_rule if x["right"])
                 p_rule = (rr + SHRINK * p_kind) / (len(of_rule) + SHRINK)
-                groups[f"{way}|{rule}"] = {"p": round(p_rule, 4), "facts": len(of_rule), "right": rr}
+                groups[f"{way}|{rule}"] = {"p": stored(p_rule), "facts": len(of_rule), "right": rr}
 
     # The OCR slope: log-odds per 10 points of the weakest word's confidence, around the median.
     ocr = [x for x in facts if x["ocr"] and x.get("word_confidence") is not None]
