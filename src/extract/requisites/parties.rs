@@ -40,6 +40,8 @@ const KK_BODY_NOUNS: &[&str] = &[
     "СОТЫ",
 ];
 
+/// The nouns a higher body's name ends with, in a block of its own above its territorial body's.
+const PARENT_NOUNS: &[&str] = &["МИНИСТРЛІГІ", "КОМИТЕТІ", "МИНИСТЕРСТВО", "КОМИТЕТ"];
 /// A parent body's name in the Kazakh genitive, ending the line above a territorial body's own.
 const KK_PARENT_GENITIVES: &[&str] =
     &["КОМИТЕТІНІҢ", "МИНИСТРЛІГІНІҢ", "ДЕПАРТАМЕНТІНІҢ", "АГЕНТТІГІНІҢ", "ПРОКУРАТУРАСЫНЫҢ", "ИНСПЕКЦИЯСЫНЫҢ"];
@@ -51,27 +53,28 @@ fn is_kazakh(text: &str) -> bool {
     letters > 0 && kazakh * 60 >= letters
 }
 
-/// Whether the document speaks Kazakh: its text below the title, or where no title was found, its
-/// sentences — lines of eight words or more outside a table (a letterhead's lines are short, and
-/// its two languages sit side by side in a table row).
+/// Whether the document speaks Kazakh: its text below the title, or where no title was found, the
+/// whole page — Kazakh prose has its own letters in one letter of seven or more (11–20 % in the
+/// frozen sets' texts), Russian prose with Kazakh names and a bilingual letterhead under one in a
+/// hundred, so one in twenty parts them. (Lines were once read only when long, as sentences are; an
+/// OCR'd page wraps at five or six Russian words, and the letterhead's merged address line was all
+/// that was left.)
 fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
     if let Some(at) = title_at {
         return is_kazakh(&text[at..]);
     }
-    let sentences: Vec<&str> =
-        text.lines().filter(|l| !l.contains('\t') && l.split_whitespace().count() >= 8).collect();
-    if sentences.is_empty() {
-        is_kazakh(text)
-    } else {
-        is_kazakh(&sentences.join("\n"))
-    }
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    letters > 0 && kazakh * 20 >= letters
 }
 
 /// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
 /// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
 /// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
 /// wrapped lines joined.
-fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
+fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> {
+    let block = split_after_parents(top, block);
+    let block = &block[..];
     let mut names: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
     let mut named = false;
     for (at, &(start, end)) in block.iter().enumerate() {
@@ -84,17 +87,17 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
         }
         names.last_mut().expect("one name at least").push((start, end));
         named |= upper.split_whitespace().any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
-        // A parent in the genitive closing its line, over a territorial body's own name
-        // («… КОМИТЕТІНІҢ / МАҢҒЫСТАУ ОБЛЫСЫ БОЙЫНША ЭКОЛОГИЯ ДЕПАРТАМЕНТІ»): the parent's name ends
-        // there. An akimat's department keeps it («… ОБЛЫСЫ ӘКІМДІГІНІҢ / ВЕТЕРИНАРИЯ БАСҚАРМАСЫ»,
-        // no «бойынша»), and a name in quotes runs on whole.
-        let territorial_next = block.get(at + 1).is_some_and(|&(s, e)| top[s..e].to_uppercase().contains("БОЙЫНША"));
+        // A parent in the genitive closing its line, over the body's own name («… КОМИТЕТІНІҢ /
+        // МАҢҒЫСТАУ ОБЛЫСЫ БОЙЫНША ЭКОЛОГИЯ ДЕПАРТАМЕНТІ», «… МИНИСТРЛІГІНІҢ / ҚОСТАНАЙ ОБЛЫСЫНЫҢ …
+        // ДЕПАРТАМЕНТІ»): the parent's name ends there. An akimat's department keeps it («… ОБЛЫСЫ
+        // ӘКІМДІГІНІҢ / ВЕТЕРИНАРИЯ БАСҚАРМАСЫ»: not a parent genitive), and a name in quotes runs on.
+        let more = at + 1 < block.len();
         let open_quote = {
             let name = names.last().expect("one name at least");
             let text: String = name.iter().map(|&(s, e)| &top[s..e]).collect();
             text.matches('«').count() > text.matches('»').count()
         };
-        let parent_genitive = KK_PARENT_GENITIVES.contains(&last) && territorial_next && !open_quote;
+        let parent_genitive = KK_PARENT_GENITIVES.contains(&last) && more && !open_quote;
         if KK_BODY_NOUNS.contains(&last) || parent_genitive {
             names.push(Vec::new());
             named = false;
@@ -115,7 +118,39 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<(usize, usize)> {
         .rev()
         .find(|n| !n.is_empty() && names_a_body(n))
         .or_else(|| names.iter().rev().find(|n| !n.is_empty()))?;
-    Some((name.first()?.0, name.last()?.1))
+    Some(name.clone())
+}
+
+/// A letterhead's lines with a line cut after a Kazakh parent's genitive standing inside it, when
+/// the words after it end in a body's noun and no quote is open («ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ТӨТЕНШЕ
+/// ЖАҒДАЙЛАР МИНИСТРЛІГІНІҢ ҚОСТАНАЙ ОБЛЫСЫНЫҢ ТӨТЕНШЕ ЖАҒДАЙЛАР ДЕПАРТАМЕНТІ» is two names).
+fn split_after_parents(top: &str, block: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut out = Vec::with_capacity(block.len());
+    for &(start, end) in block {
+        let line = &top[start..end];
+        let upper_last = line.split_whitespace().last().unwrap_or("").to_uppercase();
+        let ends_named = KK_BODY_NOUNS.contains(&upper_last.as_str());
+        let mut cut = None;
+        if ends_named && !line.contains('«') {
+            let mut offset = 0;
+            for word in line.split_whitespace() {
+                let at = offset + line[offset..].find(word).unwrap_or(0);
+                offset = at + word.len();
+                if offset < line.trim_end().len() && KK_PARENT_GENITIVES.contains(&word.to_uppercase().as_str()) {
+                    cut = Some(offset);
+                }
+            }
+        }
+        match cut {
+            Some(at) => {
+                let rest = line[at..].len() - line[at..].trim_start().len();
+                out.push((start, start + at));
+                out.push((start + at + rest, end));
+            }
+            None => out.push((start, end)),
+        }
+    }
+    out
 }
 
 /// The non-empty cells of a table row (a line whose cells a tab separates), trimmed, as byte spans
@@ -147,7 +182,7 @@ fn court_named(top: &str) -> Option<(usize, usize)> {
         regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсуд\b(?:[^\n№0-9]|\n[^\n№0-9]){0,80}?)\s+в\s+составе")
             .expect("compiles")
     });
-    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}[^\n]{0,150}?\bсоты)\b").expect("compiles"));
+    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсоты)\b").expect("compiles"));
     [ru, kk]
         .iter()
         .filter_map(|re| re.captures(top).and_then(|c| c.get(1)))
@@ -159,7 +194,7 @@ fn court_named(top: &str) -> Option<(usize, usize)> {
 /// The issuing body from the letterhead: the blocks above the title (lines between empty lines,
 /// a table's cells), their address lines left out; in a bilingual letterhead, the block in the
 /// document's own language. `None` when the letterhead names no body this way.
-fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize, usize)> {
+fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usize, usize), String)> {
     let mut blocks: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
     // Where the letterhead ends: the title, below which the document speaks its own language.
     let mut title_at = None;
@@ -182,7 +217,7 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize
         blocks.last_mut().expect("a block").push((start, end));
     }
     let blocks = join_broken_blocks(top, blocks);
-    let candidates: Vec<(usize, usize)> = blocks
+    let candidates: Vec<((usize, usize), String)> = blocks
         .iter()
         .filter_map(|block| {
             // The name's lines: up to the first with figures (an address, a phone, a date) or the
@@ -197,29 +232,75 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<(usize
                     !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit()) && !addresses(line.trim())
                 })
                 .collect();
-            let (start, end) = own_name(top, &name)?;
-            let text = &top[start..end];
-            (rules.issuer.is_match(text) && text.split_whitespace().count() <= 16).then_some((start, end))
+            let lines = own_name(top, &name)?;
+            let text = name_value(&lines.iter().map(|&(s, e)| &top[s..e]).collect::<Vec<_>>().join("\n"));
+            let span = (lines.first()?.0, lines.last()?.1);
+            (rules.issuer.is_match(&text) && text.split_whitespace().count() <= 16).then_some((span, text))
         })
         .collect();
     let document_kazakh = speaks_kazakh(page.text, title_at);
-    candidates.iter().copied().find(|&(s, e)| is_kazakh(&top[s..e]) == document_kazakh).or(candidates.first().copied())
+    let in_language: Vec<&((usize, usize), String)> =
+        candidates.iter().filter(|(_, text)| is_kazakh(text) == document_kazakh).collect();
+    // A parent body's block over its child's («ҚАРЖЫ МИНИСТРЛІГІНІҢ / МЕМЛЕКЕТТІК КІРІСТЕР КОМИТЕТІ»
+    // above «ЖАМБЫЛ ОБЛЫСЫ БОЙЫНША … ДЕПАРТАМЕНТІ», set apart by an empty line) is not the issuer.
+    let parent = |text: &str| {
+        let last = text.split_whitespace().last().unwrap_or("").to_uppercase();
+        PARENT_NOUNS.contains(&last.as_str())
+    };
+    let chosen = in_language
+        .iter()
+        .enumerate()
+        .find(|(i, (_, text))| !(parent(text) && in_language.get(i + 1).is_some()))
+        .map(|(_, c)| *c)
+        .or(in_language.first().copied())
+        .or(candidates.first());
+    chosen.cloned()
+}
+
+/// Whether a line opens a Russian letterhead's column: its first word a body's noun or a legal form.
+fn opens_russian_column(line: &str) -> bool {
+    let first = line.split_whitespace().next().unwrap_or("").to_uppercase();
+    RU_BODY_NOUNS.contains(&first.as_str())
+        || ["ГЕНЕРАЛЬНАЯ", "РЕСПУБЛИКАНСКОЕ", "ГОСУДАРСТВЕННОЕ", "ГОСУДАРСТВЕННАЯ", "РГУ", "ГУ", "КГУ"]
+            .contains(&first.as_str())
 }
 
 /// Letterhead blocks an empty line broke inside a name put back together: OCR sets Tesseract's
 /// paragraphs apart by empty lines, and a name's lines may fall into two («ПРОКУРАТУРА⏎⏎Есильского
-/// района города Астаны», «… КІРІСТЕР⏎КОМИТЕТІНІҢ⏎⏎ТҮРКІСТАН ОБЛЫСЫ БОЙЫНША …»). A block is
-/// unfinished when it is a body's noun alone or its last word is a genitive (a parent's name waits
-/// for the body it heads); it takes the next block's lines. Table cells stay their own.
+/// района города Астаны», «… КІРІСТЕР⏎КОМИТЕТІНІҢ⏎⏎ТҮРКІСТАН ОБЛЫСЫ БОЙЫНША …», «ГОСУДАРСТВЕННАЯ
+/// ИНСПЕКЦИЯ ТРУДА⏎⏎УПРАВЛЕНИЯ ЗАНЯТОСТИ …»). A block is unfinished when it is a body's noun alone
+/// or its last word is a genitive (a parent's name waits for the body it heads), and a block opening
+/// with a parent in the Russian genitive carries the one above on. When two columns were read one
+/// under the other, a Kazakh name's last line may come after the Russian column («АТЫРАУ
+/// ОБЛЫСЫНЫҢ⏎⏎ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА …⏎⏎ПРОКУРАТУРАСЫ»): the unfinished Kazakh block waits for a
+/// line that is a Kazakh body's noun alone. Table cells stay their own.
 fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(usize, usize)>> {
-    let unfinished = |block: &[(usize, usize)]| {
-        let Some(&(s, e)) = block.last() else { return false };
-        let line = top[s..e].trim();
-        let upper = line.to_uppercase();
-        let words: Vec<&str> = upper.split_whitespace().collect();
-        let lone_noun = block.len() == 1 && words.len() == 1 && RU_BODY_NOUNS.contains(&words[0]);
-        let genitive = words.last().is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)));
-        !line.chars().any(|c| c.is_ascii_digit()) && (lone_noun || genitive)
+    let text_of = |&(s, e): &(usize, usize)| top[s..e].trim();
+    let words = |line: &str| line.split_whitespace().map(str::to_uppercase).collect::<Vec<_>>();
+    let genitive_end = |block: &[(usize, usize)]| {
+        block.last().is_some_and(|l| {
+            let line = text_of(l);
+            !line.chars().any(|c| c.is_ascii_digit())
+                && words(line).last().is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)))
+        })
+    };
+    let lone_noun = |block: &[(usize, usize)]| {
+        block.len() == 1 && {
+            let w = words(text_of(&block[0]));
+            w.len() == 1 && RU_BODY_NOUNS.contains(&w[0].as_str())
+        }
+    };
+    // A Russian name runs on in the genitive: its parent body's or its place's («ГОРОДА АСТАНЫ»).
+    let runs_on = |block: &[(usize, usize)]| {
+        block.first().is_some_and(|l| {
+            words(text_of(l)).first().is_some_and(|w| {
+                RU_PARENT_GENITIVES.contains(&w.as_str()) || ["ГОРОДА", "ОБЛАСТИ", "РАЙОНА"].contains(&w.as_str())
+            })
+        })
+    };
+    let kazakh_noun_line = |line: &(usize, usize)| {
+        let w = words(text_of(line));
+        w.len() == 1 && KK_BODY_NOUNS.contains(&w[0].as_str())
     };
     // Whether a block is a table's cell: the line it stands on has tabs.
     let cell = |block: &[(usize, usize)]| {
@@ -229,9 +310,36 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
         top[line_start..line_end].contains('\t')
     };
     let mut out: Vec<Vec<(usize, usize)>> = Vec::new();
-    for block in blocks.into_iter().filter(|b| !b.is_empty()) {
+    // A Kazakh block left unfinished across the other column (its index in `out`).
+    let mut waiting: Option<usize> = None;
+    for mut block in blocks.into_iter().filter(|b| !b.is_empty()) {
+        if cell(&block) {
+            out.push(block);
+            continue;
+        }
+        if let Some(at) = waiting {
+            if kazakh_noun_line(&block[0]) {
+                out[at].push(block.remove(0));
+                waiting = None;
+                if block.is_empty() {
+                    continue;
+                }
+            }
+        }
         match out.last_mut() {
-            Some(previous) if !cell(&block) && !cell(previous) && unfinished(previous) => previous.extend(block),
+            Some(previous)
+                if !cell(previous)
+                    && genitive_end(previous)
+                    && opens_russian_column(text_of(&block[0]))
+                    && is_kazakh(&previous.iter().map(text_of).collect::<String>()) =>
+            {
+                // The other column stands between: wait for the Kazakh name's last line.
+                waiting = Some(out.len() - 1);
+                out.push(block);
+            }
+            Some(previous) if !cell(previous) && (genitive_end(previous) || lone_noun(previous) || runs_on(&block)) => {
+                previous.extend(block)
+            }
             _ => out.push(block),
         }
     }
@@ -413,9 +521,8 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
     }
     // The letterhead read as blocks first; the line walk below names the issuer only when it
     // finds none (a single letterhead line among others).
-    if let Some((offset, value_end)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
+    if let Some(((offset, value_end), value)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
         issuer = true;
-        let value = name_value(&top[offset..value_end]);
         let value = value.trim_end_matches([',', '.', ':']).trim();
         out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
     }
