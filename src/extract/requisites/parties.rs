@@ -491,6 +491,36 @@ fn labelled_addressee(top: &str, all: &[(usize, usize)], index: usize, rules: &R
     (!name.is_empty()).then_some((from, to))
 }
 
+/// A body's name as the contract gives it: without the legal form printed around it and without the
+/// quotes that form puts the name in («РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ
+/// ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»», «ГУ «Отдел …»», ««… БАСҚАРМАСЫ» ММ» are the department, the
+/// отдел, the басқарма): one body is one value whichever form its letterhead prints.
+fn body_name(value: &str) -> String {
+    const LEADING: &[&str] = &[
+        "РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
+        "КОММУНАЛЬНОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
+        "ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
+        "РГУ",
+        "КГУ",
+        "ГУ",
+    ];
+    const TRAILING: &[&str] = &["РЕСПУБЛИКАЛЫҚ МЕМЛЕКЕТТІК МЕКЕМЕСІ", "МЕМЛЕКЕТТІК МЕКЕМЕСІ", "РММ", "КММ", "ММ"];
+    let mut name = value.trim();
+    let upper = name.to_uppercase();
+    if let Some(form) = LEADING.iter().find(|f| upper.starts_with(*f) && upper[f.len()..].trim_start().starts_with('«')) {
+        name = name[form.len()..].trim_start();
+    }
+    let upper = name.to_uppercase();
+    if let Some(form) = TRAILING.iter().find(|f| upper.ends_with(*f) && upper[..upper.len() - f.len()].trim_end().ends_with('»')) {
+        name = name[..name.len() - form.len()].trim_end();
+    }
+    // The quotes the form put round the name; quotes inside a name («… «Береке» …») stay.
+    match name.strip_prefix('«').and_then(|n| n.strip_suffix('»')) {
+        Some(inner) if !inner.contains('«') && !inner.contains('»') => inner.trim().to_string(),
+        _ => name.to_string(),
+    }
+}
+
 /// The issuing body (the letterhead) and the addressee.
 /// A name as one line: its words single-spaced, and a compound broken after its hyphen at a line's
 /// end joined again («САНИТАРНО-⏎ЭПИДЕМИОЛОГИЧЕСКОГО» is one word; a dash standing alone is not).
@@ -523,7 +553,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
     // finds none (a single letterhead line among others).
     if let Some(((offset, value_end), value)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
         issuer = true;
-        let value = value.trim_end_matches([',', '.', ':']).trim();
+        let value = body_name(value.trim_end_matches([',', '.', ':']).trim());
         out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
     }
     let all_lines = lines(top);
@@ -584,7 +614,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
             }
             let raw = &top[offset..value_end];
             let value = name_value(raw);
-            let value = value.trim_end_matches([',', '.', ':']).trim();
+            let value = body_name(value.trim_end_matches([',', '.', ':']).trim());
             out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
         }
     }
@@ -602,6 +632,19 @@ mod tests {
             "ДЕПАРТАМЕНТ САНИТАРНО-ЭПИДЕМИОЛОГИЧЕСКОГО КОНТРОЛЯ"
         );
         assert_eq!(name_value("ТОО - поставщик\n«Береке»"), "ТОО - поставщик «Береке»");
+    }
+
+    #[test]
+    fn a_bodys_name_is_given_without_its_legal_form_and_the_quotes_it_puts_round_the_name() {
+        assert_eq!(
+            body_name("РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»"),
+            "ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ"
+        );
+        assert_eq!(body_name("ГУ «Отдел образования города Костаная»"), "Отдел образования города Костаная");
+        assert_eq!(body_name("«ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ"), "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ");
+        assert_eq!(body_name("ПРОКУРАТУРА ГОРОДА АЛМАТЫ"), "ПРОКУРАТУРА ГОРОДА АЛМАТЫ");
+        assert_eq!(body_name("ТОО «Береке» и АО «Сункар»"), "ТОО «Береке» и АО «Сункар»", "no form, inner quotes kept");
+        assert_eq!(body_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"), "ГУБЕРНСКОЕ УПРАВЛЕНИЕ", "a word that begins like a form");
     }
 
     #[test]
