@@ -175,7 +175,15 @@ fn lower_inner_capitals(word: &str) -> Option<String> {
         && lowered_others >= 2;
     mends.then(|| {
         word.char_indices()
-            .map(|(at, c)| if at > first_at && inner_kazakh_capital(c) { c.to_lowercase().collect() } else { c.to_string() })
+            .map(
+                |(at, c)| {
+                    if at > first_at && inner_kazakh_capital(c) {
+                        c.to_lowercase().collect()
+                    } else {
+                        c.to_string()
+                    }
+                },
+            )
             .collect()
     })
 }

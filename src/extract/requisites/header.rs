@@ -80,8 +80,10 @@ fn is_title_line(line: &str, title: &str) -> bool {
 }
 
 /// Words a line never ends with unless its sentence runs on to the next.
-const RUNS_ON: &[&str] =
-    &["о", "об", "на", "в", "во", "по", "с", "со", "к", "от", "и", "для", "при", "из", "за", "у", "және", "мен", "бен", "пен"];
+const RUNS_ON: &[&str] = &[
+    "о", "об", "на", "в", "во", "по", "с", "со", "к", "от", "и", "для", "при", "из", "за", "у", "және", "мен", "бен",
+    "пен",
+];
 
 /// A line that reads as a sentence of the body, not a title: its first word is not in capitals and
 /// its words carry a sentence's punctuation («Ұсыну қаралды.», «Ұсыну қанағаттандырылды. «Сыр Фарм»

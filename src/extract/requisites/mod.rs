@@ -12,8 +12,8 @@
 mod body;
 pub mod calibration;
 mod header;
-mod parties;
 pub mod numbers;
+mod parties;
 mod rules;
 
 use serde::Serialize;

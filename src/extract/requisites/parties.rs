@@ -25,8 +25,10 @@ const RU_PARENT_GENITIVES: &[&str] = &[
     "ПРОКУРАТУРЫ",
 ];
 /// The legal forms an organisation's name opens with in Russian and Kazakh texts.
-const ORGANISATION_FORMS: &[&str] =
-    &["ТОО", "АО", "ИП", "ГУ", "КГУ", "РГУ", "РГП", "ГКП", "КГП", "ГККП", "НАО", "ПК", "ЖШС", "АҚ", "ЖК", "ММ", "КММ", "РММ"];
+const ORGANISATION_FORMS: &[&str] = &[
+    "ТОО", "АО", "ИП", "ГУ", "КГУ", "РГУ", "РГП", "ГКП", "КГП", "ГККП", "НАО", "ПК", "ЖШС", "АҚ", "ЖК", "ММ", "КММ",
+    "РММ",
+];
 /// Nouns that end a body's own name in Kazakh («… ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»).
 const KK_BODY_NOUNS: &[&str] = &[
     "ПРОКУРАТУРАСЫ",
@@ -182,7 +184,9 @@ fn court_named(top: &str) -> Option<(usize, usize)> {
         regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсуд\b(?:[^\n№0-9]|\n[^\n№0-9]){0,80}?)\s+в\s+составе")
             .expect("compiles")
     });
-    let kk = KK.get_or_init(|| regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсоты)\b").expect("compiles"));
+    let kk = KK.get_or_init(|| {
+        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсоты)\b").expect("compiles")
+    });
     [ru, kk]
         .iter()
         .filter_map(|re| re.captures(top).and_then(|c| c.get(1)))
@@ -281,7 +285,9 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
         block.last().is_some_and(|l| {
             let line = text_of(l);
             !line.chars().any(|c| c.is_ascii_digit())
-                && words(line).last().is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)))
+                && words(line)
+                    .last()
+                    .is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)))
         })
     };
     let lone_noun = |block: &[(usize, usize)]| {
@@ -368,7 +374,13 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
         let mut moves = 0;
         while moves < 4 {
             let gap = first >= 2 && text(first - 1).is_empty() && starts_lower(text(first));
-            let above_at = if gap { first - 2 } else if first > 0 { first - 1 } else { break };
+            let above_at = if gap {
+                first - 2
+            } else if first > 0 {
+                first - 1
+            } else {
+                break;
+            };
             let above = text(above_at);
             let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
             let genitive = ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| last_word.ends_with(g));
@@ -507,11 +519,14 @@ fn body_name(value: &str) -> String {
     const TRAILING: &[&str] = &["РЕСПУБЛИКАЛЫҚ МЕМЛЕКЕТТІК МЕКЕМЕСІ", "МЕМЛЕКЕТТІК МЕКЕМЕСІ", "РММ", "КММ", "ММ"];
     let mut name = value.trim();
     let upper = name.to_uppercase();
-    if let Some(form) = LEADING.iter().find(|f| upper.starts_with(*f) && upper[f.len()..].trim_start().starts_with('«')) {
+    if let Some(form) = LEADING.iter().find(|f| upper.starts_with(*f) && upper[f.len()..].trim_start().starts_with('«'))
+    {
         name = name[form.len()..].trim_start();
     }
     let upper = name.to_uppercase();
-    if let Some(form) = TRAILING.iter().find(|f| upper.ends_with(*f) && upper[..upper.len() - f.len()].trim_end().ends_with('»')) {
+    if let Some(form) =
+        TRAILING.iter().find(|f| upper.ends_with(*f) && upper[..upper.len() - f.len()].trim_end().ends_with('»'))
+    {
         name = name[..name.len() - form.len()].trim_end();
     }
     // The quotes the form put round the name; quotes inside a name («… «Береке» …») stay.
@@ -578,7 +593,14 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
                 addressee = true;
                 let raw = name_value(&top[from..to]);
                 let value = raw.trim_end_matches([',', '.', ':']).trim();
-                out.push(page.found(rules, "addressee", json!(value), (from, to), "addressee.before_person", "addressee"));
+                out.push(page.found(
+                    rules,
+                    "addressee",
+                    json!(value),
+                    (from, to),
+                    "addressee.before_person",
+                    "addressee",
+                ));
                 continue;
             }
         }
@@ -641,7 +663,10 @@ mod tests {
             "ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ"
         );
         assert_eq!(body_name("ГУ «Отдел образования города Костаная»"), "Отдел образования города Костаная");
-        assert_eq!(body_name("«ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ"), "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ");
+        assert_eq!(
+            body_name("«ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ"),
+            "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ"
+        );
         assert_eq!(body_name("ПРОКУРАТУРА ГОРОДА АЛМАТЫ"), "ПРОКУРАТУРА ГОРОДА АЛМАТЫ");
         assert_eq!(body_name("ТОО «Береке» и АО «Сункар»"), "ТОО «Береке» и АО «Сункар»", "no form, inner quotes kept");
         assert_eq!(body_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"), "ГУБЕРНСКОЕ УПРАВЛЕНИЕ", "a word that begins like a form");
@@ -653,7 +678,10 @@ mod tests {
                     Атырау\n\nСпециализированный\nмежрайонный\nадминистративный\nсуд\nАтырауской области в составе \
                     председательствующего судьи";
         let (from, to) = court_named(text).expect("the court is named");
-        assert_eq!(name_value(&text[from..to]), "Специализированный межрайонный административный суд Атырауской области");
+        assert_eq!(
+            name_value(&text[from..to]),
+            "Специализированный межрайонный административный суд Атырауской области"
+        );
         let above = "город Атырау\nСпециализированный межрайонный суд в составе судьи";
         let (from, to) = court_named(above).expect("named on one line");
         assert_eq!(&above[from..to], "Специализированный межрайонный суд");

@@ -511,7 +511,8 @@ fn a_kazakh_reference_wrapped_over_its_line_or_in_the_dative_is_what_the_answer_
 #[test]
 fn a_negated_satisfaction_is_a_refusal_and_words_may_stand_inside_a_refusal() {
     let answer = |body: &str| format!("ОТДЕЛ\n\n11.11.2025 № 03-12/1540\nна № 2-22-25/1310 от 03.10.2025\n\n{body}");
-    let found = facts(&answer("Рассмотрев представление, сообщаем: в удовлетворении требований представления отказано."));
+    let found =
+        facts(&answer("Рассмотрев представление, сообщаем: в удовлетворении требований представления отказано."));
     assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
     let found = facts(&answer("Рассмотрев представление, сообщаем, что требования не удовлетворены."));
     assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
@@ -552,7 +553,11 @@ fn a_letterhead_read_by_ocr_column_after_column_gives_the_bodys_own_name() {
               ПОСТАНОВЛЕНИЕ\nо наложении административного взыскания\n№ 0455";
     let found = facts(ru);
     assert!(
-        has(&found, "issuer", json!("ГОСУДАРСТВЕННАЯ ИНСПЕКЦИЯ ТРУДА УПРАВЛЕНИЯ ЗАНЯТОСТИ И СОЦИАЛЬНЫХ ПРОГРАММ ГОРОДА АСТАНЫ")),
+        has(
+            &found,
+            "issuer",
+            json!("ГОСУДАРСТВЕННАЯ ИНСПЕКЦИЯ ТРУДА УПРАВЛЕНИЯ ЗАНЯТОСТИ И СОЦИАЛЬНЫХ ПРОГРАММ ГОРОДА АСТАНЫ")
+        ),
         "{found:#?}"
     );
 }
