@@ -89,7 +89,7 @@ pub(crate) fn version() -> &'static str {
 }
 
 /// Whether a letter is one only Kazakh writes.
-fn is_kazakh_letter(c: char) -> bool {
+pub(crate) fn is_kazakh_letter(c: char) -> bool {
     "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(c)
 }
 

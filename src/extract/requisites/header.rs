@@ -10,7 +10,7 @@ use super::{CandidateFact, PageText, Rules};
 
 /// How far into the first page the header reaches, in bytes (a letterhead, an addressee block,
 /// a title and a reference line fit in well under this).
-pub(super) const HEADER_BYTES: usize = 2400;
+const HEADER_BYTES: usize = 2400;
 /// How many non-empty lines may stand above a document's title.
 pub(super) const TITLE_LINES: usize = 22;
 /// How many of those may stand above a title not set in capitals.
@@ -45,7 +45,7 @@ pub(super) fn lines(text: &str) -> Vec<(usize, usize)> {
 }
 
 /// Letters only, upper-cased, single-spaced: how titles are compared (OCR and layout vary).
-pub(super) fn squeeze(text: &str) -> String {
+fn squeeze(text: &str) -> String {
     text.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ").to_uppercase()
 }
 

@@ -48,11 +48,22 @@ const PARENT_NOUNS: &[&str] = &["МИНИСТРЛІГІ", "КОМИТЕТІ", "�
 const KK_PARENT_GENITIVES: &[&str] =
     &["КОМИТЕТІНІҢ", "МИНИСТРЛІГІНІҢ", "ДЕПАРТАМЕНТІНІҢ", "АГЕНТТІГІНІҢ", "ПРОКУРАТУРАСЫНЫҢ", "ИНСПЕКЦИЯСЫНЫҢ"];
 
+/// How many of a text's letters only Kazakh writes, and how many letters it has.
+fn kazakh_letters(text: &str) -> (usize, usize) {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    (text.chars().filter(|&c| crate::extract::kazakh::is_kazakh_letter(c)).count(), letters)
+}
+
 /// Whether a text is written in Kazakh: its letters include the ones Russian lacks.
 fn is_kazakh(text: &str) -> bool {
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    let (kazakh, letters) = kazakh_letters(text);
     letters > 0 && kazakh * 60 >= letters
+}
+
+/// Whether a word ends in the Kazakh genitive («ОБЛЫСЫНЫҢ», «прокурорының»), in either case.
+fn kazakh_genitive(word: &str) -> bool {
+    let word = word.to_lowercase();
+    ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| word.ends_with(g))
 }
 
 /// Whether the document speaks Kazakh: its text below the title, or where no title was found, the
@@ -65,8 +76,7 @@ fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
     if let Some(at) = title_at {
         return is_kazakh(&text[at..]);
     }
-    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
-    let kazakh = text.chars().filter(|c| "әғқңөұүһіӘҒҚҢӨҰҮҺІ".contains(*c)).count();
+    let (kazakh, letters) = kazakh_letters(text);
     letters > 0 && kazakh * 20 >= letters
 }
 
@@ -251,12 +261,12 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
         let last = text.split_whitespace().last().unwrap_or("").to_uppercase();
         PARENT_NOUNS.contains(&last.as_str())
     };
+    // The last candidate is never skipped: one is chosen whenever any speaks the page's language.
     let chosen = in_language
         .iter()
         .enumerate()
         .find(|(i, (_, text))| !(parent(text) && in_language.get(i + 1).is_some()))
         .map(|(_, c)| *c)
-        .or(in_language.first().copied())
         .or(candidates.first());
     chosen.cloned()
 }
@@ -284,10 +294,7 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
     let genitive_end = |block: &[(usize, usize)]| {
         block.last().is_some_and(|l| {
             let line = text_of(l);
-            !line.chars().any(|c| c.is_ascii_digit())
-                && words(line)
-                    .last()
-                    .is_some_and(|w| ["НЫҢ", "НІҢ", "ДЫҢ", "ДІҢ", "ТЫҢ", "ТІҢ"].iter().any(|g| w.ends_with(g)))
+            !line.chars().any(|c| c.is_ascii_digit()) && line.split_whitespace().last().is_some_and(kazakh_genitive)
         })
     };
     let lone_noun = |block: &[(usize, usize)]| {
@@ -383,7 +390,7 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             };
             let above = text(above_at);
             let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
-            let genitive = ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| last_word.ends_with(g));
+            let genitive = kazakh_genitive(last_word);
             if !plain(above) || !(genitive || starts_lower(text(first))) {
                 break;
             }
@@ -517,17 +524,23 @@ fn body_name(value: &str) -> String {
         "ГУ",
     ];
     const TRAILING: &[&str] = &["РЕСПУБЛИКАЛЫҚ МЕМЛЕКЕТТІК МЕКЕМЕСІ", "МЕМЛЕКЕТТІК МЕКЕМЕСІ", "РММ", "КММ", "ММ"];
+    // Compared on the name's own bytes (`get` never cuts a letter): a letter whose capital is
+    // longer in UTF-8 cannot shift an offset and panic.
     let mut name = value.trim();
-    let upper = name.to_uppercase();
-    if let Some(form) = LEADING.iter().find(|f| upper.starts_with(*f) && upper[f.len()..].trim_start().starts_with('«'))
-    {
-        name = name[form.len()..].trim_start();
+    let after_form = LEADING.iter().find_map(|f| {
+        let rest = name.get(f.len()..)?.trim_start();
+        (name.get(..f.len())?.to_uppercase() == *f && rest.starts_with('«')).then_some(rest)
+    });
+    if let Some(rest) = after_form {
+        name = rest;
     }
-    let upper = name.to_uppercase();
-    if let Some(form) =
-        TRAILING.iter().find(|f| upper.ends_with(*f) && upper[..upper.len() - f.len()].trim_end().ends_with('»'))
-    {
-        name = name[..name.len() - form.len()].trim_end();
+    let before_form = TRAILING.iter().find_map(|f| {
+        let cut = name.len().checked_sub(f.len())?;
+        let rest = name.get(..cut)?.trim_end();
+        (name.get(cut..)?.to_uppercase() == *f && rest.ends_with('»')).then_some(rest)
+    });
+    if let Some(rest) = before_form {
+        name = rest;
     }
     // The quotes the form put round the name; quotes inside a name («… «Береке» …») stay.
     match name.strip_prefix('«').and_then(|n| n.strip_suffix('»')) {
@@ -670,6 +683,12 @@ mod tests {
         assert_eq!(body_name("ПРОКУРАТУРА ГОРОДА АЛМАТЫ"), "ПРОКУРАТУРА ГОРОДА АЛМАТЫ");
         assert_eq!(body_name("ТОО «Береке» и АО «Сункар»"), "ТОО «Береке» и АО «Сункар»", "no form, inner quotes kept");
         assert_eq!(body_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"), "ГУБЕРНСКОЕ УПРАВЛЕНИЕ", "a word that begins like a form");
+        // «ᲀ» (U+1C80) is three bytes and its capital «В» two: offsets of an upper-cased copy would
+        // fall inside a letter. Any text gives a value, never a panic.
+        for odd in ["ГОСУДАРСТᲀЕННОЕ УЧРЕЖДЕНИЕ «Отдел»", "ᲀГУ «Отдел»", "«Отдел» ᲀММ", "ГУ", "ММ", "«»", "ГУ «"]
+        {
+            let _ = body_name(odd);
+        }
     }
 
     #[test]
