@@ -583,3 +583,31 @@ fn a_kazakh_court_named_over_two_lines() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_lead_wrapped_a_scans_number_sign_and_lines_that_run_on_are_read_as_such() {
+    // «Ваше» closing the line above the reference; «Мо» for «№»; «Заместителю» opening the addressee;
+    // a line of the body that opens with an act's name but ends in «о», and one opening in lower
+    // case, are no titles.
+    let text =
+        "ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ\n\nМо 312\n«5» декабря 2025 года\n\nЗаместителю прокурора\nЖамбылского района\n\n\
+                Отдел рассмотрел Ваше\nпредставление № 2-08-25/677 от 20 ноября 2025 года об устранении нарушений.\n\
+                Сообщаем, что представление удовлетворено.\nПостановление акимата района от 2 июня 2025 года № 244 о\n\
+                предоставлении участка отменено.";
+    let found = facts(text);
+    assert!(has(&found, "in_reply_to_number", json!("2-08-25/677")), "{found:#?}");
+    assert!(has(&found, "number", json!("312")), "{found:#?}");
+    assert!(has(&found, "addressee", json!("Заместителю прокурора Жамбылского района")), "{found:#?}");
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(!has(&found, "doc_type", json!("resolution")), "{found:#?}");
+    assert!(!has(&found, "doc_type", json!("submission")), "{found:#?}");
+}
+
+#[test]
+fn a_title_past_the_sixteenth_line_is_one_only_in_capitals() {
+    let letterhead: String = (1..=17).map(|i| format!("СТРОКА БЛАНКА {i}\n")).collect();
+    let shouted = format!("{letterhead}ПРЕДПИСАНИЕ\nоб устранении нарушений");
+    assert!(has(&facts(&shouted), "doc_type", json!("order")));
+    let plain = format!("{letterhead}Предписание может быть обжаловано");
+    assert!(!facts(&plain).iter().any(|(k, _)| k == "doc_type"), "{:#?}", facts(&plain));
+}
