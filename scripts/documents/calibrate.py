@@ -39,8 +39,7 @@ def stored(p):
 
 
 def logit(p):
-    # A group's p is stored rounded to four places: one right 20,000 times in 20,001 rounds to 1.0.
-    p = min(max(p, 1e-6), 1.0 - 1e-6)
+    # Groups' chances come through stored(), never 0 or 1.
     return math.log(p / (1.0 - p))
 
 
