@@ -1,5 +1,6 @@
 //! The parties of a document: the body that issued it (its letterhead, or a court's first
-//! sentence) and whom it is addressed to (the «кому» block, or the organisation an order names).
+//! sentence) and whom it is addressed to (the «кому» block, or the organisation a form's «Кому:»
+//! label names).
 //! Read from the first page's top, as `header` reads the kind and the numbers.
 
 use serde_json::json;
