@@ -472,8 +472,11 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     let plan = s.retention().plan(&rules, day("2026-11-24")).unwrap();
     let acts = plan.rules.iter().find(|p| p.rule.record == RecordKind::Act).expect("a rule for acts");
     assert!(!acts.rule.confirmed, "the acts' period is a placeholder and says so");
-    assert_eq!(acts.due.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [format!("act:{bin}:П-2019/1")]);
-    assert_eq!(acts.due[0].event_date, "2019-06-01", "the period runs from the latest outcome");
+    // The demo's own acts of years ago are due too (their keys name their objects); of this
+    // object's, only the old answered one.
+    let ours: Vec<_> = acts.due.iter().filter(|d| d.key.starts_with(&format!("act:{bin}:"))).collect();
+    assert_eq!(ours.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(), [format!("act:{bin}:П-2019/1")]);
+    assert_eq!(ours[0].event_date, "2019-06-01", "the period runs from the latest outcome");
     assert_eq!(acts.held, 1);
 
     let report = s
@@ -496,7 +499,9 @@ fn an_old_act_is_destroyed_with_its_outcomes_an_open_control_holds_one_and_the_j
     assert_eq!(s.acts().detail(held.act.id).unwrap().act.number.as_deref(), Some("П-2019/2"));
     assert!(s.acts().detail(recent.act.id).is_ok());
     assert_eq!(
-        count("SELECT record_key FROM destroyed_records WHERE record_kind = 'act'"),
+        count(&format!(
+            "SELECT record_key FROM destroyed_records WHERE record_kind = 'act' AND record_key LIKE 'act:{bin}:%'"
+        )),
         format!("act:{bin}:П-2019/1")
     );
     // The journal shows the act's entries redacted by the destruction act, and verifies.

@@ -3,6 +3,7 @@
 //! wrote), previewing one without writing, the case card, search and the database's status.
 
 pub mod demo;
+mod demo_acts;
 
 use crate::api::session::handles::Read;
 use crate::api::session::handles::{Journal, Kernel};
@@ -133,7 +134,13 @@ fn init_with(
     let mut imports = Vec::new();
     if let Some(today) = demo {
         let mut labelled = None;
-        for (kind, name, bytes) in demo_files(today)? {
+        let mut files = demo_files(today)?;
+        // The acts an office would have issued on this registry go in last, through the same
+        // importer (they need their objects and inspections in first).
+        let bytes_of = |kind: DataKind| files.iter().find(|f| f.0 == kind).map(|f| f.2.as_slice()).unwrap_or(&[]);
+        let acts = demo_acts::demo_acts_csv(bytes_of(DataKind::Inspections), bytes_of(DataKind::Appeals), today)?;
+        files.push((DataKind::Acts, "demo/acts.csv".into(), acts));
+        for (kind, name, bytes) in files {
             if kind == DataKind::Appeals {
                 labelled = Some((name.clone(), std::sync::Arc::<[u8]>::from(bytes.as_slice())));
             }
@@ -142,7 +149,8 @@ fn init_with(
                 source: Some("ЭКН demo data (generated)".into()),
                 skip_invalid: false,
                 legal_card: None,
-                act_periods: None,
+                // Acts are due as the norms in force count them (what `import_input` does).
+                act_periods: if kind == DataKind::Acts { Some(session.read().act_periods()?) } else { None },
             };
             let report = session.registry().import_only(
                 Input::Bytes { name: &name, bytes: bytes.into() },
