@@ -14,6 +14,9 @@ use crate::extract::ocr::Engines;
 
 /// The largest image read: 120 megapixels (an A4 page at 600 dpi is 35).
 const MAX_PIXELS: u64 = 120_000_000;
+/// The largest photo decoded in colour (three bytes a pixel) to lift a seal off the print: 40
+/// megapixels, more than any phone's; a larger image is read in grey.
+const MAX_COLOUR_PIXELS: u64 = 40_000_000;
 
 /// An 8-bit grey image.
 pub(crate) struct Grey {
@@ -30,6 +33,29 @@ fn too_large(width: u64, height: u64) -> Option<NotADocument> {
 
 fn luma(r: u8, g: u8, b: u8) -> u8 {
     ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114) / 1000) as u8
+}
+
+/// How much bluer than its red and green a pixel must be before it counts as a stamp's ink.
+const STAMP_BLUE_MARGIN: i32 = 10;
+/// How far each unit of that excess lightens the pixel.
+const STAMP_LIGHTEN: i32 = 5;
+
+/// A colour pixel's grey as OCR should see it: the letters' black kept, the blue or violet of a
+/// seal and a signature's ink lightened towards the paper.
+///
+/// Why: Kazakhstan's seals and most signatures are blue or violet ink laid over the last lines of
+/// a letter (the period to answer in, the signatory's post). In plain luma that ink is nearly as
+/// dark as the print, and Tesseract loses the words under it. Black print has no more blue than
+/// red or green; the seal's ink does — even after a phone's JPEG has muted it — so the excess
+/// says how much of a pixel is seal. Where print lies under the seal the pixel stays dark, as the
+/// excess there is small.
+fn ink_grey(r: u8, g: u8, b: u8) -> u8 {
+    let base = i32::from(luma(r, g, b));
+    let excess = i32::from(b) - i32::from(r.max(g)) - STAMP_BLUE_MARGIN;
+    if excess <= 0 {
+        return base as u8;
+    }
+    (base + excess * STAMP_LIGHTEN).min(255) as u8
 }
 
 /// Decodes a PNG, JPEG or TIFF to grey.
@@ -54,7 +80,7 @@ pub(crate) fn decode(bytes: &[u8], format: Format) -> Result<Grey, NotADocument>
             for row in 0..h {
                 let line = &buf[row * stride..row * stride + w * channels];
                 for px in line.chunks_exact(channels) {
-                    pixels.push(if channels >= 3 { luma(px[0], px[1], px[2]) } else { px[0] });
+                    pixels.push(if channels >= 3 { ink_grey(px[0], px[1], px[2]) } else { px[0] });
                 }
             }
             Ok(Grey { width: w, height: h, pixels })
@@ -63,18 +89,32 @@ pub(crate) fn decode(bytes: &[u8], format: Format) -> Result<Grey, NotADocument>
             use zune_core::bytestream::ZCursor;
             use zune_core::colorspace::ColorSpace;
             use zune_core::options::DecoderOptions;
-            let options = DecoderOptions::default()
-                .jpeg_set_out_colorspace(ColorSpace::Luma)
-                .set_max_width(20_000)
-                .set_max_height(20_000);
-            let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+            let decoder_for = |colours: ColorSpace| {
+                let options = DecoderOptions::default()
+                    .jpeg_set_out_colorspace(colours)
+                    .set_max_width(20_000)
+                    .set_max_height(20_000);
+                zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options)
+            };
+            let mut decoder = decoder_for(ColorSpace::Luma);
             decoder.decode_headers().map_err(|e| bad(format!("{e:?}")))?;
             let info = decoder.info().ok_or_else(|| bad("no header".into()))?;
             if let Some(e) = too_large(info.width as u64, info.height as u64) {
                 return Err(e);
             }
-            let pixels = decoder.decode().map_err(|e| bad(format!("{e:?}")))?;
             let (w, h) = (info.width as usize, info.height as usize);
+            // A colour photo is decoded in colour so a seal's blue can be told from the print
+            // (`ink_grey`); three bytes a pixel only up to MAX_COLOUR_PIXELS, grey past it.
+            let in_colour = info.components >= 3 && (w * h) as u64 <= MAX_COLOUR_PIXELS;
+            let pixels = if in_colour {
+                let rgb = decoder_for(ColorSpace::RGB).decode().map_err(|e| bad(format!("{e:?}")))?;
+                if rgb.len() != w * h * 3 {
+                    return Err(bad("unexpected pixel layout".into()));
+                }
+                rgb.chunks_exact(3).map(|c| ink_grey(c[0], c[1], c[2])).collect()
+            } else {
+                decoder.decode().map_err(|e| bad(format!("{e:?}")))?
+            };
             if pixels.len() != w * h {
                 return Err(bad("unexpected pixel layout".into()));
             }
@@ -95,10 +135,10 @@ pub(crate) fn decode(bytes: &[u8], format: Format) -> Result<Grey, NotADocument>
                 (ColorType::Gray(8), DecodingResult::U8(p)) => p,
                 (ColorType::Gray(16), DecodingResult::U16(p)) => p.into_iter().map(|v| (v >> 8) as u8).collect(),
                 (ColorType::RGB(8), DecodingResult::U8(p)) => {
-                    p.chunks_exact(3).map(|c| luma(c[0], c[1], c[2])).collect()
+                    p.chunks_exact(3).map(|c| ink_grey(c[0], c[1], c[2])).collect()
                 }
                 (ColorType::RGBA(8), DecodingResult::U8(p)) => {
-                    p.chunks_exact(4).map(|c| luma(c[0], c[1], c[2])).collect()
+                    p.chunks_exact(4).map(|c| ink_grey(c[0], c[1], c[2])).collect()
                 }
                 (ColorType::Gray(1), DecodingResult::U8(p)) => {
                     let stride = w.div_ceil(8);
@@ -409,6 +449,19 @@ pub(crate) fn ocr_image(bytes: &[u8], format: Format, engines: &Engines) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seals_blue_is_lifted_and_print_under_it_stays_dark() {
+        // Colours read off a phone photo of a page: the paper, the print, a seal's blue ink as the
+        // JPEG left it, a violet seal, and the print where the seal lies over it.
+        let (paper, print) = (ink_grey(150, 150, 152), ink_grey(60, 60, 60));
+        let (blue_seal, violet_seal) = (ink_grey(80, 80, 112), ink_grey(110, 60, 165));
+        let print_under_seal = ink_grey(52, 52, 62);
+        assert_eq!(print, luma(60, 60, 60), "grey print is left as it was");
+        assert!(blue_seal >= paper - 10, "a blue seal reads as near paper: {blue_seal} against {paper}");
+        assert!(violet_seal >= paper, "a violet seal too: {violet_seal}");
+        assert!(print_under_seal < 80, "print under the seal stays dark: {print_under_seal}");
+    }
 
     #[test]
     fn a_shadow_is_divided_out_and_ink_stays_dark() {

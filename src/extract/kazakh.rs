@@ -188,12 +188,26 @@ fn lower_inner_capitals(word: &str) -> Option<String> {
     })
 }
 
-/// Puts back the Kazakh letters of every word OCR read without them, and lowers a Kazakh capital
-/// read inside a lower-case word; how many words changed.
+/// A word whose closing «і» OCR read as «!» («департамент!»), when the word with «і» is a Kazakh
+/// form of the lexicon: the letter put back. A name never ends in an exclamation mark; a Russian
+/// word so punctuated («Внимание!») is no Kazakh form and stays.
+fn exclamation_for_i(word: &str) -> Option<String> {
+    let stem = word.strip_suffix('!')?;
+    if stem.chars().count() < 3 || !stem.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    let upper = stem.chars().all(char::is_uppercase);
+    let candidate = format!("{}і", stem.to_lowercase());
+    let known = lexicon().by_fold.get(&fold(&candidate)).is_some_and(|form| *form == candidate);
+    known.then(|| if upper { format!("{stem}І") } else { format!("{stem}і") })
+}
+
+/// Puts back the Kazakh letters of every word OCR read without them, lowers a Kazakh capital
+/// read inside a lower-case word, and mends a closing «і» read as «!»; how many words changed.
 pub(crate) fn restore_letters(words: &mut [TsvWord]) -> usize {
     let mut changed = 0;
     for word in words.iter_mut() {
-        if let Some(fixed) = lower_inner_capitals(&word.text) {
+        if let Some(fixed) = lower_inner_capitals(&word.text).or_else(|| exclamation_for_i(&word.text)) {
             word.text = fixed;
             changed += 1;
         }
@@ -239,6 +253,13 @@ mod tests {
         let mut words = line(texts);
         restore_letters(&mut words);
         words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn a_closing_i_read_as_an_exclamation_mark_is_put_back_only_in_a_kazakh_form() {
+        assert_eq!(restored(&["Мемлекеттік", "кірістер", "департамент!"]), ["Мемлекеттік", "кірістер", "департаменті"]);
+        assert_eq!(restored(&["ДЕПАРТАМЕНТ!"]), ["ДЕПАРТАМЕНТІ"]);
+        assert_eq!(restored(&["Внимание!", "Стоп!"]), ["Внимание!", "Стоп!"]);
     }
 
     #[test]

@@ -111,6 +111,27 @@ fn code_before(text: &str, at: usize, rules: &Rules) -> Option<String> {
         .map(|(code, _)| code)
 }
 
+/// A Russian citation as read, before codes are shared along a list of articles.
+struct RuArticle {
+    /// Where the citation opens (its «п. … ч. …» before «статьи», else «статьи»).
+    lead: usize,
+    number: (usize, String),
+    /// The further articles listed after the first with «и» or a comma («статьи 131, 132»).
+    more: Vec<(usize, usize, String)>,
+    part: Option<String>,
+    item: Option<String>,
+    code: Option<String>,
+    /// The code was taken from the article that follows (`joined_by_and`).
+    shared: bool,
+    end: usize,
+}
+
+/// Whether the text between two citations only joins them: «и», «, », «а также».
+fn joined_by_and(between: &str) -> bool {
+    let rest = between.trim().trim_start_matches(',').trim();
+    rest.is_empty() || ["и", "а также", "также"].contains(&rest)
+}
+
 fn article_value(code: Option<String>, article: &str, part: Option<String>, item: Option<String>) -> Value {
     json!({"code": code, "article": article, "part": part, "item": item})
 }
@@ -139,14 +160,17 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     let kk_list = re(&KK_LIST, r"(?:^|[^\d\-])(\d+)\s*(?:,|және)\s*$");
     let text = page.text;
     let mut out = Vec::new();
+    let mut cited: Vec<RuArticle> = Vec::new();
     for c in ru.captures_iter(text) {
         let number = c.get(2).expect("group 2: the article's number");
         let (mut part, mut item) = (None, None);
         // «п. 3 ч. 2 ст. 76»: the item and part written before the article.
         let anchor = c.name("anchor").expect("the anchor group").start();
+        let mut lead = anchor;
         if let Some(b) = ru_before.captures(&text[..anchor]) {
             item = b.get(1).map(|m| m.as_str().to_string());
             part = b.get(2).map(|m| m.as_str().to_string());
+            lead = b.get(0).expect("match").start();
         }
         let mut at = number.end();
         let mut more = Vec::new();
@@ -166,21 +190,50 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         }
         let code = code_after(text, at, rules);
         let end = code.as_ref().map(|c| c.1).unwrap_or(at);
-        let code = code.map(|c| c.0);
-        let (rule, conf) = match code {
-            Some(_) => ("article.ru", rules.confidence("article_with_code")),
-            None => ("article.ru_no_code", rules.confidence("article_without_code")),
+        cited.push(RuArticle {
+            lead,
+            number: (number.start(), number.as_str().to_string()),
+            more,
+            part,
+            item,
+            code: code.map(|c| c.0),
+            shared: false,
+            end,
+        });
+    }
+    // «пункта 5 статьи 141 и статьи 146 Предпринимательского кодекса»: articles joined by «и» or a
+    // comma, each with its own «статьи», share the code named after the last of them.
+    for k in (0..cited.len().saturating_sub(1)).rev() {
+        if cited[k].code.is_none() && cited[k + 1].code.is_some() {
+            let between = text.get(cited[k].end..cited[k + 1].lead).unwrap_or("x");
+            if joined_by_and(between) {
+                cited[k].code = cited[k + 1].code.clone();
+                cited[k].shared = true;
+            }
+        }
+    }
+    for a in cited {
+        let (rule, conf) = match (&a.code, a.shared) {
+            (Some(_), false) => ("article.ru", rules.confidence("article_with_code")),
+            (Some(_), true) => ("article.ru_shared_code", rules.confidence("article_with_code")),
+            (None, _) => ("article.ru_no_code", rules.confidence("article_without_code")),
         };
-        let start = number.start();
+        let (start, number) = a.number;
         out.push(page.fact(
             "article",
-            article_value(code.clone(), number.as_str(), part.clone(), item.clone()),
-            (start, end),
+            article_value(a.code.clone(), &number, a.part, a.item),
+            (start, a.end),
             rules.rule(rule),
             conf,
         ));
-        for (s, e, n) in more {
-            out.push(page.fact("article", article_value(code.clone(), &n, None, None), (s, e), rules.rule(rule), conf));
+        for (s, e, n) in a.more {
+            out.push(page.fact(
+                "article",
+                article_value(a.code.clone(), &n, None, None),
+                (s, e),
+                rules.rule(rule),
+                conf,
+            ));
         }
     }
     for c in kk.captures_iter(text) {
@@ -307,6 +360,18 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                 } else {
                     rule = "amount.figures_words_disagree";
                     conf = rules.confidence("amount_mismatch");
+                }
+            }
+        }
+        // Without words to check against, a line break inside the figures («на сумму 12⏎340 000
+        // тенге») is joined only when the figures here are grouped in thousands and the head left
+        // above follows a word that announces an amount.
+        if c.get(3).is_none() && digits.as_str().contains([' ', '\u{a0}', '.']) {
+            if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
+                if rules.amount_cue.is_match(&text[..from]) {
+                    tenge = joined;
+                    start = from;
+                    rule = "amount.figures_over_lines";
                 }
             }
         }

@@ -29,6 +29,7 @@ struct RulesFile {
     addressee_openers: Vec<String>,
     addressee_endings: Vec<String>,
     addressee_labels: Vec<String>,
+    amount_cues: Vec<String>,
     period: BTreeMap<String, Vec<PeriodFile>>,
     units: BTreeMap<String, Vec<String>>,
     outcomes: Vec<OutcomeFile>,
@@ -121,6 +122,9 @@ pub struct Rules {
     /// A label a form sets before the addressee («Кому:», «Кімге:»), the label matched.
     pub addressee_labels: Regex,
     pub addressee_endings: Regex,
+    /// The word before an amount's figures («на сумму», «в размере», «залал»): where a line breaks
+    /// inside the figures, only after such a word are the figures left on the line above its head.
+    pub amount_cue: Regex,
     pub periods: Vec<(String, Regex)>,
     pub unit_stems: Vec<(String, Vec<String>)>,
     pub outcomes: Vec<(String, Vec<Regex>)>,
@@ -283,6 +287,7 @@ impl Rules {
                 "addressee endings",
                 &format!(r"(?i)(?:{})\s*[.,:]?\s*$", words(&file.addressee_endings)),
             )?,
+            amount_cue: compile("amount cues", &format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", words(&file.amount_cues)))?,
             periods,
             unit_stems: file.units.into_iter().collect(),
             outcomes,

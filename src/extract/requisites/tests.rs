@@ -611,3 +611,31 @@ fn a_title_past_the_sixteenth_line_is_one_only_in_capitals() {
     let plain = format!("{letterhead}Предписание может быть обжаловано");
     assert!(!facts(&plain).iter().any(|(k, _)| k == "doc_type"), "{:#?}", facts(&plain));
 }
+
+#[test]
+fn an_amount_broken_over_a_line_after_its_cue_is_joined_and_no_other() {
+    let found = facts("поставило продукты на сумму 12\n340 000 тенге, однако меры не приняты.");
+    assert!(has(&found, "amount", json!({"tenge": 12340000, "tiyn": 0})), "{found:#?}");
+    let found = facts("Мемлекетке келтірілген залал 9\n870 450 теңге 60 тиынды құрайды.");
+    assert!(has(&found, "amount", json!({"tenge": 9870450, "tiyn": 60})), "{found:#?}");
+    // A figure closing a line after no such word (an article, a count) is not the amount's head.
+    let found = facts("нарушены требования статьи 12\n340 000 тенге взыскано.");
+    assert!(has(&found, "amount", json!({"tenge": 340000, "tiyn": 0})), "{found:#?}");
+    // Nor are ungrouped figures joined to a head above them.
+    let found = facts("на сумму 12\n340 тенге");
+    assert!(has(&found, "amount", json!({"tenge": 340, "tiyn": 0})), "{found:#?}");
+}
+
+#[test]
+fn articles_joined_by_and_share_the_code_named_after_the_last() {
+    let found = facts(
+        "нарушены требования пункта 5 статьи\n141 и статьи 146 Предпринимательского кодекса Республики Казахстан.",
+    );
+    assert!(has(&found, "article", json!({"code": "ПК", "article": "141", "part": null, "item": "5"})), "{found:#?}");
+    assert!(has(&found, "article", json!({"code": "ПК", "article": "146", "part": null, "item": null})), "{found:#?}");
+    // Another word between them (a code of its own, a sentence) shares nothing.
+    let found = facts("статьи 141 Налогового кодекса и статьи 146 Предпринимательского кодекса");
+    assert!(has(&found, "article", json!({"code": "НК", "article": "141", "part": null, "item": null})), "{found:#?}");
+    let found = facts("нарушена статья 12 договора, которая не исполнена, и статьи 146 Предпринимательского кодекса");
+    assert!(has(&found, "article", json!({"code": null, "article": "12", "part": null, "item": null})), "{found:#?}");
+}
