@@ -189,6 +189,10 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             at += a.get(0).expect("match").end();
         }
         let code = code_after(text, at, rules);
+        // «статьи 42 Закона «О жилищных отношениях»»: an act outside the codes; not cited here.
+        if code.is_none() && rules.other_act_after.is_match(text.get(at..).unwrap_or("")) {
+            continue;
+        }
         let end = code.as_ref().map(|c| c.1).unwrap_or(at);
         cited.push(RuArticle {
             lead,
@@ -262,6 +266,10 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             first = n.start();
         }
         let code = code_before(text, first, rules);
+        // «… туралы» Заңының 42-бабы»: an act outside the codes; not cited here.
+        if code.is_none() && rules.other_act_before.is_match(&text[..first]) {
+            continue;
+        }
         let (rule, conf) = match code {
             Some(_) => ("article.kk", rules.confidence("article_with_code")),
             None => ("article.kk_no_code", rules.confidence("article_without_code")),

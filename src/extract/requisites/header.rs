@@ -323,6 +323,10 @@ fn own_lead(lead: &str, title_words: &[String], rules: &Rules) -> bool {
         let t = title.to_lowercase();
         if rest.starts_with(&t) {
             rest = rest[t.len()..].trim().to_string();
+        } else if rest.ends_with(&t) && rest.contains("туралы") {
+            // A Kazakh title in its own order, what it is about first: «Әкімшілік құқық бұзушылық
+            // туралы хаттама № 00734» — the whole lead is the title.
+            rest.clear();
         }
     }
     rules.own_leads.iter().any(|re| re.is_match(&rest))

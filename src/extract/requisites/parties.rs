@@ -45,6 +45,9 @@ const KK_BODY_NOUNS: &[&str] = &[
 
 /// The nouns a higher body's name ends with, in a block of its own above its territorial body's.
 const PARENT_NOUNS: &[&str] = &["МИНИСТРЛІГІ", "КОМИТЕТІ", "МИНИСТЕРСТВО", "КОМИТЕТ"];
+/// Kazakh words for a place in the form that heads a name («Шымкент қаласы Абай ауданының …»).
+const KK_PLACE_WORDS: [&str; 6] = ["қаласы", "облысы", "ауданы", "ауылы", "кенті", "округі"];
+
 /// A parent body's name in the Kazakh genitive, ending the line above a territorial body's own.
 const KK_PARENT_GENITIVES: &[&str] =
     &["КОМИТЕТІНІҢ", "МИНИСТРЛІГІНІҢ", "ДЕПАРТАМЕНТІНІҢ", "АГЕНТТІГІНІҢ", "ПРОКУРАТУРАСЫНЫҢ", "ИНСПЕКЦИЯСЫНЫҢ"];
@@ -392,7 +395,11 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             let above = text(above_at);
             let last_word = above.split_whitespace().last().unwrap_or("").trim_end_matches([',', '.']);
             let genitive = kazakh_genitive(last_word);
-            if !plain(above) || !(genitive || starts_lower(text(first))) {
+            // «Шымкент қаласы / Абай ауданының / прокурорына»: a place in its own form («қаласы»,
+            // «облысы») over a proper name leads into it too.
+            let place = KK_PLACE_WORDS.contains(&last_word.to_lowercase().as_str())
+                && text(first).chars().next().is_some_and(char::is_uppercase);
+            if !plain(above) || !(genitive || place || starts_lower(text(first))) {
                 break;
             }
             first = above_at;

@@ -21,6 +21,7 @@ struct RulesFile {
     months: Vec<MonthFile>,
     number_words: NumberWordsFile,
     codes: Vec<CodeFile>,
+    other_acts: OtherActsFile,
     doc_types: Vec<DocTypeFile>,
     reply_leads: Vec<String>,
     reply_tails: Vec<String>,
@@ -45,6 +46,13 @@ struct SpokenDatesFile {
     year_words: Vec<String>,
     day_words: Vec<String>,
     endings: Vec<String>,
+}
+
+/// Acts outside the codes: the words that name one after a Russian article and before a Kazakh one.
+#[derive(Deserialize)]
+struct OtherActsFile {
+    ru_after: Vec<String>,
+    kk_before: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +121,10 @@ pub struct Rules {
     pub multipliers: BTreeMap<String, u64>,
     pub number_words: String,
     pub codes: Vec<(String, Regex)>,
+    /// An act none of the codes names, right after a Russian article («статьи 42 Закона …»).
+    pub other_act_after: Regex,
+    /// The same closing the text before a Kazakh article («… Заңының 42-бабы»).
+    pub other_act_before: Regex,
     pub doc_types: Vec<DocType>,
     pub reply_leads: Vec<Regex>,
     pub reply_tails: Vec<Regex>,
@@ -266,6 +278,14 @@ impl Rules {
             multipliers: file.number_words.multipliers,
             number_words,
             codes,
+            other_act_after: compile(
+                "other acts (ru)",
+                &format!(r"(?i)^\s*(?:{})(?:[^\p{{L}}]|$)", file.other_acts.ru_after.join("|")),
+            )?,
+            other_act_before: compile(
+                "other acts (kk)",
+                &format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", words(&file.other_acts.kk_before)),
+            )?,
             doc_types: file
                 .doc_types
                 .into_iter()

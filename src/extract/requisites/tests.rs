@@ -639,3 +639,44 @@ fn articles_joined_by_and_share_the_code_named_after_the_last() {
     let found = facts("нарушена статья 12 договора, которая не исполнена, и статьи 146 Предпринимательского кодекса");
     assert!(has(&found, "article", json!({"code": null, "article": "12", "part": null, "item": null})), "{found:#?}");
 }
+
+#[test]
+fn the_constitutional_law_on_the_prosecutors_office_is_named_and_other_laws_articles_are_left_out() {
+    let found =
+        facts("На основании статьи 26 Конституционного закона Республики Казахстан «О прокуратуре», ПРЕДЛАГАЮ:");
+    let law = "Закон о прокуратуре";
+    assert!(has(&found, "article", json!({"code": law, "article": "26", "part": null, "item": null})), "{found:#?}");
+    let found = facts("«Прокуратура туралы» Конституциялық заңның 26-бабын басшылыққа ала отырып,");
+    assert!(has(&found, "article", json!({"code": law, "article": "26", "part": null, "item": null})), "{found:#?}");
+    let found = facts(
+        "нарушены требования пункта 2 статьи 42 Закона Республики Казахстан «О жилищных отношениях» и ст. 462 КоАП РК",
+    );
+    let articles: Vec<_> = found.iter().filter(|(k, _)| k == "article").collect();
+    assert_eq!(articles.len(), 1, "only the code's article: {articles:#?}");
+    let found = facts("«Тұрғын үй қатынастары туралы» Қазақстан Республикасы Заңының 42-бабы бұзылған.");
+    assert!(!found.iter().any(|(k, _)| k == "article"), "{found:#?}");
+    // An article with no act named near it stays, without its code.
+    let found = facts("в нарушение статьи 15 установлено");
+    assert!(has(&found, "article", json!({"code": null, "article": "15", "part": null, "item": null})), "{found:#?}");
+}
+
+#[test]
+fn a_kazakh_title_before_its_number_and_a_place_heading_a_kazakh_addressee() {
+    let found = facts(
+        "МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ\n\
+         ӘКІМШІЛІК ҚҰҚЫҚ БҰЗУШЫЛЫҚ ТУРАЛЫ ХАТТАМА № 00734\n\
+         Павлодар қ. \t2025 жылғы 19 қыркүйек\n\
+         Мен, департаменттің бас инспекторы, мыналарды анықтадым:",
+    );
+    assert!(has(&found, "number", json!("00734")), "{found:#?}");
+    let found = facts(
+        "«ШЫМКЕНТ ҚАЛАСЫНЫҢ КӘСІПКЕРЛІК БАСҚАРМАСЫ» ММ\n\
+         Шығ. № 04-12/3150\n\
+         2025 жылғы «2» желтоқсан\n\
+         Шымкент қаласы\n\
+         Абай ауданының\n\
+         прокурорына\n\
+         Аудан прокуратурасының 2025 жылғы 14 қарашадағы № 2-0312-25/781 ұсынуы бойынша басқарма тексерді.",
+    );
+    assert!(has(&found, "addressee", json!("Шымкент қаласы Абай ауданының прокурорына")), "{found:#?}");
+}
