@@ -166,14 +166,10 @@ mod tests {
     use super::*;
 
     fn square(kato: &str, x0: f64, y0: f64, side: f64) -> District {
-        District {
-            kato: kato.into(),
-            printed_kato: None,
-            name_en: String::new(),
-            name_kk: String::new(),
-            name_ru: String::new(),
-            rings: vec![vec![[x0, y0], [x0 + side, y0], [x0 + side, y0 + side], [x0, y0 + side], [x0, y0]]],
-        }
+        District::unnamed(
+            kato,
+            vec![vec![[x0, y0], [x0 + side, y0], [x0 + side, y0 + side], [x0, y0 + side], [x0, y0]]],
+        )
     }
 
     #[test]

@@ -123,14 +123,7 @@ mod tests {
     use super::*;
 
     fn unit(kato: &str, rings: Vec<Ring>) -> District {
-        District {
-            kato: kato.into(),
-            printed_kato: None,
-            name_en: String::new(),
-            name_kk: String::new(),
-            name_ru: String::new(),
-            rings,
-        }
+        District::unnamed(kato, rings)
     }
 
     #[test]
