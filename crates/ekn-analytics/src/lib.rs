@@ -11,6 +11,7 @@ pub mod effect_tiers;
 pub mod evaluate;
 pub mod farrington;
 pub mod logistic;
+pub mod neighbours;
 pub mod outcome_kpis;
 pub mod parallel;
 pub mod practices;
