@@ -45,8 +45,17 @@ const KK_BODY_NOUNS: &[&str] = &[
 
 /// The nouns a higher body's name ends with, in a block of its own above its territorial body's.
 const PARENT_NOUNS: &[&str] = &["МИНИСТРЛІГІ", "КОМИТЕТІ", "МИНИСТЕРСТВО", "КОМИТЕТ"];
-/// Kazakh words for a place in the form that heads a name («Шымкент қаласы Абай ауданының …»).
-const KK_PLACE_WORDS: [&str; 6] = ["қаласы", "облысы", "ауданы", "ауылы", "кенті", "округі"];
+/// How large a place a Kazakh place word names, in the form that heads a name («Шымкент қаласы
+/// Абай ауданының …») or in the genitive of a name it heads: a region over a city over a district
+/// over a village.
+fn place_rank(word: &str) -> Option<u8> {
+    const RANKS: [(&str, u8); 6] = [("облыс", 4), ("қала", 3), ("аудан", 2), ("округ", 1), ("ауыл", 1), ("кент", 1)];
+    let word = word.trim_end_matches([',', '.']);
+    RANKS
+        .iter()
+        .find(|(stem, _)| word.starts_with(stem) && word.chars().count() <= stem.chars().count() + 5)
+        .map(|(_, r)| *r)
+}
 
 /// A parent body's name in the Kazakh genitive, ending the line above a territorial body's own.
 const KK_PARENT_GENITIVES: &[&str] =
@@ -397,8 +406,14 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             let genitive = kazakh_genitive(last_word);
             // «Шымкент қаласы / Абай ауданының / прокурорына»: a place in its own form («қаласы»,
             // «облысы») over a proper name leads into it too.
-            let place = KK_PLACE_WORDS.contains(&last_word.to_lowercase().as_str())
-                && text(first).chars().next().is_some_and(char::is_uppercase);
+            // Only a larger place heads a smaller one: «Павлодар қаласы» over «Павлодар облысының …»
+            // is the place the letter was written in, not the addressee's.
+            let place = place_rank(&last_word.to_lowercase()).is_some_and(|above_rank| {
+                let below = text(first);
+                let below_rank =
+                    below.split_whitespace().filter_map(|w| place_rank(&w.to_lowercase())).max().unwrap_or(0);
+                below.chars().next().is_some_and(char::is_uppercase) && below_rank < above_rank
+            });
             if !plain(above) || !(genitive || place || starts_lower(text(first))) {
                 break;
             }

@@ -679,4 +679,16 @@ fn a_kazakh_title_before_its_number_and_a_place_heading_a_kazakh_addressee() {
          Аудан прокуратурасының 2025 жылғы 14 қарашадағы № 2-0312-25/781 ұсынуы бойынша басқарма тексерді.",
     );
     assert!(has(&found, "addressee", json!("Шымкент қаласы Абай ауданының прокурорына")), "{found:#?}");
+    // The place the letter was written in, over a region's body, is not the addressee's.
+    let found = facts(
+        "ПАВЛОДАР ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n\
+         ҰСЫНУ\n\
+         № 2-10-25/1622\n\
+         Павлодар қаласы\n\
+         Павлодар облысының\n\
+         ветеринария басқармасының\n\
+         басшысына\n\
+         Облыс прокуратурасы тексеру жүргізді.",
+    );
+    assert!(has(&found, "addressee", json!("Павлодар облысының ветеринария басқармасының басшысына")), "{found:#?}");
 }
