@@ -247,7 +247,7 @@ enum Command {
     Anomalies {
         #[command(subcommand)]
         action: Option<cli::analytics::AnomaliesAction>,
-        /// Only this kind (frequent_visits, illegal_share, unplanned_growth, refused_spike, sanction_combination).
+        /// Only this kind (frequent_visits, illegal_share, unplanned_growth, refused_spike, sanction_combination, neighbours).
         #[arg(long, value_parser = cli::typed::<api::AnomalyKind>)]
         kind: Option<api::AnomalyKind>,
         /// The false-discovery rate controlled across each kind's units.

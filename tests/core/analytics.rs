@@ -322,3 +322,99 @@ fn a_regions_half_year_of_growth_is_named_with_the_others_change_per_year() {
     assert!((0.95..1.25).contains(&changed), "the others' change per year: {en}");
     assert!(en.contains("two years before") && growth.explanation.kk.contains("болжам"), "{en}");
 }
+
+/// A registry over the real map (issue 63): every district of `ekn::domain::districts` with 150
+/// inspections in the last two years, its share declared illegal running smoothly from 5 % in the
+/// west to 25 % in the east (neighbours alike), inspected by one national body; `planted` at three
+/// times its share.
+fn map_registry(seed: u64, planted: Option<u16>) -> ekn::domain::facts::Registry {
+    use ekn::domain::facts::{day_of, InspectionFact, Registry, SubjectFact};
+    use ekn::domain::records::InspectionKind;
+    use rand::{Rng, SeedableRng};
+    let shapes: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/geo/districts.json")).unwrap(),
+    )
+    .unwrap();
+    let mut west_east = std::collections::BTreeMap::new();
+    for f in shapes["features"].as_array().unwrap() {
+        let ring = f["geometry"]["coordinates"][0][0].as_array().unwrap();
+        let lon = ring.iter().map(|p| p[0].as_f64().unwrap()).sum::<f64>() / ring.len() as f64;
+        let code: u16 = f["properties"]["kato"].as_str().unwrap()[..4].parse().unwrap();
+        west_east.insert(code, ((lon - 46.5) / 40.5).clamp(0.0, 1.0));
+    }
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let end = day_of(ANCHOR);
+    let mut registry =
+        Registry { bodies: vec!["Комитет".into()], sanction_sets: vec![String::new()], ..Default::default() };
+    for (&code, unit) in ekn::domain::districts::districts() {
+        // A unit without a shape sits where its neighbours do.
+        let place = west_east.get(&code).copied().unwrap_or_else(|| {
+            let around: Vec<f64> = unit.neighbours.iter().filter_map(|n| west_east.get(n)).copied().collect();
+            around.iter().sum::<f64>() / around.len().max(1) as f64
+        });
+        let mut share = 0.05 + 0.20 * place;
+        if planted == Some(code) {
+            share *= 3.0;
+        }
+        for k in 0..150u32 {
+            registry.subjects.push(SubjectFact {
+                bin: crate::support::bin(registry.subjects.len() as u32),
+                name: None,
+                oked: None,
+                oked_section: None,
+            });
+            registry.inspections.push(InspectionFact {
+                id: registry.inspections.len() as i64 + 1,
+                registry_no: format!("{code}-{k}").into(),
+                subject: registry.subjects.len() as u32 - 1,
+                body: 0,
+                kind: InspectionKind::Unplanned,
+                day: end - rng.random_range(0..700),
+                district: Some(code),
+                region: Some((code / 100) as u8),
+                kato: Some(u32::from(code) * 100_000),
+                oked_section: None,
+                violations: 1,
+                sanctions: 0,
+                appealed: Some(false),
+                declared_illegal: Some(rng.random_bool(share)),
+                subject_size: None,
+            });
+        }
+    }
+    registry.inspections.sort_by_key(|f| (f.day, f.id));
+    registry
+}
+
+#[test]
+fn a_district_three_times_its_neighbours_is_listed_with_them_named_and_a_null_twin_is_quiet() {
+    use ekn::analytics::practices::detect;
+    // In the west (Atyrau region, about 6 %): planted at about 18 %, near the country's mean.
+    let planted = 2346;
+    let found = detect(&map_registry(63, Some(planted)), ANCHOR, &DetectParams::default());
+    let listed: Vec<_> = found.anomalies.iter().filter(|a| a.kind == AnomalyKind::Neighbours).collect();
+    let hit = listed
+        .iter()
+        .find(|a| a.district.as_deref() == Some("2346"))
+        .unwrap_or_else(|| panic!("not listed: {:?}", listed.iter().map(|a| &a.key).collect::<Vec<_>>()));
+    assert!(hit.ratio > 2.0, "{hit:?}");
+    // Its neighbours are named, in each language.
+    let map = ekn::domain::districts::districts();
+    for n in &map[&planted].neighbours {
+        assert!(hit.explanation.ru.contains(&map[n].name_ru), "{} in {}", map[n].name_ru, hit.explanation.ru);
+        assert!(hit.explanation.kk.contains(&map[n].name_kk), "{}", hit.explanation.kk);
+    }
+    assert!(hit.explanation.en.contains("neighbouring districts") && hit.explanation.ru.contains("гипотеза"));
+    assert!(listed.len() <= 3, "{:?}", listed.iter().map(|a| &a.key).collect::<Vec<_>>());
+    // Twenty null twins: districts listed against their neighbours where nothing was planted.
+    let alarms: usize = (0..20)
+        .map(|seed| {
+            detect(&map_registry(700 + seed, None), ANCHOR, &DetectParams::default())
+                .anomalies
+                .iter()
+                .filter(|a| a.kind == AnomalyKind::Neighbours)
+                .count()
+        })
+        .sum();
+    assert!(alarms <= 4, "{alarms} alarms in 20 null registries");
+}

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod card;
 pub mod deadline;
 pub mod digest;
+pub mod districts;
 pub mod facts;
 pub mod ids;
 pub mod journal;

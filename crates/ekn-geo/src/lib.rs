@@ -178,11 +178,13 @@ pub fn build(source: &Path) -> Result<Vec<(&'static str, Vec<u8>)>, String> {
         .map(|r| json!({"kato": r.kato, "ru": r.name_ru, "kk": r.name_kk}))
         .collect();
     let shaped: BTreeSet<&str> = districts.iter().map(|d| d.kato.as_str()).collect();
+    let english: BTreeMap<&str, &str> = districts.iter().map(|d| (d.kato.as_str(), d.name_en.as_str())).collect();
     let mut units: Vec<Value> = Vec::new();
     for kato in shaped.iter().copied().chain(shapeless.iter().map(|s| s.kato.as_str())) {
         let (ru, kk) = names(kato).unwrap_or_default();
-        units
-            .push(json!({"kato": kato, "region": region_of(kato), "ru": ru, "kk": kk, "shape": shaped.contains(kato)}));
+        // English as the shapes spell it; a unit without a shape has none (the Russian stands in).
+        let en = english.get(kato).map_or_else(|| ru.clone(), |e| e.to_string());
+        units.push(json!({"kato": kato, "region": region_of(kato), "ru": ru, "kk": kk, "en": en, "shape": shaped.contains(kato)}));
     }
     units.sort_by(|a, b| a["kato"].as_str().cmp(&b["kato"].as_str()));
     let kato_json = json!({

@@ -198,6 +198,43 @@ pub(super) fn illegal_share(registry: &Registry, window: (Day, Day), params: &De
     }
 }
 
+/// `neighbours`: per district, the raw share of its inspections declared illegal, judged against
+/// the pooled share of the districts bordering it (`analytics::neighbours`, the map of
+/// `ekn_domain::districts`) — the article's question, which the all-peers comparison above cannot
+/// ask: a district three times its neighbours but near the national mean stands out only here.
+/// A district the map does not hold (a code whose first four digits name no unit) takes no part.
+pub(super) fn neighbours(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    let facts = &registry.inspections;
+    let mut districts: HashMap<u16, Unit> = HashMap::new();
+    for (i, f) in facts.iter().enumerate() {
+        let (Some(d), Some(illegal)) = (f.district, f.declared_illegal) else { continue };
+        if !in_window(f.day, window) || ekn_domain::districts::district(d).is_none() {
+            continue;
+        }
+        let unit = districts.entry(d).or_insert_with(|| Unit {
+            district: Some(d),
+            region: f.region,
+            period: window,
+            ..Unit::default()
+        });
+        unit.volume += 1.0;
+        unit.trials += 1.0;
+        if illegal {
+            unit.events += 1.0;
+            unit.evidence.push(i);
+            unit.subjects.push(f.subject);
+        }
+    }
+    Family {
+        kind: AnomalyKind::Neighbours,
+        scale: Scale::Proportion,
+        groups: vec![("neighbours/district".into(), sorted(districts))],
+        min_volume: f64::from(params.min_inspections),
+        appeals: false,
+        judge: Judge::Neighbours,
+    }
+}
+
 /// Pseudo-inspections at the overall rate that pull a body's or a district's factor towards 1.
 pub(super) const FACTOR_PULL: f64 = 20.0;
 

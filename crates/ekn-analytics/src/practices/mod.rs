@@ -13,7 +13,9 @@
 //!   windows that all stand out are merged into one period);
 //! - `sanction_combination`: per control body, the share of its inspections ending in an unusual
 //!   combination of measures (two or more, or any with no violation recorded), against other
-//!   bodies' use of the same combination.
+//!   bodies' use of the same combination;
+//! - `neighbours`: per district, the share of inspections declared illegal against the pooled
+//!   share of the districts bordering it (issue 63; the map in `assets/geo`).
 //!
 //! A unit is listed when its Benjamini–Hochberg q-value is within the false-discovery rate AND it
 //! is at least `min_ratio` times its expectation (significant and large enough to matter). Every
@@ -57,15 +59,17 @@ pub enum AnomalyKind {
     UnplannedGrowth,
     RefusedSpike,
     SanctionCombination,
+    Neighbours,
 }
 
 impl AnomalyKind {
-    pub const ALL: [AnomalyKind; 5] = [
+    pub const ALL: [AnomalyKind; 6] = [
         AnomalyKind::FrequentVisits,
         AnomalyKind::IllegalShare,
         AnomalyKind::UnplannedGrowth,
         AnomalyKind::RefusedSpike,
         AnomalyKind::SanctionCombination,
+        AnomalyKind::Neighbours,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +79,7 @@ impl AnomalyKind {
             AnomalyKind::UnplannedGrowth => "unplanned_growth",
             AnomalyKind::RefusedSpike => "refused_spike",
             AnomalyKind::SanctionCombination => "sanction_combination",
+            AnomalyKind::Neighbours => "neighbours",
         }
     }
 
@@ -220,6 +225,10 @@ struct Unit {
     null_share: f64,
     /// For `sanction_combination`: the measures came with no violation recorded.
     no_violation: bool,
+    /// For `neighbours`: the bordering districts pooled, and their declared-illegal and inspections.
+    neighbours: Vec<u16>,
+    neighbour_events: f64,
+    neighbour_trials: f64,
     evidence: Vec<usize>,
     subjects: Vec<u32>,
 }
@@ -244,6 +253,9 @@ enum Judge {
     /// Each against its own past and the others' change (`judge_each`); the ratio is the count
     /// against the expected count.
     OwnPast,
+    /// Each district against the pooled share of the districts bordering it
+    /// (`neighbours::judge_against_neighbours`).
+    Neighbours,
 }
 
 /// The region most of a unit's rows are in, when at least 80% are.
@@ -279,6 +291,7 @@ pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> D
         unplanned_growth(registry, window, params),
         refused_spike(registry, window, params),
         sanction_combination(registry, window, params),
+        neighbours(registry, window, params),
     ];
     let mut detection = Detection {
         anomalies: Vec::new(),
@@ -296,11 +309,14 @@ pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> D
     detection
 }
 
-fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out: &mut Detection) {
+fn judge_family(registry: &Registry, mut family: Family, params: &DetectParams, out: &mut Detection) {
     let scale = family.scale;
     let mut judged: Vec<(usize, usize, Judgement)> = Vec::new();
     let mut funnels: Vec<Funnel> = Vec::new();
     let mut count = 0;
+    if family.judge == Judge::Neighbours {
+        pool_neighbours(&mut family);
+    }
     for (g, (_, units)) in family.groups.iter().enumerate() {
         // Units too small to say anything take no part; the rest are judged on the family's scale.
         let counts: Vec<UnitCounts> = units
@@ -320,6 +336,7 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
                 let nulls: Vec<f64> = counts.iter().map(|c| units[c.key.parse().unwrap_or(0)].null_share).collect();
                 judge_each(&counts, &nulls)
             }
+            Judge::Neighbours => judge_neighbours(units, &counts, family.min_volume),
         };
         let Some((mut js, funnel)) = judged_here else {
             let proportion = scale == Scale::Proportion;
@@ -406,7 +423,8 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
     }
     for (g, (name, units)) in family.groups.iter().enumerate() {
         let f = &funnels[g];
-        if f.units == 0 {
+        // Each district against its own neighbours has no one funnel to draw.
+        if f.units == 0 || family.judge == Judge::Neighbours {
             continue;
         }
         let points: Vec<FunnelPoint> = units
@@ -441,6 +459,46 @@ fn judge_family(registry: &Registry, family: Family, params: &DetectParams, out:
             },
         );
     }
+}
+
+/// Sets each district's bordering districts with data, and their pooled counts, for judging and
+/// for the words.
+fn pool_neighbours(family: &mut Family) {
+    for (_, units) in &mut family.groups {
+        let by_district: HashMap<u16, (f64, f64)> =
+            units.iter().filter_map(|u| u.district.map(|d| (d, (u.events, u.trials)))).collect();
+        for unit in units.iter_mut() {
+            let Some(map) = unit.district.and_then(ekn_domain::districts::district) else { continue };
+            unit.neighbours = map.neighbours.iter().copied().filter(|n| by_district.contains_key(n)).collect();
+            for n in &unit.neighbours {
+                unit.neighbour_events += by_district[n].0;
+                unit.neighbour_trials += by_district[n].1;
+            }
+        }
+    }
+}
+
+/// The districts of one group against their neighbours: judgements (q-values set by the family's
+/// adjustment) and a funnel that draws nothing (each district has a target of its own).
+fn judge_neighbours(units: &[Unit], counts: &[UnitCounts], min_volume: f64) -> Option<(Vec<Judgement>, Funnel)> {
+    let index: HashMap<u16, String> = counts
+        .iter()
+        .filter_map(|c| units[c.key.parse::<usize>().unwrap_or(0)].district.map(|d| (d, c.key.clone())))
+        .collect();
+    let adjacency: std::collections::BTreeMap<String, Vec<String>> = counts
+        .iter()
+        .map(|c| {
+            let unit = &units[c.key.parse::<usize>().unwrap_or(0)];
+            (c.key.clone(), unit.neighbours.iter().filter_map(|n| index.get(n).cloned()).collect())
+        })
+        .collect();
+    let judged = crate::neighbours::judge_against_neighbours(counts, &adjacency, min_volume, 1.0);
+    if judged.is_empty() {
+        return None;
+    }
+    let n = judged.len();
+    let judgements = judged.into_iter().map(|j| j.judgement).collect();
+    Some((judgements, Funnel { target: 0.0, tau2: 0.0, proportion: true, units: n, exact: true }))
 }
 
 /// A listed unit of a family: its group, its index in the group, its judgement.

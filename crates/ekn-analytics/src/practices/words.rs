@@ -195,6 +195,43 @@ pub(super) fn explain(
                 format!("District {district} ({region_en}): {events} of {trials} inspections in {from}–{to} were declared illegal ({rate}){n_en}. Given the control bodies that inspected here and their shares of illegal inspections elsewhere, about {expected} were expected; this is {ratio} times as many."),
             )
         }
+        AnomalyKind::Neighbours => {
+            // The neighbours by name, in each language (their codes where the map has no name).
+            let names = |pick: fn(&ekn_domain::districts::District) -> &str| {
+                unit.neighbours
+                    .iter()
+                    .map(|n| ekn_domain::districts::district(*n).map_or_else(|| district_text(*n), |d| pick(d).to_string()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            let (n_ru, n_kk, n_en) = (names(|d| &d.name_ru), names(|d| &d.name_kk), names(|d| &d.name_en));
+            let own = unit.district.and_then(ekn_domain::districts::district);
+            let (own_ru, own_kk, own_en) = own.map_or_else(
+                || (district.clone(), district.clone(), district.clone()),
+                |d| (format!("{} ({district})", d.name_ru), format!("{} ({district})", d.name_kk), format!("{} ({district})", d.name_en)),
+            );
+            let (k, n) = (unit.neighbour_events as u64, unit.neighbour_trials as u64);
+            let theirs = percent(unit.neighbour_events / unit.neighbour_trials.max(1.0));
+            let approximate = unit
+                .neighbours
+                .iter()
+                .chain(unit.district.iter())
+                .any(|n| ekn_domain::districts::district(*n).is_some_and(|d| d.approximate));
+            let (approx_ru, approx_kk, approx_en) = if approximate {
+                (
+                    " Границы одного из районов ещё не нанесены: соседство взято по району, из которого он выделен (приблизительно).",
+                    " Аудандардың бірінің шекарасы әлі салынбаған: көршілестік ол бөлінген аудан бойынша алынды (шамамен).",
+                    " One of the districts has no drawn boundary yet: its neighbours are those of the district it was carved from (approximate).",
+                )
+            } else {
+                ("", "", "")
+            };
+            (
+                format!("{own_ru}, {region_ru}: {events} из {trials} проверок за {from}–{to} признаны незаконными ({rate}) — против {theirs} в соседних районах ({n_ru}: {k} из {n}). При доле соседей ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
+                format!("{own_kk}, {region_kk}: {from}–{to} аралығындағы {trials} тексерудің {events}-і заңсыз деп танылды ({rate}) — көршілес аудандарда {theirs} ({n_kk}: {n}-нің {k}-і). Көршілердің үлесімен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
+                format!("{own_en}, {region_en}: {events} of {trials} inspections in {from}–{to} were declared illegal ({rate}) — against {theirs} in the neighbouring districts ({n_en}: {k} of {n}). At the neighbours' share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
+            )
+        }
         AnomalyKind::UnplannedGrowth => {
             let per_year = unit.previous / f64::from(unit.baseline_years.max(1));
             // A small average keeps its decimal, so it multiplies to the expected count shown.

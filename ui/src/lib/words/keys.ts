@@ -109,6 +109,7 @@ export type WordKey =
   | 'anomaly.illegal_share'
   | 'anomaly.refused_spike'
   | 'anomaly.sanction_combination'
+  | 'anomaly.neighbours'
   | 'anomaly.unplanned_growth'
   | 'app.name'
   | 'app.title'

@@ -1,0 +1,105 @@
+//! The map's second-level units (districts, cities of regional significance, the city districts
+//! of the three cities of republican significance) and who borders whom, as `ekn-geo build` wrote
+//! them in `assets/geo/` from the geokz shapes (CC BY 4.0) and the КАТО classifier (issue 63).
+//!
+//! A registry's KATO code falls in a unit by its first four digits (unique among the 228 units), the
+//! same "district" the analytics have always grouped by. Units without a shape yet carry their
+//! parent's neighbours, marked approximate; corner contacts are not neighbours.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+/// Said with anything drawn or derived from the shapes.
+pub const ATTRIBUTION: &str = "geokz 1.0.2 (A. Rodionov), CC BY 4.0";
+
+/// One unit: its names and its neighbours (by their four-digit district codes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct District {
+    pub kato: String,
+    pub name_ru: String,
+    pub name_kk: String,
+    pub name_en: String,
+    pub neighbours: BTreeSet<u16>,
+    /// Without a shape: its neighbours are its parent's.
+    pub approximate: bool,
+}
+
+fn parse() -> BTreeMap<u16, District> {
+    let kato: Value = serde_json::from_str(include_str!("../../../assets/geo/kato.json")).unwrap_or(Value::Null);
+    let adjacency: Value =
+        serde_json::from_str(include_str!("../../../assets/geo/adjacency.json")).unwrap_or(Value::Null);
+    let short = |code: &str| code.get(..4).and_then(|p| p.parse::<u16>().ok());
+    let mut out: BTreeMap<u16, District> = BTreeMap::new();
+    for unit in kato["units"].as_array().into_iter().flatten() {
+        let code = unit["kato"].as_str().unwrap_or_default();
+        if let Some(d) = short(code) {
+            out.insert(
+                d,
+                District {
+                    kato: code.to_string(),
+                    name_ru: unit["ru"].as_str().unwrap_or_default().to_string(),
+                    name_kk: unit["kk"].as_str().unwrap_or_default().to_string(),
+                    name_en: unit["en"].as_str().unwrap_or_default().to_string(),
+                    neighbours: BTreeSet::new(),
+                    approximate: unit["shape"] == false,
+                },
+            );
+        }
+    }
+    let mut link = |a: Option<u16>, b: Option<u16>| {
+        if let (Some(a), Some(b)) = (a, b) {
+            if a != b {
+                out.entry(a).and_modify(|u| {
+                    u.neighbours.insert(b);
+                });
+                out.entry(b).and_modify(|u| {
+                    u.neighbours.insert(a);
+                });
+            }
+        }
+    };
+    for pair in adjacency["pairs"].as_array().into_iter().flatten().filter(|p| p["corner"] == false) {
+        link(short(pair["a"].as_str().unwrap_or_default()), short(pair["b"].as_str().unwrap_or_default()));
+    }
+    for unit in adjacency["approximate"].as_array().into_iter().flatten() {
+        let own = short(unit["kato"].as_str().unwrap_or_default());
+        for n in unit["neighbours"].as_array().into_iter().flatten() {
+            link(own, short(n.as_str().unwrap_or_default()));
+        }
+    }
+    out
+}
+
+/// Every unit, by its four-digit district code.
+pub fn districts() -> &'static BTreeMap<u16, District> {
+    static CELL: OnceLock<BTreeMap<u16, District>> = OnceLock::new();
+    CELL.get_or_init(parse)
+}
+
+/// The unit a four-digit district code names, if the map has it.
+pub fn district(code: u16) -> Option<&'static District> {
+    districts().get(&code)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_map_gives_every_unit_names_and_neighbours_both_ways() {
+        let all = districts();
+        assert_eq!(all.len(), 228);
+        for (code, unit) in all {
+            assert!(!unit.name_ru.is_empty() && !unit.name_kk.is_empty(), "{code}");
+            assert!(!unit.neighbours.is_empty(), "{code} has no neighbour");
+            for n in &unit.neighbours {
+                assert!(all[n].neighbours.contains(code), "{code} → {n} but not back");
+            }
+        }
+        // Семей Г.А. (1010) lies inside район Жаңасемей (1041); Сарайшық (7116) is approximate.
+        assert!(district(1010).is_some_and(|d| d.neighbours.contains(&1041)));
+        assert!(district(7116).is_some_and(|d| d.approximate));
+    }
+}
