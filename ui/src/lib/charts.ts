@@ -3,12 +3,15 @@
 // assets/geo (see its README for source and licence).
 
 import * as echarts from 'echarts/core';
-import { HeatmapChart, MapChart, ScatterChart, BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, DataZoomComponent } from 'echarts/components';
+import { HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, CustomChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, DataZoomComponent, MarkLineComponent, MarkPointComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
-echarts.use([HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, GridComponent, TooltipComponent, VisualMapComponent,
-  LegendComponent, DataZoomComponent, CanvasRenderer]);
+// The custom series draws the Effectiveness screen's intervals, the mark line its "no change" at 1 and
+// the mark point a theme's risen cell:
+// unregistered, ECharts threw on the first report with an estimate (the demo had none until it held acts).
+echarts.use([HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, CustomChart, GridComponent, TooltipComponent, VisualMapComponent,
+  LegendComponent, DataZoomComponent, MarkLineComponent, MarkPointComponent, CanvasRenderer]);
 
 let mapReady: Promise<void> | null = null;
 
