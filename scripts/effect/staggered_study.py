@@ -57,6 +57,13 @@ Under `latent` selection nothing observed identifies the effect; that case is th
 not a design to tune. (pyfixest's demeaning failed on one registry of the latent run, many small
 strata; such fits count as missing.)
 
+The stacked design with its controls cut at their own trigger instead of dropped (`censored`,
+2026-11-28; 4 registries, 3,000 objects, seed 9): under `observed` 1.049 on the null (coverage 1.00),
+0.863 for a truth of 0.767, 0.674 for 0.620; under `latent` 0.831 on the null — within 0.01 of the
+stacked design's. So the bias left in the stacked design does not come from choosing controls by
+their future; it grows with the effect (+0.05 on the null, +0.12 at ×0.75), which points at what the
+controls' spike rule lets in, not at the follow-up.
+
 A generator written for this study — not the one tier 3's matched design was tuned on — makes
 registries of objects observed quarter by quarter: inspections (the exposure) and violations, a
 common trend, objects that close, transient spikes, and acts of response that follow spikes and
@@ -258,6 +265,49 @@ def stacked(df, pf, before=4, after=8):
     return fit.coef()["treated_after"], fit.se()["treated_after"]
 
 
+def stacked_censored(df, pf, before=4, after=8):
+    """The stacked design with its controls cut at their own trigger instead of dropped: every
+    object with a like spike in the act's trigger quarter (the same observable rule: at least 3
+    violations and three times its own record before) and no act by then is a control, followed up
+    to the quarter before its own trigger if it is acted on later — so no control is chosen for how
+    its future went."""
+    d = df[df.insp > 0]
+    stacks = []
+    acted_q = df.groupby("obj").act.first()
+    for g in sorted(x for x in d.act.unique() if x >= 2):
+        window = d[(d.q >= g - 1 - before) & (d.q <= g + after)]
+        pre = window[window.q < g - 1].groupby("obj").agg(k=("q", "size"))
+        record = d[d.q < g - 1].groupby("obj").agg(v=("viol", "sum"), n=("insp", "sum"))
+        trig = window[window.q == g - 1].set_index("obj")
+        rate = (record.v / record.n).reindex(trig.index)
+        spiked = set(trig[(trig.viol >= 3) & (trig.viol >= 3 * trig.insp * rate.fillna(np.inf))].index)
+        have_pre = set(pre[pre.k >= 2].index)
+        eligible = spiked & have_pre
+        act = acted_q.reindex(list(eligible))
+        treated = {o for o in eligible if act[o] == g}
+        controls = {o for o in eligible if act[o] < 0 or act[o] > g}
+        if not treated or not controls:
+            continue
+        part = window[window.obj.isin(treated | controls) & (window.q != g - 1)].copy()
+        later = acted_q.reindex(part.obj).to_numpy()
+        part = part[~((later > g) & (part.q.to_numpy() >= later - 1))]
+        part["stack"] = g
+        part["treated_after"] = (part.obj.isin(treated) & (part.q >= g)).astype(float)
+        stacks.append(part)
+    if not stacks:
+        return float("nan"), float("nan")
+    st = pd.concat(stacks, ignore_index=True)
+    st["log_insp"] = np.log(st.insp)
+    st["so"] = st["stack"].astype(str) + "_" + st.obj.astype(str)
+    st["sq"] = st["stack"].astype(str) + "_" + st.q.astype(str)
+    try:
+        fit = pf.fepois("viol ~ treated_after | so + sq", data=st, vcov={"CRV1": "obj"}, offset="log_insp",
+                        fixef_maxiter=200_000, fixef_tol=1e-7)
+    except ValueError:
+        return float("nan"), float("nan")
+    return fit.coef()["treated_after"], fit.se()["treated_after"]
+
+
 def trigger_bin(v):
     """The trigger inspection's violations, coarsened: 3, 4, 5, 6-8, 9 and more."""
     return np.select([v <= 5, v <= 8], [v, 6], 9)
@@ -343,7 +393,7 @@ def main():
     print(f"{args.registries} registries per setting, {args.objects} objects each, seed {args.seed}, "
           f"acts selected on the {args.selection} rate")
     for effect in (float(x) for x in args.effects.split(",")):
-        out = {"naive": [], "twfe": [], "etwfe": [], "stacked": [], "trigger": []}
+        out = {"naive": [], "twfe": [], "etwfe": [], "stacked": [], "trigger": [], "censored": []}
         used = []
         truths, treated_counts, started = [], [], time.time()
         for _ in range(args.registries):
@@ -358,6 +408,8 @@ def main():
             out["etwfe"].append((b, se, truth))
             b, se = stacked(df, pf)
             out["stacked"].append((b, se, truth))
+            b, se = stacked_censored(df, pf)
+            out["censored"].append((b, se, truth))
             b, se, n = trigger_stacked(df, pf)
             out["trigger"].append((b, se, truth))
             used.append(n)
