@@ -25,4 +25,29 @@ export function registerKazakhstan(): Promise<void> {
   return mapReady;
 }
 
+/** A district's names in the three languages, by its four KATO digits. */
+export type DistrictNames = Record<string, { ru: string; kk: string; en: string }>;
+
+let districtsReady: Promise<DistrictNames> | null = null;
+
+/** The 224 districts of `assets/geo/districts.json` (geokz 1.0.2 by A. Rodionov, CC BY 4.0; made by
+ *  `ekn-geo build`), registered as the map `kz-districts` with each feature named by its four KATO
+ *  digits — the "district" every figure of ЭКН is grouped by. Loaded on first use only, by the screens
+ *  that draw it; resolves to the districts' names for tooltips. */
+export function registerDistricts(): Promise<DistrictNames> {
+  districtsReady ??= import('../../../assets/geo/districts.json').then((geo) => {
+    type Feature = { properties: { kato: string; ru: string; kk: string; en: string; name?: string } };
+    const shapes = structuredClone(geo.default) as unknown as { features: Feature[] };
+    const names: DistrictNames = {};
+    for (const feature of shapes.features) {
+      const code = feature.properties.kato.slice(0, 4);
+      feature.properties.name = code;
+      names[code] = { ru: feature.properties.ru, kk: feature.properties.kk, en: feature.properties.en };
+    }
+    echarts.registerMap('kz-districts', shapes as never);
+    return names;
+  });
+  return districtsReady;
+}
+
 export { echarts };
