@@ -201,6 +201,9 @@ export async function journey(d, candidate, log = console.log) {
   log('analytics');
   await d.goto('#/analytics');
   await d.waitFor('[data-testid="anomalies"] [data-anomaly]');
+  // The districts' map (issue 63), its shapes loaded with this screen, credited to their source.
+  await d.waitFor('[data-section="district-map"] canvas');
+  check((await d.text('[data-section="district-map"]')).includes('geokz'), 'the district map credits its shapes');
   const anomaly = await d.eval(`document.querySelector('[data-testid="anomalies"] [data-anomaly]').dataset.anomaly`);
   await d.click(`[data-anomaly="${anomaly}"]`);
   await d.waitFor('[data-testid="anomaly-detail"] canvas');
