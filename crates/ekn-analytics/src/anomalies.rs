@@ -274,6 +274,28 @@ pub fn judge_each(units: &[UnitCounts], targets: &[f64]) -> Option<(Vec<Judgemen
     Some((judged, funnel))
 }
 
+/// Over-dispersion from z-scores winsorised at 10 % each tail, then the additive between-unit
+/// variance τ² that brings it back to 1 (Spiegelhalter): zero when the data show no more spread
+/// than chance, or when fewer than `MIN_UNITS_FOR_SPREAD` units cannot tell. `weights` are the
+/// units' inverse sampling variances.
+pub(crate) fn spread_beyond_chance(raw_z: &[f64], weights: &[f64]) -> f64 {
+    if raw_z.len() < MIN_UNITS_FOR_SPREAD {
+        return 0.0;
+    }
+    let mut sorted = raw_z.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let k = sorted.len() / 10;
+    let (low, high) = (sorted[k], sorted[sorted.len() - 1 - k]);
+    let n = raw_z.len() as f64;
+    let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
+    let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
+    if n * phi > n - 1.0 {
+        ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0)
+    } else {
+        0.0
+    }
+}
+
 /// The funnel's arithmetic: each unit's z-score against its target with its own sampling error,
 /// Spiegelhalter's additive spread τ² from winsorised z-scores, one-sided p-values.
 fn judge_around(used: &[&UnitCounts], targets: &[f64], scale: Scale) -> (Vec<Judgement>, Funnel) {
@@ -289,21 +311,8 @@ fn judge_around(used: &[&UnitCounts], targets: &[f64], scale: Scale) -> (Vec<Jud
     let rate = |u: &UnitCounts| u.events / u.trials;
     let raw_z: Vec<f64> = used.iter().zip(&targets).map(|(u, &t)| (rate(u) - t) / variance(u, t).sqrt()).collect();
 
-    // Over-dispersion from winsorised z-scores (10% each tail), then the additive between-unit
-    // variance τ² that brings it back to 1 (zero when the data show no more spread than chance).
-    let mut sorted = raw_z.clone();
-    sorted.sort_by(f64::total_cmp);
-    let k = sorted.len() / 10;
-    let (low, high) = (sorted[k], sorted[sorted.len() - 1 - k]);
-    let n = used.len() as f64;
-    let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
     let weights: Vec<f64> = used.iter().zip(&targets).map(|(u, &t)| 1.0 / variance(u, t)).collect();
-    let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
-    let tau2 = if used.len() >= MIN_UNITS_FOR_SPREAD && n * phi > n - 1.0 {
-        ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0)
-    } else {
-        0.0
-    };
+    let tau2 = spread_beyond_chance(&raw_z, &weights);
 
     let judged: Vec<Judgement> = used
         .iter()

@@ -14,10 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::anomalies::{benjamini_hochberg, chance_tail, upper_tail, Judgement, UnitCounts};
-
-/// Districts fewer than this leave the spread beyond chance unestimated (as on the funnel).
-const MIN_UNITS_FOR_SPREAD: usize = 10;
+use crate::anomalies::{benjamini_hochberg, chance_tail, spread_beyond_chance, upper_tail, Judgement, UnitCounts};
 
 /// One district judged against its neighbours.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -106,26 +103,6 @@ pub fn judge_against_neighbours(
         j.judgement.significant = q <= fdr;
     }
     judged
-}
-
-/// The additive variance between units beyond chance, from z-scores winsorised at 10 % each tail
-/// (zero when they show no more spread than chance, or too few units to tell).
-fn spread_beyond_chance(raw_z: &[f64], weights: &[f64]) -> f64 {
-    if raw_z.len() < MIN_UNITS_FOR_SPREAD {
-        return 0.0;
-    }
-    let mut sorted = raw_z.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let k = sorted.len() / 10;
-    let (low, high) = (sorted[k], sorted[sorted.len() - 1 - k]);
-    let n = raw_z.len() as f64;
-    let phi = raw_z.iter().map(|z| z.clamp(low, high).powi(2)).sum::<f64>() / n;
-    let (sum_w, sum_w2) = (weights.iter().sum::<f64>(), weights.iter().map(|w| w * w).sum::<f64>());
-    if n * phi > n - 1.0 {
-        ((n * phi - (n - 1.0)) / (sum_w - sum_w2 / sum_w)).max(0.0)
-    } else {
-        0.0
-    }
 }
 
 #[cfg(test)]
