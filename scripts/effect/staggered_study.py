@@ -228,6 +228,26 @@ def etwfe(df, pf):
     return log_ratio, se
 
 
+def fit_stacks(stacks, pf):
+    """Poisson over the stacks with stack×object and stack×quarter effects and one acted-after term,
+    errors clustered by object: the log ratio, its standard error, and how many acted-on objects it
+    rests on (nan, nan, 0 when there is nothing to fit or the fixed effects' demeaning does not
+    converge — many small stacks)."""
+    if not stacks:
+        return float("nan"), float("nan"), 0
+    st = pd.concat(stacks, ignore_index=True)
+    st["log_insp"] = np.log(st.insp)
+    st["so"] = st["stack"].astype(str) + "_" + st.obj.astype(str)
+    st["sq"] = st["stack"].astype(str) + "_" + st.q.astype(str)
+    try:
+        fit = pf.fepois("viol ~ treated_after | so + sq", data=st, vcov={"CRV1": "obj"}, offset="log_insp",
+                        fixef_maxiter=200_000, fixef_tol=1e-7)
+    except ValueError:
+        return float("nan"), float("nan"), 0
+    used = st[st.treated_after > 0].obj.nunique()
+    return fit.coef()["treated_after"], fit.se()["treated_after"], used
+
+
 def stacked(df, pf, before=4, after=8):
     """For each quarter in which acts were issued: its acted-on objects and, as controls, the objects
     with a like spike in the same trigger quarter that got no act then (nor within the window), each
@@ -255,14 +275,7 @@ def stacked(df, pf, before=4, after=8):
         part["stack"] = g
         part["treated_after"] = (part.obj.isin(treated) & (part.q >= g)).astype(float)
         stacks.append(part)
-    if not stacks:
-        return float("nan"), float("nan")
-    st = pd.concat(stacks, ignore_index=True)
-    st["log_insp"] = np.log(st.insp)
-    st["so"] = st["stack"].astype(str) + "_" + st.obj.astype(str)
-    st["sq"] = st["stack"].astype(str) + "_" + st.q.astype(str)
-    fit = pf.fepois("viol ~ treated_after | so + sq", data=st, vcov={"CRV1": "obj"}, offset="log_insp")
-    return fit.coef()["treated_after"], fit.se()["treated_after"]
+    return fit_stacks(stacks, pf)[:2]
 
 
 def stacked_censored(df, pf, before=4, after=8):
@@ -294,18 +307,7 @@ def stacked_censored(df, pf, before=4, after=8):
         part["stack"] = g
         part["treated_after"] = (part.obj.isin(treated) & (part.q >= g)).astype(float)
         stacks.append(part)
-    if not stacks:
-        return float("nan"), float("nan")
-    st = pd.concat(stacks, ignore_index=True)
-    st["log_insp"] = np.log(st.insp)
-    st["so"] = st["stack"].astype(str) + "_" + st.obj.astype(str)
-    st["sq"] = st["stack"].astype(str) + "_" + st.q.astype(str)
-    try:
-        fit = pf.fepois("viol ~ treated_after | so + sq", data=st, vcov={"CRV1": "obj"}, offset="log_insp",
-                        fixef_maxiter=200_000, fixef_tol=1e-7)
-    except ValueError:
-        return float("nan"), float("nan")
-    return fit.coef()["treated_after"], fit.se()["treated_after"]
+    return fit_stacks(stacks, pf)[:2]
 
 
 def trigger_bin(v):
@@ -360,20 +362,7 @@ def trigger_stacked(df, pf, before=4, after=8, min_v=3):
             part["stack"] = f"{g}_{stratum}"
             part["treated_after"] = (part.obj.isin(t_here) & (part.q >= g)).astype(float)
             stacks.append(part)
-    if not stacks:
-        return float("nan"), float("nan"), 0
-    st = pd.concat(stacks, ignore_index=True)
-    st["log_insp"] = np.log(st.insp)
-    st["so"] = st["stack"] + "_" + st.obj.astype(str)
-    st["sq"] = st["stack"] + "_" + st.q.astype(str)
-    try:
-        fit = pf.fepois("viol ~ treated_after | so + sq", data=st, vcov={"CRV1": "obj"}, offset="log_insp",
-                        fixef_maxiter=200_000, fixef_tol=1e-7)
-    except ValueError:
-        # The fixed effects' demeaning does not converge on some registries (many small strata).
-        return float("nan"), float("nan"), 0
-    used = st[st.treated_after > 0].obj.nunique()
-    return fit.coef()["treated_after"], fit.se()["treated_after"], used
+    return fit_stacks(stacks, pf)
 
 
 def main():
