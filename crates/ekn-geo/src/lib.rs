@@ -21,7 +21,6 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 
 /// Said wherever the shapes or anything made from them ship.
 pub const ATTRIBUTION: &str = "District boundaries: geokz 1.0.2 by Alexander Rodionov (github.com/arodionoff/geokz), \
@@ -63,7 +62,7 @@ fn read_shapeless(path: &Path) -> Result<Vec<Shapeless>, String> {
 
 fn sha256_of(path: &Path) -> Result<String, String> {
     let bytes = ekn_disk::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect())
+    Ok(ekn_domain::digest::sha256_hex(bytes))
 }
 
 fn rounded(x: f64) -> f64 {
