@@ -20,6 +20,7 @@ mod pdf;
 pub mod reason;
 pub mod requisites;
 mod reread;
+mod russian;
 mod sniff;
 
 use serde::Serialize;

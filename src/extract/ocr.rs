@@ -106,8 +106,8 @@ fn run(program: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
 /// The version of what ЭКН does around Tesseract: a page's light evened, lines levelled, borders
 /// removed and small letters enlarged (`image`, `cleanup`), segmentation chosen per page, doubtful
 /// lines read again (`reread`), two columns split (`columns`), Kazakh letters put back and capitals read
-/// inside a word lowered (`kazakh`).
-pub const OCR_PIPELINE: &str = "ocr-2026.11.10";
+/// inside a word lowered (`kazakh`), a Russian adjective's closing «й» read as «и» put back (`russian`).
+pub const OCR_PIPELINE: &str = "ocr-2026.11.28";
 
 /// Below this mean word confidence a page is read again with other page segmentations.
 const RETRY_BELOW: f32 = 0.80;
@@ -245,6 +245,7 @@ impl Engines {
         // Columns first: a line is then Kazakh or Russian as a whole when letters are put back.
         let split = super::columns::split_columns(&mut words, image.width as u32);
         let restored = super::kazakh::restore_letters(&mut words);
+        let short_i = super::russian::restore_short_i_in(&mut words);
         let mut page = page_of_words(&words);
         if page.method != Method::Ocr {
             return page;
@@ -260,6 +261,9 @@ impl Engines {
         }
         if restored > 0 {
             page.why = format!("{}; {}", page.why, super::reason::kazakh_letters_restored(restored));
+        }
+        if short_i > 0 {
+            page.why = format!("{}; {}", page.why, super::reason::short_i_restored(short_i));
         }
         page
     }

@@ -58,6 +58,11 @@ pub fn kazakh_letters_restored(words: usize) -> String {
     format!("{words} words' Kazakh letters put back")
 }
 
+/// How many Russian words had their closing «й» (read as «и») put back.
+pub fn short_i_restored(words: usize) -> String {
+    format!("{words} words' closing «й» put back")
+}
+
 /// What cleaning did to a page before OCR: dark borders whitened, letters enlarged (a clause each).
 pub fn page_cleaned(borders: usize, scale: f32) -> String {
     let mut clauses = Vec::new();
@@ -82,6 +87,11 @@ const COUNTED: &[(&str, &str, &str)] = &[
         " words' Kazakh letters put back",
         "казахские буквы восстановлены в словах",
         "қазақ әріптері қалпына келтірілген сөздер",
+    ),
+    (
+        " words' closing «й» put back",
+        "восстановлена конечная «й» в словах",
+        "соңғы «й» әрпі қалпына келтірілген сөздер",
     ),
     (" dark borders removed", "убраны тёмные края", "қараңғы жиектер алынды"),
 ];
@@ -328,6 +338,7 @@ mod tests {
             lines_read_again(4),
             lines_in_two_columns(3),
             kazakh_letters_restored(5),
+            short_i_restored(2),
             page_cleaned(0, 1.6),
             page_cleaned(2, 1.5),
             page_cleaned(1, 1.0),

@@ -9,8 +9,17 @@ use super::header::{header, lines, names_kind, reads_as_sentence, title_text, TI
 use super::{CandidateFact, PageText, Rules};
 
 /// Nouns that begin a body's own name in Russian (a parent's name stands on the lines above).
-const RU_BODY_NOUNS: &[&str] =
-    &["ПРОКУРАТУРА", "ДЕПАРТАМЕНТ", "УПРАВЛЕНИЕ", "КОМИТЕТ", "МИНИСТЕРСТВО", "АКИМАТ", "АГЕНТСТВО", "ИНСПЕКЦИЯ"];
+const RU_BODY_NOUNS: &[&str] = &[
+    "ПРОКУРАТУРА",
+    "ДЕПАРТАМЕНТ",
+    "УПРАВЛЕНИЕ",
+    "КОМИТЕТ",
+    "МИНИСТЕРСТВО",
+    "АКИМАТ",
+    "АГЕНТСТВО",
+    "ИНСПЕКЦИЯ",
+    "ОТДЕЛ",
+];
 /// A parent body named in the genitive after the addressee's own («Начальнику управления … /
 /// Департамента государственных доходов по … области»): the name runs on.
 const RU_PARENT_GENITIVES: &[&str] = &[
@@ -40,6 +49,7 @@ const KK_BODY_NOUNS: &[&str] = &[
     "ӘКІМДІГІ",
     "АГЕНТТІГІ",
     "ИНСПЕКЦИЯСЫ",
+    "БӨЛІМІ",
     "СОТЫ",
 ];
 
@@ -324,9 +334,25 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
             })
         })
     };
+    // The Kazakh name's last line come after the other column: a few words ending in a body's noun
+    // («ПРОКУРАТУРАСЫ», «БАҚЫЛАУ ДЕПАРТАМЕНТІ»), no figures.
     let kazakh_noun_line = |line: &(usize, usize)| {
-        let w = words(text_of(line));
-        w.len() == 1 && KK_BODY_NOUNS.contains(&w[0].as_str())
+        let text = text_of(line);
+        let w = words(text);
+        (1..=3).contains(&w.len())
+            && w.last().is_some_and(|last| KK_BODY_NOUNS.contains(&last.as_str()))
+            && (w.len() == 1 || is_kazakh(text))
+            && !text.chars().any(|c| c.is_ascii_digit())
+    };
+    // A Kazakh block that names no body yet: its last line a genitive (a parent's name or a place
+    // waiting for the body) or no body's noun in it at all («АҚМОЛА ОБЛЫСЫНЫҢ / САНИТАРИЯЛЫҚ- /
+    // ЭПИДЕМИОЛОГИЯЛЫҚ», its «БАҚЫЛАУ ДЕПАРТАМЕНТІ» read after the Russian column).
+    let unfinished_kazakh = |block: &[(usize, usize)]| {
+        let text: String = block.iter().map(text_of).collect::<Vec<_>>().join(" ");
+        let names_body = words(&text).iter().any(|w| KK_BODY_NOUNS.contains(&w.as_str()));
+        is_kazakh(&text)
+            && block.last().is_some_and(|l| !text_of(l).chars().any(|c| c.is_ascii_digit()))
+            && (genitive_end(block) || !names_body)
     };
     // Whether a block is a table's cell: the line it stands on has tabs.
     let cell = |block: &[(usize, usize)]| {
@@ -354,10 +380,7 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
         }
         match out.last_mut() {
             Some(previous)
-                if !cell(previous)
-                    && genitive_end(previous)
-                    && opens_russian_column(text_of(&block[0]))
-                    && is_kazakh(&previous.iter().map(text_of).collect::<String>()) =>
+                if !cell(previous) && unfinished_kazakh(previous) && opens_russian_column(text_of(&block[0])) =>
             {
                 // The other column stands between: wait for the Kazakh name's last line.
                 waiting = Some(out.len() - 1);

@@ -563,6 +563,29 @@ fn a_letterhead_read_by_ocr_column_after_column_gives_the_bodys_own_name() {
 }
 
 #[test]
+fn a_kazakh_column_ending_in_an_adjective_waits_for_its_body_across_the_russian_one() {
+    // OCR read the left column's first lines, then the right column, then the left one's last line.
+    let kk = "ЖАМБЫЛ ОБЛЫСЫНЫҢ\nВЕТЕРИНАРИЯЛЫҚ-\nСАНИТАРИЯЛЫҚ\n\nДЕПАРТАМЕНТ\nВЕТЕРИНАРНО-САНИТАРНОГО\n\
+              КОНТРОЛЯ ЖАМБЫЛСКОЙ ОБЛАСТИ\n\nҚАДАҒАЛАУ ДЕПАРТАМЕНТІ\n\nӘкімшілік жаза қолдану туралы\n№ 0311 ҚАУЛЫ\n\n\
+              Тараз қ.\n\n2025 жылғы 14 қараша\n\nДепартаменттің бас мемлекеттік ветеринариялық-санитариялық \
+              инспекторы хаттаманы қарап, ӘҚБтК-нің 406-бабын басшылыққа ала отырып, қаулы етті.";
+    let found = facts(kk);
+    assert!(
+        has(&found, "issuer", json!("ЖАМБЫЛ ОБЛЫСЫНЫҢ ВЕТЕРИНАРИЯЛЫҚ-САНИТАРИЯЛЫҚ ҚАДАҒАЛАУ ДЕПАРТАМЕНТІ")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_department_under_an_akimat_is_the_issuer_without_the_akimat() {
+    let ru = "АКИМАТ ГОРОДА СЕМЕЙ\nОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ\n\n071400, г. Семей, ул. Абая, 7\n\n\
+              14.11.2025 № 03-11/905\n\nПрокурору города Семей\n\nНа представление от 30.10.2025 № 2-17-25/1401\n\n\
+              Отделом представление рассмотрено, нарушения устранены.";
+    let found = facts(ru);
+    assert!(has(&found, "issuer", json!("ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ")), "{found:#?}");
+}
+
+#[test]
 fn an_answer_without_a_title_speaks_the_language_of_its_page_not_of_its_letterhead() {
     let text = "АҚМОЛА ОБЛЫСЫ\nБІЛІМ БАСҚАРМАСЫ\n\nУПРАВЛЕНИЕ ОБРАЗОВАНИЯ\nАКМОЛИНСКОЙ ОБЛАСТИ\n\n\
                 020000, Көкшетау қ., Абай к-сі, 12 020000, г. Кокшетау, ул. Абая, 12\n\
