@@ -207,6 +207,33 @@ pub fn render_import(r: &ImportReport) -> String {
         ];
         let _ = writeln!(out, "  {}", tr_with("cli.import.masked", &masked));
     }
+    let kato = &r.kato;
+    if kato.unknown + kato.mapped > 0 {
+        let vars: [(&str, &dyn std::fmt::Display); 3] =
+            [("classifier", &kato.classifier), ("unknown", &kato.unknown), ("mapped", &kato.mapped)];
+        let _ = writeln!(out, "  {}", tr_with("cli.import.kato", &vars));
+        for note in &kato.notes {
+            let line = match &note.current {
+                None => tr_with(
+                    "cli.import.kato_unknown",
+                    &[("line", &note.line), ("field", &note.field), ("code", &note.code)],
+                ),
+                Some(current) => tr_with(
+                    "cli.import.kato_mapped",
+                    &[("line", &note.line), ("field", &note.field), ("code", &note.code), ("current", current)],
+                ),
+            };
+            let _ = writeln!(out, "    {line}");
+        }
+        let listed = kato.notes.len() as u64;
+        if kato.unknown + kato.mapped > listed {
+            let _ = writeln!(
+                out,
+                "    {}",
+                tr_with("cli.import.kato_more", &[("n", &(kato.unknown + kato.mapped - listed))])
+            );
+        }
+    }
     if let Some(id) = r.same_file_as_import {
         let _ = writeln!(out, "  {}", tr_with("cli.import.same_file", &[("id", &id)]));
     }

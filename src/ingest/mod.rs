@@ -6,6 +6,7 @@
 //! and a report. A bad row stops the import and nothing is kept, unless the caller asked to skip
 //! invalid rows, in which case they are written with their reasons beside the input.
 
+mod places;
 mod preview;
 
 // The readers (files to checked records, no database) are the `ekn-readers` crate, which the office
@@ -29,6 +30,7 @@ use crate::store::{
     Upsert,
 };
 use columns::{fields_of, ColumnMap};
+pub use places::{KatoCheck, KatoNote};
 pub use preview::{preview, ColumnPreview, Preview, RowError, SampleRow};
 use rows::FieldRow;
 use source::{Cells, Position, RawRecord, ReadError, Table};
@@ -146,6 +148,8 @@ pub struct ImportReport {
     pub seconds: f64,
     /// What the appeals pipeline did with the rows (appeals imports through a session only).
     pub triage: Option<crate::domain::triage::TriageReport>,
+    /// The rows whose KATO code the classifier lacks or has retired (`places`).
+    pub kato: KatoCheck,
 }
 
 /// Progress of a running import, reported every few thousand rows.
@@ -231,6 +235,7 @@ pub fn import(
     };
     let progress_counter = table.progress.clone();
     let mut ignored_keys: Vec<String> = Vec::new();
+    let mut kato_check = KatoCheck::new();
     let records = table.records;
     // Two stages on two threads: this one writes to SQLite while the other reads and validates
     // the next rows. The channel is bounded, so memory stays flat however large the file is.
@@ -260,7 +265,7 @@ pub fn import(
                         let refused = Refused { line, field, reason: &reason, value };
                         reject(&mut rejects, refused, Some(&cells), &file, position, &mut totals)?;
                     }
-                    Parsed::Valid { line, record, counts, unknown_keys } => {
+                    Parsed::Valid { line, record, counts, unknown_keys, kato } => {
                         for key in unknown_keys {
                             if !ignored_keys.contains(&key) {
                                 ignored_keys.push(key);
@@ -285,6 +290,9 @@ pub fn import(
                             done => {
                                 totals.count(done);
                                 masked.add(&counts);
+                                if let Some(note) = kato {
+                                    kato_check.add(note);
+                                }
                             }
                         }
                     }
@@ -338,6 +346,7 @@ pub fn import(
         journal_seq: entries.last().map(|e| e.seq),
         seconds: started.elapsed().as_secs_f64(),
         triage: None,
+        kato: kato_check,
     })
 }
 
@@ -361,6 +370,8 @@ enum Parsed {
         record: Record,
         counts: MaskCounts,
         unknown_keys: Vec<String>,
+        /// What the КАТО check found in the row's code, if anything.
+        kato: Option<KatoNote>,
     },
     /// A value failed validation; the cells travel along for the rejected-rows file.
     Invalid {
@@ -399,12 +410,18 @@ fn parse_records(
             Ok(record) => {
                 let row = FieldRow::new(fields, map, &record.cells);
                 let mut counts = MaskCounts::default();
+                // The place checked before the digest, so a retired code replaced is what is compared.
+                let mut kato = None;
                 let result = match kind {
-                    DataKind::Inspections => rows::inspection(&row).map(|r| {
+                    DataKind::Inspections => rows::inspection(&row).map(|mut r| {
+                        kato = places::check(&mut r.subject.kato, record.line);
                         let (hash, facts) = (inspection_hash(&r), subject_facts_hash(&r.subject));
                         Record::Inspection(r, hash, facts)
                     }),
-                    DataKind::Appeals => rows::appeal(&row, pseudonymiser, &mut counts).map(Record::Appeal),
+                    DataKind::Appeals => rows::appeal(&row, pseudonymiser, &mut counts).map(|mut r| {
+                        kato = places::check(&mut r.kato, record.line);
+                        Record::Appeal(r)
+                    }),
                     DataKind::Risk => rows::risk(&row).map(|r| {
                         let hash = risk_hash(&r);
                         Record::Risk(r, hash)
@@ -430,7 +447,7 @@ fn parse_records(
                                 .collect(),
                             Cells::Positional(_) => Vec::new(),
                         };
-                        Parsed::Valid { line: record.line, record: valid, counts, unknown_keys }
+                        Parsed::Valid { line: record.line, record: valid, counts, unknown_keys, kato }
                     }
                     Err(e) => Parsed::Invalid {
                         line: record.line,

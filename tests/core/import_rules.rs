@@ -288,3 +288,52 @@ fn latest_risk_score_per_model_with_its_factors() {
     assert_eq!(factors, vec![("visits", 0.6), ("fines", 0.3)]);
     assert!(card.risk[1].factors.is_empty());
 }
+
+/// Issue 63: every row's KATO code is looked up in the classifier НК РК 11-2025. A code it lacks is
+/// named with its line and field and the row is kept as written; known codes pass without a word;
+/// the CLI says the same in the person's language.
+#[test]
+fn kato_codes_the_classifier_lacks_are_named_by_line_and_field_and_nothing_is_lost() {
+    let db = TempDb::new();
+    let mut rows = inspection_rows();
+    rows[1][3] = "751190000".into(); // no such place in Алматы
+    rows[2][3] = "553200000".into(); // Актогайский район, Павлодарская область
+    let mut text = INSPECTION_HEADER_RU.join(";") + "\n";
+    for row in &rows {
+        text.push_str(&(csv_line(row, ';') + "\n"));
+    }
+    let file = db.file("places.csv", text);
+    let report = db.import(DataKind::Inspections, &file).unwrap();
+    assert_eq!((report.inserted, report.rejected), (3, 0), "nothing is refused for its place");
+    assert_eq!((report.kato.unknown, report.kato.mapped), (1, 0));
+    assert_eq!(report.kato.classifier, "NK RK 11-2025");
+    let note = &report.kato.notes[0];
+    assert_eq!(
+        (note.line, note.field.as_str(), note.code.as_str(), note.current.as_deref()),
+        (3, "kato", "751190000", None)
+    );
+    let mut session = db.session();
+    let card = session.registry().card(&bin(1)).unwrap();
+    assert_eq!(card.subject.kato.as_deref(), Some("751190000"), "kept as written");
+
+    // The command line names the row in the person's language.
+    let cli = tempfile::tempdir().unwrap();
+    let cli_db = cli.path().join("ekn.db");
+    let ekn = |lang: &str, args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ekn"))
+            .arg("--db")
+            .arg(&cli_db)
+            .args(args)
+            .env("EKN_LANG", lang)
+            .output()
+            .unwrap()
+    };
+    assert!(ekn("en", &["init"]).status.success());
+    let out = ekn("ru", &["import", "inspections", file.to_str().unwrap()]);
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("строка 3, поле kato: «751190000» нет в классификаторе"), "{printed}");
+    // The generated demo's places are all the classifier's own.
+    let demo = db.file("demo.csv", std::fs::read("fixtures/demo/inspections.csv").unwrap());
+    let report = db.import(DataKind::Inspections, &demo).unwrap();
+    assert_eq!((report.kato.unknown, report.kato.mapped), (0, 0), "{:?}", report.kato.notes.first());
+}

@@ -4,6 +4,7 @@
 pub mod acts;
 pub mod calendar;
 pub mod card;
+pub mod classifier;
 pub mod deadline;
 pub mod digest;
 pub mod districts;
