@@ -9,10 +9,12 @@
 //! fixed offsets, so the same seed and today give the same bytes, and the demo built on any day
 //! looks like an office on that day, not one frozen in November 2026.
 //!
-//! It depends on `domain` only (for valid identifiers and real region codes).
+//! It depends on `domain` only (for valid identifiers, and real places from the КАТО classifier:
+//! `places`).
 
 pub mod effects;
 pub mod outbreaks;
+mod places;
 pub mod second;
 mod vocab;
 
@@ -129,10 +131,12 @@ struct Subject {
     appeals: u32,
 }
 
-const FREQUENT_DISTRICT: &str = "1920";
+/// Енбекшиказахский район (Алматинская область).
+const FREQUENT_DISTRICT: &str = "1940";
 const FREQUENT_BODY: usize = 0;
-const ILLEGAL_DISTRICT: &str = "5530";
-const ILLEGAL_NEIGHBOUR: &str = "5520";
+/// Актогайский район (Павлодарская область) and Экибастуз Г.А., which borders it for 158 km.
+const ILLEGAL_DISTRICT: &str = "5532";
+const ILLEGAL_NEIGHBOUR: &str = "5522";
 const SPIKE_REGION: &str = "61";
 const SPIKE_CATEGORY: &str = "социальные выплаты";
 const COMBINATION_BODY: usize = 5;
@@ -378,9 +382,9 @@ fn make_subjects(rng: &mut ChaCha8Rng, count: usize) -> Vec<Subject> {
             0..=2 => FREQUENT_DISTRICT.to_string(),
             3 => ILLEGAL_DISTRICT.to_string(),
             4 => ILLEGAL_NEIGHBOUR.to_string(),
-            _ => format!("{}{}0", pick(rng, &REGIONS).code, rng.random_range(1..=6)),
+            _ => places::unit_in(pick(rng, &REGIONS).code, rng.random_range(1..=6)),
         };
-        let kato = format!("{district_prefix}{:05}", rng.random_range(1..=40) * 1000 % 100_000);
+        let kato = places::place_in(&district_prefix, rng.random_range(1..=40));
         subjects.push(Subject {
             bin,
             name,
@@ -755,7 +759,7 @@ fn write_appeals<W: Write>(
         with_pd += usize::from(has_pd);
         let text = pick(rng, texts).replace("{org}", &org).replace("{contact}", &contact_text).trim().to_string();
         let kato = subject.map_or_else(
-            || format!("{}{}000000", pick(rng, &REGIONS).code, rng.random_range(1..=6)),
+            || places::unit_code(&places::unit_in(pick(rng, &REGIONS).code, rng.random_range(1..=6))),
             |i| subjects[i].kato.clone(),
         );
         let (status, decided, outcome) = if received > open_after {

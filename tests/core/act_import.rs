@@ -10,11 +10,16 @@ use ekn::domain::records::DataKind;
 
 use crate::support::demo_copy;
 
-/// Two demo objects with an inspection each: (BIN, registry number of one of its inspections).
+/// Two demo objects with an inspection each and no act yet (the demo's office issued some):
+/// (BIN, registry number of one of its inspections).
 fn two_inspected(s: &mut Session) -> Vec<(String, String)> {
     let mut found = Vec::new();
+    let today = s.today();
     for hit in s.registry().search("ТОО", 50).unwrap().subjects {
         let card = s.registry().card(&hit.bin).unwrap();
+        if !s.screens().case_screen(&hit.bin, today).unwrap().issued_acts.is_empty() {
+            continue;
+        }
         if let Some(i) = card.inspections.first() {
             found.push((hit.bin.clone(), i.registry_no.clone()));
         }

@@ -53,7 +53,12 @@ fn generated_data_imports_cleanly_and_carries_the_planted_patterns() {
             .filter(|i| i.control_body == truth["frequent_visits"]["control_body"].as_str().unwrap())
             .count();
         assert!(by_body >= 8, "{bin}: {by_body} visits by the planted body");
-        assert!(card.subject.kato.as_deref().unwrap().starts_with("1920"));
+        assert!(card
+            .subject
+            .kato
+            .as_deref()
+            .unwrap()
+            .starts_with(truth["frequent_visits"]["district_kato_prefix"].as_str().unwrap()));
     }
     assert!(truth["repeated_appeals"].as_u64().unwrap() > 0);
     assert!(truth["appeals_with_personal_data"].as_u64().unwrap() > 0);
