@@ -77,9 +77,16 @@ pub fn judge_against_neighbours(
             let target = (c.events / c.trials).clamp(1e-9, 1.0 - 1e-9);
             let z = difference(c) / (variance(c) + tau2).sqrt();
             let expected = target * c.unit.trials;
-            // The exact tail at the neighbours' proportion is the floor of the p-value (a few
-            // events against a tiny expectation), as on the funnel.
-            let exact = chance_tail(c.unit.events, c.unit.trials, target, true);
+            // Exact tails are the floor of the p-value where the normal one flatters a few events
+            // against a tiny expectation: at the neighbours' proportion, as on the funnel, and
+            // Fisher's, which also counts that the neighbours' proportion is itself a small sample
+            // (a dozen appeals of a category in a district, a few dozen around it).
+            let exact = chance_tail(c.unit.events, c.unit.trials, target, true).max(fisher_tail(
+                c.unit.events,
+                c.unit.trials,
+                c.events,
+                c.trials,
+            ));
             NeighbourJudgement {
                 judgement: Judgement {
                     key: c.unit.key.clone(),
@@ -105,6 +112,21 @@ pub fn judge_against_neighbours(
     judged
 }
 
+/// Fisher's one-sided exact tail: the chance that a sample of `trials` drawn from the unit's and
+/// its neighbours' counts pooled holds `events` or more of the pooled events (hypergeometric).
+fn fisher_tail(events: f64, trials: f64, neighbour_events: f64, neighbour_trials: f64) -> f64 {
+    use statrs::distribution::{DiscreteCDF, Hypergeometric};
+    let (k, n) = (events.round().max(0.0) as u64, trials.round().max(0.0) as u64);
+    let (k2, n2) = (neighbour_events.round().max(0.0) as u64, neighbour_trials.round().max(0.0) as u64);
+    if k == 0 {
+        return 1.0;
+    }
+    match Hypergeometric::new(n + n2, (k + k2).min(n + n2), n) {
+        Ok(h) => h.sf(k - 1),
+        Err(_) => 1.0,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -112,6 +134,17 @@ mod tests {
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
     use serde_json::Value;
+
+    #[test]
+    fn fishers_tail_is_the_hypergeometric_upper_tail() {
+        // 3 of 4 against 1 of 6: P(X ≥ 3) drawing 4 of 10 with 4 events = (C(4,3)C(6,1) + C(4,4)) / C(10,4).
+        assert!((fisher_tail(3.0, 4.0, 1.0, 6.0) - 25.0 / 210.0).abs() < 1e-12);
+        assert_eq!(fisher_tail(0.0, 4.0, 1.0, 6.0), 1.0);
+        // Against a large pool it nears the binomial tail at the pool's proportion.
+        let binomial = chance_tail(7.0, 12.0, 0.1, true);
+        let fisher = fisher_tail(7.0, 12.0, 1_000.0, 10_000.0);
+        assert!(fisher > binomial && fisher < binomial * 1.2, "{fisher} {binomial}");
+    }
 
     /// The country's real districts: each one's neighbours (borders, not corners) and the mean of
     /// its outline's coordinates (a rough centre), from the shipped territory files.

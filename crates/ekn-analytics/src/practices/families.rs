@@ -198,39 +198,123 @@ pub(super) fn illegal_share(registry: &Registry, window: (Day, Day), params: &De
     }
 }
 
-/// `neighbours`: per district, the raw share of its inspections declared illegal, judged against
-/// the pooled share of the districts bordering it (`analytics::neighbours`, the map of
-/// `ekn_domain::districts`) — the article's question, which the all-peers comparison above cannot
-/// ask: a district three times its neighbours but near the national mean stands out only here.
-/// A district the map does not hold (a code whose first four digits name no unit) takes no part.
+/// The neighbour comparison's groups: the share declared illegal, the share of small business's
+/// inspections that were unplanned, and (a prefix, the category follows) the share of appeals of a
+/// category.
+pub(super) const NEIGHBOURS_ILLEGAL: &str = "neighbours/district";
+pub(super) const NEIGHBOURS_UNPLANNED_SMALL: &str = "neighbours/unplanned_small";
+pub(super) const NEIGHBOURS_APPEALS: &str = "neighbours/appeals/";
+
+/// `neighbours`: per district, a share judged against the pooled share of the districts bordering
+/// it (`analytics::neighbours`, the map of `ekn_domain::districts`) — the article's question, which
+/// the all-peers comparison cannot ask: a district three times its neighbours but near the national
+/// mean stands out only here. Two shares of inspections, each its own group: the share declared
+/// illegal (`neighbours/district`), and the share of small and micro businesses' inspections that
+/// were unplanned (`neighbours/unplanned_small`: the moratorium protects small business from
+/// checks without grounds, so a district that checks them unplanned far more than its neighbours
+/// is worth a question). A district the map does not hold (a code whose first four digits name no
+/// unit) takes no part.
 pub(super) fn neighbours(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
     let facts = &registry.inspections;
-    let mut districts: HashMap<u16, Unit> = HashMap::new();
+    let mut illegal_by_district: HashMap<u16, Unit> = HashMap::new();
+    let mut unplanned_by_district: HashMap<u16, Unit> = HashMap::new();
+    let new_unit = |d: u16, region: Option<u8>| Unit { district: Some(d), region, period: window, ..Unit::default() };
     for (i, f) in facts.iter().enumerate() {
-        let (Some(d), Some(illegal)) = (f.district, f.declared_illegal) else { continue };
+        let Some(d) = f.district else { continue };
         if !in_window(f.day, window) || ekn_domain::districts::district(d).is_none() {
             continue;
         }
-        let unit = districts.entry(d).or_insert_with(|| Unit {
-            district: Some(d),
-            region: f.region,
-            period: window,
-            ..Unit::default()
-        });
-        unit.volume += 1.0;
-        unit.trials += 1.0;
-        if illegal {
-            unit.events += 1.0;
-            unit.evidence.push(i);
-            unit.subjects.push(f.subject);
+        let count = |units: &mut HashMap<u16, Unit>, event: bool| {
+            let unit = units.entry(d).or_insert_with(|| new_unit(d, f.region));
+            unit.volume += 1.0;
+            unit.trials += 1.0;
+            if event {
+                unit.events += 1.0;
+                unit.evidence.push(i);
+                unit.subjects.push(f.subject);
+            }
+        };
+        if let Some(illegal) = f.declared_illegal {
+            count(&mut illegal_by_district, illegal);
+        }
+        if matches!(f.subject_size, Some(SubjectSize::Micro | SubjectSize::Small)) {
+            count(&mut unplanned_by_district, f.kind == InspectionKind::Unplanned);
         }
     }
     Family {
         kind: AnomalyKind::Neighbours,
         scale: Scale::Proportion,
-        groups: vec![("neighbours/district".into(), sorted(districts))],
+        groups: vec![
+            (NEIGHBOURS_ILLEGAL.into(), sorted(illegal_by_district)),
+            (NEIGHBOURS_UNPLANNED_SMALL.into(), sorted(unplanned_by_district)),
+        ],
         min_volume: f64::from(params.min_inspections),
         appeals: false,
+        judge: Judge::Neighbours,
+    }
+}
+
+/// `neighbours` for appeals: per district and category, the share of the district's appeals that
+/// are of that category, against the pooled share of the districts bordering it — a district whose
+/// appeals speak of wage arrears three times as often as its neighbours'. One group per category
+/// (`neighbours/appeals/<category>`), each district pooled with its neighbours within it. Appeals
+/// are placed by their own KATO code; those without one, or outside the map, take no part.
+pub(super) fn neighbours_appeals(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
+    let mut per_district: HashMap<u16, Vec<usize>> = HashMap::new();
+    for (i, a) in registry.appeals.iter().enumerate() {
+        let (Some(kato), Some(_)) = (a.kato, a.category) else { continue };
+        let Ok(d) = u16::try_from(kato / 100_000) else { continue };
+        if in_window(a.received, window) && ekn_domain::districts::district(d).is_some() {
+            per_district.entry(d).or_default().push(i);
+        }
+    }
+    // Every district is every category's peer, at 0 of its total where it has none of them: the
+    // neighbours' pooled share must count it.
+    let categories: std::collections::BTreeSet<u16> =
+        per_district.values().flatten().filter_map(|&i| registry.appeals[i].category).collect();
+    let mut groups: HashMap<u16, HashMap<u16, Unit>> = HashMap::new();
+    for (&d, appeals) in &per_district {
+        let total = appeals.len() as f64;
+        let region = appeals.first().and_then(|&i| registry.appeals[i].region);
+        for &c in &categories {
+            groups.entry(c).or_default().insert(
+                d,
+                Unit {
+                    district: Some(d),
+                    region,
+                    category: Some(c),
+                    period: window,
+                    volume: total,
+                    trials: total,
+                    ..Unit::default()
+                },
+            );
+        }
+        for &i in appeals {
+            let a = &registry.appeals[i];
+            let Some(unit) = a.category.and_then(|c| groups.get_mut(&c)).and_then(|units| units.get_mut(&d)) else {
+                continue;
+            };
+            unit.events += 1.0;
+            unit.evidence.push(i);
+            unit.subjects.extend(a.subject);
+        }
+    }
+    let mut list: Vec<_> = groups.into_iter().collect();
+    list.sort_by_key(|(c, _)| *c);
+    Family {
+        kind: AnomalyKind::Neighbours,
+        scale: Scale::Proportion,
+        groups: list
+            .into_iter()
+            .map(|(c, units)| {
+                let name =
+                    format!("{NEIGHBOURS_APPEALS}{}", registry.categories.get(c as usize).cloned().unwrap_or_default());
+                (name, sorted(units))
+            })
+            .collect(),
+        min_volume: f64::from(params.min_appeals),
+        appeals: true,
         judge: Judge::Neighbours,
     }
 }

@@ -42,7 +42,7 @@ use super::anomalies::{
 };
 use ekn_domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
 use ekn_domain::norms::Localized;
-use ekn_domain::records::InspectionKind;
+use ekn_domain::records::{InspectionKind, SubjectSize};
 use ekn_domain::territory::REGIONS;
 
 /// The method's version, named by every anomaly.
@@ -292,6 +292,7 @@ pub fn detect(registry: &Registry, today: NaiveDate, params: &DetectParams) -> D
         refused_spike(registry, window, params),
         sanction_combination(registry, window, params),
         neighbours(registry, window, params),
+        neighbours_appeals(registry, window, params),
     ];
     let mut detection = Detection {
         anomalies: Vec::new(),
@@ -360,7 +361,11 @@ fn judge_family(registry: &Registry, mut family: Family, params: &DetectParams, 
         }
         funnels.push(funnel);
     }
-    out.units_judged.push((family.kind, count));
+    // A kind judged in two families (the neighbours' inspections and appeals) counts once.
+    match out.units_judged.iter_mut().find(|(kind, _)| *kind == family.kind) {
+        Some((_, units)) => *units += count,
+        None => out.units_judged.push((family.kind, count)),
+    }
     let mut flat: Vec<Judgement> = judged.iter().map(|(_, _, j)| j.clone()).collect();
     adjust(&mut flat, params.fdr);
     let mut listed: HashMap<(usize, usize), String> = HashMap::new();

@@ -76,6 +76,9 @@ pub(super) fn describe(
     key_parts.extend(district.clone().or_else(|| region_code.clone()));
     key_parts.extend(category.clone());
     key_parts.extend(combination.clone().map(|c| if unit.no_violation { format!("{c} (no violation)") } else { c }));
+    if group == super::NEIGHBOURS_UNPLANNED_SMALL {
+        key_parts.push("unplanned small business".into());
+    }
     if matches!(kind, AnomalyKind::RefusedSpike | AnomalyKind::UnplannedGrowth) {
         key_parts.push(period.from.format("%Y-%m").to_string());
     }
@@ -94,6 +97,7 @@ pub(super) fn describe(
         combination.as_deref(),
         &district,
         &region_code,
+        group,
     );
     Anomaly {
         id: short_id(&key),
@@ -143,6 +147,7 @@ pub(super) fn explain(
     combination: Option<&str>,
     district: &Option<String>,
     region: &Option<String>,
+    group: &str,
 ) -> Localized {
     let (from, to) = (period.from.format("%d.%m.%Y").to_string(), period.to.format("%d.%m.%Y").to_string());
     let (events, trials) = (j.observed, unit.volume);
@@ -226,10 +231,32 @@ pub(super) fn explain(
             } else {
                 ("", "", "")
             };
+            // What is counted, by the group: inspections declared illegal, small business's
+            // inspections that were unplanned, or appeals of one category.
+            let cat = category.unwrap_or("—");
+            let (share_ru, share_kk, share_en) = if group == super::NEIGHBOURS_UNPLANNED_SMALL {
+                (
+                    format!("{events} из {trials} проверок малого и микробизнеса за {from}–{to} — внеплановые ({rate})"),
+                    format!("{from}–{to} аралығындағы шағын және микробизнесті {trials} тексерудің {events}-і жоспардан тыс ({rate})"),
+                    format!("{events} of {trials} inspections of small and micro businesses in {from}–{to} were unplanned ({rate})"),
+                )
+            } else if group.starts_with(super::NEIGHBOURS_APPEALS) {
+                (
+                    format!("{events} из {trials} обращений за {from}–{to} — по теме «{cat}» ({rate})"),
+                    format!("{from}–{to} аралығындағы {trials} өтініштің {events}-і «{cat}» тақырыбы бойынша ({rate})"),
+                    format!("{events} of {trials} appeals in {from}–{to} were about «{cat}» ({rate})"),
+                )
+            } else {
+                (
+                    format!("{events} из {trials} проверок за {from}–{to} признаны незаконными ({rate})"),
+                    format!("{from}–{to} аралығындағы {trials} тексерудің {events}-і заңсыз деп танылды ({rate})"),
+                    format!("{events} of {trials} inspections in {from}–{to} were declared illegal ({rate})"),
+                )
+            };
             (
-                format!("{own_ru}, {region_ru}: {events} из {trials} проверок за {from}–{to} признаны незаконными ({rate}) — против {theirs} в соседних районах ({n_ru}: {k} из {n}). При доле соседей ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
-                format!("{own_kk}, {region_kk}: {from}–{to} аралығындағы {trials} тексерудің {events}-і заңсыз деп танылды ({rate}) — көршілес аудандарда {theirs} ({n_kk}: {n}-нің {k}-і). Көршілердің үлесімен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
-                format!("{own_en}, {region_en}: {events} of {trials} inspections in {from}–{to} were declared illegal ({rate}) — against {theirs} in the neighbouring districts ({n_en}: {k} of {n}). At the neighbours' share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
+                format!("{own_ru}, {region_ru}: {share_ru} — против {theirs} в соседних районах ({n_ru}: {k} из {n}). При доле соседей ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
+                format!("{own_kk}, {region_kk}: {share_kk} — көршілес аудандарда {theirs} ({n_kk}: {n}-нің {k}-і). Көршілердің үлесімен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
+                format!("{own_en}, {region_en}: {share_en} — against {theirs} in the neighbouring districts ({n_en}: {k} of {n}). At the neighbours' share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
             )
         }
         AnomalyKind::UnplannedGrowth => {
