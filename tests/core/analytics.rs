@@ -521,3 +521,27 @@ fn unplanned_checks_of_small_business_and_appeals_by_category_are_compared_with_
         .collect();
     assert!(alarms.len() <= 4, "{} alarms in 10 null registries: {alarms:?}", alarms.len());
 }
+
+/// Issue 63: a city inside one district (Семей, inside район Жаңасемей) has a single neighbour; it is
+/// compared with its region's units instead, and the explanation says so and names them.
+#[test]
+fn a_city_inside_one_district_is_compared_with_its_regions_units_and_says_so() {
+    use ekn::analytics::practices::detect;
+    let found = detect(&map_registry(65, Some(1010)), ANCHOR, &DetectParams::default());
+    let hit = found
+        .anomalies
+        .iter()
+        .find(|a| a.kind == AnomalyKind::Neighbours && a.district.as_deref() == Some("1010"))
+        .unwrap_or_else(|| {
+            panic!("Семей not listed: {:?}", found.anomalies.iter().map(|a| &a.key).collect::<Vec<_>>())
+        });
+    assert!(hit.explanation.ru.contains("город окружён одним районом"), "{}", hit.explanation.ru);
+    assert!(hit.explanation.kk.contains("бүкіл облыспен") && hit.explanation.en.contains("whole region"));
+    let map = ekn::domain::districts::districts();
+    let region: Vec<&ekn::domain::districts::District> =
+        map.iter().filter(|(c, _)| **c / 100 == 10 && **c != 1010).map(|(_, d)| d).collect();
+    assert!(region.len() > 3);
+    for d in region {
+        assert!(hit.explanation.ru.contains(&d.name_ru), "{} in {}", d.name_ru, hit.explanation.ru);
+    }
+}

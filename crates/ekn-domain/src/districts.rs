@@ -24,6 +24,17 @@ pub struct District {
     pub neighbours: BTreeSet<u16>,
     /// Without a shape: its neighbours are its parent's.
     pub approximate: bool,
+    /// A city of regional significance (the classifier's «Г.А.», «Қ.Ә.»: a city administration).
+    pub city: bool,
+}
+
+impl District {
+    /// A city whose only neighbour is the one district around it (Семей in Жаңасемей, Кокшетау in
+    /// Зерендинский район): compared with that district alone it has one peer, so the neighbour
+    /// comparison takes its region's units too and says so.
+    pub fn enclosed(&self) -> bool {
+        self.city && self.neighbours.len() == 1
+    }
 }
 
 fn parse() -> BTreeMap<u16, District> {
@@ -44,6 +55,8 @@ fn parse() -> BTreeMap<u16, District> {
                     name_en: unit["en"].as_str().unwrap_or_default().to_string(),
                     neighbours: BTreeSet::new(),
                     approximate: unit["shape"] == false,
+                    city: unit["ru"].as_str().is_some_and(|n| n.ends_with("Г.А."))
+                        || unit["kk"].as_str().is_some_and(|n| n.ends_with("Қ.Ә.")),
                 },
             );
         }
@@ -101,5 +114,9 @@ mod tests {
         // Семей Г.А. (1010) lies inside район Жаңасемей (1041); Сарайшық (7116) is approximate.
         assert!(district(1010).is_some_and(|d| d.neighbours.contains(&1041)));
         assert!(district(7116).is_some_and(|d| d.approximate));
+        // Ten cities sit inside one district each; a district with one neighbour is no city.
+        let enclosed: Vec<u16> = all.iter().filter(|(_, d)| d.enclosed()).map(|(c, _)| *c).collect();
+        assert_eq!(enclosed, [1010, 1110, 3318, 3516, 3524, 3910, 3920, 4319, 4718, 5910]);
+        assert!(district(3950).is_some_and(|d| !d.city && d.neighbours.len() == 1), "Карабалыкский район");
     }
 }

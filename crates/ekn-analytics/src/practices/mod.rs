@@ -227,6 +227,8 @@ struct Unit {
     no_violation: bool,
     /// For `neighbours`: the bordering districts pooled, and their declared-illegal and inspections.
     neighbours: Vec<u16>,
+    /// For `neighbours`: a city inside one district, compared with its region's units instead.
+    enclosed: bool,
     neighbour_events: f64,
     neighbour_trials: f64,
     evidence: Vec<usize>,
@@ -473,8 +475,20 @@ fn pool_neighbours(family: &mut Family) {
         let by_district: HashMap<u16, (f64, f64)> =
             units.iter().filter_map(|u| u.district.map(|d| (d, (u.events, u.trials)))).collect();
         for unit in units.iter_mut() {
-            let Some(map) = unit.district.and_then(ekn_domain::districts::district) else { continue };
-            unit.neighbours = map.neighbours.iter().copied().filter(|n| by_district.contains_key(n)).collect();
+            let (Some(own), Some(map)) = (unit.district, unit.district.and_then(ekn_domain::districts::district))
+            else {
+                continue;
+            };
+            // A city inside one district has one peer: its region's units stand in for neighbours.
+            unit.enclosed = map.enclosed();
+            unit.neighbours = if unit.enclosed {
+                let mut region: Vec<u16> =
+                    by_district.keys().copied().filter(|&d| d / 100 == own / 100 && d != own).collect();
+                region.sort_unstable();
+                region
+            } else {
+                map.neighbours.iter().copied().filter(|n| by_district.contains_key(n)).collect()
+            };
             for n in &unit.neighbours {
                 unit.neighbour_events += by_district[n].0;
                 unit.neighbour_trials += by_district[n].1;

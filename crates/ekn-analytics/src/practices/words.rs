@@ -253,11 +253,19 @@ pub(super) fn explain(
                     format!("{events} of {trials} inspections in {from}–{to} were declared illegal ({rate})"),
                 )
             };
-            (
-                format!("{own_ru}, {region_ru}: {share_ru} — против {theirs} в соседних районах ({n_ru}: {k} из {n}). При доле соседей ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
-                format!("{own_kk}, {region_kk}: {share_kk} — көршілес аудандарда {theirs} ({n_kk}: {n}-нің {k}-і). Көршілердің үлесімен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
-                format!("{own_en}, {region_en}: {share_en} — against {theirs} in the neighbouring districts ({n_en}: {k} of {n}). At the neighbours' share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
-            )
+            if unit.enclosed {
+                (
+                    format!("{own_ru}, {region_ru}: {share_ru} — против {theirs} в районах и городах области ({n_ru}: {k} из {n}); город окружён одним районом, поэтому сравнивается со всей областью. При этой доле ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
+                    format!("{own_kk}, {region_kk}: {share_kk} — облыстың аудандары мен қалаларында {theirs} ({n_kk}: {n}-нің {k}-і); қаланы бір аудан қоршап тұр, сондықтан ол бүкіл облыспен салыстырылады. Осы үлеспен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
+                    format!("{own_en}, {region_en}: {share_en} — against {theirs} in the region's districts and cities ({n_en}: {k} of {n}); the city lies inside one district, so it is compared with its whole region. At that share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
+                )
+            } else {
+                (
+                    format!("{own_ru}, {region_ru}: {share_ru} — против {theirs} в соседних районах ({n_ru}: {k} из {n}). При доле соседей ожидалось около {expected}; наблюдается в {ratio} раза больше.{approx_ru}"),
+                    format!("{own_kk}, {region_kk}: {share_kk} — көршілес аудандарда {theirs} ({n_kk}: {n}-нің {k}-і). Көршілердің үлесімен шамамен {expected} күтілген; {ratio} есе көп.{approx_kk}"),
+                    format!("{own_en}, {region_en}: {share_en} — against {theirs} in the neighbouring districts ({n_en}: {k} of {n}). At the neighbours' share about {expected} were expected; this is {ratio} times as many.{approx_en}"),
+                )
+            }
         }
         AnomalyKind::UnplannedGrowth => {
             let per_year = unit.previous / f64::from(unit.baseline_years.max(1));
