@@ -149,6 +149,11 @@ export async function journey(d, candidate, log = console.log) {
   await d.goto('#/appeals');
   await d.waitFor('[data-section="queue"] tr[data-appeal]');
   await d.waitFor('[data-section="heatmap"] canvas');
+  // The same figures on the districts' map (issue 63), named in the reader's language beneath.
+  await d.waitFor('[data-section="appeals-map"] canvas');
+  const mapTable = await d.eval(`document.querySelector('[data-testid="appeals-map-table"]').textContent`);
+  check(/район|Г\.А\./.test(mapTable), 'the appeals map names its districts');
+  check((await d.text('[data-section="appeals-map"]')).includes('geokz'), 'the appeals map credits its shapes');
   const queueText = await d.text('[data-section="queue"]');
   check(/\+\d+/.test(queueText), 'the queue says which priority rules fired');
   const first = await d.eval(`document.querySelector('[data-section="queue"] tr[data-appeal]').dataset.appeal`);
