@@ -37,7 +37,10 @@ const scan: ThemeScanReport = {
   months: ['2025-07', '2025-08', '2025-09'],
   themes: [{ name: 'Зарплаты', version: 2, series: 'appeals', alarm: true, months: [judged('2025-07', 4, false), null, judged('2025-09', 20, true)] }],
   cells: { months: ['2025-07', '2025-08', '2025-09'], cells: 2, judged: 6, not_judged: 0,
-    alarms: [{ category: 'social.labour', district: '1920', ...judged('2025-09', 20, true) }] },
+    alarms: [{ category: 'social.labour', district: '1920', ...judged('2025-09', 20, true) }],
+    neighbours: [{ category: 'social.labour', district: '5532', observed: 18, district_total: 40, expected: 6.1, ratio: 2.95, p: 1e-6, q: 0.002,
+      neighbours: ['5522', '5516'], neighbours_observed: 30, neighbours_total: 197, enclosed: false }],
+    neighbours_judged: 310 },
   note, seconds: 0.1,
 };
 const card: ThemeCard = {
@@ -111,6 +114,10 @@ vi.mock('../src/lib/transport', () => ({
 vi.mock('../src/lib/charts', () => ({
   echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
   registerKazakhstan: async () => {},
+  registerDistricts: async () => ({
+    '5532': { ru: 'Актогайский район', kk: 'Ақтоғай ауданы', en: 'Aktogay' },
+    '5522': { ru: 'Экибастуз Г.А.', kk: 'Екібастұз Қ.Ә.', en: 'Ekibastuz' },
+  }),
 }));
 
 const { default: Themes } = await import('../src/screens/Themes.svelte');
@@ -144,6 +151,13 @@ describe('the Themes screen', () => {
     const cells = await screen.findByTestId('themes-cell-alarms');
     await waitFor(() => expect(cells.textContent).toContain('Трудовые права'));
     expect(cells.textContent).toContain('1920');
+    // The same months against the neighbours: the district and its neighbours named, the shares.
+    const around = await screen.findByTestId('themes-neighbour-alarms');
+    await waitFor(() => expect(around.textContent).toContain('Актогайский район (5532)'));
+    expect(around.textContent).toContain('18 / 40 (45%)');
+    expect(around.textContent).toContain('15%');
+    expect(around.textContent).toContain('Экибастуз Г.А. (5522)');
+    expect(around.textContent).toContain('×3.0');
   });
 
   it('sends a new theme as a definition with its reason', async () => {

@@ -19,6 +19,7 @@ pub mod proposals;
 pub mod risk;
 pub mod similar;
 pub mod text;
+pub mod theme_neighbours;
 pub mod theme_reports;
 pub mod themes;
 pub mod verification;

@@ -402,6 +402,11 @@ pub struct CellScan {
     pub not_judged: usize,
     /// Alarms only, the strongest first.
     pub alarms: Vec<CellAlarm>,
+    /// Over the same months, cells whose share of their district's appeals stands out from their
+    /// neighbours' (`theme_neighbours`), the strongest first.
+    pub neighbours: Vec<super::theme_neighbours::CellNeighbourAlarm>,
+    /// Cells compared with their neighbours.
+    pub neighbours_judged: usize,
 }
 
 /// The months to judge: the `months` full months before the as-of date's month.
@@ -492,6 +497,9 @@ pub fn judge_cells(
     months: &[i32],
     params: &ScanParams,
 ) -> CellScan {
+    let from = months.first().map_or(0, |&m| (m - first).max(0) as usize);
+    let (neighbours, neighbours_judged) =
+        super::theme_neighbours::judge_cells_against_neighbours(&cells, from, params.fdr);
     let keys: Vec<(String, String)> = cells.keys().cloned().collect();
     let series: Vec<(i32, Vec<u32>)> = cells.into_values().map(|counts| (first, counts)).collect();
     let judged = judge_together(&series, months, params);
@@ -517,6 +525,8 @@ pub fn judge_cells(
         judged: done,
         not_judged: skipped,
         alarms,
+        neighbours,
+        neighbours_judged,
     }
 }
 

@@ -78,6 +78,29 @@ pub fn cells_text(c: &CellScan) -> String {
         ];
         let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
     }
+    // The same months, each cell's share of its district's appeals against its neighbours'.
+    let compared: &Vars = &[("judged", &c.neighbours_judged), ("alarms", &c.neighbours.len())];
+    let _ = writeln!(out, "{}", tr_with("cli.themes.scan.neighbours", compared));
+    for a in &c.neighbours {
+        let share = format!("{:.0}%", 100.0 * f64::from(a.observed) / f64::from(a.district_total.max(1)));
+        let theirs = format!("{:.0}%", 100.0 * f64::from(a.neighbours_observed) / f64::from(a.neighbours_total.max(1)));
+        let (ratio, q) = (format!("{:.1}", a.ratio), format!("{:.3}", a.q));
+        let key =
+            if a.enclosed { "cli.themes.scan.neighbour_alarm_enclosed" } else { "cli.themes.scan.neighbour_alarm" };
+        let neighbours = a.neighbours.join(", ");
+        let alarm: &Vars = &[
+            ("category", &a.category),
+            ("district", &a.district),
+            ("observed", &a.observed),
+            ("total", &a.district_total),
+            ("share", &share),
+            ("theirs", &theirs),
+            ("neighbours", &neighbours),
+            ("ratio", &ratio),
+            ("q", &q),
+        ];
+        let _ = writeln!(out, "  {}", tr_with(key, alarm));
+    }
     out
 }
 
