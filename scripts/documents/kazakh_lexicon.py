@@ -28,7 +28,8 @@ import os
 import re
 
 KAZAKH_LETTERS = set("әғқңөұүһі")
-FOLD = str.maketrans({"ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х"})
+# A Kazakh letter as OCR takes it when it misses: the Russian letter it resembles («Ә» read as «А», or as «Э» in capitals).
+FOLD = str.maketrans({"ә": "а", "э": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у", "һ": "х"})
 
 # The vocabulary of state bodies' names and official letters in Kazakh: the nouns of bodies and
 # offices and the fields they work in, in their dictionary forms.
@@ -72,11 +73,14 @@ def words_of(text):
 
 
 def toponyms(geo):
-    """The words of the Kazakh names of regions and districts."""
+    """The words of the Kazakh names of regions and districts, the districts of the three cities of
+    republican significance (Astana 71, Almaty 75, Shymkent 79: «Әуезов ауданы») among them."""
     out = set()
     with open(os.path.join(geo, "kato-nk-rk-11-2025.csv"), encoding="utf-8") as f:
         for row in csv.DictReader(f):
-            if row["level"] in ("oblast", "district"):
+            city_district = row["level"] == "sub_district" and row["kato"][:2] in ("71", "75", "79") \
+                and row["kato"].endswith("0000")
+            if row["level"] in ("oblast", "district") or city_district:
                 out.update(w for w in words_of(row["name_kk"]) if len(w) > 2)
     return out
 
@@ -186,7 +190,7 @@ def main():
     # («г. Костанай»): the reader puts such a name back only in a line that is Kazakh.
     places = sorted(set(kept) & toponyms(args.geo))
     data = {
-        "version": "kazakh-words-2026.11.9",
+        "version": "kazakh-words-2026.11.28",
         "about": "Kazakh word forms whose letters OCR loses (Қ→К, Ң→Н, Ғ→Г, Ү/Ұ→У, Ө→О, Ә→А, Һ→Х, І dropped): "
                  "a word read by OCR whose folded spelling is one of these, and no Russian word, is put back. "
                  "Built by scripts/documents/kazakh_lexicon.py; do not edit by hand.",

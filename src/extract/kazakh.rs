@@ -42,7 +42,8 @@ struct Lexicon {
 /// A Kazakh letter as OCR takes it when it misses: the Russian letter it resembles.
 fn fold_letter(c: char) -> char {
     match c {
-        'ә' => 'а',
+        // «Ә» is read as «А» or, in capitals, as «Э» («ЭУЕЗОВ» for «ӘУЕЗОВ»).
+        'ә' | 'э' => 'а',
         'ғ' => 'г',
         'қ' => 'к',
         'ң' => 'н',
@@ -113,13 +114,42 @@ fn form_of(lower: &str, kazakh_line: bool) -> Option<&'static str> {
     if lexicon.russian_without_i.contains(&without) {
         return None;
     }
-    let candidates = lexicon.by_fold_without_i.get(&without)?;
-    let i_count = |w: &str| w.chars().filter(|&c| c == 'і').count();
-    let fewest = candidates.iter().map(|f| i_count(f)).min()?;
-    let mut best = candidates.iter().filter(|f| i_count(f) == fewest);
-    let form = best.next()?;
-    let other_letter = form.chars().any(|c| c != 'і' && is_kazakh_letter(c));
-    (best.next().is_none() && fewest > i_count(lower) && other_letter && allowed(form)).then_some(form.as_str())
+    let dropped_i = || {
+        let candidates = lexicon.by_fold_without_i.get(&without)?;
+        let i_count = |w: &str| w.chars().filter(|&c| c == 'і').count();
+        let fewest = candidates.iter().map(|f| i_count(f)).min()?;
+        let mut best = candidates.iter().filter(|f| i_count(f) == fewest);
+        let form = best.next()?;
+        let other_letter = form.chars().any(|c| c != 'і' && is_kazakh_letter(c));
+        (best.next().is_none() && fewest > i_count(lower) && other_letter && allowed(form)).then_some(form.as_str())
+    };
+    dropped_i().or_else(|| kazakh_line.then(|| i_read_as_t(lower)).flatten().filter(|form| allowed(form)))
+}
+
+/// In a Kazakh line, a word whose «і» Tesseract read as «т» («ШИЕЛТ» for «ШИЕЛІ», «ӘКТМДІГІ»):
+/// the one form of the lexicon that some of its «т» read as «і» give, if exactly one does. A word
+/// with more than three «т» is left (too many readings to trust one).
+fn i_read_as_t(lower: &str) -> Option<&'static str> {
+    let at: Vec<usize> = lower.char_indices().filter(|&(_, c)| c == 'т').map(|(i, _)| i).collect();
+    if at.is_empty() || at.len() > 3 {
+        return None;
+    }
+    let lexicon = lexicon();
+    let mut found: Option<&'static str> = None;
+    for mask in 1u32..(1 << at.len()) {
+        let mut variant = String::with_capacity(lower.len());
+        for (i, c) in lower.char_indices() {
+            let swap = at.iter().position(|&p| p == i).is_some_and(|k| mask & (1 << k) != 0);
+            variant.push(if swap { 'і' } else { c });
+        }
+        if let Some(form) = lexicon.by_fold.get(&fold(&variant)) {
+            match found {
+                Some(other) if other != form.as_str() => return None,
+                _ => found = Some(form.as_str()),
+            }
+        }
+    }
+    found
 }
 
 /// The word with its Kazakh letters put back, in the word's own case, or `None`.
@@ -281,6 +311,13 @@ mod tests {
         assert_eq!(restored(&["ТУРКСТАН", "ОБЛЫСЫ"]), ["ТҮРКІСТАН", "ОБЛЫСЫ"]);
         assert_eq!(restored(&["САНИТАРИЯЛЫК-ЭПИДЕМИОЛОГИЯЛЫК"]), ["САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ"]);
         assert_eq!(restored(&["2025", "жылгы", "14", "казан"]), ["2025", "жылғы", "14", "қазан"]);
+        // «Ә» read as «Э», «І» read as «Т», in a Kazakh line.
+        assert_eq!(restored(&["ОБЛЫСЫ", "ЭКІМДІГІНІҢ"]), ["ОБЛЫСЫ", "ӘКІМДІГІНІҢ"]);
+        // A district of Almaty, now in the lexicon with the districts of the three great cities.
+        assert_eq!(restored(&["ЭУЕЗОВ", "АУДАНЫНЫҢ"]), ["ӘУЕЗОВ", "АУДАНЫНЫҢ"]);
+        assert_eq!(restored(&["ШИЕЛТ", "АУДАНЫНЫҢ", "ПРОКУРАТУРАСЫ"]), ["ШИЕЛІ", "АУДАНЫНЫҢ", "ПРОКУРАТУРАСЫ"]);
+        // A Russian word with «т» stays, and so does one with «э».
+        assert_eq!(restored(&["ЭКОЛОГИИ", "ДЕПАРТАМЕНТ", "ТАРАЗ"]), ["ЭКОЛОГИИ", "ДЕПАРТАМЕНТ", "ТАРАЗ"]);
     }
 
     #[test]

@@ -67,6 +67,20 @@ fn place_rank(word: &str) -> Option<u8> {
         .map(|(_, r)| *r)
 }
 
+/// The smallest territory a body's name names, ranked as `place_rank` (a region 4, a city 3, a
+/// district 2, a village 1), in Russian («ПО ЖАМБЫЛСКОЙ ОБЛАСТИ», «ПО ГОРОДУ ТАРАЗ», «РАЙОНА») or
+/// Kazakh («… ОБЛЫСЫ БОЙЫНША», «… АУДАНЫНЫҢ»); `None` when it names none.
+fn territory_rank(name: &str) -> Option<u8> {
+    const RU: [(&str, u8); 4] = [("област", 4), ("город", 3), ("район", 2), ("сельск", 1)];
+    name.to_lowercase()
+        .split_whitespace()
+        .filter_map(|word| {
+            let word = word.trim_matches(|c: char| !c.is_alphabetic());
+            RU.iter().find(|(stem, _)| word.starts_with(stem)).map(|(_, r)| *r).or_else(|| place_rank(word))
+        })
+        .min()
+}
+
 /// A parent body's name in the Kazakh genitive, ending the line above a territorial body's own.
 const KK_PARENT_GENITIVES: &[&str] =
     &["КОМИТЕТІНІҢ", "МИНИСТРЛІГІНІҢ", "ДЕПАРТАМЕНТІНІҢ", "АГЕНТТІГІНІҢ", "ПРОКУРАТУРАСЫНЫҢ", "ИНСПЕКЦИЯСЫНЫҢ"];
@@ -103,6 +117,11 @@ fn speaks_kazakh(text: &str, title_at: Option<usize>) -> bool {
     letters > 0 && kazakh * 20 >= letters
 }
 
+/// A word without the quotes a name puts round itself («ОТДЕЛ … КОСТАНАЯ»).
+fn unquoted(word: &str) -> &str {
+    word.trim_matches(['«', '»', '"'])
+}
+
 /// The body's own name in a letterhead block of lines (byte spans): the last name in it, after the
 /// parents' names above it («ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА / РЕСПУБЛИКИ КАЗАХСТАН / ПРОКУРАТУРА ЖАМБЫЛСКОЙ
 /// ОБЛАСТИ»; «ҚАЗАҚСТАН РЕСПУБЛИКАСЫ / БАС ПРОКУРАТУРАСЫ / ЖАМБЫЛ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»), its
@@ -116,12 +135,18 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
         let upper = top[start..end].trim().to_uppercase();
         let first = upper.split_whitespace().next().unwrap_or("");
         let last = upper.split_whitespace().last().unwrap_or("");
-        if named && RU_BODY_NOUNS.contains(&first) {
+        // A body's own name opens with its noun, or with its legal form and the noun in quotes
+        // («ГУ «ОТДЕЛ ПРЕДПРИНИМАТЕЛЬСТВА …»» under «АКИМАТ ГОРОДА КОСТАНАЯ»).
+        let second = unquoted(upper.split_whitespace().nth(1).unwrap_or(""));
+        let opens_body =
+            RU_BODY_NOUNS.contains(&first) || (ORGANISATION_FORMS.contains(&first) && RU_BODY_NOUNS.contains(&second));
+        if named && opens_body {
             names.push(Vec::new());
             named = false;
         }
         names.last_mut().expect("one name at least").push((start, end));
-        named |= upper.split_whitespace().any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
+        named |=
+            upper.split_whitespace().map(unquoted).any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
         // A parent in the genitive closing its line, over the body's own name («… КОМИТЕТІНІҢ /
         // МАҢҒЫСТАУ ОБЛЫСЫ БОЙЫНША ЭКОЛОГИЯ ДЕПАРТАМЕНТІ», «… МИНИСТРЛІГІНІҢ / ҚОСТАНАЙ ОБЛЫСЫНЫҢ …
         // ДЕПАРТАМЕНТІ»): the parent's name ends there. An akimat's department keeps it («… ОБЛЫСЫ
@@ -145,6 +170,7 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
             top[s..e]
                 .to_uppercase()
                 .split_whitespace()
+                .map(unquoted)
                 .any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w))
         })
     };
@@ -284,11 +310,25 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
         let last = text.split_whitespace().last().unwrap_or("").to_uppercase();
         PARENT_NOUNS.contains(&last.as_str())
     };
+    // A body over a smaller territory's body is its parent too: «ДЕПАРТАМЕНТ … ПО ЖАМБЫЛСКОЙ
+    // ОБЛАСТИ» above «УПРАВЛЕНИЕ … ПО ГОРОДУ ТАРАЗ», set apart by OCR's empty line.
+    // Both in capitals, as a letterhead's bodies are; an addressee's block in mixed case below a
+    // letterhead («ГУ «Отдел образования района»») is not the issuer's child.
+    let capitals = |text: &str| text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let over_smaller = |text: &str, below: Option<&&((usize, usize), String)>| {
+        let Some((_, below)) = below else { return false };
+        capitals(text)
+            && capitals(below)
+            && matches!((territory_rank(text), territory_rank(below)), (Some(a), Some(b)) if a > b)
+    };
     // The last candidate is never skipped: one is chosen whenever any speaks the page's language.
     let chosen = in_language
         .iter()
         .enumerate()
-        .find(|(i, (_, text))| !(parent(text) && in_language.get(i + 1).is_some()))
+        .find(|(i, (_, text))| {
+            let below = in_language.get(i + 1);
+            !((parent(text) && below.is_some()) || over_smaller(text, below))
+        })
         .map(|(_, c)| *c)
         .or(candidates.first());
     chosen.cloned()

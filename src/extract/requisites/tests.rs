@@ -577,12 +577,30 @@ fn a_kazakh_column_ending_in_an_adjective_waits_for_its_body_across_the_russian_
 }
 
 #[test]
+fn a_body_over_a_smaller_territorys_body_is_its_parent_and_a_mixed_case_addressee_is_not_a_child() {
+    let ru = "ДЕПАРТАМЕНТ ЮСТИЦИИ ПО КАРАГАНДИНСКОЙ\nОБЛАСТИ\n\nУПРАВЛЕНИЕ ЮСТИЦИИ ПО ГОРОДУ ТЕМИРТАУ\n\
+              ПРИКАЗ № 118\n\nг. Темиртау\n\nВ целях исполнения представления прокуратуры приказываю.";
+    let found = facts(ru);
+    assert!(has(&found, "issuer", json!("УПРАВЛЕНИЕ ЮСТИЦИИ ПО ГОРОДУ ТЕМИРТАУ")), "{found:#?}");
+    let letter = "ПРОКУРАТУРА КАРАГАНДИНСКОЙ ОБЛАСТИ\n\nГУ «Отдел образования города Темиртау»\n\n\
+                  14.11.2025 № 2-07-25/3001\n\nПрошу представить сведения о выполнении плана.";
+    let found = facts(letter);
+    assert!(has(&found, "issuer", json!("ПРОКУРАТУРА КАРАГАНДИНСКОЙ ОБЛАСТИ")), "{found:#?}");
+}
+
+#[test]
 fn a_department_under_an_akimat_is_the_issuer_without_the_akimat() {
     let ru = "АКИМАТ ГОРОДА СЕМЕЙ\nОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ\n\n071400, г. Семей, ул. Абая, 7\n\n\
               14.11.2025 № 03-11/905\n\nПрокурору города Семей\n\nНа представление от 30.10.2025 № 2-17-25/1401\n\n\
               Отделом представление рассмотрено, нарушения устранены.";
     let found = facts(ru);
     assert!(has(&found, "issuer", json!("ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ")), "{found:#?}");
+    // Its legal form before the name in quotes.
+    let formed =
+        "АКИМАТ ГОРОДА СЕМЕЙ\nГУ «ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ ГОРОДА СЕМЕЙ»\n\n071400, г. Семей, ул. Абая, 7\n\n\
+                  14.11.2025 № 03-11/905\n\nПрокурору города Семей\n\nОтделом представление рассмотрено.";
+    let found = facts(formed);
+    assert!(has(&found, "issuer", json!("ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ ГОРОДА СЕМЕЙ")), "{found:#?}");
 }
 
 #[test]
