@@ -160,6 +160,8 @@ impl CountedGroup {
             assignee: self.assignee,
             unit: self.unit,
             region_code: self.region,
+            // The kept counts go by region; a district is not among them.
+            district: None,
             category: self.category,
             norm_id: None,
             event_date: today,
@@ -270,6 +272,8 @@ fn task_of(id: i64, state: &TaskState, effective_due: NaiveDate) -> Result<Task,
         assignee: state.assignee.clone(),
         unit: state.unit.clone(),
         region_code: state.region_code.clone(),
+        // A pushed task's state names its region, not its district.
+        district: None,
         category: state.category.clone(),
         norm_id: None,
         event_date: state.event_date,

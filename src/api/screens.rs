@@ -126,6 +126,8 @@ pub struct OverdueRow {
     pub assignee: String,
     pub unit: String,
     pub region_code: Option<String>,
+    /// The district of the task's object (four KATO digits), for the districts' map.
+    pub district: Option<String>,
     pub category: Option<String>,
     pub due: NaiveDate,
     pub working_days_late: i32,
@@ -143,6 +145,7 @@ impl OverdueRow {
             assignee: t.assignee.clone(),
             unit: t.unit.clone(),
             region_code: t.region_code.clone(),
+            district: t.district.clone(),
             category: t.category.clone(),
             due: t.current_due,
             working_days_late,

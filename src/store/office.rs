@@ -482,9 +482,9 @@ impl Store {
         self.each_in(&tasks_sql, &local_tasks, |r| {
             rows.push((
                 super::tasks::task_row(r)?,
-                r.get::<_, Option<String>>(17)?,
-                r.get::<_, u32>(18)?,
-                r.get::<_, String>(19)?,
+                r.get::<_, Option<String>>(18)?,
+                r.get::<_, u32>(19)?,
+                r.get::<_, String>(20)?,
             ));
             Ok(())
         })?;

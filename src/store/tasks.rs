@@ -89,7 +89,8 @@ pub(super) const TASK_COLUMNS: &str =
     "t.id, t.kind, t.title, s.bin, a.appeal_no, t.assignee, t.unit, t.region_code, t.category,
     t.norm_id, t.event_date, t.original_due, t.current_due, t.status, t.done_on, t.note,
     (SELECT max(r.score) FROM risk_scores r WHERE r.subject_id = t.subject_id
-        AND r.computed = (SELECT max(r2.computed) FROM risk_scores r2 WHERE r2.subject_id = t.subject_id))";
+        AND r.computed = (SELECT max(r2.computed) FROM risk_scores r2 WHERE r2.subject_id = t.subject_id)),
+    substr(coalesce(s.kato, a.kato), 1, 4)";
 
 pub(super) fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
     let bad = |i: usize, code: String| {
@@ -119,6 +120,7 @@ pub(super) fn task_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
         done_on: r.get(14)?,
         note: r.get(15)?,
         risk: r.get(16)?,
+        district: r.get(17)?,
     })
 }
 

@@ -71,6 +71,18 @@ export async function journey(d, candidate, log = console.log) {
   check(openAfter === openBefore + 1, `the dashboard counts the new task (${openBefore} → ${openAfter})`);
   await d.waitFor('[data-section="map"] canvas');
   await d.screenshot('06-dashboard');
+  // A region opens into its districts (issue 63), picked from the map's table as a keyboard would.
+  const busiest = await d.eval(`(() => {
+    document.querySelector('[data-section="map"] details').open = true;
+    const rows = [...document.querySelectorAll('[data-section="map"] tr')].filter((r) => r.querySelector('[data-pick]'));
+    rows.sort((a, b) => Number(b.lastElementChild.textContent) - Number(a.lastElementChild.textContent));
+    return rows[0] ? rows[0].querySelector('[data-pick]').dataset.pick : null; })()`);
+  check(Boolean(busiest), 'the regions map lists its regions as a table');
+  await d.click(`[data-section="map"] [data-pick="${busiest}"]`);
+  await d.waitFor('[data-section="district-map"] canvas');
+  const districts = await d.eval(`document.querySelector('[data-section="district-map"] table').textContent`);
+  check(/район|Г\.А\./.test(districts), `region ${busiest} opens into its named districts`);
+  await d.screenshot('06c-dashboard-districts');
 
   log('act of response');
   await d.goto(`#/card/${candidate}`);

@@ -1,7 +1,7 @@
 // The chart's text equivalent: the table read from the same ECharts option, for the kinds of charts
 // the screens draw (categories, heatmap cells by axis index, map items with a label, scatter points
 // named by a string, series drawn by hand left out), and the Chart component offering it.
-import { render, screen } from '@testing-library/svelte';
+import { fireEvent, render, screen } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { chartTable } from '../src/lib/chartTable';
 
@@ -31,5 +31,19 @@ describe('a chart as a table', () => {
     const table = screen.getByTestId('chart-table');
     expect(table.textContent).toContain('қаң');
     expect(table.querySelector('caption')!.textContent).toBe('динамика');
+  });
+
+  it("lets a keyboard pick a map's point from the table as a click on the map does", async () => {
+    const { default: Chart } = await import('../src/components/Chart.svelte');
+    const picked: string[] = [];
+    const option = { series: [{ type: 'map', data: [{ name: '5532', label: 'Актогайский район', value: 4 }, { name: '5522', label: 'Экибастуз Г.А.', value: 1 }] }] };
+    render(Chart, { option, label: 'карта', onpick: (p: { name: string }) => picked.push(p.name) });
+    const button = screen.getByTestId('chart-table').querySelector('[data-pick="5532"]') as HTMLButtonElement;
+    expect(button.textContent).toBe('Актогайский район');
+    await fireEvent.click(button);
+    expect(picked).toEqual(['5532']);
+    // Without a pick handler the points are text.
+    render(Chart, { option, label: 'без выбора' });
+    expect(screen.getAllByTestId('chart-table')[1].querySelector('[data-pick]')).toBeNull();
   });
 });

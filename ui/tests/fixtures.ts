@@ -6,7 +6,7 @@ import type { Deadline } from '../src/lib/types/Deadline';
 export function taskView(overrides: Partial<TaskView> = {}): TaskView {
   return {
     id: 7, kind: 'consider_appeal', title: 'Рассмотрение обращения: ЖТ-2026-00000007', subject_bin: '000740000728',
-    appeal_no: 'ЖТ-2026-00000007', assignee: 'Жұмабаева Г.', unit: 'Отдел', region_code: '75', category: 'жилье',
+    appeal_no: 'ЖТ-2026-00000007', assignee: 'Жұмабаева Г.', unit: 'Отдел', region_code: '75', district: '7511', category: 'жилье',
     norm_id: 'appk-76-consideration', event_date: '2026-10-01', original_due: '2026-10-22', current_due: '2026-10-22',
     status: 'open', done_on: null, note: null, risk: 80, blocked_by: [], slips_with_it: [],
     urgency: { score: 91, working_days_left: -4, from_deadline: 70, from_blocking: 5, from_risk: 16 },

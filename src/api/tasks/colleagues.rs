@@ -42,6 +42,8 @@ fn as_task(remote: &RemoteTask) -> Option<Task> {
         assignee: s.assignee.clone(),
         unit: s.unit.clone(),
         region_code: s.region_code.clone(),
+        // A colleague's task travels without its object's place.
+        district: None,
         category: s.category.clone(),
         norm_id: s.norm_id.clone(),
         event_date: s.event_date,

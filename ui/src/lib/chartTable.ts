@@ -2,10 +2,11 @@
 // same ECharts option the chart draws, so the two never disagree. A point's label is what names it
 // (a category of a category axis, a string in its data, an item's `label` or `name`); its values
 // are the numbers left. Series drawn by hand (`custom`) are left out: their screens show the same
-// figures in a table of their own.
+// figures in a table of their own. A point with a `name` (a map's region or district) keeps what a
+// click on the chart would pass, so a keyboard can pick it from the table as a mouse does on the map.
 
 export interface ChartTable {
-  rows: { series: string; point: string; values: string }[];
+  rows: { series: string; point: string; values: string; pick?: { name: string; data: unknown } }[];
   /** Rows left out beyond `limit`. */
   more: number;
 }
@@ -49,7 +50,8 @@ export function chartTable(option: object, limit = 1000): ChartTable {
         if (!labels.length) labels.push(xs ? String(xs[i] ?? i + 1) : ys ? String(ys[i] ?? i + 1) : String(i + 1));
         values.push(number(value));
       }
-      if (rows.length < limit) rows.push({ series: s.name ?? '', point: labels.join(' × '), values: values.join(' / ') });
+      const pick = item && typeof item.name === 'string' ? { name: item.name, data: item } : undefined;
+      if (rows.length < limit) rows.push({ series: s.name ?? '', point: labels.join(' × '), values: values.join(' / '), pick });
       else more += 1;
     });
   }

@@ -29,6 +29,8 @@ export function registerKazakhstan(): Promise<void> {
 export type DistrictNames = Record<string, { ru: string; kk: string; en: string }>;
 
 let districtsReady: Promise<DistrictNames> | null = null;
+/** The districts' shapes once loaded, for the maps of one region's districts. */
+let districtShapes: { features: { properties: { kato: string } }[] } | null = null;
 
 /** The 224 districts of `assets/geo/districts.json` (geokz 1.0.2 by A. Rodionov, CC BY 4.0; made by
  *  `ekn-geo build`), registered as the map `kz-districts` with each feature named by its four KATO
@@ -45,9 +47,22 @@ export function registerDistricts(): Promise<DistrictNames> {
       names[code] = { ru: feature.properties.ru, kk: feature.properties.kk, en: feature.properties.en };
     }
     echarts.registerMap('kz-districts', shapes as never);
+    districtShapes = shapes;
     return names;
   });
   return districtsReady;
+}
+
+/** The districts of one region (its two KATO digits) as a map of their own, `kz-districts-NN`: a
+ *  region opens into its districts. Resolves to the map's name. */
+export async function registerRegionDistricts(region: string): Promise<string> {
+  await registerDistricts();
+  const name = `kz-districts-${region}`;
+  if (!echarts.getMap(name) && districtShapes) {
+    const features = districtShapes.features.filter((f) => f.properties.kato.startsWith(region));
+    echarts.registerMap(name, { ...districtShapes, features } as never);
+  }
+  return name;
 }
 
 export { echarts };

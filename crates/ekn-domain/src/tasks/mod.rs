@@ -113,6 +113,9 @@ pub struct Task {
     pub assignee: String,
     pub unit: String,
     pub region_code: Option<String>,
+    /// The district (four KATO digits) of the task's object, or else of its appeal; the map's
+    /// unit (issue 63). `None` where the workstation does not know the place.
+    pub district: Option<String>,
     pub category: Option<String>,
     pub norm_id: Option<String>,
     pub event_date: NaiveDate,
@@ -181,6 +184,7 @@ pub(crate) mod test_support {
             assignee: if id % 2 == 0 { "Ахметова А." } else { "Серіков Б." }.into(),
             unit: "Отдел надзора".into(),
             region_code: Some("75".into()),
+            district: Some("7511".into()),
             category: Some("экология".into()),
             norm_id: None,
             event_date: d("2024-04-01"),

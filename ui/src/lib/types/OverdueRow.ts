@@ -4,4 +4,8 @@ import type { TaskKind } from "./TaskKind";
 /**
  * One overdue task for the supervisor's list.
  */
-export type OverdueRow = { id: number, title: string, kind: TaskKind, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, due: string, working_days_late: number, };
+export type OverdueRow = { id: number, title: string, kind: TaskKind, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, 
+/**
+ * The district of the task's object (four KATO digits), for the districts' map.
+ */
+district: string | null, category: string | null, due: string, working_days_late: number, };

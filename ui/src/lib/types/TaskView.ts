@@ -20,7 +20,12 @@ assigned_to?: string,
  * A conflict the office found on the task (two deadline moves that did not see each
  * other): `current_due` is then the date it puts in force, and this says why.
  */
-conflict?: ConflictNotice, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
+conflict?: ConflictNotice, id: number, kind: TaskKind, title: string, subject_bin: string | null, appeal_no: string | null, assignee: string, unit: string, region_code: string | null, 
+/**
+ * The district (four KATO digits) of the task's object, or else of its appeal; the map's
+ * unit (issue 63). `None` where the workstation does not know the place.
+ */
+district: string | null, category: string | null, norm_id: string | null, event_date: string, original_due: string, current_due: string, status: TaskStatus, done_on: string | null, note: string | null, 
 /**
  * The latest risk score (0–100) of the task's object, if any.
  */

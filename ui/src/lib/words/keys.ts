@@ -296,6 +296,7 @@ export type WordKey =
   | 'dash.by_unit'
   | 'dash.category'
   | 'dash.days_late'
+  | 'dash.district_map'
   | 'dash.due'
   | 'dash.due3'
   | 'dash.heatmap'
