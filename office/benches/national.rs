@@ -75,7 +75,7 @@ fn main() {
     let anomaly_rows = size("EKN_BENCH_ANOMALY_ROWS", 1_000_000);
 
     let Some(region) = TestPg::start_logical().and_then(Office::start_on) else { return };
-    region.add_user("Асель Нурланова", "prosecutor", "1920");
+    region.add_user("Асель Нурланова", "prosecutor", "1940");
     region.pg.psql("ekn", "CREATE ROLE ekn_national_reader WITH LOGIN REPLICATION");
     let (ok, out, err) = office_cli(&region.pg_url, &["national", "publish", "--region", "19"], &[]);
     assert!(ok, "{out}{err}");
@@ -109,7 +109,7 @@ fn main() {
                 SyncEvent {
                     entry,
                     object_key: Some(format!("task:{}/{id}", rogue.ws)),
-                    district: Some("192010000".into()),
+                    district: Some("194010000".into()),
                     base_global: 0,
                     task: Some(bench_task_state(id)),
                 }

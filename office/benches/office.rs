@@ -115,8 +115,8 @@ fn entry(seq: i64, prev: &str) -> StoredEntry {
 
 fn main() {
     let Some(office) = Office::start() else { return };
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Supervisor Saule", "supervisor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Supervisor Saule", "supervisor", "1940");
     let events = size("EKN_BENCH_EVENTS", 100_000);
     let tasks = size("EKN_BENCH_TASKS", 1_000_000);
 
@@ -136,7 +136,7 @@ fn main() {
             batch.push(SyncEvent {
                 entry: e,
                 object_key: Some(format!("task:{ws}/{task}")),
-                district: Some("192010000".into()),
+                district: Some("194010000".into()),
                 base_global: 0,
                 task: Some(support::bench_task_state(task)),
             });
@@ -210,10 +210,10 @@ fn main() {
         &format!(
             "SET ekn.writer = '{ws}'; \
              INSERT INTO office_tasks(object_key, ws, owner_id, district, state, current_due, status, effective_due, updated_global) \
-             SELECT 'bench:' || g, '{ws}', (SELECT id FROM people WHERE name = 'Асель Нурланова'), '1920' || (g % 10), \
+             SELECT 'bench:' || g, '{ws}', (SELECT id FROM people WHERE name = 'Асель Нурланова'), '1940' || (g % 10), \
                jsonb_build_object('task_kind', 'gather_information', 'title', 'task ' || g, 'subject_bin', NULL, \
                  'appeal_no', NULL, 'assignee', 'assignee ' || (g % 40), 'unit', 'unit ' || (g % 5), \
-                 'region_code', '1920' || (g % 10), 'category', 'category ' || (g % 12), \
+                 'region_code', '1940' || (g % 10), 'category', 'category ' || (g % 12), \
                  'event_date', d - 14, 'original_due', d, 'current_due', d, \
                  'status', CASE WHEN g % 3 = 0 THEN 'done' ELSE 'open' END, \
                  'done_on', CASE WHEN g % 3 = 0 THEN d - (g % 5) END), \

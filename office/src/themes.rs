@@ -190,7 +190,8 @@ async fn scores(
         "scores_dismissals",
         "every anomaly over the office's registry is linked; one a person dismissed on a workstation still counts here",
     ));
-    let report = score_report(&g.registry, &g.list, as_of, &ScoreContext::new(flags, risks, anomalies));
+    let report =
+        score_per_workstation(&g.registry, &g.list, &g.owners, as_of, &ScoreContext::new(flags, risks, anomalies));
     Ok(OfficeThemeScores {
         scores: report,
         owners: g.owners,
@@ -198,6 +199,30 @@ async fn scores(
         registry: g.held.map(|h| h.runs.clone()).unwrap_or_default(),
         not_computed: g.not_computed,
     })
+}
+
+/// Each workstation's themes scored as that workstation scores them, then ranked together. Growth's
+/// q-value is corrected over the themes judged together: scored all at once, a theme's growth would
+/// depend on how many themes the colleagues keep, and differ from the figure its author sees.
+fn score_per_workstation(
+    registry: &ekn_domain::facts::Registry,
+    list: &[ThemeSummary],
+    owners: &[ThemeOwner],
+    as_of: NaiveDate,
+    context: &ScoreContext,
+) -> ThemeScoreReport {
+    let workstation_of =
+        |name: &str| owners.iter().find(|o| o.theme == name).map(|o| o.workstation.clone()).unwrap_or_default();
+    let mut by_workstation: BTreeMap<String, Vec<ThemeSummary>> = BTreeMap::new();
+    for theme in list {
+        by_workstation.entry(workstation_of(&theme.name)).or_default().push(theme.clone());
+    }
+    let mut report = score_report(registry, &[], as_of, context);
+    for themes in by_workstation.values() {
+        report.themes.extend(score_report(registry, themes, as_of, context).themes);
+    }
+    ekn_analytics::theme_reports::rank(&mut report.themes);
+    report
 }
 
 /// A theme's decisions: (item kind, item key) → `accepted` or `rejected`.

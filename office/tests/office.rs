@@ -46,23 +46,23 @@ fn day(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
-/// Three people: a prosecutor in 1920 (Almaty region's district), one in 5530, their supervisor over both.
+/// Three people: a prosecutor in 1940 (Almaty region's district), one in 5532, their supervisor over both.
 fn office_of_three() -> Option<Office> {
     let office = Office::start()?;
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Bekzat Omarov", "prosecutor", "5530");
-    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Bekzat Omarov", "prosecutor", "5532");
+    office.add_user("Supervisor Saule", "supervisor", "1940,5532");
     Some(office)
 }
 
 #[test]
 fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     let Some(office) = office_of_three() else { return };
-    let csv_a = inspections_in(&["1920"], 3);
-    let csv_b = inspections_in(&["5530"], 3);
+    let csv_a = inspections_in(&["1940"], 3);
+    let csv_b = inspections_in(&["5532"], 3);
     let wa = Workstation::new(&csv_a);
     let wb = Workstation::new(&csv_b);
-    let wsup = Workstation::new(&inspections_in(&["1920"], 1));
+    let wsup = Workstation::new(&inspections_in(&["1940"], 1));
     let joined = wa.join(&office, "Асель Нурланова", "office PC");
     assert_eq!(joined.link.as_ref().unwrap().person, "Асель Нурланова");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -95,7 +95,7 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
     assert_eq!(sup.colleagues_tasks, 2, "{sup:?}");
     let ra2 = wa.session().office().sync().unwrap();
     let tasks_seen_by_a = wa.session().office().status().unwrap().colleagues_tasks;
-    assert_eq!(tasks_seen_by_a, 0, "a prosecutor in 1920 pulled a task of 5530: {ra2:?}");
+    assert_eq!(tasks_seen_by_a, 0, "a prosecutor in 1940 pulled a task of 5532: {ra2:?}");
 
     // A lost answer: the office committed, the workstation did not hear. Sending again is a no-op.
     let events_before = office.pg.psql("ekn", "SELECT count(*) FROM events");
@@ -135,7 +135,7 @@ fn colleagues_work_flows_within_scope_and_a_resent_batch_is_a_no_op() {
 #[test]
 fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
     let Some(office) = office_of_three() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
     wa.session().office().sync().unwrap();
@@ -165,11 +165,11 @@ fn a_copied_database_is_refused_as_a_fork_and_nothing_of_it_is_applied() {
 #[test]
 fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     let Some(office) = office_of_three() else { return };
-    let csv_b = inspections_in(&["5530"], 2);
+    let csv_b = inspections_in(&["5532"], 2);
     let wb = Workstation::new(&csv_b);
     wb.join(&office, "Bekzat Omarov", "laptop");
     let (bin_b, kato_b) = bins_of(&csv_b)[0].clone();
-    add_task(&wb, &bin_b, "a task in 5530", day("2026-11-02"));
+    add_task(&wb, &bin_b, "a task in 5532", day("2026-11-02"));
     // A read made on the workstation is queued and logged with the next sync, and so is an
     // export: an act drafted from the card carries its content out of the program.
     wb.session().registry().card(&bin_b).unwrap();
@@ -202,7 +202,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     assert_eq!(body["error"], "forbidden");
     let (status, _) = office.get(&token_a, "/v1/cards/000000000000");
     assert_eq!(status, 404);
-    // The supervisor of 5530 reads the card: its task and its history, with their author.
+    // The supervisor of 5532 reads the card: its task and its history, with their author.
     let token_s = office.login("Supervisor Saule");
     let (status, card) = office.get(&token_s, &format!("/v1/cards/{bin_b}"));
     assert_eq!(status, 200, "{card}");
@@ -255,7 +255,7 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
 #[test]
 fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
     let Some(office) = office_of_three() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let (bin, _) = bins_of(&csv)[0].clone();
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
@@ -310,8 +310,8 @@ fn a_restored_database_is_refused_until_an_administrator_readmits_it() {
 #[test]
 fn a_puller_never_misses_an_entry_committed_late() {
     let Some(office) = office_of_three() else { return };
-    let csv_a = inspections_in(&["1920"], 1);
-    let csv_b = inspections_in(&["5530"], 1);
+    let csv_a = inspections_in(&["1940"], 1);
+    let csv_b = inspections_in(&["5532"], 1);
     let (wa, wb, wsup) = (Workstation::new(&csv_a), Workstation::new(&csv_b), Workstation::new(&csv_a));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -364,7 +364,7 @@ fn a_puller_never_misses_an_entry_committed_late() {
 #[test]
 fn a_server_killed_during_a_push_loses_nothing_and_duplicates_nothing() {
     let Some(mut office) = office_of_three() else { return };
-    let csv = inspections_in(&["1920"], 1);
+    let csv = inspections_in(&["1940"], 1);
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
     // The notes spread over fifty tasks: a task's answer carries its whole log, so ten thousand
@@ -461,9 +461,9 @@ fn add_counts(sum: &mut BTreeMap<String, (u64, u64)>, more: &BTreeMap<String, (u
 #[test]
 fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
     let Some(office) = office_of_three() else { return };
-    office.add_user("Analyst Dana", "analyst", "1920,5530");
-    let csv_a = inspections_in(&["1920"], 3);
-    let csv_b = inspections_in(&["5530"], 3);
+    office.add_user("Analyst Dana", "analyst", "1940,5532");
+    let csv_a = inspections_in(&["1940"], 3);
+    let csv_b = inspections_in(&["5532"], 3);
     let (wa, wb) = (Workstation::new(&csv_a), Workstation::new(&csv_b));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -595,10 +595,10 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
 #[test]
 fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     let Some(office) = office_of_three() else { return };
-    office.add_user("Analyst Dana", "analyst", "1920,5530");
+    office.add_user("Analyst Dana", "analyst", "1940,5532");
     let today = day("2026-12-01");
-    let csv_a = inspections_in(&["1920"], 3);
-    let csv_b = inspections_in(&["5530"], 3);
+    let csv_a = inspections_in(&["1940"], 3);
+    let csv_b = inspections_in(&["5532"], 3);
     let (wa, wb) = (Workstation::new(&csv_a), Workstation::new(&csv_b));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -662,7 +662,7 @@ fn the_offices_dashboard_is_the_sum_of_the_workstations() {
     assert_eq!(status, 403);
 
     // The supervisor's own workstation, after a sync, counts the same and shows whose each task is.
-    let wsup = Workstation::new(&inspections_in(&["1920"], 1));
+    let wsup = Workstation::new(&inspections_in(&["1940"], 1));
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
     assert_eq!(additive(&serde_json::to_value(wsup.session().tasks().dashboard(today).unwrap()).unwrap()["totals"]), {
         let mut none = BTreeMap::new();
@@ -732,10 +732,10 @@ fn rows(desk: &ekn::api::Desk) -> Vec<ekn::api::TaskView> {
 #[test]
 fn one_deadline_extended_offline_on_two_workstations_is_one_conflict_with_the_earlier_date_in_force() {
     let Some(office) = office_of_three() else { return };
-    let appeals = open_appeals_in("1920", 1);
+    let appeals = open_appeals_in("1940", 1);
     let no = appeals.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
     // Асель's office PC and her laptop both hold the appeal, and so its deadline.
-    let csv = inspections_in(&["1920"], 1);
+    let csv = inspections_in(&["1940"], 1);
     let (pc, laptop) = (Workstation::new(&csv), Workstation::new(&csv));
     for (ws, name) in [(&pc, "office PC"), (&laptop, "laptop")] {
         ws.import_appeals(&appeals);
@@ -907,9 +907,9 @@ fn counts_agree(office: &Office, today: NaiveDate) {
 fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     let Some(office) = office_of_three() else { return };
     let today = day("2026-11-23");
-    let csv_a = inspections_in(&["1920"], 1);
+    let csv_a = inspections_in(&["1940"], 1);
     let (wa, wb, wsup) =
-        (Workstation::new(&csv_a), Workstation::new(&inspections_in(&["5530"], 1)), Workstation::new(&csv_a));
+        (Workstation::new(&csv_a), Workstation::new(&inspections_in(&["5532"], 1)), Workstation::new(&csv_a));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
     wsup.join(&office, "Supervisor Saule", "supervisor's PC");
@@ -924,7 +924,7 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     let theirs = desk.overdue.iter().find(|v| v.owner.as_deref() == Some("Асель Нурланова")).unwrap().task.id;
     // The office offers whom to give it to: its people whose districts meet the supervisor's, with
     // the open tasks each holds there (an analyst or another region's prosecutor: not offered).
-    office.add_user("Analyst Dana", "analyst", "1920");
+    office.add_user("Analyst Dana", "analyst", "1940");
     office.add_user("Marat Elsewhere", "prosecutor", "7510");
     let offered = wsup.session().office().people().unwrap();
     let load: Vec<(&str, u64)> = offered.iter().map(|c| (c.name.as_str(), c.open_tasks)).collect();
@@ -1008,26 +1008,26 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     let every_unit: Vec<String> =
         ekn::domain::triage::RoutingTable::builtin().units.iter().map(|u| u.id.clone()).collect();
     let every_unit = every_unit.join(",");
-    // Two prosecutors of 1920 and one of 5530 in every unit; the clerk who registers appeals in none.
-    office.add_user_in_units("Dana Seitkali", "prosecutor", "1920", &every_unit);
-    office.add_user_in_units("Асель Нурланова", "prosecutor", "1920", &every_unit);
-    office.add_user_in_units("Bekzat Omarov", "prosecutor", "5530", &every_unit);
-    office.add_user("Clerk Gulnar", "prosecutor", "1920");
-    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    // Two prosecutors of 1940 and one of 5532 in every unit; the clerk who registers appeals in none.
+    office.add_user_in_units("Dana Seitkali", "prosecutor", "1940", &every_unit);
+    office.add_user_in_units("Асель Нурланова", "prosecutor", "1940", &every_unit);
+    office.add_user_in_units("Bekzat Omarov", "prosecutor", "5532", &every_unit);
+    office.add_user("Clerk Gulnar", "prosecutor", "1940");
+    office.add_user("Supervisor Saule", "supervisor", "1940,5532");
     let (ok, _, err) = office_cli(
         &office.pg_url,
-        &["user", "add", "Nobody", "--role", "prosecutor", "--districts", "1920", "--units", "no_such_unit"],
+        &["user", "add", "Nobody", "--role", "prosecutor", "--districts", "1940", "--units", "no_such_unit"],
         &[("EKN_OFFICE_PASSWORD", "x")],
     );
     assert!(!ok && err.contains("no_such_unit") && err.contains("social_rights"), "{err}");
 
-    let csv = inspections_in(&["1920"], 1);
+    let csv = inspections_in(&["1940"], 1);
     let clerk = Workstation::new(&csv);
-    clerk.import_appeals(&open_appeals_in("1920", 6));
+    clerk.import_appeals(&open_appeals_in("1940", 6));
     clerk.join(&office, "Clerk Gulnar", "reception PC");
     clerk.session().office().sync().unwrap();
 
-    // Every SLA task was handed out by the rule, never to Bekzat (5530 does not cover the
+    // Every SLA task was handed out by the rule, never to Bekzat (5532 does not cover the
     // appeals' district), evenly between the two who do, each naming the table and the figures.
     let rows = office.pg.psql(
         "ekn",
@@ -1049,12 +1049,12 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
     assert_eq!(count("Bekzat Omarov"), 0);
     assert_eq!(count("Dana Seitkali") + count("Асель Нурланова"), sla);
     assert!((count("Dana Seitkali") - count("Асель Нурланова")).abs() <= 1, "{rows:?}");
-    assert!(rows.iter().all(|r| r.contains(version.as_str()) && r.contains("district 1920")), "{rows:?}");
+    assert!(rows.iter().all(|r| r.contains(version.as_str()) && r.contains("district 1940")), "{rows:?}");
     // Each is an entry of the office's journal, by the office's rule (no person), with its reason.
     let by_rule = office.pg.psql(
         "ekn",
         "SELECT count(*) FROM office_journal WHERE kind = 'assigned_by_rule' AND person IS NULL \
-         AND detail::jsonb->>'rule' LIKE 'routing-%' AND detail::jsonb->>'reason' LIKE '%district 1920%'",
+         AND detail::jsonb->>'rule' LIKE 'routing-%' AND detail::jsonb->>'reason' LIKE '%district 1940%'",
     );
     assert_eq!(by_rule, sla.to_string());
 
@@ -1088,16 +1088,16 @@ fn appeals_sla_tasks_go_to_the_least_loaded_member_of_the_routed_unit_who_covers
 
     // An appeal in a district nobody's unit covers waits for a person, and finds one when a
     // member joins the unit.
-    let far = Workstation::new(&inspections_in(&["5530"], 1));
-    office.add_user("Clerk Aru", "prosecutor", "5530");
-    far.import_appeals(&open_appeals_in("5530", 1));
+    let far = Workstation::new(&inspections_in(&["5532"], 1));
+    office.add_user("Clerk Aru", "prosecutor", "5532");
+    far.import_appeals(&open_appeals_in("5532", 1));
     office.pg.psql("ekn", "UPDATE people SET units = '{}' WHERE name = 'Bekzat Omarov'");
     far.join(&office, "Clerk Aru", "reception 2");
     far.session().office().sync().unwrap();
     assert_eq!(count_of(&office, "Bekzat Omarov"), 0);
     let waiting: i64 = office
         .pg
-        .psql("ekn", "SELECT count(*) FROM office_tasks t WHERE district LIKE '5530%' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key)")
+        .psql("ekn", "SELECT count(*) FROM office_tasks t WHERE district LIKE '5532%' AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.object_key = t.object_key)")
         .parse()
         .unwrap();
     assert!(waiting >= 1);
@@ -1126,10 +1126,10 @@ fn count_of(office: &Office, who: &str) -> i64 {
 #[test]
 fn the_offices_ca_bundle_reaches_every_workstation_with_its_pulls_and_is_journaled_there() {
     let Some(office) = Office::start() else { return };
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
     office.add_user("Admin Dana", "admin", "");
     let ca = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/tls/office-ca.pem");
-    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    let ws = Workstation::new(&inspections_in(&["1940"], 1));
     ws.join(&office, "Асель Нурланова", "office PC");
 
     // Only an administrator sets it; a bundle that is not certificates is refused.
@@ -1197,9 +1197,9 @@ fn edited_catalogue(dir: &std::path::Path, name: &str, note: &str) -> std::path:
 #[test]
 fn the_norms_catalogue_an_administrator_confirms_reaches_every_workstation_checked_and_journaled() {
     let Some(office) = Office::start() else { return };
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
     office.add_user("Admin Dana", "admin", "");
-    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    let ws = Workstation::new(&inspections_in(&["1940"], 1));
     ws.join(&office, "Асель Нурланова", "office PC");
     let dir = office.pg.dir.clone();
     let confirmed = edited_catalogue(&dir, "norms-office.json", "Confirmed by the regional office.");
@@ -1311,19 +1311,19 @@ fn inspections_count(ws: &Workstation) -> i64 {
 #[test]
 fn the_office_fetches_a_registry_once_and_every_workstation_imports_each_published_run_once() {
     let Some(office) = Office::start() else { return };
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Saule Bekova", "supervisor", "1910,1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Saule Bekova", "supervisor", "1910,1940");
     office.add_user("Admin Dana", "admin", "");
     let records = support::portal::inspection_records(250);
     let key = "Регистрационный номер";
     // The third data request is refused (the key revoked half-way): the run is cut off there.
     let portal = support::portal::portal(records.clone(), key, Some("office-key-1"), &[3]);
-    let first = Workstation::new(&inspections_in(&["1920"], 2));
+    let first = Workstation::new(&inspections_in(&["1940"], 2));
     first.join(&office, "Асель Нурланова", "office PC");
     let second = Workstation::new(&inspections_in(&["1910"], 2));
     second.join(&office, "Saule Bekova", "laptop");
     let keys: std::collections::BTreeSet<&str> = records.iter().map(|r| r[key].as_str().unwrap()).collect();
-    assert!(!inspections_in(&["1910", "1920"], 2).lines().any(|l| keys.contains(l.split(';').next().unwrap())));
+    assert!(!inspections_in(&["1910", "1940"], 2).lines().any(|l| keys.contains(l.split(';').next().unwrap())));
     let (before_first, before_second) = (inspections_count(&first), inspections_count(&second));
 
     // What the office must not do, and who may add one.
@@ -1474,8 +1474,8 @@ fn the_office_console_speaks_russian_and_kazakh() {
     let added = run(&["user", "add", "Дана Сейт", "--role", "admin", "--districts", "", "--units", ""], "kk");
     assert!(added.starts_with("Дана Сейт қосылды (admin"), "{added}");
     let added =
-        run(&["user", "add", "Ivan Petrov", "--role", "prosecutor", "--districts", "1920", "--units", ""], "en");
-    assert!(added.starts_with("added Ivan Petrov (prosecutor, districts 1920"), "{added}");
+        run(&["user", "add", "Ivan Petrov", "--role", "prosecutor", "--districts", "1940", "--units", ""], "en");
+    assert!(added.starts_with("added Ivan Petrov (prosecutor, districts 1940"), "{added}");
     assert_eq!(run(&["connector", "list"], "ru"), "коннекторов офиса нет (ekn-office connector add …)\n");
     assert_eq!(run(&["retention", "acts"], "kk"), "жою туралы бірде-бір акт кеңсеге жеткен жоқ\n");
     assert_eq!(run(&["retention", "acts"], "en"), "no destruction act has reached the office\n");

@@ -151,14 +151,14 @@ export async function officeJourney(log = console.log) {
   try {
     const cli = (...args) => execFileSync(office(), args, { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PG: pg.url, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
     cli('migrate', '--key-file', pg.keyFile);
-    cli('user', 'add', 'Асель Нурланова', '--role', 'prosecutor', '--districts', '1920');
-    cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5530');
-    cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1920,5530');
+    cli('user', 'add', 'Асель Нурланова', '--role', 'prosecutor', '--districts', '1940');
+    cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5532');
+    cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1940,5532');
     server = await startOffice(pg);
 
     log('two prosecutors push a task each');
-    const asel = workstation(server.url, 'Асель Нурланова', '1920');
-    const bekzat = workstation(server.url, 'Bekzat Omarov', '5530');
+    const asel = workstation(server.url, 'Асель Нурланова', '1940');
+    const bekzat = workstation(server.url, 'Bekzat Omarov', '5532');
     const task = (ws, title) =>
       ws.run('task', 'add', '--kind', 'gather_information', '--assignee', ws.user, '--unit', 'надзор', '--working-days', '10', '--from', '2026-10-01', '--subject', ws.bins[0], '--title', title);
     task(asel, 'Асель: запросить разрешения');
@@ -167,8 +167,8 @@ export async function officeJourney(log = console.log) {
     bekzat.run('sync');
 
     log('Асель extends one appeal\'s deadline on her PC and on her laptop, each offline');
-    const laptop = workstation(server.url, 'Асель Нурланова', '1920', 'Асель\'s laptop');
-    const appeal = openAppealIn('1920');
+    const laptop = workstation(server.url, 'Асель Нурланова', '1940', 'Асель\'s laptop');
+    const appeal = openAppealIn('1940');
     const consideration = (ws) => {
       writeFileSync(`${ws.db}.appeals.csv`, appeal.csv);
       ws.run('import', 'appeals', `${ws.db}.appeals.csv`);
@@ -187,7 +187,7 @@ export async function officeJourney(log = console.log) {
     check(opened.conflicts.length === 1, `the laptop's push opens one conflict: ${JSON.stringify(opened)}`);
 
     // The supervisor's workstation joined, but never synced: the app does that itself at start.
-    const sup = workstation(server.url, 'Saule Supervisor', '1920');
+    const sup = workstation(server.url, 'Saule Supervisor', '1940');
     await withDesktopApp({ EKN_DB: sup.db, EKN_TODAY: TODAY }, out, async (d) => {
       log('the supervisor unlocks the encrypted database');
       await d.waitFor('[data-passphrase]', null, 60000);

@@ -193,8 +193,13 @@ pub fn score_report(
             score: themes::score(&inputs, &weights),
         });
     }
-    scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
+    rank(&mut scored);
     ThemeScoreReport { as_of, weights, themes: scored, note: themes::note() }
+}
+
+/// Themes in the plan's order: by the lower bound of their score, then the score.
+pub fn rank(scored: &mut [ScoredTheme]) {
+    scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
 }
 
 /// What every theme's score reads besides the registry, gathered once: triage's flags by appeal,

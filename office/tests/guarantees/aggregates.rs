@@ -44,11 +44,11 @@ fn figures_of(board: &serde_json::Value) -> serde_json::Value {
 #[test]
 fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
     let office = Office::start().expect("PostgreSQL for the office's tests");
-    let prosecutors = [("Асель Нурланова", "1920"), ("Bekzat Omarov", "5530"), ("Dina Sadykova", "1920")];
+    let prosecutors = [("Асель Нурланова", "1940"), ("Bekzat Omarov", "5532"), ("Dina Sadykova", "1940")];
     for (name, district) in prosecutors {
         office.add_user(name, "prosecutor", district);
     }
-    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    office.add_user("Supervisor Saule", "supervisor", "1940,5532");
     let desks: Vec<(Workstation, Vec<String>)> = prosecutors
         .iter()
         .map(|(name, district)| {
@@ -58,7 +58,7 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
             (ws, bins_of(&csv).into_iter().map(|(bin, _)| bin).collect())
         })
         .collect();
-    let supervisor = Workstation::new(&inspections_in(&["1920"], 1));
+    let supervisor = Workstation::new(&inspections_in(&["1940"], 1));
     supervisor.join(&office, "Supervisor Saule", "supervisor's PC");
     let token = office.login("Supervisor Saule");
 
@@ -142,10 +142,10 @@ fn the_kept_counts_equal_the_workstations_figures_on_random_histories() {
 #[test]
 fn the_office_counts_with_the_newest_calendar_a_workstation_imported() {
     let office = Office::start().expect("PostgreSQL for the office's tests");
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Supervisor Saule", "supervisor", "1920");
-    let csv = inspections_in(&["1920"], 3);
-    let (asel, saule) = (Workstation::new(&csv), Workstation::new(&inspections_in(&["1920"], 1)));
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Supervisor Saule", "supervisor", "1940");
+    let csv = inspections_in(&["1940"], 3);
+    let (asel, saule) = (Workstation::new(&csv), Workstation::new(&inspections_in(&["1940"], 1)));
     asel.join(&office, "Асель Нурланова", "office PC");
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
     let bins = bins_of(&csv);

@@ -11,13 +11,13 @@ use crate::support::{task_state, Office, Rogue};
 fn event(entry: ekn::domain::journal::StoredEntry, due: &str) -> SyncEvent {
     let mut task = task_state("gather_information", None, None);
     task.current_due = due.parse().unwrap();
-    SyncEvent { entry, object_key: None, district: Some("192010000".into()), base_global: 0, task: Some(task) }
+    SyncEvent { entry, object_key: None, district: Some("194010000".into()), base_global: 0, task: Some(task) }
 }
 
 #[test]
 fn a_push_is_checked_whole_and_stored_in_its_order_with_each_tasks_last_state() {
     let office = Office::start().expect("PostgreSQL for the office's tests");
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
     let mut rogue = Rogue::enrol(&office, "Асель Нурланова", 51);
     let first = rogue.entry("task_created", Some(1), None, None);
     let second = rogue.entry("task_noted", Some(1), None, None);

@@ -70,15 +70,15 @@ pub(super) fn fetch_registry(office: &Office, csv: &str) -> portal::Portal {
 
 /// The district of a workstation's acts' prefix.
 fn prefix_of(acts_prefix: &str) -> String {
-    if acts_prefix == "A" { "1920" } else { "5530" }.to_string()
+    if acts_prefix == "A" { "1940" } else { "5532" }.to_string()
 }
 
 #[test]
 fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_workstations_do() {
     let Some(office) = office_of_three() else { return };
     office.add_user("Admin Dana", "admin", "");
-    let csv_a = inspections_in(&["1920"], 160);
-    let csv_b = inspections_in(&["5530"], 160);
+    let csv_a = inspections_in(&["1940"], 160);
+    let csv_b = inspections_in(&["5532"], 160);
     let (wa, wb) = (Workstation::new(&csv_a), Workstation::new(&csv_b));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -153,7 +153,7 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
     for ((check, status), count) in &expected {
         assert_eq!(v[*check][*status].as_u64(), Some(*count), "{check} {status}: {figures:#}");
     }
-    let held = appeals_in("1920").lines().count() + appeals_in("5530").lines().count() - 2;
+    let held = appeals_in("1940").lines().count() + appeals_in("5532").lines().count() - 2;
     assert_eq!(figures["appeals_held"].as_u64(), Some(held as u64), "{figures:#}");
     assert_eq!(v["not_in_registry"], 0);
     assert_eq!(v["rule"], ra["verification"]["rule"]);
@@ -167,8 +167,8 @@ fn the_office_checks_acts_against_the_registry_its_connector_fetched_as_the_work
 
     // One district's estimates at the office are the figures its own workstation computes (the
     // other district's acts lie in another region: never each other's controls).
-    let (_, district) = office.get(&token, &format!("/v1/effect?today={today}&district=1920"));
-    let own_district = report(&wa, Some("1920"));
+    let (_, district) = office.get(&token, &format!("/v1/effect?today={today}&district=1940"));
+    let own_district = report(&wa, Some("1940"));
     assert!(same_figures(&district["effects"], &own_district["effects"]), "{district:#}\n{own_district:#}");
     // A prosecutor's own figures, and the console's, agree.
     let (_, own) = office.get(&office.login("Асель Нурланова"), &format!("/v1/effect?today={today}"));
@@ -222,13 +222,13 @@ fn the_office_checks_and_places_the_appeals_a_workstation_hands_over() {
     // Her district's appeal is placed there, one without a place in her own district, and one
     // of a colleague's district is not taken.
     let (status, receipt, _) =
-        send(serde_json::json!([fact("A-1", Some("192010000")), fact("A-2", None), fact("B-1", Some("553010000"))]));
+        send(serde_json::json!([fact("A-1", Some("194010000")), fact("A-2", None), fact("B-1", Some("553210000"))]));
     assert_eq!(status, 200, "{receipt}");
     assert_eq!(receipt, serde_json::json!({"stored": 2, "unchanged": 0, "outside": 1, "not_taken": ["B-1"]}));
     let placed = office.pg.psql("ekn", "SELECT appeal_no || '=' || district FROM office_appeals ORDER BY appeal_no");
-    assert_eq!(placed, "A-1=192010000\nA-2=1920");
+    assert_eq!(placed, "A-1=194010000\nA-2=1940");
     // Sent again: nothing changes; changed: stored again.
-    let (_, receipt, _) = send(serde_json::json!([fact("A-1", Some("192010000"))]));
+    let (_, receipt, _) = send(serde_json::json!([fact("A-1", Some("194010000"))]));
     assert_eq!(receipt["unchanged"], 1, "{receipt}");
     // Row-level security: the colleague's district sees none of them, hers both.
     let sees = |districts: &str| {
@@ -244,16 +244,16 @@ fn the_office_checks_and_places_the_appeals_a_workstation_hands_over() {
             )
             .unwrap()
     };
-    assert!(sees("5530").lines().any(|l| l == "0"), "{}", sees("5530"));
-    assert!(sees("1920").lines().any(|l| l == "2"), "{}", sees("1920"));
+    assert!(sees("5532").lines().any(|l| l == "0"), "{}", sees("5532"));
+    assert!(sees("1940").lines().any(|l| l == "2"), "{}", sees("1940"));
 
     // Hostile values are refused with the field named, and nothing of the batch is kept.
-    let mut bad = fact("A-3", Some("192010000"));
+    let mut bad = fact("A-3", Some("194010000"));
     bad["subject_bin"] = "123".into();
     let mut bad_pseudonym = fact("A-7", None);
     bad_pseudonym["applicant"] = "p:zz".into();
     for (facts, field) in [
-        (serde_json::json!([fact("A-4", Some("192010000")), bad]), "appeal 2 of the batch, field subject_bin"),
+        (serde_json::json!([fact("A-4", Some("194010000")), bad]), "appeal 2 of the batch, field subject_bin"),
         (serde_json::json!([{"received": "2026-10-01"}]), "appeal_no"),
         (serde_json::json!([fact("A-5", Some("19x"))]), "field kato"),
         (serde_json::json!([fact(" A-6", None)]), "field appeal_no"),
@@ -347,8 +347,8 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
 #[test]
 fn an_applicant_writing_to_two_prosecutors_is_one_applicant_at_the_office() {
     let Some(office) = office_of_three() else { return };
-    office.add_user("Dina Seitkali", "prosecutor", "1920");
-    let csv = inspections_in(&["1920"], 3);
+    office.add_user("Dina Seitkali", "prosecutor", "1940");
+    let csv = inspections_in(&["1940"], 3);
     let (bin, kato) = crate::support::bins_of(&csv)[0].clone();
     let (wa, wd) = (Workstation::new(&csv), Workstation::new(&csv));
     let header = "appeal_no,received,channel,applicant_category,applicant_iin,subject_bin,kato,text,category,status,decided,outcome";

@@ -127,12 +127,12 @@ fn region(name: &str, district: &str) -> Office {
 
 #[test]
 fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
-    let r19 = region("Асель Нурланова", "1920");
-    let r55 = region("Bekzat Omarov", "5530");
+    let r19 = region("Асель Нурланова", "1940");
+    let r55 = region("Bekzat Omarov", "5532");
     // Work before the regions publish, and after: both reach the national side.
-    let csv19 = inspections_in(&["1920"], 3);
+    let csv19 = inspections_in(&["1940"], 3);
     let ws19 = Workstation::new(&csv19);
-    let appeals = open_appeals_in("1920", 4);
+    let appeals = open_appeals_in("1940", 4);
     ws19.import_appeals(&appeals);
     ws19.join(&r19, "Асель Нурланова", "office PC");
     let bin19 = crate::support::bins_of(&csv19)[0].0.clone();
@@ -152,7 +152,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
         let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", code], &[]);
         assert!(ok, "{err}{out}");
     }
-    let csv55 = inspections_in(&["5530"], 2);
+    let csv55 = inspections_in(&["5532"], 2);
     let ws55 = Workstation::new(&csv55);
     ws55.join(&r55, "Bekzat Omarov", "laptop");
     let bin55 = crate::support::bins_of(&csv55)[0].0.clone();
@@ -190,7 +190,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     for i in 0..3 {
         add_task(&ws55, &bin55, &format!("more {i}"), day("2026-11-02"));
     }
-    ws55.import_appeals(&appeals_in("5530"));
+    ws55.import_appeals(&appeals_in("5532"));
     // Region 55's acts arrive after it published: the push refreshes what it publishes.
     import_acts(&ws55, &csv55, "55");
     ws55.session().office().sync().unwrap();

@@ -20,16 +20,16 @@ fn an_appeal_travels_with_its_task_to_the_assignee_and_to_no_one_else() {
         ("Erlan Abenov", "prosecutor"),
         ("Supervisor Saule", "supervisor"),
     ] {
-        office.add_user(name, role, "1920");
+        office.add_user(name, role, "1940");
     }
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let (asel, dina, erlan, saule) =
         (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
     asel.join(&office, "Асель Нурланова", "office PC");
     dina.join(&office, "Dina Seitkali", "PC");
     erlan.join(&office, "Erlan Abenov", "PC");
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
-    asel.import_appeals(&open_appeals_in("1920", 4));
+    asel.import_appeals(&open_appeals_in("1940", 4));
     asel.session().appeals().triage(ekn::api::appeals::triage::TriageScope::All, &|_, _| {}).unwrap();
     let (no, text, applicant): (String, String, String) = asel
         .raw()

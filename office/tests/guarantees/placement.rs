@@ -9,15 +9,15 @@ use crate::support::{bins_of, inspections_in, open_appeals_in, task_state, Offic
 
 fn office() -> Option<Office> {
     let office = Office::start()?;
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Bekzat Omarov", "prosecutor", "5530");
-    office.add_user("Supervisor Saule", "supervisor", "1920,5530");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Bekzat Omarov", "prosecutor", "5532");
+    office.add_user("Supervisor Saule", "supervisor", "1940,5532");
     Some(office)
 }
 
 /// An open appeal of the demo's, with its KATO blanked (a regional export that named no district).
 fn appeal_without_kato() -> (String, String) {
-    let csv = open_appeals_in("1920", 1);
+    let csv = open_appeals_in("1940", 1);
     let mut lines = csv.lines();
     let header = lines.next().unwrap();
     let row = lines.next().unwrap();
@@ -30,8 +30,8 @@ fn appeal_without_kato() -> (String, String) {
 fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
     let Some(office) = office() else { return };
     let (no, appeals) = appeal_without_kato();
-    let wa = Workstation::new(&inspections_in(&["1920"], 1));
-    let wb = Workstation::new(&inspections_in(&["5530"], 1));
+    let wa = Workstation::new(&inspections_in(&["1940"], 1));
+    let wb = Workstation::new(&inspections_in(&["5532"], 1));
     for (ws, person) in [(&wa, "Асель Нурланова"), (&wb, "Bekzat Omarov")] {
         ws.import_appeals(&appeals);
         ws.join(&office, person, "PC");
@@ -46,7 +46,7 @@ fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
         "ekn",
         &format!("SELECT string_agg(district, ',' ORDER BY district) FROM office_tasks WHERE object_key = '{key}'"),
     );
-    assert_eq!(rows, "1920,5530", "each holder's state, in its own district");
+    assert_eq!(rows, "1940,5532", "each holder's state, in its own district");
     // With no KATO, each entry stands in its author's district: Асель does not see Bekzat's.
     let ra = wa.session().office().sync().unwrap();
     assert_eq!(ra.pulled, 0, "{ra:?}");
@@ -56,7 +56,7 @@ fn two_prosecutors_of_different_districts_holding_one_appeal_both_sync() {
 #[test]
 fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel_an_object() {
     let Some(office) = office() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let (bin, kato) = bins_of(&csv)[0].clone();
     let wa = Workstation::new(&csv);
     let joined = wa.join(&office, "Асель Нурланова", "office PC");
@@ -66,7 +66,7 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
     let token_a = office.login("Асель Нурланова");
     assert_eq!(office.get(&token_a, &format!("/v1/cards/{bin}")).0, 200);
 
-    // Bekzat (5530) with a modified client.
+    // Bekzat (5532) with a modified client.
     let mut rogue = Rogue::enrol(&office, "Bekzat Omarov", 42);
     let hijack = SyncEvent {
         entry: rogue.entry("task_created", Some(1), None, Some(&bin)),
@@ -79,7 +79,7 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
     let relabel = SyncEvent {
         entry: rogue.entry("task_noted", None, None, Some(&bin)),
         object_key: Some(format!("card:{bin}")),
-        district: Some("553010000".into()),
+        district: Some("553210000".into()),
         base_global: 0,
         task: None,
     };
@@ -95,7 +95,7 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
         "ekn",
         &format!("SELECT object_key || '@' || district FROM events WHERE ws = '{}' ORDER BY seq LIMIT 1", rogue.ws),
     );
-    assert_eq!(stored, format!("task:{}/1@5530", rogue.ws));
+    assert_eq!(stored, format!("task:{}/1@5532", rogue.ws));
     assert_eq!(office.pg.psql("ekn", "SELECT count(*) FROM incidents WHERE kind = 'placement'"), "1");
     let (ok, out, err) = crate::support::office_cli(&office.pg_url, &["incidents"], &[]);
     assert!(ok && out.contains("placement") && out.contains("outside"), "{out}{err}");
@@ -121,11 +121,11 @@ fn a_push_cannot_place_work_in_another_district_take_a_colleagues_key_or_relabel
 #[test]
 fn holders_of_one_deadline_in_different_districts_open_one_conflict() {
     let Some(office) = office() else { return };
-    // One appeal, in 1920 by its KATO; Bekzat (5530) holds it too, from a regional export.
-    let appeals = open_appeals_in("1920", 1);
+    // One appeal, in 1940 by its KATO; Bekzat (5532) holds it too, from a regional export.
+    let appeals = open_appeals_in("1940", 1);
     let no = appeals.lines().nth(1).unwrap().split(',').next().unwrap().to_string();
-    let wa = Workstation::new(&inspections_in(&["1920"], 1));
-    let wb = Workstation::new(&inspections_in(&["5530"], 1));
+    let wa = Workstation::new(&inspections_in(&["1940"], 1));
+    let wb = Workstation::new(&inspections_in(&["5532"], 1));
     for (ws, person) in [(&wa, "Асель Нурланова"), (&wb, "Bekzat Omarov")] {
         ws.import_appeals(&appeals);
         ws.join(&office, person, "PC");

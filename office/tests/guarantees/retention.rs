@@ -51,11 +51,11 @@ fn replica_text(ws: &Workstation) -> String {
 #[test]
 fn a_destruction_act_reaches_the_office_a_colleague_and_the_supervisor_down_to_the_bytes() {
     let Some(office) = Office::start() else { return };
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Dina Seitkali", "prosecutor", "1920");
-    office.add_user("Supervisor Saule", "supervisor", "1920");
-    let (no, appeals) = decided_appeal_in("1920");
-    let csv = inspections_in(&["1920"], 1);
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Dina Seitkali", "prosecutor", "1940");
+    office.add_user("Supervisor Saule", "supervisor", "1940");
+    let (no, appeals) = decided_appeal_in("1940");
+    let csv = inspections_in(&["1940"], 1);
     let (wa, wd, ws) = (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
     wa.import_appeals(&appeals);
     wd.import_appeals(&appeals);

@@ -9,9 +9,9 @@ use crate::support::{bins_of, inspections_in, office_cli, Office, Workstation, P
 
 fn office() -> Option<Office> {
     let office = Office::start()?;
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Dina Seitkali", "prosecutor", "1920");
-    office.add_user("Supervisor Saule", "supervisor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Dina Seitkali", "prosecutor", "1940");
+    office.add_user("Supervisor Saule", "supervisor", "1940");
     office.add_user("Admin Dana", "admin", "");
     Some(office)
 }
@@ -19,7 +19,7 @@ fn office() -> Option<Office> {
 #[test]
 fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     let Some(office) = office() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let (pc, laptop, dina) = (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
     pc.join(&office, "Асель Нурланова", "office PC");
     let laptop_id = laptop.join(&office, "Асель Нурланова", "laptop").link.unwrap().workstation_id;
@@ -65,7 +65,7 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
     dina.session().office().sync().unwrap();
     // Other districts end the person's sessions; a new password replaces the old one.
     let token = office.login("Dina Seitkali");
-    let (ok, _, err) = office_cli(&office.pg_url, &["user", "districts", "Dina Seitkali", "5530"], &[]);
+    let (ok, _, err) = office_cli(&office.pg_url, &["user", "districts", "Dina Seitkali", "5532"], &[]);
     assert!(ok, "{err}");
     assert_eq!(office.get(&token, "/v1/tasks").0, 401);
     let (ok, _, err) = office_cli(
@@ -85,7 +85,7 @@ fn a_revoked_workstation_is_refused_for_good_and_purges_what_it_pulled() {
 #[test]
 fn a_restored_and_readmitted_database_leaves_no_ghost_task_inherited_assignment_or_lost_read() {
     let Some(office) = office() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let (bin, other_bin) = (bins_of(&csv)[0].0.clone(), bins_of(&csv)[1].0.clone());
     let (wa, wsup, dina) = (Workstation::new(&csv), Workstation::new(&csv), Workstation::new(&csv));
     let ws_id = wa.join(&office, "Асель Нурланова", "office PC").link.unwrap().workstation_id;

@@ -7,8 +7,8 @@ use crate::support::{inspections_in, office_cli, Office, Workstation, SUPERUSER}
 
 fn office() -> Option<Office> {
     let office = Office::start()?;
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Bekzat Omarov", "prosecutor", "5530");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Bekzat Omarov", "prosecutor", "5532");
     Some(office)
 }
 
@@ -38,7 +38,7 @@ fn the_documented_set_up_migrates_as_a_plain_owner_and_serves_only_as_the_app_ro
     // A console change needs the owner, and says so in words (not "db error").
     let (ok, _, err) = office_cli(
         &office.app_url,
-        &["user", "add", "Someone", "--role", "prosecutor", "--districts", "1920"],
+        &["user", "add", "Someone", "--role", "prosecutor", "--districts", "1940"],
         &[("EKN_OFFICE_PASSWORD", crate::support::PASSWORD)],
     );
     assert!(!ok && err.contains("permission denied") && err.contains("owner's connection"), "{err}");
@@ -57,7 +57,7 @@ fn the_documented_set_up_migrates_as_a_plain_owner_and_serves_only_as_the_app_ro
 #[test]
 fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
     let Some(office) = office() else { return };
-    let csv = inspections_in(&["1920"], 2);
+    let csv = inspections_in(&["1940"], 2);
     let wa = Workstation::new(&csv);
     wa.join(&office, "Асель Нурланова", "office PC");
     let bin = crate::support::bins_of(&csv)[0].0.clone();
@@ -98,8 +98,8 @@ fn the_servers_role_reads_nothing_without_a_scope_and_never_a_secret() {
         .unwrap()
         .to_string()
     };
-    assert_ne!(scoped("1920"), "0");
-    assert_eq!(scoped("5530"), "0");
+    assert_ne!(scoped("1940"), "0");
+    assert_eq!(scoped("5532"), "0");
     // Secrets are out of its reach; nothing it reads can be edited or deleted behind the guard.
     for sql in [
         "SELECT password_hash FROM people",
@@ -139,11 +139,11 @@ fn the_access_logs_verification_cannot_pass_by_reading_nothing() {
 #[test]
 fn the_access_log_takes_reads_from_their_workstation_only_and_keeps_them_in_their_district() {
     let Some(office) = office() else { return };
-    office.add_user("Supervisor 5530", "supervisor", "5530");
-    office.add_user("Supervisor 1920", "supervisor", "1920");
+    office.add_user("Supervisor 5532", "supervisor", "5532");
+    office.add_user("Supervisor 1940", "supervisor", "1940");
     // A person's session may not report reads (a workstation reports its own, signed).
     let token = office.login("Асель Нурланова");
-    let read = serde_json::json!([{ "action": "card", "subject": "000000000001", "district": "5530",
+    let read = serde_json::json!([{ "action": "card", "subject": "000000000001", "district": "5532",
         "outcome": "allowed", "at": chrono::Utc::now().to_rfc3339(), "local_id": 1, "detail": null }]);
     assert_eq!(office.post(&token, "/v1/access", read.clone()).0, 403);
     // A workstation's report is taken bounded, only as what its person opened, placed by the office.
@@ -154,12 +154,12 @@ fn the_access_log_takes_reads_from_their_workstation_only_and_keeps_them_in_thei
     assert_eq!(status, 400, "a workstation does not log refusals in the office's name");
     let (status, body, _) = rogue.signed("POST", "/v1/access", &serde_json::to_vec(&read).unwrap(), None);
     assert_eq!(status, 200, "{body}");
-    // It claimed 5530; the office knows nothing of the card, so it stands in the reader's own district.
+    // It claimed 5532; the office knows nothing of the card, so it stands in the reader's own district.
     let line = office.pg.psql("ekn", "SELECT district FROM access_log WHERE local_id = 1");
-    assert_eq!(line, "1920");
+    assert_eq!(line, "1940");
     // Each supervisor reads the lines of their districts, never the other's.
-    let (_, log_5530) = office.get(&office.login("Supervisor 5530"), "/v1/access-log");
-    assert!(!log_5530.to_string().contains("000000000001"), "{log_5530}");
-    let (_, log_1920) = office.get(&office.login("Supervisor 1920"), "/v1/access-log");
-    assert!(log_1920.to_string().contains("000000000001"), "{log_1920}");
+    let (_, log_5532) = office.get(&office.login("Supervisor 5532"), "/v1/access-log");
+    assert!(!log_5532.to_string().contains("000000000001"), "{log_5532}");
+    let (_, log_1940) = office.get(&office.login("Supervisor 1940"), "/v1/access-log");
+    assert!(log_1940.to_string().contains("000000000001"), "{log_1940}");
 }

@@ -12,11 +12,11 @@ use crate::support::{appeals_in, inspections_in, office_cli, same_figures, Works
 #[test]
 fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_handed_over() {
     let Some(office) = office_of_three() else { return };
-    let (wa, wb) = (Workstation::new(&inspections_in(&["1920"], 3)), Workstation::new(&inspections_in(&["5530"], 3)));
+    let (wa, wb) = (Workstation::new(&inspections_in(&["1940"], 3)), Workstation::new(&inspections_in(&["5532"], 3)));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
     let as_of = "2026-11-01";
-    for (ws, district) in [(&wa, "1920"), (&wb, "5530")] {
+    for (ws, district) in [(&wa, "1940"), (&wb, "5532")] {
         ws.import_appeals(&appeals_in(district));
         let definition = ekn::api::ThemeDefinition {
             categories: vec!["social.housing".into()],
@@ -30,7 +30,7 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     }
     // Асель takes out of her theme its newest appeal within the months judged (so the office
     // counts it out as well, or the figures differ).
-    let rejected = appeals_in("1920")
+    let rejected = appeals_in("1940")
         .lines()
         .skip(1)
         .filter(|l| l.contains("жилищно-коммунальное хозяйство"))
@@ -100,13 +100,13 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
         let sum = ra["cells"][key].as_u64().unwrap() + rb["cells"][key].as_u64().unwrap();
         assert_eq!(scan["cells"][key].as_u64(), Some(sum), "{key}");
     }
-    let held = appeals_in("1920").lines().count() + appeals_in("5530").lines().count() - 2;
+    let held = appeals_in("1940").lines().count() + appeals_in("5532").lines().count() - 2;
     assert_eq!(scan["appeals_held"].as_u64(), Some(held as u64));
 
     // A prosecutor sees her districts' themes and appeals only.
     let (_, hers) = office.get(&office.login("Асель Нурланова"), &format!("/v1/themes/scan?as_of={as_of}&months=6"));
     assert_eq!(hers["owners"].as_array().unwrap().len(), 1, "{hers:#}");
-    assert_eq!(hers["appeals_held"].as_u64(), Some(appeals_in("1920").lines().count() as u64 - 1));
+    assert_eq!(hers["appeals_held"].as_u64(), Some(appeals_in("1940").lines().count() as u64 - 1));
     assert_eq!(hers["cells"]["cells"], ra["cells"]["cells"]);
 
     // The console says the same, in words too.

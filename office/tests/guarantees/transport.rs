@@ -17,8 +17,8 @@ use crate::support::{
 
 fn office() -> Option<Office> {
     let office = Office::start()?;
-    office.add_user("Асель Нурланова", "prosecutor", "1920");
-    office.add_user("Dina Seitkali", "prosecutor", "1920");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Dina Seitkali", "prosecutor", "1940");
     Some(office)
 }
 
@@ -44,7 +44,7 @@ fn join(
 #[test]
 fn plain_http_is_refused_off_loopback_at_both_ends() {
     let Some(office) = office() else { return };
-    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    let ws = Workstation::new(&inspections_in(&["1940"], 1));
     // TEST-NET-1: refused before any connection is tried, so the password never leaves.
     let refused = join(&ws, "http://192.0.2.10:8740", "Асель Нурланова", None, None).unwrap_err();
     assert_eq!(refused.code, ErrorCode::InvalidInput);
@@ -55,7 +55,7 @@ fn plain_http_is_refused_off_loopback_at_both_ends() {
     let (ok, _, err) = office_cli(&office.app_url, &["serve", "--listen", &listen, "--key-file", &key], &[]);
     assert!(!ok && err.contains("reachable from the network") && err.contains("--tls-cert"), "{err}");
     // A plain database may not join at all.
-    let plain = Workstation::plain(&inspections_in(&["1920"], 1));
+    let plain = Workstation::plain(&inspections_in(&["1940"], 1));
     let refused = plain.try_join(&office, "Асель Нурланова", "PC").unwrap_err();
     assert!(refused.message.contains("encrypted database"), "{}", refused.message);
 }
@@ -67,7 +67,7 @@ fn an_office_serving_tls_is_joined_with_its_ca_or_its_confirmed_certificate_and_
     office.server.kill();
     office.server = OfficeServer::start_tls(&office.app_url, &office.key_file, port, "portal.pem", "portal.key");
     let url = office.server.url.clone();
-    let (wa, wd) = (Workstation::new(&inspections_in(&["1920"], 1)), Workstation::new(&inspections_in(&["1920"], 1)));
+    let (wa, wd) = (Workstation::new(&inspections_in(&["1940"], 1)), Workstation::new(&inspections_in(&["1940"], 1)));
     // No public CA signed the office's certificate: refused, naming the certificate it presented.
     let refused = join(&wa, &url, "Асель Нурланова", None, None).unwrap_err();
     assert!(refused.message.contains("--pin"), "{}", refused.message);
@@ -78,7 +78,7 @@ fn an_office_serving_tls_is_joined_with_its_ca_or_its_confirmed_certificate_and_
     wa.session().office().sync().unwrap();
     wd.session().office().sync().unwrap();
     // A wrong pin is refused before the password is sent.
-    let other = Workstation::new(&inspections_in(&["1920"], 1));
+    let other = Workstation::new(&inspections_in(&["1940"], 1));
     assert!(join(&other, &url, "Dina Seitkali", None, Some(&"ab".repeat(32))).is_err());
     // Another certificate on the same address (a machine in the middle, or a silent swap): both refuse it.
     office.server.kill();
@@ -136,7 +136,7 @@ fn answers_are_the_offices_own_and_a_signed_request_is_taken_once() {
     assert_eq!((status, body["error"].as_str()), (401, Some("clock")), "{body}");
 
     // A workstation whose traffic reaches something else than the office (its address taken over).
-    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    let ws = Workstation::new(&inspections_in(&["1940"], 1));
     ws.join(&office, "Dina Seitkali", "PC");
     ws.session().office().sync().unwrap();
     let pulled = ws.session().office().status().unwrap().pulled_entries;
@@ -174,7 +174,7 @@ fn rss_mb(pid: u32) -> f64 {
 #[test]
 fn hostile_logins_neither_grow_the_office_nor_stop_honest_work() {
     let Some(office) = office() else { return };
-    let ws = Workstation::new(&inspections_in(&["1920"], 1));
+    let ws = Workstation::new(&inspections_in(&["1940"], 1));
     ws.join(&office, "Dina Seitkali", "PC");
     let pid = office.server.child.id();
     let before = rss_mb(pid);

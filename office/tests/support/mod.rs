@@ -839,7 +839,7 @@ pub fn add_matrix(sum: &mut std::collections::BTreeMap<String, u64>, matrix: &se
     }
 }
 
-/// The state of synthetic task `task` (the benches' pushes): open, due 16 November 2026, in 1920.
+/// The state of synthetic task `task` (the benches' pushes): open, due 16 November 2026, in 1940.
 pub fn bench_task_state(task: i64) -> ekn::domain::sync::TaskState {
     let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
     ekn::domain::sync::TaskState {
@@ -849,7 +849,7 @@ pub fn bench_task_state(task: i64) -> ekn::domain::sync::TaskState {
         appeal_no: None,
         assignee: "Асель Нурланова".into(),
         unit: "надзор".into(),
-        region_code: Some("1920".into()),
+        region_code: Some("1940".into()),
         category: None,
         event_date: day("2026-11-02"),
         original_due: day("2026-11-16"),
