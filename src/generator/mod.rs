@@ -829,7 +829,7 @@ fn write_appeals<W: Write>(
                 pick(plant_rng, APPLICANT_CATEGORIES).to_string(),
                 iin,
                 String::new(),
-                format!("{SPIKE_REGION}{}000000", plant_rng.random_range(1..=6)),
+                places::unit_code(&places::unit_in(SPIKE_REGION, plant_rng.random_range(1..=6))),
                 text.trim().to_string(),
                 SPIKE_CATEGORY.to_string(),
                 "рассмотрено".to_string(),

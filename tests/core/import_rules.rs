@@ -332,8 +332,10 @@ fn kato_codes_the_classifier_lacks_are_named_by_line_and_field_and_nothing_is_lo
     let out = ekn("ru", &["import", "inspections", file.to_str().unwrap()]);
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(printed.contains("строка 3, поле kato: «751190000» нет в классификаторе"), "{printed}");
-    // The generated demo's places are all the classifier's own.
-    let demo = db.file("demo.csv", std::fs::read("fixtures/demo/inspections.csv").unwrap());
-    let report = db.import(DataKind::Inspections, &demo).unwrap();
-    assert_eq!((report.kato.unknown, report.kato.mapped), (0, 0), "{:?}", report.kato.notes.first());
+    // The generated demo's places are all the classifier's own, its planted rows' too.
+    for (kind, name) in [(DataKind::Inspections, "inspections.csv"), (DataKind::Appeals, "appeals.csv")] {
+        let demo = db.file(name, std::fs::read(format!("fixtures/demo/{name}")).unwrap());
+        let report = db.import(kind, &demo).unwrap();
+        assert_eq!((report.kato.unknown, report.kato.mapped), (0, 0), "{name}: {:?}", report.kato.notes.first());
+    }
 }
