@@ -1,6 +1,7 @@
 // Measures what a person waits for in the UI, in Chromium against `ekn serve` (a benchmark that
 // prints figures, never a test): start to the first rendered desk, opening a case card, and the
-// dashboard with its overdue list. Usage:
+// dashboard with its overdue list, and the screens that draw the districts' map (its shapes a chunk of
+// their own, loaded on first use: the first of five is the cold load). Usage:
 //   node e2e/measure.mjs <database> [label]        (the database is opened, not changed)
 // The figures go to docs/PERFORMANCE.md by hand, with the machine they came from.
 import { chromium } from 'playwright-core';
@@ -59,6 +60,20 @@ try {
     dashboard.push(performance.now() - t0);
     rendered = await page.locator('[data-overdue]').count();
   }
+  // The districts' maps (issue 63): the Appeals screen's and the Analytics screen's, from a hash
+  // change to the map drawn; the first run loads the shapes' chunk, the others reuse it.
+  const maps = {};
+  for (const [screen, css] of [['appeals', '[data-section="appeals-map"] canvas'], ['analytics', '[data-section="district-map"] canvas']]) {
+    maps[screen] = [];
+    for (let i = 0; i < RUNS; i++) {
+      await page.evaluate(() => { location.hash = '#/search'; });
+      await page.locator('[data-testid="search"]').waitFor();
+      const t0 = performance.now();
+      await page.evaluate((s) => { location.hash = `#/${s}`; }, screen);
+      await page.locator(css).waitFor({ timeout: 120000 });
+      maps[screen].push(performance.now() - t0);
+    }
+  }
   // Scrolling the virtualised list to its end must keep the DOM small.
   if (overdue.length) await page.locator('[data-testid="virtual"]').evaluate((e) => { e.scrollTop = e.scrollHeight; });
   const afterScroll = await page.locator('[data-overdue]').count();
@@ -69,6 +84,9 @@ try {
   console.log(`start to first rendered desk: median ${ms(median(desk))}, worst ${ms(worst(desk))} (${RUNS} fresh pages)`);
   console.log(`card open: median ${ms(median(card))}, worst ${ms(worst(card))} (${card.length} high-risk objects)`);
   console.log(`dashboard render: median ${ms(median(dashboard))}, worst ${ms(worst(dashboard))}; rows in the DOM ${rendered}, after scrolling to the end ${afterScroll}`);
+  for (const [screen, times] of Object.entries(maps)) {
+    console.log(`${screen} screen to its districts' map: first (shapes loaded) ${ms(times[0])}, then median ${ms(median(times.slice(1)))}, worst ${ms(worst(times.slice(1)))}`);
+  }
 } finally {
   await browser.close();
   server.child.kill();
