@@ -289,5 +289,11 @@ export async function journey(d, candidate, log = console.log) {
   await d.goto(`#/card/${candidate}`);
   await d.waitFor('[data-block="grounds"] h2', 'Нормативтік негіздер');
   await d.screenshot('08-card-kazakh');
+  // The districts' map in Kazakh: its table names the districts in Kazakh (issue 63).
+  await d.goto('#/appeals');
+  await d.waitFor('[data-section="appeals-map"] canvas');
+  const kazakhMap = await d.eval(`document.querySelector('[data-testid="appeals-map-table"]').textContent`);
+  check(/ауданы|Қ\.Ә\./.test(kazakhMap), 'the appeals map names its districts in Kazakh');
+  await d.screenshot('08b-appeals-map-kazakh');
   return { task: id, openBefore, openAfter };
 }
