@@ -294,6 +294,7 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-section="appeals-map"] canvas');
   const kazakhMap = await d.eval(`document.querySelector('[data-testid="appeals-map-table"]').textContent`);
   check(/ауданы|Қ\.Ә\./.test(kazakhMap), 'the appeals map names its districts in Kazakh');
+  await d.eval(`document.querySelector('[data-section="appeals-map"]').scrollIntoView()`);
   await d.screenshot('08b-appeals-map-kazakh');
   return { task: id, openBefore, openAfter };
 }
