@@ -278,7 +278,7 @@ def stacked(df, pf, before=4, after=8):
     return fit_stacks(stacks, pf)[:2]
 
 
-def stacked_censored(df, pf, before=4, after=8):
+def stacked_censored(df, pf, before=4, after=8, keep_trigger=False, own_act=False):
     """The stacked design with its controls cut at their own trigger instead of dropped: every
     object with a like spike in the act's trigger quarter (the same observable rule: at least 3
     violations and three times its own record before) and no act by then is a control, followed up
@@ -303,9 +303,15 @@ def stacked_censored(df, pf, before=4, after=8):
             continue
         part = window[window.obj.isin(treated | controls) & (window.q != g - 1)].copy()
         later = acted_q.reindex(part.obj).to_numpy()
-        part = part[~((later > g) & (part.q.to_numpy() >= later - 1))]
         part["stack"] = g
-        part["treated_after"] = (part.obj.isin(treated) & (part.q >= g)).astype(float)
+        if own_act:
+            # Nothing cut: a control acted on later carries its own act from then on.
+            part["treated_after"] = ((later >= 0) & (part.q.to_numpy() >= later)).astype(float)
+        else:
+            # Cut from the control's own act (`keep_trigger`) or already from the spike that prompted it.
+            cut_from = later if keep_trigger else later - 1
+            part = part[~((later > g) & (part.q.to_numpy() >= cut_from))]
+            part["treated_after"] = (part.obj.isin(treated) & (part.q >= g)).astype(float)
         stacks.append(part)
     return fit_stacks(stacks, pf)[:2]
 
@@ -373,7 +379,10 @@ def main():
     ap.add_argument("--effects", default="1.0,0.75,0.60")
     ap.add_argument("--selection", choices=["latent", "observed"], default="latent",
                     help="how a spike prompts an act: against the true rate, or the record so far")
+    ap.add_argument("--designs", default="naive,twfe,etwfe,stacked,trigger,censored",
+                    help="which designs to fit (a comma list; the slow fixed-effects ones can be left out)")
     args = ap.parse_args()
+    chosen = set(args.designs.split(","))
     try:
         import pyfixest as pf
     except ImportError:
@@ -382,7 +391,7 @@ def main():
     print(f"{args.registries} registries per setting, {args.objects} objects each, seed {args.seed}, "
           f"acts selected on the {args.selection} rate")
     for effect in (float(x) for x in args.effects.split(",")):
-        out = {"naive": [], "twfe": [], "etwfe": [], "stacked": [], "trigger": [], "censored": []}
+        out = {"naive": [], "twfe": [], "etwfe": [], "stacked": [], "trigger": [], "censored": [], "cut_at_act": [], "own_act": []}
         used = []
         truths, treated_counts, started = [], [], time.time()
         for _ in range(args.registries):
@@ -390,24 +399,30 @@ def main():
             truth = truth_ratio(df)
             truths.append(truth)
             treated_counts.append(int((df.groupby("obj").act.first() >= 0).sum()))
-            out["naive"].append((math.log(naive(df)), float("nan"), truth))
-            b, se = twfe(df, pf)
-            out["twfe"].append((b, se, truth))
-            b, se = etwfe(df, pf)
-            out["etwfe"].append((b, se, truth))
-            b, se = stacked(df, pf)
-            out["stacked"].append((b, se, truth))
-            b, se = stacked_censored(df, pf)
-            out["censored"].append((b, se, truth))
-            b, se, n = trigger_stacked(df, pf)
-            out["trigger"].append((b, se, truth))
-            used.append(n)
+            fits = {
+                "naive": lambda: (math.log(naive(df)), float("nan")),
+                "twfe": lambda: twfe(df, pf),
+                "etwfe": lambda: etwfe(df, pf),
+                "stacked": lambda: stacked(df, pf),
+                "censored": lambda: stacked_censored(df, pf),
+                "cut_at_act": lambda: stacked_censored(df, pf, keep_trigger=True),
+                "own_act": lambda: stacked_censored(df, pf, own_act=True),
+            }
+            for name, fit in fits.items():
+                if name in chosen:
+                    out[name].append((*fit(), truth))
+            if "trigger" in chosen:
+                b, se, n = trigger_stacked(df, pf)
+                out["trigger"].append((b, se, truth))
+                used.append(n)
         print(f"\nplanted x{effect:.2f}: true ratio on the acted-on {np.mean(truths):.3f} "
               f"(registry to registry {np.min(truths):.3f}-{np.max(truths):.3f}); acted-on objects "
-              f"{np.mean(treated_counts):.0f} a registry, {np.mean(used):.0f} of them in the trigger-stacked design; "
+              f"{np.mean(treated_counts):.0f} a registry, {np.mean(used) if used else float('nan'):.0f} of them in the trigger-stacked design; "
               f"{time.time() - started:.0f} s")
         print(f"  {'design':<7} {'mean ratio':>10} {'bias (log)':>10} {'coverage':>9} {'excl. 1':>8}")
         for name, rows in out.items():
+            if not rows:
+                continue
             rows = [r for r in rows if np.isfinite(r[0])] or rows
             est = np.array([r[0] for r in rows])
             se = np.array([r[1] for r in rows])
