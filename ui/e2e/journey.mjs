@@ -296,5 +296,22 @@ export async function journey(d, candidate, log = console.log) {
   check(/ауданы|Қ\.Ә\./.test(kazakhMap), 'the appeals map names its districts in Kazakh');
   await d.eval(`document.querySelector('[data-section="appeals-map"]').scrollIntoView()`);
   await d.screenshot('08b-appeals-map-kazakh');
+  await d.goto('#/analytics');
+  await d.waitFor('[data-section="district-map"] canvas');
+  const practicesMap = await d.eval(`document.querySelector('[data-section="district-map"] table').textContent`);
+  check(/ауданы|Қ\.Ә\./.test(practicesMap), 'the practices map names its districts in Kazakh');
+  await d.eval(`document.querySelector('[data-section="district-map"]').scrollIntoView()`);
+  await d.screenshot('08c-analytics-map-kazakh');
+  await d.goto('#/dashboard');
+  await d.waitFor('[data-section="map"] canvas');
+  const region = await d.eval(`(() => {
+    document.querySelector('[data-section="map"] details').open = true;
+    const rows = [...document.querySelectorAll('[data-section="map"] tr')].filter((r) => r.querySelector('[data-pick]'));
+    rows.sort((a, b) => Number(b.lastElementChild.textContent) - Number(a.lastElementChild.textContent));
+    return rows[0] ? rows[0].querySelector('[data-pick]').dataset.pick : null; })()`);
+  await d.click(`[data-section="map"] [data-pick="${region}"]`);
+  await d.waitFor('[data-section="district-map"] canvas');
+  await d.eval(`document.querySelector('[data-section="map"]').scrollIntoView()`);
+  await d.screenshot('08d-dashboard-districts-kazakh');
   return { task: id, openBefore, openAfter };
 }

@@ -78,7 +78,7 @@ impl Classifier {
 }
 
 fn parse() -> Classifier {
-    let kato: Value = serde_json::from_str(include_str!("../../../assets/geo/kato.json")).unwrap_or(Value::Null);
+    let kato: Value = serde_json::from_str(super::districts::KATO_JSON).unwrap_or(Value::Null);
     let codes = kato["codes"]
         .as_array()
         .into_iter()

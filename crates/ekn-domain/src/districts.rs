@@ -11,6 +11,10 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
+/// The classifier as `ekn-geo build` wrote it, held once in the binary for this module and
+/// `classifier` alike (460 KB).
+pub(crate) const KATO_JSON: &str = include_str!("../../../assets/geo/kato.json");
+
 /// Said with anything drawn or derived from the shapes.
 pub const ATTRIBUTION: &str = "geokz 1.0.2 (A. Rodionov), CC BY 4.0";
 
@@ -38,7 +42,7 @@ impl District {
 }
 
 fn parse() -> BTreeMap<u16, District> {
-    let kato: Value = serde_json::from_str(include_str!("../../../assets/geo/kato.json")).unwrap_or(Value::Null);
+    let kato: Value = serde_json::from_str(KATO_JSON).unwrap_or(Value::Null);
     let adjacency: Value =
         serde_json::from_str(include_str!("../../../assets/geo/adjacency.json")).unwrap_or(Value::Null);
     let short = |code: &str| code.get(..4).and_then(|p| p.parse::<u16>().ok());
