@@ -131,6 +131,22 @@ pub(super) fn sorted<K: Ord + Copy>(units: HashMap<K, Unit>) -> Vec<Unit> {
     list.into_iter().map(|(_, u)| u).collect()
 }
 
+/// Units grouped by appeal category as named groups, `PREFIX<category label>`, in the categories'
+/// order, each group's units in their keys' order.
+fn by_category<K: Ord + Copy>(
+    registry: &Registry,
+    prefix: &str,
+    groups: HashMap<u16, HashMap<K, Unit>>,
+) -> Vec<(String, Vec<Unit>)> {
+    let mut list: Vec<_> = groups.into_iter().collect();
+    list.sort_by_key(|(c, _)| *c);
+    list.into_iter()
+        .map(|(c, units)| {
+            (format!("{prefix}{}", registry.categories.get(c as usize).cloned().unwrap_or_default()), sorted(units))
+        })
+        .collect()
+}
+
 pub(super) fn illegal_share(registry: &Registry, window: (Day, Day), params: &DetectParams) -> Family {
     // One model for both: an inspection is declared illegal at the overall rate times its body's
     // factor times its district's factor, fitted by standardising each against the other in turn
@@ -300,19 +316,10 @@ pub(super) fn neighbours_appeals(registry: &Registry, window: (Day, Day), params
             unit.subjects.extend(a.subject);
         }
     }
-    let mut list: Vec<_> = groups.into_iter().collect();
-    list.sort_by_key(|(c, _)| *c);
     Family {
         kind: AnomalyKind::Neighbours,
         scale: Scale::Proportion,
-        groups: list
-            .into_iter()
-            .map(|(c, units)| {
-                let name =
-                    format!("{NEIGHBOURS_APPEALS}{}", registry.categories.get(c as usize).cloned().unwrap_or_default());
-                (name, sorted(units))
-            })
-            .collect(),
+        groups: by_category(registry, NEIGHBOURS_APPEALS, groups),
         min_volume: f64::from(params.min_appeals),
         appeals: true,
         judge: Judge::Neighbours,
@@ -530,19 +537,10 @@ pub(super) fn refused_spike(registry: &Registry, window: (Day, Day), params: &De
             }
         }
     }
-    let mut list: Vec<_> = groups.into_iter().collect();
-    list.sort_by_key(|(c, _)| *c);
     Family {
         kind: AnomalyKind::RefusedSpike,
         scale: Scale::Proportion,
-        groups: list
-            .into_iter()
-            .map(|(c, units)| {
-                let name =
-                    format!("refused_spike/{}", registry.categories.get(c as usize).cloned().unwrap_or_default());
-                (name, sorted(units))
-            })
-            .collect(),
+        groups: by_category(registry, "refused_spike/", groups),
         min_volume: f64::from(params.min_appeals),
         appeals: true,
         judge: Judge::Peers,
