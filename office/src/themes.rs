@@ -117,7 +117,7 @@ async fn scan(
     }
     let started = std::time::Instant::now();
     let g = gather(client, scope).await?;
-    let scan = scan_report(&g.registry, &g.list, as_of, months, started);
+    let scan = scan_report(&g.registry, &g.list, &workstation_of(&g.owners), as_of, months, started);
     Ok(OfficeThemeScan {
         scan,
         owners: g.owners,
@@ -190,8 +190,8 @@ async fn scores(
         "scores_dismissals",
         "every anomaly over the office's registry is linked; one a person dismissed on a workstation still counts here",
     ));
-    let report =
-        score_per_workstation(&g.registry, &g.list, &g.owners, as_of, &ScoreContext::new(flags, risks, anomalies));
+    let context = ScoreContext::new(flags, risks, anomalies);
+    let report = score_report(&g.registry, &g.list, &workstation_of(&g.owners), as_of, &context);
     Ok(OfficeThemeScores {
         scores: report,
         owners: g.owners,
@@ -201,28 +201,11 @@ async fn scores(
     })
 }
 
-/// Each workstation's themes scored as that workstation scores them, then ranked together. Growth's
-/// q-value is corrected over the themes judged together: scored all at once, a theme's growth would
-/// depend on how many themes the colleagues keep, and differ from the figure its author sees.
-fn score_per_workstation(
-    registry: &ekn_domain::facts::Registry,
-    list: &[ThemeSummary],
-    owners: &[ThemeOwner],
-    as_of: NaiveDate,
-    context: &ScoreContext,
-) -> ThemeScoreReport {
-    let workstation_of =
-        |name: &str| owners.iter().find(|o| o.theme == name).map(|o| o.workstation.clone()).unwrap_or_default();
-    let mut by_workstation: BTreeMap<String, Vec<ThemeSummary>> = BTreeMap::new();
-    for theme in list {
-        by_workstation.entry(workstation_of(&theme.name)).or_default().push(theme.clone());
-    }
-    let mut report = score_report(registry, &[], as_of, context);
-    for themes in by_workstation.values() {
-        report.themes.extend(score_report(registry, themes, as_of, context).themes);
-    }
-    ekn_analytics::theme_reports::rank(&mut report.themes);
-    report
+/// Which workstation a theme is from: each workstation's themes are one false-discovery family at
+/// the office, as on the workstation, so a theme's growth does not change with how many themes the
+/// colleagues keep.
+fn workstation_of<'a>(owners: &'a [ThemeOwner]) -> impl Fn(&ThemeSummary) -> String + 'a {
+    move |theme| owners.iter().find(|o| o.theme == theme.name).map(|o| o.workstation.clone()).unwrap_or_default()
 }
 
 /// A theme's decisions: (item kind, item key) → `accepted` or `rejected`.

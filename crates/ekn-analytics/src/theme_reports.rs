@@ -4,7 +4,7 @@
 //! their past (`scan_report`), and the themes ranked for the plan by the lower bound of their score
 //! (`score_report`) from what a `ScoreContext` gathered besides the registry.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -118,13 +118,14 @@ pub fn series_start(registry: &Registry, kind: SeriesKind) -> Option<i32> {
 pub fn scan_report(
     registry: &Registry,
     list: &[ThemeSummary],
+    family_of: &dyn Fn(&ThemeSummary) -> String,
     as_of: NaiveDate,
     months: Option<u32>,
     started: std::time::Instant,
 ) -> ThemeScanReport {
     let params = ScanParams { months: months.unwrap_or(3).clamp(1, 24), ..ScanParams::default() };
     let taxonomy = Taxonomy::builtin();
-    let mut rows = scan_themes(registry, taxonomy, list, as_of, &params);
+    let mut rows = scan_in_families(registry, taxonomy, list, family_of, as_of, &params);
     // Stable: alarms first, otherwise in the list's order (by name).
     rows.sort_by_key(|r| !r.alarm);
     let cells = themes::scan_cells(registry, taxonomy, as_of, &params);
@@ -138,6 +139,36 @@ pub fn scan_report(
         note: themes::note(),
         seconds: started.elapsed().as_secs_f64(),
     }
+}
+
+/// One false-discovery family for every theme, as a workstation judges its own. The office keeps each
+/// workstation's themes a family of its own, so a theme's growth is the figure its author sees
+/// whatever the colleagues' themes are.
+pub fn one_family(_: &ThemeSummary) -> String {
+    String::new()
+}
+
+/// Each family's themes judged together (`scan_themes`), the families apart; rows in the list's order.
+fn scan_in_families(
+    registry: &Registry,
+    taxonomy: &Taxonomy,
+    list: &[ThemeSummary],
+    family_of: &dyn Fn(&ThemeSummary) -> String,
+    as_of: NaiveDate,
+    params: &ScanParams,
+) -> Vec<ThemeScanRow> {
+    let mut families: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, theme) in list.iter().enumerate() {
+        families.entry(family_of(theme)).or_default().push(i);
+    }
+    let mut rows: Vec<Option<ThemeScanRow>> = (0..list.len()).map(|_| None).collect();
+    for members in families.values() {
+        let themes: Vec<ThemeSummary> = members.iter().map(|&i| list[i].clone()).collect();
+        for (&i, row) in members.iter().zip(scan_themes(registry, taxonomy, &themes, as_of, params)) {
+            rows[i] = Some(row);
+        }
+    }
+    rows.into_iter().flatten().collect()
 }
 
 /// Judges every theme's months together (one false-discovery family); rows in the list's order.
@@ -177,11 +208,12 @@ pub fn scan_themes(
 pub fn score_report(
     registry: &Registry,
     list: &[ThemeSummary],
+    family_of: &dyn Fn(&ThemeSummary) -> String,
     as_of: NaiveDate,
     context: &ScoreContext,
 ) -> ThemeScoreReport {
     let weights = ScoringWeights::builtin();
-    let scans = scan_themes(registry, Taxonomy::builtin(), list, as_of, &ScanParams::default());
+    let scans = scan_in_families(registry, Taxonomy::builtin(), list, family_of, as_of, &ScanParams::default());
     let mut scored = Vec::new();
     for (theme, scan) in list.iter().zip(&scans) {
         let (inputs, members) = context.inputs(registry, theme, scan, as_of);
@@ -198,7 +230,7 @@ pub fn score_report(
 }
 
 /// Themes in the plan's order: by the lower bound of their score, then the score.
-pub fn rank(scored: &mut [ScoredTheme]) {
+fn rank(scored: &mut [ScoredTheme]) {
     scored.sort_by(|a, b| b.score.low.total_cmp(&a.score.low).then(b.score.score.total_cmp(&a.score.score)));
 }
 

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
 use super::theme_timeline::{self, ThemeEvent};
 use crate::analytics::farrington::{self, FarringtonParams};
 use crate::analytics::practices::{Anomaly, AnomalyKind, DetectParams};
+use crate::analytics::theme_reports::{one_family, scan_themes, series_start, sorted_counts, window};
 pub use crate::analytics::theme_reports::{
     scan_report, score_report, KeyCount, ScoreContext, ScoredTheme, ThemeScanReport, ThemeScanRow, ThemeScoreReport,
     ThemeSummary,
 };
-use crate::analytics::theme_reports::{scan_themes, series_start, sorted_counts, window};
 use crate::analytics::themes::{
     self, month_number, month_text, monthly_counts, Decided, Matcher, ScanParams, ScoringWeights, SeriesKind,
     ThemeDefinition, ThemeScore,
@@ -286,7 +286,7 @@ impl Analytics<'_> {
         let as_of = as_of.unwrap_or_else(|| self.read().today());
         let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
-        Ok(scan_report(&registry, &list, as_of, months, started))
+        Ok(scan_report(&registry, &list, &one_family, as_of, months, started))
     }
 
     /// The themes ranked for the plan by the lower bound of their score.
@@ -295,7 +295,7 @@ impl Analytics<'_> {
         let registry = self.read().analytics_registry()?;
         let list = self.theme_versions_in_force(false)?;
         let context = gather_score_context(self, &ScoringWeights::builtin())?;
-        Ok(score_report(&registry, &list, as_of, &context))
+        Ok(score_report(&registry, &list, &one_family, as_of, &context))
     }
 
     /// The theme card.
