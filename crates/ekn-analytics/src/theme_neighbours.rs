@@ -67,13 +67,12 @@ pub fn judge_cells_against_neighbours(
     let mut adjacency: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut enclosed: BTreeSet<String> = BTreeSet::new();
     for &d in &with_data {
-        let Some(map) = ekn_domain::districts::district(d) else { continue };
-        let around: Vec<u16> = if map.enclosed() {
-            enclosed.insert(d.to_string());
-            with_data.iter().copied().filter(|&o| o / 100 == d / 100 && o != d).collect()
-        } else {
-            map.neighbours.iter().copied().filter(|n| with_data.contains(n)).collect()
+        let Some((around, is_enclosed)) = ekn_domain::districts::compared_with(d, |n| with_data.contains(&n)) else {
+            continue;
         };
+        if is_enclosed {
+            enclosed.insert(d.to_string());
+        }
         adjacency.insert(d.to_string(), around.iter().map(u16::to_string).collect());
     }
     let mut found = Vec::new();

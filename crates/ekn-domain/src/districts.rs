@@ -41,6 +41,20 @@ impl District {
     }
 }
 
+/// The units a district (four digits) is compared with among those `present` (with data): its
+/// neighbours, or for a city inside one district its region's other units; and whether it is such a
+/// city. `None` when the map has no such unit.
+pub fn compared_with(code: u16, present: impl Fn(u16) -> bool) -> Option<(Vec<u16>, bool)> {
+    let unit = district(code)?;
+    let enclosed = unit.enclosed();
+    let around = if enclosed {
+        districts().keys().copied().filter(|&d| d / 100 == code / 100 && d != code && present(d)).collect()
+    } else {
+        unit.neighbours.iter().copied().filter(|&n| present(n)).collect()
+    };
+    Some((around, enclosed))
+}
+
 fn parse() -> BTreeMap<u16, District> {
     let kato: Value = serde_json::from_str(KATO_JSON).unwrap_or(Value::Null);
     let adjacency: Value =
@@ -122,5 +136,11 @@ mod tests {
         let enclosed: Vec<u16> = all.iter().filter(|(_, d)| d.enclosed()).map(|(c, _)| *c).collect();
         assert_eq!(enclosed, [1010, 1110, 3318, 3516, 3524, 3910, 3920, 4319, 4718, 5910]);
         assert!(district(3950).is_some_and(|d| !d.city && d.neighbours.len() == 1), "Карабалыкский район");
+        // Семей is compared with its region's units that have data; a district with its neighbours.
+        let (around, enclosed) = compared_with(1010, |d| d != 1041).unwrap();
+        assert!(enclosed && around.len() > 3 && around.iter().all(|d| d / 100 == 10 && *d != 1041));
+        let (around, enclosed) = compared_with(5532, |_| true).unwrap();
+        assert!(!enclosed && around.contains(&5522));
+        assert_eq!(compared_with(9999, |_| true), None);
     }
 }

@@ -40,6 +40,7 @@ use serde::{Deserialize, Serialize};
 use super::anomalies::{
     adjust, judge_each, judge_exact, judge_unadjusted, ratio_interval, Funnel, Judgement, Scale, UnitCounts,
 };
+use ekn_domain::districts::compared_with;
 use ekn_domain::facts::{date_of, day_of, district_text, region_text, AppealOutcome, Day, Registry};
 use ekn_domain::norms::Localized;
 use ekn_domain::records::{InspectionKind, SubjectSize};
@@ -475,20 +476,11 @@ fn pool_neighbours(family: &mut Family) {
         let by_district: HashMap<u16, (f64, f64)> =
             units.iter().filter_map(|u| u.district.map(|d| (d, (u.events, u.trials)))).collect();
         for unit in units.iter_mut() {
-            let (Some(own), Some(map)) = (unit.district, unit.district.and_then(ekn_domain::districts::district))
-            else {
-                continue;
-            };
             // A city inside one district has one peer: its region's units stand in for neighbours.
-            unit.enclosed = map.enclosed();
-            unit.neighbours = if unit.enclosed {
-                let mut region: Vec<u16> =
-                    by_district.keys().copied().filter(|&d| d / 100 == own / 100 && d != own).collect();
-                region.sort_unstable();
-                region
-            } else {
-                map.neighbours.iter().copied().filter(|n| by_district.contains_key(n)).collect()
-            };
+            let compared = unit.district.and_then(|d| compared_with(d, |n| by_district.contains_key(&n)));
+            let Some((around, enclosed)) = compared else { continue };
+            unit.enclosed = enclosed;
+            unit.neighbours = around;
             for n in &unit.neighbours {
                 unit.neighbour_events += by_district[n].0;
                 unit.neighbour_trials += by_district[n].1;
