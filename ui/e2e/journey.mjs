@@ -11,6 +11,16 @@ function check(condition, message) {
   if (!condition) throw new Error(`journey: ${message}`);
 }
 
+/** On the Deadlines screen, the region the regions' map colours most (from the map's table, as a
+ *  keyboard reads it): the one to open into its districts. */
+function busiestRegion(d) {
+  return d.eval(`(() => {
+    document.querySelector('[data-section="map"] details').open = true;
+    const rows = [...document.querySelectorAll('[data-section="map"] tr')].filter((r) => r.querySelector('[data-pick]'));
+    rows.sort((a, b) => Number(b.lastElementChild.textContent) - Number(a.lastElementChild.textContent));
+    return rows[0] ? rows[0].querySelector('[data-pick]').dataset.pick : null; })()`);
+}
+
 /**
  * @param d a driver: goto(hash), waitFor(css, text?), click(css), type(css, text), text(css),
  *          eval(js) (an expression's value), screenshot(name)
@@ -72,11 +82,7 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-section="map"] canvas');
   await d.screenshot('06-dashboard');
   // A region opens into its districts (issue 63), picked from the map's table as a keyboard would.
-  const busiest = await d.eval(`(() => {
-    document.querySelector('[data-section="map"] details').open = true;
-    const rows = [...document.querySelectorAll('[data-section="map"] tr')].filter((r) => r.querySelector('[data-pick]'));
-    rows.sort((a, b) => Number(b.lastElementChild.textContent) - Number(a.lastElementChild.textContent));
-    return rows[0] ? rows[0].querySelector('[data-pick]').dataset.pick : null; })()`);
+  const busiest = await busiestRegion(d);
   check(Boolean(busiest), 'the regions map lists its regions as a table');
   await d.click(`[data-section="map"] [data-pick="${busiest}"]`);
   await d.waitFor('[data-section="district-map"] canvas');
@@ -304,11 +310,7 @@ export async function journey(d, candidate, log = console.log) {
   await d.screenshot('08c-analytics-map-kazakh');
   await d.goto('#/dashboard');
   await d.waitFor('[data-section="map"] canvas');
-  const region = await d.eval(`(() => {
-    document.querySelector('[data-section="map"] details').open = true;
-    const rows = [...document.querySelectorAll('[data-section="map"] tr')].filter((r) => r.querySelector('[data-pick]'));
-    rows.sort((a, b) => Number(b.lastElementChild.textContent) - Number(a.lastElementChild.textContent));
-    return rows[0] ? rows[0].querySelector('[data-pick]').dataset.pick : null; })()`);
+  const region = await busiestRegion(d);
   await d.click(`[data-section="map"] [data-pick="${region}"]`);
   await d.waitFor('[data-section="district-map"] canvas');
   await d.eval(`document.querySelector('[data-section="map"]').scrollIntoView()`);
