@@ -20,12 +20,12 @@ fn restore_short_i(word: &str) -> Option<String> {
     let core_end = word.rfind(|c: char| c.is_alphabetic())?;
     let (core, tail) = word.split_at(core_end + word[core_end..].chars().next().map_or(1, char::len_utf8));
     let letters: Vec<char> = core.chars().collect();
-    let cyrillic_only =
-        letters.iter().all(|c| ('а'..='я').contains(&c.to_lowercase().next().unwrap_or(*c)) || *c == 'ё');
-    if !cyrillic_only || letters.len() < 6 || letters.iter().any(|&c| super::kazakh::is_kazakh_letter(c)) {
+    let lower: Vec<char> = core.to_lowercase().chars().collect();
+    // Russian letters only: a Kazakh letter, a Latin one or a figure leaves the word as read.
+    let russian_only = lower.len() == letters.len() && lower.iter().all(|&c| ('а'..='я').contains(&c) || c == 'ё');
+    if !russian_only || letters.len() < 6 {
         return None;
     }
-    let lower: Vec<char> = core.to_lowercase().chars().collect();
     let n = lower.len();
     let (before, vowel, last) = (lower[n - 3], lower[n - 2], lower[n - 1]);
     let adjective = last == 'и' && ((vowel == 'о' && BEFORE_OI.contains(before)) || vowel == 'ы');
