@@ -64,13 +64,16 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     let token = office.login("Supervisor Saule");
     let (status, scan) = office.get(&token, &format!("/v1/themes/scan?as_of={as_of}&months=6"));
     assert_eq!(status, 200, "{scan}");
-    // Each theme's months are its workstation's own figures (the q-values are over another family).
+    // Each theme's months are its workstation's own figures, q-values and alarms included: each
+    // workstation's themes are a false-discovery family of their own at the office too.
     let figures = |row: &serde_json::Value| -> Vec<serde_json::Value> {
         row["months"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|m| serde_json::json!([m["month"], m["observed"], m["expected"], m["upper"], m["p"]]))
+            .map(|m| {
+                serde_json::json!([m["month"], m["observed"], m["expected"], m["upper"], m["p"], m["q"], m["alarm"]])
+            })
             .collect()
     };
     let mut counted = 0;
