@@ -50,7 +50,9 @@ use ekn_domain::territory::REGIONS;
 /// v2: `frequent_visits` counts concentrated (body, object) pairs against their exact chance.
 /// v3: `illegal_share` from one model of bodies and districts fitted together; `unplanned_growth`
 /// per region and district, each half-year against the same days of its own earlier years.
-pub const METHOD: &str = "funnel-spiegelhalter-bh-v3";
+/// v4: `neighbours` for small business's unplanned share and appeals by category too, Fisher's exact
+/// tail in its p-value's floor, a city inside one district against its region's units.
+pub const METHOD: &str = "funnel-spiegelhalter-bh-v4";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
