@@ -40,7 +40,7 @@ const scan: ThemeScanReport = {
     alarms: [{ category: 'social.labour', district: '1920', ...judged('2025-09', 20, true) }],
     neighbours: [{ category: 'social.labour', district: '5532', observed: 18, district_total: 40, expected: 6.1, ratio: 2.95, p: 1e-6, q: 0.002,
       neighbours: ['5522', '5516'], neighbours_observed: 30, neighbours_total: 197, enclosed: false }],
-    neighbours_judged: 310 },
+    neighbours_judged: 310, neighbours_method: 'neighbours-twosample-fisher-bh-v1' },
   note, seconds: 0.1,
 };
 const card: ThemeCard = {
@@ -158,6 +158,7 @@ describe('the Themes screen', () => {
     expect(around.textContent).toContain('15%');
     expect(around.textContent).toContain('Экибастуз Г.А. (5522)');
     expect(around.textContent).toContain('×3.0');
+    expect(panel.textContent).toContain('neighbours-twosample-fisher-bh-v1');
   });
 
   it('sends a new theme as a definition with its reason', async () => {

@@ -16,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use crate::anomalies::{benjamini_hochberg, UnitCounts};
 use crate::neighbours::judge_against_neighbours;
 
+/// The comparison's version, named with its alarms (`CellScan::neighbours_method`).
+pub const METHOD: &str = "neighbours-twosample-fisher-bh-v1";
+
 /// The least ratio worth listing: the anomaly detectors' default bar.
 pub const MIN_RATIO: f64 = 1.5;
 /// A district's appeals over the judged months below this say nothing either way (the anomaly

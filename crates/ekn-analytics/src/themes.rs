@@ -407,6 +407,8 @@ pub struct CellScan {
     pub neighbours: Vec<super::theme_neighbours::CellNeighbourAlarm>,
     /// Cells compared with their neighbours.
     pub neighbours_judged: usize,
+    /// The neighbour comparison's version (`theme_neighbours::METHOD`).
+    pub neighbours_method: String,
 }
 
 /// The months to judge: the `months` full months before the as-of date's month.
@@ -527,6 +529,7 @@ pub fn judge_cells(
         alarms,
         neighbours,
         neighbours_judged,
+        neighbours_method: super::theme_neighbours::METHOD.into(),
     }
 }
 

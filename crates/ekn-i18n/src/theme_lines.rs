@@ -79,7 +79,8 @@ pub fn cells_text(c: &CellScan) -> String {
         let _ = writeln!(out, "  {}", tr_with("cli.themes.scan.cell_alarm", alarm));
     }
     // The same months, each cell's share of its district's appeals against its neighbours'.
-    let compared: &Vars = &[("judged", &c.neighbours_judged), ("alarms", &c.neighbours.len())];
+    let compared: &Vars =
+        &[("judged", &c.neighbours_judged), ("alarms", &c.neighbours.len()), ("method", &c.neighbours_method)];
     let _ = writeln!(out, "{}", tr_with("cli.themes.scan.neighbours", compared));
     for a in &c.neighbours {
         let share = format!("{:.0}%", 100.0 * f64::from(a.observed) / f64::from(a.district_total.max(1)));

@@ -34,4 +34,8 @@ neighbours: Array<CellNeighbourAlarm>,
 /**
  * Cells compared with their neighbours.
  */
-neighbours_judged: number, };
+neighbours_judged: number, 
+/**
+ * The neighbour comparison's version (`theme_neighbours::METHOD`).
+ */
+neighbours_method: string, };
