@@ -62,6 +62,9 @@ pub enum ThemesAction {
         name: String,
         #[arg(long)]
         limit: Option<u32>,
+        /// Only the items of one district (four KATO digits, e.g. 1940)
+        #[arg(long)]
+        district: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -202,8 +205,8 @@ pub fn run(session: &mut api::Session, action: ThemesAction) -> Result<(), ApiEr
             let saved = session.analytics().save_theme(&SaveThemeRequest { name, definition, reason })?;
             print(json, &saved, render_saved)
         }
-        ThemesAction::Members { name, limit, json } => {
-            print(json, &session.analytics().theme_candidates(&name, limit)?, render_members)
+        ThemesAction::Members { name, limit, district, json } => {
+            print(json, &session.analytics().theme_candidates(&name, limit, district.as_deref())?, render_members)
         }
         ThemesAction::Accept { name, kind, key, reason } => {
             let request = MemberRequest { theme: name, kind, key, choice: MemberChoice::Accept, reason };

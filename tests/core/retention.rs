@@ -189,7 +189,7 @@ fn an_old_appeal_is_destroyed_everywhere_and_the_journal_still_verifies() {
     // The untouched appeal keeps its text.
     assert!(session.appeals().card(&kept_no).unwrap().text.is_some());
     // The theme keeps the appeal as a member; the reason given for it is gone.
-    let members = session.analytics().theme_candidates("Экология", Some(1000)).unwrap();
+    let members = session.analytics().theme_candidates("Экология", Some(1000), None).unwrap();
     let member = members.items.iter().find(|c| c.key == appeal_no).unwrap();
     let decision = member.decision.as_ref().unwrap();
     assert_eq!((decision.decision.as_str(), decision.reason.as_deref()), ("accepted", None));

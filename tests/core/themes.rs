@@ -232,7 +232,7 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     let september = |card: &ekn::api::ThemeCard| card.dynamics.last().unwrap().observed;
     assert_eq!(september(&before), 20);
 
-    let candidates = session.analytics().theme_candidates("Зарплаты", Some(30)).unwrap();
+    let candidates = session.analytics().theme_candidates("Зарплаты", Some(30), None).unwrap();
     assert_eq!(candidates.items.len(), 30);
     assert!(candidates.items.iter().all(|c| c.matched && c.kind == ItemKind::Appeal && c.decision.is_none()));
     assert!(candidates.items[0].date >= candidates.items[29].date, "newest first");
@@ -243,6 +243,16 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     );
     let september_one =
         candidates.items.iter().find(|c| c.date.to_string().starts_with("2025-09")).unwrap().key.clone();
+    // The theme card's map opens one district's members: only its items, counted alone; a district
+    // that is no four KATO digits is refused by name.
+    let all = session.analytics().theme_candidates("Зарплаты", Some(1000), None).unwrap();
+    let district = all.items[0].district.clone().expect("the registry names the appeal's place");
+    let one = session.analytics().theme_candidates("Зарплаты", Some(1000), Some(&district)).unwrap();
+    let expected = all.items.iter().filter(|c| c.district.as_deref() == Some(district.as_str())).count();
+    assert!(one.total == expected && one.items.len() == expected && expected > 0, "{} of {expected}", one.total);
+    assert!(one.items.iter().all(|c| c.district.as_deref() == Some(district.as_str())));
+    let refused = session.analytics().theme_candidates("Зарплаты", Some(10), Some("19'; --")).unwrap_err();
+    assert!(refused.message.starts_with("district:"), "{}", refused.message);
 
     let decide = |session: &mut ekn::api::Session, key: &str, choice| {
         session.analytics().decide_theme_member(&MemberRequest {
@@ -262,10 +272,10 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
         .and_then(|l| l.split(',').next())
         .unwrap()
         .to_string();
-    let list = session.analytics().theme_candidates("Зарплаты", Some(1000)).unwrap();
+    let list = session.analytics().theme_candidates("Зарплаты", Some(1000), None).unwrap();
     assert!(!list.items.iter().any(|c| c.key == outside), "the second appeal is a housing one");
     decide(&mut session, &outside, MemberChoice::Accept).unwrap();
-    let list = session.analytics().theme_candidates("Зарплаты", Some(1000)).unwrap();
+    let list = session.analytics().theme_candidates("Зарплаты", Some(1000), None).unwrap();
     let pinned = list.items.iter().find(|c| c.key == outside).unwrap();
     assert!(!pinned.matched && pinned.decision.as_ref().unwrap().decision == "accepted" && pinned.score == 0.0);
     let err = decide(&mut session, "Т-99999", MemberChoice::Accept).unwrap_err();
@@ -299,7 +309,7 @@ fn decisions_about_members_change_the_counts_and_new_data_is_news_until_decided(
     let mut session = db.session();
     let news = session.analytics().theme_news().unwrap();
     assert_eq!((news.len(), news[0].new), (1, 3), "{news:?}");
-    let fresh = session.analytics().theme_candidates("Зарплаты", Some(5)).unwrap();
+    let fresh = session.analytics().theme_candidates("Зарплаты", Some(5), None).unwrap();
     assert_eq!(fresh.new_undecided, 3);
     let n2 = fresh.items.iter().find(|c| c.key == "Н-2").unwrap();
     assert!(n2.new && n2.score < 1.0, "the seed's words are not all in it: {n2:?}");
@@ -505,7 +515,7 @@ fn unplanned_inspections_of_small_business_are_counted_where_the_registry_says_t
     let card =
         session.analytics().theme_card("МСБ", Some(chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap())).unwrap();
     assert_eq!(card.inspections, 3, "micro, small and medium unplanned; not large, not unknown, not planned");
-    let members = session.analytics().theme_candidates("МСБ", Some(10)).unwrap();
+    let members = session.analytics().theme_candidates("МСБ", Some(10), None).unwrap();
     let mut keys: Vec<&str> = members.items.iter().map(|c| c.key.as_str()).collect();
     keys.sort();
     assert_eq!(keys, ["П-1", "П-2", "П-3"]);
@@ -560,7 +570,7 @@ fn the_cards_timeline_tells_versions_decisions_and_months_above_the_band_newest_
     use ekn::api::{ItemKind, MemberChoice, MemberRequest, ThemeEventKind};
     let (_db, mut session) = wages_theme();
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15).unwrap();
-    let key = session.analytics().theme_candidates("Зарплаты", Some(1)).unwrap().items[0].key.clone();
+    let key = session.analytics().theme_candidates("Зарплаты", Some(1), None).unwrap().items[0].key.clone();
     session
         .analytics()
         .decide_theme_member(&MemberRequest {
@@ -678,7 +688,7 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     let as_of = chrono::NaiveDate::from_ymd_opt(2025, 10, 15);
     let count = |s: &mut ekn::api::Session| s.analytics().theme_card("Внеплановые", as_of).unwrap().inspections;
     assert_eq!(count(&mut session), 3, "О-1, О-2, О-6");
-    let members = session.analytics().theme_candidates("Внеплановые", Some(10)).unwrap();
+    let members = session.analytics().theme_candidates("Внеплановые", Some(10), None).unwrap();
     assert!(members.items.iter().all(|c| c.object.is_some()), "every candidate names its object's BIN");
     assert_eq!(members.items.iter().find(|c| c.key == "О-1").unwrap().object.as_deref(), Some(bin(800).as_str()));
     // An object with two matching items is offered on its own, undecided; one with one item is not.
@@ -705,7 +715,7 @@ fn a_person_takes_an_object_into_a_themes_places_or_out_of_it_with_all_its_items
     decide(&mut session, ItemKind::Inspection, "О-2", MemberChoice::Accept).unwrap();
     assert_eq!(count(&mut session), 4);
     // The decided objects are listed among the members, each dated by its latest item.
-    let members = session.analytics().theme_candidates("Внеплановые", Some(20)).unwrap();
+    let members = session.analytics().theme_candidates("Внеплановые", Some(20), None).unwrap();
     let objects: Vec<_> = members.items.iter().filter(|c| c.kind == ItemKind::Object).collect();
     assert_eq!(objects.len(), 2, "{objects:?}");
     let outside = objects.iter().find(|c| c.key == bin(801)).unwrap();

@@ -133,9 +133,19 @@ fn stems(text: &str) -> HashSet<String> {
 }
 
 impl Analytics<'_> {
-    /// The items a theme matched or people decided about (at most `limit`, newest first).
-    pub fn theme_candidates(&self, name: &str, limit: Option<u32>) -> Result<ThemeCandidates, ApiError> {
+    /// The items a theme matched or people decided about (at most `limit`, newest first), of one
+    /// district (four KATO digits) when `district` names one.
+    pub fn theme_candidates(
+        &self,
+        name: &str,
+        limit: Option<u32>,
+        district: Option<&str>,
+    ) -> Result<ThemeCandidates, ApiError> {
         let limit = limit.unwrap_or(100).clamp(1, 1_000) as usize;
+        if let Some(code) = district.filter(|d| d.len() != 4 || !d.bytes().all(|b| b.is_ascii_digit())) {
+            let shown: String = code.chars().take(20).collect();
+            return Err(ApiError::invalid(format!("district: four KATO digits (for example 1940), not «{shown}»")));
+        }
         let (theme, _) = self.theme_in_force(name)?;
         let registry = self.read().analytics_registry()?;
         let taxonomy = Taxonomy::builtin();
@@ -264,6 +274,9 @@ impl Analytics<'_> {
                 items: None,
             });
         }
+        if let Some(code) = district {
+            items.retain(|c| c.district.as_deref() == Some(code));
+        }
         let total = items.len();
         // News count items: an object offered on its own repeats its items.
         let new_undecided =
@@ -344,7 +357,7 @@ impl Analytics<'_> {
             w.append(&entry, about, None)?;
             Ok(())
         })?;
-        self.theme_candidates(&theme.name, Some(100))
+        self.theme_candidates(&theme.name, Some(100), None)
     }
 
     /// The themes in force with matching, undecided items imported since they were last looked

@@ -266,6 +266,10 @@ pub struct ThemeParams {
 pub struct ThemeMembersParams {
     pub name: String,
     pub limit: Option<u32>,
+    /// Only the items of one district (its four KATO digits): the theme card's map opens it.
+    #[serde(default)]
+    #[ts(optional)]
+    pub district: Option<String>,
 }
 
 /// A theme retired, with the reason.

@@ -619,7 +619,7 @@ mod on_session {
     }
 
     pub fn theme_members(s: &mut Session, p: ThemeMembersParams, _: &mut CallContext<'_>) -> R<ThemeCandidates> {
-        s.analytics().theme_candidates(&p.name, p.limit)
+        s.analytics().theme_candidates(&p.name, p.limit, p.district.as_deref())
     }
 
     pub fn theme_decide(s: &mut Session, p: MemberRequest, _: &mut CallContext<'_>) -> R<ThemeCandidates> {

@@ -118,7 +118,8 @@ export const api = {
   themeCard: (name: string, asOf: string | null = null) => call('theme_card', { name, as_of: asOf }),
   themeScan: (asOf: string | null = null, months: number | null = null) => call('theme_scan', { as_of: asOf, months }),
   themeScores: (asOf: string | null = null) => call('theme_scores', { as_of: asOf, months: null }),
-  themeMembers: (name: string, limit: number | null = null) => call('theme_members', { name, limit }),
+  themeMembers: (name: string, limit: number | null = null, district: string | null = null) =>
+    call('theme_members', district ? { name, limit, district } : { name, limit }),
   themeDecide: (request: MemberRequest) => call('theme_decide', request),
   themeNews: () => call('theme_news', none),
   themeNote: (name: string, note: string) => call('theme_note', { name, note }),

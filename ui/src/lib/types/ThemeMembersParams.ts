@@ -3,4 +3,8 @@
 /**
  * A theme's candidates (at most `limit`, default 100).
  */
-export type ThemeMembersParams = { name: string, limit: number | null, };
+export type ThemeMembersParams = { name: string, limit: number | null, 
+/**
+ * Only the items of one district (its four KATO digits): the theme card's map opens it.
+ */
+district?: string, };
