@@ -271,6 +271,15 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-testid="theme-timeline"] [data-event="note"]');
   await d.screenshot('06k-theme-note');
   await d.screenshot('06j-theme-card');
+  // The theme's districts on the map (issue 63): a district picked lists that district's members only.
+  await d.waitFor('[data-testid="theme-districts"] canvas');
+  check((await d.text('[data-testid="theme-districts"]')).includes('geokz'), 'the theme card map credits its shapes');
+  const themeDistrict = await d.eval(`document.querySelector('[data-testid="theme-districts-table"] button.link').textContent`);
+  await d.click('[data-testid="theme-districts-table"] button.link');
+  await d.waitFor('[data-testid="members-district"]', themeDistrict.trim());
+  await d.waitFor('[data-testid="theme-members"] [data-member]');
+  await d.eval(`document.querySelector('[data-testid="theme-districts"]').scrollIntoView()`);
+  await d.screenshot('06l-theme-districts');
 
   log('Kazakh');
   await d.goto('#/settings');
@@ -315,5 +324,11 @@ export async function journey(d, candidate, log = console.log) {
   await d.waitFor('[data-section="district-map"] canvas');
   await d.eval(`document.querySelector('[data-section="map"]').scrollIntoView()`);
   await d.screenshot('08d-dashboard-districts-kazakh');
+  await d.goto(`#/theme/${encodeURIComponent('ЖКХ')}`);
+  await d.waitFor('[data-testid="theme-districts"] canvas');
+  const themeMap = await d.eval(`document.querySelector('[data-testid="theme-districts-table"]').textContent`);
+  check(/ауданы|Қ\.Ә\./.test(themeMap), 'the theme card names its districts in Kazakh');
+  await d.eval(`document.querySelector('[data-testid="theme-districts"]').scrollIntoView()`);
+  await d.screenshot('08e-theme-districts-kazakh');
   return { task: id, openBefore, openAfter };
 }

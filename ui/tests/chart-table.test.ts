@@ -47,3 +47,18 @@ describe('a chart as a table', () => {
     expect(screen.getAllByTestId('chart-table')[1].querySelector('[data-pick]')).toBeNull();
   });
 });
+
+describe('a districts map', () => {
+  it('names every district for its table and tooltip, and a district without a point counts 0', async () => {
+    const { districtMapOption } = await import('../src/lib/districtMap');
+    const option = districtMapOption([{ name: '1940', value: 3, overdue: 1 }], {
+      nameOf: (code) => (code === '1940' ? 'Баянаульский' : code),
+      tooltip: (p) => `${p.label ?? p.name}: ${p.value}`,
+      more: 'больше', palette: 'red',
+    }) as { tooltip: { formatter: (p: { name: string }) => string }; visualMap: { max: number } };
+    expect(chartTable(option).rows[0]).toMatchObject({ point: 'Баянаульский', values: '3' });
+    expect(option.tooltip.formatter({ name: '1940' })).toBe('Баянаульский: 3');
+    expect(option.tooltip.formatter({ name: '5532' })).toBe('5532: 0');
+    expect(districtMapOption([], { nameOf: String, tooltip: () => '', more: '', palette: 'blue' })).toMatchObject({ visualMap: { max: 1 } });
+  });
+});
