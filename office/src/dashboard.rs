@@ -13,31 +13,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ekn_domain::sync::TaskState;
-use ekn_domain::tasks::{dashboard, dashboard_of_counts, Dashboard, Figures, Task, TaskGraph, TaskKind, TaskStatus};
-use serde::Serialize;
+use ekn_domain::tasks::{dashboard, dashboard_of_counts, Task, TaskGraph, TaskKind, TaskStatus};
 
 use crate::calendar::OfficeCalendar;
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 
-/// `GET /v1/dashboard` and `ekn-office dashboard --json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeDashboard {
-    /// The workstation's figures, over the office's tasks in scope.
-    #[serde(flatten)]
-    pub figures: Dashboard,
-    /// The same figures for each person whose workstation holds the tasks (the owner, or the
-    /// person a supervisor assigned the task to). Empty for an analyst: aggregates only.
-    pub by_owner: BTreeMap<String, Figures>,
-    /// How many tasks and workstations the figures are over, and the conflicts still open.
-    pub tasks: usize,
-    pub workstations: usize,
-    pub open_conflicts: usize,
-    /// The working-day calendar the figures were computed with: the shipped one, and each year a
-    /// workstation imported over it (`calendar::in_force`).
-    pub calendar: String,
-}
+/// `GET /v1/dashboard` and `ekn-office dashboard --json`: one type with the workstation that reads it.
+pub use ekn_domain::tasks::OfficeDashboard;
 
 /// Today in Kazakhstan (UTC+5 since 1 March 2024), by the office's clock: the legal date the
 /// workstations judge deadlines on.
@@ -130,6 +114,7 @@ async fn compute(
         workstations: usize::try_from(sizes.get::<_, i64>(1)).unwrap_or(0),
         open_conflicts,
         calendar: note,
+        computed_at: chrono::Utc::now(),
     })
 }
 
@@ -231,6 +216,7 @@ pub async fn recount_from_tasks(
         workstations: workstations.len(),
         open_conflicts,
         calendar: note,
+        computed_at: chrono::Utc::now(),
     })
 }
 

@@ -1,11 +1,11 @@
-//! `ekn office join|status|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|dashboard|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
 use clap::Subcommand;
 use std::fmt::Write as _;
 
-use ekn::api::office::{JoinParams, OfficeStatus, ResolveParams, SyncReport};
+use ekn::api::office::{JoinParams, OfficeDashboardView, OfficeStatus, ResolveParams, SyncReport};
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
 use ekn::i18n::{tr, tr_count, tr_with};
@@ -34,6 +34,12 @@ pub enum OfficeAction {
     },
     /// The link: office, person, what waits to be sent, when the last sync was.
     Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The office's deadline figures over every workstation in your districts, as the office
+    /// computes them for your role (the last ones kept when the office is out of reach).
+    Dashboard {
         #[arg(long)]
         json: bool,
     },
@@ -85,6 +91,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &status, render_status)
         }
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
+        OfficeAction::Dashboard { json } => super::print(json, &session.office().dashboard()?, render_office_dashboard),
         OfficeAction::Conflicts { json } => super::print(json, &session.office().conflicts()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.office.no_conflicts"));
@@ -239,5 +246,33 @@ fn render_sync(r: &SyncReport) -> String {
             (None, None) => String::new(),
         };
     }
+    out
+}
+
+/// The office's dashboard: when the office computed it (and, offline, that these are the last
+/// figures kept), over how many tasks and workstations, the figures as a workstation's own are
+/// printed, and each person's beside them.
+fn render_office_dashboard(view: &OfficeDashboardView) -> String {
+    let board = &view.dashboard;
+    let mut out = String::new();
+    if let Some(why) = &view.offline {
+        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        tr_with(
+            "cli.office.figures_of",
+            &[("at", &board.computed_at), ("tasks", &board.tasks), ("workstations", &board.workstations)]
+        )
+    );
+    out.push_str(&super::tasks::render_dashboard(&board.figures));
+    if !board.by_owner.is_empty() {
+        let _ = writeln!(out, "{}", tr("cli.office.by_owner"));
+        for (who, f) in &board.by_owner {
+            let _ = writeln!(out, "  {who}: {}", super::tasks::figures(f));
+        }
+    }
+    let _ = writeln!(out, "{}", tr_with("cli.office.open_conflicts", &[("n", &board.open_conflicts)]));
     out
 }

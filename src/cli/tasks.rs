@@ -379,7 +379,7 @@ pub fn render_slips(list: &Vec<Slip>) -> String {
     out
 }
 
-fn figures(f: &Figures) -> String {
+pub fn figures(f: &Figures) -> String {
     format!(
         "{} {:>5}  {} {:>4}  {} {:>4}  {} {:>4}  {} {:>4}  {} {}",
         tr("dash.open"),

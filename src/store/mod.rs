@@ -91,6 +91,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0034_appeal_papers", include_str!("migrations/0034_appeal_papers.sql")),
     ("0035_norm_versions_by_date", include_str!("migrations/0035_norm_versions_by_date.sql")),
     ("0036_lookup_tables", include_str!("migrations/0036_lookup_tables.sql")),
+    ("0037_office_figures", include_str!("migrations/0037_office_figures.sql")),
 ];
 
 /// The schema version this build writes.

@@ -236,6 +236,7 @@ impl Store {
             let tasks = tx.execute("DELETE FROM remote_tasks", [])?;
             tx.execute("DELETE FROM office_assignments", [])?;
             tx.execute("DELETE FROM office_conflicts", [])?;
+            tx.execute("DELETE FROM office_figures", [])?;
             tx.execute("DELETE FROM office_redactions", [])?;
             // Taken back, this workstation hands the office its appeals again from the start.
             tx.execute("DELETE FROM office_appeals_sent", [])?;
@@ -276,6 +277,29 @@ impl Store {
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<Vec<String>, _>>()?)
+    }
+
+    /// Keeps the office's latest figures of one kind (its JSON as checked), replacing the last.
+    pub fn keep_office_figures(&mut self, kind: &str, body: &str, fetched_at: &str) -> Result<(), StoreError> {
+        self.replicate(|tx| {
+            tx.execute(
+                "INSERT INTO office_figures(kind, body, fetched_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT(kind) DO UPDATE SET body = excluded.body, fetched_at = excluded.fetched_at",
+                rusqlite::params![kind, body, fetched_at],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The office's figures of one kind last kept, with when they came: `(body, fetched_at)`.
+    pub fn office_figures(&self, kind: &str) -> Result<Option<(String, String)>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT body, fetched_at FROM office_figures WHERE kind = ?1", [kind], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
     }
 
     /// Records a conflict notice the office answered with (a resolution this workstation's

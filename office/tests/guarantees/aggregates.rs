@@ -218,3 +218,58 @@ fn saule_ws(office: &Office) -> String {
         "SELECT w.id FROM workstations w JOIN people p ON p.id = w.person_id WHERE p.name = 'Supervisor Saule'",
     )
 }
+
+/// The heads' view in the app (issue 64): a supervisor's workstation asks the office for its
+/// dashboard as its enrolled person and shows the office's figures over every workstation in its
+/// districts — each prosecutor's own beside them, and when the office computed them; a
+/// prosecutor's workstation gets what the office lets a prosecutor see (its districts, no
+/// colleague's name). With the office out of reach each shows the last figures it was given and
+/// says so; a workstation that was never given any says that instead.
+#[test]
+fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline() {
+    let mut office = Office::start().expect("PostgreSQL for the office's tests");
+    office.add_user("Асель Нурланова", "prosecutor", "1940");
+    office.add_user("Bekzat Omarov", "prosecutor", "5532");
+    office.add_user("Supervisor Saule", "supervisor", "1940,5532");
+    let (csv_a, csv_b) = (inspections_in(&["1940"], 3), inspections_in(&["5532"], 3));
+    let (asel, bekzat, saule) =
+        (Workstation::new(&csv_a), Workstation::new(&csv_b), Workstation::new(&inspections_in(&["1940"], 1)));
+    asel.join(&office, "Асель Нурланова", "office PC");
+    bekzat.join(&office, "Bekzat Omarov", "laptop");
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    for (ws, csv) in [(&asel, &csv_a), (&bekzat, &csv_b)] {
+        for (i, (bin, _)) in bins_of(csv).iter().enumerate() {
+            add_task(ws, bin, &format!("task {i}"), day("2026-10-01"));
+        }
+        ws.session().office().sync().unwrap();
+    }
+    let never_asked = Workstation::new(&csv_a);
+    never_asked.join(&office, "Асель Нурланова", "second PC");
+
+    let before = chrono::Utc::now();
+    let view = saule.session().office().dashboard().unwrap();
+    assert!(view.offline.is_none(), "{view:?}");
+    let board = &view.dashboard;
+    assert!(board.computed_at >= before - chrono::Duration::seconds(5), "{}", board.computed_at);
+    assert_eq!(board.tasks, 6, "both prosecutors' tasks: {board:?}");
+    let names: Vec<&String> = board.by_owner.keys().collect();
+    assert!(names.iter().any(|n| n.contains("Асель")) && names.iter().any(|n| n.contains("Bekzat")), "{names:?}");
+    // The same figures the office's own endpoint gives the supervisor.
+    let token = office.login("Supervisor Saule");
+    let (status, direct) = office.get(&token, &format!("/v1/dashboard?today={}", board.figures.today));
+    assert_eq!(status, 200, "{direct}");
+    assert_eq!(figures_of(&serde_json::to_value(board).unwrap()), figures_of(&direct));
+
+    let own = asel.session().office().dashboard().unwrap().dashboard;
+    assert_eq!(own.tasks, 3, "a prosecutor's office figures are their districts': {own:?}");
+    assert!(own.by_owner.keys().all(|n| !n.contains("Bekzat")), "{:?}", own.by_owner);
+
+    office.server.kill();
+    let kept = saule.session().office().dashboard().unwrap();
+    let why = kept.offline.as_deref().expect("the figures say the office is out of reach");
+    assert!(!why.is_empty());
+    assert_eq!(kept.dashboard, view.dashboard, "the last figures given, as given");
+    assert_eq!(kept.fetched_at.timestamp(), view.fetched_at.timestamp());
+    let none = never_asked.session().office().dashboard().unwrap_err();
+    assert!(none.message.contains("no figures of the office"), "{}", none.message);
+}

@@ -12,7 +12,9 @@ use serde_json::Value;
 use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
-use crate::api::office::{Assigned, JoinParams, OfficeConnectorState, OfficeStatus, ResolveParams, SyncReport};
+use crate::api::office::{
+    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeStatus, ResolveParams, SyncReport,
+};
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
     HostState, ImportProgress, JournalStatus, ReadingProgress, RejectedRows, UnlockParams, UploadParams, UploadRef,
@@ -423,6 +425,7 @@ methods! {
     office_assign: Network(AssignParams) -> Assigned;
     office_people: Session(NoParams) -> Vec<Colleague>;
     office_conflicts: Network(NoParams) -> Vec<ConflictNotice>;
+    office_dashboard: Network(NoParams) -> OfficeDashboardView;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -915,6 +918,10 @@ mod on_network {
 
     pub fn office_conflicts(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<ConflictNotice>> {
         net.office().conflicts()
+    }
+
+    pub fn office_dashboard(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeDashboardView> {
+        net.office().dashboard()
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.

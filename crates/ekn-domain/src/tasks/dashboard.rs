@@ -8,15 +8,15 @@
 
 use std::collections::BTreeMap;
 
-use chrono::NaiveDate;
-use serde::Serialize;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
 
 use super::super::calendar::Calendar;
 use super::super::deadline::working_days_between;
 use super::{signed_working_days, Task, TaskGraph, TaskStatus};
 
 /// Per-person or per-unit deadline figures.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Figures {
     pub open: usize,
     pub due_within_3_working_days: usize,
@@ -28,7 +28,7 @@ pub struct Figures {
 }
 
 /// The supervisor's dashboard figures.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Dashboard {
     pub today: NaiveDate,
     pub totals: Figures,
@@ -36,6 +36,28 @@ pub struct Dashboard {
     pub by_unit: BTreeMap<String, Figures>,
     /// Overdue open tasks by district (region code) and category.
     pub overdue_matrix: BTreeMap<String, BTreeMap<String, usize>>,
+}
+
+/// `GET /v1/dashboard` (and `ekn-office dashboard --json`): the office's deadline figures over
+/// the tasks in the caller's scope. One type for the office that writes it and the workstation
+/// that reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeDashboard {
+    /// The figures, over the office's tasks in scope (the same shape as a workstation's own).
+    #[serde(flatten)]
+    pub figures: Dashboard,
+    /// The same figures for each person whose workstation holds the tasks (the owner, or the
+    /// person a supervisor assigned the task to). Empty for an analyst: aggregates only.
+    pub by_owner: BTreeMap<String, Figures>,
+    /// How many tasks and workstations the figures are over, and the conflicts still open.
+    pub tasks: usize,
+    pub workstations: usize,
+    pub open_conflicts: usize,
+    /// The working-day calendar the figures were computed with.
+    pub calendar: String,
+    /// When the office computed these figures, by the office's clock.
+    #[ts(type = "string")]
+    pub computed_at: DateTime<Utc>,
 }
 
 /// What one task adds to the figures of its assignee, its unit and the totals.

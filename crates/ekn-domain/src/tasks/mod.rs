@@ -13,7 +13,7 @@ mod urgency;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub use dashboard::{dashboard, dashboard_of_counts, Dashboard, Figures};
+pub use dashboard::{dashboard, dashboard_of_counts, Dashboard, Figures, OfficeDashboard};
 pub use graph::{GraphError, TaskGraph};
 pub use slips::{Slip, SlipKind};
 pub use urgency::{signed_working_days, Reminder, ReminderKind, Urgency};

@@ -86,6 +86,7 @@ import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
+import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeStatus } from "./OfficeStatus";
 import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
@@ -241,6 +242,7 @@ export type Methods = {
   office_assign: { params: AssignParams; result: Assigned };
   office_people: { params: NoParams; result: Array<Colleague> };
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
+  office_dashboard: { params: NoParams; result: OfficeDashboardView };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -351,6 +353,7 @@ export const METHOD_RUNS = {
   office_assign: 'network',
   office_people: 'session',
   office_conflicts: 'network',
+  office_dashboard: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
