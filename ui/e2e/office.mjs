@@ -248,13 +248,22 @@ export async function officeJourney(log = console.log) {
       await d.waitFor('[data-resolved-by="Saule Supervisor"]');
       await d.screenshot('04-conflict-resolved');
 
+      log('the office\'s figures on the Deadlines screen, as the office computed them for a supervisor');
+      await d.click('[data-testid="dash-scope-office"]');
+      await d.waitFor('[data-testid="office-figures-note"]', 'Офис вычислил');
+      const owners = await d.eval("document.querySelector('[data-section=\"by-owner\"]')?.innerText ?? ''");
+      check(owners.includes('Асель Нурланова') && owners.includes('Bekzat Omarov'), `each prosecutor's figures beside the office's: ${owners}`);
+      await d.screenshot('05-office-figures');
+
       log('the office\'s screens through axe-core in WebKit, in three languages');
       const a11y = await accessibilityInApp(d, [
         { name: 'desk with colleagues\' tasks', hash: '#/desk', ready: '[data-owner="Bekzat Omarov"]' },
         { name: 'dashboard with a resolved conflict', hash: '#/dashboard', ready: '[data-resolved-by="Saule Supervisor"]' },
         { name: 'settings with the office link', hash: '#/settings', ready: '[data-testid="office"] [data-office-joined]' },
+        { name: 'the office\'s figures', hash: '#/dashboard?scope=office', ready: '[data-section="by-owner"]',
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('06-office-figures-kazakh'); } },
       ], log);
-      check(a11y.webkit_a11y_checked === 9, `nine checks made: ${JSON.stringify(a11y)}`);
+      check(a11y.webkit_a11y_checked === 12, `twelve checks made: ${JSON.stringify(a11y)}`);
     });
 
     log('the laptop\'s next sync brings the kept date');

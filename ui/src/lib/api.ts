@@ -83,6 +83,7 @@ export const api = {
   sync: () => call('sync', none),
   officeAssign: (id: number, person: string, reason: string) => call('office_assign', { id, person, reason }),
   officeConflicts: () => call('office_conflicts', none),
+  officeDashboard: () => call('office_dashboard', none),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),
