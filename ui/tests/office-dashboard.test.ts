@@ -10,7 +10,7 @@ import { office } from '../src/lib/sync.svelte';
 vi.mock('../src/lib/charts', () => ({
   echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
   registerKazakhstan: async () => {},
-  registerDistricts: async () => ({}),
+  registerDistricts: async () => ({ '1940': { ru: 'Енбекшиказахский район', kk: 'Еңбекшіқазақ ауданы', en: 'Enbekshikazakh' } }),
   registerRegionDistricts: async () => 'kz-districts-19',
 }));
 
@@ -21,6 +21,7 @@ const ownBoard = { today: '2026-11-27', totals: figures(3, 1), by_assignee: {}, 
 const officeBoard = {
   today: '2026-11-27', totals: figures(40, 7), by_assignee: {}, by_unit: {}, overdue_matrix: { '19': { труд: 7 } },
   by_owner: { 'Асель Нурланова': figures(25, 4), 'Bekzat Omarov': figures(15, 3) },
+  by_district: { '1940': figures(40, 7) },
   tasks: 40, workstations: 2, open_conflicts: 1, calendar: 'shipped', computed_at: '2026-11-27T06:00:00Z',
 };
 let offline: string | null = null;
@@ -30,7 +31,7 @@ vi.mock('../src/lib/transport', () => ({
   call: async (method: string) => {
     if (method === 'dashboard') return ownBoard;
     if (method === 'overdue') return [];
-    if (method === 'regions') return [];
+    if (method === 'regions') return [{ code: '19', name_ru: 'Алматинская область', name_kk: 'Алматы облысы', name_en: 'Almaty Region', subjects: 1, high_risk: 0 }];
     if (method === 'office_conflicts') return [];
     if (method === 'office_dashboard') return { dashboard: officeBoard, fetched_at: '2026-11-27T06:00:05Z', offline };
     throw new Error(`unexpected ${method}`);
@@ -56,6 +57,10 @@ describe('the office on the Deadlines screen', () => {
     expect(note).toMatch(/Офис вычислил эти показатели .*40 задач с 2 рабочих мест/);
     expect(note).not.toMatch(/недоступен/);
     expect(document.querySelector('[data-section="by-owner"]')?.textContent).toMatch(/Асель Нурланова.*Bekzat Omarov/s);
+
+    // The office's region opens into its districts, coloured by the office's own district figures.
+    await fireEvent.click(document.querySelector('[data-section="map"] [data-pick="19"]')!);
+    await waitFor(() => expect(document.querySelector('[data-section="district-map"]')?.textContent).toMatch(/Енбекшиказахский район.*7/s));
 
     offline = 'connection refused';
     await fireEvent.click(screen.getByTestId('dash-scope-office'));

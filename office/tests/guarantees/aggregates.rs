@@ -254,6 +254,9 @@ fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline(
     assert_eq!(board.tasks, 6, "both prosecutors' tasks: {board:?}");
     let names: Vec<&String> = board.by_owner.keys().collect();
     assert!(names.iter().any(|n| n.contains("Асель")) && names.iter().any(|n| n.contains("Bekzat")), "{names:?}");
+    // Each district's figures, for the map's region opened into its districts.
+    let open_in = |board: &ekn::domain::tasks::OfficeDashboard, d: &str| board.by_district.get(d).map(|f| f.open);
+    assert_eq!((open_in(board, "1940"), open_in(board, "5532")), (Some(3), Some(3)), "{:?}", board.by_district);
     // The same figures the office's own endpoint gives the supervisor.
     let token = office.login("Supervisor Saule");
     let (status, direct) = office.get(&token, &format!("/v1/dashboard?today={}", board.figures.today));
@@ -263,6 +266,7 @@ fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline(
     let own = asel.session().office().dashboard().unwrap().dashboard;
     assert_eq!(own.tasks, 3, "a prosecutor's office figures are their districts': {own:?}");
     assert!(own.by_owner.keys().all(|n| !n.contains("Bekzat")), "{:?}", own.by_owner);
+    assert_eq!(own.by_district.keys().collect::<Vec<_>>(), ["1940"], "only the prosecutor's district");
 
     office.server.kill();
     let kept = saule.session().office().dashboard().unwrap();

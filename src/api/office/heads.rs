@@ -38,6 +38,7 @@ const DASHBOARD: &str = "dashboard";
 fn checked(board: &OfficeDashboard) -> Result<(), ApiError> {
     let f = &board.figures;
     let rows = board.by_owner.len()
+        + board.by_district.len()
         + f.by_assignee.len()
         + f.by_unit.len()
         + f.overdue_matrix.len()
@@ -45,8 +46,9 @@ fn checked(board: &OfficeDashboard) -> Result<(), ApiError> {
     let bad_name =
         |name: &String| name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control);
     let names = board.by_owner.keys().chain(f.by_assignee.keys()).chain(f.by_unit.keys());
+    let district_codes = board.by_district.keys().all(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()));
     let keys = f.overdue_matrix.iter().flat_map(|(region, row)| std::iter::once(region).chain(row.keys()));
-    if rows > MAX_ROWS || names.chain(keys).any(bad_name) || board.calendar.chars().count() > 2_000 {
+    if rows > MAX_ROWS || !district_codes || names.chain(keys).any(bad_name) || board.calendar.chars().count() > 2_000 {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's dashboard is not one an office sends"));
     }
     Ok(())

@@ -49,6 +49,10 @@ pub struct OfficeDashboard {
     /// The same figures for each person whose workstation holds the tasks (the owner, or the
     /// person a supervisor assigned the task to). Empty for an analyst: aggregates only.
     pub by_owner: BTreeMap<String, Figures>,
+    /// The same figures for each district (the first four KATO digits of the task's place): the
+    /// Deadlines screen's region opens into them. Empty from an office older than this field.
+    #[serde(default)]
+    pub by_district: BTreeMap<String, Figures>,
     /// How many tasks and workstations the figures are over, and the conflicts still open.
     pub tasks: usize,
     pub workstations: usize,

@@ -13,6 +13,11 @@ export type OfficeDashboard = {
  */
 by_owner: { [key in string]: Figures }, 
 /**
+ * The same figures for each district (the first four KATO digits of the task's place): the
+ * Deadlines screen's region opens into them. Empty from an office older than this field.
+ */
+by_district: { [key in string]: Figures }, 
+/**
  * How many tasks and workstations the figures are over, and the conflicts still open.
  */
 tasks: number, workstations: number, open_conflicts: number, 
