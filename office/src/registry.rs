@@ -14,25 +14,12 @@ use std::sync::{Arc, Mutex};
 use ekn_domain::facts::Registry;
 use ekn_domain::records::Inspection;
 use ekn_readers::registry::{latest_risk, read_inspections, read_risk, registry_of};
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::records::RecordsBody;
 use crate::OfficeError;
 
-/// A published run the registry was read from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct RegistryRun {
-    pub connector: String,
-    pub run_id: i64,
-    /// `inspections` or `risk`.
-    pub data: String,
-    /// The records the run was published with (0 for a file, which is published as it came).
-    pub records: i64,
-    pub sha256: String,
-    /// The rows the office read from it, each checked as an import checks it.
-    pub rows: usize,
-}
+pub use ekn_analytics::office_reports::RegistryRun;
 
 /// The registry as read, or why it could not be.
 #[derive(Debug)]

@@ -11,9 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use ekn_analytics::practices::DetectParams;
-use ekn_analytics::theme_reports::{
-    scan_report, score_report, ScoreContext, ThemeScanReport, ThemeScoreReport, ThemeSummary,
-};
+use ekn_analytics::theme_reports::{scan_report, score_report, ScoreContext, ThemeScoreReport, ThemeSummary};
 use ekn_analytics::themes::{Decided, ThemeDefinition};
 use ekn_domain::journal::{Entry, StoredEntry};
 use serde::Serialize;
@@ -24,31 +22,7 @@ use crate::not_computed::NotComputed;
 use crate::people::{Caller, Role};
 use crate::registry::{self, RegistryRun};
 
-/// `ekn-office themes scan --json` and `GET /v1/themes/scan`: the workstation's report, each
-/// theme named with its author, and what it was computed over.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeThemeScan {
-    #[serde(flatten)]
-    pub scan: ThemeScanReport,
-    /// Whose each theme is (`theme` is its name in `themes`: `NAME — PERSON`).
-    pub owners: Vec<ThemeOwner>,
-    /// Appeals the scan read (one per number).
-    pub appeals_held: usize,
-    /// The published runs the registry was read from (themes of inspections).
-    pub registry: Vec<RegistryRun>,
-    /// What could not be judged here, and why.
-    pub not_computed: Vec<NotComputed>,
-}
-
-/// A theme and its author.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ThemeOwner {
-    pub theme: String,
-    pub name: String,
-    pub version: i64,
-    pub person: String,
-    pub workstation: String,
-}
+pub use ekn_analytics::office_reports::{OfficeThemeScan, ThemeOwner};
 
 /// The scan for a person of the office: their districts' themes and appeals.
 pub async fn for_caller(
@@ -124,6 +98,7 @@ async fn scan(
         appeals_held: g.appeals.len(),
         registry: g.held.map(|h| h.runs.clone()).unwrap_or_default(),
         not_computed: g.not_computed,
+        computed_at: Some(chrono::Utc::now()),
     })
 }
 

@@ -1,11 +1,11 @@
-//! `ekn office join|status|dashboard|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|dashboard|themes|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
 use clap::Subcommand;
 use std::fmt::Write as _;
 
-use ekn::api::office::{JoinParams, OfficeDashboardView, OfficeStatus, ResolveParams, SyncReport};
+use ekn::api::office::{JoinParams, OfficeDashboardView, OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport};
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
 use ekn::i18n::{tr, tr_count, tr_with};
@@ -40,6 +40,12 @@ pub enum OfficeAction {
     /// The office's deadline figures over every workstation in your districts, as the office
     /// computes them for your role (the last ones kept when the office is out of reach).
     Dashboard {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The office's scan of the themes and the category × district cells in your districts, over
+    /// every workstation's themes and appeals (the last one kept when the office is out of reach).
+    Themes {
         #[arg(long)]
         json: bool,
     },
@@ -92,6 +98,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         }
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
         OfficeAction::Dashboard { json } => super::print(json, &session.office().dashboard()?, render_office_dashboard),
+        OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Conflicts { json } => super::print(json, &session.office().conflicts()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.office.no_conflicts"));
@@ -274,5 +281,35 @@ fn render_office_dashboard(view: &OfficeDashboardView) -> String {
         }
     }
     let _ = writeln!(out, "{}", tr_with("cli.office.open_conflicts", &[("n", &board.open_conflicts)]));
+    out
+}
+
+/// The office's theme scan: when the office computed it (offline: the last one kept), each theme's
+/// author, what was not judged and why, then the scan as `ekn themes scan` prints it.
+fn render_office_themes(view: &OfficeThemeScanView) -> String {
+    let scan = &view.scan;
+    let mut out = String::new();
+    if let Some(why) = &view.offline {
+        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
+    }
+    let at: &dyn std::fmt::Display = match &scan.computed_at {
+        Some(at) => at,
+        None => &"—",
+    };
+    let _ = writeln!(out, "{}", tr_with("cli.office.themes_of", &[("at", at), ("appeals", &scan.appeals_held)]));
+    for owner in &scan.owners {
+        let _ = writeln!(out, "  {} — {} ({})", owner.name, owner.person, owner.workstation);
+    }
+    for missing in &scan.not_computed {
+        let _ = writeln!(
+            out,
+            "{}",
+            tr_with(
+                &format!("office.not_computed.{}", missing.code),
+                &[("detail", &missing.detail.clone().unwrap_or_default())]
+            )
+        );
+    }
+    out.push_str(&ekn::api::analytics::theme_lines::scan_text(&scan.scan));
     out
 }

@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod farrington;
 pub mod logistic;
 pub mod neighbours;
+pub mod office_reports;
 pub mod outcome_kpis;
 pub mod parallel;
 pub mod practices;

@@ -11,7 +11,7 @@ use crate::support::{appeals_in, inspections_in, office_cli, same_figures, Works
 
 #[test]
 fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_handed_over() {
-    let Some(office) = office_of_three() else { return };
+    let Some(mut office) = office_of_three() else { return };
     let (wa, wb) = (Workstation::new(&inspections_in(&["1940"], 3)), Workstation::new(&inspections_in(&["5532"], 3)));
     wa.join(&office, "Асель Нурланова", "office PC");
     wb.join(&office, "Bekzat Omarov", "laptop");
@@ -124,6 +124,22 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     let (status, bad) = office.get(&token, "/v1/themes/scan?months=40");
     assert_eq!(status, 400, "{bad}");
 
+    // The same scan on the supervisor's joined workstation (issue 64), asked as its person: the
+    // office's figures with when it computed them and each theme's author, kept for the time the
+    // office is out of reach.
+    let saule = Workstation::new(&inspections_in(&["1940"], 1));
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    let view = saule.session().office().theme_scan().unwrap();
+    let (_, direct) = office.get(&token, "/v1/themes/scan");
+    assert!(view.offline.is_none() && view.scan.computed_at.is_some(), "{view:?}");
+    let seen = serde_json::to_value(&view.scan).unwrap();
+    assert_eq!(
+        (&seen["themes"], &seen["cells"], &seen["owners"]),
+        (&direct["themes"], &direct["cells"], &direct["owners"])
+    );
+    let authors: Vec<&str> = view.scan.owners.iter().map(|o| o.person.as_str()).collect();
+    assert!(authors.contains(&"Асель Нурланова") && authors.contains(&"Bekzat Omarov"), "{authors:?}");
+
     // The scores for the plan: each theme's score and every part of it are its workstation's own
     // (growth over the same months, severity and repeats from the flags triage set where the
     // appeals are held, the anomaly linked over the same appeals).
@@ -150,4 +166,10 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     assert!(severe > 0.0, "the flags are exercised: some housing appeals carry the harm rules");
     let (ok, text, err) = office_cli(&office.pg_url, &["themes", "scores", "--as-of", as_of], &[("EKN_LANG", "kk")]);
     assert!(ok && text.contains("ЖКХ — Bekzat Omarov"), "{text}{err}");
+
+    // The office out of reach: the supervisor's workstation shows the last scan it was given, said so.
+    office.server.kill();
+    let kept = saule.session().office().theme_scan().unwrap();
+    assert!(kept.offline.is_some(), "{kept:?}");
+    assert_eq!(kept.scan, view.scan, "the last scan given, as given");
 }

@@ -13,7 +13,8 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeStatus, ResolveParams, SyncReport,
+    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeStatus, OfficeThemeScanView, ResolveParams,
+    SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -426,6 +427,7 @@ methods! {
     office_people: Session(NoParams) -> Vec<Colleague>;
     office_conflicts: Network(NoParams) -> Vec<ConflictNotice>;
     office_dashboard: Network(NoParams) -> OfficeDashboardView;
+    office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -922,6 +924,10 @@ mod on_network {
 
     pub fn office_dashboard(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeDashboardView> {
         net.office().dashboard()
+    }
+
+    pub fn office_theme_scan(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeThemeScanView> {
+        net.office().theme_scan()
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.

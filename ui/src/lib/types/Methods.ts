@@ -88,6 +88,7 @@ import type { NoteParams } from "./NoteParams";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeStatus } from "./OfficeStatus";
+import type { OfficeThemeScanView } from "./OfficeThemeScanView";
 import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
 import type { OverrideRiskParams } from "./OverrideRiskParams";
@@ -243,6 +244,7 @@ export type Methods = {
   office_people: { params: NoParams; result: Array<Colleague> };
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
   office_dashboard: { params: NoParams; result: OfficeDashboardView };
+  office_theme_scan: { params: NoParams; result: OfficeThemeScanView };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -354,6 +356,7 @@ export const METHOD_RUNS = {
   office_people: 'session',
   office_conflicts: 'network',
   office_dashboard: 'network',
+  office_theme_scan: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
