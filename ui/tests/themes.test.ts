@@ -91,6 +91,10 @@ vi.mock('../src/lib/transport', () => ({
     calls.push({ method, params });
     if (method === 'theme_scores') return scores;
     if (method === 'theme_scan') return scan;
+    if (method === 'office_theme_scan') return {
+      scan: { ...scan, themes: [], owners: [{ theme: 'ЖКХ — Bekzat Omarov', name: 'ЖКХ', version: 1, person: 'Bekzat Omarov', workstation: 'ws-b' }],
+        appeals_held: 812, registry: [], not_computed: [{ code: 'themes_no_registry', reason: 'x' }], computed_at: '2026-11-27T06:00:00Z' },
+      fetched_at: '2026-11-27T06:00:01Z', offline: null };
     if (method === 'theme_card') return card;
     if (method === 'theme_proposals') return proposals;
     if (method === 'theme_note') return [{ seq: 42, note: params.note, destroyed_by: null, author: 'Асанова', at: '2026-11-26T09:00:00Z' }, ...card.notes];
@@ -159,6 +163,29 @@ describe('the Themes screen', () => {
     expect(around.textContent).toContain('Экибастуз Г.А. (5522)');
     expect(around.textContent).toContain('×3.0');
     expect(panel.textContent).toContain('neighbours-twosample-fisher-bh-v1');
+  });
+
+  it('narrows the cells to a district picked on the map, and shows the office\'s scan with its authors on a joined workstation', async () => {
+    const { office } = await import('../src/lib/sync.svelte');
+    office.status = { link: { role: 'supervisor' } } as never;
+    render(Themes);
+    await screen.findByTestId('themes-cell-alarms');
+    // The map's table offers each district with something found; a pick narrows both tables.
+    const pick = await waitFor(() => document.querySelector('[data-testid="themes-scan"] [data-pick="5532"]') as HTMLButtonElement);
+    await fireEvent.click(pick);
+    await waitFor(() => expect(screen.getByTestId('cells-district').textContent).toContain('Актогайский район'));
+    expect(screen.queryByTestId('themes-cell-alarms')).toBeNull();
+    expect(screen.getByTestId('themes-neighbour-alarms').textContent).toContain('Актогайский район (5532)');
+    await fireEvent.click(screen.getByText('Все районы'));
+    await screen.findByTestId('themes-cell-alarms');
+
+    await fireEvent.click(screen.getByTestId('themes-scope-office'));
+    const note = await screen.findByTestId('office-scan-note');
+    await waitFor(() => expect(note.textContent).toContain('812'));
+    expect(note.textContent).toContain('ЖКХ — Bekzat Omarov');
+    expect(note.textContent).toContain('ekn-office connector add');
+    expect(calls.some((c) => c.method === 'office_theme_scan')).toBe(true);
+    office.status = null;
   });
 
   it('sends a new theme as a definition with its reason', async () => {

@@ -84,6 +84,7 @@ export const api = {
   officeAssign: (id: number, person: string, reason: string) => call('office_assign', { id, person, reason }),
   officeConflicts: () => call('office_conflicts', none),
   officeDashboard: () => call('office_dashboard', none),
+  officeThemeScan: () => call('office_theme_scan', none),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),

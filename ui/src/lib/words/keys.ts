@@ -1259,6 +1259,8 @@ export type WordKey =
   | 'themes.object_item'
   | 'themes.object_items'
   | 'themes.observed'
+  | 'themes.office_owners'
+  | 'themes.office_scan'
   | 'themes.oked'
   | 'themes.outside'
   | 'themes.part'
