@@ -22,17 +22,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use ekn_analytics::effect::EffectOutcome;
 use ekn_analytics::effect_tiers::{risk_deciles, ActForEffect, EffectEntry, RegistryIndex, StatusCounts};
-use ekn_analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
+use ekn_analytics::outcome_kpis::{kpis, ActForKpis};
 use ekn_analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 use ekn_domain::journal::{Entry, StoredEntry};
 use ekn_domain::norms::NormsCatalog;
 use ekn_domain::procedure::Procedure;
-use serde::Serialize;
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
-use crate::registry::{self, RegistryRun};
+use crate::registry;
 
 pub use crate::not_computed::NotComputed;
 
@@ -47,51 +46,7 @@ pub const APPLICANTS_PER_WORKSTATION: &str = "appeals imported before their work
     only that workstation's pseudonym of the applicant, so a returning applicant among them is matched within \
     that workstation only (importing them again gives them the office-wide pseudonym)";
 
-/// `GET /v1/effect` and `ekn-office effect --json`.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeEffect {
-    pub as_of: NaiveDate,
-    pub horizon_days: u64,
-    pub default_horizon_days: u64,
-    /// `protest`, `submission`, `order`, `warning` when narrowed to one kind.
-    pub kind: Option<String>,
-    /// The KATO prefix narrowed to.
-    pub district: Option<String>,
-    /// The workstation report's `kpis`, computed by the same code.
-    pub kpis: Kpis,
-    /// What the next inspection found after each act; `None` without a registry (see `not_computed`).
-    pub verification: Option<OfficeVerification>,
-    /// The estimated effect on violations per inspection, entries as in the workstation's report
-    /// (empty without a registry).
-    pub effects: Vec<EffectEntry>,
-    pub method: String,
-    /// The published runs the registry was read from.
-    pub registry: Vec<RegistryRun>,
-    /// Appeals the workstations handed over (one per number), all of the office's.
-    pub appeals_held: usize,
-    /// How many workstations the acts came from, and how many acts two of them share (counted once).
-    pub workstations: usize,
-    pub shared_acts: usize,
-    /// What is not computed at the office, and why.
-    pub not_computed: Vec<NotComputed>,
-}
-
-/// Tier 2 at the office, counted as the workstation counts it; a check is `None` where the
-/// office lacks its data (`not_computed` says which).
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeVerification {
-    /// What the next inspection found (needs a registry of inspections).
-    pub next_inspection: Option<StatusCounts>,
-    /// Appeals about the object after the act, of the act's category, and an earlier applicant
-    /// returning after a "satisfied" answer (need the workstations' appeals).
-    pub appeals: Option<StatusCounts>,
-    pub category_appeals: Option<StatusCounts>,
-    pub returning_applicant: Option<StatusCounts>,
-    /// Acts whose object the registry of inspections does not know (their next inspection is
-    /// not checked).
-    pub not_in_registry: u64,
-    pub rule: String,
-}
+pub use ekn_analytics::office_reports::{OfficeEffect, OfficeVerification};
 
 /// An act as the office assembles it from one workstation's entries.
 struct OfficeAct {
@@ -385,6 +340,7 @@ async fn compute(
         workstations: workstations.len(),
         shared_acts: shared,
         not_computed,
+        computed_at: Some(chrono::Utc::now()),
     })
 }
 

@@ -590,6 +590,19 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
     assert!(ok, "{err}");
     let console: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(kpi_counts(&console["kpis"]), expected);
+
+    // The same figures on the supervisor's joined workstation (issue 64), asked as its person, with
+    // when the office computed them.
+    let saule = Workstation::new(&inspections_in(&["1940"], 1));
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    let view = saule.session().office().effect().unwrap();
+    let (_, direct) = office.get(&token, "/v1/effect");
+    let seen = serde_json::to_value(&view.effect).unwrap();
+    assert_eq!(kpi_counts(&seen["kpis"]), kpi_counts(&direct["kpis"]));
+    assert!(view.offline.is_none() && view.effect.computed_at.is_some(), "{view:?}");
+    assert_eq!(view.effect.workstations, 2);
+    let words = ekn::i18n::office_lines::effect_text(&view.effect);
+    assert!(words.contains("registry") || words.contains("реестр"), "{words}");
 }
 
 #[test]

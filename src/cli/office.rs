@@ -1,11 +1,13 @@
-//! `ekn office join|status|dashboard|themes|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|dashboard|themes|effect|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
 use clap::Subcommand;
 use std::fmt::Write as _;
 
-use ekn::api::office::{JoinParams, OfficeDashboardView, OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport};
+use ekn::api::office::{
+    JoinParams, OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport,
+};
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
 use ekn::i18n::{tr, tr_count, tr_with};
@@ -46,6 +48,13 @@ pub enum OfficeAction {
     /// The office's scan of the themes and the category × district cells in your districts, over
     /// every workstation's themes and appeals (the last one kept when the office is out of reach).
     Themes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The office's effect of acts in your districts over every workstation: the recorded outcomes,
+    /// what the next inspection and the appeals say after each act, the estimate (the last figures
+    /// kept when the office is out of reach).
+    Effect {
         #[arg(long)]
         json: bool,
     },
@@ -99,6 +108,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
         OfficeAction::Dashboard { json } => super::print(json, &session.office().dashboard()?, render_office_dashboard),
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
+        OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
         OfficeAction::Conflicts { json } => super::print(json, &session.office().conflicts()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.office.no_conflicts"));
@@ -300,16 +310,20 @@ fn render_office_themes(view: &OfficeThemeScanView) -> String {
     for owner in &scan.owners {
         let _ = writeln!(out, "  {} — {} ({})", owner.name, owner.person, owner.workstation);
     }
-    for missing in &scan.not_computed {
-        let _ = writeln!(
-            out,
-            "{}",
-            tr_with(
-                &format!("office.not_computed.{}", missing.code),
-                &[("detail", &missing.detail.clone().unwrap_or_default())]
-            )
-        );
+    out.push_str(&ekn::i18n::office_lines::themes_scan_text(scan));
+    out
+}
+
+/// The office's effect of acts: when the office computed it (offline: the last figures kept), then
+/// the figures as `ekn-office effect` words them.
+fn render_office_effect(view: &OfficeEffectView) -> String {
+    let mut out = String::new();
+    if let Some(why) = &view.offline {
+        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
     }
-    out.push_str(&ekn::api::analytics::theme_lines::scan_text(&scan.scan));
+    if let Some(at) = &view.effect.computed_at {
+        let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
+    }
+    out.push_str(&ekn::i18n::office_lines::effect_text(&view.effect));
     out
 }

@@ -31,7 +31,7 @@
 //! says it rests on matching alone (`design: after_only`; no pre-trend check is possible).
 
 use chrono::{Days, NaiveDate};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The version of this method, reported with every estimate.
 pub const EFFECT_METHOD: &str = "effect-2026.11.3";
@@ -93,7 +93,7 @@ pub struct Panel {
 }
 
 /// The two outcomes an act is meant to change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EffectOutcome {
     ViolationsPerInspection,
@@ -101,7 +101,7 @@ pub enum EffectOutcome {
 }
 
 /// Which comparison an estimate rests on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum EffectDesign {
     /// Acted-on against matched controls, after over before (the difference in differences of
@@ -115,7 +115,7 @@ pub enum EffectDesign {
 
 /// An estimate's figures. Ratios are multiplicative: acted-on over matched controls, after over
 /// before; 0.75 means a quarter fewer. `None` where the data do not allow the figure (see `note`).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EffectFigures {
     pub outcome: EffectOutcome,
     /// The comparison the ratio rests on (`None` when there is no ratio).

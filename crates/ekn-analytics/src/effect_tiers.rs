@@ -11,7 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::effect::{self, ActEvent, ObjectFacts, Panel};
 use crate::verification::{verify_rows, ActFacts, ActVerification, AppealRow, InspectionRow};
@@ -20,7 +20,7 @@ use ekn_domain::facts::AppealIdentity;
 use ekn_domain::facts::{date_of, district_text, Registry};
 
 /// How many acts' checks said verified, contradicted, or found no data (tier 2).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct StatusCounts {
     pub verified: u64,
     pub contradicted: u64,
@@ -39,7 +39,7 @@ impl StatusCounts {
 }
 
 /// Tier 3: one estimate, for a kind of act and a scope (docs/EFFECT.md lists its figures).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct EffectEntry {
     /// `all`, or the kind of act.
     pub kind: String,

@@ -4,6 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
+use crate::effect_tiers::{EffectEntry, StatusCounts};
+use crate::outcome_kpis::Kpis;
 use crate::theme_reports::ThemeScanReport;
 
 /// Something the office did not compute, and why: a code the consoles put into the person's
@@ -77,4 +81,54 @@ pub struct OfficeThemeScan {
     #[serde(default)]
     #[ts(type = "string | null")]
     pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// `GET /v1/effect` and `ekn-office effect --json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeEffect {
+    pub as_of: NaiveDate,
+    pub horizon_days: u64,
+    pub default_horizon_days: u64,
+    /// `protest`, `submission`, `order`, `warning` when narrowed to one kind.
+    pub kind: Option<String>,
+    /// The KATO prefix narrowed to.
+    pub district: Option<String>,
+    /// The workstation report's `kpis`, computed by the same code.
+    pub kpis: Kpis,
+    /// What the next inspection found after each act; `None` without a registry (see `not_computed`).
+    pub verification: Option<OfficeVerification>,
+    /// The estimated effect on violations per inspection, entries as in the workstation's report
+    /// (empty without a registry).
+    pub effects: Vec<EffectEntry>,
+    pub method: String,
+    /// The published runs the registry was read from.
+    pub registry: Vec<RegistryRun>,
+    /// Appeals the workstations handed over (one per number), all of the office's.
+    pub appeals_held: usize,
+    /// How many workstations the acts came from, and how many acts two of them share (counted once).
+    pub workstations: usize,
+    pub shared_acts: usize,
+    /// What is not computed at the office, and why.
+    pub not_computed: Vec<NotComputed>,
+    /// When the office computed the figures, by its clock (absent from an office older than it).
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// Tier 2 at the office, counted as the workstation counts it; a check is `None` where the
+/// office lacks its data (`not_computed` says which).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeVerification {
+    /// What the next inspection found (needs a registry of inspections).
+    pub next_inspection: Option<StatusCounts>,
+    /// Appeals about the object after the act, of the act's category, and an earlier applicant
+    /// returning after a "satisfied" answer (need the workstations' appeals).
+    pub appeals: Option<StatusCounts>,
+    pub category_appeals: Option<StatusCounts>,
+    pub returning_applicant: Option<StatusCounts>,
+    /// Acts whose object the registry of inspections does not know (their next inspection is
+    /// not checked).
+    pub not_in_registry: u64,
+    pub rule: String,
 }

@@ -8,10 +8,10 @@
 use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A share with its numerator, denominator and exact (Clopper–Pearson) 95 % interval.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Proportion {
     pub numerator: u64,
     pub denominator: u64,
@@ -21,7 +21,7 @@ pub struct Proportion {
 
 /// One district's point on a KPI's funnel plot: its share against the office's, and whether it
 /// lies inside the 95 % and 99.8 % limits for its denominator (outside is a question, not a rank).
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct KpiFunnelPoint {
     pub kpi: String,
     /// The district's KATO code (four digits), or `—` for objects without one.
@@ -34,7 +34,7 @@ pub struct KpiFunnelPoint {
 }
 
 /// Tier 1: recorded outcomes, counted.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct Kpis {
     /// Acts in scope.
     pub acts: u64,
@@ -62,7 +62,7 @@ pub struct Kpis {
 }
 
 /// The quality of acts at issuance (issue 39): each over the acts it can be said of.
-#[derive(Debug, Clone, PartialEq, Serialize, ts_rs::TS)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct QualityKpis {
     /// Acts recorded here (an import keeps no checklist): issued with their evidence checklist complete.
     pub checklist_complete: Proportion,

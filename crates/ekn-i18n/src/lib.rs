@@ -12,6 +12,7 @@
 pub mod anomaly_lines;
 pub mod effect_lines;
 pub mod help;
+pub mod office_lines;
 pub mod theme_lines;
 
 use std::collections::HashMap;

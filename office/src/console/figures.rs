@@ -42,70 +42,17 @@ pub enum ThemesAction {
 
 /// What the office did not compute, in the person's language.
 fn not_computed_line(omitted: &effect::NotComputed) -> String {
-    let detail = omitted.detail.clone().unwrap_or_default();
-    let reason = tr_with(&format!("office.not_computed.{}", omitted.code), &[("detail", &detail)]);
-    tr_with("cli.effect.not_here", &[("reason", &reason)])
+    ekn_i18n::office_lines::not_computed_line(omitted)
 }
 
-/// The office's scan as text: the workstation's, then whose each theme is and what it read.
+/// The office's scan as text (one wording with a workstation's `ekn office themes`).
 fn print_themes_scan(scan: &ekn_office::themes::OfficeThemeScan) {
-    print!("{}", ekn_i18n::theme_lines::scan_text(&scan.scan));
-    let vars: [(&str, &dyn std::fmt::Display); 2] = [("appeals", &scan.appeals_held), ("themes", &scan.owners.len())];
-    println!("{}", tr_with("cli.themes.office_read", &vars));
-    for omitted in &scan.not_computed {
-        println!("{}", not_computed_line(omitted));
-    }
+    print!("{}", ekn_i18n::office_lines::themes_scan_text(scan));
 }
 
-/// The effectiveness figures in words, as `ekn effect` prints them: each KPI with its numerator,
-/// denominator and interval; what the next inspection found; the estimates on violations; what is
-/// not computed here.
+/// The effectiveness figures in words (one wording with a workstation's `ekn office effect`).
 fn print_effect(e: &effect::OfficeEffect) {
-    use ekn_i18n::effect_lines;
-    let k = &e.kpis;
-    let head: [(&str, &dyn std::fmt::Display); 3] =
-        [("workstations", &e.workstations), ("date", &ekn_i18n::local_date(e.as_of)), ("shared", &e.shared_acts)];
-    println!("{}", tr_count("cli.effect.office_head", k.acts, &head));
-    for line in effect_lines::kpi_lines(k) {
-        println!("{line}");
-    }
-    println!("{}", effect_lines::funnel_line(k));
-    if let Some(v) = &e.verification {
-        println!("\n{}", tr_with("cli.effect.tier2", &[("rule", &v.rule)]));
-        let checks = [
-            ("next_inspection", &v.next_inspection),
-            ("appeals", &v.appeals),
-            ("category_appeals", &v.category_appeals),
-            ("returning_applicant", &v.returning_applicant),
-        ];
-        for (check, counts) in checks {
-            if let Some(counts) = counts {
-                println!("{}", effect_lines::counts_line(check, counts));
-            }
-        }
-        if v.not_in_registry > 0 {
-            println!("  {}", tr_with("cli.effect.not_in_registry", &[("n", &v.not_in_registry)]));
-        }
-        println!("\n{}", tr_with("cli.effect.tier3", &[("method", &e.method)]));
-        for entry in &e.effects {
-            for line in effect_lines::effect_lines(entry) {
-                println!("{line}");
-            }
-        }
-        for run in &e.registry {
-            let vars: [(&str, &dyn std::fmt::Display); 5] = [
-                ("connector", &run.connector),
-                ("run", &run.run_id),
-                ("data", &run.data),
-                ("rows", &run.rows),
-                ("sha", &&run.sha256[..16.min(run.sha256.len())]),
-            ];
-            println!("{}", tr_with("cli.effect.office_registry", &vars));
-        }
-    }
-    for omitted in &e.not_computed {
-        println!("{}", not_computed_line(omitted));
-    }
+    print!("{}", ekn_i18n::office_lines::effect_text(e));
 }
 
 /// The dashboard as a table: the totals, then each person's figures.

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Office;
-pub use crate::analytics::office_reports::OfficeThemeScan;
+pub use crate::analytics::office_reports::{OfficeEffect, OfficeThemeScan};
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::tasks::OfficeDashboard;
 
@@ -42,9 +42,19 @@ pub struct OfficeThemeScanView {
     pub offline: Option<String>,
 }
 
+/// The office's effect of acts as the app shows it: fresh, or the last one kept (as the dashboard's).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OfficeEffectView {
+    pub effect: OfficeEffect,
+    #[ts(type = "string")]
+    pub fetched_at: DateTime<Utc>,
+    pub offline: Option<String>,
+}
+
 /// What the kept rows of the office's figures are called in `office_figures`.
 const DASHBOARD: &str = "dashboard";
 const THEME_SCAN: &str = "themes_scan";
+const EFFECT: &str = "effect";
 
 /// A name the office sends as a person's, a unit's or a theme's: not empty, at most 200
 /// characters, no control characters.
@@ -88,6 +98,17 @@ fn checked_scan(scan: &OfficeThemeScan) -> Result<(), ApiError> {
         || districts.into_iter().any(bad_district)
     {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's theme scan is not one an office sends"));
+    }
+    Ok(())
+}
+
+/// Checks the office's effect of acts as a peer's: bounded lists, codes and names as an office's.
+fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
+    let rows = effect.effects.len() + effect.kpis.funnel.len() + effect.registry.len() + effect.not_computed.len();
+    let texts =
+        effect.effects.iter().flat_map(|e| [&e.kind, &e.scope]).chain(effect.kpis.funnel.iter().map(|f| &f.district));
+    if rows > MAX_ROWS || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) {
+        return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's effect of acts is not one an office sends"));
     }
     Ok(())
 }
@@ -143,5 +164,12 @@ impl Office<'_> {
     pub fn theme_scan(&mut self) -> Result<OfficeThemeScanView, ApiError> {
         let (scan, fetched_at, offline) = self.fetch_kept(THEME_SCAN, "/v1/themes/scan", checked_scan)?;
         Ok(OfficeThemeScanView { scan, fetched_at, offline })
+    }
+
+    /// The recorded outcomes of the acts in this person's districts over every workstation, and
+    /// what the next inspection and the appeals say after them (`GET /v1/effect`).
+    pub fn effect(&mut self) -> Result<OfficeEffectView, ApiError> {
+        let (effect, fetched_at, offline) = self.fetch_kept(EFFECT, "/v1/effect", checked_effect)?;
+        Ok(OfficeEffectView { effect, fetched_at, offline })
     }
 }

@@ -63,7 +63,9 @@ const MAX_COLLEAGUES: usize = 20_000;
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
-pub use heads::{OfficeDashboard, OfficeDashboardView, OfficeThemeScan, OfficeThemeScanView};
+pub use heads::{
+    OfficeDashboard, OfficeDashboardView, OfficeEffect, OfficeEffectView, OfficeThemeScan, OfficeThemeScanView,
+};
 pub use imports::{OfficeConnectorState, OfficeImport};
 
 /// What joining needs: the office's address, the person's name and password, and what to call

@@ -13,8 +13,8 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeStatus, OfficeThemeScanView, ResolveParams,
-    SyncReport,
+    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
+    OfficeThemeScanView, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -428,6 +428,7 @@ methods! {
     office_conflicts: Network(NoParams) -> Vec<ConflictNotice>;
     office_dashboard: Network(NoParams) -> OfficeDashboardView;
     office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
+    office_effect: Network(NoParams) -> OfficeEffectView;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -928,6 +929,10 @@ mod on_network {
 
     pub fn office_theme_scan(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeThemeScanView> {
         net.office().theme_scan()
+    }
+
+    pub fn office_effect(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeEffectView> {
+        net.office().effect()
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.

@@ -87,6 +87,7 @@ import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeDashboardView } from "./OfficeDashboardView";
+import type { OfficeEffectView } from "./OfficeEffectView";
 import type { OfficeStatus } from "./OfficeStatus";
 import type { OfficeThemeScanView } from "./OfficeThemeScanView";
 import type { Ok } from "./Ok";
@@ -245,6 +246,7 @@ export type Methods = {
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
   office_dashboard: { params: NoParams; result: OfficeDashboardView };
   office_theme_scan: { params: NoParams; result: OfficeThemeScanView };
+  office_effect: { params: NoParams; result: OfficeEffectView };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -357,6 +359,7 @@ export const METHOD_RUNS = {
   office_conflicts: 'network',
   office_dashboard: 'network',
   office_theme_scan: 'network',
+  office_effect: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
