@@ -39,6 +39,12 @@ vi.mock('../src/lib/transport', () => ({
   call: async (method: string, params: object = {}) => {
     calls.push({ method, params });
     if (method === 'effect') return report;
+    if (method === 'office_effect') return {
+      effect: { as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null,
+        kpis: { ...report.kpis, acts: 140 }, effects: [], method: 'effect-2026.11.3', registry: [], appeals_held: 900, workstations: 3, shared_acts: 2,
+        verification: { next_inspection: null, appeals: { verified: 1, contradicted: 2, no_data: 3 }, category_appeals: null, returning_applicant: null, not_in_registry: 0, rule: 'verify-2026.11.2' },
+        not_computed: [{ code: 'no_registry', reason: 'x' }], computed_at: '2026-11-20T06:00:00Z' },
+      fetched_at: '2026-11-20T06:00:01Z', offline: 'connection refused' };
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -82,6 +88,22 @@ describe('the Effectiveness screen', () => {
     await fireEvent.change(screen.getByTestId('effect-kind'), { target: { value: 'protest' } });
     await fireEvent.click(screen.getByTestId('effect-compute'));
     await waitFor(() => expect(calls.at(-1)?.params).toEqual({ kind: 'protest', district: null, horizon_days: 365 }));
+  });
+
+  it('shows the office\'s figures on a joined workstation: a check the office lacks data for is said, never a zero, and offline is said', async () => {
+    const { office } = await import('../src/lib/sync.svelte');
+    office.status = { link: { role: 'supervisor' } } as never;
+    render(Effect);
+    await screen.findByTestId('effect-kpis');
+    await fireEvent.click(screen.getByTestId('effect-scope-office'));
+    await waitFor(() => expect(screen.getByTestId('effect-provenance').textContent).toMatch(/Офис вычислил .* 3 рабочих мест .*900/));
+    expect(screen.getByTestId('effect-kpis').textContent).toContain('140');
+    const inspection = document.querySelector('[data-check="verify.inspection"]')!;
+    expect(inspection.textContent).toContain('офис это не вычислял');
+    expect(document.querySelector('[data-check="verify.appeals"]')!.textContent).toMatch(/1\s*2\s*3/);
+    expect(screen.getByTestId('effect-office-offline').textContent).toContain('Офис недоступен');
+    expect(document.querySelector('[data-not-computed="no_registry"]')).toBeTruthy();
+    office.status = null;
   });
 
   it('speaks Kazakh and English', async () => {

@@ -85,6 +85,7 @@ export const api = {
   officeConflicts: () => call('office_conflicts', none),
   officeDashboard: () => call('office_dashboard', none),
   officeThemeScan: () => call('office_theme_scan', none),
+  officeEffect: () => call('office_effect', none),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),
