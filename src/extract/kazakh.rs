@@ -31,6 +31,9 @@ struct Lexicon {
     version: String,
     /// A form's spelling with its Kazakh letters folded to their Russian lookalikes → the form.
     by_fold: HashMap<String, String>,
+    /// A form with «ө» spelt with that letter read as «е» («АКТЕБЕ» for «АҚТӨБЕ») → the form, when
+    /// one form alone folds so.
+    by_fold_o_as_e: HashMap<String, Option<String>>,
     /// The same with every «і» folded away too → the forms (several may fold so).
     by_fold_without_i: HashMap<String, Vec<String>>,
     russian_without_i: HashSet<String>,
@@ -58,6 +61,11 @@ fn fold(word: &str) -> String {
     word.chars().map(fold_letter).collect()
 }
 
+/// As `fold`, but «ө» as «е»: Tesseract's Russian model reads the letter's bar as «е»'s.
+fn fold_o_as_e(word: &str) -> String {
+    word.chars().map(|c| if c == 'ө' { 'е' } else { fold_letter(c) }).collect()
+}
+
 fn fold_without_i(word: &str) -> String {
     word.chars().filter(|&c| c != 'і' && c != 'i').map(fold_letter).collect()
 }
@@ -69,13 +77,22 @@ fn lexicon() -> &'static Lexicon {
             .expect("assets/extract/kazakh_words.json is the lexicon the script writes");
         let mut by_fold = HashMap::with_capacity(asset.forms.len());
         let mut by_fold_without_i: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_fold_o_as_e: HashMap<String, Option<String>> = HashMap::new();
         for form in asset.forms {
+            if form.contains('ө') {
+                // Two forms that fold alike leave the reading undecided (`None`).
+                by_fold_o_as_e
+                    .entry(fold_o_as_e(&form))
+                    .and_modify(|known| *known = None)
+                    .or_insert_with(|| Some(form.clone()));
+            }
             by_fold_without_i.entry(fold_without_i(&form)).or_default().push(form.clone());
             by_fold.insert(fold(&form), form);
         }
         Lexicon {
             version: asset.version,
             by_fold,
+            by_fold_o_as_e,
             by_fold_without_i,
             russian_without_i: asset.russian_without_i.into_iter().collect(),
             places: asset.places.into_iter().collect(),
@@ -107,6 +124,16 @@ fn form_of(lower: &str, kazakh_line: bool) -> Option<&'static str> {
     let allowed = |form: &str| kazakh_line || !lexicon.places.contains(form);
     if let Some(form) = lexicon.by_fold.get(&fold(lower)) {
         return (form != lower && allowed(form)).then_some(form.as_str());
+    }
+    // «ө» read as «е». In a Kazakh line the form is put back. In a Russian line only a form with
+    // another Kazakh letter besides: no Russian text spells a place so («Актебе» is neither
+    // «Актобе» nor a Russian word), while a form with «ө» alone may fold onto a Russian word
+    // («мөр» onto «мер»).
+    if let Some(Some(form)) = lexicon.by_fold_o_as_e.get(&fold(lower)) {
+        let kazakh_letters = form.chars().filter(|&c| is_kazakh_letter(c)).count();
+        if kazakh_line || kazakh_letters >= 2 {
+            return Some(form.as_str());
+        }
     }
     // «І» dropped as well: the form that needs the fewest put back, if one alone does, and it has
     // another Kazakh letter too — an «і» alone missing is as likely a Russian word («ДЕПАРТАМЕНТ»).
@@ -283,6 +310,13 @@ mod tests {
         let mut words = line(texts);
         restore_letters(&mut words);
         words.into_iter().map(|w| w.text).collect()
+    }
+
+    #[test]
+    fn an_o_bar_read_as_e_is_put_back_in_a_name_and_never_in_a_russian_word() {
+        assert_eq!(restored(&["АО", "«Актебе", "Су", "Энерго»"]), ["АО", "«Ақтөбе", "Су", "Энерго»"]);
+        // The Russian spelling of the place stays in a Russian line, and «мер» is no «мөр».
+        assert_eq!(restored(&["г.", "Актобе,", "принятых", "мер"]), ["г.", "Актобе,", "принятых", "мер"]);
     }
 
     #[test]

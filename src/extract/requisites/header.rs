@@ -204,11 +204,40 @@ fn numbers(text: &str, rules: &Rules) -> Vec<(usize, usize, String)> {
         .captures_iter(text)
         .filter_map(|c| {
             let no = c.name("no")?;
-            let value = no.as_str().trim_end_matches(['.', ',', '-', '–', '/']);
             let start = c.name("sign")?.start();
+            if let Some((end, joined)) = wrapped_number(text, no.start(), no.end()) {
+                return Some((start, end, joined));
+            }
+            let value = no.as_str().trim_end_matches(['.', ',', '-', '–', '/']);
             value.chars().any(|ch| ch.is_ascii_digit()).then(|| (start, no.start() + value.len(), value.to_string()))
         })
         .collect()
+}
+
+/// A number a narrow column broke after its hyphen or slash at the line's end («№ 2-11-⏎25/3071»):
+/// the number whole, when the next line opens with the rest of it (a figure first). What follows a
+/// break that is no number («№ 2-20-⏎БЕ», OCR's noise) leaves the number as it stood.
+fn wrapped_number(text: &str, from: usize, to: usize) -> Option<(usize, String)> {
+    let head = &text[from..to];
+    if !head.ends_with(['-', '–', '/']) || !head.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let after = &text[to..];
+    let line_break = after.find('\n')?;
+    if !after[..line_break].trim().is_empty() {
+        return None;
+    }
+    let next = &after[line_break + 1..];
+    let lead = next.len() - next.trim_start_matches([' ', '\t']).len();
+    let rest = &next[lead..];
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let len =
+        rest.find(|c: char| !(c.is_ascii_digit() || c.is_alphabetic() || "/-–.".contains(c))).unwrap_or(rest.len());
+    let tail = rest[..len].trim_end_matches(['.', ',', '-', '–', '/']);
+    let end = to + line_break + 1 + lead + tail.len();
+    Some((end, format!("{head}{tail}")))
 }
 
 /// A number and a date written together: «№ 12 от 14.03.2025», «14.03.2025 № 12»,

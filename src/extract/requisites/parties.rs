@@ -505,7 +505,18 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             let organisation = word.starts_with('«')
                 || word.starts_with('"')
                 || ORGANISATION_FORMS.contains(&word.trim_end_matches([',', '.']));
-            let open_end = text(last).split_whitespace().last().is_some_and(|w| ["по", "и", "в", "при"].contains(&w));
+            // A line ending in a word that waits for more: a preposition, or the place's kind
+            // before its proper name («… по городу⏎Алматы», «Акиму города⏎Шымкент») — a name is a
+            // word or three in capitals, never a sentence («Прокурору города⏎По результатам …»).
+            let last_word = text(last).split_whitespace().last().map(str::to_lowercase).unwrap_or_default();
+            let proper_name = {
+                let words: Vec<&str> = next.split_whitespace().collect();
+                words.len() <= 3
+                    && words.iter().all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    && !next.contains([',', '.', ':'])
+            };
+            let open_end = ["по", "и", "в", "при"].contains(&last_word.as_str())
+                || ["городу", "города", "г."].contains(&last_word.as_str()) && proper_name;
             let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) || open_end;
             if !carries || person {
                 break;

@@ -733,3 +733,27 @@ fn a_kazakh_title_before_its_number_and_a_place_heading_a_kazakh_addressee() {
     );
     assert!(has(&found, "addressee", json!("Павлодар облысының ветеринария басқармасының басшысына")), "{found:#?}");
 }
+
+/// A narrow letterhead column breaks a number after its hyphen and a name after the place's kind:
+/// both are read whole, and a break followed by OCR's noise leaves the number as it stood.
+#[test]
+fn a_number_and_an_addressee_broken_by_a_narrow_column_are_read_whole() {
+    let text = "ПРОКУРАТУРА ГОРОДА АЛМАТЫ\n«3» декабря 2025 года № 2-11-\n25/3071\n\n\
+                Руководителю Департамента\nгосударственных доходов по городу\nАлматы\n\nПРОТЕСТ\n\
+                Постановление вынесено с нарушением срока давности.";
+    let found = facts(text);
+    assert!(has(&found, "number", json!("2-11-25/3071")), "{found:#?}");
+    assert!(
+        has(&found, "addressee", json!("Руководителю Департамента государственных доходов по городу Алматы")),
+        "{found:#?}"
+    );
+    // A city left unnamed: the sentence below is no name.
+    let unnamed = "ТОО «Береке»\n№ 15 от 03.12.2025\n\nПрокурору города\nПо результатам рассмотрения Вашего акта \
+                   сообщаем, что нарушения устранены.";
+    let found = facts(unnamed);
+    assert!(has(&found, "addressee", json!("Прокурору города")), "{found:#?}");
+    let noise =
+        "ПРОКУРАТУРА ГОРОДА РУДНЫЙ\n28 октября 2025 года № 2-20-\nБЕ\n\nПРЕДОСТЕРЕЖЕНИЕ\nПредприятие нарушило закон.";
+    let found = facts(noise);
+    assert!(has(&found, "number", json!("2-20")), "{found:#?}");
+}
