@@ -4,55 +4,20 @@
 //! offline arrive later in batches, each with the workstation's own number for it, so a batch sent
 //! twice is logged once.
 
-use chrono::{DateTime, SubsecRound, Utc};
+use chrono::{SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::people::{Caller, Role};
 
-/// One line of the access log.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccessLine {
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    pub person: String,
-    pub role: String,
-    pub action: String,
-    pub subject: Option<String>,
-    pub district: Option<String>,
-    pub outcome: String,
-    pub ws: Option<String>,
-    pub local_id: Option<i64>,
-    pub detail: Option<String>,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
+pub use ekn_domain::access_log::AccessLine;
 pub use ekn_domain::sync::AccessEvent;
 
 pub const ACTIONS: [&str; 8] =
     ["card", "appeal", "package", "search", "export", "access_log", "dashboard", "conflicts"];
 
-/// The hash of a line: SHA-256 over the previous hash and every field, length-prefixed.
-pub fn line_hash(line: &AccessLine) -> String {
-    let none = "\u{0}".to_string();
-    let fields = [
-        line.prev_hash.clone(),
-        line.seq.to_string(),
-        line.at.to_rfc3339(),
-        line.person.clone(),
-        line.role.clone(),
-        line.action.clone(),
-        line.subject.clone().unwrap_or_else(|| none.clone()),
-        line.district.clone().unwrap_or_else(|| none.clone()),
-        line.outcome.clone(),
-        line.ws.clone().unwrap_or_else(|| none.clone()),
-        line.local_id.map_or_else(|| none.clone(), |l| l.to_string()),
-        line.detail.clone().unwrap_or_else(|| none.clone()),
-    ];
-    crate::journal::length_prefixed_sha256(&fields)
-}
+pub use ekn_domain::access_log::line_hash;
 
 /// The most reads one batch carries (a workstation sends 500 at a time).
 pub const MAX_BATCH: usize = 500;

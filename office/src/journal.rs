@@ -8,7 +8,6 @@
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
@@ -49,16 +48,7 @@ pub fn entry_hash(e: &OfficeEntry) -> String {
     length_prefixed_sha256(&fields)
 }
 
-/// SHA-256 over fields each preceded by its length (so no two field lists hash alike): the office's
-/// chains — this journal and the access log — hash their lines with it.
-pub fn length_prefixed_sha256(fields: &[String]) -> String {
-    let mut h = Sha256::new();
-    for field in fields {
-        h.update((field.len() as u64).to_le_bytes());
-        h.update(field.as_bytes());
-    }
-    hex::encode(h.finalize())
-}
+pub use ekn_domain::access_log::length_prefixed_sha256;
 
 /// A decision to record: who (their id and name; none for the rule), what, about which task.
 pub struct Decision<'a> {

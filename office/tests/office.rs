@@ -246,10 +246,34 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
         office_cli(&office.pg_url, &["access-log", "--subject", &bin_b, "--as", "Supervisor Saule", "--json"], &[]);
     assert!(ok, "{err}");
     assert!(out.contains("refused"));
-    // An edited line is caught.
+    // The same log on the supervisor's joined workstation (issue 64): the lines of her districts,
+    // filtered by subject or by person, each line's hash and its neighbours' links checked there.
+    use ekn::api::office::AccessLogParams;
+    let saule = Workstation::new(&inspections_in(&["5532"], 1));
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    let about_b = AccessLogParams { subject: Some(bin_b.clone()), person: None, limit: Some(100) };
+    let view = saule.session().office().access_log(&about_b).unwrap();
+    let check = &view.check;
+    assert!(check.holds() && check.hashes_hold == view.lines.len() && check.lines == view.lines.len(), "{check:?}");
+    assert!(view.lines.iter().any(|l| l.person == "Асель Нурланова" && l.outcome == "refused"), "{:?}", view.lines);
+    assert!(view.lines.iter().all(|l| l.subject.as_deref() == Some(bin_b.as_str())), "only the subject asked about");
+    let his = AccessLogParams { person: Some("Bekzat Omarov".into()), ..Default::default() };
+    let his = saule.session().office().access_log(&his).unwrap();
+    assert!(!his.lines.is_empty() && his.lines.iter().all(|l| l.person == "Bekzat Omarov"));
+    let everything = saule.session().office().access_log(&AccessLogParams::default()).unwrap();
+    assert!(everything.check.holds() && everything.check.linked_pairs > 0, "{:?}", everything.check);
+    // A filter no person types is refused here; a prosecutor's workstation is refused by the office.
+    let typed = AccessLogParams { subject: Some("x\u{7}".into()), ..Default::default() };
+    assert!(saule.session().office().access_log(&typed).unwrap_err().message.starts_with("subject:"));
+    assert!(wb.session().office().access_log(&AccessLogParams::default()).is_err());
+    // An edited line is caught: by the console's walk of the whole chain, and on the workstation.
     office.pg.psql("ekn", "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only; UPDATE access_log SET subject = 'x' WHERE seq = 1;");
     let (ok, _, err) = office_cli(&office.pg_url, &["access-log", "--verify"], &[]);
     assert!(!ok && err.contains("line 1"), "{err}");
+    let after =
+        saule.session().office().access_log(&AccessLogParams { limit: Some(10_000), ..Default::default() }).unwrap();
+    assert!(after.lines.iter().any(|l| l.seq == 1), "the first line is in her districts");
+    assert_eq!(after.check.broken, [1], "{:?}", after.check);
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! `ekn office join|status|dashboard|themes|effect|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|dashboard|themes|effect|access-log|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
@@ -6,7 +6,8 @@ use clap::Subcommand;
 use std::fmt::Write as _;
 
 use ekn::api::office::{
-    JoinParams, OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, JoinParams, OfficeDashboardView, OfficeEffectView, OfficeStatus,
+    OfficeThemeScanView, ResolveParams, SyncReport,
 };
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
@@ -55,6 +56,21 @@ pub enum OfficeAction {
     /// what the next inspection and the appeals say after each act, the estimate (the last figures
     /// kept when the office is out of reach).
     Effect {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Who looked at whom: the office's access log as it lets you read it (a supervisor: your
+    /// districts' lines; an administrator: all), newest first, with what could be checked of its chain.
+    AccessLog {
+        /// Only the lines about this subject (a BIN, an appeal's number)
+        #[arg(long)]
+        subject: Option<String>,
+        /// Only the lines of this person's looking
+        #[arg(long)]
+        person: Option<String>,
+        /// How many of the newest lines (1–10000)
+        #[arg(long, default_value_t = 500)]
+        limit: u32,
         #[arg(long)]
         json: bool,
     },
@@ -109,6 +125,10 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Dashboard { json } => super::print(json, &session.office().dashboard()?, render_office_dashboard),
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
+        OfficeAction::AccessLog { subject, person, limit, json } => {
+            let params = AccessLogParams { subject, person, limit: Some(limit) };
+            super::print(json, &session.office().access_log(&params)?, render_access_log)
+        }
         OfficeAction::Conflicts { json } => super::print(json, &session.office().conflicts()?, |list| {
             if list.is_empty() {
                 return format!("{}\n", tr("cli.office.no_conflicts"));
@@ -325,5 +345,26 @@ fn render_office_effect(view: &OfficeEffectView) -> String {
         let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
     }
     out.push_str(&ekn::i18n::office_lines::effect_text(&view.effect));
+    out
+}
+
+/// The access log: what could be checked of its chain, then a line per look, newest first.
+fn render_access_log(view: &AccessLogView) -> String {
+    let c = &view.check;
+    let key = if c.holds() { "cli.office.access_holds" } else { "cli.office.access_broken" };
+    let broken: Vec<String> = c.broken.iter().map(i64::to_string).collect();
+    let vars: [(&str, &dyn std::fmt::Display); 6] = [
+        ("lines", &c.lines),
+        ("hashes", &c.hashes_hold),
+        ("pairs", &c.adjacent_pairs),
+        ("linked", &c.linked_pairs),
+        ("broken", &broken.join(", ")),
+        ("at", &view.fetched_at),
+    ];
+    let mut out = format!("{}\n", tr_with(key, &vars));
+    for l in &view.lines {
+        let subject = l.subject.as_deref().unwrap_or("—");
+        let _ = writeln!(out, "#{} {} {} ({}) {} {} → {}", l.seq, l.at, l.person, l.role, l.action, subject, l.outcome);
+    }
     out
 }

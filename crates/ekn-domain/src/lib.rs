@@ -1,6 +1,7 @@
 //! Types and rules with no I/O: identifiers, classifiers, registry records, personal-data masking
 //! and the case card's indicators. Everything here can be tested with plain values.
 
+pub mod access_log;
 pub mod acts;
 pub mod calendar;
 pub mod card;

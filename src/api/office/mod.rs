@@ -10,6 +10,7 @@
 //! office is trusted as fixed at joining (`OfficeTrust`); a workstation the office revoked, or
 //! whose person it blocked, purges everything it pulled.
 
+mod access_log;
 mod appeals;
 mod calendars;
 mod client;
@@ -60,6 +61,7 @@ impl<'s> Office<'s> {
 /// More people than any office has: a longer list from an office is refused, not shown.
 const MAX_COLLEAGUES: usize = 20_000;
 
+pub use access_log::{AccessLogParams, AccessLogView};
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;

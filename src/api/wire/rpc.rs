@@ -13,8 +13,8 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
+    OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -429,6 +429,7 @@ methods! {
     office_dashboard: Network(NoParams) -> OfficeDashboardView;
     office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
     office_effect: Network(NoParams) -> OfficeEffectView;
+    office_access_log: Network(AccessLogParams) -> AccessLogView;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -933,6 +934,10 @@ mod on_network {
 
     pub fn office_effect(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeEffectView> {
         net.office().effect()
+    }
+
+    pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {
+        net.office().access_log(&p)
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.
