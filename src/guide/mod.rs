@@ -232,7 +232,7 @@ pub const SHOTS: [&str; 15] = [
 ];
 
 /// The screens of the app (its routes), each of which has a topic in every language.
-pub const SCREENS: [&str; 12] = [
+pub const SCREENS: [&str; 13] = [
     "desk",
     "appeals",
     "appeal",
@@ -245,6 +245,7 @@ pub const SCREENS: [&str; 12] = [
     "dashboard",
     "import",
     "settings",
+    "access",
 ];
 
 #[cfg(test)]

@@ -185,6 +185,13 @@ export async function officeJourney(log = console.log) {
       check(owners.includes('Асель Нурланова') && owners.includes('Bekzat Omarov'), `each prosecutor's figures beside the office's: ${owners}`);
       await d.screenshot('05-office-figures');
 
+      log('who looked at whom: the office\'s access log, its chain checked on the workstation');
+      await d.click('[data-nav="access"]');
+      await d.waitFor('[data-testid="access-check"]', 'Цепочка сходится');
+      const looks = await d.eval("document.querySelector('[data-testid=\"access-lines\"]')?.innerText ?? ''");
+      check(looks.includes('Saule Supervisor') && looks.includes('читал журнал доступа'), `the log names who looked and its own reading: ${looks.slice(0, 300)}`);
+      await d.screenshot('07-who-looked');
+
       log('the office\'s screens through axe-core in WebKit, in three languages');
       const a11y = await accessibilityInApp(d, [
         { name: 'desk with colleagues\' tasks', hash: '#/desk', ready: '[data-owner="Bekzat Omarov"]' },
@@ -192,8 +199,10 @@ export async function officeJourney(log = console.log) {
         { name: 'settings with the office link', hash: '#/settings', ready: '[data-testid="office"] [data-office-joined]' },
         { name: 'the office\'s figures', hash: '#/dashboard?scope=office', ready: '[data-section="by-owner"]',
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('06-office-figures-kazakh'); } },
+        { name: 'who looked', hash: '#/access', ready: '[data-testid="access-lines"]',
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('08-who-looked-kazakh'); } },
       ], log);
-      check(a11y.webkit_a11y_checked === 12, `twelve checks made: ${JSON.stringify(a11y)}`);
+      check(a11y.webkit_a11y_checked === 15, `fifteen checks made: ${JSON.stringify(a11y)}`);
     });
 
     log('the laptop\'s next sync brings the kept date');

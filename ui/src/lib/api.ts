@@ -5,6 +5,7 @@
 import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
 import type { NewTaskRequest } from './types/NewTaskRequest';
+import type { AccessLogParams } from './types/AccessLogParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { TaskFromFact } from './types/TaskFromFact';
@@ -86,6 +87,7 @@ export const api = {
   officeDashboard: () => call('office_dashboard', none),
   officeThemeScan: () => call('office_theme_scan', none),
   officeEffect: () => call('office_effect', none),
+  officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),
