@@ -43,6 +43,9 @@ pub enum OfficeAction {
     /// The office's deadline figures over every workstation in your districts, as the office
     /// computes them for your role (the last ones kept when the office is out of reach).
     Dashboard {
+        /// Also write the figures to this XLSX workbook (in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -122,7 +125,13 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &status, render_status)
         }
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
-        OfficeAction::Dashboard { json } => super::print(json, &session.office().dashboard()?, render_office_dashboard),
+        OfficeAction::Dashboard { xlsx, json } => {
+            if let Some(path) = xlsx {
+                let (_, bytes) = session.office().dashboard_xlsx(ekn::i18n::lang())?;
+                std::fs::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            }
+            super::print(json, &session.office().dashboard()?, render_office_dashboard)
+        }
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
         OfficeAction::AccessLog { subject, person, limit, json } => {

@@ -268,12 +268,50 @@ fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline(
     assert!(own.by_owner.keys().all(|n| !n.contains("Bekzat")), "{:?}", own.by_owner);
     assert_eq!(own.by_district.keys().collect::<Vec<_>>(), ["1940"], "only the prosecutor's district");
 
+    // The report a head hands on: the same figures as a workbook, read back by another library.
+    let (name, bytes) = saule.session().office().dashboard_xlsx(ekn::i18n::Lang::Ru).unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "О выгрузке",
+            "По сотрудникам",
+            "По исполнителям",
+            "По подразделениям",
+            "По районам",
+            "Просрочено по регионам"
+        ]
+    );
+    let about = book.worksheet_range("О выгрузке").unwrap();
+    let text: Vec<String> = about.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(text.iter().any(|c| c == "Supervisor Saule (supervisor)"), "{text:?}");
+    assert!(
+        text.iter().any(|c| c.starts_with(&board.computed_at.to_rfc3339()[..19])),
+        "when the office computed it: {text:?}"
+    );
+    let people = book.worksheet_range("По сотрудникам").unwrap();
+    for row in people.rows().skip(1) {
+        let figures = &board.by_owner[&row[0].to_string()];
+        assert_eq!(row[1].to_string(), figures.open.to_string(), "{row:?}");
+        assert_eq!(row[3].to_string(), figures.overdue.to_string(), "{row:?}");
+    }
+    assert_eq!(people.rows().count(), board.by_owner.len() + 1);
+
+    // The last figures this workstation was given, before the office goes out of reach.
+    let view = saule.session().office().dashboard().unwrap();
     office.server.kill();
     let kept = saule.session().office().dashboard().unwrap();
     let why = kept.offline.as_deref().expect("the figures say the office is out of reach");
     assert!(!why.is_empty());
     assert_eq!(kept.dashboard, view.dashboard, "the last figures given, as given");
     assert_eq!(kept.fetched_at.timestamp(), view.fetched_at.timestamp());
+    // Offline, the workbook says its figures are the last ones kept.
+    let (_, offline) = saule.session().office().dashboard_xlsx(ekn::i18n::Lang::En).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(offline)).unwrap();
+    let about = book.worksheet_range("About").unwrap();
+    assert!(about.rows().flatten().any(|c| c.to_string().starts_with("The office was out of reach")), "{about:?}");
     let none = never_asked.session().office().dashboard().unwrap_err();
     assert!(none.message.contains("no figures of the office"), "{}", none.message);
 }

@@ -19,6 +19,7 @@ mod heads;
 mod imports;
 mod norms;
 mod papers;
+mod report;
 
 use std::time::Instant;
 

@@ -430,6 +430,7 @@ methods! {
     office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
     office_effect: Network(NoParams) -> OfficeEffectView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
+    office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -938,6 +939,18 @@ mod on_network {
 
     pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {
         net.office().access_log(&p)
+    }
+
+    /// The office's dashboard as a workbook in the UI's language (an unknown code: the program's).
+    pub fn office_dashboard_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        use base64::Engine;
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.office().dashboard_xlsx(lang)?;
+        Ok(FileDownload {
+            file_name,
+            media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
+            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+        })
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.

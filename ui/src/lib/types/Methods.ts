@@ -53,6 +53,7 @@ import type { EffectReport } from "./EffectReport";
 import type { EffectRequest } from "./EffectRequest";
 import type { EvidencePackFile } from "./EvidencePackFile";
 import type { EvidenceVerification } from "./EvidenceVerification";
+import type { ExportParams } from "./ExportParams";
 import type { ExtendParams } from "./ExtendParams";
 import type { FactConfirmParams } from "./FactConfirmParams";
 import type { FactRejectParams } from "./FactRejectParams";
@@ -250,6 +251,7 @@ export type Methods = {
   office_theme_scan: { params: NoParams; result: OfficeThemeScanView };
   office_effect: { params: NoParams; result: OfficeEffectView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
+  office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -364,6 +366,7 @@ export const METHOD_RUNS = {
   office_theme_scan: 'network',
   office_effect: 'network',
   office_access_log: 'network',
+  office_dashboard_xlsx: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',

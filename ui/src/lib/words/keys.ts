@@ -328,6 +328,7 @@ export type WordKey =
   | 'dash.district_map'
   | 'dash.due'
   | 'dash.due3'
+  | 'dash.export_xlsx'
   | 'dash.heatmap'
   | 'dash.late'
   | 'dash.list_is_local'

@@ -1,0 +1,155 @@
+//! A report a head hands on (issue 64): the office's dashboard as an XLSX workbook, in the person's
+//! language, written by `rust_xlsxwriter`. Its first sheet says what the figures are — the office,
+//! who asked and as what role, when the office computed them, when they reached this workstation
+//! (and, offline, that they are the last ones kept), the calendar they were counted with — then a
+//! sheet per table the Deadlines screen shows: the totals, by person, by assignee, by unit, by
+//! district, and overdue work by region × category.
+
+use std::collections::BTreeMap;
+use std::fmt::Display;
+
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
+
+use super::heads::OfficeDashboardView;
+use super::Office;
+use crate::api::{ApiError, ErrorCode};
+use crate::domain::tasks::Figures;
+use crate::i18n::{text_in, Lang};
+
+/// The figures' columns, as the command line heads them.
+const COLUMNS: [&str; 6] =
+    ["cli.col.open", "cli.col.due3", "cli.col.overdue", "cli.col.on_time", "cli.col.late", "cli.col.median"];
+
+fn xlsx_error(e: XlsxError) -> ApiError {
+    ApiError::new(ErrorCode::Internal, format!("the workbook: {e}"))
+}
+
+/// One row of figures.
+fn figures_row(sheet: &mut Worksheet, row: u32, name: &str, f: &Figures) -> Result<(), XlsxError> {
+    sheet.write_string(row, 0, name)?;
+    let counts =
+        [f.open, f.due_within_3_working_days, f.overdue, f.done_on_time_last_90_days, f.done_late_last_90_days];
+    for (col, n) in counts.into_iter().enumerate() {
+        sheet.write_number(row, col as u16 + 1, n as f64)?;
+    }
+    match f.median_days_late {
+        Some(m) => sheet.write_number(row, 6, m)?,
+        None => sheet.write_string(row, 6, "—")?,
+    };
+    Ok(())
+}
+
+/// A sheet of figures by a key (a person, a unit, a district), headed in `lang`.
+fn figures_sheet(
+    book: &mut Workbook,
+    lang: Lang,
+    title: &str,
+    key_head: &str,
+    rows: &BTreeMap<String, Figures>,
+    name_of: impl Fn(&str) -> String,
+) -> Result<(), XlsxError> {
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(title)?;
+    sheet.write_string_with_format(0, 0, key_head, &bold)?;
+    for (col, key) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16 + 1, text_in(lang, key, &[]), &bold)?;
+    }
+    for (i, (key, f)) in rows.iter().enumerate() {
+        figures_row(sheet, i as u32 + 1, &name_of(key), f)?;
+    }
+    sheet.set_column_width(0, 40)?;
+    Ok(())
+}
+
+/// The workbook's bytes.
+pub fn dashboard_workbook(
+    view: &OfficeDashboardView,
+    office: &str,
+    person: &str,
+    role: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let t = |key: &str, vars: &[(&str, &dyn Display)]| text_in(lang, key, vars);
+    let board = &view.dashboard;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    {
+        let sheet = book.add_worksheet();
+        sheet.set_name(t("cli.xlsx.sheet.about", &[])).map_err(xlsx_error)?;
+        let lines: Vec<(String, String)> = vec![
+            (t("cli.xlsx.office", &[]), office.to_string()),
+            (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
+            (t("cli.xlsx.computed_at", &[]), board.computed_at.to_rfc3339()),
+            (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
+            (t("cli.xlsx.as_of", &[]), board.figures.today.to_string()),
+            (
+                t("cli.xlsx.over", &[]),
+                t("cli.xlsx.over_value", &[("tasks", &board.tasks), ("workstations", &board.workstations)]),
+            ),
+            (t("cli.xlsx.open_conflicts", &[]), board.open_conflicts.to_string()),
+            (t("cli.xlsx.calendar", &[]), board.calendar.clone()),
+            (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
+        ];
+        let mut row = 0;
+        sheet.write_string_with_format(row, 0, t("cli.xlsx.dashboard_title", &[]), &bold).map_err(xlsx_error)?;
+        row += 1;
+        if let Some(why) = &view.offline {
+            let note = t("cli.xlsx.offline", &[("why", why), ("at", &view.fetched_at.to_rfc3339())]);
+            sheet.write_string_with_format(row, 0, note, &bold).map_err(xlsx_error)?;
+            row += 1;
+        }
+        for (label, value) in lines {
+            row += 1;
+            sheet.write_string(row, 0, label).map_err(xlsx_error)?;
+            sheet.write_string(row, 1, value).map_err(xlsx_error)?;
+        }
+        row += 2;
+        sheet.write_string_with_format(row, 0, t("cli.xlsx.totals", &[]), &bold).map_err(xlsx_error)?;
+        for (col, key) in COLUMNS.iter().enumerate() {
+            sheet.write_string_with_format(row, col as u16 + 1, t(key, &[]), &bold).map_err(xlsx_error)?;
+        }
+        figures_row(sheet, row + 1, &t("cli.dash.all", &[]), &board.figures.totals).map_err(xlsx_error)?;
+        sheet.set_column_width(0, 34).map_err(xlsx_error)?;
+        sheet.set_column_width(1, 60).map_err(xlsx_error)?;
+    }
+    let same = |key: &str| key.to_string();
+    let sheets: [(&str, &str, &BTreeMap<String, Figures>); 4] = [
+        ("cli.xlsx.sheet.by_owner", "cli.xlsx.person", &board.by_owner),
+        ("cli.xlsx.sheet.by_assignee", "cli.xlsx.assignee", &board.figures.by_assignee),
+        ("cli.xlsx.sheet.by_unit", "cli.xlsx.unit", &board.figures.by_unit),
+        ("cli.xlsx.sheet.by_district", "cli.xlsx.district", &board.by_district),
+    ];
+    for (title, head, rows) in sheets {
+        figures_sheet(&mut book, lang, &t(title, &[]), &t(head, &[]), rows, same).map_err(xlsx_error)?;
+    }
+    {
+        let sheet = book.add_worksheet();
+        sheet.set_name(t("cli.xlsx.sheet.overdue", &[])).map_err(xlsx_error)?;
+        for (col, head) in ["cli.xlsx.region", "cli.xlsx.category", "cli.col.overdue"].iter().enumerate() {
+            sheet.write_string_with_format(0, col as u16, t(head, &[]), &bold).map_err(xlsx_error)?;
+        }
+        let mut row = 1;
+        for (region, categories) in &board.figures.overdue_matrix {
+            for (category, n) in categories {
+                sheet.write_string(row, 0, region).map_err(xlsx_error)?;
+                sheet.write_string(row, 1, category).map_err(xlsx_error)?;
+                sheet.write_number(row, 2, *n as f64).map_err(xlsx_error)?;
+                row += 1;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
+impl Office<'_> {
+    /// The office's dashboard as a workbook in `lang`: the same figures `dashboard` gives (the last
+    /// ones kept when the office is out of reach, said on its first sheet). Returns its file name.
+    pub fn dashboard_xlsx(&mut self, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.dashboard()?;
+        let link = self.linked()?;
+        let bytes = dashboard_workbook(&view, &link.url, &link.person, &link.role, lang)?;
+        let name = format!("office-dashboard-{}.xlsx", view.dashboard.figures.today);
+        Ok((name, bytes))
+    }
+}
