@@ -128,7 +128,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Dashboard { xlsx, json } => {
             if let Some(path) = xlsx {
                 let (_, bytes) = session.office().dashboard_xlsx(ekn::i18n::lang())?;
-                std::fs::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
             }
             super::print(json, &session.office().dashboard()?, render_office_dashboard)
         }
