@@ -9,18 +9,16 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
-use ekn_analytics::practices::DetectParams;
-use ekn_analytics::theme_reports::{scan_report, score_report, ScoreContext, ThemeScoreReport, ThemeSummary};
-use ekn_analytics::themes::{Decided, ThemeDefinition};
-use ekn_domain::journal::{Entry, StoredEntry};
-use serde::Serialize;
-
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 use crate::not_computed::NotComputed;
 use crate::people::{Caller, Role};
-use crate::registry::{self, RegistryRun};
+use crate::registry;
+use chrono::NaiveDate;
+use ekn_analytics::practices::DetectParams;
+use ekn_analytics::theme_reports::{scan_report, score_report, ScoreContext, ThemeSummary};
+use ekn_analytics::themes::{Decided, ThemeDefinition};
+use ekn_domain::journal::{Entry, StoredEntry};
 
 pub use ekn_analytics::office_reports::{OfficeThemeScan, ThemeOwner};
 
@@ -102,19 +100,7 @@ async fn scan(
     })
 }
 
-/// `ekn-office themes scores --json` and `GET /v1/themes/scores`: the workstations' themes ranked
-/// for the plan by the lower bound of their score, each score decomposed into its parts, by the
-/// code `ekn themes scores` runs (`score_report`), over the office's appeals (with the flags
-/// triage set on the workstation that holds each), registry, risk scores and anomalies.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeThemeScores {
-    #[serde(flatten)]
-    pub scores: ThemeScoreReport,
-    pub owners: Vec<ThemeOwner>,
-    pub appeals_held: usize,
-    pub registry: Vec<RegistryRun>,
-    pub not_computed: Vec<NotComputed>,
-}
+pub use ekn_analytics::office_reports::OfficeThemeScores;
 
 /// The scores for a person of the office: their districts' themes and appeals.
 pub async fn scores_for_caller(
@@ -173,6 +159,7 @@ async fn scores(
         appeals_held: g.appeals.len(),
         registry: g.held.map(|h| h.runs.clone()).unwrap_or_default(),
         not_computed: g.not_computed,
+        computed_at: Some(chrono::Utc::now()),
     })
 }
 

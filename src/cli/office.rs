@@ -1,4 +1,4 @@
-//! `ekn office join|status|dashboard|themes|effect|access-log|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
+//! `ekn office join|status|dashboard|themes|scores|effect|access-log|conflicts|people|resolve` and `ekn sync`: the workstation's link to its
 //! office on the command line. The password is read from `EKN_OFFICE_PASSWORD` or asked without echo, used once to log
 //! in, and never stored.
 
@@ -52,6 +52,12 @@ pub enum OfficeAction {
     /// The office's scan of the themes and the category × district cells in your districts, over
     /// every workstation's themes and appeals (the last one kept when the office is out of reach).
     Themes {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The office's ranking of the themes in your districts for the plan, each score in its parts,
+    /// over every workstation's themes and appeals (the last one kept when the office is out of reach).
+    Scores {
         #[arg(long)]
         json: bool,
     },
@@ -133,6 +139,24 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &session.office().dashboard()?, render_office_dashboard)
         }
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
+        OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, |view| {
+            let mut out = String::new();
+            if let Some(why) = &view.offline {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)])
+                );
+            }
+            if let Some(at) = &view.scores.computed_at {
+                let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
+            }
+            out.push_str(&ekn::api::analytics::theme_lines::scores_text(&view.scores.scores));
+            for missing in &view.scores.not_computed {
+                let _ = writeln!(out, "{}", ekn::i18n::office_lines::not_computed_line(missing));
+            }
+            out
+        }),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };

@@ -95,6 +95,10 @@ vi.mock('../src/lib/transport', () => ({
       scan: { ...scan, themes: [], owners: [{ theme: 'ЖКХ — Bekzat Omarov', name: 'ЖКХ', version: 1, person: 'Bekzat Omarov', workstation: 'ws-b' }],
         appeals_held: 812, registry: [], not_computed: [{ code: 'themes_no_registry', reason: 'x' }], computed_at: '2026-11-27T06:00:00Z' },
       fetched_at: '2026-11-27T06:00:01Z', offline: null };
+    if (method === 'office_theme_scores') return {
+      scores: { ...scores, themes: [{ ...scores.themes[0], name: 'ЖКХ — Bekzat Omarov' }], owners: [], appeals_held: 812, registry: [], not_computed: [],
+        computed_at: '2026-11-27T06:00:00Z' },
+      fetched_at: '2026-11-27T06:00:01Z', offline: null };
     if (method === 'theme_card') return card;
     if (method === 'theme_proposals') return proposals;
     if (method === 'theme_note') return [{ seq: 42, note: params.note, destroyed_by: null, author: 'Асанова', at: '2026-11-26T09:00:00Z' }, ...card.notes];
@@ -185,6 +189,11 @@ describe('the Themes screen', () => {
     expect(note.textContent).toContain('ЖКХ — Bekzat Omarov');
     expect(note.textContent).toContain('ekn-office connector add');
     expect(calls.some((c) => c.method === 'office_theme_scan')).toBe(true);
+    // The ranking is the office's too: an office's theme is named with its author, its card is on
+    // that workstation (no link here).
+    const ranked = screen.getByTestId('themes-ranking').querySelector('[data-theme="ЖКХ — Bekzat Omarov"]')!;
+    expect(ranked.textContent).toContain('0.41');
+    expect(ranked.querySelector('a')).toBeNull();
     office.status = null;
   });
 

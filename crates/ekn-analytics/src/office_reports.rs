@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use crate::effect_tiers::{EffectEntry, StatusCounts};
 use crate::outcome_kpis::Kpis;
-use crate::theme_reports::ThemeScanReport;
+use crate::theme_reports::{ThemeScanReport, ThemeScoreReport};
 
 /// Something the office did not compute, and why: a code the consoles put into the person's
 /// language (`office.not_computed.<code>`), the reason in English (the JSON's), and the detail a
@@ -131,4 +131,23 @@ pub struct OfficeVerification {
     /// not checked).
     pub not_in_registry: u64,
     pub rule: String,
+}
+
+/// `ekn-office themes scores --json` and `GET /v1/themes/scores`: the workstations' themes ranked
+/// for the plan by the lower bound of their score, each score decomposed into its parts, by the
+/// code `ekn themes scores` runs (`score_report`), over the office's appeals (with the flags
+/// triage set on the workstation that holds each), registry, risk scores and anomalies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeThemeScores {
+    #[serde(flatten)]
+    pub scores: ThemeScoreReport,
+    pub owners: Vec<ThemeOwner>,
+    #[ts(type = "number")]
+    pub appeals_held: usize,
+    pub registry: Vec<RegistryRun>,
+    pub not_computed: Vec<NotComputed>,
+    /// When the office computed the scores, by its clock (absent from an office older than it).
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
 }

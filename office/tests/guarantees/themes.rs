@@ -139,6 +139,12 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     );
     let authors: Vec<&str> = view.scan.owners.iter().map(|o| o.person.as_str()).collect();
     assert!(authors.contains(&"Асель Нурланова") && authors.contains(&"Bekzat Omarov"), "{authors:?}");
+    // The ranking for the plan likewise: the office's own answer, each score in its parts.
+    let ranked = saule.session().office().theme_scores().unwrap();
+    let (_, direct_scores) = office.get(&token, "/v1/themes/scores");
+    let seen = serde_json::to_value(&ranked.scores).unwrap();
+    assert_eq!(seen["themes"], direct_scores["themes"]);
+    assert!(ranked.offline.is_none() && ranked.scores.computed_at.is_some());
 
     // The scores for the plan: each theme's score and every part of it are its workstation's own
     // (growth over the same months, severity and repeats from the flags triage set where the

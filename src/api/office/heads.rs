@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Office;
-pub use crate::analytics::office_reports::{OfficeEffect, OfficeThemeScan};
+pub use crate::analytics::office_reports::{OfficeEffect, OfficeThemeScan, OfficeThemeScores};
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::tasks::OfficeDashboard;
 
@@ -51,10 +51,20 @@ pub struct OfficeEffectView {
     pub offline: Option<String>,
 }
 
+/// The office's ranking of the themes for the plan as the app shows it (as the dashboard's).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OfficeThemeScoresView {
+    pub scores: OfficeThemeScores,
+    #[ts(type = "string")]
+    pub fetched_at: DateTime<Utc>,
+    pub offline: Option<String>,
+}
+
 /// What the kept rows of the office's figures are called in `office_figures`.
 const DASHBOARD: &str = "dashboard";
 const THEME_SCAN: &str = "themes_scan";
 const EFFECT: &str = "effect";
+const THEME_SCORES: &str = "themes_scores";
 
 /// A name the office sends as a person's, a unit's or a theme's: not empty, at most 200
 /// characters, no control characters.
@@ -98,6 +108,21 @@ fn checked_scan(scan: &OfficeThemeScan) -> Result<(), ApiError> {
         || districts.into_iter().any(bad_district)
     {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's theme scan is not one an office sends"));
+    }
+    Ok(())
+}
+
+/// Checks the office's theme scores as a peer's: bounded lists, names as the office allows them.
+fn checked_scores(scores: &OfficeThemeScores) -> Result<(), ApiError> {
+    let rows = scores.owners.len() + scores.scores.themes.len() + scores.not_computed.len();
+    let names = scores
+        .owners
+        .iter()
+        .flat_map(|o| [&o.theme, &o.name, &o.person])
+        .chain(scores.scores.themes.iter().map(|t| &t.name));
+    let parts_ok = scores.scores.themes.iter().all(|t| t.score.parts.len() <= 16 && t.score.score.is_finite());
+    if rows > MAX_ROWS || !parts_ok || names.into_iter().any(|n| bad_name(n)) {
+        return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's theme scores are not ones an office sends"));
     }
     Ok(())
 }
@@ -171,5 +196,12 @@ impl Office<'_> {
     pub fn effect(&mut self) -> Result<OfficeEffectView, ApiError> {
         let (effect, fetched_at, offline) = self.fetch_kept(EFFECT, "/v1/effect", checked_effect)?;
         Ok(OfficeEffectView { effect, fetched_at, offline })
+    }
+
+    /// The office's ranking of the themes in this person's districts for the plan, each score in its
+    /// parts, over every workstation's themes and appeals (`GET /v1/themes/scores`).
+    pub fn theme_scores(&mut self) -> Result<OfficeThemeScoresView, ApiError> {
+        let (scores, fetched_at, offline) = self.fetch_kept(THEME_SCORES, "/v1/themes/scores", checked_scores)?;
+        Ok(OfficeThemeScoresView { scores, fetched_at, offline })
     }
 }

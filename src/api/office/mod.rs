@@ -68,6 +68,7 @@ pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
 pub use heads::{
     OfficeDashboard, OfficeDashboardView, OfficeEffect, OfficeEffectView, OfficeThemeScan, OfficeThemeScanView,
+    OfficeThemeScores, OfficeThemeScoresView,
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
 

@@ -14,7 +14,7 @@ use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
     AccessLogParams, AccessLogView, Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
-    OfficeStatus, OfficeThemeScanView, ResolveParams, SyncReport,
+    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -428,6 +428,7 @@ methods! {
     office_conflicts: Network(NoParams) -> Vec<ConflictNotice>;
     office_dashboard: Network(NoParams) -> OfficeDashboardView;
     office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
+    office_theme_scores: Network(NoParams) -> OfficeThemeScoresView;
     office_effect: Network(NoParams) -> OfficeEffectView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
     office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
@@ -931,6 +932,10 @@ mod on_network {
 
     pub fn office_theme_scan(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeThemeScanView> {
         net.office().theme_scan()
+    }
+
+    pub fn office_theme_scores(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeThemeScoresView> {
+        net.office().theme_scores()
     }
 
     pub fn office_effect(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeEffectView> {

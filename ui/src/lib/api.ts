@@ -86,6 +86,7 @@ export const api = {
   officeConflicts: () => call('office_conflicts', none),
   officeDashboard: () => call('office_dashboard', none),
   officeThemeScan: () => call('office_theme_scan', none),
+  officeThemeScores: () => call('office_theme_scores', none),
   officeEffect: () => call('office_effect', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
   officeDashboardXlsx: (lang: string) => call('office_dashboard_xlsx', { lang }),

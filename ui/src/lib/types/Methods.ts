@@ -93,6 +93,7 @@ import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeEffectView } from "./OfficeEffectView";
 import type { OfficeStatus } from "./OfficeStatus";
 import type { OfficeThemeScanView } from "./OfficeThemeScanView";
+import type { OfficeThemeScoresView } from "./OfficeThemeScoresView";
 import type { Ok } from "./Ok";
 import type { OverdueRow } from "./OverdueRow";
 import type { OverrideRiskParams } from "./OverrideRiskParams";
@@ -249,6 +250,7 @@ export type Methods = {
   office_conflicts: { params: NoParams; result: Array<ConflictNotice> };
   office_dashboard: { params: NoParams; result: OfficeDashboardView };
   office_theme_scan: { params: NoParams; result: OfficeThemeScanView };
+  office_theme_scores: { params: NoParams; result: OfficeThemeScoresView };
   office_effect: { params: NoParams; result: OfficeEffectView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
@@ -364,6 +366,7 @@ export const METHOD_RUNS = {
   office_conflicts: 'network',
   office_dashboard: 'network',
   office_theme_scan: 'network',
+  office_theme_scores: 'network',
   office_effect: 'network',
   office_access_log: 'network',
   office_dashboard_xlsx: 'network',
