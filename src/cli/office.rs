@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use ekn::api::office::{
     AccessLogParams, AccessLogView, JoinParams, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, ResolveParams, SyncReport,
+    OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
 };
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
@@ -139,24 +139,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &session.office().dashboard()?, render_office_dashboard)
         }
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
-        OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, |view| {
-            let mut out = String::new();
-            if let Some(why) = &view.offline {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)])
-                );
-            }
-            if let Some(at) = &view.scores.computed_at {
-                let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
-            }
-            out.push_str(&ekn::api::analytics::theme_lines::scores_text(&view.scores.scores));
-            for missing in &view.scores.not_computed {
-                let _ = writeln!(out, "{}", ekn::i18n::office_lines::not_computed_line(missing));
-            }
-            out
-        }),
+        OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };
@@ -325,9 +308,7 @@ fn render_sync(r: &SyncReport) -> String {
 fn render_office_dashboard(view: &OfficeDashboardView) -> String {
     let board = &view.dashboard;
     let mut out = String::new();
-    if let Some(why) = &view.offline {
-        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
-    }
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
     let _ = writeln!(
         out,
         "{}",
@@ -352,9 +333,7 @@ fn render_office_dashboard(view: &OfficeDashboardView) -> String {
 fn render_office_themes(view: &OfficeThemeScanView) -> String {
     let scan = &view.scan;
     let mut out = String::new();
-    if let Some(why) = &view.offline {
-        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
-    }
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
     let at: &dyn std::fmt::Display = match &scan.computed_at {
         Some(at) => at,
         None => &"—",
@@ -371,9 +350,7 @@ fn render_office_themes(view: &OfficeThemeScanView) -> String {
 /// the figures as `ekn-office effect` words them.
 fn render_office_effect(view: &OfficeEffectView) -> String {
     let mut out = String::new();
-    if let Some(why) = &view.offline {
-        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", &view.fetched_at), ("why", why)]));
-    }
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
     if let Some(at) = &view.effect.computed_at {
         let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
     }
@@ -398,6 +375,29 @@ fn render_access_log(view: &AccessLogView) -> String {
     for l in &view.lines {
         let subject = l.subject.as_deref().unwrap_or("—");
         let _ = writeln!(out, "#{} {} {} ({}) {} {} → {}", l.seq, l.at, l.person, l.role, l.action, subject, l.outcome);
+    }
+    out
+}
+
+/// Offline, the line every office report opens with: the figures are the last ones kept, and when
+/// they came.
+fn offline_line(out: &mut String, offline: Option<&str>, fetched_at: &dyn std::fmt::Display) {
+    if let Some(why) = offline {
+        let _ = writeln!(out, "{}", tr_with("cli.office.figures_offline", &[("at", fetched_at), ("why", &why)]));
+    }
+}
+
+/// The office's ranking of the themes: when computed (offline: the last kept), the ranking as
+/// `ekn themes score` prints it, and what the office did not compute.
+fn render_office_scores(view: &OfficeThemeScoresView) -> String {
+    let mut out = String::new();
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
+    if let Some(at) = &view.scores.computed_at {
+        let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
+    }
+    out.push_str(&ekn::api::analytics::theme_lines::scores_text(&view.scores.scores));
+    for missing in &view.scores.not_computed {
+        let _ = writeln!(out, "{}", ekn::i18n::office_lines::not_computed_line(missing));
     }
     out
 }

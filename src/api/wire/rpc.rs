@@ -454,6 +454,16 @@ methods! {
 }
 
 /// The handlers of the methods that run on the session, one per method, with the table's types.
+/// A file for the UI to offer as a download (base64 in the JSON), for both kinds of handler.
+fn download(file_name: String, media_type: &str, bytes: &[u8]) -> FileDownload {
+    use base64::Engine;
+    FileDownload {
+        file_name,
+        media_type: media_type.into(),
+        base64: base64::engine::general_purpose::STANDARD.encode(bytes),
+    }
+}
+
 mod on_session {
     use super::*;
 
@@ -754,15 +764,6 @@ mod on_session {
         result
     }
 
-    fn download(file_name: String, media_type: &str, bytes: &[u8]) -> FileDownload {
-        use base64::Engine;
-        FileDownload {
-            file_name,
-            media_type: media_type.into(),
-            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-        }
-    }
-
     pub fn retention_acts(s: &mut Session, _: NoParams, _: &mut CallContext<'_>) -> R<Vec<DestructionView>> {
         s.retention().acts()
     }
@@ -948,14 +949,9 @@ mod on_network {
 
     /// The office's dashboard as a workbook in the UI's language (an unknown code: the program's).
     pub fn office_dashboard_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        use base64::Engine;
         let lang = crate::i18n::choose(p.lang.as_deref());
         let (file_name, bytes) = net.office().dashboard_xlsx(lang)?;
-        Ok(FileDownload {
-            file_name,
-            media_type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into(),
-            base64: base64::engine::general_purpose::STANDARD.encode(bytes),
-        })
+        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.
