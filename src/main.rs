@@ -540,7 +540,12 @@ fn run(args: Args) -> Result<(), ApiError> {
         }
         // The study needs no database.
         Command::Effect {
-            action: Some(cli::effect::EffectAction::Study { seeds, objects, first_violation, export, json }),
+            action: Some(cli::effect::EffectAction::Study { quarters: Some(file), export, json, .. }),
+            ..
+        } => cli::effect::run_quarters(&file, export, json),
+        Command::Effect {
+            action:
+                Some(cli::effect::EffectAction::Study { seeds, objects, first_violation, export, json, quarters: None }),
             ..
         } => cli::effect::run_study(seeds, objects, first_violation, export, json),
         Command::Anomalies { action: None, kind, fdr, min_ratio, json } => {

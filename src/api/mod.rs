@@ -86,6 +86,7 @@ pub use analytics::anomalies::{
 pub use analytics::effect::{
     effect_study, export_effect_world, EffectEntry, EffectReport, EffectRequest, StatusCounts, VerificationCounts,
 };
+pub use analytics::effect_panel::staggered_from_quarters;
 pub use analytics::plan::PlanSink;
 pub use analytics::risk::{
     hypothesis_note, CheckView, ContributionView, LocalRisk, PlanScore, PlanTimings, RiskAssessment, RiskExplanation,

@@ -33,6 +33,11 @@ pub enum EffectAction {
         /// for an independent implementation to fit (scripts/effect/oracle.py).
         #[arg(long)]
         export: Option<PathBuf>,
+        /// Instead of generated worlds, estimate with the staggered design over this registry by
+        /// quarters (CSV: obj,q,insp,viol,act) — for a study written outside ЭКН; with --export,
+        /// its stacked rows and estimate are written there (scripts/effect/stacked_oracle.py).
+        #[arg(long)]
+        quarters: Option<PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -53,6 +58,13 @@ pub fn run_report(
 ) -> Result<(), ApiError> {
     let report = session.analytics().effect_report(&EffectRequest { kind, district, horizon_days })?;
     print(json, &report, render_report)
+}
+
+/// `ekn effect study --quarters FILE`: the staggered estimate over a registry by quarters.
+pub fn run_quarters(file: &std::path::Path, export: Option<PathBuf>, json: bool) -> Result<(), ApiError> {
+    let figures = api::staggered_from_quarters(file, export.as_deref())?;
+    let entry = api::EffectEntry { kind: "all".into(), scope: "all".into(), figures, estimate: true };
+    print(json, &entry, |e| effect_lines::effect_lines(e).join("\n"))
 }
 
 pub fn run_study(

@@ -126,7 +126,7 @@ fn the_report_counts_outcomes_verifies_every_act_and_labels_its_estimates() {
         assert!(e.ratio.is_some() == e.ci95.is_some());
         assert!(e.ratio.is_some() || e.note.is_some(), "{e:?}");
         if e.n_treated < 30 {
-            assert!(e.ratio.is_none() && e.note.as_deref().unwrap().contains("fewer than 30"));
+            assert!(e.ratio.is_none() && e.note.as_deref().unwrap().contains("fewer than 30"), "{e:?}");
         }
     }
     assert!(report.effects.iter().any(|e| e.kind == "protest"));

@@ -33,8 +33,9 @@
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-/// The version of this method, reported with every estimate.
-pub const EFFECT_METHOD: &str = "effect-2026.11.3";
+/// The version of tier 3, reported with every estimate: since effect-2026.11.28 the headline is
+/// the stacked design (`effect_staggered`) and this file's matched design stands beside it.
+pub const EFFECT_METHOD: &str = "effect-2026.11.28";
 
 /// No estimate from fewer acted-on objects with data after their act.
 pub const MIN_TREATED: usize = 30;
@@ -111,6 +112,9 @@ pub enum EffectDesign {
     /// clean on both sides: the comparison rests on the matching (same trigger, stratum, clean
     /// level) alone.
     AfterOnly,
+    /// Every act in stacks by quarter beside the objects that shared its trigger and had no act
+    /// yet, cut at their own act (`effect_staggered`): the headline since issue 62.
+    Stacked,
 }
 
 /// An estimate's figures. Ratios are multiplicative: acted-on over matched controls, after over
@@ -144,6 +148,19 @@ pub struct EffectFigures {
     pub prevented_ci95: Option<[f64; 2]>,
     /// Why a figure is missing, or what to keep in mind.
     pub note: Option<String>,
+    /// The stacked design's own figures (empty or `None` for the matched design): its stacks by
+    /// the quarter the acts were issued in, the event-time profile, the acts in scope and those it
+    /// could not use, and — never mixed into the headline — the matched design beside it.
+    #[serde(default)]
+    pub cohorts: Vec<crate::effect_staggered::Cohort>,
+    #[serde(default)]
+    pub profile: Vec<crate::effect_staggered::ProfilePoint>,
+    #[serde(default)]
+    pub acts_in_scope: Option<usize>,
+    #[serde(default)]
+    pub left_out: Option<crate::effect_staggered::LeftOut>,
+    #[serde(default)]
+    pub matched: Option<Box<EffectFigures>>,
 }
 
 /// A matched unit's counts: before and after its (pseudo-)act date, with exposures (inspections,
@@ -669,6 +686,11 @@ pub fn figures(outcome: EffectOutcome, units: &[Unit], without_trigger: usize, u
         prevented: None,
         prevented_ci95: None,
         note: None,
+        cohorts: Vec::new(),
+        profile: Vec::new(),
+        acts_in_scope: None,
+        left_out: None,
+        matched: None,
     };
     if treated.len() < MIN_TREATED {
         out.note = Some(format!(

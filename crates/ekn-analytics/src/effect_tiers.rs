@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::effect::{self, ActEvent, ObjectFacts, Panel};
+use crate::effect_staggered;
 use crate::verification::{verify_rows, ActFacts, ActVerification, AppealRow, InspectionRow};
 use ekn_domain::acts::ActKind;
 use ekn_domain::facts::AppealIdentity;
@@ -255,18 +256,19 @@ impl<'r> RegistryIndex<'r> {
         };
         let placed = |e: &ActEvent| in_place[e.object] && asked.contains(&(e.object, e.issued_on, e.kind.as_str()));
         match kind {
-            Some(kind) => {
-                add(kind.code(), effect::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days))
-            }
+            Some(kind) => add(
+                kind.code(),
+                effect_staggered::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days),
+            ),
             None => {
-                add("all", effect::estimate(&panel, &placed, horizon_days));
+                add("all", effect_staggered::estimate(&panel, &placed, horizon_days));
                 for kind in
                     [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Resolution, ActKind::Warning]
                 {
                     if panel.acts.iter().any(|e| e.kind == kind.code() && placed(e)) {
                         add(
                             kind.code(),
-                            effect::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days),
+                            effect_staggered::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days),
                         );
                     }
                 }

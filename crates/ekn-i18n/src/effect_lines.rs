@@ -5,6 +5,7 @@
 
 use crate::{lang, local_date, tr, tr_with, Lang};
 use ekn_analytics::effect::{EffectDesign, EffectOutcome, MIN_TREATED};
+use ekn_analytics::effect_staggered::ProfileSide;
 use ekn_analytics::outcome_kpis::{Kpis, Proportion};
 use ekn_analytics::verification::VerificationCheck;
 
@@ -165,6 +166,30 @@ pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
             [("p", &format!("{p:.0}")), ("lo", &format!("{lo:.0}")), ("hi", &format!("{hi:.0}"))];
         lines.push(format!("    {}", tr_with("cli.effect.prevented", &vars)));
     }
+    if let (Some(acts), Some(l)) = (e.acts_in_scope, &e.left_out) {
+        let vars: [(&str, &dyn std::fmt::Display); 6] = [
+            ("acts", &acts),
+            ("no_trigger", &l.no_trigger),
+            ("too_early", &l.too_early),
+            ("no_control", &l.no_control),
+            ("no_data_after", &l.no_data_after),
+            ("stacks", &e.cohorts.len()),
+        ];
+        lines.push(format!("    {}", tr_with("cli.effect.stacked", &vars)));
+    }
+    for (side, key) in
+        [(ProfileSide::BeforeTrigger, "cli.effect.profile_before"), (ProfileSide::AfterAct, "cli.effect.profile_after")]
+    {
+        let points: Vec<String> = e
+            .profile
+            .iter()
+            .filter(|p| p.side == side)
+            .map(|p| format!("{:+}: {:.2} [{:.2}–{:.2}]", p.quarter, p.ratio, p.ci95[0], p.ci95[1]))
+            .collect();
+        if !points.is_empty() {
+            lines.push(format!("    {}", tr_with(key, &[("points", &points.join("; "))])));
+        }
+    }
     // The estimator's note, by its case (the same cases the screen words).
     let note = if e.ratio.is_none() && e.n_treated < MIN_TREATED {
         Some(tr_with("cli.effect.too_few", &[("n", &e.n_treated)]))
@@ -173,12 +198,24 @@ pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
     } else if e.design == Some(EffectDesign::AfterOnly) {
         Some(tr("cli.effect.after_only"))
     } else if e.pre_trend_p.is_some_and(|p| p < 0.05) {
-        Some(tr("cli.effect.pre_trend_warning"))
+        Some(tr(if e.design == Some(EffectDesign::Stacked) {
+            "cli.effect.pre_trend_stacked"
+        } else {
+            "cli.effect.pre_trend_warning"
+        }))
     } else {
         None
     };
     if let Some(note) = note {
         lines.push(format!("    {note}"));
+    }
+    if let Some(m) = &e.matched {
+        let ci = m.ci95.map_or_else(String::new, |[lo, hi]| {
+            tr_with("cli.effect.ci", &[("lo", &format!("{lo:.3}")), ("hi", &format!("{hi:.3}"))])
+        });
+        let vars: [(&str, &dyn std::fmt::Display); 4] =
+            [("ratio", &ratio(m.ratio)), ("ci", &ci), ("treated", &m.n_treated), ("controls", &m.n_controls)];
+        lines.push(format!("    {}", tr_with("cli.effect.matched", &vars)));
     }
     lines
 }

@@ -5,6 +5,7 @@
 
 pub mod anomalies;
 pub mod effect;
+pub mod effect_panel;
 pub mod plan;
 pub mod risk;
 pub mod risk_study;

@@ -3,4 +3,4 @@
 /**
  * Which comparison an estimate rests on.
  */
-export type EffectDesign = "before_after" | "after_only";
+export type EffectDesign = "before_after" | "after_only" | "stacked";

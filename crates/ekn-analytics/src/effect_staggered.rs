@@ -1,0 +1,679 @@
+//! What acts changed, from every act (issue 62): the stacked design that is tier 3's headline.
+//!
+//! Tier 3's matched design (`effect`) compares each act with controls of exactly the same trigger
+//! and level, and found a control for one act in six on registries it was not built on. This
+//! design keeps its idea — a control must share the act's trigger, since acts follow spikes and
+//! spikes fall back anyway — and widens it to every act, by quarters:
+//!
+//! - **Stacks.** The acts whose trigger fell in quarter `p` and which were issued in quarter `g`
+//!   form one stack. Its controls are every object not acted on by `g` whose own quarter `p` looks
+//!   like the acts' triggers: at least as many violations as the smallest of them and at least as
+//!   far above the object's own record so far as the least extreme of them (the rule is read off
+//!   the acts, not assumed). Each member is followed over the four quarters before `p` and the
+//!   act's quarter and eight after it; the quarters from the trigger to the act are left out on
+//!   both sides (the trigger is the selection event; kept, it raises an object's own level and
+//!   every later quarter looks like a fall).
+//! - **A control later acted on is cut at its own act** — not at the spike that prompted it: that
+//!   spike is an outcome, and cutting there lowers the controls' counts only where a spike has a
+//!   consequence (+0.045 on the null in the study; docs/EFFECT.md). Nothing about a control's
+//!   future decides whether it is one.
+//! - **The fit**: Poisson of counts with exposure (inspections; a quarter of time for appeals),
+//!   an effect per stack × object and per stack × quarter (`fepois`), one term "acted-on and
+//!   after"; errors clustered by object (an object is a control in many stacks). The event-time
+//!   profile is the same fit with one term per quarter: before the trigger (−4…−2, the quarter
+//!   just before it the reference — these are the pre-trend check, tested jointly) and after the
+//!   act (0…+8). Objects acted on with fewer than two quarters of their own before the trigger are
+//!   left out (their level and their effect would be one unknown).
+//!
+//! Chosen by a simulation study on a generator written for the choice
+//! (`scripts/effect/staggered_study.py`, `cut_at_act`): 100 registries a setting, acts chosen on the
+//! record a prosecutor sees — bias −0.020/−0.006/+0.006 on the log scale at none/×0.75/×0.60, where
+//! the two-way fixed-effects designs ran +0.36 and more. When acts follow what no registry records
+//! (an object's true rate), no comparison built from the registry identifies the effect; the
+//! figures say which world they assume.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::effect::{ActEvent, EffectDesign, EffectFigures, EffectOutcome, Panel};
+use crate::fepois::{self, Row};
+
+/// The version of this design, reported with every estimate.
+pub const STAGGERED_METHOD: &str = "stacked-2026.11.28";
+
+/// Quarters followed before the trigger quarter and after the act's quarter.
+pub const QUARTERS_BEFORE: i32 = 4;
+pub const QUARTERS_AFTER: i32 = 8;
+
+/// An acted-on object needs this many quarters with data before its trigger.
+const MIN_QUARTERS_BEFORE: usize = 2;
+
+/// No headline from fewer acted-on objects with data after their act.
+pub const MIN_TREATED: usize = 30;
+
+/// The window before an act in which its trigger is looked for (days), as the matched design's.
+const TRIGGER_WINDOW_DAYS: u64 = 180;
+
+const Z95: f64 = 1.959_963_984_540_054;
+const MDE_Z: f64 = Z95 + 0.841_621_233_572_914;
+
+/// A quarter of the event-time profile.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct ProfilePoint {
+    /// Quarters from the act (0 its own quarter, 8 two years on); before the act, quarters from
+    /// the trigger (−4…−2; −1, the quarter just before it, is the reference and has no point).
+    pub quarter: i32,
+    /// `before_trigger` or `after_act`.
+    pub side: ProfileSide,
+    pub ratio: f64,
+    pub ci95: [f64; 2],
+}
+
+/// Which side of the act a profile point is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ProfileSide {
+    BeforeTrigger,
+    AfterAct,
+}
+
+/// One stack of acts: those issued in one quarter after a trigger in one quarter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct Cohort {
+    /// The quarter the acts were issued in, `2025-Q3`.
+    pub quarter: String,
+    /// Quarters from the trigger to the act (0: the same quarter).
+    pub lag: i32,
+    pub treated: usize,
+    pub controls: usize,
+}
+
+/// Acts in scope the design could not use, by reason.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct LeftOut {
+    /// No inspection in the half-year before the act to have prompted it.
+    pub no_trigger: usize,
+    /// Fewer than two quarters with data before the trigger.
+    pub too_early: usize,
+    /// No object shared the act's trigger without an act.
+    pub no_control: usize,
+    /// No data after the act yet.
+    pub no_data_after: usize,
+}
+
+/// One member-quarter of a stack: what the fit reads, public so an independent implementation
+/// can fit the same rows (`ekn effect study --export`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StackRow {
+    pub stack: usize,
+    pub object: usize,
+    /// Quarter index from the panel's first quarter.
+    pub quarter: i32,
+    pub y: f64,
+    pub exposure: f64,
+    pub treated: bool,
+    /// The act's quarter or later (for a treated object: "acted-on and after").
+    pub after: bool,
+    /// Quarters from the act (after), or from the trigger (before: negative).
+    pub event: i32,
+}
+
+/// The stacks of one outcome and what was left out building them.
+#[derive(Debug, Clone)]
+pub struct Stacks {
+    pub outcome: EffectOutcome,
+    pub rows: Vec<StackRow>,
+    /// (act quarter label, lag) per stack, by stack index.
+    pub keys: Vec<(String, i32)>,
+    pub acts_in_scope: usize,
+    pub left_out: LeftOut,
+    /// Acted-on objects' naive before/after ratio (trigger counted before).
+    pub naive_ratio: Option<f64>,
+}
+
+/// The staggered design's figures for one outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct StaggeredFigures {
+    pub ratio: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub n_treated: usize,
+    pub n_controls: usize,
+    pub acts_in_scope: usize,
+    pub left_out: LeftOut,
+    pub cohorts: Vec<Cohort>,
+    pub profile: Vec<ProfilePoint>,
+    /// The joint test that the acted-on and their controls moved alike before the trigger.
+    pub pre_trend_p: Option<f64>,
+    pub mde: Option<f64>,
+    pub prevented: Option<f64>,
+    pub prevented_ci95: Option<[f64; 2]>,
+    pub naive_ratio: Option<f64>,
+    pub note: Option<String>,
+}
+
+/// A day's quarter, counted from the panel's first quarter.
+fn quarter_of(day: NaiveDate, first: (i32, u32)) -> i32 {
+    (day.year() - first.0) * 4 + (day.month0() / 3) as i32 - first.1 as i32
+}
+
+fn quarter_label(q: i32, first: (i32, u32)) -> String {
+    let n = first.0 * 4 + first.1 as i32 + q;
+    format!("{}-Q{}", n.div_euclid(4), n.rem_euclid(4) + 1)
+}
+
+/// Each object's counts by quarter: (quarter, count, exposure), sorted, exposure > 0.
+fn quarterly(panel: &Panel, outcome: EffectOutcome, first: (i32, u32)) -> Vec<Vec<(i32, f64, f64)>> {
+    let last = quarter_of(panel.as_of, first);
+    match outcome {
+        EffectOutcome::ViolationsPerInspection => panel
+            .inspections
+            .iter()
+            .map(|rows| {
+                let mut by: BTreeMap<i32, (f64, f64)> = BTreeMap::new();
+                for (day, v) in rows {
+                    let e = by.entry(quarter_of(*day, first)).or_default();
+                    e.0 += f64::from(*v);
+                    e.1 += 1.0;
+                }
+                by.into_iter().filter(|(q, _)| *q <= last).map(|(q, (y, n))| (q, y, n)).collect()
+            })
+            .collect(),
+        EffectOutcome::AppealsPerQuarter => {
+            // Every quarter the data cover is exposure, the first and last by their days covered.
+            let start = |q: i32| {
+                let n = first.0 * 4 + first.1 as i32 + q;
+                NaiveDate::from_ymd_opt(n.div_euclid(4), (n.rem_euclid(4) * 3 + 1) as u32, 1).unwrap_or(NaiveDate::MIN)
+            };
+            let exposure: Vec<f64> = (0..=last)
+                .map(|q| {
+                    let from = start(q).max(panel.since);
+                    let to = start(q + 1).min(panel.as_of.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX));
+                    ((to - from).num_days().max(0) as f64) / 91.3125
+                })
+                .collect();
+            panel
+                .appeals
+                .iter()
+                .map(|rows| {
+                    let mut counts = vec![0.0; exposure.len()];
+                    for day in rows {
+                        let q = quarter_of(*day, first);
+                        if (0..=last).contains(&q) {
+                            counts[q as usize] += 1.0;
+                        }
+                    }
+                    counts
+                        .into_iter()
+                        .zip(&exposure)
+                        .enumerate()
+                        .filter(|(_, (_, e))| **e > 0.0)
+                        .map(|(q, (y, e))| (q as i32, y, *e))
+                        .collect()
+                })
+                .collect()
+        }
+    }
+}
+
+/// An object's count and exposure in quarter `q`.
+fn at(rows: &[(i32, f64, f64)], q: i32) -> Option<(f64, f64)> {
+    rows.binary_search_by_key(&q, |r| r.0).ok().map(|i| (rows[i].1, rows[i].2))
+}
+
+/// How a quarter stands against the object's record before it: (count, count over what the
+/// record predicts — infinite above a clean record), `None` without a record.
+fn spike(rows: &[(i32, f64, f64)], q: i32) -> Option<(f64, f64)> {
+    let (y, e) = at(rows, q)?;
+    let before = rows.partition_point(|r| r.0 < q);
+    let (ry, re) = rows[..before].iter().fold((0.0, 0.0), |(a, b), r| (a + r.1, b + r.2));
+    if re <= 0.0 {
+        return None;
+    }
+    let expected = e * ry / re;
+    let ratio = if expected > 0.0 {
+        y / expected
+    } else if y > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    };
+    Some((y, ratio))
+}
+
+fn quarters_with_data(rows: &[(i32, f64, f64)], from: i32, to: i32) -> usize {
+    rows.iter().filter(|r| r.0 >= from && r.0 < to).count()
+}
+
+/// Builds the stacks of one outcome for the acts `in_scope` selects.
+pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent) -> bool) -> Stacks {
+    let first = (panel.since.year(), panel.since.month0() / 3);
+    let data = quarterly(panel, outcome, first);
+    let last = quarter_of(panel.as_of, first);
+    let mut first_act: Vec<Option<&ActEvent>> = vec![None; panel.objects.len()];
+    for act in &panel.acts {
+        let slot = &mut first_act[act.object];
+        if slot.is_none_or(|f| act.issued_on < f.issued_on) {
+            *slot = Some(act);
+        }
+    }
+    let act_quarter: Vec<Option<i32>> = first_act.iter().map(|a| a.map(|a| quarter_of(a.issued_on, first))).collect();
+    let mut left_out = LeftOut::default();
+    let mut acts_in_scope = 0;
+    // (trigger quarter, act quarter) → acted-on objects.
+    let mut stacks: BTreeMap<(i32, i32), Vec<usize>> = BTreeMap::new();
+    for act in first_act.iter().flatten().filter(|a| in_scope(a)) {
+        acts_in_scope += 1;
+        let g = quarter_of(act.issued_on, first);
+        let p = match outcome {
+            EffectOutcome::ViolationsPerInspection => {
+                let rows = &panel.inspections[act.object];
+                let from = act.issued_on.checked_sub_days(Days::new(TRIGGER_WINDOW_DAYS)).unwrap_or(NaiveDate::MIN);
+                let before: Vec<&(NaiveDate, u32)> =
+                    rows.iter().filter(|(d, _)| *d >= from && *d <= act.issued_on).collect();
+                let named = act.trigger.and_then(|day| before.iter().rev().find(|(d, _)| *d == day).copied());
+                let spike = before.iter().rev().max_by_key(|(_, v)| *v).copied();
+                match named.or(spike) {
+                    Some((day, _)) => quarter_of(*day, first),
+                    None => {
+                        left_out.no_trigger += 1;
+                        continue;
+                    }
+                }
+            }
+            // Appeals prompt an act over the quarter before it.
+            EffectOutcome::AppealsPerQuarter => g - 1,
+        };
+        if quarters_with_data(&data[act.object], p - QUARTERS_BEFORE, p) < MIN_QUARTERS_BEFORE
+            || spike(&data[act.object], p).is_none()
+        {
+            left_out.too_early += 1;
+            continue;
+        }
+        if g > last || data[act.object].iter().all(|r| r.0 < g.max(p + 1)) {
+            left_out.no_data_after += 1;
+            continue;
+        }
+        stacks.entry((p, g)).or_default().push(act.object);
+    }
+    let mut rows = Vec::new();
+    let mut keys = Vec::new();
+    let (mut naive_before, mut naive_after) = ((0.0, 0.0), (0.0, 0.0));
+    for ((p, g), treated) in stacks {
+        // The acts' own rule, read off their triggers.
+        let (min_y, min_ratio) = treated
+            .iter()
+            .filter_map(|&o| spike(&data[o], p))
+            .fold((f64::INFINITY, f64::INFINITY), |(a, b), (y, r)| (a.min(y), b.min(r)));
+        let controls: Vec<usize> = (0..data.len())
+            .filter(|&o| {
+                act_quarter[o].is_none_or(|a| a > g)
+                    && !treated.contains(&o)
+                    && quarters_with_data(&data[o], p - QUARTERS_BEFORE, p) >= MIN_QUARTERS_BEFORE
+                    && spike(&data[o], p).is_some_and(|(y, r)| y >= min_y && r >= min_ratio)
+            })
+            .collect();
+        if controls.is_empty() {
+            left_out.no_control += treated.len();
+            continue;
+        }
+        let stack = keys.len();
+        keys.push((quarter_label(g, first), g - p));
+        let first_after = g.max(p + 1);
+        let mut add = |o: usize, is_treated: bool, cut: Option<i32>| {
+            for &(q, y, e) in &data[o] {
+                let inside = q >= p - QUARTERS_BEFORE && q <= g + QUARTERS_AFTER;
+                let between = q >= p && q < first_after;
+                if !inside || between || cut.is_some_and(|c| q >= c) {
+                    continue;
+                }
+                let after = q >= first_after;
+                rows.push(StackRow {
+                    stack,
+                    object: o,
+                    quarter: q,
+                    y,
+                    exposure: e,
+                    treated: is_treated,
+                    after,
+                    event: if after { q - g } else { q - p },
+                });
+            }
+        };
+        for &o in &treated {
+            add(o, true, None);
+            // The naive figure: the trigger counted before, as a before/after comparison would.
+            for &(q, y, e) in &data[o] {
+                if q >= p - QUARTERS_BEFORE && q <= p {
+                    naive_before = (naive_before.0 + y, naive_before.1 + e);
+                } else if q >= first_after && q <= g + QUARTERS_AFTER {
+                    naive_after = (naive_after.0 + y, naive_after.1 + e);
+                }
+            }
+        }
+        for &o in &controls {
+            add(o, false, act_quarter[o]);
+        }
+    }
+    let naive_ratio = (naive_before.0 > 0.0 && naive_after.1 > 0.0)
+        .then(|| (naive_after.0 / naive_after.1) / (naive_before.0 / naive_before.1));
+    Stacks { outcome, rows, keys, acts_in_scope, left_out, naive_ratio }
+}
+
+/// Rows as the fit reads them, with the terms `terms` builds from each row.
+fn fit_rows(stacks: &Stacks, terms: &dyn Fn(&StackRow) -> Vec<f64>) -> Vec<Row> {
+    let mut ids: [HashMap<(usize, i64), usize>; 2] = [HashMap::new(), HashMap::new()];
+    let mut id = |d: usize, key: (usize, i64)| {
+        let next = ids[d].len();
+        *ids[d].entry(key).or_insert(next)
+    };
+    stacks
+        .rows
+        .iter()
+        .map(|r| Row {
+            y: r.y,
+            offset: r.exposure.ln(),
+            fe: [id(0, (r.stack, r.object as i64)), id(1, (r.stack, i64::from(r.quarter)))],
+            cluster: r.object,
+            x: terms(r),
+        })
+        .collect()
+}
+
+/// The event-time profile's terms: quarters before the trigger (−4…−2) and after the act (0…8).
+fn profile_terms() -> Vec<(ProfileSide, i32)> {
+    (-QUARTERS_BEFORE..=-2)
+        .map(|q| (ProfileSide::BeforeTrigger, q))
+        .chain((0..=QUARTERS_AFTER).map(|q| (ProfileSide::AfterAct, q)))
+        .collect()
+}
+
+fn chi_square_p(statistic: f64, df: usize) -> Option<f64> {
+    use statrs::distribution::{ChiSquared, ContinuousCDF};
+    let chi = ChiSquared::new(df as f64).ok()?;
+    Some(1.0 - chi.cdf(statistic))
+}
+
+/// The figures of one outcome from its stacks.
+pub fn figures(stacks: &Stacks) -> StaggeredFigures {
+    let mut out = StaggeredFigures {
+        ratio: None,
+        ci95: None,
+        n_treated: 0,
+        n_controls: 0,
+        acts_in_scope: stacks.acts_in_scope,
+        left_out: stacks.left_out.clone(),
+        cohorts: Vec::new(),
+        profile: Vec::new(),
+        pre_trend_p: None,
+        mde: None,
+        prevented: None,
+        prevented_ci95: None,
+        naive_ratio: stacks.naive_ratio,
+        note: None,
+    };
+    let rows = fit_rows(stacks, &|r| vec![if r.treated && r.after { 1.0 } else { 0.0 }]);
+    let treated_after: std::collections::HashSet<usize> =
+        stacks.rows.iter().filter(|r| r.treated && r.after).map(|r| r.object).collect();
+    if treated_after.len() < MIN_TREATED {
+        out.n_treated = treated_after.len();
+        out.note = Some(format!(
+            "no estimate: {} acted-on object(s) with data after the act, fewer than {MIN_TREATED}",
+            treated_after.len()
+        ));
+        return out;
+    }
+    out.n_treated = treated_after.len();
+    let fit = match fepois::fit(&rows) {
+        Ok(fit) => fit,
+        Err(e) => {
+            out.note = Some(match e {
+                fepois::FitError::NotIdentified(why) => format!("no estimate: the counts do not identify it ({why})"),
+                fepois::FitError::NotConverged => "no estimate: the fit did not converge".into(),
+            });
+            return out;
+        }
+    };
+    // Who the estimate rests on: members with rows the fit used.
+    let mut per_stack: BTreeMap<usize, (std::collections::HashSet<usize>, std::collections::HashSet<usize>)> =
+        BTreeMap::new();
+    let mut treated = std::collections::HashSet::new();
+    let mut controls = std::collections::HashSet::new();
+    let mut after_counts = 0.0;
+    for (r, used) in stacks.rows.iter().zip(&fit.used) {
+        if !used {
+            continue;
+        }
+        let entry = per_stack.entry(r.stack).or_default();
+        if r.treated {
+            entry.0.insert(r.object);
+            if r.after {
+                treated.insert(r.object);
+                after_counts += r.y;
+            }
+        } else {
+            entry.1.insert(r.object);
+            controls.insert(r.object);
+        }
+    }
+    out.n_treated = treated.len();
+    out.n_controls = controls.len();
+    // Counted again on the rows the fit kept (a stack-object whose counts are all zero says nothing).
+    if treated.len() < MIN_TREATED {
+        out.note = Some(format!(
+            "no estimate: {} acted-on object(s) with data after the act, fewer than {MIN_TREATED}",
+            treated.len()
+        ));
+        return out;
+    }
+    out.cohorts = per_stack
+        .into_iter()
+        .map(|(s, (t, c))| Cohort {
+            quarter: stacks.keys[s].0.clone(),
+            lag: stacks.keys[s].1,
+            treated: t.len(),
+            controls: c.len(),
+        })
+        .collect();
+    let (b, se) = (fit.beta[0], fit.vcov[0][0].max(0.0).sqrt());
+    if !(b.is_finite() && se.is_finite() && se > 0.0) {
+        out.note = Some("no estimate: the counts do not identify it".into());
+        return out;
+    }
+    out.ratio = Some(b.exp());
+    out.ci95 = Some([(b - Z95 * se).exp(), (b + Z95 * se).exp()]);
+    out.mde = Some((-MDE_Z * se).exp());
+    let prevented = |ratio: f64| after_counts * (1.0 / ratio - 1.0);
+    out.prevented = Some(prevented(b.exp()));
+    out.prevented_ci95 = out.ci95.map(|[lo, hi]| [prevented(hi), prevented(lo)]);
+
+    // The profile: one term per event quarter that has data; the quarter before the trigger is the reference.
+    let terms: Vec<(ProfileSide, i32)> = profile_terms()
+        .into_iter()
+        .filter(|(side, q)| {
+            stacks.rows.iter().any(|r| r.treated && r.event == *q && r.after == (*side == ProfileSide::AfterAct))
+        })
+        .collect();
+    let profile_rows = fit_rows(stacks, &|r| {
+        terms
+            .iter()
+            .map(|(side, q)| {
+                let on = r.treated && r.event == *q && r.after == (*side == ProfileSide::AfterAct);
+                if on {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
+            .collect()
+    });
+    if let Ok(profile) = fepois::fit(&profile_rows) {
+        let mut pre = Vec::new();
+        for (i, (side, q)) in terms.iter().enumerate() {
+            let (b, se) = (profile.beta[i], profile.vcov[i][i].max(0.0).sqrt());
+            if !(b.is_finite() && se.is_finite()) {
+                continue;
+            }
+            out.profile.push(ProfilePoint {
+                quarter: *q,
+                side: *side,
+                ratio: b.exp(),
+                ci95: [(b - Z95 * se).exp(), (b + Z95 * se).exp()],
+            });
+            if *side == ProfileSide::BeforeTrigger {
+                pre.push(i);
+            }
+        }
+        // Joint Wald test of the pre-trigger terms: b' V⁻¹ b ~ χ²(k).
+        if !pre.is_empty() {
+            let k = pre.len();
+            let v = nalgebra::DMatrix::from_fn(k, k, |a, c| profile.vcov[pre[a]][pre[c]]);
+            let bv = nalgebra::DVector::from_fn(k, |a, _| profile.beta[pre[a]]);
+            if let Some(inv) = v.try_inverse() {
+                let statistic = (bv.transpose() * inv * &bv)[(0, 0)];
+                out.pre_trend_p = chi_square_p(statistic, k);
+            }
+        }
+    }
+    if out.pre_trend_p.is_some_and(|p| p < 0.05) {
+        out.note = Some(
+            "the acted-on objects and their controls moved apart before the trigger (pre-trend p < 0.05): read the \
+             estimate with care"
+                .into(),
+        );
+    }
+    out
+}
+
+impl StaggeredFigures {
+    /// The report's figures of one outcome: this design's as the headline, `matched` (the
+    /// matched design's, over the report's horizon) beside it, never mixed in.
+    pub fn into_effect_figures(self, outcome: EffectOutcome, matched: Option<EffectFigures>) -> EffectFigures {
+        EffectFigures {
+            outcome,
+            design: self.ratio.map(|_| EffectDesign::Stacked),
+            naive_ratio: self.naive_ratio,
+            ratio: self.ratio,
+            ci95: self.ci95,
+            n_treated: self.n_treated,
+            n_controls: self.n_controls,
+            n_without_trigger: self.left_out.no_trigger,
+            n_unmatched: self.left_out.no_control,
+            pre_trend_p: self.pre_trend_p,
+            mde: self.mde,
+            prevented: self.prevented,
+            prevented_ci95: self.prevented_ci95,
+            note: self.note,
+            cohorts: self.cohorts,
+            profile: self.profile,
+            acts_in_scope: Some(self.acts_in_scope),
+            left_out: Some(self.left_out),
+            matched: matched.map(Box::new),
+        }
+    }
+}
+
+/// Tier 3 for the acts `in_scope` selects, both outcomes: the stacked design's headline with the
+/// matched design (`effect::estimate`, over `horizon_days`) beside it.
+pub fn estimate(panel: &Panel, in_scope: &dyn Fn(&ActEvent) -> bool, horizon_days: u64) -> Vec<EffectFigures> {
+    let mut matched = crate::effect::estimate(panel, in_scope, horizon_days);
+    [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter]
+        .into_iter()
+        .map(|outcome| {
+            let beside = matched.iter().position(|m| m.outcome == outcome).map(|i| matched.swap_remove(i));
+            figures(&build(panel, outcome, in_scope)).into_effect_figures(outcome, beside)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::effect::ObjectFacts;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    /// A deterministic world by quarters: each object inspected twice a quarter with a level of
+    /// its own; a spike in quarter 6 (2021-Q3) at every third object; half of the spiked acted on
+    /// in quarter 7, their violations times `ratio` afterwards; a later act in quarter 11 at some
+    /// controls.
+    fn world(ratio: f64) -> Panel {
+        let n = 240;
+        let since = day(2020, 1, 1);
+        let mut inspections = vec![Vec::new(); n];
+        let mut acts = Vec::new();
+        for (o, rows) in inspections.iter_mut().enumerate() {
+            let level = 2 + 2 * (o % 4) as u32;
+            let spiked = o % 3 == 0;
+            let acted = spiked && o % 2 == 0;
+            for q in 0..16u32 {
+                let start = day(2020 + (q / 4) as i32, (q % 4) * 3 + 1, 10);
+                let after = if acted && q >= 7 { ratio } else { 1.0 };
+                let v = (f64::from(level) * after).round() as u32;
+                rows.push((start, if spiked && q == 6 { level * 5 } else { v }));
+                rows.push((start + Days::new(30), v));
+            }
+            if acted {
+                acts.push(ActEvent {
+                    object: o,
+                    kind: "submission".into(),
+                    issued_on: day(2021, 10, 2),
+                    trigger: None,
+                });
+            } else if spiked && o % 5 == 0 {
+                acts.push(ActEvent { object: o, kind: "warning".into(), issued_on: day(2022, 10, 2), trigger: None });
+            }
+        }
+        Panel {
+            objects: vec![ObjectFacts { stratum: "x".into(), risk_decile: None }; n],
+            inspections,
+            appeals: vec![Vec::new(); n],
+            acts,
+            since,
+            as_of: day(2023, 12, 31),
+        }
+    }
+
+    #[test]
+    fn every_act_gets_the_spiked_objects_without_an_act_as_controls_cut_at_their_own_act() {
+        let panel = world(0.5);
+        let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission");
+        assert_eq!(stacks.acts_in_scope, 40);
+        assert_eq!(stacks.left_out, LeftOut::default());
+        assert_eq!(stacks.keys, vec![("2021-Q4".to_string(), 1)]);
+        let controls: std::collections::HashSet<usize> =
+            stacks.rows.iter().filter(|r| !r.treated).map(|r| r.object).collect();
+        assert_eq!(controls.len(), 40, "every spiked object not acted on in quarter 6");
+        // A control acted on in 2022-Q4 (quarter 11) has no row from then on; the trigger quarter is out.
+        assert!(stacks.rows.iter().all(|r| r.quarter != 6));
+        assert!(!stacks.rows.iter().any(|r| r.object == 15 && r.quarter >= 11));
+        assert!(stacks.rows.iter().any(|r| r.object == 15 && r.quarter == 10));
+    }
+
+    #[test]
+    fn a_planted_halving_is_recovered_and_the_null_gives_none_with_a_flat_profile() {
+        let figures = figures(&build(&world(0.5), EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission"));
+        let ratio = figures.ratio.expect("an estimate");
+        assert!((ratio - 0.5).abs() < 1e-6, "{ratio}");
+        assert_eq!(figures.n_treated, 40);
+        assert_eq!(figures.cohorts.len(), 1);
+        assert!(figures.profile.iter().any(|p| p.side == ProfileSide::AfterAct && p.quarter == 8));
+        let null =
+            super::figures(&build(&world(1.0), EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission"));
+        assert!((null.ratio.unwrap() - 1.0).abs() < 1e-6, "{:?}", null.ratio);
+        assert!(null.profile.iter().all(|p| (p.ratio - 1.0).abs() < 1e-6));
+        // The naive figure credits the act with the spike falling back.
+        assert!(null.naive_ratio.unwrap() < 0.9, "{:?}", null.naive_ratio);
+    }
+
+    #[test]
+    fn too_few_acted_on_objects_give_no_headline_and_say_why() {
+        let panel = world(0.5);
+        let figures = figures(&build(&panel, EffectOutcome::ViolationsPerInspection, &|a| a.object < 60));
+        assert!(figures.ratio.is_none());
+        assert!(figures.note.unwrap().contains("fewer than 30"));
+    }
+}

@@ -1,0 +1,151 @@
+//! `ekn effect study --quarters FILE`: the staggered design (`analytics::effect_staggered`) over a
+//! registry written by someone else, quarter by quarter — so a simulation study written outside
+//! this program (`scripts/effect/staggered_study.py`, its own generator) can measure the very code
+//! that ships, and an independent implementation can fit the same stacked rows (`--export`,
+//! `scripts/effect/stacked_oracle.py`).
+//!
+//! The file is CSV with a header: `obj,q,insp,viol,act` — object, quarter (0, 1, …), inspections
+//! and violations that quarter, and the quarter its first act was issued in (−1: none); the act's
+//! trigger is the quarter before it. Objects and quarters as the writer numbered them; every row is
+//! checked, and a bad one is named by line and field.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use chrono::{Days, Months, NaiveDate};
+
+use crate::analytics::effect::{ActEvent, EffectFigures, EffectOutcome, ObjectFacts, Panel};
+use crate::analytics::effect_staggered::{build, figures};
+use crate::api::{ApiError, ErrorCode};
+
+/// The first day of the registry's quarter 0 (any date would do: only quarters matter).
+fn quarter_start(q: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2010, 1, 1).and_then(|d| d.checked_add_months(Months::new(3 * q))).unwrap_or(NaiveDate::MAX)
+}
+
+/// Quarters beyond this are refused (a century of them).
+const MAX_QUARTER: u32 = 400;
+/// Inspections in one quarter beyond this are refused (a typo, not an object).
+const MAX_INSPECTIONS: u32 = 1000;
+
+/// Reads the registry into the estimator's panel; errors name the file, line and field.
+fn read(path: &Path) -> Result<Panel, ApiError> {
+    let bad = |line: u64, field: &str, why: &str| {
+        ApiError::invalid(format!("{}: line {line}, field '{field}': {why}", path.display()))
+    };
+    let mut reader =
+        csv::Reader::from_path(path).map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
+    let headers = reader.headers().map_err(|e| bad(1, "header", &e.to_string()))?.clone();
+    let column =
+        |name: &str| headers.iter().position(|h| h.trim() == name).ok_or_else(|| bad(1, name, "missing column"));
+    let [obj, q, insp, viol, act] = [column("obj")?, column("q")?, column("insp")?, column("viol")?, column("act")?];
+    let mut objects: HashMap<u64, usize> = HashMap::new();
+    let mut inspections: Vec<Vec<(NaiveDate, u32)>> = Vec::new();
+    let mut acts: Vec<Option<u32>> = Vec::new();
+    let mut last_quarter = 0;
+    for (index, record) in reader.records().enumerate() {
+        let line = index as u64 + 2;
+        let record = record.map_err(|e| bad(line, "row", &e.to_string()))?;
+        let number = |i: usize, name: &str| -> Result<i64, ApiError> {
+            record.get(i).unwrap_or("").trim().parse::<i64>().map_err(|_| bad(line, name, "not a whole number"))
+        };
+        let o = u64::try_from(number(obj, "obj")?).map_err(|_| bad(line, "obj", "negative"))?;
+        let quarter = u32::try_from(number(q, "q")?)
+            .ok()
+            .filter(|q| *q <= MAX_QUARTER)
+            .ok_or_else(|| bad(line, "q", "not a quarter from 0 to 400"))?;
+        let n = u32::try_from(number(insp, "insp")?)
+            .ok()
+            .filter(|n| *n <= MAX_INSPECTIONS)
+            .ok_or_else(|| bad(line, "insp", "not 0 to 1000 inspections"))?;
+        let v = u32::try_from(number(viol, "viol")?).map_err(|_| bad(line, "viol", "negative"))?;
+        if v > 0 && n == 0 {
+            return Err(bad(line, "viol", "violations without an inspection"));
+        }
+        let a = number(act, "act")?;
+        let a = match a {
+            -1 => None,
+            a => Some(
+                u32::try_from(a)
+                    .ok()
+                    .filter(|a| *a <= MAX_QUARTER)
+                    .ok_or_else(|| bad(line, "act", "not −1 or a quarter"))?,
+            ),
+        };
+        let next = objects.len();
+        let i = *objects.entry(o).or_insert(next);
+        if i == inspections.len() {
+            inspections.push(Vec::new());
+            acts.push(a);
+        } else if acts[i] != a {
+            return Err(bad(line, "act", "differs from the object's earlier rows"));
+        }
+        last_quarter = last_quarter.max(quarter).max(a.unwrap_or(0));
+        // All of a quarter's inspections on its 15th day; its violations on the first of them.
+        let day = quarter_start(quarter) + Days::new(14);
+        for k in 0..n {
+            inspections[i].push((day, if k == 0 { v } else { 0 }));
+        }
+    }
+    if inspections.is_empty() {
+        return Err(bad(2, "row", "no rows"));
+    }
+    for rows in &mut inspections {
+        rows.sort();
+    }
+    let acts = acts
+        .iter()
+        .enumerate()
+        .filter_map(|(object, a)| {
+            let a = (*a)?;
+            Some(ActEvent {
+                object,
+                kind: "submission".into(),
+                issued_on: quarter_start(a),
+                trigger: a.checked_sub(1).map(|p| quarter_start(p) + Days::new(14)),
+            })
+        })
+        .collect();
+    let as_of = quarter_start(last_quarter + 1).pred_opt().unwrap_or(NaiveDate::MAX);
+    Ok(Panel {
+        objects: vec![ObjectFacts { stratum: "all".into(), risk_decile: None }; inspections.len()],
+        appeals: vec![Vec::new(); inspections.len()],
+        inspections,
+        acts,
+        since: quarter_start(0),
+        as_of,
+    })
+}
+
+/// The staggered estimate of violations per inspection over the registry in `path`; with `export`,
+/// its stacked rows (`stacked.csv`) and the estimate (`ekn-stacked.json`) written there.
+pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<EffectFigures, ApiError> {
+    let panel = read(path)?;
+    let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|_| true);
+    let result = figures(&stacks);
+    if let Some(dir) = export {
+        use std::fmt::Write as _;
+        let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let mut csv = String::from("stack,obj,q,y,exposure,treated,after,event\n");
+        for r in &stacks.rows {
+            let _ = writeln!(
+                csv,
+                "{},{},{},{},{},{},{},{}",
+                r.stack,
+                r.object,
+                r.quarter,
+                r.y,
+                r.exposure,
+                u8::from(r.treated),
+                u8::from(r.after),
+                r.event
+            );
+        }
+        crate::disk::write(dir.join("stacked.csv"), csv).map_err(io)?;
+        let json =
+            serde_json::to_string_pretty(&result).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        crate::disk::write(dir.join("ekn-stacked.json"), json).map_err(io)?;
+    }
+    Ok(result.into_effect_figures(EffectOutcome::ViolationsPerInspection, None))
+}
