@@ -51,8 +51,8 @@ pub struct Fit {
 pub enum FitError {
     /// Nothing left once the all-zero groups were dropped, or a term constant within the groups.
     NotIdentified(&'static str),
-    /// The iterations did not settle.
-    NotConverged,
+    /// The iterations did not settle (which of them).
+    NotConverged(&'static str),
 }
 
 const IRLS_TOL: f64 = 1e-10;
@@ -83,9 +83,98 @@ fn informative(rows: &[Row], groups: [usize; 2]) -> Vec<bool> {
     }
 }
 
-/// Subtracts from each column of `columns` its weighted projection on both fixed effects
-/// (alternating projections until no entry moves by more than the tolerance).
+/// Up to this many groups of the second fixed effect, the projection is solved exactly.
+const EXACT_MAX_GROUPS: usize = 2000;
+
+/// Subtracts from each column of `columns` its weighted projection on both fixed effects.
+///
+/// With few groups of the second effect (stack × quarter: a few hundred), exactly: the first
+/// effect's group means are eliminated, leaving a small symmetric system for the second's
+/// (its Schur complement, `diag(W₁) − Σ_g u_g u_gᵀ / W_g`), solved once per weighting by Cholesky
+/// for every column. Alternating projections, the textbook way, crawl where the two effects are
+/// thinly connected — a sparse registry, an object inspected once a year: on the demo registry they
+/// had not settled after 100,000 sweeps. Otherwise alternating projections.
 fn demean(columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64], groups: [usize; 2]) -> Result<(), FitError> {
+    if groups[1] <= EXACT_MAX_GROUPS {
+        return demean_exact(columns, fe, w, groups);
+    }
+    demean_alternating(columns, fe, w, groups)
+}
+
+fn demean_exact(columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64], groups: [usize; 2]) -> Result<(), FitError> {
+    let m = groups[1];
+    let mut w0 = vec![0.0; groups[0]];
+    let mut w1 = vec![0.0; m];
+    // Each first-effect group's weight by second-effect group.
+    let mut cross: HashMap<(usize, usize), f64> = HashMap::new();
+    for (g, wi) in fe.iter().zip(w) {
+        w0[g[0]] += wi;
+        w1[g[1]] += wi;
+        *cross.entry((g[0], g[1])).or_default() += wi;
+    }
+    let mut by_first: Vec<Vec<(usize, f64)>> = vec![Vec::new(); groups[0]];
+    for ((g0, g1), u) in cross {
+        by_first[g0].push((g1, u));
+    }
+    let mut system = DMatrix::<f64>::zeros(m, m);
+    for (j, wj) in w1.iter().enumerate() {
+        system[(j, j)] = *wj;
+    }
+    for (list, total) in by_first.iter().zip(&w0) {
+        if *total <= 0.0 {
+            continue;
+        }
+        for &(a, ua) in list {
+            for &(b, ub) in list {
+                system[(a, b)] -= ua * ub / total;
+            }
+        }
+    }
+    // The system is singular along a constant shift between the two effects (one per connected
+    // part): a ridge far below the weights picks one solution; the fitted sum does not depend on it.
+    let scale = w1.iter().copied().fold(0.0, f64::max).max(1e-300);
+    for j in 0..m {
+        system[(j, j)] += scale * 1e-10 + if w1[j] > 0.0 { 0.0 } else { 1.0 };
+    }
+    let Some(cholesky) = nalgebra::Cholesky::new(system) else {
+        return Err(FitError::NotConverged("the fixed effects' system"));
+    };
+    for col in columns.iter_mut() {
+        let mut sum0 = vec![0.0; groups[0]];
+        let mut rhs = DVector::<f64>::zeros(m);
+        for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
+            sum0[g[0]] += wi * v;
+            rhs[g[1]] += wi * v;
+        }
+        for ((list, total), s) in by_first.iter().zip(&w0).zip(&sum0) {
+            if *total > 0.0 {
+                for &(j, u) in list {
+                    rhs[j] -= u * s / total;
+                }
+            }
+        }
+        let second = cholesky.solve(&rhs);
+        let mut first = vec![0.0; groups[0]];
+        for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
+            first[g[0]] += wi * (v - second[g[1]]);
+        }
+        for (f, total) in first.iter_mut().zip(&w0) {
+            *f = if *total > 0.0 { *f / total } else { 0.0 };
+        }
+        for (g, v) in fe.iter().zip(col.iter_mut()) {
+            *v -= first[g[0]] + second[g[1]];
+        }
+    }
+    Ok(())
+}
+
+/// Alternating projections until no group mean moves by more than the tolerance.
+fn demean_alternating(
+    columns: &mut [Vec<f64>],
+    fe: &[[usize; 2]],
+    w: &[f64],
+    groups: [usize; 2],
+) -> Result<(), FitError> {
     let mut wsum = [vec![0.0; groups[0]], vec![0.0; groups[1]]];
     for (g, wi) in fe.iter().zip(w) {
         for d in 0..2 {
@@ -116,7 +205,7 @@ fn demean(columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64], groups: [usize
             }
         }
         if !settled {
-            return Err(FitError::NotConverged);
+            return Err(FitError::NotConverged("the fixed effects' demeaning"));
         }
     }
     Ok(())
@@ -185,7 +274,7 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
         let new_deviance = 2.0
             * (0..n).map(|i| if y[i] > 0.0 { y[i] * (y[i] / mu[i]).ln() - (y[i] - mu[i]) } else { mu[i] }).sum::<f64>();
         if !new_deviance.is_finite() {
-            return Err(FitError::NotConverged);
+            return Err(FitError::NotConverged("the deviance is not finite (separation)"));
         }
         if ((new_deviance - deviance).abs() / (0.1 + new_deviance.abs())) < IRLS_TOL {
             converged = true;
@@ -194,7 +283,7 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
         deviance = new_deviance;
     }
     if !converged {
-        return Err(FitError::NotConverged);
+        return Err(FitError::NotConverged("the reweighting"));
     }
     // The sandwich: scores summed per cluster, with the regressors demeaned at the final weights.
     let mut columns: Vec<Vec<f64>> = (0..k).map(|j| kept.iter().map(|r| r.x[j]).collect()).collect();

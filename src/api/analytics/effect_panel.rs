@@ -4,10 +4,11 @@
 //! that ships, and an independent implementation can fit the same stacked rows (`--export`,
 //! `scripts/effect/stacked_oracle.py`).
 //!
-//! The file is CSV with a header: `obj,q,insp,viol,act` — object, quarter (0, 1, …), inspections
-//! and violations that quarter, and the quarter its first act was issued in (−1: none); the act's
-//! trigger is the quarter before it. Objects and quarters as the writer numbered them; every row is
-//! checked, and a bad one is named by line and field.
+//! The file is CSV with a header: `obj,q,insp,viol,act[,trigger]` — object, quarter (0, 1, …),
+//! inspections and violations that quarter, the quarter its first act was issued in (−1: none) and,
+//! optionally, the quarter of the inspection that prompted it (else the quarter before the act).
+//! Objects and quarters as the writer numbered them; every row is checked, and a bad one is named
+//! by line and field.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -39,9 +40,11 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
     let column =
         |name: &str| headers.iter().position(|h| h.trim() == name).ok_or_else(|| bad(1, name, "missing column"));
     let [obj, q, insp, viol, act] = [column("obj")?, column("q")?, column("insp")?, column("viol")?, column("act")?];
+    let trigger = column("trigger").ok();
     let mut objects: HashMap<u64, usize> = HashMap::new();
     let mut inspections: Vec<Vec<(NaiveDate, u32)>> = Vec::new();
-    let mut acts: Vec<Option<u32>> = Vec::new();
+    // Per object: its act's quarter and its trigger's.
+    let mut acts: Vec<Option<(u32, u32)>> = Vec::new();
     let mut last_quarter = 0;
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
@@ -62,15 +65,22 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
         if v > 0 && n == 0 {
             return Err(bad(line, "viol", "violations without an inspection"));
         }
-        let a = number(act, "act")?;
-        let a = match a {
+        let a = match number(act, "act")? {
             -1 => None,
-            a => Some(
-                u32::try_from(a)
+            a => {
+                let a = u32::try_from(a)
                     .ok()
-                    .filter(|a| *a <= MAX_QUARTER)
-                    .ok_or_else(|| bad(line, "act", "not −1 or a quarter"))?,
-            ),
+                    .filter(|a| (1..=MAX_QUARTER).contains(a))
+                    .ok_or_else(|| bad(line, "act", "not −1 or a quarter from 1"))?;
+                let p = match trigger {
+                    Some(t) => u32::try_from(number(t, "trigger")?)
+                        .ok()
+                        .filter(|p| *p <= a)
+                        .ok_or_else(|| bad(line, "trigger", "not a quarter up to the act's"))?,
+                    None => a - 1,
+                };
+                Some((a, p))
+            }
         };
         let next = objects.len();
         let i = *objects.entry(o).or_insert(next);
@@ -80,7 +90,7 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
         } else if acts[i] != a {
             return Err(bad(line, "act", "differs from the object's earlier rows"));
         }
-        last_quarter = last_quarter.max(quarter).max(a.unwrap_or(0));
+        last_quarter = last_quarter.max(quarter).max(a.map_or(0, |a| a.0));
         // All of a quarter's inspections on its 15th day; its violations on the first of them.
         let day = quarter_start(quarter) + Days::new(14);
         for k in 0..n {
@@ -97,12 +107,13 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
         .iter()
         .enumerate()
         .filter_map(|(object, a)| {
-            let a = (*a)?;
+            let (a, p) = (*a)?;
             Some(ActEvent {
                 object,
                 kind: "submission".into(),
-                issued_on: quarter_start(a),
-                trigger: a.checked_sub(1).map(|p| quarter_start(p) + Days::new(14)),
+                // An act in its trigger's quarter comes after the inspection (the 15th), else on the 1st.
+                issued_on: quarter_start(a) + Days::new(if a == p { 20 } else { 0 }),
+                trigger: Some(quarter_start(p) + Days::new(14)),
             })
         })
         .collect();
@@ -117,12 +128,16 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
     })
 }
 
-/// The staggered estimate of violations per inspection over the registry in `path`; with `export`,
-/// its stacked rows (`stacked.csv`) and the estimate (`ekn-stacked.json`) written there.
+/// Tier 3's estimate of violations per inspection over the registry in `path` — the stacked
+/// design's headline with the matched design beside it (over a year); with `export`, the stacked
+/// rows (`stacked.csv`) and the stacked design's figures (`ekn-stacked.json`) written there.
 pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<EffectFigures, ApiError> {
     let panel = read(path)?;
     let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|_| true);
     let result = figures(&stacks);
+    let matched = crate::analytics::effect::estimate(&panel, &|_| true, 365)
+        .into_iter()
+        .find(|m| m.outcome == EffectOutcome::ViolationsPerInspection);
     if let Some(dir) = export {
         use std::fmt::Write as _;
         let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
@@ -147,5 +162,5 @@ pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<Eff
             serde_json::to_string_pretty(&result).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         crate::disk::write(dir.join("ekn-stacked.json"), json).map_err(io)?;
     }
-    Ok(result.into_effect_figures(EffectOutcome::ViolationsPerInspection, None))
+    Ok(result.into_effect_figures(EffectOutcome::ViolationsPerInspection, matched))
 }
