@@ -249,6 +249,23 @@ fn spike(rows: &[(i32, f64, f64)], q: i32) -> Option<(f64, f64)> {
     Some((y, ratio))
 }
 
+/// A trigger's class: its count (exact to four, then 5–6, 7–9, 10–14, 15 and more) and how far it
+/// stood above the object's record (below it, up to 1.5 times, 2, 3, 5, more). A control must fall
+/// in the act's class: an act's trigger and its controls' quarter are then alike in what a
+/// prosecutor sees, so both regress alike afterwards. (One act without a spike must not open the
+/// stack to every object, as a rule read off the smallest trigger would.)
+fn trigger_class(y: f64, ratio: f64) -> (u8, u8) {
+    let count = match y as u32 {
+        n @ 0..=4 => n as u8,
+        5..=6 => 5,
+        7..=9 => 6,
+        10..=14 => 7,
+        _ => 8,
+    };
+    let above = [1.0, 1.5, 2.0, 3.0, 5.0].iter().position(|&edge| ratio < edge).unwrap_or(5) as u8;
+    (count, above)
+}
+
 fn quarters_with_data(rows: &[(i32, f64, f64)], from: i32, to: i32) -> usize {
     rows.iter().filter(|r| r.0 >= from && r.0 < to).count()
 }
@@ -269,7 +286,8 @@ pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent)
     let mut left_out = LeftOut::default();
     let mut acts_in_scope = 0;
     // (trigger quarter, act quarter) → acted-on objects.
-    let mut stacks: BTreeMap<(i32, i32), Vec<usize>> = BTreeMap::new();
+    // (trigger quarter, act quarter, trigger class) → acted-on objects.
+    let mut stacks: BTreeMap<(i32, i32, (u8, u8)), Vec<usize>> = BTreeMap::new();
     for act in first_act.iter().flatten().filter(|a| in_scope(a)) {
         acts_in_scope += 1;
         let g = quarter_of(act.issued_on, first);
@@ -292,34 +310,36 @@ pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent)
             // Appeals prompt an act over the quarter before it.
             EffectOutcome::AppealsPerQuarter => g - 1,
         };
-        if quarters_with_data(&data[act.object], p - QUARTERS_BEFORE, p) < MIN_QUARTERS_BEFORE
-            || spike(&data[act.object], p).is_none()
-        {
+        let trigger = spike(&data[act.object], p);
+        let (Some((y, ratio)), true) =
+            (trigger, quarters_with_data(&data[act.object], p - QUARTERS_BEFORE, p) >= MIN_QUARTERS_BEFORE)
+        else {
             left_out.too_early += 1;
             continue;
-        }
+        };
         if g > last || data[act.object].iter().all(|r| r.0 < g.max(p + 1)) {
             left_out.no_data_after += 1;
             continue;
         }
-        stacks.entry((p, g)).or_default().push(act.object);
+        stacks.entry((p, g, trigger_class(y, ratio))).or_default().push(act.object);
     }
     let mut rows = Vec::new();
     let mut keys = Vec::new();
     let (mut naive_before, mut naive_after) = ((0.0, 0.0), (0.0, 0.0));
-    for ((p, g), treated) in stacks {
-        // The acts' own rule, read off their triggers.
-        let (min_y, min_ratio) = treated
-            .iter()
-            .filter_map(|&o| spike(&data[o], p))
-            .fold((f64::INFINITY, f64::INFINITY), |(a, b), (y, r)| (a.min(y), b.min(r)));
+    // Each object's trigger class at a quarter, computed once per trigger quarter.
+    let mut classes: HashMap<i32, Vec<Option<(u8, u8)>>> = HashMap::new();
+    for ((p, g, class), treated) in stacks {
+        let at_p = classes.entry(p).or_insert_with(|| {
+            data.iter()
+                .map(|rows| {
+                    (quarters_with_data(rows, p - QUARTERS_BEFORE, p) >= MIN_QUARTERS_BEFORE)
+                        .then(|| spike(rows, p).map(|(y, r)| trigger_class(y, r)))
+                        .flatten()
+                })
+                .collect()
+        });
         let controls: Vec<usize> = (0..data.len())
-            .filter(|&o| {
-                act_quarter[o].is_none_or(|a| a > g)
-                    && !treated.contains(&o)
-                    && quarters_with_data(&data[o], p - QUARTERS_BEFORE, p) >= MIN_QUARTERS_BEFORE
-                    && spike(&data[o], p).is_some_and(|(y, r)| y >= min_y && r >= min_ratio)
-            })
+            .filter(|&o| at_p[o] == Some(class) && act_quarter[o].is_none_or(|a| a > g) && !treated.contains(&o))
             .collect();
         if controls.is_empty() {
             left_out.no_control += treated.len();
@@ -613,7 +633,8 @@ mod tests {
         let mut inspections = vec![Vec::new(); n];
         let mut acts = Vec::new();
         for (o, rows) in inspections.iter_mut().enumerate() {
-            let level = 2 + 2 * (o % 4) as u32;
+            // Levels shared alike by the acted-on and the rest (objects 0, 3 mod 6 by o / 6).
+            let level = 2 + 2 * ((o / 6) % 4) as u32;
             let spiked = o % 3 == 0;
             let acted = spiked && o % 2 == 0;
             for q in 0..16u32 {
@@ -650,7 +671,8 @@ mod tests {
         let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission");
         assert_eq!(stacks.acts_in_scope, 40);
         assert_eq!(stacks.left_out, LeftOut::default());
-        assert_eq!(stacks.keys, vec![("2021-Q4".to_string(), 1)]);
+        // Two trigger classes (12 violations; 24 and more), one stack each.
+        assert_eq!(stacks.keys, vec![("2021-Q4".to_string(), 1); 2]);
         let controls: std::collections::HashSet<usize> =
             stacks.rows.iter().filter(|r| !r.treated).map(|r| r.object).collect();
         assert_eq!(controls.len(), 40, "every spiked object not acted on in quarter 6");
@@ -661,12 +683,37 @@ mod tests {
     }
 
     #[test]
+    fn an_act_without_a_spike_gets_controls_without_one_and_leaves_the_spiked_stacks_alone() {
+        let mut panel = world(1.0);
+        // Object 1 had no spike; an act on it in the same quarter as the others, prompted by its
+        // inspection of the spikes' quarter (the registry names it).
+        panel.acts.push(ActEvent {
+            object: 1,
+            kind: "submission".into(),
+            issued_on: day(2021, 10, 2),
+            trigger: Some(day(2021, 7, 10)),
+        });
+        let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission");
+        let spiked = |o: usize| o % 3 == 0;
+        let mut members: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for r in &stacks.rows {
+            members.entry(r.stack).or_default().push(r.object);
+        }
+        for objects in members.values() {
+            assert!(objects.iter().all(|&o| spiked(o)) || objects.iter().all(|&o| !spiked(o)), "{objects:?}");
+        }
+        let controls: std::collections::HashSet<usize> =
+            stacks.rows.iter().filter(|r| !r.treated && spiked(r.object)).map(|r| r.object).collect();
+        assert_eq!(controls.len(), 40);
+    }
+
+    #[test]
     fn a_planted_halving_is_recovered_and_the_null_gives_none_with_a_flat_profile() {
         let figures = figures(&build(&world(0.5), EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission"));
         let ratio = figures.ratio.expect("an estimate");
         assert!((ratio - 0.5).abs() < 1e-6, "{ratio}");
         assert_eq!(figures.n_treated, 40);
-        assert_eq!(figures.cohorts.len(), 1);
+        assert_eq!(figures.cohorts.len(), 2);
         assert!(figures.profile.iter().any(|p| p.side == ProfileSide::AfterAct && p.quarter == 8));
         let null =
             super::figures(&build(&world(1.0), EffectOutcome::ViolationsPerInspection, &|a| a.kind == "submission"));

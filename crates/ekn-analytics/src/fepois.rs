@@ -9,7 +9,8 @@
 //! (`scripts/effect/stacked_oracle.py`).
 //!
 //! Observations of a fixed-effect group whose counts are all zero carry no information (their
-//! effect would be −∞, the fit "separated") and are dropped first, repeatedly, as pyfixest does.
+//! effect would be −∞, the fit "separated"), nor do a group's single observation; both are dropped
+//! first, repeatedly, as pyfixest does.
 
 use std::collections::HashMap;
 
@@ -60,19 +61,24 @@ const IRLS_MAX: usize = 200;
 const DEMEAN_TOL: f64 = 1e-11;
 const DEMEAN_MAX: usize = 100_000;
 
-/// Which rows survive dropping every group (of either fixed effect) whose counts are all zero.
+/// Which rows survive dropping, repeatedly, every group (of either fixed effect) whose counts are
+/// all zero — its effect would be −∞ — or that holds one row: a singleton is fitted perfectly by
+/// its own effect, says nothing of the terms, and kept would only swell the count of observations
+/// behind the standard errors (Correia 2015; pyfixest drops them too).
 fn informative(rows: &[Row], groups: [usize; 2]) -> Vec<bool> {
     let mut keep = vec![true; rows.len()];
     loop {
         let mut sums = [vec![0.0; groups[0]], vec![0.0; groups[1]]];
+        let mut counts = [vec![0usize; groups[0]], vec![0usize; groups[1]]];
         for (r, _) in rows.iter().zip(&keep).filter(|(_, k)| **k) {
             for d in 0..2 {
                 sums[d][r.fe[d]] += r.y;
+                counts[d][r.fe[d]] += 1;
             }
         }
         let mut changed = false;
         for (r, k) in rows.iter().zip(keep.iter_mut()) {
-            if *k && (sums[0][r.fe[0]] <= 0.0 || sums[1][r.fe[1]] <= 0.0) {
+            if *k && (0..2).any(|d| sums[d][r.fe[d]] <= 0.0 || counts[d][r.fe[d]] < 2) {
                 *k = false;
                 changed = true;
             }
@@ -83,89 +89,171 @@ fn informative(rows: &[Row], groups: [usize; 2]) -> Vec<bool> {
     }
 }
 
-/// Up to this many groups of the second fixed effect, the projection is solved exactly.
+/// Up to this many groups of the second fixed effect in one connected part, the projection is
+/// solved exactly.
 const EXACT_MAX_GROUPS: usize = 2000;
 
 /// Subtracts from each column of `columns` its weighted projection on both fixed effects.
 ///
-/// With few groups of the second effect (stack × quarter: a few hundred), exactly: the first
-/// effect's group means are eliminated, leaving a small symmetric system for the second's
-/// (its Schur complement, `diag(W₁) − Σ_g u_g u_gᵀ / W_g`), solved once per weighting by Cholesky
-/// for every column. Alternating projections, the textbook way, crawl where the two effects are
-/// thinly connected — a sparse registry, an object inspected once a year: on the demo registry they
-/// had not settled after 100,000 sweeps. Otherwise alternating projections.
+/// Exactly where it can: the first effect's group means are eliminated, leaving for the second's a
+/// symmetric system (its Schur complement, `diag(W₁) − Σ_g u_g u_gᵀ / W_g`) that falls apart into
+/// one small block per connected part — per stack, a stack's quarters — each solved once per
+/// weighting by Cholesky for every column. Alternating projections, the textbook way, crawl where
+/// the two effects are thinly connected (a sparse registry, an object inspected once a year: on
+/// the demo registry they had not settled after 100,000 sweeps); they remain for a part too large.
 fn demean(columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64], groups: [usize; 2]) -> Result<(), FitError> {
-    if groups[1] <= EXACT_MAX_GROUPS {
-        return demean_exact(columns, fe, w, groups);
+    match Blocks::new(fe, w, groups) {
+        Some(blocks) => blocks.project(columns, fe, w),
+        None => demean_alternating(columns, fe, w, groups),
     }
-    demean_alternating(columns, fe, w, groups)
 }
 
-fn demean_exact(columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64], groups: [usize; 2]) -> Result<(), FitError> {
-    let m = groups[1];
-    let mut w0 = vec![0.0; groups[0]];
-    let mut w1 = vec![0.0; m];
-    // Each first-effect group's weight by second-effect group.
-    let mut cross: HashMap<(usize, usize), f64> = HashMap::new();
-    for (g, wi) in fe.iter().zip(w) {
-        w0[g[0]] += wi;
-        w1[g[1]] += wi;
-        *cross.entry((g[0], g[1])).or_default() += wi;
-    }
-    let mut by_first: Vec<Vec<(usize, f64)>> = vec![Vec::new(); groups[0]];
-    for ((g0, g1), u) in cross {
-        by_first[g0].push((g1, u));
-    }
-    let mut system = DMatrix::<f64>::zeros(m, m);
-    for (j, wj) in w1.iter().enumerate() {
-        system[(j, j)] = *wj;
-    }
-    for (list, total) in by_first.iter().zip(&w0) {
-        if *total <= 0.0 {
-            continue;
+/// One part's system, factored: by Cholesky, or — where rounding left it a hair short of positive
+/// definite — by its pseudo-inverse (the minimum-norm solution, as good for the fitted sum).
+enum Solver {
+    Cholesky(nalgebra::Cholesky<f64, nalgebra::Dyn>),
+    Pseudo(DMatrix<f64>),
+}
+
+impl Solver {
+    fn solve(&self, rhs: &DVector<f64>) -> DVector<f64> {
+        match self {
+            Solver::Cholesky(c) => c.solve(rhs),
+            Solver::Pseudo(p) => p * rhs,
         }
-        for &(a, ua) in list {
-            for &(b, ub) in list {
-                system[(a, b)] -= ua * ub / total;
+    }
+}
+
+/// The second effect's groups split into connected parts, each with its factored system.
+struct Blocks {
+    groups: [usize; 2],
+    /// Per second-effect group: (its part, its place in the part).
+    place: Vec<(usize, usize)>,
+    parts: Vec<Solver>,
+    sizes: Vec<usize>,
+    w0: Vec<f64>,
+    /// Per first-effect group: its weight by second-effect group.
+    by_first: Vec<Vec<(usize, f64)>>,
+}
+
+fn root(parent: &mut [usize], mut a: usize) -> usize {
+    while parent[a] != a {
+        parent[a] = parent[parent[a]];
+        a = parent[a];
+    }
+    a
+}
+
+impl Blocks {
+    fn new(fe: &[[usize; 2]], w: &[f64], groups: [usize; 2]) -> Option<Blocks> {
+        let mut w0 = vec![0.0; groups[0]];
+        let mut w1 = vec![0.0; groups[1]];
+        let mut cross: HashMap<(usize, usize), f64> = HashMap::new();
+        for (g, wi) in fe.iter().zip(w) {
+            w0[g[0]] += wi;
+            w1[g[1]] += wi;
+            *cross.entry((g[0], g[1])).or_default() += wi;
+        }
+        let mut by_first: Vec<Vec<(usize, f64)>> = vec![Vec::new(); groups[0]];
+        for ((g0, g1), u) in cross {
+            by_first[g0].push((g1, u));
+        }
+        // Second-effect groups joined through a first-effect group are one part.
+        let mut parent: Vec<usize> = (0..groups[1]).collect();
+        for list in &by_first {
+            for pair in list.windows(2) {
+                let (a, b) = (root(&mut parent, pair[0].0), root(&mut parent, pair[1].0));
+                parent[a] = b;
             }
         }
-    }
-    // The system is singular along a constant shift between the two effects (one per connected
-    // part): a ridge far below the weights picks one solution; the fitted sum does not depend on it.
-    let scale = w1.iter().copied().fold(0.0, f64::max).max(1e-300);
-    for j in 0..m {
-        system[(j, j)] += scale * 1e-10 + if w1[j] > 0.0 { 0.0 } else { 1.0 };
-    }
-    let Some(cholesky) = nalgebra::Cholesky::new(system) else {
-        return Err(FitError::NotConverged("the fixed effects' system"));
-    };
-    for col in columns.iter_mut() {
-        let mut sum0 = vec![0.0; groups[0]];
-        let mut rhs = DVector::<f64>::zeros(m);
-        for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
-            sum0[g[0]] += wi * v;
-            rhs[g[1]] += wi * v;
+        let mut part_of_root: HashMap<usize, usize> = HashMap::new();
+        let mut sizes: Vec<usize> = Vec::new();
+        let mut place = Vec::with_capacity(groups[1]);
+        for g in 0..groups[1] {
+            let r = root(&mut parent, g);
+            let part = *part_of_root.entry(r).or_insert_with(|| {
+                sizes.push(0);
+                sizes.len() - 1
+            });
+            place.push((part, sizes[part]));
+            sizes[part] += 1;
         }
-        for ((list, total), s) in by_first.iter().zip(&w0).zip(&sum0) {
-            if *total > 0.0 {
-                for &(j, u) in list {
-                    rhs[j] -= u * s / total;
+        if sizes.iter().any(|&n| n > EXACT_MAX_GROUPS) {
+            return None;
+        }
+        let mut systems: Vec<DMatrix<f64>> = sizes.iter().map(|&n| DMatrix::zeros(n, n)).collect();
+        for (g, wg) in w1.iter().enumerate() {
+            let (part, i) = place[g];
+            // A group with no weight left (all its rows dropped) is pinned at zero.
+            systems[part][(i, i)] += if *wg > 0.0 { *wg } else { 1.0 };
+        }
+        for (list, total) in by_first.iter().zip(&w0) {
+            if *total <= 0.0 {
+                continue;
+            }
+            for &(a, ua) in list {
+                for &(b, ub) in list {
+                    let ((part, i), (_, j)) = (place[a], place[b]);
+                    systems[part][(i, j)] -= ua * ub / total;
                 }
             }
         }
-        let second = cholesky.solve(&rhs);
-        let mut first = vec![0.0; groups[0]];
-        for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
-            first[g[0]] += wi * (v - second[g[1]]);
-        }
-        for (f, total) in first.iter_mut().zip(&w0) {
-            *f = if *total > 0.0 { *f / total } else { 0.0 };
-        }
-        for (g, v) in fe.iter().zip(col.iter_mut()) {
-            *v -= first[g[0]] + second[g[1]];
-        }
+        // Each part's system is singular along a shift between the two effects: a ridge far below
+        // the weights picks one solution; the fitted sum does not depend on it.
+        let parts = systems
+            .into_iter()
+            .map(|mut m| {
+                let scale = (0..m.nrows()).map(|i| m[(i, i)]).fold(0.0, f64::max).max(1e-300);
+                for i in 0..m.nrows() {
+                    m[(i, i)] += scale * 1e-10;
+                }
+                match nalgebra::Cholesky::new(m.clone()) {
+                    Some(c) => Some(Solver::Cholesky(c)),
+                    None => m.pseudo_inverse(scale * 1e-9).ok().map(Solver::Pseudo),
+                }
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Blocks { groups, place, parts, sizes, w0, by_first })
     }
-    Ok(())
+
+    fn project(&self, columns: &mut [Vec<f64>], fe: &[[usize; 2]], w: &[f64]) -> Result<(), FitError> {
+        for col in columns.iter_mut() {
+            let mut sum0 = vec![0.0; self.groups[0]];
+            let mut rhs: Vec<DVector<f64>> = self.sizes.iter().map(|&n| DVector::zeros(n)).collect();
+            for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
+                sum0[g[0]] += wi * v;
+                let (part, i) = self.place[g[1]];
+                rhs[part][i] += wi * v;
+            }
+            for ((list, total), s) in self.by_first.iter().zip(&self.w0).zip(&sum0) {
+                if *total > 0.0 {
+                    for &(g1, u) in list {
+                        let (part, i) = self.place[g1];
+                        rhs[part][i] -= u * s / total;
+                    }
+                }
+            }
+            let solved: Vec<DVector<f64>> = self.parts.iter().zip(&rhs).map(|(c, r)| c.solve(r)).collect();
+            let second = |g1: usize| {
+                let (part, i) = self.place[g1];
+                solved[part][i]
+            };
+            let mut first = vec![0.0; self.groups[0]];
+            for ((g, wi), v) in fe.iter().zip(w).zip(col.iter()) {
+                first[g[0]] += wi * (v - second(g[1]));
+            }
+            for (f, total) in first.iter_mut().zip(&self.w0) {
+                *f = if *total > 0.0 { *f / total } else { 0.0 };
+            }
+            for (g, v) in fe.iter().zip(col.iter_mut()) {
+                *v -= first[g[0]] + second(g[1]);
+            }
+            if col.iter().any(|v| !v.is_finite()) {
+                return Err(FitError::NotConverged("the fixed effects' system"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Alternating projections until no group mean moves by more than the tolerance.
@@ -265,16 +353,44 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
         let b = &inverse * xtwz;
         beta = b.iter().copied().collect();
         // The fixed effects' part is what demeaning took away from z less what the terms explain.
-        for i in 0..n {
-            let fitted_x: f64 = (0..k).map(|a| x_tilde[a][i] * beta[a]).sum();
-            let residual = z_tilde[i] - fitted_x;
-            eta[i] = z[i] - residual + kept[i].offset;
-            mu[i] = eta[i].exp();
+        let target: Vec<f64> = (0..n)
+            .map(|i| {
+                let fitted_x: f64 = (0..k).map(|a| x_tilde[a][i] * beta[a]).sum();
+                z[i] - (z_tilde[i] - fitted_x) + kept[i].offset
+            })
+            .collect();
+        // A full step can overshoot where a group's counts are nearly all zero (a mean driven
+        // towards zero overflows the log): the step is halved until the deviance is finite again.
+        let deviance_at = |eta: &[f64]| {
+            2.0 * (0..n)
+                .map(|i| {
+                    let m = eta[i].exp();
+                    if y[i] > 0.0 {
+                        y[i] * (y[i] / m).ln() - (y[i] - m)
+                    } else {
+                        m
+                    }
+                })
+                .sum::<f64>()
+        };
+        let previous = eta.clone();
+        let mut step = 1.0;
+        let mut new_deviance = f64::NAN;
+        for _ in 0..40 {
+            for i in 0..n {
+                eta[i] = previous[i] + step * (target[i] - previous[i]);
+            }
+            new_deviance = deviance_at(&eta);
+            if new_deviance.is_finite() && (iteration == 1 || new_deviance <= deviance * (1.0 + 1e-9) + 1e-9) {
+                break;
+            }
+            step /= 2.0;
         }
-        let new_deviance = 2.0
-            * (0..n).map(|i| if y[i] > 0.0 { y[i] * (y[i] / mu[i]).ln() - (y[i] - mu[i]) } else { mu[i] }).sum::<f64>();
         if !new_deviance.is_finite() {
             return Err(FitError::NotConverged("the deviance is not finite (separation)"));
+        }
+        for i in 0..n {
+            mu[i] = eta[i].exp();
         }
         if ((new_deviance - deviance).abs() / (0.1 + new_deviance.abs())) < IRLS_TOL {
             converged = true;
