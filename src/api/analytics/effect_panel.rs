@@ -70,14 +70,17 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
             a => {
                 let a = u32::try_from(a)
                     .ok()
-                    .filter(|a| (1..=MAX_QUARTER).contains(a))
-                    .ok_or_else(|| bad(line, "act", "not −1 or a quarter from 1"))?;
+                    .filter(|a| *a <= MAX_QUARTER)
+                    .ok_or_else(|| bad(line, "act", "not −1 or a quarter"))?;
                 let p = match trigger {
                     Some(t) => u32::try_from(number(t, "trigger")?)
                         .ok()
                         .filter(|p| *p <= a)
                         .ok_or_else(|| bad(line, "trigger", "not a quarter up to the act's"))?,
-                    None => a - 1,
+                    // Without a trigger column, the quarter before the act (there is none before 0).
+                    None => a.checked_sub(1).ok_or_else(|| {
+                        bad(line, "act", "an act in quarter 0 needs its trigger's quarter (a trigger column)")
+                    })?,
                 };
                 Some((a, p))
             }
