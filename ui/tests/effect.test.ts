@@ -13,6 +13,20 @@ const figures = {
   design: 'before_after' as const, naive_ratio: 0.54, ratio: 0.77, ci95: [0.69, 0.86] as [number, number], n_treated: 436, n_controls: 651,
   n_without_trigger: 0, n_unmatched: 4, pre_trend_p: 0.41, mde: 0.85, prevented: 210.4, prevented_ci95: [120.2, 300.9] as [number, number],
   note: null, estimate: true,
+  cohorts: [], profile: [], acts_in_scope: null, left_out: null, matched: null,
+};
+/** The headline as ЭКН gives it since issue 62: the stacked design, its profile and the matched design beside it. */
+const stacked = {
+  ...figures, design: 'stacked' as const, n_treated: 480, n_controls: 5210, acts_in_scope: 555,
+  left_out: { no_trigger: 3, too_early: 41, no_control: 19, no_data_after: 12 },
+  cohorts: [{ quarter: '2025-Q3', lag: 1, treated: 40, controls: 310 }],
+  profile: [
+    { quarter: -4, side: 'before_trigger' as const, ratio: 1.02, ci95: [0.9, 1.15] as [number, number] },
+    { quarter: -3, side: 'before_trigger' as const, ratio: 0.97, ci95: [0.86, 1.1] as [number, number] },
+    { quarter: 0, side: 'after_act' as const, ratio: 0.83, ci95: [0.72, 0.96] as [number, number] },
+    { quarter: 4, side: 'after_act' as const, ratio: 0.74, ci95: [0.63, 0.87] as [number, number] },
+  ],
+  matched: { ...figures, outcome: 'violations_per_inspection' as const, ratio: 0.91, ci95: [0.7, 1.18] as [number, number], n_treated: 95 },
 };
 const report: EffectReport = {
   as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null,
@@ -26,7 +40,7 @@ const report: EffectReport = {
   verification: { next_inspection: { verified: 20, contradicted: 25, no_data: 15 }, appeals: { verified: 5, contradicted: 9, no_data: 46 },
     category_appeals: { verified: 2, contradicted: 3, no_data: 55 }, returning_applicant: { verified: 4, contradicted: 7, no_data: 49 }, rule: 'verify-2026.11.2' },
   effects: [
-    { kind: 'all', scope: 'all', outcome: 'violations_per_inspection', ...figures },
+    { kind: 'all', scope: 'all', outcome: 'violations_per_inspection', ...stacked },
     { kind: 'protest', scope: 'all', outcome: 'appeals_per_quarter', ...figures, design: null, n_treated: 12, ratio: null, ci95: null, pre_trend_p: null, mde: null,
       prevented: null, prevented_ci95: null, note: 'no estimate: 12 acted-on object(s) with data after the act, fewer than 30' },
     { kind: 'order', scope: 'all', outcome: 'violations_per_inspection', ...figures, design: 'after_only' as const, pre_trend_p: null, ratio: 0.81 },
@@ -80,6 +94,14 @@ describe('the Effectiveness screen', () => {
     expect(estimates.querySelector('[data-effect="order/violations_per_inspection"]')!.textContent).toContain('0.81');
     expect(estimates.textContent).toContain('Сравнение только после акта');
     expect(screen.getByTestId('effect-provenance').textContent).toContain('476');
+    // What the headline rests on, and the matched design beside it, never in it.
+    const basis = estimates.querySelector('[data-effect-basis="all/violations_per_inspection"]')!;
+    expect(basis.textContent).toContain('Опирается на 480 объектов с актом из 555 актов');
+    expect(basis.textContent).toContain('без данных за два года до повода 41');
+    expect(basis.textContent).toContain('Подобранный дизайн рядом');
+    expect(basis.textContent).toContain('0.91 (0.70–1.18)');
+    // The quarter-by-quarter profile is drawn, its figures in the table beneath.
+    expect(screen.getByTestId('effect-profile').textContent).toContain('после акта +4');
   });
 
   it('sends the filters as the request', async () => {

@@ -54,6 +54,9 @@ pub const QUARTERS_AFTER: i32 = 8;
 /// The profile's quarters before the trigger with a term of their own.
 pub const PROFILE_BEFORE: i32 = 4;
 
+/// At most this many controls per act in a stack (drawn by a fixed shuffle).
+const CONTROLS_PER_ACT: usize = 20;
+
 /// An acted-on object needs this many quarters with data before its trigger.
 const MIN_QUARTERS_BEFORE: usize = 1;
 
@@ -338,9 +341,19 @@ pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent)
                 })
                 .collect()
         });
-        let controls: Vec<usize> = (0..data.len())
+        let mut controls: Vec<usize> = (0..data.len())
             .filter(|&o| at_p[o] == Some(class) && act_quarter[o].is_none_or(|a| a > g) && !treated.contains(&o))
             .collect();
+        // A stack of quiet triggers (an act after an ordinary quarter) would take every quiet
+        // object; past a score of controls per act they add rows, not precision. Which ones is a
+        // fixed shuffle of the candidates, so the same data give the same estimate.
+        let cap = CONTROLS_PER_ACT * treated.len();
+        if controls.len() > cap {
+            let key = (p as u64) << 40 ^ (g as u64) << 20 ^ u64::from(class.0) << 8 ^ u64::from(class.1);
+            controls.sort_by_key(|&o| (crate::effect::mix(o as u64, key), o));
+            controls.truncate(cap);
+            controls.sort_unstable();
+        }
         if controls.is_empty() {
             left_out.no_control += treated.len();
             continue;
