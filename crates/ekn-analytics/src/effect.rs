@@ -160,7 +160,42 @@ pub struct EffectFigures {
     #[serde(default)]
     pub left_out: Option<crate::effect_staggered::LeftOut>,
     #[serde(default)]
-    pub matched: Option<Box<EffectFigures>>,
+    pub matched: Option<MatchedFigures>,
+}
+
+/// The matched design's figures beside the stacked headline (a sensitivity check): what the
+/// report said before issue 62, in the shape of its own fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct MatchedFigures {
+    pub design: Option<EffectDesign>,
+    pub naive_ratio: Option<f64>,
+    pub ratio: Option<f64>,
+    pub ci95: Option<[f64; 2]>,
+    pub n_treated: usize,
+    pub n_controls: usize,
+    pub n_without_trigger: usize,
+    pub n_unmatched: usize,
+    pub pre_trend_p: Option<f64>,
+    pub mde: Option<f64>,
+    pub note: Option<String>,
+}
+
+impl From<EffectFigures> for MatchedFigures {
+    fn from(f: EffectFigures) -> Self {
+        MatchedFigures {
+            design: f.design,
+            naive_ratio: f.naive_ratio,
+            ratio: f.ratio,
+            ci95: f.ci95,
+            n_treated: f.n_treated,
+            n_controls: f.n_controls,
+            n_without_trigger: f.n_without_trigger,
+            n_unmatched: f.n_unmatched,
+            pre_trend_p: f.pre_trend_p,
+            mde: f.mde,
+            note: f.note,
+        }
+    }
 }
 
 /// A matched unit's counts: before and after its (pseudo-)act date, with exposures (inspections,

@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::effect::{ActEvent, EffectDesign, EffectFigures, EffectOutcome, Panel};
+use crate::effect::{ActEvent, EffectDesign, EffectFigures, EffectOutcome, MatchedFigures, Panel};
 use crate::fepois::{self, Row};
 
 /// The version of this design, reported with every estimate.
@@ -609,7 +609,7 @@ impl StaggeredFigures {
             profile: self.profile,
             acts_in_scope: Some(self.acts_in_scope),
             left_out: Some(self.left_out),
-            matched: matched.map(Box::new),
+            matched: matched.map(MatchedFigures::from),
         }
     }
 }

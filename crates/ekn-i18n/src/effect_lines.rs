@@ -176,6 +176,9 @@ pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
             ("stacks", &e.cohorts.len()),
         ];
         lines.push(format!("    {}", tr_with("cli.effect.stacked", &vars)));
+        if e.design == Some(EffectDesign::Stacked) {
+            lines.push(format!("    {}", tr("cli.effect.stacked_caveat")));
+        }
     }
     for (side, key) in
         [(ProfileSide::BeforeTrigger, "cli.effect.profile_before"), (ProfileSide::AfterAct, "cli.effect.profile_after")]

@@ -129,18 +129,16 @@ fn checked_scores(scores: &OfficeThemeScores) -> Result<(), ApiError> {
 
 /// Checks the office's effect of acts as a peer's: bounded lists, codes and names as an office's.
 fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
-    // Each estimate's stacks and profile count as rows; the matched design beside it is one level
-    // deep, never a chain.
+    // Each estimate's stacks and profile count as rows.
     let nested = effect.effects.iter().map(|e| e.figures.cohorts.len() + e.figures.profile.len()).sum::<usize>();
     let rows =
         effect.effects.len() + effect.kpis.funnel.len() + effect.registry.len() + effect.not_computed.len() + nested;
-    let chained = effect.effects.iter().any(|e| e.figures.matched.as_ref().is_some_and(|m| m.matched.is_some()));
     let texts = effect
         .effects
         .iter()
         .flat_map(|e| [&e.kind, &e.scope].into_iter().chain(e.figures.cohorts.iter().map(|c| &c.quarter)))
         .chain(effect.kpis.funnel.iter().map(|f| &f.district));
-    if rows > MAX_ROWS || chained || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) {
+    if rows > MAX_ROWS || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's effect of acts is not one an office sends"));
     }
     Ok(())

@@ -9,7 +9,7 @@ export type LeftOut = {
  */
 no_trigger: number, 
 /**
- * Fewer than two quarters with data before the trigger.
+ * No quarter with data in the two years before the trigger.
  */
 too_early: number, 
 /**

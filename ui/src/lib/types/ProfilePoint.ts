@@ -7,7 +7,7 @@ import type { ProfileSide } from "./ProfileSide";
 export type ProfilePoint = { 
 /**
  * Quarters from the act (0 its own quarter, 8 two years on); before the act, quarters from
- * the trigger (−4…−2; −1, the quarter just before it, is the reference and has no point).
+ * the trigger (−4…−2, each against the rest of the two years before the trigger).
  */
 quarter: number, 
 /**
