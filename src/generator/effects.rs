@@ -119,7 +119,11 @@ pub fn make(world: EffectWorld) -> Panel {
         }
         appeals.sort();
         appeals.retain(|d| *d <= end);
-        panel.objects.push(ObjectFacts { stratum: stratum.clone(), risk_decile: None });
+        panel.objects.push(ObjectFacts {
+            stratum: stratum.clone(),
+            risk_decile: None,
+            identity: panel.objects.len() as u64,
+        });
         panel.inspections.push(inspections);
         panel.appeals.push(appeals);
     }

@@ -67,6 +67,15 @@ pub struct ObjectFacts {
     pub stratum: String,
     /// Decile (0–9) of the object's latest risk score, when scored.
     pub risk_decile: Option<u8>,
+    /// A number fixed by the object itself (from its BIN), not by where it stands in a list: a
+    /// draw among candidates orders by it, so the office and a workstation, whose registries list
+    /// objects in different orders, draw the same ones.
+    pub identity: u64,
+}
+
+/// An object's `identity` from its BIN (FNV-1a: fixed across programs and versions).
+pub fn identity_of(bin: &str) -> u64 {
+    bin.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
 }
 
 /// An act as the estimator sees it.

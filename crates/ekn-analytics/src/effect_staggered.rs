@@ -350,7 +350,7 @@ pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent)
         let cap = CONTROLS_PER_ACT * treated.len();
         if controls.len() > cap {
             let key = (p as u64) << 40 ^ (g as u64) << 20 ^ u64::from(class.0) << 8 ^ u64::from(class.1);
-            controls.sort_by_key(|&o| (crate::effect::mix(o as u64, key), o));
+            controls.sort_by_key(|&o| (crate::effect::mix(panel.objects[o].identity, key), o));
             controls.truncate(cap);
             controls.sort_unstable();
         }
@@ -529,10 +529,14 @@ pub fn figures(stacks: &Stacks) -> StaggeredFigures {
     out.prevented_ci95 = out.ci95.map(|[lo, hi]| [prevented(hi), prevented(lo)]);
 
     // The profile: one term per event quarter that has data; the quarter before the trigger is the reference.
+    // A quarter whose acted-on rows hold no count would be separated: it gets no term (it stays in
+    // the reference).
     let terms: Vec<(ProfileSide, i32)> = profile_terms()
         .into_iter()
         .filter(|(side, q)| {
-            stacks.rows.iter().any(|r| r.treated && r.event == *q && r.after == (*side == ProfileSide::AfterAct))
+            stacks.rows.iter().zip(&fit.used).any(|(r, used)| {
+                *used && r.treated && r.y > 0.0 && r.event == *q && r.after == (*side == ProfileSide::AfterAct)
+            })
         })
         .collect();
     let profile_rows = fit_rows(stacks, &|r| {
@@ -669,7 +673,9 @@ mod tests {
             }
         }
         Panel {
-            objects: vec![ObjectFacts { stratum: "x".into(), risk_decile: None }; n],
+            objects: (0..n)
+                .map(|o| ObjectFacts { stratum: "x".into(), risk_decile: None, identity: o as u64 })
+                .collect(),
             inspections,
             appeals: vec![Vec::new(); n],
             acts,

@@ -236,6 +236,7 @@ impl<'r> RegistryIndex<'r> {
                 .map(|s| ObjectFacts {
                     stratum: format!("{:?}/{:?}", self.stratum[s].0, self.stratum[s].1),
                     risk_decile: deciles.get(s).copied().flatten(),
+                    identity: effect::identity_of(&self.registry.subjects[s].bin),
                 })
                 .collect(),
             inspections: self.inspections,

@@ -310,6 +310,11 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
     if n <= k || k == 0 {
         return Err(FitError::NotIdentified("too few observations with counts"));
     }
+    // A term whose rows hold no count at all is separated: its coefficient runs to −∞ (no
+    // violation after any act would read as "acts prevent everything"), so no estimate.
+    if (0..k).any(|a| kept.iter().all(|r| r.x[a] == 0.0 || r.y == 0.0)) {
+        return Err(FitError::NotIdentified("a term's rows hold no count (separation)"));
+    }
     let fe: Vec<[usize; 2]> = kept.iter().map(|r| r.fe).collect();
     let y: Vec<f64> = kept.iter().map(|r| r.y).collect();
     let mean_y = y.iter().sum::<f64>() / n as f64;
@@ -400,6 +405,11 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
     }
     if !converged {
         return Err(FitError::NotConverged("the reweighting"));
+    }
+    // A coefficient past e^±10 (a ratio under 1/22,000 or over 22,000) is a fit running off to
+    // infinity along counts that barely overlap, not an effect.
+    if beta.iter().any(|b| b.abs() > 10.0) {
+        return Err(FitError::NotIdentified("a coefficient runs off to infinity (quasi-separation)"));
     }
     // The sandwich: scores summed per cluster, with the regressors demeaned at the final weights.
     let mut columns: Vec<Vec<f64>> = (0..k).map(|j| kept.iter().map(|r| r.x[j]).collect()).collect();

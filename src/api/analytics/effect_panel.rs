@@ -45,6 +45,8 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
     let mut inspections: Vec<Vec<(NaiveDate, u32)>> = Vec::new();
     // Per object: its act's quarter and its trigger's.
     let mut acts: Vec<Option<(u32, u32)>> = Vec::new();
+    // Per object: the number the file gave it (its identity for draws).
+    let mut numbers: Vec<u64> = Vec::new();
     let mut last_quarter = 0;
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
@@ -90,6 +92,7 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
         if i == inspections.len() {
             inspections.push(Vec::new());
             acts.push(a);
+            numbers.push(o);
         } else if acts[i] != a {
             return Err(bad(line, "act", "differs from the object's earlier rows"));
         }
@@ -122,7 +125,10 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
         .collect();
     let as_of = quarter_start(last_quarter + 1).pred_opt().unwrap_or(NaiveDate::MAX);
     Ok(Panel {
-        objects: vec![ObjectFacts { stratum: "all".into(), risk_decile: None }; inspections.len()],
+        objects: numbers
+            .iter()
+            .map(|n| ObjectFacts { stratum: "all".into(), risk_decile: None, identity: *n })
+            .collect(),
         appeals: vec![Vec::new(); inspections.len()],
         inspections,
         acts,
