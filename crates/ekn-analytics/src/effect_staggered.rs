@@ -29,12 +29,13 @@
 //!
 //! Chosen by a simulation study on a generator written for the choice
 //! (`scripts/effect/staggered_study.py`, `cut_at_act`), where the two-way fixed-effects designs ran
-//! +0.36 and more on the log scale; this code over 100 of its registries a setting
-//! (`scripts/effect/ekn_study.py --generator a`): bias −0.006/−0.005/+0.001 at none/×0.75/×0.60,
-//! coverage 0.93–0.96, 94 % of the acts used. Judged on a second generator written afterwards and
-//! never tuned on (`--generator b`; docs/EFFECT.md). When acts follow what no registry records (an
-//! object's true rate), no comparison built from the registry identifies the effect; the figures
-//! say which world they assume.
+//! +0.36 and more on the log scale; this code over 200 of its registries a setting
+//! (`scripts/effect/ekn_study.py --generator a`): bias −0.007/−0.002/−0.002 at none/×0.75/×0.60,
+//! coverage 0.93–0.95, 87 % of the acts used. **Judged once on a second generator written
+//! afterwards and never tuned on (`--generator b`), it fails**: +0.05…+0.06 in every setting,
+//! coverage 0.12–0.16 (docs/EFFECT.md) — the report says it is under review. When acts follow what
+//! no registry records (an object's true rate), no comparison built from the registry identifies
+//! the effect; the figures say which world they assume.
 
 use std::collections::{BTreeMap, HashMap};
 
