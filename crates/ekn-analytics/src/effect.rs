@@ -55,10 +55,10 @@ const APPEALS_TRIGGER_DAYS: u64 = 90;
 /// A control's trigger is at most this far in time from the act's (days).
 const CONTROL_REACH_DAYS: i64 = 365;
 
-const Z95: f64 = 1.959_963_984_540_054;
+pub(crate) const Z95: f64 = 1.959_963_984_540_054;
 /// 1.96 + 0.84: the distance, in standard errors, an effect must lie from none to be found
 /// four times in five.
-const MDE_Z: f64 = Z95 + 0.841_621_233_572_914;
+pub(crate) const MDE_Z: f64 = Z95 + 0.841_621_233_572_914;
 
 /// One supervised object as the estimator sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -371,6 +371,32 @@ fn unit(
     }
 }
 
+/// Each object's first act (of any kind, in scope or not): an object acted on before has no clean
+/// "before" for a later act, and is no control once acted on.
+pub(crate) fn first_acts(panel: &Panel) -> Vec<Option<&ActEvent>> {
+    let mut first: Vec<Option<&ActEvent>> = vec![None; panel.objects.len()];
+    for act in &panel.acts {
+        let slot = &mut first[act.object];
+        if slot.is_none_or(|f| act.issued_on < f.issued_on) {
+            *slot = Some(act);
+        }
+    }
+    first
+}
+
+/// The inspection that prompted an act, among its object's inspections `rows` (by day): the one
+/// the registry names, else the act's preceding spike — the one that found the most violations in
+/// the half-year before the act (of equals, the earliest). Not merely the last one: a milder
+/// inspection between the spike and the act would leave the spike uncompared. `None`: no
+/// inspection in that half-year.
+pub(crate) fn trigger_of(rows: &[(NaiveDate, u32)], act: &ActEvent) -> Option<(NaiveDate, u32)> {
+    let window = (minus(act.issued_on, TRIGGER_WINDOW_DAYS), plus(act.issued_on, 1));
+    let before: Vec<&(NaiveDate, u32)> = rows.iter().filter(|(d, _)| *d >= window.0 && *d < window.1).collect();
+    let named = act.trigger.and_then(|day| before.iter().rev().find(|(d, _)| *d == day).copied());
+    let spike = before.iter().rev().max_by_key(|(_, v)| *v).copied();
+    named.or(spike).copied()
+}
+
 /// A deterministic order of candidates for one act (so the same data give the same controls).
 pub(crate) fn mix(a: u64, b: u64) -> u64 {
     let mut x = a.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ b.wrapping_add(0xBF58_476D_1CE4_E5B9);
@@ -395,13 +421,7 @@ pub fn estimate(panel: &Panel, in_scope: &dyn Fn(&ActEvent) -> bool, horizon_day
 /// and risk decile not acted on by the control's date — not "never acted on", which would pick
 /// objects for what happened to them later; one acted on later is followed only until its act.
 pub fn match_units(panel: &Panel, in_scope: &dyn Fn(&ActEvent) -> bool, horizon_days: u64) -> Vec<Matched> {
-    let mut first_act: Vec<Option<&ActEvent>> = vec![None; panel.objects.len()];
-    for act in &panel.acts {
-        let slot = &mut first_act[act.object];
-        if slot.is_none_or(|f| act.issued_on < f.issued_on) {
-            *slot = Some(act);
-        }
-    }
+    let first_act = first_acts(panel);
     let mut treated: Vec<&ActEvent> = first_act.iter().flatten().copied().filter(|a| in_scope(a)).collect();
     treated.sort_by_key(|a| (a.issued_on, a.object));
     let first_day: Vec<Option<NaiveDate>> = first_act.iter().map(|a| a.map(|a| a.issued_on)).collect();
@@ -458,17 +478,7 @@ fn violations_matched(
     let mut units = Vec::new();
     let (mut without_trigger, mut unmatched) = (0, 0);
     for act in treated {
-        let rows = &panel.inspections[act.object];
-        // The inspection that prompted the act: the one the registry names, else the act's
-        // preceding spike — the one that found the most violations in the half-year before the
-        // act (the latest of equals). Not merely the last one: a milder inspection between the
-        // spike and the act would leave the spike uncompared.
-        let window = (minus(act.issued_on, TRIGGER_WINDOW_DAYS), plus(act.issued_on, 1));
-        let before: Vec<&(NaiveDate, u32)> = rows.iter().filter(|(d, _)| *d >= window.0 && *d < window.1).collect();
-        let named = act.trigger.and_then(|day| before.iter().rev().find(|(d, _)| *d == day).copied());
-        let spike = before.iter().rev().max_by_key(|(_, v)| *v).copied();
-        let trigger = named.or(spike);
-        let Some(&(trigger_day, trigger_v)) = trigger else {
+        let Some((trigger_day, trigger_v)) = trigger_of(&panel.inspections[act.object], act) else {
             without_trigger += 1;
             continue;
         };

@@ -42,7 +42,11 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::effect::{ActEvent, EffectDesign, EffectFigures, EffectOutcome, MatchedFigures, Panel};
+use crate::effect::{
+    first_acts, trigger_of, ActEvent, EffectDesign, EffectFigures, EffectOutcome, MatchedFigures, Panel,
+};
+// One threshold, one interval and one power for both designs.
+use crate::effect::{MDE_Z, MIN_TREATED, Z95};
 use crate::fepois::{self, Row};
 
 /// The version of this design, reported with every estimate.
@@ -60,15 +64,6 @@ const CONTROLS_PER_ACT: usize = 20;
 
 /// An acted-on object needs this many quarters with data before its trigger.
 const MIN_QUARTERS_BEFORE: usize = 1;
-
-/// No headline from fewer acted-on objects with data after their act.
-pub const MIN_TREATED: usize = 30;
-
-/// The window before an act in which its trigger is looked for (days), as the matched design's.
-const TRIGGER_WINDOW_DAYS: u64 = 180;
-
-const Z95: f64 = 1.959_963_984_540_054;
-const MDE_Z: f64 = Z95 + 0.841_621_233_572_914;
 
 /// A quarter of the event-time profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
@@ -169,9 +164,15 @@ fn quarter_of(day: NaiveDate, first: (i32, u32)) -> i32 {
     (day.year() - first.0) * 4 + (day.month0() / 3) as i32 - first.1 as i32
 }
 
-fn quarter_label(q: i32, first: (i32, u32)) -> String {
+/// Quarter `q`'s year and its quarter of the year (0–3).
+fn year_and_quarter(q: i32, first: (i32, u32)) -> (i32, i32) {
     let n = first.0 * 4 + first.1 as i32 + q;
-    format!("{}-Q{}", n.div_euclid(4), n.rem_euclid(4) + 1)
+    (n.div_euclid(4), n.rem_euclid(4))
+}
+
+fn quarter_label(q: i32, first: (i32, u32)) -> String {
+    let (year, quarter) = year_and_quarter(q, first);
+    format!("{year}-Q{}", quarter + 1)
 }
 
 /// Each object's counts by quarter: (quarter, count, exposure), sorted, exposure > 0.
@@ -194,8 +195,8 @@ fn quarterly(panel: &Panel, outcome: EffectOutcome, first: (i32, u32)) -> Vec<Ve
         EffectOutcome::AppealsPerQuarter => {
             // Every quarter the data cover is exposure, the first and last by their days covered.
             let start = |q: i32| {
-                let n = first.0 * 4 + first.1 as i32 + q;
-                NaiveDate::from_ymd_opt(n.div_euclid(4), (n.rem_euclid(4) * 3 + 1) as u32, 1).unwrap_or(NaiveDate::MIN)
+                let (year, quarter) = year_and_quarter(q, first);
+                NaiveDate::from_ymd_opt(year, (quarter * 3 + 1) as u32, 1).unwrap_or(NaiveDate::MIN)
             };
             let exposure: Vec<f64> = (0..=last)
                 .map(|q| {
@@ -279,38 +280,23 @@ pub fn build(panel: &Panel, outcome: EffectOutcome, in_scope: &dyn Fn(&ActEvent)
     let first = (panel.since.year(), panel.since.month0() / 3);
     let data = quarterly(panel, outcome, first);
     let last = quarter_of(panel.as_of, first);
-    let mut first_act: Vec<Option<&ActEvent>> = vec![None; panel.objects.len()];
-    for act in &panel.acts {
-        let slot = &mut first_act[act.object];
-        if slot.is_none_or(|f| act.issued_on < f.issued_on) {
-            *slot = Some(act);
-        }
-    }
+    let first_act = first_acts(panel);
     let act_quarter: Vec<Option<i32>> = first_act.iter().map(|a| a.map(|a| quarter_of(a.issued_on, first))).collect();
     let mut left_out = LeftOut::default();
     let mut acts_in_scope = 0;
-    // (trigger quarter, act quarter) → acted-on objects.
     // (trigger quarter, act quarter, trigger class) → acted-on objects.
     let mut stacks: BTreeMap<(i32, i32, (u8, u8)), Vec<usize>> = BTreeMap::new();
     for act in first_act.iter().flatten().filter(|a| in_scope(a)) {
         acts_in_scope += 1;
         let g = quarter_of(act.issued_on, first);
         let p = match outcome {
-            EffectOutcome::ViolationsPerInspection => {
-                let rows = &panel.inspections[act.object];
-                let from = act.issued_on.checked_sub_days(Days::new(TRIGGER_WINDOW_DAYS)).unwrap_or(NaiveDate::MIN);
-                let before: Vec<&(NaiveDate, u32)> =
-                    rows.iter().filter(|(d, _)| *d >= from && *d <= act.issued_on).collect();
-                let named = act.trigger.and_then(|day| before.iter().rev().find(|(d, _)| *d == day).copied());
-                let spike = before.iter().rev().max_by_key(|(_, v)| *v).copied();
-                match named.or(spike) {
-                    Some((day, _)) => quarter_of(*day, first),
-                    None => {
-                        left_out.no_trigger += 1;
-                        continue;
-                    }
+            EffectOutcome::ViolationsPerInspection => match trigger_of(&panel.inspections[act.object], act) {
+                Some((day, _)) => quarter_of(day, first),
+                None => {
+                    left_out.no_trigger += 1;
+                    continue;
                 }
-            }
+            },
             // Appeals prompt an act over the quarter before it.
             EffectOutcome::AppealsPerQuarter => g - 1,
         };
