@@ -62,8 +62,7 @@ pub fn run_report(
 
 /// `ekn effect study --quarters FILE`: the staggered estimate over a registry by quarters.
 pub fn run_quarters(file: &std::path::Path, export: Option<PathBuf>, json: bool) -> Result<(), ApiError> {
-    let figures = api::staggered_from_quarters(file, export.as_deref())?;
-    let entry = api::EffectEntry { kind: "all".into(), scope: "all".into(), figures, estimate: true };
+    let entry = api::staggered_from_quarters(file, export.as_deref())?;
     print(json, &entry, |e| effect_lines::effect_lines(e).join("\n"))
 }
 

@@ -193,11 +193,12 @@ fn a_registry_by_quarters_is_checked_row_by_row_and_estimated_with_the_shipped_d
     }
     write(&csv);
     let export = dir.path().join("out");
-    let figures = ekn::api::staggered_from_quarters(&path, Some(&export)).unwrap();
+    let entry = ekn::api::staggered_from_quarters(&path, Some(&export)).unwrap();
+    assert!(entry.matched.is_some(), "the matched design stands beside the headline");
+    let figures = entry.figures;
     assert!((figures.ratio.unwrap() - 0.5).abs() < 1e-6, "{figures:?}");
     assert_eq!(figures.acts_in_scope, Some(67));
     assert_eq!(figures.n_treated, 67);
-    assert!(figures.matched.is_some(), "the matched design stands beside the headline");
     let rows = std::fs::read_to_string(export.join("stacked.csv")).unwrap();
     assert!(rows.starts_with("stack,obj,q,y,exposure,treated,after,event\n"));
     assert!(!rows.lines().skip(1).any(|l| l.split(',').nth(2) == Some("6")), "the trigger quarter is left out");

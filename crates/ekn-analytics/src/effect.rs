@@ -159,7 +159,7 @@ pub struct EffectFigures {
     pub note: Option<String>,
     /// The stacked design's own figures (empty or `None` for the matched design): its stacks by
     /// the quarter the acts were issued in, the event-time profile, the acts in scope and those it
-    /// could not use, and — never mixed into the headline — the matched design beside it.
+    /// could not use.
     #[serde(default)]
     pub cohorts: Vec<crate::effect_staggered::Cohort>,
     #[serde(default)]
@@ -168,43 +168,6 @@ pub struct EffectFigures {
     pub acts_in_scope: Option<usize>,
     #[serde(default)]
     pub left_out: Option<crate::effect_staggered::LeftOut>,
-    #[serde(default)]
-    pub matched: Option<MatchedFigures>,
-}
-
-/// The matched design's figures beside the stacked headline (a sensitivity check): what the
-/// report said before issue 62, in the shape of its own fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct MatchedFigures {
-    pub design: Option<EffectDesign>,
-    pub naive_ratio: Option<f64>,
-    pub ratio: Option<f64>,
-    pub ci95: Option<[f64; 2]>,
-    pub n_treated: usize,
-    pub n_controls: usize,
-    pub n_without_trigger: usize,
-    pub n_unmatched: usize,
-    pub pre_trend_p: Option<f64>,
-    pub mde: Option<f64>,
-    pub note: Option<String>,
-}
-
-impl From<EffectFigures> for MatchedFigures {
-    fn from(f: EffectFigures) -> Self {
-        MatchedFigures {
-            design: f.design,
-            naive_ratio: f.naive_ratio,
-            ratio: f.ratio,
-            ci95: f.ci95,
-            n_treated: f.n_treated,
-            n_controls: f.n_controls,
-            n_without_trigger: f.n_without_trigger,
-            n_unmatched: f.n_unmatched,
-            pre_trend_p: f.pre_trend_p,
-            mde: f.mde,
-            note: f.note,
-        }
-    }
 }
 
 /// A matched unit's counts: before and after its (pseudo-)act date, with exposures (inspections,
@@ -744,7 +707,6 @@ pub fn figures(outcome: EffectOutcome, units: &[Unit], without_trigger: usize, u
         profile: Vec::new(),
         acts_in_scope: None,
         left_out: None,
-        matched: None,
     };
     if treated.len() < MIN_TREATED {
         out.note = Some(format!(

@@ -42,9 +42,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::effect::{
-    first_acts, trigger_of, ActEvent, EffectDesign, EffectFigures, EffectOutcome, MatchedFigures, Panel,
-};
+use crate::effect::{first_acts, trigger_of, ActEvent, EffectDesign, EffectFigures, EffectOutcome, Panel};
 // One threshold, one interval and one power for both designs.
 use crate::effect::{MDE_Z, MIN_TREATED, Z95};
 use crate::fepois::{self, Row};
@@ -137,26 +135,6 @@ pub struct Stacks {
     pub left_out: LeftOut,
     /// Acted-on objects' naive before/after ratio (trigger counted before).
     pub naive_ratio: Option<f64>,
-}
-
-/// The staggered design's figures for one outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct StaggeredFigures {
-    pub ratio: Option<f64>,
-    pub ci95: Option<[f64; 2]>,
-    pub n_treated: usize,
-    pub n_controls: usize,
-    pub acts_in_scope: usize,
-    pub left_out: LeftOut,
-    pub cohorts: Vec<Cohort>,
-    pub profile: Vec<ProfilePoint>,
-    /// The joint test that the acted-on and their controls moved alike before the trigger.
-    pub pre_trend_p: Option<f64>,
-    pub mde: Option<f64>,
-    pub prevented: Option<f64>,
-    pub prevented_ci95: Option<[f64; 2]>,
-    pub naive_ratio: Option<f64>,
-    pub note: Option<String>,
 }
 
 /// A day's quarter, counted from the panel's first quarter.
@@ -423,22 +401,26 @@ fn chi_square_p(statistic: f64, df: usize) -> Option<f64> {
 }
 
 /// The figures of one outcome from its stacks.
-pub fn figures(stacks: &Stacks) -> StaggeredFigures {
-    let mut out = StaggeredFigures {
+pub fn figures(stacks: &Stacks) -> EffectFigures {
+    let mut out = EffectFigures {
+        outcome: stacks.outcome,
+        design: None,
+        naive_ratio: stacks.naive_ratio,
         ratio: None,
         ci95: None,
         n_treated: 0,
         n_controls: 0,
-        acts_in_scope: stacks.acts_in_scope,
-        left_out: stacks.left_out.clone(),
-        cohorts: Vec::new(),
-        profile: Vec::new(),
+        n_without_trigger: stacks.left_out.no_trigger,
+        n_unmatched: stacks.left_out.no_control,
         pre_trend_p: None,
         mde: None,
         prevented: None,
         prevented_ci95: None,
-        naive_ratio: stacks.naive_ratio,
         note: None,
+        cohorts: Vec::new(),
+        profile: Vec::new(),
+        acts_in_scope: Some(stacks.acts_in_scope),
+        left_out: Some(stacks.left_out.clone()),
     };
     let rows = fit_rows(stacks, &|r| vec![if r.treated && r.after { 1.0 } else { 0.0 }]);
     let treated_after: std::collections::HashSet<usize> =
@@ -508,6 +490,7 @@ pub fn figures(stacks: &Stacks) -> StaggeredFigures {
         out.note = Some("no estimate: the counts do not identify it".into());
         return out;
     }
+    out.design = Some(EffectDesign::Stacked);
     out.ratio = Some(b.exp());
     out.ci95 = Some([(b - Z95 * se).exp(), (b + Z95 * se).exp()]);
     out.mde = Some((-MDE_Z * se).exp());
@@ -577,43 +560,19 @@ pub fn figures(stacks: &Stacks) -> StaggeredFigures {
     out
 }
 
-impl StaggeredFigures {
-    /// The report's figures of one outcome: this design's as the headline, `matched` (the
-    /// matched design's, over the report's horizon) beside it, never mixed in.
-    pub fn into_effect_figures(self, outcome: EffectOutcome, matched: Option<EffectFigures>) -> EffectFigures {
-        EffectFigures {
-            outcome,
-            design: self.ratio.map(|_| EffectDesign::Stacked),
-            naive_ratio: self.naive_ratio,
-            ratio: self.ratio,
-            ci95: self.ci95,
-            n_treated: self.n_treated,
-            n_controls: self.n_controls,
-            n_without_trigger: self.left_out.no_trigger,
-            n_unmatched: self.left_out.no_control,
-            pre_trend_p: self.pre_trend_p,
-            mde: self.mde,
-            prevented: self.prevented,
-            prevented_ci95: self.prevented_ci95,
-            note: self.note,
-            cohorts: self.cohorts,
-            profile: self.profile,
-            acts_in_scope: Some(self.acts_in_scope),
-            left_out: Some(self.left_out),
-            matched: matched.map(MatchedFigures::from),
-        }
-    }
-}
-
-/// Tier 3 for the acts `in_scope` selects, both outcomes: the stacked design's headline with the
-/// matched design (`effect::estimate`, over `horizon_days`) beside it.
-pub fn estimate(panel: &Panel, in_scope: &dyn Fn(&ActEvent) -> bool, horizon_days: u64) -> Vec<EffectFigures> {
+/// Tier 3 for the acts `in_scope` selects, both outcomes: the stacked design's headline and, beside
+/// it, the matched design's figures (`effect::estimate`, over `horizon_days`) — never mixed in.
+pub fn estimate(
+    panel: &Panel,
+    in_scope: &dyn Fn(&ActEvent) -> bool,
+    horizon_days: u64,
+) -> Vec<(EffectFigures, Option<EffectFigures>)> {
     let mut matched = crate::effect::estimate(panel, in_scope, horizon_days);
     [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter]
         .into_iter()
         .map(|outcome| {
             let beside = matched.iter().position(|m| m.outcome == outcome).map(|i| matched.swap_remove(i));
-            figures(&build(panel, outcome, in_scope)).into_effect_figures(outcome, beside)
+            (figures(&build(panel, outcome, in_scope)), beside)
         })
         .collect()
 }

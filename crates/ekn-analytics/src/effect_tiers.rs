@@ -51,6 +51,10 @@ pub struct EffectEntry {
     pub figures: effect::EffectFigures,
     /// Always true: this is an estimate, not a count.
     pub estimate: bool,
+    /// The matched design's figures for the same acts and outcome (issue 39's method): a
+    /// sensitivity check beside the headline, never mixed into it.
+    #[serde(default)]
+    pub matched: Option<effect::EffectFigures>,
 }
 
 /// An act as the estimator needs it: its object's BIN, kind, day, and the registry number of the
@@ -247,12 +251,13 @@ impl<'r> RegistryIndex<'r> {
         };
         let scope = district.unwrap_or("all").to_string();
         let mut effects = Vec::new();
-        let mut add = |kind: &str, figures: Vec<effect::EffectFigures>| {
-            effects.extend(figures.into_iter().map(|figures| EffectEntry {
+        let mut add = |kind: &str, figures: Vec<(effect::EffectFigures, Option<effect::EffectFigures>)>| {
+            effects.extend(figures.into_iter().map(|(figures, matched)| EffectEntry {
                 kind: kind.to_string(),
                 scope: scope.clone(),
                 figures,
                 estimate: true,
+                matched,
             }));
         };
         let placed = |e: &ActEvent| in_place[e.object] && asked.contains(&(e.object, e.issued_on, e.kind.as_str()));

@@ -37,14 +37,10 @@ pub struct Fit {
     /// CRV1 covariance, clustered, with the factor G/(G−1)·(N−1)/(N−K) as pyfixest applies it
     /// (K: the terms and the fixed effects not nested in the clusters).
     pub vcov: Vec<Vec<f64>>,
-    /// Observations used (after the all-zero groups were dropped) and clusters among them.
+    /// Observations used (after the all-zero groups and singletons were dropped).
     pub n_obs: usize,
-    pub n_clusters: usize,
     /// Which rows were used, in the input's order.
     pub used: Vec<bool>,
-    /// Fitted means of the used rows (0 for dropped ones).
-    pub mu: Vec<f64>,
-    pub iterations: usize,
 }
 
 /// Why no fit.
@@ -323,10 +319,8 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
     let mut eta: Vec<f64> = mu.iter().map(|m| m.ln()).collect();
     let mut beta = vec![0.0; k];
     let mut deviance = f64::INFINITY;
-    let mut iterations = 0;
     let mut converged = false;
     for iteration in 1..=IRLS_MAX {
-        iterations = iteration;
         // The working variable, the offset taken out (it is not demeaned, it is part of the mean).
         let z: Vec<f64> = (0..n).map(|i| eta[i] - kept[i].offset + (y[i] - mu[i]) / mu[i]).collect();
         let mut columns: Vec<Vec<f64>> = (0..k).map(|j| kept.iter().map(|r| r.x[j]).collect()).collect();
@@ -458,22 +452,7 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
     }
     let factor = (g as f64 / (g as f64 - 1.0)) * ((n as f64 - 1.0) / (n as f64 - parameters));
     let vcov = &bread * meat * &bread * factor;
-    let mut all_mu = vec![0.0; rows.len()];
-    let mut next = mu.iter();
-    for (m, u) in all_mu.iter_mut().zip(&used) {
-        if *u {
-            *m = *next.next().expect("one mean per used row");
-        }
-    }
-    Ok(Fit {
-        beta,
-        vcov: (0..k).map(|a| (0..k).map(|b| vcov[(a, b)]).collect()).collect(),
-        n_obs: n,
-        n_clusters: g,
-        used,
-        mu: all_mu,
-        iterations,
-    })
+    Ok(Fit { beta, vcov: (0..k).map(|a| (0..k).map(|b| vcov[(a, b)]).collect()).collect(), n_obs: n, used })
 }
 
 #[cfg(test)]

@@ -212,7 +212,7 @@ pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
     if let Some(note) = note {
         lines.push(format!("    {note}"));
     }
-    if let Some(m) = &e.matched {
+    if let Some(m) = &entry.matched {
         let ci = m.ci95.map_or_else(String::new, |[lo, hi]| {
             tr_with("cli.effect.ci", &[("lo", &format!("{lo:.3}")), ("hi", &format!("{hi:.3}"))])
         });
@@ -232,7 +232,13 @@ mod tests {
     fn the_english_note_is_the_estimators_own() {
         // Cargo's environment sets EKN_LANG=en for tests (.cargo/config.toml).
         let figures = figures(EffectOutcome::ViolationsPerInspection, &[], 0, 0);
-        let entry = EffectEntry { kind: "all".into(), scope: "all".into(), figures: figures.clone(), estimate: true };
+        let entry = EffectEntry {
+            kind: "all".into(),
+            scope: "all".into(),
+            figures: figures.clone(),
+            estimate: true,
+            matched: None,
+        };
         let lines = effect_lines(&entry);
         assert_eq!(lines.last().map(|l| l.trim()), figures.note.as_deref(), "{lines:?}");
         assert!(lines[0].starts_with("  all acts, violations per inspection: ratio —"), "{lines:?}");

@@ -15,8 +15,9 @@ use std::path::Path;
 
 use chrono::{Days, Months, NaiveDate};
 
-use crate::analytics::effect::{ActEvent, EffectFigures, EffectOutcome, ObjectFacts, Panel};
+use crate::analytics::effect::{ActEvent, EffectOutcome, ObjectFacts, Panel};
 use crate::analytics::effect_staggered::{build, figures};
+use crate::analytics::effect_tiers::EffectEntry;
 use crate::api::{ApiError, ErrorCode};
 
 /// The first day of the registry's quarter 0 (any date would do: only quarters matter).
@@ -140,7 +141,7 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
 /// Tier 3's estimate of violations per inspection over the registry in `path` — the stacked
 /// design's headline with the matched design beside it (over a year); with `export`, the stacked
 /// rows (`stacked.csv`) and the stacked design's figures (`ekn-stacked.json`) written there.
-pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<EffectFigures, ApiError> {
+pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<EffectEntry, ApiError> {
     let panel = read(path)?;
     let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|_| true);
     let result = figures(&stacks);
@@ -171,5 +172,5 @@ pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<Eff
             serde_json::to_string_pretty(&result).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         crate::disk::write(dir.join("ekn-stacked.json"), json).map_err(io)?;
     }
-    Ok(result.into_effect_figures(EffectOutcome::ViolationsPerInspection, matched))
+    Ok(EffectEntry { kind: "all".into(), scope: "all".into(), figures: result, estimate: true, matched })
 }
