@@ -375,18 +375,26 @@ pub fn fit(rows: &[Row]) -> Result<Fit, FitError> {
         let previous = eta.clone();
         let mut step = 1.0;
         let mut new_deviance = f64::NAN;
+        let mut accepted = false;
         for _ in 0..40 {
             for i in 0..n {
                 eta[i] = previous[i] + step * (target[i] - previous[i]);
             }
             new_deviance = deviance_at(&eta);
             if new_deviance.is_finite() && (iteration == 1 || new_deviance <= deviance * (1.0 + 1e-9) + 1e-9) {
+                accepted = true;
                 break;
             }
             step /= 2.0;
         }
-        if !new_deviance.is_finite() {
-            return Err(FitError::NotConverged("the deviance is not finite (separation)"));
+        // A step halved forty times that still raises the deviance would look "settled" to the test
+        // below (it barely moves): it is a failure, said as one.
+        if !accepted {
+            return Err(FitError::NotConverged(if new_deviance.is_finite() {
+                "the deviance would not fall"
+            } else {
+                "the deviance is not finite (separation)"
+            }));
         }
         for i in 0..n {
             mu[i] = eta[i].exp();
