@@ -50,6 +50,8 @@ def main():
         rows = pd.read_csv(os.path.join(out, "stacked.csv"))
         ekn = json.load(open(os.path.join(out, "ekn-stacked.json")))
 
+    rows = rows.rename(columns={"object": "obj", "quarter": "q"})
+    rows[["treated", "after"]] = rows[["treated", "after"]].astype(int)
     rows["log_e"] = np.log(rows.exposure)
     rows["so"] = rows["stack"].astype(str) + "_" + rows.obj.astype(str)
     rows["sq"] = rows["stack"].astype(str) + "_" + rows.q.astype(str)

@@ -200,7 +200,11 @@ fn a_registry_by_quarters_is_checked_row_by_row_and_estimated_with_the_shipped_d
     assert_eq!(figures.acts_in_scope, Some(67));
     assert_eq!(figures.n_treated, 67);
     let rows = std::fs::read_to_string(export.join("stacked.csv")).unwrap();
-    assert!(rows.starts_with("stack,obj,q,y,exposure,treated,after,event\n"));
+    assert!(
+        rows.starts_with("stack,object,quarter,y,exposure,treated,after,event\n"),
+        "{}",
+        &rows[..80.min(rows.len())]
+    );
     assert!(!rows.lines().skip(1).any(|l| l.split(',').nth(2) == Some("6")), "the trigger quarter is left out");
     assert!(export.join("ekn-stacked.json").exists());
 }

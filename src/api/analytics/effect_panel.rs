@@ -149,25 +149,16 @@ pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<Eff
         .into_iter()
         .find(|m| m.outcome == EffectOutcome::ViolationsPerInspection);
     if let Some(dir) = export {
-        use std::fmt::Write as _;
         let io = |e: std::io::Error| ApiError::new(ErrorCode::Io, format!("{}: {e}", dir.display()));
+        let internal = |e: csv::Error| ApiError::new(ErrorCode::Internal, e.to_string());
         std::fs::create_dir_all(dir).map_err(io)?;
-        let mut csv = String::from("stack,obj,q,y,exposure,treated,after,event\n");
-        for r in &stacks.rows {
-            let _ = writeln!(
-                csv,
-                "{},{},{},{},{},{},{},{}",
-                r.stack,
-                r.object,
-                r.quarter,
-                r.y,
-                r.exposure,
-                u8::from(r.treated),
-                u8::from(r.after),
-                r.event
-            );
+        // The rows as the fit reads them, one per stack member and quarter, headed by their fields.
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        for row in &stacks.rows {
+            csv.serialize(row).map_err(internal)?;
         }
-        crate::disk::write(dir.join("stacked.csv"), csv).map_err(io)?;
+        let bytes = csv.into_inner().map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
+        crate::disk::write(dir.join("stacked.csv"), bytes).map_err(io)?;
         let json =
             serde_json::to_string_pretty(&result).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
         crate::disk::write(dir.join("ekn-stacked.json"), json).map_err(io)?;
