@@ -499,6 +499,37 @@ mod tests {
     }
 
     #[test]
+    fn the_exact_projection_and_alternating_projections_agree() {
+        // Two parts (stacks) of unevenly filled cells with uneven weights: the exact solve and the
+        // fallback for parts too large for it must leave the same residuals.
+        let mut fe = Vec::new();
+        let mut w = Vec::new();
+        let mut v = Vec::new();
+        for stack in 0..2 {
+            for object in 0..12 {
+                for quarter in 0..6 {
+                    if (object * 7 + quarter * 3 + stack) % 4 == 0 {
+                        continue;
+                    }
+                    fe.push([stack * 12 + object, stack * 6 + quarter]);
+                    w.push(0.5 + ((object * quarter + stack) % 5) as f64);
+                    v.push(((object * 31 + quarter * 17 + stack * 5) % 11) as f64 - 4.0);
+                }
+            }
+        }
+        let groups = [24, 12];
+        let blocks = Blocks::new(&fe, &w, groups).expect("small parts are solved exactly");
+        assert_eq!(blocks.parts.len(), 2, "one part per stack");
+        let mut exact = vec![v.clone()];
+        blocks.project(&mut exact, &fe, &w).unwrap();
+        let mut alternating = vec![v];
+        demean_alternating(&mut alternating, &fe, &w, groups).unwrap();
+        for (a, b) in exact[0].iter().zip(&alternating[0]) {
+            assert!((a - b).abs() < 1e-8, "{a} against {b}");
+        }
+    }
+
+    #[test]
     fn groups_of_zeros_are_dropped_and_a_constant_term_is_refused() {
         let mut rows = panel(0.75);
         for r in rows.iter_mut().filter(|r| r.fe[0] == 3) {
