@@ -29,9 +29,13 @@ fn quarter_start(q: u32) -> NaiveDate {
 const MAX_QUARTER: u32 = 400;
 /// Inspections in one quarter beyond this are refused (a typo, not an object).
 const MAX_INSPECTIONS: u32 = 1000;
+/// Inspections in the whole file beyond this are refused before they are held (the large set has
+/// a million; each is held as one entry).
+const MAX_TOTAL_INSPECTIONS: u64 = 20_000_000;
 
-/// Reads the registry into the estimator's panel; errors name the file, line and field.
-fn read(path: &Path) -> Result<Panel, ApiError> {
+/// Reads the registry into the estimator's panel, holding at most `max_total` inspections; errors
+/// name the file, line and field.
+fn read(path: &Path, max_total: u64) -> Result<Panel, ApiError> {
     let bad = |line: u64, field: &str, why: &str| {
         ApiError::invalid(format!("{}: line {line}, field '{field}': {why}", path.display()))
     };
@@ -49,6 +53,7 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
     // Per object: the number the file gave it (its identity for draws).
     let mut numbers: Vec<u64> = Vec::new();
     let mut last_quarter = 0;
+    let mut total: u64 = 0;
     for (index, record) in reader.records().enumerate() {
         let line = index as u64 + 2;
         let record = record.map_err(|e| bad(line, "row", &e.to_string()))?;
@@ -98,6 +103,10 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
             return Err(bad(line, "act", "differs from the object's earlier rows"));
         }
         last_quarter = last_quarter.max(quarter).max(a.map_or(0, |a| a.0));
+        total += u64::from(n);
+        if total > max_total {
+            return Err(bad(line, "insp", &format!("more than {max_total} inspections in the file")));
+        }
         // All of a quarter's inspections on its 15th day; its violations on the first of them.
         let day = quarter_start(quarter) + Days::new(14);
         for k in 0..n {
@@ -142,7 +151,7 @@ fn read(path: &Path) -> Result<Panel, ApiError> {
 /// design's headline with the matched design beside it (over a year); with `export`, the stacked
 /// rows (`stacked.csv`) and the stacked design's figures (`ekn-stacked.json`) written there.
 pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<EffectEntry, ApiError> {
-    let panel = read(path)?;
+    let panel = read(path, MAX_TOTAL_INSPECTIONS)?;
     let stacks = build(&panel, EffectOutcome::ViolationsPerInspection, &|_| true);
     let result = figures(&stacks);
     let matched = crate::analytics::effect::estimate(&panel, &|_| true, 365)
@@ -164,4 +173,19 @@ pub fn staggered_from_quarters(path: &Path, export: Option<&Path>) -> Result<Eff
         crate::disk::write(dir.join("ekn-stacked.json"), json).map_err(io)?;
     }
     Ok(EffectEntry { kind: "all".into(), scope: "all".into(), figures: result, estimate: true, matched })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_of_more_inspections_than_may_be_held_is_refused_at_the_row_that_passes_the_bound() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("registry.csv");
+        crate::disk::write(&path, "obj,q,insp,viol,act\n1,0,400,1,-1\n2,0,400,1,-1\n3,0,400,1,-1\n").unwrap();
+        let error = read(&path, 1000).unwrap_err().to_string();
+        assert!(error.contains("line 4, field 'insp'") && error.contains("more than 1000"), "{error}");
+        assert!(read(&path, 1200).is_ok());
+    }
 }
