@@ -8,7 +8,10 @@ objects each design rests on against the acts issued.
 
   --generator a   staggered_study.make_registry (acts chosen on the record so far): the generator
                   the design was CHOSEN on — figures here are tuning figures;
-  --generator b   registry_b.registry: written afterwards, never tuned on (docs/EFFECT.md).
+  --generator b   registry_b.registry: written afterwards, never tuned on (docs/EFFECT.md); judged
+                  once and spent for the stacked design;
+  --generator c   registry_c.registry: written after B failed and before any change for it was run;
+                  run once, at the end (docs/EFFECT.md).
 
 Usage: python scripts/effect/ekn_study.py --generator b --registries 200 --objects 20000
        [--effects 1.0,0.75,0.6] [--seed 62] [--jobs 2] [--ekn target/debug/ekn] [--out FILE.json]
@@ -40,9 +43,9 @@ def one(task):
         truth = staggered_study.truth_ratio(df)
         columns = ["obj", "q", "insp", "viol", "act"]
     else:
-        import registry_b
-        df = registry_b.registry(rng, objects, effect)
-        truth = registry_b.truth(df)
+        registry = __import__("registry_" + generator)
+        df = registry.registry(rng, objects, effect)
+        truth = registry.truth(df)
         columns = ["obj", "q", "insp", "viol", "act", "trigger"]
     acts = int((df.groupby("obj").act.first() >= 0).sum())
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,7 +83,7 @@ def summary(rows, design):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--generator", choices=["a", "b"], required=True)
+    ap.add_argument("--generator", choices=["a", "b", "c"], required=True)
     ap.add_argument("--registries", type=int, default=20)
     ap.add_argument("--objects", type=int, default=3000)
     ap.add_argument("--effects", default="1.0,0.75,0.6")
