@@ -35,11 +35,11 @@ Z = 1.959963984540054
 
 
 def one(task):
-    generator, seed, objects, effect, ekn = task
+    generator, seed, objects, effect, ekn, selection = task
     rng = np.random.default_rng(seed)
     if generator == "a":
         import staggered_study
-        df = staggered_study.make_registry(rng, objects, effect, selection="observed")
+        df = staggered_study.make_registry(rng, objects, effect, selection=selection)
         truth = staggered_study.truth_ratio(df)
         columns = ["obj", "q", "insp", "viol", "act"]
     else:
@@ -90,13 +90,15 @@ def main():
     ap.add_argument("--seed", type=int, default=62)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--ekn", default="target/debug/ekn")
+    ap.add_argument("--selection", choices=["observed", "smooth"], default="observed",
+                    help="generator a only: acts on a threshold of the record (observed) or smoothly (smooth)")
     ap.add_argument("--out")
     args = ap.parse_args()
     everything = []
     print(f"generator {args.generator}: {args.registries} registries a setting, {args.objects} objects, seed {args.seed}")
     for k, effect in enumerate(float(x) for x in args.effects.split(",")):
         started = time.time()
-        tasks = [(args.generator, args.seed * 100_000 + k * 10_000 + i, args.objects, effect, args.ekn)
+        tasks = [(args.generator, args.seed * 100_000 + k * 10_000 + i, args.objects, effect, args.ekn, args.selection)
                  for i in range(args.registries)]
         with Pool(args.jobs) as pool:
             rows = pool.map(one, tasks)

@@ -114,7 +114,11 @@ def make_registry(rng, objects, effect, quarters=None, selection="latent"):
 
     `selection` is how a spike prompts an act: `latent`, against the object's true rate (what no
     prosecutor knows — the hard case), or `observed`, against its own record so far (at least 3
-    violations and three times its rate over every quarter before), as a prosecutor sees it."""
+    violations and three times its rate over every quarter before), as a prosecutor sees it; or
+    `smooth` (added 2026-11-28, after generator B showed what a threshold hides): rates carry a
+    persistent shock (AR(1) 0.6 in logs) besides the transient spikes, and an act follows with a
+    probability rising smoothly with how far the quarter stood above the record so far and how many
+    violations it found — so within any band of the trigger the acts still go to the larger spikes."""
     T = quarters or int(rng.integers(16, 25))
     base = rng.gamma(2.0, 0.35, objects)                       # violations per inspection
     visits = rng.gamma(2.0, 0.6, objects)                      # inspections per quarter
@@ -127,11 +131,15 @@ def make_registry(rng, objects, effect, quarters=None, selection="latent"):
     cohort_effect = {t: (effect * math.exp(rng.normal(0, 0.08)) if effect != 1.0 else 1.0) for t in range(T)}
     for i in range(objects):
         seen_v = seen_n = 0
+        lasting = rng.normal(0.0, 0.3) if selection == "smooth" else 0.0
         for t in range(T):
             if t < opened[i] or t >= closes[i]:
                 continue
             inspections = rng.poisson(visits[i])
             shock = 3.0 if rng.random() < 0.05 else 1.0         # a transient spike
+            if selection == "smooth":
+                lasting = 0.6 * lasting + rng.normal(0.0, 0.3)
+                shock *= math.exp(lasting)
             mu0 = inspections * base[i] * trend[t] * shock       # no act
             mu = mu0
             if act_at[i] >= 0:
@@ -145,7 +153,12 @@ def make_registry(rng, objects, effect, quarters=None, selection="latent"):
                 expected = inspections * base[i] * trend[t]
             else:
                 expected = inspections * (seen_v / seen_n) if seen_n > 0 else math.inf
-            if act_at[i] < 0 and t < T - 2 and inspections > 0 and v >= max(3, 3 * expected):
+            if selection == "smooth":
+                if act_at[i] < 0 and t < T - 2 and inspections > 0 and seen_n > 0:
+                    above = math.log((v + 0.5) / (expected + 0.5))
+                    if rng.random() < 1.0 / (1.0 + math.exp(-(-4.5 + 1.5 * above + 0.2 * min(v, 10)))):
+                        act_at[i] = t + 1
+            elif act_at[i] < 0 and t < T - 2 and inspections > 0 and v >= max(3, 3 * expected):
                 if rng.random() < 0.5:
                     act_at[i] = t + 1
             seen_v, seen_n = seen_v + v, seen_n + inspections
@@ -377,7 +390,7 @@ def main():
     ap.add_argument("--objects", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=62)
     ap.add_argument("--effects", default="1.0,0.75,0.60")
-    ap.add_argument("--selection", choices=["latent", "observed"], default="latent",
+    ap.add_argument("--selection", choices=["latent", "observed", "smooth"], default="latent",
                     help="how a spike prompts an act: against the true rate, or the record so far")
     ap.add_argument("--designs", default="naive,twfe,etwfe,stacked,trigger,censored",
                     help="which designs to fit (a comma list; the slow fixed-effects ones can be left out)")
