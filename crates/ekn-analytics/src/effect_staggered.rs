@@ -655,8 +655,8 @@ pub fn figures(stacks: &Stacks) -> EffectFigures {
     }
     if out.pre_trend_p.is_some_and(|p| p < 0.05) {
         out.note = Some(
-            "the acted-on objects and their controls moved apart before the trigger (pre-trend p < 0.05): read the \
-             estimate with care"
+            "the acted-on objects and their controls moved apart before the trigger (pre-trend p < 0.05): on \
+             registries like this the design's ratios came out too high — do not rely on the estimate"
                 .into(),
         );
     }

@@ -559,6 +559,7 @@ export type WordKey =
   | 'effect.outcome.violations_per_inspection'
   | 'effect.outside'
   | 'effect.pre_trend'
+  | 'effect.pre_trend_stacked'
   | 'effect.pre_trend_warning'
   | 'effect.prevented'
   | 'effect.profile_after'
