@@ -34,9 +34,8 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The version of tier 3, reported with every estimate: since effect-2026.11.28 the headline is
-/// the stacked design (`effect_staggered`) and this file's matched design stands beside it; since
-/// effect-2026.11.28b the stacks also share a band of the chance of an act.
-pub const EFFECT_METHOD: &str = "effect-2026.11.28b";
+/// the stacked design (`effect_staggered`) and this file's matched design stands beside it.
+pub const EFFECT_METHOD: &str = "effect-2026.11.28";
 
 /// No estimate from fewer acted-on objects with data after their act.
 pub const MIN_TREATED: usize = 30;
