@@ -104,6 +104,22 @@ describe('the Effectiveness screen', () => {
     expect(screen.getByTestId('effect-profile').textContent).toContain('после акта +4');
   });
 
+  it('says not to rely on a stacked estimate whose pre-trend test warns, and to read a matched one with care', async () => {
+    const extra = [
+      { kind: 'warning', scope: 'all', outcome: 'violations_per_inspection' as const, ...stacked, pre_trend_p: 0.01 },
+      { kind: 'submission', scope: 'all', outcome: 'violations_per_inspection' as const, ...figures, pre_trend_p: 0.02 },
+    ];
+    report.effects.push(...extra);
+    try {
+      render(Effect);
+      const estimates = await screen.findByTestId('effect-estimates');
+      expect(estimates.textContent).toContain('не полагайтесь на эту оценку');
+      expect(estimates.textContent).toContain('читайте оценку осторожно');
+    } finally {
+      report.effects.splice(-extra.length);
+    }
+  });
+
   it('sends the filters as the request', async () => {
     render(Effect);
     await screen.findByTestId('effect-kpis');
