@@ -391,7 +391,8 @@ def main():
     ap.add_argument("--seed", type=int, default=62)
     ap.add_argument("--effects", default="1.0,0.75,0.60")
     ap.add_argument("--selection", choices=["latent", "observed", "smooth"], default="latent",
-                    help="how a spike prompts an act: against the true rate, or the record so far")
+                    help="how a spike prompts an act: against the true rate, the record so far (a threshold), "
+                         "or smoothly with a persistent shock (smooth)")
     ap.add_argument("--designs", default="naive,twfe,etwfe,stacked,trigger,censored",
                     help="which designs to fit (a comma list; the slow fixed-effects ones can be left out)")
     args = ap.parse_args()

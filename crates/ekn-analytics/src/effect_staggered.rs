@@ -37,9 +37,9 @@
 //! (`--generator c`) +0.13…+0.15, its pre-trend test warning in almost every registry. A band of the
 //! chance of an act added to the stacks' key halved that (+0.06…+0.08) but left the office's
 //! registry, where nearly every object with violations was acted on, with no estimate at all; it is
-//! not shipped (docs/EFFECT.md, "The propensity band"). When acts follow what
-//! no registry records (an object's true rate), no comparison built from the registry identifies
-//! the effect; the figures say which world they assume.
+//! not shipped (docs/EFFECT.md, "The third generator, and a propensity band tried and not
+//! shipped"). When acts follow what no registry records (an object's true rate), no comparison
+//! built from the registry identifies the effect; the figures say which world they assume.
 
 use std::collections::{BTreeMap, HashMap};
 
