@@ -142,6 +142,11 @@ fn form_of(lower: &str, kazakh_line: bool) -> Option<&'static str> {
         return None;
     }
     let dropped_i = || {
+        // The lexicon keeps no form shorter than three letters: a two-letter word («үй» in «тұрғын
+        // үй-коммуналдық») is one it does not know, not a longer form missing its «і» («үйі»).
+        if lower.chars().count() < 3 {
+            return None;
+        }
         let candidates = lexicon.by_fold_without_i.get(&without)?;
         let i_count = |w: &str| w.chars().filter(|&c| c == 'і').count();
         let fewest = candidates.iter().map(|f| i_count(f)).min()?;
@@ -245,18 +250,29 @@ fn lower_inner_capitals(word: &str) -> Option<String> {
     })
 }
 
-/// A word whose closing «і» OCR read as «!» («департамент!»), when the word with «і» is a Kazakh
-/// form of the lexicon: the letter put back. A name never ends in an exclamation mark; a Russian
-/// word so punctuated («Внимание!») is no Kazakh form and stays.
+/// A word whose «і» OCR read as «!» — closing it («департамент!») or inside it («Жет!су», the
+/// region Жетісу in a Russian addressee) — when the word with «і» is a Kazakh form of the lexicon:
+/// the letter put back. A name never holds an exclamation mark; a Russian word so punctuated
+/// («Внимание!») is no Kazakh form and stays.
 fn exclamation_for_i(word: &str) -> Option<String> {
-    let stem = word.strip_suffix('!')?;
-    if stem.chars().count() < 3 || !stem.chars().all(char::is_alphabetic) {
+    // Punctuation after the word («Жет!су,») is kept as it was.
+    let core = word.trim_end_matches([',', '.', ';', ':', '»', ')']);
+    let tail = &word[core.len()..];
+    let chars: Vec<char> = core.chars().collect();
+    let marks = chars.iter().filter(|&&c| c == '!').count();
+    let last = chars.len().checked_sub(1)?;
+    // One mark, at the end or between two letters; the rest of the word letters only.
+    let at = chars.iter().position(|&c| c == '!')?;
+    let between_letters = at > 0 && at < last && chars[at - 1].is_alphabetic() && chars[at + 1].is_alphabetic();
+    let letters = chars.iter().enumerate().all(|(i, c)| i == at || c.is_alphabetic());
+    if marks != 1 || !(at == last || between_letters) || !letters || chars.len() < 4 {
         return None;
     }
-    let upper = stem.chars().all(char::is_uppercase);
-    let candidate = format!("{}і", stem.to_lowercase());
+    let upper = chars.iter().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());
+    let candidate: String = chars.iter().map(|&c| if c == '!' { 'і' } else { c }).collect::<String>().to_lowercase();
     let known = lexicon().by_fold.get(&fold(&candidate)).is_some_and(|form| *form == candidate);
-    known.then(|| if upper { format!("{stem}І") } else { format!("{stem}і") })
+    let put_back = if upper { 'І' } else { 'і' };
+    known.then(|| chars.iter().map(|&c| if c == '!' { put_back } else { c }).chain(tail.chars()).collect())
 }
 
 /// Puts back the Kazakh letters of every word OCR read without them, lowers a Kazakh capital
@@ -317,6 +333,23 @@ mod tests {
         assert_eq!(restored(&["АО", "«Актебе", "Су", "Энерго»"]), ["АО", "«Ақтөбе", "Су", "Энерго»"]);
         // The Russian spelling of the place stays in a Russian line, and «мер» is no «мөр».
         assert_eq!(restored(&["г.", "Актобе,", "принятых", "мер"]), ["г.", "Актобе,", "принятых", "мер"]);
+    }
+
+    #[test]
+    fn a_two_letter_word_is_never_given_an_i_it_did_not_have() {
+        assert_eq!(restored(&["«Тұрғын", "үй-коммуналдық", "шаруашылық"]), ["«Тұрғын", "үй-коммуналдық", "шаруашылық"]);
+        assert_eq!(restored(&["тұрғын", "үй"]), ["тұрғын", "үй"]);
+    }
+
+    #[test]
+    fn an_inner_i_read_as_an_exclamation_mark_is_put_back_in_a_kazakh_place_name() {
+        assert_eq!(exclamation_for_i("Жет!су").as_deref(), Some("Жетісу"));
+        assert_eq!(exclamation_for_i("ЖЕТ!СУ").as_deref(), Some("ЖЕТІСУ"));
+        assert_eq!(exclamation_for_i("Жет!су,").as_deref(), Some("Жетісу,"));
+        // Not a form: a mark inside a word that is no Kazakh word, or two marks, stay.
+        assert_eq!(exclamation_for_i("Вни!мание"), None);
+        assert_eq!(exclamation_for_i("Же!т!су"), None);
+        assert_eq!(exclamation_for_i("!"), None);
     }
 
     #[test]

@@ -107,7 +107,7 @@ fn run(program: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
 /// removed and small letters enlarged (`image`, `cleanup`), segmentation chosen per page, doubtful
 /// lines read again (`reread`), two columns split (`columns`), Kazakh letters put back and capitals read
 /// inside a word lowered (`kazakh`), a Russian adjective's closing «й» read as «и» put back (`russian`).
-pub const OCR_PIPELINE: &str = "ocr-2026.11.28c";
+pub const OCR_PIPELINE: &str = "ocr-2026.11.28d";
 
 /// Below this mean word confidence a page is read again with other page segmentations.
 const RETRY_BELOW: f32 = 0.80;

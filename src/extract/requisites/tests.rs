@@ -316,6 +316,12 @@ fn an_answers_outcome_in_its_operative_words() {
         // A PDF's line wraps mid-sentence: the line ends without a stop but is still a sentence.
         ("Ұсыну қанағаттандырылды. «Сыр Фарм» ЖШС-на (БСН 051163793242)\nталап қойылды.", "satisfied"),
         ("Ұсыну ішінара қанағаттандырылды: бұйрықтың\nкүші жойылды.", "partly"),
+        // «Justified in part», and a demand «not supported» beside one met (2026.11.28d).
+        ("Представление рассмотрено. Доводы признаны обоснованными частично.", "partly"),
+        ("Представление рассмотрено. Требования выполнены частично.", "partly"),
+        ("Представление рассмотрено. Нарушения устранены, требование об увольнении не поддержано.", "partly"),
+        ("Представление рассмотрено. Доводы представления не поддержаны.", "rejected"),
+        ("Ұсыну қаралды, дәлелдері негізді деп танылды.", "satisfied"),
     ] {
         let text = if body.starts_with(['П']) { format!("{head}{body}") } else { format!("{kk_head}{body}") };
         let found = facts(&text);
@@ -486,9 +492,17 @@ fn an_order_assigning_a_check_is_an_order_and_a_forms_label_names_its_addressee(
     assert!(has(&facts(ru), "doc_type", json!("order")));
     let labelled = "ИНСПЕКЦИЯ ТРУДА\nПРЕДПИСАНИЕ\n№ 88 от 21.08.2025\n\
                     Кому: ТОО «Жайык Балык» (БИН 171041520314), директору Ли В.А.\nВыявлены нарушения.";
-    assert!(has(&facts(labelled), "addressee", json!("ТОО «Жайык Балык»")), "{:#?}", facts(labelled));
+    // The organisation without its legal form, as an issuer is given (from 2026.11.28d).
+    assert!(has(&facts(labelled), "addressee", json!("Жайык Балык")), "{:#?}", facts(labelled));
     let kk_labelled = "ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ\nНҰСҚАМА № 19\nКімге:\n«Жайық Балық» ЖШС, директоры Оспанов Т.Қ.\n";
-    assert!(has(&facts(kk_labelled), "addressee", json!("«Жайық Балық» ЖШС")), "{:#?}", facts(kk_labelled));
+    assert!(has(&facts(kk_labelled), "addressee", json!("Жайық Балық")), "{:#?}", facts(kk_labelled));
+    let state_body = "ИНСПЕКЦИЯ ТРУДА\nПРЕДПИСАНИЕ\n№ 89 от 21.08.2025\n\
+                      Кому: ГУ «Отдел образования района Бәйтерек» (БИН 171041520314)\nВыявлены нарушения.";
+    assert!(
+        has(&facts(state_body), "addressee", json!("Отдел образования района Бәйтерек")),
+        "{:#?}",
+        facts(state_body)
+    );
 }
 
 #[test]
