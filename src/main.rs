@@ -521,9 +521,9 @@ fn run(args: Args) -> Result<(), ApiError> {
             cli::appeals::run_queue(&mut open()?, &filter, heatmap, json)
         }
         // Judging the method on a file needs no database.
-        Command::Appeals { action: Some(cli::appeals::AppealsAction::Evaluate { file, splits, json }), .. } => {
-            cli::appeals::run_evaluate(&file, splits, json)
-        }
+        Command::Appeals {
+            action: Some(cli::appeals::AppealsAction::Evaluate { file, splits, params, json }), ..
+        } => cli::appeals::run_evaluate(&file, splits, params.as_deref(), json),
         Command::Appeals { action: Some(action), .. } => cli::appeals::run_appeals(&mut open()?, action),
         // The study needs no database.
         Command::Themes { action: cli::themes::ThemesAction::Study { worlds, export, json } } => {

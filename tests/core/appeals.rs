@@ -206,6 +206,52 @@ fn the_method_is_judged_on_several_splits_without_a_database() {
     assert!(mean > 0.9 && e["accuracy_sd"].as_f64().unwrap() < 0.1);
 }
 
+/// `ekn appeals evaluate --params FILE` measures another setting of the method (what a choice of
+/// default is made on): the setting given is the one trained with, and a file naming no parameter,
+/// or a value that would make training loop or divide by zero, is refused with the file and the
+/// key named — never a panic.
+#[test]
+fn another_setting_of_the_method_is_measured_and_a_bad_one_refused_by_name() {
+    let db = TempDb::new();
+    let file = db.file("labelled.csv", labelled_csv(150, 7));
+    let evaluate = |params: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_ekn"))
+            .args(["appeals", "evaluate"])
+            .arg(&file)
+            .args(["--splits", "2", "--json", "--params"])
+            .arg(params)
+            .output()
+            .unwrap()
+    };
+    let alone = db.file("svm-alone.json", r#"{"nb_blend_grid": [0.0], "c_grid": [1.0]}"#);
+    let out = evaluate(&alone);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let e: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for s in e["splits"].as_array().unwrap() {
+        assert_eq!(s["metrics"]["blend"].as_f64(), Some(0.0), "the SVM alone, as asked");
+        assert_eq!(s["metrics"]["c"].as_f64(), Some(1.0));
+        // One C and one blend: nothing for the cross-validation to choose between.
+        assert!(s["metrics"]["cv_blends"].as_array().unwrap().len() <= 1, "{}", s["metrics"]["cv_blends"]);
+    }
+    for (body, named) in [
+        (r#"{"c_grid": [1.0], "blend": 2}"#, "«blend» is no training parameter"),
+        (r#"{"c_grid": []}"#, "c_grid"),
+        (r#"{"cv_folds": 0}"#, "cv_folds"),
+        (r#"{"max_epochs": 100000000}"#, "max_epochs"),
+        (r#"{"tolerance": -1}"#, "tolerance"),
+        (r#"{"spans": "yes"}"#, "invalid type"),
+        ("[1, 2]", "a JSON object"),
+        ("{\"c_grid\": [1.0],\n \"spans\": tru}", "line 2"),
+    ] {
+        let bad = db.file("bad.json", body);
+        let out = evaluate(&bad);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{body}: {stderr}");
+        assert!(stderr.contains("bad.json") && stderr.contains(named), "{body}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
 /// The blend of the SVM with the complement naive Bayes is one linear model: a model trained with
 /// it reads back from its stored bytes and predicts the same, and its explanation still adds up to
 /// n-grams of the text.
