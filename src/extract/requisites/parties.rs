@@ -306,15 +306,31 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
         candidates.iter().filter(|(_, text)| is_kazakh(text) == document_kazakh).collect();
     // A parent body's block over its child's («ҚАРЖЫ МИНИСТРЛІГІНІҢ / МЕМЛЕКЕТТІК КІРІСТЕР КОМИТЕТІ»
     // above «ЖАМБЫЛ ОБЛЫСЫ БОЙЫНША … ДЕПАРТАМЕНТІ», set apart by an empty line) is not the issuer.
-    let parent = |text: &str| {
-        let last = text.split_whitespace().last().unwrap_or("").to_uppercase();
-        PARENT_NOUNS.contains(&last.as_str())
+    // So is a ministry, a committee, the General Prosecutor's Office or an akimat named first in
+    // Russian («МИНИСТЕРСТВО ТРУДА … РЕСПУБЛИКИ КАЗАХСТАН», «АКИМАТ МАНГИСТАУСКОЙ ОБЛАСТИ») or as
+    // «… БАС ПРОКУРАТУРАСЫ», in a table's row of its own over the body's row (2026.11.28e).
+    // Only over a name set as a letterhead sets one — in capitals, or opening with its legal form:
+    // an akimat's own answer has the text's sentences below it, never its child's name.
+    let capitals = |text: &str| text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
+    let letterhead_like =
+        |text: &str| capitals(text) || ORGANISATION_FORMS.contains(&text.split_whitespace().next().unwrap_or(""));
+    let parent = |text: &str, below: Option<&&((usize, usize), String)>| {
+        let upper = text.to_uppercase();
+        let words: Vec<&str> = upper.split_whitespace().collect();
+        let last = words.last().copied().unwrap_or("");
+        let first = words.first().copied().unwrap_or("");
+        let named_first = matches!(first, "МИНИСТЕРСТВО" | "КОМИТЕТ" | "АКИМАТ")
+            || upper.starts_with("ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА")
+            || upper.ends_with("БАС ПРОКУРАТУРАСЫ");
+        match below {
+            None => false,
+            Some((_, below)) => PARENT_NOUNS.contains(&last) || named_first && letterhead_like(below),
+        }
     };
     // A body over a smaller territory's body is its parent too: «ДЕПАРТАМЕНТ … ПО ЖАМБЫЛСКОЙ
     // ОБЛАСТИ» above «УПРАВЛЕНИЕ … ПО ГОРОДУ ТАРАЗ», set apart by OCR's empty line.
     // Both in capitals, as a letterhead's bodies are; an addressee's block in mixed case below a
     // letterhead («ГУ «Отдел образования района»») is not the issuer's child.
-    let capitals = |text: &str| text.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase);
     let over_smaller = |text: &str, below: Option<&&((usize, usize), String)>| {
         let Some((_, below)) = below else { return false };
         capitals(text)
@@ -327,7 +343,7 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
         .enumerate()
         .find(|(i, (_, text))| {
             let below = in_language.get(i + 1);
-            !((parent(text) && below.is_some()) || over_smaller(text, below))
+            !(parent(text, below) || over_smaller(text, below))
         })
         .map(|(_, c)| *c)
         .or(candidates.first());
@@ -450,10 +466,12 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
     let (mut first, mut last) = (index, index);
     let line = text(index);
     let opens = rules.addressee_openers.is_match(line);
-    if !opens && starts_lower(line) {
-        // Kazakh: the lines above that lead into the dative, while they are the name's. OCR may set
-        // an empty line inside the block (Tesseract's paragraphs); one is stepped over when the
-        // line below it goes on in lower case, as only a continuation does.
+    if !opens {
+        // Kazakh: the lines above that lead into the dative, while they are the name's — whether
+        // the dative's line opens in lower case («басшысына») or with a name of its own («Сарыағаш
+        // ауданының прокурорына» under «Түркістан облысы»). OCR may set an empty line inside the
+        // block (Tesseract's paragraphs); one is stepped over when the line below it goes on in
+        // lower case, as only a continuation does.
         let mut moves = 0;
         while moves < 4 {
             let gap = first >= 2 && text(first - 1).is_empty() && starts_lower(text(first));
@@ -477,7 +495,14 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
                     below.split_whitespace().filter_map(|w| place_rank(&w.to_lowercase())).max().unwrap_or(0);
                 below.chars().next().is_some_and(char::is_uppercase) && below_rank < above_rank
             });
-            if !plain(above) || !(genitive || place || starts_lower(text(first))) {
+            // «Алматы облысы бойынша / … департаментінің / басшысына»: «бойынша» (“for”) waits for
+            // the body it qualifies. ««Маңғыстау Құрылыс Монтаж» / ЖШС директорына»: a name in
+            // quotes over its legal form is the firm the post is of.
+            let qualifies = last_word.to_lowercase() == "бойынша";
+            let firm_over_form = above.starts_with('«')
+                && above.ends_with('»')
+                && ORGANISATION_FORMS.contains(&text(first).split_whitespace().next().unwrap_or(""));
+            if !plain(above) || !(genitive || place || qualifies || firm_over_form || starts_lower(text(first))) {
                 break;
             }
             first = above_at;

@@ -207,6 +207,29 @@ fn a_bilingual_letterhead_gives_the_issuer_in_the_documents_language() {
     assert!(has(&found, "number", json!("12/77")), "{found:#?}");
 }
 
+/// A parent body in a table's row of its own over the body's row — a ministry named first, the
+/// General Prosecutor's Office as «… БАС ПРОКУРАТУРАСЫ», an akimat over its «ГУ «Управление …»» —
+/// is not the issuer (2026.11.28e, the eighth set's misses); alone, it is.
+#[test]
+fn a_parent_in_a_row_of_its_own_over_the_bodys_row_is_not_the_issuer() {
+    let ministry = "МИНИСТЕРСТВО ТРУДА И СОЦИАЛЬНОЙ ЗАЩИТЫ НАСЕЛЕНИЯ РЕСПУБЛИКИ КАЗАХСТАН\t\n\
+                    ДЕПАРТАМЕНТ КОМИТЕТА ТРУДА ПО ПАВЛОДАРСКОЙ ОБЛАСТИ\tПрокуратура Павлодарской области\n\n\
+                    № 17-04/8120 от 09.12.2025\nНа № 2-1/80 от 01.12.2025\nПротест удовлетворен.";
+    let found = facts(ministry);
+    assert!(has(&found, "issuer", json!("ДЕПАРТАМЕНТ КОМИТЕТА ТРУДА ПО ПАВЛОДАРСКОЙ ОБЛАСТИ")), "{found:#?}");
+    let general = "ҚАЗАҚСТАН РЕСПУБЛИКАСЫ БАС ПРОКУРАТУРАСЫ\t\nАЛМАТЫ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\tҚонаев қ.\n\n\
+                   НАРАЗЫЛЫҚ\n№ 2-1911-25/1276\nАуданның әкімшілік құқық бұзушылық туралы ісі қаралды.";
+    let found = facts(general);
+    assert!(has(&found, "issuer", json!("АЛМАТЫ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ")), "{found:#?}");
+    let akimat = "АКИМАТ ГОРОДА АСТАНЫ\n\nГУ «Управление жилищной инспекции города Астаны»\n\n\
+                  Исх. № 05-02/3318 от 15.12.2025\nНа № 2-1/81 от 01.12.2025\nВ удовлетворении отказано.";
+    let found = facts(akimat);
+    assert!(has(&found, "issuer", json!("Управление жилищной инспекции города Астаны")), "{found:#?}");
+    let alone = "АКИМАТ ГОРОДА АСТАНЫ\n\nПОСТАНОВЛЕНИЕ\n№ 12 от 15.12.2025\nАкимат постановляет утвердить правила.";
+    let found = facts(alone);
+    assert!(has(&found, "issuer", json!("АКИМАТ ГОРОДА АСТАНЫ")), "{found:#?}");
+}
+
 /// An addressee set in a narrow block on the right wraps over lines: the whole name is read, and a
 /// rank or a person's name below it is not part of it.
 #[test]
@@ -218,6 +241,23 @@ fn an_addressee_wrapped_over_lines_is_read_whole() {
         has(&found, "addressee", json!("Қостанай облысы бойынша экология департаментінің басшысына")),
         "{found:#?}"
     );
+    // The dative's line opening with a name of its own, under the region; the body's name under
+    // «… облысы бойынша»; a firm in quotes over its legal form (2026.11.28e, the eighth set's misses).
+    for (block, whole) in [
+        ("Түркістан облысы\nСарыағаш ауданының прокурорына", "Түркістан облысы Сарыағаш ауданының прокурорына"),
+        (
+            "Алматы облысы бойынша\nМемлекеттік кірістер департаментінің\nбасшысына",
+            "Алматы облысы бойынша Мемлекеттік кірістер департаментінің басшысына",
+        ),
+        ("«Маңғыстау Құрылыс Монтаж»\nЖШС директорына", "«Маңғыстау Құрылыс Монтаж» ЖШС директорына"),
+    ] {
+        let text = format!("АУДАН ПРОКУРАТУРАСЫ\n\n{block}\n\nЕСКЕРТУ\n№ 4/19\nКәсіпорын заңды бұзды.");
+        let found = facts(&text);
+        assert!(has(&found, "addressee", json!(whole)), "{block}: {found:#?}");
+    }
+    // The town the letter was written in, above a region's prosecutor, stays out.
+    let town = "АУДАН ПРОКУРАТУРАСЫ\n\nПавлодар қаласы\nПавлодар облысының прокурорына\n\nЕСКЕРТУ\n№ 4/20\nКәсіпорын заңды бұзды.";
+    assert!(has(&facts(town), "addressee", json!("Павлодар облысының прокурорына")), "{:#?}", facts(town));
     let russian = "ПРОКУРАТУРА ГОРОДА КОСТАНАЙ\n\nНачальнику Управления земельных отношений по\nКостанайской области\n\
                    советнику Иванову П.С.\n\nПРЕДОСТЕРЕЖЕНИЕ\n№ 4/18\nПредприятие нарушило статью 12 Земельного кодекса.";
     let found = facts(russian);
