@@ -262,7 +262,8 @@ fn a_blended_model_is_stored_read_back_and_explained_as_one_linear_model() {
     let out = ekn(&db.path, &["appeals", "train", file.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(report["params"]["spans"].as_bool().unwrap(), "the spans block is on for new models");
+    // Off for new models since the defaults were chosen on two public sets (docs/APPEALS.md).
+    assert!(!report["params"]["spans"].as_bool().unwrap(), "the spans block is off for new models");
     let blend = report["metrics"]["blend"].as_f64().unwrap();
     assert!(TrainParams::default().nb_blend_grid.contains(&blend));
     let texts = db.file("texts.csv", "text\n\"батареи холодные, тариф завышен\"\n\"жалақы төленбеді, еңбек шарты\"\n");
