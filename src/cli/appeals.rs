@@ -121,7 +121,7 @@ pub fn read_train_params(path: &std::path::Path) -> Result<ekn::api::TrainParams
     if octets > MAX_OCTETS {
         return Err(ApiError::invalid(format!("{name}: {octets} bytes; training parameters fit in 64 KiB")));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| ApiError::of_file(&name, &e))?;
+    let text = ekn::api::disk::read_to_string(path).map_err(|e| ApiError::of_file(&name, &e))?;
     let given: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| ApiError::invalid(format!("{name}: line {}: {e}", e.line())))?;
     let serde_json::Value::Object(given) = given else {
