@@ -176,6 +176,19 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
             continue;
         }
         if let Some(t) = rules.doc_types.iter().find(|t| names_kind(&line, t)) {
+            // A court's «ПОСТАНОВЛЕНИЕ»/«ҚАУЛЫ» in an administrative case, without the formula «именем
+            // Республики Казахстан»: the court naming itself in the first sentence («… суд … в
+            // составе», «… соты») makes it a court decision (2026.11.28f, the ninth set's misses).
+            if t.kind == "resolution" && super::parties::court_named(top).is_some() {
+                return Some(page.found(
+                    rules,
+                    "doc_type",
+                    json!("court_decision"),
+                    (start, end),
+                    "doc_type.court_title",
+                    "doc_type_title",
+                ));
+            }
             return Some(page.found(
                 rules,
                 "doc_type",

@@ -35,9 +35,11 @@ const RU_PARENT_GENITIVES: &[&str] = &[
     "ПРОКУРАТУРЫ",
 ];
 /// The legal forms an organisation's name opens with in Russian and Kazakh texts.
+/// (State enterprises' Kazakh forms — «МКК», «РМК», «МКҚК» … — from 2026.11.28f, the ninth set's
+/// «… МКК директорына».)
 const ORGANISATION_FORMS: &[&str] = &[
-    "ТОО", "АО", "ИП", "ГУ", "КГУ", "РГУ", "РГП", "ГКП", "КГП", "ГККП", "НАО", "ПК", "ЖШС", "АҚ", "ЖК", "ММ", "КММ",
-    "РММ",
+    "ТОО", "АО", "ИП", "ГУ", "КГУ", "РГУ", "РГП", "ГКП", "КГП", "ГККП", "КГКП", "РГКП", "НАО", "ПК", "ЖШС", "АҚ", "ЖК",
+    "ММ", "КММ", "РММ", "МКК", "РМК", "КМК", "МКҚК", "КМҚК", "РМҚК", "КЕАҚ",
 ];
 /// Nouns that end a body's own name in Kazakh («… ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ»).
 const KK_BODY_NOUNS: &[&str] = &[
@@ -233,7 +235,7 @@ fn cells(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
 /// The court as its decision names it at the start of the first sentence: «Специализированный
 /// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
 /// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
-fn court_named(top: &str) -> Option<(usize, usize)> {
+pub(crate) fn court_named(top: &str) -> Option<(usize, usize)> {
     static RU: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static KK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let ru = RU.get_or_init(|| {
@@ -542,7 +544,11 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             };
             let open_end = ["по", "и", "в", "при"].contains(&last_word.as_str())
                 || ["городу", "города", "г."].contains(&last_word.as_str()) && proper_name;
-            let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) || open_end;
+            // A name's line in a narrow block is short: a line of the text's first sentence set
+            // straight below the block («Прокуратурой области проведена проверка …», whose first word
+            // ends like a genitive) carries nothing (2026.11.28f, the ninth set's photos).
+            let short = next.split_whitespace().count() <= 7;
+            let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) && short || open_end;
             if !carries || person {
                 break;
             }

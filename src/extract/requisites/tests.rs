@@ -230,6 +230,33 @@ fn a_parent_in_a_row_of_its_own_over_the_bodys_row_is_not_the_issuer() {
     assert!(has(&found, "issuer", json!("АКИМАТ ГОРОДА АСТАНЫ")), "{found:#?}");
 }
 
+/// The ninth set's misses (2026.11.28f): a court's «ПОСТАНОВЛЕНИЕ» in an administrative case is a
+/// court decision by the court its first sentence names; a Kazakh state enterprise's form «МКК»
+/// under its name in quotes; a Russian «кому» block with the text's first sentence straight below.
+#[test]
+fn a_courts_postanovlenie_a_state_enterprises_form_and_a_block_over_the_text() {
+    let court = "Дело № 5910-25-00-3/884\n\nПОСТАНОВЛЕНИЕ\nпо делу об административном правонарушении\n\n\
+                 г. Семей 15 декабря 2025 года\n\nСпециализированный административный суд города Семей в составе \
+                 судьи Нургалиевой С.К., рассмотрев дело, УСТАНОВИЛ: нарушение.";
+    let found = facts(court);
+    assert!(has(&found, "doc_type", json!("court_decision")), "{found:#?}");
+    assert!(has(&found, "issuer", json!("Специализированный административный суд города Семей")), "{found:#?}");
+    let body = "ДЕПАРТАМЕНТ ЭКОЛОГИИ\n\nПОСТАНОВЛЕНИЕ № 12\n\nРассмотрев протокол, департамент установил нарушение.";
+    assert!(has(&facts(body), "doc_type", json!("resolution")), "a body's resolution stays one");
+    let enterprise =
+        "ҚАЛА ПРОКУРАТУРАСЫ\n\n«Теміртау Жылу Желілері»\nМКК директорына\n\nЕСКЕРТУ\n№ 4/21\nКәсіпорын заңды бұзды.";
+    let found = facts(enterprise);
+    assert!(has(&found, "addressee", json!("«Теміртау Жылу Желілері» МКК директорына")), "{found:#?}");
+    let over_text = "ПРОКУРАТУРА ОБЛАСТИ\n\nПРЕДСТАВЛЕНИЕ\n№ 2-4300-25/2914\n\nНачальнику Кызылординского\nобластного филиала\n\
+                     АО «КазТрансГаз Аймак»\nПрокуратурой области проведена проверка соблюдения законодательства о газе и \
+                     газоснабжении.";
+    let found = facts(over_text);
+    assert!(
+        has(&found, "addressee", json!("Начальнику Кызылординского областного филиала АО «КазТрансГаз Аймак»")),
+        "{found:#?}"
+    );
+}
+
 /// An addressee set in a narrow block on the right wraps over lines: the whole name is read, and a
 /// rank or a person's name below it is not part of it.
 #[test]
