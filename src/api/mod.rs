@@ -110,7 +110,9 @@ pub use appeals::queue::{
 pub use appeals::triage::{
     CategorySource, CorrectionAspect, DuplicateExplanation, PriorityExplanation, RouteExplanation, TriageScope,
 };
-pub use appeals::{evaluate_appeals_method, ClassifiedRow, MethodEvaluation, TrainReport, APPEALS_CLASSIFIER};
+pub use appeals::{
+    evaluate_appeals_method, read_train_params, ClassifiedRow, MethodEvaluation, TrainReport, APPEALS_CLASSIFIER,
+};
 pub use bench::{BusyCard, CardBench, JournalBench, RiskBenchRun, TaskBench};
 pub use deadlines::norms::{
     ActCheck, MissingQuote, NormChange, NormView, NormsCheck, NormsImportReport, NormsInForce, NormsList,

@@ -103,66 +103,12 @@ pub fn run_evaluate(
     json: bool,
 ) -> Result<(), ApiError> {
     let params = match params {
-        Some(path) => read_train_params(path)?,
+        Some(path) => ekn::api::read_train_params(path)?,
         None => ekn::api::TrainParams::default(),
     };
     let progress = step_reporter(json);
     let evaluation = ekn::api::evaluate_appeals_method(file, splits, &params, &progress)?;
     print(json, &evaluation, render_evaluation)
-}
-
-/// Training parameters from a JSON object of some of their fields, the rest as default; a key
-/// that is no parameter, a value of the wrong kind or out of range is refused with the file and
-/// the key named (a setting that would make training loop for ever or divide by zero never runs).
-pub fn read_train_params(path: &std::path::Path) -> Result<ekn::api::TrainParams, ApiError> {
-    const MAX_OCTETS: u64 = 64 * 1024;
-    let name = path.display().to_string();
-    let octets = std::fs::metadata(path).map_err(|e| ApiError::of_file(&name, &e))?.len();
-    if octets > MAX_OCTETS {
-        return Err(ApiError::invalid(format!("{name}: {octets} bytes; training parameters fit in 64 KiB")));
-    }
-    let text = ekn::api::disk::read_to_string(path).map_err(|e| ApiError::of_file(&name, &e))?;
-    let given: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ApiError::invalid(format!("{name}: line {}: {e}", e.line())))?;
-    let serde_json::Value::Object(given) = given else {
-        return Err(ApiError::invalid(format!("{name}: a JSON object of training parameters is expected")));
-    };
-    let mut merged = serde_json::to_value(ekn::api::TrainParams::default())
-        .map_err(|e| ApiError::invalid(format!("{name}: {e}")))?;
-    let serde_json::Value::Object(fields) = &mut merged else {
-        return Err(ApiError::invalid(format!("{name}: the defaults are no object")));
-    };
-    for (key, value) in given {
-        if !fields.contains_key(&key) {
-            let known: Vec<&str> = fields.keys().map(String::as_str).collect();
-            return Err(ApiError::invalid(format!("{name}: «{key}» is no training parameter ({})", known.join(", "))));
-        }
-        fields.insert(key, value);
-    }
-    let params: ekn::api::TrainParams =
-        serde_json::from_value(merged).map_err(|e| ApiError::invalid(format!("{name}: {e}")))?;
-    let positive = |v: f64| v.is_finite() && v > 0.0;
-    let grid_ok = |grid: &[f64], zero: bool| {
-        !grid.is_empty() && grid.len() <= 16 && grid.iter().all(|&v| v.is_finite() && (v > 0.0 || zero && v == 0.0))
-    };
-    let problem = [
-        (!grid_ok(&params.c_grid, false), "c_grid: 1 to 16 values above 0"),
-        (!grid_ok(&params.nb_blend_grid, true), "nb_blend_grid: 1 to 16 values of 0 or more"),
-        (!(2..=10).contains(&params.cv_folds), "cv_folds: 2 to 10"),
-        (!(1..=5_000_000).contains(&params.max_features), "max_features: 1 to 5,000,000"),
-        (!(1..=1_000).contains(&params.max_epochs), "max_epochs: 1 to 1,000"),
-        (!positive(params.tolerance), "tolerance: above 0"),
-        (!positive(params.nb_alpha), "nb_alpha: above 0"),
-        (!(params.char_weight.is_finite() && params.char_weight >= 0.0), "char_weight: 0 or more"),
-        (!(params.span_weight.is_finite() && params.span_weight >= 0.0), "span_weight: 0 or more"),
-        (!(params.test_share > 0.0 && params.test_share <= 0.5), "test_share: above 0, at most 0.5"),
-    ]
-    .into_iter()
-    .find_map(|(bad, what)| bad.then_some(what));
-    match problem {
-        Some(what) => Err(ApiError::invalid(format!("{name}: {what}"))),
-        None => Ok(params),
-    }
 }
 
 /// `ekn appeals …`

@@ -90,6 +90,58 @@ impl Default for TrainParams {
     }
 }
 
+impl TrainParams {
+    /// The defaults with some fields replaced by a JSON object's (`{"spans": false}`): a key that
+    /// is no parameter, a value of the wrong kind, or a setting `problem` refuses is an error that
+    /// names it.
+    pub fn with_overrides(json: &str) -> Result<TrainParams, String> {
+        let given: serde_json::Value = serde_json::from_str(json).map_err(|e| format!("line {}: {e}", e.line()))?;
+        let serde_json::Value::Object(given) = given else {
+            return Err("a JSON object of training parameters is expected".to_string());
+        };
+        let mut merged = serde_json::to_value(TrainParams::default()).map_err(|e| e.to_string())?;
+        let serde_json::Value::Object(fields) = &mut merged else {
+            return Err("the defaults are no object".to_string());
+        };
+        for (key, value) in given {
+            if !fields.contains_key(&key) {
+                let known: Vec<&str> = fields.keys().map(String::as_str).collect();
+                return Err(format!("«{key}» is no training parameter ({})", known.join(", ")));
+            }
+            fields.insert(key, value);
+        }
+        let params: TrainParams = serde_json::from_value(merged).map_err(|e| e.to_string())?;
+        match params.problem() {
+            Some(what) => Err(what.to_string()),
+            None => Ok(params),
+        }
+    }
+
+    /// What makes these settings unusable — an empty grid, a value that would make training loop
+    /// for ever, divide by zero or allocate without bound — or `None`.
+    pub fn problem(&self) -> Option<&'static str> {
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        let weight = |v: f64| v.is_finite() && v >= 0.0;
+        let grid_ok = |grid: &[f64], zero: bool| {
+            !grid.is_empty() && grid.len() <= 16 && grid.iter().all(|&v| positive(v) || zero && v == 0.0)
+        };
+        [
+            (!grid_ok(&self.c_grid, false), "c_grid: 1 to 16 values above 0"),
+            (!grid_ok(&self.nb_blend_grid, true), "nb_blend_grid: 1 to 16 values of 0 or more"),
+            (!(2..=10).contains(&self.cv_folds), "cv_folds: 2 to 10"),
+            (!(1..=5_000_000).contains(&self.max_features), "max_features: 1 to 5,000,000"),
+            (!(1..=1_000).contains(&self.max_epochs), "max_epochs: 1 to 1,000"),
+            (!positive(self.tolerance), "tolerance: above 0"),
+            (!positive(self.nb_alpha), "nb_alpha: above 0"),
+            (!weight(self.char_weight), "char_weight: 0 or more"),
+            (!weight(self.span_weight), "span_weight: 0 or more"),
+            (!(self.test_share > 0.0 && self.test_share <= 0.5), "test_share: above 0, at most 0.5"),
+        ]
+        .into_iter()
+        .find_map(|(bad, what)| bad.then_some(what))
+    }
+}
+
 /// Texts as sparse rows, one after another (compressed sparse rows).
 #[derive(Debug, Default, Clone)]
 pub struct Rows {
@@ -673,6 +725,25 @@ fn softmax(scores: &[f64], temperature: f64) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn settings_are_the_defaults_with_what_is_given_and_unusable_ones_are_named() {
+        assert_eq!(TrainParams::default().problem(), None);
+        let given = TrainParams::with_overrides(r#"{"spans": true, "c_grid": [1.0]}"#).unwrap();
+        assert!(given.spans && given.c_grid == [1.0]);
+        assert_eq!(given.nb_blend_grid, TrainParams::default().nb_blend_grid);
+        for (json, named) in [
+            (r#"{"blend": 1}"#, "«blend» is no training parameter"),
+            (r#"{"nb_blend_grid": [-1.0]}"#, "nb_blend_grid"),
+            (r#"{"max_features": 0}"#, "max_features"),
+            (r#"{"test_share": 0.9}"#, "test_share"),
+            ("[]", "JSON object"),
+            ("{", "line 1"),
+        ] {
+            let error = TrainParams::with_overrides(json).unwrap_err();
+            assert!(error.contains(named), "{json}: {error}");
+        }
+    }
 
     fn examples() -> Vec<Example> {
         let data = [

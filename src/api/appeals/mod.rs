@@ -95,6 +95,20 @@ pub struct MethodEvaluation {
 
 /// Evaluates the classifier's method on `splits` stratified 80/20 splits of a labelled file (seeds
 /// 0, 1, …; C and the blend chosen by cross-validation inside each training part).
+/// Training parameters from a file holding a JSON object of some of them, the rest as default
+/// (`ekn appeals evaluate --params`): read through the disk gate, at most 64 KiB, every refusal
+/// naming the file (`TrainParams::with_overrides`).
+pub fn read_train_params(path: &Path) -> Result<TrainParams, ApiError> {
+    const MAX_OCTETS: u64 = 64 * 1024;
+    let name = path.display().to_string();
+    let octets = std::fs::metadata(path).map_err(|e| ApiError::of_file(&name, &e))?.len();
+    if octets > MAX_OCTETS {
+        return Err(ApiError::invalid(format!("{name}: {octets} bytes; training parameters fit in 64 KiB")));
+    }
+    let text = crate::disk::read_to_string(path).map_err(|e| ApiError::of_file(&name, &e))?;
+    TrainParams::with_overrides(&text).map_err(|what| ApiError::invalid(format!("{name}: {what}")))
+}
+
 pub fn evaluate_appeals_method(
     file: &Path,
     splits: u64,
@@ -104,6 +118,9 @@ pub fn evaluate_appeals_method(
     let started = std::time::Instant::now();
     if !(1..=20).contains(&splits) {
         return Err(ApiError::new(ErrorCode::InvalidInput, format!("--splits: {splits}; between 1 and 20")));
+    }
+    if let Some(what) = params.problem() {
+        return Err(ApiError::invalid(format!("training parameters: {what}")));
     }
     let labelled = read_labelled(file)?;
     let examples: Vec<Example> =
