@@ -259,13 +259,13 @@ fn exclamation_for_i(word: &str) -> Option<String> {
     let core = word.trim_end_matches([',', '.', ';', ':', '»', ')']);
     let tail = &word[core.len()..];
     let chars: Vec<char> = core.chars().collect();
-    let marks = chars.iter().filter(|&&c| c == '!').count();
     let last = chars.len().checked_sub(1)?;
-    // One mark, at the end or between two letters; the rest of the word letters only.
+    // One mark, at the end or between two letters; the rest of the word letters only (so a
+    // second mark is refused too).
     let at = chars.iter().position(|&c| c == '!')?;
     let between_letters = at > 0 && at < last && chars[at - 1].is_alphabetic() && chars[at + 1].is_alphabetic();
     let letters = chars.iter().enumerate().all(|(i, c)| i == at || c.is_alphabetic());
-    if marks != 1 || !(at == last || between_letters) || !letters || chars.len() < 4 {
+    if !(at == last || between_letters) || !letters || chars.len() < 4 {
         return None;
     }
     let upper = chars.iter().filter(|c| c.is_alphabetic()).all(|c| c.is_uppercase());

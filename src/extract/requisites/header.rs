@@ -179,24 +179,13 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
             // A court's «ПОСТАНОВЛЕНИЕ»/«ҚАУЛЫ» in an administrative case, without the formula «именем
             // Республики Казахстан»: the court naming itself in the first sentence («… суд … в
             // составе», «… соты») makes it a court decision (2026.11.28f, the ninth set's misses).
-            if t.kind == "resolution" && super::parties::court_named(top).is_some() {
-                return Some(page.found(
-                    rules,
-                    "doc_type",
-                    json!("court_decision"),
-                    (start, end),
-                    "doc_type.court_title",
-                    "doc_type_title",
-                ));
-            }
-            return Some(page.found(
-                rules,
-                "doc_type",
-                json!(t.kind),
-                (start, end),
-                "doc_type.title",
-                "doc_type_title",
-            ));
+            // (Its rule has no calibration group of its own: it takes the kind's.)
+            let (kind, rule) = if t.kind == "resolution" && super::parties::court_named(top).is_some() {
+                ("court_decision", "doc_type.court_title")
+            } else {
+                (t.kind.as_str(), "doc_type.title")
+            };
+            return Some(page.found(rules, "doc_type", json!(kind), (start, end), rule, "doc_type_title"));
         }
     }
     // No title: a letter that answers (a reference to the letter it answers, and its wording).
