@@ -373,6 +373,7 @@ fn the_held_out_documents_are_frozen() {
         ("heldout8", 12),
         ("heldout9", 12),
         ("heldout10", 12),
+        ("heldout11", 12),
     ] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/documents").join(folder);
         let manifest = std::fs::read_to_string(dir.join("MANIFEST.sha256")).expect("the manifest");
