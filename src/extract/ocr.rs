@@ -190,10 +190,13 @@ impl Engines {
         self.pdftotext.is_some()
     }
 
-    /// The text layer of every page of a PDF by poppler's `pdftotext`, pages split at form feeds.
-    pub(crate) fn pdftotext(&self, pdf: &[u8]) -> Result<Vec<String>, String> {
+    /// The text layer of every page of a PDF by poppler's `pdftotext`, pages split at form feeds:
+    /// in poppler's reading order (columns apart), or with `raw` in the order the page was written
+    /// (see `pdf::joined_layers` for why both).
+    pub(crate) fn pdftotext(&self, pdf: &[u8], raw: bool) -> Result<Vec<String>, String> {
         let program = self.pdftotext.as_ref().ok_or_else(|| "pdftotext is not installed".to_string())?;
-        let out = run(program, &["-enc", "UTF-8", "-", "-"], pdf)?;
+        let args: &[&str] = if raw { &["-enc", "UTF-8", "-raw", "-", "-"] } else { &["-enc", "UTF-8", "-", "-"] };
+        let out = run(program, args, pdf)?;
         let text = String::from_utf8_lossy(&out);
         let mut pages: Vec<String> = text.split('\u{c}').map(str::to_string).collect();
         // pdftotext ends the last page with a form feed too.
