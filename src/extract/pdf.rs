@@ -147,6 +147,21 @@ fn joined_layers(reading: &str, raw: &str) -> String {
         .flat_map(|l| l.split_whitespace())
         .filter(|t| t.contains('-') && t.chars().any(|c| c.is_ascii_digit()))
         .collect();
+    // A compound in capitals broken after its hyphen at a line's end of the written order
+    // («САНИТАРИЯЛЫҚ-⏎ЭПИДЕМИОЛОГИЯЛЫҚ»), which the reading order glued whole: a letterhead is not
+    // hyphenated by a word processor, so its hyphen is the name's.
+    let capitals =
+        |part: &str| part.chars().count() >= 3 && part.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+    let compounds: Vec<(String, String)> = raw_lines[..raw_body]
+        .windows(2)
+        .filter_map(|pair| {
+            let left = pair[0].split_whitespace().last()?;
+            let right = pair[1].split_whitespace().next()?;
+            let stem = left.strip_suffix('-')?;
+            let tail = right.trim_end_matches(|c: char| !c.is_alphabetic());
+            (capitals(stem) && capitals(tail)).then(|| (format!("{stem}{right}"), format!("{left}{right}")))
+        })
+        .collect();
     let mut out: Vec<String> = reading_lines[..body]
         .iter()
         .map(|line| {
@@ -155,7 +170,8 @@ fn joined_layers(reading: &str, raw: &str) -> String {
                     let glued = token.chars().any(|c| c.is_ascii_digit()).then(|| {
                         hyphened.iter().find(|h| h.len() > token.len() && h.replace('-', "") == token.replace('-', ""))
                     });
-                    glued.flatten().map_or(token, |h| h).to_string()
+                    let compound = compounds.iter().find(|(glued, _)| glued == token).map(|(_, whole)| whole.as_str());
+                    compound.or(glued.flatten().copied()).unwrap_or(token).to_string()
                 })
                 .collect::<Vec<_>>()
                 .join(" ")
@@ -218,6 +234,12 @@ mod tests {
         assert_eq!(
             joined_layers(reading, raw),
             "ПРОКУРАТУРА ГОРОДА\nҚАЛА ПРОКУРАТУРАСЫ\n2025 жылғы 15 желтоқсан № 2-0614-25/522\nМұндай әрекет ӘҚБтК-нің бір екі үш төрт бес 164-бабының\nжауапкершілікке әкеп соғады."
+        );
+        let reading = "САНИТАРИЯЛЫҚЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\nзаконодательства\nТексеру барысында балалар тамағын сақтау және дайындау талаптары";
+        let raw = "САНИТАРИЯЛЫҚ-\nЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\nзаконо-\nдательства\nТексеру барысында балалар тамағын сақтау және дайындау талаптары";
+        assert_eq!(
+            joined_layers(reading, raw),
+            "САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\nзаконодательства\nТексеру барысында балалар тамағын сақтау және дайындау талаптары"
         );
         // Where the written order has no such line, the reading order alone.
         assert_eq!(joined_layers(reading, "something else entirely"), reading);

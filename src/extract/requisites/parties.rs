@@ -360,6 +360,15 @@ fn opens_russian_column(line: &str) -> bool {
             .contains(&first.as_str())
 }
 
+/// A letterhead name's line: a word or three in capitals, no figures («ЭПИДЕМИОЛОГИЯЛЫҚ»).
+fn capitals_continuation(line: &str) -> bool {
+    let words = line.split_whitespace().count();
+    (1..=3).contains(&words)
+        && line.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        && line.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+        && !line.chars().any(|c| c.is_ascii_digit())
+}
+
 /// Letterhead blocks an empty line broke inside a name put back together: OCR sets Tesseract's
 /// paragraphs apart by empty lines, and a name's lines may fall into two («ПРОКУРАТУРА⏎⏎Есильского
 /// района города Астаны», «… КІРІСТЕР⏎КОМИТЕТІНІҢ⏎⏎ТҮРКІСТАН ОБЛЫСЫ БОЙЫНША …», «ГОСУДАРСТВЕННАЯ
@@ -434,6 +443,14 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                 if block.is_empty() {
                     continue;
                 }
+            } else if block.len() <= 2 && block.iter().all(|l| capitals_continuation(text_of(l))) {
+                // A middle line of the name read after the other column's place and date
+                // («САНИТАРИЯЛЫҚ- ⏎ Қарағанды қ. ⏎ 2025 жылғы … ⏎ ЭПИДЕМИОЛОГИЯЛЫҚ ⏎ БАҚЫЛАУ …»).
+                out[at].extend(block);
+                if !unfinished_kazakh(&out[at]) {
+                    waiting = None;
+                }
+                continue;
             }
         }
         match out.last_mut() {
@@ -441,6 +458,17 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                 if !cell(previous) && unfinished_kazakh(previous) && opens_russian_column(text_of(&block[0])) =>
             {
                 // The other column stands between: wait for the Kazakh name's last line.
+                waiting = Some(out.len() - 1);
+                out.push(block);
+            }
+            Some(previous)
+                if !cell(previous)
+                    && unfinished_kazakh(previous)
+                    && text_of(&block[0]).chars().any(char::is_lowercase)
+                    && block.iter().any(|l| text_of(l).chars().any(|c| c.is_ascii_digit())) =>
+            {
+                // The other column's place and date read between the name's lines (OCR of a
+                // letterhead table, the tenth set's scans): wait for the rest of the name.
                 waiting = Some(out.len() - 1);
                 out.push(block);
             }
@@ -547,7 +575,17 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             // A name's line in a narrow block is short: a line of the text's first sentence set
             // straight below the block («Прокуратурой области проведена проверка …», whose first word
             // ends like a genitive) carries nothing (2026.11.28f, the ninth set's photos).
-            let short = next.split_whitespace().count() <= 7;
+            // Nor does a line far longer than the block's own once the block has two lines and
+            // its quotes are closed: a narrow block's lines are short, the text below runs the
+            // page's width (the tenth set: a seven-word line of the text under «… области»»).
+            let block_width = (first..=last).map(|i| text(i).chars().count()).max().unwrap_or(0);
+            let block_text: String = (first..=last).map(text).collect::<Vec<_>>().join(" ");
+            let closed = block_text.matches('«').count() == block_text.matches('»').count();
+            let page_wide = last > first
+                && closed
+                && next.split_whitespace().count() >= 5
+                && next.chars().count() * 2 > block_width * 3;
+            let short = next.split_whitespace().count() <= 7 && !page_wide;
             let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) && short || open_end;
             if !carries || person {
                 break;

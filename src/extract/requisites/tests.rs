@@ -257,6 +257,42 @@ fn a_courts_postanovlenie_a_state_enterprises_form_and_a_block_over_the_text() {
     );
 }
 
+/// The tenth set's misses (2026.11.29a): a Russian «кому» block whose quotes are closed stops at a
+/// line of the text that runs the page's width, even one of seven words; a Kazakh «кому» block
+/// ending «… міндетін атқарушыға» (the acting prosecutor); a Kazakh letterhead name whose lines OCR
+/// read around the other column's place and date.
+#[test]
+fn a_block_over_a_page_wide_line_an_acting_prosecutor_and_a_name_read_around_the_other_column() {
+    let over_text = "ПРОКУРАТУРА ОБЛАСТИ\n\nПРЕДСТАВЛЕНИЕ\n16.12.2025 № 2-3300-25/5127\nРуководителю ГУ «Управление\n\
+                     образования Карагандинской\nобласти»\nПрокуратурой области проведена проверка исполнения законодательства об\n\
+                     организации питания в школах области.";
+    let found = facts(over_text);
+    assert!(
+        has(&found, "addressee", json!("Руководителю ГУ «Управление образования Карагандинской области»")),
+        "{found:#?}"
+    );
+    let acting =
+        "ЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n\nШығ. № 02-11/3945\n2025 жылғы 18 желтоқсан\n\nЖамбыл облысы\nБайзақ ауданы\n\
+                  прокурорының міндетін атқарушыға\n\nБасқарма ұсынуды қарап, мынаны хабарлайды.";
+    let found = facts(acting);
+    assert!(
+        has(&found, "addressee", json!("Жамбыл облысы Байзақ ауданы прокурорының міндетін атқарушыға")),
+        "{found:#?}"
+    );
+    // A scan's «№» read as «Ме», and a court's «Іс» as «[с».
+    let sign = "МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ\n\n2025 жылғы 24 желтоқсан\n\nМе МКД-06/9120\nДепартамент наразылықты қарады.";
+    assert!(has(&facts(sign), "number", json!("МКД-06/9120")), "{:#?}", facts(sign));
+    let case = "[с № 2310-25-00-5/1422\nҚАУЛЫ\n\nҚостанай облысының мамандандырылған әкімшілік соты судья іс материалдарын қарап,";
+    assert!(has(&facts(case), "number", json!("2310-25-00-5/1422")), "{:#?}", facts(case));
+    let around = "ҚАРАҒАНДЫ ОБЛЫСЫ БОЙЫНША\nСАНИТАРИЯЛЫҚ-\n\nҚарағанды қ.\n2025 жылғы 5 желтоқсан\n\nЭПИДЕМИОЛОГИЯЛЫҚ\n\n\
+                  БАҚЫЛАУ ДЕПАРТАМЕНТІ\n\nЖоспардан тыс тексеру нәтижелері туралы\nАКТ № 09-3/2207\n\nТексеру жүргізілді.";
+    let found = facts(around);
+    assert!(
+        has(&found, "issuer", json!("ҚАРАҒАНДЫ ОБЛЫСЫ БОЙЫНША САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ")),
+        "{found:#?}"
+    );
+}
+
 /// An addressee set in a narrow block on the right wraps over lines: the whole name is read, and a
 /// rank or a person's name below it is not part of it.
 #[test]
