@@ -360,13 +360,16 @@ fn opens_russian_column(line: &str) -> bool {
             .contains(&first.as_str())
 }
 
-/// A letterhead name's line: a word or three in capitals, no figures («ЭПИДЕМИОЛОГИЯЛЫҚ»).
-fn capitals_continuation(line: &str) -> bool {
-    let words = line.split_whitespace().count();
-    (1..=3).contains(&words)
-        && line.chars().filter(|c| c.is_alphabetic()).count() >= 3
+/// A line in capitals, no figures: how a letterhead sets a name.
+fn capitals(line: &str) -> bool {
+    line.chars().filter(|c| c.is_alphabetic()).count() >= 3
         && line.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
         && !line.chars().any(|c| c.is_ascii_digit())
+}
+
+/// A letterhead name's line: a word or three in capitals, no figures («ЭПИДЕМИОЛОГИЯЛЫҚ»).
+fn capitals_continuation(line: &str) -> bool {
+    (1..=3).contains(&line.split_whitespace().count()) && capitals(line)
 }
 
 /// Letterhead blocks an empty line broke inside a name put back together: OCR sets Tesseract's
@@ -443,7 +446,9 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                 if block.is_empty() {
                     continue;
                 }
-            } else if block.len() <= 2 && block.iter().all(|l| capitals_continuation(text_of(l))) {
+            } else if block.len() <= 2
+                && block.iter().all(|l| capitals_continuation(text_of(l)) && is_kazakh(text_of(l)))
+            {
                 // A middle line of the name read after the other column's place and date
                 // («САНИТАРИЯЛЫҚ- ⏎ Қарағанды қ. ⏎ 2025 жылғы … ⏎ ЭПИДЕМИОЛОГИЯЛЫҚ ⏎ БАҚЫЛАУ …»).
                 out[at].extend(block);
@@ -464,6 +469,8 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
             Some(previous)
                 if !cell(previous)
                     && unfinished_kazakh(previous)
+                    && previous.iter().map(|l| text_of(l).split_whitespace().count()).sum::<usize>() >= 2
+                    && previous.iter().all(|l| capitals_continuation(text_of(l)) || capitals(text_of(l)))
                     && text_of(&block[0]).chars().any(char::is_lowercase)
                     && block.iter().any(|l| text_of(l).chars().any(|c| c.is_ascii_digit())) =>
             {

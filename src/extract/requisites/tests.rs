@@ -284,6 +284,10 @@ fn a_block_over_a_page_wide_line_an_acting_prosecutor_and_a_name_read_around_the
     assert!(has(&facts(sign), "number", json!("МКД-06/9120")), "{:#?}", facts(sign));
     let case = "[с № 2310-25-00-5/1422\nҚАУЛЫ\n\nҚостанай облысының мамандандырылған әкімшілік соты судья іс материалдарын қарап,";
     assert!(has(&facts(case), "number", json!("2310-25-00-5/1422")), "{:#?}", facts(case));
+    // A place ending in «…на» before a date is no «на №» of a reference («г. Астана 23 декабря …»).
+    let astana = "ИНСПЕКЦИЯ ТРУДА\n\nПОСТАНОВЛЕНИЕ № 0658\nо наложении административного взыскания\n\
+                  г. Астана \t23 декабря 2025 года\nИнспектор, рассмотрев протокол от 16 декабря 2025 года № 0642, установил.";
+    assert!(has(&facts(astana), "date", json!("2025-12-23")), "{:#?}", facts(astana));
     let around = "ҚАРАҒАНДЫ ОБЛЫСЫ БОЙЫНША\nСАНИТАРИЯЛЫҚ-\n\nҚарағанды қ.\n2025 жылғы 5 желтоқсан\n\nЭПИДЕМИОЛОГИЯЛЫҚ\n\n\
                   БАҚЫЛАУ ДЕПАРТАМЕНТІ\n\nЖоспардан тыс тексеру нәтижелері туралы\nАКТ № 09-3/2207\n\nТексеру жүргізілді.";
     let found = facts(around);
@@ -291,6 +295,11 @@ fn a_block_over_a_page_wide_line_an_acting_prosecutor_and_a_name_read_around_the
         has(&found, "issuer", json!("ҚАРАҒАНДЫ ОБЛЫСЫ БОЙЫНША САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ")),
         "{found:#?}"
     );
+    // A photo's noise over the letterhead («Қу», «427 --%. а 8») waits for nothing.
+    let noise = "Қу\n\n427 --%. а 8 ООО\n\nГЕНЕРАЛЬНАЯ ПРОКУРАТУРА\nРЕСПУБЛИКИ КАЗАХСТАН\n\nПРОКУРАТУРА\nКЫЗЫЛОРДИНСКОЙ ОБЛАСТИ\n\n\
+                 г. Кызылорда\n11.12.2025\n№ 2-4300-25/2914\n\nПРЕДСТАВЛЕНИЕ\n\nПрокуратурой области проведена проверка.";
+    let found = facts(noise);
+    assert!(has(&found, "issuer", json!("ПРОКУРАТУРА КЫЗЫЛОРДИНСКОЙ ОБЛАСТИ")), "{found:#?}");
 }
 
 /// An addressee set in a narrow block on the right wraps over lines: the whole name is read, and a
