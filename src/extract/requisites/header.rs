@@ -261,10 +261,7 @@ fn pairs(text: &str, rules: &Rules) -> Vec<Pair> {
         let after = found_dates.iter().enumerate().find(|(_, d)| {
             d.0 >= n.1 && {
                 let gap = text[n.1..d.0].trim().to_lowercase();
-                gap == "от"
-                    || gap == "от «"
-                    || gap == "от \""
-                    || gap.is_empty() && d.0 - n.1 < 3 && !text[n.1..d.0].contains('\n')
+                gap == "от" || gap == "от «" || gap == "от \"" || gap.is_empty() && !text[n.1..d.0].contains('\n')
             }
         });
         // Date then number (Kazakh order, or a register line).
@@ -373,7 +370,8 @@ fn is_place(text: &str) -> bool {
 fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
     let before = lead(text, date.0);
     let after = tail(text, date.1).trim().to_lowercase();
-    let place = before.is_empty() || is_place(&before);
+    // «от 10 ноября 2026 года» alone under the title is the document's date as well.
+    let place = before.is_empty() || before == "от" || is_place(&before);
     let rest_ok = after.is_empty()
         || ["г.", "г", "года", "ж.", "ж", "жыл", "жылы"].contains(&after.as_str())
         || after.split_whitespace().count() <= 3 && is_place(&after);

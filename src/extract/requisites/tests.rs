@@ -288,6 +288,15 @@ fn a_block_over_a_page_wide_line_an_acting_prosecutor_and_a_name_read_around_the
     let astana = "ИНСПЕКЦИЯ ТРУДА\n\nПОСТАНОВЛЕНИЕ № 0658\nо наложении административного взыскания\n\
                   г. Астана \t23 декабря 2025 года\nИнспектор, рассмотрев протокол от 16 декабря 2025 года № 0642, установил.";
     assert!(has(&facts(astana), "date", json!("2025-12-23")), "{:#?}", facts(astana));
+    // The eleventh set's misses: «нөмірі» before the number and the date a wide gap away on its
+    // line; «от …» alone under the title.
+    let nomiri =
+        "ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ\n\nНҰСҚАМА\nнөмірі 11-05/0317\t   2026 жылғы 27 қазан\n\nТексеру жүргізілді.";
+    let found = facts(nomiri);
+    assert!(has(&found, "number", json!("11-05/0317")) && has(&found, "date", json!("2026-10-27")), "{found:#?}");
+    let ot = "ИНСПЕКЦИЯ ТРАНСПОРТНОГО КОНТРОЛЯ\n\nПРЕДПИСАНИЕ № 04-12/376\nоб устранении выявленных нарушений\n\n\
+              от 10 ноября 2026 года\n\nПри проверке установлено нарушение.";
+    assert!(has(&facts(ot), "date", json!("2026-11-10")), "{:#?}", facts(ot));
     let around = "ҚАРАҒАНДЫ ОБЛЫСЫ БОЙЫНША\nСАНИТАРИЯЛЫҚ-\n\nҚарағанды қ.\n2025 жылғы 5 желтоқсан\n\nЭПИДЕМИОЛОГИЯЛЫҚ\n\n\
                   БАҚЫЛАУ ДЕПАРТАМЕНТІ\n\nЖоспардан тыс тексеру нәтижелері туралы\nАКТ № 09-3/2207\n\nТексеру жүргізілді.";
     let found = facts(around);
