@@ -470,7 +470,7 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                 if !cell(previous)
                     && unfinished_kazakh(previous)
                     && previous.iter().map(|l| text_of(l).split_whitespace().count()).sum::<usize>() >= 2
-                    && previous.iter().all(|l| capitals_continuation(text_of(l)) || capitals(text_of(l)))
+                    && previous.iter().all(|l| capitals(text_of(l)))
                     && text_of(&block[0]).chars().any(char::is_lowercase)
                     && block.iter().any(|l| text_of(l).chars().any(|c| c.is_ascii_digit())) =>
             {
