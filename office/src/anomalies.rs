@@ -1,39 +1,67 @@
 //! The office's anomalies of inspection practice (`ekn-office anomalies`): the workstations'
 //! detectors (`analytics::practices::detect`) over everything the office holds — the registry its
 //! connectors fetched and the appeals' facts the workstations handed over (one copy per number) —
-//! so a region's administrator sees what its workstations would, and what the national side
-//! compares with every other region's (`national_practice`). Dismissals are made and kept on
-//! workstations; here nothing is dismissed.
+//! so a region's people see what their workstations would (in the app too: `GET /v1/anomalies`),
+//! and what the national side compares with every other region's (`national_practice`).
+//! Dismissals are made and kept on workstations; here nothing is dismissed.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use ekn_analytics::anomaly_list::AnomalyReport;
 use ekn_analytics::practices::{detect, DetectParams};
-use serde::Serialize;
 
 use crate::db::Scope;
 use crate::error::OfficeError;
 use crate::not_computed::NotComputed;
-use crate::registry::{self, RegistryRun};
+use crate::people::{Caller, Role};
+use crate::registry;
 
-/// `ekn-office anomalies --json`: the list, and what it was computed over.
-#[derive(Debug, Clone, Serialize)]
-pub struct OfficeAnomalies {
-    #[serde(flatten)]
-    pub report: AnomalyReport,
-    /// Appeals read (one per number).
-    pub appeals_held: usize,
-    /// The published runs the registry was read from.
-    pub registry: Vec<RegistryRun>,
-    pub not_computed: Vec<NotComputed>,
-}
+pub use ekn_analytics::office_reports::OfficeAnomalies;
 
-/// The whole office's anomalies as of `today`.
+/// The whole office's anomalies as of `today` (the console's).
 pub async fn whole_office(
     client: &mut deadpool_postgres::Client,
     today: NaiveDate,
 ) -> Result<OfficeAnomalies, OfficeError> {
+    detect_all(client, today).await
+}
+
+/// The anomalies as a person of the office may read them (`GET /v1/anomalies`). The detectors
+/// run over the whole office — a district is judged against all of its peers and neighbours, not
+/// only the caller's — and only what the role may read leaves the server: a prosecutor or a
+/// supervisor the units in their districts (with the objects behind them), an analyst every unit
+/// without its objects; an administrator reads no content.
+pub async fn for_caller(
+    client: &mut deadpool_postgres::Client,
+    caller: &Caller,
+    today: NaiveDate,
+) -> Result<OfficeAnomalies, OfficeError> {
+    caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the office's anomalies")?;
+    let mut found = detect_all(client, today).await?;
+    if caller.person.role == Role::Analyst {
+        found.objects_withheld = true;
+        for listed in &mut found.report.anomalies {
+            listed.anomaly.subject_bins.clear();
+        }
+        return Ok(found);
+    }
+    let districts = caller.person.districts.clone();
+    let before = found.report.anomalies.len();
+    // A unit without a district (a body across the region) is not one person's to read.
+    found.report.anomalies.retain(|a| a.anomaly.district.as_deref().is_some_and(|d| in_districts(&districts, d)));
+    found.outside = before - found.report.anomalies.len();
+    found.districts = districts;
+    Ok(found)
+}
+
+/// Whether `district` lies under one of `prefixes` (KATO prefixes, `*` for every district), as
+/// row-level security reads a person's districts (`ekn_in_scope`).
+fn in_districts(prefixes: &[String], district: &str) -> bool {
+    prefixes.iter().any(|p| p == "*" || (!p.is_empty() && district.starts_with(p.as_str())))
+}
+
+async fn detect_all(client: &mut deadpool_postgres::Client, today: NaiveDate) -> Result<OfficeAnomalies, OfficeError> {
     let started = std::time::Instant::now();
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
     let mut not_computed = Vec::new();
@@ -54,5 +82,23 @@ pub async fn whole_office(
         appeals_held: appeals.len(),
         registry: held.map(|h| h.runs.clone()).unwrap_or_default(),
         not_computed,
+        districts: vec!["*".into()],
+        outside: 0,
+        objects_withheld: false,
+        computed_at: Some(chrono::Utc::now()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_districts;
+
+    #[test]
+    fn a_district_is_read_under_a_prefix_as_row_level_security_reads_it() {
+        let person = vec!["1940".to_string(), "55".to_string()];
+        assert!(in_districts(&person, "1940") && in_districts(&person, "5532"));
+        assert!(!in_districts(&person, "1941") && !in_districts(&person, "19"));
+        assert!(in_districts(&["*".to_string()], "7510"));
+        assert!(!in_districts(&[String::new()], "7510"), "an empty prefix reads nothing");
+    }
 }

@@ -101,6 +101,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/tasks", get(tasks))
         .route("/v1/dashboard", get(dashboard))
         .route("/v1/effect", get(effect_figures))
+        .route("/v1/anomalies", get(anomalies))
         .route("/v1/themes/scan", get(themes_scan))
         .route("/v1/themes/scores", get(themes_scores))
         .route("/v1/conflicts", get(conflicts))
@@ -597,6 +598,24 @@ async fn effect_figures(
     };
     let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;
     Ok(Json(figures))
+}
+
+#[derive(Deserialize)]
+struct AnomaliesQuery {
+    /// The day the analysis ends on (default: today in Kazakhstan).
+    today: Option<chrono::NaiveDate>,
+}
+
+/// The anomalies of inspection practice over the whole office, listed as the caller's role may
+/// read them (`ekn-office anomalies`).
+async fn anomalies(
+    State(state): State<AppState>,
+    Query(query): Query<AnomaliesQuery>,
+    authed: Authed,
+) -> Result<Json<crate::anomalies::OfficeAnomalies>, OfficeError> {
+    let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::anomalies::for_caller(&mut client, &authed.caller, today).await?))
 }
 
 #[derive(Deserialize)]

@@ -6,8 +6,8 @@ use clap::Subcommand;
 use std::fmt::Write as _;
 
 use ekn::api::office::{
-    AccessLogParams, AccessLogView, JoinParams, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, JoinParams, OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView,
+    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
 };
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
@@ -58,6 +58,13 @@ pub enum OfficeAction {
     /// The office's ranking of the themes in your districts for the plan, each score in its parts,
     /// over every workstation's themes and appeals (the last one kept when the office is out of reach).
     Scores {
+        #[arg(long)]
+        json: bool,
+    },
+    /// The anomalies of inspection practice the office's detectors find over every workstation's
+    /// appeals and its registry, as your role may read them (your districts' units; an analyst
+    /// every unit without its objects); the last list kept when the office is out of reach.
+    Anomalies {
         #[arg(long)]
         json: bool,
     },
@@ -141,6 +148,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
+        OfficeAction::Anomalies { json } => super::print(json, &session.office().anomalies()?, render_office_anomalies),
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };
             super::print(json, &session.office().access_log(&params)?, render_access_log)
@@ -355,6 +363,19 @@ fn render_office_effect(view: &OfficeEffectView) -> String {
         let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
     }
     out.push_str(&ekn::i18n::office_lines::effect_text(&view.effect));
+    out
+}
+
+/// The office's anomalies: when the office computed them (offline: the last list kept), what it
+/// read and what it held back, and the list as `ekn anomalies` prints it.
+fn render_office_anomalies(view: &OfficeAnomaliesView) -> String {
+    let found = &view.anomalies;
+    let mut out = String::new();
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
+    if let Some(at) = &found.computed_at {
+        let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
+    }
+    out.push_str(&ekn::i18n::office_lines::anomalies_text(found));
     out
 }
 

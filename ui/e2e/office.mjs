@@ -185,6 +185,15 @@ export async function officeJourney(log = console.log) {
       check(owners.includes('Асель Нурланова') && owners.includes('Bekzat Omarov'), `each prosecutor's figures beside the office's: ${owners}`);
       await d.screenshot('05-office-figures');
 
+      log('the office\'s anomalies on the Analytics screen, as the office lists them for a supervisor');
+      await d.goto('#/analytics');
+      await d.click('[data-testid="anomalies-scope-office"]');
+      await d.waitFor('[data-testid="office-anomalies-note"]', 'Офис составил этот список');
+      const anomaliesNote = await d.eval("document.querySelector('[data-testid=\"office-anomalies-note\"]')?.innerText ?? ''");
+      // This office's connectors fetched no registry: it says so rather than listing nothing silently.
+      check(anomaliesNote.includes('ekn-office connector add'), `the office says what its list lacks: ${anomaliesNote}`);
+      await d.screenshot('09-office-anomalies');
+
       log('who looked at whom: the office\'s access log, its chain checked on the workstation');
       await d.click('[data-nav="access"]');
       await d.waitFor('[data-testid="access-check"]', 'Цепочка сходится');

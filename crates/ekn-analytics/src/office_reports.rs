@@ -151,3 +151,35 @@ pub struct OfficeThemeScores {
     #[ts(type = "string | null")]
     pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// `GET /v1/anomalies` and `ekn-office anomalies --json`: the workstations' detectors run over
+/// everything the office holds (its registry and every workstation's appeals, so a district is
+/// compared with all of the office's peers and neighbours), listed as the caller's role lets them
+/// be read — a prosecutor or supervisor the units in their districts, an analyst every unit but
+/// never the objects behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeAnomalies {
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub report: crate::anomaly_list::AnomalyReport,
+    /// Appeals read (one per number), all of the office's.
+    #[ts(type = "number")]
+    pub appeals_held: usize,
+    /// The published runs the registry was read from.
+    pub registry: Vec<RegistryRun>,
+    pub not_computed: Vec<NotComputed>,
+    /// The KATO prefixes the list was narrowed to (`["*"]`: the whole office).
+    #[serde(default)]
+    pub districts: Vec<String>,
+    /// Anomalies the detectors listed outside those districts (not shown).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub outside: usize,
+    /// The objects behind each anomaly were withheld: the caller's role reads aggregates only.
+    #[serde(default)]
+    pub objects_withheld: bool,
+    /// When the office computed the list, by its clock (absent from an office older than it).
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+}

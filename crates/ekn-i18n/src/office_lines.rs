@@ -1,18 +1,39 @@
 //! The office's reports in the person's language, one wording for `ekn-office` on the server and
 //! `ekn office …` on a joined workstation (issue 64): what the office did not compute, its theme
-//! scan and its effect of acts.
+//! scan, its anomalies and its effect of acts.
 
 use std::fmt::Display;
 
-use ekn_analytics::office_reports::{NotComputed, OfficeEffect, OfficeThemeScan};
+use ekn_analytics::office_reports::{NotComputed, OfficeAnomalies, OfficeEffect, OfficeThemeScan};
 
-use crate::{effect_lines, local_date, theme_lines, tr_count, tr_with};
+use crate::{anomaly_lines, effect_lines, local_date, theme_lines, tr, tr_count, tr_with};
 
 /// What the office did not compute, in the person's language.
 pub fn not_computed_line(omitted: &NotComputed) -> String {
     let detail = omitted.detail.clone().unwrap_or_default();
     let reason = tr_with(&format!("office.not_computed.{}", omitted.code), &[("detail", &detail)]);
     tr_with("cli.effect.not_here", &[("reason", &reason)])
+}
+
+/// The office's anomalies as text: the list as `ekn anomalies` words it, what the office read,
+/// what it listed outside the person's districts and whether it withheld the objects.
+pub fn anomalies_text(found: &OfficeAnomalies) -> String {
+    let mut out = anomaly_lines::report_text(&found.report);
+    out.push_str(&tr_with("office.anomalies.read", &[("appeals", &found.appeals_held)]));
+    out.push('\n');
+    if found.outside > 0 {
+        out.push_str(&tr_with("office.anomalies.outside", &[("n", &found.outside)]));
+        out.push('\n');
+    }
+    if found.objects_withheld {
+        out.push_str(&tr("office.anomalies.withheld"));
+        out.push('\n');
+    }
+    for omitted in &found.not_computed {
+        out.push_str(&not_computed_line(omitted));
+        out.push('\n');
+    }
+    out
 }
 
 /// The office's scan as text: the workstation's, then whose each theme is and what it read.

@@ -170,11 +170,7 @@ pub async fn anomalies(pool: &Pool, today: Option<chrono::NaiveDate>, json: bool
     if json {
         print_json(&found);
     } else {
-        print!("{}", ekn_i18n::anomaly_lines::report_text(&found.report));
-        println!("{}", tr_with("office.anomalies.read", &[("appeals", &found.appeals_held)]));
-        for omitted in &found.not_computed {
-            println!("{}", not_computed_line(omitted));
-        }
+        print!("{}", ekn_i18n::office_lines::anomalies_text(&found));
     }
     Ok(())
 }

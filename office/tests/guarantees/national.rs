@@ -322,7 +322,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
 }
 
 /// Every inspection of the demo registry in region `code`'s territory, as its export.
-fn region_registry(code: &str) -> String {
+pub(super) fn region_registry(code: &str) -> String {
     let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo/inspections.csv"))
         .unwrap();
     let mut lines = text.lines();

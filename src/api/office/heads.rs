@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Office;
-pub use crate::analytics::office_reports::{OfficeEffect, OfficeThemeScan, OfficeThemeScores};
+pub use crate::analytics::office_reports::{OfficeAnomalies, OfficeEffect, OfficeThemeScan, OfficeThemeScores};
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::tasks::OfficeDashboard;
 
@@ -60,11 +60,21 @@ pub struct OfficeThemeScoresView {
     pub offline: Option<String>,
 }
 
+/// The office's anomalies of inspection practice as the app shows them (as the dashboard's).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OfficeAnomaliesView {
+    pub anomalies: OfficeAnomalies,
+    #[ts(type = "string")]
+    pub fetched_at: DateTime<Utc>,
+    pub offline: Option<String>,
+}
+
 /// What the kept rows of the office's figures are called in `office_figures`.
 const DASHBOARD: &str = "dashboard";
 const THEME_SCAN: &str = "themes_scan";
 const EFFECT: &str = "effect";
 const THEME_SCORES: &str = "themes_scores";
+const ANOMALIES: &str = "anomalies";
 
 /// A name the office sends as a person's, a unit's or a theme's: not empty, at most 200
 /// characters, no control characters.
@@ -144,6 +154,35 @@ fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The most objects an office names behind one anomaly (its detectors keep twenty).
+const MAX_SUBJECTS: usize = 20;
+
+/// Checks the office's anomalies as a peer's: bounded lists, figures that are numbers, places as
+/// KATO digits, objects as BINs, words as an office's — and, for a role that reads aggregates
+/// only, no object at all (the office said it withheld them).
+fn checked_anomalies(found: &OfficeAnomalies) -> Result<(), ApiError> {
+    let list = &found.report.anomalies;
+    let rows = list.len() + found.registry.len() + found.not_computed.len() + found.report.units_judged.len();
+    let digits = |s: &str, lengths: &[usize]| lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());
+    let sound = |listed: &crate::analytics::anomaly_list::ListedAnomaly| {
+        let a = &listed.anomaly;
+        let texts = [Some(&a.key), a.control_body.as_ref(), a.category.as_ref(), a.combination.as_ref()];
+        let figures = [a.observed, a.expected, a.ratio, a.p_value, a.q_value, a.volume, a.peer_rate];
+        a.id.len() <= 64
+            && texts.into_iter().flatten().all(|t| !bad_name(t))
+            && figures.iter().all(|f| f.is_finite())
+            && a.district.as_deref().is_none_or(|d| digits(d, &[4]))
+            && a.region_code.as_deref().is_none_or(|r| digits(r, &[2]))
+            && a.subject_bins.len() <= MAX_SUBJECTS
+            && a.subject_bins.iter().all(|b| digits(b, &[12]))
+            && (!found.objects_withheld || a.subject_bins.is_empty())
+    };
+    if rows > MAX_ROWS || found.districts.len() > 1_000 || !list.iter().all(sound) {
+        return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's anomalies are not ones an office sends"));
+    }
+    Ok(())
+}
+
 impl Office<'_> {
     /// Asks the office for `path` as this workstation's person, checks the answer with `check` and
     /// keeps it as `kind`; when the office is out of reach, the last answer kept, with why. An
@@ -209,5 +248,59 @@ impl Office<'_> {
     pub fn theme_scores(&mut self) -> Result<OfficeThemeScoresView, ApiError> {
         let (scores, fetched_at, offline) = self.fetch_kept(THEME_SCORES, "/v1/themes/scores", checked_scores)?;
         Ok(OfficeThemeScoresView { scores, fetched_at, offline })
+    }
+
+    /// The anomalies of inspection practice the office's detectors find over every workstation's
+    /// appeals and its registry, listed as this person's role may read them (`GET /v1/anomalies`).
+    pub fn anomalies(&mut self) -> Result<OfficeAnomaliesView, ApiError> {
+        let (anomalies, fetched_at, offline) = self.fetch_kept(ANOMALIES, "/v1/anomalies", checked_anomalies)?;
+        Ok(OfficeAnomaliesView { anomalies, fetched_at, offline })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An office's list of one anomaly in district 1940 behind two objects; `edit` makes it hostile.
+    fn answer(edit: impl FnOnce(&mut serde_json::Value)) -> OfficeAnomalies {
+        let words = serde_json::json!({"ru": "р", "kk": "к", "en": "e"});
+        let mut value = serde_json::json!({
+            "as_of": "2026-12-01", "window": {"from": "2023-11-02", "to": "2026-10-31"}, "method": "m",
+            "params": {"window_days": 1095, "fdr": 0.05, "min_ratio": 1.5, "min_inspections": 20, "min_appeals": 10},
+            "units_judged": [], "note": words, "seconds": 0.1,
+            "anomalies": [{
+                "id": "657dc7a8bc58", "key": "frequent_visits / 1940", "kind": "frequent_visits",
+                "control_body": null, "region_code": "19", "district": "1940", "category": null, "combination": null,
+                "subject_bins": ["160643008560", "140841006229"],
+                "period": {"from": "2023-11-02", "to": "2026-10-31"}, "observed": 12.0, "expected": 0.5, "ratio": 24.0,
+                "p_value": 1e-9, "q_value": 1e-8, "volume": 192.0, "peer_rate": 0.01, "peers": 15, "group": "g",
+                "method": "m", "explanation": words, "dismissed": false, "review": null
+            }],
+            "appeals_held": 0, "registry": [], "not_computed": [], "districts": ["19"], "outside": 0,
+            "objects_withheld": false, "computed_at": null
+        });
+        edit(&mut value);
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn an_offices_anomalies_are_checked_as_a_peers() {
+        assert!(checked_anomalies(&answer(|_| {})).is_ok());
+        type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+        let hostile: [(&str, Edit); 5] = [
+            ("a place that is no district", Box::new(|v| v["anomalies"][0]["district"] = "19'; --".into())),
+            ("an object that is no BIN", Box::new(|v| v["anomalies"][0]["subject_bins"][0] = "Иванов И.И.".into())),
+            ("a word with control characters", Box::new(|v| v["anomalies"][0]["key"] = "a\u{1b}[2J".into())),
+            ("objects sent where the office says it withheld them", Box::new(|v| v["objects_withheld"] = true.into())),
+            (
+                "more objects than the detectors keep",
+                Box::new(|v| v["anomalies"][0]["subject_bins"] = vec!["160643008560"; 21].into()),
+            ),
+        ];
+        for (what, edit) in hostile {
+            let refused = checked_anomalies(&answer(edit)).expect_err(what);
+            assert_eq!(refused.code, ErrorCode::OfficeRefused, "{what}");
+        }
     }
 }

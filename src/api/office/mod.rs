@@ -67,8 +67,8 @@ pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
 pub use heads::{
-    OfficeDashboard, OfficeDashboardView, OfficeEffect, OfficeEffectView, OfficeThemeScan, OfficeThemeScanView,
-    OfficeThemeScores, OfficeThemeScoresView,
+    OfficeAnomalies, OfficeAnomaliesView, OfficeDashboard, OfficeDashboardView, OfficeEffect, OfficeEffectView,
+    OfficeThemeScan, OfficeThemeScanView, OfficeThemeScores, OfficeThemeScoresView,
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
 

@@ -13,8 +13,9 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, Assigned, JoinParams, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
-    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, Assigned, JoinParams, OfficeAnomaliesView, OfficeConnectorState,
+    OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams,
+    SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -430,6 +431,7 @@ methods! {
     office_theme_scan: Network(NoParams) -> OfficeThemeScanView;
     office_theme_scores: Network(NoParams) -> OfficeThemeScoresView;
     office_effect: Network(NoParams) -> OfficeEffectView;
+    office_anomalies: Network(NoParams) -> OfficeAnomaliesView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
     office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
@@ -941,6 +943,10 @@ mod on_network {
 
     pub fn office_effect(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeEffectView> {
         net.office().effect()
+    }
+
+    pub fn office_anomalies(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeAnomaliesView> {
+        net.office().anomalies()
     }
 
     pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {

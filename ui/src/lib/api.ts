@@ -88,6 +88,7 @@ export const api = {
   officeThemeScan: () => call('office_theme_scan', none),
   officeThemeScores: () => call('office_theme_scores', none),
   officeEffect: () => call('office_effect', none),
+  officeAnomalies: () => call('office_anomalies', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
   officeDashboardXlsx: (lang: string) => call('office_dashboard_xlsx', { lang }),
   officePeople: () => call('office_people', none),

@@ -88,6 +88,7 @@ import type { NewTaskRequest } from "./NewTaskRequest";
 import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
+import type { OfficeAnomaliesView } from "./OfficeAnomaliesView";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeEffectView } from "./OfficeEffectView";
@@ -252,6 +253,7 @@ export type Methods = {
   office_theme_scan: { params: NoParams; result: OfficeThemeScanView };
   office_theme_scores: { params: NoParams; result: OfficeThemeScoresView };
   office_effect: { params: NoParams; result: OfficeEffectView };
+  office_anomalies: { params: NoParams; result: OfficeAnomaliesView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
@@ -368,6 +370,7 @@ export const METHOD_RUNS = {
   office_theme_scan: 'network',
   office_theme_scores: 'network',
   office_effect: 'network',
+  office_anomalies: 'network',
   office_access_log: 'network',
   office_dashboard_xlsx: 'network',
   connectors: 'session',

@@ -1,0 +1,101 @@
+//! The office's anomalies of inspection practice in the app (issue 64): the detectors of `ekn
+//! anomalies` over the registry the office's connector fetched (the demo's regions 19 and 55,
+//! where practices are planted), computed over the whole office so a district is judged against
+//! all of its peers and neighbours, and listed as each role may read them — a supervisor of
+//! region 19 the units in its districts with the objects behind them, a prosecutor her own district's only, an analyst
+//! every unit without a single object, an administrator nothing. A supervisor's joined
+//! workstation shows the office's own list, says when it was computed, and keeps it for the time
+//! the office is out of reach.
+
+use super::effect::fetch_registry;
+use super::national::region_registry;
+use crate::support::{inspections_in, office_cli, same_figures, Office, Workstation};
+
+fn ids(list: &serde_json::Value) -> Vec<String> {
+    let mut ids: Vec<String> =
+        list["anomalies"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
+    let Some(mut office) = Office::start() else { return };
+    office.add_user("Admin Dana", "admin", "");
+    office.add_user("Supervisor Saule", "supervisor", "19");
+    office.add_user("Analyst Arman", "analyst", "");
+    let today = "2026-12-01";
+    let both = format!("{}{}", region_registry("19"), region_registry("55").split_once('\n').unwrap().1);
+    let _portal = fetch_registry(&office, &both);
+
+    // The console's list over the whole office: the planted practices stand out.
+    let (ok, out, err) = office_cli(&office.pg_url, &["anomalies", "--today", today, "--json"], &[]);
+    assert!(ok, "{err}");
+    let whole: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let all = whole["anomalies"].as_array().unwrap();
+    let in_districts: Vec<&serde_json::Value> =
+        all.iter().filter(|a| a["district"].as_str().is_some_and(|d| d.starts_with("19"))).collect();
+    assert!(!in_districts.is_empty(), "the demo's planted practices stand out in region 19's districts: {whole:#}");
+    assert!(in_districts.len() < all.len(), "and elsewhere: {whole:#}");
+    assert_eq!(whole["districts"], serde_json::json!(["*"]));
+
+    // A supervisor of region 19: every unit placed in its districts, with its objects; the others
+    // (region 55's, and a body's across a region, placed in no district) counted as outside.
+    let supervisor = office.login("Supervisor Saule");
+    let (status, seen) = office.get(&supervisor, &format!("/v1/anomalies?today={today}"));
+    assert_eq!(status, 200, "{seen}");
+    let mut expected: Vec<String> = in_districts.iter().map(|a| a["id"].as_str().unwrap().to_string()).collect();
+    expected.sort();
+    assert_eq!(ids(&seen), expected);
+    assert_eq!(seen["outside"].as_u64(), Some((all.len() - in_districts.len()) as u64));
+    assert_eq!(seen["objects_withheld"], false);
+    for a in seen["anomalies"].as_array().unwrap() {
+        let twin = all.iter().find(|w| w["id"] == a["id"]).unwrap();
+        assert_eq!(a, twin, "the office's own figures and objects");
+    }
+    assert!(seen["computed_at"].is_string(), "{seen:#}");
+
+    // A prosecutor of one district: that district's units only.
+    let district = in_districts[0]["district"].as_str().unwrap().to_string();
+    office.add_user("Асель Нурланова", "prosecutor", &district);
+    let (_, hers) = office.get(&office.login("Асель Нурланова"), &format!("/v1/anomalies?today={today}"));
+    assert!(!ids(&hers).is_empty());
+    assert!(hers["anomalies"].as_array().unwrap().iter().all(|a| a["district"] == district.as_str()), "{hers:#}");
+    let theirs = in_districts.iter().filter(|a| a["district"] == district.as_str()).count();
+    assert_eq!(hers["anomalies"].as_array().unwrap().len(), theirs);
+    assert_eq!(hers["outside"].as_u64(), Some((all.len() - theirs) as u64));
+    // Her list in words says what lies outside her districts (one wording for both consoles).
+    let hers_typed: ekn::api::office::OfficeAnomalies = serde_json::from_value(hers.clone()).unwrap();
+    let text = ekn::i18n::office_lines::anomalies_text(&hers_typed);
+    let outside = ekn::i18n::tr_with("office.anomalies.outside", &[("n", &hers_typed.outside)]);
+    assert!(hers_typed.outside > 0 && text.contains(&outside), "{text}");
+
+    // An analyst: every unit, never an object behind one.
+    let (_, analyst) = office.get(&office.login("Analyst Arman"), &format!("/v1/anomalies?today={today}"));
+    assert_eq!(ids(&analyst), ids(&whole));
+    assert_eq!(analyst["objects_withheld"], true);
+    assert!(all.iter().any(|a| !a["subject_bins"].as_array().unwrap().is_empty()), "objects exist to withhold");
+    assert!(analyst["anomalies"].as_array().unwrap().iter().all(|a| a["subject_bins"] == serde_json::json!([])));
+
+    // An administrator reads no content.
+    let (status, refused) = office.get(&office.login("Admin Dana"), "/v1/anomalies");
+    assert_eq!(status, 403, "{refused}");
+
+    // The supervisor's joined workstation: the office's list as the office sent it, and in words.
+    let saule = Workstation::new(&inspections_in(&["1940"], 1));
+    saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    let view = saule.session().office().anomalies().unwrap();
+    assert!(view.offline.is_none() && view.anomalies.computed_at.is_some(), "{view:?}");
+    let mut shown: Vec<String> = view.anomalies.report.anomalies.iter().map(|a| a.anomaly.id.clone()).collect();
+    shown.sort();
+    assert_eq!(shown, expected);
+
+    // The office out of reach: the last list given, said so.
+    office.server.kill();
+    let kept = saule.session().office().anomalies().unwrap();
+    assert!(kept.offline.is_some(), "{kept:?}");
+    // The same list, read back from the kept copy (serde_json parses a float to within its last bit).
+    let (kept, given) =
+        (serde_json::to_value(&kept.anomalies).unwrap(), serde_json::to_value(&view.anomalies).unwrap());
+    assert!(same_figures(&kept, &given), "{kept:#} against {given:#}");
+}
