@@ -17,7 +17,7 @@ use crate::error::OfficeError;
 pub use crate::APP_ROLE;
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 21] = [
+const MIGRATIONS: [(i32, &str); 22] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -39,6 +39,7 @@ const MIGRATIONS: [(i32, &str); 21] = [
     (19, include_str!("../migrations/0019_national_acts.sql")),
     (20, include_str!("../migrations/0020_national_practice.sql")),
     (21, include_str!("../migrations/0021_office_norms.sql")),
+    (22, include_str!("../migrations/0022_admin_in_app.sql")),
 ];
 
 /// The newest migration this server knows.

@@ -102,6 +102,8 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/dashboard", get(dashboard))
         .route("/v1/effect", get(effect_figures))
         .route("/v1/anomalies", get(anomalies))
+        .route("/v1/admin", get(admin_overview))
+        .route("/v1/admin/act", post(admin_act))
         .route("/v1/themes/scan", get(themes_scan))
         .route("/v1/themes/scores", get(themes_scores))
         .route("/v1/conflicts", get(conflicts))
@@ -598,6 +600,45 @@ async fn effect_figures(
     };
     let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;
     Ok(Json(figures))
+}
+
+/// An administrator's own session: a bearer token, never a workstation's signature (an
+/// administrator enrols no machine, and a colleague's workstation must not act as one).
+fn admin_token(headers: &HeaderMap) -> Result<String, OfficeError> {
+    if headers.contains_key(HEADER_WORKSTATION) {
+        return Err(OfficeError::forbidden(
+            "an administrator acts with their own login, not a workstation's signature",
+        ));
+    }
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .filter(|t| t.len() <= 100)
+        .map(str::to_string)
+        .ok_or_else(|| OfficeError::unauthorized("log in first as an administrator"))
+}
+
+/// People, workstations, incidents and the administrators' journal (`docs/OFFICE.md`).
+async fn admin_overview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<ekn_domain::office_admin::AdminOverview>, OfficeError> {
+    let token = admin_token(&headers)?;
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::admin::overview(&mut client, &token).await?))
+}
+
+/// One administrator's action with its reason, journaled; answers the overview after it.
+async fn admin_act(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<ekn_domain::office_admin::AdminOverview>, OfficeError> {
+    let token = admin_token(&headers)?;
+    let action: ekn_domain::office_admin::AdminAction = json(&body)?;
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::admin::act(&mut client, &token, &action).await?))
 }
 
 #[derive(Deserialize)]

@@ -30,6 +30,7 @@
 //! - `anomalies`: the workstations' anomaly detectors over the office's registry and appeals.
 //! - `themes`: every workstation's themes and the category × district cells judged over the office's appeals.
 //! - `access`: the hash-chained access log.
+//! - `admin`: people, workstations and incidents administered from the app, journaled by the database.
 //! - `connectors`: the office's own registry connectors, their runs published for every workstation.
 //! - `records`: the records of a connector's published run, read a piece at a time.
 //! - `registry`: the newest published runs read back and parsed, kept in memory.
@@ -45,6 +46,7 @@
 pub const APP_ROLE: &str = "ekn_office_app";
 
 pub mod access;
+pub mod admin;
 pub mod anomalies;
 pub mod appeals;
 pub mod calendar;

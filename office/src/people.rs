@@ -191,8 +191,8 @@ fn person_from_row(row: &tokio_postgres::Row) -> Result<Person, OfficeError> {
 const PERSON_COLUMNS: &str = "id, name, role, districts, units, blocked_at, blocked_reason";
 
 /// Adds a person. A name already taken is refused.
-pub async fn add(
-    client: &tokio_postgres::Client,
+pub async fn add<C: deadpool_postgres::GenericClient>(
+    client: &C,
     name: &str,
     role: Role,
     districts: &[String],
@@ -223,7 +223,11 @@ pub async fn list(client: &tokio_postgres::Client) -> Result<Vec<Person>, Office
 }
 
 /// Blocks a person: their sessions end at once, their workstations' syncs are refused.
-pub async fn block(client: &tokio_postgres::Client, name: &str, reason: &str) -> Result<Person, OfficeError> {
+pub async fn block<C: deadpool_postgres::GenericClient>(
+    client: &C,
+    name: &str,
+    reason: &str,
+) -> Result<Person, OfficeError> {
     if reason.trim().is_empty() {
         return Err(OfficeError::bad_request("blocking a person needs a reason"));
     }
@@ -243,7 +247,11 @@ pub async fn block(client: &tokio_postgres::Client, name: &str, reason: &str) ->
 
 /// Lifts a block, with a reason (the person logs in and their workstations sync again; a
 /// workstation revoked on its own stays revoked).
-pub async fn unblock(client: &tokio_postgres::Client, name: &str, reason: &str) -> Result<Person, OfficeError> {
+pub async fn unblock<C: deadpool_postgres::GenericClient>(
+    client: &C,
+    name: &str,
+    reason: &str,
+) -> Result<Person, OfficeError> {
     if reason.trim().is_empty() {
         return Err(OfficeError::bad_request("unblocking a person needs a reason"));
     }
@@ -262,8 +270,8 @@ pub async fn unblock(client: &tokio_postgres::Client, name: &str, reason: &str) 
 
 /// Sets the districts a person's role covers (replacing the list); their sessions end, so what
 /// they read next is judged on the new scope.
-pub async fn set_districts(
-    client: &tokio_postgres::Client,
+pub async fn set_districts<C: deadpool_postgres::GenericClient>(
+    client: &C,
     name: &str,
     districts: &[String],
 ) -> Result<Person, OfficeError> {
@@ -282,7 +290,11 @@ pub async fn set_districts(
 }
 
 /// Sets a person's password (Argon2id); their sessions end.
-pub async fn set_password(client: &tokio_postgres::Client, name: &str, password: &str) -> Result<Person, OfficeError> {
+pub async fn set_password<C: deadpool_postgres::GenericClient>(
+    client: &C,
+    name: &str,
+    password: &str,
+) -> Result<Person, OfficeError> {
     let person = by_name(client, name).await?;
     let hash = hash_password(password)?;
     client.execute("UPDATE people SET password_hash = $2 WHERE id = $1", &[&person.id, &hash]).await?;
@@ -290,7 +302,7 @@ pub async fn set_password(client: &tokio_postgres::Client, name: &str, password:
     Ok(person)
 }
 
-async fn end_sessions(client: &tokio_postgres::Client, person_id: i64) -> Result<(), OfficeError> {
+async fn end_sessions<C: deadpool_postgres::GenericClient>(client: &C, person_id: i64) -> Result<(), OfficeError> {
     client
         .execute("UPDATE sessions SET revoked_at = now() WHERE person_id = $1 AND revoked_at IS NULL", &[&person_id])
         .await?;
@@ -317,7 +329,7 @@ pub async fn by_id(client: &tokio_postgres::Client, id: i64) -> Result<Person, O
     person_from_row(&row)
 }
 
-pub async fn by_name(client: &tokio_postgres::Client, name: &str) -> Result<Person, OfficeError> {
+pub async fn by_name<C: deadpool_postgres::GenericClient>(client: &C, name: &str) -> Result<Person, OfficeError> {
     let row = client
         .query_opt(&format!("SELECT {PERSON_COLUMNS} FROM people WHERE name = $1"), &[&name])
         .await?
@@ -336,7 +348,8 @@ pub struct LoginReply {
 const IDLE: i64 = 30;
 const ABSOLUTE_HOURS: i64 = 12;
 
-fn token_digest(token: &str) -> String {
+/// What the office keeps of a bearer token (the administrators' journal asks the database with it).
+pub fn token_digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 

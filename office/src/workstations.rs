@@ -179,8 +179,8 @@ pub async fn incident<C: deadpool_postgres::GenericClient>(
 
 /// An administrator re-admits a workstation whose database was restored or copied: its next push
 /// under `epoch` may begin a new stream from the last entry both histories share. Lifts a block.
-pub async fn readmit(
-    client: &deadpool_postgres::Client,
+pub async fn readmit<C: deadpool_postgres::GenericClient>(
+    client: &C,
     ws: &str,
     epoch: &str,
     reason: &str,
@@ -203,8 +203,8 @@ pub async fn readmit(
 /// An administrator revokes one workstation (a stolen or retired laptop): every request it signs
 /// is refused from now on, for good, and at its next contact it purges what it pulled. Its
 /// person's other workstations and sessions go on.
-pub async fn revoke(
-    client: &deadpool_postgres::Client,
+pub async fn revoke<C: deadpool_postgres::GenericClient>(
+    client: &C,
     by: &Person,
     ws: &str,
     reason: &str,

@@ -15,6 +15,7 @@ pub mod journal;
 pub mod merkle;
 pub mod network;
 pub mod norms;
+pub mod office_admin;
 pub mod outcomes;
 pub mod papers;
 pub mod privacy;

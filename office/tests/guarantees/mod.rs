@@ -17,9 +17,12 @@
 //!   over the appeals they handed over equal the workstations' own figures (issue 40).
 //! - `papers`: an appeal travels with its SLA task to the colleague it is assigned to, and to no
 //!   one else (issue 41).
+//! - `admin`: people, workstations and incidents administered from the app, journaled by the
+//!   database, the server's role still changing nobody on its own (issue 64).
 //! - `anomalies`: the office's anomalies as each role may read them, in the app too (issue 64).
 //! - `national`: the national read-side by logical replication over three clusters (issue 41).
 
+mod admin;
 mod aggregates;
 mod anomalies;
 mod bulk;
