@@ -232,7 +232,7 @@ pub const SHOTS: [&str; 15] = [
 ];
 
 /// The screens of the app (its routes), each of which has a topic in every language.
-pub const SCREENS: [&str; 13] = [
+pub const SCREENS: [&str; 14] = [
     "desk",
     "appeals",
     "appeal",
@@ -246,6 +246,7 @@ pub const SCREENS: [&str; 13] = [
     "import",
     "settings",
     "access",
+    "admin",
 ];
 
 #[cfg(test)]

@@ -6,7 +6,8 @@
 // Bekzat with a reason, and Bekzat's next sync brings it onto his desk. Асель's office PC and laptop
 // each extend one appeal's deadline offline: the supervisor's desk shows the earlier date in force
 // with the conflict, the dashboard's conflicts panel resolves it with a reason, and the laptop's next
-// sync brings the kept date.
+// sync brings the kept date. The office's administrator logs in from the same app with her own
+// password and revokes Bekzat's old laptop with a reason: its next sync is refused.
 // Screenshots: ui/e2e-artifacts/office/.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -84,6 +85,7 @@ export async function officeJourney(log = console.log) {
     cli('user', 'add', 'Асель Нурланова', '--role', 'prosecutor', '--districts', '1940');
     cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5532');
     cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1940,5532');
+    cli('user', 'add', 'Dana Admin', '--role', 'admin', '--districts', '');
     server = await startOffice(pg);
 
     log('two prosecutors push a task each');
@@ -95,6 +97,9 @@ export async function officeJourney(log = console.log) {
     task(bekzat, 'Bekzat: check the permits');
     asel.run('sync');
     bekzat.run('sync');
+    // A machine Bekzat no longer uses, which the administrator revokes from the app.
+    const oldLaptop = workstation(server.url, 'Bekzat Omarov', '5532', 'Bekzat\'s old laptop');
+    const oldLaptopId = JSON.parse(oldLaptop.run('office', 'status', '--json')).link.workstation_id;
 
     log('Асель extends one appeal\'s deadline on her PC and on her laptop, each offline');
     const laptop = workstation(server.url, 'Асель Нурланова', '1940', 'Асель\'s laptop');
@@ -201,6 +206,21 @@ export async function officeJourney(log = console.log) {
       check(looks.includes('Saule Supervisor') && looks.includes('читал журнал доступа'), `the log names who looked and its own reading: ${looks.slice(0, 300)}`);
       await d.screenshot('07-who-looked');
 
+      log('the administrator logs in from the app and revokes Bekzat\'s old laptop with a reason');
+      await d.goto('#/settings');
+      await d.click('[data-office-admin]');
+      await d.type('[data-admin-user]', 'Dana Admin');
+      await d.type('[data-admin-password]', PASSWORD);
+      await d.click('[data-admin-login]');
+      await d.waitFor(`[data-admin-revoke="${oldLaptopId}"]`);
+      await d.click(`[data-admin-revoke="${oldLaptopId}"]`);
+      await d.type('[data-admin-reason]', 'ноутбук списан 28 ноября');
+      await d.click('[data-admin-do]');
+      await d.waitFor('[data-testid="admin-journal"]', 'ноутбук списан 28 ноября');
+      const revokedRow = await d.eval(`document.querySelector('[data-workstation="${oldLaptopId}"]')?.innerText ?? ''`);
+      check(revokedRow.includes('отозвано'), `the workstation shows revoked: ${revokedRow}`);
+      await d.screenshot('10-admin-revoked');
+
       log('the office\'s screens through axe-core in WebKit, in three languages');
       const a11y = await accessibilityInApp(d, [
         { name: 'desk with colleagues\' tasks', hash: '#/desk', ready: '[data-owner="Bekzat Omarov"]' },
@@ -210,9 +230,16 @@ export async function officeJourney(log = console.log) {
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('06-office-figures-kazakh'); } },
         { name: 'who looked', hash: '#/access', ready: '[data-testid="access-lines"]',
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('08-who-looked-kazakh'); } },
+        { name: 'administration', hash: '#/admin', ready: '[data-testid="admin-journal"]',
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('11-admin-kazakh'); } },
       ], log);
-      check(a11y.webkit_a11y_checked === 15, `fifteen checks made: ${JSON.stringify(a11y)}`);
+      check(a11y.webkit_a11y_checked === 18, `eighteen checks made: ${JSON.stringify(a11y)}`);
     });
+
+    log('the revoked laptop\'s next sync is refused');
+    let refusedSync = '';
+    try { oldLaptop.run('sync'); } catch (e) { refusedSync = String(e.stderr ?? e); }
+    check(/revoked|отозван/.test(refusedSync), `the office refuses the revoked laptop: ${refusedSync}`);
 
     log('the laptop\'s next sync brings the kept date');
     laptop.run('sync');

@@ -95,23 +95,42 @@ fn an_administrator_administers_from_the_app_and_the_database_journals_every_cha
     let (status, _) = office.post(&admin, "/v1/admin/act", json!({"action": "block", "name": "Nobody", "reason": "x"}));
     assert_eq!(status, 404);
 
-    // Revoke Bekzat's laptop: its next sync is refused, the incident is on the to-do list.
-    let (status, after) = office.post(
-        &admin,
-        "/v1/admin/act",
-        json!({"action": "revoke", "workstation": laptop_id, "reason": "украден 23 ноября"}),
-    );
-    assert_eq!(status, 200, "{after}");
+    // From the app: the administrator logs in through a joined workstation (its office, its pinned
+    // trust) with their own password — a prosecutor's password opens no administration — and
+    // revokes Bekzat's laptop: its next sync is refused, the incident is on the to-do list.
+    let as_admin = |user: &str| ekn::api::office::AdminLoginParams {
+        url: None,
+        user: user.into(),
+        password: PASSWORD.into(),
+        tls_ca: None,
+        tls_pin: None,
+    };
+    let not_admin = asel.session().office().admin_login(&as_admin("Асель Нурланова")).err().unwrap();
+    assert!(not_admin.message.contains("not an administrator"), "{}", not_admin.message);
+    let session = asel.session().office().admin_login(&as_admin("Admin Dana")).unwrap();
+    let reasonless = ekn::api::office::AdminAction::Revoke { workstation: laptop_id.clone(), reason: " ".into() };
+    assert_eq!(session.act(&reasonless).unwrap_err().code, ErrorCode::InvalidInput);
+    let revoke = ekn::api::office::AdminAction::Revoke {
+        workstation: laptop_id.clone(),
+        reason: "украден 23 ноября".into(),
+    };
+    let view = session.act(&revoke).unwrap();
+    assert_eq!(view.person, "Admin Dana");
     assert_eq!(bekzat.session().office().sync().unwrap_err().code, ErrorCode::OfficeRevoked);
-    let incident = after["incidents"].as_array().unwrap().iter().find(|i| i["kind"] == "revoked").unwrap();
-    assert_eq!(incident["workstation"], json!(laptop_id));
-    assert!(incident["detail"].as_str().unwrap().contains("Admin Dana"), "{incident}");
+    let incident = view.overview.incidents.iter().find(|i| i.kind == "revoked").unwrap();
+    assert_eq!(incident.workstation.as_deref(), Some(laptop_id.as_str()));
+    assert!(incident.detail.contains("Admin Dana"), "{incident:?}");
+    let after = serde_json::to_value(&view.overview).unwrap();
     journal_line(&after, "revoke", &laptop_id);
+    session.logout();
 
     // The server's role, as deployed, changes nobody on its own: no journaled action in its
     // transaction, no write; a supervisor's session does not open one; the journal stays as written.
     let app = |sql: &str| office.pg.psql_as("ekn_office_app", "ekn", sql);
-    assert_eq!(app("UPDATE people SET blocked_at = now() WHERE name = 'Bekzat Omarov' RETURNING id").unwrap(), "UPDATE 0");
+    assert_eq!(
+        app("UPDATE people SET blocked_at = now() WHERE name = 'Bekzat Omarov' RETURNING id").unwrap(),
+        "UPDATE 0"
+    );
     let refused =
         app("INSERT INTO people(name, role, districts, password_hash) VALUES ('Mallory', 'admin', '{}', 'x')");
     assert!(refused.unwrap_err().contains("row-level security"));

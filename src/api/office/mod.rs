@@ -11,6 +11,7 @@
 //! whose person it blocked, purges everything it pulled.
 
 mod access_log;
+mod admin;
 mod appeals;
 mod calendars;
 mod client;
@@ -63,6 +64,7 @@ impl<'s> Office<'s> {
 const MAX_COLLEAGUES: usize = 20_000;
 
 pub use access_log::{AccessLogParams, AccessLogView};
+pub use admin::{AdminAction, AdminLoginParams, AdminOverview, AdminSession, AdminView};
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;

@@ -376,7 +376,7 @@ impl Host {
                 for (method, params, reply) in receiver {
                     if net.is_none() {
                         match Session::open_with(&path, context.clone()) {
-                            Ok(session) => net = Some(NetSession { session }),
+                            Ok(session) => net = Some(NetSession { session, admin: None }),
                             Err(e) => {
                                 let _ = reply.send(Err(e));
                                 continue;
@@ -471,6 +471,8 @@ impl Host {
 /// runs on it, and it runs nothing else; the screens' session refuses those methods.
 pub struct NetSession {
     session: Session,
+    /// An administrator's session at the office, in this process's memory only (issue 64).
+    admin: Option<crate::api::office::AdminSession>,
 }
 
 /// What the network methods may reach: the office link and the connectors (each a capability
@@ -482,6 +484,34 @@ impl NetSession {
 
     pub(in crate::api) fn connectors(&mut self) -> crate::api::connectors::Connectors<'_> {
         self.session.connectors()
+    }
+
+    /// Logs an administrator in (ending the session of whoever was logged in before).
+    pub(in crate::api) fn admin_login(
+        &mut self,
+        params: &crate::api::office::AdminLoginParams,
+    ) -> Result<crate::api::office::AdminView, ApiError> {
+        if let Some(before) = self.admin.take() {
+            before.logout();
+        }
+        let admin = self.session.office().admin_login(params)?;
+        let view = admin.overview()?;
+        self.admin = Some(admin);
+        Ok(view)
+    }
+
+    /// The administrator's session, or why there is none.
+    pub(in crate::api) fn admin(&self) -> Result<&crate::api::office::AdminSession, ApiError> {
+        self.admin.as_ref().ok_or_else(|| {
+            ApiError::new(crate::api::ErrorCode::OfficeRefused, "log in as the office's administrator first")
+        })
+    }
+
+    /// Ends the administrator's session, here and at the office.
+    pub(in crate::api) fn admin_logout(&mut self) {
+        if let Some(admin) = self.admin.take() {
+            admin.logout();
+        }
     }
 
     pub(in crate::api) fn office_join(
@@ -575,7 +605,7 @@ mod tests {
         let refused = rpc::call(&mut screens, "sync", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("network worker"), "{}", refused.message);
         assert!(rpc::call(&mut screens, "status", Value::Null, &mut cx).is_ok());
-        let mut net = NetSession { session: Session::open_with(&db, context).unwrap() };
+        let mut net = NetSession { session: Session::open_with(&db, context).unwrap(), admin: None };
         let refused = rpc::call_network(&mut net, "status", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("does not run on the network worker"), "{}", refused.message);
         // A Network method runs there: with no office joined it answers that, not a refusal.

@@ -13,9 +13,9 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, Assigned, JoinParams, OfficeAnomaliesView, OfficeConnectorState,
-    OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams,
-    SyncReport,
+    AccessLogParams, AccessLogView, AdminAction, AdminLoginParams, AdminView, Assigned, JoinParams,
+    OfficeAnomaliesView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
+    OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -433,6 +433,10 @@ methods! {
     office_effect: Network(NoParams) -> OfficeEffectView;
     office_anomalies: Network(NoParams) -> OfficeAnomaliesView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
+    office_admin_login: Network(AdminLoginParams) -> AdminView;
+    office_admin: Network(NoParams) -> AdminView;
+    office_admin_act: Network(AdminAction) -> AdminView;
+    office_admin_logout: Network(NoParams) -> Ok;
     office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
@@ -947,6 +951,23 @@ mod on_network {
 
     pub fn office_anomalies(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeAnomaliesView> {
         net.office().anomalies()
+    }
+
+    pub fn office_admin_login(net: &mut NetSession, p: AdminLoginParams, _: &mut CallContext<'_>) -> R<AdminView> {
+        net.admin_login(&p)
+    }
+
+    pub fn office_admin(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<AdminView> {
+        net.admin()?.overview()
+    }
+
+    pub fn office_admin_act(net: &mut NetSession, p: AdminAction, _: &mut CallContext<'_>) -> R<AdminView> {
+        net.admin()?.act(&p)
+    }
+
+    pub fn office_admin_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
+        net.admin_logout();
+        Ok(Ok { ok: true })
     }
 
     pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {

@@ -6,6 +6,8 @@ import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
 import type { NewTaskRequest } from './types/NewTaskRequest';
 import type { AccessLogParams } from './types/AccessLogParams';
+import type { AdminLoginParams } from './types/AdminLoginParams';
+import type { AdminAction } from './types/AdminAction';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { TaskFromFact } from './types/TaskFromFact';
@@ -90,6 +92,10 @@ export const api = {
   officeEffect: () => call('office_effect', none),
   officeAnomalies: () => call('office_anomalies', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
+  officeAdminLogin: (params: AdminLoginParams) => call('office_admin_login', params),
+  officeAdmin: () => call('office_admin', none),
+  officeAdminAct: (action: AdminAction) => call('office_admin_act', action),
+  officeAdminLogout: () => call('office_admin_logout', none),
   officeDashboardXlsx: (lang: string) => call('office_dashboard_xlsx', { lang }),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),

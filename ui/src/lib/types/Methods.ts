@@ -10,6 +10,9 @@ import type { ActIssueRequest } from "./ActIssueRequest";
 import type { ActIssued } from "./ActIssued";
 import type { ActOutcomeRequest } from "./ActOutcomeRequest";
 import type { ActParams } from "./ActParams";
+import type { AdminAction } from "./AdminAction";
+import type { AdminLoginParams } from "./AdminLoginParams";
+import type { AdminView } from "./AdminView";
 import type { AnomaliesParams } from "./AnomaliesParams";
 import type { AnomalyDetail } from "./AnomalyDetail";
 import type { AnomalyParams } from "./AnomalyParams";
@@ -255,6 +258,10 @@ export type Methods = {
   office_effect: { params: NoParams; result: OfficeEffectView };
   office_anomalies: { params: NoParams; result: OfficeAnomaliesView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
+  office_admin_login: { params: AdminLoginParams; result: AdminView };
+  office_admin: { params: NoParams; result: AdminView };
+  office_admin_act: { params: AdminAction; result: AdminView };
+  office_admin_logout: { params: NoParams; result: Ok };
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
@@ -372,6 +379,10 @@ export const METHOD_RUNS = {
   office_effect: 'network',
   office_anomalies: 'network',
   office_access_log: 'network',
+  office_admin_login: 'network',
+  office_admin: 'network',
+  office_admin_act: 'network',
+  office_admin_logout: 'network',
   office_dashboard_xlsx: 'network',
   connectors: 'session',
   connector_add: 'session',

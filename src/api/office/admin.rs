@@ -1,0 +1,178 @@
+//! The office's administration in the app (issue 64): an administrator logs in with their own name
+//! and password — to the office this workstation joined, or to one they name — and sees its
+//! people, workstations, incidents to act on and the administrators' journal, and acts on them
+//! with a reason. The session's token lives in this process's memory only (never on disk) and is
+//! sent as a bearer token: an administrator enrols no workstation, and the office's database
+//! checks and journals each action (docs/OFFICE.md, "Administration from the app").
+//!
+//! What the office answers is a peer's and is checked before it is shown: bounded lists, names
+//! and districts as the office allows them.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::client::{Auth, OfficeClient, OfficeTrust};
+use super::Office;
+use crate::api::{ApiError, ErrorCode};
+pub use crate::domain::office_admin::{AdminAction, AdminOverview};
+use crate::domain::office_admin::{MAX_INCIDENTS, MAX_JOURNAL};
+
+/// What an administrator's login needs: their name and password, and the office — this
+/// workstation's when `url` is absent (its pinned certificate with it).
+#[derive(Clone, Deserialize, ts_rs::TS)]
+pub struct AdminLoginParams {
+    #[serde(default)]
+    pub url: Option<String>,
+    pub user: String,
+    pub password: String,
+    #[serde(default)]
+    pub tls_ca: Option<String>,
+    #[serde(default)]
+    pub tls_pin: Option<String>,
+}
+
+impl std::fmt::Debug for AdminLoginParams {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AdminLoginParams").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
+    }
+}
+
+/// A live administrator's session, held in memory by the process that logged in.
+pub struct AdminSession {
+    url: String,
+    trust: OfficeTrust,
+    token: String,
+    person: String,
+    expires_at: DateTime<Utc>,
+}
+
+/// The office as its administrator sees it in the app.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct AdminView {
+    /// The administrator logged in, the office and when the session ends by itself.
+    pub person: String,
+    pub office: String,
+    #[ts(type = "string")]
+    pub expires_at: DateTime<Utc>,
+    pub overview: AdminOverview,
+}
+
+#[derive(Deserialize)]
+struct LoginReply {
+    token: String,
+    expires_at: DateTime<Utc>,
+    person: LoggedIn,
+}
+
+#[derive(Deserialize)]
+struct LoggedIn {
+    name: String,
+    role: String,
+}
+
+/// No office has more people or workstations than this: an answer with more is refused.
+const MAX_ROWS: usize = 100_000;
+
+/// A name, a district, an id or a reason as an office sends one: bounded, without control characters.
+fn bad_text(text: &str, max: usize) -> bool {
+    text.chars().count() > max || text.chars().any(char::is_control)
+}
+
+/// Checks the office's overview as a peer's.
+fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
+    let refused = || ApiError::new(ErrorCode::OfficeRefused, "the office's administration is not one an office sends");
+    if overview.people.len() > MAX_ROWS
+        || overview.workstations.len() > MAX_ROWS
+        || overview.incidents.len() > MAX_INCIDENTS
+        || overview.journal.len() > MAX_JOURNAL
+    {
+        return Err(refused());
+    }
+    let district = |d: &String| d == "*" || (d.len() <= 9 && !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+    let people_ok = overview.people.iter().all(|p| {
+        !bad_text(&p.name, 200)
+            && ["prosecutor", "supervisor", "analyst", "admin"].contains(&p.role.as_str())
+            && p.districts.len() <= 1_000
+            && p.districts.iter().all(district)
+            && p.blocked_reason.as_deref().is_none_or(|r| !bad_text(r, 4_000))
+    });
+    let workstations_ok = overview.workstations.iter().all(|w| {
+        [&w.id, &w.name, &w.person, &w.epoch].iter().all(|t| !bad_text(t, 200))
+            && [&w.blocked_reason, &w.revoked_reason].iter().all(|r| r.as_deref().is_none_or(|r| !bad_text(r, 4_000)))
+    });
+    let lines_ok = overview.incidents.iter().all(|i| !bad_text(&i.kind, 64) && i.detail.chars().count() <= 4_000)
+        && overview.journal.iter().all(|l| {
+            !bad_text(&l.admin, 200)
+                && !bad_text(&l.action, 64)
+                && !bad_text(&l.subject, 200)
+                && l.reason.chars().count() <= 4_000
+        });
+    if !(people_ok && workstations_ok && lines_ok) {
+        return Err(refused());
+    }
+    Ok(())
+}
+
+impl Office<'_> {
+    /// Logs an administrator in: the office must say the person is an administrator (anyone else's
+    /// session is ended at once and refused here).
+    pub fn admin_login(&self, params: &AdminLoginParams) -> Result<AdminSession, ApiError> {
+        let (url, trust) = match &params.url {
+            Some(url) if !url.trim().is_empty() => {
+                (url.trim().to_string(), OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() })
+            }
+            _ => {
+                let link = self.linked()?;
+                (link.url.clone(), OfficeTrust { ca_pem: link.tls_ca.clone(), pin: link.tls_pin.clone() })
+            }
+        };
+        let client = OfficeClient::new(&url, &trust, None)?;
+        let login: LoginReply = client.call(
+            "POST",
+            "/v1/login",
+            Some(&serde_json::json!({ "name": params.user, "password": params.password })),
+            Auth::None,
+        )?;
+        if login.person.role != "admin" {
+            let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&login.token));
+            return Err(ApiError::new(
+                ErrorCode::OfficeRefused,
+                format!("{} is not an administrator of the office", login.person.name),
+            ));
+        }
+        Ok(AdminSession { url, trust, token: login.token, person: login.person.name, expires_at: login.expires_at })
+    }
+}
+
+impl AdminSession {
+    fn client(&self) -> Result<OfficeClient, ApiError> {
+        OfficeClient::new(&self.url, &self.trust, None)
+    }
+
+    fn view(&self, overview: AdminOverview) -> Result<AdminView, ApiError> {
+        checked(&overview)?;
+        Ok(AdminView { person: self.person.clone(), office: self.url.clone(), expires_at: self.expires_at, overview })
+    }
+
+    /// People, workstations, incidents and the journal, as the office holds them now.
+    pub fn overview(&self) -> Result<AdminView, ApiError> {
+        let overview = self.client()?.call("GET", "/v1/admin", None::<&()>, Auth::Bearer(&self.token))?;
+        self.view(overview)
+    }
+
+    /// One action with its reason; the office's overview after it.
+    pub fn act(&self, action: &AdminAction) -> Result<AdminView, ApiError> {
+        if action.reason().trim().is_empty() {
+            return Err(ApiError::invalid("an administrator's action needs a reason"));
+        }
+        let overview = self.client()?.call("POST", "/v1/admin/act", Some(action), Auth::Bearer(&self.token))?;
+        self.view(overview)
+    }
+
+    /// Ends the session at the office (the token is dropped here whatever the office says).
+    pub fn logout(self) {
+        if let Ok(client) = self.client() {
+            let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&self.token));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+// The office's administration screen (issue 64) with the transport replaced by a recorder: an
+// administrator logs in (the office this workstation joined when no address is typed), sees the
+// incidents to act on, people, workstations and the journal; every action is sent with its reason
+// and nothing without one; a revoke prepared from an incident names that workstation — in ru and kk.
+import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AdminView } from '../src/lib/types/AdminView';
+
+const calls: { method: string; params: Record<string, unknown> }[] = [];
+const view = (journal = false): AdminView => ({
+  person: 'Admin Dana', office: 'https://ekn.office.local', expires_at: '2026-11-29T18:00:00Z',
+  overview: {
+    at: '2026-11-29T06:00:00Z',
+    people: [
+      { name: 'Асель Нурланова', role: 'prosecutor', districts: ['1940'], blocked: false, blocked_reason: null },
+      { name: 'Bekzat Omarov', role: 'prosecutor', districts: ['5532'], blocked: true, blocked_reason: 'в отпуске' },
+    ],
+    workstations: [{ id: 'ws-7', name: 'laptop', person: 'Bekzat Omarov', epoch: 'e1', last_push_at: '2026-11-28T10:00:00Z', last_pull_at: null,
+      blocked_reason: 'refused as a fork', revoked_at: null, revoked_reason: null }],
+    incidents: [{ at: '2026-11-28T10:00:00Z', kind: 'fork', workstation: 'ws-7', detail: 'two histories after entry 41' }],
+    journal: journal ? [{ at: '2026-11-29T06:01:00Z', admin: 'Admin Dana', action: 'revoke', subject: 'ws-7', reason: 'украден' }] : [],
+  },
+});
+
+vi.mock('../src/lib/transport', () => ({
+  CallError: class CallError extends Error { code = 'internal'; },
+  call: async (method: string, params: Record<string, unknown> = {}) => {
+    calls.push({ method, params });
+    if (method === 'office_admin_login' || method === 'office_admin') return view();
+    if (method === 'office_admin_act') return view(true);
+    if (method === 'office_admin_logout') return { ok: true };
+    throw new Error(`unexpected ${method}`);
+  },
+}));
+
+const { default: Admin } = await import('../src/screens/Admin.svelte');
+const { i18n } = await import('../src/lib/i18n.svelte');
+const { office } = await import('../src/lib/sync.svelte');
+const { admin } = await import('../src/lib/admin.svelte');
+
+describe('the administration screen', () => {
+  beforeEach(() => { calls.length = 0; i18n.lang = 'ru'; admin.view = null; office.status = { link: { url: 'https://ekn.office.local', role: 'supervisor' } } as never; });
+
+  it('logs in to the joined office and acts on an incident with a reason', async () => {
+    render(Admin);
+    await fireEvent.input(screen.getByRole('textbox', { name: 'Имя сотрудника' }), { target: { value: 'Admin Dana' } });
+    await fireEvent.input(document.querySelector('[data-admin-password]')!, { target: { value: 'correct horse battery staple' } });
+    await fireEvent.submit(screen.getByTestId('admin-login'));
+    await screen.findByTestId('admin-incidents');
+    const login = calls.find((c) => c.method === 'office_admin_login')!;
+    expect(login.params).toMatchObject({ url: null, user: 'Admin Dana' });
+    expect(screen.getByTestId('admin-incidents').textContent).toContain('отклонено как развилка');
+    expect(screen.getByTestId('admin-people').querySelector('[data-person="Bekzat Omarov"]')!.textContent).toContain('заблокирован');
+
+    // Revoke from the incident's row: the form names the workstation and waits for a reason.
+    const row = screen.getByTestId('admin-incidents').querySelector('[data-incident="fork"]')!;
+    await fireEvent.click([...row.querySelectorAll('button')].find((b) => b.textContent === 'Отозвать')!);
+    const form = await screen.findByTestId('admin-act');
+    expect(form.textContent).toContain('Отозвать — ws-7');
+    expect((form.querySelector('[data-admin-do]') as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'украден' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(calls.some((c) => c.method === 'office_admin_act')).toBe(true));
+    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ action: 'revoke', workstation: 'ws-7', reason: 'украден' });
+    await waitFor(() => expect(screen.getByTestId('admin-journal').textContent).toContain('украден'));
+    i18n.lang = 'kk';
+    await waitFor(() => expect(screen.getByTestId('admin-journal').textContent).toContain('Әкімшілер журналы'));
+  });
+
+  it('unblocks and sets districts with the person named, and logs out', async () => {
+    admin.view = view();
+    render(Admin);
+    const people = await screen.findByTestId('admin-people');
+    await fireEvent.click(people.querySelector('[data-admin-block="Bekzat Omarov"]')!);
+    let form = await screen.findByTestId('admin-act');
+    await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'вернулся' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(1));
+    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ action: 'unblock', name: 'Bekzat Omarov', reason: 'вернулся' });
+
+    const row = screen.getByTestId('admin-people').querySelector('[data-person="Асель Нурланова"]')!;
+    await fireEvent.click([...row.querySelectorAll('button')].find((b) => b.textContent === 'Задать районы')!);
+    form = await screen.findByTestId('admin-act');
+    expect((form.querySelector('[data-admin-districts]') as HTMLInputElement).value).toBe('1940');
+    await fireEvent.input(form.querySelector('[data-admin-districts]')!, { target: { value: '1940, 1920' } });
+    await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'замещает' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(2));
+    expect(calls.filter((c) => c.method === 'office_admin_act')[1].params).toEqual({ action: 'set_districts', name: 'Асель Нурланова', districts: ['1940', '1920'], reason: 'замещает' });
+
+    await fireEvent.click(document.querySelector('[data-admin-logout]')!);
+    await screen.findByTestId('admin-login');
+    expect(calls.some((c) => c.method === 'office_admin_logout')).toBe(true);
+  });
+});
