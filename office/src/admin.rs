@@ -1,6 +1,7 @@
 //! Administration from the app (issue 64): an administrator logged in with their own name and
 //! password (a bearer session, never a workstation's signature: an administrator enrols no
-//! machine) sees the office's people, workstations, incidents and the administrators' journal,
+//! machine) sees the office's people, workstations, connectors and their runs, incidents and the
+//! administrators' journal,
 //! and adds, blocks, unblocks, sets districts, revokes and re-admits — each with a reason.
 //!
 //! The server connects as `ekn_office_app`, which may write a person only inside a transaction
@@ -9,8 +10,8 @@
 //! the write can pass, so the journal holds every change made from the app, with who and why.
 
 use ekn_domain::office_admin::{
-    AdminAction, AdminIncident, AdminJournalLine, AdminOverview, AdminPerson, AdminWorkstation, MAX_INCIDENTS,
-    MAX_JOURNAL,
+    AdminAction, AdminConnector, AdminIncident, AdminJournalLine, AdminOverview, AdminPerson, AdminRun,
+    AdminWorkstation, MAX_INCIDENTS, MAX_JOURNAL, MAX_RUNS,
 };
 
 use crate::error::OfficeError;
@@ -56,6 +57,32 @@ pub async fn overview(client: &mut deadpool_postgres::Client, token: &str) -> Re
             revoked_reason: w.revoked_reason,
         })
         .collect();
+    let mut connectors = Vec::new();
+    for c in crate::connectors::list(&*client).await? {
+        let runs = crate::connectors::runs(&*client, &c.spec.name, MAX_RUNS as i64)
+            .await?
+            .into_iter()
+            .map(|r| AdminRun {
+                id: r.id,
+                status: r.status,
+                started_by: r.started_by,
+                started_at: r.started_at,
+                finished_at: r.finished_at,
+                records: r.records,
+                error: r.error,
+            })
+            .collect();
+        connectors.push(AdminConnector {
+            data: c.spec.data.code().to_string(),
+            kind: c.spec.kind,
+            url: c.spec.url,
+            added_by: c.added_by,
+            every_hours: c.spec.every_hours,
+            next_run: c.next_run,
+            name: c.spec.name,
+            runs,
+        });
+    }
     let digest = people::token_digest(token);
     // The incidents' reading is an action of its own: journaled in its transaction.
     let tx = client.transaction().await?;
@@ -81,7 +108,7 @@ pub async fn overview(client: &mut deadpool_postgres::Client, token: &str) -> Re
             reason: r.get(4),
         })
         .collect();
-    Ok(AdminOverview { people, workstations, incidents, journal, at: chrono::Utc::now() })
+    Ok(AdminOverview { people, workstations, connectors, incidents, journal, at: chrono::Utc::now() })
 }
 
 /// Carries out one action in a transaction the database journals first; a refusal (a reason

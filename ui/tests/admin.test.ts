@@ -17,6 +17,9 @@ const view = (journal = false): AdminView => ({
     ],
     workstations: [{ id: 'ws-7', name: 'laptop', person: 'Bekzat Omarov', epoch: 'e1', last_push_at: '2026-11-28T10:00:00Z', last_pull_at: null,
       blocked_reason: 'refused as a fork', revoked_at: null, revoked_reason: null }],
+    connectors: [{ name: 'registry', data: 'inspections', kind: 'http-file', url: 'https://portal.local/inspections.csv', added_by: 'Admin Dana',
+      every_hours: 24, next_run: '2026-11-30T06:00:00Z',
+      runs: [{ id: 3, status: 'failed', started_by: 'schedule', started_at: '2026-11-29T06:00:00Z', finished_at: null, records: null, error: 'HTTP 503 after 5 tries' }] }],
     incidents: [{ at: '2026-11-28T10:00:00Z', kind: 'fork', workstation: 'ws-7', detail: 'two histories after entry 41' }],
     journal: journal ? [{ at: '2026-11-29T06:01:00Z', admin: 'Admin Dana', action: 'revoke', subject: 'ws-7', reason: 'украден' }] : [],
   },
@@ -51,6 +54,8 @@ describe('the administration screen', () => {
     expect(login.params).toMatchObject({ url: null, user: 'Admin Dana' });
     expect(screen.getByTestId('admin-incidents').textContent).toContain('отклонено как развилка');
     expect(screen.getByTestId('admin-people').querySelector('[data-person="Bekzat Omarov"]')!.textContent).toContain('заблокирован');
+    // The connectors' runs: a failed one says why.
+    expect(screen.getByTestId('admin-connectors').querySelector('[data-run="failed"]')!.textContent).toContain('HTTP 503 after 5 tries');
 
     // Revoke from the incident's row: the form names the workstation and waits for a reason.
     const row = screen.getByTestId('admin-incidents').querySelector('[data-incident="fork"]')!;

@@ -57,11 +57,49 @@ pub struct AdminJournalLine {
     pub reason: String,
 }
 
+/// One run of an office connector, as the administrator follows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AdminRun {
+    pub id: i64,
+    /// `running`, `published`, `unchanged`, `failed`, …
+    pub status: String,
+    pub started_by: String,
+    /// RFC 3339 by the office's clock.
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub records: Option<i64>,
+    pub error: Option<String>,
+}
+
+/// An office connector (a registry fetched once for every workstation) and its newest runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct AdminConnector {
+    pub name: String,
+    /// `inspections` or `risk`.
+    pub data: String,
+    /// `egov-v4`, `http-file`, …
+    pub kind: String,
+    /// Where it fetches from (keys are never in it: they stay in the server's environment).
+    pub url: String,
+    pub added_by: String,
+    pub every_hours: Option<u32>,
+    /// When its schedule runs it next (RFC 3339), if it has one.
+    pub next_run: Option<String>,
+    /// The newest first (at most `MAX_RUNS`).
+    pub runs: Vec<AdminRun>,
+}
+
+/// How many runs of each connector an overview carries.
+pub const MAX_RUNS: usize = 5;
+
 /// The office as an administrator sees it (`GET /v1/admin`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct AdminOverview {
     pub people: Vec<AdminPerson>,
     pub workstations: Vec<AdminWorkstation>,
+    /// The office's connectors and their runs.
+    #[serde(default)]
+    pub connectors: Vec<AdminConnector>,
     /// The newest incidents first (at most `MAX_INCIDENTS`).
     pub incidents: Vec<AdminIncident>,
     /// The newest actions first (at most `MAX_JOURNAL`).

@@ -37,6 +37,13 @@ fn an_administrator_administers_from_the_app_and_the_database_journals_every_cha
     let names: Vec<&str> = seen["people"].as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"Асель Нурланова") && names.contains(&"Admin Dana"), "{names:?}");
     assert!(!seen.to_string().contains("argon2"), "no password hash leaves the office");
+    // The office's connectors with their runs: the registry fetched once for everyone, who ran it.
+    let _portal = super::effect::fetch_registry(&office, &inspections_in(&["1940"], 3));
+    let (_, seen) = office.get(&admin, "/v1/admin");
+    let connector = &seen["connectors"][0];
+    assert_eq!((&connector["name"], &connector["data"]), (&json!("registry"), &json!("inspections")), "{seen:#}");
+    assert_eq!(connector["runs"][0]["status"], "published", "{connector:#}");
+    assert_eq!(connector["runs"][0]["started_by"], "Admin Dana");
     let laptop = seen["workstations"].as_array().unwrap().iter().find(|w| w["person"] == "Bekzat Omarov").unwrap();
     let laptop_id = laptop["id"].as_str().unwrap().to_string();
 

@@ -1,6 +1,7 @@
 //! The office's administration in the app (issue 64): an administrator logs in with their own name
 //! and password — to the office this workstation joined, or to one they name — and sees its
-//! people, workstations, incidents to act on and the administrators' journal, and acts on them
+//! people, workstations, connectors and their runs, incidents to act on and the administrators'
+//! journal, and acts on them
 //! with a reason. The session's token lives in this process's memory only (never on disk) and is
 //! sent as a bearer token: an administrator enrols no workstation, and the office's database
 //! checks and journals each action (docs/OFFICE.md, "Administration from the app").
@@ -15,7 +16,7 @@ use super::client::{Auth, OfficeClient, OfficeTrust};
 use super::Office;
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::office_admin::{AdminAction, AdminOverview};
-use crate::domain::office_admin::{MAX_INCIDENTS, MAX_JOURNAL};
+use crate::domain::office_admin::{MAX_INCIDENTS, MAX_JOURNAL, MAX_RUNS};
 
 /// What an administrator's login needs: their name and password, and the office — this
 /// workstation's when `url` is absent (its pinned certificate with it).
@@ -85,6 +86,8 @@ fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
         || overview.workstations.len() > MAX_ROWS
         || overview.incidents.len() > MAX_INCIDENTS
         || overview.journal.len() > MAX_JOURNAL
+        || overview.connectors.len() > 1_000
+        || overview.connectors.iter().any(|c| c.runs.len() > MAX_RUNS)
     {
         return Err(refused());
     }
@@ -107,7 +110,16 @@ fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
                 && !bad_text(&l.subject, 200)
                 && l.reason.chars().count() <= 4_000
         });
-    if !(people_ok && workstations_ok && lines_ok) {
+    let connectors_ok = overview.connectors.iter().all(|c| {
+        [&c.name, &c.data, &c.kind, &c.added_by].iter().all(|t| !bad_text(t, 200))
+            && !bad_text(&c.url, 2_000)
+            && c.runs.iter().all(|r| {
+                !bad_text(&r.status, 64)
+                    && !bad_text(&r.started_by, 200)
+                    && r.error.as_deref().is_none_or(|e| e.chars().count() <= 4_000)
+            })
+    });
+    if !(people_ok && workstations_ok && lines_ok && connectors_ok) {
         return Err(refused());
     }
     Ok(())
