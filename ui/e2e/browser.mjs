@@ -1,4 +1,5 @@
-// The journey in Debian's Chromium against `ekn serve`, driven by playwright-core, then Import →
+// The fresh demo's every screen in three languages with nothing empty (demo-screens.mjs), then the
+// journey in Debian's Chromium against `ekn serve`, driven by playwright-core, then Import →
 // Sources with a file published on loopback (sources.mjs), then every screen's accessibility in
 // three languages (accessibility.mjs). Screenshots go
 // to ui/e2e-artifacts/browser/. Run: npm run e2e:browser (after building ui/ and `ekn`).
@@ -11,6 +12,7 @@ import { journey } from './journey.mjs';
 import { lockScreen } from './lock.mjs';
 import { sources } from './sources.mjs';
 import { api, artifactsDir, findCandidate, freshDemoDb, serve } from './support.mjs';
+import { demoPlaces, emptyBlocks } from './demo-screens.mjs';
 
 
 const out = artifactsDir('browser');
@@ -24,6 +26,9 @@ try {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(server.url);
+  // The fresh demo first, before the journey changes it: no screen a newcomer opens is empty.
+  const empty = await emptyBlocks(page, await demoPlaces(server), (s) => console.log(`browser: demo ${s}`));
+  if (empty.length) throw new Error(`demo screens with nothing to show: ${empty.join('; ')}`);
   const driver = {
     goto: (hash) => page.evaluate((h) => { location.hash = h; }, hash),
     waitFor: (css, text, timeout = 15000) => (text ? page.locator(css, { hasText: text }).first() : page.locator(css).first()).waitFor({ timeout }),

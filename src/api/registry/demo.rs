@@ -126,3 +126,25 @@ pub fn generate_fixtures(
     generator::generate_with(scale, seed, day.unwrap_or(ANCHOR), !clean, &out)
         .map_err(|e| ApiError::new(ErrorCode::Io, format!("{}: {e}", out.display())))
 }
+
+/// The demo's theme of supervision, so the Themes screen and a theme card have something true to
+/// show from the first start (issue 64): appeals on labour rights across the country, saved as a
+/// person would save one, with its reason and a note. (The browser journey saves its own «ЖКХ» beside it.)
+pub(in crate::api) fn save_demo_theme(session: &mut Session) -> Result<(), ApiError> {
+    let definition =
+        crate::analytics::themes::ThemeDefinition { categories: vec!["social.labour".into()], ..Default::default() };
+    let request = crate::api::SaveThemeRequest {
+        name: DEMO_THEME.into(),
+        definition,
+        reason: "демо: жалобы на невыплату заработной платы — тема плана проверок".into(),
+    };
+    session.analytics().save_theme(&request)?;
+    session.analytics().note_theme(
+        DEMO_THEME,
+        "Открыта по итогам анализа обращений за квартал; согласовать с инспекцией труда план выездов.",
+    )?;
+    Ok(())
+}
+
+/// The name of the demo's theme.
+pub const DEMO_THEME: &str = "Трудовые права";

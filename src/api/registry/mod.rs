@@ -160,6 +160,7 @@ fn init_with(
             imports.push(report);
         }
         demo::create_demo_tasks(&mut session, today)?;
+        demo::save_demo_theme(&mut session)?;
         if let Some((name, bytes)) = labelled {
             demo::train_and_triage(&mut session, &name, bytes, today)?;
         }
