@@ -3,12 +3,17 @@
 // dashboard with its overdue list, and the screens that draw the districts' map (its shapes a chunk of
 // their own, loaded on first use: the first of five is the cold load). Usage:
 //   node e2e/measure.mjs <database> [label]        (the database is opened, not changed)
+//   node e2e/measure.mjs <database> [label] --first-screen
+//       only the start to the first rendered desk and what that start fetched (scripts, styles, data),
+//       so two builds of the UI can be compared on one binary: EKN_UI_DIR=<other dist> serves the other.
 // The figures go to docs/PERFORMANCE.md by hand, with the machine they came from.
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from './browser-args.mjs';
 import { api, serve } from './support.mjs';
 
-const [db, label = db] = process.argv.slice(2);
+const args = process.argv.slice(2).filter((a) => a !== '--first-screen');
+const firstScreenOnly = process.argv.includes('--first-screen');
+const [db, label = db] = args;
 if (!db) throw new Error('usage: node e2e/measure.mjs <database> [label]');
 const RUNS = 5;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -35,6 +40,26 @@ try {
     await page.close();
   }
 
+  if (firstScreenOnly) {
+    // What the first screen fetched: every response's body, by kind (script, style, data).
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    const fetched = {};
+    page.on('response', async (r) => {
+      const kind = r.request().resourceType();
+      const bytes = (await r.body().catch(() => Buffer.alloc(0))).length;
+      fetched[kind] = (fetched[kind] ?? 0) + bytes;
+    });
+    await page.goto(server.url);
+    await page.locator('[data-section="overdue"] h2').waitFor({ timeout: 60000 });
+    await page.waitForLoadState('networkidle');
+    const kb = Object.entries(fetched).map(([k, b]) => `${k} ${(b / 1024).toFixed(0)} KB`).join(', ');
+    console.log(`database: ${label}; UI: ${process.env.EKN_UI_DIR ?? 'ui/dist'}`);
+    console.log(`start to first rendered desk: median ${median(desk).toFixed(0)} ms, worst ${worst(desk).toFixed(0)} ms (${RUNS} fresh pages)`);
+    console.log(`the first screen fetched: ${kb}`);
+    await browser.close();
+    server.child.kill();
+    process.exit(0);
+  }
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   await page.goto(server.url);
   await page.locator('[data-section="overdue"] h2').waitFor({ timeout: 60000 });
