@@ -65,6 +65,9 @@ pub enum OfficeAction {
     /// appeals and its registry, as your role may read them (your districts' units; an analyst
     /// every unit without its objects); the last list kept when the office is out of reach.
     Anomalies {
+        /// Also write the list to this XLSX workbook (in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -148,7 +151,13 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
         OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
-        OfficeAction::Anomalies { json } => super::print(json, &session.office().anomalies()?, render_office_anomalies),
+        OfficeAction::Anomalies { xlsx, json } => {
+            if let Some(path) = xlsx {
+                let (_, bytes) = session.office().anomalies_xlsx(ekn::i18n::lang())?;
+                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            }
+            super::print(json, &session.office().anomalies()?, render_office_anomalies)
+        }
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };
             super::print(json, &session.office().access_log(&params)?, render_access_log)

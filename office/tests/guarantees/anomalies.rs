@@ -84,6 +84,31 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     // The supervisor's joined workstation: the office's list as the office sent it, and in words.
     let saule = Workstation::new(&inspections_in(&["1940"], 1));
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    // The list a head hands on: a workbook in Kazakh, read back by another library — what produced
+    // it on its first sheet, one row per practice with the office's own figures and objects.
+    let (name, bytes) = saule.session().office().anomalies_xlsx(ekn::i18n::Lang::Kk).unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = book.sheet_names();
+    assert_eq!(sheets.len(), 2, "{sheets:?}");
+    let about = book.worksheet_range(&sheets[0]).unwrap();
+    let about: Vec<String> = about.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(about.iter().any(|c| c.starts_with("funnel-spiegelhalter")), "the method and its settings: {about:?}");
+    assert!(about.iter().any(|c| c == "Supervisor Saule (supervisor)"), "{about:?}");
+    let list = book.worksheet_range(&sheets[1]).unwrap();
+    let rows: Vec<Vec<String>> = list.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), expected.len(), "{rows:?}");
+    for row in &rows {
+        let twin = all.iter().find(|a| a["id"] == row[0].as_str()).unwrap();
+        assert_eq!(row[6].parse::<f64>().ok(), twin["observed"].as_f64(), "{row:?}");
+        assert_eq!(
+            row[13],
+            twin["subject_bins"].as_array().unwrap().iter().map(|b| b.as_str().unwrap()).collect::<Vec<_>>().join(", ")
+        );
+        assert!(row[12].contains("аудан"), "the explanation in Kazakh: {}", row[12]);
+    }
+
     let view = saule.session().office().anomalies().unwrap();
     assert!(view.offline.is_none() && view.anomalies.computed_at.is_some(), "{view:?}");
     let mut shown: Vec<String> = view.anomalies.report.anomalies.iter().map(|a| a.anomaly.id.clone()).collect();

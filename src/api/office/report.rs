@@ -1,16 +1,17 @@
-//! A report a head hands on (issue 64): the office's dashboard as an XLSX workbook, in the person's
-//! language, written by `rust_xlsxwriter`. Its first sheet says what the figures are — the office,
-//! who asked and as what role, when the office computed them, when they reached this workstation
-//! (and, offline, that they are the last ones kept), the calendar they were counted with — then a
-//! sheet per table the Deadlines screen shows: the totals, by person, by assignee, by unit, by
-//! district, and overdue work by region × category.
+//! Reports a head hands on (issue 64): the office's dashboard and its anomalies as XLSX workbooks,
+//! in the person's language, written by `rust_xlsxwriter`. Each first sheet says what the figures
+//! are — the office, who asked and as what role, when the office computed them, when they reached
+//! this workstation (and, offline, that they are the last ones kept), and what produced them (the
+//! calendar; the detectors' method and settings) — then a sheet per table the screen shows: for the
+//! dashboard the totals, by person, by assignee, by unit, by district, and overdue work by region ×
+//! category; for the anomalies one row per practice with its figures, words and objects.
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::heads::OfficeDashboardView;
+use super::heads::{OfficeAnomaliesView, OfficeDashboardView};
 use super::Office;
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::tasks::Figures;
@@ -62,6 +63,36 @@ fn figures_sheet(
     Ok(())
 }
 
+/// The first sheet: the report's title, the offline warning when the figures are the last kept,
+/// then `lines` of label and value; returns the next free row.
+fn about_sheet(
+    book: &mut Workbook,
+    lang: Lang,
+    title: &str,
+    offline: Option<(&str, &str)>,
+    lines: &[(String, String)],
+) -> Result<u32, XlsxError> {
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(text_in(lang, "cli.xlsx.sheet.about", &[]))?;
+    let mut row = 0;
+    sheet.write_string_with_format(row, 0, title, &bold)?;
+    row += 1;
+    if let Some((why, at)) = offline {
+        let note = text_in(lang, "cli.xlsx.offline", &[("why", &why), ("at", &at)]);
+        sheet.write_string_with_format(row, 0, note, &bold)?;
+        row += 1;
+    }
+    for (label, value) in lines {
+        row += 1;
+        sheet.write_string(row, 0, label)?;
+        sheet.write_string(row, 1, value)?;
+    }
+    sheet.set_column_width(0, 34)?;
+    sheet.set_column_width(1, 60)?;
+    Ok(row)
+}
+
 /// The workbook's bytes.
 pub fn dashboard_workbook(
     view: &OfficeDashboardView,
@@ -74,44 +105,32 @@ pub fn dashboard_workbook(
     let board = &view.dashboard;
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
+    let lines: Vec<(String, String)> = vec![
+        (t("cli.xlsx.office", &[]), office.to_string()),
+        (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
+        (t("cli.xlsx.computed_at", &[]), board.computed_at.to_rfc3339()),
+        (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
+        (t("cli.xlsx.as_of", &[]), board.figures.today.to_string()),
+        (
+            t("cli.xlsx.over", &[]),
+            t("cli.xlsx.over_value", &[("tasks", &board.tasks), ("workstations", &board.workstations)]),
+        ),
+        (t("cli.xlsx.open_conflicts", &[]), board.open_conflicts.to_string()),
+        (t("cli.xlsx.calendar", &[]), board.calendar.clone()),
+        (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    let fetched = view.fetched_at.to_rfc3339();
+    let offline = view.offline.as_deref().map(|why| (why, fetched.as_str()));
+    let mut row =
+        about_sheet(&mut book, lang, &t("cli.xlsx.dashboard_title", &[]), offline, &lines).map_err(xlsx_error)?;
     {
-        let sheet = book.add_worksheet();
-        sheet.set_name(t("cli.xlsx.sheet.about", &[])).map_err(xlsx_error)?;
-        let lines: Vec<(String, String)> = vec![
-            (t("cli.xlsx.office", &[]), office.to_string()),
-            (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
-            (t("cli.xlsx.computed_at", &[]), board.computed_at.to_rfc3339()),
-            (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
-            (t("cli.xlsx.as_of", &[]), board.figures.today.to_string()),
-            (
-                t("cli.xlsx.over", &[]),
-                t("cli.xlsx.over_value", &[("tasks", &board.tasks), ("workstations", &board.workstations)]),
-            ),
-            (t("cli.xlsx.open_conflicts", &[]), board.open_conflicts.to_string()),
-            (t("cli.xlsx.calendar", &[]), board.calendar.clone()),
-            (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
-        ];
-        let mut row = 0;
-        sheet.write_string_with_format(row, 0, t("cli.xlsx.dashboard_title", &[]), &bold).map_err(xlsx_error)?;
-        row += 1;
-        if let Some(why) = &view.offline {
-            let note = t("cli.xlsx.offline", &[("why", why), ("at", &view.fetched_at.to_rfc3339())]);
-            sheet.write_string_with_format(row, 0, note, &bold).map_err(xlsx_error)?;
-            row += 1;
-        }
-        for (label, value) in lines {
-            row += 1;
-            sheet.write_string(row, 0, label).map_err(xlsx_error)?;
-            sheet.write_string(row, 1, value).map_err(xlsx_error)?;
-        }
+        let sheet = book.worksheet_from_index(0).map_err(xlsx_error)?;
         row += 2;
         sheet.write_string_with_format(row, 0, t("cli.xlsx.totals", &[]), &bold).map_err(xlsx_error)?;
         for (col, key) in COLUMNS.iter().enumerate() {
             sheet.write_string_with_format(row, col as u16 + 1, t(key, &[]), &bold).map_err(xlsx_error)?;
         }
         figures_row(sheet, row + 1, &t("cli.dash.all", &[]), &board.figures.totals).map_err(xlsx_error)?;
-        sheet.set_column_width(0, 34).map_err(xlsx_error)?;
-        sheet.set_column_width(1, 60).map_err(xlsx_error)?;
     }
     let same = |key: &str| key.to_string();
     let sheets: [(&str, &str, &BTreeMap<String, Figures>); 4] = [
@@ -142,6 +161,107 @@ pub fn dashboard_workbook(
     book.save_to_buffer().map_err(xlsx_error)
 }
 
+/// The office's anomalies as a workbook: the first sheet says what produced the list, the second
+/// holds one row per practice, as the Analytics screen lists it.
+pub fn anomalies_workbook(
+    view: &OfficeAnomaliesView,
+    office: &str,
+    person: &str,
+    role: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let t = |key: &str, vars: &[(&str, &dyn Display)]| text_in(lang, key, vars);
+    let found = &view.anomalies;
+    let report = &found.report;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let computed = found.computed_at.map_or_else(|| "—".to_string(), |at| at.to_rfc3339());
+    let registry: Vec<String> = found
+        .registry
+        .iter()
+        .map(|r| format!("{} #{} ({}, SHA-256 {})", r.connector, r.run_id, r.rows, r.sha256))
+        .collect();
+    let mut lines: Vec<(String, String)> = vec![
+        (t("cli.xlsx.office", &[]), office.to_string()),
+        (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
+        (t("cli.xlsx.computed_at", &[]), computed),
+        (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
+        (t("cli.xlsx.window", &[]), format!("{} – {}", report.window.from, report.window.to)),
+        (
+            t("cli.xlsx.method", &[]),
+            format!(
+                "{} (FDR {}, ≥ ×{}, ≥ {} / {})",
+                report.method,
+                report.params.fdr,
+                report.params.min_ratio,
+                report.params.min_inspections,
+                report.params.min_appeals
+            ),
+        ),
+        (t("cli.xlsx.districts", &[]), found.districts.join(", ")),
+        (t("cli.xlsx.appeals_held", &[]), found.appeals_held.to_string()),
+        (t("cli.xlsx.registry", &[]), registry.join("; ")),
+        (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    if found.outside > 0 {
+        lines.push((t("cli.xlsx.note", &[]), t("office.anomalies.outside", &[("n", &found.outside)])));
+    }
+    if found.objects_withheld {
+        lines.push((t("cli.xlsx.note", &[]), t("office.anomalies.withheld", &[])));
+    }
+    for missing in &found.not_computed {
+        lines.push((t("cli.xlsx.note", &[]), missing.reason.clone()));
+    }
+    let fetched = view.fetched_at.to_rfc3339();
+    let offline = view.offline.as_deref().map(|why| (why, fetched.as_str()));
+    about_sheet(&mut book, lang, &t("cli.xlsx.anomalies_title", &[]), offline, &lines).map_err(xlsx_error)?;
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("cli.xlsx.sheet.anomalies", &[])).map_err(xlsx_error)?;
+    let heads = [
+        "cli.xlsx.id",
+        "cli.xlsx.kind",
+        "cli.xlsx.body",
+        "cli.xlsx.district",
+        "cli.xlsx.category",
+        "cli.xlsx.period",
+        "cli.xlsx.observed",
+        "cli.xlsx.expected",
+        "cli.xlsx.ratio",
+        "cli.xlsx.interval",
+        "cli.xlsx.q",
+        "cli.xlsx.peers",
+        "cli.xlsx.explanation",
+        "cli.xlsx.objects",
+    ];
+    for (col, head) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, t(head, &[]), &bold).map_err(xlsx_error)?;
+    }
+    for (i, listed) in report.anomalies.iter().enumerate() {
+        let a = &listed.anomaly;
+        let row = i as u32 + 1;
+        let texts = [
+            (0, a.id.clone()),
+            (1, t(&format!("cli.xlsx.kind.{}", a.kind.code()), &[])),
+            (2, a.control_body.clone().unwrap_or_default()),
+            (3, a.district.clone().or_else(|| a.region_code.clone()).unwrap_or_default()),
+            (4, a.category.clone().or_else(|| a.combination.clone()).unwrap_or_default()),
+            (5, format!("{} – {}", a.period.from, a.period.to)),
+            (9, a.ratio_interval.map_or_else(String::new, |(lo, hi)| format!("{lo:.2}–{hi:.2}"))),
+            (12, lang.of(&a.explanation).to_string()),
+            (13, a.subject_bins.join(", ")),
+        ];
+        for (col, text) in texts {
+            sheet.write_string(row, col, text).map_err(xlsx_error)?;
+        }
+        for (col, n) in [(6, a.observed), (7, a.expected), (8, a.ratio), (10, a.q_value), (11, a.peers as f64)] {
+            sheet.write_number(row, col, n).map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_column_width(2, 40).map_err(xlsx_error)?;
+    sheet.set_column_width(12, 80).map_err(xlsx_error)?;
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
 impl Office<'_> {
     /// The office's dashboard as a workbook in `lang`: the same figures `dashboard` gives (the last
     /// ones kept when the office is out of reach, said on its first sheet). Returns its file name.
@@ -150,6 +270,16 @@ impl Office<'_> {
         let link = self.linked()?;
         let bytes = dashboard_workbook(&view, &link.url, &link.person, &link.role, lang)?;
         let name = format!("office-dashboard-{}.xlsx", view.dashboard.figures.today);
+        Ok((name, bytes))
+    }
+
+    /// The office's anomalies as a workbook in `lang` (the last list kept when the office is out of
+    /// reach, said on its first sheet). Returns its file name.
+    pub fn anomalies_xlsx(&mut self, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.anomalies()?;
+        let link = self.linked()?;
+        let bytes = anomalies_workbook(&view, &link.url, &link.person, &link.role, lang)?;
+        let name = format!("office-anomalies-{}.xlsx", view.anomalies.report.as_of);
         Ok((name, bytes))
     }
 }

@@ -263,6 +263,7 @@ export type Methods = {
   office_admin_act: { params: AdminAction; result: AdminView };
   office_admin_logout: { params: NoParams; result: Ok };
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
+  office_anomalies_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -384,6 +385,7 @@ export const METHOD_RUNS = {
   office_admin_act: 'network',
   office_admin_logout: 'network',
   office_dashboard_xlsx: 'network',
+  office_anomalies_xlsx: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
