@@ -627,6 +627,26 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
     assert_eq!(view.effect.workstations, 2);
     let words = ekn::i18n::office_lines::effect_text(&view.effect);
     assert!(words.contains("registry") || words.contains("реестр"), "{words}");
+    // The figures a head hands on: a workbook read back by another library, each KPI's count and
+    // denominator the office's, a check the office lacks data for written as not computed (never 0).
+    use calamine::Reader;
+    let (name, bytes) = saule.session().office().effect_xlsx(ekn::i18n::Lang::Ru).unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["О выгрузке", "Исходы", "Последующие данные", "Оценки"]);
+    let outcomes = book.worksheet_range("Исходы").unwrap();
+    let in_time: Vec<String> = outcomes.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(in_time[0], "ответ в срок");
+    let counts = &seen["kpis"]["answered_in_time"];
+    assert_eq!(in_time[1].parse::<f64>().ok(), counts["numerator"].as_f64(), "{in_time:?}");
+    assert_eq!(in_time[2].parse::<f64>().ok(), counts["denominator"].as_f64(), "{in_time:?}");
+    let later = book.worksheet_range("Последующие данные").unwrap();
+    let next: Vec<String> = later.rows().nth(1).unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(next[0], "следующая проверка");
+    match &view.effect.verification.as_ref().and_then(|v| v.next_inspection.clone()) {
+        Some(c) => assert_eq!(next[1].parse::<f64>().ok(), Some(c.verified as f64), "{next:?}"),
+        None => assert!(next[1].contains("не вычислено"), "{next:?}"),
+    }
 }
 
 #[test]

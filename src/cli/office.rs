@@ -75,6 +75,9 @@ pub enum OfficeAction {
     /// what the next inspection and the appeals say after each act, the estimate (the last figures
     /// kept when the office is out of reach).
     Effect {
+        /// Also write the figures to this XLSX workbook (in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -150,7 +153,13 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
         }
         OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
-        OfficeAction::Effect { json } => super::print(json, &session.office().effect()?, render_office_effect),
+        OfficeAction::Effect { xlsx, json } => {
+            if let Some(path) = xlsx {
+                let (_, bytes) = session.office().effect_xlsx(ekn::i18n::lang())?;
+                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            }
+            super::print(json, &session.office().effect()?, render_office_effect)
+        }
         OfficeAction::Anomalies { xlsx, json } => {
             if let Some(path) = xlsx {
                 let (_, bytes) = session.office().anomalies_xlsx(ekn::i18n::lang())?;

@@ -1,17 +1,19 @@
-//! Reports a head hands on (issue 64): the office's dashboard and its anomalies as XLSX workbooks,
+//! Reports a head hands on (issue 64): the office's dashboard, its anomalies and its effect of acts as
+//! XLSX workbooks,
 //! in the person's language, written by `rust_xlsxwriter`. Each first sheet says what the figures
 //! are — the office, who asked and as what role, when the office computed them, when they reached
 //! this workstation (and, offline, that they are the last ones kept), and what produced them (the
 //! calendar; the detectors' method and settings) — then a sheet per table the screen shows: for the
 //! dashboard the totals, by person, by assignee, by unit, by district, and overdue work by region ×
-//! category; for the anomalies one row per practice with its figures, words and objects.
+//! category; for the anomalies one row per practice with its figures, words and objects; for the
+//! effect the outcomes' KPIs, what later data say of each act (tier 2) and each estimate.
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::heads::{OfficeAnomaliesView, OfficeDashboardView};
+use super::heads::{OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView};
 use super::Office;
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::tasks::Figures;
@@ -262,6 +264,174 @@ pub fn anomalies_workbook(
     book.save_to_buffer().map_err(xlsx_error)
 }
 
+/// A JSON enum's snake-case name (`violations_per_inspection`, `stacked`), as the words key it.
+fn code_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+}
+
+/// The office's effect of acts as a workbook: what produced it, the KPIs of the recorded outcomes,
+/// the checks of tier 2 (a check the office lacks data for said so, never a zero) and each estimate.
+pub fn effect_workbook(
+    view: &OfficeEffectView,
+    office: &str,
+    person: &str,
+    role: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let t = |key: &str, vars: &[(&str, &dyn Display)]| text_in(lang, key, vars);
+    let e = &view.effect;
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold();
+    let computed = e.computed_at.map_or_else(|| "—".to_string(), |at| at.to_rfc3339());
+    let registry: Vec<String> = e
+        .registry
+        .iter()
+        .map(|r| format!("{} #{} ({}, SHA-256 {})", r.connector, r.run_id, r.rows, r.sha256))
+        .collect();
+    let mut lines: Vec<(String, String)> = vec![
+        (t("cli.xlsx.office", &[]), office.to_string()),
+        (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
+        (t("cli.xlsx.computed_at", &[]), computed),
+        (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
+        (t("cli.xlsx.as_of", &[]), e.as_of.to_string()),
+        (t("cli.xlsx.horizon", &[]), e.horizon_days.to_string()),
+        (t("cli.xlsx.method", &[]), e.method.clone()),
+        (
+            t("cli.xlsx.over", &[]),
+            t(
+                "cli.xlsx.effect_over",
+                &[("acts", &e.kpis.acts), ("workstations", &e.workstations), ("shared", &e.shared_acts)],
+            ),
+        ),
+        (t("cli.xlsx.appeals_held", &[]), e.appeals_held.to_string()),
+        (t("cli.xlsx.registry", &[]), registry.join("; ")),
+        (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    if let Some(kind) = &e.kind {
+        lines.push((t("cli.xlsx.kind", &[]), kind.clone()));
+    }
+    if let Some(district) = &e.district {
+        lines.push((t("cli.xlsx.district", &[]), district.clone()));
+    }
+    for missing in &e.not_computed {
+        lines.push((t("cli.xlsx.note", &[]), missing.reason.clone()));
+    }
+    let fetched = view.fetched_at.to_rfc3339();
+    let offline = view.offline.as_deref().map(|why| (why, fetched.as_str()));
+    about_sheet(&mut book, lang, &t("cli.xlsx.effect_title", &[]), offline, &lines).map_err(xlsx_error)?;
+
+    // Tier 1: the recorded outcomes' KPIs, each as its count of its denominator and its share.
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("cli.xlsx.sheet.kpis", &[])).map_err(xlsx_error)?;
+    for (col, head) in
+        ["cli.xlsx.kpi", "cli.xlsx.numerator", "cli.xlsx.denominator", "cli.xlsx.share", "cli.xlsx.interval"]
+            .iter()
+            .enumerate()
+    {
+        sheet.write_string_with_format(0, col as u16, t(head, &[]), &bold).map_err(xlsx_error)?;
+    }
+    let k = &e.kpis;
+    let kpis = [
+        ("answered_in_time", &k.answered_in_time),
+        ("satisfied", &k.satisfied),
+        ("satisfied_or_partly", &k.satisfied_or_partly),
+        ("protests_upheld", &k.protests_upheld),
+        ("checklist_complete", &k.quality.checklist_complete),
+    ];
+    for (i, (name, p)) in kpis.into_iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, t(&format!("cli.xlsx.kpi.{name}"), &[])).map_err(xlsx_error)?;
+        sheet.write_number(row, 1, p.numerator as f64).map_err(xlsx_error)?;
+        sheet.write_number(row, 2, p.denominator as f64).map_err(xlsx_error)?;
+        if let Some(share) = p.share {
+            sheet.write_number(row, 3, share).map_err(xlsx_error)?;
+        }
+        if let Some([lo, hi]) = p.ci95 {
+            sheet.write_string(row, 4, format!("{lo:.3}–{hi:.3}")).map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_column_width(0, 40).map_err(xlsx_error)?;
+
+    // Tier 2: what later data say of each act.
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("cli.xlsx.sheet.verification", &[])).map_err(xlsx_error)?;
+    for (col, head) in
+        ["cli.xlsx.check", "cli.xlsx.verified", "cli.xlsx.contradicted", "cli.xlsx.no_data"].iter().enumerate()
+    {
+        sheet.write_string_with_format(0, col as u16, t(head, &[]), &bold).map_err(xlsx_error)?;
+    }
+    let v = e.verification.as_ref();
+    let checks = [
+        ("next_inspection", v.and_then(|v| v.next_inspection.as_ref())),
+        ("appeals", v.and_then(|v| v.appeals.as_ref())),
+        ("category_appeals", v.and_then(|v| v.category_appeals.as_ref())),
+        ("returning_applicant", v.and_then(|v| v.returning_applicant.as_ref())),
+    ];
+    for (i, (name, counts)) in checks.into_iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, t(&format!("cli.xlsx.check.{name}"), &[])).map_err(xlsx_error)?;
+        match counts {
+            Some(c) => {
+                for (col, n) in [(1, c.verified), (2, c.contradicted), (3, c.no_data)] {
+                    sheet.write_number(row, col, n as f64).map_err(xlsx_error)?;
+                }
+            }
+            None => {
+                sheet.write_string(row, 1, t("cli.xlsx.not_computed", &[])).map_err(xlsx_error)?;
+            }
+        }
+    }
+    sheet.set_column_width(0, 40).map_err(xlsx_error)?;
+
+    // Tier 3: each estimate, the ratio with its interval, what it rests on.
+    let sheet = book.add_worksheet();
+    sheet.set_name(t("cli.xlsx.sheet.estimates", &[])).map_err(xlsx_error)?;
+    let heads = [
+        "cli.xlsx.kind",
+        "cli.xlsx.scope",
+        "cli.xlsx.outcome",
+        "cli.xlsx.design",
+        "cli.xlsx.ratio",
+        "cli.xlsx.interval",
+        "cli.xlsx.naive_ratio",
+        "cli.xlsx.treated",
+        "cli.xlsx.controls",
+        "cli.xlsx.pre_trend_p",
+        "cli.xlsx.mde",
+    ];
+    for (col, head) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, t(head, &[]), &bold).map_err(xlsx_error)?;
+    }
+    for (i, entry) in e.effects.iter().enumerate() {
+        let row = i as u32 + 1;
+        let f = &entry.figures;
+        let texts = [
+            (0, entry.kind.clone()),
+            (1, entry.scope.clone()),
+            (2, code_of(&f.outcome)),
+            (3, f.design.as_ref().map(code_of).unwrap_or_default()),
+            (5, f.ci95.map_or_else(String::new, |[lo, hi]| format!("{lo:.3}–{hi:.3}"))),
+        ];
+        for (col, text) in texts {
+            sheet.write_string(row, col, text).map_err(xlsx_error)?;
+        }
+        let numbers = [
+            (4, f.ratio),
+            (6, f.naive_ratio),
+            (7, Some(f.n_treated as f64)),
+            (8, Some(f.n_controls as f64)),
+            (9, f.pre_trend_p),
+            (10, f.mde),
+        ];
+        for (col, n) in numbers {
+            if let Some(n) = n.filter(|n| n.is_finite()) {
+                sheet.write_number(row, col, n).map_err(xlsx_error)?;
+            }
+        }
+    }
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
 impl Office<'_> {
     /// The office's dashboard as a workbook in `lang`: the same figures `dashboard` gives (the last
     /// ones kept when the office is out of reach, said on its first sheet). Returns its file name.
@@ -280,6 +450,16 @@ impl Office<'_> {
         let link = self.linked()?;
         let bytes = anomalies_workbook(&view, &link.url, &link.person, &link.role, lang)?;
         let name = format!("office-anomalies-{}.xlsx", view.anomalies.report.as_of);
+        Ok((name, bytes))
+    }
+
+    /// The office's effect of acts as a workbook in `lang` (the last figures kept when the office
+    /// is out of reach, said on its first sheet). Returns its file name.
+    pub fn effect_xlsx(&mut self, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.effect()?;
+        let link = self.linked()?;
+        let bytes = effect_workbook(&view, &link.url, &link.person, &link.role, lang)?;
+        let name = format!("office-effect-{}.xlsx", view.effect.as_of);
         Ok((name, bytes))
     }
 }

@@ -264,6 +264,7 @@ export type Methods = {
   office_admin_logout: { params: NoParams; result: Ok };
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
   office_anomalies_xlsx: { params: ExportParams; result: FileDownload };
+  office_effect_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -386,6 +387,7 @@ export const METHOD_RUNS = {
   office_admin_logout: 'network',
   office_dashboard_xlsx: 'network',
   office_anomalies_xlsx: 'network',
+  office_effect_xlsx: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
