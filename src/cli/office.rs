@@ -52,6 +52,9 @@ pub enum OfficeAction {
     /// The office's scan of the themes and the category × district cells in your districts, over
     /// every workstation's themes and appeals (the last one kept when the office is out of reach).
     Themes {
+        /// Also write the scan to this XLSX workbook (in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        xlsx: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -151,7 +154,13 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             }
             super::print(json, &session.office().dashboard()?, render_office_dashboard)
         }
-        OfficeAction::Themes { json } => super::print(json, &session.office().theme_scan()?, render_office_themes),
+        OfficeAction::Themes { xlsx, json } => {
+            if let Some(path) = xlsx {
+                let (_, bytes) = session.office().themes_xlsx(ekn::i18n::lang())?;
+                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            }
+            super::print(json, &session.office().theme_scan()?, render_office_themes)
+        }
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
         OfficeAction::Effect { xlsx, json } => {
             if let Some(path) = xlsx {

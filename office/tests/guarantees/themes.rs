@@ -129,6 +129,27 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     // office is out of reach.
     let saule = Workstation::new(&inspections_in(&["1940"], 1));
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
+    // The scan a head hands on: a workbook, read back by another library.
+    use calamine::Reader;
+    let (name, bytes) = saule.session().office().themes_xlsx(ekn::i18n::Lang::En).unwrap();
+    assert!(name.ends_with(".xlsx"), "{name}");
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    assert_eq!(book.sheet_names(), ["About", "Themes", "Cells above their past", "Cells above neighbours"]);
+    let about: Vec<String> = book.worksheet_range("About").unwrap().rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        about.iter().any(|c| c.contains("ЖКХ — Асель Нурланова") && c.contains("ЖКХ — Bekzat Omarov")),
+        "{about:?}"
+    );
+    let (_, defaults) = office.get(&token, "/v1/themes/scan");
+    let judged: usize = defaults["themes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["months"].as_array().unwrap().iter().filter(|m| !m.is_null()).count())
+        .sum();
+    assert_eq!(book.worksheet_range("Themes").unwrap().rows().count(), judged + 1, "a row per theme's month judged");
+    let cells = book.worksheet_range("Cells above their past").unwrap();
+    assert_eq!(cells.rows().count(), defaults["cells"]["alarms"].as_array().unwrap().len() + 1);
     let view = saule.session().office().theme_scan().unwrap();
     let (_, direct) = office.get(&token, "/v1/themes/scan");
     assert!(view.offline.is_none() && view.scan.computed_at.is_some(), "{view:?}");

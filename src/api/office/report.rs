@@ -1,19 +1,20 @@
-//! Reports a head hands on (issue 64): the office's dashboard, its anomalies and its effect of acts as
-//! XLSX workbooks,
+//! Reports a head hands on (issue 64): the office's dashboard, its anomalies, its effect of acts and
+//! its scan of the themes as XLSX workbooks,
 //! in the person's language, written by `rust_xlsxwriter`. Each first sheet says what the figures
 //! are — the office, who asked and as what role, when the office computed them, when they reached
 //! this workstation (and, offline, that they are the last ones kept), and what produced them (the
 //! calendar; the detectors' method and settings) — then a sheet per table the screen shows: for the
 //! dashboard the totals, by person, by assignee, by unit, by district, and overdue work by region ×
 //! category; for the anomalies one row per practice with its figures, words and objects; for the
-//! effect the outcomes' KPIs, what later data say of each act (tier 2) and each estimate.
+//! effect the outcomes' KPIs, what later data say of each act (tier 2) and each estimate; for the
+//! themes each theme's months judged, and the cells above their past and above their neighbours.
 
 use std::collections::BTreeMap;
 use std::fmt::Display;
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 
-use super::heads::{OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView};
+use super::heads::{OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView, OfficeThemeScanView};
 use super::Office;
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::tasks::Figures;
@@ -432,6 +433,113 @@ pub fn effect_workbook(
     book.save_to_buffer().map_err(xlsx_error)
 }
 
+/// Writes `heads` in bold on the first row of a new sheet named `title`, and returns the sheet.
+fn table_sheet<'b>(
+    book: &'b mut Workbook,
+    lang: Lang,
+    title: &str,
+    heads: &[&str],
+) -> Result<&'b mut Worksheet, XlsxError> {
+    let bold = Format::new().set_bold();
+    let sheet = book.add_worksheet();
+    sheet.set_name(title)?;
+    for (col, head) in heads.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, text_in(lang, head, &[]), &bold)?;
+    }
+    Ok(sheet)
+}
+
+/// The office's scan of the themes as a workbook: what produced it, each theme's months judged, the
+/// category × district cells above their own past and those above their neighbours.
+pub fn themes_workbook(
+    view: &OfficeThemeScanView,
+    office: &str,
+    person: &str,
+    role: &str,
+    lang: Lang,
+) -> Result<Vec<u8>, ApiError> {
+    let t = |key: &str, vars: &[(&str, &dyn Display)]| text_in(lang, key, vars);
+    let found = &view.scan;
+    let scan = &found.scan;
+    let mut book = Workbook::new();
+    let computed = found.computed_at.map_or_else(|| "—".to_string(), |at| at.to_rfc3339());
+    let owners: Vec<String> =
+        found.owners.iter().map(|o| format!("{} — {} ({})", o.name, o.person, o.workstation)).collect();
+    let mut lines: Vec<(String, String)> = vec![
+        (t("cli.xlsx.office", &[]), office.to_string()),
+        (t("cli.xlsx.asked_by", &[]), format!("{person} ({role})")),
+        (t("cli.xlsx.computed_at", &[]), computed),
+        (t("cli.xlsx.fetched_at", &[]), view.fetched_at.to_rfc3339()),
+        (t("cli.xlsx.as_of", &[]), scan.as_of.to_string()),
+        (t("cli.xlsx.months", &[]), scan.months.join(", ")),
+        (t("cli.xlsx.method", &[]), format!("{}; {}", scan.method, scan.cells.neighbours_method)),
+        (t("cli.xlsx.authors", &[]), owners.join("; ")),
+        (t("cli.xlsx.appeals_held", &[]), found.appeals_held.to_string()),
+        (
+            t("cli.xlsx.cells_judged", &[]),
+            format!("{} / {} ({})", scan.cells.judged, scan.cells.cells, scan.cells.not_judged),
+        ),
+        (t("cli.xlsx.made_by", &[]), format!("ekn {}", env!("CARGO_PKG_VERSION"))),
+    ];
+    for missing in &found.not_computed {
+        lines.push((t("cli.xlsx.note", &[]), missing.reason.clone()));
+    }
+    let fetched = view.fetched_at.to_rfc3339();
+    let offline = view.offline.as_deref().map(|why| (why, fetched.as_str()));
+    about_sheet(&mut book, lang, &t("cli.xlsx.themes_title", &[]), offline, &lines).map_err(xlsx_error)?;
+
+    let month_heads =
+        ["cli.xlsx.month", "cli.xlsx.observed", "cli.xlsx.expected", "cli.xlsx.upper", "cli.xlsx.q", "cli.xlsx.alarm"];
+    let write_month = |sheet: &mut Worksheet, row: u32, from: u16, m: &ekn_analytics::themes::MonthJudged| {
+        sheet.write_string(row, from, &m.month)?;
+        for (i, n) in [f64::from(m.observed), m.expected, m.upper, m.q].into_iter().enumerate() {
+            sheet.write_number(row, from + 1 + i as u16, n)?;
+        }
+        sheet.write_string(row, from + 5, if m.alarm { "●" } else { "" })?;
+        Ok::<(), XlsxError>(())
+    };
+    let heads: Vec<&str> = ["cli.xlsx.theme"].into_iter().chain(month_heads).collect();
+    let sheet = table_sheet(&mut book, lang, &t("cli.xlsx.sheet.themes", &[]), &heads).map_err(xlsx_error)?;
+    let mut row = 1;
+    for theme in &scan.themes {
+        for month in theme.months.iter().flatten() {
+            sheet.write_string(row, 0, &theme.name).map_err(xlsx_error)?;
+            write_month(sheet, row, 1, month).map_err(xlsx_error)?;
+            row += 1;
+        }
+    }
+    let heads: Vec<&str> = ["cli.xlsx.category", "cli.xlsx.district"].into_iter().chain(month_heads).collect();
+    let sheet = table_sheet(&mut book, lang, &t("cli.xlsx.sheet.cells", &[]), &heads).map_err(xlsx_error)?;
+    for (i, cell) in scan.cells.alarms.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &cell.category).map_err(xlsx_error)?;
+        sheet.write_string(row, 1, &cell.district).map_err(xlsx_error)?;
+        write_month(sheet, row, 2, &cell.judged).map_err(xlsx_error)?;
+    }
+    let heads = [
+        "cli.xlsx.category",
+        "cli.xlsx.district",
+        "cli.xlsx.observed",
+        "cli.xlsx.of_district",
+        "cli.xlsx.expected",
+        "cli.xlsx.ratio",
+        "cli.xlsx.q",
+        "cli.xlsx.neighbours",
+    ];
+    let sheet = table_sheet(&mut book, lang, &t("cli.xlsx.sheet.neighbours", &[]), &heads).map_err(xlsx_error)?;
+    for (i, cell) in scan.cells.neighbours.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &cell.category).map_err(xlsx_error)?;
+        sheet.write_string(row, 1, &cell.district).map_err(xlsx_error)?;
+        let numbers = [f64::from(cell.observed), f64::from(cell.district_total), cell.expected, cell.ratio, cell.q];
+        for (col, n) in numbers.into_iter().enumerate() {
+            sheet.write_number(row, 2 + col as u16, n).map_err(xlsx_error)?;
+        }
+        sheet.write_string(row, 7, cell.neighbours.join(", ")).map_err(xlsx_error)?;
+    }
+    book.save_to_buffer().map_err(xlsx_error)
+}
+
 impl Office<'_> {
     /// The office's dashboard as a workbook in `lang`: the same figures `dashboard` gives (the last
     /// ones kept when the office is out of reach, said on its first sheet). Returns its file name.
@@ -460,6 +568,16 @@ impl Office<'_> {
         let link = self.linked()?;
         let bytes = effect_workbook(&view, &link.url, &link.person, &link.role, lang)?;
         let name = format!("office-effect-{}.xlsx", view.effect.as_of);
+        Ok((name, bytes))
+    }
+
+    /// The office's scan of the themes as a workbook in `lang` (the last scan kept when the office
+    /// is out of reach, said on its first sheet). Returns its file name.
+    pub fn themes_xlsx(&mut self, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.theme_scan()?;
+        let link = self.linked()?;
+        let bytes = themes_workbook(&view, &link.url, &link.person, &link.role, lang)?;
+        let name = format!("office-themes-{}.xlsx", view.scan.scan.as_of);
         Ok((name, bytes))
     }
 }

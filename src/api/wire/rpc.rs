@@ -440,6 +440,7 @@ methods! {
     office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
     office_anomalies_xlsx: Network(ExportParams) -> FileDownload;
     office_effect_xlsx: Network(ExportParams) -> FileDownload;
+    office_themes_xlsx: Network(ExportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -992,6 +993,12 @@ mod on_network {
     pub fn office_effect_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
         let lang = crate::i18n::choose(p.lang.as_deref());
         let (file_name, bytes) = net.office().effect_xlsx(lang)?;
+        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
+    }
+
+    pub fn office_themes_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.office().themes_xlsx(lang)?;
         Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
     }
 

@@ -99,6 +99,7 @@ export const api = {
   officeDashboardXlsx: (lang: string) => call('office_dashboard_xlsx', { lang }),
   officeAnomaliesXlsx: (lang: string) => call('office_anomalies_xlsx', { lang }),
   officeEffectXlsx: (lang: string) => call('office_effect_xlsx', { lang }),
+  officeThemesXlsx: (lang: string) => call('office_themes_xlsx', { lang }),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),

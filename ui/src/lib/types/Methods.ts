@@ -265,6 +265,7 @@ export type Methods = {
   office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
   office_anomalies_xlsx: { params: ExportParams; result: FileDownload };
   office_effect_xlsx: { params: ExportParams; result: FileDownload };
+  office_themes_xlsx: { params: ExportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -388,6 +389,7 @@ export const METHOD_RUNS = {
   office_dashboard_xlsx: 'network',
   office_anomalies_xlsx: 'network',
   office_effect_xlsx: 'network',
+  office_themes_xlsx: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
