@@ -1,12 +1,13 @@
 //! Figures for docs/PERFORMANCE.md, printed, never asserted: a push of 100,000 journal entries
 //! to a real `ekn-office` on a real throwaway PostgreSQL (500 per request, as `ekn sync` sends
 //! them) and PostgreSQL's own `COPY` of the same rows for the ratio, a supervisor's workstation
-//! pulling them all back, the office's dashboard over 1,000,000 tasks, logins per second
+//! pulling them all back, the office's dashboard over 1,000,000 tasks, the heads' other screens
+//! (themes scan and scores, effect, anomalies) over 100,000 appeals besides, logins per second
 //! (Argon2id is meant to be slow), and what 200 hostile logins (1 MB names, then distinct unknown
 //! names) do to honest logins, to a push and a pull made meanwhile, and to the server's memory.
 //!
 //! `cargo bench -p ekn-office --bench office` (as root: the cluster runs as `postgres`).
-//! `EKN_BENCH_EVENTS` and `EKN_BENCH_TASKS` change the sizes.
+//! `EKN_BENCH_EVENTS`, `EKN_BENCH_TASKS` and `EKN_BENCH_APPEALS` change the sizes.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -237,6 +238,44 @@ fn main() {
             started.elapsed().as_secs_f64(),
             peak_rss_mb(office.server.child.id())
         );
+    }
+
+    // The heads' other screens over `appeals` appeals' facts besides (written straight into the
+    // table as the dashboard's tasks are): eight categories over ten districts and three years.
+    let appeals = size("EKN_BENCH_APPEALS", 100_000);
+    let started = Instant::now();
+    office.pg.psql(
+        "ekn",
+        &format!(
+            "SET ekn.writer = '{ws}'; \
+             INSERT INTO office_appeals(appeal_no, ws, district, subject_bin, kato, category, received, decided, outcome, \
+               applicant, fingerprint) \
+             SELECT 'B-' || g, '{ws}', '1940' || (g % 10), lpad((g % 5000)::text, 12, '0'), '1940' || (g % 10) || '10000', \
+               (ARRAY['жилищно-коммунальное хозяйство', 'трудовые права', 'социальные выплаты', 'здравоохранение', \
+                      'предпринимательство', 'экология', 'защита прав потребителей', 'процессуальные жалобы'])[1 + g % 8], \
+               d, CASE WHEN g % 4 = 0 THEN NULL ELSE d + 20 END, \
+               CASE WHEN g % 4 = 0 THEN NULL ELSE (ARRAY['satisfied', 'refused', 'explained'])[1 + g % 3] END, \
+               'o:' || lpad(to_hex(g % 30000), 24, '0'), md5(g::text) \
+             FROM (SELECT g, DATE '2023-11-23' + (g % 1095) AS d FROM generate_series(1, {appeals}) g) s"
+        ),
+    );
+    println!("({appeals} appeals' facts written in {:.1} s)", started.elapsed().as_secs_f64());
+    for (screen, path) in [
+        ("themes scan", "/v1/themes/scan?as_of=2026-11-23"),
+        ("themes scores", "/v1/themes/scores?as_of=2026-11-23"),
+        ("effect", "/v1/effect?today=2026-11-23"),
+        ("anomalies", "/v1/anomalies?today=2026-11-23"),
+    ] {
+        for run in 1..=2 {
+            let started = Instant::now();
+            let (status, answer) = office.get(&token, path);
+            assert_eq!(status, 200, "{screen}: {answer}");
+            println!(
+                "{screen} over {appeals} appeals and {tasks} tasks (run {run}): {:.2} s; server's peak RSS {:.0} MB",
+                started.elapsed().as_secs_f64(),
+                peak_rss_mb(office.server.child.id())
+            );
+        }
     }
 
     // Logins: Argon2id's cost per attempt, one after another and from four clients at once.
