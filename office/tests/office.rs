@@ -13,6 +13,7 @@ mod guarantees;
 mod help_walk;
 mod support;
 
+use ekn::api::office::{OfficeReport, ReportFormat};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -630,7 +631,8 @@ fn the_offices_effect_figures_are_the_sum_of_the_workstations() {
     // The figures a head hands on: a workbook read back by another library, each KPI's count and
     // denominator the office's, a check the office lacks data for written as not computed (never 0).
     use calamine::Reader;
-    let (name, bytes) = saule.session().office().effect_xlsx(ekn::i18n::Lang::Ru).unwrap();
+    let (name, bytes) =
+        saule.session().office().report(OfficeReport::Effect, ReportFormat::Xlsx, ekn::i18n::Lang::Ru).unwrap();
     assert!(name.ends_with(".xlsx"), "{name}");
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names(), ["О выгрузке", "Исходы", "Последующие данные", "Оценки"]);

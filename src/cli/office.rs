@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use ekn::api::office::{
     AccessLogParams, AccessLogView, JoinParams, OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView,
-    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
+    OfficeReport, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFormat, ResolveParams, SyncReport,
 };
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
@@ -46,6 +46,9 @@ pub enum OfficeAction {
         /// Also write the figures to this XLSX workbook (in the language of the messages)
         #[arg(long, value_name = "FILE")]
         xlsx: Option<std::path::PathBuf>,
+        /// Also print the figures to this PDF (by Chromium, in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -55,6 +58,9 @@ pub enum OfficeAction {
         /// Also write the scan to this XLSX workbook (in the language of the messages)
         #[arg(long, value_name = "FILE")]
         xlsx: Option<std::path::PathBuf>,
+        /// Also print the scan to this PDF (by Chromium, in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -71,6 +77,9 @@ pub enum OfficeAction {
         /// Also write the list to this XLSX workbook (in the language of the messages)
         #[arg(long, value_name = "FILE")]
         xlsx: Option<std::path::PathBuf>,
+        /// Also print the list to this PDF (by Chromium, in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -81,6 +90,9 @@ pub enum OfficeAction {
         /// Also write the figures to this XLSX workbook (in the language of the messages)
         #[arg(long, value_name = "FILE")]
         xlsx: Option<std::path::PathBuf>,
+        /// Also print the figures to this PDF (by Chromium, in the language of the messages)
+        #[arg(long, value_name = "FILE")]
+        pdf: Option<std::path::PathBuf>,
         #[arg(long)]
         json: bool,
     },
@@ -147,33 +159,21 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &status, render_status)
         }
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
-        OfficeAction::Dashboard { xlsx, json } => {
-            if let Some(path) = xlsx {
-                let (_, bytes) = session.office().dashboard_xlsx(ekn::i18n::lang())?;
-                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
-            }
+        OfficeAction::Dashboard { xlsx, pdf, json } => {
+            export(session, OfficeReport::Dashboard, xlsx, pdf)?;
             super::print(json, &session.office().dashboard()?, render_office_dashboard)
         }
-        OfficeAction::Themes { xlsx, json } => {
-            if let Some(path) = xlsx {
-                let (_, bytes) = session.office().themes_xlsx(ekn::i18n::lang())?;
-                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
-            }
+        OfficeAction::Themes { xlsx, pdf, json } => {
+            export(session, OfficeReport::Themes, xlsx, pdf)?;
             super::print(json, &session.office().theme_scan()?, render_office_themes)
         }
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
-        OfficeAction::Effect { xlsx, json } => {
-            if let Some(path) = xlsx {
-                let (_, bytes) = session.office().effect_xlsx(ekn::i18n::lang())?;
-                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
-            }
+        OfficeAction::Effect { xlsx, pdf, json } => {
+            export(session, OfficeReport::Effect, xlsx, pdf)?;
             super::print(json, &session.office().effect()?, render_office_effect)
         }
-        OfficeAction::Anomalies { xlsx, json } => {
-            if let Some(path) = xlsx {
-                let (_, bytes) = session.office().anomalies_xlsx(ekn::i18n::lang())?;
-                ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
-            }
+        OfficeAction::Anomalies { xlsx, pdf, json } => {
+            export(session, OfficeReport::Anomalies, xlsx, pdf)?;
             super::print(json, &session.office().anomalies()?, render_office_anomalies)
         }
         OfficeAction::AccessLog { subject, person, limit, json } => {
@@ -391,6 +391,23 @@ fn render_office_effect(view: &OfficeEffectView) -> String {
     }
     out.push_str(&ekn::i18n::office_lines::effect_text(&view.effect));
     out
+}
+
+/// Writes the report of one of the office's screens to the files asked for (`--xlsx`, `--pdf`), in
+/// the language of the messages.
+fn export(
+    session: &mut Session,
+    report: OfficeReport,
+    xlsx: Option<std::path::PathBuf>,
+    pdf: Option<std::path::PathBuf>,
+) -> Result<(), ApiError> {
+    for (path, format) in [(xlsx, ReportFormat::Xlsx), (pdf, ReportFormat::Pdf)] {
+        if let Some(path) = path {
+            let (_, bytes) = session.office().report(report, format, ekn::i18n::lang())?;
+            ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+        }
+    }
+    Ok(())
 }
 
 /// The office's anomalies: when the office computed them (offline: the last list kept), what it

@@ -25,7 +25,7 @@ const officeBoard = {
   tasks: 40, workstations: 2, open_conflicts: 1, calendar: 'shipped', computed_at: '2026-11-27T06:00:00Z',
 };
 let offline: string | null = null;
-const exported: { lang: string }[] = [];
+const exported: { report: string; format: string; lang: string }[] = [];
 
 vi.mock('../src/lib/transport', () => ({
   CallError: class CallError extends Error { code = 'internal'; },
@@ -35,7 +35,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'regions') return [{ code: '19', name_ru: 'Алматинская область', name_kk: 'Алматы облысы', name_en: 'Almaty Region', subjects: 1, high_risk: 0 }];
     if (method === 'office_conflicts') return [];
     if (method === 'office_dashboard') return { dashboard: officeBoard, fetched_at: '2026-11-27T06:00:05Z', offline };
-    if (method === 'office_dashboard_xlsx') { exported.push(params as { lang: string }); return { file_name: 'office-dashboard-2026-11-27.xlsx', media_type: 'application/x', base64: 'UEs=' }; }
+    if (method === 'office_report') { exported.push(params as { report: string; format: string; lang: string }); return { file_name: 'office-dashboard-2026-11-27.xlsx', media_type: 'application/x', base64: 'UEs=' }; }
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -59,11 +59,13 @@ describe('the office on the Deadlines screen', () => {
     expect(note).toMatch(/Офис вычислил эти показатели .*40 задач с 2 рабочих мест/);
     expect(note).not.toMatch(/недоступен/);
     expect(document.querySelector('[data-section="by-owner"]')?.textContent).toMatch(/Асель Нурланова.*Bekzat Omarov/s);
-    // The report a head hands on, asked for in the reader's language.
+    // The report a head hands on, as a workbook or a PDF, asked for in the reader's language.
     URL.createObjectURL ??= () => 'blob:x';
     URL.revokeObjectURL ??= () => {};
-    await fireEvent.click(screen.getByTestId('office-xlsx'));
-    await waitFor(() => expect(exported).toEqual([{ lang: 'ru' }]));
+    await fireEvent.click(screen.getByTestId('office-xlsx').querySelector('[data-format="xlsx"]')!);
+    await waitFor(() => expect(exported).toEqual([{ report: 'dashboard', format: 'xlsx', lang: 'ru' }]));
+    await fireEvent.click(screen.getByTestId('office-xlsx').querySelector('[data-format="pdf"]')!);
+    await waitFor(() => expect(exported.at(-1)).toEqual({ report: 'dashboard', format: 'pdf', lang: 'ru' }));
 
     // The office's region opens into its districts, coloured by the office's own district figures.
     await fireEvent.click(document.querySelector('[data-section="map"] [data-pick="19"]')!);

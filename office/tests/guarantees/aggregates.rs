@@ -6,6 +6,7 @@
 //! the office counts working days with the newest calendar any workstation imported.
 
 use chrono::NaiveDate;
+use ekn::api::office::{OfficeReport, ReportFormat};
 use ekn::domain::deadline::Suspension;
 
 use crate::support::{bins_of, inspections_in, office_cli, Office, Workstation};
@@ -269,7 +270,8 @@ fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline(
     assert_eq!(own.by_district.keys().collect::<Vec<_>>(), ["1940"], "only the prosecutor's district");
 
     // The report a head hands on: the same figures as a workbook, read back by another library.
-    let (name, bytes) = saule.session().office().dashboard_xlsx(ekn::i18n::Lang::Ru).unwrap();
+    let (name, bytes) =
+        saule.session().office().report(OfficeReport::Dashboard, ReportFormat::Xlsx, ekn::i18n::Lang::Ru).unwrap();
     assert!(name.ends_with(".xlsx"), "{name}");
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     use calamine::Reader;
@@ -308,7 +310,8 @@ fn a_heads_workstation_shows_the_offices_dashboard_and_its_last_figures_offline(
     assert_eq!(kept.dashboard, view.dashboard, "the last figures given, as given");
     assert_eq!(kept.fetched_at.timestamp(), view.fetched_at.timestamp());
     // Offline, the workbook says its figures are the last ones kept.
-    let (_, offline) = saule.session().office().dashboard_xlsx(ekn::i18n::Lang::En).unwrap();
+    let (_, offline) =
+        saule.session().office().report(OfficeReport::Dashboard, ReportFormat::Xlsx, ekn::i18n::Lang::En).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(offline)).unwrap();
     let about = book.worksheet_range("About").unwrap();
     assert!(about.rows().flatten().any(|c| c.to_string().starts_with("The office was out of reach")), "{about:?}");

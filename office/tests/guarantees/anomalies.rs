@@ -10,6 +10,7 @@
 use super::effect::fetch_registry;
 use super::national::region_registry;
 use crate::support::{inspections_in, office_cli, same_figures, Office, Workstation};
+use ekn::api::office::{OfficeReport, ReportFormat};
 
 fn ids(list: &serde_json::Value) -> Vec<String> {
     let mut ids: Vec<String> =
@@ -86,7 +87,8 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
     // The list a head hands on: a workbook in Kazakh, read back by another library — what produced
     // it on its first sheet, one row per practice with the office's own figures and objects.
-    let (name, bytes) = saule.session().office().anomalies_xlsx(ekn::i18n::Lang::Kk).unwrap();
+    let (name, bytes) =
+        saule.session().office().report(OfficeReport::Anomalies, ReportFormat::Xlsx, ekn::i18n::Lang::Kk).unwrap();
     assert!(name.ends_with(".xlsx"), "{name}");
     use calamine::Reader;
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
@@ -109,6 +111,16 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
         assert!(row[12].contains("аудан"), "the explanation in Kazakh: {}", row[12]);
     }
 
+    // And as a PDF printed by Chromium, read back by poppler (an independent reader): the title and
+    // the explanations in Kazakh letters, each practice's id and objects.
+    let (name, pdf) =
+        saule.session().office().report(OfficeReport::Anomalies, ReportFormat::Pdf, ekn::i18n::Lang::Kk).unwrap();
+    assert!(name.ends_with(".pdf") && pdf.starts_with(b"%PDF"), "{name}");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("аномалиялары") && text.contains("ауданы"), "{text}");
+    for id in &expected {
+        assert!(text.contains(id.as_str()), "{id} in the PDF: {text}");
+    }
     let view = saule.session().office().anomalies().unwrap();
     assert!(view.offline.is_none() && view.anomalies.computed_at.is_some(), "{view:?}");
     let mut shown: Vec<String> = view.anomalies.report.anomalies.iter().map(|a| a.anomaly.id.clone()).collect();
@@ -123,4 +135,19 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     let (kept, given) =
         (serde_json::to_value(&kept.anomalies).unwrap(), serde_json::to_value(&view.anomalies).unwrap());
     assert!(same_figures(&kept, &given), "{kept:#} against {given:#}");
+}
+
+/// The text of a PDF as poppler's `pdftotext` reads it.
+fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext read the PDF");
+    String::from_utf8(out.stdout).unwrap()
 }

@@ -8,6 +8,7 @@
 
 use crate::office_of_three;
 use crate::support::{appeals_in, inspections_in, office_cli, same_figures, Workstation};
+use ekn::api::office::{OfficeReport, ReportFormat};
 
 #[test]
 fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_handed_over() {
@@ -131,7 +132,8 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     saule.join(&office, "Supervisor Saule", "supervisor's PC");
     // The scan a head hands on: a workbook, read back by another library.
     use calamine::Reader;
-    let (name, bytes) = saule.session().office().themes_xlsx(ekn::i18n::Lang::En).unwrap();
+    let (name, bytes) =
+        saule.session().office().report(OfficeReport::Themes, ReportFormat::Xlsx, ekn::i18n::Lang::En).unwrap();
     assert!(name.ends_with(".xlsx"), "{name}");
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
     assert_eq!(book.sheet_names(), ["About", "Themes", "Cells above their past", "Cells above neighbours"]);

@@ -73,6 +73,7 @@ pub use heads::{
     OfficeThemeScan, OfficeThemeScanView, OfficeThemeScores, OfficeThemeScoresView,
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
+pub use report::{OfficeReport, ReportFormat, ReportParams};
 
 /// What joining needs: the office's address, the person's name and password, and what to call
 /// this machine; for an office whose certificate no public CA signed, its CA (PEM) or the

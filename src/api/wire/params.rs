@@ -395,15 +395,6 @@ pub struct FactRejectParams {
     pub bin: Option<String>,
 }
 
-/// A report exported in a language (`ru`, `kk` or `en`; default: the program's).
-#[derive(Debug, Clone, Default, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-pub struct ExportParams {
-    #[serde(default)]
-    #[ts(optional)]
-    pub lang: Option<String>,
-}
-
 /// A file the UI offers for download, base64-encoded.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
 pub struct FileDownload {

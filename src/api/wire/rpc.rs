@@ -15,7 +15,7 @@ use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, N
 use crate::api::office::{
     AccessLogParams, AccessLogView, AdminAction, AdminLoginParams, AdminView, Assigned, JoinParams,
     OfficeAnomaliesView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, OfficeThemeScoresView, ResolveParams, SyncReport,
+    OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -437,10 +437,7 @@ methods! {
     office_admin: Network(NoParams) -> AdminView;
     office_admin_act: Network(AdminAction) -> AdminView;
     office_admin_logout: Network(NoParams) -> Ok;
-    office_dashboard_xlsx: Network(ExportParams) -> FileDownload;
-    office_anomalies_xlsx: Network(ExportParams) -> FileDownload;
-    office_effect_xlsx: Network(ExportParams) -> FileDownload;
-    office_themes_xlsx: Network(ExportParams) -> FileDownload;
+    office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
     connector_remove: Session(ConnectorParams) -> Ok;
@@ -978,28 +975,10 @@ mod on_network {
     }
 
     /// The office's dashboard as a workbook in the UI's language (an unknown code: the program's).
-    pub fn office_dashboard_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+    pub fn office_report(net: &mut NetSession, p: ReportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
         let lang = crate::i18n::choose(p.lang.as_deref());
-        let (file_name, bytes) = net.office().dashboard_xlsx(lang)?;
-        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
-    }
-
-    pub fn office_anomalies_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        let lang = crate::i18n::choose(p.lang.as_deref());
-        let (file_name, bytes) = net.office().anomalies_xlsx(lang)?;
-        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
-    }
-
-    pub fn office_effect_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        let lang = crate::i18n::choose(p.lang.as_deref());
-        let (file_name, bytes) = net.office().effect_xlsx(lang)?;
-        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
-    }
-
-    pub fn office_themes_xlsx(net: &mut NetSession, p: ExportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
-        let lang = crate::i18n::choose(p.lang.as_deref());
-        let (file_name, bytes) = net.office().themes_xlsx(lang)?;
-        Ok(download(file_name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &bytes))
+        let (file_name, bytes) = net.office().report(p.report, p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
     }
 
     /// Progress goes where an import's does: the UI polls `import_progress`.

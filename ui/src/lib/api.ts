@@ -8,6 +8,7 @@ import type { NewTaskRequest } from './types/NewTaskRequest';
 import type { AccessLogParams } from './types/AccessLogParams';
 import type { AdminLoginParams } from './types/AdminLoginParams';
 import type { AdminAction } from './types/AdminAction';
+import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
 import type { TaskFromFact } from './types/TaskFromFact';
@@ -96,10 +97,7 @@ export const api = {
   officeAdmin: () => call('office_admin', none),
   officeAdminAct: (action: AdminAction) => call('office_admin_act', action),
   officeAdminLogout: () => call('office_admin_logout', none),
-  officeDashboardXlsx: (lang: string) => call('office_dashboard_xlsx', { lang }),
-  officeAnomaliesXlsx: (lang: string) => call('office_anomalies_xlsx', { lang }),
-  officeEffectXlsx: (lang: string) => call('office_effect_xlsx', { lang }),
-  officeThemesXlsx: (lang: string) => call('office_themes_xlsx', { lang }),
+  officeReport: (params: ReportParams) => call('office_report', params),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),

@@ -56,7 +56,6 @@ import type { EffectReport } from "./EffectReport";
 import type { EffectRequest } from "./EffectRequest";
 import type { EvidencePackFile } from "./EvidencePackFile";
 import type { EvidenceVerification } from "./EvidenceVerification";
-import type { ExportParams } from "./ExportParams";
 import type { ExtendParams } from "./ExtendParams";
 import type { FactConfirmParams } from "./FactConfirmParams";
 import type { FactRejectParams } from "./FactRejectParams";
@@ -112,6 +111,7 @@ import type { RecountParams } from "./RecountParams";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
+import type { ReportParams } from "./ReportParams";
 import type { ResolveParams } from "./ResolveParams";
 import type { RestoreParams } from "./RestoreParams";
 import type { RestoreReport } from "./RestoreReport";
@@ -262,10 +262,7 @@ export type Methods = {
   office_admin: { params: NoParams; result: AdminView };
   office_admin_act: { params: AdminAction; result: AdminView };
   office_admin_logout: { params: NoParams; result: Ok };
-  office_dashboard_xlsx: { params: ExportParams; result: FileDownload };
-  office_anomalies_xlsx: { params: ExportParams; result: FileDownload };
-  office_effect_xlsx: { params: ExportParams; result: FileDownload };
-  office_themes_xlsx: { params: ExportParams; result: FileDownload };
+  office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
   connector_remove: { params: ConnectorParams; result: Ok };
@@ -386,10 +383,7 @@ export const METHOD_RUNS = {
   office_admin: 'network',
   office_admin_act: 'network',
   office_admin_logout: 'network',
-  office_dashboard_xlsx: 'network',
-  office_anomalies_xlsx: 'network',
-  office_effect_xlsx: 'network',
-  office_themes_xlsx: 'network',
+  office_report: 'network',
   connectors: 'session',
   connector_add: 'session',
   connector_remove: 'session',
