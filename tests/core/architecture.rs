@@ -295,18 +295,29 @@ fn acts_and_evidence_run_no_sql_and_read_no_clock() {
     }
 }
 
+/// The heads' reports printed to PDF by Chromium (issue 64: "through the same Chromium print path
+/// as the guide"): the one file outside src/extract that starts a process.
+const PDF_PRINTER: &str = "src/api/office/report/pdf.rs";
+
 #[test]
-fn extraction_is_the_only_part_that_starts_a_process_and_runs_no_sql_and_reads_no_clock() {
+fn extraction_and_the_pdf_printer_are_the_only_parts_that_start_a_process_and_extraction_runs_no_sql_and_reads_no_clock(
+) {
     // Bytes in, pages and candidate facts out: Tesseract and poppler through pipes, nothing else.
     let forbidden =
         Regex::new(r"rusqlite|crate::(store|api|ingest)|Utc::now|Local::now|SystemTime::now|std::fs::").unwrap();
     let found = offenders(&sources(&root().join("src/extract")), &forbidden, &|_| false);
     assert!(found.is_empty(), "storage, files, the api or the wall clock inside src/extract:\n{}", found.join("\n"));
     let process = Regex::new(r"process::(Command|Stdio)|Command::new").unwrap();
-    let found = offenders(&core_sources(), &process, &|p| p.starts_with("src/extract/"));
-    assert!(found.is_empty(), "a process started outside src/extract:\n{}", found.join("\n"));
+    let found = offenders(&core_sources(), &process, &|p| p.starts_with("src/extract/") || p == PDF_PRINTER);
+    assert!(found.is_empty(), "a process started outside src/extract and {PDF_PRINTER}:\n{}", found.join("\n"));
     let starts = offenders(&sources(&root().join("src/extract")), &process, &|_| false);
     assert!(!starts.is_empty(), "the check sees src/extract's own process calls");
+    // The printer runs no SQL and reads no clock either, and the exception is not a stale one.
+    let printer = offenders(&core_sources(), &process, &|p| p != PDF_PRINTER);
+    assert!(!printer.is_empty(), "the check sees {PDF_PRINTER}'s process call");
+    let storage_or_clock = Regex::new(r"rusqlite|crate::store|Utc::now|Local::now|SystemTime::now").unwrap();
+    let found = offenders(&core_sources(), &storage_or_clock, &|p| p != PDF_PRINTER);
+    assert!(found.is_empty(), "storage or the wall clock in {PDF_PRINTER}: {found:?}");
 }
 
 #[test]

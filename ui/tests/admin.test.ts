@@ -66,7 +66,7 @@ describe('the administration screen', () => {
     await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'украден' } });
     await fireEvent.submit(form);
     await waitFor(() => expect(calls.some((c) => c.method === 'office_admin_act')).toBe(true));
-    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ action: 'revoke', workstation: 'ws-7', reason: 'украден' });
+    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ act: { action: 'revoke', workstation: 'ws-7', reason: 'украден' } });
     await waitFor(() => expect(screen.getByTestId('admin-journal').textContent).toContain('украден'));
     i18n.lang = 'kk';
     await waitFor(() => expect(screen.getByTestId('admin-journal').textContent).toContain('Әкімшілер журналы'));
@@ -81,7 +81,7 @@ describe('the administration screen', () => {
     await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'вернулся' } });
     await fireEvent.submit(form);
     await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(1));
-    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ action: 'unblock', name: 'Bekzat Omarov', reason: 'вернулся' });
+    expect(calls.find((c) => c.method === 'office_admin_act')!.params).toEqual({ act: { action: 'unblock', name: 'Bekzat Omarov', reason: 'вернулся' } });
 
     const row = screen.getByTestId('admin-people').querySelector('[data-person="Асель Нурланова"]')!;
     await fireEvent.click([...row.querySelectorAll('button')].find((b) => b.textContent === 'Задать районы')!);
@@ -91,7 +91,7 @@ describe('the administration screen', () => {
     await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'замещает' } });
     await fireEvent.submit(form);
     await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(2));
-    expect(calls.filter((c) => c.method === 'office_admin_act')[1].params).toEqual({ action: 'set_districts', name: 'Асель Нурланова', districts: ['1940', '1920'], reason: 'замещает' });
+    expect(calls.filter((c) => c.method === 'office_admin_act')[1].params).toEqual({ act: { action: 'set_districts', name: 'Асель Нурланова', districts: ['1940', '1920'], reason: 'замещает' } });
 
     await fireEvent.click(document.querySelector('[data-admin-logout]')!);
     await screen.findByTestId('admin-login');

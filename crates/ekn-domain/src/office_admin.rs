@@ -115,7 +115,7 @@ pub const MAX_JOURNAL: usize = 200;
 
 /// What an administrator does, each with its reason (`POST /v1/admin/act`).
 #[derive(Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-#[serde(tag = "action", rename_all = "snake_case")]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AdminAction {
     /// A new person with a first password (at least 10 characters) they change at the console.
     AddPerson {

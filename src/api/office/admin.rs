@@ -21,6 +21,7 @@ use crate::domain::office_admin::{MAX_INCIDENTS, MAX_JOURNAL, MAX_RUNS};
 /// What an administrator's login needs: their name and password, and the office — this
 /// workstation's when `url` is absent (its pinned certificate with it).
 #[derive(Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
 pub struct AdminLoginParams {
     #[serde(default)]
     pub url: Option<String>,
@@ -45,6 +46,13 @@ pub struct AdminSession {
     token: String,
     person: String,
     expires_at: DateTime<Utc>,
+}
+
+/// `office_admin_act`: the action, with its reason.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AdminActParams {
+    pub act: AdminAction,
 }
 
 /// The office as its administrator sees it in the app.

@@ -64,7 +64,7 @@ impl<'s> Office<'s> {
 const MAX_COLLEAGUES: usize = 20_000;
 
 pub use access_log::{AccessLogParams, AccessLogView};
-pub use admin::{AdminAction, AdminLoginParams, AdminOverview, AdminSession, AdminView};
+pub use admin::{AdminActParams, AdminAction, AdminLoginParams, AdminOverview, AdminSession, AdminView};
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;

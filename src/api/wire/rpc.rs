@@ -13,7 +13,7 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, AdminAction, AdminLoginParams, AdminView, Assigned, JoinParams,
+    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, Assigned, JoinParams,
     OfficeAnomaliesView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
     OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
 };
@@ -435,7 +435,7 @@ methods! {
     office_access_log: Network(AccessLogParams) -> AccessLogView;
     office_admin_login: Network(AdminLoginParams) -> AdminView;
     office_admin: Network(NoParams) -> AdminView;
-    office_admin_act: Network(AdminAction) -> AdminView;
+    office_admin_act: Network(AdminActParams) -> AdminView;
     office_admin_logout: Network(NoParams) -> Ok;
     office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
@@ -961,8 +961,8 @@ mod on_network {
         net.admin()?.overview()
     }
 
-    pub fn office_admin_act(net: &mut NetSession, p: AdminAction, _: &mut CallContext<'_>) -> R<AdminView> {
-        net.admin()?.act(&p)
+    pub fn office_admin_act(net: &mut NetSession, p: AdminActParams, _: &mut CallContext<'_>) -> R<AdminView> {
+        net.admin()?.act(&p.act)
     }
 
     pub fn office_admin_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {

@@ -10,7 +10,7 @@ import type { ActIssueRequest } from "./ActIssueRequest";
 import type { ActIssued } from "./ActIssued";
 import type { ActOutcomeRequest } from "./ActOutcomeRequest";
 import type { ActParams } from "./ActParams";
-import type { AdminAction } from "./AdminAction";
+import type { AdminActParams } from "./AdminActParams";
 import type { AdminLoginParams } from "./AdminLoginParams";
 import type { AdminView } from "./AdminView";
 import type { AnomaliesParams } from "./AnomaliesParams";
@@ -260,7 +260,7 @@ export type Methods = {
   office_access_log: { params: AccessLogParams; result: AccessLogView };
   office_admin_login: { params: AdminLoginParams; result: AdminView };
   office_admin: { params: NoParams; result: AdminView };
-  office_admin_act: { params: AdminAction; result: AdminView };
+  office_admin_act: { params: AdminActParams; result: AdminView };
   office_admin_logout: { params: NoParams; result: Ok };
   office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
