@@ -43,26 +43,14 @@ pub enum OfficeAction {
     /// The office's deadline figures over every workstation in your districts, as the office
     /// computes them for your role (the last ones kept when the office is out of reach).
     Dashboard {
-        /// Also write the figures to this XLSX workbook (in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        xlsx: Option<std::path::PathBuf>,
-        /// Also print the figures to this PDF (by Chromium, in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        pdf: Option<std::path::PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: ReportOut,
     },
     /// The office's scan of the themes and the category × district cells in your districts, over
     /// every workstation's themes and appeals (the last one kept when the office is out of reach).
     Themes {
-        /// Also write the scan to this XLSX workbook (in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        xlsx: Option<std::path::PathBuf>,
-        /// Also print the scan to this PDF (by Chromium, in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        pdf: Option<std::path::PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: ReportOut,
     },
     /// The office's ranking of the themes in your districts for the plan, each score in its parts,
     /// over every workstation's themes and appeals (the last one kept when the office is out of reach).
@@ -74,27 +62,15 @@ pub enum OfficeAction {
     /// appeals and its registry, as your role may read them (your districts' units; an analyst
     /// every unit without its objects); the last list kept when the office is out of reach.
     Anomalies {
-        /// Also write the list to this XLSX workbook (in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        xlsx: Option<std::path::PathBuf>,
-        /// Also print the list to this PDF (by Chromium, in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        pdf: Option<std::path::PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: ReportOut,
     },
     /// The office's effect of acts in your districts over every workstation: the recorded outcomes,
     /// what the next inspection and the appeals say after each act, the estimate (the last figures
     /// kept when the office is out of reach).
     Effect {
-        /// Also write the figures to this XLSX workbook (in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        xlsx: Option<std::path::PathBuf>,
-        /// Also print the figures to this PDF (by Chromium, in the language of the messages)
-        #[arg(long, value_name = "FILE")]
-        pdf: Option<std::path::PathBuf>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        out: ReportOut,
     },
     /// Who looked at whom: the office's access log as it lets you read it (a supervisor: your
     /// districts' lines; an administrator: all), newest first, with what could be checked of its chain.
@@ -159,22 +135,22 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             super::print(json, &status, render_status)
         }
         OfficeAction::Status { json } => super::print(json, &session.office().status()?, render_status),
-        OfficeAction::Dashboard { xlsx, pdf, json } => {
-            export(session, OfficeReport::Dashboard, xlsx, pdf)?;
-            super::print(json, &session.office().dashboard()?, render_office_dashboard)
+        OfficeAction::Dashboard { out } => {
+            export(session, OfficeReport::Dashboard, &out)?;
+            super::print(out.json, &session.office().dashboard()?, render_office_dashboard)
         }
-        OfficeAction::Themes { xlsx, pdf, json } => {
-            export(session, OfficeReport::Themes, xlsx, pdf)?;
-            super::print(json, &session.office().theme_scan()?, render_office_themes)
+        OfficeAction::Themes { out } => {
+            export(session, OfficeReport::Themes, &out)?;
+            super::print(out.json, &session.office().theme_scan()?, render_office_themes)
         }
         OfficeAction::Scores { json } => super::print(json, &session.office().theme_scores()?, render_office_scores),
-        OfficeAction::Effect { xlsx, pdf, json } => {
-            export(session, OfficeReport::Effect, xlsx, pdf)?;
-            super::print(json, &session.office().effect()?, render_office_effect)
+        OfficeAction::Effect { out } => {
+            export(session, OfficeReport::Effect, &out)?;
+            super::print(out.json, &session.office().effect()?, render_office_effect)
         }
-        OfficeAction::Anomalies { xlsx, pdf, json } => {
-            export(session, OfficeReport::Anomalies, xlsx, pdf)?;
-            super::print(json, &session.office().anomalies()?, render_office_anomalies)
+        OfficeAction::Anomalies { out } => {
+            export(session, OfficeReport::Anomalies, &out)?;
+            super::print(out.json, &session.office().anomalies()?, render_office_anomalies)
         }
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };
@@ -393,18 +369,26 @@ fn render_office_effect(view: &OfficeEffectView) -> String {
     out
 }
 
+/// Where a heads' report goes besides the screen: a workbook, a PDF, the JSON.
+#[derive(clap::Args, Debug)]
+pub struct ReportOut {
+    /// Also write it to this XLSX workbook (in the language of the messages)
+    #[arg(long, value_name = "FILE")]
+    xlsx: Option<std::path::PathBuf>,
+    /// Also print it to this PDF (by Chromium, in the language of the messages)
+    #[arg(long, value_name = "FILE")]
+    pdf: Option<std::path::PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
 /// Writes the report of one of the office's screens to the files asked for (`--xlsx`, `--pdf`), in
 /// the language of the messages.
-fn export(
-    session: &mut Session,
-    report: OfficeReport,
-    xlsx: Option<std::path::PathBuf>,
-    pdf: Option<std::path::PathBuf>,
-) -> Result<(), ApiError> {
-    for (path, format) in [(xlsx, ReportFormat::Xlsx), (pdf, ReportFormat::Pdf)] {
+fn export(session: &mut Session, report: OfficeReport, out: &ReportOut) -> Result<(), ApiError> {
+    for (path, format) in [(&out.xlsx, ReportFormat::Xlsx), (&out.pdf, ReportFormat::Pdf)] {
         if let Some(path) = path {
             let (_, bytes) = session.office().report(report, format, ekn::i18n::lang())?;
-            ekn::api::disk::write(&path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
+            ekn::api::disk::write(path, bytes).map_err(|e| ApiError::of_file(&path.display().to_string(), &e))?;
         }
     }
     Ok(())
