@@ -249,3 +249,39 @@ pub fn registry_with<'b>(
     registry.appeals.sort_by_key(|a| a.received);
     (registry, identities)
 }
+
+pub use ekn_analytics::office_reports::{DistrictAppeals, OfficeAppealsMap};
+
+/// The appeals the office holds in the caller's districts, counted by district for the Appeals
+/// screen's map (`GET /v1/appeals/map`): open ones, received in the 90 days to `today`, all. Counts
+/// only: no appeal's number, text or applicant leaves the server this way.
+pub async fn map_for_caller(
+    client: &mut deadpool_postgres::Client,
+    caller: &crate::people::Caller,
+    today: chrono::NaiveDate,
+) -> Result<OfficeAppealsMap, OfficeError> {
+    use crate::people::Role;
+    caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the office's map of appeals")?;
+    let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
+    let appeals = held(client, &scope).await?;
+    let since = today - chrono::Days::new(90);
+    let mut map = OfficeAppealsMap {
+        today,
+        by_district: std::collections::BTreeMap::new(),
+        without_district: 0,
+        appeals_held: appeals.len(),
+        computed_at: Some(chrono::Utc::now()),
+    };
+    for appeal in &appeals {
+        let district = appeal.kato.as_deref().filter(|k| k.len() >= 4 && k.bytes().all(|b| b.is_ascii_digit()));
+        let Some(district) = district.map(|k| k[..4].to_string()) else {
+            map.without_district += 1;
+            continue;
+        };
+        let counts = map.by_district.entry(district).or_default();
+        counts.total += 1;
+        counts.open += u64::from(appeal.decided.is_none());
+        counts.received_90_days += u64::from(appeal.received > since && appeal.received <= today);
+    }
+    Ok(map)
+}

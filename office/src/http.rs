@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/norms", get(norms_document))
         .route("/v1/appeals", post(appeal_facts))
         .route("/v1/appeals/papers", post(appeal_papers).get(given_papers))
+        .route("/v1/appeals/map", get(appeals_map))
         .route("/v1/retention/{act}", get(retention_reach))
         .layer(axum::middleware::from_fn_with_state(state.clone(), sign_answer))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT));
@@ -639,6 +640,23 @@ async fn admin_act(
     let action: ekn_domain::office_admin::AdminAction = json(&body)?;
     let mut client = state.pool.get().await?;
     Ok(Json(crate::admin::act(&mut client, &token, &action).await?))
+}
+
+#[derive(Deserialize)]
+struct AppealsMapQuery {
+    /// The day the 90 days end on (default: today in Kazakhstan).
+    today: Option<chrono::NaiveDate>,
+}
+
+/// The appeals in the caller's districts counted by district, for the Appeals screen's map.
+async fn appeals_map(
+    State(state): State<AppState>,
+    Query(query): Query<AppealsMapQuery>,
+    authed: Authed,
+) -> Result<Json<crate::appeals::OfficeAppealsMap>, OfficeError> {
+    let today = query.today.unwrap_or_else(dashboard::kazakhstan_today);
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::appeals::map_for_caller(&mut client, &authed.caller, today).await?))
 }
 
 #[derive(Deserialize)]

@@ -6,8 +6,9 @@ use clap::Subcommand;
 use std::fmt::Write as _;
 
 use ekn::api::office::{
-    AccessLogParams, AccessLogView, JoinParams, OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView,
-    OfficeReport, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFormat, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, JoinParams, OfficeAnomaliesView, OfficeAppealsMapView, OfficeDashboardView,
+    OfficeEffectView, OfficeReport, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFormat,
+    ResolveParams, SyncReport,
 };
 use ekn::api::{ApiError, ErrorCode, Session};
 use ekn::domain::sync::ConflictNotice;
@@ -64,6 +65,12 @@ pub enum OfficeAction {
     Anomalies {
         #[command(flatten)]
         out: ReportOut,
+    },
+    /// The appeals every workstation handed over in your districts, counted by district (open, received
+    /// in the last 90 days, all), as the Appeals screen's map shows them in office scope.
+    Appeals {
+        #[arg(long)]
+        json: bool,
     },
     /// The office's effect of acts in your districts over every workstation: the recorded outcomes,
     /// what the next inspection and the appeals say after each act, the estimate (the last figures
@@ -152,6 +159,7 @@ pub fn run(session: &mut Session, action: OfficeAction) -> Result<(), ApiError> 
             export(session, OfficeReport::Anomalies, &out)?;
             super::print(out.json, &session.office().anomalies()?, render_office_anomalies)
         }
+        OfficeAction::Appeals { json } => super::print(json, &session.office().appeals_map()?, render_office_appeals),
         OfficeAction::AccessLog { subject, person, limit, json } => {
             let params = AccessLogParams { subject, person, limit: Some(limit) };
             super::print(json, &session.office().access_log(&params)?, render_access_log)
@@ -366,6 +374,27 @@ fn render_office_effect(view: &OfficeEffectView) -> String {
         let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
     }
     out.push_str(&ekn::i18n::office_lines::effect_text(&view.effect));
+    out
+}
+
+/// The office's map of appeals as lines: when computed, then a district a line.
+fn render_office_appeals(view: &OfficeAppealsMapView) -> String {
+    let map = &view.map;
+    let mut out = String::new();
+    offline_line(&mut out, view.offline.as_deref(), &view.fetched_at);
+    if let Some(at) = &map.computed_at {
+        let _ = writeln!(out, "{}", tr_with("cli.office.computed_at", &[("at", at)]));
+    }
+    let _ = writeln!(
+        out,
+        "{}",
+        tr_with("cli.office.appeals_held", &[("n", &map.appeals_held), ("none", &map.without_district)])
+    );
+    for (district, c) in &map.by_district {
+        let vars: [(&str, &dyn std::fmt::Display); 4] =
+            [("district", district), ("open", &c.open), ("recent", &c.received_90_days), ("total", &c.total)];
+        let _ = writeln!(out, "  {}", tr_with("cli.office.appeals_line", &vars));
+    }
     out
 }
 

@@ -199,6 +199,14 @@ export async function officeJourney(log = console.log) {
       check(anomaliesNote.includes('ekn-office connector add'), `the office says what its list lacks: ${anomaliesNote}`);
       await d.screenshot('09-office-anomalies');
 
+      log('the office\'s appeals on the Appeals screen\'s district map');
+      await d.goto('#/appeals');
+      await d.click('[data-testid="appeals-scope-office"]');
+      await d.waitFor('[data-testid="appeals-office-note"]', 'Офис подсчитал');
+      const appealsRows = await d.eval("document.querySelector('[data-testid=\"appeals-map-table\"]')?.textContent ?? ''");
+      check(/Енбекшиказах|1940/.test(appealsRows), `the office's appeal of district 1940 is on the map's table: ${appealsRows}`);
+      await d.screenshot('12-office-appeals-map');
+
       log('who looked at whom: the office\'s access log, its chain checked on the workstation');
       await d.click('[data-nav="access"]');
       await d.waitFor('[data-testid="access-check"]', 'Цепочка сходится');

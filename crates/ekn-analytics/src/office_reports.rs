@@ -183,3 +183,28 @@ pub struct OfficeAnomalies {
     #[ts(type = "string | null")]
     pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
+
+/// A district's appeals as the office counts them for its map.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct DistrictAppeals {
+    /// Not decided yet.
+    pub open: u64,
+    /// Received in the 90 days up to the map's day.
+    pub received_90_days: u64,
+    pub total: u64,
+}
+
+/// `GET /v1/appeals/map`: the appeals every workstation handed over in the caller's districts,
+/// counted by district (the first four digits of KATO) for the Appeals screen's map in office scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct OfficeAppealsMap {
+    pub today: NaiveDate,
+    pub by_district: std::collections::BTreeMap<String, DistrictAppeals>,
+    /// Appeals whose KATO code names no district (counted, not drawn).
+    pub without_district: u64,
+    #[ts(type = "number")]
+    pub appeals_held: usize,
+    #[serde(default)]
+    #[ts(type = "string | null")]
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+}

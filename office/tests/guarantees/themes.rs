@@ -196,6 +196,21 @@ fn the_office_judges_every_workstations_themes_and_cells_over_the_appeals_they_h
     let (ok, text, err) = office_cli(&office.pg_url, &["themes", "scores", "--as-of", as_of], &[("EKN_LANG", "kk")]);
     assert!(ok && text.contains("ЖКХ — Bekzat Omarov"), "{text}{err}");
 
+    // The Appeals screen's map in office scope: every workstation's appeals counted by district
+    // (counts only), the supervisor's two districts, the prosecutor's own one.
+    let (status, map) = office.get(&token, &format!("/v1/appeals/map?today={as_of}"));
+    assert_eq!(status, 200, "{map}");
+    let districts = map["by_district"].as_object().unwrap();
+    let total: u64 = districts.values().map(|c| c["total"].as_u64().unwrap()).sum();
+    assert_eq!(total + map["without_district"].as_u64().unwrap(), held as u64, "{map:#}");
+    assert!(districts.keys().any(|d| d == "1940") && districts.keys().any(|d| d == "5532"), "{map:#}");
+    assert!(districts.values().all(|c| c["open"].as_u64() <= c["total"].as_u64()));
+    let (_, hers) = office.get(&office.login("Асель Нурланова"), "/v1/appeals/map");
+    assert!(hers["by_district"].as_object().unwrap().keys().all(|d| d == "1940"), "{hers:#}");
+    let seen = saule.session().office().appeals_map().unwrap();
+    let (_, direct) = office.get(&token, "/v1/appeals/map");
+    assert_eq!(serde_json::to_value(&seen.map.by_district).unwrap(), direct["by_district"]);
+
     // The office out of reach: the supervisor's workstation shows the last scan it was given, said so.
     office.server.kill();
     let kept = saule.session().office().theme_scan().unwrap();

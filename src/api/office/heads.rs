@@ -14,7 +14,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Office;
-pub use crate::analytics::office_reports::{OfficeAnomalies, OfficeEffect, OfficeThemeScan, OfficeThemeScores};
+pub use crate::analytics::office_reports::{
+    OfficeAnomalies, OfficeAppealsMap, OfficeEffect, OfficeThemeScan, OfficeThemeScores,
+};
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::tasks::OfficeDashboard;
 
@@ -69,12 +71,22 @@ pub struct OfficeAnomaliesView {
     pub offline: Option<String>,
 }
 
+/// The office's map of appeals as the app shows it (as the dashboard's).
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct OfficeAppealsMapView {
+    pub map: OfficeAppealsMap,
+    #[ts(type = "string")]
+    pub fetched_at: DateTime<Utc>,
+    pub offline: Option<String>,
+}
+
 /// What the kept rows of the office's figures are called in `office_figures`.
 const DASHBOARD: &str = "dashboard";
 const THEME_SCAN: &str = "themes_scan";
 const EFFECT: &str = "effect";
 const THEME_SCORES: &str = "themes_scores";
 const ANOMALIES: &str = "anomalies";
+const APPEALS_MAP: &str = "appeals_map";
 
 /// A name the office sends as a person's, a unit's or a theme's: not empty, at most 200
 /// characters, no control characters.
@@ -150,6 +162,16 @@ fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
         .chain(effect.kpis.funnel.iter().map(|f| &f.district));
     if rows > MAX_ROWS || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's effect of acts is not one an office sends"));
+    }
+    Ok(())
+}
+
+/// Checks the office's map of appeals as a peer's: districts as four KATO digits, a bounded list.
+fn checked_appeals_map(map: &OfficeAppealsMap) -> Result<(), ApiError> {
+    let districts_ok = map.by_district.keys().all(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()));
+    let counts_ok = map.by_district.values().all(|c| c.open <= c.total && c.received_90_days <= c.total);
+    if map.by_district.len() > MAX_ROWS || !districts_ok || !counts_ok {
+        return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's map of appeals is not one an office sends"));
     }
     Ok(())
 }
@@ -248,6 +270,13 @@ impl Office<'_> {
     pub fn theme_scores(&mut self) -> Result<OfficeThemeScoresView, ApiError> {
         let (scores, fetched_at, offline) = self.fetch_kept(THEME_SCORES, "/v1/themes/scores", checked_scores)?;
         Ok(OfficeThemeScoresView { scores, fetched_at, offline })
+    }
+
+    /// The appeals every workstation handed over in this person's districts, counted by district for
+    /// the Appeals screen's map (`GET /v1/appeals/map`).
+    pub fn appeals_map(&mut self) -> Result<OfficeAppealsMapView, ApiError> {
+        let (map, fetched_at, offline) = self.fetch_kept(APPEALS_MAP, "/v1/appeals/map", checked_appeals_map)?;
+        Ok(OfficeAppealsMapView { map, fetched_at, offline })
     }
 
     /// The anomalies of inspection practice the office's detectors find over every workstation's

@@ -69,8 +69,8 @@ pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;
 pub use heads::{
-    OfficeAnomalies, OfficeAnomaliesView, OfficeDashboard, OfficeDashboardView, OfficeEffect, OfficeEffectView,
-    OfficeThemeScan, OfficeThemeScanView, OfficeThemeScores, OfficeThemeScoresView,
+    OfficeAnomalies, OfficeAnomaliesView, OfficeAppealsMap, OfficeAppealsMapView, OfficeDashboard, OfficeDashboardView,
+    OfficeEffect, OfficeEffectView, OfficeThemeScan, OfficeThemeScanView, OfficeThemeScores, OfficeThemeScoresView,
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
 pub use report::{OfficeReport, ReportFormat, ReportParams};

@@ -14,8 +14,8 @@ use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
     AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, Assigned, JoinParams,
-    OfficeAnomaliesView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
+    OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
+    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -432,6 +432,7 @@ methods! {
     office_theme_scores: Network(NoParams) -> OfficeThemeScoresView;
     office_effect: Network(NoParams) -> OfficeEffectView;
     office_anomalies: Network(NoParams) -> OfficeAnomaliesView;
+    office_appeals_map: Network(NoParams) -> OfficeAppealsMapView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
     office_admin_login: Network(AdminLoginParams) -> AdminView;
     office_admin: Network(NoParams) -> AdminView;
@@ -951,6 +952,10 @@ mod on_network {
 
     pub fn office_anomalies(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeAnomaliesView> {
         net.office().anomalies()
+    }
+
+    pub fn office_appeals_map(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<OfficeAppealsMapView> {
+        net.office().appeals_map()
     }
 
     pub fn office_admin_login(net: &mut NetSession, p: AdminLoginParams, _: &mut CallContext<'_>) -> R<AdminView> {

@@ -92,6 +92,7 @@ export const api = {
   officeThemeScores: () => call('office_theme_scores', none),
   officeEffect: () => call('office_effect', none),
   officeAnomalies: () => call('office_anomalies', none),
+  officeAppealsMap: () => call('office_appeals_map', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
   officeAdminLogin: (params: AdminLoginParams) => call('office_admin_login', params),
   officeAdmin: () => call('office_admin', none),

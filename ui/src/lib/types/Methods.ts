@@ -91,6 +91,7 @@ import type { NoParams } from "./NoParams";
 import type { NormsList } from "./NormsList";
 import type { NoteParams } from "./NoteParams";
 import type { OfficeAnomaliesView } from "./OfficeAnomaliesView";
+import type { OfficeAppealsMapView } from "./OfficeAppealsMapView";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeEffectView } from "./OfficeEffectView";
@@ -257,6 +258,7 @@ export type Methods = {
   office_theme_scores: { params: NoParams; result: OfficeThemeScoresView };
   office_effect: { params: NoParams; result: OfficeEffectView };
   office_anomalies: { params: NoParams; result: OfficeAnomaliesView };
+  office_appeals_map: { params: NoParams; result: OfficeAppealsMapView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
   office_admin_login: { params: AdminLoginParams; result: AdminView };
   office_admin: { params: NoParams; result: AdminView };
@@ -378,6 +380,7 @@ export const METHOD_RUNS = {
   office_theme_scores: 'network',
   office_effect: 'network',
   office_anomalies: 'network',
+  office_appeals_map: 'network',
   office_access_log: 'network',
   office_admin_login: 'network',
   office_admin: 'network',
