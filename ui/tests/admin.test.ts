@@ -93,6 +93,19 @@ describe('the administration screen', () => {
     await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(2));
     expect(calls.filter((c) => c.method === 'office_admin_act')[1].params).toEqual({ act: { action: 'set_districts', name: 'Асель Нурланова', districts: ['1940', '1920'], reason: 'замещает' } });
 
+    // A new person: name, role, districts as a list, the first password, the reason.
+    await fireEvent.click(document.querySelector('[data-admin-add]')!);
+    form = await screen.findByTestId('admin-act');
+    await fireEvent.input(form.querySelector('[data-admin-new-name]')!, { target: { value: 'Аналитик Арман' } });
+    await fireEvent.change(form.querySelector('[data-admin-role]')!, { target: { value: 'analyst' } });
+    await fireEvent.input(form.querySelector('[data-admin-first-password]')!, { target: { value: 'correct horse battery staple' } });
+    await fireEvent.input(form.querySelector('[data-admin-districts]')!, { target: { value: '19' } });
+    await fireEvent.input(form.querySelector('[data-admin-reason]')!, { target: { value: 'новый аналитик' } });
+    await fireEvent.submit(form);
+    await waitFor(() => expect(calls.filter((c) => c.method === 'office_admin_act')).toHaveLength(3));
+    expect(calls.filter((c) => c.method === 'office_admin_act')[2].params).toEqual({ act: {
+      action: 'add_person', name: 'Аналитик Арман', role: 'analyst', districts: ['19'], password: 'correct horse battery staple', reason: 'новый аналитик' } });
+
     await fireEvent.click(document.querySelector('[data-admin-logout]')!);
     await screen.findByTestId('admin-login');
     expect(calls.some((c) => c.method === 'office_admin_logout')).toBe(true);

@@ -9,6 +9,7 @@ import type { AnomalyReport } from '../src/lib/types/AnomalyReport';
 import type { ListedAnomaly } from '../src/lib/types/ListedAnomaly';
 
 const calls: string[] = [];
+const reports: unknown[] = [];
 const words = (ru: string, kk: string, en: string) => ({ ru, kk, en });
 const anomaly = (id: string, kind: 'illegal_share' | 'unplanned_growth', district: string, bins: string[]): ListedAnomaly => ({
   id, key: `${kind} / ${district}`, kind, control_body: null, region_code: '19', district, category: null, combination: null,
@@ -27,8 +28,9 @@ let withheld = false;
 
 vi.mock('../src/lib/transport', () => ({
   CallError: class CallError extends Error { code = 'internal'; },
-  call: async (method: string) => {
+  call: async (method: string, params: unknown = {}) => {
     calls.push(method);
+    if (method === 'office_report') { reports.push(params); return { file_name: 'office-anomalies.pdf', media_type: 'application/pdf', base64: 'JVBERg==' }; }
     if (method === 'anomalies') return report;
     if (method === 'office_anomalies') return {
       anomalies: { ...report, anomalies: [anomaly('a3866193732e', 'unplanned_growth', '1940', withheld ? [] : ['231242000047']),
@@ -62,6 +64,11 @@ describe('the office\'s anomalies on the Analytics screen', () => {
     expect(note.textContent).toContain('812');
     expect(note.textContent).toContain('Ещё 3 практик');
     expect(note.textContent).toContain('ekn-office connector add');
+    // The list as a file a head hands on: a PDF (or a workbook) of the office's anomalies, in Russian.
+    URL.createObjectURL ??= () => 'blob:x';
+    URL.revokeObjectURL ??= () => {};
+    await fireEvent.click(screen.getByTestId('office-anomalies-xlsx').querySelector('[data-format="pdf"]')!);
+    await waitFor(() => expect(reports).toEqual([{ report: 'anomalies', format: 'pdf', lang: 'ru' }]));
     const list = screen.getByTestId('anomalies');
     expect(list.textContent).toContain('Енбекшиказахский район');
     expect(list.querySelectorAll('li')).toHaveLength(2);
