@@ -46,19 +46,12 @@ pub async fn for_caller(
         }
         return Ok(found);
     }
-    let districts = caller.person.districts.clone();
     let before = found.report.anomalies.len();
     // A unit without a district (a body across the region) is not one person's to read.
-    found.report.anomalies.retain(|a| a.anomaly.district.as_deref().is_some_and(|d| in_districts(&districts, d)));
+    found.report.anomalies.retain(|a| caller.may_read_district(a.anomaly.district.as_deref()));
     found.outside = before - found.report.anomalies.len();
-    found.districts = districts;
+    found.districts = caller.person.districts.clone();
     Ok(found)
-}
-
-/// Whether `district` lies under one of `prefixes` (KATO prefixes, `*` for every district), as
-/// row-level security reads a person's districts (`ekn_in_scope`).
-fn in_districts(prefixes: &[String], district: &str) -> bool {
-    prefixes.iter().any(|p| p == "*" || (!p.is_empty() && district.starts_with(p.as_str())))
 }
 
 async fn detect_all(client: &mut deadpool_postgres::Client, today: NaiveDate) -> Result<OfficeAnomalies, OfficeError> {
@@ -87,18 +80,4 @@ async fn detect_all(client: &mut deadpool_postgres::Client, today: NaiveDate) ->
         objects_withheld: false,
         computed_at: Some(chrono::Utc::now()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::in_districts;
-
-    #[test]
-    fn a_district_is_read_under_a_prefix_as_row_level_security_reads_it() {
-        let person = vec!["1940".to_string(), "55".to_string()];
-        assert!(in_districts(&person, "1940") && in_districts(&person, "5532"));
-        assert!(!in_districts(&person, "1941") && !in_districts(&person, "19"));
-        assert!(in_districts(&["*".to_string()], "7510"));
-        assert!(!in_districts(&[String::new()], "7510"), "an empty prefix reads nothing");
-    }
 }

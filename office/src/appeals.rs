@@ -273,8 +273,7 @@ pub async fn map_for_caller(
         computed_at: Some(chrono::Utc::now()),
     };
     for appeal in &appeals {
-        let district = appeal.kato.as_deref().filter(|k| k.len() >= 4 && k.bytes().all(|b| b.is_ascii_digit()));
-        let Some(district) = district.map(|k| k[..4].to_string()) else {
+        let Some(district) = crate::dashboard::district_of(appeal.kato.clone()) else {
             map.without_district += 1;
             continue;
         };

@@ -129,7 +129,7 @@ async fn compute(
 
 /// A task's district as the maps name it: the first four digits of its place's KATO code, when it
 /// has one of at least four digits.
-fn district_of(kato: Option<String>) -> Option<String> {
+pub(crate) fn district_of(kato: Option<String>) -> Option<String> {
     let kato = kato?;
     let head = kato.get(..4)?;
     head.bytes().all(|b| b.is_ascii_digit()).then(|| head.to_string())
