@@ -26,6 +26,7 @@ mod sniff;
 use serde::Serialize;
 
 pub use image::{page_picture, PagePicture};
+pub(crate) use ocr::on_path;
 pub use ocr::Engines;
 pub use requisites::{CandidateFact, Rules};
 pub use sniff::{sniff, Format};

@@ -34,7 +34,8 @@ pub struct Engines {
     missing: Vec<String>,
 }
 
-fn on_path(name: &str) -> Option<PathBuf> {
+/// A program on the PATH, by name.
+pub(crate) fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
 }

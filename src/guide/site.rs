@@ -23,8 +23,9 @@ pub struct SiteFile {
 const STYLE: &str = include_str!("site.css");
 const SEARCH: &str = include_str!("site-search.js");
 
-/// Text for HTML: the guide's own words, escaped all the same.
-fn escape(text: &str) -> String {
+/// Text for HTML: the guide's own words, escaped all the same (an evidence package's page and a
+/// head's report printed to PDF escape theirs with it too).
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 

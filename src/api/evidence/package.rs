@@ -16,6 +16,7 @@ use crate::api::{ApiError, ErrorCode, JournalQuery};
 use crate::domain::card::Card;
 use crate::domain::journal::Entry;
 use crate::evidence::bag::{self, BagInfo, BagProblem, BagReport};
+use crate::guide::site::escape;
 use crate::store::About;
 
 /// What packing wrote.
@@ -57,10 +58,6 @@ enum PackTarget<'a> {
 
 fn json(value: &impl Serialize) -> Result<Vec<u8>, ApiError> {
     serde_json::to_vec_pretty(value).map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The card as a page a judge can read without the product (Kazakh and Russian letters as UTF-8).

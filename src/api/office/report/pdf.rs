@@ -12,14 +12,10 @@ use std::time::{Duration, Instant};
 
 use super::{Cell, Report, Table};
 use crate::api::{ApiError, ErrorCode};
+use crate::guide::site::escape;
 
 /// The longest a print may take before Chromium is stopped.
 const PRINT_LIMIT: Duration = Duration::from_secs(120);
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
 
 fn number(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {
@@ -94,13 +90,12 @@ pub fn html(report: &Report) -> String {
     out
 }
 
-/// The Chromium binary: `EKN_CHROMIUM`, else `chromium` on the PATH.
+/// The Chromium binary: `EKN_CHROMIUM`, else `chromium` on the PATH (found as OCR finds its tools).
 fn chromium() -> Option<PathBuf> {
-    if let Some(path) = std::env::var_os("EKN_CHROMIUM") {
-        return Some(PathBuf::from(path));
+    match std::env::var_os("EKN_CHROMIUM") {
+        Some(path) => Some(PathBuf::from(path)),
+        None => crate::extract::on_path("chromium"),
     }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join("chromium")).find(|p| p.is_file())
 }
 
 fn refused(why: String) -> ApiError {
