@@ -13,6 +13,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::client::{Auth, OfficeClient, OfficeTrust};
+use super::heads::{bad_name, bad_text};
 use super::Office;
 use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::office_admin::{AdminAction, AdminOverview};
@@ -82,11 +83,6 @@ struct LoggedIn {
 /// No office has more people or workstations than this: an answer with more is refused.
 const MAX_ROWS: usize = 100_000;
 
-/// A name, a district, an id or a reason as an office sends one: bounded, without control characters.
-fn bad_text(text: &str, max: usize) -> bool {
-    text.chars().count() > max || text.chars().any(char::is_control)
-}
-
 /// Checks the office's overview as a peer's.
 fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
     let refused = || ApiError::new(ErrorCode::OfficeRefused, "the office's administration is not one an office sends");
@@ -101,25 +97,25 @@ fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
     }
     let district = |d: &String| d == "*" || (d.len() <= 9 && !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
     let people_ok = overview.people.iter().all(|p| {
-        !bad_text(&p.name, 200)
+        !bad_name(&p.name)
             && ["prosecutor", "supervisor", "analyst", "admin"].contains(&p.role.as_str())
             && p.districts.len() <= 1_000
             && p.districts.iter().all(district)
             && p.blocked_reason.as_deref().is_none_or(|r| !bad_text(r, 4_000))
     });
     let workstations_ok = overview.workstations.iter().all(|w| {
-        [&w.id, &w.name, &w.person, &w.epoch].iter().all(|t| !bad_text(t, 200))
+        [&w.id, &w.name, &w.person, &w.epoch].iter().all(|t| !bad_name(t))
             && [&w.blocked_reason, &w.revoked_reason].iter().all(|r| r.as_deref().is_none_or(|r| !bad_text(r, 4_000)))
     });
     let lines_ok = overview.incidents.iter().all(|i| !bad_text(&i.kind, 64) && i.detail.chars().count() <= 4_000)
         && overview.journal.iter().all(|l| {
-            !bad_text(&l.admin, 200)
+            !bad_name(&l.admin)
                 && !bad_text(&l.action, 64)
                 && !bad_text(&l.subject, 200)
                 && l.reason.chars().count() <= 4_000
         });
     let connectors_ok = overview.connectors.iter().all(|c| {
-        [&c.name, &c.data, &c.kind, &c.added_by].iter().all(|t| !bad_text(t, 200))
+        [&c.name, &c.data, &c.kind, &c.added_by].iter().all(|t| !bad_name(t))
             && !bad_text(&c.url, 2_000)
             && c.runs.iter().all(|r| {
                 !bad_text(&r.status, 64)
@@ -193,6 +189,51 @@ impl AdminSession {
     pub fn logout(self) {
         if let Ok(client) = self.client() {
             let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&self.token));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An overview with one person, one workstation, one incident; `edit` makes it hostile.
+    fn overview(edit: impl FnOnce(&mut serde_json::Value)) -> AdminOverview {
+        let mut value = serde_json::json!({
+            "people": [{"name": "Асель Нурланова", "role": "prosecutor", "districts": ["1940"], "blocked": false,
+                        "blocked_reason": null}],
+            "workstations": [{"id": "ws-1", "name": "laptop", "person": "Асель Нурланова", "epoch": "e.0",
+                              "last_push_at": null, "last_pull_at": null, "blocked_reason": null,
+                              "revoked_at": null, "revoked_reason": null}],
+            "connectors": [],
+            "incidents": [{"at": "2026-11-29T06:00:00Z", "kind": "fork", "workstation": "ws-1", "detail": "d"}],
+            "journal": [],
+            "at": "2026-11-29T06:00:00Z"
+        });
+        edit(&mut value);
+        serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn the_offices_administration_is_checked_as_a_peers() {
+        assert!(checked(&overview(|_| {})).is_ok());
+        type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
+        let hostile: [(&str, Edit); 5] = [
+            ("a role the office has not", Box::new(|v| v["people"][0]["role"] = "root".into())),
+            ("a district that is no KATO prefix", Box::new(|v| v["people"][0]["districts"][0] = "19,55".into())),
+            ("a name with control characters", Box::new(|v| v["workstations"][0]["person"] = "a\u{1b}[2J".into())),
+            ("an empty name", Box::new(|v| v["people"][0]["name"] = " ".into())),
+            (
+                "more incidents than an overview carries",
+                Box::new(|v| {
+                    let one = v["incidents"][0].clone();
+                    v["incidents"] = vec![one; MAX_INCIDENTS + 1].into();
+                }),
+            ),
+        ];
+        for (what, edit) in hostile {
+            let refused = checked(&overview(edit)).expect_err(what);
+            assert_eq!(refused.code, ErrorCode::OfficeRefused, "{what}");
         }
     }
 }

@@ -88,10 +88,15 @@ const THEME_SCORES: &str = "themes_scores";
 const ANOMALIES: &str = "anomalies";
 const APPEALS_MAP: &str = "appeals_map";
 
+/// A text the office sends (an id, a reason, a detail): at most `max` characters, no control characters.
+pub(super) fn bad_text(text: &str, max: usize) -> bool {
+    text.chars().count() > max || text.chars().any(char::is_control)
+}
+
 /// A name the office sends as a person's, a unit's or a theme's: not empty, at most 200
 /// characters, no control characters.
-fn bad_name(name: &str) -> bool {
-    name.trim().is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control)
+pub(super) fn bad_name(name: &str) -> bool {
+    name.trim().is_empty() || bad_text(name, 200)
 }
 
 /// Checks the office's answer as a peer's: bounded row counts, names as the office allows a name.
@@ -311,6 +316,23 @@ mod tests {
         });
         edit(&mut value);
         serde_json::from_value(value).unwrap()
+    }
+
+    #[test]
+    fn an_offices_map_of_appeals_is_checked_as_a_peers() {
+        let map = |district: &str, open: u64| -> OfficeAppealsMap {
+            serde_json::from_value(serde_json::json!({
+                "today": "2026-12-01", "without_district": 0, "appeals_held": 3, "computed_at": null,
+                "by_district": {district: {"open": open, "received_90_days": 1, "total": 3}}
+            }))
+            .unwrap()
+        };
+        assert!(checked_appeals_map(&map("1940", 2)).is_ok());
+        for (what, hostile) in
+            [("a district that is no four digits", map("19AB", 2)), ("more open than all", map("1940", 4))]
+        {
+            assert_eq!(checked_appeals_map(&hostile).unwrap_err().code, ErrorCode::OfficeRefused, "{what}");
+        }
     }
 
     #[test]
