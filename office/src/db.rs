@@ -99,7 +99,15 @@ pub async fn migrate(pool: &Pool, key_file: &std::path::Path) -> Result<Vec<i32>
 
 /// The national database's migrations (`migrations/national/`), in order, kept apart from the
 /// office's: a national database is not an office's, and an office's is not a national one.
-const NATIONAL_MIGRATIONS: [(i32, &str); 1] = [(1, include_str!("../migrations/national/0001_national.sql"))];
+const NATIONAL_MIGRATIONS: [(i32, &str); 2] = [
+    (1, include_str!("../migrations/national/0001_national.sql")),
+    (2, include_str!("../migrations/national/0002_national_web.sql")),
+];
+
+/// The newest national migration this build knows (`national serve` refuses an older database).
+pub fn latest_national_migration() -> i32 {
+    NATIONAL_MIGRATIONS.iter().map(|(v, _)| *v).max().unwrap_or(0)
+}
 
 /// Applies the national database's migrations not yet applied (`national init`, as its owner).
 pub async fn migrate_national(client: &mut deadpool_postgres::Client) -> Result<Vec<i32>, OfficeError> {

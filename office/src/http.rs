@@ -149,6 +149,14 @@ pub struct TlsFiles {
 /// Serves until the process is stopped: TLS when `tls` is given; plain HTTP only on loopback
 /// (the password, tokens and case notes must not cross a network in clear).
 pub async fn serve(state: AppState, listen: SocketAddr, tls: Option<TlsFiles>) -> Result<(), OfficeError> {
+    tokio::spawn(forget_nonces(state.pool.clone()));
+    serve_router(router(state), listen, tls).await
+}
+
+/// Serves `app` (the office's API, or the national side's read-only face) until the process is
+/// stopped, with the same TLS, the same refusal of clear text off loopback and the same bound on
+/// slow clients; prints the address it listens on once bound.
+pub(crate) async fn serve_router(app: Router, listen: SocketAddr, tls: Option<TlsFiles>) -> Result<(), OfficeError> {
     if tls.is_none() && !listen.ip().is_loopback() {
         return Err(OfficeError::Config(format!(
             "{listen} is reachable from the network: serve it with TLS (--tls-cert FILE --tls-key FILE), or listen on \
@@ -161,7 +169,6 @@ pub async fn serve(state: AppState, listen: SocketAddr, tls: Option<TlsFiles>) -
         let _ = tokio::signal::ctrl_c().await;
         shutdown.graceful_shutdown(Some(Duration::from_secs(10)));
     });
-    tokio::spawn(forget_nonces(state.pool.clone()));
     let printer = handle.clone();
     let scheme = if tls.is_some() { "https" } else { "http" };
     tokio::spawn(async move {
@@ -169,7 +176,7 @@ pub async fn serve(state: AppState, listen: SocketAddr, tls: Option<TlsFiles>) -
             println!("ekn-office: listening on {scheme}://{bound}");
         }
     });
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let failed = |e: std::io::Error| OfficeError::Config(format!("cannot serve on {listen}: {e}"));
     match tls {
         Some(files) => {

@@ -25,6 +25,8 @@
 //!   task to the colleague the task is assigned to.
 //! - `national_acts`: the acts' effectiveness on the national read-side (published per act, no identity).
 //! - `national_themes`: themes across regions, judged on the national side from the published counts.
+//! - `national_web`: the national database's read-only HTTP face (analysts' figures, the regions'
+//!   replication for national administrators), logins judged by PostgreSQL.
 //! - `national_practice`: anomalies of inspection practice across regions (inspections under keyed
 //!   pseudonyms, appeals counted), judged on the national side by the workstations' detectors.
 //! - `anomalies`: the workstations' anomaly detectors over the office's registry and appeals.
@@ -64,6 +66,7 @@ pub mod national;
 pub mod national_acts;
 pub mod national_practice;
 pub mod national_themes;
+pub mod national_web;
 pub mod norms;
 pub mod not_computed;
 pub mod office;

@@ -15,11 +15,13 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use ekn_domain::calendar::Calendar;
-use ekn_domain::tasks::{dashboard_of_counts, Figures, Task};
+use ekn_domain::tasks::{dashboard_of_counts, Task};
 
 use crate::dashboard::CountedGroup;
 pub use crate::region::{check_region, published_region};
 use serde::Serialize;
+
+pub use ekn_analytics::national_reports::{NationalAppeals, NationalDashboard, RegionFigures};
 
 use crate::error::OfficeError;
 
@@ -277,7 +279,30 @@ pub async fn status(client: &mut deadpool_postgres::Client) -> Result<Vec<Region
         status.caught_up = status.attached && status.problem.is_none() && status.lag_bytes.is_some_and(|l| l <= 0);
         out.push(status);
     }
+    record_checks(client, &out).await?;
     Ok(out)
+}
+
+/// What `status` found, kept for the national administrator's screen (the HTTP face holds no
+/// region's connection string, so it cannot ask a region about its slot itself). Nothing on a
+/// national database from before the face (migration national/0002).
+async fn record_checks(client: &deadpool_postgres::Client, found: &[RegionStatus]) -> Result<(), OfficeError> {
+    let kept: bool = client.query_one("SELECT to_regclass('national_region_checks') IS NOT NULL", &[]).await?.get(0);
+    if !kept {
+        return Ok(());
+    }
+    for s in found {
+        client
+            .execute(
+                "INSERT INTO national_region_checks(region, checked_at, slot, lag_bytes, caught_up, problem) \
+                 VALUES ($1, now(), $2, $3, $4, $5) ON CONFLICT (region) DO UPDATE SET checked_at = now(), \
+                 slot = excluded.slot, lag_bytes = excluded.lag_bytes, caught_up = excluded.caught_up, \
+                 problem = excluded.problem",
+                &[&s.region, &s.slot, &s.lag_bytes, &s.caught_up, &s.problem],
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Starts a region over: its subscription and slot dropped, its partitions emptied, and a new
@@ -436,37 +461,6 @@ async fn verify_cosignatures(
         }
     }
     Ok(problems)
-}
-
-/// `ekn-office national dashboard --json`: the totals of `ekn-office dashboard --json` over every
-/// region, the overdue matrix by district × category, and each region's own totals.
-#[derive(Debug, Clone, Serialize)]
-pub struct NationalDashboard {
-    pub today: NaiveDate,
-    pub totals: Figures,
-    pub overdue_matrix: BTreeMap<String, BTreeMap<String, usize>>,
-    pub regions: BTreeMap<String, RegionFigures>,
-    pub tasks: u64,
-    pub appeals: NationalAppeals,
-    pub calendar: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct RegionFigures {
-    pub totals: Figures,
-    pub tasks: u64,
-    /// Appeals the region's office holds (each once, however many workstations hold it).
-    pub appeals: u64,
-}
-
-/// The country's appeals as the regions count them: never an appeal, only how many.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct NationalAppeals {
-    pub total: u64,
-    /// Region → category (the taxonomy's code, or the label it does not know) → appeals.
-    pub by_region_category: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Month received (`YYYY-MM`) → appeals, over every region.
-    pub by_month: BTreeMap<String, u64>,
 }
 
 /// The national figures, from the replicated counts, with the workstations' code. The counts are

@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn_analytics::outcome_kpis::{kpis, ActForKpis, Kpis};
-use serde::Serialize;
+use ekn_analytics::outcome_kpis::{kpis, ActForKpis};
 
 use crate::error::OfficeError;
 
@@ -54,13 +53,7 @@ pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usiz
     Ok(acts.len())
 }
 
-/// The national effectiveness: the country's KPIs and each region's.
-#[derive(Debug, Clone, Serialize)]
-pub struct NationalEffect {
-    pub today: NaiveDate,
-    pub totals: Kpis,
-    pub regions: BTreeMap<String, Kpis>,
-}
+pub use ekn_analytics::national_reports::NationalEffect;
 
 /// Computes the KPIs over every region's published acts, as of `today`.
 pub async fn effect(client: &deadpool_postgres::Client, today: NaiveDate) -> Result<NationalEffect, OfficeError> {

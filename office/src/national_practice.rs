@@ -24,7 +24,6 @@ use ekn_domain::facts::{
 use ekn_domain::privacy::keyed;
 use ekn_domain::records::InspectionKind;
 use futures_util::TryStreamExt;
-use serde::Serialize;
 
 use crate::db::Scope;
 use crate::error::OfficeError;
@@ -174,19 +173,7 @@ fn intern(
     Ok(at)
 }
 
-/// The anomalies of the country (or of one region, the drill-down).
-#[derive(Debug, Clone, Serialize)]
-pub struct NationalAnomalies {
-    /// The region drilled into, or none: every region's units judged as one family.
-    pub region: Option<String>,
-    /// The regions whose rows were read.
-    pub regions: Vec<String>,
-    /// Published inspections and appeals read.
-    pub inspections: usize,
-    pub appeals: usize,
-    #[serde(flatten)]
-    pub report: AnomalyReport,
-}
+pub use ekn_analytics::national_reports::NationalAnomalies;
 
 /// Rebuilds the registry from the published rows (every region's, or `region`'s) and runs the
 /// detectors over it, as of `today`.
@@ -301,6 +288,7 @@ pub async fn anomalies(
         regions: regions.into_iter().collect(),
         inspections: registry.inspections.len(),
         appeals: appeals_read,
+        objects_withheld: false,
         report,
     })
 }

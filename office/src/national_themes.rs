@@ -10,25 +10,11 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use ekn_analytics::themes::{judge_cells, judged_months, month_number, CellScan, ScanParams};
-use ekn_domain::norms::Localized;
-use serde::Serialize;
+use ekn_analytics::themes::{judge_cells, judged_months, month_number, ScanParams};
 
 use crate::error::OfficeError;
 
-/// The national cell scan.
-#[derive(Debug, Clone, Serialize)]
-pub struct NationalCells {
-    pub as_of: NaiveDate,
-    pub method: String,
-    pub params: ScanParams,
-    /// The region drilled into, or none: the whole country, judged as one family.
-    pub region: Option<String>,
-    /// The regions whose counts were read.
-    pub regions: Vec<String>,
-    pub cells: CellScan,
-    pub note: Localized,
-}
+pub use ekn_analytics::national_reports::NationalCells;
 
 /// Judges the cells of the country (or of `region`) as of `as_of`, over the `months` full months
 /// before it (3 when not said, at most 24).

@@ -13,6 +13,7 @@ pub mod evaluate;
 pub mod farrington;
 pub mod fepois;
 pub mod logistic;
+pub mod national_reports;
 pub mod neighbours;
 pub mod office_reports;
 pub mod outcome_kpis;

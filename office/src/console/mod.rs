@@ -287,7 +287,7 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
             connectors::network(&pool, flags, as_person, json).await
         }
         Command::Norms { action } => norms::norms(&pool, action).await,
-        Command::National { action } => national::run(&pool, action).await,
+        Command::National { action } => national::run(&pool, &url, action).await,
         Command::User { action } => people::user(&pool, action).await,
         Command::Workstation { action } => people::workstation(&pool, action).await,
         Command::Incidents { limit, json } => people::incidents(&pool, limit, json).await,

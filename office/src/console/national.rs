@@ -84,6 +84,20 @@ pub enum NationalAction {
         #[arg(long)]
         json: bool,
     },
+    /// The national database's read-only HTTP face, connected as ekn_national_web: the figures for
+    /// national analysts, the regions' replication for national administrators, each logging in as
+    /// their own PostgreSQL role; TLS with --tls-cert and --tls-key (required off loopback).
+    Serve {
+        /// The address and port to listen on.
+        #[arg(long, env = "EKN_NATIONAL_LISTEN", default_value = "127.0.0.1:8750")]
+        listen: std::net::SocketAddr,
+        /// The certificate chain the face serves TLS with (PEM).
+        #[arg(long, env = "EKN_NATIONAL_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// Its private key (PEM).
+        #[arg(long, env = "EKN_NATIONAL_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+    },
     /// The national figures: the totals of `ekn-office dashboard`, the overdue matrix, each
     /// region's totals.
     Dashboard {
@@ -98,9 +112,19 @@ fn print_json<T: serde::Serialize>(value: &T) {
     println!("{}", serde_json::to_string_pretty(value).unwrap_or_default());
 }
 
-pub async fn run(pool: &deadpool_postgres::Pool, action: NationalAction) -> Result<(), OfficeError> {
+pub async fn run(pool: &deadpool_postgres::Pool, url: &str, action: NationalAction) -> Result<(), OfficeError> {
     let mut client = pool.get().await?;
     match action {
+        NationalAction::Serve { listen, tls_cert, tls_key } => {
+            drop(client);
+            ekn_office::national_web::check_serving_role(pool).await?;
+            let tls = match (tls_cert, tls_key) {
+                (Some(cert), Some(key)) => Some(ekn_office::http::TlsFiles { cert, key }),
+                _ => None,
+            };
+            let state = ekn_office::national_web::NationalState::new(pool.clone(), url)?;
+            ekn_office::national_web::serve(state, listen, tls).await?;
+        }
         NationalAction::Publish { region, reader } => {
             let cells = national::publish(&mut client, &region, &reader).await?;
             let vars: [(&str, &dyn std::fmt::Display); 2] = [("region", &region), ("reader", &reader)];

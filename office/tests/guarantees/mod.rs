@@ -21,6 +21,8 @@
 //!   database, the server's role still changing nobody on its own (issue 64).
 //! - `anomalies`: the office's anomalies as each role may read them, in the app too (issue 64).
 //! - `national`: the national read-side by logical replication over three clusters (issue 41).
+//! - `national_web`: the national side's read-only HTTP face and the app's Country screen over it
+//!   (issue 64), run inside `national`'s clusters.
 
 mod admin;
 mod aggregates;
@@ -28,6 +30,7 @@ mod anomalies;
 mod bulk;
 mod effect;
 mod national;
+mod national_web;
 mod papers;
 mod placement;
 mod retention;

@@ -175,11 +175,11 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     // The national side's tables come from its numbered migrations, recorded once however often
     // `init` runs (it runs again for each region attached later).
     let versions = "SELECT string_agg(version::text, ',' ORDER BY version) FROM national_migrations";
-    assert_eq!(national_pg.psql("national", versions).trim(), "1");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2");
     // A region that does not publish under the code it is attached as is refused.
     let (ok, _, err) = office_cli(&national, &["national", "init", "--region", &format!("47={}", reader(&r55))], &[]);
     assert!(!ok && err.contains("publishes as"), "{err}");
-    assert_eq!(national_pg.psql("national", versions).trim(), "1");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2");
     caught_up(&national);
     let regions = [("19", &r19), ("55", &r55)];
     let today = "2026-12-01";
@@ -310,6 +310,7 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     themes_hold(&national, &regions);
     effect_holds(&national, &national_pg, &regions);
     anomalies_hold(&national, &regions, [&registry19, &registry55]);
+    super::national_web::face_holds(&national_pg, &national, today);
 
     // A count a region published is bounded before the national side turns it into memory: a row
     // claiming thirty million appeals is refused, naming the region, and nothing is judged.

@@ -198,6 +198,15 @@ impl TestPg {
         format!("host={} port={} user={user} dbname={db}", self.dir.display(), self.port)
     }
 
+    /// These roles log in with their passwords (SCRAM), as a deployment's `pg_hba.conf` says for
+    /// people; every other role keeps the tests' trust over the socket.
+    pub fn require_passwords(&self, roles: &[&str]) {
+        let file = self.dir.join("data").join("pg_hba.conf");
+        let before = std::fs::read_to_string(&file).unwrap();
+        std::fs::write(&file, format!("local all {} scram-sha-256\n{before}", roles.join(","))).unwrap();
+        self.psql("postgres", "SELECT pg_reload_conf()");
+    }
+
     /// Runs SQL with psql as the cluster's superuser (the test looking behind the office's back);
     /// returns its output (unaligned, tuples only).
     pub fn psql(&self, db: &str, sql: &str) -> String {

@@ -1,0 +1,181 @@
+//! The national side's read-only HTTP face (issue 64): `ekn-office national serve` connected as
+//! `ekn_national_web`, exactly as deployed, over the national cluster the national test built from
+//! two regions. Logins are PostgreSQL's own (SCRAM passwords of login roles in the analyst or the
+//! administrator group); what an analyst reads is the console's national figures, never an
+//! object's pseudonym; the regions' replication is the administrator's alone; a role made NOLOGIN
+//! loses its session at its next request; and the server's role reads neither the chains nor a
+//! region's connection string. The app's Country screen reads the same face through the core.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use crate::support::{free_port, http, office_bin, office_cli, same_figures, TestPg};
+
+/// A running `ekn-office national serve`, stopped when dropped.
+struct NationalFace {
+    child: Child,
+    url: String,
+}
+
+impl Drop for NationalFace {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve_face(pg_url: &str) -> NationalFace {
+    let port = free_port();
+    let mut child = Command::new(office_bin())
+        .args(["national", "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("EKN_OFFICE_PG", pg_url)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let face = NationalFace { child, url: format!("http://127.0.0.1:{port}") };
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    assert!(line.contains("listening on"), "the national face said: {line}");
+    face
+}
+
+fn login(face: &NationalFace, name: &str, password: &str) -> (u16, serde_json::Value) {
+    let answer = http()
+        .post(format!("{}/v1/login", face.url))
+        .json(&serde_json::json!({ "name": name, "password": password }))
+        .send()
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().unwrap_or(serde_json::Value::Null))
+}
+
+fn get(face: &NationalFace, token: &str, path: &str) -> (u16, serde_json::Value) {
+    let answer = http().get(format!("{}{path}", face.url)).bearer_auth(token).send().unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().unwrap_or(serde_json::Value::Null))
+}
+
+fn console(national: &str, args: &[&str]) -> serde_json::Value {
+    let (ok, out, err) = office_cli(national, args, &[]);
+    assert!(ok, "{args:?}: {err}{out}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// Every anomaly's id, unit and counts (not the time the detectors took).
+fn listed(report: &serde_json::Value) -> Vec<String> {
+    report["anomalies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| format!("{}|{}|{}|{}", a["id"], a["unit"], a["observed"], a["expected"]))
+        .collect()
+}
+
+/// The face over `national_pg`'s database `national` (whose owner's connection is `national`),
+/// with both regions attached and caught up.
+pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
+    // Analysts and an administrator log in with passwords PostgreSQL checks (SCRAM); the server's
+    // own role connects over the socket as deployed.
+    national_pg.require_passwords(&["aigerim", "nurlan", "eve"]);
+    national_pg.psql(
+        "national",
+        "CREATE ROLE aigerim LOGIN PASSWORD 'analyst-pw-1' IN ROLE ekn_national_analyst; \
+         CREATE ROLE nurlan LOGIN PASSWORD 'admin-pw-1' IN ROLE ekn_national_admin; \
+         CREATE ROLE eve LOGIN PASSWORD 'eve-pw-1'",
+    );
+    // The face refuses to serve as the owner or a superuser: it would read the chains.
+    let (ok, _, err) = office_cli(national, &["national", "serve", "--listen", "127.0.0.1:0"], &[]);
+    assert!(!ok && err.contains("ekn_national_web"), "{err}");
+    // Its own role reads no chain and no region's connection string.
+    for sql in ["SELECT count(*) FROM national_chain", "SELECT conninfo FROM national_regions"] {
+        let refused = national_pg.psql_as("ekn_national_web", "national", sql).unwrap_err();
+        assert!(refused.contains("permission denied"), "{sql}: {refused}");
+    }
+    let face = serve_face(&national_pg.url_as("ekn_national_web", "national"));
+
+    // A wrong password, a role in neither group, a superuser, a name that is no role: one answer.
+    for (name, password) in
+        [("aigerim", "wrong"), ("eve", "eve-pw-1"), (crate::support::SUPERUSER, ""), ("nobody", "x")]
+    {
+        let (status, body) = login(&face, name, password);
+        assert_eq!(status, 401, "{name}: {body}");
+    }
+    let (status, body) = get(&face, "no-such-token", "/v1/national/dashboard");
+    assert_eq!(status, 401, "{body}");
+
+    // The analyst reads the console's figures.
+    let (status, analyst) = login(&face, "aigerim", "analyst-pw-1");
+    assert_eq!(status, 200, "{analyst}");
+    assert_eq!(analyst["person"]["analyst"], true);
+    assert_eq!(analyst["person"]["admin"], false);
+    let token = analyst["token"].as_str().unwrap().to_string();
+    let (status, board) = get(&face, &token, &format!("/v1/national/dashboard?today={today}"));
+    assert_eq!(status, 200, "{board}");
+    let expected = console(national, &["national", "dashboard", "--today", today, "--json"]);
+    assert!(same_figures(&board, &expected), "{board}\n{expected}");
+    assert!(board["tasks"].as_u64().unwrap() > 0);
+    let (status, effect) = get(&face, &token, &format!("/v1/national/effect?today={today}"));
+    assert_eq!(status, 200, "{effect}");
+    let expected = console(national, &["national", "effect", "--today", today, "--json"]);
+    assert!(same_figures(&effect, &expected), "{effect}\n{expected}");
+    let (status, themes) = get(&face, &token, &format!("/v1/national/themes?as_of={today}&region=19"));
+    assert_eq!(status, 200, "{themes}");
+    let expected = console(national, &["national", "themes", "--as-of", today, "--region", "19", "--json"]);
+    assert!(same_figures(&themes, &expected), "{themes}\n{expected}");
+    // Anomalies: the console's list, without a single object's pseudonym.
+    let (status, anomalies) = get(&face, &token, &format!("/v1/national/anomalies?today={today}"));
+    assert_eq!(status, 200, "{anomalies}");
+    let expected = console(national, &["national", "anomalies", "--today", today, "--json"]);
+    assert_eq!(listed(&anomalies), listed(&expected));
+    assert!(!listed(&expected).is_empty(), "the regions' registries give anomalies");
+    assert!(expected.to_string().contains("\"n:"), "the console names objects by pseudonyms");
+    assert!(!anomalies.to_string().contains("\"n:"), "the face withholds them: {anomalies}");
+    assert_eq!(anomalies["objects_withheld"], true);
+    // A hostile query is refused, not judged: a region that is no region, an unknown parameter.
+    for path in ["/v1/national/themes?region=1%27", "/v1/national/anomalies?region=999", "/v1/national/effect?x=1"] {
+        let (status, body) = get(&face, &token, path);
+        assert_eq!(status, 400, "{path}: {body}");
+    }
+    // The regions' replication is the administrator's.
+    let (status, body) = get(&face, &token, "/v1/national/status");
+    assert_eq!(status, 403, "{body}");
+
+    // The administrator sees each region's replication, and not the figures.
+    let (status, admin) = login(&face, "nurlan", "admin-pw-1");
+    assert_eq!(status, 200, "{admin}");
+    let admin_token = admin["token"].as_str().unwrap().to_string();
+    let (status, body) = get(&face, &admin_token, "/v1/national/dashboard");
+    assert_eq!(status, 403, "{body}");
+    let (ok, out, err) = office_cli(national, &["national", "status"], &[]);
+    assert!(ok, "{out}{err}");
+    let (status, health) = get(&face, &admin_token, "/v1/national/status");
+    assert_eq!(status, 200, "{health}");
+    let regions: Vec<&str> =
+        health["regions"].as_array().unwrap().iter().map(|r| r["region"].as_str().unwrap()).collect();
+    assert_eq!(regions, ["19", "55"]);
+    for region in health["regions"].as_array().unwrap() {
+        assert_eq!(region["enabled"], true, "{region}");
+        assert_eq!(region["copying"], 0, "{region}");
+        assert_eq!(region["worker"], true, "{region}");
+        assert_eq!(region["last_check"]["caught_up"], true, "{region}");
+        assert!(region["last_check"]["slot"].is_string(), "{region}");
+    }
+
+    // A role made NOLOGIN by the national DBA loses its session at its next request.
+    national_pg.psql("national", "ALTER ROLE aigerim NOLOGIN");
+    let (status, body) = get(&face, &token, &format!("/v1/national/dashboard?today={today}"));
+    assert_eq!(status, 401, "{body}");
+    national_pg.psql("national", "ALTER ROLE aigerim LOGIN");
+    let (status, _) = get(&face, &token, &format!("/v1/national/dashboard?today={today}"));
+    assert_eq!(status, 401, "a session ended stays ended");
+    // Logging out ends the administrator's session.
+    let out = http().post(format!("{}/v1/logout", face.url)).bearer_auth(&admin_token).send().unwrap();
+    assert_eq!(out.status().as_u16(), 204);
+    let (status, _) = get(&face, &admin_token, "/v1/national/status");
+    assert_eq!(status, 401);
+    // No session's token is stored, only its digest.
+    let stored = national_pg.psql("national", "SELECT string_agg(token_sha256, ',') FROM national_web_sessions");
+    assert!(!stored.contains(&token) && !stored.contains(&admin_token));
+}
