@@ -30,7 +30,7 @@ use axum::{Json, Router};
 use base64::Engine;
 use chrono::{NaiveDate, Utc};
 use ekn_analytics::national_reports::{
-    NationalAnomalies, NationalCells, NationalDashboard, NationalEffect, NationalHealth, RegionCheck, RegionHealth,
+    NationalAnomalies, NationalCells, NationalDashboard, NationalEffect, NationalHealth, RegionHealth, SlotCheck,
 };
 use serde::{Deserialize, Serialize};
 
@@ -474,7 +474,7 @@ pub async fn health_of_regions(client: &tokio_postgres::Client) -> Result<Nation
             worker: row.get(4),
             last_message_at: row.get(5),
             applied_up_to: row.get(6),
-            last_check: row.get::<_, Option<chrono::DateTime<Utc>>>(7).map(|checked_at| RegionCheck {
+            last_check: row.get::<_, Option<chrono::DateTime<Utc>>>(7).map(|checked_at| SlotCheck {
                 checked_at,
                 slot: row.get(8),
                 lag_bytes: row.get(9),

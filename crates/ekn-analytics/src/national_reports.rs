@@ -117,12 +117,12 @@ pub struct RegionHealth {
     #[ts(type = "string | null")]
     pub applied_up_to: Option<DateTime<Utc>>,
     /// The owner's last `national status` of this region, if one ran since the HTTP face existed.
-    pub last_check: Option<RegionCheck>,
+    pub last_check: Option<SlotCheck>,
 }
 
 /// What the owner's `national status` found of one region (it reads the region's slot).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
-pub struct RegionCheck {
+pub struct SlotCheck {
     #[ts(type = "string")]
     pub checked_at: DateTime<Utc>,
     /// `reserved`, `extended`, `unreserved` or `lost`.

@@ -9,6 +9,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use ekn::api::office::{CountryParams, NationalLoginParams, NationalSession};
+use ekn::api::ErrorCode;
+
 use crate::support::{free_port, http, office_bin, office_cli, same_figures, TestPg};
 
 /// A running `ekn-office national serve`, stopped when dropped.
@@ -163,6 +166,47 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
         assert!(region["last_check"]["slot"].is_string(), "{region}");
     }
 
+    // The app's Country screen reads the same face through the core: the analyst's figures with a
+    // region drilled into, the administrator's replication.
+    let app_login = |user: &str, password: &str| {
+        NationalSession::login(&NationalLoginParams {
+            url: face.url.clone(),
+            user: user.into(),
+            password: password.into(),
+            tls_ca: None,
+            tls_pin: None,
+        })
+    };
+    let refused = app_login("aigerim", "wrong").err().expect("a wrong password");
+    assert_eq!(refused.code, ErrorCode::OfficeRefused, "{refused:?}");
+    let (mut app, first) = app_login("aigerim", "analyst-pw-1").unwrap();
+    assert!(first.analyst && !first.admin && first.health.is_none() && first.dashboard.is_some());
+    let day: chrono::NaiveDate = today.parse().unwrap();
+    let drilled = app.country(&CountryParams { region: Some("19".into()), today: Some(day) }).unwrap();
+    let expected = console(national, &["national", "dashboard", "--today", today, "--json"]);
+    assert!(same_figures(&serde_json::to_value(&drilled.dashboard).unwrap(), &expected));
+    let expected = console(national, &["national", "themes", "--as-of", today, "--region", "19", "--json"]);
+    assert!(same_figures(&serde_json::to_value(&drilled.themes).unwrap(), &expected));
+    let expected = console(national, &["national", "anomalies", "--today", today, "--region", "19", "--json"]);
+    assert_eq!(listed(&serde_json::to_value(&drilled.anomalies).unwrap()), listed(&expected));
+    assert_eq!(drilled.region.as_deref(), Some("19"));
+    assert!(drilled.stale.is_none());
+    let (_, admin_view) = app_login("nurlan", "admin-pw-1").unwrap();
+    assert!(admin_view.admin && admin_view.dashboard.is_none() && admin_view.anomalies.is_none());
+    assert_eq!(admin_view.health.as_ref().map(|h| h.regions.len()), Some(2));
+    // A face that names objects in its anomalies is not the face the app trusts.
+    let hostile = hostile_face(national, today);
+    let refused = NationalSession::login(&NationalLoginParams {
+        url: hostile.clone(),
+        user: "aigerim".into(),
+        password: "analyst-pw-1".into(),
+        tls_ca: None,
+        tls_pin: None,
+    })
+    .err()
+    .expect("a face naming objects is refused");
+    assert!(refused.code == ErrorCode::OfficeRefused && refused.message.contains("naming objects"), "{refused:?}");
+
     // A role made NOLOGIN by the national DBA loses its session at its next request.
     national_pg.psql("national", "ALTER ROLE aigerim NOLOGIN");
     let (status, body) = get(&face, &token, &format!("/v1/national/dashboard?today={today}"));
@@ -178,4 +222,54 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     // No session's token is stored, only its digest.
     let stored = national_pg.psql("national", "SELECT string_agg(token_sha256, ',') FROM national_web_sessions");
     assert!(!stored.contains(&token) && !stored.contains(&admin_token));
+
+    // The face stops: the app keeps the last figures and says why they are not fresher.
+    let (mut app, _) = app_login("aigerim", "analyst-pw-1").unwrap();
+    drop(face);
+    let kept = app.country(&CountryParams::default()).unwrap();
+    assert!(kept.stale.is_some() && kept.dashboard.is_some(), "{:?}", kept.stale);
+    drop(app);
+}
+
+/// A loopback "national face" that logs anyone in and answers with the console's figures, objects'
+/// pseudonyms and all (what a face that forgot to withhold them would send). Serves until the test
+/// process ends.
+fn hostile_face(national: &str, today: &str) -> String {
+    use std::io::{Read, Write};
+    let answers: Vec<(&str, String)> = vec![
+        ("/v1/login", r#"{"token":"t","expires_at":"2030-01-01T00:00:00Z","person":{"name":"aigerim","analyst":true,"admin":false}}"#.into()),
+        ("/v1/national/dashboard", console(national, &["national", "dashboard", "--today", today, "--json"]).to_string()),
+        ("/v1/national/effect", console(national, &["national", "effect", "--today", today, "--json"]).to_string()),
+        ("/v1/national/themes", console(national, &["national", "themes", "--as-of", today, "--json"]).to_string()),
+        ("/v1/national/anomalies", console(national, &["national", "anomalies", "--today", today, "--json"]).to_string()),
+    ];
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let head = String::from_utf8_lossy(&head).to_string();
+            let length: usize = head
+                .lines()
+                .find_map(|l| {
+                    l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0))
+                })
+                .unwrap_or(0);
+            let mut body = vec![0u8; length.min(1 << 16)];
+            let _ = stream.read_exact(&mut body);
+            let path = head.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let answer = answers.iter().find(|(p, _)| path.starts_with(p)).map_or("{}", |(_, a)| a.as_str());
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                answer.len()
+            );
+        }
+    });
+    url
 }

@@ -18,6 +18,7 @@ mod client;
 mod conflicts;
 mod heads;
 mod imports;
+mod national;
 mod norms;
 mod papers;
 mod report;
@@ -73,6 +74,7 @@ pub use heads::{
     OfficeEffect, OfficeEffectView, OfficeThemeScan, OfficeThemeScanView, OfficeThemeScores, OfficeThemeScoresView,
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
+pub use national::{CountryParams, CountryView, NationalLoginParams, NationalSession};
 pub use report::{OfficeReport, ReportFormat, ReportParams};
 
 /// What joining needs: the office's address, the person's name and password, and what to call

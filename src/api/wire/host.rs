@@ -376,7 +376,7 @@ impl Host {
                 for (method, params, reply) in receiver {
                     if net.is_none() {
                         match Session::open_with(&path, context.clone()) {
-                            Ok(session) => net = Some(NetSession { session, admin: None }),
+                            Ok(session) => net = Some(NetSession { session, admin: None, national: None }),
                             Err(e) => {
                                 let _ = reply.send(Err(e));
                                 continue;
@@ -473,6 +473,8 @@ pub struct NetSession {
     session: Session,
     /// An administrator's session at the office, in this process's memory only (issue 64).
     admin: Option<crate::api::office::AdminSession>,
+    /// A national analyst's or administrator's session at the national face, in memory only.
+    national: Option<crate::api::office::NationalSession>,
 }
 
 /// What the network methods may reach: the office link and the connectors (each a capability
@@ -505,6 +507,33 @@ impl NetSession {
         self.admin.as_ref().ok_or_else(|| {
             ApiError::new(crate::api::ErrorCode::OfficeRefused, "log in as the office's administrator first")
         })
+    }
+
+    /// Logs in to the national face (ending the national session before it, if any).
+    pub(in crate::api) fn national_login(
+        &mut self,
+        params: &crate::api::office::NationalLoginParams,
+    ) -> Result<crate::api::office::CountryView, ApiError> {
+        if let Some(before) = self.national.take() {
+            before.logout();
+        }
+        let (session, view) = crate::api::office::NationalSession::login(params)?;
+        self.national = Some(session);
+        Ok(view)
+    }
+
+    /// The national session, or why there is none.
+    pub(in crate::api) fn national(&mut self) -> Result<&mut crate::api::office::NationalSession, ApiError> {
+        self.national
+            .as_mut()
+            .ok_or_else(|| ApiError::new(crate::api::ErrorCode::OfficeRefused, "log in to the national face first"))
+    }
+
+    /// Ends the national session, here and at the face.
+    pub(in crate::api) fn national_logout(&mut self) {
+        if let Some(national) = self.national.take() {
+            national.logout();
+        }
     }
 
     /// Ends the administrator's session, here and at the office.
@@ -605,7 +634,7 @@ mod tests {
         let refused = rpc::call(&mut screens, "sync", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("network worker"), "{}", refused.message);
         assert!(rpc::call(&mut screens, "status", Value::Null, &mut cx).is_ok());
-        let mut net = NetSession { session: Session::open_with(&db, context).unwrap(), admin: None };
+        let mut net = NetSession { session: Session::open_with(&db, context).unwrap(), admin: None, national: None };
         let refused = rpc::call_network(&mut net, "status", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("does not run on the network worker"), "{}", refused.message);
         // A Network method runs there: with no office joined it answers that, not a refusal.

@@ -13,9 +13,10 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, Assigned, JoinParams,
-    OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
-    OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, Assigned, CountryParams, CountryView,
+    JoinParams, NationalLoginParams, OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState,
+    OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams,
+    ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -438,6 +439,9 @@ methods! {
     office_admin: Network(NoParams) -> AdminView;
     office_admin_act: Network(AdminActParams) -> AdminView;
     office_admin_logout: Network(NoParams) -> Ok;
+    national_login: Network(NationalLoginParams) -> CountryView;
+    national_country: Network(CountryParams) -> CountryView;
+    national_logout: Network(NoParams) -> Ok;
     office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
@@ -972,6 +976,19 @@ mod on_network {
 
     pub fn office_admin_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
         net.admin_logout();
+        Ok(Ok { ok: true })
+    }
+
+    pub fn national_login(net: &mut NetSession, p: NationalLoginParams, _: &mut CallContext<'_>) -> R<CountryView> {
+        net.national_login(&p)
+    }
+
+    pub fn national_country(net: &mut NetSession, p: CountryParams, _: &mut CallContext<'_>) -> R<CountryView> {
+        net.national()?.country(&p)
+    }
+
+    pub fn national_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
+        net.national_logout();
         Ok(Ok { ok: true })
     }
 

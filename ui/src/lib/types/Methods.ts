@@ -42,6 +42,8 @@ import type { ConnectorRunReport } from "./ConnectorRunReport";
 import type { ConnectorSpec } from "./ConnectorSpec";
 import type { ConnectorView } from "./ConnectorView";
 import type { CorrectAppealParams } from "./CorrectAppealParams";
+import type { CountryParams } from "./CountryParams";
+import type { CountryView } from "./CountryView";
 import type { CreatedTasks } from "./CreatedTasks";
 import type { Dashboard } from "./Dashboard";
 import type { DeclineParams } from "./DeclineParams";
@@ -84,6 +86,7 @@ import type { ModelFreshness } from "./ModelFreshness";
 import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
+import type { NationalLoginParams } from "./NationalLoginParams";
 import type { NetworkSettings } from "./NetworkSettings";
 import type { NetworkView } from "./NetworkView";
 import type { NewTaskRequest } from "./NewTaskRequest";
@@ -264,6 +267,9 @@ export type Methods = {
   office_admin: { params: NoParams; result: AdminView };
   office_admin_act: { params: AdminActParams; result: AdminView };
   office_admin_logout: { params: NoParams; result: Ok };
+  national_login: { params: NationalLoginParams; result: CountryView };
+  national_country: { params: CountryParams; result: CountryView };
+  national_logout: { params: NoParams; result: Ok };
   office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
@@ -386,6 +392,9 @@ export const METHOD_RUNS = {
   office_admin: 'network',
   office_admin_act: 'network',
   office_admin_logout: 'network',
+  national_login: 'network',
+  national_country: 'network',
+  national_logout: 'network',
   office_report: 'network',
   connectors: 'session',
   connector_add: 'session',
