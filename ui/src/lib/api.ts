@@ -8,6 +8,8 @@ import type { NewTaskRequest } from './types/NewTaskRequest';
 import type { AccessLogParams } from './types/AccessLogParams';
 import type { AdminLoginParams } from './types/AdminLoginParams';
 import type { AdminAction } from './types/AdminAction';
+import type { NationalLoginParams } from './types/NationalLoginParams';
+import type { CountryParams } from './types/CountryParams';
 import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
@@ -99,6 +101,9 @@ export const api = {
   officeAdminAct: (action: AdminAction) => call('office_admin_act', { act: action }),
   officeAdminLogout: () => call('office_admin_logout', none),
   officeReport: (params: ReportParams) => call('office_report', params),
+  nationalLogin: (params: NationalLoginParams) => call('national_login', params),
+  nationalCountry: (params: CountryParams) => call('national_country', params),
+  nationalLogout: () => call('national_logout', none),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),

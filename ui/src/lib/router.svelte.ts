@@ -1,5 +1,6 @@
 // Hash routes, so links work the same from tauri:// and http:// and the back key works:
-// #/desk, #/appeals, #/appeal/<number>, #/analytics, #/search?q=…, #/card/<BIN>, #/dashboard, #/import, #/settings.
+// #/desk, #/appeals, #/appeal/<number>, #/analytics, #/search?q=…, #/card/<BIN>, #/dashboard, #/import, #/settings,
+// #/admin and #/country (the office's administration, the national figures).
 
 export type Route = { screen: string; arg: string; query: URLSearchParams };
 
