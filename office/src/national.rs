@@ -536,6 +536,12 @@ pub async fn dashboard(
         *appeals.by_region_category.entry(row.get(0)).or_default().entry(row.get(1)).or_default() += n;
         *appeals.by_month.entry(row.get(2)).or_default() += n;
     }
+    for row in client
+        .query("SELECT district, sum(n)::bigint FROM national_appeal_counts WHERE district IS NOT NULL GROUP BY 1", &[])
+        .await?
+    {
+        appeals.by_district.insert(row.get(0), u64::try_from(row.get::<_, i64>(1)).unwrap_or(0));
+    }
     let board = dashboard_of_counts(groups.iter().map(|(_, t, n)| (t, *n)), &calendar, today);
     let mut regions: BTreeMap<String, RegionFigures> = BTreeMap::new();
     let regions_held: std::collections::BTreeSet<String> =

@@ -7,14 +7,17 @@
 // each extend one appeal's deadline offline: the supervisor's desk shows the earlier date in force
 // with the conflict, the dashboard's conflicts panel resolves it with a reason, and the laptop's next
 // sync brings the kept date. The office's administrator logs in from the same app with her own
-// password and revokes Bekzat's old laptop with a reason: its next sync is refused.
+// password and revokes Bekzat's old laptop with a reason: its next sync is refused. The office then
+// publishes as region 19 beside a second office (region 55) to a national cluster by logical
+// replication, and a national analyst logs in to the national face from the same app: the Country
+// screen shows both regions and drills into 19 — never a person or an object.
 // Screenshots: ui/e2e-artifacts/office/.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, TODAY, artifactsDir, ekn } from './support.mjs';
-import { officeBin, startPostgres, startOffice } from '../scripts/office-cluster.mjs';
+import { officeBin, startNational, startPostgres, startOffice } from '../scripts/office-cluster.mjs';
 import { accessibilityInApp } from './axe-webdriver.mjs';
 import { withDesktopApp } from './webdriver.mjs';
 
@@ -54,6 +57,51 @@ function extendFrom(ws, id, from, reason) {
   throw new Error(`no date from ${from} accepted for task ${id}`);
 }
 
+/** The national read-side beside the journey's office (`pg`, region 19): a second office (region 55)
+ *  with a prosecutor's synced task, both published, a national cluster subscribed to both, an analyst
+ *  role with its password, and the national face (`ekn-office national serve`) over it. */
+async function nationalSide(pg, log) {
+  log('the national side: a second office (region 55), a national cluster subscribed to both, its face');
+  const r55 = await startPostgres({ logical: true });
+  const national = await startPostgres();
+  const stops = [() => r55.stop(), () => national.stop()];
+  const stop = () => stops.reverse().forEach((f) => { try { f(); } catch { /* gone */ } });
+  try {
+    const office = (target, ...args) => execFileSync(officeBin(), args, { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PG: target, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
+    office(r55.url, 'migrate', '--key-file', r55.keyFile);
+    office(r55.url, 'user', 'add', 'Ерлан Сейітов', '--role', 'prosecutor', '--districts', '5532');
+    const server55 = await startOffice(r55);
+    stops.push(() => server55.child.kill());
+    const erlan = workstation(server55.url, 'Ерлан Сейітов', '5532');
+    erlan.run('task', 'add', '--kind', 'gather_information', '--assignee', erlan.user, '--unit', 'надзор', '--working-days', '10',
+      '--from', '2026-10-01', '--subject', erlan.bins[0], '--title', 'Ерлан: рұқсаттарды сұрату');
+    erlan.run('sync');
+    // As docs/NATIONAL.md: each region's DBA makes the national reader, its owner publishes.
+    for (const [region, code] of [[pg, '19'], [r55, '55']]) {
+      region.sql('ekn', 'CREATE ROLE ekn_national_reader WITH LOGIN REPLICATION');
+      office(region.url, 'national', 'publish', '--region', code);
+    }
+    national.sql('postgres', 'CREATE DATABASE national');
+    const owner = national.urlAs('pgsuper', 'national');
+    office(owner, 'national', 'init', '--region', `19=${pg.urlAs('ekn_national_reader', 'ekn')}`, '--region', `55=${r55.urlAs('ekn_national_reader', 'ekn')}`);
+    const until = Date.now() + 90000;
+    for (;;) {
+      try { office(owner, 'national', 'status'); break; } catch (e) {
+        if (Date.now() > until) throw new Error(`the national side never caught up: ${e.stdout ?? ''}${e.stderr ?? ''}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+    national.requirePasswords(['aigerim']);
+    national.sql('national', `CREATE ROLE aigerim LOGIN PASSWORD '${PASSWORD}' IN ROLE ekn_national_analyst`);
+    const face = await startNational(national);
+    stops.push(() => face.child.kill());
+    return { url: face.url, stop };
+  } catch (e) {
+    stop();
+    throw e;
+  }
+}
+
 const plusDays = (iso, n) => new Date(Date.parse(`${iso}T00:00:00Z`) + n * 86400000).toISOString().slice(0, 10);
 const ddmmyyyy = (iso) => iso.split('-').reverse().join('.');
 
@@ -77,8 +125,9 @@ function workstation(url, user, prefix, name = `${user}'s PC`) {
 export async function officeJourney(log = console.log) {
   const out = artifactsDir('office');
   log('PostgreSQL and ekn-office');
-  const pg = await startPostgres();
+  const pg = await startPostgres({ logical: true });
   let server = null;
+  let nation = null;
   try {
     const cli = (...args) => execFileSync(officeBin(), args, { stdio: 'pipe', env: { ...process.env, EKN_OFFICE_PG: pg.url, EKN_OFFICE_PASSWORD: PASSWORD } }).toString();
     cli('migrate', '--key-file', pg.keyFile);
@@ -120,6 +169,8 @@ export async function officeJourney(log = console.log) {
     asel.run('sync');
     const opened = JSON.parse(laptop.run('sync', '--json'));
     check(opened.conflicts.length === 1, `the laptop's push opens one conflict: ${JSON.stringify(opened)}`);
+
+    nation = await nationalSide(pg, log);
 
     // The supervisor's workstation joined, but never synced: the app does that itself at start.
     const sup = workstation(server.url, 'Saule Supervisor', '1940');
@@ -229,6 +280,23 @@ export async function officeJourney(log = console.log) {
       check(revokedRow.includes('отозвано'), `the workstation shows revoked: ${revokedRow}`);
       await d.screenshot('10-admin-revoked');
 
+      log('a national analyst logs in to the national face: the Country screen, both regions, region 19 drilled into');
+      await d.goto('#/country');
+      await d.type('[data-country-url]', nation.url);
+      await d.type('[data-country-user]', 'aigerim');
+      await d.type('[data-country-password]', PASSWORD);
+      await d.click('[data-country-login]');
+      await d.waitFor('[data-testid="country-totals"] [data-region="55"]', null, 60000);
+      await d.waitFor('[data-testid="country-totals"] [data-region="19"]');
+      const countryText = await d.eval("document.querySelector('main').innerText");
+      check(!/Асель|Bekzat|Ерлан|n:[0-9a-f]{24}/.test(countryText), `the Country screen names no person and no object: ${countryText.slice(0, 400)}`);
+      check(!(await d.eval("!!document.querySelector('[data-testid=\"country-health\"]')")), 'an analyst sees no region\'s replication');
+      await d.screenshot('12-country');
+      await d.click('[data-country-region="19"]');
+      await d.waitFor('[data-country-whole]');
+      await d.waitFor('[data-section="country-district-map"]', null, 30000);
+      await d.screenshot('13-country-region-19');
+
       log('the office\'s screens through axe-core in WebKit, in three languages');
       const a11y = await accessibilityInApp(d, [
         { name: 'desk with colleagues\' tasks', hash: '#/desk', ready: '[data-owner="Bekzat Omarov"]' },
@@ -240,8 +308,10 @@ export async function officeJourney(log = console.log) {
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('08-who-looked-kazakh'); } },
         { name: 'administration', hash: '#/admin', ready: '[data-testid="admin-journal"]',
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('11-admin-kazakh'); } },
+        { name: 'the country', hash: '#/country', ready: '[data-testid="country-totals"] [data-region="55"]',
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('14-country-kazakh'); } },
       ], log);
-      check(a11y.webkit_a11y_checked === 18, `eighteen checks made: ${JSON.stringify(a11y)}`);
+      check(a11y.webkit_a11y_checked === 21, `twenty-one checks made: ${JSON.stringify(a11y)}`);
     });
 
     log('the revoked laptop\'s next sync is refused');
@@ -264,6 +334,7 @@ export async function officeJourney(log = console.log) {
     check(got.owner === 'Асель Нурланова' && got.assigned_to === 'Bekzat Omarov', `held by Асель, assigned to Bekzat: ${JSON.stringify(got)}`);
     log('passed');
   } finally {
+    nation?.stop();
     server?.child.kill();
     pg.stop();
   }

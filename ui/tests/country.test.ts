@@ -24,7 +24,7 @@ const analystView = (region: string | null): CountryView => ({
   dashboard: {
     today: '2026-12-01', totals: figures(9, 4), overdue_matrix: { '1940': { fire_safety: 3 }, '5532': { housing: 1 } },
     regions: { '19': { totals: figures(6, 3), tasks: 7, appeals: 4 }, '55': { totals: figures(3, 1), tasks: 4, appeals: 92 } },
-    tasks: 11, appeals: { total: 96, by_region_category: { '19': { housing: 4 }, '55': { housing: 92 } }, by_month: { '2026-10': 96 } },
+    tasks: 11, appeals: { total: 96, by_region_category: { '19': { housing: 4 }, '55': { housing: 92 } }, by_month: { '2026-10': 96 }, by_district: { '1940': 4, '5532': 92 } },
     calendar: 'the calendar shipped with ЭКН',
   },
   effect: { today: '2026-12-01', totals: kpis(8), regions: { '19': kpis(5), '55': kpis(3) } },

@@ -22,7 +22,8 @@ use crate::themes::{CellScan, ScanParams};
 pub struct NationalDashboard {
     pub today: NaiveDate,
     pub totals: Figures,
-    /// District (four digits of KATO, `—` without one) → category (or task kind) → overdue tasks.
+    /// Region (two digits of KATO: the task counts are published by region, as the dashboard's matrix
+    /// reads them; `—` without one) → category (or task kind) → overdue tasks.
     #[ts(type = "Record<string, Record<string, number>>")]
     pub overdue_matrix: BTreeMap<String, BTreeMap<String, usize>>,
     pub regions: BTreeMap<String, RegionFigures>,
@@ -48,6 +49,10 @@ pub struct NationalAppeals {
     pub by_region_category: BTreeMap<String, BTreeMap<String, u64>>,
     /// Month received (`YYYY-MM`) → appeals, over every region.
     pub by_month: BTreeMap<String, u64>,
+    /// District (four digits of KATO) → appeals, over every region: the districts' map of a region
+    /// drilled into (the task counts are published by region only).
+    #[serde(default)]
+    pub by_district: BTreeMap<String, u64>,
 }
 
 /// `national effect --json` and `GET /v1/national/effect`: the country's KPIs and each region's.

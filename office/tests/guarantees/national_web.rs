@@ -119,6 +119,15 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     let expected = console(national, &["national", "dashboard", "--today", today, "--json"]);
     assert!(same_figures(&board, &expected), "{board}\n{expected}");
     assert!(board["tasks"].as_u64().unwrap() > 0);
+    // The appeals by district, for a region's districts on the map: KATO districts of both regions,
+    // as many as the regions counted.
+    let by_district = board["appeals"]["by_district"].as_object().unwrap();
+    assert!(
+        by_district.keys().all(|d| d.len() == 4 && (d.starts_with("19") || d.starts_with("55"))),
+        "{by_district:?}"
+    );
+    let counted: u64 = by_district.values().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(counted, board["appeals"]["total"].as_u64().unwrap());
     let (status, effect) = get(&face, &token, &format!("/v1/national/effect?today={today}"));
     assert_eq!(status, 200, "{effect}");
     let expected = console(national, &["national", "effect", "--today", today, "--json"]);

@@ -129,6 +129,7 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
             || board.overdue_matrix.len() > MAX_DISTRICTS
             || matrix_cells > MAX_LISTED
             || board.appeals.by_month.len() > 1_200
+            || board.appeals.by_district.len() > MAX_DISTRICTS
         {
             return Err(refused("a dashboard larger than a country's"));
         }
@@ -139,7 +140,8 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
                 .by_region_category
                 .values()
                 .all(|c| c.len() <= 1_000 && c.keys().all(|k| !bad_text(k, 200)))
-            && board.appeals.by_month.keys().all(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok());
+            && board.appeals.by_month.keys().all(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok())
+            && board.appeals.by_district.keys().all(|d| district_code(d));
         if !codes_ok {
             return Err(refused("a region, district, category or month that is none"));
         }
@@ -345,7 +347,7 @@ mod tests {
     fn the_national_faces_figures_are_checked_as_a_peers() {
         checked(&view(|_| {})).unwrap();
         type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
-        let hostile: [(&str, Edit); 4] = [
+        let hostile: [(&str, Edit); 5] = [
             (
                 "a region that is no two digits",
                 Box::new(|v| {
@@ -364,6 +366,10 @@ mod tests {
             (
                 "a month that is none",
                 Box::new(|v| v["dashboard"]["appeals"]["by_month"] = serde_json::json!({"2026-13": 1})),
+            ),
+            (
+                "a district of appeals that is no KATO",
+                Box::new(|v| v["dashboard"]["appeals"]["by_district"] = serde_json::json!({"19 OR 1=1": 1})),
             ),
         ];
         for (what, edit) in hostile {

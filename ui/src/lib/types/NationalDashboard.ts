@@ -10,6 +10,7 @@ import type { RegionFigures } from "./RegionFigures";
  */
 export type NationalDashboard = { today: string, totals: Figures, 
 /**
- * District (four digits of KATO, `—` without one) → category (or task kind) → overdue tasks.
+ * Region (two digits of KATO: the task counts are published by region, as the dashboard's matrix
+ * reads them; `—` without one) → category (or task kind) → overdue tasks.
  */
 overdue_matrix: Record<string, Record<string, number>>, regions: { [key in string]: RegionFigures }, tasks: number, appeals: NationalAppeals, calendar: string, };
