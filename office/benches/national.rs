@@ -11,11 +11,14 @@
 //! - the **national dashboard** over 5,000,000 rows of task counts (`national dashboard --json`:
 //!   wall time and the console's peak memory);
 //! - the **national anomalies** over 1,000,000 published inspections and 500,000 appeals
-//!   (`national anomalies --json`: wall time and peak memory).
+//!   (`national anomalies --json`: wall time and peak memory);
+//! - the **Country screen** over 20 regions (issue 64): the national face (`national serve` as
+//!   `ekn_national_web`) answering each figure the app asks for, and the app's core logging in and
+//!   drilling into a region (`NationalSession`), timed end to end over loopback HTTP.
 //!
 //! `cargo bench -p ekn-office --bench national` (as root: the clusters run as `postgres`).
 //! `EKN_BENCH_LAG_SECONDS`, `EKN_BENCH_RATE`, `EKN_BENCH_RESYNC_ROWS`, `EKN_BENCH_DASHBOARD_ROWS`,
-//! `EKN_BENCH_ANOMALY_ROWS` change the sizes.
+//! `EKN_BENCH_ANOMALY_ROWS`, `EKN_BENCH_COUNTRY_INSPECTIONS` change the sizes.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -73,6 +76,7 @@ fn main() {
     let resync_rows = size("EKN_BENCH_RESYNC_ROWS", 1_000_000);
     let dashboard_rows = size("EKN_BENCH_DASHBOARD_ROWS", 5_000_000);
     let anomaly_rows = size("EKN_BENCH_ANOMALY_ROWS", 1_000_000);
+    let country_inspections = size("EKN_BENCH_COUNTRY_INSPECTIONS", 50_000);
 
     let Some(region) = TestPg::start_logical().and_then(Office::start_on) else { return };
     region.add_user("Асель Нурланова", "prosecutor", "1940");
@@ -236,6 +240,121 @@ fn main() {
         "national anomalies: {} inspections and {} appeals in {wall:.1} s, peak {peak:.0} MB",
         found["inspections"], found["appeals"]
     );
+    national_pg
+        .psql("national", "DROP TABLE national_task_counts_98, national_inspections_98, national_appeal_days_98");
+    country_screen(&national_pg, country_inspections);
+}
+
+/// The 19 regions besides the attached 19 (two digits of KATO), for the Country screen's figures.
+const OTHER_REGIONS: [&str; 19] =
+    ["10", "11", "15", "23", "27", "31", "33", "35", "39", "43", "47", "55", "59", "61", "62", "63", "71", "75", "79"];
+
+/// The Country screen over 20 regions: 19 regions' published rows made in partitions of their own
+/// beside the attached region 19 (per region: 100,000 cells of task counts, 10 districts × 20
+/// categories × 36 months of appeal counts, `inspections` inspections, a quarter as many appeal
+/// days, 5,000 acts), the national face started as deployed, and each figure timed as the app asks
+/// for it — then the app's core logging in (every figure, checked) and drilling into one region.
+fn country_screen(national_pg: &TestPg, inspections: usize) {
+    for code in OTHER_REGIONS {
+        national_pg.psql(
+            "national",
+            &format!(
+                "CREATE TABLE national_task_counts_{code} PARTITION OF national_task_counts FOR VALUES IN ('{code}'); \
+                 INSERT INTO national_task_counts_{code}(region, cell, district, category, status, due, done_on, n) \
+                 SELECT '{code}', g::text, '{code}', 'c' || (g % 60), CASE WHEN g % 3 = 0 THEN 'done' ELSE 'open' END, \
+                        date '2026-06-01' + (g % 300), CASE WHEN g % 3 = 0 THEN date '2026-06-01' + (g % 280) END, 1 + g % 5 \
+                 FROM generate_series(1, 100000) g; \
+                 CREATE TABLE national_appeal_counts_{code} PARTITION OF national_appeal_counts FOR VALUES IN ('{code}'); \
+                 INSERT INTO national_appeal_counts_{code}(region, cell, district, category, month, n) \
+                 SELECT '{code}', d || '|' || c || '|' || m, '{code}' || lpad(d::text, 2, '0'), 'cat' || c, \
+                        date '2023-12-01' + make_interval(months => m), 1 + (d * 7 + c * 3 + m) % 9 \
+                 FROM generate_series(10, 19) d, generate_series(1, 20) c, generate_series(0, 35) m; \
+                 CREATE TABLE national_inspections_{code} PARTITION OF national_inspections FOR VALUES IN ('{code}'); \
+                 INSERT INTO national_inspections_{code} SELECT '{code}', md5('{code}' || g), \
+                   'n:' || left(md5('{code}s' || (g % 15000)), 24), 'Body ' || (g % 60), \
+                   (ARRAY['planned','unplanned','preventive_visit'])[1 + g % 3], date '2024-01-01' + (g % 1065), \
+                   '{code}' || lpad((10 + g % 10)::text, 2, '0'), chr(65 + g % 20), g % 4, \
+                   CASE WHEN g % 7 = 0 THEN 'штраф' ELSE '' END, g % 13 = 0, CASE WHEN g % 5 = 0 THEN g % 17 = 0 END \
+                 FROM generate_series(1, {inspections}) g; \
+                 CREATE TABLE national_appeal_days_{code} PARTITION OF national_appeal_days FOR VALUES IN ('{code}'); \
+                 INSERT INTO national_appeal_days_{code} SELECT '{code}', g::text, '{code}', 'cat' || (g % 12), \
+                   date '2024-01-01' + (g % 1000), date '2024-01-01' + (g % 1000) + 20, \
+                   (ARRAY['satisfied','refused','explained'])[1 + g % 3], 2 \
+                 FROM generate_series(1, {inspections} / 4) g; \
+                 CREATE TABLE national_acts_{code} PARTITION OF national_acts FOR VALUES IN ('{code}'); \
+                 INSERT INTO national_acts_{code} SELECT '{code}', g, (ARRAY['protest','submission','order','warning'])[1 + g % 4], \
+                   date '2025-01-01' + (g % 600), date '2025-01-01' + (g % 600) + 30, NULL, \
+                   '{code}' || lpad((10 + g % 10)::text, 2, '0'), \
+                   CASE WHEN g % 5 <> 0 THEN (ARRAY['satisfied','partly','refused'])[1 + g % 3] END, \
+                   CASE WHEN g % 5 <> 0 THEN date '2025-01-01' + (g % 600) + 10 + g % 40 END, \
+                   CASE WHEN g % 4 = 0 AND g % 3 = 0 THEN 'upheld' END, g % 2 = 0, g % 3 <> 0, g % 29 = 0 \
+                 FROM generate_series(1, 5000) g;"
+            ),
+        );
+    }
+    national_pg.psql("national", "ANALYZE");
+    national_pg.require_passwords(&["bench_analyst"]);
+    national_pg.psql("national", "CREATE ROLE bench_analyst LOGIN PASSWORD 'bench-pw-1' IN ROLE ekn_national_analyst");
+    let port = support::free_port();
+    let mut face = std::process::Command::new(support::office_bin())
+        .args(["national", "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("EKN_OFFICE_PG", national_pg.url_as("ekn_national_web", "national"))
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(started.elapsed() < Duration::from_secs(20), "the national face did not answer");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let http = support::http();
+    let login: serde_json::Value = http
+        .post(format!("{url}/v1/login"))
+        .json(&serde_json::json!({"name": "bench_analyst", "password": "bench-pw-1"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = login["token"].as_str().unwrap().to_string();
+    for path in [
+        "/v1/national/dashboard?today=2026-12-01",
+        "/v1/national/effect?today=2026-12-01",
+        "/v1/national/themes?as_of=2026-12-01",
+        "/v1/national/anomalies?today=2026-12-01",
+        "/v1/national/themes?as_of=2026-12-01&region=35",
+        "/v1/national/anomalies?today=2026-12-01&region=35",
+    ] {
+        let started = Instant::now();
+        let answer = http.get(format!("{url}{path}")).bearer_auth(&token).send().unwrap();
+        assert_eq!(answer.status().as_u16(), 200, "{path}");
+        let bytes = answer.bytes().unwrap().len();
+        println!("country: {path}: {:.2} s, {:.0} KB", started.elapsed().as_secs_f64(), bytes as f64 / 1024.0);
+    }
+    let params = ekn::api::office::NationalLoginParams {
+        url: url.clone(),
+        user: "bench_analyst".into(),
+        password: "bench-pw-1".into(),
+        tls_ca: None,
+        tls_pin: None,
+    };
+    let started = Instant::now();
+    let (mut session, view) = ekn::api::office::NationalSession::login(&params).unwrap();
+    println!(
+        "country: the app's login and first figures over {} regions: {:.2} s",
+        view.dashboard.as_ref().map_or(0, |d| d.regions.len()),
+        started.elapsed().as_secs_f64()
+    );
+    let started = Instant::now();
+    let drilled = session.country(&ekn::api::office::CountryParams { region: Some("35".into()), today: None }).unwrap();
+    println!(
+        "country: the app's drill into region 35 ({} anomalies, {} alarms): {:.2} s",
+        drilled.anomalies.as_ref().map_or(0, |a| a.report.anomalies.len()),
+        drilled.themes.as_ref().map_or(0, |t| t.cells.alarms.len()),
+        started.elapsed().as_secs_f64()
+    );
+    let _ = face.kill();
+    let _ = face.wait();
 }
 
 /// Runs `ekn-office ARGS`: its wall time, its peak memory (MB, polled from /proc) and its output.

@@ -31,7 +31,14 @@ pub async fn for_caller(
 ) -> Result<OfficeThemeScan, OfficeError> {
     caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the themes' scan")?;
     let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
-    scan(client, &scope, as_of, months).await
+    let mut found = scan(client, &scope, as_of, months).await?;
+    if caller.person.role == Role::Analyst {
+        // A theme is a person's work, named with its author: an analyst reads the cells (category
+        // × district counts judged), not whose themes there are — as the dashboard drops names.
+        found.scan.themes.clear();
+        found.owners.clear();
+    }
+    Ok(found)
 }
 
 /// The whole office's scan, for the server's console.
@@ -110,7 +117,13 @@ pub async fn scores_for_caller(
 ) -> Result<OfficeThemeScores, OfficeError> {
     caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Analyst], "read the themes' scores")?;
     let scope = Scope { districts: caller.person.districts.clone(), ..caller.scope() };
-    scores(client, &scope, as_of).await
+    let mut found = scores(client, &scope, as_of).await?;
+    if caller.person.role == Role::Analyst {
+        // The scores rank people's themes by name and author: not an aggregate an analyst reads.
+        found.scores.themes.clear();
+        found.owners.clear();
+    }
+    Ok(found)
 }
 
 /// The whole office's scores, for the server's console.

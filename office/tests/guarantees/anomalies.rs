@@ -5,7 +5,8 @@
 //! region 19 the units in its districts with the objects behind them, a prosecutor her own district's only, an analyst
 //! every unit without a single object, an administrator nothing. A supervisor's joined
 //! workstation shows the office's own list, says when it was computed, and keeps it for the time
-//! the office is out of reach.
+//! the office is out of reach; the office's analyst, who enrols no workstation, logs in from the app
+//! and reads every unit without an object, and the figures without a name or a theme.
 
 use super::effect::fetch_registry;
 use super::national::region_registry;
@@ -121,6 +122,46 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     for id in &expected {
         assert!(text.contains(id.as_str()), "{id} in the PDF: {text}");
     }
+    // The office's analyst in the app: no workstation of their own, a login of their own on this
+    // (joined) machine — every unit of the list, the figures without a name, no object, no theme.
+    // A theme of the supervisor's reaches the office: the supervisor's scan names it and its author.
+    let definition = ekn::api::ThemeDefinition {
+        categories: vec!["social.housing".into()],
+        kato: vec!["1940".into()],
+        ..Default::default()
+    };
+    let request = ekn::api::SaveThemeRequest { name: "ЖКХ".into(), definition, reason: "план".into() };
+    saule.session().analytics().save_theme(&request).unwrap();
+    saule.session().office().sync().unwrap();
+    let (_, scan) = office.get(&supervisor, "/v1/themes/scan");
+    assert!(
+        !scan["themes"].as_array().unwrap().is_empty() && !scan["owners"].as_array().unwrap().is_empty(),
+        "{scan:#}"
+    );
+    let analyst_login = |user: &str| {
+        saule.session().office().analyst_login(&ekn::api::office::AnalystLoginParams {
+            url: None,
+            user: user.into(),
+            password: crate::support::PASSWORD.into(),
+            tls_ca: None,
+            tls_pin: None,
+        })
+    };
+    let refused = analyst_login("Supervisor Saule").err().expect("a supervisor is no analyst");
+    assert!(refused.message.contains("not an analyst"), "{refused:?}");
+    // An analyst of region 19's districts: the themes in scope are there, and still not hers to read.
+    office.add_user("Analyst Aizhan", "analyst", "19");
+    let (mut aizhan, seen) = analyst_login("Analyst Aizhan").unwrap();
+    let mut listed: Vec<String> = seen.anomalies.report.anomalies.iter().map(|a| a.anomaly.id.clone()).collect();
+    listed.sort();
+    assert_eq!(listed, ids(&whole));
+    assert!(seen.anomalies.objects_withheld);
+    assert!(seen.dashboard.by_owner.is_empty() && seen.dashboard.figures.by_assignee.is_empty());
+    assert!(seen.themes.owners.is_empty() && seen.themes.scan.themes.is_empty());
+    assert!(seen.stale.is_none() && seen.appeals.computed_at.is_some());
+    assert_eq!(aizhan.figures().unwrap().anomalies.report.anomalies.len(), listed.len());
+    aizhan.logout();
+
     let view = saule.session().office().anomalies().unwrap();
     assert!(view.offline.is_none() && view.anomalies.computed_at.is_some(), "{view:?}");
     let mut shown: Vec<String> = view.anomalies.report.anomalies.iter().map(|a| a.anomaly.id.clone()).collect();

@@ -67,6 +67,17 @@ pub struct AdminView {
     pub overview: AdminOverview,
 }
 
+/// A person's own bearer session at an office (an administrator's or an analyst's: neither enrols
+/// a workstation): the office must say the person has `role`, or the session is ended at once and
+/// refused here.
+pub(super) struct PersonLogin {
+    pub url: String,
+    pub trust: OfficeTrust,
+    pub token: String,
+    pub person: String,
+    pub expires_at: DateTime<Utc>,
+}
+
 #[derive(Deserialize)]
 struct LoginReply {
     token: String,
@@ -78,6 +89,40 @@ struct LoginReply {
 struct LoggedIn {
     name: String,
     role: String,
+}
+
+impl Office<'_> {
+    /// Logs `user` in at the office `url` (this workstation's, with its pinned trust, when absent)
+    /// and keeps the session only when the office says the person is `role`.
+    pub(super) fn person_login(
+        &self,
+        url: Option<&str>,
+        trust: OfficeTrust,
+        user: &str,
+        password: &str,
+        role: &str,
+        not_role: impl FnOnce(&str) -> String,
+    ) -> Result<PersonLogin, ApiError> {
+        let (url, trust) = match url {
+            Some(url) if !url.trim().is_empty() => (url.trim().to_string(), trust),
+            _ => {
+                let link = self.linked()?;
+                (link.url.clone(), OfficeTrust { ca_pem: link.tls_ca.clone(), pin: link.tls_pin.clone() })
+            }
+        };
+        let client = OfficeClient::new(&url, &trust, None)?;
+        let login: LoginReply = client.call(
+            "POST",
+            "/v1/login",
+            Some(&serde_json::json!({ "name": user, "password": password })),
+            Auth::None,
+        )?;
+        if login.person.role != role {
+            let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&login.token));
+            return Err(ApiError::new(ErrorCode::OfficeRefused, not_role(&login.person.name)));
+        }
+        Ok(PersonLogin { url, trust, token: login.token, person: login.person.name, expires_at: login.expires_at })
+    }
 }
 
 /// No office has more people or workstations than this: an answer with more is refused.
@@ -133,30 +178,18 @@ impl Office<'_> {
     /// Logs an administrator in: the office must say the person is an administrator (anyone else's
     /// session is ended at once and refused here).
     pub fn admin_login(&self, params: &AdminLoginParams) -> Result<AdminSession, ApiError> {
-        let (url, trust) = match &params.url {
-            Some(url) if !url.trim().is_empty() => {
-                (url.trim().to_string(), OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() })
-            }
-            _ => {
-                let link = self.linked()?;
-                (link.url.clone(), OfficeTrust { ca_pem: link.tls_ca.clone(), pin: link.tls_pin.clone() })
-            }
-        };
-        let client = OfficeClient::new(&url, &trust, None)?;
-        let login: LoginReply = client.call(
-            "POST",
-            "/v1/login",
-            Some(&serde_json::json!({ "name": params.user, "password": params.password })),
-            Auth::None,
-        )?;
-        if login.person.role != "admin" {
-            let _ = client.call::<serde_json::Value>("POST", "/v1/logout", None::<&()>, Auth::Bearer(&login.token));
-            return Err(ApiError::new(
-                ErrorCode::OfficeRefused,
-                format!("{} is not an administrator of the office", login.person.name),
-            ));
-        }
-        Ok(AdminSession { url, trust, token: login.token, person: login.person.name, expires_at: login.expires_at })
+        let trust = OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() };
+        let login =
+            self.person_login(params.url.as_deref(), trust, &params.user, &params.password, "admin", |name| {
+                format!("{name} is not an administrator of the office")
+            })?;
+        Ok(AdminSession {
+            url: login.url,
+            trust: login.trust,
+            token: login.token,
+            person: login.person,
+            expires_at: login.expires_at,
+        })
     }
 }
 

@@ -100,7 +100,7 @@ pub(super) fn bad_name(name: &str) -> bool {
 }
 
 /// Checks the office's answer as a peer's: bounded row counts, names as the office allows a name.
-fn checked(board: &OfficeDashboard) -> Result<(), ApiError> {
+pub(super) fn checked(board: &OfficeDashboard) -> Result<(), ApiError> {
     let f = &board.figures;
     let rows = board.by_owner.len()
         + board.by_district.len()
@@ -122,7 +122,7 @@ fn checked(board: &OfficeDashboard) -> Result<(), ApiError> {
 }
 
 /// Checks the office's theme scan as a peer's: bounded lists, names as the office allows them.
-fn checked_scan(scan: &OfficeThemeScan) -> Result<(), ApiError> {
+pub(super) fn checked_scan(scan: &OfficeThemeScan) -> Result<(), ApiError> {
     let cells = &scan.scan.cells;
     let rows = scan.owners.len() + scan.scan.themes.len() + cells.alarms.len() + cells.neighbours.len();
     let names =
@@ -155,7 +155,7 @@ fn checked_scores(scores: &OfficeThemeScores) -> Result<(), ApiError> {
 }
 
 /// Checks the office's effect of acts as a peer's: bounded lists, codes and names as an office's.
-fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
+pub(super) fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
     // Each estimate's stacks and profile count as rows.
     let nested = effect.effects.iter().map(|e| e.figures.cohorts.len() + e.figures.profile.len()).sum::<usize>();
     let rows =
@@ -172,7 +172,7 @@ fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
 }
 
 /// Checks the office's map of appeals as a peer's: districts as four KATO digits, a bounded list.
-fn checked_appeals_map(map: &OfficeAppealsMap) -> Result<(), ApiError> {
+pub(super) fn checked_appeals_map(map: &OfficeAppealsMap) -> Result<(), ApiError> {
     let districts_ok = map.by_district.keys().all(|d| d.len() == 4 && d.bytes().all(|b| b.is_ascii_digit()));
     let counts_ok = map.by_district.values().all(|c| c.open <= c.total && c.received_90_days <= c.total);
     if map.by_district.len() > MAX_ROWS || !districts_ok || !counts_ok {
@@ -187,7 +187,7 @@ const MAX_SUBJECTS: usize = 20;
 /// Checks the office's anomalies as a peer's: bounded lists, figures that are numbers, places as
 /// KATO digits, objects as BINs, words as an office's — and, for a role that reads aggregates
 /// only, no object at all (the office said it withheld them).
-fn checked_anomalies(found: &OfficeAnomalies) -> Result<(), ApiError> {
+pub(super) fn checked_anomalies(found: &OfficeAnomalies) -> Result<(), ApiError> {
     let list = &found.report.anomalies;
     let rows = list.len() + found.registry.len() + found.not_computed.len() + found.report.units_judged.len();
     let digits = |s: &str, lengths: &[usize]| lengths.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit());

@@ -12,6 +12,7 @@
 
 mod access_log;
 mod admin;
+mod analyst;
 mod appeals;
 mod calendars;
 mod client;
@@ -66,6 +67,7 @@ const MAX_COLLEAGUES: usize = 20_000;
 
 pub use access_log::{AccessLogParams, AccessLogView};
 pub use admin::{AdminActParams, AdminAction, AdminLoginParams, AdminOverview, AdminSession, AdminView};
+pub use analyst::{AnalystLoginParams, AnalystSession, AnalystView};
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;

@@ -376,7 +376,9 @@ impl Host {
                 for (method, params, reply) in receiver {
                     if net.is_none() {
                         match Session::open_with(&path, context.clone()) {
-                            Ok(session) => net = Some(NetSession { session, admin: None, national: None }),
+                            Ok(session) => {
+                                net = Some(NetSession { session, admin: None, national: None, analyst: None })
+                            }
                             Err(e) => {
                                 let _ = reply.send(Err(e));
                                 continue;
@@ -475,6 +477,8 @@ pub struct NetSession {
     admin: Option<crate::api::office::AdminSession>,
     /// A national analyst's or administrator's session at the national face, in memory only.
     national: Option<crate::api::office::NationalSession>,
+    /// The office's analyst's session (an analyst enrols no workstation), in memory only.
+    analyst: Option<crate::api::office::AnalystSession>,
 }
 
 /// What the network methods may reach: the office link and the connectors (each a capability
@@ -507,6 +511,33 @@ impl NetSession {
         self.admin.as_ref().ok_or_else(|| {
             ApiError::new(crate::api::ErrorCode::OfficeRefused, "log in as the office's administrator first")
         })
+    }
+
+    /// Logs the office's analyst in (ending the analyst's session before it, if any).
+    pub(in crate::api) fn analyst_login(
+        &mut self,
+        params: &crate::api::office::AnalystLoginParams,
+    ) -> Result<crate::api::office::AnalystView, ApiError> {
+        if let Some(before) = self.analyst.take() {
+            before.logout();
+        }
+        let (session, view) = self.session.office().analyst_login(params)?;
+        self.analyst = Some(session);
+        Ok(view)
+    }
+
+    /// The office's analyst's session, or why there is none.
+    pub(in crate::api) fn analyst(&mut self) -> Result<&mut crate::api::office::AnalystSession, ApiError> {
+        self.analyst
+            .as_mut()
+            .ok_or_else(|| ApiError::new(crate::api::ErrorCode::OfficeRefused, "log in as the office's analyst first"))
+    }
+
+    /// Ends the analyst's session, here and at the office.
+    pub(in crate::api) fn analyst_logout(&mut self) {
+        if let Some(analyst) = self.analyst.take() {
+            analyst.logout();
+        }
     }
 
     /// Logs in to the national face (ending the national session before it, if any).
@@ -634,7 +665,12 @@ mod tests {
         let refused = rpc::call(&mut screens, "sync", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("network worker"), "{}", refused.message);
         assert!(rpc::call(&mut screens, "status", Value::Null, &mut cx).is_ok());
-        let mut net = NetSession { session: Session::open_with(&db, context).unwrap(), admin: None, national: None };
+        let mut net = NetSession {
+            session: Session::open_with(&db, context).unwrap(),
+            admin: None,
+            national: None,
+            analyst: None,
+        };
         let refused = rpc::call_network(&mut net, "status", Value::Null, &mut cx).unwrap_err();
         assert!(refused.message.contains("does not run on the network worker"), "{}", refused.message);
         // A Network method runs there: with no office joined it answers that, not a refusal.

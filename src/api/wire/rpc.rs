@@ -13,10 +13,10 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, Assigned, CountryParams, CountryView,
-    JoinParams, NationalLoginParams, OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState,
-    OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams,
-    ResolveParams, SyncReport,
+    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, AnalystLoginParams, AnalystView,
+    Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams, OfficeAnomaliesView, OfficeAppealsMapView,
+    OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView,
+    OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -439,6 +439,9 @@ methods! {
     office_admin: Network(NoParams) -> AdminView;
     office_admin_act: Network(AdminActParams) -> AdminView;
     office_admin_logout: Network(NoParams) -> Ok;
+    office_analyst_login: Network(AnalystLoginParams) -> AnalystView;
+    office_analyst: Network(NoParams) -> AnalystView;
+    office_analyst_logout: Network(NoParams) -> Ok;
     national_login: Network(NationalLoginParams) -> CountryView;
     national_country: Network(CountryParams) -> CountryView;
     national_logout: Network(NoParams) -> Ok;
@@ -976,6 +979,23 @@ mod on_network {
 
     pub fn office_admin_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
         net.admin_logout();
+        Ok(Ok { ok: true })
+    }
+
+    pub fn office_analyst_login(
+        net: &mut NetSession,
+        p: AnalystLoginParams,
+        _: &mut CallContext<'_>,
+    ) -> R<AnalystView> {
+        net.analyst_login(&p)
+    }
+
+    pub fn office_analyst(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<AnalystView> {
+        net.analyst()?.figures()
+    }
+
+    pub fn office_analyst_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
+        net.analyst_logout();
         Ok(Ok { ok: true })
     }
 

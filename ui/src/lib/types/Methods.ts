@@ -13,6 +13,8 @@ import type { ActParams } from "./ActParams";
 import type { AdminActParams } from "./AdminActParams";
 import type { AdminLoginParams } from "./AdminLoginParams";
 import type { AdminView } from "./AdminView";
+import type { AnalystLoginParams } from "./AnalystLoginParams";
+import type { AnalystView } from "./AnalystView";
 import type { AnomaliesParams } from "./AnomaliesParams";
 import type { AnomalyDetail } from "./AnomalyDetail";
 import type { AnomalyParams } from "./AnomalyParams";
@@ -267,6 +269,9 @@ export type Methods = {
   office_admin: { params: NoParams; result: AdminView };
   office_admin_act: { params: AdminActParams; result: AdminView };
   office_admin_logout: { params: NoParams; result: Ok };
+  office_analyst_login: { params: AnalystLoginParams; result: AnalystView };
+  office_analyst: { params: NoParams; result: AnalystView };
+  office_analyst_logout: { params: NoParams; result: Ok };
   national_login: { params: NationalLoginParams; result: CountryView };
   national_country: { params: CountryParams; result: CountryView };
   national_logout: { params: NoParams; result: Ok };
@@ -392,6 +397,9 @@ export const METHOD_RUNS = {
   office_admin: 'network',
   office_admin_act: 'network',
   office_admin_logout: 'network',
+  office_analyst_login: 'network',
+  office_analyst: 'network',
+  office_analyst_logout: 'network',
   national_login: 'network',
   national_country: 'network',
   national_logout: 'network',
