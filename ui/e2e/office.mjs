@@ -7,7 +7,8 @@
 // each extend one appeal's deadline offline: the supervisor's desk shows the earlier date in force
 // with the conflict, the dashboard's conflicts panel resolves it with a reason, and the laptop's next
 // sync brings the kept date. The office's administrator logs in from the same app with her own
-// password and revokes Bekzat's old laptop with a reason: its next sync is refused. The office then
+// password and revokes Bekzat's old laptop with a reason: its next sync is refused; the office's
+// analyst, who keeps no workstation, logs in too and sees the office's figures without a person. The office then
 // publishes as region 19 beside a second office (region 55) to a national cluster by logical
 // replication, and a national analyst logs in to the national face from the same app: the Country
 // screen shows both regions and drills into 19 — never a person or an object.
@@ -135,6 +136,7 @@ export async function officeJourney(log = console.log) {
     cli('user', 'add', 'Bekzat Omarov', '--role', 'prosecutor', '--districts', '5532');
     cli('user', 'add', 'Saule Supervisor', '--role', 'supervisor', '--districts', '1940,5532');
     cli('user', 'add', 'Dana Admin', '--role', 'admin', '--districts', '');
+    cli('user', 'add', 'Aizhan Analyst', '--role', 'analyst', '--districts', '1940,5532');
     server = await startOffice(pg);
 
     log('two prosecutors push a task each');
@@ -280,6 +282,18 @@ export async function officeJourney(log = console.log) {
       check(revokedRow.includes('отозвано'), `the workstation shows revoked: ${revokedRow}`);
       await d.screenshot('10-admin-revoked');
 
+      log('the office\'s analyst logs in from the same app: the office\'s figures, no person, no object');
+      await d.goto('#/settings');
+      await d.click('[data-office-analyst]');
+      await d.type('[data-analyst-user]', 'Aizhan Analyst');
+      await d.type('[data-analyst-password]', PASSWORD);
+      await d.click('[data-analyst-login]');
+      await d.waitFor('[data-testid="analyst-totals"]', null, 60000);
+      const analystText = await d.eval("document.querySelector('main').innerText");
+      check(!/Асель|Bekzat|Saule/.test(analystText), `the analyst's figures name no person: ${analystText.slice(0, 400)}`);
+      check(/надзор/.test(analystText), `the analyst sees the units' figures: ${analystText.slice(0, 400)}`);
+      await d.screenshot('13-office-analyst');
+
       log('a national analyst logs in to the national face: the Country screen, both regions, region 19 drilled into');
       await d.goto('#/country');
       await d.type('[data-country-url]', nation.url);
@@ -291,11 +305,11 @@ export async function officeJourney(log = console.log) {
       const countryText = await d.eval("document.querySelector('main').innerText");
       check(!/Асель|Bekzat|Ерлан|n:[0-9a-f]{24}/.test(countryText), `the Country screen names no person and no object: ${countryText.slice(0, 400)}`);
       check(!(await d.eval("!!document.querySelector('[data-testid=\"country-health\"]')")), 'an analyst sees no region\'s replication');
-      await d.screenshot('12-country');
+      await d.screenshot('14-country');
       await d.click('[data-country-region="19"]');
       await d.waitFor('[data-country-whole]');
       await d.waitFor('[data-section="country-district-map"]', null, 30000);
-      await d.screenshot('13-country-region-19');
+      await d.screenshot('15-country-region-19');
 
       log('the office\'s screens through axe-core in WebKit, in three languages');
       const a11y = await accessibilityInApp(d, [
@@ -308,10 +322,12 @@ export async function officeJourney(log = console.log) {
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('08-who-looked-kazakh'); } },
         { name: 'administration', hash: '#/admin', ready: '[data-testid="admin-journal"]',
           inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('11-admin-kazakh'); } },
+        { name: 'the office\'s figures for its analyst', hash: '#/office-figures', ready: '[data-testid="analyst-totals"]',
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('16-office-analyst-kazakh'); } },
         { name: 'the country', hash: '#/country', ready: '[data-testid="country-totals"] [data-region="55"]',
-          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('14-country-kazakh'); } },
+          inApp: async (app) => { if ((await app.eval('document.documentElement.lang')) === 'kk') await app.screenshot('17-country-kazakh'); } },
       ], log);
-      check(a11y.webkit_a11y_checked === 21, `twenty-one checks made: ${JSON.stringify(a11y)}`);
+      check(a11y.webkit_a11y_checked === 24, `twenty-four checks made: ${JSON.stringify(a11y)}`);
     });
 
     log('the revoked laptop\'s next sync is refused');

@@ -9,6 +9,7 @@ import type { AccessLogParams } from './types/AccessLogParams';
 import type { AdminLoginParams } from './types/AdminLoginParams';
 import type { AdminAction } from './types/AdminAction';
 import type { NationalLoginParams } from './types/NationalLoginParams';
+import type { AnalystLoginParams } from './types/AnalystLoginParams';
 import type { CountryParams } from './types/CountryParams';
 import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
@@ -101,6 +102,9 @@ export const api = {
   officeAdminAct: (action: AdminAction) => call('office_admin_act', { act: action }),
   officeAdminLogout: () => call('office_admin_logout', none),
   officeReport: (params: ReportParams) => call('office_report', params),
+  officeAnalystLogin: (params: AnalystLoginParams) => call('office_analyst_login', params),
+  officeAnalyst: () => call('office_analyst', none),
+  officeAnalystLogout: () => call('office_analyst_logout', none),
   nationalLogin: (params: NationalLoginParams) => call('national_login', params),
   nationalCountry: (params: CountryParams) => call('national_country', params),
   nationalLogout: () => call('national_logout', none),
