@@ -61,6 +61,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'national_login') return asAdmin ? adminView() : analystView(null);
     if (method === 'national_country') return analystView((params.region as string | null) ?? null);
     if (method === 'national_logout') return { ok: true };
+    if (method === 'national_report') return { file_name: 'country-2026-11-29.pdf', media_type: 'application/pdf', base64: 'JVBERg==' };
     if (method === 'regions') return [
       { code: '19', name_ru: 'Алматинская область', name_kk: 'Алматы облысы', name_en: 'Almaty Region', high_risk: 0 },
       { code: '55', name_ru: 'Павлодарская область', name_kk: 'Павлодар облысы', name_en: 'Pavlodar Region', high_risk: 0 }];
@@ -104,6 +105,9 @@ describe('the Country screen', () => {
     expect(screen.getByTestId('country-anomalies').textContent).toContain('Объекты за каждой аномалией скрыты');
     expect(screen.getByTestId('country-themes').querySelector('[data-alarm="5532"]')).not.toBeNull();
     expect(screen.queryByTestId('country-health')).toBeNull();
+    // The screen as a file, in the reader's language.
+    await fireEvent.click(screen.getByTestId('country-report').querySelector('[data-format="pdf"]')!);
+    await waitFor(() => expect(calls.find((c) => c.method === 'national_report')?.params).toEqual({ format: 'pdf', lang: 'ru' }));
 
     await fireEvent.click(totals.querySelector('[data-country-region="19"]')!);
     await waitFor(() => expect(calls.some((c) => c.method === 'national_country')).toBe(true));

@@ -43,6 +43,7 @@ vi.mock('../src/lib/transport', () => ({
     calls.push({ method, params });
     if (method === 'office_analyst_login' || method === 'office_analyst') return view();
     if (method === 'office_analyst_logout') return { ok: true };
+    if (method === 'office_analyst_report') return { file_name: 'office-anomalies.xlsx', media_type: 'application/octet-stream', base64: 'UEs=' };
     if (method === 'appeals_reference') return { taxonomy: null };
     throw new Error(`unexpected ${method}`);
   },
@@ -78,6 +79,8 @@ describe('the office\'s figures for its analyst', () => {
     expect(screen.getByTestId('analyst-effect').textContent).toContain('3 / 4');
     expect(screen.getByTestId('analyst-cells').textContent).toContain('Енбекшиказахский район');
     expect(screen.getByTestId('analyst-anomalies').textContent).toContain('Объекты за каждой аномалией скрыты');
+    await fireEvent.click(screen.getByTestId('analyst-anomalies-report').querySelector('[data-format="xlsx"]')!);
+    await waitFor(() => expect(calls.find((c) => c.method === 'office_analyst_report')?.params).toEqual({ report: 'anomalies', format: 'xlsx', lang: 'ru' }));
     await fireEvent.click(document.querySelector('[data-analyst-logout]')!);
     await screen.findByTestId('analyst-login');
     expect(calls.some((c) => c.method === 'office_analyst_logout')).toBe(true);

@@ -160,6 +160,14 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     assert!(seen.themes.owners.is_empty() && seen.themes.scan.themes.is_empty());
     assert!(seen.stale.is_none() && seen.appeals.computed_at.is_some());
     assert_eq!(aizhan.figures().unwrap().anomalies.report.anomalies.len(), listed.len());
+    // Her anomalies as a workbook: every practice, not one object.
+    let (_, bytes) = aizhan.report(OfficeReport::Anomalies, ReportFormat::Xlsx, ekn::i18n::Lang::Ru).unwrap();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = book.sheet_names();
+    let list = book.worksheet_range(&sheets[1]).unwrap();
+    let rows: Vec<Vec<String>> = list.rows().skip(1).map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), listed.len());
+    assert!(rows.iter().all(|r| r[13].is_empty()), "no object in an analyst's workbook: {rows:?}");
     aizhan.logout();
 
     let view = saule.session().office().anomalies().unwrap();
@@ -179,7 +187,7 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
 }
 
 /// The text of a PDF as poppler's `pdftotext` reads it.
-fn pdf_text(pdf: &[u8]) -> String {
+pub(super) fn pdf_text(pdf: &[u8]) -> String {
     use std::io::Write;
     let mut child = std::process::Command::new("pdftotext")
         .args(["-layout", "-", "-"])

@@ -9,8 +9,9 @@
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use ekn::api::office::{CountryParams, NationalLoginParams, NationalSession};
+use ekn::api::office::{CountryParams, NationalLoginParams, NationalSession, ReportFormat};
 use ekn::api::ErrorCode;
+use ekn::i18n::Lang;
 
 use crate::support::{free_port, http, office_bin, office_cli, same_figures, TestPg};
 
@@ -200,6 +201,24 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     assert_eq!(listed(&serde_json::to_value(&drilled.anomalies).unwrap()), listed(&expected));
     assert_eq!(drilled.region.as_deref(), Some("19"));
     assert!(drilled.stale.is_none());
+    // The Country screen as a file a head hands on: a workbook in Kazakh read back by another
+    // library — both regions' rows, and no object's pseudonym in any cell — and a PDF printed by
+    // Chromium, read back by poppler.
+    let (name, bytes) = app.report(ReportFormat::Xlsx, Lang::Kk).unwrap();
+    assert!(name.starts_with("country-19-") && name.ends_with(".xlsx"), "{name}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let mut cells = Vec::new();
+    for sheet in book.sheet_names() {
+        let range = book.worksheet_range(&sheet).unwrap();
+        cells.extend(range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect::<Vec<_>>());
+    }
+    assert!(cells.iter().any(|c| c == "Бүкіл ел") && cells.iter().any(|c| c == "55"), "{cells:?}");
+    assert!(!cells.iter().any(|c| c.contains("n:")), "no pseudonym in the workbook");
+    let (name, pdf) = app.report(ReportFormat::Pdf, Lang::Kk).unwrap();
+    assert!(name.ends_with(".pdf"), "{name}");
+    let text = super::anomalies::pdf_text(&pdf);
+    assert!(text.contains("Ел көрсеткіштері") && text.contains("Бүкіл ел"), "{text}");
     let (_, admin_view) = app_login("nurlan", "admin-pw-1").unwrap();
     assert!(admin_view.admin && admin_view.dashboard.is_none() && admin_view.anomalies.is_none());
     assert_eq!(admin_view.health.as_ref().map(|h| h.regions.len()), Some(2));

@@ -143,6 +143,11 @@ impl AnalystSession {
         Ok(view)
     }
 
+    /// The figures last fetched (what the Office figures screen shows), if any.
+    pub fn last(&self) -> Option<&AnalystView> {
+        self.last.as_ref()
+    }
+
     /// Ends the session at the office (the token is dropped here whatever the office says).
     pub fn logout(self) {
         if let Ok(client) = OfficeClient::new(&self.login.url, &self.login.trust, None) {

@@ -296,6 +296,11 @@ impl NationalSession {
         Ok(view)
     }
 
+    /// The figures last fetched (what the Country screen shows), if any.
+    pub fn last(&self) -> Option<&CountryView> {
+        self.last.as_ref()
+    }
+
     /// Ends the session at the face (the token is dropped here whatever the face says).
     pub fn logout(self) {
         if let Ok(client) = OfficeClient::new(&self.url, &self.trust, None) {

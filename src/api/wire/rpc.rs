@@ -14,9 +14,9 @@ use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
     AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, AnalystLoginParams, AnalystView,
-    Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams, OfficeAnomaliesView, OfficeAppealsMapView,
-    OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus, OfficeThemeScanView,
-    OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
+    Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams, NationalReportParams, OfficeAnomaliesView,
+    OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
+    OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -445,6 +445,8 @@ methods! {
     national_login: Network(NationalLoginParams) -> CountryView;
     national_country: Network(CountryParams) -> CountryView;
     national_logout: Network(NoParams) -> Ok;
+    national_report: Network(NationalReportParams) -> FileDownload;
+    office_analyst_report: Network(ReportParams) -> FileDownload;
     office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
@@ -1014,6 +1016,20 @@ mod on_network {
 
     pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {
         net.office().access_log(&p)
+    }
+
+    /// The Country screen's figures as a file in the UI's language.
+    pub fn national_report(net: &mut NetSession, p: NationalReportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.national()?.report(p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
+    }
+
+    /// One of the office's screens as its analyst sees it, as a file in the UI's language.
+    pub fn office_analyst_report(net: &mut NetSession, p: ReportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.analyst()?.report(p.report, p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
     }
 
     /// The office's dashboard as a workbook in the UI's language (an unknown code: the program's).

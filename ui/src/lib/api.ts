@@ -11,6 +11,7 @@ import type { AdminAction } from './types/AdminAction';
 import type { NationalLoginParams } from './types/NationalLoginParams';
 import type { AnalystLoginParams } from './types/AnalystLoginParams';
 import type { CountryParams } from './types/CountryParams';
+import type { NationalReportParams } from './types/NationalReportParams';
 import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
@@ -108,6 +109,8 @@ export const api = {
   nationalLogin: (params: NationalLoginParams) => call('national_login', params),
   nationalCountry: (params: CountryParams) => call('national_country', params),
   nationalLogout: () => call('national_logout', none),
+  nationalReport: (params: NationalReportParams) => call('national_report', params),
+  officeAnalystReport: (params: ReportParams) => call('office_analyst_report', params),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),
   connectorAdd: (spec: ConnectorSpec) => call('connector_add', spec),

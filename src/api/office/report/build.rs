@@ -20,18 +20,18 @@ pub struct Asker {
 }
 
 /// The words of one language.
-struct Words(Lang);
+pub(super) struct Words(pub(super) Lang);
 
 impl Words {
-    fn t(&self, key: &str) -> String {
+    pub(super) fn t(&self, key: &str) -> String {
         text_in(self.0, key, &[])
     }
 
-    fn with(&self, key: &str, vars: &[(&str, &dyn Display)]) -> String {
+    pub(super) fn with(&self, key: &str, vars: &[(&str, &dyn Display)]) -> String {
         text_in(self.0, key, vars)
     }
 
-    fn heads(&self, keys: &[&str]) -> Vec<String> {
+    pub(super) fn heads(&self, keys: &[&str]) -> Vec<String> {
         keys.iter().map(|k| self.t(k)).collect()
     }
 
@@ -50,17 +50,17 @@ impl Words {
         why.map(|why| self.with("cli.xlsx.offline", &[("why", &why), ("at", &fetched.to_rfc3339())]))
     }
 
-    fn made_by(&self) -> (String, String) {
+    pub(super) fn made_by(&self) -> (String, String) {
         (self.t("cli.xlsx.made_by"), format!("ekn {}", env!("CARGO_PKG_VERSION")))
     }
 }
 
 /// The figures' columns, as the command line heads them.
-const COLUMNS: [&str; 6] =
+pub(super) const COLUMNS: [&str; 6] =
     ["cli.col.open", "cli.col.due3", "cli.col.overdue", "cli.col.on_time", "cli.col.late", "cli.col.median"];
 
 /// One row of deadline figures under `name`.
-fn figures_row(name: &str, f: &Figures) -> Vec<Cell> {
+pub(super) fn figures_row(name: &str, f: &Figures) -> Vec<Cell> {
     let counts =
         [f.open, f.due_within_3_working_days, f.overdue, f.done_on_time_last_90_days, f.done_late_last_90_days];
     let mut row = vec![Cell::from(name)];

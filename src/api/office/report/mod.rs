@@ -7,12 +7,13 @@
 //! `xlsx` and `pdf` write that one model, so the two files cannot say different things.
 
 mod build;
+mod country;
 mod pdf;
 mod xlsx;
 
 use serde::{Deserialize, Serialize};
 
-use super::Office;
+use super::{AnalystSession, NationalSession, Office};
 use crate::api::ApiError;
 use crate::i18n::Lang;
 
@@ -139,6 +140,62 @@ impl Office<'_> {
             OfficeReport::Anomalies => build::anomalies(&self.anomalies()?, &self.asker()?, lang),
             OfficeReport::Effect => build::effect(&self.effect()?, &self.asker()?, lang),
             OfficeReport::Themes => build::themes(&self.theme_scan()?, &self.asker()?, lang),
+        };
+        format.write(&built)
+    }
+}
+
+/// `national_report`: the Country screen's figures as a file, in which language.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct NationalReportParams {
+    pub format: ReportFormat,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+fn nothing_shown() -> ApiError {
+    ApiError::new(crate::api::ErrorCode::OfficeRefused, "no figures to export yet: log in and let them load first")
+}
+
+impl NationalSession {
+    /// The figures the Country screen shows now (the last fetched), as a file in `lang`.
+    pub fn report(&self, format: ReportFormat, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let shown = self.last().ok_or_else(nothing_shown)?;
+        format.write(&country::country(shown, lang))
+    }
+}
+
+impl AnalystSession {
+    /// One of the office's screens as its analyst sees it (the last figures fetched), as a file in
+    /// `lang`, built as the supervisors' are; the asker is the analyst.
+    pub fn report(
+        &self,
+        report: OfficeReport,
+        format: ReportFormat,
+        lang: Lang,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        use super::heads::{OfficeAnomaliesView, OfficeDashboardView, OfficeEffectView, OfficeThemeScanView};
+        let v = self.last().ok_or_else(nothing_shown)?;
+        let asker = build::Asker { office: v.office.clone(), person: v.person.clone(), role: "analyst".into() };
+        let (fetched_at, offline) = (v.fetched_at, v.stale.clone());
+        let built = match report {
+            OfficeReport::Dashboard => build::dashboard(
+                &OfficeDashboardView { dashboard: v.dashboard.clone(), fetched_at, offline },
+                &asker,
+                lang,
+            ),
+            OfficeReport::Anomalies => build::anomalies(
+                &OfficeAnomaliesView { anomalies: v.anomalies.clone(), fetched_at, offline },
+                &asker,
+                lang,
+            ),
+            OfficeReport::Effect => {
+                build::effect(&OfficeEffectView { effect: v.effect.clone(), fetched_at, offline }, &asker, lang)
+            }
+            OfficeReport::Themes => {
+                build::themes(&OfficeThemeScanView { scan: v.themes.clone(), fetched_at, offline }, &asker, lang)
+            }
         };
         format.write(&built)
     }

@@ -89,6 +89,7 @@ import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
 import type { NationalLoginParams } from "./NationalLoginParams";
+import type { NationalReportParams } from "./NationalReportParams";
 import type { NetworkSettings } from "./NetworkSettings";
 import type { NetworkView } from "./NetworkView";
 import type { NewTaskRequest } from "./NewTaskRequest";
@@ -275,6 +276,8 @@ export type Methods = {
   national_login: { params: NationalLoginParams; result: CountryView };
   national_country: { params: CountryParams; result: CountryView };
   national_logout: { params: NoParams; result: Ok };
+  national_report: { params: NationalReportParams; result: FileDownload };
+  office_analyst_report: { params: ReportParams; result: FileDownload };
   office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
@@ -403,6 +406,8 @@ export const METHOD_RUNS = {
   national_login: 'network',
   national_country: 'network',
   national_logout: 'network',
+  national_report: 'network',
+  office_analyst_report: 'network',
   office_report: 'network',
   connectors: 'session',
   connector_add: 'session',

@@ -1,0 +1,210 @@
+//! The Country screen as a file a head hands on (issue 64): what the national face answered a
+//! national analyst or administrator — each region's deadline figures, tasks, appeals and acts
+//! answered in time, the KPIs by region, the risen cells and the anomalies (never an object), and
+//! for an administrator each region's replication — each saying first the face, who asked, when the
+//! figures were fetched (and, offline, that they are the last ones), the region drilled into and the
+//! methods that produced them.
+
+use super::build::{figures_row, Words, COLUMNS};
+use super::{Cell, Report, Table};
+use crate::api::office::CountryView;
+use crate::i18n::Lang;
+
+/// The country's figures as a report in `lang`.
+pub fn country(view: &CountryView, lang: Lang) -> Report {
+    let w = Words(lang);
+    let roles = [(view.analyst, "cli.xlsx.role.national_analyst"), (view.admin, "cli.xlsx.role.national_admin")]
+        .iter()
+        .filter(|(has, _)| *has)
+        .map(|(_, role)| w.t(role))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut lines = vec![
+        (w.t("cli.xlsx.face"), view.server.clone()),
+        (w.t("cli.xlsx.asked_by"), format!("{} ({roles})", view.person)),
+        (w.t("cli.xlsx.fetched_at"), view.fetched_at.to_rfc3339()),
+        (w.t("cli.xlsx.region"), view.region.clone().unwrap_or_else(|| w.t("cli.xlsx.whole_country"))),
+    ];
+    if let Some(board) = &view.dashboard {
+        lines.push((w.t("cli.xlsx.as_of"), board.today.to_string()));
+        lines.push((w.t("cli.xlsx.calendar"), board.calendar.clone()));
+    }
+    if let Some(themes) = &view.themes {
+        lines.push((w.t("cli.xlsx.method"), themes.method.clone()));
+        lines.push((
+            w.t("cli.xlsx.cells_judged"),
+            format!("{} / {} ({})", themes.cells.judged, themes.cells.cells, themes.cells.not_judged),
+        ));
+    }
+    if let Some(found) = &view.anomalies {
+        lines.push((w.t("cli.xlsx.method"), found.report.method.clone()));
+        if found.objects_withheld {
+            lines.push((w.t("cli.xlsx.note"), w.t("office.anomalies.withheld")));
+        }
+    }
+    lines.push(w.made_by());
+    let mut tables = Vec::new();
+    let summary = view.dashboard.as_ref().map(|board| {
+        let mut heads = vec![w.t("cli.xlsx.region")];
+        heads.extend(w.heads(&COLUMNS));
+        heads.extend(w.heads(&["cli.xlsx.tasks", "cli.xlsx.appeals", "cli.xlsx.kpi.answered_in_time"]));
+        let answered = |region: Option<&str>| {
+            view.effect.as_ref().and_then(|e| match region {
+                Some(r) => e.regions.get(r).and_then(|k| k.answered_in_time.share),
+                None => e.totals.answered_in_time.share,
+            })
+        };
+        let mut rows = vec![{
+            let mut row = figures_row(&w.t("cli.xlsx.whole_country"), &board.totals);
+            row.extend([Cell::Number(board.tasks as f64), Cell::Number(board.appeals.total as f64)]);
+            row.push(Cell::from(answered(None)));
+            row
+        }];
+        rows.extend(board.regions.iter().map(|(code, r)| {
+            let mut row = figures_row(code, &r.totals);
+            row.extend([Cell::Number(r.tasks as f64), Cell::Number(r.appeals as f64)]);
+            row.push(Cell::from(answered(Some(code))));
+            row
+        }));
+        Table { title: w.t("cli.xlsx.sheet.regions"), heads, rows, wide: vec![(0, 24.0)] }
+    });
+    if let Some(effect) = &view.effect {
+        let kpi_row = |scope: String, k: &ekn_analytics::outcome_kpis::Kpis| {
+            let mut row = vec![Cell::from(scope), Cell::Number(k.acts as f64)];
+            for p in [&k.answered_in_time, &k.satisfied, &k.satisfied_or_partly, &k.protests_upheld] {
+                row.push(Cell::from(p.share));
+                row.push(Cell::from(format!("{} / {}", p.numerator, p.denominator)));
+            }
+            row
+        };
+        let mut rows = vec![kpi_row(w.t("cli.xlsx.whole_country"), &effect.totals)];
+        rows.extend(effect.regions.iter().map(|(code, k)| kpi_row(code.clone(), k)));
+        let mut heads = vec![w.t("cli.xlsx.region"), w.t("cli.xlsx.acts")];
+        for kpi in ["answered_in_time", "satisfied", "satisfied_or_partly", "protests_upheld"] {
+            let name = w.t(&format!("cli.xlsx.kpi.{kpi}"));
+            heads.push(name.clone());
+            heads.push(format!("{name}: {}", w.t("cli.xlsx.of_n")));
+        }
+        tables.push(Table { title: w.t("cli.xlsx.sheet.kpis"), heads, rows, wide: vec![(0, 24.0)] });
+    }
+    if let Some(themes) = &view.themes {
+        let rows = themes
+            .cells
+            .alarms
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::from(a.category.as_str()),
+                    Cell::from(a.district.as_str()),
+                    Cell::from(a.judged.month.as_str()),
+                    Cell::Number(f64::from(a.judged.observed)),
+                    Cell::Number(a.judged.expected),
+                    Cell::Number(a.judged.q),
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            title: w.t("cli.xlsx.sheet.cells"),
+            heads: w.heads(&[
+                "cli.xlsx.category",
+                "cli.xlsx.district",
+                "cli.xlsx.month",
+                "cli.xlsx.observed",
+                "cli.xlsx.expected",
+                "cli.xlsx.q",
+            ]),
+            rows,
+            wide: vec![(0, 30.0)],
+        });
+    }
+    if let Some(found) = &view.anomalies {
+        let rows = found
+            .report
+            .anomalies
+            .iter()
+            .map(|listed| {
+                let a = &listed.anomaly;
+                vec![
+                    Cell::from(a.id.as_str()),
+                    Cell::from(w.t(&format!("cli.xlsx.kind.{}", a.kind.code()))),
+                    Cell::from(a.district.clone().or_else(|| a.region_code.clone()).unwrap_or_default()),
+                    Cell::from(format!("{} – {}", a.period.from, a.period.to)),
+                    Cell::Number(a.observed),
+                    Cell::Number(a.expected),
+                    Cell::Number(a.q_value),
+                    Cell::from(lang.of(&a.explanation)),
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            title: w.t("cli.xlsx.sheet.anomalies"),
+            heads: w.heads(&[
+                "cli.xlsx.id",
+                "cli.xlsx.kind",
+                "cli.xlsx.district",
+                "cli.xlsx.period",
+                "cli.xlsx.observed",
+                "cli.xlsx.expected",
+                "cli.xlsx.q",
+                "cli.xlsx.explanation",
+            ]),
+            rows,
+            wide: vec![(7, 60.0)],
+        });
+    }
+    if let Some(health) = &view.health {
+        let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or_else(String::new, |t| t.to_rfc3339());
+        let rows = health
+            .regions
+            .iter()
+            .map(|r| {
+                let check = r.last_check.as_ref();
+                vec![
+                    Cell::from(r.region.as_str()),
+                    Cell::from(r.attached_at.to_rfc3339()),
+                    Cell::from(if r.enabled { "✓" } else { "✗" }),
+                    Cell::Number(f64::from(r.copying)),
+                    Cell::from(if r.worker { "✓" } else { "✗" }),
+                    Cell::from(at(r.last_message_at)),
+                    Cell::from(at(r.applied_up_to)),
+                    Cell::from(check.map_or_else(String::new, |c| c.checked_at.to_rfc3339())),
+                    Cell::from(check.and_then(|c| c.slot.clone()).unwrap_or_default()),
+                    Cell::from(check.and_then(|c| c.lag_bytes).map(|b| b as f64)),
+                    Cell::from(check.and_then(|c| c.problem.clone()).unwrap_or_default()),
+                ]
+            })
+            .collect();
+        tables.push(Table {
+            title: w.t("cli.xlsx.sheet.replication"),
+            heads: w.heads(&[
+                "cli.xlsx.region",
+                "cli.xlsx.attached_at",
+                "cli.xlsx.enabled",
+                "cli.xlsx.copying",
+                "cli.xlsx.worker",
+                "cli.xlsx.last_message",
+                "cli.xlsx.applied_up_to",
+                "cli.xlsx.checked_at",
+                "cli.xlsx.slot",
+                "cli.xlsx.lag_bytes",
+                "cli.xlsx.problem",
+            ]),
+            rows,
+            wide: vec![(10, 50.0)],
+        });
+    }
+    let day = view.fetched_at.date_naive();
+    let scope = view.region.as_deref().map_or_else(String::new, |r| format!("-{r}"));
+    Report {
+        lang,
+        stem: format!("country{scope}-{day}"),
+        title: w.t("cli.xlsx.country_title"),
+        offline: view
+            .stale
+            .as_deref()
+            .map(|why| w.with("cli.xlsx.offline", &[("why", &why), ("at", &view.fetched_at.to_rfc3339())])),
+        lines,
+        summary,
+        tables,
+    }
+}
