@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/sync/ack", post(ack))
         .route("/v1/access", post(access_batch))
         .route("/v1/access-log", get(access_log))
+        .route("/v1/journal", get(office_journal))
         .route("/v1/cards/{bin}", get(card))
         .route("/v1/tasks", get(tasks))
         .route("/v1/dashboard", get(dashboard))
@@ -541,6 +542,21 @@ async fn access_log(
 ) -> Result<Json<Vec<access::AccessLine>>, OfficeError> {
     let mut client = state.pool.get().await?;
     Ok(Json(access::read(&mut client, &authed.caller, &query).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalQuery {
+    limit: Option<i64>,
+}
+
+async fn office_journal(
+    State(state): State<AppState>,
+    Query(query): Query<JournalQuery>,
+    authed: Authed,
+) -> Result<Json<Vec<crate::journal::OfficeEntry>>, OfficeError> {
+    let mut client = state.pool.get().await?;
+    Ok(Json(crate::journal::newest_for(&mut client, &authed.caller, query.limit).await?))
 }
 
 async fn card(

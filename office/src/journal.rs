@@ -6,47 +6,12 @@
 //! (`office_journal_head`), taken after the office's order (`sync_head`) in every writer, so two
 //! decisions never race for one place in the chain.
 
-use chrono::{DateTime, SubsecRound, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::{SubsecRound, Utc};
 
 use crate::db::{scoped, Scope};
 use crate::error::OfficeError;
 
-/// One entry of the office's journal.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OfficeEntry {
-    pub seq: i64,
-    pub at: DateTime<Utc>,
-    /// Who decided; none for the office's own rule.
-    pub person: Option<String>,
-    /// `assigned`, `assigned_by_rule`, `conflict_resolved`, `assignment_withdrawn`.
-    pub kind: String,
-    pub object_key: String,
-    pub district: Option<String>,
-    /// The decision's number in the office's order.
-    pub global_seq: i64,
-    /// What was decided and why (JSON text, hashed as stored).
-    pub detail: String,
-    pub prev_hash: String,
-    pub hash: String,
-}
-
-/// The hash of an entry: SHA-256 over the previous hash and every field, length-prefixed.
-pub fn entry_hash(e: &OfficeEntry) -> String {
-    let none = "\u{0}".to_string();
-    let fields = [
-        e.prev_hash.clone(),
-        e.seq.to_string(),
-        e.at.to_rfc3339(),
-        e.person.clone().unwrap_or_else(|| none.clone()),
-        e.kind.clone(),
-        e.object_key.clone(),
-        e.district.clone().unwrap_or_else(|| none.clone()),
-        e.global_seq.to_string(),
-        e.detail.clone(),
-    ];
-    length_prefixed_sha256(&fields)
-}
+pub use ekn_domain::office_journal::{entry_hash, OfficeEntry};
 
 pub use ekn_domain::access_log::length_prefixed_sha256;
 
@@ -116,6 +81,26 @@ pub async fn read(
             &[&object_key],
         )
         .await?;
+    tx.commit().await?;
+    Ok(rows.iter().map(entry_from_row).collect())
+}
+
+/// The most entries one reading of the journal from the app answers.
+pub const MAX_READ: i64 = 10_000;
+
+/// The newest `limit` entries a person of the office may read (`GET /v1/journal`): a supervisor or a
+/// prosecutor the decisions in their districts and their own, an administrator also those of no
+/// district; an analyst none (the entries name people). Row-level security decides which.
+pub async fn newest_for(
+    client: &mut deadpool_postgres::Client,
+    caller: &crate::people::Caller,
+    limit: Option<i64>,
+) -> Result<Vec<OfficeEntry>, OfficeError> {
+    use crate::people::Role;
+    caller.require(&[Role::Prosecutor, Role::Supervisor, Role::Admin], "read the office's journal")?;
+    let limit = limit.unwrap_or(500).clamp(1, MAX_READ);
+    let tx = scoped(client, &caller.scope()).await?;
+    let rows = tx.query(&format!("SELECT {COLUMNS} FROM office_journal ORDER BY seq DESC LIMIT $1"), &[&limit]).await?;
     tx.commit().await?;
     Ok(rows.iter().map(entry_from_row).collect())
 }

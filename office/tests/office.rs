@@ -1046,6 +1046,22 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     );
     let (ok, out, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
     assert!(ok && out.contains("holds: 1 entr"), "{out}{err}");
+    // The supervisor's app reads it from the office, its chain checked there; Асель, whose district
+    // it is, too; Bekzat (another district, not the one who decided) sees none of it; an analyst,
+    // who reads no names, is refused.
+    let read =
+        |ws: &Workstation| ws.session().office().journal_entries(&ekn::api::office::OfficeJournalParams::default());
+    let seen = read(&wsup).unwrap();
+    assert_eq!(seen.entries.len(), 1);
+    assert_eq!(
+        (seen.entries[0].kind.as_str(), seen.entries[0].person.as_deref()),
+        ("assigned", Some("Supervisor Saule"))
+    );
+    assert!(seen.check.holds() && seen.check.hashes_hold == 1, "{:?}", seen.check);
+    assert_eq!(read(&wa).unwrap().entries.len(), 1);
+    assert!(read(&wb).unwrap().entries.is_empty());
+    let (status, _) = office.get(&office.login("Analyst Dana"), "/v1/journal");
+    assert_eq!(status, 403);
     // The server's role can neither change nor remove an entry.
     for sql in ["UPDATE office_journal SET detail = '{}'", "DELETE FROM office_journal"] {
         let refused = office.pg.psql_as("ekn_office_app", "ekn", sql).unwrap_err();
@@ -1059,6 +1075,9 @@ fn a_supervisor_reassigns_a_prosecutors_task_and_the_new_assignee_pulls_it() {
     );
     let (ok, _, err) = office_cli(&office.pg_url, &["journal", "--verify"], &[]);
     assert!(!ok && err.contains("office journal entry 1 does not hash"), "{err}");
+    // The supervisor's app names it too.
+    let seen = read(&wsup).unwrap();
+    assert_eq!(seen.check.broken, [1], "{:?}", seen.check);
 }
 
 #[test]

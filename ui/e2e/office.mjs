@@ -242,6 +242,10 @@ export async function officeJourney(log = console.log) {
       const owners = await d.eval("document.querySelector('[data-section=\"by-owner\"]')?.innerText ?? ''");
       check(owners.includes('Асель Нурланова') && owners.includes('Bekzat Omarov'), `each prosecutor's figures beside the office's: ${owners}`);
       await d.screenshot('05-office-figures');
+      // The office's journal of decisions beside them: the reassignment with its reason, the
+      // conflict's resolution, the chain checked on this workstation.
+      await d.waitFor('[data-testid="ojournal-check"]', 'Цепочка цела');
+      await d.waitFor('[data-testid="office-journal"]', 'Асель в отпуске до декабря');
 
       log('the office\'s anomalies on the Analytics screen, as the office lists them for a supervisor');
       await d.goto('#/analytics');

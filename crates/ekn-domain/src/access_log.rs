@@ -86,23 +86,30 @@ impl ChainCheck {
 /// Checks each line's own hash and the link of each line to the one numbered just before it,
 /// when that one is among the lines given (in any order).
 pub fn check_lines(lines: &[AccessLine]) -> ChainCheck {
-    let mut sorted: Vec<&AccessLine> = lines.iter().collect();
-    sorted.sort_by_key(|l| l.seq);
-    let mut check = ChainCheck { lines: lines.len(), ..ChainCheck::default() };
-    for (i, line) in sorted.iter().enumerate() {
-        let own = line_hash(line) == line.hash;
+    check_chain(lines, |l| (l.seq, l.prev_hash.as_str(), l.hash.as_str()), |l| line_hash(l) == l.hash)
+}
+
+/// The same check over any of the office's chains (the access log, the office's journal): `links`
+/// gives an item's number, previous hash and own hash, `holds` whether its own hash holds.
+pub fn check_chain<T>(items: &[T], links: impl Fn(&T) -> (i64, &str, &str), holds: impl Fn(&T) -> bool) -> ChainCheck {
+    let mut sorted: Vec<&T> = items.iter().collect();
+    sorted.sort_by_key(|item| links(item).0);
+    let mut check = ChainCheck { lines: items.len(), ..ChainCheck::default() };
+    for (i, item) in sorted.iter().enumerate() {
+        let (seq, prev_hash, _) = links(item);
+        let own = holds(item);
         check.hashes_hold += usize::from(own);
-        let linked = match i.checked_sub(1).map(|j| sorted[j]) {
-            Some(before) if before.seq + 1 == line.seq => {
+        let linked = match i.checked_sub(1).map(|j| links(sorted[j])) {
+            Some((before_seq, _, before_hash)) if before_seq + 1 == seq => {
                 check.adjacent_pairs += 1;
-                let linked = line.prev_hash == before.hash;
+                let linked = prev_hash == before_hash;
                 check.linked_pairs += usize::from(linked);
                 linked
             }
             _ => true,
         };
         if !own || !linked {
-            check.broken.push(line.seq);
+            check.broken.push(seq);
         }
     }
     check

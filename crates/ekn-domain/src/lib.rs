@@ -16,6 +16,7 @@ pub mod merkle;
 pub mod network;
 pub mod norms;
 pub mod office_admin;
+pub mod office_journal;
 pub mod outcomes;
 pub mod papers;
 pub mod privacy;

@@ -21,6 +21,7 @@ mod heads;
 mod imports;
 mod national;
 mod norms;
+mod office_journal;
 mod papers;
 mod report;
 
@@ -77,6 +78,7 @@ pub use heads::{
 };
 pub use imports::{OfficeConnectorState, OfficeImport};
 pub use national::{CountryParams, CountryView, NationalLoginParams, NationalSession};
+pub use office_journal::{OfficeJournalParams, OfficeJournalView};
 pub use report::{NationalReportParams, OfficeReport, ReportFormat, ReportParams};
 
 /// What joining needs: the office's address, the person's name and password, and what to call

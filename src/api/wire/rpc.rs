@@ -15,8 +15,9 @@ use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, N
 use crate::api::office::{
     AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, AnalystLoginParams, AnalystView,
     Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams, NationalReportParams, OfficeAnomaliesView,
-    OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeStatus,
-    OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams, SyncReport,
+    OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeJournalParams,
+    OfficeJournalView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams,
+    SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -435,6 +436,7 @@ methods! {
     office_anomalies: Network(NoParams) -> OfficeAnomaliesView;
     office_appeals_map: Network(NoParams) -> OfficeAppealsMapView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
+    office_journal: Network(OfficeJournalParams) -> OfficeJournalView;
     office_admin_login: Network(AdminLoginParams) -> AdminView;
     office_admin: Network(NoParams) -> AdminView;
     office_admin_act: Network(AdminActParams) -> AdminView;
@@ -1012,6 +1014,14 @@ mod on_network {
     pub fn national_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
         net.national_logout();
         Ok(Ok { ok: true })
+    }
+
+    pub fn office_journal(
+        net: &mut NetSession,
+        p: OfficeJournalParams,
+        _: &mut CallContext<'_>,
+    ) -> R<OfficeJournalView> {
+        net.office().journal_entries(&p)
     }
 
     pub fn office_access_log(net: &mut NetSession, p: AccessLogParams, _: &mut CallContext<'_>) -> R<AccessLogView> {

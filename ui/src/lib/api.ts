@@ -11,6 +11,7 @@ import type { AdminAction } from './types/AdminAction';
 import type { NationalLoginParams } from './types/NationalLoginParams';
 import type { AnalystLoginParams } from './types/AnalystLoginParams';
 import type { CountryParams } from './types/CountryParams';
+import type { OfficeJournalParams } from './types/OfficeJournalParams';
 import type { NationalReportParams } from './types/NationalReportParams';
 import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
@@ -98,6 +99,7 @@ export const api = {
   officeAnomalies: () => call('office_anomalies', none),
   officeAppealsMap: () => call('office_appeals_map', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
+  officeJournal: (params: OfficeJournalParams) => call('office_journal', params),
   officeAdminLogin: (params: AdminLoginParams) => call('office_admin_login', params),
   officeAdmin: () => call('office_admin', none),
   officeAdminAct: (action: AdminAction) => call('office_admin_act', { act: action }),

@@ -101,6 +101,8 @@ import type { OfficeAppealsMapView } from "./OfficeAppealsMapView";
 import type { OfficeConnectorState } from "./OfficeConnectorState";
 import type { OfficeDashboardView } from "./OfficeDashboardView";
 import type { OfficeEffectView } from "./OfficeEffectView";
+import type { OfficeJournalParams } from "./OfficeJournalParams";
+import type { OfficeJournalView } from "./OfficeJournalView";
 import type { OfficeStatus } from "./OfficeStatus";
 import type { OfficeThemeScanView } from "./OfficeThemeScanView";
 import type { OfficeThemeScoresView } from "./OfficeThemeScoresView";
@@ -266,6 +268,7 @@ export type Methods = {
   office_anomalies: { params: NoParams; result: OfficeAnomaliesView };
   office_appeals_map: { params: NoParams; result: OfficeAppealsMapView };
   office_access_log: { params: AccessLogParams; result: AccessLogView };
+  office_journal: { params: OfficeJournalParams; result: OfficeJournalView };
   office_admin_login: { params: AdminLoginParams; result: AdminView };
   office_admin: { params: NoParams; result: AdminView };
   office_admin_act: { params: AdminActParams; result: AdminView };
@@ -396,6 +399,7 @@ export const METHOD_RUNS = {
   office_anomalies: 'network',
   office_appeals_map: 'network',
   office_access_log: 'network',
+  office_journal: 'network',
   office_admin_login: 'network',
   office_admin: 'network',
   office_admin_act: 'network',
