@@ -339,14 +339,16 @@ fn country_screen(national_pg: &TestPg, inspections: usize) {
         tls_pin: None,
     };
     let started = Instant::now();
-    let (mut session, view) = ekn::api::office::NationalSession::login(&params).unwrap();
+    let (mut session, view) = ekn::api::office::NationalSession::login(&params, chrono::Utc::now()).unwrap();
     println!(
         "country: the app's login and first figures over {} regions: {:.2} s",
         view.dashboard.as_ref().map_or(0, |d| d.regions.len()),
         started.elapsed().as_secs_f64()
     );
     let started = Instant::now();
-    let drilled = session.country(&ekn::api::office::CountryParams { region: Some("35".into()), today: None }).unwrap();
+    let drilled = session
+        .country(&ekn::api::office::CountryParams { region: Some("35".into()), today: None }, chrono::Utc::now())
+        .unwrap();
     println!(
         "country: the app's drill into region 35 ({} anomalies, {} alarms): {:.2} s",
         drilled.anomalies.as_ref().map_or(0, |a| a.report.anomalies.len()),

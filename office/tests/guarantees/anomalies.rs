@@ -159,7 +159,7 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     assert!(seen.dashboard.by_owner.is_empty() && seen.dashboard.figures.by_assignee.is_empty());
     assert!(seen.themes.owners.is_empty() && seen.themes.scan.themes.is_empty());
     assert!(seen.stale.is_none() && seen.appeals.computed_at.is_some());
-    assert_eq!(aizhan.figures().unwrap().anomalies.report.anomalies.len(), listed.len());
+    assert_eq!(aizhan.figures(chrono::Utc::now()).unwrap().anomalies.report.anomalies.len(), listed.len());
     // Her anomalies as a workbook: every practice, not one object.
     let (_, bytes) = aizhan.report(OfficeReport::Anomalies, ReportFormat::Xlsx, ekn::i18n::Lang::Ru).unwrap();
     let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();

@@ -179,20 +179,24 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     // The app's Country screen reads the same face through the core: the analyst's figures with a
     // region drilled into, the administrator's replication.
     let app_login = |user: &str, password: &str| {
-        NationalSession::login(&NationalLoginParams {
-            url: face.url.clone(),
-            user: user.into(),
-            password: password.into(),
-            tls_ca: None,
-            tls_pin: None,
-        })
+        NationalSession::login(
+            &NationalLoginParams {
+                url: face.url.clone(),
+                user: user.into(),
+                password: password.into(),
+                tls_ca: None,
+                tls_pin: None,
+            },
+            chrono::Utc::now(),
+        )
     };
     let refused = app_login("aigerim", "wrong").err().expect("a wrong password");
     assert_eq!(refused.code, ErrorCode::OfficeRefused, "{refused:?}");
     let (mut app, first) = app_login("aigerim", "analyst-pw-1").unwrap();
     assert!(first.analyst && !first.admin && first.health.is_none() && first.dashboard.is_some());
     let day: chrono::NaiveDate = today.parse().unwrap();
-    let drilled = app.country(&CountryParams { region: Some("19".into()), today: Some(day) }).unwrap();
+    let drilled =
+        app.country(&CountryParams { region: Some("19".into()), today: Some(day) }, chrono::Utc::now()).unwrap();
     let expected = console(national, &["national", "dashboard", "--today", today, "--json"]);
     assert!(same_figures(&serde_json::to_value(&drilled.dashboard).unwrap(), &expected));
     let expected = console(national, &["national", "themes", "--as-of", today, "--region", "19", "--json"]);
@@ -224,13 +228,16 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     assert_eq!(admin_view.health.as_ref().map(|h| h.regions.len()), Some(2));
     // A face that names objects in its anomalies is not the face the app trusts.
     let hostile = hostile_face(national, today);
-    let refused = NationalSession::login(&NationalLoginParams {
-        url: hostile.clone(),
-        user: "aigerim".into(),
-        password: "analyst-pw-1".into(),
-        tls_ca: None,
-        tls_pin: None,
-    })
+    let refused = NationalSession::login(
+        &NationalLoginParams {
+            url: hostile.clone(),
+            user: "aigerim".into(),
+            password: "analyst-pw-1".into(),
+            tls_ca: None,
+            tls_pin: None,
+        },
+        chrono::Utc::now(),
+    )
     .err()
     .expect("a face naming objects is refused");
     assert!(refused.code == ErrorCode::OfficeRefused && refused.message.contains("naming objects"), "{refused:?}");
@@ -254,7 +261,7 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     // The face stops: the app keeps the last figures and says why they are not fresher.
     let (mut app, _) = app_login("aigerim", "analyst-pw-1").unwrap();
     drop(face);
-    let kept = app.country(&CountryParams::default()).unwrap();
+    let kept = app.country(&CountryParams::default(), chrono::Utc::now()).unwrap();
     assert!(kept.stale.is_some() && kept.dashboard.is_some(), "{:?}", kept.stale);
     drop(app);
 }

@@ -92,16 +92,16 @@ impl Office<'_> {
                 format!("{name} is not an analyst of the office")
             })?;
         let mut session = AnalystSession { login, last: None };
-        let view = session.figures()?;
+        let view = session.figures(self.read().clock().now())?;
         Ok((session, view))
     }
 }
 
 impl AnalystSession {
-    /// The office's figures for this analyst now; when the office cannot be reached, the last ones
-    /// fetched with the reason.
-    pub fn figures(&mut self) -> Result<AnalystView, ApiError> {
-        match self.fetch() {
+    /// The office's figures for this analyst now (`now`: the session's clock, stamped on them);
+    /// when the office cannot be reached, the last ones fetched with the reason.
+    pub fn figures(&mut self, now: DateTime<Utc>) -> Result<AnalystView, ApiError> {
+        match self.fetch(now) {
             Ok(view) => {
                 self.last = Some(view.clone());
                 Ok(view)
@@ -114,7 +114,7 @@ impl AnalystSession {
         }
     }
 
-    fn fetch(&self) -> Result<AnalystView, ApiError> {
+    fn fetch(&self, now: DateTime<Utc>) -> Result<AnalystView, ApiError> {
         let client = OfficeClient::new(&self.login.url, &self.login.trust, None)?;
         let auth = || Auth::Bearer(&self.login.token);
         let dashboard: OfficeDashboard = client.call("GET", "/v1/dashboard", None::<&()>, auth())?;
@@ -136,7 +136,7 @@ impl AnalystSession {
             themes,
             anomalies,
             appeals,
-            fetched_at: Utc::now(),
+            fetched_at: now,
             stale: None,
         };
         aggregates_only(&view)?;

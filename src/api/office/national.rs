@@ -213,8 +213,9 @@ fn query(params: &CountryParams, day_name: &str, with_region: bool) -> String {
 }
 
 impl NationalSession {
-    /// Logs in to the national face at `params.url` and fetches the country's figures.
-    pub fn login(params: &NationalLoginParams) -> Result<(NationalSession, CountryView), ApiError> {
+    /// Logs in to the national face at `params.url` and fetches the country's figures (`now`: the
+    /// session's clock, which the figures' fetching time is stamped with).
+    pub fn login(params: &NationalLoginParams, now: DateTime<Utc>) -> Result<(NationalSession, CountryView), ApiError> {
         let url = params.url.trim().to_string();
         if url.is_empty() {
             return Err(ApiError::invalid("the national face's address is empty"));
@@ -238,17 +239,17 @@ impl NationalSession {
             expires_at: login.expires_at,
             last: None,
         };
-        let view = session.country(&CountryParams::default())?;
+        let view = session.country(&CountryParams::default(), now)?;
         Ok((session, view))
     }
 
     /// The figures of the country (or with a region drilled into) as the face computes them now;
     /// when it cannot be reached, the last figures fetched with the reason they are not fresher.
-    pub fn country(&mut self, params: &CountryParams) -> Result<CountryView, ApiError> {
+    pub fn country(&mut self, params: &CountryParams, now: DateTime<Utc>) -> Result<CountryView, ApiError> {
         if params.region.as_deref().is_some_and(|r| !region_code(r)) {
             return Err(ApiError::invalid("a region is two digits of KATO (19)"));
         }
-        match self.fetch(params) {
+        match self.fetch(params, now) {
             Ok(view) => {
                 self.last = Some(view.clone());
                 Ok(view)
@@ -263,7 +264,7 @@ impl NationalSession {
         }
     }
 
-    fn fetch(&self, params: &CountryParams) -> Result<CountryView, ApiError> {
+    fn fetch(&self, params: &CountryParams, now: DateTime<Utc>) -> Result<CountryView, ApiError> {
         let client = OfficeClient::new(&self.url, &self.trust, None)?;
         let auth = || Auth::Bearer(&self.token);
         let get = |path: String| client.call::<serde_json::Value>("GET", &path, None::<&()>, auth());
@@ -289,7 +290,7 @@ impl NationalSession {
             themes,
             anomalies,
             health,
-            fetched_at: Utc::now(),
+            fetched_at: now,
             stale: None,
         };
         checked(&view)?;

@@ -548,9 +548,15 @@ impl NetSession {
         if let Some(before) = self.national.take() {
             before.logout();
         }
-        let (session, view) = crate::api::office::NationalSession::login(params)?;
+        let now = self.session.clock().now();
+        let (session, view) = crate::api::office::NationalSession::login(params, now)?;
         self.national = Some(session);
         Ok(view)
+    }
+
+    /// The session's clock now (the national and the analyst's figures are stamped with it).
+    pub(in crate::api) fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.session.clock().now()
     }
 
     /// The national session, or why there is none.

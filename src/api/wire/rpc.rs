@@ -995,7 +995,8 @@ mod on_network {
     }
 
     pub fn office_analyst(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<AnalystView> {
-        net.analyst()?.figures()
+        let now = net.now();
+        net.analyst()?.figures(now)
     }
 
     pub fn office_analyst_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {
@@ -1008,7 +1009,8 @@ mod on_network {
     }
 
     pub fn national_country(net: &mut NetSession, p: CountryParams, _: &mut CallContext<'_>) -> R<CountryView> {
-        net.national()?.country(&p)
+        let now = net.now();
+        net.national()?.country(&p, now)
     }
 
     pub fn national_logout(net: &mut NetSession, _: NoParams, _: &mut CallContext<'_>) -> R<Ok> {

@@ -79,7 +79,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         };
         let mut rows = vec![kpi_row(w.t("cli.xlsx.whole_country"), &effect.totals)];
         rows.extend(effect.regions.iter().map(|(code, k)| kpi_row(code.clone(), k)));
-        let mut heads = vec![w.t("cli.xlsx.region"), w.t("cli.xlsx.acts")];
+        let mut heads = vec![w.t("cli.xlsx.region"), w.t("cli.xlsx.act_count")];
         for kpi in ["answered_in_time", "satisfied", "satisfied_or_partly", "protests_upheld"] {
             let name = w.t(&format!("cli.xlsx.kpi.{kpi}"));
             heads.push(name.clone());
