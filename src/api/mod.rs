@@ -132,7 +132,7 @@ pub use evidence::measure::{dates_written, measure_documents, DocumentsMeasure};
 pub use evidence::package::{EvidencePackReport, EvidenceVerification};
 pub use model_check::{ClassCheck, ModelCheck, ModelFreshness, RegionCheck};
 pub use models::ModelPassport;
-pub use registry::demo::{demo_files, DEMO_SEED};
+pub use registry::demo::{demo_files, DEMO_DOCUMENT_BIN, DEMO_SEED};
 pub use registry::{init, init_encrypted, InitReport, Status};
 pub use retention::{
     BackupHorizon, DestructionView, DueRecord, RetentionApplyRequest, RetentionPlan, RetentionReport, RulePlan,

@@ -517,3 +517,38 @@ fn a_scanned_page_is_shown_as_a_picture_with_its_facts_boxes_on_it() {
     let err = s.evidence().document_page_image(attached.attachment.id, 1).unwrap_err();
     assert_eq!(err.code, api::ErrorCode::NotFound, "{err}");
 }
+
+#[test]
+fn the_demo_holds_a_born_digital_pdf_and_a_scan_read_with_one_fact_confirmed() {
+    // Issue 64: a newcomer's demo shows documents — the submission as a born-digital PDF (its text
+    // layer), the company's answer as a scan (OCR), facts proposed on both, the submission's own
+    // number confirmed as a person would, and that confirmation on the object's card.
+    tesseract_is_installed();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let documents = s.evidence().documents(api::DEMO_DOCUMENT_BIN).unwrap();
+    let names: Vec<&str> = documents.iter().map(|d| d.file_name.as_str()).collect();
+    assert_eq!(names, ["submission.pdf", "answer.scan.jpg"]);
+    let fact = |d: &api::DocumentView, kind: &str| {
+        d.facts.iter().find(|f| f.kind == kind).unwrap_or_else(|| panic!("{kind} in {}", d.file_name)).clone()
+    };
+    let (pdf, scan) = (&documents[0], &documents[1]);
+    assert_eq!(pdf.state, "read");
+    assert!(pdf.pages.iter().all(|p| p.method == "text"), "{:?}", pdf.pages);
+    let number = fact(pdf, "number");
+    assert_eq!((number.value.clone(), number.status.as_str()), (json!("2-19-26/3417"), "confirmed"));
+    assert_eq!(fact(pdf, "bin").value, json!(api::DEMO_DOCUMENT_BIN));
+    assert_eq!(fact(pdf, "amount").value, json!({"tenge": 4_350_000, "tiyn": 0}));
+    assert_eq!(
+        pdf.facts.iter().filter(|f| f.status == "confirmed").count(),
+        1,
+        "one fact confirmed, the rest proposed"
+    );
+    assert_eq!(scan.state, "read");
+    assert!(scan.pages.iter().all(|p| p.method == "ocr"), "{:?}", scan.pages);
+    assert_eq!(fact(scan, "in_reply_to_number").value, json!("2-19-26/3417"));
+    assert!(scan.facts.iter().all(|f| f.status == "proposed"));
+    let card = s.registry().card(api::DEMO_DOCUMENT_BIN).unwrap();
+    assert_eq!(card.document_facts.len(), 1, "the confirmed number on the card's chronology");
+}

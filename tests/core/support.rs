@@ -29,8 +29,25 @@ pub fn demo_copy(dir: &Path) -> PathBuf {
             std::fs::copy(source, target).unwrap();
         }
     }
-    assert!(!from.documents.exists(), "the demo attaches no documents, so its files are the ones copied");
+    // The demo's documents (sealed with the database's key) go with it.
+    copy_dir(&from.documents, &to.documents);
     copy
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    if !from.exists() {
+        return;
+    }
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
 }
 
 /// A temporary directory with a fresh, empty database in it.

@@ -148,3 +148,40 @@ pub(in crate::api) fn save_demo_theme(session: &mut Session) -> Result<(), ApiEr
 
 /// The name of the demo's theme.
 pub const DEMO_THEME: &str = "Трудовые права";
+
+/// The demo object the demo's documents are about: ТОО «Логистик Әлем» of district 1940 (the
+/// seed-2024 data set's objects are the same whatever day the demo is made for).
+pub const DEMO_DOCUMENT_BIN: &str = "231242000047";
+
+/// The demo's two documents (`fixtures/demo/documents`, written and printed by
+/// `scripts/documents/make_demo_documents.py`): the district prosecutor's submission as a
+/// born-digital PDF (Russian) and the company's answer as a 200 dpi scan (Kazakh).
+const DEMO_DOCUMENTS: [(&str, &[u8]); 2] = [
+    ("submission.pdf", include_bytes!("../../../fixtures/demo/documents/submission.pdf")),
+    ("answer.scan.jpg", include_bytes!("../../../fixtures/demo/documents/answer.scan.jpg")),
+];
+
+/// Attaches the demo's documents to their object and reads them (the PDF by its text layer, the
+/// scan by OCR — or, on a machine without Tesseract, attached and marked as not recognised, saying
+/// why), so the card's evidence block, the viewer and the facts have something true to show; the
+/// submission's own number is confirmed as a person would confirm it (issue 64). Returns the facts
+/// proposed.
+pub(in crate::api) fn attach_demo_documents(session: &mut Session) -> Result<usize, ApiError> {
+    let mut proposed = 0;
+    for (name, bytes) in DEMO_DOCUMENTS {
+        let note = Some("ЭКН demo document (written for the demo)");
+        let attached = session.evidence().attach_and_read(DEMO_DOCUMENT_BIN, name, bytes, note, &mut |_| true)?;
+        proposed += attached.facts;
+    }
+    let documents = session.evidence().documents(DEMO_DOCUMENT_BIN)?;
+    let own_number = documents
+        .iter()
+        .filter(|d| d.file_name == "submission.pdf")
+        .flat_map(|d| d.facts.iter())
+        .find(|f| f.kind == "number" && f.status == "proposed")
+        .map(|f| f.id);
+    if let Some(fact) = own_number {
+        session.evidence().confirm_fact(fact, None, Some(DEMO_DOCUMENT_BIN))?;
+    }
+    Ok(proposed)
+}

@@ -161,6 +161,7 @@ fn init_with(
         }
         demo::create_demo_tasks(&mut session, today)?;
         demo::save_demo_theme(&mut session)?;
+        demo::attach_demo_documents(&mut session)?;
         if let Some((name, bytes)) = labelled {
             demo::train_and_triage(&mut session, &name, bytes, today)?;
         }
