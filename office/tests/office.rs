@@ -263,6 +263,16 @@ fn a_card_outside_a_prosecutors_districts_is_refused_and_logged() {
     assert!(!his.lines.is_empty() && his.lines.iter().all(|l| l.person == "Bekzat Omarov"));
     let everything = saule.session().office().access_log(&AccessLogParams::default()).unwrap();
     assert!(everything.check.holds() && everything.check.linked_pairs > 0, "{:?}", everything.check);
+    // The lines she read, as a PDF printed by Chromium and read back by poppler: the filter, the
+    // chain's check and the refused look at Bekzat's object, in Kazakh.
+    let (name, pdf) = saule
+        .session()
+        .office()
+        .access_log_report(&about_b, ekn::api::office::ReportFormat::Pdf, ekn::i18n::Lang::Kk)
+        .unwrap();
+    assert!(name.starts_with("office-access-log-") && pdf.starts_with(b"%PDF"), "{name}");
+    let text = crate::support::pdf_text(&pdf);
+    assert!(text.contains("Кім кімге қарады") && text.contains(&bin_b) && text.contains("бүтін"), "{text}");
     // A filter no person types is refused here; a prosecutor's workstation is refused by the office.
     let typed = AccessLogParams { subject: Some("x\u{7}".into()), ..Default::default() };
     assert!(saule.session().office().access_log(&typed).unwrap_err().message.starts_with("subject:"));

@@ -21,6 +21,7 @@ vi.mock('../src/lib/transport', () => ({
       lines: [line(12, 'Асель Нурланова', 'card', 'refused'), line(11, 'Bekzat Omarov', 'export', 'allowed')],
       check: { hashes_hold: 2 - broken.length, lines: 2, adjacent_pairs: 1, linked_pairs: broken.length ? 0 : 1, broken },
       fetched_at: '2026-11-27T09:01:00Z' };
+    if (method === 'office_access_log_report') return { file_name: 'office-access-log.pdf', media_type: 'application/pdf', base64: 'JVBERg==' };
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -44,6 +45,10 @@ describe('Who looked at whom', () => {
     await waitFor(() => expect(screen.getByTestId('access-check').textContent).toContain('ЖУРНАЛ НЕ СХОДИТСЯ: строки 12'));
     expect(document.querySelector('[data-access-line="12"]')!.classList.contains('broken')).toBe(true);
     expect(calls.at(-1)!.params).toEqual({ subject: '061040026492', person: 'Асель Нурланова', limit: 500 });
+    // The lines shown, as a file: read again with the same filter.
+    await fireEvent.click(screen.getByTestId('access-report').querySelector('[data-format="pdf"]')!);
+    await waitFor(() => expect(calls.at(-1)!.method).toBe('office_access_log_report'));
+    expect(calls.at(-1)!.params).toEqual({ query: { subject: '061040026492', person: 'Асель Нурланова', limit: 500 }, format: 'pdf', lang: 'ru' });
     i18n.lang = 'kk';
     await waitFor(() => expect(screen.getByTestId('access-lines').textContent).toContain('карточканы ашты'));
   });

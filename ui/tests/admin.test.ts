@@ -32,6 +32,7 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'office_admin_login' || method === 'office_admin') return view();
     if (method === 'office_admin_act') return view(true);
     if (method === 'office_admin_logout') return { ok: true };
+    if (method === 'office_admin_report') return { file_name: 'office-administration.xlsx', media_type: 'application/octet-stream', base64: 'UEs=' };
     throw new Error(`unexpected ${method}`);
   },
 }));
@@ -54,6 +55,9 @@ describe('the administration screen', () => {
     expect(login.params).toMatchObject({ url: null, user: 'Admin Dana' });
     expect(screen.getByTestId('admin-incidents').textContent).toContain('отклонено как развилка');
     expect(screen.getByTestId('admin-people').querySelector('[data-person="Bekzat Omarov"]')!.textContent).toContain('заблокирован');
+    // The administration as a file a head hands on, in the reader's language.
+    await fireEvent.click(screen.getByTestId('admin-report').querySelector('[data-format="xlsx"]')!);
+    await waitFor(() => expect(calls.find((c) => c.method === 'office_admin_report')?.params).toEqual({ format: 'xlsx', lang: 'ru' }));
     // The connectors' runs: a failed one says why.
     expect(screen.getByTestId('admin-connectors').querySelector('[data-run="failed"]')!.textContent).toContain('HTTP 503 after 5 tries');
 

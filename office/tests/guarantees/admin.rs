@@ -129,6 +129,21 @@ fn an_administrator_administers_from_the_app_and_the_database_journals_every_cha
     assert!(incident.detail.contains("Admin Dana"), "{incident:?}");
     let after = serde_json::to_value(&view.overview).unwrap();
     journal_line(&after, "revoke", &laptop_id);
+    // The administration as a workbook in Russian, read back by another library: the revocation
+    // among the incidents and in the administrators' journal, with its reason.
+    let (name, bytes) = session.report(ekn::api::office::ReportFormat::Xlsx, ekn::i18n::Lang::Ru).unwrap();
+    assert!(name.starts_with("office-administration-") && name.ends_with(".xlsx"), "{name}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheets = book.sheet_names();
+    assert!(
+        sheets.iter().any(|s| s == "Инциденты") && sheets.iter().any(|s| s == "Журнал администраторов"),
+        "{sheets:?}"
+    );
+    let journal = book.worksheet_range("Журнал администраторов").unwrap();
+    let rows: Vec<String> =
+        journal.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+    assert!(rows.iter().any(|r| r.contains("revoke") && r.contains("украден 23 ноября")), "{rows:?}");
     session.logout();
 
     // The server's role, as deployed, changes nobody on its own: no journaled action in its

@@ -117,7 +117,7 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     let (name, pdf) =
         saule.session().office().report(OfficeReport::Anomalies, ReportFormat::Pdf, ekn::i18n::Lang::Kk).unwrap();
     assert!(name.ends_with(".pdf") && pdf.starts_with(b"%PDF"), "{name}");
-    let text = pdf_text(&pdf);
+    let text = crate::support::pdf_text(&pdf);
     assert!(text.contains("аномалиялары") && text.contains("ауданы"), "{text}");
     for id in &expected {
         assert!(text.contains(id.as_str()), "{id} in the PDF: {text}");
@@ -184,19 +184,4 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
     let (kept, given) =
         (serde_json::to_value(&kept.anomalies).unwrap(), serde_json::to_value(&view.anomalies).unwrap());
     assert!(same_figures(&kept, &given), "{kept:#} against {given:#}");
-}
-
-/// The text of a PDF as poppler's `pdftotext` reads it.
-pub(super) fn pdf_text(pdf: &[u8]) -> String {
-    use std::io::Write;
-    let mut child = std::process::Command::new("pdftotext")
-        .args(["-layout", "-", "-"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("pdftotext (poppler-utils) is installed");
-    child.stdin.take().unwrap().write_all(pdf).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "pdftotext read the PDF");
-    String::from_utf8(out.stdout).unwrap()
 }

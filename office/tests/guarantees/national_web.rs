@@ -221,7 +221,7 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     assert!(!cells.iter().any(|c| c.contains("n:")), "no pseudonym in the workbook");
     let (name, pdf) = app.report(ReportFormat::Pdf, Lang::Kk).unwrap();
     assert!(name.ends_with(".pdf"), "{name}");
-    let text = super::anomalies::pdf_text(&pdf);
+    let text = crate::support::pdf_text(&pdf);
     assert!(text.contains("Ел көрсеткіштері") && text.contains("Бүкіл ел"), "{text}");
     let (_, admin_view) = app_login("nurlan", "admin-pw-1").unwrap();
     assert!(admin_view.admin && admin_view.dashboard.is_none() && admin_view.anomalies.is_none());

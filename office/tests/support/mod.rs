@@ -870,3 +870,18 @@ pub fn bench_task_state(task: i64) -> ekn::domain::sync::TaskState {
         suspensions: Vec::new(),
     }
 }
+
+/// The text of a PDF as poppler's `pdftotext` reads it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    use std::io::Write;
+    let mut child = std::process::Command::new("pdftotext")
+        .args(["-layout", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("pdftotext (poppler-utils) is installed");
+    child.stdin.take().unwrap().write_all(pdf).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "pdftotext read the PDF");
+    String::from_utf8(out.stdout).unwrap()
+}

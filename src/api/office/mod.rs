@@ -79,7 +79,7 @@ pub use heads::{
 pub use imports::{OfficeConnectorState, OfficeImport};
 pub use national::{CountryParams, CountryView, NationalLoginParams, NationalSession};
 pub use office_journal::{OfficeJournalParams, OfficeJournalView};
-pub use report::{NationalReportParams, OfficeReport, ReportFormat, ReportParams};
+pub use report::{AccessLogReportParams, OfficeReport, ReportFileParams, ReportFormat, ReportParams};
 
 /// What joining needs: the office's address, the person's name and password, and what to call
 /// this machine; for an office whose certificate no public CA signed, its CA (PEM) or the

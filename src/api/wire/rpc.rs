@@ -13,11 +13,11 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView, AnalystLoginParams, AnalystView,
-    Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams, NationalReportParams, OfficeAnomaliesView,
-    OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeJournalParams,
-    OfficeJournalView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportParams, ResolveParams,
-    SyncReport,
+    AccessLogParams, AccessLogReportParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView,
+    AnalystLoginParams, AnalystView, Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams,
+    OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
+    OfficeJournalParams, OfficeJournalView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFileParams,
+    ReportParams, ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -447,8 +447,10 @@ methods! {
     national_login: Network(NationalLoginParams) -> CountryView;
     national_country: Network(CountryParams) -> CountryView;
     national_logout: Network(NoParams) -> Ok;
-    national_report: Network(NationalReportParams) -> FileDownload;
+    national_report: Network(ReportFileParams) -> FileDownload;
     office_analyst_report: Network(ReportParams) -> FileDownload;
+    office_admin_report: Network(ReportFileParams) -> FileDownload;
+    office_access_log_report: Network(AccessLogReportParams) -> FileDownload;
     office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
     connector_add: Session(ConnectorSpec) -> ConnectorView;
@@ -1031,9 +1033,27 @@ mod on_network {
     }
 
     /// The Country screen's figures as a file in the UI's language.
-    pub fn national_report(net: &mut NetSession, p: NationalReportParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+    pub fn national_report(net: &mut NetSession, p: ReportFileParams, _: &mut CallContext<'_>) -> R<FileDownload> {
         let lang = crate::i18n::choose(p.lang.as_deref());
         let (file_name, bytes) = net.national()?.report(p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
+    }
+
+    /// The administration screen as a file in the UI's language.
+    pub fn office_admin_report(net: &mut NetSession, p: ReportFileParams, _: &mut CallContext<'_>) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.admin()?.report(p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
+    }
+
+    /// The access log's lines as read with the screen's filter, as a file in the UI's language.
+    pub fn office_access_log_report(
+        net: &mut NetSession,
+        p: AccessLogReportParams,
+        _: &mut CallContext<'_>,
+    ) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let (file_name, bytes) = net.office().access_log_report(&p.query, p.format, lang)?;
         Ok(download(file_name, p.format.media_type(), &bytes))
     }
 

@@ -12,7 +12,8 @@ import type { NationalLoginParams } from './types/NationalLoginParams';
 import type { AnalystLoginParams } from './types/AnalystLoginParams';
 import type { CountryParams } from './types/CountryParams';
 import type { OfficeJournalParams } from './types/OfficeJournalParams';
-import type { NationalReportParams } from './types/NationalReportParams';
+import type { ReportFileParams } from './types/ReportFileParams';
+import type { AccessLogReportParams } from './types/AccessLogReportParams';
 import type { ReportParams } from './types/ReportParams';
 import type { CorrectAppealParams } from './types/CorrectAppealParams';
 import type { QueueFilter } from './types/QueueFilter';
@@ -111,7 +112,9 @@ export const api = {
   nationalLogin: (params: NationalLoginParams) => call('national_login', params),
   nationalCountry: (params: CountryParams) => call('national_country', params),
   nationalLogout: () => call('national_logout', none),
-  nationalReport: (params: NationalReportParams) => call('national_report', params),
+  nationalReport: (params: ReportFileParams) => call('national_report', params),
+  officeAdminReport: (params: ReportFileParams) => call('office_admin_report', params),
+  officeAccessLogReport: (params: AccessLogReportParams) => call('office_access_log_report', params),
   officeAnalystReport: (params: ReportParams) => call('office_analyst_report', params),
   officePeople: () => call('office_people', none),
   connectors: () => call('connectors', none),

@@ -6,6 +6,7 @@
 //! method, settings or calendar), an optional summary table and a table per list the screen shows;
 //! `xlsx` and `pdf` write that one model, so the two files cannot say different things.
 
+mod administration;
 mod build;
 mod country;
 mod pdf;
@@ -13,7 +14,7 @@ mod xlsx;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AnalystSession, NationalSession, Office};
+use super::{AccessLogParams, AdminSession, AnalystSession, NationalSession, Office};
 use crate::api::ApiError;
 use crate::i18n::Lang;
 
@@ -145,10 +146,10 @@ impl Office<'_> {
     }
 }
 
-/// `national_report`: the Country screen's figures as a file, in which language.
+/// `national_report`, `office_admin_report`: a screen's figures as a file, in which language.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
-pub struct NationalReportParams {
+pub struct ReportFileParams {
     pub format: ReportFormat,
     #[serde(default)]
     pub lang: Option<String>,
@@ -198,5 +199,37 @@ impl AnalystSession {
             }
         };
         format.write(&built)
+    }
+}
+
+/// `office_access_log_report`: the access log's lines as read with `query`, as a file.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+#[serde(deny_unknown_fields)]
+pub struct AccessLogReportParams {
+    pub query: AccessLogParams,
+    pub format: ReportFormat,
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+impl AdminSession {
+    /// The administration as the office shows it now, as a file in `lang`.
+    pub fn report(&self, format: ReportFormat, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.overview()?;
+        format.write(&administration::administration(&view, lang))
+    }
+}
+
+impl Office<'_> {
+    /// The access log's lines this person may read with `query` (read again: the office logs the
+    /// reading, as it logs every one), with the chain's check, as a file in `lang`.
+    pub fn access_log_report(
+        &mut self,
+        query: &AccessLogParams,
+        format: ReportFormat,
+        lang: Lang,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.access_log(query)?;
+        format.write(&administration::access_log(&view, query, &self.asker()?, lang))
     }
 }

@@ -2,6 +2,7 @@
 
 import type { AcceptParams } from "./AcceptParams";
 import type { AccessLogParams } from "./AccessLogParams";
+import type { AccessLogReportParams } from "./AccessLogReportParams";
 import type { AccessLogView } from "./AccessLogView";
 import type { ActDetail } from "./ActDetail";
 import type { ActDraftFiles } from "./ActDraftFiles";
@@ -89,7 +90,6 @@ import type { ModelParams } from "./ModelParams";
 import type { ModelPassport } from "./ModelPassport";
 import type { ModelRecord } from "./ModelRecord";
 import type { NationalLoginParams } from "./NationalLoginParams";
-import type { NationalReportParams } from "./NationalReportParams";
 import type { NetworkSettings } from "./NetworkSettings";
 import type { NetworkView } from "./NetworkView";
 import type { NewTaskRequest } from "./NewTaskRequest";
@@ -120,6 +120,7 @@ import type { RecountParams } from "./RecountParams";
 import type { RegionOverview } from "./RegionOverview";
 import type { RejectedRows } from "./RejectedRows";
 import type { RekeyParams } from "./RekeyParams";
+import type { ReportFileParams } from "./ReportFileParams";
 import type { ReportParams } from "./ReportParams";
 import type { ResolveParams } from "./ResolveParams";
 import type { RestoreParams } from "./RestoreParams";
@@ -279,8 +280,10 @@ export type Methods = {
   national_login: { params: NationalLoginParams; result: CountryView };
   national_country: { params: CountryParams; result: CountryView };
   national_logout: { params: NoParams; result: Ok };
-  national_report: { params: NationalReportParams; result: FileDownload };
+  national_report: { params: ReportFileParams; result: FileDownload };
   office_analyst_report: { params: ReportParams; result: FileDownload };
+  office_admin_report: { params: ReportFileParams; result: FileDownload };
+  office_access_log_report: { params: AccessLogReportParams; result: FileDownload };
   office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
   connector_add: { params: ConnectorSpec; result: ConnectorView };
@@ -412,6 +415,8 @@ export const METHOD_RUNS = {
   national_logout: 'network',
   national_report: 'network',
   office_analyst_report: 'network',
+  office_admin_report: 'network',
+  office_access_log_report: 'network',
   office_report: 'network',
   connectors: 'session',
   connector_add: 'session',
