@@ -285,6 +285,9 @@ export async function officeJourney(log = console.log) {
       const revokedRow = await d.eval(`document.querySelector('[data-workstation="${oldLaptopId}"]')?.innerText ?? ''`);
       check(revokedRow.includes('отозвано'), `the workstation shows revoked: ${revokedRow}`);
       await d.screenshot('10-admin-revoked');
+      // Who looked at whom, the whole office's, read with her own session; its chain checked here.
+      await d.click('[data-admin-access-load]');
+      await d.waitFor('[data-testid="admin-access"] [data-testid="access-check"]', 'Цепочка сходится');
 
       log('the office\'s analyst logs in from the same app: the office\'s figures, no person, no object');
       await d.goto('#/settings');

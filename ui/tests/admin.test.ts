@@ -32,6 +32,10 @@ vi.mock('../src/lib/transport', () => ({
     if (method === 'office_admin_login' || method === 'office_admin') return view();
     if (method === 'office_admin_act') return view(true);
     if (method === 'office_admin_logout') return { ok: true };
+    if (method === 'office_admin_access_log') return {
+      lines: [{ seq: 3, at: '2026-11-29T06:02:00Z', person: 'Admin Dana', role: 'admin', action: 'access_log', subject: null, district: null,
+        outcome: 'allowed', ws: null, local_id: null, detail: null, prev_hash: 'a'.repeat(64), hash: 'b'.repeat(64) }],
+      check: { hashes_hold: 1, lines: 1, adjacent_pairs: 0, linked_pairs: 0, broken: [] }, fetched_at: '2026-11-29T06:02:01Z' };
     if (method === 'office_admin_report') return { file_name: 'office-administration.xlsx', media_type: 'application/octet-stream', base64: 'UEs=' };
     throw new Error(`unexpected ${method}`);
   },
@@ -58,6 +62,11 @@ describe('the administration screen', () => {
     // The administration as a file a head hands on, in the reader's language.
     await fireEvent.click(screen.getByTestId('admin-report').querySelector('[data-format="xlsx"]')!);
     await waitFor(() => expect(calls.find((c) => c.method === 'office_admin_report')?.params).toEqual({ format: 'xlsx', lang: 'ru' }));
+    // Who looked at whom, read with her own session, filtered by a person.
+    await fireEvent.input(document.querySelector('[data-admin-access-person]')!, { target: { value: 'Admin Dana' } });
+    await fireEvent.submit(document.querySelector('[data-admin-access-load]')!.closest('form')!);
+    await waitFor(() => expect(screen.getByTestId('admin-access').textContent).toContain('читал журнал доступа'));
+    expect(calls.find((c) => c.method === 'office_admin_access_log')!.params).toEqual({ subject: null, person: 'Admin Dana', limit: 500 });
     // The connectors' runs: a failed one says why.
     expect(screen.getByTestId('admin-connectors').querySelector('[data-run="failed"]')!.textContent).toContain('HTTP 503 after 5 tries');
 

@@ -144,6 +144,20 @@ fn an_administrator_administers_from_the_app_and_the_database_journals_every_cha
     let rows: Vec<String> =
         journal.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
     assert!(rows.iter().any(|r| r.contains("revoke") && r.contains("украден 23 ноября")), "{rows:?}");
+    // Who looked at whom, the whole office's, read with the administrator's own session: her own
+    // reading among the lines, every line's hash and its neighbours' links checked in the app; a
+    // filter narrows it, and the reading is a file too.
+    let hers = ekn::api::office::AccessLogParams { person: Some("Admin Dana".into()), ..Default::default() };
+    let hers = session.access_log(&hers, chrono::Utc::now()).unwrap();
+    assert!(!hers.lines.is_empty() && hers.lines.iter().all(|l| l.person == "Admin Dana"));
+    let everything = ekn::api::office::AccessLogParams::default();
+    let log = session.access_log(&everything, chrono::Utc::now()).unwrap();
+    assert!(log.check.holds() && log.check.linked_pairs > 0, "{:?}", log.check);
+    assert!(log.lines.iter().filter(|l| l.person == "Admin Dana" && l.action == "access_log").count() >= 2);
+    let (name, _) = session
+        .access_log_report(&everything, ekn::api::office::ReportFormat::Xlsx, ekn::i18n::Lang::Kk, chrono::Utc::now())
+        .unwrap();
+    assert!(name.starts_with("office-access-log-"), "{name}");
     session.logout();
 
     // The server's role, as deployed, changes nobody on its own: no journaled action in its

@@ -10,6 +10,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::client::{Auth, OfficeClient};
 use super::{percent_path, Office};
 use crate::api::{ApiError, ErrorCode};
 use crate::domain::access_log::{check_lines, AccessLine, ChainCheck};
@@ -70,27 +71,55 @@ fn checked(lines: &[AccessLine], asked: u32) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The path of a reading with `params`, checked as a person typed them.
+fn reading_path(params: &AccessLogParams) -> Result<(String, u32), ApiError> {
+    let subject = filter("subject", params.subject.as_deref())?;
+    let person = filter("person", params.person.as_deref())?;
+    let limit = params.limit.unwrap_or(500);
+    if !(1..=MAX_LINES).contains(&limit) {
+        return Err(ApiError::invalid(format!("limit: 1 to {MAX_LINES} lines")));
+    }
+    let mut path = format!("/v1/access-log?limit={limit}");
+    if let Some(subject) = &subject {
+        path.push_str(&format!("&subject={}", percent_path(subject)));
+    }
+    if let Some(person) = &person {
+        path.push_str(&format!("&user={}", percent_path(person)));
+    }
+    Ok((path, limit))
+}
+
+/// Reads the lines at `client` as `auth`, checks them as a peer's and their chain.
+fn read_checked(
+    client: &OfficeClient,
+    auth: Auth<'_>,
+    params: &AccessLogParams,
+    now: DateTime<Utc>,
+) -> Result<AccessLogView, ApiError> {
+    let (path, limit) = reading_path(params)?;
+    let lines: Vec<AccessLine> = client.call("GET", &path, None::<&()>, auth)?;
+    checked(&lines, limit)?;
+    let check = check_lines(&lines);
+    Ok(AccessLogView { lines, check, fetched_at: now })
+}
+
 impl Office<'_> {
     /// The access log's newest lines this person may read, filtered, with the chain's check.
     pub fn access_log(&mut self, params: &AccessLogParams) -> Result<AccessLogView, ApiError> {
-        let subject = filter("subject", params.subject.as_deref())?;
-        let person = filter("person", params.person.as_deref())?;
-        let limit = params.limit.unwrap_or(500);
-        if !(1..=MAX_LINES).contains(&limit) {
-            return Err(ApiError::invalid(format!("limit: 1 to {MAX_LINES} lines")));
-        }
-        let mut path = format!("/v1/access-log?limit={limit}");
-        if let Some(subject) = &subject {
-            path.push_str(&format!("&subject={}", percent_path(subject)));
-        }
-        if let Some(person) = &person {
-            path.push_str(&format!("&user={}", percent_path(person)));
-        }
+        reading_path(params)?;
         let link = self.linked()?;
         let client = self.office_client(&link)?;
-        let lines: Vec<AccessLine> = client.call("GET", &path, None::<&()>, self.office_auth(&link))?;
-        checked(&lines, limit)?;
-        let check = check_lines(&lines);
-        Ok(AccessLogView { lines, check, fetched_at: self.read().clock().now() })
+        read_checked(&client, self.office_auth(&link), params, self.read().clock().now())
+    }
+}
+
+impl super::AdminSession {
+    /// The whole access log as the office's administrator reads it (their own session: an
+    /// administrator enrols no workstation), filtered, with the chain's check (`now`: the session's
+    /// clock).
+    pub fn access_log(&self, params: &AccessLogParams, now: DateTime<Utc>) -> Result<AccessLogView, ApiError> {
+        reading_path(params)?;
+        let (client, token) = self.client_and_token()?;
+        read_checked(&client, Auth::Bearer(token), params, now)
     }
 }

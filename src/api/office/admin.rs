@@ -198,6 +198,21 @@ impl AdminSession {
         OfficeClient::new(&self.url, &self.trust, None)
     }
 
+    /// The office's address, as the reports name it.
+    pub(super) fn office(&self) -> String {
+        self.url.clone()
+    }
+
+    /// The administrator logged in.
+    pub(super) fn person(&self) -> String {
+        self.person.clone()
+    }
+
+    /// A client of the administrator's office and the session's bearer token.
+    pub(super) fn client_and_token(&self) -> Result<(OfficeClient, &str), ApiError> {
+        Ok((self.client()?, &self.token))
+    }
+
     fn view(&self, overview: AdminOverview) -> Result<AdminView, ApiError> {
         checked(&overview)?;
         Ok(AdminView { person: self.person.clone(), office: self.url.clone(), expires_at: self.expires_at, overview })

@@ -450,6 +450,8 @@ methods! {
     national_report: Network(ReportFileParams) -> FileDownload;
     office_analyst_report: Network(ReportParams) -> FileDownload;
     office_admin_report: Network(ReportFileParams) -> FileDownload;
+    office_admin_access_log: Network(AccessLogParams) -> AccessLogView;
+    office_admin_access_log_report: Network(AccessLogReportParams) -> FileDownload;
     office_access_log_report: Network(AccessLogReportParams) -> FileDownload;
     office_report: Network(ReportParams) -> FileDownload;
     connectors: Session(NoParams) -> Vec<ConnectorView>;
@@ -1043,6 +1045,28 @@ mod on_network {
     pub fn office_admin_report(net: &mut NetSession, p: ReportFileParams, _: &mut CallContext<'_>) -> R<FileDownload> {
         let lang = crate::i18n::choose(p.lang.as_deref());
         let (file_name, bytes) = net.admin()?.report(p.format, lang)?;
+        Ok(download(file_name, p.format.media_type(), &bytes))
+    }
+
+    /// The whole access log as the office's administrator reads it, filtered, its chain checked.
+    pub fn office_admin_access_log(
+        net: &mut NetSession,
+        p: AccessLogParams,
+        _: &mut CallContext<'_>,
+    ) -> R<AccessLogView> {
+        let now = net.now();
+        net.admin()?.access_log(&p, now)
+    }
+
+    /// The administrator's reading of the access log as a file in the UI's language.
+    pub fn office_admin_access_log_report(
+        net: &mut NetSession,
+        p: AccessLogReportParams,
+        _: &mut CallContext<'_>,
+    ) -> R<FileDownload> {
+        let lang = crate::i18n::choose(p.lang.as_deref());
+        let now = net.now();
+        let (file_name, bytes) = net.admin()?.access_log_report(&p.query, p.format, lang, now)?;
         Ok(download(file_name, p.format.media_type(), &bytes))
     }
 

@@ -213,6 +213,19 @@ pub struct AccessLogReportParams {
 }
 
 impl AdminSession {
+    /// The access log's lines the administrator read with `query`, read again, as a file in `lang`.
+    pub fn access_log_report(
+        &self,
+        query: &AccessLogParams,
+        format: ReportFormat,
+        lang: Lang,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(String, Vec<u8>), ApiError> {
+        let view = self.access_log(query, now)?;
+        let asker = build::Asker { office: self.office(), person: self.person(), role: "admin".into() };
+        format.write(&administration::access_log(&view, query, &asker, lang))
+    }
+
     /// The administration as the office shows it now, as a file in `lang`.
     pub fn report(&self, format: ReportFormat, lang: Lang) -> Result<(String, Vec<u8>), ApiError> {
         let view = self.overview()?;

@@ -283,6 +283,8 @@ export type Methods = {
   national_report: { params: ReportFileParams; result: FileDownload };
   office_analyst_report: { params: ReportParams; result: FileDownload };
   office_admin_report: { params: ReportFileParams; result: FileDownload };
+  office_admin_access_log: { params: AccessLogParams; result: AccessLogView };
+  office_admin_access_log_report: { params: AccessLogReportParams; result: FileDownload };
   office_access_log_report: { params: AccessLogReportParams; result: FileDownload };
   office_report: { params: ReportParams; result: FileDownload };
   connectors: { params: NoParams; result: Array<ConnectorView> };
@@ -416,6 +418,8 @@ export const METHOD_RUNS = {
   national_report: 'network',
   office_analyst_report: 'network',
   office_admin_report: 'network',
+  office_admin_access_log: 'network',
+  office_admin_access_log_report: 'network',
   office_access_log_report: 'network',
   office_report: 'network',
   connectors: 'session',
