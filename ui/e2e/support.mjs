@@ -2,7 +2,7 @@
 // on it, and the choice of the object the journey works on (a demo object whose decided appeal
 // makes the card suggest the next step), found through the real HTTP API.
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -31,8 +31,9 @@ export function freshDemoDb() {
     writeFileSync(stampFile, stamp);
   }
   const dir = mkdtempSync(join(tmpdir(), 'ekn-e2e-'));
+  // The database, its key and its documents' folder (the demo attaches two documents).
   for (const name of readdirSync(template).filter((n) => n.startsWith('ekn.db'))) {
-    copyFileSync(join(template, name), join(dir, name));
+    cpSync(join(template, name), join(dir, name), { recursive: true });
   }
   return join(dir, 'ekn.db');
 }
