@@ -149,26 +149,7 @@ async fn apply(
 /// about what runs — and that the schema is the one this server knows.
 pub async fn check_serving_role(pool: &Pool) -> Result<(), OfficeError> {
     let client = pool.get().await?;
-    let row = client
-        .query_one(
-            "SELECT current_user::text, r.rolsuper, r.rolbypassrls, \
-             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' \
-                     AND pg_has_role(current_user, t.tableowner, 'MEMBER')) \
-             FROM pg_roles r WHERE r.rolname = current_user",
-            &[],
-        )
-        .await?;
-    let (who, superuser, bypass, owns): (String, bool, bool, bool) = (row.get(0), row.get(1), row.get(2), row.get(3));
-    if who != APP_ROLE || superuser || bypass || owns {
-        let why = if superuser {
-            "a superuser"
-        } else if bypass {
-            "a role that bypasses row-level security"
-        } else if owns {
-            "the owner of the office's tables"
-        } else {
-            "another role"
-        };
+    if let Some((who, why)) = not_the_serving_role(&client, APP_ROLE, "the owner of the office's tables").await? {
         return Err(OfficeError::Config(format!(
             "serve connects as {who}, {why}: row-level security would not judge its reads. Connect as {APP_ROLE} \
              (docs/OFFICE.md: the owner migrates, the server serves as {APP_ROLE})"
@@ -189,6 +170,38 @@ pub async fn check_serving_role(pool: &Pool) -> Result<(), OfficeError> {
         )));
     }
     Ok(())
+}
+
+/// Whether this connection is `role` as a server must be — no superuser, no bypass of row-level
+/// security, owning no table — or who it is and why it is not (`owner` words the table owner's case).
+pub async fn not_the_serving_role(
+    client: &deadpool_postgres::Client,
+    role: &str,
+    owner: &str,
+) -> Result<Option<(String, String)>, OfficeError> {
+    let row = client
+        .query_one(
+            "SELECT current_user::text, r.rolsuper, r.rolbypassrls, \
+             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' \
+                     AND pg_has_role(current_user, t.tableowner, 'MEMBER')) \
+             FROM pg_roles r WHERE r.rolname = current_user",
+            &[],
+        )
+        .await?;
+    let (who, superuser, bypass, owns): (String, bool, bool, bool) = (row.get(0), row.get(1), row.get(2), row.get(3));
+    if who == role && !superuser && !bypass && !owns {
+        return Ok(None);
+    }
+    let why = if superuser {
+        "a superuser"
+    } else if bypass {
+        "a role that bypasses row-level security"
+    } else if owns {
+        owner
+    } else {
+        "another role"
+    };
+    Ok(Some((who, why.to_string())))
 }
 
 /// Who a transaction acts for: the districts row-level security lets it see, the person it logs

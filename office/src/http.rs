@@ -376,18 +376,7 @@ async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<people::LoginReply>, OfficeError> {
-    // A form on another site cannot post JSON with this type without the browser asking first.
-    let json_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if !json_type {
-        return Err(OfficeError::refused(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "bad_request",
-            "a login is JSON (content-type: application/json)",
-        ));
-    }
+    login_is_json(&headers)?;
     let request: LoginRequest = json(&body)?;
     // A name no person can have is refused before it is remembered anywhere.
     if request.name.is_empty() || request.name.chars().count() > people::MAX_NAME {
@@ -405,6 +394,24 @@ async fn login(
             }
             Err(e)
         }
+    }
+}
+
+/// A login's body is JSON: a form on another site cannot post JSON with this type without the
+/// browser asking first.
+pub(crate) fn login_is_json(headers: &HeaderMap) -> Result<(), OfficeError> {
+    let json_type = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if json_type {
+        Ok(())
+    } else {
+        Err(OfficeError::refused(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "bad_request",
+            "a login is JSON (content-type: application/json)",
+        ))
     }
 }
 

@@ -85,26 +85,9 @@ impl NationalState {
 /// regions' connection strings) — and that the national database is at this build's migration.
 pub async fn check_serving_role(pool: &deadpool_postgres::Pool) -> Result<(), OfficeError> {
     let client = pool.get().await?;
-    let row = client
-        .query_one(
-            "SELECT current_user::text, r.rolsuper, r.rolbypassrls, \
-             EXISTS (SELECT 1 FROM pg_tables t WHERE t.schemaname = 'public' \
-                     AND pg_has_role(current_user, t.tableowner, 'MEMBER')) \
-             FROM pg_roles r WHERE r.rolname = current_user",
-            &[],
-        )
-        .await?;
-    let (who, superuser, bypass, owns): (String, bool, bool, bool) = (row.get(0), row.get(1), row.get(2), row.get(3));
-    if who != WEB_ROLE || superuser || bypass || owns {
-        let why = if superuser {
-            "a superuser"
-        } else if bypass {
-            "a role that bypasses row-level security"
-        } else if owns {
-            "the owner of the national tables"
-        } else {
-            "another role"
-        };
+    if let Some((who, why)) =
+        crate::db::not_the_serving_role(&client, WEB_ROLE, "the owner of the national tables").await?
+    {
         return Err(OfficeError::Config(format!(
             "national serve connects as {who}, {why}: it would read the chains and the regions' connection strings. \
              Connect as {WEB_ROLE} (docs/NATIONAL.md, \"The HTTP face\")"
@@ -189,18 +172,7 @@ async fn login(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<LoginReply>, OfficeError> {
-    // A form on another site cannot post JSON with this type without the browser asking first.
-    let json_type = headers
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if !json_type {
-        return Err(OfficeError::refused(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "bad_request",
-            "a login is JSON (content-type: application/json)",
-        ));
-    }
+    crate::http::login_is_json(&headers)?;
     let request: LoginRequest =
         serde_json::from_slice(&body).map_err(|e| OfficeError::bad_request(format!("the request's JSON: {e}")))?;
     let refused = || OfficeError::unauthorized("wrong name or password, or the role may not log in here");

@@ -105,7 +105,7 @@ fn an_administrator_administers_from_the_app_and_the_database_journals_every_cha
     // From the app: the administrator logs in through a joined workstation (its office, its pinned
     // trust) with their own password — a prosecutor's password opens no administration — and
     // revokes Bekzat's laptop: its next sync is refused, the incident is on the to-do list.
-    let as_admin = |user: &str| ekn::api::office::AdminLoginParams {
+    let as_admin = |user: &str| ekn::api::office::OfficeLoginParams {
         url: None,
         user: user.into(),
         password: PASSWORD.into(),

@@ -139,7 +139,7 @@ fn each_role_reads_the_offices_anomalies_as_far_as_its_role_reaches() {
         "{scan:#}"
     );
     let analyst_login = |user: &str| {
-        saule.session().office().analyst_login(&ekn::api::office::AnalystLoginParams {
+        saule.session().office().analyst_login(&ekn::api::office::OfficeLoginParams {
             url: None,
             user: user.into(),
             password: crate::support::PASSWORD.into(),

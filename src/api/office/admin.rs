@@ -19,11 +19,12 @@ use crate::api::{ApiError, ErrorCode};
 pub use crate::domain::office_admin::{AdminAction, AdminOverview};
 use crate::domain::office_admin::{MAX_INCIDENTS, MAX_JOURNAL, MAX_RUNS};
 
-/// What an administrator's login needs: their name and password, and the office — this
-/// workstation's when `url` is absent (its pinned certificate with it).
+/// What a person's own login at the office needs (an administrator's or an analyst's: neither
+/// enrols a workstation): their name and password, and the office — this workstation's when `url`
+/// is absent (its pinned certificate with it).
 #[derive(Clone, Deserialize, ts_rs::TS)]
 #[serde(deny_unknown_fields)]
-pub struct AdminLoginParams {
+pub struct OfficeLoginParams {
     #[serde(default)]
     pub url: Option<String>,
     pub user: String,
@@ -34,9 +35,9 @@ pub struct AdminLoginParams {
     pub tls_pin: Option<String>,
 }
 
-impl std::fmt::Debug for AdminLoginParams {
+impl std::fmt::Debug for OfficeLoginParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AdminLoginParams").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
+        f.debug_struct("OfficeLoginParams").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
     }
 }
 
@@ -177,7 +178,7 @@ fn checked(overview: &AdminOverview) -> Result<(), ApiError> {
 impl Office<'_> {
     /// Logs an administrator in: the office must say the person is an administrator (anyone else's
     /// session is ended at once and refused here).
-    pub fn admin_login(&self, params: &AdminLoginParams) -> Result<AdminSession, ApiError> {
+    pub fn admin_login(&self, params: &OfficeLoginParams) -> Result<AdminSession, ApiError> {
         let trust = OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() };
         let login =
             self.person_login(params.url.as_deref(), trust, &params.user, &params.password, "admin", |name| {

@@ -11,35 +11,14 @@
 //! shows the last figures with the reason.
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::admin::PersonLogin;
+use super::admin::{OfficeLoginParams, PersonLogin};
 use super::client::{Auth, OfficeClient, OfficeTrust};
 use super::heads::{checked, checked_anomalies, checked_appeals_map, checked_effect, checked_scan, OfficeDashboard};
 use super::Office;
 use crate::analytics::office_reports::{OfficeAnomalies, OfficeAppealsMap, OfficeEffect, OfficeThemeScan};
 use crate::api::{ApiError, ErrorCode};
-
-/// What an analyst's login needs: their name and password, and the office — this workstation's
-/// when `url` is absent (its pinned certificate with it).
-#[derive(Clone, Deserialize, ts_rs::TS)]
-#[serde(deny_unknown_fields)]
-pub struct AnalystLoginParams {
-    #[serde(default)]
-    pub url: Option<String>,
-    pub user: String,
-    pub password: String,
-    #[serde(default)]
-    pub tls_ca: Option<String>,
-    #[serde(default)]
-    pub tls_pin: Option<String>,
-}
-
-impl std::fmt::Debug for AnalystLoginParams {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnalystLoginParams").field("url", &self.url).field("user", &self.user).finish_non_exhaustive()
-    }
-}
 
 /// The office as its analyst sees it in the app.
 #[derive(Debug, Clone, Serialize, ts_rs::TS)]
@@ -85,7 +64,7 @@ fn aggregates_only(view: &AnalystView) -> Result<(), ApiError> {
 impl Office<'_> {
     /// Logs an analyst in: the office must say the person is an analyst (anyone else's session is
     /// ended at once and refused here); the office's figures fetched at once.
-    pub fn analyst_login(&self, params: &AnalystLoginParams) -> Result<(AnalystSession, AnalystView), ApiError> {
+    pub fn analyst_login(&self, params: &OfficeLoginParams) -> Result<(AnalystSession, AnalystView), ApiError> {
         let trust = OfficeTrust { ca_pem: params.tls_ca.clone(), pin: params.tls_pin.clone() };
         let login =
             self.person_login(params.url.as_deref(), trust, &params.user, &params.password, "analyst", |name| {

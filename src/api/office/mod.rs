@@ -67,8 +67,8 @@ impl<'s> Office<'s> {
 const MAX_COLLEAGUES: usize = 20_000;
 
 pub use access_log::{AccessLogParams, AccessLogView};
-pub use admin::{AdminActParams, AdminAction, AdminLoginParams, AdminOverview, AdminSession, AdminView};
-pub use analyst::{AnalystLoginParams, AnalystSession, AnalystView};
+pub use admin::{AdminActParams, AdminAction, AdminOverview, AdminSession, AdminView, OfficeLoginParams};
+pub use analyst::{AnalystSession, AnalystView};
 pub use client::{presented_fingerprint, Auth, OfficeClient, OfficeTrust};
 pub(in crate::api) use conflicts::date_in_force;
 pub use conflicts::ResolveParams;

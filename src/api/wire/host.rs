@@ -495,7 +495,7 @@ impl NetSession {
     /// Logs an administrator in (ending the session of whoever was logged in before).
     pub(in crate::api) fn admin_login(
         &mut self,
-        params: &crate::api::office::AdminLoginParams,
+        params: &crate::api::office::OfficeLoginParams,
     ) -> Result<crate::api::office::AdminView, ApiError> {
         if let Some(before) = self.admin.take() {
             before.logout();
@@ -516,7 +516,7 @@ impl NetSession {
     /// Logs the office's analyst in (ending the analyst's session before it, if any).
     pub(in crate::api) fn analyst_login(
         &mut self,
-        params: &crate::api::office::AnalystLoginParams,
+        params: &crate::api::office::OfficeLoginParams,
     ) -> Result<crate::api::office::AnalystView, ApiError> {
         if let Some(before) = self.analyst.take() {
             before.logout();

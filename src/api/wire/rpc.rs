@@ -13,11 +13,11 @@ use crate::analytics::practices::DetectParams;
 use crate::analytics::risk::{RiskParams, Target};
 use crate::api::connectors::{ConnectorRunReport, ConnectorSpec, ConnectorView, NetworkView, ScheduledRun};
 use crate::api::office::{
-    AccessLogParams, AccessLogReportParams, AccessLogView, AdminActParams, AdminLoginParams, AdminView,
-    AnalystLoginParams, AnalystView, Assigned, CountryParams, CountryView, JoinParams, NationalLoginParams,
-    OfficeAnomaliesView, OfficeAppealsMapView, OfficeConnectorState, OfficeDashboardView, OfficeEffectView,
-    OfficeJournalParams, OfficeJournalView, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFileParams,
-    ReportParams, ResolveParams, SyncReport,
+    AccessLogParams, AccessLogReportParams, AccessLogView, AdminActParams, AdminView, AnalystView, Assigned,
+    CountryParams, CountryView, JoinParams, NationalLoginParams, OfficeAnomaliesView, OfficeAppealsMapView,
+    OfficeConnectorState, OfficeDashboardView, OfficeEffectView, OfficeJournalParams, OfficeJournalView,
+    OfficeLoginParams, OfficeStatus, OfficeThemeScanView, OfficeThemeScoresView, ReportFileParams, ReportParams,
+    ResolveParams, SyncReport,
 };
 use crate::api::vault::backup::VaultOverview;
 use crate::api::wire::host::{
@@ -437,11 +437,11 @@ methods! {
     office_appeals_map: Network(NoParams) -> OfficeAppealsMapView;
     office_access_log: Network(AccessLogParams) -> AccessLogView;
     office_journal: Network(OfficeJournalParams) -> OfficeJournalView;
-    office_admin_login: Network(AdminLoginParams) -> AdminView;
+    office_admin_login: Network(OfficeLoginParams) -> AdminView;
     office_admin: Network(NoParams) -> AdminView;
     office_admin_act: Network(AdminActParams) -> AdminView;
     office_admin_logout: Network(NoParams) -> Ok;
-    office_analyst_login: Network(AnalystLoginParams) -> AnalystView;
+    office_analyst_login: Network(OfficeLoginParams) -> AnalystView;
     office_analyst: Network(NoParams) -> AnalystView;
     office_analyst_logout: Network(NoParams) -> Ok;
     national_login: Network(NationalLoginParams) -> CountryView;
@@ -973,7 +973,7 @@ mod on_network {
         net.office().appeals_map()
     }
 
-    pub fn office_admin_login(net: &mut NetSession, p: AdminLoginParams, _: &mut CallContext<'_>) -> R<AdminView> {
+    pub fn office_admin_login(net: &mut NetSession, p: OfficeLoginParams, _: &mut CallContext<'_>) -> R<AdminView> {
         net.admin_login(&p)
     }
 
@@ -990,11 +990,7 @@ mod on_network {
         Ok(Ok { ok: true })
     }
 
-    pub fn office_analyst_login(
-        net: &mut NetSession,
-        p: AnalystLoginParams,
-        _: &mut CallContext<'_>,
-    ) -> R<AnalystView> {
+    pub fn office_analyst_login(net: &mut NetSession, p: OfficeLoginParams, _: &mut CallContext<'_>) -> R<AnalystView> {
         net.analyst_login(&p)
     }
 

@@ -6,10 +6,9 @@ import { call } from './transport';
 import type { AcceptParams } from './types/AcceptParams';
 import type { NewTaskRequest } from './types/NewTaskRequest';
 import type { AccessLogParams } from './types/AccessLogParams';
-import type { AdminLoginParams } from './types/AdminLoginParams';
+import type { OfficeLoginParams } from './types/OfficeLoginParams';
 import type { AdminAction } from './types/AdminAction';
 import type { NationalLoginParams } from './types/NationalLoginParams';
-import type { AnalystLoginParams } from './types/AnalystLoginParams';
 import type { CountryParams } from './types/CountryParams';
 import type { OfficeJournalParams } from './types/OfficeJournalParams';
 import type { ReportFileParams } from './types/ReportFileParams';
@@ -101,12 +100,12 @@ export const api = {
   officeAppealsMap: () => call('office_appeals_map', none),
   officeAccessLog: (params: AccessLogParams) => call('office_access_log', params),
   officeJournal: (params: OfficeJournalParams) => call('office_journal', params),
-  officeAdminLogin: (params: AdminLoginParams) => call('office_admin_login', params),
+  officeAdminLogin: (params: OfficeLoginParams) => call('office_admin_login', params),
   officeAdmin: () => call('office_admin', none),
   officeAdminAct: (action: AdminAction) => call('office_admin_act', { act: action }),
   officeAdminLogout: () => call('office_admin_logout', none),
   officeReport: (params: ReportParams) => call('office_report', params),
-  officeAnalystLogin: (params: AnalystLoginParams) => call('office_analyst_login', params),
+  officeAnalystLogin: (params: OfficeLoginParams) => call('office_analyst_login', params),
   officeAnalyst: () => call('office_analyst', none),
   officeAnalystLogout: () => call('office_analyst_logout', none),
   nationalLogin: (params: NationalLoginParams) => call('national_login', params),
