@@ -42,7 +42,7 @@ vi.mock('../src/lib/transport', () => ({
   },
 }));
 vi.mock('../src/lib/charts', () => ({
-  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  loadEcharts: async () => ({ init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) }),
   registerKazakhstan: async () => {},
   registerDistricts: async () => ({ '1940': { ru: 'Енбекшиказахский район', kk: 'Еңбекшіқазақ ауданы', en: 'Enbekshikazakh' } }),
 }));

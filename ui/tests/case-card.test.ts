@@ -74,7 +74,7 @@ vi.mock('../src/lib/transport', () => ({
   },
 }));
 vi.mock('../src/lib/charts', () => ({
-  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  loadEcharts: async () => ({ init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) }),
   registerKazakhstan: async () => {},
 }));
 

@@ -6,7 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { chartTable } from '../src/lib/chartTable';
 
 vi.mock('../src/lib/charts', () => ({
-  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  loadEcharts: async () => ({ init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) }),
 }));
 
 describe('a chart as a table', () => {

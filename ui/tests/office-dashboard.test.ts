@@ -8,7 +8,7 @@ import { i18n } from '../src/lib/i18n.svelte';
 import { office } from '../src/lib/sync.svelte';
 
 vi.mock('../src/lib/charts', () => ({
-  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  loadEcharts: async () => ({ init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) }),
   registerKazakhstan: async () => {},
   registerDistricts: async () => ({ '1940': { ru: 'Енбекшиказахский район', kk: 'Еңбекшіқазақ ауданы', en: 'Enbekshikazakh' } }),
   registerRegionDistricts: async () => 'kz-districts-19',

@@ -120,7 +120,7 @@ vi.mock('../src/lib/transport', () => ({
   },
 }));
 vi.mock('../src/lib/charts', () => ({
-  echarts: { init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) },
+  loadEcharts: async () => ({ init: () => ({ setOption() {}, on() {}, resize() {}, dispose() {} }) }),
   registerKazakhstan: async () => {},
   registerDistricts: async () => ({
     '5532': { ru: 'Актогайский район', kk: 'Ақтоғай ауданы', en: 'Aktogay' },

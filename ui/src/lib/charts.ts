@@ -1,22 +1,17 @@
-// Apache ECharts, imported per feature (heat map, map, timeline scatter, funnel lines) so the bundle carries
-// only what the screens draw. The map of Kazakhstan's 20 units is registered on first use from
-// assets/geo (see its README for source and licence).
+// Apache ECharts, loaded on first use as a chunk of its own (`echarts.ts`), so the first screen — the
+// desk, which draws no chart — does not fetch it; the maps' shapes are chunks of their own too. The map
+// of Kazakhstan's 20 units is registered on first use from assets/geo (see its README for source and
+// licence).
 
-import * as echarts from 'echarts/core';
-import { HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, CustomChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, VisualMapComponent, LegendComponent, DataZoomComponent, MarkLineComponent, MarkPointComponent } from 'echarts/components';
-import { CanvasRenderer } from 'echarts/renderers';
-
-// The custom series draws the Effectiveness screen's intervals, the mark line its "no change" at 1 and
-// the mark point a theme's risen cell:
-// unregistered, ECharts threw on the first report with an estimate (the demo had none until it held acts).
-echarts.use([HeatmapChart, MapChart, ScatterChart, BarChart, LineChart, CustomChart, GridComponent, TooltipComponent, VisualMapComponent,
-  LegendComponent, DataZoomComponent, MarkLineComponent, MarkPointComponent, CanvasRenderer]);
+/** ECharts with the features the screens draw, loaded once. */
+export function loadEcharts(): Promise<typeof import('./echarts').echarts> {
+  return import('./echarts').then((m) => m.echarts);
+}
 
 let mapReady: Promise<void> | null = null;
 
 export function registerKazakhstan(): Promise<void> {
-  mapReady ??= import('../../../assets/geo/kz-regions.json').then((geo) => {
+  mapReady ??= Promise.all([loadEcharts(), import('../../../assets/geo/kz-regions.json')]).then(([echarts, geo]) => {
     // The features carry `kato`; ECharts matches regions by `name`, so name them by code.
     const shapes = structuredClone(geo.default) as { features: { properties: { kato: string; name: string } }[] };
     for (const feature of shapes.features) feature.properties.name = feature.properties.kato;
@@ -37,7 +32,7 @@ let districtShapes: { features: { properties: { kato: string } }[] } | null = nu
  *  digits — the "district" every figure of ЭКН is grouped by. Loaded on first use only, by the screens
  *  that draw it; resolves to the districts' names for tooltips. */
 export function registerDistricts(): Promise<DistrictNames> {
-  districtsReady ??= import('../../../assets/geo/districts.json').then((geo) => {
+  districtsReady ??= Promise.all([loadEcharts(), import('../../../assets/geo/districts.json')]).then(([echarts, geo]) => {
     type Feature = { properties: { kato: string; ru: string; kk: string; en: string; name?: string } };
     const shapes = structuredClone(geo.default) as unknown as { features: Feature[] };
     const names: DistrictNames = {};
@@ -57,6 +52,7 @@ export function registerDistricts(): Promise<DistrictNames> {
  *  region opens into its districts. Resolves to the map's name. */
 export async function registerRegionDistricts(region: string): Promise<string> {
   await registerDistricts();
+  const echarts = await loadEcharts();
   const name = `kz-districts-${region}`;
   if (!echarts.getMap(name) && districtShapes) {
     const features = districtShapes.features.filter((f) => f.properties.kato.startsWith(region));
@@ -65,4 +61,3 @@ export async function registerRegionDistricts(region: string): Promise<string> {
   return name;
 }
 
-export { echarts };
