@@ -198,10 +198,15 @@ async fn login(
     let token = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(crate::keys::random_bytes::<32>()?);
     let now = Utc::now();
     let expires_at = now + chrono::Duration::hours(ABSOLUTE_HOURS);
-    state
-        .pool
-        .get()
-        .await?
+    let client = state.pool.get().await?;
+    // Sessions past their end are forgotten as new ones begin, so the table holds only live ones.
+    client
+        .execute(
+            "DELETE FROM national_web_sessions WHERE expires_at <= $1 OR last_seen <= $2",
+            &[&now, &(now - chrono::Duration::minutes(IDLE_MINUTES))],
+        )
+        .await?;
+    client
         .execute(
             "INSERT INTO national_web_sessions(token_sha256, login, created_at, last_seen, expires_at) \
              VALUES ($1, $2, $3, $3, $4)",

@@ -109,8 +109,18 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
     let (status, body) = get(&face, "no-such-token", "/v1/national/dashboard");
     assert_eq!(status, 401, "{body}");
 
+    // A session long ended is forgotten when the next one begins (the table holds live ones only).
+    national_pg.psql(
+        "national",
+        "INSERT INTO national_web_sessions VALUES ('stale', 'aigerim', now() - interval '2 days', \
+         now() - interval '2 days', now() - interval '1 day')",
+    );
     // The analyst reads the console's figures.
     let (status, analyst) = login(&face, "aigerim", "analyst-pw-1");
+    assert_eq!(
+        national_pg.psql("national", "SELECT count(*) FROM national_web_sessions WHERE token_sha256 = 'stale'"),
+        "0"
+    );
     assert_eq!(status, 200, "{analyst}");
     assert_eq!(analyst["person"]["analyst"], true);
     assert_eq!(analyst["person"]["admin"], false);
