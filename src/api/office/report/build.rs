@@ -182,8 +182,22 @@ pub fn anomalies(view: &OfficeAnomaliesView, asker: &Asker, lang: Lang) -> Repor
         lines.push((w.t("cli.xlsx.note"), w.t("office.anomalies.withheld")));
     }
     lines.extend(found.not_computed.iter().map(|m| (w.t("cli.xlsx.note"), m.reason.clone())));
-    let rows = report
-        .anomalies
+    let table = anomalies_table(&w, &report.anomalies);
+    Report {
+        lang,
+        stem: format!("office-anomalies-{}", report.as_of),
+        title: w.t("cli.xlsx.anomalies_title"),
+        offline: w.offline(view.offline.as_deref(), &view.fetched_at),
+        lines,
+        summary: None,
+        tables: vec![table],
+    }
+}
+
+/// One row per listed practice with its figures, its words in the report's language and the
+/// objects behind it (none where they were withheld): the office's anomalies and the country's.
+pub(super) fn anomalies_table(w: &Words, anomalies: &[crate::analytics::anomaly_list::ListedAnomaly]) -> Table {
+    let rows = anomalies
         .iter()
         .map(|listed| {
             let a = &listed.anomaly;
@@ -200,12 +214,12 @@ pub fn anomalies(view: &OfficeAnomaliesView, asker: &Asker, lang: Lang) -> Repor
                 Cell::from(a.ratio_interval.map_or_else(String::new, |(lo, hi)| format!("{lo:.2}–{hi:.2}"))),
                 Cell::Number(a.q_value),
                 Cell::Number(a.peers as f64),
-                Cell::from(lang.of(&a.explanation)),
+                Cell::from(w.0.of(&a.explanation)),
                 Cell::from(a.subject_bins.join(", ")),
             ]
         })
         .collect();
-    let table = Table {
+    Table {
         title: w.t("cli.xlsx.sheet.anomalies"),
         heads: w.heads(&[
             "cli.xlsx.id",
@@ -225,15 +239,6 @@ pub fn anomalies(view: &OfficeAnomaliesView, asker: &Asker, lang: Lang) -> Repor
         ]),
         rows,
         wide: vec![(2, 40.0), (12, 80.0)],
-    };
-    Report {
-        lang,
-        stem: format!("office-anomalies-{}", report.as_of),
-        title: w.t("cli.xlsx.anomalies_title"),
-        offline: w.offline(view.offline.as_deref(), &view.fetched_at),
-        lines,
-        summary: None,
-        tables: vec![table],
     }
 }
 

@@ -5,7 +5,7 @@
 //! figures were fetched (and, offline, that they are the last ones), the region drilled into and the
 //! methods that produced them.
 
-use super::build::{figures_row, Words, COLUMNS};
+use super::build::{anomalies_table, figures_row, Words, COLUMNS};
 use super::{Cell, Report, Table};
 use crate::api::office::CountryView;
 use crate::i18n::Lang;
@@ -118,39 +118,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         });
     }
     if let Some(found) = &view.anomalies {
-        let rows = found
-            .report
-            .anomalies
-            .iter()
-            .map(|listed| {
-                let a = &listed.anomaly;
-                vec![
-                    Cell::from(a.id.as_str()),
-                    Cell::from(w.t(&format!("cli.xlsx.kind.{}", a.kind.code()))),
-                    Cell::from(a.district.clone().or_else(|| a.region_code.clone()).unwrap_or_default()),
-                    Cell::from(format!("{} – {}", a.period.from, a.period.to)),
-                    Cell::Number(a.observed),
-                    Cell::Number(a.expected),
-                    Cell::Number(a.q_value),
-                    Cell::from(lang.of(&a.explanation)),
-                ]
-            })
-            .collect();
-        tables.push(Table {
-            title: w.t("cli.xlsx.sheet.anomalies"),
-            heads: w.heads(&[
-                "cli.xlsx.id",
-                "cli.xlsx.kind",
-                "cli.xlsx.district",
-                "cli.xlsx.period",
-                "cli.xlsx.observed",
-                "cli.xlsx.expected",
-                "cli.xlsx.q",
-                "cli.xlsx.explanation",
-            ]),
-            rows,
-            wide: vec![(7, 60.0)],
-        });
+        tables.push(anomalies_table(&w, &found.report.anomalies));
     }
     if let Some(health) = &view.health {
         let at = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or_else(String::new, |t| t.to_rfc3339());
