@@ -258,6 +258,8 @@ export async function officeJourney(log = console.log) {
 
       log('the office\'s appeals on the Appeals screen\'s district map');
       await d.goto('#/appeals');
+      // The scope switch shows once the screen has its link; a click before it found nothing once.
+      await d.waitFor('[data-testid="appeals-scope-office"]');
       await d.click('[data-testid="appeals-scope-office"]');
       await d.waitFor('[data-testid="appeals-office-note"]', 'Офис подсчитал');
       const appealsRows = await d.eval("document.querySelector('[data-testid=\"appeals-map-table\"]')?.textContent ?? ''");
