@@ -188,8 +188,8 @@ fn main() {
         "national",
         &format!(
             "CREATE TABLE national_task_counts_98 PARTITION OF national_task_counts FOR VALUES IN ('98'); \
-             INSERT INTO national_task_counts_98(region, cell, district, category, status, due, done_on, n) \
-             SELECT '98', g::text, (1900 + g % 400)::text, 'c' || (g % 60), \
+             INSERT INTO national_task_counts_98(region, cell, place, district, category, status, due, done_on, n) \
+             SELECT '98', g::text, (1900 + g % 400)::text, (1900 + g % 400)::text, 'c' || (g % 60), \
                     CASE WHEN g % 3 = 0 THEN 'done' ELSE 'open' END, \
                     date '2026-06-01' + (g % 300), \
                     CASE WHEN g % 3 = 0 THEN date '2026-06-01' + (g % 280) END, 1 + g % 5 \
@@ -260,8 +260,9 @@ fn country_screen(national_pg: &TestPg, inspections: usize) {
             "national",
             &format!(
                 "CREATE TABLE national_task_counts_{code} PARTITION OF national_task_counts FOR VALUES IN ('{code}'); \
-                 INSERT INTO national_task_counts_{code}(region, cell, district, category, status, due, done_on, n) \
-                 SELECT '{code}', g::text, '{code}', 'c' || (g % 60), CASE WHEN g % 3 = 0 THEN 'done' ELSE 'open' END, \
+                 INSERT INTO national_task_counts_{code}(region, cell, place, district, category, status, due, done_on, n) \
+                 SELECT '{code}', g::text, '{code}' || lpad((g % 12)::text, 2, '0'), '{code}', 'c' || (g % 60), \
+                        CASE WHEN g % 3 = 0 THEN 'done' ELSE 'open' END, \
                         date '2026-06-01' + (g % 300), CASE WHEN g % 3 = 0 THEN date '2026-06-01' + (g % 280) END, 1 + g % 5 \
                  FROM generate_series(1, 100000) g; \
                  CREATE TABLE national_appeal_counts_{code} PARTITION OF national_appeal_counts FOR VALUES IN ('{code}'); \

@@ -484,17 +484,7 @@ pub async fn dashboard(
     let mut groups: Vec<(String, Task, usize)> = Vec::with_capacity(rows.len());
     let mut overdue_dues: std::collections::BTreeSet<NaiveDate> = std::collections::BTreeSet::new();
     for row in &rows {
-        // No person, no unit, and the place and category come from the matrix's own query.
-        let group = CountedGroup {
-            status: row.get(1),
-            due: row.get(2),
-            done_on: row.get(3),
-            assignee: String::new(),
-            unit: String::new(),
-            region: None,
-            category: None,
-        };
-        let task = group.task(today)?;
+        let task = counted_task_at(row, 1, today)?;
         if task.status == ekn_domain::tasks::TaskStatus::Open
             && ekn_domain::tasks::signed_working_days(&calendar, today, task.current_due) < 0
         {
@@ -542,6 +532,27 @@ pub async fn dashboard(
     {
         appeals.by_district.insert(row.get(0), u64::try_from(row.get::<_, i64>(1)).unwrap_or(0));
     }
+    // Each district's totals, from the district its office files the task under (`place`, office
+    // migration 0023), summed by district and dates first like the regions' figures above.
+    let mut of_districts: BTreeMap<String, Vec<(Task, usize)>> = BTreeMap::new();
+    for row in client
+        .query(
+            "SELECT status, due, done_on, sum(n)::bigint, place FROM national_task_counts \
+             WHERE place IS NOT NULL AND (status = 'open' OR (status = 'done' AND done_on BETWEEN $1 AND $2)) \
+             GROUP BY place, status, due, done_on",
+            &[&window_start, &today],
+        )
+        .await?
+    {
+        let n = usize::try_from(row.get::<_, i64>(3)).unwrap_or(0);
+        of_districts.entry(row.get(4)).or_default().push((counted_task_at(&row, 0, today)?, n));
+    }
+    let by_district = of_districts
+        .into_iter()
+        .map(|(district, groups)| {
+            (district, dashboard_of_counts(groups.iter().map(|(t, n)| (t, *n)), &calendar, today).totals)
+        })
+        .collect();
     let board = dashboard_of_counts(groups.iter().map(|(_, t, n)| (t, *n)), &calendar, today);
     let mut regions: BTreeMap<String, RegionFigures> = BTreeMap::new();
     let regions_held: std::collections::BTreeSet<String> =
@@ -561,7 +572,24 @@ pub async fn dashboard(
         overdue_matrix,
         tasks: regions.values().map(|r| r.tasks).sum(),
         regions,
+        by_district,
         appeals,
         calendar: "the calendar shipped with ЭКН (2018–2027, statutory rules outside them)".into(),
     })
+}
+
+/// A row of summed national counts as a task the dashboard's code can count: its status and dates
+/// from columns `at`, `at + 1` and `at + 2` — no person, no unit, no place (the queries group by
+/// what they need).
+fn counted_task_at(row: &tokio_postgres::Row, at: usize, today: NaiveDate) -> Result<Task, OfficeError> {
+    CountedGroup {
+        status: row.get(at),
+        due: row.get(at + 1),
+        done_on: row.get(at + 2),
+        assignee: String::new(),
+        unit: String::new(),
+        region: None,
+        category: None,
+    }
+    .task(today)
 }

@@ -318,6 +318,11 @@ export async function officeJourney(log = console.log) {
       await d.click('[data-country-region="19"]');
       await d.waitFor('[data-country-whole]');
       await d.waitFor('[data-section="country-district-map"]', null, 30000);
+      // The region's districts by their open tasks: region 19's office publishes its tasks by district.
+      await d.select('[data-testid="country-districts-by"]', 'open');
+      const openByDistrict = await d.eval(`[...document.querySelectorAll('[data-section="country-district-map"] [data-testid="chart-table"] tbody tr')]
+        .map((row) => Number(row.lastElementChild.textContent.trim())).filter((n) => n > 0).length`);
+      check(openByDistrict > 0, `region 19's districts show its open tasks on the Country screen (${openByDistrict} districts with some)`);
       await d.screenshot('15-country-region-19');
 
       log('the office\'s screens through axe-core in WebKit, in three languages');

@@ -24,6 +24,7 @@ const analystView = (region: string | null): CountryView => ({
   dashboard: {
     today: '2026-12-01', totals: figures(9, 4), overdue_matrix: { '1940': { fire_safety: 3 }, '5532': { housing: 1 } },
     regions: { '19': { totals: figures(6, 3), tasks: 7, appeals: 4 }, '55': { totals: figures(3, 1), tasks: 4, appeals: 92 } },
+    by_district: { '1940': figures(6, 3), '5532': figures(3, 1) },
     tasks: 11, appeals: { total: 96, by_region_category: { '19': { housing: 4 }, '55': { housing: 92 } }, by_month: { '2026-10': 96 }, by_district: { '1940': 4, '5532': 92 } },
     calendar: 'the calendar shipped with ЭКН',
   },
@@ -114,6 +115,18 @@ describe('the Country screen', () => {
     expect(calls.find((c) => c.method === 'national_country')!.params).toEqual({ region: '19', today: null });
     await waitFor(() => expect(screen.getByTestId('country-effect').textContent).toContain('Алматинская область'));
     expect(screen.getByTestId('country-totals').querySelector('[data-country-whole]')).not.toBeNull();
+    // The region's districts coloured by their overdue tasks (published by district), then by appeals.
+    const districts = await waitFor(() => {
+      const map = document.querySelector('[data-section="country-district-map"]');
+      expect(map).not.toBeNull();
+      return map!;
+    });
+    const row = () => [...districts.querySelectorAll('[data-testid="chart-table"] tr')].find((r) => r.textContent!.includes('Енбекшиказахский'));
+    expect(row()!.textContent).toContain('3');
+    await fireEvent.change(screen.getByTestId('country-districts-by'), { target: { value: 'open' } });
+    await waitFor(() => expect(row()!.textContent).toContain('6'));
+    await fireEvent.change(screen.getByTestId('country-districts-by'), { target: { value: 'appeals' } });
+    await waitFor(() => expect(row()!.textContent).toContain('4'));
   });
 
   it('keeps the last figures when the face is out of reach, and says why — in Kazakh', async () => {

@@ -76,6 +76,7 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
     let mut sum = vec![0u64; FIGURES.len()];
     let mut tasks = 0;
     let mut matrix = BTreeMap::new();
+    let mut districts = 0;
     for (code, office) in regions {
         let own = json_of(&office.pg_url, &["dashboard", "--today", today, "--json"]);
         assert_eq!(figures(&board["regions"][code]["totals"]), figures(&own["totals"]), "region {code}: {board:#}");
@@ -85,7 +86,15 @@ fn sums_equal(national: &str, regions: &[(&str, &Office)], today: &str) {
         }
         tasks += own["tasks"].as_u64().unwrap();
         add_matrix(&mut matrix, &own["overdue_matrix"]);
+        // Each district's figures are its office's own (office migration 0023 publishes them).
+        let own_districts = own["by_district"].as_object().expect("the office's figures by district");
+        assert!(!own_districts.is_empty(), "region {code} files its tasks under districts");
+        for (district, totals) in own_districts {
+            assert_eq!(figures(&board["by_district"][district]), figures(totals), "district {district}: {board:#}");
+        }
+        districts += own_districts.len();
     }
+    assert_eq!(board["by_district"].as_object().map(|d| d.len()), Some(districts), "{board:#}");
     assert_eq!(figures(&board["totals"]), sum, "{board:#}");
     assert_eq!(board["tasks"].as_u64(), Some(tasks));
     // Appeals: each region's, by category, as its office holds them (each appeal once).
@@ -175,11 +184,11 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     // The national side's tables come from its numbered migrations, recorded once however often
     // `init` runs (it runs again for each region attached later).
     let versions = "SELECT string_agg(version::text, ',' ORDER BY version) FROM national_migrations";
-    assert_eq!(national_pg.psql("national", versions).trim(), "1,2");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3");
     // A region that does not publish under the code it is attached as is refused.
     let (ok, _, err) = office_cli(&national, &["national", "init", "--region", &format!("47={}", reader(&r55))], &[]);
     assert!(!ok && err.contains("publishes as"), "{err}");
-    assert_eq!(national_pg.psql("national", versions).trim(), "1,2");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3");
     caught_up(&national);
     let regions = [("19", &r19), ("55", &r55)];
     let today = "2026-12-01";

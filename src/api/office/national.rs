@@ -130,6 +130,7 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
             || matrix_cells > MAX_LISTED
             || board.appeals.by_month.len() > 1_200
             || board.appeals.by_district.len() > MAX_DISTRICTS
+            || board.by_district.len() > MAX_DISTRICTS
         {
             return Err(refused("a dashboard larger than a country's"));
         }
@@ -141,7 +142,7 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
                 .values()
                 .all(|c| c.len() <= 1_000 && c.keys().all(|k| !bad_text(k, 200)))
             && board.appeals.by_month.keys().all(|m| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").is_ok())
-            && board.appeals.by_district.keys().all(|d| district_code(d));
+            && board.appeals.by_district.keys().chain(board.by_district.keys()).all(|d| district_code(d));
         if !codes_ok {
             return Err(refused("a region, district, category or month that is none"));
         }
@@ -353,7 +354,7 @@ mod tests {
     fn the_national_faces_figures_are_checked_as_a_peers() {
         checked(&view(|_| {})).unwrap();
         type Edit = Box<dyn FnOnce(&mut serde_json::Value)>;
-        let hostile: [(&str, Edit); 5] = [
+        let hostile: [(&str, Edit); 6] = [
             (
                 "a region that is no two digits",
                 Box::new(|v| {
@@ -376,6 +377,13 @@ mod tests {
             (
                 "a district of appeals that is no KATO",
                 Box::new(|v| v["dashboard"]["appeals"]["by_district"] = serde_json::json!({"19 OR 1=1": 1})),
+            ),
+            (
+                "a district of tasks that is no KATO",
+                Box::new(|v| {
+                    let one = v["dashboard"]["totals"].clone();
+                    v["dashboard"]["by_district"] = serde_json::json!({"<script>": one});
+                }),
             ),
         ];
         for (what, edit) in hostile {

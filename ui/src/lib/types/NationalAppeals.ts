@@ -14,6 +14,6 @@ by_region_category: { [key in string]: { [key in string]: number } },
 by_month: { [key in string]: number }, 
 /**
  * District (four digits of KATO) → appeals, over every region: the districts' map of a region
- * drilled into (the task counts are published by region only).
+ * drilled into.
  */
 by_district: { [key in string]: number }, };

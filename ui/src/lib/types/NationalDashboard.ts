@@ -13,4 +13,10 @@ export type NationalDashboard = { today: string, totals: Figures,
  * Region (two digits of KATO: the task counts are published by region, as the dashboard's matrix
  * reads them; `—` without one) → category (or task kind) → overdue tasks.
  */
-overdue_matrix: Record<string, Record<string, number>>, regions: { [key in string]: RegionFigures }, tasks: number, appeals: NationalAppeals, calendar: string, };
+overdue_matrix: Record<string, Record<string, number>>, regions: { [key in string]: RegionFigures }, 
+/**
+ * The same totals for each district the regions' offices file their tasks under (four KATO
+ * digits; office migration 0023): the Country screen's region opens into its districts'
+ * deadlines. Empty from a national database whose regions publish no district yet.
+ */
+by_district: { [key in string]: Figures }, tasks: number, appeals: NationalAppeals, calendar: string, };

@@ -407,6 +407,7 @@ export type WordKey =
   | 'country.disabled'
   | 'country.district'
   | 'country.districts'
+  | 'country.districts_by'
   | 'country.effect'
   | 'country.expected'
   | 'country.health'
