@@ -31,7 +31,9 @@ const analystView = (region: string | null): CountryView => ({
   effect: { today: '2026-12-01', totals: kpis(8), regions: { '19': kpis(5), '55': kpis(3) } },
   themes: { as_of: '2026-12-01', method: 'farrington-flexible-v1', params: { months: 3 } as never, region, regions: region ? [region] : ['19', '55'],
     cells: { months: ['2026-09', '2026-10', '2026-11'], cells: 4, judged: 12, not_judged: 0, neighbours: [], neighbours_judged: 0, neighbours_method: 'n',
-      alarms: [{ category: 'housing', district: '5532', month: '2026-11', observed: 40, expected: 6.2, upper: 12, p: 1e-6, q: 1e-5, dispersion: 1, trend: false, alarm: true }] },
+      alarms: [{ category: 'housing', district: '5532', month: '2026-11', observed: 40, expected: 6.2, upper: 12, p: 1e-6, q: 1e-5, dispersion: 1, trend: false, alarm: true },
+        { category: 'wages', district: '1940', month: '2026-11', observed: 9, expected: 2.1, upper: 6, p: 1e-4, q: 1e-3, dispersion: 1, trend: false, alarm: true },
+        { category: 'housing', district: '1940', month: '2026-10', observed: 8, expected: 2.0, upper: 6, p: 1e-4, q: 1e-3, dispersion: 1, trend: false, alarm: true }] },
     note: words('Темы — гипотезы', 'Тақырыптар — болжамдар', 'Themes are hypotheses') },
   anomalies: { region, regions: ['19', '55'], inspections: 120, appeals: 96, objects_withheld: true,
     as_of: '2026-12-01', window: { from: '2023-12-01', to: '2026-11-30' }, method: 'funnel', params: {} as never, units_judged: [],
@@ -127,6 +129,12 @@ describe('the Country screen', () => {
     await waitFor(() => expect(row()!.textContent).toContain('6'));
     await fireEvent.change(screen.getByTestId('country-districts-by'), { target: { value: 'appeals' } });
     await waitFor(() => expect(row()!.textContent).toContain('4'));
+    // The region's anomalies and risen themes on the same map: one anomaly and two risen cells in 1940.
+    const value = () => row()!.lastElementChild!.textContent!.trim();
+    await fireEvent.change(screen.getByTestId('country-districts-by'), { target: { value: 'anomalies' } });
+    await waitFor(() => expect(value()).toBe('1'));
+    await fireEvent.change(screen.getByTestId('country-districts-by'), { target: { value: 'themes' } });
+    await waitFor(() => expect(value()).toBe('2'));
   });
 
   it('keeps the last figures when the face is out of reach, and says why — in Kazakh', async () => {
