@@ -228,6 +228,10 @@ pub(super) fn face_holds(national_pg: &TestPg, national: &str, today: &str) {
         cells.extend(range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect::<Vec<_>>());
     }
     assert!(cells.iter().any(|c| c == "Бүкіл ел") && cells.iter().any(|c| c == "55"), "{cells:?}");
+    // The drilled region's districts as the map draws them, and no other region's.
+    let districts = book.worksheet_range("Аудандар бойынша").expect("the districts' sheet");
+    let codes: Vec<String> = districts.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert!(!codes.is_empty() && codes.iter().all(|c| c.starts_with("19")), "{codes:?}");
     assert!(!cells.iter().any(|c| c.contains("n:")), "no pseudonym in the workbook");
     let (name, pdf) = app.report(ReportFormat::Pdf, Lang::Kk).unwrap();
     assert!(name.ends_with(".pdf"), "{name}");

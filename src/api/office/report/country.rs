@@ -68,6 +68,24 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         }));
         Table { title: w.t("cli.xlsx.sheet.regions"), heads, rows, wide: vec![(0, 24.0)] }
     });
+    // The districts' figures the map draws: of the region drilled into, else of the whole country.
+    if let Some(board) = &view.dashboard {
+        let in_scope = |d: &str| view.region.as_deref().is_none_or(|r| d.starts_with(r));
+        let districts: std::collections::BTreeSet<&String> =
+            board.by_district.keys().chain(board.appeals.by_district.keys()).filter(|d| in_scope(d)).collect();
+        let rows = districts
+            .into_iter()
+            .map(|d| {
+                let mut row = figures_row(d, &board.by_district.get(d).cloned().unwrap_or_default());
+                row.push(Cell::Number(board.appeals.by_district.get(d).copied().unwrap_or(0) as f64));
+                row
+            })
+            .collect();
+        let mut heads = vec![w.t("cli.xlsx.district")];
+        heads.extend(w.heads(&COLUMNS));
+        heads.push(w.t("cli.xlsx.appeals"));
+        tables.push(Table { title: w.t("cli.xlsx.sheet.by_district"), heads, rows, wide: vec![(0, 24.0)] });
+    }
     if let Some(effect) = &view.effect {
         let kpi_row = |scope: String, k: &ekn_analytics::outcome_kpis::Kpis| {
             let mut row = vec![Cell::from(scope), Cell::Number(k.acts as f64)];
