@@ -549,6 +549,11 @@ fn the_demo_holds_a_born_digital_pdf_and_a_scan_read_with_one_fact_confirmed() {
     assert_eq!(scan.state, "read");
     assert!(scan.pages.iter().all(|p| p.method == "ocr"), "{:?}", scan.pages);
     assert_eq!(fact(scan, "in_reply_to_number").value, json!("2-19-26/3417"));
+    // An answer without a title word, known by what it says (2026.11.29c: its paragraph opening
+    // «Ұсыныс …» was taken for a title), its outcome, and its sum broken over two lines after «4 350».
+    assert_eq!(fact(scan, "doc_type").value, json!("answer"));
+    assert_eq!(fact(scan, "outcome").value, json!("satisfied"));
+    assert_eq!(fact(scan, "amount").value, json!({"tenge": 4_350_000, "tiyn": 0}));
     assert!(scan.facts.iter().all(|f| f.status == "proposed"));
     let card = s.registry().card(api::DEMO_DOCUMENT_BIN).unwrap();
     assert_eq!(card.document_facts.len(), 1, "the confirmed number on the card's chronology");

@@ -289,20 +289,20 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
 }
 
 /// The figures of an amount carried on from the line above: «5» ending a line before
-/// «610 000 теңге» makes 5 610 000. `at` is where the figures on this line start. Returns the
-/// joined value and where it starts.
+/// «610 000 теңге» makes 5 610 000, and «4 350» before «000 (төрт миллион …) теңге» makes
+/// 4 350 000 (the head may be groups of thousands itself). `at` is where the figures on this line
+/// start. Returns the joined value and where it starts.
 fn millions_above(text: &str, at: usize, figures: &str, tenge: u64) -> Option<(u64, usize)> {
+    static HEAD: OnceLock<Regex> = OnceLock::new();
     let before = &text[..at];
     let line_break = before.trim_end_matches([' ', '\u{a0}']).strip_suffix('\n')?;
     let head = line_break.trim_end_matches([' ', '\u{a0}']);
-    let digits: String =
-        head.chars().rev().take_while(char::is_ascii_digit).collect::<String>().chars().rev().collect();
-    if digits.is_empty() || digits.len() > 3 || head[..head.len() - digits.len()].ends_with(['.', ',']) {
-        return None;
-    }
+    // The figures closing the line above: a group of one to three, then whole groups of three.
+    let found = re(&HEAD, r"(?:^|[^\d.,])(\d{1,3}(?:[  ]\d{3})*)$").captures(head)?.get(1)?;
+    let digits: String = found.as_str().chars().filter(char::is_ascii_digit).collect();
     let groups = figures.chars().filter(char::is_ascii_digit).count() as u32;
     let joined = digits.parse::<u64>().ok()?.checked_mul(10u64.checked_pow(groups)?)?.checked_add(tenge)?;
-    Some((joined, head.len() - digits.len()))
+    Some((joined, found.start()))
 }
 
 fn amount_value(tiyn_total: u64) -> Value {
@@ -387,6 +387,43 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         covered.push((start, whole_end));
         out.push(page.fact("amount", amount_value(total), (start, whole_end), rules.rule(rule), conf));
     }
+    // Figures and their words in brackets that spell the same sum, where the currency's word after
+    // them did not come through (OCR read «теңге» under a seal's ring as «-22цғе»): the two spellings
+    // agreeing is itself the evidence. Only from a thousand up and only where «тенге» could have
+    // stood — an amount's cue before the figures, or a short word after them ending as «тенге»/«теңге»
+    // do — so a count of days or МРП in words («десяти (10) суток», «50 (пятьдесят) МРП») is never
+    // taken for money.
+    static CHECKED: OnceLock<Regex> = OnceLock::new();
+    let checked = re(&CHECKED, r"(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d{4,})\s*\(([^)]{1,200})\)[\s\-]*(\S{0,14})");
+    for c in checked.captures_iter(text) {
+        let digits = c.get(1).expect("group 1");
+        let whole_end = c.get(0).expect("match").end();
+        if covered.iter().any(|(s, e)| digits.start() < *e && whole_end > *s) {
+            continue;
+        }
+        let Ok(tenge) = digits.as_str().chars().filter(char::is_ascii_digit).collect::<String>().parse::<u64>() else {
+            continue;
+        };
+        let after = c.get(3).map_or("", |m| m.as_str()).to_lowercase();
+        let letters: String = after.chars().filter(|c| c.is_alphabetic()).collect();
+        // What OCR leaves of «тенге»/«теңге»: a short word still ending in «е» («-22цғе», «тевге»).
+        let currency_like = letters.ends_with('е') && (2..=6).contains(&letters.chars().count());
+        let cued = rules.amount_cue.is_match(&text[..digits.start()]);
+        if tenge < 1000
+            || !(currency_like || cued)
+            || words_value(c.get(2).expect("group 2").as_str(), rules) != Some(tenge)
+        {
+            continue;
+        }
+        covered.push((digits.start(), whole_end));
+        out.push(page.fact(
+            "amount",
+            amount_value(tenge.saturating_mul(100)),
+            (digits.start(), whole_end),
+            rules.rule("amount.figures_and_words"),
+            rules.confidence("amount_figures"),
+        ));
+    }
     for c in scaled.captures_iter(text) {
         let n = c.get(1).expect("group 1");
         let value: f64 = n.as_str().replace(',', ".").parse().unwrap_or(0.0);
@@ -441,6 +478,10 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         for c in re.captures_iter(page.text) {
             let whole = c.get(0).expect("match");
             if covered.iter().any(|(s, e)| whole.start() < *e && whole.end() > *s) {
+                continue;
+            }
+            // «на 14 рабочих дней» (exceeded, extended or late by): how much, not a period to act in.
+            if c.name("excess").is_some() {
                 continue;
             }
             let value = match (c.name("n"), c.name("word")) {

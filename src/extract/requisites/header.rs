@@ -142,6 +142,25 @@ fn titled_last(line: &str, title: &str) -> bool {
         && is_title_line(&words[words.len() - title_words..].join(" "), title)
 }
 
+/// Whether the line at `start..end` opens a paragraph rather than titles the page: set in mixed case
+/// («Ұсыныс аудан прокуратурасы қызметкерінің қатысуымен»), with the line right under it going on
+/// in lower case and ending the sentence there («қаралды және қанағаттандырылды. Жалақы …»). A
+/// title's second line goes on in lower case too («ПРЕДСТАВЛЕНИЕ⏎об устранении нарушений»), but
+/// under a title in capitals, and it ends no sentence.
+fn sentence_goes_on(top: &str, start: usize, end: usize) -> bool {
+    if shouted(&top[start..end]) {
+        return false;
+    }
+    let Some(next) = top[end..].strip_prefix('\n').and_then(|rest| rest.lines().next()) else {
+        return false;
+    };
+    let next = next.trim();
+    let opens_lower = next.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase);
+    let ends_a_sentence = next.ends_with('.')
+        || next.match_indices(". ").any(|(i, _)| next[i + 2..].chars().next().is_some_and(char::is_uppercase));
+    opens_lower && ends_a_sentence
+}
+
 pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {
     let page = pages.iter().find(|p| !p.text.trim().is_empty())?;
     let top = &page.text[..header(page)];
@@ -173,6 +192,9 @@ pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFac
         // capitals; a body's line there («Решение может быть обжаловано…» read without its stops)
         // is not one.
         if at >= PLAIN_TITLE_LINES && !shouted(&top[start..end]) {
+            continue;
+        }
+        if sentence_goes_on(top, start, end) {
             continue;
         }
         if let Some(t) = rules.doc_types.iter().find(|t| names_kind(&line, t)) {

@@ -160,7 +160,17 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
             text.matches('«').count() > text.matches('»').count()
         };
         let parent_genitive = KK_PARENT_GENITIVES.contains(&last) && more && !open_quote;
-        if KK_BODY_NOUNS.contains(&last) || parent_genitive {
+        // A name in quotes closed with its legal form after it («… БАСҚАРМАСЫ» ММ, «…» РГУ) ends
+        // there: the line under it is the title's lead («Тексеруді тағайындау туралы»), never more
+        // of the name.
+        let closed_with_form = {
+            let words: Vec<&str> = upper.split_whitespace().collect();
+            words.len() >= 2
+                && ORGANISATION_FORMS.contains(&words[words.len() - 1])
+                && words[words.len() - 2].ends_with('»')
+                && !open_quote
+        };
+        if KK_BODY_NOUNS.contains(&last) || parent_genitive || closed_with_form {
             names.push(Vec::new());
             named = false;
         }
@@ -894,6 +904,16 @@ mod tests {
         for odd in ["ТОО", "«»", "АО «", "» ЖШС", "ᲀТОО «Отдел»"] {
             let _ = organisation_name(odd);
         }
+    }
+
+    #[test]
+    fn a_name_closed_by_its_quote_and_legal_form_ends_there() {
+        let rules = Rules::shipped();
+        let text = "«ПАВЛОДАР ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ\nТексеруді тағайындау туралы\nБҰЙРЫҚ\n\n\
+                    Павлодар қ.  2026 жылғы 4 қараша № 214\n\nТексеру тағайындалсын.";
+        let facts = super::super::find(&[text], rules);
+        let issuer = facts.iter().find(|f| f.kind == "issuer").expect("an issuer");
+        assert_eq!(issuer.value, serde_json::json!("ПАВЛОДАР ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ"));
     }
 
     #[test]

@@ -802,6 +802,74 @@ fn an_amount_broken_over_a_line_after_its_cue_is_joined_and_no_other() {
     // Nor are ungrouped figures joined to a head above them.
     let found = facts("на сумму 12\n340 тенге");
     assert!(has(&found, "amount", json!({"tenge": 340, "tiyn": 0})), "{found:#?}");
+    // A head of whole groups, checked by the words in brackets (the demo's scanned answer).
+    let found = facts("Жалақы бойынша берешек 4 350\n000 (төрт миллион үш жүз елу мың) теңге өтелді");
+    assert!(has(&found, "amount", json!({"tenge": 4350000, "tiyn": 0})), "{found:#?}");
+}
+
+#[test]
+fn figures_their_words_agree_with_are_an_amount_when_ocr_garbled_the_currency_word() {
+    // A seal's ring over «теңге»: the figures and the words in brackets agree, the word after them
+    // still ends as «теңге» does.
+    let found = facts("бойынша 1 081 250 (бір\nмиллион сексен бір мың екі жүз елу) -22цғе айыппұл салынған");
+    assert!(has(&found, "amount", json!({"tenge": 1081250, "tiyn": 0})), "{found:#?}");
+    // After an amount's cue, whatever OCR made of the word after.
+    let found = facts("штраф в размере 216 250 (двести шестнадцать тысяч двести пятьдесят) твиг.");
+    assert!(has(&found, "amount", json!({"tenge": 216250, "tiyn": 0})), "{found:#?}");
+    // Words that spell another sum, a count below a thousand, a count of МРП: none is money.
+    let found = facts("бойынша 1 081 250 (бір миллион сексен бір мың) -22цғе");
+    assert!(!found.iter().any(|(k, _)| k == "amount"), "{found:#?}");
+    let found = facts("в течение 10 (десяти) суток с учетом 50 (пятьдесят) МРП, 2000 (две тысячи) МРП");
+    assert!(!found.iter().any(|(k, _)| k == "amount"), "{found:#?}");
+    let found = facts("площадью 1 500 (одна тысяча пятьсот) кв. м");
+    assert!(!found.iter().any(|(k, _)| k == "amount"), "{found:#?}");
+}
+
+#[test]
+fn a_paragraph_opening_with_the_acts_name_is_no_title_and_the_answer_is_known_by_its_wording() {
+    // The demo's scanned answer (Kazakh, no title): «Ұсыныс …» opens a paragraph, it titles nothing.
+    let text = "«ЛОГИСТИК ӘЛЕМ» ЖАУАПКЕРШІЛІГІ ШЕКТЕУЛІ\nСЕРІКТЕСТІГІ\nБСН 231242000047\n\n\
+                Шығ. № 118 06.11.2026 ж.\n\nЕңбекшіқазақ ауданының прокурорына\nәділет кеңесшісі А. Серіковке\n\n\
+                Сіздің 2026 жылғы 14 қазандағы № 2-19-26/3417 ұсынысыңызға\nжауап ретінде хабарлаймыз.\n\n\
+                Ұсыныс аудан прокуратурасы қызметкерінің қатысуымен\n\
+                қаралды және қанағаттандырылды. Жалақы бойынша берешек 4 350\n\
+                000 (төрт миллион үш жүз елу мың) теңге 2026 жылғы 30 қазанда\nжұмыскерлерге толық өтелді.\n";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("satisfied")), "{found:#?}");
+    // A title in capitals whose second line goes on in lower case is still the title.
+    let found = facts("ПРОКУРАТУРА ГОРОДА АЛМАТЫ\n\nПРЕДСТАВЛЕНИЕ\nоб устранении нарушений законности\n\nТексты.");
+    assert!(has(&found, "doc_type", json!("submission")), "{found:#?}");
+}
+
+#[test]
+fn working_or_calendar_days_are_a_period_even_when_ocr_lost_the_word_around_them() {
+    // A seal over «ішінде» set the rest of the line apart: the working days still say a period.
+    let found = facts("Қалған шаралар 10 жұмыс күні\n\nтам\n");
+    assert!(has(&found, "period", json!({"value": 10, "unit": "working_days"})), "{found:#?}");
+    let found = facts("Задолженность погасить 15 рабочих дней ав очи");
+    assert!(has(&found, "period", json!({"value": 15, "unit": "working_days"})), "{found:#?}");
+    let found = facts("рассматривается 30 календарных дней со дня поступления");
+    assert!(has(&found, "period", json!({"value": 30, "unit": "calendar_days"})), "{found:#?}");
+    // Once only where a rule with its lead already read it; plain days without a lead are no period.
+    let found = facts("устранить в течение 10 рабочих дней, нарушение выявлено 5 дней назад");
+    let periods: Vec<_> = found.iter().filter(|(k, _)| k == "period").collect();
+    assert_eq!(periods.len(), 1, "{found:#?}");
+    // How late or by how much a term was exceeded is no period to act in.
+    let found = facts("с превышением срока рассмотрения заявления на 14 рабочих дней, в нарушение статьи 34");
+    assert!(!found.iter().any(|(k, _)| k == "period"), "{found:#?}");
+    let found = facts("декларацияны белгіленген мерзімнен 14 жұмыс күніне кешіктіріп ұсынған");
+    assert!(!found.iter().any(|(k, _)| k == "period"), "{found:#?}");
+}
+
+#[test]
+fn the_constitutional_laws_name_is_known_with_its_adjective_misread() {
+    // OCR reads «ц» as «г» in «Конституциялық»: the law is still the Constitutional Law.
+    let found = facts("«Прокуратура туралы» Конститугиялық заңның 25-бабын басшылыққа ала отырып,");
+    let law = "Закон о прокуратуре";
+    assert!(has(&found, "article", json!({"code": law, "article": "25", "part": null, "item": null})), "{found:#?}");
+    let found = facts("На основании статьи 26 Конститупионного закона «О прокуратуре»");
+    assert!(has(&found, "article", json!({"code": law, "article": "26", "part": null, "item": null})), "{found:#?}");
 }
 
 #[test]
