@@ -59,17 +59,23 @@ export async function withDesktopApp(env, out, body) {
         await new Promise((r) => setTimeout(r, 150));
       }
     };
+    // What a person clicks or types into must be on the screen first: after a hash change or a
+    // click that navigates, the next screen renders a moment later (a click or a type right after one
+    // found nothing, twice in full runs). A missing element still fails, after ten seconds.
+    const present = (css) => waitFor(css, null, 10000);
     const d = {
       goto: (hash) => exec('location.hash = arguments[0]; return true;', [hash]),
       waitFor,
       // Brought to the middle of the window first: WebKitWebDriver's click on an element at the
       // window's lower edge reached nothing (seen with the act outcome form's button).
       click: async (css) => {
+        await present(css);
         const element = await find(css);
         await exec('document.querySelector(arguments[0]).scrollIntoView({ block: "center" }); return true;', [css]);
         return wd('POST', `${base}/element/${element}/click`, {});
       },
       type: async (css, text) => {
+        await present(css);
         const element = await find(css);
         await wd('POST', `${base}/element/${element}/clear`, {});
         await wd('POST', `${base}/element/${element}/value`, { text });
