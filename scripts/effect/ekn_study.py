@@ -11,7 +11,9 @@ objects each design rests on against the acts issued.
   --generator b   registry_b.registry: written afterwards, never tuned on (docs/EFFECT.md); judged
                   once and spent for the stacked design;
   --generator c   registry_c.registry: written after B failed and before any change for it was run;
-                  run once, at the end (docs/EFFECT.md).
+                  run once, at the end (docs/EFFECT.md); spent.
+  --generator d   registry_d.registry: written after C was spent and before the path-conditioned
+                  comparison was written; judged once per design (docs/EFFECT.md).
 
 Usage: python scripts/effect/ekn_study.py --generator b --registries 200 --objects 20000
        [--effects 1.0,0.75,0.6] [--seed 62] [--jobs 2] [--ekn target/debug/ekn] [--out FILE.json]
@@ -83,7 +85,7 @@ def summary(rows, design):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--generator", choices=["a", "b", "c"], required=True)
+    ap.add_argument("--generator", choices=["a", "b", "c", "d"], required=True)
     ap.add_argument("--registries", type=int, default=20)
     ap.add_argument("--objects", type=int, default=3000)
     ap.add_argument("--effects", default="1.0,0.75,0.6")
