@@ -56,7 +56,22 @@ def main():
     rows["so"] = rows["stack"].astype(str) + "_" + rows.obj.astype(str)
     rows["sq"] = rows["stack"].astype(str) + "_" + rows.q.astype(str)
     rows["treated_after"] = (rows.treated * rows.after).astype(float)
-    fit = pf.fepois("y ~ treated_after | so + sq", data=rows, vcov={"CRV1": "obj"}, offset="log_e",
+    # Since effect-2026.11.29 the quarters after the act move with each member's path to its trigger:
+    # one term per path figure, after × (the figure less its stack's mean over members). pyfixest
+    # drops a figure the others determine, as ЭКН does; the scale ЭКН gives them does not change the
+    # effect's term.
+    path = [c for c in rows.columns if c.startswith("path_")]
+    members = rows.drop_duplicates(["stack", "obj"])[["stack", "obj"] + path]
+    centred = members[path] - members.groupby("stack")[path].transform("mean")
+    centred[["stack", "obj"]] = members[["stack", "obj"]]
+    rows = rows.drop(columns=path).merge(centred, on=["stack", "obj"])
+    adjust = []
+    for c in path:
+        if rows[c].abs().max() > 1e-9:
+            rows["after_" + c] = rows[c] * rows.after
+            adjust.append("after_" + c)
+    rhs = " + ".join(["treated_after"] + adjust)
+    fit = pf.fepois(f"y ~ {rhs} | so + sq", data=rows, vcov={"CRV1": "obj"}, offset="log_e",
                     fixef_tol=1e-10, fixef_maxiter=100_000)
     b, se = fit.coef()["treated_after"], fit.se()["treated_after"]
     z = 1.959963984540054
@@ -77,7 +92,7 @@ def main():
         rows[name] = ((rows.treated == 1) & (rows.after == 1) & (rows.event == q)).astype(float)
         terms.append((name, "after_act", q))
     terms = [t for t in terms if rows[t[0]].sum() > 0]
-    prof = pf.fepois("y ~ " + " + ".join(t[0] for t in terms) + " | so + sq", data=rows, vcov={"CRV1": "obj"},
+    prof = pf.fepois("y ~ " + " + ".join([t[0] for t in terms] + adjust) + " | so + sq", data=rows, vcov={"CRV1": "obj"},
                      offset="log_e", fixef_tol=1e-10, fixef_maxiter=100_000)
     ours = {(p["side"], p["quarter"]): p for p in ekn["profile"]}
     print("\nevent-time profile: ЭКН ratio [ci] | pyfixest ratio [ci]")

@@ -201,7 +201,10 @@ fn a_registry_by_quarters_is_checked_row_by_row_and_estimated_with_the_shipped_d
     assert_eq!(figures.n_treated, 67);
     let rows = std::fs::read_to_string(export.join("stacked.csv")).unwrap();
     assert!(
-        rows.starts_with("stack,object,quarter,y,exposure,treated,after,event\n"),
+        rows.starts_with(
+            "stack,object,quarter,y,exposure,treated,after,event,path_count,path_exposure,path_over_record,\
+             path_over_recent,path_level,path_span\n"
+        ),
         "{}",
         &rows[..80.min(rows.len())]
     );

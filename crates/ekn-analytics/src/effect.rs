@@ -34,8 +34,10 @@ use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// The version of tier 3, reported with every estimate: since effect-2026.11.28 the headline is
-/// the stacked design (`effect_staggered`) and this file's matched design stands beside it.
-pub const EFFECT_METHOD: &str = "effect-2026.11.28";
+/// the stacked design (`effect_staggered`) and this file's matched design stands beside it; since
+/// effect-2026.11.29 the stacked fit lets the quarters after the act move with each member's path to
+/// its trigger (`effect_staggered::path_terms`).
+pub const EFFECT_METHOD: &str = "effect-2026.11.29";
 
 /// No estimate from fewer acted-on objects with data after their act.
 pub const MIN_TREATED: usize = 30;
