@@ -271,6 +271,9 @@ enum Command {
         /// Only objects whose KATO code starts with this (a region 19, a district 1920).
         #[arg(long)]
         district: Option<String>,
+        /// Only acts prompted by this control body's inspection, as the registry names it.
+        #[arg(long)]
+        body: Option<String>,
         /// Days after each act's period that later data are read for (default 365).
         #[arg(long)]
         horizon_days: Option<u64>,
@@ -535,8 +538,8 @@ fn run(args: Args) -> Result<(), ApiError> {
         Command::Themes { action } => cli::themes::run(&mut open()?, action),
         // The guide is built into the program: no database.
         Command::Guide { action } => cli::guide::run(action, args.lang.as_deref()),
-        Command::Effect { action: None, kind, district, horizon_days, json } => {
-            cli::effect::run_report(&mut open()?, kind, district, horizon_days, json)
+        Command::Effect { action: None, kind, district, body, horizon_days, json } => {
+            cli::effect::run_report(&mut open()?, api::EffectRequest { kind, district, body, horizon_days }, json)
         }
         // The study needs no database.
         Command::Effect {

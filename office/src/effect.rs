@@ -46,9 +46,10 @@ pub const APPLICANTS_PER_WORKSTATION: &str = "appeals imported before their work
     only that workstation's pseudonym of the applicant, so a returning applicant among them is matched within \
     that workstation only (importing them again gives them the office-wide pseudonym)";
 
-pub use ekn_analytics::office_reports::{OfficeEffect, OfficeVerification};
+pub use ekn_analytics::office_reports::{BodyActs, OfficeEffect, OfficeVerification};
 
 /// An act as the office assembles it from one workstation's entries.
+#[derive(Clone)]
 struct OfficeAct {
     ws: String,
     subject_bin: String,
@@ -74,8 +75,13 @@ struct OfficeAct {
 pub struct EffectAsk<'a> {
     pub kind: Option<&'a str>,
     pub district: Option<&'a str>,
+    /// Only acts prompted by this control body's inspection (`RegistryIndex::body_of_act`).
+    pub body: Option<&'a str>,
     pub horizon_days: Option<u64>,
 }
+
+/// The longest body name a request may carry (the registry's longest is about 150 characters).
+const MAX_BODY_CHARS: usize = 400;
 
 /// The figures for a person of the office (a prosecutor or a supervisor: their districts; an
 /// analyst: the districts, as aggregates only — which these are).
@@ -105,6 +111,12 @@ fn check_filters(ask: EffectAsk<'_>) -> Result<(), OfficeError> {
     }
     if ask.district.is_some_and(|d| d.is_empty() || d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
         return Err(OfficeError::bad_request("a district is a KATO code or its first digits (19, 1920, …)"));
+    }
+    if ask
+        .body
+        .is_some_and(|b| b.trim().is_empty() || b.chars().count() > MAX_BODY_CHARS || b.chars().any(char::is_control))
+    {
+        return Err(OfficeError::bad_request("a control body is named as the registry names it (one line)"));
     }
     if ask.horizon_days.is_some_and(|h| !(30..=3650).contains(&h)) {
         return Err(OfficeError::bad_request("the horizon is 30 to 3650 days"));
@@ -281,19 +293,11 @@ async fn compute(
     check_filters(ask)?;
     let horizon = ask.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
     let (all, unfilled) = acts_in(client, scope).await?;
-    let acts: Vec<OfficeAct> = all
-        .into_iter()
+    let in_kind_and_district: Vec<OfficeAct> = all
+        .iter()
         .filter(|act| ask.kind.is_none_or(|k| k == act.kind) && placed_in(act.district.as_deref(), ask.district))
+        .cloned()
         .collect();
-    // Among the acts asked for: how many copies on other workstations were merged, and from how
-    // many workstations they came.
-    let shared: usize = acts.iter().map(|a| a.also_on.len()).sum();
-    let workstations: HashSet<&str> =
-        acts.iter().flat_map(|a| std::iter::once(a.ws.as_str()).chain(a.also_on.iter().map(String::as_str))).collect();
-
-    let catalog = crate::norms::catalog(&*client).await?;
-    let for_kpis = kpi_inputs(&acts, &unfilled, &catalog);
-
     // Appeals and acts of the whole office take part in tiers 2 and 3 whoever asks: the
     // figures leave the server as aggregates only.
     let appeals = crate::appeals::held(client, &Scope::office()).await?;
@@ -313,16 +317,26 @@ async fn compute(
         ),
         ("registry_unreadable", "what the next inspection found after each act and the estimated effect on violations"),
     );
+    let (acts, bodies) = by_body(in_kind_and_district, held.as_deref(), ask.body)?;
+    // Among the acts asked for: how many copies on other workstations were merged, and from how
+    // many workstations they came.
+    let shared: usize = acts.iter().map(|a| a.also_on.len()).sum();
+    let workstations: HashSet<&str> =
+        acts.iter().flat_map(|a| std::iter::once(a.ws.as_str()).chain(a.also_on.iter().map(String::as_str))).collect();
+
+    let catalog = crate::norms::catalog(&*client).await?;
+    let for_kpis = kpi_inputs(&acts, &unfilled, &catalog);
+
     let (verification, effects, runs) = if held.is_none() && appeals.is_empty() {
         (None, Vec::new(), Vec::new())
     } else {
-        let everyone = if scope.districts.iter().any(|d| d == "*") {
-            None
-        } else {
-            Some(acts_in(client, &Scope::office()).await?.0)
-        };
+        // Every act of the office keeps its object out of the controls, whatever was asked for:
+        // the filters narrow the acts asked for, never the office's acts (before, an office-wide
+        // caller's kind filter let objects acted on by other kinds stand as controls).
+        let everyone =
+            if scope.districts.iter().any(|d| d == "*") { all } else { acts_in(client, &Scope::office()).await?.0 };
         let data = OfficeData { held: held.as_deref(), appeals: &appeals };
-        let (verification, effects) = tiers(&data, &acts, everyone.as_deref(), ask, horizon, today);
+        let (verification, effects) = tiers(&data, &acts, &everyone, ask, horizon, today);
         (Some(verification), effects, held.map(|h| h.runs.clone()).unwrap_or_default())
     };
     Ok(OfficeEffect {
@@ -331,6 +345,8 @@ async fn compute(
         default_horizon_days: DEFAULT_HORIZON_DAYS,
         kind: ask.kind.map(str::to_string),
         district: ask.district.map(str::to_string),
+        body: ask.body.map(str::to_string),
+        bodies,
         kpis: kpis(&for_kpis, today),
         verification,
         effects,
@@ -344,6 +360,41 @@ async fn compute(
     })
 }
 
+/// The acts a body's findings prompted (all of them without `body`), and how many acts each body
+/// prompted among `acts` — read off the office's registry as a workstation reads its own
+/// (`RegistryIndex::body_of_act`). Without a registry no act's body is known: asking for one is
+/// refused rather than answered with nothing.
+fn by_body(
+    acts: Vec<OfficeAct>,
+    held: Option<&registry::OfficeRegistry>,
+    body: Option<&str>,
+) -> Result<(Vec<OfficeAct>, Vec<BodyActs>), OfficeError> {
+    let Some(held) = held else {
+        if body.is_some() {
+            return Err(OfficeError::bad_request(
+                "which body's inspection prompted an act is read from the registry, and the office holds none",
+            ));
+        }
+        return Ok((acts, Vec::new()));
+    };
+    let index = RegistryIndex::new(&held.registry, acts.iter().filter_map(|a| a.trigger.as_deref()));
+    let body_of: Vec<Option<&str>> = acts
+        .iter()
+        .map(|a| index.subject(&a.subject_bin).and_then(|s| index.body_of_act(s, a.issued_on, a.trigger.as_deref())))
+        .collect();
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for b in body_of.iter().flatten() {
+        *counts.entry(b).or_default() += 1;
+    }
+    let mut bodies: Vec<BodyActs> =
+        counts.into_iter().map(|(body, acts)| BodyActs { body: body.into(), acts }).collect();
+    bodies.sort_by(|a, b| b.acts.cmp(&a.acts).then_with(|| a.body.cmp(&b.body)));
+    let wanted = body.map(str::trim);
+    let keep: Vec<bool> = body_of.iter().map(|b| wanted.is_none_or(|w| *b == Some(w))).collect();
+    let acts = acts.into_iter().zip(keep).filter(|(_, k)| *k).map(|(a, _)| a).collect();
+    Ok((acts, bodies))
+}
+
 /// What tiers 2 and 3 read at the office: the registry its connectors fetched, when one is
 /// published, and the appeals its workstations handed over.
 struct OfficeData<'a> {
@@ -352,17 +403,17 @@ struct OfficeData<'a> {
 }
 
 /// Tiers 2 and 3 over what the office holds: each check of each act asked for where its data
-/// are held, and the estimates (`everyone`: the whole office's acts, when the caller sees only
-/// some).
+/// are held, and the estimates (`everyone`: the whole office's acts, which keep their objects out
+/// of the controls whether asked for or not).
 fn tiers(
     data: &OfficeData<'_>,
     acts: &[OfficeAct],
-    everyone: Option<&[OfficeAct]>,
+    everyone: &[OfficeAct],
     ask: EffectAsk<'_>,
     horizon: u64,
     today: NaiveDate,
 ) -> (OfficeVerification, Vec<EffectEntry>) {
-    let all = everyone.unwrap_or(acts);
+    let all = everyone;
     let base = data.held.map(|h| &h.registry);
     let in_inspections: HashSet<&str> =
         base.map(|r| r.subjects.iter().map(|s| s.bin.as_str()).collect()).unwrap_or_default();

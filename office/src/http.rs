@@ -610,6 +610,8 @@ async fn dashboard(
 struct EffectQuery {
     kind: Option<String>,
     district: Option<String>,
+    /// Only acts prompted by this control body's inspection.
+    body: Option<String>,
     /// Days after each act's period that later inspections are read over (default 365).
     horizon_days: Option<u64>,
     /// The day the figures are for (default: today in Kazakhstan by the office's clock).
@@ -627,6 +629,7 @@ async fn effect_figures(
     let ask = effect::EffectAsk {
         kind: query.kind.as_deref(),
         district: query.district.as_deref(),
+        body: query.body.as_deref(),
         horizon_days: query.horizon_days,
     };
     let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;

@@ -49,14 +49,8 @@ pub fn act_kind(text: &str) -> Result<ActKind, String> {
         .ok_or_else(|| format!("'{text}' is not a kind of act (protest, submission, resolution, order, warning)"))
 }
 
-pub fn run_report(
-    session: &mut api::Session,
-    kind: Option<ActKind>,
-    district: Option<String>,
-    horizon_days: Option<u64>,
-    json: bool,
-) -> Result<(), ApiError> {
-    let report = session.analytics().effect_report(&EffectRequest { kind, district, horizon_days })?;
+pub fn run_report(session: &mut api::Session, request: EffectRequest, json: bool) -> Result<(), ApiError> {
+    let report = session.analytics().effect_report(&request)?;
     print(json, &report, render_report)
 }
 
@@ -95,12 +89,14 @@ pub fn render_report(r: &EffectReport) -> String {
     let kind =
         r.kind.map(|k| tr_with("cli.effect.kind_filter", &[("kind", &tr(&format!("cli.effect.kind.{}", k.code())))]));
     let district = r.district.as_ref().map(|d| tr_with("cli.effect.district_filter", &[("district", d)]));
-    let head: [(&str, &dyn std::fmt::Display); 5] = [
+    let body = r.body.as_ref().map(|b| tr_with("cli.effect.body_filter", &[("body", b)]));
+    let head: [(&str, &dyn std::fmt::Display); 6] = [
         ("date", &local_date(r.as_of)),
         ("days", &r.horizon_days),
         ("default", &default),
         ("kind", &kind.unwrap_or_default()),
         ("district", &district.unwrap_or_default()),
+        ("body", &body.unwrap_or_default()),
     ];
     let mut out = format!("{}\n", tr_with("cli.effect.head", &head));
     let k = &r.kpis;

@@ -211,3 +211,75 @@ fn a_registry_by_quarters_is_checked_row_by_row_and_estimated_with_the_shipped_d
     assert!(!rows.lines().skip(1).any(|l| l.split(',').nth(2) == Some("6")), "the trigger quarter is left out");
     assert!(export.join("ekn-stacked.json").exists());
 }
+
+#[test]
+fn acts_are_read_by_the_body_whose_inspection_prompted_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo_copy(dir.path());
+    let mut s = Session::open(&db).unwrap();
+    let bodies_of = |s: &mut Session| -> std::collections::BTreeMap<String, u64> {
+        let report = s.analytics().effect_report(&EffectRequest::default()).unwrap();
+        assert!(report.bodies.iter().map(|b| b.acts).sum::<u64>() <= report.kpis.acts);
+        assert!(report.bodies.windows(2).all(|w| w[0].acts >= w[1].acts), "most acts first");
+        report.bodies.into_iter().map(|b| (b.body, b.acts)).collect()
+    };
+    let before = bodies_of(&mut s);
+    // Thirty companies given an act three weeks after an inspection the act names: its body is
+    // read here off the company's card, apart from the report's own reading.
+    let mut csv = String::from("act_no,bin,kind,issued_on,registry_no\n");
+    let mut added: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    let cutoff: chrono::NaiveDate = "2025-06-01".parse().unwrap();
+    let today = s.today();
+    for hit in s.registry().search("ТОО", 500).unwrap().subjects {
+        if added.values().sum::<u64>() == 30 {
+            break;
+        }
+        if !s.screens().case_screen(&hit.bin, today).unwrap().act_verifications.is_empty() {
+            continue;
+        }
+        let card = s.registry().card(&hit.bin).unwrap();
+        // The worst inspection before the cutoff, so it is also the worst of the half-year before
+        // the act: the named trigger and the worst agree.
+        let Some(named) = card.inspections.iter().filter(|i| i.start_date < cutoff).max_by_key(|i| i.start_date) else {
+            continue;
+        };
+        let window = named.start_date - chrono::Days::new(200);
+        if card.inspections.iter().any(|i| i.start_date > window && i.start_date < named.start_date) {
+            continue;
+        }
+        let issued = named.start_date + chrono::Days::new(21);
+        let number = added.values().sum::<u64>();
+        let _ = writeln!(csv, "B-{number},{},submission,{issued},{}", hit.bin, named.registry_no);
+        *added.entry(named.control_body.clone()).or_default() += 1;
+    }
+    assert_eq!(added.values().sum::<u64>(), 30, "the demo has thirty such companies");
+    let file = dir.path().join("acts.csv");
+    std::fs::write(&file, csv).unwrap();
+    assert_eq!(s.registry().import(DataKind::Acts, &file, None, false, None, &mut |_| {}).unwrap().inserted, 30);
+
+    let after = bodies_of(&mut s);
+    for (body, n) in &added {
+        assert_eq!(after.get(body).copied().unwrap_or(0), before.get(body).copied().unwrap_or(0) + n, "{body}");
+        // Narrowed to the body, every tier reads its acts and no other's.
+        let narrowed =
+            s.analytics().effect_report(&EffectRequest { body: Some(body.clone()), ..Default::default() }).unwrap();
+        assert_eq!(narrowed.kpis.acts, after[body], "{body}");
+        assert_eq!(narrowed.body.as_deref(), Some(body.as_str()));
+        let v = &narrowed.verification.next_inspection;
+        assert_eq!(v.verified + v.contradicted + v.no_data, after[body]);
+        let effects = narrowed.effects.iter().find(|e| e.kind == "all").unwrap();
+        assert!(effects.figures.acts_in_scope.unwrap() <= after[body] as usize);
+    }
+    let none = s
+        .analytics()
+        .effect_report(&EffectRequest {
+            body: Some("Орган, которого нет в реестре".into()), ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(none.kpis.acts, 0);
+    let error = s
+        .analytics()
+        .effect_report(&EffectRequest { body: Some("две\nстроки".into()), ..Default::default() })
+        .unwrap_err();
+    assert_eq!(error.code, ekn::api::ErrorCode::InvalidInput, "{error:?}");
+}

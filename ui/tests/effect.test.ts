@@ -29,7 +29,8 @@ const stacked = {
   matched: { ...figures, outcome: 'violations_per_inspection' as const, ratio: 0.91, ci95: [0.7, 1.18] as [number, number], n_treated: 95 },
 };
 const report: EffectReport = {
-  as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null,
+  as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null, body: null,
+  bodies: [{ body: 'Департамент санитарно-эпидемиологического контроля', acts: 41 }, { body: 'Инспекция труда', acts: 19 }],
   kpis: {
     acts: 60, answered_in_time: proportion(31, 60), satisfied: proportion(15, 30), satisfied_or_partly: proportion(25, 30),
     protests_upheld: proportion(4, 5), median_days_to_answer: 27, median_days_ci95: [20, 40], answered: 30,
@@ -54,7 +55,7 @@ vi.mock('../src/lib/transport', () => ({
     calls.push({ method, params });
     if (method === 'effect') return report;
     if (method === 'office_effect') return {
-      effect: { as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null,
+      effect: { as_of: '2026-11-20', horizon_days: 365, default_horizon_days: 365, kind: null, district: null, body: null, bodies: [],
         kpis: { ...report.kpis, acts: 140 }, effects: [], method: 'effect-2026.11.3', registry: [], appeals_held: 900, workstations: 3, shared_acts: 2,
         verification: { next_inspection: null, appeals: { verified: 1, contradicted: 2, no_data: 3 }, category_appeals: null, returning_applicant: null, not_in_registry: 0, rule: 'verify-2026.11.2' },
         not_computed: [{ code: 'no_registry', reason: 'x' }], computed_at: '2026-11-20T06:00:00Z' },
@@ -125,7 +126,14 @@ describe('the Effectiveness screen', () => {
     await screen.findByTestId('effect-kpis');
     await fireEvent.change(screen.getByTestId('effect-kind'), { target: { value: 'protest' } });
     await fireEvent.click(screen.getByTestId('effect-compute'));
-    await waitFor(() => expect(calls.at(-1)?.params).toEqual({ kind: 'protest', district: null, horizon_days: 365 }));
+    await waitFor(() => expect(calls.at(-1)?.params).toEqual({ kind: 'protest', district: null, body: null, horizon_days: 365 }));
+    // The bodies the report lists, with their acts, are the body filter's choices.
+    const bodies = screen.getByTestId('effect-body') as HTMLSelectElement;
+    expect([...bodies.options].map((o) => o.textContent)).toEqual(
+      ['все органы', 'Департамент санитарно-эпидемиологического контроля (актов: 41)', 'Инспекция труда (актов: 19)']);
+    await fireEvent.change(bodies, { target: { value: 'Инспекция труда' } });
+    await fireEvent.click(screen.getByTestId('effect-compute'));
+    await waitFor(() => expect(calls.at(-1)?.params).toEqual({ kind: 'protest', district: null, body: 'Инспекция труда', horizon_days: 365 }));
   });
 
   it('shows the office\'s figures on a joined workstation: a check the office lacks data for is said, never a zero, and offline is said', async () => {

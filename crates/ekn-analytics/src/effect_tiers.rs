@@ -64,7 +64,7 @@ pub struct ActForEffect<'a> {
     pub kind: &'a str,
     pub issued_on: NaiveDate,
     pub trigger_registry_no: Option<&'a str>,
-    /// Whether its effect is asked for (with the kind and district filters); an act not asked
+    /// Whether its effect is asked for (with the kind, district and body filters); an act not asked
     /// for only keeps its object out of the controls.
     pub asked: bool,
 }
@@ -157,6 +157,27 @@ impl<'r> RegistryIndex<'r> {
                 }
             }),
         }
+    }
+
+    /// The control body whose inspection prompted an act at object `s` issued on `issued`: the
+    /// inspection the act names, else the worst of the half-year before it — the trigger tier 3
+    /// reads (`effect::trigger_of`). `None` without an inspection in that half-year. The report's
+    /// figures "by body" are over the acts a body's findings prompted.
+    pub fn body_of_act(&self, s: usize, issued: NaiveDate, trigger_registry_no: Option<&str>) -> Option<&'r str> {
+        let act = ActEvent {
+            object: s,
+            kind: String::new(),
+            issued_on: issued,
+            trigger: trigger_registry_no.and_then(|no| self.day_of_registry_no.get(no).copied()),
+        };
+        let (day, violations) = effect::trigger_of(&self.inspections[s], &act)?;
+        let registry = self.registry;
+        let rows = self.inspection_rows[s].iter().map(|&i| &registry.inspections[i]);
+        let on_day: Vec<_> = rows.filter(|f| date_of(f.day) == day && f.violations == violations).collect();
+        // Of two inspections that day alike, the one the act names.
+        let row =
+            on_day.iter().find(|f| trigger_registry_no.is_some_and(|no| *f.registry_no == *no)).or(on_day.first())?;
+        registry.bodies.get(row.body as usize).map(String::as_str)
     }
 
     /// Object `s`'s district as KATO writes it, or `—`.

@@ -83,6 +83,13 @@ pub struct OfficeThemeScan {
     pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// A control body whose inspections prompted acts, and how many (the choices of the body filter).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
+pub struct BodyActs {
+    pub body: String,
+    pub acts: u64,
+}
+
 /// `GET /v1/effect` and `ekn-office effect --json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct OfficeEffect {
@@ -93,6 +100,13 @@ pub struct OfficeEffect {
     pub kind: Option<String>,
     /// The KATO prefix narrowed to.
     pub district: Option<String>,
+    /// The control body narrowed to (acts its inspections prompted); absent from an older office.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The bodies whose inspections prompted the acts of the asked kind and district, most acts
+    /// first (empty without a registry, or from an older office).
+    #[serde(default)]
+    pub bodies: Vec<BodyActs>,
     /// The workstation report's `kpis`, computed by the same code.
     pub kpis: Kpis,
     /// What the next inspection found after each act; `None` without a registry (see `not_computed`).

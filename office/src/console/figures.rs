@@ -138,16 +138,13 @@ pub async fn dashboard(
 
 pub async fn effect(
     pool: &Pool,
-    kind: Option<String>,
-    district: Option<String>,
-    horizon_days: Option<u64>,
+    ask: effect::EffectAsk<'_>,
     today: Option<chrono::NaiveDate>,
     as_person: Option<String>,
     json: bool,
 ) -> Result<(), OfficeError> {
     let today = today.unwrap_or_else(dashboard::kazakhstan_today);
     let mut client = pool.get().await?;
-    let ask = effect::EffectAsk { kind: kind.as_deref(), district: district.as_deref(), horizon_days };
     let figures = match as_person {
         Some(name) => {
             let caller = Caller { person: people::by_name(&client, &name).await?, workstation: None };

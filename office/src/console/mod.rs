@@ -122,6 +122,9 @@ pub enum Command {
         /// Only objects placed in districts starting with this KATO prefix.
         #[arg(long)]
         district: Option<String>,
+        /// Only acts prompted by this control body's inspection, as the registry names it.
+        #[arg(long)]
+        body: Option<String>,
         /// Days after each act's period that later inspections are read over (30–3650; default 365).
         #[arg(long)]
         horizon_days: Option<u64>,
@@ -299,8 +302,14 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
         Command::Dashboard { today, as_person, json, check } => {
             figures::dashboard(&pool, today, as_person, json, check).await
         }
-        Command::Effect { kind, district, horizon_days, today, as_person, json } => {
-            figures::effect(&pool, kind, district, horizon_days, today, as_person, json).await
+        Command::Effect { kind, district, body, horizon_days, today, as_person, json } => {
+            let ask = ekn_office::effect::EffectAsk {
+                kind: kind.as_deref(),
+                district: district.as_deref(),
+                body: body.as_deref(),
+                horizon_days,
+            };
+            figures::effect(&pool, ask, today, as_person, json).await
         }
         Command::Anomalies { today, json } => figures::anomalies(&pool, today, json).await,
         Command::Themes { action } => figures::themes(&pool, action).await,

@@ -342,6 +342,28 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
         assert_eq!(office_figures["verification"][check], own["verification"][check], "{check}");
     }
     assert_eq!(office_figures["kpis"]["acts"].as_u64(), Some(acts as u64));
+
+    // By body: the office reads which body's inspection prompted each act off its registry, as
+    // the workstation reads it off its own — the same bodies, and the same figures narrowed to one.
+    assert_eq!(office_figures["bodies"], own["bodies"]);
+    let top = own["bodies"][0]["body"].as_str().expect("a body prompted the acts").to_string();
+    let mut s = ws.session_with(ekn::api::Context::new(
+        ekn::domain::journal::Face::Cli,
+        None,
+        std::sync::Arc::new(ekn::api::PinnedDay(day(today))),
+    ));
+    let request = ekn::api::EffectRequest { body: Some(top.clone()), ..Default::default() };
+    let own_body = serde_json::to_value(s.analytics().effect_report(&request).unwrap()).unwrap();
+    drop(s);
+    assert!(own_body["kpis"]["acts"].as_u64().unwrap() < acts as u64, "{top}: narrowed");
+    let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--today", today, "--body", &top, "--json"], &[]);
+    assert!(ok, "{err}");
+    let office_body: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(office_body["body"].as_str(), Some(top.as_str()));
+    assert_eq!(office_body["kpis"], own_body["kpis"]);
+    assert!(same_figures(&office_body["effects"], &own_body["effects"]), "{out}");
+    let (ok, _, err) = office_cli(&office.pg_url, &["effect", "--body", "two\nlines", "--json"], &[]);
+    assert!(!ok && err.contains("one line"), "a body's name is one line: {err}");
 }
 
 #[test]

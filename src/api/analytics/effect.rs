@@ -17,6 +17,7 @@ use crate::acts::ActKind;
 use crate::analytics::effect::{EffectOutcome, EFFECT_METHOD};
 use crate::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
 pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
+pub use crate::analytics::office_reports::BodyActs;
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
 use crate::analytics::verification::{satisfied_on, ActCategory, ActFacts, ActVerification};
 use crate::analytics::verification::{DEFAULT_HORIZON_DAYS, VERIFY_RULES};
@@ -30,8 +31,14 @@ pub struct EffectRequest {
     pub kind: Option<ActKind>,
     /// Only objects whose KATO code starts with this (a region `19`, a district `1920`, …).
     pub district: Option<String>,
+    /// Only acts a control body's findings prompted: the body of the act's trigger inspection, as
+    /// the registry names it (`EffectReport::bodies` lists them).
+    pub body: Option<String>,
     pub horizon_days: Option<u64>,
 }
+
+/// The longest body name a request may carry (the registry's longest is about 150 characters).
+const MAX_BODY_CHARS: usize = 400;
 
 /// Tier 2: what later data say of the acts, counted per check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -60,6 +67,10 @@ pub struct EffectReport {
     pub default_horizon_days: u64,
     pub kind: Option<ActKind>,
     pub district: Option<String>,
+    pub body: Option<String>,
+    /// The control bodies whose findings prompted the acts of the asked kind and district (the
+    /// body filter aside), most acts first: the choices of the body filter.
+    pub bodies: Vec<BodyActs>,
     pub kpis: Kpis,
     pub verification: VerificationCounts,
     pub effects: Vec<EffectEntry>,
@@ -83,6 +94,10 @@ impl Analytics<'_> {
         let district = request.district.as_deref().map(str::trim).filter(|d| !d.is_empty());
         if district.is_some_and(|d| d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ApiError::invalid("a district is a KATO code or its first digits (19, 1920, …)"));
+        }
+        let body = request.body.as_deref().map(str::trim).filter(|b| !b.is_empty());
+        if body.is_some_and(|b| b.chars().count() > MAX_BODY_CHARS || b.chars().any(char::is_control)) {
+            return Err(ApiError::invalid("a control body is named as the registry names it (one line)"));
         }
         let today = self.read().today();
         let registry = self.read().analytics_registry()?;
@@ -122,12 +137,33 @@ impl Analytics<'_> {
             digest.update(format!("{}|{}|{}|{}|{}\n", o.act_id, o.stage, o.result, o.on, o.formal_defect).as_bytes());
         }
 
-        let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
+        // Each act's body: the one whose inspection prompted it.
+        let body_of: HashMap<i64, &str> = acts
+            .iter()
+            .filter_map(|a| {
+                let s = index.subject(&a.bin)?;
+                Some((a.id, index.body_of_act(s, date(&a.issued_on)?, a.trigger_registry_no.as_deref())?))
+            })
+            .collect();
+        let in_kind_and_district = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
             let s = index.subject(&a.bin)?;
             let issued = date(&a.issued_on)?;
             let kind_ok = request.kind.is_none_or(|k| k.code() == a.kind);
             (kind_ok && index.in_district(s, district)).then_some((s, issued))
         };
+        let body_ok = |a: &crate::store::ActForReport| body.is_none_or(|b| body_of.get(&a.id) == Some(&b));
+        let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
+            in_kind_and_district(a).filter(|_| body_ok(a))
+        };
+        let mut by_body: HashMap<&str, u64> = HashMap::new();
+        for a in acts.iter().filter(|a| in_kind_and_district(a).is_some()) {
+            if let Some(b) = body_of.get(&a.id) {
+                *by_body.entry(b).or_default() += 1;
+            }
+        }
+        let mut bodies: Vec<BodyActs> =
+            by_body.into_iter().map(|(body, acts)| BodyActs { body: body.into(), acts }).collect();
+        bodies.sort_by(|a, b| b.acts.cmp(&a.acts).then_with(|| a.body.cmp(&b.body)));
 
         // Tier 1 (`analytics::outcome_kpis`, the office's code too), and tier 2, act by act.
         let mut for_kpis = Vec::new();
@@ -173,7 +209,7 @@ impl Analytics<'_> {
                     kind: &a.kind,
                     issued_on: date(&a.issued_on)?,
                     trigger_registry_no: a.trigger_registry_no.as_deref(),
-                    asked: true,
+                    asked: body_ok(a),
                 })
             })
             .collect();
@@ -184,6 +220,8 @@ impl Analytics<'_> {
             default_horizon_days: DEFAULT_HORIZON_DAYS,
             kind: request.kind,
             district: district.map(str::to_string),
+            body: body.map(str::to_string),
+            bodies,
             kpis,
             verification,
             effects,

@@ -12,4 +12,9 @@ kind: ActKind | null,
 /**
  * Only objects whose KATO code starts with this (a region `19`, a district `1920`, …).
  */
-district: string | null, horizon_days: number | null, };
+district: string | null, 
+/**
+ * Only acts a control body's findings prompted: the body of the act's trigger inspection, as
+ * the registry names it (`EffectReport::bodies` lists them).
+ */
+body: string | null, horizon_days: number | null, };
