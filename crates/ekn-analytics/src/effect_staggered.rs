@@ -703,6 +703,21 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
+    /// A panel of these inspections and acts, objects alike but for their identity, to the end of 2023.
+    fn panel_of(inspections: Vec<Vec<(NaiveDate, u32)>>, acts: Vec<ActEvent>, since: NaiveDate) -> Panel {
+        let n = inspections.len();
+        Panel {
+            objects: (0..n)
+                .map(|o| ObjectFacts { stratum: "x".into(), risk_decile: None, identity: o as u64 })
+                .collect(),
+            inspections,
+            appeals: vec![Vec::new(); n],
+            acts,
+            since,
+            as_of: day(2023, 12, 31),
+        }
+    }
+
     /// A deterministic world by quarters: each object inspected twice a quarter with a level of
     /// its own; a spike in quarter 6 (2021-Q3) at every third object; half of the spiked acted on
     /// in quarter 7, their violations times `ratio` afterwards; a later act in quarter 11 at some
@@ -735,16 +750,7 @@ mod tests {
                 acts.push(ActEvent { object: o, kind: "warning".into(), issued_on: day(2022, 10, 2), trigger: None });
             }
         }
-        Panel {
-            objects: (0..n)
-                .map(|o| ObjectFacts { stratum: "x".into(), risk_decile: None, identity: o as u64 })
-                .collect(),
-            inspections,
-            appeals: vec![Vec::new(); n],
-            acts,
-            since,
-            as_of: day(2023, 12, 31),
-        }
+        panel_of(inspections, acts, since)
     }
 
     #[test]
@@ -837,16 +843,7 @@ mod tests {
                 });
             }
         }
-        Panel {
-            objects: (0..n)
-                .map(|o| ObjectFacts { stratum: "x".into(), risk_decile: None, identity: o as u64 })
-                .collect(),
-            inspections,
-            appeals: vec![Vec::new(); n],
-            acts,
-            since,
-            as_of: day(2023, 12, 31),
-        }
+        panel_of(inspections, acts, since)
     }
 
     #[test]
