@@ -26,6 +26,9 @@
 //!   rest of the two years before it — the pre-trend check, tested jointly) and after the act
 //!   (0…+8). Objects acted on with no quarter of data in the two years before the trigger are left
 //!   out (their level and their effect would be one unknown).
+//! - **The path** (violations only, since `effect-2026.11.29`): each member's quarters after the act
+//!   move with what its path to the trigger showed (`path_at`, `path_terms`) — within a class acts
+//!   still go to the quarters that stood out more, and where rates drift those stay higher after.
 //!
 //! Chosen by a simulation study on a generator written for the choice
 //! (`scripts/effect/staggered_study.py`, `cut_at_act`), where the two-way fixed-effects designs ran
