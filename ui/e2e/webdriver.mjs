@@ -92,7 +92,12 @@ export async function withDesktopApp(env, out, body) {
           await new Promise((r) => setTimeout(r, 150));
         }
       },
-      text: (css) => exec('return document.querySelector(arguments[0]).innerText;', [css]),
+      // What a person reads must be there first, as for a click: the desk's sections render after its
+      // heading (a full run under load read the overdue section's heading before it existed).
+      text: async (css) => {
+        await present(css);
+        return exec('return document.querySelector(arguments[0]).innerText;', [css]);
+      },
       eval: (js) => exec(`return (${js});`),
       // A script body with its arguments, as WebDriver runs it (axe-webdriver.mjs hands axe-core over this way).
       exec,
