@@ -41,7 +41,9 @@
 //! chance of an act added to the stacks' key halved that (+0.06…+0.08) but left the office's
 //! registry, where nearly every object with violations was acted on, with no estimate at all; it is
 //! not shipped (docs/EFFECT.md, "The third generator, and a propensity band tried and not
-//! shipped"). When acts follow what no registry records (an object's true rate), no comparison
+//! shipped"). The path terms (`path_terms`) took generator A's smooth selection from +0.03…+0.06 to
+//! −0.00…+0.02 and a fourth generator (`--generator d`, written before them) from −0.20 to
+//! +0.04…+0.06 — better, still not holding (docs/EFFECT.md, "The path in the fit"). When acts follow what no registry records (an object's true rate), no comparison
 //! built from the registry identifies the effect; the figures say which world they assume.
 
 use std::collections::{BTreeMap, HashMap};
