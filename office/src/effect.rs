@@ -21,7 +21,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::NaiveDate;
 use ekn_analytics::effect::EffectOutcome;
-use ekn_analytics::effect_tiers::{risk_deciles, ActForEffect, EffectEntry, RegistryIndex, StatusCounts};
+use ekn_analytics::effect_tiers::{
+    body_filter, risk_deciles, tally_bodies, ActForEffect, EffectEntry, RegistryIndex, StatusCounts,
+};
 use ekn_analytics::outcome_kpis::{kpis, ActForKpis};
 use ekn_analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
 use ekn_domain::journal::{Entry, StoredEntry};
@@ -80,9 +82,6 @@ pub struct EffectAsk<'a> {
     pub horizon_days: Option<u64>,
 }
 
-/// The longest body name a request may carry (the registry's longest is about 150 characters).
-const MAX_BODY_CHARS: usize = 400;
-
 /// The figures for a person of the office (a prosecutor or a supervisor: their districts; an
 /// analyst: the districts, as aggregates only — which these are).
 pub async fn for_caller(
@@ -111,12 +110,6 @@ fn check_filters(ask: EffectAsk<'_>) -> Result<(), OfficeError> {
     }
     if ask.district.is_some_and(|d| d.is_empty() || d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
         return Err(OfficeError::bad_request("a district is a KATO code or its first digits (19, 1920, …)"));
-    }
-    if ask
-        .body
-        .is_some_and(|b| b.trim().is_empty() || b.chars().count() > MAX_BODY_CHARS || b.chars().any(char::is_control))
-    {
-        return Err(OfficeError::bad_request("a control body is named as the registry names it (one line)"));
     }
     if ask.horizon_days.is_some_and(|h| !(30..=3650).contains(&h)) {
         return Err(OfficeError::bad_request("the horizon is 30 to 3650 days"));
@@ -291,6 +284,8 @@ async fn compute(
     today: NaiveDate,
 ) -> Result<OfficeEffect, OfficeError> {
     check_filters(ask)?;
+    let body = body_filter(ask.body).map_err(OfficeError::bad_request)?;
+    let ask = EffectAsk { body, ..ask };
     let horizon = ask.horizon_days.unwrap_or(DEFAULT_HORIZON_DAYS);
     let (all, unfilled) = acts_in(client, scope).await?;
     let in_kind_and_district: Vec<OfficeAct> = all
@@ -382,15 +377,8 @@ fn by_body(
         .iter()
         .map(|a| index.subject(&a.subject_bin).and_then(|s| index.body_of_act(s, a.issued_on, a.trigger.as_deref())))
         .collect();
-    let mut counts: HashMap<&str, u64> = HashMap::new();
-    for b in body_of.iter().flatten() {
-        *counts.entry(b).or_default() += 1;
-    }
-    let mut bodies: Vec<BodyActs> =
-        counts.into_iter().map(|(body, acts)| BodyActs { body: body.into(), acts }).collect();
-    bodies.sort_by(|a, b| b.acts.cmp(&a.acts).then_with(|| a.body.cmp(&b.body)));
-    let wanted = body.map(str::trim);
-    let keep: Vec<bool> = body_of.iter().map(|b| wanted.is_none_or(|w| *b == Some(w))).collect();
+    let bodies = tally_bodies(body_of.iter().copied());
+    let keep: Vec<bool> = body_of.iter().map(|b| body.is_none_or(|w| *b == Some(w))).collect();
     let acts = acts.into_iter().zip(keep).filter(|(_, k)| *k).map(|(a, _)| a).collect();
     Ok((acts, bodies))
 }

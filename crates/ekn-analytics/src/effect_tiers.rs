@@ -69,6 +69,32 @@ pub struct ActForEffect<'a> {
     pub asked: bool,
 }
 
+/// The longest body name a request may carry (the registry's longest is about 150 characters).
+pub const MAX_BODY_CHARS: usize = 400;
+
+/// The body filter as a person or a peer sent it: trimmed, none when blank, refused when it is not
+/// one line of a name's length — the workstation's report and the office's check it alike.
+pub fn body_filter(body: Option<&str>) -> Result<Option<&str>, &'static str> {
+    let body = body.map(str::trim).filter(|b| !b.is_empty());
+    if body.is_some_and(|b| b.chars().count() > MAX_BODY_CHARS || b.chars().any(char::is_control)) {
+        return Err("a control body is named as the registry names it (one line)");
+    }
+    Ok(body)
+}
+
+/// How many acts each body prompted (`None`: no inspection before the act), most acts first —
+/// the choices of the body filter, counted the same at a workstation and at the office.
+pub fn tally_bodies<'a>(bodies: impl IntoIterator<Item = Option<&'a str>>) -> Vec<crate::office_reports::BodyActs> {
+    let mut counts: HashMap<&str, u64> = HashMap::new();
+    for body in bodies.into_iter().flatten() {
+        *counts.entry(body).or_default() += 1;
+    }
+    let mut out: Vec<crate::office_reports::BodyActs> =
+        counts.into_iter().map(|(body, acts)| crate::office_reports::BodyActs { body: body.into(), acts }).collect();
+    out.sort_by(|a, b| b.acts.cmp(&a.acts).then_with(|| a.body.cmp(&b.body)));
+    out
+}
+
 /// A registry laid out per object.
 pub struct RegistryIndex<'r> {
     registry: &'r Registry,

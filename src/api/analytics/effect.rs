@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 use crate::acts::ActKind;
 use crate::analytics::effect::{EffectOutcome, EFFECT_METHOD};
-use crate::analytics::effect_tiers::{risk_deciles, ActForEffect, RegistryIndex};
+use crate::analytics::effect_tiers::{body_filter, risk_deciles, tally_bodies, ActForEffect, RegistryIndex};
 pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 pub use crate::analytics::office_reports::BodyActs;
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
@@ -36,9 +36,6 @@ pub struct EffectRequest {
     pub body: Option<String>,
     pub horizon_days: Option<u64>,
 }
-
-/// The longest body name a request may carry (the registry's longest is about 150 characters).
-const MAX_BODY_CHARS: usize = 400;
 
 /// Tier 2: what later data say of the acts, counted per check.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, ts_rs::TS)]
@@ -95,10 +92,7 @@ impl Analytics<'_> {
         if district.is_some_and(|d| d.len() > 9 || !d.bytes().all(|b| b.is_ascii_digit())) {
             return Err(ApiError::invalid("a district is a KATO code or its first digits (19, 1920, …)"));
         }
-        let body = request.body.as_deref().map(str::trim).filter(|b| !b.is_empty());
-        if body.is_some_and(|b| b.chars().count() > MAX_BODY_CHARS || b.chars().any(char::is_control)) {
-            return Err(ApiError::invalid("a control body is named as the registry names it (one line)"));
-        }
+        let body = body_filter(request.body.as_deref()).map_err(ApiError::invalid)?;
         let today = self.read().today();
         let registry = self.read().analytics_registry()?;
         let (acts, outcomes) = self.read().store().acts_for_report()?;
@@ -155,15 +149,9 @@ impl Analytics<'_> {
         let in_scope_act = |a: &crate::store::ActForReport| -> Option<(usize, NaiveDate)> {
             in_kind_and_district(a).filter(|_| body_ok(a))
         };
-        let mut by_body: HashMap<&str, u64> = HashMap::new();
-        for a in acts.iter().filter(|a| in_kind_and_district(a).is_some()) {
-            if let Some(b) = body_of.get(&a.id) {
-                *by_body.entry(b).or_default() += 1;
-            }
-        }
-        let mut bodies: Vec<BodyActs> =
-            by_body.into_iter().map(|(body, acts)| BodyActs { body: body.into(), acts }).collect();
-        bodies.sort_by(|a, b| b.acts.cmp(&a.acts).then_with(|| a.body.cmp(&b.body)));
+        let bodies = tally_bodies(
+            acts.iter().filter(|a| in_kind_and_district(a).is_some()).map(|a| body_of.get(&a.id).copied()),
+        );
 
         // Tier 1 (`analytics::outcome_kpis`, the office's code too), and tier 2, act by act.
         let mut for_kpis = Vec::new();
