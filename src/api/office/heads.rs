@@ -14,6 +14,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 use super::Office;
+use crate::analytics::effect_tiers::MAX_BODY_CHARS;
 pub use crate::analytics::office_reports::{
     OfficeAnomalies, OfficeAppealsMap, OfficeEffect, OfficeThemeScan, OfficeThemeScores,
 };
@@ -158,14 +159,21 @@ fn checked_scores(scores: &OfficeThemeScores) -> Result<(), ApiError> {
 pub(super) fn checked_effect(effect: &OfficeEffect) -> Result<(), ApiError> {
     // Each estimate's stacks and profile count as rows.
     let nested = effect.effects.iter().map(|e| e.figures.cohorts.len() + e.figures.profile.len()).sum::<usize>();
-    let rows =
-        effect.effects.len() + effect.kpis.funnel.len() + effect.registry.len() + effect.not_computed.len() + nested;
+    let rows = effect.effects.len()
+        + effect.kpis.funnel.len()
+        + effect.registry.len()
+        + effect.not_computed.len()
+        + effect.bodies.len()
+        + nested;
     let texts = effect
         .effects
         .iter()
         .flat_map(|e| [&e.kind, &e.scope].into_iter().chain(e.figures.cohorts.iter().map(|c| &c.quarter)))
         .chain(effect.kpis.funnel.iter().map(|f| &f.district));
-    if rows > MAX_ROWS || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) {
+    // A body's name as the registry writes it: one line, at most the filter's length.
+    let bad_body = |b: &String| b.trim().is_empty() || bad_text(b, MAX_BODY_CHARS);
+    let bodies_bad = effect.bodies.iter().map(|b| &b.body).chain(&effect.body).any(bad_body);
+    if rows > MAX_ROWS || effect.horizon_days > 3_650 || texts.into_iter().any(|t| bad_name(t)) || bodies_bad {
         return Err(ApiError::new(ErrorCode::OfficeRefused, "the office's effect of acts is not one an office sends"));
     }
     Ok(())
@@ -332,6 +340,30 @@ mod tests {
             [("a district that is no four digits", map("19AB", 2)), ("more open than all", map("1940", 4))]
         {
             assert_eq!(checked_appeals_map(&hostile).unwrap_err().code, ErrorCode::OfficeRefused, "{what}");
+        }
+    }
+
+    #[test]
+    fn an_offices_bodies_are_checked_as_a_peers() {
+        let effect = |bodies: serde_json::Value| -> OfficeEffect {
+            let kpis = crate::analytics::outcome_kpis::kpis(&[], chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
+            serde_json::from_value(serde_json::json!({
+                "as_of": "2026-12-01", "horizon_days": 365, "default_horizon_days": 365, "kind": null,
+                "district": null, "body": null, "bodies": bodies, "kpis": kpis, "verification": null, "effects": [],
+                "method": "m", "registry": [], "appeals_held": 0, "workstations": 1, "shared_acts": 0,
+                "not_computed": [], "computed_at": null
+            }))
+            .unwrap()
+        };
+        assert!(checked_effect(&effect(serde_json::json!([{"body": "Инспекция труда", "acts": 3}]))).is_ok());
+        let many: Vec<serde_json::Value> =
+            (0..=MAX_ROWS).map(|i| serde_json::json!({"body": format!("орган {i}"), "acts": 1})).collect();
+        for (what, bodies) in [
+            ("a body's name over two lines", serde_json::json!([{"body": "Инспекция\nтруда", "acts": 3}])),
+            ("a name longer than any body's", serde_json::json!([{"body": "я".repeat(MAX_BODY_CHARS + 1), "acts": 3}])),
+            ("more bodies than rows an answer holds", serde_json::Value::Array(many)),
+        ] {
+            assert_eq!(checked_effect(&effect(bodies)).unwrap_err().code, ErrorCode::OfficeRefused, "{what}");
         }
     }
 
