@@ -161,7 +161,7 @@ fn joined_layers(reading: &str, raw: &str) -> String {
             (figures || capitals(stem) && capitals(tail)).then(|| (format!("{stem}{right}"), format!("{left}{right}")))
         })
         .collect();
-    let mut out: Vec<String> = reading_lines[..body]
+    let mut out: Vec<String> = unscattered(&reading_lines[..body], &raw_lines[..raw_body])
         .iter()
         .map(|line| {
             line.split(' ')
@@ -172,6 +172,60 @@ fn joined_layers(reading: &str, raw: &str) -> String {
         .collect();
     out.extend(raw_lines[raw_body..].iter().map(|l| l.to_string()));
     out.join("\n")
+}
+
+/// The head's lines in reading order with each line it scattered put back whole: poppler's reading
+/// order takes a justified or centred line's wide spaces for a column's edge and sets its words
+/// apart, each alone between empty lines, among the next line's («ҰЛЫТАУ ОБЛЫСЫНЫҢ⏎ДЕПАРТАМЕНТІ⏎⏎
+/// САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ⏎⏎БАҚЫЛАУ» for a letterhead's two lines; «Сіздің 2026 жылғы⏎
+/// қанағаттандырылды.⏎⏎3⏎⏎қарашадағы⏎⏎№ …» for a reply's line with its reference — the thirteenth
+/// set's act lost its issuer's words and its answer its reference and outcome so). A written line
+/// of three words or more is put back where its first piece stood when the reading order holds all
+/// its words, in order, as whole lines, two or more of them a word alone between empty lines. (Two
+/// columns a table or text boxes set side by side come as lines of several words, a cell's lines
+/// together: they keep the reading order's shape.)
+fn unscattered(head: &[&str], raw_head: &[&str]) -> Vec<String> {
+    let words = |line: &str| line.split_whitespace().map(str::to_string).collect::<Vec<String>>();
+    let mut lines: Vec<Option<String>> = head.iter().map(|l| Some(l.to_string())).collect();
+    let blank = |lines: &[Option<String>], i: Option<usize>| {
+        i.and_then(|i| lines.get(i)).is_none_or(|l| l.as_deref().is_none_or(|t| t.trim().is_empty()))
+    };
+    for raw_line in raw_head {
+        let whole = words(raw_line);
+        if whole.len() < 3 {
+            continue;
+        }
+        // The reading order's lines that are, in turn, the written line's next words.
+        let mut pieces: Vec<usize> = Vec::new();
+        let mut covered = 0;
+        for (i, line) in lines.iter().enumerate() {
+            let Some(line) = line else { continue };
+            let piece = words(line);
+            if !piece.is_empty() && whole[covered..].starts_with(&piece) {
+                pieces.push(i);
+                covered += piece.len();
+                if covered == whole.len() {
+                    break;
+                }
+            }
+        }
+        let alone = pieces
+            .iter()
+            .filter(|&&i| {
+                lines[i].as_deref().is_some_and(|l| words(l).len() == 1)
+                    && blank(&lines, i.checked_sub(1))
+                    && blank(&lines, Some(i + 1))
+            })
+            .count();
+        let near = pieces.last().zip(pieces.first()).is_some_and(|(last, first)| last - first <= 2 * whole.len() + 4);
+        if covered == whole.len() && pieces.len() >= 2 && alone >= 2 && near {
+            lines[pieces[0]] = Some(whole.join(" "));
+            for &i in &pieces[1..] {
+                lines[i] = None;
+            }
+        }
+    }
+    lines.into_iter().flatten().collect()
 }
 
 /// A text layer's text with its layout noise removed: runs of spaces, and blank lines in threes.
@@ -212,6 +266,24 @@ mod tests {
             joined_layers(reading, raw),
             "САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\nзаконодательства\nТексеру барысында балалар тамағын сақтау және дайындау талаптары"
         );
+        // A reply's justified line scattered word by word in the head is taken as written.
+        let reading = "БАСҚАРМАСЫ\n№ 04-11/2738\nСіздің 2026 жылғы\nқанағаттандырылды.\n\n3\n\nқарашадағы\n\n№\n\n2-1905-26/1288\n\nұсынуыңыз\n\nқаралды\n\nжәне\n\n«Оңтүстік Агро Жер» ЖШС-на (БСН 160554736368) 2024 жылы заңсыз";
+        let raw = "БАСҚАРМАСЫ\n№ 04-11/2738\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз қаралды және\nқанағаттандырылды.\n«Оңтүстік Агро Жер» ЖШС-на (БСН 160554736368) 2024 жылы заңсыз";
+        assert_eq!(
+            joined_layers(reading, raw).split_whitespace().collect::<Vec<_>>(),
+            raw.split_whitespace().collect::<Vec<_>>()
+        );
+        assert!(joined_layers(reading, raw)
+            .contains("Сіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз қаралды және\n"));
+        // A centred letterhead line scattered among the next line's word is one line again; two
+        // columns of several words a line keep the reading order.
+        let reading = "ҰЛЫТАУ ОБЛЫСЫНЫҢ\nДЕПАРТАМЕНТІ\n\nСАНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ\n\nБАҚЫЛАУ\n\nТексеру 2026 жылғы 2 қарашадағы № 88 бұйрық негізінде";
+        let raw = "ҰЛЫТАУ ОБЛЫСЫНЫҢ САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ\nДЕПАРТАМЕНТІ\nТексеру 2026 жылғы 2 қарашадағы № 88 бұйрық негізінде";
+        assert!(joined_layers(reading, raw)
+            .starts_with("ҰЛЫТАУ ОБЛЫСЫНЫҢ САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ\nДЕПАРТАМЕНТІ\n"));
+        let reading = "ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n\nУПРАВЛЕНИЕ ЗЕМЕЛЬНЫХ\nОТНОШЕНИЙ\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз";
+        let raw = "ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ УПРАВЛЕНИЕ ЗЕМЕЛЬНЫХ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ ОТНОШЕНИЙ\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз";
+        assert!(joined_layers(reading, raw).starts_with("ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n"));
         // Where the written order has no such line, the reading order alone.
         assert_eq!(joined_layers(reading, "something else entirely"), reading);
     }

@@ -382,10 +382,40 @@ fn own_lead(lead: &str, title_words: &[String], rules: &Rules) -> bool {
     rules.own_leads.iter().any(|re| re.is_match(&rest))
 }
 
+/// Whether the words before `at` on its line are a title's subject — «об административном
+/// правонарушении», «о результатах проверки», «по делу об …»: opening with «о», «об» or «по», no
+/// sentence's stops — and the line above is the kind's title word alone, so the number closes the
+/// title set over two lines. A reference inside a sentence has words of its own before the subject
+/// («представление … об устранении»), and no title word alone above it.
+fn under_title_subject(text: &str, at: usize, kind_titles: &[String]) -> bool {
+    let own = lead(text, at);
+    let first = own.split_whitespace().next().unwrap_or("");
+    if !["о", "об", "по"].contains(&first) || own.contains(['.', ';', ':']) || own.split_whitespace().count() > 8 {
+        return false;
+    }
+    // The line above, over one empty line OCR may set between a title's two lines.
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if line_start == 0 {
+        return false;
+    }
+    let mut above = squeeze(&lead(text, line_start - 1));
+    if above.is_empty() {
+        let previous_start = text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if previous_start == 0 {
+            return false;
+        }
+        above = squeeze(&lead(text, previous_start - 1));
+    }
+    !above.is_empty()
+        && kind_titles.iter().any(|t| above.split(' ').count() == t.split(' ').count() && is_title_line(&above, t))
+}
+
 /// A short run of words naming a settlement: «г. Шымкент», «Ақтөбе қаласы».
 fn is_place(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    // «қ.» read by OCR as «К.» after the town's name («Түркістан К.»).
     text.split_whitespace().count() <= 4
-        && ["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| text.to_lowercase().contains(p))
+        && (["г.", "қ.", "город", "қаласы", "ауылы"].iter().any(|p| lower.contains(p)) || lower.ends_with(" к."))
 }
 
 /// A line that holds a date and little else: «г. Туркестан 14 марта 2025 года», «14.03.2025».
@@ -452,8 +482,15 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
         });
         // …or a date and number after the place of writing: «г. Экибастуз 24.09.2025 № 2-14-25/1507»
         // (a reference to another act never opens with a town).
-        let placed = pair.number.is_some() && pair.date.is_some() && is_place(&lead(top, pair.start));
-        let own = titled_after || placed || own_lead(&lead(top, pair.start), &titles, rules);
+        // A number alone after the place ends its line when the date stands in a cell of its own
+        // («Түркістан қ. № 04-11/2738» beside «2026 жылғы⏎18 қараша», OCR of a letterhead's table).
+        let placed = pair.number.is_some()
+            && (pair.date.is_some() || tail(top, pair.end).trim().is_empty())
+            && is_place(&lead(top, pair.start));
+        // …or after the title's subject on the line under its word: «ПРОТОКОЛ⏎об административном
+        // правонарушении № 12-05/2291» (the thirteenth set's protocol).
+        let after_subject = pair.number.is_some() && under_title_subject(top, pair.start, &kind_titles);
+        let own = titled_after || placed || after_subject || own_lead(&lead(top, pair.start), &titles, rules);
         match (&pair.number, &pair.date) {
             (Some(_), _) if !own => {}
             (Some(n), Some(d)) if !own_number && !own_date => {
@@ -507,5 +544,19 @@ mod tests {
         assert!(titled_last(&squeeze("Салық тексеруі туралы АКТ"), "АКТ"));
         assert!(!titled_last(&squeeze("Хаттама туралы ақпарат"), "ХАТТАМА"), "the title's word is last");
         assert!(!titled_last(&squeeze("Кәсіпорын басшысы АКТ"), "АКТ"), "a Kazakh title says what it is about");
+    }
+
+    #[test]
+    fn a_number_closing_a_titles_subject_under_its_word_is_the_documents_own() {
+        let titles = vec![squeeze("ПРОТОКОЛ")];
+        let text = "ДЕПАРТАМЕНТ\nПРОТОКОЛ\nоб административном правонарушении № 12-05/2291\n";
+        let at = text.find('№').expect("a number");
+        assert!(under_title_subject(text, at, &titles));
+        let sentence = "ПРОТОКОЛ\nсоставлен по результатам проверки № 12\n";
+        assert!(!under_title_subject(sentence, sentence.find('№').expect("a number"), &titles), "a sentence's words");
+        let spaced = "ПРОТОКОЛ\n\nоб административном правонарушении № 12-05/2291\n";
+        assert!(under_title_subject(spaced, spaced.find('№').expect("a number"), &titles), "OCR's empty line");
+        let far = "ПРОТОКОЛ\nг. Тараз\nоб административном правонарушении № 12\n";
+        assert!(!under_title_subject(far, far.find('№').expect("a number"), &titles), "the title word right above");
     }
 }

@@ -159,7 +159,12 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
             let text: String = name.iter().map(|&(s, e)| &top[s..e]).collect();
             text.matches('«').count() > text.matches('»').count()
         };
-        let parent_genitive = KK_PARENT_GENITIVES.contains(&last) && more && !open_quote;
+        let parent_genitive = KK_PARENT_GENITIVES.contains(&last)
+            && more
+            && (!open_quote || {
+                let name = names.last().expect("one name at least");
+                name.iter().any(|&(s, e)| names_ministry(&top[s..e]))
+            });
         // A name in quotes closed with its legal form after it («… БАСҚАРМАСЫ» ММ, «…» РГУ) ends
         // there: the line under it is the title's lead («Тексеруді тағайындау туралы»), never more
         // of the name.
@@ -196,23 +201,59 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
 
 /// A letterhead's lines with a line cut after a Kazakh parent's genitive standing inside it, when
 /// the words after it end in a body's noun and no quote is open («ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ТӨТЕНШЕ
-/// ЖАҒДАЙЛАР МИНИСТРЛІГІНІҢ ҚОСТАНАЙ ОБЛЫСЫНЫҢ ТӨТЕНШЕ ЖАҒДАЙЛАР ДЕПАРТАМЕНТІ» is two names).
+/// ЖАҒДАЙЛАР МИНИСТРЛІГІНІҢ ҚОСТАНАЙ ОБЛЫСЫНЫҢ ТӨТЕНШЕ ЖАҒДАЙЛАР ДЕПАРТАМЕНТІ» is two names). A
+/// name wrapped over narrow lines (a table's cell in a PDF: «… РЕТТЕУ ЖӘНЕ БАҚЫЛАУ⏎КОМИТЕТІНІҢ
+/// АТЫРАУ ОБЛЫСЫ⏎БОЙЫНША ЭКОЛОГИЯ⏎ДЕПАРТАМЕНТІ» РММ») is cut after the block's last such genitive
+/// when the block's last line ends in the body's noun. Inside quotes only a state institution's
+/// name that names its ministry is cut (`names_ministry`).
 fn split_after_parents(top: &str, block: &[(usize, usize)]) -> Vec<(usize, usize)> {
-    let mut out = Vec::with_capacity(block.len());
-    for &(start, end) in block {
-        let line = &top[start..end];
-        let upper_last = line.split_whitespace().last().unwrap_or("").to_uppercase();
-        let ends_named = KK_BODY_NOUNS.contains(&upper_last.as_str());
-        let mut cut = None;
-        if ends_named && !line.contains('«') {
-            let mut offset = 0;
-            for word in line.split_whitespace() {
-                let at = offset + line[offset..].find(word).unwrap_or(0);
-                offset = at + word.len();
-                if offset < line.trim_end().len() && KK_PARENT_GENITIVES.contains(&word.to_uppercase().as_str()) {
-                    cut = Some(offset);
-                }
+    // The body's noun last, or before the quote and legal form closing a state institution's name
+    // («… ДЕПАРТАМЕНТІ» РММ»).
+    let ends_named = |line: &str| {
+        let upper = line.to_uppercase();
+        let mut words: Vec<&str> = upper.split_whitespace().collect();
+        if words.len() >= 2 && ORGANISATION_FORMS.contains(&words[words.len() - 1]) {
+            words.pop();
+        }
+        KK_BODY_NOUNS.contains(&words.last().map_or("", |w| w.trim_end_matches('»')))
+    };
+    // Where a parent's genitive ends inside each line (not at its end: `own_name` parts there).
+    let inner_genitives = |line: &str| -> Vec<usize> {
+        let mut offset = 0;
+        let mut out = Vec::new();
+        for word in line.split_whitespace() {
+            let at = offset + line[offset..].find(word).unwrap_or(0);
+            offset = at + word.len();
+            if offset < line.trim_end().len() && KK_PARENT_GENITIVES.contains(&word.to_uppercase().as_str()) {
+                out.push(offset);
             }
+        }
+        out
+    };
+    let block_text: String = block.iter().map(|&(s, e)| &top[s..e]).collect::<Vec<_>>().join(" ");
+    let quotes_allow = |line: &str| !line.contains('«') || names_ministry(&block_text);
+    // The last line ending in a body's noun (a title's lead may stand below it in the block).
+    let named_at = block.iter().rposition(|&(s, e)| ends_named(&top[s..e]));
+    // The last genitive above it, when no line between holds another at its end.
+    let last_inner = block[..named_at.unwrap_or(0)].iter().enumerate().rev().find_map(|(i, &(s, e))| {
+        let line = &top[s..e];
+        let last_word = line.split_whitespace().last().unwrap_or("").to_uppercase();
+        if KK_PARENT_GENITIVES.contains(&last_word.as_str()) && i + 1 < block.len() {
+            return Some(None);
+        }
+        inner_genitives(line).last().map(|&at| Some((i, at)))
+    });
+    let mut out = Vec::with_capacity(block.len());
+    for (i, &(start, end)) in block.iter().enumerate() {
+        let line = &top[start..end];
+        let mut cut = None;
+        if ends_named(line) && quotes_allow(line) {
+            cut = inner_genitives(line).last().copied();
+        } else if named_at.is_some_and(|at| i < at) && quotes_allow(&block_text) {
+            cut = match last_inner {
+                Some(Some((at_line, at))) if at_line == i => Some(at),
+                _ => None,
+            };
         }
         match cut {
             Some(at) => {
@@ -224,6 +265,15 @@ fn split_after_parents(top: &str, block: &[(usize, usize)]) -> Vec<(usize, usize
         }
     }
     out
+}
+
+/// Whether a Kazakh name names a ministry («ҚАРЖЫ МИНИСТРЛІГІ», «… МИНИСТРЛІГІНІҢ»): a state
+/// institution's full name in quotes names its ministry and committee before its own («ҚАЗАҚСТАН
+/// РЕСПУБЛИКАСЫ ҚАРЖЫ МИНИСТРЛІГІ МЕМЛЕКЕТТІК КІРІСТЕР КОМИТЕТІНІҢ ҚОСТАНАЙ ОБЛЫСЫ БОЙЫНША …
+/// ДЕПАРТАМЕНТІ» РММ»), and the body is the last of them, as it is outside quotes. A name in quotes
+/// without a ministry is one body's («ОРМАН … КОМИТЕТІНІҢ» stays whole inside its quotes).
+fn names_ministry(text: &str) -> bool {
+    text.to_uppercase().split_whitespace().any(|w| w.trim_matches(['«', '»']).starts_with("МИНИСТРЛІГІ"))
 }
 
 /// The non-empty cells of a table row (a line whose cells a tab separates), trimmed, as byte spans
@@ -406,13 +456,30 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
             w.len() == 1 && RU_BODY_NOUNS.contains(&w[0].as_str())
         }
     };
-    // A Russian name runs on in the genitive: its parent body's or its place's («ГОРОДА АСТАНЫ»).
+    // A Russian name runs on in the genitive: its parent body's or its place's («ГОРОДА АСТАНЫ»,
+    // and a region's or a district's name alone on its line, «ЖАМБЫЛСКОЙ ОБЛАСТИ» under
+    // «ДЕПАРТАМЕНТ ПО ЧРЕЗВЫЧАЙНЫМ СИТУАЦИЯМ» — the thirteenth set's photo set an empty line between).
     let runs_on = |block: &[(usize, usize)]| {
         block.first().is_some_and(|l| {
             words(text_of(l)).first().is_some_and(|w| {
                 RU_PARENT_GENITIVES.contains(&w.as_str()) || ["ГОРОДА", "ОБЛАСТИ", "РАЙОНА"].contains(&w.as_str())
             })
         })
+    };
+    let place_under = |previous: &[(usize, usize)], block: &[(usize, usize)]| {
+        let line = text_of(&block[0]);
+        let w = words(line);
+        let above = previous.iter().map(text_of).collect::<Vec<_>>().join(" ");
+        let above = above.as_str();
+        block.len() == 1
+            && w.len() == 2
+            && capitals(line)
+            && !is_kazakh(line)
+            && ["ОБЛАСТИ", "РАЙОНА"].contains(&w[1].as_str())
+            && capitals(above)
+            && !is_kazakh(above)
+            && words(above).first().is_some_and(|w| RU_BODY_NOUNS.contains(&w.as_str()))
+            && territory_rank(above).is_none()
     };
     // The Kazakh name's last line come after the other column: a few words ending in a body's noun
     // («ПРОКУРАТУРАСЫ», «БАҚЫЛАУ ДЕПАРТАМЕНТІ»), no figures.
@@ -489,7 +556,13 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                 waiting = Some(out.len() - 1);
                 out.push(block);
             }
-            Some(previous) if !cell(previous) && (genitive_end(previous) || lone_noun(previous) || runs_on(&block)) => {
+            Some(previous)
+                if !cell(previous)
+                    && (genitive_end(previous)
+                        || lone_noun(previous)
+                        || runs_on(&block)
+                        || place_under(previous, &block)) =>
+            {
                 previous.extend(block)
             }
             _ => out.push(block),
@@ -755,9 +828,14 @@ fn without_legal_form(value: &str, leading: &[&str], trailing: &[&str]) -> Strin
     if let Some(rest) = before_form {
         name = rest;
     }
-    // The quotes the form put round the name; quotes inside a name («… «Береке» …») stay.
+    // The quotes the form put round the name; quotes inside a name («… «Береке» …») stay. A
+    // closing quote alone is the form's whose opening stood before the parents' names cut away
+    // («…КОМИТЕТІНІҢ / ҚОСТАНАЙ … ДЕПАРТАМЕНТІ» РММ»).
     match name.strip_prefix('«').and_then(|n| n.strip_suffix('»')) {
         Some(inner) if !inner.contains('«') && !inner.contains('»') => inner.trim().to_string(),
+        _ if !name.contains('«') && name.matches('»').count() == 1 && name.ends_with('»') => {
+            name.trim_end_matches('»').trim().to_string()
+        }
         _ => name.to_string(),
     }
 }
@@ -904,6 +982,52 @@ mod tests {
         for odd in ["ТОО", "«»", "АО «", "» ЖШС", "ᲀТОО «Отдел»"] {
             let _ = organisation_name(odd);
         }
+    }
+
+    /// A state institution's name in quotes names its ministry and committee before the body's own,
+    /// on two lines or wrapped over a cell's narrow lines; the body is the last of them (the
+    /// thirteenth set's resolution, and the second spent set's answer as a PDF wraps it). A name in
+    /// quotes without a ministry stays whole.
+    #[test]
+    fn a_state_institutions_quoted_name_is_its_last_bodys_under_its_ministry_and_committee() {
+        let rules = Rules::shipped();
+        let issuer = |text: &str| {
+            let facts = super::super::find(&[text], rules);
+            facts.iter().find(|f| f.kind == "issuer").map(|f| f.value.clone())
+        };
+        let body = "\nӘкімшілік құқық бұзушылық туралы іс бойынша\nҚАУЛЫ № 0917\nҚостанай қ.  2026 жылғы «16» қараша\n\nДепартамент басшысының орынбасары істі қарап, ҚАУЛЫ ЕТЕМІН: айыппұл салынсын.";
+        let two_lines = format!(
+            "«ҚАЗАҚСТАН РЕСПУБЛИКАСЫ ҚАРЖЫ МИНИСТРЛІГІ МЕМЛЕКЕТТІК КІРІСТЕР КОМИТЕТІНІҢ\nҚОСТАНАЙ ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ» РММ{body}"
+        );
+        assert_eq!(
+            issuer(&two_lines),
+            Some(serde_json::json!("ҚОСТАНАЙ ОБЛЫСЫ БОЙЫНША МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ"))
+        );
+        let wrapped = format!(
+            "«ҚАЗАҚСТАН РЕСПУБЛИКАСЫ\nЭКОЛОГИЯ ЖӘНЕ ТАБИҒИ РЕСУРСТАР\nМИНИСТРЛІГІНІҢ ЭКОЛОГИЯЛЫҚ\nРЕТТЕУ ЖӘНЕ БАҚЫЛАУ\nКОМИТЕТІНІҢ АТЫРАУ ОБЛЫСЫ\nБОЙЫНША ЭКОЛОГИЯ\nДЕПАРТАМЕНТІ» РММ{body}"
+        );
+        assert_eq!(issuer(&wrapped), Some(serde_json::json!("АТЫРАУ ОБЛЫСЫ БОЙЫНША ЭКОЛОГИЯ ДЕПАРТАМЕНТІ")));
+        let no_ministry =
+            format!("«ОРМАН ШАРУАШЫЛЫҒЫ КОМИТЕТІНІҢ\nШЫҒЫС ҚАЗАҚСТАН ОБЛЫСТЫҚ АУМАҚТЫҚ ИНСПЕКЦИЯСЫ» РММ{body}");
+        assert_eq!(
+            issuer(&no_ministry),
+            Some(serde_json::json!("ОРМАН ШАРУАШЫЛЫҒЫ КОМИТЕТІНІҢ ШЫҒЫС ҚАЗАҚСТАН ОБЛЫСТЫҚ АУМАҚТЫҚ ИНСПЕКЦИЯСЫ"))
+        );
+    }
+
+    /// A region's name alone on its line under a Russian body's name set apart by OCR's empty line
+    /// is the name's end («ДЕПАРТАМЕНТ ПО ЧРЕЗВЫЧАЙНЫМ СИТУАЦИЯМ⏎⏎ЖАМБЫЛСКОЙ ОБЛАСТИ»).
+    #[test]
+    fn a_regions_name_set_apart_under_a_bodys_is_its_end() {
+        let rules = Rules::shipped();
+        let text = "ДЕПАРТАМЕНТ ПО ЧРЕЗВЫЧАЙНЫМ СИТУАЦИЯМ\n\nЖАМБЫЛСКОЙ ОБЛАСТИ\nПРОТОКОЛ\n\nоб административном правонарушении № 12-05/2291\n\n«24» ноября 2026 г.\n\nУстановлено, что выходы загромождены.";
+        let facts = super::super::find(&[text], rules);
+        let value = |kind: &str| facts.iter().find(|f| f.kind == kind).map(|f| f.value.clone());
+        assert_eq!(
+            value("issuer"),
+            Some(serde_json::json!("ДЕПАРТАМЕНТ ПО ЧРЕЗВЫЧАЙНЫМ СИТУАЦИЯМ ЖАМБЫЛСКОЙ ОБЛАСТИ"))
+        );
+        assert_eq!(value("number"), Some(serde_json::json!("12-05/2291")));
     }
 
     #[test]
