@@ -296,6 +296,8 @@ pub async fn run(pool: Pool, name: String, by: String) -> Result<RunReport, Offi
         if let Err(e) = refreshed {
             tracing::warn!(target: "ekn_office", error = %e, "refreshing the published inspections failed");
         }
+        // The estimates of the acts' effect read the registry: brought to the new one.
+        crate::national::refresh_in_background(&pool, crate::national::Published::Estimates);
     }
     Ok(report)
 }

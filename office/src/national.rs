@@ -52,7 +52,7 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     tx.execute("SELECT ekn_national_refill()", &[]).await?;
     tx.batch_execute(&format!(
         "GRANT SELECT ON national_task_counts, national_chain, national_appeal_counts, national_cosignatures, \
-         national_acts, national_inspections, national_appeal_days, office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
+         national_acts, national_inspections, national_appeal_days, national_effect_estimates, office_region TO \"{reader}\"; GRANT SELECT (id, public_hex) ON office_key TO \"{reader}\""
     ))
     .await
     .map_err(|e| {
@@ -64,6 +64,7 @@ pub async fn publish(client: &mut deadpool_postgres::Client, region: &str, reade
     crate::national_acts::refresh_acts(client).await?;
     crate::national_practice::refresh_inspections(client).await?;
     crate::national_practice::refresh_appeal_days(client).await?;
+    crate::national_acts::refresh_estimates(client, crate::dashboard::kazakhstan_today()).await?;
     Ok(cells as u64)
 }
 
@@ -76,12 +77,54 @@ pub enum Published {
     Inspections,
     /// After a batch of appeals' facts changed something.
     AppealDays,
+    /// The office's estimates of the acts' effect, after the acts or the registry changed: one
+    /// computation at a time, and one more after it when something changed while it ran.
+    Estimates,
 }
+
+/// Whether an estimates refresh is running (1), running with another asked for meanwhile (2), or
+/// not (0): a burst of pushes costs two computations, not one each.
+static ESTIMATES_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// A published table refreshed in the background, after the write it follows committed: a
 /// failure loses nothing (the next refresh, or `national publish`, brings it up to date) and is
 /// logged. Nothing when the office publishes no region.
 pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
+    use std::sync::atomic::Ordering::SeqCst;
+    if matches!(what, Published::Estimates) {
+        // Running already: ask for one more pass after it, and leave (a pass that ended meanwhile
+        // leaves 0: start one).
+        loop {
+            match ESTIMATES_STATE.compare_exchange(0, 1, SeqCst, SeqCst) {
+                Ok(_) => break,
+                Err(2) => return,
+                Err(_) => {
+                    if ESTIMATES_STATE.compare_exchange(1, 2, SeqCst, SeqCst).is_ok() {
+                        return;
+                    }
+                }
+            }
+        }
+        let pool = pool.clone();
+        tokio::spawn(async move {
+            loop {
+                let refreshed = async {
+                    let mut client = pool.get().await?;
+                    crate::national_acts::refresh_estimates(&mut client, crate::dashboard::kazakhstan_today()).await
+                }
+                .await;
+                if let Err(e) = refreshed {
+                    tracing::warn!(target: "ekn_office", error = %e, "refreshing the published estimates failed");
+                }
+                // Nothing asked meanwhile: done. Else (2, which only this pass lowers) once more.
+                if ESTIMATES_STATE.compare_exchange(1, 0, SeqCst, SeqCst).is_ok() {
+                    break;
+                }
+                ESTIMATES_STATE.store(1, SeqCst);
+            }
+        });
+        return;
+    }
     let pool = pool.clone();
     tokio::spawn(async move {
         let refreshed = async {
@@ -90,6 +133,7 @@ pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
                 Published::Acts => crate::national_acts::refresh_acts(&mut client).await,
                 Published::Inspections => crate::national_practice::refresh_inspections(&mut client).await,
                 Published::AppealDays => crate::national_practice::refresh_appeal_days(&mut client).await,
+                Published::Estimates => unreachable!("refreshed above, one at a time"),
             }
         }
         .await;
@@ -180,7 +224,8 @@ async fn attach(client: &mut deadpool_postgres::Client, region: &str, conninfo: 
              CREATE TABLE IF NOT EXISTS national_chain_{region} PARTITION OF national_chain FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_acts_{region} PARTITION OF national_acts FOR VALUES IN ('{region}');
              CREATE TABLE IF NOT EXISTS national_inspections_{region} PARTITION OF national_inspections FOR VALUES IN ('{region}');
-             CREATE TABLE IF NOT EXISTS national_appeal_days_{region} PARTITION OF national_appeal_days FOR VALUES IN ('{region}');"
+             CREATE TABLE IF NOT EXISTS national_appeal_days_{region} PARTITION OF national_appeal_days FOR VALUES IN ('{region}');
+             CREATE TABLE IF NOT EXISTS national_effect_estimates_{region} PARTITION OF national_effect_estimates FOR VALUES IN ('{region}');"
         ))
         .await?;
     client
@@ -340,7 +385,8 @@ pub async fn resync(client: &mut deadpool_postgres::Client, region: &str) -> Res
     client
         .batch_execute(&format!(
             "TRUNCATE national_task_counts_{region}, national_appeal_counts_{region}, national_cosignatures_{region}, \
-             national_chain_{region}, national_acts_{region}, national_inspections_{region}, national_appeal_days_{region}"
+             national_chain_{region}, national_acts_{region}, national_inspections_{region}, national_appeal_days_{region}, \
+             national_effect_estimates_{region}"
         ))
         .await?;
     attach(client, region, &conninfo).await

@@ -6,10 +6,18 @@
 //! satisfied, protests upheld, days to an answer, quality at issuance, each with its denominator and
 //! interval — with the workstations' own code (`analytics::outcome_kpis::kpis`), for the country and
 //! for each region.
+//!
+//! Tier 3 (issue 62): an act never reaches the national side with its object, so the country cannot
+//! fit the acts' effect itself. Each region publishes its office's own estimate instead
+//! (`refresh_estimates`: the stacked design's headline over the office's registry, for all acts,
+//! one row per outcome — `national_effect_estimates`, migration 0024), and `effect` pools the
+//! regions' rows (`ekn_analytics::effect_pool`).
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use ekn_analytics::effect::EffectOutcome;
+use ekn_analytics::effect_pool::RegionEstimate;
 use ekn_analytics::outcome_kpis::{kpis, ActForKpis};
 
 use crate::error::OfficeError;
@@ -53,6 +61,49 @@ pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usiz
     Ok(acts.len())
 }
 
+/// One row of `national_effect_estimates` as the office writes it: the outcome, the ratio and its
+/// interval, acted-on objects and controls, the pre-trend test's p-value.
+type PublishedEstimate = (&'static str, f64, [f64; 2], i64, i64, Option<f64>);
+
+/// Replaces the region's published estimates of the acts' effect with the office's own now, as of
+/// `today` (`effect::whole_office`, all acts, every district; the headline of each outcome that has
+/// one, nothing of an outcome without). Nothing when the office publishes no region; how many rows
+/// it published. The estimate reads the office's registry and every act: seconds on a large office,
+/// so it runs in the background after the acts or the registry change (`national::Published`),
+/// one at a time, and at `national publish`.
+pub async fn refresh_estimates(client: &mut deadpool_postgres::Client, today: NaiveDate) -> Result<usize, OfficeError> {
+    let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
+    let effect = crate::effect::whole_office(client, crate::effect::EffectAsk::default(), today).await?;
+    let rows: Vec<PublishedEstimate> = effect
+        .effects
+        .iter()
+        .filter(|e| e.kind == "all" && e.scope == "all")
+        .filter_map(|e| {
+            let f = &e.figures;
+            let (ratio, ci) = (f.ratio?, f.ci95?);
+            let outcome = match f.outcome {
+                ekn_analytics::effect::EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
+                ekn_analytics::effect::EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
+            };
+            let finite = ratio.is_finite() && ratio > 0.0 && ci[0] > 0.0 && ci[1] >= ci[0] && ci[1].is_finite();
+            finite.then_some((outcome, ratio, ci, f.n_treated as i64, f.n_controls as i64, f.pre_trend_p))
+        })
+        .collect();
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext('ekn_national_effect_estimates'))", &[]).await?;
+    tx.execute("DELETE FROM national_effect_estimates", &[]).await?;
+    for (outcome, ratio, ci, treated, controls, pre_trend_p) in &rows {
+        tx.execute(
+            "INSERT INTO national_effect_estimates(region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, \
+               pre_trend_p, method, as_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            &[&region, outcome, ratio, &ci[0], &ci[1], treated, controls, pre_trend_p, &effect.method, &today],
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
 pub use ekn_analytics::national_reports::NationalEffect;
 
 /// Computes the KPIs over every region's published acts, as of `today`.
@@ -84,9 +135,48 @@ pub async fn effect(client: &deadpool_postgres::Client, today: NaiveDate) -> Res
         });
     }
     let all: Vec<ActForKpis> = by_region.values().flatten().cloned().collect();
+    let estimates = region_estimates(client).await?;
     Ok(NationalEffect {
         today,
         totals: kpis(&all, today),
         regions: by_region.iter().map(|(region, acts)| (region.clone(), kpis(acts, today))).collect(),
+        pooled: ekn_analytics::effect_pool::pool(&estimates),
+        estimates,
     })
+}
+
+/// Every region's published estimate, by region and outcome. A row a region's table holds but no
+/// estimate can be (an outcome this side does not know, an interval that is none) is left out: the
+/// region's database is a peer's.
+async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<RegionEstimate>, OfficeError> {
+    let rows = client
+        .query(
+            "SELECT region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, pre_trend_p, method, as_of \
+             FROM national_effect_estimates ORDER BY region, outcome",
+            &[],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            let outcome = match r.get::<_, String>(1).as_str() {
+                "violations_per_inspection" => EffectOutcome::ViolationsPerInspection,
+                "appeals_per_quarter" => EffectOutcome::AppealsPerQuarter,
+                _ => return None,
+            };
+            let ci95 = [r.get::<_, f64>(3), r.get::<_, f64>(4)];
+            Some(RegionEstimate {
+                region: r.get(0),
+                outcome,
+                ratio: r.get(2),
+                log_se: ekn_analytics::effect_pool::log_se_from_ci(ci95)?,
+                ci95,
+                n_treated: u64::try_from(r.get::<_, i64>(5)).ok()?,
+                n_controls: u64::try_from(r.get::<_, i64>(6)).ok()?,
+                pre_trend_p: r.get(7),
+                method: r.get(8),
+                as_of: r.get(9),
+            })
+        })
+        .collect())
 }

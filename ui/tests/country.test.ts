@@ -28,7 +28,15 @@ const analystView = (region: string | null): CountryView => ({
     tasks: 11, appeals: { total: 96, by_region_category: { '19': { housing: 4 }, '55': { housing: 92 } }, by_month: { '2026-10': 96 }, by_district: { '1940': 4, '5532': 92 } },
     calendar: 'the calendar shipped with ЭКН',
   },
-  effect: { today: '2026-12-01', totals: kpis(8), regions: { '19': kpis(5), '55': kpis(3) } },
+  effect: { today: '2026-12-01', totals: kpis(8), regions: { '19': kpis(5), '55': kpis(3) },
+    estimates: [
+      { region: '19', outcome: 'violations_per_inspection', ratio: 0.81, ci95: [0.7, 0.94], log_se: 0.075, n_treated: 140, n_controls: 400,
+        pre_trend_p: 0.41, method: 'effect-2026.11.29', as_of: '2026-11-30' },
+      { region: '55', outcome: 'violations_per_inspection', ratio: 0.93, ci95: [0.8, 1.08], log_se: 0.076, n_treated: 90, n_controls: 260,
+        pre_trend_p: 0.01, method: 'effect-2026.11.29', as_of: '2026-11-30' }],
+    pooled: [{ outcome: 'violations_per_inspection', regions: 2, n_treated: 230, regions_warned: 1,
+      common: { ratio: 0.867, ci95: [0.78, 0.96] }, random: { ratio: 0.866, ci95: [0.76, 0.99] }, tau2: 0.002, q: 1.6, q_p: 0.2, i2: 0.38,
+      method: 'pool-2026.11.29' }] },
   themes: { as_of: '2026-12-01', method: 'farrington-flexible-v1', params: { months: 3 } as never, region, regions: region ? [region] : ['19', '55'],
     cells: { months: ['2026-09', '2026-10', '2026-11'], cells: 4, judged: 12, not_judged: 0, neighbours: [], neighbours_judged: 0, neighbours_method: 'n',
       alarms: [{ category: 'housing', district: '5532', month: '2026-11', observed: 40, expected: 6.2, upper: 12, p: 1e-6, q: 1e-5, dispersion: 1, trend: false, alarm: true },
@@ -105,6 +113,12 @@ describe('the Country screen', () => {
     expect(totals.querySelector('[data-region="55"]')!.textContent).toContain('92');
     expect(totals.textContent).toContain('Вся страна');
     expect(screen.getByTestId('country-effect').textContent).toContain('3 / 4');
+    // Tier 3: the regions' estimates and the country's pooled one; a region whose pre-trend warned marked.
+    const estimates = screen.getByTestId('country-estimates');
+    expect(estimates.querySelector('[data-pooled="violations_per_inspection"]')!.textContent).toContain('0.866 (0.760–0.990)');
+    expect(estimates.querySelector('[data-pooled="violations_per_inspection"]')!.textContent).toContain('объединено регионов: 2');
+    expect(estimates.querySelector('[data-estimate="55:violations_per_inspection"]')!.classList.contains('late')).toBe(true);
+    expect(estimates.querySelector('[data-estimate="19:violations_per_inspection"]')!.classList.contains('late')).toBe(false);
     expect(screen.getByTestId('country-anomalies').textContent).toContain('Объекты за каждой аномалией скрыты');
     expect(screen.getByTestId('country-themes').querySelector('[data-alarm="5532"]')).not.toBeNull();
     expect(screen.queryByTestId('country-health')).toBeNull();
@@ -116,6 +130,10 @@ describe('the Country screen', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'national_country')).toBe(true));
     expect(calls.find((c) => c.method === 'national_country')!.params).toEqual({ region: '19', today: null });
     await waitFor(() => expect(screen.getByTestId('country-effect').textContent).toContain('Алматинская область'));
+    // A region drilled into: its own estimate, no pooled row.
+    expect(screen.getByTestId('country-estimates').querySelector('[data-pooled]')).toBeNull();
+    expect(screen.getByTestId('country-estimates').querySelector('[data-estimate="55:violations_per_inspection"]')).toBeNull();
+    expect(screen.getByTestId('country-estimates').querySelector('[data-estimate="19:violations_per_inspection"]')).not.toBeNull();
     expect(screen.getByTestId('country-totals').querySelector('[data-country-whole]')).not.toBeNull();
     // The region's districts coloured by their overdue tasks (published by district), then by appeals.
     const districts = await waitFor(() => {

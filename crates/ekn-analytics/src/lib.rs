@@ -7,6 +7,7 @@ pub mod anomaly_list;
 pub mod classifier;
 pub mod duplicates;
 pub mod effect;
+pub mod effect_pool;
 pub mod effect_staggered;
 pub mod effect_tiers;
 pub mod evaluate;

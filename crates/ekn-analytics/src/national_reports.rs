@@ -60,12 +60,18 @@ pub struct NationalAppeals {
     pub by_district: BTreeMap<String, u64>,
 }
 
-/// `national effect --json` and `GET /v1/national/effect`: the country's KPIs and each region's.
+/// `national effect --json` and `GET /v1/national/effect`: the country's KPIs and each region's,
+/// and tier 3 — each region's published estimate of the acts' effect and the regions pooled
+/// (`effect_pool`; empty from a national side before 2026-11-29 or where no region estimates).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct NationalEffect {
     pub today: NaiveDate,
     pub totals: Kpis,
     pub regions: BTreeMap<String, Kpis>,
+    #[serde(default)]
+    pub estimates: Vec<crate::effect_pool::RegionEstimate>,
+    #[serde(default)]
+    pub pooled: Vec<crate::effect_pool::PooledEffect>,
 }
 
 /// `national themes --json` and `GET /v1/national/themes`: the country's category × district

@@ -9,6 +9,7 @@ use ekn_analytics::effect_staggered::ProfileSide;
 use ekn_analytics::outcome_kpis::{Kpis, Proportion};
 use ekn_analytics::verification::VerificationCheck;
 
+use ekn_analytics::effect_pool::{PooledEffect, RegionEstimate};
 use ekn_analytics::effect_tiers::{EffectEntry, StatusCounts};
 
 /// A share with its numerator, denominator and 95 % interval, or the words for none.
@@ -26,6 +27,52 @@ pub fn share_words(p: &Proportion) -> String {
         ),
         _ => tr("cli.effect.no_acts"),
     }
+}
+
+fn outcome_words(outcome: EffectOutcome) -> String {
+    tr(match outcome {
+        EffectOutcome::ViolationsPerInspection => "cli.effect.outcome.violations_per_inspection",
+        EffectOutcome::AppealsPerQuarter => "cli.effect.outcome.appeals_per_quarter",
+    })
+}
+
+/// Tier 3 for the country (`national effect`): each outcome's pooled estimate, then each region's
+/// published one under it.
+pub fn pooled_lines(pooled: &[PooledEffect], estimates: &[RegionEstimate]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for p in pooled {
+        let vars: [(&str, &dyn std::fmt::Display); 11] = [
+            ("outcome", &outcome_words(p.outcome)),
+            ("regions", &p.regions),
+            ("treated", &p.n_treated),
+            ("ratio", &format!("{:.3}", p.random.ratio)),
+            ("lo", &format!("{:.3}", p.random.ci95[0])),
+            ("hi", &format!("{:.3}", p.random.ci95[1])),
+            ("common", &format!("{:.3}", p.common.ratio)),
+            ("i2", &format!("{:.0}", p.i2 * 100.0)),
+            ("q_p", &p.q_p.map_or_else(|| "—".into(), |q| format!("{q:.3}"))),
+            ("warned", &p.regions_warned),
+            ("method", &p.method),
+        ];
+        lines.push(tr_with("office.national.effect.pooled", &vars));
+        for e in estimates.iter().filter(|e| e.outcome == p.outcome) {
+            let vars: [(&str, &dyn std::fmt::Display); 8] = [
+                ("region", &e.region),
+                ("ratio", &format!("{:.3}", e.ratio)),
+                ("lo", &format!("{:.3}", e.ci95[0])),
+                ("hi", &format!("{:.3}", e.ci95[1])),
+                ("treated", &e.n_treated),
+                ("p", &e.pre_trend_p.map_or_else(|| "—".into(), |p| format!("{p:.2}"))),
+                ("method", &e.method),
+                ("date", &local_date(e.as_of)),
+            ];
+            lines.push(format!("  {}", tr_with("office.national.effect.estimate", &vars)));
+        }
+    }
+    if pooled.is_empty() {
+        lines.push(tr("office.national.effect.no_estimates"));
+    }
+    lines
 }
 
 /// Tier 1, a KPI a line (indented as the report prints them).

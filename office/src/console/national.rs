@@ -280,6 +280,10 @@ pub async fn run(pool: &deadpool_postgres::Pool, url: &str, action: NationalActi
                         println!("{line}");
                     }
                 }
+                println!();
+                for line in ekn_i18n::effect_lines::pooled_lines(&effect.pooled, &effect.estimates) {
+                    println!("{line}");
+                }
             }
         }
         NationalAction::Dashboard { today, json } => {

@@ -279,6 +279,37 @@ fn whole_registry() -> String {
     std::fs::read_to_string(path).unwrap().trim_start_matches('\u{feff}').to_string()
 }
 
+/// Acts (an import's CSV, and how many) three weeks after an object's last inspection with
+/// violations before June 2025, at every object of `registry` inspected again since, naming that
+/// inspection as their trigger: enough acted-on objects with data after them for an estimate.
+/// Only every `every`-th such object gets one, so a small registry keeps controls.
+pub(super) fn acts_after_violations(registry: &str, prefix: &str, every: usize) -> (String, usize) {
+    let cutoff = day("2025-06-01");
+    let mut by_bin: BTreeMap<String, Vec<(NaiveDate, String, u32)>> = BTreeMap::new();
+    for line in registry.lines().skip(1) {
+        let f: Vec<&str> = line.split(';').collect();
+        let start = NaiveDate::parse_from_str(f[8], "%d.%m.%Y").unwrap();
+        by_bin.entry(f[1].to_string()).or_default().push((start, f[0].to_string(), f[10].parse().unwrap()));
+    }
+    let mut rows = String::from("act_no,bin,kind,issued_on,registry_no\n");
+    let mut acts = 0;
+    let mut eligible = 0;
+    for (bin, seen) in &by_bin {
+        let Some(last) = seen.iter().filter(|(d, _, v)| *d < cutoff && *v > 0).max() else { continue };
+        if !seen.iter().any(|(d, _, _)| *d > last.0 + chrono::Days::new(60)) {
+            continue;
+        }
+        eligible += 1;
+        if (eligible - 1) % every != 0 {
+            continue;
+        }
+        let kind = ["submission", "order", "warning"][acts % 3];
+        rows.push_str(&format!("{prefix}-{acts},{bin},{kind},{},{}\n", last.0 + chrono::Days::new(21), last.1));
+        acts += 1;
+    }
+    (rows, acts)
+}
+
 #[test]
 fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     let Some(office) = Office::start() else { return };
@@ -289,26 +320,7 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     ws.join(&office, "Chief Ayan", "office PC");
     let _portal = fetch_registry(&office, &registry);
 
-    // Acts three weeks after an object's last inspection before June 2025, at every object
-    // inspected again since, naming that inspection as their trigger.
-    let cutoff = day("2025-06-01");
-    let mut by_bin: BTreeMap<String, Vec<(NaiveDate, String, u32)>> = BTreeMap::new();
-    for line in registry.lines().skip(1) {
-        let f: Vec<&str> = line.split(';').collect();
-        let start = NaiveDate::parse_from_str(f[8], "%d.%m.%Y").unwrap();
-        by_bin.entry(f[1].to_string()).or_default().push((start, f[0].to_string(), f[10].parse().unwrap()));
-    }
-    let mut rows = String::from("act_no,bin,kind,issued_on,registry_no\n");
-    let mut acts = 0;
-    for (bin, seen) in &by_bin {
-        let Some(last) = seen.iter().filter(|(d, _, v)| *d < cutoff && *v > 0).max() else { continue };
-        if !seen.iter().any(|(d, _, _)| *d > last.0 + chrono::Days::new(60)) {
-            continue;
-        }
-        let kind = ["submission", "order", "warning"][acts % 3];
-        rows.push_str(&format!("E-{acts},{bin},{kind},{},{}\n", last.0 + chrono::Days::new(21), last.1));
-        acts += 1;
-    }
+    let (rows, acts) = acts_after_violations(&registry, "E", 1);
     let file = ws.dir.path().join("acts.csv");
     std::fs::write(&file, rows).unwrap();
     ws.session()
@@ -364,6 +376,46 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     assert!(same_figures(&office_body["effects"], &own_body["effects"]), "{out}");
     let (ok, _, err) = office_cli(&office.pg_url, &["effect", "--body", "two\nlines", "--json"], &[]);
     assert!(!ok && err.contains("one line"), "a body's name is one line: {err}");
+
+    // Published for the country (issue 62, tier 3): the office's own headline of each outcome over
+    // all acts, as it computes it today, and nothing else.
+    office.pg.psql("ekn", "CREATE ROLE ekn_national_reader WITH LOGIN");
+    let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", "19"], &[]);
+    assert!(ok, "{err}{out}");
+    let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--json"], &[]);
+    assert!(ok, "{err}");
+    let now: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let headline: Vec<(String, f64, f64, u64)> = now["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "all" && e["scope"] == "all" && e["ratio"].is_f64())
+        .map(|e| {
+            let outcome = e["outcome"].as_str().unwrap().to_string();
+            (outcome, e["ratio"].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap(), e["n_treated"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(headline.len(), 2, "both outcomes estimated: {:#}", now["effects"]);
+    let published = office.pg.psql(
+        "ekn",
+        "SELECT string_agg(format('%s|%s|%s|%s', outcome, ratio, ci_high, n_treated), ',' ORDER BY outcome) \
+         FROM national_effect_estimates WHERE region = '19'",
+    );
+    let published: Vec<(String, f64, f64, u64)> = published
+        .trim()
+        .split(',')
+        .map(|row| {
+            let f: Vec<&str> = row.split('|').collect();
+            (f[0].to_string(), f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap())
+        })
+        .collect();
+    let mut headline = headline;
+    headline.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(published.len(), headline.len(), "{published:?} {headline:?}");
+    for (p, h) in published.iter().zip(&headline) {
+        let same = p.0 == h.0 && (p.1 - h.1).abs() < 1e-12 && (p.2 - h.2).abs() < 1e-12 && p.3 == h.3;
+        assert!(same, "the published estimates are the office's own: {published:?} {headline:?}");
+    }
 }
 
 #[test]

@@ -151,6 +151,27 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
         if effect.regions.len() > MAX_REGIONS || !effect.regions.keys().all(|r| region_code(r)) {
             return Err(refused("effectiveness figures of regions that are none"));
         }
+        // Tier 3: at most an estimate a region and outcome, a pooled figure an outcome; ratios and
+        // intervals positive numbers, texts short and printable.
+        let ratio_ok =
+            |r: f64, ci: [f64; 2]| r.is_finite() && r > 0.0 && ci[0] > 0.0 && ci[1] >= ci[0] && ci[1].is_finite();
+        let estimates_ok = effect.estimates.len() <= 2 * MAX_REGIONS
+            && effect.estimates.iter().all(|e| {
+                region_code(&e.region) && ratio_ok(e.ratio, e.ci95) && !bad_text(&e.method, 200) && e.log_se.is_finite()
+            });
+        let pooled_ok = effect.pooled.len() <= 2
+            && effect.pooled.iter().all(|p| {
+                p.regions <= MAX_REGIONS
+                    && p.regions_warned <= p.regions
+                    && ratio_ok(p.common.ratio, p.common.ci95)
+                    && ratio_ok(p.random.ratio, p.random.ci95)
+                    && (0.0..=1.0).contains(&p.i2)
+                    && p.tau2.is_finite()
+                    && !bad_text(&p.method, 200)
+            });
+        if !estimates_ok || !pooled_ok {
+            return Err(refused("estimates of the acts' effect that are none"));
+        }
     }
     if let Some(themes) = &view.themes {
         if themes.regions.len() > MAX_REGIONS
@@ -390,5 +411,51 @@ mod tests {
             let refused = checked(&view(edit)).expect_err(what);
             assert_eq!(refused.code, ErrorCode::OfficeRefused, "{what}");
         }
+    }
+
+    /// Tier 3 from the face: a region's estimate and the pooled figure are checked as a peer's.
+    #[test]
+    fn the_faces_estimates_of_the_acts_effect_are_checked_as_a_peers() {
+        use ekn_analytics::effect::EffectOutcome;
+        use ekn_analytics::effect_pool::{pool, RegionEstimate};
+        let estimate = |region: &str, ratio: f64| RegionEstimate {
+            region: region.into(),
+            outcome: EffectOutcome::ViolationsPerInspection,
+            ratio,
+            ci95: [ratio * 0.8, ratio * 1.25],
+            log_se: 0.11,
+            n_treated: 40,
+            n_controls: 90,
+            pre_trend_p: Some(0.5),
+            method: "effect-2026.11.29".into(),
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day"),
+        };
+        let with = |estimates: Vec<RegionEstimate>, edit: &dyn Fn(&mut NationalEffect)| {
+            let mut v = view(|_| {});
+            let mut effect = NationalEffect {
+                today: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day"),
+                totals: ekn_analytics::outcome_kpis::kpis(&[], NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day")),
+                regions: Default::default(),
+                pooled: pool(&estimates),
+                estimates,
+            };
+            edit(&mut effect);
+            v.effect = Some(effect);
+            v
+        };
+        checked(&with(vec![estimate("19", 0.8), estimate("11", 0.9)], &|_| {})).unwrap();
+        type Edit<'a> = (&'a str, &'a dyn Fn(&mut NationalEffect));
+        let hostile: [Edit; 4] = [
+            ("a region that is none", &|e| e.estimates[0].region = "19'; --".into()),
+            ("a ratio of nought", &|e| e.estimates[0].ratio = 0.0),
+            ("a method with control characters", &|e| e.pooled[0].method = "x\u{1b}[2J".into()),
+            ("a spread beyond all", &|e| e.pooled[0].i2 = 7.0),
+        ];
+        for (what, edit) in hostile {
+            let refused = checked(&with(vec![estimate("19", 0.8), estimate("11", 0.9)], edit)).expect_err(what);
+            assert_eq!(refused.code, ErrorCode::OfficeRefused, "{what}");
+        }
+        let many: Vec<RegionEstimate> = (0..250).map(|i| estimate(&format!("{:02}", i % 100), 0.9)).collect();
+        assert!(checked(&with(many, &|_| {})).is_err(), "more estimates than a country's regions");
     }
 }
