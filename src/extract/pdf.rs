@@ -181,9 +181,10 @@ fn joined_layers(reading: &str, raw: &str) -> String {
 /// қанағаттандырылды.⏎⏎3⏎⏎қарашадағы⏎⏎№ …» for a reply's line with its reference — the thirteenth
 /// set's act lost its issuer's words and its answer its reference and outcome so). A written line
 /// of three words or more is put back where its first piece stood when the reading order holds all
-/// its words, in order, as whole lines, two or more of them a word alone between empty lines. (Two
-/// columns a table or text boxes set side by side come as lines of several words, a cell's lines
-/// together: they keep the reading order's shape.)
+/// its words, in order, as whole lines, two or more of them a word alone between empty lines, or
+/// three lines or more, two of them a single word. (Two columns a table or text boxes set side by
+/// side come as lines of several words, a cell's lines together: they keep the reading order's
+/// shape.)
 fn unscattered(head: &[&str], raw_head: &[&str]) -> Vec<String> {
     let words = |line: &str| line.split_whitespace().map(str::to_string).collect::<Vec<String>>();
     let mut lines: Vec<Option<String>> = head.iter().map(|l| Some(l.to_string())).collect();
@@ -209,16 +210,18 @@ fn unscattered(head: &[&str], raw_head: &[&str]) -> Vec<String> {
                 }
             }
         }
+        let single = |i: usize| lines[i].as_deref().is_some_and(|l| words(l).len() == 1);
         let alone = pieces
             .iter()
-            .filter(|&&i| {
-                lines[i].as_deref().is_some_and(|l| words(l).len() == 1)
-                    && blank(&lines, i.checked_sub(1))
-                    && blank(&lines, Some(i + 1))
-            })
+            .filter(|&&i| single(i) && blank(&lines, i.checked_sub(1)) && blank(&lines, Some(i + 1)))
             .count();
+        // …or three pieces or more, two of them single words on lines of their own («СПЕЦИАЛИЗИРОВАННЫЙ⏎
+        // МЕЖРАЙОННЫЙ⏎СУД⏎… ⏎⏎ПО», the fourteenth set's court): a row of a table's cells is two or
+        // three pieces of several words (a date, «г. Павлодар», «№ …»).
+        let singles = pieces.iter().filter(|&&i| single(i)).count();
+        let scattered = alone >= 2 || pieces.len() >= 3 && singles >= 2;
         let near = pieces.last().zip(pieces.first()).is_some_and(|(last, first)| last - first <= 2 * whole.len() + 4);
-        if covered == whole.len() && pieces.len() >= 2 && alone >= 2 && near {
+        if covered == whole.len() && pieces.len() >= 2 && scattered && near {
             lines[pieces[0]] = Some(whole.join(" "));
             for &i in &pieces[1..] {
                 lines[i] = None;
@@ -281,9 +284,16 @@ mod tests {
         let raw = "ҰЛЫТАУ ОБЛЫСЫНЫҢ САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ\nДЕПАРТАМЕНТІ\nТексеру 2026 жылғы 2 қарашадағы № 88 бұйрық негізінде";
         assert!(joined_layers(reading, raw)
             .starts_with("ҰЛЫТАУ ОБЛЫСЫНЫҢ САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ\nДЕПАРТАМЕНТІ\n"));
+        let reading = "СПЕЦИАЛИЗИРОВАННЫЙ\nМЕЖРАЙОННЫЙ\nСУД\nАДМИНИСТРАТИВНЫМ ПРАВОНАРУШЕНИЯМ ГОРОДА АЛМАТЫ\n\nПО\n\nПОСТАНОВЛЕНИЕ\nСпециализированный межрайонный суд по административным правонарушениям города Алматы, рассмотрев";
+        let raw = "СПЕЦИАЛИЗИРОВАННЫЙ МЕЖРАЙОННЫЙ СУД ПО\nАДМИНИСТРАТИВНЫМ ПРАВОНАРУШЕНИЯМ ГОРОДА АЛМАТЫ\nПОСТАНОВЛЕНИЕ\nСпециализированный межрайонный суд по административным правонарушениям города Алматы, рассмотрев";
+        assert!(joined_layers(reading, raw).starts_with("СПЕЦИАЛИЗИРОВАННЫЙ МЕЖРАЙОННЫЙ СУД ПО\nАДМИНИСТРАТИВНЫМ"));
         let reading = "ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n\nУПРАВЛЕНИЕ ЗЕМЕЛЬНЫХ\nОТНОШЕНИЙ\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз";
         let raw = "ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ УПРАВЛЕНИЕ ЗЕМЕЛЬНЫХ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ ОТНОШЕНИЙ\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз";
         assert!(joined_layers(reading, raw).starts_with("ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n"));
+        // A table row's three cells of several words stay apart.
+        let reading = "12.11.2026\nг. Павлодар\n№ 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства";
+        let raw = "12.11.2026 г. Павлодар № 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства";
+        assert!(joined_layers(reading, raw).starts_with("12.11.2026\nг. Павлодар\n№ 2-1400-26/3012\n"));
         // Where the written order has no such line, the reading order alone.
         assert_eq!(joined_layers(reading, "something else entirely"), reading);
     }

@@ -111,6 +111,26 @@ fn code_before(text: &str, at: usize, rules: &Rules) -> Option<String> {
         .map(|(code, _)| code)
 }
 
+/// The code a lone «Кодекс» refers back to: «… кодекстің 425-бабының 1-бөлігі бойынша …, алайда іс
+/// Кодекстің 804-бабында белгіленген тәртіп бұзылып» (the fourteenth set's protest), «статьи 804
+/// Кодекса» — the code named last before `before`, in the same paragraph. `None` when the word
+/// standing there (`word`, trimmed of punctuation) is not the lone code word, or no code was named.
+fn code_referred_back(text: &str, before: usize, word: &str, rules: &Rules) -> Option<String> {
+    let word = word.trim_matches(|c: char| !c.is_alphabetic()).to_lowercase();
+    if !["кодекстің", "кодексінің", "кодекса", "кодексом", "кодексу", "кодексе"].contains(&word.as_str())
+    {
+        return None;
+    }
+    let paragraph = text[..before].rfind("\n\n").map_or(0, |i| i + 2);
+    let earlier = &text[paragraph..before];
+    rules
+        .codes
+        .iter()
+        .filter_map(|(code, re)| re.find_iter(earlier).last().map(|m| (code.clone(), m.end())))
+        .max_by_key(|(_, end)| *end)
+        .map(|(code, _)| code)
+}
+
 /// A Russian citation as read, before codes are shared along a list of articles.
 struct RuArticle {
     /// Where the citation opens (its «п. … ч. …» before «статьи», else «статьи»).
@@ -188,7 +208,12 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             }
             at += a.get(0).expect("match").end();
         }
-        let code = code_after(text, at, rules);
+        let code = code_after(text, at, rules).or_else(|| {
+            let next = text.get(at..).unwrap_or("").split_whitespace().next().unwrap_or("");
+            let back = code_referred_back(text, lead, next, rules)?;
+            let end = text[at..].find(next).map_or(at, |i| at + i + next.len());
+            Some((back, end))
+        });
         // «статьи 42 Закона «О жилищных отношениях»»: an act outside the codes; not cited here.
         if code.is_none() && rules.other_act_after.is_match(text.get(at..).unwrap_or("")) {
             continue;
@@ -265,7 +290,11 @@ pub(crate) fn articles(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             listed.push((n.start(), n.end(), n.as_str().to_string()));
             first = n.start();
         }
-        let code = code_before(text, first, rules);
+        let code = code_before(text, first, rules).or_else(|| {
+            let previous = text[..first].split_whitespace().last().unwrap_or("");
+            let at = text[..first].rfind(previous)?;
+            code_referred_back(text, at, previous, rules)
+        });
         // «… туралы» Заңының 42-бабы»: an act outside the codes; not cited here.
         if code.is_none() && rules.other_act_before.is_match(&text[..first]) {
             continue;

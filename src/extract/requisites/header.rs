@@ -287,6 +287,8 @@ fn pairs(text: &str, rules: &Rules) -> Vec<Pair> {
             }
         });
         // Date then number (Kazakh order, or a register line).
+        // …or with the own number's word between, in a table's next cell («2026 жылғы 23 қараша ⇥
+        // Шығ. № 05-14/3306», the fourteenth set's answer as a DOCX).
         let before = found_dates.iter().enumerate().find(|(_, d)| {
             d.1 <= n.0 && {
                 let gap = text[d.1..n.0].trim().to_lowercase();
@@ -295,6 +297,9 @@ fn pairs(text: &str, rules: &Rules) -> Vec<Pair> {
                     || gap == "года"
                     || gap == "ж."
                     || gap.chars().all(|c| c.is_alphabetic()) && gap.chars().count() <= 6
+                    || !text[d.1..n.0].contains('\n')
+                        && !gap.is_empty()
+                        && rules.own_leads.iter().any(|re| re.is_match(&gap))
             }
         });
         match after.or(before) {
@@ -435,16 +440,19 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
     let top = &page.text[..header(page)];
     // The kind's own title words, squeezed, for a number set before one («№ 03-Э/77 АКТ»); «дело» and
     // «іс» lead a court's case number but never follow one («протоколу № 15 дело передано»).
+    // A court's decision may be titled as a resolution («ПОСТАНОВЛЕНИЕ», «ҚАУЛЫ» in an administrative
+    // case): its number follows that title as well.
+    let titled_as = |t: &&super::rules::DocType| t.kind == kind || kind == "court_decision" && t.kind == "resolution";
     let kind_titles: Vec<String> = rules
         .doc_types
         .iter()
-        .filter(|t| t.kind == kind)
+        .filter(titled_as)
         .flat_map(|t| t.titles.iter().chain(&t.alone).map(|title| squeeze(title)))
         .collect();
     let titles: Vec<String> = rules
         .doc_types
         .iter()
-        .filter(|t| t.kind == kind)
+        .filter(titled_as)
         .flat_map(|t| t.titles.iter().chain(&t.alone).cloned())
         .chain(["дело".to_string(), "іс".to_string()])
         .collect();

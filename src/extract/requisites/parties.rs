@@ -293,8 +293,10 @@ fn cells(text: &str, start: usize, end: usize) -> Vec<(usize, usize)> {
 }
 
 /// The court as its decision names it at the start of the first sentence: «Специализированный
-/// межрайонный экономический суд Карагандинской области в составе …», «Жамбыл облысының
-/// мамандандырылған ауданаралық әкімшілік соты төрағалық етуші …».
+/// межрайонный экономический суд Карагандинской области в составе …», «Специализированный
+/// межрайонный суд по административным правонарушениям города Алматы, рассмотрев дело …» (the
+/// fourteenth set's resolution), «Жамбыл облысының мамандандырылған ауданаралық әкімшілік соты
+/// төрағалық етуші …».
 pub(crate) fn court_named(top: &str) -> Option<(usize, usize)> {
     static RU: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     static KK: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
@@ -302,7 +304,7 @@ pub(crate) fn court_named(top: &str) -> Option<(usize, usize)> {
         // A justified PDF line may break the name word by word («Специализированный⏎межрайонный⏎…
         // суд⏎Атырауской области в составе»): before «суд» a break only into a lower-case word (so a
         // line above, «город Атырау», never joins), after it any; never a figure or «№».
-        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсуд\b(?:[^\n№0-9]|\n[^\n№0-9]){0,80}?)\s+в\s+составе")
+        regex::Regex::new(r"(?m)^[ \t]*(\p{Lu}(?:[^\n№0-9]|\n\p{Ll}){0,150}?\n?\bсуд\b(?:[^\n№0-9]|\n[^\n№0-9]){0,80}?)(?:\s+в\s+составе|,\s+рассмотрев)")
             .expect("compiles")
     });
     let kk = KK.get_or_init(|| {
@@ -354,7 +356,10 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
                 .copied()
                 .take_while(|&(s, e)| {
                     let line = &top[s..e];
-                    !line.contains('№') && !line.chars().any(|c| c.is_ascii_digit()) && !addresses(line.trim())
+                    !line.contains('№')
+                        && !line.chars().any(|c| c.is_ascii_digit())
+                        && !addresses(line.trim())
+                        && !place_of_writing(line)
                 })
                 .collect();
             let lines = own_name(top, &name)?;
@@ -410,6 +415,15 @@ fn letterhead_issuer(page: &PageText, top: &str, rules: &Rules) -> Option<((usiz
         .map(|(_, c)| *c)
         .or(candidates.first());
     chosen.cloned()
+}
+
+/// A line naming the place of writing under a letterhead: «г. Костанай», «город Тараз», «Өскемен қ.»
+/// (the fourteenth set's warning as a PDF set it on its own line, read into the name).
+fn place_of_writing(line: &str) -> bool {
+    let line = line.trim();
+    let words = line.split_whitespace().count();
+    (2..=3).contains(&words)
+        && (line.starts_with("г. ") || line.starts_with("город ") || line.ends_with(" қ.") || line.ends_with(" қаласы"))
 }
 
 /// Whether a line opens a Russian letterhead's column: its first word a body's noun or a legal form.

@@ -906,6 +906,60 @@ fn the_constitutional_law_on_the_prosecutors_office_is_named_and_other_laws_arti
     assert!(has(&found, "article", json!({"code": null, "article": "15", "part": null, "item": null})), "{found:#?}");
 }
 
+/// The fourteenth set's shapes (2026.11.29e): a date and «Шығ. №» in a table row's two cells; the
+/// place of writing on its own line under a letterhead; a court naming itself «…, рассмотрев дело»
+/// over a ПОСТАНОВЛЕНИЕ, its number after the title's subject.
+#[test]
+fn a_date_beside_its_number_a_place_line_and_a_courts_resolution() {
+    let found = facts(
+        "ШЫҒЫС ҚАЗАҚСТАН ОБЛЫСЫ БОЙЫНША ДЕПАРТАМЕНТІ\n2026 жылғы 23 қараша \tШығ. № 05-14/3306\n\
+         Өскемен қаласының прокуратурасына\nСіздің наразылығыңыз қаралды.",
+    );
+    assert!(has(&found, "number", json!("05-14/3306")), "{found:#?}");
+    assert!(has(&found, "date", json!("2026-11-23")), "{found:#?}");
+    let found = facts(
+        "ГЕНЕРАЛЬНАЯ ПРОКУРАТУРА РЕСПУБЛИКИ КАЗАХСТАН\nПРОКУРАТУРА КОСТАНАЙСКОЙ ОБЛАСТИ\nг. Костанай\n\n\
+         27.11.2026 № 2-3911-26/6021\nДиректору\nТОО «Тобол»\nПРЕДОСТЕРЕЖЕНИЕ\nПрокуратурой области установлено.",
+    );
+    assert!(has(&found, "issuer", json!("ПРОКУРАТУРА КОСТАНАЙСКОЙ ОБЛАСТИ")), "{found:#?}");
+    let found = facts(
+        "СПЕЦИАЛИЗИРОВАННЫЙ МЕЖРАЙОННЫЙ СУД ПО АДМИНИСТРАТИВНЫМ ПРАВОНАРУШЕНИЯМ ГОРОДА АЛМАТЫ\nПОСТАНОВЛЕНИЕ\n\
+         по делу об административном правонарушении № 7599-26-00-4/2208\nгород Алматы 20 ноября 2026 года\n\
+         Специализированный межрайонный суд по административным правонарушениям города Алматы, рассмотрев дело \
+         в отношении ТОО «Алатау», ПОСТАНОВИЛ: наложить штраф.",
+    );
+    assert!(has(&found, "doc_type", json!("court_decision")), "{found:#?}");
+    assert!(has(&found, "number", json!("7599-26-00-4/2208")), "{found:#?}");
+    let court = "Специализированный межрайонный суд по административным правонарушениям города Алматы";
+    assert!(has(&found, "issuer", json!(court)), "{found:#?}");
+}
+
+/// A lone «Кодекс» refers back to the code named last in its paragraph, in either language; with no
+/// code named before it, or a paragraph between, it names none.
+#[test]
+fn a_lone_code_word_refers_back_to_the_code_named_before_it() {
+    let found = facts(
+        "Серіктестікке Әкімшілік құқық бұзушылық туралы кодекстің 425-бабының 1-бөлігі бойынша айыппұл салынған, \
+         алайда іс Кодекстің 804-бабында белгіленген тәртіп бұзылып қаралған.",
+    );
+    assert!(
+        has(&found, "article", json!({"code": "КоАП", "article": "804", "part": null, "item": null})),
+        "{found:#?}"
+    );
+    let found = facts("привлечено по статье 425 КоАП РК, однако дело рассмотрено с нарушением статьи 804 Кодекса.");
+    assert!(
+        has(&found, "article", json!({"code": "КоАП", "article": "804", "part": null, "item": null})),
+        "{found:#?}"
+    );
+    let found = facts("привлечено по статье 425 КоАП РК.\n\nДело рассмотрено с нарушением статьи 804 Кодекса.");
+    assert!(
+        !has(&found, "article", json!({"code": "КоАП", "article": "804", "part": null, "item": null})),
+        "{found:#?}"
+    );
+    let found = facts("Іс Кодекстің 804-бабында белгіленген тәртіп бұзылып қаралған.");
+    assert!(!found.iter().any(|(k, v)| k == "article" && v["code"].is_string()), "{found:#?}");
+}
+
 #[test]
 fn a_kazakh_title_before_its_number_and_a_place_heading_a_kazakh_addressee() {
     let found = facts(
