@@ -296,8 +296,13 @@ pub async fn run(pool: Pool, name: String, by: String) -> Result<RunReport, Offi
         if let Err(e) = refreshed {
             tracing::warn!(target: "ekn_office", error = %e, "refreshing the published inspections failed");
         }
-        // The estimates of the acts' effect read the registry: brought to the new one.
-        crate::national::refresh_in_background(&pool, crate::national::Published::Estimates);
+        // The estimates of the acts' effect read the registry: brought to the new one (awaited, as
+        // the inspections are: a console's run ends with its process).
+        let today = crate::dashboard::kazakhstan_today();
+        let refreshed = async { crate::national_acts::refresh_estimates(&mut pool.get().await?, today).await }.await;
+        if let Err(e) = refreshed {
+            tracing::warn!(target: "ekn_office", error = %e, "refreshing the published estimates failed");
+        }
     }
     Ok(report)
 }
