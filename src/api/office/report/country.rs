@@ -105,6 +105,53 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         }
         tables.push(Table { title: w.t("cli.xlsx.sheet.kpis"), heads, rows, wide: vec![(0, 24.0)] });
     }
+    // Tier 3: the country's pooled estimate of each outcome (random effects; its spread I² in the
+    // scope's cell), then each region's published one — of the region drilled into alone.
+    if let Some(effect) = view.effect.as_ref().filter(|e| !e.pooled.is_empty()) {
+        let outcome_code = |o: &ekn_analytics::effect::EffectOutcome| match o {
+            ekn_analytics::effect::EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
+            ekn_analytics::effect::EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
+        };
+        let interval = |[lo, hi]: [f64; 2]| format!("{lo:.3}–{hi:.3}");
+        let mut rows = Vec::new();
+        for p in effect.pooled.iter().filter(|_| view.region.is_none()) {
+            rows.push(vec![
+                Cell::from(format!("{} (I² {:.0} %)", w.t("cli.xlsx.whole_country"), p.i2 * 100.0)),
+                Cell::from(outcome_code(&p.outcome)),
+                Cell::Number(p.random.ratio),
+                Cell::from(interval(p.random.ci95)),
+                Cell::Number(p.n_treated as f64),
+                Cell::from(None::<f64>),
+                Cell::from(p.method.as_str()),
+            ]);
+        }
+        let drilled = |code: &str| view.region.as_deref().is_none_or(|r| r == code);
+        for e in effect.estimates.iter().filter(|e| drilled(&e.region)) {
+            rows.push(vec![
+                Cell::from(e.region.as_str()),
+                Cell::from(outcome_code(&e.outcome)),
+                Cell::Number(e.ratio),
+                Cell::from(interval(e.ci95)),
+                Cell::Number(e.n_treated as f64),
+                Cell::from(e.pre_trend_p),
+                Cell::from(e.method.as_str()),
+            ]);
+        }
+        tables.push(Table {
+            title: w.t("cli.xlsx.sheet.estimates"),
+            heads: w.heads(&[
+                "cli.xlsx.region",
+                "cli.xlsx.outcome",
+                "cli.xlsx.ratio",
+                "cli.xlsx.interval",
+                "cli.xlsx.treated",
+                "cli.xlsx.pre_trend_p",
+                "cli.xlsx.method",
+            ]),
+            rows,
+            wide: vec![(0, 24.0)],
+        });
+    }
     if let Some(themes) = &view.themes {
         let rows = themes
             .cells
@@ -192,5 +239,68 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         lines,
         summary,
         tables,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, Utc};
+    use ekn_analytics::effect::EffectOutcome;
+    use ekn_analytics::effect_pool::{pool, RegionEstimate};
+
+    fn view(region: Option<&str>) -> CountryView {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day");
+        let estimate = |region: &str, ratio: f64| RegionEstimate {
+            region: region.into(),
+            outcome: EffectOutcome::ViolationsPerInspection,
+            ratio,
+            ci95: [ratio * 0.8, ratio * 1.25],
+            log_se: 0.114,
+            n_treated: 50,
+            n_controls: 120,
+            pre_trend_p: Some(0.3),
+            method: "effect-2026.11.29".into(),
+            as_of: day,
+        };
+        let estimates = vec![estimate("19", 0.8), estimate("55", 0.9)];
+        CountryView {
+            person: "aigerim".into(),
+            server: "https://national.example".into(),
+            expires_at: Utc::now(),
+            analyst: true,
+            admin: false,
+            region: region.map(str::to_string),
+            dashboard: None,
+            effect: Some(ekn_analytics::national_reports::NationalEffect {
+                today: day,
+                totals: ekn_analytics::outcome_kpis::kpis(&[], day),
+                regions: Default::default(),
+                pooled: pool(&estimates),
+                estimates,
+            }),
+            themes: None,
+            anomalies: None,
+            health: None,
+            fetched_at: Utc::now(),
+            stale: None,
+        }
+    }
+
+    /// The file carries tier 3 as the screen shows it: the country's pooled row and every region's,
+    /// or the drilled region's alone.
+    #[test]
+    fn the_country_file_carries_the_pooled_and_the_regions_estimates() {
+        let report = country(&view(None), Lang::En);
+        let sheet =
+            report.tables.iter().find(|t| t.title == Words(Lang::En).t("cli.xlsx.sheet.estimates")).expect("a sheet");
+        let first: Vec<String> = sheet.rows.iter().map(|r| format!("{:?}", r[0])).collect();
+        assert_eq!(sheet.rows.len(), 3, "{first:?}");
+        assert!(first[0].contains("I²") && first[1].contains("19") && first[2].contains("55"), "{first:?}");
+        let drilled = country(&view(Some("55")), Lang::Ru);
+        let sheet =
+            drilled.tables.iter().find(|t| t.title == Words(Lang::Ru).t("cli.xlsx.sheet.estimates")).expect("a sheet");
+        assert_eq!(sheet.rows.len(), 1);
+        assert!(format!("{:?}", sheet.rows[0][0]).contains("55"));
     }
 }
