@@ -81,10 +81,7 @@ pub async fn refresh_estimates(client: &mut deadpool_postgres::Client, today: Na
         .filter_map(|e| {
             let f = &e.figures;
             let (ratio, ci) = (f.ratio?, f.ci95?);
-            let outcome = match f.outcome {
-                ekn_analytics::effect::EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
-                ekn_analytics::effect::EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
-            };
+            let outcome = f.outcome.code();
             let finite = ratio.is_finite() && ratio > 0.0 && ci[0] > 0.0 && ci[1] >= ci[0] && ci[1].is_finite();
             finite.then_some((outcome, ratio, ci, f.n_treated as i64, f.n_controls as i64, f.pre_trend_p))
         })
@@ -159,11 +156,7 @@ async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<Regi
     Ok(rows
         .iter()
         .filter_map(|r| {
-            let outcome = match r.get::<_, String>(1).as_str() {
-                "violations_per_inspection" => EffectOutcome::ViolationsPerInspection,
-                "appeals_per_quarter" => EffectOutcome::AppealsPerQuarter,
-                _ => return None,
-            };
+            let outcome = EffectOutcome::from_code(&r.get::<_, String>(1))?;
             let ci95 = [r.get::<_, f64>(3), r.get::<_, f64>(4)];
             Some(RegionEstimate {
                 region: r.get(0),

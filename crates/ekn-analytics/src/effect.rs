@@ -112,6 +112,24 @@ pub enum EffectOutcome {
     AppealsPerQuarter,
 }
 
+impl EffectOutcome {
+    /// Both outcomes, in the order reports list them.
+    pub const ALL: [EffectOutcome; 2] = [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter];
+
+    /// The outcome's code, as its JSON spells it (`violations_per_inspection`).
+    pub fn code(self) -> &'static str {
+        match self {
+            EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
+            EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
+        }
+    }
+
+    /// The outcome a code names; `None` for any other text.
+    pub fn from_code(code: &str) -> Option<EffectOutcome> {
+        EffectOutcome::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
 /// Which comparison an estimate rests on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]

@@ -77,7 +77,7 @@ pub struct PooledEffect {
 /// Pools the estimates of each outcome (the outcomes in their order, one entry for each that has
 /// an estimate). Estimates whose ratio or error is not a finite positive number are left out.
 pub fn pool(estimates: &[RegionEstimate]) -> Vec<PooledEffect> {
-    [EffectOutcome::ViolationsPerInspection, EffectOutcome::AppealsPerQuarter]
+    EffectOutcome::ALL
         .into_iter()
         .filter_map(|outcome| {
             let usable: Vec<&RegionEstimate> = estimates
@@ -187,6 +187,16 @@ mod tests {
         let same = pool(&[estimate("11", 0.8, 0.1), estimate("15", 0.8, 0.2)]);
         assert!(same[0].tau2 == 0.0 && same[0].i2 == 0.0);
         assert!((same[0].random.ratio - 0.8).abs() < 1e-12);
+    }
+
+    /// An outcome's code is its JSON's, read back by `from_code`; any other text is none.
+    #[test]
+    fn an_outcomes_code_is_its_json_and_reads_back() {
+        for outcome in EffectOutcome::ALL {
+            assert_eq!(serde_json::to_value(outcome).unwrap(), serde_json::json!(outcome.code()));
+            assert_eq!(EffectOutcome::from_code(outcome.code()), Some(outcome));
+        }
+        assert_eq!(EffectOutcome::from_code("violations"), None);
     }
 
     #[test]

@@ -30,10 +30,7 @@ pub fn share_words(p: &Proportion) -> String {
 }
 
 fn outcome_words(outcome: EffectOutcome) -> String {
-    tr(match outcome {
-        EffectOutcome::ViolationsPerInspection => "cli.effect.outcome.violations_per_inspection",
-        EffectOutcome::AppealsPerQuarter => "cli.effect.outcome.appeals_per_quarter",
-    })
+    tr(&format!("cli.effect.outcome.{}", outcome.code()))
 }
 
 /// Tier 3 for the country (`national effect`): each outcome's pooled estimate, then each region's
@@ -184,10 +181,6 @@ fn ratio(r: Option<f64>) -> String {
 /// read it with.
 pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
     let e = &entry.figures;
-    let outcome = match e.outcome {
-        EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
-        EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
-    };
     let ci = e.ci95.map_or_else(String::new, |[lo, hi]| {
         tr_with("cli.effect.ci", &[("lo", &format!("{lo:.3}")), ("hi", &format!("{hi:.3}"))])
     });
@@ -197,7 +190,7 @@ pub fn effect_lines(entry: &EffectEntry) -> Vec<String> {
             "cli.effect.entry",
             &[
                 ("kind", &tr(&format!("cli.effect.kind.{}", entry.kind))),
-                ("outcome", &tr(&format!("cli.effect.outcome.{outcome}"))),
+                ("outcome", &outcome_words(e.outcome)),
                 ("ratio", &ratio(e.ratio)),
                 ("ci", &ci),
                 ("naive", &ratio(e.naive_ratio)),

@@ -108,16 +108,12 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
     // Tier 3: the country's pooled estimate of each outcome (random effects; its spread I² in the
     // scope's cell), then each region's published one — of the region drilled into alone.
     if let Some(effect) = view.effect.as_ref().filter(|e| !e.pooled.is_empty()) {
-        let outcome_code = |o: &ekn_analytics::effect::EffectOutcome| match o {
-            ekn_analytics::effect::EffectOutcome::ViolationsPerInspection => "violations_per_inspection",
-            ekn_analytics::effect::EffectOutcome::AppealsPerQuarter => "appeals_per_quarter",
-        };
         let interval = |[lo, hi]: [f64; 2]| format!("{lo:.3}–{hi:.3}");
         let mut rows = Vec::new();
         for p in effect.pooled.iter().filter(|_| view.region.is_none()) {
             rows.push(vec![
                 Cell::from(format!("{} (I² {:.0} %)", w.t("cli.xlsx.whole_country"), p.i2 * 100.0)),
-                Cell::from(outcome_code(&p.outcome)),
+                Cell::from(p.outcome.code()),
                 Cell::Number(p.random.ratio),
                 Cell::from(interval(p.random.ci95)),
                 Cell::Number(p.n_treated as f64),
@@ -129,7 +125,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         for e in effect.estimates.iter().filter(|e| drilled(&e.region)) {
             rows.push(vec![
                 Cell::from(e.region.as_str()),
-                Cell::from(outcome_code(&e.outcome)),
+                Cell::from(e.outcome.code()),
                 Cell::Number(e.ratio),
                 Cell::from(interval(e.ci95)),
                 Cell::Number(e.n_treated as f64),
