@@ -77,54 +77,12 @@ pub enum Published {
     Inspections,
     /// After a batch of appeals' facts changed something.
     AppealDays,
-    /// The office's estimates of the acts' effect, after the acts or the registry changed: one
-    /// computation at a time, and one more after it when something changed while it ran.
-    Estimates,
 }
-
-/// Whether an estimates refresh is running (1), running with another asked for meanwhile (2), or
-/// not (0): a burst of pushes costs two computations, not one each.
-static ESTIMATES_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// A published table refreshed in the background, after the write it follows committed: a
 /// failure loses nothing (the next refresh, or `national publish`, brings it up to date) and is
 /// logged. Nothing when the office publishes no region.
 pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
-    use std::sync::atomic::Ordering::SeqCst;
-    if matches!(what, Published::Estimates) {
-        // Running already: ask for one more pass after it, and leave (a pass that ended meanwhile
-        // leaves 0: start one).
-        loop {
-            match ESTIMATES_STATE.compare_exchange(0, 1, SeqCst, SeqCst) {
-                Ok(_) => break,
-                Err(2) => return,
-                Err(_) => {
-                    if ESTIMATES_STATE.compare_exchange(1, 2, SeqCst, SeqCst).is_ok() {
-                        return;
-                    }
-                }
-            }
-        }
-        let pool = pool.clone();
-        tokio::spawn(async move {
-            loop {
-                let refreshed = async {
-                    let mut client = pool.get().await?;
-                    crate::national_acts::refresh_estimates(&mut client, crate::dashboard::kazakhstan_today()).await
-                }
-                .await;
-                if let Err(e) = refreshed {
-                    tracing::warn!(target: "ekn_office", error = %e, "refreshing the published estimates failed");
-                }
-                // Nothing asked meanwhile: done. Else (2, which only this pass lowers) once more.
-                if ESTIMATES_STATE.compare_exchange(1, 0, SeqCst, SeqCst).is_ok() {
-                    break;
-                }
-                ESTIMATES_STATE.store(1, SeqCst);
-            }
-        });
-        return;
-    }
     let pool = pool.clone();
     tokio::spawn(async move {
         let refreshed = async {
@@ -133,12 +91,53 @@ pub fn refresh_in_background(pool: &deadpool_postgres::Pool, what: Published) {
                 Published::Acts => crate::national_acts::refresh_acts(&mut client).await,
                 Published::Inspections => crate::national_practice::refresh_inspections(&mut client).await,
                 Published::AppealDays => crate::national_practice::refresh_appeal_days(&mut client).await,
-                Published::Estimates => unreachable!("refreshed above, one at a time"),
             }
         }
         .await;
         if let Err(e) = refreshed {
             tracing::warn!(target: "ekn_office", error = %e, what = ?what, "refreshing a published table failed");
+        }
+    });
+}
+
+/// Whether an estimates refresh is running (1), running with another asked for meanwhile (2), or
+/// not (0): a burst of pushes costs two computations, not one each.
+static ESTIMATES_STATE: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// The office's published estimates of the acts' effect refreshed in the background after acts
+/// arrived (`national_acts::refresh_estimates`, seconds on a large office): one computation at a
+/// time, and one more after it when asked again while it ran. A failure is logged, as above.
+pub fn refresh_estimates_in_background(pool: &deadpool_postgres::Pool) {
+    use std::sync::atomic::Ordering::SeqCst;
+    // Running already: ask for one more pass after it, and leave (a pass that ended meanwhile
+    // leaves 0: start one).
+    loop {
+        match ESTIMATES_STATE.compare_exchange(0, 1, SeqCst, SeqCst) {
+            Ok(_) => break,
+            Err(2) => return,
+            Err(_) => {
+                if ESTIMATES_STATE.compare_exchange(1, 2, SeqCst, SeqCst).is_ok() {
+                    return;
+                }
+            }
+        }
+    }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        loop {
+            let refreshed = async {
+                let mut client = pool.get().await?;
+                crate::national_acts::refresh_estimates(&mut client, crate::dashboard::kazakhstan_today()).await
+            }
+            .await;
+            if let Err(e) = refreshed {
+                tracing::warn!(target: "ekn_office", error = %e, "refreshing the published estimates failed");
+            }
+            // Nothing asked meanwhile: done. Else (2, which only this pass lowers) once more.
+            if ESTIMATES_STATE.compare_exchange(1, 0, SeqCst, SeqCst).is_ok() {
+                break;
+            }
+            ESTIMATES_STATE.store(1, SeqCst);
         }
     });
 }

@@ -176,7 +176,7 @@ pub async fn push(
             // The national side's acts follow the office's (a region that publishes; else nothing).
             if request.events.iter().any(|e| crate::national_acts::ACT_KINDS.contains(&e.entry.kind.as_str())) {
                 crate::national::refresh_in_background(pool, crate::national::Published::Acts);
-                crate::national::refresh_in_background(pool, crate::national::Published::Estimates);
+                crate::national::refresh_estimates_in_background(pool);
             }
         }
         Err(OfficeError::Refused(_, refusal)) => {
