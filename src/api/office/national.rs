@@ -332,6 +332,46 @@ impl NationalSession {
     }
 }
 
+/// Tier-3 figures as the national face sends them, for the tests of what reads them (the peer
+/// check here, the Country screen's file).
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use ekn_analytics::effect::EffectOutcome;
+    use ekn_analytics::effect_pool::{pool, RegionEstimate};
+    use ekn_analytics::national_reports::NationalEffect;
+
+    fn day() -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day")
+    }
+
+    /// A region's published estimate of violations: `ratio` with an interval ×0.8…×1.25.
+    pub(crate) fn estimate(region: &str, ratio: f64) -> RegionEstimate {
+        RegionEstimate {
+            region: region.into(),
+            outcome: EffectOutcome::ViolationsPerInspection,
+            ratio,
+            ci95: [ratio * 0.8, ratio * 1.25],
+            log_se: 0.114,
+            n_treated: 40,
+            n_controls: 90,
+            pre_trend_p: Some(0.5),
+            method: "effect-2026.11.29".into(),
+            as_of: day(),
+        }
+    }
+
+    /// The country's effect figures with `estimates` and their pooling, no acts' KPIs.
+    pub(crate) fn effect_of(estimates: Vec<RegionEstimate>) -> NationalEffect {
+        NationalEffect {
+            today: day(),
+            totals: ekn_analytics::outcome_kpis::kpis(&[], day()),
+            regions: Default::default(),
+            pooled: pool(&estimates),
+            estimates,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -416,29 +456,11 @@ mod tests {
     /// Tier 3 from the face: a region's estimate and the pooled figure are checked as a peer's.
     #[test]
     fn the_faces_estimates_of_the_acts_effect_are_checked_as_a_peers() {
-        use ekn_analytics::effect::EffectOutcome;
-        use ekn_analytics::effect_pool::{pool, RegionEstimate};
-        let estimate = |region: &str, ratio: f64| RegionEstimate {
-            region: region.into(),
-            outcome: EffectOutcome::ViolationsPerInspection,
-            ratio,
-            ci95: [ratio * 0.8, ratio * 1.25],
-            log_se: 0.11,
-            n_treated: 40,
-            n_controls: 90,
-            pre_trend_p: Some(0.5),
-            method: "effect-2026.11.29".into(),
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day"),
-        };
+        use super::fixtures::{effect_of, estimate};
+        use ekn_analytics::effect_pool::RegionEstimate;
         let with = |estimates: Vec<RegionEstimate>, edit: &dyn Fn(&mut NationalEffect)| {
             let mut v = view(|_| {});
-            let mut effect = NationalEffect {
-                today: NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day"),
-                totals: ekn_analytics::outcome_kpis::kpis(&[], NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day")),
-                regions: Default::default(),
-                pooled: pool(&estimates),
-                estimates,
-            };
+            let mut effect = effect_of(estimates);
             edit(&mut effect);
             v.effect = Some(effect);
             v

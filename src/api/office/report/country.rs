@@ -241,44 +241,22 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{NaiveDate, Utc};
-    use ekn_analytics::effect::EffectOutcome;
-    use ekn_analytics::effect_pool::{pool, RegionEstimate};
+    use crate::api::office::national::fixtures::{effect_of, estimate};
 
     fn view(region: Option<&str>) -> CountryView {
-        let day = NaiveDate::from_ymd_opt(2026, 11, 29).expect("a day");
-        let estimate = |region: &str, ratio: f64| RegionEstimate {
-            region: region.into(),
-            outcome: EffectOutcome::ViolationsPerInspection,
-            ratio,
-            ci95: [ratio * 0.8, ratio * 1.25],
-            log_se: 0.114,
-            n_treated: 50,
-            n_controls: 120,
-            pre_trend_p: Some(0.3),
-            method: "effect-2026.11.29".into(),
-            as_of: day,
-        };
-        let estimates = vec![estimate("19", 0.8), estimate("55", 0.9)];
         CountryView {
             person: "aigerim".into(),
             server: "https://national.example".into(),
-            expires_at: Utc::now(),
+            expires_at: chrono::Utc::now(),
             analyst: true,
             admin: false,
             region: region.map(str::to_string),
             dashboard: None,
-            effect: Some(ekn_analytics::national_reports::NationalEffect {
-                today: day,
-                totals: ekn_analytics::outcome_kpis::kpis(&[], day),
-                regions: Default::default(),
-                pooled: pool(&estimates),
-                estimates,
-            }),
+            effect: Some(effect_of(vec![estimate("19", 0.8), estimate("55", 0.9)])),
             themes: None,
             anomalies: None,
             health: None,
-            fetched_at: Utc::now(),
+            fetched_at: chrono::Utc::now(),
             stale: None,
         }
     }
