@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use chrono::NaiveDate;
 use ekn_analytics::effect::EffectOutcome;
 use ekn_analytics::effect_tiers::{
-    body_filter, risk_deciles, tally_bodies, ActForEffect, EffectEntry, RegistryIndex, StatusCounts,
+    body_filter, risk_deciles, tally_bodies, ActForEffect, EffectEntry, KindsAsked, RegistryIndex, StatusCounts,
 };
 use ekn_analytics::outcome_kpis::{kpis, ActForKpis};
 use ekn_analytics::verification::{satisfied_on, ActCategory, ActFacts, DEFAULT_HORIZON_DAYS, VERIFY_RULES};
@@ -80,6 +80,8 @@ pub struct EffectAsk<'a> {
     /// Only acts prompted by this control body's inspection (`RegistryIndex::body_of_act`).
     pub body: Option<&'a str>,
     pub horizon_days: Option<u64>,
+    /// The estimate over all acts alone, not each kind's besides (what a region publishes).
+    pub overall_only: bool,
 }
 
 /// The figures for a person of the office (a prosecutor or a supervisor: their districts; an
@@ -460,9 +462,12 @@ fn tiers(
             asked: asked.contains(&(a.subject_bin.as_str(), a.number.as_deref(), a.issued_on, a.kind.as_str())),
         })
         .collect();
-    let kind = ask.kind.and_then(ekn_domain::acts::ActKind::parse);
+    let kinds = match ask.kind.and_then(ekn_domain::acts::ActKind::parse) {
+        None if ask.overall_only => KindsAsked::Overall,
+        kind => KindsAsked::of(kind),
+    };
     let effects = index
-        .estimates(&for_effect, &deciles, kind, ask.district, horizon, today)
+        .estimates(&for_effect, &deciles, kinds, ask.district, horizon, today)
         .into_iter()
         .filter(|e| match e.figures.outcome {
             EffectOutcome::ViolationsPerInspection => inspections,

@@ -66,14 +66,15 @@ pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usiz
 type PublishedEstimate = (&'static str, f64, [f64; 2], i64, i64, Option<f64>);
 
 /// Replaces the region's published estimates of the acts' effect with the office's own now, as of
-/// `today` (`effect::whole_office`, all acts, every district; the headline of each outcome that has
-/// one, nothing of an outcome without). Nothing when the office publishes no region; how many rows
+/// `today` (`effect::whole_office`, all acts, every district, no kind's estimate besides; the
+/// headline of each outcome that has one, nothing of an outcome without). Nothing when the office publishes no region; how many rows
 /// it published. The estimate reads the office's registry and every act: seconds on a large office,
 /// so it runs in the background after the acts or the registry change (`national::Published`),
 /// one at a time, and at `national publish`.
 pub async fn refresh_estimates(client: &mut deadpool_postgres::Client, today: NaiveDate) -> Result<usize, OfficeError> {
     let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
-    let effect = crate::effect::whole_office(client, crate::effect::EffectAsk::default(), today).await?;
+    let ask = crate::effect::EffectAsk { overall_only: true, ..Default::default() };
+    let effect = crate::effect::whole_office(client, ask, today).await?;
     let rows: Vec<PublishedEstimate> = effect
         .effects
         .iter()

@@ -57,6 +57,24 @@ pub struct EffectEntry {
     pub matched: Option<effect::EffectFigures>,
 }
 
+/// Which estimates `RegistryIndex::estimates` makes of the acts asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindsAsked {
+    /// All kinds together, and each kind present on its own (the report's table).
+    OverallAndEach,
+    /// All kinds together alone (the headline a region publishes for the country).
+    Overall,
+    /// One kind's.
+    One(ActKind),
+}
+
+impl KindsAsked {
+    /// One kind when one is asked, else the overall entry and each kind's.
+    pub fn of(kind: Option<ActKind>) -> KindsAsked {
+        kind.map_or(KindsAsked::OverallAndEach, KindsAsked::One)
+    }
+}
+
 /// An act as the estimator needs it: its object's BIN, kind, day, and the registry number of the
 /// inspection that prompted it when the export said.
 pub struct ActForEffect<'a> {
@@ -246,14 +264,14 @@ impl<'r> RegistryIndex<'r> {
         verify_rows(facts, &rows, &appeals, horizon_days, today)
     }
 
-    /// The estimates for the acts asked for (`kind`, `district`): an overall entry and one per
-    /// kind present when no kind is asked, else the kind's. Every act, asked for or not, keeps its
-    /// object out of the controls. `deciles` are the objects' risk deciles (by index).
+    /// The estimates for the acts asked for (`kinds`, `district`): an overall entry and one per
+    /// kind present, the overall entry alone, or one kind's. Every act, asked for or not, keeps
+    /// its object out of the controls. `deciles` are the objects' risk deciles (by index).
     pub fn estimates(
         self,
         acts: &[ActForEffect<'_>],
         deciles: &[Option<u8>],
-        kind: Option<ActKind>,
+        kinds: KindsAsked,
         district: Option<&str>,
         horizon_days: u64,
         today: NaiveDate,
@@ -308,12 +326,13 @@ impl<'r> RegistryIndex<'r> {
             }));
         };
         let placed = |e: &ActEvent| in_place[e.object] && asked.contains(&(e.object, e.issued_on, e.kind.as_str()));
-        match kind {
-            Some(kind) => add(
+        match kinds {
+            KindsAsked::One(kind) => add(
                 kind.code(),
                 effect_staggered::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days),
             ),
-            None => {
+            KindsAsked::Overall => add("all", effect_staggered::estimate(&panel, &placed, horizon_days)),
+            KindsAsked::OverallAndEach => {
                 add("all", effect_staggered::estimate(&panel, &placed, horizon_days));
                 for kind in
                     [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Resolution, ActKind::Warning]

@@ -15,7 +15,9 @@ use sha2::{Digest, Sha256};
 
 use crate::acts::ActKind;
 use crate::analytics::effect::{EffectOutcome, EFFECT_METHOD};
-use crate::analytics::effect_tiers::{body_filter, risk_deciles, tally_bodies, ActForEffect, RegistryIndex};
+use crate::analytics::effect_tiers::{
+    body_filter, risk_deciles, tally_bodies, ActForEffect, KindsAsked, RegistryIndex,
+};
 pub use crate::analytics::effect_tiers::{EffectEntry, StatusCounts};
 pub use crate::analytics::office_reports::BodyActs;
 use crate::analytics::outcome_kpis::{self, ActForKpis, Kpis};
@@ -201,7 +203,7 @@ impl Analytics<'_> {
                 })
             })
             .collect();
-        let effects = index.estimates(&for_effect, &deciles, request.kind, district, horizon, today);
+        let effects = index.estimates(&for_effect, &deciles, KindsAsked::of(request.kind), district, horizon, today);
         Ok(EffectReport {
             as_of: today,
             horizon_days: horizon,
