@@ -144,8 +144,9 @@ pub async fn effect(client: &deadpool_postgres::Client, today: NaiveDate) -> Res
 }
 
 /// Every region's published estimate, by region and outcome. A row a region's table holds but no
-/// estimate can be (an outcome this side does not know, an interval that is none) is left out: the
-/// region's database is a peer's.
+/// estimate can be (an outcome this side does not know, an interval that is none, a method that is
+/// no short printable line) is left out: the region's database is a peer's, and one bad row must
+/// not make the app refuse the whole country's figures.
 async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<RegionEstimate>, OfficeError> {
     let rows = client
         .query(
@@ -158,6 +159,10 @@ async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<Regi
         .iter()
         .filter_map(|r| {
             let outcome = EffectOutcome::from_code(&r.get::<_, String>(1))?;
+            let method: String = r.get(8);
+            if method.chars().count() > 200 || method.chars().any(char::is_control) {
+                return None;
+            }
             let ci95 = [r.get::<_, f64>(3), r.get::<_, f64>(4)];
             Some(RegionEstimate {
                 region: r.get(0),
@@ -168,7 +173,7 @@ async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<Regi
                 n_treated: u64::try_from(r.get::<_, i64>(5)).ok()?,
                 n_controls: u64::try_from(r.get::<_, i64>(6)).ok()?,
                 pre_trend_p: r.get(7),
-                method: r.get(8),
+                method,
                 as_of: r.get(9),
             })
         })

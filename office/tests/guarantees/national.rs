@@ -523,7 +523,8 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
         &format!(
             "INSERT INTO national_effect_estimates(region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, \
                pre_trend_p, method, as_of) VALUES ('{code}', 'violations_per_inspection', 0.8, 0.64, 1.0, 120, 410, 0.5, \
-               'effect-2026.11.29', '2026-11-29')"
+               'effect-2026.11.29', '2026-11-29'), \
+             ('{code}', 'appeals_per_quarter', 0.9, 0.7, 1.1, 30, 80, NULL, E'x\\u001b[2J', '2026-11-29')"
         ),
     );
     let country = eventually(|| {
@@ -532,6 +533,8 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
     });
     let estimates = country["estimates"].as_array().unwrap();
     let mine = estimates.iter().find(|e| e["region"] == code).expect("the region's row");
+    // A row whose method carries control characters is no estimate the country shows.
+    assert!(!estimates.iter().any(|e| e["outcome"] == "appeals_per_quarter"), "{country:#}");
     assert_eq!((mine["ratio"].as_f64(), mine["n_treated"].as_u64()), (Some(0.8), Some(120)), "{country:#}");
     // Its error read back from its interval: ln(1.0 / 0.64) / (2 × 1.96).
     assert!((mine["log_se"].as_f64().unwrap() - (1.0f64 / 0.64).ln() / (2.0 * 1.959_963_984_540_054)).abs() < 1e-9);
