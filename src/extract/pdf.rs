@@ -149,16 +149,38 @@ fn joined_layers(reading: &str, raw: &str) -> String {
     // take away.
     let capitals =
         |part: &str| part.chars().count() >= 3 && part.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
-    let broken: Vec<(String, String)> = raw_lines[..raw_body]
-        .windows(2)
-        .filter_map(|pair| {
-            let left = pair[0].split_whitespace().last()?;
-            let right = pair[1].split_whitespace().next()?;
+    // A number a table's narrow cell broke at each of its hyphens («№ 2-⏎1400-⏎26/3012», the
+    // fifteenth set's submission, glued into «2140026/3012») is followed over every line that holds
+    // nothing but its next piece.
+    let head_lines = &raw_lines[..raw_body];
+    let broken: Vec<(String, String)> = (0..head_lines.len().saturating_sub(1))
+        .filter_map(|i| {
+            let left = head_lines[i].split_whitespace().last()?;
             let stem = left.strip_suffix('-')?;
-            let tail = right.trim_end_matches(|c: char| !c.is_alphabetic());
-            let figures =
-                stem.ends_with(|c: char| c.is_ascii_digit()) && right.starts_with(|c: char| c.is_ascii_digit());
-            (figures || capitals(stem) && capitals(tail)).then(|| (format!("{stem}{right}"), format!("{left}{right}")))
+            let (mut glued, mut whole) = (stem.to_string(), left.to_string());
+            let mut next = i + 1;
+            loop {
+                let right = head_lines.get(next)?.split_whitespace().next()?;
+                let figures =
+                    glued.ends_with(|c: char| c.is_ascii_digit()) && right.starts_with(|c: char| c.is_ascii_digit());
+                let tail = right.trim_end_matches(|c: char| !c.is_alphabetic());
+                if !(figures || next == i + 1 && capitals(stem) && capitals(tail)) {
+                    return None;
+                }
+                let piece_alone = head_lines[next].split_whitespace().count() == 1;
+                match right.strip_suffix('-') {
+                    Some(more) if figures && piece_alone => {
+                        glued.push_str(more);
+                        whole.push_str(right);
+                        next += 1;
+                    }
+                    _ => {
+                        glued.push_str(right);
+                        whole.push_str(right);
+                        return Some((glued, whole));
+                    }
+                }
+            }
         })
         .collect();
     let mut out: Vec<String> = unscattered(&reading_lines[..body], &raw_lines[..raw_body])
@@ -269,6 +291,10 @@ mod tests {
             joined_layers(reading, raw),
             "САНИТАРИЯЛЫҚ-ЭПИДЕМИОЛОГИЯЛЫҚ БАҚЫЛАУ ДЕПАРТАМЕНТІ\nзаконодательства\nТексеру барысында балалар тамағын сақтау және дайындау талаптары"
         );
+        // A number a narrow cell broke at each of its hyphens gets them all back.
+        let reading = "ПРОКУРАТУРА\nПАВЛОДАРСКОЙ ОБЛАСТИ\n12.11.2026\n№ 2140026/3012\nПрокуратурой области проверено соблюдение экологического законодательства ТОО «Ертіс Химпром»";
+        let raw = "ПРОКУРАТУРА\nПАВЛОДАРСКОЙ ОБЛАСТИ\n12.11.2026 г. Павлодар № 2-\n1400-\n26/3012\nПрокуратурой области проверено соблюдение экологического законодательства ТОО «Ертіс Химпром»";
+        assert!(joined_layers(reading, raw).contains("\n№ 2-1400-26/3012\n"), "{}", joined_layers(reading, raw));
         // A reply's justified line scattered word by word in the head is taken as written.
         let reading = "БАСҚАРМАСЫ\n№ 04-11/2738\nСіздің 2026 жылғы\nқанағаттандырылды.\n\n3\n\nқарашадағы\n\n№\n\n2-1905-26/1288\n\nұсынуыңыз\n\nқаралды\n\nжәне\n\n«Оңтүстік Агро Жер» ЖШС-на (БСН 160554736368) 2024 жылы заңсыз";
         let raw = "БАСҚАРМАСЫ\n№ 04-11/2738\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз қаралды және\nқанағаттандырылды.\n«Оңтүстік Агро Жер» ЖШС-на (БСН 160554736368) 2024 жылы заңсыз";
@@ -291,8 +317,8 @@ mod tests {
         let raw = "ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ УПРАВЛЕНИЕ ЗЕМЕЛЬНЫХ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ ОТНОШЕНИЙ\nСіздің 2026 жылғы 3 қарашадағы № 2-1905-26/1288 ұсынуыңыз";
         assert!(joined_layers(reading, raw).starts_with("ТҮРКІСТАН ОБЛЫСЫ ӘКІМДІГІНІҢ\nЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n"));
         // A table row's three cells of several words stay apart.
-        let reading = "12.11.2026\nг. Павлодар\n№ 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства";
-        let raw = "12.11.2026 г. Павлодар № 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства";
+        let reading = "12.11.2026\nг. Павлодар\n№ 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства ТОО «Ертіс Химпром»";
+        let raw = "12.11.2026 г. Павлодар № 2-1400-26/3012\nПрокуратурой области проверено соблюдение экологического законодательства ТОО «Ертіс Химпром»";
         assert!(joined_layers(reading, raw).starts_with("12.11.2026\nг. Павлодар\n№ 2-1400-26/3012\n"));
         // Where the written order has no such line, the reading order alone.
         assert_eq!(joined_layers(reading, "something else entirely"), reading);

@@ -402,10 +402,19 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         }
         // Without words to check against, a line break inside the figures («на сумму 12⏎340 000
         // тенге») is joined only when the figures here are grouped in thousands and the head left
-        // above follows a word that announces an amount.
+        // above follows a word that announces an amount, or the amount is named a debt, a damage or
+        // a fine right after it («бойынша 1⏎284 560 теңге 75 тиын берешек өтелді», the fifteenth set's
+        // answer on every rendition but the DOCX).
         if c.get(3).is_none() && digits.as_str().contains([' ', '\u{a0}', '.']) {
             if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
-                if rules.amount_cue.is_match(&text[..from]) {
+                // A figure after an article's or a number's word is theirs, whatever follows.
+                let counted = text[..from].split_whitespace().last().is_some_and(|w| {
+                    let w = w.to_lowercase();
+                    ["статьи", "статья", "ст.", "пункта", "п.", "части", "ч.", "№", "бабы", "тармағы", "бөлігі"]
+                        .contains(&w.as_str())
+                });
+                let named_after = rules.amount_cue_after.is_match(&text[whole_end..]) && !counted;
+                if rules.amount_cue.is_match(&text[..from]) || named_after {
                     tenge = joined;
                     start = from;
                     rule = "amount.figures_over_lines";

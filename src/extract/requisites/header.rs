@@ -259,7 +259,16 @@ fn wrapped_number(text: &str, from: usize, to: usize) -> Option<(usize, String)>
     }
     let len =
         rest.find(|c: char| !(c.is_ascii_digit() || c.is_alphabetic() || "/-–.".contains(c))).unwrap_or(rest.len());
-    let tail = rest[..len].trim_end_matches(['.', ',', '-', '–', '/']);
+    let piece = &rest[..len];
+    let piece_end = to + line_break + 1 + lead + len;
+    // The rest broken again at its own hyphen («№ 2-⏎1400-⏎26/3012», a cell three lines high; the
+    // fifteenth set's submission on scans, read as «2-1400»).
+    if let Some((end, more)) = wrapped_number(text, piece_end - piece.len(), piece_end) {
+        if more.starts_with(piece) && more.len() > piece.len() {
+            return Some((end, format!("{head}{more}")));
+        }
+    }
+    let tail = piece.trim_end_matches(['.', ',', '-', '–', '/']);
     let end = to + line_break + 1 + lead + tail.len();
     Some((end, format!("{head}{tail}")))
 }
@@ -300,6 +309,9 @@ fn pairs(text: &str, rules: &Rules) -> Vec<Pair> {
                     || !text[d.1..n.0].contains('\n')
                         && !gap.is_empty()
                         && rules.own_leads.iter().any(|re| re.is_match(&gap))
+                    // …or with the place of writing in the cell between («12.11.2026 ⇥ г. Павлодар ⇥
+                    // № 2-1400-26/3012», a table row; the fifteenth set's submission as a DOCX).
+                    || !text[d.1..n.0].contains('\n') && is_place(&gap)
             }
         });
         match after.or(before) {

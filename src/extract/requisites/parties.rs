@@ -146,6 +146,24 @@ fn own_name(top: &str, block: &[(usize, usize)]) -> Option<Vec<(usize, usize)>> 
             names.push(Vec::new());
             named = false;
         }
+        // A body's noun alone on its line is no name of its own but the end of the one above, whose
+        // last word was a body's noun in the possessive («МЕМЛЕКЕТТІК ЕҢБЕК ИНСПЕКЦИЯСЫ⏎БАСҚАРМАСЫ»: the
+        // inspection's administration; the fifteenth set's resolution, issuer read as «БАСҚАРМАСЫ»).
+        let lone_noun = {
+            let words: Vec<&str> = upper.split_whitespace().map(unquoted).collect();
+            words.len() == 1 && KK_BODY_NOUNS.contains(&words[0])
+        };
+        if lone_noun && names.len() >= 2 && names.last().is_some_and(Vec::is_empty) {
+            let above = names[names.len() - 2].last().map(|&(s, e)| top[s..e].to_uppercase());
+            let ends_in_noun = above
+                .as_deref()
+                .and_then(|l| l.split_whitespace().last())
+                .is_some_and(|w| KK_BODY_NOUNS.contains(&unquoted(w)));
+            if ends_in_noun {
+                names.pop();
+                named = true;
+            }
+        }
         names.last_mut().expect("one name at least").push((start, end));
         named |=
             upper.split_whitespace().map(unquoted).any(|w| RU_BODY_NOUNS.contains(&w) || KK_BODY_NOUNS.contains(&w));
@@ -690,7 +708,11 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
                 && next.split_whitespace().count() >= 5
                 && next.chars().count() * 2 > block_width * 3;
             let short = next.split_whitespace().count() <= 7 && !page_wide;
-            let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation) && short || open_end;
+            // A name whose quote is still open goes on to the line that closes it («Директору ТОО
+            // «Каспий Жол⏎Құрылыс»», a narrow block's wrap; the fifteenth set's warning).
+            let quote_open = !closed && next.contains('»');
+            let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation || quote_open) && short
+                || open_end;
             if !carries || person {
                 break;
             }

@@ -31,6 +31,7 @@ struct RulesFile {
     addressee_endings: Vec<String>,
     addressee_labels: Vec<String>,
     amount_cues: Vec<String>,
+    amount_cues_after: Vec<String>,
     period: BTreeMap<String, Vec<PeriodFile>>,
     units: BTreeMap<String, Vec<String>>,
     outcomes: Vec<OutcomeFile>,
@@ -137,6 +138,10 @@ pub struct Rules {
     /// The word before an amount's figures («на сумму», «в размере», «залал»): where a line breaks
     /// inside the figures, only after such a word are the figures left on the line above its head.
     pub amount_cue: Regex,
+    /// The word right after an amount (its currency and tiyn) that names it a debt, a damage or a
+    /// fine («… теңге 75 тиын берешек өтелді»): where a line breaks inside the figures, the figures
+    /// left above are its head after any word, as after a cue before them.
+    pub amount_cue_after: Regex,
     pub periods: Vec<(String, Regex)>,
     pub unit_stems: Vec<(String, Vec<String>)>,
     pub outcomes: Vec<(String, Vec<Regex>)>,
@@ -308,6 +313,10 @@ impl Rules {
                 &format!(r"(?i)(?:{})\s*[.,:]?\s*$", words(&file.addressee_endings)),
             )?,
             amount_cue: compile("amount cues", &format!(r"(?i)(?:^|[^\p{{L}}])(?:{})\s*$", words(&file.amount_cues)))?,
+            amount_cue_after: compile(
+                "amount cues after",
+                &format!(r"(?i)^[\s,]*(?:{})(?:[^\p{{L}}]|$)", words(&file.amount_cues_after)),
+            )?,
             periods,
             unit_stems: file.units.into_iter().collect(),
             outcomes,

@@ -808,6 +808,46 @@ fn an_amount_broken_over_a_line_after_its_cue_is_joined_and_no_other() {
 }
 
 #[test]
+fn an_amount_broken_over_a_line_and_named_a_debt_after_it_is_joined() {
+    let found = facts("жалақысы бойынша 1\n284 560 теңге 75 тиын берешек өтелді");
+    assert!(has(&found, "amount", json!({"tenge": 1284560, "tiyn": 75})), "{found:#?}");
+    let found = facts("по заработной плате 2\n150 000 тенге задолженности погашено");
+    assert!(has(&found, "amount", json!({"tenge": 2150000, "tiyn": 0})), "{found:#?}");
+    // Without such a word after it, or after an article's word, the head stays apart.
+    let found = facts("жалақысы бойынша 1\n284 560 теңге төленді");
+    assert!(has(&found, "amount", json!({"tenge": 284560, "tiyn": 0})), "{found:#?}");
+    let found = facts("нарушены требования статьи 12\n340 000 тенге штраф наложен");
+    assert!(has(&found, "amount", json!({"tenge": 340000, "tiyn": 0})), "{found:#?}");
+}
+
+#[test]
+fn a_date_place_and_number_row_a_number_broken_at_each_hyphen_and_a_quoted_firm_wrapped() {
+    let text = "ПРОКУРАТУРА ПАВЛОДАРСКОЙ ОБЛАСТИ\n\n12.11.2026\tг. Павлодар\t№ 2-1400-26/3012\n\n\
+                ПРЕДСТАВЛЕНИЕ\nоб устранении нарушений законности\n\nПрокуратурой области проверено соблюдение закона.";
+    let found = facts(text);
+    assert!(has(&found, "date", json!("2026-11-12")), "{found:#?}");
+    assert!(has(&found, "number", json!("2-1400-26/3012")), "{found:#?}");
+    let text = "ПРОКУРАТУРА ПАВЛОДАРСКОЙ ОБЛАСТИ\n\n12.11.2026 г. Павлодар\n\n№ 2-\n1400-\n26/3012\n\n\
+                ПРЕДСТАВЛЕНИЕ\nоб устранении нарушений законности\n\nПрокуратурой области проверено соблюдение закона.";
+    let found = facts(text);
+    assert!(has(&found, "number", json!("2-1400-26/3012")), "{found:#?}");
+    let text = "ПРОКУРАТУРА МАНГИСТАУСКОЙ ОБЛАСТИ\n\nОФИЦИАЛЬНОЕ ПРЕДОСТЕРЕЖЕНИЕ\nо недопустимости нарушения закона\n\
+                г. Актау\n26 ноября 2026 года № 2-1500-26/2218\nДиректору ТОО «Каспий Жол\nҚұрылыс»\n(БИН 210660509425)\n\n\
+                Прокуратурой области по обращению работников установлено, что заработная плата не выплачивается.";
+    let found = facts(text);
+    assert!(has(&found, "addressee", json!("Директору ТОО «Каспий Жол Құрылыс»")), "{found:#?}");
+}
+
+#[test]
+fn a_kazakh_bodys_noun_alone_on_its_line_ends_the_name_above_it() {
+    let text = "ҚЫЗЫЛОРДА ОБЛЫСЫНЫҢ\nМЕМЛЕКЕТТІК ЕҢБЕК ИНСПЕКЦИЯСЫ\nБАСҚАРМАСЫ\n\n\
+                Әкімшілік құқық бұзушылық туралы іс бойынша № 57 ҚАУЛЫ\nҚызылорда қ. 2026 жылғы 17 қараша\n\
+                Басқарманың бас мемлекеттік еңбек инспекторы істі қарап, жалақыны уақтылы төлемегенін анықтады.";
+    let found = facts(text);
+    assert!(has(&found, "issuer", json!("ҚЫЗЫЛОРДА ОБЛЫСЫНЫҢ МЕМЛЕКЕТТІК ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ")), "{found:#?}");
+}
+
+#[test]
 fn figures_their_words_agree_with_are_an_amount_when_ocr_garbled_the_currency_word() {
     // A seal's ring over «теңге»: the figures and the words in brackets agree, the word after them
     // still ends as «теңге» does.
