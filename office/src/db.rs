@@ -17,7 +17,7 @@ use crate::error::OfficeError;
 pub use crate::APP_ROLE;
 
 /// The migrations, in order; each runs once, in its own transaction.
-const MIGRATIONS: [(i32, &str); 24] = [
+const MIGRATIONS: [(i32, &str); 25] = [
     (1, include_str!("../migrations/0001_office.sql")),
     (2, include_str!("../migrations/0002_routing.sql")),
     (3, include_str!("../migrations/0003_conflict_notices.sql")),
@@ -42,6 +42,7 @@ const MIGRATIONS: [(i32, &str); 24] = [
     (22, include_str!("../migrations/0022_admin_in_app.sql")),
     (23, include_str!("../migrations/0023_national_task_districts.sql")),
     (24, include_str!("../migrations/0024_national_effect.sql")),
+    (25, include_str!("../migrations/0025_national_effect_by_kind.sql")),
 ];
 
 /// The newest migration this server knows.
@@ -101,11 +102,12 @@ pub async fn migrate(pool: &Pool, key_file: &std::path::Path) -> Result<Vec<i32>
 
 /// The national database's migrations (`migrations/national/`), in order, kept apart from the
 /// office's: a national database is not an office's, and an office's is not a national one.
-const NATIONAL_MIGRATIONS: [(i32, &str); 4] = [
+const NATIONAL_MIGRATIONS: [(i32, &str); 5] = [
     (1, include_str!("../migrations/national/0001_national.sql")),
     (2, include_str!("../migrations/national/0002_national_web.sql")),
     (3, include_str!("../migrations/national/0003_task_districts.sql")),
     (4, include_str!("../migrations/national/0004_national_effect.sql")),
+    (5, include_str!("../migrations/national/0005_national_effect_by_kind.sql")),
 ];
 
 /// The newest national migration this build knows (`national serve` refuses an older database).

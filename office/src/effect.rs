@@ -80,8 +80,6 @@ pub struct EffectAsk<'a> {
     /// Only acts prompted by this control body's inspection (`RegistryIndex::body_of_act`).
     pub body: Option<&'a str>,
     pub horizon_days: Option<u64>,
-    /// The estimate over all acts alone, not each kind's besides (what a region publishes).
-    pub overall_only: bool,
 }
 
 /// The figures for a person of the office (a prosecutor or a supervisor: their districts; an
@@ -462,10 +460,7 @@ fn tiers(
             asked: asked.contains(&(a.subject_bin.as_str(), a.number.as_deref(), a.issued_on, a.kind.as_str())),
         })
         .collect();
-    let kinds = match ask.kind.and_then(ekn_domain::acts::ActKind::parse) {
-        None if ask.overall_only => KindsAsked::Overall,
-        kind => KindsAsked::of(kind),
-    };
+    let kinds = KindsAsked::of(ask.kind.and_then(ekn_domain::acts::ActKind::parse));
     let effects = index
         .estimates(&for_effect, &deciles, kinds, ask.district, horizon, today)
         .into_iter()

@@ -631,7 +631,6 @@ async fn effect_figures(
         district: query.district.as_deref(),
         body: query.body.as_deref(),
         horizon_days: query.horizon_days,
-        overall_only: false,
     };
     let figures = effect::for_caller(&mut client, &authed.caller, ask, today).await?;
     Ok(Json(figures))

@@ -9,9 +9,10 @@
 //!
 //! Tier 3 (issue 62): an act never reaches the national side with its object, so the country cannot
 //! fit the acts' effect itself. Each region publishes its office's own estimate instead
-//! (`refresh_estimates`: the stacked design's headline over the office's registry, for all acts,
-//! one row per outcome — `national_effect_estimates`, migration 0024), and `effect` pools the
-//! regions' rows (`ekn_analytics::effect_pool`).
+//! (`refresh_estimates`: the stacked design's headline over the office's registry, for all acts
+//! and for each kind of act, one row per outcome and kind — `national_effect_estimates`,
+//! migrations 0024 and 0025), and `effect` pools the regions' rows of each outcome and kind
+//! (`ekn_analytics::effect_pool`).
 
 use std::collections::BTreeMap;
 
@@ -61,40 +62,49 @@ pub async fn refresh_acts(client: &mut deadpool_postgres::Client) -> Result<usiz
     Ok(acts.len())
 }
 
-/// One row of `national_effect_estimates` as the office writes it: the outcome, the ratio and its
-/// interval, acted-on objects and controls, the pre-trend test's p-value.
-type PublishedEstimate = (&'static str, f64, [f64; 2], i64, i64, Option<f64>);
+/// One row of `national_effect_estimates` as the office writes it: the outcome, the kind of act
+/// («all» or one kind's code), the ratio and its interval, acted-on objects and controls, the
+/// pre-trend test's p-value.
+type PublishedEstimate<'a> = (&'static str, &'a str, f64, [f64; 2], i64, i64, Option<f64>);
 
 /// Replaces the region's published estimates of the acts' effect with the office's own now, as of
-/// `today` (`effect::whole_office`, all acts, every district, no kind's estimate besides; the
-/// headline of each outcome that has one, nothing of an outcome without). Nothing when the office publishes no region; how many rows
-/// it published. The estimate reads the office's registry and every act: seconds on a large office,
-/// so it runs in the background after the acts or the registry change (`national::Published`),
-/// one at a time, and at `national publish`.
+/// `today` (`effect::whole_office`: every district, all acts together and each kind of act on its
+/// own; the headline of each outcome and kind that has one, nothing of one without). Nothing when
+/// the office publishes no region; how many rows it published. The estimate reads the office's
+/// registry and every act: seconds on a large office, so it runs in the background after the acts
+/// or the registry change (`national::refresh_estimates_in_background`), one at a time, and at
+/// `national publish`.
 pub async fn refresh_estimates(client: &mut deadpool_postgres::Client, today: NaiveDate) -> Result<usize, OfficeError> {
     let Some(region) = crate::region::published_region(client).await? else { return Ok(0) };
-    let ask = crate::effect::EffectAsk { overall_only: true, ..Default::default() };
-    let effect = crate::effect::whole_office(client, ask, today).await?;
-    let rows: Vec<PublishedEstimate> = effect
+    let effect = crate::effect::whole_office(client, crate::effect::EffectAsk::default(), today).await?;
+    let rows: Vec<PublishedEstimate<'_>> = effect
         .effects
         .iter()
-        .filter(|e| e.kind == "all" && e.scope == "all")
+        .filter(|e| e.scope == "all")
         .filter_map(|e| {
             let f = &e.figures;
             let (ratio, ci) = (f.ratio?, f.ci95?);
             let outcome = f.outcome.code();
             let finite = ratio.is_finite() && ratio > 0.0 && ci[0] > 0.0 && ci[1] >= ci[0] && ci[1].is_finite();
-            finite.then_some((outcome, ratio, ci, f.n_treated as i64, f.n_controls as i64, f.pre_trend_p))
+            finite.then_some((
+                outcome,
+                e.kind.as_str(),
+                ratio,
+                ci,
+                f.n_treated as i64,
+                f.n_controls as i64,
+                f.pre_trend_p,
+            ))
         })
         .collect();
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock(hashtext('ekn_national_effect_estimates'))", &[]).await?;
     tx.execute("DELETE FROM national_effect_estimates", &[]).await?;
-    for (outcome, ratio, ci, treated, controls, pre_trend_p) in &rows {
+    for (outcome, kind, ratio, ci, treated, controls, pre_trend_p) in &rows {
         tx.execute(
-            "INSERT INTO national_effect_estimates(region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, \
-               pre_trend_p, method, as_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            &[&region, outcome, ratio, &ci[0], &ci[1], treated, controls, pre_trend_p, &effect.method, &today],
+            "INSERT INTO national_effect_estimates(region, outcome, act_kind, ratio, ci_low, ci_high, n_treated, \
+               n_controls, pre_trend_p, method, as_of) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            &[&region, outcome, kind, ratio, &ci[0], &ci[1], treated, controls, pre_trend_p, &effect.method, &today],
         )
         .await?;
     }
@@ -143,15 +153,15 @@ pub async fn effect(client: &deadpool_postgres::Client, today: NaiveDate) -> Res
     })
 }
 
-/// Every region's published estimate, by region and outcome. A row a region's table holds but no
-/// estimate can be (an outcome this side does not know, an interval that is none, a method that is
-/// no short printable line) is left out: the region's database is a peer's, and one bad row must
-/// not make the app refuse the whole country's figures.
+/// Every region's published estimate, by region, outcome and kind of act. A row a region's table
+/// holds but no estimate can be (an outcome or a kind this side does not know, an interval that is
+/// none, a method that is no short printable line) is left out: the region's database is a peer's,
+/// and one bad row must not make the app refuse the whole country's figures.
 async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<RegionEstimate>, OfficeError> {
     let rows = client
         .query(
-            "SELECT region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, pre_trend_p, method, as_of \
-             FROM national_effect_estimates ORDER BY region, outcome",
+            "SELECT region, outcome, act_kind, ratio, ci_low, ci_high, n_treated, n_controls, pre_trend_p, method, \
+               as_of FROM national_effect_estimates ORDER BY region, outcome, act_kind",
             &[],
         )
         .await?;
@@ -159,22 +169,27 @@ async fn region_estimates(client: &deadpool_postgres::Client) -> Result<Vec<Regi
         .iter()
         .filter_map(|r| {
             let outcome = EffectOutcome::from_code(&r.get::<_, String>(1))?;
-            let method: String = r.get(8);
+            let kind: String = r.get(2);
+            if !ekn_analytics::effect_pool::kind_is_pooled(&kind) {
+                return None;
+            }
+            let method: String = r.get(9);
             if method.chars().count() > 200 || method.chars().any(char::is_control) {
                 return None;
             }
-            let ci95 = [r.get::<_, f64>(3), r.get::<_, f64>(4)];
+            let ci95 = [r.get::<_, f64>(4), r.get::<_, f64>(5)];
             Some(RegionEstimate {
                 region: r.get(0),
                 outcome,
-                ratio: r.get(2),
+                kind,
+                ratio: r.get(3),
                 log_se: ekn_analytics::effect_pool::log_se_from_ci(ci95)?,
                 ci95,
-                n_treated: u64::try_from(r.get::<_, i64>(5)).ok()?,
-                n_controls: u64::try_from(r.get::<_, i64>(6)).ok()?,
-                pre_trend_p: r.get(7),
+                n_treated: u64::try_from(r.get::<_, i64>(6)).ok()?,
+                n_controls: u64::try_from(r.get::<_, i64>(7)).ok()?,
+                pre_trend_p: r.get(8),
                 method,
-                as_of: r.get(9),
+                as_of: r.get(10),
             })
         })
         .collect())

@@ -3,7 +3,8 @@
 //! interval, how many acted-on objects it rests on, its pre-trend test — and nothing else; the
 //! national side pools the regions' estimates of one outcome by inverse-variance weighting on the
 //! log scale: the common-effect figure and the random-effects one (DerSimonian–Laird), with
-//! Cochran's Q, I² and τ² saying how far the regions disagree.
+//! Cochran's Q, I² and τ² saying how far the regions disagree — for all acts together and for each
+//! kind of act (a region publishes both).
 //!
 //! Why pool estimates rather than fit one model over the country: the acts never leave their
 //! region with the object they name (docs/NATIONAL.md: the national side holds no object of an act),
@@ -30,6 +31,8 @@ pub struct RegionEstimate {
     /// Two digits of KATO.
     pub region: String,
     pub outcome: EffectOutcome,
+    /// «all» for all acts together, or one kind's code (`effect_tiers::KINDS_ESTIMATED`).
+    pub kind: String,
     pub ratio: f64,
     pub ci95: [f64; 2],
     /// The standard error of the log ratio, read back from the interval when published.
@@ -54,6 +57,8 @@ pub struct PooledRatio {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ts_rs::TS)]
 pub struct PooledEffect {
     pub outcome: EffectOutcome,
+    /// «all», or the kind of act whose regional estimates it pools.
+    pub kind: String,
     /// How many regions' estimates it pools, and how many acted-on objects they rest on.
     pub regions: usize,
     pub n_treated: u64,
@@ -74,23 +79,38 @@ pub struct PooledEffect {
     pub method: String,
 }
 
-/// Pools the estimates of each outcome (the outcomes in their order, one entry for each that has
-/// an estimate). Estimates whose ratio or error is not a finite positive number are left out.
+/// The kinds a region publishes an estimate of, in the order the pooled figures list them: all
+/// acts together, then each kind estimated on its own.
+pub fn pooled_kinds() -> impl Iterator<Item = &'static str> {
+    std::iter::once("all").chain(crate::effect_tiers::KINDS_ESTIMATED.iter().map(|k| k.code()))
+}
+
+/// Whether a region's row names a kind the country pools (a peer's text is checked before use).
+pub fn kind_is_pooled(kind: &str) -> bool {
+    pooled_kinds().any(|k| k == kind)
+}
+
+/// Pools the estimates of each outcome and kind of act (the outcomes in their order, within each
+/// all acts first and then the kinds, one entry for each that has an estimate). Estimates whose
+/// ratio or error is not a finite positive number, or whose kind is none the country pools, are
+/// left out. Each kind is pooled over the regions that estimated it: a kind a region issued too
+/// few of to estimate is no region's zero.
 pub fn pool(estimates: &[RegionEstimate]) -> Vec<PooledEffect> {
     EffectOutcome::ALL
         .into_iter()
-        .filter_map(|outcome| {
+        .flat_map(|outcome| pooled_kinds().map(move |kind| (outcome, kind)))
+        .filter_map(|(outcome, kind)| {
             let usable: Vec<&RegionEstimate> = estimates
                 .iter()
-                .filter(|e| e.outcome == outcome && e.ratio.is_finite() && e.ratio > 0.0)
+                .filter(|e| e.outcome == outcome && e.kind == kind && e.ratio.is_finite() && e.ratio > 0.0)
                 .filter(|e| e.log_se.is_finite() && e.log_se > 0.0)
                 .collect();
-            pool_one(outcome, &usable)
+            pool_one(outcome, kind, &usable)
         })
         .collect()
 }
 
-fn pool_one(outcome: EffectOutcome, estimates: &[&RegionEstimate]) -> Option<PooledEffect> {
+fn pool_one(outcome: EffectOutcome, kind: &str, estimates: &[&RegionEstimate]) -> Option<PooledEffect> {
     if estimates.is_empty() {
         return None;
     }
@@ -113,6 +133,7 @@ fn pool_one(outcome: EffectOutcome, estimates: &[&RegionEstimate]) -> Option<Poo
     let q_p = (k > 1).then(|| ChiSquared::new(df).map(|chi| 1.0 - chi.cdf(q)).ok()).flatten();
     Some(PooledEffect {
         outcome,
+        kind: kind.to_string(),
         regions: k,
         n_treated: estimates.iter().map(|e| e.n_treated).sum(),
         regions_warned: estimates.iter().filter(|e| e.pre_trend_p.is_some_and(|p| p < 0.05)).count(),
@@ -140,6 +161,7 @@ mod tests {
         RegionEstimate {
             region: region.into(),
             outcome: EffectOutcome::ViolationsPerInspection,
+            kind: "all".into(),
             ratio,
             ci95: [(ratio.ln() - Z95 * log_se).exp(), (ratio.ln() + Z95 * log_se).exp()],
             log_se,
@@ -178,6 +200,28 @@ mod tests {
         close(p.random.ci95[0], 0.6511, 5e-4);
         close(p.random.ci95[1], 0.9230, 5e-4);
         assert_eq!((p.regions, p.n_treated, p.regions_warned), (4, 400, 0));
+    }
+
+    /// Each kind of act is pooled apart from all acts and from the other kinds, over the regions
+    /// that estimated it, in the order all acts first and then the kinds; a kind the country does
+    /// not pool (a peer's text) is left out.
+    #[test]
+    fn each_kind_is_pooled_over_the_regions_that_estimated_it() {
+        let kind =
+            |region: &str, kind: &str, ratio: f64| RegionEstimate { kind: kind.into(), ..estimate(region, ratio, 0.1) };
+        let pooled = pool(&[
+            kind("11", "protest", 0.6),
+            estimate("11", 0.8, 0.1),
+            kind("15", "protest", 0.6),
+            kind("15", "submission", 0.9),
+            estimate("15", 0.8, 0.1),
+            kind("19", "appeal-answer", 0.5),
+            kind("19", "anything", 0.5),
+        ]);
+        let seen: Vec<(&str, usize)> = pooled.iter().map(|p| (p.kind.as_str(), p.regions)).collect();
+        assert_eq!(seen, [("all", 2), ("protest", 2), ("submission", 1)]);
+        assert!((pooled[1].random.ratio - 0.6).abs() < 1e-12 && (pooled[0].random.ratio - 0.8).abs() < 1e-12);
+        assert!(kind_is_pooled("warning") && !kind_is_pooled("appeal-answer") && !kind_is_pooled(""));
     }
 
     #[test]

@@ -57,13 +57,17 @@ pub struct EffectEntry {
     pub matched: Option<effect::EffectFigures>,
 }
 
+/// The kinds of act whose effect is estimated one by one besides all acts together, in the order
+/// the figures list them (an answer to an appeal is no act of response).
+pub const KINDS_ESTIMATED: [ActKind; 5] =
+    [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Resolution, ActKind::Warning];
+
 /// Which estimates `RegistryIndex::estimates` makes of the acts asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindsAsked {
-    /// All kinds together, and each kind present on its own (the report's table).
+    /// All kinds together, and each kind present on its own (the report's table, and what a
+    /// region publishes for the country).
     OverallAndEach,
-    /// All kinds together alone (the headline a region publishes for the country).
-    Overall,
     /// One kind's.
     One(ActKind),
 }
@@ -331,12 +335,9 @@ impl<'r> RegistryIndex<'r> {
                 kind.code(),
                 effect_staggered::estimate(&panel, &|e| e.kind == kind.code() && placed(e), horizon_days),
             ),
-            KindsAsked::Overall => add("all", effect_staggered::estimate(&panel, &placed, horizon_days)),
             KindsAsked::OverallAndEach => {
                 add("all", effect_staggered::estimate(&panel, &placed, horizon_days));
-                for kind in
-                    [ActKind::Protest, ActKind::Submission, ActKind::Order, ActKind::Resolution, ActKind::Warning]
-                {
+                for kind in KINDS_ESTIMATED {
                     if panel.acts.iter().any(|e| e.kind == kind.code() && placed(e)) {
                         add(
                             kind.code(),

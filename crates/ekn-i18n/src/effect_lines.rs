@@ -33,13 +33,14 @@ fn outcome_words(outcome: EffectOutcome) -> String {
     tr(&format!("cli.effect.outcome.{}", outcome.code()))
 }
 
-/// Tier 3 for the country (`national effect`): each outcome's pooled estimate, then each region's
-/// published one under it.
+/// Tier 3 for the country (`national effect`): each outcome's and kind's pooled estimate (all acts
+/// first, then each kind), then each region's published one of that outcome and kind under it.
 pub fn pooled_lines(pooled: &[PooledEffect], estimates: &[RegionEstimate]) -> Vec<String> {
     let mut lines = Vec::new();
     for p in pooled {
-        let vars: [(&str, &dyn std::fmt::Display); 11] = [
+        let vars: [(&str, &dyn std::fmt::Display); 12] = [
             ("outcome", &outcome_words(p.outcome)),
+            ("kind", &tr(&format!("cli.effect.kind.{}", p.kind))),
             ("regions", &p.regions),
             ("treated", &p.n_treated),
             ("ratio", &format!("{:.3}", p.random.ratio)),
@@ -52,7 +53,7 @@ pub fn pooled_lines(pooled: &[PooledEffect], estimates: &[RegionEstimate]) -> Ve
             ("method", &p.method),
         ];
         lines.push(tr_with("office.national.effect.pooled", &vars));
-        for e in estimates.iter().filter(|e| e.outcome == p.outcome) {
+        for e in estimates.iter().filter(|e| e.outcome == p.outcome && e.kind == p.kind) {
             let vars: [(&str, &dyn std::fmt::Display); 8] = [
                 ("region", &e.region),
                 ("ratio", &format!("{:.3}", e.ratio)),

@@ -308,7 +308,6 @@ pub async fn run(args: Args) -> Result<(), OfficeError> {
                 district: district.as_deref(),
                 body: body.as_deref(),
                 horizon_days,
-                overall_only: false,
             };
             figures::effect(&pool, ask, today, as_person, json).await
         }

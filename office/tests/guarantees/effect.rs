@@ -377,43 +377,45 @@ fn the_offices_estimate_over_its_registry_is_the_workstations_own_figure() {
     let (ok, _, err) = office_cli(&office.pg_url, &["effect", "--body", "two\nlines", "--json"], &[]);
     assert!(!ok && err.contains("one line"), "a body's name is one line: {err}");
 
-    // Published for the country (issue 62, tier 3): the office's own headline of each outcome over
-    // all acts, as it computes it today, and nothing else.
+    // Published for the country (issue 62, tier 3): the office's own headline of each outcome, over
+    // all acts and over each kind of act, as it computes it today, and nothing else.
     office.pg.psql("ekn", "CREATE ROLE ekn_national_reader WITH LOGIN");
     let (ok, out, err) = office_cli(&office.pg_url, &["national", "publish", "--region", "19"], &[]);
     assert!(ok, "{err}{out}");
     let (ok, out, err) = office_cli(&office.pg_url, &["effect", "--json"], &[]);
     assert!(ok, "{err}");
     let now: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let headline: Vec<(String, f64, f64, u64)> = now["effects"]
+    type Row = (String, String, f64, f64, u64);
+    let mut headline: Vec<Row> = now["effects"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["kind"] == "all" && e["scope"] == "all" && e["ratio"].is_f64())
+        .filter(|e| e["scope"] == "all" && e["ratio"].is_f64())
         .map(|e| {
-            let outcome = e["outcome"].as_str().unwrap().to_string();
-            (outcome, e["ratio"].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap(), e["n_treated"].as_u64().unwrap())
+            let (outcome, kind) = (e["outcome"].as_str().unwrap().to_string(), e["kind"].as_str().unwrap().to_string());
+            let (ratio, high) = (e["ratio"].as_f64().unwrap(), e["ci95"][1].as_f64().unwrap());
+            (outcome, kind, ratio, high, e["n_treated"].as_u64().unwrap())
         })
         .collect();
-    assert_eq!(headline.len(), 2, "both outcomes estimated: {:#}", now["effects"]);
+    assert_eq!(headline.iter().filter(|h| h.1 == "all").count(), 2, "both outcomes estimated: {:#}", now["effects"]);
+    assert!(headline.iter().any(|h| h.1 != "all"), "a kind of act estimated on its own: {:#}", now["effects"]);
     let published = office.pg.psql(
         "ekn",
-        "SELECT string_agg(format('%s|%s|%s|%s', outcome, ratio, ci_high, n_treated), ',' ORDER BY outcome) \
-         FROM national_effect_estimates WHERE region = '19'",
+        "SELECT string_agg(format('%s|%s|%s|%s|%s', outcome, act_kind, ratio, ci_high, n_treated), ',' \
+           ORDER BY outcome, act_kind COLLATE \"C\") FROM national_effect_estimates WHERE region = '19'",
     );
-    let published: Vec<(String, f64, f64, u64)> = published
+    let published: Vec<Row> = published
         .trim()
         .split(',')
         .map(|row| {
             let f: Vec<&str> = row.split('|').collect();
-            (f[0].to_string(), f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap())
+            (f[0].to_string(), f[1].to_string(), f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap())
         })
         .collect();
-    let mut headline = headline;
-    headline.sort_by(|a, b| a.0.cmp(&b.0));
+    headline.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     assert_eq!(published.len(), headline.len(), "{published:?} {headline:?}");
     for (p, h) in published.iter().zip(&headline) {
-        let same = p.0 == h.0 && (p.1 - h.1).abs() < 1e-12 && (p.2 - h.2).abs() < 1e-12 && p.3 == h.3;
+        let same = p.0 == h.0 && p.1 == h.1 && (p.2 - h.2).abs() < 1e-12 && (p.3 - h.3).abs() < 1e-12 && p.4 == h.4;
         assert!(same, "the published estimates are the office's own: {published:?} {headline:?}");
     }
 }

@@ -184,11 +184,11 @@ fn the_country_is_the_sum_of_its_regions_by_logical_replication() {
     // The national side's tables come from its numbered migrations, recorded once however often
     // `init` runs (it runs again for each region attached later).
     let versions = "SELECT string_agg(version::text, ',' ORDER BY version) FROM national_migrations";
-    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3,4");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3,4,5");
     // A region that does not publish under the code it is attached as is refused.
     let (ok, _, err) = office_cli(&national, &["national", "init", "--region", &format!("47={}", reader(&r55))], &[]);
     assert!(!ok && err.contains("publishes as"), "{err}");
-    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3,4");
+    assert_eq!(national_pg.psql("national", versions).trim(), "1,2,3,4,5");
     caught_up(&national);
     let regions = [("19", &r19), ("55", &r55)];
     let today = "2026-12-01";
@@ -483,32 +483,31 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
         }),
         "no BIN among the published acts: {rows}"
     );
-    // Tier 3: each region publishes its office's own headline of the acts' effect (all acts, every
-    // district, as its office computes it today) and the country pools them.
-    let headline = |office: &Office| -> Vec<(String, f64, f64, f64)> {
-        let own = json_of(&office.pg_url, &["effect", "--json"]);
-        own["effects"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|e| e["kind"] == "all" && e["scope"] == "all" && e["ratio"].is_f64())
-            .map(|e| {
-                let f = |v: &serde_json::Value| v.as_f64().unwrap();
-                (e["outcome"].as_str().unwrap().to_string(), f(&e["ratio"]), f(&e["ci95"][0]), f(&e["ci95"][1]))
-            })
-            .collect()
+    // Tier 3: each region publishes its office's own headline of the acts' effect (all acts and
+    // each kind of act, every district, as its office computes it today) and the country pools them.
+    type Headline = (String, String, f64, f64, f64);
+    let row = |e: &serde_json::Value| -> Headline {
+        let f = |v: &serde_json::Value| v.as_f64().unwrap();
+        let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+        (text(&e["outcome"]), text(&e["kind"]), f(&e["ratio"]), f(&e["ci95"][0]), f(&e["ci95"][1]))
     };
-    let published = |country: &serde_json::Value, code: &str| -> Vec<(String, f64, f64, f64)> {
-        country["estimates"]
+    let headline = |office: &Office| -> Vec<Headline> {
+        let own = json_of(&office.pg_url, &["effect", "--json"]);
+        let mut rows: Vec<Headline> = own["effects"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|e| e["region"] == code)
-            .map(|e| {
-                let f = |v: &serde_json::Value| v.as_f64().unwrap();
-                (e["outcome"].as_str().unwrap().to_string(), f(&e["ratio"]), f(&e["ci95"][0]), f(&e["ci95"][1]))
-            })
-            .collect()
+            .filter(|e| e["scope"] == "all" && e["ratio"].is_f64())
+            .map(row)
+            .collect();
+        rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        rows
+    };
+    let published = |country: &serde_json::Value, code: &str| -> Vec<Headline> {
+        let mut rows: Vec<Headline> =
+            country["estimates"].as_array().unwrap().iter().filter(|e| e["region"] == code).map(row).collect();
+        rows.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        rows
     };
     let country = eventually(|| {
         let e = json_of(national, &["national", "effect", "--today", today, "--json"]);
@@ -521,10 +520,12 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
     office.pg.psql(
         "ekn",
         &format!(
-            "INSERT INTO national_effect_estimates(region, outcome, ratio, ci_low, ci_high, n_treated, n_controls, \
-               pre_trend_p, method, as_of) VALUES ('{code}', 'violations_per_inspection', 0.8, 0.64, 1.0, 120, 410, 0.5, \
-               'effect-2026.11.29', '2026-11-29'), \
-             ('{code}', 'appeals_per_quarter', 0.9, 0.7, 1.1, 30, 80, NULL, E'x\\u001b[2J', '2026-11-29')"
+            "INSERT INTO national_effect_estimates(region, outcome, act_kind, ratio, ci_low, ci_high, n_treated, \
+               n_controls, pre_trend_p, method, as_of) VALUES ('{code}', 'violations_per_inspection', 'all', 0.8, 0.64, \
+               1.0, 120, 410, 0.5, 'effect-2026.11.29', '2026-11-29'), \
+             ('{code}', 'violations_per_inspection', 'protest', 0.7, 0.5, 0.98, 45, 410, 0.6, 'effect-2026.11.29', \
+               '2026-11-29'), \
+             ('{code}', 'appeals_per_quarter', 'all', 0.9, 0.7, 1.1, 30, 80, NULL, E'x\\u001b[2J', '2026-11-29')"
         ),
     );
     let country = eventually(|| {
@@ -532,15 +533,22 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
         (e["estimates"].as_array().unwrap().len() > country["estimates"].as_array().unwrap().len()).then_some(e)
     });
     let estimates = country["estimates"].as_array().unwrap();
-    let mine = estimates.iter().find(|e| e["region"] == code).expect("the region's row");
+    let mine = estimates.iter().find(|e| e["region"] == code && e["kind"] == "all").expect("the region's row");
+    // A kind's row crosses beside the all-acts one (the national side's key holds the kind).
+    let protest = estimates.iter().find(|e| e["region"] == code && e["kind"] == "protest").expect("a kind's row");
+    assert_eq!(protest["ratio"].as_f64(), Some(0.7), "{country:#}");
     // A row whose method carries control characters is no estimate the country shows.
     assert!(!estimates.iter().any(|e| e["outcome"] == "appeals_per_quarter"), "{country:#}");
     assert_eq!((mine["ratio"].as_f64(), mine["n_treated"].as_u64()), (Some(0.8), Some(120)), "{country:#}");
     // Its error read back from its interval: ln(1.0 / 0.64) / (2 × 1.96).
     assert!((mine["log_se"].as_f64().unwrap() - (1.0f64 / 0.64).ln() / (2.0 * 1.959_963_984_540_054)).abs() < 1e-9);
+    let pooled_kinds: Vec<&str> =
+        country["pooled"].as_array().unwrap().iter().map(|p| p["kind"].as_str().unwrap()).collect();
+    assert!(pooled_kinds.contains(&"all") && pooled_kinds.contains(&"protest"), "{country:#}");
     for pooled in country["pooled"].as_array().unwrap() {
-        let outcome = pooled["outcome"].as_str().unwrap();
-        let of_outcome: Vec<&serde_json::Value> = estimates.iter().filter(|e| e["outcome"] == outcome).collect();
+        let (outcome, kind) = (pooled["outcome"].as_str().unwrap(), pooled["kind"].as_str().unwrap());
+        let of_outcome: Vec<&serde_json::Value> =
+            estimates.iter().filter(|e| e["outcome"] == outcome && e["kind"] == kind).collect();
         assert_eq!(pooled["regions"].as_u64(), Some(of_outcome.len() as u64), "{country:#}");
         let treated: u64 = of_outcome.iter().map(|e| e["n_treated"].as_u64().unwrap()).sum();
         assert_eq!(pooled["n_treated"].as_u64(), Some(treated), "{country:#}");
@@ -557,7 +565,8 @@ fn effect_holds(national: &str, national_pg: &TestPg, regions: &[(&str, &Office)
     // The console, in Russian.
     let (ok, out, err) = office_cli(national, &["national", "effect", "--today", today], &[("EKN_LANG", "ru")]);
     assert!(ok && out.contains("Результативность актов по стране") && out.contains("Регион 55"), "{out}{err}");
-    assert!(out.contains("Оценка эффекта всех актов"), "the pooled estimate in the console: {out}");
+    assert!(out.contains("Оценка эффекта актов (вид: все)"), "the pooled estimate in the console: {out}");
+    assert!(out.contains("Оценка эффекта актов (вид: протест)"), "a kind's pooled estimate in the console: {out}");
 }
 
 /// Themes across regions: each region's category × district cells judged nationally from the

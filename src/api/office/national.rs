@@ -17,6 +17,8 @@ use serde::{Deserialize, Serialize};
 use super::client::{Auth, OfficeClient, OfficeTrust};
 use super::heads::bad_text;
 use crate::api::{ApiError, ErrorCode};
+use ekn_analytics::effect::EffectOutcome;
+use ekn_analytics::effect_pool::kind_is_pooled;
 pub use ekn_analytics::national_reports::{
     NationalAnomalies, NationalCells, NationalDashboard, NationalEffect, NationalHealth,
 };
@@ -151,17 +153,24 @@ fn checked(view: &CountryView) -> Result<(), ApiError> {
         if effect.regions.len() > MAX_REGIONS || !effect.regions.keys().all(|r| region_code(r)) {
             return Err(refused("effectiveness figures of regions that are none"));
         }
-        // Tier 3: at most an estimate a region and outcome, a pooled figure an outcome; ratios and
-        // intervals positive numbers, texts short and printable.
+        // Tier 3: at most an estimate a region, outcome and kind of act, a pooled figure an outcome
+        // and kind; kinds the country pools; ratios and intervals positive numbers, texts short and
+        // printable.
         let ratio_ok =
             |r: f64, ci: [f64; 2]| r.is_finite() && r > 0.0 && ci[0] > 0.0 && ci[1] >= ci[0] && ci[1].is_finite();
-        let estimates_ok = effect.estimates.len() <= 2 * MAX_REGIONS
+        let figures = EffectOutcome::ALL.len() * ekn_analytics::effect_pool::pooled_kinds().count();
+        let estimates_ok = effect.estimates.len() <= figures * MAX_REGIONS
             && effect.estimates.iter().all(|e| {
-                region_code(&e.region) && ratio_ok(e.ratio, e.ci95) && !bad_text(&e.method, 200) && e.log_se.is_finite()
+                region_code(&e.region)
+                    && kind_is_pooled(&e.kind)
+                    && ratio_ok(e.ratio, e.ci95)
+                    && !bad_text(&e.method, 200)
+                    && e.log_se.is_finite()
             });
-        let pooled_ok = effect.pooled.len() <= 2
+        let pooled_ok = effect.pooled.len() <= figures
             && effect.pooled.iter().all(|p| {
                 p.regions <= MAX_REGIONS
+                    && kind_is_pooled(&p.kind)
                     && p.regions_warned <= p.regions
                     && ratio_ok(p.common.ratio, p.common.ci95)
                     && ratio_ok(p.random.ratio, p.random.ci95)
@@ -349,6 +358,7 @@ pub(crate) mod fixtures {
         RegionEstimate {
             region: region.into(),
             outcome: EffectOutcome::ViolationsPerInspection,
+            kind: "all".into(),
             ratio,
             ci95: [ratio * 0.8, ratio * 1.25],
             log_se: 0.114,
@@ -467,17 +477,19 @@ mod tests {
         };
         checked(&with(vec![estimate("19", 0.8), estimate("11", 0.9)], &|_| {})).unwrap();
         type Edit<'a> = (&'a str, &'a dyn Fn(&mut NationalEffect));
-        let hostile: [Edit; 4] = [
+        let hostile: [Edit; 6] = [
             ("a region that is none", &|e| e.estimates[0].region = "19'; --".into()),
             ("a ratio of nought", &|e| e.estimates[0].ratio = 0.0),
             ("a method with control characters", &|e| e.pooled[0].method = "x\u{1b}[2J".into()),
             ("a spread beyond all", &|e| e.pooled[0].i2 = 7.0),
+            ("a kind the country does not pool", &|e| e.estimates[0].kind = "appeal-answer".into()),
+            ("a pooled kind that is none", &|e| e.pooled[0].kind = "<b>".into()),
         ];
         for (what, edit) in hostile {
             let refused = checked(&with(vec![estimate("19", 0.8), estimate("11", 0.9)], edit)).expect_err(what);
             assert_eq!(refused.code, ErrorCode::OfficeRefused, "{what}");
         }
-        let many: Vec<RegionEstimate> = (0..250).map(|i| estimate(&format!("{:02}", i % 100), 0.9)).collect();
+        let many: Vec<RegionEstimate> = (0..1201).map(|i| estimate(&format!("{:02}", i % 100), 0.9)).collect();
         assert!(checked(&with(many, &|_| {})).is_err(), "more estimates than a country's regions");
     }
 }

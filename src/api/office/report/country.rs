@@ -105,8 +105,9 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
         }
         tables.push(Table { title: w.t("cli.xlsx.sheet.kpis"), heads, rows, wide: vec![(0, 24.0)] });
     }
-    // Tier 3: the country's pooled estimate of each outcome (random effects; its spread I² in the
-    // scope's cell), then each region's published one — of the region drilled into alone.
+    // Tier 3: the country's pooled estimate of each outcome and kind of act (random effects; its
+    // spread I² in the scope's cell), then each region's published one — of the region drilled into
+    // alone.
     if let Some(effect) = view.effect.as_ref().filter(|e| !e.pooled.is_empty()) {
         let interval = |[lo, hi]: [f64; 2]| format!("{lo:.3}–{hi:.3}");
         let mut rows = Vec::new();
@@ -114,6 +115,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
             rows.push(vec![
                 Cell::from(format!("{} (I² {:.0} %)", w.t("cli.xlsx.whole_country"), p.i2 * 100.0)),
                 Cell::from(p.outcome.code()),
+                Cell::from(w.t(&format!("cli.effect.kind.{}", p.kind))),
                 Cell::Number(p.random.ratio),
                 Cell::from(interval(p.random.ci95)),
                 Cell::Number(p.n_treated as f64),
@@ -126,6 +128,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
             rows.push(vec![
                 Cell::from(e.region.as_str()),
                 Cell::from(e.outcome.code()),
+                Cell::from(w.t(&format!("cli.effect.kind.{}", e.kind))),
                 Cell::Number(e.ratio),
                 Cell::from(interval(e.ci95)),
                 Cell::Number(e.n_treated as f64),
@@ -138,6 +141,7 @@ pub fn country(view: &CountryView, lang: Lang) -> Report {
             heads: w.heads(&[
                 "cli.xlsx.region",
                 "cli.xlsx.outcome",
+                "cli.xlsx.act_kind",
                 "cli.xlsx.ratio",
                 "cli.xlsx.interval",
                 "cli.xlsx.treated",
@@ -271,6 +275,9 @@ mod tests {
         let first: Vec<String> = sheet.rows.iter().map(|r| format!("{:?}", r[0])).collect();
         assert_eq!(sheet.rows.len(), 3, "{first:?}");
         assert!(first[0].contains("I²") && first[1].contains("19") && first[2].contains("55"), "{first:?}");
+        // Each row names the kind of act its estimate is of.
+        assert_eq!(sheet.heads[2], Words(Lang::En).t("cli.xlsx.act_kind"));
+        assert!(sheet.rows.iter().all(|r| format!("{:?}", r[2]).contains(&Words(Lang::En).t("cli.effect.kind.all"))));
         let drilled = country(&view(Some("55")), Lang::Ru);
         let sheet =
             drilled.tables.iter().find(|t| t.title == Words(Lang::Ru).t("cli.xlsx.sheet.estimates")).expect("a sheet");

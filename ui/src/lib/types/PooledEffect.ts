@@ -7,6 +7,10 @@ import type { PooledRatio } from "./PooledRatio";
  */
 export type PooledEffect = { outcome: EffectOutcome, 
 /**
+ * «all», or the kind of act whose regional estimates it pools.
+ */
+kind: string, 
+/**
  * How many regions' estimates it pools, and how many acted-on objects they rest on.
  */
 regions: number, n_treated: number, 

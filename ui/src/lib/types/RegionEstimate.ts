@@ -8,7 +8,11 @@ export type RegionEstimate = {
 /**
  * Two digits of KATO.
  */
-region: string, outcome: EffectOutcome, ratio: number, ci95: [number, number], 
+region: string, outcome: EffectOutcome, 
+/**
+ * «all» for all acts together, or one kind's code (`effect_tiers::KINDS_ESTIMATED`).
+ */
+kind: string, ratio: number, ci95: [number, number], 
 /**
  * The standard error of the log ratio, read back from the interval when published.
  */
