@@ -405,7 +405,11 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         // above follows a word that announces an amount, or the amount is named a debt, a damage or
         // a fine right after it («бойынша 1⏎284 560 теңге 75 тиын берешек өтелді», the fifteenth set's
         // answer on every rendition but the DOCX).
-        if c.get(3).is_none() && digits.as_str().contains([' ', '\u{a0}', '.']) {
+        // A single group of three after the break is a thousands group too when a cue stands right
+        // before the head («в размере 137⏎625 тенге», the sixteenth set's resolution on every
+        // rendition but the DOCX); four figures or more ungrouped never are.
+        let one_group = digits.as_str().len() == 3 && digits.as_str().chars().all(|c| c.is_ascii_digit());
+        if c.get(3).is_none() && (digits.as_str().contains([' ', '\u{a0}', '.']) || one_group) {
             if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
                 // A figure after an article's or a number's word is theirs, whatever follows.
                 let counted = text[..from].split_whitespace().last().is_some_and(|w| {
@@ -413,7 +417,7 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                     ["статьи", "статья", "ст.", "пункта", "п.", "части", "ч.", "№", "бабы", "тармағы", "бөлігі"]
                         .contains(&w.as_str())
                 });
-                let named_after = rules.amount_cue_after.is_match(&text[whole_end..]) && !counted;
+                let named_after = rules.amount_cue_after.is_match(&text[whole_end..]) && !counted && !one_group;
                 if rules.amount_cue.is_match(&text[..from]) || named_after {
                     tenge = joined;
                     start = from;

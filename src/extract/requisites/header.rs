@@ -147,18 +147,34 @@ fn titled_last(line: &str, title: &str) -> bool {
 /// in lower case and ending the sentence there («қаралды және қанағаттандырылды. Жалақы …»). A
 /// title's second line goes on in lower case too («ПРЕДСТАВЛЕНИЕ⏎об устранении нарушений»), but
 /// under a title in capitals, and it ends no sentence.
+/// A paragraph of four words or more on its first line may run on over several lines before its
+/// sentence ends («Протест на постановление акимата города о предоставлении⏎земельного участка …⏎
+/// рассмотрен и удовлетворен частично: …⏎… соблюдены.», a PDF's justified lines; the sixteenth set's
+/// answer was read as a protest on every rendition but the DOCX): each line under it opening in lower
+/// case, the sentence ending within `RUN_ON_LINES`. A line opening in capitals or an empty one stops the
+/// walk — a title's subject is followed by the text's first sentence, which opens in capitals.
 fn sentence_goes_on(top: &str, start: usize, end: usize) -> bool {
+    const RUN_ON_LINES: usize = 8;
     if shouted(&top[start..end]) {
         return false;
     }
-    let Some(next) = top[end..].strip_prefix('\n').and_then(|rest| rest.lines().next()) else {
+    let Some(rest) = top[end..].strip_prefix('\n') else {
         return false;
     };
-    let next = next.trim();
-    let opens_lower = next.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase);
-    let ends_a_sentence = next.ends_with('.')
-        || next.match_indices(". ").any(|(i, _)| next[i + 2..].chars().next().is_some_and(char::is_uppercase));
-    opens_lower && ends_a_sentence
+    let long_first = top[start..end].split_whitespace().count() >= 4;
+    for (i, next) in rest.lines().take(RUN_ON_LINES).enumerate() {
+        let next = next.trim();
+        let opens_lower = next.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_lowercase);
+        if !opens_lower || i > 0 && !long_first {
+            return false;
+        }
+        let ends_a_sentence = next.ends_with('.')
+            || next.match_indices(". ").any(|(i, _)| next[i + 2..].chars().next().is_some_and(char::is_uppercase));
+        if ends_a_sentence {
+            return true;
+        }
+    }
+    false
 }
 
 pub(crate) fn doc_type(pages: &[PageText], rules: &Rules) -> Option<CandidateFact> {

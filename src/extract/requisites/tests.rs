@@ -799,9 +799,12 @@ fn an_amount_broken_over_a_line_after_its_cue_is_joined_and_no_other() {
     // A figure closing a line after no such word (an article, a count) is not the amount's head.
     let found = facts("нарушены требования статьи 12\n340 000 тенге взыскано.");
     assert!(has(&found, "amount", json!({"tenge": 340000, "tiyn": 0})), "{found:#?}");
-    // Nor are ungrouped figures joined to a head above them.
-    let found = facts("на сумму 12\n340 тенге");
-    assert!(has(&found, "amount", json!({"tenge": 340, "tiyn": 0})), "{found:#?}");
+    // Nor are four figures or more ungrouped joined to a head above them; one group of three after
+    // the cue's head is the thousands' (2026.11.29g: «в размере 137⏎625 тенге»).
+    let found = facts("на сумму 12\n3400 тенге");
+    assert!(has(&found, "amount", json!({"tenge": 3400, "tiyn": 0})), "{found:#?}");
+    let found = facts("наложить штраф в размере 137\n625 тенге.");
+    assert!(has(&found, "amount", json!({"tenge": 137625, "tiyn": 0})), "{found:#?}");
     // A head of whole groups, checked by the words in brackets (the demo's scanned answer).
     let found = facts("Жалақы бойынша берешек 4 350\n000 (төрт миллион үш жүз елу мың) теңге өтелді");
     assert!(has(&found, "amount", json!({"tenge": 4350000, "tiyn": 0})), "{found:#?}");
@@ -836,6 +839,25 @@ fn a_date_place_and_number_row_a_number_broken_at_each_hyphen_and_a_quoted_firm_
                 Прокуратурой области по обращению работников установлено, что заработная плата не выплачивается.";
     let found = facts(text);
     assert!(has(&found, "addressee", json!("Директору ТОО «Каспий Жол Құрылыс»")), "{found:#?}");
+}
+
+#[test]
+fn a_paragraph_opening_with_the_kind_word_runs_on_over_lines_and_is_no_title() {
+    let text = "ГУ «ОТДЕЛ ЗЕМЕЛЬНЫХ ОТНОШЕНИЙ ГОРОДА КОКШЕТАУ»\nИсх. № 04-12/2207\nот «23» ноября 2026 г.\n\
+                Прокурору города Кокшетау\nНа Ваш протест от 9 ноября 2026 года № 2-0211-26/1719\n\
+                Протест на постановление акимата города о предоставлении\n\
+                земельного участка ТОО «Көкше Агро Сервис» (БИН 161051369515)\n\
+                рассмотрен и удовлетворен частично: постановление отменено в\n\
+                части участка площадью 4 гектара, в остальной части оставлено без\n\
+                изменения, поскольку требования соблюдены.\n";
+    let found = facts(text);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("partly")), "{found:#?}");
+    // A title in mixed case over its subject, the text's first sentence opening in capitals under
+    // them, is still the title.
+    let text = "ПРОКУРАТУРА ГОРОДА КОКШЕТАУ\n\nПротест на постановление акимата\nгорода Кокшетау № 15\n\
+                Прокуратурой города проверена законность постановления. Установлено нарушение.\n";
+    assert!(has(&facts(text), "doc_type", json!("protest")), "{:#?}", facts(text));
 }
 
 #[test]
