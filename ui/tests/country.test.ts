@@ -34,14 +34,15 @@ const analystView = (region: string | null): CountryView => ({
         pre_trend_p: 0.41, method: 'effect-2026.11.29', as_of: '2026-11-30' },
       { region: '55', outcome: 'violations_per_inspection', kind: 'all', ratio: 0.93, ci95: [0.8, 1.08], log_se: 0.076, n_treated: 90, n_controls: 260,
         pre_trend_p: 0.01, method: 'effect-2026.11.29', as_of: '2026-11-30' },
-      { region: '19', outcome: 'violations_per_inspection', kind: 'protest', ratio: 0.7, ci95: [0.55, 0.89], log_se: 0.12, n_treated: 60, n_controls: 400,
-        pre_trend_p: 0.3, method: 'effect-2026.11.29', as_of: '2026-11-30' }],
+      // A kind's estimate in the country's view alone: a region drilled into is fetched without it.
+      ...(region ? [] : [{ region: '19', outcome: 'violations_per_inspection' as const, kind: 'protest', ratio: 0.7, ci95: [0.55, 0.89] as [number, number],
+        log_se: 0.12, n_treated: 60, n_controls: 400, pre_trend_p: 0.3, method: 'effect-2026.11.29', as_of: '2026-11-30' }])],
     pooled: [{ outcome: 'violations_per_inspection', kind: 'all', regions: 2, n_treated: 230, regions_warned: 1,
       common: { ratio: 0.867, ci95: [0.78, 0.96] }, random: { ratio: 0.866, ci95: [0.76, 0.99] }, tau2: 0.002, q: 1.6, q_p: 0.2, i2: 0.38,
       method: 'pool-2026.11.29' },
-    { outcome: 'violations_per_inspection', kind: 'protest', regions: 1, n_treated: 60, regions_warned: 0,
-      common: { ratio: 0.7, ci95: [0.55, 0.89] }, random: { ratio: 0.7, ci95: [0.55, 0.89] }, tau2: 0, q: 0, q_p: null, i2: 0,
-      method: 'pool-2026.11.29' }] },
+    ...(region ? [] : [{ outcome: 'violations_per_inspection' as const, kind: 'protest', regions: 1, n_treated: 60, regions_warned: 0,
+      common: { ratio: 0.7, ci95: [0.55, 0.89] as [number, number] }, random: { ratio: 0.7, ci95: [0.55, 0.89] as [number, number] }, tau2: 0, q: 0,
+      q_p: null, i2: 0, method: 'pool-2026.11.29' }])] },
   themes: { as_of: '2026-12-01', method: 'farrington-flexible-v1', params: { months: 3 } as never, region, regions: region ? [region] : ['19', '55'],
     cells: { months: ['2026-09', '2026-10', '2026-11'], cells: 4, judged: 12, not_judged: 0, neighbours: [], neighbours_judged: 0, neighbours_method: 'n',
       alarms: [{ category: 'housing', district: '5532', month: '2026-11', observed: 40, expected: 6.2, upper: 12, p: 1e-6, q: 1e-5, dispersion: 1, trend: false, alarm: true },
@@ -130,7 +131,6 @@ describe('the Country screen', () => {
     await waitFor(() => expect(estimates.querySelector('[data-pooled="violations_per_inspection"]')!.textContent).toContain('0.700 (0.550–0.890)'));
     expect(estimates.querySelector('[data-estimate="55:violations_per_inspection"]')).toBeNull();
     expect(estimates.querySelector('[data-estimate="19:violations_per_inspection"]')!.getAttribute('data-kind')).toBe('protest');
-    await fireEvent.change(estimates.querySelector('[data-estimate-kind]')!, { target: { value: 'all' } });
     expect(screen.getByTestId('country-anomalies').textContent).toContain('Объекты за каждой аномалией скрыты');
     expect(screen.getByTestId('country-themes').querySelector('[data-alarm="5532"]')).not.toBeNull();
     expect(screen.queryByTestId('country-health')).toBeNull();
@@ -142,7 +142,9 @@ describe('the Country screen', () => {
     await waitFor(() => expect(calls.some((c) => c.method === 'national_country')).toBe(true));
     expect(calls.find((c) => c.method === 'national_country')!.params).toEqual({ region: '19', today: null });
     await waitFor(() => expect(screen.getByTestId('country-effect').textContent).toContain('Алматинская область'));
-    // A region drilled into: its own estimate, no pooled row.
+    // A region drilled into: its own estimate, no pooled row — of all acts, since the kind chosen
+    // before has no estimate in the region's figures.
+    expect(screen.getByTestId('country-estimates').querySelector('[data-estimate="19:violations_per_inspection"]')!.getAttribute('data-kind')).toBe('all');
     expect(screen.getByTestId('country-estimates').querySelector('[data-pooled]')).toBeNull();
     expect(screen.getByTestId('country-estimates').querySelector('[data-estimate="55:violations_per_inspection"]')).toBeNull();
     expect(screen.getByTestId('country-estimates').querySelector('[data-estimate="19:violations_per_inspection"]')).not.toBeNull();
