@@ -147,6 +147,7 @@ fn titled_last(line: &str, title: &str) -> bool {
 /// in lower case and ending the sentence there («қаралды және қанағаттандырылды. Жалақы …»). A
 /// title's second line goes on in lower case too («ПРЕДСТАВЛЕНИЕ⏎об устранении нарушений»), but
 /// under a title in capitals, and it ends no sentence.
+///
 /// A paragraph of four words or more on its first line may run on over several lines before its
 /// sentence ends («Протест на постановление акимата города о предоставлении⏎земельного участка …⏎
 /// рассмотрен и удовлетворен частично: …⏎… соблюдены.», a PDF's justified lines; the sixteenth set's
