@@ -347,7 +347,7 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     static WORDS: OnceLock<Regex> = OnceLock::new();
     let figures = re(
         &FIGURES,
-        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d+)(?:[,.](\d{1,2}))?\)?\s*(?:\(([^)]{1,200})\)\s*)?(?:тенге|теңге|тг\.?(?:[^\p{L}]|$)|тңг)(?:\s*(\d{1,2})\s*(?:тиын\p{L}*))?",
+        r"(?i)(?:^|[^\d.,])(\d{1,3}(?:[  .]\d{3})+|\d+)(?:[,.](\d{1,2}))?\)?\s*(?:\(([^)]{1,200})\)\s*)?(?:тенге|теңге|тг\.?(?:[^\p{L}]|$)|тңг)(?:\s*(\d{1,2})\s*(?:[тг]иын\p{L}*))?",
     );
     let scaled = re(&SCALED, r"(?i)(?:^|[^\d])(\d+(?:[,.]\d+)?)\s*(млн|млрд|тыс)\.?\s*(?:тенге|теңге)");
     let words = WORDS.get_or_init(|| {
@@ -377,27 +377,30 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             tiyn = t.as_str().parse().ok();
         }
         let (mut rule, mut conf) = ("amount.figures", rules.confidence("amount_figures"));
-        if let Some(w) = c.get(3) {
+        // Words in brackets that read as a sum; words OCR garbled past reading («восем!деоят
+        // левять») count as none.
+        let in_words = c.get(3).and_then(|w| {
             let in_words = w.as_str().trim();
-            // Words in brackets: «(пятьсот тысяч)». A mismatch with the figures keeps the figures
-            // at a low confidence, for the person who confirms to check against the page.
-            if let Some(v) = words_value(in_words.split(" тенге").next().unwrap_or(in_words), rules) {
-                // A line may break inside the figures («… 5\n610 000 (бес миллион алты жүз он мың)»):
-                // the millions left on the line above are joined when the words say so.
-                if v != tenge {
-                    if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
-                        if joined == v {
-                            tenge = joined;
-                            start = from;
-                        }
+            words_value(in_words.split(" тенге").next().unwrap_or(in_words), rules)
+        });
+        // Words in brackets: «(пятьсот тысяч)». A mismatch with the figures keeps the figures
+        // at a low confidence, for the person who confirms to check against the page.
+        if let Some(v) = in_words {
+            // A line may break inside the figures («… 5\n610 000 (бес миллион алты жүз он мың)»):
+            // the millions left on the line above are joined when the words say so.
+            if v != tenge {
+                if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
+                    if joined == v {
+                        tenge = joined;
+                        start = from;
                     }
                 }
-                if v == tenge {
-                    rule = "amount.figures_and_words";
-                } else {
-                    rule = "amount.figures_words_disagree";
-                    conf = rules.confidence("amount_mismatch");
-                }
+            }
+            if v == tenge {
+                rule = "amount.figures_and_words";
+            } else {
+                rule = "amount.figures_words_disagree";
+                conf = rules.confidence("amount_mismatch");
             }
         }
         // Without words to check against, a line break inside the figures («на сумму 12⏎340 000
@@ -408,9 +411,12 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
         // A single group of three after the break is a thousands group too when a cue stands right
         // before the head («в размере 137⏎625 тенге», the sixteenth set's resolution on every
         // rendition but the DOCX); four figures or more ungrouped never are.
+        // A head that is itself grouped in thousands («берешек 7 302⏎415 теңге», the seventeenth
+        // set's warning in its PDF and photo) is a number written whole over the break: no cue needed.
         let one_group = digits.as_str().len() == 3 && digits.as_str().chars().all(|c| c.is_ascii_digit());
-        if c.get(3).is_none() && (digits.as_str().contains([' ', '\u{a0}', '.']) || one_group) {
+        if in_words.is_none() && (digits.as_str().contains([' ', '\u{a0}', '.']) || one_group) {
             if let Some((joined, from)) = millions_above(text, digits.start(), digits.as_str(), tenge) {
+                let grouped_head = text[from..digits.start()].trim().contains([' ', '\u{a0}']);
                 // A figure after an article's or a number's word is theirs, whatever follows.
                 let counted = text[..from].split_whitespace().last().is_some_and(|w| {
                     let w = w.to_lowercase();
@@ -418,7 +424,7 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
                         .contains(&w.as_str())
                 });
                 let named_after = rules.amount_cue_after.is_match(&text[whole_end..]) && !counted && !one_group;
-                if rules.amount_cue.is_match(&text[..from]) || named_after {
+                if rules.amount_cue.is_match(&text[..from]) || named_after || grouped_head && !counted {
                     tenge = joined;
                     start = from;
                     rule = "amount.figures_over_lines";

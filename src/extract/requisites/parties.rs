@@ -100,7 +100,7 @@ fn is_kazakh(text: &str) -> bool {
 }
 
 /// Whether a word ends in the Kazakh genitive («ОБЛЫСЫНЫҢ», «прокурорының»), in either case.
-fn kazakh_genitive(word: &str) -> bool {
+pub(super) fn kazakh_genitive(word: &str) -> bool {
     let word = word.to_lowercase();
     ["ның", "нің", "дың", "дің", "тың", "тің"].iter().any(|g| word.ends_with(g))
 }
@@ -713,7 +713,10 @@ fn addressee_lines(top: &str, all: &[(usize, usize)], index: usize, rules: &Rule
             let quote_open = !closed && next.contains('»');
             let carries = !dative_rank && (starts_lower(next) || genitive_name || organisation || quote_open) && short
                 || open_end;
-            if !carries || person {
+            // A class rank below the post («советнику юстиции», «старшему советнику юстиции») is
+            // the person's, as the name below it is: the addressee is the post (the seventeenth
+            // set's answer).
+            if !carries || person || is_rank(next) {
                 break;
             }
             last = next_at;
@@ -802,28 +805,36 @@ fn labelled_addressee(top: &str, all: &[(usize, usize)], index: usize, rules: &R
     (!name.is_empty()).then_some((from, to))
 }
 
-/// A body's name as the contract gives it: without the legal form printed around it and without the
-/// quotes that form puts the name in («РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ
-/// ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»», «ГУ «Отдел …»», ««… БАСҚАРМАСЫ» ММ» are the department, the
-/// отдел, the басқарма): one body is one value whichever form its letterhead prints.
-fn body_name(value: &str) -> String {
-    const LEADING: &[&str] = &[
-        "РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
-        "КОММУНАЛЬНОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
-        "ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ",
-        "РГУ",
-        "КГУ",
-        "ГУ",
-    ];
-    const TRAILING: &[&str] = &["РЕСПУБЛИКАЛЫҚ МЕМЛЕКЕТТІК МЕКЕМЕСІ", "МЕМЛЕКЕТТІК МЕКЕМЕСІ", "РММ", "КММ", "ММ"];
-    without_legal_form(value, LEADING, TRAILING)
+/// Whether a text is one name in quotes: its opening quote closes at its last letter (quotes
+/// inside it nest: «ДЕПАРТАМЕНТ «Береке»»).
+fn one_quoted_name(text: &str) -> bool {
+    if !text.starts_with('«') {
+        return false;
+    }
+    let mut depth = 0usize;
+    for (at, c) in text.char_indices() {
+        match c {
+            '«' => depth += 1,
+            '»' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return at + c.len_utf8() == text.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
-/// An organisation a form's «Кому:/Кімге:» label names, as the contract gives it from
-/// 2026.11.28d: like a body's name, without the legal form printed round it — a company's
-/// («ТОО «Жайык Балык»», ««Жайық Балық» ЖШС» are «Жайык Балык», «Жайық Балық») as well as a state
-/// body's — so one organisation is one value whichever form the clerk typed. (A «кому» block in
-/// the dative, «Директору ТОО «…»», names a person's post and stays as printed.)
+/// An organisation's name as the contract gives it: without the legal form printed round it and
+/// without the quotes that form puts the name in — a state body's («РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ
+/// УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»», ««… БАСҚАРМАСЫ» ММ») as well as a
+/// company's («ТОО «Жайык Балык»», ««Жайық Балық» ЖШС»), so one organisation is one value whichever
+/// form its letterhead prints or the clerk typed. Issuers and the organisation a «Кому:/Кімге:»
+/// label names (2026.11.28d) alike; a company's letterhead from 2026.11.29h (the seventeenth set's
+/// answer, «ТОО «ПАВЛОДАР ЭНЕРГО СБЫТ»»). (A «кому» block in the dative, «Директору ТОО «…»»,
+/// names a person's post and stays as printed.)
 fn organisation_name(value: &str) -> String {
     const LEADING: &[&str] = &[
         "ТОВАРИЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ",
@@ -849,9 +860,10 @@ fn without_legal_form(value: &str, leading: &[&str], trailing: &[&str]) -> Strin
     // Compared on the name's own bytes (`get` never cuts a letter): a letter whose capital is
     // longer in UTF-8 cannot shift an offset and panic.
     let mut name = value.trim();
+    // A form stands before one quoted name only: «ТОО «Береке» и АО «Сункар»» names two firms.
     let after_form = leading.iter().find_map(|f| {
         let rest = name.get(f.len()..)?.trim_start();
-        (name.get(..f.len())?.to_uppercase() == *f && rest.starts_with('«')).then_some(rest)
+        (name.get(..f.len())?.to_uppercase() == *f && one_quoted_name(rest)).then_some(rest)
     });
     if let Some(rest) = after_form {
         name = rest;
@@ -908,7 +920,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
     // finds none (a single letterhead line among others).
     if let Some(((offset, value_end), value)) = letterhead_issuer(page, top, rules).filter(|_| !issuer) {
         issuer = true;
-        let value = body_name(value.trim_end_matches([',', '.', ':']).trim());
+        let value = organisation_name(value.trim_end_matches([',', '.', ':']).trim());
         out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead_block", "issuer"));
     }
     let all_lines = lines(top);
@@ -976,7 +988,7 @@ pub(crate) fn issuer_and_addressee(page: &PageText, kind: &str, rules: &Rules) -
             }
             let raw = &top[offset..value_end];
             let value = name_value(raw);
-            let value = body_name(value.trim_end_matches([',', '.', ':']).trim());
+            let value = organisation_name(value.trim_end_matches([',', '.', ':']).trim());
             out.push(page.found(rules, "issuer", json!(value), (offset, value_end), "issuer.letterhead", "issuer"));
         }
     }
@@ -1077,24 +1089,34 @@ mod tests {
     }
 
     #[test]
-    fn a_bodys_name_is_given_without_its_legal_form_and_the_quotes_it_puts_round_the_name() {
+    fn an_organisations_name_is_given_without_its_legal_form_and_the_quotes_it_puts_round_the_name() {
         assert_eq!(
-            body_name("РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»"),
+            organisation_name(
+                "РЕСПУБЛИКАНСКОЕ ГОСУДАРСТВЕННОЕ УЧРЕЖДЕНИЕ «ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ»"
+            ),
             "ДЕПАРТАМЕНТ ЭКОЛОГИИ ПО ПАВЛОДАРСКОЙ ОБЛАСТИ"
         );
-        assert_eq!(body_name("ГУ «Отдел образования города Костаная»"), "Отдел образования города Костаная");
+        assert_eq!(organisation_name("ГУ «Отдел образования города Костаная»"), "Отдел образования города Костаная");
         assert_eq!(
-            body_name("«ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ"),
+            organisation_name("«ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ» ММ"),
             "ҚОСТАНАЙ ОБЛЫСЫНЫҢ ЕҢБЕК ИНСПЕКЦИЯСЫ БАСҚАРМАСЫ"
         );
-        assert_eq!(body_name("ПРОКУРАТУРА ГОРОДА АЛМАТЫ"), "ПРОКУРАТУРА ГОРОДА АЛМАТЫ");
-        assert_eq!(body_name("ТОО «Береке» и АО «Сункар»"), "ТОО «Береке» и АО «Сункар»", "no form, inner quotes kept");
-        assert_eq!(body_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"), "ГУБЕРНСКОЕ УПРАВЛЕНИЕ", "a word that begins like a form");
+        assert_eq!(organisation_name("ПРОКУРАТУРА ГОРОДА АЛМАТЫ"), "ПРОКУРАТУРА ГОРОДА АЛМАТЫ");
+        assert_eq!(
+            organisation_name("ТОО «Береке» и АО «Сункар»"),
+            "ТОО «Береке» и АО «Сункар»",
+            "no form, inner quotes kept"
+        );
+        assert_eq!(
+            organisation_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"),
+            "ГУБЕРНСКОЕ УПРАВЛЕНИЕ",
+            "a word that begins like a form"
+        );
         // «ᲀ» (U+1C80) is three bytes and its capital «В» two: offsets of an upper-cased copy would
         // fall inside a letter. Any text gives a value, never a panic.
         for odd in ["ГОСУДАРСТᲀЕННОЕ УЧРЕЖДЕНИЕ «Отдел»", "ᲀГУ «Отдел»", "«Отдел» ᲀММ", "ГУ", "ММ", "«»", "ГУ «"]
         {
-            let _ = body_name(odd);
+            let _ = organisation_name(odd);
         }
     }
 

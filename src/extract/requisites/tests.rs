@@ -1078,3 +1078,72 @@ fn a_number_and_an_addressee_broken_by_a_narrow_column_are_read_whole() {
     let found = facts(noise);
     assert!(has(&found, "number", json!("2-20")), "{found:#?}");
 }
+
+/// The seventeenth set's answers. A Kazakh reference whose number ends its line before the noun
+/// («… № 2-0900-26/3377⏎наразылығы басқармада қаралды»), a Russian one opened by «Касательно»: both
+/// are what the answer answers, and the answer is known by them.
+#[test]
+fn a_reference_wrapped_after_its_genitive_or_opened_by_kasatelno_is_what_the_answer_answers() {
+    let kazakh = "ЖЕР ҚАТЫНАСТАРЫ БАСҚАРМАСЫ\n\n2026 жылғы 23 қарашадағы № 04-11/2871\n\nҚарағанды облысының\n\
+                  прокуратурасына\n\nОблыс прокуратурасының 2026 жылғы 28 қазандағы № 2-0900-26/3377\n\
+                  наразылығы басқармада қаралды.\nШешім заңға сәйкес қабылданған, сондықтан наразылық \
+                  қанағаттандырусыз қалдырылды.";
+    let found = facts(kazakh);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_number", json!("2-0900-26/3377")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_date", json!("2026-10-28")), "{found:#?}");
+    assert!(has(&found, "number", json!("04-11/2871")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
+    let russian = "ТОО «ПАВЛОДАР ЭНЕРГО СБЫТ»\nБИН 240740462762\n\nИсх. № 1187/ЮО\n«26» ноября 2026 г.\n\
+                   Заместителю прокурора\nПавлодарской области\nсоветнику юстиции\nР. Алимжанову\n\n\
+                   Касательно протеста № 2-1400-26/3290 от 16.11.2026\nРассмотрев протест на приказ, сообщаем, \
+                   что приказ издан в соответствии с законом. В связи с изложенным протест оставлен без \
+                   удовлетворения.";
+    let found = facts(russian);
+    assert!(has(&found, "doc_type", json!("answer")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_number", json!("2-1400-26/3290")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_date", json!("2026-11-16")), "{found:#?}");
+    assert!(has(&found, "number", json!("1187/ЮО")), "{found:#?}");
+    assert!(has(&found, "outcome", json!("rejected")), "{found:#?}");
+    // A class rank below the post is no part of the addressee; a company's letterhead is named
+    // without its legal form, as a body's is.
+    assert!(has(&found, "addressee", json!("Заместителю прокурора Павлодарской области")), "{found:#?}");
+    assert!(has(&found, "issuer", json!("ПАВЛОДАР ЭНЕРГО СБЫТ")), "{found:#?}");
+    // An own number below a line ending in a genitive is still the page's own: nothing stands
+    // after it on its line, but its lead is no genitive.
+    let own = "АҚТӨБЕ ОБЛЫСЫНЫҢ ПРОКУРАТУРАСЫ\n2026 жылғы 5 қараша № 2-0500-26/118\nхатқа жауап ретінде \
+               хабарлаймыз.";
+    let found = facts(own);
+    assert!(has(&found, "number", json!("2-0500-26/118")), "{found:#?}");
+    assert!(!has(&found, "in_reply_to_number", json!("2-0500-26/118")), "{found:#?}");
+}
+
+/// The seventeenth set: the Constitutional Law on the prosecutor's office named in Kazakh with the
+/// republic inside its quotes, and amounts a line broke inside their figures — after a head that
+/// is itself grouped in thousands («берешек 7 302⏎415 теңге»), and with words in brackets OCR
+/// garbled past reading («в размере 2⏎589 600 (два миллиона … восем!деоят левять …) тенге»).
+#[test]
+fn the_prosecutors_law_in_kazakh_word_order_and_amounts_broken_over_lines() {
+    let found = facts(
+        "ПРОКУРАТУРА\n\n«Қазақстан Республикасының Прокуратурасы туралы» Конституциялық заңның 26-бабын \
+         басшылыққа ала отырып, ҰСЫНАМЫН.",
+    );
+    assert!(
+        has(&found, "article", json!({"code": "Закон о прокуратуре", "article": "26", "part": null, "item": null})),
+        "{found:#?}"
+    );
+    let found =
+        facts("ЕСКЕРТУ\n\nжалақыны төлемейтіні туралы ақпарат түсті, берешек 7 302\n415 теңге 20 тиынды құрайды.");
+    assert!(has(&found, "amount", json!({"tenge": 7302415, "tiyn": 20})), "{found:#?}");
+    let found = facts(
+        "ПОСТАНОВЛЕНИЕ\n\nподвергнуть штрафу в размере 2\n589 600 (два миллиона пятьсот восем!деоят левять тысяч \
+         шестьсот) тенге.",
+    );
+    assert!(has(&found, "amount", json!({"tenge": 2589600, "tiyn": 0})), "{found:#?}");
+    // A lone head with no cue before it and words that do not read stays apart.
+    let found = facts("ПОСТАНОВЛЕНИЕ\n\nпунктов 2\n589 600 (нечитаемо) тенге.");
+    assert!(has(&found, "amount", json!({"tenge": 589600, "tiyn": 0})), "{found:#?}");
+    // OCR's «г» for the «т» of «тиын».
+    let found = facts("ОТВЕТ\n\nсумма перерасчета составила 612 340 тенге 15 гиын и будет возвращена.");
+    assert!(has(&found, "amount", json!({"tenge": 612340, "tiyn": 15})), "{found:#?}");
+}
