@@ -46,6 +46,7 @@ VOCABULARY = """
 санитариялық эпидемиологиялық санитариялық-эпидемиологиялық тұтынушы құқық қорғау құқықтық
 статистика арнайы есеп төтенше жағдай өрт қауіпсіздік ішкі полиция сот судья мамандандырылған
 ауданаралық азаматтық қылмыстық экономикалық іс жөніндегі бойынша туралы жауапкершілік шектеулі
+конституциялық
 серіктестік акционерлік қоғам жеке кәсіпкер шаруа қожалық ұйым жауап хат ұсыну наразылық
 қаулы шешім бұйрық хаттама акт нұсқама ескерту талап өтініш шағым арыз қанағаттандыру
 ішінара қабылдау қарау нәтиже мерзім күн жұмыс ай жыл тоқсан айыппұл сома теңге
@@ -119,6 +120,14 @@ def harmony(word):
     return None
 
 
+def borrowed(stem, russian):
+    """Whether a stem is a Russian word, by the law texts holding it with a Russian ending: a
+    consonant-final stem followed by one to three letters («ресурсов», «комитета»), a stem ending in
+    «-а»/«-я» with that letter changed («экологии», «статистики»)."""
+    heads = [stem] if stem[-1] not in "ая" else [stem[:-1]]
+    return any(w != stem and w.startswith(h) and 1 <= len(w) - len(h) <= 3 for h in heads for w in russian)
+
+
 def forms(stem):
     """The stem and the stem with each ending that suits it: the ending's vowels in the stem's
     harmony, an ending opening with a vowel only after a consonant and «с…» (сы, сының) only after
@@ -172,8 +181,14 @@ def main():
             by_fold.setdefault(fold(form), set()).add(form)
     # Forms with no Kazakh letter («облысы», «прокуратурасы») need nothing put back but tell a line
     # is Kazakh; the vocabulary's only (a place's name is spelt alike in Russian), Russian words out.
+    # A stem borrowed from Russian, as it stands and with the «-ы» a Russian plural also ends in,
+    # tells nothing: it is spelt so in a Russian text too («ТОО «Актобе Медь Ресурс»» had been taken
+    # for a Kazakh line and its town put back as «Ақтөбе»; the law texts hold «ресурсов», not
+    # «ресурс»). Borrowed: the law texts hold the stem with a Russian ending («ресурсов»,
+    # «департамента», «экологии»). Only a Kazakh ending tells then; «облыс», «туралы» still do.
     plain = sorted({f for stem in VOCABULARY for f in forms(stem)
-                    if not any(c in KAZAKH_LETTERS for c in f) and len(f) >= 5} - russian)
+                    if not any(c in KAZAKH_LETTERS for c in f) and len(f) >= 5
+                    and not (f in (stem, stem + "ы") and borrowed(stem, russian))} - russian)
     kept, russian_like, ambiguous = [], 0, 0
     for folded, found in by_fold.items():
         if folded in russian:
@@ -190,7 +205,7 @@ def main():
     # («г. Костанай»): the reader puts such a name back only in a line that is Kazakh.
     places = sorted(set(kept) & toponyms(args.geo))
     data = {
-        "version": "kazakh-words-2026.11.28",
+        "version": "kazakh-words-2026.11.30",
         "about": "Kazakh word forms whose letters OCR loses (Қ→К, Ң→Н, Ғ→Г, Ү/Ұ→У, Ө→О, Ә→А, Һ→Х, І dropped): "
                  "a word read by OCR whose folded spelling is one of these, and no Russian word, is put back. "
                  "Built by scripts/documents/kazakh_lexicon.py; do not edit by hand.",
