@@ -519,11 +519,31 @@ pub(crate) fn amounts(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
 }
 
 /// Periods set: «в течение 10 рабочих дней», «в месячный срок», «бір ай ішінде».
+/// The page is read as printed first, then with its misread period words put right (`misread`):
+/// a period only the second reading finds names its rule `….misread`. Both readings share byte
+/// offsets, so the span is the page's own.
 pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
     let mut out: Vec<CandidateFact> = Vec::new();
     let mut covered: Vec<(usize, usize)> = Vec::new();
+    let put_right = super::misread::period_text(page.text, &rules.period_vocabulary);
+    let readings = std::iter::once((page.text, false)).chain(put_right.as_deref().map(|t| (t, true)));
+    for (text, misread) in readings {
+        periods_in(page, text, misread, rules, &mut out, &mut covered);
+    }
+    out.sort_by_key(|f| f.span.0);
+    out
+}
+
+fn periods_in(
+    page: &PageText,
+    text: &str,
+    misread: bool,
+    rules: &Rules,
+    out: &mut Vec<CandidateFact>,
+    covered: &mut Vec<(usize, usize)>,
+) {
     for (id, re) in &rules.periods {
-        for c in re.captures_iter(page.text) {
+        for c in re.captures_iter(text) {
             let whole = c.get(0).expect("match");
             if covered.iter().any(|(s, e)| whole.start() < *e && whole.end() > *s) {
                 continue;
@@ -565,11 +585,14 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             // Plain «дней» / «күн» counted as calendar days is not confirmed law (the rules'
             // units_note): the rule's id says so, and the viewer tells the person.
             let explicit = ["календар", "күнтізбелік", "сут", "тәулік"].iter().any(|w| unit_text.contains(w));
-            let rule = if unit == "calendar_days" && !explicit && !id.ends_with(".compound") {
+            let mut rule = if unit == "calendar_days" && !explicit && !id.ends_with(".compound") {
                 format!("{id}.plain_days")
             } else {
                 id.clone()
             };
+            if misread {
+                rule.push_str(".misread");
+            }
             out.push(page.fact(
                 "period",
                 json!({"value": value, "unit": unit}),
@@ -579,8 +602,6 @@ pub(crate) fn periods(page: &PageText, rules: &Rules) -> Vec<CandidateFact> {
             ));
         }
     }
-    out.sort_by_key(|f| f.span.0);
-    out
 }
 
 /// Whether the word before `at` is «не» (Russian) — «не удовлетворено» says the opposite of

@@ -132,14 +132,20 @@ pub(super) fn names_kind(line: &str, kind: &super::rules::DocType) -> bool {
 }
 
 /// A Kazakh title in its own order, what it is about first and its word last: «Әкімшілік құқық
-/// бұзушылық туралы ХАТТАМА», «Тексеру нәтижелері туралы № 03-Э/77 АКТ» (figures are squeezed out).
+/// бұзушылық туралы ХАТТАМА», «Тексеру нәтижелері туралы № 03-Э/77 АКТ» (figures are squeezed out);
+/// or a title in the possessive with up to three words that qualify it before it («САЛЫҚТЫҚ ТЕКСЕРУ
+/// АКТІСІ», «ЖОСПАРДАН ТЫС ТЕКСЕРУ АКТІСІ»: the eighteenth set's act, its kind lost on every
+/// rendition) — the possessive («-сі», «-сы») is the head of a Kazakh compound, which no Russian
+/// title ends in.
 fn titled_last(line: &str, title: &str) -> bool {
     let words: Vec<&str> = line.split(' ').collect();
     let title_words = title.split(' ').count();
+    let before = words.len().saturating_sub(title_words);
+    let possessive = title_words >= 2 && (title.ends_with("СІ") || title.ends_with("СЫ"));
     words.len() > title_words
         && words.len() <= title_words + 7
-        && words[..words.len() - title_words].contains(&"ТУРАЛЫ")
-        && is_title_line(&words[words.len() - title_words..].join(" "), title)
+        && (words[..before].contains(&"ТУРАЛЫ") || possessive && before <= 3)
+        && is_title_line(&words[before..].join(" "), title)
 }
 
 /// Whether the line at `start..end` opens a paragraph rather than titles the page: set in mixed case
@@ -511,9 +517,14 @@ pub(crate) fn numbers_and_dates(page: &PageText, kind: &str, rules: &Rules) -> V
     let mut own_number = false;
     let mut own_date = false;
     let mut reply = false;
+    // Only an answer (or a letter whose kind is unknown) answers an act: an order issued «…
+    // № 2-0311-26/1508 хатына сәйкес» cites the letter it acts on, and no truth of any set gives a
+    // document of another kind a reference (the eighteenth set's order, read as answering it on
+    // every rendition but the DOCX). The reference is still no own number.
+    let answers = kind == "answer" || kind.is_empty();
     for pair in pairs(top, rules) {
         if is_reply(top, &pair, rules) {
-            if !reply && pair.number.is_some() {
+            if answers && !reply && pair.number.is_some() {
                 reply = true;
                 if let Some(n) = &pair.number {
                     out.push(page.found(rules, "in_reply_to_number", json!(n.2), (n.0, n.1), "reply.number", "reply"));

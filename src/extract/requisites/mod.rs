@@ -12,6 +12,7 @@
 mod body;
 pub mod calibration;
 mod header;
+mod misread;
 pub mod numbers;
 mod parties;
 mod rules;

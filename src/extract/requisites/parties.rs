@@ -513,6 +513,26 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
             && words(above).first().is_some_and(|w| RU_BODY_NOUNS.contains(&w.as_str()))
             && territory_rank(above).is_none()
     };
+    // A Kazakh region's or city's name alone on its line («ТҮРКІСТАН ОБЛЫСЫ») over a smaller
+    // territory's body («САЙРАМ АУДАНЫНЫҢ ПРОКУРАТУРАСЫ»), set apart by OCR's empty line: the
+    // body's name begins with it, as it does when no line parts them (the eighteenth set's
+    // submission, read as the district's office alone on its scans).
+    let kazakh_place_over = |previous: &[(usize, usize)], block: &[(usize, usize)]| {
+        let above = text_of(&previous[0]);
+        let below = text_of(&block[0]);
+        let above_words = words(above);
+        let rank_of = |w: &String| place_rank(&w.to_lowercase());
+        let above_rank = above_words.get(1).and_then(rank_of);
+        let below_rank = words(below).iter().filter_map(rank_of).max();
+        previous.len() == 1
+            && above_words.len() == 2
+            && capitals(above)
+            && capitals(below)
+            && is_kazakh(&format!("{above} {below}"))
+            && !above.chars().any(|c| c.is_ascii_digit())
+            && matches!((above_rank, below_rank), (Some(a), Some(b)) if b < a)
+            && words(below).last().is_some_and(|w| KK_BODY_NOUNS.contains(&w.as_str()))
+    };
     // The Kazakh name's last line come after the other column: a few words ending in a body's noun
     // («ПРОКУРАТУРАСЫ», «БАҚЫЛАУ ДЕПАРТАМЕНТІ»), no figures.
     let kazakh_noun_line = |line: &(usize, usize)| {
@@ -593,7 +613,8 @@ fn join_broken_blocks(top: &str, blocks: Vec<Vec<(usize, usize)>>) -> Vec<Vec<(u
                     && (genitive_end(previous)
                         || lone_noun(previous)
                         || runs_on(&block)
-                        || place_under(previous, &block)) =>
+                        || place_under(previous, &block)
+                        || kazakh_place_over(previous, &block)) =>
             {
                 previous.extend(block)
             }

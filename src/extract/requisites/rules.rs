@@ -33,6 +33,7 @@ struct RulesFile {
     amount_cues: Vec<String>,
     amount_cues_after: Vec<String>,
     period: BTreeMap<String, Vec<PeriodFile>>,
+    period_words: Vec<String>,
     units: BTreeMap<String, Vec<String>>,
     outcomes: Vec<OutcomeFile>,
     confidence: BTreeMap<String, f32>,
@@ -143,6 +144,10 @@ pub struct Rules {
     /// left above are its head after any word, as after a cue before them.
     pub amount_cue_after: Regex,
     pub periods: Vec<(String, Regex)>,
+    /// The words a period is written in — its anchors and units (`period_words`) and the number
+    /// words — in lower case: a word read one letter off one of them is put right for the period
+    /// finder (`misread`).
+    pub period_vocabulary: std::collections::HashSet<String>,
     pub unit_stems: Vec<(String, Vec<String>)>,
     pub outcomes: Vec<(String, Vec<Regex>)>,
     pub confidence: BTreeMap<String, f32>,
@@ -235,10 +240,13 @@ impl Rules {
                 ));
             }
             if !long.is_empty() {
-                // A title may wrap at any space: the rules' spaces match any run of white space.
+                // A title may wrap at any space: the rules' spaces match any run of white space;
+                // and after the hyphen of a compound, as a narrow line breaks it
+                // («Административного процедурно-⏎процессуального кодекса», a photo of the
+                // seventh set).
                 parts.push(format!(
                     "(?i:{})",
-                    long.iter().map(|s| s.replace(' ', r"\s+")).collect::<Vec<_>>().join("|")
+                    long.iter().map(|s| wrappable(&s.replace(' ', r"\s+"))).collect::<Vec<_>>().join("|")
                 ));
             }
             codes.push((code.code.clone(), compile(&format!("code {}", code.code), &parts.join("|"))?));
@@ -264,6 +272,14 @@ impl Rules {
                 .collect();
             outcomes.push((o.outcome.clone(), compiled?));
         }
+        let period_vocabulary = file
+            .period_words
+            .iter()
+            .chain(file.number_words.units.keys())
+            .chain(file.number_words.hundreds.keys())
+            .chain(file.number_words.multipliers.keys())
+            .map(|w| w.to_lowercase())
+            .collect();
         let mut number_endings = file.spoken_dates.endings.clone();
         number_endings.sort_by_key(|e| std::cmp::Reverse(e.chars().count()));
         Ok(Rules {
@@ -278,6 +294,7 @@ impl Rules {
             date_words,
             date_kk,
             month_of,
+            period_vocabulary,
             units: file.number_words.units,
             hundreds: file.number_words.hundreds,
             multipliers: file.number_words.multipliers,
@@ -339,4 +356,20 @@ impl Rules {
     pub fn rule(&self, id: &str) -> String {
         format!("{id}@{}", self.version)
     }
+}
+
+/// A pattern whose hyphens between two letters may be followed by a line break: a compound
+/// («процедурно-процессуальн») wraps after its hyphen as readily as at a space.
+fn wrappable(pattern: &str) -> String {
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut out = String::with_capacity(pattern.len() + 8);
+    for (i, &c) in chars.iter().enumerate() {
+        out.push(c);
+        let between_letters =
+            i > 0 && chars[i - 1].is_alphabetic() && chars.get(i + 1).is_some_and(|n| n.is_alphabetic());
+        if c == '-' && between_letters {
+            out.push_str(r"\s*");
+        }
+    }
+    out
 }

@@ -1147,3 +1147,70 @@ fn the_prosecutors_law_in_kazakh_word_order_and_amounts_broken_over_lines() {
     let found = facts("ОТВЕТ\n\nсумма перерасчета составила 612 340 тенге 15 гиын и будет возвращена.");
     assert!(has(&found, "amount", json!({"tenge": 612340, "tiyn": 15})), "{found:#?}");
 }
+
+/// The eighteenth set: a Kazakh act titled by a compound in the possessive with a word before it
+/// («САЛЫҚТЫҚ ТЕКСЕРУ АКТІСІ»); a firm's letterhead with its form spelled out; an order citing the
+/// letter it acts on («… № … хатына⏎сәйкес БҰЙЫРАМЫН», wrapped as a PDF wraps it) answers nothing;
+/// a region's name over a district's office with OCR's empty line between them.
+#[test]
+fn a_qualified_kazakh_title_a_spelled_out_firm_an_orders_citation_and_a_region_over_a_gap() {
+    let act = "МЕМЛЕКЕТТІК КІРІСТЕР ДЕПАРТАМЕНТІ\n\n№ 44-ст\nСАЛЫҚТЫҚ ТЕКСЕРУ АКТІСІ\n\n2026 жылғы 24 қараша\n\n\
+               Тексеру нәтижесінде салық төленбегені анықталды.";
+    let found = facts(act);
+    assert!(has(&found, "doc_type", json!("inspection_act")), "{found:#?}");
+    assert!(has(&found, "number", json!("44-ст")), "{found:#?}");
+    let firm = "ТОВАРИЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ «КАРАГАНДА ВОДОКАНАЛ СЕРВИС»\n100012, г. Караганда, \
+                ул. Гоголя, 51\n\nИсх. № КВС-1204\n«26» ноября 2026 г.\n\nПрокурору района\n\nРассмотрев Ваше \
+                представление от 13.11.2026 № 2-0913-26/2045, сообщаем, что в удовлетворении представления отказано.";
+    let found = facts(firm);
+    assert!(has(&found, "issuer", json!("КАРАГАНДА ВОДОКАНАЛ СЕРВИС")), "{found:#?}");
+    assert!(has(&found, "in_reply_to_number", json!("2-0913-26/2045")), "{found:#?}");
+    let order =
+        "«АЛМАТЫ ОБЛЫСЫНЫҢ ЖҰМЫСПЕН ҚАМТУ БАСҚАРМАСЫ» ММ\n\nБҰЙРЫҚ\n\n2026 жылғы 18 қараша № 215-ж Қонаев қ.\n\n\
+                 Жоспардан тыс тексеру жүргізу туралы\n\nКәсіпкерлік кодексінің 144-бабының 3-тармағына және облыс \
+                 прокуратурасының 2026 жылғы 11 қарашадағы № 2-0311-26/1508 хатына\nсәйкес БҰЙЫРАМЫН: тексеру \
+                 жүргізілсін.";
+    let found = facts(order);
+    assert!(has(&found, "doc_type", json!("order")), "{found:#?}");
+    assert!(has(&found, "number", json!("215-ж")), "{found:#?}");
+    assert!(!found.iter().any(|(k, _)| k == "in_reply_to_number"), "{found:#?}");
+    assert!(!has(&found, "number", json!("2-0311-26/1508")), "{found:#?}");
+    let gap = "ТҮРКІСТАН ОБЛЫСЫ\n\nСАЙРАМ АУДАНЫНЫҢ ПРОКУРАТУРАСЫ\nАқсукент ауылы\n2026 жылғы «19» қараша\n\
+               № 2-1920-26/1377\n\nЗАҢ БҰЗУШЫЛЫҚТАРДЫ ЖОЮ ТУРАЛЫ ҰСЫНУ\n\nАудан прокуратурасы тексерді.";
+    let found = facts(gap);
+    assert!(has(&found, "issuer", json!("ТҮРКІСТАН ОБЛЫСЫ САЙРАМ АУДАНЫНЫҢ ПРОКУРАТУРАСЫ")), "{found:#?}");
+}
+
+/// Periods on phone photos, a letter misread in one of their words (the spent sets' photos): read
+/// with the word put right, the rule saying so; the span is the printed words'.
+#[test]
+fn a_period_with_a_misread_letter_is_read_and_says_so() {
+    let rules = Rules::shipped();
+    let text = "ПОСТАНОВЛЕНИЕ\n\nПостановление может быть обжаловано в течение ДЕсяри рабочих дкей со дня вручения.";
+    let found = find(&[text], rules);
+    let period = found.iter().find(|f| f.kind == "period").expect("a period");
+    assert_eq!(period.value, json!({"value": 10, "unit": "working_days"}));
+    assert!(period.rule.starts_with("period.ru.within.misread@"), "{}", period.rule);
+    let span: String = text.chars().skip(period.span.0).take(period.span.1 - period.span.0).collect();
+    assert_eq!(span, "в течение ДЕсяри рабочих дкей");
+    let found = facts("ҚАУЛЫ\n\nАйыппұл заңды күшіне енген күннен бастап алпыс тәулік ізінде төленуге тиіс.");
+    assert!(has(&found, "period", json!({"value": 60, "unit": "calendar_days"})), "{found:#?}");
+    // Printed right, a period keeps its own rule.
+    let found = find(&["ОТВЕТ\n\nв течение десяти рабочих дней"], rules);
+    assert!(found.iter().any(|f| f.kind == "period" && f.rule.starts_with("period.ru.within@")), "{found:#?}");
+}
+
+/// A code's name wrapped after the hyphen of its compound, as a narrow line breaks it on a photo:
+/// the code is still named («статьями 155, 156 Административного процедурно-⏎процессуального
+/// кодекса»).
+#[test]
+fn a_codes_name_wrapped_after_its_hyphen_is_still_the_code() {
+    let found = facts(
+        "РЕШЕНИЕ\n\nРуководствуясь статьей 155 Административного процедурно-\nпроцессуального кодекса Республики \
+         Казахстан, суд РЕШИЛ.",
+    );
+    assert!(
+        has(&found, "article", json!({"code": "АППК", "article": "155", "part": null, "item": null})),
+        "{found:#?}"
+    );
+}
