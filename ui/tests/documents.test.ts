@@ -2,7 +2,7 @@
 // letters and all), overlapping or out-of-range spans skipped, and values in plain words; and the
 // order the viewer asks about facts in: those still to decide by rising confidence, then the decided.
 import { describe, expect, it } from 'vitest';
-import { byDoubt, pieces, valueText } from '../src/lib/documents';
+import { byDoubt, pieces, valueText, warnings } from '../src/lib/documents';
 import type { FactView } from '../src/lib/types/FactView';
 
 function fact(id: number, start: number, end: number): FactView {
@@ -55,5 +55,19 @@ describe('byDoubt', () => {
     ];
     expect(byDoubt(facts).map((f) => f.id)).toEqual([4, 2, 1, 5, 3]);
     expect(facts.map((f) => f.id)).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe('warnings', () => {
+  const period = (rule: string) => ({ ...fact(1, 0, 1), kind: 'period', rule }) as FactView;
+  it('warns of plain days and of a period read through a misread letter, and of nothing else', () => {
+    expect(warnings(period('period.ru.within.plain_days@requisites-2026.11.30a'))).toEqual(['docs.unit_unconfirmed']);
+    expect(warnings(period('period.ru.within.misread@requisites-2026.11.30a'))).toEqual(['docs.misread']);
+    expect(warnings(period('period.ru.within.plain_days.misread@requisites-2026.11.30a'))).toEqual([
+      'docs.unit_unconfirmed',
+      'docs.misread',
+    ]);
+    expect(warnings(period('period.ru.within@requisites-2026.11.30a'))).toEqual([]);
+    expect(warnings({ ...fact(1, 0, 1), rule: 'number.alone.misread@x' } as FactView)).toEqual([]);
   });
 });

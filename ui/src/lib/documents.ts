@@ -3,6 +3,7 @@
 
 import { t, tEnum } from './i18n.svelte';
 import type { FactView } from './types/FactView';
+import type { WordKey } from './words/keys';
 
 export interface Piece {
   text: string;
@@ -41,6 +42,20 @@ export function byDoubt(facts: FactView[]): FactView[] {
   const open = facts.filter((f) => f.status === 'proposed').sort((a, b) => a.confidence - b.confidence || inDocument(a, b));
   const decided = facts.filter((f) => f.status !== 'proposed').sort(inDocument);
   return [...open, ...decided];
+}
+
+/**
+ * What the viewer warns of beside a fact, as word keys: a period whose «days» were counted as
+ * calendar days without the word saying so (`.plain_days`), and a period read through a word the
+ * reading spelt a letter wrong and the reader put right (`.misread`, reader 2026.11.30a) — the page
+ * is to be checked before confirming either.
+ */
+export function warnings(fact: FactView): WordKey[] {
+  if (fact.kind !== 'period') return [];
+  const out: WordKey[] = [];
+  if (fact.rule.includes('.plain_days')) out.push('docs.unit_unconfirmed');
+  if (fact.rule.includes('.misread')) out.push('docs.misread');
+  return out;
 }
 
 /** A fact's value as a person reads it. */

@@ -611,6 +611,7 @@ export type WordKey =
   | 'docs.method.none'
   | 'docs.method.ocr'
   | 'docs.method.text'
+  | 'docs.misread'
   | 'docs.not_read'
   | 'docs.open'
   | 'docs.outcome.partly'
