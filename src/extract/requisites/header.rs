@@ -482,10 +482,24 @@ fn is_place(text: &str) -> bool {
 
 /// A line that holds a date and little else: «г. Туркестан 14 марта 2025 года», «14.03.2025».
 fn date_line(text: &str, date: &(usize, usize, chrono::NaiveDate)) -> bool {
-    let before = lead(text, date.0);
+    static TIME: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    // In a row of cells, what stands before the date in its own cell («Исх. № … ⇥ Дата: 27.11.2026»,
+    // «№ 0512 ⇥ «18» ноября 2026 года»: the number's cell is not the date's lead).
+    let line_start = text[..date.0].rfind('\n').map_or(0, |i| i + 1);
+    let cell_start = text[line_start..date.0].rfind('\t').map_or(line_start, |i| line_start + i + 1);
+    let before = lead(&text[cell_start..], date.0 - cell_start).trim_end_matches(':').trim().to_string();
+    // An hour after the date is the protocol's («2026 жылғы 16 қараша, сағ. 11:30», «в 11 ч. 30 мин.»).
+    let time = TIME.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^[,\s]*(?:(?:сағ|в|время)\.?\s*)?\d{1,2}\s*(?:[:.]|ч\.?)\s*\d{2}(?:\s*(?:мин\.?|сағ\.?))?\s*$",
+        )
+        .expect("compiles")
+    });
     let after = tail(text, date.1).trim().to_lowercase();
-    // «от 10 ноября 2026 года» alone under the title is the document's date as well.
-    let place = before.is_empty() || before == "от" || is_place(&before);
+    let after = if time.is_match(&after) { String::new() } else { after };
+    // «от 10 ноября 2026 года» alone under the title is the document's date as well, and so is one a
+    // label names («Дата:», «Күні:»).
+    let place = before.is_empty() || ["от", "дата", "күні"].contains(&before.as_str()) || is_place(&before);
     let rest_ok = after.is_empty()
         || ["г.", "г", "года", "ж.", "ж", "жыл", "жылы"].contains(&after.as_str())
         || after.split_whitespace().count() <= 3 && is_place(&after);

@@ -1214,3 +1214,33 @@ fn a_codes_name_wrapped_after_its_hyphen_is_still_the_code() {
         "{found:#?}"
     );
 }
+
+/// The nineteenth set's dates and amounts and periods: a date with the protocol's hour after it, a
+/// date a label names in its own cell, a date in the cell beside the number, a debt's head broken
+/// over a line, a Kazakh period with «күнтізбелік» before its number.
+#[test]
+fn dates_with_an_hour_or_a_label_a_debts_head_and_a_calendar_word_before_the_number() {
+    let protocol = "ДЕПАРТАМЕНТІ\n\nӘКІМШІЛІК ҚҰҚЫҚ БҰЗУШЫЛЫҚ ТУРАЛЫ\nХАТТАМА\n№ 11-26/0917\n\
+                    Көкшетау қ.\t2026 жылғы 16 қараша, сағ. 11:30\nМен хаттаманы жасадым.";
+    let found = facts(protocol);
+    assert!(has(&found, "date", json!("2026-11-16")), "{found:#?}");
+    let protest = "ПРОКУРАТУРА РАЙОНА\n\nПРОТЕСТ\nна постановление акимата\n\
+                   Исх. № 2-1807-26/2203\tДата: 27.11.2026\nПрокуратурой района изучено постановление акимата \
+                   от 02.10.2026 № 4/611.";
+    let found = facts(protest);
+    assert!(has(&found, "date", json!("2026-11-27")), "{found:#?}");
+    assert!(has(&found, "number", json!("2-1807-26/2203")), "{found:#?}");
+    assert!(!has(&found, "date", json!("2026-10-02")), "{found:#?}");
+    let beside = "ДЕПАРТАМЕНТ\n\nПРОТОКОЛ\nоб административном правонарушении\n№ 0512\t«18» ноября 2026 года\n\
+                  г. Шымкент\nСоставлен протокол.";
+    let found = facts(beside);
+    assert!(has(&found, "date", json!("2026-11-18")), "{found:#?}");
+    let act = "БАСҚАРМАСЫ\n\nАКТ № 77-ЕИ\n\nжалақы бойынша берешек 19\n804 112 теңге 45 тиын. Бұзушылықтарды жою \
+               мерзімі — күнтізбелік жиырма күн.";
+    let found = facts(act);
+    assert!(has(&found, "amount", json!({"tenge": 19804112, "tiyn": 45})), "{found:#?}");
+    assert!(has(&found, "period", json!({"value": 20, "unit": "calendar_days"})), "{found:#?}");
+    // A date in a sentence is still no date of the document's.
+    let found = facts("ДЕПАРТАМЕНТ\n\nПРОТОКОЛ\nСоставлен 16 ноября 2026 года, в 11:30 начата проверка.");
+    assert!(!has(&found, "date", json!("2026-11-16")), "{found:#?}");
+}
