@@ -381,6 +381,7 @@ fn the_held_out_documents_are_frozen() {
         ("heldout17", 12),
         ("heldout18", 12),
         ("heldout19", 12),
+        ("heldout20", 12),
     ] {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/documents").join(folder);
         let manifest = std::fs::read_to_string(dir.join("MANIFEST.sha256")).expect("the manifest");
