@@ -3,16 +3,17 @@
 //!
 //! Why: a period is three or four words in a row (an anchor, a number, a unit), and a phone photo
 //! read by OCR loses a letter in one of them often enough that periods were the most missed fact
-//! on photos across every spent frozen set (70 of the periods on 17 sets' photos, reader
-//! 2026.11.29h). Each such word is one letter from a word the period patterns know. The page's text
+//! on photos across the spent frozen sets (70 periods missed on the photos of seventeen sets,
+//! reader 2026.11.29h). Each such word is one letter from a word the period patterns know. The page's text
 //! is read a second time with every word that is one letter from exactly one word of the period
 //! vocabulary (`period_words` in `assets/extract/rules.json` and the number words) put right; a
 //! period found only there says so in its rule (`….misread`), so its confidence is its own.
 //!
 //! Only a letter swapped for one of the same byte length is put right, so every byte offset of the
-//! copy is the page's own and a fact's span boxes the words as printed. A word of four letters or
-//! fewer is never touched unless it is a unit's («дней»), and a word the vocabulary holds is left as
-//! it is; a repair changes no other finder's reading.
+//! copy is the page's own and a fact's span boxes the words as printed. A word of three letters or
+//! fewer is never touched, a word the vocabulary holds is left as it is, and a word a letter from two
+//! of its words («десятй»: «десяти» or «десять») is left too; a repair changes no other finder's
+//! reading.
 
 use std::collections::HashSet;
 
