@@ -1126,7 +1126,7 @@ mod tests {
         assert_eq!(
             organisation_name("ТОО «Береке» и АО «Сункар»"),
             "ТОО «Береке» и АО «Сункар»",
-            "no form, inner quotes kept"
+            "a form before two quoted names is no one name's form: all stays"
         );
         assert_eq!(
             organisation_name("ГУБЕРНСКОЕ УПРАВЛЕНИЕ"),
