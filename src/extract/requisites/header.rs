@@ -369,10 +369,14 @@ fn tail(text: &str, at: usize) -> &str {
 
 /// The text after `at` to its line's end and, when the line goes on after `at`, the next line too: a
 /// reference's words wrap («№ 2-08-25/1477 ұсынуы⏎басқармада қаралды»). A pair ending its line keeps
-/// its line alone, so what stands below an own number is never read as its tail.
-fn tail_wrapped(text: &str, at: usize) -> &str {
+/// its line alone, so what stands below an own number is never read as its tail — unless the words
+/// before the pair end in a Kazakh genitive (`after_genitive`), which waits for its noun on the line
+/// below («Облыс прокуратурасының 2026 жылғы 28 қазандағы № 2-0900-26/3377⏎наразылығы басқармада
+/// қаралды», the seventeenth set's answer in every rendition but the DOCX); an own number's lead
+/// («Шығ.», a place, nothing) is never one.
+fn tail_wrapped(text: &str, at: usize, after_genitive: bool) -> &str {
     let line = tail(text, at);
-    if line.trim().is_empty() {
+    if line.trim().is_empty() && !after_genitive {
         return line;
     }
     let next_start = at + line.len() + 1;
@@ -395,31 +399,10 @@ fn lead_wrapped(text: &str, at: usize) -> String {
     format!("{} {own}", lead(text, line_start - 1))
 }
 
-/// The tail of a reference that ends its line in the middle of a Kazakh sentence: the line below
-/// too when the words before the pair end in a genitive, which waits for the noun it belongs to
-/// («Облыс прокуратурасының 2026 жылғы 28 қазандағы № 2-0900-26/3377⏎наразылығы басқармада
-/// қаралды», the seventeenth set's answer in every rendition but the DOCX). An own number's lead
-/// («Шығ.», a place, nothing) is never a genitive, so what stands below an own number stays apart.
-fn tail_after_genitive(text: &str, pair: &Pair) -> Option<String> {
-    let line = tail(text, pair.end);
-    if !line.trim().is_empty() {
-        return None;
-    }
-    let last_word = lead(text, pair.start).split_whitespace().last().map(str::to_string)?;
-    if !super::parties::kazakh_genitive(&last_word) {
-        return None;
-    }
-    let next_start = pair.end + line.len() + 1;
-    let next = text.get(next_start..)?;
-    Some(tail(next, 0).to_string())
-}
-
 fn is_reply(text: &str, pair: &Pair, rules: &Rules) -> bool {
     let before = lead_wrapped(text, pair.start);
-    let after = tail_after_genitive(text, pair)
-        .unwrap_or_else(|| tail_wrapped(text, pair.end).to_string())
-        .to_lowercase()
-        .replace('ё', "е");
+    let after_genitive = lead(text, pair.start).split_whitespace().last().is_some_and(super::parties::kazakh_genitive);
+    let after = tail_wrapped(text, pair.end, after_genitive).to_lowercase().replace('ё', "е");
     rules.reply_leads.iter().any(|re| re.is_match(&before)) || rules.reply_tails.iter().any(|re| re.is_match(&after))
 }
 
